@@ -1,0 +1,24 @@
+using System;
+
+namespace SymGrad
+{
+    /// <summary>
+    /// Registers a hand-written method as the backward (pullback) of <paramref name="type"/>.<paramref name="methodName"/>.
+    /// Its signature must be exactly the <c>MBackward</c> signature SymGrad would generate for that method.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+    public sealed class DerivativeOfAttribute : Attribute
+    {
+        public DerivativeOfAttribute(Type type, string methodName)
+        {
+            Type = type;
+            MethodName = methodName;
+        }
+
+        /// <summary>The type that declares the method this one differentiates.</summary>
+        public Type Type { get; }
+
+        /// <summary>The name of the method this one differentiates.</summary>
+        public string MethodName { get; }
+    }
+}

@@ -1,0 +1,47 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace SymGrad
+{
+    /// <summary>
+    /// A last-in first-out store of values the reverse sweep needs back (a loop-carried value before it is
+    /// overwritten, a loop's trip count, a branch decision). Its array grows on first use and is kept, so a
+    /// steady-state call pushes and pops without allocating.
+    /// </summary>
+    public sealed class Tape<T>
+    {
+        private T[] _items = new T[64];
+        private int _count;
+
+        /// <summary>The number of values on the tape.</summary>
+        public int Count => _count;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Push(T value)
+        {
+            if (_count == _items.Length)
+            {
+                Grow();
+            }
+
+            _items[_count++] = value;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public T Pop() => _items[--_count];
+
+        /// <summary>Drops every value above <paramref name="count"/> (used when a call ends, normally or not).</summary>
+        public void Truncate(int count)
+        {
+            if ((uint)count > (uint)_count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(count));
+            }
+
+            _count = count;
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void Grow() => Array.Resize(ref _items, _items.Length * 2);
+    }
+}

@@ -1,0 +1,55 @@
+using System;
+
+namespace SymGrad
+{
+    /// <summary>
+    /// Per-thread scratch memory for generated backward passes: tapes for values the reverse sweep needs back
+    /// and zeroed buffers for the cotangents of intermediate arrays. Generated code takes a <see cref="Mark"/>
+    /// on entry and releases it in a <c>finally</c>, so nested calls (a backward calling another backward)
+    /// share one workspace stack-wise, and a steady-state call allocates nothing.
+    /// </summary>
+    public sealed class Workspace
+    {
+        [ThreadStatic]
+        private static Workspace? s_current;
+
+        /// <summary>The calling thread's workspace.</summary>
+        public static Workspace Current => s_current ??= new Workspace();
+
+        public Tape<double> Doubles { get; } = new();
+
+        public Tape<float> Floats { get; } = new();
+
+        public Tape<int> Ints { get; } = new();
+
+        public Tape<bool> Bools { get; } = new();
+
+        public ScratchArena<double> DoubleScratch { get; } = new();
+
+        public ScratchArena<float> FloatScratch { get; } = new();
+
+        /// <summary>Records the current depth of every tape and arena.</summary>
+        public WorkspaceMark Mark() => new(
+            Doubles.Count, Floats.Count, Ints.Count, Bools.Count, DoubleScratch.Mark(), FloatScratch.Mark());
+
+        /// <summary>Returns every tape and arena to the depth recorded by <paramref name="mark"/>.</summary>
+        public void Release(WorkspaceMark mark)
+        {
+            Doubles.Truncate(mark.Doubles);
+            Floats.Truncate(mark.Floats);
+            Ints.Truncate(mark.Ints);
+            Bools.Truncate(mark.Bools);
+            DoubleScratch.Release(mark.DoubleScratch);
+            FloatScratch.Release(mark.FloatScratch);
+        }
+
+        /// <summary>A zeroed scratch span of doubles, valid until the enclosing mark is released.</summary>
+        public Span<double> RentDoubles(int length) => DoubleScratch.Rent(length);
+
+        /// <summary>A zeroed scratch span of floats, valid until the enclosing mark is released.</summary>
+        public Span<float> RentFloats(int length) => FloatScratch.Rent(length);
+    }
+
+    /// <summary>The depths of a <see cref="Workspace"/>'s tapes and arenas at one moment.</summary>
+    public readonly record struct WorkspaceMark(int Doubles, int Floats, int Ints, int Bools, long DoubleScratch, long FloatScratch);
+}

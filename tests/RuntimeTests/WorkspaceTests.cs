@@ -1,0 +1,44 @@
+using Xunit;
+
+namespace SymGrad.RuntimeTests
+{
+    public class WorkspaceTests
+    {
+        [Fact]
+        public void ReleaseReturnsTapesAndScratchToTheMark()
+        {
+            var ws = new Workspace();
+            var outer = ws.Mark();
+            ws.Doubles.Push(1.0);
+            var inner = ws.Mark();
+            ws.Doubles.Push(2.0);
+            var span = ws.RentDoubles(5000);
+            span[4999] = 3;
+            ws.Release(inner);
+            Assert.Equal(1, ws.Doubles.Count);
+            Assert.Equal(1.0, ws.Doubles.Pop());
+            ws.Release(outer);
+            Assert.All(ws.RentDoubles(5000).ToArray(), v => Assert.Equal(0.0, v));
+        }
+
+        [Fact]
+        public void SteadyStateRentAndPushAllocateNothing()
+        {
+            var ws = new Workspace();
+            void Step()
+            {
+                var mark = ws.Mark();
+                for (int i = 0; i < 10_000; i++) ws.Doubles.Push(i);
+                ws.RentDoubles(3000);
+                ws.RentDoubles(7000);
+                ws.Release(mark);
+            }
+
+            Step();
+            Step();
+            long before = System.GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10; i++) Step();
+            Assert.Equal(0, System.GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+}
