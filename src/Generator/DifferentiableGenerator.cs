@@ -1,13 +1,99 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymGrad.Generator.Diagnostics;
+using SymGrad.Generator.Emit;
+using SymGrad.Generator.Model;
+using SymGrad.Generator.Parse;
 
 namespace SymGrad.Generator
 {
-    /// <summary>Wires the pipeline: parse → differentiate → simplify → emit.</summary>
+    /// <summary>
+    /// Wires the pipeline: parse (Roslyn → <see cref="MethodModel"/>) → differentiate → simplify → emit.
+    /// The stages live in the folders of the same names; this file only connects them.
+    /// </summary>
     [Generator(LanguageNames.CSharp)]
     public sealed class DifferentiableGenerator : IIncrementalGenerator
     {
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
+            IncrementalValuesProvider<ParseResult> parsed = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    CallTargets.DifferentiableAttribute,
+                    static (node, _) => node is MethodDeclarationSyntax,
+                    MethodParser.Parse)
+                .WithTrackingName(StepNames.Parse);
+
+            IncrementalValuesProvider<GeneratedFile> generated = parsed
+                .Select(static (result, cancellationToken) => Generation.Generate(result, cancellationToken))
+                .WithTrackingName(StepNames.Emit);
+
+            context.RegisterSourceOutput(generated, static (output, file) =>
+            {
+                foreach (DiagnosticInfo diagnostic in file.Diagnostics)
+                {
+                    output.ReportDiagnostic(diagnostic.ToDiagnostic());
+                }
+
+                if (file.Source is not null)
+                {
+                    output.AddSource(file.HintName, file.Source);
+                }
+            });
+
+            IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> registrations = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    CallTargets.DerivativeOfAttribute,
+                    static (node, _) => node is MethodDeclarationSyntax,
+                    DerivativeRegistrations.Check)
+                .WithTrackingName(StepNames.Registrations);
+
+            context.RegisterSourceOutput(registrations, static (output, diagnostics) =>
+            {
+                foreach (DiagnosticInfo diagnostic in diagnostics)
+                {
+                    output.ReportDiagnostic(diagnostic.ToDiagnostic());
+                }
+            });
+        }
+    }
+
+    /// <summary>Names of the tracked pipeline steps, for incremental-caching tests.</summary>
+    public static class StepNames
+    {
+        public const string Parse = nameof(Parse);
+        public const string Emit = nameof(Emit);
+        public const string Registrations = nameof(Registrations);
+    }
+
+    /// <summary>One generated file, or the diagnostics that replaced it.</summary>
+    internal sealed record GeneratedFile(string HintName, string? Source, EquatableArray<DiagnosticInfo> Diagnostics);
+
+    internal static class Generation
+    {
+        public static GeneratedFile Generate(ParseResult result, System.Threading.CancellationToken cancellationToken)
+        {
+            if (result.Model is null)
+            {
+                return new GeneratedFile("", null, result.Diagnostics);
+            }
+
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                return new GeneratedFile(result.Model.HintName, SourceEmitter.Emit(result.Model), result.Diagnostics);
+            }
+            catch (System.OperationCanceledException)
+            {
+                throw;
+            }
+            catch (System.Exception ex)
+            {
+                // Never throw into the compiler: report SG9999 at the method instead.
+                string reason = ex is Differentiate.GenerationLimitation ? ex.Message : ex.GetType().Name + ": " + ex.Message;
+                var diagnostic = new DiagnosticInfo(DiagnosticDescriptors.InternalError.Id, result.Location, new[] { result.Model.Name, reason }.ToEquatableArray());
+                return new GeneratedFile(result.Model.HintName, null, new[] { diagnostic }.ToEquatableArray());
+            }
         }
     }
 }

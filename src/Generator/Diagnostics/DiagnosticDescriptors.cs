@@ -1,0 +1,85 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace SymGrad.Generator.Diagnostics
+{
+    /// <summary>Every diagnostic SymGrad reports. IDs are never reused; each has a README entry and a test.</summary>
+    internal static class DiagnosticDescriptors
+    {
+        private const string Category = "SymGrad";
+        private const string HelpBase = "https://github.com/symgrad/symgrad/blob/main/README.md#";
+
+        public static readonly DiagnosticDescriptor TypeNotPartial = Error(
+            "SG0001", "Containing type must be partial",
+            "Type '{0}' must be declared 'partial' so SymGrad can add the backward of '{1}' to it");
+
+        public static readonly DiagnosticDescriptor MethodNotStatic = Error(
+            "SG0002", "Differentiable method must be static",
+            "Method '{0}' must be static: SymGrad differentiates static methods only; pass the instance's state as parameters");
+
+        public static readonly DiagnosticDescriptor UnsupportedParameter = Error(
+            "SG0003", "Parameter type is not differentiable",
+            "Parameter '{0}' of type '{1}' is not supported: {2}");
+
+        public static readonly DiagnosticDescriptor UnsupportedReturnType = Error(
+            "SG0004", "Return type is not differentiable",
+            "Return type '{0}' is not supported: return float or double (a scalar function or loss) or void (a layer writing Span outputs)");
+
+        public static readonly DiagnosticDescriptor UnsupportedStatement = Error(
+            "SG0005", "Statement is not differentiable",
+            "'{0}' statements cannot be differentiated: {1}");
+
+        public static readonly DiagnosticDescriptor UnsupportedExpression = Error(
+            "SG0006", "Expression is not differentiable",
+            "'{0}' cannot be differentiated: {1}");
+
+        public static readonly DiagnosticDescriptor NoDerivative = Error(
+            "SG0007", "Called method has no derivative",
+            "Method '{0}' has no derivative: mark it [Differentiable], register a backward with [DerivativeOf(typeof({1}), nameof({1}.{2}))], or mark the parameters it depends on [NoDerivative]");
+
+        public static readonly DiagnosticDescriptor Recursion = Error(
+            "SG0008", "Recursive differentiable method",
+            "Method '{0}' calls itself: recursion cannot be reversed; write it as a for loop");
+
+        public static readonly DiagnosticDescriptor UnsupportedLoop = Error(
+            "SG0009", "Loop form is not supported",
+            "This for loop cannot be reversed: {0}");
+
+        public static readonly DiagnosticDescriptor DerivativeSignatureMismatch = Error(
+            "SG0010", "Registered derivative has the wrong signature",
+            "[DerivativeOf] method '{0}' does not match the backward of '{1}'; expected: {2}");
+
+        public static readonly DiagnosticDescriptor DerivativeTargetNotFound = Error(
+            "SG0011", "Registered derivative names no method",
+            "[DerivativeOf] names '{0}.{1}', which is not a static method of that type");
+
+        public static readonly DiagnosticDescriptor ParameterAssigned = Error(
+            "SG0012", "Parameter is assigned",
+            "Parameter '{0}' is assigned: copy it into a local first (a differentiable method never overwrites its inputs)");
+
+        public static readonly DiagnosticDescriptor UnsafeCode = Error(
+            "SG0013", "Unsafe code is not differentiable",
+            "Method '{0}' uses unsafe code: pointers cannot be differentiated; use spans");
+
+        public static readonly DiagnosticDescriptor GenericMethod = Error(
+            "SG0014", "Generic differentiable method",
+            "Method '{0}' is generic: write it for float or double");
+
+        public static readonly DiagnosticDescriptor InternalError = Error(
+            "SG9999", "SymGrad failed internally",
+            "SymGrad could not differentiate '{0}' because of an internal error ({1}); please report it with this method");
+
+        private static readonly DiagnosticDescriptor[] All =
+        {
+            TypeNotPartial, MethodNotStatic, UnsupportedParameter, UnsupportedReturnType, UnsupportedStatement,
+            UnsupportedExpression, NoDerivative, Recursion, UnsupportedLoop, DerivativeSignatureMismatch,
+            DerivativeTargetNotFound, ParameterAssigned, UnsafeCode, GenericMethod, InternalError,
+        };
+
+        public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);
+
+        private static DiagnosticDescriptor Error(string id, string title, string message) => new(
+            id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+            helpLinkUri: HelpBase + id.ToLowerInvariant());
+    }
+}

@@ -1,0 +1,1088 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymGrad.Generator.Emit;
+using SymGrad.Generator.Model;
+
+namespace SymGrad.Generator.Differentiate
+{
+    /// <summary>
+    /// Differentiate stage: builds the two sweeps of <c>MBackward</c> from a normalised body.
+    /// <para>
+    /// The reverse sweep visits statements last to first. Before each statement's adjoint runs, every variable it
+    /// reads holds the value it had when the forward statement ran: loop counters are recomputed by the reversed
+    /// loop, locals defined once from inputs and counters are recomputed, and any other variable the reverse sweep
+    /// reads is pushed on the workspace tape before each overwrite in the forward sweep and popped back here.
+    /// The forward sweep keeps only what the reverse sweep needs (values, trip counts, branch decisions).
+    /// </para>
+    /// </summary>
+    internal sealed class ReverseBuilder
+    {
+        private readonly MethodModel _model;
+        private readonly Block _body;
+        private readonly Analysis _analysis;
+        private readonly NameAllocator _baseNames;
+        private NameAllocator _names;
+
+        private readonly Dictionary<string, string> _adjoint = new();
+        private readonly Dictionary<string, string> _primal = new();
+        private readonly HashSet<string> _adjointNames = new();
+
+        private HashSet<string> _needed = new();
+        private HashSet<string> _reads = new();
+        private HashSet<string> _recompute = new();
+        private HashSet<string> _adjointUsed = new();
+        private readonly HashSet<If> _tapedIfs = new(ReferenceComparer<If>.Instance);
+        private readonly HashSet<If> _reversedIfs = new(ReferenceComparer<If>.Instance);
+        private readonly HashSet<For> _countedLoops = new(ReferenceComparer<For>.Instance);
+        private readonly Stack<Effects> _effects = new();
+        private HashSet<string> _forwardNeeded = new();
+
+        public ReverseBuilder(MethodModel model, Block body, Analysis analysis, NameAllocator names)
+        {
+            _model = model;
+            _body = body;
+            _analysis = analysis;
+            _baseNames = names;
+            _names = names;
+            Workspace = names.Reserve("workspace");
+            DResult = names.Reserve("dResult");
+
+            foreach (ParameterSpec p in model.Parameters)
+            {
+                if (p.Kind == ParameterKind.SpanOutput)
+                {
+                    OutputPlan plan = analysis.Outputs[p.Name];
+                    Cotangents[p.Name] = names.Reserve("d" + p.Name);
+                    _adjoint[p.Name] = plan.NeedsWorkCotangent ? names.Reserve("d" + p.Name + "Work") : Cotangents[p.Name];
+                    if (!plan.FinalValuesSuffice)
+                    {
+                        _primal[p.Name] = names.Reserve(p.Name + "Work");
+                    }
+                }
+                else if (p.IsDifferentiable)
+                {
+                    Gradients[p.Name] = _adjoint[p.Name] = names.Reserve("d" + p.Name);
+                }
+            }
+
+            foreach (string local in analysis.LocalTypes.Keys.Where(analysis.Active.Contains))
+            {
+                _adjoint[local] = names.Reserve("d" + local);
+            }
+
+            _adjointNames.UnionWith(_adjoint.Values);
+            _adjointNames.Add(DResult);
+        }
+
+        /// <summary>The name of the workspace local in the emitted method.</summary>
+        public string Workspace { get; }
+
+        /// <summary>The name of the cotangent of the result.</summary>
+        public string DResult { get; }
+
+        /// <summary>Output span → its cotangent parameter name.</summary>
+        public Dictionary<string, string> Cotangents { get; } = new();
+
+        /// <summary>Differentiable input → its gradient parameter name.</summary>
+        public Dictionary<string, string> Gradients { get; } = new();
+
+        /// <summary>Output span → name of the workspace copy the forward sweep recomputes it into (when reads need old values).</summary>
+        public IReadOnlyDictionary<string, string> PrimalWork => _primal;
+
+        /// <summary>Output span → name of the mutable copy of its cotangent (when it is accumulated into or cleared).</summary>
+        public IEnumerable<KeyValuePair<string, string>> CotangentWork =>
+            _adjoint.Where(a => Cotangents.TryGetValue(a.Key, out string? c) && c != a.Value);
+
+        public bool UsesWorkspace { get; private set; }
+
+        public List<Code> Forward { get; private set; } = new();
+
+        public List<Code> Reverse { get; private set; } = new();
+
+        /// <summary>Declarations before the forward sweep: locals the reverse sweep reads across scopes.</summary>
+        public List<Code> Hoisted { get; } = new();
+
+        public void Build()
+        {
+            // The reverse sweep's reads decide what must be restored, and restoring can add reads (a branch that
+            // now pops must recompute its condition): iterate to a fixed point; it converges in two or three passes.
+            for (int pass = 0; pass < 8; pass++)
+            {
+                _names = _baseNames.Clone();
+                _reads = new HashSet<string>();
+                _recompute = new HashSet<string>();
+                _adjointUsed = new HashSet<string>();
+                _tapedIfs.Clear();
+                _reversedIfs.Clear();
+                _countedLoops.Clear();
+                UsesWorkspace = false;
+                _effects.Clear();
+                _effects.Push(new Effects());
+                Reverse = ReverseBlock(_body, topLevel: true);
+                var needed = new HashSet<string>(_reads.Where(NeedsRestore));
+                if (needed.SetEquals(_needed))
+                {
+                    break;
+                }
+
+                _needed = needed;
+            }
+
+            ComputeForwardNeeded();
+            foreach (string local in _needed.Where(IsHoisted).OrderBy(n => n, System.StringComparer.Ordinal))
+            {
+                Hoisted.Add(new Line($"{_analysis.TypeOf(local)} {local} = default;"));
+            }
+
+            Forward = ForwardBlock(_body);
+
+            // Top-level recomputed locals the forward sweep did not already declare, and top-level adjoints.
+            var prefix = new List<Code>();
+            AddRecomputed(_body, prefix, skip: name => _forwardNeeded.Contains(name));
+            AddAdjointDeclarations(_body, prefix);
+            Reverse.InsertRange(0, prefix);
+        }
+
+        private bool NeedsRestore(string name) =>
+            !_analysis.IsStable(name) && !(_analysis.Outputs.TryGetValue(name, out OutputPlan? plan) && plan.FinalValuesSuffice);
+
+        private bool IsHoisted(string local) => _analysis.Nested.Contains(local) && _analysis.LocalTypes.ContainsKey(local)
+            && !_analysis.Recomputable.Contains(local) && !_analysis.Counters.Contains(local);
+
+        // ───────────────────────────── reverse sweep ─────────────────────────────
+
+        private List<Code> ReverseBlock(Block block, bool topLevel)
+        {
+            var output = new List<Code>();
+            for (int i = block.Statements.Count - 1; i >= 0; i--)
+            {
+                ReverseStatement(block.Statements[i], output);
+            }
+
+            if (!topLevel)
+            {
+                var prefix = new List<Code>();
+                AddRecomputed(block, prefix, skip: _ => false);
+                AddAdjointDeclarations(block, prefix);
+                output.InsertRange(0, prefix);
+            }
+
+            return output;
+        }
+
+        private void AddRecomputed(Block block, List<Code> prefix, System.Func<string, bool> skip)
+        {
+            var decls = block.Statements.OfType<LocalDecl>().Where(d => _analysis.Recomputable.Contains(d.Name)).ToList();
+            for (int i = decls.Count - 1; i >= 0; i--)
+            {
+                if (_recompute.Contains(decls[i].Name))
+                {
+                    foreach (string read in Reads.Of(decls[i].Init))
+                    {
+                        if (_analysis.Recomputable.Contains(read))
+                        {
+                            _recompute.Add(read);
+                        }
+                    }
+                }
+            }
+
+            foreach (LocalDecl d in decls.Where(d => _recompute.Contains(d.Name) && !skip(d.Name)))
+            {
+                prefix.Add(new Line($"{d.Type} {d.Name} = {Print(d.Init!)};"));
+            }
+        }
+
+        private void AddAdjointDeclarations(Block block, List<Code> prefix)
+        {
+            foreach (LocalDecl d in block.Statements.OfType<LocalDecl>())
+            {
+                if (_adjoint.TryGetValue(d.Name, out string? adjoint) && _adjointUsed.Contains(adjoint))
+                {
+                    prefix.Add(new Line($"{d.Type} {adjoint} = 0;"));
+                    Current.Declared.Add(adjoint);
+                }
+            }
+        }
+
+        private Effects Current => _effects.Peek();
+
+        private void ReverseStatement(Stmt statement, List<Code> output)
+        {
+            switch (statement)
+            {
+                case LocalDecl d:
+                    ReverseAssignName(d.Name, "=", d.Init, declaration: true, d.Source, output);
+                    break;
+                case Assign { Target: Name n } a:
+                    ReverseAssignName(n.Id, a.Op, a.Value, declaration: false, a.Source, output);
+                    break;
+                case Assign { Target: Element e } a:
+                    ReverseAssignElement(e, a.Op, a.Value, a.Source, output);
+                    break;
+                case If i:
+                    ReverseIf(i, output);
+                    break;
+                case For f:
+                    ReverseFor(f, output);
+                    break;
+                case Return { Value: { IsReal: true } value } r when _model.ReturnType != "void":
+                {
+                    var block = new List<Code> { Comment(r.Source) };
+                    Expr seed = new Name(DResult, _model.ReturnType);
+                    _adjointUsed.Add(DResult);
+                    if (Peel(value) is { } peeled)
+                    {
+                        string v = _names.Reserve("value");
+                        Note(value);
+                        block.Add(new Line($"{value.Type} {v} = {Print(value)};", $"{v} = {MathText(value)}"));
+                        Accumulate(peeled.Argument, Bind(peeled.Seed(seed, new Name(v, value.Type)), block), block);
+                    }
+                    else
+                    {
+                        Accumulate(value, seed, block);
+                    }
+
+                    Flush(block, output);
+                    break;
+                }
+
+                case CallStatement c:
+                {
+                    var block = new List<Code> { Comment(c.Source) };
+                    CallBackward(c.Call, null, block);
+                    Flush(block, output);
+                    break;
+                }
+            }
+        }
+
+        /// <summary>Adds a statement's adjoint block, unless it did nothing but carry its comment.</summary>
+        private static void Flush(List<Code> block, List<Code> output)
+        {
+            if (block.Count > 1)
+            {
+                output.AddRange(block);
+            }
+        }
+
+        private static Line Comment(string source) => new("// " + source);
+
+        private void ReverseAssignName(string v, string op, Expr? value, bool declaration, string source, List<Code> output)
+        {
+            var block = new List<Code> { Comment(source) };
+            bool restore = _needed.Contains(v) && (!declaration || IsHoisted(v));
+            Line Pop() => new($"{v} = {PopFrom(_analysis.TypeOf(v))};");
+            if (value is null || !_analysis.Active.Contains(v) || !value.IsReal)
+            {
+                if (restore) block.Add(Pop());
+                Flush(block, output);
+                return;
+            }
+
+            var adjoint = new Name(Adjoint(v), value.Type);
+            bool readsSelf = Reads.Of(value).Contains(v);
+            if (op == "=")
+            {
+                (Expr inner, Expr seed) = PeelFor(value, adjoint, readsSelf ? null : new Name(v, value.Type), readsSelf ? new Name(v, value.Type) : null);
+                if (readsSelf || (restore && Reads.Of(seed).Contains(v)))
+                {
+                    Expr captured = Bind(seed, block, force: true);
+                    if (!declaration) AssignZero(adjoint, block);
+                    if (restore) block.Add(Pop());
+                    Accumulate(inner, captured, block);
+                }
+                else
+                {
+                    Accumulate(inner, seed, block);
+                    if (!declaration) AssignZero(adjoint, block);
+                    if (restore) block.Add(Pop());
+                }
+            }
+            else
+            {
+                Expr seed = adjoint;
+                if (readsSelf) seed = Bind(seed, block, force: true);
+                if (restore) block.Add(Pop());
+                Accumulate(value, op == "-=" ? Neg(seed) : seed, block);
+            }
+
+            Flush(block, output);
+        }
+
+        private void ReverseAssignElement(Element target, string op, Expr value, string source, List<Code> output)
+        {
+            var block = new List<Code> { Comment(source) };
+            string span = target.Span;
+            bool restore = _needed.Contains(span);
+            Note(target.Index);
+            Line Pop() => new($"{Print(target)} = {PopFrom(target.Type)};");
+            if (!_analysis.Active.Contains(span))
+            {
+                if (restore) block.Add(Pop());
+                Flush(block, output);
+                return;
+            }
+
+            OutputPlan plan = _analysis.Outputs[span];
+            var adjoint = new Element(Adjoint(span), target.Index, target.Type);
+            bool readsSelf = Reads.Of(value).Contains(span);
+            if (op == "=")
+            {
+                (Expr inner, Expr seed) = PeelFor(value, adjoint, readsSelf ? null : target, readsSelf ? target : null);
+                bool clear = !plan.FinalValuesSuffice;
+                if (readsSelf)
+                {
+                    Expr captured = Bind(seed, block, force: true);
+                    if (clear) AssignZero(adjoint, block);
+                    if (restore) block.Add(Pop());
+                    Accumulate(inner, captured, block);
+                }
+                else
+                {
+                    Accumulate(inner, seed, block);
+                    if (clear) AssignZero(adjoint, block);
+                    if (restore) block.Add(Pop());
+                }
+            }
+            else
+            {
+                Expr seed = adjoint;
+                if (readsSelf) seed = Bind(seed, block, force: true);
+                if (restore) block.Add(Pop());
+                Accumulate(value, op == "-=" ? Neg(seed) : seed, block);
+            }
+
+            Flush(block, output);
+        }
+
+        /// <summary>
+        /// For <c>v = f(u)</c> with f one of exp, tanh, sigmoid, sqrt, the seed for u is <c>dv · f'(u)</c> written with
+        /// the forward value v (already computed) instead of recomputing f. <paramref name="valueNow"/> is where that
+        /// value can be read (null when it cannot, because the statement reads its own target).
+        /// </summary>
+        private (Expr Inner, Expr Seed) PeelFor(Expr value, Expr seed, Expr? valueNow, Expr? selfTarget)
+        {
+            if (Peel(value) is { } peeled)
+            {
+                if (valueNow is not null)
+                {
+                    return (peeled.Argument, peeled.Seed(seed, valueNow));
+                }
+
+                // h = tanh(a * h): the new h is still in place before the restore, so capture the seed first.
+                if (selfTarget is not null)
+                {
+                    return (peeled.Argument, peeled.Seed(seed, selfTarget));
+                }
+            }
+
+            return (value, seed);
+        }
+
+        private sealed record Peeled(Expr Argument, System.Func<Expr, Expr, Expr> Seed);
+
+        private static Peeled? Peel(Expr value)
+        {
+            if (value is not MathCall { Args.Count: 1 } m)
+            {
+                return null;
+            }
+
+            string t = m.Type;
+            return m.Function switch
+            {
+                "Exp" => new Peeled(m.Args[0], (s, v) => Mul(s, v)),
+                "Tanh" => new Peeled(m.Args[0], (s, v) => Mul(s, Sub(One(t), Mul(v, v)))),
+                "Sigmoid" => new Peeled(m.Args[0], (s, v) => Mul(Mul(s, v), Sub(One(t), v))),
+                "Sqrt" => new Peeled(m.Args[0], (s, v) => Div(s, Mul(Simplifier.Constant(2, t), v))),
+                _ => null,
+            };
+        }
+
+        private void ReverseIf(If branch, List<Code> output)
+        {
+            _effects.Push(new Effects());
+            List<Code> then = ReverseBlock(branch.Then, topLevel: false);
+            List<Code> otherwise = ReverseBlock(branch.Else, topLevel: false);
+            Effects inner = _effects.Pop();
+            Current.Absorb(inner);
+            if (then.Count == 0 && otherwise.Count == 0)
+            {
+                return;
+            }
+
+            _reversedIfs.Add(branch);
+            var assigned = Assigned(branch.Then).Concat(Assigned(branch.Else));
+            bool taped = Reads.Of(branch.Condition).Overlaps(assigned);
+            string condition;
+            if (taped)
+            {
+                _tapedIfs.Add(branch);
+                UsesWorkspace = true;
+                Current.Pops = true;
+                condition = $"{Workspace}.Bools.Pop()";
+            }
+            else
+            {
+                Note(branch.Condition);
+                condition = Print(branch.Condition);
+            }
+
+            output.Add(Comment(branch.Source));
+            if (then.Count == 0)
+            {
+                output.Add(new Scope($"if (!({condition}))", otherwise));
+                return;
+            }
+
+            output.Add(new Scope($"if ({condition})", then));
+            if (otherwise.Count > 0)
+            {
+                output.Add(new Scope("else", otherwise));
+            }
+        }
+
+        private void ReverseFor(For loop, List<Code> output)
+        {
+            _effects.Push(new Effects());
+            List<Code> body = ReverseBlock(loop.Body, topLevel: false);
+            Effects inner = _effects.Pop();
+            Current.Absorb(inner);
+            if (body.Count == 0)
+            {
+                return;
+            }
+
+            string t = loop.CounterType, i = loop.Counter;
+            var assigned = new HashSet<string>(Assigned(loop.Body));
+            bool stable = !Reads.Of(loop.Init).Overlaps(assigned) && !Reads.Of(loop.Step).Overlaps(assigned);
+            if (!stable)
+            {
+                throw new GenerationLimitation($"the loop '{loop.Source}' changes its start or step inside its body");
+            }
+
+            Note(loop.Init);
+            Note(loop.Step);
+            bool up = Simplifier.IsConstant(loop.Step, 1), down = Simplifier.IsConstant(loop.Step, -1);
+            if (loop.Condition is Binary { Left: Name c, Right: var bound } cmp && c.Id == i && (up || down)
+                && !Reads.Of(bound).Overlaps(assigned)
+                && ((up && cmp.Op is "<" or "<=") || (down && cmp.Op is ">" or ">=")))
+            {
+                Note(bound);
+                output.Add(Comment(loop.Source));
+                if (inner.OrderFree)
+                {
+                    output.Add(new Scope($"for ({t} {i} = {Print(loop.Init)}; {i} {cmp.Op} {Print(bound)}; {i}{(up ? "++" : "--")})", body));
+                    return;
+                }
+
+                // Run the iterations backwards: from the last counter value down to the first.
+                Expr last = cmp.Op switch
+                {
+                    "<" => Sub(bound, Simplifier.Constant(1, t)),
+                    ">" => Add(bound, Simplifier.Constant(1, t)),
+                    _ => bound,
+                };
+                string header = up
+                    ? $"for ({t} {i} = {Print(Simplifier.Simplify(last))}; {i} >= {Print(loop.Init)}; {i}--)"
+                    : $"for ({t} {i} = {Print(Simplifier.Simplify(last))}; {i} <= {Print(loop.Init)}; {i}++)";
+                output.Add(new Scope(header, body));
+                return;
+            }
+
+            // Any other loop: the forward sweep counted its trips; replay them backwards.
+            _countedLoops.Add(loop);
+            UsesWorkspace = true;
+            Current.Pops = true;
+            string trip = _names.Reserve("trip");
+            var replay = new List<Code> { new Line($"{t} {i} = {Print(Simplifier.Simplify(Add(loop.Init, Mul(new Name(trip, t), loop.Step))))};") };
+            replay.AddRange(body);
+            output.Add(Comment(loop.Source));
+            output.Add(new Scope($"for (int {trip} = {Workspace}.Ints.Pop() - 1; {trip} >= 0; {trip}--)", replay));
+        }
+
+        // ───────────────────────────── adjoint of an expression ─────────────────────────────
+
+        /// <summary>Adds <paramref name="seed"/> · ∂e/∂(each active variable in e) to those variables' adjoints.</summary>
+        private void Accumulate(Expr e, Expr seed, List<Code> output)
+        {
+            if (!IsActive(e))
+            {
+                return;
+            }
+
+            switch (e)
+            {
+                case Name n:
+                    AddTo(new Name(Adjoint(n.Id), n.Type), seed, output);
+                    return;
+                case Element el:
+                    Note(el.Index);
+                    AddTo(new Element(Adjoint(el.Span), el.Index, el.Type), seed, output);
+                    return;
+                case Unary { Op: "-" } u:
+                    Accumulate(u.Operand, Neg(seed), output);
+                    return;
+                case Cast c when c.Operand.IsReal:
+                    Accumulate(c.Operand, c.Operand.Type == seed.Type ? seed : new Cast(seed, c.Operand.Type), output);
+                    return;
+                case Binary { Op: "+" or "-" } b:
+                {
+                    Expr s = IsActive(b.Left) && IsActive(b.Right) ? Bind(seed, output) : seed;
+                    Accumulate(b.Left, s, output);
+                    Accumulate(b.Right, b.Op == "-" ? Neg(s) : s, output);
+                    return;
+                }
+
+                case Binary { Op: "*" } b:
+                {
+                    Expr s = IsActive(b.Left) && IsActive(b.Right) ? Bind(seed, output) : seed;
+                    Accumulate(b.Left, Mul(s, Use(b.Right)), output);
+                    Accumulate(b.Right, Mul(s, Use(b.Left)), output);
+                    return;
+                }
+
+                case Binary { Op: "/" } b:
+                {
+                    Expr s = IsActive(b.Left) && IsActive(b.Right) ? Bind(seed, output) : seed;
+                    Accumulate(b.Left, Div(s, Use(b.Right)), output);
+                    if (IsActive(b.Right))
+                    {
+                        // ∂(l/r)/∂r = −l/r²
+                        Accumulate(b.Right, Neg(Div(Mul(s, Use(b.Left)), Mul(Use(b.Right), Use(b.Right)))), output);
+                    }
+
+                    return;
+                }
+
+                case Conditional c:
+                {
+                    Note(c.Test);
+                    var then = new List<Code>();
+                    var otherwise = new List<Code>();
+                    Expr s = Bind(seed, output);
+                    Accumulate(c.WhenTrue, s, then);
+                    Accumulate(c.WhenFalse, s, otherwise);
+                    EmitBranch(c.Test, then, otherwise, output);
+                    return;
+                }
+
+                case MathCall m:
+                    AccumulateMath(m, seed, output);
+                    return;
+                case UserCall call:
+                    CallBackward(call, seed, output);
+                    return;
+            }
+        }
+
+        private void AccumulateMath(MathCall m, Expr seed, List<Code> output)
+        {
+            string t = m.Type;
+            Expr a = m.Args[0];
+            switch (m.Function)
+            {
+                case "Exp" or "Tanh" or "Sigmoid" or "Sqrt":
+                {
+                    // The value is used twice by tanh and sigmoid: compute it once.
+                    Expr value = m.Function is "Tanh" or "Sigmoid" ? BindValue(m, output) : Use(m);
+                    Peeled peeled = Peel(m)!;
+                    Accumulate(a, peeled.Seed(seed, value), output);
+                    return;
+                }
+
+                case "Log":
+                    Accumulate(a, Div(seed, Use(a)), output);
+                    return;
+                case "Sin":
+                    Accumulate(a, Mul(seed, Use(new MathCall("Cos", m.Args, t))), output);
+                    return;
+                case "Cos":
+                    Accumulate(a, Neg(Mul(seed, Use(new MathCall("Sin", m.Args, t)))), output);
+                    return;
+                case "Abs":
+                    // Sub-gradient sign(a), 0 at a = 0 (as PyTorch).
+                    Accumulate(a, Mul(seed, Use(new MathCall("Sign", m.Args, "int"))), output);
+                    return;
+                case "Pow":
+                {
+                    Expr b = m.Args[1];
+                    Expr s = IsActive(a) && IsActive(b) ? Bind(seed, output) : seed;
+                    if (IsActive(a))
+                    {
+                        Expr exponent = Simplifier.Simplify(Sub(Use(b), One(b.Type)));
+                        Expr power = Simplifier.IsConstant(exponent, 1) ? Use(a) : new MathCall("Pow", new[] { Use(a), exponent }.ToEquatableArray(), t);
+                        Accumulate(a, Mul(Mul(s, Use(b)), power), output);
+                    }
+
+                    if (IsActive(b))
+                    {
+                        Accumulate(b, Mul(Mul(s, Use(m)), new MathCall("Log", new[] { Use(a) }.ToEquatableArray(), t)), output);
+                    }
+
+                    return;
+                }
+
+                case "Max" or "Min":
+                {
+                    Expr b = m.Args[1];
+                    string op = m.Function == "Max" ? ">=" : "<=";
+                    var first = new List<Code>();
+                    var second = new List<Code>();
+                    Expr s = IsActive(a) && IsActive(b) ? Bind(seed, output) : seed;
+                    Accumulate(a, s, first);
+                    Accumulate(b, s, second);
+                    // Ties go to the first argument, so max(0, x) passes nothing at x = 0 (the ReLU convention).
+                    EmitBranch(new Binary(op, a, b, "bool"), first, second, output);
+                    return;
+                }
+            }
+        }
+
+        private void EmitBranch(Expr test, List<Code> then, List<Code> otherwise, List<Code> output)
+        {
+            Note(test);
+            if (then.Count > 0)
+            {
+                output.Add(new Scope($"if ({Print(test)})", then));
+                if (otherwise.Count > 0) output.Add(new Scope("else", otherwise));
+            }
+            else if (otherwise.Count > 0)
+            {
+                output.Add(new Scope($"if ({Print(Negate(test))})", otherwise));
+            }
+        }
+
+        private static Expr Negate(Expr test) => test switch
+        {
+            Binary { Op: ">=" } b => b with { Op = "<" },
+            Binary { Op: "<=" } b => b with { Op = ">" },
+            Binary { Op: ">" } b => b with { Op = "<=" },
+            Binary { Op: "<" } b => b with { Op = ">=" },
+            Unary { Op: "!" } u => u.Operand,
+            _ => new Unary("!", test, "bool"),
+        };
+
+        /// <summary>
+        /// The adjoint of a call of another differentiable method: its backward, fed with the cotangents of what it
+        /// wrote, accumulating into the adjoints of what it read.
+        /// </summary>
+        private void CallBackward(UserCall call, Expr? seed, List<Code> output)
+        {
+            Current.Opaque = true;
+            var arguments = new List<string>();
+            var after = new List<(Expr Argument, string Temp)>();
+            CallTarget target = call.Target;
+            for (int i = 0; i < call.Args.Count; i++)
+            {
+                Note(call.Args[i]);
+                arguments.Add(Print(call.Args[i]));
+            }
+
+            if (target.ReturnType != "void")
+            {
+                arguments.Add(seed is null ? "0" : Print(Simplifier.Simplify(seed)));
+            }
+
+            for (int i = 0; i < call.Args.Count; i++)
+            {
+                if (target.Parameters[i].Kind == ParameterKind.SpanOutput && call.Args[i] is SpanRef output2)
+                {
+                    arguments.Add(Print(output2 with { Span = Adjoint(output2.Span) }, rename: false));
+                    _adjointUsed.Add(Adjoint(output2.Span));
+                }
+            }
+
+            for (int i = 0; i < call.Args.Count; i++)
+            {
+                ParameterSpec p = target.Parameters[i];
+                if (p.Kind == ParameterKind.Scalar)
+                {
+                    string temp = _names.Reserve("d" + p.Name);
+                    output.Add(new Line($"{p.ElementType} {temp} = 0;"));
+                    arguments.Add("ref " + temp);
+                    after.Add((call.Args[i], temp));
+                }
+                else if (p.Kind == ParameterKind.SpanInput && call.Args[i] is SpanRef input)
+                {
+                    if (_analysis.Active.Contains(input.Span) && _adjoint.ContainsKey(input.Span))
+                    {
+                        arguments.Add(Print(input with { Span = Adjoint(input.Span) }, rename: false));
+                        _adjointUsed.Add(Adjoint(input.Span));
+                    }
+                    else
+                    {
+                        // A constant span passed where the callee takes a gradient: it gets a scratch to write into.
+                        UsesWorkspace = true;
+                        string rent = p.ElementType == "float" ? "RentFloats" : "RentDoubles";
+                        arguments.Add($"{Workspace}.{rent}({Print(input)}.Length)");
+                    }
+                }
+            }
+
+            output.Add(new Line($"{target.BackwardContainingType}.{target.Backward}({string.Join(", ", arguments)});",
+                $"{target.Method}ᵀ({string.Join(", ", call.Args.Select(a => MathText(a)))})"));
+            foreach ((Expr argument, string temp) in after)
+            {
+                Accumulate(argument, new Name(temp, argument.Type), output);
+            }
+
+            foreach (SpanRef written in call.Args.Where((a, i) => target.Parameters[i].Kind == ParameterKind.SpanOutput).OfType<SpanRef>())
+            {
+                if (_analysis.Outputs.TryGetValue(written.Span, out OutputPlan? plan) && !plan.FinalValuesSuffice)
+                {
+                    output.Add(new Line($"{Print(written with { Span = Adjoint(written.Span) }, rename: false)}.Clear();"));
+                }
+            }
+        }
+
+        private void AddTo(Expr target, Expr contribution, List<Code> output)
+        {
+            Expr c = Simplifier.Simplify(contribution);
+            if (Simplifier.IsConstant(c, 0))
+            {
+                return;
+            }
+
+            if (c.Type != target.Type && target.Type is "float" or "double")
+            {
+                c = new Cast(c, target.Type);
+            }
+
+            string name = target is Name n ? n.Id : ((Element)target).Span;
+            _adjointUsed.Add(name);
+            Current.Writes.Add(name);
+            foreach (string read in Reads.Of(c).Where(_adjointNames.Contains))
+            {
+                Current.Reads.Add(read);
+                _adjointUsed.Add(read);
+            }
+
+            string op = "+=";
+            if (c is Unary { Op: "-" } negated)
+            {
+                op = "-=";
+                c = negated.Operand;
+            }
+
+            output.Add(new Line($"{Print(target, rename: false)} {op} {Print(c)};", $"{MathText(target)} {op} {MathText(c)}"));
+        }
+
+        private void AssignZero(Expr adjoint, List<Code> output)
+        {
+            string name = adjoint is Name n ? n.Id : ((Element)adjoint).Span;
+            Current.Writes.Add(name);
+            _adjointUsed.Add(name);
+            output.Add(new Line($"{Print(adjoint, rename: false)} = 0;"));
+        }
+
+        /// <summary>Binds a compound seed to a local so it is computed once.</summary>
+        private Expr Bind(Expr seed, List<Code> output, bool force = false)
+        {
+            Expr s = Simplifier.Simplify(seed);
+            if (!force && s is Name or Literal or Element)
+            {
+                return s;
+            }
+
+            string name = _names.Reserve("g");
+            foreach (string read in Reads.Of(s).Where(_adjointNames.Contains))
+            {
+                Current.Reads.Add(read);
+                _adjointUsed.Add(read);
+            }
+
+            output.Add(new Line($"{s.Type} {name} = {Print(s)};", $"{name} = {MathText(s)}"));
+            return new Name(name, s.Type);
+        }
+
+        private Expr BindValue(Expr value, List<Code> output)
+        {
+            string name = _names.Reserve(value is MathCall m ? m.Function.ToLowerInvariant() : "v");
+            output.Add(new Line($"{value.Type} {name} = {Print(Use(value))};", $"{name} = {MathText(value)}"));
+            return new Name(name, value.Type);
+        }
+
+        /// <summary>Marks the primal variables an expression reads in the reverse sweep.</summary>
+        private Expr Use(Expr e)
+        {
+            Note(e);
+            return e;
+        }
+
+        private void Note(Expr? e)
+        {
+            foreach (string name in Reads.Of(e))
+            {
+                if (_adjointNames.Contains(name))
+                {
+                    continue;
+                }
+
+                _reads.Add(name);
+                if (_analysis.Recomputable.Contains(name))
+                {
+                    _recompute.Add(name);
+                }
+            }
+        }
+
+        private bool IsActive(Expr e) => e.IsReal && Reads.Of(e).Any(n => _analysis.Active.Contains(n) && _adjoint.ContainsKey(n))
+            || (e is UserCall && e.IsReal);
+
+        private string Adjoint(string name) => _adjoint[name];
+
+        private string PopFrom(string type)
+        {
+            UsesWorkspace = true;
+            Current.Pops = true;
+            return $"{Workspace}.{Tape(type)}.Pop()";
+        }
+
+        private static string Tape(string type) => type switch
+        {
+            "double" => "Doubles",
+            "float" => "Floats",
+            "int" => "Ints",
+            "bool" => "Bools",
+            _ => throw new GenerationLimitation($"a value of type {type} would need a tape; use int, bool, float or double"),
+        };
+
+        // ───────────────────────────── forward sweep ─────────────────────────────
+
+        private void ComputeForwardNeeded()
+        {
+            _forwardNeeded = new HashSet<string>(_needed);
+            bool changed = true;
+            while (changed)
+            {
+                int before = _forwardNeeded.Count;
+                Visit(_body);
+                changed = _forwardNeeded.Count != before;
+            }
+
+            void Need(Expr? e)
+            {
+                foreach (string name in Reads.Of(e))
+                {
+                    if (!(_analysis.Parameters.TryGetValue(name, out ParameterSpec? p) && p.Kind != ParameterKind.SpanOutput)
+                        && !(_analysis.Outputs.TryGetValue(name, out OutputPlan? plan) && plan.FinalValuesSuffice))
+                    {
+                        _forwardNeeded.Add(name);
+                    }
+                }
+            }
+
+            void Visit(Block block)
+            {
+                foreach (Stmt s in block.Statements)
+                {
+                    if (!Kept(s))
+                    {
+                        continue;
+                    }
+
+                    switch (s)
+                    {
+                        case LocalDecl d:
+                            Need(d.Init);
+                            break;
+                        case Assign a:
+                            Need(a.Value);
+                            if (a.Target is Element e) Need(e.Index);
+                            if (a.Op != "=") Need(a.Target);
+                            break;
+                        case If i:
+                            Need(i.Condition);
+                            Visit(i.Then);
+                            Visit(i.Else);
+                            break;
+                        case For f:
+                            Need(f.Init);
+                            Need(f.Condition);
+                            Need(f.Step);
+                            Visit(f.Body);
+                            break;
+                        case CallStatement c:
+                            foreach (Expr arg in c.Call.Args) Need(arg);
+                            break;
+                    }
+                }
+            }
+        }
+
+        private bool Kept(Stmt s) => s switch
+        {
+            LocalDecl d => _forwardNeeded.Contains(d.Name),
+            Assign { Target: Name n } => _forwardNeeded.Contains(n.Id),
+            Assign { Target: Element e } => _forwardNeeded.Contains(e.Span),
+            If i => _tapedIfs.Contains(i) || i.Then.Statements.Any(Kept) || i.Else.Statements.Any(Kept),
+            For f => _countedLoops.Contains(f) || f.Body.Statements.Any(Kept),
+            CallStatement c => Analysis.WrittenSpans(c.Call).Any(_forwardNeeded.Contains),
+            _ => false,
+        };
+
+        private List<Code> ForwardBlock(Block block)
+        {
+            var output = new List<Code>();
+            foreach (Stmt s in block.Statements)
+            {
+                if (!Kept(s))
+                {
+                    continue;
+                }
+
+                switch (s)
+                {
+                    case LocalDecl d when IsHoisted(d.Name):
+                        if (_needed.Contains(d.Name)) output.Add(new Line($"{Workspace}.{Tape(d.Type)}.Push({d.Name});"));
+                        if (d.Init is not null) output.Add(new Line($"{d.Name} = {Print(d.Init)};"));
+                        break;
+                    case LocalDecl d:
+                        output.Add(new Line(d.Init is null ? $"{d.Type} {d.Name};" : $"{d.Type} {d.Name} = {Print(d.Init)};"));
+                        break;
+                    case Assign a:
+                        if (_needed.Contains(a.Target is Name n ? n.Id : ((Element)a.Target).Span))
+                        {
+                            output.Add(new Line($"{Workspace}.{Tape(a.Target.Type)}.Push({Print(a.Target)});"));
+                        }
+
+                        output.Add(new Line($"{Print(a.Target)} {a.Op} {Print(a.Value)};"));
+                        break;
+                    case If i:
+                    {
+                        List<Code> then = ForwardBlock(i.Then);
+                        List<Code> otherwise = ForwardBlock(i.Else);
+                        if (_tapedIfs.Contains(i))
+                        {
+                            then.Add(new Line($"{Workspace}.Bools.Push(true);"));
+                            otherwise.Add(new Line($"{Workspace}.Bools.Push(false);"));
+                        }
+
+                        output.Add(new Scope($"if ({Print(i.Condition)})", then));
+                        if (otherwise.Count > 0) output.Add(new Scope("else", otherwise));
+                        break;
+                    }
+
+                    case For f:
+                    {
+                        List<Code> body = ForwardBlock(f.Body);
+                        string header = $"for ({f.CounterType} {f.Counter} = {Print(f.Init)}; {Print(f.Condition)}; {StepText(f)})";
+                        if (_countedLoops.Contains(f))
+                        {
+                            string trips = _names.Reserve("trips");
+                            output.Add(new Line($"int {trips} = 0;"));
+                            body.Insert(0, new Line($"{trips}++;"));
+                            output.Add(new Scope(header, body));
+                            output.Add(new Line($"{Workspace}.Ints.Push({trips});"));
+                        }
+                        else
+                        {
+                            output.Add(new Scope(header, body));
+                        }
+
+                        break;
+                    }
+
+                    case CallStatement c:
+                        output.Add(new Line(Print(c.Call) + ";"));
+                        break;
+                }
+            }
+
+            return output;
+        }
+
+        private string StepText(For f) =>
+            Simplifier.IsConstant(f.Step, 1) ? f.Counter + "++"
+            : Simplifier.IsConstant(f.Step, -1) ? f.Counter + "--"
+            : f.Step is Unary { Op: "-" } u ? $"{f.Counter} -= {Print(u.Operand)}"
+            : $"{f.Counter} += {Print(f.Step)}";
+
+        // ───────────────────────────── helpers ─────────────────────────────
+
+        private static IEnumerable<string> Assigned(Block block)
+        {
+            foreach (Stmt s in block.Statements)
+            {
+                switch (s)
+                {
+                    case LocalDecl d: yield return d.Name; break;
+                    case Assign { Target: Name n }: yield return n.Id; break;
+                    case Assign { Target: Element e }: yield return e.Span; break;
+                    case If i:
+                        foreach (string a in Assigned(i.Then).Concat(Assigned(i.Else))) yield return a;
+                        break;
+                    case For f:
+                        yield return f.Counter;
+                        foreach (string a in Assigned(f.Body)) yield return a;
+                        break;
+                    case CallStatement c:
+                        foreach (string a in Analysis.WrittenSpans(c.Call)) yield return a;
+                        break;
+                }
+            }
+        }
+
+        private string Print(Expr e, bool rename = true) =>
+            ExprPrinter.Print(e, rename ? (n => _primal.TryGetValue(n, out string? r) ? r : n) : null);
+
+        /// <summary>The lecture form of an expression: adjoints as ∂L/∂v, products as ·, no namespaces.</summary>
+        private string MathText(Expr e)
+        {
+            var inverse = _adjoint.Where(a => a.Key != a.Value).GroupBy(a => a.Value).ToDictionary(g => g.Key, g => g.First().Key);
+            string text = ExprPrinter.Print(e, n => n == DResult ? "∂L/∂result" : inverse.TryGetValue(n, out string? primal) ? "∂L/∂" + primal : n);
+            return text.Replace("global::System.MathF.", "").Replace("global::System.Math.", "").Replace(" * ", "·");
+        }
+
+        private static Expr One(string type) => Simplifier.Constant(1, type);
+
+        private static Expr Neg(Expr e) => new Unary("-", e, e.Type);
+
+        private static Expr Mul(Expr a, Expr b) => new Binary("*", a, b, a.Type);
+
+        private static Expr Div(Expr a, Expr b) => new Binary("/", a, b, a.Type);
+
+        private static Expr Add(Expr a, Expr b) => new Binary("+", a, b, a.Type);
+
+        private static Expr Sub(Expr a, Expr b) => new Binary("-", a, b, a.Type);
+
+        /// <summary>What a reversed loop body does to adjoints and the tape: decides whether its iterations may run in any order.</summary>
+        private sealed class Effects
+        {
+            public bool Pops { get; set; }
+
+            public bool Opaque { get; set; }
+
+            public HashSet<string> Reads { get; } = new();
+
+            public HashSet<string> Writes { get; } = new();
+
+            public HashSet<string> Declared { get; } = new();
+
+            /// <summary>
+            /// Iterations commute when none pops the tape or calls another backward, and no adjoint that outlives an
+            /// iteration is both read and written in it (writes are sums, and sums commute).
+            /// </summary>
+            public bool OrderFree => !Pops && !Opaque && !Reads.Where(r => !Declared.Contains(r)).Any(Writes.Contains);
+
+            public void Absorb(Effects inner)
+            {
+                Pops |= inner.Pops;
+                Opaque |= inner.Opaque;
+                Reads.UnionWith(inner.Reads.Where(r => !inner.Declared.Contains(r)));
+                Writes.UnionWith(inner.Writes.Where(w => !inner.Declared.Contains(w)));
+            }
+        }
+    }
+
+    /// <summary>A construct inside the subset that this version cannot reverse yet: reported as SG9999 with the reason.</summary>
+    internal sealed class GenerationLimitation : System.Exception
+    {
+        public GenerationLimitation(string message)
+            : base(message)
+        {
+        }
+    }
+}

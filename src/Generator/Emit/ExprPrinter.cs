@@ -1,0 +1,110 @@
+using System;
+using System.Linq;
+using System.Text;
+using SymGrad.Generator.Model;
+
+namespace SymGrad.Generator.Emit
+{
+    /// <summary>Prints model expressions as C#, with only the parentheses precedence needs.</summary>
+    internal static class ExprPrinter
+    {
+        public static string Print(Expr e, Func<string, string>? rename = null) => Print(e, rename ?? (s => s), 99, false);
+
+        private static string Print(Expr e, Func<string, string> rename, int parent, bool right)
+        {
+            int precedence = Precedence(e);
+            string text = PrintCore(e, rename);
+            bool wrap = precedence > parent || (precedence == parent && right && precedence > 1);
+            return wrap ? "(" + text + ")" : text;
+        }
+
+        private static string PrintCore(Expr e, Func<string, string> rename)
+        {
+            switch (e)
+            {
+                case Literal l:
+                    return l.Text;
+                case Name n:
+                    return rename(n.Id);
+                case Element el:
+                    return rename(el.Span) + "[" + Print(el.Index, rename) + "]";
+                case Unary u:
+                {
+                    string operand = Print(u.Operand, rename, 1, false);
+                    return u.Op + (operand.StartsWith(u.Op, StringComparison.Ordinal) ? "(" + operand + ")" : operand);
+                }
+
+                case Binary b:
+                {
+                    int p = Precedence(b);
+                    return Print(b.Left, rename, p, false) + " " + b.Op + " " + Print(b.Right, rename, p, true);
+                }
+
+                case Conditional c:
+                    return Print(c.Test, rename, 11, false) + " ? " + Print(c.WhenTrue, rename, 12, false) + " : " + Print(c.WhenFalse, rename, 12, false);
+                case Cast c:
+                    return "(" + c.Type + ")" + Print(c.Operand, rename, 0, false);
+                case MathCall { Function: "Sigmoid" } m:
+                {
+                    string one = m.Type == "float" ? "1f" : "1.0";
+                    return one + " / (" + one + " + " + MathName("Exp", m.Type) + "(-" + Print(m.Args[0], rename, 1, false) + "))";
+                }
+
+                case MathCall m:
+                    return MathName(m.Function, m.Type) + "(" + string.Join(", ", m.Args.Select(a => Print(a, rename))) + ")";
+                case Opaque o:
+                {
+                    var names = o.Reads.Select(r => (object)rename(r)).ToArray();
+                    return string.Format(System.Globalization.CultureInfo.InvariantCulture, o.Template, names);
+                }
+
+                case SpanRef s:
+                {
+                    var builder = new StringBuilder(rename(s.Span));
+                    if (s.Start is not null)
+                    {
+                        builder.Append(".Slice(").Append(Print(s.Start, rename));
+                        if (s.Length is not null)
+                        {
+                            builder.Append(", ").Append(Print(s.Length, rename));
+                        }
+
+                        builder.Append(')');
+                    }
+
+                    return builder.ToString();
+                }
+
+                case UserCall call:
+                    return call.Target.ContainingType + "." + call.Target.Method + "(" + string.Join(", ", call.Args.Select(a => Print(a, rename))) + ")";
+                default:
+                    throw new InvalidOperationException("Unknown expression " + e.GetType().Name);
+            }
+        }
+
+        public static string MathName(string function, string type) =>
+            (type == "float" ? "global::System.MathF." : "global::System.Math.") + function;
+
+        private static int Precedence(Expr e) => e switch
+        {
+            Literal l when l.Text.StartsWith("-", StringComparison.Ordinal) => 1,
+            Unary or Cast => 1,
+            MathCall { Function: "Sigmoid" } => 2,
+            Binary b => b.Op switch
+            {
+                "*" or "/" or "%" => 2,
+                "+" or "-" => 3,
+                "<<" or ">>" => 4,
+                "<" or "<=" or ">" or ">=" => 5,
+                "==" or "!=" => 6,
+                "&" => 7,
+                "^" => 8,
+                "|" => 9,
+                "&&" => 10,
+                _ => 11,
+            },
+            Conditional => 12,
+            _ => 0,
+        };
+    }
+}

@@ -1,0 +1,52 @@
+namespace SymGrad.Generator.Model
+{
+    // The expression language of a differentiable body, after Roslyn is gone. Every node carries its C# type
+    // keyword ("double", "float", "int", "bool", …): only float and double values carry a derivative.
+
+    internal abstract record Expr(string Type)
+    {
+        public bool IsReal => Type is "double" or "float";
+    }
+
+    /// <summary>A literal, already in C# syntax (<c>1.0</c>, <c>0.5f</c>, <c>3</c>, <c>true</c>).</summary>
+    internal sealed record Literal(string Text, string Type) : Expr(Type);
+
+    /// <summary>A local, a parameter or a loop counter.</summary>
+    internal sealed record Name(string Id, string Type) : Expr(Type);
+
+    /// <summary><c>span[index]</c>.</summary>
+    internal sealed record Element(string Span, Expr Index, string Type) : Expr(Type);
+
+    /// <summary><c>-x</c>, <c>!b</c>.</summary>
+    internal sealed record Unary(string Op, Expr Operand, string Type) : Expr(Type);
+
+    /// <summary>Arithmetic, comparison and logical operators.</summary>
+    internal sealed record Binary(string Op, Expr Left, Expr Right, string Type) : Expr(Type);
+
+    /// <summary><c>test ? whenTrue : whenFalse</c>.</summary>
+    internal sealed record Conditional(Expr Test, Expr WhenTrue, Expr WhenFalse, string Type) : Expr(Type);
+
+    /// <summary>
+    /// An elementary function of <c>System.Math</c>/<c>MathF</c> (Exp, Log, Sqrt, Pow, Tanh, Sin, Cos, Abs, Max,
+    /// Min, Sign) or the recognised <c>Sigmoid</c> (<c>1 / (1 + Exp(-u))</c>), whose derivative reuses its value.
+    /// </summary>
+    internal sealed record MathCall(string Function, EquatableArray<Expr> Args, string Type) : Expr(Type);
+
+    /// <summary><c>(float)e</c>, <c>(double)e</c>, <c>(int)e</c>.</summary>
+    internal sealed record Cast(Expr Operand, string Type) : Expr(Type);
+
+    /// <summary>
+    /// Non-differentiable code kept as written (<c>x.Length</c>, <c>geometry.OutH</c>, integer <c>Math.Max</c>):
+    /// <see cref="Template"/> has <c>{0}</c>, <c>{1}</c>… where the variables in <see cref="Reads"/> stand.
+    /// </summary>
+    internal sealed record Opaque(string Template, EquatableArray<string> Reads, string Type) : Expr(Type);
+
+    /// <summary>A span argument: <c>x</c>, or <c>x.Slice(start, length)</c>.</summary>
+    internal sealed record SpanRef(string Span, Expr? Start, Expr? Length, string ElementType) : Expr("span");
+
+    /// <summary>A call of another differentiable method (one with a generated or registered backward).</summary>
+    internal sealed record UserCall(CallTarget Target, EquatableArray<Expr> Args, string Type) : Expr(Type);
+
+    /// <summary>How a callee is reached and how its backward is called.</summary>
+    internal sealed record CallTarget(string ContainingType, string Method, string BackwardContainingType, string Backward, EquatableArray<ParameterSpec> Parameters, string ReturnType);
+}

@@ -1,0 +1,57 @@
+using SymGrad.Generator.Diagnostics;
+
+namespace SymGrad.Generator.Model
+{
+    /// <summary>The role a parameter plays in differentiation.</summary>
+    internal enum ParameterKind
+    {
+        /// <summary>A float/double the gradient is taken with respect to: <c>ref T dx</c>.</summary>
+        Scalar,
+
+        /// <summary>A <c>ReadOnlySpan&lt;float|double&gt;</c> input: <c>Span&lt;T&gt; dx</c>.</summary>
+        SpanInput,
+
+        /// <summary>A <c>Span&lt;float|double&gt;</c> the method writes: cotangent <c>ReadOnlySpan&lt;T&gt; dy</c>.</summary>
+        SpanOutput,
+
+        /// <summary>Anything that carries no derivative: integers, bools, enums, int spans, geometry structs, <c>[NoDerivative]</c>.</summary>
+        Constant,
+    }
+
+    /// <summary>A parameter: its name, its C# type as written in generated code, and its role.</summary>
+    /// <param name="ElementType">For spans, <c>float</c> or <c>double</c>; for scalars the type itself.</param>
+    internal sealed record ParameterSpec(string Name, string Type, string ElementType, ParameterKind Kind)
+    {
+        public bool IsDifferentiable => Kind is ParameterKind.Scalar or ParameterKind.SpanInput;
+    }
+
+    /// <summary>One type around the method, outermost first: <c>partial class Outer</c>.</summary>
+    internal sealed record ContainingType(string Keyword, string Name);
+
+    /// <summary>
+    /// Everything the later stages need to know about one <c>[Differentiable]</c> method: the incremental cache
+    /// boundary. Only strings, numbers, enums and equatable arrays — no symbols, syntax or locations.
+    /// </summary>
+    internal sealed record MethodModel(
+        string Namespace,
+        EquatableArray<ContainingType> ContainingTypes,
+        string Name,
+        string Accessibility,
+        string ReturnType,
+        EquatableArray<ParameterSpec> Parameters,
+        EquatableArray<LocalSpec> Locals,
+        Block Body,
+        string ForwardSource)
+    {
+        public string HintName => (Namespace.Length > 0 ? Namespace + "." : "")
+            + string.Join(".", System.Linq.Enumerable.Select(ContainingTypes, t => t.Name.Replace('<', '{').Replace('>', '}')))
+            + "." + Name + ".g.cs";
+    }
+
+    /// <summary>A local variable declared in the body (names are unique within a method after parsing).</summary>
+    internal sealed record LocalSpec(string Name, string Type);
+
+    /// <summary>What the parse stage produces: a model to emit, or the diagnostics that stop it (or both empty).</summary>
+    /// <param name="Location">Where the method's name is, for diagnostics raised after parsing.</param>
+    internal sealed record ParseResult(MethodModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, LocationInfo? Location = null);
+}

@@ -1,0 +1,32 @@
+namespace SymGrad.Generator.Model
+{
+    // Statements of a differentiable body. Source is the statement as the user wrote it (one line), written
+    // above its adjoint block in the emitted code.
+
+    internal abstract record Stmt(string Source);
+
+    internal sealed record Block(EquatableArray<Stmt> Statements)
+    {
+        public static readonly Block Empty = new(EquatableArray<Stmt>.Empty);
+    }
+
+    /// <summary><c>T name = init;</c></summary>
+    internal sealed record LocalDecl(string Name, string Type, Expr? Init, string Source) : Stmt(Source);
+
+    /// <summary><c>target op value;</c> with op one of <c>= += -= *= /=</c>; target a <see cref="Name"/> or an <see cref="Element"/>.</summary>
+    internal sealed record Assign(Expr Target, string Op, Expr Value, string Source) : Stmt(Source);
+
+    internal sealed record If(Expr Condition, Block Then, Block Else, string Source) : Stmt(Source);
+
+    /// <summary><c>for (T counter = init; condition; counter += step)</c>; step is a signed integer expression.</summary>
+    internal sealed record For(string Counter, string CounterType, Expr Init, Expr Condition, Expr Step, Block Body, string Source) : Stmt(Source);
+
+    internal sealed record Break(string Source) : Stmt(Source);
+
+    internal sealed record Continue(string Source) : Stmt(Source);
+
+    internal sealed record Return(Expr? Value, string Source) : Stmt(Source);
+
+    /// <summary>A call of a differentiable method as a statement (a layer writing its output spans).</summary>
+    internal sealed record CallStatement(UserCall Call, string Source) : Stmt(Source);
+}

@@ -1,0 +1,640 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymGrad.Generator.Diagnostics;
+using SymGrad.Generator.Model;
+
+namespace SymGrad.Generator.Parse
+{
+    /// <summary>Turns a method body into the model's statements and expressions, reporting what is outside the subset.</summary>
+    internal sealed class BodyParser
+    {
+        private static readonly HashSet<string> s_mathFunctions = new()
+        {
+            "Exp", "Log", "Sqrt", "Pow", "Tanh", "Sin", "Cos", "Abs", "Max", "Min",
+        };
+
+        // Piecewise-constant functions: their derivative is zero almost everywhere, so they are kept as constants.
+        private static readonly HashSet<string> s_stepFunctions = new() { "Floor", "Ceiling", "Round", "Truncate", "Sign" };
+
+        private readonly IMethodSymbol _method;
+        private readonly SemanticModel _model;
+        private readonly Dictionary<string, ParameterSpec> _parameters;
+        private readonly List<DiagnosticInfo> _diagnostics;
+        private readonly CancellationToken _cancellationToken;
+        private readonly Dictionary<ILocalSymbol, string> _localNames = new(SymbolEqualityComparer.Default);
+        private readonly HashSet<string> _usedNames;
+
+        public BodyParser(IMethodSymbol method, SemanticModel model, List<ParameterSpec> parameters, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        {
+            _method = method;
+            _model = model;
+            _parameters = parameters.ToDictionary(p => p.Name);
+            _diagnostics = diagnostics;
+            _cancellationToken = cancellationToken;
+            _usedNames = new HashSet<string>(parameters.Select(p => p.Name));
+        }
+
+        public List<LocalSpec> Locals { get; } = new();
+
+        public Block ParseBlock(IEnumerable<StatementSyntax> statements)
+        {
+            var result = new List<Stmt>();
+            foreach (StatementSyntax statement in statements)
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                ParseStatement(statement, result);
+            }
+
+            return new Block(result.ToEquatableArray());
+        }
+
+        private Block ParseEmbedded(StatementSyntax? statement) => statement switch
+        {
+            null => Block.Empty,
+            BlockSyntax block => ParseBlock(block.Statements),
+            _ => ParseBlock(new[] { statement }),
+        };
+
+        private void ParseStatement(StatementSyntax statement, List<Stmt> output)
+        {
+            switch (statement)
+            {
+                case BlockSyntax block:
+                    output.AddRange(ParseBlock(block.Statements).Statements);
+                    break;
+                case EmptyStatementSyntax:
+                    break;
+                case LocalDeclarationStatementSyntax declaration:
+                    ParseDeclaration(declaration, output);
+                    break;
+                case ExpressionStatementSyntax expression:
+                    ParseExpressionStatement(expression, output);
+                    break;
+                case IfStatementSyntax ifStatement:
+                    output.Add(new If(
+                        ParseExpression(ifStatement.Condition),
+                        ParseEmbedded(ifStatement.Statement),
+                        ParseEmbedded(ifStatement.Else?.Statement),
+                        "if (" + MethodParser.OneLine(ifStatement.Condition.ToString()) + ")"));
+                    break;
+                case ForStatementSyntax forStatement:
+                    ParseFor(forStatement, output);
+                    break;
+                case BreakStatementSyntax:
+                    output.Add(new Break("break;"));
+                    break;
+                case ContinueStatementSyntax:
+                    output.Add(new Continue("continue;"));
+                    break;
+                case ReturnStatementSyntax returnStatement:
+                    output.Add(new Return(
+                        returnStatement.Expression is null ? null : ParseExpression(returnStatement.Expression),
+                        MethodParser.OneLine(returnStatement.ToString())));
+                    break;
+                default:
+                    Unsupported(statement);
+                    break;
+            }
+        }
+
+        private void Unsupported(StatementSyntax statement)
+        {
+            (string what, string advice) = statement switch
+            {
+                WhileStatementSyntax => ("while", "only for loops with an integer counter can be reversed; write it as a for loop with a bounded trip count"),
+                DoStatementSyntax => ("do", "only for loops with an integer counter can be reversed; write it as a for loop with a bounded trip count"),
+                ForEachStatementSyntax => ("foreach", "write it as a for loop over indices"),
+                GotoStatementSyntax => ("goto", "use if/else, break or continue"),
+                TryStatementSyntax => ("try", "validate inputs in a wrapper that calls this method"),
+                ThrowStatementSyntax => ("throw", "validate inputs in a wrapper that calls this method"),
+                SwitchStatementSyntax => ("switch", "use if/else"),
+                UsingStatementSyntax => ("using", "keep resources outside the differentiable method"),
+                LockStatementSyntax => ("lock", "keep synchronisation outside the differentiable method"),
+                UnsafeStatementSyntax => ("unsafe", "use spans instead of pointers"),
+                FixedStatementSyntax => ("fixed", "use spans instead of pointers"),
+                LocalFunctionStatementSyntax => ("local function", "make it a separate [Differentiable] static method"),
+                YieldStatementSyntax => ("yield", "write the results into a Span<T> output"),
+                CheckedStatementSyntax => ("checked", "remove the checked block"),
+                LabeledStatementSyntax => ("labeled", "use if/else, break or continue"),
+                _ => (statement.Kind().ToString(), "see README's differentiable subset"),
+            };
+            Report(DiagnosticDescriptors.UnsupportedStatement, statement.GetFirstToken().GetLocation(), what, advice);
+        }
+
+        private void ParseDeclaration(LocalDeclarationStatementSyntax declaration, List<Stmt> output)
+        {
+            if (declaration.UsingKeyword != default || declaration.IsKind(SyntaxKind.LocalDeclarationStatement) == false)
+            {
+                Unsupported(declaration);
+                return;
+            }
+
+            foreach (VariableDeclaratorSyntax variable in declaration.Declaration.Variables)
+            {
+                if (_model.GetDeclaredSymbol(variable, _cancellationToken) is not ILocalSymbol local)
+                {
+                    continue;
+                }
+
+                string type = TypeNames.Of(local.Type);
+                if (local.IsRef || !(TypeNames.IsReal(local.Type) || TypeNames.IsIntegral(local.Type) || local.Type.SpecialType == SpecialType.System_Boolean))
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, variable.Identifier.GetLocation(), local.Type.ToDisplayString() + " " + local.Name,
+                        "locals may be float, double, integral or bool; pass buffers as Span<T> parameters");
+                    continue;
+                }
+
+                string name = Declare(local);
+                Expr? init = variable.Initializer is null ? null : ParseExpression(variable.Initializer.Value);
+                string source = MethodParser.OneLine(declaration.Declaration.Type + " " + variable) + ";";
+                output.Add(new LocalDecl(name, type, init, source));
+            }
+        }
+
+        private string Declare(ILocalSymbol local)
+        {
+            string name = local.Name;
+            for (int i = 2; _usedNames.Contains(name); i++)
+            {
+                name = local.Name + "_" + i.ToString(CultureInfo.InvariantCulture);
+            }
+
+            _usedNames.Add(name);
+            _localNames[local] = name;
+            Locals.Add(new LocalSpec(name, TypeNames.Of(local.Type)));
+            return name;
+        }
+
+        private void ParseExpressionStatement(ExpressionStatementSyntax statement, List<Stmt> output)
+        {
+            string source = MethodParser.OneLine(statement.ToString());
+            switch (statement.Expression)
+            {
+                case AssignmentExpressionSyntax assignment:
+                {
+                    string op = assignment.OperatorToken.Text;
+                    if (op is not ("=" or "+=" or "-=" or "*=" or "/="))
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedExpression, assignment.OperatorToken.GetLocation(), op, "use =, +=, -=, *= or /=");
+                        return;
+                    }
+
+                    Expr? target = ParseTarget(assignment.Left);
+                    if (target is not null)
+                    {
+                        output.Add(new Assign(target, op, ParseExpression(assignment.Right), source));
+                    }
+
+                    return;
+                }
+
+                case PostfixUnaryExpressionSyntax { Operand: var operand } postfix when postfix.IsKind(SyntaxKind.PostIncrementExpression) || postfix.IsKind(SyntaxKind.PostDecrementExpression):
+                    AddIncrement(operand, postfix.IsKind(SyntaxKind.PostIncrementExpression), source, output);
+                    return;
+                case PrefixUnaryExpressionSyntax { Operand: var operand } prefix when prefix.IsKind(SyntaxKind.PreIncrementExpression) || prefix.IsKind(SyntaxKind.PreDecrementExpression):
+                    AddIncrement(operand, prefix.IsKind(SyntaxKind.PreIncrementExpression), source, output);
+                    return;
+                case InvocationExpressionSyntax invocation:
+                {
+                    Expr call = ParseExpression(invocation);
+                    if (call is UserCall userCall)
+                    {
+                        output.Add(new CallStatement(userCall, source));
+                    }
+                    else if (call is not Opaque)
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), MethodParser.OneLine(invocation.ToString()), "a call whose value is discarded has no effect; assign it to a local");
+                    }
+                    else
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), MethodParser.OneLine(invocation.ToString()),
+                            "calls used as statements must be [Differentiable] methods or have a registered [DerivativeOf] backward");
+                    }
+
+                    return;
+                }
+
+                default:
+                    Report(DiagnosticDescriptors.UnsupportedExpression, statement.Expression.GetLocation(), MethodParser.OneLine(statement.Expression.ToString()), "use an assignment, ++, -- or a call of a differentiable method");
+                    return;
+            }
+        }
+
+        private void AddIncrement(ExpressionSyntax operand, bool increment, string source, List<Stmt> output)
+        {
+            Expr? target = ParseTarget(operand);
+            if (target is not null)
+            {
+                output.Add(new Assign(target, increment ? "+=" : "-=", OneOf(target.Type), source));
+            }
+        }
+
+        private static Literal OneOf(string type) => type switch
+        {
+            "double" => new Literal("1.0", "double"),
+            "float" => new Literal("1f", "float"),
+            _ => new Literal("1", type),
+        };
+
+        private Expr? ParseTarget(ExpressionSyntax target)
+        {
+            SymbolInfo info = _model.GetSymbolInfo(target, _cancellationToken);
+            if (info.Symbol is IParameterSymbol parameter && target is IdentifierNameSyntax)
+            {
+                Report(DiagnosticDescriptors.ParameterAssigned, target.GetLocation(), parameter.Name);
+                return null;
+            }
+
+            if (target is IdentifierNameSyntax && info.Symbol is ILocalSymbol)
+            {
+                return ParseExpression(target);
+            }
+
+            if (target is ElementAccessExpressionSyntax element)
+            {
+                Expr parsed = ParseExpression(element);
+                if (parsed is Element e && _parameters.TryGetValue(e.Span, out ParameterSpec? spec) && spec.Kind == ParameterKind.SpanOutput)
+                {
+                    return parsed;
+                }
+
+                if (parsed is Element)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, target.GetLocation(), MethodParser.OneLine(target.ToString()), "only Span<float|double> output parameters can be written");
+                }
+
+                return null;
+            }
+
+            Report(DiagnosticDescriptors.UnsupportedExpression, target.GetLocation(), MethodParser.OneLine(target.ToString()), "assign to a local or to an element of a Span<T> output");
+            return null;
+        }
+
+        private void ParseFor(ForStatementSyntax loop, List<Stmt> output)
+        {
+            string header = "for (" + MethodParser.OneLine(loop.Declaration?.ToString() ?? "") + "; "
+                + MethodParser.OneLine(loop.Condition?.ToString() ?? "") + "; "
+                + string.Join(", ", loop.Incrementors.Select(i => MethodParser.OneLine(i.ToString()))) + ")";
+            Location where = loop.ForKeyword.GetLocation();
+
+            if (loop.Declaration is not { Variables.Count: 1 } declaration || loop.Initializers.Count > 0
+                || declaration.Variables[0].Initializer is null
+                || _model.GetDeclaredSymbol(declaration.Variables[0], _cancellationToken) is not ILocalSymbol counter
+                || !TypeNames.IsIntegral(counter.Type))
+            {
+                Report(DiagnosticDescriptors.UnsupportedLoop, where, "declare exactly one integer counter in the loop header, as in 'for (int i = 0; i < n; i++)'");
+                return;
+            }
+
+            if (loop.Condition is null)
+            {
+                Report(DiagnosticDescriptors.UnsupportedLoop, where, "the loop needs a condition that bounds its trip count");
+                return;
+            }
+
+            Expr? step = loop.Incrementors.Count == 1 ? ParseStep(loop.Incrementors[0], counter) : null;
+            if (step is null)
+            {
+                Report(DiagnosticDescriptors.UnsupportedLoop, where, $"the counter '{counter.Name}' must change by one step per iteration: {counter.Name}++, {counter.Name}--, {counter.Name} += k or {counter.Name} -= k");
+                return;
+            }
+
+            // The reverse sweep recomputes the counter from the trip count, so the body must not change it.
+            foreach (SyntaxNode node in loop.Statement.DescendantNodesAndSelf())
+            {
+                ExpressionSyntax? written = node switch
+                {
+                    AssignmentExpressionSyntax a => a.Left,
+                    PostfixUnaryExpressionSyntax p when !p.IsKind(SyntaxKind.SuppressNullableWarningExpression) => p.Operand,
+                    PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => p.Operand,
+                    _ => null,
+                };
+                if (written is not null && SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(written, _cancellationToken).Symbol, counter))
+                {
+                    Report(DiagnosticDescriptors.UnsupportedLoop, written.GetLocation(), $"the body assigns the counter '{counter.Name}'; use another variable");
+                    return;
+                }
+            }
+
+            string name = Declare(counter);
+            Expr init = ParseExpression(declaration.Variables[0].Initializer!.Value);
+            Expr condition = ParseExpression(loop.Condition);
+            Block body = ParseEmbedded(loop.Statement);
+            output.Add(new For(name, TypeNames.Of(counter.Type), init, condition, step, body, header));
+        }
+
+        private Expr? ParseStep(ExpressionSyntax incrementor, ILocalSymbol counter)
+        {
+            bool IsCounter(ExpressionSyntax e) => SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(e, _cancellationToken).Symbol, counter);
+            string type = TypeNames.Of(counter.Type);
+            switch (incrementor)
+            {
+                case PostfixUnaryExpressionSyntax p when IsCounter(p.Operand):
+                    return new Literal(p.IsKind(SyntaxKind.PostIncrementExpression) ? "1" : "-1", type);
+                case PrefixUnaryExpressionSyntax p when IsCounter(p.Operand) && (p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression)):
+                    return new Literal(p.IsKind(SyntaxKind.PreIncrementExpression) ? "1" : "-1", type);
+                case AssignmentExpressionSyntax a when IsCounter(a.Left) && (a.IsKind(SyntaxKind.AddAssignmentExpression) || a.IsKind(SyntaxKind.SubtractAssignmentExpression)):
+                {
+                    Expr amount = ParseExpression(a.Right);
+                    return a.IsKind(SyntaxKind.AddAssignmentExpression) ? amount : new Unary("-", amount, type);
+                }
+
+                default:
+                    return null;
+            }
+        }
+
+        public Expr ParseExpression(ExpressionSyntax syntax)
+        {
+            TypeInfo info = _model.GetTypeInfo(syntax, _cancellationToken);
+            Expr parsed = ParseCore(syntax, info);
+
+            // Implicit numeric conversions (int → double, float → double) become explicit casts.
+            string converted = TypeNames.Of(info.ConvertedType);
+            if (info.ConvertedType is not null && converted != parsed.Type && parsed.Type != "span"
+                && (TypeNames.IsReal(info.ConvertedType) || TypeNames.IsIntegral(info.ConvertedType)))
+            {
+                return parsed is Literal literal && _model.GetConstantValue(syntax, _cancellationToken) is { HasValue: true, Value: { } value }
+                    ? (Expr?)FormatConstant(value, converted) ?? new Cast(literal, converted)
+                    : new Cast(parsed, converted);
+            }
+
+            return parsed;
+        }
+
+        private Expr ParseCore(ExpressionSyntax syntax, TypeInfo info)
+        {
+            string type = TypeNames.Of(info.Type);
+            switch (syntax)
+            {
+                case ParenthesizedExpressionSyntax parenthesized:
+                    return ParseExpression(parenthesized.Expression);
+                case LiteralExpressionSyntax literal:
+                    if (literal.IsKind(SyntaxKind.NumericLiteralExpression) || literal.IsKind(SyntaxKind.TrueLiteralExpression) || literal.IsKind(SyntaxKind.FalseLiteralExpression))
+                    {
+                        return new Literal(literal.Token.Text, type);
+                    }
+
+                    break;
+                case IdentifierNameSyntax identifier:
+                {
+                    ISymbol? symbol = _model.GetSymbolInfo(identifier, _cancellationToken).Symbol;
+                    if (symbol is ILocalSymbol local && _localNames.TryGetValue(local, out string? localName))
+                    {
+                        return new Name(localName, type);
+                    }
+
+                    if (symbol is IParameterSymbol parameter && _parameters.ContainsKey(parameter.Name))
+                    {
+                        return new Name(parameter.Name, type);
+                    }
+
+                    if (_model.GetConstantValue(identifier, _cancellationToken) is { HasValue: true, Value: { } value } && FormatConstant(value, type) is { } constant)
+                    {
+                        return constant;
+                    }
+
+                    if (symbol is IFieldSymbol or IPropertySymbol)
+                    {
+                        // A static field or property: a constant with respect to differentiation.
+                        return MakeOpaque(identifier, type);
+                    }
+
+                    break;
+                }
+
+                case ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } access
+                    when access.Expression is IdentifierNameSyntax spanName && _model.GetSymbolInfo(spanName, _cancellationToken).Symbol is IParameterSymbol p
+                         && _parameters.TryGetValue(p.Name, out ParameterSpec? spec) && spec.Type.Contains("Span<"):
+                    return new Element(spec.Name, ParseExpression(access.ArgumentList.Arguments[0].Expression), type);
+                case PrefixUnaryExpressionSyntax prefix when prefix.IsKind(SyntaxKind.UnaryMinusExpression) || prefix.IsKind(SyntaxKind.LogicalNotExpression):
+                    return new Unary(prefix.OperatorToken.Text, ParseExpression(prefix.Operand), type);
+                case PrefixUnaryExpressionSyntax prefix when prefix.IsKind(SyntaxKind.UnaryPlusExpression):
+                    return ParseExpression(prefix.Operand);
+                case BinaryExpressionSyntax binary:
+                {
+                    string op = binary.OperatorToken.Text;
+                    if (op is "+" or "-" or "*" or "/" or "<" or "<=" or ">" or ">=" or "==" or "!=" or "&&" or "||"
+                        || (op is "%" or "&" or "|" or "^" or "<<" or ">>" && !TypeNames.IsReal(info.Type)))
+                    {
+                        return new Binary(op, ParseExpression(binary.Left), ParseExpression(binary.Right), type);
+                    }
+
+                    Report(DiagnosticDescriptors.UnsupportedExpression, binary.OperatorToken.GetLocation(), op, "this operator has no derivative rule; use + - * / and Math functions");
+                    return new Literal("0", type);
+                }
+
+                case ConditionalExpressionSyntax conditional:
+                    return new Conditional(ParseExpression(conditional.Condition), ParseExpression(conditional.WhenTrue), ParseExpression(conditional.WhenFalse), type);
+                case CastExpressionSyntax cast when TypeNames.IsReal(info.Type) || TypeNames.IsIntegral(info.Type):
+                    return new Cast(ParseExpression(cast.Expression), type);
+                case InvocationExpressionSyntax invocation:
+                    return ParseInvocation(invocation, type);
+                case MemberAccessExpressionSyntax member:
+                {
+                    if (_model.GetConstantValue(member, _cancellationToken) is { HasValue: true, Value: { } value } && FormatConstant(value, type) is { } constant)
+                    {
+                        return constant;
+                    }
+
+                    if (!TypeNames.IsReal(info.Type) || _model.GetSymbolInfo(member, _cancellationToken).Symbol is { IsStatic: true })
+                    {
+                        return MakeOpaque(member, type);
+                    }
+
+                    break;
+                }
+            }
+
+            Report(DiagnosticDescriptors.UnsupportedExpression, syntax.GetLocation(), MethodParser.OneLine(syntax.ToString()), "it is outside the differentiable subset (see README)");
+            return new Literal("0", type);
+        }
+
+        private Expr ParseInvocation(InvocationExpressionSyntax invocation, string type)
+        {
+            if (_model.GetSymbolInfo(invocation, _cancellationToken).Symbol is not IMethodSymbol callee)
+            {
+                Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), MethodParser.OneLine(invocation.ToString()), "the call does not bind to a single method");
+                return new Literal("0", type);
+            }
+
+            string containing = callee.ContainingType?.ToDisplayString() ?? "";
+            bool anyRealArgument = invocation.ArgumentList.Arguments.Any(a => TypeNames.IsReal(_model.GetTypeInfo(a.Expression, _cancellationToken).Type));
+            if (containing is "System.Math" or "System.MathF")
+            {
+                if (s_mathFunctions.Contains(callee.Name) && TypeNames.IsReal(callee.ReturnType))
+                {
+                    var args = invocation.ArgumentList.Arguments.Select(a => ParseExpression(a.Expression)).ToEquatableArray();
+                    return new MathCall(callee.Name, args, type);
+                }
+
+                if (s_stepFunctions.Contains(callee.Name) || !TypeNames.IsReal(callee.ReturnType))
+                {
+                    return MakeOpaque(invocation, type);
+                }
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(callee.OriginalDefinition, _method.OriginalDefinition))
+            {
+                Report(DiagnosticDescriptors.Recursion, invocation.GetLocation(), _method.Name);
+                return new Literal("0", type);
+            }
+
+            CallTarget? target = CallTargets.Resolve(callee, _method);
+            if (target is not null)
+            {
+                var args = new List<Expr>();
+                for (int i = 0; i < invocation.ArgumentList.Arguments.Count; i++)
+                {
+                    ArgumentSyntax argument = invocation.ArgumentList.Arguments[i];
+                    ParameterSpec spec = target.Parameters[i];
+                    args.Add(spec.Type.Contains("Span<") ? ParseSpanArgument(argument.Expression, spec) : ParseExpression(argument.Expression));
+                }
+
+                return new UserCall(target, args.ToEquatableArray(), type);
+            }
+
+            if (!TypeNames.IsReal(callee.ReturnType) && !anyRealArgument)
+            {
+                return MakeOpaque(invocation, type);
+            }
+
+            Report(DiagnosticDescriptors.NoDerivative, invocation.GetLocation(), callee.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat), callee.ContainingType?.Name ?? "T", callee.Name);
+            return new Literal("0", type);
+        }
+
+        private Expr ParseSpanArgument(ExpressionSyntax argument, ParameterSpec spec)
+        {
+            if (argument is IdentifierNameSyntax identifier && _model.GetSymbolInfo(identifier, _cancellationToken).Symbol is IParameterSymbol p && _parameters.ContainsKey(p.Name))
+            {
+                return new SpanRef(p.Name, null, null, spec.ElementType);
+            }
+
+            if (argument is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "Slice", Expression: IdentifierNameSyntax sliced } } slice
+                && _model.GetSymbolInfo(sliced, _cancellationToken).Symbol is IParameterSymbol sp && _parameters.ContainsKey(sp.Name)
+                && slice.ArgumentList.Arguments.Count is 1 or 2)
+            {
+                Expr start = ParseExpression(slice.ArgumentList.Arguments[0].Expression);
+                Expr? length = slice.ArgumentList.Arguments.Count == 2 ? ParseExpression(slice.ArgumentList.Arguments[1].Expression) : null;
+                return new SpanRef(sp.Name, start, length, spec.ElementType);
+            }
+
+            Report(DiagnosticDescriptors.UnsupportedExpression, argument.GetLocation(), MethodParser.OneLine(argument.ToString()),
+                "pass a span parameter or a slice of one, as in x or x.Slice(offset, length)");
+            return new SpanRef("?", null, null, spec.ElementType);
+        }
+
+        /// <summary>
+        /// Keeps non-differentiable code as written, with the variables it reads as placeholders and every
+        /// type name fully qualified (the generated file has no usings).
+        /// </summary>
+        private Opaque MakeOpaque(ExpressionSyntax syntax, string type)
+        {
+            var reads = new List<string>();
+            var edits = new List<(TextSpanEdit Edit, string Text)>();
+            int start = syntax.SpanStart;
+            foreach (SimpleNameSyntax name in syntax.DescendantNodesAndSelf().OfType<SimpleNameSyntax>())
+            {
+                ISymbol? symbol = _model.GetSymbolInfo(name, _cancellationToken).Symbol;
+                bool isQualifiedRight = name.Parent is MemberAccessExpressionSyntax m && m.Name == name || name.Parent is QualifiedNameSyntax q && q.Right == name;
+                string? replacement = null;
+                if (symbol is ILocalSymbol local && _localNames.TryGetValue(local, out string? localName))
+                {
+                    replacement = Placeholder(reads, localName);
+                }
+                else if (symbol is IParameterSymbol parameter && _parameters.ContainsKey(parameter.Name))
+                {
+                    replacement = Placeholder(reads, parameter.Name);
+                }
+                else if (!isQualifiedRight && symbol is INamedTypeSymbol typeSymbol)
+                {
+                    replacement = typeSymbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+                }
+                else if (!isQualifiedRight && symbol is { IsStatic: true, ContainingType: { } owner } && symbol is IFieldSymbol or IPropertySymbol or IMethodSymbol)
+                {
+                    replacement = owner.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + name.Identifier.Text;
+                }
+
+                if (replacement is not null)
+                {
+                    edits.Add((new TextSpanEdit(name.Identifier.SpanStart - start, name.Identifier.Span.Length), replacement));
+                }
+            }
+
+            string text = syntax.ToString();
+            var builder = new StringBuilder();
+            int position = 0;
+            foreach ((TextSpanEdit edit, string replacement) in edits.OrderBy(e => e.Edit.Start))
+            {
+                builder.Append(Escape(text.Substring(position, edit.Start - position)));
+                builder.Append(replacement.StartsWith("{", System.StringComparison.Ordinal) ? replacement : Escape(replacement));
+                position = edit.Start + edit.Length;
+            }
+
+            builder.Append(Escape(text.Substring(position)));
+            return new Opaque(MethodParser.OneLine(builder.ToString()), reads.ToEquatableArray(), type);
+        }
+
+        private static string Placeholder(List<string> reads, string name)
+        {
+            int index = reads.IndexOf(name);
+            if (index < 0)
+            {
+                index = reads.Count;
+                reads.Add(name);
+            }
+
+            return "{" + index.ToString(CultureInfo.InvariantCulture) + "}";
+        }
+
+        private static string Escape(string text) => text.Replace("{", "{{").Replace("}", "}}");
+
+        private readonly record struct TextSpanEdit(int Start, int Length);
+
+        /// <summary>Writes a compile-time constant as a literal of <paramref name="type"/>.</summary>
+        internal static Literal? FormatConstant(object value, string type)
+        {
+            switch (type)
+            {
+                case "double":
+                {
+                    double d = System.Convert.ToDouble(value, CultureInfo.InvariantCulture);
+                    if (double.IsNaN(d) || double.IsInfinity(d))
+                    {
+                        return null;
+                    }
+
+                    string text = d.ToString("R", CultureInfo.InvariantCulture);
+                    if (text.IndexOfAny(new[] { '.', 'E', 'e' }) < 0)
+                    {
+                        text += ".0";
+                    }
+
+                    return new Literal(text, type);
+                }
+
+                case "float":
+                {
+                    float f = System.Convert.ToSingle(value, CultureInfo.InvariantCulture);
+                    return float.IsNaN(f) || float.IsInfinity(f) ? null : new Literal(f.ToString("R", CultureInfo.InvariantCulture) + "f", type);
+                }
+
+                case "int" or "long" or "short" or "byte" or "uint" or "ulong":
+                    return new Literal(System.Convert.ToString(value, CultureInfo.InvariantCulture)! + (type == "long" ? "L" : ""), type);
+                case "bool":
+                    return new Literal((bool)value ? "true" : "false", type);
+                default:
+                    return null;
+            }
+        }
+
+        private void Report(DiagnosticDescriptor descriptor, Location location, params string[] arguments)
+            => _diagnostics.Add(DiagnosticInfo.Create(descriptor, location, arguments));
+    }
+}

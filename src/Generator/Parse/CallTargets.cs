@@ -1,0 +1,75 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using SymGrad.Generator.Model;
+
+namespace SymGrad.Generator.Parse
+{
+    /// <summary>Finds the backward of a called method: generated (it is <c>[Differentiable]</c>) or registered with <c>[DerivativeOf]</c>.</summary>
+    internal static class CallTargets
+    {
+        public const string DifferentiableAttribute = "SymGrad.DifferentiableAttribute";
+        public const string DerivativeOfAttribute = "SymGrad.DerivativeOfAttribute";
+
+        public static CallTarget? Resolve(IMethodSymbol callee, IMethodSymbol caller)
+        {
+            if (!callee.IsStatic || callee.IsGenericMethod)
+            {
+                return null;
+            }
+
+            var parameters = new List<ParameterSpec>();
+            foreach (IParameterSymbol parameter in callee.Parameters)
+            {
+                ParameterSpec? spec = MethodParser.ClassifyParameter(parameter, out _);
+                if (spec is null)
+                {
+                    return null;
+                }
+
+                parameters.Add(spec);
+            }
+
+            string owner = callee.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            string returnType = TypeNames.Of(callee.ReturnType);
+            if (callee.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttribute))
+            {
+                return new CallTarget(owner, callee.Name, owner, callee.Name + "Backward", parameters.ToEquatableArray(), returnType);
+            }
+
+            // A registered derivative lives next to the method it differentiates, or next to the caller.
+            foreach (INamedTypeSymbol type in new[] { callee.ContainingType, caller.ContainingType }.Distinct<INamedTypeSymbol>(SymbolEqualityComparer.Default))
+            {
+                foreach (IMethodSymbol candidate in type.GetMembers().OfType<IMethodSymbol>())
+                {
+                    if (RegisteredTarget(candidate) is { } registered
+                        && SymbolEqualityComparer.Default.Equals(registered.Type, callee.ContainingType)
+                        && registered.Name == callee.Name)
+                    {
+                        string backwardOwner = candidate.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+                        return new CallTarget(owner, callee.Name, backwardOwner, candidate.Name, parameters.ToEquatableArray(), returnType);
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The (type, method name) a <c>[DerivativeOf]</c> on <paramref name="method"/> names, if any.</summary>
+        public static (INamedTypeSymbol Type, string Name)? RegisteredTarget(IMethodSymbol method)
+        {
+            foreach (AttributeData attribute in method.GetAttributes())
+            {
+                if (attribute.AttributeClass?.ToDisplayString() == DerivativeOfAttribute
+                    && attribute.ConstructorArguments.Length == 2
+                    && attribute.ConstructorArguments[0].Value is INamedTypeSymbol type
+                    && attribute.ConstructorArguments[1].Value is string name)
+                {
+                    return (type, name);
+                }
+            }
+
+            return null;
+        }
+    }
+}

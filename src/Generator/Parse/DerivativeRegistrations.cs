@@ -1,0 +1,103 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymGrad.Generator.Diagnostics;
+using SymGrad.Generator.Model;
+
+namespace SymGrad.Generator.Parse
+{
+    /// <summary>Checks each <c>[DerivativeOf]</c> method against the backward signature of the method it names.</summary>
+    internal static class DerivativeRegistrations
+    {
+        public static EquatableArray<DiagnosticInfo> Check(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            if (context.TargetSymbol is not IMethodSymbol backward || context.TargetNode is not MethodDeclarationSyntax syntax)
+            {
+                return EquatableArray<DiagnosticInfo>.Empty;
+            }
+
+            try
+            {
+                return CheckCore(backward, syntax, context.Attributes.FirstOrDefault());
+            }
+            catch (System.Exception ex) when (ex is not System.OperationCanceledException)
+            {
+                return new[] { DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, syntax.Identifier.GetLocation(), backward.Name, ex.Message) }.ToEquatableArray();
+            }
+        }
+
+        private static EquatableArray<DiagnosticInfo> CheckCore(IMethodSymbol backward, MethodDeclarationSyntax syntax, AttributeData? attribute)
+        {
+            if (attribute is null || attribute.ConstructorArguments.Length != 2
+                || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol type
+                || attribute.ConstructorArguments[1].Value is not string name)
+            {
+                return EquatableArray<DiagnosticInfo>.Empty;
+            }
+
+            Location where = attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? syntax.Identifier.GetLocation();
+            List<IMethodSymbol> targets = type.GetMembers(name).OfType<IMethodSymbol>().Where(m => m.IsStatic).ToList();
+            if (targets.Count == 0)
+            {
+                return new[] { DiagnosticInfo.Create(DiagnosticDescriptors.DerivativeTargetNotFound, where, type.ToDisplayString(), name) }.ToEquatableArray();
+            }
+
+            // With overloads, the registration must match the backward signature of one of them.
+            string? expected = null;
+            foreach (IMethodSymbol target in targets)
+            {
+                List<(string Type, RefKind Kind, string Name)>? signature = ExpectedSignature(target);
+                if (signature is null)
+                {
+                    continue;
+                }
+
+                var actual = backward.Parameters.Select(p => (TypeNames.Of(p.Type), p.RefKind)).ToList();
+                if (backward.IsStatic && backward.ReturnsVoid && actual.SequenceEqual(signature.Select(s => (s.Type, s.Kind))))
+                {
+                    return EquatableArray<DiagnosticInfo>.Empty;
+                }
+
+                expected ??= "static void " + backward.Name + "(" + string.Join(", ", signature.Select(s => (s.Kind == RefKind.Ref ? "ref " : "") + Short(s.Type) + " " + s.Name)) + ")";
+            }
+
+            return new[]
+            {
+                DiagnosticInfo.Create(DiagnosticDescriptors.DerivativeSignatureMismatch, syntax.Identifier.GetLocation(), backward.Name, type.Name + "." + name, expected ?? "(the target's parameters are outside the differentiable subset)"),
+            }.ToEquatableArray();
+        }
+
+        private static string Short(string type) => type.Replace("global::System.", "");
+
+        /// <summary>The <c>MBackward</c> parameter list SymGrad would generate for <paramref name="target"/>.</summary>
+        public static List<(string Type, RefKind Kind, string Name)>? ExpectedSignature(IMethodSymbol target)
+        {
+            var specs = new List<ParameterSpec>();
+            foreach (IParameterSymbol p in target.Parameters)
+            {
+                ParameterSpec? spec = MethodParser.ClassifyParameter(p, out _);
+                if (spec is null)
+                {
+                    return null;
+                }
+
+                specs.Add(spec);
+            }
+
+            var result = specs.Select(s => (s.Kind == ParameterKind.SpanOutput ? $"global::System.ReadOnlySpan<{s.ElementType}>" : s.Type, RefKind.None, s.Name)).ToList();
+            string returnType = TypeNames.Of(target.ReturnType);
+            if (returnType is "float" or "double")
+            {
+                result.Add((returnType, RefKind.None, "dResult"));
+            }
+
+            result.AddRange(specs.Where(s => s.Kind == ParameterKind.SpanOutput).Select(s => ($"global::System.ReadOnlySpan<{s.ElementType}>", RefKind.None, "d" + s.Name)));
+            result.AddRange(specs.Where(s => s.IsDifferentiable).Select(s => s.Kind == ParameterKind.Scalar
+                ? (s.Type, RefKind.Ref, "d" + s.Name)
+                : ($"global::System.Span<{s.ElementType}>", RefKind.None, "d" + s.Name)));
+            return result;
+        }
+    }
+}

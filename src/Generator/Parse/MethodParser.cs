@@ -1,0 +1,222 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymGrad.Generator.Diagnostics;
+using SymGrad.Generator.Model;
+
+namespace SymGrad.Generator.Parse
+{
+    /// <summary>Parse stage: a <c>[Differentiable]</c> method as Roslyn sees it → <see cref="MethodModel"/> or diagnostics.</summary>
+    internal static class MethodParser
+    {
+        public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax)
+            {
+                return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+            }
+
+            try
+            {
+                return ParseMethod(method, syntax, context.SemanticModel, cancellationToken);
+            }
+            catch (System.OperationCanceledException)
+            {
+                throw;
+            }
+            catch (System.Exception ex)
+            {
+                // The generator never throws into the compiler: an internal failure is SG9999 at the method.
+                var info = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, syntax.Identifier.GetLocation(), method.Name, ex.GetType().Name + ": " + ex.Message);
+                return new ParseResult(null, new[] { info }.ToEquatableArray());
+            }
+        }
+
+        private static ParseResult ParseMethod(IMethodSymbol method, MethodDeclarationSyntax syntax, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var diagnostics = new List<DiagnosticInfo>();
+            Location nameLocation = syntax.Identifier.GetLocation();
+
+            if (!method.IsStatic)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MethodNotStatic, nameLocation, method.Name));
+            }
+
+            if (method.IsGenericMethod)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericMethod, nameLocation, method.Name));
+            }
+
+            if (syntax.Modifiers.Any(SyntaxKind.UnsafeKeyword) || syntax.DescendantNodes().OfType<UnsafeStatementSyntax>().Any())
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsafeCode, nameLocation, method.Name));
+            }
+
+            var containingTypes = new List<ContainingType>();
+            for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.ContainingType)
+            {
+                var declaration = type.DeclaringSyntaxReferences
+                    .Select(r => r.GetSyntax(cancellationToken))
+                    .OfType<TypeDeclarationSyntax>()
+                    .FirstOrDefault(d => d.SyntaxTree == syntax.SyntaxTree && d.Span.Contains(syntax.Span))
+                    ?? type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>().FirstOrDefault();
+                if (declaration is null)
+                {
+                    break;
+                }
+
+                if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeNotPartial, declaration.Identifier.GetLocation(), type.Name, method.Name));
+                }
+
+                string keyword = declaration switch
+                {
+                    RecordDeclarationSyntax r => r.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
+                    StructDeclarationSyntax => "struct",
+                    InterfaceDeclarationSyntax => "interface",
+                    _ => "class",
+                };
+                string name = type.Name + (declaration.TypeParameterList?.ToString() ?? "");
+                containingTypes.Insert(0, new ContainingType(keyword, name));
+            }
+
+            var parameters = new List<ParameterSpec>();
+            foreach (IParameterSymbol parameter in method.Parameters)
+            {
+                ParameterSpec? spec = ClassifyParameter(parameter, out string? problem);
+                if (spec is null)
+                {
+                    Location location = parameter.Locations.FirstOrDefault() ?? nameLocation;
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedParameter, location, parameter.Name, TypeNames.Of(parameter.Type), problem!));
+                }
+                else
+                {
+                    parameters.Add(spec);
+                }
+            }
+
+            string returnType = TypeNames.Of(method.ReturnType);
+            if (returnType is not ("double" or "float" or "void") || method.ReturnsByRef || method.ReturnsByRefReadonly)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedReturnType, syntax.ReturnType.GetLocation(), method.ReturnType.ToDisplayString()));
+            }
+
+            if (diagnostics.Count > 0)
+            {
+                return new ParseResult(null, diagnostics.ToEquatableArray());
+            }
+
+            var body = new BodyParser(method, model, parameters, diagnostics, cancellationToken);
+            Block block;
+            if (syntax.ExpressionBody is { } arrow)
+            {
+                Expr value = body.ParseExpression(arrow.Expression);
+                block = new Block(new Stmt[] { new Return(value, "return " + OneLine(arrow.Expression.ToString()) + ";") }.ToEquatableArray());
+            }
+            else if (syntax.Body is { } statements)
+            {
+                block = body.ParseBlock(statements.Statements);
+            }
+            else
+            {
+                return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+            }
+
+            if (diagnostics.Count > 0)
+            {
+                return new ParseResult(null, diagnostics.ToEquatableArray());
+            }
+
+            string ns = method.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
+            var result = new MethodModel(
+                ns,
+                containingTypes.ToEquatableArray(),
+                method.Name,
+                AccessibilityText(method.DeclaredAccessibility),
+                returnType,
+                parameters.ToEquatableArray(),
+                body.Locals.ToEquatableArray(),
+                block,
+                OneLine(syntax.WithAttributeLists(default).WithoutTrivia().ToString()));
+            return new ParseResult(result, EquatableArray<DiagnosticInfo>.Empty, LocationInfo.From(nameLocation));
+        }
+
+        /// <summary>Sorts a parameter into its <see cref="ParameterKind"/>, or says why it is outside the subset.</summary>
+        public static ParameterSpec? ClassifyParameter(IParameterSymbol parameter, out string? problem)
+        {
+            problem = null;
+            bool noDerivative = parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "SymGrad.NoDerivativeAttribute");
+            string type = TypeNames.Of(parameter.Type);
+            if (parameter.RefKind != RefKind.None)
+            {
+                problem = "ref, out and in parameters cannot be differentiated; return a value or write a Span<T> output";
+                return null;
+            }
+
+            if (TypeNames.IsReal(parameter.Type))
+            {
+                return new ParameterSpec(parameter.Name, type, type, noDerivative ? ParameterKind.Constant : ParameterKind.Scalar);
+            }
+
+            ITypeSymbol? element = TypeNames.SpanElement(parameter.Type, out bool readOnly);
+            if (element is not null)
+            {
+                string elementType = TypeNames.Of(element);
+                if (TypeNames.IsReal(element))
+                {
+                    if (readOnly)
+                    {
+                        return new ParameterSpec(parameter.Name, $"global::System.ReadOnlySpan<{elementType}>", elementType, noDerivative ? ParameterKind.Constant : ParameterKind.SpanInput);
+                    }
+
+                    if (noDerivative)
+                    {
+                        problem = "a Span<T> output always carries a cotangent; remove [NoDerivative] or make it a ReadOnlySpan<T> input";
+                        return null;
+                    }
+
+                    return new ParameterSpec(parameter.Name, $"global::System.Span<{elementType}>", elementType, ParameterKind.SpanOutput);
+                }
+
+                if (readOnly && TypeNames.Of(element) is "int" or "long" or "bool" or "byte")
+                {
+                    return new ParameterSpec(parameter.Name, $"global::System.ReadOnlySpan<{elementType}>", elementType, ParameterKind.Constant);
+                }
+
+                problem = "spans may hold float or double (differentiable), or be ReadOnlySpan<int> (constants such as labels)";
+                return null;
+            }
+
+            if (TypeNames.IsIntegral(parameter.Type) || parameter.Type.SpecialType == SpecialType.System_Boolean
+                || (parameter.Type.IsValueType && TypeNames.IsConstantStruct(parameter.Type)))
+            {
+                return new ParameterSpec(parameter.Name, type, type, ParameterKind.Constant);
+            }
+
+            if (noDerivative && parameter.Type.IsValueType)
+            {
+                return new ParameterSpec(parameter.Name, type, type, ParameterKind.Constant);
+            }
+
+            problem = "use float or double, ReadOnlySpan<float|double> inputs, Span<float|double> outputs, or integral, bool, enum and read-only struct constants";
+            return null;
+        }
+
+        private static string AccessibilityText(Accessibility accessibility) => accessibility switch
+        {
+            Accessibility.Public => "public",
+            Accessibility.Internal => "internal",
+            Accessibility.Protected => "protected",
+            Accessibility.ProtectedOrInternal => "protected internal",
+            Accessibility.ProtectedAndInternal => "private protected",
+            _ => "private",
+        };
+
+        internal static string OneLine(string text) => Regex.Replace(text.Trim(), @"\s+", " ");
+    }
+}

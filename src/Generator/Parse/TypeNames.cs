@@ -1,0 +1,77 @@
+using Microsoft.CodeAnalysis;
+
+namespace SymGrad.Generator.Parse
+{
+    /// <summary>How types are spelled in the model and in generated code.</summary>
+    internal static class TypeNames
+    {
+        public static string Of(ITypeSymbol? type) => type?.SpecialType switch
+        {
+            SpecialType.System_Double => "double",
+            SpecialType.System_Single => "float",
+            SpecialType.System_Int32 => "int",
+            SpecialType.System_Int64 => "long",
+            SpecialType.System_Int16 => "short",
+            SpecialType.System_Byte => "byte",
+            SpecialType.System_UInt32 => "uint",
+            SpecialType.System_UInt64 => "ulong",
+            SpecialType.System_Boolean => "bool",
+            SpecialType.System_Void => "void",
+            null => "?",
+            _ => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+        };
+
+        public static bool IsReal(ITypeSymbol? type) =>
+            type?.SpecialType is SpecialType.System_Double or SpecialType.System_Single;
+
+        public static bool IsIntegral(ITypeSymbol? type) => type?.SpecialType is
+            SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Int16 or SpecialType.System_Byte
+            or SpecialType.System_UInt32 or SpecialType.System_UInt64 or SpecialType.System_SByte or SpecialType.System_UInt16;
+
+        /// <summary>The element type of <c>Span&lt;T&gt;</c> or <c>ReadOnlySpan&lt;T&gt;</c>, or null.</summary>
+        public static ITypeSymbol? SpanElement(ITypeSymbol? type, out bool readOnly)
+        {
+            readOnly = false;
+            if (type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named
+                && named.ContainingNamespace?.ToDisplayString() == "System")
+            {
+                if (named.Name == "ReadOnlySpan")
+                {
+                    readOnly = true;
+                    return named.TypeArguments[0];
+                }
+
+                if (named.Name == "Span")
+                {
+                    return named.TypeArguments[0];
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>A struct is a constant (like a convolution's geometry) when it holds no floating-point data.</summary>
+        public static bool IsConstantStruct(ITypeSymbol type, int depth = 0)
+        {
+            if (type.TypeKind == TypeKind.Enum)
+            {
+                return true;
+            }
+
+            if (type.TypeKind != TypeKind.Struct || depth > 8 || type.SpecialType != SpecialType.None)
+            {
+                return IsIntegral(type) || type.SpecialType == SpecialType.System_Boolean;
+            }
+
+            foreach (ISymbol member in type.GetMembers())
+            {
+                if (member is IFieldSymbol { IsStatic: false } field && !IsConstantStruct(field.Type, depth + 1))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}

@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Linq;
+using SymGrad.Generator.Model;
+
+namespace SymGrad.Generator
+{
+    /// <summary>
+    /// Algebraic clean-up of derivative expressions: constants folded, <c>x * 1</c>, <c>x + 0</c>, <c>0 * x</c>,
+    /// <c>-(-x)</c> and friends removed, signs pulled to the front, so the emitted code reads as a person would write it.
+    /// </summary>
+    internal static class Simplifier
+    {
+        public static Expr Simplify(Expr e)
+        {
+            switch (e)
+            {
+                case Unary { Op: "-" } u:
+                {
+                    Expr operand = Simplify(u.Operand);
+                    if (TryValue(operand, out double v))
+                    {
+                        return Constant(-v, u.Type);
+                    }
+
+                    if (operand is Unary { Op: "-" } inner)
+                    {
+                        return inner.Operand;
+                    }
+
+                    return u with { Operand = operand };
+                }
+
+                case Unary u:
+                    return u with { Operand = Simplify(u.Operand) };
+                case Binary b:
+                    return SimplifyBinary(b.Op, Simplify(b.Left), Simplify(b.Right), b.Type);
+                case Conditional c:
+                {
+                    Expr t = Simplify(c.WhenTrue), f = Simplify(c.WhenFalse);
+                    return t == f ? t : c with { Test = Simplify(c.Test), WhenTrue = t, WhenFalse = f };
+                }
+
+                case MathCall m:
+                    return m with { Args = m.Args.Select(Simplify).ToEquatableArray() };
+                case Cast c:
+                {
+                    Expr operand = Simplify(c.Operand);
+                    if (operand.Type == c.Type)
+                    {
+                        return operand;
+                    }
+
+                    if (TryValue(operand, out double v) && c.IsReal)
+                    {
+                        return Constant(v, c.Type);
+                    }
+
+                    return c with { Operand = operand };
+                }
+
+                case Element el:
+                    return el with { Index = Simplify(el.Index) };
+                default:
+                    return e;
+            }
+        }
+
+        private static Expr SimplifyBinary(string op, Expr l, Expr r, string type)
+        {
+            bool real = type is "double" or "float";
+            bool integral = type is "int" or "long";
+            if ((real || integral) && TryValue(l, out double a) && TryValue(r, out double b) && op is "+" or "-" or "*" or "/")
+            {
+                if (op != "/" || (real && b != 0))
+                {
+                    return Constant(op switch { "+" => a + b, "-" => a - b, "*" => a * b, _ => a / b }, type);
+                }
+            }
+
+            if (!(real || integral))
+            {
+                return new Binary(op, l, r, type);
+            }
+
+            switch (op)
+            {
+                case "+":
+                    if (IsConstant(l, 0)) return r;
+                    if (IsConstant(r, 0)) return l;
+                    if (r is Unary { Op: "-" } nr) return SimplifyBinary("-", l, nr.Operand, type);
+                    if (TryValue(r, out double rv) && rv < 0) return SimplifyBinary("-", l, Constant(-rv, type), type);
+                    if (l is Unary { Op: "-" } nl) return SimplifyBinary("-", r, nl.Operand, type);
+                    break;
+                case "-":
+                    if (IsConstant(r, 0)) return l;
+                    if (IsConstant(l, 0)) return Simplify(new Unary("-", r, type));
+                    if (r is Unary { Op: "-" } nr2) return SimplifyBinary("+", l, nr2.Operand, type);
+                    if (l == r) return Constant(0, type);
+                    break;
+                case "*":
+                    if (IsConstant(l, 0) || IsConstant(r, 0)) return Constant(0, type);
+                    if (IsConstant(l, 1)) return r;
+                    if (IsConstant(r, 1)) return l;
+                    if (IsConstant(l, -1)) return Simplify(new Unary("-", r, type));
+                    if (IsConstant(r, -1)) return Simplify(new Unary("-", l, type));
+                    if (l is Unary { Op: "-" } ml && r is Unary { Op: "-" } mr) return SimplifyBinary("*", ml.Operand, mr.Operand, type);
+                    if (l is Unary { Op: "-" } ml2) return new Unary("-", SimplifyBinary("*", ml2.Operand, r, type), type);
+                    if (r is Unary { Op: "-" } mr2) return new Unary("-", SimplifyBinary("*", l, mr2.Operand, type), type);
+                    // Constants first: 2 * x rather than x * 2.
+                    if (TryValue(r, out _) && !TryValue(l, out _)) return new Binary("*", r, l, type);
+                    break;
+                case "/":
+                    if (IsConstant(r, 1)) return l;
+                    if (real && IsConstant(l, 0)) return Constant(0, type);
+                    if (l is Unary { Op: "-" } dl) return new Unary("-", SimplifyBinary("/", dl.Operand, r, type), type);
+                    break;
+            }
+
+            return new Binary(op, l, r, type);
+        }
+
+        public static bool IsConstant(Expr e, double value) => TryValue(e, out double v) && v == value;
+
+        public static bool TryValue(Expr e, out double value)
+        {
+            value = 0;
+            if (e is Cast { Operand: var inner })
+            {
+                return TryValue(inner, out value);
+            }
+
+            if (e is not Literal { Type: "double" or "float" or "int" or "long" } literal)
+            {
+                return false;
+            }
+
+            string text = literal.Text.TrimEnd('f', 'F', 'd', 'D', 'm', 'M', 'L', 'l', 'u', 'U');
+            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        }
+
+        /// <summary>A literal of <paramref name="type"/>: integers without a suffix, fractions with one where float needs it.</summary>
+        public static Expr Constant(double value, string type)
+        {
+            if (value < 0)
+            {
+                return new Unary("-", Constant(-value, type), type);
+            }
+
+            string text;
+            if (type is "int" or "long")
+            {
+                text = ((long)value).ToString(CultureInfo.InvariantCulture);
+            }
+            else if (value == System.Math.Floor(value) && value < 1e15)
+            {
+                text = value.ToString("0", CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                text = type == "float"
+                    ? ((float)value).ToString("R", CultureInfo.InvariantCulture) + "f"
+                    : value.ToString("R", CultureInfo.InvariantCulture);
+            }
+
+            return new Literal(text, type);
+        }
+    }
+}

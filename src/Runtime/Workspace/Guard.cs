@@ -1,0 +1,42 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+
+namespace SymGrad
+{
+    /// <summary>
+    /// Argument checks the generated backward passes run before they write anything: a gradient or cotangent span
+    /// has the length of its primal, and a span being written overlaps nothing the pass still reads.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static class Guard
+    {
+        /// <summary>Throws unless <paramref name="span"/> has the length of <paramref name="primal"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void SameLength<T>(ReadOnlySpan<T> span, string spanName, ReadOnlySpan<T> primal, string primalName)
+        {
+            if (span.Length != primal.Length)
+            {
+                ThrowLength(spanName, span.Length, primalName, primal.Length);
+            }
+        }
+
+        /// <summary>Throws if <paramref name="written"/> shares memory with <paramref name="read"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Disjoint<T>(ReadOnlySpan<T> written, string writtenName, ReadOnlySpan<T> read, string readName)
+        {
+            if (written.Overlaps(read))
+            {
+                ThrowOverlap(writtenName, readName);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void ThrowLength(string spanName, int length, string primalName, int expected) => throw new ArgumentException(
+            $"{spanName} has length {length} but {primalName} has length {expected}; they must match.", spanName);
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void ThrowOverlap(string writtenName, string readName) => throw new ArgumentException(
+            $"{writtenName} overlaps {readName}: the backward pass would overwrite values it still reads. Pass separate buffers.", writtenName);
+    }
+}
