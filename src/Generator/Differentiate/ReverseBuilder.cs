@@ -935,8 +935,8 @@ namespace SymGrad.Generator.Differentiate
 
                 switch (s)
                 {
-                    case LocalDecl d when IsHoisted(d.Name):
-                        if (_needed.Contains(d.Name)) output.Add(new Line($"{Workspace}.{Tape(d.Type)}.Push({d.Name});"));
+                    case LocalDecl d when IsHoisted(d.Name) && _needed.Contains(d.Name):
+                        output.Add(new Line($"{Workspace}.{Tape(d.Type)}.Push({d.Name});"));
                         if (d.Init is not null) output.Add(new Line($"{d.Name} = {Print(d.Init)};"));
                         break;
                     case LocalDecl d:
