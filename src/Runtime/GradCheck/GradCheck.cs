@@ -1,0 +1,141 @@
+using System;
+using System.Numerics.Tensors;
+
+namespace SymGrad
+{
+    /// <summary>
+    /// Central-difference numerical gradient check of a backward pass, like <c>torch.autograd.gradcheck</c>, in
+    /// <see cref="double"/>. For each element <c>x_i</c> of each parameter it evaluates
+    /// <c>n_i = (L(x + h e_i) − L(x − h e_i)) / (2h)</c> and compares it with the analytic gradient <c>a_i</c>.
+    /// </summary>
+    /// <remarks>
+    /// <para><b>Step.</b> The error of the central difference is a truncation term <c>h² |L'''| / 6</c> plus a
+    /// rounding term of about <c>ε |L| / h</c> (each evaluation of <c>L</c> is off by a few ulps of its magnitude,
+    /// and the difference is divided by <c>2h</c>); <c>ε = 2.2e-16</c>. The sum is smallest near
+    /// <c>h ≈ ε^(1/3) ≈ 6e-6</c>; we take <see cref="DefaultStep"/> <c>= 1e-6</c> (as torch does), where for a loss
+    /// and derivatives of order 1 the truncation term is ~2e-13 and the rounding term ~2e-10: rounding dominates,
+    /// and a smaller truncation error means the check also holds for strongly curved functions. The step is scaled
+    /// by <c>max(1, |x_i|)</c> so that it stays well above the spacing of doubles near a large <c>x_i</c>; the
+    /// denominator is the difference of the two perturbed values actually stored, not <c>2h</c>, so the
+    /// rounding of <c>x ± h</c> does not bias the quotient.</para>
+    /// <para><b>Relative error.</b> <c>|a − n| / max(|a|, |n|, floor)</c>. A bare <c>|a − n| / max(|a|, |n|)</c>
+    /// turns rounding noise of ~1e-10 on a gradient that is exactly zero (a ReLU's dead side, a bias that does not
+    /// reach the loss) into a relative error of order 1. The floor is <see cref="RelativeErrorFloor"/>
+    /// <c>= 1e-3</c> times <c>max(1, |L(x)|)</c>, because the rounding noise scales with the loss: with a noise of
+    /// up to ~1e-9 |L| (a few hundred summands' worth of ulps over <c>h = 1e-6</c>) the floor keeps it below the
+    /// quality bar of 1e-6 relative error. In effect an element passes at tolerance <c>t</c> when it agrees to a
+    /// relative <c>t</c>, or to an absolute <c>t · 1e-3 · max(1, |L|)</c> — still far below any real bug.</para>
+    /// <para>The loss must be deterministic and read the current contents of every <see cref="GradCheckParam.Value"/>;
+    /// it is called <c>1 + 2 · Σ length</c> times. NaN or infinite values count as failures.</para>
+    /// </remarks>
+    public static class GradCheck
+    {
+        /// <summary>Default perturbation <c>h</c>, multiplied by <c>max(1, |x_i|)</c> for each element.</summary>
+        public const double DefaultStep = 1e-6;
+
+        /// <summary>Relative-error floor, multiplied by <c>max(1, |L(x)|)</c>; see the remarks on <see cref="GradCheck"/>.</summary>
+        public const double RelativeErrorFloor = 1e-3;
+
+        /// <summary>How many leading elements of each parameter the report keeps as samples.</summary>
+        public const int SampleCount = 5;
+
+        /// <summary>Checks <paramref name="parameters"/> with the default step <see cref="DefaultStep"/>.</summary>
+        public static GradCheckReport Run(Func<double> loss, params GradCheckParam[] parameters)
+            => Run(loss, DefaultStep, parameters);
+
+        /// <summary>
+        /// Compares each parameter's analytic gradient with central differences of <paramref name="loss"/> taken with
+        /// step <paramref name="step"/> · max(1, |x_i|). Every value is restored, even if the loss throws.
+        /// </summary>
+        public static GradCheckReport Run(Func<double> loss, double step, params GradCheckParam[] parameters)
+        {
+            ArgumentNullException.ThrowIfNull(loss);
+            ArgumentNullException.ThrowIfNull(parameters);
+            if (!(step > 0) || double.IsInfinity(step))
+            {
+                throw new ArgumentOutOfRangeException(nameof(step), step, "The step must be positive and finite.");
+            }
+
+            foreach (var p in parameters)
+            {
+                ArgumentNullException.ThrowIfNull(p, nameof(parameters));
+                if (p.Value.Length != p.Analytic.Length)
+                {
+                    throw new ArgumentException(
+                        $"Parameter '{p.Name}' has {p.Value.Length} values but {p.Analytic.Length} analytic gradients.",
+                        nameof(parameters));
+                }
+            }
+
+            double baseline = loss();
+            double floor = RelativeErrorFloor * Math.Max(1.0, Math.Abs(baseline));
+            var results = new GradCheckParamResult[parameters.Length];
+            for (int k = 0; k < parameters.Length; k++)
+            {
+                var p = parameters[k];
+                var numerical = new double[p.Value.Length];
+                for (int i = 0; i < numerical.Length; i++)
+                {
+                    numerical[i] = CentralDifference(loss, p.Value, i, step);
+                }
+
+                results[k] = GradCheckParamResult.Create(p.Name, p.Analytic, numerical, floor);
+            }
+
+            return new GradCheckReport(results, step, floor, baseline);
+        }
+
+        /// <summary>
+        /// <c>Σ_i y_i · dy_i</c>: the scalar loss whose gradient with respect to a layer's output <c>y</c> is
+        /// <paramref name="dy"/>. Checking a layer's backward against this loss with a random <c>dy</c> checks its
+        /// whole vector-Jacobian product, not just one column of the Jacobian.
+        /// </summary>
+        public static double Contract(ReadOnlySpan<double> y, ReadOnlySpan<double> dy)
+        {
+            if (y.Length != dy.Length)
+            {
+                throw new ArgumentException(
+                    $"y has {y.Length} elements but dy has {dy.Length}.", nameof(dy));
+            }
+
+            return TensorPrimitives.Dot(y, dy);
+        }
+
+        /// <summary>
+        /// A reproducible cotangent (or test input) of <paramref name="length"/> values uniform in [−1, 1) from
+        /// <paramref name="seed"/>; for use with <see cref="Contract"/>.
+        /// </summary>
+        public static double[] RandomCotangent(int length, int seed = 1)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(length);
+            var random = new Random(seed);
+            var values = new double[length];
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = 2.0 * random.NextDouble() - 1.0;
+            }
+
+            return values;
+        }
+
+        private static double CentralDifference(Func<double> loss, double[] x, int i, double step)
+        {
+            double original = x[i];
+            double h = step * Math.Max(1.0, Math.Abs(original));
+            double plus = original + h;
+            double minus = original - h;
+            try
+            {
+                x[i] = plus;
+                double lossPlus = loss();
+                x[i] = minus;
+                double lossMinus = loss();
+                return (lossPlus - lossMinus) / (plus - minus);
+            }
+            finally
+            {
+                x[i] = original;
+            }
+        }
+    }
+}
