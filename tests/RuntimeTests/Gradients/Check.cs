@@ -1,0 +1,37 @@
+using System;
+using Xunit;
+
+namespace SymGrad.RuntimeTests.Gradients
+{
+    /// <summary>Helpers for gradient checks of generated backward passes.</summary>
+    internal static class Check
+    {
+        /// <summary>The quality bar: relative error below 1e-6 in double.</summary>
+        public const double Tolerance = 1e-6;
+
+        public static readonly int[] Seeds = { 1, 2, 3 };
+
+        public static double[] Random(Random rng, int length, double low = -1, double high = 1)
+        {
+            var values = new double[length];
+            for (int i = 0; i < length; i++)
+            {
+                values[i] = low + ((high - low) * rng.NextDouble());
+            }
+
+            return values;
+        }
+
+        /// <summary>Runs <see cref="GradCheck"/> and fails with its per-parameter table.</summary>
+        public static void Verify(Func<double> loss, params GradCheckParam[] parameters)
+        {
+            GradCheckReport report = GradCheck.Run(loss, parameters);
+            Assert.True(report.Passes(Tolerance), report.ToString());
+        }
+
+        public static GradCheckParam Param(string name, double[] value, double[] analytic) => new(name, value, analytic);
+
+        /// <summary>A scalar as a one-element parameter: the loss reads <c>value[0]</c>.</summary>
+        public static GradCheckParam Scalar(string name, double[] value, double analytic) => new(name, value, new[] { analytic });
+    }
+}
