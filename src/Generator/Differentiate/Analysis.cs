@@ -25,6 +25,7 @@ namespace SymGrad.Generator.Differentiate
 
             Collect(body, depth: 0, loops: new List<For>());
             FindRecomputable(body);
+            Recomputable.ExceptWith(_notRecomputable);
             FindActive(body);
             foreach (ParameterSpec output in model.Parameters.Where(p => p.Kind == ParameterKind.SpanOutput))
             {
@@ -161,6 +162,9 @@ namespace SymGrad.Generator.Differentiate
             }
         }
 
+        // A name declared in several sibling scopes is recomputable only if every declaration is.
+        private readonly HashSet<string> _notRecomputable = new();
+
         private void FindRecomputable(Block block)
         {
             foreach (Stmt statement in block.Statements)
@@ -169,6 +173,9 @@ namespace SymGrad.Generator.Differentiate
                 {
                     case LocalDecl { Init: { } init } d when !_assigned.Contains(d.Name) && Reads.Of(init).All(IsStable) && !Reads.Calls(init).Any():
                         Recomputable.Add(d.Name);
+                        break;
+                    case LocalDecl d:
+                        _notRecomputable.Add(d.Name);
                         break;
                     case If i:
                         FindRecomputable(i.Then);

@@ -535,6 +535,10 @@ namespace SymGrad.Generator.Differentiate
                     return;
                 }
 
+                case Binary { Op: "*" } b when b.Left == b.Right:
+                    // ∂(u·u)/∂u = 2u
+                    Accumulate(b.Left, Mul(Mul(Simplifier.Constant(2, b.Type), seed), Use(b.Left)), output);
+                    return;
                 case Binary { Op: "*" } b:
                 {
                     Expr s = IsActive(b.Left) && IsActive(b.Right) ? Bind(seed, output) : seed;

@@ -99,6 +99,7 @@ namespace SymGrad.Generator.Emit
                 setup.Add(new Line($"{builder.Cotangents[work.Key]}.CopyTo({work.Value});"));
             }
 
+            Peephole.Apply(builder.Reverse);
             var body = new List<Code>(setup);
             body.AddRange(builder.Hoisted);
             if (builder.Forward.Count > 0)

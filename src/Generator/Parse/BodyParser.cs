@@ -159,15 +159,21 @@ namespace SymGrad.Generator.Parse
 
         private string Declare(ILocalSymbol local)
         {
+            // Locals of the same name and type in sibling scopes (two loops' `i`, two blocks' `acc`) keep their name:
+            // they never live at the same time. Only a clash of types needs a new name.
+            string type = TypeNames.Of(local.Type);
             string name = local.Name;
-            for (int i = 2; _usedNames.Contains(name); i++)
+            for (int i = 2; _usedNames.Contains(name) && !Locals.Any(l => l.Name == name && l.Type == type); i++)
             {
                 name = local.Name + "_" + i.ToString(CultureInfo.InvariantCulture);
             }
 
-            _usedNames.Add(name);
+            if (_usedNames.Add(name))
+            {
+                Locals.Add(new LocalSpec(name, type));
+            }
+
             _localNames[local] = name;
-            Locals.Add(new LocalSpec(name, TypeNames.Of(local.Type)));
             return name;
         }
 
