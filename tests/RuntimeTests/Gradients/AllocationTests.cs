@@ -1,0 +1,92 @@
+using System;
+using SymGrad.RuntimeTests.Catalogue;
+using Xunit;
+
+namespace SymGrad.RuntimeTests.Gradients
+{
+    /// <summary>
+    /// A generated training step allocates nothing once the workspace has grown to its size: tapes, cotangent
+    /// copies and scratch spans all come from the per-thread workspace.
+    /// </summary>
+    public class AllocationTests
+    {
+        private static long AllocatedBy(Action step, int repetitions = 20)
+        {
+            step();
+            step(); // warm-up: the workspace grows to the step's size, the JIT settles
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < repetitions; i++)
+            {
+                step();
+            }
+
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        [Fact]
+        public void ComposedTwoLayerTrainingStepAllocatesNothing()
+        {
+            var rng = new Random(1);
+            int n = 8, inputs = 13, hidden = 7, outputs = 3;
+            double[] x = Check.Random(rng, n * inputs), w1 = Check.Random(rng, inputs * hidden), b1 = new double[hidden];
+            double[] w2 = Check.Random(rng, hidden * outputs), b2 = new double[outputs], target = Check.Random(rng, n * outputs);
+            double[] a1 = new double[n * hidden], h1 = new double[n * hidden], a2 = new double[n * outputs], p = new double[n * outputs];
+            double[] dx = new double[x.Length], dw1 = new double[w1.Length], db1 = new double[hidden], dw2 = new double[w2.Length], db2 = new double[outputs];
+            void Step()
+            {
+                Array.Clear(dw1);
+                Array.Clear(dw2);
+                Layers.TwoLayerGradient(x, w1, b1, w2, b2, target, a1, h1, a2, p, n, inputs, hidden, outputs, dx, dw1, db1, dw2, db2);
+                for (int i = 0; i < w1.Length; i++) w1[i] -= 0.01 * dw1[i];
+                for (int i = 0; i < w2.Length; i++) w2[i] -= 0.01 * dw2[i];
+            }
+
+            Assert.Equal(0, AllocatedBy(Step));
+        }
+
+        [Fact]
+        public void TapedLoopsAllocateNothing()
+        {
+            var rng = new Random(2);
+            double[] x = Check.Random(rng, 5000), dx = new double[x.Length];
+            Assert.Equal(0, AllocatedBy(() => Scalars.ProductGradient(x, dx)));
+            double a = 0.3, da = 0;
+            Assert.Equal(0, AllocatedBy(() => Scalars.RecurrenceGradient(x, a, dx, ref da)));
+
+            var g = new Geometry(Channels: 3, Height: 20, Width: 20, Filters: 0, KernelH: 2, KernelW: 2, Stride: 2, Pad: 0);
+            double[] image = Check.Random(rng, 3 * 20 * 20), pooled = new double[3 * 10 * 10], dpooled = Check.Random(rng, pooled.Length), dimage = new double[image.Length];
+            Convolutions.MaxPool(image, pooled, g);
+            Assert.Equal(0, AllocatedBy(() => Convolutions.MaxPoolBackward(image, pooled, g, dpooled, dimage)));
+        }
+
+        [Fact]
+        public void ValidationThrowsBeforeWritingAnything()
+        {
+            double[] x = { 1, 2, 3 }, y = new double[3], dy = { 1, 1, 1 };
+            double[] shortGradient = new double[2];
+            var error = Assert.Throws<ArgumentException>(() => Catalogue.Activations.TanhBackward(x, y, dy, shortGradient));
+            Assert.Equal("dx", error.ParamName);
+            Assert.All(shortGradient, v => Assert.Equal(0.0, v));
+
+            double[] buffer = { 1, 2, 3, 0, 0, 0 };
+            var overlap = Assert.Throws<ArgumentException>(() => Catalogue.Activations.TanhBackward(buffer.AsSpan(0, 3), y, dy, buffer.AsSpan(1, 3)));
+            Assert.Equal("dx", overlap.ParamName);
+            Assert.Contains("overlaps x", overlap.Message);
+            Assert.Equal(new double[] { 1, 2, 3, 0, 0, 0 }, buffer);
+
+            var mismatch = Assert.Throws<ArgumentException>(() => Catalogue.Activations.TanhBackward(x, y, new double[4], new double[3]));
+            Assert.Equal("dy", mismatch.ParamName);
+        }
+
+        [Fact]
+        public void AnExceptionInsideABackwardLeavesTheWorkspaceBalanced()
+        {
+            var ws = Workspace.Current;
+            int before = ws.Doubles.Count;
+            double[] x = { 1, 2, 3 };
+            Assert.Throws<ArgumentException>(() => Scalars.ProductBackward(x, 1, new double[2]));
+            Scalars.ProductBackward(x, 1, new double[3]);
+            Assert.Equal(before, ws.Doubles.Count);
+        }
+    }
+}
