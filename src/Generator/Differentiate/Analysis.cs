@@ -24,7 +24,9 @@ namespace SymGrad.Generator.Differentiate
             }
 
             Collect(body, depth: 0, loops: new List<For>());
-            FindRecomputable(body);
+            FindRecomputable(body, topLevel: true);
+            _stableLocals.ExceptWith(_notRecomputable);
+            Recomputable.UnionWith(_stableLocals);
             Recomputable.ExceptWith(_notRecomputable);
             FindActive(body);
             foreach (ParameterSpec output in model.Parameters.Where(p => p.Kind == ParameterKind.SpanOutput))
@@ -39,8 +41,15 @@ namespace SymGrad.Generator.Differentiate
 
         public HashSet<string> Counters { get; } = new();
 
-        /// <summary>Locals declared once from counters, inputs and other such locals: recomputed rather than taped.</summary>
+        /// <summary>
+        /// Locals declared once whose value the reverse sweep can recompute where it needs it instead of taping it:
+        /// defined from counters, inputs and other such locals, or (inside a loop body or branch) from values the
+        /// block itself never changes.
+        /// </summary>
         public HashSet<string> Recomputable { get; } = new();
+
+        // Locals defined from counters, inputs and other such locals only: the same value wherever they are in scope.
+        private readonly HashSet<string> _stableLocals = new();
 
         /// <summary>Variables (and spans) whose value depends on a differentiable input: they carry an adjoint.</summary>
         public HashSet<string> Active { get; } = new();
@@ -54,7 +63,7 @@ namespace SymGrad.Generator.Differentiate
         private readonly Dictionary<string, List<(Stmt Writer, List<For> Loops)>> _writers = new();
         private readonly HashSet<string> _readSpans = new();
 
-        public bool IsStable(string name) => Counters.Contains(name) || Recomputable.Contains(name)
+        public bool IsStable(string name) => Counters.Contains(name) || _stableLocals.Contains(name)
             || (Parameters.TryGetValue(name, out ParameterSpec? p) && p.Kind != ParameterKind.SpanOutput);
 
         public string TypeOf(string name) => LocalTypes.TryGetValue(name, out string? t) ? t : Parameters[name].ElementType;
@@ -165,24 +174,68 @@ namespace SymGrad.Generator.Differentiate
         // A name declared in several sibling scopes is recomputable only if every declaration is.
         private readonly HashSet<string> _notRecomputable = new();
 
-        private void FindRecomputable(Block block)
+        private void FindRecomputable(Block block, bool topLevel)
         {
+            HashSet<string>? changedHere = topLevel ? null : new HashSet<string>(AssignedIn(block));
             foreach (Stmt statement in block.Statements)
             {
                 switch (statement)
                 {
-                    case LocalDecl { Init: { } init } d when !_assigned.Contains(d.Name) && Reads.Of(init).All(IsStable) && !Reads.Calls(init).Any():
-                        Recomputable.Add(d.Name);
+                    case LocalDecl { Init: { } init } d when !_assigned.Contains(d.Name) && !Reads.Calls(init).Any():
+                    {
+                        HashSet<string> reads = Reads.Of(init);
+                        if (reads.All(IsStable))
+                        {
+                            _stableLocals.Add(d.Name);
+                        }
+                        else if (changedHere is not null && reads.All(r => IsStable(r) || Recomputable.Contains(r)
+                                     || (LocalTypes.ContainsKey(r) && !changedHere.Contains(r))))
+                        {
+                            // Inside a loop body, `double c = x[i] - mean` where the body never changes mean:
+                            // at the start of the reversed body, mean (restored) has the value it had here.
+                            Recomputable.Add(d.Name);
+                        }
+                        else
+                        {
+                            _notRecomputable.Add(d.Name);
+                        }
+
                         break;
+                    }
+
                     case LocalDecl d:
                         _notRecomputable.Add(d.Name);
                         break;
                     case If i:
-                        FindRecomputable(i.Then);
-                        FindRecomputable(i.Else);
+                        FindRecomputable(i.Then, topLevel: false);
+                        FindRecomputable(i.Else, topLevel: false);
                         break;
                     case For f:
-                        FindRecomputable(f.Body);
+                        FindRecomputable(f.Body, topLevel: false);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Every variable, counter and span a block assigns, at any depth.</summary>
+        public static IEnumerable<string> AssignedIn(Block block)
+        {
+            foreach (Stmt s in block.Statements)
+            {
+                switch (s)
+                {
+                    case LocalDecl d: yield return d.Name; break;
+                    case Assign { Target: Name n }: yield return n.Id; break;
+                    case Assign { Target: Element e }: yield return e.Span; break;
+                    case If i:
+                        foreach (string a in AssignedIn(i.Then).Concat(AssignedIn(i.Else))) yield return a;
+                        break;
+                    case For f:
+                        yield return f.Counter;
+                        foreach (string a in AssignedIn(f.Body)) yield return a;
+                        break;
+                    case CallStatement c:
+                        foreach (string a in WrittenSpans(c.Call)) yield return a;
                         break;
                 }
             }

@@ -37,6 +37,19 @@ namespace SymGrad.Generator.Differentiate
         private readonly Stack<Effects> _effects = new();
         private HashSet<string> _forwardNeeded = new();
 
+        // Where each statement stands, which compound statement owns each block, what each statement's adjoint reads.
+        private readonly Dictionary<Stmt, List<(Block Block, int Index)>> _positions = new(ReferenceComparer<Stmt>.Instance);
+        private readonly Dictionary<Block, Stmt?> _owners = new(ReferenceComparer<Block>.Instance);
+        private Dictionary<Stmt, HashSet<string>> _statementReads = new(ReferenceComparer<Stmt>.Instance);
+        private readonly Stack<Stmt> _reversing = new();
+
+        // Loops whose body is recomputed at the start of each reversed iteration instead of taped across iterations.
+        private HashSet<For> _recomputedLoops = new(ReferenceComparer<For>.Instance);
+        private readonly Dictionary<string, List<Block>> _declaringBlocks = new();
+
+        // The assignments before which the forward sweep pushes the old value and after whose adjoint it is popped.
+        private HashSet<Stmt> _restoreAt = new(ReferenceComparer<Stmt>.Instance);
+
         public ReverseBuilder(MethodModel model, Block body, Analysis analysis, NameAllocator names)
         {
             _model = model;
@@ -72,6 +85,42 @@ namespace SymGrad.Generator.Differentiate
 
             _adjointNames.UnionWith(_adjoint.Values);
             _adjointNames.Add(DResult);
+            Locate(body, owner: null);
+        }
+
+        private void Locate(Block block, Stmt? owner)
+        {
+            _owners[block] = owner;
+            for (int i = 0; i < block.Statements.Count; i++)
+            {
+                Stmt s = block.Statements[i];
+                if (!_positions.TryGetValue(s, out var list))
+                {
+                    _positions[s] = list = new List<(Block, int)>();
+                }
+
+                list.Add((block, i));
+                if (s is LocalDecl declared)
+                {
+                    if (!_declaringBlocks.TryGetValue(declared.Name, out var blocks))
+                    {
+                        _declaringBlocks[declared.Name] = blocks = new List<Block>();
+                    }
+
+                    blocks.Add(block);
+                }
+
+                switch (s)
+                {
+                    case If branch:
+                        Locate(branch.Then, branch);
+                        Locate(branch.Else, branch);
+                        break;
+                    case For loop:
+                        Locate(loop.Body, loop);
+                        break;
+                }
+            }
         }
 
         /// <summary>The name of the workspace local in the emitted method.</summary>
@@ -104,8 +153,38 @@ namespace SymGrad.Generator.Differentiate
 
         public void Build()
         {
-            // The reverse sweep's reads decide what must be restored, and restoring can add reads (a branch that
-            // now pops must recompute its condition): iterate to a fixed point; it converges in two or three passes.
+            // Decide which loops recompute their body per reversed iteration, then iterate the sweeps to a fixed
+            // point: the reverse sweep's reads decide what must be restored, and restoring can add reads (a branch
+            // that now pops must recompute its condition). Both converge in two or three rounds.
+            for (int round = 0; round < 4; round++)
+            {
+                Sweeps();
+                ComputeForwardNeeded();
+                HashSet<For> recomputed = RecomputedLoops();
+                if (recomputed.SetEquals(_recomputedLoops))
+                {
+                    break;
+                }
+
+                _recomputedLoops = recomputed;
+            }
+
+            foreach (string local in _needed.Where(IsHoisted).OrderBy(n => n, System.StringComparer.Ordinal))
+            {
+                Hoisted.Add(new Line($"{_analysis.TypeOf(local)} {local} = default;"));
+            }
+
+            Forward = ForwardBlock(_body, noteReads: false);
+
+            // Top-level recomputed locals the forward sweep did not already declare, and top-level adjoints.
+            var prefix = new List<Code>();
+            AddRecomputed(_body, prefix, skip: name => _forwardNeeded.Contains(name));
+            AddAdjointDeclarations(_body, prefix);
+            Reverse.InsertRange(0, prefix);
+        }
+
+        private void Sweeps()
+        {
             for (int pass = 0; pass < 8; pass++)
             {
                 _names = _baseNames.Clone();
@@ -118,40 +197,192 @@ namespace SymGrad.Generator.Differentiate
                 UsesWorkspace = false;
                 _effects.Clear();
                 _effects.Push(new Effects());
+                _statementReads = new Dictionary<Stmt, HashSet<string>>(ReferenceComparer<Stmt>.Instance);
                 Reverse = ReverseBlock(_body, topLevel: true);
                 var needed = new HashSet<string>(_reads.Where(NeedsRestore));
-                if (needed.SetEquals(_needed))
+                HashSet<Stmt> restoreAt = RestorePoints(needed);
+                if (needed.SetEquals(_needed) && restoreAt.SetEquals(_restoreAt))
                 {
                     break;
                 }
 
                 _needed = needed;
+                _restoreAt = restoreAt;
             }
+        }
 
-            ComputeForwardNeeded();
-            foreach (string local in _needed.Where(IsHoisted).OrderBy(n => n, System.StringComparer.Ordinal))
+        /// <summary>
+        /// A canonical loop whose forward work (what the reverse sweep needs) writes only variables declared in its
+        /// body: each reversed iteration can recompute that work first, as a hand-written backward would, so nothing
+        /// is taped across iterations.
+        /// </summary>
+        private HashSet<For> RecomputedLoops()
+        {
+            var result = new HashSet<For>(ReferenceComparer<For>.Instance);
+            foreach (For loop in _positions.Keys.OfType<For>())
             {
-                Hoisted.Add(new Line($"{_analysis.TypeOf(local)} {local} = default;"));
+                if (Canonical(loop) is null)
+                {
+                    continue;
+                }
+
+                var declared = new HashSet<string>(Analysis.AssignedIn(loop.Body).Where(n => _analysis.LocalTypes.ContainsKey(n)));
+                var writes = new List<string>();
+                bool spans = false;
+                KeptWrites(loop.Body, writes, ref spans);
+                if (!spans && writes.Count > 0 && writes.All(w => DeclaredWithin(w, loop.Body)))
+                {
+                    result.Add(loop);
+                }
             }
 
-            Forward = ForwardBlock(_body);
+            return result;
+        }
 
-            // Top-level recomputed locals the forward sweep did not already declare, and top-level adjoints.
-            var prefix = new List<Code>();
-            AddRecomputed(_body, prefix, skip: name => _forwardNeeded.Contains(name));
-            AddAdjointDeclarations(_body, prefix);
-            Reverse.InsertRange(0, prefix);
+        private bool DeclaredWithin(string name, Block body) =>
+            _declaringBlocks.TryGetValue(name, out var blocks) && blocks.All(b => Contains(body, b)) || _analysis.Counters.Contains(name);
+
+        private bool Contains(Block outer, Block inner)
+        {
+            for (Block? b = inner; b is not null;)
+            {
+                if (ReferenceEquals(b, outer)) return true;
+                Stmt? owner = _owners[b];
+                b = owner is null ? null : _positions[owner][0].Block;
+            }
+
+            return false;
+        }
+
+        private void KeptWrites(Block block, List<string> writes, ref bool spans)
+        {
+            foreach (Stmt s in block.Statements)
+            {
+                if (!Kept(s))
+                {
+                    continue;
+                }
+
+                switch (s)
+                {
+                    case LocalDecl d: writes.Add(d.Name); break;
+                    case Assign { Target: Name n }: writes.Add(n.Id); break;
+                    case Assign or CallStatement: spans = true; break;
+                    case If i:
+                        writes.Add("");
+                        KeptWrites(i.Then, writes, ref spans);
+                        KeptWrites(i.Else, writes, ref spans);
+                        writes.Remove("");
+                        break;
+                    case For f:
+                        writes.Add(f.Counter);
+                        KeptWrites(f.Body, writes, ref spans);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>For a loop <c>for (i = init; i op bound; i±±)</c> whose start and bound the body leaves alone: the comparison and bound.</summary>
+        private (Binary Comparison, Expr Bound, bool Up)? Canonical(For loop)
+        {
+            var assigned = new HashSet<string>(Analysis.AssignedIn(loop.Body));
+            bool up = Simplifier.IsConstant(loop.Step, 1), down = Simplifier.IsConstant(loop.Step, -1);
+            if (!Reads.Of(loop.Init).Overlaps(assigned)
+                && loop.Condition is Binary { Left: Name c, Right: var bound } cmp && c.Id == loop.Counter && (up || down)
+                && !Reads.Of(bound).Overlaps(assigned)
+                && ((up && cmp.Op is "<" or "<=") || (down && cmp.Op is ">" or ">=")))
+            {
+                return (cmp, bound, up);
+            }
+
+            return null;
         }
 
         private bool NeedsRestore(string name) =>
             !_analysis.IsStable(name) && !(_analysis.Outputs.TryGetValue(name, out OutputPlan? plan) && plan.FinalValuesSuffice);
 
         private bool IsHoisted(string local) => _analysis.Nested.Contains(local) && _analysis.LocalTypes.ContainsKey(local)
-            && !_analysis.Recomputable.Contains(local) && !_analysis.Counters.Contains(local);
+            && !_analysis.Recomputable.Contains(local) && !_analysis.Counters.Contains(local)
+            && !(_declaringBlocks.TryGetValue(local, out var blocks)
+                 && blocks.All(b => _owners[b] is For owner && _recomputedLoops.Contains(owner)));
+
+        // ───────────────────────────── what to tape ─────────────────────────────
+
+        /// <summary>
+        /// An assignment needs its old value taped only when the reverse sweep reads that value: some adjoint
+        /// between the previous write of the variable and this one (inclusive) reads it. Walks back from each
+        /// assignment through its block, the previous iteration of each enclosing loop, and what precedes the loop.
+        /// </summary>
+        private HashSet<Stmt> RestorePoints(HashSet<string> needed)
+        {
+            var result = new HashSet<Stmt>(ReferenceComparer<Stmt>.Instance);
+            foreach (KeyValuePair<Stmt, List<(Block Block, int Index)>> entry in _positions)
+            {
+                string? v = entry.Key switch
+                {
+                    LocalDecl d when IsHoisted(d.Name) => d.Name,
+                    Assign { Target: Name n } => n.Id,
+                    _ => null,
+                };
+                if (v is null || !needed.Contains(v))
+                {
+                    continue;
+                }
+
+                if (entry.Value.Count > 1 || ReadsIn(entry.Key, v) || OldValueRead(entry.Value[0].Block, entry.Value[0].Index, v, entry.Key))
+                {
+                    result.Add(entry.Key);
+                }
+            }
+
+            return result;
+        }
+
+        private bool OldValueRead(Block block, int index, string v, Stmt origin)
+        {
+            for (int t = index - 1; t >= 0; t--)
+            {
+                if (ReadsIn(block.Statements[t], v)) return true;
+                if (DefinitelyWrites(block.Statements[t], v)) return false;
+            }
+
+            switch (_owners[block])
+            {
+                case If branch:
+                {
+                    (Block parent, int at) = _positions[branch][0];
+                    return _positions[branch].Count > 1 || OldValueRead(parent, at, v, origin);
+                }
+
+                case For loop:
+                {
+                    // The previous iteration: what runs after this point in the body.
+                    for (int t = block.Statements.Count - 1; t > index; t--)
+                    {
+                        if (ReadsIn(block.Statements[t], v)) return true;
+                        if (DefinitelyWrites(block.Statements[t], v)) goto firstIteration;
+                    }
+
+                    if (!ReferenceEquals(block.Statements[index], origin) && ReadsIn(block.Statements[index], v)) return true;
+
+                firstIteration:
+                    (Block parent, int at) = _positions[loop][0];
+                    return _positions[loop].Count > 1 || OldValueRead(parent, at, v, origin);
+                }
+
+                default:
+                    return false;
+            }
+        }
+
+        private bool ReadsIn(Stmt statement, string v) => _statementReads.TryGetValue(statement, out HashSet<string>? reads) && reads.Contains(v);
+
+        private static bool DefinitelyWrites(Stmt statement, string v) =>
+            statement is LocalDecl d && d.Name == v || statement is Assign { Target: Name n } && n.Id == v;
 
         // ───────────────────────────── reverse sweep ─────────────────────────────
 
-        private List<Code> ReverseBlock(Block block, bool topLevel)
+        private List<Code> ReverseBlock(Block block, bool topLevel, bool recomputeForward = false)
         {
             var output = new List<Code>();
             for (int i = block.Statements.Count - 1; i >= 0; i--)
@@ -162,7 +393,21 @@ namespace SymGrad.Generator.Differentiate
             if (!topLevel)
             {
                 var prefix = new List<Code>();
-                AddRecomputed(block, prefix, skip: _ => false);
+                var declaredByForward = new HashSet<string>();
+                if (recomputeForward)
+                {
+                    // This iteration's forward work first, then its adjoints: nothing crosses iterations on the tape.
+                    List<Code> forward = ForwardBlock(block, noteReads: true);
+                    if (forward.Count > 0)
+                    {
+                        prefix.Add(new Line("// This iteration's forward values."));
+                        prefix.AddRange(forward);
+                    }
+
+                    declaredByForward.UnionWith(block.Statements.OfType<LocalDecl>().Where(Kept).Select(d => d.Name));
+                }
+
+                AddRecomputed(block, prefix, skip: declaredByForward.Contains);
                 AddAdjointDeclarations(block, prefix);
                 output.InsertRange(0, prefix);
             }
@@ -189,6 +434,7 @@ namespace SymGrad.Generator.Differentiate
 
             foreach (LocalDecl d in decls.Where(d => _recompute.Contains(d.Name) && !skip(d.Name)))
             {
+                Note(d.Init);
                 prefix.Add(new Line($"{d.Type} {d.Name} = {Print(d.Init!)};"));
             }
         }
@@ -209,13 +455,27 @@ namespace SymGrad.Generator.Differentiate
 
         private void ReverseStatement(Stmt statement, List<Code> output)
         {
+            _reversing.Push(statement);
+            _statementReads[statement] = new HashSet<string>();
+            try
+            {
+                ReverseStatementCore(statement, output);
+            }
+            finally
+            {
+                _reversing.Pop();
+            }
+        }
+
+        private void ReverseStatementCore(Stmt statement, List<Code> output)
+        {
             switch (statement)
             {
                 case LocalDecl d:
-                    ReverseAssignName(d.Name, "=", d.Init, declaration: true, d.Source, output);
+                    ReverseAssignName(d, d.Name, "=", d.Init, declaration: true, d.Source, output);
                     break;
                 case Assign { Target: Name n } a:
-                    ReverseAssignName(n.Id, a.Op, a.Value, declaration: false, a.Source, output);
+                    ReverseAssignName(a, n.Id, a.Op, a.Value, declaration: false, a.Source, output);
                     break;
                 case Assign { Target: Element e } a:
                     ReverseAssignElement(e, a.Op, a.Value, a.Source, output);
@@ -268,10 +528,10 @@ namespace SymGrad.Generator.Differentiate
 
         private static Line Comment(string source) => new("// " + source);
 
-        private void ReverseAssignName(string v, string op, Expr? value, bool declaration, string source, List<Code> output)
+        private void ReverseAssignName(Stmt statement, string v, string op, Expr? value, bool declaration, string source, List<Code> output)
         {
             var block = new List<Code> { Comment(source) };
-            bool restore = _needed.Contains(v) && (!declaration || IsHoisted(v));
+            bool restore = _restoreAt.Contains(statement);
             Line Pop() => new($"{v} = {PopFrom(_analysis.TypeOf(v))};");
             if (value is null || !_analysis.Active.Contains(v) || !value.IsReal)
             {
@@ -413,7 +673,7 @@ namespace SymGrad.Generator.Differentiate
             }
 
             _reversedIfs.Add(branch);
-            var assigned = Assigned(branch.Then).Concat(Assigned(branch.Else));
+            var assigned = Analysis.AssignedIn(branch.Then).Concat(Analysis.AssignedIn(branch.Else));
             bool taped = Reads.Of(branch.Condition).Overlaps(assigned);
             string condition;
             if (taped)
@@ -446,7 +706,7 @@ namespace SymGrad.Generator.Differentiate
         private void ReverseFor(For loop, List<Code> output)
         {
             _effects.Push(new Effects());
-            List<Code> body = ReverseBlock(loop.Body, topLevel: false);
+            List<Code> body = ReverseBlock(loop.Body, topLevel: false, recomputeForward: _recomputedLoops.Contains(loop));
             Effects inner = _effects.Pop();
             Current.Absorb(inner);
             if (body.Count == 0)
@@ -455,19 +715,15 @@ namespace SymGrad.Generator.Differentiate
             }
 
             string t = loop.CounterType, i = loop.Counter;
-            var assigned = new HashSet<string>(Assigned(loop.Body));
-            bool stable = !Reads.Of(loop.Init).Overlaps(assigned) && !Reads.Of(loop.Step).Overlaps(assigned);
-            if (!stable)
+            var assigned = new HashSet<string>(Analysis.AssignedIn(loop.Body));
+            if (Reads.Of(loop.Init).Overlaps(assigned) || Reads.Of(loop.Step).Overlaps(assigned))
             {
                 throw new GenerationLimitation($"the loop '{loop.Source}' changes its start or step inside its body");
             }
 
             Note(loop.Init);
             Note(loop.Step);
-            bool up = Simplifier.IsConstant(loop.Step, 1), down = Simplifier.IsConstant(loop.Step, -1);
-            if (loop.Condition is Binary { Left: Name c, Right: var bound } cmp && c.Id == i && (up || down)
-                && !Reads.Of(bound).Overlaps(assigned)
-                && ((up && cmp.Op is "<" or "<=") || (down && cmp.Op is ">" or ">=")))
+            if (Canonical(loop) is var (cmp, bound, up))
             {
                 Note(bound);
                 output.Add(Comment(loop.Source));
@@ -741,9 +997,21 @@ namespace SymGrad.Generator.Differentiate
             }
         }
 
+        /// <summary>Binds each elementary call that occurs more than once in <paramref name="e"/> to a local.</summary>
+        private Expr ShareCalls(Expr e, List<Code> output)
+        {
+            foreach (MathCall call in Subexpressions.RepeatedCalls(e))
+            {
+                Expr bound = BindValue(call, output);
+                e = Subexpressions.Replace(e, call, bound);
+            }
+
+            return e;
+        }
+
         private void AddTo(Expr target, Expr contribution, List<Code> output)
         {
-            Expr c = Simplifier.Simplify(contribution);
+            Expr c = ShareCalls(Simplifier.Simplify(contribution), output);
             if (Simplifier.IsConstant(c, 0))
             {
                 return;
@@ -784,7 +1052,7 @@ namespace SymGrad.Generator.Differentiate
         /// <summary>Binds a compound seed to a local so it is computed once.</summary>
         private Expr Bind(Expr seed, List<Code> output, bool force = false)
         {
-            Expr s = Simplifier.Simplify(seed);
+            Expr s = ShareCalls(Simplifier.Simplify(seed), output);
             if (!force && s is Name or Literal or Element)
             {
                 return s;
@@ -825,6 +1093,11 @@ namespace SymGrad.Generator.Differentiate
                 }
 
                 _reads.Add(name);
+                foreach (Stmt reversing in _reversing)
+                {
+                    _statementReads[reversing].Add(name);
+                }
+
                 if (_analysis.Recomputable.Contains(name))
                 {
                     _recompute.Add(name);
@@ -927,27 +1200,33 @@ namespace SymGrad.Generator.Differentiate
             _ => false,
         };
 
-        private List<Code> ForwardBlock(Block block)
+        private List<Code> ForwardBlock(Block block, bool noteReads)
         {
             var output = new List<Code>();
             foreach (Stmt s in block.Statements)
             {
-                if (!Kept(s))
+                if (!Kept(s) || (s is For recomputed && _recomputedLoops.Contains(recomputed)))
                 {
                     continue;
+                }
+
+                if (noteReads)
+                {
+                    // Forward work done inside the reverse sweep reads restored values, like any adjoint.
+                    NoteForward(s);
                 }
 
                 switch (s)
                 {
                     case LocalDecl d when IsHoisted(d.Name) && _needed.Contains(d.Name):
-                        output.Add(new Line($"{Workspace}.{Tape(d.Type)}.Push({d.Name});"));
+                        if (_restoreAt.Contains(d)) output.Add(new Line($"{Workspace}.{Tape(d.Type)}.Push({d.Name});"));
                         if (d.Init is not null) output.Add(new Line($"{d.Name} = {Print(d.Init)};"));
                         break;
                     case LocalDecl d:
                         output.Add(new Line(d.Init is null ? $"{d.Type} {d.Name};" : $"{d.Type} {d.Name} = {Print(d.Init)};"));
                         break;
                     case Assign a:
-                        if (_needed.Contains(a.Target is Name n ? n.Id : ((Element)a.Target).Span))
+                        if (a.Target is Name ? _restoreAt.Contains(a) : _needed.Contains(((Element)a.Target).Span))
                         {
                             output.Add(new Line($"{Workspace}.{Tape(a.Target.Type)}.Push({Print(a.Target)});"));
                         }
@@ -956,8 +1235,8 @@ namespace SymGrad.Generator.Differentiate
                         break;
                     case If i:
                     {
-                        List<Code> then = ForwardBlock(i.Then);
-                        List<Code> otherwise = ForwardBlock(i.Else);
+                        List<Code> then = ForwardBlock(i.Then, noteReads);
+                        List<Code> otherwise = ForwardBlock(i.Else, noteReads);
                         if (_tapedIfs.Contains(i))
                         {
                             then.Add(new Line($"{Workspace}.Bools.Push(true);"));
@@ -971,7 +1250,7 @@ namespace SymGrad.Generator.Differentiate
 
                     case For f:
                     {
-                        List<Code> body = ForwardBlock(f.Body);
+                        List<Code> body = ForwardBlock(f.Body, noteReads);
                         string header = $"for ({f.CounterType} {f.Counter} = {Print(f.Init)}; {Print(f.Condition)}; {StepText(f)})";
                         if (_countedLoops.Contains(f))
                         {
@@ -998,6 +1277,22 @@ namespace SymGrad.Generator.Differentiate
             return output;
         }
 
+        private void NoteForward(Stmt s)
+        {
+            switch (s)
+            {
+                case LocalDecl d: Note(d.Init); break;
+                case Assign a:
+                    Note(a.Value);
+                    if (a.Target is Element e) Note(e.Index);
+                    if (a.Op != "=") Note(a.Target);
+                    break;
+                case If i: Note(i.Condition); break;
+                case For f: Note(f.Init); Note(f.Condition); Note(f.Step); break;
+                case CallStatement c: foreach (Expr arg in c.Call.Args) Note(arg); break;
+            }
+        }
+
         private string StepText(For f) =>
             Simplifier.IsConstant(f.Step, 1) ? f.Counter + "++"
             : Simplifier.IsConstant(f.Step, -1) ? f.Counter + "--"
@@ -1005,29 +1300,6 @@ namespace SymGrad.Generator.Differentiate
             : $"{f.Counter} += {Print(f.Step)}";
 
         // ───────────────────────────── helpers ─────────────────────────────
-
-        private static IEnumerable<string> Assigned(Block block)
-        {
-            foreach (Stmt s in block.Statements)
-            {
-                switch (s)
-                {
-                    case LocalDecl d: yield return d.Name; break;
-                    case Assign { Target: Name n }: yield return n.Id; break;
-                    case Assign { Target: Element e }: yield return e.Span; break;
-                    case If i:
-                        foreach (string a in Assigned(i.Then).Concat(Assigned(i.Else))) yield return a;
-                        break;
-                    case For f:
-                        yield return f.Counter;
-                        foreach (string a in Assigned(f.Body)) yield return a;
-                        break;
-                    case CallStatement c:
-                        foreach (string a in Analysis.WrittenSpans(c.Call)) yield return a;
-                        break;
-                }
-            }
-        }
 
         private string Print(Expr e, bool rename = true) =>
             ExprPrinter.Print(e, rename ? (n => _primal.TryGetValue(n, out string? r) ? r : n) : null);

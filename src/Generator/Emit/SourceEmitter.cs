@@ -20,6 +20,7 @@ namespace SymGrad.Generator.Emit
             var analysis = new Analysis(model, body, normalizer.NewLocals);
             var builder = new ReverseBuilder(model, body, analysis, names);
             builder.Build();
+            Peephole.Apply(builder.Reverse);
 
             var text = new StringWriter();
             var writer = new IndentedTextWriter(text, "    ");
@@ -99,7 +100,6 @@ namespace SymGrad.Generator.Emit
                 setup.Add(new Line($"{builder.Cotangents[work.Key]}.CopyTo({work.Value});"));
             }
 
-            Peephole.Apply(builder.Reverse);
             var body = new List<Code>(setup);
             body.AddRange(builder.Hoisted);
             if (builder.Forward.Count > 0)

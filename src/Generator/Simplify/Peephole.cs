@@ -20,6 +20,12 @@ namespace SymGrad.Generator
                 Apply(scope.Body);
             }
 
+            MergeZeroThenAccumulate(code);
+            InlineCapturedSeed(code);
+        }
+
+        private static void MergeZeroThenAccumulate(List<Code> code)
+        {
             for (int i = 0; i < code.Count; i++)
             {
                 if (code[i] is not Line zero || s_zero.Match(zero.Text) is not { Success: true } match)
@@ -58,6 +64,33 @@ namespace SymGrad.Generator
                     code[j] = new Line((type.Length > 0 ? type + " " : "") + name + " = " + value + ";", first.Math);
                     code.RemoveAt(i--);
                 }
+            }
+        }
+
+        /// <summary>
+        /// <c>double g = dv; dv = g / d;</c> (a seed captured because the statement reads its own target) becomes
+        /// <c>dv /= d;</c> when nothing else reads the capture.
+        /// </summary>
+        private static void InlineCapturedSeed(List<Code> code)
+        {
+            for (int i = 0; i + 1 < code.Count; i++)
+            {
+                if (code[i] is not Line capture || Regex.Match(capture.Text, @"^[\w.:<>]+ (?<temp>\w+) = (?<source>\w+);$") is not { Success: true } m
+                    || code[i + 1] is not Line use)
+                {
+                    continue;
+                }
+
+                string temp = m.Groups["temp"].Value, source = m.Groups["source"].Value;
+                var tempMention = new Regex(@"\b" + Regex.Escape(temp) + @"\b");
+                Match assign = Regex.Match(use.Text, "^" + Regex.Escape(source) + @" = " + Regex.Escape(temp) + @" (?<op>[*/]) (?<rest>[^ ]+);$");
+                if (!assign.Success || tempMention.IsMatch(assign.Groups["rest"].Value) || code.Skip(i + 2).Any(c => Mentions(c, tempMention)))
+                {
+                    continue;
+                }
+
+                code[i + 1] = new Line($"{source} {assign.Groups["op"].Value}= {assign.Groups["rest"].Value};", use.Math);
+                code.RemoveAt(i);
             }
         }
 
