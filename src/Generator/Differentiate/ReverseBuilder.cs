@@ -43,6 +43,9 @@ namespace SymGrad.Generator.Differentiate
         private Dictionary<Stmt, HashSet<string>> _statementReads = new(ReferenceComparer<Stmt>.Instance);
         private readonly Stack<Stmt> _reversing = new();
 
+        // Calls already bound to a local in the code list being written, within one statement's adjoint.
+        private readonly Dictionary<List<Code>, Dictionary<Expr, Expr>> _bound = new(ReferenceComparer<List<Code>>.Instance);
+
         // Loops whose body is recomputed at the start of each reversed iteration instead of taped across iterations.
         private HashSet<For> _recomputedLoops = new(ReferenceComparer<For>.Instance);
         private readonly Dictionary<string, List<Block>> _declaringBlocks = new();
@@ -455,6 +458,7 @@ namespace SymGrad.Generator.Differentiate
 
         private void ReverseStatement(Stmt statement, List<Code> output)
         {
+            _bound.Clear();
             _reversing.Push(statement);
             _statementReads[statement] = new HashSet<string>();
             try
@@ -798,8 +802,8 @@ namespace SymGrad.Generator.Differentiate
                 case Binary { Op: "*" } b:
                 {
                     Expr s = IsActive(b.Left) && IsActive(b.Right) ? Bind(seed, output) : seed;
-                    Accumulate(b.Left, Mul(s, Use(b.Right)), output);
-                    Accumulate(b.Right, Mul(s, Use(b.Left)), output);
+                    Accumulate(b.Left, Mul(s, Value(b.Right, output)), output);
+                    Accumulate(b.Right, Mul(s, Value(b.Left, output)), output);
                     return;
                 }
 
@@ -846,7 +850,7 @@ namespace SymGrad.Generator.Differentiate
                 case "Exp" or "Tanh" or "Sigmoid" or "Sqrt":
                 {
                     // The value is used twice by tanh and sigmoid: compute it once.
-                    Expr value = m.Function is "Tanh" or "Sigmoid" ? BindValue(m, output) : Use(m);
+                    Expr value = m.Function is "Tanh" or "Sigmoid" ? BindValue(m, output) : Value(m, output);
                     Peeled peeled = Peel(m)!;
                     Accumulate(a, peeled.Seed(seed, value), output);
                     return;
@@ -1069,11 +1073,24 @@ namespace SymGrad.Generator.Differentiate
             return new Name(name, s.Type);
         }
 
+        /// <summary>The value of <paramref name="e"/> for a partial derivative: a call is computed once per statement.</summary>
+        private Expr Value(Expr e, List<Code> output) => e is MathCall ? BindValue(e, output) : Use(e);
+
         private Expr BindValue(Expr value, List<Code> output)
         {
+            if (!_bound.TryGetValue(output, out var bound))
+            {
+                _bound[output] = bound = new Dictionary<Expr, Expr>();
+            }
+
+            if (bound.TryGetValue(value, out Expr? existing))
+            {
+                return existing;
+            }
+
             string name = _names.Reserve(value is MathCall m ? m.Function.ToLowerInvariant() : "v");
             output.Add(new Line($"{value.Type} {name} = {Print(Use(value))};", $"{name} = {MathText(value)}"));
-            return new Name(name, value.Type);
+            return bound[value] = new Name(name, value.Type);
         }
 
         /// <summary>Marks the primal variables an expression reads in the reverse sweep.</summary>
