@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using SymGrad.GeneratorTests.Infrastructure;
+using Xunit;
+
+namespace SymGrad.GeneratorTests
+{
+    /// <summary>
+    /// Snapshots of the code emitted for every catalogue entry (1–24). The forward methods are the files of
+    /// <c>tests/RuntimeTests/Catalogue</c>, embedded in this assembly (see the .csproj), so there is one source of truth
+    /// and no path to find at run time. All four files are compiled together (the two-layer network calls
+    /// <c>Activations.Sigmoid</c>); each test snapshots the files generated for one of them.
+    /// </summary>
+    public sealed class CatalogueSnapshotTests
+    {
+        private const string Namespace = "SymGrad.RuntimeTests.Catalogue";
+
+        private static readonly string[] s_files = { "Scalars", "Activations", "Layers", "Convolutions" };
+
+        private static readonly Lazy<GeneratorResult> s_result = new(() =>
+        {
+            var sources = s_files.Select(ReadCatalogue).ToArray();
+            return GeneratorHarness.Run(sources[0], sources[1..]);
+        });
+
+        /// <summary>The text of <c>tests/RuntimeTests/Catalogue/{name}.cs</c>.</summary>
+        public static string ReadCatalogue(string name)
+        {
+            using var stream = typeof(CatalogueSnapshotTests).Assembly.GetManifestResourceStream($"Catalogue.{name}.cs")
+                ?? throw new InvalidOperationException($"Catalogue file '{name}.cs' is not embedded; see SymGrad.GeneratorTests.csproj.");
+            using var reader = new StreamReader(stream);
+            return reader.ReadToEnd();
+        }
+
+        [Fact]
+        public void CatalogueCompilesCleanly()
+        {
+            GeneratorHarness.AssertCompilesCleanly(s_result.Value);
+            Assert.Empty(s_result.Value.GeneratorDiagnostics);
+        }
+
+        [Fact]
+        public void Scalars() => Verify(nameof(Scalars), 17);
+
+        [Fact]
+        public void Activations() => Verify(nameof(Activations), 7);
+
+        [Fact]
+        public void Layers() => Verify(nameof(Layers), 11);
+
+        [Fact]
+        public void Convolutions() => Verify(nameof(Convolutions), 3);
+
+        /// <summary>Every [Differentiable] method of the catalogue has a generated file, and each file is one method's.</summary>
+        [Fact]
+        public void EveryDifferentiableMethodHasAGeneratedFile()
+        {
+            int methods = s_files.Sum(f => CountOccurrences(ReadCatalogue(f), "[Differentiable]"));
+            Assert.Equal(methods, s_result.Value.GeneratedSources.Count);
+            Assert.Equal(17 + 7 + 11 + 3, methods);
+        }
+
+        private static void Verify(string type, int expectedFiles, [System.Runtime.CompilerServices.CallerMemberName] string scenario = "")
+        {
+            var result = s_result.Value;
+            GeneratorHarness.AssertCompilesCleanly(result);
+            string prefix = $"{Namespace}.{type}.";
+            var mine = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (hint, text) in result.GeneratedSources.Where(s => s.Key.StartsWith(prefix, StringComparison.Ordinal)))
+            {
+                mine.Add(hint, text);
+            }
+
+            Assert.Equal(expectedFiles, mine.Count);
+            Snapshot.Verify(result with { GeneratedSources = mine }, scenario);
+        }
+
+        private static int CountOccurrences(string text, string value)
+        {
+            int count = 0;
+            for (int i = text.IndexOf(value, StringComparison.Ordinal); i >= 0; i = text.IndexOf(value, i + value.Length, StringComparison.Ordinal))
+            {
+                count++;
+            }
+
+            return count;
+        }
+    }
+}

@@ -1,0 +1,409 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using SymGrad.GeneratorTests.Infrastructure;
+using Xunit;
+
+namespace SymGrad.GeneratorTests
+{
+    /// <summary>
+    /// One test per diagnostic ID: the ID, its exact location (the <c>[|…|]</c> span of the source), that it is an error
+    /// with a help link, that its message names the construct and says what to do instead, and that no code is emitted
+    /// for the method in question.
+    /// </summary>
+    public sealed class DiagnosticTests
+    {
+        private static string Wrap(string members) => $$"""
+            using System;
+            using SymGrad;
+
+            namespace Demo;
+
+            public static partial class K
+            {
+            {{members}}
+            }
+            """;
+
+        private static string Body(string statements, string parameters = "double x, ReadOnlySpan<double> v, Span<double> y, int n")
+            => Wrap($$"""
+                    [Differentiable]
+                    public static void M({{parameters}})
+                    {
+                {{statements}}
+                    }
+                """);
+
+        private static string Scalar(string statements, string parameters = "double x, ReadOnlySpan<double> v, int n")
+            => Wrap($$"""
+                    [Differentiable]
+                    public static double M({{parameters}})
+                    {
+                {{statements}}
+                    }
+                """);
+
+        /// <summary>Runs, asserts the one <paramref name="id"/> at the marked span, and returns its message.</summary>
+        private static string Expect(string source, string id, params string[] messageParts)
+        {
+            var result = GeneratorHarness.Run(source);
+            Assert.Null(result.RunResult.Results[0].Exception);
+            var d = GeneratorHarness.AssertDiagnostic(result, id);
+            Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+            Assert.StartsWith("https://", d.Descriptor.HelpLinkUri, StringComparison.Ordinal);
+            Assert.EndsWith("#" + id.ToLowerInvariant(), d.Descriptor.HelpLinkUri, StringComparison.Ordinal);
+            string message = d.GetMessage(CultureInfo.InvariantCulture);
+            foreach (var part in messageParts)
+            {
+                Assert.Contains(part, message, StringComparison.Ordinal);
+            }
+
+            return message;
+        }
+
+        // ── SG0001 ────────────────────────────────────────────────────────────────
+
+        [Fact]
+        public void SG0001_TypeNotPartial()
+        {
+            var message = Expect("""
+                using SymGrad;
+
+                public static class [|Plain|]
+                {
+                    [Differentiable]
+                    public static double Square(double x) => x * x;
+                }
+                """, "SG0001");
+            Assert.Equal("Type 'Plain' must be declared 'partial' so SymGrad can add the backward of 'Square' to it", message);
+        }
+
+        [Fact]
+        public void SG0001_OuterTypeOfNestedTypeNotPartial()
+        {
+            var result = GeneratorHarness.Run("""
+                using SymGrad;
+
+                namespace Demo;
+
+                public class [|Outer|]
+                {
+                    public static partial class Inner
+                    {
+                        [Differentiable]
+                        public static double Square(double x) => x * x;
+                    }
+                }
+                """);
+            var d = GeneratorHarness.AssertDiagnostic(result, "SG0001");
+            Assert.Contains("'Outer'", d.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            Assert.Empty(result.GeneratedSources);
+        }
+
+        // ── SG0002 ────────────────────────────────────────────────────────────────
+
+        [Fact]
+        public void SG0002_InstanceMethod()
+        {
+            var message = Expect("""
+                using SymGrad;
+
+                public partial class K
+                {
+                    [Differentiable]
+                    public double [|Square|](double x) => x * x;
+                }
+                """, "SG0002");
+            Assert.Contains("pass the instance's state as parameters", message, StringComparison.Ordinal);
+        }
+
+        // ── SG0003 ────────────────────────────────────────────────────────────────
+
+        [Theory]
+        [InlineData("ref double [|x|]", "ref, out and in")]
+        [InlineData("out double [|x|]", "ref, out and in")]
+        [InlineData("in double [|x|]", "ref, out and in")]
+        [InlineData("string [|x|]", "use float or double")]
+        [InlineData("double[] [|x|]", "use float or double")]
+        [InlineData("object [|x|]", "use float or double")]
+        [InlineData("ReadOnlySpan<string> [|x|]", "spans may hold float or double")]
+        [InlineData("[NoDerivative] Span<double> [|x|]", "remove [NoDerivative]")]
+        public void SG0003_UnsupportedParameter(string parameter, string advice)
+        {
+            var message = Expect(Wrap($$"""
+                    [Differentiable]
+                    public static double M(double a, {{parameter}}) => a;
+                """), "SG0003", "Parameter 'x'", advice);
+            Assert.StartsWith("Parameter 'x' of type '", message, StringComparison.Ordinal);
+        }
+
+        // ── SG0004 ────────────────────────────────────────────────────────────────
+
+        [Theory]
+        [InlineData("int")]
+        [InlineData("bool")]
+        [InlineData("decimal")]
+        [InlineData("double[]")]
+        [InlineData("ref double")]
+        public void SG0004_UnsupportedReturnType(string type)
+        {
+            string body = type == "ref double" ? "throw new InvalidOperationException();" : "return default!;";
+            Expect(Wrap($$"""
+                    [Differentiable]
+                    public static [|{{type}}|] M(double x) { {{body}} }
+                """), "SG0004", "return float or double", "or void");
+        }
+
+        // ── SG0005 ────────────────────────────────────────────────────────────────
+
+        [Theory]
+        [InlineData("while", "[|while|] (n > 0) { }", "write it as a for loop")]
+        [InlineData("do", "[|do|] { } while (n > 0);", "write it as a for loop")]
+        [InlineData("foreach", "[|foreach|] (var e in v) { }", "for loop over indices")]
+        [InlineData("try", "[|try|] { } finally { }", "wrapper")]
+        [InlineData("switch", "[|switch|] (n) { case 0: break; }", "use if/else")]
+        [InlineData("throw", "if (n < 0) [|throw|] new ArgumentException();", "wrapper")]
+        [InlineData("using", "[|using|] (var s = new System.IO.MemoryStream()) { }", "resources")]
+        [InlineData("lock", "[|lock|] (typeof(K)) { }", "synchronisation")]
+        [InlineData("local function", "[|static|] double Twice(double a) => 2 * a;", "separate [Differentiable]")]
+        [InlineData("checked", "[|checked|] { }", "remove the checked block")]
+        public void SG0005_UnsupportedStatement(string what, string statement, string advice)
+            => Expect(Body(statement), "SG0005", $"'{what}' statements cannot be differentiated", advice);
+
+        /// <summary>A goto needs a label, and a labeled statement is reported too.</summary>
+        [Fact]
+        public void SG0005_GotoAndItsLabel()
+        {
+            var result = GeneratorHarness.Run(Body("[|goto|] end;\n[|end: ;|]"));
+            var all = result.GeneratorDiagnostics.Where(d => d.Id == "SG0005").OrderBy(d => d.Location.SourceSpan.Start).ToList();
+            Assert.Equal(2, all.Count);
+            Assert.Equal(result.Source.Spans[0], all[0].Location.SourceSpan);
+            Assert.Equal("'goto' statements cannot be differentiated: use if/else, break or continue", all[0].GetMessage(CultureInfo.InvariantCulture));
+            Assert.Equal(result.Source.Spans[1].Start, all[1].Location.SourceSpan.Start);
+            Assert.Contains("'labeled' statements", all[1].GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+
+        // ── SG0006 ────────────────────────────────────────────────────────────────
+
+        [Theory]
+        [InlineData("return x [|%|] 2.0;", "'%'", "no derivative rule")]
+        [InlineData("return [|new double()|] + x;", "'new double()'", "outside the differentiable subset")]
+        [InlineData("Func<double, double> [|f|] = a => a * a; return x;", "'System.Func<double, double> f'", "locals may be")]
+        [InlineData("double t = 0; t = x * ([|t = 2|]); return t;", "'t = 2'", "outside the differentiable subset")]
+        [InlineData("double t = x; t [|%=|] 2; return t;", "'%='", "use =, +=")]
+        [InlineData("[|v[0]|] = x; return x;", "'v[0]'", "only Span<float|double> output parameters can be written")]
+        [InlineData("[|Math.Exp(x)|]; return x;", "'Math.Exp(x)'", "assign it to a local")]
+        [InlineData("double[] [|a|] = new double[n]; return x;", "'double[] a'", "pass buffers as Span<T> parameters")]
+        public void SG0006_UnsupportedExpression(string statements, string construct, string advice)
+            => Expect(Scalar(statements), "SG0006", construct + " cannot be differentiated", advice);
+
+        [Fact]
+        public void SG0006_IncrementInsideAnExpression()
+            => Expect(Body("y[0] = 2 * [|y[1]++|];"), "SG0006", "'y[1]++' cannot be differentiated");
+
+        // ── SG0007 ────────────────────────────────────────────────────────────────
+
+        [Fact]
+        public void SG0007_UserHelperWithoutDerivative()
+        {
+            var message = Expect(Wrap("""
+                    public static double Helper(double a) => a * a;
+
+                    [Differentiable]
+                    public static double M(double x) => 1 + [|Helper(x)|];
+                """), "SG0007");
+            Assert.Equal(
+                "Method 'K.Helper(double)' has no derivative: mark it [Differentiable], register a backward with " +
+                "[DerivativeOf(typeof(K), nameof(K.Helper))], or mark the parameters it depends on [NoDerivative]",
+                message);
+        }
+
+        [Fact]
+        public void SG0007_MathFunctionOutsideTheSubset()
+            => Expect(Wrap("""
+                    [Differentiable]
+                    public static double M(double x) => 2 * [|Math.Atan(x)|];
+                """), "SG0007", "Math.Atan(double)", "nameof(Math.Atan)");
+
+        // ── SG0008 ────────────────────────────────────────────────────────────────
+
+        [Fact]
+        public void SG0008_Recursion()
+            => Expect(Wrap("""
+                    [Differentiable]
+                    public static double M(double x, int n) => n == 0 ? x : x * [|M(x, n - 1)|];
+                """), "SG0008", "Method 'M' calls itself", "write it as a for loop");
+
+        // ── SG0009 ────────────────────────────────────────────────────────────────
+
+        [Theory]
+        [InlineData("[|for|] (int i = 0; ; i++) { s += x; break; }", "needs a condition")]
+        [InlineData("[|for|] (int i = 0, j = 0; i < n; i++, j++) { s += x; }", "exactly one integer counter")]
+        [InlineData("int i = 0; [|for|] (i = 0; i < n; i++) { s += x; }", "exactly one integer counter")]
+        [InlineData("[|for|] (double t = 0; t < n; t++) { s += x; }", "exactly one integer counter")]
+        [InlineData("for (int i = 0; i < n; i++) { s += x; [|i|] += 2; }", "the body assigns the counter 'i'")]
+        [InlineData("for (int i = 0; i < n; i++) { s += x; [|i|]++; }", "the body assigns the counter 'i'")]
+        [InlineData("[|for|] (int i = 1; i < n; i *= 2) { s += x; }", "i++, i--, i += k or i -= k")]
+        [InlineData("[|for|] (int i = 0; i < n; ) { s += x; }", "must change by one step per iteration")]
+        public void SG0009_UnsupportedLoop(string loop, string advice)
+            => Expect(Scalar("double s = 0;\n" + loop + "\nreturn s;"), "SG0009", "This for loop cannot be reversed", advice);
+
+        // ── SG0010 ────────────────────────────────────────────────────────────────
+
+        [Fact]
+        public void SG0010_DerivativeOfWithTheWrongSignature()
+        {
+            var message = Expect("""
+                using System;
+                using SymGrad;
+
+                public static class Ops
+                {
+                    public static double Cube(double x) => x * x * x;
+
+                    [DerivativeOf(typeof(Ops), nameof(Cube))]
+                    public static void [|CubeBackward|](double x, ref double dx) => dx += 3 * x * x;
+                }
+                """, "SG0010");
+            Assert.Equal(
+                "[DerivativeOf] method 'CubeBackward' does not match the backward of 'Ops.Cube'; expected: " +
+                "static void CubeBackward(double x, double dResult, ref double dx)",
+                message);
+        }
+
+        [Fact]
+        public void SG0010_SpanLayerSignatureIsSpelledOut()
+            => Expect("""
+                using System;
+                using SymGrad;
+
+                public static class Ops
+                {
+                    public static void Scale(ReadOnlySpan<double> x, Span<double> y, [NoDerivative] double k) { }
+
+                    [DerivativeOf(typeof(Ops), nameof(Scale))]
+                    public static void [|ScaleBackward|](ReadOnlySpan<double> x, Span<double> y, double k, ReadOnlySpan<double> dy, Span<double> dx) { }
+                }
+                """, "SG0010",
+                "expected: static void ScaleBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double k, ReadOnlySpan<double> dy, Span<double> dx)");
+
+        // ── SG0011 ────────────────────────────────────────────────────────────────
+
+        [Fact]
+        public void SG0011_DerivativeOfNamesNoMethod()
+        {
+            var message = Expect("""
+                using SymGrad;
+
+                public static class Ops
+                {
+                    public static double Cube(double x) => x * x * x;
+
+                    [[|DerivativeOf(typeof(Ops), "Cub")|]]
+                    public static void CubeBackward(double x, double dResult, ref double dx) => dx += 3 * x * x * dResult;
+                }
+                """, "SG0011");
+            Assert.Equal("[DerivativeOf] names 'Ops.Cub', which is not a static method of that type", message);
+        }
+
+        // ── SG0012 ────────────────────────────────────────────────────────────────
+
+        [Theory]
+        [InlineData("[|x|] = 2 * x; return x;")]
+        [InlineData("[|x|] *= 2; return x;")]
+        [InlineData("[|x|]++; return x;")]
+        [InlineData("[|n|] = 3; return x * n;")]
+        public void SG0012_ParameterAssigned(string statements)
+            => Expect(Scalar(statements), "SG0012", "is assigned: copy it into a local first");
+
+        // ── SG0013 ────────────────────────────────────────────────────────────────
+
+        [Fact]
+        public void SG0013_UnsafeMethod()
+            => Expect(Wrap("""
+                    [Differentiable]
+                    public static unsafe double [|M|](double x) { double* p = &x; return *p; }
+                """), "SG0013", "Method 'M' uses unsafe code", "use spans");
+
+        [Fact]
+        public void SG0013_UnsafeBlock()
+            => Expect(Wrap("""
+                    [Differentiable]
+                    public static double [|M|](double x) { unsafe { } return x; }
+                """), "SG0013", "Method 'M' uses unsafe code");
+
+        // ── SG0014 ────────────────────────────────────────────────────────────────
+
+        [Fact]
+        public void SG0014_GenericMethod()
+            => Expect(Wrap("""
+                    [Differentiable]
+                    public static double [|M|]<T>(double x) => x;
+                """), "SG0014", "Method 'M' is generic: write it for float or double");
+
+        // ── SG9999 ────────────────────────────────────────────────────────────────
+
+        [Fact]
+        public void SG9999_LoopWhoseStepChangesInItsBody()
+            => Expect(Scalar("""
+                        double s = 0;
+                        int step = 1;
+                        for (int i = 0; i < n; i += step)
+                        {
+                            s = s * x;
+                            step = 2;
+                        }
+
+                        return s;
+                """, "double x, int n").Replace("public static double M", "public static double [|M|]"),
+                "SG9999", "SymGrad could not differentiate 'M'", "changes its start or step inside its body");
+
+        // ── all ───────────────────────────────────────────────────────────────────
+
+        /// <summary>
+        /// A method with a signature problem is reported (its body is not looked at until the signature is fixed) and
+        /// gets no code; the other methods of the type are still generated.
+        /// </summary>
+        [Fact]
+        public void OneBadMethodDoesNotStopTheOthers()
+        {
+            var result = GeneratorHarness.Run(Wrap("""
+                    [Differentiable]
+                    public static double M(double x, string label, int n)
+                    {
+                        double s = 0;
+                        while (n > 0) { }
+                        x = 2;
+                        return s + Math.Atan(x) + x % 2.0;
+                    }
+
+                    [Differentiable]
+                    public static double Ok(double x) => x * x;
+                """));
+
+            Assert.Equal(new[] { "Demo.K.Ok.g.cs" }, result.GeneratedSources.Keys);
+            Snapshot.Verify(result with { GeneratedSources = new System.Collections.Generic.Dictionary<string, string>() });
+        }
+
+        /// <summary>Every problem in a body is reported at once, in source order.</summary>
+        [Fact]
+        public void BodyDiagnosticsTogether()
+        {
+            var result = GeneratorHarness.Run(Wrap("""
+                    [Differentiable]
+                    public static double M(double x, int n)
+                    {
+                        double s = 0;
+                        while (n > 0) { }
+                        x = 2;
+                        for (int i = 0; ; i++) { }
+                        return s + Math.Atan(x) + x % 2.0 + M(x, n);
+                    }
+                """));
+
+            Assert.Empty(result.GeneratedSources);
+            Snapshot.Verify(result);
+        }
+    }
+}

@@ -1,0 +1,335 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using SymGrad.GeneratorTests.Infrastructure;
+using Xunit;
+
+namespace SymGrad.GeneratorTests
+{
+    /// <summary>
+    /// What SPEC promises about the generated members, checked on the output compilation's symbols (no execution):
+    /// names, parameter order and kinds of <c>MBackward</c> and <c>MGradient</c>, accessibility, and that every shape of
+    /// containing type compiles.
+    /// </summary>
+    public sealed class GeneratedCodeBehaviourTests
+    {
+        private static GeneratorResult Compile(string source)
+        {
+            var result = GeneratorHarness.Run(source);
+            GeneratorHarness.AssertCompilesCleanly(result);
+            return result;
+        }
+
+        private static IMethodSymbol Single(GeneratorResult result, string type, string name)
+        {
+            var symbol = result.OutputCompilation.GetTypeByMetadataName(type);
+            Assert.True(symbol is not null, $"type {type} not found");
+            return Assert.Single(symbol!.GetMembers(name).OfType<IMethodSymbol>());
+        }
+
+        private static bool Has(GeneratorResult result, string type, string name)
+            => result.OutputCompilation.GetTypeByMetadataName(type)!.GetMembers(name).Any();
+
+        /// <summary><c>static R M(ref T a, …)</c> in C# display form, e.g. <c>static void FBackward(double x, ref double dx)</c>.</summary>
+        private static string Signature(IMethodSymbol m)
+            => $"{(m.IsStatic ? "static " : "")}{m.ReturnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)} {m.Name}(" +
+               string.Join(", ", m.Parameters.Select(p =>
+                   (p.RefKind switch { RefKind.Ref => "ref ", RefKind.Out => "out ", RefKind.In => "in ", _ => "" }) +
+                   p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + " " + p.Name)) + ")";
+
+        [Fact]
+        public void ScalarFunction_BackwardTakesParamsThenDResultThenRefGradients()
+        {
+            var result = Compile("""
+                using System;
+                using SymGrad;
+                namespace Demo;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double F(double x, [NoDerivative] double c, int n, float y, bool flag) => flag ? x * c * n + y : x;
+                }
+                """);
+
+            Assert.Equal(
+                "static void FBackward(double x, double c, int n, float y, bool flag, double dResult, ref double dx, ref float dy)",
+                Signature(Single(result, "Demo.K", "FBackward")));
+            Assert.Equal(
+                "static double FGradient(double x, double c, int n, float y, bool flag, ref double dx, ref float dy)",
+                Signature(Single(result, "Demo.K", "FGradient")));
+        }
+
+        [Fact]
+        public void Layer_OutputsBecomeReadOnlyThenCotangentsThenSpanGradients_AndNoGradientMethod()
+        {
+            var result = Compile("""
+                using System;
+                using SymGrad;
+                namespace Demo;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static void L(ReadOnlySpan<double> x, ReadOnlySpan<double> w, [NoDerivative] ReadOnlySpan<double> t,
+                        Span<double> y, Span<double> z, ReadOnlySpan<int> labels, int n)
+                    {
+                        for (int i = 0; i < n; i++)
+                        {
+                            y[i] = x[i] * w[i] + t[i] + labels[i];
+                            z[i] = y[i] * w[i];
+                        }
+                    }
+                }
+                """);
+
+            Assert.Equal(
+                "static void LBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> w, ReadOnlySpan<double> t, ReadOnlySpan<double> y, " +
+                "ReadOnlySpan<double> z, ReadOnlySpan<int> labels, int n, ReadOnlySpan<double> dy, ReadOnlySpan<double> dz, Span<double> dx, Span<double> dw)",
+                Signature(Single(result, "Demo.K", "LBackward")));
+            Assert.False(Has(result, "Demo.K", "LGradient"), "MGradient is generated only for float/double returns");
+        }
+
+        [Fact]
+        public void ScalarWithSpanOutputs_HasBoth_DResultBeforeOutputCotangents()
+        {
+            var result = Compile("""
+                using System;
+                using SymGrad;
+                namespace Demo;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static float F(ReadOnlySpan<float> x, Span<float> h, float a)
+                    {
+                        float s = 0;
+                        for (int i = 0; i < x.Length; i++)
+                        {
+                            h[i] = a * x[i];
+                            s += h[i] * h[i];
+                        }
+
+                        return s;
+                    }
+                }
+                """);
+
+            Assert.Equal(
+                "static void FBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> h, float a, float dResult, ReadOnlySpan<float> dh, Span<float> dx, ref float da)",
+                Signature(Single(result, "Demo.K", "FBackward")));
+            Assert.Equal(
+                "static float FGradient(ReadOnlySpan<float> x, Span<float> h, float a, Span<float> dx, ref float da)",
+                Signature(Single(result, "Demo.K", "FGradient")));
+        }
+
+        [Fact]
+        public void GradientNamesAreDPlusTheNameUnchanged()
+        {
+            var result = Compile("""
+                using System;
+                using SymGrad;
+                namespace Demo;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double F(ReadOnlySpan<double> W, double w1, ReadOnlySpan<double> scores) => W[0] * w1 + scores[0];
+                }
+                """);
+
+            Assert.Equal(
+                new[] { "dResult", "dW", "dw1", "dscores" },
+                Single(result, "Demo.K", "FBackward").Parameters.Skip(3).Select(p => p.Name));
+        }
+
+        [Fact]
+        public void NoDerivativeParametersGetNoGradient()
+        {
+            var result = Compile("""
+                using System;
+                using SymGrad;
+                namespace Demo;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double F([NoDerivative] double a, [NoDerivative] ReadOnlySpan<double> b, double x) => a * b[0] * x;
+                }
+                """);
+
+            var backward = Single(result, "Demo.K", "FBackward");
+            Assert.Equal("static void FBackward(double a, ReadOnlySpan<double> b, double x, double dResult, ref double dx)", Signature(backward));
+        }
+
+        [Theory]
+        [InlineData("double x, double dx", "static void FBackward(double x, double dx, double dResult, ref double dx2, ref double ddx)")]
+        [InlineData("double x, [NoDerivative] double dx", "static void FBackward(double x, double dx, double dResult, ref double dx2)")]
+        [InlineData("double x, double dResult", "static void FBackward(double x, double dResult, double dResult2, ref double dx, ref double ddResult)")]
+        public void GeneratedNamesThatCollideWithAParameterGetASuffix(string parameters, string expected)
+        {
+            var result = Compile($$"""
+                using SymGrad;
+                namespace Demo;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double F({{parameters}}) => x * {{parameters.Split(' ').Last()}};
+                }
+                """);
+
+            Assert.Equal(expected, Signature(Single(result, "Demo.K", "FBackward")));
+        }
+
+        [Fact]
+        public void LayerParameterNamedLikeACotangentGetsASuffix()
+        {
+            var result = Compile("""
+                using System;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static void L(ReadOnlySpan<double> x, Span<double> y, double dy)
+                    {
+                        for (int i = 0; i < x.Length; i++)
+                        {
+                            y[i] = x[i] * dy;
+                        }
+                    }
+                }
+                """);
+
+            var names = Single(result, "K", "LBackward").Parameters.Select(p => p.Name).ToArray();
+            Assert.Equal(names.Length, names.Distinct().Count());
+            Assert.Equal(new[] { "x", "y", "dy" }, names.Take(3));
+        }
+
+        [Theory]
+        [InlineData("global namespace", "", "public static partial class K", "K")]
+        [InlineData("block namespace", "namespace A.B {", "public static partial class K", "A.B.K")]
+        [InlineData("internal class", "namespace Demo {", "internal static partial class K", "Demo.K")]
+        [InlineData("non-static class", "namespace Demo {", "public partial class K", "Demo.K")]
+        [InlineData("sealed class", "namespace Demo {", "public sealed partial class K", "Demo.K")]
+        [InlineData("struct", "namespace Demo {", "public partial struct K", "Demo.K")]
+        [InlineData("readonly struct", "namespace Demo {", "public readonly partial struct K", "Demo.K")]
+        [InlineData("record", "namespace Demo {", "public partial record K(int A)", "Demo.K")]
+        [InlineData("record struct", "namespace Demo {", "public partial record struct K(int A)", "Demo.K")]
+        [InlineData("readonly record struct", "namespace Demo {", "public readonly partial record struct K(int A)", "Demo.K")]
+        [InlineData("generic class", "namespace Demo {", "public static partial class K<T> where T : struct", "Demo.K`1")]
+        public void ContainingTypeShapesCompile(string name, string open, string declaration, string metadataName)
+        {
+            string close = open.Length == 0 ? "" : "}";
+            var result = Compile($$"""
+                using System;
+                using SymGrad;
+                {{open}}
+                {{declaration}}
+                {
+                    [Differentiable]
+                    public static double F(double x) => x * x;
+                }
+                {{close}}
+                """);
+
+            Assert.True(Has(result, metadataName, "FBackward"), name);
+            Assert.True(Has(result, metadataName, "FGradient"), name);
+        }
+
+        [Fact]
+        public void NestedTypesCompileAndKeepTheirNesting()
+        {
+            var result = Compile("""
+                using System;
+                using SymGrad;
+                namespace Demo;
+                public static partial class Outer
+                {
+                    private static partial class Middle
+                    {
+                        internal partial struct Inner
+                        {
+                            [Differentiable]
+                            public static double F(double x) => x * x;
+                        }
+                    }
+
+                    public partial record struct R(int A)
+                    {
+                        [Differentiable]
+                        private static double G(double x) => x * x;
+                    }
+                }
+                """);
+
+            Assert.True(Has(result, "Demo.Outer+Middle+Inner", "FBackward"));
+            Assert.True(Has(result, "Demo.Outer+R", "GBackward"));
+            Assert.Equal(
+                new[] { "Demo.Outer.Middle.Inner.F.g.cs", "Demo.Outer.R.G.g.cs" },
+                result.GeneratedSources.Keys);
+        }
+
+        [Theory]
+        [InlineData("public", Accessibility.Public)]
+        [InlineData("internal", Accessibility.Internal)]
+        [InlineData("private", Accessibility.Private)]
+        [InlineData("protected internal", Accessibility.ProtectedOrInternal)]
+        [InlineData("private protected", Accessibility.ProtectedAndInternal)]
+        public void GeneratedMethodsHaveTheForwardsAccessibility(string modifier, Accessibility expected)
+        {
+            var result = Compile($$"""
+                using SymGrad;
+                namespace Demo;
+                public partial class K
+                {
+                    [Differentiable]
+                    {{modifier}} static double F(double x) => x * x;
+
+                    public static double Use(double x) { double dx = 0; return F(x) + FGradient(x, ref dx); }
+                }
+                """);
+
+            Assert.Equal(expected, Single(result, "Demo.K", "FBackward").DeclaredAccessibility);
+            Assert.Equal(expected, Single(result, "Demo.K", "FGradient").DeclaredAccessibility);
+        }
+
+        [Fact]
+        public void GeneratedMethodsAreDocumentedAndMarkedGenerated()
+        {
+            var result = Compile("""
+                using SymGrad;
+                namespace Demo;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double F(double x) => x * x;
+                }
+                """);
+
+            foreach (var name in new[] { "FBackward", "FGradient" })
+            {
+                var method = Single(result, "Demo.K", name);
+                Assert.False(string.IsNullOrWhiteSpace(method.GetDocumentationCommentXml()), name);
+                Assert.Contains(method.GetAttributes(), a => a.AttributeClass?.ToDisplayString() == "System.CodeDom.Compiler.GeneratedCodeAttribute");
+            }
+
+            var text = result.GeneratedSources["Demo.K.F.g.cs"];
+            Assert.StartsWith("// <auto-generated/>\n#nullable enable\n", text.Replace("\r\n", "\n"), System.StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void ComposedCallsUseTheCalleesBackward()
+        {
+            var result = Compile("""
+                using System;
+                using SymGrad;
+                namespace Demo;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double Inner(double a, double b) => a * b;
+
+                    [Differentiable]
+                    public static double Outer(double x) => Inner(x, x) + Math.Exp(x);
+                }
+                """);
+
+            var outer = result.OutputCompilation.SyntaxTrees.Single(t => t.FilePath.EndsWith("Demo.K.Outer.g.cs", System.StringComparison.Ordinal));
+            Assert.Contains("InnerBackward(", outer.ToString(), System.StringComparison.Ordinal);
+        }
+    }
+}
