@@ -37,7 +37,14 @@ namespace SymGrad.Generator
 
                 if (file.Source is not null)
                 {
-                    output.AddSource(file.HintName, file.Source);
+                    try
+                    {
+                        output.AddSource(file.HintName, file.Source);
+                    }
+                    catch (System.ArgumentException)
+                    {
+                        // Two methods with the same signature (the compiler reports CS0111): emit the first only.
+                    }
                 }
             });
 
@@ -86,6 +93,10 @@ namespace SymGrad.Generator
             catch (System.OperationCanceledException)
             {
                 throw;
+            }
+            catch (DiagnosticsException ex)
+            {
+                return new GeneratedFile(result.Model.HintName, null, ex.Diagnostics);
             }
             catch (System.Exception ex)
             {

@@ -10,14 +10,14 @@ namespace SymGrad.GeneratorTests
     /// <summary>
     /// Snapshots of the code emitted for every catalogue entry (1–24). The forward methods are the files of
     /// <c>tests/RuntimeTests/Catalogue</c>, embedded in this assembly (see the .csproj), so there is one source of truth
-    /// and no path to find at run time. All four files are compiled together (the two-layer network calls
+    /// and no path to find at run time. All the files are compiled together (the two-layer network calls
     /// <c>Activations.Sigmoid</c>); each test snapshots the files generated for one of them.
     /// </summary>
     public sealed class CatalogueSnapshotTests
     {
         private const string Namespace = "SymGrad.RuntimeTests.Catalogue";
 
-        private static readonly string[] s_files = { "Scalars", "Activations", "Layers", "Convolutions" };
+        private static readonly string[] s_files = { "Scalars", "Activations", "Layers", "Convolutions", "Composition" };
 
         private static readonly Lazy<GeneratorResult> s_result = new(() =>
         {
@@ -53,13 +53,16 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void Convolutions() => Verify(nameof(Convolutions), 3);
 
+        [Fact]
+        public void Composition() => Verify(nameof(Composition), 5);
+
         /// <summary>Every [Differentiable] method of the catalogue has a generated file, and each file is one method's.</summary>
         [Fact]
         public void EveryDifferentiableMethodHasAGeneratedFile()
         {
             int methods = s_files.Sum(f => CountOccurrences(ReadCatalogue(f), "[Differentiable]"));
             Assert.Equal(methods, s_result.Value.GeneratedSources.Count);
-            Assert.Equal(17 + 7 + 11 + 3, methods);
+            Assert.Equal(17 + 7 + 11 + 3 + 5, methods);
         }
 
         private static void Verify(string type, int expectedFiles, [System.Runtime.CompilerServices.CallerMemberName] string scenario = "")

@@ -65,6 +65,10 @@ namespace SymGrad.Generator.Diagnostics
             "SG0014", "Generic differentiable method",
             "Method '{0}' is generic: write it for float or double");
 
+        public static readonly DiagnosticDescriptor FileLocalType = Error(
+            "SG0015", "File-local type",
+            "Type '{0}' is file-local: generated code lives in another file and cannot extend it; make '{0}' a non-file partial type (internal is fine) to differentiate '{1}'");
+
         public static readonly DiagnosticDescriptor InternalError = Error(
             "SG9999", "SymGrad failed internally",
             "SymGrad could not differentiate '{0}' because of an internal error ({1}); please report it with this method");
@@ -73,7 +77,7 @@ namespace SymGrad.Generator.Diagnostics
         {
             TypeNotPartial, MethodNotStatic, UnsupportedParameter, UnsupportedReturnType, UnsupportedStatement,
             UnsupportedExpression, NoDerivative, Recursion, UnsupportedLoop, DerivativeSignatureMismatch,
-            DerivativeTargetNotFound, ParameterAssigned, UnsafeCode, GenericMethod, InternalError,
+            DerivativeTargetNotFound, ParameterAssigned, UnsafeCode, GenericMethod, FileLocalType, InternalError,
         };
 
         public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

@@ -29,6 +29,7 @@ namespace SymGrad.Generator.Differentiate
             Recomputable.UnionWith(_stableLocals);
             Recomputable.ExceptWith(_notRecomputable);
             FindActive(body);
+            FindCallsWithoutDerivative(body);
             foreach (ParameterSpec output in model.Parameters.Where(p => p.Kind == ParameterKind.SpanOutput))
             {
                 Outputs[output.Name] = PlanOutput(output.Name);
@@ -58,6 +59,46 @@ namespace SymGrad.Generator.Differentiate
         public HashSet<string> Nested { get; } = new();
 
         public Dictionary<string, OutputPlan> Outputs { get; } = new();
+
+        /// <summary>SG0007 for each call without a derivative that an active value flows into.</summary>
+        public List<Diagnostics.DiagnosticInfo> Diagnostics { get; } = new();
+
+        private void FindCallsWithoutDerivative(Block block)
+        {
+            foreach (Stmt statement in block.Statements)
+            {
+                IEnumerable<Expr?> expressions = statement switch
+                {
+                    LocalDecl d => new[] { d.Init },
+                    Assign a => new[] { a.Value, a.Target },
+                    If i => new[] { i.Condition },
+                    For f => new[] { f.Init, f.Condition, f.Step },
+                    Return r => new[] { r.Value },
+                    CallStatement c => c.Call.Args,
+                    _ => new Expr?[0],
+                };
+                foreach (UnknownCall call in expressions.SelectMany(Reads.UnknownCalls))
+                {
+                    if (Reads.Of(call).Any(Active.Contains))
+                    {
+                        Diagnostics.Add(new Diagnostics.DiagnosticInfo(
+                            SymGrad.Generator.Diagnostics.DiagnosticDescriptors.NoDerivative.Id, call.Location,
+                            new[] { call.Display, call.Owner, call.Method }.ToEquatableArray()));
+                    }
+                }
+
+                switch (statement)
+                {
+                    case If i:
+                        FindCallsWithoutDerivative(i.Then);
+                        FindCallsWithoutDerivative(i.Else);
+                        break;
+                    case For f:
+                        FindCallsWithoutDerivative(f.Body);
+                        break;
+                }
+            }
+        }
 
         private readonly HashSet<string> _assigned = new();
         private readonly Dictionary<string, List<(Stmt Writer, List<For> Loops)>> _writers = new();
@@ -362,6 +403,9 @@ namespace SymGrad.Generator.Differentiate
                 case Opaque o:
                     foreach (string r in o.Reads) names.Add(r);
                     return;
+                case UnknownCall u:
+                    Add(u.Call, names);
+                    return;
                 case SpanRef s:
                     names.Add(s.Span);
                     Add(s.Start, names);
@@ -372,6 +416,20 @@ namespace SymGrad.Generator.Differentiate
                     return;
             }
         }
+
+        /// <summary>The calls without a derivative in an expression.</summary>
+        public static IEnumerable<UnknownCall> UnknownCalls(Expr? e) => e switch
+        {
+            UnknownCall u => new[] { u },
+            Unary u => UnknownCalls(u.Operand),
+            Binary b => UnknownCalls(b.Left).Concat(UnknownCalls(b.Right)),
+            Conditional c => UnknownCalls(c.Test).Concat(UnknownCalls(c.WhenTrue)).Concat(UnknownCalls(c.WhenFalse)),
+            MathCall m => m.Args.SelectMany(UnknownCalls),
+            Cast c => UnknownCalls(c.Operand),
+            Element el => UnknownCalls(el.Index),
+            UserCall c => c.Args.SelectMany(UnknownCalls),
+            _ => Enumerable.Empty<UnknownCall>(),
+        };
 
         public static IEnumerable<UserCall> Calls(Expr? e) => e switch
         {

@@ -98,7 +98,7 @@ namespace SymGrad.Generator.Differentiate
                             // A return inside the loop: leave through the flag, then return the result or go on.
                             var exit = new If(
                                 new Name(_returned!, "bool"),
-                                new Block(new Stmt[] { new Return(_result is null ? null : new Name(_result, _returnType), "return;") }.ToEquatableArray()),
+                                new Block(new Stmt[] { new Return(_result is null ? null : new Name(_result, _returnType), _result is null ? "return;" : $"return {_result};") }.ToEquatableArray()),
                                 new Block(rest.ToEquatableArray()),
                                 "if (" + _returned + ")");
                             output.AddRange(Flow(new List<Stmt> { exit }, inLoop));
@@ -159,11 +159,11 @@ namespace SymGrad.Generator.Differentiate
                         _returned ??= NewLocal("returned", "bool");
                         if (r.Value is not null && !(r.Value is Name n && n.Id == _result))
                         {
-                            _result ??= NewLocal("result", _returnType);
+                            _result ??= NewLocal("returnValue", _returnType);
                             output.Add(new Assign(new Name(_result, _returnType), "=", r.Value, r.Source));
                         }
 
-                        output.Add(new Assign(new Name(_returned, "bool"), "=", new Literal("true", "bool"), r.Source));
+                        output.Add(new Assign(new Name(_returned, "bool"), "=", new Literal("true", "bool"), _returned + " = true;"));
                         break;
                     case If branch:
                     {

@@ -730,9 +730,9 @@ namespace SymGrad.Generator.Differentiate
             if (Canonical(loop) is var (cmp, bound, up))
             {
                 Note(bound);
-                output.Add(Comment(loop.Source));
                 if (inner.OrderFree)
                 {
+                    // Iterations commute: keep the forward order (and the user's loop header, so no comment).
                     output.Add(new Scope($"for ({t} {i} = {Print(loop.Init)}; {i} {cmp.Op} {Print(bound)}; {i}{(up ? "++" : "--")})", body));
                     return;
                 }
@@ -744,6 +744,7 @@ namespace SymGrad.Generator.Differentiate
                     ">" => Add(bound, Simplifier.Constant(1, t)),
                     _ => bound,
                 };
+                output.Add(Comment(loop.Source));
                 string header = up
                     ? $"for ({t} {i} = {Print(Simplifier.Simplify(last))}; {i} >= {Print(loop.Init)}; {i}--)"
                     : $"for ({t} {i} = {Print(Simplifier.Simplify(last))}; {i} <= {Print(loop.Init)}; {i}++)";

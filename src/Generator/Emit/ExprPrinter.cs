@@ -58,6 +58,8 @@ namespace SymGrad.Generator.Emit
                     return string.Format(System.Globalization.CultureInfo.InvariantCulture, o.Template, names);
                 }
 
+                case UnknownCall u:
+                    return PrintCore(u.Call, rename);
                 case SpanRef s:
                 {
                     var builder = new StringBuilder(rename(s.Span));

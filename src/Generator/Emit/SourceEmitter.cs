@@ -7,6 +7,15 @@ using SymGrad.Generator.Model;
 
 namespace SymGrad.Generator.Emit
 {
+    /// <summary>Diagnostics found after parsing (they need activity analysis): nothing is emitted for the method.</summary>
+    internal sealed class DiagnosticsException : System.Exception
+    {
+        public DiagnosticsException(IEnumerable<Diagnostics.DiagnosticInfo> diagnostics)
+            : base("The method cannot be differentiated.") => Diagnostics = diagnostics.ToEquatableArray();
+
+        public EquatableArray<Diagnostics.DiagnosticInfo> Diagnostics { get; }
+    }
+
     /// <summary>Emit stage: writes the partial type with <c>MBackward</c> and <c>MGradient</c> as formatted C#.</summary>
     internal static class SourceEmitter
     {
@@ -18,6 +27,11 @@ namespace SymGrad.Generator.Emit
             var normalizer = new Normalizer(names, model.ReturnType);
             Block body = normalizer.Normalize(model.Body);
             var analysis = new Analysis(model, body, normalizer.NewLocals);
+            if (analysis.Diagnostics.Count > 0)
+            {
+                throw new DiagnosticsException(analysis.Diagnostics);
+            }
+
             var builder = new ReverseBuilder(model, body, analysis, names);
             builder.Build();
             Peephole.Apply(builder.Reverse);
@@ -45,7 +59,7 @@ namespace SymGrad.Generator.Emit
             WriteBackward(writer, model, builder);
             if (model.ReturnType != "void")
             {
-                writer.WriteLine();
+                writer.WriteLineNoTabs(string.Empty);
                 WriteGradient(writer, model, builder);
             }
 
@@ -232,7 +246,7 @@ namespace SymGrad.Generator.Emit
             writer.WriteLine("/// the result and of each output, accumulates (+=) the gradient of every differentiable input.");
             writer.WriteLine("/// </summary>");
             writer.WriteLine("/// <remarks>");
-            writer.WriteLine($"/// Forward: <c>{Xml(model.ForwardSource.Length > 300 ? model.ForwardSource.Substring(0, 300) + " …" : model.ForwardSource)}</c>");
+            writer.WriteLine($"/// Forward: <c>{Xml(model.ForwardSource)}</c>");
             var derivation = new List<string>();
             Derivation(builder.Reverse, 0, derivation);
             if (derivation.Count > 0)

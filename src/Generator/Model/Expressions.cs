@@ -41,6 +41,12 @@ namespace SymGrad.Generator.Model
     /// </summary>
     internal sealed record Opaque(string Template, EquatableArray<string> Reads, string Type) : Expr(Type);
 
+    /// <summary>
+    /// A call of a method with no derivative. Harmless when its arguments are constants (it is one too); an error
+    /// (SG0007, at <see cref="Location"/>) when one of them carries a derivative, which only activity analysis knows.
+    /// </summary>
+    internal sealed record UnknownCall(Opaque Call, string Display, string Owner, string Method, Diagnostics.LocationInfo? Location) : Expr(Call.Type);
+
     /// <summary>A span argument: <c>x</c>, or <c>x.Slice(start, length)</c>.</summary>
     internal sealed record SpanRef(string Span, Expr? Start, Expr? Length, string ElementType) : Expr("span");
 

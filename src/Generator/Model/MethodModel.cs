@@ -36,6 +36,7 @@ namespace SymGrad.Generator.Model
         string Namespace,
         EquatableArray<ContainingType> ContainingTypes,
         string Name,
+        string OverloadSuffix,
         string Accessibility,
         string ReturnType,
         EquatableArray<ParameterSpec> Parameters,
@@ -45,7 +46,7 @@ namespace SymGrad.Generator.Model
     {
         public string HintName => (Namespace.Length > 0 ? Namespace + "." : "")
             + string.Join(".", System.Linq.Enumerable.Select(ContainingTypes, t => t.Name.Replace('<', '{').Replace('>', '}')))
-            + "." + Name + ".g.cs";
+            + "." + Name + OverloadSuffix + ".g.cs";
     }
 
     /// <summary>A local variable declared in the body (names are unique within a method after parsing).</summary>

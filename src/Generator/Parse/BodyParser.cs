@@ -328,6 +328,36 @@ namespace SymGrad.Generator.Parse
                 }
             }
 
+            // The reverse sweep recomputes counter values from the start and the step: the body must not change them.
+            var assignedInBody = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (SyntaxNode node in loop.Statement.DescendantNodesAndSelf())
+            {
+                ExpressionSyntax? written = node switch
+                {
+                    AssignmentExpressionSyntax a => a.Left,
+                    PostfixUnaryExpressionSyntax p => p.Operand,
+                    PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => p.Operand,
+                    _ => null,
+                };
+                if (written is not null && _model.GetSymbolInfo(written, _cancellationToken).Symbol is { } symbol)
+                {
+                    assignedInBody.Add(symbol);
+                }
+            }
+
+            foreach (ExpressionSyntax part in new[] { declaration.Variables[0].Initializer!.Value }.Concat(loop.Incrementors))
+            {
+                foreach (IdentifierNameSyntax id in part.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
+                {
+                    ISymbol? symbol = _model.GetSymbolInfo(id, _cancellationToken).Symbol;
+                    if (symbol is not null && !SymbolEqualityComparer.Default.Equals(symbol, counter) && assignedInBody.Contains(symbol))
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedLoop, id.GetLocation(), $"the body changes '{id.Identifier.Text}', which the loop's start or step uses; keep them fixed while the loop runs");
+                        return;
+                    }
+                }
+            }
+
             string name = Declare(counter);
             Expr init = ParseExpression(declaration.Variables[0].Initializer!.Value);
             Expr condition = ParseExpression(loop.Condition);
@@ -511,8 +541,9 @@ namespace SymGrad.Generator.Parse
                 return MakeOpaque(invocation, type);
             }
 
-            Report(DiagnosticDescriptors.NoDerivative, invocation.GetLocation(), callee.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat), callee.ContainingType?.Name ?? "T", callee.Name);
-            return new Literal("0", type);
+            // No derivative: fine on constants, SG0007 once activity analysis sees a derivative flow into it.
+            return new UnknownCall(MakeOpaque(invocation, type), callee.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat),
+                callee.ContainingType?.Name ?? "T", callee.Name, LocationInfo.From(invocation.GetLocation()));
         }
 
         private Expr ParseSpanArgument(ExpressionSyntax argument, ParameterSpec spec)

@@ -41,6 +41,7 @@ namespace SymGrad.Generator.Parse
             var diagnostics = new List<DiagnosticInfo>();
             Location nameLocation = syntax.Identifier.GetLocation();
 
+
             if (!method.IsStatic)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MethodNotStatic, nameLocation, method.Name));
@@ -69,7 +70,11 @@ namespace SymGrad.Generator.Parse
                     break;
                 }
 
-                if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                if (declaration.Modifiers.Any(SyntaxKind.FileKeyword))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FileLocalType, declaration.Identifier.GetLocation(), type.Name, method.Name));
+                }
+                else if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
                 {
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeNotPartial, declaration.Identifier.GetLocation(), type.Name, method.Name));
                 }
@@ -92,7 +97,8 @@ namespace SymGrad.Generator.Parse
                 if (spec is null)
                 {
                     Location location = parameter.Locations.FirstOrDefault() ?? nameLocation;
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedParameter, location, parameter.Name, TypeNames.Of(parameter.Type), problem!));
+                    string refKind = parameter.RefKind switch { RefKind.Ref => "ref ", RefKind.Out => "out ", RefKind.In => "in ", _ => "" };
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedParameter, location, parameter.Name, refKind + parameter.Type.ToDisplayString(), problem!));
                 }
                 else
                 {
@@ -103,12 +109,19 @@ namespace SymGrad.Generator.Parse
             string returnType = TypeNames.Of(method.ReturnType);
             if (returnType is not ("double" or "float" or "void") || method.ReturnsByRef || method.ReturnsByRefReadonly)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedReturnType, syntax.ReturnType.GetLocation(), method.ReturnType.ToDisplayString()));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedReturnType, syntax.ReturnType.GetLocation(),
+                    (method.ReturnsByRef ? "ref " : method.ReturnsByRefReadonly ? "ref readonly " : "") + method.ReturnType.ToDisplayString()));
             }
 
             if (diagnostics.Count > 0)
             {
                 return new ParseResult(null, diagnostics.ToEquatableArray());
+            }
+
+            // Code the compiler already rejects is the user's to fix first; a backward of it would only add noise.
+            if (model.GetDiagnostics(syntax.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error))
+            {
+                return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
             }
 
             var body = new BodyParser(method, model, parameters, diagnostics, cancellationToken);
@@ -137,12 +150,13 @@ namespace SymGrad.Generator.Parse
                 ns,
                 containingTypes.ToEquatableArray(),
                 method.Name,
+                OverloadSuffix(method),
                 AccessibilityText(method.DeclaredAccessibility),
                 returnType,
                 parameters.ToEquatableArray(),
                 body.Locals.ToEquatableArray(),
                 block,
-                OneLine(syntax.WithAttributeLists(default).WithoutTrivia().ToString()));
+                Signature(syntax));
             return new ParseResult(result, EquatableArray<DiagnosticInfo>.Empty, LocationInfo.From(nameLocation));
         }
 
@@ -207,6 +221,20 @@ namespace SymGrad.Generator.Parse
             return null;
         }
 
+        /// <summary>Overloads get their parameter types in the file name, so each has a file of its own.</summary>
+        private static string OverloadSuffix(IMethodSymbol method)
+        {
+            int differentiable = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>()
+                .Count(m => m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == CallTargets.DifferentiableAttribute));
+            if (differentiable < 2)
+            {
+                return "";
+            }
+
+            string types = string.Join(",", method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
+            return "(" + types.Replace('<', '{').Replace('>', '}').Replace(" ", "") + ")";
+        }
+
         private static string AccessibilityText(Accessibility accessibility) => accessibility switch
         {
             Accessibility.Public => "public",
@@ -216,6 +244,12 @@ namespace SymGrad.Generator.Parse
             Accessibility.ProtectedAndInternal => "private protected",
             _ => "private",
         };
+
+        /// <summary>The method's signature as written, without attributes, body or comments (the doc comment's "Forward").</summary>
+        private static string Signature(MethodDeclarationSyntax syntax) => OneLine(
+            string.Join(" ", syntax.Modifiers.Select(m => m.Text)) + " " + syntax.ReturnType + " " + syntax.Identifier.Text
+            + syntax.TypeParameterList + "(" + string.Join(", ", syntax.ParameterList.Parameters.Select(p =>
+                string.Join(" ", p.Modifiers.Select(m => m.Text).Concat(new[] { p.Type?.ToString() ?? "", p.Identifier.Text }).Where(t => t.Length > 0)))) + ")");
 
         internal static string OneLine(string text) => Regex.Replace(text.Trim(), @"\s+", " ");
     }

@@ -10,13 +10,13 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static void AttentionMask(ReadOnlySpan&lt;double&gt; a, ReadOnlySpan&lt;double&gt; logits, Span&lt;double&gt; output, int channels, int positions) { for (int c = 0; c &lt; channels; c++) { for (int p = 0; p &lt; positions; p++) { output[c * positions + p] = a[c * positions + p] * (1.0 / (1.0 + Math.Exp(-logits[p]))) …</c>
+        /// Forward: <c>public static void AttentionMask(ReadOnlySpan&lt;double&gt; a, ReadOnlySpan&lt;double&gt; logits, Span&lt;double&gt; output, int channels, int positions)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// for (int c = 0; c &lt; channels; c++)
         ///   for (int p = 0; p &lt; positions; p++)
-        ///     ∂L/∂a[c·positions + p] += ∂L/∂output[c·positions + p]·(1.0 / (1.0 + Exp(-logits[p])))
         ///     sigmoid = 1.0 / (1.0 + Exp(-logits[p]))
+        ///     ∂L/∂a[c·positions + p] += ∂L/∂output[c·positions + p]·sigmoid
         ///     ∂L/∂logits[p] += ∂L/∂output[c·positions + p]·a[c·positions + p]·sigmoid·(1 - sigmoid)
         /// </code>
         /// </remarks>
@@ -36,15 +36,13 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(dlogits, nameof(dlogits), output, nameof(output));
             global::SymGrad.Guard.Disjoint<double>(dlogits, nameof(dlogits), doutput, nameof(doutput));
             // Reverse sweep: adjoints, last statement first.
-            // for (int c = 0; c < channels; c++)
             for (int c = 0; c < channels; c++)
             {
-                // for (int p = 0; p < positions; p++)
                 for (int p = 0; p < positions; p++)
                 {
                     // output[c * positions + p] = a[c * positions + p] * (1.0 / (1.0 + Math.Exp(-logits[p])));
-                    da[c * positions + p] += doutput[c * positions + p] * (1.0 / (1.0 + global::System.Math.Exp(-logits[p])));
                     double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-logits[p]));
+                    da[c * positions + p] += doutput[c * positions + p] * sigmoid;
                     dlogits[p] += doutput[c * positions + p] * a[c * positions + p] * sigmoid * (1 - sigmoid);
                 }
             }

@@ -10,14 +10,15 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static void Elu(ReadOnlySpan&lt;double&gt; x, Span&lt;double&gt; y, [NoDerivative] double alpha) { for (int i = 0; i &lt; x.Length; i++) { y[i] = x[i] &gt;= 0 ? x[i] : alpha * (Math.Exp(x[i]) - 1); } }</c>
+        /// Forward: <c>public static void Elu(ReadOnlySpan&lt;double&gt; x, Span&lt;double&gt; y, double alpha)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// for (int i = 0; i &lt; x.Length; i++)
         ///   if (x[i] &gt;= 0.0)
         ///     ∂L/∂x[i] += ∂L/∂y[i]
         ///   else
-        ///     ∂L/∂x[i] += ∂L/∂y[i]·alpha·Exp(x[i])
+        ///     exp = Exp(x[i])
+        ///     ∂L/∂x[i] += ∂L/∂y[i]·alpha·exp
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -29,7 +30,6 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dy, nameof(dy));
             // Reverse sweep: adjoints, last statement first.
-            // for (int i = 0; i < x.Length; i++)
             for (int i = 0; i < x.Length; i++)
             {
                 // y[i] = x[i] >= 0 ? x[i] : alpha * (Math.Exp(x[i]) - 1);
@@ -39,7 +39,8 @@ namespace SymGrad.RuntimeTests.Catalogue
                 }
                 else
                 {
-                    dx[i] += dy[i] * alpha * global::System.Math.Exp(x[i]);
+                    double exp = global::System.Math.Exp(x[i]);
+                    dx[i] += dy[i] * alpha * exp;
                 }
             }
         }

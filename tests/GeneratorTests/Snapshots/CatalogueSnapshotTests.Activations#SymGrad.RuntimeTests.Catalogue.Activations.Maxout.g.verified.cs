@@ -10,14 +10,14 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static double Maxout(ReadOnlySpan&lt;double&gt; x, ReadOnlySpan&lt;double&gt; w1, double b1, ReadOnlySpan&lt;double&gt; w2, double b2) { double a = b1, c = b2; for (int i = 0; i &lt; x.Length; i++) { a += w1[i] * x[i]; c += w2[i] * x[i]; } return Math.Max(a, c); }</c>
+        /// Forward: <c>public static double Maxout(ReadOnlySpan&lt;double&gt; x, ReadOnlySpan&lt;double&gt; w1, double b1, ReadOnlySpan&lt;double&gt; w2, double b2)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// if (a &gt;= c)
         ///   ∂L/∂a += ∂L/∂result
         /// else
         ///   ∂L/∂c += ∂L/∂result
-        /// for (int i = x.Length - 1; i &gt;= 0; i--)
+        /// for (int i = 0; i &lt; x.Length; i++)
         ///   ∂L/∂w2[i] += ∂L/∂c·x[i]
         ///   ∂L/∂x[i] += ∂L/∂c·w2[i]
         ///   ∂L/∂w1[i] += ∂L/∂a·x[i]
@@ -44,55 +44,41 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), w1, nameof(w1));
             global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), w2, nameof(w2));
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
-            try
+            // Forward sweep: recompute what the reverse sweep reads.
+            double a = b1;
+            double c = b2;
+            for (int i = 0; i < x.Length; i++)
             {
-                // Forward sweep: recompute what the reverse sweep reads.
-                double a = b1;
-                double c = b2;
-                for (int i = 0; i < x.Length; i++)
-                {
-                    workspace.Doubles.Push(a);
-                    a += w1[i] * x[i];
-                    workspace.Doubles.Push(c);
-                    c += w2[i] * x[i];
-                }
-                // Reverse sweep: adjoints, last statement first.
-                double da = 0;
-                double dc = 0;
-                // return Math.Max(a, c);
-                if (a >= c)
-                {
-                    da += dResult;
-                }
-                else
-                {
-                    dc += dResult;
-                }
-                // for (int i = 0; i < x.Length; i++)
-                for (int i = x.Length - 1; i >= 0; i--)
-                {
-                    // c += w2[i] * x[i];
-                    c = workspace.Doubles.Pop();
-                    dw2[i] += dc * x[i];
-                    dx[i] += dc * w2[i];
-                    // a += w1[i] * x[i];
-                    a = workspace.Doubles.Pop();
-                    dw1[i] += da * x[i];
-                    dx[i] += da * w1[i];
-                }
-                // double c = b2;
-                db2 += dc;
-                // double a = b1;
-                db1 += da;
+                a += w1[i] * x[i];
+                c += w2[i] * x[i];
             }
-            finally
+            // Reverse sweep: adjoints, last statement first.
+            double da = 0;
+            double dc = 0;
+            // return Math.Max(a, c);
+            if (a >= c)
             {
-                workspace.Release(workspaceMark);
+                da += dResult;
             }
+            else
+            {
+                dc += dResult;
+            }
+            for (int i = 0; i < x.Length; i++)
+            {
+                // c += w2[i] * x[i];
+                dw2[i] += dc * x[i];
+                dx[i] += dc * w2[i];
+                // a += w1[i] * x[i];
+                dw1[i] += da * x[i];
+                dx[i] += da * w1[i];
+            }
+            // double c = b2;
+            db2 += dc;
+            // double a = b1;
+            db1 += da;
         }
-        
+
         /// <summary>
         /// Runs <c>Maxout</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.

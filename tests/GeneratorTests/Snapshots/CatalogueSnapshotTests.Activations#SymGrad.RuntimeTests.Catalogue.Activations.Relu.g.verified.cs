@@ -10,7 +10,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static void Relu(ReadOnlySpan&lt;double&gt; x, Span&lt;double&gt; y) { for (int i = 0; i &lt; x.Length; i++) { y[i] = Math.Max(0, x[i]); } }</c>
+        /// Forward: <c>public static void Relu(ReadOnlySpan&lt;double&gt; x, Span&lt;double&gt; y)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// for (int i = 0; i &lt; x.Length; i++)
@@ -27,7 +27,6 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dy, nameof(dy));
             // Reverse sweep: adjoints, last statement first.
-            // for (int i = 0; i < x.Length; i++)
             for (int i = 0; i < x.Length; i++)
             {
                 // y[i] = Math.Max(0, x[i]);

@@ -10,7 +10,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static void Conv2D(ReadOnlySpan&lt;double&gt; x, ReadOnlySpan&lt;double&gt; w, ReadOnlySpan&lt;double&gt; b, Span&lt;double&gt; y, Geometry g) { for (int f = 0; f &lt; g.Filters; f++) { for (int oh = 0; oh &lt; g.OutH; oh++) { for (int ow = 0; ow &lt; g.OutW; ow++) { double acc = b[f]; for (int c = 0; c &lt; g.Channels; c++) {  …</c>
+        /// Forward: <c>public static void Conv2D(ReadOnlySpan&lt;double&gt; x, ReadOnlySpan&lt;double&gt; w, ReadOnlySpan&lt;double&gt; b, Span&lt;double&gt; y, Geometry g)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// for (int f = 0; f &lt; g.Filters; f++)
@@ -53,29 +53,22 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(db, nameof(db), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(db, nameof(db), dy, nameof(dy));
             // Reverse sweep: adjoints, last statement first.
-            // for (int f = 0; f < g.Filters; f++)
             for (int f = 0; f < g.Filters; f++)
             {
-                // for (int oh = 0; oh < g.OutH; oh++)
                 for (int oh = 0; oh < g.OutH; oh++)
                 {
-                    // for (int ow = 0; ow < g.OutW; ow++)
                     for (int ow = 0; ow < g.OutW; ow++)
                     {
-                        double dacc = 0;
                         // y[(f * g.OutH + oh) * g.OutW + ow] = acc;
-                        dacc += dy[(f * g.OutH + oh) * g.OutW + ow];
-                        // for (int c = 0; c < g.Channels; c++)
+                        double dacc = dy[(f * g.OutH + oh) * g.OutW + ow];
                         for (int c = 0; c < g.Channels; c++)
                         {
-                            // for (int kh = 0; kh < g.KernelH; kh++)
                             for (int kh = 0; kh < g.KernelH; kh++)
                             {
                                 int ih = oh * g.Stride + kh - g.Pad;
                                 // if (ih < 0 || ih >= g.Height)
                                 if (!(ih < 0 || ih >= g.Height))
                                 {
-                                    // for (int kw = 0; kw < g.KernelW; kw++)
                                     for (int kw = 0; kw < g.KernelW; kw++)
                                     {
                                         int iw = ow * g.Stride + kw - g.Pad;

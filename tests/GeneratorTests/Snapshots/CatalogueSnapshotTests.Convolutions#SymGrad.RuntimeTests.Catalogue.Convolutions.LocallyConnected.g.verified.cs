@@ -10,7 +10,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static void LocallyConnected(ReadOnlySpan&lt;double&gt; x, ReadOnlySpan&lt;double&gt; w, Span&lt;double&gt; y, Geometry g) { for (int oh = 0; oh &lt; g.OutH; oh++) { for (int ow = 0; ow &lt; g.OutW; ow++) { for (int f = 0; f &lt; g.Filters; f++) { double acc = 0; for (int c = 0; c &lt; g.Channels; c++) { for (int kh = 0;  …</c>
+        /// Forward: <c>public static void LocallyConnected(ReadOnlySpan&lt;double&gt; x, ReadOnlySpan&lt;double&gt; w, Span&lt;double&gt; y, Geometry g)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// for (int oh = 0; oh &lt; g.OutH; oh++)
@@ -40,25 +40,18 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), dy, nameof(dy));
             // Reverse sweep: adjoints, last statement first.
-            // for (int oh = 0; oh < g.OutH; oh++)
             for (int oh = 0; oh < g.OutH; oh++)
             {
-                // for (int ow = 0; ow < g.OutW; ow++)
                 for (int ow = 0; ow < g.OutW; ow++)
                 {
-                    // for (int f = 0; f < g.Filters; f++)
                     for (int f = 0; f < g.Filters; f++)
                     {
-                        double dacc = 0;
                         // y[(f * g.OutH + oh) * g.OutW + ow] = acc;
-                        dacc += dy[(f * g.OutH + oh) * g.OutW + ow];
-                        // for (int c = 0; c < g.Channels; c++)
+                        double dacc = dy[(f * g.OutH + oh) * g.OutW + ow];
                         for (int c = 0; c < g.Channels; c++)
                         {
-                            // for (int kh = 0; kh < g.KernelH; kh++)
                             for (int kh = 0; kh < g.KernelH; kh++)
                             {
-                                // for (int kw = 0; kw < g.KernelW; kw++)
                                 for (int kw = 0; kw < g.KernelW; kw++)
                                 {
                                     int weight = ((((oh * g.OutW + ow) * g.Filters + f) * g.Channels + c) * g.KernelH + kh) * g.KernelW + kw;

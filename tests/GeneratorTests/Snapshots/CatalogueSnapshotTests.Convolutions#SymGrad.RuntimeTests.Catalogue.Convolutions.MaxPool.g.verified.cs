@@ -10,7 +10,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static void MaxPool(ReadOnlySpan&lt;double&gt; x, Span&lt;double&gt; y, Geometry g) { for (int c = 0; c &lt; g.Channels; c++) { for (int oh = 0; oh &lt; g.OutH; oh++) { for (int ow = 0; ow &lt; g.OutW; ow++) { double m = x[(c * g.Height + oh * g.Stride) * g.Width + ow * g.Stride]; for (int kh = 0; kh &lt; g.KernelH; …</c>
+        /// Forward: <c>public static void MaxPool(ReadOnlySpan&lt;double&gt; x, Span&lt;double&gt; y, Geometry g)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// for (int c = g.Channels - 1; c &gt;= 0; c--)
@@ -37,13 +37,17 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
             {
-                // Forward sweep: recompute what the reverse sweep reads.
-                for (int c = 0; c < g.Channels; c++)
+                // Reverse sweep: adjoints, last statement first.
+                // for (int c = 0; c < g.Channels; c++)
+                for (int c = g.Channels - 1; c >= 0; c--)
                 {
-                    for (int oh = 0; oh < g.OutH; oh++)
+                    // for (int oh = 0; oh < g.OutH; oh++)
+                    for (int oh = g.OutH - 1; oh >= 0; oh--)
                     {
-                        for (int ow = 0; ow < g.OutW; ow++)
+                        // for (int ow = 0; ow < g.OutW; ow++)
+                        for (int ow = g.OutW - 1; ow >= 0; ow--)
                         {
+                            // This iteration's forward values.
                             double m = x[(c * g.Height + oh * g.Stride) * g.Width + ow * g.Stride];
                             for (int kh = 0; kh < g.KernelH; kh++)
                             {
@@ -61,22 +65,8 @@ namespace SymGrad.RuntimeTests.Catalogue
                                     }
                                 }
                             }
-                        }
-                    }
-                }
-                // Reverse sweep: adjoints, last statement first.
-                // for (int c = 0; c < g.Channels; c++)
-                for (int c = g.Channels - 1; c >= 0; c--)
-                {
-                    // for (int oh = 0; oh < g.OutH; oh++)
-                    for (int oh = g.OutH - 1; oh >= 0; oh--)
-                    {
-                        // for (int ow = 0; ow < g.OutW; ow++)
-                        for (int ow = g.OutW - 1; ow >= 0; ow--)
-                        {
-                            double dm = 0;
                             // y[(c * g.OutH + oh) * g.OutW + ow] = m;
-                            dm += dy[(c * g.OutH + oh) * g.OutW + ow];
+                            double dm = dy[(c * g.OutH + oh) * g.OutW + ow];
                             // for (int kh = 0; kh < g.KernelH; kh++)
                             for (int kh = g.KernelH - 1; kh >= 0; kh--)
                             {

@@ -10,29 +10,27 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static void BatchNorm(ReadOnlySpan&lt;double&gt; x, ReadOnlySpan&lt;double&gt; gamma, ReadOnlySpan&lt;double&gt; beta, Span&lt;double&gt; y, int n, int d, [NoDerivative] double eps) { for (int j = 0; j &lt; d; j++) { double mean = 0; for (int i = 0; i &lt; n; i++) { mean += x[i * d + j]; } mean /= n; double variance = 0;  …</c>
+        /// Forward: <c>public static void BatchNorm(ReadOnlySpan&lt;double&gt; x, ReadOnlySpan&lt;double&gt; gamma, ReadOnlySpan&lt;double&gt; beta, Span&lt;double&gt; y, int n, int d, double eps)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
-        /// for (int j = d - 1; j &gt;= 0; j--)
-        ///   for (int i_3 = 0; i_3 &lt; n; i_3++)
-        ///     ∂L/∂gamma[j] += ∂L/∂y[i_3·d + j]·((x[i_3·d + j] - mean)·inv)
-        ///     g = ∂L/∂y[i_3·d + j]·gamma[j]
+        /// for (int j = 0; j &lt; d; j++)
+        ///   for (int i = 0; i &lt; n; i++)
+        ///     ∂L/∂gamma[j] += ∂L/∂y[i·d + j]·((x[i·d + j] - mean)·inv)
+        ///     g = ∂L/∂y[i·d + j]·gamma[j]
         ///     g2 = g·inv
-        ///     ∂L/∂x[i_3·d + j] += g2
+        ///     ∂L/∂x[i·d + j] += g2
         ///     ∂L/∂mean -= g2
-        ///     ∂L/∂inv += g·(x[i_3·d + j] - mean)
-        ///     ∂L/∂beta[j] += ∂L/∂y[i_3·d + j]
-        ///   ∂L/∂variance -= ∂L/∂inv / (Sqrt(variance + eps)·Sqrt(variance + eps)) / (2·Sqrt(variance + eps))
-        ///   g3 = ∂L/∂variance
+        ///     ∂L/∂inv += g·(x[i·d + j] - mean)
+        ///     ∂L/∂beta[j] += ∂L/∂y[i·d + j]
+        ///   sqrt = Sqrt(variance + eps)
+        ///   ∂L/∂variance -= ∂L/∂inv / (sqrt·sqrt) / (2·sqrt)
         ///   ∂L/∂variance += g3 / (double)n
-        ///   for (int i_2 = n - 1; i_2 &gt;= 0; i_2--)
-        ///     ∂L/∂centered += ∂L/∂variance·centered
-        ///     ∂L/∂centered += ∂L/∂variance·centered
-        ///     ∂L/∂x[i_2·d + j] += ∂L/∂centered
+        ///   for (int i = 0; i &lt; n; i++)
+        ///     ∂L/∂centered += 2·∂L/∂variance·centered
+        ///     ∂L/∂x[i·d + j] += ∂L/∂centered
         ///     ∂L/∂mean -= ∂L/∂centered
-        ///   g4 = ∂L/∂mean
         ///   ∂L/∂mean += g4 / (double)n
-        ///   for (int i = n - 1; i &gt;= 0; i--)
+        ///   for (int i = 0; i &lt; n; i++)
         ///     ∂L/∂x[i·d + j] += ∂L/∂mean
         /// </code>
         /// </remarks>
@@ -61,101 +59,58 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), beta, nameof(beta));
             global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), dy, nameof(dy));
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
-            try
+            // Reverse sweep: adjoints, last statement first.
+            for (int j = 0; j < d; j++)
             {
-                double centered = default;
-                double inv = default;
-                double mean = default;
-                double variance = default;
-                // Forward sweep: recompute what the reverse sweep reads.
-                for (int j = 0; j < d; j++)
+                // This iteration's forward values.
+                double mean = 0.0;
+                for (int i = 0; i < n; i++)
                 {
-                    workspace.Doubles.Push(mean);
-                    mean = 0.0;
-                    for (int i = 0; i < n; i++)
-                    {
-                        workspace.Doubles.Push(mean);
-                        mean += x[i * d + j];
-                    }
-                    workspace.Doubles.Push(mean);
-                    mean = mean / (double)n;
-                    workspace.Doubles.Push(variance);
-                    variance = 0.0;
-                    for (int i_2 = 0; i_2 < n; i_2++)
-                    {
-                        workspace.Doubles.Push(centered);
-                        centered = x[i_2 * d + j] - mean;
-                        workspace.Doubles.Push(variance);
-                        variance += centered * centered;
-                    }
-                    workspace.Doubles.Push(variance);
-                    variance = variance / (double)n;
-                    workspace.Doubles.Push(inv);
-                    inv = 1.0 / global::System.Math.Sqrt(variance + eps);
+                    mean += x[i * d + j];
                 }
-                // Reverse sweep: adjoints, last statement first.
-                // for (int j = 0; j < d; j++)
-                for (int j = d - 1; j >= 0; j--)
+                mean = mean / (double)n;
+                double variance = 0.0;
+                for (int i = 0; i < n; i++)
                 {
-                    double dmean = 0;
-                    double dvariance = 0;
-                    double dinv = 0;
-                    // for (int i = 0; i < n; i++)
-                    for (int i_3 = 0; i_3 < n; i_3++)
-                    {
-                        // y[i * d + j] = gamma[j] * ((x[i * d + j] - mean) * inv) + beta[j];
-                        dgamma[j] += dy[i_3 * d + j] * ((x[i_3 * d + j] - mean) * inv);
-                        double g = dy[i_3 * d + j] * gamma[j];
-                        double g2 = g * inv;
-                        dx[i_3 * d + j] += g2;
-                        dmean -= g2;
-                        dinv += g * (x[i_3 * d + j] - mean);
-                        dbeta[j] += dy[i_3 * d + j];
-                    }
-                    // double inv = 1 / Math.Sqrt(variance + eps);
-                    dvariance -= dinv / (global::System.Math.Sqrt(variance + eps) * global::System.Math.Sqrt(variance + eps)) / (2 * global::System.Math.Sqrt(variance + eps));
-                    inv = workspace.Doubles.Pop();
-                    // variance /= n;
-                    double g3 = dvariance;
-                    dvariance = 0;
-                    variance = workspace.Doubles.Pop();
-                    dvariance += g3 / (double)n;
-                    // for (int i = 0; i < n; i++)
-                    for (int i_2 = n - 1; i_2 >= 0; i_2--)
-                    {
-                        double dcentered = 0;
-                        // variance += centered * centered;
-                        variance = workspace.Doubles.Pop();
-                        dcentered += dvariance * centered;
-                        dcentered += dvariance * centered;
-                        // double centered = x[i * d + j] - mean;
-                        dx[i_2 * d + j] += dcentered;
-                        dmean -= dcentered;
-                        centered = workspace.Doubles.Pop();
-                    }
-                    // double variance = 0;
-                    variance = workspace.Doubles.Pop();
-                    // mean /= n;
-                    double g4 = dmean;
-                    dmean = 0;
-                    mean = workspace.Doubles.Pop();
-                    dmean += g4 / (double)n;
-                    // for (int i = 0; i < n; i++)
-                    for (int i = n - 1; i >= 0; i--)
-                    {
-                        // mean += x[i * d + j];
-                        mean = workspace.Doubles.Pop();
-                        dx[i * d + j] += dmean;
-                    }
-                    // double mean = 0;
-                    mean = workspace.Doubles.Pop();
+                    double centered = x[i * d + j] - mean;
+                    variance += centered * centered;
                 }
-            }
-            finally
-            {
-                workspace.Release(workspaceMark);
+                variance = variance / (double)n;
+                double inv = 1.0 / global::System.Math.Sqrt(variance + eps);
+                double dmean = 0;
+                double dinv = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    // y[i * d + j] = gamma[j] * ((x[i * d + j] - mean) * inv) + beta[j];
+                    dgamma[j] += dy[i * d + j] * ((x[i * d + j] - mean) * inv);
+                    double g = dy[i * d + j] * gamma[j];
+                    double g2 = g * inv;
+                    dx[i * d + j] += g2;
+                    dmean -= g2;
+                    dinv += g * (x[i * d + j] - mean);
+                    dbeta[j] += dy[i * d + j];
+                }
+                // double inv = 1 / Math.Sqrt(variance + eps);
+                double sqrt = global::System.Math.Sqrt(variance + eps);
+                double dvariance = -(dinv / (sqrt * sqrt) / (2 * sqrt));
+                // variance /= n;
+                dvariance /= (double)n;
+                for (int i = 0; i < n; i++)
+                {
+                    double centered = x[i * d + j] - mean;
+                    // variance += centered * centered;
+                    double dcentered = 2 * dvariance * centered;
+                    // double centered = x[i * d + j] - mean;
+                    dx[i * d + j] += dcentered;
+                    dmean -= dcentered;
+                }
+                // mean /= n;
+                dmean /= (double)n;
+                for (int i = 0; i < n; i++)
+                {
+                    // mean += x[i * d + j];
+                    dx[i * d + j] += dmean;
+                }
             }
         }
     }

@@ -10,13 +10,15 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static double BinaryCrossEntropy(ReadOnlySpan&lt;double&gt; p, [NoDerivative] ReadOnlySpan&lt;double&gt; z) { double loss = 0; for (int j = 0; j &lt; p.Length; j++) { loss -= z[j] * Math.Log(p[j]) + (1 - z[j]) * Math.Log(1 - p[j]); } return loss; }</c>
+        /// Forward: <c>public static double BinaryCrossEntropy(ReadOnlySpan&lt;double&gt; p, ReadOnlySpan&lt;double&gt; z)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// ∂L/∂loss += ∂L/∂result
         /// for (int j = 0; j &lt; p.Length; j++)
         ///   g = -∂L/∂loss
+        ///   log = Log(p[j])
         ///   ∂L/∂p[j] += g·z[j] / p[j]
+        ///   log2 = Log(1.0 - p[j])
         ///   ∂L/∂p[j] -= g·(1.0 - z[j]) / (1.0 - p[j])
         /// </code>
         /// </remarks>
@@ -27,19 +29,19 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), z, nameof(z));
             // Reverse sweep: adjoints, last statement first.
-            double dloss = 0;
             // return loss;
-            dloss += dResult;
-            // for (int j = 0; j < p.Length; j++)
+            double dloss = dResult;
             for (int j = 0; j < p.Length; j++)
             {
                 // loss -= z[j] * Math.Log(p[j]) + (1 - z[j]) * Math.Log(1 - p[j]);
                 double g = -dloss;
+                double log = global::System.Math.Log(p[j]);
                 dp[j] += g * z[j] / p[j];
+                double log2 = global::System.Math.Log(1.0 - p[j]);
                 dp[j] -= g * (1.0 - z[j]) / (1.0 - p[j]);
             }
         }
-        
+
         /// <summary>
         /// Runs <c>BinaryCrossEntropy</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.

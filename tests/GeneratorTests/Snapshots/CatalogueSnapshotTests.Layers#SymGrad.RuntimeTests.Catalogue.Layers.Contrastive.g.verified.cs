@@ -10,22 +10,18 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static double Contrastive(ReadOnlySpan&lt;double&gt; a, ReadOnlySpan&lt;double&gt; b, int label, [NoDerivative] double margin, [NoDerivative] double positives, [NoDerivative] double negatives) { double d2 = 0; for (int i = 0; i &lt; a.Length; i++) { double diff = a[i] - b[i]; d2 += diff * diff; } if (label  …</c>
+        /// Forward: <c>public static double Contrastive(ReadOnlySpan&lt;double&gt; a, ReadOnlySpan&lt;double&gt; b, int label, double margin, double positives, double negatives)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// if (label == 1)
         ///   ∂L/∂d2 += ∂L/∂result / positives
         /// else
-        ///   g = ∂L/∂result / negatives
-        ///   ∂L/∂m += g·m
-        ///   ∂L/∂m += g·m
+        ///   ∂L/∂m += 2·(∂L/∂result / negatives)·m
         ///   if (0.0 &lt; margin - d)
         ///     ∂L/∂d -= ∂L/∂m
-        ///   g2 = ∂L/∂d / (2·d)
-        ///   ∂L/∂d2 += g2
+        ///   ∂L/∂d2 += ∂L/∂d / (2·d)
         /// for (int i = 0; i &lt; a.Length; i++)
-        ///   ∂L/∂diff += ∂L/∂d2·diff
-        ///   ∂L/∂diff += ∂L/∂d2·diff
+        ///   ∂L/∂diff += 2·∂L/∂d2·diff
         ///   ∂L/∂a[i] += ∂L/∂diff
         ///   ∂L/∂b[i] -= ∂L/∂diff
         /// </code>
@@ -40,75 +36,55 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(da, nameof(da), db, nameof(db));
             global::SymGrad.Guard.Disjoint<double>(db, nameof(db), a, nameof(a));
             global::SymGrad.Guard.Disjoint<double>(db, nameof(db), b, nameof(b));
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
-            try
+            // Forward sweep: recompute what the reverse sweep reads.
+            double d2 = 0.0;
+            for (int i = 0; i < a.Length; i++)
             {
-                double d = default;
-                double m = default;
-                // Forward sweep: recompute what the reverse sweep reads.
-                double d2 = 0.0;
-                for (int i = 0; i < a.Length; i++)
-                {
-                    double diff = a[i] - b[i];
-                    d2 += diff * diff;
-                }
-                if (label == 1)
-                {
-                }
-                else
-                {
-                    workspace.Doubles.Push(d);
-                    d = global::System.Math.Sqrt(d2);
-                    workspace.Doubles.Push(m);
-                    m = global::System.Math.Max(0.0, margin - d);
-                }
-                // Reverse sweep: adjoints, last statement first.
-                double dd2 = 0;
-                // if (label == 1)
-                if (label == 1)
-                {
-                    // return d2 / positives;
-                    dd2 += dResult / positives;
-                }
-                else
-                {
-                    double dd = 0;
-                    double dm = 0;
-                    // return m * m / negatives;
-                    double g = dResult / negatives;
-                    dm += g * m;
-                    dm += g * m;
-                    // double m = Math.Max(0, margin - d);
-                    if (0.0 < margin - d)
-                    {
-                        dd -= dm;
-                    }
-                    m = workspace.Doubles.Pop();
-                    // double d = Math.Sqrt(d2);
-                    double g2 = dd / (2 * d);
-                    d = workspace.Doubles.Pop();
-                    dd2 += g2;
-                }
-                // for (int i = 0; i < a.Length; i++)
-                for (int i = 0; i < a.Length; i++)
-                {
-                    double diff = a[i] - b[i];
-                    double ddiff = 0;
-                    // d2 += diff * diff;
-                    ddiff += dd2 * diff;
-                    ddiff += dd2 * diff;
-                    // double diff = a[i] - b[i];
-                    da[i] += ddiff;
-                    db[i] -= ddiff;
-                }
+                double diff = a[i] - b[i];
+                d2 += diff * diff;
             }
-            finally
+            if (label == 1)
             {
-                workspace.Release(workspaceMark);
+            }
+            else
+            {
+                double d = global::System.Math.Sqrt(d2);
+                double m = global::System.Math.Max(0.0, margin - d);
+            }
+            // Reverse sweep: adjoints, last statement first.
+            double dd2 = 0;
+            // if (label == 1)
+            if (label == 1)
+            {
+                // return d2 / positives;
+                dd2 += dResult / positives;
+            }
+            else
+            {
+                double d = global::System.Math.Sqrt(d2);
+                double m = global::System.Math.Max(0.0, margin - d);
+                double dd = 0;
+                // return m * m / negatives;
+                double dm = 2 * (dResult / negatives) * m;
+                // double m = Math.Max(0, margin - d);
+                if (0.0 < margin - d)
+                {
+                    dd -= dm;
+                }
+                // double d = Math.Sqrt(d2);
+                dd2 += dd / (2 * d);
+            }
+            for (int i = 0; i < a.Length; i++)
+            {
+                double diff = a[i] - b[i];
+                // d2 += diff * diff;
+                double ddiff = 2 * dd2 * diff;
+                // double diff = a[i] - b[i];
+                da[i] += ddiff;
+                db[i] -= ddiff;
             }
         }
-        
+
         /// <summary>
         /// Runs <c>Contrastive</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.

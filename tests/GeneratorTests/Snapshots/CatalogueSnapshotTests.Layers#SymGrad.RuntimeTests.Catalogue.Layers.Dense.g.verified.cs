@@ -10,7 +10,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static void Dense(ReadOnlySpan&lt;double&gt; x, ReadOnlySpan&lt;double&gt; w, ReadOnlySpan&lt;double&gt; b, Span&lt;double&gt; y, int n, int inputs, int outputs) { for (int i = 0; i &lt; n; i++) { for (int j = 0; j &lt; outputs; j++) { double acc = b[j]; for (int k = 0; k &lt; inputs; k++) { acc += x[i * inputs + k] * w[k *  …</c>
+        /// Forward: <c>public static void Dense(ReadOnlySpan&lt;double&gt; x, ReadOnlySpan&lt;double&gt; w, ReadOnlySpan&lt;double&gt; b, Span&lt;double&gt; y, int n, int inputs, int outputs)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// for (int i = 0; i &lt; n; i++)
@@ -48,16 +48,12 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(db, nameof(db), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(db, nameof(db), dy, nameof(dy));
             // Reverse sweep: adjoints, last statement first.
-            // for (int i = 0; i < n; i++)
             for (int i = 0; i < n; i++)
             {
-                // for (int j = 0; j < outputs; j++)
                 for (int j = 0; j < outputs; j++)
                 {
-                    double dacc = 0;
                     // y[i * outputs + j] = acc;
-                    dacc += dy[i * outputs + j];
-                    // for (int k = 0; k < inputs; k++)
+                    double dacc = dy[i * outputs + j];
                     for (int k = 0; k < inputs; k++)
                     {
                         // acc += x[i * inputs + k] * w[k * outputs + j];

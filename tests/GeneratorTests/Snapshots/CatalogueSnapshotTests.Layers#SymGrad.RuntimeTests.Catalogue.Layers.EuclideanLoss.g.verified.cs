@@ -10,7 +10,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static double EuclideanLoss(ReadOnlySpan&lt;double&gt; z, ReadOnlySpan&lt;double&gt; y, int n, int d) { double sum = 0; for (int i = 0; i &lt; n; i++) { for (int j = 0; j &lt; d; j++) { double diff = z[i * d + j] - y[i * d + j]; sum += 0.5 * diff * diff; } } return sum / n; }</c>
+        /// Forward: <c>public static double EuclideanLoss(ReadOnlySpan&lt;double&gt; z, ReadOnlySpan&lt;double&gt; y, int n, int d)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// ∂L/∂sum += ∂L/∂result / (double)n
@@ -33,19 +33,15 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(dy, nameof(dy), z, nameof(z));
             global::SymGrad.Guard.Disjoint<double>(dy, nameof(dy), y, nameof(y));
             // Reverse sweep: adjoints, last statement first.
-            double dsum = 0;
             // return sum / n;
-            dsum += dResult / (double)n;
-            // for (int i = 0; i < n; i++)
+            double dsum = dResult / (double)n;
             for (int i = 0; i < n; i++)
             {
-                // for (int j = 0; j < d; j++)
                 for (int j = 0; j < d; j++)
                 {
                     double diff = z[i * d + j] - y[i * d + j];
-                    double ddiff = 0;
                     // sum += 0.5 * diff * diff;
-                    ddiff += 0.5 * (dsum * diff);
+                    double ddiff = 0.5 * (dsum * diff);
                     ddiff += dsum * (0.5 * diff);
                     // double diff = z[i * d + j] - y[i * d + j];
                     dz[i * d + j] += ddiff;
@@ -53,7 +49,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 }
             }
         }
-        
+
         /// <summary>
         /// Runs <c>EuclideanLoss</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.

@@ -10,14 +10,13 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static void MeanSubtract(ReadOnlySpan&lt;double&gt; x, Span&lt;double&gt; h, int rows, int d) { for (int r = 0; r &lt; rows; r++) { double mean = 0; for (int k = 0; k &lt; d; k++) { mean += x[r * d + k]; } mean /= d; for (int i = 0; i &lt; d; i++) { h[r * d + i] = x[r * d + i] - mean; } } }</c>
+        /// Forward: <c>public static void MeanSubtract(ReadOnlySpan&lt;double&gt; x, Span&lt;double&gt; h, int rows, int d)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// for (int r = 0; r &lt; rows; r++)
         ///   for (int i = 0; i &lt; d; i++)
         ///     ∂L/∂x[r·d + i] += ∂L/∂h[r·d + i]
         ///     ∂L/∂mean -= ∂L/∂h[r·d + i]
-        ///   g = ∂L/∂mean
         ///   ∂L/∂mean += g / (double)d
         ///   for (int k = 0; k &lt; d; k++)
         ///     ∂L/∂x[r·d + k] += ∂L/∂mean
@@ -32,11 +31,9 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), h, nameof(h));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dh, nameof(dh));
             // Reverse sweep: adjoints, last statement first.
-            // for (int r = 0; r < rows; r++)
             for (int r = 0; r < rows; r++)
             {
                 double dmean = 0;
-                // for (int i = 0; i < d; i++)
                 for (int i = 0; i < d; i++)
                 {
                     // h[r * d + i] = x[r * d + i] - mean;
@@ -44,10 +41,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                     dmean -= dh[r * d + i];
                 }
                 // mean /= d;
-                double g = dmean;
-                dmean = 0;
-                dmean += g / (double)d;
-                // for (int k = 0; k < d; k++)
+                dmean /= (double)d;
                 for (int k = 0; k < d; k++)
                 {
                     // mean += x[r * d + k];

@@ -10,7 +10,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static double NegativeLogLikelihood(ReadOnlySpan&lt;double&gt; p, int y) =&gt; -Math.Log(p[y]);</c>
+        /// Forward: <c>public static double NegativeLogLikelihood(ReadOnlySpan&lt;double&gt; p, int y)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// ∂L/∂p[y] -= ∂L/∂result / p[y]
@@ -25,7 +25,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             // return -Math.Log(p[y]);
             dp[y] -= dResult / p[y];
         }
-        
+
         /// <summary>
         /// Runs <c>NegativeLogLikelihood</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.

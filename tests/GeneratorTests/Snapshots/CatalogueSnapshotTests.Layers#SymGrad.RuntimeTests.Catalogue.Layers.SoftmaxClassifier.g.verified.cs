@@ -10,7 +10,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static double SoftmaxClassifier(ReadOnlySpan&lt;double&gt; x, ReadOnlySpan&lt;double&gt; w1, ReadOnlySpan&lt;double&gt; w2, int y, Span&lt;double&gt; h, int inputs, int hidden, int classes) { for (int j = 0; j &lt; hidden; j++) { double a = 0; for (int k = 0; k &lt; inputs; k++) { a += x[k] * w1[k * hidden + j]; } h[j] =  …</c>
+        /// Forward: <c>public static double SoftmaxClassifier(ReadOnlySpan&lt;double&gt; x, ReadOnlySpan&lt;double&gt; w1, ReadOnlySpan&lt;double&gt; w2, int y, Span&lt;double&gt; h, int inputs, int hidden, int classes)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// ∂L/∂sy -= ∂L/∂result
@@ -18,10 +18,11 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// for (int c = classes - 1; c &gt;= 0; c--)
         ///   if (c == y)
         ///     ∂L/∂s += ∂L/∂sy
-        ///   ∂L/∂s += ∂L/∂sum·Exp(s)
-        ///   for (int j_2 = hidden - 1; j_2 &gt;= 0; j_2--)
-        ///     ∂L/∂h[j_2] += ∂L/∂s·w2[j_2·classes + c]
-        ///     ∂L/∂w2[j_2·classes + c] += ∂L/∂s·h[j_2]
+        ///   exp = Exp(s)
+        ///   ∂L/∂s += ∂L/∂sum·exp
+        ///   for (int j = 0; j &lt; hidden; j++)
+        ///     ∂L/∂h[j] += ∂L/∂s·w2[j·classes + c]
+        ///     ∂L/∂w2[j·classes + c] += ∂L/∂s·h[j]
         /// for (int j = 0; j &lt; hidden; j++)
         ///   ∂L/∂a += ∂L/∂h[j]·h[j]·(1 - h[j])
         ///   for (int k = 0; k &lt; inputs; k++)
@@ -67,20 +68,16 @@ namespace SymGrad.RuntimeTests.Catalogue
                 {
                     workspace.Doubles.Push(s);
                     s = 0.0;
-                    for (int j_2 = 0; j_2 < hidden; j_2++)
+                    for (int j = 0; j < hidden; j++)
                     {
-                        workspace.Doubles.Push(s);
-                        s += h[j_2] * w2[j_2 * classes + c];
+                        s += h[j] * w2[j * classes + c];
                     }
-                    workspace.Doubles.Push(sum);
                     sum += global::System.Math.Exp(s);
                 }
                 // Reverse sweep: adjoints, last statement first.
-                double dsum = 0;
-                double dsy = 0;
                 // return -sy + Math.Log(sum);
-                dsy -= dResult;
-                dsum += dResult / sum;
+                double dsy = -(dResult);
+                double dsum = dResult / sum;
                 // for (int c = 0; c < classes; c++)
                 for (int c = classes - 1; c >= 0; c--)
                 {
@@ -93,26 +90,21 @@ namespace SymGrad.RuntimeTests.Catalogue
                         dsy = 0;
                     }
                     // sum += Math.Exp(s);
-                    sum = workspace.Doubles.Pop();
-                    ds += dsum * global::System.Math.Exp(s);
-                    // for (int j = 0; j < hidden; j++)
-                    for (int j_2 = hidden - 1; j_2 >= 0; j_2--)
+                    double exp = global::System.Math.Exp(s);
+                    ds += dsum * exp;
+                    for (int j = 0; j < hidden; j++)
                     {
                         // s += h[j] * w2[j * classes + c];
-                        s = workspace.Doubles.Pop();
-                        dhWork[j_2] += ds * w2[j_2 * classes + c];
-                        dw2[j_2 * classes + c] += ds * h[j_2];
+                        dhWork[j] += ds * w2[j * classes + c];
+                        dw2[j * classes + c] += ds * h[j];
                     }
                     // double s = 0;
                     s = workspace.Doubles.Pop();
                 }
-                // for (int j = 0; j < hidden; j++)
                 for (int j = 0; j < hidden; j++)
                 {
-                    double da = 0;
                     // h[j] = 1.0 / (1.0 + Math.Exp(-a));
-                    da += dhWork[j] * h[j] * (1 - h[j]);
-                    // for (int k = 0; k < inputs; k++)
+                    double da = dhWork[j] * h[j] * (1 - h[j]);
                     for (int k = 0; k < inputs; k++)
                     {
                         // a += x[k] * w1[k * hidden + j];
@@ -126,7 +118,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(workspaceMark);
             }
         }
-        
+
         /// <summary>
         /// Runs <c>SoftmaxClassifier</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.

@@ -10,7 +10,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static double SoftmaxCrossEntropy(ReadOnlySpan&lt;double&gt; s, ReadOnlySpan&lt;int&gt; labels, int n, int c) { double loss = 0; for (int i = 0; i &lt; n; i++) { double max = s[i * c]; for (int j = 1; j &lt; c; j++) { max = Math.Max(max, s[i * c + j]); } double sum = 0; for (int j = 0; j &lt; c; j++) { sum += Mat …</c>
+        /// Forward: <c>public static double SoftmaxCrossEntropy(ReadOnlySpan&lt;double&gt; s, ReadOnlySpan&lt;int&gt; labels, int n, int c)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// ∂L/∂loss += ∂L/∂result / (double)n
@@ -18,9 +18,10 @@ namespace SymGrad.RuntimeTests.Catalogue
         ///   ∂L/∂s[i·c + labels[i]] -= ∂L/∂loss
         ///   ∂L/∂max += ∂L/∂loss
         ///   ∂L/∂sum += ∂L/∂loss / sum
-        ///   for (int j_2 = c - 1; j_2 &gt;= 0; j_2--)
-        ///     g = ∂L/∂sum·Exp(s[i·c + j_2] - max)
-        ///     ∂L/∂s[i·c + j_2] += g
+        ///   for (int j = 0; j &lt; c; j++)
+        ///     exp = Exp(s[i·c + j] - max)
+        ///     g = ∂L/∂sum·exp
+        ///     ∂L/∂s[i·c + j] += g
         ///     ∂L/∂max -= g
         ///   for (int j = c - 1; j &gt;= 1; j--)
         ///     g2 = ∂L/∂max
@@ -40,50 +41,36 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
             {
-                double max = default;
-                double sum = default;
-                // Forward sweep: recompute what the reverse sweep reads.
-                for (int i = 0; i < n; i++)
+                // Reverse sweep: adjoints, last statement first.
+                // return loss / n;
+                double dloss = dResult / (double)n;
+                // for (int i = 0; i < n; i++)
+                for (int i = n - 1; i >= 0; i--)
                 {
-                    workspace.Doubles.Push(max);
-                    max = s[i * c];
+                    // This iteration's forward values.
+                    double max = s[i * c];
                     for (int j = 1; j < c; j++)
                     {
                         workspace.Doubles.Push(max);
                         max = global::System.Math.Max(max, s[i * c + j]);
                     }
-                    workspace.Doubles.Push(sum);
-                    sum = 0.0;
-                    for (int j_2 = 0; j_2 < c; j_2++)
+                    double sum = 0.0;
+                    for (int j = 0; j < c; j++)
                     {
-                        workspace.Doubles.Push(sum);
-                        sum += global::System.Math.Exp(s[i * c + j_2] - max);
+                        sum += global::System.Math.Exp(s[i * c + j] - max);
                     }
-                }
-                // Reverse sweep: adjoints, last statement first.
-                double dloss = 0;
-                // return loss / n;
-                dloss += dResult / (double)n;
-                // for (int i = 0; i < n; i++)
-                for (int i = n - 1; i >= 0; i--)
-                {
-                    double dmax = 0;
-                    double dsum = 0;
                     // loss += -s[i * c + labels[i]] + max + Math.Log(sum);
                     ds[i * c + labels[i]] -= dloss;
-                    dmax += dloss;
-                    dsum += dloss / sum;
-                    // for (int j = 0; j < c; j++)
-                    for (int j_2 = c - 1; j_2 >= 0; j_2--)
+                    double dmax = dloss;
+                    double dsum = dloss / sum;
+                    for (int j = 0; j < c; j++)
                     {
                         // sum += Math.Exp(s[i * c + j] - max);
-                        sum = workspace.Doubles.Pop();
-                        double g = dsum * global::System.Math.Exp(s[i * c + j_2] - max);
-                        ds[i * c + j_2] += g;
+                        double exp = global::System.Math.Exp(s[i * c + j] - max);
+                        double g = dsum * exp;
+                        ds[i * c + j] += g;
                         dmax -= g;
                     }
-                    // double sum = 0;
-                    sum = workspace.Doubles.Pop();
                     // for (int j = 1; j < c; j++)
                     for (int j = c - 1; j >= 1; j--)
                     {
@@ -102,7 +89,6 @@ namespace SymGrad.RuntimeTests.Catalogue
                     }
                     // double max = s[i * c];
                     ds[i * c] += dmax;
-                    max = workspace.Doubles.Pop();
                 }
             }
             finally
@@ -110,7 +96,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(workspaceMark);
             }
         }
-        
+
         /// <summary>
         /// Runs <c>SoftmaxCrossEntropy</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.

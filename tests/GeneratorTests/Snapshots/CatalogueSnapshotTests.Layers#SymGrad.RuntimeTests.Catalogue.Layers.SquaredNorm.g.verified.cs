@@ -10,14 +10,13 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static double SquaredNorm(ReadOnlySpan&lt;double&gt; w, ReadOnlySpan&lt;double&gt; x, int rows, int cols) { double f = 0; for (int i = 0; i &lt; rows; i++) { double q = 0; for (int j = 0; j &lt; cols; j++) { q += w[i * cols + j] * x[j]; } f += q * q; } return f; }</c>
+        /// Forward: <c>public static double SquaredNorm(ReadOnlySpan&lt;double&gt; w, ReadOnlySpan&lt;double&gt; x, int rows, int cols)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// ∂L/∂f += ∂L/∂result
-        /// for (int i = rows - 1; i &gt;= 0; i--)
-        ///   ∂L/∂q += ∂L/∂f·q
-        ///   ∂L/∂q += ∂L/∂f·q
-        ///   for (int j = cols - 1; j &gt;= 0; j--)
+        /// for (int i = 0; i &lt; rows; i++)
+        ///   ∂L/∂q += 2·∂L/∂f·q
+        ///   for (int j = 0; j &lt; cols; j++)
         ///     ∂L/∂w[i·cols + j] += ∂L/∂q·x[j]
         ///     ∂L/∂x[j] += ∂L/∂q·w[i·cols + j]
         /// </code>
@@ -32,51 +31,28 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), dx, nameof(dx));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
-            try
+            // Reverse sweep: adjoints, last statement first.
+            // return f;
+            double df = dResult;
+            for (int i = 0; i < rows; i++)
             {
-                double q = default;
-                // Forward sweep: recompute what the reverse sweep reads.
-                for (int i = 0; i < rows; i++)
+                // This iteration's forward values.
+                double q = 0.0;
+                for (int j = 0; j < cols; j++)
                 {
-                    workspace.Doubles.Push(q);
-                    q = 0.0;
-                    for (int j = 0; j < cols; j++)
-                    {
-                        workspace.Doubles.Push(q);
-                        q += w[i * cols + j] * x[j];
-                    }
+                    q += w[i * cols + j] * x[j];
                 }
-                // Reverse sweep: adjoints, last statement first.
-                double df = 0;
-                // return f;
-                df += dResult;
-                // for (int i = 0; i < rows; i++)
-                for (int i = rows - 1; i >= 0; i--)
+                // f += q * q;
+                double dq = 2 * df * q;
+                for (int j = 0; j < cols; j++)
                 {
-                    double dq = 0;
-                    // f += q * q;
-                    dq += df * q;
-                    dq += df * q;
-                    // for (int j = 0; j < cols; j++)
-                    for (int j = cols - 1; j >= 0; j--)
-                    {
-                        // q += w[i * cols + j] * x[j];
-                        q = workspace.Doubles.Pop();
-                        dw[i * cols + j] += dq * x[j];
-                        dx[j] += dq * w[i * cols + j];
-                    }
-                    // double q = 0;
-                    q = workspace.Doubles.Pop();
+                    // q += w[i * cols + j] * x[j];
+                    dw[i * cols + j] += dq * x[j];
+                    dx[j] += dq * w[i * cols + j];
                 }
-            }
-            finally
-            {
-                workspace.Release(workspaceMark);
             }
         }
-        
+
         /// <summary>
         /// Runs <c>SquaredNorm</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.

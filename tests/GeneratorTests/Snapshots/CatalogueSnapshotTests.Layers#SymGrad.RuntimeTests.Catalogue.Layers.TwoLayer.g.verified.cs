@@ -10,13 +10,12 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static double TwoLayer( ReadOnlySpan&lt;double&gt; x, ReadOnlySpan&lt;double&gt; w1, ReadOnlySpan&lt;double&gt; b1, ReadOnlySpan&lt;double&gt; w2, ReadOnlySpan&lt;double&gt; b2, [NoDerivative] ReadOnlySpan&lt;double&gt; target, Span&lt;double&gt; a1, Span&lt;double&gt; h1, Span&lt;double&gt; a2, Span&lt;double&gt; p, int n, int inputs, int hidden, int …</c>
+        /// Forward: <c>public static double TwoLayer(ReadOnlySpan&lt;double&gt; x, ReadOnlySpan&lt;double&gt; w1, ReadOnlySpan&lt;double&gt; b1, ReadOnlySpan&lt;double&gt; w2, ReadOnlySpan&lt;double&gt; b2, ReadOnlySpan&lt;double&gt; target, Span&lt;double&gt; a1, Span&lt;double&gt; h1, Span&lt;double&gt; a2, Span&lt;double&gt; p, int n, int inputs, int hidden, int outputs)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// ∂L/∂loss += ∂L/∂result
-        /// for (int i = p.Length - 1; i &gt;= 0; i--)
-        ///   ∂L/∂e += ∂L/∂loss·e
-        ///   ∂L/∂e += ∂L/∂loss·e
+        /// for (int i = 0; i &lt; p.Length; i++)
+        ///   ∂L/∂e += 2·∂L/∂loss·e
         ///   ∂L/∂p[i] += ∂L/∂e
         /// Sigmoidᵀ(a2, p)
         /// Denseᵀ(h1, w2, b2, a2, n, hidden, outputs)
@@ -128,27 +127,17 @@ namespace SymGrad.RuntimeTests.Catalogue
                 da2.CopyTo(da2Work);
                 global::System.Span<double> dpWork = workspace.RentDoubles(p.Length);
                 dp.CopyTo(dpWork);
-                double e = default;
-                // Forward sweep: recompute what the reverse sweep reads.
+                // Reverse sweep: adjoints, last statement first.
+                // return loss;
+                double dloss = dResult;
                 for (int i = 0; i < p.Length; i++)
                 {
-                    workspace.Doubles.Push(e);
-                    e = p[i] - target[i];
-                }
-                // Reverse sweep: adjoints, last statement first.
-                double dloss = 0;
-                // return loss;
-                dloss += dResult;
-                // for (int i = 0; i < p.Length; i++)
-                for (int i = p.Length - 1; i >= 0; i--)
-                {
-                    double de = 0;
+                    // This iteration's forward values.
+                    double e = p[i] - target[i];
                     // loss += e * e;
-                    de += dloss * e;
-                    de += dloss * e;
+                    double de = 2 * dloss * e;
                     // double e = p[i] - target[i];
                     dpWork[i] += de;
-                    e = workspace.Doubles.Pop();
                 }
                 // Activations.Sigmoid(a2, p);
                 global::SymGrad.RuntimeTests.Catalogue.Activations.SigmoidBackward(a2, p, dpWork, da2Work);
@@ -164,7 +153,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(workspaceMark);
             }
         }
-        
+
         /// <summary>
         /// Runs <c>TwoLayer</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.

@@ -10,7 +10,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static double AbsoluteError(double y, double s) =&gt; Math.Abs(y - s);</c>
+        /// Forward: <c>public static double AbsoluteError(double y, double s)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// g = ∂L/∂result·Sign(y - s)
@@ -27,7 +27,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             dy += g;
             ds -= g;
         }
-        
+
         /// <summary>
         /// Runs <c>AbsoluteError</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.

@@ -10,12 +10,13 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static double Bhattacharyya(ReadOnlySpan&lt;double&gt; p, ReadOnlySpan&lt;double&gt; q) { double bc = 0; for (int i = 0; i &lt; p.Length; i++) { bc += Math.Sqrt(p[i] * q[i]); } return bc; }</c>
+        /// Forward: <c>public static double Bhattacharyya(ReadOnlySpan&lt;double&gt; p, ReadOnlySpan&lt;double&gt; q)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// ∂L/∂bc += ∂L/∂result
         /// for (int i = 0; i &lt; p.Length; i++)
-        ///   g = ∂L/∂bc / (2·Sqrt(p[i]·q[i]))
+        ///   sqrt = Sqrt(p[i]·q[i])
+        ///   g = ∂L/∂bc / (2·sqrt)
         ///   ∂L/∂p[i] += g·q[i]
         ///   ∂L/∂q[i] += g·p[i]
         /// </code>
@@ -31,19 +32,18 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(dq, nameof(dq), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(dq, nameof(dq), q, nameof(q));
             // Reverse sweep: adjoints, last statement first.
-            double dbc = 0;
             // return bc;
-            dbc += dResult;
-            // for (int i = 0; i < p.Length; i++)
+            double dbc = dResult;
             for (int i = 0; i < p.Length; i++)
             {
                 // bc += Math.Sqrt(p[i] * q[i]);
-                double g = dbc / (2 * global::System.Math.Sqrt(p[i] * q[i]));
+                double sqrt = global::System.Math.Sqrt(p[i] * q[i]);
+                double g = dbc / (2 * sqrt);
                 dp[i] += g * q[i];
                 dq[i] += g * p[i];
             }
         }
-        
+
         /// <summary>
         /// Runs <c>Bhattacharyya</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.

@@ -10,7 +10,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static double ElasticNet(ReadOnlySpan&lt;double&gt; w, [NoDerivative] double beta) { double sum = 0; for (int i = 0; i &lt; w.Length; i++) { sum += beta * w[i] * w[i] + Math.Abs(w[i]); } return sum; }</c>
+        /// Forward: <c>public static double ElasticNet(ReadOnlySpan&lt;double&gt; w, double beta)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// ∂L/∂sum += ∂L/∂result
@@ -26,10 +26,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
             // Reverse sweep: adjoints, last statement first.
-            double dsum = 0;
             // return sum;
-            dsum += dResult;
-            // for (int i = 0; i < w.Length; i++)
+            double dsum = dResult;
             for (int i = 0; i < w.Length; i++)
             {
                 // sum += beta * w[i] * w[i] + Math.Abs(w[i]);
@@ -38,7 +36,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 dw[i] += dsum * global::System.Math.Sign(w[i]);
             }
         }
-        
+
         /// <summary>
         /// Runs <c>ElasticNet</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.

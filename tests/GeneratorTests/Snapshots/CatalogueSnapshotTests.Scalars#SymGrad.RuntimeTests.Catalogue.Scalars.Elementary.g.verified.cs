@@ -10,7 +10,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static double Elementary(double x, double y) { double a = Math.Sin(x) * Math.Cos(y) + Math.Exp(x * y); double b = Math.Log(a * a + 1), c = Math.Sqrt(b + 2); a = Math.Pow(c, 3) + Math.Pow(x * x + 1, y) + Math.Min(a, b) - Math.Max(x, y); a -= Math.Tanh(a) * 0.5; a /= c; return a &gt; 0 ? a * x : - …</c>
+        /// Forward: <c>public static double Elementary(double x, double y)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// if (a &gt; 0.0)
@@ -27,28 +27,27 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// ∂L/∂a -= 0.5·g2·(1 - tanh·tanh)
         /// g3 = ∂L/∂a
         /// ∂L/∂c += 3.0·g3·Pow(c, 2)
-        /// g4 = g3·y·Pow(x·x + 1.0, y - 1)
-        /// ∂L/∂x += g4·x
-        /// ∂L/∂x += g4·x
+        /// ∂L/∂x += 2·(g3·y·Pow(x·x + 1.0, y - 1))·x
         /// ∂L/∂y += g3·Pow(x·x + 1.0, y)·Log(x·x + 1.0)
         /// if (a &lt;= b)
         ///   ∂L/∂a += g3
         /// else
         ///   ∂L/∂b += g3
-        /// g5 = -g3
+        /// g4 = -g3
         /// if (x &gt;= y)
-        ///   ∂L/∂x += g5
+        ///   ∂L/∂x += g4
         /// else
-        ///   ∂L/∂y += g5
+        ///   ∂L/∂y += g4
         /// ∂L/∂b += ∂L/∂c / (2·c)
-        /// g6 = ∂L/∂b / (a·a + 1.0)
-        /// ∂L/∂a += g6·a
-        /// ∂L/∂a += g6·a
-        /// ∂L/∂x += ∂L/∂a·Cos(y)·Cos(x)
-        /// ∂L/∂y -= ∂L/∂a·Sin(x)·Sin(y)
-        /// g7 = ∂L/∂a·Exp(x·y)
-        /// ∂L/∂x += g7·y
-        /// ∂L/∂y += g7·x
+        /// ∂L/∂a += 2·(∂L/∂b / (a·a + 1.0))·a
+        /// cos = Cos(y)
+        /// ∂L/∂x += ∂L/∂a·cos·Cos(x)
+        /// sin = Sin(x)
+        /// ∂L/∂y -= ∂L/∂a·sin·Sin(y)
+        /// exp = Exp(x·y)
+        /// g5 = ∂L/∂a·exp
+        /// ∂L/∂x += g5·y
+        /// ∂L/∂y += g5·x
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -71,7 +70,6 @@ namespace SymGrad.RuntimeTests.Catalogue
                 // Reverse sweep: adjoints, last statement first.
                 double da = 0;
                 double db = 0;
-                double dc = 0;
                 // return a > 0 ? a * x : -a * y;
                 if (a > 0.0)
                 {
@@ -85,10 +83,9 @@ namespace SymGrad.RuntimeTests.Catalogue
                 }
                 // a /= c;
                 double g = da;
-                da = 0;
                 a = workspace.Doubles.Pop();
-                da += g / c;
-                dc -= g * a / (c * c);
+                da = g / c;
+                double dc = -(g * a / (c * c));
                 // a -= Math.Tanh(a) * 0.5;
                 double g2 = da;
                 a = workspace.Doubles.Pop();
@@ -99,9 +96,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 da = 0;
                 a = workspace.Doubles.Pop();
                 dc += 3.0 * g3 * global::System.Math.Pow(c, 2);
-                double g4 = g3 * y * global::System.Math.Pow(x * x + 1.0, y - 1);
-                dx += g4 * x;
-                dx += g4 * x;
+                dx += 2 * (g3 * y * global::System.Math.Pow(x * x + 1.0, y - 1)) * x;
                 dy += g3 * global::System.Math.Pow(x * x + 1.0, y) * global::System.Math.Log(x * x + 1.0);
                 if (a <= b)
                 {
@@ -111,34 +106,35 @@ namespace SymGrad.RuntimeTests.Catalogue
                 {
                     db += g3;
                 }
-                double g5 = -g3;
+                double g4 = -g3;
                 if (x >= y)
                 {
-                    dx += g5;
+                    dx += g4;
                 }
                 else
                 {
-                    dy += g5;
+                    dy += g4;
                 }
                 // double c = Math.Sqrt(b + 2);
                 db += dc / (2 * c);
                 // double b = Math.Log(a * a + 1);
-                double g6 = db / (a * a + 1.0);
-                da += g6 * a;
-                da += g6 * a;
+                da += 2 * (db / (a * a + 1.0)) * a;
                 // double a = Math.Sin(x) * Math.Cos(y) + Math.Exp(x * y);
-                dx += da * global::System.Math.Cos(y) * global::System.Math.Cos(x);
-                dy -= da * global::System.Math.Sin(x) * global::System.Math.Sin(y);
-                double g7 = da * global::System.Math.Exp(x * y);
-                dx += g7 * y;
-                dy += g7 * x;
+                double cos = global::System.Math.Cos(y);
+                dx += da * cos * global::System.Math.Cos(x);
+                double sin = global::System.Math.Sin(x);
+                dy -= da * sin * global::System.Math.Sin(y);
+                double exp = global::System.Math.Exp(x * y);
+                double g5 = da * exp;
+                dx += g5 * y;
+                dy += g5 * x;
             }
             finally
             {
                 workspace.Release(workspaceMark);
             }
         }
-        
+
         /// <summary>
         /// Runs <c>Elementary</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.

@@ -10,20 +10,19 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static double FirstAbove(ReadOnlySpan&lt;double&gt; x, double threshold) { double acc = 0; for (int i = 0; i &lt; x.Length; i++) { if (x[i] &gt; threshold) { return acc * x[i]; } acc += x[i] * x[i]; if (acc &gt; 100) { break; } } return acc; }</c>
+        /// Forward: <c>public static double FirstAbove(ReadOnlySpan&lt;double&gt; x, double threshold)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// if (returned)
-        ///   ∂L/∂result += ∂L/∂result
+        ///   ∂L/∂returnValue += ∂L/∂result
         /// else
         ///   ∂L/∂acc += ∂L/∂result
         /// for (int trip = workspace.Ints.Pop() - 1; trip &gt;= 0; trip--)
         ///   if (x[i] &gt; threshold)
-        ///     ∂L/∂acc += ∂L/∂result·x[i]
-        ///     ∂L/∂x[i] += ∂L/∂result·acc
+        ///     ∂L/∂acc += ∂L/∂returnValue·x[i]
+        ///     ∂L/∂x[i] += ∂L/∂returnValue·acc
         ///   else
-        ///     ∂L/∂x[i] += ∂L/∂acc·x[i]
-        ///     ∂L/∂x[i] += ∂L/∂acc·x[i]
+        ///     ∂L/∂x[i] += 2·∂L/∂acc·x[i]
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -45,7 +44,6 @@ namespace SymGrad.RuntimeTests.Catalogue
                     trips++;
                     if (x[i] > threshold)
                     {
-                        workspace.Bools.Push(returned);
                         returned = true;
                     }
                     else
@@ -60,13 +58,13 @@ namespace SymGrad.RuntimeTests.Catalogue
                 }
                 workspace.Ints.Push(trips);
                 // Reverse sweep: adjoints, last statement first.
-                double dresult = 0;
+                double dreturnValue = 0;
                 double dacc = 0;
                 // if (returned)
                 if (returned)
                 {
-                    // return;
-                    dresult += dResult;
+                    // return returnValue;
+                    dreturnValue += dResult;
                 }
                 else
                 {
@@ -81,18 +79,15 @@ namespace SymGrad.RuntimeTests.Catalogue
                     if (x[i] > threshold)
                     {
                         // return acc * x[i];
-                        returned = workspace.Bools.Pop();
-                        // return acc * x[i];
-                        dacc += dresult * x[i];
-                        dx[i] += dresult * acc;
-                        dresult = 0;
+                        dacc += dreturnValue * x[i];
+                        dx[i] += dreturnValue * acc;
+                        dreturnValue = 0;
                     }
                     else
                     {
                         // acc += x[i] * x[i];
                         acc = workspace.Doubles.Pop();
-                        dx[i] += dacc * x[i];
-                        dx[i] += dacc * x[i];
+                        dx[i] += 2 * dacc * x[i];
                     }
                 }
             }
@@ -101,7 +96,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(workspaceMark);
             }
         }
-        
+
         /// <summary>
         /// Runs <c>FirstAbove</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.

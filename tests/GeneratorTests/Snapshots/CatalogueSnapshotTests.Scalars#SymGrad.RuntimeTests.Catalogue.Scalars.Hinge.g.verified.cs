@@ -10,7 +10,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static double Hinge(double s, [NoDerivative] double y) =&gt; Math.Max(0, 1 - y * s);</c>
+        /// Forward: <c>public static double Hinge(double s, double y)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// if (0.0 &lt; 1.0 - y * s)
@@ -27,7 +27,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 ds -= dResult * y;
             }
         }
-        
+
         /// <summary>
         /// Runs <c>Hinge</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.

@@ -10,13 +10,12 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static double L2(ReadOnlySpan&lt;double&gt; w) { double sum = 0; for (int i = 0; i &lt; w.Length; i++) { sum += w[i] * w[i]; } return sum; }</c>
+        /// Forward: <c>public static double L2(ReadOnlySpan&lt;double&gt; w)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// ∂L/∂sum += ∂L/∂result
         /// for (int i = 0; i &lt; w.Length; i++)
-        ///   ∂L/∂w[i] += ∂L/∂sum·w[i]
-        ///   ∂L/∂w[i] += ∂L/∂sum·w[i]
+        ///   ∂L/∂w[i] += 2·∂L/∂sum·w[i]
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -25,18 +24,15 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
             // Reverse sweep: adjoints, last statement first.
-            double dsum = 0;
             // return sum;
-            dsum += dResult;
-            // for (int i = 0; i < w.Length; i++)
+            double dsum = dResult;
             for (int i = 0; i < w.Length; i++)
             {
                 // sum += w[i] * w[i];
-                dw[i] += dsum * w[i];
-                dw[i] += dsum * w[i];
+                dw[i] += 2 * dsum * w[i];
             }
         }
-        
+
         /// <summary>
         /// Runs <c>L2</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.

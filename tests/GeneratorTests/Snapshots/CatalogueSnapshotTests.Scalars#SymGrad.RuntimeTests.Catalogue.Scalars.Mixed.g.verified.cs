@@ -10,14 +10,15 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static float Mixed(float x, double y) =&gt; (float)(x * y) + MathF.Exp(x) * (float)Math.Sin(y);</c>
+        /// Forward: <c>public static float Mixed(float x, double y)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// g = (double)∂L/∂result
         /// ∂L/∂x += (float)(g·y)
         /// ∂L/∂y += g·(double)x
-        /// ∂L/∂x += ∂L/∂result·(float)Sin(y)·Exp(x)
-        /// ∂L/∂y += (double)(∂L/∂result·Exp(x))·Cos(y)
+        /// exp = Exp(x)
+        /// ∂L/∂x += ∂L/∂result·(float)Sin(y)·exp
+        /// ∂L/∂y += (double)(∂L/∂result·exp)·Cos(y)
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -28,10 +29,11 @@ namespace SymGrad.RuntimeTests.Catalogue
             double g = (double)dResult;
             dx += (float)(g * y);
             dy += g * (double)x;
-            dx += dResult * (float)global::System.Math.Sin(y) * global::System.MathF.Exp(x);
-            dy += (double)(dResult * global::System.MathF.Exp(x)) * global::System.Math.Cos(y);
+            float exp = global::System.MathF.Exp(x);
+            dx += dResult * (float)global::System.Math.Sin(y) * exp;
+            dy += (double)(dResult * exp) * global::System.Math.Cos(y);
         }
-        
+
         /// <summary>
         /// Runs <c>Mixed</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.

@@ -10,7 +10,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static double MulticlassSvm(ReadOnlySpan&lt;double&gt; s, int y) { double loss = 0; for (int j = 0; j &lt; s.Length; j++) { if (j == y) { continue; } loss += Math.Max(0, s[j] - s[y] + 1); } return loss; }</c>
+        /// Forward: <c>public static double MulticlassSvm(ReadOnlySpan&lt;double&gt; s, int y)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// ∂L/∂loss += ∂L/∂result
@@ -27,10 +27,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.SameLength<double>(ds, nameof(ds), s, nameof(s));
             global::SymGrad.Guard.Disjoint<double>(ds, nameof(ds), s, nameof(s));
             // Reverse sweep: adjoints, last statement first.
-            double dloss = 0;
             // return loss;
-            dloss += dResult;
-            // for (int j = 0; j < s.Length; j++)
+            double dloss = dResult;
             for (int j = 0; j < s.Length; j++)
             {
                 // if (j == y)
@@ -45,7 +43,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 }
             }
         }
-        
+
         /// <summary>
         /// Runs <c>MulticlassSvm</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.

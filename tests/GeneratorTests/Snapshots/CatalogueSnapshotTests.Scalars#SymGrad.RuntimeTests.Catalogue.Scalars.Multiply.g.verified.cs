@@ -10,7 +10,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static double Multiply(double x, double y) =&gt; x * y;</c>
+        /// Forward: <c>public static double Multiply(double x, double y)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// ∂L/∂x += ∂L/∂result·y
@@ -25,7 +25,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             dx += dResult * y;
             dy += dResult * x;
         }
-        
+
         /// <summary>
         /// Runs <c>Multiply</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.

@@ -10,7 +10,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static double Neuron(double w0, double x0, double w1, double x1, double w2) =&gt; 1.0 / (1.0 + Math.Exp(-(w0 * x0 + w1 * x1 + w2)));</c>
+        /// Forward: <c>public static double Neuron(double w0, double x0, double w1, double x1, double w2)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// value = 1.0 / (1.0 + Exp(-(w0·x0 + w1·x1 + w2)))
@@ -35,7 +35,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             dx1 += g * w1;
             dw2 += g;
         }
-        
+
         /// <summary>
         /// Runs <c>Neuron</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.

@@ -10,7 +10,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static double Power(double x, int n) { double t = 1; for (int i = 0; i &lt; n; i++) { t *= x; } return t; }</c>
+        /// Forward: <c>public static double Power(double x, int n)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// ∂L/∂t += ∂L/∂result
@@ -35,17 +35,15 @@ namespace SymGrad.RuntimeTests.Catalogue
                     t = t * x;
                 }
                 // Reverse sweep: adjoints, last statement first.
-                double dt = 0;
                 // return t;
-                dt += dResult;
+                double dt = dResult;
                 // for (int i = 0; i < n; i++)
                 for (int i = n - 1; i >= 0; i--)
                 {
                     // t *= x;
                     double g = dt;
-                    dt = 0;
                     t = workspace.Doubles.Pop();
-                    dt += g * x;
+                    dt = g * x;
                     dx += g * t;
                 }
             }
@@ -54,7 +52,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(workspaceMark);
             }
         }
-        
+
         /// <summary>
         /// Runs <c>Power</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.

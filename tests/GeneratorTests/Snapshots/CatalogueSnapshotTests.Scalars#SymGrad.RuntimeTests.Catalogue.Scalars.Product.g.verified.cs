@@ -10,7 +10,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static double Product(ReadOnlySpan&lt;double&gt; x) { double p = 1; for (int i = 0; i &lt; x.Length; i++) { p *= x[i]; } return p; }</c>
+        /// Forward: <c>public static double Product(ReadOnlySpan&lt;double&gt; x)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// ∂L/∂p += ∂L/∂result
@@ -37,17 +37,15 @@ namespace SymGrad.RuntimeTests.Catalogue
                     p = p * x[i];
                 }
                 // Reverse sweep: adjoints, last statement first.
-                double dp = 0;
                 // return p;
-                dp += dResult;
+                double dp = dResult;
                 // for (int i = 0; i < x.Length; i++)
                 for (int i = x.Length - 1; i >= 0; i--)
                 {
                     // p *= x[i];
                     double g = dp;
-                    dp = 0;
                     p = workspace.Doubles.Pop();
-                    dp += g * x[i];
+                    dp = g * x[i];
                     dx[i] += g * p;
                 }
             }
@@ -56,7 +54,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(workspaceMark);
             }
         }
-        
+
         /// <summary>
         /// Runs <c>Product</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.

@@ -10,7 +10,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static double Recurrence(ReadOnlySpan&lt;double&gt; x, double a) { double h = 0; for (int t = 0; t &lt; x.Length; t++) { h = Math.Tanh(a * h + x[t]); } return h; }</c>
+        /// Forward: <c>public static double Recurrence(ReadOnlySpan&lt;double&gt; x, double a)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// ∂L/∂h += ∂L/∂result
@@ -38,18 +38,16 @@ namespace SymGrad.RuntimeTests.Catalogue
                     h = global::System.Math.Tanh(a * h + x[t]);
                 }
                 // Reverse sweep: adjoints, last statement first.
-                double dh = 0;
                 // return h;
-                dh += dResult;
+                double dh = dResult;
                 // for (int t = 0; t < x.Length; t++)
                 for (int t = x.Length - 1; t >= 0; t--)
                 {
                     // h = Math.Tanh(a * h + x[t]);
                     double g = dh * (1 - h * h);
-                    dh = 0;
                     h = workspace.Doubles.Pop();
                     da += g * h;
-                    dh += g * a;
+                    dh = g * a;
                     dx[t] += g;
                 }
             }
@@ -58,7 +56,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(workspaceMark);
             }
         }
-        
+
         /// <summary>
         /// Runs <c>Recurrence</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.

@@ -10,15 +10,12 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static double SquaredError(double y, double s) =&gt; (y - s) * (y - s);</c>
+        /// Forward: <c>public static double SquaredError(double y, double s)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
-        /// g = ∂L/∂result·(y - s)
+        /// g = 2·∂L/∂result·(y - s)
         /// ∂L/∂y += g
         /// ∂L/∂s -= g
-        /// g2 = ∂L/∂result·(y - s)
-        /// ∂L/∂y += g2
-        /// ∂L/∂s -= g2
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -26,14 +23,11 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             // Reverse sweep: adjoints, last statement first.
             // return (y - s) * (y - s);
-            double g = dResult * (y - s);
+            double g = 2 * dResult * (y - s);
             dy += g;
             ds -= g;
-            double g2 = dResult * (y - s);
-            dy += g2;
-            ds -= g2;
         }
-        
+
         /// <summary>
         /// Runs <c>SquaredError</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.

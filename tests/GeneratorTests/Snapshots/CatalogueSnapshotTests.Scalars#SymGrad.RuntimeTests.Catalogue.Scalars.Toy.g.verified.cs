@@ -10,7 +10,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static double Toy(double x, double y, double z) =&gt; (x + y) * z;</c>
+        /// Forward: <c>public static double Toy(double x, double y, double z)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// g = ∂L/∂result·z
@@ -29,7 +29,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             dy += g;
             dz += dResult * (x + y);
         }
-        
+
         /// <summary>
         /// Runs <c>Toy</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)
         /// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.
