@@ -1,0 +1,71 @@
+using System;
+using Xunit;
+
+namespace SymGrad.RuntimeTests
+{
+    /// <summary>Runs alone: the two-thread case measures the whole process's allocations.</summary>
+    [CollectionDefinition(nameof(AllocationCollection), DisableParallelization = true)]
+    public class AllocationCollection
+    {
+    }
+
+    [Collection(nameof(AllocationCollection))]
+    public class GemmAllocationTests
+    {
+        [Fact]
+        public void SteadyStateBelowThresholdAllocatesNothingOnTheCallingThread()
+        {
+            const int m = 37, k = 45, n = 29; // m·k·n far below Gemm.ParallelThreshold: the caller does all the work
+            Assert.True((long)m * k * n < Gemm.ParallelThreshold);
+            float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+            void Step()
+            {
+                Gemm.Multiply(a, b, c, m, k, n);
+                Gemm.MultiplyTransposeB(a, b, c, m, k, n, accumulate: true);
+                Gemm.MultiplyTransposeA(new ReadOnlySpan<float>(a), b, c, m, k, n, accumulate: true);
+            }
+
+            Step(); // grows this thread's packing buffers once
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 20; i++)
+            {
+                Step();
+            }
+
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        [Fact]
+        public void SteadyStateAboveThresholdAllocatesNothingOnAnyThread()
+        {
+            const int m = 160, k = 150, n = 140; // above Gemm.ParallelThreshold: the worker thread runs half
+            Assert.True((long)m * k * n >= Gemm.ParallelThreshold);
+            float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+            void Step()
+            {
+                Gemm.Multiply(a, b, c, m, k, n);
+                Gemm.MultiplyTransposeB(a, b, c, m, k, n, accumulate: true);
+                Gemm.MultiplyTransposeA(a, b, c, m, k, n, accumulate: true);
+            }
+
+            Step(); // starts the worker and grows both threads' packing buffers
+            Step();
+
+            // GetTotalAllocatedBytes counts every thread, including the test runner's; an allocation in the kernel
+            // would show in every attempt, the runner's background work only now and then, so one clean attempt passes.
+            long least = long.MaxValue;
+            for (int attempt = 0; attempt < 5 && least != 0; attempt++)
+            {
+                long before = GC.GetTotalAllocatedBytes(precise: true);
+                for (int i = 0; i < 20; i++)
+                {
+                    Step();
+                }
+
+                least = Math.Min(least, GC.GetTotalAllocatedBytes(precise: true) - before);
+            }
+
+            Assert.Equal(0, least);
+        }
+    }
+}
