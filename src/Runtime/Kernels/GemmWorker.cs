@@ -18,7 +18,13 @@ namespace SymGrad
         /// <summary>Serialises callers: a second thread that finds the worker busy computes alone instead of waiting.</summary>
         private static readonly object Gate = new();
 
-        private static readonly ManualResetEventSlim Wake = new(false, 0);
+        /// <summary>
+        /// Where the worker sleeps. An AutoResetEvent blocks in the runtime's native wait code; ManualResetEventSlim blocks
+        /// through Monitor.Wait, which was measured to allocate (168 bytes per sleep) and broke the zero-allocation guarantee.
+        /// </summary>
+        private static readonly AutoResetEvent Wake = new(false);
+
+        private static int s_sleeping;
 
         private static Thread? s_thread;
         private static GemmJob s_job;
@@ -49,8 +55,13 @@ namespace SymGrad
                 s_job = job;
                 s_work = work;
                 s_error = null;
+                // Increment and the read of s_sleeping are both full fences, and the worker publishes s_sleeping before
+                // it re-checks s_requested: either it sees this job or we see it sleeping and wake it.
                 int generation = Interlocked.Increment(ref s_requested);
-                Wake.Set();
+                if (Volatile.Read(ref s_sleeping) != 0)
+                {
+                    Wake.Set();
+                }
 
                 ExceptionDispatchInfo? mine = null;
                 try
@@ -90,9 +101,13 @@ namespace SymGrad
                 {
                     if (Stopwatch.GetTimestamp() > deadline)
                     {
-                        // Reset before re-checking: a job posted after the check sets the event again, so none is lost.
-                        Wake.Wait();
-                        Wake.Reset();
+                        Interlocked.Exchange(ref s_sleeping, 1);
+                        if (Volatile.Read(ref s_requested) == seen)
+                        {
+                            Wake.WaitOne();
+                        }
+
+                        Interlocked.Exchange(ref s_sleeping, 0);
                         deadline = Stopwatch.GetTimestamp() + SpinTicks;
                     }
                     else
