@@ -66,6 +66,9 @@ namespace SymGrad
         /// <summary>Bytes of one packed B block (KC × NC): 2 MB, a share of L3 per core.</summary>
         private const int PackedBBytes = 2 << 20;
 
+        /// <summary>Depth of one transpose chunk while packing: 64 × 32 floats = 8 KB of panel, written while it sits in L1.</summary>
+        private const int PackChunk = 64;
+
         /// <summary>The fastest path this machine accelerates.</summary>
         internal static readonly GemmPath BestPath =
             Vector512.IsHardwareAccelerated ? GemmPath.Vector512 :
@@ -108,6 +111,7 @@ namespace SymGrad
         }
 
         /// <summary>Computes rows [m0, m1) × columns [n0, n1) of C.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimized from the first call: no slow tier-0 loops or profile-specialized layouts
         private static void Run<T>(in GemmJob job, int m0, int m1, int n0, int n1)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
@@ -209,6 +213,7 @@ namespace SymGrad
         }
 
         /// <summary>Packs an (mc, kc) block of A into MR-tall panels: panel element (i, p) at p·MR + i, rows past mc zero.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimized from the first call: no slow tier-0 loops or profile-specialized layouts
         private static void PackA<T>(T* a, nint rs, nint cs, int mc, int kc, int mr, T* dst)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
@@ -218,14 +223,19 @@ namespace SymGrad
                 T* src = a + (ir * rs);
                 if (cs == 1)
                 {
-                    // Row-major A: walk each row contiguously and scatter with stride MR.
-                    for (int i = 0; i < rows; i++)
+                    // Row-major A: transpose in chunks of PackChunk columns, so each row is read sequentially and the
+                    // chunk of the panel being written (PackChunk · MR elements) stays in L1.
+                    for (int p0 = 0; p0 < kc; p0 += PackChunk)
                     {
-                        T* row = src + (i * rs);
-                        T* d = dst + i;
-                        for (int p = 0; p < kc; p++)
+                        int p1 = Math.Min(p0 + PackChunk, kc);
+                        for (int i = 0; i < rows; i++)
                         {
-                            d[p * mr] = row[p];
+                            T* row = src + (i * rs);
+                            T* d = dst + i;
+                            for (int p = p0; p < p1; p++)
+                            {
+                                d[p * mr] = row[p];
+                            }
                         }
                     }
                 }
@@ -251,6 +261,7 @@ namespace SymGrad
         }
 
         /// <summary>Packs a (kc, nc) block of B into NR-wide panels: panel element (p, j) at p·NR + j, columns past nc zero.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimized from the first call: no slow tier-0 loops or profile-specialized layouts
         private static void PackB<T>(T* b, nint rs, nint cs, int kc, int nc, int nr, T* dst)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
@@ -267,14 +278,19 @@ namespace SymGrad
                 }
                 else
                 {
-                    // Bᵀ stored (n, k): each column of the logical B is a contiguous row.
-                    for (int j = 0; j < cols; j++)
+                    // Bᵀ stored (n, k): each logical column is a contiguous row; transposed in chunks as in PackA.
+                    // (Reading all NR rows in lock-step, p outer, puts 32 streams 4·k bytes apart into a few L1 sets.)
+                    for (int p0 = 0; p0 < kc; p0 += PackChunk)
                     {
-                        T* col = src + (j * cs);
-                        T* d = dst + j;
-                        for (int p = 0; p < kc; p++)
+                        int p1 = Math.Min(p0 + PackChunk, kc);
+                        for (int j = 0; j < cols; j++)
                         {
-                            d[p * nr] = col[p];
+                            T* col = src + (j * cs);
+                            T* d = dst + j;
+                            for (int p = p0; p < p1; p++)
+                            {
+                                d[p * nr] = col[p];
+                            }
                         }
                     }
                 }
