@@ -11,9 +11,9 @@ namespace SymGrad
     /// // x is (N, C, H, W), w is (F, C, KH, KW), b is (F), y is (N, F, OH, OW)
     /// // y[n, f, i, j] = b[f] + Σ_c Σ_u Σ_v w[f, c, u, v] · x[n, c, i·s − p + u, j·s − p + v]   (x outside = 0)
     /// </code>
-    /// Per image, im2col lays the receptive fields out as col (C·KH·KW, OH·OW), so the forward is W·col, the weight
-    /// gradient dY·colᵀ and the input gradient col2im(Wᵀ·dY). The column buffer comes from ArrayPool, so a steady-state
-    /// call allocates nothing. Each kernel has a direct-loop <c>…Naive</c> reference, the test oracle.
+    /// For a group of g images, im2col lays the receptive fields out side by side as col (C·KH·KW, g·OH·OW), so the
+    /// forward is W·col, the weight gradient dY·colᵀ and the input gradient col2im(Wᵀ·dY), each one GEMM per group.
+    /// Scratch comes from ArrayPool, so a steady-state call allocates nothing. Each kernel has a direct-loop <c>…Naive</c> reference, the test oracle.
     /// </summary>
     public static class Conv2D
     {
@@ -167,32 +167,53 @@ namespace SymGrad
             }
         }
 
+        /// <summary>
+        /// Elements of im2col scratch per group of images (4 MB of floats): images are processed in groups so each GEMM is
+        /// large enough to pack once and split over both cores (one image of the conv workload is only 16 × 75 × 784).
+        /// </summary>
+        private const int ColumnBudget = 1 << 20;
+
+        private static int GroupSize(in Conv2DShape s) => Math.Clamp(ColumnBudget / s.ColumnLength, 1, s.Batch);
+
         private static void ForwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y, in Conv2DShape shape)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ValidateForward(x, w, b, y, shape);
             Conv2DShape s = shape;
-            int ckk = s.Channels * s.KernelHeight * s.KernelWidth, ohw = s.OutHeight * s.OutWidth;
-            T[] rented = ArrayPool<T>.Shared.Rent(s.ColumnLength);
-            Span<T> col = rented.AsSpan(0, s.ColumnLength);
-            for (int n = 0; n < s.Batch; n++)
+            int ckk = s.Channels * s.KernelHeight * s.KernelWidth, ohw = s.OutHeight * s.OutWidth, chw = s.Channels * s.Height * s.Width;
+            int group = GroupSize(s);
+            T[] colArray = ArrayPool<T>.Shared.Rent(ckk * group * ohw), outArray = ArrayPool<T>.Shared.Rent(s.Filters * group * ohw);
+            for (int n0 = 0; n0 < s.Batch; n0 += group)
             {
-                Span<T> yn = y.Slice(n * s.Filters * ohw, s.Filters * ohw);
-                Im2Col(x.Slice(n * s.Channels * s.Height * s.Width, s.Channels * s.Height * s.Width), col, s);
+                int g = Math.Min(group, s.Batch - n0), columns = g * ohw;
+                Span<T> col = colArray.AsSpan(0, ckk * columns), yt = outArray.AsSpan(0, s.Filters * columns);
+                for (int t = 0; t < g; t++)
+                {
+                    Im2Col(x.Slice((n0 + t) * chw, chw), col, columns, t * ohw, s);
+                }
 
-                // y_n (F, OH·OW) = w (F, C·KH·KW) · col (C·KH·KW, OH·OW)
-                Gemm.Run<T>(GemmForm.AB, w, col, yn, s.Filters, ckk, ohw, false, GemmDriver.BestPath, 2);
-                if (!b.IsEmpty)
+                // yt (F, g·OH·OW) = w (F, C·KH·KW) · col (C·KH·KW, g·OH·OW); then each image's (F, OH·OW) block moves to y, plus bias.
+                Gemm.Run<T>(GemmForm.AB, w, col, yt, s.Filters, ckk, columns, false, GemmDriver.BestPath, 2);
+                for (int t = 0; t < g; t++)
                 {
                     for (int f = 0; f < s.Filters; f++)
                     {
-                        Span<T> row = yn.Slice(f * ohw, ohw);
-                        TensorPrimitives.Add(row, b[f], row);
+                        ReadOnlySpan<T> src = yt.Slice((f * columns) + (t * ohw), ohw);
+                        Span<T> dst = y.Slice((((n0 + t) * s.Filters) + f) * ohw, ohw);
+                        if (b.IsEmpty)
+                        {
+                            src.CopyTo(dst);
+                        }
+                        else
+                        {
+                            TensorPrimitives.Add(src, b[f], dst);
+                        }
                     }
                 }
             }
 
-            ArrayPool<T>.Shared.Return(rented);
+            ArrayPool<T>.Shared.Return(colArray);
+            ArrayPool<T>.Shared.Return(outArray);
         }
 
         private static void BackwardInputCore<T>(ReadOnlySpan<T> w, ReadOnlySpan<T> dy, Span<T> dx, in Conv2DShape shape, bool accumulate)
@@ -206,16 +227,24 @@ namespace SymGrad
             }
 
             int ckk = s.Channels * s.KernelHeight * s.KernelWidth, ohw = s.OutHeight * s.OutWidth, chw = s.Channels * s.Height * s.Width;
-            T[] rented = ArrayPool<T>.Shared.Rent(s.ColumnLength);
-            Span<T> dcol = rented.AsSpan(0, s.ColumnLength);
-            for (int n = 0; n < s.Batch; n++)
+            int group = GroupSize(s);
+            T[] colArray = ArrayPool<T>.Shared.Rent(ckk * group * ohw), outArray = ArrayPool<T>.Shared.Rent(s.Filters * group * ohw);
+            for (int n0 = 0; n0 < s.Batch; n0 += group)
             {
-                // dcol (C·KH·KW, OH·OW) = wᵀ · dy_n, with w stored (F, C·KH·KW)
-                Gemm.Run<T>(GemmForm.AtB, w, dy.Slice(n * s.Filters * ohw, s.Filters * ohw), dcol, ckk, s.Filters, ohw, false, GemmDriver.BestPath, 2);
-                Col2ImAdd(dcol, dx.Slice(n * chw, chw), s);
+                int g = Math.Min(group, s.Batch - n0), columns = g * ohw;
+                Span<T> dcol = colArray.AsSpan(0, ckk * columns), dyt = outArray.AsSpan(0, s.Filters * columns);
+                GatherGroup(dy, dyt, n0, g, s.Filters, ohw);
+
+                // dcol (C·KH·KW, g·OH·OW) = wᵀ · dyt, with w stored (F, C·KH·KW)
+                Gemm.Run<T>(GemmForm.AtB, w, dyt, dcol, ckk, s.Filters, columns, false, GemmDriver.BestPath, 2);
+                for (int t = 0; t < g; t++)
+                {
+                    Col2ImAdd(dcol, columns, t * ohw, dx.Slice((n0 + t) * chw, chw), s);
+                }
             }
 
-            ArrayPool<T>.Shared.Return(rented);
+            ArrayPool<T>.Shared.Return(colArray);
+            ArrayPool<T>.Shared.Return(outArray);
         }
 
         private static void BackwardWeightsCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, Span<T> db, in Conv2DShape shape, bool accumulate)
@@ -230,32 +259,52 @@ namespace SymGrad
             }
 
             int ckk = s.Channels * s.KernelHeight * s.KernelWidth, ohw = s.OutHeight * s.OutWidth, chw = s.Channels * s.Height * s.Width;
-            T[] rented = ArrayPool<T>.Shared.Rent(s.ColumnLength);
-            Span<T> col = rented.AsSpan(0, s.ColumnLength);
-            for (int n = 0; n < s.Batch; n++)
+            int group = GroupSize(s);
+            T[] colArray = ArrayPool<T>.Shared.Rent(ckk * group * ohw), outArray = ArrayPool<T>.Shared.Rent(s.Filters * group * ohw);
+            for (int n0 = 0; n0 < s.Batch; n0 += group)
             {
-                ReadOnlySpan<T> dyn = dy.Slice(n * s.Filters * ohw, s.Filters * ohw);
-                Im2Col(x.Slice(n * chw, chw), col, s);
+                int g = Math.Min(group, s.Batch - n0), columns = g * ohw;
+                Span<T> col = colArray.AsSpan(0, ckk * columns), dyt = outArray.AsSpan(0, s.Filters * columns);
+                for (int t = 0; t < g; t++)
+                {
+                    Im2Col(x.Slice((n0 + t) * chw, chw), col, columns, t * ohw, s);
+                }
 
-                // dw (F, C·KH·KW) += dy_n (F, OH·OW) · colᵀ, with col stored (C·KH·KW, OH·OW)
-                Gemm.Run<T>(GemmForm.ABt, dyn, col, dw, s.Filters, ohw, ckk, true, GemmDriver.BestPath, 2);
+                GatherGroup(dy, dyt, n0, g, s.Filters, ohw);
+
+                // dw (F, C·KH·KW) += dyt (F, g·OH·OW) · colᵀ, with col stored (C·KH·KW, g·OH·OW)
+                Gemm.Run<T>(GemmForm.ABt, dyt, col, dw, s.Filters, columns, ckk, true, GemmDriver.BestPath, 2);
                 if (!db.IsEmpty)
                 {
                     for (int f = 0; f < s.Filters; f++)
                     {
-                        db[f] += TensorPrimitives.Sum(dyn.Slice(f * ohw, ohw));
+                        db[f] += TensorPrimitives.Sum<T>(dyt.Slice(f * columns, columns));
                     }
                 }
             }
 
-            ArrayPool<T>.Shared.Return(rented);
+            ArrayPool<T>.Shared.Return(colArray);
+            ArrayPool<T>.Shared.Return(outArray);
+        }
+
+        /// <summary>dyt[f, t·OH·OW + k] = dy[n0 + t, f, k]: a group's output gradients as one (F, g·OH·OW) matrix.</summary>
+        private static void GatherGroup<T>(ReadOnlySpan<T> dy, Span<T> dyt, int n0, int g, int filters, int ohw)
+        {
+            int columns = g * ohw;
+            for (int t = 0; t < g; t++)
+            {
+                for (int f = 0; f < filters; f++)
+                {
+                    dy.Slice((((n0 + t) * filters) + f) * ohw, ohw).CopyTo(dyt.Slice((f * columns) + (t * ohw), ohw));
+                }
+            }
         }
 
         /// <summary>
-        /// col[(c·KH + u)·KW + v, i·OW + j] = x[c, i·s − p + u, j·s − p + v], 0 outside. For each (row, i) the valid j form
+        /// col[(c·KH + u)·KW + v, offset + i·OW + j] = x[c, i·s − p + u, j·s − p + v], 0 outside; col's rows are ld apart. For each (row, i) the valid j form
         /// one contiguous range, copied as a block when the stride is 1.
         /// </summary>
-        private static void Im2Col<T>(ReadOnlySpan<T> image, Span<T> col, in Conv2DShape s)
+        private static void Im2Col<T>(ReadOnlySpan<T> image, Span<T> col, int ld, int offset, in Conv2DShape s)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             int oh = s.OutHeight, ow = s.OutWidth;
@@ -265,7 +314,7 @@ namespace SymGrad
                 {
                     for (int v = 0; v < s.KernelWidth; v++)
                     {
-                        Span<T> row = col.Slice((((c * s.KernelHeight) + u) * s.KernelWidth + v) * oh * ow, oh * ow);
+                        Span<T> row = col.Slice(((((c * s.KernelHeight) + u) * s.KernelWidth) + v) * ld + offset, oh * ow);
                         (int j0, int j1) = ValidColumns(s, v, ow);
                         for (int i = 0; i < oh; i++)
                         {
@@ -298,8 +347,8 @@ namespace SymGrad
             }
         }
 
-        /// <summary>The inverse scatter of <see cref="Im2Col{T}"/>, adding: dx[c, h, q] += dcol[row, i·OW + j].</summary>
-        private static void Col2ImAdd<T>(ReadOnlySpan<T> dcol, Span<T> dx, in Conv2DShape s)
+        /// <summary>The inverse scatter of <see cref="Im2Col{T}"/>, adding: dx[c, h, q] += dcol[row, offset + i·OW + j].</summary>
+        private static void Col2ImAdd<T>(ReadOnlySpan<T> dcol, int ld, int offset, Span<T> dx, in Conv2DShape s)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             int oh = s.OutHeight, ow = s.OutWidth;
@@ -309,7 +358,7 @@ namespace SymGrad
                 {
                     for (int v = 0; v < s.KernelWidth; v++)
                     {
-                        ReadOnlySpan<T> row = dcol.Slice((((c * s.KernelHeight) + u) * s.KernelWidth + v) * oh * ow, oh * ow);
+                        ReadOnlySpan<T> row = dcol.Slice(((((c * s.KernelHeight) + u) * s.KernelWidth) + v) * ld + offset, oh * ow);
                         (int j0, int j1) = ValidColumns(s, v, ow);
                         if (j0 >= j1)
                         {

@@ -22,6 +22,7 @@ namespace SymGrad.RuntimeTests
             { 1, 3, 32, 32, 16, 5, 5, 1, 0 }, // one image of the conv workload (C)
             { 3, 1, 8, 8, 2, 8, 8, 3, 0 },    // kernel covers the whole input
             { 1, 2, 5, 6, 3, 2, 4, 3, 3 },    // padding wider than parts of the kernel: some rows are all padding
+            { 3, 8, 96, 96, 4, 3, 3, 1, 1 },  // im2col of one image (663 552) > half the group budget: one image per group
         };
 
         [Theory]
