@@ -1,0 +1,338 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SymGrad
+{
+    /// <summary>
+    /// The innermost GEMM loops: one register tile of C from one packed A panel and one packed B panel.
+    /// A panel element (i, p) is at <c>a[p * MR + i]</c>, B panel element (p, j) at <c>b[p * NR + j]</c>; both are
+    /// zero-padded to full MR/NR so the kernels never branch on edges (the driver handles partial C tiles).
+    /// Generic over float/double: the JIT specialises each instantiation and folds the type tests in <see cref="Fma{T}(Vector512{T}, Vector512{T}, Vector512{T})"/>.
+    /// </summary>
+    internal static class GemmMicroKernels
+    {
+        /// <summary>Rows of the Vector512 tile.</summary>
+        internal const int Mr512 = 12;
+
+        /// <summary>Rows of the Vector256 tile.</summary>
+        internal const int Mr256 = 6;
+
+        /// <summary>Rows and columns of the scalar tile.</summary>
+        internal const int MrScalar = 4, NrScalar = 4;
+
+        /// <summary>C tile (12, 2·W512) (+)= packed A panel (kc, 12) · packed B panel (kc, 2·W512): 24 independent FMA chains, which hides the 4-cycle FMA latency on two FMA pipes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static unsafe void Kernel512<T>(int kc, T* a, T* b, T* c, nint ldc, bool add)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            nint w = Vector512<T>.Count;
+
+            // Fetch the C tile now so its misses overlap the k loop instead of stalling the final update.
+            if (Sse.IsSupported)
+            {
+                Sse.Prefetch0(c + (0 * ldc));
+                Sse.Prefetch0(c + (0 * ldc) + w);
+                Sse.Prefetch0(c + (1 * ldc));
+                Sse.Prefetch0(c + (1 * ldc) + w);
+                Sse.Prefetch0(c + (2 * ldc));
+                Sse.Prefetch0(c + (2 * ldc) + w);
+                Sse.Prefetch0(c + (3 * ldc));
+                Sse.Prefetch0(c + (3 * ldc) + w);
+                Sse.Prefetch0(c + (4 * ldc));
+                Sse.Prefetch0(c + (4 * ldc) + w);
+                Sse.Prefetch0(c + (5 * ldc));
+                Sse.Prefetch0(c + (5 * ldc) + w);
+                Sse.Prefetch0(c + (6 * ldc));
+                Sse.Prefetch0(c + (6 * ldc) + w);
+                Sse.Prefetch0(c + (7 * ldc));
+                Sse.Prefetch0(c + (7 * ldc) + w);
+                Sse.Prefetch0(c + (8 * ldc));
+                Sse.Prefetch0(c + (8 * ldc) + w);
+                Sse.Prefetch0(c + (9 * ldc));
+                Sse.Prefetch0(c + (9 * ldc) + w);
+                Sse.Prefetch0(c + (10 * ldc));
+                Sse.Prefetch0(c + (10 * ldc) + w);
+                Sse.Prefetch0(c + (11 * ldc));
+                Sse.Prefetch0(c + (11 * ldc) + w);
+            }
+
+            Vector512<T> c00 = Vector512<T>.Zero, c01 = Vector512<T>.Zero;
+            Vector512<T> c10 = Vector512<T>.Zero, c11 = Vector512<T>.Zero;
+            Vector512<T> c20 = Vector512<T>.Zero, c21 = Vector512<T>.Zero;
+            Vector512<T> c30 = Vector512<T>.Zero, c31 = Vector512<T>.Zero;
+            Vector512<T> c40 = Vector512<T>.Zero, c41 = Vector512<T>.Zero;
+            Vector512<T> c50 = Vector512<T>.Zero, c51 = Vector512<T>.Zero;
+            Vector512<T> c60 = Vector512<T>.Zero, c61 = Vector512<T>.Zero;
+            Vector512<T> c70 = Vector512<T>.Zero, c71 = Vector512<T>.Zero;
+            Vector512<T> c80 = Vector512<T>.Zero, c81 = Vector512<T>.Zero;
+            Vector512<T> c90 = Vector512<T>.Zero, c91 = Vector512<T>.Zero;
+            Vector512<T> c100 = Vector512<T>.Zero, c101 = Vector512<T>.Zero;
+            Vector512<T> c110 = Vector512<T>.Zero, c111 = Vector512<T>.Zero;
+            for (int p = 0; p < kc; p++)
+            {
+                Vector512<T> b0 = Vector512.Load(b);
+                Vector512<T> b1 = Vector512.Load(b + w);
+                Vector512<T> a0 = Vector512.Create(a[0]);
+                c00 = Fma(a0, b0, c00);
+                c01 = Fma(a0, b1, c01);
+                Vector512<T> a1 = Vector512.Create(a[1]);
+                c10 = Fma(a1, b0, c10);
+                c11 = Fma(a1, b1, c11);
+                Vector512<T> a2 = Vector512.Create(a[2]);
+                c20 = Fma(a2, b0, c20);
+                c21 = Fma(a2, b1, c21);
+                Vector512<T> a3 = Vector512.Create(a[3]);
+                c30 = Fma(a3, b0, c30);
+                c31 = Fma(a3, b1, c31);
+                Vector512<T> a4 = Vector512.Create(a[4]);
+                c40 = Fma(a4, b0, c40);
+                c41 = Fma(a4, b1, c41);
+                Vector512<T> a5 = Vector512.Create(a[5]);
+                c50 = Fma(a5, b0, c50);
+                c51 = Fma(a5, b1, c51);
+                Vector512<T> a6 = Vector512.Create(a[6]);
+                c60 = Fma(a6, b0, c60);
+                c61 = Fma(a6, b1, c61);
+                Vector512<T> a7 = Vector512.Create(a[7]);
+                c70 = Fma(a7, b0, c70);
+                c71 = Fma(a7, b1, c71);
+                Vector512<T> a8 = Vector512.Create(a[8]);
+                c80 = Fma(a8, b0, c80);
+                c81 = Fma(a8, b1, c81);
+                Vector512<T> a9 = Vector512.Create(a[9]);
+                c90 = Fma(a9, b0, c90);
+                c91 = Fma(a9, b1, c91);
+                Vector512<T> a10 = Vector512.Create(a[10]);
+                c100 = Fma(a10, b0, c100);
+                c101 = Fma(a10, b1, c101);
+                Vector512<T> a11 = Vector512.Create(a[11]);
+                c110 = Fma(a11, b0, c110);
+                c111 = Fma(a11, b1, c111);
+                a += 12;
+                b += 2 * w;
+            }
+
+            if (add)
+            {
+                T* r0 = c + (0 * ldc);
+                Vector512.Store(Vector512.Load(r0) + c00, r0);
+                Vector512.Store(Vector512.Load(r0 + w) + c01, r0 + w);
+                T* r1 = c + (1 * ldc);
+                Vector512.Store(Vector512.Load(r1) + c10, r1);
+                Vector512.Store(Vector512.Load(r1 + w) + c11, r1 + w);
+                T* r2 = c + (2 * ldc);
+                Vector512.Store(Vector512.Load(r2) + c20, r2);
+                Vector512.Store(Vector512.Load(r2 + w) + c21, r2 + w);
+                T* r3 = c + (3 * ldc);
+                Vector512.Store(Vector512.Load(r3) + c30, r3);
+                Vector512.Store(Vector512.Load(r3 + w) + c31, r3 + w);
+                T* r4 = c + (4 * ldc);
+                Vector512.Store(Vector512.Load(r4) + c40, r4);
+                Vector512.Store(Vector512.Load(r4 + w) + c41, r4 + w);
+                T* r5 = c + (5 * ldc);
+                Vector512.Store(Vector512.Load(r5) + c50, r5);
+                Vector512.Store(Vector512.Load(r5 + w) + c51, r5 + w);
+                T* r6 = c + (6 * ldc);
+                Vector512.Store(Vector512.Load(r6) + c60, r6);
+                Vector512.Store(Vector512.Load(r6 + w) + c61, r6 + w);
+                T* r7 = c + (7 * ldc);
+                Vector512.Store(Vector512.Load(r7) + c70, r7);
+                Vector512.Store(Vector512.Load(r7 + w) + c71, r7 + w);
+                T* r8 = c + (8 * ldc);
+                Vector512.Store(Vector512.Load(r8) + c80, r8);
+                Vector512.Store(Vector512.Load(r8 + w) + c81, r8 + w);
+                T* r9 = c + (9 * ldc);
+                Vector512.Store(Vector512.Load(r9) + c90, r9);
+                Vector512.Store(Vector512.Load(r9 + w) + c91, r9 + w);
+                T* r10 = c + (10 * ldc);
+                Vector512.Store(Vector512.Load(r10) + c100, r10);
+                Vector512.Store(Vector512.Load(r10 + w) + c101, r10 + w);
+                T* r11 = c + (11 * ldc);
+                Vector512.Store(Vector512.Load(r11) + c110, r11);
+                Vector512.Store(Vector512.Load(r11 + w) + c111, r11 + w);
+            }
+            else
+            {
+                T* r0 = c + (0 * ldc);
+                Vector512.Store(c00, r0);
+                Vector512.Store(c01, r0 + w);
+                T* r1 = c + (1 * ldc);
+                Vector512.Store(c10, r1);
+                Vector512.Store(c11, r1 + w);
+                T* r2 = c + (2 * ldc);
+                Vector512.Store(c20, r2);
+                Vector512.Store(c21, r2 + w);
+                T* r3 = c + (3 * ldc);
+                Vector512.Store(c30, r3);
+                Vector512.Store(c31, r3 + w);
+                T* r4 = c + (4 * ldc);
+                Vector512.Store(c40, r4);
+                Vector512.Store(c41, r4 + w);
+                T* r5 = c + (5 * ldc);
+                Vector512.Store(c50, r5);
+                Vector512.Store(c51, r5 + w);
+                T* r6 = c + (6 * ldc);
+                Vector512.Store(c60, r6);
+                Vector512.Store(c61, r6 + w);
+                T* r7 = c + (7 * ldc);
+                Vector512.Store(c70, r7);
+                Vector512.Store(c71, r7 + w);
+                T* r8 = c + (8 * ldc);
+                Vector512.Store(c80, r8);
+                Vector512.Store(c81, r8 + w);
+                T* r9 = c + (9 * ldc);
+                Vector512.Store(c90, r9);
+                Vector512.Store(c91, r9 + w);
+                T* r10 = c + (10 * ldc);
+                Vector512.Store(c100, r10);
+                Vector512.Store(c101, r10 + w);
+                T* r11 = c + (11 * ldc);
+                Vector512.Store(c110, r11);
+                Vector512.Store(c111, r11 + w);
+            }
+        }
+
+        /// <summary>C tile (6, 2·W256) (+)= packed A panel (kc, 6) · packed B panel (kc, 2·W256): 12 accumulators + 2 B vectors + 1 broadcast fit the 16 AVX2 registers.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static unsafe void Kernel256<T>(int kc, T* a, T* b, T* c, nint ldc, bool add)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            nint w = Vector256<T>.Count;
+            Vector256<T> c00 = Vector256<T>.Zero, c01 = Vector256<T>.Zero;
+            Vector256<T> c10 = Vector256<T>.Zero, c11 = Vector256<T>.Zero;
+            Vector256<T> c20 = Vector256<T>.Zero, c21 = Vector256<T>.Zero;
+            Vector256<T> c30 = Vector256<T>.Zero, c31 = Vector256<T>.Zero;
+            Vector256<T> c40 = Vector256<T>.Zero, c41 = Vector256<T>.Zero;
+            Vector256<T> c50 = Vector256<T>.Zero, c51 = Vector256<T>.Zero;
+            for (int p = 0; p < kc; p++)
+            {
+                Vector256<T> b0 = Vector256.Load(b);
+                Vector256<T> b1 = Vector256.Load(b + w);
+                Vector256<T> a0 = Vector256.Create(a[0]);
+                c00 = Fma(a0, b0, c00);
+                c01 = Fma(a0, b1, c01);
+                Vector256<T> a1 = Vector256.Create(a[1]);
+                c10 = Fma(a1, b0, c10);
+                c11 = Fma(a1, b1, c11);
+                Vector256<T> a2 = Vector256.Create(a[2]);
+                c20 = Fma(a2, b0, c20);
+                c21 = Fma(a2, b1, c21);
+                Vector256<T> a3 = Vector256.Create(a[3]);
+                c30 = Fma(a3, b0, c30);
+                c31 = Fma(a3, b1, c31);
+                Vector256<T> a4 = Vector256.Create(a[4]);
+                c40 = Fma(a4, b0, c40);
+                c41 = Fma(a4, b1, c41);
+                Vector256<T> a5 = Vector256.Create(a[5]);
+                c50 = Fma(a5, b0, c50);
+                c51 = Fma(a5, b1, c51);
+                a += 6;
+                b += 2 * w;
+            }
+
+            if (add)
+            {
+                T* r0 = c + (0 * ldc);
+                Vector256.Store(Vector256.Load(r0) + c00, r0);
+                Vector256.Store(Vector256.Load(r0 + w) + c01, r0 + w);
+                T* r1 = c + (1 * ldc);
+                Vector256.Store(Vector256.Load(r1) + c10, r1);
+                Vector256.Store(Vector256.Load(r1 + w) + c11, r1 + w);
+                T* r2 = c + (2 * ldc);
+                Vector256.Store(Vector256.Load(r2) + c20, r2);
+                Vector256.Store(Vector256.Load(r2 + w) + c21, r2 + w);
+                T* r3 = c + (3 * ldc);
+                Vector256.Store(Vector256.Load(r3) + c30, r3);
+                Vector256.Store(Vector256.Load(r3 + w) + c31, r3 + w);
+                T* r4 = c + (4 * ldc);
+                Vector256.Store(Vector256.Load(r4) + c40, r4);
+                Vector256.Store(Vector256.Load(r4 + w) + c41, r4 + w);
+                T* r5 = c + (5 * ldc);
+                Vector256.Store(Vector256.Load(r5) + c50, r5);
+                Vector256.Store(Vector256.Load(r5 + w) + c51, r5 + w);
+            }
+            else
+            {
+                T* r0 = c + (0 * ldc);
+                Vector256.Store(c00, r0);
+                Vector256.Store(c01, r0 + w);
+                T* r1 = c + (1 * ldc);
+                Vector256.Store(c10, r1);
+                Vector256.Store(c11, r1 + w);
+                T* r2 = c + (2 * ldc);
+                Vector256.Store(c20, r2);
+                Vector256.Store(c21, r2 + w);
+                T* r3 = c + (3 * ldc);
+                Vector256.Store(c30, r3);
+                Vector256.Store(c31, r3 + w);
+                T* r4 = c + (4 * ldc);
+                Vector256.Store(c40, r4);
+                Vector256.Store(c41, r4 + w);
+                T* r5 = c + (5 * ldc);
+                Vector256.Store(c50, r5);
+                Vector256.Store(c51, r5 + w);
+            }
+        }
+
+        /// <summary>C tile (4, 4) (+)= packed A (kc, 4) · packed B (kc, 4) with scalar FMAs: the fallback without SIMD.</summary>
+        internal static unsafe void KernelScalar<T>(int kc, T* a, T* b, T* c, nint ldc, bool add)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            T* acc = stackalloc T[MrScalar * NrScalar];
+            for (int t = 0; t < MrScalar * NrScalar; t++)
+            {
+                acc[t] = T.Zero;
+            }
+
+            for (int p = 0; p < kc; p++)
+            {
+                for (int i = 0; i < MrScalar; i++)
+                {
+                    T ai = a[i];
+                    for (int j = 0; j < NrScalar; j++)
+                    {
+                        acc[(i * NrScalar) + j] = T.FusedMultiplyAdd(ai, b[j], acc[(i * NrScalar) + j]);
+                    }
+                }
+
+                a += MrScalar;
+                b += NrScalar;
+            }
+
+            for (int i = 0; i < MrScalar; i++)
+            {
+                for (int j = 0; j < NrScalar; j++)
+                {
+                    T v = acc[(i * NrScalar) + j];
+                    c[(i * ldc) + j] = add ? c[(i * ldc) + j] + v : v;
+                }
+            }
+        }
+
+        /// <summary><c>a · b + c</c> with one rounding.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<T> Fma<T>(Vector512<T> a, Vector512<T> b, Vector512<T> c)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                return Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+            }
+
+            return Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        }
+
+        /// <summary><c>a · b + c</c> with one rounding.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<T> Fma<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                return Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+            }
+
+            return Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System;
+using System.Numerics;
+using Xunit;
+using Xunit.Sdk;
+
+namespace SymGrad.RuntimeTests
+{
+    /// <summary>Seeded data and tolerance-aware comparisons shared by the kernel tests.</summary>
+    internal static class KernelTestHelpers
+    {
+        /// <summary>Unit roundoff u = ε/2 (2⁻²⁴ for float, 2⁻⁵³ for double): the bound on one rounding's relative error.</summary>
+        internal static double UnitRoundoff<T>()
+            where T : IFloatingPointIeee754<T>
+            => double.CreateChecked(T.BitIncrement(T.One) - T.One) / 2;
+
+        /// <summary>Uniform values in [-1, 1) from a fixed seed, so every run sees the same data.</summary>
+        internal static T[] Random<T>(int length, int seed, double scale = 1)
+            where T : IFloatingPointIeee754<T>
+        {
+            var rng = new Random(seed);
+            var values = new T[length];
+            for (int i = 0; i < length; i++)
+            {
+                values[i] = T.CreateChecked(((rng.NextDouble() * 2) - 1) * scale);
+            }
+
+            return values;
+        }
+
+        /// <summary>
+        /// Asserts |actual − expected| ≤ bound element-wise and, on failure, reports the worst element (index, both
+        /// values, its bound) and how many elements failed, as llm.c's check_tensor does.
+        /// </summary>
+        internal static void AssertWithin<T>(ReadOnlySpan<T> expected, ReadOnlySpan<T> actual, ReadOnlySpan<double> bound, string label)
+            where T : IFloatingPointIeee754<T>
+        {
+            Assert.Equal(expected.Length, actual.Length);
+            int failures = 0, worst = -1;
+            double worstRatio = 0;
+            for (int i = 0; i < expected.Length; i++)
+            {
+                double e = double.CreateChecked(expected[i]), a = double.CreateChecked(actual[i]);
+                double diff = Math.Abs(e - a);
+                bool ok = diff <= bound[i] || (double.IsNaN(e) && double.IsNaN(a)) || e == a;
+                double ratio = diff / Math.Max(bound[i], double.Epsilon);
+                if (!ok)
+                {
+                    failures++;
+                }
+
+                if (!ok && (worst < 0 || ratio > worstRatio))
+                {
+                    worst = i;
+                    worstRatio = ratio;
+                }
+            }
+
+            if (failures > 0)
+            {
+                throw new XunitException(
+                    $"{label}: {failures} of {expected.Length} elements outside tolerance; worst at [{worst}]: expected {expected[worst]}, actual {actual[worst]}, " +
+                    $"|diff| {Math.Abs(double.CreateChecked(expected[worst]) - double.CreateChecked(actual[worst])):G3} > bound {bound[worst]:G3}");
+            }
+        }
+
+        /// <summary>Same bound for every element.</summary>
+        internal static void AssertWithin<T>(ReadOnlySpan<T> expected, ReadOnlySpan<T> actual, double bound, string label)
+            where T : IFloatingPointIeee754<T>
+        {
+            var bounds = new double[expected.Length];
+            Array.Fill(bounds, bound);
+            AssertWithin(expected, actual, bounds, label);
+        }
+
+        /// <summary>Asserts the exception names <paramref name="paramName"/> and that the guarded destination still holds its sentinel.</summary>
+        internal static void AssertRejected<TException>(Action call, string paramName, params float[][] untouched)
+            where TException : ArgumentException
+        {
+            float[][] copies = Array.ConvertAll(untouched, a => (float[])a.Clone());
+            TException ex = Assert.Throws<TException>(call);
+            Assert.Equal(paramName, ex.ParamName);
+            for (int i = 0; i < untouched.Length; i++)
+            {
+                Assert.Equal(copies[i], untouched[i]);
+            }
+        }
+    }
+}
