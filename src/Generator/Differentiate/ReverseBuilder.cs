@@ -976,9 +976,15 @@ namespace SymGrad.Generator.Differentiate
                         arguments.Add(Print(input with { Span = Adjoint(input.Span) }, rename: false));
                         _adjointUsed.Add(Adjoint(input.Span));
                     }
+                    else if (target.Registered)
+                    {
+                        // A constant span where a hand-written backward takes a gradient: an empty span says "not needed",
+                        // so it can skip that work (a dense layer's dX when X is the data).
+                        arguments.Add("default");
+                    }
                     else
                     {
-                        // A constant span passed where the callee takes a gradient: it gets a scratch to write into.
+                        // A constant span passed where a generated backward takes a gradient: a scratch to write into.
                         UsesWorkspace = true;
                         string rent = p.ElementType == "float" ? "RentFloats" : "RentDoubles";
                         arguments.Add($"{Workspace}.{rent}({Print(input)}.Length)");

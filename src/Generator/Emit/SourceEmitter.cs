@@ -35,6 +35,7 @@ namespace SymGrad.Generator.Emit
             var builder = new ReverseBuilder(model, body, analysis, names);
             builder.Build();
             Peephole.Apply(builder.Reverse);
+            List<SizeCheck> sizes = SizeChecks.Find(body, analysis);
 
             var text = new StringWriter();
             var writer = new IndentedTextWriter(text, "    ");
@@ -56,11 +57,11 @@ namespace SymGrad.Generator.Emit
                 depth++;
             }
 
-            WriteBackward(writer, model, builder);
+            WriteBackward(writer, model, builder, sizes);
             if (model.ReturnType != "void")
             {
                 writer.WriteLineNoTabs(string.Empty);
-                WriteGradient(writer, model, builder);
+                WriteGradient(writer, model, builder, sizes);
             }
 
             for (; depth > 0; depth--)
@@ -71,7 +72,7 @@ namespace SymGrad.Generator.Emit
             return text.ToString().Replace("\r\n", "\n");
         }
 
-        private static void WriteBackward(IndentedTextWriter writer, MethodModel model, ReverseBuilder builder)
+        private static void WriteBackward(IndentedTextWriter writer, MethodModel model, ReverseBuilder builder, List<SizeCheck> sizes)
         {
             var parameters = new List<string>();
             foreach (ParameterSpec p in model.Parameters)
@@ -100,7 +101,7 @@ namespace SymGrad.Generator.Emit
             writer.WriteLine(GeneratedCode);
             writer.WriteLine($"{model.Accessibility} static void {model.Name}Backward({string.Join(", ", parameters)})");
             Open(writer);
-            WriteValidation(writer, model, builder);
+            WriteValidation(writer, model, builder, sizes);
 
             var setup = new List<Code>();
             foreach (KeyValuePair<string, string> work in builder.PrimalWork)
@@ -149,7 +150,7 @@ namespace SymGrad.Generator.Emit
             Close(writer);
         }
 
-        private static void WriteGradient(IndentedTextWriter writer, MethodModel model, ReverseBuilder builder)
+        private static void WriteGradient(IndentedTextWriter writer, MethodModel model, ReverseBuilder builder, List<SizeCheck> sizes)
         {
             var parameters = model.Parameters.Select(p => $"{p.Type} {p.Name}").ToList();
             foreach (ParameterSpec p in model.Parameters.Where(p => p.IsDifferentiable))
@@ -167,7 +168,8 @@ namespace SymGrad.Generator.Emit
             writer.WriteLine($"{model.Accessibility} static {model.ReturnType} {model.Name}Gradient({string.Join(", ", parameters)})");
             Open(writer);
 
-            // The forward pass writes the outputs: they must not overlap what it reads.
+            // The forward pass indexes the spans and writes the outputs: check sizes and overlaps first.
+            WriteSizeChecks(writer, sizes);
             foreach (ParameterSpec output in model.Parameters.Where(p => p.Kind == ParameterKind.SpanOutput))
             {
                 foreach (ParameterSpec input in model.Parameters.Where(p => p != output && p.Type.Contains("Span<") && p.ElementType == output.ElementType))
@@ -209,8 +211,9 @@ namespace SymGrad.Generator.Emit
         }
 
         /// <summary>Lengths and overlaps are checked before anything is written.</summary>
-        private static void WriteValidation(IndentedTextWriter writer, MethodModel model, ReverseBuilder builder)
+        private static void WriteValidation(IndentedTextWriter writer, MethodModel model, ReverseBuilder builder, List<SizeCheck> sizes)
         {
+            WriteSizeChecks(writer, sizes);
             var pairs = new List<(string Gradient, string Of)>();
             pairs.AddRange(builder.Gradients.Where(g => model.Parameters.First(p => p.Name == g.Key).Kind == ParameterKind.SpanInput).Select(g => (g.Value, g.Key)));
             pairs.AddRange(builder.Cotangents.Select(c => (c.Value, c.Key)));
@@ -230,6 +233,25 @@ namespace SymGrad.Generator.Emit
                     {
                         WriteOverlapCheck(writer, type, written[i].Name, other);
                     }
+                }
+            }
+        }
+
+        private static void WriteSizeChecks(IndentedTextWriter writer, List<SizeCheck> sizes)
+        {
+            foreach (SizeCheck check in sizes)
+            {
+                string call = $"global::SymGrad.Guard.Covers({check.Span}.Length, nameof({check.Span}), {check.Required}, \"{check.Access}\");";
+                if (check.Condition.Length == 0)
+                {
+                    writer.WriteLine(call);
+                }
+                else
+                {
+                    writer.WriteLine($"if ({check.Condition})");
+                    Open(writer);
+                    writer.WriteLine(call);
+                    Close(writer);
                 }
             }
         }

@@ -54,5 +54,6 @@ namespace SymGrad.Generator.Model
     internal sealed record UserCall(CallTarget Target, EquatableArray<Expr> Args, string Type) : Expr(Type);
 
     /// <summary>How a callee is reached and how its backward is called.</summary>
-    internal sealed record CallTarget(string ContainingType, string Method, string BackwardContainingType, string Backward, EquatableArray<ParameterSpec> Parameters, string ReturnType);
+    /// <param name="Registered">The backward is hand-written (<c>[DerivativeOf]</c>): it receives an empty span for a gradient nobody needs.</param>
+    internal sealed record CallTarget(string ContainingType, string Method, string BackwardContainingType, string Backward, EquatableArray<ParameterSpec> Parameters, string ReturnType, bool Registered = false);
 }

@@ -47,7 +47,7 @@ namespace SymGrad.Generator.Parse
                         && registered.Name == callee.Name)
                     {
                         string backwardOwner = candidate.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-                        return new CallTarget(owner, callee.Name, backwardOwner, candidate.Name, parameters.ToEquatableArray(), returnType);
+                        return new CallTarget(owner, callee.Name, backwardOwner, candidate.Name, parameters.ToEquatableArray(), returnType, Registered: true);
                     }
                 }
             }

@@ -31,6 +31,20 @@ namespace SymGrad
             }
         }
 
+        /// <summary>Throws unless a span of <paramref name="length"/> elements holds the <paramref name="required"/> the loops index.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Covers(int length, string spanName, long required, string access)
+        {
+            if (required > length)
+            {
+                ThrowCovers(spanName, length, required, access);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void ThrowCovers(string spanName, int length, long required, string access) => throw new ArgumentException(
+            $"{spanName} has {length} elements but the loops read {access} up to index {required - 1}; pass at least {required} elements.", spanName);
+
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static void ThrowLength(string spanName, int length, string primalName, int expected) => throw new ArgumentException(
             $"{spanName} has length {length} but {primalName} has length {expected}; they must match.", spanName);

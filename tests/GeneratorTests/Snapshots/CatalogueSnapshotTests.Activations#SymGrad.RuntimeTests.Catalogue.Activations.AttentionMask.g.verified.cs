@@ -23,6 +23,18 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void AttentionMaskBackward(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<double> output, int channels, int positions, global::System.ReadOnlySpan<double> doutput, global::System.Span<double> da, global::System.Span<double> dlogits)
         {
+            if (channels > 0 && positions > 0)
+            {
+                global::SymGrad.Guard.Covers(output.Length, nameof(output), (long)channels * positions, "output[c * positions + p]");
+            }
+            if (channels > 0 && positions > 0)
+            {
+                global::SymGrad.Guard.Covers(a.Length, nameof(a), (long)channels * positions, "a[c * positions + p]");
+            }
+            if (channels > 0 && positions > 0)
+            {
+                global::SymGrad.Guard.Covers(logits.Length, nameof(logits), (long)positions, "logits[p]");
+            }
             global::SymGrad.Guard.SameLength<double>(da, nameof(da), a, nameof(a));
             global::SymGrad.Guard.SameLength<double>(dlogits, nameof(dlogits), logits, nameof(logits));
             global::SymGrad.Guard.SameLength<double>(doutput, nameof(doutput), output, nameof(output));

@@ -29,6 +29,18 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void MaxoutBackward(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, double b1, global::System.ReadOnlySpan<double> w2, double b2, double dResult, global::System.Span<double> dx, global::System.Span<double> dw1, ref double db1, global::System.Span<double> dw2, ref double db2)
         {
+            if (x.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(w1.Length, nameof(w1), (long)x.Length, "w1[i]");
+            }
+            if (x.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)x.Length, "x[i]");
+            }
+            if (x.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(w2.Length, nameof(w2), (long)x.Length, "w2[i]");
+            }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.SameLength<double>(dw1, nameof(dw1), w1, nameof(w1));
             global::SymGrad.Guard.SameLength<double>(dw2, nameof(dw2), w2, nameof(w2));
@@ -86,6 +98,18 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double MaxoutGradient(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, double b1, global::System.ReadOnlySpan<double> w2, double b2, global::System.Span<double> dx, global::System.Span<double> dw1, ref double db1, global::System.Span<double> dw2, ref double db2)
         {
+            if (x.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(w1.Length, nameof(w1), (long)x.Length, "w1[i]");
+            }
+            if (x.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)x.Length, "x[i]");
+            }
+            if (x.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(w2.Length, nameof(w2), (long)x.Length, "w2[i]");
+            }
             double result = Maxout(x, w1, b1, w2, b2);
             MaxoutBackward(x, w1, b1, w2, b2, 1, dx, dw1, ref db1, dw2, ref db2);
             return result;

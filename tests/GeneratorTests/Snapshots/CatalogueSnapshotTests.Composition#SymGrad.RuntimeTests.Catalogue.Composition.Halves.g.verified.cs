@@ -24,6 +24,14 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void HalvesBackward(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> top, global::System.ReadOnlySpan<double> bottom, int half, double dResult, global::System.ReadOnlySpan<double> dtop, global::System.ReadOnlySpan<double> dbottom, global::System.Span<double> dx)
         {
+            if (half > 0)
+            {
+                global::SymGrad.Guard.Covers(top.Length, nameof(top), (long)half, "top[i]");
+            }
+            if (half > 0)
+            {
+                global::SymGrad.Guard.Covers(bottom.Length, nameof(bottom), (long)half, "bottom[i]");
+            }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.SameLength<double>(dtop, nameof(dtop), top, nameof(top));
             global::SymGrad.Guard.SameLength<double>(dbottom, nameof(dbottom), bottom, nameof(bottom));
@@ -67,6 +75,14 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double HalvesGradient(global::System.ReadOnlySpan<double> x, global::System.Span<double> top, global::System.Span<double> bottom, int half, global::System.Span<double> dx)
         {
+            if (half > 0)
+            {
+                global::SymGrad.Guard.Covers(top.Length, nameof(top), (long)half, "top[i]");
+            }
+            if (half > 0)
+            {
+                global::SymGrad.Guard.Covers(bottom.Length, nameof(bottom), (long)half, "bottom[i]");
+            }
             global::SymGrad.Guard.Disjoint<double>(top, nameof(top), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(top, nameof(top), bottom, nameof(bottom));
             global::SymGrad.Guard.Disjoint<double>(bottom, nameof(bottom), x, nameof(x));

@@ -23,6 +23,18 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void ScaledTanhBackward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> w, float b, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> dw, ref float db)
         {
+            if (x.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (long)x.Length, "y[i]");
+            }
+            if (x.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(w.Length, nameof(w), (long)x.Length, "w[i]");
+            }
+            if (x.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)x.Length, "x[i]");
+            }
             global::SymGrad.Guard.SameLength<float>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.SameLength<float>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.SameLength<float>(dy, nameof(dy), y, nameof(y));

@@ -30,6 +30,14 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void Conv2DBackward(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> y, global::SymGrad.RuntimeTests.Catalogue.Geometry g, global::System.ReadOnlySpan<double> dy, global::System.Span<double> dx, global::System.Span<double> dw, global::System.Span<double> db)
         {
+            if (g.Filters > 0 && g.OutH > 0 && g.OutW > 0)
+            {
+                global::SymGrad.Guard.Covers(b.Length, nameof(b), (long)g.Filters, "b[f]");
+            }
+            if (g.Filters > 0 && g.OutH > 0 && g.OutW > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (long)g.Filters * g.OutH * g.OutW, "y[(f * g.OutH + oh) * g.OutW + ow]");
+            }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.SameLength<double>(db, nameof(db), b, nameof(b));

@@ -28,6 +28,18 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void MaxPoolBackward(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> y, global::SymGrad.RuntimeTests.Catalogue.Geometry g, global::System.ReadOnlySpan<double> dy, global::System.Span<double> dx)
         {
+            if (g.Channels > 0 && g.OutH > 0 && g.OutW > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)g.Channels * g.Height * g.Width - (long)g.Height * g.Width + (long)g.OutH * g.Stride * g.Width + (long)g.OutW * g.Stride - (long)g.Stride - (long)g.Stride * g.Width + 1L, "x[(c * g.Height + oh * g.Stride) * g.Width + ow * g.Stride]");
+            }
+            if (g.Channels > 0 && g.OutH > 0 && g.OutW > 0 && g.KernelH > 0 && g.KernelW > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)g.Channels * g.Height * g.Width - (long)g.Height * g.Width + (long)g.KernelH * g.Width + (long)g.KernelW + (long)g.OutH * g.Stride * g.Width + (long)g.OutW * g.Stride - (long)g.Stride - (long)g.Stride * g.Width - (long)g.Width, "x[(c * g.Height + oh * g.Stride + kh) * g.Width + ow * g.Stride + kw]");
+            }
+            if (g.Channels > 0 && g.OutH > 0 && g.OutW > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (long)g.Channels * g.OutH * g.OutW, "y[(c * g.OutH + oh) * g.OutW + ow]");
+            }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.SameLength<double>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));

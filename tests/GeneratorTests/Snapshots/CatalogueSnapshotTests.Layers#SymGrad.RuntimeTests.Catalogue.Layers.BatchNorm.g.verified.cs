@@ -37,6 +37,22 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void BatchNormBackward(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> gamma, global::System.ReadOnlySpan<double> beta, global::System.ReadOnlySpan<double> y, int n, int d, double eps, global::System.ReadOnlySpan<double> dy, global::System.Span<double> dx, global::System.Span<double> dgamma, global::System.Span<double> dbeta)
         {
+            if (d > 0 && n > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)d * n, "x[i * d + j]");
+            }
+            if (d > 0 && n > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (long)d * n, "y[i * d + j]");
+            }
+            if (d > 0 && n > 0)
+            {
+                global::SymGrad.Guard.Covers(gamma.Length, nameof(gamma), (long)d, "gamma[j]");
+            }
+            if (d > 0 && n > 0)
+            {
+                global::SymGrad.Guard.Covers(beta.Length, nameof(beta), (long)d, "beta[j]");
+            }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.SameLength<double>(dgamma, nameof(dgamma), gamma, nameof(gamma));
             global::SymGrad.Guard.SameLength<double>(dbeta, nameof(dbeta), beta, nameof(beta));

@@ -25,6 +25,14 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void BinaryCrossEntropyBackward(global::System.ReadOnlySpan<double> p, global::System.ReadOnlySpan<double> z, double dResult, global::System.Span<double> dp)
         {
+            if (p.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(z.Length, nameof(z), (long)p.Length, "z[j]");
+            }
+            if (p.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(p.Length, nameof(p), (long)p.Length, "p[j]");
+            }
             global::SymGrad.Guard.SameLength<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), z, nameof(z));
@@ -49,6 +57,14 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double BinaryCrossEntropyGradient(global::System.ReadOnlySpan<double> p, global::System.ReadOnlySpan<double> z, global::System.Span<double> dp)
         {
+            if (p.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(z.Length, nameof(z), (long)p.Length, "z[j]");
+            }
+            if (p.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(p.Length, nameof(p), (long)p.Length, "p[j]");
+            }
             double result = BinaryCrossEntropy(p, z);
             BinaryCrossEntropyBackward(p, z, 1, dp);
             return result;

@@ -29,6 +29,14 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void ContrastiveBackward(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> b, int label, double margin, double positives, double negatives, double dResult, global::System.Span<double> da, global::System.Span<double> db)
         {
+            if (a.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(a.Length, nameof(a), (long)a.Length, "a[i]");
+            }
+            if (a.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(b.Length, nameof(b), (long)a.Length, "b[i]");
+            }
             global::SymGrad.Guard.SameLength<double>(da, nameof(da), a, nameof(a));
             global::SymGrad.Guard.SameLength<double>(db, nameof(db), b, nameof(b));
             global::SymGrad.Guard.Disjoint<double>(da, nameof(da), a, nameof(a));
@@ -92,6 +100,14 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double ContrastiveGradient(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> b, int label, double margin, double positives, double negatives, global::System.Span<double> da, global::System.Span<double> db)
         {
+            if (a.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(a.Length, nameof(a), (long)a.Length, "a[i]");
+            }
+            if (a.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(b.Length, nameof(b), (long)a.Length, "b[i]");
+            }
             double result = Contrastive(a, b, label, margin, positives, negatives);
             ContrastiveBackward(a, b, label, margin, positives, negatives, 1, da, db);
             return result;

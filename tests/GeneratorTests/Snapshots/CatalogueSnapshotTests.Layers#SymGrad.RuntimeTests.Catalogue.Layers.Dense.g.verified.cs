@@ -25,6 +25,22 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void DenseBackward(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> y, int n, int inputs, int outputs, global::System.ReadOnlySpan<double> dy, global::System.Span<double> dx, global::System.Span<double> dw, global::System.Span<double> db)
         {
+            if (n > 0 && outputs > 0)
+            {
+                global::SymGrad.Guard.Covers(b.Length, nameof(b), (long)outputs, "b[j]");
+            }
+            if (n > 0 && outputs > 0 && inputs > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)inputs * n, "x[i * inputs + k]");
+            }
+            if (n > 0 && outputs > 0 && inputs > 0)
+            {
+                global::SymGrad.Guard.Covers(w.Length, nameof(w), (long)inputs * outputs, "w[k * outputs + j]");
+            }
+            if (n > 0 && outputs > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (long)n * outputs, "y[i * outputs + j]");
+            }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.SameLength<double>(db, nameof(db), b, nameof(b));

@@ -25,6 +25,14 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void EuclideanLossBackward(global::System.ReadOnlySpan<double> z, global::System.ReadOnlySpan<double> y, int n, int d, double dResult, global::System.Span<double> dz, global::System.Span<double> dy)
         {
+            if (n > 0 && d > 0)
+            {
+                global::SymGrad.Guard.Covers(z.Length, nameof(z), (long)d * n, "z[i * d + j]");
+            }
+            if (n > 0 && d > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (long)d * n, "y[i * d + j]");
+            }
             global::SymGrad.Guard.SameLength<double>(dz, nameof(dz), z, nameof(z));
             global::SymGrad.Guard.SameLength<double>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dz, nameof(dz), z, nameof(z));
@@ -57,6 +65,14 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double EuclideanLossGradient(global::System.ReadOnlySpan<double> z, global::System.ReadOnlySpan<double> y, int n, int d, global::System.Span<double> dz, global::System.Span<double> dy)
         {
+            if (n > 0 && d > 0)
+            {
+                global::SymGrad.Guard.Covers(z.Length, nameof(z), (long)d * n, "z[i * d + j]");
+            }
+            if (n > 0 && d > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (long)d * n, "y[i * d + j]");
+            }
             double result = EuclideanLoss(z, y, n, d);
             EuclideanLossBackward(z, y, n, d, 1, dz, dy);
             return result;

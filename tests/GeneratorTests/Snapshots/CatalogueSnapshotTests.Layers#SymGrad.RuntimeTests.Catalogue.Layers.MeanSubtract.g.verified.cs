@@ -25,6 +25,14 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void MeanSubtractBackward(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> h, int rows, int d, global::System.ReadOnlySpan<double> dh, global::System.Span<double> dx)
         {
+            if (rows > 0 && d > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)d * rows, "x[r * d + k]");
+            }
+            if (rows > 0 && d > 0)
+            {
+                global::SymGrad.Guard.Covers(h.Length, nameof(h), (long)d * rows, "h[r * d + i]");
+            }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.SameLength<double>(dh, nameof(dh), h, nameof(h));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));

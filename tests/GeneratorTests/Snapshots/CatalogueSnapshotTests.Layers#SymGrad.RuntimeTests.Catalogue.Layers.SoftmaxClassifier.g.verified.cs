@@ -33,6 +33,22 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void SoftmaxClassifierBackward(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, global::System.ReadOnlySpan<double> w2, int y, global::System.ReadOnlySpan<double> h, int inputs, int hidden, int classes, double dResult, global::System.ReadOnlySpan<double> dh, global::System.Span<double> dx, global::System.Span<double> dw1, global::System.Span<double> dw2)
         {
+            if (hidden > 0 && inputs > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)inputs, "x[k]");
+            }
+            if (hidden > 0 && inputs > 0)
+            {
+                global::SymGrad.Guard.Covers(w1.Length, nameof(w1), (long)hidden * inputs, "w1[k * hidden + j]");
+            }
+            if (hidden > 0)
+            {
+                global::SymGrad.Guard.Covers(h.Length, nameof(h), (long)hidden, "h[j]");
+            }
+            if (classes > 0 && hidden > 0)
+            {
+                global::SymGrad.Guard.Covers(w2.Length, nameof(w2), (long)classes * hidden, "w2[j * classes + c]");
+            }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.SameLength<double>(dw1, nameof(dw1), w1, nameof(w1));
             global::SymGrad.Guard.SameLength<double>(dw2, nameof(dw2), w2, nameof(w2));
@@ -126,6 +142,22 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double SoftmaxClassifierGradient(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, global::System.ReadOnlySpan<double> w2, int y, global::System.Span<double> h, int inputs, int hidden, int classes, global::System.Span<double> dx, global::System.Span<double> dw1, global::System.Span<double> dw2)
         {
+            if (hidden > 0 && inputs > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)inputs, "x[k]");
+            }
+            if (hidden > 0 && inputs > 0)
+            {
+                global::SymGrad.Guard.Covers(w1.Length, nameof(w1), (long)hidden * inputs, "w1[k * hidden + j]");
+            }
+            if (hidden > 0)
+            {
+                global::SymGrad.Guard.Covers(h.Length, nameof(h), (long)hidden, "h[j]");
+            }
+            if (classes > 0 && hidden > 0)
+            {
+                global::SymGrad.Guard.Covers(w2.Length, nameof(w2), (long)classes * hidden, "w2[j * classes + c]");
+            }
             global::SymGrad.Guard.Disjoint<double>(h, nameof(h), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(h, nameof(h), w1, nameof(w1));
             global::SymGrad.Guard.Disjoint<double>(h, nameof(h), w2, nameof(w2));

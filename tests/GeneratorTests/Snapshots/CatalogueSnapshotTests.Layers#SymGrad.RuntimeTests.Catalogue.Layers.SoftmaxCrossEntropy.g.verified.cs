@@ -35,6 +35,18 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void SoftmaxCrossEntropyBackward(global::System.ReadOnlySpan<double> s, global::System.ReadOnlySpan<int> labels, int n, int c, double dResult, global::System.Span<double> ds)
         {
+            if (n > 0)
+            {
+                global::SymGrad.Guard.Covers(s.Length, nameof(s), -(long)c + (long)c * n + 1L, "s[i * c]");
+            }
+            if (n > 0 && c > 1)
+            {
+                global::SymGrad.Guard.Covers(s.Length, nameof(s), (long)c * n, "s[i * c + j]");
+            }
+            if (n > 0)
+            {
+                global::SymGrad.Guard.Covers(labels.Length, nameof(labels), (long)n, "labels[i]");
+            }
             global::SymGrad.Guard.SameLength<double>(ds, nameof(ds), s, nameof(s));
             global::SymGrad.Guard.Disjoint<double>(ds, nameof(ds), s, nameof(s));
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
@@ -104,6 +116,18 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double SoftmaxCrossEntropyGradient(global::System.ReadOnlySpan<double> s, global::System.ReadOnlySpan<int> labels, int n, int c, global::System.Span<double> ds)
         {
+            if (n > 0)
+            {
+                global::SymGrad.Guard.Covers(s.Length, nameof(s), -(long)c + (long)c * n + 1L, "s[i * c]");
+            }
+            if (n > 0 && c > 1)
+            {
+                global::SymGrad.Guard.Covers(s.Length, nameof(s), (long)c * n, "s[i * c + j]");
+            }
+            if (n > 0)
+            {
+                global::SymGrad.Guard.Covers(labels.Length, nameof(labels), (long)n, "labels[i]");
+            }
             double result = SoftmaxCrossEntropy(s, labels, n, c);
             SoftmaxCrossEntropyBackward(s, labels, n, c, 1, ds);
             return result;

@@ -24,6 +24,14 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void SquaredNormBackward(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> x, int rows, int cols, double dResult, global::System.Span<double> dw, global::System.Span<double> dx)
         {
+            if (rows > 0 && cols > 0)
+            {
+                global::SymGrad.Guard.Covers(w.Length, nameof(w), (long)cols * rows, "w[i * cols + j]");
+            }
+            if (rows > 0 && cols > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)cols, "x[j]");
+            }
             global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
@@ -60,6 +68,14 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double SquaredNormGradient(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> x, int rows, int cols, global::System.Span<double> dw, global::System.Span<double> dx)
         {
+            if (rows > 0 && cols > 0)
+            {
+                global::SymGrad.Guard.Covers(w.Length, nameof(w), (long)cols * rows, "w[i * cols + j]");
+            }
+            if (rows > 0 && cols > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)cols, "x[j]");
+            }
             double result = SquaredNorm(w, x, rows, cols);
             SquaredNormBackward(w, x, rows, cols, 1, dw, dx);
             return result;

@@ -26,6 +26,14 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void TwoLayerBackward(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, global::System.ReadOnlySpan<double> b1, global::System.ReadOnlySpan<double> w2, global::System.ReadOnlySpan<double> b2, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> a1, global::System.ReadOnlySpan<double> h1, global::System.ReadOnlySpan<double> a2, global::System.ReadOnlySpan<double> p, int n, int inputs, int hidden, int outputs, double dResult, global::System.ReadOnlySpan<double> da1, global::System.ReadOnlySpan<double> dh1, global::System.ReadOnlySpan<double> da2, global::System.ReadOnlySpan<double> dp, global::System.Span<double> dx, global::System.Span<double> dw1, global::System.Span<double> db1, global::System.Span<double> dw2, global::System.Span<double> db2)
         {
+            if (p.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(p.Length, nameof(p), (long)p.Length, "p[i]");
+            }
+            if (p.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(target.Length, nameof(target), (long)p.Length, "target[i]");
+            }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.SameLength<double>(dw1, nameof(dw1), w1, nameof(w1));
             global::SymGrad.Guard.SameLength<double>(db1, nameof(db1), b1, nameof(b1));
@@ -161,6 +169,14 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double TwoLayerGradient(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, global::System.ReadOnlySpan<double> b1, global::System.ReadOnlySpan<double> w2, global::System.ReadOnlySpan<double> b2, global::System.ReadOnlySpan<double> target, global::System.Span<double> a1, global::System.Span<double> h1, global::System.Span<double> a2, global::System.Span<double> p, int n, int inputs, int hidden, int outputs, global::System.Span<double> dx, global::System.Span<double> dw1, global::System.Span<double> db1, global::System.Span<double> dw2, global::System.Span<double> db2)
         {
+            if (p.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(p.Length, nameof(p), (long)p.Length, "p[i]");
+            }
+            if (p.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(target.Length, nameof(target), (long)p.Length, "target[i]");
+            }
             global::SymGrad.Guard.Disjoint<double>(a1, nameof(a1), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(a1, nameof(a1), w1, nameof(w1));
             global::SymGrad.Guard.Disjoint<double>(a1, nameof(a1), b1, nameof(b1));

@@ -24,6 +24,14 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void BhattacharyyaBackward(global::System.ReadOnlySpan<double> p, global::System.ReadOnlySpan<double> q, double dResult, global::System.Span<double> dp, global::System.Span<double> dq)
         {
+            if (p.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(p.Length, nameof(p), (long)p.Length, "p[i]");
+            }
+            if (p.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(q.Length, nameof(q), (long)p.Length, "q[i]");
+            }
             global::SymGrad.Guard.SameLength<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.SameLength<double>(dq, nameof(dq), q, nameof(q));
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), p, nameof(p));
@@ -51,6 +59,14 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double BhattacharyyaGradient(global::System.ReadOnlySpan<double> p, global::System.ReadOnlySpan<double> q, global::System.Span<double> dp, global::System.Span<double> dq)
         {
+            if (p.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(p.Length, nameof(p), (long)p.Length, "p[i]");
+            }
+            if (p.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(q.Length, nameof(q), (long)p.Length, "q[i]");
+            }
             double result = Bhattacharyya(p, q);
             BhattacharyyaBackward(p, q, 1, dp, dq);
             return result;

@@ -79,6 +79,25 @@ namespace SymGrad.RuntimeTests.Gradients
         }
 
         [Fact]
+        public void SpansThatContradictTheSizesThrowBeforeAnythingIsWritten()
+        {
+            int n = 3, inputs = 4, outputs = 2;
+            double[] x = new double[n * inputs - 1], w = new double[inputs * outputs], b = new double[outputs];
+            double[] y = new double[n * outputs], dy = new double[n * outputs];
+            double[] dx = new double[x.Length], dw = new double[w.Length], db = { 7, 7 };
+            var error = Assert.Throws<ArgumentException>(() => Layers.DenseBackward(x, w, b, y, n, inputs, outputs, dy, dx, dw, db));
+            Assert.Equal("x", error.ParamName);
+            Assert.Contains("x[i * inputs + k]", error.Message);
+            Assert.Equal(new double[] { 7, 7 }, db);
+
+            // MGradient checks before running the forward pass.
+            double[] shortW = new double[3 * 4 - 1], xs = new double[4], dW = { 5 }, dX = new double[4];
+            var beforeForward = Assert.Throws<ArgumentException>(() => Layers.SquaredNormGradient(shortW, xs, 3, 4, new double[shortW.Length], dX));
+            Assert.Equal("w", beforeForward.ParamName);
+            Assert.All(dX, v => Assert.Equal(0.0, v));
+        }
+
+        [Fact]
         public void AnExceptionInsideABackwardLeavesTheWorkspaceBalanced()
         {
             var ws = Workspace.Current;
