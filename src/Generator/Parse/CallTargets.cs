@@ -44,7 +44,8 @@ namespace SymGrad.Generator.Parse
                 {
                     if (RegisteredTarget(candidate) is { } registered
                         && SymbolEqualityComparer.Default.Equals(registered.Type, callee.ContainingType)
-                        && registered.Name == callee.Name)
+                        && registered.Name == callee.Name
+                        && MatchesBackwardOf(candidate, callee))
                     {
                         string backwardOwner = candidate.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
                         return new CallTarget(owner, callee.Name, backwardOwner, candidate.Name, parameters.ToEquatableArray(), returnType, Registered: true);
@@ -53,6 +54,14 @@ namespace SymGrad.Generator.Parse
             }
 
             return null;
+        }
+
+        /// <summary>With overloads (a float and a double version), the backward is the one whose signature fits.</summary>
+        private static bool MatchesBackwardOf(IMethodSymbol backward, IMethodSymbol callee)
+        {
+            var expected = DerivativeRegistrations.ExpectedSignature(callee);
+            return expected is not null && backward.Parameters.Length == expected.Count
+                && backward.Parameters.Select((p, i) => TypeNames.Of(p.Type) == expected[i].Type && p.RefKind == expected[i].Kind).All(ok => ok);
         }
 
         /// <summary>The (type, method name) a <c>[DerivativeOf]</c> on <paramref name="method"/> names, if any.</summary>
