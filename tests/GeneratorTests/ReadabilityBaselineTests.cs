@@ -56,7 +56,7 @@ namespace SymGrad.GeneratorTests
                     public static void ForwardBackward(double w0, double x0, double w1, double x1, double w2, double dResult, ref double dw0, ref double dx0, ref double dw1, ref double dx1, ref double dw2)
                     {
                         // Reverse sweep: adjoints, last statement first.
-                        // return 1.0 / (1.0 + Math.Exp(-(w0 * x0 + w1 * x1 + w2)));
+                        // return 1.0 / (1.0 + Math.Exp(-(w0 * x0 + w1 * x1 + w2)));   ∂result/∂w0 = value·(1 - value)·x0; ∂result/∂x0 = value·(1 - value)·w0; ∂result/∂w1 = value·(1 - value)·x1; ∂result/∂x1 = value·(1 - value)·w1; ∂result/∂w2 = value·(1 - value)
                         double value = 1.0 / (1.0 + global::System.Math.Exp(-(w0 * x0 + w1 * x1 + w2)));
                         double g = dResult * value * (1 - value);
                         dw0 += g * x0;

@@ -43,6 +43,9 @@ namespace SymGrad.Generator.Differentiate
         private Dictionary<Stmt, HashSet<string>> _statementReads = new(ReferenceComparer<Stmt>.Instance);
         private readonly Stack<Stmt> _reversing = new();
 
+        // While a statement's local derivatives are worked out for its comment: partials are recorded, not emitted.
+        private List<(Expr Target, Expr Partial)>? _partials;
+
         // Calls already bound to a local in the code list being written, within one statement's adjoint.
         private readonly Dictionary<List<Code>, Dictionary<Expr, Expr>> _bound = new(ReferenceComparer<List<Code>>.Instance);
 
@@ -498,12 +501,14 @@ namespace SymGrad.Generator.Differentiate
                     if (Peel(value) is { } peeled)
                     {
                         string v = _names.Reserve("value");
+                        block[0] = Comment(r.Source, LocalDerivatives("result", value, one => (peeled.Argument, peeled.Seed(one, new Name(v, value.Type)))));
                         Note(value);
                         block.Add(new Line($"{value.Type} {v} = {Print(value)};", $"{v} = {MathText(value)}"));
                         Accumulate(peeled.Argument, Bind(peeled.Seed(seed, new Name(v, value.Type)), block), block);
                     }
                     else
                     {
+                        block[0] = Comment(r.Source, LocalDerivatives("result", value, one => (value, one)));
                         Accumulate(value, seed, block);
                     }
 
@@ -532,6 +537,59 @@ namespace SymGrad.Generator.Differentiate
 
         private static Line Comment(string source) => new("// " + source);
 
+        /// <summary>
+        /// The local derivatives of a statement, for the comment above its adjoint block: the same rules run with a
+        /// seed of 1, recording each partial instead of emitting it (<c>∂acc/∂x[k] = w[k]</c>). Empty when every
+        /// partial is ±1 (the adjoint just flows through).
+        /// </summary>
+        private string LocalDerivatives(string of, Expr value, System.Func<Expr, (Expr Inner, Expr Seed)> peel)
+        {
+            if (!IsActive(value))
+            {
+                return "";
+            }
+
+            NameAllocator names = _names;
+            var used = new HashSet<string>(_adjointUsed);
+            var scratch = new List<Code>();
+            _names = names.Clone();
+            _effects.Push(new Effects());
+            _partials = new List<(Expr, Expr)>();
+            try
+            {
+                (Expr inner, Expr seed) = peel(Simplifier.Constant(1, value.Type));
+                Accumulate(inner, seed, scratch);
+                var terms = _partials
+                    .GroupBy(p => MathText(PrimalOf(p.Target)))
+                    .Select(g => (Target: g.Key, Partial: Simplifier.Simplify(g.Select(p => p.Partial).Aggregate((a, b) => new Binary("+", a, b, a.Type)))))
+                    .ToList();
+                if (terms.All(t => Simplifier.IsConstant(t.Partial, 1) || Simplifier.IsConstant(t.Partial, -1)))
+                {
+                    return "";
+                }
+
+                return string.Join("; ", terms.Select(t => $"∂{of}/∂{t.Target} = {MathText(t.Partial)}"));
+            }
+            finally
+            {
+                _partials = null;
+                _effects.Pop();
+                _names = names;
+                _adjointUsed = used;
+                _bound.Remove(scratch);
+            }
+        }
+
+        private Expr PrimalOf(Expr adjoint)
+        {
+            string name = adjoint is Name n ? n.Id : ((Element)adjoint).Span;
+            string primal = _adjoint.First(a => a.Value == name).Key;
+            return adjoint is Element e ? e with { Span = primal } : new Name(primal, adjoint.Type);
+        }
+
+        private static Line Comment(string source, string derivatives) =>
+            new(derivatives.Length == 0 ? "// " + source : "// " + source + "   " + derivatives);
+
         private void ReverseAssignName(Stmt statement, string v, string op, Expr? value, bool declaration, string source, List<Code> output)
         {
             var block = new List<Code> { Comment(source) };
@@ -546,6 +604,7 @@ namespace SymGrad.Generator.Differentiate
 
             var adjoint = new Name(Adjoint(v), value.Type);
             bool readsSelf = Reads.Of(value).Contains(v);
+            block[0] = Comment(source, LocalDerivatives(v, value, one => op == "=" ? PeelFor(value, one, readsSelf ? null : new Name(v, value.Type), readsSelf ? new Name(v, value.Type) : null) : (value, op == "-=" ? Neg(one) : one)));
             if (op == "=")
             {
                 (Expr inner, Expr seed) = PeelFor(value, adjoint, readsSelf ? null : new Name(v, value.Type), readsSelf ? new Name(v, value.Type) : null);
@@ -591,6 +650,8 @@ namespace SymGrad.Generator.Differentiate
             OutputPlan plan = _analysis.Outputs[span];
             var adjoint = new Element(Adjoint(span), target.Index, target.Type);
             bool readsSelf = Reads.Of(value).Contains(span);
+            block[0] = Comment(source, LocalDerivatives(ExprPrinter.Print(target).Replace(" * ", "·"), value,
+                one => op == "=" ? PeelFor(value, one, readsSelf ? null : target, readsSelf ? target : null) : (value, op == "-=" ? Neg(one) : one)));
             if (op == "=")
             {
                 (Expr inner, Expr seed) = PeelFor(value, adjoint, readsSelf ? null : target, readsSelf ? target : null);
@@ -796,10 +857,15 @@ namespace SymGrad.Generator.Differentiate
                     return;
                 }
 
-                case Binary { Op: "*" } b when b.Left == b.Right:
-                    // ∂(u·u)/∂u = 2u
-                    Accumulate(b.Left, Mul(Mul(Simplifier.Constant(2, b.Type), seed), Use(b.Left)), output);
+                case Binary { Op: "*" } b when RepeatedFactor(b) is var (u, power, rest) && u is not null:
+                {
+                    // ∂(c·uᵏ)/∂u = k·c·uᵏ⁻¹: one contribution, not k copies of the product rule.
+                    Expr partial = Mul(Simplifier.Constant(power, b.Type), rest);
+                    partial = Mul(partial, power == 2 ? Use(u) : new MathCall("Pow", new[] { Use(u), Simplifier.Constant(power - 1, b.Type) }.ToEquatableArray(), b.Type));
+                    Accumulate(u, Mul(seed, partial), output);
                     return;
+                }
+
                 case Binary { Op: "*" } b:
                 {
                     Expr s = IsActive(b.Left) && IsActive(b.Right) ? Bind(seed, output) : seed;
@@ -821,6 +887,10 @@ namespace SymGrad.Generator.Differentiate
                     return;
                 }
 
+                case Conditional c when _partials is not null:
+                    Accumulate(c.WhenTrue, new Conditional(c.Test, seed, Simplifier.Constant(0, seed.Type), seed.Type), output);
+                    Accumulate(c.WhenFalse, new Conditional(c.Test, Simplifier.Constant(0, seed.Type), seed, seed.Type), output);
+                    return;
                 case Conditional c:
                 {
                     Note(c.Test);
@@ -840,6 +910,37 @@ namespace SymGrad.Generator.Differentiate
                     CallBackward(call, seed, output);
                     return;
             }
+        }
+
+        /// <summary>
+        /// For a product whose only active factors are one expression u repeated k ≥ 2 times (<c>0.5 * d * d</c>):
+        /// u, k and the product of the other factors.
+        /// </summary>
+        private (Expr? U, int Power, Expr Others) RepeatedFactor(Binary product)
+        {
+            var factors = new List<Expr>();
+            void Flatten(Expr e)
+            {
+                if (e is Binary { Op: "*" } m && m.Type == product.Type)
+                {
+                    Flatten(m.Left);
+                    Flatten(m.Right);
+                }
+                else
+                {
+                    factors.Add(e);
+                }
+            }
+
+            Flatten(product);
+            var active = factors.Where(IsActive).ToList();
+            if (active.Count < 2 || active.Any(f => f != active[0]))
+            {
+                return (null, 0, product);
+            }
+
+            Expr rest = factors.Where(f => !IsActive(f)).Select(Use).Aggregate(Simplifier.Constant(1, product.Type), Mul);
+            return (active[0], active.Count, rest);
         }
 
         private void AccumulateMath(MathCall m, Expr seed, List<Code> output)
@@ -889,6 +990,14 @@ namespace SymGrad.Generator.Differentiate
                     return;
                 }
 
+                case "Max" or "Min" when _partials is not null:
+                {
+                    var first = new Binary(m.Function == "Max" ? ">=" : "<=", a, m.Args[1], "bool");
+                    Accumulate(a, new Conditional(first, seed, Simplifier.Constant(0, seed.Type), seed.Type), output);
+                    Accumulate(m.Args[1], new Conditional(first, Simplifier.Constant(0, seed.Type), seed, seed.Type), output);
+                    return;
+                }
+
                 case "Max" or "Min":
                 {
                     Expr b = m.Args[1];
@@ -935,6 +1044,11 @@ namespace SymGrad.Generator.Differentiate
         /// </summary>
         private void CallBackward(UserCall call, Expr? seed, List<Code> output)
         {
+            if (_partials is not null)
+            {
+                return; // a call's local derivative is its own backward
+            }
+
             Current.Opaque = true;
             var arguments = new List<string>();
             var after = new List<(Expr Argument, string Temp)>();
@@ -1022,6 +1136,12 @@ namespace SymGrad.Generator.Differentiate
 
         private void AddTo(Expr target, Expr contribution, List<Code> output)
         {
+            if (_partials is not null)
+            {
+                _partials.Add((target, contribution));
+                return;
+            }
+
             Expr c = ShareCalls(Simplifier.Simplify(contribution), output);
             if (Simplifier.IsConstant(c, 0))
             {
@@ -1063,6 +1183,11 @@ namespace SymGrad.Generator.Differentiate
         /// <summary>Binds a compound seed to a local so it is computed once.</summary>
         private Expr Bind(Expr seed, List<Code> output, bool force = false)
         {
+            if (_partials is not null)
+            {
+                return Simplifier.Simplify(seed);
+            }
+
             Expr s = ShareCalls(Simplifier.Simplify(seed), output);
             if (!force && s is Name or Literal or Element)
             {
@@ -1085,6 +1210,11 @@ namespace SymGrad.Generator.Differentiate
 
         private Expr BindValue(Expr value, List<Code> output)
         {
+            if (_partials is not null)
+            {
+                return Use(value);
+            }
+
             if (!_bound.TryGetValue(output, out var bound))
             {
                 _bound[output] = bound = new Dictionary<Expr, Expr>();

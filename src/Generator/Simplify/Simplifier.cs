@@ -87,6 +87,12 @@ namespace SymGrad.Generator
                 case "+":
                     if (IsConstant(l, 0)) return r;
                     if (IsConstant(r, 0)) return l;
+                    if (l == r) return SimplifyBinary("*", Constant(2, type), l, type);
+                    if (l is Binary { Op: "*" } lm && r is Binary { Op: "*" } rm && lm.Right == rm.Right && TryValue(lm.Left, out double lc) && TryValue(rm.Left, out double rc))
+                    {
+                        return SimplifyBinary("*", Constant(lc + rc, type), lm.Right, type); // 0.5·d + 0.5·d = d
+                    }
+
                     if (r is Unary { Op: "-" } nr) return SimplifyBinary("-", l, nr.Operand, type);
                     if (TryValue(r, out double rv) && rv < 0) return SimplifyBinary("-", l, Constant(-rv, type), type);
                     if (l is Unary { Op: "-" } nl) return SimplifyBinary("-", r, nl.Operand, type);

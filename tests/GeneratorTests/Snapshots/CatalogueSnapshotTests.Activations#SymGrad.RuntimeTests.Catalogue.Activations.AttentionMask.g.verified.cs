@@ -52,7 +52,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 for (int p = 0; p < positions; p++)
                 {
-                    // output[c * positions + p] = a[c * positions + p] * (1.0 / (1.0 + Math.Exp(-logits[p])));
+                    // output[c * positions + p] = a[c * positions + p] * (1.0 / (1.0 + Math.Exp(-logits[p])));   ∂output[c·positions + p]/∂a[c·positions + p] = 1.0 / (1.0 + Exp(-logits[p])); ∂output[c·positions + p]/∂logits[p] = a[c·positions + p]·(1.0 / (1.0 + Exp(-logits[p])))·(1 - 1.0 / (1.0 + Exp(-logits[p])))
                     double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-logits[p]));
                     da[c * positions + p] += doutput[c * positions + p] * sigmoid;
                     dlogits[p] += doutput[c * positions + p] * a[c * positions + p] * sigmoid * (1 - sigmoid);

@@ -36,7 +36,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             // Reverse sweep: adjoints, last statement first.
             for (int i = 0; i < x.Length; i++)
             {
-                // y[i] = x[i] >= 0 ? x[i] : alpha * (Math.Exp(x[i]) - 1);
+                // y[i] = x[i] >= 0 ? x[i] : alpha * (Math.Exp(x[i]) - 1);   ∂y[i]/∂x[i] = (x[i] >= 0.0 ? 1 : 0) + (x[i] >= 0.0 ? 0 : 1)·alpha·Exp(x[i])
                 if (x[i] >= 0.0)
                 {
                     dx[i] += dy[i];

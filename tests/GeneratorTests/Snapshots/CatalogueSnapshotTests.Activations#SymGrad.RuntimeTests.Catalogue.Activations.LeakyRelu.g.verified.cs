@@ -39,7 +39,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             // Reverse sweep: adjoints, last statement first.
             for (int i = 0; i < x.Length; i++)
             {
-                // y[i] = Math.Max(0.1 * x[i], x[i]);
+                // y[i] = Math.Max(0.1 * x[i], x[i]);   ∂y[i]/∂x[i] = 0.1·(0.1·x[i] >= x[i] ? 1 : 0) + (0.1·x[i] >= x[i] ? 0 : 1)
                 if (0.1 * x[i] >= x[i])
                 {
                     dx[i] += 0.1 * dy[i];

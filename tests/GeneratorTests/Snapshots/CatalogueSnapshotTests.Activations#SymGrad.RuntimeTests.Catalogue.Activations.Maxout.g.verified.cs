@@ -67,7 +67,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             // Reverse sweep: adjoints, last statement first.
             double da = 0;
             double dc = 0;
-            // return Math.Max(a, c);
+            // return Math.Max(a, c);   ∂result/∂a = a >= c ? 1 : 0; ∂result/∂c = a >= c ? 0 : 1
             if (a >= c)
             {
                 da += dResult;
@@ -78,10 +78,10 @@ namespace SymGrad.RuntimeTests.Catalogue
             }
             for (int i = 0; i < x.Length; i++)
             {
-                // c += w2[i] * x[i];
+                // c += w2[i] * x[i];   ∂c/∂w2[i] = x[i]; ∂c/∂x[i] = w2[i]
                 dw2[i] += dc * x[i];
                 dx[i] += dc * w2[i];
-                // a += w1[i] * x[i];
+                // a += w1[i] * x[i];   ∂a/∂w1[i] = x[i]; ∂a/∂x[i] = w1[i]
                 dw1[i] += da * x[i];
                 dx[i] += da * w1[i];
             }

@@ -37,7 +37,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             // Reverse sweep: adjoints, last statement first.
             for (int i = 0; i < x.Length; i++)
             {
-                // y[i] = Math.Max(0, x[i]);
+                // y[i] = Math.Max(0, x[i]);   ∂y[i]/∂x[i] = 0.0 >= x[i] ? 0 : 1
                 if (0.0 < x[i])
                 {
                     dx[i] += dy[i];

@@ -36,7 +36,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             // Reverse sweep: adjoints, last statement first.
             for (int i = 0; i < x.Length; i++)
             {
-                // y[i] = 1.0 / (1.0 + Math.Exp(-x[i]));
+                // y[i] = 1.0 / (1.0 + Math.Exp(-x[i]));   ∂y[i]/∂x[i] = y[i]·(1 - y[i])
                 dx[i] += dy[i] * y[i] * (1 - y[i]);
             }
         }

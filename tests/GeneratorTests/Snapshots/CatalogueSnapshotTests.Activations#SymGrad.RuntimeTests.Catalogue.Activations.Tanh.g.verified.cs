@@ -36,7 +36,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             // Reverse sweep: adjoints, last statement first.
             for (int i = 0; i < x.Length; i++)
             {
-                // y[i] = Math.Tanh(x[i]);
+                // y[i] = Math.Tanh(x[i]);   ∂y[i]/∂x[i] = 1 - y[i]·y[i]
                 dx[i] += dy[i] * (1 - y[i] * y[i]);
             }
         }

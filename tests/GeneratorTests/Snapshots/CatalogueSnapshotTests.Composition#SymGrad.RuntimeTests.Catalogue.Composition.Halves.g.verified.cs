@@ -53,7 +53,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 double dtotal = dResult;
                 for (int i = 0; i < half; i++)
                 {
-                    // total += top[i] * bottom[i];
+                    // total += top[i] * bottom[i];   ∂total/∂top[i] = bottom[i]; ∂total/∂bottom[i] = top[i]
                     dtopWork[i] += dtotal * bottom[i];
                     dbottomWork[i] += dtotal * top[i];
                 }

@@ -50,7 +50,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             // Reverse sweep: adjoints, last statement first.
             for (int i = 0; i < x.Length; i++)
             {
-                // y[i] = w[i] * MathF.Tanh(x[i]) + b;
+                // y[i] = w[i] * MathF.Tanh(x[i]) + b;   ∂y[i]/∂w[i] = Tanh(x[i]); ∂y[i]/∂x[i] = w[i]·(1 - Tanh(x[i])·Tanh(x[i])); ∂y[i]/∂b = 1
                 float tanh = global::System.MathF.Tanh(x[i]);
                 dw[i] += dy[i] * tanh;
                 dx[i] += dy[i] * w[i] * (1 - tanh * tanh);

@@ -80,7 +80,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 // for (int j = 0; j < s.Length; j++)
                 for (int j = s.Length - 1; j >= 0; j--)
                 {
-                    // p[j] /= sum;
+                    // p[j] /= sum;   ∂p[j]/∂p[j] = 1 / sum; ∂p[j]/∂sum = -(p[j] / (sum·sum))
                     double g = dpWork[j];
                     dpWork[j] = 0;
                     pWork[j] = workspace.Doubles.Pop();
@@ -92,7 +92,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 {
                     // sum += p[j];
                     dpWork[j] += dsum;
-                    // p[j] = Math.Exp(s[j] - max);
+                    // p[j] = Math.Exp(s[j] - max);   ∂p[j]/∂s[j] = p[j]; ∂p[j]/∂max = -p[j]
                     double g2 = dpWork[j] * pWork[j];
                     ds[j] += g2;
                     dmax -= g2;
@@ -102,7 +102,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 // for (int j = 1; j < s.Length; j++)
                 for (int j = s.Length - 1; j >= 1; j--)
                 {
-                    // max = Math.Max(max, s[j]);
+                    // max = Math.Max(max, s[j]);   ∂max/∂max = max >= s[j] ? 1 : 0; ∂max/∂s[j] = max >= s[j] ? 0 : 1
                     double g3 = dmax;
                     dmax = 0;
                     max = workspace.Doubles.Pop();

@@ -83,7 +83,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                                         // if (iw < 0 || iw >= g.Width)
                                         if (!(iw < 0 || iw >= g.Width))
                                         {
-                                            // acc += x[(c * g.Height + ih) * g.Width + iw] * w[((f * g.Channels + c) * g.KernelH + kh) * g.KernelW + kw];
+                                            // acc += x[(c * g.Height + ih) * g.Width + iw] * w[((f * g.Channels + c) * g.KernelH + kh) * g.KernelW + kw];   ∂acc/∂x[(c·g.Height + ih)·g.Width + iw] = w[((f·g.Channels + c)·g.KernelH + kh)·g.KernelW + kw]; ∂acc/∂w[((f·g.Channels + c)·g.KernelH + kh)·g.KernelW + kw] = x[(c·g.Height + ih)·g.Width + iw]
                                             dx[(c * g.Height + ih) * g.Width + iw] += dacc * w[((f * g.Channels + c) * g.KernelH + kh) * g.KernelW + kw];
                                             dw[((f * g.Channels + c) * g.KernelH + kh) * g.KernelW + kw] += dacc * x[(c * g.Height + ih) * g.Width + iw];
                                         }

@@ -63,7 +63,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                                 for (int kw = 0; kw < g.KernelW; kw++)
                                 {
                                     int weight = ((((oh * g.OutW + ow) * g.Filters + f) * g.Channels + c) * g.KernelH + kh) * g.KernelW + kw;
-                                    // acc += x[(c * g.Height + oh * g.Stride + kh) * g.Width + ow * g.Stride + kw] * w[weight];
+                                    // acc += x[(c * g.Height + oh * g.Stride + kh) * g.Width + ow * g.Stride + kw] * w[weight];   ∂acc/∂x[(c·g.Height + oh·g.Stride + kh)·g.Width + ow·g.Stride + kw] = w[weight]; ∂acc/∂w[weight] = x[(c·g.Height + oh·g.Stride + kh)·g.Width + ow·g.Stride + kw]
                                     dx[(c * g.Height + oh * g.Stride + kh) * g.Width + ow * g.Stride + kw] += dacc * w[weight];
                                     dw[weight] += dacc * x[(c * g.Height + oh * g.Stride + kh) * g.Width + ow * g.Stride + kw];
                                 }

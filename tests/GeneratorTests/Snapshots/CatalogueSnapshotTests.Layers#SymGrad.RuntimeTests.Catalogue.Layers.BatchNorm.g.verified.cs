@@ -26,7 +26,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         ///   ∂L/∂variance -= ∂L/∂inv / (sqrt·sqrt) / (2·sqrt)
         ///   ∂L/∂variance += g3 / (double)n
         ///   for (int i = 0; i &lt; n; i++)
-        ///     ∂L/∂centered += 2·∂L/∂variance·centered
+        ///     ∂L/∂centered += ∂L/∂variance·(2·centered)
         ///     ∂L/∂x[i·d + j] += ∂L/∂centered
         ///     ∂L/∂mean -= ∂L/∂centered
         ///   ∂L/∂mean += g4 / (double)n
@@ -97,7 +97,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 double dinv = 0;
                 for (int i = 0; i < n; i++)
                 {
-                    // y[i * d + j] = gamma[j] * ((x[i * d + j] - mean) * inv) + beta[j];
+                    // y[i * d + j] = gamma[j] * ((x[i * d + j] - mean) * inv) + beta[j];   ∂y[i·d + j]/∂gamma[j] = (x[i·d + j] - mean)·inv; ∂y[i·d + j]/∂x[i·d + j] = gamma[j]·inv; ∂y[i·d + j]/∂mean = -(gamma[j]·inv); ∂y[i·d + j]/∂inv = gamma[j]·(x[i·d + j] - mean); ∂y[i·d + j]/∂beta[j] = 1
                     dgamma[j] += dy[i * d + j] * ((x[i * d + j] - mean) * inv);
                     double g = dy[i * d + j] * gamma[j];
                     double g2 = g * inv;
@@ -106,21 +106,21 @@ namespace SymGrad.RuntimeTests.Catalogue
                     dinv += g * (x[i * d + j] - mean);
                     dbeta[j] += dy[i * d + j];
                 }
-                // double inv = 1 / Math.Sqrt(variance + eps);
+                // double inv = 1 / Math.Sqrt(variance + eps);   ∂inv/∂variance = -(1 / (Sqrt(variance + eps)·Sqrt(variance + eps)) / (2·Sqrt(variance + eps)))
                 double sqrt = global::System.Math.Sqrt(variance + eps);
                 double dvariance = -(dinv / (sqrt * sqrt) / (2 * sqrt));
-                // variance /= n;
+                // variance /= n;   ∂variance/∂variance = 1 / (double)n
                 dvariance /= (double)n;
                 for (int i = 0; i < n; i++)
                 {
                     double centered = x[i * d + j] - mean;
-                    // variance += centered * centered;
-                    double dcentered = 2 * dvariance * centered;
-                    // double centered = x[i * d + j] - mean;
+                    // variance += centered * centered;   ∂variance/∂centered = 2·centered
+                    double dcentered = dvariance * (2 * centered);
+                    // double centered = x[i * d + j] - mean;   ∂centered/∂x[i·d + j] = 1; ∂centered/∂mean = -1
                     dx[i * d + j] += dcentered;
                     dmean -= dcentered;
                 }
-                // mean /= n;
+                // mean /= n;   ∂mean/∂mean = 1 / (double)n
                 dmean /= (double)n;
                 for (int i = 0; i < n; i++)
                 {

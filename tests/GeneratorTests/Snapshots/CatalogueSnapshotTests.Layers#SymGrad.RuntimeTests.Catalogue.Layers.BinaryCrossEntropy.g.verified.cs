@@ -41,7 +41,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             double dloss = dResult;
             for (int j = 0; j < p.Length; j++)
             {
-                // loss -= z[j] * Math.Log(p[j]) + (1 - z[j]) * Math.Log(1 - p[j]);
+                // loss -= z[j] * Math.Log(p[j]) + (1 - z[j]) * Math.Log(1 - p[j]);   ∂loss/∂p[j] = (1.0 - z[j]) / (1.0 - p[j]) - z[j] / p[j]
                 double g = -dloss;
                 double log = global::System.Math.Log(p[j]);
                 dp[j] += g * z[j] / p[j];

@@ -16,12 +16,12 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// if (label == 1)
         ///   ∂L/∂d2 += ∂L/∂result / positives
         /// else
-        ///   ∂L/∂m += 2·(∂L/∂result / negatives)·m
+        ///   ∂L/∂m += ∂L/∂result / negatives·(2·m)
         ///   if (0.0 &lt; margin - d)
         ///     ∂L/∂d -= ∂L/∂m
         ///   ∂L/∂d2 += ∂L/∂d / (2·d)
         /// for (int i = 0; i &lt; a.Length; i++)
-        ///   ∂L/∂diff += 2·∂L/∂d2·diff
+        ///   ∂L/∂diff += ∂L/∂d2·(2·diff)
         ///   ∂L/∂a[i] += ∂L/∂diff
         ///   ∂L/∂b[i] -= ∂L/∂diff
         /// </code>
@@ -64,7 +64,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             // if (label == 1)
             if (label == 1)
             {
-                // return d2 / positives;
+                // return d2 / positives;   ∂result/∂d2 = 1 / positives
                 dd2 += dResult / positives;
             }
             else
@@ -72,22 +72,22 @@ namespace SymGrad.RuntimeTests.Catalogue
                 double d = global::System.Math.Sqrt(d2);
                 double m = global::System.Math.Max(0.0, margin - d);
                 double dd = 0;
-                // return m * m / negatives;
-                double dm = 2 * (dResult / negatives) * m;
-                // double m = Math.Max(0, margin - d);
+                // return m * m / negatives;   ∂result/∂m = 1 / negatives·(2·m)
+                double dm = dResult / negatives * (2 * m);
+                // double m = Math.Max(0, margin - d);   ∂m/∂d = -(0.0 >= margin - d ? 0 : 1)
                 if (0.0 < margin - d)
                 {
                     dd -= dm;
                 }
-                // double d = Math.Sqrt(d2);
+                // double d = Math.Sqrt(d2);   ∂d/∂d2 = 1 / (2·d)
                 dd2 += dd / (2 * d);
             }
             for (int i = 0; i < a.Length; i++)
             {
                 double diff = a[i] - b[i];
-                // d2 += diff * diff;
-                double ddiff = 2 * dd2 * diff;
-                // double diff = a[i] - b[i];
+                // d2 += diff * diff;   ∂d2/∂diff = 2·diff
+                double ddiff = dd2 * (2 * diff);
+                // double diff = a[i] - b[i];   ∂diff/∂a[i] = 1; ∂diff/∂b[i] = -1
                 da[i] += ddiff;
                 db[i] -= ddiff;
             }

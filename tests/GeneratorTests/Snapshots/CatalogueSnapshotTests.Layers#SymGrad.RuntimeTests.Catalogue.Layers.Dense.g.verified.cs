@@ -72,7 +72,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                     double dacc = dy[i * outputs + j];
                     for (int k = 0; k < inputs; k++)
                     {
-                        // acc += x[i * inputs + k] * w[k * outputs + j];
+                        // acc += x[i * inputs + k] * w[k * outputs + j];   ∂acc/∂x[i·inputs + k] = w[k·outputs + j]; ∂acc/∂w[k·outputs + j] = x[i·inputs + k]
                         dx[i * inputs + k] += dacc * w[k * outputs + j];
                         dw[k * outputs + j] += dacc * x[i * inputs + k];
                     }

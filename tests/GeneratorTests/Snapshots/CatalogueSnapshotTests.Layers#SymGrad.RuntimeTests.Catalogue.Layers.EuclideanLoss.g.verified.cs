@@ -16,8 +16,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// ∂L/∂sum += ∂L/∂result / (double)n
         /// for (int i = 0; i &lt; n; i++)
         ///   for (int j = 0; j &lt; d; j++)
-        ///     ∂L/∂diff += 0.5·(∂L/∂sum·diff)
-        ///     ∂L/∂diff += ∂L/∂sum·(0.5·diff)
+        ///     ∂L/∂diff += ∂L/∂sum·diff
         ///     ∂L/∂z[i·d + j] += ∂L/∂diff
         ///     ∂L/∂y[i·d + j] -= ∂L/∂diff
         /// </code>
@@ -41,17 +40,16 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(dy, nameof(dy), z, nameof(z));
             global::SymGrad.Guard.Disjoint<double>(dy, nameof(dy), y, nameof(y));
             // Reverse sweep: adjoints, last statement first.
-            // return sum / n;
+            // return sum / n;   ∂result/∂sum = 1 / (double)n
             double dsum = dResult / (double)n;
             for (int i = 0; i < n; i++)
             {
                 for (int j = 0; j < d; j++)
                 {
                     double diff = z[i * d + j] - y[i * d + j];
-                    // sum += 0.5 * diff * diff;
-                    double ddiff = 0.5 * (dsum * diff);
-                    ddiff += dsum * (0.5 * diff);
-                    // double diff = z[i * d + j] - y[i * d + j];
+                    // sum += 0.5 * diff * diff;   ∂sum/∂diff = diff
+                    double ddiff = dsum * diff;
+                    // double diff = z[i * d + j] - y[i * d + j];   ∂diff/∂z[i·d + j] = 1; ∂diff/∂y[i·d + j] = -1
                     dz[i * d + j] += ddiff;
                     dy[i * d + j] -= ddiff;
                 }

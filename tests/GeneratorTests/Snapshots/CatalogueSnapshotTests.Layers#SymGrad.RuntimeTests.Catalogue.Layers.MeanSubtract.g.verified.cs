@@ -44,11 +44,11 @@ namespace SymGrad.RuntimeTests.Catalogue
                 double dmean = 0;
                 for (int i = 0; i < d; i++)
                 {
-                    // h[r * d + i] = x[r * d + i] - mean;
+                    // h[r * d + i] = x[r * d + i] - mean;   ∂h[r·d + i]/∂x[r·d + i] = 1; ∂h[r·d + i]/∂mean = -1
                     dx[r * d + i] += dh[r * d + i];
                     dmean -= dh[r * d + i];
                 }
-                // mean /= d;
+                // mean /= d;   ∂mean/∂mean = 1 / (double)d
                 dmean /= (double)d;
                 for (int k = 0; k < d; k++)
                 {

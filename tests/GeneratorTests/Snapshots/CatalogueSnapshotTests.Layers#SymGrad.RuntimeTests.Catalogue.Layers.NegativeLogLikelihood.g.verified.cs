@@ -23,7 +23,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.SameLength<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), p, nameof(p));
             // Reverse sweep: adjoints, last statement first.
-            // return -Math.Log(p[y]);
+            // return -Math.Log(p[y]);   ∂result/∂p[y] = -(1 / p[y])
             dp[y] -= dResult / p[y];
         }
 

@@ -91,7 +91,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                     sum += global::System.Math.Exp(s);
                 }
                 // Reverse sweep: adjoints, last statement first.
-                // return -sy + Math.Log(sum);
+                // return -sy + Math.Log(sum);   ∂result/∂sy = -1; ∂result/∂sum = 1 / sum
                 double dsy = -(dResult);
                 double dsum = dResult / sum;
                 // for (int c = 0; c < classes; c++)
@@ -105,12 +105,12 @@ namespace SymGrad.RuntimeTests.Catalogue
                         ds += dsy;
                         dsy = 0;
                     }
-                    // sum += Math.Exp(s);
+                    // sum += Math.Exp(s);   ∂sum/∂s = Exp(s)
                     double exp = global::System.Math.Exp(s);
                     ds += dsum * exp;
                     for (int j = 0; j < hidden; j++)
                     {
-                        // s += h[j] * w2[j * classes + c];
+                        // s += h[j] * w2[j * classes + c];   ∂s/∂h[j] = w2[j·classes + c]; ∂s/∂w2[j·classes + c] = h[j]
                         dhWork[j] += ds * w2[j * classes + c];
                         dw2[j * classes + c] += ds * h[j];
                     }
@@ -119,11 +119,11 @@ namespace SymGrad.RuntimeTests.Catalogue
                 }
                 for (int j = 0; j < hidden; j++)
                 {
-                    // h[j] = 1.0 / (1.0 + Math.Exp(-a));
+                    // h[j] = 1.0 / (1.0 + Math.Exp(-a));   ∂h[j]/∂a = h[j]·(1 - h[j])
                     double da = dhWork[j] * h[j] * (1 - h[j]);
                     for (int k = 0; k < inputs; k++)
                     {
-                        // a += x[k] * w1[k * hidden + j];
+                        // a += x[k] * w1[k * hidden + j];   ∂a/∂x[k] = w1[k·hidden + j]; ∂a/∂w1[k·hidden + j] = x[k]
                         dx[k] += da * w1[k * hidden + j];
                         dw1[k * hidden + j] += da * x[k];
                     }

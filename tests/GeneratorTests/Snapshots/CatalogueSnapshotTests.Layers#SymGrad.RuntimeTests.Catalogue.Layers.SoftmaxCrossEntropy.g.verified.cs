@@ -54,7 +54,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             try
             {
                 // Reverse sweep: adjoints, last statement first.
-                // return loss / n;
+                // return loss / n;   ∂result/∂loss = 1 / (double)n
                 double dloss = dResult / (double)n;
                 // for (int i = 0; i < n; i++)
                 for (int i = n - 1; i >= 0; i--)
@@ -71,13 +71,13 @@ namespace SymGrad.RuntimeTests.Catalogue
                     {
                         sum += global::System.Math.Exp(s[i * c + j] - max);
                     }
-                    // loss += -s[i * c + labels[i]] + max + Math.Log(sum);
+                    // loss += -s[i * c + labels[i]] + max + Math.Log(sum);   ∂loss/∂s[i·c + labels[i]] = -1; ∂loss/∂max = 1; ∂loss/∂sum = 1 / sum
                     ds[i * c + labels[i]] -= dloss;
                     double dmax = dloss;
                     double dsum = dloss / sum;
                     for (int j = 0; j < c; j++)
                     {
-                        // sum += Math.Exp(s[i * c + j] - max);
+                        // sum += Math.Exp(s[i * c + j] - max);   ∂sum/∂s[i·c + j] = Exp(s[i·c + j] - max); ∂sum/∂max = -Exp(s[i·c + j] - max)
                         double exp = global::System.Math.Exp(s[i * c + j] - max);
                         double g = dsum * exp;
                         ds[i * c + j] += g;
@@ -86,7 +86,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                     // for (int j = 1; j < c; j++)
                     for (int j = c - 1; j >= 1; j--)
                     {
-                        // max = Math.Max(max, s[i * c + j]);
+                        // max = Math.Max(max, s[i * c + j]);   ∂max/∂max = max >= s[i·c + j] ? 1 : 0; ∂max/∂s[i·c + j] = max >= s[i·c + j] ? 0 : 1
                         double g2 = dmax;
                         dmax = 0;
                         max = workspace.Doubles.Pop();

@@ -15,7 +15,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// <code>
         /// ∂L/∂f += ∂L/∂result
         /// for (int i = 0; i &lt; rows; i++)
-        ///   ∂L/∂q += 2·∂L/∂f·q
+        ///   ∂L/∂q += ∂L/∂f·(2·q)
         ///   for (int j = 0; j &lt; cols; j++)
         ///     ∂L/∂w[i·cols + j] += ∂L/∂q·x[j]
         ///     ∂L/∂x[j] += ∂L/∂q·w[i·cols + j]
@@ -50,11 +50,11 @@ namespace SymGrad.RuntimeTests.Catalogue
                 {
                     q += w[i * cols + j] * x[j];
                 }
-                // f += q * q;
-                double dq = 2 * df * q;
+                // f += q * q;   ∂f/∂q = 2·q
+                double dq = df * (2 * q);
                 for (int j = 0; j < cols; j++)
                 {
-                    // q += w[i * cols + j] * x[j];
+                    // q += w[i * cols + j] * x[j];   ∂q/∂w[i·cols + j] = x[j]; ∂q/∂x[j] = w[i·cols + j]
                     dw[i * cols + j] += dq * x[j];
                     dx[j] += dq * w[i * cols + j];
                 }

@@ -15,7 +15,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// <code>
         /// ∂L/∂loss += ∂L/∂result
         /// for (int i = 0; i &lt; p.Length; i++)
-        ///   ∂L/∂e += 2·∂L/∂loss·e
+        ///   ∂L/∂e += ∂L/∂loss·(2·e)
         ///   ∂L/∂p[i] += ∂L/∂e
         /// Sigmoidᵀ(a2, p)
         /// Denseᵀ(h1, w2, b2, a2, n, hidden, outputs)
@@ -142,8 +142,8 @@ namespace SymGrad.RuntimeTests.Catalogue
                 {
                     // This iteration's forward values.
                     double e = p[i] - target[i];
-                    // loss += e * e;
-                    double de = 2 * dloss * e;
+                    // loss += e * e;   ∂loss/∂e = 2·e
+                    double de = dloss * (2 * e);
                     // double e = p[i] - target[i];
                     dpWork[i] += de;
                 }

@@ -22,7 +22,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         public static void AbsoluteErrorBackward(double y, double s, double dResult, ref double dy, ref double ds)
         {
             // Reverse sweep: adjoints, last statement first.
-            // return Math.Abs(y - s);
+            // return Math.Abs(y - s);   ∂result/∂y = Sign(y - s); ∂result/∂s = -Sign(y - s)
             double g = dResult * global::System.Math.Sign(y - s);
             dy += g;
             ds -= g;

@@ -44,7 +44,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             double dbc = dResult;
             for (int i = 0; i < p.Length; i++)
             {
-                // bc += Math.Sqrt(p[i] * q[i]);
+                // bc += Math.Sqrt(p[i] * q[i]);   ∂bc/∂p[i] = 1 / (2·Sqrt(p[i]·q[i]))·q[i]; ∂bc/∂q[i] = 1 / (2·Sqrt(p[i]·q[i]))·p[i]
                 double sqrt = global::System.Math.Sqrt(p[i] * q[i]);
                 double g = dbc / (2 * sqrt);
                 dp[i] += g * q[i];

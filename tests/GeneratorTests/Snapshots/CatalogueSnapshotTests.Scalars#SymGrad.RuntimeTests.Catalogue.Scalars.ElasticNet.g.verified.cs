@@ -15,8 +15,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// <code>
         /// ∂L/∂sum += ∂L/∂result
         /// for (int i = 0; i &lt; w.Length; i++)
-        ///   ∂L/∂w[i] += ∂L/∂sum·w[i]·beta
-        ///   ∂L/∂w[i] += ∂L/∂sum·(beta·w[i])
+        ///   ∂L/∂w[i] += ∂L/∂sum·(2·beta·w[i])
         ///   ∂L/∂w[i] += ∂L/∂sum·Sign(w[i])
         /// </code>
         /// </remarks>
@@ -34,9 +33,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             double dsum = dResult;
             for (int i = 0; i < w.Length; i++)
             {
-                // sum += beta * w[i] * w[i] + Math.Abs(w[i]);
-                dw[i] += dsum * w[i] * beta;
-                dw[i] += dsum * (beta * w[i]);
+                // sum += beta * w[i] * w[i] + Math.Abs(w[i]);   ∂sum/∂w[i] = 2·beta·w[i] + Sign(w[i])
+                dw[i] += dsum * (2 * beta * w[i]);
                 dw[i] += dsum * global::System.Math.Sign(w[i]);
             }
         }

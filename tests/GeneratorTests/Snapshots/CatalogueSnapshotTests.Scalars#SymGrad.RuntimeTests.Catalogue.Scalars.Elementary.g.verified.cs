@@ -27,7 +27,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// ∂L/∂a -= 0.5·g2·(1 - tanh·tanh)
         /// g3 = ∂L/∂a
         /// ∂L/∂c += 3.0·g3·Pow(c, 2)
-        /// ∂L/∂x += 2·(g3·y·Pow(x·x + 1.0, y - 1))·x
+        /// ∂L/∂x += g3·y·Pow(x·x + 1.0, y - 1)·(2·x)
         /// ∂L/∂y += g3·Pow(x·x + 1.0, y)·Log(x·x + 1.0)
         /// if (a &lt;= b)
         ///   ∂L/∂a += g3
@@ -39,7 +39,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// else
         ///   ∂L/∂y += g4
         /// ∂L/∂b += ∂L/∂c / (2·c)
-        /// ∂L/∂a += 2·(∂L/∂b / (a·a + 1.0))·a
+        /// ∂L/∂a += ∂L/∂b / (a·a + 1.0)·(2·a)
         /// cos = Cos(y)
         /// ∂L/∂x += ∂L/∂a·cos·Cos(x)
         /// sin = Sin(x)
@@ -70,7 +70,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 // Reverse sweep: adjoints, last statement first.
                 double da = 0;
                 double db = 0;
-                // return a > 0 ? a * x : -a * y;
+                // return a > 0 ? a * x : -a * y;   ∂result/∂a = (a > 0.0 ? 1 : 0)·x - (a > 0.0 ? 0 : 1)·y; ∂result/∂x = (a > 0.0 ? 1 : 0)·a; ∂result/∂y = -((a > 0.0 ? 0 : 1)·a)
                 if (a > 0.0)
                 {
                     da += dResult * x;
@@ -81,22 +81,22 @@ namespace SymGrad.RuntimeTests.Catalogue
                     da -= dResult * y;
                     dy -= dResult * a;
                 }
-                // a /= c;
+                // a /= c;   ∂a/∂a = 1 / c; ∂a/∂c = -(a / (c·c))
                 double g = da;
                 a = workspace.Doubles.Pop();
                 da = g / c;
                 double dc = -(g * a / (c * c));
-                // a -= Math.Tanh(a) * 0.5;
+                // a -= Math.Tanh(a) * 0.5;   ∂a/∂a = -(0.5·(1 - Tanh(a)·Tanh(a)))
                 double g2 = da;
                 a = workspace.Doubles.Pop();
                 double tanh = global::System.Math.Tanh(a);
                 da -= 0.5 * g2 * (1 - tanh * tanh);
-                // a = Math.Pow(c, 3) + Math.Pow(x * x + 1, y) + Math.Min(a, b) - Math.Max(x, y);
+                // a = Math.Pow(c, 3) + Math.Pow(x * x + 1, y) + Math.Min(a, b) - Math.Max(x, y);   ∂a/∂c = 3·Pow(c, 2); ∂a/∂x = y·Pow(x·x + 1.0, y - 1)·(2·x) + (x >= y ? -1 : 0); ∂a/∂y = Pow(x·x + 1.0, y)·Log(x·x + 1.0) + (x >= y ? 0 : -1); ∂a/∂a = a <= b ? 1 : 0; ∂a/∂b = a <= b ? 0 : 1
                 double g3 = da;
                 da = 0;
                 a = workspace.Doubles.Pop();
                 dc += 3.0 * g3 * global::System.Math.Pow(c, 2);
-                dx += 2 * (g3 * y * global::System.Math.Pow(x * x + 1.0, y - 1)) * x;
+                dx += g3 * y * global::System.Math.Pow(x * x + 1.0, y - 1) * (2 * x);
                 dy += g3 * global::System.Math.Pow(x * x + 1.0, y) * global::System.Math.Log(x * x + 1.0);
                 if (a <= b)
                 {
@@ -115,11 +115,11 @@ namespace SymGrad.RuntimeTests.Catalogue
                 {
                     dy += g4;
                 }
-                // double c = Math.Sqrt(b + 2);
+                // double c = Math.Sqrt(b + 2);   ∂c/∂b = 1 / (2·c)
                 db += dc / (2 * c);
-                // double b = Math.Log(a * a + 1);
-                da += 2 * (db / (a * a + 1.0)) * a;
-                // double a = Math.Sin(x) * Math.Cos(y) + Math.Exp(x * y);
+                // double b = Math.Log(a * a + 1);   ∂b/∂a = 1 / (a·a + 1.0)·(2·a)
+                da += db / (a * a + 1.0) * (2 * a);
+                // double a = Math.Sin(x) * Math.Cos(y) + Math.Exp(x * y);   ∂a/∂x = Cos(y)·Cos(x) + Exp(x·y)·y; ∂a/∂y = Exp(x·y)·x - Sin(x)·Sin(y)
                 double cos = global::System.Math.Cos(y);
                 dx += da * cos * global::System.Math.Cos(x);
                 double sin = global::System.Math.Sin(x);

@@ -22,7 +22,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         ///     ∂L/∂acc += ∂L/∂returnValue·x[i]
         ///     ∂L/∂x[i] += ∂L/∂returnValue·acc
         ///   else
-        ///     ∂L/∂x[i] += 2·∂L/∂acc·x[i]
+        ///     ∂L/∂x[i] += ∂L/∂acc·(2·x[i])
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -78,16 +78,16 @@ namespace SymGrad.RuntimeTests.Catalogue
                     // if (x[i] > threshold)
                     if (x[i] > threshold)
                     {
-                        // return acc * x[i];
+                        // return acc * x[i];   ∂returnValue/∂acc = x[i]; ∂returnValue/∂x[i] = acc
                         dacc += dreturnValue * x[i];
                         dx[i] += dreturnValue * acc;
                         dreturnValue = 0;
                     }
                     else
                     {
-                        // acc += x[i] * x[i];
+                        // acc += x[i] * x[i];   ∂acc/∂x[i] = 2·x[i]
                         acc = workspace.Doubles.Pop();
-                        dx[i] += 2 * dacc * x[i];
+                        dx[i] += dacc * (2 * x[i]);
                     }
                 }
             }

@@ -21,7 +21,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         public static void HingeBackward(double s, double y, double dResult, ref double ds)
         {
             // Reverse sweep: adjoints, last statement first.
-            // return Math.Max(0, 1 - y * s);
+            // return Math.Max(0, 1 - y * s);   ∂result/∂s = -((0.0 >= 1.0 - y·s ? 0 : 1)·y)
             if (0.0 < 1.0 - y * s)
             {
                 ds -= dResult * y;

@@ -32,7 +32,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             double dsum = dResult;
             for (int i = 0; i < w.Length; i++)
             {
-                // sum += Math.Abs(w[i]);
+                // sum += Math.Abs(w[i]);   ∂sum/∂w[i] = Sign(w[i])
                 dw[i] += dsum * global::System.Math.Sign(w[i]);
             }
         }

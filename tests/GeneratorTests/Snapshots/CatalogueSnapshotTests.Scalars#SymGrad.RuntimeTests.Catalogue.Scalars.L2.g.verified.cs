@@ -15,7 +15,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// <code>
         /// ∂L/∂sum += ∂L/∂result
         /// for (int i = 0; i &lt; w.Length; i++)
-        ///   ∂L/∂w[i] += 2·∂L/∂sum·w[i]
+        ///   ∂L/∂w[i] += ∂L/∂sum·(2·w[i])
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -32,8 +32,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             double dsum = dResult;
             for (int i = 0; i < w.Length; i++)
             {
-                // sum += w[i] * w[i];
-                dw[i] += 2 * dsum * w[i];
+                // sum += w[i] * w[i];   ∂sum/∂w[i] = 2·w[i]
+                dw[i] += dsum * (2 * w[i]);
             }
         }
 

@@ -34,7 +34,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 // if (j == y)
                 if (!(j == y))
                 {
-                    // loss += Math.Max(0, s[j] - s[y] + 1);
+                    // loss += Math.Max(0, s[j] - s[y] + 1);   ∂loss/∂s[j] = 0.0 >= s[j] - s[y] + 1.0 ? 0 : 1; ∂loss/∂s[y] = -(0.0 >= s[j] - s[y] + 1.0 ? 0 : 1)
                     if (0.0 < s[j] - s[y] + 1.0)
                     {
                         ds[j] += dloss;

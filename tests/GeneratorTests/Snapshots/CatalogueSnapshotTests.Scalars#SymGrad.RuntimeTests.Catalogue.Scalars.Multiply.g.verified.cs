@@ -21,7 +21,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         public static void MultiplyBackward(double x, double y, double dResult, ref double dx, ref double dy)
         {
             // Reverse sweep: adjoints, last statement first.
-            // return x * y;
+            // return x * y;   ∂result/∂x = y; ∂result/∂y = x
             dx += dResult * y;
             dy += dResult * x;
         }

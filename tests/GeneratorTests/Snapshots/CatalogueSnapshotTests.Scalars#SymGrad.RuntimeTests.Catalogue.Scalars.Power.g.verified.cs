@@ -40,7 +40,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 // for (int i = 0; i < n; i++)
                 for (int i = n - 1; i >= 0; i--)
                 {
-                    // t *= x;
+                    // t *= x;   ∂t/∂t = x; ∂t/∂x = t
                     double g = dt;
                     t = workspace.Doubles.Pop();
                     dt = g * x;

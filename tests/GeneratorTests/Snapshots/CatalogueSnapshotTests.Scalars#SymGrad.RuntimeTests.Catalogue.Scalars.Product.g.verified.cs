@@ -46,7 +46,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 // for (int i = 0; i < x.Length; i++)
                 for (int i = x.Length - 1; i >= 0; i--)
                 {
-                    // p *= x[i];
+                    // p *= x[i];   ∂p/∂p = x[i]; ∂p/∂x[i] = p
                     double g = dp;
                     p = workspace.Doubles.Pop();
                     dp = g * x[i];

@@ -47,7 +47,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 // for (int t = 0; t < x.Length; t++)
                 for (int t = x.Length - 1; t >= 0; t--)
                 {
-                    // h = Math.Tanh(a * h + x[t]);
+                    // h = Math.Tanh(a * h + x[t]);   ∂h/∂a = (1 - h·h)·h; ∂h/∂h = (1 - h·h)·a; ∂h/∂x[t] = 1 - h·h
                     double g = dh * (1 - h * h);
                     h = workspace.Doubles.Pop();
                     da += g * h;

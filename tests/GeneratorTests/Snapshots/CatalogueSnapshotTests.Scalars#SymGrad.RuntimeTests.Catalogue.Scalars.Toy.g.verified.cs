@@ -23,7 +23,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         public static void ToyBackward(double x, double y, double z, double dResult, ref double dx, ref double dy, ref double dz)
         {
             // Reverse sweep: adjoints, last statement first.
-            // return (x + y) * z;
+            // return (x + y) * z;   ∂result/∂x = z; ∂result/∂y = z; ∂result/∂z = x + y
             double g = dResult * z;
             dx += g;
             dy += g;
