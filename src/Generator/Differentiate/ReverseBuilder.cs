@@ -1078,7 +1078,8 @@ namespace SymGrad.Generator.Differentiate
                 ParameterSpec p = target.Parameters[i];
                 if (p.Kind == ParameterKind.Scalar)
                 {
-                    string temp = _names.Reserve("d" + p.Name);
+                    // The adjoint of the argument, named after the call: dSoftplusX for Softplus(x).
+                    string temp = _names.Reserve("d" + target.Method + char.ToUpperInvariant(p.Name[0]) + p.Name.Substring(1));
                     output.Add(new Line($"{p.ElementType} {temp} = 0;"));
                     arguments.Add("ref " + temp);
                     after.Add((call.Args[i], temp));

@@ -16,8 +16,8 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// ∂L/∂total += ∂L/∂result
         /// for (int i = x.Length - 1; i &gt;= 0; i--)
         ///   Softplusᵀ(scale·x[i])
-        ///   ∂L/∂scale += dx2·x[i]
-        ///   ∂L/∂x[i] += dx2·scale
+        ///   ∂L/∂scale += dSoftplusX·x[i]
+        ///   ∂L/∂x[i] += dSoftplusX·scale
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -32,10 +32,10 @@ namespace SymGrad.RuntimeTests.Catalogue
             for (int i = x.Length - 1; i >= 0; i--)
             {
                 // total += Softplus(scale * x[i]);
-                double dx2 = 0;
-                global::SymGrad.RuntimeTests.Catalogue.Composition.SoftplusBackward(scale * x[i], dtotal, ref dx2);
-                dscale += dx2 * x[i];
-                dx[i] += dx2 * scale;
+                double dSoftplusX = 0;
+                global::SymGrad.RuntimeTests.Catalogue.Composition.SoftplusBackward(scale * x[i], dtotal, ref dSoftplusX);
+                dscale += dSoftplusX * x[i];
+                dx[i] += dSoftplusX * scale;
             }
         }
 
