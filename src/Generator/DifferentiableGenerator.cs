@@ -96,7 +96,9 @@ namespace SymGrad.Generator
             }
             catch (DiagnosticsException ex)
             {
-                return new GeneratedFile(result.Model.HintName, null, ex.Diagnostics);
+                // Diagnostics found after parsing without a place of their own point at the method's name.
+                var located = ex.Diagnostics.Select(d => d.Location is null ? d with { Location = result.Location } : d).ToEquatableArray();
+                return new GeneratedFile(result.Model.HintName, null, located);
             }
             catch (System.Exception ex)
             {

@@ -393,6 +393,48 @@ namespace SymGrad.GeneratorTests
         }
 
         [Fact]
+        public void SG0016_OutputAccumulatedIntoAndReadBack()
+            => Expect("""
+                using System;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double [|F|](ReadOnlySpan<double> x, Span<double> y)
+                    {
+                        double s = 0;
+                        for (int i = 0; i < x.Length; i++)
+                        {
+                            y[i] += x[i];
+                            s += y[i] * y[i];
+                        }
+
+                        return s;
+                    }
+                }
+                """, "SG0016", "Span output 'y' is accumulated into", "assign 'y' with '='");
+
+        /// <summary>Assigning the output first and accumulating afterwards is fine when nothing reads the old values.</summary>
+        [Fact]
+        public void OutputAssignedThenAccumulatedIsFine()
+        {
+            var result = GeneratorHarness.Run("""
+                using System;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static void F(ReadOnlySpan<double> x, Span<double> y)
+                    {
+                        for (int i = 0; i < x.Length; i++) y[i] = x[i];
+                        for (int i = 0; i < x.Length; i++) y[i] += x[i] * x[i];
+                    }
+                }
+                """);
+            GeneratorHarness.AssertCompilesCleanly(result);
+        }
+
+        [Fact]
         public void SG0015_FileLocalType()
             => Expect("""
                 using SymGrad;

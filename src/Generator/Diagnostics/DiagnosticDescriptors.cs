@@ -69,6 +69,10 @@ namespace SymGrad.Generator.Diagnostics
             "SG0015", "File-local type",
             "Type '{0}' is file-local: generated code lives in another file and cannot extend it; make '{0}' a non-file partial type (internal is fine) to differentiate '{1}'");
 
+        public static readonly DiagnosticDescriptor OutputAccumulatedAndRead = Error(
+            "SG0016", "Output accumulated into and read back",
+            "Span output '{0}' is accumulated into ('{0}[…] += …') and its values are read back by the derivative, but the backward cannot know what '{0}' held before the call; accumulate in a local or another output and assign '{0}' with '='");
+
         public static readonly DiagnosticDescriptor InternalError = Error(
             "SG9999", "SymGrad failed internally",
             "SymGrad could not differentiate '{0}' because of an internal error ({1}); please report it with this method");
@@ -77,7 +81,7 @@ namespace SymGrad.Generator.Diagnostics
         {
             TypeNotPartial, MethodNotStatic, UnsupportedParameter, UnsupportedReturnType, UnsupportedStatement,
             UnsupportedExpression, NoDerivative, Recursion, UnsupportedLoop, DerivativeSignatureMismatch,
-            DerivativeTargetNotFound, ParameterAssigned, UnsafeCode, GenericMethod, FileLocalType, InternalError,
+            DerivativeTargetNotFound, ParameterAssigned, UnsafeCode, GenericMethod, FileLocalType, OutputAccumulatedAndRead, InternalError,
         };
 
         public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

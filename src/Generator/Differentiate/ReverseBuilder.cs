@@ -175,6 +175,19 @@ namespace SymGrad.Generator.Differentiate
                 _recomputedLoops = recomputed;
             }
 
+            // The forward sweep rebuilds an output from zeros: if it was accumulated into (+=) and the derivative reads
+            // it back, the caller's initial contents would be missing. Refuse rather than guess.
+            foreach (string output in _needed.Where(n => _analysis.Outputs.ContainsKey(n)))
+            {
+                if (_positions.Keys.OfType<Assign>().Any(a => a.Target is Element e && e.Span == output && a.Op is "+=" or "-="))
+                {
+                    throw new DiagnosticsException(new[]
+                    {
+                        new Diagnostics.DiagnosticInfo(Diagnostics.DiagnosticDescriptors.OutputAccumulatedAndRead.Id, null, new[] { output }.ToEquatableArray()),
+                    });
+                }
+            }
+
             foreach (string local in _needed.Where(IsHoisted).OrderBy(n => n, System.StringComparer.Ordinal))
             {
                 Hoisted.Add(new Line($"{_analysis.TypeOf(local)} {local} = default;"));
