@@ -175,7 +175,7 @@ namespace SymGrad
 
         private static int GroupSize(in Conv2DShape s) => Math.Clamp(ColumnBudget / s.ColumnLength, 1, s.Batch);
 
-        private static void ForwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y, in Conv2DShape shape)
+        internal static void ForwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y, in Conv2DShape shape)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ValidateForward(x, w, b, y, shape);
@@ -216,7 +216,7 @@ namespace SymGrad
             ArrayPool<T>.Shared.Return(outArray);
         }
 
-        private static void BackwardInputCore<T>(ReadOnlySpan<T> w, ReadOnlySpan<T> dy, Span<T> dx, in Conv2DShape shape, bool accumulate)
+        internal static void BackwardInputCore<T>(ReadOnlySpan<T> w, ReadOnlySpan<T> dy, Span<T> dx, in Conv2DShape shape, bool accumulate)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ValidateBackwardInput(w, dy, dx, shape);
@@ -247,7 +247,7 @@ namespace SymGrad
             ArrayPool<T>.Shared.Return(outArray);
         }
 
-        private static void BackwardWeightsCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, Span<T> db, in Conv2DShape shape, bool accumulate)
+        internal static void BackwardWeightsCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, Span<T> db, in Conv2DShape shape, bool accumulate)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ValidateBackwardWeights(x, dy, dw, db, shape);

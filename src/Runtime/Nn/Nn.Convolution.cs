@@ -1,0 +1,207 @@
+using System;
+using System.Numerics;
+using System.Numerics.Tensors;
+using ConvKernel = SymGrad.Conv2D;
+
+namespace SymGrad
+{
+    public static partial class Nn
+    {
+        // x is (N, C, H, W), w is (F, C, KH, KW), b is (F) or empty, y is (N, F, OH, OW); geometry in shape.
+        // y[n, f, i, j] = b[f] + Σ_c Σ_u Σ_v w[f, c, u, v] · x[n, c, i·s − p + u, j·s − p + v]
+        // dx = col2im(wᵀ·dy),  dw += dy·col(x)ᵀ,  db += Σ_n Σ_ij dy[n, f, i, j]
+
+        /// <summary>
+        /// 2-D convolution (cross-correlation, as PyTorch) by im2col + GEMM. x is (N, C, H, W), w is (F, C, KH, KW), b is (F)
+        /// or empty for no bias, y is (N, F, OH, OW) and must not overlap x, w or b; <paramref name="shape"/> holds the geometry.
+        /// </summary>
+        public static void Conv2D(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y, Conv2DShape shape)
+            => Conv2DCore(x, w, b, y, shape);
+
+        /// <inheritdoc cref="Conv2D(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Conv2DShape)"/>
+        public static void Conv2D(ReadOnlySpan<double> x, ReadOnlySpan<double> w, ReadOnlySpan<double> b, Span<double> y, Conv2DShape shape)
+            => Conv2DCore(x, w, b, y, shape);
+
+        /// <summary>Backward of Conv2D: dx += col2im(wᵀ·dy), dw += dy·col(x)ᵀ, db += Σ dy per filter; each skipped when empty (db must be empty when b is).</summary>
+        [DerivativeOf(typeof(Nn), nameof(Conv2D))]
+        public static void Conv2DBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> y, Conv2DShape shape,
+            ReadOnlySpan<float> dy, Span<float> dx, Span<float> dw, Span<float> db)
+            => Conv2DBackwardCore(x, w, b, y, shape, dy, dx, dw, db);
+
+        /// <inheritdoc cref="Conv2DBackward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Conv2DShape, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float})"/>
+        [DerivativeOf(typeof(Nn), nameof(Conv2D))]
+        public static void Conv2DBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> w, ReadOnlySpan<double> b, ReadOnlySpan<double> y, Conv2DShape shape,
+            ReadOnlySpan<double> dy, Span<double> dx, Span<double> dw, Span<double> db)
+            => Conv2DBackwardCore(x, w, b, y, shape, dy, dx, dw, db);
+
+        private static void ValidateConv2D<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, ReadOnlySpan<T> y, in Conv2DShape shape)
+        {
+            shape.Validate(nameof(shape));
+            NnGuard.Length(x.Length, shape.InputLength, nameof(x), "(N, C, H, W)");
+            NnGuard.Length(w.Length, shape.WeightLength, nameof(w), "(F, C, KH, KW)");
+            if (!b.IsEmpty)
+            {
+                NnGuard.Length(b.Length, shape.Filters, nameof(b), "(F) or empty");
+            }
+
+            NnGuard.Length(y.Length, shape.OutputLength, nameof(y), "(N, F, OH, OW)");
+        }
+
+        private static void Conv2DCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y, in Conv2DShape shape)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ValidateConv2D<T>(x, w, b, y, shape);
+            NnGuard.Disjoint<T>(y, nameof(y), x, nameof(x));
+            NnGuard.Disjoint<T>(y, nameof(y), w, nameof(w));
+            NnGuard.Disjoint<T>(y, nameof(y), b, nameof(b));
+            ConvKernel.ForwardCore(x, w, b, y, shape);
+        }
+
+        private static void Conv2DBackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, ReadOnlySpan<T> y, in Conv2DShape shape,
+            ReadOnlySpan<T> dy, Span<T> dx, Span<T> dw, Span<T> db)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ValidateConv2D(x, w, b, y, shape);
+            NnGuard.Length(dy.Length, shape.OutputLength, nameof(dy), "(N, F, OH, OW)");
+            NnGuard.Gradient(dx.Length, shape.InputLength, nameof(dx), "(N, C, H, W)");
+            NnGuard.Gradient(dw.Length, shape.WeightLength, nameof(dw), "(F, C, KH, KW)");
+            if (b.IsEmpty)
+            {
+                NnGuard.Length(db.Length, 0, nameof(db), "empty, as b");
+            }
+            else
+            {
+                NnGuard.Gradient(db.Length, shape.Filters, nameof(db), "(F)");
+            }
+
+            DisjointFromAll<T>(dx, nameof(dx), x, w, b, y, dy);
+            DisjointFromAll<T>(dw, nameof(dw), x, w, b, y, dy);
+            DisjointFromAll<T>(db, nameof(db), x, w, b, y, dy);
+            NnGuard.Disjoint<T>(dw, nameof(dw), dx, nameof(dx));
+            NnGuard.Disjoint<T>(db, nameof(db), dx, nameof(dx));
+            NnGuard.Disjoint<T>(db, nameof(db), dw, nameof(dw));
+
+            if (!dx.IsEmpty)
+            {
+                ConvKernel.BackwardInputCore(w, dy, dx, shape, accumulate: true);
+            }
+
+            if (!dw.IsEmpty)
+            {
+                ConvKernel.BackwardWeightsCore(x, dy, dw, db, shape, accumulate: true);
+            }
+            else if (!db.IsEmpty)
+            {
+                // Constant filters but a trained bias: db[f] += Σ over images and positions of dy[n, f, ·, ·].
+                int ohw = shape.OutHeight * shape.OutWidth;
+                for (int n = 0; n < shape.Batch; n++)
+                {
+                    for (int f = 0; f < shape.Filters; f++)
+                    {
+                        db[f] += TensorPrimitives.Sum(dy.Slice(((n * shape.Filters) + f) * ohw, ohw));
+                    }
+                }
+            }
+        }
+
+        // x is (N, C, H, W), y is (N, C, OH, OW); a (PH, PW) window moved by the stride, padding never wins.
+        // y[n, c, i, j] = max over the window of x;  dx[argmax] += dy[n, c, i, j]
+        // The backward finds each arg-max again in x with the forward's own rule (first maximum of the window), so it routes
+        // dy to exactly the element the forward picked with no index output; y is only validated.
+
+        /// <summary>2-D max pooling. x is (N, C, H, W), y is (N, C, OH, OW) and must not overlap x; ties go to the first position of the window.</summary>
+        public static void MaxPool2D(ReadOnlySpan<float> x, Span<float> y, Pool2DShape shape) => MaxPool2DCore(x, y, default, default, shape);
+
+        /// <inheritdoc cref="MaxPool2D(ReadOnlySpan{float}, Span{float}, Pool2DShape)"/>
+        public static void MaxPool2D(ReadOnlySpan<double> x, Span<double> y, Pool2DShape shape) => MaxPool2DCore(x, y, default, default, shape);
+
+        /// <summary>Backward of MaxPool2D: dx[argmax of each window] += dy, the arg-max recomputed from x by the forward's rule; skipped when dx is empty.</summary>
+        [DerivativeOf(typeof(Nn), nameof(MaxPool2D))]
+        public static void MaxPool2DBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Pool2DShape shape, ReadOnlySpan<float> dy, Span<float> dx)
+            => MaxPool2DBackwardCore(x, y, shape, dy, dx);
+
+        /// <inheritdoc cref="MaxPool2DBackward(ReadOnlySpan{float}, ReadOnlySpan{float}, Pool2DShape, ReadOnlySpan{float}, Span{float})"/>
+        [DerivativeOf(typeof(Nn), nameof(MaxPool2D))]
+        public static void MaxPool2DBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Pool2DShape shape, ReadOnlySpan<double> dy, Span<double> dx)
+            => MaxPool2DBackwardCore(x, y, shape, dy, dx);
+
+        private static void ValidateMaxPool<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, in Pool2DShape shape)
+        {
+            shape.Validate(nameof(shape));
+            NnGuard.Length(x.Length, shape.InputLength, nameof(x), "(N, C, H, W)");
+            NnGuard.Length(y.Length, shape.OutputLength, nameof(y), "(N, C, OH, OW)");
+        }
+
+        private static void MaxPool2DBackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, in Pool2DShape shape, ReadOnlySpan<T> dy, Span<T> dx)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ValidateMaxPool(x, y, shape);
+            NnGuard.Length(dy.Length, shape.OutputLength, nameof(dy), "(N, C, OH, OW)");
+            NnGuard.Gradient(dx.Length, shape.InputLength, nameof(dx), "(N, C, H, W)");
+            NnGuard.Disjoint<T>(dx, nameof(dx), x, nameof(x));
+            NnGuard.Disjoint<T>(dx, nameof(dx), y, nameof(y));
+            NnGuard.Disjoint<T>(dx, nameof(dx), dy, nameof(dy));
+            if (!dx.IsEmpty)
+            {
+                MaxPool2DCore(x, default, dy, dx, shape);
+            }
+        }
+
+        /// <summary>
+        /// One sweep over the windows, shared so the forward and the backward pick the same arg-max. Forward (dx empty):
+        /// y = the window maximum, the first on ties. Backward (dx not empty, y unused): dx[arg-max] += dy.
+        /// </summary>
+        private static void MaxPool2DCore<T>(ReadOnlySpan<T> x, Span<T> y, ReadOnlySpan<T> dy, Span<T> dx, in Pool2DShape shape)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            bool forward = dx.IsEmpty;
+            if (forward)
+            {
+                ValidateMaxPool<T>(x, y, shape);
+                NnGuard.Disjoint<T>(y, nameof(y), x, nameof(x));
+            }
+
+            Pool2DShape s = shape;
+            int oh = s.OutHeight, ow = s.OutWidth, hw = s.Height * s.Width;
+            for (int plane = 0; plane < s.Batch * s.Channels; plane++)
+            {
+                ReadOnlySpan<T> xp = x.Slice(plane * hw, hw);
+                int outBase = plane * oh * ow;
+                for (int i = 0; i < oh; i++)
+                {
+                    int h0 = Math.Max((i * s.Stride) - s.Padding, 0), h1 = Math.Min((i * s.Stride) - s.Padding + s.PoolHeight, s.Height);
+                    for (int j = 0; j < ow; j++)
+                    {
+                        int q0 = Math.Max((j * s.Stride) - s.Padding, 0), q1 = Math.Min((j * s.Stride) - s.Padding + s.PoolWidth, s.Width);
+
+                        // Padding < window guarantees a non-empty window; NaN never compares greater, so it only wins if first.
+                        int best = (h0 * s.Width) + q0;
+                        T max = xp[best];
+                        for (int h = h0; h < h1; h++)
+                        {
+                            for (int q = q0; q < q1; q++)
+                            {
+                                T value = xp[(h * s.Width) + q];
+                                if (value > max)
+                                {
+                                    max = value;
+                                    best = (h * s.Width) + q;
+                                }
+                            }
+                        }
+
+                        int t = outBase + (i * ow) + j;
+                        if (forward)
+                        {
+                            y[t] = max;
+                        }
+                        else
+                        {
+                            dx[(plane * hw) + best] += dy[t];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,254 @@
+using System;
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace SymGrad
+{
+    public static partial class Nn
+    {
+        // x and h are (rows, d).
+        // h_ri = x_ri − (1/d) Σ_k x_rk
+        // ∂L/∂x_ri += ∂L/∂h_ri − (1/d) Σ_k ∂L/∂h_rk
+
+        /// <summary>Mean subtraction per row: h_ri = x_ri − (1/d) Σ_k x_rk. x and h are (rows, d); h must not overlap x.</summary>
+        public static void MeanSubtract(ReadOnlySpan<float> x, Span<float> h, int rows, int d) => MeanSubtractCore(x, h, rows, d);
+
+        /// <inheritdoc cref="MeanSubtract(ReadOnlySpan{float}, Span{float}, int, int)"/>
+        public static void MeanSubtract(ReadOnlySpan<double> x, Span<double> h, int rows, int d) => MeanSubtractCore(x, h, rows, d);
+
+        /// <summary>Backward of MeanSubtract: dx_ri += dh_ri − (1/d) Σ_k dh_rk; skipped when dx is empty.</summary>
+        [DerivativeOf(typeof(Nn), nameof(MeanSubtract))]
+        public static void MeanSubtractBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> h, int rows, int d, ReadOnlySpan<float> dh, Span<float> dx)
+            => MeanSubtractBackwardCore(x, h, rows, d, dh, dx);
+
+        /// <inheritdoc cref="MeanSubtractBackward(ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, Span{float})"/>
+        [DerivativeOf(typeof(Nn), nameof(MeanSubtract))]
+        public static void MeanSubtractBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> h, int rows, int d, ReadOnlySpan<double> dh, Span<double> dx)
+            => MeanSubtractBackwardCore(x, h, rows, d, dh, dx);
+
+        private static void ValidateRows<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> h, int rows, int d)
+        {
+            NnGuard.Positive(rows, nameof(rows));
+            NnGuard.Positive(d, nameof(d));
+            NnGuard.Length(x.Length, NnGuard.Size(rows, d), nameof(x), "(rows, d)");
+            NnGuard.Length(h.Length, NnGuard.Size(rows, d), nameof(h), "(rows, d)");
+        }
+
+        private static void MeanSubtractCore<T>(ReadOnlySpan<T> x, Span<T> h, int rows, int d)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ValidateRows<T>(x, h, rows, d);
+            NnGuard.Disjoint<T>(h, nameof(h), x, nameof(x));
+            T count = T.CreateTruncating(d);
+            for (int r = 0; r < rows; r++)
+            {
+                ReadOnlySpan<T> xr = x.Slice(r * d, d);
+                TensorPrimitives.Subtract(xr, TensorPrimitives.Sum(xr) / count, h.Slice(r * d, d));
+            }
+        }
+
+        private static void MeanSubtractBackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> h, int rows, int d, ReadOnlySpan<T> dh, Span<T> dx)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ValidateRows(x, h, rows, d);
+            NnGuard.Length(dh.Length, NnGuard.Size(rows, d), nameof(dh), "(rows, d)");
+            NnGuard.Gradient(dx.Length, NnGuard.Size(rows, d), nameof(dx), "(rows, d)");
+            NnGuard.Disjoint<T>(dx, nameof(dx), x, nameof(x));
+            NnGuard.Disjoint<T>(dx, nameof(dx), h, nameof(h));
+            NnGuard.Disjoint<T>(dx, nameof(dx), dh, nameof(dh));
+            if (dx.IsEmpty)
+            {
+                return;
+            }
+
+            T count = T.CreateTruncating(d);
+            for (int r = 0; r < rows; r++)
+            {
+                ReadOnlySpan<T> dhr = dh.Slice(r * d, d);
+                Span<T> dxr = dx.Slice(r * d, d);
+                TensorPrimitives.Add(dxr, dhr, dxr);
+                TensorPrimitives.Subtract(dxr, TensorPrimitives.Sum(dhr) / count, dxr);
+            }
+        }
+
+        // x and y are (n, d); gamma and beta are (d); training mode: statistics per feature j over the batch.
+        // μ_j = (1/n) Σ_i x_ij,  σ²_j = (1/n) Σ_i (x_ij − μ_j)²,  x̂_ij = (x_ij − μ_j)/√(σ²_j + ε),  y_ij = γ_j·x̂_ij + β_j
+        // ∂L/∂β_j += Σ_i dy_ij                      (term 1)
+        // ∂L/∂γ_j += Σ_i dy_ij·x̂_ij                 (term 2)
+        // ∂L/∂x_ij += γ_j/(n√(σ²_j + ε))·(n·dy_ij − Σ_k dy_kj − x̂_ij·Σ_k dy_kj·x̂_kj)   (term 3)
+
+        /// <summary>
+        /// Batch normalisation, training mode: each feature j of x (n, d) is normalised with its mean and (biased) variance
+        /// over the n rows, then scaled by gamma_j and shifted by beta_j (gamma, beta are (d)); eps ≥ 0 is a constant. y is
+        /// (n, d) and must not overlap x, gamma or beta.
+        /// </summary>
+        public static void BatchNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> y, int n, int d, [NoDerivative] float eps)
+            => BatchNormCore(x, gamma, beta, y, n, d, eps);
+
+        /// <inheritdoc cref="BatchNorm(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, float)"/>
+        public static void BatchNorm(ReadOnlySpan<double> x, ReadOnlySpan<double> gamma, ReadOnlySpan<double> beta, Span<double> y, int n, int d, [NoDerivative] double eps)
+            => BatchNormCore(x, gamma, beta, y, n, d, eps);
+
+        /// <summary>Backward of BatchNorm (the three terms above, statistics recomputed from x); each empty gradient is skipped.</summary>
+        [DerivativeOf(typeof(Nn), nameof(BatchNorm))]
+        public static void BatchNormBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> y, int n, int d, float eps,
+            ReadOnlySpan<float> dy, Span<float> dx, Span<float> dgamma, Span<float> dbeta)
+            => BatchNormBackwardCore(x, gamma, beta, y, n, d, eps, dy, dx, dgamma, dbeta);
+
+        /// <inheritdoc cref="BatchNormBackward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, float, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float})"/>
+        [DerivativeOf(typeof(Nn), nameof(BatchNorm))]
+        public static void BatchNormBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> gamma, ReadOnlySpan<double> beta, ReadOnlySpan<double> y, int n, int d, double eps,
+            ReadOnlySpan<double> dy, Span<double> dx, Span<double> dgamma, Span<double> dbeta)
+            => BatchNormBackwardCore(x, gamma, beta, y, n, d, eps, dy, dx, dgamma, dbeta);
+
+        private static void ValidateBatchNorm<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, ReadOnlySpan<T> y, int n, int d, T eps)
+            where T : IFloatingPointIeee754<T>
+        {
+            NnGuard.Positive(n, nameof(n));
+            NnGuard.Positive(d, nameof(d));
+            if (!(eps >= T.Zero) || T.IsInfinity(eps))
+            {
+                throw new ArgumentOutOfRangeException(nameof(eps), eps, "'eps' must be finite and not negative.");
+            }
+
+            NnGuard.Length(x.Length, NnGuard.Size(n, d), nameof(x), "(n, d)");
+            NnGuard.Length(gamma.Length, d, nameof(gamma), "(d)");
+            NnGuard.Length(beta.Length, d, nameof(beta), "(d)");
+            NnGuard.Length(y.Length, NnGuard.Size(n, d), nameof(y), "(n, d)");
+        }
+
+        /// <summary>mean (d) and inv = 1/√(σ² + ε) (d) of x's columns, two passes over the rows; tmp is a (d) scratch row.</summary>
+        private static void BatchStatistics<T>(ReadOnlySpan<T> x, int n, int d, T eps, Span<T> mean, Span<T> inv, Span<T> tmp)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            mean.Clear();
+            inv.Clear();
+            for (int i = 0; i < n; i++)
+            {
+                TensorPrimitives.Add(mean, x.Slice(i * d, d), mean);
+            }
+
+            T count = T.CreateTruncating(n);
+            TensorPrimitives.Divide(mean, count, mean);
+            for (int i = 0; i < n; i++)
+            {
+                TensorPrimitives.Subtract(x.Slice(i * d, d), mean, tmp);
+                TensorPrimitives.FusedMultiplyAdd(tmp, tmp, inv, inv);
+            }
+
+            // inv = 1/√(Σ/n + ε)
+            TensorPrimitives.Divide(inv, count, inv);
+            TensorPrimitives.Add(inv, eps, inv);
+            TensorPrimitives.ReciprocalSqrt(inv, inv);
+        }
+
+        private static void BatchNormCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, Span<T> y, int n, int d, T eps)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ValidateBatchNorm<T>(x, gamma, beta, y, n, d, eps);
+            NnGuard.Disjoint<T>(y, nameof(y), x, nameof(x));
+            NnGuard.Disjoint<T>(y, nameof(y), gamma, nameof(gamma));
+            NnGuard.Disjoint<T>(y, nameof(y), beta, nameof(beta));
+            Workspace workspace = Workspace.Current;
+            WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                Span<T> mean = NnGuard.Rent<T>(workspace, d), scale = NnGuard.Rent<T>(workspace, d), tmp = NnGuard.Rent<T>(workspace, d);
+                BatchStatistics(x, n, d, eps, mean, scale, tmp);
+                TensorPrimitives.Multiply(scale, gamma, scale); // γ_j/√(σ²_j + ε)
+                for (int i = 0; i < n; i++)
+                {
+                    Span<T> yi = y.Slice(i * d, d);
+                    TensorPrimitives.Subtract(x.Slice(i * d, d), mean, yi);
+                    TensorPrimitives.FusedMultiplyAdd(yi, scale, beta, yi);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        private static void BatchNormBackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, ReadOnlySpan<T> y, int n, int d, T eps,
+            ReadOnlySpan<T> dy, Span<T> dx, Span<T> dgamma, Span<T> dbeta)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ValidateBatchNorm(x, gamma, beta, y, n, d, eps);
+            NnGuard.Length(dy.Length, NnGuard.Size(n, d), nameof(dy), "(n, d)");
+            NnGuard.Gradient(dx.Length, NnGuard.Size(n, d), nameof(dx), "(n, d)");
+            NnGuard.Gradient(dgamma.Length, d, nameof(dgamma), "(d)");
+            NnGuard.Gradient(dbeta.Length, d, nameof(dbeta), "(d)");
+            BatchNormDisjoint<T>(dx, nameof(dx), x, gamma, beta, y, dy);
+            BatchNormDisjoint<T>(dgamma, nameof(dgamma), x, gamma, beta, y, dy);
+            BatchNormDisjoint<T>(dbeta, nameof(dbeta), x, gamma, beta, y, dy);
+            NnGuard.Disjoint<T>(dgamma, nameof(dgamma), dx, nameof(dx));
+            NnGuard.Disjoint<T>(dbeta, nameof(dbeta), dx, nameof(dx));
+            NnGuard.Disjoint<T>(dbeta, nameof(dbeta), dgamma, nameof(dgamma));
+            if (dx.IsEmpty && dgamma.IsEmpty && dbeta.IsEmpty)
+            {
+                return;
+            }
+
+            Workspace workspace = Workspace.Current;
+            WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                Span<T> mean = NnGuard.Rent<T>(workspace, d), inv = NnGuard.Rent<T>(workspace, d), xhat = NnGuard.Rent<T>(workspace, d);
+                Span<T> sumDy = NnGuard.Rent<T>(workspace, d), sumDyXhat = NnGuard.Rent<T>(workspace, d), u = NnGuard.Rent<T>(workspace, d);
+                BatchStatistics(x, n, d, eps, mean, inv, xhat);
+                for (int i = 0; i < n; i++)
+                {
+                    ReadOnlySpan<T> dyi = dy.Slice(i * d, d);
+                    TensorPrimitives.Subtract(x.Slice(i * d, d), mean, xhat);
+                    TensorPrimitives.Multiply(xhat, inv, xhat);
+                    TensorPrimitives.Add(sumDy, dyi, sumDy);
+                    TensorPrimitives.FusedMultiplyAdd(dyi, xhat, sumDyXhat, sumDyXhat);
+                }
+
+                if (!dbeta.IsEmpty)
+                {
+                    TensorPrimitives.Add(dbeta, sumDy, dbeta); // term 1
+                }
+
+                if (!dgamma.IsEmpty)
+                {
+                    TensorPrimitives.Add(dgamma, sumDyXhat, dgamma); // term 2
+                }
+
+                if (!dx.IsEmpty)
+                {
+                    // term 3: dx_i += coef ⊙ (n·dy_i − sumDy − x̂_i ⊙ sumDyXhat), coef = γ/(n√(σ² + ε))
+                    T count = T.CreateTruncating(n);
+                    Span<T> coef = NnGuard.Rent<T>(workspace, d);
+                    TensorPrimitives.Multiply(inv, gamma, coef);
+                    TensorPrimitives.Divide(coef, count, coef);
+                    for (int i = 0; i < n; i++)
+                    {
+                        ReadOnlySpan<T> dyi = dy.Slice(i * d, d);
+                        Span<T> dxi = dx.Slice(i * d, d);
+                        TensorPrimitives.Subtract(x.Slice(i * d, d), mean, xhat);
+                        TensorPrimitives.Multiply(xhat, inv, xhat);
+                        TensorPrimitives.Multiply(dyi, count, u);
+                        TensorPrimitives.Subtract(u, sumDy, u);
+                        TensorPrimitives.Multiply(xhat, sumDyXhat, xhat);
+                        TensorPrimitives.Subtract(u, xhat, u);
+                        TensorPrimitives.FusedMultiplyAdd(u, coef, dxi, dxi);
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        private static void BatchNormDisjoint<T>(ReadOnlySpan<T> written, string writtenName, ReadOnlySpan<T> x, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, ReadOnlySpan<T> y, ReadOnlySpan<T> dy)
+        {
+            NnGuard.Disjoint(written, writtenName, x, nameof(x));
+            NnGuard.Disjoint(written, writtenName, gamma, nameof(gamma));
+            NnGuard.Disjoint(written, writtenName, beta, nameof(beta));
+            NnGuard.Disjoint(written, writtenName, y, nameof(y));
+            NnGuard.Disjoint(written, writtenName, dy, nameof(dy));
+        }
+    }
+}
