@@ -45,7 +45,7 @@ namespace SymGrad.Generator.Parse
             }
 
             // With overloads, the registration must match the backward signature of one of them.
-            string? expected = null;
+            var expectedSignatures = new List<string>();
             foreach (IMethodSymbol target in targets)
             {
                 List<(string Type, RefKind Kind, string Name)>? signature = ExpectedSignature(target);
@@ -60,8 +60,13 @@ namespace SymGrad.Generator.Parse
                     return EquatableArray<DiagnosticInfo>.Empty;
                 }
 
-                expected ??= "static void " + backward.Name + "(" + string.Join(", ", signature.Select(s => (s.Kind == RefKind.Ref ? "ref " : "") + Short(s.Type) + " " + s.Name)) + ")";
+                expectedSignatures.Add("static void " + backward.Name + "(" + string.Join(", ", signature.Select(s => (s.Kind == RefKind.Ref ? "ref " : "") + Short(s.Type) + " " + s.Name)) + ")");
             }
+
+            // With overloads, every candidate signature is listed: the registration may be meant for any of them.
+            string? expected = expectedSignatures.Count == 0 ? null
+                : expectedSignatures.Count == 1 ? expectedSignatures[0]
+                : "one of " + string.Join("; ", expectedSignatures);
 
             return new[]
             {

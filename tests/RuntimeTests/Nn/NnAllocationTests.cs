@@ -1,0 +1,109 @@
+using System;
+using Xunit;
+
+namespace SymGrad.RuntimeTests.NnPrimitives
+{
+    /// <summary>Every float primitive, forward and backward, allocates nothing once warm (scratch from the workspace or pools).</summary>
+    public class NnAllocationTests
+    {
+        private static long AllocatedBy(Action step)
+        {
+            step();
+            step();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10; i++)
+            {
+                step();
+            }
+
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        private static float[] Filled(int length, int seed)
+        {
+            var rng = new Random(seed);
+            float[] values = new float[length];
+            for (int i = 0; i < length; i++) values[i] = (float)(rng.NextDouble() * 2 - 1);
+            return values;
+        }
+
+        [Fact]
+        public void Dense()
+        {
+            int n = 9, inputs = 13, outputs = 7;
+            float[] x = Filled(n * inputs, 1), w = Filled(inputs * outputs, 2), b = Filled(outputs, 3), y = new float[n * outputs], dy = Filled(y.Length, 4);
+            float[] dx = new float[x.Length], dw = new float[w.Length], db = new float[b.Length];
+            Assert.Equal(0, AllocatedBy(() =>
+            {
+                Nn.Dense(x, w, b, y, n, inputs, outputs);
+                Nn.DenseBackward(x, w, b, y, n, inputs, outputs, dy, dx, dw, db);
+            }));
+        }
+
+        [Fact]
+        public void Activations()
+        {
+            float[] x = Filled(37, 1), y = new float[37], dy = Filled(37, 2), dx = new float[37];
+            Assert.Equal(0, AllocatedBy(() =>
+            {
+                Nn.Relu(x, y);
+                Nn.ReluBackward(x, y, dy, dx);
+                Nn.LeakyRelu(x, y, 0.1f);
+                Nn.LeakyReluBackward(x, y, 0.1f, dy, dx);
+                Nn.Sigmoid(x, y);
+                Nn.SigmoidBackward(x, y, dy, dx);
+                Nn.Tanh(x, y);
+                Nn.TanhBackward(x, y, dy, dx);
+                Nn.Elu(x, y, 1f);
+                Nn.EluBackward(x, y, 1f, dy, dx);
+            }));
+        }
+
+        [Fact]
+        public void Losses()
+        {
+            int rows = 5, classes = 11;
+            float[] logits = Filled(rows * classes, 1), dlogits = new float[logits.Length], target = Filled(logits.Length, 2), dtarget = new float[logits.Length];
+            int[] labels = { 0, 3, 10, 2, 7 };
+            Assert.Equal(0, AllocatedBy(() =>
+            {
+                Nn.SoftmaxCrossEntropy(logits, labels, rows, classes);
+                Nn.SoftmaxCrossEntropyBackward(logits, labels, rows, classes, 1f, dlogits);
+                Nn.MseLoss(logits, target);
+                Nn.MseLossBackward(logits, target, 1f, dlogits, dtarget);
+            }));
+        }
+
+        [Fact]
+        public void Normalization()
+        {
+            int n = 6, d = 19;
+            float[] x = Filled(n * d, 1), gamma = Filled(d, 2), beta = Filled(d, 3), y = new float[x.Length], dy = Filled(x.Length, 4);
+            float[] dx = new float[x.Length], dgamma = new float[d], dbeta = new float[d];
+            Assert.Equal(0, AllocatedBy(() =>
+            {
+                Nn.BatchNorm(x, gamma, beta, y, n, d, 1e-5f);
+                Nn.BatchNormBackward(x, gamma, beta, y, n, d, 1e-5f, dy, dx, dgamma, dbeta);
+                Nn.MeanSubtract(x, y, n, d);
+                Nn.MeanSubtractBackward(x, y, n, d, dy, dx);
+            }));
+        }
+
+        [Fact]
+        public void ConvolutionAndPooling()
+        {
+            var conv = new Conv2DShape(3, 2, 9, 7, 4, 3, 3, stride: 1, padding: 1);
+            var pool = new Pool2DShape(3, 4, 9, 7, 2, 2, 2);
+            float[] x = Filled(conv.InputLength, 1), w = Filled(conv.WeightLength, 2), b = Filled(4, 3), y = new float[conv.OutputLength], dy = Filled(y.Length, 4);
+            float[] dx = new float[x.Length], dw = new float[w.Length], db = new float[b.Length];
+            float[] pooled = new float[pool.OutputLength], dpooled = Filled(pooled.Length, 5), dyPool = new float[y.Length];
+            Assert.Equal(0, AllocatedBy(() =>
+            {
+                Nn.Conv2D(x, w, b, y, conv);
+                Nn.Conv2DBackward(x, w, b, y, conv, dy, dx, dw, db);
+                Nn.MaxPool2D(y, pooled, pool);
+                Nn.MaxPool2DBackward(y, pooled, pool, dpooled, dyPool);
+            }));
+        }
+    }
+}
