@@ -19,6 +19,18 @@ namespace SymGrad
         /// </summary>
         public const long ParallelThreshold = 128L * 128 * 128;
 
+        private static int s_maxThreads = 2;
+
+        /// <summary>
+        /// How many threads a large product may use: 2 (the caller and the worker, the default) or 1. Process-wide;
+        /// set it before training, not while products run.
+        /// </summary>
+        public static int MaxThreads
+        {
+            get => s_maxThreads;
+            set => s_maxThreads = value is 1 or 2 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "GEMM runs on 1 or 2 threads.");
+        }
+
         /// <summary>C (+)= A·B. A is (m, k), B is (k, n), C is (m, n).</summary>
         /// <param name="a">A, row-major (m, k).</param>
         /// <param name="b">B, row-major (k, n).</param>
@@ -28,11 +40,11 @@ namespace SymGrad
         /// <param name="n">Columns of B and C.</param>
         /// <param name="accumulate">Add the product to C instead of overwriting it.</param>
         public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false)
-            => Run(GemmForm.AB, a, b, c, m, k, n, accumulate, GemmDriver.BestPath, 2);
+            => Run(GemmForm.AB, a, b, c, m, k, n, accumulate, GemmDriver.BestPath, MaxThreads);
 
         /// <inheritdoc cref="Multiply(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool)"/>
         public static void Multiply(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n, bool accumulate = false)
-            => Run(GemmForm.AB, a, b, c, m, k, n, accumulate, GemmDriver.BestPath, 2);
+            => Run(GemmForm.AB, a, b, c, m, k, n, accumulate, GemmDriver.BestPath, MaxThreads);
 
         /// <summary>C (+)= A·Bᵀ. A is (m, k), B is (n, k), C is (m, n).</summary>
         /// <param name="a">A, row-major (m, k).</param>
@@ -43,11 +55,11 @@ namespace SymGrad
         /// <param name="n">Rows of B, columns of C.</param>
         /// <param name="accumulate">Add the product to C instead of overwriting it.</param>
         public static void MultiplyTransposeB(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false)
-            => Run(GemmForm.ABt, a, b, c, m, k, n, accumulate, GemmDriver.BestPath, 2);
+            => Run(GemmForm.ABt, a, b, c, m, k, n, accumulate, GemmDriver.BestPath, MaxThreads);
 
         /// <inheritdoc cref="MultiplyTransposeB(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool)"/>
         public static void MultiplyTransposeB(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n, bool accumulate = false)
-            => Run(GemmForm.ABt, a, b, c, m, k, n, accumulate, GemmDriver.BestPath, 2);
+            => Run(GemmForm.ABt, a, b, c, m, k, n, accumulate, GemmDriver.BestPath, MaxThreads);
 
         /// <summary>C (+)= Aᵀ·B. A is (k, m), B is (k, n), C is (m, n).</summary>
         /// <param name="a">A, row-major (k, m); the product uses its transpose.</param>
@@ -58,11 +70,11 @@ namespace SymGrad
         /// <param name="n">Columns of B and C.</param>
         /// <param name="accumulate">Add the product to C instead of overwriting it.</param>
         public static void MultiplyTransposeA(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false)
-            => Run(GemmForm.AtB, a, b, c, m, k, n, accumulate, GemmDriver.BestPath, 2);
+            => Run(GemmForm.AtB, a, b, c, m, k, n, accumulate, GemmDriver.BestPath, MaxThreads);
 
         /// <inheritdoc cref="MultiplyTransposeA(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool)"/>
         public static void MultiplyTransposeA(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n, bool accumulate = false)
-            => Run(GemmForm.AtB, a, b, c, m, k, n, accumulate, GemmDriver.BestPath, 2);
+            => Run(GemmForm.AtB, a, b, c, m, k, n, accumulate, GemmDriver.BestPath, MaxThreads);
 
         /// <summary>Reference for <see cref="Multiply(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool)"/>: the textbook triple loop, summing over p in order.</summary>
         public static void MultiplyNaive<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n, bool accumulate = false)
