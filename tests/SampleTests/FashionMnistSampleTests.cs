@@ -71,9 +71,9 @@ namespace SymGrad.SampleTests
             Assert.Contains("--threads must be 1 or 2", output);
         }
 
-        private static (int Exit, string Output) RunProgram(string arguments)
+        internal static (int Exit, string Output) RunProgram(string arguments, string program = "FashionMnist.dll")
         {
-            string program = Path.Combine(AppContext.BaseDirectory, "FashionMnist.dll");
+            program = Path.Combine(AppContext.BaseDirectory, program);
             var start = new ProcessStartInfo("dotnet", $"\"{program}\" {arguments}")
             {
                 RedirectStandardOutput = true,
