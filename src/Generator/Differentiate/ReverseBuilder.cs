@@ -615,34 +615,9 @@ namespace SymGrad.Generator.Differentiate
                 return;
             }
 
-            var adjoint = new Name(Adjoint(v), value.Type);
-            bool readsSelf = Reads.Of(value).Contains(v);
-            block[0] = Comment(source, LocalDerivatives(v, value, one => op == "=" ? PeelFor(value, one, readsSelf ? null : new Name(v, value.Type), readsSelf ? new Name(v, value.Type) : null) : (value, op == "-=" ? Neg(one) : one)));
-            if (op == "=")
-            {
-                (Expr inner, Expr seed) = PeelFor(value, adjoint, readsSelf ? null : new Name(v, value.Type), readsSelf ? new Name(v, value.Type) : null);
-                if (readsSelf || (restore && Reads.Of(seed).Contains(v)))
-                {
-                    Expr captured = Bind(seed, block, force: true);
-                    if (!declaration) AssignZero(adjoint, block);
-                    if (restore) block.Add(Pop());
-                    Accumulate(inner, captured, block);
-                }
-                else
-                {
-                    Accumulate(inner, seed, block);
-                    if (!declaration) AssignZero(adjoint, block);
-                    if (restore) block.Add(Pop());
-                }
-            }
-            else
-            {
-                Expr seed = adjoint;
-                if (readsSelf) seed = Bind(seed, block, force: true);
-                if (restore) block.Add(Pop());
-                Accumulate(value, op == "-=" ? Neg(seed) : seed, block);
-            }
-
+            var self = new Name(v, value.Type);
+            block[0] = Comment(source, LocalDerivatives(v, value, one => Seeds(op, value, one, self, Reads.Of(value).Contains(v))));
+            AssignmentAdjoint(op, value, new Name(Adjoint(v), value.Type), self, Reads.Of(value).Contains(v), clear: !declaration, restore ? Pop : null, block);
             Flush(block, output);
         }
 
@@ -660,38 +635,52 @@ namespace SymGrad.Generator.Differentiate
                 return;
             }
 
-            OutputPlan plan = _analysis.Outputs[span];
-            var adjoint = new Element(Adjoint(span), target.Index, target.Type);
             bool readsSelf = Reads.Of(value).Contains(span);
-            block[0] = Comment(source, LocalDerivatives(ExprPrinter.Print(target).Replace(" * ", "·"), value,
-                one => op == "=" ? PeelFor(value, one, readsSelf ? null : target, readsSelf ? target : null) : (value, op == "-=" ? Neg(one) : one)));
+            block[0] = Comment(source, LocalDerivatives(ExprPrinter.Print(target).Replace(" * ", "·"), value, one => Seeds(op, value, one, target, readsSelf)));
+
+            // An element written once needs no clearing; one written again must not pass its adjoint on twice.
+            AssignmentAdjoint(op, value, new Element(Adjoint(span), target.Index, target.Type), target, readsSelf,
+                clear: !_analysis.Outputs[span].FinalValuesSuffice, restore ? Pop : null, block);
+            Flush(block, output);
+        }
+
+        /// <summary>What flows into the right-hand side of <c>target op= value</c> given the target's adjoint.</summary>
+        private (Expr Inner, Expr Seed) Seeds(string op, Expr value, Expr adjoint, Expr target, bool readsSelf) => op == "="
+            ? PeelFor(value, adjoint, readsSelf ? null : target, readsSelf ? target : null)
+            : (value, op == "-=" ? Neg(adjoint) : adjoint);
+
+        /// <summary>
+        /// The adjoint of <c>target op= value</c>. The order matters: the seed is read (and, when the statement reads
+        /// its own target, captured) while the target still holds its new value; then the target's adjoint is cleared
+        /// (for <c>=</c>) and its old value restored; the right-hand side is differentiated last, at the old values.
+        /// </summary>
+        private void AssignmentAdjoint(string op, Expr value, Expr adjoint, Expr target, bool readsSelf, bool clear, System.Func<Line>? pop, List<Code> block)
+        {
+            (Expr inner, Expr seed) = Seeds(op, value, adjoint, target, readsSelf);
             if (op == "=")
             {
-                (Expr inner, Expr seed) = PeelFor(value, adjoint, readsSelf ? null : target, readsSelf ? target : null);
-                bool clear = !plan.FinalValuesSuffice;
-                if (readsSelf)
+                bool capture = readsSelf || (pop is not null && Reads.Of(seed).Contains(target is Name n ? n.Id : ((Element)target).Span));
+                if (capture)
                 {
-                    Expr captured = Bind(seed, block, force: true);
+                    seed = Bind(seed, block, force: true);
                     if (clear) AssignZero(adjoint, block);
-                    if (restore) block.Add(Pop());
-                    Accumulate(inner, captured, block);
+                    if (pop is not null) block.Add(pop());
+                    Accumulate(inner, seed, block);
                 }
                 else
                 {
                     Accumulate(inner, seed, block);
                     if (clear) AssignZero(adjoint, block);
-                    if (restore) block.Add(Pop());
+                    if (pop is not null) block.Add(pop());
                 }
-            }
-            else
-            {
-                Expr seed = adjoint;
-                if (readsSelf) seed = Bind(seed, block, force: true);
-                if (restore) block.Add(Pop());
-                Accumulate(value, op == "-=" ? Neg(seed) : seed, block);
+
+                return;
             }
 
-            Flush(block, output);
+            // += and -=: the adjoint passes through unchanged; only the right-hand side receives a share.
+            if (readsSelf) seed = Bind(adjoint, block, force: true) is var captured && op == "-=" ? Neg(captured) : captured;
+            if (pop is not null) block.Add(pop());
+            Accumulate(inner, seed, block);
         }
 
         /// <summary>
