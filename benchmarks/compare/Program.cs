@@ -13,12 +13,24 @@ using SymGrad.Compare;
 // alternates this with the NumPy/PyTorch runs and aggregates. Timing mirrors shared/baselines/common.py: warm up,
 // pick an iteration count so one repeat takes ~target seconds, median over repeats of the mean step time.
 //
-// usage: SymGrad.Compare [--quick] [--only A,B,C,D,E] [--out file.json]
+// usage: SymGrad.Compare [--quick] [--only A,B,C,D,E] [--out file.json] | --breakdown
 bool quick = args.Contains("--quick");
+
 string? outPath = ArgValue("--out");
 var only = (ArgValue("--only") ?? "A,B,C,D,E").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
     .Select(s => s.ToUpperInvariant()).ToHashSet();
-var timing = quick ? new Timing(0.05, 0.03, 3) : new Timing(0.3, 0.25, 7);
+Timing timing = quick ? new Timing(0.05, 0.03, 3) : new Timing(0.3, 0.25, 7);
+if (args.Contains("--breakdown"))
+{
+    var pieceTiming = new Timing(0.1, 0.1, 5);
+    foreach (var (workload, piece, pieceStep) in Breakdown.Pieces())
+    {
+        timing = pieceTiming;
+        Measure(workload, piece, pieceStep);
+    }
+
+    return 0;
+}
 
 var rows = new List<Row>();
 Console.WriteLine($"# SymGrad | .NET {Environment.Version} | {Environment.ProcessorCount} cores | Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated} | GEMM split threshold {Gemm.ParallelThreshold}");
