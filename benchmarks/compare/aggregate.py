@@ -55,7 +55,12 @@ lines.append("|---|---:|---|---:|---:|---|---|")
 for w in "ABCD":
     if w not in sym:
         continue
-    cands = {impl: us for (g, impl, dt), us in p2.items() if g == w and dt == "float32"}
+    # The fastest float32 peer at either thread count (2 threads is the documented best; 1 thread wins when a core is busy).
+    cands = {}
+    for threads, table in ((2, p2), (1, p1)):
+        for (g, impl, dt), us in table.items():
+            if g == w and dt == "float32":
+                cands["%s, %d thread%s" % (impl, threads, "s" if threads > 1 else "")] = us
     if not cands:
         continue
     peer, peer_us = min(cands.items(), key=lambda kv: kv[1])
@@ -63,7 +68,7 @@ for w in "ABCD":
     ratio = s_us / peer_us
     bt, ba = sym_bytes(w)
     met = ratio <= GOALS[w]
-    results[w] = {"symgrad_us": round(s_us, 1), "best_peer_us": round(peer_us, 1), "peer": peer + " (2 threads)",
+    results[w] = {"symgrad_us": round(s_us, 1), "best_peer_us": round(peer_us, 1), "peer": peer,
                   "ratio": round(ratio, 3), "bytes_per_step": bt, "bytes_per_step_all_threads": ba,
                   "goal": "<= %.1fx" % GOALS[w], "met": met}
     lines.append("| %s | %.1f | %.1f (%s) | %.2f× | %.0f / %.0f | ≤ %.1f× | %s |" % (
@@ -94,7 +99,7 @@ for dt, n, tag in (("float32", 256, "sgemm256"), ("float32", 1024, "sgemm1024"),
 meta = peer2_runs[0]["meta"] if peer2_runs else {}
 print("\n".join(lines))
 print()
-print("rounds: %d SymGrad, %d peer (2 threads), %d peer (1 thread, E); peer BLAS: %s; torch %s, numpy %s" % (
+print("rounds: %d SymGrad, %d peer (2 threads), %d peer (1 thread); peer BLAS: %s; torch %s, numpy %s" % (
     len(sym_runs), len(peer2_runs), len(peer1_runs), meta.get("blas", {}).get("kind"), meta.get("torch"), meta.get("numpy")))
 with open(results_path, "w") as f:
     json.dump(results, f, indent=1)
