@@ -200,21 +200,16 @@ static Func<float> GemmStep<T>(int n, int threads)
 {
     var rng = new SeededRandom(0);
     T[] a = Data.Normal<T>(rng, n * n), b = Data.Normal<T>(rng, n * n), c = new T[n * n];
-    GemmOneThread.Multiply<T>? single = threads == 1 ? GemmOneThread.Get<T>() : null;
     return () =>
     {
-        if (single is null)
-        {
-            if (typeof(T) == typeof(float))
-                Gemm.Multiply(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(a), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(b), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c.AsSpan()), n, n, n);
-            else
-                Gemm.Multiply(System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(a), System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(b), System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(c.AsSpan()), n, n, n);
-        }
+        // Gemm.MaxThreads caps the product at one thread for the one-thread rows; restored after each call.
+        int saved = Gemm.MaxThreads;
+        Gemm.MaxThreads = threads;
+        if (typeof(T) == typeof(float))
+            Gemm.Multiply(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(a), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(b), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c.AsSpan()), n, n, n);
         else
-        {
-            single(a, b, c, n, n, n);
-        }
-
+            Gemm.Multiply(System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(a), System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(b), System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(c.AsSpan()), n, n, n);
+        Gemm.MaxThreads = saved;
         return float.CreateTruncating(c[0]);
     };
 }
