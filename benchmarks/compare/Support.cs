@@ -1,7 +1,5 @@
 using System;
 using System.Numerics;
-using System.Reflection;
-using System.Reflection.Emit;
 
 namespace SymGrad.Compare
 {
