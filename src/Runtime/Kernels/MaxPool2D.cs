@@ -14,6 +14,37 @@ namespace SymGrad
     /// </summary>
     public static class MaxPool2D
     {
+        /// <summary>
+        /// The arg-max of window (i, j) of one (H, W) plane, as an index into the plane: the first maximum on ties.
+        /// Padding positions never win. Shared by the forward and by backwards that recompute the routing, so both
+        /// always pick the same element.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        internal static int WindowArgMax<T>(ReadOnlySpan<T> plane, in Pool2DShape s, int i, int j)
+            where T : IFloatingPointIeee754<T>
+        {
+            int h0 = Math.Max((i * s.Stride) - s.Padding, 0), h1 = Math.Min((i * s.Stride) - s.Padding + s.PoolHeight, s.Height);
+            int q0 = Math.Max((j * s.Stride) - s.Padding, 0), q1 = Math.Min((j * s.Stride) - s.Padding + s.PoolWidth, s.Width);
+
+            // Padding < window guarantees a non-empty window; NaN never compares greater, so it only wins if first.
+            int best = (h0 * s.Width) + q0;
+            T max = plane[best];
+            for (int h = h0; h < h1; h++)
+            {
+                for (int q = q0; q < q1; q++)
+                {
+                    T value = plane[(h * s.Width) + q];
+                    if (value > max)
+                    {
+                        max = value;
+                        best = (h * s.Width) + q;
+                    }
+                }
+            }
+
+            return best;
+        }
+
         /// <summary>Writes the window maxima to y and their flat indices into x to indices. y and indices are (N, C, OH, OW); y must not overlap x.</summary>
         public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y, Span<int> indices, in Pool2DShape shape)
             where T : IFloatingPointIeee754<T>
@@ -32,27 +63,10 @@ namespace SymGrad
                 int outBase = plane * oh * ow;
                 for (int i = 0; i < oh; i++)
                 {
-                    int h0 = Math.Max((i * s.Stride) - s.Padding, 0), h1 = Math.Min((i * s.Stride) - s.Padding + s.PoolHeight, s.Height);
                     for (int j = 0; j < ow; j++)
                     {
-                        int q0 = Math.Max((j * s.Stride) - s.Padding, 0), q1 = Math.Min((j * s.Stride) - s.Padding + s.PoolWidth, s.Width);
-
-                        // Padding < window guarantees a non-empty window; NaN never compares greater, so it only wins if first.
-                        int best = (h0 * s.Width) + q0;
+                        int best = WindowArgMax(xp, s, i, j);
                         T max = xp[best];
-                        for (int h = h0; h < h1; h++)
-                        {
-                            for (int q = q0; q < q1; q++)
-                            {
-                                T value = xp[(h * s.Width) + q];
-                                if (value > max)
-                                {
-                                    max = value;
-                                    best = (h * s.Width) + q;
-                                }
-                            }
-                        }
-
                         y[outBase + (i * ow) + j] = max;
                         indices[outBase + (i * ow) + j] = (plane * hw) + best;
                     }

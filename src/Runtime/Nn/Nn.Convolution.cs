@@ -169,27 +169,10 @@ namespace SymGrad
                 int outBase = plane * oh * ow;
                 for (int i = 0; i < oh; i++)
                 {
-                    int h0 = Math.Max((i * s.Stride) - s.Padding, 0), h1 = Math.Min((i * s.Stride) - s.Padding + s.PoolHeight, s.Height);
                     for (int j = 0; j < ow; j++)
                     {
-                        int q0 = Math.Max((j * s.Stride) - s.Padding, 0), q1 = Math.Min((j * s.Stride) - s.Padding + s.PoolWidth, s.Width);
-
-                        // Padding < window guarantees a non-empty window; NaN never compares greater, so it only wins if first.
-                        int best = (h0 * s.Width) + q0;
+                        int best = SymGrad.MaxPool2D.WindowArgMax(xp, s, i, j);
                         T max = xp[best];
-                        for (int h = h0; h < h1; h++)
-                        {
-                            for (int q = q0; q < q1; q++)
-                            {
-                                T value = xp[(h * s.Width) + q];
-                                if (value > max)
-                                {
-                                    max = value;
-                                    best = (h * s.Width) + q;
-                                }
-                            }
-                        }
-
                         int t = outBase + (i * ow) + j;
                         if (forward)
                         {
