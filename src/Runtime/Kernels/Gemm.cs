@@ -101,13 +101,13 @@ namespace SymGrad
                 var job = new GemmJob { A = pa, B = pb, C = pc, M = m, K = k, N = n, Form = form, Accumulate = accumulate, Path = path };
                 if (maxThreads > 1 && (long)m * k * n >= ParallelThreshold && Split<T>(ref job))
                 {
-                    if (GemmWorker.TryRunPair(job, &GemmDriver.RunPart<T>))
+                    if (PairWorker.TryRunPair(&job, &GemmDriver.RunPart<T>))
                     {
                         return;
                     }
                 }
 
-                GemmDriver.RunPart<T>(job, -1);
+                GemmDriver.RunPart<T>(&job, -1);
             }
         }
 

@@ -89,9 +89,10 @@ namespace SymGrad
         };
 
         /// <summary>Runs the part (0 or 1) of <paramref name="job"/> that this thread owns; part -1 is the whole product.</summary>
-        internal static void RunPart<T>(in GemmJob job, int part)
+        internal static void RunPart<T>(void* jobPointer, int part)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
+            ref readonly GemmJob job = ref *(GemmJob*)jobPointer;
             int m0 = 0, m1 = job.M, n0 = 0, n1 = job.N;
             if (part >= 0)
             {

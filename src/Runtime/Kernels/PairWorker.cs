@@ -6,11 +6,12 @@ using System.Threading;
 namespace SymGrad
 {
     /// <summary>
-    /// A single background thread that runs part 1 of a GEMM while the caller runs part 0: the machine has two
-    /// cores, and unlike <c>Parallel.For</c> handing it a job allocates nothing. After a job it spins briefly for the
-    /// next one (the GEMMs of a training step come back to back), then sleeps on an event.
+    /// A single background thread that runs part 1 of a kernel (a GEMM, a convolution, a row-wise pass) while the caller
+    /// runs part 0: the machine has two cores, and unlike <c>Parallel.For</c> handing it a job allocates nothing. After a
+    /// job it spins briefly for the next one (the kernels of a training step come back to back), then sleeps on an event.
+    /// The job is a pointer to the caller's own struct: the caller waits for part 1, so the struct outlives it.
     /// </summary>
-    internal static unsafe class GemmWorker
+    internal static unsafe class PairWorker
     {
         /// <summary>How long the worker spins for the next job before it blocks: a wake-up from sleep costs tens of µs.</summary>
         private static readonly long SpinTicks = Stopwatch.Frequency / 10_000; // 100 µs
@@ -27,8 +28,8 @@ namespace SymGrad
         private static int s_sleeping;
 
         private static Thread? s_thread;
-        private static GemmJob s_job;
-        private static delegate*<in GemmJob, int, void> s_work;
+        private static void* s_job;
+        private static delegate*<void*, int, void> s_work;
         private static int s_requested;
         private static int s_completed;
         private static ExceptionDispatchInfo? s_error;
@@ -37,7 +38,7 @@ namespace SymGrad
         /// Runs <c>work(job, 0)</c> here and <c>work(job, 1)</c> on the worker and returns when both are done; returns
         /// false without running anything when another caller holds the worker.
         /// </summary>
-        internal static bool TryRunPair(in GemmJob job, delegate*<in GemmJob, int, void> work)
+        internal static bool TryRunPair(void* job, delegate*<void*, int, void> work)
         {
             if (!Monitor.TryEnter(Gate))
             {
@@ -48,7 +49,7 @@ namespace SymGrad
             {
                 if (s_thread is null)
                 {
-                    s_thread = new Thread(Loop) { IsBackground = true, Name = "SymGrad GEMM worker" };
+                    s_thread = new Thread(Loop) { IsBackground = true, Name = "SymGrad worker" };
                     s_thread.Start();
                 }
 
