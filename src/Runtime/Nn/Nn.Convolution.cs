@@ -81,16 +81,8 @@ namespace SymGrad
             NnGuard.Disjoint<T>(db, nameof(db), dx, nameof(dx));
             NnGuard.Disjoint<T>(db, nameof(db), dw, nameof(dw));
 
-            if (!dx.IsEmpty)
-            {
-                ConvKernel.BackwardInputCore(w, dy, dx, shape, accumulate: true);
-            }
-
-            if (!dw.IsEmpty)
-            {
-                ConvKernel.BackwardWeightsCore(x, dy, dw, db, shape, accumulate: true);
-            }
-            else if (!db.IsEmpty)
+            ConvKernel.BackwardCore(x, w, dy, dx, dw, db, shape);
+            if (dw.IsEmpty && !db.IsEmpty)
             {
                 // Constant filters but a trained bias: db[f] += Σ over images and positions of dy[n, f, ·, ·].
                 int ohw = shape.OutHeight * shape.OutWidth;

@@ -23,17 +23,54 @@ namespace SymGrad.RuntimeTests
             { 3, 1, 8, 8, 2, 8, 8, 3, 0 },    // kernel covers the whole input
             { 1, 2, 5, 6, 3, 2, 4, 3, 3 },    // padding wider than parts of the kernel: some rows are all padding
             { 3, 8, 96, 96, 4, 3, 3, 1, 1 },  // im2col of one image (663 552) > half the group budget: one image per group
+            { 5, 3, 32, 32, 16, 5, 5, 1, 0 }, // odd batch above the two-thread threshold: the direct kernel splits 2 + 3 images
+            { 4, 5, 14, 14, 7, 3, 3, 1, 1 },  // rows narrower than a vector; filters and channels not multiples of the 4-row tile
+            { 2, 2, 9, 17, 6, 5, 2, 1, 2 },   // padding 2 with a 5 × 2 kernel; wide rows not a multiple of a vector
+            { 3, 1, 28, 28, 32, 3, 3, 1, 1 }, // the first Fashion-MNIST layer
+            { 2, 32, 14, 14, 9, 3, 3, 1, 1 }, // the second, with fewer filters
         };
 
         [Theory]
         [MemberData(nameof(Shapes))]
         public void FloatMatchesNaive(int n, int c, int h, int w, int f, int kh, int kw, int stride, int padding)
-            => MatchesNaive<float>(new Conv2DShape(n, c, h, w, f, kh, kw, stride, padding));
+            => EveryPathMatchesNaive<float>(new Conv2DShape(n, c, h, w, f, kh, kw, stride, padding));
 
         [Theory]
         [MemberData(nameof(Shapes))]
         public void DoubleMatchesNaive(int n, int c, int h, int w, int f, int kh, int kw, int stride, int padding)
-            => MatchesNaive<double>(new Conv2DShape(n, c, h, w, f, kh, kw, stride, padding));
+            => EveryPathMatchesNaive<double>(new Conv2DShape(n, c, h, w, f, kh, kw, stride, padding));
+
+        [Fact]
+        public void DirectBackwardInChunksMatchesNaive()
+        {
+            // A tiny chunk budget: every image is its own chunk, and each chunk's partial sums are added separately.
+            Conv2DDirect.t_chunkBudget = 1;
+            try
+            {
+                MatchesNaive<float>(new Conv2DShape(3, 2, 9, 11, 5, 3, 3, 1, 1));
+                MatchesNaive<double>(new Conv2DShape(3, 2, 9, 11, 5, 3, 3, 1, 1));
+            }
+            finally
+            {
+                Conv2DDirect.t_chunkBudget = 0;
+            }
+        }
+
+        /// <summary>The path the shape selects (direct for stride 1 on this machine), and im2col + GEMM forced.</summary>
+        private static void EveryPathMatchesNaive<T>(Conv2DShape s)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            MatchesNaive<T>(s);
+            Conv2D.t_forceIm2Col = true;
+            try
+            {
+                MatchesNaive<T>(s);
+            }
+            finally
+            {
+                Conv2D.t_forceIm2Col = false;
+            }
+        }
 
         [Fact]
         public void ShapeComputesOutputSize()

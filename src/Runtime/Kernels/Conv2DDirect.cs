@@ -1,0 +1,574 @@
+using System;
+using System.Buffers;
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace SymGrad
+{
+    /// <summary>
+    /// Stride-1 convolution with no column matrix ("shifted rows"). With an image zero-padded to (C, Hp, Wp) and the outputs
+    /// of a filter numbered q = i·Wp + j along "wide" rows of Wp columns (the last KW − 1 of each row are computed, then dropped),
+    /// <code>
+    /// y[f, q]            = b[f] + Σ_(c,u,v) w[f, c, u, v] · xpad[c·Hp·Wp + u·Wp + v + q]
+    /// dxpad[c, q]        = Σ_(f,u,v) w[f, c, u, v] · dy[f, q − u·Wp − v]        (dy wide, zero outside its OH × OW)
+    /// dw[f, (c, u, v)]   = Σ_n Σ_q dy[n, f, q] · xpad[n, c·Hp·Wp + u·Wp + v + q]
+    /// </code>
+    /// For each (c, u, v) the inputs of consecutive outputs are consecutive, so a register tile of 4 filters × 4 vectors of q
+    /// loads them straight from the padded image with one broadcast weight per filter: no im2col copy, no packed panel of B.
+    /// The input gradient is the same tile with channels as rows and the zero-margined dy as the image; the weight gradient
+    /// dots 4 rows of dy with 4 shifted rows of the images, summed over the whole batch in registers.
+    /// Images are split between the two cores. Scratch comes from ArrayPool, so a steady-state call allocates nothing.
+    /// </summary>
+    internal static unsafe class Conv2DDirect
+    {
+        /// <summary>Filters (channels, for the input gradient) per register tile, and shifted rows per weight-gradient tile.</summary>
+        private const int Rows = 4;
+
+        /// <summary>Vectors of outputs per register tile: 4 × 4 accumulators, 16 FMAs per 4 loads and 4 broadcasts.</summary>
+        private const int Vectors = 4;
+
+        /// <summary>Elements of wide dy and padded images the backward builds at once (16 MB of floats): larger batches go in chunks.</summary>
+        private const long ChunkBudget = 1 << 22;
+
+        /// <summary>Set by tests to force small chunks on this thread; 0 = <see cref="ChunkBudget"/>.</summary>
+        [ThreadStatic]
+        internal static long t_chunkBudget;
+
+        /// <summary>The shapes this kernel computes: stride 1 on a machine with 512-bit vectors (others use im2col + GEMM).</summary>
+        internal static bool Supports(in Conv2DShape s)
+            => s.Stride == 1 && Vector512.IsHardwareAccelerated
+            && (long)s.Filters * s.Channels * (s.Height + (2 * s.Padding) + s.KernelHeight) * (s.Width + (2 * s.Padding) + s.KernelWidth) < ChunkBudget;
+
+        /// <summary>y = conv(x, w) + b (b null for no bias); y is overwritten.</summary>
+        internal static void Forward<T>(T* x, T* w, T* b, T* y, in Conv2DShape s, int maxThreads)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var plan = new Plan(s, Vector512<T>.Count);
+            int packedLength = plan.Filters4 * plan.InputDepth;
+            int partLength = plan.Image + (plan.Filters4 * plan.OutWide);
+            T[] packedArray = ArrayPool<T>.Shared.Rent(packedLength + plan.Filters4), scratchArray = ArrayPool<T>.Shared.Rent(2 * partLength);
+            int[] offsetArray = ArrayPool<int>.Shared.Rent(plan.InputDepth4);
+            fixed (T* packed = packedArray, scratch = scratchArray)
+            fixed (int* offsets = offsetArray)
+            {
+                PackRows(w, s.Filters, plan.InputDepth, packed);
+                T* bias = packed + packedLength;
+                for (int f = 0; f < plan.Filters4; f++)
+                {
+                    bias[f] = b is not null && f < s.Filters ? b[f] : T.Zero;
+                }
+
+                ImageOffsets(s, plan, offsets);
+                var job = new Job { Shape = s, Plan = plan, Count = s.Batch, X = x, Y = y, Packed = packed, Bias = bias, Offsets = offsets, Scratch = scratch, PartLength = partLength };
+                RunParts(&job, &ForwardPart<T>, maxThreads);
+            }
+
+            ArrayPool<T>.Shared.Return(packedArray);
+            ArrayPool<T>.Shared.Return(scratchArray);
+            ArrayPool<int>.Shared.Return(offsetArray);
+        }
+
+        /// <summary>
+        /// dx += ∂L/∂x, dw += ∂L/∂w, db += ∂L/∂b from dy; each skipped when its pointer is null. The padded images and the wide dy
+        /// are built once and serve both gradients.
+        /// </summary>
+        internal static void Backward<T>(T* x, T* w, T* dy, T* dx, T* dw, T* db, in Conv2DShape s, int maxThreads)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var plan = new Plan(s, Vector512<T>.Count);
+            int packedLength = plan.Channels4 * plan.GradDepth;
+            int partLength = (plan.Channels4 * plan.InWide) + (plan.Filters4 * plan.InputDepth4) + s.Filters;
+            long perImage = (long)plan.GradImage + (dw is null ? 0 : plan.Image);
+            int chunk = (int)Math.Clamp((t_chunkBudget > 0 ? t_chunkBudget : ChunkBudget) / perImage, 1, s.Batch);
+            T[] packedArray = ArrayPool<T>.Shared.Rent(packedLength + Rows);
+            T[] scratchArray = ArrayPool<T>.Shared.Rent(checked((int)((chunk * perImage) + (2 * partLength))));
+            int[] offsetArray = ArrayPool<int>.Shared.Rent(plan.InputDepth4 + plan.GradDepth);
+            fixed (T* packed = packedArray, scratch = scratchArray)
+            fixed (int* offsets = offsetArray)
+            {
+                if (dx is not null)
+                {
+                    PackChannels(w, s, plan, packed);
+                }
+
+                new Span<T>(packed + packedLength, Rows).Clear(); // the input-gradient tile's "bias"
+                ImageOffsets(s, plan, offsets);
+                GradientOffsets(s, plan, offsets + plan.InputDepth4);
+                T* images = scratch + (2 * partLength);
+                long chw = (long)s.Channels * s.Height * s.Width, fhw = (long)s.Filters * s.OutHeight * s.OutWidth;
+                for (int first = 0; first < s.Batch; first += chunk)
+                {
+                    var job = new Job
+                    {
+                        Shape = s, Plan = plan, Count = Math.Min(chunk, s.Batch - first), X = x + (first * chw), Dy = dy + (first * fhw),
+                        Dx = dx is null ? null : dx + (first * chw), WantWeights = dw is not null, WantBias = db is not null, Packed = packed,
+                        Bias = packed + packedLength, Offsets = offsets, GradOffsets = offsets + plan.InputDepth4, Scratch = scratch, PartLength = partLength,
+                        GradImages = images, PaddedImages = images + ((long)chunk * plan.GradImage),
+                    };
+                    int parts = RunParts(&job, &BackwardPart<T>, maxThreads);
+
+                    // Each part summed its own images into its own partial sums: add them to the caller's accumulators.
+                    for (int part = 0; part < parts; part++)
+                    {
+                        T* partialW = scratch + (part * partLength) + (plan.Channels4 * plan.InWide);
+                        T* partialB = partialW + (plan.Filters4 * plan.InputDepth4);
+                        for (int f = 0; f < s.Filters; f++)
+                        {
+                            if (dw is not null)
+                            {
+                                var sum = new Span<T>(dw + (f * plan.InputDepth), plan.InputDepth);
+                                TensorPrimitives.Add(sum, new ReadOnlySpan<T>(partialW + (f * plan.InputDepth4), plan.InputDepth), sum);
+                            }
+
+                            if (db is not null)
+                            {
+                                db[f] += partialB[f];
+                            }
+                        }
+                    }
+                }
+            }
+
+            ArrayPool<T>.Shared.Return(packedArray);
+            ArrayPool<T>.Shared.Return(scratchArray);
+            ArrayPool<int>.Shared.Return(offsetArray);
+        }
+
+        /// <summary>Runs the job's parts: both cores (one image range each) above the GEMM threshold, else one. Returns the number of parts.</summary>
+        private static int RunParts(Job* job, delegate*<void*, int, void> work, int maxThreads)
+        {
+            Conv2DShape s = job->Shape;
+            long multiplyAdds = (long)job->Count * s.Filters * s.Channels * s.KernelHeight * s.KernelWidth * s.OutHeight * s.OutWidth;
+            if (maxThreads > 1 && job->Count > 1 && multiplyAdds >= Gemm.ParallelThreshold && PairWorker.TryRunPair(job, work))
+            {
+                return 2;
+            }
+
+            work(job, -1);
+            return 1;
+        }
+
+        private static void ForwardPart<T>(void* pointer, int part)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ref readonly Job job = ref *(Job*)pointer;
+            Conv2DShape s = job.Shape;
+            Plan plan = job.Plan;
+            (int n0, int n1) = Images(job.Count, part);
+            T* xpad = (T*)job.Scratch + (Math.Max(part, 0) * job.PartLength), wide = xpad + plan.Image;
+            T* x = (T*)job.X, y = (T*)job.Y, packed = (T*)job.Packed, bias = (T*)job.Bias;
+            int lanes = Vector512<T>.Count, ohw = s.OutHeight * s.OutWidth;
+            new Span<T>(xpad, plan.Image).Clear();
+            for (int n = n0; n < n1; n++)
+            {
+                Pad(x + ((long)n * s.Channels * s.Height * s.Width), xpad, s, plan);
+                for (int q = 0; q < plan.OutWide;)
+                {
+                    int step = plan.OutWide - q >= Vectors * lanes ? Vectors * lanes : lanes;
+                    for (int fb = 0; fb < plan.Filters4; fb += Rows)
+                    {
+                        Tile(step == lanes, packed + (fb * plan.InputDepth), bias + fb, xpad + q, job.Offsets, plan.InputDepth, wide + (fb * plan.OutWide) + q, plan.OutWide);
+                    }
+
+                    q += step;
+                }
+
+                for (int f = 0; f < s.Filters; f++)
+                {
+                    Simd.CopyRows(wide + (f * plan.OutWide), plan.Wp, y + (((long)n * s.Filters) + f) * ohw, s.OutWidth, s.OutHeight, s.OutWidth, add: false);
+                }
+            }
+        }
+
+        private static void BackwardPart<T>(void* pointer, int part)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ref readonly Job job = ref *(Job*)pointer;
+            Conv2DShape s = job.Shape;
+            Plan plan = job.Plan;
+            (int n0, int n1) = Images(job.Count, part);
+            T* dxWide = (T*)job.Scratch + (Math.Max(part, 0) * job.PartLength);
+            T* partialW = dxWide + (plan.Channels4 * plan.InWide), partialB = partialW + (plan.Filters4 * plan.InputDepth4);
+            T* grads = (T*)job.GradImages + ((long)n0 * plan.GradImage), padded = (T*)job.PaddedImages + ((long)n0 * plan.Image);
+            T* x = (T*)job.X, dy = (T*)job.Dy, dx = (T*)job.Dx;
+            int count = n1 - n0, lanes = Vector512<T>.Count, ohw = s.OutHeight * s.OutWidth, hw = s.Height * s.Width;
+
+            // Wide dy (zero margins, zero dropped columns) and padded x of this part's images.
+            new Span<T>(grads, count * plan.GradImage).Clear();
+            if (job.WantWeights)
+            {
+                new Span<T>(padded, count * plan.Image).Clear();
+            }
+
+            new Span<T>(partialB, s.Filters).Clear();
+            for (int n = n0; n < n1; n++)
+            {
+                T* g = grads + ((long)(n - n0) * plan.GradImage) + plan.Margin;
+                for (int f = 0; f < s.Filters; f++)
+                {
+                    T* source = dy + (((long)n * s.Filters) + f) * ohw;
+                    Simd.CopyRows(source, s.OutWidth, g + (f * plan.GradPlane), plan.Wp, s.OutHeight, s.OutWidth, add: false);
+                    if (job.WantBias)
+                    {
+                        partialB[f] += TensorPrimitives.Sum(new ReadOnlySpan<T>(source, ohw));
+                    }
+                }
+
+                if (job.WantWeights)
+                {
+                    Pad(x + ((long)n * s.Channels * hw), padded + ((long)(n - n0) * plan.Image), s, plan);
+                }
+            }
+
+            if (dx is not null)
+            {
+                // Only the rows of the padded input that hold x: q' from p·Wp.
+                int first = s.Padding * plan.Wp;
+                for (int n = n0; n < n1; n++)
+                {
+                    T* g = grads + ((long)(n - n0) * plan.GradImage) + first;
+                    for (int q = 0; q < plan.InWide;)
+                    {
+                        int step = plan.InWide - q >= Vectors * lanes ? Vectors * lanes : lanes;
+                        for (int cb = 0; cb < plan.Channels4; cb += Rows)
+                        {
+                            Tile(step == lanes, (T*)job.Packed + (cb * plan.GradDepth), (T*)job.Bias, g + q, job.GradOffsets, plan.GradDepth, dxWide + (cb * plan.InWide) + q, plan.InWide);
+                        }
+
+                        q += step;
+                    }
+
+                    for (int c = 0; c < s.Channels; c++)
+                    {
+                        Simd.CopyRows(dxWide + (c * plan.InWide) + s.Padding, plan.Wp, dx + (((long)n * s.Channels) + c) * hw, s.Width, s.Height, s.Width, add: true);
+                    }
+                }
+            }
+
+            if (job.WantWeights)
+            {
+                for (int fb = 0; fb < plan.Filters4; fb += Rows)
+                {
+                    for (int kb = 0; kb < plan.InputDepth4; kb += Rows)
+                    {
+                        DotTile(grads + plan.Margin + (fb * plan.GradPlane), plan.GradPlane, plan.GradImage, padded, plan.Image, job.Offsets + kb, count, plan.OutWide,
+                            partialW + (fb * plan.InputDepth4) + kb, plan.InputDepth4);
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Rows × (4 vectors, or 1 when <paramref name="single"/>) outputs: c[r, ·] = bias[r] + Σ_k a[k·Rows + r] · src[offsets[k] + ·].
+        /// a is one packed block of <see cref="Rows"/> filters, k-major.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile<T>(bool single, T* a, T* bias, T* src, int* offsets, int depth, T* c, nint ldc)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            nint w = Vector512<T>.Count;
+            Vector512<T> c00 = Vector512.Create(bias[0]), c10 = Vector512.Create(bias[1]), c20 = Vector512.Create(bias[2]), c30 = Vector512.Create(bias[3]);
+            if (single)
+            {
+                for (int k = 0; k < depth; k++, a += Rows)
+                {
+                    Vector512<T> b0 = Vector512.Load(src + offsets[k]);
+                    c00 = Simd.Fma(Vector512.Create(a[0]), b0, c00);
+                    c10 = Simd.Fma(Vector512.Create(a[1]), b0, c10);
+                    c20 = Simd.Fma(Vector512.Create(a[2]), b0, c20);
+                    c30 = Simd.Fma(Vector512.Create(a[3]), b0, c30);
+                }
+
+                Vector512.Store(c00, c);
+                Vector512.Store(c10, c + ldc);
+                Vector512.Store(c20, c + (2 * ldc));
+                Vector512.Store(c30, c + (3 * ldc));
+                return;
+            }
+
+            Vector512<T> c01 = c00, c02 = c00, c03 = c00, c11 = c10, c12 = c10, c13 = c10;
+            Vector512<T> c21 = c20, c22 = c20, c23 = c20, c31 = c30, c32 = c30, c33 = c30;
+            for (int k = 0; k < depth; k++, a += Rows)
+            {
+                T* s = src + offsets[k];
+                Vector512<T> b0 = Vector512.Load(s), b1 = Vector512.Load(s + w), b2 = Vector512.Load(s + (2 * w)), b3 = Vector512.Load(s + (3 * w));
+                Vector512<T> a0 = Vector512.Create(a[0]);
+                c00 = Simd.Fma(a0, b0, c00);
+                c01 = Simd.Fma(a0, b1, c01);
+                c02 = Simd.Fma(a0, b2, c02);
+                c03 = Simd.Fma(a0, b3, c03);
+                Vector512<T> a1 = Vector512.Create(a[1]);
+                c10 = Simd.Fma(a1, b0, c10);
+                c11 = Simd.Fma(a1, b1, c11);
+                c12 = Simd.Fma(a1, b2, c12);
+                c13 = Simd.Fma(a1, b3, c13);
+                Vector512<T> a2 = Vector512.Create(a[2]);
+                c20 = Simd.Fma(a2, b0, c20);
+                c21 = Simd.Fma(a2, b1, c21);
+                c22 = Simd.Fma(a2, b2, c22);
+                c23 = Simd.Fma(a2, b3, c23);
+                Vector512<T> a3 = Vector512.Create(a[3]);
+                c30 = Simd.Fma(a3, b0, c30);
+                c31 = Simd.Fma(a3, b1, c31);
+                c32 = Simd.Fma(a3, b2, c32);
+                c33 = Simd.Fma(a3, b3, c33);
+            }
+
+            StoreRow(c, c00, c01, c02, c03);
+            StoreRow(c + ldc, c10, c11, c12, c13);
+            StoreRow(c + (2 * ldc), c20, c21, c22, c23);
+            StoreRow(c + (3 * ldc), c30, c31, c32, c33);
+        }
+
+        /// <summary>
+        /// result[r·ldr + t] = Σ_n Σ_(q &lt; length) dy[n·dyImage + r·dyRow + q] · x[n·xImage + offsets[t] + q] for r, t &lt; 4: the
+        /// weight gradient of 4 filters × 4 (c, u, v), over every image in registers, reduced once.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DotTile<T>(T* dy, nint dyRow, nint dyImage, T* x, nint xImage, int* offsets, int images, int length, T* result, nint ldr)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            int w = Vector512<T>.Count;
+            Vector512<T> s00 = default, s01 = default, s02 = default, s03 = default, s10 = default, s11 = default, s12 = default, s13 = default;
+            Vector512<T> s20 = default, s21 = default, s22 = default, s23 = default, s30 = default, s31 = default, s32 = default, s33 = default;
+            int o0 = offsets[0], o1 = offsets[1], o2 = offsets[2], o3 = offsets[3];
+            for (int n = 0; n < images; n++, dy += dyImage, x += xImage)
+            {
+                T* d0 = dy, d1 = dy + dyRow, d2 = dy + (2 * dyRow), d3 = dy + (3 * dyRow);
+                T* x0 = x + o0, x1 = x + o1, x2 = x + o2, x3 = x + o3;
+                for (int q = 0; q < length; q += w)
+                {
+                    Vector512<T> b0 = Vector512.Load(x0 + q), b1 = Vector512.Load(x1 + q), b2 = Vector512.Load(x2 + q), b3 = Vector512.Load(x3 + q);
+                    Vector512<T> a0 = Vector512.Load(d0 + q);
+                    s00 = Simd.Fma(a0, b0, s00);
+                    s01 = Simd.Fma(a0, b1, s01);
+                    s02 = Simd.Fma(a0, b2, s02);
+                    s03 = Simd.Fma(a0, b3, s03);
+                    Vector512<T> a1 = Vector512.Load(d1 + q);
+                    s10 = Simd.Fma(a1, b0, s10);
+                    s11 = Simd.Fma(a1, b1, s11);
+                    s12 = Simd.Fma(a1, b2, s12);
+                    s13 = Simd.Fma(a1, b3, s13);
+                    Vector512<T> a2 = Vector512.Load(d2 + q);
+                    s20 = Simd.Fma(a2, b0, s20);
+                    s21 = Simd.Fma(a2, b1, s21);
+                    s22 = Simd.Fma(a2, b2, s22);
+                    s23 = Simd.Fma(a2, b3, s23);
+                    Vector512<T> a3 = Vector512.Load(d3 + q);
+                    s30 = Simd.Fma(a3, b0, s30);
+                    s31 = Simd.Fma(a3, b1, s31);
+                    s32 = Simd.Fma(a3, b2, s32);
+                    s33 = Simd.Fma(a3, b3, s33);
+                }
+            }
+
+            StoreSums(result, s00, s01, s02, s03);
+            StoreSums(result + ldr, s10, s11, s12, s13);
+            StoreSums(result + (2 * ldr), s20, s21, s22, s23);
+            StoreSums(result + (3 * ldr), s30, s31, s32, s33);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreRow<T>(T* c, Vector512<T> v0, Vector512<T> v1, Vector512<T> v2, Vector512<T> v3)
+            where T : unmanaged
+        {
+            nint w = Vector512<T>.Count;
+            Vector512.Store(v0, c);
+            Vector512.Store(v1, c + w);
+            Vector512.Store(v2, c + (2 * w));
+            Vector512.Store(v3, c + (3 * w));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreSums<T>(T* result, Vector512<T> v0, Vector512<T> v1, Vector512<T> v2, Vector512<T> v3)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            result[0] = Vector512.Sum(v0);
+            result[1] = Vector512.Sum(v1);
+            result[2] = Vector512.Sum(v2);
+            result[3] = Vector512.Sum(v3);
+        }
+
+        /// <summary>Copies image (C, H, W) into the interior of xpad (C, Hp, Wp), whose border and tail stay zero.</summary>
+        private static void Pad<T>(T* image, T* xpad, in Conv2DShape s, in Plan plan)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            int hw = s.Height * s.Width;
+            T* interior = xpad + (s.Padding * plan.Wp) + s.Padding;
+            for (int c = 0; c < s.Channels; c++)
+            {
+                Simd.CopyRows(image + (c * hw), s.Width, interior + (c * plan.Plane), plan.Wp, s.Height, s.Width, add: false);
+            }
+        }
+
+        /// <summary>Packs w (F, depth) into blocks of Rows filters, k-major: packed[(fb·depth + k)·Rows + r] = w[(fb·Rows + r)·depth + k], zeros past F.</summary>
+        private static void PackRows<T>(T* w, int filters, int depth, T* packed)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            int filters4 = RoundUp(filters, Rows);
+            for (int fb = 0; fb < filters4; fb += Rows)
+            {
+                for (int k = 0; k < depth; k++)
+                {
+                    for (int r = 0; r < Rows; r++)
+                    {
+                        *packed++ = fb + r < filters ? w[((fb + r) * depth) + k] : T.Zero;
+                    }
+                }
+            }
+        }
+
+        /// <summary>The input gradient's weights: blocks of Rows channels over k = (f, u, v): packed[(cb·F·KH·KW + k)·Rows + r] = w[f, cb·Rows + r, u, v].</summary>
+        private static void PackChannels<T>(T* w, in Conv2DShape s, in Plan plan, T* packed)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            for (int cb = 0; cb < plan.Channels4; cb += Rows)
+            {
+                for (int f = 0; f < s.Filters; f++)
+                {
+                    for (int t = 0; t < plan.Taps; t++)
+                    {
+                        for (int r = 0; r < Rows; r++)
+                        {
+                            int c = cb + r;
+                            *packed++ = c < s.Channels ? w[(((f * s.Channels) + c) * plan.Taps) + t] : T.Zero;
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>offsets[k] for k = (c, u, v): where row k of the shifted-row matrix starts in a padded image; zeros up to a multiple of Rows.</summary>
+        private static void ImageOffsets(in Conv2DShape s, in Plan plan, int* offsets)
+        {
+            int k = 0;
+            for (int c = 0; c < s.Channels; c++)
+            {
+                for (int u = 0; u < s.KernelHeight; u++)
+                {
+                    for (int v = 0; v < s.KernelWidth; v++)
+                    {
+                        offsets[k++] = (c * plan.Plane) + (u * plan.Wp) + v;
+                    }
+                }
+            }
+
+            while (k < plan.InputDepth4)
+            {
+                offsets[k++] = 0; // a real row, read and dropped: the tile never branches on the depth's edge
+            }
+        }
+
+        /// <summary>offsets[k] for k = (f, u, v): where output q of the input gradient reads wide dy, relative to the margin's start.</summary>
+        private static void GradientOffsets(in Conv2DShape s, in Plan plan, int* offsets)
+        {
+            int k = 0;
+            for (int f = 0; f < s.Filters; f++)
+            {
+                for (int u = 0; u < s.KernelHeight; u++)
+                {
+                    for (int v = 0; v < s.KernelWidth; v++)
+                    {
+                        offsets[k++] = (f * plan.GradPlane) + plan.Margin - (u * plan.Wp) - v;
+                    }
+                }
+            }
+        }
+
+        /// <summary>The images part 0 and part 1 own (the first and second half); part −1 owns all.</summary>
+        private static (int From, int To) Images(int batch, int part) => part switch
+        {
+            0 => (0, batch / 2),
+            1 => (batch / 2, batch),
+            _ => (0, batch),
+        };
+
+        private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+        /// <summary>Sizes of the padded image, the wide output and the wide dy for one geometry (in elements).</summary>
+        private readonly struct Plan
+        {
+            public Plan(in Conv2DShape s, int lanes)
+            {
+                Wp = s.Width + (2 * s.Padding);
+                Plane = (s.Height + (2 * s.Padding)) * Wp;
+                OutWide = RoundUp(s.OutHeight * Wp, lanes);
+                InWide = RoundUp(s.Height * Wp, lanes);
+                Image = (s.Channels * Plane) + s.KernelWidth + lanes; // the last channel's dropped columns read up to KW + lanes past it
+                Margin = ((s.KernelHeight - 1) * Wp) + s.KernelWidth - 1;
+                GradPlane = Margin + Math.Max((s.Padding * Wp) + InWide, OutWide);
+                Filters4 = RoundUp(s.Filters, Rows);
+                Channels4 = RoundUp(s.Channels, Rows);
+                Taps = s.KernelHeight * s.KernelWidth;
+                InputDepth = s.Channels * Taps;
+                InputDepth4 = RoundUp(InputDepth, Rows);
+                GradDepth = s.Filters * Taps;
+            }
+
+            /// <summary>Padded width Wp = W + 2p: the stride of every wide row.</summary>
+            public int Wp { get; }
+
+            /// <summary>Hp·Wp, one padded channel.</summary>
+            public int Plane { get; }
+
+            /// <summary>Wide outputs per filter, OH·Wp rounded up to whole vectors.</summary>
+            public int OutWide { get; }
+
+            /// <summary>Wide input-gradient outputs per channel (the H rows that hold x), rounded up to whole vectors.</summary>
+            public int InWide { get; }
+
+            /// <summary>One padded image plus the tail its last tiles read.</summary>
+            public int Image { get; }
+
+            /// <summary>Zeros before each wide dy plane: the input gradient reads up to (KH − 1)·Wp + KW − 1 before an output.</summary>
+            public int Margin { get; }
+
+            /// <summary>One wide dy plane: margin, OH rows of Wp, zeros up to what the tiles read.</summary>
+            public int GradPlane { get; }
+
+            /// <summary>One image's wide dy: Filters4 planes (the rows past F stay zero).</summary>
+            public int GradImage => Filters4 * GradPlane;
+
+            public int Filters4 { get; }
+
+            public int Channels4 { get; }
+
+            /// <summary>KH·KW.</summary>
+            public int Taps { get; }
+
+            /// <summary>C·KH·KW, the depth of the forward and weight-gradient sums.</summary>
+            public int InputDepth { get; }
+
+            public int InputDepth4 { get; }
+
+            /// <summary>F·KH·KW, the depth of the input-gradient sum.</summary>
+            public int GradDepth { get; }
+        }
+
+        /// <summary>One call, as raw pointers so the worker thread can run half of it (the caller keeps everything pinned).</summary>
+        private struct Job
+        {
+            public Conv2DShape Shape;
+            public Plan Plan;
+
+            /// <summary>Images of this call (a chunk of the batch); X, Y, Dy, Dx point at its first.</summary>
+            public int Count;
+            public void* X;
+            public void* Y;
+            public void* Dy;
+            public void* Dx;
+            public bool WantWeights;
+            public bool WantBias;
+            public void* Packed;
+            public void* Bias;
+            public int* Offsets;
+            public int* GradOffsets;
+            public void* Scratch;
+            public int PartLength;
+            public void* GradImages;
+            public void* PaddedImages;
+        }
+    }
+}
