@@ -8,6 +8,13 @@ using SymGrad.Samples.FashionMnist;
 
 // The SymGrad side of the CNN race: the samples/FashionMnist network and training step, timed per step.
 // usage: CnnRace <data dir> <threads> <steps> [epochs]   → one JSON line
+//        CnnRace --breakdown [threads]                      → each call of the step timed alone (markdown)
+if (args.Length > 0 && args[0] == "--breakdown")
+{
+    Breakdown.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2);
+    return;
+}
+
 string data = args.Length > 0 ? args[0] : FashionMnist.DefaultDirectory;
 int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
 int steps = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 300;

@@ -143,7 +143,7 @@ namespace SymGrad
         /// One sweep over the windows, shared so the forward and the backward pick the same arg-max. Forward (dx empty):
         /// y = the window maximum, the first on ties. Backward (dx not empty, y unused): dx[arg-max] += dy.
         /// </summary>
-        private static void MaxPool2DCore<T>(ReadOnlySpan<T> x, Span<T> y, ReadOnlySpan<T> dy, Span<T> dx, in Pool2DShape shape)
+        private static unsafe void MaxPool2DCore<T>(ReadOnlySpan<T> x, Span<T> y, ReadOnlySpan<T> dy, Span<T> dx, in Pool2DShape shape)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             bool forward = dx.IsEmpty;
@@ -154,6 +154,23 @@ namespace SymGrad
             }
 
             Pool2DShape s = shape;
+            if (MaxPool2x2.Supports(s))
+            {
+                fixed (T* px = x, py = y, pdy = dy, pdx = dx)
+                {
+                    if (forward)
+                    {
+                        MaxPool2x2.Forward(px, py, s);
+                    }
+                    else
+                    {
+                        MaxPool2x2.Backward(px, pdy, pdx, s);
+                    }
+                }
+
+                return;
+            }
+
             int oh = s.OutHeight, ow = s.OutWidth, hw = s.Height * s.Width;
             for (int plane = 0; plane < s.Batch * s.Channels; plane++)
             {
