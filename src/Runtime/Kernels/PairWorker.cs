@@ -9,7 +9,10 @@ namespace SymGrad
     /// A single background thread that runs part 1 of a kernel (a GEMM, a convolution, a row-wise pass) while the caller
     /// runs part 0: the machine has two cores, and unlike <c>Parallel.For</c> handing it a job allocates nothing. After a
     /// job it spins briefly for the next one (the kernels of a training step come back to back), then sleeps on an event.
-    /// The job is a pointer to the caller's own struct: the caller waits for part 1, so the struct outlives it.
+    /// The job is a pointer to the caller's own struct. Part 1 is claimed, by generation, either by the worker when it
+    /// wakes or by the caller once part 0 is done: a worker the scheduler has not run yet (another process holds the other
+    /// core) never makes the caller wait, it just finds its part taken. The caller waits only for a part 1 the worker
+    /// actually started, so the struct outlives every use of it.
     /// </summary>
     internal static unsafe class PairWorker
     {
@@ -32,6 +35,9 @@ namespace SymGrad
         private static delegate*<void*, int, void> s_work;
         private static int s_requested;
         private static int s_completed;
+
+        /// <summary>The last generation whose part 1 someone (worker or caller) claimed.</summary>
+        private static int s_claimed;
         private static ExceptionDispatchInfo? s_error;
 
         /// <summary>
@@ -74,11 +80,26 @@ namespace SymGrad
                     mine = ExceptionDispatchInfo.Capture(e);
                 }
 
-                // The worker has the same amount of work, so it finishes about now: yield, never sleep.
-                SpinWait spin = default;
-                while (Volatile.Read(ref s_completed) != generation)
+                // Part 1 not started yet: the caller takes it (the worker will find it claimed). Otherwise the worker has
+                // the same amount of work and finishes about now: yield, never sleep.
+                if (Interlocked.CompareExchange(ref s_claimed, generation, generation - 1) == generation - 1)
                 {
-                    spin.SpinOnce(sleep1Threshold: -1);
+                    try
+                    {
+                        work(job, 1);
+                    }
+                    catch (Exception e)
+                    {
+                        mine ??= ExceptionDispatchInfo.Capture(e);
+                    }
+                }
+                else
+                {
+                    SpinWait spin = default;
+                    while (Volatile.Read(ref s_completed) != generation)
+                    {
+                        spin.SpinOnce(sleep1Threshold: -1);
+                    }
                 }
 
                 mine?.Throw();
@@ -119,6 +140,11 @@ namespace SymGrad
                 }
 
                 seen = Volatile.Read(ref s_requested);
+                if (Interlocked.CompareExchange(ref s_claimed, seen, seen - 1) != seen - 1)
+                {
+                    continue; // the caller ran part 1 itself while this thread was not scheduled
+                }
+
                 try
                 {
                     s_work(s_job, 1);
