@@ -69,12 +69,14 @@ namespace SymGrad.Compare
                 float[] dx = new float[x.Length], dw = new float[w.Length], db = new float[b.Length];
                 Nn.Conv2D(x, w, b, z, shape);
                 Nn.Relu(z, r);
-                list.Add(("C", "Conv2D fwd (im2col + GEMM)", () => { Nn.Conv2D(x, w, b, z, shape); return z[0]; }));
+                list.Add(("C", "Conv2D fwd", () => { Nn.Conv2D(x, w, b, z, shape); return z[0]; }));
                 list.Add(("C", "Relu fwd 401k", () => { Nn.Relu(z, r); return r[0]; }));
                 list.Add(("C", "MseLoss fwd+bwd 401k (Σr²)", () => { float l = Nn.MseLoss(r, zeros); Nn.MseLossBackward(r, zeros, shape.OutputLength, dr, default); return l; }));
                 list.Add(("C", "ReluBackward 401k", () => { Nn.ReluBackward(z, r, dr, dz); return dz[0]; }));
-                list.Add(("C", "Conv2D.BackwardInput (GEMM + col2im)", () => { Conv2D.BackwardInput(w, dz, dx, shape, accumulate: true); return dx[0]; }));
-                list.Add(("C", "Conv2D.BackwardWeights (im2col + GEMM, db)", () => { Conv2D.BackwardWeights(x, dz, dw, db, shape, accumulate: true); return dw[0]; }));
+                list.Add(("C", "Conv2D.BackwardInput", () => { Conv2D.BackwardInput(w, dz, dx, shape, accumulate: true); return dx[0]; }));
+                list.Add(("C", "Conv2D.BackwardWeights (and db)", () => { Conv2D.BackwardWeights(x, dz, dw, db, shape, accumulate: true); return dw[0]; }));
+                list.Add(("C", "Nn.Conv2DBackward (dx, dw, db in one pass)", () => { Nn.Conv2DBackward(x, w, b, z, shape, dz, dx, dw, db); return dw[0]; }));
+                list.Add(("C", "generated ConvReluSquaresGradient (whole step)", () => Workloads.ConvReluSquaresGradient(x, w, b, zeros, z, r, shape, shape.OutputLength, dx, dw, db)));
                 list.Add(("C", "clear dx, dw, db", () => { Array.Clear(dx); Array.Clear(dw); Array.Clear(db); return dx[0]; }));
             }
 

@@ -1,3 +1,4 @@
+using System;
 using Xunit;
 
 namespace SymGrad.RuntimeTests
@@ -39,6 +40,22 @@ namespace SymGrad.RuntimeTests
             long before = System.GC.GetAllocatedBytesForCurrentThread();
             for (int i = 0; i < 10; i++) Step();
             Assert.Equal(0, System.GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        [Fact]
+        public void CopyHoldsTheSourceAndLaterRentsAreStillZeroed()
+        {
+            var ws = new Workspace();
+            var mark = ws.Mark();
+            ws.RentFloats(100).Fill(7f); // dirty the arena
+            ws.Release(mark);
+            float[] source = { 1, -2, 3.5f };
+            Span<float> copy = ws.Copy(source);
+            Assert.Equal(source, copy.ToArray());
+            Assert.All(ws.RentFloats(50).ToArray(), v => Assert.Equal(0f, v));
+            Assert.Equal(new double[] { 4, 5 }, ws.Copy(new double[] { 4, 5 }).ToArray());
+            Assert.Equal(0, ws.Copy(ReadOnlySpan<float>.Empty).Length);
+            ws.Release(mark);
         }
     }
 }

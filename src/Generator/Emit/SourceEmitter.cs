@@ -111,8 +111,7 @@ namespace SymGrad.Generator.Emit
 
             foreach (KeyValuePair<string, string> work in builder.CotangentWork)
             {
-                setup.Add(new Line($"global::System.Span<{ElementOf(model, work.Key)}> {work.Value} = {builder.Workspace}.{Rent(model, work.Key)}({work.Key}.Length);"));
-                setup.Add(new Line($"{builder.Cotangents[work.Key]}.CopyTo({work.Value});"));
+                setup.Add(new Line($"global::System.Span<{ElementOf(model, work.Key)}> {work.Value} = {builder.Workspace}.Copy({builder.Cotangents[work.Key]});"));
             }
 
             var body = new List<Code>(setup);

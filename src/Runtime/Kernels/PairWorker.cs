@@ -17,7 +17,7 @@ namespace SymGrad
     internal static unsafe class PairWorker
     {
         /// <summary>How long the worker spins for the next job before it blocks: a wake-up from sleep costs tens of µs.</summary>
-        private static readonly long SpinTicks = Stopwatch.Frequency / 10_000; // 100 µs
+        private static readonly long SpinTicks = Stopwatch.Frequency / 1_000; // 1 ms
 
         /// <summary>Serialises callers: a second thread that finds the worker busy computes alone instead of waiting.</summary>
         private static readonly object Gate = new();

@@ -21,6 +21,21 @@ namespace SymGrad
         /// <summary>Returns a zeroed span of <paramref name="length"/> elements.</summary>
         public Span<T> Rent(int length)
         {
+            Span<T> span = Take(length);
+            span.Clear();
+            return span;
+        }
+
+        /// <summary>A span holding a copy of <paramref name="source"/>.</summary>
+        public Span<T> Copy(ReadOnlySpan<T> source)
+        {
+            Span<T> span = Take(source.Length);
+            source.CopyTo(span);
+            return span;
+        }
+
+        private Span<T> Take(int length)
+        {
             if (length < 0)
             {
                 throw new ArgumentOutOfRangeException(nameof(length), length, "A scratch buffer cannot have a negative length.");
@@ -36,7 +51,6 @@ namespace SymGrad
             Span<T> span = _block.AsSpan(_used, length);
             _used += length;
             _peak = Math.Max(_peak, TotalUsed());
-            span.Clear();
             return span;
         }
 

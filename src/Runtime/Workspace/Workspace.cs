@@ -48,6 +48,12 @@ namespace SymGrad
 
         /// <summary>A zeroed scratch span of floats, valid until the enclosing mark is released.</summary>
         public Span<float> RentFloats(int length) => FloatScratch.Rent(length);
+
+        /// <summary>A scratch copy of <paramref name="source"/> (never cleared first: the copy writes all of it), valid until the enclosing mark is released.</summary>
+        public Span<double> Copy(ReadOnlySpan<double> source) => DoubleScratch.Copy(source);
+
+        /// <inheritdoc cref="Copy(ReadOnlySpan{double})"/>
+        public Span<float> Copy(ReadOnlySpan<float> source) => FloatScratch.Copy(source);
     }
 
     /// <summary>The depths of a <see cref="Workspace"/>'s tapes and arenas at one moment.</summary>

@@ -40,8 +40,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             try
             {
                 global::System.Span<double> yWork = workspace.RentDoubles(y.Length);
-                global::System.Span<double> dyWork = workspace.RentDoubles(y.Length);
-                dy.CopyTo(dyWork);
+                global::System.Span<double> dyWork = workspace.Copy(dy);
                 // Reverse sweep: adjoints, last statement first.
                 for (int i = 0; i < x.Length; i++)
                 {

@@ -44,10 +44,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
             {
-                global::System.Span<double> dtopWork = workspace.RentDoubles(top.Length);
-                dtop.CopyTo(dtopWork);
-                global::System.Span<double> dbottomWork = workspace.RentDoubles(bottom.Length);
-                dbottom.CopyTo(dbottomWork);
+                global::System.Span<double> dtopWork = workspace.Copy(dtop);
+                global::System.Span<double> dbottomWork = workspace.Copy(dbottom);
                 // Reverse sweep: adjoints, last statement first.
                 // return total;
                 double dtotal = dResult;

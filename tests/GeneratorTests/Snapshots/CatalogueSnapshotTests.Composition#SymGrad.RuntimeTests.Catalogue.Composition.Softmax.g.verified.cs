@@ -53,8 +53,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             try
             {
                 global::System.Span<double> pWork = workspace.RentDoubles(p.Length);
-                global::System.Span<double> dpWork = workspace.RentDoubles(p.Length);
-                dp.CopyTo(dpWork);
+                global::System.Span<double> dpWork = workspace.Copy(dp);
                 // Forward sweep: recompute what the reverse sweep reads.
                 double max = s[0];
                 for (int j = 1; j < s.Length; j++)

@@ -75,8 +75,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
             {
-                global::System.Span<double> dhWork = workspace.RentDoubles(h.Length);
-                dh.CopyTo(dhWork);
+                global::System.Span<double> dhWork = workspace.Copy(dh);
                 double s = default;
                 // Forward sweep: recompute what the reverse sweep reads.
                 double sum = 0.0;

@@ -127,14 +127,10 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
             {
-                global::System.Span<double> da1Work = workspace.RentDoubles(a1.Length);
-                da1.CopyTo(da1Work);
-                global::System.Span<double> dh1Work = workspace.RentDoubles(h1.Length);
-                dh1.CopyTo(dh1Work);
-                global::System.Span<double> da2Work = workspace.RentDoubles(a2.Length);
-                da2.CopyTo(da2Work);
-                global::System.Span<double> dpWork = workspace.RentDoubles(p.Length);
-                dp.CopyTo(dpWork);
+                global::System.Span<double> da1Work = workspace.Copy(da1);
+                global::System.Span<double> dh1Work = workspace.Copy(dh1);
+                global::System.Span<double> da2Work = workspace.Copy(da2);
+                global::System.Span<double> dpWork = workspace.Copy(dp);
                 // Reverse sweep: adjoints, last statement first.
                 // return loss;
                 double dloss = dResult;
