@@ -184,7 +184,28 @@ namespace SymGrad.Generator.Emit
             var backward = model.Parameters.Select(p => p.Name).ToList();
             backward.Add("1");
             var outputs = model.Parameters.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
-            backward.AddRange(outputs.Select(o => $"{builder.Workspace}.{Rent(model, o.Name)}({o.Name}.Length)"));
+
+            // Outputs of one element type share one zeroed span (read-only, so slices of it may alias): one clear, not one per output.
+            var zeroSpans = new List<string>();
+            var zeroFor = new Dictionary<string, string>();
+            foreach (IGrouping<string, ParameterSpec> group in outputs.GroupBy(o => o.ElementType))
+            {
+                if (group.Count() == 1)
+                {
+                    zeroFor[group.Single().Name] = $"{builder.Workspace}.{Rent(model, group.Single().Name)}({group.Single().Name}.Length)";
+                    continue;
+                }
+
+                string zeros = names.Reserve(outputs.Select(o => o.ElementType).Distinct().Count() == 1 ? "zeros" : "zero" + char.ToUpperInvariant(group.Key[0]) + group.Key.Substring(1) + "s");
+                string length = group.Select(o => $"{o.Name}.Length").Aggregate((max, next) => $"global::System.Math.Max({max}, {next})");
+                zeroSpans.Add($"global::System.Span<{group.Key}> {zeros} = {builder.Workspace}.{Rent(model, group.First().Name)}({length});");
+                foreach (ParameterSpec o in group)
+                {
+                    zeroFor[o.Name] = $"{zeros}[..{o.Name}.Length]";
+                }
+            }
+
+            backward.AddRange(outputs.Select(o => zeroFor[o.Name]));
             backward.AddRange(model.Parameters.Where(p => p.IsDifferentiable).Select(p => (p.Kind == ParameterKind.Scalar ? "ref " : "") + builder.Gradients[p.Name]));
             if (outputs.Count > 0)
             {
@@ -193,6 +214,11 @@ namespace SymGrad.Generator.Emit
                 writer.WriteLine($"global::SymGrad.WorkspaceMark {builder.Workspace}Mark = {builder.Workspace}.Mark();");
                 writer.WriteLine("try");
                 Open(writer);
+                foreach (string line in zeroSpans)
+                {
+                    writer.WriteLine(line);
+                }
+
                 writer.WriteLine($"{model.Name}Backward({string.Join(", ", backward)});");
                 Close(writer);
                 writer.WriteLine("finally");

@@ -1,4 +1,6 @@
 using System;
+using System.Buffers;
+using System.Numerics.Tensors;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -11,8 +13,8 @@ namespace SymGrad
     /// as vectors and split into even and odd columns (one two-source permute each), giving x00, x01, x10, x11 for a vector
     /// of windows; they are compared in the scan order of <see cref="MaxPool2D.WindowArgMax{T}"/>, a later element winning only
     /// when strictly greater, so ties go to the first maximum and a NaN wins only as x00: the same element, bit for bit.
-    /// The backward scatters dy back through the inverse permute, adding into the two dx rows.
-    /// Vectors that would reach past the ends of the tensors fall back to the scalar window scan.
+    /// The backward scatters dy back through the inverse permute, adding into the two dx rows. The last vector of a row is
+    /// masked (AVX-512 masked loads and stores touch only the row's own elements), so no lane reads or writes past it.
     /// </summary>
     internal static unsafe class MaxPool2x2
     {
@@ -24,25 +26,18 @@ namespace SymGrad
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             int lanes = Vector512<T>.Count, oh = s.OutHeight, ow = s.OutWidth, w = s.Width, hw = s.Height * w;
-            T* xEnd = x + s.InputLength, yEnd = y + s.OutputLength;
+            Vector512<T> lane = Indices<T>();
             for (int plane = 0; plane < s.Batch * s.Channels; plane++)
             {
                 T* xp = x + ((long)plane * hw), yp = y + ((long)plane * oh * ow);
                 for (int i = 0; i < oh; i++)
                 {
                     T* row0 = xp + (2 * i * w), row1 = row0 + w, yRow = yp + (i * ow);
-                    int j = 0;
-
-                    // Lanes past the row compute garbage into the next output row, which is written after this one.
-                    for (; j < ow && row1 + (2 * (j + lanes)) <= xEnd && yRow + j + lanes <= yEnd; j += lanes)
+                    for (int j = 0; j < ow; j += lanes)
                     {
-                        Window<T> v = Load(row0 + (2 * j), row1 + (2 * j));
-                        Vector512.Store(v.Max, yRow + j);
-                    }
-
-                    for (; j < ow; j++)
-                    {
-                        yRow[j] = xp[MaxPool2D.WindowArgMax(new ReadOnlySpan<T>(xp, hw), s, i, j)];
+                        Masks<T> m = new(lane, ow - j);
+                        Window<T> v = Load(row0 + (2 * j), row1 + (2 * j), m);
+                        MaskedStore(yRow + j, m.Windows, v.Max);
                     }
                 }
             }
@@ -52,9 +47,64 @@ namespace SymGrad
         internal static void Backward<T>(T* x, T* dy, T* dx, in Pool2DShape s)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
+            int lanes = Vector512<T>.Count, w = s.Width, hw = s.Height * w;
+            if (w > 2 * lanes)
+            {
+                BackwardWide(x, dy, dx, s);
+                return;
+            }
+
+            // A row fits one vector of windows: route a whole plane into scratch with plain stores, each row's spill past
+            // its end overwritten by the next row (or left in the slack), then add the plane to dx in one pass.
+            T[] rented = ArrayPool<T>.Shared.Rent(hw + (2 * lanes));
+            fixed (T* routed = rented)
+            {
+                Vector512<T> lane = Indices<T>();
+                Masks<T> m = new(lane, s.OutWidth);
+                var plane = new Span<T>(routed, hw);
+                for (int p = 0; p < s.Batch * s.Channels; p++)
+                {
+                    long offset = (long)p * hw;
+                    RoutePlane(x + offset, dy + ((long)p * s.OutHeight * s.OutWidth), routed, s, m);
+                    var target = new Span<T>(dx + offset, hw);
+                    TensorPrimitives.Add(target, plane, target);
+                }
+            }
+
+            ArrayPool<T>.Shared.Return(rented);
+        }
+
+        /// <summary>
+        /// routed = dy at each window's arg-max and −0 everywhere else, for one plane whose rows are at most 2·lanes wide.
+        /// Every element of the plane is written (the row stores cover it; an odd last row is filled first), so the scratch
+        /// needs no clearing between planes.
+        /// </summary>
+        private static void RoutePlane<T>(T* x, T* dy, T* routed, in Pool2DShape s, in Masks<T> m)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            int lanes = Vector512<T>.Count, w = s.Width, oh = s.OutHeight, ow = s.OutWidth;
+            Vector512<T> neutral = Vector512.Create(T.NegativeZero); // x + (−0) = x for every x, even −0
+            if (s.Height > 2 * oh)
+            {
+                new Span<T>(routed + (2 * oh * w), w).Fill(T.NegativeZero);
+            }
+
+            for (int i = 0; i < oh; i++)
+            {
+                T* row0 = x + (2 * i * w);
+                Window<T> v = Load(row0, row0 + w, m);
+                Vector512<T> g = MaskedLoad(dy + (i * ow), m.Windows, neutral);
+                StoreInterleaved(routed + (2 * i * w), Vector512.ConditionalSelect(v.Is00, g, neutral), Vector512.ConditionalSelect(v.Is01, g, neutral));
+                StoreInterleaved(routed + (((2 * i) + 1) * w), Vector512.ConditionalSelect(v.Is10, g, neutral), Vector512.ConditionalSelect(v.Is11, g, neutral));
+            }
+        }
+
+        /// <summary>The backward for rows wider than one vector of windows: masked read-modify-writes of the two dx rows.</summary>
+        private static void BackwardWide<T>(T* x, T* dy, T* dx, in Pool2DShape s)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
             int lanes = Vector512<T>.Count, oh = s.OutHeight, ow = s.OutWidth, w = s.Width, hw = s.Height * w;
-            T* xEnd = x + s.InputLength, dyEnd = dy + s.OutputLength;
-            Vector512<T> lane = Indices<T>(), neutral = Vector512.Create(T.NegativeZero); // x + (−0) = x for every x, even −0
+            Vector512<T> lane = Indices<T>(), neutral = Vector512.Create(T.NegativeZero);
             for (int plane = 0; plane < s.Batch * s.Channels; plane++)
             {
                 long planeOffset = (long)plane * hw;
@@ -63,25 +113,39 @@ namespace SymGrad
                 {
                     T* row0 = xp + (2 * i * w), row1 = row0 + w, dyRow = dyp + (i * ow);
                     T* dx0 = dxp + (2 * i * w), dx1 = dx0 + w;
-                    int j = 0;
-
-                    // Lanes past the row add −0 to whatever follows (each store reads what the previous one wrote): no change.
-                    for (; j < ow && row1 + (2 * (j + lanes)) <= xEnd && dyRow + j + lanes <= dyEnd; j += lanes)
+                    for (int j = 0; j < ow; j += lanes)
                     {
-                        Window<T> v = Load(row0 + (2 * j), row1 + (2 * j));
-                        Vector512<T> g = Vector512.ConditionalSelect(Vector512.LessThan(lane, Vector512.Create(T.CreateTruncating(ow - j))), Vector512.Load(dyRow + j), neutral);
+                        Masks<T> m = new(lane, ow - j);
+                        Window<T> v = Load(row0 + (2 * j), row1 + (2 * j), m);
+                        Vector512<T> g = MaskedLoad(dyRow + j, m.Windows, neutral);
                         Vector512<T> to00 = Vector512.ConditionalSelect(v.Is00, g, neutral), to01 = Vector512.ConditionalSelect(v.Is01, g, neutral);
                         Vector512<T> to10 = Vector512.ConditionalSelect(v.Is10, g, neutral), to11 = Vector512.ConditionalSelect(v.Is11, g, neutral);
-                        AddInterleaved(dx0 + (2 * j), to00, to01);
-                        AddInterleaved(dx1 + (2 * j), to10, to11);
-                    }
-
-                    for (; j < ow; j++)
-                    {
-                        dxp[MaxPool2D.WindowArgMax(new ReadOnlySpan<T>(xp, hw), s, i, j)] += dyRow[j];
+                        AddInterleaved(dx0 + (2 * j), to00, to01, m);
+                        AddInterleaved(dx1 + (2 * j), to10, to11, m);
                     }
                 }
             }
+        }
+
+        /// <summary>Which lanes of a vector of windows, and of its two vectors of inputs, lie inside the row.</summary>
+        private readonly struct Masks<T>
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            public Masks(Vector512<T> lane, int windows)
+            {
+                int lanes = Vector512<T>.Count;
+                Windows = Vector512.LessThan(lane, Vector512.Create(T.CreateTruncating(windows)));
+                Low = Vector512.LessThan(lane, Vector512.Create(T.CreateTruncating(2 * windows)));
+                High = Vector512.LessThan(lane, Vector512.Create(T.CreateTruncating((2 * windows) - lanes)));
+            }
+
+            public Vector512<T> Windows { get; }
+
+            /// <summary>Inputs 0 … lanes − 1 of the two rows' 2·lanes.</summary>
+            public Vector512<T> Low { get; }
+
+            /// <summary>Inputs lanes … 2·lanes − 1.</summary>
+            public Vector512<T> High { get; }
         }
 
         /// <summary>A vector of windows: their maxima and which element won (all-ones lanes), in scan order.</summary>
@@ -100,11 +164,11 @@ namespace SymGrad
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Window<T> Load<T>(T* row0, T* row1)
+        private static Window<T> Load<T>(T* row0, T* row1, in Masks<T> m)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             int lanes = Vector512<T>.Count;
-            Vector512<T> a0 = Vector512.Load(row0), a1 = Vector512.Load(row0 + lanes), b0 = Vector512.Load(row1), b1 = Vector512.Load(row1 + lanes);
+            Vector512<T> a0 = MaskedLoad(row0, m.Low, default), a1 = MaskedLoad(row0 + lanes, m.High, default), b0 = MaskedLoad(row1, m.Low, default), b1 = MaskedLoad(row1 + lanes, m.High, default);
             Vector512<T> x00 = Evens(a0, a1), x01 = Odds(a0, a1), x10 = Evens(b0, b1), x11 = Odds(b0, b1);
 
             // max = x00; a later element replaces it only when strictly greater (false for NaN on either side).
@@ -124,26 +188,63 @@ namespace SymGrad
             };
         }
 
-        /// <summary>target[2l] += even[l], target[2l + 1] += odd[l], for the 2·lanes elements at target.</summary>
+        /// <summary>target[2l] += even[l], target[2l + 1] += odd[l], for the elements of the 2·lanes at target inside the row.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void AddInterleaved<T>(T* target, Vector512<T> even, Vector512<T> odd)
+        private static void AddInterleaved<T>(T* target, Vector512<T> even, Vector512<T> odd, in Masks<T> m)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             int lanes = Vector512<T>.Count;
-            Vector512<T> low, high;
+            (Vector512<T> low, Vector512<T> high) = Interleave(even, odd);
+            MaskedStore(target, m.Low, MaskedLoad(target, m.Low, default) + low);
+            MaskedStore(target + lanes, m.High, MaskedLoad(target + lanes, m.High, default) + high);
+        }
+
+        /// <summary>target[2l] = even[l], target[2l + 1] = odd[l], all 2·lanes elements.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreInterleaved<T>(T* target, Vector512<T> even, Vector512<T> odd)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            (Vector512<T> low, Vector512<T> high) = Interleave(even, odd);
+            Vector512.Store(low, target);
+            Vector512.Store(high, target + Vector512<T>.Count);
+        }
+
+        /// <summary>even[0], odd[0], even[1], odd[1], … as two vectors.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static (Vector512<T> Low, Vector512<T> High) Interleave<T>(Vector512<T> even, Vector512<T> odd)
+            where T : unmanaged
+        {
             if (typeof(T) == typeof(float))
             {
-                low = Avx512F.PermuteVar16x32x2(even.AsSingle(), Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), odd.AsSingle()).As<float, T>();
-                high = Avx512F.PermuteVar16x32x2(even.AsSingle(), Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), odd.AsSingle()).As<float, T>();
+                return (Avx512F.PermuteVar16x32x2(even.AsSingle(), Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), odd.AsSingle()).As<float, T>(),
+                    Avx512F.PermuteVar16x32x2(even.AsSingle(), Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), odd.AsSingle()).As<float, T>());
+            }
+
+            return (Avx512F.PermuteVar8x64x2(even.AsDouble(), Vector512.Create(0L, 8, 1, 9, 2, 10, 3, 11), odd.AsDouble()).As<double, T>(),
+                Avx512F.PermuteVar8x64x2(even.AsDouble(), Vector512.Create(4L, 12, 5, 13, 6, 14, 7, 15), odd.AsDouble()).As<double, T>());
+        }
+
+        /// <summary>The lanes of mask from p, merge elsewhere; masked-off lanes are never read (no fault past an array's end).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<T> MaskedLoad<T>(T* p, Vector512<T> mask, Vector512<T> merge)
+            where T : unmanaged
+            => typeof(T) == typeof(float)
+                ? Avx512F.MaskLoad((float*)p, mask.AsSingle(), merge.AsSingle()).As<float, T>()
+                : Avx512F.MaskLoad((double*)p, mask.AsDouble(), merge.AsDouble()).As<double, T>();
+
+        /// <summary>Writes the lanes of mask to p; the others are left untouched.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void MaskedStore<T>(T* p, Vector512<T> mask, Vector512<T> value)
+            where T : unmanaged
+        {
+            if (typeof(T) == typeof(float))
+            {
+                Avx512F.MaskStore((float*)p, mask.AsSingle(), value.AsSingle());
             }
             else
             {
-                low = Avx512F.PermuteVar8x64x2(even.AsDouble(), Vector512.Create(0L, 8, 1, 9, 2, 10, 3, 11), odd.AsDouble()).As<double, T>();
-                high = Avx512F.PermuteVar8x64x2(even.AsDouble(), Vector512.Create(4L, 12, 5, 13, 6, 14, 7, 15), odd.AsDouble()).As<double, T>();
+                Avx512F.MaskStore((double*)p, mask.AsDouble(), value.AsDouble());
             }
-
-            Vector512.Store(Vector512.Load(target) + low, target);
-            Vector512.Store(Vector512.Load(target + lanes) + high, target + lanes);
         }
 
         /// <summary>Elements 0, 2, 4, … of the 2·lanes elements a‖b.</summary>

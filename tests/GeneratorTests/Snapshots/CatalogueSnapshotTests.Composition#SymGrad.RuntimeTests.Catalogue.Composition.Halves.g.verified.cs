@@ -90,7 +90,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
             {
-                HalvesBackward(x, top, bottom, half, 1, workspace.RentDoubles(top.Length), workspace.RentDoubles(bottom.Length), dx);
+                global::System.Span<double> zeros = workspace.RentDoubles(global::System.Math.Max(top.Length, bottom.Length));
+                HalvesBackward(x, top, bottom, half, 1, zeros[..top.Length], zeros[..bottom.Length], dx);
             }
             finally
             {

@@ -214,7 +214,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
             {
-                TwoLayerBackward(x, w1, b1, w2, b2, target, a1, h1, a2, p, n, inputs, hidden, outputs, 1, workspace.RentDoubles(a1.Length), workspace.RentDoubles(h1.Length), workspace.RentDoubles(a2.Length), workspace.RentDoubles(p.Length), dx, dw1, db1, dw2, db2);
+                global::System.Span<double> zeros = workspace.RentDoubles(global::System.Math.Max(global::System.Math.Max(global::System.Math.Max(a1.Length, h1.Length), a2.Length), p.Length));
+                TwoLayerBackward(x, w1, b1, w2, b2, target, a1, h1, a2, p, n, inputs, hidden, outputs, 1, zeros[..a1.Length], zeros[..h1.Length], zeros[..a2.Length], zeros[..p.Length], dx, dw1, db1, dw2, db2);
             }
             finally
             {
