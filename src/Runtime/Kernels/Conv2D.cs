@@ -192,7 +192,7 @@ namespace SymGrad
             {
                 fixed (T* px = x, pw = w, pb = b, py = y)
                 {
-                    Conv2DDirect.Forward(px, pw, b.IsEmpty ? null : pb, py, s, Gemm.MaxThreads);
+                    Conv2DDirect.Forward(px, pw, b.IsEmpty ? null : pb, py, s);
                 }
 
                 return;
@@ -346,7 +346,7 @@ namespace SymGrad
         {
             fixed (T* px = x, pw = w, pdy = dy, pdx = dx, pdw = dw, pdb = db)
             {
-                Conv2DDirect.Backward(px, pw, pdy, dx.IsEmpty ? null : pdx, dw.IsEmpty ? null : pdw, db.IsEmpty ? null : pdb, s, Gemm.MaxThreads);
+                Conv2DDirect.Backward(px, pw, pdy, dx.IsEmpty ? null : pdx, dw.IsEmpty ? null : pdw, db.IsEmpty ? null : pdb, s);
             }
         }
 

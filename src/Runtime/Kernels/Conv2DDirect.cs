@@ -19,7 +19,8 @@ namespace SymGrad
     /// loads them straight from the padded image with one broadcast weight per filter: no im2col copy, no packed panel of B.
     /// The input gradient is the same tile with channels as rows and the zero-margined dy as the image; the weight gradient
     /// dots 4 rows of dy with 4 shifted rows of the images, summed over the whole batch in registers.
-    /// Images are split between the two cores. Scratch comes from ArrayPool, so a steady-state call allocates nothing.
+    /// Both cores share the work through <see cref="RowSplit"/> (blocks of images, then blocks of filters), so a late worker
+    /// costs little. Scratch comes from ArrayPool, so a steady-state call allocates nothing.
     /// </summary>
     internal static unsafe class Conv2DDirect
     {
@@ -42,15 +43,14 @@ namespace SymGrad
             && (long)s.Filters * s.Channels * (s.Height + (2 * s.Padding) + s.KernelHeight) * (s.Width + (2 * s.Padding) + s.KernelWidth) < ChunkBudget;
 
         /// <summary>y = conv(x, w) + b (b null for no bias); y is overwritten.</summary>
-        internal static void Forward<T>(T* x, T* w, T* b, T* y, in Conv2DShape s, int maxThreads)
+        internal static void Forward<T>(T* x, T* w, T* b, T* y, in Conv2DShape s)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             var plan = new Plan(s, Vector512<T>.Count);
             int packedLength = plan.Filters4 * plan.InputDepth;
-            int partLength = plan.Image + (plan.Filters4 * plan.OutWide);
-            T[] packedArray = ArrayPool<T>.Shared.Rent(packedLength + plan.Filters4), scratchArray = ArrayPool<T>.Shared.Rent(2 * partLength);
+            T[] packedArray = ArrayPool<T>.Shared.Rent(packedLength + plan.Filters4);
             int[] offsetArray = ArrayPool<int>.Shared.Rent(plan.InputDepth4);
-            fixed (T* packed = packedArray, scratch = scratchArray)
+            fixed (T* packed = packedArray)
             fixed (int* offsets = offsetArray)
             {
                 PackRows(w, s.Filters, plan.InputDepth, packed);
@@ -61,31 +61,30 @@ namespace SymGrad
                 }
 
                 ImageOffsets(s, plan, offsets);
-                var job = new Job { Shape = s, Plan = plan, Count = s.Batch, X = x, Y = y, Packed = packed, Bias = bias, Offsets = offsets, Scratch = scratch, PartLength = partLength };
-                RunParts(&job, &ForwardPart<T>, maxThreads);
+                var job = new Job { Shape = s, Plan = plan, Count = s.Batch, X = x, Y = y, Packed = packed, Bias = bias, Offsets = offsets };
+                RowSplit.Run(&job, s.Batch, MultiplyAdds(s), &ForwardImages<T>);
             }
 
             ArrayPool<T>.Shared.Return(packedArray);
-            ArrayPool<T>.Shared.Return(scratchArray);
             ArrayPool<int>.Shared.Return(offsetArray);
         }
 
         /// <summary>
-        /// dx += ∂L/∂x, dw += ∂L/∂w, db += ∂L/∂b from dy; each skipped when its pointer is null. The padded images and the wide dy
-        /// are built once and serve both gradients.
+        /// dx += ∂L/∂x, dw += ∂L/∂w, db += ∂L/∂b from dy; each skipped when its pointer is null. Two passes over both cores:
+        /// per block of images, the wide dy and padded x are built and the input gradient computed; then per block of
+        /// filters, the weight (and bias) gradient of those filters over every image.
         /// </summary>
-        internal static void Backward<T>(T* x, T* w, T* dy, T* dx, T* dw, T* db, in Conv2DShape s, int maxThreads)
+        internal static void Backward<T>(T* x, T* w, T* dy, T* dx, T* dw, T* db, in Conv2DShape s)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             var plan = new Plan(s, Vector512<T>.Count);
             int packedLength = plan.Channels4 * plan.GradDepth;
-            int partLength = (plan.Channels4 * plan.InWide) + (plan.Filters4 * plan.InputDepth4) + s.Filters;
             long perImage = (long)plan.GradImage + (dw is null ? 0 : plan.Image);
             int chunk = (int)Math.Clamp((t_chunkBudget > 0 ? t_chunkBudget : ChunkBudget) / perImage, 1, s.Batch);
             T[] packedArray = ArrayPool<T>.Shared.Rent(packedLength + Rows);
-            T[] scratchArray = ArrayPool<T>.Shared.Rent(checked((int)((chunk * perImage) + (2 * partLength))));
+            T[] imageArray = ArrayPool<T>.Shared.Rent(checked((int)(chunk * perImage)));
             int[] offsetArray = ArrayPool<int>.Shared.Rent(plan.InputDepth4 + plan.GradDepth);
-            fixed (T* packed = packedArray, scratch = scratchArray)
+            fixed (T* packed = packedArray, images = imageArray)
             fixed (int* offsets = offsetArray)
             {
                 if (dx is not null)
@@ -96,139 +95,111 @@ namespace SymGrad
                 new Span<T>(packed + packedLength, Rows).Clear(); // the input-gradient tile's "bias"
                 ImageOffsets(s, plan, offsets);
                 GradientOffsets(s, plan, offsets + plan.InputDepth4);
-                T* images = scratch + (2 * partLength);
                 long chw = (long)s.Channels * s.Height * s.Width, fhw = (long)s.Filters * s.OutHeight * s.OutWidth;
+                int filterRows = (plan.Filters4 / Rows) * DepthSlices;
                 for (int first = 0; first < s.Batch; first += chunk)
                 {
+                    int count = Math.Min(chunk, s.Batch - first);
                     var job = new Job
                     {
-                        Shape = s, Plan = plan, Count = Math.Min(chunk, s.Batch - first), X = x + (first * chw), Dy = dy + (first * fhw),
-                        Dx = dx is null ? null : dx + (first * chw), WantWeights = dw is not null, WantBias = db is not null, Packed = packed,
-                        Bias = packed + packedLength, Offsets = offsets, GradOffsets = offsets + plan.InputDepth4, Scratch = scratch, PartLength = partLength,
+                        Shape = s, Plan = plan, Count = count, X = x + (first * chw), Dy = dy + (first * fhw), Dx = dx is null ? null : dx + (first * chw),
+                        Dw = dw, Db = db, Packed = packed, Bias = packed + packedLength, Offsets = offsets, GradOffsets = offsets + plan.InputDepth4,
                         GradImages = images, PaddedImages = images + ((long)chunk * plan.GradImage),
                     };
-                    int parts = RunParts(&job, &BackwardPart<T>, maxThreads);
-
-                    // Each part summed its own images into its own partial sums: add them to the caller's accumulators.
-                    for (int part = 0; part < parts; part++)
+                    long work = MultiplyAdds(s) / s.Batch * count;
+                    RowSplit.Run(&job, count, work, &PrepareImages<T>);
+                    if (dw is not null || db is not null)
                     {
-                        T* partialW = scratch + (part * partLength) + (plan.Channels4 * plan.InWide);
-                        T* partialB = partialW + (plan.Filters4 * plan.InputDepth4);
-                        for (int f = 0; f < s.Filters; f++)
-                        {
-                            if (dw is not null)
-                            {
-                                var sum = new Span<T>(dw + (f * plan.InputDepth), plan.InputDepth);
-                                TensorPrimitives.Add(sum, new ReadOnlySpan<T>(partialW + (f * plan.InputDepth4), plan.InputDepth), sum);
-                            }
-
-                            if (db is not null)
-                            {
-                                db[f] += partialB[f];
-                            }
-                        }
+                        RowSplit.Run(&job, filterRows, work, &WeightGradientRows<T>);
                     }
                 }
             }
 
             ArrayPool<T>.Shared.Return(packedArray);
-            ArrayPool<T>.Shared.Return(scratchArray);
+            ArrayPool<T>.Shared.Return(imageArray);
             ArrayPool<int>.Shared.Return(offsetArray);
         }
 
-        /// <summary>Runs the job's parts: both cores (one image range each) above the GEMM threshold, else one. Returns the number of parts.</summary>
-        private static int RunParts(Job* job, delegate*<void*, int, void> work, int maxThreads)
-        {
-            Conv2DShape s = job->Shape;
-            long multiplyAdds = (long)job->Count * s.Filters * s.Channels * s.KernelHeight * s.KernelWidth * s.OutHeight * s.OutWidth;
-            if (maxThreads > 1 && job->Count > 1 && multiplyAdds >= Gemm.ParallelThreshold && PairWorker.TryRunPair(job, work))
-            {
-                return 2;
-            }
+        private static long MultiplyAdds(in Conv2DShape s) => (long)s.Batch * s.Filters * s.Channels * s.KernelHeight * s.KernelWidth * s.OutHeight * s.OutWidth;
 
-            work(job, -1);
-            return 1;
-        }
-
-        private static void ForwardPart<T>(void* pointer, int part)
+        /// <summary>Forward of images [n0, n1), with its own padded image and wide output.</summary>
+        private static void ForwardImages<T>(void* pointer, int n0, int n1)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ref readonly Job job = ref *(Job*)pointer;
             Conv2DShape s = job.Shape;
             Plan plan = job.Plan;
-            (int n0, int n1) = Images(job.Count, part);
-            T* xpad = (T*)job.Scratch + (Math.Max(part, 0) * job.PartLength), wide = xpad + plan.Image;
-            T* x = (T*)job.X, y = (T*)job.Y, packed = (T*)job.Packed, bias = (T*)job.Bias;
-            int lanes = Vector512<T>.Count, ohw = s.OutHeight * s.OutWidth;
-            new Span<T>(xpad, plan.Image).Clear();
-            for (int n = n0; n < n1; n++)
+            T[] scratchArray = ArrayPool<T>.Shared.Rent(plan.Image + (plan.Filters4 * plan.OutWide));
+            fixed (T* xpad = scratchArray)
             {
-                Pad(x + ((long)n * s.Channels * s.Height * s.Width), xpad, s, plan);
-                for (int q = 0; q < plan.OutWide;)
+                T* wide = xpad + plan.Image;
+                T* x = (T*)job.X, y = (T*)job.Y, packed = (T*)job.Packed, bias = (T*)job.Bias;
+                int lanes = Vector512<T>.Count, ohw = s.OutHeight * s.OutWidth;
+                new Span<T>(xpad, plan.Image).Clear();
+                for (int n = n0; n < n1; n++)
                 {
-                    int step = plan.OutWide - q >= Vectors * lanes ? Vectors * lanes : lanes;
-                    for (int fb = 0; fb < plan.Filters4; fb += Rows)
+                    Pad(x + ((long)n * s.Channels * s.Height * s.Width), xpad, s, plan);
+                    for (int q = 0; q < plan.OutWide;)
                     {
-                        Tile(step == lanes, packed + (fb * plan.InputDepth), bias + fb, xpad + q, job.Offsets, plan.InputDepth, wide + (fb * plan.OutWide) + q, plan.OutWide);
+                        int step = plan.OutWide - q >= Vectors * lanes ? Vectors * lanes : lanes;
+                        for (int fb = 0; fb < plan.Filters4; fb += Rows)
+                        {
+                            Tile(step == lanes, packed + (fb * plan.InputDepth), bias + fb, xpad + q, job.Offsets, plan.InputDepth, wide + (fb * plan.OutWide) + q, plan.OutWide);
+                        }
+
+                        q += step;
                     }
 
-                    q += step;
-                }
-
-                for (int f = 0; f < s.Filters; f++)
-                {
-                    Simd.CopyRows(wide + (f * plan.OutWide), plan.Wp, y + (((long)n * s.Filters) + f) * ohw, s.OutWidth, s.OutHeight, s.OutWidth, add: false);
+                    for (int f = 0; f < s.Filters; f++)
+                    {
+                        Simd.CopyRows(wide + (f * plan.OutWide), plan.Wp, y + (((long)n * s.Filters) + f) * ohw, s.OutWidth, s.OutHeight, s.OutWidth, add: false);
+                    }
                 }
             }
+
+            ArrayPool<T>.Shared.Return(scratchArray);
         }
 
-        private static void BackwardPart<T>(void* pointer, int part)
+        /// <summary>Images [n0, n1) of the backward: their wide dy and (for dw) padded x, then (for dx) their input gradient.</summary>
+        private static void PrepareImages<T>(void* pointer, int n0, int n1)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ref readonly Job job = ref *(Job*)pointer;
             Conv2DShape s = job.Shape;
             Plan plan = job.Plan;
-            (int n0, int n1) = Images(job.Count, part);
-            T* dxWide = (T*)job.Scratch + (Math.Max(part, 0) * job.PartLength);
-            T* partialW = dxWide + (plan.Channels4 * plan.InWide), partialB = partialW + (plan.Filters4 * plan.InputDepth4);
-            T* grads = (T*)job.GradImages + ((long)n0 * plan.GradImage), padded = (T*)job.PaddedImages + ((long)n0 * plan.Image);
             T* x = (T*)job.X, dy = (T*)job.Dy, dx = (T*)job.Dx;
-            int count = n1 - n0, lanes = Vector512<T>.Count, ohw = s.OutHeight * s.OutWidth, hw = s.Height * s.Width;
-
-            // Wide dy (zero margins, zero dropped columns) and padded x of this part's images.
-            new Span<T>(grads, count * plan.GradImage).Clear();
-            if (job.WantWeights)
-            {
-                new Span<T>(padded, count * plan.Image).Clear();
-            }
-
-            new Span<T>(partialB, s.Filters).Clear();
+            int lanes = Vector512<T>.Count, ohw = s.OutHeight * s.OutWidth, hw = s.Height * s.Width;
+            bool wantWeights = job.Dw is not null;
             for (int n = n0; n < n1; n++)
             {
-                T* g = grads + ((long)(n - n0) * plan.GradImage) + plan.Margin;
+                T* g = (T*)job.GradImages + ((long)n * plan.GradImage);
+                new Span<T>(g, plan.GradImage).Clear();
                 for (int f = 0; f < s.Filters; f++)
                 {
-                    T* source = dy + (((long)n * s.Filters) + f) * ohw;
-                    Simd.CopyRows(source, s.OutWidth, g + (f * plan.GradPlane), plan.Wp, s.OutHeight, s.OutWidth, add: false);
-                    if (job.WantBias)
-                    {
-                        partialB[f] += TensorPrimitives.Sum(new ReadOnlySpan<T>(source, ohw));
-                    }
+                    Simd.CopyRows(dy + (((long)n * s.Filters) + f) * ohw, s.OutWidth, g + plan.Margin + (f * plan.GradPlane), plan.Wp, s.OutHeight, s.OutWidth, add: false);
                 }
 
-                if (job.WantWeights)
+                if (wantWeights)
                 {
-                    Pad(x + ((long)n * s.Channels * hw), padded + ((long)(n - n0) * plan.Image), s, plan);
+                    T* padded = (T*)job.PaddedImages + ((long)n * plan.Image);
+                    new Span<T>(padded, plan.Image).Clear();
+                    Pad(x + ((long)n * s.Channels * hw), padded, s, plan);
                 }
             }
 
-            if (dx is not null)
+            if (dx is null)
+            {
+                return;
+            }
+
+            T[] scratchArray = ArrayPool<T>.Shared.Rent(plan.Channels4 * plan.InWide);
+            fixed (T* dxWide = scratchArray)
             {
                 // Only the rows of the padded input that hold x: q' from p·Wp.
                 int first = s.Padding * plan.Wp;
                 for (int n = n0; n < n1; n++)
                 {
-                    T* g = grads + ((long)(n - n0) * plan.GradImage) + first;
+                    T* g = (T*)job.GradImages + ((long)n * plan.GradImage) + first;
                     for (int q = 0; q < plan.InWide;)
                     {
                         int step = plan.InWide - q >= Vectors * lanes ? Vectors * lanes : lanes;
@@ -247,14 +218,52 @@ namespace SymGrad
                 }
             }
 
-            if (job.WantWeights)
+            ArrayPool<T>.Shared.Return(scratchArray);
+        }
+
+        /// <summary>Slices of the weight-gradient depth per filter block: rows of the second pass are (filter block, slice).</summary>
+        private const int DepthSlices = 4;
+
+        /// <summary>Rows [r0, r1) of the second pass: dw (and, for slice 0, db) of one block of filters over every image of the chunk.</summary>
+        private static void WeightGradientRows<T>(void* pointer, int r0, int r1)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ref readonly Job job = ref *(Job*)pointer;
+            Conv2DShape s = job.Shape;
+            Plan plan = job.Plan;
+            T* dw = (T*)job.Dw, db = (T*)job.Db, grads = (T*)job.GradImages, padded = (T*)job.PaddedImages;
+            int tiles = plan.InputDepth4 / Rows, perSlice = (tiles + DepthSlices - 1) / DepthSlices, ohw = s.OutHeight * s.OutWidth;
+            T* sums = stackalloc T[Rows * Rows];
+            for (int row = r0; row < r1; row++)
             {
-                for (int fb = 0; fb < plan.Filters4; fb += Rows)
+                int fb = row / DepthSlices * Rows, slice = row % DepthSlices;
+                if (dw is not null)
                 {
-                    for (int kb = 0; kb < plan.InputDepth4; kb += Rows)
+                    for (int tile = slice * perSlice; tile < Math.Min(tiles, (slice + 1) * perSlice); tile++)
                     {
-                        DotTile(grads + plan.Margin + (fb * plan.GradPlane), plan.GradPlane, plan.GradImage, padded, plan.Image, job.Offsets + kb, count, plan.OutWide,
-                            partialW + (fb * plan.InputDepth4) + kb, plan.InputDepth4);
+                        int kb = tile * Rows;
+                        DotTile(grads + plan.Margin + (fb * plan.GradPlane), plan.GradPlane, plan.GradImage, padded, plan.Image, job.Offsets + kb, job.Count, plan.OutWide, sums, Rows);
+                        for (int r = 0; r < Rows && fb + r < s.Filters; r++)
+                        {
+                            for (int t = 0; t < Rows && kb + t < plan.InputDepth; t++)
+                            {
+                                dw[((fb + r) * plan.InputDepth) + kb + t] += sums[(r * Rows) + t];
+                            }
+                        }
+                    }
+                }
+
+                if (db is not null && slice == 0)
+                {
+                    for (int f = fb; f < Math.Min(fb + Rows, s.Filters); f++)
+                    {
+                        T total = T.Zero;
+                        for (int n = 0; n < job.Count; n++)
+                        {
+                            total += TensorPrimitives.Sum(new ReadOnlySpan<T>((T*)job.Dy + ((((long)n * s.Filters) + f) * ohw), ohw));
+                        }
+
+                        db[f] += total;
                     }
                 }
             }
@@ -477,14 +486,6 @@ namespace SymGrad
             }
         }
 
-        /// <summary>The images part 0 and part 1 own (the first and second half); part −1 owns all.</summary>
-        private static (int From, int To) Images(int batch, int part) => part switch
-        {
-            0 => (0, batch / 2),
-            1 => (batch / 2, batch),
-            _ => (0, batch),
-        };
-
         private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
         /// <summary>Sizes of the padded image, the wide output and the wide dy for one geometry (in elements).</summary>
@@ -559,14 +560,12 @@ namespace SymGrad
             public void* Y;
             public void* Dy;
             public void* Dx;
-            public bool WantWeights;
-            public bool WantBias;
+            public void* Dw;
+            public void* Db;
             public void* Packed;
             public void* Bias;
             public int* Offsets;
             public int* GradOffsets;
-            public void* Scratch;
-            public int PartLength;
             public void* GradImages;
             public void* PaddedImages;
         }
