@@ -21,15 +21,24 @@ namespace SymGrad
         internal static bool Supports(in Pool2DShape s)
             => s.PoolHeight == 2 && s.PoolWidth == 2 && s.Stride == 2 && s.Padding == 0 && Avx512F.IsSupported;
 
-        /// <summary>y = the maximum of each window.</summary>
+        /// <summary>y = the maximum of each window. Planes are shared between both cores.</summary>
         internal static void Forward<T>(T* x, T* y, in Pool2DShape s)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
+            var job = new Job { Shape = s, X = x, Y = y };
+            RowSplit.Run(&job, s.Batch * s.Channels, s.InputLength, &ForwardPlanes<T>);
+        }
+
+        private static void ForwardPlanes<T>(void* pointer, int p0, int p1)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ref readonly Job job = ref *(Job*)pointer;
+            Pool2DShape s = job.Shape;
             int lanes = Vector512<T>.Count, oh = s.OutHeight, ow = s.OutWidth, w = s.Width, hw = s.Height * w;
             Vector512<T> lane = Indices<T>();
-            for (int plane = 0; plane < s.Batch * s.Channels; plane++)
+            for (int plane = p0; plane < p1; plane++)
             {
-                T* xp = x + ((long)plane * hw), yp = y + ((long)plane * oh * ow);
+                T* xp = (T*)job.X + ((long)plane * hw), yp = (T*)job.Y + ((long)plane * oh * ow);
                 for (int i = 0; i < oh; i++)
                 {
                     T* row0 = xp + (2 * i * w), row1 = row0 + w, yRow = yp + (i * ow);
@@ -43,30 +52,35 @@ namespace SymGrad
             }
         }
 
-        /// <summary>dx[arg-max of each window] += dy, the arg-max found from x as the forward finds it.</summary>
+        /// <summary>dx[arg-max of each window] += dy, the arg-max found from x as the forward finds it. Planes are shared between both cores.</summary>
         internal static void Backward<T>(T* x, T* dy, T* dx, in Pool2DShape s)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
-            int lanes = Vector512<T>.Count, w = s.Width, hw = s.Height * w;
-            if (w > 2 * lanes)
-            {
-                BackwardWide(x, dy, dx, s);
-                return;
-            }
+            var job = new Job { Shape = s, X = x, Dy = dy, Dx = dx };
+            delegate*<void*, int, int, void> work = s.Width > 2 * Vector512<T>.Count ? &BackwardWidePlanes<T> : &BackwardPlanes<T>;
+            RowSplit.Run(&job, s.Batch * s.Channels, 2L * s.InputLength, work);
+        }
 
-            // A row fits one vector of windows: route a whole plane into scratch with plain stores, each row's spill past
-            // its end overwritten by the next row (or left in the slack), then add the plane to dx in one pass.
+        /// <summary>
+        /// A row fits one vector of windows: route a whole plane into scratch with plain stores, each row's spill past its end
+        /// overwritten by the next row (or left in the slack), then add the plane to dx in one pass.
+        /// </summary>
+        private static void BackwardPlanes<T>(void* pointer, int p0, int p1)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ref readonly Job job = ref *(Job*)pointer;
+            Pool2DShape s = job.Shape;
+            int lanes = Vector512<T>.Count, hw = s.Height * s.Width;
             T[] rented = ArrayPool<T>.Shared.Rent(hw + (2 * lanes));
             fixed (T* routed = rented)
             {
-                Vector512<T> lane = Indices<T>();
-                Masks<T> m = new(lane, s.OutWidth);
+                Masks<T> m = new(Indices<T>(), s.OutWidth);
                 var plane = new Span<T>(routed, hw);
-                for (int p = 0; p < s.Batch * s.Channels; p++)
+                for (int p = p0; p < p1; p++)
                 {
                     long offset = (long)p * hw;
-                    RoutePlane(x + offset, dy + ((long)p * s.OutHeight * s.OutWidth), routed, s, m);
-                    var target = new Span<T>(dx + offset, hw);
+                    RoutePlane((T*)job.X + offset, (T*)job.Dy + ((long)p * s.OutHeight * s.OutWidth), routed, s, m);
+                    var target = new Span<T>((T*)job.Dx + offset, hw);
                     TensorPrimitives.Add(target, plane, target);
                 }
             }
@@ -100,15 +114,17 @@ namespace SymGrad
         }
 
         /// <summary>The backward for rows wider than one vector of windows: masked read-modify-writes of the two dx rows.</summary>
-        private static void BackwardWide<T>(T* x, T* dy, T* dx, in Pool2DShape s)
+        private static void BackwardWidePlanes<T>(void* pointer, int p0, int p1)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
+            ref readonly Job job = ref *(Job*)pointer;
+            Pool2DShape s = job.Shape;
             int lanes = Vector512<T>.Count, oh = s.OutHeight, ow = s.OutWidth, w = s.Width, hw = s.Height * w;
             Vector512<T> lane = Indices<T>(), neutral = Vector512.Create(T.NegativeZero);
-            for (int plane = 0; plane < s.Batch * s.Channels; plane++)
+            for (int plane = p0; plane < p1; plane++)
             {
                 long planeOffset = (long)plane * hw;
-                T* xp = x + planeOffset, dxp = dx + planeOffset, dyp = dy + ((long)plane * oh * ow);
+                T* xp = (T*)job.X + planeOffset, dxp = (T*)job.Dx + planeOffset, dyp = (T*)job.Dy + ((long)plane * oh * ow);
                 for (int i = 0; i < oh; i++)
                 {
                     T* row0 = xp + (2 * i * w), row1 = row0 + w, dyRow = dyp + (i * ow);
@@ -146,6 +162,16 @@ namespace SymGrad
 
             /// <summary>Inputs lanes … 2·lanes − 1.</summary>
             public Vector512<T> High { get; }
+        }
+
+        /// <summary>One call, as raw pointers so the worker thread can take planes of it (the caller keeps them pinned).</summary>
+        private struct Job
+        {
+            public Pool2DShape Shape;
+            public void* X;
+            public void* Y;
+            public void* Dy;
+            public void* Dx;
         }
 
         /// <summary>A vector of windows: their maxima and which element won (all-ones lanes), in scan order.</summary>

@@ -18,8 +18,8 @@ namespace SymGrad
     /// </code>
     /// The last line is computed in the paper's equivalent form <c>θ ← θ − α_t m / (√v + ε √(1 − β₂ᵗ))</c>
     /// with <c>α_t = η √(1 − β₂ᵗ) / (1 − β₁ᵗ)</c>, one pass fewer. The bias corrections are computed in
-    /// <see cref="double"/>. The moments and one scratch buffer (two with L2 weight decay) are allocated by
-    /// the constructor; <see cref="Step"/> allocates nothing.
+    /// <see cref="double"/>. The moments are allocated by the constructor; <see cref="Step"/> allocates nothing
+    /// (its scratch is a stack chunk) and shares its chunks between both cores.
     /// </summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     public sealed class Adam<T> : IOptimizer<T>
@@ -27,8 +27,6 @@ namespace SymGrad
     {
         private readonly T[] _m;
         private readonly T[] _v;
-        private readonly T[] _scratch;
-        private readonly T[] _decayed;
         private readonly T _weightDecay;
         private readonly T _oneMinusBeta1;
         private readonly T _oneMinusBeta2;
@@ -69,8 +67,6 @@ namespace SymGrad
             WeightDecayMode = weightDecayMode;
             _m = new T[parameterCount];
             _v = new T[parameterCount];
-            _scratch = new T[Math.Min(parameterCount, Chunk)];
-            _decayed = weightDecay != 0 && weightDecayMode == AdamWeightDecay.L2 ? new T[Math.Min(parameterCount, Chunk)] : Array.Empty<T>();
         }
 
         /// <summary>AdamW: Adam with decoupled weight decay (PyTorch's AdamW defaults: λ = 0.01).</summary>
@@ -128,50 +124,85 @@ namespace SymGrad
             T epsilonHat = T.CreateChecked(Epsilon * sqrtBias2);
 
             // All the passes run over one chunk while it sits in L1, then the next: one trip through memory, not eight.
-            for (int start = 0; start < parameters.Length; start += Chunk)
+            // Chunks are shared between both cores (a memory-bound pass: one core does not saturate memory here).
+            unsafe
             {
-                int length = Math.Min(Chunk, parameters.Length - start);
-                Update(parameters.Slice(start, length), gradients.Slice(start, length), _m.AsSpan(start, length), _v.AsSpan(start, length), stepSize, epsilonHat);
+                fixed (T* p = parameters, g = gradients, m = _m, v = _v)
+                {
+                    var job = new StepJob
+                    {
+                        Parameters = p, Gradients = g, M = m, V = v, Length = parameters.Length, StepSize = stepSize, EpsilonHat = epsilonHat,
+                        OneMinusBeta1 = _oneMinusBeta1, OneMinusBeta2 = _oneMinusBeta2, WeightDecay = _weightDecay,
+                        DecoupledShrink = T.One - (_learningRate * _weightDecay), L2 = WeightDecayMode == AdamWeightDecay.L2,
+                    };
+                    RowSplit.Run(&job, (parameters.Length + Chunk - 1) / Chunk, 7L * parameters.Length, &UpdateChunks);
+                }
             }
 
             StepCount = t;
         }
 
-        /// <summary>Elements updated per chunk: six spans of 4 KB (floats) stay in L1 across the passes.</summary>
+        /// <summary>Elements updated per chunk: the spans of a chunk (4 KB each for floats) stay in L1 across the passes.</summary>
         private const int Chunk = 1024;
 
-        private void Update(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> m, Span<T> v, T stepSize, T epsilonHat)
+        private static unsafe void UpdateChunks(void* pointer, int c0, int c1)
         {
-            Span<T> scratch = _scratch.AsSpan(0, parameters.Length);
-            ReadOnlySpan<T> g = gradients;
-            if (_weightDecay != T.Zero)
+            ref readonly StepJob job = ref *(StepJob*)pointer;
+            Span<T> scratchChunk = stackalloc T[Chunk], decayedChunk = stackalloc T[job.L2 && job.WeightDecay != T.Zero ? Chunk : 0];
+            for (int chunk = c0; chunk < c1; chunk++)
             {
-                if (WeightDecayMode == AdamWeightDecay.L2)
+                int start = chunk * Chunk, length = Math.Min(Chunk, job.Length - start);
+                var parameters = new Span<T>(job.Parameters + start, length);
+                var m = new Span<T>(job.M + start, length);
+                var v = new Span<T>(job.V + start, length);
+                Span<T> scratch = scratchChunk[..length];
+                scoped ReadOnlySpan<T> g = new(job.Gradients + start, length);
+                if (job.WeightDecay != T.Zero)
                 {
-                    // g' = λ θ + g
-                    Span<T> decayed = _decayed.AsSpan(0, parameters.Length);
-                    TensorPrimitives.MultiplyAdd(parameters, _weightDecay, gradients, decayed);
-                    g = decayed;
+                    if (job.L2)
+                    {
+                        // g' = λ θ + g
+                        Span<T> decayed = decayedChunk[..length];
+                        TensorPrimitives.MultiplyAdd(parameters, job.WeightDecay, g, decayed);
+                        g = decayed;
+                    }
+                    else
+                    {
+                        // θ ← (1 − η λ) θ
+                        TensorPrimitives.Multiply(parameters, job.DecoupledShrink, parameters);
+                    }
                 }
-                else
-                {
-                    // θ ← (1 − η λ) θ
-                    TensorPrimitives.Multiply(parameters, T.One - (_learningRate * _weightDecay), parameters);
-                }
+
+                // m ← m + (1 − β₁)(g' − m) = β₁ m + (1 − β₁) g'
+                TensorPrimitives.Lerp(m, g, job.OneMinusBeta1, m);
+
+                // v ← β₂ v + (1 − β₂) g'²
+                TensorPrimitives.Multiply(g, g, scratch);
+                TensorPrimitives.Lerp(v, scratch, job.OneMinusBeta2, v);
+
+                // θ ← θ − α_t m / (√v + ε̂)
+                TensorPrimitives.Sqrt(v, scratch);
+                TensorPrimitives.Add(scratch, job.EpsilonHat, scratch);
+                TensorPrimitives.Divide(m, scratch, scratch);
+                TensorPrimitives.MultiplyAdd(scratch, -job.StepSize, parameters, parameters);
             }
+        }
 
-            // m ← m + (1 − β₁)(g' − m) = β₁ m + (1 − β₁) g'
-            TensorPrimitives.Lerp(m, g, _oneMinusBeta1, m);
-
-            // v ← β₂ v + (1 − β₂) g'²
-            TensorPrimitives.Multiply(g, g, scratch);
-            TensorPrimitives.Lerp(v, scratch, _oneMinusBeta2, v);
-
-            // θ ← θ − α_t m / (√v + ε̂)
-            TensorPrimitives.Sqrt(v, scratch);
-            TensorPrimitives.Add(scratch, epsilonHat, scratch);
-            TensorPrimitives.Divide(m, scratch, scratch);
-            TensorPrimitives.MultiplyAdd(scratch, -stepSize, parameters, parameters);
+        /// <summary>One step, as raw pointers so the worker thread can take chunks of it (the caller keeps the spans pinned).</summary>
+        private unsafe struct StepJob
+        {
+            public T* Parameters;
+            public T* Gradients;
+            public T* M;
+            public T* V;
+            public int Length;
+            public T StepSize;
+            public T EpsilonHat;
+            public T OneMinusBeta1;
+            public T OneMinusBeta2;
+            public T WeightDecay;
+            public T DecoupledShrink;
+            public bool L2;
         }
 
         /// <inheritdoc/>

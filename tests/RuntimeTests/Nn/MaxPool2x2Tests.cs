@@ -19,6 +19,8 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             { 1, 2, 7, 9 },     // odd height and width: the last row and column belong to no window
             { 2, 2, 6, 70 },    // 35 windows per row: several vectors and a partial one
             { 3, 4, 14, 14 },   // the second Fashion-MNIST pooling
+            { 8, 32, 28, 28 },  // above the two-core threshold: planes shared between both cores
+            { 4, 8, 41, 70 },   // wide rows (masked read-modify-writes), shared between both cores
         };
 
         [Theory]

@@ -5,8 +5,9 @@ namespace SymGrad.RuntimeTests.Training
 {
     public class OptimizerTests
     {
-        // Lengths that run every SIMD width and tail (Vector512/256/128 of floats and doubles, and the scalar rest).
-        public static readonly TheoryData<int> Lengths = new() { 0, 1, 3, 7, 8, 15, 16, 17, 31, 33, 64, 100, 257 };
+        // Lengths that run every SIMD width and tail (Vector512/256/128 of floats and doubles, and the scalar rest), more than
+        // one L1 chunk of Adam, and enough chunks to be shared between both cores.
+        public static readonly TheoryData<int> Lengths = new() { 0, 1, 3, 7, 8, 15, 16, 17, 31, 33, 64, 100, 257, 1025, 20_000 };
 
         private const int Steps = 5;
 
