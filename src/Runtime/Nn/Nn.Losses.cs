@@ -108,27 +108,48 @@ namespace SymGrad
             NnGuard.Length(target.Length, prediction.Length, nameof(target), "prediction.Length");
         }
 
-        private static T MseLossCore<T>(ReadOnlySpan<T> prediction, ReadOnlySpan<T> target)
+        /// <summary>Elements per chunk of the squared-error passes: the differences of one chunk live on the stack (8 KB of floats).</summary>
+        private const int MseChunk = 2048;
+
+        private static unsafe T MseLossCore<T>(ReadOnlySpan<T> prediction, ReadOnlySpan<T> target)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ValidateMse(prediction, target);
 
-            // Differences go to a stack chunk; the sum of squares of each chunk is added in double.
-            const int Chunk = 256;
-            Span<T> diff = stackalloc T[Chunk];
+            // Each chunk's sum of squares is kept apart and the chunks are added in order, in double: the same result on one
+            // core or two, whichever took which chunk.
+            int chunks = (prediction.Length + MseChunk - 1) / MseChunk;
+            double[] partials = System.Buffers.ArrayPool<double>.Shared.Rent(chunks);
             double total = 0;
-            for (int start = 0; start < prediction.Length; start += Chunk)
+            fixed (T* p = prediction, t = target)
+            fixed (double* sums = partials)
             {
-                int length = Math.Min(Chunk, prediction.Length - start);
-                Span<T> d = diff[..length];
-                TensorPrimitives.Subtract(prediction.Slice(start, length), target.Slice(start, length), d);
-                total += double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(d));
+                var job = new MseJob { Prediction = p, Target = t, Length = prediction.Length, Sums = sums };
+                RowSplit.Run(&job, chunks, 2L * prediction.Length, &MseChunks<T>);
+                for (int c = 0; c < chunks; c++)
+                {
+                    total += sums[c];
+                }
             }
 
+            System.Buffers.ArrayPool<double>.Shared.Return(partials);
             return T.CreateTruncating(total / prediction.Length);
         }
 
-        private static void MseLossBackwardCore<T>(ReadOnlySpan<T> prediction, ReadOnlySpan<T> target, T dResult, Span<T> dprediction, Span<T> dtarget)
+        private static unsafe void MseChunks<T>(void* pointer, int c0, int c1)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ref readonly MseJob job = ref *(MseJob*)pointer;
+            Span<T> diff = stackalloc T[MseChunk];
+            for (int c = c0; c < c1; c++)
+            {
+                Span<T> d = diff[..job.Chunk<T>(job.Prediction, c).Length];
+                TensorPrimitives.Subtract(job.Chunk<T>(job.Prediction, c), job.Chunk<T>(job.Target, c), d);
+                job.Sums[c] = double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(d));
+            }
+        }
+
+        private static unsafe void MseLossBackwardCore<T>(ReadOnlySpan<T> prediction, ReadOnlySpan<T> target, T dResult, Span<T> dprediction, Span<T> dtarget)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ValidateMse(prediction, target);
@@ -139,27 +160,63 @@ namespace SymGrad
             NnGuard.Disjoint<T>(dtarget, nameof(dtarget), prediction, nameof(prediction));
             NnGuard.Disjoint<T>(dtarget, nameof(dtarget), target, nameof(target));
             NnGuard.Disjoint<T>(dtarget, nameof(dtarget), dprediction, nameof(dprediction));
-
-            T scale = T.CreateTruncating(2) * dResult / T.CreateTruncating(prediction.Length);
-            const int Chunk = 256;
-            Span<T> diff = stackalloc T[Chunk];
-            for (int start = 0; start < prediction.Length; start += Chunk)
+            if (dprediction.IsEmpty && dtarget.IsEmpty)
             {
-                int length = Math.Min(Chunk, prediction.Length - start);
-                Span<T> d = diff[..length];
-                TensorPrimitives.Subtract(prediction.Slice(start, length), target.Slice(start, length), d);
-                if (!dprediction.IsEmpty)
+                return;
+            }
+
+            fixed (T* p = prediction, t = target, dp = dprediction, dt = dtarget)
+            {
+                var job = new MseJob
                 {
-                    Span<T> g = dprediction.Slice(start, length);
+                    Prediction = p, Target = t, Length = prediction.Length, DPrediction = dp, DTarget = dt,
+                    Scale = double.CreateTruncating(T.CreateTruncating(2) * dResult / T.CreateTruncating(prediction.Length)),
+                };
+                RowSplit.Run(&job, (prediction.Length + MseChunk - 1) / MseChunk, 4L * prediction.Length, &MseBackwardChunks<T>);
+            }
+        }
+
+        private static unsafe void MseBackwardChunks<T>(void* pointer, int c0, int c1)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ref readonly MseJob job = ref *(MseJob*)pointer;
+            T scale = T.CreateTruncating(job.Scale);
+            Span<T> diff = stackalloc T[MseChunk];
+            for (int c = c0; c < c1; c++)
+            {
+                Span<T> d = diff[..job.Chunk<T>(job.Prediction, c).Length];
+                TensorPrimitives.Subtract(job.Chunk<T>(job.Prediction, c), job.Chunk<T>(job.Target, c), d);
+                if (job.DPrediction is not null)
+                {
+                    Span<T> g = job.Chunk<T>(job.DPrediction, c);
                     TensorPrimitives.MultiplyAdd(d, scale, g, g);
                 }
 
-                if (!dtarget.IsEmpty)
+                if (job.DTarget is not null)
                 {
-                    Span<T> g = dtarget.Slice(start, length);
+                    Span<T> g = job.Chunk<T>(job.DTarget, c);
                     TensorPrimitives.MultiplyAdd(d, -scale, g, g);
                 }
             }
+        }
+
+        /// <summary>One squared-error call, as raw pointers so the worker thread can take chunks of it (the caller keeps them pinned).</summary>
+        private unsafe struct MseJob
+        {
+            public void* Prediction;
+            public void* Target;
+            public int Length;
+            public double* Sums;
+            public void* DPrediction;
+            public void* DTarget;
+
+            /// <summary>2·dResult/N, held in double (exact for float; the double path's own value).</summary>
+            public double Scale;
+
+            /// <summary>Chunk c of <paramref name="span"/> (the prediction, the target or a gradient).</summary>
+            public readonly Span<T> Chunk<T>(void* span, int c)
+                where T : unmanaged
+                => new((T*)span + (c * MseChunk), Math.Min(MseChunk, Length - (c * MseChunk)));
         }
     }
 }

@@ -118,7 +118,7 @@ namespace SymGrad.RuntimeTests.NnPrimitives
         [Theory]
         [InlineData(1, 1)]
         [InlineData(23, 2)]
-        [InlineData(300, 3)] // more than one stack chunk
+        [InlineData(5000, 3)] // three stack chunks, the last one partial
         public void MseLoss(int length, int seed)
         {
             var rng = new Random(seed);
@@ -129,6 +129,33 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             double expected = 0;
             for (int i = 0; i < length; i++) expected += (p[i] - t[i]) * (p[i] - t[i]);
             Assert.Equal(expected / length, Nn.MseLoss(p, t), 12);
+        }
+
+        [Fact]
+        public void MseLossOverBothCoresMatchesTheClosedForm()
+        {
+            // 50 001 elements: enough chunks to be shared between the two cores.
+            const int Length = 50_001;
+            var rng = new Random(7);
+            float[] p = new float[Length], t = new float[Length], dp = new float[Length], dt = new float[Length];
+            for (int i = 0; i < Length; i++)
+            {
+                (p[i], t[i], dp[i]) = ((float)rng.NextDouble(), (float)rng.NextDouble(), 1f);
+            }
+
+            double expected = 0;
+            for (int i = 0; i < Length; i++) expected += ((double)p[i] - t[i]) * ((double)p[i] - t[i]);
+            Assert.Equal(expected / Length, Nn.MseLoss(p, t), 5);
+            Assert.Equal(Nn.MseLoss(p, t), Nn.MseLoss(p, t)); // chunk sums added in order: the same value whoever computed them
+
+            Nn.MseLossBackward(p, t, 3f, dp, dt);
+            float scale = 2f * 3f / Length;
+            for (int i = 0; i < Length; i++)
+            {
+                float d = p[i] - t[i];
+                Assert.Equal(MathF.FusedMultiplyAdd(d, scale, 1f), dp[i], 6);
+                Assert.Equal(d * -scale, dt[i], 6);
+            }
         }
 
         [Theory]
