@@ -195,7 +195,8 @@ namespace SymGrad
         {
             int lanes = Vector512<T>.Count;
             Vector512<T> a0 = MaskedLoad(row0, m.Low, default), a1 = MaskedLoad(row0 + lanes, m.High, default), b0 = MaskedLoad(row1, m.Low, default), b1 = MaskedLoad(row1 + lanes, m.High, default);
-            Vector512<T> x00 = Evens(a0, a1), x01 = Odds(a0, a1), x10 = Evens(b0, b1), x11 = Odds(b0, b1);
+            (Vector512<T> x00, Vector512<T> x01) = Deinterleave(a0, a1);
+            (Vector512<T> x10, Vector512<T> x11) = Deinterleave(b0, b1);
 
             // max = x00; a later element replaces it only when strictly greater (false for NaN on either side).
             Vector512<T> c1 = Vector512.GreaterThan(x01, x00);
@@ -273,21 +274,22 @@ namespace SymGrad
             }
         }
 
-        /// <summary>Elements 0, 2, 4, … of the 2·lanes elements a‖b.</summary>
+        /// <summary>Elements 0, 2, 4, … and 1, 3, 5, … of the 2·lanes elements a‖b: the inverse of <see cref="Interleave{T}"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<T> Evens<T>(Vector512<T> a, Vector512<T> b)
+        private static (Vector512<T> Even, Vector512<T> Odd) Deinterleave<T>(Vector512<T> a, Vector512<T> b)
             where T : unmanaged
-            => typeof(T) == typeof(float)
-                ? Avx512F.PermuteVar16x32x2(a.AsSingle(), Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), b.AsSingle()).As<float, T>()
-                : Avx512F.PermuteVar8x64x2(a.AsDouble(), Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14), b.AsDouble()).As<double, T>();
+        {
+            if (typeof(T) == typeof(float))
+            {
+                Vector512<int> even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+                return (Avx512F.PermuteVar16x32x2(a.AsSingle(), even, b.AsSingle()).As<float, T>(),
+                    Avx512F.PermuteVar16x32x2(a.AsSingle(), even + Vector512<int>.One, b.AsSingle()).As<float, T>());
+            }
 
-        /// <summary>Elements 1, 3, 5, … of a‖b.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<T> Odds<T>(Vector512<T> a, Vector512<T> b)
-            where T : unmanaged
-            => typeof(T) == typeof(float)
-                ? Avx512F.PermuteVar16x32x2(a.AsSingle(), Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), b.AsSingle()).As<float, T>()
-                : Avx512F.PermuteVar8x64x2(a.AsDouble(), Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15), b.AsDouble()).As<double, T>();
+            Vector512<long> evenLong = Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14);
+            return (Avx512F.PermuteVar8x64x2(a.AsDouble(), evenLong, b.AsDouble()).As<double, T>(),
+                Avx512F.PermuteVar8x64x2(a.AsDouble(), evenLong + Vector512<long>.One, b.AsDouble()).As<double, T>());
+        }
 
         /// <summary>0, 1, 2, … in each lane.</summary>
         private static Vector512<T> Indices<T>()
