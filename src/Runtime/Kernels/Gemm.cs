@@ -7,7 +7,8 @@ namespace SymGrad
     /// Dense matrix products over row-major spans, in the three forms a dense layer needs:
     /// forward <c>Y = X·W</c>, input gradient <c>dX = dY·Wᵀ</c>, weight gradient <c>dW = Xᵀ·dY</c>.
     /// Each overwrites C, or adds to it when <c>accumulate</c> is true (gradients accumulate, as in the spec).
-    /// Cache-blocked with packed panels and a Vector512 (else Vector256, else scalar) FMA micro-kernel; products of
+    /// Cache-blocked with packed panels and a Vector512 (else Vector256, else scalar) FMA micro-kernel; a narrow C
+    /// (n ≤ 2 vectors) takes <see cref="GemmNarrow"/> instead, which packs only B. Products of
     /// at least <see cref="ParallelThreshold"/> multiply-adds are split between the caller and one worker thread.
     /// A steady-state call allocates nothing. Each fast method has a <c>…Naive</c> triple loop next to it, the test oracle.
     /// </summary>
@@ -99,6 +100,18 @@ namespace SymGrad
             fixed (T* pa = a, pb = b, pc = c)
             {
                 var job = new GemmJob { A = pa, B = pb, C = pc, M = m, K = k, N = n, Form = form, Accumulate = accumulate, Path = path };
+                if (GemmNarrow.Applies<T>(path, n))
+                {
+                    if (maxThreads > 1 && (long)m * k * n >= ParallelThreshold && GemmNarrow.Split(ref job)
+                        && PairWorker.TryRunPair(&job, &GemmNarrow.RunPart<T>))
+                    {
+                        return;
+                    }
+
+                    GemmNarrow.RunPart<T>(&job, -1);
+                    return;
+                }
+
                 if (maxThreads > 1 && (long)m * k * n >= ParallelThreshold && Split<T>(ref job))
                 {
                     if (PairWorker.TryRunPair(&job, &GemmDriver.RunPart<T>))

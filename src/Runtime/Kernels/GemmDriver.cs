@@ -313,8 +313,9 @@ namespace SymGrad
         /// <summary>
         /// Per-thread packing buffers, pinned (allocated on the pinned object heap) and 64-byte aligned. They grow to
         /// the largest block a thread has needed and are then reused, so a steady-state call allocates nothing.
+        /// <see cref="GemmNarrow"/> packs its B panels into <see cref="B"/> too (a thread runs one product at a time).
         /// </summary>
-        private static class Buffers<T>
+        internal static class Buffers<T>
             where T : unmanaged
         {
             [ThreadStatic]
