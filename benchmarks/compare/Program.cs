@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Numerics.Tensors;
 using System.Text;
 using SymGrad;
 using SymGrad.Compare;
@@ -129,8 +128,8 @@ static Func<float> SeedMlpStep()
         Array.Clear(dw1);
         Array.Clear(dw2);
         float loss = Workloads.SeedMlpGradient(x, w1, w2, y, ReadOnlySpan<float>.Empty, z, h, p, N, DIn, H, DOut, dw1, dw2);
-        TensorPrimitives.MultiplyAdd(dw1, -Lr, w1, w1);
-        TensorPrimitives.MultiplyAdd(dw2, -Lr, w2, w2);
+        VectorOps.Axpy(-Lr, dw1, w1);
+        VectorOps.Axpy(-Lr, dw2, w2);
         return loss;
     };
 }
@@ -154,10 +153,10 @@ static Func<float> SoftmaxMlpStep()
         Array.Clear(dw2);
         Array.Clear(db2);
         float loss = Workloads.SoftmaxMlpGradient(x, w1, b1, w2, b2, labels, z1, a1, logits, N, DIn, H, DOut, dw1, db1, dw2, db2);
-        TensorPrimitives.MultiplyAdd(dw1, -Lr, w1, w1);
-        TensorPrimitives.MultiplyAdd(db1, -Lr, b1, b1);
-        TensorPrimitives.MultiplyAdd(dw2, -Lr, w2, w2);
-        TensorPrimitives.MultiplyAdd(db2, -Lr, b2, b2);
+        VectorOps.Axpy(-Lr, dw1, w1);
+        VectorOps.Axpy(-Lr, db1, b1);
+        VectorOps.Axpy(-Lr, dw2, w2);
+        VectorOps.Axpy(-Lr, db2, b2);
         return loss;
     };
 }

@@ -1,19 +1,75 @@
 using System;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace SymGrad
 {
     /// <summary>Level-1 helpers for optimizers and gradient bookkeeping, as thin TensorPrimitives wrappers.</summary>
     public static class VectorOps
     {
-        /// <summary>y += α·x (BLAS axpy). x and y have equal length; y may be x itself but must not partially overlap it.</summary>
+        /// <summary>
+        /// y += α·x (BLAS axpy). x and y have equal length; y may be x itself but must not partially overlap it. A long
+        /// update (an SGD step over a weight matrix) is split between two cores, as the large products are.
+        /// </summary>
         public static void Axpy<T>(T alpha, ReadOnlySpan<T> x, Span<T> y)
             where T : IFloatingPointIeee754<T>
         {
             KernelGuard.Length(y.Length, x.Length, nameof(y), "x.Length");
             KernelGuard.SameOrDisjoint<T>(x, y, nameof(x), nameof(y));
-            TensorPrimitives.MultiplyAdd(x, alpha, y, y);
+            if (typeof(T) == typeof(float))
+            {
+                SplitAxpy(float.CreateTruncating(alpha), As<T, float>(x), As<T, float>(y));
+            }
+            else if (typeof(T) == typeof(double))
+            {
+                SplitAxpy(double.CreateTruncating(alpha), As<T, double>(x), As<T, double>(y));
+            }
+            else
+            {
+                TensorPrimitives.MultiplyAdd(x, alpha, y, y);
+            }
+        }
+
+        /// <summary>The same span as <typeparamref name="TTo"/>, which the caller has checked is <typeparamref name="T"/>.</summary>
+        private static Span<TTo> As<T, TTo>(ReadOnlySpan<T> span)
+            => MemoryMarshal.CreateSpan(ref Unsafe.As<T, TTo>(ref MemoryMarshal.GetReference(span)), span.Length);
+
+        /// <summary>Elements per row handed to <see cref="RowSplit"/>: whole 16 KB runs, so each half is a few long TensorPrimitives calls.</summary>
+        private const int AxpyChunk = 4096;
+
+        private static unsafe void SplitAxpy<T>(T alpha, ReadOnlySpan<T> x, Span<T> y)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            fixed (T* px = x, py = y)
+            {
+                var job = new AxpyJob<T> { X = px, Y = py, Alpha = alpha, Length = x.Length };
+                int rows = (x.Length + AxpyChunk - 1) / AxpyChunk;
+                RowSplit.Run(&job, rows, 3L * x.Length, &AxpyRows<T>);
+            }
+        }
+
+        private static unsafe void AxpyRows<T>(void* jobPointer, int r0, int r1)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ref AxpyJob<T> job = ref *(AxpyJob<T>*)jobPointer;
+            int start = r0 * AxpyChunk, end = Math.Min(r1 * AxpyChunk, job.Length);
+            if (start < end)
+            {
+                var y = new Span<T>(job.Y + start, end - start);
+                TensorPrimitives.MultiplyAdd(new ReadOnlySpan<T>(job.X + start, end - start), job.Alpha, y, y);
+            }
+        }
+
+        /// <summary>One Axpy call's pinned pointers, for <see cref="RowSplit"/>.</summary>
+        private unsafe struct AxpyJob<T>
+            where T : unmanaged
+        {
+            public T* X;
+            public T* Y;
+            public T Alpha;
+            public int Length;
         }
 
         /// <summary>x *= α, in place (BLAS scal).</summary>
