@@ -74,7 +74,7 @@ namespace SymGrad
                 }
             }
 
-            Gemm.Run<T>(GemmForm.AB, x, w, y, n, inputs, outputs, !b.IsEmpty, GemmDriver.BestPath, 2);
+            Gemm.Run<T>(GemmForm.AB, x, w, y, n, inputs, outputs, !b.IsEmpty, GemmDriver.BestPath, Gemm.MaxThreads);
         }
 
         private static void DenseBackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, ReadOnlySpan<T> y, int n, int inputs, int outputs,
@@ -104,13 +104,13 @@ namespace SymGrad
             if (!dx.IsEmpty)
             {
                 // dx (n, inputs) += dy (n, outputs) · wᵀ, w stored (inputs, outputs)
-                Gemm.Run<T>(GemmForm.ABt, dy, w, dx, n, outputs, inputs, true, GemmDriver.BestPath, 2);
+                Gemm.Run<T>(GemmForm.ABt, dy, w, dx, n, outputs, inputs, true, GemmDriver.BestPath, Gemm.MaxThreads);
             }
 
             if (!dw.IsEmpty)
             {
                 // dw (inputs, outputs) += xᵀ · dy, x stored (n, inputs)
-                Gemm.Run<T>(GemmForm.AtB, x, dy, dw, inputs, n, outputs, true, GemmDriver.BestPath, 2);
+                Gemm.Run<T>(GemmForm.AtB, x, dy, dw, inputs, n, outputs, true, GemmDriver.BestPath, Gemm.MaxThreads);
             }
 
             if (!db.IsEmpty)
