@@ -121,6 +121,18 @@ namespace SymGrad
                 return;
             }
 
+            // A right edge at most one vector wide goes to the narrow kernel, which reads A in place (see GemmNarrow).
+            int edge = GemmNarrow.EdgeColumns<T>(job.Path, n1 - n0);
+            if (edge > 0)
+            {
+                GemmNarrow.Run<T>(job, m0, m1, n1 - edge, n1);
+                n1 -= edge;
+                if (n0 >= n1)
+                {
+                    return;
+                }
+            }
+
             T* a = (T*)job.A, b = (T*)job.B, c = (T*)job.C;
             int m = job.M, k = job.K, n = job.N;
 

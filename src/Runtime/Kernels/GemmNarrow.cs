@@ -22,6 +22,17 @@ namespace SymGrad
             where T : unmanaged
             => path == GemmPath.Vector512 && n <= 2 * Vector512<T>.Count;
 
+        /// <summary>
+        /// Columns at the right edge of [n0, n1) that the blocked driver leaves to this path: the part past the last full
+        /// NR-wide tile when it is at most one vector wide (0 when there is none, or off the Vector512 path).
+        /// </summary>
+        internal static int EdgeColumns<T>(GemmPath path, int width)
+            where T : unmanaged
+        {
+            int rest = width % (2 * Vector512<T>.Count);
+            return path == GemmPath.Vector512 && rest <= Vector512<T>.Count ? rest : 0;
+        }
+
         /// <summary>Runs the part (0 or 1) of <paramref name="jobPointer"/> that this thread owns (split by rows); -1 is the whole product.</summary>
         internal static void RunPart<T>(void* jobPointer, int part)
             where T : unmanaged, IFloatingPointIeee754<T>
@@ -29,7 +40,7 @@ namespace SymGrad
             ref readonly GemmJob job = ref *(GemmJob*)jobPointer;
             int m0 = part == 1 ? job.Split : 0;
             int m1 = part == 0 ? job.Split : job.M;
-            Run<T>(job, m0, m1);
+            Run<T>(job, m0, m1, 0, job.N);
         }
 
         /// <summary>Splits the rows of C in two at a multiple of the row block; false if there is only one block.</summary>
@@ -41,12 +52,16 @@ namespace SymGrad
             return blocks > 1;
         }
 
-        /// <summary>Computes rows [m0, m1) of C.</summary>
+        /// <summary>
+        /// Computes rows [m0, m1) × columns [n0, n1) of C. Besides a narrow C, the blocked driver sends here the last
+        /// columns of a wider C when they fill at most one vector (100 = 3·32 + 4): a 32-wide tile for them would cost
+        /// three times the FMAs.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Run<T>(in GemmJob job, int m0, int m1)
+        internal static void Run<T>(in GemmJob job, int m0, int m1, int n0, int n1)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
-            if (m0 >= m1)
+            if (m0 >= m1 || n0 >= n1)
             {
                 return;
             }
@@ -59,9 +74,9 @@ namespace SymGrad
             nint rsA = job.Form == GemmForm.AtB ? 1 : k, csA = job.Form == GemmForm.AtB ? m : 1;
             nint rsB = job.Form == GemmForm.ABt ? 1 : n, csB = job.Form == GemmForm.ABt ? k : 1;
 
-            for (int j0 = 0; j0 < n; j0 += w)
+            for (int j0 = n0; j0 < n1; j0 += w)
             {
-                int cols = Math.Min(w, n - j0);
+                int cols = Math.Min(w, n1 - j0);
                 T* panel = GemmDriver.Buffers<T>.B(k * w);
                 PackPanel(b + (j0 * csB), rsB, csB, k, cols, w, panel);
                 int i = m0;
