@@ -127,8 +127,8 @@ static Func<float> SeedMlpStep()
     float[] z = new float[N * H], h = new float[N * H], p = new float[N * DOut], dw1 = new float[w1.Length], dw2 = new float[w2.Length];
     return () =>
     {
-        Array.Clear(dw1);
-        Array.Clear(dw2);
+        VectorOps.Clear(dw1.AsSpan());
+        VectorOps.Clear(dw2.AsSpan());
         float loss = Workloads.SeedMlpGradient(x, w1, w2, y, ReadOnlySpan<float>.Empty, z, h, p, N, DIn, H, DOut, dw1, dw2);
         VectorOps.Axpy(-Lr, dw1, w1);
         VectorOps.Axpy(-Lr, dw2, w2);
@@ -150,10 +150,10 @@ static Func<float> SoftmaxMlpStep()
     float[] dw1 = new float[w1.Length], db1 = new float[H], dw2 = new float[w2.Length], db2 = new float[DOut];
     return () =>
     {
-        Array.Clear(dw1);
-        Array.Clear(db1);
-        Array.Clear(dw2);
-        Array.Clear(db2);
+        VectorOps.Clear(dw1.AsSpan());
+        VectorOps.Clear(db1.AsSpan());
+        VectorOps.Clear(dw2.AsSpan());
+        VectorOps.Clear(db2.AsSpan());
         float loss = Workloads.SoftmaxMlpGradient(x, w1, b1, w2, b2, labels, z1, a1, logits, N, DIn, H, DOut, dw1, db1, dw2, db2);
         VectorOps.Axpy(-Lr, dw1, w1);
         VectorOps.Axpy(-Lr, db1, b1);
@@ -190,7 +190,7 @@ static Func<float> MeanSubtractStep()
     return () =>
     {
         Workloads.MeanSubtract(x, h, Features, Samples);
-        Array.Clear(dx);
+        VectorOps.Clear(dx.AsSpan());
         Workloads.MeanSubtractBackward(x, h, Features, Samples, dh, dx);
         return h[0] + dx[0];
     };

@@ -36,7 +36,7 @@ namespace SymGrad
         private static Span<TTo> As<T, TTo>(ReadOnlySpan<T> span)
             => MemoryMarshal.CreateSpan(ref Unsafe.As<T, TTo>(ref MemoryMarshal.GetReference(span)), span.Length);
 
-        /// <summary>Elements per row handed to <see cref="RowSplit"/>: whole 16 KB runs, so each half is a few long TensorPrimitives calls.</summary>
+        /// <summary>Elements per row handed to <see cref="RowSplit"/> by Axpy and Clear: 16 KB runs of floats, a few long calls per block.</summary>
         private const int AxpyChunk = 4096;
 
         private static unsafe void SplitAxpy<T>(T alpha, ReadOnlySpan<T> x, Span<T> y)
@@ -69,6 +69,40 @@ namespace SymGrad
             public T* X;
             public T* Y;
             public T Alpha;
+            public int Length;
+        }
+
+        /// <summary>
+        /// x = 0: resets accumulated gradients between steps. A long span (a weight matrix's gradient) is cleared by two
+        /// cores, as <see cref="Axpy{T}"/> splits its update.
+        /// </summary>
+        public static unsafe void Clear<T>(Span<T> x)
+            where T : unmanaged
+        {
+            fixed (T* px = x)
+            {
+                var job = new ClearJob<T> { X = px, Length = x.Length };
+                int rows = (x.Length + AxpyChunk - 1) / AxpyChunk;
+                RowSplit.Run(&job, rows, x.Length, &ClearRows<T>);
+            }
+        }
+
+        private static unsafe void ClearRows<T>(void* jobPointer, int r0, int r1)
+            where T : unmanaged
+        {
+            ref ClearJob<T> job = ref *(ClearJob<T>*)jobPointer;
+            int start = r0 * AxpyChunk, end = Math.Min(r1 * AxpyChunk, job.Length);
+            if (start < end)
+            {
+                new Span<T>(job.X + start, end - start).Clear();
+            }
+        }
+
+        /// <summary>One Clear call's pinned pointer, for <see cref="RowSplit"/>.</summary>
+        private unsafe struct ClearJob<T>
+            where T : unmanaged
+        {
+            public T* X;
             public int Length;
         }
 

@@ -170,6 +170,7 @@ namespace SymGrad.RuntimeTests
                 Nn.MeanSubtract(x, h, rows, d);
                 Nn.MeanSubtractBackward(x, h, rows, d, dh, dx);
                 VectorOps.Axpy(-1e-3f, dx, h);
+                VectorOps.Clear(dx.AsSpan());
             }
 
             Step(); // starts the worker
@@ -189,6 +190,36 @@ namespace SymGrad.RuntimeTests
 
             Assert.Equal(0, callerTotal);
             Assert.True(least == 0, $"{least} bytes allocated in the best of the attempts");
+        }
+
+        [Theory]
+        [InlineData(0)]
+        [InlineData(1)]
+        [InlineData(4097)]
+        [InlineData(65535)]  // just below RowSplit.MinElements: one thread
+        [InlineData(65536)]
+        [InlineData(100003)] // split, the last chunk partial
+        public void ClearZeroesExactlyTheSpanOnOneAndTwoThreads(int length)
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                // Sentinels on both sides: a chunk past the end, or before the start, would show.
+                float[] x = Random<float>(length + 2, length);
+                double[] xd = Random<double>(length + 2, length + 1);
+                x[0] = x[^1] = 42f;
+                xd[0] = xd[^1] = 42.0;
+                WithMaxThreads(threads, () =>
+                {
+                    VectorOps.Clear(x.AsSpan(1, length));
+                    VectorOps.Clear(xd.AsSpan(1, length));
+                });
+                Assert.Equal(42f, x[0]);
+                Assert.Equal(42f, x[^1]);
+                Assert.Equal(42.0, xd[0]);
+                Assert.Equal(42.0, xd[^1]);
+                Assert.True(Array.TrueForAll(x[1..^1], v => v == 0f), $"float clear, length {length}, {threads} thread(s)");
+                Assert.True(Array.TrueForAll(xd[1..^1], v => v == 0.0), $"double clear, length {length}, {threads} thread(s)");
+            }
         }
 
         private static void WithMaxThreads(int threads, Action action)
