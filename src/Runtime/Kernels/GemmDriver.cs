@@ -257,7 +257,7 @@ namespace SymGrad
                     // Transposed A: the MR elements of one p are contiguous.
                     for (int p = 0; p < kc; p++)
                     {
-                        new ReadOnlySpan<T>(src + (p * cs), rows).CopyTo(new Span<T>(dst + (p * mr), rows));
+                        CopyShort(src + (p * cs), dst + (p * mr), rows);
                     }
                 }
 
@@ -286,7 +286,7 @@ namespace SymGrad
                 {
                     for (int p = 0; p < kc; p++)
                     {
-                        new ReadOnlySpan<T>(src + (p * rs), cols).CopyTo(new Span<T>(dst + (p * nr), cols));
+                        CopyShort(src + (p * rs), dst + (p * nr), cols);
                     }
                 }
                 else
@@ -317,6 +317,45 @@ namespace SymGrad
                 }
 
                 dst += nr * kc;
+            }
+        }
+
+        /// <summary>
+        /// Copies a run of at most a few vectors (a panel row: MR or NR elements) with vector loads and stores. Span.CopyTo
+        /// is a memmove call per run, which for 48- or 128-byte runs cost as much as the copy (thousands of runs per call).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void CopyShort<T>(T* src, T* dst, int count)
+            where T : unmanaged
+        {
+            int i = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; i + Vector512<T>.Count <= count; i += Vector512<T>.Count)
+                {
+                    Vector512.Load(src + i).Store(dst + i);
+                }
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; i + Vector256<T>.Count <= count; i += Vector256<T>.Count)
+                {
+                    Vector256.Load(src + i).Store(dst + i);
+                }
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                for (; i + Vector128<T>.Count <= count; i += Vector128<T>.Count)
+                {
+                    Vector128.Load(src + i).Store(dst + i);
+                }
+            }
+
+            for (; i < count; i++)
+            {
+                dst[i] = src[i];
             }
         }
 
