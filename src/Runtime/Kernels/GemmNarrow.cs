@@ -79,15 +79,9 @@ namespace SymGrad
                 int cols = Math.Min(w, n1 - j0);
                 T* panel = GemmDriver.Buffers<T>.B(k * w);
                 PackPanel(b + (j0 * csB), rsB, csB, k, cols, w, panel);
-                int i = m0;
-                for (; i + Rows <= m1; i += Rows)
+                for (int i = m0; i < m1; i += Rows)
                 {
-                    EightRows(a + (i * rsA), rsA, csA, panel, k, c + ((nint)i * n) + j0, n, cols, job.Accumulate);
-                }
-
-                for (; i < m1; i++)
-                {
-                    OneRow(a + (i * rsA), csA, panel, k, c + ((nint)i * n) + j0, cols, job.Accumulate);
+                    EightRows(a + (i * rsA), rsA, csA, panel, k, c + ((nint)i * n) + j0, n, Math.Min(Rows, m1 - i), cols, job.Accumulate);
                 }
             }
         }
@@ -108,12 +102,19 @@ namespace SymGrad
             }
         }
 
-        /// <summary>C rows [0, 8) × panel columns (+)= A rows [0, 8) · panel, A element (r, p) at a[r·rs + p·cs].</summary>
+        /// <summary>
+        /// C rows [0, rows) × panel columns (+)= A rows [0, rows) · panel, A element (r, p) at a[r·rs + p·cs], rows ≤ 8.
+        /// A short block (the m mod 8 remainder) recomputes its first row in the missing rows' lanes and stores only its
+        /// own: every element of C is then the same FMA chain over p wherever its row falls, so splitting the rows
+        /// between threads changes no bit.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void EightRows<T>(T* a, nint rs, nint cs, T* panel, int k, T* c, nint ldc, int cols, bool accumulate)
+        private static void EightRows<T>(T* a, nint rs, nint cs, T* panel, int k, T* c, nint ldc, int rows, int cols, bool accumulate)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
-            T* a0 = a, a1 = a + rs, a2 = a + (2 * rs), a3 = a + (3 * rs), a4 = a + (4 * rs), a5 = a + (5 * rs), a6 = a + (6 * rs), a7 = a + (7 * rs);
+            T* a0 = a;
+            T* a1 = rows > 1 ? a + rs : a, a2 = rows > 2 ? a + (2 * rs) : a, a3 = rows > 3 ? a + (3 * rs) : a;
+            T* a4 = rows > 4 ? a + (4 * rs) : a, a5 = rows > 5 ? a + (5 * rs) : a, a6 = rows > 6 ? a + (6 * rs) : a, a7 = rows > 7 ? a + (7 * rs) : a;
             Vector512<T> c0 = Vector512<T>.Zero, c1 = Vector512<T>.Zero, c2 = Vector512<T>.Zero, c3 = Vector512<T>.Zero;
             Vector512<T> c4 = Vector512<T>.Zero, c5 = Vector512<T>.Zero, c6 = Vector512<T>.Zero, c7 = Vector512<T>.Zero;
             nint w = Vector512<T>.Count, offset = 0;
@@ -134,8 +135,8 @@ namespace SymGrad
             }
 
             // No call may follow the loop while the accumulators are live: the vector registers are caller-saved, and
-            // the JIT then spills all eight inside the loop. A partial row goes through a stack tile first.
-            if (cols == w)
+            // the JIT then spills all eight inside the loop. A partial block goes through a stack tile first.
+            if (cols == w && rows == Rows)
             {
                 Store(c, c0, accumulate);
                 Store(c + ldc, c1, accumulate);
@@ -157,38 +158,7 @@ namespace SymGrad
             c5.Store(tile + (5 * w));
             c6.Store(tile + (6 * w));
             c7.Store(tile + (7 * w));
-            CopyOut(tile, Rows, c, ldc, cols, accumulate);
-        }
-
-        /// <summary>One row of C (the m mod 8 remainder): two accumulators over even and odd p halve the latency chain.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void OneRow<T>(T* a, nint cs, T* panel, int k, T* c, int cols, bool accumulate)
-            where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            nint w = Vector512<T>.Count;
-            Vector512<T> even = Vector512<T>.Zero, odd = Vector512<T>.Zero;
-            int p = 0;
-            for (; p + 2 <= k; p += 2)
-            {
-                even = Fma(Vector512.Create(a[p * cs]), Vector512.Load(panel + (p * w)), even);
-                odd = Fma(Vector512.Create(a[(p + 1) * cs]), Vector512.Load(panel + ((p + 1) * w)), odd);
-            }
-
-            if (p < k)
-            {
-                even = Fma(Vector512.Create(a[p * cs]), Vector512.Load(panel + (p * w)), even);
-            }
-
-            Vector512<T> sum = even + odd;
-            if (cols == w)
-            {
-                Store(c, sum, accumulate);
-                return;
-            }
-
-            T* tile = stackalloc T[Vector512<T>.Count];
-            sum.Store(tile);
-            CopyOut(tile, 1, c, 0, cols, accumulate);
+            CopyOut(tile, rows, c, ldc, cols, accumulate);
         }
 
         /// <summary>Writes (or adds) a whole vector to a row of C.</summary>

@@ -32,6 +32,9 @@ namespace SymGrad
         private static delegate*<void*, int, void> s_work;
         private static int s_requested;
         private static int s_completed;
+
+        /// <summary>The last job whose part 1 was claimed, by the worker or by the caller taking it back (<see cref="TryTake"/>).</summary>
+        private static int s_taken;
         private static ExceptionDispatchInfo? s_error;
 
         /// <summary>
@@ -74,21 +77,44 @@ namespace SymGrad
                     mine = ExceptionDispatchInfo.Capture(e);
                 }
 
-                // The worker has the same amount of work, so it finishes about now: yield, never sleep.
-                SpinWait spin = default;
-                while (Volatile.Read(ref s_completed) != generation)
+                // A worker that has not taken the job yet (still waking, or its core taken by another process on this
+                // shared VM) may never be waited for: take part 1 back and run it here. Otherwise the worker has the same
+                // amount of work, so it finishes about now: yield, never sleep.
+                if (TryTake(generation))
                 {
-                    spin.SpinOnce(sleep1Threshold: -1);
+                    if (mine is null)
+                    {
+                        work(job, 1);
+                    }
+                }
+                else
+                {
+                    SpinWait spin = default;
+                    while (Volatile.Read(ref s_completed) != generation)
+                    {
+                        spin.SpinOnce(sleep1Threshold: -1);
+                    }
+
+                    s_error?.Throw();
                 }
 
                 mine?.Throw();
-                s_error?.Throw();
                 return true;
             }
             finally
             {
                 Monitor.Exit(Gate);
             }
+        }
+
+        /// <summary>
+        /// Claims part 1 of job <paramref name="generation"/> for the calling thread (the worker, or the caller taking
+        /// it back); exactly one of the two succeeds per job, whoever comes first.
+        /// </summary>
+        private static bool TryTake(int generation)
+        {
+            int taken = Volatile.Read(ref s_taken);
+            return taken != generation && Interlocked.CompareExchange(ref s_taken, generation, taken) == taken;
         }
 
         private static void Loop()
@@ -119,6 +145,12 @@ namespace SymGrad
                 }
 
                 seen = Volatile.Read(ref s_requested);
+                if (!TryTake(seen))
+                {
+                    // The caller took this job back (and may have returned, so its job pointer is dead): nothing to do.
+                    continue;
+                }
+
                 try
                 {
                     s_work(s_job, 1);

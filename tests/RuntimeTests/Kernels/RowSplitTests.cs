@@ -43,6 +43,34 @@ namespace SymGrad.RuntimeTests
             }
         }
 
+        /// <summary>
+        /// After a pause the worker is asleep, and the caller usually finishes its own part before the worker wakes: it
+        /// then takes part 1 back (PairWorker never waits for a worker that has not started). Either way every row runs
+        /// once, and a split product equals the same product computed before, bit for bit.
+        /// </summary>
+        [Fact]
+        public void ALateWorkerIsTakenBackWithoutChangingResults()
+        {
+            const int m = 64, k = 1000, n = 100, rows = 257;
+            float[] a = Random<float>(m * k, 1), b = Random<float>(k * n, 2), expected = new float[m * n], c = new float[m * n];
+            Gemm.Run<float>(GemmForm.AB, a, b, expected, m, k, n, false, GemmDriver.BestPath, maxThreads: 1);
+            for (int attempt = 0; attempt < 30; attempt++)
+            {
+                Thread.Sleep(1); // longer than the worker's 100 µs spin: it goes to sleep
+                int[] visits = new int[rows], threadIds = new int[rows];
+                fixed (int* pv = visits, pt = threadIds)
+                {
+                    var state = new VisitState { Visits = pv, ThreadIds = pt };
+                    RowSplit.Run(&state, rows, RowSplit.MinElements, &Visit);
+                }
+
+                Assert.All(visits, v => Assert.Equal(1, v));
+                Thread.Sleep(1);
+                Gemm.Run<float>(GemmForm.AB, a, b, c, m, k, n, false, GemmDriver.BestPath, maxThreads: 2);
+                Assert.Equal(expected, c);
+            }
+        }
+
         public static TheoryData<int, int> MeanSubtractShapes => new()
         {
             { 1, 1 }, { 3, 7 }, { 5, 257 }, { 256, 255 }, // below the split threshold
