@@ -33,7 +33,7 @@ namespace SymGrad
     /// <c>accumulate</c> is false. Outputs may be the input span itself (in place) but must not partially overlap it.
     /// <see cref="ForwardNaive{T}"/> and <see cref="BackwardNaive{T}"/> are the scalar references.
     /// </summary>
-    public static class Activations
+    public static partial class Activations
     {
         /// <summary>y = σ(x) = 1 / (1 + e^−x).</summary>
         public static void Sigmoid<T>(ReadOnlySpan<T> x, Span<T> y)
@@ -96,6 +96,12 @@ namespace SymGrad
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ValidatePair(x, y, nameof(x), nameof(y));
+            if (x.Length >= SplitLength)
+            {
+                SplitRelu(x, y);
+                return;
+            }
+
             TensorPrimitives.Max(x, T.Zero, y);
         }
 
@@ -104,6 +110,12 @@ namespace SymGrad
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ValidateBackward(x, dy, dx, nameof(x));
+            if (x.Length >= SplitLength)
+            {
+                SplitReluBackward(x, dy, dx, accumulate);
+                return;
+            }
+
             Apply(new LeakyReluGrad<T>(T.Zero), x, dy, dx, accumulate);
         }
 

@@ -112,8 +112,18 @@ namespace SymGrad
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ValidateMse(prediction, target);
+            if (prediction.Length >= Activations.SplitLength)
+            {
+                return T.CreateTruncating(SplitSumOfSquaredErrors(prediction, target) / prediction.Length);
+            }
 
-            // Differences go to a stack chunk; the sum of squares of each chunk is added in double.
+            return T.CreateTruncating(SumOfSquaredErrors(prediction, target) / prediction.Length);
+        }
+
+        /// <summary>Σ (p − t)²: differences go to a stack chunk; the sum of squares of each chunk is added in double.</summary>
+        private static double SumOfSquaredErrors<T>(ReadOnlySpan<T> prediction, ReadOnlySpan<T> target)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
             const int Chunk = 256;
             Span<T> diff = stackalloc T[Chunk];
             double total = 0;
@@ -125,10 +135,76 @@ namespace SymGrad
                 total += double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(d));
             }
 
-            return T.CreateTruncating(total / prediction.Length);
+            return total;
         }
 
-        private static void MseLossBackwardCore<T>(ReadOnlySpan<T> prediction, ReadOnlySpan<T> target, T dResult, Span<T> dprediction, Span<T> dtarget)
+        /// <summary>Rows of a split MSE: at most this many (their partial sums live on the stack), of at least 16k elements.</summary>
+        private const int MseMaxRows = 1024;
+
+        /// <summary>
+        /// <see cref="SumOfSquaredErrors{T}"/> over two cores: each row of the split (a fixed run of elements) sums into its
+        /// own slot, and the slots are added in order, so the result does not depend on which thread ran which row.
+        /// </summary>
+        private static unsafe double SplitSumOfSquaredErrors<T>(ReadOnlySpan<T> prediction, ReadOnlySpan<T> target)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            int chunk = Math.Max(16384, (prediction.Length + MseMaxRows - 1) / MseMaxRows);
+            int rows = (prediction.Length + chunk - 1) / chunk;
+            double* partials = stackalloc double[rows];
+            fixed (T* pp = prediction, pt = target)
+            {
+                var job = new MseJob<T> { Prediction = pp, Target = pt, Length = prediction.Length, Chunk = chunk, Partials = partials };
+                RowSplit.Run(&job, rows, 2L * prediction.Length, &MseRows<T>);
+            }
+
+            double total = 0;
+            for (int r = 0; r < rows; r++)
+            {
+                total += partials[r];
+            }
+
+            return total;
+        }
+
+        private static unsafe void MseRows<T>(void* jobPointer, int r0, int r1)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ref MseJob<T> job = ref *(MseJob<T>*)jobPointer;
+            for (int r = r0; r < r1; r++)
+            {
+                int start = r * job.Chunk, length = Math.Min(job.Chunk, job.Length - start);
+                job.Partials[r] = SumOfSquaredErrors(new ReadOnlySpan<T>(job.Prediction + start, length), new ReadOnlySpan<T>(job.Target + start, length));
+            }
+        }
+
+        private static unsafe void MseBackwardRows<T>(void* jobPointer, int r0, int r1)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ref MseJob<T> job = ref *(MseJob<T>*)jobPointer;
+            int start = r0 * job.Chunk, end = Math.Min(r1 * job.Chunk, job.Length);
+            MseGradients(
+                new ReadOnlySpan<T>(job.Prediction + start, end - start),
+                new ReadOnlySpan<T>(job.Target + start, end - start),
+                job.Scale,
+                job.DPrediction is null ? default : new Span<T>(job.DPrediction + start, end - start),
+                job.DTarget is null ? default : new Span<T>(job.DTarget + start, end - start));
+        }
+
+        /// <summary>One split MseLoss/MseLossBackward call's pinned spans and partial sums.</summary>
+        private unsafe struct MseJob<T>
+            where T : unmanaged
+        {
+            public T* Prediction;
+            public T* Target;
+            public T* DPrediction;
+            public T* DTarget;
+            public T Scale;
+            public int Length;
+            public int Chunk;
+            public double* Partials;
+        }
+
+        private static unsafe void MseLossBackwardCore<T>(ReadOnlySpan<T> prediction, ReadOnlySpan<T> target, T dResult, Span<T> dprediction, Span<T> dtarget)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ValidateMse(prediction, target);
@@ -141,6 +217,25 @@ namespace SymGrad
             NnGuard.Disjoint<T>(dtarget, nameof(dtarget), dprediction, nameof(dprediction));
 
             T scale = T.CreateTruncating(2) * dResult / T.CreateTruncating(prediction.Length);
+            if (prediction.Length >= Activations.SplitLength && !(dprediction.IsEmpty && dtarget.IsEmpty))
+            {
+                fixed (T* pp = prediction, pt = target, pdp = dprediction, pdt = dtarget)
+                {
+                    const int Chunk = 16384;
+                    var job = new MseJob<T> { Prediction = pp, Target = pt, DPrediction = pdp, DTarget = pdt, Scale = scale, Length = prediction.Length, Chunk = Chunk };
+                    RowSplit.Run(&job, (prediction.Length + Chunk - 1) / Chunk, 3L * prediction.Length, &MseBackwardRows<T>);
+                }
+
+                return;
+            }
+
+            MseGradients(prediction, target, scale, dprediction, dtarget);
+        }
+
+        /// <summary>dprediction += scale·(p − t), dtarget −= the same; each skipped when empty.</summary>
+        private static void MseGradients<T>(ReadOnlySpan<T> prediction, ReadOnlySpan<T> target, T scale, Span<T> dprediction, Span<T> dtarget)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
             const int Chunk = 256;
             Span<T> diff = stackalloc T[Chunk];
             for (int start = 0; start < prediction.Length; start += Chunk)

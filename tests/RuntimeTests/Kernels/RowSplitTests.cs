@@ -193,8 +193,13 @@ namespace SymGrad.RuntimeTests
         {
             const int rows = 300, d = 257; // 2·rows·d above RowSplit.MinElements: the worker claims blocks too
             float[] x = Random<float>(rows * d, 1), h = new float[rows * d], dh = Random<float>(rows * d, 2), dx = new float[rows * d];
+            float[] z = Random<float>(Activations.SplitLength, 3), r = new float[z.Length], dr = new float[z.Length], dz = new float[z.Length];
             void Step()
             {
+                Nn.Relu(z, r);
+                Nn.MseLoss(r, z);
+                Nn.MseLossBackward(r, z, 1f, dr, default);
+                Nn.ReluBackward(z, r, dr, dz);
                 Nn.MeanSubtract(x, h, rows, d);
                 Nn.MeanSubtractBackward(x, h, rows, d, dh, dx);
                 VectorOps.Axpy(-1e-3f, dx, h);
@@ -247,6 +252,67 @@ namespace SymGrad.RuntimeTests
                 Assert.Equal(42.0, xd[^1]);
                 Assert.True(Array.TrueForAll(x[1..^1], v => v == 0f), $"float clear, length {length}, {threads} thread(s)");
                 Assert.True(Array.TrueForAll(xd[1..^1], v => v == 0.0), $"double clear, length {length}, {threads} thread(s)");
+            }
+        }
+
+        [Theory]
+        [InlineData(Activations.SplitLength - 1)] // one thread
+        [InlineData(Activations.SplitLength)]
+        [InlineData(200003)]                      // the last chunk partial
+        [InlineData(32 * 16 * 28 * 28)]           // workload C's convolution output
+        public void LongReluAndMseMatchReferenceOnOneAndTwoThreads(int length)
+        {
+            float[] x = Random<float>(length, length), dy = Random<float>(length, length + 1), dx0 = Random<float>(length, length + 2);
+            float[] target = Random<float>(length, length + 3);
+            x[5] = 0f; // the kink: sub-gradient 0
+
+            float[] yExpected = new float[length], dxExpected = (float[])dx0.Clone();
+            Activations.ForwardNaive(ActivationKind.Relu, x, yExpected, 0f);
+            Activations.BackwardNaive(ActivationKind.Relu, x, yExpected, dy, dxExpected, 0f);
+            double sse = 0;
+            for (int i = 0; i < length; i++)
+            {
+                sse += ((double)x[i] - target[i]) * ((double)x[i] - target[i]);
+            }
+
+            float mseExpected = (float)(sse / length), scale = 2f * 0.5f / length;
+            float[]? firstY = null, firstDx = null, firstDp = null;
+            float firstMse = 0;
+            foreach (int threads in new[] { 1, 2 })
+            {
+                float[] y = new float[length], dx = (float[])dx0.Clone(), dp = (float[])dx0.Clone(), dt = new float[length];
+                float mse = 0;
+                WithMaxThreads(threads, () =>
+                {
+                    Nn.Relu(x, y);
+                    Nn.ReluBackward(x, y, dy, dx);
+                    mse = Nn.MseLoss(x, target);
+                    Nn.MseLossBackward(x, target, 0.5f, dp, dt);
+                });
+
+                string label = $"length {length}, {threads} thread(s)";
+                Assert.Equal(yExpected, y);   // ReLU is exact
+                Assert.Equal(dxExpected, dx); // one exact select and one rounding of dx0 + dy on either side
+                AssertWithin<float>(new[] { mseExpected }, new[] { mse }, 1e-6 * Math.Abs(mseExpected), "MseLoss " + label);
+                for (int i = 0; i < length; i += 997)
+                {
+                    float d = x[i] - target[i];
+                    Assert.Equal(MathF.FusedMultiplyAdd(d, scale, dx0[i]), dp[i], 6);
+                    Assert.Equal(-scale * d, dt[i], 6);
+                }
+
+                if (firstY is null)
+                {
+                    (firstY, firstDx, firstDp, firstMse) = (y, dx, dp, mse);
+                }
+                else
+                {
+                    // Fixed chunks, fixed order of the partial sums: the split changes no bit.
+                    Assert.Equal(firstY, y);
+                    Assert.Equal(firstDx, dx);
+                    Assert.Equal(firstDp, dp);
+                    Assert.Equal(firstMse, mse);
+                }
             }
         }
 
