@@ -55,7 +55,7 @@ namespace SymGrad
         /// <summary>
         /// Computes rows [m0, m1) × columns [n0, n1) of C. Besides a narrow C, the blocked driver sends here the last
         /// columns of a wider C when they fill at most one vector (100 = 3·32 + 4): a 32-wide tile for them would cost
-        /// three times the FMAs.
+        /// twice the FMAs (two vectors per row instead of one), plus its rows' padding to a multiple of 12.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Run<T>(in GemmJob job, int m0, int m1, int n0, int n1)
