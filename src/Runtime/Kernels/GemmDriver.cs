@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SymGrad
 {
@@ -241,7 +242,17 @@ namespace SymGrad
                     for (int p0 = 0; p0 < kc; p0 += PackChunk)
                     {
                         int p1 = Math.Min(p0 + PackChunk, kc);
-                        for (int i = 0; i < rows; i++)
+                        int i = 0;
+                        if (typeof(T) == typeof(float) && Sse.IsSupported)
+                        {
+                            // Floats: whole 4×4 blocks through registers (four loads, eight shuffles, four stores).
+                            for (; i + 4 <= rows; i += 4)
+                            {
+                                Transpose4x4Blocks((float*)(src + (i * rs)), rs, (float*)(dst + i), mr, p0, p1);
+                            }
+                        }
+
+                        for (; i < rows; i++)
                         {
                             T* row = src + (i * rs);
                             T* d = dst + i;
@@ -270,6 +281,38 @@ namespace SymGrad
                 }
 
                 dst += mr * kc;
+            }
+        }
+
+        /// <summary>
+        /// dst[p·ld + r] = src[r·rs + p] for rows r in [0, 4) and p in [p0, p1): 4×4 blocks transposed in SSE registers,
+        /// the last p1 − p0 mod 4 columns one by one.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Transpose4x4Blocks(float* src, nint rs, float* dst, nint ld, int p0, int p1)
+        {
+            float* r0 = src, r1 = src + rs, r2 = src + (2 * rs), r3 = src + (3 * rs);
+            int p = p0;
+            for (; p + 4 <= p1; p += 4)
+            {
+                Vector128<float> a = Sse.LoadVector128(r0 + p), b = Sse.LoadVector128(r1 + p);
+                Vector128<float> c = Sse.LoadVector128(r2 + p), d = Sse.LoadVector128(r3 + p);
+                Vector128<float> ab0 = Sse.UnpackLow(a, b), ab1 = Sse.UnpackHigh(a, b); // a0 b0 a1 b1 | a2 b2 a3 b3
+                Vector128<float> cd0 = Sse.UnpackLow(c, d), cd1 = Sse.UnpackHigh(c, d);
+                float* o = dst + (p * ld);
+                Sse.Store(o, Sse.MoveLowToHigh(ab0, cd0));              // a0 b0 c0 d0
+                Sse.Store(o + ld, Sse.MoveHighToLow(cd0, ab0));         // a1 b1 c1 d1
+                Sse.Store(o + (2 * ld), Sse.MoveLowToHigh(ab1, cd1));   // a2 b2 c2 d2
+                Sse.Store(o + (3 * ld), Sse.MoveHighToLow(cd1, ab1));   // a3 b3 c3 d3
+            }
+
+            for (; p < p1; p++)
+            {
+                float* o = dst + (p * ld);
+                o[0] = r0[p];
+                o[1] = r1[p];
+                o[2] = r2[p];
+                o[3] = r3[p];
             }
         }
 
