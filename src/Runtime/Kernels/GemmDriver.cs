@@ -339,7 +339,16 @@ namespace SymGrad
                     for (int p0 = 0; p0 < kc; p0 += PackChunk)
                     {
                         int p1 = Math.Min(p0 + PackChunk, kc);
-                        for (int j = 0; j < cols; j++)
+                        int j = 0;
+                        if (typeof(T) == typeof(float) && Sse.IsSupported)
+                        {
+                            for (; j + 4 <= cols; j += 4)
+                            {
+                                Transpose4x4Blocks((float*)(src + (j * cs)), cs, (float*)(dst + j), nr, p0, p1);
+                            }
+                        }
+
+                        for (; j < cols; j++)
                         {
                             T* col = src + (j * cs);
                             T* d = dst + j;
