@@ -251,6 +251,13 @@ namespace SymGrad
                                 Transpose4x4Blocks((float*)(src + (i * rs)), rs, (float*)(dst + i), mr, p0, p1);
                             }
                         }
+                        else if (typeof(T) == typeof(double) && Avx.IsSupported)
+                        {
+                            for (; i + 4 <= rows; i += 4)
+                            {
+                                Transpose4x4Blocks((double*)(src + (i * rs)), rs, (double*)(dst + i), mr, p0, p1);
+                            }
+                        }
 
                         for (; i < rows; i++)
                         {
@@ -316,6 +323,35 @@ namespace SymGrad
             }
         }
 
+        /// <summary>The double form of <see cref="Transpose4x4Blocks(float*, nint, float*, nint, int, int)"/>, in AVX registers.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Transpose4x4Blocks(double* src, nint rs, double* dst, nint ld, int p0, int p1)
+        {
+            double* r0 = src, r1 = src + rs, r2 = src + (2 * rs), r3 = src + (3 * rs);
+            int p = p0;
+            for (; p + 4 <= p1; p += 4)
+            {
+                Vector256<double> a = Avx.LoadVector256(r0 + p), b = Avx.LoadVector256(r1 + p);
+                Vector256<double> c = Avx.LoadVector256(r2 + p), d = Avx.LoadVector256(r3 + p);
+                Vector256<double> ab0 = Avx.UnpackLow(a, b), ab1 = Avx.UnpackHigh(a, b); // a0 b0 a2 b2 | a1 b1 a3 b3
+                Vector256<double> cd0 = Avx.UnpackLow(c, d), cd1 = Avx.UnpackHigh(c, d);
+                double* o = dst + (p * ld);
+                Avx.Store(o, Avx.Permute2x128(ab0, cd0, 0x20));            // a0 b0 c0 d0
+                Avx.Store(o + ld, Avx.Permute2x128(ab1, cd1, 0x20));       // a1 b1 c1 d1
+                Avx.Store(o + (2 * ld), Avx.Permute2x128(ab0, cd0, 0x31)); // a2 b2 c2 d2
+                Avx.Store(o + (3 * ld), Avx.Permute2x128(ab1, cd1, 0x31)); // a3 b3 c3 d3
+            }
+
+            for (; p < p1; p++)
+            {
+                double* o = dst + (p * ld);
+                o[0] = r0[p];
+                o[1] = r1[p];
+                o[2] = r2[p];
+                o[3] = r3[p];
+            }
+        }
+
         /// <summary>Packs a (kc, nc) block of B into NR-wide panels: panel element (p, j) at p·NR + j, columns past nc zero.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimized from the first call: no slow tier-0 loops or profile-specialized layouts
         private static void PackB<T>(T* b, nint rs, nint cs, int kc, int nc, int nr, T* dst)
@@ -345,6 +381,13 @@ namespace SymGrad
                             for (; j + 4 <= cols; j += 4)
                             {
                                 Transpose4x4Blocks((float*)(src + (j * cs)), cs, (float*)(dst + j), nr, p0, p1);
+                            }
+                        }
+                        else if (typeof(T) == typeof(double) && Avx.IsSupported)
+                        {
+                            for (; j + 4 <= cols; j += 4)
+                            {
+                                Transpose4x4Blocks((double*)(src + (j * cs)), cs, (double*)(dst + j), nr, p0, p1);
                             }
                         }
 
