@@ -244,6 +244,7 @@ namespace SymGrad
         }
 
         /// <summary>d_i = op(a_i, g_i) (+ d_i when accumulating): Vector512, then Vector256, then scalar for the tail.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // loops optimized from the first call: no OSR or tier-up landing inside a timed step
         private static void Apply<T, TOp>(TOp op, ReadOnlySpan<T> a, ReadOnlySpan<T> g, Span<T> d, bool accumulate)
             where T : unmanaged, IFloatingPointIeee754<T>
             where TOp : struct, IBinaryOp<T>

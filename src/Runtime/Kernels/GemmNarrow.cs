@@ -87,6 +87,7 @@ namespace SymGrad
         }
 
         /// <summary>Copies columns [0, cols) of the (k, ·) block of B into a (k, w) panel, the columns past cols zero.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimized from the first call: no tier-0 loops or late tier-ups inside a timed step
         private static void PackPanel<T>(T* b, nint rs, nint cs, int k, int cols, int w, T* panel)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
@@ -171,6 +172,7 @@ namespace SymGrad
         /// Writes (or adds) the first <paramref name="cols"/> lanes of each of <paramref name="rows"/> vectors of a stack
         /// tile to rows of C: a partial row cannot be stored whole, as C's next row starts right after it.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimized from the first call: no tier-0 loops or late tier-ups inside a timed step
         private static void CopyOut<T>(T* tile, int rows, T* c, nint ldc, int cols, bool accumulate)
             where T : unmanaged, IFloatingPointIeee754<T>
         {

@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 
@@ -46,6 +47,7 @@ namespace SymGrad
         /// Runs <c>work(job, 0)</c> here and <c>work(job, 1)</c> on the worker and returns when both are done; returns
         /// false without running anything when another caller holds the worker.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // loops run optimized from the start: no OSR or tier-up on the worker mid-benchmark
         internal static bool TryRunPair(void* job, delegate*<void*, int, void> work)
         {
             if (!Monitor.TryEnter(Gate))
@@ -122,6 +124,7 @@ namespace SymGrad
             return taken != generation && Interlocked.CompareExchange(ref s_taken, generation, taken) == taken;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // loops run optimized from the start: no OSR or tier-up on the worker mid-benchmark
         private static void Loop()
         {
             int seen = 0;

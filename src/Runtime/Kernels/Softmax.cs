@@ -16,6 +16,7 @@ namespace SymGrad
     public static class Softmax
     {
         /// <summary>y_ij = exp(x_ij − max_j x_ij) / Σ_j exp(x_ij − max_j x_ij). x and y are (rows, cols); y may be x itself.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // loops optimized from the first call: no OSR or tier-up landing inside a timed step
         public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y, int rows, int cols)
             where T : IFloatingPointIeee754<T>
         {
@@ -149,6 +150,7 @@ namespace SymGrad
         /// When <paramref name="probabilities"/> is not empty (it must then be (rows, classes)) it receives softmax(z),
         /// which <see cref="CrossEntropyBackward{T}"/> needs.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // loops optimized from the first call: no OSR or tier-up landing inside a timed step
         public static T CrossEntropyForward<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int rows, int classes, Span<T> probabilities = default)
             where T : IFloatingPointIeee754<T>
         {
@@ -197,6 +199,7 @@ namespace SymGrad
         /// Backward of <see cref="CrossEntropyForward{T}"/>: dz_ij (+)= dLoss·(p_ij − [j = label_i]) / N. probabilities
         /// (the forward's softmax) and dLogits are (rows, classes) and must not overlap.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // loops optimized from the first call: no OSR or tier-up landing inside a timed step
         public static void CrossEntropyBackward<T>(ReadOnlySpan<T> probabilities, ReadOnlySpan<int> labels, Span<T> dLogits, int rows, int classes, T dLoss, bool accumulate = true)
             where T : IFloatingPointIeee754<T>
         {
@@ -431,6 +434,7 @@ namespace SymGrad
             KernelGuard.NoOverlap(dy, dx, nameof(dy), nameof(dx));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // loops optimized from the first call: no OSR or tier-up landing inside a timed step
         private static void ValidateLabels<T>(ReadOnlySpan<T> values, ReadOnlySpan<int> labels, int rows, int classes, string valuesName)
         {
             KernelGuard.Positive(rows, nameof(rows));
