@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Numerics.Tensors;
 
 namespace SymGrad.Compare
 {
@@ -31,12 +30,12 @@ namespace SymGrad.Compare
                 list.Add(("A", "DenseBackward 64×100→10 (dh, dw2)", () => { Nn.DenseBackward(h, w2, default, p, N, H, DOut, dp, dh, dw2, default); return dh[0]; }));
                 list.Add(("A", "SigmoidBackward 64×100", () => { Nn.SigmoidBackward(z, h, dh, dz); return dz[0]; }));
                 list.Add(("A", "DenseBackward 64×1000→100 (dw1 only, GEMM AtB)", () => { Nn.DenseBackward(x, w1, default, z, N, DIn, H, dz, default, dw1, default); return dw1[0]; }));
-                list.Add(("A", "clear + SGD (TensorPrimitives) w1, w2", () =>
+                list.Add(("A", "clear + SGD (VectorOps.Axpy) w1, w2", () =>
                 {
-                    Array.Clear(dw1);
-                    Array.Clear(dw2);
-                    TensorPrimitives.MultiplyAdd(dw1, -1e-12f, w1, w1);
-                    TensorPrimitives.MultiplyAdd(dw2, -1e-12f, w2, w2);
+                    VectorOps.Clear(dw1.AsSpan());
+                    VectorOps.Clear(dw2.AsSpan());
+                    VectorOps.Axpy(-1e-12f, dw1, w1);
+                    VectorOps.Axpy(-1e-12f, dw2, w2);
                     return w1[0];
                 }));
             }
@@ -84,7 +83,7 @@ namespace SymGrad.Compare
             {
                 float[] x = Data.Normal(rng, 4096 * 256, 1), dh = Data.Normal(rng, 4096 * 256, 1), h = new float[x.Length], dx = new float[x.Length];
                 list.Add(("D", "MeanSubtract fwd", () => { Nn.MeanSubtract(x, h, 4096, 256); return h[0]; }));
-                list.Add(("D", "clear dx (4 MB)", () => { Array.Clear(dx); return dx[0]; }));
+                list.Add(("D", "clear dx (4 MB, VectorOps.Clear)", () => { VectorOps.Clear(dx.AsSpan()); return dx[0]; }));
                 list.Add(("D", "MeanSubtractBackward (accumulates)", () => { Nn.MeanSubtractBackward(x, h, 4096, 256, dh, dx); return dx[0]; }));
             }
 

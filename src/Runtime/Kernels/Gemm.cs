@@ -7,7 +7,8 @@ namespace SymGrad
     /// Dense matrix products over row-major spans, in the three forms a dense layer needs:
     /// forward <c>Y = X·W</c>, input gradient <c>dX = dY·Wᵀ</c>, weight gradient <c>dW = Xᵀ·dY</c>.
     /// Each overwrites C, or adds to it when <c>accumulate</c> is true (gradients accumulate, as in the spec).
-    /// Cache-blocked with packed panels and a Vector512 (else Vector256, else scalar) FMA micro-kernel; products of
+    /// Cache-blocked with packed panels and a Vector512 (else Vector256, else scalar) FMA micro-kernel; a narrow C
+    /// (n ≤ 2 vectors) takes <see cref="GemmNarrow"/> instead, which packs only B. Products of
     /// at least <see cref="ParallelThreshold"/> multiply-adds are split between the caller and one worker thread.
     /// A steady-state call allocates nothing. Each fast method has a <c>…Naive</c> triple loop next to it, the test oracle.
     /// </summary>
@@ -99,6 +100,18 @@ namespace SymGrad
             fixed (T* pa = a, pb = b, pc = c)
             {
                 var job = new GemmJob { A = pa, B = pb, C = pc, M = m, K = k, N = n, Form = form, Accumulate = accumulate, Path = path };
+                if (GemmNarrow.Applies<T>(path, n))
+                {
+                    if (maxThreads > 1 && (long)m * k * n >= ParallelThreshold && GemmNarrow.Split(ref job)
+                        && PairWorker.TryRunPair(&job, &GemmNarrow.RunPart<T>))
+                    {
+                        return;
+                    }
+
+                    GemmNarrow.RunPart<T>(&job, -1);
+                    return;
+                }
+
                 if (maxThreads > 1 && (long)m * k * n >= ParallelThreshold && Split<T>(ref job))
                 {
                     if (PairWorker.TryRunPair(&job, &GemmDriver.RunPart<T>))
@@ -111,16 +124,36 @@ namespace SymGrad
             }
         }
 
-        /// <summary>Splits C's longer side in two at a tile boundary; false if it is a single tile.</summary>
+        /// <summary>
+        /// Splits C's rows or columns in two at a tile boundary, whichever leaves the busier half less work counted in
+        /// micro-tiles (a narrow right edge, see <see cref="GemmNarrow"/>, costs half a tile column); on a tie, the longer
+        /// side. 64×100 (the seed MLP) thus splits its rows: 3 row tiles × 3.5 column tiles each, where its columns split
+        /// as 64 | 36 would leave one half 6 × 2 tiles. False if C is a single tile.
+        /// </summary>
         internal static bool Split<T>(ref GemmJob job)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
-            job.SplitRows = job.M >= job.N;
-            int length = job.SplitRows ? job.M : job.N;
-            int tile = job.SplitRows ? GemmDriver.Mr<T>(job.Path) : GemmDriver.Nr<T>(job.Path);
-            int tiles = (length + tile - 1) / tile;
-            job.Split = (tiles + 1) / 2 * tile;
-            return tiles > 1;
+            int mr = GemmDriver.Mr<T>(job.Path), nr = GemmDriver.Nr<T>(job.Path);
+            int rowTiles = (job.M + mr - 1) / mr, colTiles = (job.N + nr - 1) / nr;
+            if (rowTiles < 2 && colTiles < 2)
+            {
+                return false;
+            }
+
+            int rowSplit = (rowTiles + 1) / 2 * mr, colSplit = (colTiles + 1) / 2 * nr;
+            GemmPath path = job.Path;
+            double byRows = rowTiles < 2 ? double.MaxValue : Math.Max(Tiles(rowSplit, job.N), Tiles(job.M - rowSplit, job.N));
+            double byCols = colTiles < 2 ? double.MaxValue : Math.Max(Tiles(job.M, colSplit), Tiles(job.M, job.N - colSplit));
+            job.SplitRows = byRows < byCols || (byRows == byCols && job.M >= job.N);
+            job.Split = job.SplitRows ? rowSplit : colSplit;
+            return true;
+
+            double Tiles(int rows, int cols)
+            {
+                int edge = GemmNarrow.EdgeColumns<T>(path, cols);
+                double columns = ((cols - edge + nr - 1) / nr) + (edge > 0 ? 0.5 : 0);
+                return (rows + mr - 1) / mr * columns;
+            }
         }
 
         private static void Validate<T>(GemmForm form, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n)

@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SymGrad
 {
@@ -121,6 +122,18 @@ namespace SymGrad
                 return;
             }
 
+            // A right edge at most one vector wide goes to the narrow kernel, which reads A in place (see GemmNarrow).
+            int edge = GemmNarrow.EdgeColumns<T>(job.Path, n1 - n0);
+            if (edge > 0)
+            {
+                GemmNarrow.Run<T>(job, m0, m1, n1 - edge, n1);
+                n1 -= edge;
+                if (n0 >= n1)
+                {
+                    return;
+                }
+            }
+
             T* a = (T*)job.A, b = (T*)job.B, c = (T*)job.C;
             int m = job.M, k = job.K, n = job.N;
 
@@ -229,7 +242,24 @@ namespace SymGrad
                     for (int p0 = 0; p0 < kc; p0 += PackChunk)
                     {
                         int p1 = Math.Min(p0 + PackChunk, kc);
-                        for (int i = 0; i < rows; i++)
+                        int i = 0;
+                        if (typeof(T) == typeof(float) && Sse.IsSupported)
+                        {
+                            // Floats: whole 4×4 blocks through registers (four loads, eight shuffles, four stores).
+                            for (; i + 4 <= rows; i += 4)
+                            {
+                                Transpose4x4Blocks((float*)(src + (i * rs)), rs, (float*)(dst + i), mr, p0, p1);
+                            }
+                        }
+                        else if (typeof(T) == typeof(double) && Avx.IsSupported)
+                        {
+                            for (; i + 4 <= rows; i += 4)
+                            {
+                                Transpose4x4Blocks((double*)(src + (i * rs)), rs, (double*)(dst + i), mr, p0, p1);
+                            }
+                        }
+
+                        for (; i < rows; i++)
                         {
                             T* row = src + (i * rs);
                             T* d = dst + i;
@@ -245,7 +275,7 @@ namespace SymGrad
                     // Transposed A: the MR elements of one p are contiguous.
                     for (int p = 0; p < kc; p++)
                     {
-                        new ReadOnlySpan<T>(src + (p * cs), rows).CopyTo(new Span<T>(dst + (p * mr), rows));
+                        CopyShort(src + (p * cs), dst + (p * mr), rows);
                     }
                 }
 
@@ -258,6 +288,67 @@ namespace SymGrad
                 }
 
                 dst += mr * kc;
+            }
+        }
+
+        /// <summary>
+        /// dst[p·ld + r] = src[r·rs + p] for rows r in [0, 4) and p in [p0, p1): 4×4 blocks transposed in SSE registers,
+        /// the last p1 − p0 mod 4 columns one by one.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Transpose4x4Blocks(float* src, nint rs, float* dst, nint ld, int p0, int p1)
+        {
+            float* r0 = src, r1 = src + rs, r2 = src + (2 * rs), r3 = src + (3 * rs);
+            int p = p0;
+            for (; p + 4 <= p1; p += 4)
+            {
+                Vector128<float> a = Sse.LoadVector128(r0 + p), b = Sse.LoadVector128(r1 + p);
+                Vector128<float> c = Sse.LoadVector128(r2 + p), d = Sse.LoadVector128(r3 + p);
+                Vector128<float> ab0 = Sse.UnpackLow(a, b), ab1 = Sse.UnpackHigh(a, b); // a0 b0 a1 b1 | a2 b2 a3 b3
+                Vector128<float> cd0 = Sse.UnpackLow(c, d), cd1 = Sse.UnpackHigh(c, d);
+                float* o = dst + (p * ld);
+                Sse.Store(o, Sse.MoveLowToHigh(ab0, cd0));              // a0 b0 c0 d0
+                Sse.Store(o + ld, Sse.MoveHighToLow(cd0, ab0));         // a1 b1 c1 d1
+                Sse.Store(o + (2 * ld), Sse.MoveLowToHigh(ab1, cd1));   // a2 b2 c2 d2
+                Sse.Store(o + (3 * ld), Sse.MoveHighToLow(cd1, ab1));   // a3 b3 c3 d3
+            }
+
+            for (; p < p1; p++)
+            {
+                float* o = dst + (p * ld);
+                o[0] = r0[p];
+                o[1] = r1[p];
+                o[2] = r2[p];
+                o[3] = r3[p];
+            }
+        }
+
+        /// <summary>The double form of <see cref="Transpose4x4Blocks(float*, nint, float*, nint, int, int)"/>, in AVX registers.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Transpose4x4Blocks(double* src, nint rs, double* dst, nint ld, int p0, int p1)
+        {
+            double* r0 = src, r1 = src + rs, r2 = src + (2 * rs), r3 = src + (3 * rs);
+            int p = p0;
+            for (; p + 4 <= p1; p += 4)
+            {
+                Vector256<double> a = Avx.LoadVector256(r0 + p), b = Avx.LoadVector256(r1 + p);
+                Vector256<double> c = Avx.LoadVector256(r2 + p), d = Avx.LoadVector256(r3 + p);
+                Vector256<double> ab0 = Avx.UnpackLow(a, b), ab1 = Avx.UnpackHigh(a, b); // a0 b0 a2 b2 | a1 b1 a3 b3
+                Vector256<double> cd0 = Avx.UnpackLow(c, d), cd1 = Avx.UnpackHigh(c, d);
+                double* o = dst + (p * ld);
+                Avx.Store(o, Avx.Permute2x128(ab0, cd0, 0x20));            // a0 b0 c0 d0
+                Avx.Store(o + ld, Avx.Permute2x128(ab1, cd1, 0x20));       // a1 b1 c1 d1
+                Avx.Store(o + (2 * ld), Avx.Permute2x128(ab0, cd0, 0x31)); // a2 b2 c2 d2
+                Avx.Store(o + (3 * ld), Avx.Permute2x128(ab1, cd1, 0x31)); // a3 b3 c3 d3
+            }
+
+            for (; p < p1; p++)
+            {
+                double* o = dst + (p * ld);
+                o[0] = r0[p];
+                o[1] = r1[p];
+                o[2] = r2[p];
+                o[3] = r3[p];
             }
         }
 
@@ -274,7 +365,7 @@ namespace SymGrad
                 {
                     for (int p = 0; p < kc; p++)
                     {
-                        new ReadOnlySpan<T>(src + (p * rs), cols).CopyTo(new Span<T>(dst + (p * nr), cols));
+                        CopyShort(src + (p * rs), dst + (p * nr), cols);
                     }
                 }
                 else
@@ -284,7 +375,23 @@ namespace SymGrad
                     for (int p0 = 0; p0 < kc; p0 += PackChunk)
                     {
                         int p1 = Math.Min(p0 + PackChunk, kc);
-                        for (int j = 0; j < cols; j++)
+                        int j = 0;
+                        if (typeof(T) == typeof(float) && Sse.IsSupported)
+                        {
+                            for (; j + 4 <= cols; j += 4)
+                            {
+                                Transpose4x4Blocks((float*)(src + (j * cs)), cs, (float*)(dst + j), nr, p0, p1);
+                            }
+                        }
+                        else if (typeof(T) == typeof(double) && Avx.IsSupported)
+                        {
+                            for (; j + 4 <= cols; j += 4)
+                            {
+                                Transpose4x4Blocks((double*)(src + (j * cs)), cs, (double*)(dst + j), nr, p0, p1);
+                            }
+                        }
+
+                        for (; j < cols; j++)
                         {
                             T* col = src + (j * cs);
                             T* d = dst + j;
@@ -308,13 +415,53 @@ namespace SymGrad
             }
         }
 
+        /// <summary>
+        /// Copies a run of at most a few vectors (a panel row: MR or NR elements) with vector loads and stores. Span.CopyTo
+        /// is a memmove call per run, which for 48- or 128-byte runs cost as much as the copy (thousands of runs per call).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void CopyShort<T>(T* src, T* dst, int count)
+            where T : unmanaged
+        {
+            int i = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; i + Vector512<T>.Count <= count; i += Vector512<T>.Count)
+                {
+                    Vector512.Load(src + i).Store(dst + i);
+                }
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; i + Vector256<T>.Count <= count; i += Vector256<T>.Count)
+                {
+                    Vector256.Load(src + i).Store(dst + i);
+                }
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                for (; i + Vector128<T>.Count <= count; i += Vector128<T>.Count)
+                {
+                    Vector128.Load(src + i).Store(dst + i);
+                }
+            }
+
+            for (; i < count; i++)
+            {
+                dst[i] = src[i];
+            }
+        }
+
         private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
         /// <summary>
         /// Per-thread packing buffers, pinned (allocated on the pinned object heap) and 64-byte aligned. They grow to
         /// the largest block a thread has needed and are then reused, so a steady-state call allocates nothing.
+        /// <see cref="GemmNarrow"/> packs its B panels into <see cref="B"/> too (a thread runs one product at a time).
         /// </summary>
-        private static class Buffers<T>
+        internal static class Buffers<T>
             where T : unmanaged
         {
             [ThreadStatic]

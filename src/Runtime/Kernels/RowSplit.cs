@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 
 namespace SymGrad
@@ -27,6 +28,7 @@ namespace SymGrad
         /// when <paramref name="elements"/> (the elements the whole call touches) is at least <see cref="MinElements"/>.
         /// <paramref name="state"/> is the caller's own struct; it outlives both threads' calls, as the caller waits for them.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimized from the first call: no tier-0 loops or late tier-ups inside a timed step
         internal static void Run(void* state, int rows, long elements, delegate*<void*, int, int, void> work)
         {
             if (Gemm.MaxThreads > 1 && rows >= 2 && elements >= MinElements)
@@ -43,6 +45,7 @@ namespace SymGrad
         }
 
         /// <summary>Either thread: claims and runs blocks until none is left.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimized from the first call: no tier-0 loops or late tier-ups inside a timed step
         private static void RunBlocks(void* jobPointer, int part)
         {
             ref Job job = ref *(Job*)jobPointer;

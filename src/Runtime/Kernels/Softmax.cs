@@ -2,6 +2,8 @@ using System;
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace SymGrad
 {
@@ -14,17 +16,30 @@ namespace SymGrad
     public static class Softmax
     {
         /// <summary>y_ij = exp(x_ij − max_j x_ij) / Σ_j exp(x_ij − max_j x_ij). x and y are (rows, cols); y may be x itself.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // loops optimized from the first call: no OSR or tier-up landing inside a timed step
         public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y, int rows, int cols)
             where T : IFloatingPointIeee754<T>
         {
             ValidateRows(x, y, rows, cols, nameof(x), nameof(y));
-            for (int i = 0; i < rows; i++)
+            int block = BlockRows(rows, cols);
+            for (int r0 = 0; r0 < rows; r0 += block)
             {
-                ReadOnlySpan<T> xi = x.Slice(i * cols, cols);
-                Span<T> yi = y.Slice(i * cols, cols);
-                TensorPrimitives.Subtract(xi, TensorPrimitives.Max(xi), yi);
-                TensorPrimitives.Exp(yi, yi);
-                TensorPrimitives.Multiply(yi, T.One / TensorPrimitives.Sum<T>(yi), yi);
+                int count = Math.Min(block, rows - r0);
+
+                // Each row's max is taken before its shifted copy overwrites it (y may be x).
+                for (int i = r0; i < r0 + count; i++)
+                {
+                    ReadOnlySpan<T> xi = x.Slice(i * cols, cols);
+                    SubtractScalar(xi, MaxOf(xi), y.Slice(i * cols, cols));
+                }
+
+                Span<T> yb = y.Slice(r0 * cols, count * cols);
+                TensorPrimitives.Exp(yb, yb);
+                for (int i = r0; i < r0 + count; i++)
+                {
+                    Span<T> yi = y.Slice(i * cols, cols);
+                    MultiplyScalar(yi, T.One / SumOf<T>(yi), yi);
+                }
             }
         }
 
@@ -135,6 +150,7 @@ namespace SymGrad
         /// When <paramref name="probabilities"/> is not empty (it must then be (rows, classes)) it receives softmax(z),
         /// which <see cref="CrossEntropyBackward{T}"/> needs.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // loops optimized from the first call: no OSR or tier-up landing inside a timed step
         public static T CrossEntropyForward<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int rows, int classes, Span<T> probabilities = default)
             where T : IFloatingPointIeee754<T>
         {
@@ -145,21 +161,33 @@ namespace SymGrad
                 KernelGuard.NoOverlap(logits, probabilities, nameof(logits), nameof(probabilities));
             }
 
-            T[] rented = ArrayPool<T>.Shared.Rent(classes);
-            Span<T> shifted = rented.AsSpan(0, classes);
+            // A block of shifted rows, then one Exp over the whole block; each row's shifted label logit is kept after it.
+            int block = BlockRows(rows, classes);
+            T[] rented = ArrayPool<T>.Shared.Rent(block * (classes + 1));
+            Span<T> shiftedLabels = rented.AsSpan(block * classes, block);
             double total = 0;
-            for (int i = 0; i < rows; i++)
+            for (int r0 = 0; r0 < rows; r0 += block)
             {
-                ReadOnlySpan<T> zi = logits.Slice(i * classes, classes);
-                T max = TensorPrimitives.Max(zi);
-                TensorPrimitives.Subtract(zi, max, shifted);
-                T label = shifted[labels[i]];
-                TensorPrimitives.Exp(shifted, shifted);
-                T sum = TensorPrimitives.Sum<T>(shifted);
-                total += double.CreateTruncating(T.Log(sum) - label);
-                if (!probabilities.IsEmpty)
+                int count = Math.Min(block, rows - r0);
+                Span<T> exps = rented.AsSpan(0, count * classes);
+                for (int r = 0; r < count; r++)
                 {
-                    TensorPrimitives.Multiply(shifted, T.One / sum, probabilities.Slice(i * classes, classes));
+                    ReadOnlySpan<T> zi = logits.Slice((r0 + r) * classes, classes);
+                    Span<T> shifted = exps.Slice(r * classes, classes);
+                    SubtractScalar(zi, MaxOf(zi), shifted);
+                    shiftedLabels[r] = shifted[labels[r0 + r]];
+                }
+
+                TensorPrimitives.Exp(exps, exps);
+                for (int r = 0; r < count; r++)
+                {
+                    Span<T> e = exps.Slice(r * classes, classes);
+                    T sum = SumOf<T>(e);
+                    total += double.CreateTruncating(T.Log(sum) - shiftedLabels[r]);
+                    if (!probabilities.IsEmpty)
+                    {
+                        MultiplyScalar(e, T.One / sum, probabilities.Slice((r0 + r) * classes, classes));
+                    }
                 }
             }
 
@@ -171,6 +199,7 @@ namespace SymGrad
         /// Backward of <see cref="CrossEntropyForward{T}"/>: dz_ij (+)= dLoss·(p_ij − [j = label_i]) / N. probabilities
         /// (the forward's softmax) and dLogits are (rows, classes) and must not overlap.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // loops optimized from the first call: no OSR or tier-up landing inside a timed step
         public static void CrossEntropyBackward<T>(ReadOnlySpan<T> probabilities, ReadOnlySpan<int> labels, Span<T> dLogits, int rows, int classes, T dLoss, bool accumulate = true)
             where T : IFloatingPointIeee754<T>
         {
@@ -275,6 +304,96 @@ namespace SymGrad
             return total / T.CreateChecked(rows);
         }
 
+        /// <summary>
+        /// Rows of one block: about <see cref="BlockElements"/> elements, so that short rows (a 10-class classifier) share
+        /// one TensorPrimitives.Exp call instead of paying a call, and its setup, per row.
+        /// </summary>
+        private static int BlockRows(int rows, int cols) => Math.Clamp(BlockElements / cols, 1, rows);
+
+        /// <summary>Elements per block of rows (16 KB of floats: the block is still in L1 when its rows are summed).</summary>
+        private const int BlockElements = 4096;
+
+        /// <summary>
+        /// Below this length a row's max, sum and scalar ops are plain loops: a TensorPrimitives call costs more than the
+        /// work on a row shorter than two vectors.
+        /// </summary>
+        private const int ShortRow = 32;
+
+        private static T MaxOf<T>(ReadOnlySpan<T> row)
+            where T : IFloatingPointIeee754<T>
+        {
+            if (row.Length >= ShortRow)
+            {
+                return TensorPrimitives.Max(row);
+            }
+
+            // A plain compare, not T.Max: a NaN logit may be skipped here, but it still makes its own shifted value, and
+            // so the row's sum and loss, NaN, as with TensorPrimitives.Max.
+            ref T r = ref MemoryMarshal.GetReference(row);
+            T max = r;
+            for (int j = 1; j < row.Length; j++)
+            {
+                T v = Unsafe.Add(ref r, j);
+                max = v > max ? v : max;
+            }
+
+            return max;
+        }
+
+        private static T SumOf<T>(ReadOnlySpan<T> row)
+            where T : IFloatingPointIeee754<T>
+        {
+            if (row.Length >= ShortRow)
+            {
+                return TensorPrimitives.Sum(row);
+            }
+
+            ref T r = ref MemoryMarshal.GetReference(row);
+            T sum = T.Zero;
+            for (int j = 0; j < row.Length; j++)
+            {
+                sum += Unsafe.Add(ref r, j);
+            }
+
+            return sum;
+        }
+
+        /// <summary>destination = x − s (destination may be x; same length).</summary>
+        private static void SubtractScalar<T>(ReadOnlySpan<T> x, T s, Span<T> destination)
+            where T : IFloatingPointIeee754<T>
+        {
+            if (x.Length >= ShortRow)
+            {
+                TensorPrimitives.Subtract(x, s, destination);
+                return;
+            }
+
+            ref T src = ref MemoryMarshal.GetReference(x);
+            ref T dst = ref MemoryMarshal.GetReference(destination);
+            for (int j = 0; j < x.Length; j++)
+            {
+                Unsafe.Add(ref dst, j) = Unsafe.Add(ref src, j) - s;
+            }
+        }
+
+        /// <summary>destination = x·s (destination may be x; same length).</summary>
+        private static void MultiplyScalar<T>(ReadOnlySpan<T> x, T s, Span<T> destination)
+            where T : IFloatingPointIeee754<T>
+        {
+            if (x.Length >= ShortRow)
+            {
+                TensorPrimitives.Multiply(x, s, destination);
+                return;
+            }
+
+            ref T src = ref MemoryMarshal.GetReference(x);
+            ref T dst = ref MemoryMarshal.GetReference(destination);
+            for (int j = 0; j < x.Length; j++)
+            {
+                Unsafe.Add(ref dst, j) = Unsafe.Add(ref src, j) * s;
+            }
+        }
+
         /// <summary>log Σ exp(s) for a row already shifted by its maximum, using <paramref name="scratch"/> for the exponentials.</summary>
         private static T LogSumExpShifted<T>(ReadOnlySpan<T> shifted, Span<T> scratch)
             where T : IFloatingPointIeee754<T>
@@ -315,6 +434,7 @@ namespace SymGrad
             KernelGuard.NoOverlap(dy, dx, nameof(dy), nameof(dx));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // loops optimized from the first call: no OSR or tier-up landing inside a timed step
         private static void ValidateLabels<T>(ReadOnlySpan<T> values, ReadOnlySpan<int> labels, int rows, int classes, string valuesName)
         {
             KernelGuard.Positive(rows, nameof(rows));

@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace SymGrad
 {
@@ -59,6 +60,7 @@ namespace SymGrad
             NnGuard.Length(y.Length, NnGuard.Size(n, outputs), nameof(y), "(n, outputs)");
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // loops optimized from the first call: no OSR or tier-up landing inside a timed step
         private static void DenseCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y, int n, int inputs, int outputs)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
@@ -74,9 +76,10 @@ namespace SymGrad
                 }
             }
 
-            Gemm.Run<T>(GemmForm.AB, x, w, y, n, inputs, outputs, !b.IsEmpty, GemmDriver.BestPath, 2);
+            Gemm.Run<T>(GemmForm.AB, x, w, y, n, inputs, outputs, !b.IsEmpty, GemmDriver.BestPath, Gemm.MaxThreads);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // loops optimized from the first call: no OSR or tier-up landing inside a timed step
         private static void DenseBackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, ReadOnlySpan<T> y, int n, int inputs, int outputs,
             ReadOnlySpan<T> dy, Span<T> dx, Span<T> dw, Span<T> db)
             where T : unmanaged, IFloatingPointIeee754<T>
@@ -104,13 +107,13 @@ namespace SymGrad
             if (!dx.IsEmpty)
             {
                 // dx (n, inputs) += dy (n, outputs) · wᵀ, w stored (inputs, outputs)
-                Gemm.Run<T>(GemmForm.ABt, dy, w, dx, n, outputs, inputs, true, GemmDriver.BestPath, 2);
+                Gemm.Run<T>(GemmForm.ABt, dy, w, dx, n, outputs, inputs, true, GemmDriver.BestPath, Gemm.MaxThreads);
             }
 
             if (!dw.IsEmpty)
             {
                 // dw (inputs, outputs) += xᵀ · dy, x stored (n, inputs)
-                Gemm.Run<T>(GemmForm.AtB, x, dy, dw, inputs, n, outputs, true, GemmDriver.BestPath, 2);
+                Gemm.Run<T>(GemmForm.AtB, x, dy, dw, inputs, n, outputs, true, GemmDriver.BestPath, Gemm.MaxThreads);
             }
 
             if (!db.IsEmpty)

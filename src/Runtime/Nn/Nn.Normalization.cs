@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -39,11 +40,56 @@ namespace SymGrad
         {
             ValidateRows<T>(x, h, rows, d);
             NnGuard.Disjoint<T>(h, nameof(h), x, nameof(x));
-            T count = T.CreateTruncating(d);
-            for (int r = 0; r < rows; r++)
+            unsafe
             {
-                ReadOnlySpan<T> xr = x.Slice(r * d, d);
-                TensorPrimitives.Subtract(xr, TensorPrimitives.Sum(xr) / count, h.Slice(r * d, d));
+                fixed (T* px = x, ph = h)
+                {
+                    // One pass over memory: a row (d elements) is summed, then subtracted while it is still in L1.
+                    var job = new MeanSubtractJob<T> { Source = px, Destination = ph, D = d };
+                    RowSplit.Run(&job, rows, 2L * rows * d, &MeanSubtractRows<T>);
+                }
+            }
+        }
+
+        /// <summary>The pointers of one MeanSubtract/MeanSubtractBackward call, for <see cref="RowSplit"/> (the caller keeps them pinned).</summary>
+        private unsafe struct MeanSubtractJob<T>
+            where T : unmanaged
+        {
+            public T* Source;
+            public T* Destination;
+            public int D;
+        }
+
+        /// <summary>h_r = x_r − mean(x_r) for rows [r0, r1).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimized from the first call: no tier-0 loops or late tier-ups inside a timed step
+        private static unsafe void MeanSubtractRows<T>(void* jobPointer, int r0, int r1)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ref MeanSubtractJob<T> job = ref *(MeanSubtractJob<T>*)jobPointer;
+            int d = job.D;
+            T count = T.CreateTruncating(d);
+            for (int r = r0; r < r1; r++)
+            {
+                var xr = new ReadOnlySpan<T>(job.Source + ((nint)r * d), d);
+                TensorPrimitives.Subtract(xr, TensorPrimitives.Sum(xr) / count, new Span<T>(job.Destination + ((nint)r * d), d));
+            }
+        }
+
+        /// <summary>dx_r += dh_r − mean(dh_r) for rows [r0, r1).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimized from the first call: no tier-0 loops or late tier-ups inside a timed step
+        private static unsafe void MeanSubtractBackwardRows<T>(void* jobPointer, int r0, int r1)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ref MeanSubtractJob<T> job = ref *(MeanSubtractJob<T>*)jobPointer;
+            int d = job.D;
+            T count = T.CreateTruncating(d);
+            for (int r = r0; r < r1; r++)
+            {
+                var dhr = new ReadOnlySpan<T>(job.Source + ((nint)r * d), d);
+                var dxr = new Span<T>(job.Destination + ((nint)r * d), d);
+                T mean = TensorPrimitives.Sum(dhr) / count;
+                TensorPrimitives.Add(dxr, dhr, dxr);
+                TensorPrimitives.Subtract(dxr, mean, dxr);
             }
         }
 
@@ -61,13 +107,13 @@ namespace SymGrad
                 return;
             }
 
-            T count = T.CreateTruncating(d);
-            for (int r = 0; r < rows; r++)
+            unsafe
             {
-                ReadOnlySpan<T> dhr = dh.Slice(r * d, d);
-                Span<T> dxr = dx.Slice(r * d, d);
-                TensorPrimitives.Add(dxr, dhr, dxr);
-                TensorPrimitives.Subtract(dxr, TensorPrimitives.Sum(dhr) / count, dxr);
+                fixed (T* pdh = dh, pdx = dx)
+                {
+                    var job = new MeanSubtractJob<T> { Source = pdh, Destination = pdx, D = d };
+                    RowSplit.Run(&job, rows, 3L * rows * d, &MeanSubtractBackwardRows<T>);
+                }
             }
         }
 

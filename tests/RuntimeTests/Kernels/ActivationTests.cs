@@ -87,6 +87,45 @@ namespace SymGrad.RuntimeTests
             }
         }
 
+        /// <summary>
+        /// Double sigmoid and tanh clamp their argument first (the vector exp/tanh go scalar for huge |x|): results match
+        /// the scalar reference, NaN stays NaN, and sigmoid's clamp at −708 may return σ(−708) ≈ 3.3e-308 for a smaller
+        /// true value, the only difference the clamp makes.
+        /// </summary>
+        [Fact]
+        public void DoubleSigmoidAndTanhMatchNaiveForHugeArguments()
+        {
+            double u = UnitRoundoff<double>();
+            foreach (int length in new[] { 1, 7, 255, 256, 257, 700 })
+            {
+                double[] x = Random<double>(length, length, scale: 2000);
+                double[] specials = { 0, -0.0, 19.1, -19.1, 36.9, 37, 40, 41, -707.9, -708, -708.1, -745, -800, 800, 1e300, -1e300, double.PositiveInfinity, double.NegativeInfinity, double.NaN };
+                for (int i = 0; i < Math.Min(length, specials.Length); i++)
+                {
+                    x[i] = specials[i];
+                }
+
+                foreach (ActivationKind kind in new[] { ActivationKind.Sigmoid, ActivationKind.Tanh })
+                {
+                    double[] expected = new double[length], y = new double[length];
+                    Activations.ForwardNaive(kind, x, expected, 0.0);
+                    Forward(kind, x, y, 0.0);
+                    double floor = kind == ActivationKind.Sigmoid ? 1 / (1 + Math.Exp(708)) : 0;
+                    double[] bound = expected.Select(e => (8 * u * (Math.Abs(e) + 1)) + floor).ToArray();
+                    AssertWithin<double>(expected, y, bound, $"{kind} double, huge arguments, length {length}");
+                    Assert.Equal(double.IsNaN(x[0]), double.IsNaN(y[0]));
+                    if (length > 18)
+                    {
+                        Assert.True(double.IsNaN(y[18]), $"{kind}(NaN) must be NaN");
+                    }
+
+                    double[] inPlace = (double[])x.Clone();
+                    Forward(kind, inPlace, inPlace, 0.0);
+                    Assert.Equal(y, inPlace);
+                }
+            }
+        }
+
         [Fact]
         public void AxpyAndScaleMatchNaive()
         {

@@ -11,8 +11,14 @@ namespace SymGrad.RuntimeTests
         {
             { 1, 1, 1 },
             { 7, 13, 5 },
-            { 64, 1000, 100 }, // the seed MLP's first layer; above the two-thread threshold, split by columns
-            { 257, 129, 65 },  // every tile edge; above the threshold, split by rows
+            { 64, 1000, 100 }, // the seed MLP's first layer; above the two-thread threshold, split by rows; a 4-column narrow edge
+            { 257, 129, 65 },  // every tile edge; above the threshold, split by rows; a 1-column narrow edge
+            { 11, 2000, 100 }, // one partial row tile, above the threshold: split by columns, the narrow edge in part 1
+            { 256, 256, 10 },  // B's classifier layer: a narrow C (GemmNarrow on Vector512), one thread
+            { 300, 700, 32 },  // narrow at its float limit (two panels), above the threshold: rows split in two
+            { 19, 37, 17 },    // narrow float with a one-column second panel; double: two panels, the second one column
+            { 15, 9, 33 },     // one column past the float narrow limit: the blocked driver
+            { 8, 3, 8 },       // exactly one 8-row block, nothing left for the one-row remainder
         };
 
         [Theory]

@@ -16,6 +16,10 @@ namespace SymGrad.RuntimeTests
         public static TheoryData<int, int> Shapes => new()
         {
             { 1, 1 }, { 7, 13 }, { 64, 1000 }, { 257, 129 }, { 3, 16 }, { 2, 17 }, { 5, 257 },
+            { 256, 10 }, // B's classifier: short rows, one block of rows per Exp call
+            { 600, 7 },  // short rows over two blocks (4096 / 7 = 585 rows per block)
+            { 9, 31 }, { 4, 32 }, // either side of the short-row limit
+            { 3, 5000 }, // rows longer than a block: one row per block
         };
 
         [Theory]
