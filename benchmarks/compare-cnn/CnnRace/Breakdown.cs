@@ -6,12 +6,12 @@ using SymGrad;
 using SymGrad.Samples.FashionMnist;
 
 /// <summary>
-/// <c>CnnRace --breakdown [threads]</c>: each call of the CNN's training step (batch 64) timed alone, to show where a step's
+/// <c>CnnRace --breakdown [threads] [name filter]</c>: each call of the CNN's training step (batch 64) timed alone, to show where a step's
 /// time goes. Not part of the race.
 /// </summary>
 internal static class Breakdown
 {
-    public static void Run(int threads)
+    public static void Run(int threads, string? only = null)
     {
         Gemm.MaxThreads = threads;
         NetShape s = NetShape.ForBatch(64);
@@ -56,6 +56,8 @@ internal static class Breakdown
             ("pool2 bwd", () => Nn.MaxPool2DBackward(relu2, pool2, s.Pool2, dPool2, dRelu2)),
             ("relu2 bwd", () => Nn.ReluBackward(conv2, relu2, dRelu2, dConv2)),
             ("conv2 bwd (dx, dw, db)", () => Nn.Conv2DBackward(pool1, c2w, c2b, conv2, s.Conv2, dConv2, dPool1, dc2w, dc2b)),
+            ("  of which dx alone", () => Conv2D.BackwardInput(c2w, dConv2, dPool1, s.Conv2)),
+            ("  of which dw, db alone", () => Conv2D.BackwardWeights(pool1, dConv2, dc2w, dc2b, s.Conv2)),
             ("pool1 bwd", () => Nn.MaxPool2DBackward(relu1, pool1, s.Pool1, dPool1, dRelu1)),
             ("relu1 bwd", () => Nn.ReluBackward(conv1, relu1, dRelu1, dConv1)),
             ("conv1 bwd (dw, db)", () => Nn.Conv2DBackward(images, c1w, c1b, conv1, s.Conv1, dConv1, default, dc1w, dc1b)),
@@ -67,8 +69,13 @@ internal static class Breakdown
         double total = 0;
         foreach ((string name, Action run) in pieces)
         {
+            if (only is not null && !name.Contains(only, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             (double median, double min) = Time(run);
-            total += median;
+            total += name.StartsWith(' ') ? 0 : median; // "of which" lines are parts of the line above
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {median:F1} | {min:F1} |"));
         }
 

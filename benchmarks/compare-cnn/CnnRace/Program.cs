@@ -8,10 +8,10 @@ using SymGrad.Samples.FashionMnist;
 
 // The SymGrad side of the CNN race: the samples/FashionMnist network and training step, timed per step.
 // usage: CnnRace <data dir> <threads> <steps> [epochs]   → one JSON line
-//        CnnRace --breakdown [threads]                      → each call of the step timed alone (markdown)
+//        CnnRace --breakdown [threads] [filter]             → each call of the step timed alone (markdown)
 if (args.Length > 0 && args[0] == "--breakdown")
 {
-    Breakdown.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2);
+    Breakdown.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2, args.Length > 2 ? args[2] : null);
     return;
 }
 

@@ -172,18 +172,21 @@ namespace SymGrad
             bool wantWeights = job.Dw is not null;
             for (int n = n0; n < n1; n++)
             {
+                // Every element is written once (values or zeros): no clearing pass first.
                 T* g = (T*)job.GradImages + ((long)n * plan.GradImage);
-                new Span<T>(g, plan.GradImage).Clear();
+                int tail = plan.GradPlane - plan.Margin - (s.OutHeight * plan.Wp);
                 for (int f = 0; f < s.Filters; f++)
                 {
-                    Simd.CopyRows(dy + (((long)n * s.Filters) + f) * ohw, s.OutWidth, g + plan.Margin + (f * plan.GradPlane), plan.Wp, s.OutHeight, s.OutWidth, add: false);
+                    T* plane = g + (f * plan.GradPlane);
+                    new Span<T>(plane, plan.Margin).Clear();
+                    WriteRows(dy + (((long)n * s.Filters) + f) * ohw, s.OutWidth, plane + plan.Margin, plan.Wp, s.OutHeight, s.OutWidth);
+                    new Span<T>(plane + plan.Margin + (s.OutHeight * plan.Wp), tail).Clear();
                 }
 
+                new Span<T>(g + (s.Filters * plan.GradPlane), (plan.Filters4 - s.Filters) * plan.GradPlane).Clear();
                 if (wantWeights)
                 {
-                    T* padded = (T*)job.PaddedImages + ((long)n * plan.Image);
-                    new Span<T>(padded, plan.Image).Clear();
-                    Pad(x + ((long)n * s.Channels * hw), padded, s, plan);
+                    PadWhole(x + ((long)n * s.Channels * hw), (T*)job.PaddedImages + ((long)n * plan.Image), s, plan);
                 }
             }
 
@@ -200,15 +203,15 @@ namespace SymGrad
                 for (int n = n0; n < n1; n++)
                 {
                     T* g = (T*)job.GradImages + ((long)n * plan.GradImage) + first;
-                    for (int q = 0; q < plan.InWide;)
+                    // Channel blocks outside: one block's packed weights (F·KH·KW × 4) stay in L1 while the image's wide dy streams.
+                    for (int cb = 0; cb < plan.Channels4; cb += Rows)
                     {
-                        int step = plan.InWide - q >= Vectors * lanes ? Vectors * lanes : lanes;
-                        for (int cb = 0; cb < plan.Channels4; cb += Rows)
+                        for (int q = 0; q < plan.InWide;)
                         {
+                            int step = plan.InWide - q >= Vectors * lanes ? Vectors * lanes : lanes;
                             Tile(step == lanes, (T*)job.Packed + (cb * plan.GradDepth), (T*)job.Bias, g + q, job.GradOffsets, plan.GradDepth, dxWide + (cb * plan.InWide) + q, plan.InWide);
+                            q += step;
                         }
-
-                        q += step;
                     }
 
                     for (int c = 0; c < s.Channels; c++)
@@ -410,6 +413,36 @@ namespace SymGrad
             {
                 Simd.CopyRows(image + (c * hw), s.Width, interior + (c * plan.Plane), plan.Wp, s.Height, s.Width, add: false);
             }
+        }
+
+        /// <summary>dst row r = src row r's <paramref name="cols"/> values, then zeros up to the row stride: every element of rows·dstStride written.</summary>
+        private static void WriteRows<T>(T* src, int srcStride, T* dst, int dstStride, int rows, int cols)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Simd.CopyRows(src, srcStride, dst, dstStride, rows, cols, add: false);
+            for (int r = 0; r < rows; r++)
+            {
+                new Span<T>(dst + (r * dstStride) + cols, dstStride - cols).Clear();
+            }
+        }
+
+        /// <summary>Writes the whole padded image (zeros around and after x): no clearing pass first.</summary>
+        private static void PadWhole<T>(T* image, T* xpad, in Conv2DShape s, in Plan plan)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            int p = s.Padding, hw = s.Height * s.Width, lead = (p * plan.Wp) + p;
+            for (int c = 0; c < s.Channels; c++)
+            {
+                T* plane = xpad + (c * plan.Plane);
+                new Span<T>(plane, lead).Clear();
+
+                // Rows of x at (h + p)·Wp + p, each followed by 2p zeros (its right pad, the next row's left pad); the last
+                // row's run of zeros reaches the plane's end (its right pad and the p bottom rows).
+                WriteRows(image + (c * hw), s.Width, plane + lead, plan.Wp, s.Height, s.Width);
+                new Span<T>(plane + lead + (s.Height * plan.Wp), plan.Plane - lead - (s.Height * plan.Wp)).Clear();
+            }
+
+            new Span<T>(xpad + (s.Channels * plan.Plane), plan.Image - (s.Channels * plan.Plane)).Clear();
         }
 
         /// <summary>Packs w (F, depth) into blocks of Rows filters, k-major: packed[(fb·depth + k)·Rows + r] = w[(fb·Rows + r)·depth + k], zeros past F.</summary>
