@@ -82,12 +82,11 @@ namespace SymGrad
             long perImage = (long)plan.GradImage + (dw is null ? 0 : plan.Image);
             int chunk = (int)Math.Clamp((t_chunkBudget > 0 ? t_chunkBudget : ChunkBudget) / perImage, 1, s.Batch);
             T[] packedArray = ArrayPool<T>.Shared.Rent(packedLength + Rows);
-            T[] imageArray = ArrayPool<T>.Shared.Rent(checked((int)((chunk * perImage) + Vector512<T>.Count)));
+            T[] imageArray = ArrayPool<T>.Shared.Rent(checked((int)(chunk * perImage)));
             int[] offsetArray = ArrayPool<int>.Shared.Rent(plan.InputDepth4 + plan.GradDepth);
-            fixed (T* packed = packedArray, imageBuffer = imageArray)
+            fixed (T* packed = packedArray, images = imageArray)
             fixed (int* offsets = offsetArray)
             {
-                T* images = (T*)(((nint)imageBuffer + 63) & ~(nint)63); // 64-byte aligned (the array is pinned for the call)
                 if (dx is not null)
                 {
                     PackChannels(w, s, plan, packed);
@@ -97,7 +96,7 @@ namespace SymGrad
                 ImageOffsets(s, plan, offsets);
                 GradientOffsets(s, plan, offsets + plan.InputDepth4);
                 long chw = (long)s.Channels * s.Height * s.Width, fhw = (long)s.Filters * s.OutHeight * s.OutWidth;
-                int filterRows = (plan.Filters4 / Rows) * plan.Slices;
+                int filterRows = (plan.Filters4 / Rows) * DepthSlices;
                 for (int first = 0; first < s.Batch; first += chunk)
                 {
                     int count = Math.Min(chunk, s.Batch - first);
@@ -225,14 +224,8 @@ namespace SymGrad
             ArrayPool<T>.Shared.Return(scratchArray);
         }
 
-        /// <summary>
-        /// The weight-gradient depth of a filter block is cut into at least this many slices, of at most
-        /// <see cref="MaxSliceTiles"/> tiles (their accumulators live on the stack): rows of the second pass are (filter block, slice).
-        /// </summary>
-        private const int MinSlices = 4, MaxSliceTiles = 32;
-
-        /// <summary>Images per pass of the weight-gradient tiles: 4 images' dy rows of one filter block fit L1 with their x rows.</summary>
-        private const int ImageBlock = 4;
+        /// <summary>Slices of the weight-gradient depth per filter block: rows of the second pass are (filter block, slice).</summary>
+        private const int DepthSlices = 4;
 
         /// <summary>Rows [r0, r1) of the second pass: dw (and, for slice 0, db) of one block of filters over every image of the chunk.</summary>
         private static void WeightGradientRows<T>(void* pointer, int r0, int r1)
@@ -242,36 +235,22 @@ namespace SymGrad
             Conv2DShape s = job.Shape;
             Plan plan = job.Plan;
             T* dw = (T*)job.Dw, db = (T*)job.Db, grads = (T*)job.GradImages, padded = (T*)job.PaddedImages;
-            int tiles = plan.InputDepth4 / Rows, perSlice = (tiles + plan.Slices - 1) / plan.Slices, ohw = s.OutHeight * s.OutWidth;
-            Vector512<T>* partials = stackalloc Vector512<T>[perSlice * Rows * Rows];
+            int tiles = plan.InputDepth4 / Rows, perSlice = (tiles + DepthSlices - 1) / DepthSlices, ohw = s.OutHeight * s.OutWidth;
+            T* sums = stackalloc T[Rows * Rows];
             for (int row = r0; row < r1; row++)
             {
-                int fb = row / plan.Slices * Rows, slice = row % plan.Slices;
-                int t0 = Math.Min(tiles, slice * perSlice), t1 = Math.Min(tiles, (slice + 1) * perSlice);
-                if (dw is not null && t0 < t1)
+                int fb = row / DepthSlices * Rows, slice = row % DepthSlices;
+                if (dw is not null)
                 {
-                    // A few images at a time through every tile of the slice: their dy rows and x stay in L1 across the tiles,
-                    // and each tile's 16 accumulators wait in memory between image blocks.
-                    new Span<Vector512<T>>(partials, (t1 - t0) * Rows * Rows).Clear();
-                    for (int n = 0; n < job.Count; n += ImageBlock)
-                    {
-                        int images = Math.Min(ImageBlock, job.Count - n);
-                        T* dyBlock = grads + ((long)n * plan.GradImage) + plan.Margin + (fb * plan.GradPlane), xBlock = padded + ((long)n * plan.Image);
-                        for (int tile = t0; tile < t1; tile++)
-                        {
-                            DotTile(dyBlock, plan.GradPlane, plan.GradImage, xBlock, plan.Image, job.Offsets + (tile * Rows), images, plan.OutWide, partials + ((tile - t0) * Rows * Rows));
-                        }
-                    }
-
-                    for (int tile = t0; tile < t1; tile++)
+                    for (int tile = slice * perSlice; tile < Math.Min(tiles, (slice + 1) * perSlice); tile++)
                     {
                         int kb = tile * Rows;
-                        Vector512<T>* sums = partials + ((tile - t0) * Rows * Rows);
+                        DotTile(grads + plan.Margin + (fb * plan.GradPlane), plan.GradPlane, plan.GradImage, padded, plan.Image, job.Offsets + kb, job.Count, plan.OutWide, sums, Rows);
                         for (int r = 0; r < Rows && fb + r < s.Filters; r++)
                         {
                             for (int t = 0; t < Rows && kb + t < plan.InputDepth; t++)
                             {
-                                dw[((fb + r) * plan.InputDepth) + kb + t] += Vector512.Sum(sums[(r * Rows) + t]);
+                                dw[((fb + r) * plan.InputDepth) + kb + t] += sums[(r * Rows) + t];
                             }
                         }
                     }
@@ -356,16 +335,16 @@ namespace SymGrad
         }
 
         /// <summary>
-        /// acc[4r + t] += Σ_n Σ_(q &lt; length) dy[n·dyImage + r·dyRow + q] · x[n·xImage + offsets[t] + q] for r, t &lt; 4, lane by lane:
-        /// the weight gradient of 4 filters × 4 (c, u, v) over a block of images, in registers, each lane summed at the end.
+        /// result[r·ldr + t] = Σ_n Σ_(q &lt; length) dy[n·dyImage + r·dyRow + q] · x[n·xImage + offsets[t] + q] for r, t &lt; 4: the
+        /// weight gradient of 4 filters × 4 (c, u, v), over every image in registers, reduced once.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotTile<T>(T* dy, nint dyRow, nint dyImage, T* x, nint xImage, int* offsets, int images, int length, Vector512<T>* acc)
+        private static void DotTile<T>(T* dy, nint dyRow, nint dyImage, T* x, nint xImage, int* offsets, int images, int length, T* result, nint ldr)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             int w = Vector512<T>.Count;
-            Vector512<T> s00 = acc[0], s01 = acc[1], s02 = acc[2], s03 = acc[3], s10 = acc[4], s11 = acc[5], s12 = acc[6], s13 = acc[7];
-            Vector512<T> s20 = acc[8], s21 = acc[9], s22 = acc[10], s23 = acc[11], s30 = acc[12], s31 = acc[13], s32 = acc[14], s33 = acc[15];
+            Vector512<T> s00 = default, s01 = default, s02 = default, s03 = default, s10 = default, s11 = default, s12 = default, s13 = default;
+            Vector512<T> s20 = default, s21 = default, s22 = default, s23 = default, s30 = default, s31 = default, s32 = default, s33 = default;
             int o0 = offsets[0], o1 = offsets[1], o2 = offsets[2], o3 = offsets[3];
             for (int n = 0; n < images; n++, dy += dyImage, x += xImage)
             {
@@ -397,8 +376,10 @@ namespace SymGrad
                 }
             }
 
-            (acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7]) = (s00, s01, s02, s03, s10, s11, s12, s13);
-            (acc[8], acc[9], acc[10], acc[11], acc[12], acc[13], acc[14], acc[15]) = (s20, s21, s22, s23, s30, s31, s32, s33);
+            StoreSums(result, s00, s01, s02, s03);
+            StoreSums(result + ldr, s10, s11, s12, s13);
+            StoreSums(result + (2 * ldr), s20, s21, s22, s23);
+            StoreSums(result + (3 * ldr), s30, s31, s32, s33);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -410,6 +391,16 @@ namespace SymGrad
             Vector512.Store(v1, c + w);
             Vector512.Store(v2, c + (2 * w));
             Vector512.Store(v3, c + (3 * w));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreSums<T>(T* result, Vector512<T> v0, Vector512<T> v1, Vector512<T> v2, Vector512<T> v3)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            result[0] = Vector512.Sum(v0);
+            result[1] = Vector512.Sum(v1);
+            result[2] = Vector512.Sum(v2);
+            result[3] = Vector512.Sum(v3);
         }
 
         /// <summary>Copies image (C, H, W) into the interior of xpad (C, Hp, Wp), whose border and tail stay zero.</summary>
@@ -540,21 +531,15 @@ namespace SymGrad
                 OutWide = RoundUp(s.OutHeight * Wp, lanes);
                 InWide = RoundUp(s.Height * Wp, lanes);
                 Image = (s.Channels * Plane) + s.KernelWidth + lanes; // the last channel's dropped columns read up to KW + lanes past it
-                // Whole vectors, so that on a 64-byte aligned buffer every row of dy the weight gradient loads is aligned: a
-                // load that straddles two cache lines costs two on this CPU, and the weight-gradient tile is load-bound.
-                Margin = RoundUp(((s.KernelHeight - 1) * Wp) + s.KernelWidth - 1, lanes);
-                GradPlane = RoundUp(Margin + Math.Max((s.Padding * Wp) + InWide, OutWide), lanes);
+                Margin = ((s.KernelHeight - 1) * Wp) + s.KernelWidth - 1;
+                GradPlane = Margin + Math.Max((s.Padding * Wp) + InWide, OutWide);
                 Filters4 = RoundUp(s.Filters, Rows);
                 Channels4 = RoundUp(s.Channels, Rows);
                 Taps = s.KernelHeight * s.KernelWidth;
                 InputDepth = s.Channels * Taps;
                 InputDepth4 = RoundUp(InputDepth, Rows);
                 GradDepth = s.Filters * Taps;
-                Slices = Math.Max(MinSlices, ((InputDepth4 / Rows) + MaxSliceTiles - 1) / MaxSliceTiles);
             }
-
-            /// <summary>Slices of the weight-gradient depth per filter block.</summary>
-            public int Slices { get; }
 
             /// <summary>Padded width Wp = W + 2p: the stride of every wide row.</summary>
             public int Wp { get; }
