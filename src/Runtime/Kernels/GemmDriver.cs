@@ -242,22 +242,7 @@ namespace SymGrad
                     for (int p0 = 0; p0 < kc; p0 += PackChunk)
                     {
                         int p1 = Math.Min(p0 + PackChunk, kc);
-                        int i = 0;
-                        if (typeof(T) == typeof(float) && Sse.IsSupported)
-                        {
-                            // Floats: whole 4×4 blocks through registers (four loads, eight shuffles, four stores).
-                            for (; i + 4 <= rows; i += 4)
-                            {
-                                Transpose4x4Blocks((float*)(src + (i * rs)), rs, (float*)(dst + i), mr, p0, p1);
-                            }
-                        }
-                        else if (typeof(T) == typeof(double) && Avx.IsSupported)
-                        {
-                            for (; i + 4 <= rows; i += 4)
-                            {
-                                Transpose4x4Blocks((double*)(src + (i * rs)), rs, (double*)(dst + i), mr, p0, p1);
-                            }
-                        }
+                        int i = TransposeGroupsOf4(src, rs, dst, mr, rows, p0, p1);
 
                         for (; i < rows; i++)
                         {
@@ -296,6 +281,33 @@ namespace SymGrad
         /// the last p1 − p0 mod 4 columns one by one.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        /// <summary>
+        /// Packs the first whole groups of 4 of <paramref name="count"/> strided lines (rows of A, columns of B), depth
+        /// [p0, p1), through 4×4 register transposes (four loads, eight shuffles, four stores); returns how many lines it
+        /// packed (the caller packs the rest one by one).
+        /// </summary>
+        private static int TransposeGroupsOf4<T>(T* src, nint stride, T* dst, nint ld, int count, int p0, int p1)
+            where T : unmanaged
+        {
+            int i = 0;
+            if (typeof(T) == typeof(float) && Sse.IsSupported)
+            {
+                for (; i + 4 <= count; i += 4)
+                {
+                    Transpose4x4Blocks((float*)(src + (i * stride)), stride, (float*)(dst + i), ld, p0, p1);
+                }
+            }
+            else if (typeof(T) == typeof(double) && Avx.IsSupported)
+            {
+                for (; i + 4 <= count; i += 4)
+                {
+                    Transpose4x4Blocks((double*)(src + (i * stride)), stride, (double*)(dst + i), ld, p0, p1);
+                }
+            }
+
+            return i;
+        }
+
         private static void Transpose4x4Blocks(float* src, nint rs, float* dst, nint ld, int p0, int p1)
         {
             float* r0 = src, r1 = src + rs, r2 = src + (2 * rs), r3 = src + (3 * rs);
@@ -375,21 +387,7 @@ namespace SymGrad
                     for (int p0 = 0; p0 < kc; p0 += PackChunk)
                     {
                         int p1 = Math.Min(p0 + PackChunk, kc);
-                        int j = 0;
-                        if (typeof(T) == typeof(float) && Sse.IsSupported)
-                        {
-                            for (; j + 4 <= cols; j += 4)
-                            {
-                                Transpose4x4Blocks((float*)(src + (j * cs)), cs, (float*)(dst + j), nr, p0, p1);
-                            }
-                        }
-                        else if (typeof(T) == typeof(double) && Avx.IsSupported)
-                        {
-                            for (; j + 4 <= cols; j += 4)
-                            {
-                                Transpose4x4Blocks((double*)(src + (j * cs)), cs, (double*)(dst + j), nr, p0, p1);
-                            }
-                        }
+                        int j = TransposeGroupsOf4(src, cs, dst, nr, cols, p0, p1);
 
                         for (; j < cols; j++)
                         {
