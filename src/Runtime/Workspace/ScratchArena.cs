@@ -9,6 +9,7 @@ namespace SymGrad
     /// when the arena empties the blocks are merged into one, so after the first call nothing is allocated.
     /// </summary>
     public sealed class ScratchArena<T>
+        where T : unmanaged
     {
         private readonly List<T[]> _retired = new();
         private T[] _block = new T[1024];
@@ -22,7 +23,7 @@ namespace SymGrad
         public Span<T> Rent(int length)
         {
             Span<T> span = Take(length);
-            span.Clear();
+            VectorOps.Clear(span); // long spans (a layer's cotangent) by both cores
             return span;
         }
 
@@ -30,7 +31,7 @@ namespace SymGrad
         public Span<T> Copy(ReadOnlySpan<T> source)
         {
             Span<T> span = Take(source.Length);
-            source.CopyTo(span);
+            VectorOps.Copy(source, span);
             return span;
         }
 

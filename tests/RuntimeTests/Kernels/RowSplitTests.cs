@@ -256,6 +256,28 @@ namespace SymGrad.RuntimeTests
         }
 
         [Theory]
+        [InlineData(0)]
+        [InlineData(4097)]
+        [InlineData(65536)]
+        [InlineData(100003)] // split, the last chunk partial
+        public void CopyCopiesExactlyTheSpanOnOneAndTwoThreads(int length)
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                float[] source = Random<float>(length, length), target = Random<float>(length + 2, length + 1);
+                target[0] = target[^1] = 42f;
+                WithMaxThreads(threads, () => VectorOps.Copy<float>(source, target.AsSpan(1, length)));
+                Assert.Equal(42f, target[0]);
+                Assert.Equal(42f, target[^1]);
+                Assert.Equal(source, target[1..^1]);
+            }
+
+            float[] untouched = { 1, 2 };
+            Assert.Equal("destination", Assert.Throws<ArgumentException>(() => VectorOps.Copy<float>(new float[3], untouched)).ParamName);
+            Assert.Equal(new float[] { 1, 2 }, untouched);
+        }
+
+        [Theory]
         [InlineData(Activations.SplitLength - 1)] // one thread
         [InlineData(Activations.SplitLength)]
         [InlineData(200003)]                      // the last chunk partial
