@@ -83,30 +83,8 @@ namespace SymGrad
             fixed (T* px = x)
             {
                 var job = new SpanJob<T> { X = px, Length = x.Length };
-                int rows = (x.Length + AxpyChunk - 1) / AxpyChunk;
-                RowSplit.Run(&job, rows, x.Length, &ClearRows<T>);
+                RowSplit.Run(&job, (x.Length + AxpyChunk - 1) / AxpyChunk, x.Length, &ClearOrCopyRows<T>);
             }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimized from the first call: no tier-0 loops or late tier-ups inside a timed step
-        private static unsafe void ClearRows<T>(void* jobPointer, int r0, int r1)
-            where T : unmanaged
-        {
-            ref SpanJob<T> job = ref *(SpanJob<T>*)jobPointer;
-            int start = r0 * AxpyChunk, end = Math.Min(r1 * AxpyChunk, job.Length);
-            if (start < end)
-            {
-                new Span<T>(job.X + start, end - start).Clear();
-            }
-        }
-
-        /// <summary>One Clear or Copy call's pinned pointers (Source only for Copy), for <see cref="RowSplit"/>.</summary>
-        private unsafe struct SpanJob<T>
-            where T : unmanaged
-        {
-            public T* X;
-            public T* Source;
-            public int Length;
         }
 
         /// <summary>destination = source (same length): a long copy (a workspace copy of an output's cotangent) by two cores.</summary>
@@ -121,21 +99,40 @@ namespace SymGrad
             fixed (T* ps = source, pd = destination)
             {
                 var job = new SpanJob<T> { X = pd, Source = ps, Length = source.Length };
-                int rows = (source.Length + AxpyChunk - 1) / AxpyChunk;
-                RowSplit.Run(&job, rows, 2L * source.Length, &CopyRows<T>);
+                RowSplit.Run(&job, (source.Length + AxpyChunk - 1) / AxpyChunk, 2L * source.Length, &ClearOrCopyRows<T>);
             }
         }
 
+        /// <summary>Chunks [r0, r1) of a Clear (no source) or a Copy.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimized from the first call: no tier-0 loops or late tier-ups inside a timed step
-        private static unsafe void CopyRows<T>(void* jobPointer, int r0, int r1)
+        private static unsafe void ClearOrCopyRows<T>(void* jobPointer, int r0, int r1)
             where T : unmanaged
         {
             ref SpanJob<T> job = ref *(SpanJob<T>*)jobPointer;
             int start = r0 * AxpyChunk, end = Math.Min(r1 * AxpyChunk, job.Length);
-            if (start < end)
+            if (start >= end)
             {
-                new ReadOnlySpan<T>(job.Source + start, end - start).CopyTo(new Span<T>(job.X + start, end - start));
+                return;
             }
+
+            var target = new Span<T>(job.X + start, end - start);
+            if (job.Source is null)
+            {
+                target.Clear();
+            }
+            else
+            {
+                new ReadOnlySpan<T>(job.Source + start, end - start).CopyTo(target);
+            }
+        }
+
+        /// <summary>One Clear or Copy call's pinned pointers (Source null for Clear), for <see cref="RowSplit"/>.</summary>
+        private unsafe struct SpanJob<T>
+            where T : unmanaged
+        {
+            public T* X;
+            public T* Source;
+            public int Length;
         }
 
         /// <summary>x *= α, in place (BLAS scal).</summary>
