@@ -9,7 +9,7 @@ namespace SymGrad
     /// The innermost GEMM loops: one register tile of C from one packed A panel and one packed B panel.
     /// A panel element (i, p) is at <c>a[p * MR + i]</c>, B panel element (p, j) at <c>b[p * NR + j]</c>; both are
     /// zero-padded to full MR/NR so the kernels never branch on edges (the driver handles partial C tiles).
-    /// Generic over float/double: the JIT specialises each instantiation and folds the type tests in <see cref="Fma{T}(Vector512{T}, Vector512{T}, Vector512{T})"/>.
+    /// Generic over float/double: the JIT specialises each instantiation and folds the type tests in <see cref="Simd.Fma{T}(Vector512{T}, Vector512{T}, Vector512{T})"/>.
     /// </summary>
     internal static class GemmMicroKernels
     {
@@ -75,41 +75,41 @@ namespace SymGrad
                 Vector512<T> b0 = Vector512.Load(b);
                 Vector512<T> b1 = Vector512.Load(b + w);
                 Vector512<T> a0 = Vector512.Create(a[0]);
-                c00 = Fma(a0, b0, c00);
-                c01 = Fma(a0, b1, c01);
+                c00 = Simd.Fma(a0, b0, c00);
+                c01 = Simd.Fma(a0, b1, c01);
                 Vector512<T> a1 = Vector512.Create(a[1]);
-                c10 = Fma(a1, b0, c10);
-                c11 = Fma(a1, b1, c11);
+                c10 = Simd.Fma(a1, b0, c10);
+                c11 = Simd.Fma(a1, b1, c11);
                 Vector512<T> a2 = Vector512.Create(a[2]);
-                c20 = Fma(a2, b0, c20);
-                c21 = Fma(a2, b1, c21);
+                c20 = Simd.Fma(a2, b0, c20);
+                c21 = Simd.Fma(a2, b1, c21);
                 Vector512<T> a3 = Vector512.Create(a[3]);
-                c30 = Fma(a3, b0, c30);
-                c31 = Fma(a3, b1, c31);
+                c30 = Simd.Fma(a3, b0, c30);
+                c31 = Simd.Fma(a3, b1, c31);
                 Vector512<T> a4 = Vector512.Create(a[4]);
-                c40 = Fma(a4, b0, c40);
-                c41 = Fma(a4, b1, c41);
+                c40 = Simd.Fma(a4, b0, c40);
+                c41 = Simd.Fma(a4, b1, c41);
                 Vector512<T> a5 = Vector512.Create(a[5]);
-                c50 = Fma(a5, b0, c50);
-                c51 = Fma(a5, b1, c51);
+                c50 = Simd.Fma(a5, b0, c50);
+                c51 = Simd.Fma(a5, b1, c51);
                 Vector512<T> a6 = Vector512.Create(a[6]);
-                c60 = Fma(a6, b0, c60);
-                c61 = Fma(a6, b1, c61);
+                c60 = Simd.Fma(a6, b0, c60);
+                c61 = Simd.Fma(a6, b1, c61);
                 Vector512<T> a7 = Vector512.Create(a[7]);
-                c70 = Fma(a7, b0, c70);
-                c71 = Fma(a7, b1, c71);
+                c70 = Simd.Fma(a7, b0, c70);
+                c71 = Simd.Fma(a7, b1, c71);
                 Vector512<T> a8 = Vector512.Create(a[8]);
-                c80 = Fma(a8, b0, c80);
-                c81 = Fma(a8, b1, c81);
+                c80 = Simd.Fma(a8, b0, c80);
+                c81 = Simd.Fma(a8, b1, c81);
                 Vector512<T> a9 = Vector512.Create(a[9]);
-                c90 = Fma(a9, b0, c90);
-                c91 = Fma(a9, b1, c91);
+                c90 = Simd.Fma(a9, b0, c90);
+                c91 = Simd.Fma(a9, b1, c91);
                 Vector512<T> a10 = Vector512.Create(a[10]);
-                c100 = Fma(a10, b0, c100);
-                c101 = Fma(a10, b1, c101);
+                c100 = Simd.Fma(a10, b0, c100);
+                c101 = Simd.Fma(a10, b1, c101);
                 Vector512<T> a11 = Vector512.Create(a[11]);
-                c110 = Fma(a11, b0, c110);
-                c111 = Fma(a11, b1, c111);
+                c110 = Simd.Fma(a11, b0, c110);
+                c111 = Simd.Fma(a11, b1, c111);
                 a += 12;
                 b += 2 * w;
             }
@@ -211,23 +211,23 @@ namespace SymGrad
                 Vector256<T> b0 = Vector256.Load(b);
                 Vector256<T> b1 = Vector256.Load(b + w);
                 Vector256<T> a0 = Vector256.Create(a[0]);
-                c00 = Fma(a0, b0, c00);
-                c01 = Fma(a0, b1, c01);
+                c00 = Simd.Fma(a0, b0, c00);
+                c01 = Simd.Fma(a0, b1, c01);
                 Vector256<T> a1 = Vector256.Create(a[1]);
-                c10 = Fma(a1, b0, c10);
-                c11 = Fma(a1, b1, c11);
+                c10 = Simd.Fma(a1, b0, c10);
+                c11 = Simd.Fma(a1, b1, c11);
                 Vector256<T> a2 = Vector256.Create(a[2]);
-                c20 = Fma(a2, b0, c20);
-                c21 = Fma(a2, b1, c21);
+                c20 = Simd.Fma(a2, b0, c20);
+                c21 = Simd.Fma(a2, b1, c21);
                 Vector256<T> a3 = Vector256.Create(a[3]);
-                c30 = Fma(a3, b0, c30);
-                c31 = Fma(a3, b1, c31);
+                c30 = Simd.Fma(a3, b0, c30);
+                c31 = Simd.Fma(a3, b1, c31);
                 Vector256<T> a4 = Vector256.Create(a[4]);
-                c40 = Fma(a4, b0, c40);
-                c41 = Fma(a4, b1, c41);
+                c40 = Simd.Fma(a4, b0, c40);
+                c41 = Simd.Fma(a4, b1, c41);
                 Vector256<T> a5 = Vector256.Create(a[5]);
-                c50 = Fma(a5, b0, c50);
-                c51 = Fma(a5, b1, c51);
+                c50 = Simd.Fma(a5, b0, c50);
+                c51 = Simd.Fma(a5, b1, c51);
                 a += 6;
                 b += 2 * w;
             }
@@ -309,30 +309,6 @@ namespace SymGrad
                     c[(i * ldc) + j] = add ? c[(i * ldc) + j] + v : v;
                 }
             }
-        }
-
-        /// <summary><c>a · b + c</c> with one rounding.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<T> Fma<T>(Vector512<T> a, Vector512<T> b, Vector512<T> c)
-        {
-            if (typeof(T) == typeof(float))
-            {
-                return Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
-            }
-
-            return Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
-        }
-
-        /// <summary><c>a · b + c</c> with one rounding.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<T> Fma<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c)
-        {
-            if (typeof(T) == typeof(float))
-            {
-                return Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
-            }
-
-            return Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
         }
     }
 }

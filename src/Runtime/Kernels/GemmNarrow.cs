@@ -123,14 +123,14 @@ namespace SymGrad
             for (int p = 0; p < k; p++)
             {
                 Vector512<T> bv = Vector512.Load(bp);
-                c0 = Fma(Vector512.Create(a0[offset]), bv, c0);
-                c1 = Fma(Vector512.Create(a1[offset]), bv, c1);
-                c2 = Fma(Vector512.Create(a2[offset]), bv, c2);
-                c3 = Fma(Vector512.Create(a3[offset]), bv, c3);
-                c4 = Fma(Vector512.Create(a4[offset]), bv, c4);
-                c5 = Fma(Vector512.Create(a5[offset]), bv, c5);
-                c6 = Fma(Vector512.Create(a6[offset]), bv, c6);
-                c7 = Fma(Vector512.Create(a7[offset]), bv, c7);
+                c0 = Simd.Fma(Vector512.Create(a0[offset]), bv, c0);
+                c1 = Simd.Fma(Vector512.Create(a1[offset]), bv, c1);
+                c2 = Simd.Fma(Vector512.Create(a2[offset]), bv, c2);
+                c3 = Simd.Fma(Vector512.Create(a3[offset]), bv, c3);
+                c4 = Simd.Fma(Vector512.Create(a4[offset]), bv, c4);
+                c5 = Simd.Fma(Vector512.Create(a5[offset]), bv, c5);
+                c6 = Simd.Fma(Vector512.Create(a6[offset]), bv, c6);
+                c7 = Simd.Fma(Vector512.Create(a7[offset]), bv, c7);
                 offset += cs;
                 bp += w;
             }
@@ -184,18 +184,6 @@ namespace SymGrad
                     dst[j] = accumulate ? dst[j] + src[j] : src[j];
                 }
             }
-        }
-
-        /// <summary><c>a · b + c</c> with one rounding.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<T> Fma<T>(Vector512<T> a, Vector512<T> b, Vector512<T> c)
-        {
-            if (typeof(T) == typeof(float))
-            {
-                return Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
-            }
-
-            return Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
         }
     }
 }

@@ -20,6 +20,18 @@ namespace SymGrad
             return Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
         }
 
+        /// <summary><c>a · b + c</c> with one rounding.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static Vector256<T> Fma<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                return Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+            }
+
+            return Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        }
+
         /// <summary>
         /// Row r of dst, columns [0, cols), is set to (or, with <paramref name="add"/>, increased by) row r of src: whole vectors,
         /// then, when copying, one last vector ending at the row's end (overlapping the previous one) instead of a scalar tail.

@@ -119,9 +119,12 @@ namespace SymGrad.RuntimeTests
                         Assert.True(double.IsNaN(y[18]), $"{kind}(NaN) must be NaN");
                     }
 
+                    // In place is as accurate, but not bit-identical to another buffer: TensorPrimitives groups elements into
+                    // vectors by the destination's alignment, and a vector holding a huge argument takes the scalar path.
                     double[] inPlace = (double[])x.Clone();
                     Forward(kind, inPlace, inPlace, 0.0);
-                    Assert.Equal(y, inPlace);
+                    AssertWithin<double>(expected, inPlace, bound, $"{kind} double in place, huge arguments, length {length}");
+                    Assert.Equal(y.Select(double.IsNaN), inPlace.Select(double.IsNaN));
                 }
             }
         }
