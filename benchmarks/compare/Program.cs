@@ -12,13 +12,19 @@ using SymGrad.Compare;
 // alternates this with the NumPy/PyTorch runs and aggregates. Timing mirrors shared/baselines/common.py: warm up,
 // pick an iteration count so one repeat takes ~target seconds, median over repeats of the mean step time.
 //
-// usage: SymGrad.Compare [--quick] [--only A,B,C,D,E] [--out file.json] | --breakdown
+// usage: SymGrad.Compare [--quick] [--only A,B,C,D,E] [--out file.json] | --breakdown | --probe
 bool quick = args.Contains("--quick");
 
 string? outPath = ArgValue("--out");
 var only = (ArgValue("--only") ?? "A,B,C,D,E").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
     .Select(s => s.ToUpperInvariant()).ToHashSet();
 Timing timing = quick ? new Timing(0.05, 0.03, 3) : new Timing(0.3, 0.25, 7);
+if (args.Contains("--probe"))
+{
+    Probe.Run();
+    return 0;
+}
+
 if (args.Contains("--breakdown"))
 {
     // Warm-up 0.5 s: new code keeps being compiled piece after piece, which postpones tier-1 of the next piece's

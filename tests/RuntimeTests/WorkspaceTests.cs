@@ -57,5 +57,28 @@ namespace SymGrad.RuntimeTests
             Assert.Equal(0, ws.Copy(ReadOnlySpan<float>.Empty).Length);
             ws.Release(mark);
         }
+    
+
+        [Fact]
+        public void EmptyCotangentsBecomeZeros()
+        {
+            var ws = new Workspace();
+            var mark = ws.Mark();
+            ws.RentFloats(64).Fill(3f); // dirty the arena
+            ws.Release(mark);
+            Span<float> zeros = ws.CopyOrZeros(ReadOnlySpan<float>.Empty, 40);
+            Assert.Equal(40, zeros.Length);
+            Assert.All(zeros.ToArray(), v => Assert.Equal(0f, v));
+            float[] source = { 1, 2, 3 };
+            Span<float> copy = ws.CopyOrZeros(source, 3);
+            copy[0] = 9;
+            Assert.Equal(new float[] { 1, 2, 3 }, source); // a copy, not the caller's memory
+            Assert.Equal(new double[] { 4, 5 }, ws.CopyOrZeros(new double[] { 4, 5 }, 2).ToArray());
+            ws.Release(mark);
+
+            Assert.Equal(new double[300], Workspace.ZerosIfEmpty(ReadOnlySpan<double>.Empty, 300).ToArray());
+            Assert.Equal(new float[7], Workspace.ZerosIfEmpty(ReadOnlySpan<float>.Empty, 7).ToArray());
+            Assert.True(Workspace.ZerosIfEmpty(source, 3) == source.AsSpan()); // a non-empty cotangent is passed through
+        }
     }
 }

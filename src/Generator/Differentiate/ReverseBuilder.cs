@@ -150,6 +150,20 @@ namespace SymGrad.Generator.Differentiate
 
         public bool UsesWorkspace { get; private set; }
 
+        /// <summary>Whether the built sweeps mention <paramref name="name"/> (a cotangent read in place).</summary>
+        public bool ReadsCotangent(string name)
+        {
+            var word = new System.Text.RegularExpressions.Regex(@"(?<![\w@])" + System.Text.RegularExpressions.Regex.Escape(name) + @"(?!\w)");
+            return Mentions(Hoisted) || Mentions(Forward) || Mentions(Reverse);
+
+            bool Mentions(List<Code> code) => code.Any(c => c switch
+            {
+                Line line => word.IsMatch(line.Text),
+                Scope scope => (scope.Header is not null && word.IsMatch(scope.Header)) || Mentions(scope.Body),
+                _ => false,
+            });
+        }
+
         public List<Code> Forward { get; private set; } = new();
 
         public List<Code> Reverse { get; private set; } = new();

@@ -109,9 +109,17 @@ namespace SymGrad.Generator.Emit
                 setup.Add(new Line($"global::System.Span<{ElementOf(model, work.Key)}> {work.Value} = {builder.Workspace}.{Rent(model, work.Key)}({work.Key}.Length);"));
             }
 
+            // An empty cotangent stands for zeros: MGradient passes default for every output instead of cleared buffers.
+            var copied = new HashSet<string>();
             foreach (KeyValuePair<string, string> work in builder.CotangentWork)
             {
-                setup.Add(new Line($"global::System.Span<{ElementOf(model, work.Key)}> {work.Value} = {builder.Workspace}.Copy({builder.Cotangents[work.Key]});"));
+                copied.Add(work.Key);
+                setup.Add(new Line($"global::System.Span<{ElementOf(model, work.Key)}> {work.Value} = {builder.Workspace}.CopyOrZeros({builder.Cotangents[work.Key]}, {work.Key}.Length);"));
+            }
+
+            foreach (KeyValuePair<string, string> read in builder.Cotangents.Where(c => !copied.Contains(c.Key) && builder.ReadsCotangent(c.Value)))
+            {
+                writer.WriteLine($"{read.Value} = global::SymGrad.Workspace.ZerosIfEmpty({read.Value}, {read.Key}.Length);");
             }
 
             var body = new List<Code>(setup);
@@ -185,52 +193,10 @@ namespace SymGrad.Generator.Emit
             backward.Add("1");
             var outputs = model.Parameters.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
 
-            // Outputs of one element type share one zeroed span (read-only, so slices of it may alias): one clear, not one per output.
-            var zeroSpans = new List<string>();
-            var zeroFor = new Dictionary<string, string>();
-            foreach (IGrouping<string, ParameterSpec> group in outputs.GroupBy(o => o.ElementType))
-            {
-                if (group.Count() == 1)
-                {
-                    zeroFor[group.Single().Name] = $"{builder.Workspace}.{Rent(model, group.Single().Name)}({group.Single().Name}.Length)";
-                    continue;
-                }
-
-                string zeros = names.Reserve(outputs.Select(o => o.ElementType).Distinct().Count() == 1 ? "zeros" : "zero" + char.ToUpperInvariant(group.Key[0]) + group.Key.Substring(1) + "s");
-                string length = group.Select(o => $"{o.Name}.Length").Aggregate((max, next) => $"global::System.Math.Max({max}, {next})");
-                zeroSpans.Add($"global::System.Span<{group.Key}> {zeros} = {builder.Workspace}.{Rent(model, group.First().Name)}({length});");
-                foreach (ParameterSpec o in group)
-                {
-                    zeroFor[o.Name] = $"{zeros}[..{o.Name}.Length]";
-                }
-            }
-
-            backward.AddRange(outputs.Select(o => zeroFor[o.Name]));
+            // The outputs are not part of the result: their cotangents are zero, passed as empty spans (see MBackward).
+            backward.AddRange(outputs.Select(_ => "default"));
             backward.AddRange(model.Parameters.Where(p => p.IsDifferentiable).Select(p => (p.Kind == ParameterKind.Scalar ? "ref " : "") + builder.Gradients[p.Name]));
-            if (outputs.Count > 0)
-            {
-                // The outputs are not part of the result: their cotangents are zero.
-                writer.WriteLine($"global::SymGrad.Workspace {builder.Workspace} = global::SymGrad.Workspace.Current;");
-                writer.WriteLine($"global::SymGrad.WorkspaceMark {builder.Workspace}Mark = {builder.Workspace}.Mark();");
-                writer.WriteLine("try");
-                Open(writer);
-                foreach (string line in zeroSpans)
-                {
-                    writer.WriteLine(line);
-                }
-
-                writer.WriteLine($"{model.Name}Backward({string.Join(", ", backward)});");
-                Close(writer);
-                writer.WriteLine("finally");
-                Open(writer);
-                writer.WriteLine($"{builder.Workspace}.Release({builder.Workspace}Mark);");
-                Close(writer);
-            }
-            else
-            {
-                writer.WriteLine($"{model.Name}Backward({string.Join(", ", backward)});");
-            }
-
+            writer.WriteLine($"{model.Name}Backward({string.Join(", ", backward)});");
             writer.WriteLine($"return {result};");
             Close(writer);
         }
@@ -244,7 +210,8 @@ namespace SymGrad.Generator.Emit
             pairs.AddRange(builder.Cotangents.Select(c => (c.Value, c.Key)));
             foreach ((string gradient, string of) in pairs)
             {
-                writer.WriteLine($"global::SymGrad.Guard.SameLength<{ElementOf(model, of)}>({gradient}, nameof({gradient}), {of}, nameof({of}));");
+                string check = builder.Cotangents.ContainsKey(of) ? "CotangentLength" : "SameLength";
+                writer.WriteLine($"global::SymGrad.Guard.{check}<{ElementOf(model, of)}>({gradient}, nameof({gradient}), {of}, nameof({of}));");
             }
 
             var read = model.Parameters.Where(p => p.Type.Contains("Span<")).Select(p => (p.Name, p.ElementType))
@@ -291,6 +258,11 @@ namespace SymGrad.Generator.Emit
             writer.WriteLine("/// <summary>");
             writer.WriteLine($"/// Backward pass (vector-Jacobian product) of <c>{Xml(model.Name)}</c>, derived by SymGrad: given the cotangent of");
             writer.WriteLine("/// the result and of each output, accumulates (+=) the gradient of every differentiable input.");
+            if (builder.Cotangents.Count > 0)
+            {
+                writer.WriteLine("/// An empty output cotangent (<c>default</c>) stands for zeros.");
+            }
+
             writer.WriteLine("/// </summary>");
             writer.WriteLine("/// <remarks>");
             writer.WriteLine($"/// Forward: <c>{Xml(model.ForwardSource)}</c>");

@@ -21,6 +21,16 @@ namespace SymGrad
             }
         }
 
+        /// <summary>Throws unless the cotangent <paramref name="span"/> is empty (zeros) or has the length of <paramref name="primal"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void CotangentLength<T>(ReadOnlySpan<T> span, string spanName, ReadOnlySpan<T> primal, string primalName)
+        {
+            if (!span.IsEmpty && span.Length != primal.Length)
+            {
+                ThrowLength(spanName, span.Length, primalName, primal.Length, orEmpty: true);
+            }
+        }
+
         /// <summary>Throws if <paramref name="written"/> shares memory with <paramref name="read"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Disjoint<T>(ReadOnlySpan<T> written, string writtenName, ReadOnlySpan<T> read, string readName)
@@ -46,8 +56,8 @@ namespace SymGrad
             $"{spanName} has {length} elements but the loops read {access} up to index {required - 1}; pass at least {required} elements.", spanName);
 
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void ThrowLength(string spanName, int length, string primalName, int expected) => throw new ArgumentException(
-            $"{spanName} has length {length} but {primalName} has length {expected}; they must match.", spanName);
+        private static void ThrowLength(string spanName, int length, string primalName, int expected, bool orEmpty = false) => throw new ArgumentException(
+            $"{spanName} has length {length} but {primalName} has length {expected}; they must match{(orEmpty ? $" (or pass an empty {spanName} for a zero cotangent)" : "")}.", spanName);
 
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static void ThrowOverlap(string writtenName, string readName) => throw new ArgumentException(

@@ -54,6 +54,48 @@ namespace SymGrad
 
         /// <inheritdoc cref="Copy(ReadOnlySpan{double})"/>
         public Span<float> Copy(ReadOnlySpan<float> source) => FloatScratch.Copy(source);
+
+        /// <summary>
+        /// The mutable cotangent a backward pass accumulates into: a scratch copy of <paramref name="cotangent"/>, or
+        /// <paramref name="length"/> zeros when it is empty (an empty cotangent stands for zeros, so a caller whose output
+        /// does not reach the loss passes <c>default</c> instead of a cleared buffer, and nothing is copied).
+        /// </summary>
+        public Span<double> CopyOrZeros(ReadOnlySpan<double> cotangent, int length)
+            => cotangent.IsEmpty ? DoubleScratch.Rent(length) : DoubleScratch.Copy(cotangent);
+
+        /// <inheritdoc cref="CopyOrZeros(ReadOnlySpan{double}, int)"/>
+        public Span<float> CopyOrZeros(ReadOnlySpan<float> cotangent, int length)
+            => cotangent.IsEmpty ? FloatScratch.Rent(length) : FloatScratch.Copy(cotangent);
+
+        /// <summary>
+        /// A cotangent a backward pass only reads: <paramref name="cotangent"/> itself, or <paramref name="length"/> zeros
+        /// when it is empty (see <see cref="CopyOrZeros(ReadOnlySpan{double}, int)"/>). The zeros are a slice of one shared
+        /// read-only buffer that only grows, so nothing is rented and nothing is cleared per call.
+        /// </summary>
+        public static ReadOnlySpan<double> ZerosIfEmpty(ReadOnlySpan<double> cotangent, int length)
+            => cotangent.IsEmpty ? SharedZeros<double>.Of(length) : cotangent;
+
+        /// <inheritdoc cref="ZerosIfEmpty(ReadOnlySpan{double}, int)"/>
+        public static ReadOnlySpan<float> ZerosIfEmpty(ReadOnlySpan<float> cotangent, int length)
+            => cotangent.IsEmpty ? SharedZeros<float>.Of(length) : cotangent;
+
+        /// <summary>Zeros nobody writes (handed out read-only); replaced by a longer array when a longer run is asked for.</summary>
+        private static class SharedZeros<T>
+        {
+            private static T[] s_zeros = Array.Empty<T>();
+
+            public static ReadOnlySpan<T> Of(int length)
+            {
+                T[] zeros = s_zeros;
+                if (zeros.Length < length)
+                {
+                    zeros = new T[Math.Max(length, zeros.Length * 2)];
+                    s_zeros = zeros; // a racing thread may install another all-zero array: either serves
+                }
+
+                return zeros.AsSpan(0, length);
+            }
+        }
     }
 
     /// <summary>The depths of a <see cref="Workspace"/>'s tapes and arenas at one moment.</summary>

@@ -8,6 +8,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>AttentionMask</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
+        /// An empty output cotangent (<c>default</c>) stands for zeros.
         /// </summary>
         /// <remarks>
         /// Forward: <c>public static void AttentionMask(ReadOnlySpan&lt;double&gt; a, ReadOnlySpan&lt;double&gt; logits, Span&lt;double&gt; output, int channels, int positions)</c>
@@ -37,7 +38,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             }
             global::SymGrad.Guard.SameLength<double>(da, nameof(da), a, nameof(a));
             global::SymGrad.Guard.SameLength<double>(dlogits, nameof(dlogits), logits, nameof(logits));
-            global::SymGrad.Guard.SameLength<double>(doutput, nameof(doutput), output, nameof(output));
+            global::SymGrad.Guard.CotangentLength<double>(doutput, nameof(doutput), output, nameof(output));
             global::SymGrad.Guard.Disjoint<double>(da, nameof(da), a, nameof(a));
             global::SymGrad.Guard.Disjoint<double>(da, nameof(da), logits, nameof(logits));
             global::SymGrad.Guard.Disjoint<double>(da, nameof(da), output, nameof(output));
@@ -47,6 +48,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(dlogits, nameof(dlogits), logits, nameof(logits));
             global::SymGrad.Guard.Disjoint<double>(dlogits, nameof(dlogits), output, nameof(output));
             global::SymGrad.Guard.Disjoint<double>(dlogits, nameof(dlogits), doutput, nameof(doutput));
+            doutput = global::SymGrad.Workspace.ZerosIfEmpty(doutput, output.Length);
             // Reverse sweep: adjoints, last statement first.
             for (int c = 0; c < channels; c++)
             {

@@ -8,6 +8,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>Elu</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
+        /// An empty output cotangent (<c>default</c>) stands for zeros.
         /// </summary>
         /// <remarks>
         /// Forward: <c>public static void Elu(ReadOnlySpan&lt;double&gt; x, Span&lt;double&gt; y, double alpha)</c>
@@ -29,10 +30,11 @@ namespace SymGrad.RuntimeTests.Catalogue
                 global::SymGrad.Guard.Covers(y.Length, nameof(y), (long)x.Length, "y[i]");
             }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
-            global::SymGrad.Guard.SameLength<double>(dy, nameof(dy), y, nameof(y));
+            global::SymGrad.Guard.CotangentLength<double>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dy, nameof(dy));
+            dy = global::SymGrad.Workspace.ZerosIfEmpty(dy, y.Length);
             // Reverse sweep: adjoints, last statement first.
             for (int i = 0; i < x.Length; i++)
             {

@@ -8,6 +8,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>Halves</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
+        /// An empty output cotangent (<c>default</c>) stands for zeros.
         /// </summary>
         /// <remarks>
         /// Forward: <c>public static double Halves(ReadOnlySpan&lt;double&gt; x, Span&lt;double&gt; top, Span&lt;double&gt; bottom, int half)</c>
@@ -33,8 +34,8 @@ namespace SymGrad.RuntimeTests.Catalogue
                 global::SymGrad.Guard.Covers(bottom.Length, nameof(bottom), (long)half, "bottom[i]");
             }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
-            global::SymGrad.Guard.SameLength<double>(dtop, nameof(dtop), top, nameof(top));
-            global::SymGrad.Guard.SameLength<double>(dbottom, nameof(dbottom), bottom, nameof(bottom));
+            global::SymGrad.Guard.CotangentLength<double>(dtop, nameof(dtop), top, nameof(top));
+            global::SymGrad.Guard.CotangentLength<double>(dbottom, nameof(dbottom), bottom, nameof(bottom));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), top, nameof(top));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), bottom, nameof(bottom));
@@ -44,8 +45,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
             {
-                global::System.Span<double> dtopWork = workspace.Copy(dtop);
-                global::System.Span<double> dbottomWork = workspace.Copy(dbottom);
+                global::System.Span<double> dtopWork = workspace.CopyOrZeros(dtop, top.Length);
+                global::System.Span<double> dbottomWork = workspace.CopyOrZeros(dbottom, bottom.Length);
                 // Reverse sweep: adjoints, last statement first.
                 // return total;
                 double dtotal = dResult;
@@ -86,17 +87,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(bottom, nameof(bottom), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(bottom, nameof(bottom), top, nameof(top));
             double result = Halves(x, top, bottom, half);
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
-            try
-            {
-                global::System.Span<double> zeros = workspace.RentDoubles(global::System.Math.Max(top.Length, bottom.Length));
-                HalvesBackward(x, top, bottom, half, 1, zeros[..top.Length], zeros[..bottom.Length], dx);
-            }
-            finally
-            {
-                workspace.Release(workspaceMark);
-            }
+            HalvesBackward(x, top, bottom, half, 1, default, default, dx);
             return result;
         }
     }

@@ -8,6 +8,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>ScaledTanh</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
+        /// An empty output cotangent (<c>default</c>) stands for zeros.
         /// </summary>
         /// <remarks>
         /// Forward: <c>public static void ScaledTanh(ReadOnlySpan&lt;float&gt; x, ReadOnlySpan&lt;float&gt; w, float b, Span&lt;float&gt; y)</c>
@@ -37,7 +38,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             }
             global::SymGrad.Guard.SameLength<float>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.SameLength<float>(dw, nameof(dw), w, nameof(w));
-            global::SymGrad.Guard.SameLength<float>(dy, nameof(dy), y, nameof(y));
+            global::SymGrad.Guard.CotangentLength<float>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.Disjoint<float>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<float>(dx, nameof(dx), w, nameof(w));
             global::SymGrad.Guard.Disjoint<float>(dx, nameof(dx), y, nameof(y));
@@ -47,6 +48,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<float>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<float>(dw, nameof(dw), y, nameof(y));
             global::SymGrad.Guard.Disjoint<float>(dw, nameof(dw), dy, nameof(dy));
+            dy = global::SymGrad.Workspace.ZerosIfEmpty(dy, y.Length);
             // Reverse sweep: adjoints, last statement first.
             for (int i = 0; i < x.Length; i++)
             {

@@ -8,6 +8,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>Softmax</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
+        /// An empty output cotangent (<c>default</c>) stands for zeros.
         /// </summary>
         /// <remarks>
         /// Forward: <c>public static void Softmax(ReadOnlySpan&lt;double&gt; s, Span&lt;double&gt; p)</c>
@@ -44,7 +45,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 global::SymGrad.Guard.Covers(p.Length, nameof(p), (long)s.Length, "p[j]");
             }
             global::SymGrad.Guard.SameLength<double>(ds, nameof(ds), s, nameof(s));
-            global::SymGrad.Guard.SameLength<double>(dp, nameof(dp), p, nameof(p));
+            global::SymGrad.Guard.CotangentLength<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(ds, nameof(ds), s, nameof(s));
             global::SymGrad.Guard.Disjoint<double>(ds, nameof(ds), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(ds, nameof(ds), dp, nameof(dp));
@@ -53,7 +54,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             try
             {
                 global::System.Span<double> pWork = workspace.RentDoubles(p.Length);
-                global::System.Span<double> dpWork = workspace.Copy(dp);
+                global::System.Span<double> dpWork = workspace.CopyOrZeros(dp, p.Length);
                 // Forward sweep: recompute what the reverse sweep reads.
                 double max = s[0];
                 for (int j = 1; j < s.Length; j++)

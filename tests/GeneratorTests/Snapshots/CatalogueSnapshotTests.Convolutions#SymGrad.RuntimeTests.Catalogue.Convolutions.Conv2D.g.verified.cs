@@ -8,6 +8,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>Conv2D</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
+        /// An empty output cotangent (<c>default</c>) stands for zeros.
         /// </summary>
         /// <remarks>
         /// Forward: <c>public static void Conv2D(ReadOnlySpan&lt;double&gt; x, ReadOnlySpan&lt;double&gt; w, ReadOnlySpan&lt;double&gt; b, Span&lt;double&gt; y, Geometry g)</c>
@@ -41,7 +42,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.SameLength<double>(db, nameof(db), b, nameof(b));
-            global::SymGrad.Guard.SameLength<double>(dy, nameof(dy), y, nameof(y));
+            global::SymGrad.Guard.CotangentLength<double>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), b, nameof(b));
@@ -60,6 +61,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(db, nameof(db), b, nameof(b));
             global::SymGrad.Guard.Disjoint<double>(db, nameof(db), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(db, nameof(db), dy, nameof(dy));
+            dy = global::SymGrad.Workspace.ZerosIfEmpty(dy, y.Length);
             // Reverse sweep: adjoints, last statement first.
             for (int f = 0; f < g.Filters; f++)
             {

@@ -8,6 +8,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>LocallyConnected</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
+        /// An empty output cotangent (<c>default</c>) stands for zeros.
         /// </summary>
         /// <remarks>
         /// Forward: <c>public static void LocallyConnected(ReadOnlySpan&lt;double&gt; x, ReadOnlySpan&lt;double&gt; w, Span&lt;double&gt; y, Geometry g)</c>
@@ -37,7 +38,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
-            global::SymGrad.Guard.SameLength<double>(dy, nameof(dy), y, nameof(y));
+            global::SymGrad.Guard.CotangentLength<double>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), y, nameof(y));
@@ -47,6 +48,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), dy, nameof(dy));
+            dy = global::SymGrad.Workspace.ZerosIfEmpty(dy, y.Length);
             // Reverse sweep: adjoints, last statement first.
             for (int oh = 0; oh < g.OutH; oh++)
             {

@@ -8,6 +8,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>BatchNorm</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
+        /// An empty output cotangent (<c>default</c>) stands for zeros.
         /// </summary>
         /// <remarks>
         /// Forward: <c>public static void BatchNorm(ReadOnlySpan&lt;double&gt; x, ReadOnlySpan&lt;double&gt; gamma, ReadOnlySpan&lt;double&gt; beta, Span&lt;double&gt; y, int n, int d, double eps)</c>
@@ -56,7 +57,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.SameLength<double>(dgamma, nameof(dgamma), gamma, nameof(gamma));
             global::SymGrad.Guard.SameLength<double>(dbeta, nameof(dbeta), beta, nameof(beta));
-            global::SymGrad.Guard.SameLength<double>(dy, nameof(dy), y, nameof(y));
+            global::SymGrad.Guard.CotangentLength<double>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), gamma, nameof(gamma));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), beta, nameof(beta));
@@ -75,6 +76,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), beta, nameof(beta));
             global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), dy, nameof(dy));
+            dy = global::SymGrad.Workspace.ZerosIfEmpty(dy, y.Length);
             // Reverse sweep: adjoints, last statement first.
             for (int j = 0; j < d; j++)
             {

@@ -8,6 +8,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>MeanSubtract</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
+        /// An empty output cotangent (<c>default</c>) stands for zeros.
         /// </summary>
         /// <remarks>
         /// Forward: <c>public static void MeanSubtract(ReadOnlySpan&lt;double&gt; x, Span&lt;double&gt; h, int rows, int d)</c>
@@ -34,10 +35,11 @@ namespace SymGrad.RuntimeTests.Catalogue
                 global::SymGrad.Guard.Covers(h.Length, nameof(h), (long)d * rows, "h[r * d + i]");
             }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
-            global::SymGrad.Guard.SameLength<double>(dh, nameof(dh), h, nameof(h));
+            global::SymGrad.Guard.CotangentLength<double>(dh, nameof(dh), h, nameof(h));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), h, nameof(h));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dh, nameof(dh));
+            dh = global::SymGrad.Workspace.ZerosIfEmpty(dh, h.Length);
             // Reverse sweep: adjoints, last statement first.
             for (int r = 0; r < rows; r++)
             {

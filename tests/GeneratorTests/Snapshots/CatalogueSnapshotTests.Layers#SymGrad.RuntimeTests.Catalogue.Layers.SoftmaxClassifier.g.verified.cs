@@ -8,6 +8,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>SoftmaxClassifier</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
+        /// An empty output cotangent (<c>default</c>) stands for zeros.
         /// </summary>
         /// <remarks>
         /// Forward: <c>public static double SoftmaxClassifier(ReadOnlySpan&lt;double&gt; x, ReadOnlySpan&lt;double&gt; w1, ReadOnlySpan&lt;double&gt; w2, int y, Span&lt;double&gt; h, int inputs, int hidden, int classes)</c>
@@ -52,7 +53,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.SameLength<double>(dw1, nameof(dw1), w1, nameof(w1));
             global::SymGrad.Guard.SameLength<double>(dw2, nameof(dw2), w2, nameof(w2));
-            global::SymGrad.Guard.SameLength<double>(dh, nameof(dh), h, nameof(h));
+            global::SymGrad.Guard.CotangentLength<double>(dh, nameof(dh), h, nameof(h));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w1, nameof(w1));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w2, nameof(w2));
@@ -75,7 +76,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
             {
-                global::System.Span<double> dhWork = workspace.Copy(dh);
+                global::System.Span<double> dhWork = workspace.CopyOrZeros(dh, h.Length);
                 double s = default;
                 // Forward sweep: recompute what the reverse sweep reads.
                 double sum = 0.0;
@@ -161,16 +162,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(h, nameof(h), w1, nameof(w1));
             global::SymGrad.Guard.Disjoint<double>(h, nameof(h), w2, nameof(w2));
             double result = SoftmaxClassifier(x, w1, w2, y, h, inputs, hidden, classes);
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
-            try
-            {
-                SoftmaxClassifierBackward(x, w1, w2, y, h, inputs, hidden, classes, 1, workspace.RentDoubles(h.Length), dx, dw1, dw2);
-            }
-            finally
-            {
-                workspace.Release(workspaceMark);
-            }
+            SoftmaxClassifierBackward(x, w1, w2, y, h, inputs, hidden, classes, 1, default, dx, dw1, dw2);
             return result;
         }
     }

@@ -8,6 +8,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>TwoLayer</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
+        /// An empty output cotangent (<c>default</c>) stands for zeros.
         /// </summary>
         /// <remarks>
         /// Forward: <c>public static double TwoLayer(ReadOnlySpan&lt;double&gt; x, ReadOnlySpan&lt;double&gt; w1, ReadOnlySpan&lt;double&gt; b1, ReadOnlySpan&lt;double&gt; w2, ReadOnlySpan&lt;double&gt; b2, ReadOnlySpan&lt;double&gt; target, Span&lt;double&gt; a1, Span&lt;double&gt; h1, Span&lt;double&gt; a2, Span&lt;double&gt; p, int n, int inputs, int hidden, int outputs)</c>
@@ -39,10 +40,10 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.SameLength<double>(db1, nameof(db1), b1, nameof(b1));
             global::SymGrad.Guard.SameLength<double>(dw2, nameof(dw2), w2, nameof(w2));
             global::SymGrad.Guard.SameLength<double>(db2, nameof(db2), b2, nameof(b2));
-            global::SymGrad.Guard.SameLength<double>(da1, nameof(da1), a1, nameof(a1));
-            global::SymGrad.Guard.SameLength<double>(dh1, nameof(dh1), h1, nameof(h1));
-            global::SymGrad.Guard.SameLength<double>(da2, nameof(da2), a2, nameof(a2));
-            global::SymGrad.Guard.SameLength<double>(dp, nameof(dp), p, nameof(p));
+            global::SymGrad.Guard.CotangentLength<double>(da1, nameof(da1), a1, nameof(a1));
+            global::SymGrad.Guard.CotangentLength<double>(dh1, nameof(dh1), h1, nameof(h1));
+            global::SymGrad.Guard.CotangentLength<double>(da2, nameof(da2), a2, nameof(a2));
+            global::SymGrad.Guard.CotangentLength<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w1, nameof(w1));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), b1, nameof(b1));
@@ -127,10 +128,10 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
             {
-                global::System.Span<double> da1Work = workspace.Copy(da1);
-                global::System.Span<double> dh1Work = workspace.Copy(dh1);
-                global::System.Span<double> da2Work = workspace.Copy(da2);
-                global::System.Span<double> dpWork = workspace.Copy(dp);
+                global::System.Span<double> da1Work = workspace.CopyOrZeros(da1, a1.Length);
+                global::System.Span<double> dh1Work = workspace.CopyOrZeros(dh1, h1.Length);
+                global::System.Span<double> da2Work = workspace.CopyOrZeros(da2, a2.Length);
+                global::System.Span<double> dpWork = workspace.CopyOrZeros(dp, p.Length);
                 // Reverse sweep: adjoints, last statement first.
                 // return loss;
                 double dloss = dResult;
@@ -210,17 +211,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(p, nameof(p), h1, nameof(h1));
             global::SymGrad.Guard.Disjoint<double>(p, nameof(p), a2, nameof(a2));
             double result = TwoLayer(x, w1, b1, w2, b2, target, a1, h1, a2, p, n, inputs, hidden, outputs);
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
-            try
-            {
-                global::System.Span<double> zeros = workspace.RentDoubles(global::System.Math.Max(global::System.Math.Max(global::System.Math.Max(a1.Length, h1.Length), a2.Length), p.Length));
-                TwoLayerBackward(x, w1, b1, w2, b2, target, a1, h1, a2, p, n, inputs, hidden, outputs, 1, zeros[..a1.Length], zeros[..h1.Length], zeros[..a2.Length], zeros[..p.Length], dx, dw1, db1, dw2, db2);
-            }
-            finally
-            {
-                workspace.Release(workspaceMark);
-            }
+            TwoLayerBackward(x, w1, b1, w2, b2, target, a1, h1, a2, p, n, inputs, hidden, outputs, 1, default, default, default, default, dx, dw1, db1, dw2, db2);
             return result;
         }
     }
