@@ -14,8 +14,10 @@ namespace SymGrad
     /// For a group of g images, im2col lays the receptive fields out side by side as col (C·KH·KW, g·OH·OW), so the
     /// forward is W·col, the weight gradient dY·colᵀ and the input gradient col2im(Wᵀ·dY), each one GEMM per group.
     /// Stride-1 geometries on a machine with 512-bit vectors skip the column matrix (<see cref="Conv2DDirect"/>, measured 5–8× faster on workload C
-    /// here). Scratch comes from ArrayPool, so a steady-state call allocates nothing. Each kernel has a direct-loop <c>…Naive</c>
-    /// reference, the test oracle.
+    /// here); among them, 3×3 padding-1 layers with at least 8 channels and filters compute the forward and the input gradient
+    /// by Winograd F(2×2, 3×3) (<see cref="Conv2DWinograd"/>, 2.25× fewer multiplications; the Fashion-MNIST second layer
+    /// measured 1.3× faster forward, 1.2× input gradient on two threads). Scratch comes from ArrayPool, so a steady-state call
+    /// allocates nothing. Each kernel has a direct-loop <c>…Naive</c> reference, the test oracle.
     /// </summary>
     public static class Conv2D
     {
@@ -24,6 +26,8 @@ namespace SymGrad
         internal static bool t_forceIm2Col;
 
         private static bool UseDirect(in Conv2DShape s) => !t_forceIm2Col && Conv2DDirect.Supports(s);
+
+        private static bool UseWinograd(in Conv2DShape s) => !t_forceIm2Col && Conv2DWinograd.Supports(s);
 
         /// <summary>y = conv(x, w) + b. x is (N, C, H, W), w is (F, C, KH, KW), b is (F) or empty for no bias, y is (N, F, OH, OW).</summary>
         public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y, in Conv2DShape shape) => ForwardCore(x, w, b, y, shape);
@@ -188,6 +192,16 @@ namespace SymGrad
         {
             ValidateForward(x, w, b, y, shape);
             Conv2DShape s = shape;
+            if (UseWinograd(s))
+            {
+                fixed (T* px = x, pw = w, pb = b, py = y)
+                {
+                    Conv2DWinograd.Forward(px, pw, b.IsEmpty ? null : pb, py, s, accumulate: false);
+                }
+
+                return;
+            }
+
             if (UseDirect(s))
             {
                 fixed (T* px = x, pw = w, pb = b, py = y)
@@ -242,6 +256,12 @@ namespace SymGrad
             if (!accumulate)
             {
                 dx.Clear();
+            }
+
+            if (UseWinograd(s))
+            {
+                BackwardInputWinograd(w, dy, dx, s);
+                return;
             }
 
             if (UseDirect(s))
@@ -324,6 +344,13 @@ namespace SymGrad
         internal static void BackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> dy, Span<T> dx, Span<T> dw, Span<T> db, in Conv2DShape shape)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
+            if (UseWinograd(shape) && !dx.IsEmpty)
+            {
+                // The input gradient by Winograd, the weight gradient (and bias) by the direct kernel.
+                BackwardInputWinograd(w, dy, dx, shape);
+                dx = default;
+            }
+
             if (UseDirect(shape) && !dw.IsEmpty)
             {
                 BackwardDirect(x, w, dy, dx, dw, db, shape);
@@ -338,6 +365,15 @@ namespace SymGrad
             if (!dw.IsEmpty)
             {
                 BackwardWeightsCore(x, dy, dw, db, shape, accumulate: true);
+            }
+        }
+
+        private static unsafe void BackwardInputWinograd<T>(ReadOnlySpan<T> w, ReadOnlySpan<T> dy, Span<T> dx, in Conv2DShape s)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            fixed (T* pw = w, pdy = dy, pdx = dx)
+            {
+                Conv2DWinograd.BackwardInput(pw, pdy, pdx, s);
             }
         }
 

@@ -25,10 +25,10 @@ namespace SymGrad
     internal static unsafe class Conv2DDirect
     {
         /// <summary>Filters (channels, for the input gradient) per register tile, and shifted rows per weight-gradient tile.</summary>
-        private const int Rows = 4;
+        internal const int Rows = 4;
 
         /// <summary>Vectors of outputs per register tile: 4 × 4 accumulators, 16 FMAs per 4 loads and 4 broadcasts.</summary>
-        private const int Vectors = 4;
+        internal const int Vectors = 4;
 
         /// <summary>Elements of wide dy and padded images the backward builds at once (16 MB of floats): larger batches go in chunks.</summary>
         private const long ChunkBudget = 1 << 22;
@@ -277,7 +277,7 @@ namespace SymGrad
         /// a is one packed block of <see cref="Rows"/> filters, k-major.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile<T>(bool single, T* a, T* bias, T* src, int* offsets, int depth, T* c, nint ldc)
+        internal static void Tile<T>(bool single, T* a, T* bias, T* src, int* offsets, int depth, T* c, nint ldc)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             nint w = Vector512<T>.Count;

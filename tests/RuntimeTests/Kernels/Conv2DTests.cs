@@ -27,7 +27,10 @@ namespace SymGrad.RuntimeTests
             { 4, 5, 14, 14, 7, 3, 3, 1, 1 },  // rows narrower than a vector; filters and channels not multiples of the 4-row tile
             { 2, 2, 9, 17, 6, 5, 2, 1, 2 },   // padding 2 with a 5 × 2 kernel; wide rows not a multiple of a vector
             { 3, 1, 28, 28, 32, 3, 3, 1, 1 }, // the first Fashion-MNIST layer
-            { 2, 32, 14, 14, 9, 3, 3, 1, 1 }, // the second, with fewer filters
+            { 2, 32, 14, 14, 9, 3, 3, 1, 1 }, // the second, with fewer filters (Winograd: 3×3, padding 1, ≥ 8 channels and filters)
+            { 17, 9, 7, 9, 10, 3, 3, 1, 1 },  // Winograd: odd output sides (partial 2×2 tiles), a partial second group of images
+            { 1, 12, 1, 1, 8, 3, 3, 1, 1 },   // Winograd: a 1×1 image, one image in a group of 16 lanes
+            { 33, 8, 13, 3, 11, 3, 3, 1, 1 }, // Winograd: three groups, a block of tiles shorter than 8
         };
 
         [Theory]
@@ -56,11 +59,44 @@ namespace SymGrad.RuntimeTests
             }
         }
 
-        /// <summary>The path the shape selects (direct for stride 1 on this machine), and im2col + GEMM forced.</summary>
+        [Fact]
+        public void WinogradInChunksMatchesNaive()
+        {
+            // A tiny chunk budget: every group of images is padded and multiplied as its own chunk.
+            Conv2DWinograd.t_chunkBudget = 1;
+            try
+            {
+                Assert.True(Conv2DWinograd.Supports(new Conv2DShape(40, 8, 6, 5, 9, 3, 3, 1, 1)));
+                MatchesNaive<float>(new Conv2DShape(40, 8, 6, 5, 9, 3, 3, 1, 1));
+                MatchesNaive<double>(new Conv2DShape(20, 9, 5, 6, 8, 3, 3, 1, 1));
+            }
+            finally
+            {
+                Conv2DWinograd.t_chunkBudget = 0;
+            }
+        }
+
+        /// <summary>
+        /// The path the shape selects (Winograd for 3×3 padding 1 with ≥ 8 channels and filters, else direct for stride 1 on
+        /// this machine), the direct kernel with Winograd turned off, and im2col + GEMM forced.
+        /// </summary>
         private static void EveryPathMatchesNaive<T>(Conv2DShape s)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             MatchesNaive<T>(s);
+            if (Conv2DWinograd.Supports(s))
+            {
+                Conv2DWinograd.t_disable = true;
+                try
+                {
+                    MatchesNaive<T>(s);
+                }
+                finally
+                {
+                    Conv2DWinograd.t_disable = false;
+                }
+            }
+
             Conv2D.t_forceIm2Col = true;
             try
             {
@@ -94,11 +130,18 @@ namespace SymGrad.RuntimeTests
             Forward(x, w, b, actual, s);
             double[] bound = new double[s.OutputLength];
             Conv2D.ForwardNaive<double>(Abs(x), Abs(w), Abs(b), bound, s);
-            AssertWithin<T>(expected, actual, Scale(bound, gamma * ((s.Channels * s.KernelHeight * s.KernelWidth) + 1)), "forward " + label);
+            bound = Scale(bound, gamma * ((s.Channels * s.KernelHeight * s.KernelWidth) + 1));
+            bool winograd = Conv2DWinograd.Supports(s) && !Conv2D.t_forceIm2Col;
+            if (winograd)
+            {
+                Add(bound, WinogradBound(Abs(x), Abs(w), s.Batch, s.Channels, s.Filters, s.OutHeight * s.OutWidth, gamma, filterMajor: true));
+            }
+
+            AssertWithin<T>(expected, actual, bound, "forward " + label);
 
             Conv2D.ForwardNaive<T>(x, w, ReadOnlySpan<T>.Empty, expected, s);
             Forward(x, w, Array.Empty<T>(), actual, s);
-            AssertWithin<T>(expected, actual, Scale(bound, gamma * ((s.Channels * s.KernelHeight * s.KernelWidth) + 1)), "forward without bias " + label);
+            AssertWithin<T>(expected, actual, bound, "forward without bias " + label);
 
             // Backward to the input, accumulated onto a non-zero dx and overwritten.
             foreach (bool accumulate in new[] { true, false })
@@ -108,7 +151,13 @@ namespace SymGrad.RuntimeTests
                 BackwardInput(w, dy, dx, s, accumulate);
                 double[] dxBound = accumulate ? Abs(dx0) : new double[s.InputLength];
                 Conv2D.BackwardInputNaive<double>(Abs(w), Abs(dy), dxBound, s);
-                AssertWithin<T>(dxExpected, dx, Scale(dxBound, gamma * ((s.Filters * s.KernelHeight * s.KernelWidth) + 1)), $"backward input accumulate={accumulate} {label}");
+                dxBound = Scale(dxBound, gamma * ((s.Filters * s.KernelHeight * s.KernelWidth) + 1));
+                if (winograd)
+                {
+                    Add(dxBound, WinogradBound(Abs(dy), Abs(w), s.Batch, s.Filters, s.Channels, s.Height * s.Width, gamma, filterMajor: false));
+                }
+
+                AssertWithin<T>(dxExpected, dx, dxBound, $"backward input accumulate={accumulate} {label}");
 
                 T[] dw0 = Random<T>(s.WeightLength, 6), db0 = Random<T>(s.Filters, 7);
                 T[] dwExpected = (T[])dw0.Clone(), dbExpected = (T[])db0.Clone(), dw = (T[])dw0.Clone(), db = (T[])db0.Clone();
@@ -161,6 +210,40 @@ namespace SymGrad.RuntimeTests
         private static double[] Abs<T>(T[] values)
             where T : INumberBase<T>
             => Array.ConvertAll(values, v => Math.Abs(double.CreateChecked(v)));
+
+        /// <summary>
+        /// Rounding of F(2×2, 3×3) for 3×3 filters: every entry of G·g·Gᵀ is at most Σ|g| (G's entries are 1 or ½), every entry
+        /// of Bᵀ·d·B at most 4·max|d|, and each output adds 3 × 3 of the products summed over the input channels, so an output
+        /// of filter f (input channel f for the input gradient, read from the flipped filters) is within
+        /// γ_(channels + 8) · 36 · max|d| · Σ_(channel, u, v) |g| of exact. Added to the direct sum's bound.
+        /// </summary>
+        private static double[] WinogradBound(double[] inputs, double[] absW, int batch, int channels, int filters, int outPlane, double gamma, bool filterMajor)
+        {
+            double max = 0;
+            foreach (double v in inputs) max = Math.Max(max, v);
+            double[] bound = new double[batch * filters * outPlane];
+            for (int f = 0; f < filters; f++)
+            {
+                double sum = 0;
+                for (int c = 0; c < channels; c++)
+                {
+                    int fw = filterMajor ? f : c, cw = filterMajor ? c : f, cs = filterMajor ? channels : filters;
+                    for (int t = 0; t < 9; t++) sum += absW[(((fw * cs) + cw) * 9) + t];
+                }
+
+                for (int n = 0; n < batch; n++)
+                {
+                    Array.Fill(bound, gamma * (channels + 8) * 36 * max * sum, ((n * filters) + f) * outPlane, outPlane);
+                }
+            }
+
+            return bound;
+        }
+
+        private static void Add(double[] bound, double[] extra)
+        {
+            for (int i = 0; i < bound.Length; i++) bound[i] += extra[i];
+        }
 
         private static double[] Scale(double[] values, double factor) => Array.ConvertAll(values, v => (v * factor) + double.Epsilon);
 

@@ -201,6 +201,7 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             { new Conv2DShape(2, 2, 5, 6, 3, 3, 3), 2 },                           // valid
             { new Conv2DShape(2, 2, 5, 7, 2, 3, 3, stride: 1, padding: 1), 3 },    // same
             { new Conv2DShape(3, 3, 7, 5, 2, 3, 2, stride: 2, padding: 1), 4 },    // strided
+            { new Conv2DShape(3, 8, 5, 3, 9, 3, 3, stride: 1, padding: 1), 5 },    // Winograd F(2×2, 3×3): forward and input gradient
         };
 
         [Theory]

@@ -1,0 +1,487 @@
+using System;
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace SymGrad
+{
+    /// <summary>
+    /// 3×3, stride-1, padding-1 convolutions by Winograd's minimal filtering F(2×2, 3×3) (Lavin and Gray, 2016): every 2×2
+    /// block of outputs comes from a 4×4 block of inputs as
+    /// <code>
+    /// Y = Aᵀ [ Σ_c (G g_fc Gᵀ) ⊙ (Bᵀ d_c B) ] A
+    /// </code>
+    /// 16 multiplications per output block and input channel where the direct sum needs 36: 2.25× fewer. The element-wise
+    /// products summed over channels are, for each of the 16 transform points, a product of the transformed weights
+    /// (F × C) with the transformed inputs (C × tiles), computed by the direct kernel's 4 × 4 register tile.
+    /// Vector lanes run over images: the inputs are first copied into a zero-padded layout with the image innermost
+    /// (one copy per <see cref="Vector512{T}.Count"/> images), so both transforms are plain vector adds; the outputs are
+    /// scattered back per image. Used for the forward and, with the filters flipped and channels and filters swapped,
+    /// the input gradient (a 3×3 padding-1 convolution of dy).
+    /// </summary>
+    internal static unsafe class Conv2DWinograd
+    {
+        /// <summary>Output tiles transformed and multiplied at once: 8 tiles × lanes, 16 × C of transformed input in L2.</summary>
+        private const int TilesPerBlock = 8;
+
+        /// <summary>Elements of image-innermost padded input built at once (8 MB of floats); larger batches go in chunks of groups.</summary>
+        private const long ChunkBudget = 1 << 21;
+
+        /// <summary>Set by tests to keep this thread's convolutions on the direct kernel.</summary>
+        [ThreadStatic]
+        internal static bool t_disable;
+
+        /// <summary>Set by tests to force small chunks on this thread; 0 = <see cref="ChunkBudget"/>.</summary>
+        [ThreadStatic]
+        internal static long t_chunkBudget;
+
+        /// <summary>
+        /// 3×3, stride 1, padding 1 ("same"), with enough channels and filters that the transforms are paid back (a
+        /// one-channel first layer is faster direct), on a machine with 512-bit vectors.
+        /// </summary>
+        internal static bool Supports(in Conv2DShape s)
+            => !t_disable && Vector512.IsHardwareAccelerated && s.KernelHeight == 3 && s.KernelWidth == 3 && s.Stride == 1 && s.Padding == 1
+            && s.Channels >= 8 && s.Filters >= 8;
+
+        /// <summary>y = conv(x, w) + b, or y += conv(x, w) + b when <paramref name="accumulate"/>; b null for no bias.</summary>
+        internal static void Forward<T>(T* x, T* w, T* b, T* y, in Conv2DShape s, bool accumulate)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var plan = new Plan(s, Vector512<T>.Count);
+            T[] packedArray = ArrayPool<T>.Shared.Rent((16 * plan.Filters4 * s.Channels) + plan.Filters4 + Conv2DDirect.Rows);
+            T[] imageArray = ArrayPool<T>.Shared.Rent(checked((int)(plan.ChunkGroups * plan.GroupImage)));
+            int[] offsetArray = ArrayPool<int>.Shared.Rent(s.Channels);
+            fixed (T* packed = packedArray, images = imageArray)
+            fixed (int* offsets = offsetArray)
+            {
+                TransformWeights(w, s, plan, packed);
+                T* bias = packed + (16 * plan.Filters4 * s.Channels);
+                for (int f = 0; f < plan.Filters4; f++)
+                {
+                    bias[f] = b is not null && f < s.Filters ? b[f] : T.Zero;
+                }
+
+                T* zeros = bias + plan.Filters4;
+                new Span<T>(zeros, Conv2DDirect.Rows).Clear();
+                for (int c = 0; c < s.Channels; c++)
+                {
+                    offsets[c] = c * plan.BlockRow;
+                }
+
+                long chw = (long)s.Channels * s.Height * s.Width, fhw = (long)s.Filters * s.OutHeight * s.OutWidth;
+                for (int g0 = 0; g0 < plan.Groups; g0 += plan.ChunkGroups)
+                {
+                    int groups = Math.Min(plan.ChunkGroups, plan.Groups - g0), first = g0 * plan.Lanes;
+                    var job = new Job
+                    {
+                        Shape = s, Plan = plan, Groups = groups, Images = Math.Min(groups * plan.Lanes, s.Batch - first),
+                        X = x + (first * chw), Y = y + (first * fhw), Packed = packed, Bias = bias, Zeros = zeros, Offsets = offsets,
+                        Padded = images, Accumulate = accumulate,
+                    };
+                    long work = 16L * plan.Filters4 * s.Channels * plan.Tiles * groups * plan.Lanes;
+                    RowSplit.Run(&job, groups, job.Images * chw, &PadGroups<T>);
+                    RowSplit.Run(&job, groups * plan.Blocks, work, &MultiplyBlocks<T>);
+                }
+            }
+
+            ArrayPool<T>.Shared.Return(packedArray);
+            ArrayPool<T>.Shared.Return(imageArray);
+            ArrayPool<int>.Shared.Return(offsetArray);
+        }
+
+        /// <summary>
+        /// dx += ∂L/∂x = conv(dy, w′) with w′[c, f, u, v] = w[f, c, 2 − u, 2 − v]: the same 3×3 padding-1 convolution, of dy,
+        /// with channels and filters swapped.
+        /// </summary>
+        internal static void BackwardInput<T>(T* w, T* dy, T* dx, in Conv2DShape s)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var flipped = new Conv2DShape(s.Batch, s.Filters, s.OutHeight, s.OutWidth, s.Channels, 3, 3, stride: 1, padding: 1);
+            T[] turnedArray = ArrayPool<T>.Shared.Rent(s.Filters * s.Channels * 9);
+            fixed (T* turned = turnedArray)
+            {
+                for (int f = 0; f < s.Filters; f++)
+                {
+                    for (int c = 0; c < s.Channels; c++)
+                    {
+                        for (int t = 0; t < 9; t++)
+                        {
+                            turned[(((c * s.Filters) + f) * 9) + 8 - t] = w[(((f * s.Channels) + c) * 9) + t];
+                        }
+                    }
+                }
+
+                Forward<T>(dy, turned, null, dx, flipped, accumulate: true);
+            }
+
+            ArrayPool<T>.Shared.Return(turnedArray);
+        }
+
+        /// <summary>
+        /// U = G g Gᵀ for every (filter, channel), laid out for the register tile: for transform point ξ, blocks of 4 filters,
+        /// channel-major: packed[ξ·F4·C + fb·C + c·4 + r] = U_ξ[fb + r, c], zeros past F.
+        /// </summary>
+        private static void TransformWeights<T>(T* w, in Conv2DShape s, in Plan plan, T* packed)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            T half = T.One / (T.One + T.One);
+            T* gg = stackalloc T[12];
+            T* u = stackalloc T[16];
+            long perPoint = (long)plan.Filters4 * s.Channels;
+            for (int f = 0; f < plan.Filters4; f++)
+            {
+                for (int c = 0; c < s.Channels; c++)
+                {
+                    if (f < s.Filters)
+                    {
+                        T* g = w + (((f * s.Channels) + c) * 9);
+
+                        // G·g (4 × 3): rows g0, (g0 + g1 + g2)/2, (g0 − g1 + g2)/2, g2; then (G·g)·Gᵀ the same way along columns.
+                        for (int j = 0; j < 3; j++)
+                        {
+                            gg[j] = g[j];
+                            gg[3 + j] = (g[j] + g[3 + j] + g[6 + j]) * half;
+                            gg[6 + j] = (g[j] - g[3 + j] + g[6 + j]) * half;
+                            gg[9 + j] = g[6 + j];
+                        }
+
+                        for (int i = 0; i < 4; i++)
+                        {
+                            T* r = gg + (i * 3);
+                            u[(i * 4) + 0] = r[0];
+                            u[(i * 4) + 1] = (r[0] + r[1] + r[2]) * half;
+                            u[(i * 4) + 2] = (r[0] - r[1] + r[2]) * half;
+                            u[(i * 4) + 3] = r[2];
+                        }
+                    }
+                    else
+                    {
+                        new Span<T>(u, 16).Clear();
+                    }
+
+                    int fb = f / Conv2DDirect.Rows * Conv2DDirect.Rows, r4 = f % Conv2DDirect.Rows;
+                    for (int xi = 0; xi < 16; xi++)
+                    {
+                        packed[(xi * perPoint) + (fb * s.Channels) + (c * Conv2DDirect.Rows) + r4] = u[xi];
+                    }
+                }
+            }
+        }
+
+        /// <summary>Groups [g0, g1) of images: their input, zero-padded, image innermost: padded[((c·Hp + h + 1)·Wp + w + 1)·L + lane].</summary>
+        private static void PadGroups<T>(void* pointer, int g0, int g1)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ref readonly Job job = ref *(Job*)pointer;
+            Conv2DShape s = job.Shape;
+            Plan plan = job.Plan;
+            int lanes = plan.Lanes, hw = s.Height * s.Width;
+            for (int g = g0; g < g1; g++)
+            {
+                T* padded = (T*)job.Padded + (g * plan.GroupImage);
+                new Span<T>(padded, (int)plan.GroupImage).Clear();
+                int count = Math.Min(lanes, job.Images - (g * lanes));
+                for (int lane = 0; lane < count; lane++)
+                {
+                    T* image = (T*)job.X + ((long)((g * lanes) + lane) * s.Channels * hw);
+                    for (int c = 0; c < s.Channels; c++)
+                    {
+                        for (int h = 0; h < s.Height; h++)
+                        {
+                            T* src = image + (c * hw) + (h * s.Width);
+                            T* dst = padded + (((((long)c * plan.Hp) + h + 1) * plan.Wp) + 1) * lanes + lane;
+                            for (int x = 0; x < s.Width; x++)
+                            {
+                                dst[x * lanes] = src[x];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Rows [r0, r1) = (group, block of tiles): transform the inputs, multiply per transform point, transform back.</summary>
+        private static void MultiplyBlocks<T>(void* pointer, int r0, int r1)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ref readonly Job job = ref *(Job*)pointer;
+            Conv2DShape s = job.Shape;
+            Plan plan = job.Plan;
+            int lanes = plan.Lanes;
+            T[] scratchArray = ArrayPool<T>.Shared.Rent(16 * (s.Channels + plan.Filters4) * plan.BlockRow);
+            fixed (T* scratch = scratchArray)
+            {
+                T* v = scratch, m = scratch + (16L * s.Channels * plan.BlockRow);
+                for (int row = r0; row < r1; row++)
+                {
+                    int g = row / plan.Blocks, firstTile = row % plan.Blocks * TilesPerBlock;
+                    int count = Math.Min(TilesPerBlock, plan.Tiles - firstTile);
+                    T* padded = (T*)job.Padded + (g * plan.GroupImage);
+                    TransformInputs(padded, s, plan, firstTile, count, v);
+                    for (int xi = 0; xi < 16; xi++)
+                    {
+                        T* a = (T*)job.Packed + ((long)xi * plan.Filters4 * s.Channels);
+                        T* src = v + ((long)xi * s.Channels * plan.BlockRow);
+                        T* dst = m + ((long)xi * plan.Filters4 * plan.BlockRow);
+                        for (int q = 0; q < count;)
+                        {
+                            int step = count - q >= Conv2DDirect.Vectors ? Conv2DDirect.Vectors : 1;
+                            for (int fb = 0; fb < plan.Filters4; fb += Conv2DDirect.Rows)
+                            {
+                                Conv2DDirect.Tile(step == 1, a + (fb * s.Channels), (T*)job.Zeros, src + (q * lanes), job.Offsets, s.Channels, dst + (fb * plan.BlockRow) + (q * lanes), plan.BlockRow);
+                            }
+
+                            q += step;
+                        }
+                    }
+
+                    TransformOutputs(m, job, firstTile, count, g);
+                }
+            }
+
+            ArrayPool<T>.Shared.Return(scratchArray);
+        }
+
+        /// <summary>V_ξ[c, tile·L + lane] = (Bᵀ d B)_ξ for the 4×4 input block d of each tile of the block, every channel.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void TransformInputs<T>(T* padded, in Conv2DShape s, in Plan plan, int firstTile, int count, T* v)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            int lanes = plan.Lanes;
+            nint row = (nint)plan.Wp * lanes;
+            long point = (long)s.Channels * plan.BlockRow;
+            for (int c = 0; c < s.Channels; c++)
+            {
+                for (int t = 0; t < count; t++)
+                {
+                    int tile = firstTile + t, ty = tile / plan.TilesW, tx = tile % plan.TilesW;
+                    T* d = padded + (((((long)c * plan.Hp) + (2 * ty)) * plan.Wp) + (2 * tx)) * lanes;
+
+                    // Bᵀ d: rows d0 − d2, d1 + d2, d2 − d1, d1 − d3 (each a row of 4 vectors), then the same along each row.
+                    Transform4(d, d + row, d + (2 * row), d + (3 * row), lanes, out var r0, out var r1, out var r2, out var r3);
+                    T* out0 = v + (c * plan.BlockRow) + (t * lanes);
+                    StoreTransformed(r0, out0, 0, point);
+                    StoreTransformed(r1, out0, 4, point);
+                    StoreTransformed(r2, out0, 8, point);
+                    StoreTransformed(r3, out0, 12, point);
+                }
+            }
+        }
+
+        /// <summary>Rows Bᵀ·d of a 4×4 block whose rows start at p0…p3 (4 vectors each, <paramref name="lanes"/> apart).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Transform4<T>(T* p0, T* p1, T* p2, T* p3, int lanes, out Row4<T> r0, out Row4<T> r1, out Row4<T> r2, out Row4<T> r3)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Row4<T> d0 = Row4<T>.Load(p0, lanes), d1 = Row4<T>.Load(p1, lanes), d2 = Row4<T>.Load(p2, lanes), d3 = Row4<T>.Load(p3, lanes);
+            r0 = d0 - d2;
+            r1 = d1 + d2;
+            r2 = d2 - d1;
+            r3 = d1 - d3;
+        }
+
+        /// <summary>Stores (r·B)_j = r0 − r2, r1 + r2, r2 − r1, r1 − r3 as transform points first + j.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreTransformed<T>(in Row4<T> r, T* out0, int first, long point)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Vector512.Store(r.V0 - r.V2, out0 + (first * point));
+            Vector512.Store(r.V1 + r.V2, out0 + ((first + 1) * point));
+            Vector512.Store(r.V2 - r.V1, out0 + ((first + 2) * point));
+            Vector512.Store(r.V1 - r.V3, out0 + ((first + 3) * point));
+        }
+
+        /// <summary>Y = Aᵀ M A (+ bias) for each tile of the block and filter, scattered to the images' output planes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void TransformOutputs<T>(T* m, in Job job, int firstTile, int count, int g)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Conv2DShape s = job.Shape;
+            Plan plan = job.Plan;
+            int lanes = plan.Lanes, oh = s.OutHeight, ow = s.OutWidth, ohw = oh * ow;
+            int images = Math.Min(lanes, job.Images - (g * lanes));
+            long point = (long)plan.Filters4 * plan.BlockRow, imageStride = (long)s.Filters * ohw;
+            bool accumulate = job.Accumulate;
+            T* bias = (T*)job.Bias;
+            T* y0 = (T*)job.Y + (g * lanes * imageStride);
+
+            // Where each tile's 2×2 block starts in an output plane, and whether all four outputs are inside it.
+            int* offsets = stackalloc int[TilesPerBlock];
+            bool allInside = true;
+            for (int t = 0; t < count; t++)
+            {
+                int tile = firstTile + t, i0 = 2 * (tile / plan.TilesW), j0 = 2 * (tile % plan.TilesW);
+                offsets[t] = (i0 * ow) + j0;
+                allInside &= i0 + 1 < oh && j0 + 1 < ow;
+            }
+
+            // One filter's results for the whole block, [tile][output k][lane], written as vectors and read per image after.
+            T* results = stackalloc T[TilesPerBlock * 4 * Vector512<T>.Count];
+            for (int f = 0; f < s.Filters; f++)
+            {
+                var b = Vector512.Create(bias[f]);
+                for (int t = 0; t < count; t++)
+                {
+                    T* p = m + (f * plan.BlockRow) + (t * lanes), r = results + (t * 4 * lanes);
+
+                    // M·A: per row i, columns m_i0 + m_i1 + m_i2 and m_i1 − m_i2 − m_i3; then Aᵀ·(M·A) the same down the columns.
+                    var a0 = Fold(p, 0, point, out var b0);
+                    var a1 = Fold(p, 4, point, out var b1);
+                    var a2 = Fold(p, 8, point, out var b2);
+                    var a3 = Fold(p, 12, point, out var b3);
+                    Vector512.Store(a0 + a1 + a2 + b, r);
+                    Vector512.Store(b0 + b1 + b2 + b, r + lanes);
+                    Vector512.Store(a1 - a2 - a3 + b, r + (2 * lanes));
+                    Vector512.Store(b1 - b2 - b3 + b, r + (3 * lanes));
+                }
+
+                for (int lane = 0; lane < images; lane++)
+                {
+                    T* plane = y0 + (lane * imageStride) + (f * ohw);
+                    T* r = results + lane;
+                    if (allInside && !accumulate)
+                    {
+                        for (int t = 0; t < count; t++, r += 4 * lanes)
+                        {
+                            T* y = plane + offsets[t];
+                            y[0] = r[0];
+                            y[1] = r[lanes];
+                            y[ow] = r[2 * lanes];
+                            y[ow + 1] = r[3 * lanes];
+                        }
+
+                        continue;
+                    }
+
+                    if (allInside)
+                    {
+                        for (int t = 0; t < count; t++, r += 4 * lanes)
+                        {
+                            T* y = plane + offsets[t];
+                            y[0] += r[0];
+                            y[1] += r[lanes];
+                            y[ow] += r[2 * lanes];
+                            y[ow + 1] += r[3 * lanes];
+                        }
+
+                        continue;
+                    }
+
+                    for (int t = 0; t < count; t++, r += 4 * lanes)
+                    {
+                        int i0 = offsets[t] / ow, j0 = offsets[t] % ow;
+                        for (int k = 0; k < 4; k++)
+                        {
+                            int di = k >> 1, dj = k & 1;
+                            if (i0 + di < oh && j0 + dj < ow)
+                            {
+                                T* y = plane + offsets[t] + (di * ow) + dj;
+                                *y = accumulate ? *y + r[k * lanes] : r[k * lanes];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Row i of M·A: m_i0 + m_i1 + m_i2 (returned) and m_i1 − m_i2 − m_i3 (<paramref name="second"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<T> Fold<T>(T* p, int first, long point, out Vector512<T> second)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Vector512<T> m0 = Vector512.Load(p + (first * point)), m1 = Vector512.Load(p + ((first + 1) * point));
+            Vector512<T> m2 = Vector512.Load(p + ((first + 2) * point)), m3 = Vector512.Load(p + ((first + 3) * point));
+            second = m1 - m2 - m3;
+            return m0 + m1 + m2;
+        }
+
+        /// <summary>Four vectors: one row of a 4×4 block of inputs, each element a vector over images.</summary>
+        private readonly struct Row4<T>
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            public readonly Vector512<T> V0, V1, V2, V3;
+
+            private Row4(Vector512<T> v0, Vector512<T> v1, Vector512<T> v2, Vector512<T> v3) => (V0, V1, V2, V3) = (v0, v1, v2, v3);
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public static Row4<T> Load(T* p, int lanes)
+                => new(Vector512.Load(p), Vector512.Load(p + lanes), Vector512.Load(p + (2 * lanes)), Vector512.Load(p + (3 * lanes)));
+
+            public static Row4<T> operator +(in Row4<T> a, in Row4<T> b) => new(a.V0 + b.V0, a.V1 + b.V1, a.V2 + b.V2, a.V3 + b.V3);
+
+            public static Row4<T> operator -(in Row4<T> a, in Row4<T> b) => new(a.V0 - b.V0, a.V1 - b.V1, a.V2 - b.V2, a.V3 - b.V3);
+        }
+
+        /// <summary>Sizes for one geometry (in elements).</summary>
+        private readonly struct Plan
+        {
+            public Plan(in Conv2DShape s, int lanes)
+            {
+                Lanes = lanes;
+                TilesH = (s.OutHeight + 1) / 2;
+                TilesW = (s.OutWidth + 1) / 2;
+                Tiles = TilesH * TilesW;
+                Blocks = (Tiles + TilesPerBlock - 1) / TilesPerBlock;
+                Hp = (2 * TilesH) + 2;
+                Wp = (2 * TilesW) + 2;
+                GroupImage = (long)s.Channels * Hp * Wp * lanes;
+                Groups = (s.Batch + lanes - 1) / lanes;
+                ChunkGroups = (int)Math.Clamp((t_chunkBudget > 0 ? t_chunkBudget : ChunkBudget) / GroupImage, 1, Groups);
+                Filters4 = (s.Filters + Conv2DDirect.Rows - 1) / Conv2DDirect.Rows * Conv2DDirect.Rows;
+                BlockRow = TilesPerBlock * lanes;
+            }
+
+            /// <summary>Images per vector.</summary>
+            public int Lanes { get; }
+
+            public int TilesH { get; }
+
+            public int TilesW { get; }
+
+            /// <summary>2×2 output tiles per image.</summary>
+            public int Tiles { get; }
+
+            /// <summary>Blocks of <see cref="TilesPerBlock"/> tiles per image group.</summary>
+            public int Blocks { get; }
+
+            /// <summary>Rows and columns of the padded input: every tile's 4×4 block inside, zeros around x.</summary>
+            public int Hp { get; }
+
+            public int Wp { get; }
+
+            /// <summary>One group's padded input: C·Hp·Wp vectors.</summary>
+            public long GroupImage { get; }
+
+            /// <summary>Groups of <see cref="Lanes"/> images in the batch (the last may be partial).</summary>
+            public int Groups { get; }
+
+            /// <summary>Groups padded at once.</summary>
+            public int ChunkGroups { get; }
+
+            public int Filters4 { get; }
+
+            /// <summary>Elements of one row (one channel or filter, one transform point) of a block: tiles × lanes.</summary>
+            public int BlockRow { get; }
+        }
+
+        /// <summary>One call over a chunk of groups, as raw pointers so the worker thread can run part of it.</summary>
+        private struct Job
+        {
+            public Conv2DShape Shape;
+            public Plan Plan;
+            public int Groups;
+
+            /// <summary>Images in this chunk; X and Y point at its first.</summary>
+            public int Images;
+            public void* X;
+            public void* Y;
+            public void* Packed;
+            public void* Bias;
+            public void* Zeros;
+            public int* Offsets;
+            public void* Padded;
+            public bool Accumulate;
+        }
+    }
+}
