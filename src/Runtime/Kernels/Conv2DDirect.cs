@@ -339,7 +339,7 @@ namespace SymGrad
         /// weight gradient of 4 filters × 4 (c, u, v), over every image in registers, reduced once.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DotTile<T>(T* dy, nint dyRow, nint dyImage, T* x, nint xImage, int* offsets, int images, int length, T* result, nint ldr)
+        internal static void DotTile<T>(T* dy, nint dyRow, nint dyImage, T* x, nint xImage, int* offsets, int images, int length, T* result, nint ldr)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             int w = Vector512<T>.Count;

@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SymGrad
 {
@@ -17,8 +18,9 @@ namespace SymGrad
     /// (F × C) with the transformed inputs (C × tiles), computed by the direct kernel's 4 × 4 register tile.
     /// Vector lanes run over images: the inputs are first copied into a zero-padded layout with the image innermost
     /// (one copy per <see cref="Vector512{T}.Count"/> images), so both transforms are plain vector adds; the outputs are
-    /// scattered back per image. Used for the forward and, with the filters flipped and channels and filters swapped,
-    /// the input gradient (a 3×3 padding-1 convolution of dy).
+    /// scattered back per image. Used for the forward; with the filters flipped and channels and filters swapped, for the
+    /// input gradient (a 3×3 padding-1 convolution of dy); and, through the adjoints of the three transforms, for the
+    /// weight gradient (<see cref="BackwardWeights{T}"/>).
     /// </summary>
     internal static unsafe class Conv2DWinograd
     {
@@ -119,6 +121,215 @@ namespace SymGrad
         }
 
         /// <summary>
+        /// dw += ∂L/∂w and db += ∂L/∂b (db null to skip) through the same transforms: with dM = A·dY·Aᵀ for every 2×2 block of
+        /// dy and V = Bᵀ·d·B as in the forward, dU_ξ[f, c] = Σ_(images, tiles) dM_ξ[f, ·] · V_ξ[c, ·], then dw = Gᵀ·dU·G.
+        /// The two cores share the groups of images; each group's dU is summed apart and the groups' sums added in order.
+        /// </summary>
+        internal static void BackwardWeights<T>(T* x, T* dy, T* dw, T* db, in Conv2DShape s)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var plan = new Plan(s, Vector512<T>.Count);
+            int channels4 = RoundUp(s.Channels, Conv2DDirect.Rows);
+            long dyGroup = (long)s.Filters * plan.OutRows * plan.OutCols * plan.Lanes;
+            int chunk = (int)Math.Clamp((t_chunkBudget > 0 ? t_chunkBudget : ChunkBudget) / (plan.GroupImage + dyGroup), 1, plan.Groups);
+            int perGroup = 16 * plan.Filters4 * channels4;
+            T[] imageArray = ArrayPool<T>.Shared.Rent(checked((int)(chunk * (plan.GroupImage + dyGroup))));
+            T[] sumArray = ArrayPool<T>.Shared.Rent((chunk + 1) * perGroup);
+            fixed (T* images = imageArray, groupSums = sumArray)
+            {
+                T* sums = groupSums + ((long)chunk * perGroup);
+                new Span<T>(sums, perGroup).Clear();
+                long chw = (long)s.Channels * s.Height * s.Width, fhw = (long)s.Filters * s.OutHeight * s.OutWidth;
+                for (int g0 = 0; g0 < plan.Groups; g0 += chunk)
+                {
+                    int groups = Math.Min(chunk, plan.Groups - g0), first = g0 * plan.Lanes;
+                    var job = new Job
+                    {
+                        Shape = s, Plan = plan, Groups = groups, Images = Math.Min(groups * plan.Lanes, s.Batch - first),
+                        X = x + (first * chw), Y = dy + (first * fhw), Padded = images, PaddedGradients = images + (chunk * plan.GroupImage),
+                        Packed = groupSums, Channels4 = channels4,
+                    };
+                    RowSplit.Run(&job, groups, job.Images * (chw + fhw), &InterleaveGroups<T>);
+                    RowSplit.Run(&job, groups, 16L * plan.Filters4 * channels4 * plan.Tiles * groups * plan.Lanes, &WeightGroups<T>);
+                    for (int g = 0; g < groups; g++)
+                    {
+                        System.Numerics.Tensors.TensorPrimitives.Add(new ReadOnlySpan<T>(sums, perGroup), new ReadOnlySpan<T>(groupSums + ((long)g * perGroup), perGroup), new Span<T>(sums, perGroup));
+                    }
+                }
+
+                FromTransformed(sums, s, plan.Filters4, channels4, dw);
+            }
+
+            ArrayPool<T>.Shared.Return(imageArray);
+            ArrayPool<T>.Shared.Return(sumArray);
+            if (db is not null)
+            {
+                int ohw = s.OutHeight * s.OutWidth;
+                for (int n = 0; n < s.Batch; n++)
+                {
+                    for (int f = 0; f < s.Filters; f++)
+                    {
+                        db[f] += System.Numerics.Tensors.TensorPrimitives.Sum(new ReadOnlySpan<T>(dy + ((((long)n * s.Filters) + f) * ohw), ohw));
+                    }
+                }
+            }
+        }
+
+        /// <summary>Groups [g0, g1): x padded as for the forward, and dy (zeros past its sides) in 2×2 blocks, both image innermost.</summary>
+        private static void InterleaveGroups<T>(void* pointer, int g0, int g1)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ref readonly Job job = ref *(Job*)pointer;
+            Conv2DShape s = job.Shape;
+            Plan plan = job.Plan;
+            long dyGroup = (long)s.Filters * plan.OutRows * plan.OutCols * plan.Lanes;
+            for (int g = g0; g < g1; g++)
+            {
+                Interleave((T*)job.X, g, job.Images, s.Channels, s.Height, s.Width, (T*)job.Padded + (g * plan.GroupImage), plan.Hp, plan.Wp, 1, plan.Lanes);
+                Interleave((T*)job.Y, g, job.Images, s.Filters, s.OutHeight, s.OutWidth, (T*)job.PaddedGradients + (g * dyGroup), plan.OutRows, plan.OutCols, 0, plan.Lanes);
+            }
+        }
+
+        /// <summary>
+        /// Groups [g0, g1): V = Bᵀ·d·B and dM = A·dY·Aᵀ of every tile of the group (all 16 points from one read of the inputs),
+        /// then, point by point (a point's V and dM rows stay in L2), the group's own dU_ξ = dM_ξ · V_ξᵀ: written to its slice,
+        /// summed over groups in order afterwards, so the result does not depend on which core ran which group.
+        /// </summary>
+        private static void WeightGroups<T>(void* pointer, int g0, int g1)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ref readonly Job job = ref *(Job*)pointer;
+            Conv2DShape s = job.Shape;
+            Plan plan = job.Plan;
+            int lanes = plan.Lanes, channels4 = job.Channels4, length = plan.Tiles * lanes;
+            long dyGroup = (long)s.Filters * plan.OutRows * plan.OutCols * lanes, vPoint = (long)channels4 * length, mPoint = (long)plan.Filters4 * length;
+            T[] scratchArray = ArrayPool<T>.Shared.Rent(checked((int)(16 * (vPoint + mPoint))));
+            int[] offsetArray = ArrayPool<int>.Shared.Rent(channels4);
+            T* tile = stackalloc T[Conv2DDirect.Rows * Conv2DDirect.Rows];
+            fixed (T* v = scratchArray)
+            fixed (int* offsets = offsetArray)
+            {
+                T* dm = v + (16 * vPoint);
+                for (int c = 0; c < channels4; c++)
+                {
+                    offsets[c] = c * length;
+                }
+
+                for (int xi = 0; xi < 16; xi++)
+                {
+                    // The rows past C and F stay zero: the 4 × 4 tiles read them.
+                    new Span<T>(v + (xi * vPoint) + ((long)s.Channels * length), (channels4 - s.Channels) * length).Clear();
+                    new Span<T>(dm + (xi * mPoint) + ((long)s.Filters * length), (plan.Filters4 - s.Filters) * length).Clear();
+                }
+
+                for (int g = g0; g < g1; g++)
+                {
+                    TransformInputs((T*)job.Padded + (g * plan.GroupImage), s, plan, 0, plan.Tiles, v, length, vPoint);
+                    TransformGradients((T*)job.PaddedGradients + (g * dyGroup), s, plan, dm, length, mPoint);
+                    T* sums = (T*)job.Packed + ((long)g * 16 * plan.Filters4 * channels4);
+                    for (int xi = 0; xi < 16; xi++)
+                    {
+                        T* point = sums + ((long)xi * plan.Filters4 * channels4);
+                        for (int fb = 0; fb < plan.Filters4; fb += Conv2DDirect.Rows)
+                        {
+                            for (int cb = 0; cb < channels4; cb += Conv2DDirect.Rows)
+                            {
+                                Conv2DDirect.DotTile(dm + (xi * mPoint) + ((long)fb * length), length, 0, v + (xi * vPoint), 0, offsets + cb, 1, length, tile, Conv2DDirect.Rows);
+                                for (int r = 0; r < Conv2DDirect.Rows; r++)
+                                {
+                                    new ReadOnlySpan<T>(tile + (r * Conv2DDirect.Rows), Conv2DDirect.Rows).CopyTo(new Span<T>(point + ((fb + r) * channels4) + cb, Conv2DDirect.Rows));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+
+            ArrayPool<T>.Shared.Return(scratchArray);
+            ArrayPool<int>.Shared.Return(offsetArray);
+        }
+
+        /// <summary>
+        /// dM_ξ[f, t·L + lane] = (A·dY·Aᵀ)_ξ for every 2×2 block of dy (A is 4 × 2 with rows [1, 0], [1, 1], [1, −1], [0, −1]):
+        /// rows e = dy0, dy0 + dy1, dy0 − dy1, −dy1 of the block, then the same along each row.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void TransformGradients<T>(T* grads, in Conv2DShape s, in Plan plan, T* dm, long rowLength, long pointLength)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            int lanes = plan.Lanes;
+            nint down = (nint)plan.OutCols * lanes;
+            for (int f = 0; f < s.Filters; f++)
+            {
+                T* plane = grads + ((long)f * plan.OutRows * plan.OutCols * lanes);
+                T* out0 = dm + (f * rowLength);
+                for (int ty = 0; ty < plan.TilesH; ty++)
+                {
+                    T* d = plane + (2 * ty * down);
+                    for (int tx = 0; tx < plan.TilesW; tx++, d += 2 * lanes, out0 += lanes)
+                    {
+                        Vector512<T> a0 = Vector512.Load(d), b0 = Vector512.Load(d + lanes);
+                        Vector512<T> a1 = Vector512.Load(d + down), b1 = Vector512.Load(d + down + lanes);
+                        ExpandRow(a0, b0, out0, 0, pointLength);
+                        ExpandRow(a0 + a1, b0 + b1, out0, 4, pointLength);
+                        ExpandRow(a0 - a1, b0 - b1, out0, 8, pointLength);
+                        ExpandRow(-a1, -b1, out0, 12, pointLength);
+                    }
+                }
+            }
+        }
+
+        /// <summary>Points first … first + 3 of one row (a, b) of A·dY: a, a + b, a − b, −b.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void ExpandRow<T>(Vector512<T> a, Vector512<T> b, T* out0, int first, long point)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Vector512.Store(a, out0 + (first * point));
+            Vector512.Store(a + b, out0 + ((first + 1) * point));
+            Vector512.Store(a - b, out0 + ((first + 2) * point));
+            Vector512.Store(-b, out0 + ((first + 3) * point));
+        }
+
+        /// <summary>dw[f, c] += Gᵀ · dU[f, c] · G, the 4×4 transformed gradients (point-major in <paramref name="sums"/>) back to 3×3.</summary>
+        private static void FromTransformed<T>(T* sums, in Conv2DShape s, int filters4, int channels4, T* dw)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            T half = T.One / (T.One + T.One);
+            T* u = stackalloc T[16];
+            T* t = stackalloc T[12];
+            long perPoint = (long)filters4 * channels4;
+            for (int f = 0; f < s.Filters; f++)
+            {
+                for (int c = 0; c < s.Channels; c++)
+                {
+                    for (int xi = 0; xi < 16; xi++)
+                    {
+                        u[xi] = sums[(xi * perPoint) + (f * channels4) + c];
+                    }
+
+                    // Gᵀ (3 × 4) has rows [1, ½, ½, 0], [0, ½, −½, 0], [0, ½, ½, 1]: down the columns of dU, then along the rows.
+                    for (int j = 0; j < 4; j++)
+                    {
+                        t[j] = u[j] + ((u[4 + j] + u[8 + j]) * half);
+                        t[4 + j] = (u[4 + j] - u[8 + j]) * half;
+                        t[8 + j] = ((u[4 + j] + u[8 + j]) * half) + u[12 + j];
+                    }
+
+                    T* g = dw + (((f * s.Channels) + c) * 9);
+                    for (int r = 0; r < 3; r++)
+                    {
+                        T* row = t + (r * 4);
+                        g[(r * 3) + 0] += row[0] + ((row[1] + row[2]) * half);
+                        g[(r * 3) + 1] += (row[1] - row[2]) * half;
+                        g[(r * 3) + 2] += ((row[1] + row[2]) * half) + row[3];
+                    }
+                }
+            }
+        }
+
+        private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+        /// <summary>
         /// U = G g Gᵀ for every (filter, channel), laid out for the register tile: for transform point ξ, blocks of 4 filters,
         /// channel-major: packed[ξ·F4·C + fb·C + c·4 + r] = U_ξ[fb + r, c], zeros past F.
         /// </summary>
@@ -176,29 +387,76 @@ namespace SymGrad
             ref readonly Job job = ref *(Job*)pointer;
             Conv2DShape s = job.Shape;
             Plan plan = job.Plan;
-            int lanes = plan.Lanes, hw = s.Height * s.Width;
             for (int g = g0; g < g1; g++)
             {
-                T* padded = (T*)job.Padded + (g * plan.GroupImage);
-                new Span<T>(padded, (int)plan.GroupImage).Clear();
-                int count = Math.Min(lanes, job.Images - (g * lanes));
-                for (int lane = 0; lane < count; lane++)
+                Interleave((T*)job.X, g, job.Images, s.Channels, s.Height, s.Width, (T*)job.Padded + (g * plan.GroupImage), plan.Hp, plan.Wp, 1, plan.Lanes);
+            }
+        }
+
+        /// <summary>
+        /// Images g·L … g·L + L − 1 of (images, channels, height, width) into dst[((c·rows + h + offset)·cols + w + offset)·L + lane],
+        /// every other element of dst (channels·rows·cols vectors) zero: the padded, image-innermost layout both transforms read.
+        /// </summary>
+        private static void Interleave<T>(T* source, int g, int images, int channels, int height, int width, T* dst, int rows, int cols, int offset, int lanes)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            new Span<T>(dst, channels * rows * cols * lanes).Clear();
+            int count = Math.Min(lanes, images - (g * lanes)), hw = height * width;
+            T* first = source + ((long)g * lanes * channels * hw);
+            long imageStride = (long)channels * hw;
+            if (count == lanes && Avx2.IsSupported && imageStride * lanes < int.MaxValue)
+            {
+                // One gather per output vector: element (c, h, x) of the L images, L images apart in the source.
+                for (int c = 0; c < channels; c++)
                 {
-                    T* image = (T*)job.X + ((long)((g * lanes) + lane) * s.Channels * hw);
-                    for (int c = 0; c < s.Channels; c++)
+                    for (int h = 0; h < height; h++)
                     {
-                        for (int h = 0; h < s.Height; h++)
+                        T* src = first + (c * hw) + (h * width);
+                        T* to = dst + (((((long)c * rows) + h + offset) * cols) + offset) * lanes;
+                        for (int x = 0; x < width; x++)
                         {
-                            T* src = image + (c * hw) + (h * s.Width);
-                            T* dst = padded + (((((long)c * plan.Hp) + h + 1) * plan.Wp) + 1) * lanes + lane;
-                            for (int x = 0; x < s.Width; x++)
-                            {
-                                dst[x * lanes] = src[x];
-                            }
+                            Vector512.Store(Gather(src + x, (int)imageStride), to + (x * lanes));
+                        }
+                    }
+                }
+
+                return;
+            }
+
+            for (int lane = 0; lane < count; lane++)
+            {
+                T* image = first + (lane * imageStride);
+                for (int c = 0; c < channels; c++)
+                {
+                    for (int h = 0; h < height; h++)
+                    {
+                        T* src = image + (c * hw) + (h * width);
+                        T* to = dst + (((((long)c * rows) + h + offset) * cols) + offset) * lanes + lane;
+                        for (int x = 0; x < width; x++)
+                        {
+                            to[x * lanes] = src[x];
                         }
                     }
                 }
             }
+        }
+
+        /// <summary>p[0], p[stride], p[2·stride], … : one element of each of a vector's worth of images.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<T> Gather<T>(T* p, int stride)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            // .NET exposes no 512-bit gather: two 256-bit ones.
+            if (typeof(T) == typeof(float))
+            {
+                Vector256<int> index = Vector256<int>.Indices * stride;
+                Vector256<float> low = Avx2.GatherVector256((float*)p, index, 4), high = Avx2.GatherVector256((float*)p + (8L * stride), index, 4);
+                return Vector512.Create(low, high).As<float, T>();
+            }
+
+            Vector128<int> index4 = Vector128<int>.Indices * stride;
+            Vector256<double> lowD = Avx2.GatherVector256((double*)p, index4, 8), highD = Avx2.GatherVector256((double*)p + (4L * stride), index4, 8);
+            return Vector512.Create(lowD, highD).As<double, T>();
         }
 
         /// <summary>Rows [r0, r1) = (group, block of tiles): transform the inputs, multiply per transform point, transform back.</summary>
@@ -218,7 +476,7 @@ namespace SymGrad
                     int g = row / plan.Blocks, firstTile = row % plan.Blocks * TilesPerBlock;
                     int count = Math.Min(TilesPerBlock, plan.Tiles - firstTile);
                     T* padded = (T*)job.Padded + (g * plan.GroupImage);
-                    TransformInputs(padded, s, plan, firstTile, count, v);
+                    TransformInputs(padded, s, plan, firstTile, count, v, plan.BlockRow, (long)s.Channels * plan.BlockRow);
                     for (int xi = 0; xi < 16; xi++)
                     {
                         T* a = (T*)job.Packed + ((long)xi * plan.Filters4 * s.Channels);
@@ -243,28 +501,36 @@ namespace SymGrad
             ArrayPool<T>.Shared.Return(scratchArray);
         }
 
-        /// <summary>V_ξ[c, tile·L + lane] = (Bᵀ d B)_ξ for the 4×4 input block d of each tile of the block, every channel.</summary>
+        /// <summary>
+        /// V_ξ[c, t·L + lane] = (Bᵀ d B)_ξ for the 4×4 input block d of tiles firstTile … firstTile + count − 1, every channel:
+        /// point ξ starts at v + ξ·<paramref name="pointLength"/>, channel c's row at c·<paramref name="rowLength"/> within it.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void TransformInputs<T>(T* padded, in Conv2DShape s, in Plan plan, int firstTile, int count, T* v)
+        private static void TransformInputs<T>(T* padded, in Conv2DShape s, in Plan plan, int firstTile, int count, T* v, long rowLength, long pointLength)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             int lanes = plan.Lanes;
             nint row = (nint)plan.Wp * lanes;
-            long point = (long)s.Channels * plan.BlockRow;
+            long channel = (long)plan.Hp * plan.Wp * lanes;
             for (int c = 0; c < s.Channels; c++)
             {
+                int ty = firstTile / plan.TilesW, tx = firstTile % plan.TilesW;
                 for (int t = 0; t < count; t++)
                 {
-                    int tile = firstTile + t, ty = tile / plan.TilesW, tx = tile % plan.TilesW;
-                    T* d = padded + (((((long)c * plan.Hp) + (2 * ty)) * plan.Wp) + (2 * tx)) * lanes;
+                    T* d = padded + (c * channel) + ((((2 * ty) * plan.Wp) + (2 * tx)) * lanes);
+                    if (++tx == plan.TilesW)
+                    {
+                        tx = 0;
+                        ty++;
+                    }
 
                     // Bᵀ d: rows d0 − d2, d1 + d2, d2 − d1, d1 − d3 (each a row of 4 vectors), then the same along each row.
                     Transform4(d, d + row, d + (2 * row), d + (3 * row), lanes, out var r0, out var r1, out var r2, out var r3);
-                    T* out0 = v + (c * plan.BlockRow) + (t * lanes);
-                    StoreTransformed(r0, out0, 0, point);
-                    StoreTransformed(r1, out0, 4, point);
-                    StoreTransformed(r2, out0, 8, point);
-                    StoreTransformed(r3, out0, 12, point);
+                    T* out0 = v + (c * rowLength) + (t * lanes);
+                    StoreTransformed(r0, out0, 0, pointLength);
+                    StoreTransformed(r1, out0, 4, pointLength);
+                    StoreTransformed(r2, out0, 8, pointLength);
+                    StoreTransformed(r3, out0, 12, pointLength);
                 }
             }
         }
@@ -430,7 +696,14 @@ namespace SymGrad
                 ChunkGroups = (int)Math.Clamp((t_chunkBudget > 0 ? t_chunkBudget : ChunkBudget) / GroupImage, 1, Groups);
                 Filters4 = (s.Filters + Conv2DDirect.Rows - 1) / Conv2DDirect.Rows * Conv2DDirect.Rows;
                 BlockRow = TilesPerBlock * lanes;
+                OutRows = 2 * TilesH;
+                OutCols = 2 * TilesW;
             }
+
+            /// <summary>Rows and columns of an output plane in whole 2×2 tiles (the weight gradient's dy, zeros past OH × OW).</summary>
+            public int OutRows { get; }
+
+            public int OutCols { get; }
 
             /// <summary>Images per vector.</summary>
             public int Lanes { get; }
@@ -481,6 +754,8 @@ namespace SymGrad
             public void* Zeros;
             public int* Offsets;
             public void* Padded;
+            public void* PaddedGradients;
+            public int Channels4;
             public bool Accumulate;
         }
     }

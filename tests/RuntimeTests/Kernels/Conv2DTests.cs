@@ -166,7 +166,17 @@ namespace SymGrad.RuntimeTests
                 double[] dwBound = accumulate ? Abs(dw0) : new double[s.WeightLength], dbBound = accumulate ? Abs(db0) : new double[s.Filters];
                 Conv2D.BackwardWeightsNaive<double>(Abs(x), Abs(dy), dwBound, dbBound, s);
                 double terms = (s.Batch * s.OutHeight * s.OutWidth) + 1;
-                AssertWithin<T>(dwExpected, dw, Scale(dwBound, gamma * terms), $"backward weights accumulate={accumulate} {label}");
+                dwBound = Scale(dwBound, gamma * terms);
+                if (winograd)
+                {
+                    // Entries of A·dY·Aᵀ are at most 4·max|dy|, of Bᵀ·d·B at most 4·max|x|, each dU sums one product per image and
+                    // tile, and Gᵀ·dU·G adds at most 4 × 4 entries with weights ≤ 1.
+                    double products = s.Batch * ((s.OutHeight + 1) / 2) * ((s.OutWidth + 1) / 2);
+                    double extra = gamma * (products + 8) * 16 * 16 * products * Max(Abs(x)) * Max(Abs(dy));
+                    for (int i = 0; i < dwBound.Length; i++) dwBound[i] += extra;
+                }
+
+                AssertWithin<T>(dwExpected, dw, dwBound, $"backward weights accumulate={accumulate} {label}");
                 AssertWithin<T>(dbExpected, db, Scale(dbBound, gamma * terms), $"backward bias accumulate={accumulate} {label}");
             }
         }
@@ -219,8 +229,7 @@ namespace SymGrad.RuntimeTests
         /// </summary>
         private static double[] WinogradBound(double[] inputs, double[] absW, int batch, int channels, int filters, int outPlane, double gamma, bool filterMajor)
         {
-            double max = 0;
-            foreach (double v in inputs) max = Math.Max(max, v);
+            double max = Max(inputs);
             double[] bound = new double[batch * filters * outPlane];
             for (int f = 0; f < filters; f++)
             {
@@ -238,6 +247,13 @@ namespace SymGrad.RuntimeTests
             }
 
             return bound;
+        }
+
+        private static double Max(double[] values)
+        {
+            double max = 0;
+            foreach (double v in values) max = Math.Max(max, v);
+            return max;
         }
 
         private static void Add(double[] bound, double[] extra)
