@@ -400,12 +400,12 @@ namespace SymGrad
         private static void Interleave<T>(T* source, int g, int images, int channels, int height, int width, T* dst, int rows, int cols, int offset, int lanes)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
-            new Span<T>(dst, channels * rows * cols * lanes).Clear();
             int count = Math.Min(lanes, images - (g * lanes)), hw = height * width;
             T* first = source + ((long)g * lanes * channels * hw);
             long imageStride = (long)channels * hw;
             if (count == lanes && Avx2.IsSupported && imageStride * lanes < int.MaxValue)
             {
+                ClearBorder(dst, channels, height, width, rows, cols, offset, lanes);
                 // One gather per output vector: element (c, h, x) of the L images, L images apart in the source.
                 for (int c = 0; c < channels; c++)
                 {
@@ -423,6 +423,7 @@ namespace SymGrad
                 return;
             }
 
+            new Span<T>(dst, channels * rows * cols * lanes).Clear();
             for (int lane = 0; lane < count; lane++)
             {
                 T* image = first + (lane * imageStride);
@@ -437,6 +438,25 @@ namespace SymGrad
                             to[x * lanes] = src[x];
                         }
                     }
+                }
+            }
+        }
+
+        /// <summary>Zeros every vector of dst outside rows [offset, offset + height) × columns [offset, offset + width) of each channel.</summary>
+        private static void ClearBorder<T>(T* dst, int channels, int height, int width, int rows, int cols, int offset, int lanes)
+            where T : unmanaged
+        {
+            int right = cols - offset - width;
+            for (int c = 0; c < channels; c++)
+            {
+                T* plane = dst + ((long)c * rows * cols * lanes);
+                new Span<T>(plane, ((offset * cols) + offset) * lanes).Clear(); // the rows above, then the first row's left edge
+                for (int h = 0; h < height; h++)
+                {
+                    // Between rows h and h + 1: h's right edge and h + 1's left edge (or, after the last row, the rows below).
+                    T* after = plane + ((((h + offset) * cols) + offset + width) * lanes);
+                    int gap = h + 1 < height ? right + offset : right + ((rows - offset - height) * cols);
+                    new Span<T>(after, gap * lanes).Clear();
                 }
             }
         }
@@ -596,25 +616,23 @@ namespace SymGrad
                     var a1 = Fold(p, 4, point, out var b1);
                     var a2 = Fold(p, 8, point, out var b2);
                     var a3 = Fold(p, 12, point, out var b3);
-                    Vector512.Store(a0 + a1 + a2 + b, r);
-                    Vector512.Store(b0 + b1 + b2 + b, r + lanes);
-                    Vector512.Store(a1 - a2 - a3 + b, r + (2 * lanes));
-                    Vector512.Store(b1 - b2 - b3 + b, r + (3 * lanes));
+                    // Stored as pairs per image: (y00, y01) of every lane, then (y10, y11): each image's two outputs of a tile row
+                    // are adjacent in its plane, so one pair is one move.
+                    Simd.Zip(a0 + a1 + a2 + b, b0 + b1 + b2 + b, r);
+                    Simd.Zip(a1 - a2 - a3 + b, b1 - b2 - b3 + b, r + (2 * lanes));
                 }
 
                 for (int lane = 0; lane < images; lane++)
                 {
                     T* plane = y0 + (lane * imageStride) + (f * ohw);
-                    T* r = results + lane;
+                    T* r = results + (2 * lane);
                     if (allInside && !accumulate)
                     {
                         for (int t = 0; t < count; t++, r += 4 * lanes)
                         {
                             T* y = plane + offsets[t];
-                            y[0] = r[0];
-                            y[1] = r[lanes];
-                            y[ow] = r[2 * lanes];
-                            y[ow + 1] = r[3 * lanes];
+                            CopyPair(r, y);
+                            CopyPair(r + (2 * lanes), y + ow);
                         }
 
                         continue;
@@ -626,9 +644,9 @@ namespace SymGrad
                         {
                             T* y = plane + offsets[t];
                             y[0] += r[0];
-                            y[1] += r[lanes];
+                            y[1] += r[1];
                             y[ow] += r[2 * lanes];
-                            y[ow + 1] += r[3 * lanes];
+                            y[ow + 1] += r[(2 * lanes) + 1];
                         }
 
                         continue;
@@ -643,7 +661,8 @@ namespace SymGrad
                             if (i0 + di < oh && j0 + dj < ow)
                             {
                                 T* y = plane + offsets[t] + (di * ow) + dj;
-                                *y = accumulate ? *y + r[k * lanes] : r[k * lanes];
+                                T value = r[(di * 2 * lanes) + dj];
+                                *y = accumulate ? *y + value : value;
                             }
                         }
                     }
@@ -660,6 +679,21 @@ namespace SymGrad
             Vector512<T> m2 = Vector512.Load(p + ((first + 2) * point)), m3 = Vector512.Load(p + ((first + 3) * point));
             second = m1 - m2 - m3;
             return m0 + m1 + m2;
+        }
+
+        /// <summary>Moves two adjacent elements as one (8 or 16 bytes).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void CopyPair<T>(T* from, T* to)
+            where T : unmanaged
+        {
+            if (sizeof(T) == 4)
+            {
+                *(ulong*)to = *(ulong*)from;
+            }
+            else
+            {
+                Vector128.Store(Vector128.Load((byte*)from), (byte*)to);
+            }
         }
 
         /// <summary>Four vectors: one row of a 4×4 block of inputs, each element a vector over images.</summary>

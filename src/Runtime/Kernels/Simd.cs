@@ -2,6 +2,7 @@ using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SymGrad
 {
@@ -18,6 +19,36 @@ namespace SymGrad
             }
 
             return Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        }
+
+        /// <summary>Stores a[0], b[0], a[1], b[1], … (2 vectors' worth) at <paramref name="destination"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static unsafe void Zip<T>(Vector512<T> a, Vector512<T> b, T* destination)
+            where T : unmanaged
+        {
+            if (typeof(T) == typeof(float) && Avx512F.IsSupported)
+            {
+                Vector512<int> low = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+                Vector512<float> fa = a.AsSingle(), fb = b.AsSingle();
+                Vector512.Store(Avx512F.PermuteVar16x32x2(fa, low, fb).As<float, T>(), destination);
+                Vector512.Store(Avx512F.PermuteVar16x32x2(fa, low + Vector512.Create(8), fb).As<float, T>(), destination + 16);
+                return;
+            }
+
+            if (typeof(T) == typeof(double) && Avx512F.IsSupported)
+            {
+                Vector512<long> low = Vector512.Create(0L, 8, 1, 9, 2, 10, 3, 11);
+                Vector512<double> da = a.AsDouble(), db = b.AsDouble();
+                Vector512.Store(Avx512F.PermuteVar8x64x2(da, low, db).As<double, T>(), destination);
+                Vector512.Store(Avx512F.PermuteVar8x64x2(da, low + Vector512.Create(4L), db).As<double, T>(), destination + 8);
+                return;
+            }
+
+            for (int i = 0; i < Vector512<T>.Count; i++)
+            {
+                destination[2 * i] = a[i];
+                destination[(2 * i) + 1] = b[i];
+            }
         }
 
         /// <summary><c>a · b + c</c> with one rounding.</summary>
