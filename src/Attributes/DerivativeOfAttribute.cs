@@ -20,5 +20,13 @@ namespace SymGrad
 
         /// <summary>The name of the method this one differentiates.</summary>
         public string MethodName { get; }
+
+        /// <summary>
+        /// Marks an assigning variant: the name of the one <c>Span</c> gradient parameter (for example <c>"dx"</c>) this backward
+        /// sets (<c>=</c>, every element written) instead of adding to; every other gradient it still accumulates into.
+        /// Register it next to the accumulating backward of the same method: generated code calls it where that gradient's
+        /// scratch buffer has received nothing yet, which saves clearing the buffer and reading it back.
+        /// </summary>
+        public string? Assigns { get; set; }
     }
 }

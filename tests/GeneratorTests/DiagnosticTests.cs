@@ -306,6 +306,28 @@ namespace SymGrad.GeneratorTests
             Assert.Equal("[DerivativeOf] names 'Ops.Cub', which is not a static method of that type", message);
         }
 
+        // ── SG0017 ────────────────────────────────────────────────────────────────
+
+        [Theory]
+        [InlineData("\"dy\"", "name one of \"dx\"")]
+        [InlineData("\"x\"", "name one of \"dx\"")]
+        public void SG0017_AssignsNamesNoSpanGradient(string assigns, string advice)
+            => Expect($$"""
+                using System;
+                using SymGrad;
+
+                public static class Ops
+                {
+                    public static void Scale(ReadOnlySpan<double> x, Span<double> y, [NoDerivative] double k) { }
+
+                    [DerivativeOf(typeof(Ops), nameof(Scale))]
+                    public static void ScaleBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double k, ReadOnlySpan<double> dy, Span<double> dx) { }
+
+                    [[|DerivativeOf(typeof(Ops), nameof(Scale), Assigns = {{assigns}})|]]
+                    public static void ScaleBackwardAssign(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double k, ReadOnlySpan<double> dy, Span<double> dx) { }
+                }
+                """, "SG0017", "'ScaleBackwardAssign' is registered with Assigns = " + assigns, advice);
+
         // ── SG0012 ────────────────────────────────────────────────────────────────
 
         [Theory]

@@ -331,5 +331,81 @@ namespace SymGrad.GeneratorTests
             var outer = result.OutputCompilation.SyntaxTrees.Single(t => t.FilePath.EndsWith("Demo.K.Outer.g.cs", System.StringComparison.Ordinal));
             Assert.Contains("InnerBackward(", outer.ToString(), System.StringComparison.Ordinal);
         }
+
+        private const string Layers = """
+            using System;
+            using SymGrad;
+            namespace Demo;
+            public static class Ops
+            {
+                public static void Square(ReadOnlySpan<double> x, Span<double> y) { for (int i = 0; i < x.Length; i++) y[i] = x[i] * x[i]; }
+
+                [DerivativeOf(typeof(Ops), nameof(Square))]
+                public static void SquareBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx) { for (int i = 0; i < x.Length; i++) dx[i] += 2 * x[i] * dy[i]; }
+
+                [DerivativeOf(typeof(Ops), nameof(Square), Assigns = "dx")]
+                public static void SquareBackwardAssign(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx) { for (int i = 0; i < x.Length; i++) dx[i] = 2 * x[i] * dy[i]; }
+
+                public static double Sum(ReadOnlySpan<double> x) { double s = 0; foreach (double v in x) s += v; return s; }
+
+                [DerivativeOf(typeof(Ops), nameof(Sum))]
+                public static void SumBackward(ReadOnlySpan<double> x, double dResult, Span<double> dx) { for (int i = 0; i < dx.Length; i++) dx[i] += dResult; }
+            }
+            """;
+
+        private static string Body(GeneratorResult result) => string.Join("\n", result.GeneratedSources.Values);
+
+        [Fact]
+        public void AssigningDerivative_SetsAFreshCotangentBuffer_ThenAddsTheCallersCotangent()
+        {
+            // h is read by two squares: in the reverse sweep the later one (q) reaches dh first and assigns it, the earlier
+            // (p) accumulates; h's buffer is rented uncleared, and MBackward's own dh is added after the assignment.
+            var result = Compile(Layers + """
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double F(ReadOnlySpan<double> x, Span<double> h, Span<double> p, Span<double> q)
+                    {
+                        Ops.Square(x, h);
+                        Ops.Square(h, p);
+                        Ops.Square(h, q);
+                        return Ops.Sum(p) + Ops.Sum(q);
+                    }
+                }
+                """);
+            string code = Body(result);
+            Assert.Contains("global::System.Span<double> dhWork = workspace.RentDoubles(h.Length, clear: false);", code);
+            Assert.Contains("global::Demo.Ops.SquareBackwardAssign(h, q, dqWork, dhWork);\n", code.Replace("\r", ""));
+            Assert.Contains("global::SymGrad.Workspace.AddCotangent(dh, dhWork);", code);
+            Assert.Contains("global::Demo.Ops.SquareBackward(h, p, dpWork, dhWork);", code);
+            Assert.True(code.IndexOf("SquareBackwardAssign(h, q", System.StringComparison.Ordinal) < code.IndexOf("SquareBackward(h, p", System.StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void AssigningDerivative_NotUsedInsideALoop()
+        {
+            // A call in a loop body runs many times (or none): only the accumulating backward is safe there.
+            var result = Compile(Layers + """
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double F(ReadOnlySpan<double> x, Span<double> h, Span<double> p, int n)
+                    {
+                        Ops.Square(x, h);
+                        double s = 0;
+                        for (int k = 0; k < n; k++)
+                        {
+                            Ops.Square(h, p);
+                            s += Ops.Sum(p);
+                        }
+
+                        return s;
+                    }
+                }
+                """);
+            string code = Body(result);
+            Assert.DoesNotContain("SquareBackwardAssign", code);
+            Assert.DoesNotContain("clear: false", code);
+        }
     }
 }

@@ -73,6 +73,10 @@ namespace SymGrad.Generator.Diagnostics
             "SG0016", "Output accumulated into and read back",
             "Span output '{0}' is accumulated into ('{0}[…] += …') and its values are read back by the derivative, but the backward cannot know what '{0}' held before the call; accumulate in a local or another output and assign '{0}' with '='");
 
+        public static readonly DiagnosticDescriptor AssignsNoSpanGradient = Error(
+            "SG0017", "Assigns names no span gradient",
+            "'{0}' is registered with Assigns = \"{1}\", which is not a Span gradient parameter of its backward: {2}");
+
         public static readonly DiagnosticDescriptor InternalError = Error(
             "SG9999", "SymGrad failed internally",
             "SymGrad could not differentiate '{0}' because of an internal error ({1}); please report it with this method");
@@ -81,7 +85,7 @@ namespace SymGrad.Generator.Diagnostics
         {
             TypeNotPartial, MethodNotStatic, UnsupportedParameter, UnsupportedReturnType, UnsupportedStatement,
             UnsupportedExpression, NoDerivative, Recursion, UnsupportedLoop, DerivativeSignatureMismatch,
-            DerivativeTargetNotFound, ParameterAssigned, UnsafeCode, GenericMethod, FileLocalType, OutputAccumulatedAndRead, InternalError,
+            DerivativeTargetNotFound, ParameterAssigned, UnsafeCode, GenericMethod, FileLocalType, OutputAccumulatedAndRead, AssignsNoSpanGradient, InternalError,
         };
 
         public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

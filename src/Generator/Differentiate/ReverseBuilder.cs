@@ -43,6 +43,9 @@ namespace SymGrad.Generator.Differentiate
         private Dictionary<Stmt, HashSet<string>> _statementReads = new(ReferenceComparer<Stmt>.Instance);
         private readonly Stack<Stmt> _reversing = new();
 
+        // Outputs whose cotangent work buffer is first written by an assigning registered backward: rented uncleared.
+        private HashSet<string> _assignedFirst = new();
+
         // While a statement's local derivatives are worked out for its comment: partials are recorded, not emitted.
         private List<(Expr Target, Expr Partial)>? _partials;
 
@@ -150,6 +153,13 @@ namespace SymGrad.Generator.Differentiate
 
         public bool UsesWorkspace { get; private set; }
 
+        /// <summary>
+        /// Outputs whose cotangent work buffer receives its first contribution from an assigning backward
+        /// (<c>[DerivativeOf(…, Assigns = …)]</c>): the buffer is rented without clearing, and the caller's cotangent is added
+        /// after that call.
+        /// </summary>
+        public IReadOnlyCollection<string> AssignedFirst => _assignedFirst;
+
         /// <summary>Whether the built sweeps mention <paramref name="name"/> (a cotangent read in place).</summary>
         public bool ReadsCotangent(string name)
         {
@@ -224,6 +234,7 @@ namespace SymGrad.Generator.Differentiate
                 _reads = new HashSet<string>();
                 _recompute = new HashSet<string>();
                 _adjointUsed = new HashSet<string>();
+                _assignedFirst = new HashSet<string>();
                 _tapedIfs.Clear();
                 _reversedIfs.Clear();
                 _countedLoops.Clear();
@@ -1069,6 +1080,8 @@ namespace SymGrad.Generator.Differentiate
             var arguments = new List<string>();
             var after = new List<(Expr Argument, string Temp)>();
             CallTarget target = call.Target;
+            string backward = target.Backward;
+            string? assignedOutput = AssignsFirstContribution(call);
             for (int i = 0; i < call.Args.Count; i++)
             {
                 Note(call.Args[i]);
@@ -1123,8 +1136,21 @@ namespace SymGrad.Generator.Differentiate
                 }
             }
 
-            output.Add(new Line($"{target.BackwardContainingType}.{target.Backward}({string.Join(", ", arguments)});",
+            if (assignedOutput is not null)
+            {
+                // The first contribution to this cotangent: the assigning backward sets the uncleared buffer, then the
+                // caller's cotangent of the output (empty: zeros) is added.
+                backward = target.AssigningBackward!;
+                _assignedFirst.Add(assignedOutput);
+            }
+
+            output.Add(new Line($"{target.BackwardContainingType}.{backward}({string.Join(", ", arguments)});",
                 $"{target.Method}ᵀ({string.Join(", ", call.Args.Select(a => MathText(a)))})"));
+            if (assignedOutput is not null)
+            {
+                output.Add(new Line($"global::SymGrad.Workspace.AddCotangent({Cotangents[assignedOutput]}, {_adjoint[assignedOutput]});"));
+            }
+
             foreach ((Expr argument, string temp) in after)
             {
                 Accumulate(argument, new Name(temp, argument.Type), output);
@@ -1137,6 +1163,35 @@ namespace SymGrad.Generator.Differentiate
                     output.Add(new Line($"{Print(written with { Span = Adjoint(written.Span) }, rename: false)}.Clear();"));
                 }
             }
+        }
+
+        /// <summary>
+        /// The output whose cotangent work buffer this call's assigning backward may set: the call is a top-level statement
+        /// (it runs exactly once), the callee registers an assigning variant, its argument is a whole output span whose
+        /// cotangent is a workspace copy, and nothing in the reverse sweep has touched that buffer yet.
+        /// </summary>
+        private string? AssignsFirstContribution(UserCall call)
+        {
+            CallTarget target = call.Target;
+            if (target.AssigningBackward is null || _reversing.Count != 1 || !_body.Statements.Contains(_reversing.Peek()))
+            {
+                return null;
+            }
+
+            for (int i = 0; i < call.Args.Count; i++)
+            {
+                if (target.Parameters[i].Name == target.AssignedInput
+                    && call.Args[i] is SpanRef { Start: null, Length: null } input
+                    && _analysis.Active.Contains(input.Span)
+                    && Cotangents.TryGetValue(input.Span, out string? cotangent)
+                    && _adjoint.TryGetValue(input.Span, out string? work) && work != cotangent
+                    && !_adjointUsed.Contains(work))
+                {
+                    return input.Span;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>Binds each elementary call that occurs more than once in <paramref name="e"/> to a local.</summary>

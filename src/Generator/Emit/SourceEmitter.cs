@@ -114,7 +114,9 @@ namespace SymGrad.Generator.Emit
             foreach (KeyValuePair<string, string> work in builder.CotangentWork)
             {
                 copied.Add(work.Key);
-                setup.Add(new Line($"global::System.Span<{ElementOf(model, work.Key)}> {work.Value} = {builder.Workspace}.CopyOrZeros({builder.Cotangents[work.Key]}, {work.Key}.Length);"));
+                setup.Add(builder.AssignedFirst.Contains(work.Key)
+                    ? new Line($"global::System.Span<{ElementOf(model, work.Key)}> {work.Value} = {builder.Workspace}.{Rent(model, work.Key)}({work.Key}.Length, clear: false); // set by its first contribution")
+                    : new Line($"global::System.Span<{ElementOf(model, work.Key)}> {work.Value} = {builder.Workspace}.CopyOrZeros({builder.Cotangents[work.Key]}, {work.Key}.Length);"));
             }
 
             foreach (KeyValuePair<string, string> read in builder.Cotangents.Where(c => !copied.Contains(c.Key) && builder.ReadsCotangent(c.Value)))

@@ -55,5 +55,12 @@ namespace SymGrad.Generator.Model
 
     /// <summary>How a callee is reached and how its backward is called.</summary>
     /// <param name="Registered">The backward is hand-written (<c>[DerivativeOf]</c>): it receives an empty span for a gradient nobody needs.</param>
-    internal sealed record CallTarget(string ContainingType, string Method, string BackwardContainingType, string Backward, EquatableArray<ParameterSpec> Parameters, string ReturnType, bool Registered = false);
+    internal sealed record CallTarget(string ContainingType, string Method, string BackwardContainingType, string Backward, EquatableArray<ParameterSpec> Parameters, string ReturnType, bool Registered = false)
+    {
+        /// <summary>A registered variant that assigns the gradient of <see cref="AssignedInput"/> instead of accumulating (<c>[DerivativeOf(…, Assigns = …)]</c>).</summary>
+        public string? AssigningBackward { get; init; }
+
+        /// <summary>The span input whose gradient <see cref="AssigningBackward"/> assigns.</summary>
+        public string? AssignedInput { get; init; }
+    }
 }

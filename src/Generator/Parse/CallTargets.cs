@@ -37,9 +37,12 @@ namespace SymGrad.Generator.Parse
                 return new CallTarget(owner, callee.Name, owner, callee.Name + "Backward", parameters.ToEquatableArray(), returnType);
             }
 
-            // A registered derivative lives next to the method it differentiates, or next to the caller.
+            // A registered derivative lives next to the method it differentiates, or next to the caller; an assigning variant
+            // (Assigns = "dx") is used alongside the accumulating one, never alone.
             foreach (INamedTypeSymbol type in new[] { callee.ContainingType, caller.ContainingType }.Distinct<INamedTypeSymbol>(SymbolEqualityComparer.Default))
             {
+                IMethodSymbol? accumulating = null, assigning = null;
+                string? assigned = null;
                 foreach (IMethodSymbol candidate in type.GetMembers().OfType<IMethodSymbol>())
                 {
                     if (RegisteredTarget(candidate) is { } registered
@@ -47,9 +50,41 @@ namespace SymGrad.Generator.Parse
                         && registered.Name == callee.Name
                         && MatchesBackwardOf(candidate, callee))
                     {
-                        string backwardOwner = candidate.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-                        return new CallTarget(owner, callee.Name, backwardOwner, candidate.Name, parameters.ToEquatableArray(), returnType, Registered: true);
+                        if (registered.Assigns is null)
+                        {
+                            accumulating ??= candidate;
+                        }
+                        else if (AssignedInput(callee, registered.Assigns) is { } input)
+                        {
+                            (assigning, assigned) = (assigning ?? candidate, assigned ?? input);
+                        }
                     }
+                }
+
+                if (accumulating is not null)
+                {
+                    string backwardOwner = accumulating.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+                    bool sameOwner = assigning is not null && SymbolEqualityComparer.Default.Equals(assigning.ContainingType, accumulating.ContainingType);
+                    return new CallTarget(owner, callee.Name, backwardOwner, accumulating.Name, parameters.ToEquatableArray(), returnType, Registered: true)
+                    {
+                        AssigningBackward = sameOwner ? assigning!.Name : null,
+                        AssignedInput = sameOwner ? assigned : null,
+                    };
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The span input of <paramref name="callee"/> whose gradient parameter is named <paramref name="gradient"/> (d + its name).</summary>
+        public static string? AssignedInput(IMethodSymbol callee, string gradient)
+        {
+            foreach (IParameterSymbol p in callee.Parameters)
+            {
+                ParameterSpec? spec = MethodParser.ClassifyParameter(p, out _);
+                if (spec is { Kind: ParameterKind.SpanInput, IsDifferentiable: true } && "d" + spec.Name == gradient)
+                {
+                    return spec.Name;
                 }
             }
 
@@ -64,8 +99,8 @@ namespace SymGrad.Generator.Parse
                 && backward.Parameters.Select((p, i) => TypeNames.Of(p.Type) == expected[i].Type && p.RefKind == expected[i].Kind).All(ok => ok);
         }
 
-        /// <summary>The (type, method name) a <c>[DerivativeOf]</c> on <paramref name="method"/> names, if any.</summary>
-        public static (INamedTypeSymbol Type, string Name)? RegisteredTarget(IMethodSymbol method)
+        /// <summary>The (type, method name) a <c>[DerivativeOf]</c> on <paramref name="method"/> names, and its <c>Assigns</c>, if any.</summary>
+        public static (INamedTypeSymbol Type, string Name, string? Assigns)? RegisteredTarget(IMethodSymbol method)
         {
             foreach (AttributeData attribute in method.GetAttributes())
             {
@@ -74,11 +109,15 @@ namespace SymGrad.Generator.Parse
                     && attribute.ConstructorArguments[0].Value is INamedTypeSymbol type
                     && attribute.ConstructorArguments[1].Value is string name)
                 {
-                    return (type, name);
+                    return (type, name, Assigns(attribute));
                 }
             }
 
             return null;
         }
+
+        /// <summary>The <c>Assigns</c> named argument of a <c>[DerivativeOf]</c>, if set.</summary>
+        public static string? Assigns(AttributeData attribute)
+            => attribute.NamedArguments.Where(a => a.Key == "Assigns").Select(a => a.Value.Value as string).FirstOrDefault();
     }
 }

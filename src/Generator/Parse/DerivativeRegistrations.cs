@@ -57,7 +57,7 @@ namespace SymGrad.Generator.Parse
                 var actual = backward.Parameters.Select(p => (TypeNames.Of(p.Type), p.RefKind)).ToList();
                 if (backward.IsStatic && backward.ReturnsVoid && actual.SequenceEqual(signature.Select(s => (s.Type, s.Kind))))
                 {
-                    return EquatableArray<DiagnosticInfo>.Empty;
+                    return CheckAssigns(backward, target, attribute, where);
                 }
 
                 expectedSignatures.Add("static void " + backward.Name + "(" + string.Join(", ", signature.Select(s => (s.Kind == RefKind.Ref ? "ref " : "") + Short(s.Type) + " " + s.Name)) + ")");
@@ -72,6 +72,21 @@ namespace SymGrad.Generator.Parse
             {
                 DiagnosticInfo.Create(DiagnosticDescriptors.DerivativeSignatureMismatch, syntax.Identifier.GetLocation(), backward.Name, type.Name + "." + name, expected ?? "(the target's parameters are outside the differentiable subset)"),
             }.ToEquatableArray();
+        }
+
+        /// <summary>An <c>Assigns</c> must name one of the backward's span gradients (d + a differentiable span input).</summary>
+        private static EquatableArray<DiagnosticInfo> CheckAssigns(IMethodSymbol backward, IMethodSymbol target, AttributeData attribute, Location where)
+        {
+            string? assigns = CallTargets.Assigns(attribute);
+            if (assigns is null || CallTargets.AssignedInput(target, assigns) is not null)
+            {
+                return EquatableArray<DiagnosticInfo>.Empty;
+            }
+
+            var gradients = target.Parameters.Select(p => MethodParser.ClassifyParameter(p, out _))
+                .Where(spec => spec is { Kind: ParameterKind.SpanInput, IsDifferentiable: true }).Select(spec => "\"d" + spec!.Name + "\"").ToList();
+            string choices = gradients.Count == 0 ? "it has none, so remove Assigns" : "name one of " + string.Join(", ", gradients);
+            return new[] { DiagnosticInfo.Create(DiagnosticDescriptors.AssignsNoSpanGradient, where, backward.Name, assigns, choices) }.ToEquatableArray();
         }
 
         private static string Short(string type) => type.Replace("global::System.", "");

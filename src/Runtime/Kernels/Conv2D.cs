@@ -260,7 +260,7 @@ namespace SymGrad
 
             if (UseWinograd(s))
             {
-                BackwardInputWinograd(w, dy, dx, s);
+                BackwardInputWinograd(w, dy, dx, s, accumulate: true);
                 return;
             }
 
@@ -347,14 +347,14 @@ namespace SymGrad
         /// dx += ∂L/∂x, dw += ∂L/∂w, db += ∂L/∂b, each skipped when empty: on the direct path one pass builds what both gradients
         /// read. Arguments are validated by the caller (Nn.Conv2DBackward).
         /// </summary>
-        internal static void BackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> dy, Span<T> dx, Span<T> dw, Span<T> db, in Conv2DShape shape)
+        internal static void BackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> dy, Span<T> dx, Span<T> dw, Span<T> db, in Conv2DShape shape, bool assignDx = false)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             if (UseWinograd(shape))
             {
                 if (!dx.IsEmpty)
                 {
-                    BackwardInputWinograd(w, dy, dx, shape);
+                    BackwardInputWinograd(w, dy, dx, shape, accumulate: !assignDx);
                 }
 
                 if (!dw.IsEmpty)
@@ -363,6 +363,11 @@ namespace SymGrad
                 }
 
                 return;
+            }
+
+            if (assignDx)
+            {
+                dx.Clear(); // the direct and im2col input gradients add into dx
             }
 
             if (UseDirect(shape) && !dw.IsEmpty)
@@ -382,12 +387,12 @@ namespace SymGrad
             }
         }
 
-        private static unsafe void BackwardInputWinograd<T>(ReadOnlySpan<T> w, ReadOnlySpan<T> dy, Span<T> dx, in Conv2DShape s)
+        private static unsafe void BackwardInputWinograd<T>(ReadOnlySpan<T> w, ReadOnlySpan<T> dy, Span<T> dx, in Conv2DShape s, bool accumulate)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             fixed (T* pw = w, pdy = dy, pdx = dx)
             {
-                Conv2DWinograd.BackwardInput(pw, pdy, pdx, s);
+                Conv2DWinograd.BackwardInput(pw, pdy, pdx, s, accumulate);
             }
         }
 

@@ -93,10 +93,10 @@ namespace SymGrad
         }
 
         /// <summary>
-        /// dx += ∂L/∂x = conv(dy, w′) with w′[c, f, u, v] = w[f, c, 2 − u, 2 − v]: the same 3×3 padding-1 convolution, of dy,
+        /// dx += ∂L/∂x (or dx = … when not <paramref name="accumulate"/>) = conv(dy, w′) with w′[c, f, u, v] = w[f, c, 2 − u, 2 − v]: the same 3×3 padding-1 convolution, of dy,
         /// with channels and filters swapped.
         /// </summary>
-        internal static void BackwardInput<T>(T* w, T* dy, T* dx, in Conv2DShape s)
+        internal static void BackwardInput<T>(T* w, T* dy, T* dx, in Conv2DShape s, bool accumulate = true)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             var flipped = new Conv2DShape(s.Batch, s.Filters, s.OutHeight, s.OutWidth, s.Channels, 3, 3, stride: 1, padding: 1);
@@ -114,7 +114,7 @@ namespace SymGrad
                     }
                 }
 
-                Forward<T>(dy, turned, null, dx, flipped, accumulate: true);
+                Forward<T>(dy, turned, null, dx, flipped, accumulate);
             }
 
             ArrayPool<T>.Shared.Return(turnedArray);

@@ -53,11 +53,17 @@ namespace SymGrad
         }
 
         /// <summary>dx[arg-max of each window] += dy, the arg-max found from x as the forward finds it. Planes are shared between both cores.</summary>
-        internal static void Backward<T>(T* x, T* dy, T* dx, in Pool2DShape s)
+        internal static void Backward<T>(T* x, T* dy, T* dx, in Pool2DShape s, bool assign = false)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
-            var job = new Job { Shape = s, X = x, Dy = dy, Dx = dx };
-            delegate*<void*, int, int, void> work = s.Width > 2 * Vector512<T>.Count ? &BackwardWidePlanes<T> : &BackwardPlanes<T>;
+            bool wide = s.Width > 2 * Vector512<T>.Count;
+            if (assign && wide)
+            {
+                new Span<T>(dx, s.InputLength).Clear(); // the wide rows route by +=
+            }
+
+            var job = new Job { Shape = s, X = x, Dy = dy, Dx = dx, Assign = assign && !wide };
+            delegate*<void*, int, int, void> work = wide ? &BackwardWidePlanes<T> : &BackwardPlanes<T>;
             RowSplit.Run(&job, s.Batch * s.Channels, 2L * s.InputLength, work);
         }
 
@@ -81,7 +87,14 @@ namespace SymGrad
                     long offset = (long)p * hw;
                     RoutePlane((T*)job.X + offset, (T*)job.Dy + ((long)p * s.OutHeight * s.OutWidth), routed, s, m);
                     var target = new Span<T>((T*)job.Dx + offset, hw);
-                    TensorPrimitives.Add(target, plane, target);
+                    if (job.Assign)
+                    {
+                        TensorPrimitives.Add(plane, T.Zero, target); // −0 (not routed) + 0 = +0: what adding to zeros gives
+                    }
+                    else
+                    {
+                        TensorPrimitives.Add(target, plane, target);
+                    }
                 }
             }
 
@@ -172,6 +185,9 @@ namespace SymGrad
             public void* Y;
             public void* Dy;
             public void* Dx;
+
+            /// <summary>dx = routed dy instead of dx += (narrow planes only; wide ones are cleared first).</summary>
+            public bool Assign;
         }
 
         /// <summary>A vector of windows: their maxima and which element won (all-ones lanes), in scan order.</summary>

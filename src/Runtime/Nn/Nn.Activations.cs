@@ -26,6 +26,16 @@ namespace SymGrad
         public static void ReluBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx)
             => ReluBackwardCore(x, y, dy, dx);
 
+        /// <summary>ReluBackward that assigns: dx = x &gt; 0 ? dy : 0 (every element of dx written; generated code calls it for a fresh cotangent).</summary>
+        [DerivativeOf(typeof(Nn), nameof(Relu), Assigns = "dx")]
+        public static void ReluBackwardAssign(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+            => ReluBackwardCore(x, y, dy, dx, assign: true);
+
+        /// <inheritdoc cref="ReluBackwardAssign(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
+        [DerivativeOf(typeof(Nn), nameof(Relu), Assigns = "dx")]
+        public static void ReluBackwardAssign(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx)
+            => ReluBackwardCore(x, y, dy, dx, assign: true);
+
         private static void ReluCore<T>(ReadOnlySpan<T> x, Span<T> y)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
@@ -36,13 +46,13 @@ namespace SymGrad
             }
         }
 
-        private static void ReluBackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
+        private static void ReluBackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, bool assign = false)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ValidateElementwiseBackward(x, y, dy, dx);
             if (!dx.IsEmpty)
             {
-                Activations.ReluBackward(x, dy, dx);
+                Activations.ReluBackward(x, dy, dx, accumulate: !assign);
             }
         }
 
@@ -102,6 +112,16 @@ namespace SymGrad
         public static void SigmoidBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx)
             => SigmoidBackwardCore(x, y, dy, dx);
 
+        /// <summary>SigmoidBackward that assigns: dx = dy·y·(1 − y) (every element of dx written; generated code calls it for a fresh cotangent).</summary>
+        [DerivativeOf(typeof(Nn), nameof(Sigmoid), Assigns = "dx")]
+        public static void SigmoidBackwardAssign(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+            => SigmoidBackwardCore(x, y, dy, dx, assign: true);
+
+        /// <inheritdoc cref="SigmoidBackwardAssign(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
+        [DerivativeOf(typeof(Nn), nameof(Sigmoid), Assigns = "dx")]
+        public static void SigmoidBackwardAssign(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx)
+            => SigmoidBackwardCore(x, y, dy, dx, assign: true);
+
         private static void SigmoidCore<T>(ReadOnlySpan<T> x, Span<T> y)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
@@ -112,13 +132,13 @@ namespace SymGrad
             }
         }
 
-        private static void SigmoidBackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
+        private static void SigmoidBackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, bool assign = false)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ValidateElementwiseBackward(x, y, dy, dx);
             if (!dx.IsEmpty)
             {
-                Activations.SigmoidBackward(y, dy, dx);
+                Activations.SigmoidBackward(y, dy, dx, accumulate: !assign);
             }
         }
 
@@ -140,6 +160,16 @@ namespace SymGrad
         public static void TanhBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx)
             => TanhBackwardCore(x, y, dy, dx);
 
+        /// <summary>TanhBackward that assigns: dx = dy·(1 − y²) (every element of dx written; generated code calls it for a fresh cotangent).</summary>
+        [DerivativeOf(typeof(Nn), nameof(Tanh), Assigns = "dx")]
+        public static void TanhBackwardAssign(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+            => TanhBackwardCore(x, y, dy, dx, assign: true);
+
+        /// <inheritdoc cref="TanhBackwardAssign(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
+        [DerivativeOf(typeof(Nn), nameof(Tanh), Assigns = "dx")]
+        public static void TanhBackwardAssign(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx)
+            => TanhBackwardCore(x, y, dy, dx, assign: true);
+
         private static void TanhCore<T>(ReadOnlySpan<T> x, Span<T> y)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
@@ -150,13 +180,13 @@ namespace SymGrad
             }
         }
 
-        private static void TanhBackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
+        private static void TanhBackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, bool assign = false)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ValidateElementwiseBackward(x, y, dy, dx);
             if (!dx.IsEmpty)
             {
-                Activations.TanhBackward(y, dy, dx);
+                Activations.TanhBackward(y, dy, dx, accumulate: !assign);
             }
         }
 

@@ -34,6 +34,18 @@ namespace SymGrad
             ReadOnlySpan<double> dy, Span<double> dx, Span<double> dw, Span<double> db)
             => Conv2DBackwardCore(x, w, b, y, shape, dy, dx, dw, db);
 
+        /// <summary>Conv2DBackward that assigns dx (every element written) and accumulates dw and db; generated code calls it for a fresh cotangent.</summary>
+        [DerivativeOf(typeof(Nn), nameof(Conv2D), Assigns = "dx")]
+        public static void Conv2DBackwardAssign(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> y, Conv2DShape shape,
+            ReadOnlySpan<float> dy, Span<float> dx, Span<float> dw, Span<float> db)
+            => Conv2DBackwardCore(x, w, b, y, shape, dy, dx, dw, db, assign: true);
+
+        /// <inheritdoc cref="Conv2DBackwardAssign(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Conv2DShape, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float})"/>
+        [DerivativeOf(typeof(Nn), nameof(Conv2D), Assigns = "dx")]
+        public static void Conv2DBackwardAssign(ReadOnlySpan<double> x, ReadOnlySpan<double> w, ReadOnlySpan<double> b, ReadOnlySpan<double> y, Conv2DShape shape,
+            ReadOnlySpan<double> dy, Span<double> dx, Span<double> dw, Span<double> db)
+            => Conv2DBackwardCore(x, w, b, y, shape, dy, dx, dw, db, assign: true);
+
         private static void ValidateConv2D<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, ReadOnlySpan<T> y, in Conv2DShape shape)
         {
             shape.Validate(nameof(shape));
@@ -58,7 +70,7 @@ namespace SymGrad
         }
 
         private static void Conv2DBackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, ReadOnlySpan<T> y, in Conv2DShape shape,
-            ReadOnlySpan<T> dy, Span<T> dx, Span<T> dw, Span<T> db)
+            ReadOnlySpan<T> dy, Span<T> dx, Span<T> dw, Span<T> db, bool assign = false)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ValidateConv2D(x, w, b, y, shape);
@@ -81,7 +93,7 @@ namespace SymGrad
             NnGuard.Disjoint<T>(db, nameof(db), dx, nameof(dx));
             NnGuard.Disjoint<T>(db, nameof(db), dw, nameof(dw));
 
-            ConvKernel.BackwardCore(x, w, dy, dx, dw, db, shape);
+            ConvKernel.BackwardCore(x, w, dy, dx, dw, db, shape, assignDx: assign);
             if (dw.IsEmpty && !db.IsEmpty)
             {
                 // Constant filters but a trained bias: db[f] += Σ over images and positions of dy[n, f, ·, ·].
@@ -117,6 +129,16 @@ namespace SymGrad
         public static void MaxPool2DBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Pool2DShape shape, ReadOnlySpan<double> dy, Span<double> dx)
             => MaxPool2DBackwardCore(x, y, shape, dy, dx);
 
+        /// <summary>MaxPool2DBackward that assigns: dx = dy routed to each window's arg-max, zeros elsewhere; generated code calls it for a fresh cotangent.</summary>
+        [DerivativeOf(typeof(Nn), nameof(MaxPool2D), Assigns = "dx")]
+        public static void MaxPool2DBackwardAssign(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Pool2DShape shape, ReadOnlySpan<float> dy, Span<float> dx)
+            => MaxPool2DBackwardCore(x, y, shape, dy, dx, assign: true);
+
+        /// <inheritdoc cref="MaxPool2DBackwardAssign(ReadOnlySpan{float}, ReadOnlySpan{float}, Pool2DShape, ReadOnlySpan{float}, Span{float})"/>
+        [DerivativeOf(typeof(Nn), nameof(MaxPool2D), Assigns = "dx")]
+        public static void MaxPool2DBackwardAssign(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Pool2DShape shape, ReadOnlySpan<double> dy, Span<double> dx)
+            => MaxPool2DBackwardCore(x, y, shape, dy, dx, assign: true);
+
         private static void ValidateMaxPool<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, in Pool2DShape shape)
         {
             shape.Validate(nameof(shape));
@@ -124,7 +146,7 @@ namespace SymGrad
             NnGuard.Length(y.Length, shape.OutputLength, nameof(y), "(N, C, OH, OW)");
         }
 
-        private static void MaxPool2DBackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, in Pool2DShape shape, ReadOnlySpan<T> dy, Span<T> dx)
+        private static void MaxPool2DBackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, in Pool2DShape shape, ReadOnlySpan<T> dy, Span<T> dx, bool assign = false)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ValidateMaxPool(x, y, shape);
@@ -135,7 +157,7 @@ namespace SymGrad
             NnGuard.Disjoint<T>(dx, nameof(dx), dy, nameof(dy));
             if (!dx.IsEmpty)
             {
-                MaxPool2DCore(x, default, dy, dx, shape);
+                MaxPool2DCore(x, default, dy, dx, shape, assign);
             }
         }
 
@@ -143,7 +165,7 @@ namespace SymGrad
         /// One sweep over the windows, shared so the forward and the backward pick the same arg-max. Forward (dx empty):
         /// y = the window maximum, the first on ties. Backward (dx not empty, y unused): dx[arg-max] += dy.
         /// </summary>
-        private static unsafe void MaxPool2DCore<T>(ReadOnlySpan<T> x, Span<T> y, ReadOnlySpan<T> dy, Span<T> dx, in Pool2DShape shape)
+        private static unsafe void MaxPool2DCore<T>(ReadOnlySpan<T> x, Span<T> y, ReadOnlySpan<T> dy, Span<T> dx, in Pool2DShape shape, bool assign = false)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             bool forward = dx.IsEmpty;
@@ -164,11 +186,16 @@ namespace SymGrad
                     }
                     else
                     {
-                        MaxPool2x2.Backward(px, pdy, pdx, s);
+                        MaxPool2x2.Backward(px, pdy, pdx, s, assign);
                     }
                 }
 
                 return;
+            }
+
+            if (assign)
+            {
+                dx.Clear(); // the window scan routes by +=
             }
 
             int oh = s.OutHeight, ow = s.OutWidth, hw = s.Height * s.Width;

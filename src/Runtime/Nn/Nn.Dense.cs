@@ -45,6 +45,18 @@ namespace SymGrad
             ReadOnlySpan<double> dy, Span<double> dx, Span<double> dw, Span<double> db)
             => DenseBackwardCore(x, w, b, y, n, inputs, outputs, dy, dx, dw, db);
 
+        /// <summary>DenseBackward that assigns dx = dy·wᵀ (every element written) and accumulates dw and db; generated code calls it for a fresh cotangent.</summary>
+        [DerivativeOf(typeof(Nn), nameof(Dense), Assigns = "dx")]
+        public static void DenseBackwardAssign(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> y, int n, int inputs, int outputs,
+            ReadOnlySpan<float> dy, Span<float> dx, Span<float> dw, Span<float> db)
+            => DenseBackwardCore(x, w, b, y, n, inputs, outputs, dy, dx, dw, db, assign: true);
+
+        /// <inheritdoc cref="DenseBackwardAssign(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float})"/>
+        [DerivativeOf(typeof(Nn), nameof(Dense), Assigns = "dx")]
+        public static void DenseBackwardAssign(ReadOnlySpan<double> x, ReadOnlySpan<double> w, ReadOnlySpan<double> b, ReadOnlySpan<double> y, int n, int inputs, int outputs,
+            ReadOnlySpan<double> dy, Span<double> dx, Span<double> dw, Span<double> db)
+            => DenseBackwardCore(x, w, b, y, n, inputs, outputs, dy, dx, dw, db, assign: true);
+
         private static void ValidateDense<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, ReadOnlySpan<T> y, int n, int inputs, int outputs)
         {
             NnGuard.Positive(n, nameof(n));
@@ -81,7 +93,7 @@ namespace SymGrad
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // loops optimized from the first call: no OSR or tier-up landing inside a timed step
         private static void DenseBackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, ReadOnlySpan<T> y, int n, int inputs, int outputs,
-            ReadOnlySpan<T> dy, Span<T> dx, Span<T> dw, Span<T> db)
+            ReadOnlySpan<T> dy, Span<T> dx, Span<T> dw, Span<T> db, bool assign = false)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ValidateDense(x, w, b, y, n, inputs, outputs);
@@ -106,8 +118,8 @@ namespace SymGrad
 
             if (!dx.IsEmpty)
             {
-                // dx (n, inputs) += dy (n, outputs) · wᵀ, w stored (inputs, outputs)
-                Gemm.Run<T>(GemmForm.ABt, dy, w, dx, n, outputs, inputs, true, GemmDriver.BestPath, Gemm.MaxThreads);
+                // dx (n, inputs) += dy (n, outputs) · wᵀ, w stored (inputs, outputs); = when assigning
+                Gemm.Run<T>(GemmForm.ABt, dy, w, dx, n, outputs, inputs, !assign, GemmDriver.BestPath, Gemm.MaxThreads);
             }
 
             if (!dw.IsEmpty)

@@ -31,6 +31,16 @@ namespace SymGrad
         public static void SoftmaxCrossEntropyBackward(ReadOnlySpan<double> logits, ReadOnlySpan<int> labels, int rows, int classes, double dResult, Span<double> dlogits)
             => SoftmaxCrossEntropyBackwardCore(logits, labels, rows, classes, dResult, dlogits);
 
+        /// <summary>SoftmaxCrossEntropyBackward that assigns dlogits = dResult·(p − onehot)/rows (every element written); generated code calls it for a fresh cotangent.</summary>
+        [DerivativeOf(typeof(Nn), nameof(SoftmaxCrossEntropy), Assigns = "dlogits")]
+        public static void SoftmaxCrossEntropyBackwardAssign(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int rows, int classes, float dResult, Span<float> dlogits)
+            => SoftmaxCrossEntropyBackwardCore(logits, labels, rows, classes, dResult, dlogits, assign: true);
+
+        /// <inheritdoc cref="SoftmaxCrossEntropyBackwardAssign(ReadOnlySpan{float}, ReadOnlySpan{int}, int, int, float, Span{float})"/>
+        [DerivativeOf(typeof(Nn), nameof(SoftmaxCrossEntropy), Assigns = "dlogits")]
+        public static void SoftmaxCrossEntropyBackwardAssign(ReadOnlySpan<double> logits, ReadOnlySpan<int> labels, int rows, int classes, double dResult, Span<double> dlogits)
+            => SoftmaxCrossEntropyBackwardCore(logits, labels, rows, classes, dResult, dlogits, assign: true);
+
         private static void ValidateCrossEntropy<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int rows, int classes)
         {
             NnGuard.Positive(rows, nameof(rows));
@@ -53,7 +63,7 @@ namespace SymGrad
             return Softmax.CrossEntropyForward(logits, labels, rows, classes);
         }
 
-        private static void SoftmaxCrossEntropyBackwardCore<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int rows, int classes, T dResult, Span<T> dlogits)
+        private static void SoftmaxCrossEntropyBackwardCore<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int rows, int classes, T dResult, Span<T> dlogits, bool assign = false)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ValidateCrossEntropy(logits, labels, rows, classes);
@@ -70,7 +80,7 @@ namespace SymGrad
             {
                 Span<T> p = NnGuard.Rent<T>(workspace, rows * classes);
                 Softmax.Forward(logits, p, rows, classes);
-                Softmax.CrossEntropyBackward<T>(p, labels, dlogits, rows, classes, dResult, accumulate: true);
+                Softmax.CrossEntropyBackward<T>(p, labels, dlogits, rows, classes, dResult, accumulate: !assign);
             }
             finally
             {

@@ -27,6 +27,9 @@ namespace SymGrad
             return span;
         }
 
+        /// <summary>A span of <paramref name="length"/> elements holding whatever the arena last held there: the caller writes all of it.</summary>
+        public Span<T> RentUncleared(int length) => Take(length);
+
         /// <summary>A span holding a copy of <paramref name="source"/>.</summary>
         public Span<T> Copy(ReadOnlySpan<T> source)
         {

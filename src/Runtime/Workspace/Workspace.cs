@@ -46,8 +46,35 @@ namespace SymGrad
         /// <summary>A zeroed scratch span of doubles, valid until the enclosing mark is released.</summary>
         public Span<double> RentDoubles(int length) => DoubleScratch.Rent(length);
 
+        /// <summary>A scratch span of doubles, zeroed unless <paramref name="clear"/> is false (then it holds leftovers: the caller writes all of it first).</summary>
+        public Span<double> RentDoubles(int length, bool clear) => clear ? DoubleScratch.Rent(length) : DoubleScratch.RentUncleared(length);
+
         /// <summary>A zeroed scratch span of floats, valid until the enclosing mark is released.</summary>
         public Span<float> RentFloats(int length) => FloatScratch.Rent(length);
+
+        /// <summary>A scratch span of floats, zeroed unless <paramref name="clear"/> is false (then it holds leftovers: the caller writes all of it first).</summary>
+        public Span<float> RentFloats(int length, bool clear) => clear ? FloatScratch.Rent(length) : FloatScratch.RentUncleared(length);
+
+        /// <summary>
+        /// work += cotangent, unless the cotangent is empty (zeros): after an assigning backward has set a cotangent's work
+        /// buffer with its first contribution, the caller's own cotangent of that output joins it.
+        /// </summary>
+        public static void AddCotangent(ReadOnlySpan<double> cotangent, Span<double> work)
+        {
+            if (!cotangent.IsEmpty)
+            {
+                VectorOps.Axpy(1.0, cotangent, work);
+            }
+        }
+
+        /// <inheritdoc cref="AddCotangent(ReadOnlySpan{double}, Span{double})"/>
+        public static void AddCotangent(ReadOnlySpan<float> cotangent, Span<float> work)
+        {
+            if (!cotangent.IsEmpty)
+            {
+                VectorOps.Axpy(1f, cotangent, work);
+            }
+        }
 
         /// <summary>A scratch copy of <paramref name="source"/> (never cleared first: the copy writes all of it), valid until the enclosing mark is released.</summary>
         public Span<double> Copy(ReadOnlySpan<double> source) => DoubleScratch.Copy(source);

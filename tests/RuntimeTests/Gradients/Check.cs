@@ -11,6 +11,14 @@ namespace SymGrad.RuntimeTests.Gradients
 
         public static readonly int[] Seeds = { 1, 2, 3 };
 
+        /// <summary>n class labels drawn uniformly from [0, classes).</summary>
+        public static int[] Labels(Random rng, int n, int classes)
+        {
+            int[] labels = new int[n];
+            for (int i = 0; i < n; i++) labels[i] = rng.Next(classes);
+            return labels;
+        }
+
         public static double[] Random(Random rng, int length, double low = -1, double high = 1)
         {
             var values = new double[length];

@@ -156,12 +156,5 @@ namespace SymGrad.RuntimeTests.NnPrimitives
         }
 
         private static double[] ToDouble(float[] values) => Array.ConvertAll(values, v => (double)v);
-
-        private static int[] Labels(Random rng, int n, int classes)
-        {
-            int[] labels = new int[n];
-            for (int i = 0; i < n; i++) labels[i] = rng.Next(classes);
-            return labels;
-        }
     }
 }
