@@ -12,12 +12,17 @@ using SymGrad.Compare;
 // alternates this with the NumPy/PyTorch runs and aggregates. Timing mirrors shared/baselines/common.py: warm up,
 // pick an iteration count so one repeat takes ~target seconds, median over repeats of the mean step time.
 //
-// usage: SymGrad.Compare [--quick] [--only A,B,C,D,E] [--out file.json] | --breakdown | --probe
+// usage: SymGrad.Compare [--quick] [--only A,B,C,D,E] [--threads 1|2] [--out file.json] | --breakdown | --probe
 bool quick = args.Contains("--quick");
 
 string? outPath = ArgValue("--out");
 var only = (ArgValue("--only") ?? "A,B,C,D,E").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
     .Select(s => s.ToUpperInvariant()).ToHashSet();
+if (ArgValue("--threads") is { } threadArg)
+{
+    Gemm.MaxThreads = int.Parse(threadArg, CultureInfo.InvariantCulture); // the SymGrad side on one core, for comparison
+}
+
 Timing timing = quick ? new Timing(0.05, 0.03, 3) : new Timing(0.3, 0.25, 7);
 if (args.Contains("--probe"))
 {

@@ -108,6 +108,16 @@ namespace SymGrad
         public static void MseLossBackward(ReadOnlySpan<double> prediction, ReadOnlySpan<double> target, double dResult, Span<double> dprediction, Span<double> dtarget)
             => MseLossBackwardCore(prediction, target, dResult, dprediction, dtarget);
 
+        /// <summary>MseLossBackward that assigns dprediction = 2·dResult·(prediction − target)/N (every element written) and accumulates dtarget; generated code calls it for a fresh cotangent.</summary>
+        [DerivativeOf(typeof(Nn), nameof(MseLoss), Assigns = "dprediction")]
+        public static void MseLossBackwardAssign(ReadOnlySpan<float> prediction, ReadOnlySpan<float> target, float dResult, Span<float> dprediction, Span<float> dtarget)
+            => MseLossBackwardCore(prediction, target, dResult, dprediction, dtarget, assign: true);
+
+        /// <inheritdoc cref="MseLossBackwardAssign(ReadOnlySpan{float}, ReadOnlySpan{float}, float, Span{float}, Span{float})"/>
+        [DerivativeOf(typeof(Nn), nameof(MseLoss), Assigns = "dprediction")]
+        public static void MseLossBackwardAssign(ReadOnlySpan<double> prediction, ReadOnlySpan<double> target, double dResult, Span<double> dprediction, Span<double> dtarget)
+            => MseLossBackwardCore(prediction, target, dResult, dprediction, dtarget, assign: true);
+
         private static void ValidateMse<T>(ReadOnlySpan<T> prediction, ReadOnlySpan<T> target)
         {
             if (prediction.IsEmpty)
@@ -159,7 +169,7 @@ namespace SymGrad
             }
         }
 
-        private static unsafe void MseLossBackwardCore<T>(ReadOnlySpan<T> prediction, ReadOnlySpan<T> target, T dResult, Span<T> dprediction, Span<T> dtarget)
+        private static unsafe void MseLossBackwardCore<T>(ReadOnlySpan<T> prediction, ReadOnlySpan<T> target, T dResult, Span<T> dprediction, Span<T> dtarget, bool assign = false)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ValidateMse(prediction, target);
@@ -179,7 +189,7 @@ namespace SymGrad
             {
                 var job = new MseJob
                 {
-                    Prediction = p, Target = t, Length = prediction.Length, DPrediction = dp, DTarget = dt,
+                    Prediction = p, Target = t, Length = prediction.Length, DPrediction = dp, DTarget = dt, AssignPrediction = assign,
                     Scale = double.CreateTruncating(T.CreateTruncating(2) * dResult / T.CreateTruncating(prediction.Length)),
                 };
                 RowSplit.Run(&job, (prediction.Length + MseChunk - 1) / MseChunk, 4L * prediction.Length, &MseBackwardChunks<T>);
@@ -199,7 +209,15 @@ namespace SymGrad
                 if (job.DPrediction is not null)
                 {
                     Span<T> g = job.Chunk<T>(job.DPrediction, c);
-                    TensorPrimitives.MultiplyAdd(d, scale, g, g);
+                    if (job.AssignPrediction)
+                    {
+                        TensorPrimitives.Multiply(d, scale, g);
+                        TensorPrimitives.Add(g, T.Zero, g); // −0 + 0 = +0: exactly what adding to zeros gives
+                    }
+                    else
+                    {
+                        TensorPrimitives.MultiplyAdd(d, scale, g, g);
+                    }
                 }
 
                 if (job.DTarget is not null)
@@ -219,6 +237,9 @@ namespace SymGrad
             public double* Sums;
             public void* DPrediction;
             public void* DTarget;
+
+            /// <summary>dprediction = … instead of += (the assigning backward).</summary>
+            public bool AssignPrediction;
 
             /// <summary>2·dResult/N, held in double (exact for float; the double path's own value).</summary>
             public double Scale;

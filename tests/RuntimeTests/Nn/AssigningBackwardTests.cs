@@ -85,6 +85,18 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             SameAsAccumulatingIntoZeros(logits.Length, d => Nn.SoftmaxCrossEntropyBackward(logits, labels, 6, 4, 0.5, d), d => Nn.SoftmaxCrossEntropyBackwardAssign(logits, labels, 6, 4, 0.5, d));
         }
 
+        [Theory]
+        [InlineData(37)]
+        [InlineData(5000)] // several chunks, over both cores
+        public void MseLossAssignsDpredictionAndAccumulatesDtarget(int length)
+        {
+            var rng = new Random(7);
+            double[] prediction = Random(rng, length), target = Random(rng, length);
+            double[] dt1 = Random(rng, length), dt2 = (double[])dt1.Clone();
+            SameAsAccumulatingIntoZeros(length, d => Nn.MseLossBackward(prediction, target, 0.3, d, dt1), d => Nn.MseLossBackwardAssign(prediction, target, 0.3, d, dt2));
+            Assert.Equal(dt1, dt2);
+        }
+
         [Fact]
         public void GeneratedBackwardAddsTheCallersCotangentsOfIntermediates()
         {
