@@ -42,6 +42,8 @@ peer() {
 uptime >&2
 for ((r = 1; r <= rounds; r++)); do
   echo "## round $r/$rounds: SymGrad" >&2
+  # What the host gives the two vCPUs right now (two-thread FMA ≈ one core's means both ran on one physical core).
+  dotnet "$dll" --probe | tee -a "$out/probe.txt" >&2
   dotnet "$dll" $quick --out "$out/symgrad_$r.json" >&2
   echo "## round $r/$rounds: peers, 2 threads" >&2
   check=""; [[ $r -eq 1 ]] && check="--check"
@@ -52,3 +54,6 @@ done
 uptime >&2
 
 /usr/bin/python3 "$here/aggregate.py" "$out" "$here/results.json"
+echo
+echo "Machine probe before each SymGrad round (FMA GFLOP/s on 1 and 2 threads; copy GB/s):"
+grep 'FMA\|copy' "$out/probe.txt" | sed 's/^#/-/'

@@ -54,7 +54,10 @@ namespace SymGrad
             T[] packedArray = ArrayPool<T>.Shared.Rent((16 * plan.Filters4 * s.Channels) + plan.Filters4 + Conv2DDirect.Rows);
             T[] imageArray = ArrayPool<T>.Shared.Rent(checked((int)(plan.ChunkGroups * plan.GroupImage)));
             int[] offsetArray = ArrayPool<int>.Shared.Rent(s.Channels);
-            fixed (T* packed = packedArray, images = imageArray)
+            bool transposed = Transposes<T>();
+            long outGroup = (long)s.Filters * s.OutHeight * s.OutWidth * plan.Lanes;
+            T[] outArray = ArrayPool<T>.Shared.Rent(transposed ? checked((int)(plan.ChunkGroups * outGroup)) : 0);
+            fixed (T* packed = packedArray, images = imageArray, outputs = outArray)
             fixed (int* offsets = offsetArray)
             {
                 TransformWeights(w, s, plan, packed);
@@ -79,16 +82,21 @@ namespace SymGrad
                     {
                         Shape = s, Plan = plan, Groups = groups, Images = Math.Min(groups * plan.Lanes, s.Batch - first),
                         X = x + (first * chw), Y = y + (first * fhw), Packed = packed, Bias = bias, Zeros = zeros, Offsets = offsets,
-                        Padded = images, Accumulate = accumulate,
+                        Padded = images, Accumulate = accumulate, Outputs = transposed ? outputs : null,
                     };
                     long work = 16L * plan.Filters4 * s.Channels * plan.Tiles * groups * plan.Lanes;
                     RowSplit.Run(&job, groups, job.Images * chw, &PadGroups<T>);
                     RowSplit.Run(&job, groups * plan.Blocks, work, &MultiplyBlocks<T>);
+                    if (transposed)
+                    {
+                        RowSplit.Run(&job, groups * s.Filters, job.Images * fhw, &TransposeOutputs);
+                    }
                 }
             }
 
             ArrayPool<T>.Shared.Return(packedArray);
             ArrayPool<T>.Shared.Return(imageArray);
+            ArrayPool<T>.Shared.Return(outArray);
             ArrayPool<int>.Shared.Return(offsetArray);
         }
 
@@ -602,6 +610,51 @@ namespace SymGrad
                 allInside &= i0 + 1 < oh && j0 + 1 < ow;
             }
 
+            if (job.Outputs is not null)
+            {
+                // Image-innermost outputs: whole vectors now, one transpose per 16 positions afterwards (TransposeOutputs).
+                T* outs = (T*)job.Outputs + ((long)g * s.Filters * ohw * lanes);
+                for (int f = 0; f < s.Filters; f++)
+                {
+                    var b = Vector512.Create(bias[f]);
+                    T* plane = outs + ((long)f * ohw * lanes);
+                    for (int t = 0; t < count; t++)
+                    {
+                        T* p = m + (f * plan.BlockRow) + (t * lanes), y = plane + ((long)offsets[t] * lanes);
+                        var a0 = Fold(p, 0, point, out var b0);
+                        var a1 = Fold(p, 4, point, out var b1);
+                        var a2 = Fold(p, 8, point, out var b2);
+                        var a3 = Fold(p, 12, point, out var b3);
+                        if (allInside)
+                        {
+                            Vector512.Store(a0 + a1 + a2 + b, y);
+                            Vector512.Store(b0 + b1 + b2 + b, y + lanes);
+                            Vector512.Store(a1 - a2 - a3 + b, y + (ow * lanes));
+                            Vector512.Store(b1 - b2 - b3 + b, y + ((ow + 1) * lanes));
+                            continue;
+                        }
+
+                        int i0 = offsets[t] / ow, j0 = offsets[t] % ow;
+                        Vector512.Store(a0 + a1 + a2 + b, y);
+                        if (j0 + 1 < ow)
+                        {
+                            Vector512.Store(b0 + b1 + b2 + b, y + lanes);
+                        }
+
+                        if (i0 + 1 < oh)
+                        {
+                            Vector512.Store(a1 - a2 - a3 + b, y + (ow * lanes));
+                            if (j0 + 1 < ow)
+                            {
+                                Vector512.Store(b1 - b2 - b3 + b, y + ((ow + 1) * lanes));
+                            }
+                        }
+                    }
+                }
+
+                return;
+            }
+
             // One filter's results for the whole block, [tile][output k][lane], written as vectors and read per image after.
             T* results = stackalloc T[TilesPerBlock * 4 * Vector512<T>.Count];
             for (int f = 0; f < s.Filters; f++)
@@ -665,6 +718,42 @@ namespace SymGrad
                                 *y = accumulate ? *y + value : value;
                             }
                         }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Whether outputs go through the image-innermost buffer and 16 × 16 transposes (floats on AVX-512).</summary>
+        private static bool Transposes<T>() => typeof(T) == typeof(float) && Avx512F.IsSupported;
+
+        /// <summary>
+        /// Rows [r0, r1) = (group, filter): the filter's plane of every image of the group from the image-innermost outputs,
+        /// 16 positions at a time by a register transpose (each image's 16 outputs land as one vector), the last few singly.
+        /// </summary>
+        private static void TransposeOutputs(void* pointer, int r0, int r1)
+        {
+            ref readonly Job job = ref *(Job*)pointer;
+            Conv2DShape s = job.Shape;
+            int lanes = Vector512<float>.Count, ohw = s.OutHeight * s.OutWidth;
+            long imageStride = (long)s.Filters * ohw;
+            for (int row = r0; row < r1; row++)
+            {
+                int g = row / s.Filters, f = row % s.Filters, images = Math.Min(lanes, job.Images - (g * lanes));
+                float* src = (float*)job.Outputs + ((((long)g * s.Filters) + f) * ohw * lanes);
+                float* dst = (float*)job.Y + ((long)g * lanes * imageStride) + ((long)f * ohw);
+                int p = 0;
+                for (; p + lanes <= ohw; p += lanes)
+                {
+                    Simd.Transpose16x16(src + (p * lanes), lanes, dst + p, (nint)imageStride, images, job.Accumulate);
+                }
+
+                for (; p < ohw; p++)
+                {
+                    for (int lane = 0; lane < images; lane++)
+                    {
+                        float* target = dst + (lane * imageStride) + p;
+                        float value = src[(p * lanes) + lane];
+                        *target = job.Accumulate ? *target + value : value;
                     }
                 }
             }
@@ -789,6 +878,9 @@ namespace SymGrad
             public int* Offsets;
             public void* Padded;
             public void* PaddedGradients;
+
+            /// <summary>Image-innermost outputs of the chunk (float on AVX-512), or null to scatter them directly.</summary>
+            public void* Outputs;
             public int Channels4;
             public bool Accumulate;
         }

@@ -51,6 +51,54 @@ namespace SymGrad
             }
         }
 
+        /// <summary>
+        /// dst row i (16 floats at dst + i·dstStride) = column i of the 16 × 16 block whose rows are at src + r·srcStride
+        /// (or, with <paramref name="add"/>, dst row i += it): four rounds of in-register shuffles, 64 per block. Only the
+        /// first <paramref name="rows"/> rows of dst are written. Callers check <see cref="Avx512F.IsSupported"/>.
+        /// </summary>
+        internal static unsafe void Transpose16x16(float* src, nint srcStride, float* dst, nint dstStride, int rows, bool add)
+        {
+            Vector512<float> r0 = Vector512.Load(src), r1 = Vector512.Load(src + srcStride), r2 = Vector512.Load(src + (2 * srcStride)), r3 = Vector512.Load(src + (3 * srcStride));
+            Vector512<float> r4 = Vector512.Load(src + (4 * srcStride)), r5 = Vector512.Load(src + (5 * srcStride)), r6 = Vector512.Load(src + (6 * srcStride)), r7 = Vector512.Load(src + (7 * srcStride));
+            Vector512<float> r8 = Vector512.Load(src + (8 * srcStride)), r9 = Vector512.Load(src + (9 * srcStride)), r10 = Vector512.Load(src + (10 * srcStride)), r11 = Vector512.Load(src + (11 * srcStride));
+            Vector512<float> r12 = Vector512.Load(src + (12 * srcStride)), r13 = Vector512.Load(src + (13 * srcStride)), r14 = Vector512.Load(src + (14 * srcStride)), r15 = Vector512.Load(src + (15 * srcStride));
+
+            // 1: interleave 32-bit elements of row pairs; 2: 64-bit pairs of those; 3 and 4: 128-bit quarters across registers.
+            Vector512<float> t0 = Avx512F.UnpackLow(r0, r1), t1 = Avx512F.UnpackHigh(r0, r1), t2 = Avx512F.UnpackLow(r2, r3), t3 = Avx512F.UnpackHigh(r2, r3);
+            Vector512<float> t4 = Avx512F.UnpackLow(r4, r5), t5 = Avx512F.UnpackHigh(r4, r5), t6 = Avx512F.UnpackLow(r6, r7), t7 = Avx512F.UnpackHigh(r6, r7);
+            Vector512<float> t8 = Avx512F.UnpackLow(r8, r9), t9 = Avx512F.UnpackHigh(r8, r9), t10 = Avx512F.UnpackLow(r10, r11), t11 = Avx512F.UnpackHigh(r10, r11);
+            Vector512<float> t12 = Avx512F.UnpackLow(r12, r13), t13 = Avx512F.UnpackHigh(r12, r13), t14 = Avx512F.UnpackLow(r14, r15), t15 = Avx512F.UnpackHigh(r14, r15);
+
+            r0 = Low64(t0, t2); r1 = High64(t0, t2); r2 = Low64(t1, t3); r3 = High64(t1, t3);
+            r4 = Low64(t4, t6); r5 = High64(t4, t6); r6 = Low64(t5, t7); r7 = High64(t5, t7);
+            r8 = Low64(t8, t10); r9 = High64(t8, t10); r10 = Low64(t9, t11); r11 = High64(t9, t11);
+            r12 = Low64(t12, t14); r13 = High64(t12, t14); r14 = Low64(t13, t15); r15 = High64(t13, t15);
+
+            t0 = Avx512F.Shuffle4x128(r0, r4, 0x88); t1 = Avx512F.Shuffle4x128(r1, r5, 0x88); t2 = Avx512F.Shuffle4x128(r2, r6, 0x88); t3 = Avx512F.Shuffle4x128(r3, r7, 0x88);
+            t4 = Avx512F.Shuffle4x128(r0, r4, 0xDD); t5 = Avx512F.Shuffle4x128(r1, r5, 0xDD); t6 = Avx512F.Shuffle4x128(r2, r6, 0xDD); t7 = Avx512F.Shuffle4x128(r3, r7, 0xDD);
+            t8 = Avx512F.Shuffle4x128(r8, r12, 0x88); t9 = Avx512F.Shuffle4x128(r9, r13, 0x88); t10 = Avx512F.Shuffle4x128(r10, r14, 0x88); t11 = Avx512F.Shuffle4x128(r11, r15, 0x88);
+            t12 = Avx512F.Shuffle4x128(r8, r12, 0xDD); t13 = Avx512F.Shuffle4x128(r9, r13, 0xDD); t14 = Avx512F.Shuffle4x128(r10, r14, 0xDD); t15 = Avx512F.Shuffle4x128(r11, r15, 0xDD);
+
+            Vector512<float>* columns = stackalloc Vector512<float>[16];
+            columns[0] = Avx512F.Shuffle4x128(t0, t8, 0x88); columns[1] = Avx512F.Shuffle4x128(t1, t9, 0x88);
+            columns[2] = Avx512F.Shuffle4x128(t2, t10, 0x88); columns[3] = Avx512F.Shuffle4x128(t3, t11, 0x88);
+            columns[4] = Avx512F.Shuffle4x128(t4, t12, 0x88); columns[5] = Avx512F.Shuffle4x128(t5, t13, 0x88);
+            columns[6] = Avx512F.Shuffle4x128(t6, t14, 0x88); columns[7] = Avx512F.Shuffle4x128(t7, t15, 0x88);
+            columns[8] = Avx512F.Shuffle4x128(t0, t8, 0xDD); columns[9] = Avx512F.Shuffle4x128(t1, t9, 0xDD);
+            columns[10] = Avx512F.Shuffle4x128(t2, t10, 0xDD); columns[11] = Avx512F.Shuffle4x128(t3, t11, 0xDD);
+            columns[12] = Avx512F.Shuffle4x128(t4, t12, 0xDD); columns[13] = Avx512F.Shuffle4x128(t5, t13, 0xDD);
+            columns[14] = Avx512F.Shuffle4x128(t6, t14, 0xDD); columns[15] = Avx512F.Shuffle4x128(t7, t15, 0xDD);
+            for (int i = 0; i < rows; i++)
+            {
+                float* d = dst + (i * dstStride);
+                Vector512.Store(add ? Vector512.Load(d) + columns[i] : columns[i], d);
+            }
+
+            static Vector512<float> Low64(Vector512<float> a, Vector512<float> b) => Avx512F.UnpackLow(a.AsDouble(), b.AsDouble()).AsSingle();
+
+            static Vector512<float> High64(Vector512<float> a, Vector512<float> b) => Avx512F.UnpackHigh(a.AsDouble(), b.AsDouble()).AsSingle();
+        }
+
         /// <summary><c>a · b + c</c> with one rounding.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static Vector256<T> Fma<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c)
