@@ -411,6 +411,13 @@ namespace SymGrad
             int count = Math.Min(lanes, images - (g * lanes)), hw = height * width;
             T* first = source + ((long)g * lanes * channels * hw);
             long imageStride = (long)channels * hw;
+            if (count == lanes && typeof(T) == typeof(float) && Avx512F.IsSupported)
+            {
+                ClearBorder(dst, channels, height, width, rows, cols, offset, lanes);
+                InterleaveByTransposes((float*)first, imageStride, channels * hw, height, width, (float*)dst, rows, cols, offset);
+                return;
+            }
+
             if (count == lanes && Avx2.IsSupported && imageStride * lanes < int.MaxValue)
             {
                 ClearBorder(dst, channels, height, width, rows, cols, offset, lanes);
@@ -445,6 +452,49 @@ namespace SymGrad
                         {
                             to[x * lanes] = src[x];
                         }
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// The interior of <see cref="Interleave{T}"/> for 16 whole float images: 16 consecutive (c, h, w) positions of the 16
+        /// images are one 16 × 16 register transpose, each column (one position, every image) one vector store.
+        /// </summary>
+        private static void InterleaveByTransposes(float* first, long imageStride, int positions, int height, int width, float* dst, int rows, int cols, int offset)
+        {
+            Vector512<float>* columns = stackalloc Vector512<float>[16];
+            int c = 0, h = 0, x = 0, q = 0;
+            for (; q + 16 <= positions; q += 16)
+            {
+                Simd.Transpose16x16(first + q, (nint)imageStride, columns);
+                for (int k = 0; k < 16; k++)
+                {
+                    Vector512.Store(columns[k], dst + ((((((long)c * rows) + h + offset) * cols) + x + offset) * 16));
+                    Advance(ref c, ref h, ref x, height, width);
+                }
+            }
+
+            for (; q < positions; q++)
+            {
+                float* to = dst + ((((((long)c * rows) + h + offset) * cols) + x + offset) * 16);
+                for (int lane = 0; lane < 16; lane++)
+                {
+                    to[lane] = first[(lane * imageStride) + q];
+                }
+
+                Advance(ref c, ref h, ref x, height, width);
+            }
+
+            static void Advance(ref int c, ref int h, ref int x, int height, int width)
+            {
+                if (++x == width)
+                {
+                    x = 0;
+                    if (++h == height)
+                    {
+                        h = 0;
+                        c++;
                     }
                 }
             }

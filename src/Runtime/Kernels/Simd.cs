@@ -58,6 +58,18 @@ namespace SymGrad
         /// </summary>
         internal static unsafe void Transpose16x16(float* src, nint srcStride, float* dst, nint dstStride, int rows, bool add)
         {
+            Vector512<float>* columns = stackalloc Vector512<float>[16];
+            Transpose16x16(src, srcStride, columns);
+            for (int i = 0; i < rows; i++)
+            {
+                float* d = dst + (i * dstStride);
+                Vector512.Store(add ? Vector512.Load(d) + columns[i] : columns[i], d);
+            }
+        }
+
+        /// <summary>columns[i] = column i of the 16 × 16 block whose rows are at src + r·srcStride.</summary>
+        internal static unsafe void Transpose16x16(float* src, nint srcStride, Vector512<float>* columns)
+        {
             Vector512<float> r0 = Vector512.Load(src), r1 = Vector512.Load(src + srcStride), r2 = Vector512.Load(src + (2 * srcStride)), r3 = Vector512.Load(src + (3 * srcStride));
             Vector512<float> r4 = Vector512.Load(src + (4 * srcStride)), r5 = Vector512.Load(src + (5 * srcStride)), r6 = Vector512.Load(src + (6 * srcStride)), r7 = Vector512.Load(src + (7 * srcStride));
             Vector512<float> r8 = Vector512.Load(src + (8 * srcStride)), r9 = Vector512.Load(src + (9 * srcStride)), r10 = Vector512.Load(src + (10 * srcStride)), r11 = Vector512.Load(src + (11 * srcStride));
@@ -79,7 +91,6 @@ namespace SymGrad
             t8 = Avx512F.Shuffle4x128(r8, r12, 0x88); t9 = Avx512F.Shuffle4x128(r9, r13, 0x88); t10 = Avx512F.Shuffle4x128(r10, r14, 0x88); t11 = Avx512F.Shuffle4x128(r11, r15, 0x88);
             t12 = Avx512F.Shuffle4x128(r8, r12, 0xDD); t13 = Avx512F.Shuffle4x128(r9, r13, 0xDD); t14 = Avx512F.Shuffle4x128(r10, r14, 0xDD); t15 = Avx512F.Shuffle4x128(r11, r15, 0xDD);
 
-            Vector512<float>* columns = stackalloc Vector512<float>[16];
             columns[0] = Avx512F.Shuffle4x128(t0, t8, 0x88); columns[1] = Avx512F.Shuffle4x128(t1, t9, 0x88);
             columns[2] = Avx512F.Shuffle4x128(t2, t10, 0x88); columns[3] = Avx512F.Shuffle4x128(t3, t11, 0x88);
             columns[4] = Avx512F.Shuffle4x128(t4, t12, 0x88); columns[5] = Avx512F.Shuffle4x128(t5, t13, 0x88);
@@ -88,11 +99,6 @@ namespace SymGrad
             columns[10] = Avx512F.Shuffle4x128(t2, t10, 0xDD); columns[11] = Avx512F.Shuffle4x128(t3, t11, 0xDD);
             columns[12] = Avx512F.Shuffle4x128(t4, t12, 0xDD); columns[13] = Avx512F.Shuffle4x128(t5, t13, 0xDD);
             columns[14] = Avx512F.Shuffle4x128(t6, t14, 0xDD); columns[15] = Avx512F.Shuffle4x128(t7, t15, 0xDD);
-            for (int i = 0; i < rows; i++)
-            {
-                float* d = dst + (i * dstStride);
-                Vector512.Store(add ? Vector512.Load(d) + columns[i] : columns[i], d);
-            }
 
             static Vector512<float> Low64(Vector512<float> a, Vector512<float> b) => Avx512F.UnpackLow(a.AsDouble(), b.AsDouble()).AsSingle();
 
