@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -52,11 +53,12 @@ namespace SymGrad
         {
             var plan = new Plan(s, Vector512<T>.Count);
             T[] packedArray = ArrayPool<T>.Shared.Rent((16 * plan.Filters4 * s.Channels) + plan.Filters4 + Conv2DDirect.Rows);
-            T[] imageArray = ArrayPool<T>.Shared.Rent(checked((int)(plan.ChunkGroups * plan.GroupImage)));
-            int[] offsetArray = ArrayPool<int>.Shared.Rent(s.Channels);
             bool transposed = Transposes<T>();
-            long outGroup = (long)s.Filters * s.OutHeight * s.OutWidth * plan.Lanes;
-            T[] outArray = ArrayPool<T>.Shared.Rent(transposed ? checked((int)(plan.ChunkGroups * outGroup)) : 0);
+            long outGroup = transposed ? (long)s.Filters * s.OutHeight * s.OutWidth * plan.Lanes : 0;
+            int chunkGroups = (int)Math.Clamp(Budget() / (plan.GroupImage + outGroup), 1, plan.Groups);
+            T[] imageArray = ArrayPool<T>.Shared.Rent(checked((int)(chunkGroups * plan.GroupImage)));
+            int[] offsetArray = ArrayPool<int>.Shared.Rent(s.Channels);
+            T[] outArray = ArrayPool<T>.Shared.Rent(checked((int)(chunkGroups * outGroup)));
             fixed (T* packed = packedArray, images = imageArray, outputs = outArray)
             fixed (int* offsets = offsetArray)
             {
@@ -75,9 +77,9 @@ namespace SymGrad
                 }
 
                 long chw = (long)s.Channels * s.Height * s.Width, fhw = (long)s.Filters * s.OutHeight * s.OutWidth;
-                for (int g0 = 0; g0 < plan.Groups; g0 += plan.ChunkGroups)
+                for (int g0 = 0; g0 < plan.Groups; g0 += chunkGroups)
                 {
-                    int groups = Math.Min(plan.ChunkGroups, plan.Groups - g0), first = g0 * plan.Lanes;
+                    int groups = Math.Min(chunkGroups, plan.Groups - g0), first = g0 * plan.Lanes;
                     var job = new Job
                     {
                         Shape = s, Plan = plan, Groups = groups, Images = Math.Min(groups * plan.Lanes, s.Batch - first),
@@ -139,7 +141,7 @@ namespace SymGrad
             var plan = new Plan(s, Vector512<T>.Count);
             int channels4 = RoundUp(s.Channels, Conv2DDirect.Rows);
             long dyGroup = (long)s.Filters * plan.OutRows * plan.OutCols * plan.Lanes;
-            int chunk = (int)Math.Clamp((t_chunkBudget > 0 ? t_chunkBudget : ChunkBudget) / (plan.GroupImage + dyGroup), 1, plan.Groups);
+            int chunk = (int)Math.Clamp(Budget() / (plan.GroupImage + dyGroup), 1, plan.Groups);
             int perGroup = 16 * plan.Filters4 * channels4;
             T[] imageArray = ArrayPool<T>.Shared.Rent(checked((int)(chunk * (plan.GroupImage + dyGroup))));
             T[] sumArray = ArrayPool<T>.Shared.Rent((chunk + 1) * perGroup);
@@ -161,7 +163,7 @@ namespace SymGrad
                     RowSplit.Run(&job, groups, 16L * plan.Filters4 * channels4 * plan.Tiles * groups * plan.Lanes, &WeightGroups<T>);
                     for (int g = 0; g < groups; g++)
                     {
-                        System.Numerics.Tensors.TensorPrimitives.Add(new ReadOnlySpan<T>(sums, perGroup), new ReadOnlySpan<T>(groupSums + ((long)g * perGroup), perGroup), new Span<T>(sums, perGroup));
+                        TensorPrimitives.Add(new ReadOnlySpan<T>(sums, perGroup), new ReadOnlySpan<T>(groupSums + ((long)g * perGroup), perGroup), new Span<T>(sums, perGroup));
                     }
                 }
 
@@ -177,7 +179,7 @@ namespace SymGrad
                 {
                     for (int f = 0; f < s.Filters; f++)
                     {
-                        db[f] += System.Numerics.Tensors.TensorPrimitives.Sum(new ReadOnlySpan<T>(dy + ((((long)n * s.Filters) + f) * ohw), ohw));
+                        db[f] += TensorPrimitives.Sum(new ReadOnlySpan<T>(dy + ((((long)n * s.Filters) + f) * ohw), ohw));
                     }
                 }
             }
@@ -209,7 +211,10 @@ namespace SymGrad
             ref readonly Job job = ref *(Job*)pointer;
             Conv2DShape s = job.Shape;
             Plan plan = job.Plan;
-            int lanes = plan.Lanes, channels4 = job.Channels4, length = plan.Tiles * lanes;
+            // Tiles per pass: all of a group's when they fit the budget (one long dot product per filter × channel tile),
+            // else passes over ranges of tiles, summed in order.
+            int lanes = plan.Lanes, channels4 = job.Channels4;
+            int passTiles = (int)Math.Clamp(Budget() / (16L * (channels4 + plan.Filters4) * lanes), 1, plan.Tiles), length = passTiles * lanes;
             long dyGroup = (long)s.Filters * plan.OutRows * plan.OutCols * lanes, vPoint = (long)channels4 * length, mPoint = (long)plan.Filters4 * length;
             T[] scratchArray = ArrayPool<T>.Shared.Rent(checked((int)(16 * (vPoint + mPoint))));
             int[] offsetArray = ArrayPool<int>.Shared.Rent(channels4);
@@ -232,20 +237,33 @@ namespace SymGrad
 
                 for (int g = g0; g < g1; g++)
                 {
-                    TransformInputs((T*)job.Padded + (g * plan.GroupImage), s, plan, 0, plan.Tiles, v, length, vPoint);
-                    TransformGradients((T*)job.PaddedGradients + (g * dyGroup), s, plan, dm, length, mPoint);
                     T* sums = (T*)job.Packed + ((long)g * 16 * plan.Filters4 * channels4);
-                    for (int xi = 0; xi < 16; xi++)
+                    for (int firstTile = 0; firstTile < plan.Tiles; firstTile += passTiles)
                     {
-                        T* point = sums + ((long)xi * plan.Filters4 * channels4);
-                        for (int fb = 0; fb < plan.Filters4; fb += Conv2DDirect.Rows)
+                        int count = Math.Min(passTiles, plan.Tiles - firstTile);
+                        TransformInputs((T*)job.Padded + (g * plan.GroupImage), s, plan, firstTile, count, v, length, vPoint);
+                        TransformGradients((T*)job.PaddedGradients + (g * dyGroup), s, plan, firstTile, count, dm, length, mPoint);
+                        for (int xi = 0; xi < 16; xi++)
                         {
-                            for (int cb = 0; cb < channels4; cb += Conv2DDirect.Rows)
+                            T* point = sums + ((long)xi * plan.Filters4 * channels4);
+                            for (int fb = 0; fb < plan.Filters4; fb += Conv2DDirect.Rows)
                             {
-                                Conv2DDirect.DotTile(dm + (xi * mPoint) + ((long)fb * length), length, 0, v + (xi * vPoint), 0, offsets + cb, 1, length, tile, Conv2DDirect.Rows);
-                                for (int r = 0; r < Conv2DDirect.Rows; r++)
+                                for (int cb = 0; cb < channels4; cb += Conv2DDirect.Rows)
                                 {
-                                    new ReadOnlySpan<T>(tile + (r * Conv2DDirect.Rows), Conv2DDirect.Rows).CopyTo(new Span<T>(point + ((fb + r) * channels4) + cb, Conv2DDirect.Rows));
+                                    Conv2DDirect.DotTile(dm + (xi * mPoint) + ((long)fb * length), length, 0, v + (xi * vPoint), 0, offsets + cb, 1, count * lanes, tile, Conv2DDirect.Rows);
+                                    for (int r = 0; r < Conv2DDirect.Rows; r++)
+                                    {
+                                        var target = new Span<T>(point + ((fb + r) * channels4) + cb, Conv2DDirect.Rows);
+                                        var part = new ReadOnlySpan<T>(tile + (r * Conv2DDirect.Rows), Conv2DDirect.Rows);
+                                        if (firstTile == 0)
+                                        {
+                                            part.CopyTo(target);
+                                        }
+                                        else
+                                        {
+                                            TensorPrimitives.Add(target, part, target);
+                                        }
+                                    }
                                 }
                             }
                         }
@@ -262,7 +280,7 @@ namespace SymGrad
         /// rows e = dy0, dy0 + dy1, dy0 − dy1, −dy1 of the block, then the same along each row.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void TransformGradients<T>(T* grads, in Conv2DShape s, in Plan plan, T* dm, long rowLength, long pointLength)
+        private static void TransformGradients<T>(T* grads, in Conv2DShape s, in Plan plan, int firstTile, int count, T* dm, long rowLength, long pointLength)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             int lanes = plan.Lanes;
@@ -271,18 +289,22 @@ namespace SymGrad
             {
                 T* plane = grads + ((long)f * plan.OutRows * plan.OutCols * lanes);
                 T* out0 = dm + (f * rowLength);
-                for (int ty = 0; ty < plan.TilesH; ty++)
+                int ty = firstTile / plan.TilesW, tx = firstTile % plan.TilesW;
+                for (int t = 0; t < count; t++, out0 += lanes)
                 {
-                    T* d = plane + (2 * ty * down);
-                    for (int tx = 0; tx < plan.TilesW; tx++, d += 2 * lanes, out0 += lanes)
+                    T* d = plane + (((2 * ty * plan.OutCols) + (2 * tx)) * lanes);
+                    if (++tx == plan.TilesW)
                     {
-                        Vector512<T> a0 = Vector512.Load(d), b0 = Vector512.Load(d + lanes);
-                        Vector512<T> a1 = Vector512.Load(d + down), b1 = Vector512.Load(d + down + lanes);
-                        ExpandRow(a0, b0, out0, 0, pointLength);
-                        ExpandRow(a0 + a1, b0 + b1, out0, 4, pointLength);
-                        ExpandRow(a0 - a1, b0 - b1, out0, 8, pointLength);
-                        ExpandRow(-a1, -b1, out0, 12, pointLength);
+                        tx = 0;
+                        ty++;
                     }
+
+                    Vector512<T> a0 = Vector512.Load(d), b0 = Vector512.Load(d + lanes);
+                    Vector512<T> a1 = Vector512.Load(d + down), b1 = Vector512.Load(d + down + lanes);
+                    ExpandRow(a0, b0, out0, 0, pointLength);
+                    ExpandRow(a0 + a1, b0 + b1, out0, 4, pointLength);
+                    ExpandRow(a0 - a1, b0 - b1, out0, 8, pointLength);
+                    ExpandRow(-a1, -b1, out0, 12, pointLength);
                 }
             }
         }
@@ -773,6 +795,9 @@ namespace SymGrad
             }
         }
 
+        /// <summary>Elements of scratch one call (or one group's pass) may build: <see cref="ChunkBudget"/>, or the tests' setting.</summary>
+        private static long Budget() => t_chunkBudget > 0 ? t_chunkBudget : ChunkBudget;
+
         /// <summary>Whether outputs go through the image-innermost buffer and 16 × 16 transposes (floats on AVX-512).</summary>
         private static bool Transposes<T>() => typeof(T) == typeof(float) && Avx512F.IsSupported;
 
@@ -866,7 +891,6 @@ namespace SymGrad
                 Wp = (2 * TilesW) + 2;
                 GroupImage = (long)s.Channels * Hp * Wp * lanes;
                 Groups = (s.Batch + lanes - 1) / lanes;
-                ChunkGroups = (int)Math.Clamp((t_chunkBudget > 0 ? t_chunkBudget : ChunkBudget) / GroupImage, 1, Groups);
                 Filters4 = (s.Filters + Conv2DDirect.Rows - 1) / Conv2DDirect.Rows * Conv2DDirect.Rows;
                 BlockRow = TilesPerBlock * lanes;
                 OutRows = 2 * TilesH;
@@ -901,9 +925,6 @@ namespace SymGrad
 
             /// <summary>Groups of <see cref="Lanes"/> images in the batch (the last may be partial).</summary>
             public int Groups { get; }
-
-            /// <summary>Groups padded at once.</summary>
-            public int ChunkGroups { get; }
 
             public int Filters4 { get; }
 
