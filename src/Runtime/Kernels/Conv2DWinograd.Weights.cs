@@ -54,14 +54,27 @@ namespace SymGrad
             ArrayPool<T>.Shared.Return(sumArray);
             if (db is not null)
             {
-                int ohw = s.OutHeight * s.OutWidth;
+                var biasJob = new Job { Shape = s, Y = dy, Packed = db };
+                RowSplit.Run(&biasJob, s.Filters, (long)s.Batch * s.Filters * s.OutHeight * s.OutWidth, &BiasRows<T>);
+            }
+        }
+
+        /// <summary>Filters [f0, f1): db[f] += Σ over images and positions of dy[n, f, ·, ·] (Y is dy, Packed is db), images in order.</summary>
+        private static void BiasRows<T>(void* pointer, int f0, int f1)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ref readonly Job job = ref *(Job*)pointer;
+            Conv2DShape s = job.Shape;
+            int ohw = s.OutHeight * s.OutWidth;
+            for (int f = f0; f < f1; f++)
+            {
+                T total = T.Zero;
                 for (int n = 0; n < s.Batch; n++)
                 {
-                    for (int f = 0; f < s.Filters; f++)
-                    {
-                        db[f] += TensorPrimitives.Sum(new ReadOnlySpan<T>(dy + ((((long)n * s.Filters) + f) * ohw), ohw));
-                    }
+                    total += TensorPrimitives.Sum(new ReadOnlySpan<T>((T*)job.Y + ((((long)n * s.Filters) + f) * ohw), ohw));
                 }
+
+                ((T*)job.Packed)[f] += total;
             }
         }
 
