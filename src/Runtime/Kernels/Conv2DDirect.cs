@@ -4,6 +4,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SymGrad
 {
@@ -96,7 +97,7 @@ namespace SymGrad
                 ImageOffsets(s, plan, offsets);
                 GradientOffsets(s, plan, offsets + plan.InputDepth4);
                 long chw = (long)s.Channels * s.Height * s.Width, fhw = (long)s.Filters * s.OutHeight * s.OutWidth;
-                int filterRows = (plan.Filters4 / Rows) * DepthSlices;
+                int filterRows = NineTaps(s) ? ((s.Filters + 1) / 2) * s.Channels : (plan.Filters4 / Rows) * DepthSlices;
                 for (int first = 0; first < s.Batch; first += chunk)
                 {
                     int count = Math.Min(chunk, s.Batch - first);
@@ -110,7 +111,7 @@ namespace SymGrad
                     RowSplit.Run(&job, count, work, &PrepareImages<T>);
                     if (dw is not null || db is not null)
                     {
-                        RowSplit.Run(&job, filterRows, work, &WeightGradientRows<T>);
+                        RowSplit.Run(&job, filterRows, work, NineTaps(s) ? &NineTapRows<T> : &WeightGradientRows<T>);
                     }
                 }
             }
@@ -224,6 +225,96 @@ namespace SymGrad
             ArrayPool<T>.Shared.Return(scratchArray);
         }
 
+        /// <summary>
+        /// 3×3 kernels take the weight gradient two filters × one channel's nine taps at a time (<see cref="NineTapTile{T}"/>):
+        /// each filter's wide dy is read once per channel instead of once per four taps.
+        /// </summary>
+        private static bool NineTaps(in Conv2DShape s) => s.KernelHeight == 3 && s.KernelWidth == 3 && Avx512F.IsSupported;
+
+        /// <summary>Rows [r0, r1) = (pair of filters, channel) of the second pass: their dw (and, for channel 0, db) over every image of the chunk.</summary>
+        private static void NineTapRows<T>(void* pointer, int r0, int r1)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ref readonly Job job = ref *(Job*)pointer;
+            Conv2DShape s = job.Shape;
+            Plan plan = job.Plan;
+            T* dw = (T*)job.Dw, db = (T*)job.Db, grads = (T*)job.GradImages, padded = (T*)job.PaddedImages;
+            T* sums = stackalloc T[18];
+            for (int row = r0; row < r1; row++)
+            {
+                int f = row / s.Channels * 2, c = row % s.Channels;
+                if (dw is not null)
+                {
+                    NineTapTile(grads + plan.Margin + (f * plan.GradPlane), plan.GradPlane, plan.GradImage, padded + (c * plan.Plane), plan.Wp, plan.Image, job.Count, plan.OutWide, sums);
+                    for (int r = 0; r < 2 && f + r < s.Filters; r++)
+                    {
+                        T* target = dw + ((((f + r) * s.Channels) + c) * 9);
+                        for (int t = 0; t < 9; t++)
+                        {
+                            target[t] += sums[(r * 9) + t];
+                        }
+                    }
+                }
+
+                if (db is not null && c == 0)
+                {
+                    AddBiasSums<T>(job, f, f + 2);
+                }
+            }
+        }
+
+        /// <summary>
+        /// result[r·9 + u·3 + v] = Σ_n Σ_(q &lt; length) dy[n·dyImage + r·dyRow + q] · x[n·xImage + u·wp + v + q] for filters r &lt; 2 and
+        /// the 3 × 3 taps (u, v) of one channel: per kernel row two loads of x give its three shifts (valign), so 18 FMAs take
+        /// 2 loads of dy and 6 of x, and dy is streamed once for all nine taps.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void NineTapTile<T>(T* dy, nint dyRow, nint dyImage, T* x, nint wp, nint xImage, int images, int length, T* result)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            int w = Vector512<T>.Count;
+            Vector512<T> a00 = default, a01 = default, a02 = default, a10 = default, a11 = default, a12 = default, a20 = default, a21 = default, a22 = default;
+            Vector512<T> b00 = default, b01 = default, b02 = default, b10 = default, b11 = default, b12 = default, b20 = default, b21 = default, b22 = default;
+            for (int n = 0; n < images; n++, dy += dyImage, x += xImage)
+            {
+                for (int q = 0; q < length; q += w)
+                {
+                    Vector512<T> d0 = Vector512.Load(dy + q), d1 = Vector512.Load(dy + dyRow + q);
+                    T* row = x + q;
+                    Vector512<T> lo = Vector512.Load(row), hi = Vector512.Load(row + w);
+                    Vector512<T> s1 = Simd.ShiftIn(lo, hi, 1), s2 = Simd.ShiftIn(lo, hi, 2);
+                    a00 = Simd.Fma(d0, lo, a00); a01 = Simd.Fma(d0, s1, a01); a02 = Simd.Fma(d0, s2, a02);
+                    b00 = Simd.Fma(d1, lo, b00); b01 = Simd.Fma(d1, s1, b01); b02 = Simd.Fma(d1, s2, b02);
+                    row += wp;
+                    lo = Vector512.Load(row); hi = Vector512.Load(row + w);
+                    s1 = Simd.ShiftIn(lo, hi, 1); s2 = Simd.ShiftIn(lo, hi, 2);
+                    a10 = Simd.Fma(d0, lo, a10); a11 = Simd.Fma(d0, s1, a11); a12 = Simd.Fma(d0, s2, a12);
+                    b10 = Simd.Fma(d1, lo, b10); b11 = Simd.Fma(d1, s1, b11); b12 = Simd.Fma(d1, s2, b12);
+                    row += wp;
+                    lo = Vector512.Load(row); hi = Vector512.Load(row + w);
+                    s1 = Simd.ShiftIn(lo, hi, 1); s2 = Simd.ShiftIn(lo, hi, 2);
+                    a20 = Simd.Fma(d0, lo, a20); a21 = Simd.Fma(d0, s1, a21); a22 = Simd.Fma(d0, s2, a22);
+                    b20 = Simd.Fma(d1, lo, b20); b21 = Simd.Fma(d1, s1, b21); b22 = Simd.Fma(d1, s2, b22);
+                }
+            }
+
+            StoreSums3(result, a00, a01, a02);
+            StoreSums3(result + 3, a10, a11, a12);
+            StoreSums3(result + 6, a20, a21, a22);
+            StoreSums3(result + 9, b00, b01, b02);
+            StoreSums3(result + 12, b10, b11, b12);
+            StoreSums3(result + 15, b20, b21, b22);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreSums3<T>(T* result, Vector512<T> v0, Vector512<T> v1, Vector512<T> v2)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            result[0] = Vector512.Sum(v0);
+            result[1] = Vector512.Sum(v1);
+            result[2] = Vector512.Sum(v2);
+        }
+
         /// <summary>Slices of the weight-gradient depth per filter block: rows of the second pass are (filter block, slice).</summary>
         private const int DepthSlices = 4;
 
@@ -235,7 +326,7 @@ namespace SymGrad
             Conv2DShape s = job.Shape;
             Plan plan = job.Plan;
             T* dw = (T*)job.Dw, db = (T*)job.Db, grads = (T*)job.GradImages, padded = (T*)job.PaddedImages;
-            int tiles = plan.InputDepth4 / Rows, perSlice = (tiles + DepthSlices - 1) / DepthSlices, ohw = s.OutHeight * s.OutWidth;
+            int tiles = plan.InputDepth4 / Rows, perSlice = (tiles + DepthSlices - 1) / DepthSlices;
             T* sums = stackalloc T[Rows * Rows];
             for (int row = r0; row < r1; row++)
             {
@@ -258,17 +349,26 @@ namespace SymGrad
 
                 if (db is not null && slice == 0)
                 {
-                    for (int f = fb; f < Math.Min(fb + Rows, s.Filters); f++)
-                    {
-                        T total = T.Zero;
-                        for (int n = 0; n < job.Count; n++)
-                        {
-                            total += TensorPrimitives.Sum(new ReadOnlySpan<T>((T*)job.Dy + ((((long)n * s.Filters) + f) * ohw), ohw));
-                        }
-
-                        db[f] += total;
-                    }
+                    AddBiasSums<T>(job, fb, fb + Rows);
                 }
+            }
+        }
+
+        /// <summary>db[f] += Σ over the chunk's images and positions of dy[n, f, ·, ·], for filters [f0, f1) (clipped to F), images in order.</summary>
+        private static void AddBiasSums<T>(in Job job, int f0, int f1)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Conv2DShape s = job.Shape;
+            int ohw = s.OutHeight * s.OutWidth;
+            for (int f = f0; f < Math.Min(f1, s.Filters); f++)
+            {
+                T total = T.Zero;
+                for (int n = 0; n < job.Count; n++)
+                {
+                    total += TensorPrimitives.Sum(new ReadOnlySpan<T>((T*)job.Dy + ((((long)n * s.Filters) + f) * ohw), ohw));
+                }
+
+                ((T*)job.Db)[f] += total;
             }
         }
 
@@ -530,7 +630,7 @@ namespace SymGrad
                 Plane = (s.Height + (2 * s.Padding)) * Wp;
                 OutWide = RoundUp(s.OutHeight * Wp, lanes);
                 InWide = RoundUp(s.Height * Wp, lanes);
-                Image = (s.Channels * Plane) + s.KernelWidth + lanes; // the last channel's dropped columns read up to KW + lanes past it
+                Image = (s.Channels * Plane) + s.KernelWidth + (2 * lanes); // the last channel's dropped columns read up to KW + 2 lanes past it
                 Margin = ((s.KernelHeight - 1) * Wp) + s.KernelWidth - 1;
                 GradPlane = Margin + Math.Max((s.Padding * Wp) + InWide, OutWide);
                 Filters4 = RoundUp(s.Filters, Rows);

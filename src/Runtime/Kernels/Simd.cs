@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -19,6 +20,22 @@ namespace SymGrad
             }
 
             return Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        }
+
+        /// <summary>
+        /// The vector starting <paramref name="count"/> elements into <paramref name="lo"/>, continued by <paramref name="hi"/>:
+        /// what a load one or two elements further on would read, from two loads already made (valignd/valignq). Callers
+        /// check <see cref="Avx512F.IsSupported"/>; <paramref name="count"/> is a constant.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static Vector512<T> ShiftIn<T>(Vector512<T> lo, Vector512<T> hi, [ConstantExpected] byte count)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                return Avx512F.AlignRight32(hi.AsUInt32(), lo.AsUInt32(), count).As<uint, T>();
+            }
+
+            return Avx512F.AlignRight64(hi.AsUInt64(), lo.AsUInt64(), count).As<ulong, T>();
         }
 
         /// <summary>Stores a[0], b[0], a[1], b[1], … (2 vectors' worth) at <paramref name="destination"/>.</summary>
