@@ -1,5 +1,6 @@
 using System;
 using Xunit;
+using static SymGrad.RuntimeTests.KernelTestHelpers;
 
 namespace SymGrad.RuntimeTests
 {
@@ -50,22 +51,7 @@ namespace SymGrad.RuntimeTests
 
             Step(); // starts the worker and grows both threads' packing buffers
             Step();
-
-            // GetTotalAllocatedBytes counts every thread, including the test host's, whose background work (seen here:
-            // 168 bytes in some 20-step windows on a loaded machine, never in a standalone program) can land in any window. An allocation in the kernel would show in
-            // every window, so each window is one short step and one clean window out of 20 passes.
-            long least = long.MaxValue, callerTotal = 0;
-            for (int attempt = 0; attempt < 20 && least != 0; attempt++)
-            {
-                long before = GC.GetTotalAllocatedBytes(precise: true);
-                long callerBefore = GC.GetAllocatedBytesForCurrentThread();
-                Step();
-                callerTotal += GC.GetAllocatedBytesForCurrentThread() - callerBefore;
-                least = Math.Min(least, GC.GetTotalAllocatedBytes(precise: true) - before);
-            }
-
-            Assert.Equal(0, callerTotal); // exact for the calling thread, in every window
-            Assert.True(least == 0, $"{least} bytes allocated in the best of the attempts");
+            AssertAllocatesNothingOnAnyThread(Step);
         }
     }
 }

@@ -8,6 +8,29 @@ namespace SymGrad.RuntimeTests
     /// <summary>Seeded data and tolerance-aware comparisons shared by the kernel tests.</summary>
     internal static class KernelTestHelpers
     {
+        /// <summary>
+        /// Asserts that <paramref name="step"/> (already warmed up: worker started, buffers grown) allocates nothing: exactly
+        /// on the calling thread in every window, and on the whole process in the best of 20 one-step windows.
+        /// GetTotalAllocatedBytes counts every thread, including the test host's, whose background work (seen here: 168
+        /// bytes in some windows on a loaded machine, never in a standalone program) can land in any one window; an
+        /// allocation in the code under test would show in every window.
+        /// </summary>
+        internal static void AssertAllocatesNothingOnAnyThread(Action step)
+        {
+            long least = long.MaxValue, callerTotal = 0;
+            for (int attempt = 0; attempt < 20 && least != 0; attempt++)
+            {
+                long before = GC.GetTotalAllocatedBytes(precise: true);
+                long callerBefore = GC.GetAllocatedBytesForCurrentThread();
+                step();
+                callerTotal += GC.GetAllocatedBytesForCurrentThread() - callerBefore;
+                least = Math.Min(least, GC.GetTotalAllocatedBytes(precise: true) - before);
+            }
+
+            Assert.Equal(0, callerTotal);
+            Assert.True(least == 0, $"{least} bytes allocated in the best of the attempts");
+        }
+
         /// <summary>Unit roundoff u = ε/2 (2⁻²⁴ for float, 2⁻⁵³ for double): the bound on one rounding's relative error.</summary>
         internal static double UnitRoundoff<T>()
             where T : IFloatingPointIeee754<T>

@@ -208,21 +208,7 @@ namespace SymGrad.RuntimeTests
 
             Step(); // starts the worker
             Step();
-
-            // As in GemmAllocationTests: exact on the calling thread; the whole process in the best of 20 short windows,
-            // since the test host's own background work can land in any one window.
-            long least = long.MaxValue, callerTotal = 0;
-            for (int attempt = 0; attempt < 20 && least != 0; attempt++)
-            {
-                long before = GC.GetTotalAllocatedBytes(precise: true);
-                long callerBefore = GC.GetAllocatedBytesForCurrentThread();
-                Step();
-                callerTotal += GC.GetAllocatedBytesForCurrentThread() - callerBefore;
-                least = Math.Min(least, GC.GetTotalAllocatedBytes(precise: true) - before);
-            }
-
-            Assert.Equal(0, callerTotal);
-            Assert.True(least == 0, $"{least} bytes allocated in the best of the attempts");
+            AssertAllocatesNothingOnAnyThread(Step);
         }
 
         [Theory]
