@@ -354,21 +354,27 @@ namespace SymGrad
             }
         }
 
-        /// <summary>db[f] += Σ over the chunk's images and positions of dy[n, f, ·, ·], for filters [f0, f1) (clipped to F), images in order.</summary>
         private static void AddBiasSums<T>(in Job job, int f0, int f1)
             where T : unmanaged, IFloatingPointIeee754<T>
+            => AddBiasSums((T*)job.Dy, (T*)job.Db, job.Shape, job.Count, f0, f1);
+
+        /// <summary>
+        /// db[f] += Σ over images [0, <paramref name="images"/>) and positions of dy[n, f, ·, ·], for filters [f0, f1) clipped to
+        /// F: each filter's total summed over the images in order, then added once (the same on one core or two).
+        /// </summary>
+        internal static void AddBiasSums<T>(T* dy, T* db, in Conv2DShape s, int images, int f0, int f1)
+            where T : unmanaged, IFloatingPointIeee754<T>
         {
-            Conv2DShape s = job.Shape;
             int ohw = s.OutHeight * s.OutWidth;
             for (int f = f0; f < Math.Min(f1, s.Filters); f++)
             {
                 T total = T.Zero;
-                for (int n = 0; n < job.Count; n++)
+                for (int n = 0; n < images; n++)
                 {
-                    total += TensorPrimitives.Sum(new ReadOnlySpan<T>((T*)job.Dy + ((((long)n * s.Filters) + f) * ohw), ohw));
+                    total += TensorPrimitives.Sum(new ReadOnlySpan<T>(dy + ((((long)n * s.Filters) + f) * ohw), ohw));
                 }
 
-                ((T*)job.Db)[f] += total;
+                db[f] += total;
             }
         }
 
@@ -619,7 +625,7 @@ namespace SymGrad
             }
         }
 
-        private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+        internal static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
         /// <summary>Sizes of the padded image, the wide output and the wide dy for one geometry (in elements).</summary>
         private readonly struct Plan

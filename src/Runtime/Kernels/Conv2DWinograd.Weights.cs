@@ -19,7 +19,7 @@ namespace SymGrad
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             var plan = new Plan(s, Vector512<T>.Count);
-            int channels4 = RoundUp(s.Channels, Conv2DDirect.Rows);
+            int channels4 = Conv2DDirect.RoundUp(s.Channels, Conv2DDirect.Rows);
             long dyGroup = (long)s.Filters * plan.OutRows * plan.OutCols * plan.Lanes;
             int chunk = (int)Math.Clamp(Budget() / (plan.GroupImage + dyGroup), 1, plan.Groups);
             int perGroup = 16 * plan.Filters4 * channels4;
@@ -59,23 +59,12 @@ namespace SymGrad
             }
         }
 
-        /// <summary>Filters [f0, f1): db[f] += Σ over images and positions of dy[n, f, ·, ·] (Y is dy, Packed is db), images in order.</summary>
+        /// <summary>Filters [f0, f1) of db (Packed) from dy (Y), shared between the cores.</summary>
         private static void BiasRows<T>(void* pointer, int f0, int f1)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ref readonly Job job = ref *(Job*)pointer;
-            Conv2DShape s = job.Shape;
-            int ohw = s.OutHeight * s.OutWidth;
-            for (int f = f0; f < f1; f++)
-            {
-                T total = T.Zero;
-                for (int n = 0; n < s.Batch; n++)
-                {
-                    total += TensorPrimitives.Sum(new ReadOnlySpan<T>((T*)job.Y + ((((long)n * s.Filters) + f) * ohw), ohw));
-                }
-
-                ((T*)job.Packed)[f] += total;
-            }
+            Conv2DDirect.AddBiasSums((T*)job.Y, (T*)job.Packed, job.Shape, job.Shape.Batch, f0, f1);
         }
 
         /// <summary>Groups [g0, g1): x padded as for the forward, and dy (zeros past its sides) in 2×2 blocks, both image innermost.</summary>

@@ -127,7 +127,6 @@ namespace SymGrad
             ArrayPool<T>.Shared.Return(turnedArray);
         }
 
-        private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
         /// <summary>
         /// U = G g Gᵀ for every (filter, channel), laid out for the register tile: for transform point ξ, blocks of 4 filters,

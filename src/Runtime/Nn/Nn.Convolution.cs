@@ -1,6 +1,5 @@
 using System;
 using System.Numerics;
-using System.Numerics.Tensors;
 using ConvKernel = SymGrad.Conv2D;
 
 namespace SymGrad
@@ -69,7 +68,7 @@ namespace SymGrad
             ConvKernel.ForwardCore(x, w, b, y, shape);
         }
 
-        private static void Conv2DBackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, ReadOnlySpan<T> y, in Conv2DShape shape,
+        private static unsafe void Conv2DBackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, ReadOnlySpan<T> y, in Conv2DShape shape,
             ReadOnlySpan<T> dy, Span<T> dx, Span<T> dw, Span<T> db, bool assign = false)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
@@ -97,13 +96,9 @@ namespace SymGrad
             if (dw.IsEmpty && !db.IsEmpty)
             {
                 // Constant filters but a trained bias: db[f] += Σ over images and positions of dy[n, f, ·, ·].
-                int ohw = shape.OutHeight * shape.OutWidth;
-                for (int n = 0; n < shape.Batch; n++)
+                fixed (T* pdy = dy, pdb = db)
                 {
-                    for (int f = 0; f < shape.Filters; f++)
-                    {
-                        db[f] += TensorPrimitives.Sum(dy.Slice(((n * shape.Filters) + f) * ohw, ohw));
-                    }
+                    Conv2DDirect.AddBiasSums(pdy, pdb, shape, shape.Batch, 0, shape.Filters);
                 }
             }
         }
