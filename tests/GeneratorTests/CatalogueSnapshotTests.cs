@@ -56,6 +56,37 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void Composition() => Verify(nameof(Composition), 5);
 
+        /// <summary>
+        /// The networks over <see cref="Nn"/> primitives (<c>tests/RuntimeTests/Nn/Networks.cs</c>, gradient-checked by the
+        /// RuntimeTests' CompositionTests): their backwards call the primitives' registered backwards, the assigning variants
+        /// for each intermediate's first contribution, with the buffers rented uncleared and the callers' cotangents added.
+        /// </summary>
+        [Fact]
+        public void NnNetworks()
+        {
+            using var stream = typeof(CatalogueSnapshotTests).Assembly.GetManifestResourceStream("Nn.Networks.cs")
+                ?? throw new InvalidOperationException("Nn/Networks.cs is not embedded; see SymGrad.GeneratorTests.csproj.");
+            string source = new StreamReader(stream).ReadToEnd();
+            var result = GeneratorHarness.Run(source);
+            GeneratorHarness.AssertCompilesCleanly(result);
+            Assert.Empty(result.GeneratorDiagnostics);
+            Assert.Equal(CountOccurrences(source, "[Differentiable]"), result.GeneratedSources.Count);
+            Assert.Contains(result.GeneratedSources.Values, text => text.Contains("BackwardAssign(", StringComparison.Ordinal));
+
+            // Overloads (a float and a double network) get hints with their whole signature, too long for a file name:
+            // the snapshot names them by the element type of their first parameter instead.
+            var named = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (hint, text) in result.GeneratedSources)
+            {
+                int open = hint.IndexOf('(', StringComparison.Ordinal);
+                string shortHint = open < 0 ? hint
+                    : hint[..open] + "." + hint[(hint.IndexOf('{', open) + 1)..hint.IndexOf('}', open)] + ".g.cs";
+                named.Add(shortHint, text);
+            }
+
+            Snapshot.Verify(result with { GeneratedSources = named });
+        }
+
         /// <summary>Every [Differentiable] method of the catalogue has a generated file, and each file is one method's.</summary>
         [Fact]
         public void EveryDifferentiableMethodHasAGeneratedFile()
