@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace SymGrad
 {
@@ -126,9 +127,9 @@ namespace SymGrad
 
         /// <summary>
         /// Splits C's rows or columns in two at a tile boundary, whichever leaves the busier half less work counted in
-        /// micro-tiles (a narrow right edge, see <see cref="GemmNarrow"/>, costs half a tile column); on a tie, the longer
-        /// side. 64×100 (the seed MLP) thus splits its rows: 3 row tiles × 3.5 column tiles each, where its columns split
-        /// as 64 | 36 would leave one half 6 × 2 tiles. False if C is a single tile.
+        /// micro-tiles (a narrow right edge, see <see cref="GemmNarrow"/>, costs half a tile column, a quarter when it fits a
+        /// Vector256); on a tie, the longer side. 64×100 (the seed MLP) thus splits its rows: 4 row tiles × 3.25 column
+        /// tiles each, where its columns split as 64 | 36 would leave one half 8 × 2 tiles. False if C is a single tile.
         /// </summary>
         internal static bool Split<T>(ref GemmJob job)
             where T : unmanaged, IFloatingPointIeee754<T>
@@ -151,7 +152,7 @@ namespace SymGrad
             double Tiles(int rows, int cols)
             {
                 int edge = GemmNarrow.EdgeColumns<T>(path, cols);
-                double columns = ((cols - edge + nr - 1) / nr) + (edge > 0 ? 0.5 : 0);
+                double columns = ((cols - edge + nr - 1) / nr) + (edge == 0 ? 0 : edge <= Vector256<T>.Count ? 0.25 : 0.5);
                 return (rows + mr - 1) / mr * columns;
             }
         }

@@ -62,7 +62,7 @@ namespace SymGrad
         internal const int Kc = 512;
 
         /// <summary>Micro-panels per packed A block: MC = 8·MR rows, a 192 KB A block for floats, resident in L2.</summary>
-        internal const int McTiles = 8;
+        internal const int McTiles = 12;
 
         /// <summary>Bytes of one packed B block (KC × NC): 2 MB, a share of L3 per core.</summary>
         private const int PackedBBytes = 2 << 20;
@@ -151,6 +151,15 @@ namespace SymGrad
             T* packA = Buffers<T>.A(mcMax * kcMax);
             T* packB = Buffers<T>.B(ncMax * kcMax);
 
+            // Rows within one A block: each B panel serves that block alone, so copying it costs more than the contiguous
+            // reads save (and with the rows split, both threads would copy all of B). A row-major B is then read in
+            // place for its full-width tiles; only a partial last tile is packed, zero-padded. 64×1000×100: 10 µs of 150.
+            bool bInPlace = csB == 1 && m1 - m0 <= mc;
+
+            // The same for A when it is stored transposed (k, m), its MR elements of one p contiguous, and C has at most 4
+            // tile columns to reuse a packed panel: 1000×64×100 (a weight gradient) spent 12% of its time packing A.
+            bool aInPlace = rsA == 1 && n1 - n0 <= 4 * nr;
+
             // Partial edge tiles are computed into this scratch tile and then copied out.
             T* tile = stackalloc T[GemmMicroKernels.Mr512 * 2 * 64 / sizeof(T)];
 
@@ -163,27 +172,33 @@ namespace SymGrad
 
                     // The first slice overwrites C unless the caller asked to accumulate; later slices add.
                     bool add = job.Accumulate || pc > 0;
-                    PackB(b + (pc * rsB) + (jc * csB), rsB, csB, kc, ncb, nr, packB);
+                    T* bSlice = b + (pc * rsB) + (jc * csB);
+                    int fullWidth = bInPlace ? ncb / nr * nr : 0;
+                    PackB(bSlice + (fullWidth * csB), rsB, csB, kc, ncb - fullWidth, nr, packB);
                     for (int ic = m0; ic < m1; ic += mc)
                     {
                         int mcb = Math.Min(mc, m1 - ic);
-                        PackA(a + (ic * rsA) + (pc * csA), rsA, csA, mcb, kc, mr, packA);
+                        T* aBlock = a + (ic * rsA) + (pc * csA);
+                        int fullHeight = aInPlace ? mcb / mr * mr : 0;
+                        PackA(aBlock + (fullHeight * rsA), rsA, csA, mcb - fullHeight, kc, mr, packA);
                         for (int jr = 0; jr < ncb; jr += nr)
                         {
                             int nrb = Math.Min(nr, ncb - jr);
-                            T* pb = packB + (jr * kc);
+                            T* pb = jr < fullWidth ? bSlice + jr : packB + ((jr - fullWidth) * kc);
+                            nint ldb = jr < fullWidth ? rsB : nr;
                             for (int ir = 0; ir < mcb; ir += mr)
                             {
                                 int mrb = Math.Min(mr, mcb - ir);
-                                T* pa = packA + (ir * kc);
+                                T* pa = ir < fullHeight ? aBlock + ir : packA + ((ir - fullHeight) * kc);
+                                nint lda = ir < fullHeight ? csA : mr;
                                 T* pc0 = c + ((nint)(ic + ir) * n) + jc + jr;
                                 if (mrb == mr && nrb == nr)
                                 {
-                                    Kernel(path, kc, pa, pb, pc0, n, add);
+                                    Kernel(path, kc, pa, lda, pb, ldb, pc0, n, add);
                                 }
                                 else
                                 {
-                                    Kernel(path, kc, pa, pb, tile, nr, false);
+                                    Kernel(path, kc, pa, lda, pb, ldb, tile, nr, false);
                                     for (int i = 0; i < mrb; i++)
                                     {
                                         Span<T> src = new(tile + (i * nr), nrb);
@@ -209,19 +224,19 @@ namespace SymGrad
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Kernel<T>(GemmPath path, int kc, T* a, T* b, T* c, nint ldc, bool add)
+        private static void Kernel<T>(GemmPath path, int kc, T* a, nint lda, T* b, nint ldb, T* c, nint ldc, bool add)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             switch (path)
             {
                 case GemmPath.Vector512:
-                    GemmMicroKernels.Kernel512(kc, a, b, c, ldc, add);
+                    GemmMicroKernels.Kernel512(kc, a, lda, b, ldb, c, ldc, add);
                     break;
                 case GemmPath.Vector256:
-                    GemmMicroKernels.Kernel256(kc, a, b, c, ldc, add);
+                    GemmMicroKernels.Kernel256(kc, a, lda, b, ldb, c, ldc, add);
                     break;
                 default:
-                    GemmMicroKernels.KernelScalar(kc, a, b, c, ldc, add);
+                    GemmMicroKernels.KernelScalar(kc, a, lda, b, ldb, c, ldc, add);
                     break;
             }
         }

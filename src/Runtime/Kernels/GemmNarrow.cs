@@ -10,7 +10,8 @@ namespace SymGrad
     /// driver would pad n to a 32-wide micro-tile and, for row-major A, transpose all of A into panels: for n = 10 that
     /// is two thirds of the FMAs wasted and a packing pass that costs as much as the product. Here only B (k·n elements)
     /// is copied, into zero-padded one-vector panels; A is read in place, 8 rows at a time (one broadcast per element),
-    /// and the 8 accumulators of a row block stay in registers over the whole depth k, so C is written once.
+    /// and the 8 accumulators of a row block stay in registers over the whole depth k, so C is written once. A last panel
+    /// of at most 8 floats (4 doubles) is a Vector256 one (see <see cref="Run{T}"/>).
     /// </summary>
     internal static unsafe class GemmNarrow
     {
@@ -68,21 +69,41 @@ namespace SymGrad
 
             T* a = (T*)job.A, b = (T*)job.B, c = (T*)job.C;
             int m = job.M, k = job.K, n = job.N;
-            int w = Vector512<T>.Count;
 
             // Element (i, p) of the logical A is a[i * rsA + p * csA]; element (p, j) of the logical B is b[p * rsB + j * csB].
             nint rsA = job.Form == GemmForm.AtB ? 1 : k, csA = job.Form == GemmForm.AtB ? m : 1;
             nint rsB = job.Form == GemmForm.ABt ? 1 : n, csB = job.Form == GemmForm.ABt ? k : 1;
 
-            for (int j0 = n0; j0 < n1; j0 += w)
+            // One Vector512 per row and panel, except a last chunk that fits a Vector256: this CPU runs 512-bit FMAs at half
+            // the rate of 256-bit ones (two 256-bit halves), so 4 columns cost half as much in a Vector256 (100 = 96 + 4).
+            for (int j0 = n0; j0 < n1;)
             {
-                int cols = Math.Min(w, n1 - j0);
-                T* panel = GemmDriver.Buffers<T>.B(k * w);
-                PackPanel(b + (j0 * csB), rsB, csB, k, cols, w, panel);
-                for (int i = m0; i < m1; i += Rows)
+                int cols = n1 - j0;
+                if (cols <= Vector256<T>.Count)
                 {
-                    EightRows(a + (i * rsA), rsA, csA, panel, k, c + ((nint)i * n) + j0, n, Math.Min(Rows, m1 - i), cols, job.Accumulate);
+                    Columns<T, Vector256<T>, Lanes256<T>>(a, rsA, csA, b + (j0 * csB), rsB, csB, k, c + j0, n, m0, m1, cols, job.Accumulate);
+                    break;
                 }
+
+                cols = Math.Min(cols, Vector512<T>.Count);
+                Columns<T, Vector512<T>, Lanes512<T>>(a, rsA, csA, b + (j0 * csB), rsB, csB, k, c + j0, n, m0, m1, cols, job.Accumulate);
+                j0 += cols;
+            }
+        }
+
+        /// <summary>Rows [m0, m1) of C's columns [0, cols) (cols ≤ one <typeparamref name="TV"/>): B's columns packed into one zero-padded panel, then 8 rows at a time.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Columns<T, TV, TL>(T* a, nint rsA, nint csA, T* b, nint rsB, nint csB, int k, T* c, nint ldc, int m0, int m1, int cols, bool accumulate)
+            where T : unmanaged, IFloatingPointIeee754<T>
+            where TV : unmanaged
+            where TL : struct, ILanes<T, TV>
+        {
+            int w = TL.Count;
+            T* panel = GemmDriver.Buffers<T>.B(k * w);
+            PackPanel(b, rsB, csB, k, cols, w, panel);
+            for (int i = m0; i < m1; i += Rows)
+            {
+                EightRows<T, TV, TL>(a + (i * rsA), rsA, csA, panel, k, c + ((nint)i * ldc), ldc, Math.Min(Rows, m1 - i), cols, accumulate);
             }
         }
 
@@ -110,27 +131,29 @@ namespace SymGrad
         /// between threads changes no bit.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void EightRows<T>(T* a, nint rs, nint cs, T* panel, int k, T* c, nint ldc, int rows, int cols, bool accumulate)
+        private static void EightRows<T, TV, TL>(T* a, nint rs, nint cs, T* panel, int k, T* c, nint ldc, int rows, int cols, bool accumulate)
             where T : unmanaged, IFloatingPointIeee754<T>
+            where TV : unmanaged
+            where TL : struct, ILanes<T, TV>
         {
             T* a0 = a;
             T* a1 = rows > 1 ? a + rs : a, a2 = rows > 2 ? a + (2 * rs) : a, a3 = rows > 3 ? a + (3 * rs) : a;
             T* a4 = rows > 4 ? a + (4 * rs) : a, a5 = rows > 5 ? a + (5 * rs) : a, a6 = rows > 6 ? a + (6 * rs) : a, a7 = rows > 7 ? a + (7 * rs) : a;
-            Vector512<T> c0 = Vector512<T>.Zero, c1 = Vector512<T>.Zero, c2 = Vector512<T>.Zero, c3 = Vector512<T>.Zero;
-            Vector512<T> c4 = Vector512<T>.Zero, c5 = Vector512<T>.Zero, c6 = Vector512<T>.Zero, c7 = Vector512<T>.Zero;
-            nint w = Vector512<T>.Count, offset = 0;
+            TV c0 = TL.Zero, c1 = TL.Zero, c2 = TL.Zero, c3 = TL.Zero;
+            TV c4 = TL.Zero, c5 = TL.Zero, c6 = TL.Zero, c7 = TL.Zero;
+            nint w = TL.Count, offset = 0;
             T* bp = panel;
             for (int p = 0; p < k; p++)
             {
-                Vector512<T> bv = Vector512.Load(bp);
-                c0 = Simd.Fma(Vector512.Create(a0[offset]), bv, c0);
-                c1 = Simd.Fma(Vector512.Create(a1[offset]), bv, c1);
-                c2 = Simd.Fma(Vector512.Create(a2[offset]), bv, c2);
-                c3 = Simd.Fma(Vector512.Create(a3[offset]), bv, c3);
-                c4 = Simd.Fma(Vector512.Create(a4[offset]), bv, c4);
-                c5 = Simd.Fma(Vector512.Create(a5[offset]), bv, c5);
-                c6 = Simd.Fma(Vector512.Create(a6[offset]), bv, c6);
-                c7 = Simd.Fma(Vector512.Create(a7[offset]), bv, c7);
+                TV bv = TL.Load(bp);
+                c0 = TL.Fma(TL.Broadcast(a0[offset]), bv, c0);
+                c1 = TL.Fma(TL.Broadcast(a1[offset]), bv, c1);
+                c2 = TL.Fma(TL.Broadcast(a2[offset]), bv, c2);
+                c3 = TL.Fma(TL.Broadcast(a3[offset]), bv, c3);
+                c4 = TL.Fma(TL.Broadcast(a4[offset]), bv, c4);
+                c5 = TL.Fma(TL.Broadcast(a5[offset]), bv, c5);
+                c6 = TL.Fma(TL.Broadcast(a6[offset]), bv, c6);
+                c7 = TL.Fma(TL.Broadcast(a7[offset]), bv, c7);
                 offset += cs;
                 bp += w;
             }
@@ -139,47 +162,56 @@ namespace SymGrad
             // the JIT then spills all eight inside the loop. A partial block goes through a stack tile first.
             if (cols == w && rows == Rows)
             {
-                Store(c, c0, accumulate);
-                Store(c + ldc, c1, accumulate);
-                Store(c + (2 * ldc), c2, accumulate);
-                Store(c + (3 * ldc), c3, accumulate);
-                Store(c + (4 * ldc), c4, accumulate);
-                Store(c + (5 * ldc), c5, accumulate);
-                Store(c + (6 * ldc), c6, accumulate);
-                Store(c + (7 * ldc), c7, accumulate);
+                Store<T, TV, TL>(c, c0, accumulate);
+                Store<T, TV, TL>(c + ldc, c1, accumulate);
+                Store<T, TV, TL>(c + (2 * ldc), c2, accumulate);
+                Store<T, TV, TL>(c + (3 * ldc), c3, accumulate);
+                Store<T, TV, TL>(c + (4 * ldc), c4, accumulate);
+                Store<T, TV, TL>(c + (5 * ldc), c5, accumulate);
+                Store<T, TV, TL>(c + (6 * ldc), c6, accumulate);
+                Store<T, TV, TL>(c + (7 * ldc), c7, accumulate);
                 return;
             }
 
             T* tile = stackalloc T[Rows * Vector512<T>.Count];
-            c0.Store(tile);
-            c1.Store(tile + w);
-            c2.Store(tile + (2 * w));
-            c3.Store(tile + (3 * w));
-            c4.Store(tile + (4 * w));
-            c5.Store(tile + (5 * w));
-            c6.Store(tile + (6 * w));
-            c7.Store(tile + (7 * w));
-            CopyOut(tile, rows, c, ldc, cols, accumulate);
+            TL.Store(c0, tile);
+            TL.Store(c1, tile + w);
+            TL.Store(c2, tile + (2 * w));
+            TL.Store(c3, tile + (3 * w));
+            TL.Store(c4, tile + (4 * w));
+            TL.Store(c5, tile + (5 * w));
+            TL.Store(c6, tile + (6 * w));
+            TL.Store(c7, tile + (7 * w));
+            CopyOut(tile, (int)w, rows, c, ldc, cols, accumulate);
         }
 
         /// <summary>Writes (or adds) a whole vector to a row of C.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Store<T>(T* c, Vector512<T> v, bool accumulate)
+        private static void Store<T, TV, TL>(T* c, TV v, bool accumulate)
             where T : unmanaged, IFloatingPointIeee754<T>
-            => (accumulate ? Vector512.Load(c) + v : v).Store(c);
+            where TV : unmanaged
+            where TL : struct, ILanes<T, TV>
+            => TL.Store(accumulate ? TL.Add(TL.Load(c), v) : v, c);
 
         /// <summary>
         /// Writes (or adds) the first <paramref name="cols"/> lanes of each of <paramref name="rows"/> vectors of a stack
         /// tile to rows of C: a partial row cannot be stored whole, as C's next row starts right after it.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimized from the first call: no tier-0 loops or late tier-ups inside a timed step
-        private static void CopyOut<T>(T* tile, int rows, T* c, nint ldc, int cols, bool accumulate)
+        private static void CopyOut<T>(T* tile, int w, int rows, T* c, nint ldc, int cols, bool accumulate)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             for (int r = 0; r < rows; r++)
             {
-                T* src = tile + (r * Vector512<T>.Count), dst = c + (r * ldc);
-                for (int j = 0; j < cols; j++)
+                T* src = tile + (r * w), dst = c + (r * ldc);
+                int j = 0;
+                for (; j + Vector128<T>.Count <= cols; j += Vector128<T>.Count)
+                {
+                    Vector128<T> v = Vector128.Load(src + j);
+                    (accumulate ? Vector128.Load(dst + j) + v : v).Store(dst + j);
+                }
+
+                for (; j < cols; j++)
                 {
                     dst[j] = accumulate ? dst[j] + src[j] : src[j];
                 }

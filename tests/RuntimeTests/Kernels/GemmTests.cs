@@ -19,6 +19,7 @@ namespace SymGrad.RuntimeTests
             { 19, 37, 17 },    // narrow float with a one-column second panel; double: two panels, the second one column
             { 15, 9, 33 },     // one column past the float narrow limit: the blocked driver
             { 8, 3, 8 },       // exactly one 8-row block, nothing left for the one-row remainder
+            { 40, 70, 90 },    // B read in place (one A block) beside a packed partial last tile of 26 (double: 10) columns
         };
 
         [Theory]
