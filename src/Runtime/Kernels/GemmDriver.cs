@@ -82,6 +82,12 @@ namespace SymGrad
             _ => GemmMicroKernels.MrScalar,
         };
 
+        /// <summary>Rows of one packed A block (MC).</summary>
+        internal static int Mc<T>(GemmPath path) => Mr<T>(path) * McTiles;
+
+        /// <summary>The widest C (in columns) for which an Aᵀ stored (k, m) is read in place rather than packed: 4 tiles.</summary>
+        internal static int InPlaceAColumns<T>(GemmPath path) => 4 * Nr<T>(path);
+
         internal static int Nr<T>(GemmPath path) => path switch
         {
             GemmPath.Vector512 => 2 * Vector512<T>.Count,
@@ -143,7 +149,7 @@ namespace SymGrad
 
             GemmPath path = job.Path;
             int mr = Mr<T>(path), nr = Nr<T>(path);
-            int mc = mr * McTiles;
+            int mc = Mc<T>(path);
             int nc = Math.Max(nr, PackedBBytes / (Kc * sizeof(T)) / nr * nr);
             int kcMax = Math.Min(Kc, k);
             int ncMax = Math.Min(nc, RoundUp(n1 - n0, nr));
@@ -158,7 +164,7 @@ namespace SymGrad
 
             // The same for A when it is stored transposed (k, m), its MR elements of one p contiguous, and C has at most 4
             // tile columns to reuse a packed panel: 1000×64×100 (a weight gradient) spent 12% of its time packing A.
-            bool aInPlace = rsA == 1 && n1 - n0 <= 4 * nr;
+            bool aInPlace = rsA == 1 && n1 - n0 <= InPlaceAColumns<T>(path);
 
             // Partial edge tiles are computed into this scratch tile and then copied out.
             T* tile = stackalloc T[GemmMicroKernels.Mr512 * 2 * 64 / sizeof(T)];
