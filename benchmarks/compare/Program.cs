@@ -13,6 +13,7 @@ using SymGrad.Compare;
 // pick an iteration count so one repeat takes ~target seconds, median over repeats of the mean step time.
 //
 // usage: SymGrad.Compare [--quick] [--only A,B,C,D,E] [--threads 1|2] [--out file.json] | --breakdown | --probe
+//        | --distribution [--only A,…] (per-step percentiles over stretches of 3,000 steps, the probe after each)
 bool quick = args.Contains("--quick");
 
 string? outPath = ArgValue("--out");
@@ -27,6 +28,18 @@ Timing timing = quick ? new Timing(0.05, 0.03, 3) : new Timing(0.3, 0.25, 7);
 if (args.Contains("--probe"))
 {
     Probe.Run();
+    return 0;
+}
+
+if (args.Contains("--distribution"))
+{
+    // Each step timed alone, in stretches of 3,000 steps with the probe after each: a step time that jumps between two
+    // levels while the probe's two-thread figure drops to one core's is the host, not the code.
+    foreach (var (id, step) in Steps())
+    {
+        Distribution(id, step);
+    }
+
     return 0;
 }
 
@@ -45,6 +58,7 @@ if (args.Contains("--breakdown"))
 }
 
 var rows = new List<Row>();
+
 Console.WriteLine($"# SymGrad | .NET {Environment.Version} | {Environment.ProcessorCount} cores | Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated} | GEMM split threshold {Gemm.ParallelThreshold}");
 if (only.Contains("A")) rows.Add(Measure("A", "seed MLP 64x1000-100-10 f32 (generated SeedMlpGradient + SGD)", SeedMlpStep()));
 if (only.Contains("B")) rows.Add(Measure("B", "softmax-CE MLP 256x784-256-10 f32 (generated SoftmaxMlpGradient + SGD)", SoftmaxMlpStep()));
@@ -76,6 +90,41 @@ string? ArgValue(string name)
 {
     int i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+// The selected A–D steps, built lazily (each allocates its buffers when reached).
+IEnumerable<(string Id, Func<float> Step)> Steps()
+{
+    if (only.Contains("A")) yield return ("A", SeedMlpStep());
+    if (only.Contains("B")) yield return ("B", SoftmaxMlpStep());
+    if (only.Contains("C")) yield return ("C", ConvStep());
+    if (only.Contains("D")) yield return ("D", MeanSubtractStep());
+}
+
+void Distribution(string id, Func<float> step)
+{
+    const int Stretch = 3000, Stretches = 5;
+    var watch = Stopwatch.StartNew();
+    while (watch.Elapsed.TotalSeconds < 1)
+    {
+        step();
+    }
+
+    var times = new double[Stretch];
+    for (int r = 0; r < Stretches; r++)
+    {
+        for (int i = 0; i < times.Length; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            step();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+
+        Array.Sort(times);
+        Console.WriteLine(FormattableString.Invariant(
+            $"{id} stretch {r + 1}/{Stretches}, µs per step: p5 {times[Stretch / 20]:F0}, p25 {times[Stretch / 4]:F0}, median {times[Stretch / 2]:F0}, p75 {times[3 * Stretch / 4]:F0}, p95 {times[19 * Stretch / 20]:F0}"));
+        Probe.Run();
+    }
 }
 
 Row Measure(string id, string name, Func<float> step)
