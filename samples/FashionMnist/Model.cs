@@ -8,7 +8,7 @@ namespace SymGrad.Samples.FashionMnist
         public const string Conv1W = "conv1.W", Conv1B = "conv1.b", Conv2W = "conv2.W", Conv2B = "conv2.b";
         public const string Dense1W = "dense1.W", Dense1B = "dense1.b", Dense2W = "dense2.W", Dense2B = "dense2.b";
 
-        private readonly float[] _conv1, _relu1, _pool1, _conv2, _relu2, _pool2, _hidden, _hiddenRelu, _logits;
+        private readonly float[] _conv1, _pool1, _conv2, _pool2, _hidden, _hiddenRelu, _logits;
 
         public Model(int batch, long seed)
             : this(batch, NewStore(seed))
@@ -20,10 +20,8 @@ namespace SymGrad.Samples.FashionMnist
             Shape = NetShape.ForBatch(batch);
             Store = store;
             _conv1 = new float[Shape.Conv1.OutputLength];
-            _relu1 = new float[Shape.Conv1.OutputLength];
             _pool1 = new float[Shape.Pool1.OutputLength];
             _conv2 = new float[Shape.Conv2.OutputLength];
-            _relu2 = new float[Shape.Conv2.OutputLength];
             _pool2 = new float[Shape.Pool2.OutputLength];
             _hidden = new float[batch * Shape.Hidden];
             _hiddenRelu = new float[batch * Shape.Hidden];
@@ -66,12 +64,12 @@ namespace SymGrad.Samples.FashionMnist
         /// <summary>Forward pass only: the mean loss; fills <see cref="Logits"/>.</summary>
         public float Forward(ReadOnlySpan<float> images, ReadOnlySpan<int> labels) => ConvNet.Loss(
             images, labels, P(Conv1W), P(Conv1B), P(Conv2W), P(Conv2B), P(Dense1W), P(Dense1B), P(Dense2W), P(Dense2B),
-            _conv1, _relu1, _pool1, _conv2, _relu2, _pool2, _hidden, _hiddenRelu, _logits, Shape);
+            _conv1, _pool1, _conv2, _pool2, _hidden, _hiddenRelu, _logits, Shape);
 
         /// <summary>Forward and backward: the mean loss; accumulates every gradient into the store.</summary>
         public float ForwardBackward(ReadOnlySpan<float> images, ReadOnlySpan<int> labels) => ConvNet.LossGradient(
             images, labels, P(Conv1W), P(Conv1B), P(Conv2W), P(Conv2B), P(Dense1W), P(Dense1B), P(Dense2W), P(Dense2B),
-            _conv1, _relu1, _pool1, _conv2, _relu2, _pool2, _hidden, _hiddenRelu, _logits, Shape,
+            _conv1, _pool1, _conv2, _pool2, _hidden, _hiddenRelu, _logits, Shape,
             G(Conv1W), G(Conv1B), G(Conv2W), G(Conv2B), G(Dense1W), G(Dense1B), G(Dense2W), G(Dense2B));
 
         private Span<float> P(string name) => Store.Parameters(name);

@@ -6,8 +6,8 @@ using SymGrad;
 using SymGrad.Samples.FashionMnist;
 
 /// <summary>
-/// <c>CnnRace --breakdown [threads] [name filter]</c>: each call of the CNN's training step (batch 64) timed alone, to show where a step's
-/// time goes. Not part of the race.
+/// <c>CnnRace --breakdown [threads] [name filter]</c>: each call of the CNN's training step (batch 64) timed alone and in
+/// sequence (the step's order), to show where a step's time goes. Not part of the race.
 /// </summary>
 internal static class Breakdown
 {
@@ -25,12 +25,12 @@ internal static class Breakdown
 
         float[] images = Random(s.Conv1.InputLength, 1), c1w = Random(s.Conv1.WeightLength, 0.3), c1b = new float[32], c2w = Random(s.Conv2.WeightLength, 0.06), c2b = new float[64];
         float[] d1w = Random(s.Flat * s.Hidden, 0.025), d1b = new float[s.Hidden], d2w = Random(s.Hidden * s.Classes, 0.12), d2b = new float[s.Classes];
-        float[] conv1 = new float[s.Conv1.OutputLength], relu1 = new float[conv1.Length], pool1 = new float[s.Pool1.OutputLength];
-        float[] conv2 = new float[s.Conv2.OutputLength], relu2 = new float[conv2.Length], pool2 = new float[s.Pool2.OutputLength];
+        float[] conv1 = new float[s.Conv1.OutputLength], pool1 = new float[s.Pool1.OutputLength];
+        float[] conv2 = new float[s.Conv2.OutputLength], pool2 = new float[s.Pool2.OutputLength];
         float[] hidden = new float[s.Batch * s.Hidden], hiddenRelu = new float[hidden.Length], logits = new float[s.Batch * s.Classes];
         float[] dLogits = new float[logits.Length], dHidden = new float[hidden.Length], dHiddenRelu = new float[hidden.Length];
-        float[] dPool2 = new float[pool2.Length], dRelu2 = new float[relu2.Length], dConv2 = new float[conv2.Length], dPool1 = new float[pool1.Length];
-        float[] dRelu1 = new float[relu1.Length], dConv1 = new float[conv1.Length];
+        float[] dPool2 = new float[pool2.Length], dConv2 = new float[conv2.Length], dPool1 = new float[pool1.Length];
+        float[] dConv1 = new float[conv1.Length];
         float[] dc1w = new float[c1w.Length], dc1b = new float[32], dc2w = new float[c2w.Length], dc2b = new float[64];
         float[] dd1w = new float[d1w.Length], dd1b = new float[d1b.Length], dd2w = new float[d2w.Length], dd2b = new float[d2b.Length];
         int[] labels = new int[s.Batch];
@@ -40,11 +40,9 @@ internal static class Breakdown
         var pieces = new List<(string, Action)>
         {
             ("conv1 fwd 1→32 3×3 p1 28²", () => Nn.Conv2D(images, c1w, c1b, conv1, s.Conv1)),
-            ("relu1 fwd 1.6M", () => Nn.Relu(conv1, relu1)),
-            ("pool1 fwd", () => Nn.MaxPool2D(relu1, pool1, s.Pool1)),
+            ("relu1 + pool1 fwd (ReluMaxPool2D)", () => Nn.ReluMaxPool2D(conv1, pool1, s.Pool1)),
             ("conv2 fwd 32→64 3×3 p1 14²", () => Nn.Conv2D(pool1, c2w, c2b, conv2, s.Conv2)),
-            ("relu2 fwd 0.8M", () => Nn.Relu(conv2, relu2)),
-            ("pool2 fwd", () => Nn.MaxPool2D(relu2, pool2, s.Pool2)),
+            ("relu2 + pool2 fwd (ReluMaxPool2D)", () => Nn.ReluMaxPool2D(conv2, pool2, s.Pool2)),
             ("dense1 fwd 64×3136→128", () => Nn.Dense(pool2, d1w, d1b, hidden, s.Batch, s.Flat, s.Hidden)),
             ("relu3 fwd", () => Nn.Relu(hidden, hiddenRelu)),
             ("dense2 fwd 64×128→10", () => Nn.Dense(hiddenRelu, d2w, d2b, logits, s.Batch, s.Hidden, s.Classes)),
@@ -53,33 +51,64 @@ internal static class Breakdown
             ("dense2 bwd (dx, dw, db)", () => Nn.DenseBackward(hiddenRelu, d2w, d2b, logits, s.Batch, s.Hidden, s.Classes, dLogits, dHiddenRelu, dd2w, dd2b)),
             ("relu3 bwd", () => Nn.ReluBackward(hidden, hiddenRelu, dHiddenRelu, dHidden)),
             ("dense1 bwd (dx, dw, db)", () => Nn.DenseBackward(pool2, d1w, d1b, hidden, s.Batch, s.Flat, s.Hidden, dHidden, dPool2, dd1w, dd1b)),
-            ("pool2 bwd", () => Nn.MaxPool2DBackward(relu2, pool2, s.Pool2, dPool2, dRelu2)),
-            ("relu2 bwd", () => Nn.ReluBackward(conv2, relu2, dRelu2, dConv2)),
+            ("pool2 + relu2 bwd (assigning, as the step)", () => Nn.ReluMaxPool2DBackwardAssign(conv2, pool2, s.Pool2, dPool2, dConv2)),
             ("conv2 bwd (dx, dw, db)", () => Nn.Conv2DBackward(pool1, c2w, c2b, conv2, s.Conv2, dConv2, dPool1, dc2w, dc2b)),
             ("  of which dx alone", () => Conv2D.BackwardInput(c2w, dConv2, dPool1, s.Conv2)),
             ("  of which dw, db alone", () => Conv2D.BackwardWeights(pool1, dConv2, dc2w, dc2b, s.Conv2)),
-            ("pool1 bwd", () => Nn.MaxPool2DBackward(relu1, pool1, s.Pool1, dPool1, dRelu1)),
-            ("relu1 bwd", () => Nn.ReluBackward(conv1, relu1, dRelu1, dConv1)),
+            ("pool1 + relu1 bwd (assigning, as the step)", () => Nn.ReluMaxPool2DBackwardAssign(conv1, pool1, s.Pool1, dPool1, dConv1)),
             ("conv1 bwd (dw, db)", () => Nn.Conv2DBackward(images, c1w, c1b, conv1, s.Conv1, dConv1, default, dc1w, dc1b)),
             ("Adam step 401k (dense1 weights)", () => adam.Step(d1w, dd1w)),
         };
 
-        Console.WriteLine($"| piece ({threads} thread(s), batch 64) | median µs | min µs |");
-        Console.WriteLine("|---|---:|---:|");
-        double total = 0;
-        foreach ((string name, Action run) in pieces)
+        // Alone, each piece runs with its own data hot in cache; in sequence (the order of a training step, every piece
+        // once per step), it finds what the step's earlier pieces left in cache. Where the two columns differ is memory.
+        var selected = pieces.FindAll(p => only is null || p.Item1.Contains(only, StringComparison.Ordinal));
+        double[] inSequence = InSequence(selected.FindAll(p => !p.Item1.StartsWith(' ')).ConvertAll(p => p.Item2));
+        Console.WriteLine($"| piece ({threads} thread(s), batch 64) | alone: median µs | alone: min µs | in sequence: median µs |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        double total = 0, sequenceTotal = 0;
+        int next = 0;
+        foreach ((string name, Action run) in selected)
         {
-            if (only is not null && !name.Contains(only, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
             (double median, double min) = Time(run);
-            total += name.StartsWith(' ') ? 0 : median; // "of which" lines are parts of the line above
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {median:F1} | {min:F1} |"));
+            bool part = name.StartsWith(' '); // "of which" lines are parts of the line above
+            double sequence = part ? double.NaN : inSequence[next++];
+            total += part ? 0 : median;
+            sequenceTotal += part ? 0 : sequence;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {median:F1} | {min:F1} | {(part ? "" : sequence.ToString("F1", CultureInfo.InvariantCulture))} |"));
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| sum | {total:F1} | |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| sum | {total:F1} | | {sequenceTotal:F1} |"));
+    }
+
+    /// <summary>Runs the pieces in order as one step, 20 steps of warm-up then 100 timed; each piece's median over the timed steps.</summary>
+    private static double[] InSequence(List<Action> step)
+    {
+        const int Warm = 20, Steps = 100;
+        var times = new double[step.Count, Steps];
+        for (int i = 0; i < Warm + Steps; i++)
+        {
+            for (int p = 0; p < step.Count; p++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                step[p]();
+                if (i >= Warm)
+                {
+                    times[p, i - Warm] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+                }
+            }
+        }
+
+        var medians = new double[step.Count];
+        var row = new double[Steps];
+        for (int p = 0; p < step.Count; p++)
+        {
+            for (int i = 0; i < Steps; i++) row[i] = times[p, i];
+            Array.Sort(row);
+            medians[p] = row[Steps / 2];
+        }
+
+        return medians;
     }
 
     /// <summary>Median and minimum over 7 repeats of the mean time of a call, each repeat ≈ 0.1 s, after a 0.2 s warm-up.</summary>

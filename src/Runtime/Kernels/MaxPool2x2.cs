@@ -21,11 +21,11 @@ namespace SymGrad
         internal static bool Supports(in Pool2DShape s)
             => s.PoolHeight == 2 && s.PoolWidth == 2 && s.Stride == 2 && s.Padding == 0 && Avx512F.IsSupported;
 
-        /// <summary>y = the maximum of each window. Planes are shared between both cores.</summary>
-        internal static void Forward<T>(T* x, T* y, in Pool2DShape s)
+        /// <summary>y = the maximum of each window (with <paramref name="relu"/>, max(that, 0)). Planes are shared between both cores.</summary>
+        internal static void Forward<T>(T* x, T* y, in Pool2DShape s, bool relu = false)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
-            var job = new Job { Shape = s, X = x, Y = y };
+            var job = new Job { Shape = s, X = x, Y = y, Relu = relu };
             RowSplit.Run(&job, s.Batch * s.Channels, s.InputLength, &ForwardPlanes<T>);
         }
 
@@ -46,14 +46,17 @@ namespace SymGrad
                     {
                         Masks<T> m = new(lane, ow - j);
                         Window<T> v = Load(row0 + (2 * j), row1 + (2 * j), m);
-                        MaskedStore(yRow + j, m.Windows, v.Max);
+                        MaskedStore(yRow + j, m.Windows, job.Relu ? Vector512.Max(v.Max, Vector512<T>.Zero) : v.Max);
                     }
                 }
             }
         }
 
-        /// <summary>dx[arg-max of each window] += dy, the arg-max found from x as the forward finds it. Planes are shared between both cores.</summary>
-        internal static void Backward<T>(T* x, T* dy, T* dx, in Pool2DShape s, bool assign = false)
+        /// <summary>
+        /// dx[arg-max of each window] += dy, the arg-max found from x as the forward finds it; with <paramref name="relu"/>
+        /// only where that maximum is positive (the ReLU's gradient). Planes are shared between both cores.
+        /// </summary>
+        internal static void Backward<T>(T* x, T* dy, T* dx, in Pool2DShape s, bool assign = false, bool relu = false)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             bool wide = s.Width > 2 * Vector512<T>.Count;
@@ -62,7 +65,7 @@ namespace SymGrad
                 new Span<T>(dx, s.InputLength).Clear(); // the wide rows route by +=
             }
 
-            var job = new Job { Shape = s, X = x, Dy = dy, Dx = dx, Assign = assign && !wide };
+            var job = new Job { Shape = s, X = x, Dy = dy, Dx = dx, Assign = assign && !wide, Relu = relu };
             delegate*<void*, int, int, void> work = wide ? &BackwardWidePlanes<T> : &BackwardPlanes<T>;
             RowSplit.Run(&job, s.Batch * s.Channels, 2L * s.InputLength, work);
         }
@@ -85,7 +88,7 @@ namespace SymGrad
                 for (int p = p0; p < p1; p++)
                 {
                     long offset = (long)p * hw;
-                    RoutePlane((T*)job.X + offset, (T*)job.Dy + ((long)p * s.OutHeight * s.OutWidth), routed, s, m);
+                    RoutePlane((T*)job.X + offset, (T*)job.Dy + ((long)p * s.OutHeight * s.OutWidth), routed, s, m, job.Relu);
                     var target = new Span<T>((T*)job.Dx + offset, hw);
                     if (job.Assign)
                     {
@@ -106,7 +109,7 @@ namespace SymGrad
         /// Every element of the plane is written (the row stores cover it; an odd last row is filled first), so the scratch
         /// needs no clearing between planes.
         /// </summary>
-        private static void RoutePlane<T>(T* x, T* dy, T* routed, in Pool2DShape s, in Masks<T> m)
+        private static void RoutePlane<T>(T* x, T* dy, T* routed, in Pool2DShape s, in Masks<T> m, bool relu)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             int lanes = Vector512<T>.Count, w = s.Width, oh = s.OutHeight, ow = s.OutWidth;
@@ -120,7 +123,7 @@ namespace SymGrad
             {
                 T* row0 = x + (2 * i * w);
                 Window<T> v = Load(row0, row0 + w, m);
-                Vector512<T> g = MaskedLoad(dy + (i * ow), m.Windows, neutral);
+                Vector512<T> g = Gradient(MaskedLoad(dy + (i * ow), m.Windows, neutral), v, relu);
                 StoreInterleaved(routed + (2 * i * w), Vector512.ConditionalSelect(v.Is00, g, neutral), Vector512.ConditionalSelect(v.Is01, g, neutral));
                 StoreInterleaved(routed + (((2 * i) + 1) * w), Vector512.ConditionalSelect(v.Is10, g, neutral), Vector512.ConditionalSelect(v.Is11, g, neutral));
             }
@@ -146,7 +149,7 @@ namespace SymGrad
                     {
                         Masks<T> m = new(lane, ow - j);
                         Window<T> v = Load(row0 + (2 * j), row1 + (2 * j), m);
-                        Vector512<T> g = MaskedLoad(dyRow + j, m.Windows, neutral);
+                        Vector512<T> g = Gradient(MaskedLoad(dyRow + j, m.Windows, neutral), v, job.Relu);
                         Vector512<T> to00 = Vector512.ConditionalSelect(v.Is00, g, neutral), to01 = Vector512.ConditionalSelect(v.Is01, g, neutral);
                         Vector512<T> to10 = Vector512.ConditionalSelect(v.Is10, g, neutral), to11 = Vector512.ConditionalSelect(v.Is11, g, neutral);
                         AddInterleaved(dx0 + (2 * j), to00, to01, m);
@@ -155,6 +158,12 @@ namespace SymGrad
                 }
             }
         }
+
+        /// <summary>dy for a vector of windows, −0 (nothing routed) where the ReLU after the pooling cut the maximum: max ≤ 0 or NaN.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<T> Gradient<T>(Vector512<T> dy, in Window<T> v, bool relu)
+            where T : unmanaged, IFloatingPointIeee754<T>
+            => relu ? Vector512.ConditionalSelect(Vector512.GreaterThan(v.Max, Vector512<T>.Zero), dy, Vector512.Create(T.NegativeZero)) : dy;
 
         /// <summary>Which lanes of a vector of windows, and of its two vectors of inputs, lie inside the row.</summary>
         private readonly struct Masks<T>
@@ -188,6 +197,9 @@ namespace SymGrad
 
             /// <summary>dx = routed dy instead of dx += (narrow planes only; wide ones are cleared first).</summary>
             public bool Assign;
+
+            /// <summary>A ReLU follows the pooling: y = max(window max, 0), and dy reaches only windows whose maximum is positive.</summary>
+            public bool Relu;
         }
 
         /// <summary>A vector of windows: their maxima and which element won (all-ones lanes), in scan order.</summary>

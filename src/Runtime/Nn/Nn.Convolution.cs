@@ -134,6 +134,40 @@ namespace SymGrad
         public static void MaxPool2DBackwardAssign(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Pool2DShape shape, ReadOnlySpan<double> dy, Span<double> dx)
             => MaxPool2DBackwardCore(x, y, shape, dy, dx, assign: true);
 
+        // ReLU then max pooling, fused: the ReLU is monotone, so max(0, max of a window) = max of the window's ReLUs, the
+        // same element wins, and y is the composition's bit for bit. One pass reads x and writes y: the ReLU's own output
+        // (as large as x) is never written, and the backward writes dx straight from dy, with no pooled-gradient buffer.
+        // y[n, c, i, j] = max(0, max over the window of x);  dx[argmax] += dy[n, c, i, j] where that maximum is > 0
+
+        /// <summary>
+        /// <c>MaxPool2D(Relu(x))</c> in one pass: y = max(0, the window maximum), the same values as the two calls (ties to
+        /// the first position) without writing the ReLU's output. x is (N, C, H, W), y is (N, C, OH, OW) and must not overlap x.
+        /// </summary>
+        public static void ReluMaxPool2D(ReadOnlySpan<float> x, Span<float> y, Pool2DShape shape) => MaxPool2DCore(x, y, default, default, shape, relu: true);
+
+        /// <inheritdoc cref="ReluMaxPool2D(ReadOnlySpan{float}, Span{float}, Pool2DShape)"/>
+        public static void ReluMaxPool2D(ReadOnlySpan<double> x, Span<double> y, Pool2DShape shape) => MaxPool2DCore(x, y, default, default, shape, relu: true);
+
+        /// <summary>Backward of ReluMaxPool2D: dx[argmax of each window] += dy where the window's maximum is positive (the ReLU's sub-gradient 0 at 0); skipped when dx is empty.</summary>
+        [DerivativeOf(typeof(Nn), nameof(ReluMaxPool2D))]
+        public static void ReluMaxPool2DBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Pool2DShape shape, ReadOnlySpan<float> dy, Span<float> dx)
+            => MaxPool2DBackwardCore(x, y, shape, dy, dx, relu: true);
+
+        /// <inheritdoc cref="ReluMaxPool2DBackward(ReadOnlySpan{float}, ReadOnlySpan{float}, Pool2DShape, ReadOnlySpan{float}, Span{float})"/>
+        [DerivativeOf(typeof(Nn), nameof(ReluMaxPool2D))]
+        public static void ReluMaxPool2DBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Pool2DShape shape, ReadOnlySpan<double> dy, Span<double> dx)
+            => MaxPool2DBackwardCore(x, y, shape, dy, dx, relu: true);
+
+        /// <summary>ReluMaxPool2DBackward that assigns: dx = dy routed to each positive window's arg-max, zeros elsewhere; generated code calls it for a fresh cotangent.</summary>
+        [DerivativeOf(typeof(Nn), nameof(ReluMaxPool2D), Assigns = "dx")]
+        public static void ReluMaxPool2DBackwardAssign(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Pool2DShape shape, ReadOnlySpan<float> dy, Span<float> dx)
+            => MaxPool2DBackwardCore(x, y, shape, dy, dx, assign: true, relu: true);
+
+        /// <inheritdoc cref="ReluMaxPool2DBackwardAssign(ReadOnlySpan{float}, ReadOnlySpan{float}, Pool2DShape, ReadOnlySpan{float}, Span{float})"/>
+        [DerivativeOf(typeof(Nn), nameof(ReluMaxPool2D), Assigns = "dx")]
+        public static void ReluMaxPool2DBackwardAssign(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Pool2DShape shape, ReadOnlySpan<double> dy, Span<double> dx)
+            => MaxPool2DBackwardCore(x, y, shape, dy, dx, assign: true, relu: true);
+
         private static void ValidateMaxPool<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, in Pool2DShape shape)
         {
             shape.Validate(nameof(shape));
@@ -141,7 +175,7 @@ namespace SymGrad
             NnGuard.Length(y.Length, shape.OutputLength, nameof(y), "(N, C, OH, OW)");
         }
 
-        private static void MaxPool2DBackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, in Pool2DShape shape, ReadOnlySpan<T> dy, Span<T> dx, bool assign = false)
+        private static void MaxPool2DBackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, in Pool2DShape shape, ReadOnlySpan<T> dy, Span<T> dx, bool assign = false, bool relu = false)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ValidateMaxPool(x, y, shape);
@@ -152,15 +186,17 @@ namespace SymGrad
             NnGuard.Disjoint<T>(dx, nameof(dx), dy, nameof(dy));
             if (!dx.IsEmpty)
             {
-                MaxPool2DCore(x, default, dy, dx, shape, assign);
+                MaxPool2DCore(x, default, dy, dx, shape, assign, relu);
             }
         }
 
         /// <summary>
         /// One sweep over the windows, shared so the forward and the backward pick the same arg-max. Forward (dx empty):
-        /// y = the window maximum, the first on ties. Backward (dx not empty, y unused): dx[arg-max] += dy.
+        /// y = the window maximum, the first on ties. Backward (dx not empty, y unused): dx[arg-max] += dy. With
+        /// <paramref name="relu"/>, a ReLU follows: y = max(that, 0) (IEEE maximum, as <see cref="Relu(ReadOnlySpan{float}, Span{float})"/>),
+        /// and dy reaches only windows whose maximum is positive.
         /// </summary>
-        private static unsafe void MaxPool2DCore<T>(ReadOnlySpan<T> x, Span<T> y, ReadOnlySpan<T> dy, Span<T> dx, in Pool2DShape shape, bool assign = false)
+        private static unsafe void MaxPool2DCore<T>(ReadOnlySpan<T> x, Span<T> y, ReadOnlySpan<T> dy, Span<T> dx, in Pool2DShape shape, bool assign = false, bool relu = false)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             bool forward = dx.IsEmpty;
@@ -177,11 +213,11 @@ namespace SymGrad
                 {
                     if (forward)
                     {
-                        MaxPool2x2.Forward(px, py, s);
+                        MaxPool2x2.Forward(px, py, s, relu);
                     }
                     else
                     {
-                        MaxPool2x2.Backward(px, pdy, pdx, s, assign);
+                        MaxPool2x2.Backward(px, pdy, pdx, s, assign, relu);
                     }
                 }
 
@@ -207,9 +243,9 @@ namespace SymGrad
                         int t = outBase + (i * ow) + j;
                         if (forward)
                         {
-                            y[t] = max;
+                            y[t] = relu ? T.Max(max, T.Zero) : max;
                         }
-                        else
+                        else if (!relu || max > T.Zero)
                         {
                             dx[(plane * hw) + best] += dy[t];
                         }
