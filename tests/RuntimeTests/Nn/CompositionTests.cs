@@ -56,6 +56,40 @@ namespace SymGrad.RuntimeTests.NnPrimitives
                 Param("images", images, dimages), Param("filters", filters, dfilters), Param("bias", bias, dbias), Param("w", w, dw), Param("b", b, db));
         }
 
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        public void FusedConvNetGradientPassesGradCheckAndEqualsTheUnfusedNetwork(int seed)
+        {
+            int n = 3, classes = 4;
+            var convShape = new Conv2DShape(n, 2, 7, 6, 3, 3, 3, stride: 1, padding: 1);
+            var poolShape = new Pool2DShape(n, 3, convShape.OutHeight, convShape.OutWidth, 2, 2, 2);
+            int features = poolShape.OutputLength / n;
+            var rng = new Random(seed);
+            double[] images = Random(rng, convShape.InputLength), filters = Random(rng, convShape.WeightLength), bias = Random(rng, 3, -0.5, 0.1);
+            double[] w = Random(rng, features * classes), b = Random(rng, classes, -0.1, 0.1);
+            int[] labels = Labels(rng, n, classes);
+            double[] conv = new double[convShape.OutputLength], act = new double[conv.Length], pooled = new double[poolShape.OutputLength], logits = new double[n * classes];
+            double[] dimages = new double[images.Length], dfilters = new double[filters.Length], dbias = new double[bias.Length], dw = new double[w.Length], db = new double[b.Length];
+
+            double loss = Networks.FusedConvNetGradient(images, filters, bias, w, b, labels, conv, pooled, logits, convShape, poolShape, n, features, classes,
+                dimages, dfilters, dbias, dw, db);
+            Assert.Contains(pooled, v => v == 0); // some windows are all negative: the ReLU cuts their gradient
+            Verify(() => Networks.FusedConvNet(images, filters, bias, w, b, labels, conv, pooled, logits, convShape, poolShape, n, features, classes),
+                Param("images", images, dimages), Param("filters", filters, dfilters), Param("bias", bias, dbias), Param("w", w, dw), Param("b", b, db));
+
+            // The unfused network computes the same loss and the same gradients.
+            double[] uimages = new double[images.Length], ufilters = new double[filters.Length], ubias = new double[bias.Length], uw = new double[w.Length], ub = new double[b.Length];
+            double unfused = Networks.ConvNetGradient(images, filters, bias, w, b, labels, conv, act, pooled, logits, convShape, poolShape, n, features, classes,
+                uimages, ufilters, ubias, uw, ub);
+            Assert.Equal(unfused, loss);
+            Assert.Equal(uimages, dimages);
+            Assert.Equal(ufilters, dfilters);
+            Assert.Equal(ubias, dbias);
+            Assert.Equal(uw, dw);
+            Assert.Equal(ub, db);
+        }
+
         [Fact]
         public void NormNetGradientPassesGradCheck()
         {

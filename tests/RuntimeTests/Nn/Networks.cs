@@ -45,6 +45,18 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             return Nn.SoftmaxCrossEntropy(logits, labels, n, classes);
         }
 
+        // The same network with the ReLU and the pooling in one call: the same function, a fused backward.
+        [Differentiable]
+        public static double FusedConvNet(ReadOnlySpan<double> images, ReadOnlySpan<double> filters, ReadOnlySpan<double> bias, ReadOnlySpan<double> w, ReadOnlySpan<double> b,
+            ReadOnlySpan<int> labels, Span<double> conv, Span<double> pooled, Span<double> logits,
+            Conv2DShape convShape, Pool2DShape poolShape, int n, int features, int classes)
+        {
+            Nn.Conv2D(images, filters, bias, conv, convShape);
+            Nn.ReluMaxPool2D(conv, pooled, poolShape);
+            Nn.Dense(pooled, w, b, logits, n, features, classes);
+            return Nn.SoftmaxCrossEntropy(logits, labels, n, classes);
+        }
+
         // Batch norm, tanh, mean subtraction and a squared-error loss composed the same way; x is (n, d), target (n, d).
         [Differentiable]
         public static double NormNet(ReadOnlySpan<double> x, ReadOnlySpan<double> gamma, ReadOnlySpan<double> beta, [NoDerivative] ReadOnlySpan<double> target,
