@@ -61,7 +61,7 @@ namespace SymGrad
         /// </summary>
         internal const int Kc = 512;
 
-        /// <summary>Micro-panels per packed A block: MC = 8·MR rows, a 192 KB A block for floats, resident in L2.</summary>
+        /// <summary>Micro-panels per packed A block: MC = 12·MR = 96 rows, a 192 KB A block for floats, resident in L2.</summary>
         internal const int McTiles = 12;
 
         /// <summary>Bytes of one packed B block (KC × NC): 2 MB, a share of L3 per core.</summary>
