@@ -10,17 +10,28 @@ namespace SymGrad.RuntimeTests.Gradients
     /// </summary>
     public class AllocationTests
     {
+        /// <summary>
+        /// Bytes allocated by <paramref name="repetitions"/> steps after a warm-up, the least of three such windows: an
+        /// allocation per step shows in every window, while a one-off of the runtime's (one window in about fifteen
+        /// full-suite runs read non-zero, with the other test classes running alongside) shows in one.
+        /// </summary>
         private static long AllocatedBy(Action step, int repetitions = 20)
         {
             step();
             step(); // warm-up: the workspace grows to the step's size, the JIT settles
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < repetitions; i++)
+            long least = long.MaxValue;
+            for (int window = 0; window < 3 && least > 0; window++)
             {
-                step();
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < repetitions; i++)
+                {
+                    step();
+                }
+
+                least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
             }
 
-            return GC.GetAllocatedBytesForCurrentThread() - before;
+            return least;
         }
 
         [Fact]

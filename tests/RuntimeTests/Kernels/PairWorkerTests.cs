@@ -24,23 +24,29 @@ namespace SymGrad.RuntimeTests
         [Fact]
         public void EachPartRunsExactlyOnceWhoeverClaimsIt()
         {
-            int workerRuns = 0;
+            int workerRuns = 0, calls = 0;
 
             // Part 0 empty: the caller usually finishes first and claims part 1. Then part 0 of 2 ms: the worker usually
-            // claims it, unless another process holds the other core; keep calling (up to ~6 s) until it has.
-            for (int call = 0; call < 3300 && (call < 300 || workerRuns == 0); call++)
+            // claims it, unless another process holds the other core; keep calling until it has, for up to 20 s. Only
+            // calls that ran count: while another test holds the worker, TryRunPair returns at once without running
+            // anything (a count of attempts ran out in microseconds that way, on a CI run).
+            var deadline = Stopwatch.StartNew();
+            while ((calls < 300 || workerRuns == 0) && deadline.Elapsed < TimeSpan.FromSeconds(20))
             {
-                var job = new Job { CallerThread = Environment.CurrentManagedThreadId, SpinTicks = call < 300 ? 0 : Stopwatch.Frequency / 500 };
+                var job = new Job { CallerThread = Environment.CurrentManagedThreadId, SpinTicks = calls < 300 ? 0 : Stopwatch.Frequency / 500 };
                 if (!PairWorker.TryRunPair(&job, &Work))
                 {
-                    continue; // another test holds the worker: nothing ran
+                    Thread.Sleep(1); // another test holds the worker: nothing ran
+                    continue;
                 }
 
                 Assert.Equal((1, 1), (job.Part0, job.Part1));
                 workerRuns += job.Part1OnWorker;
+                calls++;
             }
 
-            Assert.True(workerRuns > 0, "the worker thread never ran a part");
+            Assert.True(calls >= 300, $"only {calls} calls ran in 20 s: another test held the worker throughout");
+            Assert.True(workerRuns > 0, $"the worker thread never ran a part in {calls} calls");
         }
 
         [Fact]
