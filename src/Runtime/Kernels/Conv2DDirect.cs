@@ -80,7 +80,11 @@ namespace SymGrad
         {
             var plan = new Plan(s, Vector512<T>.Count);
             int packedLength = plan.Channels4 * plan.GradDepth;
-            long perImage = (long)plan.GradImage + (dw is null ? 0 : plan.Image);
+
+            // Without an input gradient the nine-tap weight gradient reads dy where it lies, row by row, and sums the bias
+            // gradient on the way: no wide copy of dy (for a first layer, 7 MB written and read back) and no second pass.
+            bool dyInPlace = dx is null && NineTaps(s);
+            long perImage = (dyInPlace ? 0 : (long)plan.GradImage) + (dw is null ? 0 : plan.Image);
             int chunk = (int)Math.Clamp((t_chunkBudget > 0 ? t_chunkBudget : ChunkBudget) / perImage, 1, s.Batch);
             T[] packedArray = ArrayPool<T>.Shared.Rent(packedLength + Rows);
             T[] imageArray = ArrayPool<T>.Shared.Rent(checked((int)(chunk * perImage)));
@@ -105,7 +109,7 @@ namespace SymGrad
                     {
                         Shape = s, Plan = plan, Count = count, X = x + (first * chw), Dy = dy + (first * fhw), Dx = dx is null ? null : dx + (first * chw),
                         Dw = dw, Db = db, Packed = packed, Bias = packed + packedLength, Offsets = offsets, GradOffsets = offsets + plan.InputDepth4,
-                        GradImages = images, PaddedImages = images + ((long)chunk * plan.GradImage),
+                        GradImages = dyInPlace ? null : images, PaddedImages = images + (dyInPlace ? 0 : (long)chunk * plan.GradImage),
                     };
                     long work = MultiplyAdds(s) / s.Batch * count;
                     RowSplit.Run(&job, count, work, &PrepareImages<T>);
@@ -173,6 +177,12 @@ namespace SymGrad
             bool wantWeights = job.Dw is not null;
             for (int n = n0; n < n1; n++)
             {
+                if (job.GradImages is null)
+                {
+                    PadWhole(x + ((long)n * s.Channels * hw), (T*)job.PaddedImages + ((long)n * plan.Image), s, plan);
+                    continue; // dy is read in place (NineTapRows)
+                }
+
                 // Every element is written once (values or zeros): no clearing pass first.
                 T* g = (T*)job.GradImages + ((long)n * plan.GradImage);
                 int tail = plan.GradPlane - plan.Margin - (s.OutHeight * plan.Wp);
@@ -239,24 +249,47 @@ namespace SymGrad
             Conv2DShape s = job.Shape;
             Plan plan = job.Plan;
             T* dw = (T*)job.Dw, db = (T*)job.Db, grads = (T*)job.GradImages, padded = (T*)job.PaddedImages;
-            T* sums = stackalloc T[18];
+            T* sums = stackalloc T[20];
+            int ohw = s.OutHeight * s.OutWidth;
+            bool inPlace = job.GradImages is null;
             for (int row = r0; row < r1; row++)
             {
                 int f = row / s.Channels * 2, c = row % s.Channels;
-                if (dw is not null)
+
+                // dy in place: the bias gradient comes from the same pass (with channel 0); the wide copy sums it apart.
+                bool bias = db is not null && c == 0;
+                if (dw is not null || (bias && inPlace))
                 {
-                    NineTapTile(grads + plan.Margin + (f * plan.GradPlane), plan.GradPlane, plan.GradImage, padded + (c * plan.Plane), plan.Wp, plan.Image, job.Count, plan.OutWide, sums);
+                    T* x = padded + (c * plan.Plane);
+                    if (inPlace)
+                    {
+                        NineTapTile((T*)job.Dy + ((long)f * ohw), ohw, f + 1 < s.Filters, (nint)s.Filters * ohw, s.OutHeight, s.OutWidth, x, plan.Wp, plan.Image, job.Count, bias, sums);
+                    }
+                    else
+                    {
+                        // The wide planes: one "row" of OutWide per image, its padding columns zeros; a missing second filter's plane is zeros too.
+                        NineTapTile(grads + plan.Margin + (f * plan.GradPlane), plan.GradPlane, true, plan.GradImage, 1, plan.OutWide, x, plan.Wp, plan.Image, job.Count, false, sums);
+                    }
+
                     for (int r = 0; r < 2 && f + r < s.Filters; r++)
                     {
-                        T* target = dw + ((((f + r) * s.Channels) + c) * 9);
-                        for (int t = 0; t < 9; t++)
+                        if (dw is not null)
                         {
-                            target[t] += sums[(r * 9) + t];
+                            T* target = dw + ((((f + r) * s.Channels) + c) * 9);
+                            for (int t = 0; t < 9; t++)
+                            {
+                                target[t] += sums[(r * 9) + t];
+                            }
+                        }
+
+                        if (bias && inPlace)
+                        {
+                            db[f + r] += sums[18 + r];
                         }
                     }
                 }
 
-                if (db is not null && c == 0)
+                if (bias && !inPlace)
                 {
                     AddBiasSums<T>(job, f, f + 2);
                 }
@@ -264,37 +297,54 @@ namespace SymGrad
         }
 
         /// <summary>
-        /// result[r·9 + u·3 + v] = Σ_n Σ_(q &lt; length) dy[n·dyImage + r·dyRow + q] · x[n·xImage + u·wp + v + q] for filters r &lt; 2 and
-        /// the 3 × 3 taps (u, v) of one channel: per kernel row two loads of x give its three shifts (valign), so 18 FMAs take
-        /// 2 loads of dy and 6 of x, and dy is streamed once for all nine taps.
+        /// result[r·9 + u·3 + v] = Σ_n Σ_(i &lt; rows) Σ_(j &lt; length) dy[n·dyImage + r·dySecond + i·length + j] · x[n·xImage + (i + u)·wp + j + v]
+        /// for the filter at <paramref name="dy"/> (r = 0) and, when <paramref name="second"/>, the next (r = 1), and the 3 × 3
+        /// taps (u, v) of one channel of the padded image x (row stride wp). Per kernel row two loads of x give its three
+        /// shifts (valign), so 18 FMAs take 2 loads of dy and 6 of x, and dy is streamed once for all nine taps. The last
+        /// vector of a row is masked: its lanes past the row load zeros from dy, so the x they meet (the padded image's next
+        /// columns, or its tail) adds nothing. With <paramref name="bias"/>, result[18 + r] is also filter r's sum of dy.
+        /// Called on dy as it lies (rows of OW), or on the wide copy (one row of OutWide per image, zeros in its padding).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void NineTapTile<T>(T* dy, nint dyRow, nint dyImage, T* x, nint wp, nint xImage, int images, int length, T* result)
+        private static void NineTapTile<T>(T* dy, nint dySecond, bool second, nint dyImage, int rows, int length, T* x, nint wp, nint xImage, int images, bool bias, T* result)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             int w = Vector512<T>.Count;
+            Vector512<T> lane = Simd.Indices<T>();
             Vector512<T> a00 = default, a01 = default, a02 = default, a10 = default, a11 = default, a12 = default, a20 = default, a21 = default, a22 = default;
             Vector512<T> b00 = default, b01 = default, b02 = default, b10 = default, b11 = default, b12 = default, b20 = default, b21 = default, b22 = default;
+            Vector512<T> sumA = default, sumB = default;
             for (int n = 0; n < images; n++, dy += dyImage, x += xImage)
             {
-                for (int q = 0; q < length; q += w)
+                for (int i = 0; i < rows; i++)
                 {
-                    Vector512<T> d0 = Vector512.Load(dy + q), d1 = Vector512.Load(dy + dyRow + q);
-                    T* row = x + q;
-                    Vector512<T> lo = Vector512.Load(row), hi = Vector512.Load(row + w);
-                    Vector512<T> s1 = Simd.ShiftIn(lo, hi, 1), s2 = Simd.ShiftIn(lo, hi, 2);
-                    a00 = Simd.Fma(d0, lo, a00); a01 = Simd.Fma(d0, s1, a01); a02 = Simd.Fma(d0, s2, a02);
-                    b00 = Simd.Fma(d1, lo, b00); b01 = Simd.Fma(d1, s1, b01); b02 = Simd.Fma(d1, s2, b02);
-                    row += wp;
-                    lo = Vector512.Load(row); hi = Vector512.Load(row + w);
-                    s1 = Simd.ShiftIn(lo, hi, 1); s2 = Simd.ShiftIn(lo, hi, 2);
-                    a10 = Simd.Fma(d0, lo, a10); a11 = Simd.Fma(d0, s1, a11); a12 = Simd.Fma(d0, s2, a12);
-                    b10 = Simd.Fma(d1, lo, b10); b11 = Simd.Fma(d1, s1, b11); b12 = Simd.Fma(d1, s2, b12);
-                    row += wp;
-                    lo = Vector512.Load(row); hi = Vector512.Load(row + w);
-                    s1 = Simd.ShiftIn(lo, hi, 1); s2 = Simd.ShiftIn(lo, hi, 2);
-                    a20 = Simd.Fma(d0, lo, a20); a21 = Simd.Fma(d0, s1, a21); a22 = Simd.Fma(d0, s2, a22);
-                    b20 = Simd.Fma(d1, lo, b20); b21 = Simd.Fma(d1, s1, b21); b22 = Simd.Fma(d1, s2, b22);
+                    T* d = dy + (i * length), xRow = x + (i * wp);
+                    for (int j = 0; j < length; j += w)
+                    {
+                        Vector512<T> inRow = Vector512.LessThan(lane, Vector512.Create(T.CreateTruncating(length - j)));
+                        Vector512<T> d0 = Simd.MaskedLoad(d + j, inRow);
+                        Vector512<T> d1 = second ? Simd.MaskedLoad(d + dySecond + j, inRow) : default;
+                        T* row = xRow + j;
+                        Vector512<T> lo = Vector512.Load(row), hi = Vector512.Load(row + w);
+                        Vector512<T> s1 = Simd.ShiftIn(lo, hi, 1), s2 = Simd.ShiftIn(lo, hi, 2);
+                        a00 = Simd.Fma(d0, lo, a00); a01 = Simd.Fma(d0, s1, a01); a02 = Simd.Fma(d0, s2, a02);
+                        b00 = Simd.Fma(d1, lo, b00); b01 = Simd.Fma(d1, s1, b01); b02 = Simd.Fma(d1, s2, b02);
+                        row += wp;
+                        lo = Vector512.Load(row); hi = Vector512.Load(row + w);
+                        s1 = Simd.ShiftIn(lo, hi, 1); s2 = Simd.ShiftIn(lo, hi, 2);
+                        a10 = Simd.Fma(d0, lo, a10); a11 = Simd.Fma(d0, s1, a11); a12 = Simd.Fma(d0, s2, a12);
+                        b10 = Simd.Fma(d1, lo, b10); b11 = Simd.Fma(d1, s1, b11); b12 = Simd.Fma(d1, s2, b12);
+                        row += wp;
+                        lo = Vector512.Load(row); hi = Vector512.Load(row + w);
+                        s1 = Simd.ShiftIn(lo, hi, 1); s2 = Simd.ShiftIn(lo, hi, 2);
+                        a20 = Simd.Fma(d0, lo, a20); a21 = Simd.Fma(d0, s1, a21); a22 = Simd.Fma(d0, s2, a22);
+                        b20 = Simd.Fma(d1, lo, b20); b21 = Simd.Fma(d1, s1, b21); b22 = Simd.Fma(d1, s2, b22);
+                        if (bias)
+                        {
+                            sumA += d0;
+                            sumB += d1;
+                        }
+                    }
                 }
             }
 
@@ -304,6 +354,8 @@ namespace SymGrad
             StoreSums3(result + 9, b00, b01, b02);
             StoreSums3(result + 12, b10, b11, b12);
             StoreSums3(result + 15, b20, b21, b22);
+            result[18] = Vector512.Sum(sumA);
+            result[19] = Vector512.Sum(sumB);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

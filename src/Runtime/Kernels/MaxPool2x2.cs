@@ -35,7 +35,7 @@ namespace SymGrad
             ref readonly Job job = ref *(Job*)pointer;
             Pool2DShape s = job.Shape;
             int lanes = Vector512<T>.Count, oh = s.OutHeight, ow = s.OutWidth, w = s.Width, hw = s.Height * w;
-            Vector512<T> lane = Indices<T>();
+            Vector512<T> lane = Simd.Indices<T>();
             for (int plane = p0; plane < p1; plane++)
             {
                 T* xp = (T*)job.X + ((long)plane * hw), yp = (T*)job.Y + ((long)plane * oh * ow);
@@ -83,7 +83,7 @@ namespace SymGrad
             T[] rented = ArrayPool<T>.Shared.Rent(hw + (2 * lanes));
             fixed (T* routed = rented)
             {
-                Masks<T> m = new(Indices<T>(), s.OutWidth);
+                Masks<T> m = new(Simd.Indices<T>(), s.OutWidth);
                 var plane = new Span<T>(routed, hw);
                 for (int p = p0; p < p1; p++)
                 {
@@ -123,7 +123,7 @@ namespace SymGrad
             {
                 T* row0 = x + (2 * i * w);
                 Window<T> v = Load(row0, row0 + w, m);
-                Vector512<T> g = Gradient(MaskedLoad(dy + (i * ow), m.Windows, neutral), v, relu);
+                Vector512<T> g = Gradient(Simd.MaskedLoad(dy + (i * ow), m.Windows, neutral), v, relu);
                 StoreInterleaved(routed + (2 * i * w), Vector512.ConditionalSelect(v.Is00, g, neutral), Vector512.ConditionalSelect(v.Is01, g, neutral));
                 StoreInterleaved(routed + (((2 * i) + 1) * w), Vector512.ConditionalSelect(v.Is10, g, neutral), Vector512.ConditionalSelect(v.Is11, g, neutral));
             }
@@ -136,7 +136,7 @@ namespace SymGrad
             ref readonly Job job = ref *(Job*)pointer;
             Pool2DShape s = job.Shape;
             int lanes = Vector512<T>.Count, oh = s.OutHeight, ow = s.OutWidth, w = s.Width, hw = s.Height * w;
-            Vector512<T> lane = Indices<T>(), neutral = Vector512.Create(T.NegativeZero);
+            Vector512<T> lane = Simd.Indices<T>(), neutral = Vector512.Create(T.NegativeZero);
             for (int plane = p0; plane < p1; plane++)
             {
                 long planeOffset = (long)plane * hw;
@@ -149,7 +149,7 @@ namespace SymGrad
                     {
                         Masks<T> m = new(lane, ow - j);
                         Window<T> v = Load(row0 + (2 * j), row1 + (2 * j), m);
-                        Vector512<T> g = Gradient(MaskedLoad(dyRow + j, m.Windows, neutral), v, job.Relu);
+                        Vector512<T> g = Gradient(Simd.MaskedLoad(dyRow + j, m.Windows, neutral), v, job.Relu);
                         Vector512<T> to00 = Vector512.ConditionalSelect(v.Is00, g, neutral), to01 = Vector512.ConditionalSelect(v.Is01, g, neutral);
                         Vector512<T> to10 = Vector512.ConditionalSelect(v.Is10, g, neutral), to11 = Vector512.ConditionalSelect(v.Is11, g, neutral);
                         AddInterleaved(dx0 + (2 * j), to00, to01, m);
@@ -222,7 +222,7 @@ namespace SymGrad
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             int lanes = Vector512<T>.Count;
-            Vector512<T> a0 = MaskedLoad(row0, m.Low, default), a1 = MaskedLoad(row0 + lanes, m.High, default), b0 = MaskedLoad(row1, m.Low, default), b1 = MaskedLoad(row1 + lanes, m.High, default);
+            Vector512<T> a0 = Simd.MaskedLoad(row0, m.Low, default), a1 = Simd.MaskedLoad(row0 + lanes, m.High, default), b0 = Simd.MaskedLoad(row1, m.Low, default), b1 = Simd.MaskedLoad(row1 + lanes, m.High, default);
             (Vector512<T> x00, Vector512<T> x01) = Deinterleave(a0, a1);
             (Vector512<T> x10, Vector512<T> x11) = Deinterleave(b0, b1);
 
@@ -250,8 +250,8 @@ namespace SymGrad
         {
             int lanes = Vector512<T>.Count;
             (Vector512<T> low, Vector512<T> high) = Interleave(even, odd);
-            MaskedStore(target, m.Low, MaskedLoad(target, m.Low, default) + low);
-            MaskedStore(target + lanes, m.High, MaskedLoad(target + lanes, m.High, default) + high);
+            MaskedStore(target, m.Low, Simd.MaskedLoad(target, m.Low, default) + low);
+            MaskedStore(target + lanes, m.High, Simd.MaskedLoad(target + lanes, m.High, default) + high);
         }
 
         /// <summary>target[2l] = even[l], target[2l + 1] = odd[l], all 2·lanes elements.</summary>
@@ -278,14 +278,6 @@ namespace SymGrad
             return (Avx512F.PermuteVar8x64x2(even.AsDouble(), Vector512.Create(0L, 8, 1, 9, 2, 10, 3, 11), odd.AsDouble()).As<double, T>(),
                 Avx512F.PermuteVar8x64x2(even.AsDouble(), Vector512.Create(4L, 12, 5, 13, 6, 14, 7, 15), odd.AsDouble()).As<double, T>());
         }
-
-        /// <summary>The lanes of mask from p, merge elsewhere; masked-off lanes are never read (no fault past an array's end).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<T> MaskedLoad<T>(T* p, Vector512<T> mask, Vector512<T> merge)
-            where T : unmanaged
-            => typeof(T) == typeof(float)
-                ? Avx512F.MaskLoad((float*)p, mask.AsSingle(), merge.AsSingle()).As<float, T>()
-                : Avx512F.MaskLoad((double*)p, mask.AsDouble(), merge.AsDouble()).As<double, T>();
 
         /// <summary>Writes the lanes of mask to p; the others are left untouched.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -317,19 +309,6 @@ namespace SymGrad
             Vector512<long> evenLong = Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14);
             return (Avx512F.PermuteVar8x64x2(a.AsDouble(), evenLong, b.AsDouble()).As<double, T>(),
                 Avx512F.PermuteVar8x64x2(a.AsDouble(), evenLong + Vector512<long>.One, b.AsDouble()).As<double, T>());
-        }
-
-        /// <summary>0, 1, 2, … in each lane.</summary>
-        private static Vector512<T> Indices<T>()
-            where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            Span<T> values = stackalloc T[Vector512<T>.Count];
-            for (int l = 0; l < values.Length; l++)
-            {
-                values[l] = T.CreateTruncating(l);
-            }
-
-            return Vector512.Create<T>(values);
         }
     }
 }

@@ -122,6 +122,27 @@ namespace SymGrad
             static Vector512<float> High64(Vector512<float> a, Vector512<float> b) => Avx512F.UnpackHigh(a.AsDouble(), b.AsDouble()).AsSingle();
         }
 
+        /// <summary>The lanes of <paramref name="mask"/> loaded from p, <paramref name="merge"/>'s elsewhere; masked-off lanes are never read (no fault past an array's end).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static unsafe Vector512<T> MaskedLoad<T>(T* p, Vector512<T> mask, Vector512<T> merge = default)
+            where T : unmanaged
+            => typeof(T) == typeof(float)
+                ? Avx512F.MaskLoad((float*)p, mask.AsSingle(), merge.AsSingle()).As<float, T>()
+                : Avx512F.MaskLoad((double*)p, mask.AsDouble(), merge.AsDouble()).As<double, T>();
+
+        /// <summary>0, 1, 2, … in each lane: compared with a count, the mask of a row's last, partial vector.</summary>
+        internal static Vector512<T> Indices<T>()
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Span<T> values = stackalloc T[Vector512<T>.Count];
+            for (int l = 0; l < values.Length; l++)
+            {
+                values[l] = T.CreateTruncating(l);
+            }
+
+            return Vector512.Create<T>(values);
+        }
+
         /// <summary><c>a · b + c</c> with one rounding.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static Vector256<T> Fma<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c)

@@ -31,6 +31,8 @@ namespace SymGrad.RuntimeTests
             { 17, 9, 7, 9, 10, 3, 3, 1, 1 },  // Winograd: odd output sides (partial 2×2 tiles), a partial second group of images
             { 1, 12, 1, 1, 8, 3, 3, 1, 1 },   // Winograd: a 1×1 image, one image in a group of 16 lanes
             { 33, 8, 13, 3, 11, 3, 3, 1, 1 }, // Winograd: three groups, a block of tiles shorter than 8
+            { 2, 2, 10, 37, 3, 3, 3, 1, 0 },  // 3×3 without padding: dy read in place, rows of 35 (two vectors and a partial one)
+            { 2, 3, 6, 20, 5, 3, 3, 1, 2 },   // 3×3 with padding 2: output rows wider than the input's
         };
 
         [Theory]

@@ -49,7 +49,15 @@ namespace SymGrad.RuntimeTests
                 Gemm.MultiplyTransposeA(a, b, c, m, k, n, accumulate: true);
             }
 
-            Step(); // starts the worker and grows both threads' packing buffers
+            // Grow this thread's packing buffers for whole products: when another test holds the worker, or the worker is
+            // slow to wake and the caller takes part 1 back, the caller runs more than its half (a CI failure: the caller
+            // grew its buffers inside the measured window). Then start the worker and grow its buffers.
+            foreach (GemmForm form in Enum.GetValues<GemmForm>())
+            {
+                Gemm.Run<float>(form, a, b, c, m, k, n, accumulate: true, GemmDriver.BestPath, maxThreads: 1);
+            }
+
+            Step();
             Step();
             AssertAllocatesNothingOnAnyThread(Step);
         }
