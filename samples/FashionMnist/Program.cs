@@ -7,7 +7,7 @@ using Spectre.Console;
 
 // Train the two-convolution network on Fashion-MNIST. Everything below the command line is in Trainer/Model.
 var data = new Option<string>("--data") { Description = "Directory of the Fashion-MNIST IDX files (.gz or raw).", DefaultValueFactory = _ => FashionMnist.DefaultDirectory };
-var epochs = new Option<int>("--epochs") { Description = "Passes over the training set (0: only evaluate a --load'ed model).", DefaultValueFactory = _ => 8 };
+var epochs = new Option<int>("--epochs") { Description = "Passes over the training set (0: only evaluate a --load'ed model).", DefaultValueFactory = _ => 7 };
 var batch = new Option<int>("--batch") { Description = "Examples per step.", DefaultValueFactory = _ => 64 };
 var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
 var seed = new Option<long>("--seed") { Description = "Seed of the initialisation and of the shuffling.", DefaultValueFactory = _ => 1 };

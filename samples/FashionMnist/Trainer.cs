@@ -6,7 +6,7 @@ using System.Threading;
 namespace SymGrad.Samples.FashionMnist
 {
     public sealed record TrainingOptions(
-        string DataDirectory, int Epochs = 8, int Batch = 64, double LearningRate = 1e-3, long Seed = 1,
+        string DataDirectory, int Epochs = 7, int Batch = 64, double LearningRate = 1e-3, long Seed = 1,
         int Threads = 2, int? Limit = null, string? Save = null, string? Load = null, string Chart = "fashion-mnist.svg");
 
     public sealed record EpochResult(int Epoch, double TrainLoss, double TestLoss, double TestAccuracy, TimeSpan Elapsed, double ExamplesPerSecond);
