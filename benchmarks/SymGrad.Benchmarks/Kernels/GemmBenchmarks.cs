@@ -9,6 +9,7 @@ namespace SymGrad.Benchmarks.Kernels
     /// The public API splits products of at least Gemm.ParallelThreshold multiply-adds over two threads.
     /// </summary>
     [MemoryDiagnoser]
+    [MedianColumn]
     public class GemmBenchmarks
     {
         private float[] _x = null!, _w = null!, _y = null!, _dy = null!, _dx = null!, _dw = null!;
