@@ -31,6 +31,23 @@ namespace SymGrad.RuntimeTests
             Assert.True(least == 0, $"{least} bytes allocated in the best of the attempts");
         }
 
+        /// <summary>Asserts the two arrays hold the same bits element by element (−0 ≠ +0, a NaN equals only the same NaN).</summary>
+        internal static void AssertBitwiseEqual<T>(T[] expected, T[] actual, string what)
+            where T : unmanaged
+        {
+            Assert.Equal(expected.Length, actual.Length);
+            for (int i = 0; i < expected.Length; i++)
+            {
+                Assert.True(BitsEqual(expected[i], actual[i]), $"{what} [{i}]: expected {expected[i]}, got {actual[i]}");
+            }
+        }
+
+        private static bool BitsEqual<T>(T a, T b)
+            where T : unmanaged
+            => typeof(T) == typeof(float)
+                ? BitConverter.SingleToInt32Bits((float)(object)a) == BitConverter.SingleToInt32Bits((float)(object)b)
+                : BitConverter.DoubleToInt64Bits((double)(object)a) == BitConverter.DoubleToInt64Bits((double)(object)b);
+
         /// <summary>Unit roundoff u = ε/2 (2⁻²⁴ for float, 2⁻⁵³ for double): the bound on one rounding's relative error.</summary>
         internal static double UnitRoundoff<T>()
             where T : IFloatingPointIeee754<T>

@@ -38,22 +38,12 @@ namespace SymGrad.RuntimeTests.NnPrimitives
         [InlineData(2)]
         public void ConvNetGradientPassesGradCheck(int seed)
         {
-            // 3 images of 2×7×6 → 3 filters 3×3, padding 1 → 3×7×6 → 2×2 pool, stride 2 → 3×3×3 = 27 features → 4 classes.
-            int n = 3, classes = 4;
-            var convShape = new Conv2DShape(n, 2, 7, 6, 3, 3, 3, stride: 1, padding: 1);
-            var poolShape = new Pool2DShape(n, 3, convShape.OutHeight, convShape.OutWidth, 2, 2, 2);
-            int features = poolShape.OutputLength / n;
-            var rng = new Random(seed);
-            double[] images = Random(rng, convShape.InputLength), filters = Random(rng, convShape.WeightLength), bias = Random(rng, 3, -0.1, 0.1);
-            double[] w = Random(rng, features * classes), b = Random(rng, classes, -0.1, 0.1);
-            int[] labels = Labels(rng, n, classes);
-            double[] conv = new double[convShape.OutputLength], act = new double[conv.Length], pooled = new double[poolShape.OutputLength], logits = new double[n * classes];
-            double[] dimages = new double[images.Length], dfilters = new double[filters.Length], dbias = new double[bias.Length], dw = new double[w.Length], db = new double[b.Length];
-
-            Networks.ConvNetGradient(images, filters, bias, w, b, labels, conv, act, pooled, logits, convShape, poolShape, n, features, classes,
-                dimages, dfilters, dbias, dw, db);
-            Verify(() => Networks.ConvNet(images, filters, bias, w, b, labels, conv, act, pooled, logits, convShape, poolShape, n, features, classes),
-                Param("images", images, dimages), Param("filters", filters, dfilters), Param("bias", bias, dbias), Param("w", w, dw), Param("b", b, db));
+            var d = new ConvNetCase(seed, biasLow: -0.1);
+            ConvNetCase.Gradients g = d.NewGradients();
+            Networks.ConvNetGradient(d.Images, d.Filters, d.Bias, d.W, d.B, d.Labels, d.Conv, d.Act, d.Pooled, d.Logits, d.ConvShape, d.PoolShape, ConvNetCase.N, d.Features, ConvNetCase.Classes,
+                g.Images, g.Filters, g.Bias, g.W, g.B);
+            Verify(() => Networks.ConvNet(d.Images, d.Filters, d.Bias, d.W, d.B, d.Labels, d.Conv, d.Act, d.Pooled, d.Logits, d.ConvShape, d.PoolShape, ConvNetCase.N, d.Features, ConvNetCase.Classes),
+                d.Params(g));
         }
 
         [Theory]
@@ -61,33 +51,79 @@ namespace SymGrad.RuntimeTests.NnPrimitives
         [InlineData(2)]
         public void FusedConvNetGradientPassesGradCheckAndEqualsTheUnfusedNetwork(int seed)
         {
-            int n = 3, classes = 4;
-            var convShape = new Conv2DShape(n, 2, 7, 6, 3, 3, 3, stride: 1, padding: 1);
-            var poolShape = new Pool2DShape(n, 3, convShape.OutHeight, convShape.OutWidth, 2, 2, 2);
-            int features = poolShape.OutputLength / n;
-            var rng = new Random(seed);
-            double[] images = Random(rng, convShape.InputLength), filters = Random(rng, convShape.WeightLength), bias = Random(rng, 3, -0.5, 0.1);
-            double[] w = Random(rng, features * classes), b = Random(rng, classes, -0.1, 0.1);
-            int[] labels = Labels(rng, n, classes);
-            double[] conv = new double[convShape.OutputLength], act = new double[conv.Length], pooled = new double[poolShape.OutputLength], logits = new double[n * classes];
-            double[] dimages = new double[images.Length], dfilters = new double[filters.Length], dbias = new double[bias.Length], dw = new double[w.Length], db = new double[b.Length];
-
-            double loss = Networks.FusedConvNetGradient(images, filters, bias, w, b, labels, conv, pooled, logits, convShape, poolShape, n, features, classes,
-                dimages, dfilters, dbias, dw, db);
-            Assert.Contains(pooled, v => v == 0); // some windows are all negative: the ReLU cuts their gradient
-            Verify(() => Networks.FusedConvNet(images, filters, bias, w, b, labels, conv, pooled, logits, convShape, poolShape, n, features, classes),
-                Param("images", images, dimages), Param("filters", filters, dfilters), Param("bias", bias, dbias), Param("w", w, dw), Param("b", b, db));
+            var d = new ConvNetCase(seed, biasLow: -0.5); // lower biases: some pooling windows all negative
+            ConvNetCase.Gradients g = d.NewGradients();
+            double loss = Networks.FusedConvNetGradient(d.Images, d.Filters, d.Bias, d.W, d.B, d.Labels, d.Conv, d.Pooled, d.Logits, d.ConvShape, d.PoolShape, ConvNetCase.N, d.Features, ConvNetCase.Classes,
+                g.Images, g.Filters, g.Bias, g.W, g.B);
+            Assert.Contains(d.Pooled, v => v == 0); // the ReLU cuts those windows' gradient
+            Verify(() => Networks.FusedConvNet(d.Images, d.Filters, d.Bias, d.W, d.B, d.Labels, d.Conv, d.Pooled, d.Logits, d.ConvShape, d.PoolShape, ConvNetCase.N, d.Features, ConvNetCase.Classes),
+                d.Params(g));
 
             // The unfused network computes the same loss and the same gradients.
-            double[] uimages = new double[images.Length], ufilters = new double[filters.Length], ubias = new double[bias.Length], uw = new double[w.Length], ub = new double[b.Length];
-            double unfused = Networks.ConvNetGradient(images, filters, bias, w, b, labels, conv, act, pooled, logits, convShape, poolShape, n, features, classes,
-                uimages, ufilters, ubias, uw, ub);
+            ConvNetCase.Gradients u = d.NewGradients();
+            double unfused = Networks.ConvNetGradient(d.Images, d.Filters, d.Bias, d.W, d.B, d.Labels, d.Conv, d.Act, d.Pooled, d.Logits, d.ConvShape, d.PoolShape, ConvNetCase.N, d.Features, ConvNetCase.Classes,
+                u.Images, u.Filters, u.Bias, u.W, u.B);
             Assert.Equal(unfused, loss);
-            Assert.Equal(uimages, dimages);
-            Assert.Equal(ufilters, dfilters);
-            Assert.Equal(ubias, dbias);
-            Assert.Equal(uw, dw);
-            Assert.Equal(ub, db);
+            Assert.Equal(u.Images, g.Images);
+            Assert.Equal(u.Filters, g.Filters);
+            Assert.Equal(u.Bias, g.Bias);
+            Assert.Equal(u.W, g.W);
+            Assert.Equal(u.B, g.B);
+        }
+
+        /// <summary>
+        /// The convolutional networks' data: 3 images of 2×7×6 → 3 filters 3×3, padding 1 → 3×7×6 → 2×2 pool, stride 2 →
+        /// 3×3×3 = 27 features → 4 classes; biases of the convolution drawn from [<c>biasLow</c>, 0.1).
+        /// </summary>
+        private sealed class ConvNetCase
+        {
+            public const int N = 3, Classes = 4;
+
+            public ConvNetCase(int seed, double biasLow)
+            {
+                ConvShape = new Conv2DShape(N, 2, 7, 6, 3, 3, 3, stride: 1, padding: 1);
+                PoolShape = new Pool2DShape(N, 3, ConvShape.OutHeight, ConvShape.OutWidth, 2, 2, 2);
+                Features = PoolShape.OutputLength / N;
+                var rng = new Random(seed);
+                (Images, Filters, Bias) = (Random(rng, ConvShape.InputLength), Random(rng, ConvShape.WeightLength), Random(rng, 3, biasLow, 0.1));
+                (W, B) = (Random(rng, Features * Classes), Random(rng, Classes, -0.1, 0.1));
+                Labels = SymGrad.RuntimeTests.Gradients.Check.Labels(rng, N, Classes);
+                (Conv, Act, Pooled, Logits) = (new double[ConvShape.OutputLength], new double[ConvShape.OutputLength], new double[PoolShape.OutputLength], new double[N * Classes]);
+            }
+
+            public Conv2DShape ConvShape { get; }
+
+            public Pool2DShape PoolShape { get; }
+
+            public int Features { get; }
+
+            public double[] Images { get; }
+
+            public double[] Filters { get; }
+
+            public double[] Bias { get; }
+
+            public double[] W { get; }
+
+            public double[] B { get; }
+
+            public int[] Labels { get; }
+
+            public double[] Conv { get; }
+
+            public double[] Act { get; }
+
+            public double[] Pooled { get; }
+
+            public double[] Logits { get; }
+
+            /// <summary>Zeroed gradients of the five parameters.</summary>
+            public Gradients NewGradients() => new(new double[Images.Length], new double[Filters.Length], new double[Bias.Length], new double[W.Length], new double[B.Length]);
+
+            public GradCheckParam[] Params(Gradients g)
+                => new[] { Param("images", Images, g.Images), Param("filters", Filters, g.Filters), Param("bias", Bias, g.Bias), Param("w", W, g.W), Param("b", B, g.B) };
+
+            public sealed record Gradients(double[] Images, double[] Filters, double[] Bias, double[] W, double[] B);
         }
 
         [Fact]

@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using Xunit;
+using static SymGrad.RuntimeTests.KernelTestHelpers;
 
 namespace SymGrad.RuntimeTests.NnPrimitives
 {
@@ -90,20 +91,5 @@ namespace SymGrad.RuntimeTests.NnPrimitives
                 Nn.MaxPool2DBackward((double[])(object)x, (double[])(object)y, s, (double[])(object)dy, (double[])(object)dx);
             }
         }
-
-        private static void AssertBitwiseEqual<T>(T[] expected, T[] actual, string what)
-            where T : unmanaged
-        {
-            for (int i = 0; i < expected.Length; i++)
-            {
-                Assert.True(BitsEqual(expected[i], actual[i]), $"{what} [{i}]: expected {expected[i]}, got {actual[i]}");
-            }
-        }
-
-        private static bool BitsEqual<T>(T a, T b)
-            where T : unmanaged
-            => typeof(T) == typeof(float)
-                ? BitConverter.SingleToInt32Bits((float)(object)a) == BitConverter.SingleToInt32Bits((float)(object)b)
-                : BitConverter.DoubleToInt64Bits((double)(object)a) == BitConverter.DoubleToInt64Bits((double)(object)b);
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Numerics;
 using Xunit;
 using static SymGrad.RuntimeTests.Gradients.Check;
+using static SymGrad.RuntimeTests.KernelTestHelpers;
 
 namespace SymGrad.RuntimeTests.NnPrimitives
 {
@@ -118,10 +119,7 @@ namespace SymGrad.RuntimeTests.NnPrimitives
                 Nn.ReluMaxPool2DBackward((double[])(object)x, (double[])(object)fused, s, (double[])(object)dy, (double[])(object)fusedDx);
             }
 
-            for (int i = 0; i < expected.Length; i++)
-            {
-                Assert.True(BitsEqual(expected[i], fused[i]), $"forward [{i}]: MaxPool2D(Relu(x)) {expected[i]}, fused {fused[i]}");
-            }
+            AssertBitwiseEqual(expected, fused, "forward: MaxPool2D(Relu(x)) vs fused");
 
             // The chain adds x > 0 ? dh : 0·dh, the fused backward adds dy or −0: equal values (a zero's sign may differ).
             // Where overlapping windows share an arg-max, the chain sums their dy before adding to dx, the fused backward
@@ -148,11 +146,5 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             Nn.MaxPool2DBackward(relu, y, s, dy, dRelu);
             Nn.ReluBackward(x, relu, dRelu, dx);
         }
-
-        private static bool BitsEqual<T>(T a, T b)
-            where T : unmanaged
-            => typeof(T) == typeof(float)
-                ? BitConverter.SingleToInt32Bits((float)(object)a) == BitConverter.SingleToInt32Bits((float)(object)b)
-                : BitConverter.DoubleToInt64Bits((double)(object)a) == BitConverter.DoubleToInt64Bits((double)(object)b);
     }
 }
