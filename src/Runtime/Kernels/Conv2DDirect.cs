@@ -23,7 +23,7 @@ namespace SymGrad
     /// Both cores share the work through <see cref="RowSplit"/> (blocks of images, then blocks of filters), so a late worker
     /// costs little. Scratch comes from ArrayPool, so a steady-state call allocates nothing.
     /// </summary>
-    internal static unsafe class Conv2DDirect
+    internal static unsafe partial class Conv2DDirect
     {
         /// <summary>Filters (channels, for the input gradient) per register tile, and shifted rows per weight-gradient tile.</summary>
         internal const int Rows = 4;
@@ -79,7 +79,7 @@ namespace SymGrad
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             var plan = new Plan(s, Vector512<T>.Count);
-            int packedLength = plan.Channels4 * plan.GradDepth;
+            int packedLength = plan.GradChannels * plan.GradDepth;
 
             // Without an input gradient the nine-tap weight gradient reads dy where it lies, row by row, and sums the bias
             // gradient on the way: no wide copy of dy (for a first layer, 7 MB written and read back) and no second pass.
@@ -206,7 +206,7 @@ namespace SymGrad
                 return;
             }
 
-            T[] scratchArray = ArrayPool<T>.Shared.Rent(plan.Channels4 * plan.InWide);
+            T[] scratchArray = ArrayPool<T>.Shared.Rent(plan.GradChannels * plan.InWide);
             fixed (T* dxWide = scratchArray)
             {
                 // Only the rows of the padded input that hold x: q' from p·Wp.
@@ -215,14 +215,9 @@ namespace SymGrad
                 {
                     T* g = (T*)job.GradImages + ((long)n * plan.GradImage) + first;
                     // Channel blocks outside: one block's packed weights (F·KH·KW × 4) stay in L1 while the image's wide dy streams.
-                    for (int cb = 0; cb < plan.Channels4; cb += Rows)
+                    for (int cb = 0; cb < plan.GradChannels; cb += plan.ChannelRows)
                     {
-                        for (int q = 0; q < plan.InWide;)
-                        {
-                            int step = plan.InWide - q >= Vectors * lanes ? Vectors * lanes : lanes;
-                            Tile(step == lanes, (T*)job.Packed + (cb * plan.GradDepth), (T*)job.Bias, g + q, job.GradOffsets, plan.GradDepth, dxWide + (cb * plan.InWide) + q, plan.InWide);
-                            q += step;
-                        }
+                        ChannelBlock(plan.ChannelRows, (T*)job.Packed + (cb * plan.GradDepth), (T*)job.Bias, g, job.GradOffsets, plan.GradDepth, dxWide + (cb * plan.InWide), plan.InWide);
                     }
 
                     for (int c = 0; c < s.Channels; c++)
@@ -620,17 +615,17 @@ namespace SymGrad
             }
         }
 
-        /// <summary>The input gradient's weights: blocks of Rows channels over k = (f, u, v): packed[(cb·F·KH·KW + k)·Rows + r] = w[f, cb·Rows + r, u, v].</summary>
+        /// <summary>The input gradient's weights: blocks of R = ChannelRows channels over k = (f, u, v): packed[(cb·F·KH·KW + k)·R + r] = w[f, cb·R + r, u, v].</summary>
         private static void PackChannels<T>(T* w, in Conv2DShape s, in Plan plan, T* packed)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
-            for (int cb = 0; cb < plan.Channels4; cb += Rows)
+            for (int cb = 0; cb < plan.GradChannels; cb += plan.ChannelRows)
             {
                 for (int f = 0; f < s.Filters; f++)
                 {
                     for (int t = 0; t < plan.Taps; t++)
                     {
-                        for (int r = 0; r < Rows; r++)
+                        for (int r = 0; r < plan.ChannelRows; r++)
                         {
                             int c = cb + r;
                             *packed++ = c < s.Channels ? w[(((f * s.Channels) + c) * plan.Taps) + t] : T.Zero;
@@ -692,7 +687,8 @@ namespace SymGrad
                 Margin = ((s.KernelHeight - 1) * Wp) + s.KernelWidth - 1;
                 GradPlane = Margin + Math.Max((s.Padding * Wp) + InWide, OutWide);
                 Filters4 = RoundUp(s.Filters, Rows);
-                Channels4 = RoundUp(s.Channels, Rows);
+                ChannelRows = Conv2DDirect.ChannelRows(s.Channels);
+                GradChannels = RoundUp(s.Channels, ChannelRows);
                 Taps = s.KernelHeight * s.KernelWidth;
                 InputDepth = s.Channels * Taps;
                 InputDepth4 = RoundUp(InputDepth, Rows);
@@ -725,7 +721,11 @@ namespace SymGrad
 
             public int Filters4 { get; }
 
-            public int Channels4 { get; }
+            /// <summary>Channels per input-gradient tile (<see cref="Conv2DDirect.ChannelRows"/>).</summary>
+            public int ChannelRows { get; }
+
+            /// <summary>Channels rounded up to whole input-gradient tiles.</summary>
+            public int GradChannels { get; }
 
             /// <summary>KH·KW.</summary>
             public int Taps { get; }

@@ -33,6 +33,8 @@ namespace SymGrad.RuntimeTests
             { 33, 8, 13, 3, 11, 3, 3, 1, 1 }, // Winograd: three groups, a block of tiles shorter than 8
             { 2, 2, 10, 37, 3, 3, 3, 1, 0 },  // 3×3 without padding: dy read in place, rows of 35 (two vectors and a partial one)
             { 2, 3, 6, 20, 5, 3, 3, 1, 2 },   // 3×3 with padding 2: output rows wider than the input's
+            { 2, 6, 9, 10, 5, 3, 3, 1, 0 },   // input gradient in 3-channel tiles (6 channels: no rows of zeros)
+            { 2, 2, 10, 30, 3, 3, 3, 1, 1 },  // 2-channel tiles: 20 vectors per channel, 8-vector tiles then single vectors
         };
 
         [Theory]
