@@ -228,14 +228,14 @@ static Func<float> ConvStep()
     var shape = new Conv2DShape(32, 3, 32, 32, 16, 5, 5);
     var rng = new SeededRandom(0);
     float[] x = Data.Normal(rng, shape.InputLength, 1), w = Data.Normal(rng, shape.WeightLength, 0.1f), b = Data.Normal(rng, shape.Filters, 0.1f);
-    float[] zeros = new float[shape.OutputLength], z = new float[shape.OutputLength], r = new float[shape.OutputLength];
+    float[] z = new float[shape.OutputLength], r = new float[shape.OutputLength];
     float[] dx = new float[x.Length], dw = new float[w.Length], db = new float[b.Length];
     return () =>
     {
         Array.Clear(dx);
         Array.Clear(dw);
         Array.Clear(db);
-        return Workloads.ConvReluSquaresGradient(x, w, b, zeros, z, r, shape, shape.OutputLength, dx, dw, db);
+        return Workloads.ConvReluSquaresGradient(x, w, b, z, r, shape, dx, dw, db);
     };
 }
 

@@ -35,15 +35,13 @@ namespace SymGrad.Compare
             return Nn.SoftmaxCrossEntropy(logits, labels, n, classes);
         }
 
-        /// <summary>C: conv (no padding, stride 1) → ReLU → Σ r² (MseLoss against zeros, scaled by the element count).</summary>
+        /// <summary>C: conv (no padding, stride 1) → ReLU → Σ r², the peers' <c>(r * r).sum()</c>.</summary>
         [Differentiable]
-        public static float ConvReluSquares(
-            ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, [NoDerivative] ReadOnlySpan<float> zeros,
-            Span<float> z, Span<float> r, Conv2DShape shape, int count)
+        public static float ConvReluSquares(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> z, Span<float> r, Conv2DShape shape)
         {
             Nn.Conv2D(x, w, b, z, shape);
             Nn.Relu(z, r);
-            return Nn.MseLoss(r, zeros) * count;
+            return Nn.SumOfSquares(r);
         }
 
         /// <summary>D: mean subtraction h = x − mean (Nn.MeanSubtract normalises along the contiguous axis).</summary>

@@ -118,6 +118,60 @@ namespace SymGrad
         public static void MseLossBackwardAssign(ReadOnlySpan<double> prediction, ReadOnlySpan<double> target, double dResult, Span<double> dprediction, Span<double> dtarget)
             => MseLossBackwardCore(prediction, target, dResult, dprediction, dtarget, assign: true);
 
+        // x has any length N ≥ 0.
+        // L = Σ_i x_i²
+        // ∂L/∂x_i = dResult·2x_i
+
+        /// <summary>
+        /// Σ_i x_i²: a squared norm (‖Wx‖², an L2 penalty, the Σ r² of workload C) in one pass over x. The value of
+        /// <c>MseLoss(x, zeros) · N</c> without a span of zeros to read; 0 for an empty span. Summed in chunks, in double.
+        /// </summary>
+        public static float SumOfSquares(ReadOnlySpan<float> x) => SumOfSquaresCore(x);
+
+        /// <inheritdoc cref="SumOfSquares(ReadOnlySpan{float})"/>
+        public static double SumOfSquares(ReadOnlySpan<double> x) => SumOfSquaresCore(x);
+
+        /// <summary>Backward of SumOfSquares: dx += 2·dResult·x.</summary>
+        [DerivativeOf(typeof(Nn), nameof(SumOfSquares))]
+        public static void SumOfSquaresBackward(ReadOnlySpan<float> x, float dResult, Span<float> dx) => SumOfSquaresBackwardCore(x, dResult, dx, assign: false);
+
+        /// <inheritdoc cref="SumOfSquaresBackward(ReadOnlySpan{float}, float, Span{float})"/>
+        [DerivativeOf(typeof(Nn), nameof(SumOfSquares))]
+        public static void SumOfSquaresBackward(ReadOnlySpan<double> x, double dResult, Span<double> dx) => SumOfSquaresBackwardCore(x, dResult, dx, assign: false);
+
+        /// <summary>SumOfSquaresBackward that assigns dx = 2·dResult·x (every element written); generated code calls it for a fresh cotangent.</summary>
+        [DerivativeOf(typeof(Nn), nameof(SumOfSquares), Assigns = "dx")]
+        public static void SumOfSquaresBackwardAssign(ReadOnlySpan<float> x, float dResult, Span<float> dx) => SumOfSquaresBackwardCore(x, dResult, dx, assign: true);
+
+        /// <inheritdoc cref="SumOfSquaresBackwardAssign(ReadOnlySpan{float}, float, Span{float})"/>
+        [DerivativeOf(typeof(Nn), nameof(SumOfSquares), Assigns = "dx")]
+        public static void SumOfSquaresBackwardAssign(ReadOnlySpan<double> x, double dResult, Span<double> dx) => SumOfSquaresBackwardCore(x, dResult, dx, assign: true);
+
+        private static unsafe T SumOfSquaresCore<T>(ReadOnlySpan<T> x)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            fixed (T* p = x)
+            {
+                return T.CreateTruncating(SquaredErrorSum(p, null, x.Length));
+            }
+        }
+
+        private static unsafe void SumOfSquaresBackwardCore<T>(ReadOnlySpan<T> x, T dResult, Span<T> dx, bool assign)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            NnGuard.Gradient(dx.Length, x.Length, nameof(dx), "x.Length");
+            NnGuard.Disjoint<T>(dx, nameof(dx), x, nameof(x));
+            if (dx.IsEmpty)
+            {
+                return;
+            }
+
+            fixed (T* p = x, d = dx)
+            {
+                SquaredErrorBackward(p, null, x.Length, double.CreateTruncating(T.CreateTruncating(2) * dResult), d, null, assign);
+            }
+        }
+
         private static void ValidateMse<T>(ReadOnlySpan<T> prediction, ReadOnlySpan<T> target)
         {
             if (prediction.IsEmpty)
@@ -135,17 +189,26 @@ namespace SymGrad
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ValidateMse(prediction, target);
+            fixed (T* p = prediction, t = target)
+            {
+                return T.CreateTruncating(SquaredErrorSum(p, t, prediction.Length) / prediction.Length);
+            }
+        }
 
-            // Each chunk's sum of squares is kept apart and the chunks are added in order, in double: the same result on one
-            // core or two, whichever took which chunk.
-            int chunks = (prediction.Length + MseChunk - 1) / MseChunk;
+        /// <summary>
+        /// Σ (p − t)², or Σ p² when <paramref name="t"/> is null. Each chunk's sum of squares is kept apart and the chunks are
+        /// added in order, in double: the same result on one core or two, whichever took which chunk.
+        /// </summary>
+        private static unsafe double SquaredErrorSum<T>(T* p, T* t, int length)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            int chunks = (length + MseChunk - 1) / MseChunk;
             double[] partials = System.Buffers.ArrayPool<double>.Shared.Rent(chunks);
             double total = 0;
-            fixed (T* p = prediction, t = target)
             fixed (double* sums = partials)
             {
-                var job = new MseJob { Prediction = p, Target = t, Length = prediction.Length, Sums = sums };
-                RowSplit.Run(&job, chunks, 2L * prediction.Length, &MseChunks<T>);
+                var job = new MseJob { Prediction = p, Target = t, Length = length, Sums = sums };
+                RowSplit.Run(&job, chunks, (t is null ? 1L : 2L) * length, &MseChunks<T>);
                 for (int c = 0; c < chunks; c++)
                 {
                     total += sums[c];
@@ -153,7 +216,7 @@ namespace SymGrad
             }
 
             System.Buffers.ArrayPool<double>.Shared.Return(partials);
-            return T.CreateTruncating(total / prediction.Length);
+            return total;
         }
 
         private static unsafe void MseChunks<T>(void* pointer, int c0, int c1)
@@ -163,9 +226,7 @@ namespace SymGrad
             Span<T> diff = stackalloc T[MseChunk];
             for (int c = c0; c < c1; c++)
             {
-                Span<T> d = diff[..job.Chunk<T>(job.Prediction, c).Length];
-                TensorPrimitives.Subtract(job.Chunk<T>(job.Prediction, c), job.Chunk<T>(job.Target, c), d);
-                job.Sums[c] = double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(d));
+                job.Sums[c] = double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(job.Difference(c, diff)));
             }
         }
 
@@ -187,13 +248,17 @@ namespace SymGrad
 
             fixed (T* p = prediction, t = target, dp = dprediction, dt = dtarget)
             {
-                var job = new MseJob
-                {
-                    Prediction = p, Target = t, Length = prediction.Length, DPrediction = dp, DTarget = dt, AssignPrediction = assign,
-                    Scale = double.CreateTruncating(T.CreateTruncating(2) * dResult / T.CreateTruncating(prediction.Length)),
-                };
-                RowSplit.Run(&job, (prediction.Length + MseChunk - 1) / MseChunk, 4L * prediction.Length, &MseBackwardChunks<T>);
+                double scale = double.CreateTruncating(T.CreateTruncating(2) * dResult / T.CreateTruncating(prediction.Length));
+                SquaredErrorBackward(p, t, prediction.Length, scale, dp, dt, assign);
             }
+        }
+
+        /// <summary>dp (+)= scale·(p − t) and dt += −scale·(p − t), each skipped when null; t null stands for zeros.</summary>
+        private static unsafe void SquaredErrorBackward<T>(T* p, T* t, int length, double scale, T* dp, T* dt, bool assign)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var job = new MseJob { Prediction = p, Target = t, Length = length, DPrediction = dp, DTarget = dt, AssignPrediction = assign, Scale = scale };
+            RowSplit.Run(&job, (length + MseChunk - 1) / MseChunk, (t is null ? 2L : 4L) * length, &MseBackwardChunks<T>);
         }
 
         private static unsafe void MseBackwardChunks<T>(void* pointer, int c0, int c1)
@@ -204,8 +269,7 @@ namespace SymGrad
             Span<T> diff = stackalloc T[MseChunk];
             for (int c = c0; c < c1; c++)
             {
-                Span<T> d = diff[..job.Chunk<T>(job.Prediction, c).Length];
-                TensorPrimitives.Subtract(job.Chunk<T>(job.Prediction, c), job.Chunk<T>(job.Target, c), d);
+                ReadOnlySpan<T> d = job.Difference(c, diff);
                 if (job.DPrediction is not null)
                 {
                     Span<T> g = job.Chunk<T>(job.DPrediction, c);
@@ -243,6 +307,21 @@ namespace SymGrad
 
             /// <summary>2·dResult/N, held in double (exact for float; the double path's own value).</summary>
             public double Scale;
+
+            /// <summary>Chunk c of p − t, computed into <paramref name="scratch"/>; chunk c of p itself when there is no target (zeros).</summary>
+            public readonly ReadOnlySpan<T> Difference<T>(int c, Span<T> scratch)
+                where T : unmanaged, IFloatingPointIeee754<T>
+            {
+                Span<T> p = Chunk<T>(Prediction, c);
+                if (Target is null)
+                {
+                    return p;
+                }
+
+                Span<T> d = scratch[..p.Length];
+                TensorPrimitives.Subtract(p, Chunk<T>(Target, c), d);
+                return d;
+            }
 
             /// <summary>Chunk c of <paramref name="span"/> (the prediction, the target or a gradient).</summary>
             public readonly Span<T> Chunk<T>(void* span, int c)

@@ -97,6 +97,15 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             Assert.Equal(dt1, dt2);
         }
 
+        [Theory]
+        [InlineData(37)]
+        [InlineData(5000)] // several chunks, over both cores
+        public void SumOfSquaresAssignsDx(int length)
+        {
+            double[] x = Random(new Random(8), length);
+            SameAsAccumulatingIntoZeros(length, d => Nn.SumOfSquaresBackward(x, -0.7, d), d => Nn.SumOfSquaresBackwardAssign(x, -0.7, d));
+        }
+
         [Fact]
         public void GeneratedBackwardAddsTheCallersCotangentsOfIntermediates()
         {

@@ -139,6 +139,38 @@ namespace SymGrad.RuntimeTests.NnPrimitives
                 Param("x", x, dx), Param("gamma", gamma, dgamma), Param("beta", beta, dbeta));
         }
 
+        [Fact]
+        public void SquaredNormOfProductMatchesTheClosedForm()
+        {
+            // ∇_W ‖Wx‖² = 2·xᵀq and ∇_x = 2·q·Wᵀ (rows of x, q = x·W), and a numerical check of both.
+            int n = 3, dIn = 5, dOut = 4;
+            var rng = new Random(4);
+            double[] x = Random(rng, n * dIn), w = Random(rng, dIn * dOut), q = new double[n * dOut], dx = new double[x.Length], dw = new double[w.Length];
+            double value = Networks.SquaredNormOfProductGradient(x, w, default, q, n, dIn, dOut, dx, dw);
+            Assert.Equal(Nn.SumOfSquares(q), value);
+            for (int i = 0; i < dIn; i++)
+            {
+                for (int j = 0; j < dOut; j++)
+                {
+                    double expected = 0;
+                    for (int r = 0; r < n; r++) expected += 2 * x[(r * dIn) + i] * q[(r * dOut) + j];
+                    Assert.Equal(expected, dw[(i * dOut) + j], 10);
+                }
+            }
+
+            for (int r = 0; r < n; r++)
+            {
+                for (int i = 0; i < dIn; i++)
+                {
+                    double expected = 0;
+                    for (int j = 0; j < dOut; j++) expected += 2 * q[(r * dOut) + j] * w[(i * dOut) + j];
+                    Assert.Equal(expected, dx[(r * dIn) + i], 10);
+                }
+            }
+
+            Verify(() => Networks.SquaredNormOfProduct(x, w, default, q, n, dIn, dOut), Param("x", x, dx), Param("w", w, dw));
+        }
+
         /// <summary>A float MLP on a small synthetic problem, trained with the generated gradient and SGD.</summary>
         private sealed class FloatMlp
         {

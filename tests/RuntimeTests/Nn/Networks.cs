@@ -67,5 +67,14 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             Nn.MeanSubtract(squashed, centered, n, d);
             return Nn.MseLoss(centered, target);
         }
+
+        // ‖Wx‖² (catalogue 7) over a batch, from primitives: the rows of q = x·W, then Σ q².
+        [Differentiable]
+        public static double SquaredNormOfProduct(ReadOnlySpan<double> x, ReadOnlySpan<double> w, [NoDerivative] ReadOnlySpan<double> noBias, Span<double> q,
+            int n, int dIn, int dOut)
+        {
+            Nn.Dense(x, w, noBias, q, n, dIn, dOut);
+            return Nn.SumOfSquares(q);
+        }
     }
 }

@@ -159,6 +159,43 @@ namespace SymGrad.RuntimeTests.NnPrimitives
         }
 
         [Theory]
+        [InlineData(1, 1)]
+        [InlineData(23, 2)]
+        [InlineData(5000, 3)] // three stack chunks, the last one partial
+        public void SumOfSquares(int length, int seed)
+        {
+            var rng = new Random(seed);
+            double[] x = Random(rng, length), dx = new double[length];
+            double[] dResult = { -0.8 };
+            Nn.SumOfSquaresBackward(x, dResult[0], dx);
+            Verify(() => dResult[0] * Nn.SumOfSquares(x), Param("x", x, dx));
+            double expected = 0;
+            for (int i = 0; i < length; i++) expected += x[i] * x[i];
+            Assert.Equal(expected, Nn.SumOfSquares(x), 10);
+        }
+
+        [Fact]
+        public void SumOfSquaresOverBothCoresMatchesTheClosedForm()
+        {
+            // 50 001 floats: chunks shared between the two cores; the value is MseLoss against zeros times N, in one pass.
+            const int Length = 50_001;
+            var rng = new Random(9);
+            float[] x = new float[Length], zeros = new float[Length], dx = new float[Length];
+            for (int i = 0; i < Length; i++)
+            {
+                (x[i], dx[i]) = ((float)rng.NextDouble() - 0.5f, 1f);
+            }
+
+            Assert.Equal(Nn.MseLoss(x, zeros) * Length, Nn.SumOfSquares(x), 1e-6 * Nn.SumOfSquares(x));
+            Assert.Equal(Nn.SumOfSquares(x), Nn.SumOfSquares(x)); // chunk sums added in order: the same value whoever computed them
+            Nn.SumOfSquaresBackward(x, 1.5f, dx);
+            for (int i = 0; i < Length; i++)
+            {
+                Assert.Equal(1f + (3f * x[i]), dx[i], 1e-6f); // one rounding or two
+            }
+        }
+
+        [Theory]
         [InlineData(1, 1, 1)]
         [InlineData(3, 11, 2)]
         public void MeanSubtract(int rows, int d, int seed)

@@ -101,6 +101,15 @@ namespace SymGrad.RuntimeTests.NnPrimitives
         }
 
         [Fact]
+        public void SumOfSquares()
+        {
+            double[] x = Ones(4), dx = new double[4];
+            Rejects<ArgumentException>("dx", () => Nn.SumOfSquaresBackward(x, 1, dx.AsSpan(1)), dx);
+            Rejects<ArgumentException>("dx", () => Nn.SumOfSquaresBackwardAssign(x, 1, x.AsSpan(2)), x);
+            Assert.Equal(0.0, Nn.SumOfSquares(ReadOnlySpan<double>.Empty)); // a sum of nothing, unlike a mean
+        }
+
+        [Fact]
         public void MseLoss()
         {
             double[] p = Ones(4), t = Ones(4), dp = new double[4], dt = new double[4];
