@@ -12,19 +12,25 @@ import sys
 out_dir, results_path = sys.argv[1], sys.argv[2]
 
 
-def load(pattern):
-    return [json.load(open(p)) for p in sorted(glob.glob(os.path.join(out_dir, pattern)))]
+def load(side):
+    """(round, run) for every file <side>_<round>_<workload>.json (run.sh writes one per workload and round)."""
+    runs = []
+    for p in sorted(glob.glob(os.path.join(out_dir, side + "_*.json"))):
+        runs.append((int(os.path.basename(p).split("_")[1].split(".")[0]), json.load(open(p))))
+    return runs
 
 
-sym_runs = load("symgrad_*.json")
-peer2_runs = load("peers2_*.json")
-peer1_runs = load("peers1_*.json")
+sym_runs = load("symgrad")
+peer2_runs = load("peers2")
+peer1_runs = load("peers1")
+rounds = sorted({r for r, _ in sym_runs + peer2_runs + peer1_runs})
 
-# SymGrad: id -> list of per-round medians (and bytes).
-sym = {}
-for run in sym_runs:
+# SymGrad: id -> list of per-round medians (and bytes); round -> id -> median.
+sym, sym_by_round = {}, {}
+for r, run in sym_runs:
     for row in run["rows"]:
         sym.setdefault(row["id"], []).append(row)
+        sym_by_round.setdefault(r, {})[row["id"]] = row["median_us"]
 
 
 def sym_median(i):
@@ -38,7 +44,7 @@ def sym_bytes(i):
 # Peers: (group prefix, impl, dtype) -> list of per-round medians.
 def peer_table(runs):
     t = {}
-    for run in runs:
+    for _, run in runs:
         for row in run["rows"]:
             t.setdefault((row["group"].split()[0] if not row["group"].startswith("E") else row["group"], row["impl"], row["dtype"]), []).append(row["median_us"])
     return t
@@ -107,7 +113,25 @@ def build(stat):
     return results, lines
 
 
-meta = peer2_runs[0]["meta"] if peer2_runs else {}
+def paired_lines():
+    """Each round's ratio of A–D: SymGrad ÷ the fastest float32 peer of the same round, measured seconds apart."""
+    lines = ["| workload | " + " | ".join("round %d" % r for r in rounds) + " | median |", "|---|" + "---:|" * (len(rounds) + 1)]
+    for w in "ABCD":
+        ratios = []
+        for r in rounds:
+            peers = [row["median_us"] for runs in (peer2_runs, peer1_runs) for rr, run in runs if rr == r
+                     for row in run["rows"] if row["group"].split()[0] == w and row["dtype"] == "float32"]
+            s_us = sym_by_round.get(r, {}).get(w)
+            ratios.append(s_us / min(peers) if peers and s_us else None)
+        known = [x for x in ratios if x is not None]
+        if known:
+            lines.append("| %s | %s | %.2f× |" % (w, " | ".join("%.2f×" % x if x is not None else "–" for x in ratios), statistics.median(known)))
+            if w in results:
+                results[w]["ratio_per_round"] = [round(x, 3) if x is not None else None for x in ratios]
+    return lines
+
+
+meta = peer2_runs[0][1]["meta"] if peer2_runs else {}
 results, lines = build(statistics.median)
 best, best_lines = build(min)
 for k, v in best.items():
@@ -125,8 +149,11 @@ print("Best round (minimum over rounds of each configuration's per-round median;
 print()
 print("\n".join(best_lines))
 print()
-print("rounds: %d SymGrad, %d peer (2 threads), %d peer (1 thread); peer BLAS: %s; torch %s, numpy %s" % (
-    len(sym_runs), len(peer2_runs), len(peer1_runs), meta.get("blas", {}).get("kind"), meta.get("torch"), meta.get("numpy")))
+print("Each round's ratio (SymGrad ÷ that round's fastest float32 peer, measured back to back):")
+print()
+print("\n".join(paired_lines()))
+print()
+print("rounds: %d; peer BLAS: %s; torch %s, numpy %s" % (len(rounds), meta.get("blas", {}).get("kind"), meta.get("torch"), meta.get("numpy")))
 with open(results_path, "w") as f:
     json.dump(results, f, indent=1)
     f.write("\n")
