@@ -18,7 +18,8 @@ namespace SymGrad
     /// </code>
     /// For each (c, u, v) the inputs of consecutive outputs are consecutive, so a register tile of 4 filters × 4 vectors of q
     /// loads them straight from the padded image with one broadcast weight per filter: no im2col copy, no packed panel of B.
-    /// The input gradient is the same tile with channels as rows and the zero-margined dy as the image; the weight gradient
+    /// The input gradient is the same tile with channels as rows (a layer of 1–3 channels: Conv2DDirect.ChannelTile.cs)
+    /// and the zero-margined dy as the image; the weight gradient
     /// dots 4 rows of dy with 4 shifted rows of the images, summed over the whole batch in registers.
     /// Both cores share the work through <see cref="RowSplit"/> (blocks of images, then blocks of filters), so a late worker
     /// costs little. Scratch comes from ArrayPool, so a steady-state call allocates nothing.
@@ -173,7 +174,7 @@ namespace SymGrad
             Conv2DShape s = job.Shape;
             Plan plan = job.Plan;
             T* x = (T*)job.X, dy = (T*)job.Dy, dx = (T*)job.Dx;
-            int lanes = Vector512<T>.Count, ohw = s.OutHeight * s.OutWidth, hw = s.Height * s.Width;
+            int ohw = s.OutHeight * s.OutWidth, hw = s.Height * s.Width;
             bool wantWeights = job.Dw is not null;
             for (int n = n0; n < n1; n++)
             {
@@ -214,7 +215,7 @@ namespace SymGrad
                 for (int n = n0; n < n1; n++)
                 {
                     T* g = (T*)job.GradImages + ((long)n * plan.GradImage) + first;
-                    // Channel blocks outside: one block's packed weights (F·KH·KW × 4) stay in L1 while the image's wide dy streams.
+                    // Channel blocks outside: one block's packed weights (F·KH·KW × its channels) stay in L1 while the image's wide dy streams.
                     for (int cb = 0; cb < plan.GradChannels; cb += plan.ChannelRows)
                     {
                         ChannelBlock(plan.ChannelRows, (T*)job.Packed + (cb * plan.GradDepth), (T*)job.Bias, g, job.GradOffsets, plan.GradDepth, dxWide + (cb * plan.InWide), plan.InWide);
