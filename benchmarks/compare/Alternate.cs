@@ -53,12 +53,9 @@ namespace SymGrad.Compare
             return Stopwatch.GetElapsedTime(start).TotalMicroseconds / steps;
         }
 
+        /// <summary>p10 / median / p90.</summary>
         private static string Percentiles(double[] values, string format = "F0")
-        {
-            double[] sorted = values.Order().ToArray();
-            return $"{sorted[sorted.Length / 10].ToString(format, System.Globalization.CultureInfo.InvariantCulture)} / " +
-                   $"{sorted[sorted.Length / 2].ToString(format, System.Globalization.CultureInfo.InvariantCulture)} / " +
-                   $"{sorted[9 * sorted.Length / 10].ToString(format, System.Globalization.CultureInfo.InvariantCulture)}";
-        }
+            => string.Join(" / ", new[] { 10, 50, 90 }.Select(p => values.Order().ElementAt(p * values.Length / 100)
+                .ToString(format, System.Globalization.CultureInfo.InvariantCulture)));
     }
 }

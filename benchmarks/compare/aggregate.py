@@ -113,9 +113,9 @@ def build(stat):
     return results, lines
 
 
-def paired_lines():
-    """Each round's ratio of A–D: SymGrad ÷ the fastest float32 peer of the same round, measured seconds apart."""
-    lines = ["| workload | " + " | ".join("round %d" % r for r in rounds) + " | median |", "|---|" + "---:|" * (len(rounds) + 1)]
+def per_round_ratios():
+    """workload -> each round's ratio of A–D (None where a side is missing): SymGrad ÷ the fastest float32 peer of the same round."""
+    table = {}
     for w in "ABCD":
         ratios = []
         for r in rounds:
@@ -123,17 +123,26 @@ def paired_lines():
                      for row in run["rows"] if row["group"].split()[0] == w and row["dtype"] == "float32"]
             s_us = sym_by_round.get(r, {}).get(w)
             ratios.append(s_us / min(peers) if peers and s_us else None)
+        if any(x is not None for x in ratios):
+            table[w] = ratios
+    return table
+
+
+def paired_lines(table):
+    lines = ["| workload | " + " | ".join("round %d" % r for r in rounds) + " | median |", "|---|" + "---:|" * (len(rounds) + 1)]
+    for w, ratios in table.items():
         known = [x for x in ratios if x is not None]
-        if known:
-            lines.append("| %s | %s | %.2f× |" % (w, " | ".join("%.2f×" % x if x is not None else "–" for x in ratios), statistics.median(known)))
-            if w in results:
-                results[w]["ratio_per_round"] = [round(x, 3) if x is not None else None for x in ratios]
+        lines.append("| %s | %s | %.2f× |" % (w, " | ".join("%.2f×" % x if x is not None else "–" for x in ratios), statistics.median(known)))
     return lines
 
 
 meta = peer2_runs[0][1]["meta"] if peer2_runs else {}
 results, lines = build(statistics.median)
 best, best_lines = build(min)
+paired = per_round_ratios()
+for w, ratios in paired.items():
+    if w in results:
+        results[w]["ratio_per_round"] = [round(x, 3) if x is not None else None for x in ratios]
 for k, v in best.items():
     if k in results:
         results[k]["symgrad_best_round_us"] = v["symgrad_us"]
@@ -151,7 +160,7 @@ print("\n".join(best_lines))
 print()
 print("Each round's ratio (SymGrad ÷ that round's fastest float32 peer, measured back to back):")
 print()
-print("\n".join(paired_lines()))
+print("\n".join(paired_lines(paired)))
 print()
 print("rounds: %d; peer BLAS: %s; torch %s, numpy %s" % (len(rounds), meta.get("blas", {}).get("kind"), meta.get("torch"), meta.get("numpy")))
 with open(results_path, "w") as f:
