@@ -363,8 +363,6 @@ namespace SymGrad.GeneratorTests
                     public static double [|M|]<T>(double x) => x;
                 """), "SG0014", "Method 'M' is generic: write it for float or double");
 
-        // ── SG9999 ────────────────────────────────────────────────────────────────
-
         [Fact]
         public void SG0009_LoopWhoseStepChangesInItsBody()
             => Expect(Scalar("""
@@ -379,22 +377,6 @@ namespace SymGrad.GeneratorTests
                         return s;
                 """, "double x, int n"),
                 "SG0009", "This for loop cannot be reversed", "the body changes 'step'");
-
-        /// <summary>A limit of this version, inside the subset: a long that the reverse sweep needs back has no tape.</summary>
-        [Fact]
-        public void SG9999_ValueWithoutATape()
-            => Expect(Scalar("""
-                        double s = 1;
-                        long k = 1;
-                        for (int i = 0; i < n; i++)
-                        {
-                            k += i;
-                            s = s * x * k;
-                        }
-
-                        return s;
-                """, "double x, int n").Replace("public static double M", "public static double [|M|]"),
-                "SG9999", "SymGrad could not differentiate 'M'", "would need a tape");
 
         /// <summary>A call without a derivative is fine when nothing differentiable flows into it.</summary>
         [Fact]

@@ -407,5 +407,32 @@ namespace SymGrad.GeneratorTests
             Assert.DoesNotContain("SquareBackwardAssign", code);
             Assert.DoesNotContain("clear: false", code);
         }
+
+        /// <summary>A long the reverse sweep needs back (it multiplies a real) travels on the workspace's long tape.</summary>
+        [Fact]
+        public void LongLoopCarriedValue_IsTapedAsLong()
+        {
+            var result = Compile("""
+                using System;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double M(double x, int n)
+                    {
+                        double s = 1;
+                        long k = 1;
+                        for (int i = 0; i < n; i++)
+                        {
+                            k += i;
+                            s = s * x * k;
+                        }
+
+                        return s;
+                    }
+                }
+                """);
+            Assert.Contains("workspace.Longs.Push(k)", result.GeneratedSources.Values.Single());
+        }
     }
 }

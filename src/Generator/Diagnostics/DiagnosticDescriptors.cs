@@ -77,6 +77,14 @@ namespace SymGrad.Generator.Diagnostics
             "SG0017", "Assigns names no span gradient",
             "'{0}' is registered with Assigns = \"{1}\", which is not a Span gradient parameter of its backward: {2}");
 
+        public static readonly DiagnosticDescriptor OutputReadBeforeWritten = Error(
+            "SG0018", "Output read before it is written",
+            "Span output '{0}' is read ('{1}') where the method may not have written that element yet: the backward cannot know what the caller's '{0}' held; read an element after the statement or loop that writes it, or keep the value in a local");
+
+        public static readonly DiagnosticDescriptor CallsGeneratedMethod = Error(
+            "SG0019", "Calls a generated derivative",
+            "'{0}' calls the generated '{1}': derivatives of derivatives are not supported yet; call '{2}' and let SymGrad differentiate it, or move the call out of the [Differentiable] method");
+
         public static readonly DiagnosticDescriptor InternalError = Error(
             "SG9999", "SymGrad failed internally",
             "SymGrad could not differentiate '{0}' because of an internal error ({1}); please report it with this method");
@@ -85,7 +93,8 @@ namespace SymGrad.Generator.Diagnostics
         {
             TypeNotPartial, MethodNotStatic, UnsupportedParameter, UnsupportedReturnType, UnsupportedStatement,
             UnsupportedExpression, NoDerivative, Recursion, UnsupportedLoop, DerivativeSignatureMismatch,
-            DerivativeTargetNotFound, ParameterAssigned, UnsafeCode, GenericMethod, FileLocalType, OutputAccumulatedAndRead, AssignsNoSpanGradient, InternalError,
+            DerivativeTargetNotFound, ParameterAssigned, UnsafeCode, GenericMethod, FileLocalType, OutputAccumulatedAndRead, AssignsNoSpanGradient,
+            OutputReadBeforeWritten, CallsGeneratedMethod, InternalError,
         };
 
         public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

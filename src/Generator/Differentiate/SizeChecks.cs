@@ -19,31 +19,32 @@ namespace SymGrad.Generator.Differentiate
     /// </summary>
     internal static class SizeChecks
     {
-        public static List<SizeCheck> Find(Block body, Analysis analysis)
+        public static List<SizeCheck> Find(Block body, MethodModel model)
         {
             var checks = new List<SizeCheck>();
-            Visit(body, new List<For>(), analysis, checks);
+            var parameters = model.Parameters.ToDictionary(p => p.Name);
+            Visit(body, new List<For>(), parameters, checks);
             return checks.GroupBy(c => (c.Span, c.Required)).Select(g => g.OrderBy(c => c.Condition.Length).First()).ToList();
         }
 
-        private static void Visit(Block block, List<For> loops, Analysis analysis, List<SizeCheck> checks)
+        private static void Visit(Block block, List<For> loops, Dictionary<string, ParameterSpec> parameters, List<SizeCheck> checks)
         {
             foreach (Stmt statement in block.Statements)
             {
                 switch (statement)
                 {
                     case LocalDecl d:
-                        Accesses(d.Init, loops, analysis, checks);
+                        Accesses(d.Init, loops, parameters, checks);
                         break;
                     case Assign a:
-                        Accesses(a.Target, loops, analysis, checks);
-                        Accesses(a.Value, loops, analysis, checks);
+                        Accesses(a.Target, loops, parameters, checks);
+                        Accesses(a.Value, loops, parameters, checks);
                         break;
                     case Return r:
-                        Accesses(r.Value, loops, analysis, checks);
+                        Accesses(r.Value, loops, parameters, checks);
                         break;
                     case For f:
-                        Visit(f.Body, new List<For>(loops) { f }, analysis, checks);
+                        Visit(f.Body, new List<For>(loops) { f }, parameters, checks);
                         break;
 
                     // Accesses under an if may be guarded by it (padding checks): they are left to the indexer.
@@ -51,24 +52,24 @@ namespace SymGrad.Generator.Differentiate
             }
         }
 
-        private static void Accesses(Expr? e, List<For> loops, Analysis analysis, List<SizeCheck> checks)
+        private static void Accesses(Expr? e, List<For> loops, Dictionary<string, ParameterSpec> parameters, List<SizeCheck> checks)
         {
             switch (e)
             {
                 case Element el:
-                    if (Check(el, loops, analysis) is { } check) checks.Add(check);
-                    Accesses(el.Index, loops, analysis, checks);
+                    if (Check(el, loops, parameters) is { } check) checks.Add(check);
+                    Accesses(el.Index, loops, parameters, checks);
                     break;
-                case Unary u: Accesses(u.Operand, loops, analysis, checks); break;
-                case Binary b: Accesses(b.Left, loops, analysis, checks); Accesses(b.Right, loops, analysis, checks); break;
-                case MathCall m: foreach (Expr a in m.Args) Accesses(a, loops, analysis, checks); break;
-                case Cast c: Accesses(c.Operand, loops, analysis, checks); break;
+                case Unary u: Accesses(u.Operand, loops, parameters, checks); break;
+                case Binary b: Accesses(b.Left, loops, parameters, checks); Accesses(b.Right, loops, parameters, checks); break;
+                case MathCall m: foreach (Expr a in m.Args) Accesses(a, loops, parameters, checks); break;
+                case Cast c: Accesses(c.Operand, loops, parameters, checks); break;
 
                 // Conditional branches are skipped for the same reason as if statements.
             }
         }
 
-        private static SizeCheck? Check(Element access, List<For> loops, Analysis analysis)
+        private static SizeCheck? Check(Element access, List<For> loops, Dictionary<string, ParameterSpec> parameters)
         {
             var counters = new Dictionary<string, Poly>();
             var conditions = new List<string>();
@@ -76,7 +77,7 @@ namespace SymGrad.Generator.Differentiate
             {
                 if (!Simplifier.IsConstant(loop.Step, 1)
                     || loop.Condition is not Binary { Op: "<" or "<=", Left: Name c, Right: var bound } cmp || c.Id != loop.Counter
-                    || !Reads.Of(bound).Concat(Reads.Of(loop.Init)).All(analysis.Parameters.ContainsKey)
+                    || !Reads.Of(bound).Concat(Reads.Of(loop.Init)).All(parameters.ContainsKey)
                     || Poly.From(bound) is not { } last || Poly.From(loop.Init) is null)
                 {
                     return null;
@@ -88,7 +89,7 @@ namespace SymGrad.Generator.Differentiate
             }
 
             // The index may use the counters and the parameters (sizes, geometry), nothing the body computes.
-            if (!Reads.Of(access.Index).All(r => counters.ContainsKey(r) || analysis.Parameters.ContainsKey(r))
+            if (!Reads.Of(access.Index).All(r => counters.ContainsKey(r) || parameters.ContainsKey(r))
                 || Poly.From(access.Index) is not { } index
                 || index.Terms.Any(t => t.Value < 0 && Poly.Factors(t.Key).Any(counters.ContainsKey)))
             {

@@ -77,6 +77,8 @@ namespace SymGrad.Generator.Emit
                     return builder.ToString();
                 }
 
+                case Written w:
+                    return PrintCore(w.Target, rename);
                 case UserCall call:
                     return call.Target.ContainingType + "." + call.Target.Method + "(" + string.Join(", ", call.Args.Select(a => Print(a, rename))) + ")";
                 default:

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using SymGrad.Generator.Differentiate;
+using SymGrad.Generator.Lower;
 using SymGrad.Generator.Model;
 
 namespace SymGrad.Generator.Emit
@@ -23,19 +24,11 @@ namespace SymGrad.Generator.Emit
 
         public static string Emit(MethodModel model)
         {
-            var names = new NameAllocator(model.Parameters.Select(p => p.Name).Concat(model.Locals.Select(l => l.Name)));
+            var names = new NameAllocator(model.Parameters.Select(p => p.Name).Concat(model.Locals.Select(l => l.Name)).Append(model.Name));
             var normalizer = new Normalizer(names, model.ReturnType);
-            Block body = normalizer.Normalize(model.Body);
-            var analysis = new Analysis(model, body, normalizer.NewLocals);
-            if (analysis.Diagnostics.Count > 0)
-            {
-                throw new DiagnosticsException(analysis.Diagnostics);
-            }
-
-            var builder = new ReverseBuilder(model, body, analysis, names);
-            builder.Build();
-            Peephole.Apply(builder.Reverse);
-            List<SizeCheck> sizes = SizeChecks.Find(body, analysis);
+            Block body = Walk.Fresh(normalizer.Normalize(model.Body));
+            BackwardProgram program = BackwardBuilder.Build(model, body, normalizer.NewLocals, names);
+            List<SizeCheck> sizes = SizeChecks.Find(body, model);
 
             var text = new StringWriter();
             var writer = new IndentedTextWriter(text, "    ");
@@ -57,11 +50,11 @@ namespace SymGrad.Generator.Emit
                 depth++;
             }
 
-            WriteBackward(writer, model, builder, sizes);
+            WriteBackward(writer, model, program, sizes);
             if (model.ReturnType != "void")
             {
                 writer.WriteLineNoTabs(string.Empty);
-                WriteGradient(writer, model, builder, sizes);
+                WriteGradient(writer, model, program, sizes);
             }
 
             for (; depth > 0; depth--)
@@ -72,7 +65,11 @@ namespace SymGrad.Generator.Emit
             return text.ToString().Replace("\r\n", "\n");
         }
 
-        private static void WriteBackward(IndentedTextWriter writer, MethodModel model, ReverseBuilder builder, List<SizeCheck> sizes)
+        private static string GradientParameter(ParameterSpec p, BackwardProgram program) => p.Kind == ParameterKind.Scalar
+            ? $"ref {p.Type} {program.Gradients[p.Name]}"
+            : $"global::System.Span<{p.ElementType}> {program.Gradients[p.Name]}";
+
+        private static void WriteBackward(IndentedTextWriter writer, MethodModel model, BackwardProgram program, List<SizeCheck> sizes)
         {
             var parameters = new List<string>();
             foreach (ParameterSpec p in model.Parameters)
@@ -82,102 +79,84 @@ namespace SymGrad.Generator.Emit
 
             if (model.ReturnType != "void")
             {
-                parameters.Add($"{model.ReturnType} {builder.DResult}");
+                parameters.Add($"{model.ReturnType} {program.DResult}");
             }
 
             foreach (ParameterSpec p in model.Parameters.Where(p => p.Kind == ParameterKind.SpanOutput))
             {
-                parameters.Add($"global::System.ReadOnlySpan<{p.ElementType}> {builder.Cotangents[p.Name]}");
+                parameters.Add($"global::System.ReadOnlySpan<{p.ElementType}> {program.Cotangents[p.Name]}");
             }
 
-            foreach (ParameterSpec p in model.Parameters.Where(p => p.IsDifferentiable))
-            {
-                parameters.Add(p.Kind == ParameterKind.Scalar
-                    ? $"ref {p.Type} {builder.Gradients[p.Name]}"
-                    : $"global::System.Span<{p.ElementType}> {builder.Gradients[p.Name]}");
-            }
+            parameters.AddRange(model.Parameters.Where(p => p.IsDifferentiable).Select(p => GradientParameter(p, program)));
 
-            WriteDoc(writer, model, builder);
+            WriteDoc(writer, model, program);
             writer.WriteLine(GeneratedCode);
             writer.WriteLine($"{model.Accessibility} static void {model.Name}Backward({string.Join(", ", parameters)})");
             Open(writer);
-            WriteValidation(writer, model, builder, sizes);
+            WriteSizeChecks(writer, sizes);
+            WriteGradientChecks(writer, model, program);
 
-            var setup = new List<Code>();
-            foreach (KeyValuePair<string, string> work in builder.PrimalWork)
+            var statements = new List<Stmt>(program.Setup.Statements);
+            if (program.Forward.Statements.Count > 0)
             {
-                setup.Add(new Line($"global::System.Span<{ElementOf(model, work.Key)}> {work.Value} = {builder.Workspace}.{Rent(model, work.Key)}({work.Key}.Length);"));
+                statements.Add(new Comment("Forward sweep: recompute what the reverse sweep reads."));
+                statements.AddRange(program.Forward.Statements);
             }
 
-            // An empty cotangent stands for zeros: MGradient passes default for every output instead of cleared buffers.
-            var copied = new HashSet<string>();
-            foreach (KeyValuePair<string, string> work in builder.CotangentWork)
+            if (program.Reverse.Statements.Count > 0)
             {
-                copied.Add(work.Key);
-                setup.Add(builder.AssignedFirst.Contains(work.Key)
-                    ? new Line($"global::System.Span<{ElementOf(model, work.Key)}> {work.Value} = {builder.Workspace}.{Rent(model, work.Key)}({work.Key}.Length, clear: false); // set by its first contribution")
-                    : new Line($"global::System.Span<{ElementOf(model, work.Key)}> {work.Value} = {builder.Workspace}.CopyOrZeros({builder.Cotangents[work.Key]}, {work.Key}.Length);"));
+                statements.Add(new Comment("Reverse sweep: adjoints, last statement first."));
+                statements.AddRange(program.Reverse.Statements);
             }
 
-            foreach (KeyValuePair<string, string> read in builder.Cotangents.Where(c => !copied.Contains(c.Key) && builder.ReadsCotangent(c.Value)))
+            Block body = Declarations.Place(new Block(statements.ToEquatableArray()), program.Variables, program.Gradients.Values);
+            var used = new HashSet<string>(Walk.All(body).SelectMany(Walk.Expressions).SelectMany(Reads.Of));
+            foreach (ParameterSpec p in model.Parameters.Where(p => program.CotangentsInPlace.Contains(p.Name) && used.Contains(program.Cotangents[p.Name])))
             {
-                writer.WriteLine($"{read.Value} = global::SymGrad.Workspace.ZerosIfEmpty({read.Value}, {read.Key}.Length);");
+                // An empty cotangent stands for zeros: MGradient passes default for every output instead of cleared buffers.
+                string dy = program.Cotangents[p.Name];
+                writer.WriteLine($"{dy} = global::SymGrad.Workspace.ZerosIfEmpty({dy}, {p.Name}.Length);");
             }
 
-            var body = new List<Code>(setup);
-            body.AddRange(builder.Hoisted);
-            if (builder.Forward.Count > 0)
+            var printer = new StatementPrinter(writer, program.Workspace);
+            if (UsesWorkspace(body, program.Workspace))
             {
-                body.Add(new Line("// Forward sweep: recompute what the reverse sweep reads."));
-                body.AddRange(builder.Forward);
-            }
-
-            if (builder.Reverse.Count > 0)
-            {
-                body.Add(new Line("// Reverse sweep: adjoints, last statement first."));
-                body.AddRange(builder.Reverse);
-            }
-
-            if (builder.UsesWorkspace || setup.Count > 0)
-            {
-                writer.WriteLine($"global::SymGrad.Workspace {builder.Workspace} = global::SymGrad.Workspace.Current;");
-                writer.WriteLine($"global::SymGrad.WorkspaceMark {builder.Workspace}Mark = {builder.Workspace}.Mark();");
+                writer.WriteLine($"global::SymGrad.Workspace {program.Workspace} = global::SymGrad.Workspace.Current;");
+                writer.WriteLine($"global::SymGrad.WorkspaceMark {program.Workspace}Mark = {program.Workspace}.Mark();");
                 writer.WriteLine("try");
                 Open(writer);
-                WriteCode(writer, body);
+                printer.Block(body);
                 Close(writer);
                 writer.WriteLine("finally");
                 Open(writer);
-                writer.WriteLine($"{builder.Workspace}.Release({builder.Workspace}Mark);");
+                writer.WriteLine($"{program.Workspace}.Release({program.Workspace}Mark);");
                 Close(writer);
             }
             else
             {
-                WriteCode(writer, body);
+                printer.Block(body);
             }
 
             Close(writer);
         }
 
-        private static void WriteGradient(IndentedTextWriter writer, MethodModel model, ReverseBuilder builder, List<SizeCheck> sizes)
+        private static bool UsesWorkspace(Block body, string workspace) => Walk.All(body).Any(s =>
+            s is Push || Walk.Expressions(s).SelectMany(Reads.Nodes).Any(e => e is Pop || e is Opaque o && o.Template.StartsWith(workspace + ".", System.StringComparison.Ordinal)));
+
+        private static void WriteGradient(IndentedTextWriter writer, MethodModel model, BackwardProgram program, List<SizeCheck> sizes)
         {
             var parameters = model.Parameters.Select(p => $"{p.Type} {p.Name}").ToList();
-            foreach (ParameterSpec p in model.Parameters.Where(p => p.IsDifferentiable))
-            {
-                parameters.Add(p.Kind == ParameterKind.Scalar
-                    ? $"ref {p.Type} {builder.Gradients[p.Name]}"
-                    : $"global::System.Span<{p.ElementType}> {builder.Gradients[p.Name]}");
-            }
+            parameters.AddRange(model.Parameters.Where(p => p.IsDifferentiable).Select(p => GradientParameter(p, program)));
 
             writer.WriteLine("/// <summary>");
-            writer.WriteLine($"/// Runs <c>{model.Name}</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)");
+            writer.WriteLine($"/// Runs <c>{Xml(model.Name)}</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)");
             writer.WriteLine("/// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.");
             writer.WriteLine("/// </summary>");
             writer.WriteLine(GeneratedCode);
             writer.WriteLine($"{model.Accessibility} static {model.ReturnType} {model.Name}Gradient({string.Join(", ", parameters)})");
             Open(writer);
 
-            // The forward pass indexes the spans and writes the outputs: check sizes and overlaps first.
+            // Everything is checked before the forward pass writes its outputs: sizes, overlaps, gradient lengths.
             WriteSizeChecks(writer, sizes);
             foreach (ParameterSpec output in model.Parameters.Where(p => p.Kind == ParameterKind.SpanOutput))
             {
@@ -187,38 +166,49 @@ namespace SymGrad.Generator.Emit
                 }
             }
 
-            var names = new NameAllocator(model.Parameters.Select(p => p.Name).Concat(builder.Gradients.Values).Append(builder.Workspace));
+            WriteGradientChecks(writer, model, program, cotangents: false);
+            var taken = new HashSet<string>(model.Parameters.Select(p => p.Name).Concat(program.Gradients.Values));
+            var names = new NameAllocator(taken.Append(program.Workspace));
             string result = names.Reserve("result");
-            string args = string.Join(", ", model.Parameters.Select(p => p.Name));
-            writer.WriteLine($"{model.ReturnType} {result} = {model.Name}({args});");
+
+            // A parameter named like the method hides it: call it through its type.
+            string forward = taken.Contains(model.Name)
+                ? "global::" + (model.Namespace.Length > 0 ? model.Namespace + "." : "") + string.Join(".", model.ContainingTypes.Select(t => t.Name)) + "." + model.Name
+                : model.Name;
+            writer.WriteLine($"{model.ReturnType} {result} = {forward}({string.Join(", ", model.Parameters.Select(p => p.Name))});");
             var backward = model.Parameters.Select(p => p.Name).ToList();
             backward.Add("1");
-            var outputs = model.Parameters.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
 
             // The outputs are not part of the result: their cotangents are zero, passed as empty spans (see MBackward).
-            backward.AddRange(outputs.Select(_ => "default"));
-            backward.AddRange(model.Parameters.Where(p => p.IsDifferentiable).Select(p => (p.Kind == ParameterKind.Scalar ? "ref " : "") + builder.Gradients[p.Name]));
+            backward.AddRange(model.Parameters.Where(p => p.Kind == ParameterKind.SpanOutput).Select(_ => "default"));
+            backward.AddRange(model.Parameters.Where(p => p.IsDifferentiable).Select(p => (p.Kind == ParameterKind.Scalar ? "ref " : "") + program.Gradients[p.Name]));
             writer.WriteLine($"{model.Name}Backward({string.Join(", ", backward)});");
             writer.WriteLine($"return {result};");
             Close(writer);
         }
 
-        /// <summary>Lengths and overlaps are checked before anything is written.</summary>
-        private static void WriteValidation(IndentedTextWriter writer, MethodModel model, ReverseBuilder builder, List<SizeCheck> sizes)
+        /// <summary>Gradient (and cotangent) lengths, and that nothing written overlaps anything read, before any write.</summary>
+        private static void WriteGradientChecks(IndentedTextWriter writer, MethodModel model, BackwardProgram program, bool cotangents = true)
         {
-            WriteSizeChecks(writer, sizes);
-            var pairs = new List<(string Gradient, string Of)>();
-            pairs.AddRange(builder.Gradients.Where(g => model.Parameters.First(p => p.Name == g.Key).Kind == ParameterKind.SpanInput).Select(g => (g.Value, g.Key)));
-            pairs.AddRange(builder.Cotangents.Select(c => (c.Value, c.Key)));
-            foreach ((string gradient, string of) in pairs)
+            var pairs = new List<(string Gradient, string Of, string Check)>();
+            pairs.AddRange(model.Parameters.Where(p => p.Kind == ParameterKind.SpanInput).Select(p => (program.Gradients[p.Name], p.Name, "SameLength")));
+            if (cotangents)
             {
-                string check = builder.Cotangents.ContainsKey(of) ? "CotangentLength" : "SameLength";
+                pairs.AddRange(program.Cotangents.Select(c => (c.Value, c.Key, "CotangentLength")));
+            }
+
+            foreach ((string gradient, string of, string check) in pairs)
+            {
                 writer.WriteLine($"global::SymGrad.Guard.{check}<{ElementOf(model, of)}>({gradient}, nameof({gradient}), {of}, nameof({of}));");
             }
 
-            var read = model.Parameters.Where(p => p.Type.Contains("Span<")).Select(p => (p.Name, p.ElementType))
-                .Concat(builder.Cotangents.Select(c => (c.Value, ElementOf(model, c.Key)))).ToList();
-            var written = model.Parameters.Where(p => p.Kind == ParameterKind.SpanInput).Select(p => (Name: builder.Gradients[p.Name], p.ElementType)).ToList();
+            var read = model.Parameters.Where(p => p.Type.Contains("Span<")).Select(p => (p.Name, p.ElementType)).ToList();
+            if (cotangents)
+            {
+                read.AddRange(program.Cotangents.Select(c => (c.Value, ElementOf(model, c.Key))));
+            }
+
+            var written = model.Parameters.Where(p => p.Kind == ParameterKind.SpanInput).Select(p => (Name: program.Gradients[p.Name], p.ElementType)).ToList();
             for (int i = 0; i < written.Count; i++)
             {
                 foreach ((string other, string type) in read.Concat(written.Skip(i + 1)))
@@ -255,12 +245,12 @@ namespace SymGrad.Generator.Emit
             writer.WriteLine($"global::SymGrad.Guard.Disjoint<{type}>({written}, nameof({written}), {other}, nameof({other}));");
         }
 
-        private static void WriteDoc(IndentedTextWriter writer, MethodModel model, ReverseBuilder builder)
+        private static void WriteDoc(IndentedTextWriter writer, MethodModel model, BackwardProgram program)
         {
             writer.WriteLine("/// <summary>");
             writer.WriteLine($"/// Backward pass (vector-Jacobian product) of <c>{Xml(model.Name)}</c>, derived by SymGrad: given the cotangent of");
             writer.WriteLine("/// the result and of each output, accumulates (+=) the gradient of every differentiable input.");
-            if (builder.Cotangents.Count > 0)
+            if (program.Cotangents.Count > 0)
             {
                 writer.WriteLine("/// An empty output cotangent (<c>default</c>) stands for zeros.");
             }
@@ -268,8 +258,7 @@ namespace SymGrad.Generator.Emit
             writer.WriteLine("/// </summary>");
             writer.WriteLine("/// <remarks>");
             writer.WriteLine($"/// Forward: <c>{Xml(model.ForwardSource)}</c>");
-            var derivation = new List<string>();
-            Derivation(builder.Reverse, 0, derivation);
+            List<string> derivation = program.Derivation;
             if (derivation.Count > 0)
             {
                 writer.WriteLine("/// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>");
@@ -285,60 +274,9 @@ namespace SymGrad.Generator.Emit
             writer.WriteLine("/// </remarks>");
         }
 
-        private static void Derivation(List<Code> code, int depth, List<string> output)
-        {
-            string indent = new(' ', depth * 2);
-            foreach (Code c in code)
-            {
-                switch (c)
-                {
-                    case Line { Math: { } math }:
-                        output.Add(indent + math);
-                        break;
-                    case Scope scope:
-                    {
-                        var inner = new List<string>();
-                        Derivation(scope.Body, depth + 1, inner);
-                        if (inner.Count > 0)
-                        {
-                            output.Add(indent + (scope.Header ?? "{").Replace("global::System.MathF.", "").Replace("global::System.Math.", ""));
-                            output.AddRange(inner);
-                        }
-
-                        break;
-                    }
-                }
-            }
-        }
-
         private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
         private static string ElementOf(MethodModel model, string span) => model.Parameters.First(p => p.Name == span).ElementType;
-
-        private static string Rent(MethodModel model, string span) => ElementOf(model, span) == "float" ? "RentFloats" : "RentDoubles";
-
-        private static void WriteCode(IndentedTextWriter writer, List<Code> code)
-        {
-            foreach (Code c in code)
-            {
-                switch (c)
-                {
-                    case Line line:
-                        writer.WriteLine(line.Text);
-                        break;
-                    case Scope scope:
-                        if (scope.Header is not null)
-                        {
-                            writer.WriteLine(scope.Header);
-                        }
-
-                        Open(writer);
-                        WriteCode(writer, scope.Body);
-                        Close(writer);
-                        break;
-                }
-            }
-        }
 
         private static void Open(IndentedTextWriter writer)
         {

@@ -3,7 +3,11 @@ namespace SymGrad.Generator.Model
     // Statements of a differentiable body. Source is the statement as the user wrote it (one line), written
     // above its adjoint block in the emitted code.
 
-    internal abstract record Stmt(string Source);
+    internal abstract record Stmt(string Source)
+    {
+        /// <summary>Where the user wrote it, for diagnostics found after parsing (none for generated statements).</summary>
+        public Diagnostics.LocationInfo? Location { get; init; }
+    }
 
     internal sealed record Block(EquatableArray<Stmt> Statements)
     {
@@ -19,7 +23,11 @@ namespace SymGrad.Generator.Model
     internal sealed record If(Expr Condition, Block Then, Block Else, string Source) : Stmt(Source);
 
     /// <summary><c>for (T counter = init; condition; counter += step)</c>; step is a signed integer expression.</summary>
-    internal sealed record For(string Counter, string CounterType, Expr Init, Expr Condition, Expr Step, Block Body, string Source) : Stmt(Source);
+    internal sealed record For(string Counter, string CounterType, Expr Init, Expr Condition, Expr Step, Block Body, string Source) : Stmt(Source)
+    {
+        /// <summary>Names a reversed loop for the passes after it is built (0 for a forward loop).</summary>
+        public int Tag { get; init; }
+    }
 
     internal sealed record Break(string Source) : Stmt(Source);
 

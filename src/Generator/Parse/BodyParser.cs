@@ -63,6 +63,21 @@ namespace SymGrad.Generator.Parse
 
         private void ParseStatement(StatementSyntax statement, List<Stmt> output)
         {
+            int first = output.Count;
+            ParseStatementCore(statement, output);
+            if (statement is not BlockSyntax)
+            {
+                // Diagnostics found after parsing (an output read before it is written) point at the statement.
+                LocationInfo? where = LocationInfo.From(statement.GetLocation());
+                for (int i = first; i < output.Count; i++)
+                {
+                    output[i] = output[i] with { Location = output[i].Location ?? where };
+                }
+            }
+        }
+
+        private void ParseStatementCore(StatementSyntax statement, List<Stmt> output)
+        {
             switch (statement)
             {
                 case BlockSyntax block:

@@ -27,6 +27,11 @@ namespace SymGrad.Generator
                         return inner.Operand;
                     }
 
+                    if (operand is Binary { Op: "-" } difference && u.IsReal)
+                    {
+                        return difference with { Left = difference.Right, Right = difference.Left }; // -(a - b) = b - a
+                    }
+
                     return u with { Operand = operand };
                 }
 
@@ -114,6 +119,12 @@ namespace SymGrad.Generator
                     if (r is Unary { Op: "-" } mr2) return new Unary("-", SimplifyBinary("*", l, mr2.Operand, type), type);
                     // Constants first: 2 * x rather than x * 2.
                     if (TryValue(r, out _) && !TryValue(l, out _)) return new Binary("*", r, l, type);
+
+                    // s · (1 / b) = s / b; s · (a · b) = s · a · b (as a person writes it).
+                    if (real && r is Binary { Op: "/" } quotient && IsConstant(quotient.Left, 1)) return SimplifyBinary("/", l, quotient.Right, type);
+                    if (TryValue(l, out double c1) && r is Binary { Op: "*" } scaled && TryValue(scaled.Left, out double c2)) return SimplifyBinary("*", Constant(c1 * c2, type), scaled.Right, type);
+                    if (real && l is Binary { Op: "/" } inverse && IsConstant(inverse.Left, 1)) return SimplifyBinary("/", r, inverse.Right, type);
+                    if (real && r is Binary { Op: "*" } product && product.Type == type && l is Name or Element or Binary { Op: "*" }) return new Binary("*", SimplifyBinary("*", l, product.Left, type), product.Right, type);
                     break;
                 case "/":
                     if (IsConstant(r, 1)) return l;
@@ -125,6 +136,19 @@ namespace SymGrad.Generator
             return new Binary(op, l, r, type);
         }
 
+        /// <summary>The logical negation, written as a person would (<c>a &lt; b</c> for <c>!(a &gt;= b)</c>).</summary>
+        public static Expr Negate(Expr test) => test switch
+        {
+            Binary { Op: ">=" } b => b with { Op = "<" },
+            Binary { Op: "<=" } b => b with { Op = ">" },
+            Binary { Op: ">" } b => b with { Op = "<=" },
+            Binary { Op: "<" } b => b with { Op = ">=" },
+            Binary { Op: "==" } b => b with { Op = "!=" },
+            Binary { Op: "!=" } b => b with { Op = "==" },
+            Unary { Op: "!" } u => u.Operand,
+            _ => new Unary("!", test, "bool"),
+        };
+
         public static bool IsConstant(Expr e, double value) => TryValue(e, out double v) && v == value;
 
         public static bool TryValue(Expr e, out double value)
@@ -133,6 +157,12 @@ namespace SymGrad.Generator
             if (e is Cast { Operand: var inner })
             {
                 return TryValue(inner, out value);
+            }
+
+            if (e is Unary { Op: "-", Operand: var negated } && TryValue(negated, out double positive))
+            {
+                value = -positive;
+                return true;
             }
 
             if (e is not Literal { Type: "double" or "float" or "int" or "long" } literal)

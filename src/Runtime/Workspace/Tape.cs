@@ -30,6 +30,25 @@ namespace SymGrad
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T Pop() => _items[--_count];
 
+        /// <summary>Pushes every element of <paramref name="values"/> (a span a call is about to overwrite).</summary>
+        public void PushAll(ReadOnlySpan<T> values)
+        {
+            while (_count + values.Length > _items.Length)
+            {
+                Grow();
+            }
+
+            values.CopyTo(_items.AsSpan(_count));
+            _count += values.Length;
+        }
+
+        /// <summary>Pops what <see cref="PushAll"/> pushed back into <paramref name="destination"/>, which has the same length.</summary>
+        public void PopAll(Span<T> destination)
+        {
+            _count -= destination.Length;
+            _items.AsSpan(_count, destination.Length).CopyTo(destination);
+        }
+
         /// <summary>Drops every value above <paramref name="count"/> (used when a call ends, normally or not).</summary>
         public void Truncate(int count)
         {

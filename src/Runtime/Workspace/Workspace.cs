@@ -24,13 +24,16 @@ namespace SymGrad
 
         public Tape<bool> Bools { get; } = new();
 
+        /// <summary>Integers of types other than int (long, short, byte, …), widened to long.</summary>
+        public Tape<long> Longs { get; } = new();
+
         public ScratchArena<double> DoubleScratch { get; } = new();
 
         public ScratchArena<float> FloatScratch { get; } = new();
 
         /// <summary>Records the current depth of every tape and arena.</summary>
         public WorkspaceMark Mark() => new(
-            Doubles.Count, Floats.Count, Ints.Count, Bools.Count, DoubleScratch.Mark(), FloatScratch.Mark());
+            Doubles.Count, Floats.Count, Ints.Count, Bools.Count, DoubleScratch.Mark(), FloatScratch.Mark(), Longs.Count);
 
         /// <summary>Returns every tape and arena to the depth recorded by <paramref name="mark"/>.</summary>
         public void Release(WorkspaceMark mark)
@@ -39,6 +42,7 @@ namespace SymGrad
             Floats.Truncate(mark.Floats);
             Ints.Truncate(mark.Ints);
             Bools.Truncate(mark.Bools);
+            Longs.Truncate(mark.Longs);
             DoubleScratch.Release(mark.DoubleScratch);
             FloatScratch.Release(mark.FloatScratch);
         }
@@ -126,5 +130,5 @@ namespace SymGrad
     }
 
     /// <summary>The depths of a <see cref="Workspace"/>'s tapes and arenas at one moment.</summary>
-    public readonly record struct WorkspaceMark(int Doubles, int Floats, int Ints, int Bools, long DoubleScratch, long FloatScratch);
+    public readonly record struct WorkspaceMark(int Doubles, int Floats, int Ints, int Bools, long DoubleScratch, long FloatScratch, int Longs = 0);
 }

@@ -110,6 +110,21 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(w2.Length, nameof(w2), (long)x.Length, "w2[i]");
             }
+            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(dw1, nameof(dw1), w1, nameof(w1));
+            global::SymGrad.Guard.SameLength<double>(dw2, nameof(dw2), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dw1, nameof(dw1));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dw2, nameof(dw2));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), dw2, nameof(dw2));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), w2, nameof(w2));
             double result = Maxout(x, w1, b1, w2, b2);
             MaxoutBackward(x, w1, b1, w2, b2, 1, dx, dw1, ref db1, dw2, ref db2);
             return result;

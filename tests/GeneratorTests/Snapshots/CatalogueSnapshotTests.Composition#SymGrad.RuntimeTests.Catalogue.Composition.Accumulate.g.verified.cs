@@ -15,7 +15,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// for (int i = 0; i &lt; x.Length; i++)
-        ///   ∂L/∂x[i] += ∂L/∂y[i]·(2·x[i])
+        ///   ∂L/∂x[i] += 2·∂L/∂y[i]·x[i]
         /// for (int i = x.Length - 1; i &gt;= 0; i--)
         ///   ∂L/∂x[i] += ∂L/∂y[i]
         /// </code>
@@ -40,13 +40,12 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
             {
-                global::System.Span<double> yWork = workspace.RentDoubles(y.Length);
                 global::System.Span<double> dyWork = workspace.CopyOrZeros(dy, y.Length);
                 // Reverse sweep: adjoints, last statement first.
                 for (int i = 0; i < x.Length; i++)
                 {
                     // y[i] += x[i] * x[i];   ∂y[i]/∂x[i] = 2·x[i]
-                    dx[i] += dyWork[i] * (2 * x[i]);
+                    dx[i] += 2 * dyWork[i] * x[i];
                 }
                 // for (int i = 0; i < x.Length; i++)
                 for (int i = x.Length - 1; i >= 0; i--)

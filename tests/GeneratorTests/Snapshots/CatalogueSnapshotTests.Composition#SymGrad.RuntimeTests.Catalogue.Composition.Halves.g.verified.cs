@@ -14,7 +14,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// Forward: <c>public static double Halves(ReadOnlySpan&lt;double&gt; x, Span&lt;double&gt; top, Span&lt;double&gt; bottom, int half)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
-        /// ∂L/∂total += ∂L/∂result
+        /// ∂L/∂total = ∂L/∂result
         /// for (int i = 0; i &lt; half; i++)
         ///   ∂L/∂top[i] += ∂L/∂total·bottom[i]
         ///   ∂L/∂bottom[i] += ∂L/∂total·top[i]
@@ -86,6 +86,10 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(top, nameof(top), bottom, nameof(bottom));
             global::SymGrad.Guard.Disjoint<double>(bottom, nameof(bottom), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(bottom, nameof(bottom), top, nameof(top));
+            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), top, nameof(top));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), bottom, nameof(bottom));
             double result = Halves(x, top, bottom, half);
             HalvesBackward(x, top, bottom, half, 1, default, default, dx);
             return result;

@@ -53,7 +53,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
             {
-                global::System.Span<double> pWork = workspace.RentDoubles(p.Length);
+                global::System.Span<double> pWork = workspace.Copy(p);
                 global::System.Span<double> dpWork = workspace.CopyOrZeros(dp, p.Length);
                 // Forward sweep: recompute what the reverse sweep reads.
                 double max = s[0];
@@ -94,10 +94,10 @@ namespace SymGrad.RuntimeTests.Catalogue
                     dpWork[j] += dsum;
                     // p[j] = Math.Exp(s[j] - max);   ∂p[j]/∂s[j] = p[j]; ∂p[j]/∂max = -p[j]
                     double g2 = dpWork[j] * pWork[j];
-                    dpWork[j] = 0;
-                    pWork[j] = workspace.Doubles.Pop();
                     ds[j] += g2;
                     dmax -= g2;
+                    dpWork[j] = 0;
+                    pWork[j] = workspace.Doubles.Pop();
                 }
                 // for (int j = 1; j < s.Length; j++)
                 for (int j = s.Length - 1; j >= 1; j--)

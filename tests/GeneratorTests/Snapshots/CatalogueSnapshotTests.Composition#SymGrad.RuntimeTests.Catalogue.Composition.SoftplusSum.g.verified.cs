@@ -13,7 +13,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// Forward: <c>public static double SoftplusSum(ReadOnlySpan&lt;double&gt; x, double scale)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
-        /// ∂L/∂total += ∂L/∂result
+        /// ∂L/∂total = ∂L/∂result
         /// for (int i = x.Length - 1; i &gt;= 0; i--)
         ///   Softplusᵀ(scale·x[i])
         ///   ∂L/∂scale += dSoftplusX·x[i]
@@ -46,6 +46,8 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double SoftplusSumGradient(global::System.ReadOnlySpan<double> x, double scale, global::System.Span<double> dx, ref double dscale)
         {
+            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             double result = SoftplusSum(x, scale);
             SoftplusSumBackward(x, scale, 1, dx, ref dscale);
             return result;

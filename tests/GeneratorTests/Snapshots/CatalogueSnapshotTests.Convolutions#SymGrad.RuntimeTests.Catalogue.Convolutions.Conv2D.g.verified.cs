@@ -17,7 +17,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// for (int f = 0; f &lt; g.Filters; f++)
         ///   for (int oh = 0; oh &lt; g.OutH; oh++)
         ///     for (int ow = 0; ow &lt; g.OutW; ow++)
-        ///       ∂L/∂acc += ∂L/∂y[(f·g.OutH + oh)·g.OutW + ow]
+        ///       ∂L/∂acc = ∂L/∂y[(f·g.OutH + oh)·g.OutW + ow]
         ///       for (int c = 0; c &lt; g.Channels; c++)
         ///         for (int kh = 0; kh &lt; g.KernelH; kh++)
         ///           if (!(ih &lt; 0 || ih &gt;= g.Height))
@@ -75,12 +75,14 @@ namespace SymGrad.RuntimeTests.Catalogue
                         {
                             for (int kh = 0; kh < g.KernelH; kh++)
                             {
+                                // This iteration's forward values.
                                 int ih = oh * g.Stride + kh - g.Pad;
                                 // if (ih < 0 || ih >= g.Height)
                                 if (!(ih < 0 || ih >= g.Height))
                                 {
                                     for (int kw = 0; kw < g.KernelW; kw++)
                                     {
+                                        // This iteration's forward values.
                                         int iw = ow * g.Stride + kw - g.Pad;
                                         // if (iw < 0 || iw >= g.Width)
                                         if (!(iw < 0 || iw >= g.Width))

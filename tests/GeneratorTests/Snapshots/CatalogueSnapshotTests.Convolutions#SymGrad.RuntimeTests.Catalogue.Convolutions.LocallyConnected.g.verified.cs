@@ -17,7 +17,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// for (int oh = 0; oh &lt; g.OutH; oh++)
         ///   for (int ow = 0; ow &lt; g.OutW; ow++)
         ///     for (int f = 0; f &lt; g.Filters; f++)
-        ///       ∂L/∂acc += ∂L/∂y[(f·g.OutH + oh)·g.OutW + ow]
+        ///       ∂L/∂acc = ∂L/∂y[(f·g.OutH + oh)·g.OutW + ow]
         ///       for (int c = 0; c &lt; g.Channels; c++)
         ///         for (int kh = 0; kh &lt; g.KernelH; kh++)
         ///           for (int kw = 0; kw &lt; g.KernelW; kw++)
@@ -64,6 +64,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                             {
                                 for (int kw = 0; kw < g.KernelW; kw++)
                                 {
+                                    // This iteration's forward values.
                                     int weight = ((((oh * g.OutW + ow) * g.Filters + f) * g.Channels + c) * g.KernelH + kh) * g.KernelW + kw;
                                     // acc += x[(c * g.Height + oh * g.Stride + kh) * g.Width + ow * g.Stride + kw] * w[weight];   ∂acc/∂x[(c·g.Height + oh·g.Stride + kh)·g.Width + ow·g.Stride + kw] = w[weight]; ∂acc/∂w[weight] = x[(c·g.Height + oh·g.Stride + kh)·g.Width + ow·g.Stride + kw]
                                     dx[(c * g.Height + oh * g.Stride + kh) * g.Width + ow * g.Stride + kw] += dacc * w[weight];

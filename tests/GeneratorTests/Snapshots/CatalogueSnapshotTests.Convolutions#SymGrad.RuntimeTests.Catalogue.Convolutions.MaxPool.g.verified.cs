@@ -17,10 +17,10 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// for (int c = g.Channels - 1; c &gt;= 0; c--)
         ///   for (int oh = g.OutH - 1; oh &gt;= 0; oh--)
         ///     for (int ow = g.OutW - 1; ow &gt;= 0; ow--)
-        ///       ∂L/∂m += ∂L/∂y[(c·g.OutH + oh)·g.OutW + ow]
+        ///       ∂L/∂m = ∂L/∂y[(c·g.OutH + oh)·g.OutW + ow]
         ///       for (int kh = g.KernelH - 1; kh &gt;= 0; kh--)
         ///         for (int kw = g.KernelW - 1; kw &gt;= 0; kw--)
-        ///           if (workspace.Bools.Pop())
+        ///           if (v &gt; m)
         ///             ∂L/∂v += ∂L/∂m
         ///           ∂L/∂x[(c·g.Height + oh·g.Stride + kh)·g.Width + ow·g.Stride + kw] += ∂L/∂v
         ///       ∂L/∂x[(c·g.Height + oh·g.Stride)·g.Width + ow·g.Stride] += ∂L/∂m

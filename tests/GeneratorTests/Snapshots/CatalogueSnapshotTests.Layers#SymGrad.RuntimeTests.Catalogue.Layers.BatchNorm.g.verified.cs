@@ -16,7 +16,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// <code>
         /// for (int j = 0; j &lt; d; j++)
         ///   for (int i = 0; i &lt; n; i++)
-        ///     ∂L/∂gamma[j] += ∂L/∂y[i·d + j]·((x[i·d + j] - mean)·inv)
+        ///     ∂L/∂gamma[j] += ∂L/∂y[i·d + j]·(x[i·d + j] - mean)·inv
         ///     g = ∂L/∂y[i·d + j]·gamma[j]
         ///     g2 = g·inv
         ///     ∂L/∂x[i·d + j] += g2
@@ -24,13 +24,13 @@ namespace SymGrad.RuntimeTests.Catalogue
         ///     ∂L/∂inv += g·(x[i·d + j] - mean)
         ///     ∂L/∂beta[j] += ∂L/∂y[i·d + j]
         ///   sqrt = Sqrt(variance + eps)
-        ///   ∂L/∂variance -= ∂L/∂inv / (sqrt·sqrt) / (2·sqrt)
-        ///   ∂L/∂variance += g3 / (double)n
+        ///   ∂L/∂variance = -(∂L/∂inv / (sqrt·sqrt) / (2·sqrt))
+        ///   ∂L/∂variance /= (double)n
         ///   for (int i = 0; i &lt; n; i++)
-        ///     ∂L/∂centered += ∂L/∂variance·(2·centered)
+        ///     ∂L/∂centered = 2·∂L/∂variance·centered
         ///     ∂L/∂x[i·d + j] += ∂L/∂centered
         ///     ∂L/∂mean -= ∂L/∂centered
-        ///   ∂L/∂mean += g4 / (double)n
+        ///   ∂L/∂mean /= (double)n
         ///   for (int i = 0; i &lt; n; i++)
         ///     ∂L/∂x[i·d + j] += ∂L/∂mean
         /// </code>
@@ -100,7 +100,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 for (int i = 0; i < n; i++)
                 {
                     // y[i * d + j] = gamma[j] * ((x[i * d + j] - mean) * inv) + beta[j];   ∂y[i·d + j]/∂gamma[j] = (x[i·d + j] - mean)·inv; ∂y[i·d + j]/∂x[i·d + j] = gamma[j]·inv; ∂y[i·d + j]/∂mean = -(gamma[j]·inv); ∂y[i·d + j]/∂inv = gamma[j]·(x[i·d + j] - mean); ∂y[i·d + j]/∂beta[j] = 1
-                    dgamma[j] += dy[i * d + j] * ((x[i * d + j] - mean) * inv);
+                    dgamma[j] += dy[i * d + j] * (x[i * d + j] - mean) * inv;
                     double g = dy[i * d + j] * gamma[j];
                     double g2 = g * inv;
                     dx[i * d + j] += g2;
@@ -115,9 +115,10 @@ namespace SymGrad.RuntimeTests.Catalogue
                 dvariance /= (double)n;
                 for (int i = 0; i < n; i++)
                 {
+                    // This iteration's forward values.
                     double centered = x[i * d + j] - mean;
                     // variance += centered * centered;   ∂variance/∂centered = 2·centered
-                    double dcentered = dvariance * (2 * centered);
+                    double dcentered = 2 * dvariance * centered;
                     // double centered = x[i * d + j] - mean;   ∂centered/∂x[i·d + j] = 1; ∂centered/∂mean = -1
                     dx[i * d + j] += dcentered;
                     dmean -= dcentered;

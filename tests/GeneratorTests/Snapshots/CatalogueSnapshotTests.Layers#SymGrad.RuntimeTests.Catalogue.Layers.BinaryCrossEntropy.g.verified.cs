@@ -13,12 +13,10 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// Forward: <c>public static double BinaryCrossEntropy(ReadOnlySpan&lt;double&gt; p, ReadOnlySpan&lt;double&gt; z)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
-        /// ∂L/∂loss += ∂L/∂result
+        /// ∂L/∂loss = ∂L/∂result
         /// for (int j = 0; j &lt; p.Length; j++)
         ///   g = -∂L/∂loss
-        ///   log = Log(p[j])
         ///   ∂L/∂p[j] += g·z[j] / p[j]
-        ///   log2 = Log(1.0 - p[j])
         ///   ∂L/∂p[j] -= g·(1.0 - z[j]) / (1.0 - p[j])
         /// </code>
         /// </remarks>
@@ -43,9 +41,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 // loss -= z[j] * Math.Log(p[j]) + (1 - z[j]) * Math.Log(1 - p[j]);   ∂loss/∂p[j] = (1.0 - z[j]) / (1.0 - p[j]) - z[j] / p[j]
                 double g = -dloss;
-                double log = global::System.Math.Log(p[j]);
                 dp[j] += g * z[j] / p[j];
-                double log2 = global::System.Math.Log(1.0 - p[j]);
                 dp[j] -= g * (1.0 - z[j]) / (1.0 - p[j]);
             }
         }
@@ -65,6 +61,9 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(p.Length, nameof(p), (long)p.Length, "p[j]");
             }
+            global::SymGrad.Guard.SameLength<double>(dp, nameof(dp), p, nameof(p));
+            global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), p, nameof(p));
+            global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), z, nameof(z));
             double result = BinaryCrossEntropy(p, z);
             BinaryCrossEntropyBackward(p, z, 1, dp);
             return result;

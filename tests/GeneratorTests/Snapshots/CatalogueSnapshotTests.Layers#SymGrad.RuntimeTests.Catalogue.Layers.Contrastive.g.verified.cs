@@ -16,12 +16,12 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// if (label == 1)
         ///   ∂L/∂d2 += ∂L/∂result / positives
         /// else
-        ///   ∂L/∂m += ∂L/∂result / negatives·(2·m)
+        ///   ∂L/∂m = ∂L/∂result / negatives·(2·m)
         ///   if (0.0 &lt; margin - d)
         ///     ∂L/∂d -= ∂L/∂m
         ///   ∂L/∂d2 += ∂L/∂d / (2·d)
         /// for (int i = 0; i &lt; a.Length; i++)
-        ///   ∂L/∂diff += ∂L/∂d2·(2·diff)
+        ///   ∂L/∂diff = 2·∂L/∂d2·diff
         ///   ∂L/∂a[i] += ∂L/∂diff
         ///   ∂L/∂b[i] -= ∂L/∂diff
         /// </code>
@@ -51,13 +51,12 @@ namespace SymGrad.RuntimeTests.Catalogue
                 double diff = a[i] - b[i];
                 d2 += diff * diff;
             }
-            if (label == 1)
+            double d = 0;
+            double m = 0;
+            if (label != 1)
             {
-            }
-            else
-            {
-                double d = global::System.Math.Sqrt(d2);
-                double m = global::System.Math.Max(0.0, margin - d);
+                d = global::System.Math.Sqrt(d2);
+                m = global::System.Math.Max(0.0, margin - d);
             }
             // Reverse sweep: adjoints, last statement first.
             double dd2 = 0;
@@ -69,10 +68,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             }
             else
             {
-                double d = global::System.Math.Sqrt(d2);
-                double m = global::System.Math.Max(0.0, margin - d);
                 double dd = 0;
-                // return m * m / negatives;   ∂result/∂m = 1 / negatives·(2·m)
+                // return m * m / negatives;   ∂result/∂m = 2·(m / negatives)
                 double dm = dResult / negatives * (2 * m);
                 // double m = Math.Max(0, margin - d);   ∂m/∂d = -(0.0 >= margin - d ? 0 : 1)
                 if (0.0 < margin - d)
@@ -84,9 +81,10 @@ namespace SymGrad.RuntimeTests.Catalogue
             }
             for (int i = 0; i < a.Length; i++)
             {
+                // This iteration's forward values.
                 double diff = a[i] - b[i];
                 // d2 += diff * diff;   ∂d2/∂diff = 2·diff
-                double ddiff = dd2 * (2 * diff);
+                double ddiff = 2 * dd2 * diff;
                 // double diff = a[i] - b[i];   ∂diff/∂a[i] = 1; ∂diff/∂b[i] = -1
                 da[i] += ddiff;
                 db[i] -= ddiff;
@@ -108,6 +106,13 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(b.Length, nameof(b), (long)a.Length, "b[i]");
             }
+            global::SymGrad.Guard.SameLength<double>(da, nameof(da), a, nameof(a));
+            global::SymGrad.Guard.SameLength<double>(db, nameof(db), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(da, nameof(da), a, nameof(a));
+            global::SymGrad.Guard.Disjoint<double>(da, nameof(da), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(da, nameof(da), db, nameof(db));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), a, nameof(a));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), b, nameof(b));
             double result = Contrastive(a, b, label, margin, positives, negatives);
             ContrastiveBackward(a, b, label, margin, positives, negatives, 1, da, db);
             return result;

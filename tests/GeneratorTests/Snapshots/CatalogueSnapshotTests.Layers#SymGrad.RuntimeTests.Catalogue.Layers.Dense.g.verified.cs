@@ -16,7 +16,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// <code>
         /// for (int i = 0; i &lt; n; i++)
         ///   for (int j = 0; j &lt; outputs; j++)
-        ///     ∂L/∂acc += ∂L/∂y[i·outputs + j]
+        ///     ∂L/∂acc = ∂L/∂y[i·outputs + j]
         ///     for (int k = 0; k &lt; inputs; k++)
         ///       ∂L/∂x[i·inputs + k] += ∂L/∂acc·w[k·outputs + j]
         ///       ∂L/∂w[k·outputs + j] += ∂L/∂acc·x[i·inputs + k]

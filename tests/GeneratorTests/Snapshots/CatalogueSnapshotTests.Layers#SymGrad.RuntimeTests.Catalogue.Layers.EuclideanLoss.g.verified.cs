@@ -13,10 +13,10 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// Forward: <c>public static double EuclideanLoss(ReadOnlySpan&lt;double&gt; z, ReadOnlySpan&lt;double&gt; y, int n, int d)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
-        /// ∂L/∂sum += ∂L/∂result / (double)n
+        /// ∂L/∂sum = ∂L/∂result / (double)n
         /// for (int i = 0; i &lt; n; i++)
         ///   for (int j = 0; j &lt; d; j++)
-        ///     ∂L/∂diff += ∂L/∂sum·diff
+        ///     ∂L/∂diff = ∂L/∂sum·diff
         ///     ∂L/∂z[i·d + j] += ∂L/∂diff
         ///     ∂L/∂y[i·d + j] -= ∂L/∂diff
         /// </code>
@@ -46,6 +46,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 for (int j = 0; j < d; j++)
                 {
+                    // This iteration's forward values.
                     double diff = z[i * d + j] - y[i * d + j];
                     // sum += 0.5 * diff * diff;   ∂sum/∂diff = diff
                     double ddiff = dsum * diff;
@@ -71,6 +72,13 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(y.Length, nameof(y), (long)d * n, "y[i * d + j]");
             }
+            global::SymGrad.Guard.SameLength<double>(dz, nameof(dz), z, nameof(z));
+            global::SymGrad.Guard.SameLength<double>(dy, nameof(dy), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(dz, nameof(dz), z, nameof(z));
+            global::SymGrad.Guard.Disjoint<double>(dz, nameof(dz), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(dz, nameof(dz), dy, nameof(dy));
+            global::SymGrad.Guard.Disjoint<double>(dy, nameof(dy), z, nameof(z));
+            global::SymGrad.Guard.Disjoint<double>(dy, nameof(dy), y, nameof(y));
             double result = EuclideanLoss(z, y, n, d);
             EuclideanLossBackward(z, y, n, d, 1, dz, dy);
             return result;

@@ -18,7 +18,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         ///   for (int i = 0; i &lt; d; i++)
         ///     ∂L/∂x[r·d + i] += ∂L/∂h[r·d + i]
         ///     ∂L/∂mean -= ∂L/∂h[r·d + i]
-        ///   ∂L/∂mean += g / (double)d
+        ///   ∂L/∂mean /= (double)d
         ///   for (int k = 0; k &lt; d; k++)
         ///     ∂L/∂x[r·d + k] += ∂L/∂mean
         /// </code>

@@ -35,6 +35,8 @@ namespace SymGrad.RuntimeTests.Catalogue
         public static double NegativeLogLikelihoodGradient(global::System.ReadOnlySpan<double> p, int y, global::System.Span<double> dp)
         {
             global::SymGrad.Guard.Covers(p.Length, nameof(p), (long)y + 1L, "p[y]");
+            global::SymGrad.Guard.SameLength<double>(dp, nameof(dp), p, nameof(p));
+            global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), p, nameof(p));
             double result = NegativeLogLikelihood(p, y);
             NegativeLogLikelihoodBackward(p, y, 1, dp);
             return result;

@@ -14,8 +14,8 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// Forward: <c>public static double SoftmaxClassifier(ReadOnlySpan&lt;double&gt; x, ReadOnlySpan&lt;double&gt; w1, ReadOnlySpan&lt;double&gt; w2, int y, Span&lt;double&gt; h, int inputs, int hidden, int classes)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
-        /// ∂L/∂sy -= ∂L/∂result
-        /// ∂L/∂sum += ∂L/∂result / sum
+        /// ∂L/∂sy = -∂L/∂result
+        /// ∂L/∂sum = ∂L/∂result / sum
         /// for (int c = classes - 1; c &gt;= 0; c--)
         ///   if (c == y)
         ///     ∂L/∂s += ∂L/∂sy
@@ -25,7 +25,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         ///     ∂L/∂h[j] += ∂L/∂s·w2[j·classes + c]
         ///     ∂L/∂w2[j·classes + c] += ∂L/∂s·h[j]
         /// for (int j = 0; j &lt; hidden; j++)
-        ///   ∂L/∂a += ∂L/∂h[j]·h[j]·(1 - h[j])
+        ///   ∂L/∂a = ∂L/∂h[j]·h[j]·(1 - h[j])
         ///   for (int k = 0; k &lt; inputs; k++)
         ///     ∂L/∂x[k] += ∂L/∂a·w1[k·hidden + j]
         ///     ∂L/∂w1[k·hidden + j] += ∂L/∂a·x[k]
@@ -77,9 +77,9 @@ namespace SymGrad.RuntimeTests.Catalogue
             try
             {
                 global::System.Span<double> dhWork = workspace.CopyOrZeros(dh, h.Length);
-                double s = default;
                 // Forward sweep: recompute what the reverse sweep reads.
                 double sum = 0.0;
+                double s = 0;
                 for (int c = 0; c < classes; c++)
                 {
                     workspace.Doubles.Push(s);
@@ -92,7 +92,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 }
                 // Reverse sweep: adjoints, last statement first.
                 // return -sy + Math.Log(sum);   ∂result/∂sy = -1; ∂result/∂sum = 1 / sum
-                double dsy = -(dResult);
+                double dsy = -dResult;
                 double dsum = dResult / sum;
                 // for (int c = 0; c < classes; c++)
                 for (int c = classes - 1; c >= 0; c--)
@@ -161,6 +161,24 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(h, nameof(h), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(h, nameof(h), w1, nameof(w1));
             global::SymGrad.Guard.Disjoint<double>(h, nameof(h), w2, nameof(w2));
+            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(dw1, nameof(dw1), w1, nameof(w1));
+            global::SymGrad.Guard.SameLength<double>(dw2, nameof(dw2), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), h, nameof(h));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dw1, nameof(dw1));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dw2, nameof(dw2));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), h, nameof(h));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), dw2, nameof(dw2));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), h, nameof(h));
             double result = SoftmaxClassifier(x, w1, w2, y, h, inputs, hidden, classes);
             SoftmaxClassifierBackward(x, w1, w2, y, h, inputs, hidden, classes, 1, default, dx, dw1, dw2);
             return result;

@@ -13,11 +13,11 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// Forward: <c>public static double SoftmaxCrossEntropy(ReadOnlySpan&lt;double&gt; s, ReadOnlySpan&lt;int&gt; labels, int n, int c)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
-        /// ∂L/∂loss += ∂L/∂result / (double)n
+        /// ∂L/∂loss = ∂L/∂result / (double)n
         /// for (int i = n - 1; i &gt;= 0; i--)
         ///   ∂L/∂s[i·c + labels[i]] -= ∂L/∂loss
-        ///   ∂L/∂max += ∂L/∂loss
-        ///   ∂L/∂sum += ∂L/∂loss / sum
+        ///   ∂L/∂max = ∂L/∂loss
+        ///   ∂L/∂sum = ∂L/∂loss / sum
         ///   for (int j = 0; j &lt; c; j++)
         ///     exp = Exp(s[i·c + j] - max)
         ///     g = ∂L/∂sum·exp
@@ -128,6 +128,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(labels.Length, nameof(labels), (long)n, "labels[i]");
             }
+            global::SymGrad.Guard.SameLength<double>(ds, nameof(ds), s, nameof(s));
+            global::SymGrad.Guard.Disjoint<double>(ds, nameof(ds), s, nameof(s));
             double result = SoftmaxCrossEntropy(s, labels, n, c);
             SoftmaxCrossEntropyBackward(s, labels, n, c, 1, ds);
             return result;

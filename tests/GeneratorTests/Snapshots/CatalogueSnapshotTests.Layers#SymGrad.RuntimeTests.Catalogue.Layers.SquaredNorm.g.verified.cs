@@ -13,9 +13,9 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// Forward: <c>public static double SquaredNorm(ReadOnlySpan&lt;double&gt; w, ReadOnlySpan&lt;double&gt; x, int rows, int cols)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
-        /// ∂L/∂f += ∂L/∂result
+        /// ∂L/∂f = ∂L/∂result
         /// for (int i = 0; i &lt; rows; i++)
-        ///   ∂L/∂q += ∂L/∂f·(2·q)
+        ///   ∂L/∂q = 2·∂L/∂f·q
         ///   for (int j = 0; j &lt; cols; j++)
         ///     ∂L/∂w[i·cols + j] += ∂L/∂q·x[j]
         ///     ∂L/∂x[j] += ∂L/∂q·w[i·cols + j]
@@ -51,7 +51,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                     q += w[i * cols + j] * x[j];
                 }
                 // f += q * q;   ∂f/∂q = 2·q
-                double dq = df * (2 * q);
+                double dq = 2 * df * q;
                 for (int j = 0; j < cols; j++)
                 {
                     // q += w[i * cols + j] * x[j];   ∂q/∂w[i·cols + j] = x[j]; ∂q/∂x[j] = w[i·cols + j]
@@ -76,6 +76,13 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)cols, "x[j]");
             }
+            global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), dx, nameof(dx));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             double result = SquaredNorm(w, x, rows, cols);
             SquaredNormBackward(w, x, rows, cols, 1, dw, dx);
             return result;

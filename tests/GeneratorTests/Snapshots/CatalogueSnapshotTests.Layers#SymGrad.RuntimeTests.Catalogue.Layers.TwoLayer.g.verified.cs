@@ -14,9 +14,9 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// Forward: <c>public static double TwoLayer(ReadOnlySpan&lt;double&gt; x, ReadOnlySpan&lt;double&gt; w1, ReadOnlySpan&lt;double&gt; b1, ReadOnlySpan&lt;double&gt; w2, ReadOnlySpan&lt;double&gt; b2, ReadOnlySpan&lt;double&gt; target, Span&lt;double&gt; a1, Span&lt;double&gt; h1, Span&lt;double&gt; a2, Span&lt;double&gt; p, int n, int inputs, int hidden, int outputs)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
-        /// ∂L/∂loss += ∂L/∂result
+        /// ∂L/∂loss = ∂L/∂result
         /// for (int i = 0; i &lt; p.Length; i++)
-        ///   ∂L/∂e += ∂L/∂loss·(2·e)
+        ///   ∂L/∂e = 2·∂L/∂loss·e
         ///   ∂L/∂p[i] += ∂L/∂e
         /// Sigmoidᵀ(a2, p)
         /// Denseᵀ(h1, w2, b2, a2, n, hidden, outputs)
@@ -140,7 +140,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                     // This iteration's forward values.
                     double e = p[i] - target[i];
                     // loss += e * e;   ∂loss/∂e = 2·e
-                    double de = dloss * (2 * e);
+                    double de = 2 * dloss * e;
                     // double e = p[i] - target[i];
                     dpWork[i] += de;
                 }
@@ -210,6 +210,71 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(p, nameof(p), a1, nameof(a1));
             global::SymGrad.Guard.Disjoint<double>(p, nameof(p), h1, nameof(h1));
             global::SymGrad.Guard.Disjoint<double>(p, nameof(p), a2, nameof(a2));
+            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(dw1, nameof(dw1), w1, nameof(w1));
+            global::SymGrad.Guard.SameLength<double>(db1, nameof(db1), b1, nameof(b1));
+            global::SymGrad.Guard.SameLength<double>(dw2, nameof(dw2), w2, nameof(w2));
+            global::SymGrad.Guard.SameLength<double>(db2, nameof(db2), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), b1, nameof(b1));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), target, nameof(target));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), a1, nameof(a1));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), h1, nameof(h1));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), a2, nameof(a2));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), p, nameof(p));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dw1, nameof(dw1));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), db1, nameof(db1));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dw2, nameof(dw2));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), db2, nameof(db2));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), b1, nameof(b1));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), target, nameof(target));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), a1, nameof(a1));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), h1, nameof(h1));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), a2, nameof(a2));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), p, nameof(p));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), db1, nameof(db1));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), dw2, nameof(dw2));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), db2, nameof(db2));
+            global::SymGrad.Guard.Disjoint<double>(db1, nameof(db1), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(db1, nameof(db1), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(db1, nameof(db1), b1, nameof(b1));
+            global::SymGrad.Guard.Disjoint<double>(db1, nameof(db1), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(db1, nameof(db1), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(db1, nameof(db1), target, nameof(target));
+            global::SymGrad.Guard.Disjoint<double>(db1, nameof(db1), a1, nameof(a1));
+            global::SymGrad.Guard.Disjoint<double>(db1, nameof(db1), h1, nameof(h1));
+            global::SymGrad.Guard.Disjoint<double>(db1, nameof(db1), a2, nameof(a2));
+            global::SymGrad.Guard.Disjoint<double>(db1, nameof(db1), p, nameof(p));
+            global::SymGrad.Guard.Disjoint<double>(db1, nameof(db1), dw2, nameof(dw2));
+            global::SymGrad.Guard.Disjoint<double>(db1, nameof(db1), db2, nameof(db2));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), b1, nameof(b1));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), target, nameof(target));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), a1, nameof(a1));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), h1, nameof(h1));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), a2, nameof(a2));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), p, nameof(p));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), db2, nameof(db2));
+            global::SymGrad.Guard.Disjoint<double>(db2, nameof(db2), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(db2, nameof(db2), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(db2, nameof(db2), b1, nameof(b1));
+            global::SymGrad.Guard.Disjoint<double>(db2, nameof(db2), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(db2, nameof(db2), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(db2, nameof(db2), target, nameof(target));
+            global::SymGrad.Guard.Disjoint<double>(db2, nameof(db2), a1, nameof(a1));
+            global::SymGrad.Guard.Disjoint<double>(db2, nameof(db2), h1, nameof(h1));
+            global::SymGrad.Guard.Disjoint<double>(db2, nameof(db2), a2, nameof(a2));
+            global::SymGrad.Guard.Disjoint<double>(db2, nameof(db2), p, nameof(p));
             double result = TwoLayer(x, w1, b1, w2, b2, target, a1, h1, a2, p, n, inputs, hidden, outputs);
             TwoLayerBackward(x, w1, b1, w2, b2, target, a1, h1, a2, p, n, inputs, hidden, outputs, 1, default, default, default, default, dx, dw1, db1, dw2, db2);
             return result;

@@ -100,9 +100,12 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
             {
-                global::System.Span<double> dconvWork = workspace.RentDoubles(conv.Length, clear: false); // set by its first contribution
-                global::System.Span<double> dpooledWork = workspace.RentDoubles(pooled.Length, clear: false); // set by its first contribution
-                global::System.Span<double> dlogitsWork = workspace.RentDoubles(logits.Length, clear: false); // set by its first contribution
+                // dconvWork is set by its first contribution (ReluMaxPool2Dᵀ(conv, pooled, poolShape)): not cleared.
+                global::System.Span<double> dconvWork = workspace.RentDoubles(conv.Length, clear: false);
+                // dpooledWork is set by its first contribution (Denseᵀ(pooled, w, b, logits, n, features, classes)): not cleared.
+                global::System.Span<double> dpooledWork = workspace.RentDoubles(pooled.Length, clear: false);
+                // dlogitsWork is set by its first contribution (SoftmaxCrossEntropyᵀ(logits, labels, n, classes)): not cleared.
+                global::System.Span<double> dlogitsWork = workspace.RentDoubles(logits.Length, clear: false);
                 // Reverse sweep: adjoints, last statement first.
                 // return Nn.SoftmaxCrossEntropy(logits, labels, n, classes);
                 global::SymGrad.Nn.SoftmaxCrossEntropyBackwardAssign(logits, labels, n, classes, dResult, dlogitsWork);
@@ -150,6 +153,61 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), b, nameof(b));
             global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), conv, nameof(conv));
             global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), pooled, nameof(pooled));
+            global::SymGrad.Guard.SameLength<double>(dimages, nameof(dimages), images, nameof(images));
+            global::SymGrad.Guard.SameLength<double>(dfilters, nameof(dfilters), filters, nameof(filters));
+            global::SymGrad.Guard.SameLength<double>(dbias, nameof(dbias), bias, nameof(bias));
+            global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.SameLength<double>(db, nameof(db), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(dimages, nameof(dimages), images, nameof(images));
+            global::SymGrad.Guard.Disjoint<double>(dimages, nameof(dimages), filters, nameof(filters));
+            global::SymGrad.Guard.Disjoint<double>(dimages, nameof(dimages), bias, nameof(bias));
+            global::SymGrad.Guard.Disjoint<double>(dimages, nameof(dimages), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(dimages, nameof(dimages), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(dimages, nameof(dimages), conv, nameof(conv));
+            global::SymGrad.Guard.Disjoint<double>(dimages, nameof(dimages), pooled, nameof(pooled));
+            global::SymGrad.Guard.Disjoint<double>(dimages, nameof(dimages), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(dimages, nameof(dimages), dfilters, nameof(dfilters));
+            global::SymGrad.Guard.Disjoint<double>(dimages, nameof(dimages), dbias, nameof(dbias));
+            global::SymGrad.Guard.Disjoint<double>(dimages, nameof(dimages), dw, nameof(dw));
+            global::SymGrad.Guard.Disjoint<double>(dimages, nameof(dimages), db, nameof(db));
+            global::SymGrad.Guard.Disjoint<double>(dfilters, nameof(dfilters), images, nameof(images));
+            global::SymGrad.Guard.Disjoint<double>(dfilters, nameof(dfilters), filters, nameof(filters));
+            global::SymGrad.Guard.Disjoint<double>(dfilters, nameof(dfilters), bias, nameof(bias));
+            global::SymGrad.Guard.Disjoint<double>(dfilters, nameof(dfilters), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(dfilters, nameof(dfilters), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(dfilters, nameof(dfilters), conv, nameof(conv));
+            global::SymGrad.Guard.Disjoint<double>(dfilters, nameof(dfilters), pooled, nameof(pooled));
+            global::SymGrad.Guard.Disjoint<double>(dfilters, nameof(dfilters), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(dfilters, nameof(dfilters), dbias, nameof(dbias));
+            global::SymGrad.Guard.Disjoint<double>(dfilters, nameof(dfilters), dw, nameof(dw));
+            global::SymGrad.Guard.Disjoint<double>(dfilters, nameof(dfilters), db, nameof(db));
+            global::SymGrad.Guard.Disjoint<double>(dbias, nameof(dbias), images, nameof(images));
+            global::SymGrad.Guard.Disjoint<double>(dbias, nameof(dbias), filters, nameof(filters));
+            global::SymGrad.Guard.Disjoint<double>(dbias, nameof(dbias), bias, nameof(bias));
+            global::SymGrad.Guard.Disjoint<double>(dbias, nameof(dbias), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(dbias, nameof(dbias), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(dbias, nameof(dbias), conv, nameof(conv));
+            global::SymGrad.Guard.Disjoint<double>(dbias, nameof(dbias), pooled, nameof(pooled));
+            global::SymGrad.Guard.Disjoint<double>(dbias, nameof(dbias), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(dbias, nameof(dbias), dw, nameof(dw));
+            global::SymGrad.Guard.Disjoint<double>(dbias, nameof(dbias), db, nameof(db));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), images, nameof(images));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), filters, nameof(filters));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), bias, nameof(bias));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), conv, nameof(conv));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), pooled, nameof(pooled));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), db, nameof(db));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), images, nameof(images));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), filters, nameof(filters));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), bias, nameof(bias));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), conv, nameof(conv));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), pooled, nameof(pooled));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), logits, nameof(logits));
             double result = FusedConvNet(images, filters, bias, w, b, labels, conv, pooled, logits, convShape, poolShape, n, features, classes);
             FusedConvNetBackward(images, filters, bias, w, b, labels, conv, pooled, logits, convShape, poolShape, n, features, classes, 1, default, default, default, dimages, dfilters, dbias, dw, db);
             return result;

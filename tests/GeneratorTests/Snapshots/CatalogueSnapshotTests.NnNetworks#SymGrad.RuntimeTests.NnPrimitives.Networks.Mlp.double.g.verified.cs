@@ -100,9 +100,12 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
             {
-                global::System.Span<double> dz1Work = workspace.RentDoubles(z1.Length, clear: false); // set by its first contribution
-                global::System.Span<double> dh1Work = workspace.RentDoubles(h1.Length, clear: false); // set by its first contribution
-                global::System.Span<double> dlogitsWork = workspace.RentDoubles(logits.Length, clear: false); // set by its first contribution
+                // dz1Work is set by its first contribution (Reluᵀ(z1, h1)): not cleared.
+                global::System.Span<double> dz1Work = workspace.RentDoubles(z1.Length, clear: false);
+                // dh1Work is set by its first contribution (Denseᵀ(h1, w2, b2, logits, n, hidden, classes)): not cleared.
+                global::System.Span<double> dh1Work = workspace.RentDoubles(h1.Length, clear: false);
+                // dlogitsWork is set by its first contribution (SoftmaxCrossEntropyᵀ(logits, labels, n, classes)): not cleared.
+                global::System.Span<double> dlogitsWork = workspace.RentDoubles(logits.Length, clear: false);
                 // Reverse sweep: adjoints, last statement first.
                 // return Nn.SoftmaxCrossEntropy(logits, labels, n, classes);
                 global::SymGrad.Nn.SoftmaxCrossEntropyBackwardAssign(logits, labels, n, classes, dResult, dlogitsWork);
@@ -150,6 +153,61 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), b2, nameof(b2));
             global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), z1, nameof(z1));
             global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), h1, nameof(h1));
+            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(dw1, nameof(dw1), w1, nameof(w1));
+            global::SymGrad.Guard.SameLength<double>(db1, nameof(db1), b1, nameof(b1));
+            global::SymGrad.Guard.SameLength<double>(dw2, nameof(dw2), w2, nameof(w2));
+            global::SymGrad.Guard.SameLength<double>(db2, nameof(db2), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), b1, nameof(b1));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), z1, nameof(z1));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), h1, nameof(h1));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dw1, nameof(dw1));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), db1, nameof(db1));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dw2, nameof(dw2));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), db2, nameof(db2));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), b1, nameof(b1));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), z1, nameof(z1));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), h1, nameof(h1));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), db1, nameof(db1));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), dw2, nameof(dw2));
+            global::SymGrad.Guard.Disjoint<double>(dw1, nameof(dw1), db2, nameof(db2));
+            global::SymGrad.Guard.Disjoint<double>(db1, nameof(db1), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(db1, nameof(db1), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(db1, nameof(db1), b1, nameof(b1));
+            global::SymGrad.Guard.Disjoint<double>(db1, nameof(db1), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(db1, nameof(db1), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(db1, nameof(db1), z1, nameof(z1));
+            global::SymGrad.Guard.Disjoint<double>(db1, nameof(db1), h1, nameof(h1));
+            global::SymGrad.Guard.Disjoint<double>(db1, nameof(db1), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(db1, nameof(db1), dw2, nameof(dw2));
+            global::SymGrad.Guard.Disjoint<double>(db1, nameof(db1), db2, nameof(db2));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), b1, nameof(b1));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), z1, nameof(z1));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), h1, nameof(h1));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), db2, nameof(db2));
+            global::SymGrad.Guard.Disjoint<double>(db2, nameof(db2), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(db2, nameof(db2), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(db2, nameof(db2), b1, nameof(b1));
+            global::SymGrad.Guard.Disjoint<double>(db2, nameof(db2), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(db2, nameof(db2), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(db2, nameof(db2), z1, nameof(z1));
+            global::SymGrad.Guard.Disjoint<double>(db2, nameof(db2), h1, nameof(h1));
+            global::SymGrad.Guard.Disjoint<double>(db2, nameof(db2), logits, nameof(logits));
             double result = Mlp(x, w1, b1, w2, b2, labels, z1, h1, logits, n, inputs, hidden, classes);
             MlpBackward(x, w1, b1, w2, b2, labels, z1, h1, logits, n, inputs, hidden, classes, 1, default, default, default, dx, dw1, db1, dw2, db2);
             return result;

@@ -66,9 +66,11 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
             {
-                global::System.Span<double> dnormalizedWork = workspace.RentDoubles(normalized.Length, clear: false); // set by its first contribution
+                // dnormalizedWork is set by its first contribution (Tanhᵀ(normalized, squashed)): not cleared.
+                global::System.Span<double> dnormalizedWork = workspace.RentDoubles(normalized.Length, clear: false);
                 global::System.Span<double> dsquashedWork = workspace.CopyOrZeros(dsquashed, squashed.Length);
-                global::System.Span<double> dcenteredWork = workspace.RentDoubles(centered.Length, clear: false); // set by its first contribution
+                // dcenteredWork is set by its first contribution (MseLossᵀ(centered, target)): not cleared.
+                global::System.Span<double> dcenteredWork = workspace.RentDoubles(centered.Length, clear: false);
                 // Reverse sweep: adjoints, last statement first.
                 // return Nn.MseLoss(centered, target);
                 global::SymGrad.Nn.MseLossBackwardAssign(centered, target, dResult, dcenteredWork, default);
@@ -112,6 +114,33 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             global::SymGrad.Guard.Disjoint<double>(centered, nameof(centered), target, nameof(target));
             global::SymGrad.Guard.Disjoint<double>(centered, nameof(centered), normalized, nameof(normalized));
             global::SymGrad.Guard.Disjoint<double>(centered, nameof(centered), squashed, nameof(squashed));
+            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(dgamma, nameof(dgamma), gamma, nameof(gamma));
+            global::SymGrad.Guard.SameLength<double>(dbeta, nameof(dbeta), beta, nameof(beta));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), gamma, nameof(gamma));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), beta, nameof(beta));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), target, nameof(target));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), normalized, nameof(normalized));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), squashed, nameof(squashed));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), centered, nameof(centered));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dgamma, nameof(dgamma));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dbeta, nameof(dbeta));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), gamma, nameof(gamma));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), beta, nameof(beta));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), target, nameof(target));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), normalized, nameof(normalized));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), squashed, nameof(squashed));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), centered, nameof(centered));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), dbeta, nameof(dbeta));
+            global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), gamma, nameof(gamma));
+            global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), beta, nameof(beta));
+            global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), target, nameof(target));
+            global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), normalized, nameof(normalized));
+            global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), squashed, nameof(squashed));
+            global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), centered, nameof(centered));
             double result = NormNet(x, gamma, beta, target, normalized, squashed, centered, n, d);
             NormNetBackward(x, gamma, beta, target, normalized, squashed, centered, n, d, 1, default, default, default, dx, dgamma, dbeta);
             return result;

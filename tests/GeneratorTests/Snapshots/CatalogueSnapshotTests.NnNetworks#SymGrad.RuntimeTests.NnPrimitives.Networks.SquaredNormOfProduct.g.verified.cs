@@ -39,7 +39,8 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
             {
-                global::System.Span<double> dqWork = workspace.RentDoubles(q.Length, clear: false); // set by its first contribution
+                // dqWork is set by its first contribution (SumOfSquaresᵀ(q)): not cleared.
+                global::System.Span<double> dqWork = workspace.RentDoubles(q.Length, clear: false);
                 // Reverse sweep: adjoints, last statement first.
                 // return Nn.SumOfSquares(q);
                 global::SymGrad.Nn.SumOfSquaresBackwardAssign(q, dResult, dqWork);
@@ -63,6 +64,17 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             global::SymGrad.Guard.Disjoint<double>(q, nameof(q), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(q, nameof(q), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(q, nameof(q), noBias, nameof(noBias));
+            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), noBias, nameof(noBias));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), q, nameof(q));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dw, nameof(dw));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), noBias, nameof(noBias));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), q, nameof(q));
             double result = SquaredNormOfProduct(x, w, noBias, q, n, dIn, dOut);
             SquaredNormOfProductBackward(x, w, noBias, q, n, dIn, dOut, 1, default, dx, dw);
             return result;

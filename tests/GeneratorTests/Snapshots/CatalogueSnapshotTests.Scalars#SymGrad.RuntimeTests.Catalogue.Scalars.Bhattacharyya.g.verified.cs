@@ -13,7 +13,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// Forward: <c>public static double Bhattacharyya(ReadOnlySpan&lt;double&gt; p, ReadOnlySpan&lt;double&gt; q)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
-        /// ∂L/∂bc += ∂L/∂result
+        /// ∂L/∂bc = ∂L/∂result
         /// for (int i = 0; i &lt; p.Length; i++)
         ///   sqrt = Sqrt(p[i]·q[i])
         ///   g = ∂L/∂bc / (2·sqrt)
@@ -44,7 +44,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             double dbc = dResult;
             for (int i = 0; i < p.Length; i++)
             {
-                // bc += Math.Sqrt(p[i] * q[i]);   ∂bc/∂p[i] = 1 / (2·Sqrt(p[i]·q[i]))·q[i]; ∂bc/∂q[i] = 1 / (2·Sqrt(p[i]·q[i]))·p[i]
+                // bc += Math.Sqrt(p[i] * q[i]);   ∂bc/∂p[i] = q[i] / (2·Sqrt(p[i]·q[i])); ∂bc/∂q[i] = p[i] / (2·Sqrt(p[i]·q[i]))
                 double sqrt = global::System.Math.Sqrt(p[i] * q[i]);
                 double g = dbc / (2 * sqrt);
                 dp[i] += g * q[i];
@@ -67,6 +67,13 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(q.Length, nameof(q), (long)p.Length, "q[i]");
             }
+            global::SymGrad.Guard.SameLength<double>(dp, nameof(dp), p, nameof(p));
+            global::SymGrad.Guard.SameLength<double>(dq, nameof(dq), q, nameof(q));
+            global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), p, nameof(p));
+            global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), q, nameof(q));
+            global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), dq, nameof(dq));
+            global::SymGrad.Guard.Disjoint<double>(dq, nameof(dq), p, nameof(p));
+            global::SymGrad.Guard.Disjoint<double>(dq, nameof(dq), q, nameof(q));
             double result = Bhattacharyya(p, q);
             BhattacharyyaBackward(p, q, 1, dp, dq);
             return result;

@@ -13,9 +13,9 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// Forward: <c>public static double ElasticNet(ReadOnlySpan&lt;double&gt; w, double beta)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
-        /// ∂L/∂sum += ∂L/∂result
+        /// ∂L/∂sum = ∂L/∂result
         /// for (int i = 0; i &lt; w.Length; i++)
-        ///   ∂L/∂w[i] += ∂L/∂sum·(2·beta·w[i])
+        ///   ∂L/∂w[i] += 2·∂L/∂sum·beta·w[i]
         ///   ∂L/∂w[i] += ∂L/∂sum·Sign(w[i])
         /// </code>
         /// </remarks>
@@ -33,8 +33,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             double dsum = dResult;
             for (int i = 0; i < w.Length; i++)
             {
-                // sum += beta * w[i] * w[i] + Math.Abs(w[i]);   ∂sum/∂w[i] = 2·beta·w[i] + Sign(w[i])
-                dw[i] += dsum * (2 * beta * w[i]);
+                // sum += beta * w[i] * w[i] + Math.Abs(w[i]);   ∂sum/∂w[i] = w[i]·beta + beta·w[i] + Sign(w[i])
+                dw[i] += 2 * dsum * beta * w[i];
                 dw[i] += dsum * global::System.Math.Sign(w[i]);
             }
         }
@@ -50,6 +50,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(w.Length, nameof(w), (long)w.Length, "w[i]");
             }
+            global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
             double result = ElasticNet(w, beta);
             ElasticNetBackward(w, beta, 1, dw);
             return result;

@@ -20,15 +20,15 @@ namespace SymGrad.RuntimeTests.Catalogue
         ///   ∂L/∂a -= ∂L/∂result·y
         ///   ∂L/∂y -= ∂L/∂result·a
         /// g = ∂L/∂a
-        /// ∂L/∂a += g / c
-        /// ∂L/∂c -= g·a / (c·c)
-        /// g2 = ∂L/∂a
+        /// ∂L/∂a = g / c
+        /// ∂L/∂c = -(g·a / (c·c))
         /// tanh = Tanh(a)
-        /// ∂L/∂a -= 0.5·g2·(1 - tanh·tanh)
+        /// ∂L/∂a -= 0.5·∂L/∂a·(1 - tanh·tanh)
         /// g3 = ∂L/∂a
         /// ∂L/∂c += 3.0·g3·Pow(c, 2)
-        /// ∂L/∂x += g3·y·Pow(x·x + 1.0, y - 1)·(2·x)
-        /// ∂L/∂y += g3·Pow(x·x + 1.0, y)·Log(x·x + 1.0)
+        /// pow2 = Pow(x·x + 1.0, y)
+        /// ∂L/∂x += 2·(g3·y·Pow(x·x + 1.0, y - 1))·x
+        /// ∂L/∂y += g3·pow2·Log(x·x + 1.0)
         /// if (a &lt;= b)
         ///   ∂L/∂a += g3
         /// else
@@ -87,17 +87,17 @@ namespace SymGrad.RuntimeTests.Catalogue
                 da = g / c;
                 double dc = -(g * a / (c * c));
                 // a -= Math.Tanh(a) * 0.5;   ∂a/∂a = -(0.5·(1 - Tanh(a)·Tanh(a)))
-                double g2 = da;
                 a = workspace.Doubles.Pop();
                 double tanh = global::System.Math.Tanh(a);
-                da -= 0.5 * g2 * (1 - tanh * tanh);
-                // a = Math.Pow(c, 3) + Math.Pow(x * x + 1, y) + Math.Min(a, b) - Math.Max(x, y);   ∂a/∂c = 3·Pow(c, 2); ∂a/∂x = y·Pow(x·x + 1.0, y - 1)·(2·x) + (x >= y ? -1 : 0); ∂a/∂y = Pow(x·x + 1.0, y)·Log(x·x + 1.0) + (x >= y ? 0 : -1); ∂a/∂a = a <= b ? 1 : 0; ∂a/∂b = a <= b ? 0 : 1
+                da -= 0.5 * da * (1 - tanh * tanh);
+                // a = Math.Pow(c, 3) + Math.Pow(x * x + 1, y) + Math.Min(a, b) - Math.Max(x, y);   ∂a/∂c = 3.0·Pow(c, 2); ∂a/∂x = 2·(y·Pow(x·x + 1.0, y - 1)·x) - (x >= y ? 1 : 0); ∂a/∂y = Pow(x·x + 1.0, y)·Log(x·x + 1.0) - (x >= y ? 0 : 1); ∂a/∂a = a <= b ? 1 : 0; ∂a/∂b = a <= b ? 0 : 1
                 double g3 = da;
                 da = 0;
                 a = workspace.Doubles.Pop();
                 dc += 3.0 * g3 * global::System.Math.Pow(c, 2);
-                dx += g3 * y * global::System.Math.Pow(x * x + 1.0, y - 1) * (2 * x);
-                dy += g3 * global::System.Math.Pow(x * x + 1.0, y) * global::System.Math.Log(x * x + 1.0);
+                double pow2 = global::System.Math.Pow(x * x + 1.0, y);
+                dx += 2 * (g3 * y * global::System.Math.Pow(x * x + 1.0, y - 1)) * x;
+                dy += g3 * pow2 * global::System.Math.Log(x * x + 1.0);
                 if (a <= b)
                 {
                     da += g3;
@@ -117,7 +117,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 }
                 // double c = Math.Sqrt(b + 2);   ∂c/∂b = 1 / (2·c)
                 db += dc / (2 * c);
-                // double b = Math.Log(a * a + 1);   ∂b/∂a = 1 / (a·a + 1.0)·(2·a)
+                // double b = Math.Log(a * a + 1);   ∂b/∂a = 2·(a / (a·a + 1.0))
                 da += db / (a * a + 1.0) * (2 * a);
                 // double a = Math.Sin(x) * Math.Cos(y) + Math.Exp(x * y);   ∂a/∂x = Cos(y)·Cos(x) + Exp(x·y)·y; ∂a/∂y = Exp(x·y)·x - Sin(x)·Sin(y)
                 double cos = global::System.Math.Cos(y);

@@ -17,12 +17,12 @@ namespace SymGrad.RuntimeTests.Catalogue
         ///   ∂L/∂returnValue += ∂L/∂result
         /// else
         ///   ∂L/∂acc += ∂L/∂result
-        /// for (int trip = workspace.Ints.Pop() - 1; trip &gt;= 0; trip--)
+        /// for (int trip = (taped) - 1; trip &gt;= 0; trip--)
         ///   if (x[i] &gt; threshold)
         ///     ∂L/∂acc += ∂L/∂returnValue·x[i]
         ///     ∂L/∂x[i] += ∂L/∂returnValue·acc
         ///   else
-        ///     ∂L/∂x[i] += ∂L/∂acc·(2·x[i])
+        ///     ∂L/∂x[i] += 2·∂L/∂acc·x[i]
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -87,7 +87,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                     {
                         // acc += x[i] * x[i];   ∂acc/∂x[i] = 2·x[i]
                         acc = workspace.Doubles.Pop();
-                        dx[i] += dacc * (2 * x[i]);
+                        dx[i] += 2 * dacc * x[i];
                     }
                 }
             }
@@ -104,6 +104,8 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double FirstAboveGradient(global::System.ReadOnlySpan<double> x, double threshold, global::System.Span<double> dx, ref double dthreshold)
         {
+            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             double result = FirstAbove(x, threshold);
             FirstAboveBackward(x, threshold, 1, dx, ref dthreshold);
             return result;

@@ -13,7 +13,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// Forward: <c>public static double L1(ReadOnlySpan&lt;double&gt; w)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
-        /// ∂L/∂sum += ∂L/∂result
+        /// ∂L/∂sum = ∂L/∂result
         /// for (int i = 0; i &lt; w.Length; i++)
         ///   ∂L/∂w[i] += ∂L/∂sum·Sign(w[i])
         /// </code>
@@ -48,6 +48,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(w.Length, nameof(w), (long)w.Length, "w[i]");
             }
+            global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
             double result = L1(w);
             L1Backward(w, 1, dw);
             return result;

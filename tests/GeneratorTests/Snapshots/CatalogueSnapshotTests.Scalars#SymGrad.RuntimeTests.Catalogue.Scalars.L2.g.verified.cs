@@ -13,9 +13,9 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// Forward: <c>public static double L2(ReadOnlySpan&lt;double&gt; w)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
-        /// ∂L/∂sum += ∂L/∂result
+        /// ∂L/∂sum = ∂L/∂result
         /// for (int i = 0; i &lt; w.Length; i++)
-        ///   ∂L/∂w[i] += ∂L/∂sum·(2·w[i])
+        ///   ∂L/∂w[i] += 2·∂L/∂sum·w[i]
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -33,7 +33,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             for (int i = 0; i < w.Length; i++)
             {
                 // sum += w[i] * w[i];   ∂sum/∂w[i] = 2·w[i]
-                dw[i] += dsum * (2 * w[i]);
+                dw[i] += 2 * dsum * w[i];
             }
         }
 
@@ -48,6 +48,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(w.Length, nameof(w), (long)w.Length, "w[i]");
             }
+            global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
             double result = L2(w);
             L2Backward(w, 1, dw);
             return result;

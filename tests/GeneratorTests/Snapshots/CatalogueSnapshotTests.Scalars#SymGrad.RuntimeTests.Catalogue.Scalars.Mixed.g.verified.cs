@@ -25,7 +25,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         public static void MixedBackward(float x, double y, float dResult, ref float dx, ref double dy)
         {
             // Reverse sweep: adjoints, last statement first.
-            // return (float)(x * y) + MathF.Exp(x) * (float)Math.Sin(y);   ∂result/∂x = (float)y + (float)Sin(y)·Exp(x); ∂result/∂y = (double)x + (double)Exp(x)·Cos(y)
+            // return (float)(x * y) + MathF.Exp(x) * (float)Math.Sin(y);   ∂result/∂x = y + (float)Sin(y)·Exp(x); ∂result/∂y = (double)x + Exp(x)·Cos(y)
             double g = (double)dResult;
             dx += (float)(g * y);
             dy += g * (double)x;

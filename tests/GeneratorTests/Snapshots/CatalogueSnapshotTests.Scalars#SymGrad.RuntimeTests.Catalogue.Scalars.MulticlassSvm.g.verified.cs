@@ -13,9 +13,9 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// Forward: <c>public static double MulticlassSvm(ReadOnlySpan&lt;double&gt; s, int y)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
-        /// ∂L/∂loss += ∂L/∂result
+        /// ∂L/∂loss = ∂L/∂result
         /// for (int j = 0; j &lt; s.Length; j++)
-        ///   if (!(j == y))
+        ///   if (j != y)
         ///     if (0.0 &lt; s[j] - s[y] + 1.0)
         ///       ∂L/∂s[j] += ∂L/∂loss
         ///       ∂L/∂s[y] -= ∂L/∂loss
@@ -32,7 +32,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             for (int j = 0; j < s.Length; j++)
             {
                 // if (j == y)
-                if (!(j == y))
+                if (j != y)
                 {
                     // loss += Math.Max(0, s[j] - s[y] + 1);   ∂loss/∂s[j] = 0.0 >= s[j] - s[y] + 1.0 ? 0 : 1; ∂loss/∂s[y] = -(0.0 >= s[j] - s[y] + 1.0 ? 0 : 1)
                     if (0.0 < s[j] - s[y] + 1.0)
@@ -51,6 +51,8 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double MulticlassSvmGradient(global::System.ReadOnlySpan<double> s, int y, global::System.Span<double> ds)
         {
+            global::SymGrad.Guard.SameLength<double>(ds, nameof(ds), s, nameof(s));
+            global::SymGrad.Guard.Disjoint<double>(ds, nameof(ds), s, nameof(s));
             double result = MulticlassSvm(s, y);
             MulticlassSvmBackward(s, y, 1, ds);
             return result;

@@ -13,10 +13,10 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// Forward: <c>public static double Power(double x, int n)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
-        /// ∂L/∂t += ∂L/∂result
+        /// ∂L/∂t = ∂L/∂result
         /// for (int i = n - 1; i &gt;= 0; i--)
         ///   g = ∂L/∂t
-        ///   ∂L/∂t += g·x
+        ///   ∂L/∂t = g·x
         ///   ∂L/∂x += g·t
         /// </code>
         /// </remarks>

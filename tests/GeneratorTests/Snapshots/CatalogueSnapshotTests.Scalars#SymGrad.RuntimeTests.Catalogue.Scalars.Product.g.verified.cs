@@ -13,10 +13,10 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// Forward: <c>public static double Product(ReadOnlySpan&lt;double&gt; x)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
-        /// ∂L/∂p += ∂L/∂result
+        /// ∂L/∂p = ∂L/∂result
         /// for (int i = x.Length - 1; i &gt;= 0; i--)
         ///   g = ∂L/∂p
-        ///   ∂L/∂p += g·x[i]
+        ///   ∂L/∂p = g·x[i]
         ///   ∂L/∂x[i] += g·p
         /// </code>
         /// </remarks>
@@ -70,6 +70,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)x.Length, "x[i]");
             }
+            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             double result = Product(x);
             ProductBackward(x, 1, dx);
             return result;

@@ -13,12 +13,14 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// Forward: <c>public static double Recurrence(ReadOnlySpan&lt;double&gt; x, double a)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
-        /// ∂L/∂h += ∂L/∂result
+        /// ∂L/∂h = ∂L/∂result
         /// for (int t = x.Length - 1; t &gt;= 0; t--)
-        ///   g = ∂L/∂h·(1 - h·h)
-        ///   ∂L/∂a += g·h
-        ///   ∂L/∂h += g·a
-        ///   ∂L/∂x[t] += g
+        ///   g = ∂L/∂h
+        ///   value = h
+        ///   g2 = g·(1 - value·value)
+        ///   ∂L/∂a += g2·h
+        ///   ∂L/∂h = g2·a
+        ///   ∂L/∂x[t] += g2
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -48,11 +50,13 @@ namespace SymGrad.RuntimeTests.Catalogue
                 for (int t = x.Length - 1; t >= 0; t--)
                 {
                     // h = Math.Tanh(a * h + x[t]);   ∂h/∂a = (1 - h·h)·h; ∂h/∂h = (1 - h·h)·a; ∂h/∂x[t] = 1 - h·h
-                    double g = dh * (1 - h * h);
+                    double g = dh;
+                    double value = h;
                     h = workspace.Doubles.Pop();
-                    da += g * h;
-                    dh = g * a;
-                    dx[t] += g;
+                    double g2 = g * (1 - value * value);
+                    da += g2 * h;
+                    dh = g2 * a;
+                    dx[t] += g2;
                 }
             }
             finally
@@ -72,6 +76,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)x.Length, "x[t]");
             }
+            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             double result = Recurrence(x, a);
             RecurrenceBackward(x, a, 1, dx, ref da);
             return result;

@@ -13,7 +13,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// Forward: <c>public static double SquaredError(double y, double s)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
-        /// g = ∂L/∂result·(2·(y - s))
+        /// g = 2·∂L/∂result·(y - s)
         /// ∂L/∂y += g
         /// ∂L/∂s -= g
         /// </code>
@@ -22,8 +22,8 @@ namespace SymGrad.RuntimeTests.Catalogue
         public static void SquaredErrorBackward(double y, double s, double dResult, ref double dy, ref double ds)
         {
             // Reverse sweep: adjoints, last statement first.
-            // return (y - s) * (y - s);   ∂result/∂y = 2·(y - s); ∂result/∂s = -(2·(y - s))
-            double g = dResult * (2 * (y - s));
+            // return (y - s) * (y - s);   ∂result/∂y = 2·(y - s); ∂result/∂s = 2·(s - y)
+            double g = 2 * dResult * (y - s);
             dy += g;
             ds -= g;
         }

@@ -1,7 +1,7 @@
 using System.Linq;
 using SymGrad.Generator.Model;
 
-namespace SymGrad.Generator.Differentiate
+namespace SymGrad.Generator.Lower
 {
     /// <summary>Recognises compound forms whose derivative has a better closed form than the chain rule gives.</summary>
     internal static class Patterns

@@ -1,8 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
+using SymGrad.Generator.Differentiate;
 using SymGrad.Generator.Model;
 
-namespace SymGrad.Generator.Differentiate
+namespace SymGrad.Generator.Lower
 {
     /// <summary>
     /// Rewrites a body into the form the reverse sweep handles: <c>*=</c> and <c>/=</c> spelled out, the sigmoid

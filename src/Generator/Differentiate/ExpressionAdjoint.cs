@@ -1,0 +1,362 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymGrad.Generator.Model;
+using SymGrad.Generator.Rules;
+
+namespace SymGrad.Generator.Differentiate
+{
+    /// <summary>
+    /// The adjoint of one expression: given the adjoint flowing into its value (the seed), adds seed · ∂e/∂v to the
+    /// adjoint of every active variable v it reads — the chain rule, walked from the root down, with elementary
+    /// functions differentiated by <see cref="DerivativeRules"/>. Statements go to the list it is given; a value used
+    /// twice (a seed shared by two operands, a function value) is bound to a temporary first.
+    /// </summary>
+    internal sealed class ExpressionAdjoint
+    {
+        private readonly SweepContext _context;
+        private Dictionary<Expr, Expr> _bound = new();
+
+        public ExpressionAdjoint(SweepContext context) => _context = context;
+
+        /// <summary>Forgets the values bound for the previous statement (a statement's temporaries are its own).</summary>
+        public void BeginStatement() => _bound = new Dictionary<Expr, Expr>();
+
+        /// <summary>Adds <paramref name="seed"/> · ∂e/∂v to the adjoint of each active v in <paramref name="e"/>.</summary>
+        /// <param name="result">An expression that holds e's value (the assigned variable), reused by rules that need it.</param>
+        public void Accumulate(Expr e, Expr seed, List<Stmt> output, Expr? result = null)
+        {
+            if (!_context.IsActive(e))
+            {
+                return;
+            }
+
+            switch (e)
+            {
+                case Name or Element:
+                    AddTo(_context.AdjointOf(e), seed, output);
+                    return;
+                case Unary { Op: "-" } u:
+                    Accumulate(u.Operand, Neg(seed), output);
+                    return;
+                case Cast c when c.Operand.IsReal:
+                    Accumulate(c.Operand, c.Operand.Type == seed.Type ? seed : new Cast(seed, c.Operand.Type), output);
+                    return;
+                case Binary { Op: "+" or "-" } b:
+                {
+                    Expr s = BothActive(b.Left, b.Right) ? Bind(seed, output) : seed;
+                    Accumulate(b.Left, s, output);
+                    Accumulate(b.Right, b.Op == "-" ? Neg(s) : s, output);
+                    return;
+                }
+
+                case Binary { Op: "*" } b when RepeatedFactor(b) is var (u, power, rest) && u is not null:
+                {
+                    // ∂(c·uᵏ)/∂u = k·c·uᵏ⁻¹: one contribution, not k copies of the product rule.
+                    Expr partial = Mul(Simplifier.Constant(power, b.Type), rest);
+                    partial = Mul(partial, power == 2 ? Value(u, output) : Call("Pow", b.Type, Value(u, output), Simplifier.Constant(power - 1, b.Type)));
+                    Accumulate(u, Mul(seed, partial), output);
+                    return;
+                }
+
+                case Binary { Op: "*" } b:
+                {
+                    Expr s = BothActive(b.Left, b.Right) ? Bind(seed, output) : seed;
+                    if (_context.IsActive(b.Left)) Accumulate(b.Left, Mul(s, Value(b.Right, output)), output);
+                    if (_context.IsActive(b.Right)) Accumulate(b.Right, Mul(s, Value(b.Left, output)), output);
+                    return;
+                }
+
+                case Binary { Op: "/" } b:
+                {
+                    Expr s = BothActive(b.Left, b.Right) ? Bind(seed, output) : seed;
+                    if (_context.IsActive(b.Left)) Accumulate(b.Left, Div(s, Value(b.Right, output)), output);
+                    if (_context.IsActive(b.Right))
+                    {
+                        // ∂(l/r)/∂r = −l/r²
+                        Expr r = Value(b.Right, output);
+                        Accumulate(b.Right, Neg(Div(Mul(s, Value(b.Left, output)), Mul(r, r))), output);
+                    }
+
+                    return;
+                }
+
+                case Conditional c:
+                {
+                    Expr s = Bind(seed, output);
+                    var then = new List<Stmt>();
+                    var otherwise = new List<Stmt>();
+                    Accumulate(c.WhenTrue, s, then);
+                    Accumulate(c.WhenFalse, s, otherwise);
+                    Branch(_context.Use(c.Test), then, otherwise, output);
+                    return;
+                }
+
+                case MathCall m:
+                {
+                    var active = Enumerable.Range(0, m.Args.Count).Where(k => _context.IsActive(m.Args[k])).ToList();
+                    Expr s = active.Count > 1 ? Bind(seed, output) : seed;
+                    var call = (MathCall)_context.Use(m);
+                    Expr value = result ?? (DerivativeRules.UsesResult(m.Function) ? BindValue(m, output) : call);
+                    foreach (int k in active)
+                    {
+                        Through(m.Args[k], s, Simplifier.Simplify(DerivativeRules.Partial(call, k, value)), output);
+                    }
+
+                    return;
+                }
+
+                case UserCall call:
+                    Backward(call, seed, output);
+                    return;
+            }
+        }
+
+        /// <summary>
+        /// The adjoint through one argument with local partial <paramref name="partial"/>. A partial that is zero on one side
+        /// of a test (<c>x &gt;= y ? 1 : 0</c>, the sub-gradient of max) becomes a branch, so nothing is multiplied by zero.
+        /// </summary>
+        private void Through(Expr argument, Expr seed, Expr partial, List<Stmt> output)
+        {
+            if (partial is Conditional { WhenFalse: var f } c && Simplifier.IsConstant(f, 0))
+            {
+                var then = new List<Stmt>();
+                Accumulate(argument, Mul(seed, c.WhenTrue), then);
+                Branch(c.Test, then, new List<Stmt>(), output);
+                return;
+            }
+
+            if (partial is Conditional { WhenTrue: var t } c2 && Simplifier.IsConstant(t, 0))
+            {
+                var otherwise = new List<Stmt>();
+                Accumulate(argument, Mul(seed, c2.WhenFalse), otherwise);
+                Branch(c2.Test, new List<Stmt>(), otherwise, output);
+                return;
+            }
+
+            Accumulate(argument, Mul(seed, partial), output);
+        }
+
+        /// <summary>
+        /// The adjoint of a call of a differentiable method: its backward, given the primal arguments, the seed of its result
+        /// and the cotangents of what it wrote, accumulating into the adjoints of what it read.
+        /// </summary>
+        public void Backward(UserCall call, Expr? seed, List<Stmt> output)
+        {
+            CallTarget target = call.Target;
+            var args = call.Args.Select(_context.Use).ToList();
+            var after = new List<(Expr Argument, string Temporary)>();
+            int assignedArg = -1;
+            if (target.ReturnType != "void")
+            {
+                args.Add(seed is null ? Simplifier.Constant(0, target.ReturnType) : Simplifier.Simplify(seed));
+            }
+
+            for (int i = 0; i < call.Args.Count; i++)
+            {
+                if (target.Parameters[i].Kind == ParameterKind.SpanOutput && call.Args[i] is SpanRef written)
+                {
+                    args.Add(_context.HasAdjoint(written.Span) ? AdjointSpan(written) : new Opaque("default", EquatableArray<string>.Empty, "span"));
+                }
+            }
+
+            for (int i = 0; i < call.Args.Count; i++)
+            {
+                ParameterSpec p = target.Parameters[i];
+                if (p.Kind == ParameterKind.Scalar)
+                {
+                    // The adjoint of the argument, named after the call: dSoftplusX for Softplus(x).
+                    string temp = _context.Temporary("d" + target.Method + char.ToUpperInvariant(p.Name[0]) + p.Name.Substring(1), p.ElementType);
+                    output.Add(new Assign(new Name(temp, p.ElementType), "=", Simplifier.Constant(0, p.ElementType), ""));
+                    args.Add(new Written(new Name(temp, p.ElementType)));
+                    after.Add((call.Args[i], temp));
+                }
+                else if (p.Kind == ParameterKind.SpanInput && call.Args[i] is SpanRef input)
+                {
+                    if (_context.Facts.Active.Contains(input.Span) && _context.HasAdjoint(input.Span))
+                    {
+                        if (p.Name == target.AssignedInput)
+                        {
+                            assignedArg = args.Count;
+                        }
+
+                        args.Add(new Written(AdjointSpan(input)));
+                    }
+                    else if (target.Registered)
+                    {
+                        // A constant span where a hand-written backward takes a gradient: an empty span says "not needed",
+                        // so it can skip that work (a dense layer's dX when X is the data).
+                        args.Add(new Opaque("default", EquatableArray<string>.Empty, "span"));
+                    }
+                    else
+                    {
+                        // A constant span passed where a generated backward takes a gradient: scratch to write into.
+                        args.Add(_context.Scratch(input));
+                    }
+                }
+            }
+
+            string math = $"{target.Method}ᵀ({string.Join(", ", call.Args.Select(a => Emit.Notation.Math(a, _context.Program)))})";
+            output.Add(new Invoke(target.BackwardContainingType + "." + target.Backward, args.ToEquatableArray(), math)
+            {
+                Assigning = assignedArg >= 0 && target.AssigningBackward is { } assigning ? target.BackwardContainingType + "." + assigning : null,
+                AssignedArg = assignedArg,
+            });
+            foreach ((Expr argument, string temp) in after)
+            {
+                Accumulate(argument, new Name(temp, argument.Type), output);
+            }
+
+            // A cotangent that outlives the call must not pass its contribution on twice when the output was written before.
+            foreach (SpanRef written in call.Args.Where((a, i) => target.Parameters[i].Kind == ParameterKind.SpanOutput).OfType<SpanRef>())
+            {
+                if (_context.HasAdjoint(written.Span) && !_context.Plans.Plans[written.Span].WrittenOnce)
+                {
+                    output.Add(new Invoke(".Clear", new Expr[] { new Written(AdjointSpan(written)) }.ToEquatableArray(), ""));
+                }
+            }
+        }
+
+        private SpanRef AdjointSpan(SpanRef span) => new(_context.Adjoint(span.Span),
+            span.Start is null ? null : _context.Use(span.Start), span.Length is null ? null : _context.Use(span.Length), span.ElementType);
+
+        /// <summary>Adds a contribution to an adjoint, unless it is zero.</summary>
+        private void AddTo(Expr target, Expr contribution, List<Stmt> output)
+        {
+            Expr c = ShareCalls(Simplifier.Simplify(contribution), output);
+            if (Simplifier.IsConstant(c, 0))
+            {
+                return;
+            }
+
+            if (c is Conditional { WhenFalse: var f } cond && Simplifier.IsConstant(f, 0))
+            {
+                var then = new List<Stmt>();
+                AddTo(target, cond.WhenTrue, then);
+                Branch(cond.Test, then, new List<Stmt>(), output);
+                return;
+            }
+
+            if (c.Type != target.Type && target.Type is "float" or "double")
+            {
+                c = new Cast(c, target.Type);
+            }
+
+            string op = "+=";
+            if (c is Unary { Op: "-" } negated)
+            {
+                op = "-=";
+                c = negated.Operand;
+            }
+
+            output.Add(new Assign(target, op, c, ""));
+        }
+
+        /// <summary>
+        /// <c>if (test) then else otherwise</c>; an <c>if</c> with an empty branch right after one on the opposite test
+        /// becomes its <c>else</c> (max and min: the first argument's branch, then the second's).
+        /// </summary>
+        private static void Branch(Expr test, List<Stmt> then, List<Stmt> otherwise, List<Stmt> output)
+        {
+            if (then.Count == 0 && otherwise.Count == 0)
+            {
+                return;
+            }
+
+            if (output.Count > 0 && output[output.Count - 1] is If { Else.Statements.Count: 0 } previous && then.Count == 0
+                && previous.Condition == test && !Reads.Of(test).Overlaps(Walk.Assigned(previous.Then)))
+            {
+                output[output.Count - 1] = previous with { Else = new Block(otherwise.ToEquatableArray()) };
+                return;
+            }
+
+            if (then.Count == 0)
+            {
+                output.Add(new If(Simplifier.Negate(test), new Block(otherwise.ToEquatableArray()), Block.Empty, ""));
+                return;
+            }
+
+            output.Add(new If(test, new Block(then.ToEquatableArray()), new Block(otherwise.ToEquatableArray()), ""));
+        }
+
+        /// <summary>Binds a compound seed to a temporary so it is computed once.</summary>
+        public Expr Bind(Expr seed, List<Stmt> output)
+        {
+            Expr s = ShareCalls(Simplifier.Simplify(seed), output);
+            if (s is Name or Literal or Element)
+            {
+                return s;
+            }
+
+            string name = _context.Temporary("g", s.Type);
+            output.Add(new Assign(new Name(name, s.Type), "=", s, ""));
+            return new Name(name, s.Type);
+        }
+
+        /// <summary>The value of a forward expression for a partial derivative: a function call is computed once per statement.</summary>
+        private Expr Value(Expr e, List<Stmt> output) => e is MathCall ? BindValue(e, output) : _context.Use(e);
+
+        private Expr BindValue(Expr value, List<Stmt> output)
+        {
+            if (_bound.TryGetValue(value, out Expr? existing))
+            {
+                return existing;
+            }
+
+            string name = _context.Temporary(value is MathCall m ? m.Function.ToLowerInvariant() : "v", value.Type);
+            output.Add(new Assign(new Name(name, value.Type), "=", _context.Use(value), ""));
+            return _bound[value] = new Name(name, value.Type);
+        }
+
+        /// <summary>Binds each function call that occurs more than once in <paramref name="e"/> to a temporary.</summary>
+        private Expr ShareCalls(Expr e, List<Stmt> output)
+        {
+            foreach (MathCall call in Subexpressions.RepeatedCalls(e))
+            {
+                e = Subexpressions.Replace(e, call, BindValue(call, output));
+            }
+
+            return e;
+        }
+
+        private bool BothActive(Expr a, Expr b) => _context.IsActive(a) && _context.IsActive(b);
+
+        /// <summary>
+        /// For a product whose only active factors are one expression u repeated k ≥ 2 times (<c>0.5 * d * d</c>):
+        /// u, k and the product of the other factors.
+        /// </summary>
+        private (Expr? U, int Power, Expr Others) RepeatedFactor(Binary product)
+        {
+            var factors = new List<Expr>();
+            void Flatten(Expr e)
+            {
+                if (e is Binary { Op: "*" } m && m.Type == product.Type)
+                {
+                    Flatten(m.Left);
+                    Flatten(m.Right);
+                }
+                else
+                {
+                    factors.Add(e);
+                }
+            }
+
+            Flatten(product);
+            var active = factors.Where(_context.IsActive).ToList();
+            if (active.Count < 2 || active.Any(f => f != active[0]))
+            {
+                return (null, 0, product);
+            }
+
+            Expr rest = factors.Where(f => !_context.IsActive(f)).Select(_context.Use).Aggregate(Simplifier.Constant(1, product.Type), Mul);
+            return (active[0], active.Count, rest);
+        }
+
+        private static MathCall Call(string function, string type, params Expr[] args) => new(function, args.ToEquatableArray(), type);
+
+        private static Expr Neg(Expr e) => new Unary("-", e, e.Type);
+
+        private static Expr Mul(Expr a, Expr b) => new Binary("*", a, b, a.Type == "bool" ? b.Type : a.Type);
+
+        private static Expr Div(Expr a, Expr b) => new Binary("/", a, b, a.Type);
+    }
+}

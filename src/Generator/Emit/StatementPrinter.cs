@@ -1,0 +1,120 @@
+using System.CodeDom.Compiler;
+using System.Collections.Generic;
+using System.Linq;
+using SymGrad.Generator.Differentiate;
+using SymGrad.Generator.Model;
+
+namespace SymGrad.Generator.Emit
+{
+    /// <summary>Prints statements of the model — the user's and the backward's alike — as formatted C#.</summary>
+    internal sealed class StatementPrinter
+    {
+        private readonly IndentedTextWriter _writer;
+        private readonly string _workspace;
+
+        public StatementPrinter(IndentedTextWriter writer, string workspace)
+        {
+            _writer = writer;
+            _workspace = workspace;
+        }
+
+        public void Block(Block block)
+        {
+            foreach (Stmt s in block.Statements)
+            {
+                Statement(s);
+            }
+        }
+
+        private void Statement(Stmt s)
+        {
+            switch (s)
+            {
+                case Comment c:
+                    _writer.WriteLine("// " + c.Text);
+                    break;
+                case LocalDecl d:
+                    _writer.WriteLine(d.Init is null ? $"{d.Type} {d.Name};" : $"{d.Type} {d.Name} = {Print(d.Init)};");
+                    break;
+                case Assign { Target: SpanRef span, Value: Pop pop }:
+                    _writer.WriteLine($"{_workspace}.{Tape(pop.Type)}.PopAll({Print(span)});");
+                    break;
+                case Assign { Op: "+=" or "-=", Target: Name { Type: "int" or "long" } n, Value: var one } a when Simplifier.IsConstant(one, 1):
+                    _writer.WriteLine(n.Id + (a.Op == "+=" ? "++;" : "--;"));
+                    break;
+                case Assign a:
+                    _writer.WriteLine($"{Print(a.Target)} {a.Op} {Print(a.Value)};");
+                    break;
+                case Push p when p.Value is SpanRef:
+                    _writer.WriteLine($"{_workspace}.{Tape(((SpanRef)p.Value).ElementType)}.PushAll({Print(p.Value)});");
+                    break;
+                case Push p:
+                    _writer.WriteLine($"{_workspace}.{Tape(p.Value.Type)}.Push({Print(p.Value)});");
+                    break;
+                case Invoke { Target: ".Clear" } clear:
+                    _writer.WriteLine($"{Print(((Written)clear.Args[0]).Target)}.Clear();");
+                    break;
+                case Invoke v:
+                    _writer.WriteLine($"{v.Target}({string.Join(", ", v.Args.Select(Argument))});");
+                    break;
+                case CallStatement c:
+                    _writer.WriteLine(Print(c.Call) + ";");
+                    break;
+                case If i:
+                    _writer.WriteLine($"if ({Print(i.Condition)})");
+                    Braced(i.Then);
+                    if (i.Else.Statements.Count > 0)
+                    {
+                        _writer.WriteLine("else");
+                        Braced(i.Else);
+                    }
+
+                    break;
+                case For f:
+                    _writer.WriteLine($"for ({f.CounterType} {f.Counter} = {Print(f.Init)}; {Print(f.Condition)}; {Step(f)})");
+                    Braced(f.Body);
+                    break;
+                case Return r:
+                    _writer.WriteLine(r.Value is null ? "return;" : $"return {Print(r.Value)};");
+                    break;
+                default:
+                    throw new System.InvalidOperationException("Cannot print " + s.GetType().Name);
+            }
+        }
+
+        private void Braced(Block block)
+        {
+            _writer.WriteLine("{");
+            _writer.Indent++;
+            Block(block);
+            _writer.Indent--;
+            _writer.WriteLine("}");
+        }
+
+        private string Argument(Expr arg) => arg switch
+        {
+            Written { Target: Name { Type: not "span" } n } => "ref " + n.Id,
+            Written w => Print(w.Target),
+            _ => Print(arg),
+        };
+
+        public string Print(Expr e) => ExprPrinter.Print(Walk.Transform(e, x => x is Pop pop
+            ? new Opaque(PopText(pop), EquatableArray<string>.Empty, pop.Type)
+            : null));
+
+        private string PopText(Pop pop)
+        {
+            string tape = Tape(pop.Type);
+            return tape == "Longs" && pop.Type != "long" ? $"({pop.Type}){_workspace}.Longs.Pop()" : $"{_workspace}.{tape}.Pop()";
+        }
+
+        private static string Tape(string type) =>
+            SweepContext.Tape(type) ?? throw new GenerationLimitation($"a value of type {type} would need a tape");
+
+        private string Step(For f) =>
+            Simplifier.IsConstant(f.Step, 1) ? f.Counter + "++"
+            : Simplifier.IsConstant(f.Step, -1) ? f.Counter + "--"
+            : f.Step is Unary { Op: "-" } u ? $"{f.Counter} -= {Print(u.Operand)}"
+            : $"{f.Counter} += {Print(f.Step)}";
+    }
+}
