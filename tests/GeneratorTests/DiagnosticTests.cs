@@ -418,6 +418,77 @@ namespace SymGrad.GeneratorTests
                 }
                 """, "SG0016", "Span output 'y' is accumulated into", "assign 'y' with '='");
 
+        /// <summary>An output read where the method may not have written that element yet (the caller's contents).</summary>
+        [Fact]
+        public void SG0018_OutputReadBeforeItIsWritten()
+            => Expect("""
+                using System;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double F(ReadOnlySpan<double> x, Span<double> y)
+                    {
+                        double s = 0;
+                        for (int i = 0; i < x.Length; i++)
+                        {
+                            [|s += y[i] * x[i];|]
+                            y[i] = x[i] * x[i];
+                        }
+
+                        return s;
+                    }
+                }
+                """, "SG0018", "Span output 'y' is read ('y[i]') where the method may not have written that element yet", "read an element after");
+
+        /// <summary>Reads after the loop that wrote every element, or of the element just written, are fine.</summary>
+        [Fact]
+        public void OutputReadAfterItIsWrittenIsFine()
+        {
+            var result = GeneratorHarness.Run("""
+                using System;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double F(ReadOnlySpan<double> x, Span<double> y, int n)
+                    {
+                        double s = 0;
+                        for (int i = 0; i < n; i++)
+                        {
+                            y[i] = Math.Tanh(x[i]);
+                            s += y[i];
+                        }
+
+                        for (int i = 0; i < n; i++) s += y[n - 1 - i] * x[i];
+                        return s;
+                    }
+                }
+                """);
+            GeneratorHarness.AssertCompilesCleanly(result);
+        }
+
+        /// <summary>A call of a generated derivative does not bind while the generator runs: a diagnostic, not a silent skip.</summary>
+        [Fact]
+        public void SG0019_CallsAGeneratedDerivative()
+            => Expect("""
+                using System;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double F(double x) => x * x * x;
+
+                    [Differentiable]
+                    public static double G(double x)
+                    {
+                        double dx = 0;
+                        [|FBackward(x, 1, ref dx)|];
+                        return dx;
+                    }
+                }
+                """, "SG0019", "'G' calls the generated 'FBackward'", "call 'F' and let SymGrad differentiate it");
+
         /// <summary>Assigning the output first and accumulating afterwards is fine when nothing reads the old values.</summary>
         [Fact]
         public void OutputAssignedThenAccumulatedIsFine()

@@ -77,12 +77,15 @@ namespace SymGrad.Generator.Differentiate
             return result;
         }
 
-        /// <summary>The polynomial as a C# expression of type long (sizes multiply past int range).</summary>
+        /// <summary>
+        /// The polynomial as a C# expression of type double: sizes multiply past the range of long too (three loop bounds of
+        /// 2²¹ each), and a double is exact up to 2⁵³, far above any span's length, so the comparison with it is exact.
+        /// </summary>
         public string ToCSharp()
         {
             if (Terms.Count == 0)
             {
-                return "0L";
+                return "0.0";
             }
 
             var parts = new List<string>();
@@ -91,8 +94,8 @@ namespace SymGrad.Generator.Differentiate
                 string[] factors = Factors(term.Key);
                 long magnitude = System.Math.Abs(term.Value);
                 string body = factors.Length == 0
-                    ? magnitude.ToString(CultureInfo.InvariantCulture) + "L"
-                    : (magnitude != 1 ? magnitude.ToString(CultureInfo.InvariantCulture) + "L * " : "(long)") + string.Join(" * ", factors);
+                    ? magnitude.ToString(CultureInfo.InvariantCulture) + ".0"
+                    : (magnitude != 1 ? magnitude.ToString(CultureInfo.InvariantCulture) + ".0 * " : "(double)") + string.Join(" * ", factors);
                 parts.Add(parts.Count == 0 ? (term.Value < 0 ? "-" + body : body) : (term.Value < 0 ? "- " : "+ ") + body);
             }
 

@@ -432,6 +432,11 @@ namespace SymGrad.Generator.Parse
                         return new Literal(literal.Token.Text, type);
                     }
 
+                    if (literal.IsKind(SyntaxKind.CharacterLiteralExpression) && literal.Token.Value is char c)
+                    {
+                        return new Literal(((int)c).ToString(CultureInfo.InvariantCulture), "int"); // 'a' in arithmetic is its code
+                    }
+
                     break;
                 case IdentifierNameSyntax identifier:
                 {
@@ -652,6 +657,11 @@ namespace SymGrad.Generator.Parse
         /// <summary>Writes a compile-time constant as a literal of <paramref name="type"/>.</summary>
         internal static Literal? FormatConstant(object value, string type)
         {
+            if (value is char c)
+            {
+                value = (int)c; // 'a' in arithmetic is its code
+            }
+
             switch (type)
             {
                 case "double":

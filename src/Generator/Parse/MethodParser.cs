@@ -118,6 +118,13 @@ namespace SymGrad.Generator.Parse
                 return new ParseResult(null, diagnostics.ToEquatableArray());
             }
 
+            // A call of a generated derivative does not bind yet (the generator is what adds it): say so, never skip silently.
+            diagnostics.AddRange(GeneratedCalls.Find(method, syntax, model, cancellationToken));
+            if (diagnostics.Count > 0)
+            {
+                return new ParseResult(null, diagnostics.ToEquatableArray());
+            }
+
             // Code the compiler already rejects is the user's to fix first; a backward of it would only add noise.
             if (model.GetDiagnostics(syntax.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error))
             {

@@ -41,9 +41,13 @@ namespace SymGrad
             }
         }
 
-        /// <summary>Throws unless a span of <paramref name="length"/> elements holds the <paramref name="required"/> the loops index.</summary>
+        /// <summary>
+        /// Throws unless a span of <paramref name="length"/> elements holds the <paramref name="required"/> the loops index.
+        /// The size is a double: a product of loop bounds can pass the range of long (and would wrap to pass the check),
+        /// while a double is exact far beyond any span's length.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Covers(int length, string spanName, long required, string access)
+        public static void Covers(int length, string spanName, double required, string access)
         {
             if (required > length)
             {
@@ -52,8 +56,10 @@ namespace SymGrad
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void ThrowCovers(string spanName, int length, long required, string access) => throw new ArgumentException(
-            $"{spanName} has {length} elements but the loops read {access} up to index {required - 1}; pass at least {required} elements.", spanName);
+        private static void ThrowCovers(string spanName, int length, double required, string access) => throw new ArgumentException(
+            string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{spanName} has {length} elements but the loops read {access} up to index {required - 1:0}; pass at least {required:0} elements."),
+            spanName);
 
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static void ThrowLength(string spanName, int length, string primalName, int expected, bool orEmpty = false) => throw new ArgumentException(

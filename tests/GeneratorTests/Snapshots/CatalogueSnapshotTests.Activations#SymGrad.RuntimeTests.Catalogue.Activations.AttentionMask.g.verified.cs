@@ -26,15 +26,15 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (channels > 0 && positions > 0)
             {
-                global::SymGrad.Guard.Covers(output.Length, nameof(output), (long)channels * positions, "output[c * positions + p]");
+                global::SymGrad.Guard.Covers(output.Length, nameof(output), (double)channels * positions, "output[c * positions + p]");
             }
             if (channels > 0 && positions > 0)
             {
-                global::SymGrad.Guard.Covers(a.Length, nameof(a), (long)channels * positions, "a[c * positions + p]");
+                global::SymGrad.Guard.Covers(a.Length, nameof(a), (double)channels * positions, "a[c * positions + p]");
             }
             if (channels > 0 && positions > 0)
             {
-                global::SymGrad.Guard.Covers(logits.Length, nameof(logits), (long)positions, "logits[p]");
+                global::SymGrad.Guard.Covers(logits.Length, nameof(logits), (double)positions, "logits[p]");
             }
             global::SymGrad.Guard.SameLength<double>(da, nameof(da), a, nameof(a));
             global::SymGrad.Guard.SameLength<double>(dlogits, nameof(dlogits), logits, nameof(logits));

@@ -27,7 +27,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (x.Length > 0)
             {
-                global::SymGrad.Guard.Covers(y.Length, nameof(y), (long)x.Length, "y[i]");
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)x.Length, "y[i]");
             }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.CotangentLength<double>(dy, nameof(dy), y, nameof(y));

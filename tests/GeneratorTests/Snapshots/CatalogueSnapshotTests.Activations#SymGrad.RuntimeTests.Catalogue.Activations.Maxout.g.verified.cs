@@ -31,15 +31,15 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (x.Length > 0)
             {
-                global::SymGrad.Guard.Covers(w1.Length, nameof(w1), (long)x.Length, "w1[i]");
+                global::SymGrad.Guard.Covers(w1.Length, nameof(w1), (double)x.Length, "w1[i]");
             }
             if (x.Length > 0)
             {
-                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)x.Length, "x[i]");
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)x.Length, "x[i]");
             }
             if (x.Length > 0)
             {
-                global::SymGrad.Guard.Covers(w2.Length, nameof(w2), (long)x.Length, "w2[i]");
+                global::SymGrad.Guard.Covers(w2.Length, nameof(w2), (double)x.Length, "w2[i]");
             }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.SameLength<double>(dw1, nameof(dw1), w1, nameof(w1));
@@ -100,15 +100,15 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (x.Length > 0)
             {
-                global::SymGrad.Guard.Covers(w1.Length, nameof(w1), (long)x.Length, "w1[i]");
+                global::SymGrad.Guard.Covers(w1.Length, nameof(w1), (double)x.Length, "w1[i]");
             }
             if (x.Length > 0)
             {
-                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)x.Length, "x[i]");
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)x.Length, "x[i]");
             }
             if (x.Length > 0)
             {
-                global::SymGrad.Guard.Covers(w2.Length, nameof(w2), (long)x.Length, "w2[i]");
+                global::SymGrad.Guard.Covers(w2.Length, nameof(w2), (double)x.Length, "w2[i]");
             }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.SameLength<double>(dw1, nameof(dw1), w1, nameof(w1));

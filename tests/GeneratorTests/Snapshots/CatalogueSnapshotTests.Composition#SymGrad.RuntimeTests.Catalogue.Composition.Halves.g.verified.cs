@@ -27,11 +27,11 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (half > 0)
             {
-                global::SymGrad.Guard.Covers(top.Length, nameof(top), (long)half, "top[i]");
+                global::SymGrad.Guard.Covers(top.Length, nameof(top), (double)half, "top[i]");
             }
             if (half > 0)
             {
-                global::SymGrad.Guard.Covers(bottom.Length, nameof(bottom), (long)half, "bottom[i]");
+                global::SymGrad.Guard.Covers(bottom.Length, nameof(bottom), (double)half, "bottom[i]");
             }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.CotangentLength<double>(dtop, nameof(dtop), top, nameof(top));
@@ -76,11 +76,11 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (half > 0)
             {
-                global::SymGrad.Guard.Covers(top.Length, nameof(top), (long)half, "top[i]");
+                global::SymGrad.Guard.Covers(top.Length, nameof(top), (double)half, "top[i]");
             }
             if (half > 0)
             {
-                global::SymGrad.Guard.Covers(bottom.Length, nameof(bottom), (long)half, "bottom[i]");
+                global::SymGrad.Guard.Covers(bottom.Length, nameof(bottom), (double)half, "bottom[i]");
             }
             global::SymGrad.Guard.Disjoint<double>(top, nameof(top), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(top, nameof(top), bottom, nameof(bottom));

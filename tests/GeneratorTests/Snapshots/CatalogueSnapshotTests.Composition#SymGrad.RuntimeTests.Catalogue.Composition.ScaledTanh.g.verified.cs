@@ -26,15 +26,15 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (x.Length > 0)
             {
-                global::SymGrad.Guard.Covers(y.Length, nameof(y), (long)x.Length, "y[i]");
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)x.Length, "y[i]");
             }
             if (x.Length > 0)
             {
-                global::SymGrad.Guard.Covers(w.Length, nameof(w), (long)x.Length, "w[i]");
+                global::SymGrad.Guard.Covers(w.Length, nameof(w), (double)x.Length, "w[i]");
             }
             if (x.Length > 0)
             {
-                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)x.Length, "x[i]");
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)x.Length, "x[i]");
             }
             global::SymGrad.Guard.SameLength<float>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.SameLength<float>(dw, nameof(dw), w, nameof(w));

@@ -35,14 +35,14 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void SoftmaxBackward(global::System.ReadOnlySpan<double> s, global::System.ReadOnlySpan<double> p, global::System.ReadOnlySpan<double> dp, global::System.Span<double> ds)
         {
-            global::SymGrad.Guard.Covers(s.Length, nameof(s), 1L, "s[0]");
+            global::SymGrad.Guard.Covers(s.Length, nameof(s), 1.0, "s[0]");
             if (s.Length > 1)
             {
-                global::SymGrad.Guard.Covers(s.Length, nameof(s), (long)s.Length, "s[j]");
+                global::SymGrad.Guard.Covers(s.Length, nameof(s), (double)s.Length, "s[j]");
             }
             if (s.Length > 0)
             {
-                global::SymGrad.Guard.Covers(p.Length, nameof(p), (long)s.Length, "p[j]");
+                global::SymGrad.Guard.Covers(p.Length, nameof(p), (double)s.Length, "p[j]");
             }
             global::SymGrad.Guard.SameLength<double>(ds, nameof(ds), s, nameof(s));
             global::SymGrad.Guard.CotangentLength<double>(dp, nameof(dp), p, nameof(p));

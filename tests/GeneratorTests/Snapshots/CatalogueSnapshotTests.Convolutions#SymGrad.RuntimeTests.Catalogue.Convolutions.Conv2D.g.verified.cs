@@ -33,11 +33,11 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (g.Filters > 0 && g.OutH > 0 && g.OutW > 0)
             {
-                global::SymGrad.Guard.Covers(b.Length, nameof(b), (long)g.Filters, "b[f]");
+                global::SymGrad.Guard.Covers(b.Length, nameof(b), (double)g.Filters, "b[f]");
             }
             if (g.Filters > 0 && g.OutH > 0 && g.OutW > 0)
             {
-                global::SymGrad.Guard.Covers(y.Length, nameof(y), (long)g.Filters * g.OutH * g.OutW, "y[(f * g.OutH + oh) * g.OutW + ow]");
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)g.Filters * g.OutH * g.OutW, "y[(f * g.OutH + oh) * g.OutW + ow]");
             }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));

@@ -30,11 +30,11 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (g.OutH > 0 && g.OutW > 0 && g.Filters > 0 && g.Channels > 0 && g.KernelH > 0 && g.KernelW > 0)
             {
-                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)g.Channels * g.Height * g.Width - (long)g.Height * g.Width + (long)g.KernelH * g.Width + (long)g.KernelW + (long)g.OutH * g.Stride * g.Width + (long)g.OutW * g.Stride - (long)g.Stride - (long)g.Stride * g.Width - (long)g.Width, "x[(c * g.Height + oh * g.Stride + kh) * g.Width + ow * g.Stride + kw]");
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)g.Channels * g.Height * g.Width - (double)g.Height * g.Width + (double)g.KernelH * g.Width + (double)g.KernelW + (double)g.OutH * g.Stride * g.Width + (double)g.OutW * g.Stride - (double)g.Stride - (double)g.Stride * g.Width - (double)g.Width, "x[(c * g.Height + oh * g.Stride + kh) * g.Width + ow * g.Stride + kw]");
             }
             if (g.OutH > 0 && g.OutW > 0 && g.Filters > 0)
             {
-                global::SymGrad.Guard.Covers(y.Length, nameof(y), (long)g.Filters * g.OutH * g.OutW, "y[(f * g.OutH + oh) * g.OutW + ow]");
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)g.Filters * g.OutH * g.OutW, "y[(f * g.OutH + oh) * g.OutW + ow]");
             }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));

@@ -40,19 +40,19 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (d > 0 && n > 0)
             {
-                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)d * n, "x[i * d + j]");
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)d * n, "x[i * d + j]");
             }
             if (d > 0 && n > 0)
             {
-                global::SymGrad.Guard.Covers(y.Length, nameof(y), (long)d * n, "y[i * d + j]");
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)d * n, "y[i * d + j]");
             }
             if (d > 0 && n > 0)
             {
-                global::SymGrad.Guard.Covers(gamma.Length, nameof(gamma), (long)d, "gamma[j]");
+                global::SymGrad.Guard.Covers(gamma.Length, nameof(gamma), (double)d, "gamma[j]");
             }
             if (d > 0 && n > 0)
             {
-                global::SymGrad.Guard.Covers(beta.Length, nameof(beta), (long)d, "beta[j]");
+                global::SymGrad.Guard.Covers(beta.Length, nameof(beta), (double)d, "beta[j]");
             }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.SameLength<double>(dgamma, nameof(dgamma), gamma, nameof(gamma));

@@ -25,11 +25,11 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (p.Length > 0)
             {
-                global::SymGrad.Guard.Covers(z.Length, nameof(z), (long)p.Length, "z[j]");
+                global::SymGrad.Guard.Covers(z.Length, nameof(z), (double)p.Length, "z[j]");
             }
             if (p.Length > 0)
             {
-                global::SymGrad.Guard.Covers(p.Length, nameof(p), (long)p.Length, "p[j]");
+                global::SymGrad.Guard.Covers(p.Length, nameof(p), (double)p.Length, "p[j]");
             }
             global::SymGrad.Guard.SameLength<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), p, nameof(p));
@@ -55,11 +55,11 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (p.Length > 0)
             {
-                global::SymGrad.Guard.Covers(z.Length, nameof(z), (long)p.Length, "z[j]");
+                global::SymGrad.Guard.Covers(z.Length, nameof(z), (double)p.Length, "z[j]");
             }
             if (p.Length > 0)
             {
-                global::SymGrad.Guard.Covers(p.Length, nameof(p), (long)p.Length, "p[j]");
+                global::SymGrad.Guard.Covers(p.Length, nameof(p), (double)p.Length, "p[j]");
             }
             global::SymGrad.Guard.SameLength<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), p, nameof(p));

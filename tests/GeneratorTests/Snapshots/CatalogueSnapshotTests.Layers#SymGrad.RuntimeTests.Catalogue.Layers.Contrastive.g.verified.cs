@@ -31,11 +31,11 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (a.Length > 0)
             {
-                global::SymGrad.Guard.Covers(a.Length, nameof(a), (long)a.Length, "a[i]");
+                global::SymGrad.Guard.Covers(a.Length, nameof(a), (double)a.Length, "a[i]");
             }
             if (a.Length > 0)
             {
-                global::SymGrad.Guard.Covers(b.Length, nameof(b), (long)a.Length, "b[i]");
+                global::SymGrad.Guard.Covers(b.Length, nameof(b), (double)a.Length, "b[i]");
             }
             global::SymGrad.Guard.SameLength<double>(da, nameof(da), a, nameof(a));
             global::SymGrad.Guard.SameLength<double>(db, nameof(db), b, nameof(b));
@@ -100,11 +100,11 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (a.Length > 0)
             {
-                global::SymGrad.Guard.Covers(a.Length, nameof(a), (long)a.Length, "a[i]");
+                global::SymGrad.Guard.Covers(a.Length, nameof(a), (double)a.Length, "a[i]");
             }
             if (a.Length > 0)
             {
-                global::SymGrad.Guard.Covers(b.Length, nameof(b), (long)a.Length, "b[i]");
+                global::SymGrad.Guard.Covers(b.Length, nameof(b), (double)a.Length, "b[i]");
             }
             global::SymGrad.Guard.SameLength<double>(da, nameof(da), a, nameof(a));
             global::SymGrad.Guard.SameLength<double>(db, nameof(db), b, nameof(b));

@@ -28,19 +28,19 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (n > 0 && outputs > 0)
             {
-                global::SymGrad.Guard.Covers(b.Length, nameof(b), (long)outputs, "b[j]");
+                global::SymGrad.Guard.Covers(b.Length, nameof(b), (double)outputs, "b[j]");
             }
             if (n > 0 && outputs > 0 && inputs > 0)
             {
-                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)inputs * n, "x[i * inputs + k]");
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)inputs * n, "x[i * inputs + k]");
             }
             if (n > 0 && outputs > 0 && inputs > 0)
             {
-                global::SymGrad.Guard.Covers(w.Length, nameof(w), (long)inputs * outputs, "w[k * outputs + j]");
+                global::SymGrad.Guard.Covers(w.Length, nameof(w), (double)inputs * outputs, "w[k * outputs + j]");
             }
             if (n > 0 && outputs > 0)
             {
-                global::SymGrad.Guard.Covers(y.Length, nameof(y), (long)n * outputs, "y[i * outputs + j]");
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)n * outputs, "y[i * outputs + j]");
             }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));

@@ -26,11 +26,11 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (n > 0 && d > 0)
             {
-                global::SymGrad.Guard.Covers(z.Length, nameof(z), (long)d * n, "z[i * d + j]");
+                global::SymGrad.Guard.Covers(z.Length, nameof(z), (double)d * n, "z[i * d + j]");
             }
             if (n > 0 && d > 0)
             {
-                global::SymGrad.Guard.Covers(y.Length, nameof(y), (long)d * n, "y[i * d + j]");
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)d * n, "y[i * d + j]");
             }
             global::SymGrad.Guard.SameLength<double>(dz, nameof(dz), z, nameof(z));
             global::SymGrad.Guard.SameLength<double>(dy, nameof(dy), y, nameof(y));
@@ -66,11 +66,11 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (n > 0 && d > 0)
             {
-                global::SymGrad.Guard.Covers(z.Length, nameof(z), (long)d * n, "z[i * d + j]");
+                global::SymGrad.Guard.Covers(z.Length, nameof(z), (double)d * n, "z[i * d + j]");
             }
             if (n > 0 && d > 0)
             {
-                global::SymGrad.Guard.Covers(y.Length, nameof(y), (long)d * n, "y[i * d + j]");
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)d * n, "y[i * d + j]");
             }
             global::SymGrad.Guard.SameLength<double>(dz, nameof(dz), z, nameof(z));
             global::SymGrad.Guard.SameLength<double>(dy, nameof(dy), y, nameof(y));

@@ -28,11 +28,11 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (rows > 0 && d > 0)
             {
-                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)d * rows, "x[r * d + k]");
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)d * rows, "x[r * d + k]");
             }
             if (rows > 0 && d > 0)
             {
-                global::SymGrad.Guard.Covers(h.Length, nameof(h), (long)d * rows, "h[r * d + i]");
+                global::SymGrad.Guard.Covers(h.Length, nameof(h), (double)d * rows, "h[r * d + i]");
             }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.CotangentLength<double>(dh, nameof(dh), h, nameof(h));

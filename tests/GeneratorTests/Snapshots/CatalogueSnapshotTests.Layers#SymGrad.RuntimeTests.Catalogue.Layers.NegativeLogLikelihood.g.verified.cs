@@ -19,7 +19,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void NegativeLogLikelihoodBackward(global::System.ReadOnlySpan<double> p, int y, double dResult, global::System.Span<double> dp)
         {
-            global::SymGrad.Guard.Covers(p.Length, nameof(p), (long)y + 1L, "p[y]");
+            global::SymGrad.Guard.Covers(p.Length, nameof(p), (double)y + 1.0, "p[y]");
             global::SymGrad.Guard.SameLength<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), p, nameof(p));
             // Reverse sweep: adjoints, last statement first.
@@ -34,7 +34,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double NegativeLogLikelihoodGradient(global::System.ReadOnlySpan<double> p, int y, global::System.Span<double> dp)
         {
-            global::SymGrad.Guard.Covers(p.Length, nameof(p), (long)y + 1L, "p[y]");
+            global::SymGrad.Guard.Covers(p.Length, nameof(p), (double)y + 1.0, "p[y]");
             global::SymGrad.Guard.SameLength<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), p, nameof(p));
             double result = NegativeLogLikelihood(p, y);

@@ -36,19 +36,19 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (hidden > 0 && inputs > 0)
             {
-                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)inputs, "x[k]");
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)inputs, "x[k]");
             }
             if (hidden > 0 && inputs > 0)
             {
-                global::SymGrad.Guard.Covers(w1.Length, nameof(w1), (long)hidden * inputs, "w1[k * hidden + j]");
+                global::SymGrad.Guard.Covers(w1.Length, nameof(w1), (double)hidden * inputs, "w1[k * hidden + j]");
             }
             if (hidden > 0)
             {
-                global::SymGrad.Guard.Covers(h.Length, nameof(h), (long)hidden, "h[j]");
+                global::SymGrad.Guard.Covers(h.Length, nameof(h), (double)hidden, "h[j]");
             }
             if (classes > 0 && hidden > 0)
             {
-                global::SymGrad.Guard.Covers(w2.Length, nameof(w2), (long)classes * hidden, "w2[j * classes + c]");
+                global::SymGrad.Guard.Covers(w2.Length, nameof(w2), (double)classes * hidden, "w2[j * classes + c]");
             }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.SameLength<double>(dw1, nameof(dw1), w1, nameof(w1));
@@ -144,19 +144,19 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (hidden > 0 && inputs > 0)
             {
-                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)inputs, "x[k]");
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)inputs, "x[k]");
             }
             if (hidden > 0 && inputs > 0)
             {
-                global::SymGrad.Guard.Covers(w1.Length, nameof(w1), (long)hidden * inputs, "w1[k * hidden + j]");
+                global::SymGrad.Guard.Covers(w1.Length, nameof(w1), (double)hidden * inputs, "w1[k * hidden + j]");
             }
             if (hidden > 0)
             {
-                global::SymGrad.Guard.Covers(h.Length, nameof(h), (long)hidden, "h[j]");
+                global::SymGrad.Guard.Covers(h.Length, nameof(h), (double)hidden, "h[j]");
             }
             if (classes > 0 && hidden > 0)
             {
-                global::SymGrad.Guard.Covers(w2.Length, nameof(w2), (long)classes * hidden, "w2[j * classes + c]");
+                global::SymGrad.Guard.Covers(w2.Length, nameof(w2), (double)classes * hidden, "w2[j * classes + c]");
             }
             global::SymGrad.Guard.Disjoint<double>(h, nameof(h), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(h, nameof(h), w1, nameof(w1));

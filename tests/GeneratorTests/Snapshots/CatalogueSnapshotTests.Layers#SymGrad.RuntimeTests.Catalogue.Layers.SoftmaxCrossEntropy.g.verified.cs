@@ -37,15 +37,15 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (n > 0)
             {
-                global::SymGrad.Guard.Covers(s.Length, nameof(s), -(long)c + (long)c * n + 1L, "s[i * c]");
+                global::SymGrad.Guard.Covers(s.Length, nameof(s), -(double)c + (double)c * n + 1.0, "s[i * c]");
             }
             if (n > 0 && c > 1)
             {
-                global::SymGrad.Guard.Covers(s.Length, nameof(s), (long)c * n, "s[i * c + j]");
+                global::SymGrad.Guard.Covers(s.Length, nameof(s), (double)c * n, "s[i * c + j]");
             }
             if (n > 0)
             {
-                global::SymGrad.Guard.Covers(labels.Length, nameof(labels), (long)n, "labels[i]");
+                global::SymGrad.Guard.Covers(labels.Length, nameof(labels), (double)n, "labels[i]");
             }
             global::SymGrad.Guard.SameLength<double>(ds, nameof(ds), s, nameof(s));
             global::SymGrad.Guard.Disjoint<double>(ds, nameof(ds), s, nameof(s));
@@ -118,15 +118,15 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (n > 0)
             {
-                global::SymGrad.Guard.Covers(s.Length, nameof(s), -(long)c + (long)c * n + 1L, "s[i * c]");
+                global::SymGrad.Guard.Covers(s.Length, nameof(s), -(double)c + (double)c * n + 1.0, "s[i * c]");
             }
             if (n > 0 && c > 1)
             {
-                global::SymGrad.Guard.Covers(s.Length, nameof(s), (long)c * n, "s[i * c + j]");
+                global::SymGrad.Guard.Covers(s.Length, nameof(s), (double)c * n, "s[i * c + j]");
             }
             if (n > 0)
             {
-                global::SymGrad.Guard.Covers(labels.Length, nameof(labels), (long)n, "labels[i]");
+                global::SymGrad.Guard.Covers(labels.Length, nameof(labels), (double)n, "labels[i]");
             }
             global::SymGrad.Guard.SameLength<double>(ds, nameof(ds), s, nameof(s));
             global::SymGrad.Guard.Disjoint<double>(ds, nameof(ds), s, nameof(s));

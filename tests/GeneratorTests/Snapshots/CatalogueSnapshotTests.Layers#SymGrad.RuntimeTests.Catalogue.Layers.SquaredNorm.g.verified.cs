@@ -26,11 +26,11 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (rows > 0 && cols > 0)
             {
-                global::SymGrad.Guard.Covers(w.Length, nameof(w), (long)cols * rows, "w[i * cols + j]");
+                global::SymGrad.Guard.Covers(w.Length, nameof(w), (double)cols * rows, "w[i * cols + j]");
             }
             if (rows > 0 && cols > 0)
             {
-                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)cols, "x[j]");
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)cols, "x[j]");
             }
             global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
@@ -70,11 +70,11 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (rows > 0 && cols > 0)
             {
-                global::SymGrad.Guard.Covers(w.Length, nameof(w), (long)cols * rows, "w[i * cols + j]");
+                global::SymGrad.Guard.Covers(w.Length, nameof(w), (double)cols * rows, "w[i * cols + j]");
             }
             if (rows > 0 && cols > 0)
             {
-                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)cols, "x[j]");
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)cols, "x[j]");
             }
             global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));

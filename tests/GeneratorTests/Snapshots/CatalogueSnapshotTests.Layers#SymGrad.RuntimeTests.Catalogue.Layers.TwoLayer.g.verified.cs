@@ -29,11 +29,11 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (p.Length > 0)
             {
-                global::SymGrad.Guard.Covers(p.Length, nameof(p), (long)p.Length, "p[i]");
+                global::SymGrad.Guard.Covers(p.Length, nameof(p), (double)p.Length, "p[i]");
             }
             if (p.Length > 0)
             {
-                global::SymGrad.Guard.Covers(target.Length, nameof(target), (long)p.Length, "target[i]");
+                global::SymGrad.Guard.Covers(target.Length, nameof(target), (double)p.Length, "target[i]");
             }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.SameLength<double>(dw1, nameof(dw1), w1, nameof(w1));
@@ -168,11 +168,11 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (p.Length > 0)
             {
-                global::SymGrad.Guard.Covers(p.Length, nameof(p), (long)p.Length, "p[i]");
+                global::SymGrad.Guard.Covers(p.Length, nameof(p), (double)p.Length, "p[i]");
             }
             if (p.Length > 0)
             {
-                global::SymGrad.Guard.Covers(target.Length, nameof(target), (long)p.Length, "target[i]");
+                global::SymGrad.Guard.Covers(target.Length, nameof(target), (double)p.Length, "target[i]");
             }
             global::SymGrad.Guard.Disjoint<double>(a1, nameof(a1), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(a1, nameof(a1), w1, nameof(w1));

@@ -26,11 +26,11 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (p.Length > 0)
             {
-                global::SymGrad.Guard.Covers(p.Length, nameof(p), (long)p.Length, "p[i]");
+                global::SymGrad.Guard.Covers(p.Length, nameof(p), (double)p.Length, "p[i]");
             }
             if (p.Length > 0)
             {
-                global::SymGrad.Guard.Covers(q.Length, nameof(q), (long)p.Length, "q[i]");
+                global::SymGrad.Guard.Covers(q.Length, nameof(q), (double)p.Length, "q[i]");
             }
             global::SymGrad.Guard.SameLength<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.SameLength<double>(dq, nameof(dq), q, nameof(q));
@@ -61,11 +61,11 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (p.Length > 0)
             {
-                global::SymGrad.Guard.Covers(p.Length, nameof(p), (long)p.Length, "p[i]");
+                global::SymGrad.Guard.Covers(p.Length, nameof(p), (double)p.Length, "p[i]");
             }
             if (p.Length > 0)
             {
-                global::SymGrad.Guard.Covers(q.Length, nameof(q), (long)p.Length, "q[i]");
+                global::SymGrad.Guard.Covers(q.Length, nameof(q), (double)p.Length, "q[i]");
             }
             global::SymGrad.Guard.SameLength<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.SameLength<double>(dq, nameof(dq), q, nameof(q));

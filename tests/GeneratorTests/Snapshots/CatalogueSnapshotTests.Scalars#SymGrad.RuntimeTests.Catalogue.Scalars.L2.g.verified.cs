@@ -23,7 +23,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (w.Length > 0)
             {
-                global::SymGrad.Guard.Covers(w.Length, nameof(w), (long)w.Length, "w[i]");
+                global::SymGrad.Guard.Covers(w.Length, nameof(w), (double)w.Length, "w[i]");
             }
             global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
@@ -46,7 +46,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (w.Length > 0)
             {
-                global::SymGrad.Guard.Covers(w.Length, nameof(w), (long)w.Length, "w[i]");
+                global::SymGrad.Guard.Covers(w.Length, nameof(w), (double)w.Length, "w[i]");
             }
             global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));

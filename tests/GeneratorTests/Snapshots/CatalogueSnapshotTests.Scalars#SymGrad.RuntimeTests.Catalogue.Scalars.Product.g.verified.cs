@@ -25,7 +25,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (x.Length > 0)
             {
-                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)x.Length, "x[i]");
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)x.Length, "x[i]");
             }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
@@ -68,7 +68,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (x.Length > 0)
             {
-                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)x.Length, "x[i]");
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)x.Length, "x[i]");
             }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));

@@ -28,7 +28,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (x.Length > 0)
             {
-                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)x.Length, "x[t]");
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)x.Length, "x[t]");
             }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
@@ -74,7 +74,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (x.Length > 0)
             {
-                global::SymGrad.Guard.Covers(x.Length, nameof(x), (long)x.Length, "x[t]");
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)x.Length, "x[t]");
             }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));

@@ -1,0 +1,293 @@
+using System;
+using Xunit;
+using SymGrad.RuntimeTests.Gradients;
+using static SymGrad.RuntimeTests.Gradients.Check;
+
+namespace SymGrad.RuntimeTests.Regressions
+{
+    /// <summary>
+    /// The issue's reproductions, gradient-checked in double (central differences, relative error below 1e-6), with the
+    /// closed forms the issue gives where it gives them.
+    /// </summary>
+    public class EngineRegressionTests
+    {
+        private static void CheckScalar(Func<double, double> f, GradientOf gradient, double x)
+        {
+            double dx = 0;
+            double value = gradient(x, ref dx);
+            Assert.Equal(f(x), value);
+            double[] at = { x };
+            Verify(() => f(at[0]), Check.Scalar("x", at, dx));
+        }
+
+        private delegate double GradientOf(double x, ref double dx);
+
+        [Theory]
+        [InlineData(0.3)]
+        [InlineData(-1.2)]
+        public void ExpThenIncrement(double x)
+        {
+            double dx = 0;
+            EngineCases.ExpThenIncrementGradient(x, ref dx);
+            Assert.Equal(0.5 * Math.Exp(x), dx, 12); // 0.675 at 0.3; the first engine gave 1.17
+            CheckScalar(EngineCases.ExpThenIncrement, EngineCases.ExpThenIncrementGradient, x);
+        }
+
+        [Theory]
+        [InlineData(0.3)]
+        [InlineData(-2.0)]
+        public void SoftplusIsTheSigmoid(double x)
+        {
+            double dx = 0;
+            EngineCases.SoftplusGradient(x, ref dx);
+            Assert.Equal(1 / (1 + Math.Exp(-x)), dx, 12); // the first engine gave 1
+            CheckScalar(EngineCases.Softplus, EngineCases.SoftplusGradient, x);
+        }
+
+        [Theory]
+        [InlineData(0.7)]
+        [InlineData(-0.4)]
+        public void SigmoidThenAdd(double x)
+        {
+            double dx = 0;
+            EngineCases.SigmoidThenAddGradient(x, ref dx);
+            double s = 1 / (1 + Math.Exp(-x));
+            Assert.Equal(2 * (s + 0.5) * s * (1 - s), dx, 12); // the first engine had the sign wrong
+            CheckScalar(EngineCases.SigmoidThenAdd, EngineCases.SigmoidThenAddGradient, x);
+        }
+
+        [Theory]
+        [InlineData(0.5, -1.5)]
+        [InlineData(-0.9, 0.8)]
+        public void TanhThenOverwrite(double a, double b)
+        {
+            double da = 0, db = 0;
+            EngineCases.TanhThenOverwriteGradient(a, b, ref da, ref db);
+            Assert.Equal(1 - Math.Tanh(a) * Math.Tanh(a), da, 12);
+            Assert.Equal(3 * b * b, db, 12);
+        }
+
+        [Theory]
+        [InlineData(0.4)]
+        [InlineData(-1.7)]
+        public void SqrtThenSubtract(double x)
+        {
+            double dx = 0;
+            EngineCases.SqrtThenSubtractGradient(x, ref dx);
+            double r = Math.Sqrt(1 + x * x);
+            Assert.Equal(2 * (r - 2) * x / r, dx, 12);
+            CheckScalar(EngineCases.SqrtThenSubtract, EngineCases.SqrtThenSubtractGradient, x);
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(5)]
+        public void TwoWrites(int n)
+        {
+            var rng = new Random(n);
+            double[] x = Random(rng, n), y = new double[n], dy = Random(rng, n), dx = new double[n];
+            EngineCases.TwoWrites(x, y, n);
+            EngineCases.TwoWritesBackward(x, y, n, dy, dx);
+            for (int i = 0; i < n; i++)
+            {
+                Assert.Equal(dy[i] * (1 - Math.Tanh(x[i]) * Math.Tanh(x[i])), dx[i], 12); // the first engine gave dy
+            }
+
+            Verify(() => { EngineCases.TwoWrites(x, y, n); return GradCheck.Contract(y, dy); }, Param("x", x, dx));
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(6)]
+        public void Rotated(int n)
+        {
+            var rng = new Random(n);
+            double[] x = Random(rng, n), y = new double[n], dy = Random(rng, n), dx = new double[n];
+            EngineCases.Rotated(x, y, n);
+            EngineCases.RotatedBackward(x, y, n, dy, dx);
+            for (int i = 0; i < n; i++)
+            {
+                Assert.Equal(dy[(i + 1) % n] * x[i] / Math.Sqrt(1 + x[i] * x[i]), dx[i], 12); // ±Infinity before
+            }
+
+            Verify(() => { EngineCases.Rotated(x, y, n); return GradCheck.Contract(y, dy); }, Param("x", x, dx));
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(4)]
+        [InlineData(7)]
+        public void TanhThenReverse(int n)
+        {
+            var rng = new Random(n);
+            double[] x = Random(rng, n), y = new double[n], dy = Random(rng, n), dx = new double[n];
+            EngineCases.TanhThenReverse(x, y, n);
+            EngineCases.TanhThenReverseBackward(x, y, n, dy, dx);
+            Verify(() => { EngineCases.TanhThenReverse(x, y, n); return GradCheck.Contract(y, dy); }, Param("x", x, dx));
+        }
+
+        [Fact]
+        public void Polar()
+        {
+            double[] r = new double[2], dr = { 0.7, -1.3 };
+            double dx = 0, dy = 0;
+            EngineCases.Polar(2.5, 0.4, r);
+            EngineCases.PolarBackward(2.5, 0.4, r, dr, ref dx, ref dy);
+            Assert.Equal(0.7 / (2 * Math.Sqrt(2.5)), dx, 12); // +Infinity before
+            Assert.Equal(-1.3, dy, 12);
+        }
+
+        [Fact]
+        public void ReadsUnwrittenOutput_ReadsTheCallersValues()
+        {
+            double[] x = { 0.8 }, y = { 1.7 }, dx = new double[1];
+            double value = EngineCases.ReadsUnwrittenOutputGradient(x, y, dx);
+            Assert.Equal(0.8 * 0.8 * 1.7, value, 12);
+            Assert.Equal(2 * 0.8 * 1.7, dx[0], 12); // 0 before
+        }
+
+        [Theory]
+        [InlineData(0.6)]
+        [InlineData(-1.1)]
+        public void CallerOfACaseInheritsItsRightDerivative(double x)
+            => CheckScalar(EngineCases.CallsSoftplus, EngineCases.CallsSoftplusGradient, x);
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(9)]
+        public void LogSumExp(int n)
+        {
+            double[] x = Random(new Random(n), n, -3, 3), dx = new double[n];
+            EngineCases.LogSumExpGradient(x, dx);
+            double sum = 0;
+            foreach (double v in x) sum += Math.Exp(v);
+            for (int i = 0; i < n; i++) Assert.Equal(Math.Exp(x[i]) / sum, dx[i], 12);
+            Verify(() => EngineCases.LogSumExp(x), Param("x", x, dx));
+        }
+
+        [Fact]
+        public void TanhThroughALocal()
+        {
+            double[] x = Random(new Random(3), 11, -2, 2), y = new double[11], dy = Random(new Random(4), 11), dx = new double[11];
+            EngineCases.TanhThroughALocal(x, y);
+            EngineCases.TanhThroughALocalBackward(x, y, dy, dx);
+            Verify(() => { EngineCases.TanhThroughALocal(x, y); return GradCheck.Contract(y, dy); }, Param("x", x, dx));
+        }
+
+        [Fact]
+        public void Hypot()
+        {
+            double dx = 0, dy = 0;
+            EngineCases.HypotGradient(3, 4, ref dx, ref dy);
+            Assert.Equal(0.6, dx, 12);
+            Assert.Equal(0.8, dy, 12);
+        }
+
+        [Theory]
+        [InlineData(new[] { 0.5, 1.0, 3.0, 0.25 })]
+        [InlineData(new[] { 0.5, -1.0, 0.5 })]
+        public void EarlyReturnInLoop(double[] x)
+        {
+            double[] dx = new double[x.Length];
+            EngineCases.EarlyReturnInLoopGradient(x, dx);
+            Verify(() => EngineCases.EarlyReturnInLoop(x), Param("x", x, dx));
+        }
+
+        [Theory]
+        [InlineData(1.0)]
+        [InlineData(4.0)]
+        public void CallResultInCondition(double scale)
+        {
+            double[] w = { 0.9 * scale, -0.7 * scale }, dw = new double[2];
+            double dx = 0;
+            EngineCases.CallResultInConditionGradient(1.5, w, ref dx, dw);
+            bool large = 0.81 * scale * scale + 0.49 * scale * scale > 10;
+            Assert.Equal(large ? 0 : w[0], dx, 12);
+            Assert.Equal(large ? 0 : 1.5, dw[0], 12);
+            Assert.Equal(0, dw[1]);
+        }
+
+        [Fact]
+        public void UnusedCallResultAndConstantLocal()
+        {
+            double[] x = { 0.3, -2 }, dx = new double[2];
+            EngineCases.UnusedCallResultGradient(x, dx);
+            Assert.Equal(new[] { 3.0, 0 }, dx);
+            dx = new double[2];
+            EngineCases.ConstantLocalGradient(x, dx);
+            Assert.Equal(new[] { 0.5, 0 }, dx);
+        }
+
+        [Fact]
+        public void NamedLikeItsParameterAndTimesChar()
+        {
+            double dx = 0;
+            Assert.Equal(9, EngineCases.xGradient(3, ref dx));
+            Assert.Equal(6, dx);
+            dx = 0;
+            EngineCases.TimesCharGradient(2, ref dx);
+            Assert.Equal('a', dx);
+        }
+
+        [Theory]
+        [InlineData(0)]
+        [InlineData(4)]
+        public void LongCounter(int n)
+        {
+            double dx = 0;
+            EngineCases.LongCounterGradient(1.3, n, ref dx);
+            double[] at = { 1.3 };
+            Verify(() => EngineCases.LongCounter(at[0], n), Check.Scalar("x", at, dx));
+        }
+
+        /// <summary>MGradient checks every length and overlap before the forward pass writes an output.</summary>
+        [Fact]
+        public void GradientWithAnOutputValidatesBeforeWriting()
+        {
+            double[] x = { 0.3, 0.4 }, y = { 7, 7 }, dw = new double[1], wrong = new double[3];
+            Assert.Throws<ArgumentException>(() => EngineCases.CallResultInConditionGradient(1, x, ref wrong[0], wrong));
+            double value = 0;
+            var ex = Assert.Throws<ArgumentException>(() => value = Regressions.Outputs.ScaledGradient(x, y, wrong));
+            Assert.Equal("dx", ex.ParamName);
+            Assert.Equal(new double[] { 7, 7 }, y);
+            _ = dw;
+        }
+
+        /// <summary>Sizes whose product passes the range of long are an ArgumentException, not a wrapped check.</summary>
+        [Fact]
+        public void SizeCheckDoesNotOverflow()
+        {
+            double[] x = new double[4], dx = new double[4];
+            var ex = Assert.Throws<ArgumentException>(() => Regressions.Outputs.CubeGradient(x, 1 << 21, 1 << 21, 1 << 21, dx));
+            Assert.Equal("x", ex.ParamName);
+            Assert.Equal(new double[4], dx);
+        }
+    }
+
+    public static partial class Outputs
+    {
+        [Differentiable]
+        public static double Scaled(ReadOnlySpan<double> x, Span<double> y)
+        {
+            double s = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                y[i] = 2 * x[i];
+                s += y[i];
+            }
+
+            return s;
+        }
+
+        [Differentiable]
+        public static double Cube(ReadOnlySpan<double> x, int a, int b, int c)
+        {
+            double s = 0;
+            for (int i = 0; i < a; i++)
+                for (int j = 0; j < b; j++)
+                    for (int k = 0; k < c; k++)
+                        s += x[(i * b + j) * c + k];
+            return s;
+        }
+    }
+}
