@@ -18,6 +18,8 @@ namespace SymGrad.RandomPrograms.Campaign
             void Row(string name, object value) => sb.Append(CultureInfo.InvariantCulture, $"  {name,-58} {value,8}\n");
             int n = r.Results.Count;
             sb.Append(CultureInfo.InvariantCulture, $"Seed {r.Seed}: {n} programs in {r.Elapsed.TotalSeconds:F1} s ({n / Math.Max(r.Elapsed.TotalSeconds, 1e-9):F1} programs/s)\n");
+            var (compile, generate, check) = Runner.Timings;
+            sb.Append(CultureInfo.InvariantCulture, $"  (thread time: compiling {compile.TotalSeconds:F1} s, of which the generator and parsing {generate.TotalSeconds:F1} s; checking {check.TotalSeconds:F1} s)\n");
             Row("programs generated", n);
             Row("checked (compiled and ran)", r.Results.Count(x => x.Kind is OutcomeKind.Passed or OutcomeKind.WrongValue or OutcomeKind.RuntimeException or OutcomeKind.SkippedKink or OutcomeKind.SkippedBadDraw or OutcomeKind.Warnings));
             Row("passed", r.Passed);

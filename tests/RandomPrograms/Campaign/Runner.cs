@@ -36,6 +36,9 @@ namespace SymGrad.RandomPrograms.Campaign
 
         public TimeSpan ShrinkBudget { get; init; } = TimeSpan.FromSeconds(60);
 
+        /// <summary>At most this many failure classes are shrunk (most frequent first).</summary>
+        public int MaxShrunkClasses { get; init; } = int.MaxValue;
+
         public Action<string>? Progress { get; init; }
     }
 
@@ -72,6 +75,12 @@ namespace SymGrad.RandomPrograms.Campaign
     /// </summary>
     public static class Runner
     {
+        private static long s_compileTicks, s_generateTicks, s_checkTicks;
+
+        /// <summary>Time spent (summed over threads) compiling (of which running the generator) and checking.</summary>
+        public static (TimeSpan Compile, TimeSpan Generate, TimeSpan Check) Timings
+            => (TimeSpan.FromTicks(s_compileTicks), TimeSpan.FromTicks(s_generateTicks), TimeSpan.FromTicks(s_checkTicks));
+
         public static ulong FreshSeed() => (ulong)Random.Shared.NextInt64() ^ (ulong)Stopwatch.GetTimestamp();
 
         /// <summary>The seed of program <paramref name="index"/> of a run: a CsCheck PCG seed string.</summary>
@@ -84,10 +93,18 @@ namespace SymGrad.RandomPrograms.Campaign
         public static ProgramModel Generate(string seed, FeatureSet features) => new ProgramGenerator(features).FromSeed(seed);
 
         /// <summary>Compiles and checks programs (one batch); returns per program its result and PyTorch cases.</summary>
-        public static List<(ProgramResult Result, List<TorchCase> Torch)> CheckBatch(IReadOnlyList<(int Id, string Seed, ProgramModel Program)> programs)
+        /// <param name="programs">The programs with their ids and seeds.</param>
+        /// <param name="extraSources">Further files compiled with them (see <see cref="BatchCompiler.Compile"/>).</param>
+        /// <param name="mutate">Replaces the compiled entry points before the checks: how the tests feed the checker a wrong backward.</param>
+        public static List<(ProgramResult Result, List<TorchCase> Torch)> CheckBatch(IReadOnlyList<(int Id, string Seed, ProgramModel Program)> programs,
+            IReadOnlyList<string>? extraSources = null, Func<Runnable, Runnable>? mutate = null)
         {
             var output = new List<(ProgramResult, List<TorchCase>)>();
-            using var batch = BatchCompiler.Compile(programs.Select(p => (p.Id, p.Program)).ToList());
+            var sw = Stopwatch.StartNew();
+            using var batch = BatchCompiler.Compile(programs.Select(p => (p.Id, p.Program)).ToList(), extraSources);
+            Interlocked.Add(ref s_compileTicks, sw.Elapsed.Ticks);
+            Interlocked.Add(ref s_generateTicks, batch.GenerateTime.Ticks);
+            sw.Restart();
             foreach (var c in batch.Programs.OrderBy(c => c.Id))
             {
                 string seed = programs.First(p => p.Id == c.Id).Seed;
@@ -96,7 +113,7 @@ namespace SymGrad.RandomPrograms.Campaign
                 var cases = new List<TorchCase>();
                 if (c.Run is not null)
                 {
-                    var checker = new Checker(c, result, InputPcg(seed));
+                    var checker = new Checker(mutate is null ? c : c with { Run = mutate(c.Run) }, result, InputPcg(seed));
                     checker.Run();
                     cases = checker.TorchCases;
                 }
@@ -104,6 +121,7 @@ namespace SymGrad.RandomPrograms.Campaign
                 output.Add((result, cases));
             }
 
+            Interlocked.Add(ref s_checkTicks, sw.Elapsed.Ticks);
             return output;
         }
 
@@ -187,13 +205,14 @@ namespace SymGrad.RandomPrograms.Campaign
                 .GroupBy(x => x.Failure.Key)
                 .OrderByDescending(g => g.Count());
             var shrunkIds = new HashSet<int>();
+            int classIndex = 0;
             foreach (var g in classes)
             {
-                int shrunk = 0;
+                int shrunk = classIndex++ < options.MaxShrunkClasses ? 0 : int.MaxValue;
                 foreach (var (r, f) in g.OrderBy(x => Measure.Nodes(report.Programs[x.Result.Id])))
                 {
                     var program = report.Programs[r.Id];
-                    if (shrunk < options.ShrinkPerClass && f.Kind != OutcomeKind.TesterBug && f.Property != Properties.TorchAgrees)
+                    if (shrunk < options.ShrinkPerClass && options.ShrinkPerClass > 0 && f.Kind != OutcomeKind.TesterBug && f.Property != Properties.TorchAgrees)
                     {
                         options.Progress?.Invoke($"shrinking {f.Key} (program {r.Id}, seed {r.Seed})…");
                         var (small, smallFailure) = Reducer.Shrink(program, f, r.Seed, options.ShrinkBudget);

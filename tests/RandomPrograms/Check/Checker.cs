@@ -19,7 +19,7 @@ namespace SymGrad.RandomPrograms.Check
     /// <item>Central differences use h = 1e-6·max(1, |x|): truncation error O(h²·f''') ≈ 1e-12 relative, rounding error
     /// ε·S·κ/h ≈ 2e-10·κ·S where S = 1 + Σ|terms of L| is the size of the numbers cancelling in L and κ ≤ 1e3 the
     /// amplification through a program. So a gradient g passes against fd when |g − fd| ≤ 1e-5·max(|g|, |fd|) + 1e-6·S;
-    /// a wrong derivative is off by O(|g|). The same bound tells a kink: fd at h and at h/4 differ by more.</item>
+    /// a wrong derivative is off by O(|g|). The same bound tells a kink: fd at h and at h/4 (or at h/π) differ by more.</item>
     /// <item>Exact identities (accumulation, empty cotangents, MGradient against MBackward) only reorder sums: 1e-9 of the
     /// magnitudes involved.</item>
     /// <item>Float twin: float's ε = 6e-8 amplified by κ ≤ 1e3 and summed over L: 2e-3·max(|a|, |b|) + 2e-4·scale.</item>
@@ -224,8 +224,13 @@ namespace SymGrad.RandomPrograms.Check
 
                     double fdH = (Eval(x0 + h) - Eval(x0 - h)) / (2 * h);
                     double fdQ = (Eval(x0 + h / 4) - Eval(x0 - h / 4)) / (h / 2);
+                    // A third step, not a rational multiple of the others: a staircase finer than h (floor(k·x)) can give
+                    // the same slope at h and h/4 exactly when its step counts scale by 4.
+                    double h3 = h * 0.3183098861837907;
+                    double fd3 = (Eval(x0 + h3) - Eval(x0 - h3)) / (2 * h3);
                     if (bad) break;
-                    if (Math.Abs(fdH - fdQ) > FdRelative * Math.Max(Math.Abs(fdH), Math.Abs(fdQ)) + FdAbsolute * scale)
+                    bool Differ(double p, double q) => Math.Abs(p - q) > FdRelative * Math.Max(Math.Abs(p), Math.Abs(q)) + FdAbsolute * scale;
+                    if (Differ(fdH, fdQ) || Differ(fdH, fd3))
                     {
                         kink = true;
                     }

@@ -70,10 +70,17 @@ namespace SymGrad.RandomPrograms.Compile
 
         public static string Namespace(int id) => "RP" + id.ToString(CultureInfo.InvariantCulture);
 
-        public static Batch Compile(IReadOnlyList<(int Id, ProgramModel Program)> programs)
+        /// <param name="programs">The programs, each compiled into its own namespace.</param>
+        /// <param name="extraSources">Further files compiled with every program (e.g. a class with a custom <c>[DerivativeOf]</c>).</param>
+        public static Batch Compile(IReadOnlyList<(int Id, ProgramModel Program)> programs, IReadOnlyList<string>? extraSources = null)
         {
             var sw = System.Diagnostics.Stopwatch.StartNew();
             var trees = new List<SyntaxTree>();
+            for (int i = 0; i < (extraSources?.Count ?? 0); i++)
+            {
+                trees.Add(CSharpSyntaxTree.ParseText(extraSources![i], References.ParseOptions, $"Extra{i}.cs"));
+            }
+
             var byId = new Dictionary<int, Compiled>();
             foreach (var (id, program) in programs)
             {
@@ -95,7 +102,7 @@ namespace SymGrad.RandomPrograms.Compile
                 if (programs.Count > 1)
                 {
                     // The generator threw for the batch: find which program by compiling them one by one.
-                    return Merge(programs.Select(p => Compile(new[] { p })).ToList());
+                    return Merge(programs.Select(p => Compile(new[] { p }, extraSources)).ToList());
                 }
 
                 var e = run.Results.First(r => r.Exception is not null).Exception!;
@@ -156,7 +163,7 @@ namespace SymGrad.RandomPrograms.Compile
                 if (broken.Count == 0 || attempt > 2)
                 {
                     // Errors no program can be blamed for: compile one by one.
-                    if (programs.Count > 1) return Merge(programs.Select(p => Compile(new[] { p })).ToList());
+                    if (programs.Count > 1) return Merge(programs.Select(p => Compile(new[] { p }, extraSources)).ToList());
                     var c = byId[programs[0].Id];
                     if (c.Failures.Count == 0)
                     {

@@ -84,7 +84,7 @@ namespace SymGrad.RandomPrograms.Generate
         {
             _returnsReal = _entry ? _r.Chance(0.6) : _r.Chance(0.5);
             BuildParams();
-            _budget = _entry ? _r.Int(3, 12) : _r.Int(2, 7);
+            _budget = _entry ? _r.Int(2, 8) : _r.Int(1, 5);
             _scopes.Add(new List<Local>());
             var body = new List<Stmt>();
 
