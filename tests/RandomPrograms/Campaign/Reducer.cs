@@ -95,7 +95,10 @@ namespace SymGrad.RandomPrograms.Campaign
                     for (int k = 0; k < m.Params.Length; k++)
                     {
                         var q = m.Params[k];
-                        if (!Uses(m, q.Name)) yield return p with { Methods = p.Methods.SetItem(mi, m with { Params = m.Params.RemoveAt(k) }) };
+                        // Keep a void method's last output and a method's last differentiable input: the subset's shapes.
+                        bool lastOutput = q.Kind == ParamKind.RealSpanOut && !m.ReturnsReal && m.Params.Count(x => x.Kind == ParamKind.RealSpanOut) == 1;
+                        bool lastInput = q.IsDifferentiable && m.Params.Count(x => x.IsDifferentiable) == 1;
+                        if (!Uses(m, q.Name) && !lastOutput && !lastInput) yield return p with { Methods = p.Methods.SetItem(mi, m with { Params = m.Params.RemoveAt(k) }) };
                     }
                 }
             }
