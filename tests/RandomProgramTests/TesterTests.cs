@@ -1,0 +1,291 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using SymGrad.RandomPrograms.Campaign;
+using SymGrad.RandomPrograms.Check;
+using SymGrad.RandomPrograms.Compile;
+using SymGrad.RandomPrograms.Generate;
+using SymGrad.RandomPrograms.Model;
+using SymGrad.RandomPrograms.Print;
+using Xunit;
+
+namespace SymGrad.RandomProgramTests
+{
+    /// <summary>
+    /// The tester tested: it reports a deliberately wrong backward under the right property, its printers print what they
+    /// should, a seed always gives the same programs, and its kink detector skips a kinked program instead of failing
+    /// or passing it. A tester that never fails proves nothing.
+    /// </summary>
+    public sealed class TesterTests
+    {
+        private const string Seed = "0000000030W0";
+
+        private static ImmutableArray<T> A<T>(params T[] items) => items.ToImmutableArray();
+
+        private static Expr V(string name) => new Var(name);
+
+        private static Expr Lit(double v) => new RealLit(v);
+
+        private static Expr Call(string f, params Expr[] args) => new MathCall(f, args.ToImmutableArray());
+
+        /// <summary>
+        /// double F(double a, ReadOnlySpan&lt;double&gt; x, Span&lt;double&gt; y, int n): y[i] = tanh(a·x[i]); returns Σ sin(x[i])·a.
+        /// </summary>
+        private static ProgramModel Layer()
+        {
+            var n = new Param("n", ParamKind.Size, Min: 1, Max: 4);
+            var x = new Param("x", ParamKind.RealSpanIn, Length: Dim.Of("n"));
+            var y = new Param("y", ParamKind.RealSpanOut, Length: Dim.Of("n"));
+            var a = new Param("a", ParamKind.RealScalar);
+            var body = A<Stmt>(
+                new For("i", new IntLit(0), "<", V("n"), 1, A<Stmt>(
+                    new Store("y", V("i"), Call("Tanh", new Binary("*", V("a"), new ElemRead("x", V("i"))))))),
+                new Decl(SymGrad.RandomPrograms.Model.ValueType.Real, A(new Declarator("s", Lit(0)))),
+                new For("j", new IntLit(0), "<", V("n"), 1, A<Stmt>(
+                    new Assign("s", "+=", new Binary("*", Call("Sin", new ElemRead("x", V("j"))), V("a"))))),
+                new Return(V("s")));
+            return new ProgramModel(A(new Method("F", true, A(a, x, y, n), body)));
+        }
+
+        private static ProgramResult CheckOne(ProgramModel program, Func<Runnable, Runnable>? mutate = null, params string[] extraSources)
+        {
+            var results = Runner.CheckBatch(new[] { (1, Seed, program) }, extraSources, mutate);
+            return Assert.Single(results).Result;
+        }
+
+        private static Runnable MutateBackward(Runnable run, Func<BackwardFn, BackwardFn> wrap)
+            => new(run.Methods.ToDictionary(kv => kv.Key, kv => (kv.Value.Double with { Backward = wrap(kv.Value.Double.Backward) }, kv.Value.Float)));
+
+        private static void AssertFails(ProgramResult result, string property)
+        {
+            Assert.True(result.Failures.Any(f => f.Property == property),
+                $"expected a failure of '{property}', got: " + (result.Failures.Count == 0 ? "none" : string.Join("; ", result.Failures.Select(f => $"{f.Property}: {f.Key}"))));
+        }
+
+        [Fact]
+        public void CorrectProgram_Passes()
+        {
+            var result = CheckOne(Layer());
+            Assert.True(result.Kind == OutcomeKind.Passed, string.Join("\n", result.Failures.Select(f => f.Key + ": " + f.Details)));
+        }
+
+        [Fact]
+        public void WrongCustomDerivative_IsReportedAsWrongGradient()
+        {
+            // A [DerivativeOf] backward with a wrong factor (3x instead of 2x) that the generated code calls.
+            const string wrong = """
+                using SymGrad;
+                public static partial class Wrong
+                {
+                    public static double Square(double x) => x * x;
+                    public static float Square(float x) => x * x;
+                    [DerivativeOf(typeof(Wrong), nameof(Square))]
+                    public static void SquareBackward(double x, double dResult, ref double dx) => dx += 3 * x * dResult;
+                    [DerivativeOf(typeof(Wrong), nameof(Square))]
+                    public static void SquareBackward(float x, float dResult, ref float dx) => dx += 3 * x * dResult;
+                }
+                """;
+            var a = new Param("a", ParamKind.RealScalar);
+            var b = new Param("b", ParamKind.RealScalar);
+            var program = new ProgramModel(A(new Method("F", true, A(a, b),
+                A<Stmt>(new Return(new Binary("*", new CallExpr("Wrong.Square", A<Arg>(new ValueArg(V("a"))), false), V("b")))))));
+            var result = CheckOne(program, null, wrong);
+            AssertFails(result, Properties.CentralDifferences);
+            Assert.Contains(result.Failures, f => f.Key == "Gradient" && f.Details.Contains("da:", StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void ScaledGradient_IsReportedAsWrongGradient()
+        {
+            var result = CheckOne(Layer(), run => MutateBackward(run, bwd => (r, s, n, ns, b, dR, dy, dr, ds) =>
+            {
+                bwd(r, s, n, ns, b, dR, dy, dr, ds);
+                dr[0] *= 1.01;
+            }));
+            AssertFails(result, Properties.CentralDifferences);
+        }
+
+        [Fact]
+        public void AssigningBackward_IsReportedAsNotAccumulating()
+        {
+            var result = CheckOne(Layer(), run => MutateBackward(run, bwd => (r, s, n, ns, b, dR, dy, dr, ds) =>
+            {
+                Array.Clear(dr);
+                foreach (var g in ds) Array.Clear(g);
+                bwd(r, s, n, ns, b, dR, dy, dr, ds);
+            }));
+            AssertFails(result, Properties.Accumulates);
+        }
+
+        [Fact]
+        public void BackwardIgnoringEmptyCotangent_IsReported()
+        {
+            // Treats an empty (default) cotangent as ones instead of zeros.
+            var result = CheckOne(Layer(), run => MutateBackward(run, bwd => (r, s, n, ns, b, dR, dy, dr, ds) =>
+                bwd(r, s, n, ns, b, dR, dy.Select((c, k) => c ?? Enumerable.Repeat(1.0, s[1].Length).ToArray()).ToArray(), dr, ds)));
+            AssertFails(result, Properties.EmptyCotangent);
+        }
+
+        [Fact]
+        public void UnbalancedWorkspace_IsReported()
+        {
+            var result = CheckOne(Layer(), run => MutateBackward(run, bwd => (r, s, n, ns, b, dR, dy, dr, ds) =>
+            {
+                bwd(r, s, n, ns, b, dR, dy, dr, ds);
+                Workspace.Current.Doubles.Push(1.0); // a tape entry never popped
+            }));
+            AssertFails(result, Properties.WorkspaceBalanced);
+            Workspace.Current.Release(new WorkspaceMark(0, 0, 0, 0, 0, 0));
+        }
+
+        [Fact]
+        public void BackwardWritingItsInput_IsReported()
+        {
+            var result = CheckOne(Layer(), run => MutateBackward(run, bwd => (r, s, n, ns, b, dR, dy, dr, ds) =>
+            {
+                bwd(r, s, n, ns, b, dR, dy, dr, ds);
+                s[0][0] += 1; // x[0]
+            }));
+            AssertFails(result, Properties.PrimalsUntouched);
+        }
+
+        [Fact]
+        public void WrongFloatTwin_IsReported()
+        {
+            var result = CheckOne(Layer(), run => new Runnable(run.Methods.ToDictionary(kv => kv.Key, kv =>
+                (kv.Value.Double, kv.Value.Float with
+                {
+                    Backward = (r, s, n, ns, b, dR, dy, dr, ds) =>
+                    {
+                        kv.Value.Float.Backward(r, s, n, ns, b, dR, dy, dr, ds);
+                        dr[0] += 0.5;
+                    },
+                }))));
+            AssertFails(result, Properties.FloatTwin);
+        }
+
+        [Fact]
+        public void PyTorchOracle_ReportsGradientsThatDifferFromAutograd()
+        {
+            TorchOracle.EnsureAvailable();
+            var results = Runner.CheckBatch(new[] { (1, Seed, Layer()) });
+            var (result, cases) = Assert.Single(results);
+            Assert.Equal(OutcomeKind.Passed, result.Kind);
+            var good = cases[0];
+            Assert.Empty(TorchOracle.Check(new[] { good }));
+            var bad = good with { Dr = good.Dr.Select(g => g + 0.25).ToArray() };
+            var failures = TorchOracle.Check(new[] { bad });
+            Assert.Contains(failures, f => f.Failure.Property == Properties.TorchAgrees);
+        }
+
+        [Fact]
+        public void KinkedProgram_IsSkippedNotPassedOrFailed()
+        {
+            // floor(a·3.3e6)/3.3e6: a staircase whose steps (3e-7) are finer than the step of central differences (1e-6,
+            // not a multiple of them); its generated derivative is 0 (Floor is a constant), central differences see slopes
+            // near 1 that differ between h and h/4 — a kink at every draw.
+            var a = new Param("a", ParamKind.RealScalar);
+            var program = new ProgramModel(A(new Method("F", true, A(a),
+                A<Stmt>(new Return(new Binary("/", Call("Floor", new Binary("*", V("a"), Lit(3.3e6))), Lit(3.3e6)))))));
+            var result = CheckOne(program);
+            Assert.True(result.Kind == OutcomeKind.SkippedKink, result.Kind + ": " + string.Join("\n", result.Failures.Select(f => f.Key + ": " + f.Details)));
+            Assert.True(result.KinkRedraws >= Checker.Draws);
+        }
+
+        [Fact]
+        public void SmoothProgram_IsNotAKink()
+        {
+            var a = new Param("a", ParamKind.RealScalar);
+            var program = new ProgramModel(A(new Method("F", true, A(a),
+                A<Stmt>(new Return(Call("Sin", new Binary("*", V("a"), Lit(3))))))));
+            var result = CheckOne(program);
+            Assert.Equal(OutcomeKind.Passed, result.Kind);
+            Assert.Equal(0, result.KinkRedraws);
+        }
+
+        [Fact]
+        public void CSharpPrinter_PrintsTheDoubleTwinAsUsersWriteIt()
+        {
+            Assert.Equal("""
+                using System;
+                using SymGrad;
+
+                public static partial class P
+                {
+                    [Differentiable]
+                    public static double F(double a, ReadOnlySpan<double> x, Span<double> y, int n)
+                    {
+                        for (int i = 0; i < n; i++)
+                        {
+                            y[i] = Math.Tanh(a * x[i]);
+                        }
+                        double s = 0.0;
+                        for (int j = 0; j < n; j++)
+                        {
+                            s += Math.Sin(x[j]) * a;
+                        }
+                        return s;
+                    }
+                }
+
+                """.ReplaceLineEndings("\n"), CSharpPrinter.Source(Layer()));
+        }
+
+        [Fact]
+        public void CSharpPrinter_PrintsTheFloatTwinWithMathFAndFloatLiterals()
+        {
+            string text = CSharpPrinter.Source(Layer(), Precision.Float);
+            Assert.Contains("public static float F(float a, ReadOnlySpan<float> x, Span<float> y, int n)", text, StringComparison.Ordinal);
+            Assert.Contains("y[i] = MathF.Tanh(a * x[i]);", text, StringComparison.Ordinal);
+            Assert.Contains("float s = 0.0f;", text, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void PythonPrinter_PrintsLoopsAsRangesAndMathAsTorch()
+        {
+            string text = PythonPrinter.Program(Layer(), 7);
+            Assert.Contains("def p7_F(a, x, y, n):", text, StringComparison.Ordinal);
+            Assert.Contains("for i in range(0, n, 1):", text, StringComparison.Ordinal);
+            Assert.Contains("y[i] = torch.tanh((a * x[i]))", text, StringComparison.Ordinal);
+            Assert.Contains("s = s + ((torch.sin(x[j]) * a))", text, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void SameSeed_SamePrograms_OtherSeed_OtherPrograms()
+        {
+            var gen = new ProgramGenerator(FeatureSet.Default);
+            string Print(ulong run, int i) => CSharpPrinter.Source(gen.FromSeed(Runner.ProgramSeed(run, i)));
+            for (int i = 0; i < 20; i++)
+            {
+                Assert.Equal(Print(42, i), Print(42, i));
+            }
+
+            Assert.NotEqual(Print(42, 0), Print(43, 0));
+            Assert.NotEqual(Print(42, 0), Print(42, 1));
+        }
+
+        [Fact]
+        public void GeneratedPrograms_AreValidCSharp()
+        {
+            // The tester's own programs must compile (errors in them would be the tester's bugs, not the engine's).
+            var gen = new ProgramGenerator(FeatureSet.Default);
+            var programs = Enumerable.Range(0, 40).Select(i => (i, gen.FromSeed(Runner.ProgramSeed(7, i)))).ToList();
+            using var batch = BatchCompiler.Compile(programs);
+            var bugs = batch.Programs.SelectMany(p => p.Failures).Where(f => f.Kind == OutcomeKind.TesterBug).ToList();
+            Assert.True(bugs.Count == 0, string.Join("\n", bugs.Select(b => b.Details)));
+        }
+
+        [Fact]
+        public void Features_ParseWeightsAndRejectUnknownNames()
+        {
+            var f = FeatureSet.Parse("-NnPrimitives,Exp=2.5");
+            Assert.False(f.On(Feature.NnPrimitives));
+            Assert.Equal(2.5, f[Feature.Exp]);
+            var only = FeatureSet.Parse("only:ForLoops,Tanh");
+            Assert.True(only.On(Feature.ForLoops));
+            Assert.False(only.On(Feature.Exp));
+            Assert.Throws<FormatException>(() => FeatureSet.Parse("NoSuchThing"));
+        }
+    }
+}

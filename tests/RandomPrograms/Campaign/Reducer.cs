@@ -1,0 +1,266 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Linq;
+using SymGrad.RandomPrograms.Check;
+using SymGrad.RandomPrograms.Model;
+using ValueType = SymGrad.RandomPrograms.Model.ValueType;
+
+namespace SymGrad.RandomPrograms.Campaign
+{
+    /// <summary>
+    /// Structural reduction of a failing program. CsCheck shrinks by size: it draws more programs and keeps a smaller
+    /// failing one when one happens to come up, which needs many compilations (≈ 0.1 s each) and still leaves the
+    /// failing construct surrounded by unrelated statements; for a defect hit by 1 program in 50 it rarely finds a small
+    /// one. So a failing program is reduced here instead, greedily: remove a statement, splice an <c>if</c>'s branch in
+    /// its place, replace a real expression by one of its operands or a literal, drop unused locals, parameters and
+    /// methods — each candidate kept when it still fails with the same failure key. Candidates are compiled together in
+    /// one batch per round. A reduction never removes the statement that first writes an output (the program would read
+    /// undefined elements) and never touches index expressions (they keep accesses in bounds).
+    /// </summary>
+    public static class Reducer
+    {
+        public static (ProgramModel Program, Failure Failure) Shrink(ProgramModel program, Failure failure, string seed, TimeSpan budget, int batch = 24)
+        {
+            var sw = Stopwatch.StartNew();
+            var current = program;
+            var currentFailure = failure;
+            int id = 1_000_000;
+            bool progress = true;
+            while (progress && sw.Elapsed < budget)
+            {
+                progress = false;
+                var candidates = Candidates(current).Where(c => Measure.Nodes(c) < Measure.Nodes(current))
+                    .OrderBy(Measure.Nodes).ToList();
+                for (int start = 0; start < candidates.Count && sw.Elapsed < budget; start += batch)
+                {
+                    var chunk = candidates.Skip(start).Take(batch).Select(c => (id++, seed, c)).ToList();
+                    List<(ProgramResult Result, List<TorchCase> Torch)> results;
+                    try
+                    {
+                        // Every candidate draws its inputs from the failing program's seed, so a value failure can reproduce.
+                        results = Runner.CheckBatch(chunk);
+                    }
+                    catch (Exception)
+                    {
+                        continue;
+                    }
+
+                    var hit = results
+                        .Select(r => (r.Result, Program: chunk.First(c => c.Item1 == r.Result.Id).c))
+                        .Where(r => r.Result.Failures.Any(f => f.Key == failure.Key))
+                        .OrderBy(r => Measure.Nodes(r.Program))
+                        .FirstOrDefault();
+                    if (hit.Result is not null)
+                    {
+                        current = hit.Program;
+                        currentFailure = hit.Result.Failures.First(f => f.Key == failure.Key);
+                        progress = true;
+                        break;
+                    }
+                }
+            }
+
+            return (current, currentFailure);
+        }
+
+        /// <summary>Every one-step reduction of the program.</summary>
+        public static IEnumerable<ProgramModel> Candidates(ProgramModel p)
+        {
+            // Drop a method nobody calls (not the entry).
+            for (int i = 0; i < p.Methods.Length - 1; i++)
+            {
+                string name = p.Methods[i].Name;
+                if (!p.Methods.Any(m => m.Name != name && Measure.All(m.Body).Any(n => n is CallExpr { IsNn: false } c && c.Callee == name || n is CallStmt { IsNn: false } s && s.Callee == name)))
+                {
+                    yield return p with { Methods = p.Methods.RemoveAt(i) };
+                }
+            }
+
+            for (int mi = 0; mi < p.Methods.Length; mi++)
+            {
+                var m = p.Methods[mi];
+                var reals = m.Params.Where(q => q.Kind is ParamKind.RealScalar or ParamKind.RealSpanIn or ParamKind.RealSpanOut).Select(q => q.Name)
+                    .Concat(Measure.All(m.Body).OfType<Decl>().Where(d => d.Type == ValueType.Real).SelectMany(d => d.Vars.Select(v => v.Name)))
+                    .ToHashSet();
+                foreach (var body in BodyReductions(m, m.Body, top: true, reals))
+                {
+                    yield return p with { Methods = p.Methods.SetItem(mi, m with { Body = body, ExpressionBodied = m.ExpressionBodied && body is [Return] }) };
+                }
+
+                // Unused parameters of the entry (callers would need their arguments changed).
+                if (mi == p.Methods.Length - 1)
+                {
+                    for (int k = 0; k < m.Params.Length; k++)
+                    {
+                        var q = m.Params[k];
+                        // Keep a void method's last output and a method's last differentiable input: the subset's shapes.
+                        bool lastOutput = q.Kind == ParamKind.RealSpanOut && !m.ReturnsReal && m.Params.Count(x => x.Kind == ParamKind.RealSpanOut) == 1;
+                        bool lastInput = q.IsDifferentiable && m.Params.Count(x => x.IsDifferentiable) == 1;
+                        if (!Uses(m, q.Name) && !lastOutput && !lastInput) yield return p with { Methods = p.Methods.SetItem(mi, m with { Params = m.Params.RemoveAt(k) }) };
+                    }
+                }
+            }
+        }
+
+        private static bool Uses(Method m, string name)
+            => m.Params.Any(q => q.Length?.Sizes.Contains(name) == true || q.ValueBound?.Sizes.Contains(name) == true)
+               || Measure.All(m.Body).Any(n => n switch
+               {
+                   Var v => v.Name == name,
+                   ElemRead r => r.Span == name,
+                   SpanLength l => l.Span == name,
+                   SpanArg s => s.Span == name,
+                   Store s => s.Span == name,
+                   Assign a => a.Target == name,
+                   IncDec i => i.Target == name,
+                   _ => false,
+               });
+
+        private static IEnumerable<ImmutableArray<Stmt>> BodyReductions(Method m, ImmutableArray<Stmt> body, bool top, HashSet<string> reals)
+        {
+            var firstWrites = top ? FirstWrites(m, body) : new HashSet<int>();
+            for (int i = 0; i < body.Length; i++)
+            {
+                var s = body[i];
+                var rest = body.RemoveAt(i);
+                // Remove the statement (unless it declares something used later, or first writes an output).
+                bool declaresUsed = s is Decl d && d.Vars.Any(v => rest.Skip(i).SelectMany(Measure.All).Any(n => n is Var x && x.Name == v.Name || n is Assign a && a.Target == v.Name || n is IncDec c && c.Target == v.Name));
+                bool finalReturn = top && m.ReturnsReal && i == body.Length - 1 && s is Return;
+                if (!declaresUsed && !firstWrites.Contains(i) && !finalReturn) yield return rest;
+
+                // Splice an if's branch.
+                if (s is If f && !firstWrites.Contains(i))
+                {
+                    yield return body.RemoveAt(i).InsertRange(i, f.Then);
+                    if (f.Else is { } e) yield return body.RemoveAt(i).InsertRange(i, e);
+                    if (f.Else is not null) yield return body.SetItem(i, f with { Else = null });
+                }
+
+                // Several declarators: keep one per line.
+                if (s is Decl { Vars.Length: > 1 } dd)
+                {
+                    yield return body.RemoveAt(i).InsertRange(i, dd.Vars.Select(v => (Stmt)new Decl(dd.Type, ImmutableArray.Create(v))));
+                }
+
+                // Recurse into blocks.
+                switch (s)
+                {
+                    case If f2:
+                        foreach (var t in BodyReductions(m, f2.Then, false, reals)) yield return body.SetItem(i, f2 with { Then = t });
+                        if (f2.Else is { } e2)
+                        {
+                            foreach (var t in BodyReductions(m, e2, false, reals)) yield return body.SetItem(i, f2 with { Else = t });
+                        }
+
+                        break;
+                    case For loop:
+                        foreach (var t in BodyReductions(m, loop.Body, false, reals)) yield return body.SetItem(i, loop with { Body = t });
+                        break;
+                }
+
+                // Simplify the expressions of the statement.
+                foreach (var s2 in ExprReductions(s, reals)) yield return body.SetItem(i, s2);
+            }
+        }
+
+        /// <summary>Top-level statements that write an output for the first time.</summary>
+        private static HashSet<int> FirstWrites(Method m, ImmutableArray<Stmt> body)
+        {
+            var set = new HashSet<int>();
+            var written = new HashSet<string>();
+            var outputs = m.Params.Where(q => q.Kind == ParamKind.RealSpanOut).Select(q => q.Name).ToHashSet();
+            for (int i = 0; i < body.Length; i++)
+            {
+                foreach (var n in Measure.All(body[i]))
+                {
+                    string? target = n switch
+                    {
+                        Store st => st.Span,
+                        SpanArg a when outputs.Contains(a.Span) => a.Span,
+                        _ => null,
+                    };
+                    if (target is not null && outputs.Contains(target) && written.Add(target)) set.Add(i);
+                }
+            }
+
+            return set;
+        }
+
+        private static IEnumerable<Stmt> ExprReductions(Stmt s, HashSet<string> reals)
+        {
+            switch (s)
+            {
+                case Decl d:
+                    for (int k = 0; k < d.Vars.Length; k++)
+                    {
+                        foreach (var e in Smaller(d.Vars[k].Init, reals)) yield return d with { Vars = d.Vars.SetItem(k, d.Vars[k] with { Init = e }) };
+                    }
+
+                    break;
+                case Assign a:
+                    foreach (var e in Smaller(a.Value, reals)) yield return a with { Value = e };
+                    break;
+                case Store st:
+                    foreach (var e in Smaller(st.Value, reals)) yield return st with { Value = e };
+                    break;
+                case Return { Value: { } v } r:
+                    foreach (var e in Smaller(v, reals)) yield return r with { Value = e };
+                    break;
+                case If i:
+                    yield return i with { Test = new Binary(">", new RealLit(1), new RealLit(0)) };
+                    break;
+            }
+        }
+
+        /// <summary>Real expressions one step smaller: an operand in place of the operation, or a literal.</summary>
+        private static IEnumerable<Expr> Smaller(Expr e, HashSet<string> reals)
+        {
+            if (e is RealLit) yield break;
+            if (IsReal(e, reals)) yield return new RealLit(0.5);
+            switch (e)
+            {
+                case Binary { Op: "+" or "-" or "*" or "/" } b when IsReal(b.Left, reals) && IsReal(b.Right, reals):
+                    yield return b.Left;
+                    if (b.Op != "/") yield return b.Right;
+                    foreach (var l in Smaller(b.Left, reals)) yield return b with { Left = l };
+                    if (b.Op != "/") foreach (var r in Smaller(b.Right, reals)) yield return b with { Right = r };
+                    break;
+                case Unary { Op: "-" } u when IsReal(u.Operand, reals):
+                    yield return u.Operand;
+                    foreach (var o in Smaller(u.Operand, reals)) yield return u with { Operand = o };
+                    break;
+                case MathCall { Function: "Tanh" or "Sin" or "Cos" or "Abs" or "Exp", Wide: false } m:
+                    if (IsReal(m.Args[0], reals)) yield return m.Args[0];
+                    foreach (var a in Smaller(m.Args[0], reals)) yield return m with { Args = ImmutableArray.Create(a) };
+                    break;
+                case MathCall { Function: "Max" or "Min", Wide: false } m:
+                    yield return m.Args[0];
+                    yield return m.Args[1];
+                    break;
+                case Conditional c:
+                    yield return c.WhenTrue;
+                    yield return c.WhenFalse;
+                    foreach (var t in Smaller(c.WhenTrue, reals)) yield return c with { WhenTrue = t };
+                    foreach (var f in Smaller(c.WhenFalse, reals)) yield return c with { WhenFalse = f };
+                    break;
+            }
+        }
+
+        /// <summary>Whether an expression is Real-typed for sure (variables are, unless they are counters: not replaced).</summary>
+        private static bool IsReal(Expr e, HashSet<string> reals) => e switch
+        {
+            RealLit => true,
+            Var v => reals.Contains(v.Name),
+            ElemRead r => reals.Contains(r.Span),
+            Binary { Op: "+" or "-" or "*" or "/" } b => IsReal(b.Left, reals) || IsReal(b.Right, reals),
+            Unary { Op: "-" } u => IsReal(u.Operand, reals),
+            MathCall { Wide: false, Function: not "Sign" } => true,
+            Conditional c => IsReal(c.WhenTrue, reals),
+            CallExpr => true,
+            Cast { To: ValueType.Real } => true,
+            _ => false,
+        };
+    }
+}

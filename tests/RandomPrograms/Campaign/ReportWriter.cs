@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using SymGrad.RandomPrograms.Check;
+using SymGrad.RandomPrograms.Print;
+
+namespace SymGrad.RandomPrograms.Campaign
+{
+    /// <summary>The campaign's closing table and the failing programs, as text.</summary>
+    public static class ReportWriter
+    {
+        public static string Summary(CampaignReport r)
+        {
+            var sb = new StringBuilder();
+            void Row(string name, object value) => sb.Append(CultureInfo.InvariantCulture, $"  {name,-58} {value,8}\n");
+            int n = r.Results.Count;
+            sb.Append(CultureInfo.InvariantCulture, $"Seed {r.Seed}: {n} programs in {r.Elapsed.TotalSeconds:F1} s ({n / Math.Max(r.Elapsed.TotalSeconds, 1e-9):F1} programs/s)\n");
+            var (compile, generate, check) = Runner.Timings;
+            sb.Append(CultureInfo.InvariantCulture, $"  (thread time: compiling {compile.TotalSeconds:F1} s, of which the generator and parsing {generate.TotalSeconds:F1} s; checking {check.TotalSeconds:F1} s)\n");
+            Row("programs generated", n);
+            Row("checked (compiled and ran)", r.Results.Count(x => x.Kind is OutcomeKind.Passed or OutcomeKind.WrongValue or OutcomeKind.RuntimeException or OutcomeKind.SkippedKink or OutcomeKind.SkippedBadDraw or OutcomeKind.Warnings));
+            Row("passed", r.Passed);
+            Row("skipped: kink at every draw", r.Results.Count(x => x.Kind == OutcomeKind.SkippedKink));
+            Row("skipped: bad draw (not finite, > 1e8) at every draw", r.Results.Count(x => x.Kind == OutcomeKind.SkippedBadDraw));
+            Row("input draws redrawn for a kink", r.Results.Sum(x => x.KinkRedraws));
+            Row("input draws redrawn as bad", r.Results.Sum(x => x.BadDraws));
+            Row("float twin values differ (branch flips; gradients not compared)", r.Results.Sum(x => x.FloatValueMismatches));
+            Row("failed", r.Failed);
+            if (r.TorchChecked > 0 || r.TorchError is not null)
+            {
+                Row("checked against PyTorch", r.TorchChecked);
+                if (r.TorchError is not null) sb.Append("  PyTorch: ").Append(r.TorchError).Append('\n');
+            }
+
+            sb.Append("\nPrograms by outcome (each program counted once, by its first failure):\n");
+            foreach (var g in r.Results.GroupBy(x => x.Kind).OrderBy(g => g.Key))
+            {
+                Row(g.Key.ToString(), g.Count());
+            }
+
+            sb.Append("\nFailures by class (a program may have several):\n");
+            foreach (var g in r.Results.SelectMany(x => x.Failures.Select(f => f.Key).Distinct()).GroupBy(k => k).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal))
+            {
+                Row(g.Key, g.Count());
+            }
+
+            sb.Append("\nFailures by property:\n");
+            foreach (var g in r.Results.SelectMany(x => x.Failures.Select(f => f.Property).Distinct()).GroupBy(k => k).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                Row(g.Key, g.Count());
+            }
+
+            sb.Append("\nPrograms containing each construct:\n");
+            foreach (var (k, v) in r.Constructs.OrderByDescending(kv => kv.Value))
+            {
+                Row(k, v);
+            }
+
+            return sb.ToString();
+        }
+
+        /// <summary>One failure as a report: seed, property, numbers, and the smallest failing program as C#.</summary>
+        public static string Describe(FailureReport f)
+        {
+            var sb = new StringBuilder();
+            sb.Append(CultureInfo.InvariantCulture, $"// Failure: {f.Failure.Key} — {f.Failure.Property}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"// Program seed: {f.Result.Seed} (program {f.Result.Id}); method {f.ShrunkFailure.Method ?? "(compilation)"}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"// {(f.WasShrunk ? "Shrunk" : "Not shrunk")}: {Model.Measure.Nodes(f.Shrunk)} nodes (generated program: {Model.Measure.Nodes(f.Program)})\n");
+            foreach (var line in f.ShrunkFailure.Details.Split('\n'))
+            {
+                sb.Append("// ").Append(line).Append('\n');
+            }
+
+            sb.Append('\n').Append(CSharpPrinter.Source(f.Shrunk));
+            return sb.ToString();
+        }
+
+        public static void WriteFailures(CampaignReport r, string directory)
+        {
+            Directory.CreateDirectory(directory);
+            foreach (var f in r.Failures)
+            {
+                string key = new string(f.Failure.Key.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());
+                File.WriteAllText(Path.Combine(directory, $"{key}-{f.Result.Id}{(f.WasShrunk ? "-shrunk" : "")}.cs"), Describe(f));
+            }
+
+            File.WriteAllText(Path.Combine(directory, "summary.txt"), Summary(r));
+        }
+    }
+}

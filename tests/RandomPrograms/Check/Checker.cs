@@ -1,0 +1,535 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using CsCheck;
+using SymGrad.RandomPrograms.Compile;
+using SymGrad.RandomPrograms.Model;
+
+namespace SymGrad.RandomPrograms.Check
+{
+    /// <summary>What the PyTorch oracle needs of one checked method: its arguments, cotangents and MBackward's gradients.</summary>
+    public sealed record TorchCase(int ProgramId, ProgramModel Program, Method Method, Inputs Inputs, double DResult, double[]?[] Dy, double[] Dr, double[][] Ds);
+
+    /// <summary>
+    /// Runs the properties on a compiled program, every method of it, each on inputs drawn from the program's seed.
+    /// <para>Tolerances (the constants below say where they come from):</para>
+    /// <list type="bullet">
+    /// <item>Central differences use h = 1e-6·max(1, |x|): truncation error O(h²·f''') ≈ 1e-12 relative, rounding error
+    /// ε·S·κ/h ≈ 2e-10·κ·S where S = 1 + Σ|terms of L| is the size of the numbers cancelling in L and κ ≤ 1e3 the
+    /// amplification through a program. So a gradient g passes against fd when |g − fd| ≤ 1e-5·max(|g|, |fd|) + 1e-6·S;
+    /// a wrong derivative is off by O(|g|). The same bound tells a kink: fd at h and at h/4 (or at h/π) differ by more.</item>
+    /// <item>Exact identities (accumulation, empty cotangents, MGradient against MBackward) only reorder sums: 1e-9 of the
+    /// magnitudes involved.</item>
+    /// <item>Float twin: float's ε = 6e-8 amplified by κ ≤ 1e3 and summed over L: 2e-3·max(|a|, |b|) + 2e-4·scale.</item>
+    /// </list>
+    /// </summary>
+    public sealed class Checker
+    {
+        public const double StepRelative = 1e-6;
+        public const double FdRelative = 1e-5, FdAbsolute = 1e-6;
+        public const double ExactRelative = 1e-9;
+        public const double FloatRelative = 2e-3, FloatAbsolute = 2e-4;
+        public const double MaxMagnitude = 1e8;
+        public const int Draws = 6;
+
+        private readonly Compiled _compiled;
+        private readonly ProgramResult _result;
+        private readonly PCG _pcg;
+
+        public Checker(Compiled compiled, ProgramResult result, PCG pcg)
+        {
+            _compiled = compiled;
+            _result = result;
+            _pcg = pcg;
+        }
+
+        /// <summary>The cases the PyTorch oracle can re-check (one per method that passed its draws).</summary>
+        public List<TorchCase> TorchCases { get; } = new();
+
+        private sealed class Stop : Exception
+        {
+        }
+
+        public void Run()
+        {
+            var run = _compiled.Run!;
+            bool anyChecked = false, anyKink = false, anyBad = false;
+            foreach (var m in _compiled.Program.Methods)
+            {
+                var (d, f) = run.Methods[m.Name];
+                try
+                {
+                    var status = CheckMethod(m, d, f);
+                    anyChecked |= status == 0;
+                    anyKink |= status == 1;
+                    anyBad |= status == 2;
+                }
+                catch (Stop)
+                {
+                    // a failure was recorded; the method's remaining properties are not meaningful
+                }
+            }
+
+            if (!anyChecked && !_result.Failed)
+            {
+                if (anyKink) _result.SkippedKink = true;
+                else if (anyBad) _result.SkippedBadDraw = true;
+            }
+        }
+
+        private void Fail(OutcomeKind kind, string property, string key, string details, Method m)
+        {
+            if (!_result.Failures.Any(f => f.Key == key && f.Method == m.Name))
+            {
+                _result.Failures.Add(new Failure(kind, property, key, details, m.Name));
+            }
+        }
+
+        /// <summary>A coordinate of a differentiable input: a scalar (index into R) or a span element.</summary>
+        private sealed record Coord(string Label, int Scalar, int Span, int Element, int GradScalar, int GradSpan);
+
+        private static List<Coord> Coordinates(Method m, Inputs x)
+        {
+            var list = new List<Coord>();
+            int ri = 0, si = 0, dri = 0, dsi = 0;
+            foreach (var p in m.Params)
+            {
+                switch (p.Kind)
+                {
+                    case ParamKind.RealScalar:
+                        if (p.IsDifferentiable) list.Add(new Coord(p.Name, ri, -1, -1, dri++, -1));
+                        ri++;
+                        break;
+                    case ParamKind.OtherScalar:
+                        ri++;
+                        break;
+                    case ParamKind.RealSpanIn:
+                        if (p.IsDifferentiable)
+                        {
+                            for (int e = 0; e < x.S[si].Length; e++) list.Add(new Coord($"{p.Name}[{e}]", -1, si, e, -1, dsi));
+                            dsi++;
+                        }
+
+                        si++;
+                        break;
+                    case ParamKind.RealSpanOut:
+                        si++;
+                        break;
+                }
+            }
+
+            return list;
+        }
+
+        private static int[] OutputSpans(Method m)
+        {
+            var list = new List<int>();
+            int si = 0;
+            foreach (var p in m.Params.Where(p => p.Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut))
+            {
+                if (p.Kind == ParamKind.RealSpanOut) list.Add(si);
+                si++;
+            }
+
+            return list.ToArray();
+        }
+
+        private static int[] InputSpans(Method m)
+        {
+            var list = new List<int>();
+            int si = 0;
+            foreach (var p in m.Params.Where(p => p.Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut))
+            {
+                if (p.Kind == ParamKind.RealSpanIn && p.IsDifferentiable) list.Add(si);
+                si++;
+            }
+
+            return list.ToArray();
+        }
+
+        private double U() => (_pcg.Next64() >> 11) * (1.0 / (1UL << 53));
+
+        /// <summary>0 checked, 1 every draw kinked, 2 every draw was bad.</summary>
+        private int CheckMethod(Method m, Entry d, Entry f)
+        {
+            int[] outs = OutputSpans(m);
+            for (int attempt = 0; attempt < Draws; attempt++)
+            {
+                var x = Inputs.Draw(m, _pcg);
+                var coords = Coordinates(m, x);
+                double dR = m.ReturnsReal ? (U() < 0.5 ? -1 : 1) * (0.5 + U()) : 0;
+                var dy = outs.Select(o => x.S[o].Select(_ => -1 + 2 * U()).ToArray()).ToArray();
+
+                // L(x) = dR·r + Σ dy·y, and its scale (the size of the numbers that cancel in it).
+                (double L, double Scale)? Loss(Inputs at, Entry e, string what)
+                {
+                    var call = at.Fresh();
+                    double r;
+                    try
+                    {
+                        r = e.Forward(call.R, call.S, call.N, call.NS, call.B);
+                    }
+                    catch (Exception ex)
+                    {
+                        Fail(OutcomeKind.TesterBug, Properties.CentralDifferences, "TesterBug forward threw " + ex.GetType().Name,
+                            $"The forward ({what}) threw: {ex.GetType().Name}: {ex.Message}\n  at inputs {at.Describe(m)}", m);
+                        throw new Stop();
+                    }
+
+                    double l = dR * r, scale = 1 + Math.Abs(dR * r);
+                    bool bad = !double.IsFinite(r) || Math.Abs(r) > MaxMagnitude;
+                    for (int k = 0; k < outs.Length; k++)
+                    {
+                        var y = call.S[outs[k]];
+                        for (int i = 0; i < y.Length; i++)
+                        {
+                            l += dy[k][i] * y[i];
+                            scale += Math.Abs(dy[k][i] * y[i]);
+                            bad |= !double.IsFinite(y[i]) || Math.Abs(y[i]) > MaxMagnitude;
+                        }
+                    }
+
+                    return bad ? null : (l, scale);
+                }
+
+                if (Loss(x, d, "double") is not { } l0)
+                {
+                    _result.BadDraws++;
+                    continue;
+                }
+
+                // Central differences at h and h/4 for every coordinate; a disagreement is a kink: draw again.
+                var fd = new double[coords.Count];
+                bool kink = false, bad = false;
+                double scale = l0.Scale;
+                for (int c = 0; c < coords.Count && !kink && !bad; c++)
+                {
+                    double x0 = Get(x, coords[c]);
+                    double h = StepRelative * Math.Max(1, Math.Abs(x0));
+                    double Eval(double at)
+                    {
+                        var moved = x.Fresh();
+                        Set(moved, coords[c], at);
+                        if (Loss(moved, d, "double") is not { } v)
+                        {
+                            bad = true;
+                            return double.NaN;
+                        }
+
+                        scale = Math.Max(scale, v.Scale);
+                        return v.L;
+                    }
+
+                    double fdH = (Eval(x0 + h) - Eval(x0 - h)) / (2 * h);
+                    double fdQ = (Eval(x0 + h / 4) - Eval(x0 - h / 4)) / (h / 2);
+                    // A third step, not a rational multiple of the others: a staircase finer than h (floor(k·x)) can give
+                    // the same slope at h and h/4 exactly when its step counts scale by 4.
+                    double h3 = h * 0.3183098861837907;
+                    double fd3 = (Eval(x0 + h3) - Eval(x0 - h3)) / (2 * h3);
+                    if (bad) break;
+                    bool Differ(double p, double q) => Math.Abs(p - q) > FdRelative * Math.Max(Math.Abs(p), Math.Abs(q)) + FdAbsolute * scale;
+                    if (Differ(fdH, fdQ) || Differ(fdH, fd3))
+                    {
+                        kink = true;
+                    }
+
+                    fd[c] = fdH;
+                }
+
+                if (bad)
+                {
+                    _result.BadDraws++;
+                    continue;
+                }
+
+                if (kink)
+                {
+                    _result.KinkRedraws++;
+                    if (attempt == Draws - 1) return 1;
+                    continue;
+                }
+
+                CheckAt(m, d, f, x, coords, dR, dy, fd, scale, outs);
+                return 0;
+            }
+
+            return _result.KinkRedraws > 0 ? 1 : 2;
+        }
+
+        private static double Get(Inputs x, Coord c) => c.Scalar >= 0 ? x.R[c.Scalar] : x.S[c.Span][c.Element];
+
+        private static void Set(Inputs x, Coord c, double v)
+        {
+            if (c.Scalar >= 0) x.R[c.Scalar] = v;
+            else x.S[c.Span][c.Element] = v;
+        }
+
+        private static double Grad(double[] dr, double[][] ds, Coord c) => c.GradScalar >= 0 ? dr[c.GradScalar] : ds[c.GradSpan][c.Element];
+
+        private (double[] Dr, double[][] Ds) NewGradients(Method m, Inputs x, bool prefill)
+        {
+            int scalars = m.Params.Count(p => p.IsDifferentiable && p.Kind == ParamKind.RealScalar);
+            var spans = InputSpans(m);
+            double V() => prefill ? Math.Round(-1 + 2 * U(), 3) : 0;
+            return (Enumerable.Range(0, scalars).Select(_ => V()).ToArray(),
+                spans.Select(si => x.S[si].Select(_ => V()).ToArray()).ToArray());
+        }
+
+        private static (double[], double[][]) Clone((double[] Dr, double[][] Ds) g) => ((double[])g.Dr.Clone(), g.Ds.Select(a => (double[])a.Clone()).ToArray());
+
+        /// <summary>
+        /// Calls a generated method (through its driver) with the workspace mark taken before and after (P5) and the
+        /// primal arguments compared before and after (P8); an exception is a runtime failure.
+        /// </summary>
+        private T Generated<T>(Method m, string what, Inputs call, bool outputsArePrimal, Func<T> body)
+        {
+            var snapshot = call.S.Select(a => (double[])a.Clone()).ToArray();
+            var ints = call.NS.Select(a => (int[])a.Clone()).ToArray();
+            var before = Workspace.Current.Mark();
+            T result;
+            try
+            {
+                result = body();
+            }
+            catch (Exception ex)
+            {
+                var after0 = Workspace.Current.Mark();
+                string extra = after0 != before ? $"\n  and the workspace was left at {after0} (was {before})" : "";
+                Fail(OutcomeKind.RuntimeException, Properties.CentralDifferences, $"RuntimeException {ex.GetType().Name} in {what}",
+                    $"{what} threw {ex.GetType().Name}: {ex.Message}{extra}\n  at inputs {call.Describe(m)}", m);
+                throw new Stop();
+            }
+
+            var after = Workspace.Current.Mark();
+            if (after != before)
+            {
+                Fail(OutcomeKind.WrongValue, Properties.WorkspaceBalanced, "Workspace " + what,
+                    $"{what}: Workspace.Current.Mark() was {before} before the call and {after} after.", m);
+            }
+
+            var outs = OutputSpans(m);
+            for (int i = 0; i < call.S.Length; i++)
+            {
+                if (!outputsArePrimal && outs.Contains(i)) continue;
+                if (!call.S[i].AsSpan().SequenceEqual(snapshot[i]))
+                {
+                    int e = Enumerable.Range(0, snapshot[i].Length).First(k => !call.S[i][k].Equals(snapshot[i][k]));
+                    Fail(OutcomeKind.WrongValue, Properties.PrimalsUntouched, "Primal written by " + what,
+                        $"{what} wrote its primal argument {SpanName(m, i)}: element {e} was {snapshot[i][e]} and is {call.S[i][e]}.", m);
+                }
+            }
+
+            for (int i = 0; i < call.NS.Length; i++)
+            {
+                if (!call.NS[i].AsSpan().SequenceEqual(ints[i]))
+                {
+                    Fail(OutcomeKind.WrongValue, Properties.PrimalsUntouched, "Primal written by " + what, $"{what} wrote an int span argument.", m);
+                }
+            }
+
+            return result;
+        }
+
+        private static string SpanName(Method m, int si)
+            => m.Params.Where(p => p.Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut).ElementAt(si).Name;
+
+        private static string N(double v) => v.ToString("G9", CultureInfo.InvariantCulture);
+
+        private void CheckAt(Method m, Entry d, Entry f, Inputs x, List<Coord> coords, double dR, double[][] dy, double[] fd, double scale, int[] outs)
+        {
+            // The forward's outputs at x: MBackward reads them.
+            var fwd = x.Fresh();
+            double r0 = d.Forward(fwd.R, fwd.S, fwd.N, fwd.NS, fwd.B);
+            double[]?[] Cot(double[]?[] c) => c.Select(a => a is null ? null : (double[])a.Clone()).ToArray();
+
+            // P1: MBackward against central differences.
+            var g = NewGradients(m, x, prefill: false);
+            var call = Copy(fwd);
+            Generated(m, "MBackward", call, true, () =>
+            {
+                d.Backward(call.R, call.S, call.N, call.NS, call.B, dR, Cot(dy), g.Dr, g.Ds);
+                return 0;
+            });
+            var wrong = new StringBuilder();
+            int wrongCount = 0;
+            for (int c = 0; c < coords.Count; c++)
+            {
+                double got = Grad(g.Dr, g.Ds, coords[c]);
+                double tol = FdRelative * Math.Max(Math.Abs(got), Math.Abs(fd[c])) + FdAbsolute * scale;
+                if (!(Math.Abs(got - fd[c]) <= tol))
+                {
+                    if (wrongCount++ < 8) wrong.Append(CultureInfo.InvariantCulture, $"\n  d{coords[c].Label}: MBackward {N(got)}, central differences {N(fd[c])} (tolerance {tol:G3})");
+                }
+            }
+
+            if (wrongCount > 0)
+            {
+                Fail(OutcomeKind.WrongValue, Properties.CentralDifferences, "Gradient",
+                    $"{wrongCount} of {coords.Count} gradient entries differ from central differences:{wrong}\n  at inputs {x.Describe(m)}\n  " +
+                    $"dResult = {N(dR)}{string.Concat(outs.Select((o, k) => $", d{SpanName(m, o)} = [{string.Join(", ", dy[k].Select(N))}]"))}", m);
+            }
+
+            TorchCases.Add(new TorchCase(_compiled.Id, _compiled.Program, m, x, dR, Cot(dy), (double[])g.Dr.Clone(), g.Ds.Select(a => (double[])a.Clone()).ToArray()));
+
+            // P2: gradients prefilled with random values end as prefill + gradient.
+            var pre = NewGradients(m, x, prefill: true);
+            var acc = Clone(pre);
+            call = Copy(fwd);
+            Generated(m, "MBackward (prefilled)", call, true, () =>
+            {
+                d.Backward(call.R, call.S, call.N, call.NS, call.B, dR, Cot(dy), acc.Item1, acc.Item2);
+                return 0;
+            });
+            CompareAll(m, Properties.Accumulates, "Accumulates", coords, c => Grad(pre.Dr, pre.Ds, c) + Grad(g.Dr, g.Ds, c), c => Grad(acc.Item1, acc.Item2, c),
+                (a, b, c) => ExactRelative * (1 + Math.Abs(Grad(pre.Dr, pre.Ds, c)) + Math.Abs(a) + Math.Abs(b)), "prefill + gradient", "MBackward into prefilled gradients");
+
+            // P3: an empty cotangent equals an explicit span of zeros.
+            if (outs.Length > 0)
+            {
+                bool[] empty = outs.Select(_ => U() < 0.6).ToArray();
+                if (!empty.Any(e => e)) empty[0] = true;
+                var withNull = dy.Select((a, k) => empty[k] ? null : (double[])a.Clone()).ToArray();
+                var withZeros = dy.Select((a, k) => empty[k] ? new double[a.Length] : (double[])a.Clone()).ToArray();
+                var gn = NewGradients(m, x, false);
+                var gz = NewGradients(m, x, false);
+                call = Copy(fwd);
+                Generated(m, "MBackward (default cotangent)", call, true, () =>
+                {
+                    d.Backward(call.R, call.S, call.N, call.NS, call.B, dR, withNull, gn.Dr, gn.Ds);
+                    return 0;
+                });
+                call = Copy(fwd);
+                Generated(m, "MBackward (zero cotangent)", call, true, () =>
+                {
+                    d.Backward(call.R, call.S, call.N, call.NS, call.B, dR, withZeros, gz.Dr, gz.Ds);
+                    return 0;
+                });
+                string which = string.Join(", ", outs.Where((_, k) => empty[k]).Select(o => "d" + SpanName(m, o)));
+                CompareAll(m, Properties.EmptyCotangent, "EmptyCotangent", coords, c => Grad(gz.Dr, gz.Ds, c), c => Grad(gn.Dr, gn.Ds, c),
+                    (a, b, _) => ExactRelative * (1 + Math.Abs(a) + Math.Abs(b)), $"with zeros for {which}", $"with default for {which}");
+            }
+
+            // P4: MGradient returns the forward's value, writes its outputs, and equals MBackward(dResult = 1, empty cotangents).
+            if (m.ReturnsReal && d.Gradient is { } gradient)
+            {
+                var gg = NewGradients(m, x, false);
+                var gcall = x.Fresh();
+                double value = Generated(m, "MGradient", gcall, false, () => gradient(gcall.R, gcall.S, gcall.N, gcall.NS, gcall.B, gg.Dr, gg.Ds));
+                if (!(Math.Abs(value - r0) <= ExactRelative * (1 + Math.Abs(r0))))
+                {
+                    Fail(OutcomeKind.WrongValue, Properties.GradientMethod, "GradientValue", $"MGradient returned {N(value)}, the forward {N(r0)}.\n  at inputs {x.Describe(m)}", m);
+                }
+
+                foreach (int o in outs)
+                {
+                    for (int i = 0; i < fwd.S[o].Length; i++)
+                    {
+                        if (!(Math.Abs(gcall.S[o][i] - fwd.S[o][i]) <= ExactRelative * (1 + Math.Abs(fwd.S[o][i]))))
+                        {
+                            Fail(OutcomeKind.WrongValue, Properties.GradientMethod, "GradientOutputs",
+                                $"MGradient wrote {SpanName(m, o)}[{i}] = {N(gcall.S[o][i])}, the forward {N(fwd.S[o][i])}.\n  at inputs {x.Describe(m)}", m);
+                            break;
+                        }
+                    }
+                }
+
+                var g1 = NewGradients(m, x, false);
+                call = Copy(fwd);
+                Generated(m, "MBackward (dResult = 1)", call, true, () =>
+                {
+                    d.Backward(call.R, call.S, call.N, call.NS, call.B, 1, new double[]?[outs.Length], g1.Dr, g1.Ds);
+                    return 0;
+                });
+                CompareAll(m, Properties.GradientMethod, "GradientGradients", coords, c => Grad(g1.Dr, g1.Ds, c), c => Grad(gg.Dr, gg.Ds, c),
+                    (a, b, _) => ExactRelative * (1 + Math.Abs(a) + Math.Abs(b)), "MBackward(dResult = 1)", "MGradient");
+            }
+
+            // P6: the float twin agrees with the double twin (at the same, float-representable, inputs).
+            var xf = x.Fresh();
+            for (int i = 0; i < xf.R.Length; i++) xf.R[i] = (float)xf.R[i];
+            foreach (var a in xf.S) for (int i = 0; i < a.Length; i++) a[i] = (float)a[i];
+            var fd0 = xf.Fresh();
+            double rd = d.Forward(fd0.R, fd0.S, fd0.N, fd0.NS, fd0.B);
+            var ff = xf.Fresh();
+            double rf;
+            try
+            {
+                rf = f.Forward(ff.R, ff.S, ff.N, ff.NS, ff.B);
+            }
+            catch (Exception ex)
+            {
+                Fail(OutcomeKind.TesterBug, Properties.FloatTwin, "TesterBug float forward threw", ex.ToString(), m);
+                throw new Stop();
+            }
+
+            double fscale = scale;
+            bool valuesAgree = Math.Abs(rf - rd) <= FloatRelative * Math.Max(Math.Abs(rf), Math.Abs(rd)) + FloatAbsolute * fscale;
+            foreach (int o in outs)
+            {
+                for (int i = 0; i < fd0.S[o].Length; i++)
+                {
+                    valuesAgree &= Math.Abs(ff.S[o][i] - fd0.S[o][i]) <= FloatRelative * Math.Max(Math.Abs(ff.S[o][i]), Math.Abs(fd0.S[o][i])) + FloatAbsolute * fscale;
+                }
+            }
+
+            if (!valuesAgree)
+            {
+                // A branch or rounding step can land differently in float; the values disagreeing is not a derivative
+                // defect, so the gradients are not compared at this point (counted, not failed).
+                _result.FloatValueMismatches++;
+                return;
+            }
+
+            var gdd = NewGradients(m, x, false);
+            var cd = Copy(fd0);
+            Generated(m, "MBackward (double, float inputs)", cd, true, () =>
+            {
+                d.Backward(cd.R, cd.S, cd.N, cd.NS, cd.B, dR, Cot(dy), gdd.Dr, gdd.Ds);
+                return 0;
+            });
+            var gff = NewGradients(m, x, false);
+            var cf = Copy(ff);
+            Generated(m, "MBackward (float)", cf, true, () =>
+            {
+                f.Backward(cf.R, cf.S, cf.N, cf.NS, cf.B, dR, Cot(dy), gff.Dr, gff.Ds);
+                return 0;
+            });
+            double gscale = 1 + coords.Sum(c => Math.Abs(Grad(gdd.Dr, gdd.Ds, c)));
+            CompareAll(m, Properties.FloatTwin, "FloatTwin", coords, c => Grad(gdd.Dr, gdd.Ds, c), c => Grad(gff.Dr, gff.Ds, c),
+                (a, b, _) => FloatRelative * Math.Max(Math.Abs(a), Math.Abs(b)) + FloatAbsolute * Math.Max(fscale, gscale), "double twin", "float twin");
+        }
+
+        private static Inputs Copy(Inputs x) => new()
+        {
+            R = (double[])x.R.Clone(),
+            S = x.S.Select(a => (double[])a.Clone()).ToArray(),
+            N = x.N,
+            NS = x.NS,
+            B = x.B,
+            OutputInit = x.OutputInit,
+        };
+
+        private void CompareAll(Method m, string property, string key, List<Coord> coords, Func<Coord, double> expected, Func<Coord, double> actual,
+            Func<double, double, Coord, double> tolerance, string expectedName, string actualName)
+        {
+            var sb = new StringBuilder();
+            int count = 0;
+            foreach (var c in coords)
+            {
+                double e = expected(c), a = actual(c);
+                double tol = tolerance(e, a, c);
+                if (!(Math.Abs(e - a) <= tol) && !(double.IsNaN(e) && double.IsNaN(a)))
+                {
+                    if (count++ < 8) sb.Append(CultureInfo.InvariantCulture, $"\n  d{c.Label}: {expectedName} {N(e)}, {actualName} {N(a)} (tolerance {tol:G3})");
+                }
+            }
+
+            if (count > 0)
+            {
+                Fail(OutcomeKind.WrongValue, property, key, $"{count} of {coords.Count} entries differ:{sb}", m);
+            }
+        }
+    }
+}

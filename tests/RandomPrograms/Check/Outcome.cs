@@ -1,0 +1,110 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace SymGrad.RandomPrograms.Check
+{
+    /// <summary>How a program ended. Everything but <see cref="Passed"/> and the two skips is a failure.</summary>
+    public enum OutcomeKind
+    {
+        Passed,
+
+        /// <summary>Every input draw hit a kink (central differences at h and h/4 disagree): not a pass, not a failure.</summary>
+        SkippedKink,
+
+        /// <summary>Every input draw gave a value that is not finite or exceeds 1e8: not a pass, not a failure.</summary>
+        SkippedBadDraw,
+
+        /// <summary>The generator reported a diagnostic (any SG id, SG9999 included) on a program inside the subset.</summary>
+        Refused,
+
+        /// <summary>The generator threw.</summary>
+        GeneratorThrew,
+
+        /// <summary>The generated code (or the driver's call of it) does not compile.</summary>
+        DoesNotCompile,
+
+        /// <summary>A warning located in a generated tree (the code would not build with warnings as errors).</summary>
+        Warnings,
+
+        /// <summary>No diagnostic, but a generated method is missing.</summary>
+        SilentlySkipped,
+
+        /// <summary>A generated method threw (or the forward threw where the backward did not).</summary>
+        RuntimeException,
+
+        /// <summary>A property failed on the numbers.</summary>
+        WrongValue,
+
+        /// <summary>The tester's own program did not compile: a bug of the tester, reported apart.</summary>
+        TesterBug,
+    }
+
+    /// <summary>The named properties (the brief's checks 1–8).</summary>
+    public static class Properties
+    {
+        public const string CentralDifferences = "P1 gradient = central differences";
+        public const string Accumulates = "P2 gradients accumulate (+=)";
+        public const string EmptyCotangent = "P3 empty cotangent = zeros";
+        public const string GradientMethod = "P4 MGradient = forward + MBackward(dResult = 1)";
+        public const string WorkspaceBalanced = "P5 workspace balanced";
+        public const string FloatTwin = "P6 float twin = double twin";
+        public const string CompilesCleanly = "P7 compiles cleanly, no diagnostic";
+        public const string PrimalsUntouched = "P8 MBackward writes no primal";
+        public const string TorchAgrees = "P9 gradient = PyTorch autograd";
+    }
+
+    /// <summary>One failure: its kind, the property, a class key (kind + ids or property) for grouping, and details.</summary>
+    public sealed record Failure(OutcomeKind Kind, string Property, string Key, string Details, string? Method = null);
+
+    /// <summary>The result of one program.</summary>
+    public sealed class ProgramResult
+    {
+        public ProgramResult(int id, string seed)
+        {
+            Id = id;
+            Seed = seed;
+        }
+
+        public int Id { get; }
+
+        public string Seed { get; }
+
+        public List<Failure> Failures { get; } = new();
+
+        public int BadDraws { get; set; }
+
+        public int KinkRedraws { get; set; }
+
+        /// <summary>Draws where the float twin's forward value differed from the double twin's (a branch landing differently), so P6 compared no gradients.</summary>
+        public int FloatValueMismatches { get; set; }
+
+        public bool SkippedKink { get; set; }
+
+        public bool SkippedBadDraw { get; set; }
+
+        /// <summary>Generated sources by hint name (kept for failure reports).</summary>
+        public IReadOnlyDictionary<string, string> Generated { get; set; } = new Dictionary<string, string>();
+
+        public OutcomeKind Kind =>
+            Failures.Count > 0 ? Failures.OrderBy(f => Rank(f.Kind)).First().Kind
+            : SkippedKink ? OutcomeKind.SkippedKink
+            : SkippedBadDraw ? OutcomeKind.SkippedBadDraw
+            : OutcomeKind.Passed;
+
+        public bool Failed => Failures.Count > 0;
+
+        /// <summary>The primary failure's order: what stops a program first is reported first.</summary>
+        private static int Rank(OutcomeKind k) => k switch
+        {
+            OutcomeKind.TesterBug => 0,
+            OutcomeKind.GeneratorThrew => 1,
+            OutcomeKind.Refused => 2,
+            OutcomeKind.SilentlySkipped => 3,
+            OutcomeKind.DoesNotCompile => 4,
+            OutcomeKind.RuntimeException => 5,
+            OutcomeKind.WrongValue => 6,
+            OutcomeKind.Warnings => 7,
+            _ => 8,
+        };
+    }
+}

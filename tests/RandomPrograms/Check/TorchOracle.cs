@@ -1,0 +1,230 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using SymGrad.RandomPrograms.Model;
+using SymGrad.RandomPrograms.Print;
+
+namespace SymGrad.RandomPrograms.Check
+{
+    public sealed class TorchUnavailableException : Exception
+    {
+        public TorchUnavailableException(string message)
+            : base(message)
+        {
+        }
+    }
+
+    /// <summary>
+    /// The independent oracle: prints the checked methods as PyTorch, runs all of them in one <c>/usr/bin/python3</c>
+    /// process (one script in, one JSON document out) and compares autograd's gradients of
+    /// L = dResult·r + Σ dy·y with MBackward's at the same inputs and cotangents.
+    /// Tolerance: both are exact derivatives evaluated in double, differing only in summation order:
+    /// 1e-6·max(|a|, |b|) + 1e-9·(1 + Σ|g|).
+    /// </summary>
+    public static class TorchOracle
+    {
+        public const string Python = "/usr/bin/python3";
+
+        /// <summary>Throws <see cref="TorchUnavailableException"/> with the install command when torch cannot be imported.</summary>
+        public static void EnsureAvailable()
+        {
+            var (code, _, err) = RunPython("import torch\n", TimeSpan.FromMinutes(2));
+            if (code != 0)
+            {
+                throw new TorchUnavailableException(
+                    $"'{Python} -c \"import torch\"' failed ({err.Trim().Split('\n').LastOrDefault()}): install PyTorch with 'apt-get install python3-torch python3-numpy'.");
+            }
+        }
+
+        public static string Script(IReadOnlyList<TorchCase> cases)
+        {
+            var sb = new StringBuilder(PythonPrinter.Prelude);
+            var printed = new HashSet<int>();
+            foreach (var c in cases)
+            {
+                if (printed.Add(c.ProgramId)) sb.Append(PythonPrinter.Program(c.Program, c.ProgramId));
+            }
+
+            sb.Append("results = []\n");
+            for (int k = 0; k < cases.Count; k++)
+            {
+                sb.Append(Case(cases[k], k));
+            }
+
+            sb.Append("json.dump(results, sys.stdout)\n");
+            return sb.ToString();
+        }
+
+        private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+        private static string List(IEnumerable<double> xs) => "[" + string.Join(", ", xs.Select(F)) + "]";
+
+        private static string Case(TorchCase c, int k)
+        {
+            var m = c.Method;
+            var x = c.Inputs.Fresh();
+            var sb = new StringBuilder();
+            sb.Append(CultureInfo.InvariantCulture, $"def case{k}():\n");
+            var args = new List<string>();
+            var leaves = new List<string>();
+            var outputs = new List<string>();
+            int ri = 0, si = 0, ni = 0, nsi = 0, bi = 0;
+            foreach (var p in m.Params)
+            {
+                string name = "a_" + p.Name;
+                switch (p.Kind)
+                {
+                    case ParamKind.RealScalar:
+                        sb.Append(CultureInfo.InvariantCulture, $"    {name} = torch.tensor({F(x.R[ri++])}, requires_grad={(p.IsDifferentiable ? "True" : "False")})\n");
+                        if (p.IsDifferentiable) leaves.Add(name);
+                        break;
+                    case ParamKind.OtherScalar:
+                        sb.Append(CultureInfo.InvariantCulture, $"    {name} = T({F(x.R[ri++])})\n");
+                        break;
+                    case ParamKind.RealSpanIn:
+                        sb.Append(CultureInfo.InvariantCulture, $"    {name}_t = torch.tensor({List(x.S[si])}, requires_grad={(p.IsDifferentiable ? "True" : "False")})\n");
+                        sb.Append(CultureInfo.InvariantCulture, $"    {name} = View(list({name}_t.unbind()) if {x.S[si].Length} > 0 else [], 0, {x.S[si].Length})\n");
+                        if (p.IsDifferentiable) leaves.Add(name + "_t");
+                        si++;
+                        break;
+                    case ParamKind.RealSpanOut:
+                        sb.Append(CultureInfo.InvariantCulture, $"    {name} = View([T(v) for v in {List(x.S[si])}], 0, {x.S[si].Length})\n");
+                        outputs.Add(name);
+                        si++;
+                        break;
+                    case ParamKind.Size:
+                        sb.Append(CultureInfo.InvariantCulture, $"    {name} = {x.N[ni++]}\n");
+                        break;
+                    case ParamKind.IntSpan:
+                        sb.Append(CultureInfo.InvariantCulture, $"    {name} = [{string.Join(", ", x.NS[nsi++])}]\n");
+                        break;
+                    case ParamKind.Bool:
+                        sb.Append(CultureInfo.InvariantCulture, $"    {name} = {(x.B[bi++] ? "True" : "False")}\n");
+                        break;
+                }
+
+                args.Add(name);
+            }
+
+            sb.Append(CultureInfo.InvariantCulture, $"    r = {PythonPrinter.FunctionName(c.ProgramId, m.Name)}({string.Join(", ", args)})\n");
+            sb.Append(CultureInfo.InvariantCulture, $"    L = T(0)\n");
+            if (m.ReturnsReal) sb.Append(CultureInfo.InvariantCulture, $"    L = L + {F(c.DResult)} * r\n");
+            for (int o = 0; o < outputs.Count; o++)
+            {
+                if (c.Dy[o] is not { } dy) continue;
+                sb.Append(CultureInfo.InvariantCulture, $"    for i, d in enumerate({List(dy)}): L = L + d * {outputs[o]}[i]\n");
+            }
+
+            sb.Append(CultureInfo.InvariantCulture, $"    leaves = [{string.Join(", ", leaves)}]\n");
+            sb.Append("    if leaves and L.requires_grad:\n");
+            sb.Append("        gs = torch.autograd.grad(L, leaves, allow_unused=True)\n");
+            sb.Append("    else:\n");
+            sb.Append("        gs = [None] * len(leaves)\n");
+            sb.Append("    return [([] if g is None and l.dim() > 0 else [0.0] * l.numel() if g is None else g.reshape(-1).tolist()) if l.dim() > 0 else (0.0 if g is None else g.item()) for g, l in zip(gs, leaves)]\n");
+            sb.Append(CultureInfo.InvariantCulture, $"try:\n    results.append({{'ok': case{k}()}})\nexcept Exception as e:\n    results.append({{'error': type(e).__name__ + ': ' + str(e)}})\n");
+            return sb.ToString();
+        }
+
+        /// <summary>Runs the cases and returns failures by program id.</summary>
+        public static List<(int ProgramId, Failure Failure)> Check(IReadOnlyList<TorchCase> cases)
+        {
+            EnsureAvailable();
+            var failures = new List<(int, Failure)>();
+            if (cases.Count == 0) return failures;
+            string script = Script(cases);
+            var (code, stdout, stderr) = RunPython(script, TimeSpan.FromMinutes(10));
+            if (code != 0)
+            {
+                throw new InvalidOperationException($"The PyTorch script failed (exit {code}):\n{stderr}");
+            }
+
+            using var doc = JsonDocument.Parse(stdout);
+            var results = doc.RootElement;
+            for (int k = 0; k < cases.Count; k++)
+            {
+                var c = cases[k];
+                var r = results[k];
+                if (r.TryGetProperty("error", out var error))
+                {
+                    failures.Add((c.ProgramId, new Failure(OutcomeKind.TesterBug, Properties.TorchAgrees, "TesterBug PyTorch translation",
+                        $"The PyTorch translation of {c.Method.Name} failed: {error.GetString()}", c.Method.Name)));
+                    continue;
+                }
+
+                var expected = new List<(string Label, double Value)>();
+                var ok = r.GetProperty("ok");
+                int leaf = 0, dri = 0, dsi = 0;
+                var sb = new StringBuilder();
+                int wrong = 0;
+                double total = 1 + c.Dr.Sum(Math.Abs) + c.Ds.Sum(a => a.Sum(Math.Abs));
+                void Compare(string label, double torch, double ours)
+                {
+                    double tol = 1e-6 * Math.Max(Math.Abs(torch), Math.Abs(ours)) + 1e-9 * total;
+                    if (!(Math.Abs(torch - ours) <= tol) && wrong++ < 8)
+                    {
+                        sb.Append(CultureInfo.InvariantCulture, $"\n  d{label}: PyTorch {torch:G9}, MBackward {ours:G9}");
+                    }
+                }
+
+                foreach (var p in c.Method.Params.Where(p => p.IsDifferentiable))
+                {
+                    var g = ok[leaf++];
+                    if (p.Kind == ParamKind.RealScalar)
+                    {
+                        Compare(p.Name, g.GetDouble(), c.Dr[dri++]);
+                    }
+                    else
+                    {
+                        var ours = c.Ds[dsi++];
+                        var theirs = g.EnumerateArray().Select(v => v.GetDouble()).ToArray();
+                        for (int i = 0; i < ours.Length; i++) Compare($"{p.Name}[{i}]", i < theirs.Length ? theirs[i] : 0, ours[i]);
+                    }
+                }
+
+                if (wrong > 0)
+                {
+                    failures.Add((c.ProgramId, new Failure(OutcomeKind.WrongValue, Properties.TorchAgrees, "Torch",
+                        $"{wrong} gradient entries differ from PyTorch autograd:{sb}\n  at inputs {c.Inputs.Describe(c.Method)}", c.Method.Name)));
+                }
+            }
+
+            return failures;
+        }
+
+        private static (int Code, string Stdout, string Stderr) RunPython(string script, TimeSpan timeout)
+        {
+            if (!File.Exists(Python)) return (127, "", $"{Python} not found");
+            string path = Path.Combine(Path.GetTempPath(), $"symgrad-torch-{Environment.ProcessId}-{Guid.NewGuid():N}.py");
+            File.WriteAllText(path, script);
+            try
+            {
+                var psi = new ProcessStartInfo(Python, new[] { path })
+                {
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                    UseShellExecute = false,
+                };
+                psi.Environment["OMP_NUM_THREADS"] = "1";
+                using var process = Process.Start(psi)!;
+                var stdout = process.StandardOutput.ReadToEndAsync();
+                var stderr = process.StandardError.ReadToEndAsync();
+                if (!process.WaitForExit(timeout))
+                {
+                    process.Kill(entireProcessTree: true);
+                    return (-1, "", "timed out");
+                }
+
+                return (process.ExitCode, stdout.Result, stderr.Result);
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace SymGrad.RandomPrograms.Generate
+{
+    /// <summary>
+    /// The constructs the generator can put in a program. Each has a weight in <see cref="FeatureSet"/> (0 = off); the
+    /// campaign counts how many generated programs contain each (<see cref="Campaign.ConstructCounter"/>). A new construct
+    /// (while/do/foreach/switch, arrays, structs, out/tuples, local functions, more Math functions) is a new member here,
+    /// a branch in <see cref="ProgramGenerator"/>, a case in the printers and in the counter.
+    /// </summary>
+    public enum Feature
+    {
+        // parameters
+        ScalarParams,
+        SpanInputs,
+        SpanOutputs,
+        MultipleOutputs,
+        NoDerivativeParams,
+        IntSpans,
+        BoolParams,
+        OtherPrecisionParams,
+
+        // statements
+        MultiDeclarators,
+        CompoundAssign,
+        IncDec,
+        IfElse,
+        ForLoops,
+        NestedLoops,
+        LoopStepTwo,
+        DescendingLoops,
+        OffsetStart,
+        LengthBound,
+        Break,
+        Continue,
+        EarlyReturn,
+        ReturnInLoop,
+        LoopCarried,
+        ReassignAfterNonLinear,
+        OutputReadBack,
+        OutputOverwrite,
+
+        // expressions
+        Conditional,
+        Logical,
+        IntToReal,
+        WideLocals,
+        AffineIndex,
+        ReverseIndex,
+        ModIndex,
+        Division,
+        Sigmoid,
+        Exp,
+        Log,
+        Sqrt,
+        Pow,
+        Tanh,
+        Sin,
+        Cos,
+        Abs,
+        MaxMin,
+        Rounding,
+        Sign,
+
+        // composition
+        UserCalls,
+        SpanWritingCalls,
+        SliceArgs,
+        NnPrimitives,
+
+        // names a generated backward might also use (g, result, workspace, d + a parameter's name)
+        TrickyNames,
+    }
+
+    /// <summary>Per-feature weights: how often a construct is chosen where it fits, relative to the default 1.</summary>
+    public sealed class FeatureSet
+    {
+        private readonly Dictionary<Feature, double> _weights;
+
+        public FeatureSet(IReadOnlyDictionary<Feature, double>? weights = null)
+        {
+            _weights = Enum.GetValues<Feature>().ToDictionary(f => f, f => DefaultWeight(f));
+            if (weights is not null)
+            {
+                foreach (var (f, w) in weights) _weights[f] = w;
+            }
+        }
+
+        /// <summary>Every construct at its default weight.</summary>
+        public static FeatureSet Default { get; } = new();
+
+        public double this[Feature f] => _weights[f];
+
+        public bool On(Feature f) => _weights[f] > 0;
+
+        public IReadOnlyDictionary<Feature, double> Weights => _weights;
+
+        /// <summary>
+        /// Parses <c>--features</c>: a comma-separated list applied to the defaults, each <c>Name</c> (weight 1 if off),
+        /// <c>-Name</c> (off), <c>Name=w</c>, or <c>only:Name,Name</c> (everything else off). Throws on an unknown name.
+        /// </summary>
+        public static FeatureSet Parse(string spec)
+        {
+            var weights = Enum.GetValues<Feature>().ToDictionary(f => f, DefaultWeight);
+            string s = spec.Trim();
+            if (s.StartsWith("only:", StringComparison.OrdinalIgnoreCase))
+            {
+                foreach (var f in weights.Keys.ToList()) weights[f] = 0;
+                s = s[5..];
+            }
+
+            foreach (var raw in s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                bool off = raw.StartsWith('-');
+                string item = off ? raw[1..] : raw.TrimStart('+');
+                string name = item;
+                double? w = null;
+                int eq = item.IndexOf('=');
+                if (eq >= 0)
+                {
+                    name = item[..eq];
+                    if (!double.TryParse(item[(eq + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || v < 0)
+                    {
+                        throw new FormatException($"'{item}': the weight must be a non-negative number.");
+                    }
+
+                    w = v;
+                }
+
+                if (!Enum.TryParse<Feature>(name, ignoreCase: true, out var feature))
+                {
+                    throw new FormatException($"Unknown feature '{name}'. Features: {string.Join(", ", Enum.GetNames<Feature>())}.");
+                }
+
+                weights[feature] = off ? 0 : w ?? Math.Max(1, DefaultWeight(feature));
+            }
+
+            return new FeatureSet(weights);
+        }
+
+        public override string ToString()
+            => string.Join(", ", _weights.Where(kv => kv.Value != DefaultWeight(kv.Key))
+                .Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}={kv.Value}")));
+
+        private static double DefaultWeight(Feature f) => f switch
+        {
+            Feature.TrickyNames => 0.15,
+            Feature.OtherPrecisionParams => 0.4,
+            Feature.WideLocals => 0.4,
+            Feature.Rounding or Feature.Sign => 0.4,
+            Feature.ReturnInLoop => 0.5,
+            _ => 1,
+        };
+    }
+}

@@ -1,0 +1,1101 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using CsCheck;
+using SymGrad.RandomPrograms.Model;
+using ValueType = SymGrad.RandomPrograms.Model.ValueType;
+
+namespace SymGrad.RandomPrograms.Generate
+{
+    /// <summary>
+    /// A CsCheck generator of programs inside README's differentiable subset. Every program is valid by construction:
+    /// indices stay in bounds for every size drawn (loops run over the dimension a span is indexed by), outputs are read
+    /// only after a statement that writes all their elements, Log/Sqrt/Pow bases are positive, denominators are
+    /// <c>1 + u·u</c> or literals, no parameter is assigned, no output is accumulated into with <c>+=</c> (SG0016 is a
+    /// documented refusal). Its CsCheck <see cref="Size"/> is the program's node count, so CsCheck's shrinking prefers
+    /// smaller programs.
+    /// </summary>
+    public sealed class ProgramGenerator : Gen<ProgramModel>
+    {
+        public ProgramGenerator(FeatureSet features) => Features = features;
+
+        public FeatureSet Features { get; }
+
+        public override ProgramModel Generate(PCG pcg, Size? min, out Size size)
+        {
+            var program = Build(new Draw(pcg), Features);
+            size = new Size((ulong)Measure.Nodes(program));
+            return program;
+        }
+
+        /// <summary>The program of one seed (a PCG in CsCheck's seed format).</summary>
+        public ProgramModel FromSeed(string seed) => Build(new Draw(PCG.Parse(seed)), Features);
+
+        public static ProgramModel Build(Draw r, FeatureSet f)
+        {
+            var methods = new List<Method>();
+            int helpers = f.On(Feature.UserCalls) ? r.Weighted((3, 0), (3, 1), (1.5, 2)) : 0;
+            for (int k = 0; k <= helpers; k++)
+            {
+                bool entry = k == helpers;
+                var b = new MethodBuilder(r, f, methods, entry, entry ? "F" : "H" + k);
+                methods.Add(b.Build());
+            }
+
+            return new ProgramModel(methods.ToImmutableArray());
+        }
+    }
+
+    /// <summary>Builds one method: its parameters, then its body with a scope of locals, loops and written outputs.</summary>
+    internal sealed class MethodBuilder
+    {
+        private readonly Draw _r;
+        private readonly FeatureSet _f;
+        private readonly IReadOnlyList<Method> _callees;
+        private readonly bool _entry;
+        private readonly string _name;
+        private readonly List<Param> _params = new();
+        private readonly List<List<Local>> _scopes = new();
+        private readonly List<Loop> _loops = new();
+        private readonly HashSet<string> _written = new();
+        private readonly HashSet<string> _names = new();
+        private bool _returnsReal;
+        private int _budget;
+        private int _fresh;
+
+        public MethodBuilder(Draw r, FeatureSet f, IReadOnlyList<Method> callees, bool entry, string name)
+        {
+            _r = r;
+            _f = f;
+            _callees = callees;
+            _entry = entry;
+            _name = name;
+        }
+
+        private sealed record Local(string Name, ValueType Type, bool Mutable);
+
+        /// <summary>An enclosing loop: its counter runs over [0, Range) (or [1, Range) when <see cref="FromOne"/>).</summary>
+        private sealed record Loop(string Counter, Dim Range, bool FromOne, bool Full);
+
+        private double W(Feature feature) => _f[feature];
+
+        public Method Build()
+        {
+            _returnsReal = _entry ? _r.Chance(0.6) : _r.Chance(0.5);
+            BuildParams();
+            _budget = _entry ? _r.Int(2, 8) : _r.Int(1, 5);
+            _scopes.Add(new List<Local>());
+            var body = new List<Stmt>();
+
+            // Locals from the scalars first, as people write them.
+            if (_r.Chance(0.5)) body.Add(GenDecl());
+
+            // Every output gets a statement that writes all of it before anything reads it.
+            var outputs = _params.Where(p => p.Kind == ParamKind.RealSpanOut).ToList();
+            _r.Shuffle(outputs);
+            foreach (var y in outputs)
+            {
+                body.AddRange(GenFill(y));
+                _written.Add(y.Name);
+            }
+
+            while (_budget > 0)
+            {
+                Flatten(GenStmt(depth: 0), body);
+            }
+
+            if (_returnsReal && body.LastOrDefault() is not Return)
+            {
+                body.Add(new Return(GenResult()));
+            }
+
+            bool exprBody = _returnsReal && body.Count == 1 && body[0] is Return && _r.Chance(0.6);
+            return new Method(_name, _returnsReal, _params.ToImmutableArray(), body.ToImmutableArray(), exprBody);
+        }
+
+        // ---------------- parameters ----------------
+
+        private void BuildParams()
+        {
+            var sizes = new List<Param>();
+            Param Size(string name, int min, int max)
+            {
+                var p = new Param(name, ParamKind.Size, Min: min, Max: max);
+                sizes.Add(p);
+                return p;
+            }
+
+            bool nn = _f.On(Feature.NnPrimitives) && _r.Chance(0.35 * Math.Min(1, W(Feature.NnPrimitives)));
+            // Sizes: 0..5 (empty loops included) unless an Nn primitive may need a positive one.
+            var n = Size("n", nn || _r.Chance(0.5) ? 1 : 0, _entry ? 5 : 4);
+            var m = Size("m", nn || _r.Chance(0.5) ? 1 : 0, 4);
+            Dim[] dims =
+            {
+                Dim.Of(n.Name), Dim.Of(m.Name), Dim.Of(n.Name, m.Name), Dim.Of(3), Dim.Of(2),
+            };
+            double[] dimWeights = { 4, 2, 2, 1.2, 0.6 };
+            Dim PickDim() => _r.Weighted(dims.Select((d, i) => (dimWeights[i], d)).ToArray());
+
+            var list = new List<Param>();
+            string[] scalarNames = { "a", "b", "c", "e" };
+            string[] spanNames = { "x", "w", "v", "z" };
+            string[] outNames = { "y", "h", "u" };
+
+            int scalars = _f.On(Feature.ScalarParams) ? _r.Int(_returnsReal ? 1 : 0, 3) : 0;
+            for (int i = 0; i < scalars; i++)
+            {
+                bool nd = _f.On(Feature.NoDerivativeParams) && i > 0 && _r.Chance(0.25);
+                list.Add(new Param(scalarNames[i], ParamKind.RealScalar, NoDerivative: nd));
+            }
+
+            int spans = _f.On(Feature.SpanInputs) ? _r.Int(scalars == 0 ? 1 : 0, 3) : 0;
+            if (scalars == 0 && spans == 0)
+            {
+                list.Add(new Param("a", ParamKind.RealScalar));
+            }
+
+            bool dense = nn && _r.Chance(0.35);
+            if (dense)
+            {
+                // x (n, m) · w (m, k) + b (k) → y (n, k): a shape Nn.Dense fits.
+                var k = Size("k", 1, 3);
+                list.Add(new Param("x", ParamKind.RealSpanIn, NoDerivative: _r.Chance(0.2), Length: Dim.Of(n.Name, m.Name)));
+                list.Add(new Param("w", ParamKind.RealSpanIn, Length: Dim.Of(m.Name, k.Name)));
+                list.Add(new Param("v", ParamKind.RealSpanIn, Length: Dim.Of(k.Name)));
+                list.Add(new Param("y", ParamKind.RealSpanOut, Length: Dim.Of(n.Name, k.Name)));
+            }
+            else
+            {
+                for (int i = 0; i < spans; i++)
+                {
+                    bool nd = _f.On(Feature.NoDerivativeParams) && i > 0 && _r.Chance(0.25);
+                    list.Add(new Param(spanNames[i], ParamKind.RealSpanIn, NoDerivative: nd, Length: PickDim()));
+                }
+            }
+
+            int outs = 0;
+            if (_f.On(Feature.SpanOutputs))
+            {
+                int existing = list.Count(p => p.Kind == ParamKind.RealSpanOut);
+                int want = _returnsReal ? (_r.Chance(0.35) ? 1 : 0) : 1;
+                if (_f.On(Feature.MultipleOutputs) && _r.Chance(0.3)) want++;
+                outs = Math.Max(0, want - existing);
+            }
+            else if (!_returnsReal)
+            {
+                _returnsReal = true; // a void method needs an output
+            }
+
+            for (int i = 0; i < outs; i++)
+            {
+                string name = outNames.First(o => list.All(p => p.Name != o));
+                // Often the shape of an input, so elementwise primitives and helpers fit.
+                var inputs = list.Where(p => p.Kind == ParamKind.RealSpanIn).ToList();
+                Dim d = inputs.Count > 0 && _r.Chance(0.6) ? _r.Pick(inputs).Length! : PickDim();
+                list.Add(new Param(name, ParamKind.RealSpanOut, Length: d));
+            }
+
+            if (_entry && _f.On(Feature.IntSpans) && _r.Chance(0.3 * W(Feature.IntSpans)))
+            {
+                // Labels: (n) values in [0, m) — or, for the Nn loss, logits (n, m) as well.
+                var lab = new Param("lab", ParamKind.IntSpan, Length: Dim.Of(n.Name), ValueBound: _r.Chance(0.5) ? Dim.Of(m.Name) : Dim.Of(3));
+                list.Add(lab);
+                if (nn && lab.ValueBound!.Equals(Dim.Of(m.Name)) && list.All(p => p.Name != "z"))
+                {
+                    list.Add(new Param("z", ParamKind.RealSpanIn, Length: Dim.Of(n.Name, m.Name)));
+                }
+            }
+
+            if (_f.On(Feature.BoolParams) && _r.Chance(0.2 * W(Feature.BoolParams)))
+            {
+                list.Add(new Param("flag", ParamKind.Bool));
+            }
+
+            if (_entry && _f.On(Feature.OtherPrecisionParams) && _r.Chance(0.3 * W(Feature.OtherPrecisionParams)))
+            {
+                list.Add(new Param("q", ParamKind.OtherScalar, NoDerivative: true));
+            }
+
+            // Size parameters that some span or loop may use: all of them (an unused int is harmless and common).
+            var used = sizes.Where(s => list.Any(p => p.Length?.Sizes.Contains(s.Name) == true || p.ValueBound?.Sizes.Contains(s.Name) == true)
+                                        || _r.Chance(0.7)).ToList();
+            _r.Shuffle(list);
+            if (_r.Chance(0.8))
+            {
+                list.AddRange(used); // sizes last, as in Dense(x, w, b, y, n, inputs, outputs)
+            }
+            else
+            {
+                foreach (var s in used) list.Insert(_r.Int(0, list.Count), s);
+            }
+
+            _params.AddRange(list);
+            foreach (var p in _params) _names.Add(p.Name);
+        }
+
+        private IEnumerable<Param> Sizes => _params.Where(p => p.Kind == ParamKind.Size);
+
+        private int MinOf(Dim d) => d.Const * d.Sizes.Aggregate(1, (acc, s) => acc * _params.First(p => p.Name == s).Min);
+
+        private bool HasSize(string name) => _params.Any(p => p.Name == name && p.Kind == ParamKind.Size);
+
+        // ---------------- names and scopes ----------------
+
+        private string Fresh(string stem)
+        {
+            if (stem is "s" or "r" && _f.On(Feature.TrickyNames) && _r.Chance(0.25 * W(Feature.TrickyNames)))
+            {
+                var tricky = new List<string> { "g", "result", "workspace", "workspaceMark", "dResult", "tmp", "t0" };
+                tricky.AddRange(_params.Where(p => p.IsDifferentiable || p.Kind == ParamKind.RealSpanOut).Select(p => "d" + p.Name));
+                string pick = _r.Pick(tricky);
+                if (_names.Add(pick)) return pick;
+            }
+
+            while (true)
+            {
+                string name = stem + (_fresh++ == 0 ? "" : _fresh.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                if (_names.Add(name)) return name;
+            }
+        }
+
+        private IEnumerable<Local> Locals => _scopes.SelectMany(s => s);
+
+        private void Push() => _scopes.Add(new List<Local>());
+
+        private void Pop() => _scopes.RemoveAt(_scopes.Count - 1);
+
+        private void Declare(string name, ValueType type) => _scopes[^1].Add(new Local(name, type, true));
+
+        // ---------------- statements ----------------
+
+        private Stmt GenDecl()
+        {
+            _budget--;
+            bool wide = _f.On(Feature.WideLocals) && _r.Chance(0.12 * W(Feature.WideLocals));
+            int count = _f.On(Feature.MultiDeclarators) && _r.Chance(0.3 * W(Feature.MultiDeclarators)) ? _r.Int(2, 3) : 1;
+            var vars = new List<Declarator>();
+            var type = wide ? ValueType.Wide : ValueType.Real;
+            for (int i = 0; i < count; i++)
+            {
+                var init = wide ? GenWide(2) : GenReal(_r.Int(1, 3));
+                vars.Add(new Declarator(Fresh(wide ? "t" : "s"), init));
+            }
+
+            foreach (var v in vars) Declare(v.Name, type);
+            return new Decl(type, vars.ToImmutableArray());
+        }
+
+        private Stmt GenStmt(int depth)
+        {
+            bool inLoop = _loops.Count > 0;
+            var realLocals = Locals.Where(l => l.Type == ValueType.Real && l.Mutable).ToList();
+            var filledOutputs = _params.Where(p => p.Kind == ParamKind.RealSpanOut && _written.Contains(p.Name)).ToList();
+            var kind = _r.Weighted(
+                (3.0, "decl"),
+                (realLocals.Count > 0 ? 3.0 : 0, "assign"),
+                (realLocals.Count > 0 ? 1.2 * W(Feature.CompoundAssign) : 0, "compound"),
+                (realLocals.Count > 0 ? 0.5 * W(Feature.IncDec) : 0, "incdec"),
+                (depth < 3 ? 1.2 * W(Feature.IfElse) : 0, "if"),
+                (_loops.Count < 3 && (depth == 0 || W(Feature.NestedLoops) > 0) ? 2.0 * W(Feature.ForLoops) : 0, "for"),
+                (inLoop && realLocals.Count > 0 ? 1.5 * W(Feature.LoopCarried) : 0, "carried"),
+                (realLocals.Count > 0 ? 0.6 * W(Feature.ReassignAfterNonLinear) : 0, "reassign"),
+                (filledOutputs.Count > 0 ? 0.8 * W(Feature.OutputOverwrite) : 0, "store"),
+                (depth > 0 && (!inLoop || W(Feature.ReturnInLoop) > 0) ? 0.25 * W(Feature.EarlyReturn) : 0, "return"),
+                (depth > 0 && inLoop ? 0.35 * W(Feature.Break) : 0, "break"),
+                (depth > 0 && inLoop ? 0.35 * W(Feature.Continue) : 0, "continue"),
+                (filledOutputs.Count > 0 && _callees.Any(c => !c.ReturnsReal) ? 0.5 * W(Feature.SpanWritingCalls) : 0, "callstmt"));
+
+            switch (kind)
+            {
+                case "decl":
+                    return GenDecl();
+                case "assign":
+                {
+                    _budget--;
+                    var t = _r.Pick(realLocals);
+                    return new Assign(t.Name, "=", GenReal(_r.Int(1, 3)));
+                }
+
+                case "compound":
+                {
+                    _budget--;
+                    var t = _r.Pick(realLocals);
+                    string op = _r.Pick(new[] { "+=", "-=", "*=", "/=" });
+                    Expr v = op switch
+                    {
+                        "*=" => Tame(GenReal(2)),
+                        "/=" => SafeDenominator(),
+                        _ => GenReal(_r.Int(1, 3)),
+                    };
+                    return new Assign(t.Name, op, v);
+                }
+
+                case "incdec":
+                    _budget--;
+                    return new IncDec(_r.Pick(realLocals).Name, _r.Chance(0.5) ? "++" : "--");
+                case "if":
+                    return GenIf(depth);
+                case "for":
+                    return GenFor(depth) ?? GenDecl();
+                case "carried":
+                    return GenCarried(realLocals);
+                case "reassign":
+                {
+                    // double s = Math.Exp(x); s++;  — a local redefined after a non-linear definition.
+                    _budget--;
+                    string name = Fresh("r");
+                    var init = new MathCall(_r.Pick(new[] { "Exp", "Tanh", "Sin" }), ImmutableArray.Create(Tame(GenReal(2))));
+                    Declare(name, ValueType.Real);
+                    Stmt second = _r.Weighted<Stmt>(
+                        (W(Feature.IncDec), new IncDec(name, "++")),
+                        (W(Feature.CompoundAssign), new Assign(name, _r.Pick(new[] { "+=", "*=", "-=" }), new Var(name))),
+                        (1, new Assign(name, "=", new Binary("*", new Var(name), GenReal(1)))));
+                    return Sequence(new Decl(ValueType.Real, ImmutableArray.Create(new Declarator(name, init))), second);
+                }
+
+                case "store":
+                    return GenStore(filledOutputs);
+                case "return":
+                    _budget = Math.Max(0, _budget - 1);
+                    return new Return(_returnsReal ? GenResult() : null);
+                case "break":
+                    return new Break();
+                case "continue":
+                    return new Continue();
+                case "callstmt":
+                    return GenCallStmtOverwrite(filledOutputs) ?? GenDecl();
+                default:
+                    throw new InvalidOperationException(kind);
+            }
+        }
+
+        /// <summary>Two statements in the current block: returned as a block-less pair through <see cref="Pair"/>.</summary>
+        private static Stmt Sequence(Stmt first, Stmt second) => new Pair(first, second);
+
+        private Stmt GenIf(int depth)
+        {
+            _budget--;
+            var test = GenBool(2);
+            var then = GenBlock(depth + 1, _r.Int(1, 3));
+            ImmutableArray<Stmt>? otherwise = _r.Chance(0.45) ? GenBlock(depth + 1, _r.Int(1, 2)) : null;
+            return new If(test, then, otherwise);
+        }
+
+        private ImmutableArray<Stmt> GenBlock(int depth, int count, Func<List<Stmt>>? prefix = null)
+        {
+            Push();
+            var list = prefix?.Invoke() ?? new List<Stmt>();
+            for (int i = 0; i < count; i++)
+            {
+                var s = GenStmt(depth);
+                Flatten(s, list);
+                if (s is Return or Break or Continue) break; // nothing after a jump (CS0162)
+            }
+
+            Pop();
+            return list.ToImmutableArray();
+        }
+
+        private static void Flatten(Stmt s, List<Stmt> into)
+        {
+            if (s is Pair p)
+            {
+                Flatten(p.First, into);
+                Flatten(p.Second, into);
+            }
+            else
+            {
+                into.Add(s);
+            }
+        }
+
+        /// <summary>A loop range: a size, a constant, or a dimension of a span in scope.</summary>
+        private Dim PickRange()
+        {
+            var candidates = new List<(double, Dim)>();
+            foreach (var p in _params.Where(p => p.Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut or ParamKind.IntSpan))
+            {
+                foreach (var s in p.Length!.Sizes) candidates.Add((2.0, Dim.Of(s)));
+                if (p.Length.IsConstant) candidates.Add((1.0, p.Length));
+            }
+
+            foreach (var s in Sizes) candidates.Add((1.0, Dim.Of(s.Name)));
+            candidates.Add((0.4, Dim.Of(_r.Int(2, 4))));
+            return _r.Weighted(candidates.ToArray());
+        }
+
+        private Stmt? GenFor(int depth)
+        {
+            if (_loops.Count > 0 && !_f.On(Feature.NestedLoops)) return null;
+            _budget--;
+            Dim range = PickRange();
+            string counter = Fresh(_r.Pick(new[] { "i", "j", "k", "t" }));
+            var form = _r.Weighted(
+                (4.0, "up"),
+                (0.6, "upLe"),
+                (W(Feature.LoopStepTwo), "step2"),
+                (W(Feature.DescendingLoops), "down"),
+                (0.4 * W(Feature.DescendingLoops) * W(Feature.LoopStepTwo), "down2"),
+                (W(Feature.OffsetStart), "from1"));
+            Expr bound = RangeExpr(range, allowLength: true);
+            bool fromOne = form == "from1";
+            var loop = new Loop(counter, range, fromOne, form is "up" or "upLe" or "down");
+            _loops.Add(loop);
+            var body = GenBlock(depth + 1, _r.Int(1, 3), () =>
+            {
+                var prefix = new List<Stmt>();
+                _scopes[^1].Add(new Local(counter, ValueType.Int, false));
+                return prefix;
+            });
+            _loops.RemoveAt(_loops.Count - 1);
+            return form switch
+            {
+                "up" => new For(counter, new IntLit(0), "<", bound, 1, body),
+                "upLe" => new For(counter, new IntLit(0), "<=", Minus1(bound), 1, body),
+                "step2" => new For(counter, new IntLit(0), "<", bound, 2, body),
+                "down" => new For(counter, Minus1(bound), ">=", new IntLit(0), -1, body),
+                "down2" => new For(counter, Minus1(bound), ">=", new IntLit(0), -2, body),
+                _ => new For(counter, new IntLit(1), "<", bound, 1, body),
+            };
+        }
+
+        private static Expr Minus1(Expr e) => e is IntLit l ? new IntLit(l.Value - 1) : new Binary("-", e, new IntLit(1));
+
+        /// <summary>The range as an int expression: the size, the constant, or <c>s.Length</c> of a span of that length.</summary>
+        private Expr RangeExpr(Dim range, bool allowLength)
+        {
+            if (allowLength && _f.On(Feature.LengthBound) && _r.Chance(0.25 * W(Feature.LengthBound)))
+            {
+                var spans = _params.Where(p => p.IsSpan && p.Length!.Equals(range)).ToList();
+                if (spans.Count > 0) return new SpanLength(_r.Pick(spans).Name);
+            }
+
+            return DimExpr(range);
+        }
+
+        private static Expr DimExpr(Dim d)
+        {
+            Expr? e = d.Const == 1 && d.Sizes.Length > 0 ? null : new IntLit(d.Const);
+            foreach (var s in d.Sizes) e = e is null ? new Var(s) : new Binary("*", e, new Var(s));
+            return e!;
+        }
+
+        /// <summary>Loop-carried non-linear state: <c>p *= x[i]</c>, <c>h = Math.Tanh(a * h + x[t])</c>, <c>s = s * u + v</c>.</summary>
+        private Stmt GenCarried(List<Local> realLocals)
+        {
+            _budget--;
+            // A local declared outside the innermost loop.
+            var outer = realLocals.Where(l => !_scopes[^1].Contains(l)).ToList();
+            var h = outer.Count > 0 ? _r.Pick(outer) : _r.Pick(realLocals);
+            var hv = new Var(h.Name);
+            return _r.Weighted<Stmt>(
+                (1, new Assign(h.Name, "*=", Tame(GenReal(1)))),
+                (1, new Assign(h.Name, "=", new MathCall("Tanh", ImmutableArray.Create<Expr>(new Binary("+", new Binary("*", GenReal(0), hv), GenReal(1)))))),
+                (1, new Assign(h.Name, "=", new Binary("+", new Binary("*", hv, Tame(GenReal(1))), GenReal(1)))),
+                (0.6, new Assign(h.Name, "=", new Binary("*", hv, hv))),
+                (0.6, new Assign(h.Name, "=", Sigmoid(new Binary("-", hv, GenReal(1))))));
+        }
+
+        private Stmt GenStore(List<Param> filled)
+        {
+            _budget--;
+            var y = _r.Pick(filled);
+            var index = GenIndex(y);
+            if (index is null)
+            {
+                return GenDecl();
+            }
+
+            // y[i] = f(y[i], …): an output read back and overwritten.
+            Expr value = _f.On(Feature.OutputReadBack) && _r.Chance(0.5)
+                ? new Binary(_r.Pick(new[] { "*", "+" }), new ElemRead(y.Name, index), Tame(GenReal(1)))
+                : GenReal(2);
+            return new Store(y.Name, index, value);
+        }
+
+        // ---------------- filling outputs ----------------
+
+        private IEnumerable<Stmt> GenFill(Param y)
+        {
+            _budget--;
+            var d = y.Length!;
+            var readable = ReadableSpans().Where(s => s.Name != y.Name).ToList();
+            var options = new List<(double, Func<IEnumerable<Stmt>?>)>
+            {
+                (3, () => FillLoop(y)),
+            };
+            if (_f.On(Feature.NnPrimitives))
+            {
+                var same = readable.Where(s => s.Length!.Equals(d) && s.Kind != ParamKind.IntSpan).ToList();
+                if (same.Count > 0)
+                {
+                    options.Add((1.2 * W(Feature.NnPrimitives), () =>
+                    {
+                        var src = _r.Pick(same);
+                        string fn = _r.Pick(new[] { "Tanh", "Sigmoid", "Relu", "LeakyRelu", "Elu" });
+                        var args = new List<Arg> { new SpanArg(src.Name), new SpanArg(y.Name) };
+                        if (fn is "LeakyRelu" or "Elu") args.Add(new ValueArg(new RealLit(_r.Pick(new[] { 0.1, 0.5, 1.0 }))));
+                        return new[] { new CallStmt(fn, args.ToImmutableArray(), true) };
+                    }));
+                }
+
+                if (DenseCall(y) is { } dense) options.Add((2 * W(Feature.NnPrimitives), () => new[] { dense }));
+                if (d.Sizes.Length == 2 && MinOf(d) >= 1)
+                {
+                    var same2 = readable.Where(s => s.Length!.Equals(d) && s.Kind == ParamKind.RealSpanIn).ToList();
+                    if (same2.Count > 0)
+                    {
+                        options.Add((0.5 * W(Feature.NnPrimitives), () => new[]
+                        {
+                            new CallStmt("MeanSubtract", ImmutableArray.Create<Arg>(new SpanArg(_r.Pick(same2).Name), new SpanArg(y.Name),
+                                new ValueArg(new Var(d.Sizes[0])), new ValueArg(new Var(d.Sizes[1]))), true),
+                        }));
+                    }
+                }
+            }
+
+            if (_f.On(Feature.SpanWritingCalls))
+            {
+                options.Add((1.5 * W(Feature.SpanWritingCalls), () => CalleeFill(y)));
+            }
+
+            for (int attempt = 0; attempt < 4; attempt++)
+            {
+                var chosen = _r.Weighted(options.ToArray());
+                if (chosen() is { } stmts) return stmts;
+            }
+
+            return FillLoop(y)!;
+        }
+
+        private Stmt? DenseCall(Param y)
+        {
+            // y (n, k) = x (n, m) · w (m, k) + b (k), every size positive.
+            if (y.Length!.Sizes.Length != 2) return null;
+            string n = y.Length.Sizes[0], k = y.Length.Sizes[1];
+            foreach (var x in ReadableSpans().Where(s => s.Kind != ParamKind.IntSpan && s.Name != y.Name && s.Length!.Sizes.Length == 2 && s.Length.Sizes[0] == n && s.Length.Const == 1))
+            {
+                string m = x.Length!.Sizes[1];
+                var w = ReadableSpans().FirstOrDefault(s => s.Kind != ParamKind.IntSpan && s.Name != y.Name && s.Length!.Equals(Dim.Of(m, k)) && s.Length.Sizes[0] == m);
+                var b = ReadableSpans().FirstOrDefault(s => s.Kind != ParamKind.IntSpan && s.Name != y.Name && s.Length!.Equals(Dim.Of(k)));
+                if (w is null || b is null) continue;
+                if (MinOf(Dim.Of(n)) < 1 || MinOf(Dim.Of(m)) < 1 || MinOf(Dim.Of(k)) < 1) continue;
+                return new CallStmt("Dense", ImmutableArray.Create<Arg>(
+                    new SpanArg(x.Name), new SpanArg(w.Name), new SpanArg(b.Name), new SpanArg(y.Name),
+                    new ValueArg(new Var(n)), new ValueArg(new Var(m)), new ValueArg(new Var(k))), true);
+            }
+
+            return null;
+        }
+
+        private IEnumerable<Stmt>? FillLoop(Param y)
+        {
+            var d = y.Length!;
+            if (d.IsConstant && d.Const <= 3 && _r.Chance(0.4))
+            {
+                // Unrolled: y[0] = …; y[1] = …;
+                return Enumerable.Range(0, d.Const).Select(c => (Stmt)new Store(y.Name, new IntLit(c), GenReal(2))).ToList();
+            }
+
+            Dim[] ranges = d.Sizes.Length == 2 ? new[] { Dim.Of(d.Sizes[0]), Dim.Of(d.Sizes[1]) } : new[] { d };
+            return new[] { FillNest(y, ranges, 0, new List<string>()) };
+        }
+
+        private Stmt FillNest(Param y, Dim[] ranges, int level, List<string> counters)
+        {
+            string counter = Fresh(new[] { "i", "j" }[level]);
+            bool down = _f.On(Feature.DescendingLoops) && _r.Chance(0.2 * W(Feature.DescendingLoops));
+            Expr bound = RangeExpr(ranges[level], allowLength: ranges.Length == 1);
+            _loops.Add(new Loop(counter, ranges[level], false, true));
+            counters.Add(counter);
+            ImmutableArray<Stmt> body = GenBlock(level + 1, 0, () =>
+            {
+                _scopes[^1].Add(new Local(counter, ValueType.Int, false));
+                var list = new List<Stmt>();
+                if (level + 1 < ranges.Length)
+                {
+                    list.Add(FillNest(y, ranges, level + 1, counters));
+                    return list;
+                }
+
+                if (_r.Chance(0.3)) list.Add(GenDecl());
+                Expr index = ranges.Length == 2
+                    ? new Binary("+", new Binary("*", new Var(counters[0]), DimExpr(ranges[1])), new Var(counters[1]))
+                    : new Var(counter);
+                list.Add(new Store(y.Name, index, GenReal(_r.Int(1, 3))));
+                return list;
+            });
+            _loops.RemoveAt(_loops.Count - 1);
+            return down
+                ? new For(counter, Minus1(bound), ">=", new IntLit(0), -1, body)
+                : new For(counter, new IntLit(0), "<", bound, 1, body);
+        }
+
+        // ---------------- calls of the program's own methods ----------------
+
+        /// <summary>
+        /// Binds a callee's parameters to arguments of this method: span lengths unify the callee's sizes with int
+        /// expressions here (a (n, m) argument for an (r, c) parameter binds r := n, c := m); other sizes take a size of
+        /// this method or a constant within the callee's range; spans the callee writes are outputs of this method.
+        /// </summary>
+        private ImmutableArray<Arg>? BindCall(Method callee, Func<Param, IReadOnlyList<(Dim Len, Arg Arg, string Root)>> spanCandidates, string? forcedOutputRoot = null)
+        {
+            var sizeBinding = new Dictionary<string, (Expr Expr, int Min, int Max)>();
+            var args = new Arg?[callee.Params.Length];
+            var writtenRoots = new HashSet<string>();
+            var readRoots = new HashSet<string>();
+            // Spans first (they bind sizes), outputs before inputs.
+            var order = Enumerable.Range(0, callee.Params.Length)
+                .OrderBy(i => callee.Params[i].Kind == ParamKind.RealSpanOut ? 0 : callee.Params[i].IsSpan ? 1 : 2).ToList();
+            foreach (int i in order)
+            {
+                var p = callee.Params[i];
+                switch (p.Kind)
+                {
+                    case ParamKind.RealSpanIn or ParamKind.RealSpanOut:
+                    {
+                        var cands = spanCandidates(p).ToList();
+                        _r.Shuffle(cands);
+                        bool ok = false;
+                        foreach (var (len, arg, root) in cands)
+                        {
+                            if (p.Kind == ParamKind.RealSpanOut && (readRoots.Contains(root) || writtenRoots.Contains(root))) continue;
+                            if (p.Kind == ParamKind.RealSpanIn && writtenRoots.Contains(root)) continue;
+                            if (p.Kind == ParamKind.RealSpanOut && forcedOutputRoot is not null && root != forcedOutputRoot) continue;
+                            if (!Unify(callee, p.Length!, len, sizeBinding)) continue;
+                            args[i] = arg;
+                            (p.Kind == ParamKind.RealSpanOut ? writtenRoots : readRoots).Add(root);
+                            ok = true;
+                            break;
+                        }
+
+                        if (!ok) return null;
+                        break;
+                    }
+
+                    case ParamKind.IntSpan:
+                        return null;
+                }
+            }
+
+            foreach (int i in order)
+            {
+                var p = callee.Params[i];
+                switch (p.Kind)
+                {
+                    case ParamKind.RealScalar:
+                        args[i] = new ValueArg(Tame(GenReal(_r.Int(0, 2))));
+                        break;
+                    case ParamKind.OtherScalar:
+                        return null; // only entry methods have one
+                    case ParamKind.Bool:
+                        args[i] = new ValueArg(GenBool(1));
+                        break;
+                    case ParamKind.Size:
+                    {
+                        if (sizeBinding.TryGetValue(p.Name, out var bound))
+                        {
+                            if (bound.Min < p.Min) return null;
+                            args[i] = new ValueArg(bound.Expr);
+                        }
+                        else
+                        {
+                            var mine = Sizes.Where(s => s.Min >= p.Min && s.Max <= p.Max).ToList();
+                            args[i] = new ValueArg(mine.Count > 0 && _r.Chance(0.6) ? new Var(_r.Pick(mine).Name) : new IntLit(_r.Int(Math.Max(p.Min, 0), Math.Min(p.Max, 3))));
+                        }
+
+                        break;
+                    }
+                }
+            }
+
+            if (callee.Params.Any(p => p.Kind == ParamKind.RealSpanOut) && writtenRoots.Count == 0) return null;
+            return args.Select(a => a!).ToImmutableArray();
+        }
+
+        private bool Unify(Method callee, Dim param, Dim arg, Dictionary<string, (Expr Expr, int Min, int Max)> binding)
+        {
+            if (param.IsConstant) return arg.IsConstant && arg.Const == param.Const;
+            if (param.Const != 1) return false;
+            if (param.Sizes.Length == 1)
+            {
+                return Bind(param.Sizes[0], arg);
+            }
+
+            if (arg.Sizes.Length == 2 && arg.Const == 1 && param.Sizes.Length == 2)
+            {
+                var saved = new Dictionary<string, (Expr, int, int)>(binding);
+                if (Bind(param.Sizes[0], Dim.Of(arg.Sizes[0])) && Bind(param.Sizes[1], Dim.Of(arg.Sizes[1]))) return true;
+                binding.Clear();
+                foreach (var kv in saved) binding[kv.Key] = kv.Value;
+            }
+
+            return false;
+
+            bool Bind(string size, Dim value)
+            {
+                var sp = callee.Param(size);
+                int min = MinOf(value);
+                if (binding.TryGetValue(size, out var existing))
+                {
+                    return existing.Expr.Equals(DimExpr(value)) || Printed(existing.Expr) == Printed(DimExpr(value));
+                }
+
+                // The callee's loops assume its declared range; a bound outside it is still valid C#, but keep sizes small.
+                if (min < sp.Min) return false;
+                binding[size] = (DimExpr(value), min, sp.Max);
+                return true;
+            }
+        }
+
+        private static string Printed(Expr e) => Print.CSharpPrinter.Expression(e, Print.Precision.Double);
+
+        /// <summary>Spans readable here: inputs and written outputs, whole, as rows inside a loop over their first dimension, or a constant prefix.</summary>
+        private IReadOnlyList<(Dim Len, Arg Arg, string Root)> SpanViews(bool writable, bool slices)
+        {
+            var list = new List<(Dim, Arg, string)>();
+            foreach (var p in _params.Where(p => writable ? p.Kind == ParamKind.RealSpanOut : (p.Kind == ParamKind.RealSpanIn || (p.Kind == ParamKind.RealSpanOut && _written.Contains(p.Name)))))
+            {
+                var d = p.Length!;
+                list.Add((d, new SpanArg(p.Name), p.Name));
+                if (!slices || !_f.On(Feature.SliceArgs)) continue;
+                if (d.Sizes.Length == 2 && d.Const == 1)
+                {
+                    // Row i of an (a, b) matrix inside a loop over a: x.Slice(i * b, b).
+                    foreach (var loop in _loops.Where(l => l.Range.Equals(Dim.Of(d.Sizes[0]))))
+                    {
+                        list.Add((Dim.Of(d.Sizes[1]), new SpanArg(p.Name, new Binary("*", new Var(loop.Counter), new Var(d.Sizes[1])), new Var(d.Sizes[1])), p.Name));
+                    }
+                }
+
+                if (d.IsConstant && d.Const >= 2)
+                {
+                    int len = d.Const - 1;
+                    list.Add((Dim.Of(len), new SpanArg(p.Name, new IntLit(_r.Int(0, 1)), new IntLit(len)), p.Name));
+                }
+            }
+
+            return list;
+        }
+
+        private IEnumerable<Param> ReadableSpans()
+            => _params.Where(p => p.Kind is ParamKind.RealSpanIn or ParamKind.IntSpan || (p.Kind == ParamKind.RealSpanOut && _written.Contains(p.Name)));
+
+        private IEnumerable<Stmt>? CalleeFill(Param y)
+        {
+            var writers = _callees.Where(c => !c.ReturnsReal).ToList();
+            if (writers.Count == 0) return null;
+            var callee = _r.Pick(writers);
+            // The whole output at once …
+            var args = BindCall(callee, p => p.Kind == ParamKind.RealSpanOut
+                ? new[] { (y.Length!, (Arg)new SpanArg(y.Name), y.Name) }
+                : SpanViews(false, true), y.Name);
+            if (args is { } a && CoversAll(callee, y))
+            {
+                return new[] { new CallStmt(callee.Name, a, false) };
+            }
+
+            // … or row by row: for (i < rows) H(x.Slice(i * c, c), y.Slice(i * c, c), c).
+            var d = y.Length!;
+            if (d.Sizes.Length == 2 && d.Const == 1 && _f.On(Feature.SliceArgs))
+            {
+                string counter = Fresh("i");
+                var loop = new Loop(counter, Dim.Of(d.Sizes[0]), false, true);
+                _loops.Add(loop);
+                Push();
+                _scopes[^1].Add(new Local(counter, ValueType.Int, false));
+                var row = new SpanArg(y.Name, new Binary("*", new Var(counter), new Var(d.Sizes[1])), new Var(d.Sizes[1]));
+                var rowArgs = BindCall(callee, p => p.Kind == ParamKind.RealSpanOut
+                    ? new[] { (Dim.Of(d.Sizes[1]), (Arg)row, y.Name) }
+                    : SpanViews(false, true), y.Name);
+                Pop();
+                _loops.RemoveAt(_loops.Count - 1);
+                if (rowArgs is { } ra && callee.Params.Count(p => p.Kind == ParamKind.RealSpanOut) == 1)
+                {
+                    return new[] { new For(counter, new IntLit(0), "<", new Var(d.Sizes[0]), 1, ImmutableArray.Create<Stmt>(new CallStmt(callee.Name, ra, false))) };
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>A callee with one output writes all of it (helpers fill their outputs completely).</summary>
+        private static bool CoversAll(Method callee, Param y) => callee.Params.Count(p => p.Kind == ParamKind.RealSpanOut) == 1;
+
+        private Stmt? GenCallStmtOverwrite(List<Param> filled)
+        {
+            var y = _r.Pick(filled);
+            return CalleeFill(y)?.FirstOrDefault();
+        }
+
+        // ---------------- expressions ----------------
+
+        private Expr GenResult()
+        {
+            var locals = Locals.Where(l => l.Type == ValueType.Real).ToList();
+            Expr e = GenReal(_r.Int(1, 2));
+            int take = Math.Min(locals.Count, _r.Int(1, 3));
+            for (int i = 0; i < take; i++)
+            {
+                e = new Binary(_r.Chance(0.7) ? "+" : "*", e, new Var(_r.Pick(locals).Name));
+            }
+
+            return e;
+        }
+
+        /// <summary>A value kept moderate: tanh, sin, a sigmoid, a bounded ratio, or a small expression.</summary>
+        private Expr Tame(Expr e) => _r.Weighted<Expr>(
+            (W(Feature.Tanh), new MathCall("Tanh", ImmutableArray.Create(e))),
+            (W(Feature.Sin), new MathCall("Sin", ImmutableArray.Create(e))),
+            (W(Feature.Sigmoid), Sigmoid(e)),
+            (W(Feature.Division), new Binary("/", e, OnePlusSquare(e))),
+            (0.3, e));
+
+        private Expr Sigmoid(Expr u)
+            => new Binary("/", new RealLit(1), new Binary("+", new RealLit(1), new MathCall("Exp", ImmutableArray.Create<Expr>(new Unary("-", u)))));
+
+        private Expr OnePlusSquare(Expr u) => new Binary("+", new RealLit(1), new Binary("*", u, u));
+
+        private Expr SafeDenominator() => _r.Weighted<Expr>(
+            (1, OnePlusSquare(GenReal(1))),
+            (1, new RealLit(_r.Pick(new[] { 2.0, -4.0, 1.5, 0.5 }))),
+            (0.5, new Binary("+", new MathCall("Abs", ImmutableArray.Create(GenReal(1))), new RealLit(0.5))));
+
+        private Expr PositiveBase() => _r.Weighted<Expr>(
+            (2, OnePlusSquare(GenReal(1))),
+            (W(Feature.Abs), new Binary("+", new MathCall("Abs", ImmutableArray.Create(GenReal(1))), new RealLit(0.5))),
+            (W(Feature.Exp), new MathCall("Exp", ImmutableArray.Create(Tame(GenReal(1))))));
+
+        public Expr GenReal(int depth)
+        {
+            if (depth <= 0 || _r.Chance(0.2)) return GenLeaf();
+            int d = depth - 1;
+            bool calls = _callees.Any(c => c.ReturnsReal) && _f.On(Feature.UserCalls);
+            string kind = _r.Weighted(
+                (1.0, "leaf"),
+                (5.0, "binary"),
+                (0.6, "neg"),
+                (W(Feature.Division), "div"),
+                (W(Feature.Sigmoid) * 0.6, "sigmoid"),
+                (W(Feature.Exp), "Exp"),
+                (W(Feature.Log), "Log"),
+                (W(Feature.Sqrt), "Sqrt"),
+                (W(Feature.Pow), "Pow"),
+                (W(Feature.Tanh), "Tanh"),
+                (W(Feature.Sin), "Sin"),
+                (W(Feature.Cos), "Cos"),
+                (W(Feature.Abs), "Abs"),
+                (W(Feature.MaxMin), "MaxMin"),
+                (0.5 * W(Feature.Rounding), "Round"),
+                (0.4 * W(Feature.Sign), "Sign"),
+                (0.8 * W(Feature.Conditional), "cond"),
+                (0.4 * W(Feature.IntToReal), "int"),
+                (0.3 * W(Feature.WideLocals), "wide"),
+                (calls ? 1.2 * W(Feature.UserCalls) : 0, "call"),
+                (_f.On(Feature.NnPrimitives) ? 0.6 * W(Feature.NnPrimitives) : 0, "nn"));
+            Expr One(string f, Expr a) => new MathCall(f, ImmutableArray.Create(a));
+            switch (kind)
+            {
+                case "leaf": return GenLeaf();
+                case "binary": return new Binary(_r.Pick(new[] { "+", "-", "*", "+", "*" }), GenReal(d), GenReal(d));
+                case "neg": return new Unary("-", GenReal(d));
+                case "div": return new Binary("/", GenReal(d), SafeDenominatorAt(d));
+                case "sigmoid": return Sigmoid(GenReal(d));
+                case "Exp": return One("Exp", _r.Weighted<Expr>((1, Tame(GenReal(d))), (1, new Unary("-", new Binary("*", GenReal(d), GenReal(d)))), (0.5, GenLeaf())));
+                case "Log": return One("Log", PositiveBase());
+                case "Sqrt": return One("Sqrt", PositiveBase());
+                case "Pow":
+                    return _r.Weighted<Expr>(
+                        (1, new MathCall("Pow", ImmutableArray.Create(GenReal(d), new RealLit(_r.Pick(new[] { 2.0, 3.0 }))))),
+                        (1, new MathCall("Pow", ImmutableArray.Create(PositiveBase(), new RealLit(_r.Pick(new[] { 0.5, 1.5, -1.0, -0.5, 2.0 }))))),
+                        (1, new MathCall("Pow", ImmutableArray.Create(PositiveBase(), Tame(GenReal(d))))));
+                case "Tanh": return One("Tanh", GenReal(d));
+                case "Sin": return One("Sin", GenReal(d));
+                case "Cos": return One("Cos", GenReal(d));
+                case "Abs": return One("Abs", GenReal(d));
+                case "MaxMin": return new MathCall(_r.Chance(0.5) ? "Max" : "Min", ImmutableArray.Create(GenReal(d), _r.Chance(0.3) ? new RealLit(0) : GenReal(d)));
+                case "Round":
+                    return new Binary("*", One(_r.Pick(new[] { "Floor", "Ceiling", "Round", "Truncate" }), new Binary("*", GenReal(d), new RealLit(2))), GenReal(d));
+                case "Sign": return new Binary("*", new Cast(ValueType.Real, One("Sign", GenReal(d))), GenReal(d));
+                case "cond": return new Conditional(GenBool(1), GenReal(d), GenReal(d));
+                case "int":
+                    return _r.Chance(0.5)
+                        ? new Binary("*", new Cast(ValueType.Real, GenInt()), GenReal(d))
+                        : new Binary("*", GenReal(d), GenInt()); // implicit int → real
+                case "wide": return new Cast(ValueType.Real, GenWide(d));
+                case "call": return GenCallExpr() ?? GenLeaf();
+                case "nn": return GenNnExpr() ?? GenLeaf();
+                default: throw new InvalidOperationException(kind);
+            }
+        }
+
+        private Expr SafeDenominatorAt(int depth) => _r.Weighted<Expr>(
+            (1, OnePlusSquare(GenReal(depth))),
+            (1, new RealLit(_r.Pick(new[] { 2.0, -4.0, 1.5, 3.0 }))));
+
+        private Expr GenWide(int depth)
+        {
+            var wides = Locals.Where(l => l.Type == ValueType.Wide).ToList();
+            Expr Leaf() => wides.Count > 0 && _r.Chance(0.5) ? new Var(_r.Pick(wides).Name) : new Cast(ValueType.Wide, GenReal(1));
+            if (depth <= 0) return Leaf();
+            return _r.Weighted<Expr>(
+                (1, Leaf()),
+                (2, new Binary(_r.Pick(new[] { "+", "-", "*" }), GenWide(depth - 1), GenWide(depth - 1))),
+                (1, new MathCall("Tanh", ImmutableArray.Create(GenWide(depth - 1)), Wide: true)));
+        }
+
+        private Expr GenLeaf()
+        {
+            var options = new List<(double, Func<Expr>)>();
+            var scalars = _params.Where(p => p.Kind == ParamKind.RealScalar).ToList();
+            var locals = Locals.Where(l => l.Type == ValueType.Real).ToList();
+            if (scalars.Count > 0) options.Add((3, () => new Var(_r.Pick(scalars).Name)));
+            if (locals.Count > 0) options.Add((3, () => new Var(_r.Pick(locals).Name)));
+            options.Add((1.2, () => new RealLit(_r.Pick(new[] { 0.5, 2.0, 1.5, -1.0, 0.25, 3.0, -0.75, 1.0 }))));
+            var reads = ReadableSpans().Where(s => s.Kind != ParamKind.IntSpan)
+                .Select(s => (Span: s, Index: (Func<Expr?>)(() => GenIndex(s)))).ToList();
+            var indexable = reads.Where(x => CanIndex(x.Span)).ToList();
+            if (indexable.Count > 0) options.Add((5, () =>
+            {
+                var (s, idx) = _r.Pick(indexable);
+                return idx() is { } i ? new ElemRead(s.Name, i) : new RealLit(1);
+            }));
+            var q = _params.FirstOrDefault(p => p.Kind == ParamKind.OtherScalar);
+            if (q is not null) options.Add((1, () => new Cast(ValueType.Real, new Var(q.Name))));
+            return _r.Weighted(options.ToArray())();
+        }
+
+        private bool CanIndex(Param s)
+        {
+            var d = s.Length!;
+            if (d.IsConstant) return true;
+            if (d.Sizes.Length == 1 && d.Const == 1) return _loops.Any(l => l.Range.Equals(d));
+            if (d.Sizes.Length == 2 && d.Const == 1)
+            {
+                return _loops.Any(l => l.Range.Equals(Dim.Of(d.Sizes[0]))) && _loops.Any(l => l.Range.Equals(Dim.Of(d.Sizes[1])));
+            }
+
+            return false;
+        }
+
+        /// <summary>An index that is in bounds for every size: from the enclosing loops over the span's dimensions.</summary>
+        private Expr? GenIndex(Param s)
+        {
+            var d = s.Length!;
+            if (d.IsConstant)
+            {
+                var loops = _loops.Where(l => l.Range.Equals(d)).ToList();
+                if (loops.Count > 0 && _r.Chance(0.6)) return OneDimIndex(_r.Pick(loops), d);
+                return new IntLit(_r.Int(0, d.Const - 1));
+            }
+
+            if (d.Sizes.Length == 1)
+            {
+                var loops = _loops.Where(l => l.Range.Equals(d)).ToList();
+                return loops.Count == 0 ? null : OneDimIndex(_r.Pick(loops), d);
+            }
+
+            var rows = _loops.Where(l => l.Range.Equals(Dim.Of(d.Sizes[0]))).ToList();
+            var cols = _loops.Where(l => l.Range.Equals(Dim.Of(d.Sizes[1]))).ToList();
+            if (rows.Count == 0 || cols.Count == 0) return null;
+            var row = _r.Pick(rows);
+            var col = _r.Pick(cols);
+            // i * cols + j
+            return new Binary("+", new Binary("*", new Var(row.Counter), new Var(d.Sizes[1])), new Var(col.Counter));
+        }
+
+        private Expr OneDimIndex(Loop l, Dim d)
+        {
+            var i = new Var(l.Counter);
+            var options = new List<(double, Expr)> { (4, i) };
+            options.Add((W(Feature.ReverseIndex), new Binary("-", Minus1(DimExpr(d)), i)));
+            options.Add((W(Feature.ModIndex), new Binary("%", new Binary("+", i, new IntLit(1)), DimExpr(d))));
+            if (l.FromOne) options.Add((W(Feature.AffineIndex) * 2, new Binary("-", i, new IntLit(1))));
+            return _r.Weighted(options.ToArray());
+        }
+
+        private Expr GenInt()
+        {
+            var options = new List<(double, Func<Expr>)>();
+            var counters = _loops.Select(l => l.Counter).ToList();
+            if (counters.Count > 0) options.Add((3, () => new Var(_r.Pick(counters))));
+            var sizes = Sizes.ToList();
+            if (sizes.Count > 0) options.Add((1, () => new Var(_r.Pick(sizes).Name)));
+            var labs = _params.Where(p => p.Kind == ParamKind.IntSpan && CanIndex(p)).ToList();
+            if (labs.Count > 0) options.Add((2, () => GenIndex(labs[0]) is { } i ? new ElemRead(labs[0].Name, i) : new IntLit(1)));
+            options.Add((0.5, () => new IntLit(_r.Int(1, 3))));
+            return _r.Weighted(options.ToArray())();
+        }
+
+        private Expr GenBool(int depth)
+        {
+            var options = new List<(double, Func<Expr>)>
+            {
+                (3, () => new Binary(_r.Pick(new[] { "<", ">", "<=", ">=" }), GenReal(1), _r.Chance(0.5) ? new RealLit(_r.Pick(new[] { 0.0, 0.5, -0.25 })) : GenReal(1))),
+            };
+            if (_loops.Count > 0 || Sizes.Any())
+            {
+                options.Add((1.2, () => new Binary(_r.Pick(new[] { "<", ">", "==", "!=" }), GenInt(), new IntLit(_r.Int(0, 2)))));
+                if (_loops.Count > 0) options.Add((0.6, () => new Binary("==", new Binary("%", new Var(_r.Pick(_loops).Counter), new IntLit(2)), new IntLit(0))));
+            }
+
+            var flag = _params.FirstOrDefault(p => p.Kind == ParamKind.Bool);
+            if (flag is not null) options.Add((1, () => new Var(flag.Name)));
+            if (depth > 0 && _f.On(Feature.Logical))
+            {
+                options.Add((W(Feature.Logical), () => new Binary(_r.Chance(0.5) ? "&&" : "||", GenBool(depth - 1), GenBool(depth - 1))));
+                options.Add((0.4 * W(Feature.Logical), () => new Unary("!", GenBool(depth - 1))));
+            }
+
+            return _r.Weighted(options.ToArray())();
+        }
+
+        private Expr? GenCallExpr()
+        {
+            var scalarCallees = _callees.Where(c => c.ReturnsReal && c.Params.All(p => p.Kind != ParamKind.RealSpanOut || true)).ToList();
+            if (scalarCallees.Count == 0) return null;
+            var callee = _r.Pick(scalarCallees);
+            var args = BindCall(callee, p => p.Kind == ParamKind.RealSpanOut ? SpanViews(true, true) : SpanViews(false, true));
+            return args is { } a ? new CallExpr(callee.Name, a, false) : null;
+        }
+
+        private Expr? GenNnExpr()
+        {
+            var views = SpanViews(false, true).ToList();
+            if (views.Count == 0) return null;
+            string fn = _r.Weighted((2.0, "SumOfSquares"), (1.0, "MseLoss"), (1.0, "SoftmaxCrossEntropy"));
+            switch (fn)
+            {
+                case "SumOfSquares":
+                    return new CallExpr(fn, ImmutableArray.Create<Arg>(_r.Pick(views).Arg), true);
+                case "MseLoss":
+                {
+                    // Two views of one non-empty length, different spans.
+                    var pairs = (from p in views from t in views
+                                 where p.Root != t.Root && p.Len.Equals(t.Len) && MinOf(p.Len) >= 1
+                                 select (p, t)).ToList();
+                    if (pairs.Count == 0) return null;
+                    var (pp, tt) = _r.Pick(pairs);
+                    return new CallExpr(fn, ImmutableArray.Create(pp.Arg, tt.Arg), true);
+                }
+
+                default:
+                {
+                    // logits (rows, classes) against labels (rows) in [0, classes).
+                    var lab = _params.FirstOrDefault(p => p.Kind == ParamKind.IntSpan);
+                    if (lab is null) return null;
+                    var rows = lab.Length!;
+                    var classes = lab.ValueBound!;
+                    if (rows.Sizes.Length != 1 || MinOf(rows) < 1 || MinOf(classes) < 1) return null;
+                    var logits = views.Where(v => v.Arg is SpanArg { Start: null } && v.Len.Equals(new Dim(rows.Sizes.AddRange(classes.Sizes), classes.Const))).ToList();
+                    if (logits.Count == 0) return null;
+                    return new CallExpr(fn, ImmutableArray.Create<Arg>(_r.Pick(logits).Arg, new SpanArg(lab.Name), new ValueArg(DimExpr(rows)), new ValueArg(DimExpr(classes))), true);
+                }
+            }
+        }
+    }
+
+    /// <summary>Two statements the builder splices into the enclosing block (never printed).</summary>
+    internal sealed record Pair(Stmt First, Stmt Second) : Stmt;
+}

@@ -1,0 +1,180 @@
+using System.Collections.Immutable;
+using System.Linq;
+
+namespace SymGrad.RandomPrograms.Model
+{
+    // The tester's own program model: small immutable records, independent of the generator's. One model prints as the
+    // double twin, the float twin (Print/CSharpPrinter) and a PyTorch function (Print/PythonPrinter). "Real" is double
+    // in the double twin and float in the float twin; "Wide" is double in both (a double local inside a float method).
+
+    /// <summary>The value types of expressions and locals.</summary>
+    public enum ValueType
+    {
+        Real,
+        Wide,
+        Int,
+        Bool,
+    }
+
+    /// <summary>What a parameter is (README's subset table).</summary>
+    public enum ParamKind
+    {
+        /// <summary>A differentiable <c>double</c>/<c>float</c> (or a constant one when <see cref="Param.NoDerivative"/>).</summary>
+        RealScalar,
+
+        /// <summary><c>ReadOnlySpan&lt;Real&gt;</c>: an input (constant when <see cref="Param.NoDerivative"/>).</summary>
+        RealSpanIn,
+
+        /// <summary><c>Span&lt;Real&gt;</c>: an output the method writes.</summary>
+        RealSpanOut,
+
+        /// <summary>An <c>int</c> size, drawn in [<see cref="Param.Min"/>, <see cref="Param.Max"/>].</summary>
+        Size,
+
+        /// <summary><c>ReadOnlySpan&lt;int&gt;</c> constants with values in [0, <see cref="Param.ValueBound"/>).</summary>
+        IntSpan,
+
+        /// <summary>A <c>bool</c> flag.</summary>
+        Bool,
+
+        /// <summary>
+        /// A <c>[NoDerivative]</c> scalar of the other precision (<c>float</c> in the double twin, <c>double</c> in the
+        /// float twin): exercises float↔double casts without making central differences in double lossy.
+        /// </summary>
+        OtherScalar,
+    }
+
+    /// <summary>
+    /// A span length: <see cref="Const"/> times the product of the named size parameters (a row-major (n, m) matrix is
+    /// <c>Dim([n, m], 1)</c>, a fixed-length vector <c>Dim([], 3)</c>).
+    /// </summary>
+    public sealed record Dim(ImmutableArray<string> Sizes, int Const)
+    {
+        public static Dim Of(int c) => new(ImmutableArray<string>.Empty, c);
+
+        public static Dim Of(params string[] sizes) => new(sizes.ToImmutableArray(), 1);
+
+        public bool IsConstant => Sizes.IsEmpty;
+
+        public bool Equals(Dim? other)
+            => other is not null && Const == other.Const && Sizes.OrderBy(s => s, System.StringComparer.Ordinal)
+                .SequenceEqual(other.Sizes.OrderBy(s => s, System.StringComparer.Ordinal));
+
+        public override int GetHashCode() => Const ^ Sizes.Length;
+    }
+
+    /// <summary>
+    /// A parameter. <see cref="Length"/> for spans; <see cref="Min"/>/<see cref="Max"/> for sizes;
+    /// <see cref="ValueBound"/> for int spans (labels: the size or constant bounding their values).
+    /// </summary>
+    public sealed record Param(string Name, ParamKind Kind, bool NoDerivative = false, Dim? Length = null, int Min = 0, int Max = 0, Dim? ValueBound = null)
+    {
+        public bool IsSpan => Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut or ParamKind.IntSpan;
+
+        /// <summary>Gets a gradient in MBackward: a real scalar or real input span not marked <c>[NoDerivative]</c>.</summary>
+        public bool IsDifferentiable => Kind is ParamKind.RealScalar or ParamKind.RealSpanIn && !NoDerivative;
+    }
+
+    // ---- Expressions ----
+
+    public abstract record Expr;
+
+    /// <summary>A real literal (printed <c>0.5</c> or <c>0.5f</c>).</summary>
+    public sealed record RealLit(double Value) : Expr;
+
+    public sealed record IntLit(int Value) : Expr;
+
+    /// <summary>A local, a counter or a scalar parameter.</summary>
+    public sealed record Var(string Name) : Expr;
+
+    /// <summary><c>s[index]</c> on a real or int span.</summary>
+    public sealed record ElemRead(string Span, Expr Index) : Expr;
+
+    /// <summary><c>s.Length</c>.</summary>
+    public sealed record SpanLength(string Span) : Expr;
+
+    /// <summary>Unary <c>-</c> (numbers) or <c>!</c> (bool).</summary>
+    public sealed record Unary(string Op, Expr Operand) : Expr;
+
+    /// <summary>Arithmetic (<c>+ - * / %</c>), comparison and logical operators.</summary>
+    public sealed record Binary(string Op, Expr Left, Expr Right) : Expr;
+
+    public sealed record Conditional(Expr Test, Expr WhenTrue, Expr WhenFalse) : Expr;
+
+    /// <summary>
+    /// <c>Math.F(args)</c> (double twin) / <c>MathF.F(args)</c> (float twin) on Real values; on Wide values always
+    /// <c>Math</c>. Functions: Exp, Log, Sqrt, Pow, Tanh, Sin, Cos, Abs, Max, Min, Floor, Ceiling, Round, Truncate, Sign.
+    /// </summary>
+    public sealed record MathCall(string Function, ImmutableArray<Expr> Args, bool Wide = false) : Expr;
+
+    /// <summary>A cast to <paramref name="To"/>: int→Real, Real→Wide, Wide→Real, other-precision scalar→Real.</summary>
+    public sealed record Cast(ValueType To, Expr Operand) : Expr;
+
+    /// <summary>A call of a scalar-returning method of the program (by index name) or of <c>SymGrad.Nn</c>.</summary>
+    public sealed record CallExpr(string Callee, ImmutableArray<Arg> Args, bool IsNn) : Expr;
+
+    // ---- Call arguments ----
+
+    public abstract record Arg;
+
+    public sealed record ValueArg(Expr Value) : Arg;
+
+    /// <summary>A span argument: <c>s</c>, or <c>s.Slice(start, length)</c> when <see cref="Start"/> is set.</summary>
+    public sealed record SpanArg(string Span, Expr? Start = null, Expr? Length = null) : Arg;
+
+    // ---- Statements ----
+
+    public abstract record Stmt;
+
+    /// <summary><c>T a = e1, b = e2;</c> (several declarators on one line).</summary>
+    public sealed record Decl(ValueType Type, ImmutableArray<Declarator> Vars) : Stmt;
+
+    public sealed record Declarator(string Name, Expr Init);
+
+    /// <summary><c>x op e;</c> with op one of <c>= += -= *= /=</c>.</summary>
+    public sealed record Assign(string Target, string Op, Expr Value) : Stmt;
+
+    /// <summary><c>x++;</c> / <c>x--;</c>.</summary>
+    public sealed record IncDec(string Target, string Op) : Stmt;
+
+    /// <summary><c>y[index] = e;</c> on an output span.</summary>
+    public sealed record Store(string Span, Expr Index, Expr Value) : Stmt;
+
+    public sealed record If(Expr Test, ImmutableArray<Stmt> Then, ImmutableArray<Stmt>? Else) : Stmt;
+
+    /// <summary>
+    /// <c>for (int v = start; v cmp bound; v += step)</c>; step ±1 prints as <c>v++</c>/<c>v--</c>. The bound is
+    /// loop-invariant and the body never assigns the counter.
+    /// </summary>
+    public sealed record For(string Counter, Expr Start, string Cmp, Expr Bound, int Step, ImmutableArray<Stmt> Body) : Stmt;
+
+    public sealed record Break : Stmt;
+
+    public sealed record Continue : Stmt;
+
+    /// <summary><c>return e;</c> or <c>return;</c>.</summary>
+    public sealed record Return(Expr? Value) : Stmt;
+
+    /// <summary>A call statement: a void method of the program or a void <c>SymGrad.Nn</c> primitive.</summary>
+    public sealed record CallStmt(string Callee, ImmutableArray<Arg> Args, bool IsNn) : Stmt;
+
+    // ---- Methods and programs ----
+
+    /// <summary>A <c>[Differentiable] static</c> method; <see cref="ReturnsReal"/> false means <c>void</c>.</summary>
+    /// <see cref="ExpressionBodied"/>: printed <c>=&gt; e;</c> (the body is one <c>return e;</c>).
+    public sealed record Method(string Name, bool ReturnsReal, ImmutableArray<Param> Params, ImmutableArray<Stmt> Body, bool ExpressionBodied = false)
+    {
+        public Param Param(string name) => Params.First(p => p.Name == name);
+    }
+
+    /// <summary>
+    /// A program: methods in call order (a method calls only earlier ones); the last is the entry. Every method is
+    /// checked, the entry through its callees as well.
+    /// </summary>
+    public sealed record ProgramModel(ImmutableArray<Method> Methods)
+    {
+        public Method Entry => Methods[^1];
+
+        public Method Find(string name) => Methods.First(m => m.Name == name);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace SymGrad.RandomPrograms.Model
+{
+    /// <summary>Walks a program's nodes (statements, expressions, arguments) for sizes and construct counts.</summary>
+    public static class Measure
+    {
+        public static int Nodes(ProgramModel program) => program.Methods.Sum(m => m.Params.Length + All(m.Body).Count());
+
+        public static IEnumerable<object> All(IEnumerable<Stmt> body)
+        {
+            foreach (var s in body)
+            {
+                foreach (var n in All(s)) yield return n;
+            }
+        }
+
+        public static IEnumerable<object> All(Stmt s)
+        {
+            yield return s;
+            IEnumerable<object> inner = s switch
+            {
+                Decl d => d.Vars.SelectMany(v => All(v.Init)),
+                Assign a => All(a.Value),
+                Store st => All(st.Index).Concat(All(st.Value)),
+                If i => All(i.Test).Concat(All(i.Then)).Concat(i.Else is { } e ? All(e) : Enumerable.Empty<object>()),
+                For f => All(f.Start).Concat(All(f.Bound)).Concat(All(f.Body)),
+                Return { Value: { } v } => All(v),
+                CallStmt c => c.Args.SelectMany(All),
+                _ => Enumerable.Empty<object>(),
+            };
+            foreach (var n in inner) yield return n;
+        }
+
+        public static IEnumerable<object> All(Arg a)
+        {
+            yield return a;
+            IEnumerable<object> inner = a switch
+            {
+                ValueArg v => All(v.Value),
+                SpanArg { Start: { } s, Length: { } l } => All(s).Concat(All(l)),
+                _ => Enumerable.Empty<object>(),
+            };
+            foreach (var n in inner) yield return n;
+        }
+
+        public static IEnumerable<object> All(Expr e)
+        {
+            yield return e;
+            IEnumerable<object> inner = e switch
+            {
+                ElemRead r => All(r.Index),
+                Unary u => All(u.Operand),
+                Binary b => All(b.Left).Concat(All(b.Right)),
+                Conditional c => All(c.Test).Concat(All(c.WhenTrue)).Concat(All(c.WhenFalse)),
+                MathCall m => m.Args.SelectMany(All),
+                Cast c => All(c.Operand),
+                CallExpr c => c.Args.SelectMany(All),
+                _ => Enumerable.Empty<object>(),
+            };
+            foreach (var n in inner) yield return n;
+        }
+    }
+}

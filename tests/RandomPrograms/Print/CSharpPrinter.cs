@@ -1,0 +1,246 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using SymGrad.RandomPrograms.Model;
+using ValueType = SymGrad.RandomPrograms.Model.ValueType;
+
+namespace SymGrad.RandomPrograms.Print
+{
+    /// <summary>The precision a program is printed in: the double twin or the float twin.</summary>
+    public enum Precision
+    {
+        Double,
+        Float,
+    }
+
+    /// <summary>
+    /// Prints a program as C#: the double twin (Real = double, <c>Math</c>) or the float twin (Real = float, <c>MathF</c>,
+    /// <c>f</c> literals) as the methods of one static partial class, and the array-based driver class that calls them.
+    /// </summary>
+    public static class CSharpPrinter
+    {
+        /// <summary>Class of the double twin, of the float twin, and of the drivers, in each program's namespace.</summary>
+        public const string DoubleClass = "D", FloatClass = "S", DriverClass = "Driver";
+
+        /// <summary>The program as a standalone source file (a class <paramref name="className"/>), as a user would write it.</summary>
+        public static string Source(ProgramModel program, Precision precision = Precision.Double, string className = "P", string? ns = null)
+        {
+            var w = new Writer();
+            w.Line("using System;");
+            w.Line("using SymGrad;");
+            w.Line();
+            if (ns is not null)
+            {
+                w.Line($"namespace {ns};");
+                w.Line();
+            }
+
+            Class(w, program, precision, className);
+            return w.ToString();
+        }
+
+        /// <summary>One program's compilation unit: both twins in namespace <paramref name="ns"/>.</summary>
+        public static string Unit(ProgramModel program, string ns)
+        {
+            var w = new Writer();
+            w.Line("using System;");
+            w.Line("using SymGrad;");
+            w.Line();
+            w.Line($"namespace {ns}");
+            w.Open();
+            Class(w, program, Precision.Double, DoubleClass);
+            w.Line();
+            Class(w, program, Precision.Float, FloatClass);
+            w.Close();
+            return w.ToString();
+        }
+
+        public static void Class(Writer w, ProgramModel program, Precision p, string className)
+        {
+            w.Line($"public static partial class {className}");
+            w.Open();
+            for (int i = 0; i < program.Methods.Length; i++)
+            {
+                if (i > 0) w.Line();
+                Method(w, program.Methods[i], p);
+            }
+
+            w.Close();
+        }
+
+        public static string Type(ValueType t, Precision p) => t switch
+        {
+            ValueType.Real => p == Precision.Double ? "double" : "float",
+            ValueType.Wide => "double",
+            ValueType.Int => "int",
+            _ => "bool",
+        };
+
+        private static string Real(Precision p) => Type(ValueType.Real, p);
+
+        private static string Other(Precision p) => p == Precision.Double ? "float" : "double";
+
+        public static string ParamDecl(Param q, Precision p) => q.Kind switch
+        {
+            ParamKind.RealScalar => $"{(q.NoDerivative ? "[NoDerivative] " : "")}{Real(p)} {q.Name}",
+            ParamKind.RealSpanIn => $"{(q.NoDerivative ? "[NoDerivative] " : "")}ReadOnlySpan<{Real(p)}> {q.Name}",
+            ParamKind.RealSpanOut => $"Span<{Real(p)}> {q.Name}",
+            ParamKind.Size => $"int {q.Name}",
+            ParamKind.IntSpan => $"ReadOnlySpan<int> {q.Name}",
+            ParamKind.Bool => $"bool {q.Name}",
+            ParamKind.OtherScalar => $"[NoDerivative] {Other(p)} {q.Name}",
+            _ => throw new ArgumentOutOfRangeException(nameof(q)),
+        };
+
+        public static void Method(Writer w, Method m, Precision p)
+        {
+            w.Line("[Differentiable]");
+            string header = $"public static {(m.ReturnsReal ? Real(p) : "void")} {m.Name}({string.Join(", ", m.Params.Select(q => ParamDecl(q, p)))})";
+            if (m.ExpressionBodied && m.Body is [Return { Value: { } e }])
+            {
+                w.Line($"{header} => {Expression(e, p)};");
+                return;
+            }
+
+            w.Line(header);
+            Block(w, m.Body, p);
+        }
+
+        private static void Block(Writer w, IEnumerable<Stmt> body, Precision p)
+        {
+            w.Open();
+            foreach (var s in body) Statement(w, s, p);
+            w.Close();
+        }
+
+        public static void Statement(Writer w, Stmt s, Precision p)
+        {
+            switch (s)
+            {
+                case Decl d:
+                    w.Line($"{Type(d.Type, p)} {string.Join(", ", d.Vars.Select(v => $"{v.Name} = {Expression(v.Init, p, d.Type)}"))};");
+                    break;
+                case Assign a:
+                    w.Line($"{a.Target} {a.Op} {Expression(a.Value, p)};");
+                    break;
+                case IncDec i:
+                    w.Line($"{i.Target}{i.Op};");
+                    break;
+                case Store st:
+                    w.Line($"{st.Span}[{Expression(st.Index, p)}] = {Expression(st.Value, p)};");
+                    break;
+                case If i:
+                    w.Line($"if ({Expression(i.Test, p)})");
+                    Block(w, i.Then, p);
+                    if (i.Else is { } e)
+                    {
+                        w.Line("else");
+                        Block(w, e, p);
+                    }
+
+                    break;
+                case For f:
+                {
+                    string step = f.Step switch
+                    {
+                        1 => $"{f.Counter}++",
+                        -1 => $"{f.Counter}--",
+                        > 0 => $"{f.Counter} += {f.Step}",
+                        _ => $"{f.Counter} -= {-f.Step}",
+                    };
+                    w.Line($"for (int {f.Counter} = {Expression(f.Start, p)}; {f.Counter} {f.Cmp} {Expression(f.Bound, p)}; {step})");
+                    Block(w, f.Body, p);
+                    break;
+                }
+
+                case Break:
+                    w.Line("break;");
+                    break;
+                case Continue:
+                    w.Line("continue;");
+                    break;
+                case Return r:
+                    w.Line(r.Value is null ? "return;" : $"return {Expression(r.Value, p)};");
+                    break;
+                case CallStmt c:
+                    w.Line($"{(c.IsNn ? "Nn." : "")}{c.Callee}({Args(c.Args, p)});");
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(s), s.GetType().Name);
+            }
+        }
+
+        private static string Args(IEnumerable<Arg> args, Precision p) => string.Join(", ", args.Select(a => a switch
+        {
+            ValueArg v => Expression(v.Value, p),
+            SpanArg { Start: null } s => s.Span,
+            SpanArg s => $"{s.Span}.Slice({Expression(s.Start!, p)}, {Expression(s.Length!, p)})",
+            _ => throw new ArgumentOutOfRangeException(nameof(args)),
+        }));
+
+        /// <summary>An expression; <paramref name="context"/> is the type its literals take (Real unless inside a Wide expression).</summary>
+        public static string Expression(Expr e, Precision p, ValueType context = ValueType.Real) => e switch
+        {
+            RealLit l => Literal(l.Value, context == ValueType.Wide ? Precision.Double : p),
+            IntLit i => i.Value.ToString(CultureInfo.InvariantCulture),
+            Var v => v.Name,
+            ElemRead r => $"{r.Span}[{Expression(r.Index, p)}]",
+            SpanLength l => $"{l.Span}.Length",
+            Unary u => u.Op + Operand(u.Operand, p, context, unary: true),
+            Binary b => $"{Operand(b.Left, p, context)} {b.Op} {Operand(b.Right, p, context)}",
+            Conditional c => $"{Operand(c.Test, p, context)} ? {Operand(c.WhenTrue, p, context)} : {Operand(c.WhenFalse, p, context)}",
+            MathCall m => $"{(m.Wide || p == Precision.Double ? "Math" : "MathF")}.{m.Function}({string.Join(", ", m.Args.Select(a => Expression(a, p, m.Wide ? ValueType.Wide : ValueType.Real)))})",
+            Cast c => $"({Type(c.To, p)}){Operand(c.Operand, p, c.To == ValueType.Wide ? ValueType.Real : ValueType.Wide, unary: true)}",
+            CallExpr c => $"{(c.IsNn ? "Nn." : "")}{c.Callee}({Args(c.Args, p)})",
+            _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name),
+        };
+
+        private static string Operand(Expr e, Precision p, ValueType context, bool unary = false)
+        {
+            string s = Expression(e, p, context);
+            bool atom = e switch
+            {
+                Var or ElemRead or SpanLength or MathCall or CallExpr or IntLit { Value: >= 0 } => true,
+                RealLit l => l.Value >= 0 || double.IsNaN(l.Value),
+                _ => false,
+            };
+            return atom ? s : "(" + s + ")";
+        }
+
+        public static string Literal(double v, Precision p)
+        {
+            string s = v.ToString("R", CultureInfo.InvariantCulture);
+            if (!s.Contains('.') && !s.Contains('E')) s += ".0";
+            return p == Precision.Float ? s + "f" : s;
+        }
+    }
+
+    /// <summary>An indented text writer (four spaces, braces on their own lines).</summary>
+    public sealed class Writer
+    {
+        private readonly StringBuilder _sb = new();
+        private int _indent;
+
+        public void Line(string text = "")
+        {
+            if (text.Length > 0) _sb.Append(' ', 4 * _indent).Append(text);
+            _sb.Append('\n');
+        }
+
+        public void Open()
+        {
+            Line("{");
+            _indent++;
+        }
+
+        public void Close(string suffix = "")
+        {
+            _indent--;
+            Line("}" + suffix);
+        }
+
+        public override string ToString() => _sb.ToString();
+    }
+}

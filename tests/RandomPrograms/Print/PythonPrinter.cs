@@ -1,0 +1,245 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using SymGrad.RandomPrograms.Model;
+using ValueType = SymGrad.RandomPrograms.Model.ValueType;
+
+namespace SymGrad.RandomPrograms.Print
+{
+    /// <summary>
+    /// Prints a program as PyTorch (double precision): real values are 0-d tensors, spans are <c>View</c>s over Python
+    /// lists of tensors (so <c>x.Slice(a, b)</c> and writes through it behave as in C#), ints and bools are Python's,
+    /// loops and branches are Python control flow on <c>.item()</c> values. Math functions follow the generated code's
+    /// conventions: Abs is torch.abs (sign(a), 0 at 0, as the generated code documents); Max/Min give ties to the first
+    /// argument (README); Floor, Ceiling, Round (half to even, as Math.Round), Truncate and Sign are constants.
+    /// </summary>
+    public static class PythonPrinter
+    {
+        /// <summary>The runtime every printed program uses (also the Nn primitives, written from their documented formulas).</summary>
+        public const string Prelude = """
+            import json, math, sys
+            import torch
+            torch.set_default_dtype(torch.float64)
+
+            class View:
+                __slots__ = ('a', 'o', 'n')
+                def __init__(self, a, o, n):
+                    self.a, self.o, self.n = a, o, n
+                def __getitem__(self, i):
+                    if not 0 <= i < self.n: raise IndexError(i)
+                    return self.a[self.o + i]
+                def __setitem__(self, i, v):
+                    if not 0 <= i < self.n: raise IndexError(i)
+                    self.a[self.o + i] = v
+                def __len__(self):
+                    return self.n
+                def slice(self, o, n):
+                    if o < 0 or n < 0 or o + n > self.n: raise IndexError((o, n))
+                    return View(self.a, self.o + o, n)
+
+            def T(v): return torch.tensor(float(v))
+            def Max(a, b): return a if float(a) >= float(b) else b
+            def Min(a, b): return a if float(a) <= float(b) else b
+            def Floor(a): return T(math.floor(float(a)))
+            def Ceiling(a): return T(math.ceil(float(a)))
+            def Round(a): return T(round(float(a)))
+            def Truncate(a): return T(math.trunc(float(a)))
+            def Sign(a):
+                v = float(a)
+                return (v > 0) - (v < 0)
+
+            def Nn_Tanh(x, y):
+                for i in range(len(x)): y[i] = torch.tanh(x[i])
+            def Nn_Sigmoid(x, y):
+                for i in range(len(x)): y[i] = torch.sigmoid(x[i])
+            def Nn_Relu(x, y):
+                for i in range(len(x)): y[i] = torch.relu(x[i])
+            def Nn_LeakyRelu(x, y, alpha):
+                for i in range(len(x)): y[i] = x[i] if float(x[i]) > 0 else alpha * x[i]
+            def Nn_Elu(x, y, alpha):
+                for i in range(len(x)): y[i] = x[i] if float(x[i]) > 0 else alpha * (torch.exp(x[i]) - 1)
+            def Nn_Dense(x, w, b, y, n, inputs, outputs):
+                for r in range(n):
+                    for j in range(outputs):
+                        acc = b[j] if len(b) > 0 else T(0)
+                        for k in range(inputs): acc = acc + x[r * inputs + k] * w[k * outputs + j]
+                        y[r * outputs + j] = acc
+            def Nn_MeanSubtract(x, h, rows, d):
+                for r in range(rows):
+                    mean = sum((x[r * d + j] for j in range(d)), T(0)) / d
+                    for j in range(d): h[r * d + j] = x[r * d + j] - mean
+            def Nn_SumOfSquares(x):
+                return sum((x[i] * x[i] for i in range(len(x))), T(0))
+            def Nn_MseLoss(p, t):
+                return sum(((p[i] - t[i]) * (p[i] - t[i]) for i in range(len(p))), T(0)) / len(p)
+            def Nn_SoftmaxCrossEntropy(z, labels, rows, classes):
+                total = T(0)
+                for r in range(rows):
+                    row = torch.stack([z[r * classes + j] for j in range(classes)])
+                    total = total + torch.logsumexp(row, 0) - z[r * classes + labels[r]]
+                return total / rows
+
+            """;
+
+        public static string FunctionName(int programId, string method) => $"p{programId}_{method}";
+
+        /// <summary>The program's methods as Python functions named <c>p{id}_{Method}</c>.</summary>
+        public static string Program(ProgramModel program, int id)
+        {
+            var w = new PyWriter();
+            foreach (var m in program.Methods)
+            {
+                var ints = new HashSet<string>(m.Params.Where(p => p.Kind == ParamKind.Size).Select(p => p.Name));
+                ints.UnionWith(Measure.All(m.Body).OfType<For>().Select(f => f.Counter));
+                var intSpans = new HashSet<string>(m.Params.Where(p => p.Kind == ParamKind.IntSpan).Select(p => p.Name));
+                var ctx = new Ctx(id, ints, intSpans);
+                w.Line($"def {FunctionName(id, m.Name)}({string.Join(", ", m.Params.Select(p => p.Name))}):");
+                w.Indent++;
+                Block(w, m.Body, ctx);
+                w.Indent--;
+                w.Line();
+            }
+
+            return w.ToString();
+        }
+
+        private sealed record Ctx(int Id, HashSet<string> Ints, HashSet<string> IntSpans);
+
+        private static void Block(PyWriter w, IEnumerable<Stmt> body, Ctx c)
+        {
+            int before = w.Lines;
+            foreach (var s in body) Statement(w, s, c);
+            if (w.Lines == before) w.Line("pass");
+        }
+
+        private static void Statement(PyWriter w, Stmt s, Ctx c)
+        {
+            switch (s)
+            {
+                case Decl d:
+                    foreach (var v in d.Vars) w.Line($"{v.Name} = {E(v.Init, c)}");
+                    break;
+                case Assign a:
+                    w.Line(a.Op == "=" ? $"{a.Target} = {E(a.Value, c)}" : $"{a.Target} = {a.Target} {a.Op[0]} ({E(a.Value, c)})");
+                    break;
+                case IncDec i:
+                    w.Line($"{i.Target} = {i.Target} {(i.Op == "++" ? "+" : "-")} 1");
+                    break;
+                case Store st:
+                    w.Line($"{st.Span}[{E(st.Index, c)}] = {E(st.Value, c)}");
+                    break;
+                case If i:
+                    w.Line($"if {E(i.Test, c)}:");
+                    w.Indent++;
+                    Block(w, i.Then, c);
+                    w.Indent--;
+                    if (i.Else is { } e)
+                    {
+                        w.Line("else:");
+                        w.Indent++;
+                        Block(w, e, c);
+                        w.Indent--;
+                    }
+
+                    break;
+                case For f:
+                {
+                    string bound = E(f.Bound, c);
+                    string stop = f.Cmp switch
+                    {
+                        "<" or ">" => bound,
+                        "<=" => $"({bound}) + 1",
+                        ">=" => $"({bound}) - 1",
+                        _ => throw new ArgumentOutOfRangeException(nameof(s)),
+                    };
+                    w.Line($"for {f.Counter} in range({E(f.Start, c)}, {stop}, {f.Step}):");
+                    w.Indent++;
+                    Block(w, f.Body, c);
+                    w.Indent--;
+                    break;
+                }
+
+                case Break:
+                    w.Line("break");
+                    break;
+                case Continue:
+                    w.Line("continue");
+                    break;
+                case Return r:
+                    w.Line(r.Value is null ? "return None" : $"return {E(r.Value, c)}");
+                    break;
+                case CallStmt call:
+                    w.Line($"{Callee(call.Callee, call.IsNn, c)}({Args(call.Args, c)})");
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(s), s.GetType().Name);
+            }
+        }
+
+        private static string Callee(string name, bool nn, Ctx c) => nn ? "Nn_" + name : FunctionName(c.Id, name);
+
+        private static string Args(IEnumerable<Arg> args, Ctx c) => string.Join(", ", args.Select(a => a switch
+        {
+            ValueArg v => E(v.Value, c),
+            SpanArg { Start: null } s => s.Span,
+            SpanArg s => $"{s.Span}.slice({E(s.Start!, c)}, {E(s.Length!, c)})",
+            _ => throw new ArgumentOutOfRangeException(nameof(args)),
+        }));
+
+        private static bool IsInt(Expr e, Ctx c) => e switch
+        {
+            IntLit or SpanLength => true,
+            Var v => c.Ints.Contains(v.Name),
+            ElemRead r => c.IntSpans.Contains(r.Span),
+            Binary { Op: "+" or "-" or "*" or "%" } b => IsInt(b.Left, c) && IsInt(b.Right, c),
+            MathCall { Function: "Sign" } => true,
+            _ => false,
+        };
+
+        private static string E(Expr e, Ctx c) => e switch
+        {
+            RealLit l => $"T({l.Value.ToString("R", CultureInfo.InvariantCulture)})",
+            IntLit i => i.Value.ToString(CultureInfo.InvariantCulture),
+            Var v => v.Name,
+            ElemRead r => $"{r.Span}[{E(r.Index, c)}]",
+            SpanLength l => $"len({l.Span})",
+            Unary { Op: "!" } u => $"(not {E(u.Operand, c)})",
+            Unary u => $"(-{E(u.Operand, c)})",
+            Binary { Op: "&&" } b => $"({E(b.Left, c)} and {E(b.Right, c)})",
+            Binary { Op: "||" } b => $"({E(b.Left, c)} or {E(b.Right, c)})",
+            Binary { Op: "<" or ">" or "<=" or ">=" or "==" or "!=" } b => $"(float({E(b.Left, c)}) {b.Op} float({E(b.Right, c)}))",
+            Binary b => $"({E(b.Left, c)} {b.Op} {E(b.Right, c)})",
+            Conditional k => $"({E(k.WhenTrue, c)} if {E(k.Test, c)} else {E(k.WhenFalse, c)})",
+            MathCall m => m.Function switch
+            {
+                "Exp" or "Log" or "Sqrt" or "Tanh" or "Sin" or "Cos" or "Abs" => $"torch.{m.Function.ToLowerInvariant()}({E(m.Args[0], c)})",
+                "Pow" => $"torch.pow({E(m.Args[0], c)}, {E(m.Args[1], c)})",
+                _ => $"{m.Function}({string.Join(", ", m.Args.Select(a => E(a, c)))})",
+            },
+            // int → real makes a constant; float ↔ double is the identity in double precision.
+            Cast { To: ValueType.Real } k when IsInt(k.Operand, c) => $"T({E(k.Operand, c)})",
+            Cast k => E(k.Operand, c),
+            CallExpr call => $"{Callee(call.Callee, call.IsNn, c)}({Args(call.Args, c)})",
+            _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name),
+        };
+
+        private sealed class PyWriter
+        {
+            private readonly System.Text.StringBuilder _sb = new();
+
+            public int Indent { get; set; }
+
+            public int Lines { get; private set; }
+
+            public void Line(string text = "")
+            {
+                if (text.Length > 0) _sb.Append(' ', 4 * Indent).Append(text);
+                _sb.Append('\n');
+                Lines++;
+            }
+
+            public override string ToString() => _sb.ToString();
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using SymGrad.RandomPrograms.Campaign;
+using SymGrad.RandomPrograms.Generate;
+using SymGrad.RandomPrograms.Print;
+
+// dotnet run -c Release --project tests/RandomPrograms -- --count 100000 [--seed S] [--threads 2] [--torch 200]
+//     [--features SPEC] [--out DIR] [--batch 40] [--shrink 1] [--shrink-seconds 60] [--print SEED]
+// Options are parsed by hand: a handful of flags, each a name and a value.
+int count = 1000, threads = 2, torch = 0, batch = 40, shrink = 1, shrinkSeconds = 60;
+ulong? seed = null;
+string? outDir = null, print = null;
+var features = FeatureSet.Default;
+try
+{
+    for (int i = 0; i < args.Length; i++)
+    {
+        string name = args[i];
+        if (name is "-h" or "--help")
+        {
+            Console.WriteLine("usage: --count N [--seed S] [--threads T] [--torch N] [--features SPEC] [--out DIR] [--batch N] [--shrink N] [--shrink-seconds S] [--print SEED]");
+            Console.WriteLine("features: " + string.Join(", ", Enum.GetNames<Feature>()) + " (SPEC: Name, -Name, Name=w, only:Name,Name)");
+            return 0;
+        }
+
+        if (i + 1 >= args.Length) throw new FormatException($"{name} needs a value.");
+        string value = args[++i];
+        int Int() => int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= 0
+            ? v
+            : throw new FormatException($"{name}: '{value}' is not a non-negative integer.");
+        switch (name)
+        {
+            case "--count": count = Int(); break;
+            case "--threads": threads = Math.Max(1, Int()); break;
+            case "--torch": torch = Int(); break;
+            case "--batch": batch = Math.Max(1, Int()); break;
+            case "--shrink": shrink = Int(); break;
+            case "--shrink-seconds": shrinkSeconds = Int(); break;
+            case "--seed":
+                seed = ulong.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong s) ? s : throw new FormatException($"--seed: '{value}' is not a number.");
+                break;
+            case "--features": features = FeatureSet.Parse(value); break;
+            case "--out": outDir = value; break;
+            case "--print": print = value; break;
+            default: throw new FormatException($"Unknown option {name} (--help lists them).");
+        }
+    }
+}
+catch (FormatException e)
+{
+    Console.Error.WriteLine("error: " + e.Message);
+    return 1;
+}
+
+if (print is not null)
+{
+    // The program of one program seed (as printed with a failure), in C# and as PyTorch.
+    var program = Runner.Generate(print, features);
+    Console.WriteLine(CSharpPrinter.Source(program));
+    return 0;
+}
+
+ulong runSeed = seed ?? Runner.FreshSeed();
+Console.WriteLine($"Random programs: seed {runSeed} (reproduce with --seed {runSeed}), {count} programs, {threads} thread(s), batches of {batch}" +
+                  (features.ToString() is { Length: > 0 } fs ? $", features {fs}" : ""));
+bool interactive = !Console.IsOutputRedirected;
+var last = DateTime.MinValue;
+var report = Runner.Run(new CampaignOptions
+{
+    Count = count,
+    Seed = runSeed,
+    Threads = threads,
+    BatchSize = batch,
+    Features = features,
+    Torch = torch,
+    ShrinkPerClass = shrink,
+    ShrinkBudget = TimeSpan.FromSeconds(shrinkSeconds),
+    Progress = line =>
+    {
+        lock (Console.Out)
+        {
+            if (interactive)
+            {
+                Console.Write("\r" + line.PadRight(Math.Min(Console.WindowWidth - 1, 160))[..Math.Min(line.Length, Math.Max(40, Console.WindowWidth - 1))]);
+            }
+            else if ((DateTime.UtcNow - last).TotalSeconds >= 10 || !line.Contains("programs,", StringComparison.Ordinal))
+            {
+                Console.WriteLine(line);
+                last = DateTime.UtcNow;
+            }
+        }
+    },
+});
+if (interactive) Console.WriteLine();
+Console.WriteLine();
+Console.WriteLine(ReportWriter.Summary(report));
+foreach (var f in report.Failures.Where(f => f.WasShrunk))
+{
+    Console.WriteLine(ReportWriter.Describe(f));
+}
+
+if (outDir is not null)
+{
+    ReportWriter.WriteFailures(report, outDir);
+    Console.WriteLine($"Failing programs written to {outDir} ({report.Failures.Count} files).");
+}
+
+return report.Failed > 0 ? 1 : 0;
