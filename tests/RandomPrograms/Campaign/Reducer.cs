@@ -200,7 +200,12 @@ namespace SymGrad.RandomPrograms.Campaign
 
                     break;
                 case Assign a:
-                    foreach (var e in Smaller(a.Value, reals)) yield return a with { Value = e };
+                    foreach (var e in Smaller(a.Value, reals))
+                    {
+                        if (a.Op == "=" && e is Var v && v.Name == a.Target) continue; // x = x; warns in the user's code
+                        yield return a with { Value = e };
+                    }
+
                     break;
                 case Store st:
                     foreach (var e in Smaller(st.Value, reals)) yield return st with { Value = e };

@@ -314,7 +314,9 @@ namespace SymGrad.RandomPrograms.Generate
                 {
                     _budget--;
                     var t = _r.Pick(realLocals);
-                    return new Assign(t.Name, "=", GenReal(_r.Int(1, 3)));
+                    var value = GenReal(_r.Int(1, 3));
+                    // x = x; is a warning (CS1717) in the user's own code: not a program anyone writes.
+                    return new Assign(t.Name, "=", value is Var v && v.Name == t.Name ? new Binary("*", value, new RealLit(2)) : value);
                 }
 
                 case "compound":
