@@ -85,6 +85,11 @@ namespace SymGrad.Generator
                 return new GeneratedFile("", null, result.Diagnostics);
             }
 
+            if (result.Diagnostics.Count > 0)
+            {
+                return Refused(result, result.Diagnostics);
+            }
+
             try
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -98,14 +103,27 @@ namespace SymGrad.Generator
             {
                 // Diagnostics found after parsing without a place of their own point at the method's name.
                 var located = ex.Diagnostics.Select(d => d.Location is null ? d with { Location = result.Location } : d).ToEquatableArray();
-                return new GeneratedFile(result.Model.HintName, null, located);
+                return Refused(result, located);
             }
             catch (System.Exception ex)
             {
                 // Never throw into the compiler: report SG9999 at the method instead.
                 string reason = ex is Differentiate.GenerationLimitation ? ex.Message : ex.GetType().Name + ": " + ex.Message;
                 var diagnostic = new DiagnosticInfo(DiagnosticDescriptors.InternalError.Id, result.Location, new[] { result.Model.Name, reason }.ToEquatableArray());
-                return new GeneratedFile(result.Model.HintName, null, new[] { diagnostic }.ToEquatableArray());
+                return Refused(result, new[] { diagnostic }.ToEquatableArray());
+            }
+        }
+
+        /// <summary>The diagnostics of a method that cannot be differentiated, and stubs of its generated methods for its callers.</summary>
+        private static GeneratedFile Refused(ParseResult result, EquatableArray<DiagnosticInfo> diagnostics)
+        {
+            try
+            {
+                return new GeneratedFile(result.Model!.HintName, SourceEmitter.EmitStubs(result.Model), diagnostics);
+            }
+            catch (System.Exception)
+            {
+                return new GeneratedFile(result.Model!.HintName, null, diagnostics);
             }
         }
     }

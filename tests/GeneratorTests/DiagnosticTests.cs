@@ -579,8 +579,29 @@ namespace SymGrad.GeneratorTests
                     }
                 """));
 
-            Assert.Empty(result.GeneratedSources);
-            Snapshot.Verify(result);
+            // Only stubs with the signatures callers need, bodies that throw (the build fails on the errors anyway).
+            Assert.Contains("NotSupportedException", Assert.Single(result.GeneratedSources).Value);
+            Snapshot.Verify(result with { GeneratedSources = new System.Collections.Generic.Dictionary<string, string>() });
+        }
+
+        /// <summary>A caller of a method that cannot be differentiated still compiles: only the callee's errors are reported.</summary>
+        [Fact]
+        public void CallerOfARefusedMethodCompiles()
+        {
+            var result = GeneratorHarness.Run(Wrap("""
+                    [Differentiable]
+                    public static double Bad(double x)
+                    {
+                        double s = 0;
+                        while (s < x) { s += 1; }
+                        return s * x;
+                    }
+
+                    [Differentiable]
+                    public static double Caller(double x) => Bad(x) * 2;
+                """));
+            Assert.Equal(new[] { "SG0005" }, result.GeneratorDiagnostics.Select(d => d.Id).Distinct());
+            Assert.DoesNotContain(result.OutputDiagnostics, d => d.Location.SourceTree is { } t && result.GeneratedTrees.Contains(t));
         }
     }
 }

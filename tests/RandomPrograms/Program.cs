@@ -6,11 +6,11 @@ using SymGrad.RandomPrograms.Generate;
 using SymGrad.RandomPrograms.Print;
 
 // dotnet run -c Release --project tests/RandomPrograms -- --count 100000 [--seed S] [--threads 2] [--torch 200]
-//     [--features SPEC] [--out DIR] [--batch 40] [--shrink 1] [--shrink-seconds 60] [--print SEED]
+//     [--features SPEC] [--out DIR] [--batch 40] [--shrink 1] [--shrink-seconds 60] [--print SEED] [--check SEED]
 // Options are parsed by hand: a handful of flags, each a name and a value.
 int count = 1000, threads = 2, torch = 0, batch = 40, shrink = 1, shrinkSeconds = 60;
 ulong? seed = null;
-string? outDir = null, print = null;
+string? outDir = null, print = null, check = null;
 var features = FeatureSet.Default;
 try
 {
@@ -19,7 +19,7 @@ try
         string name = args[i];
         if (name is "-h" or "--help")
         {
-            Console.WriteLine("usage: --count N [--seed S] [--threads T] [--torch N] [--features SPEC] [--out DIR] [--batch N] [--shrink N] [--shrink-seconds S] [--print SEED]");
+            Console.WriteLine("usage: --count N [--seed S] [--threads T] [--torch N] [--features SPEC] [--out DIR] [--batch N] [--shrink N] [--shrink-seconds S] [--print SEED] [--check SEED]");
             Console.WriteLine("features: " + string.Join(", ", Enum.GetNames<Feature>()) + " (SPEC: Name, -Name, Name=w, only:Name,Name)");
             return 0;
         }
@@ -43,6 +43,7 @@ try
             case "--features": features = FeatureSet.Parse(value); break;
             case "--out": outDir = value; break;
             case "--print": print = value; break;
+            case "--check": check = value; break;
             default: throw new FormatException($"Unknown option {name} (--help lists them).");
         }
     }
@@ -51,6 +52,22 @@ catch (FormatException e)
 {
     Console.Error.WriteLine("error: " + e.Message);
     return 1;
+}
+
+if (check is not null)
+{
+    // One program seed (as printed with a failure), checked unshrunk: its failures in full.
+    var program = Runner.Generate(check, features);
+    Console.WriteLine(CSharpPrinter.Source(program));
+    var (result, _) = Runner.CheckBatch(new[] { (0, check, program) })[0];
+    foreach (var failure in result.Failures)
+    {
+        Console.WriteLine($"// {failure.Key} — {failure.Property} ({failure.Method ?? "compilation"})");
+        Console.WriteLine(failure.Details);
+    }
+
+    Console.WriteLine(result.Failures.Count == 0 ? "// passed" : $"// {result.Failures.Count} failure(s)");
+    return result.Failures.Count == 0 ? 0 : 1;
 }
 
 if (print is not null)

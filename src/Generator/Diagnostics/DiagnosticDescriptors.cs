@@ -85,6 +85,14 @@ namespace SymGrad.Generator.Diagnostics
             "SG0019", "Calls a generated derivative",
             "'{0}' calls the generated '{1}': derivatives of derivatives are not supported yet; call '{2}' and let SymGrad differentiate it, or move the call out of the [Differentiable] method");
 
+        public static readonly DiagnosticDescriptor DerivativeIntoNoDerivative = Error(
+            "SG0020", "Derivative passed to a [NoDerivative] parameter",
+            "'{0}' depends on the inputs, but parameter '{1}' of '{2}' is [NoDerivative]: that part of the gradient would be lost; pass a value that does not depend on the differentiable inputs, or remove [NoDerivative] from '{1}'");
+
+        public static readonly DiagnosticDescriptor CallWritingSpansInExpression = Error(
+            "SG0021", "Call writing outputs inside an expression",
+            "'{0}' writes '{1}' inside an expression where it may not run, or after the expression read '{1}': assign its result to a local in a statement of its own first");
+
         public static readonly DiagnosticDescriptor InternalError = Error(
             "SG9999", "SymGrad failed internally",
             "SymGrad could not differentiate '{0}' because of an internal error ({1}); please report it with this method");
@@ -94,7 +102,7 @@ namespace SymGrad.Generator.Diagnostics
             TypeNotPartial, MethodNotStatic, UnsupportedParameter, UnsupportedReturnType, UnsupportedStatement,
             UnsupportedExpression, NoDerivative, Recursion, UnsupportedLoop, DerivativeSignatureMismatch,
             DerivativeTargetNotFound, ParameterAssigned, UnsafeCode, GenericMethod, FileLocalType, OutputAccumulatedAndRead, AssignsNoSpanGradient,
-            OutputReadBeforeWritten, CallsGeneratedMethod, InternalError,
+            OutputReadBeforeWritten, CallsGeneratedMethod, DerivativeIntoNoDerivative, CallWritingSpansInExpression, InternalError,
         };
 
         public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

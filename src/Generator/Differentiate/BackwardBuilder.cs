@@ -52,6 +52,7 @@ namespace SymGrad.Generator.Differentiate
                 LoopOrder.KeepForwardOrder(program, reverse.CanonicalLoops);
                 Cotangents.Settle(program, context);
                 Tidy.Run(program);
+                program.CoverageChecks = plans.Checks;
                 program.Derivation = Emit.Derivation.Lines(program);
                 return program;
             }

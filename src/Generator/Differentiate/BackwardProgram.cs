@@ -31,17 +31,16 @@ namespace SymGrad.Generator.Differentiate
     /// </summary>
     internal sealed class BackwardProgram
     {
-        public BackwardProgram(string workspace, string dResult)
-        {
-            Workspace = workspace;
-            DResult = dResult;
-        }
+        public BackwardProgram(BackwardSignature signature) => Signature = signature;
+
+        /// <summary>The names in the generated signatures and of the workspace locals.</summary>
+        public BackwardSignature Signature { get; }
 
         /// <summary>The name of the workspace local.</summary>
-        public string Workspace { get; }
+        public string Workspace => Signature.Workspace;
 
         /// <summary>The name of the result's cotangent parameter.</summary>
-        public string DResult { get; }
+        public string DResult => Signature.DResult;
 
         /// <summary>Statements before the sweeps: work copies of outputs and cotangents.</summary>
         public Block Setup { get; set; } = Block.Empty;
@@ -53,10 +52,10 @@ namespace SymGrad.Generator.Differentiate
         public Dictionary<string, Variable> Variables { get; } = new();
 
         /// <summary>Output span → its cotangent parameter.</summary>
-        public Dictionary<string, string> Cotangents { get; } = new();
+        public Dictionary<string, string> Cotangents => Signature.Cotangents;
 
         /// <summary>Differentiable input → its gradient parameter.</summary>
-        public Dictionary<string, string> Gradients { get; } = new();
+        public Dictionary<string, string> Gradients => Signature.Gradients;
 
         /// <summary>
         /// Output span → whether its cotangent is read in place (the parameter, zeros when empty) rather than through a
@@ -68,6 +67,9 @@ namespace SymGrad.Generator.Differentiate
         public Dictionary<int, For> ForwardHeaders { get; } = new();
 
         public IEnumerable<Block> Blocks => new[] { Setup, Forward, Reverse };
+
+        /// <summary>Runtime checks that reads of outputs reach only written elements (see <see cref="CoverageCheck"/>).</summary>
+        public List<CoverageCheck> CoverageChecks { get; set; } = new();
 
         /// <summary>The derivation in lecture notation, for the doc comment (taken before the clean-up merges statements).</summary>
         public List<string> Derivation { get; set; } = new();

@@ -14,12 +14,13 @@ namespace SymGrad.Generator.Differentiate
     internal sealed class ExpressionAdjoint
     {
         private readonly SweepContext _context;
-        private Dictionary<Expr, Expr> _bound = new();
+        // Values bound to temporaries, per list of statements: a value bound inside a branch is not there outside it.
+        private Dictionary<List<Stmt>, Dictionary<Expr, Expr>> _bound = new(ReferenceComparer<List<Stmt>>.Instance);
 
         public ExpressionAdjoint(SweepContext context) => _context = context;
 
         /// <summary>Forgets the values bound for the previous statement (a statement's temporaries are its own).</summary>
-        public void BeginStatement() => _bound = new Dictionary<Expr, Expr>();
+        public void BeginStatement() => _bound = new Dictionary<List<Stmt>, Dictionary<Expr, Expr>>(ReferenceComparer<List<Stmt>>.Instance);
 
         /// <summary>Adds <paramref name="seed"/> · ∂e/∂v to the adjoint of each active v in <paramref name="e"/>.</summary>
         /// <param name="result">An expression that holds e's value (the assigned variable), reused by rules that need it.</param>
@@ -95,7 +96,8 @@ namespace SymGrad.Generator.Differentiate
                 {
                     var active = Enumerable.Range(0, m.Args.Count).Where(k => _context.IsActive(m.Args[k])).ToList();
                     Expr s = active.Count > 1 ? Bind(seed, output) : seed;
-                    var call = (MathCall)_context.Use(m);
+                    // An argument that is itself a call is computed once: its value serves this rule and its own.
+                    var call = new MathCall(m.Function, m.Args.Select(a => Value(a, output)).ToEquatableArray(), m.Type);
                     Expr value = result ?? (DerivativeRules.UsesResult(m.Function) ? BindValue(m, output) : call);
                     foreach (int k in active)
                     {
@@ -145,6 +147,8 @@ namespace SymGrad.Generator.Differentiate
             CallTarget target = call.Target;
             var args = call.Args.Select(_context.Use).ToList();
             var after = new List<(Expr Argument, string Temporary)>();
+            var spansAfter = new List<(SpanRef Adjoint, string Scratch)>();
+            var passed = new HashSet<string>();
             int assignedArg = -1;
             if (target.ReturnType != "void")
             {
@@ -174,6 +178,18 @@ namespace SymGrad.Generator.Differentiate
                 {
                     if (_context.Facts.Active.Contains(input.Span) && _context.HasAdjoint(input.Span))
                     {
+                        if (!passed.Add(input.Span))
+                        {
+                            // The same span passed for two inputs (H(v, v)): the callee's gradients must not overlap, so the
+                            // second goes to scratch, added to the adjoint after the call.
+                            Opaque scratch = _context.Scratch(input);
+                            string name = _context.Temporary("d" + target.Method + char.ToUpperInvariant(p.Name[0]) + p.Name.Substring(1), $"global::System.Span<{p.ElementType}>");
+                            output.Add(new Assign(new Name(name, "span"), "=", scratch, ""));
+                            args.Add(new Written(new Name(name, "span")));
+                            spansAfter.Add((AdjointSpan(input), name));
+                            continue;
+                        }
+
                         if (p.Name == target.AssignedInput)
                         {
                             assignedArg = args.Count;
@@ -201,18 +217,24 @@ namespace SymGrad.Generator.Differentiate
                 Assigning = assignedArg >= 0 && target.AssigningBackward is { } assigning ? target.BackwardContainingType + "." + assigning : null,
                 AssignedArg = assignedArg,
             });
-            foreach ((Expr argument, string temp) in after)
-            {
-                Accumulate(argument, new Name(temp, argument.Type), output);
-            }
-
-            // A cotangent that outlives the call must not pass its contribution on twice when the output was written before.
+            // What the call overwrote passes its cotangent on no further (it went into the call's backward). Its arguments were
+            // read before it wrote: their adjoints come after the clearing.
             foreach (SpanRef written in call.Args.Where((a, i) => target.Parameters[i].Kind == ParameterKind.SpanOutput).OfType<SpanRef>())
             {
                 if (_context.HasAdjoint(written.Span) && !_context.Plans.Plans[written.Span].WrittenOnce)
                 {
                     output.Add(new Invoke(".Clear", new Expr[] { new Written(AdjointSpan(written)) }.ToEquatableArray(), ""));
                 }
+            }
+
+            foreach ((Expr argument, string temp) in after)
+            {
+                Accumulate(argument, new Name(temp, argument.Type), output);
+            }
+
+            foreach ((SpanRef adjoint, string scratch) in spansAfter)
+            {
+                output.Add(new Invoke("global::SymGrad.Workspace.AddCotangent", new Expr[] { new Name(scratch, "span"), new Written(adjoint) }.ToEquatableArray(), ""));
             }
         }
 
@@ -262,10 +284,23 @@ namespace SymGrad.Generator.Differentiate
                 return;
             }
 
-            if (output.Count > 0 && output[output.Count - 1] is If { Else.Statements.Count: 0 } previous && then.Count == 0
-                && previous.Condition == test && !Reads.Of(test).Overlaps(Walk.Assigned(previous.Then)))
+            // A decided test (1 == 0, max(s, s)) takes its branch outright: no unreachable code.
+            test = Simplifier.DecideTie(Simplifier.Simplify(test));
+            if (test is Literal { Text: "true" or "false" } decided)
             {
-                output[output.Count - 1] = previous with { Else = new Block(otherwise.ToEquatableArray()) };
+                output.AddRange(decided.Text == "true" ? then : otherwise);
+                return;
+            }
+
+            if (output.Count > 0 && output[output.Count - 1] is If previous && previous.Condition == test
+                && !Reads.Of(test).Overlaps(Walk.Assigned(previous.Then).Concat(Walk.Assigned(previous.Else))))
+            {
+                // The same test as the if just before: one if (max and min give the first argument's branch, then the second's).
+                output[output.Count - 1] = previous with
+                {
+                    Then = new Block(previous.Then.Statements.Concat(then).ToEquatableArray()),
+                    Else = new Block(previous.Else.Statements.Concat(otherwise).ToEquatableArray()),
+                };
                 return;
             }
 
@@ -293,24 +328,34 @@ namespace SymGrad.Generator.Differentiate
         }
 
         /// <summary>The value of a forward expression for a partial derivative: a function call is computed once per statement.</summary>
-        private Expr Value(Expr e, List<Stmt> output) => e is MathCall ? BindValue(e, output) : _context.Use(e);
+        private Expr Value(Expr e, List<Stmt> output) => e is MathCall or UserCall ? BindValue(e, output) : _context.Use(e);
 
         private Expr BindValue(Expr value, List<Stmt> output)
         {
-            if (_bound.TryGetValue(value, out Expr? existing))
+            if (!_bound.TryGetValue(output, out Dictionary<Expr, Expr>? bound))
+            {
+                _bound[output] = bound = new Dictionary<Expr, Expr>();
+            }
+
+            if (bound.TryGetValue(value, out Expr? existing))
             {
                 return existing;
             }
 
-            string name = _context.Temporary(value is MathCall m ? m.Function.ToLowerInvariant() : "v", value.Type);
+            string name = _context.Temporary(value switch
+            {
+                MathCall m => m.Function.ToLowerInvariant(),
+                UserCall c => char.ToLowerInvariant(c.Target.Method[0]) + c.Target.Method.Substring(1),
+                _ => "v",
+            }, value.Type);
             output.Add(new Assign(new Name(name, value.Type), "=", _context.Use(value), ""));
-            return _bound[value] = new Name(name, value.Type);
+            return bound[value] = new Name(name, value.Type);
         }
 
         /// <summary>Binds each function call that occurs more than once in <paramref name="e"/> to a temporary.</summary>
         private Expr ShareCalls(Expr e, List<Stmt> output)
         {
-            foreach (MathCall call in Subexpressions.RepeatedCalls(e))
+            foreach (Expr call in Subexpressions.RepeatedCalls(e))
             {
                 e = Subexpressions.Replace(e, call, BindValue(call, output));
             }

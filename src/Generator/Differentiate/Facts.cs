@@ -169,6 +169,20 @@ namespace SymGrad.Generator.Differentiate
         {
             foreach (Stmt statement in Walk.All(Body))
             {
+                // A derivative flowing into a callee's [NoDerivative] real parameter would be dropped without a word.
+                foreach (UserCall call in Walk.Expressions(statement).SelectMany(Reads.Calls))
+                {
+                    for (int i = 0; i < call.Args.Count; i++)
+                    {
+                        ParameterSpec p = call.Target.Parameters[i];
+                        if (p.Kind == ParameterKind.Constant && p.ElementType is "double" or "float" && AnyActive(call.Args[i]))
+                        {
+                            Diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.DerivativeIntoNoDerivative.Id, statement.Location,
+                                new[] { Emit.ExprPrinter.Print(call.Args[i]), p.Name, call.Target.Method }.ToEquatableArray()));
+                        }
+                    }
+                }
+
                 foreach (UnknownCall call in Walk.Expressions(statement).SelectMany(Reads.UnknownCalls))
                 {
                     if (Reads.Of(call).Any(Active.Contains))

@@ -44,14 +44,17 @@ namespace SymGrad.Generator.Differentiate
                 case LocalDecl { Init: null }:
                     break;
                 case LocalDecl d:
+                    SaveCallWrites(s, owned, output);
                     Save(s, new Name(d.Name, d.Type), owned, output);
                     output.Add(new Assign(new Name(d.Name, d.Type), "=", Fwd(d.Init), d.Source));
                     break;
                 case Assign { Target: Name n } a:
+                    SaveCallWrites(s, owned, output);
                     Save(s, n, owned, output);
                     output.Add(new Assign(n, a.Op, Fwd(a.Value), a.Source));
                     break;
                 case Assign { Target: Element e } a:
+                    SaveCallWrites(s, owned, output);
                     if (_context.WorkCopy(e.Span) is null)
                     {
                         // The caller's span holds this output's final values: only the effects of calls in the value are kept.
@@ -84,6 +87,7 @@ namespace SymGrad.Generator.Differentiate
                     Call(c, owned, output);
                     break;
                 case Return r when r.Value is not null:
+                    SaveCallWrites(s, owned, output);
                     Discard(r.Value, output);
                     break;
             }
@@ -131,15 +135,7 @@ namespace SymGrad.Generator.Differentiate
                 return; // everything it writes is in the caller's spans already
             }
 
-            for (int i = 0; i < c.Call.Args.Count; i++)
-            {
-                if (owned && _context.Saved(c) && c.Call.Target.Parameters[i].Kind == ParameterKind.SpanOutput && c.Call.Args[i] is SpanRef span
-                    && _context.WorkCopy(span.Span) is not null)
-                {
-                    output.Add(new Push(_context.Use(span), _context.Pair(c, "save " + span.Span)));
-                }
-            }
-
+            SaveCallWrites(c, owned, output);
             output.Add(new CallStatement((UserCall)Fwd(c.Call), c.Source));
         }
 
@@ -152,6 +148,23 @@ namespace SymGrad.Generator.Differentiate
                 output.Add(new Assign(new Name(sink, value.Type), "=", Fwd(value), ""));
             }
         }
+
+        /// <summary>Saves what the calls of a statement are about to overwrite in outputs the forward code rebuilds.</summary>
+        private void SaveCallWrites(Stmt s, bool owned, List<Stmt> output)
+        {
+            if (!owned || !_context.Saved(s))
+            {
+                return;
+            }
+
+            foreach (SpanRef span in SweepContext.CallWrites(s).Where(span => _context.WorkCopy(span.Span) is not null))
+            {
+                output.Add(new Push(_context.Use(span), _context.Pair(s, "save " + ExprPrinterKey(span))));
+            }
+        }
+
+        /// <summary>A key for the pair of one span a statement's calls write.</summary>
+        public static string ExprPrinterKey(SpanRef span) => Emit.ExprPrinter.Print(span);
 
         private void Save(Stmt s, Expr target, bool owned, List<Stmt> output)
         {

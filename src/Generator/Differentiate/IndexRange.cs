@@ -13,15 +13,25 @@ namespace SymGrad.Generator.Differentiate
     {
         public static (Poly Min, Poly Max)? Of(Expr index, IReadOnlyList<For> loops)
         {
+            // Only the loops whose counters the index uses matter; a loop stepping by k ranges as one stepping by 1 does
+            // (its values are among those).
+            var used = Reads.Of(index);
             var ranges = new Dictionary<string, (Poly Min, Poly Max)>();
-            foreach (For loop in loops)
+            foreach (For loop in loops.Where(l => used.Contains(l.Counter)))
             {
-                if (CounterRange(loop, loops) is not { } range)
+                if (CounterRange(loop, loops, exact: false) is not { } range)
                 {
                     return null;
                 }
 
                 ranges[loop.Counter] = range;
+            }
+
+            if (index is Binary { Op: "%" } modulo && Poly.From(modulo.Right) is { } divisor && divisor.Symbols.All(s => !ranges.ContainsKey(s))
+                && Of(modulo.Left, loops) is { } dividend && NonNegative(dividend.Min))
+            {
+                // A non-negative number modulo a size lies in [0, size − 1] (a size of 0 fails in the forward already).
+                return (Poly.Constant(0), divisor.Plus(Poly.Constant(-1)));
             }
 
             if (Poly.From(index) is not { } poly)
@@ -70,9 +80,12 @@ namespace SymGrad.Generator.Differentiate
             NonNegative(inner.Min.Plus(outer.Min.Times(Poly.Constant(-1))))
             && NonNegative(outer.Max.Plus(inner.Max.Times(Poly.Constant(-1))));
 
-        private static (Poly Min, Poly Max)? CounterRange(For loop, IReadOnlyList<For> loops)
+        /// <summary>The first and last value of a loop's counter, when it counts by ±1 between bounds free of the loops' counters.</summary>
+        /// <param name="exact">Whether the counter must take every value in between (a step of ±1), or may skip some (±k).</param>
+        public static (Poly Min, Poly Max)? CounterRange(For loop, IReadOnlyList<For> loops, bool exact = true)
         {
-            bool up = Simplifier.IsConstant(loop.Step, 1), down = Simplifier.IsConstant(loop.Step, -1);
+            bool stride = Simplifier.TryValue(loop.Step, out double step) && step == System.Math.Floor(step) && (!exact || System.Math.Abs(step) == 1);
+            bool up = stride && step > 0, down = stride && step < 0;
             if (!(up || down) || loop.Condition is not Binary { Left: Name c, Right: var bound } cmp || c.Id != loop.Counter
                 || Poly.From(bound) is not { } b || Poly.From(loop.Init) is not { } init
                 || b.Symbols.Concat(init.Symbols).Any(s => loops.Any(l => l.Counter == s)))

@@ -24,14 +24,13 @@ namespace SymGrad.Generator.Differentiate
             var extents = new Dictionary<string, Poly>();
             foreach (For loop in loops)
             {
-                if (!Simplifier.IsConstant(loop.Init, 0) || !Simplifier.IsConstant(loop.Step, 1)
-                    || loop.Condition is not Binary { Op: "<", Left: Name counter, Right: var bound } || counter.Id != loop.Counter
-                    || Poly.From(bound) is not { } extent || extent.Symbols.Any(s => loops.Any(l => l.Counter == s)))
+                // Up or down by one between bounds free of counters: the counter takes max − min + 1 values.
+                if (IndexRange.CounterRange(loop, loops) is not { } range)
                 {
                     return false;
                 }
 
-                extents[loop.Counter] = extent;
+                extents[loop.Counter] = range.Max.Plus(range.Min.Times(Poly.Constant(-1))).Plus(Poly.One);
             }
 
             if (Poly.From(index) is not { } poly)

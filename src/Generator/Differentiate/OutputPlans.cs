@@ -24,6 +24,12 @@ namespace SymGrad.Generator.Differentiate
     internal sealed record OutputPlan(string Span, OutputSource Source, bool WrittenOnce, bool Accumulated);
 
     /// <summary>
+    /// A read of an output that reaches only elements written before it when the sizes allow: <see cref="Requirement"/>
+    /// (C#, over parameters) must hold whenever <see cref="When"/> (the loops around the read run) does.
+    /// </summary>
+    internal sealed record CoverageCheck(string Span, string When, string Requirement, string Read);
+
+    /// <summary>
     /// Plans every <c>Span</c> output, and checks that the method never reads an element of one before it writes it —
     /// the backward cannot know what the caller's span held, and would silently use something else (SG0018).
     /// A read is safe when no write of the output can happen after it; when the same statement block wrote that very
@@ -158,7 +164,13 @@ namespace SymGrad.Generator.Differentiate
                 return true;
             }
 
-            (Poly Min, Poly Max)? reach = read is Element element ? IndexRange.Of(element.Index, _facts.LoopsAround(reader)) : null;
+            (Poly Min, Poly Max)? reach = read switch
+            {
+                Element element => IndexRange.Of(element.Index, _facts.LoopsAround(reader)),
+                SpanRef span => Reach(span, _facts.LoopsAround(reader)),
+                _ => null,
+            };
+            var checkable = new List<(Poly Min, Poly Max)>();
             foreach (Writer w in writers.Where(w => _order[w.Statement] < _order[reader] && !ReferenceEquals(w.Statement, reader)))
             {
                 // Earlier in the same pass through the block around the read (same iteration of every loop around both).
@@ -169,10 +181,14 @@ namespace SymGrad.Generator.Differentiate
                     || (sameIteration && (w.Region == read || (w.Index is not null && read is Element e && w.Index == e.Index)));
                 if (!covers && finished && w.Index is not null && reach is { } r)
                 {
-                    // A loop nest that has finished wrote every element the read can reach.
+                    // A loop nest that has finished wrote every element the read can reach — proven here, or, when that
+                    // depends on the sizes (it wrote w.Length elements, the read reaches n), checked when the backward runs.
                     List<For> loops = _facts.LoopsAround(w.Statement);
-                    covers = Injectivity.IsInjective(w.Index, loops, name => IsStableIn(name, loops))
-                        && IndexRange.Of(w.Index, loops) is { } covered && IndexRange.Contains(covered, r);
+                    if (Injectivity.IsInjective(w.Index, loops, name => IsStableIn(name, loops)) && IndexRange.Of(w.Index, loops) is { } covered)
+                    {
+                        covers = IndexRange.Contains(covered, r);
+                        checkable.Add(covered);
+                    }
                 }
 
                 if (covers && (sameIteration || finished))
@@ -181,7 +197,82 @@ namespace SymGrad.Generator.Differentiate
                 }
             }
 
-            return false;
+            // Statements writing single elements (y[0] = …; y[1] = …;) together cover the run of indices they wrote.
+            var constants = new HashSet<long>(writers
+                .Where(w => w.Index is not null && _order[w.Statement] < _order[reader] && !SharesLoop(w.Statement, reader) && _facts.LoopsAround(w.Statement).Count == 0)
+                .Select(w => Poly.From(w.Index!)).Where(p => p is not null && !p.Symbols.Any()).Select(p => p!.Terms.TryGetValue("", out long c) ? c : 0));
+            if (constants.Contains(0))
+            {
+                long last = 0;
+                while (constants.Contains(last + 1)) last++;
+                (Poly, Poly) run = (Poly.Constant(0), Poly.Constant(last));
+                if (reach is { } r && IndexRange.Contains(run, r))
+                {
+                    return true;
+                }
+
+                checkable.Add(run);
+            }
+
+            // Not provable here: a finished writer covers the read if the sizes allow, which the backward checks first.
+            return reach is { } reached && checkable.Any(covered => Check(reader, read, covered, reached));
+        }
+
+        /// <summary>
+        /// Records the runtime check that a read reaches only elements a finished loop nest wrote: the check runs only when
+        /// the loops around the read run (an empty loop reads nothing). Only sizes appear in it (no local the body computes).
+        /// </summary>
+        private bool Check(Stmt reader, Expr read, (Poly Min, Poly Max) covered, (Poly Min, Poly Max) reach)
+        {
+            List<For> loops = _facts.LoopsAround(reader);
+            var parts = new List<string>();
+            foreach (For loop in loops)
+            {
+                if (IndexRange.CounterRange(loop, loops, exact: false) is not { } range)
+                {
+                    return false;
+                }
+
+                Poly runs = range.Max.Plus(range.Min.Times(Poly.Constant(-1)));
+                if (!IndexRange.NonNegative(runs)) parts.Add($"{runs.ToCSharp()} >= 0.0");
+            }
+
+            Poly low = reach.Min.Plus(covered.Min.Times(Poly.Constant(-1))), high = covered.Max.Plus(reach.Max.Times(Poly.Constant(-1)));
+            var open = new[] { low, high }.Where(p => !IndexRange.NonNegative(p)).ToList();
+
+            // A requirement without sizes in it is decided already (false: this writer does not cover the read).
+            if (open.Count == 0 || open.Any(p => !p.Symbols.Any() || p.Symbols.Any(s => !IsSize(s))))
+            {
+                return open.Count == 0;
+            }
+
+            var requirements = open.Select(p => $"{p.ToCSharp()} >= 0.0").ToList();
+
+            string span = Name(read);
+            Checks.Add(new CoverageCheck(span, string.Join(" && ", parts), string.Join(" && ", requirements), Emit.ExprPrinter.Print(read)));
+            return true;
+        }
+
+        /// <summary>A symbol of a range polynomial that the backward can evaluate at its start: an int parameter or a span's length.</summary>
+        private bool IsSize(string symbol) =>
+            symbol.EndsWith(".Length", System.StringComparison.Ordinal) ? _facts.IsParameter(symbol.Substring(0, symbol.Length - 7))
+            : _facts.Parameters.TryGetValue(symbol, out ParameterSpec? p) && p.Kind == ParameterKind.Constant && p.Type is "int" or "long";
+
+        /// <summary>The checks that output reads reach only written elements, which depend on the sizes.</summary>
+        public List<CoverageCheck> Checks { get; } = new();
+
+        /// <summary>The elements a span argument covers: all of it (up to its length), or its slice.</summary>
+        private static (Poly Min, Poly Max)? Reach(SpanRef span, List<For> loops)
+        {
+            Expr length = span.Length ?? new Opaque("{0}.Length", new[] { span.Span }.ToEquatableArray(), "int");
+            if (span.Start is null)
+            {
+                return Poly.From(length) is { } whole ? (Poly.Constant(0), whole.Plus(Poly.Constant(-1))) : null;
+            }
+
+            // A slice [start, start + length): its extremes over the loops around it.
+            Expr last = new Binary("-", new Binary("+", span.Start, length, "int"), new Literal("1", "int"), "int");
+            return IndexRange.Of(span.Start, loops) is { } first && IndexRange.Of(last, loops) is { } end ? (first.Min, end.Max) : null;
         }
 
         private static string Name(Expr read) => read is Element e ? e.Span : ((SpanRef)read).Span;

@@ -71,6 +71,15 @@ namespace SymGrad.Generator.Differentiate
         private void Statement(Stmt s, List<Stmt> output)
         {
             _adjoint.BeginStatement();
+            StatementCore(s, output);
+            if (s is not (If or For))
+            {
+                RestoreCallWrites(s, output);
+            }
+        }
+
+        private void StatementCore(Stmt s, List<Stmt> output)
+        {
             switch (s)
             {
                 case LocalDecl { Init: { } init } d:
@@ -103,13 +112,20 @@ namespace SymGrad.Generator.Differentiate
                         output.Add(new Assign(result, "=", _context.Use(value), ""));
                     }
 
-                    _adjoint.Accumulate(value, new Name(_context.Program.DResult, _context.Facts.Model.ReturnType), output, result);
+                    if (_context.IsActive(value))
+                    {
+                        _adjoint.Accumulate(value, new Name(_context.Program.DResult, _context.Facts.Model.ReturnType), output, result);
+                    }
+                    else
+                    {
+                        OutputsOfInactiveCall(value, output);
+                    }
+
                     break;
                 }
                 case CallStatement c:
                     output.Add(new Comment(c.Source));
                     _adjoint.Backward(c.Call, null, output);
-                    RestoreWrittenSpans(c, output);
                     break;
             }
         }
@@ -149,6 +165,7 @@ namespace SymGrad.Generator.Differentiate
             if (adjoint is null || !_context.IsActive(value))
             {
                 Add(zero, output);
+                OutputsOfInactiveCall(value, output);
                 Add(restore, output);
                 return;
             }
@@ -176,6 +193,18 @@ namespace SymGrad.Generator.Differentiate
             Expr share = readsSelf ? Capture(adjoint, "g", output) : adjoint;
             Add(restore, output);
             _adjoint.Accumulate(value, op == "-=" ? new Unary("-", share, share.Type) : share, output);
+        }
+
+        /// <summary>
+        /// A call whose value carries no derivative still wrote outputs that may: their cotangents go through its backward
+        /// (which also clears them where the call overwrote what an earlier statement wrote).
+        /// </summary>
+        private void OutputsOfInactiveCall(Expr value, List<Stmt> output)
+        {
+            if (value is UserCall call && Reads.WrittenSpans(call).Any(_context.HasAdjoint))
+            {
+                _adjoint.Backward(call, null, output);
+            }
         }
 
         /// <summary>What holds the value of <c>f(u)</c> for a rule that reuses it: the assigned target, for a top-level call.</summary>
@@ -251,19 +280,17 @@ namespace SymGrad.Generator.Differentiate
             }
         }
 
-        private void RestoreWrittenSpans(CallStatement c, List<Stmt> output)
+        /// <summary>After a statement's adjoint, what its calls overwrote in rebuilt outputs is popped back (last saved, first).</summary>
+        private void RestoreCallWrites(Stmt s, List<Stmt> output)
         {
-            if (!_context.Saved(c))
+            if (!_context.Saved(s))
             {
                 return;
             }
 
-            for (int i = c.Call.Args.Count - 1; i >= 0; i--)
+            foreach (SpanRef span in SweepContext.CallWrites(s).Where(span => _context.WorkCopy(span.Span) is not null).Reverse())
             {
-                if (c.Call.Target.Parameters[i].Kind == ParameterKind.SpanOutput && c.Call.Args[i] is SpanRef span && _context.WorkCopy(span.Span) is not null)
-                {
-                    output.Add(new Assign(_context.Use(span), "=", new Pop(span.ElementType, _context.Pair(c, "save " + span.Span)), ""));
-                }
+                output.Add(new Assign(_context.Use(span), "=", new Pop(span.ElementType, _context.Pair(s, "save " + ForwardSweep.ExprPrinterKey(span))), ""));
             }
         }
 
@@ -283,7 +310,9 @@ namespace SymGrad.Generator.Differentiate
             }
 
             string text = string.Join("; ", partials.Select(p => $"∂{of}/∂{Emit.Notation.Math(p.Leaf, _context.Program)} = {Emit.Notation.Math(p.Partial, _context.Program)}"));
-            return new Comment(source + "   " + text);
+
+            // Local derivatives a reader cannot take in at a glance are left to the code below the comment.
+            return new Comment(text.Length > 240 ? source : source + "   " + text);
         }
     }
 }

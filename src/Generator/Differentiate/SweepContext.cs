@@ -21,14 +21,12 @@ namespace SymGrad.Generator.Differentiate
             Plans = plans;
             Strategies = strategies;
             Names = names;
-            Program = new BackwardProgram(names.Reserve("workspace"), names.Reserve("dResult"));
-
+            var signature = new BackwardSignature(facts.Model, names);
+            Program = new BackwardProgram(signature);
             foreach (ParameterSpec p in facts.Model.Parameters)
             {
                 if (p.Kind == ParameterKind.SpanOutput)
                 {
-                    string cotangent = names.Reserve("d" + p.Name);
-                    Program.Cotangents[p.Name] = cotangent;
                     if (facts.Active.Contains(p.Name))
                     {
                         string work = names.Reserve("d" + p.Name + "Work");
@@ -45,7 +43,7 @@ namespace SymGrad.Generator.Differentiate
                 }
                 else if (p.IsDifferentiable)
                 {
-                    Program.Gradients[p.Name] = _adjoints[p.Name] = names.Reserve("d" + p.Name);
+                    _adjoints[p.Name] = Program.Gradients[p.Name];
                 }
             }
 
@@ -102,6 +100,11 @@ namespace SymGrad.Generator.Differentiate
             For? replayed = Facts.LoopsAround(statement).LastOrDefault(Strategies.IsReplayed);
             return replayed is null || Strategies.IsReplayedStatement(statement, replayed);
         }
+
+        /// <summary>The span arguments that the calls of a statement write (its own expressions, not its blocks').</summary>
+        public static IEnumerable<SpanRef> CallWrites(Stmt statement) =>
+            Walk.Expressions(statement).SelectMany(Reads.Calls).SelectMany(call =>
+                call.Args.Where((a, i) => call.Target.Parameters[i].Kind == ParameterKind.SpanOutput).OfType<SpanRef>());
 
         /// <summary>Whether values of a type can be pushed on a tape.</summary>
         public static bool CanTape(string type) => Tape(type) is not null;

@@ -46,8 +46,10 @@ namespace SymGrad.Generator.Emit
                 return;
             }
 
-            bool independent = mentions.Count == 1 || mentions.All(s => !_liveIn[s].Contains(v.Name));
-            if (!independent)
+            // Each use goes down into its own block when no value flows between them (dead on entry to each) and none of
+            // them needs the declaration at this level: a declaration here would clash with any inside (CS0136).
+            bool nested = mentions.All(s => s is If or For && !OwnMention(s, v.Name) && !_liveIn[s].Contains(v.Name));
+            if (!nested)
             {
                 Declare(block, mentions[0], v);
                 return;
@@ -55,16 +57,9 @@ namespace SymGrad.Generator.Emit
 
             foreach (Stmt s in mentions)
             {
-                if (s is If or For && !OwnMention(s, v.Name) && !_liveIn[s].Contains(v.Name))
+                foreach (Block child in Walk.Children(s))
                 {
-                    foreach (Block child in Walk.Children(s))
-                    {
-                        Plan(child, v);
-                    }
-                }
-                else
-                {
-                    Declare(block, s, v);
+                    Plan(child, v);
                 }
             }
         }

@@ -47,7 +47,8 @@ namespace SymGrad.Generator.Emit
                 case MathCall { Function: "Sigmoid" } m:
                 {
                     string one = m.Type == "float" ? "1f" : "1.0";
-                    return one + " / (" + one + " + " + MathName("Exp", m.Type) + "(-" + Print(m.Args[0], rename, 1, false) + "))";
+                    // Through the unary printer: -(-u) must not come out as --u, a decrement.
+                    return one + " / (" + one + " + " + MathName("Exp", m.Type) + "(" + Print(new Unary("-", m.Args[0], m.Type), rename, 1, false) + "))";
                 }
 
                 case MathCall m:

@@ -22,7 +22,7 @@ namespace SymGrad.Generator.Optimize
 
         private static Block Block(Block block, HashSet<string> temporaries)
         {
-            var list = block.Statements.Select(s => s switch
+            var list = block.Statements.SelectMany(Lower.ConstantBranches.Decide).Select(s => s switch
             {
                 // if (c) { } else { B } → if (!c) { B }
                 If { Then.Statements.Count: 0 } i => i with { Condition = Simplifier.Negate(i.Condition), Then = Block(i.Else, temporaries), Else = Model.Block.Empty },

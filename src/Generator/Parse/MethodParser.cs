@@ -118,11 +118,13 @@ namespace SymGrad.Generator.Parse
                 return new ParseResult(null, diagnostics.ToEquatableArray());
             }
 
+            var body = new BodyParser(method, model, parameters, diagnostics, cancellationToken);
+
             // A call of a generated derivative does not bind yet (the generator is what adds it): say so, never skip silently.
             diagnostics.AddRange(GeneratedCalls.Find(method, syntax, model, cancellationToken));
             if (diagnostics.Count > 0)
             {
-                return new ParseResult(null, diagnostics.ToEquatableArray());
+                return Failed(Block.Empty);
             }
 
             // Code the compiler already rejects is the user's to fix first; a backward of it would only add noise.
@@ -131,7 +133,6 @@ namespace SymGrad.Generator.Parse
                 return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
             }
 
-            var body = new BodyParser(method, model, parameters, diagnostics, cancellationToken);
             Block block;
             if (syntax.ExpressionBody is { } arrow)
             {
@@ -147,14 +148,10 @@ namespace SymGrad.Generator.Parse
                 return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
             }
 
-            if (diagnostics.Count > 0)
-            {
-                return new ParseResult(null, diagnostics.ToEquatableArray());
-            }
+            return diagnostics.Count > 0 ? Failed(Block.Empty) : new ParseResult(Model(block), EquatableArray<DiagnosticInfo>.Empty, LocationInfo.From(nameLocation));
 
-            string ns = method.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
-            var result = new MethodModel(
-                ns,
+            MethodModel Model(Block block) => new(
+                method.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "",
                 containingTypes.ToEquatableArray(),
                 method.Name,
                 OverloadSuffix(method),
@@ -164,7 +161,9 @@ namespace SymGrad.Generator.Parse
                 body.Locals.ToEquatableArray(),
                 block,
                 Signature(syntax));
-            return new ParseResult(result, EquatableArray<DiagnosticInfo>.Empty, LocationInfo.From(nameLocation));
+
+            // The signature is fine, the body is not: the diagnostics, and a model of the signature for stubs.
+            ParseResult Failed(Block block) => new(Model(block), diagnostics.ToEquatableArray(), LocationInfo.From(nameLocation));
         }
 
         /// <summary>Sorts a parameter into its <see cref="ParameterKind"/>, or says why it is outside the subset.</summary>

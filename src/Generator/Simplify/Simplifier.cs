@@ -35,14 +35,25 @@ namespace SymGrad.Generator
                     return u with { Operand = operand };
                 }
 
+                case Unary { Op: "!" } not:
+                {
+                    Expr operand = Simplify(not.Operand);
+                    return operand is Literal { Text: "true" or "false" } b ? Bool(b.Text == "false") : not with { Operand = operand };
+                }
+
                 case Unary u:
                     return u with { Operand = Simplify(u.Operand) };
                 case Binary b:
                     return SimplifyBinary(b.Op, Simplify(b.Left), Simplify(b.Right), b.Type);
                 case Conditional c:
                 {
-                    Expr t = Simplify(c.WhenTrue), f = Simplify(c.WhenFalse);
-                    return t == f ? t : c with { Test = Simplify(c.Test), WhenTrue = t, WhenFalse = f };
+                    Expr t = Simplify(c.WhenTrue), f = Simplify(c.WhenFalse), test = Simplify(c.Test);
+                    if (test is Literal { Text: "true" or "false" } decided)
+                    {
+                        return decided.Text == "true" ? t : f;
+                    }
+
+                    return t == f ? t : c with { Test = test, WhenTrue = t, WhenFalse = f };
                 }
 
                 case MathCall m:
@@ -80,6 +91,11 @@ namespace SymGrad.Generator
                 {
                     return Constant(op switch { "+" => a + b, "-" => a - b, "*" => a * b, _ => a / b }, type);
                 }
+            }
+
+            if (type == "bool")
+            {
+                return SimplifyLogic(op, l, r);
             }
 
             if (!(real || integral))
@@ -148,6 +164,48 @@ namespace SymGrad.Generator
             Unary { Op: "!" } u => u.Operand,
             _ => new Unary("!", test, "bool"),
         };
+
+        /// <summary>Comparisons of two constants and logic on constant operands are decided (no unreachable code emitted).</summary>
+        private static Expr SimplifyLogic(string op, Expr l, Expr r)
+        {
+            if (TryValue(l, out double a) && TryValue(r, out double b))
+            {
+                switch (op)
+                {
+                    case "<": return Bool(a < b);
+                    case "<=": return Bool(a <= b);
+                    case ">": return Bool(a > b);
+                    case ">=": return Bool(a >= b);
+                    case "==": return Bool(a == b);
+                    case "!=": return Bool(a != b);
+                }
+            }
+
+            bool? lb = l is Literal { Text: "true" or "false" } x ? x.Text == "true" : null;
+            bool? rb = r is Literal { Text: "true" or "false" } y ? y.Text == "true" : null;
+            switch (op)
+            {
+                case "&&" when lb == false || rb == false: return Bool(false);
+                case "&&" when lb == true: return r;
+                case "&&" when rb == true: return l;
+                case "||" when lb == true || rb == true: return Bool(true);
+                case "||" when lb == false: return r;
+                case "||" when rb == false: return l;
+            }
+
+            return new Binary(op, l, r, "bool");
+        }
+
+        /// <summary>
+        /// A test of a derivative rule between two identical operands (<c>max(s, s)</c>: <c>s &gt;= s</c>) is decided as a tie
+        /// is (the first argument); pure operands only. Forward code keeps its tests as written (<c>x != x</c> tests for NaN).
+        /// </summary>
+        public static Expr DecideTie(Expr test) => test is Binary { Op: ">=" or "<=" or "==" or ">" or "<" or "!=" } b && b.Left == b.Right
+            && !Model.Reads.Nodes(b.Left).Any(n => n is MathCall or UserCall or UnknownCall or Pop)
+            ? Bool(b.Op is ">=" or "<=" or "==")
+            : test;
+
+        public static Literal Bool(bool value) => new(value ? "true" : "false", "bool");
 
         public static bool IsConstant(Expr e, double value) => TryValue(e, out double v) && v == value;
 

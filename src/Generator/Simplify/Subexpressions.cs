@@ -7,10 +7,10 @@ namespace SymGrad.Generator
     /// <summary>Finds and replaces repeated sub-expressions, so an expensive call in a derivative is computed once.</summary>
     internal static class Subexpressions
     {
-        /// <summary>The elementary-function calls that occur more than once in <paramref name="e"/>, largest first.</summary>
-        public static List<MathCall> RepeatedCalls(Expr e)
+        /// <summary>The calls (elementary functions, differentiable methods) that occur more than once in <paramref name="e"/>, largest first.</summary>
+        public static List<Expr> RepeatedCalls(Expr e)
         {
-            var counts = new Dictionary<MathCall, int>();
+            var counts = new Dictionary<Expr, int>();
             Count(e, counts);
             return counts.Where(c => c.Value > 1).Select(c => c.Key).OrderByDescending(Size).ToList();
         }
@@ -28,17 +28,18 @@ namespace SymGrad.Generator
                 Binary b => b with { Left = Replace(b.Left, from, to), Right = Replace(b.Right, from, to) },
                 Conditional c => c with { Test = Replace(c.Test, from, to), WhenTrue = Replace(c.WhenTrue, from, to), WhenFalse = Replace(c.WhenFalse, from, to) },
                 MathCall m => m with { Args = m.Args.Select(a => Replace(a, from, to)).ToEquatableArray() },
+                UserCall u => u with { Args = u.Args.Select(a => Replace(a, from, to)).ToEquatableArray() },
                 Cast c => c with { Operand = Replace(c.Operand, from, to) },
                 Element el => el with { Index = Replace(el.Index, from, to) },
                 _ => e,
             };
         }
 
-        private static void Count(Expr e, Dictionary<MathCall, int> counts)
+        private static void Count(Expr e, Dictionary<Expr, int> counts)
         {
-            if (e is MathCall call)
+            if (e is MathCall or UserCall)
             {
-                counts[call] = counts.TryGetValue(call, out int n) ? n + 1 : 1;
+                counts[e] = counts.TryGetValue(e, out int n) ? n + 1 : 1;
             }
 
             switch (e)
@@ -47,6 +48,7 @@ namespace SymGrad.Generator
                 case Binary b: Count(b.Left, counts); Count(b.Right, counts); break;
                 case Conditional c: Count(c.WhenTrue, counts); Count(c.WhenFalse, counts); break;
                 case MathCall m: foreach (Expr a in m.Args) Count(a, counts); break;
+                case UserCall u: foreach (Expr a in u.Args) Count(a, counts); break;
                 case Cast c: Count(c.Operand, counts); break;
             }
         }

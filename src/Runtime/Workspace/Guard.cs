@@ -55,6 +55,15 @@ namespace SymGrad
             }
         }
 
+        /// <summary>
+        /// Throws because, at these sizes, <paramref name="read"/> would read elements of the output <paramref name="spanName"/> the
+        /// method has not written yet: the caller's contents, which the backward pass cannot know.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static void ThrowReadBeforeWritten(string spanName, string read) => throw new ArgumentException(
+            $"At these sizes {read} reads elements of {spanName} the method has not written yet (the caller's contents), which the backward pass cannot know; "
+            + $"write every element of {spanName} the method reads before reading it.", spanName);
+
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static void ThrowCovers(string spanName, int length, double required, string access) => throw new ArgumentException(
             string.Create(System.Globalization.CultureInfo.InvariantCulture,

@@ -665,6 +665,8 @@ namespace SymGrad.RandomPrograms.Generate
                             if (p.Kind == ParamKind.RealSpanOut && (readRoots.Contains(root) || writtenRoots.Contains(root))) continue;
                             if (p.Kind == ParamKind.RealSpanIn && writtenRoots.Contains(root)) continue;
                             if (p.Kind == ParamKind.RealSpanOut && forcedOutputRoot is not null && root != forcedOutputRoot) continue;
+                            // A [NoDerivative] parameter gets a constant: a derivative passed into it is SG0020.
+                            if (p.NoDerivative && !_params.Any(x => x.Name == root && x.Kind == ParamKind.RealSpanIn && x.NoDerivative)) continue;
                             if (!Unify(callee, p.Length!, len, sizeBinding)) continue;
                             args[i] = arg;
                             (p.Kind == ParamKind.RealSpanOut ? writtenRoots : readRoots).Add(root);
@@ -687,7 +689,7 @@ namespace SymGrad.RandomPrograms.Generate
                 switch (p.Kind)
                 {
                     case ParamKind.RealScalar:
-                        args[i] = new ValueArg(Tame(GenReal(_r.Int(0, 2))));
+                        args[i] = new ValueArg(p.NoDerivative ? ConstantReal() : Tame(GenReal(_r.Int(0, 2))));
                         break;
                     case ParamKind.OtherScalar:
                         return null; // only entry methods have one
@@ -947,6 +949,15 @@ namespace SymGrad.RandomPrograms.Generate
                 (1, new MathCall("Tanh", ImmutableArray.Create(GenWide(depth - 1)), Wide: true)));
         }
 
+        /// <summary>A real that carries no derivative: a literal or a [NoDerivative] scalar of this method.</summary>
+        private Expr ConstantReal()
+        {
+            var constants = _params.Where(p => p.Kind == ParamKind.RealScalar && p.NoDerivative).ToList();
+            return constants.Count > 0 && _r.Chance(0.5)
+                ? new Var(_r.Pick(constants).Name)
+                : new RealLit(_r.Pick(new[] { 0.5, 2.0, 1.5, -1.0, 0.25 }));
+        }
+
         private Expr GenLeaf()
         {
             var options = new List<(double, Func<Expr>)>();
@@ -1034,7 +1045,12 @@ namespace SymGrad.RandomPrograms.Generate
         {
             var options = new List<(double, Func<Expr>)>
             {
-                (3, () => new Binary(_r.Pick(new[] { "<", ">", "<=", ">=" }), GenReal(1), _r.Chance(0.5) ? new RealLit(_r.Pick(new[] { 0.0, 0.5, -0.25 })) : GenReal(1))),
+                (3, () =>
+                {
+                    // Never a comparison of a value with itself (CS1718 in the user's own code).
+                    Expr left = GenReal(1), right = _r.Chance(0.5) ? new RealLit(_r.Pick(new[] { 0.0, 0.5, -0.25 })) : GenReal(1);
+                    return new Binary(_r.Pick(new[] { "<", ">", "<=", ">=" }), left, left.Equals(right) ? new RealLit(0.5) : right);
+                }),
             };
             if (_loops.Count > 0 || Sizes.Any())
             {

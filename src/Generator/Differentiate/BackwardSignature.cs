@@ -1,0 +1,71 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymGrad.Generator.Model;
+
+namespace SymGrad.Generator.Differentiate
+{
+    /// <summary>
+    /// The names in the generated methods' signatures — the result's cotangent, each output's cotangent, each input's
+    /// gradient — and of the workspace locals, reserved first and in parameter order, so that a method's backward and a
+    /// stub of it (when it cannot be differentiated) have the same signature.
+    /// </summary>
+    internal sealed class BackwardSignature
+    {
+        public BackwardSignature(MethodModel model, NameAllocator names)
+        {
+            Workspace = names.Reserve("workspace");
+            WorkspaceMark = names.Reserve(Workspace + "Mark");
+            DResult = names.Reserve("dResult");
+            foreach (ParameterSpec p in model.Parameters)
+            {
+                if (p.Kind == ParameterKind.SpanOutput)
+                {
+                    Cotangents[p.Name] = names.Reserve("d" + p.Name);
+                }
+                else if (p.IsDifferentiable)
+                {
+                    Gradients[p.Name] = names.Reserve("d" + p.Name);
+                }
+            }
+        }
+
+        public string Workspace { get; }
+
+        public string WorkspaceMark { get; }
+
+        public string DResult { get; }
+
+        /// <summary>Output span → its cotangent parameter.</summary>
+        public Dictionary<string, string> Cotangents { get; } = new();
+
+        /// <summary>Differentiable input → its gradient parameter.</summary>
+        public Dictionary<string, string> Gradients { get; } = new();
+
+        /// <summary>The parameters of <c>MBackward</c>, in order.</summary>
+        public List<string> BackwardParameters(MethodModel model)
+        {
+            var parameters = new List<string>();
+            foreach (ParameterSpec p in model.Parameters)
+            {
+                parameters.Add(p.Kind == ParameterKind.SpanOutput ? $"global::System.ReadOnlySpan<{p.ElementType}> {p.Name}" : $"{p.Type} {p.Name}");
+            }
+
+            if (model.ReturnType != "void")
+            {
+                parameters.Add($"{model.ReturnType} {DResult}");
+            }
+
+            parameters.AddRange(model.Parameters.Where(p => p.Kind == ParameterKind.SpanOutput).Select(p => $"global::System.ReadOnlySpan<{p.ElementType}> {Cotangents[p.Name]}"));
+            parameters.AddRange(GradientParameters(model));
+            return parameters;
+        }
+
+        /// <summary>The parameters of <c>MGradient</c>, in order.</summary>
+        public List<string> GradientMethodParameters(MethodModel model) =>
+            model.Parameters.Select(p => $"{p.Type} {p.Name}").Concat(GradientParameters(model)).ToList();
+
+        private IEnumerable<string> GradientParameters(MethodModel model) => model.Parameters.Where(p => p.IsDifferentiable).Select(p => p.Kind == ParameterKind.Scalar
+            ? $"ref {p.Type} {Gradients[p.Name]}"
+            : $"global::System.Span<{p.ElementType}> {Gradients[p.Name]}");
+    }
+}
