@@ -90,8 +90,8 @@ namespace SymGrad.Generator.Diagnostics
             "'{0}' depends on the inputs, but parameter '{1}' of '{2}' is [NoDerivative]: that part of the gradient would be lost; pass a value that does not depend on the differentiable inputs, or remove [NoDerivative] from '{1}'");
 
         public static readonly DiagnosticDescriptor CallWritingSpansInExpression = Error(
-            "SG0021", "Call writing outputs inside an expression",
-            "'{0}' writes '{1}' inside an expression where it may not run, or after the expression read '{1}': assign its result to a local in a statement of its own first");
+            "SG0021", "Call writing outputs in a loop header",
+            "'{0}' writes '{1}' in a loop's condition or step, where it runs at every iteration: call it in the loop's body and test a local in the condition");
 
         public static readonly DiagnosticDescriptor InternalError = Error(
             "SG9999", "SymGrad failed internally",

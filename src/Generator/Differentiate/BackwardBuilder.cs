@@ -39,6 +39,7 @@ namespace SymGrad.Generator.Differentiate
                 program.Setup = Setup(context);
                 program.Forward = new Block(forward.Block(body, owned: true, replaying: null).ToEquatableArray());
                 program.Reverse = new Block(reverse.Block(body).ToEquatableArray());
+                ZeroAdjoints.Run(program);
                 DeadCode.Run(program);
 
                 List<For> failed = FailedReplays(program, reverse, strategies).ToList();

@@ -148,10 +148,12 @@ namespace SymGrad.Generator.Differentiate
             var args = call.Args.Select(_context.Use).ToList();
             var after = new List<(Expr Argument, string Temporary)>();
             var spansAfter = new List<(SpanRef Adjoint, string Scratch)>();
+            var cotangents = new List<int>();
             var passed = new HashSet<string>();
             int assignedArg = -1;
             if (target.ReturnType != "void")
             {
+                cotangents.Add(args.Count);
                 args.Add(seed is null ? Simplifier.Constant(0, target.ReturnType) : Simplifier.Simplify(seed));
             }
 
@@ -159,6 +161,7 @@ namespace SymGrad.Generator.Differentiate
             {
                 if (target.Parameters[i].Kind == ParameterKind.SpanOutput && call.Args[i] is SpanRef written)
                 {
+                    cotangents.Add(args.Count);
                     args.Add(_context.HasAdjoint(written.Span) ? AdjointSpan(written) : new Opaque("default", EquatableArray<string>.Empty, "span"));
                 }
             }
@@ -216,6 +219,7 @@ namespace SymGrad.Generator.Differentiate
             {
                 Assigning = assignedArg >= 0 && target.AssigningBackward is { } assigning ? target.BackwardContainingType + "." + assigning : null,
                 AssignedArg = assignedArg,
+                Cotangents = cotangents.ToEquatableArray(),
             });
             // What the call overwrote passes its cotangent on no further (it went into the call's backward). Its arguments were
             // read before it wrote: their adjoints come after the clearing.

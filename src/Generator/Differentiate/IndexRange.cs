@@ -86,7 +86,15 @@ namespace SymGrad.Generator.Differentiate
         {
             bool stride = Simplifier.TryValue(loop.Step, out double step) && step == System.Math.Floor(step) && (!exact || System.Math.Abs(step) == 1);
             bool up = stride && step > 0, down = stride && step < 0;
-            if (!(up || down) || loop.Condition is not Binary { Left: Name c, Right: var bound } cmp || c.Id != loop.Counter
+
+            // A loop that may also stop early (!broke && i < n, from a break or a return inside) stays within the bounds.
+            Expr condition = loop.Condition;
+            while (!exact && condition is Binary { Op: "&&", Right: var right } conjunction && !Reads.Of(conjunction.Left).Contains(loop.Counter))
+            {
+                condition = right;
+            }
+
+            if (!(up || down) || condition is not Binary { Left: Name c, Right: var bound } cmp || c.Id != loop.Counter
                 || Poly.From(bound) is not { } b || Poly.From(loop.Init) is not { } init
                 || b.Symbols.Concat(init.Symbols).Any(s => loops.Any(l => l.Counter == s)))
             {

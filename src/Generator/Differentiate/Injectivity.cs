@@ -15,8 +15,8 @@ namespace SymGrad.Generator.Differentiate
     {
         public static bool IsInjective(Expr index, IReadOnlyList<For> loops, System.Func<string, bool> isStable)
         {
-            // Every variable in the index must keep its value across the loop nest (counters aside).
-            if (!Reads.Of(index).All(isStable) || loops.Any(l => !Reads.Of(l.Condition).All(isStable)))
+            // Every variable in the index must keep its value across the loop nest (counters aside); a span's length does.
+            if (!ValueReads(index).All(isStable) || loops.Any(l => !ValueReads(l.Condition).All(isStable)))
             {
                 return false;
             }
@@ -82,5 +82,9 @@ namespace SymGrad.Generator.Differentiate
 
             return true;
         }
+
+        /// <summary>What an expression reads the value of: <c>y.Length</c> reads no element of y.</summary>
+        private static HashSet<string> ValueReads(Expr e) =>
+            Reads.Of(Walk.Transform(e, x => x is Opaque { Template: "{0}.Length" } ? new Literal("0", "int") : null));
     }
 }

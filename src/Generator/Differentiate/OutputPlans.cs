@@ -215,14 +215,14 @@ namespace SymGrad.Generator.Differentiate
             }
 
             // Not provable here: a finished writer covers the read if the sizes allow, which the backward checks first.
-            return reach is { } reached && checkable.Any(covered => Check(reader, read, covered, reached));
+            return reach is { } reached && Check(reader, read, checkable, reached);
         }
 
         /// <summary>
         /// Records the runtime check that a read reaches only elements a finished loop nest wrote: the check runs only when
         /// the loops around the read run (an empty loop reads nothing). Only sizes appear in it (no local the body computes).
         /// </summary>
-        private bool Check(Stmt reader, Expr read, (Poly Min, Poly Max) covered, (Poly Min, Poly Max) reach)
+        private bool Check(Stmt reader, Expr read, List<(Poly Min, Poly Max)> candidates, (Poly Min, Poly Max) reach)
         {
             List<For> loops = _facts.LoopsAround(reader);
             var parts = new List<string>();
@@ -237,19 +237,32 @@ namespace SymGrad.Generator.Differentiate
                 if (!IndexRange.NonNegative(runs)) parts.Add($"{runs.ToCSharp()} >= 0.0");
             }
 
-            Poly low = reach.Min.Plus(covered.Min.Times(Poly.Constant(-1))), high = covered.Max.Plus(reach.Max.Times(Poly.Constant(-1)));
-            var open = new[] { low, high }.Where(p => !IndexRange.NonNegative(p)).ToList();
-
-            // A requirement without sizes in it is decided already (false: this writer does not cover the read).
-            if (open.Count == 0 || open.Any(p => !p.Symbols.Any() || p.Symbols.Any(s => !IsSize(s))))
+            // The read is covered if one of the writers covers it: each gives a requirement on the sizes.
+            var alternatives = new List<string>();
+            foreach ((Poly Min, Poly Max) covered in candidates)
             {
-                return open.Count == 0;
+                Poly low = reach.Min.Plus(covered.Min.Times(Poly.Constant(-1))), high = covered.Max.Plus(reach.Max.Times(Poly.Constant(-1)));
+                var open = new[] { low, high }.Where(p => !IndexRange.NonNegative(p)).ToList();
+                if (open.Count == 0)
+                {
+                    return true;
+                }
+
+                // A requirement without sizes in it is decided already (false: this writer does not cover the read).
+                if (open.All(p => p.Symbols.Any() && p.Symbols.All(IsSize)))
+                {
+                    alternatives.Add(string.Join(" && ", open.Select(p => $"{p.ToCSharp()} >= 0.0")));
+                }
             }
 
-            var requirements = open.Select(p => $"{p.ToCSharp()} >= 0.0").ToList();
+            if (alternatives.Count == 0)
+            {
+                return false;
+            }
 
-            string span = Name(read);
-            Checks.Add(new CoverageCheck(span, string.Join(" && ", parts), string.Join(" && ", requirements), Emit.ExprPrinter.Print(read)));
+            alternatives = alternatives.Distinct().ToList();
+            string requirement = alternatives.Count == 1 ? alternatives[0] : string.Join(" || ", alternatives.Select(a => "(" + a + ")"));
+            Checks.Add(new CoverageCheck(Name(read), string.Join(" && ", parts), requirement, Emit.ExprPrinter.Print(read)));
             return true;
         }
 

@@ -271,7 +271,8 @@ namespace SymGrad.Generator.Differentiate
                 ReplayedLoops[tag] = loop;
                 if (_context.Saved(loop))
                 {
-                    foreach (string v in _context.Strategies.OuterScalars(loop))
+                    // Popped in the reverse order of their pushes.
+                    foreach (string v in _context.Strategies.OuterScalars(loop).Reverse())
                     {
                         string type = _context.Facts.TypeOf(v);
                         output.Add(new Assign(new Name(v, type), "=", new Pop(type, _context.Pair(loop, "snapshot " + v)), ""));

@@ -25,6 +25,9 @@ namespace SymGrad.Generator.Model
         public string? Assigning { get; init; }
 
         public int AssignedArg { get; init; } = -1;
+
+        /// <summary>For a backward: where the cotangents it receives are (the result's, then the outputs'); empty for other calls.</summary>
+        public EquatableArray<int> Cotangents { get; init; } = EquatableArray<int>.Empty;
     }
 
     /// <summary>An argument the call writes: <c>ref dx</c> for a scalar, the span itself for a span.</summary>

@@ -193,7 +193,8 @@ namespace SymGrad.Generator
                 case "||" when rb == false: return l;
             }
 
-            return new Binary(op, l, r, "bool");
+            // x >= x in a derivative (after x * 1.0 became x): decided as a tie is, with no comparison of a variable to itself.
+            return DecideTie(new Binary(op, l, r, "bool"));
         }
 
         /// <summary>

@@ -16,7 +16,6 @@ namespace SymGrad.RuntimeTests.Regressions
         /// else
         ///   ∂L/∂x += ∂L/∂result·w[0]
         ///   ∂L/∂w[0] += ∂L/∂result·x
-        /// SumOfSquaresᵀ(w)
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -27,7 +26,6 @@ namespace SymGrad.RuntimeTests.Regressions
             // Forward sweep: recompute what the reverse sweep reads.
             double norm = global::SymGrad.Nn.SumOfSquares(w);
             // Reverse sweep: adjoints, last statement first.
-            double dnorm = 0;
             // if (norm > 10)
             if (norm > 10.0)
             {
@@ -38,8 +36,6 @@ namespace SymGrad.RuntimeTests.Regressions
                 dx += dResult * w[0];
                 dw[0] += dResult * x;
             }
-            // double norm = Nn.SumOfSquares(w);
-            global::SymGrad.Nn.SumOfSquaresBackward(w, dnorm, dw);
         }
 
         /// <summary>

@@ -14,7 +14,6 @@ namespace SymGrad.RuntimeTests.Regressions
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// ∂L/∂x[0] += 3.0·∂L/∂result
-        /// SumOfSquaresᵀ(x)
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -24,11 +23,8 @@ namespace SymGrad.RuntimeTests.Regressions
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             // Reverse sweep: adjoints, last statement first.
-            double dunused = 0;
             // return x[0] * 3;   ∂result/∂x[0] = 3
             dx[0] += 3.0 * dResult;
-            // double unused = Nn.SumOfSquares(x);
-            global::SymGrad.Nn.SumOfSquaresBackward(x, dunused, dx);
         }
 
         /// <summary>

@@ -497,6 +497,13 @@ namespace SymGrad.RandomPrograms.Check
                 return 0;
             });
             double gscale = 1 + coords.Sum(c => Math.Abs(Grad(gdd.Dr, gdd.Ds, c)));
+            if (!double.IsFinite(gscale) || !double.IsFinite(fscale))
+            {
+                // Values past float's range (or a NaN in them): no scale to compare float against double at.
+                _result.FloatValueMismatches++;
+                return;
+            }
+
             CompareAll(m, Properties.FloatTwin, "FloatTwin", coords, c => Grad(gdd.Dr, gdd.Ds, c), c => Grad(gff.Dr, gff.Ds, c),
                 (a, b, _) => FloatRelative * Math.Max(Math.Abs(a), Math.Abs(b)) + FloatAbsolute * Math.Max(fscale, gscale), "double twin", "float twin");
         }
