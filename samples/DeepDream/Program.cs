@@ -56,7 +56,7 @@ namespace SymGrad.Samples.DeepDream
                 var model = new Model(batch: 64, seed: 1);
                 if (checkpoint is not null)
                 {
-                    Checkpoint.Load(checkpoint, model.Store);
+                    model.Store.Load(checkpoint);
                     Console.WriteLine($"Loaded {checkpoint}.");
                 }
                 else

@@ -69,7 +69,7 @@ namespace SymGrad.Samples.FashionMnist
                 var model = new Model(options.Batch, options.Seed);
                 if (options.Load is not null)
                 {
-                    Checkpoint.Load(options.Load, model.Store);
+                    model.Store.Load(options.Load);
                     AnsiConsole.MarkupLine($"Loaded [bold]{Markup.Escape(options.Load)}[/].");
                 }
 
@@ -92,7 +92,7 @@ namespace SymGrad.Samples.FashionMnist
 
                 if (options.Save is not null)
                 {
-                    Checkpoint.Save(options.Save, model.Store);
+                    model.Store.Save(options.Save);
                     AnsiConsole.MarkupLine($"Parameters saved to [bold]{Markup.Escape(Path.GetFullPath(options.Save))}[/].");
                 }
 
