@@ -8,13 +8,13 @@ using SymGrad.Samples.CharRnn;
 // gradients clipped to [−5, 5]) whose forward pass over time steps is all that is written by hand; SymGrad derives the
 // backpropagation through time.
 var text = new Option<string>("--text") { Description = "The text to learn (UTF-8).", DefaultValueFactory = _ => CharRnnOptions.DefaultText };
-var iterations = SampleCommandLine.Int("--iterations", "Training iterations, one sequence each.", 20000, min: 1);
+var iterations = SampleCommandLine.Int("--iterations", "Training iterations, one sequence each.", 50000, min: 1);
 var hidden = SampleCommandLine.Int("--hidden", "Hidden units.", 100, min: 1);
 var seqLength = SampleCommandLine.Int("--seq-length", "Characters per sequence (steps unrolled).", 25, min: 1);
 var lr = SampleCommandLine.PositiveDouble("--lr", "Adagrad learning rate.", 0.1);
 var seed = SampleCommandLine.Long("--seed", "Seed of the initialisation (and, plus one, of the sampling).", 1);
-var printEvery = SampleCommandLine.Int("--print-every", "Print the loss every N iterations (0: never).", 1000, min: 0);
-var sampleEvery = SampleCommandLine.Int("--sample-every", "Print generated text every N iterations (0: never).", 5000, min: 0);
+var printEvery = SampleCommandLine.Int("--print-every", "Print the loss every N iterations (0: never).", 5000, min: 0);
+var sampleEvery = SampleCommandLine.Int("--sample-every", "Print generated text every N iterations (0: never).", 10000, min: 0);
 var sampleLength = SampleCommandLine.Int("--sample-length", "Characters per sample.", 200, min: 1);
 var lossCsv = new Option<string>("--loss-csv") { Description = "Where to write the loss of every iteration (CSV).", DefaultValueFactory = _ => CharRnnOptions.DefaultLossCsv };
 var save = new Option<string?>("--save") { Description = "Write the trained parameters to this checkpoint file." };

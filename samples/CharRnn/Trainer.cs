@@ -8,8 +8,8 @@ using System.Numerics.Tensors;
 namespace SymGrad.Samples.CharRnn
 {
     public sealed record CharRnnOptions(
-        string Text = CharRnnOptions.DefaultText, int Iterations = 20000, int Hidden = 100, int SeqLength = 25, double LearningRate = 0.1,
-        long Seed = 1, int PrintEvery = 1000, int SampleEvery = 5000, int SampleLength = 200, string LossCsv = CharRnnOptions.DefaultLossCsv,
+        string Text = CharRnnOptions.DefaultText, int Iterations = 50000, int Hidden = 100, int SeqLength = 25, double LearningRate = 0.1,
+        long Seed = 1, int PrintEvery = 5000, int SampleEvery = 10000, int SampleLength = 200, string LossCsv = CharRnnOptions.DefaultLossCsv,
         string? Save = null)
     {
         /// <summary>A text every Debian machine has (base-files).</summary>

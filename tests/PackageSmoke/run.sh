@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Packs SymGrad, checks the package's metadata, and builds and runs a consumer that references only the package,
-# for net8.0 and net10.0: the SPEC's neuron gradient, GradCheck on it, the lib/ folder used, versions, symbols.
+# for net8.0 and net10.0: the SPEC's neuron gradient, GradCheck on it, the lib/ folder used, versions, symbols; then
+# builds and runs README's "Use it from NuGet" example against the package.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d)"
@@ -50,4 +51,30 @@ for tfm in net8.0 net10.0; do
   check "runtime pdb embedded"
   check "generator version $version.0"
 done
-echo "package smoke test passed: SymGrad $version (MIT, XML docs, embedded PDBs) gives a net8.0 and a net10.0 project that reference only it the neuron's gradient, and GradCheck agrees"
+# README's "Use it from NuGet" example, as a user copies it into `dotnet new console` (implicit usings on).
+mkdir "$work/readme"
+cat >"$work/readme/readme.csproj" <<'CSPROJ'
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <Nullable>enable</Nullable>
+    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="SymGrad" Version="0.1.0" />
+  </ItemGroup>
+</Project>
+CSPROJ
+sed -i "s/Version=\"0.1.0\"/Version=\"$version\"/" "$work/readme/readme.csproj"
+awk '/^## Use it from NuGet/ { section = 1 } section && /^```csharp/ { inside = 1; next } inside && /^```/ { exit } inside { print }' \
+  "$root/README.md" >"$work/readme/Program.cs"
+[ -s "$work/readme/Program.cs" ] || fail "README has no C# example under 'Use it from NuGet'"
+output=$(cd "$work/readme" && dotnet run -c Release --nologo -p:RestoreAdditionalProjectSources="$work/feed" \
+  -p:RestorePackagesPath="$work/packages" 2>&1) || { echo "$output"; fail "README's NuGet example does not build or run"; }
+grep -qx "0.731 -0.197 0.393 -0.393 -0.590 0.197" <<<"$output" || { echo "$output"; fail "README's example printed another gradient"; }
+grep -qx "gradcheck passed" <<<"$output" || { echo "$output"; fail "README's GradCheck example did not pass"; }
+grep -q "^GradCheck passed at relative tolerance 1e-06" <<<"$output" || { echo "$output"; fail "README's span GradCheck did not pass"; }
+
+echo "package smoke test passed: SymGrad $version (MIT, XML docs, embedded PDBs): net8.0 and net10.0 projects that reference only it get the neuron's gradient, GradCheck agrees, and README's NuGet example runs"
