@@ -15,74 +15,35 @@ namespace SymGrad.Samples
     {
         /// <summary>An integer option with a default, between <paramref name="min"/> and <paramref name="max"/>.</summary>
         public static Option<int> Int(string name, string description, int defaultValue, int min = int.MinValue, int max = int.MaxValue)
-            => new(name)
-            {
-                Description = description,
-                DefaultValueFactory = _ => defaultValue,
-                CustomParser = r => ParseInt(r, name, min, max) ?? defaultValue,
-            };
+            => Parsed(name, description, defaultValue, ParseInt(min, max), IntRule(min, max));
 
         /// <summary>An integer option without a default (null when absent), between <paramref name="min"/> and <paramref name="max"/>.</summary>
         public static Option<int?> OptionalInt(string name, string description, int min = int.MinValue, int max = int.MaxValue)
-            => new(name) { Description = description, CustomParser = r => ParseInt(r, name, min, max) };
+        {
+            Func<string, int?> parse = ParseInt(min, max);
+            return new(name) { Description = description, CustomParser = r => Parse(r, name, parse, IntRule(min, max)) };
+        }
 
         /// <summary>A 64-bit integer option (a seed): any whole number.</summary>
         public static Option<long> Long(string name, string description, long defaultValue)
-            => new(name)
-            {
-                Description = description,
-                DefaultValueFactory = _ => defaultValue,
-                CustomParser = r =>
-                {
-                    string token = Token(r);
-                    if (long.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value))
-                    {
-                        return value;
-                    }
-
-                    r.AddError($"{name} must be a whole number; got '{token}'.");
-                    return defaultValue;
-                },
-            };
+            => Parsed<long>(name, description, defaultValue,
+                token => long.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) ? value : null, "a whole number");
 
         /// <summary>A positive, finite real option (a learning rate, a margin).</summary>
         public static Option<double> PositiveDouble(string name, string description, double defaultValue)
-            => new(name)
-            {
-                Description = description,
-                DefaultValueFactory = _ => defaultValue,
-                CustomParser = r =>
-                {
-                    string token = Token(r);
-                    if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value > 0 && double.IsFinite(value))
-                    {
-                        return value;
-                    }
-
-                    r.AddError($"{name} must be a positive number; got '{token}'.");
-                    return defaultValue;
-                },
-            };
+            => Parsed<double>(name, description, defaultValue,
+                token => double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value > 0 && double.IsFinite(value) ? value : null,
+                "a positive number");
 
         /// <summary>An option naming one value of <typeparamref name="TEnum"/>, case-insensitive (<c>--method smoothgrad</c>).</summary>
         public static Option<TEnum> Choice<TEnum>(string name, string description, TEnum defaultValue)
             where TEnum : struct, Enum
-            => new(name)
-            {
-                Description = $"{description} One of: {string.Join(", ", Enum.GetNames<TEnum>()).ToLowerInvariant()}.",
-                DefaultValueFactory = _ => defaultValue,
-                CustomParser = r =>
-                {
-                    string token = Token(r);
-                    if (Enum.TryParse(token, ignoreCase: true, out TEnum value) && Enum.IsDefined(value) && !char.IsAsciiDigit(token.FirstOrDefault()))
-                    {
-                        return value;
-                    }
-
-                    r.AddError($"{name} must be one of {string.Join(", ", Enum.GetNames<TEnum>()).ToLowerInvariant()}; got '{token}'.");
-                    return defaultValue;
-                },
-            };
+        {
+            string names = string.Join(", ", Enum.GetNames<TEnum>()).ToLowerInvariant();
+            return Parsed<TEnum>(name, $"{description} One of: {names}.", defaultValue,
+                token => Enum.TryParse(token, ignoreCase: true, out TEnum value) && Enum.IsDefined(value) && !char.IsAsciiDigit(token.FirstOrDefault()) ? value : null,
+                $"one of {names}");
+        }
 
         /// <summary>
         /// Parses <paramref name="args"/> and runs the command; a parse error (a bad value, an unknown option) is printed as
@@ -100,24 +61,40 @@ namespace SymGrad.Samples
             return parsed.Invoke();
         }
 
-        private static int? ParseInt(ArgumentResult r, string name, int min, int max)
+        /// <summary>An option whose value <paramref name="parse"/> reads (null: not a valid value, which <paramref name="rule"/> describes).</summary>
+        private static Option<T> Parsed<T>(string name, string description, T defaultValue, Func<string, T?> parse, string rule)
+            where T : struct
+            => new(name)
+            {
+                Description = description,
+                DefaultValueFactory = _ => defaultValue,
+                CustomParser = r => Parse(r, name, parse, rule) ?? defaultValue,
+            };
+
+        /// <summary>The option's value, or null after adding the one-line error "NAME must be RULE; got 'TOKEN'.".</summary>
+        private static T? Parse<T>(ArgumentResult r, string name, Func<string, T?> parse, string rule)
+            where T : struct
         {
             string token = Token(r);
-            if (int.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= min && value <= max)
+            T? value = parse(token);
+            if (value is null)
             {
-                return value;
+                r.AddError($"{name} must be {rule}; got '{token}'.");
             }
 
-            string rule = (min, max) switch
-            {
-                (int.MinValue, int.MaxValue) => "a whole number",
-                (_, int.MaxValue) => $"a whole number ≥ {min}",
-                _ when max == min + 1 => $"{min} or {max}",
-                _ => $"a whole number from {min} to {max}",
-            };
-            r.AddError($"{name} must be {rule}; got '{token}'.");
-            return null;
+            return value;
         }
+
+        private static Func<string, int?> ParseInt(int min, int max)
+            => token => int.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= min && value <= max ? value : null;
+
+        private static string IntRule(int min, int max) => (min, max) switch
+        {
+            (int.MinValue, int.MaxValue) => "a whole number",
+            (_, int.MaxValue) => $"a whole number ≥ {min}",
+            _ when max == min + 1 => $"{min} or {max}",
+            _ => $"a whole number from {min} to {max}",
+        };
 
         private static string Token(ArgumentResult r) => r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
     }
