@@ -2,26 +2,21 @@ using System;
 using System.CommandLine;
 using System.IO;
 using SymGrad;
+using SymGrad.Samples;
 using SymGrad.Samples.FashionMnist;
 using Spectre.Console;
 
 // Train the two-convolution network on Fashion-MNIST. Everything below the command line is in Trainer/Model.
 var data = new Option<string>("--data") { Description = "Directory of the Fashion-MNIST IDX files (.gz or raw).", DefaultValueFactory = _ => FashionMnist.DefaultDirectory };
-var epochs = new Option<int>("--epochs") { Description = "Passes over the training set (0: only evaluate a --load'ed model).", DefaultValueFactory = _ => 7 };
-var batch = new Option<int>("--batch") { Description = "Examples per step.", DefaultValueFactory = _ => 64 };
-var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
-var seed = new Option<long>("--seed") { Description = "Seed of the initialisation and of the shuffling.", DefaultValueFactory = _ => 1 };
-var threads = new Option<int>("--threads") { Description = "Threads for the matrix products: 1 or 2.", DefaultValueFactory = _ => 2 };
-var limit = new Option<int?>("--limit") { Description = "Use only the first N training (and test) examples, for a quick run." };
+var epochs = SampleCommandLine.Int("--epochs", "Passes over the training set (0: only evaluate a --load'ed model).", 7, min: 0);
+var batch = SampleCommandLine.Int("--batch", "Examples per step.", 64, min: 1);
+var lr = SampleCommandLine.PositiveDouble("--lr", "Adam learning rate.", 1e-3);
+var seed = SampleCommandLine.Long("--seed", "Seed of the initialisation and of the shuffling.", 1);
+var threads = SampleCommandLine.Int("--threads", "Threads for the matrix products: 1 or 2.", 2, min: 1, max: 2);
+var limit = SampleCommandLine.OptionalInt("--limit", "Use only the first N training (and test) examples, for a quick run.", min: 1);
 var save = new Option<string?>("--save") { Description = "Write the trained parameters to this checkpoint file." };
 var load = new Option<string?>("--load") { Description = "Start from the parameters in this checkpoint file." };
-var chart = new Option<string>("--chart") { Description = "Where to write the loss/accuracy chart (SVG).", DefaultValueFactory = _ => "fashion-mnist.svg" };
-
-epochs.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--epochs must be 0 or more."); });
-batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--batch must be at least 1."); });
-lr.Validators.Add(r => { double v = r.GetValueOrDefault<double>(); if (!(v > 0) || double.IsInfinity(v)) r.AddError("--lr must be a positive number."); });
-threads.Validators.Add(r => { if (r.GetValueOrDefault<int>() is not (1 or 2)) r.AddError("--threads must be 1 or 2."); });
-limit.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError("--limit must be at least 1."); });
+var chart = new Option<string>("--chart") { Description = "Where to write the loss/accuracy chart (SVG).", DefaultValueFactory = _ => TrainingOptions.DefaultChart };
 
 var root = new RootCommand("Train a CNN (2 × conv 3×3 + ReLU + max-pool, dense 128, dense 10) on Fashion-MNIST with SymGrad-derived gradients and Adam.")
 {
@@ -30,7 +25,7 @@ var root = new RootCommand("Train a CNN (2 × conv 3×3 + ReLU + max-pool, dense
 root.SetAction(parsed => App.Run(new TrainingOptions(
     parsed.GetValue(data)!, parsed.GetValue(epochs), parsed.GetValue(batch), parsed.GetValue(lr), parsed.GetValue(seed),
     parsed.GetValue(threads), parsed.GetValue(limit), parsed.GetValue(save), parsed.GetValue(load), parsed.GetValue(chart)!)));
-return root.Parse(args).Invoke();
+return SampleCommandLine.Run(root, args);
 
 namespace SymGrad.Samples.FashionMnist
 {
@@ -69,7 +64,7 @@ namespace SymGrad.Samples.FashionMnist
                 var model = new Model(options.Batch, options.Seed);
                 if (options.Load is not null)
                 {
-                    Checkpoint.Load(options.Load, model.Store);
+                    model.Store.Load(options.Load);
                     AnsiConsole.MarkupLine($"Loaded [bold]{Markup.Escape(options.Load)}[/].");
                 }
 
@@ -86,14 +81,16 @@ namespace SymGrad.Samples.FashionMnist
                 AnsiConsole.MarkupLine($"Test accuracy [bold green]{accuracy:P2}[/] (loss {testLoss:F4}) after {options.Epochs} epoch(s) in {result.WallTime:hh\\:mm\\:ss}.");
                 if (result.Epochs.Count > 0)
                 {
-                    Chart.Write(options.Chart, result.Epochs);
-                    AnsiConsole.MarkupLine($"Chart written to [bold]{Markup.Escape(Path.GetFullPath(options.Chart))}[/].");
+                    string chartPath = SampleOutput.Prepare(options.Chart);
+                    Chart.Write(chartPath, result.Epochs);
+                    Console.WriteLine($"Wrote {chartPath} (loss and accuracy chart)"); // plain: a long path is not wrapped
                 }
 
                 if (options.Save is not null)
                 {
-                    Checkpoint.Save(options.Save, model.Store);
-                    AnsiConsole.MarkupLine($"Parameters saved to [bold]{Markup.Escape(Path.GetFullPath(options.Save))}[/].");
+                    string checkpoint = SampleOutput.Prepare(options.Save);
+                    model.Store.Save(checkpoint);
+                    Console.WriteLine($"Wrote {checkpoint} (checkpoint of the parameters)");
                 }
 
                 return 0;

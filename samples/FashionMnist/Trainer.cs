@@ -7,7 +7,11 @@ namespace SymGrad.Samples.FashionMnist
 {
     public sealed record TrainingOptions(
         string DataDirectory, int Epochs = 7, int Batch = 64, double LearningRate = 1e-3, long Seed = 1,
-        int Threads = 2, int? Limit = null, string? Save = null, string? Load = null, string Chart = "fashion-mnist.svg");
+        int Threads = 2, int? Limit = null, string? Save = null, string? Load = null, string Chart = TrainingOptions.DefaultChart)
+    {
+        /// <summary>The chart's default path: in out/ of the working directory, never over a file of the repository.</summary>
+        public const string DefaultChart = "out/fashion-mnist.svg";
+    }
 
     public sealed record EpochResult(int Epoch, double TrainLoss, double TestLoss, double TestAccuracy, TimeSpan Elapsed, double ExamplesPerSecond);
 

@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.IO;
 using SymGrad;
+using SymGrad.Samples;
 using SymGrad.Samples.Retrieval;
 
 // Learn low-dimensional image descriptors with the contrastive loss, then retrieve: for each held-out query, is
@@ -9,30 +10,23 @@ using SymGrad.Samples.Retrieval;
 // same-class and different-class pairs overlap (Bhattacharyya coefficient)? Both before and after training.
 var data = new Option<string>("--data") { Description = "Directory of the Fashion-MNIST IDX files; a synthetic set is used when they are absent.", DefaultValueFactory = _ => FashionMnist.DefaultDirectory };
 var synthetic = new Option<bool>("--synthetic") { Description = "Use the synthetic set even if Fashion-MNIST is installed." };
-var steps = new Option<int>("--steps") { Description = "Training steps (one batch of pairs each).", DefaultValueFactory = _ => 4000 };
-var pairs = new Option<int>("--pairs") { Description = "Pairs per step, half similar, half dissimilar.", DefaultValueFactory = _ => 128 };
-var dims = new Option<int>("--dims") { Description = "Descriptor dimensions.", DefaultValueFactory = _ => 16 };
-var margin = new Option<float>("--margin") { Description = "Dissimilar pairs are pushed this far apart.", DefaultValueFactory = _ => 2f };
-var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
-var seed = new Option<long>("--seed") { Description = "Seed of the initialisation and the pair sampling.", DefaultValueFactory = _ => 1 };
-var queries = new Option<int>("--queries") { Description = "Held-out queries.", DefaultValueFactory = _ => 500 };
-var gallery = new Option<int>("--gallery") { Description = "Held-out gallery the queries search.", DefaultValueFactory = _ => 1000 };
-foreach (Option<int> positive in new[] { steps, pairs, dims, queries, gallery })
-{
-    positive.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{positive.Name} must be at least 1."); });
-}
-
-margin.Validators.Add(r => { if (!(r.GetValueOrDefault<float>() > 0)) r.AddError("--margin must be positive."); });
-lr.Validators.Add(r => { if (!(r.GetValueOrDefault<double>() > 0)) r.AddError("--lr must be positive."); });
+var steps = SampleCommandLine.Int("--steps", "Training steps (one batch of pairs each).", 4000, min: 1);
+var pairs = SampleCommandLine.Int("--pairs", "Pairs per step, half similar, half dissimilar.", 128, min: 1);
+var dims = SampleCommandLine.Int("--dims", "Descriptor dimensions.", 16, min: 1);
+var margin = SampleCommandLine.PositiveDouble("--margin", "Dissimilar pairs are pushed this far apart.", 2);
+var lr = SampleCommandLine.PositiveDouble("--lr", "Adam learning rate.", 1e-3);
+var seed = SampleCommandLine.Long("--seed", "Seed of the initialisation and the pair sampling.", 1);
+var queries = SampleCommandLine.Int("--queries", "Held-out queries.", 500, min: 1);
+var gallery = SampleCommandLine.Int("--gallery", "Held-out gallery the queries search.", 1000, min: 1);
 
 var root = new RootCommand("Descriptor learning for retrieval with the contrastive loss (SymGrad-derived gradients).")
 {
     data, synthetic, steps, pairs, dims, margin, lr, seed, queries, gallery,
 };
 root.SetAction(parsed => RetrievalApp.Run(new RetrievalOptions(
-    parsed.GetValue(data)!, parsed.GetValue(synthetic), parsed.GetValue(steps), parsed.GetValue(pairs), parsed.GetValue(dims), parsed.GetValue(margin),
+    parsed.GetValue(data)!, parsed.GetValue(synthetic), parsed.GetValue(steps), parsed.GetValue(pairs), parsed.GetValue(dims), (float)parsed.GetValue(margin),
     parsed.GetValue(lr), parsed.GetValue(seed), parsed.GetValue(queries), parsed.GetValue(gallery))));
-return root.Parse(args).Invoke();
+return SampleCommandLine.Run(root, args);
 
 namespace SymGrad.Samples.Retrieval
 {

@@ -164,7 +164,103 @@ namespace SymGrad.RuntimeTests
                 () => GradCheck.Run(() => 0, new GradCheckParam("W", new double[3], new double[2])));
             Assert.Contains("'W'", e.Message);
             Assert.Throws<ArgumentOutOfRangeException>(
-                () => GradCheck.Run(() => 0, 0.0, new GradCheckParam("W", new double[1], new double[1])));
+                () => GradCheck.RunWithStep(() => 0, 0.0, new GradCheckParam("W", new double[1], new double[1])));
+        }
+
+        [Fact]
+        public void TheNaturalCallWithTargetTypedParametersCompilesAndPasses()
+        {
+            // CS0121 before: new(…) also converted to the step overload's double.
+            double[] w = { 0.5, -1.5, 2 }, dw = w.Select(v => 2 * v).ToArray();
+            double[] b = { 3 }, db = { 1 };
+            double Loss() => w.Sum(v => v * v) + b[0];
+
+            Assert.True(GradCheck.Run(Loss, new("w", w, dw)).Passes());
+            Assert.True(GradCheck.Run(Loss, new("w", w, dw), new("b", b, db)).Passes());
+            Assert.True(GradCheck.RunWithStep(Loss, 1e-5, new("w", w, dw)).Passes());
+        }
+
+        [Fact]
+        public void ScalarsNeedNoOneElementArrays()
+        {
+            // The sigmoid neuron of the README: f = σ(w0·x0 + w1·x1 + w2) at w = (2, −3, −3), x = (−1, −2).
+            var w0 = new GradCheckParam("w0", 2.0, -0.19661193324148185);
+            var x0 = new GradCheckParam("x0", -1.0, 0.3932238664829637);
+            var w1 = new GradCheckParam("w1", -3.0, -0.3932238664829637);
+            var x1 = new GradCheckParam("x1", -2.0, -0.5898357997244456);
+            var w2 = new GradCheckParam("w2", -3.0, 0.19661193324148185);
+            double Neuron() => 1 / (1 + Math.Exp(-((w0.Scalar * x0.Scalar) + (w1.Scalar * x1.Scalar) + w2.Scalar)));
+
+            var report = GradCheck.Run(Neuron, w0, x0, w1, x1, w2);
+
+            Assert.True(report.Passes(), report.ToString());
+            Assert.Equal(2.0, w0.Scalar);
+            Assert.True(w0.IsScalar);
+            Assert.Throws<InvalidOperationException>(() => new GradCheckParam("v", new double[2], new double[2]).Scalar);
+        }
+
+        [Fact]
+        public void AWrongScalarGradientFails()
+        {
+            var x = new GradCheckParam("x", 1.5, 2 * 1.5 + 0.01);
+            Assert.False(GradCheck.Run(() => x.Scalar * x.Scalar, x).Passes());
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(17)]
+        [InlineData(100)]
+        [InlineData(10_000)]
+        public void FloatParametersAreCheckedAtFloatPrecision(int length)
+        {
+            // L = Σ tanh(a_i)·b_i·dy_i in float: ∂L/∂a_i = (1 − tanh²a_i)·b_i·dy_i.
+            var random = new Random(length);
+            float[] a = new float[length], b = new float[length], dy = new float[length], da = new float[length];
+            for (int i = 0; i < length; i++)
+            {
+                a[i] = (float)((4 * random.NextDouble()) - 2);
+                b[i] = (float)((2 * random.NextDouble()) - 1);
+                dy[i] = (float)((2 * random.NextDouble()) - 1);
+                float t = MathF.Tanh(a[i]);
+                da[i] = (1 - (t * t)) * b[i] * dy[i];
+            }
+
+            float Loss()
+            {
+                float sum = 0;
+                for (int i = 0; i < length; i++) sum += MathF.Tanh(a[i]) * b[i] * dy[i];
+                return sum;
+            }
+
+            float[] before = (float[])a.Clone();
+            GradCheckReport report = GradCheck.Run(Loss, new("a", a, da)); // a method group returning float
+
+            Assert.True(report.Passes(), report.ToString());
+            Assert.Equal(GradCheck.FloatTolerance, report["a"].Tolerance);
+            Assert.False(report.Passes(1e-6), "float rounding is above the double bar, so the float tolerance is what makes it pass");
+            Assert.Equal(before.Select(BitConverter.SingleToInt32Bits), a.Select(BitConverter.SingleToInt32Bits));
+
+            // A wrong derivative — tanh' taken as 1 − tanh instead of 1 − tanh² — fails at float precision.
+            float[] wrong = new float[length];
+            for (int i = 0; i < length; i++) wrong[i] = (1 - MathF.Tanh(a[i])) * b[i] * dy[i];
+            Assert.False(GradCheck.Run(Loss, new("a", a, wrong)).Passes());
+        }
+
+        [Fact]
+        public void FloatScalarsAndMixedPrecisionReportEachAtItsOwnTolerance()
+        {
+            // f = s·Σ x_i² with a float scalar s and double x: ∂f/∂s = Σ x², ∂f/∂x_i = 2 s x_i.
+            double[] x = { 0.5, -1.25 };
+            var s = GradCheckParam.FloatScalar("s", 0.75f, (float)((0.5 * 0.5) + (1.25 * 1.25)));
+            double Loss() => (float)s.Scalar * x.Sum(v => v * v);
+
+            var report = GradCheck.Run(Loss, s, new("x", x, x.Select(v => 2 * 0.75 * v).ToArray()));
+
+            Assert.True(report.Passes(), report.ToString());
+            Assert.Equal(GradCheck.FloatTolerance, report["s"].Tolerance);
+            Assert.Equal(GradCheck.DoubleTolerance, report["x"].Tolerance);
+            Assert.StartsWith("GradCheck passed at the parameters' own relative tolerances", report.ToString());
+            Assert.Equal(0.75f, (float)s.Scalar);
         }
 
         [Fact]

@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using SymGrad.Samples.FashionMnist;
@@ -49,10 +48,31 @@ namespace SymGrad.SampleTests
             Assert.Contains("test accuracy", output);
             Assert.Contains("<polyline", File.ReadAllText(chart));
             Assert.True(new FileInfo(checkpoint).Length > 421_642 * 4);
+            Assert.Contains($"Wrote {chart} (loss and accuracy chart)", output);
+            Assert.Contains($"Wrote {checkpoint} (checkpoint of the parameters)", output);
 
             (int again, string evaluated) = RunProgram($"--data {directory} --epochs 0 --load {checkpoint} --limit 60");
             Assert.True(again == 0, evaluated);
             Assert.Contains("Loaded", evaluated);
+        }
+
+        /// <summary>
+        /// Without --chart the chart goes to out/ of the working directory — never over a file of the repository when
+        /// run from its root — and a relative --save is written where the user stands; both paths are printed.
+        /// </summary>
+        [Fact]
+        public void DefaultOutputsGoToOutInTheWorkingDirectoryAndArePrinted()
+        {
+            string data = SyntheticIdx.Create(train: 100, test: 40);
+            string here = SampleProcess.EmptyDirectory();
+            (int exit, string output) = SampleProcess.Run("FashionMnist.dll", $"--data {data} --epochs 1 --batch 32 --limit 64 --threads 1 --save runs/model.ckpt", here);
+            Assert.True(exit == 0, output);
+            string chart = Path.Combine(here, "out", "fashion-mnist.svg"), checkpoint = Path.Combine(here, "runs", "model.ckpt");
+            Assert.True(File.Exists(chart), output);
+            Assert.True(File.Exists(checkpoint), output);
+            Assert.Contains($"Wrote {chart}", output);
+            Assert.Contains($"Wrote {checkpoint}", output);
+            Assert.Equal(new[] { "out", "runs" }, Directory.GetDirectories(here).Select(Path.GetFileName).Order());
         }
 
         [Fact]
@@ -63,32 +83,20 @@ namespace SymGrad.SampleTests
             Assert.Contains("apt-get install dataset-fashion-mnist", output);
         }
 
-        [Fact]
-        public void BadOptionsAreRefused()
-        {
-            (int exit, string output) = RunProgram("--threads 3");
-            Assert.NotEqual(0, exit);
-            Assert.Contains("--threads must be 1 or 2", output);
-        }
+        [Theory]
+        [InlineData("--epochs abc", "--epochs must be a whole number ≥ 0; got 'abc'.")]
+        [InlineData("--epochs -1", "--epochs must be a whole number ≥ 0; got '-1'.")]
+        [InlineData("--batch 1.5", "--batch must be a whole number ≥ 1; got '1.5'.")]
+        [InlineData("--lr fast", "--lr must be a positive number; got 'fast'.")]
+        [InlineData("--lr 0", "--lr must be a positive number; got '0'.")]
+        [InlineData("--seed one", "--seed must be a whole number; got 'one'.")]
+        [InlineData("--threads 3", "--threads must be 1 or 2; got '3'.")]
+        [InlineData("--limit none", "--limit must be a whole number ≥ 1; got 'none'.")]
+        [InlineData("--epoch 3", "Unrecognized command or argument '--epoch'")]
+        public void BadOptionsAreRefusedInOneLine(string arguments, string message)
+            => SampleProcess.AssertRefused("FashionMnist.dll", arguments, message);
 
         internal static (int Exit, string Output) RunProgram(string arguments, string program = "FashionMnist.dll")
-        {
-            program = Path.Combine(AppContext.BaseDirectory, program);
-            var start = new ProcessStartInfo("dotnet", $"\"{program}\" {arguments}")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            using Process process = Process.Start(start)!;
-            string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-            if (!process.WaitForExit(120_000))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException("The sample did not finish in 2 minutes:\n" + output);
-            }
-
-            return (process.ExitCode, output);
-        }
+            => SampleProcess.Run(program, arguments);
     }
 }

@@ -19,11 +19,20 @@ namespace SymGrad.SampleTests
         [Fact]
         public void WithoutTheDataItSaysSoAndUsesTheSyntheticSet()
         {
-            (int exit, string output) = FashionMnistSampleTests.RunProgram("--data /nonexistent --steps 50 --pairs 32 --queries 50 --gallery 100", "Retrieval.dll");
+            (int exit, string output) = SampleProcess.Run("Retrieval.dll", "--data /nonexistent --steps 50 --pairs 32 --queries 50 --gallery 100");
             Assert.True(exit == 0, output);
             Assert.Contains("using a synthetic set", output);
             Assert.Contains("recall@1", output);
         }
+
+        [Theory]
+        [InlineData("--steps abc", "--steps must be a whole number ≥ 1; got 'abc'.")]
+        [InlineData("--pairs 0", "--pairs must be a whole number ≥ 1; got '0'.")]
+        [InlineData("--margin -2", "--margin must be a positive number; got '-2'.")]
+        [InlineData("--lr x", "--lr must be a positive number; got 'x'.")]
+        [InlineData("--seed 1.5", "--seed must be a whole number; got '1.5'.")]
+        public void BadOptionsAreRefusedInOneLine(string arguments, string message)
+            => SampleProcess.AssertRefused("Retrieval.dll", arguments, message);
 
         [Fact]
         public void MetricsOnKnownDescriptors()

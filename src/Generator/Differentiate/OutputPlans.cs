@@ -164,67 +164,163 @@ namespace SymGrad.Generator.Differentiate
                 return true;
             }
 
-            (Poly Min, Poly Max)? reach = read switch
-            {
-                Element element => IndexRange.Of(element.Index, _facts.LoopsAround(reader)),
-                SpanRef span => Reach(span, _facts.LoopsAround(reader)),
-                _ => null,
-            };
-            var checkable = new List<(Poly Min, Poly Max)>();
+            // Earlier in the same pass through the block around the read (same iteration of every loop around both).
             foreach (Writer w in writers.Where(w => _order[w.Statement] < _order[reader] && !ReferenceEquals(w.Statement, reader)))
             {
-                // Earlier in the same pass through the block around the read (same iteration of every loop around both).
                 bool sameIteration = _facts.Within(_facts.BlockOf(reader), _facts.BlockOf(w.Statement))
                     && !Reads.Of(read).Any(v => v != Name(read) && !_facts.Counters.Contains(v) && Walk.Assigned(_facts.BlockOf(w.Statement)).Contains(v));
-                bool finished = !SharesLoop(w.Statement, reader);
-                bool covers = w.Region is SpanRef { Start: null, Length: null }
-                    || (sameIteration && (w.Region == read || (w.Index is not null && read is Element e && w.Index == e.Index)));
-                if (!covers && finished && w.Index is not null && reach is { } r)
-                {
-                    // A loop nest that has finished wrote every element the read can reach — proven here, or, when that
-                    // depends on the sizes (it wrote w.Length elements, the read reaches n), checked when the backward runs.
-                    List<For> loops = _facts.LoopsAround(w.Statement);
-                    if (Injectivity.IsInjective(w.Index, loops, name => IsStableIn(name, loops)) && IndexRange.Of(w.Index, loops) is { } covered)
-                    {
-                        covers = IndexRange.Contains(covered, r);
-                        checkable.Add(covered);
-                    }
-                }
-
-                if (covers && (sameIteration || finished))
+                if (sameIteration && (w.Region == read || (w.Index is not null && read is Element e && w.Index == e.Index)))
                 {
                     return true;
                 }
             }
 
+            List<For> around = _facts.LoopsAround(reader);
+            if (Range(read, around) is not { } reach)
+            {
+                return Whole(reader, writers);
+            }
+
+            if (Covered(reader, reach, writers, out var candidates))
+            {
+                return true;
+            }
+
+            // A recurrence (h_t reads h_{t−1}): in a loop counting up by one, a write of iteration t − 1 covers the read of
+            // iteration t, and what was written before the loop covers the first iteration's read.
+            if (around.Count > 0 && around[around.Count - 1] is var loop && Recurrence(reader, read, loop, around, writers) is { } first)
+            {
+                if (Covered(loop, first, writers, out var before))
+                {
+                    return true;
+                }
+
+                return Check(loop, read, before, first, runs: true);
+            }
+
+            // Not provable here: a finished writer covers the read if the sizes allow, which the backward checks first.
+            return Check(reader, read, candidates, reach, runs: false);
+        }
+
+        /// <summary>A whole-span read nothing ranges: safe if an earlier finished writer wrote the whole span.</summary>
+        private bool Whole(Stmt reader, List<Writer> writers) => writers.Any(w =>
+            w.Region is SpanRef { Start: null, Length: null } && _order[w.Statement] < _order[reader] && !SharesLoop(w.Statement, reader));
+
+        /// <summary>The elements a read can reach over <paramref name="loops"/> (counters of other loops stay symbols).</summary>
+        private static (Poly Min, Poly Max)? Range(Expr read, List<For> loops) => read switch
+        {
+            Element element => IndexRange.Of(element.Index, loops),
+            SpanRef span => Reach(span, loops),
+            _ => null,
+        };
+
+        /// <summary>
+        /// Whether writers that finished before <paramref name="position"/> wrote every element of <paramref name="reach"/>;
+        /// otherwise, the ranges they cover, for a check when the backward runs.
+        /// </summary>
+        private bool Covered(Stmt position, (Poly Min, Poly Max) reach, List<Writer> writers, out List<(Poly Min, Poly Max)> candidates)
+        {
+            candidates = new List<(Poly Min, Poly Max)>();
+            var finished = writers.Where(w => _order[w.Statement] < _order[position] && !ReferenceEquals(w.Statement, position) && !SharesLoop(w.Statement, position)).ToList();
+            foreach (Writer w in finished)
+            {
+                List<For> loops = _facts.LoopsAround(w.Statement);
+                (Poly Min, Poly Max)? covered = w.Region is SpanRef region
+                    ? Slices(region, loops)
+                    : Injectivity.IsInjective(w.Index!, loops, name => IsStableIn(name, loops)) ? IndexRange.Of(w.Index!, loops) : null;
+                if (covered is { } c)
+                {
+                    if (IndexRange.Contains(c, reach)) return true;
+                    candidates.Add(c);
+                }
+            }
+
             // Statements writing single elements (y[0] = …; y[1] = …;) together cover the run of indices they wrote.
-            var constants = new HashSet<long>(writers
-                .Where(w => w.Index is not null && _order[w.Statement] < _order[reader] && !SharesLoop(w.Statement, reader) && _facts.LoopsAround(w.Statement).Count == 0)
-                .Select(w => Poly.From(w.Index!)).Where(p => p is not null && !p.Symbols.Any()).Select(p => p!.Terms.TryGetValue("", out long c) ? c : 0));
+            var constants = new HashSet<long>(finished
+                .Where(w => w.Index is not null && _facts.LoopsAround(w.Statement).Count == 0)
+                .Select(w => Poly.From(w.Index!)).Where(p => p is not null && !p.Symbols.Any()).Select(p => p!.Terms.TryGetValue("", out long k) ? k : 0));
             if (constants.Contains(0))
             {
                 long last = 0;
                 while (constants.Contains(last + 1)) last++;
                 (Poly, Poly) run = (Poly.Constant(0), Poly.Constant(last));
-                if (reach is { } r && IndexRange.Contains(run, r))
-                {
-                    return true;
-                }
-
-                checkable.Add(run);
+                if (IndexRange.Contains(run, reach)) return true;
+                candidates.Add(run);
             }
 
-            // Not provable here: a finished writer covers the read if the sizes allow, which the backward checks first.
-            return reach is { } reached && Check(reader, read, checkable, reached);
+            return false;
+        }
+
+        /// <summary>
+        /// What calls writing slices in loops cover (<c>for i: F(…, y.Slice(i * k, k))</c>): the elements start + j, 0 ≤ j &lt; length,
+        /// over the loops, when that index is injective (rows of a matrix) — then they cover their range densely.
+        /// </summary>
+        private (Poly Min, Poly Max)? Slices(SpanRef region, List<For> loops)
+        {
+            if (loops.Count == 0 || region.Start is null)
+            {
+                return loops.Count == 0 ? Reach(region, loops) : null;
+            }
+
+            // A loop over the slice's elements that is not there: j from 0 below the length.
+            Expr length = region.Length ?? new Opaque("{0}.Length", new[] { region.Span }.ToEquatableArray(), "int");
+            var j = new Name("ι", "int");
+            var element = new For(j.Id, "int", new Literal("0", "int"), new Binary("<", j, length, "bool"), new Literal("1", "int"), Block.Empty, "");
+            var all = new List<For>(loops) { element };
+            Expr index = new Binary("+", region.Start, j, "int");
+            return Injectivity.IsInjective(index, all, name => name == j.Id || IsStableIn(name, loops)) ? IndexRange.Of(index, all) : null;
+        }
+
+        /// <summary>
+        /// For a read in loop <paramref name="loop"/> (counting up by one from a start ≥ 0): when a writer in the same loop covers,
+        /// at iteration t − 1, what the read reaches at iteration t, the elements the first iteration reads; else null.
+        /// </summary>
+        private (Poly Min, Poly Max)? Recurrence(Stmt reader, Expr read, For loop, List<For> around, List<Writer> writers)
+        {
+            if (!Simplifier.IsConstant(loop.Step, 1) || IndexRange.CounterRange(loop, around) is not { } counter || !IndexRange.NonNegative(counter.Min))
+            {
+                return null;
+            }
+
+            string t = loop.Counter;
+            var inner = around.Take(around.Count - 1).ToList();
+            if (Range(read, inner) is not { } now)
+            {
+                return null;
+            }
+
+            foreach (Writer w in writers.Where(w => _facts.LoopsAround(w.Statement).LastOrDefault() is { } l && ReferenceEquals(l, loop)))
+            {
+                (Poly Min, Poly Max)? wrote = w.Region is SpanRef region ? Reach(region, inner) : w.Index is { } index ? IndexRange.Of(index, inner) : null;
+                if (wrote is not { } range)
+                {
+                    continue;
+                }
+
+                Poly previous = Poly.Constant(-1).Plus(new Poly().With(t, 1));
+                (Poly Min, Poly Max) before = (range.Min.Substitute(t, previous), range.Max.Substitute(t, previous));
+                if (IndexRange.Contains(before, now))
+                {
+                    return (now.Min.Substitute(t, counter.Min), now.Max.Substitute(t, counter.Min));
+                }
+            }
+
+            return null;
         }
 
         /// <summary>
         /// Records the runtime check that a read reaches only elements a finished loop nest wrote: the check runs only when
         /// the loops around the read run (an empty loop reads nothing). Only sizes appear in it (no local the body computes).
         /// </summary>
-        private bool Check(Stmt reader, Expr read, List<(Poly Min, Poly Max)> candidates, (Poly Min, Poly Max) reach)
+        /// <param name="runs">Whether <paramref name="position"/> is a loop whose first iteration is what reads: it must run too.</param>
+        private bool Check(Stmt position, Expr read, List<(Poly Min, Poly Max)> candidates, (Poly Min, Poly Max) reach, bool runs)
         {
-            List<For> loops = _facts.LoopsAround(reader);
+            List<For> loops = _facts.LoopsAround(position);
+            if (runs && position is For self)
+            {
+                loops.Add(self);
+            }
+
             var parts = new List<string>();
             foreach (For loop in loops)
             {
@@ -233,8 +329,8 @@ namespace SymGrad.Generator.Differentiate
                     return false;
                 }
 
-                Poly runs = range.Max.Plus(range.Min.Times(Poly.Constant(-1)));
-                if (!IndexRange.NonNegative(runs)) parts.Add($"{runs.ToCSharp()} >= 0.0");
+                Poly trips = range.Max.Plus(range.Min.Times(Poly.Constant(-1)));
+                if (!IndexRange.NonNegative(trips)) parts.Add($"{trips.ToCSharp()} >= 0.0");
             }
 
             // The read is covered if one of the writers covers it: each gives a requirement on the sizes.

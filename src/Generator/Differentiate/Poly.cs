@@ -26,6 +26,14 @@ namespace SymGrad.Generator.Differentiate
 
         public static string Key(IEnumerable<string> factors) => string.Join("·", factors.OrderBy(f => f, System.StringComparer.Ordinal));
 
+        /// <summary>This polynomial plus <paramref name="coefficient"/>·<paramref name="symbol"/>.</summary>
+        public Poly With(string symbol, long coefficient)
+        {
+            var p = Plus(new Poly());
+            p.Add(symbol, coefficient);
+            return p;
+        }
+
         public void Add(string key, long coefficient)
         {
             long sum = (Terms.TryGetValue(key, out long c) ? c : 0) + coefficient;

@@ -27,10 +27,19 @@ namespace SymGrad
         IReadOnlyList<GradCheckSample> Samples,
         IReadOnlyList<double> Numerical)
     {
-        /// <summary>Whether every element agrees within <paramref name="relativeTolerance"/> (an empty parameter passes).</summary>
-        public bool Passes(double relativeTolerance = 1e-6) => MaxRelativeError <= relativeTolerance;
+        /// <summary>
+        /// The relative tolerance <see cref="Passes()"/> applies: <see cref="GradCheck.DoubleTolerance"/> for a
+        /// <see cref="double"/> parameter, <see cref="GradCheck.FloatTolerance"/> for a <see cref="float"/> one.
+        /// </summary>
+        public double Tolerance { get; init; } = GradCheck.DoubleTolerance;
 
-        internal static GradCheckParamResult Create(string name, double[] analytic, double[] numerical, double floor)
+        /// <summary>Whether every element agrees within <see cref="Tolerance"/> (an empty parameter passes).</summary>
+        public bool Passes() => Passes(Tolerance);
+
+        /// <summary>Whether every element agrees within <paramref name="relativeTolerance"/> (an empty parameter passes).</summary>
+        public bool Passes(double relativeTolerance) => MaxRelativeError <= relativeTolerance;
+
+        internal static GradCheckParamResult Create(string name, double[] analytic, double[] numerical, double floor, double tolerance)
         {
             int n = numerical.Length;
             double maxAbs = 0, maxRel = 0;
@@ -67,7 +76,7 @@ namespace SymGrad
 
             GradCheckSample At(int i) => i < 0 ? default : new GradCheckSample(i, analytic[i], numerical[i]);
             return new GradCheckParamResult(
-                name, n, maxAbs, absIndex, maxRel, relIndex, At(absIndex), At(relIndex), samples, numerical);
+                name, n, maxAbs, absIndex, maxRel, relIndex, At(absIndex), At(relIndex), samples, numerical) { Tolerance = tolerance };
         }
 
         // NaN ranks above everything, so that it is what the report points at; the first NaN wins.
@@ -76,7 +85,7 @@ namespace SymGrad
     }
 
     /// <summary>
-    /// The result of <see cref="GradCheck.Run(Func{double}, double, GradCheckParam[])"/>: one
+    /// The result of <see cref="GradCheck.Run(Func{double}, GradCheckParam[])"/>: one
     /// <see cref="GradCheckParamResult"/> per parameter, in the order given. <see cref="ToString()"/> is a table meant
     /// for assertion messages: <c>Assert.True(report.Passes(), report.ToString())</c>.
     /// </summary>
@@ -113,24 +122,39 @@ namespace SymGrad
             => Parameters.FirstOrDefault(p => p.Name == name)
                ?? throw new KeyNotFoundException($"No parameter named '{name}' was checked.");
 
-        /// <summary>Whether every element of every parameter agrees within <paramref name="relativeTolerance"/>.</summary>
-        public bool Passes(double relativeTolerance = 1e-6) => Parameters.All(p => p.Passes(relativeTolerance));
+        /// <summary>
+        /// Whether every element of every parameter agrees within its parameter's <see cref="GradCheckParamResult.Tolerance"/>
+        /// (<see cref="GradCheck.DoubleTolerance"/> for doubles, <see cref="GradCheck.FloatTolerance"/> for floats).
+        /// </summary>
+        public bool Passes() => Parameters.All(p => p.Passes());
 
-        /// <inheritdoc cref="ToString(double)"/>
-        public override string ToString() => ToString(1e-6);
+        /// <summary>Whether every element of every parameter agrees within <paramref name="relativeTolerance"/>.</summary>
+        public bool Passes(double relativeTolerance) => Parameters.All(p => p.Passes(relativeTolerance));
+
+        /// <summary>The table of <see cref="ToString(double)"/>, each parameter judged at its own <see cref="GradCheckParamResult.Tolerance"/>.</summary>
+        public override string ToString()
+        {
+            var tolerances = Parameters.Select(p => p.Tolerance).Distinct().ToList();
+            return tolerances.Count == 1 ? ToString(tolerances[0]) : Table(p => p.Tolerance, "the parameters' own relative tolerances (float " +
+                GradCheck.FloatTolerance.ToString("0.#e+00", CultureInfo.InvariantCulture) + ", double " +
+                GradCheck.DoubleTolerance.ToString("0.#e+00", CultureInfo.InvariantCulture) + ")");
+        }
 
         /// <summary>
         /// A multi-line table, one row per parameter, marked <c>ok</c> or <c>FAIL</c> at
         /// <paramref name="relativeTolerance"/>, then the first few analytic and numerical values of each parameter.
         /// </summary>
         public string ToString(double relativeTolerance)
+            => Table(_ => relativeTolerance, "relative tolerance " + relativeTolerance.ToString("0.#e+00", CultureInfo.InvariantCulture));
+
+        private string Table(Func<GradCheckParamResult, double> tolerance, string at)
         {
             var c = CultureInfo.InvariantCulture;
             var sb = new StringBuilder();
-            var failing = Parameters.Where(p => !p.Passes(relativeTolerance)).ToList();
+            var failing = Parameters.Where(p => !p.Passes(tolerance(p))).ToList();
             if (failing.Count == 0)
             {
-                sb.Append(c, $"GradCheck passed at relative tolerance {relativeTolerance:0.#e+00}");
+                sb.Append(c, $"GradCheck passed at {at}");
             }
             else
             {
@@ -141,7 +165,7 @@ namespace SymGrad
                     if (double.IsNaN(worst.MaxRelativeError)) break;
                 }
 
-                sb.Append(c, $"GradCheck FAILED at relative tolerance {relativeTolerance:0.#e+00}: ");
+                sb.Append(c, $"GradCheck FAILED at {at}: ");
                 sb.Append(c, $"{string.Join(", ", failing.Select(p => p.Name))} ");
                 sb.Append(c, $"(worst: relative error {E(worst.MaxRelativeError)} at {worst.Name}[{worst.MaxRelativeIndex}])");
             }
@@ -164,7 +188,7 @@ namespace SymGrad
                   .Append(E(p.MaxRelativeError).PadRight(11)).Append(Index(p.MaxRelativeIndex).PadRight(8))
                   .Append(Value(p.AtMaxRelative.Analytic, p.Length).PadRight(18))
                   .Append(Value(p.AtMaxRelative.Numerical, p.Length).PadRight(18))
-                  .Append(p.Passes(relativeTolerance) ? "ok" : "FAIL")
+                  .Append(p.Passes(tolerance(p)) ? "ok" : "FAIL")
                   .AppendLine();
             }
 

@@ -148,12 +148,12 @@ namespace SymGrad
             // .NET exposes no 512-bit gather: two 256-bit ones.
             if (typeof(T) == typeof(float))
             {
-                Vector256<int> index = Vector256<int>.Indices * stride;
+                Vector256<int> index = Simd.Indices256 * stride;
                 Vector256<float> low = Avx2.GatherVector256((float*)p, index, 4), high = Avx2.GatherVector256((float*)p + (8L * stride), index, 4);
                 return Vector512.Create(low, high).As<float, T>();
             }
 
-            Vector128<int> index4 = Vector128<int>.Indices * stride;
+            Vector128<int> index4 = Simd.Indices128 * stride;
             Vector256<double> lowD = Avx2.GatherVector256((double*)p, index4, 8), highD = Avx2.GatherVector256((double*)p + (4L * stride), index4, 8);
             return Vector512.Create(lowD, highD).As<double, T>();
         }

@@ -95,7 +95,7 @@ namespace SymGrad
             _ => GemmMicroKernels.NrScalar,
         };
 
-        /// <summary>Runs the part (0 or 1) of <paramref name="job"/> that this thread owns; part -1 is the whole product.</summary>
+        /// <summary>Runs the part (0 or 1) of the job at <paramref name="jobPointer"/> that this thread owns; part -1 is the whole product.</summary>
         internal static void RunPart<T>(void* jobPointer, int part)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
@@ -298,15 +298,11 @@ namespace SymGrad
         }
 
         /// <summary>
-        /// dst[p·ld + r] = src[r·rs + p] for rows r in [0, 4) and p in [p0, p1): 4×4 blocks transposed in SSE registers,
-        /// the last p1 − p0 mod 4 columns one by one.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        /// <summary>
         /// Packs the first whole groups of 4 of <paramref name="count"/> strided lines (rows of A, columns of B), depth
         /// [p0, p1), through 4×4 register transposes (four loads, eight shuffles, four stores); returns how many lines it
         /// packed (the caller packs the rest one by one).
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static int TransposeGroupsOf4<T>(T* src, nint stride, T* dst, nint ld, int count, int p0, int p1)
             where T : unmanaged
         {

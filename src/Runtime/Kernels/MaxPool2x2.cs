@@ -46,7 +46,7 @@ namespace SymGrad
                     {
                         Masks<T> m = new(lane, ow - j);
                         Window<T> v = Load(row0 + (2 * j), row1 + (2 * j), m);
-                        MaskedStore(yRow + j, m.Windows, job.Relu ? Vector512.Max(v.Max, Vector512<T>.Zero) : v.Max);
+                        Simd.MaskedStore(yRow + j, m.Windows, job.Relu ? Vector512.Max(v.Max, Vector512<T>.Zero) : v.Max);
                     }
                 }
             }
@@ -250,8 +250,8 @@ namespace SymGrad
         {
             int lanes = Vector512<T>.Count;
             (Vector512<T> low, Vector512<T> high) = Interleave(even, odd);
-            MaskedStore(target, m.Low, Simd.MaskedLoad(target, m.Low, default) + low);
-            MaskedStore(target + lanes, m.High, Simd.MaskedLoad(target + lanes, m.High, default) + high);
+            Simd.MaskedStore(target, m.Low, Simd.MaskedLoad(target, m.Low, default) + low);
+            Simd.MaskedStore(target + lanes, m.High, Simd.MaskedLoad(target + lanes, m.High, default) + high);
         }
 
         /// <summary>target[2l] = even[l], target[2l + 1] = odd[l], all 2·lanes elements.</summary>
@@ -277,21 +277,6 @@ namespace SymGrad
 
             return (Avx512F.PermuteVar8x64x2(even.AsDouble(), Vector512.Create(0L, 8, 1, 9, 2, 10, 3, 11), odd.AsDouble()).As<double, T>(),
                 Avx512F.PermuteVar8x64x2(even.AsDouble(), Vector512.Create(4L, 12, 5, 13, 6, 14, 7, 15), odd.AsDouble()).As<double, T>());
-        }
-
-        /// <summary>Writes the lanes of mask to p; the others are left untouched.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void MaskedStore<T>(T* p, Vector512<T> mask, Vector512<T> value)
-            where T : unmanaged
-        {
-            if (typeof(T) == typeof(float))
-            {
-                Avx512F.MaskStore((float*)p, mask.AsSingle(), value.AsSingle());
-            }
-            else
-            {
-                Avx512F.MaskStore((double*)p, mask.AsDouble(), value.AsDouble());
-            }
         }
 
         /// <summary>Elements 0, 2, 4, … and 1, 3, 5, … of the 2·lanes elements a‖b: the inverse of <see cref="Interleave{T}"/>.</summary>

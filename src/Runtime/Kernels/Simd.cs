@@ -14,12 +14,28 @@ namespace SymGrad
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static Vector512<T> Fma<T>(Vector512<T> a, Vector512<T> b, Vector512<T> c)
         {
+#if NET9_0_OR_GREATER
             if (typeof(T) == typeof(float))
             {
                 return Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
             }
 
             return Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+#else
+            // .NET 8 has no Vector512.FusedMultiplyAdd: the AVX-512 instruction (every Vector512 path runs only where
+            // Vector512.IsHardwareAccelerated), or the two 256-bit halves.
+            if (Avx512F.IsSupported && typeof(T) == typeof(float))
+            {
+                return Avx512F.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+            }
+
+            if (Avx512F.IsSupported && typeof(T) == typeof(double))
+            {
+                return Avx512F.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+            }
+
+            return Vector512.Create(Fma(a.GetLower(), b.GetLower(), c.GetLower()), Fma(a.GetUpper(), b.GetUpper(), c.GetUpper()));
+#endif
         }
 
         /// <summary>
@@ -126,9 +142,69 @@ namespace SymGrad
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static unsafe Vector512<T> MaskedLoad<T>(T* p, Vector512<T> mask, Vector512<T> merge = default)
             where T : unmanaged
-            => typeof(T) == typeof(float)
+        {
+#if NET9_0_OR_GREATER
+            return typeof(T) == typeof(float)
                 ? Avx512F.MaskLoad((float*)p, mask.AsSingle(), merge.AsSingle()).As<float, T>()
                 : Avx512F.MaskLoad((double*)p, mask.AsDouble(), merge.AsDouble()).As<double, T>();
+#else
+            // .NET 8 exposes no 512-bit masked load: lane by lane (only the last, partial vector of a row comes here).
+            Vector512<T> result = merge;
+            for (int i = 0; i < Vector512<T>.Count; i++)
+            {
+                if (LaneSet(mask, i))
+                {
+                    result = result.WithElement(i, p[i]);
+                }
+            }
+
+            return result;
+#endif
+        }
+
+        /// <summary>Writes the lanes of <paramref name="mask"/> to p; the others are left untouched (never written).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static unsafe void MaskedStore<T>(T* p, Vector512<T> mask, Vector512<T> value)
+            where T : unmanaged
+        {
+#if NET9_0_OR_GREATER
+            if (typeof(T) == typeof(float))
+            {
+                Avx512F.MaskStore((float*)p, mask.AsSingle(), value.AsSingle());
+            }
+            else
+            {
+                Avx512F.MaskStore((double*)p, mask.AsDouble(), value.AsDouble());
+            }
+#else
+            for (int i = 0; i < Vector512<T>.Count; i++)
+            {
+                if (LaneSet(mask, i))
+                {
+                    p[i] = value[i];
+                }
+            }
+#endif
+        }
+
+#if !NET9_0_OR_GREATER
+        /// <summary>Whether lane i of a comparison mask is set (its sign bit, as the AVX-512 masked moves read it).</summary>
+        private static bool LaneSet<T>(Vector512<T> mask, int i)
+            where T : unmanaged
+            => Vector512<T>.Count == 16 ? mask.AsInt32()[i] < 0 : mask.AsInt64()[i] < 0;
+
+        /// <summary>0, 1, 2, … : <c>Vector256&lt;int&gt;.Indices</c>, which .NET 8 lacks.</summary>
+        internal static Vector256<int> Indices256 => Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+
+        /// <summary>0, 1, 2, 3: <c>Vector128&lt;int&gt;.Indices</c>, which .NET 8 lacks.</summary>
+        internal static Vector128<int> Indices128 => Vector128.Create(0, 1, 2, 3);
+#else
+        /// <summary>0, 1, 2, … in each lane.</summary>
+        internal static Vector256<int> Indices256 => Vector256<int>.Indices;
+
+        /// <summary>0, 1, 2, 3.</summary>
+        internal static Vector128<int> Indices128 => Vector128<int>.Indices;
+#endif
 
         /// <summary>0, 1, 2, … in each lane: compared with a count, the mask of a row's last, partial vector.</summary>
         internal static Vector512<T> Indices<T>()
@@ -147,12 +223,36 @@ namespace SymGrad
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static Vector256<T> Fma<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c)
         {
+#if NET9_0_OR_GREATER
             if (typeof(T) == typeof(float))
             {
                 return Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
             }
 
             return Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+#else
+            // .NET 8 has no Vector256.FusedMultiplyAdd: the FMA3 instruction, or one rounding per lane in software.
+            if (System.Runtime.Intrinsics.X86.Fma.IsSupported && typeof(T) == typeof(float))
+            {
+                return System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+            }
+
+            if (System.Runtime.Intrinsics.X86.Fma.IsSupported && typeof(T) == typeof(double))
+            {
+                return System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+            }
+
+            Vector256<T> result = default;
+            for (int i = 0; i < Vector256<T>.Count; i++)
+            {
+                T lane = typeof(T) == typeof(float)
+                    ? (T)(object)MathF.FusedMultiplyAdd((float)(object)a[i]!, (float)(object)b[i]!, (float)(object)c[i]!)
+                    : (T)(object)Math.FusedMultiplyAdd((double)(object)a[i]!, (double)(object)b[i]!, (double)(object)c[i]!);
+                result = result.WithElement(i, lane);
+            }
+
+            return result;
+#endif
         }
 
         /// <summary>

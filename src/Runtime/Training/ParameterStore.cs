@@ -139,6 +139,19 @@ namespace SymGrad
         /// <summary>Sets every gradient to zero (generated backward passes accumulate with <c>+=</c>). Freezes the layout.</summary>
         public void ZeroGradients() => Array.Clear(GradientBuffer);
 
+        /// <summary>
+        /// Writes every parameter, by name, to the checkpoint file <paramref name="path"/>, atomically: see
+        /// <see cref="Checkpoint"/> for the format. Freezes the layout.
+        /// </summary>
+        public void Save(string path) => Checkpoint.Save(path, this);
+
+        /// <summary>
+        /// Replaces every parameter with the one of the same name in the checkpoint file <paramref name="path"/>, after
+        /// checking the whole file: a truncated, corrupted or foreign file, or one of another model, throws
+        /// <see cref="System.IO.InvalidDataException"/> and changes nothing. See <see cref="Checkpoint"/>. Freezes the layout.
+        /// </summary>
+        public void Load(string path) => Checkpoint.Load(path, this);
+
         /// <summary>Allocates both buffers (zeroed) if they are not yet, fixing the layout. Idempotent.</summary>
         public void Freeze()
         {

@@ -16,6 +16,7 @@ namespace SymGrad
         /// <summary>The number of values on the tape.</summary>
         public int Count => _count;
 
+        /// <summary>Puts <paramref name="value"/> on top (the array doubles when full, then stays).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Push(T value)
         {
@@ -27,6 +28,7 @@ namespace SymGrad
             _items[_count++] = value;
         }
 
+        /// <summary>Takes the value on top off and returns it: the last one pushed.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T Pop() => _items[--_count];
 

@@ -16,19 +16,25 @@ namespace SymGrad
         /// <summary>The calling thread's workspace.</summary>
         public static Workspace Current => s_current ??= new Workspace();
 
+        /// <summary>The tape of <see cref="double"/> values (loop-carried values before they are overwritten).</summary>
         public Tape<double> Doubles { get; } = new();
 
+        /// <summary>The tape of <see cref="float"/> values.</summary>
         public Tape<float> Floats { get; } = new();
 
+        /// <summary>The tape of integers (trip counts of loops with a data-dependent end, indices of a taken <c>break</c>).</summary>
         public Tape<int> Ints { get; } = new();
 
+        /// <summary>The tape of branch decisions (which side of an <c>if</c> ran, per iteration).</summary>
         public Tape<bool> Bools { get; } = new();
 
         /// <summary>Integers of types other than int (long, short, byte, …), widened to long.</summary>
         public Tape<long> Longs { get; } = new();
 
+        /// <summary>Scratch <see cref="double"/> buffers (cotangents of intermediate arrays), released stack-wise.</summary>
         public ScratchArena<double> DoubleScratch { get; } = new();
 
+        /// <summary>Scratch <see cref="float"/> buffers, released stack-wise.</summary>
         public ScratchArena<float> FloatScratch { get; } = new();
 
         /// <summary>Records the current depth of every tape and arena.</summary>

@@ -244,6 +244,25 @@ namespace SymGrad.RuntimeTests.Training
             Assert.True(Converge(new SgdMomentum<double>(n, 0.05, 0.9, nesterov: true), 400) < 1e-6);
             Assert.True(Converge(new Adam<double>(n, 0.05), 2000) < 1e-3);
             Assert.True(Converge(Adam<double>.AdamW(n, 0.05, weightDecay: 0), 2000) < 1e-3);
+            Assert.True(Converge(new Adagrad<double>(n, 0.5), 2000) < 1e-3);
+        }
+
+        [Fact]
+        public void AdagradFirstStepsByHand()
+        {
+            // min-char-rnn's update: G += g²; θ −= η g / √(G + ε).
+            var adagrad = new Adagrad<double>(2, learningRate: 0.1, epsilon: 1e-8);
+            double[] p = { 1.0, -2.0 };
+            adagrad.Step(p, new[] { 0.5, -3.0 });
+            Assert.Equal(1.0 - (0.1 * 0.5 / Math.Sqrt(0.25 + 1e-8)), p[0], 15);
+            Assert.Equal(-2.0 + (0.1 * 3.0 / Math.Sqrt(9.0 + 1e-8)), p[1], 15);
+            adagrad.Step(p, new[] { 0.5, 1.0 });
+            Assert.Equal(1.0 - (0.1 * 0.5 / Math.Sqrt(0.25 + 1e-8)) - (0.1 * 0.5 / Math.Sqrt(0.5 + 1e-8)), p[0], 15);
+            Assert.Equal(new[] { 0.5, 10.0 }, adagrad.SumOfSquares.ToArray());
+            Assert.Equal(2, adagrad.StepCount);
+            adagrad.Reset();
+            Assert.Equal(new[] { 0.0, 0.0 }, adagrad.SumOfSquares.ToArray());
+            Assert.Equal(0, adagrad.StepCount);
         }
 
         [Fact]
@@ -253,9 +272,9 @@ namespace SymGrad.RuntimeTests.Training
             var floats = new IOptimizer<float>[]
             {
                 new Sgd<float>(n, 0.1, 0.01), new SgdMomentum<float>(n, 0.1, 0.9, 0.01, nesterov: true),
-                new SgdMomentum<float>(n, 0.1), new Adam<float>(n, weightDecay: 0.01), Adam<float>.AdamW(n),
+                new SgdMomentum<float>(n, 0.1), new Adam<float>(n, weightDecay: 0.01), Adam<float>.AdamW(n), new Adagrad<float>(n, 0.1),
             };
-            var doubles = new IOptimizer<double>[] { new Sgd<double>(n, 0.1), new SgdMomentum<double>(n, 0.1, 0.9, 0.01), new Adam<double>(n, weightDecay: 0.01) };
+            var doubles = new IOptimizer<double>[] { new Sgd<double>(n, 0.1), new SgdMomentum<double>(n, 0.1, 0.9, 0.01), new Adam<double>(n, weightDecay: 0.01), new Adagrad<double>(n, 0.1) };
             float[] pf = new float[n], gf = new float[n];
             double[] pd = new double[n], gd = new double[n];
             gf.AsSpan().Fill(0.5f);
