@@ -28,6 +28,15 @@ namespace SymGrad.Generator.Differentiate
 
             Locate(body, owner: null);
             FindActive();
+
+            // A local the results do not depend on (the max of a stable softmax) carries no derivative: activity again, without it.
+            Invariant.UnionWith(ShiftInvariance.Find(body, Active, LocalTypes));
+            if (Invariant.Count > 0)
+            {
+                Active.Clear();
+                FindActive();
+            }
+
             FindCallsWithoutDerivative();
         }
 
@@ -43,6 +52,9 @@ namespace SymGrad.Generator.Differentiate
 
         /// <summary>Variables and spans whose value depends on a differentiable input: they carry an adjoint.</summary>
         public HashSet<string> Active { get; } = new();
+
+        /// <summary>Locals computed from the inputs that the results do not depend on (see <see cref="ShiftInvariance"/>).</summary>
+        public HashSet<string> Invariant { get; } = new();
 
         /// <summary>SG0007 for each call without a derivative that an active value flows into.</summary>
         public List<DiagnosticInfo> Diagnostics { get; } = new();
@@ -160,7 +172,7 @@ namespace SymGrad.Generator.Differentiate
                 }
             }
 
-            void Mark(string name) => changed |= Active.Add(name);
+            void Mark(string name) => changed |= !Invariant.Contains(name) && Active.Add(name);
         }
 
         private bool AnyActive(Expr? e) => e is not null && Reads.Of(e).Any(Active.Contains);

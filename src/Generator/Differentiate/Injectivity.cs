@@ -16,7 +16,7 @@ namespace SymGrad.Generator.Differentiate
         public static bool IsInjective(Expr index, IReadOnlyList<For> loops, System.Func<string, bool> isStable)
         {
             // Every variable in the index must keep its value across the loop nest (counters aside); a span's length does.
-            if (!ValueReads(index).All(isStable) || loops.Any(l => !ValueReads(l.Condition).All(isStable)))
+            if (!Reads.Values(index).All(isStable) || loops.Any(l => !Reads.Values(l.Condition).All(isStable)))
             {
                 return false;
             }
@@ -82,9 +82,5 @@ namespace SymGrad.Generator.Differentiate
 
             return true;
         }
-
-        /// <summary>What an expression reads the value of: <c>y.Length</c> reads no element of y.</summary>
-        private static HashSet<string> ValueReads(Expr e) =>
-            Reads.Of(Walk.Transform(e, x => x is Opaque { Template: "{0}.Length" } ? new Literal("0", "int") : null));
     }
 }

@@ -68,9 +68,9 @@ namespace SymGrad.Generator.Differentiate
         {
             var assigned = new HashSet<string>(Walk.Assigned(loop.Body));
             bool up = Simplifier.IsConstant(loop.Step, 1), down = Simplifier.IsConstant(loop.Step, -1);
-            if (!Reads.Of(loop.Init).Overlaps(assigned)
+            if (!Reads.Values(loop.Init).Overlaps(assigned)
                 && loop.Condition is Binary { Left: Name c, Right: var bound } cmp && c.Id == loop.Counter && (up || down)
-                && !Reads.Of(bound).Overlaps(assigned) && !Reads.Calls(bound).Any()
+                && !Reads.Values(bound).Overlaps(assigned) && !Reads.Calls(bound).Any()
                 && ((up && cmp.Op is "<" or "<=") || (down && cmp.Op is ">" or ">=")))
             {
                 return (cmp, bound, up);
@@ -126,7 +126,7 @@ namespace SymGrad.Generator.Differentiate
 
         /// <summary>Whether the reverse sweep cannot recompute an <c>if</c>'s condition: its branches change what it reads.</summary>
         public static bool TapesDecision(If branch) =>
-            Reads.Of(branch.Condition).Overlaps(Walk.Assigned(branch.Then).Concat(Walk.Assigned(branch.Else)));
+            Reads.Values(branch.Condition).Overlaps(Walk.Assigned(branch.Then).Concat(Walk.Assigned(branch.Else)));
 
         /// <summary>A compound statement without its blocks, for what it writes itself (a loop its counter).</summary>
         private static Stmt Strip(Stmt s) => s switch

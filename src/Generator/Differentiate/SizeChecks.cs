@@ -24,7 +24,9 @@ namespace SymGrad.Generator.Differentiate
             var checks = new List<SizeCheck>();
             var parameters = model.Parameters.ToDictionary(p => p.Name);
             Visit(body, new List<For>(), parameters, checks);
-            return checks.GroupBy(c => (c.Span, c.Required)).Select(g => g.OrderBy(c => c.Condition.Length).First()).ToList();
+            // y[i] for i < y.Length needs nothing checked.
+            return checks.Where(c => c.Required != "(double)" + c.Span + ".Length")
+                .GroupBy(c => (c.Span, c.Required)).Select(g => g.OrderBy(c => c.Condition.Length).First()).ToList();
         }
 
         private static void Visit(Block block, List<For> loops, Dictionary<string, ParameterSpec> parameters, List<SizeCheck> checks)

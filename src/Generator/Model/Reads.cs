@@ -13,6 +13,11 @@ namespace SymGrad.Generator.Model
             return names;
         }
 
+        /// <summary>What an expression reads the value of: <c>y.Length</c> reads no element of y (a span's length never changes).</summary>
+        public static HashSet<string> Values(Expr? e) => e is null
+            ? new HashSet<string>()
+            : Of(Walk.Transform(e, x => x is Opaque { Template: "{0}.Length" } ? new Literal("0", "int") : null));
+
         public static void Add(Expr? e, HashSet<string> names)
         {
             switch (e)

@@ -6,62 +6,61 @@ using SymGrad.Generator.Model;
 namespace SymGrad.Generator.Optimize
 {
     /// <summary>
-    /// An adjoint nothing ever adds to (the local it belongs to is never read) is zero everywhere: its contributions,
-    /// <c>dx += ds3 · f(…)</c>, are dropped rather than computed — 0 · ∞ is NaN in floating point, while the derivative
-    /// it stands for is 0 (a value overflowing in a dead branch of float code must not poison the gradient).
+    /// Adjoints that are zero everywhere: nothing non-zero is ever added to them (the local they belong to is never read,
+    /// or only through other such adjoints, around a loop). Their contributions, <c>dx += ds3 · f(…)</c>, are dropped rather
+    /// than computed — 0 · ∞ is NaN in floating point, while the derivative it stands for is 0 (a value overflowing in code
+    /// that does not reach the result must not poison the gradient). The largest such set: assume all are zero, then drop
+    /// those with a write that is not zero under that assumption, until none is dropped.
     /// </summary>
     internal static class ZeroAdjoints
     {
         public static void Run(BackwardProgram program)
         {
-            for (int round = 0; round < 16; round++)
+            var zeros = new HashSet<string>(program.Variables.Values
+                .Where(v => v.Role is Role.Adjoint or Role.Temporary && v.Type is "double" or "float").Select(v => v.Name));
+            var statements = program.Blocks.SelectMany(Walk.All).ToList();
+            bool changed = true;
+            while (changed)
             {
-                var writes = new Dictionary<string, bool>(); // variable → every write sets it to zero
-                foreach (Stmt s in program.Blocks.SelectMany(Walk.All))
+                changed = false;
+                foreach (Stmt s in statements)
                 {
-                    foreach ((string name, bool zero) in Writes(s))
+                    foreach ((string name, Expr? value) in Writes(s))
                     {
-                        writes[name] = (!writes.TryGetValue(name, out bool before) || before) && zero;
+                        if (zeros.Contains(name) && (value is null || !Simplifier.IsConstant(Zeroed(value, zeros), 0)))
+                        {
+                            zeros.Remove(name);
+                            changed = true;
+                        }
                     }
                 }
+            }
 
-                var zeros = new HashSet<string>(program.Variables.Values
-                    .Where(v => v.Role is Role.Adjoint or Role.Temporary && v.Type is "double" or "float" && writes.TryGetValue(v.Name, out bool zero) && zero)
-                    .Select(v => v.Name));
-                var reads = new HashSet<string>(program.Blocks.SelectMany(Walk.All).SelectMany(ReadsOf));
-                zeros.IntersectWith(reads);
-                if (zeros.Count == 0)
-                {
-                    return;
-                }
-
+            var read = new HashSet<string>(statements.SelectMany(Walk.Expressions).SelectMany(Reads.Of));
+            zeros.IntersectWith(read);
+            if (zeros.Count > 0)
+            {
                 program.Forward = Substitute(program.Forward, zeros);
                 program.Reverse = Substitute(program.Reverse, zeros);
             }
         }
 
-        private static IEnumerable<(string Name, bool Zero)> Writes(Stmt s)
+        /// <summary>The variables a statement writes and the value (null: not known).</summary>
+        private static IEnumerable<(string Name, Expr? Value)> Writes(Stmt s)
         {
             switch (s)
             {
                 case Assign { Target: Name n } a:
-                    yield return (n.Id, a.Op == "=" && Simplifier.IsConstant(a.Value, 0));
+                    yield return (n.Id, a.Value);
                     break;
                 case LocalDecl d:
-                    yield return (d.Name, d.Init is not null && Simplifier.IsConstant(d.Init, 0));
+                    yield return (d.Name, d.Init);
                     break;
                 case Invoke v:
-                    foreach (string w in Reads.WrittenBy(v.Args)) yield return (w, false);
+                    foreach (string w in Reads.WrittenBy(v.Args)) yield return (w, null);
                     break;
             }
         }
-
-        /// <summary>The variables a statement reads (an assignment's target is read only when it accumulates).</summary>
-        private static IEnumerable<string> ReadsOf(Stmt s) => s switch
-        {
-            Assign { Target: Name n } a => Reads.Of(a.Value).Concat(a.Op == "=" ? Enumerable.Empty<string>() : new[] { n.Id }),
-            _ => Walk.Expressions(s).SelectMany(Reads.Of),
-        };
 
         private static Block Substitute(Block block, HashSet<string> zeros) => Walk.Rewrite(block, s =>
         {

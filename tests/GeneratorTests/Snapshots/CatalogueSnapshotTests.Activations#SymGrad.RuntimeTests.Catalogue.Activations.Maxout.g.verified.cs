@@ -35,10 +35,6 @@ namespace SymGrad.RuntimeTests.Catalogue
             }
             if (x.Length > 0)
             {
-                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)x.Length, "x[i]");
-            }
-            if (x.Length > 0)
-            {
                 global::SymGrad.Guard.Covers(w2.Length, nameof(w2), (double)x.Length, "w2[i]");
             }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
@@ -101,10 +97,6 @@ namespace SymGrad.RuntimeTests.Catalogue
             if (x.Length > 0)
             {
                 global::SymGrad.Guard.Covers(w1.Length, nameof(w1), (double)x.Length, "w1[i]");
-            }
-            if (x.Length > 0)
-            {
-                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)x.Length, "x[i]");
             }
             if (x.Length > 0)
             {

@@ -27,10 +27,6 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(z.Length, nameof(z), (double)p.Length, "z[j]");
             }
-            if (p.Length > 0)
-            {
-                global::SymGrad.Guard.Covers(p.Length, nameof(p), (double)p.Length, "p[j]");
-            }
             global::SymGrad.Guard.SameLength<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), z, nameof(z));
@@ -56,10 +52,6 @@ namespace SymGrad.RuntimeTests.Catalogue
             if (p.Length > 0)
             {
                 global::SymGrad.Guard.Covers(z.Length, nameof(z), (double)p.Length, "z[j]");
-            }
-            if (p.Length > 0)
-            {
-                global::SymGrad.Guard.Covers(p.Length, nameof(p), (double)p.Length, "p[j]");
             }
             global::SymGrad.Guard.SameLength<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), p, nameof(p));

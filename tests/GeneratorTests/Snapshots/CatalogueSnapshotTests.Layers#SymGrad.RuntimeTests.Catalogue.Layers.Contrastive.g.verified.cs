@@ -31,10 +31,6 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (a.Length > 0)
             {
-                global::SymGrad.Guard.Covers(a.Length, nameof(a), (double)a.Length, "a[i]");
-            }
-            if (a.Length > 0)
-            {
                 global::SymGrad.Guard.Covers(b.Length, nameof(b), (double)a.Length, "b[i]");
             }
             global::SymGrad.Guard.SameLength<double>(da, nameof(da), a, nameof(a));
@@ -98,10 +94,6 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double ContrastiveGradient(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> b, int label, double margin, double positives, double negatives, global::System.Span<double> da, global::System.Span<double> db)
         {
-            if (a.Length > 0)
-            {
-                global::SymGrad.Guard.Covers(a.Length, nameof(a), (double)a.Length, "a[i]");
-            }
             if (a.Length > 0)
             {
                 global::SymGrad.Guard.Covers(b.Length, nameof(b), (double)a.Length, "b[i]");

@@ -14,22 +14,12 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// ∂L/∂loss = ∂L/∂result / (double)n
-        /// for (int i = n - 1; i &gt;= 0; i--)
+        /// for (int i = 0; i &lt; n; i++)
         ///   ∂L/∂s[i·c + labels[i]] -= ∂L/∂loss
-        ///   ∂L/∂max = ∂L/∂loss
         ///   ∂L/∂sum = ∂L/∂loss / sum
         ///   for (int j = 0; j &lt; c; j++)
         ///     exp = Exp(s[i·c + j] - max)
-        ///     g = ∂L/∂sum·exp
-        ///     ∂L/∂s[i·c + j] += g
-        ///     ∂L/∂max -= g
-        ///   for (int j = c - 1; j &gt;= 1; j--)
-        ///     g2 = ∂L/∂max
-        ///     if (max &gt;= s[i * c + j])
-        ///       ∂L/∂max += g2
-        ///     else
-        ///       ∂L/∂s[i·c + j] += g2
-        ///   ∂L/∂s[i·c] += ∂L/∂max
+        ///     ∂L/∂s[i·c + j] += ∂L/∂sum·exp
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -49,63 +39,31 @@ namespace SymGrad.RuntimeTests.Catalogue
             }
             global::SymGrad.Guard.SameLength<double>(ds, nameof(ds), s, nameof(s));
             global::SymGrad.Guard.Disjoint<double>(ds, nameof(ds), s, nameof(s));
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
-            try
+            // Reverse sweep: adjoints, last statement first.
+            // return loss / n;   ∂result/∂loss = 1 / (double)n
+            double dloss = dResult / (double)n;
+            for (int i = 0; i < n; i++)
             {
-                // Reverse sweep: adjoints, last statement first.
-                // return loss / n;   ∂result/∂loss = 1 / (double)n
-                double dloss = dResult / (double)n;
-                // for (int i = 0; i < n; i++)
-                for (int i = n - 1; i >= 0; i--)
+                // This iteration's forward values.
+                double max = s[i * c];
+                for (int j = 1; j < c; j++)
                 {
-                    // This iteration's forward values.
-                    double max = s[i * c];
-                    for (int j = 1; j < c; j++)
-                    {
-                        workspace.Doubles.Push(max);
-                        max = global::System.Math.Max(max, s[i * c + j]);
-                    }
-                    double sum = 0.0;
-                    for (int j = 0; j < c; j++)
-                    {
-                        sum += global::System.Math.Exp(s[i * c + j] - max);
-                    }
-                    // loss += -s[i * c + labels[i]] + max + Math.Log(sum);   ∂loss/∂s[i·c + labels[i]] = -1; ∂loss/∂max = 1; ∂loss/∂sum = 1 / sum
-                    ds[i * c + labels[i]] -= dloss;
-                    double dmax = dloss;
-                    double dsum = dloss / sum;
-                    for (int j = 0; j < c; j++)
-                    {
-                        // sum += Math.Exp(s[i * c + j] - max);   ∂sum/∂s[i·c + j] = Exp(s[i·c + j] - max); ∂sum/∂max = -Exp(s[i·c + j] - max)
-                        double exp = global::System.Math.Exp(s[i * c + j] - max);
-                        double g = dsum * exp;
-                        ds[i * c + j] += g;
-                        dmax -= g;
-                    }
-                    // for (int j = 1; j < c; j++)
-                    for (int j = c - 1; j >= 1; j--)
-                    {
-                        // max = Math.Max(max, s[i * c + j]);   ∂max/∂max = max >= s[i·c + j] ? 1 : 0; ∂max/∂s[i·c + j] = max >= s[i·c + j] ? 0 : 1
-                        double g2 = dmax;
-                        dmax = 0;
-                        max = workspace.Doubles.Pop();
-                        if (max >= s[i * c + j])
-                        {
-                            dmax += g2;
-                        }
-                        else
-                        {
-                            ds[i * c + j] += g2;
-                        }
-                    }
-                    // double max = s[i * c];
-                    ds[i * c] += dmax;
+                    max = global::System.Math.Max(max, s[i * c + j]);
                 }
-            }
-            finally
-            {
-                workspace.Release(workspaceMark);
+                double sum = 0.0;
+                for (int j = 0; j < c; j++)
+                {
+                    sum += global::System.Math.Exp(s[i * c + j] - max);
+                }
+                // loss += -s[i * c + labels[i]] + max + Math.Log(sum);   ∂loss/∂s[i·c + labels[i]] = -1; ∂loss/∂sum = 1 / sum
+                ds[i * c + labels[i]] -= dloss;
+                double dsum = dloss / sum;
+                for (int j = 0; j < c; j++)
+                {
+                    // sum += Math.Exp(s[i * c + j] - max);   ∂sum/∂s[i·c + j] = Exp(s[i·c + j] - max)
+                    double exp = global::System.Math.Exp(s[i * c + j] - max);
+                    ds[i * c + j] += dsum * exp;
+                }
             }
         }
 

@@ -29,10 +29,6 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (p.Length > 0)
             {
-                global::SymGrad.Guard.Covers(p.Length, nameof(p), (double)p.Length, "p[i]");
-            }
-            if (p.Length > 0)
-            {
                 global::SymGrad.Guard.Covers(target.Length, nameof(target), (double)p.Length, "target[i]");
             }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
@@ -166,10 +162,6 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double TwoLayerGradient(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, global::System.ReadOnlySpan<double> b1, global::System.ReadOnlySpan<double> w2, global::System.ReadOnlySpan<double> b2, global::System.ReadOnlySpan<double> target, global::System.Span<double> a1, global::System.Span<double> h1, global::System.Span<double> a2, global::System.Span<double> p, int n, int inputs, int hidden, int outputs, global::System.Span<double> dx, global::System.Span<double> dw1, global::System.Span<double> db1, global::System.Span<double> dw2, global::System.Span<double> db2)
         {
-            if (p.Length > 0)
-            {
-                global::SymGrad.Guard.Covers(p.Length, nameof(p), (double)p.Length, "p[i]");
-            }
             if (p.Length > 0)
             {
                 global::SymGrad.Guard.Covers(target.Length, nameof(target), (double)p.Length, "target[i]");

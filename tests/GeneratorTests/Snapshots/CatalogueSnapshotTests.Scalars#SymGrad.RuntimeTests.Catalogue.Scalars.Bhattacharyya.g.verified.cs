@@ -26,10 +26,6 @@ namespace SymGrad.RuntimeTests.Catalogue
         {
             if (p.Length > 0)
             {
-                global::SymGrad.Guard.Covers(p.Length, nameof(p), (double)p.Length, "p[i]");
-            }
-            if (p.Length > 0)
-            {
                 global::SymGrad.Guard.Covers(q.Length, nameof(q), (double)p.Length, "q[i]");
             }
             global::SymGrad.Guard.SameLength<double>(dp, nameof(dp), p, nameof(p));
@@ -59,10 +55,6 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double BhattacharyyaGradient(global::System.ReadOnlySpan<double> p, global::System.ReadOnlySpan<double> q, global::System.Span<double> dp, global::System.Span<double> dq)
         {
-            if (p.Length > 0)
-            {
-                global::SymGrad.Guard.Covers(p.Length, nameof(p), (double)p.Length, "p[i]");
-            }
             if (p.Length > 0)
             {
                 global::SymGrad.Guard.Covers(q.Length, nameof(q), (double)p.Length, "q[i]");

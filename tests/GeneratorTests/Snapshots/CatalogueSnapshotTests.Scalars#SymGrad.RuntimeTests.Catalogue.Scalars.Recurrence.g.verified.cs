@@ -26,10 +26,6 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void RecurrenceBackward(global::System.ReadOnlySpan<double> x, double a, double dResult, global::System.Span<double> dx, ref double da)
         {
-            if (x.Length > 0)
-            {
-                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)x.Length, "x[t]");
-            }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
@@ -72,10 +68,6 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double RecurrenceGradient(global::System.ReadOnlySpan<double> x, double a, global::System.Span<double> dx, ref double da)
         {
-            if (x.Length > 0)
-            {
-                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)x.Length, "x[t]");
-            }
             global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             double result = Recurrence(x, a);

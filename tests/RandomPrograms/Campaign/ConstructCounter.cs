@@ -47,6 +47,9 @@ namespace SymGrad.RandomPrograms.Campaign
                         case Binary { Op: "/" }:
                             set.Add("division");
                             break;
+                        case Binary { Op: "-", Left: ElemRead, Right: Var { Name: var shift } } when shift.StartsWith("m", System.StringComparison.Ordinal) && char.IsDigit(shift[^1]):
+                            set.Add("stable log-sum-exp (max carries no derivative)");
+                            break;
                         case Binary { Op: "&&" or "||" }:
                             set.Add("&& ||");
                             break;

@@ -42,6 +42,7 @@ namespace SymGrad.RandomPrograms.Generate
         ReassignAfterNonLinear,
         OutputReadBack,
         OutputOverwrite,
+        StableSoftmax,
 
         // expressions
         Conditional,

@@ -304,7 +304,8 @@ namespace SymGrad.RandomPrograms.Generate
                 (depth > 0 && (!inLoop || W(Feature.ReturnInLoop) > 0) ? 0.25 * W(Feature.EarlyReturn) : 0, "return"),
                 (depth > 0 && inLoop ? 0.35 * W(Feature.Break) : 0, "break"),
                 (depth > 0 && inLoop ? 0.35 * W(Feature.Continue) : 0, "continue"),
-                (filledOutputs.Count > 0 && _callees.Any(c => !c.ReturnsReal) ? 0.5 * W(Feature.SpanWritingCalls) : 0, "callstmt"));
+                (filledOutputs.Count > 0 && _callees.Any(c => !c.ReturnsReal) ? 0.5 * W(Feature.SpanWritingCalls) : 0, "callstmt"),
+                (realLocals.Count > 0 && ReadableSpans().Any(s => s.Kind != ParamKind.IntSpan) ? 0.3 * W(Feature.StableSoftmax) : 0, "stable"));
 
             switch (kind)
             {
@@ -367,9 +368,37 @@ namespace SymGrad.RandomPrograms.Generate
                     return new Continue();
                 case "callstmt":
                     return GenCallStmtOverwrite(filledOutputs) ?? GenDecl();
+                case "stable":
+                    return GenStableSoftmax(realLocals);
                 default:
                     throw new InvalidOperationException(kind);
             }
+        }
+
+        /// <summary>
+        /// A numerically stable log-sum-exp over a span (the max m of its elements, then m + c·log Σ exp(s_j − m)) added to a
+        /// local: with c = 1 the result does not depend on m (SymGrad gives m no derivative); with other c it does (a decoy).
+        /// </summary>
+        private Stmt GenStableSoftmax(List<Local> realLocals)
+        {
+            _budget--;
+            var s = _r.Pick(ReadableSpans().Where(x => x.Kind != ParamKind.IntSpan).ToList());
+            var target = _r.Pick(realLocals);
+            // m and sum live in the if's block only: not declared in the enclosing scope, where later statements pick locals.
+            string m = Fresh("m"), sum = Fresh("sum"), j = Fresh("j"), k = Fresh("k");
+            var len = new SpanLength(s.Name);
+            var max = new For(j, new IntLit(0), "<", len, 1, ImmutableArray.Create<Stmt>(new Assign(m, "=",
+                new Conditional(new Binary("==", new Var(j), new IntLit(0)), new ElemRead(s.Name, new Var(j)),
+                    new MathCall("Max", ImmutableArray.Create<Expr>(new Var(m), new ElemRead(s.Name, new Var(j))))))));
+            var exp = new For(k, new IntLit(0), "<", len, 1, ImmutableArray.Create<Stmt>(new Assign(sum, "+=",
+                new MathCall("Exp", ImmutableArray.Create<Expr>(new Binary("-", new ElemRead(s.Name, new Var(k)), new Var(m)))))));
+            double c = _r.Weighted((3.0, 1.0), (1.0, 2.0), (1.0, 0.5));
+            Expr log = new MathCall("Log", ImmutableArray.Create<Expr>(new Var(sum)));
+            Expr value = new Binary("+", new Var(m), c == 1 ? log : new Binary("*", new RealLit(c), log));
+            var body = ImmutableArray.Create<Stmt>(
+                new Decl(ValueType.Real, ImmutableArray.Create(new Declarator(m, new RealLit(0)), new Declarator(sum, new RealLit(0)))),
+                max, exp, new Assign(target.Name, "+=", value));
+            return new If(new Binary(">", len, new IntLit(0)), body, null);
         }
 
         /// <summary>Two statements in the current block: returned as a block-less pair through <see cref="Pair"/>.</summary>

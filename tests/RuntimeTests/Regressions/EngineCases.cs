@@ -182,5 +182,54 @@ namespace SymGrad.RuntimeTests.Regressions
 
             return s;
         }
+
+        // ── The max of a stable softmax carries no derivative: its reverse (branches, tape) is not generated ──
+
+        /// <summary>m + log Σ exp(x − m): the same for every m.</summary>
+        [Differentiable]
+        public static double StableLogSumExp(ReadOnlySpan<double> x)
+        {
+            double m = x[0];
+            for (int j = 1; j < x.Length; j++) m = Math.Max(m, x[j]);
+            double sum = 0;
+            for (int j = 0; j < x.Length; j++) sum += Math.Exp(x[j] - m);
+            return m + Math.Log(sum);
+        }
+
+        /// <summary>The softmax written through the shifted exponentials: p_j = exp(x_j − m) / Σ exp(x_k − m).</summary>
+        [Differentiable]
+        public static void StableSoftmax(ReadOnlySpan<double> x, Span<double> p)
+        {
+            double m = x[0];
+            for (int j = 1; j < x.Length; j++) m = Math.Max(m, x[j]);
+            double sum = 0;
+            for (int j = 0; j < x.Length; j++) sum += Math.Exp(x[j] - m);
+            for (int j = 0; j < x.Length; j++) p[j] = Math.Exp(x[j] - m) / sum;
+        }
+
+        /// <summary>Not invariant (m + 2 log Σ exp(x − m) moves with m): m's derivative is kept.</summary>
+        [Differentiable]
+        public static double ShiftedTwice(ReadOnlySpan<double> x)
+        {
+            double m = x[0];
+            for (int j = 1; j < x.Length; j++) m = Math.Max(m, x[j]);
+            double sum = 0;
+            for (int j = 0; j < x.Length; j++) sum += Math.Exp(x[j] - m);
+            return m + 2 * Math.Log(sum);
+        }
+
+        /// <summary>
+        /// A local written to an output before its last assignment: the result depends on it (the random-program tester
+        /// found the first invariance test looking only after that assignment).
+        /// </summary>
+        [Differentiable]
+        public static void UsedThenShifted(ReadOnlySpan<double> x, double b, Span<double> y)
+        {
+            double s = b * b;
+            for (int i = 0; i < y.Length; i++) y[i] = s;
+            double sum = 0;
+            for (int j = 0; j < x.Length; j++) sum += Math.Exp(x[j] - s);
+            s += Math.Log(sum);
+        }
     }
 }

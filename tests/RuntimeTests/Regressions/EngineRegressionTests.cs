@@ -240,6 +240,34 @@ namespace SymGrad.RuntimeTests.Regressions
             Verify(() => EngineCases.LongCounter(at[0], n), Check.Scalar("x", at, dx));
         }
 
+        [Theory]
+        [InlineData(1)]
+        [InlineData(6)]
+        public void StableSoftmaxFamily(int n)
+        {
+            double[] x = Random(new Random(n), n, -3, 3), dx = new double[n];
+            double sum = 0;
+            foreach (double v in x) sum += Math.Exp(v);
+            EngineCases.StableLogSumExpGradient(x, dx);
+            for (int i = 0; i < n; i++) Assert.Equal(Math.Exp(x[i]) / sum, dx[i], 12);
+            Verify(() => EngineCases.StableLogSumExp(x), Param("x", x, dx));
+
+            double[] p = new double[n], dp = Random(new Random(n + 1), n), dxs = new double[n];
+            EngineCases.StableSoftmax(x, p);
+            EngineCases.StableSoftmaxBackward(x, p, dp, dxs);
+            Verify(() => { EngineCases.StableSoftmax(x, p); return GradCheck.Contract(p, dp); }, Param("x", x, dxs));
+
+            double[] dxt = new double[n];
+            EngineCases.ShiftedTwiceGradient(x, dxt);
+            Verify(() => EngineCases.ShiftedTwice(x), Param("x", x, dxt));
+
+            double[] y = new double[3], dy = { 0.3, -1.1, 0.7 }, dxu = new double[n];
+            double db = 0;
+            EngineCases.UsedThenShifted(x, 0.8, y);
+            EngineCases.UsedThenShiftedBackward(x, 0.8, y, dy, dxu, ref db);
+            Assert.Equal(2 * 0.8 * (0.3 - 1.1 + 0.7), db, 12);
+        }
+
         /// <summary>MGradient checks every length and overlap before the forward pass writes an output.</summary>
         [Fact]
         public void GradientWithAnOutputValidatesBeforeWriting()
