@@ -201,6 +201,21 @@ namespace SymGrad.GeneratorTests
         public void SG0006_IncrementInsideAnExpression()
             => Expect(Body("y[0] = 2 * [|y[1]++|];"), "SG0006", "'y[1]++' cannot be differentiated");
 
+        /// <summary>Code kept as written (here a rounding mode SymGrad has no rule for) must not hide a call that writes outputs.</summary>
+        [Fact]
+        public void SG0006_CallThatWritesOutputsInsideCodeKeptAsWritten()
+            => Expect(Wrap("""
+                    [Differentiable]
+                    public static double Fill(double a, Span<double> y)
+                    {
+                        y[0] = a;
+                        return a;
+                    }
+
+                    [Differentiable]
+                    public static double M(double x, Span<double> y) => x * Math.Round([|Fill(x, y)|], MidpointRounding.AwayFromZero);
+                """), "SG0006", "'Fill(x, y)' cannot be differentiated", "call it in a statement of its own first");
+
         // ── SG0007 ────────────────────────────────────────────────────────────────
 
         [Fact]

@@ -8,7 +8,7 @@ using SymGrad.RandomPrograms.Print;
 // dotnet run -c Release --project tests/RandomPrograms -- --count 100000 [--seed S] [--threads 2] [--torch 200]
 //     [--features SPEC] [--out DIR] [--batch 40] [--shrink 1] [--shrink-seconds 60] [--print SEED] [--check SEED]
 // Options are parsed by hand: a handful of flags, each a name and a value.
-int count = 1000, threads = 2, torch = 0, batch = 40, shrink = 1, shrinkSeconds = 60;
+int count = 1000, threads = 2, torch = 0, batch = 40, shrink = -1, shrinkSeconds = 60;
 ulong? seed = null;
 string? outDir = null, print = null, check = null;
 var features = FeatureSet.Default;
@@ -67,6 +67,15 @@ if (check is not null)
     }
 
     Console.WriteLine(result.Failures.Count == 0 ? "// passed" : $"// {result.Failures.Count} failure(s)");
+    if (result.Failures.Count > 0 && shrink > 0)
+    {
+        // --check SEED --shrink 1: also the smallest program that fails the same way.
+        var (small, smallFailure) = Reducer.Shrink(program, result.Failures[0], check, TimeSpan.FromSeconds(shrinkSeconds));
+        Console.WriteLine("// Shrunk:");
+        Console.WriteLine(CSharpPrinter.Source(small));
+        Console.WriteLine("// " + smallFailure.Key + " — " + smallFailure.Details.Replace("\n", "\n// ", StringComparison.Ordinal));
+    }
+
     return result.Failures.Count == 0 ? 0 : 1;
 }
 
@@ -78,6 +87,7 @@ if (print is not null)
     return 0;
 }
 
+if (shrink < 0) shrink = 1;
 ulong runSeed = seed ?? Runner.FreshSeed();
 Console.WriteLine($"Random programs: seed {runSeed} (reproduce with --seed {runSeed}), {count} programs, {threads} thread(s), batches of {batch}" +
                   (features.ToString() is { Length: > 0 } fs ? $", features {fs}" : ""));

@@ -92,6 +92,8 @@ namespace SymGrad.Generator.Differentiate
                     return;
                 }
 
+                case MathCall m when DerivativeRules.IsPiecewiseConstant(m.Function):
+                    return;
                 case MathCall m:
                 {
                     var active = Enumerable.Range(0, m.Args.Count).Where(k => _context.IsActive(m.Args[k])).ToList();

@@ -59,6 +59,8 @@ namespace SymGrad.Generator.Differentiate
                     Collect(c.WhenTrue, new Conditional(c.Test, factor, Simplifier.Constant(0, factor.Type), factor.Type), isActive, null, terms);
                     Collect(c.WhenFalse, new Conditional(c.Test, Simplifier.Constant(0, factor.Type), factor, factor.Type), isActive, null, terms);
                     return;
+                case MathCall m when DerivativeRules.IsPiecewiseConstant(m.Function):
+                    return;
                 case MathCall m:
                     for (int k = 0; k < m.Args.Count; k++)
                     {

@@ -110,6 +110,12 @@ namespace SymGrad.Generator.Differentiate
         {
             foreach (Stmt s in block.Statements)
             {
+                // A call that writes outputs from something m reaches: the result depends on m through them.
+                if (Walk.Expressions(s).SelectMany(Reads.Calls).Any(c => Reads.WrittenSpans(c).Any() && c.Args.Any(a => Of(a).Normal.Kind != Kind.Free)))
+                {
+                    return false;
+                }
+
                 switch (s)
                 {
                     case LocalDecl { Init: { } init } d:
@@ -134,11 +140,26 @@ namespace SymGrad.Generator.Differentiate
                         if (Of(a.Value).Normal.Kind != Kind.Free || Of(a.Target).Normal.Kind != Kind.Free) return false;
                         break;
                     case If i:
-                        if (Of(i.Condition).Kind != Kind.Free || !Run(i.Then, m, tangents, declaredHere) || !Run(i.Else, m, tangents, declaredHere)) return false;
+                    {
+                        // Each branch from the same state; where they leave a variable differently, it is unknown.
+                        if (Of(i.Condition).Kind != Kind.Free) return false;
+                        var then = new Dictionary<string, Tangent>(tangents);
+                        var otherwise = new Dictionary<string, Tangent>(tangents);
+                        if (!Run(i.Then, m, then, declaredHere) || !Run(i.Else, m, otherwise, declaredHere)) return false;
+                        Merge(tangents, then, otherwise);
                         break;
+                    }
+
                     case For f:
-                        if (Of(f.Condition).Kind != Kind.Free || !Run(f.Body, m, tangents, declaredHere) || !Run(f.Body, m, tangents, declaredHere)) return false;
+                    {
+                        // Zero, one or more iterations: the state after the loop is the state before it merged with the body's.
+                        if (Of(f.Condition).Kind != Kind.Free) return false;
+                        var body = new Dictionary<string, Tangent>(tangents);
+                        if (!Run(f.Body, m, body, declaredHere) || !Run(f.Body, m, body, declaredHere)) return false;
+                        Merge(tangents, tangents, body);
                         break;
+                    }
+
                     case Return { Value: { } value }:
                         if (Of(value).Normal.Kind != Kind.Free) return false;
                         break;
@@ -213,6 +234,23 @@ namespace SymGrad.Generator.Differentiate
                     default:
                         return Reads.Nodes(e).OfType<Name>().All(n => Of(n).Normal.Kind == Kind.Free) ? Tangent.Free : Tangent.Unknown;
                 }
+            }
+        }
+
+        /// <summary>Where two paths join: a variable they leave with different tangents is unknown.</summary>
+        private static void Merge(Dictionary<string, Tangent> into, Dictionary<string, Tangent> a, Dictionary<string, Tangent> b)
+        {
+            foreach (string v in a.Keys.Union(b.Keys).ToList())
+            {
+                Tangent x = a.TryGetValue(v, out Tangent p) ? p.Normal : Tangent.Free, y = b.TryGetValue(v, out Tangent q) ? q.Normal : Tangent.Free;
+                into[v] = (x.Kind, y.Kind) switch
+                {
+                    (Kind.Free, Kind.Free) => Tangent.Free with { Zero = x.Zero && y.Zero },
+                    // A sum of exp(x − m) that may have had no terms yet: 0 scales like any of them.
+                    (Kind.Free, Kind.Multiplicative) when x.Zero => y,
+                    (Kind.Multiplicative, Kind.Free) when y.Zero => x,
+                    _ => x == y ? x : Tangent.Unknown,
+                };
             }
         }
 

@@ -52,7 +52,7 @@ namespace SymGrad.Generator.Emit
                 }
 
                 case MathCall m:
-                    return MathName(m.Function, m.Type) + "(" + string.Join(", ", m.Args.Select(a => Print(a, rename))) + ")";
+                    return MathName(m.Function, m.Type) + "(" + string.Join(", ", m.Args.Select(a => Argument(a, rename))) + ")";
                 case Opaque o:
                 {
                     var names = o.Reads.Select(r => (object)rename(r)).ToArray();
@@ -85,6 +85,19 @@ namespace SymGrad.Generator.Emit
                 default:
                     throw new InvalidOperationException("Unknown expression " + e.GetType().Name);
             }
+        }
+
+        /// <summary>
+        /// A Math argument. A whole number folded from real arithmetic is written as a real (<c>6.0</c>): as <c>6</c> it would pick
+        /// <c>Math.Abs(int)</c>, or be ambiguous between the double and decimal overloads of <c>Math.Floor</c>.
+        /// </summary>
+        private static string Argument(Expr a, Func<string, string> rename)
+        {
+            string text = Print(a, rename);
+            Expr unsigned = a is Unary { Op: "-", Operand: var operand } ? operand : a;
+            return unsigned is Literal { IsReal: true } literal && literal.Text.All(char.IsDigit)
+                ? text + (a.Type == "float" ? "f" : ".0")
+                : text;
         }
 
         public static string MathName(string function, string type) =>

@@ -44,6 +44,10 @@ namespace SymGrad.Generator.Lower
                 case LocalDecl { Init: { } init } d:
                     rewritten = d with { Init = Whole(init, s, before) };
                     break;
+                case Assign { Target: Element target } a when Reads.Calls(a.Value).Any(c => WritesSpans(c) && Reads.WrittenSpans(c).Contains(target.Span)):
+                    // y[0] = F(y): the call's outputs, before the assignment overwrites one, are what F's backward reads.
+                    rewritten = a with { Value = Hoist(a.Value, s, before) };
+                    break;
                 case Assign a:
                     rewritten = a with { Value = Whole(a.Value, s, before) };
                     break;
@@ -89,7 +93,7 @@ namespace SymGrad.Generator.Lower
             for (int i = 0; i < args.Count; i++)
             {
                 if (call.Target.Parameters[i].Kind != ParameterKind.SpanOutput && args[i] is not (Name or Literal or SpanRef)
-                    && args[i].Type is "double" or "float" or "int" or "long" && SpansRead(args[i]).Overlaps(written))
+                    && args[i].Type is "double" or "float" or "int" or "long" or "bool" && SpansRead(args[i]).Overlaps(written))
                 {
                     args[i] = Temporary(args[i], args[i].Type, call.Target.Parameters[i].Name, statement, before);
                 }

@@ -203,6 +203,13 @@ namespace SymGrad.Generator.Optimize
 
                         default:
                         {
+                            if (s is Assign { Value: UserCall call } a && !live.Contains(Target(a)))
+                            {
+                                // h[1] = F(x, y) kept for what F writes to y: the call alone (h may not even exist here).
+                                Changed |= remove;
+                                s = new CallStatement(call, a.Source) { Location = a.Location };
+                            }
+
                             var (kills, defs, uses) = Effects(s);
                             bool needed = s is Push push ? _needed.Contains(push.Pair) : s is Comment or Return || defs.Any(live.Contains);
                             if (!needed)
@@ -224,6 +231,14 @@ namespace SymGrad.Generator.Optimize
                 before = live;
                 return new Block(kept.ToEquatableArray());
             }
+
+            private static string Target(Assign a) => a.Target switch
+            {
+                Name n => n.Id,
+                Element el => el.Span,
+                SpanRef span => span.Span,
+                _ => "",
+            };
 
             /// <summary>A block with nothing but comments does nothing.</summary>
             private static bool Empty(Block block) => block.Statements.All(s => s is Comment);

@@ -24,9 +24,7 @@ namespace SymGrad.Generator.Optimize
         {
             var list = block.Statements.SelectMany(Lower.ConstantBranches.Decide).Select(s => s switch
             {
-                // if (c) { } else { B } → if (!c) { B }
-                If { Then.Statements.Count: 0 } i => i with { Condition = Simplifier.Negate(i.Condition), Then = Block(i.Else, temporaries), Else = Model.Block.Empty },
-                If i => i with { Then = Block(i.Then, temporaries), Else = Block(i.Else, temporaries) },
+                If i => Flip(i with { Then = Block(i.Then, temporaries), Else = Block(i.Else, temporaries) }),
                 For f => f with { Body = Block(f.Body, temporaries) },
                 _ => s,
             }).ToList();
@@ -34,7 +32,8 @@ namespace SymGrad.Generator.Optimize
             PropagateCopies(list, temporaries);
             MergeZeroThenAccumulate(list);
             FoldCapturedUpdate(list);
-            list.RemoveAll(s => s is Assign { Op: "=", Target: Name t, Value: Name v } && t.Id == v.Id);
+            // v = v, also through casts to v's own type (the user's (double)((double)s)): CS1717, and nothing to do.
+            list.RemoveAll(s => s is Assign { Op: "=", Target: Name t, Value: var v } && Simplifier.Simplify(v) is Name same && same.Id == t.Id);
             list.RemoveAll(s => s is If { Then.Statements.Count: 0, Else.Statements.Count: 0 } i && !Reads.Pops(i.Condition).Any()
                 || s is For { Body.Statements.Count: 0 } f && !Reads.Pops(f.Init).Any());
             DropEmptyComments(list);
@@ -50,6 +49,11 @@ namespace SymGrad.Generator.Optimize
 
             return new Block(list.ToEquatableArray());
         }
+
+        /// <summary><c>if (c) { } else { B }</c> → <c>if (!c) { B }</c> (once the branches are tidy: a comment may have been all there was).</summary>
+        private static If Flip(If i) => i.Then.Statements.Count == 0 && i.Else.Statements.Count > 0 && !Reads.Pops(i.Condition).Any()
+            ? i with { Condition = Simplifier.Negate(i.Condition), Then = i.Else, Else = Model.Block.Empty }
+            : i;
 
         private static bool Mentions(Stmt s, string name) => s switch
         {

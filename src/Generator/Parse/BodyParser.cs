@@ -19,9 +19,6 @@ namespace SymGrad.Generator.Parse
             "Exp", "Log", "Sqrt", "Pow", "Tanh", "Sin", "Cos", "Abs", "Max", "Min",
         };
 
-        // Piecewise-constant functions: their derivative is zero almost everywhere, so they are kept as constants.
-        private static readonly HashSet<string> s_stepFunctions = new() { "Floor", "Ceiling", "Round", "Truncate", "Sign" };
-
         private readonly IMethodSymbol _method;
         private readonly SemanticModel _model;
         private readonly Dictionary<string, ParameterSpec> _parameters;
@@ -530,7 +527,16 @@ namespace SymGrad.Generator.Parse
                     return new MathCall(callee.Name, args, type);
                 }
 
-                if (s_stepFunctions.Contains(callee.Name) || !TypeNames.IsReal(callee.ReturnType))
+                // A step function on numbers stays a call in the tree (its derivative is zero, see DerivativeRules); on anything
+                // else (decimal, a MidpointRounding) and for Math functions with no rule, the code is kept as written.
+                if (Rules.DerivativeRules.IsPiecewiseConstant(callee.Name) && (TypeNames.IsReal(callee.ReturnType) || TypeNames.IsIntegral(callee.ReturnType))
+                    && invocation.ArgumentList.Arguments.All(a => _model.GetTypeInfo(a.Expression, _cancellationToken).Type is var t && (TypeNames.IsReal(t) || TypeNames.IsIntegral(t))))
+                {
+                    var args = invocation.ArgumentList.Arguments.Select(a => ParseExpression(a.Expression)).ToEquatableArray();
+                    return new MathCall(callee.Name, args, type);
+                }
+
+                if (Rules.DerivativeRules.IsPiecewiseConstant(callee.Name) || !TypeNames.IsReal(callee.ReturnType))
                 {
                     return MakeOpaque(invocation, type);
                 }
@@ -593,6 +599,18 @@ namespace SymGrad.Generator.Parse
         /// </summary>
         private Opaque MakeOpaque(ExpressionSyntax syntax, string type)
         {
+            // Code kept as text is invisible to differentiation: a call in it that writes outputs would go unreversed.
+            foreach (InvocationExpressionSyntax inner in syntax.DescendantNodes().OfType<InvocationExpressionSyntax>())
+            {
+                if (_model.GetSymbolInfo(inner, _cancellationToken).Symbol is IMethodSymbol innerCallee
+                    && CallTargets.Resolve(innerCallee, _method) is { } innerTarget
+                    && innerTarget.Parameters.Any(p => p.Kind == ParameterKind.SpanOutput))
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, inner.GetLocation(), MethodParser.OneLine(inner.ToString()),
+                        "it writes outputs inside '" + MethodParser.OneLine(syntax.ToString()) + "', which SymGrad keeps as written; call it in a statement of its own first (double t = " + innerCallee.Name + "(…);)");
+                }
+            }
+
             var reads = new List<string>();
             var edits = new List<(TextSpanEdit Edit, string Text)>();
             int start = syntax.SpanStart;

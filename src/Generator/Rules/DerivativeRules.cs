@@ -31,10 +31,17 @@ namespace SymGrad.Generator.Rules
 
         private static readonly Dictionary<string, Rule> s_byName = s_table.ToDictionary(r => r.Function);
 
+        // Step functions: their derivative is zero almost everywhere (PyTorch's convention at the jumps too), so no adjoint
+        // flows through them. They stay in the expression tree, not as text: a call inside one still runs and is reversed.
+        private static readonly HashSet<string> s_piecewiseConstant = new() { "Floor", "Ceiling", "Round", "Truncate", "Sign" };
+
         /// <summary>The functions that have a rule.</summary>
         public static IEnumerable<string> Functions => s_byName.Keys;
 
         public static bool Has(string function) => s_byName.ContainsKey(function);
+
+        /// <summary>Whether <paramref name="function"/> is a step function: every partial is zero almost everywhere.</summary>
+        public static bool IsPiecewiseConstant(string function) => s_piecewiseConstant.Contains(function);
 
         /// <summary>Whether some partial of <paramref name="function"/> reads its value <c>r</c>.</summary>
         public static bool UsesResult(string function) => s_byName.TryGetValue(function, out Rule? rule) && rule.UsesResult;

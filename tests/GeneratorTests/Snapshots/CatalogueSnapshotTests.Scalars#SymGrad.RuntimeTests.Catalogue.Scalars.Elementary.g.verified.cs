@@ -25,7 +25,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// tanh = Tanh(a)
         /// ∂L/∂a -= 0.5·∂L/∂a·(1 - tanh·tanh)
         /// g3 = ∂L/∂a
-        /// ∂L/∂c += 3.0·g3·Pow(c, 2)
+        /// ∂L/∂c += 3.0·g3·Pow(c, 2.0)
         /// pow2 = Pow(x·x + 1.0, y)
         /// ∂L/∂x += 2·(g3·y·Pow(x·x + 1.0, y - 1))·x
         /// ∂L/∂y += g3·pow2·Log(x·x + 1.0)
@@ -90,11 +90,11 @@ namespace SymGrad.RuntimeTests.Catalogue
                 a = workspace.Doubles.Pop();
                 double tanh = global::System.Math.Tanh(a);
                 da -= 0.5 * da * (1 - tanh * tanh);
-                // a = Math.Pow(c, 3) + Math.Pow(x * x + 1, y) + Math.Min(a, b) - Math.Max(x, y);   ∂a/∂c = 3.0·Pow(c, 2); ∂a/∂x = 2·(y·Pow(x·x + 1.0, y - 1)·x) - (x >= y ? 1 : 0); ∂a/∂y = Pow(x·x + 1.0, y)·Log(x·x + 1.0) - (x >= y ? 0 : 1); ∂a/∂a = a <= b ? 1 : 0; ∂a/∂b = a <= b ? 0 : 1
+                // a = Math.Pow(c, 3) + Math.Pow(x * x + 1, y) + Math.Min(a, b) - Math.Max(x, y);   ∂a/∂c = 3.0·Pow(c, 2.0); ∂a/∂x = 2·(y·Pow(x·x + 1.0, y - 1)·x) - (x >= y ? 1 : 0); ∂a/∂y = Pow(x·x + 1.0, y)·Log(x·x + 1.0) - (x >= y ? 0 : 1); ∂a/∂a = a <= b ? 1 : 0; ∂a/∂b = a <= b ? 0 : 1
                 double g3 = da;
                 da = 0;
                 a = workspace.Doubles.Pop();
-                dc += 3.0 * g3 * global::System.Math.Pow(c, 2);
+                dc += 3.0 * g3 * global::System.Math.Pow(c, 2.0);
                 double pow2 = global::System.Math.Pow(x * x + 1.0, y);
                 dx += 2 * (g3 * y * global::System.Math.Pow(x * x + 1.0, y - 1)) * x;
                 dy += g3 * pow2 * global::System.Math.Log(x * x + 1.0);

@@ -13,7 +13,7 @@ namespace SymGrad.RuntimeTests.Regressions
         /// Forward: <c>public static double CallResultInCondition(double x, ReadOnlySpan&lt;double&gt; w)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
-        /// else
+        /// if (norm &lt;= 10.0)
         ///   ∂L/∂x += ∂L/∂result·w[0]
         ///   ∂L/∂w[0] += ∂L/∂result·x
         /// </code>
@@ -27,10 +27,7 @@ namespace SymGrad.RuntimeTests.Regressions
             double norm = global::SymGrad.Nn.SumOfSquares(w);
             // Reverse sweep: adjoints, last statement first.
             // if (norm > 10)
-            if (norm > 10.0)
-            {
-            }
-            else
+            if (norm <= 10.0)
             {
                 // return x * w[0];   ∂result/∂x = w[0]; ∂result/∂w[0] = x
                 dx += dResult * w[0];

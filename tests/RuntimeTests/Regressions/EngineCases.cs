@@ -231,5 +231,71 @@ namespace SymGrad.RuntimeTests.Regressions
             for (int j = 0; j < x.Length; j++) sum += Math.Exp(x[j] - s);
             s += Math.Log(sum);
         }
+
+        /// <summary>A copy of a local reassigned in one branch only: the result depends on the local when the branch is not taken.</summary>
+        [Differentiable]
+        public static double KeptInOneBranch(ReadOnlySpan<double> x, double b, int n)
+        {
+            double m = x[0] * b;
+            double kept = m;
+            if (n < 1) kept = b;
+            for (int i = 0; i < n - 5; i++) kept = b;
+            return kept * kept;
+        }
+
+        /// <summary>Fills y with a constant: a helper for the cases below.</summary>
+        [Differentiable]
+        public static double FillQuarter(double a, Span<double> y)
+        {
+            for (int i = 0; i < y.Length; i++) y[i] = 0.25;
+            return a * a;
+        }
+
+        /// <summary>
+        /// A call that overwrites outputs inside a step function: its derivative is zero, but the overwritten elements still
+        /// stop the cotangent (the call was once kept as text, and its outputs went unreversed).
+        /// </summary>
+        [Differentiable]
+        public static void StepOfACall(ReadOnlySpan<double> x, Span<double> y)
+        {
+            for (int i = 0; i < 3; i++) y[i] = x[1];
+            double sum = 0;
+            for (int k = 0; k < 2; k++)
+            {
+                double r = Math.Ceiling(FillQuarter(y[k], y.Slice(1, 2)) * 2.0);
+                sum += r * x[0];
+            }
+
+            y[0] = x[1] + sum;
+        }
+
+        /// <summary>SquaresOf writes all of y, and its result then overwrites y[0]: its backward needs y from between the two.</summary>
+        [Differentiable]
+        public static double SquaresOf(ReadOnlySpan<double> x, Span<double> y)
+        {
+            for (int i = 0; i < y.Length; i++) y[i] = Math.Tanh(x[i]);
+            double s = 0;
+            for (int i = 0; i < y.Length; i++) s += y[i] * y[i];
+            return s;
+        }
+
+        [Differentiable]
+        public static void AssignedFromACallThatWritesIt(ReadOnlySpan<double> x, Span<double> y)
+        {
+            y[0] = SquaresOf(x, y);
+        }
+
+        /// <summary>h gets constants, and Dense overwrites what the call wrote to y: the backward needs neither h nor the call's result.</summary>
+        [Differentiable]
+        public static void ResultNotNeeded(ReadOnlySpan<double> x, ReadOnlySpan<double> w, Span<double> h, Span<double> y)
+        {
+            h[0] = 0.5;
+            h[1] = FillQuarter(0.5, y);
+            Nn.Dense(x, w, x, y, 1, 1, 1);
+        }
+
+        /// <summary>Real arithmetic folded to a whole number inside Math calls: Math.Floor(6) does not compile, Math.Abs(-6) / 4 is 1.</summary>
+        [Differentiable]
+        public static double FoldedArguments(double x) => Math.Floor(3.0 * 2.0) * x + Math.Abs(-3.0 * 2.0) / 4 * x * x;
     }
 }

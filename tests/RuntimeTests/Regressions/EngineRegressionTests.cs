@@ -268,6 +268,19 @@ namespace SymGrad.RuntimeTests.Regressions
             Assert.Equal(2 * 0.8 * (0.3 - 1.1 + 0.7), db, 12);
         }
 
+        [Theory]
+        [InlineData(0)]
+        [InlineData(3)]
+        public void KeptInOneBranch(int n)
+        {
+            double[] x = { 0.7 }, dx = new double[1];
+            double db = 0;
+            EngineCases.KeptInOneBranchGradient(x, 1.3, n, dx, ref db);
+            double kept = n < 1 ? 1.3 : 0.7 * 1.3;
+            Assert.Equal(n < 1 ? 0 : 2 * kept * 1.3, dx[0], 12);
+            Assert.Equal(n < 1 ? 2 * kept : 2 * kept * 0.7, db, 12);
+        }
+
         /// <summary>MGradient checks every length and overlap before the forward pass writes an output.</summary>
         [Fact]
         public void GradientWithAnOutputValidatesBeforeWriting()
@@ -289,6 +302,51 @@ namespace SymGrad.RuntimeTests.Regressions
             var ex = Assert.Throws<ArgumentException>(() => Regressions.Outputs.CubeGradient(x, 1 << 21, 1 << 21, 1 << 21, dx));
             Assert.Equal("x", ex.ParamName);
             Assert.Equal(new double[4], dx);
+        }
+
+        [Fact]
+        public void StepOfACall()
+        {
+            double[] x = { 0.4, -0.9, 0.3 }, y = new double[3], dy = { 0.7, -1.1, 0.6 }, dx = new double[3];
+            EngineCases.StepOfACall(x, y);
+            EngineCases.StepOfACallBackward(x, y, dy, dx);
+            // y[1], y[2] end as 0.25 whatever x is; y[0] = x[1] + (r0 + r1)·x[0] with the steps r constant.
+            double r0 = Math.Ceiling(2 * x[1] * x[1]), r1 = Math.Ceiling(2 * 0.25 * 0.25);
+            Assert.Equal(dy[0] * (r0 + r1), dx[0], 12);
+            Assert.Equal(dy[0], dx[1], 12); // the first engine also passed dy[1] + dy[2] on
+            Assert.Equal(0, dx[2]);
+            Verify(() => { EngineCases.StepOfACall(x, y); return GradCheck.Contract(y, dy); }, Param("x", x, dx));
+        }
+
+        [Fact]
+        public void AssignedFromACallThatWritesIt()
+        {
+            double[] x = { 0.4, -0.9, 0.3 }, y = new double[3], dy = { 0.7, -1.1, 0.6 }, dx = new double[3];
+            EngineCases.AssignedFromACallThatWritesIt(x, y);
+            EngineCases.AssignedFromACallThatWritesItBackward(x, y, dy, dx);
+            double t0 = Math.Tanh(x[0]);
+            Assert.Equal(dy[0] * 2 * t0 * (1 - t0 * t0), dx[0], 12); // the first engine read y[0] after the assignment
+            Verify(() => { EngineCases.AssignedFromACallThatWritesIt(x, y); return GradCheck.Contract(y, dy); }, Param("x", x, dx));
+        }
+
+        [Fact]
+        public void ResultNotNeeded()
+        {
+            double[] x = { 0.4 }, w = { -0.9 }, h = new double[3], y = new double[1], dh = { 0.7, -1.1, 0.6 }, dy = { 0.3 };
+            double[] dx = new double[1], dw = new double[1];
+            EngineCases.ResultNotNeeded(x, w, h, y);
+            EngineCases.ResultNotNeededBackward(x, w, h, y, dh, dy, dx, dw); // threw IndexOutOfRange: wrote h[1] into an empty copy
+            Assert.Equal(dy[0] * (w[0] + 1), dx[0], 12);
+            Verify(() => { EngineCases.ResultNotNeeded(x, w, h, y); return GradCheck.Contract(h, dh) + GradCheck.Contract(y, dy); },
+                Param("x", x, dx), Param("w", w, dw));
+        }
+
+        [Fact]
+        public void FoldedArguments()
+        {
+            double dx = 0;
+            EngineCases.FoldedArgumentsGradient(0.5, ref dx);
+            Assert.Equal(6 + 2 * 1.5 * 0.5, dx, 12);
         }
     }
 
@@ -317,5 +375,6 @@ namespace SymGrad.RuntimeTests.Regressions
                         s += x[(i * b + j) * c + k];
             return s;
         }
+
     }
 }
