@@ -190,7 +190,7 @@ namespace SymGrad.Generator.Differentiate
                         if (p.Kind == ParameterKind.Constant && p.ElementType is "double" or "float" && AnyActive(call.Args[i]))
                         {
                             Diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.DerivativeIntoNoDerivative.Id, statement.Location,
-                                new[] { Emit.ExprPrinter.Print(call.Args[i]), p.Name, call.Target.Method }.ToEquatableArray()));
+                                new[] { Emit.ExprPrinter.Readable(call.Args[i]), p.Name, call.Target.Method }.ToEquatableArray()));
                         }
                     }
                 }

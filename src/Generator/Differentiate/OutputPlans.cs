@@ -99,7 +99,7 @@ namespace SymGrad.Generator.Differentiate
                     {
                         allSafe = false;
                         Diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.OutputReadBeforeWritten.Id, reader.Location,
-                            new[] { span, Emit.ExprPrinter.Print(read) }.ToEquatableArray()));
+                            new[] { span, Emit.ExprPrinter.Readable(read) }.ToEquatableArray()));
                     }
                 }
             }

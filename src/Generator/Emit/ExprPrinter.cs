@@ -10,6 +10,11 @@ namespace SymGrad.Generator.Emit
     {
         public static string Print(Expr e, Func<string, string>? rename = null) => Print(e, rename ?? (s => s), 99, false);
 
+        private static readonly System.Text.RegularExpressions.Regex s_qualified = new(@"global::(?:\w+\.)*(\w+\.\w+)");
+
+        /// <summary>C# for people (comments, messages): <c>Math.Tanh</c>, <c>Layers.Dense</c>, not their fully qualified names.</summary>
+        public static string Readable(Expr e) => s_qualified.Replace(Print(e), "$1");
+
         private static string Print(Expr e, Func<string, string> rename, int parent, bool right)
         {
             int precedence = Precedence(e);

@@ -223,7 +223,7 @@ namespace SymGrad.Generator.Lower
         private Name Temporary(Expr value, string type, string baseName, Stmt statement, List<Stmt> before)
         {
             string name = NewLocal(baseName, type);
-            before.Add(new LocalDecl(name, type, value, $"{type} {name} = {Emit.ExprPrinter.Print(value)};") { Location = statement.Location });
+            before.Add(new LocalDecl(name, type, value, $"{type} {name} = {Emit.ExprPrinter.Readable(value)};") { Location = statement.Location });
             return new Name(name, type);
         }
 

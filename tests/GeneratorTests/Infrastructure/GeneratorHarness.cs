@@ -46,7 +46,7 @@ namespace SymGrad.GeneratorTests.Infrastructure
                     ["CS1702"] = ReportDiagnostic.Suppress,
                 });
 
-        private static readonly Lazy<ImmutableArray<MetadataReference>> s_references = new(LoadReferences);
+        private static readonly Lazy<ImmutableArray<MetadataReference>> s_references = new(SymGrad.Testing.ReferenceAssemblies.Load);
 
         /// <summary>The .NET runtime assemblies, SymGrad.Attributes, SymGrad.Runtime and what SymGrad.Runtime references.</summary>
         public static ImmutableArray<MetadataReference> References => s_references.Value;
@@ -299,57 +299,6 @@ namespace SymGrad.GeneratorTests.Infrastructure
             return text.ToString(TextSpan.FromBounds(line.Start, span.Start)) + "[|" +
                    text.ToString(TextSpan.FromBounds(span.Start, end)) + "|]" +
                    text.ToString(TextSpan.FromBounds(end, line.End)) + (span.End > line.End ? " …" : "");
-        }
-
-        private static ImmutableArray<MetadataReference> LoadReferences()
-        {
-            string runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-            var paths = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            void Add(string path)
-            {
-                if (!string.IsNullOrEmpty(path) && File.Exists(path) && IsManaged(path))
-                {
-                    paths.TryAdd(Path.GetFileNameWithoutExtension(path), path);
-                }
-            }
-
-            // The runtime's own assemblies; the trusted list also names the test's dependencies, which are not wanted.
-            var trusted = (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string)?.Split(Path.PathSeparator);
-            var runtime = trusted?.Where(p => string.Equals(Path.GetDirectoryName(p), runtimeDirectory, StringComparison.OrdinalIgnoreCase))
-                          ?? Directory.EnumerateFiles(runtimeDirectory, "*.dll");
-            foreach (var path in runtime) Add(path);
-
-            var symgrad = new[] { typeof(DifferentiableAttribute).Assembly, typeof(Workspace).Assembly };
-            foreach (var assembly in symgrad) Add(assembly.Location);
-            foreach (var name in symgrad.SelectMany(a => a.GetReferencedAssemblies()))
-            {
-                try
-                {
-                    Add(Assembly.Load(name).Location);
-                }
-                catch (FileNotFoundException)
-                {
-                    // A reference the runtime never loads (e.g. a facade) is not needed to compile against it.
-                }
-            }
-
-            return paths.Values.OrderBy(p => p, StringComparer.Ordinal)
-                .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
-                .ToImmutableArray();
-        }
-
-        private static bool IsManaged(string path)
-        {
-            try
-            {
-                using var stream = File.OpenRead(path);
-                using var reader = new PEReader(stream);
-                return reader.HasMetadata;
-            }
-            catch (BadImageFormatException)
-            {
-                return false;
-            }
         }
     }
 

@@ -42,7 +42,7 @@ namespace SymGrad.RuntimeTests.Regressions
                 double dsquaresOf = dyWork[0];
                 dyWork[0] = 0;
                 yWork[0] = workspace.Doubles.Pop();
-                // double squaresOf = global::SymGrad.RuntimeTests.Regressions.EngineCases.SquaresOf(x, y);
+                // double squaresOf = EngineCases.SquaresOf(x, y);
                 global::SymGrad.RuntimeTests.Regressions.EngineCases.SquaresOfBackward(x, yWork, dsquaresOf, dyWork, dx);
             }
             finally

@@ -86,7 +86,7 @@ namespace SymGrad.RuntimeTests.Regressions
                     dx[0] += dsum * r;
                     // double r = Math.Ceiling(FillQuarter(y[k], y.Slice(1, 2)) * 2.0);
                     r = workspace.Doubles.Pop();
-                    // double fillQuarter = global::SymGrad.RuntimeTests.Regressions.EngineCases.FillQuarter(a, y.Slice(1, 2));
+                    // double fillQuarter = EngineCases.FillQuarter(a, y.Slice(1, 2));
                     double dFillQuarterA = 0;
                     global::SymGrad.RuntimeTests.Regressions.EngineCases.FillQuarterBackward(a, yWork.Slice(1, 2), 0, dyWork.Slice(1, 2), ref dFillQuarterA);
                     dyWork.Slice(1, 2).Clear();
