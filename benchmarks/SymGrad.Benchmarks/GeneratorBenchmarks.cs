@@ -11,6 +11,7 @@ namespace SymGrad.Benchmarks
 {
     /// <summary>The generator's own cost: one full run over every catalogue method (a cold, non-incremental build).</summary>
     [MemoryDiagnoser]
+    [MedianColumn]
     public class GeneratorBenchmarks
     {
         private CSharpCompilation _compilation = null!;

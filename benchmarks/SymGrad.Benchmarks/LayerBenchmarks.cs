@@ -9,6 +9,7 @@ namespace SymGrad.Benchmarks
     /// forward for the backward/forward cost ratio. Sizes are the workloads of shared/baselines (A, B, C, D).
     /// </summary>
     [MemoryDiagnoser]
+    [MedianColumn]
     [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
     [CategoriesColumn]
     public class LayerBenchmarks

@@ -19,7 +19,7 @@ namespace SymGrad.Generator.Model
 
         public EquatableArray(ImmutableArray<T> items) => _items = items;
 
-        public EquatableArray(IEnumerable<T> items) => _items = items.ToImmutableArray();
+        public EquatableArray(IEnumerable<T> items) => _items = items is EquatableArray<T> same ? same.Items : items.ToImmutableArray();
 
         private ImmutableArray<T> Items => _items.IsDefault ? ImmutableArray<T>.Empty : _items;
 
@@ -42,9 +42,12 @@ namespace SymGrad.Generator.Model
             return hash;
         }
 
-        public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)Items).GetEnumerator();
+        /// <summary>A struct enumerator: <c>foreach</c> over the model's arrays, the transforms' inner loop, allocates nothing.</summary>
+        public ImmutableArray<T>.Enumerator GetEnumerator() => Items.GetEnumerator();
 
-        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+        IEnumerator<T> IEnumerable<T>.GetEnumerator() => ((IEnumerable<T>)Items).GetEnumerator();
+
+        IEnumerator IEnumerable.GetEnumerator() => ((IEnumerable)Items).GetEnumerator();
 
         public static bool operator ==(EquatableArray<T> left, EquatableArray<T> right) => left.Equals(right);
 

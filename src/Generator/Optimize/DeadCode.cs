@@ -21,21 +21,24 @@ namespace SymGrad.Generator.Optimize
         public static void Run(BackwardProgram program)
         {
             var exit = new HashSet<string>(program.Gradients.Values);
+            var effects = new Dictionary<Stmt, (IReadOnlyCollection<string> Kills, IReadOnlyCollection<string> Defs, HashSet<string> Uses)>(ReferenceComparer<Stmt>.Instance);
+            // Which pushes are needed is a fixed point of its own: a push reads the value it saves, and that value may be one
+            // a pop put back — a pair is needed only if its pop's value is read by something other than a push. Start from
+            // none and grow (more pairs, more reads, more live pops) without removing anything. A round removes only dead
+            // statements, which leaves every other statement's liveness as it was: the next round starts from this set.
+            var needed = new HashSet<int>();
             for (int round = 0; round < 64; round++)
             {
-                // Which pushes are needed is a fixed point of its own: a push reads the value it saves, and that value may
-                // be one a pop put back — a pair is needed only if its pop's value is read by something other than a push.
-                // Start from none and grow (more pairs, more reads, more live pops) without removing anything.
-                var needed = new HashSet<int>();
+                var heads = new Dictionary<For, (HashSet<string> After, HashSet<string> Head)>(ReferenceComparer<For>.Instance);
                 while (true)
                 {
-                    var analysis = new Sweeper(needed);
+                    var analysis = new Sweeper(needed, effects, heads);
                     Sweep(program, analysis, remove: false, exit);
                     if (analysis.LivePops.IsSubsetOf(needed)) break;
                     needed.UnionWith(analysis.LivePops);
                 }
 
-                var sweeper = new Sweeper(needed);
+                var sweeper = new Sweeper(needed, effects, heads);
                 Sweep(program, sweeper, remove: true, exit);
                 bool pushesRemoved = RemoveUnpairedPushes(program);
                 if (!sweeper.Changed && !pushesRemoved)
@@ -138,7 +141,19 @@ namespace SymGrad.Generator.Optimize
         {
             private readonly HashSet<int> _needed;
 
-            public Sweeper(HashSet<int> needed) => _needed = needed;
+            // Each statement's effects, computed once for all the sweeps (statements are immutable, compared by reference).
+            private readonly Dictionary<Stmt, (IReadOnlyCollection<string> Kills, IReadOnlyCollection<string> Defs, HashSet<string> Uses)> _effects;
+
+            // Each loop's head live set, with the live set after the loop it was found for (see the For case).
+            private readonly Dictionary<For, (HashSet<string> After, HashSet<string> Head)> _heads;
+
+            public Sweeper(HashSet<int> needed, Dictionary<Stmt, (IReadOnlyCollection<string>, IReadOnlyCollection<string>, HashSet<string>)> effects,
+                Dictionary<For, (HashSet<string> After, HashSet<string> Head)> heads)
+            {
+                _needed = needed;
+                _effects = effects;
+                _heads = heads;
+            }
 
             public bool Changed { get; private set; }
 
@@ -175,17 +190,32 @@ namespace SymGrad.Generator.Optimize
                         case For loop:
                         {
                             // The loop head's live set: after the loop, or around again through the condition and body.
+                            // Liveness only grows through a round (after grows, needed grows), so a head found earlier for a
+                            // smaller live-after set is below this fixed point: start from it (nested loops then cost one
+                            // sweep per level, not one per level and per iteration of every outer one).
                             var head = new HashSet<string>(live);
                             Reads.Add(loop.Condition, head);
+                            if (_heads.TryGetValue(loop, out var earlier) && earlier.After.IsSubsetOf(live))
+                            {
+                                head.UnionWith(earlier.Head);
+                            }
+
+                            var liveAfter = new HashSet<string>(live);
+                            Block body;
                             while (true)
                             {
-                                Sweep(loop.Body, AroundAgain(loop, head), remove: false, out HashSet<string> bodyLive);
+                                body = Sweep(loop.Body, AroundAgain(loop, head), remove: false, out HashSet<string> bodyLive);
                                 int count = head.Count;
                                 head.UnionWith(bodyLive);
                                 if (head.Count == count) break;
                             }
 
-                            Block body = Sweep(loop.Body, AroundAgain(loop, head), remove, out _);
+                            _heads[loop] = (liveAfter, new HashSet<string>(head));
+                            if (remove)
+                            {
+                                body = Sweep(loop.Body, AroundAgain(loop, head), remove: true, out _);
+                            }
+
                             if (Empty(body))
                             {
                                 Changed |= remove;
@@ -210,7 +240,12 @@ namespace SymGrad.Generator.Optimize
                                 s = new CallStatement(call, a.Source) { Location = a.Location };
                             }
 
-                            var (kills, defs, uses) = Effects(s);
+                            if (!_effects.TryGetValue(s, out var effects))
+                            {
+                                _effects[s] = effects = Effects(s);
+                            }
+
+                            var (kills, defs, uses) = effects;
                             bool needed = s is Push push ? _needed.Contains(push.Pair) : s is Comment or Return || defs.Any(live.Contains);
                             if (!needed)
                             {

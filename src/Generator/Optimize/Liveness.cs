@@ -10,6 +10,8 @@ namespace SymGrad.Generator.Optimize
 
         private Liveness(bool accumulationsRead) => _accumulationsRead = accumulationsRead;
 
+        private readonly Dictionary<For, (HashSet<string> After, HashSet<string> Head)> _heads = new(ReferenceComparer<For>.Instance);
+
         public Dictionary<Stmt, HashSet<string>> In { get; } = new(ReferenceComparer<Stmt>.Instance);
 
         public Dictionary<Stmt, HashSet<string>> Out { get; } = new(ReferenceComparer<Stmt>.Instance);
@@ -49,6 +51,15 @@ namespace SymGrad.Generator.Optimize
                 {
                     var head = new HashSet<string>(after);
                     Reads.Add(loop.Condition, head);
+
+                    // Start from the head found for a smaller live-after set (an outer loop's earlier iteration): it is below
+                    // this fixed point, and nested loops cost one pass per level instead of one per iteration of each outer.
+                    if (_heads.TryGetValue(loop, out var earlier) && earlier.After.IsSubsetOf(after))
+                    {
+                        head.UnionWith(earlier.Head);
+                    }
+
+                    var liveAfter = new HashSet<string>(after);
                     while (true)
                     {
                         var around = new HashSet<string>(head) { loop.Counter };
@@ -58,6 +69,7 @@ namespace SymGrad.Generator.Optimize
                         if (head.Count == count) break;
                     }
 
+                    _heads[loop] = (liveAfter, new HashSet<string>(head));
                     before = new HashSet<string>(head);
                     before.Remove(loop.Counter);
                     Reads.Add(loop.Init, before);

@@ -1070,15 +1070,17 @@ namespace SymGrad.RandomPrograms.Generate
             return _r.Weighted(options.ToArray())();
         }
 
+        private static Expr Uncast(Expr e) => e is Cast c ? Uncast(c.Operand) : e;
+
         private Expr GenBool(int depth)
         {
             var options = new List<(double, Func<Expr>)>
             {
                 (3, () =>
                 {
-                    // Never a comparison of a value with itself (CS1718 in the user's own code).
+                    // Never a comparison of a value with itself, casts or not (CS1718 in the user's own code: (double)s <= s).
                     Expr left = GenReal(1), right = _r.Chance(0.5) ? new RealLit(_r.Pick(new[] { 0.0, 0.5, -0.25 })) : GenReal(1);
-                    return new Binary(_r.Pick(new[] { "<", ">", "<=", ">=" }), left, left.Equals(right) ? new RealLit(0.5) : right);
+                    return new Binary(_r.Pick(new[] { "<", ">", "<=", ">=" }), left, Uncast(left).Equals(Uncast(right)) ? new RealLit(0.5) : right);
                 }),
             };
             if (_loops.Count > 0 || Sizes.Any())
