@@ -237,8 +237,8 @@ namespace SymGrad.GeneratorTests
         public void SG0007_MathFunctionOutsideTheSubset()
             => Expect(Wrap("""
                     [Differentiable]
-                    public static double M(double x) => 2 * [|Math.Atan(x)|];
-                """), "SG0007", "Math.Atan(double)", "nameof(Math.Atan)");
+                    public static double M(double x) => 2 * [|Math.ReciprocalSqrtEstimate(x)|];
+                """), "SG0007", "Math.ReciprocalSqrtEstimate(double)", "nameof(Math.ReciprocalSqrtEstimate)");
 
         // ── SG0008 ────────────────────────────────────────────────────────────────
 

@@ -180,6 +180,39 @@ namespace SymGrad.RandomProgramTests
         }
 
         [Fact]
+        public void GradientNotFiniteAsAutogradSays_IsABadDrawNotAFailure()
+        {
+            // Pow(Exp(1000 + a²), −1) + a: Exp overflows, the value stays a (slope 1), but the chain rule gives 0·∞ = NaN
+            // in SymGrad as in PyTorch. The campaign asks PyTorch, which agrees: an intermediate overflowed, a bad draw.
+            TorchOracle.EnsureAvailable();
+            var a = new Param("a", ParamKind.RealScalar);
+            var program = new ProgramModel(A(new Method("F", true, A(a), A<Stmt>(new Return(new Binary("+",
+                Call("Pow", Call("Exp", new Binary("+", Lit(1000), new Binary("*", V("a"), V("a")))), Lit(-1)), V("a")))))));
+            var results = Runner.CheckBatch(new[] { (1, Seed, program) });
+            var result = Assert.Single(results).Result;
+            Assert.Contains(result.Failures, f => f.Key == Checker.NotFinite);
+            Runner.Arbitrate(results);
+            Assert.True(result.Kind == OutcomeKind.SkippedBadDraw, string.Join("\n", result.Failures.Select(f => f.Key + ": " + f.Details)));
+            Assert.Equal(1, result.OverflowsAgreed);
+        }
+
+        [Fact]
+        public void GradientNotFiniteWhereAutogradIsFinite_StaysAFailure()
+        {
+            TorchOracle.EnsureAvailable();
+            var results = Runner.CheckBatch(new[] { (1, Seed, Layer()) }, null, run => MutateBackward(run, bwd => (r, s, n, ns, b, dR, dy, dr, ds) =>
+            {
+                bwd(r, s, n, ns, b, dR, dy, dr, ds);
+                dr[0] = double.NaN; // a 0·NaN the derivation introduced
+            }));
+            var result = Assert.Single(results).Result;
+            Runner.Arbitrate(results);
+            var failure = Assert.Single(result.Failures, f => f.Key == Checker.NotFinite);
+            Assert.Contains("PyTorch autograd (arbiter)", failure.Details);
+            Assert.Equal(0, result.OverflowsAgreed);
+        }
+
+        [Fact]
         public void KinkedProgram_IsSkippedNotPassedOrFailed()
         {
             // floor(a·3.3e6)/3.3e6: a staircase whose steps (3e-7) are finer than the step of central differences (1e-6,

@@ -59,7 +59,14 @@ if (check is not null)
     // One program seed (as printed with a failure), checked unshrunk: its failures in full.
     var program = Runner.Generate(check, features);
     Console.WriteLine(CSharpPrinter.Source(program));
-    var (result, _) = Runner.CheckBatch(new[] { (0, check, program) })[0];
+    var checkedOne = Runner.CheckBatch(new[] { (0, check, program) });
+    Runner.Arbitrate(checkedOne, Console.WriteLine);
+    var (result, _) = checkedOne[0];
+    if (result.OverflowsAgreed > 0)
+    {
+        Console.WriteLine($"// {result.OverflowsAgreed} method(s) with a gradient that is not finite where central differences are, as PyTorch autograd's: an intermediate overflowed (a bad draw)");
+    }
+
     foreach (var failure in result.Failures)
     {
         Console.WriteLine($"// {failure.Key} — {failure.Property} ({failure.Method ?? "compilation"})");

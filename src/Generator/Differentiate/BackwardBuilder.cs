@@ -55,6 +55,7 @@ namespace SymGrad.Generator.Differentiate
                 Tidy.Run(program);
                 program.CoverageChecks = plans.Checks;
                 program.Derivation = Emit.Derivation.Lines(program);
+                RuntimeZeros.Run(program);
                 return program;
             }
         }

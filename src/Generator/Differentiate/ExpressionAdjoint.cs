@@ -100,7 +100,7 @@ namespace SymGrad.Generator.Differentiate
                     Expr s = active.Count > 1 ? Bind(seed, output) : seed;
                     // An argument that is itself a call is computed once: its value serves this rule and its own.
                     var call = new MathCall(m.Function, m.Args.Select(a => Value(a, output)).ToEquatableArray(), m.Type);
-                    Expr value = result ?? (DerivativeRules.UsesResult(m.Function) ? BindValue(m, output) : call);
+                    Expr value = result ?? (DerivativeRules.UsesResult(m) ? BindValue(m, output) : call);
                     foreach (int k in active)
                     {
                         Through(m.Args[k], s, Simplifier.Simplify(DerivativeRules.Partial(call, k, value)), output);
@@ -121,10 +121,16 @@ namespace SymGrad.Generator.Differentiate
         /// </summary>
         private void Through(Expr argument, Expr seed, Expr partial, List<Stmt> output)
         {
+            if (Simplifier.IsConstant(partial, 0))
+            {
+                return; // CopySign's sign argument: nothing flows
+            }
+
+            // Nested tests (clamp's lo <= x <= hi) become nested branches.
             if (partial is Conditional { WhenFalse: var f } c && Simplifier.IsConstant(f, 0))
             {
                 var then = new List<Stmt>();
-                Accumulate(argument, Mul(seed, c.WhenTrue), then);
+                Through(argument, seed, c.WhenTrue, then);
                 Branch(c.Test, then, new List<Stmt>(), output);
                 return;
             }
@@ -132,7 +138,7 @@ namespace SymGrad.Generator.Differentiate
             if (partial is Conditional { WhenTrue: var t } c2 && Simplifier.IsConstant(t, 0))
             {
                 var otherwise = new List<Stmt>();
-                Accumulate(argument, Mul(seed, c2.WhenFalse), otherwise);
+                Through(argument, seed, c2.WhenFalse, otherwise);
                 Branch(c2.Test, new List<Stmt>(), otherwise, output);
                 return;
             }

@@ -64,7 +64,11 @@ namespace SymGrad.Generator.Differentiate
                 case MathCall m:
                     for (int k = 0; k < m.Args.Count; k++)
                     {
-                        Collect(m.Args[k], Mul(factor, DerivativeRules.Partial(m, k, result ?? m)), isActive, null, terms);
+                        Expr partial = DerivativeRules.Partial(m, k, result ?? m);
+                        if (!Simplifier.IsConstant(partial, 0))
+                        {
+                            Collect(m.Args[k], Mul(factor, partial), isActive, null, terms);
+                        }
                     }
 
                     return;

@@ -101,7 +101,7 @@ namespace SymGrad.Generator.Differentiate
                 {
                     // return f(u) with a rule that reuses f's value: the value is computed once, under a name.
                     Name? result = null;
-                    if (value is MathCall m && Rules.DerivativeRules.UsesResult(m.Function) && _context.IsActive(value))
+                    if (value is MathCall m && Rules.DerivativeRules.UsesResult(m) && _context.IsActive(value))
                     {
                         result = new Name(_context.Temporary("value", value.Type), value.Type);
                     }
@@ -209,7 +209,7 @@ namespace SymGrad.Generator.Differentiate
 
         /// <summary>What holds the value of <c>f(u)</c> for a rule that reuses it: the assigned target, for a top-level call.</summary>
         private static Expr? ReusableResult(Expr value, Expr target) =>
-            value is MathCall m && Rules.DerivativeRules.UsesResult(m.Function) ? target : null;
+            value is MathCall m && Rules.DerivativeRules.UsesResult(m) ? target : null;
 
         private Expr Capture(Expr value, string baseName, List<Stmt> output)
         {

@@ -219,13 +219,14 @@ namespace SymGrad.Generator.Differentiate
                     case Binary b:
                         // Comparisons and logic: free of m only if their operands are.
                         return Of(b.Left).Normal.Kind == Kind.Free && Of(b.Right).Normal.Kind == Kind.Free ? Tangent.Free : Tangent.Unknown;
-                    case MathCall { Function: "Exp" } call:
+                    case MathCall { Function: "Exp", Args.Count: 1 } call:
                     {
                         Tangent u = Of(call.Args[0]).Normal;
                         return u.Kind == Kind.Free ? Tangent.Free : u.Kind == Kind.Additive ? new Tangent(Kind.Multiplicative, u.C) : Tangent.Unknown;
                     }
 
-                    case MathCall { Function: "Log" } call:
+                    // Log(x) only: Log(x, b) also depends on its base (the default case).
+                    case MathCall { Function: "Log", Args.Count: 1 } call:
                     {
                         Tangent u = Of(call.Args[0]).Normal;
                         return u.Kind == Kind.Free ? Tangent.Free : u.Kind == Kind.Multiplicative ? new Tangent(Kind.Additive, u.C) : Tangent.Unknown;

@@ -105,8 +105,9 @@ namespace SymGrad.Generator.Emit
                 : text;
         }
 
+        // Math.Clamp has float overloads and MathF no Clamp.
         public static string MathName(string function, string type) =>
-            (type == "float" ? "global::System.MathF." : "global::System.Math.") + function;
+            (type == "float" && function != "Clamp" ? "global::System.MathF." : "global::System.Math.") + function;
 
         private static int Precedence(Expr e) => e switch
         {

@@ -14,11 +14,6 @@ namespace SymGrad.Generator.Parse
     /// <summary>Turns a method body into the model's statements and expressions, reporting what is outside the subset.</summary>
     internal sealed class BodyParser
     {
-        private static readonly HashSet<string> s_mathFunctions = new()
-        {
-            "Exp", "Log", "Sqrt", "Pow", "Tanh", "Sin", "Cos", "Abs", "Max", "Min",
-        };
-
         private readonly IMethodSymbol _method;
         private readonly SemanticModel _model;
         private readonly Dictionary<string, ParameterSpec> _parameters;
@@ -521,7 +516,9 @@ namespace SymGrad.Generator.Parse
             bool anyRealArgument = invocation.ArgumentList.Arguments.Any(a => TypeNames.IsReal(_model.GetTypeInfo(a.Expression, _cancellationToken).Type));
             if (containing is "System.Math" or "System.MathF")
             {
-                if (s_mathFunctions.Contains(callee.Name) && TypeNames.IsReal(callee.ReturnType))
+                // A Math function with a rule in the table (by name and arity: Log(x) and Log(x, b)) is differentiated.
+                if (Rules.DerivativeRules.Has(callee.Name, invocation.ArgumentList.Arguments.Count) && TypeNames.IsReal(callee.ReturnType)
+                    && callee.Parameters.All(p => TypeNames.IsReal(p.Type)))
                 {
                     var args = invocation.ArgumentList.Arguments.Select(a => ParseExpression(a.Expression)).ToEquatableArray();
                     return new MathCall(callee.Name, args, type);

@@ -18,33 +18,56 @@ namespace SymGrad.Generator.Rules
         {
             new("Exp", "x", "r"),
             new("Log", "x", "1 / x"),
+            new("Log", "x, b", "1 / (x * Log(b))", "-r / (b * Log(b))"),
+            new("Log2", "x", "1 / (x * Log(2))"),
+            new("Log10", "x", "1 / (x * Log(10))"),
             new("Sqrt", "x", "1 / (2 * r)"),
+            new("Cbrt", "x", "1 / (3 * r * r)"),
+            new("Pow", "x, y", "y * Pow(x, y - 1)", "r * Log(x)"),
             new("Tanh", "x", "1 - r * r"),
             new("Sigmoid", "x", "r * (1 - r)"),
             new("Sin", "x", "Cos(x)"),
             new("Cos", "x", "-Sin(x)"),
+            new("Tan", "x", "1 + r * r"),
+            new("Asin", "x", "1 / Sqrt(1 - x * x)"),
+            new("Acos", "x", "-1 / Sqrt(1 - x * x)"),
+            new("Atan", "x", "1 / (1 + x * x)"),
+            new("Atan2", "y, x", "x / (x * x + y * y)", "-y / (x * x + y * y)"),
+            new("Sinh", "x", "Cosh(x)"),
+            new("Cosh", "x", "Sinh(x)"),
+            new("Asinh", "x", "1 / Sqrt(x * x + 1)"),
+            new("Acosh", "x", "1 / Sqrt(x * x - 1)"),
+            new("Atanh", "x", "1 / (1 - x * x)"),
             new("Abs", "x", "Sign(x)"),
-            new("Pow", "x, y", "y * Pow(x, y - 1)", "r * Log(x)"),
             new("Max", "x, y", "x >= y ? 1 : 0", "x >= y ? 0 : 1"),
             new("Min", "x, y", "x <= y ? 1 : 0", "x <= y ? 0 : 1"),
+            // Clamp passes the adjoint to whichever of x, lo, hi it returned; x where lo <= x <= hi (PyTorch's clamp).
+            new("Clamp", "x, lo, hi", "x < lo ? 0 : (x > hi ? 0 : 1)", "x < lo ? 1 : 0", "x > hi ? 1 : 0"),
+            new("FusedMultiplyAdd", "a, b, c", "b", "a", "1"),
+            // |x| with y's sign: ±1 in x (0 at x = 0, as PyTorch), nothing in y.
+            new("CopySign", "x, y", "x == 0 ? 0 : r / x", "0"),
+            // The argument returned gets the adjoint, chosen as .NET chooses it: on a tie |x| = |y| (MaxMagnitude(|a|, a) is
+            // a tie everywhere) MaxMagnitude returns x unless x is negative, MinMagnitude x only if it is. Not "r == x": x
+            // recomputed in the backward may differ from the forward's in its last bit, and the equality would flip.
+            new("MaxMagnitude", "x, y", "Abs(x) > Abs(y) || Abs(x) == Abs(y) && x >= 0 ? 1 : 0", "Abs(x) > Abs(y) || Abs(x) == Abs(y) && x >= 0 ? 0 : 1"),
+            new("MinMagnitude", "x, y", "Abs(x) < Abs(y) || Abs(x) == Abs(y) && x < 0 ? 1 : 0", "Abs(x) < Abs(y) || Abs(x) == Abs(y) && x < 0 ? 0 : 1"),
         };
 
-        private static readonly Dictionary<string, Rule> s_byName = s_table.ToDictionary(r => r.Function);
+        // By name and arity: Math.Log(x) and Math.Log(x, b) are two functions.
+        private static readonly Dictionary<string, Rule> s_byName = s_table.ToDictionary(r => Key(r.Function, r.Parameters.Length));
 
         // Step functions: their derivative is zero almost everywhere (PyTorch's convention at the jumps too), so no adjoint
         // flows through them. They stay in the expression tree, not as text: a call inside one still runs and is reversed.
         private static readonly HashSet<string> s_piecewiseConstant = new() { "Floor", "Ceiling", "Round", "Truncate", "Sign" };
 
-        /// <summary>The functions that have a rule.</summary>
-        public static IEnumerable<string> Functions => s_byName.Keys;
-
-        public static bool Has(string function) => s_byName.ContainsKey(function);
+        /// <summary>Whether <paramref name="function"/> with <paramref name="arity"/> arguments has a rule.</summary>
+        public static bool Has(string function, int arity) => s_byName.ContainsKey(Key(function, arity));
 
         /// <summary>Whether <paramref name="function"/> is a step function: every partial is zero almost everywhere.</summary>
         public static bool IsPiecewiseConstant(string function) => s_piecewiseConstant.Contains(function);
 
-        /// <summary>Whether some partial of <paramref name="function"/> reads its value <c>r</c>.</summary>
-        public static bool UsesResult(string function) => s_byName.TryGetValue(function, out Rule? rule) && rule.UsesResult;
+        /// <summary>Whether some partial of <paramref name="call"/>'s function reads its value <c>r</c>.</summary>
+        public static bool UsesResult(MathCall call) => s_byName.TryGetValue(Key(call.Function, call.Args.Count), out Rule? rule) && rule.UsesResult;
 
         /// <summary>
         /// ∂f/∂(argument <paramref name="index"/>) for the call <paramref name="call"/>, with <paramref name="result"/> standing
@@ -52,7 +75,7 @@ namespace SymGrad.Generator.Rules
         /// </summary>
         public static Expr Partial(MathCall call, int index, Expr result)
         {
-            Rule rule = s_byName[call.Function];
+            Rule rule = s_byName[Key(call.Function, call.Args.Count)];
             var bindings = new Dictionary<string, Expr> { ["r"] = result };
             for (int i = 0; i < rule.Parameters.Length; i++)
             {
@@ -61,6 +84,8 @@ namespace SymGrad.Generator.Rules
 
             return RuleFormula.Instantiate(rule.Partials[index], bindings, call.Type);
         }
+
+        private static string Key(string function, int arity) => function + "/" + arity.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         private sealed class Rule
         {

@@ -50,7 +50,7 @@ namespace SymGrad.Generator.Rules
                 case Binary b:
                 {
                     Expr left = Instantiate(b.Left, bindings, type), right = Instantiate(b.Right, bindings, type);
-                    return new Binary(b.Op, left, right, b.Op is ">=" or "<=" or ">" or "<" or "==" or "!=" ? "bool" : type);
+                    return new Binary(b.Op, left, right, b.Op is ">=" or "<=" or ">" or "<" or "==" or "!=" or "&&" or "||" ? "bool" : type);
                 }
 
                 case Conditional c:
@@ -100,11 +100,25 @@ namespace SymGrad.Generator.Rules
 
             public Expr Conditional()
             {
-                Expr test = Comparison();
+                Expr test = Or();
                 if (!Accept("?")) return test;
                 Expr whenTrue = Conditional();
                 Expect(':');
                 return new Conditional(test, whenTrue, Conditional(), Template);
+            }
+
+            private Expr Or()
+            {
+                Expr e = And();
+                while (Accept("||")) e = new Binary("||", e, And(), Template);
+                return e;
+            }
+
+            private Expr And()
+            {
+                Expr e = Comparison();
+                while (Accept("&&")) e = new Binary("&&", e, Comparison(), Template);
+                return e;
             }
 
             private Expr Comparison()

@@ -73,7 +73,10 @@ namespace SymGrad.RuntimeTests.Catalogue
                     dd -= dm;
                 }
                 // double d = Math.Sqrt(d2);   ∂d/∂d2 = 1 / (2·d)
-                dd2 += dd / (2 * d);
+                if (dd != 0)
+                {
+                    dd2 += dd / (2 * d);
+                }
             }
             for (int i = 0; i < a.Length; i++)
             {

@@ -47,7 +47,10 @@ namespace SymGrad.RuntimeTests.Regressions
                 for (int i = n - 1; i >= 0; i--)
                 {
                     // y[(i + 1) % n] = Math.Sqrt(1 + x[i] * x[i]);   ∂y[(i + 1) % n]/∂x[i] = 2·(x[i] / (2·y[(i + 1) % n]))
-                    dx[i] += dyWork[(i + 1) % n] / (2 * yWork[(i + 1) % n]) * (2 * x[i]);
+                    if (dyWork[(i + 1) % n] != 0)
+                    {
+                        dx[i] += dyWork[(i + 1) % n] / (2 * yWork[(i + 1) % n]) * (2 * x[i]);
+                    }
                     dyWork[(i + 1) % n] = 0;
                     yWork[(i + 1) % n] = workspace.Doubles.Pop();
                 }

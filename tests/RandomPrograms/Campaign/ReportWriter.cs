@@ -27,12 +27,20 @@ namespace SymGrad.RandomPrograms.Campaign
             Row("skipped: bad draw (not finite, > 1e8) at every draw", r.Results.Count(x => x.Kind == OutcomeKind.SkippedBadDraw));
             Row("input draws redrawn for a kink", r.Results.Sum(x => x.KinkRedraws));
             Row("input draws redrawn as bad", r.Results.Sum(x => x.BadDraws));
+            Row("gradients not finite as PyTorch's too (an intermediate overflowed: bad draw)", r.Results.Sum(x => x.OverflowsAgreed));
             Row("float twin values differ (branch flips; gradients not compared)", r.Results.Sum(x => x.FloatValueMismatches));
             Row("failed", r.Failed);
             if (r.TorchChecked > 0 || r.TorchError is not null)
             {
                 Row("checked against PyTorch", r.TorchChecked);
                 if (r.TorchError is not null) sb.Append("  PyTorch: ").Append(r.TorchError).Append('\n');
+            }
+
+            var overflows = r.Results.Where(x => x.OverflowsAgreed > 0).ToList();
+            if (overflows.Count > 0)
+            {
+                sb.Append("\nGradients not finite where central differences are, as PyTorch's on the same inputs (--check SEED shows each):\n");
+                foreach (var x in overflows) sb.Append(CultureInfo.InvariantCulture, $"  program {x.Id}, seed {x.Seed}\n");
             }
 
             sb.Append("\nPrograms by outcome (each program counted once, by its first failure):\n");

@@ -125,6 +125,46 @@ namespace SymGrad.RandomPrograms.Campaign
             return output;
         }
 
+        /// <summary>
+        /// Gradients that were NaN or ±∞ where central differences were finite (<see cref="Checker.NotFinite"/>) go to
+        /// PyTorch autograd: where it gives the same values, an intermediate overflowed and the draw was bad — the failure is
+        /// withdrawn and counted (<see cref="ProgramResult.OverflowsAgreed"/>). Without PyTorch the failures stand.
+        /// </summary>
+        public static void Arbitrate(IReadOnlyList<(ProgramResult Result, List<TorchCase> Torch)> results, Action<string>? progress = null)
+        {
+            var cases = results.SelectMany(r => r.Torch.Where(c => c.Arbitrate)).ToList();
+            if (cases.Count == 0) return;
+            progress?.Invoke($"PyTorch: arbitrating {cases.Count} gradient(s) that are not finite where central differences are…");
+            List<(TorchCase Case, Failure? Disagreement)> verdicts;
+            try
+            {
+                verdicts = TorchOracle.ArbitrateOverflows(cases);
+            }
+            catch (TorchUnavailableException)
+            {
+                return;
+            }
+
+            foreach (var (c, disagreement) in verdicts)
+            {
+                var result = results.First(r => r.Result.Id == c.ProgramId).Result;
+                int at = result.Failures.FindIndex(f => f.Key == Checker.NotFinite && f.Method == c.Method.Name);
+                if (at < 0) continue;
+                if (disagreement is null)
+                {
+                    result.Failures.RemoveAt(at);
+                    result.OverflowsAgreed++;
+                    if (result.Failures.Count == 0) result.SkippedBadDraw = true;
+                }
+                else
+                {
+                    // PyTorch says otherwise: the failure stands, with what PyTorch gave.
+                    var f = result.Failures[at];
+                    result.Failures[at] = f with { Details = f.Details + "\n  PyTorch autograd (arbiter): " + disagreement.Details };
+                }
+            }
+        }
+
         /// <summary>The PCG the checks draw inputs from: its own stream of the program's seed.</summary>
         public static PCG InputPcg(string seed) => new(7, PCG.Parse(seed).Seed);
 
@@ -151,6 +191,13 @@ namespace SymGrad.RandomPrograms.Campaign
                     {
                         results.Add((result, programs.First(p => p.i == result.Id).Item3, cases));
                         counts.AddOrUpdate(result.Kind.ToString(), 1, (_, v) => v + 1);
+                        if (result.Failures.Count > 0)
+                        {
+                            // Said at once, not only in the report at the end: a long campaign's failures can be
+                            // examined (--check SEED) while it runs, and survive an interrupted run.
+                            var f = result.Failures[0];
+                            options.Progress?.Invoke($"program {result.Id} (seed {result.Seed}): {f.Key} in {f.Method ?? "compilation"}");
+                        }
                     }
 
                     int now = Interlocked.Add(ref done, end - start);
@@ -179,6 +226,7 @@ namespace SymGrad.RandomPrograms.Campaign
                 }
             }
 
+            Arbitrate(all.Select(r => (r.Item1, r.Item3)).ToList(), options.Progress);
             if (options.Torch > 0)
             {
                 var cases = all.Where(r => !r.Item1.Failed).SelectMany(r => r.Item3.Take(1)).Take(options.Torch).ToList();

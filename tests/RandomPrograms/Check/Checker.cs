@@ -10,7 +10,12 @@ using SymGrad.RandomPrograms.Model;
 namespace SymGrad.RandomPrograms.Check
 {
     /// <summary>What the PyTorch oracle needs of one checked method: its arguments, cotangents and MBackward's gradients.</summary>
-    public sealed record TorchCase(int ProgramId, ProgramModel Program, Method Method, Inputs Inputs, double DResult, double[]?[] Dy, double[] Dr, double[][] Ds);
+    /// <param name="Arbitrate">
+    /// The gradient had entries that are not finite where central differences are: PyTorch decides whether the program
+    /// or the derivation is at fault (see <see cref="Checker.NotFinite"/>).
+    /// </param>
+    public sealed record TorchCase(int ProgramId, ProgramModel Program, Method Method, Inputs Inputs, double DResult, double[]?[] Dy, double[] Dr, double[][] Ds,
+        bool Arbitrate = false);
 
     /// <summary>
     /// Runs the properties on a compiled program, every method of it, each on inputs drawn from the program's seed.
@@ -78,6 +83,14 @@ namespace SymGrad.RandomPrograms.Check
                 else if (anyBad) _result.SkippedBadDraw = true;
             }
         }
+
+        /// <summary>
+        /// The class of a P1 failure whose wrong entries are all NaN or ±∞ while central differences are finite. Either the
+        /// derivation is wrong (0·NaN from a dead value) or an intermediate overflowed (<c>Pow(Exp(-s), -1)</c> with
+        /// s = −10⁴: ∂ = 0·∞ by the chain rule, in any AD tool). The campaign asks PyTorch autograd on the same inputs: where it
+        /// gives the same non-finite values the draw is bad, not the derivative (<see cref="ProgramResult.OverflowsAgreed"/>).
+        /// </summary>
+        public const string NotFinite = "Gradient not finite";
 
         private void Fail(OutcomeKind kind, string property, string key, string details, Method m)
         {
@@ -354,24 +367,27 @@ namespace SymGrad.RandomPrograms.Check
             });
             var wrong = new StringBuilder();
             int wrongCount = 0;
+            bool allNotFinite = true;
             for (int c = 0; c < coords.Count; c++)
             {
                 double got = Grad(g.Dr, g.Ds, coords[c]);
                 double tol = FdRelative * Math.Max(Math.Abs(got), Math.Abs(fd[c])) + FdAbsolute * scale;
                 if (!(Math.Abs(got - fd[c]) <= tol))
                 {
+                    allNotFinite &= !double.IsFinite(got) && double.IsFinite(fd[c]);
                     if (wrongCount++ < 8) wrong.Append(CultureInfo.InvariantCulture, $"\n  d{coords[c].Label}: MBackward {N(got)}, central differences {N(fd[c])} (tolerance {tol:G3})");
                 }
             }
 
             if (wrongCount > 0)
             {
-                Fail(OutcomeKind.WrongValue, Properties.CentralDifferences, "Gradient",
+                Fail(OutcomeKind.WrongValue, Properties.CentralDifferences, allNotFinite ? NotFinite : "Gradient",
                     $"{wrongCount} of {coords.Count} gradient entries differ from central differences:{wrong}\n  at inputs {x.Describe(m)}\n  " +
                     $"dResult = {N(dR)}{string.Concat(outs.Select((o, k) => $", d{SpanName(m, o)} = [{string.Join(", ", dy[k].Select(N))}]"))}", m);
             }
 
-            TorchCases.Add(new TorchCase(_compiled.Id, _compiled.Program, m, x, dR, Cot(dy), (double[])g.Dr.Clone(), g.Ds.Select(a => (double[])a.Clone()).ToArray()));
+            TorchCases.Add(new TorchCase(_compiled.Id, _compiled.Program, m, x, dR, Cot(dy), (double[])g.Dr.Clone(), g.Ds.Select(a => (double[])a.Clone()).ToArray(),
+                Arbitrate: wrongCount > 0 && allNotFinite));
 
             // P2: gradients prefilled with random values end as prefill + gradient.
             var pre = NewGradients(m, x, prefill: true);

@@ -78,6 +78,13 @@ namespace SymGrad.RandomPrograms.Check
         /// <summary>Draws where the float twin's forward value differed from the double twin's (a branch landing differently), so P6 compared no gradients.</summary>
         public int FloatValueMismatches { get; set; }
 
+        /// <summary>
+        /// Methods whose gradient was NaN or ±∞ where central differences were finite, and PyTorch autograd gave the same
+        /// non-finite values on the same inputs: an intermediate overflowed (see <see cref="Checker.NotFinite"/>). The
+        /// failure is withdrawn and the program counts as a bad draw.
+        /// </summary>
+        public int OverflowsAgreed { get; set; }
+
         public bool SkippedKink { get; set; }
 
         public bool SkippedBadDraw { get; set; }

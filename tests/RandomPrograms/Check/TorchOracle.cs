@@ -56,7 +56,13 @@ namespace SymGrad.RandomPrograms.Check
                 sb.Append(Case(cases[k], k));
             }
 
-            sb.Append("json.dump(results, sys.stdout)\n");
+            // JSON has no NaN or ±∞: they travel as strings ("nan", "inf", "-inf"), which double.Parse reads back.
+            sb.Append("def finite_or_text(v):\n");
+            sb.Append("    if isinstance(v, list): return [finite_or_text(u) for u in v]\n");
+            sb.Append("    if isinstance(v, dict): return {k: finite_or_text(u) for k, u in v.items()}\n");
+            sb.Append("    if isinstance(v, float) and not math.isfinite(v): return 'NaN' if v != v else ('Infinity' if v > 0 else '-Infinity')\n");
+            sb.Append("    return v\n");
+            sb.Append("json.dump(finite_or_text(results), sys.stdout)\n");
             return sb.ToString();
         }
 
@@ -161,11 +167,13 @@ namespace SymGrad.RandomPrograms.Check
                 int leaf = 0, dri = 0, dsi = 0;
                 var sb = new StringBuilder();
                 int wrong = 0;
-                double total = 1 + c.Dr.Sum(Math.Abs) + c.Ds.Sum(a => a.Sum(Math.Abs));
+                static double Size(double v) => double.IsFinite(v) ? Math.Abs(v) : 0;
+                double total = 1 + c.Dr.Sum(Size) + c.Ds.Sum(a => a.Sum(Size));
                 void Compare(string label, double torch, double ours)
                 {
                     double tol = 1e-6 * Math.Max(Math.Abs(torch), Math.Abs(ours)) + 1e-9 * total;
-                    if (!(Math.Abs(torch - ours) <= tol) && wrong++ < 8)
+                    bool same = torch.Equals(ours); // NaN = NaN and ∞ = ∞ here: the same non-finite value agrees
+                    if (!same && !(Math.Abs(torch - ours) <= tol) && wrong++ < 8)
                     {
                         sb.Append(CultureInfo.InvariantCulture, $"\n  d{label}: PyTorch {torch:G9}, MBackward {ours:G9}");
                     }
@@ -176,12 +184,12 @@ namespace SymGrad.RandomPrograms.Check
                     var g = ok[leaf++];
                     if (p.Kind == ParamKind.RealScalar)
                     {
-                        Compare(p.Name, g.GetDouble(), c.Dr[dri++]);
+                        Compare(p.Name, Number(g), c.Dr[dri++]);
                     }
                     else
                     {
                         var ours = c.Ds[dsi++];
-                        var theirs = g.EnumerateArray().Select(v => v.GetDouble()).ToArray();
+                        var theirs = g.EnumerateArray().Select(Number).ToArray();
                         for (int i = 0; i < ours.Length; i++) Compare($"{p.Name}[{i}]", i < theirs.Length ? theirs[i] : 0, ours[i]);
                     }
                 }
@@ -194,6 +202,21 @@ namespace SymGrad.RandomPrograms.Check
             }
 
             return failures;
+        }
+
+        private static double Number(JsonElement e)
+            => e.ValueKind == JsonValueKind.String ? double.Parse(e.GetString()!, CultureInfo.InvariantCulture) : e.GetDouble();
+
+        /// <summary>
+        /// The cases whose gradient was not finite where central differences were (<see cref="Checker.NotFinite"/>):
+        /// those where PyTorch autograd gives the same values on the same inputs.
+        /// </summary>
+        /// <returns>The cases, each with PyTorch's disagreement (null where it agrees).</returns>
+        public static List<(TorchCase Case, Failure? Disagreement)> ArbitrateOverflows(IReadOnlyList<TorchCase> cases)
+        {
+            var disagreements = Check(cases);
+            return cases.Select(c => (c, disagreements.Where(f => f.ProgramId == c.ProgramId && f.Failure.Method == c.Method.Name)
+                .Select(f => (Failure?)f.Failure).FirstOrDefault())).ToList();
         }
 
         private static (int Code, string Stdout, string Stderr) RunPython(string script, TimeSpan timeout)

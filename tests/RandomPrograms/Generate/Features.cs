@@ -65,6 +65,11 @@ namespace SymGrad.RandomPrograms.Generate
         MaxMin,
         Rounding,
         Sign,
+        Trigonometric,
+        Hyperbolic,
+        MoreLogarithms,
+        Selections,
+        FusedMultiplyAdd,
 
         // composition
         UserCalls,

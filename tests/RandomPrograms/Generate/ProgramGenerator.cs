@@ -920,6 +920,11 @@ namespace SymGrad.RandomPrograms.Generate
                 (W(Feature.Cos), "Cos"),
                 (W(Feature.Abs), "Abs"),
                 (W(Feature.MaxMin), "MaxMin"),
+                (0.5 * W(Feature.Trigonometric), "trig"),
+                (0.5 * W(Feature.Hyperbolic), "hyperbolic"),
+                (0.5 * W(Feature.MoreLogarithms), "logs"),
+                (0.5 * W(Feature.Selections), "select"),
+                (0.3 * W(Feature.FusedMultiplyAdd), "fma"),
                 (0.5 * W(Feature.Rounding), "Round"),
                 (0.4 * W(Feature.Sign), "Sign"),
                 (0.8 * W(Feature.Conditional), "cond"),
@@ -948,6 +953,11 @@ namespace SymGrad.RandomPrograms.Generate
                 case "Cos": return One("Cos", GenReal(d));
                 case "Abs": return One("Abs", GenReal(d));
                 case "MaxMin": return new MathCall(_r.Chance(0.5) ? "Max" : "Min", ImmutableArray.Create(GenReal(d), _r.Chance(0.3) ? new RealLit(0) : GenReal(d)));
+                case "trig": return Trigonometric(d);
+                case "hyperbolic": return Hyperbolic(d);
+                case "logs": return Logarithm(d);
+                case "select": return Selection(d);
+                case "fma": return Call("FusedMultiplyAdd", GenReal(d), GenReal(d), GenReal(d));
                 case "Round":
                     return new Binary("*", One(_r.Pick(new[] { "Floor", "Ceiling", "Round", "Truncate" }), new Binary("*", GenReal(d), new RealLit(2))), GenReal(d));
                 case "Sign": return new Binary("*", new Cast(ValueType.Real, One("Sign", GenReal(d))), GenReal(d));
@@ -960,6 +970,61 @@ namespace SymGrad.RandomPrograms.Generate
                 case "call": return GenCallExpr() ?? GenLeaf();
                 case "nn": return GenNnExpr() ?? GenLeaf();
                 default: throw new InvalidOperationException(kind);
+            }
+        }
+
+        /// <summary>A value strictly inside (−0.9, 0.9), for the functions defined on (−1, 1) only.</summary>
+        private Expr Bounded(Expr e) => new Binary("*", new RealLit(0.9), _r.Weighted<Func<Expr>>(
+            (1, () => Call("Tanh", e)),
+            (1, () => Call("Sin", e)),
+            (1, () => new Binary("/", e, OnePlusSquare(e))))());
+
+        /// <summary>A value at least 0.5 built from a subexpression of depth <paramref name="d"/> (deeper calls shrink it).</summary>
+        private Expr PositiveAt(int d) => _r.Weighted<Func<Expr>>(
+            (2, () => OnePlusSquare(GenReal(d))),
+            (1, () => new Binary("+", Call("Abs", GenReal(d)), new RealLit(0.5))),
+            (1, () => Call("Exp", Tame(GenReal(d)))))();
+
+        private static MathCall Call(string f, params Expr[] args) => new(f, ImmutableArray.Create(args));
+
+        /// <summary><c>c + u·u</c>: at least c.</summary>
+        private static Expr AtLeast(double c, Expr u) => new Binary("+", new RealLit(c), new Binary("*", u, u));
+
+        // The functions beyond the first table, each on its domain (the kink detector redraws inputs near a jump).
+        private Expr Trigonometric(int d) => _r.Weighted<Func<Expr>>(
+            (1, () => Call("Tan", new Binary("*", new RealLit(0.5), Bounded(GenReal(d))))),
+            (1, () => Call(_r.Chance(0.5) ? "Asin" : "Acos", Bounded(GenReal(d)))),
+            (1, () => Call("Atan", GenReal(d))),
+            (1, () => Call("Atan2", GenReal(d), PositiveAt(d))),
+            (0.5, () => Call("Atan2", GenReal(d), GenReal(d))))();
+
+        private Expr Hyperbolic(int d) => _r.Weighted<Func<Expr>>(
+            (1, () => Call(_r.Chance(0.5) ? "Sinh" : "Cosh", Tame(GenReal(d)))),
+            (1, () => Call("Asinh", GenReal(d))),
+            (1, () => Call("Acosh", AtLeast(1.5, GenReal(d)))),
+            (1, () => Call("Atanh", Bounded(GenReal(d)))))();
+
+        private Expr Logarithm(int d) => _r.Weighted<Func<Expr>>(
+            (1, () => Call(_r.Chance(0.5) ? "Log10" : "Log2", PositiveAt(d))),
+            (1, () => Call("Log", PositiveAt(d), AtLeast(1.5, GenReal(d)))),
+            (1, () => Call("Cbrt", _r.Chance(0.5) ? PositiveAt(d) : new Unary("-", PositiveAt(d)))))();
+
+        private Expr Selection(int d)
+        {
+            Expr x = GenReal(d);
+            switch (_r.Int(0, 3))
+            {
+                case 0:
+                {
+                    // Clamp needs lo <= hi: a band around a value, or constants.
+                    if (_r.Chance(0.5)) return Call("Clamp", x, new RealLit(-0.5), new RealLit(0.5));
+                    Expr centre = GenReal(d);
+                    return Call("Clamp", x, new Binary("-", centre, new RealLit(0.5)), new Binary("+", centre, new RealLit(0.5)));
+                }
+
+                case 1: return Call("CopySign", x, GenReal(d));
+                case 2: return Call("MaxMagnitude", x, GenReal(d));
+                default: return Call("MinMagnitude", x, GenReal(d));
             }
         }
 

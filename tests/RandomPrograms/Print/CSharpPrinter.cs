@@ -191,7 +191,7 @@ namespace SymGrad.RandomPrograms.Print
             Unary u => u.Op + Operand(u.Operand, p, context, unary: true),
             Binary b => $"{Operand(b.Left, p, context)} {b.Op} {Operand(b.Right, p, context)}",
             Conditional c => $"{Operand(c.Test, p, context)} ? {Operand(c.WhenTrue, p, context)} : {Operand(c.WhenFalse, p, context)}",
-            MathCall m => $"{(m.Wide || p == Precision.Double ? "Math" : "MathF")}.{m.Function}({string.Join(", ", m.Args.Select(a => Expression(a, p, m.Wide ? ValueType.Wide : ValueType.Real)))})",
+            MathCall m => $"{(m.Wide || p == Precision.Double || m.Function == "Clamp" ? "Math" : "MathF")}.{m.Function}({string.Join(", ", m.Args.Select(a => Expression(a, p, m.Wide ? ValueType.Wide : ValueType.Real)))})",
             Cast c => $"({Type(c.To, p)}){Operand(c.Operand, p, c.To == ValueType.Wide ? ValueType.Real : ValueType.Wide, unary: true)}",
             CallExpr c => $"{(c.IsNn ? "Nn." : "")}{c.Callee}({Args(c.Args, p)})",
             _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name),

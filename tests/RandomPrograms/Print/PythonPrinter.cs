@@ -39,6 +39,14 @@ namespace SymGrad.RandomPrograms.Print
                     return View(self.a, self.o + o, n)
 
             def T(v): return torch.tensor(float(v))
+            def Cbrt(a): return torch.sign(a) * torch.abs(a) ** (1.0 / 3.0)
+            def Clamp(a, lo, hi): return lo if float(a) < float(lo) else (hi if float(a) > float(hi) else a)
+            def MaxMagnitude(a, b):
+                if abs(float(a)) != abs(float(b)): return a if abs(float(a)) > abs(float(b)) else b
+                return b if float(a) < 0 else a
+            def MinMagnitude(a, b):
+                if abs(float(a)) != abs(float(b)): return a if abs(float(a)) < abs(float(b)) else b
+                return a if float(a) < 0 else b
             def Max(a, b): return a if float(a) >= float(b) else b
             def Min(a, b): return a if float(a) <= float(b) else b
             def Floor(a): return T(math.floor(float(a)))
@@ -213,8 +221,13 @@ namespace SymGrad.RandomPrograms.Print
             Conditional k => $"({E(k.WhenTrue, c)} if {E(k.Test, c)} else {E(k.WhenFalse, c)})",
             MathCall m => m.Function switch
             {
-                "Exp" or "Log" or "Sqrt" or "Tanh" or "Sin" or "Cos" or "Abs" => $"torch.{m.Function.ToLowerInvariant()}({E(m.Args[0], c)})",
+                "Log" when m.Args.Length == 2 => $"(torch.log({E(m.Args[0], c)}) / torch.log({E(m.Args[1], c)}))",
+                "Exp" or "Log" or "Sqrt" or "Tanh" or "Sin" or "Cos" or "Abs" or "Tan" or "Asin" or "Acos" or "Atan"
+                    or "Sinh" or "Cosh" or "Asinh" or "Acosh" or "Atanh" or "Log10" or "Log2" => $"torch.{m.Function.ToLowerInvariant()}({E(m.Args[0], c)})",
                 "Pow" => $"torch.pow({E(m.Args[0], c)}, {E(m.Args[1], c)})",
+                "Atan2" => $"torch.atan2({E(m.Args[0], c)}, {E(m.Args[1], c)})",
+                "CopySign" => $"torch.copysign({E(m.Args[0], c)}, {E(m.Args[1], c)})",
+                "FusedMultiplyAdd" => $"({E(m.Args[0], c)} * {E(m.Args[1], c)} + {E(m.Args[2], c)})",
                 _ => $"{m.Function}({string.Join(", ", m.Args.Select(a => E(a, c)))})",
             },
             // int → real makes a constant; float ↔ double is the identity in double precision.

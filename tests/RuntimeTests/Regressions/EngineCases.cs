@@ -297,5 +297,77 @@ namespace SymGrad.RuntimeTests.Regressions
         /// <summary>Real arithmetic folded to a whole number inside Math calls: Math.Floor(6) does not compile, Math.Abs(-6) / 4 is 1.</summary>
         [Differentiable]
         public static double FoldedArguments(double x) => Math.Floor(3.0 * 2.0) * x + Math.Abs(-3.0 * 2.0) / 4 * x * x;
+
+        // ── Found by the 100,000-program campaign: 0 · ∞ where an overflowed value was dead on this execution ──
+
+        /// <summary>The last outer iteration's s2 is never read, and it overflows: its adjoint is zero, its partial ∞.</summary>
+        [Differentiable]
+        public static double DeadTailOverflows(double a)
+        {
+            double s2 = a, s4 = 0;
+            for (int i5 = 3; i5 >= 0; i5 -= 2)
+            {
+                s4 = s4 * 0.5 + (a - s2);
+                for (int i6 = 2; i6 >= 0; i6--)
+                {
+                    s2 = Math.Sqrt(Math.Exp(s2 * i5));
+                }
+            }
+
+            return s4;
+        }
+
+        /// <summary>Exp(1000a) overflows, then is overwritten on the branch taken: nothing reaches it.</summary>
+        [Differentiable]
+        public static double KilledOnATakenBranch(double a, bool c)
+        {
+            double t = Math.Exp(1000 * a);
+            if (c) t = 1;
+            return t + a;
+        }
+
+        /// <summary>Elements of an output overwritten where Exp overflowed: their cotangent is killed, their partial ∞.</summary>
+        [Differentiable]
+        public static void OverwrittenWhereLarge(ReadOnlySpan<double> x, Span<double> y, int n)
+        {
+            for (int i = 0; i < n; i++) y[i] = Math.Exp(1000 * x[i]);
+            for (int i = 0; i < n; i++)
+            {
+                if (x[i] > 0.5) y[i] = x[i];
+            }
+        }
+
+        /// <summary>A library backward whose cotangent was killed: y overflows under repeated MseLoss, then is overwritten.</summary>
+        [Differentiable]
+        public static double OverflowThroughALibraryCall(ReadOnlySpan<double> x, Span<double> y, int n)
+        {
+            Nn.Elu(x, y, 1.0);
+            for (int j2 = n - 1; j2 >= 0; j2--)
+            {
+                for (int i8 = 0; i8 < n * n; i8++)
+                {
+                    y[j2] = Nn.MseLoss(x, y);
+                }
+            }
+
+            for (int j = 0; j < n; j++)
+            {
+                y[j] = 0.5;
+            }
+
+            return 0.5;
+        }
+
+        [Differentiable]
+        public static double Explode(double a) => Math.Exp(1000 * a);
+
+        /// <summary>The same through a call: its backward is not called with a zero cotangent.</summary>
+        [Differentiable]
+        public static double CallKilledOnATakenBranch(double a, bool c)
+        {
+            double t = Explode(a);
+            if (c) t = 1;
+            return t * a;
+        }
     }
 }

@@ -348,6 +348,60 @@ namespace SymGrad.RuntimeTests.Regressions
             EngineCases.FoldedArgumentsGradient(0.5, ref dx);
             Assert.Equal(6 + 2 * 1.5 * 0.5, dx, 12);
         }
+
+        [Theory]
+        [InlineData(-0.336558)] // the campaign's draw: s2 reaches Exp(4.8e8) = ∞ in the last, unread, iterations
+        [InlineData(0.2)]
+        public void DeadTailOverflows(double a)
+        {
+            double da = 0;
+            EngineCases.DeadTailOverflowsGradient(a, ref da);
+            Assert.True(double.IsFinite(da), $"da = {da}"); // was NaN: 0 · ∞
+            CheckScalar(EngineCases.DeadTailOverflows, EngineCases.DeadTailOverflowsGradient, a);
+        }
+
+        [Fact]
+        public void KilledOnATakenBranch()
+        {
+            double da = 0;
+            EngineCases.KilledOnATakenBranchGradient(1, true, ref da);
+            Assert.Equal(1, da); // was NaN: the killed adjoint times Exp(1000) = ∞
+            da = 0;
+            EngineCases.KilledOnATakenBranchGradient(-0.001, false, ref da);
+            Assert.Equal(1000 * Math.Exp(-1) + 1, da, 9);
+        }
+
+        [Fact]
+        public void OverwrittenWhereLarge()
+        {
+            double[] x = { 1, -0.001, 0.7 }, y = new double[3], dy = { 0.5, -2, 3 }, dx = new double[3];
+            EngineCases.OverwrittenWhereLarge(x, y, 3);
+            EngineCases.OverwrittenWhereLargeBackward(x, y, 3, dy, dx);
+            Assert.Equal(0.5, dx[0]); // was NaN: Exp(1000) = ∞ times the killed cotangent
+            Assert.Equal(-2 * 1000 * Math.Exp(-1), dx[1], 9);
+            Assert.Equal(3, dx[2]);
+        }
+
+        [Fact]
+        public void OverflowThroughALibraryCall()
+        {
+            double[] x = { 0.0661576, 0.933222, 0.18209, 0.3836, -1.42941 }, y = new double[5], dx = new double[5];
+            double[] dy = { 0.499451648, 0.277218581, -0.590501629, -0.670124367, 0.785938817 };
+            EngineCases.OverflowThroughALibraryCall(x, y, 5);
+            EngineCases.OverflowThroughALibraryCallBackward(x, y, 5, -0.713362212, dy, dx);
+            Assert.Equal(new double[5], dx); // everything is overwritten with constants; was NaN (MseLossBackward(…, 0, …) on ∞)
+        }
+
+        [Fact]
+        public void CallKilledOnATakenBranch()
+        {
+            double da = 0;
+            EngineCases.CallKilledOnATakenBranchGradient(1, true, ref da);
+            Assert.Equal(1, da);
+            da = 0;
+            EngineCases.CallKilledOnATakenBranchGradient(-0.001, false, ref da);
+            Assert.Equal(Math.Exp(-1) * (1 - 1), da, 9); // d/da (e^(1000a)·a) = e^(1000a)(1000a + 1) = 0 at a = −0.001
+        }
     }
 
     public static partial class Outputs
