@@ -240,6 +240,13 @@ namespace SymGrad.GeneratorTests
                     public static double M(double x) => 2 * [|Math.ReciprocalSqrtEstimate(x)|];
                 """), "SG0007", "Math.ReciprocalSqrtEstimate(double)", "nameof(Math.ReciprocalSqrtEstimate)");
 
+        [Fact]
+        public void SG0007_NumericTypeFunctionOutsideTheSubset()
+            => Expect(Wrap("""
+                    [Differentiable]
+                    public static double M(double x) => double.Exp2(x) * [|double.ReciprocalEstimate(x)|];
+                """), "SG0007", "double.ReciprocalEstimate(double)", "nameof(Double.ReciprocalEstimate)");
+
         // ── SG0008 ────────────────────────────────────────────────────────────────
 
         [Fact]

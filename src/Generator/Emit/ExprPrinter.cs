@@ -107,7 +107,8 @@ namespace SymGrad.Generator.Emit
 
         // Math.Clamp has float overloads and MathF no Clamp.
         public static string MathName(string function, string type) =>
-            (type == "float" && function != "Clamp" ? "global::System.MathF." : "global::System.Math.") + function;
+            (Rules.DerivativeRules.NumericOnly(function) ? (type == "float" ? "global::System.Single." : "global::System.Double.")
+             : type == "float" && function != "Clamp" ? "global::System.MathF." : "global::System.Math.") + function;
 
         private static int Precedence(Expr e) => e switch
         {

@@ -19,7 +19,8 @@ namespace SymGrad.Generator.Emit
         }
 
         /// <summary>Code without the namespaces of <c>Math</c> and <c>MathF</c>.</summary>
-        public static string Plain(string text) => text.Replace("global::System.MathF.", "").Replace("global::System.Math.", "");
+        public static string Plain(string text) => text.Replace("global::System.MathF.", "").Replace("global::System.Math.", "")
+            .Replace("global::System.Double.", "").Replace("global::System.Single.", "");
 
         private static Dictionary<string, string> Names(BackwardProgram program)
         {

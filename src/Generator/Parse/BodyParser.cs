@@ -514,7 +514,8 @@ namespace SymGrad.Generator.Parse
 
             string containing = callee.ContainingType?.ToDisplayString() ?? "";
             bool anyRealArgument = invocation.ArgumentList.Arguments.Any(a => TypeNames.IsReal(_model.GetTypeInfo(a.Expression, _cancellationToken).Type));
-            if (containing is "System.Math" or "System.MathF")
+            // Math, MathF, and the static functions of double and float (double.Exp2, float.Hypot, double.Exp as Math.Exp).
+            if (containing is "System.Math" or "System.MathF" || containing is "double" or "float" or "System.Double" or "System.Single" && callee.IsStatic)
             {
                 // A Math function with a rule in the table (by name and arity: Log(x) and Log(x, b)) is differentiated.
                 if (Rules.DerivativeRules.Has(callee.Name, invocation.ArgumentList.Arguments.Count) && TypeNames.IsReal(callee.ReturnType)

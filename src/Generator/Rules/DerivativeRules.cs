@@ -41,6 +41,28 @@ namespace SymGrad.Generator.Rules
             new("Abs", "x", "Sign(x)"),
             new("Max", "x, y", "x >= y ? 1 : 0", "x >= y ? 0 : 1"),
             new("Min", "x, y", "x <= y ? 1 : 0", "x <= y ? 0 : 1"),
+            // Functions of double/float only (generic math, .NET 7+), printed as double.X/float.X (see NumericOnly).
+            new("Exp2", "x", "r * Log(2)"),
+            new("Exp10", "x", "r * Log(10)"),
+            new("ExpM1", "x", "r + 1"),
+            new("Exp2M1", "x", "(r + 1) * Log(2)"),
+            new("Exp10M1", "x", "(r + 1) * Log(10)"),
+            new("LogP1", "x", "1 / (1 + x)"),
+            new("Log2P1", "x", "1 / ((1 + x) * Log(2))"),
+            new("Log10P1", "x", "1 / ((1 + x) * Log(10))"),
+            new("Hypot", "x, y", "x / r", "y / r"),
+            new("SinPi", "x", "Pi * CosPi(x)"),
+            new("CosPi", "x", "-(Pi * SinPi(x))"),
+            new("TanPi", "x", "Pi * (1 + r * r)"),
+            new("AsinPi", "x", "1 / (Pi * Sqrt(1 - x * x))"),
+            new("AcosPi", "x", "-1 / (Pi * Sqrt(1 - x * x))"),
+            new("AtanPi", "x", "1 / (Pi * (1 + x * x))"),
+            new("Atan2Pi", "y, x", "x / (Pi * (x * x + y * y))", "-y / (Pi * (x * x + y * y))"),
+            new("DegreesToRadians", "x", "Pi / 180"),
+            new("RadiansToDegrees", "x", "180 / Pi"),
+            new("Lerp", "a, b, t", "1 - t", "t", "b - a"),
+            new("MaxNumber", "x, y", "x >= y ? 1 : 0", "x >= y ? 0 : 1"),
+            new("MinNumber", "x, y", "x <= y ? 1 : 0", "x <= y ? 0 : 1"),
             // Clamp passes the adjoint to whichever of x, lo, hi it returned; x where lo <= x <= hi (PyTorch's clamp).
             new("Clamp", "x, lo, hi", "x < lo ? 0 : (x > hi ? 0 : 1)", "x < lo ? 1 : 0", "x > hi ? 1 : 0"),
             new("FusedMultiplyAdd", "a, b, c", "b", "a", "1"),
@@ -59,6 +81,16 @@ namespace SymGrad.Generator.Rules
         // Step functions: their derivative is zero almost everywhere (PyTorch's convention at the jumps too), so no adjoint
         // flows through them. They stay in the expression tree, not as text: a call inside one still runs and is reversed.
         private static readonly HashSet<string> s_piecewiseConstant = new() { "Floor", "Ceiling", "Round", "Truncate", "Sign" };
+
+        // Not on Math/MathF: called as double.X / float.X.
+        private static readonly HashSet<string> s_numericOnly = new()
+        {
+            "Exp2", "Exp10", "ExpM1", "Exp2M1", "Exp10M1", "LogP1", "Log2P1", "Log10P1", "Hypot", "SinPi", "CosPi", "TanPi",
+            "AsinPi", "AcosPi", "AtanPi", "Atan2Pi", "DegreesToRadians", "RadiansToDegrees", "Lerp", "MaxNumber", "MinNumber",
+        };
+
+        /// <summary>Whether <paramref name="function"/> exists on <c>double</c>/<c>float</c> only, not on <c>Math</c>/<c>MathF</c>.</summary>
+        public static bool NumericOnly(string function) => s_numericOnly.Contains(function);
 
         /// <summary>Whether <paramref name="function"/> with <paramref name="arity"/> arguments has a rule.</summary>
         public static bool Has(string function, int arity) => s_byName.ContainsKey(Key(function, arity));

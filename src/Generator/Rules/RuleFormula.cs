@@ -37,6 +37,8 @@ namespace SymGrad.Generator.Rules
         {
             switch (template)
             {
+                case Name { Id: "Pi" } when !bindings.ContainsKey("Pi"):
+                    return Simplifier.Constant(System.Math.PI, type);
                 case Name n:
                     return bindings[n.Id];
                 case Literal l:

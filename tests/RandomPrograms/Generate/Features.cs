@@ -70,6 +70,7 @@ namespace SymGrad.RandomPrograms.Generate
         MoreLogarithms,
         Selections,
         FusedMultiplyAdd,
+        NumericStatics,
 
         // composition
         UserCalls,

@@ -925,6 +925,7 @@ namespace SymGrad.RandomPrograms.Generate
                 (0.5 * W(Feature.MoreLogarithms), "logs"),
                 (0.5 * W(Feature.Selections), "select"),
                 (0.3 * W(Feature.FusedMultiplyAdd), "fma"),
+                (0.5 * W(Feature.NumericStatics), "numeric"),
                 (0.5 * W(Feature.Rounding), "Round"),
                 (0.4 * W(Feature.Sign), "Sign"),
                 (0.8 * W(Feature.Conditional), "cond"),
@@ -958,6 +959,7 @@ namespace SymGrad.RandomPrograms.Generate
                 case "logs": return Logarithm(d);
                 case "select": return Selection(d);
                 case "fma": return Call("FusedMultiplyAdd", GenReal(d), GenReal(d), GenReal(d));
+                case "numeric": return NumericStatic(d);
                 case "Round":
                     return new Binary("*", One(_r.Pick(new[] { "Floor", "Ceiling", "Round", "Truncate" }), new Binary("*", GenReal(d), new RealLit(2))), GenReal(d));
                 case "Sign": return new Binary("*", new Cast(ValueType.Real, One("Sign", GenReal(d))), GenReal(d));
@@ -1008,6 +1010,18 @@ namespace SymGrad.RandomPrograms.Generate
             (1, () => Call(_r.Chance(0.5) ? "Log10" : "Log2", PositiveAt(d))),
             (1, () => Call("Log", PositiveAt(d), AtLeast(1.5, GenReal(d)))),
             (1, () => Call("Cbrt", _r.Chance(0.5) ? PositiveAt(d) : new Unary("-", PositiveAt(d)))))();
+
+        // The functions of double and float that Math and MathF lack (double.Exp2, float.Hypot), each on its domain.
+        private Expr NumericStatic(int d) => _r.Weighted<Func<Expr>>(
+            (1, () => Call(_r.Pick(new[] { "Exp2", "Exp10", "ExpM1", "Exp2M1", "Exp10M1" }), Tame(GenReal(d)))),
+            (1, () => Call(_r.Pick(new[] { "LogP1", "Log2P1", "Log10P1" }), PositiveAt(d))),
+            (1, () => Call("Hypot", GenReal(d), PositiveAt(d))),
+            (1, () => Call(_r.Pick(new[] { "SinPi", "CosPi", "AtanPi", "DegreesToRadians", "RadiansToDegrees" }), GenReal(d))),
+            (0.5, () => Call("TanPi", new Binary("*", new RealLit(0.4), Bounded(GenReal(d))))),
+            (0.5, () => Call(_r.Chance(0.5) ? "AsinPi" : "AcosPi", Bounded(GenReal(d)))),
+            (0.5, () => Call("Atan2Pi", GenReal(d), PositiveAt(d))),
+            (1, () => Call("Lerp", GenReal(d), GenReal(d), GenReal(d))),
+            (1, () => Call(_r.Chance(0.5) ? "MaxNumber" : "MinNumber", GenReal(d), GenReal(d))))();
 
         private Expr Selection(int d)
         {

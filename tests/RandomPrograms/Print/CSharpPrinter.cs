@@ -191,11 +191,19 @@ namespace SymGrad.RandomPrograms.Print
             Unary u => u.Op + Operand(u.Operand, p, context, unary: true),
             Binary b => $"{Operand(b.Left, p, context)} {b.Op} {Operand(b.Right, p, context)}",
             Conditional c => $"{Operand(c.Test, p, context)} ? {Operand(c.WhenTrue, p, context)} : {Operand(c.WhenFalse, p, context)}",
-            MathCall m => $"{(m.Wide || p == Precision.Double || m.Function == "Clamp" ? "Math" : "MathF")}.{m.Function}({string.Join(", ", m.Args.Select(a => Expression(a, p, m.Wide ? ValueType.Wide : ValueType.Real)))})",
+            MathCall m => $"{Owner(m, p)}.{m.Function}({string.Join(", ", m.Args.Select(a => Expression(a, p, m.Wide ? ValueType.Wide : ValueType.Real)))})",
             Cast c => $"({Type(c.To, p)}){Operand(c.Operand, p, c.To == ValueType.Wide ? ValueType.Real : ValueType.Wide, unary: true)}",
             CallExpr c => $"{(c.IsNn ? "Nn." : "")}{c.Callee}({Args(c.Args, p)})",
             _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name),
         };
+
+        /// <summary>Math or MathF; double or float for the functions only they have (double.Exp2).</summary>
+        private static string Owner(MathCall m, Precision p)
+        {
+            bool wide = m.Wide || p == Precision.Double;
+            if (Model.MathNames.NumericOnly.Contains(m.Function)) return wide ? "double" : "float";
+            return wide || m.Function == "Clamp" ? "Math" : "MathF";
+        }
 
         private static string Operand(Expr e, Precision p, ValueType context, bool unary = false)
         {

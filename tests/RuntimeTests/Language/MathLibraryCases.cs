@@ -48,6 +48,51 @@ namespace SymGrad.RuntimeTests.Language
         [Differentiable] public static float MaxMagnitudeF(float x, float y) => MathF.MaxMagnitude(x, y);
         [Differentiable] public static float MinMagnitudeF(float x, float y) => MathF.MinMagnitude(x, y);
 
+        // double.X and float.X: the functions of generic math that Math and MathF do not have, and Math's own through them.
+        [Differentiable] public static double Exp2(double x) => double.Exp2(x);
+        [Differentiable] public static double Exp10(double x) => double.Exp10(x);
+        [Differentiable] public static double ExpM1(double x) => double.ExpM1(x);
+        [Differentiable] public static double Exp2M1(double x) => double.Exp2M1(x);
+        [Differentiable] public static double Exp10M1(double x) => double.Exp10M1(x);
+        [Differentiable] public static double LogP1(double x) => double.LogP1(x);
+        [Differentiable] public static double Log2P1(double x) => double.Log2P1(x);
+        [Differentiable] public static double Log10P1(double x) => double.Log10P1(x);
+        [Differentiable] public static double SinPi(double x) => double.SinPi(x);
+        [Differentiable] public static double CosPi(double x) => double.CosPi(x);
+        [Differentiable] public static double TanPi(double x) => double.TanPi(x);
+        [Differentiable] public static double AsinPi(double x) => double.AsinPi(x);
+        [Differentiable] public static double AcosPi(double x) => double.AcosPi(x);
+        [Differentiable] public static double AtanPi(double x) => double.AtanPi(x);
+        [Differentiable] public static double DegreesToRadians(double x) => double.DegreesToRadians(x);
+        [Differentiable] public static double RadiansToDegrees(double x) => double.RadiansToDegrees(x);
+        [Differentiable] public static double Hypot(double x, double y) => double.Hypot(x, y);
+        [Differentiable] public static double Atan2Pi(double y, double x) => double.Atan2Pi(y, x);
+        [Differentiable] public static double MaxNumber(double x, double y) => double.MaxNumber(x, y);
+        [Differentiable] public static double MinNumber(double x, double y) => double.MinNumber(x, y);
+        [Differentiable] public static double Lerp(double a, double b, double t) => double.Lerp(a, b, t);
+        [Differentiable] public static double ExpThroughDouble(double x) => double.Exp(x) * double.Atan2(x, 2.0);
+        [Differentiable] public static float Exp2F(float x) => float.Exp2(x);
+        [Differentiable] public static float Exp10F(float x) => float.Exp10(x);
+        [Differentiable] public static float ExpM1F(float x) => float.ExpM1(x);
+        [Differentiable] public static float Exp2M1F(float x) => float.Exp2M1(x);
+        [Differentiable] public static float Exp10M1F(float x) => float.Exp10M1(x);
+        [Differentiable] public static float LogP1F(float x) => float.LogP1(x);
+        [Differentiable] public static float Log2P1F(float x) => float.Log2P1(x);
+        [Differentiable] public static float Log10P1F(float x) => float.Log10P1(x);
+        [Differentiable] public static float SinPiF(float x) => float.SinPi(x);
+        [Differentiable] public static float CosPiF(float x) => float.CosPi(x);
+        [Differentiable] public static float TanPiF(float x) => float.TanPi(x);
+        [Differentiable] public static float AsinPiF(float x) => float.AsinPi(x);
+        [Differentiable] public static float AcosPiF(float x) => float.AcosPi(x);
+        [Differentiable] public static float AtanPiF(float x) => float.AtanPi(x);
+        [Differentiable] public static float DegreesToRadiansF(float x) => float.DegreesToRadians(x);
+        [Differentiable] public static float RadiansToDegreesF(float x) => float.RadiansToDegrees(x);
+        [Differentiable] public static float HypotF(float x, float y) => float.Hypot(x, y);
+        [Differentiable] public static float Atan2PiF(float y, float x) => float.Atan2Pi(y, x);
+        [Differentiable] public static float MaxNumberF(float x, float y) => float.MaxNumber(x, y);
+        [Differentiable] public static float MinNumberF(float x, float y) => float.MinNumber(x, y);
+        [Differentiable] public static float LerpF(float a, float b, float t) => float.Lerp(a, b, t);
+
         /// <summary>Cartesian to polar over a batch of points: Atan2 and a hypotenuse in a loop, two outputs.</summary>
         [Differentiable]
         public static void ToPolar(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> r, Span<double> theta, int n)

@@ -63,6 +63,32 @@ namespace SymGrad.RuntimeTests.Language
                 (x, y) => Math.Abs(x) > Math.Abs(y) ? new[] { 1.0, 0 } : new[] { 0, 1.0 }, C.MaxMagnitudeFGradient),
             ["MinMagnitude"] = Binary(C.MinMagnitude, C.MinMagnitudeGradient,
                 (x, y) => Math.Abs(x) < Math.Abs(y) ? new[] { 1.0, 0 } : new[] { 0, 1.0 }, C.MinMagnitudeFGradient),
+            ["Exp2"] = Unary(C.Exp2, C.Exp2Gradient, x => Math.Pow(2, x) * Math.Log(2), C.Exp2FGradient),
+            ["Exp10"] = Unary(C.Exp10, C.Exp10Gradient, x => Math.Pow(10, x) * Math.Log(10), C.Exp10FGradient),
+            ["ExpM1"] = Unary(C.ExpM1, C.ExpM1Gradient, Math.Exp, C.ExpM1FGradient),
+            ["Exp2M1"] = Unary(C.Exp2M1, C.Exp2M1Gradient, x => Math.Pow(2, x) * Math.Log(2), C.Exp2M1FGradient),
+            ["Exp10M1"] = Unary(C.Exp10M1, C.Exp10M1Gradient, x => Math.Pow(10, x) * Math.Log(10), C.Exp10M1FGradient),
+            ["LogP1"] = Unary(C.LogP1, C.LogP1Gradient, x => 1 / (1 + x), C.LogP1FGradient),
+            ["Log2P1"] = Unary(C.Log2P1, C.Log2P1Gradient, x => 1 / ((1 + x) * Math.Log(2)), C.Log2P1FGradient),
+            ["Log10P1"] = Unary(C.Log10P1, C.Log10P1Gradient, x => 1 / ((1 + x) * Math.Log(10)), C.Log10P1FGradient),
+            ["SinPi"] = Unary(C.SinPi, C.SinPiGradient, x => Math.PI * Math.Cos(Math.PI * x), C.SinPiFGradient),
+            ["CosPi"] = Unary(C.CosPi, C.CosPiGradient, x => -Math.PI * Math.Sin(Math.PI * x), C.CosPiFGradient),
+            ["TanPi"] = Unary(C.TanPi, C.TanPiGradient, x => Math.PI / (Math.Cos(Math.PI * x) * Math.Cos(Math.PI * x)), C.TanPiFGradient),
+            ["AsinPi"] = Unary(C.AsinPi, C.AsinPiGradient, x => 1 / (Math.PI * Math.Sqrt(1 - x * x)), C.AsinPiFGradient),
+            ["AcosPi"] = Unary(C.AcosPi, C.AcosPiGradient, x => -1 / (Math.PI * Math.Sqrt(1 - x * x)), C.AcosPiFGradient),
+            ["AtanPi"] = Unary(C.AtanPi, C.AtanPiGradient, x => 1 / (Math.PI * (1 + x * x)), C.AtanPiFGradient),
+            ["DegreesToRadians"] = Unary(C.DegreesToRadians, C.DegreesToRadiansGradient, _ => Math.PI / 180, C.DegreesToRadiansFGradient),
+            ["RadiansToDegrees"] = Unary(C.RadiansToDegrees, C.RadiansToDegreesGradient, _ => 180 / Math.PI, C.RadiansToDegreesFGradient),
+            ["Hypot"] = Binary(C.Hypot, C.HypotGradient, (x, y) => new[] { x / Math.Sqrt(x * x + y * y), y / Math.Sqrt(x * x + y * y) }, C.HypotFGradient),
+            ["Atan2Pi"] = Binary(C.Atan2Pi, C.Atan2PiGradient,
+                (y, x) => new[] { x / (Math.PI * (x * x + y * y)), -y / (Math.PI * (x * x + y * y)) }, C.Atan2PiFGradient),
+            ["MaxNumber"] = Binary(C.MaxNumber, C.MaxNumberGradient, (x, y) => x >= y ? new[] { 1.0, 0 } : new[] { 0, 1.0 }, C.MaxNumberFGradient),
+            ["MinNumber"] = Binary(C.MinNumber, C.MinNumberGradient, (x, y) => x <= y ? new[] { 1.0, 0 } : new[] { 0, 1.0 }, C.MinNumberFGradient),
+            ["Lerp"] = new(
+                a => C.Lerp(a[0], a[1], a[2]),
+                a => { double da = 0, db = 0, dt = 0; C.LerpGradient(a[0], a[1], a[2], ref da, ref db, ref dt); return new[] { da, db, dt }; },
+                a => new[] { 1 - a[2], a[2], a[1] - a[0] },
+                a => { float da = 0, db = 0, dt = 0; C.LerpFGradient(a[0], a[1], a[2], ref da, ref db, ref dt); return new[] { da, db, dt }; }),
             ["Clamp"] = new(
                 a => C.Clamp(a[0], a[1], a[2]),
                 a => { double dx = 0, dl = 0, dh = 0; C.ClampGradient(a[0], a[1], a[2], ref dx, ref dl, ref dh); return new[] { dx, dl, dh }; },
@@ -97,6 +123,15 @@ namespace SymGrad.RuntimeTests.Language
             { "MinMagnitude", new[] { 0.7, -2.0 } }, { "MinMagnitude", new[] { -3.1, 2.0 } },
             { "Clamp", new[] { 0.3, -1.0, 1.0 } }, { "Clamp", new[] { -1.6, -1.0, 1.0 } }, { "Clamp", new[] { 2.5, -1.0, 1.0 } },
             { "Fma", new[] { 0.3, -1.7, 2.2 } },
+            { "Exp2", new[] { 0.7 } }, { "Exp10", new[] { -0.4 } }, { "ExpM1", new[] { 1e-3 } }, { "ExpM1", new[] { -1.5 } },
+            { "Exp2M1", new[] { 0.7 } }, { "Exp10M1", new[] { -0.4 } },
+            { "LogP1", new[] { 1e-4 } }, { "LogP1", new[] { 2.5 } }, { "Log2P1", new[] { 0.3 } }, { "Log10P1", new[] { -0.6 } },
+            { "SinPi", new[] { 0.3 } }, { "CosPi", new[] { -1.2 } }, { "TanPi", new[] { 0.2 } },
+            { "AsinPi", new[] { 0.35 } }, { "AcosPi", new[] { -0.6 } }, { "AtanPi", new[] { 2.0 } },
+            { "DegreesToRadians", new[] { 30.0 } }, { "RadiansToDegrees", new[] { 0.5 } },
+            { "Hypot", new[] { 0.6, -1.1 } }, { "Atan2Pi", new[] { -0.8, -0.3 } },
+            { "MaxNumber", new[] { 0.7, -2.0 } }, { "MinNumber", new[] { 0.7, -2.0 } },
+            { "Lerp", new[] { 0.3, -1.7, 0.25 } },
         };
 
         [Theory]
@@ -215,6 +250,22 @@ namespace SymGrad.RuntimeTests.Language
             C.MagnitudeOfAProductGradient(a, b, c, ref da, ref db, ref dc);
             double[] at = { a, b, c };
             Verify(() => C.MagnitudeOfAProduct(at[0], at[1], at[2]), new GradCheckParam("args", at, new[] { da, db, dc }));
+        }
+
+        [Fact]
+        public void MathFunctionsThroughDoubleAreMathFunctions()
+        {
+            double dx = 0, x = 0.4;
+            C.ExpThroughDoubleGradient(x, ref dx);
+            Assert.Equal(Math.Exp(x) * Math.Atan2(x, 2) + Math.Exp(x) * 2 / (x * x + 4), dx, 12);
+        }
+
+        [Fact]
+        public void HypotAtTheOriginIsNaNAsPyTorch()
+        {
+            double dx = 0, dy = 0;
+            C.HypotGradient(0, 0, ref dx, ref dy);
+            Assert.True(double.IsNaN(dx) && double.IsNaN(dy)); // torch.hypot at (0, 0): 0/0
         }
 
         // ── In context ──
