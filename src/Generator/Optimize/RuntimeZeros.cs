@@ -15,16 +15,19 @@ namespace SymGrad.Generator.Optimize
     /// <para>
     /// A may-be-zero dataflow over the reverse sweep: an adjoint may be zero after <c>v = 0</c>, after <c>v = e</c> where e
     /// is a multiple of one that may be, and stays so after <c>v += e</c> only if e is too; branches meet by union; loops
-    /// are iterated to their fixed point. A statement is guarded when its value is such a multiple with another factor that
-    /// is not a constant (the factor that could be ∞). Runs after the derivation text is taken: the doc comment shows the
-    /// mathematics, the code the guard.
+    /// are iterated to their fixed point; an element of a cotangent buffer killed at an index one-to-one in the loop's
+    /// counter is followed as that element, else the buffer as a whole. A statement is guarded when its value is such a
+    /// multiple with another factor that could be ∞: a value the backward computes through Exp, Pow, Log, a division or a
+    /// product of a variable with itself around a loop (<see cref="Unbounded"/>); the caller's inputs and bounded
+    /// functions of them are not. Runs after the derivation text is taken: the doc comment shows the mathematics, the code
+    /// the guard.
     /// </para>
     /// </summary>
     internal static class RuntimeZeros
     {
         public static void Run(BackwardProgram program)
         {
-            // Scalar adjoints and steps, and the cotangent buffers of outputs (as wholes).
+            // Scalar adjoints and steps, and the cotangent buffers of outputs.
             var tracked = new HashSet<string>(program.Variables.Values
                 .Where(v => v.Role is Role.Adjoint or Role.Temporary && v.Type is "double" or "float" || v.Role == Role.Adjoint && v.Type.Contains("Span<"))
                 .Select(v => v.Name));
@@ -36,7 +39,8 @@ namespace SymGrad.Generator.Optimize
         private static readonly HashSet<string> s_finiteOnFinite = new()
         {
             "Tanh", "Sigmoid", "Sin", "Cos", "Atan", "Atan2", "Asinh", "Abs", "Max", "Min", "Clamp", "Sign", "Floor", "Ceiling",
-            "Round", "Truncate", "Sqrt", "Cbrt", "CopySign", "MaxMagnitude", "MinMagnitude", "Asin", "Acos",
+            "Round", "Truncate", "Sqrt", "Cbrt", "CopySign", "MaxMagnitude", "MinMagnitude", "Asin", "Acos", "SinPi", "CosPi",
+            "AsinPi", "AcosPi", "AtanPi", "Atan2Pi", "MaxNumber", "MinNumber", "DegreesToRadians", "RadiansToDegrees",
         };
 
         /// <summary>
