@@ -92,16 +92,29 @@ namespace SymGrad.Generator.Differentiate
 
             var declaredHere = new HashSet<string>(Walk.All(block).OfType<LocalDecl>().Select(d => d.Name).Concat(Walk.All(block).OfType<For>().Select(f => f.Counter)));
             var tangents = new Dictionary<string, Tangent> { [m] = new Tangent(Kind.Additive, 1) };
-
-            // Twice over, so a loop's second iteration sees what its first left (the states only climb to Unknown).
-            for (int pass = 0; pass < 2; pass++)
+            if (!Run(rest, m, tangents, declaredHere))
             {
-                if (!Run(rest, m, tangents, declaredHere))
-                {
-                    return false;
-                }
+                return false;
             }
 
+            // The block once more from where the first pass left it — a loop body's next iteration sees what the first
+            // left, its statements before m's last assignment included — and the two states merged: after the block, or
+            // after any number of its iterations. Not the rest alone again: s2 = m − s2 twice would cancel the tangent
+            // that one pass gives s2 (found by the random-program tester). m is recomputed in the new iteration: its
+            // earlier value reaches nothing (checked above) and its new one is perturbed again.
+            var again = new Dictionary<string, Tangent>(tangents) { [m] = Tangent.Free };
+            if (!Run(new Block(statements.Take(last + 1).ToEquatableArray()), m, again, declaredHere))
+            {
+                return false;
+            }
+
+            again[m] = new Tangent(Kind.Additive, 1);
+            if (!Run(rest, m, again, declaredHere))
+            {
+                return false;
+            }
+
+            Merge(tangents, tangents, again);
             return tangents.Where(t => !declaredHere.Contains(t.Key) && t.Key != m).All(t => t.Value.Normal.Kind == Kind.Free);
         }
 

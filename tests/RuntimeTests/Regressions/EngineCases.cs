@@ -337,6 +337,23 @@ namespace SymGrad.RuntimeTests.Regressions
             }
         }
 
+        /// <summary>
+        /// Found by the 100,000-program campaign: s2 = s5 − s2 in a branch. The shift-invariance test ran the statements after
+        /// s5 twice, and the second pass cancelled the tangent the first gave s2: s5 was judged not to reach the result.
+        /// </summary>
+        [Differentiable]
+        public static double ShiftedByItsOwnNegation(double a, double b, int n)
+        {
+            double s2 = a;
+            if (n > 1)
+            {
+                double s5 = Math.Cos(b);
+                s2 = s5 - s2;
+            }
+
+            return s2 * b;
+        }
+
         /// <summary>A library backward whose cotangent was killed: y overflows under repeated MseLoss, then is overwritten.</summary>
         [Differentiable]
         public static double OverflowThroughALibraryCall(ReadOnlySpan<double> x, Span<double> y, int n)

@@ -382,6 +382,18 @@ namespace SymGrad.RuntimeTests.Regressions
             Assert.Equal(3, dx[2]);
         }
 
+        [Theory]
+        [InlineData(0.3, 0.48168, 4)]
+        [InlineData(0.3, -1.1, 1)]
+        public void ShiftedByItsOwnNegation(double a, double b, int n)
+        {
+            double da = 0, db = 0;
+            EngineCases.ShiftedByItsOwnNegationGradient(a, b, n, ref da, ref db);
+            double s2 = n > 1 ? Math.Cos(b) - a : a;
+            Assert.Equal(n > 1 ? -b : b, da, 12);
+            Assert.Equal(s2 + (n > 1 ? -Math.Sin(b) * b : 0), db, 12); // was s2 alone: −sin(b)·b lost
+        }
+
         [Fact]
         public void OverflowThroughALibraryCall()
         {
