@@ -31,7 +31,7 @@ namespace SymGrad.Generator.Optimize
 
             PropagateCopies(list, temporaries);
             MergeZeroThenAccumulate(list);
-            FoldCapturedUpdate(list);
+            FoldCapturedUpdate(list, temporaries);
             // v = v, also through casts to v's own type (the user's (double)((double)s)): CS1717, and nothing to do.
             list.RemoveAll(s => s is Assign { Op: "=", Target: Name t, Value: var v } && Simplifier.Simplify(v) is Name same && same.Id == t.Id);
             list.RemoveAll(s => s is If { Then.Statements.Count: 0, Else.Statements.Count: 0 } i && !Reads.Pops(i.Condition).Any()
@@ -136,12 +136,15 @@ namespace SymGrad.Generator.Optimize
             };
         }
 
-        /// <summary><c>g = dv; dv = g op e;</c> with g used nowhere else → <c>dv op= e;</c></summary>
-        private static void FoldCapturedUpdate(List<Stmt> list)
+        /// <summary>
+        /// <c>g = dv; dv = g op e;</c> with g a step of the derivation used nowhere else → <c>dv op= e;</c>. Not a user's
+        /// local (<c>s2 = s; s = s2 * b;</c>): the other sweep may read it (found by the random-program tester).
+        /// </summary>
+        private static void FoldCapturedUpdate(List<Stmt> list, HashSet<string> temporaries)
         {
             for (int i = 0; i + 1 < list.Count; i++)
             {
-                if (list[i] is Assign { Op: "=", Target: Name temp, Value: Name source }
+                if (list[i] is Assign { Op: "=", Target: Name temp, Value: Name source } && temporaries.Contains(temp.Id)
                     && list[i + 1] is Assign { Op: "=", Target: Name target, Value: Binary { Op: "*" or "/" or "+" or "-", Left: Name left } update }
                     && target.Id == source.Id && left.Id == temp.Id && !Reads.Of(update.Right).Contains(temp.Id)
                     && !list.Skip(i + 2).Any(s => Mentions(s, temp.Id)))

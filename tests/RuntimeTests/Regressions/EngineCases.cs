@@ -354,6 +354,19 @@ namespace SymGrad.RuntimeTests.Regressions
             return s2 * b;
         }
 
+        /// <summary>
+        /// Found by a 12,000-program campaign: the tidy-up folded <c>s2 = s; s = s2 * b;</c> into <c>s *= b;</c> in the forward
+        /// sweep while the reverse sweep still read s2 (declared there as 0: db lost half).
+        /// </summary>
+        [Differentiable]
+        public static double CopyThenScaled(double b)
+        {
+            double s = 0.5;
+            double s2 = s;
+            s = s2 * b;
+            return b * s;
+        }
+
         /// <summary>A library backward whose cotangent was killed: y overflows under repeated MseLoss, then is overwritten.</summary>
         [Differentiable]
         public static double OverflowThroughALibraryCall(ReadOnlySpan<double> x, Span<double> y, int n)

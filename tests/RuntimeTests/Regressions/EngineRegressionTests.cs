@@ -394,6 +394,16 @@ namespace SymGrad.RuntimeTests.Regressions
             Assert.Equal(s2 + (n > 1 ? -Math.Sin(b) * b : 0), db, 12); // was s2 alone: −sin(b)·b lost
         }
 
+        [Theory]
+        [InlineData(1.47447)]
+        [InlineData(-0.3)]
+        public void CopyThenScaled(double b)
+        {
+            double db = 0;
+            EngineCases.CopyThenScaledGradient(b, ref db);
+            Assert.Equal(b, db, 12); // d/db ½b² ; was b/2
+        }
+
         [Fact]
         public void OverflowThroughALibraryCall()
         {
