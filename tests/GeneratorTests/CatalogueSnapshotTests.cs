@@ -26,13 +26,7 @@ namespace SymGrad.GeneratorTests
         });
 
         /// <summary>The text of <c>tests/RuntimeTests/Catalogue/{name}.cs</c>.</summary>
-        public static string ReadCatalogue(string name)
-        {
-            using var stream = typeof(CatalogueSnapshotTests).Assembly.GetManifestResourceStream($"Catalogue.{name}.cs")
-                ?? throw new InvalidOperationException($"Catalogue file '{name}.cs' is not embedded; see SymGrad.GeneratorTests.csproj.");
-            using var reader = new StreamReader(stream);
-            return reader.ReadToEnd();
-        }
+        public static string ReadCatalogue(string name) => GeneratorHarness.Embedded($"Catalogue.{name}.cs");
 
         [Fact]
         public void CatalogueCompilesCleanly()
@@ -64,9 +58,7 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void NnNetworks()
         {
-            using var stream = typeof(CatalogueSnapshotTests).Assembly.GetManifestResourceStream("Nn.Networks.cs")
-                ?? throw new InvalidOperationException("Nn/Networks.cs is not embedded; see SymGrad.GeneratorTests.csproj.");
-            string source = new StreamReader(stream).ReadToEnd();
+            string source = GeneratorHarness.Embedded("Nn.Networks.cs");
             var result = GeneratorHarness.Run(source);
             GeneratorHarness.AssertCompilesCleanly(result);
             Assert.Empty(result.GeneratorDiagnostics);

@@ -16,9 +16,7 @@ namespace SymGrad.GeneratorTests
 
         private static void VerifyCases(string name)
         {
-            using var stream = typeof(LanguageSnapshotTests).Assembly.GetManifestResourceStream($"Language.{name}.cs")
-                ?? throw new InvalidOperationException($"Language/{name}.cs is not embedded; see SymGrad.GeneratorTests.csproj.");
-            var result = GeneratorHarness.Run(new StreamReader(stream).ReadToEnd());
+            var result = GeneratorHarness.Run(GeneratorHarness.Embedded($"Language.{name}.cs"));
             GeneratorHarness.AssertCompilesCleanly(result);
             Assert.Empty(result.GeneratorDiagnostics);
             Snapshot.Verify(result, name);

@@ -15,9 +15,7 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void EngineCases()
         {
-            using var stream = typeof(RegressionSnapshotTests).Assembly.GetManifestResourceStream("Regressions.EngineCases.cs")
-                ?? throw new InvalidOperationException("Regressions/EngineCases.cs is not embedded; see SymGrad.GeneratorTests.csproj.");
-            var result = GeneratorHarness.Run(new StreamReader(stream).ReadToEnd());
+            var result = GeneratorHarness.Run(GeneratorHarness.Embedded("Regressions.EngineCases.cs"));
             GeneratorHarness.AssertCompilesCleanly(result);
             Assert.Empty(result.GeneratorDiagnostics);
             Snapshot.Verify(result);

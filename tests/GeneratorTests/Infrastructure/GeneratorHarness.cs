@@ -52,6 +52,18 @@ namespace SymGrad.GeneratorTests.Infrastructure
         public static ImmutableArray<MetadataReference> References => s_references.Value;
 
         /// <summary>Runs <see cref="DifferentiableGenerator"/> over <paramref name="source"/> (markup allowed) and any further sources.</summary>
+        /// <summary>
+        /// The text of a file of <c>tests/RuntimeTests</c> embedded in this assembly under <paramref name="logicalName"/>
+        /// (<c>Catalogue.Layers.cs</c>, <c>Regressions.EngineCases.cs</c>; see SymGrad.GeneratorTests.csproj).
+        /// </summary>
+        public static string Embedded(string logicalName)
+        {
+            using var stream = typeof(GeneratorHarness).Assembly.GetManifestResourceStream(logicalName)
+                ?? throw new InvalidOperationException($"'{logicalName}' is not embedded; see SymGrad.GeneratorTests.csproj.");
+            using var reader = new StreamReader(stream);
+            return reader.ReadToEnd();
+        }
+
         public static GeneratorResult Run(string source, params string[] additionalSources)
             => Run(new DifferentiableGenerator(), source, additionalSources);
 
