@@ -30,6 +30,17 @@ namespace SymGrad.Generator.Emit
         public static Block Place(Block body, IReadOnlyDictionary<string, Variable> variables, IEnumerable<string> exit)
         {
             var placer = new Declarations(body, exit);
+
+            // A value of the forward computation the backward reads but computes nowhere would be declared as 0 here and
+            // give a wrong gradient without a word: a defect of the generator, reported as SG9999 at the method instead.
+            var assigned = new HashSet<string>(Walk.Assigned(body));
+            string[] unset = placer._taken.Where(n => !assigned.Contains(n) && variables.TryGetValue(n, out Variable? v) && v.Role == Role.Primal)
+                .OrderBy(n => n, System.StringComparer.Ordinal).ToArray();
+            if (unset.Length > 0)
+            {
+                throw new System.InvalidOperationException($"the backward reads {string.Join(", ", unset)} but computes it nowhere");
+            }
+
             foreach (Variable v in variables.Values.OrderBy(v => v.Name, System.StringComparer.Ordinal))
             {
                 placer.Plan(body, v);

@@ -32,6 +32,15 @@ namespace SymGrad.Generator.Optimize
                 .Where(v => v.Role is Role.Adjoint or Role.Temporary && v.Type is "double" or "float" || v.Role == Role.Adjoint && v.Type.Contains("Span<"))
                 .Select(v => v.Name));
             var mayBeZero = new HashSet<string>();
+
+            // A method with a result and outputs: a generated caller whose use of the result is dead on this execution
+            // still calls its backward for the outputs' cotangents, with a zero result cotangent.
+            if (program.Cotangents.Count > 0)
+            {
+                tracked.Add(program.DResult);
+                mayBeZero.Add(program.DResult);
+            }
+
             program.Reverse = new Pass(tracked, Unbounded(program)).Block(program.Reverse, mayBeZero, rewrite: true);
         }
 

@@ -93,7 +93,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 // Reverse sweep: adjoints, last statement first.
                 // return -sy + Math.Log(sum);   ∂result/∂sy = -1; ∂result/∂sum = 1 / sum
                 double dsy = -dResult;
-                double dsum = dResult / sum;
+                double dsum = dResult != 0 ? dResult / sum : 0;
                 // for (int c = 0; c < classes; c++)
                 for (int c = classes - 1; c >= 0; c--)
                 {
@@ -107,7 +107,10 @@ namespace SymGrad.RuntimeTests.Catalogue
                     }
                     // sum += Math.Exp(s);   ∂sum/∂s = Exp(s)
                     double exp = global::System.Math.Exp(s);
-                    ds += dsum * exp;
+                    if (dsum != 0)
+                    {
+                        ds += dsum * exp;
+                    }
                     for (int j = 0; j < hidden; j++)
                     {
                         // s += h[j] * w2[j * classes + c];   ∂s/∂h[j] = w2[j·classes + c]; ∂s/∂w2[j·classes + c] = h[j]

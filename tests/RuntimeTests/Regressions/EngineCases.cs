@@ -399,5 +399,24 @@ namespace SymGrad.RuntimeTests.Regressions
             if (c) t = 1;
             return t * a;
         }
+
+        [Differentiable]
+        public static double LogAndDouble(double s, ReadOnlySpan<double> x, Span<double> y, int n)
+        {
+            for (int i = 0; i < n; i++) y[i] = 2 * x[i];
+            return Math.Log(1 + s * s);
+        }
+
+        /// <summary>
+        /// Found by the 100,000-program campaign (float twin): the call's result is dead, so its cotangent is zero, but its
+        /// backward still runs for y's; s squared twelve times is ∞ there, and 0 · ∂log(1 + s²)/∂s = 0 · NaN.
+        /// </summary>
+        [Differentiable]
+        public static void ResultDeadOutputLive(double a, ReadOnlySpan<double> x, Span<double> y, int n)
+        {
+            double s = a;
+            for (int i = 0; i < 12; i++) s = s * s;
+            double unused = LogAndDouble(s, x, y, n);
+        }
     }
 }

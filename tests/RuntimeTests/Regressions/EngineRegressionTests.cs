@@ -414,6 +414,19 @@ namespace SymGrad.RuntimeTests.Regressions
             Assert.Equal(new double[5], dx); // everything is overwritten with constants; was NaN (MseLossBackward(…, 0, …) on ∞)
         }
 
+        [Theory]
+        [InlineData(1.5)] // s = a^4096 = ∞
+        [InlineData(0.9)]
+        public void ResultDeadOutputLive(double a)
+        {
+            double[] x = { 0.5, -1 }, y = new double[2], dy = { 0.25, 3 }, dx = new double[2];
+            double da = 0;
+            EngineCases.ResultDeadOutputLive(a, x, y, 2);
+            EngineCases.ResultDeadOutputLiveBackward(a, x, y, 2, dy, ref da, dx);
+            Assert.Equal(0, da); // was NaN: LogAndDoubleBackward(…, dResult: 0, …) at s = ∞
+            Assert.Equal(new[] { 0.5, 6 }, dx);
+        }
+
         [Fact]
         public void CallKilledOnATakenBranch()
         {
