@@ -165,11 +165,21 @@ namespace SymGrad.Generator.Differentiate
 
                     case For f:
                     {
-                        // Zero, one or more iterations: the state after the loop is the state before it merged with the body's.
+                        // Any number of iterations: the state at the loop's head is the fixed point of merging in what one more
+                        // iteration leaves. Not two passes of the body: s3 = m − s3 has tangent 1 after odd counts and 0 after
+                        // even ones (found by the random-program tester).
                         if (Of(f.Condition).Kind != Kind.Free) return false;
-                        var body = new Dictionary<string, Tangent>(tangents);
-                        if (!Run(f.Body, m, body, declaredHere) || !Run(f.Body, m, body, declaredHere)) return false;
-                        Merge(tangents, tangents, body);
+                        for (int round = 0; ; round++)
+                        {
+                            var body = new Dictionary<string, Tangent>(tangents);
+                            if (!Run(f.Body, m, body, declaredHere)) return false;
+                            var head = new Dictionary<string, Tangent>();
+                            Merge(head, tangents, body);
+                            if (head.All(t => tangents.TryGetValue(t.Key, out Tangent before) && before.Normal == t.Value)) break;
+                            if (round == 8) return false;
+                            foreach (var t in head) tangents[t.Key] = t.Value;
+                        }
+
                         break;
                     }
 

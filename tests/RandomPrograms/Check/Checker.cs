@@ -184,6 +184,11 @@ namespace SymGrad.RandomPrograms.Check
                     {
                         r = e.Forward(call.R, call.S, call.N, call.NS, call.B);
                     }
+                    catch (ArithmeticException)
+                    {
+                        // Math.Sign of a NaN throws: the program is undefined at this draw, as with a non-finite value.
+                        return null;
+                    }
                     catch (Exception ex)
                     {
                         Fail(OutcomeKind.TesterBug, Properties.CentralDifferences, "TesterBug forward threw " + ex.GetType().Name,
@@ -474,6 +479,12 @@ namespace SymGrad.RandomPrograms.Check
             {
                 rf = f.Forward(ff.R, ff.S, ff.N, ff.NS, ff.B);
             }
+            catch (ArithmeticException)
+            {
+                // Math.Sign of a NaN that only float produces: the values disagree (counted, not failed).
+                _result.FloatValueMismatches++;
+                return;
+            }
             catch (Exception ex)
             {
                 Fail(OutcomeKind.TesterBug, Properties.FloatTwin, "TesterBug float forward threw", ex.ToString(), m);
@@ -481,12 +492,15 @@ namespace SymGrad.RandomPrograms.Check
             }
 
             double fscale = scale;
-            bool valuesAgree = Math.Abs(rf - rd) <= FloatRelative * Math.Max(Math.Abs(rf), Math.Abs(rd)) + FloatAbsolute * fscale;
+            // An overflow in float that double does not have is a disagreement too (|∞ − x| ≤ ∞ would pass the test).
+            bool Agree(double a, double b) => a.Equals(b) || double.IsFinite(a) && double.IsFinite(b)
+                && Math.Abs(a - b) <= FloatRelative * Math.Max(Math.Abs(a), Math.Abs(b)) + FloatAbsolute * fscale;
+            bool valuesAgree = Agree(rf, rd);
             foreach (int o in outs)
             {
                 for (int i = 0; i < fd0.S[o].Length; i++)
                 {
-                    valuesAgree &= Math.Abs(ff.S[o][i] - fd0.S[o][i]) <= FloatRelative * Math.Max(Math.Abs(ff.S[o][i]), Math.Abs(fd0.S[o][i])) + FloatAbsolute * fscale;
+                    valuesAgree &= Agree(ff.S[o][i], fd0.S[o][i]);
                 }
             }
 
@@ -521,7 +535,7 @@ namespace SymGrad.RandomPrograms.Check
             }
 
             CompareAll(m, Properties.FloatTwin, "FloatTwin", coords, c => Grad(gdd.Dr, gdd.Ds, c), c => Grad(gff.Dr, gff.Ds, c),
-                (a, b, _) => FloatRelative * Math.Max(Math.Abs(a), Math.Abs(b)) + FloatAbsolute * Math.Max(fscale, gscale), "double twin", "float twin");
+                (a, b, _) => FloatRelative * Math.Max(Math.Abs(a), Math.Abs(b)) + FloatAbsolute * Math.Max(fscale, gscale), "double twin", "float twin", xf);
         }
 
         private static Inputs Copy(Inputs x) => new()
@@ -535,7 +549,7 @@ namespace SymGrad.RandomPrograms.Check
         };
 
         private void CompareAll(Method m, string property, string key, List<Coord> coords, Func<Coord, double> expected, Func<Coord, double> actual,
-            Func<double, double, Coord, double> tolerance, string expectedName, string actualName)
+            Func<double, double, Coord, double> tolerance, string expectedName, string actualName, Inputs? at = null)
         {
             var sb = new StringBuilder();
             int count = 0;
@@ -552,7 +566,8 @@ namespace SymGrad.RandomPrograms.Check
 
             if (count > 0)
             {
-                Fail(OutcomeKind.WrongValue, property, key, $"{count} of {coords.Count} entries differ:{sb}", m);
+                string where = at is null ? "" : $"\n  at inputs {at.Describe(m)}";
+                Fail(OutcomeKind.WrongValue, property, key, $"{count} of {coords.Count} entries differ:{sb}{where}", m);
             }
         }
     }

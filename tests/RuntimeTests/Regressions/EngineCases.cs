@@ -418,5 +418,21 @@ namespace SymGrad.RuntimeTests.Regressions
             for (int i = 0; i < 12; i++) s = s * s;
             double unused = LogAndDouble(s, x, y, n);
         }
+
+        /// <summary>
+        /// Found by the 100,000-program campaign: s3 = s2 − s3 three times is a − ½. The shift-invariance test ran the loop's
+        /// body twice, saw s3's tangent cancel (1, then 0) and judged s2 not to reach the result: da was 0.
+        /// </summary>
+        [Differentiable]
+        public static double AlternatingInALoop(double a, int n)
+        {
+            double s2 = a, s3 = 0.5;
+            for (int j = 0; j < n; j++)
+            {
+                s3 = s2 - s3;
+            }
+
+            return s3;
+        }
     }
 }

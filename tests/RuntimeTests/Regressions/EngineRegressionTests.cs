@@ -427,6 +427,17 @@ namespace SymGrad.RuntimeTests.Regressions
             Assert.Equal(new[] { 0.5, 6 }, dx);
         }
 
+        [Theory]
+        [InlineData(3, 1)] // the campaign's: was 0
+        [InlineData(4, 0)]
+        [InlineData(0, 0)]
+        public void AlternatingInALoop(int n, double expected)
+        {
+            double da = 0;
+            EngineCases.AlternatingInALoopGradient(1.11552, n, ref da);
+            Assert.Equal(expected, da);
+        }
+
         [Fact]
         public void CallKilledOnATakenBranch()
         {
