@@ -14,8 +14,16 @@ namespace SymGrad.RandomPrograms.Check
     /// The gradient had entries that are not finite where central differences are: PyTorch decides whether the program
     /// or the derivation is at fault (see <see cref="Checker.NotFinite"/>).
     /// </param>
+    /// <param name="FloatDr">
+    /// Set for a float twin that disagreed with the double twin (<see cref="Properties.FloatTwin"/>): the float twin's
+    /// gradients, while <paramref name="Dr"/>/<paramref name="Ds"/> are the double twin's at the same (float-rounded)
+    /// inputs. PyTorch then runs in float32: if it strays from double as far, the program is ill-conditioned in float.
+    /// </param>
     public sealed record TorchCase(int ProgramId, ProgramModel Program, Method Method, Inputs Inputs, double DResult, double[]?[] Dy, double[] Dr, double[][] Ds,
-        bool Arbitrate = false);
+        bool Arbitrate = false, double[]? FloatDr = null, double[][]? FloatDs = null)
+    {
+        public bool IsFloat => FloatDr is not null;
+    }
 
     /// <summary>
     /// Runs the properties on a compiled program, every method of it, each on inputs drawn from the program's seed.
@@ -534,9 +542,15 @@ namespace SymGrad.RandomPrograms.Check
                 return;
             }
 
-            CompareAll(m, Properties.FloatTwin, "FloatTwin", coords, c => Grad(gdd.Dr, gdd.Ds, c), c => Grad(gff.Dr, gff.Ds, c),
-                (a, b, _) => FloatRelative * Math.Max(Math.Abs(a), Math.Abs(b)) + FloatAbsolute * Math.Max(fscale, gscale), "double twin", "float twin", xf);
+            if (CompareAll(m, Properties.FloatTwin, "FloatTwin", coords, c => Grad(gdd.Dr, gdd.Ds, c), c => Grad(gff.Dr, gff.Ds, c),
+                    (a, b, _) => FloatTolerance(a, b, Math.Max(fscale, gscale)), "double twin", "float twin", xf))
+            {
+                TorchCases.Add(new TorchCase(_compiled.Id, _compiled.Program, m, xf, dR, Cot(dy), gdd.Dr, gdd.Ds, Arbitrate: true, FloatDr: gff.Dr, FloatDs: gff.Ds));
+            }
         }
+
+        /// <summary>How far a float gradient may be from the double one (see the class's remarks).</summary>
+        public static double FloatTolerance(double a, double b, double scale) => FloatRelative * Math.Max(Math.Abs(a), Math.Abs(b)) + FloatAbsolute * scale;
 
         private static Inputs Copy(Inputs x) => new()
         {
@@ -548,7 +562,8 @@ namespace SymGrad.RandomPrograms.Check
             OutputInit = x.OutputInit,
         };
 
-        private void CompareAll(Method m, string property, string key, List<Coord> coords, Func<Coord, double> expected, Func<Coord, double> actual,
+        /// <returns>Whether some entry differed (a failure was recorded).</returns>
+        private bool CompareAll(Method m, string property, string key, List<Coord> coords, Func<Coord, double> expected, Func<Coord, double> actual,
             Func<double, double, Coord, double> tolerance, string expectedName, string actualName, Inputs? at = null)
         {
             var sb = new StringBuilder();
@@ -569,6 +584,8 @@ namespace SymGrad.RandomPrograms.Check
                 string where = at is null ? "" : $"\n  at inputs {at.Describe(m)}";
                 Fail(OutcomeKind.WrongValue, property, key, $"{count} of {coords.Count} entries differ:{sb}{where}", m);
             }
+
+            return count > 0;
         }
     }
 }

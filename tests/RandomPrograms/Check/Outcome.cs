@@ -85,6 +85,12 @@ namespace SymGrad.RandomPrograms.Check
         /// </summary>
         public int OverflowsAgreed { get; set; }
 
+        /// <summary>
+        /// Float twins that disagreed with the double twin where PyTorch in float32 strays from double as well (an overflow
+        /// or amplified rounding in float): withdrawn, the program counts as a bad draw.
+        /// </summary>
+        public int FloatStrayAgreed { get; set; }
+
         public bool SkippedKink { get; set; }
 
         public bool SkippedBadDraw { get; set; }
