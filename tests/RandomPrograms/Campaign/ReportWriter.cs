@@ -29,6 +29,7 @@ namespace SymGrad.RandomPrograms.Campaign
             Row("input draws redrawn as bad", r.Results.Sum(x => x.BadDraws));
             Row("gradients not finite as PyTorch's too (an intermediate overflowed: bad draw)", r.Results.Sum(x => x.OverflowsAgreed));
             Row("float twin gradients off as PyTorch float32's too (float's range or rounding: bad draw)", r.Results.Sum(x => x.FloatStrayAgreed));
+            Row("gradients off central differences where PyTorch agrees with ours (cancellation: bad draw)", r.Results.Sum(x => x.CancellationsAgreed));
             Row("float twin values differ (branch flips; gradients not compared)", r.Results.Sum(x => x.FloatValueMismatches));
             Row("failed", r.Failed);
             if (r.TorchChecked > 0 || r.TorchError is not null)
@@ -37,10 +38,10 @@ namespace SymGrad.RandomPrograms.Campaign
                 if (r.TorchError is not null) sb.Append("  PyTorch: ").Append(r.TorchError).Append('\n');
             }
 
-            var overflows = r.Results.Where(x => x.OverflowsAgreed + x.FloatStrayAgreed > 0).ToList();
+            var overflows = r.Results.Where(x => x.OverflowsAgreed + x.FloatStrayAgreed + x.CancellationsAgreed > 0).ToList();
             if (overflows.Count > 0)
             {
-                sb.Append("\nArbitrated by PyTorch (gradients not finite as PyTorch's, or float twins off as PyTorch float32's; --check SEED shows each):\n");
+                sb.Append("\nArbitrated by PyTorch (gradients as PyTorch's where central differences or the float twin disagree; --check SEED shows each):\n");
                 foreach (var x in overflows) sb.Append(CultureInfo.InvariantCulture, $"  program {x.Id}, seed {x.Seed}\n");
             }
 

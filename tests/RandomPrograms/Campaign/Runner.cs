@@ -134,7 +134,7 @@ namespace SymGrad.RandomPrograms.Campaign
         {
             var cases = results.SelectMany(r => r.Torch.Where(c => c.Arbitrate)).ToList();
             if (cases.Count == 0) return;
-            progress?.Invoke($"PyTorch: arbitrating {cases.Count} gradient(s) not finite where central differences are, or float twins off the double twin…");
+            progress?.Invoke($"PyTorch: arbitrating {cases.Count} gradient(s) off central differences, or float twins off the double twin…");
             List<(TorchCase Case, Failure? Disagreement)> verdicts;
             try
             {
@@ -148,13 +148,15 @@ namespace SymGrad.RandomPrograms.Campaign
             foreach (var (c, disagreement) in verdicts)
             {
                 var result = results.First(r => r.Result.Id == c.ProgramId).Result;
-                int at = result.Failures.FindIndex(f => f.Key == (c.IsFloat ? "FloatTwin" : Checker.NotFinite) && f.Method == c.Method.Name);
+                int at = result.Failures.FindIndex(f => (c.IsFloat ? f.Key == "FloatTwin" : f.Key is Checker.NotFinite or "Gradient") && f.Method == c.Method.Name);
                 if (at < 0) continue;
                 if (disagreement is null)
                 {
+                    string key = result.Failures[at].Key;
                     result.Failures.RemoveAt(at);
                     if (c.IsFloat) result.FloatStrayAgreed++;
-                    else result.OverflowsAgreed++;
+                    else if (key == Checker.NotFinite) result.OverflowsAgreed++;
+                    else result.CancellationsAgreed++;
                     if (result.Failures.Count == 0) result.SkippedBadDraw = true;
                 }
                 else

@@ -11,8 +11,9 @@ namespace SymGrad.RandomPrograms.Check
 {
     /// <summary>What the PyTorch oracle needs of one checked method: its arguments, cotangents and MBackward's gradients.</summary>
     /// <param name="Arbitrate">
-    /// The gradient had entries that are not finite where central differences are: PyTorch decides whether the program
-    /// or the derivation is at fault (see <see cref="Checker.NotFinite"/>).
+    /// The gradient differed from central differences (not finite where they are, or off them): PyTorch decides whether
+    /// the program (an overflow, a cancellation central differences cannot see past) or the derivation is at fault (see
+    /// <see cref="Checker.NotFinite"/>). PyTorch's gradient must equal ours to withdraw the failure.
     /// </param>
     /// <param name="FloatDr">
     /// Set for a float twin that disagreed with the double twin (<see cref="Properties.FloatTwin"/>): the float twin's
@@ -249,14 +250,18 @@ namespace SymGrad.RandomPrograms.Check
                     }
 
                     double fdH = (Eval(x0 + h) - Eval(x0 - h)) / (2 * h);
-                    double fdQ = (Eval(x0 + h / 4) - Eval(x0 - h / 4)) / (h / 2);
+                    double plusQ = Eval(x0 + h / 4), minusQ = Eval(x0 - h / 4);
+                    double fdQ = (plusQ - minusQ) / (h / 2);
                     // A third step, not a rational multiple of the others: a staircase finer than h (floor(k·x)) can give
                     // the same slope at h and h/4 exactly when its step counts scale by 4.
                     double h3 = h * 0.3183098861837907;
                     double fd3 = (Eval(x0 + h3) - Eval(x0 - h3)) / (2 * h3);
                     if (bad) break;
                     bool Differ(double p, double q) => Math.Abs(p - q) > FdRelative * Math.Max(Math.Abs(p), Math.Abs(q)) + FdAbsolute * scale;
-                    if (Differ(fdH, fdQ) || Differ(fdH, fd3))
+                    // A jump at x itself: a test that rounds one way at x and the other beside it (a <= Lerp(a, a, a)) puts the
+                    // value at x off the line through its neighbours, which agree with each other.
+                    bool jump = Math.Abs((plusQ + minusQ) / 2 - l0.L) > FdRelative * Math.Abs(l0.L) + FdAbsolute * scale;
+                    if (Differ(fdH, fdQ) || Differ(fdH, fd3) || jump)
                     {
                         kink = true;
                     }
@@ -400,7 +405,7 @@ namespace SymGrad.RandomPrograms.Check
             }
 
             TorchCases.Add(new TorchCase(_compiled.Id, _compiled.Program, m, x, dR, Cot(dy), (double[])g.Dr.Clone(), g.Ds.Select(a => (double[])a.Clone()).ToArray(),
-                Arbitrate: wrongCount > 0 && allNotFinite));
+                Arbitrate: wrongCount > 0));
 
             // P2: gradients prefilled with random values end as prefill + gradient.
             var pre = NewGradients(m, x, prefill: true);
