@@ -14,6 +14,9 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void MathLibrary() => VerifyCases("MathLibraryCases");
 
+        [Fact]
+        public void Arrays() => VerifyCases("ArrayCases");
+
         private static void VerifyCases(string name)
         {
             var result = GeneratorHarness.Run(GeneratorHarness.Embedded($"Language.{name}.cs"));

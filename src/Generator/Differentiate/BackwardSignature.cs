@@ -47,7 +47,7 @@ namespace SymGrad.Generator.Differentiate
             var parameters = new List<string>();
             foreach (ParameterSpec p in model.Parameters)
             {
-                parameters.Add(p.Kind == ParameterKind.SpanOutput ? $"global::System.ReadOnlySpan<{p.ElementType}> {p.Name}" : $"{p.Type} {p.Name}");
+                parameters.Add(p.Kind == ParameterKind.SpanOutput && !p.IsArray ? $"global::System.ReadOnlySpan<{p.ElementType}> {p.Name}" : $"{p.Type} {p.Name}");
             }
 
             if (model.ReturnType != "void")

@@ -175,7 +175,7 @@ namespace SymGrad.Generator.Emit
             WriteCoverageChecks(writer, program);
             foreach (ParameterSpec output in model.Parameters.Where(p => p.Kind == ParameterKind.SpanOutput))
             {
-                foreach (ParameterSpec input in model.Parameters.Where(p => p != output && p.Type.Contains("Span<") && p.ElementType == output.ElementType))
+                foreach (ParameterSpec input in model.Parameters.Where(p => p != output && p.IsBuffer && p.ElementType == output.ElementType))
                 {
                     WriteOverlapCheck(writer, output.ElementType, output.Name, input.Name);
                 }
@@ -217,7 +217,7 @@ namespace SymGrad.Generator.Emit
                 writer.WriteLine($"global::SymGrad.Guard.{check}<{ElementOf(model, of)}>({gradient}, nameof({gradient}), {of}, nameof({of}));");
             }
 
-            var read = model.Parameters.Where(p => p.Type.Contains("Span<")).Select(p => (p.Name, p.ElementType)).ToList();
+            var read = model.Parameters.Where(p => p.IsBuffer).Select(p => (p.Name, p.ElementType)).ToList();
             if (cotangents)
             {
                 read.AddRange(program.Cotangents.Select(c => (c.Value, ElementOf(model, c.Key))));

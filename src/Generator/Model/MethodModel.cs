@@ -23,6 +23,12 @@ namespace SymGrad.Generator.Model
     internal sealed record ParameterSpec(string Name, string Type, string ElementType, ParameterKind Kind)
     {
         public bool IsDifferentiable => Kind is ParameterKind.Scalar or ParameterKind.SpanInput;
+
+        /// <summary>A span or a one-dimensional array: indexed, sliced and passed as a buffer.</summary>
+        public bool IsBuffer => Type.Contains("Span<") || IsArray;
+
+        /// <summary>A <c>T[]</c> parameter: generated code keeps the array type where it passes the parameter on.</summary>
+        public bool IsArray => Type.EndsWith("[]", System.StringComparison.Ordinal);
     }
 
     /// <summary>One type around the method, outermost first: <c>partial class Outer</c>.</summary>

@@ -459,7 +459,7 @@ namespace SymGrad.Generator.Parse
 
                 case ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } access
                     when access.Expression is IdentifierNameSyntax spanName && _model.GetSymbolInfo(spanName, _cancellationToken).Symbol is IParameterSymbol p
-                         && _parameters.TryGetValue(p.Name, out ParameterSpec? spec) && spec.Type.Contains("Span<"):
+                         && _parameters.TryGetValue(p.Name, out ParameterSpec? spec) && spec.IsBuffer:
                     return new Element(spec.Name, ParseExpression(access.ArgumentList.Arguments[0].Expression), type);
                 case PrefixUnaryExpressionSyntax prefix when prefix.IsKind(SyntaxKind.UnaryMinusExpression) || prefix.IsKind(SyntaxKind.LogicalNotExpression):
                     return new Unary(prefix.OperatorToken.Text, ParseExpression(prefix.Operand), type);
@@ -546,7 +546,7 @@ namespace SymGrad.Generator.Parse
                 return new Literal("0", type);
             }
 
-            CallTarget? target = CallTargets.Resolve(callee, _method);
+            CallTarget? target = CallTargets.Resolve(callee, _method, _model.Compilation);
             if (target is not null)
             {
                 var args = new List<Expr>();
@@ -554,7 +554,7 @@ namespace SymGrad.Generator.Parse
                 {
                     ArgumentSyntax argument = invocation.ArgumentList.Arguments[i];
                     ParameterSpec spec = target.Parameters[i];
-                    args.Add(spec.Type.Contains("Span<") ? ParseSpanArgument(argument.Expression, spec) : ParseExpression(argument.Expression));
+                    args.Add(spec.IsBuffer ? ParseSpanArgument(argument.Expression, spec) : ParseExpression(argument.Expression));
                 }
 
                 return new UserCall(target, args.ToEquatableArray(), type);
@@ -601,7 +601,7 @@ namespace SymGrad.Generator.Parse
             foreach (InvocationExpressionSyntax inner in syntax.DescendantNodes().OfType<InvocationExpressionSyntax>())
             {
                 if (_model.GetSymbolInfo(inner, _cancellationToken).Symbol is IMethodSymbol innerCallee
-                    && CallTargets.Resolve(innerCallee, _method) is { } innerTarget
+                    && CallTargets.Resolve(innerCallee, _method, _model.Compilation) is { } innerTarget
                     && innerTarget.Parameters.Any(p => p.Kind == ParameterKind.SpanOutput))
                 {
                     Report(DiagnosticDescriptors.UnsupportedExpression, inner.GetLocation(), MethodParser.OneLine(inner.ToString()),

@@ -11,7 +11,7 @@ namespace SymGrad.Generator.Parse
         public const string DifferentiableAttribute = "SymGrad.DifferentiableAttribute";
         public const string DerivativeOfAttribute = "SymGrad.DerivativeOfAttribute";
 
-        public static CallTarget? Resolve(IMethodSymbol callee, IMethodSymbol caller)
+        public static CallTarget? Resolve(IMethodSymbol callee, IMethodSymbol caller, Compilation? compilation)
         {
             if (!callee.IsStatic || callee.IsGenericMethod)
             {
@@ -21,7 +21,7 @@ namespace SymGrad.Generator.Parse
             var parameters = new List<ParameterSpec>();
             foreach (IParameterSymbol parameter in callee.Parameters)
             {
-                ParameterSpec? spec = MethodParser.ClassifyParameter(parameter, out _);
+                ParameterSpec? spec = MethodParser.ClassifyParameter(parameter, compilation, out _);
                 if (spec is null)
                 {
                     return null;
@@ -48,13 +48,13 @@ namespace SymGrad.Generator.Parse
                     if (RegisteredTarget(candidate) is { } registered
                         && SymbolEqualityComparer.Default.Equals(registered.Type, callee.ContainingType)
                         && registered.Name == callee.Name
-                        && MatchesBackwardOf(candidate, callee))
+                        && MatchesBackwardOf(candidate, callee, compilation))
                     {
                         if (registered.Assigns is null)
                         {
                             accumulating ??= candidate;
                         }
-                        else if (AssignedInput(callee, registered.Assigns) is { } input)
+                        else if (AssignedInput(callee, registered.Assigns, compilation) is { } input)
                         {
                             (assigning, assigned) = (assigning ?? candidate, assigned ?? input);
                         }
@@ -77,11 +77,11 @@ namespace SymGrad.Generator.Parse
         }
 
         /// <summary>The span input of <paramref name="callee"/> whose gradient parameter is named <paramref name="gradient"/> (d + its name).</summary>
-        public static string? AssignedInput(IMethodSymbol callee, string gradient)
+        public static string? AssignedInput(IMethodSymbol callee, string gradient, Compilation? compilation)
         {
             foreach (IParameterSymbol p in callee.Parameters)
             {
-                ParameterSpec? spec = MethodParser.ClassifyParameter(p, out _);
+                ParameterSpec? spec = MethodParser.ClassifyParameter(p, compilation, out _);
                 if (spec is { Kind: ParameterKind.SpanInput, IsDifferentiable: true } && "d" + spec.Name == gradient)
                 {
                     return spec.Name;
@@ -92,9 +92,9 @@ namespace SymGrad.Generator.Parse
         }
 
         /// <summary>With overloads (a float and a double version), the backward is the one whose signature fits.</summary>
-        private static bool MatchesBackwardOf(IMethodSymbol backward, IMethodSymbol callee)
+        private static bool MatchesBackwardOf(IMethodSymbol backward, IMethodSymbol callee, Compilation? compilation)
         {
-            var expected = DerivativeRegistrations.ExpectedSignature(callee);
+            var expected = DerivativeRegistrations.ExpectedSignature(callee, compilation);
             return expected is not null && backward.Parameters.Length == expected.Count
                 && backward.Parameters.Select((p, i) => TypeNames.Of(p.Type) == expected[i].Type && p.RefKind == expected[i].Kind).All(ok => ok);
         }

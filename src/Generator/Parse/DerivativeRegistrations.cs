@@ -20,7 +20,7 @@ namespace SymGrad.Generator.Parse
 
             try
             {
-                return CheckCore(backward, syntax, context.Attributes.FirstOrDefault());
+                return CheckCore(backward, syntax, context.Attributes.FirstOrDefault(), context.SemanticModel.Compilation);
             }
             catch (System.Exception ex) when (ex is not System.OperationCanceledException)
             {
@@ -28,7 +28,7 @@ namespace SymGrad.Generator.Parse
             }
         }
 
-        private static EquatableArray<DiagnosticInfo> CheckCore(IMethodSymbol backward, MethodDeclarationSyntax syntax, AttributeData? attribute)
+        private static EquatableArray<DiagnosticInfo> CheckCore(IMethodSymbol backward, MethodDeclarationSyntax syntax, AttributeData? attribute, Compilation compilation)
         {
             if (attribute is null || attribute.ConstructorArguments.Length != 2
                 || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol type
@@ -48,7 +48,7 @@ namespace SymGrad.Generator.Parse
             var expectedSignatures = new List<string>();
             foreach (IMethodSymbol target in targets)
             {
-                List<(string Type, RefKind Kind, string Name)>? signature = ExpectedSignature(target);
+                List<(string Type, RefKind Kind, string Name)>? signature = ExpectedSignature(target, compilation);
                 if (signature is null)
                 {
                     continue;
@@ -57,7 +57,7 @@ namespace SymGrad.Generator.Parse
                 var actual = backward.Parameters.Select(p => (TypeNames.Of(p.Type), p.RefKind)).ToList();
                 if (backward.IsStatic && backward.ReturnsVoid && actual.SequenceEqual(signature.Select(s => (s.Type, s.Kind))))
                 {
-                    return CheckAssigns(backward, target, attribute, where);
+                    return CheckAssigns(backward, target, attribute, where, compilation);
                 }
 
                 expectedSignatures.Add("static void " + backward.Name + "(" + string.Join(", ", signature.Select(s => (s.Kind == RefKind.Ref ? "ref " : "") + Short(s.Type) + " " + s.Name)) + ")");
@@ -75,15 +75,15 @@ namespace SymGrad.Generator.Parse
         }
 
         /// <summary>An <c>Assigns</c> must name one of the backward's span gradients (d + a differentiable span input).</summary>
-        private static EquatableArray<DiagnosticInfo> CheckAssigns(IMethodSymbol backward, IMethodSymbol target, AttributeData attribute, Location where)
+        private static EquatableArray<DiagnosticInfo> CheckAssigns(IMethodSymbol backward, IMethodSymbol target, AttributeData attribute, Location where, Compilation compilation)
         {
             string? assigns = CallTargets.Assigns(attribute);
-            if (assigns is null || CallTargets.AssignedInput(target, assigns) is not null)
+            if (assigns is null || CallTargets.AssignedInput(target, assigns, compilation) is not null)
             {
                 return EquatableArray<DiagnosticInfo>.Empty;
             }
 
-            var gradients = target.Parameters.Select(p => MethodParser.ClassifyParameter(p, out _))
+            var gradients = target.Parameters.Select(p => MethodParser.ClassifyParameter(p, compilation, out _))
                 .Where(spec => spec is { Kind: ParameterKind.SpanInput, IsDifferentiable: true }).Select(spec => "\"d" + spec!.Name + "\"").ToList();
             string choices = gradients.Count == 0 ? "it has none, so remove Assigns" : "name one of " + string.Join(", ", gradients);
             return new[] { DiagnosticInfo.Create(DiagnosticDescriptors.AssignsNoSpanGradient, where, backward.Name, assigns, choices) }.ToEquatableArray();
@@ -92,12 +92,12 @@ namespace SymGrad.Generator.Parse
         private static string Short(string type) => type.Replace("global::System.", "");
 
         /// <summary>The <c>MBackward</c> parameter list SymGrad would generate for <paramref name="target"/>.</summary>
-        public static List<(string Type, RefKind Kind, string Name)>? ExpectedSignature(IMethodSymbol target)
+        public static List<(string Type, RefKind Kind, string Name)>? ExpectedSignature(IMethodSymbol target, Compilation? compilation)
         {
             var specs = new List<ParameterSpec>();
             foreach (IParameterSymbol p in target.Parameters)
             {
-                ParameterSpec? spec = MethodParser.ClassifyParameter(p, out _);
+                ParameterSpec? spec = MethodParser.ClassifyParameter(p, compilation, out _);
                 if (spec is null)
                 {
                     return null;
@@ -106,7 +106,7 @@ namespace SymGrad.Generator.Parse
                 specs.Add(spec);
             }
 
-            var result = specs.Select(s => (s.Kind == ParameterKind.SpanOutput ? $"global::System.ReadOnlySpan<{s.ElementType}>" : s.Type, RefKind.None, s.Name)).ToList();
+            var result = specs.Select(s => (s.Kind == ParameterKind.SpanOutput && !s.IsArray ? $"global::System.ReadOnlySpan<{s.ElementType}>" : s.Type, RefKind.None, s.Name)).ToList();
             string returnType = TypeNames.Of(target.ReturnType);
             if (returnType is "float" or "double")
             {

@@ -93,7 +93,7 @@ namespace SymGrad.Generator.Parse
             var parameters = new List<ParameterSpec>();
             foreach (IParameterSymbol parameter in method.Parameters)
             {
-                ParameterSpec? spec = ClassifyParameter(parameter, out string? problem);
+                ParameterSpec? spec = ClassifyParameter(parameter, model.Compilation, out string? problem);
                 if (spec is null)
                 {
                     Location location = parameter.Locations.FirstOrDefault() ?? nameLocation;
@@ -167,7 +167,7 @@ namespace SymGrad.Generator.Parse
         }
 
         /// <summary>Sorts a parameter into its <see cref="ParameterKind"/>, or says why it is outside the subset.</summary>
-        public static ParameterSpec? ClassifyParameter(IParameterSymbol parameter, out string? problem)
+        public static ParameterSpec? ClassifyParameter(IParameterSymbol parameter, Compilation? compilation, out string? problem)
         {
             problem = null;
             bool noDerivative = parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "SymGrad.NoDerivativeAttribute");
@@ -212,6 +212,35 @@ namespace SymGrad.Generator.Parse
                 return null;
             }
 
+            if (ArrayParameters.Element(parameter.Type) is { } item)
+            {
+                // Generated code keeps the array type (the forward and its callers take arrays); the gradient is a Span<T>.
+                string itemType = TypeNames.Of(item);
+                if (TypeNames.IsReal(item))
+                {
+                    if (!ArrayParameters.Written(parameter, compilation))
+                    {
+                        return new ParameterSpec(parameter.Name, itemType + "[]", itemType, noDerivative ? ParameterKind.Constant : ParameterKind.SpanInput);
+                    }
+
+                    if (noDerivative)
+                    {
+                        problem = "an array the method writes is an output and always carries a cotangent; remove [NoDerivative]";
+                        return null;
+                    }
+
+                    return new ParameterSpec(parameter.Name, itemType + "[]", itemType, ParameterKind.SpanOutput);
+                }
+
+                if (itemType is "int" or "long" or "bool" or "byte" && !ArrayParameters.Written(parameter, compilation))
+                {
+                    return new ParameterSpec(parameter.Name, itemType + "[]", itemType, ParameterKind.Constant);
+                }
+
+                problem = "arrays may hold float or double (differentiable), or int, long, bool or byte constants the method only reads";
+                return null;
+            }
+
             if (TypeNames.IsIntegral(parameter.Type) || parameter.Type.SpecialType == SpecialType.System_Boolean
                 || (parameter.Type.IsValueType && TypeNames.IsConstantStruct(parameter.Type)))
             {
@@ -223,7 +252,7 @@ namespace SymGrad.Generator.Parse
                 return new ParameterSpec(parameter.Name, type, type, ParameterKind.Constant);
             }
 
-            problem = "use float or double, ReadOnlySpan<float|double> inputs, Span<float|double> outputs, or integral, bool, enum and read-only struct constants";
+            problem = "use float or double, ReadOnlySpan<float|double> inputs, Span<float|double> outputs, float[]/double[] arrays, or integral, bool, enum and read-only struct constants";
             return null;
         }
 

@@ -1,0 +1,105 @@
+using System;
+
+namespace SymGrad.RuntimeTests.Language
+{
+    /// <summary>
+    /// Arrays as a user writes them: <c>double[]</c>/<c>float[]</c> parameters the method only reads are inputs (gradient
+    /// <c>Span&lt;T&gt; dw</c>), those it writes are outputs (cotangent <c>ReadOnlySpan&lt;T&gt; dy</c>); <c>int[]</c> are
+    /// constants. Gradient-checked in ArrayTests.
+    /// </summary>
+    public static partial class ArrayCases
+    {
+        /// <summary>The logistic regression, as written: mean cross-entropy of sigmoid(X·w) against y.</summary>
+        [Differentiable]
+        public static double LogisticLoss(double[] w, double[] X, double[] y)
+        {
+            int d = w.Length, n = y.Length;
+            double loss = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double z = 0;
+                for (int j = 0; j < d; j++)
+                {
+                    z += w[j] * X[i * d + j];
+                }
+
+                double p = 1 / (1 + Math.Exp(-z));
+                loss -= y[i] * Math.Log(p) + (1 - y[i]) * Math.Log(1 - p);
+            }
+
+            return loss / n;
+        }
+
+        [Differentiable]
+        public static float LogisticLossF(float[] w, float[] X, [NoDerivative] float[] y)
+        {
+            int d = w.Length, n = y.Length;
+            float loss = 0;
+            for (int i = 0; i < n; i++)
+            {
+                float z = 0;
+                for (int j = 0; j < d; j++)
+                {
+                    z += w[j] * X[i * d + j];
+                }
+
+                float p = 1 / (1 + MathF.Exp(-z));
+                loss -= y[i] * MathF.Log(p) + (1 - y[i]) * MathF.Log(1 - p);
+            }
+
+            return loss / n;
+        }
+
+        /// <summary>An array the method writes is an output.</summary>
+        [Differentiable]
+        public static void TanhLayer(double[] x, double[] y)
+        {
+            for (int i = 0; i < x.Length; i++)
+            {
+                y[i] = Math.Tanh(x[i]);
+            }
+        }
+
+        /// <summary>An array passed where the library writes a Span&lt;T&gt; is an output too.</summary>
+        [Differentiable]
+        public static void DenseThenTanh(double[] x, double[] w, double[] b, double[] h, double[] y)
+        {
+            Nn.Dense(x, w, b, h, 1, x.Length, b.Length);
+            TanhLayer(h, y);
+        }
+
+        [Differentiable]
+        public static double Dot(double[] a, double[] b)
+        {
+            double s = 0;
+            for (int i = 0; i < a.Length; i++)
+            {
+                s += a[i] * b[i];
+            }
+
+            return s;
+        }
+
+        /// <summary>Arrays passed on to a method taking arrays, and to one taking spans.</summary>
+        [Differentiable]
+        public static double Ridge(double[] w, double[] x, double t, double lambda)
+        {
+            double e = Dot(w, x) - t;
+            return e * e + lambda * Nn.SumOfSquares(w);
+        }
+
+        /// <summary>Integer labels as an int[] constant; the output array written, then read back.</summary>
+        [Differentiable]
+        public static double Pick(double[] logits, int[] labels, double[] picked)
+        {
+            double total = 0;
+            for (int i = 0; i < labels.Length; i++)
+            {
+                picked[i] = logits[labels[i]];
+                total += picked[i] * picked[i];
+            }
+
+            return total;
+        }
+    }
+}
