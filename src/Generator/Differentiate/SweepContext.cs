@@ -23,6 +23,12 @@ namespace SymGrad.Generator.Differentiate
             Names = names;
             var signature = new BackwardSignature(facts.Model, names);
             Program = new BackwardProgram(signature);
+
+            // An array output the forward sweep rebuilds and passes where a method takes an array: its work copy is an array
+            // (allocated per call: a span from the workspace does not convert to T[]).
+            ArrayCopies = new HashSet<string>(Walk.All(facts.Model.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Calls)
+                .SelectMany(call => call.Args.Where((a, i) => call.Target.Parameters[i].IsArray && a is SpanRef).Select(a => ((SpanRef)a).Span))
+                .Where(span => facts.Model.Parameters.Any(p => p.Name == span && p.IsArray)));
             foreach (ParameterSpec p in facts.Model.Parameters)
             {
                 if (p.Kind == ParameterKind.SpanOutput)
@@ -38,7 +44,7 @@ namespace SymGrad.Generator.Differentiate
                     {
                         string copy = names.Reserve(p.Name + "Work");
                         _workCopies[p.Name] = copy;
-                        Program.Declare(copy, $"global::System.Span<{p.ElementType}>", Role.Primal, p.Name);
+                        Program.Declare(copy, ArrayCopies.Contains(p.Name) ? p.Type : $"global::System.Span<{p.ElementType}>", Role.Primal, p.Name);
                     }
                 }
                 else if (p.IsDifferentiable)
@@ -88,6 +94,9 @@ namespace SymGrad.Generator.Differentiate
 
         /// <summary>A forward expression as the backward reads it: an output the forward sweep rebuilds is read from its work copy.</summary>
         public Expr Use(Expr e) => _workCopies.Count == 0 ? e : Walk.Rename(e, n => _workCopies.TryGetValue(n, out string? copy) ? copy : n);
+
+        /// <summary>Array outputs whose work copy must be an array (see the constructor).</summary>
+        public HashSet<string> ArrayCopies { get; }
 
         public string? WorkCopy(string output) => _workCopies.TryGetValue(output, out string? copy) ? copy : null;
 

@@ -101,5 +101,17 @@ namespace SymGrad.RuntimeTests.Language
 
             return total;
         }
+
+        /// <summary>h is overwritten after TanhLayer (which takes arrays) read it: the backward rebuilds it in an array copy.</summary>
+        [Differentiable]
+        public static void TanhTwiceThenDouble(double[] x, double[] h, double[] y)
+        {
+            TanhLayer(x, h);
+            TanhLayer(h, y);
+            for (int i = 0; i < h.Length; i++)
+            {
+                h[i] = 2 * h[i];
+            }
+        }
     }
 }

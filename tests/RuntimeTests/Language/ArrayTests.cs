@@ -1,0 +1,118 @@
+using System;
+using System.Linq;
+using Xunit;
+using static SymGrad.RuntimeTests.Gradients.Check;
+using C = SymGrad.RuntimeTests.Language.ArrayCases;
+
+namespace SymGrad.RuntimeTests.Language
+{
+    /// <summary>
+    /// Array parameters: the generated gradients against central differences (double), the float version against the
+    /// double one, arrays passed on to methods taking arrays or spans, and an array output the backward must copy.
+    /// </summary>
+    public class ArrayTests
+    {
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void LogisticLoss(int seed)
+        {
+            var rng = new Random(seed);
+            int n = 6, d = 3;
+            double[] w = Random(rng, d), X = Random(rng, n * d, -2, 2), y = Enumerable.Range(0, n).Select(_ => (double)rng.Next(2)).ToArray();
+            double[] dw = new double[d], dX = new double[n * d], dy = new double[n];
+            double loss = C.LogisticLossGradient(w, X, y, dw, dX, dy);
+            Assert.Equal(C.LogisticLoss(w, X, y), loss);
+            Verify(() => C.LogisticLoss(w, X, y), Param("w", w, dw), Param("X", X, dX), Param("y", y, dy));
+
+            // The closed form: ∂L/∂w = Xᵀ(σ(Xw) − y)/n.
+            for (int j = 0; j < d; j++)
+            {
+                double expected = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    double z = 0;
+                    for (int k = 0; k < d; k++) z += w[k] * X[i * d + k];
+                    expected += (1 / (1 + Math.Exp(-z)) - y[i]) * X[i * d + j] / n;
+                }
+
+                Assert.Equal(expected, dw[j], 12);
+            }
+        }
+
+        [Fact]
+        public void LogisticLossInFloatMatchesDouble()
+        {
+            var rng = new Random(4);
+            int n = 5, d = 4;
+            double[] w = Random(rng, d), X = Random(rng, n * d, -2, 2), y = Enumerable.Range(0, n).Select(i => (double)(i % 2)).ToArray();
+            double[] dw = new double[d], dX = new double[n * d], dy = new double[n];
+            C.LogisticLossGradient(w, X, y, dw, dX, dy);
+            float[] wf = w.Select(v => (float)v).ToArray(), Xf = X.Select(v => (float)v).ToArray(), yf = y.Select(v => (float)v).ToArray();
+            float[] dwf = new float[d], dXf = new float[n * d];
+            C.LogisticLossFGradient(wf, Xf, yf, dwf, dXf);
+            for (int j = 0; j < d; j++) Assert.Equal(dw[j], dwf[j], 4);
+            for (int j = 0; j < n * d; j++) Assert.Equal(dX[j], dXf[j], 4);
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void DenseThenTanh(int seed)
+        {
+            var rng = new Random(seed);
+            double[] x = Random(rng, 3), w = Random(rng, 6), b = Random(rng, 2), h = new double[2], y = new double[2];
+            double[] dh = Random(rng, 2), dy = Random(rng, 2), dx = new double[3], dw = new double[6], db = new double[2];
+            C.DenseThenTanh(x, w, b, h, y);
+            C.DenseThenTanhBackward(x, w, b, h, y, dh, dy, dx, dw, db);
+            Verify(() => { C.DenseThenTanh(x, w, b, h, y); return GradCheck.Contract(h, dh) + GradCheck.Contract(y, dy); },
+                Param("x", x, dx), Param("w", w, dw), Param("b", b, db));
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void ArrayOverwrittenAfterAnArrayCall(int seed)
+        {
+            // The backward needs h before the last loop doubled it, and TanhLayer takes an array: the work copy is an array.
+            var rng = new Random(seed);
+            double[] x = Random(rng, 4), h = new double[4], y = new double[4];
+            double[] dh = Random(rng, 4), dy = Random(rng, 4), dx = new double[4];
+            C.TanhTwiceThenDouble(x, h, y);
+            C.TanhTwiceThenDoubleBackward(x, h, y, dh, dy, dx);
+            Verify(() => { C.TanhTwiceThenDouble(x, h, y); return GradCheck.Contract(h, dh) + GradCheck.Contract(y, dy); }, Param("x", x, dx));
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void Ridge(int seed)
+        {
+            var rng = new Random(seed);
+            double[] w = Random(rng, 4), x = Random(rng, 4), dw = new double[4], dx = new double[4];
+            double t = 0.3, lambda = 0.1, dt = 0, dlambda = 0;
+            C.RidgeGradient(w, x, t, lambda, dw, dx, ref dt, ref dlambda);
+            double[] tl = { t, lambda };
+            Verify(() => C.Ridge(w, x, tl[0], tl[1]), Param("w", w, dw), Param("x", x, dx), Param("t,lambda", tl, new[] { dt, dlambda }));
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void PickWithIntegerLabels(int seed)
+        {
+            var rng = new Random(seed);
+            double[] logits = Random(rng, 5), picked = new double[3], dlogits = new double[5], dpicked = Random(rng, 3);
+            int[] labels = { 4, 0, 4 };
+            double dResult = 0.7;
+            C.Pick(logits, labels, picked);
+            C.PickBackward(logits, labels, picked, dResult, dpicked, dlogits);
+            Verify(() => dResult * C.Pick(logits, labels, picked) + GradCheck.Contract(picked, dpicked), Param("logits", logits, dlogits));
+        }
+
+        [Fact]
+        public void WrongGradientLengthIsRejectedBeforeAnyWrite()
+        {
+            double[] logits = { 0.1, 0.2 }, picked = { 9, 9 }, dlogits = new double[1];
+            Assert.ThrowsAny<ArgumentException>(() => C.PickGradient(logits, new[] { 1, 0 }, picked, dlogits));
+            Assert.Equal(new double[] { 9, 9 }, picked);
+        }
+
+        public static TheoryData<int> SeedData() => new(Seeds);
+    }
+}
