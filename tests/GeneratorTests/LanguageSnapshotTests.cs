@@ -17,6 +17,9 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void Arrays() => VerifyCases("ArrayCases");
 
+        [Fact]
+        public void ForEach() => VerifyCases("ForEachCases");
+
         private static void VerifyCases(string name)
         {
             var result = GeneratorHarness.Run(GeneratorHarness.Embedded($"Language.{name}.cs"));

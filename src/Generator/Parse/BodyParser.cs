@@ -93,6 +93,9 @@ namespace SymGrad.Generator.Parse
                 case ForStatementSyntax forStatement:
                     ParseFor(forStatement, output);
                     break;
+                case ForEachStatementSyntax forEach:
+                    ParseForEach(forEach, output);
+                    break;
                 case BreakStatementSyntax:
                     output.Add(new Break("break;"));
                     break;
@@ -116,7 +119,6 @@ namespace SymGrad.Generator.Parse
             {
                 WhileStatementSyntax => ("while", "only for loops with an integer counter can be reversed; write it as a for loop with a bounded trip count"),
                 DoStatementSyntax => ("do", "only for loops with an integer counter can be reversed; write it as a for loop with a bounded trip count"),
-                ForEachStatementSyntax => ("foreach", "write it as a for loop over indices"),
                 GotoStatementSyntax => ("goto", "use if/else, break or continue"),
                 TryStatementSyntax => ("try", "validate inputs in a wrapper that calls this method"),
                 ThrowStatementSyntax => ("throw", "validate inputs in a wrapper that calls this method"),
@@ -370,6 +372,44 @@ namespace SymGrad.Generator.Parse
             Expr condition = ParseExpression(loop.Condition);
             Block body = ParseEmbedded(loop.Statement);
             output.Add(new For(name, TypeNames.Of(counter.Type), init, condition, step, body, header));
+        }
+
+        /// <summary>
+        /// <c>foreach (T v in x)</c> over a span or array parameter is the loop <c>for (int i = 0; i &lt; x.Length; i++) { T v = x[i]; … }</c>,
+        /// with a counter named like nothing else in the method.
+        /// </summary>
+        private void ParseForEach(ForEachStatementSyntax loop, List<Stmt> output)
+        {
+            if (loop.Expression is not IdentifierNameSyntax collection
+                || _model.GetSymbolInfo(collection, _cancellationToken).Symbol is not IParameterSymbol parameter
+                || !_parameters.TryGetValue(parameter.Name, out ParameterSpec? spec) || !spec.IsBuffer
+                || _model.GetDeclaredSymbol(loop, _cancellationToken) is not ILocalSymbol item)
+            {
+                Report(DiagnosticDescriptors.UnsupportedLoop, loop.ForEachKeyword.GetLocation(),
+                    "foreach runs over a span or array parameter, as in 'foreach (double v in x)'; write other loops as for loops over indices");
+                return;
+            }
+
+            var taken = new HashSet<string>(_usedNames.Concat(loop.Ancestors().OfType<MemberDeclarationSyntax>().First().DescendantTokens()
+                .Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText)));
+            string counter = new[] { "i", "j", "k" }.Concat(Enumerable.Range(2, 1000).Select(n => "i" + n.ToString(CultureInfo.InvariantCulture))).First(n => !taken.Contains(n));
+            _usedNames.Add(counter);
+            Locals.Add(new LocalSpec(counter, "int"));
+
+            string itemType = TypeNames.Of(item.Type);
+            string name = Declare(item);
+            Expr element = new Element(spec.Name, new Name(counter, "int"), spec.ElementType);
+            if (itemType != spec.ElementType)
+            {
+                element = new Cast(element, itemType);
+            }
+
+            string header = "foreach (" + MethodParser.OneLine(loop.Type.ToString()) + " " + loop.Identifier.ValueText + " in " + collection.Identifier.ValueText + ")";
+            var body = new List<Stmt> { new LocalDecl(name, itemType, element, MethodParser.OneLine(loop.Type.ToString()) + " " + name + " = " + spec.Name + "[" + counter + "];") };
+            body.AddRange(ParseEmbedded(loop.Statement).Statements);
+            var count = new Opaque("{0}.Length", new[] { spec.Name }.ToEquatableArray(), "int");
+            output.Add(new For(counter, "int", new Literal("0", "int"), new Binary("<", new Name(counter, "int"), count, "bool"), new Literal("1", "int"),
+                new Block(body.ToEquatableArray()), header));
         }
 
         private Expr? ParseStep(ExpressionSyntax incrementor, ILocalSymbol counter)
