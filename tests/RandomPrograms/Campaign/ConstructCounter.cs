@@ -29,6 +29,10 @@ namespace SymGrad.RandomPrograms.Campaign
                         _ => "param other-precision scalar (float↔double cast)",
                     });
                     if (p.Length is { Sizes.Length: 2 }) set.Add("2-D span (i * cols + j)");
+                    if (p.AsArray)
+                    {
+                        set.Add(p.Kind switch { ParamKind.RealSpanIn => "param double[] input", ParamKind.RealSpanOut => "param double[] output", _ => "param int[]" });
+                    }
                 }
 
                 if (m.Params.Count(p => p.Kind == ParamKind.RealSpanOut) > 1) set.Add("several outputs");
@@ -135,6 +139,10 @@ namespace SymGrad.RandomPrograms.Campaign
                         if (f.Start is IntLit { Value: 1 }) set.Add("for starting at 1");
                         if (f.Cmp == "<=") set.Add("for i <= n - 1");
                         Statements(f.Body, loopDepth + 1, inIf, set);
+                        break;
+                    case ForEach f:
+                        set.Add("foreach over a span or array");
+                        Statements(f.Body, loopDepth, inIf, set);
                         break;
                     case Break:
                         set.Add("break");

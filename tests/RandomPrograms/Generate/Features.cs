@@ -22,6 +22,7 @@ namespace SymGrad.RandomPrograms.Generate
         IntSpans,
         BoolParams,
         OtherPrecisionParams,
+        Arrays,
 
         // statements
         MultiDeclarators,
@@ -29,6 +30,7 @@ namespace SymGrad.RandomPrograms.Generate
         IncDec,
         IfElse,
         ForLoops,
+        ForEachLoops,
         NestedLoops,
         LoopStepTwo,
         DescendingLoops,
@@ -156,6 +158,7 @@ namespace SymGrad.RandomPrograms.Generate
         {
             Feature.TrickyNames => 0.15,
             Feature.OtherPrecisionParams => 0.4,
+            Feature.Arrays => 0.3,
             Feature.WideLocals => 0.4,
             Feature.Rounding or Feature.Sign => 0.4,
             Feature.ReturnInLoop => 0.5,

@@ -43,7 +43,8 @@ namespace SymGrad.RandomPrograms.Generate
                 methods.Add(b.Build());
             }
 
-            return new ProgramModel(methods.ToImmutableArray());
+            var program = new ProgramModel(methods.ToImmutableArray());
+            return f.On(Feature.Arrays) && r.Chance(f[Feature.Arrays]) ? Arrays.Apply(program, r) : program;
         }
     }
 
@@ -298,6 +299,7 @@ namespace SymGrad.RandomPrograms.Generate
                 (realLocals.Count > 0 ? 0.5 * W(Feature.IncDec) : 0, "incdec"),
                 (depth < 3 ? 1.2 * W(Feature.IfElse) : 0, "if"),
                 (_loops.Count < 3 && (depth == 0 || W(Feature.NestedLoops) > 0) ? 2.0 * W(Feature.ForLoops) : 0, "for"),
+                (depth < 3 && ReadableSpans().Any(s => s.Kind == ParamKind.RealSpanIn) ? 0.5 * W(Feature.ForEachLoops) : 0, "foreach"),
                 (inLoop && realLocals.Count > 0 ? 1.5 * W(Feature.LoopCarried) : 0, "carried"),
                 (realLocals.Count > 0 ? 0.6 * W(Feature.ReassignAfterNonLinear) : 0, "reassign"),
                 (filledOutputs.Count > 0 ? 0.8 * W(Feature.OutputOverwrite) : 0, "store"),
@@ -341,6 +343,8 @@ namespace SymGrad.RandomPrograms.Generate
                     return GenIf(depth);
                 case "for":
                     return GenFor(depth) ?? GenDecl();
+                case "foreach":
+                    return GenForEach(depth);
                 case "carried":
                     return GenCarried(realLocals);
                 case "reassign":
@@ -454,6 +458,23 @@ namespace SymGrad.RandomPrograms.Generate
             foreach (var s in Sizes) candidates.Add((1.0, Dim.Of(s.Name)));
             candidates.Add((0.4, Dim.Of(_r.Int(2, 4))));
             return _r.Weighted(candidates.ToArray());
+        }
+
+        /// <summary>
+        /// <c>foreach (double v in x)</c> over a whole input span: v is a read-only real local of the body. No counter is in
+        /// scope, so the body indexes only with enclosing loops' counters, and jumps (break, continue) are not drawn in it.
+        /// </summary>
+        private Stmt GenForEach(int depth)
+        {
+            _budget--;
+            var span = _r.Pick(ReadableSpans().Where(s => s.Kind == ParamKind.RealSpanIn).ToList());
+            string item = Fresh("v");
+            var body = GenBlock(depth + 1, _r.Int(1, 3), () =>
+            {
+                _scopes[^1].Add(new Local(item, ValueType.Real, false));
+                return new List<Stmt>();
+            });
+            return new ForEach(item, span.Name, body);
         }
 
         private Stmt? GenFor(int depth)

@@ -67,7 +67,9 @@ namespace SymGrad.RandomPrograms.Model
     /// A parameter. <see cref="Length"/> for spans; <see cref="Min"/>/<see cref="Max"/> for sizes;
     /// <see cref="ValueBound"/> for int spans (labels: the size or constant bounding their values).
     /// </summary>
-    public sealed record Param(string Name, ParamKind Kind, bool NoDerivative = false, Dim? Length = null, int Min = 0, int Max = 0, Dim? ValueBound = null)
+    /// <see cref="AsArray"/>: printed as <c>double[]</c>/<c>int[]</c> instead of a span (see <c>Generate.Arrays</c>).
+    public sealed record Param(string Name, ParamKind Kind, bool NoDerivative = false, Dim? Length = null, int Min = 0, int Max = 0, Dim? ValueBound = null,
+        bool AsArray = false)
     {
         public bool IsSpan => Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut or ParamKind.IntSpan;
 
@@ -147,6 +149,9 @@ namespace SymGrad.RandomPrograms.Model
     /// loop-invariant and the body never assigns the counter.
     /// </summary>
     public sealed record For(string Counter, Expr Start, string Cmp, Expr Bound, int Step, ImmutableArray<Stmt> Body) : Stmt;
+
+    /// <summary><c>foreach (double item in span) { … }</c> over a whole real input span; the body has no counter to index with.</summary>
+    public sealed record ForEach(string Item, string Span, ImmutableArray<Stmt> Body) : Stmt;
 
     public sealed record Break : Stmt;
 

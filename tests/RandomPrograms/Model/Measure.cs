@@ -26,6 +26,7 @@ namespace SymGrad.RandomPrograms.Model
                 Store st => All(st.Index).Concat(All(st.Value)),
                 If i => All(i.Test).Concat(All(i.Then)).Concat(i.Else is { } e ? All(e) : Enumerable.Empty<object>()),
                 For f => All(f.Start).Concat(All(f.Bound)).Concat(All(f.Body)),
+                ForEach f => All(f.Body),
                 Return { Value: { } v } => All(v),
                 CallStmt c => c.Args.SelectMany(All),
                 _ => Enumerable.Empty<object>(),

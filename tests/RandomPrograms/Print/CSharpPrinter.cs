@@ -85,8 +85,11 @@ namespace SymGrad.RandomPrograms.Print
         public static string ParamDecl(Param q, Precision p) => q.Kind switch
         {
             ParamKind.RealScalar => $"{(q.NoDerivative ? "[NoDerivative] " : "")}{Real(p)} {q.Name}",
+            ParamKind.RealSpanIn when q.AsArray => $"{(q.NoDerivative ? "[NoDerivative] " : "")}{Real(p)}[] {q.Name}",
             ParamKind.RealSpanIn => $"{(q.NoDerivative ? "[NoDerivative] " : "")}ReadOnlySpan<{Real(p)}> {q.Name}",
+            ParamKind.RealSpanOut when q.AsArray => $"{Real(p)}[] {q.Name}",
             ParamKind.RealSpanOut => $"Span<{Real(p)}> {q.Name}",
+            ParamKind.IntSpan when q.AsArray => $"int[] {q.Name}",
             ParamKind.Size => $"int {q.Name}",
             ParamKind.IntSpan => $"ReadOnlySpan<int> {q.Name}",
             ParamKind.Bool => $"bool {q.Name}",
@@ -140,6 +143,10 @@ namespace SymGrad.RandomPrograms.Print
                         Block(w, e, p);
                     }
 
+                    break;
+                case ForEach f:
+                    w.Line($"foreach ({Real(p)} {f.Item} in {f.Span})");
+                    Block(w, f.Body, p);
                     break;
                 case For f:
                 {

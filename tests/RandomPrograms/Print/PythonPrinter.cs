@@ -151,6 +151,13 @@ namespace SymGrad.RandomPrograms.Print
                     }
 
                     break;
+                case ForEach f:
+                    w.Line($"for {f.Item}_k in range(len({f.Span})):");
+                    w.Indent++;
+                    w.Line($"{f.Item} = {f.Span}[{f.Item}_k]");
+                    Block(w, f.Body, c);
+                    w.Indent--;
+                    break;
                 case For f:
                 {
                     string bound = E(f.Bound, c);

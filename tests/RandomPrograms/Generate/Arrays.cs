@@ -1,0 +1,64 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using SymGrad.RandomPrograms.Model;
+
+namespace SymGrad.RandomPrograms.Generate
+{
+    /// <summary>
+    /// Turns span parameters of a generated program into arrays (<c>double[]</c>, <c>int[]</c>) where C# lets the program
+    /// compile unchanged: read-only inputs of any method, and outputs of the entry that it writes itself (an array it only
+    /// passes on would be an input to SymGrad). A parameter stays a span when its method slices it (arrays have no
+    /// <c>Slice</c>) or when a caller passes it something that is not an array (a span, a slice), to a fixed point.
+    /// </summary>
+    public static class Arrays
+    {
+        public static ProgramModel Apply(ProgramModel program, Draw r)
+        {
+            var chosen = new HashSet<(string Method, string Param)>();
+            foreach (var m in program.Methods)
+            {
+                foreach (var p in m.Params)
+                {
+                    bool candidate = p.Kind is ParamKind.RealSpanIn or ParamKind.IntSpan
+                        || p.Kind == ParamKind.RealSpanOut && m == program.Entry && Measure.All(m.Body).OfType<Store>().Any(s => s.Span == p.Name);
+                    if (candidate && r.Chance(0.7)) chosen.Add((m.Name, p.Name));
+                }
+            }
+
+            for (bool changed = true; changed;)
+            {
+                changed = false;
+                foreach (var m in program.Methods)
+                {
+                    var nodes = Measure.All(m.Body).ToList();
+                    foreach (var slice in nodes.OfType<SpanArg>().Where(a => a.Start is not null))
+                    {
+                        changed |= chosen.Remove((m.Name, slice.Span));
+                    }
+
+                    var calls = nodes.OfType<CallStmt>().Where(c => !c.IsNn).Select(c => (c.Callee, c.Args))
+                        .Concat(nodes.OfType<CallExpr>().Where(c => !c.IsNn).Select(c => (c.Callee, c.Args)));
+                    foreach (var (callee, args) in calls)
+                    {
+                        var target = program.Find(callee);
+                        for (int i = 0; i < args.Length; i++)
+                        {
+                            if (chosen.Contains((callee, target.Params[i].Name))
+                                && !(args[i] is SpanArg { Start: null } s && chosen.Contains((m.Name, s.Span))))
+                            {
+                                chosen.Remove((callee, target.Params[i].Name));
+                                changed = true;
+                            }
+                        }
+                    }
+                }
+            }
+
+            return new ProgramModel(program.Methods.Select(m => m with
+            {
+                Params = m.Params.Select(p => chosen.Contains((m.Name, p.Name)) ? p with { AsArray = true } : p).ToImmutableArray(),
+            }).ToImmutableArray());
+        }
+    }
+}
