@@ -43,7 +43,7 @@ namespace SymGrad.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor UnsupportedLoop = Error(
             "SG0009", "Loop form is not supported",
-            "This for loop cannot be reversed: {0}");
+            "This loop cannot be reversed: {0}");
 
         public static readonly DiagnosticDescriptor DerivativeSignatureMismatch = Error(
             "SG0010", "Registered derivative has the wrong signature",
