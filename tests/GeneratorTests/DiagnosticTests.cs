@@ -193,7 +193,7 @@ namespace SymGrad.GeneratorTests
         [InlineData("double t = 0; t = x * ([|t = 2|]); return t;", "'t = 2'", "outside the differentiable subset")]
         [InlineData("double t = x; t [|%=|] 2; return t;", "'%='", "use =, +=")]
         [InlineData("[|Math.Exp(x)|]; return x;", "'Math.Exp(x)'", "assign it to a local")]
-        [InlineData("double[] [|a|] = new double[n]; return x;", "'double[] a'", "pass buffers as Span<T> parameters")]
+        [InlineData("double[] [|a|] = new double[n]; return x;", "'double[] a'", "as Span<T> parameters the caller allocates")]
         public void SG0006_UnsupportedExpression(string statements, string construct, string advice)
             => Expect(Scalar(statements), "SG0006", construct + " cannot be differentiated", advice);
 
@@ -584,6 +584,63 @@ namespace SymGrad.GeneratorTests
 
             Assert.Equal(new[] { "Demo.K.Ok.g.cs" }, result.GeneratedSources.Keys);
             Snapshot.Verify(result with { GeneratedSources = new System.Collections.Generic.Dictionary<string, string>() });
+        }
+
+        /// <summary>One error per root cause: a stackalloc'd state is reported where it is declared, not at each of its uses.</summary>
+        [Fact]
+        public void StackallocStateIsOneErrorNotOnePerUse()
+        {
+            var result = GeneratorHarness.Run(Wrap("""
+                    [Differentiable]
+                    public static double Lstm(ReadOnlySpan<double> x, ReadOnlySpan<double> w, int n)
+                    {
+                        Span<double> h = stackalloc double[4];
+                        Span<double> c = stackalloc double[4];
+                        double loss = 0;
+                        for (int t = 0; t < n; t++)
+                        {
+                            for (int k = 0; k < 4; k++)
+                            {
+                                double g = Math.Tanh(w[k] * x[t] + h[k]);
+                                c[k] = c[k] * 0.5 + g;
+                                h[k] = Math.Tanh(c[k]);
+                                loss += h[k];
+                            }
+                        }
+
+                        return loss;
+                    }
+                """));
+            var errors = result.GeneratorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            Assert.Equal(new[] { "SG0006", "SG0006" }, errors.Select(d => d.Id));
+            Assert.All(errors, d => Assert.Contains("as Span<T> parameters the caller allocates", d.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void LinqQueryIsOneErrorSayingToWriteTheLoop()
+        {
+            var result = GeneratorHarness.Run("using System.Linq;\n" + Wrap("""
+                    [Differentiable]
+                    public static double L2(double[] x) => x.Select(v => v * v).Sum();
+                """));
+            var error = Assert.Single(result.GeneratorDiagnostics);
+            Assert.Equal("SG0006", error.Id);
+            Assert.Contains("LINQ queries and lambdas are outside the subset; write the loop", error.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void SimdVectorLocalSaysToWriteTheScalarLoop()
+        {
+            var result = GeneratorHarness.Run("using System.Numerics;\n" + Wrap("""
+                    [Differentiable]
+                    public static double SumOfSquares(ReadOnlySpan<double> x)
+                    {
+                        var v = new Vector<double>(x);
+                        return Vector.Sum(v * v);
+                    }
+                """));
+            var error = Assert.Single(result.GeneratorDiagnostics);
+            Assert.Contains("SIMD vectors are outside the subset; write the scalar loop", error.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
         }
 
         /// <summary>Every problem in a body is reported at once, in source order.</summary>

@@ -22,6 +22,9 @@ namespace SymGrad.Generator.Parse
         private readonly Dictionary<ILocalSymbol, string> _localNames = new(SymbolEqualityComparer.Default);
         private readonly HashSet<string> _usedNames;
 
+        // Locals already reported as outside the subset: their uses are not reported again (one error per root cause).
+        private readonly HashSet<ISymbol> _rejected = new(SymbolEqualityComparer.Default);
+
         public BodyParser(IMethodSymbol method, SemanticModel model, List<ParameterSpec> parameters, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
         {
             _method = method;
@@ -154,8 +157,12 @@ namespace SymGrad.Generator.Parse
                 string type = TypeNames.Of(local.Type);
                 if (local.IsRef || !(TypeNames.IsReal(local.Type) || TypeNames.IsIntegral(local.Type) || local.Type.SpecialType == SpecialType.System_Boolean))
                 {
-                    Report(DiagnosticDescriptors.UnsupportedExpression, variable.Identifier.GetLocation(), local.Type.ToDisplayString() + " " + local.Name,
-                        "locals may be float, double, integral or bool; pass buffers as Span<T> parameters");
+                    bool simd = local.Type is INamedTypeSymbol { IsGenericType: true } g && g.Name is "Vector" or "Vector64" or "Vector128" or "Vector256" or "Vector512"
+                        && g.ContainingNamespace?.ToDisplayString() is "System.Numerics" or "System.Runtime.Intrinsics";
+                    Report(DiagnosticDescriptors.UnsupportedExpression, variable.Identifier.GetLocation(), local.Type.ToDisplayString() + " " + local.Name, simd
+                        ? "SIMD vectors are outside the subset; write the scalar loop over the span (the runtime's kernels are the vectorised ones)"
+                        : "locals may be float, double, integral or bool; pass buffers (a stackalloc'd state, a scratch array) as Span<T> parameters the caller allocates");
+                    _rejected.Add(local);
                     continue;
                 }
 
@@ -279,7 +286,7 @@ namespace SymGrad.Generator.Parse
                     return parsed;
                 }
 
-                if (parsed is Element)
+                if (parsed is Element && !UsesRejected(target))
                 {
                     Report(DiagnosticDescriptors.UnsupportedExpression, target.GetLocation(), MethodParser.OneLine(target.ToString()), "only Span<float|double> output parameters can be written");
                 }
@@ -540,7 +547,11 @@ namespace SymGrad.Generator.Parse
                 }
             }
 
-            Report(DiagnosticDescriptors.UnsupportedExpression, syntax.GetLocation(), MethodParser.OneLine(syntax.ToString()), "it is outside the differentiable subset (see README)");
+            if (!UsesRejected(syntax))
+            {
+                Report(DiagnosticDescriptors.UnsupportedExpression, syntax.GetLocation(), MethodParser.OneLine(syntax.ToString()), "it is outside the differentiable subset (see README)");
+            }
+
             return new Literal("0", type);
         }
 
@@ -553,6 +564,14 @@ namespace SymGrad.Generator.Parse
             }
 
             string containing = callee.ContainingType?.ToDisplayString() ?? "";
+            if (containing is "System.Linq.Enumerable" or "System.Linq.Queryable" or "System.MemoryExtensions" && TypeNames.IsReal(callee.ReturnType) && AnyRealIn(invocation))
+            {
+                // One error for the whole query (x.Select(v => v * v).Sum()), with what to write instead.
+                Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), MethodParser.OneLine(invocation.ToString()),
+                    "LINQ queries and lambdas are outside the subset; write the loop: double s = 0; foreach (double v in x) s += v * v;");
+                return new Literal("0", type);
+            }
+
             bool anyRealArgument = invocation.ArgumentList.Arguments.Any(a => TypeNames.IsReal(_model.GetTypeInfo(a.Expression, _cancellationToken).Type));
             // Math, MathF, and the static functions of double and float (double.Exp2, float.Hypot, double.Exp as Math.Exp).
             if (containing is "System.Math" or "System.MathF" || containing is "double" or "float" or "System.Double" or "System.Single" && callee.IsStatic)
@@ -751,6 +770,15 @@ namespace SymGrad.Generator.Parse
                     return null;
             }
         }
+
+        /// <summary>Whether a call's receiver or arguments hold reals (a query over a span or array of them).</summary>
+        private bool AnyRealIn(InvocationExpressionSyntax invocation) => invocation.DescendantNodes().OfType<ExpressionSyntax>()
+            .Any(e => _model.GetTypeInfo(e, _cancellationToken).Type is { } t && (TypeNames.IsReal(t) || t is IArrayTypeSymbol { ElementType: var el } && TypeNames.IsReal(el)
+                || TypeNames.SpanElement(t, out _) is { } se && TypeNames.IsReal(se)));
+
+        /// <summary>Whether <paramref name="node"/> reads a local already reported (its declaration is the root cause).</summary>
+        private bool UsesRejected(SyntaxNode node) => _rejected.Count > 0 && node.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()
+            .Any(id => _model.GetSymbolInfo(id, _cancellationToken).Symbol is { } symbol && _rejected.Contains(symbol));
 
         private void Report(DiagnosticDescriptor descriptor, Location location, params string[] arguments)
             => _diagnostics.Add(DiagnosticInfo.Create(descriptor, location, arguments));
