@@ -564,7 +564,7 @@ namespace SymGrad.Generator.Parse
             }
 
             string containing = callee.ContainingType?.ToDisplayString() ?? "";
-            if (containing is "System.Linq.Enumerable" or "System.Linq.Queryable" or "System.MemoryExtensions" && TypeNames.IsReal(callee.ReturnType) && AnyRealIn(invocation))
+            if (containing is "System.Linq.Enumerable" or "System.Linq.Queryable" or "System.MemoryExtensions" && ReadsDifferentiable(invocation))
             {
                 // One error for the whole query (x.Select(v => v * v).Sum()), with what to write instead.
                 Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), MethodParser.OneLine(invocation.ToString()),
@@ -671,6 +671,21 @@ namespace SymGrad.Generator.Parse
             var reads = new List<string>();
             var edits = new List<(TextSpanEdit Edit, string Text)>();
             int start = syntax.SpanStart;
+
+            // An extension method called on its receiver (labels.Count(l => l > 0)) needs a using the generated file does not
+            // have: it is written as the static call it is (global::System.Linq.Enumerable.Count(labels, l => l > 0)). Outer
+            // calls come first, so nested receivers nest.
+            foreach (InvocationExpressionSyntax call in syntax.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
+            {
+                if (call.Expression is MemberAccessExpressionSyntax access
+                    && _model.GetSymbolInfo(call, _cancellationToken).Symbol is IMethodSymbol { MethodKind: MethodKind.ReducedExtension, ReducedFrom: { } extension })
+                {
+                    string owner = extension.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+                    edits.Add((new TextSpanEdit(access.Expression.SpanStart - start, 0), owner + "." + access.Name + "("));
+                    int afterReceiver = access.Expression.Span.End;
+                    edits.Add((new TextSpanEdit(afterReceiver - start, call.ArgumentList.OpenParenToken.Span.End - afterReceiver), call.ArgumentList.Arguments.Count == 0 ? "" : ", "));
+                }
+            }
             foreach (SimpleNameSyntax name in syntax.DescendantNodesAndSelf().OfType<SimpleNameSyntax>())
             {
                 ISymbol? symbol = _model.GetSymbolInfo(name, _cancellationToken).Symbol;
@@ -771,10 +786,17 @@ namespace SymGrad.Generator.Parse
             }
         }
 
-        /// <summary>Whether a call's receiver or arguments hold reals (a query over a span or array of them).</summary>
-        private bool AnyRealIn(InvocationExpressionSyntax invocation) => invocation.DescendantNodes().OfType<ExpressionSyntax>()
-            .Any(e => _model.GetTypeInfo(e, _cancellationToken).Type is { } t && (TypeNames.IsReal(t) || t is IArrayTypeSymbol { ElementType: var el } && TypeNames.IsReal(el)
-                || TypeNames.SpanElement(t, out _) is { } se && TypeNames.IsReal(se)));
+        /// <summary>
+        /// Whether a call reads what may carry a derivative: a differentiable parameter, an output, or a real local. A query
+        /// over constants only (<c>[NoDerivative]</c> data, labels) stays code kept as written.
+        /// </summary>
+        private bool ReadsDifferentiable(InvocationExpressionSyntax invocation) => invocation.DescendantNodes().OfType<IdentifierNameSyntax>()
+            .Any(id => _model.GetSymbolInfo(id, _cancellationToken).Symbol switch
+            {
+                IParameterSymbol p => _parameters.TryGetValue(p.Name, out ParameterSpec? spec) && (spec.IsDifferentiable || spec.Kind == ParameterKind.SpanOutput),
+                ILocalSymbol l => TypeNames.IsReal(l.Type) && _localNames.ContainsKey(l),
+                _ => false,
+            });
 
         /// <summary>Whether <paramref name="node"/> reads a local already reported (its declaration is the root cause).</summary>
         private bool UsesRejected(SyntaxNode node) => _rejected.Count > 0 && node.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 
 namespace SymGrad.RuntimeTests.Language
 {
@@ -112,6 +113,17 @@ namespace SymGrad.RuntimeTests.Language
             {
                 h[i] = 2 * h[i];
             }
+        }
+
+        /// <summary>
+        /// Constant LINQ kept as written: extension calls are printed as the static calls they are (the generated file has no
+        /// using for them).
+        /// </summary>
+        [Differentiable]
+        public static double ScaledByConstants(double[] x, [NoDerivative] double[] weights, int[] labels)
+        {
+            double total = weights.Sum() + labels.Count(l => l > 0);
+            return x[0] * x[1] * total;
         }
     }
 }

@@ -106,6 +106,15 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         [Fact]
+        public void ConstantLinqKeptAsWritten()
+        {
+            double[] x = { 0.5, -2 }, dx = new double[2];
+            double value = C.ScaledByConstantsGradient(x, new[] { 1.5, 0.25 }, new[] { 1, 0, 3 }, dx);
+            Assert.Equal(0.5 * -2 * 3.75, value);
+            Assert.Equal(new[] { -2 * 3.75, 0.5 * 3.75 }, dx);
+        }
+
+        [Fact]
         public void WrongGradientLengthIsRejectedBeforeAnyWrite()
         {
             double[] logits = { 0.1, 0.2 }, picked = { 9, 9 }, dlogits = new double[1];
