@@ -53,6 +53,10 @@ namespace SymGrad.Generator.Differentiate
                 LoopOrder.KeepForwardOrder(program, reverse.CanonicalLoops);
                 Cotangents.Settle(program, context);
                 Tidy.Run(program);
+
+                // What the tidy-up folded away (s = c ? s : s is s = s, dropped) may leave a value nothing reads: a local
+                // initialised to a constant would be CS0219 (found by the random-program tester).
+                DeadCode.Run(program);
                 program.CoverageChecks = plans.Checks;
                 program.Derivation = Emit.Derivation.Lines(program);
                 RuntimeZeros.Run(program);

@@ -434,5 +434,17 @@ namespace SymGrad.RuntimeTests.Regressions
 
             return s3;
         }
+
+        /// <summary>
+        /// Found by the 100,000-program campaign: <c>s = c ? s : s</c> is <c>s = s</c>; the tidy-up dropped it after dead-code
+        /// removal ran, leaving <c>double s2 = 1.0;</c> that nothing read (CS0219 in generated code).
+        /// </summary>
+        [Differentiable]
+        public static double ConditionalOfTheSameValue(double a)
+        {
+            double s = a, s2 = 1.0;
+            s = (Math.Atanh(0.9 * Math.Sin(s2)) <= 0.0) ? s : s;
+            return Math.CopySign(a, s);
+        }
     }
 }

@@ -438,6 +438,16 @@ namespace SymGrad.RuntimeTests.Regressions
             Assert.Equal(expected, da);
         }
 
+        [Theory]
+        [InlineData(0.7)]
+        [InlineData(-0.4)]
+        public void ConditionalOfTheSameValue(double a)
+        {
+            double da = 0;
+            EngineCases.ConditionalOfTheSameValueGradient(a, ref da);
+            Assert.Equal(1, da); // CopySign(a, a) = a
+        }
+
         [Fact]
         public void CallKilledOnATakenBranch()
         {
