@@ -594,8 +594,8 @@ namespace SymGrad.GeneratorTests
                     [Differentiable]
                     public static double Lstm(ReadOnlySpan<double> x, ReadOnlySpan<double> w, int n)
                     {
-                        Span<double> h = stackalloc double[4];
-                        Span<double> c = stackalloc double[4];
+                        Span<double> [|h|] = stackalloc double[4];
+                        Span<double> [|c|] = stackalloc double[4];
                         double loss = 0;
                         for (int t = 0; t < n; t++)
                         {
@@ -613,6 +613,7 @@ namespace SymGrad.GeneratorTests
                 """));
             var errors = result.GeneratorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
             Assert.Equal(new[] { "SG0006", "SG0006" }, errors.Select(d => d.Id));
+            Assert.Equal(result.Source.Spans, errors.Select(d => d.Location.SourceSpan).OrderBy(s => s.Start));
             Assert.All(errors, d => Assert.Contains("as Span<T> parameters the caller allocates", d.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal));
         }
 
@@ -621,10 +622,10 @@ namespace SymGrad.GeneratorTests
         {
             var result = GeneratorHarness.Run("using System.Linq;\n" + Wrap("""
                     [Differentiable]
-                    public static double L2(double[] x) => x.Select(v => v * v).Sum();
+                    public static double L2(double[] x) => [|x.Select(v => v * v).Sum()|];
                 """));
-            var error = Assert.Single(result.GeneratorDiagnostics);
-            Assert.Equal("SG0006", error.Id);
+            Assert.Single(result.GeneratorDiagnostics);
+            var error = GeneratorHarness.AssertDiagnostic(result, "SG0006");
             Assert.Contains("LINQ queries and lambdas are outside the subset; write the loop", error.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
         }
 
@@ -635,11 +636,12 @@ namespace SymGrad.GeneratorTests
                     [Differentiable]
                     public static double SumOfSquares(ReadOnlySpan<double> x)
                     {
-                        var v = new Vector<double>(x);
+                        var [|v|] = new Vector<double>(x);
                         return Vector.Sum(v * v);
                     }
                 """));
-            var error = Assert.Single(result.GeneratorDiagnostics);
+            Assert.Single(result.GeneratorDiagnostics);
+            var error = GeneratorHarness.AssertDiagnostic(result, "SG0006");
             Assert.Contains("SIMD vectors are outside the subset; write the scalar loop", error.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
         }
 

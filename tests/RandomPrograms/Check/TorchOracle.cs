@@ -173,13 +173,9 @@ namespace SymGrad.RandomPrograms.Check
                     continue;
                 }
 
-                var expected = new List<(string Label, double Value)>();
-                var ok = r.GetProperty("ok");
-                int leaf = 0, dri = 0, dsi = 0;
                 var sb = new StringBuilder();
                 int wrong = 0;
-                static double Size(double v) => double.IsFinite(v) ? Math.Abs(v) : 0;
-                double total = 1 + c.Dr.Sum(Size) + c.Ds.Sum(a => a.Sum(Size));
+                double total = Scale(c);
                 void Compare(string label, double torch, double ours)
                 {
                     double tol = 1e-6 * Math.Max(Math.Abs(torch), Math.Abs(ours)) + 1e-9 * total;
@@ -190,19 +186,9 @@ namespace SymGrad.RandomPrograms.Check
                     }
                 }
 
-                foreach (var p in c.Method.Params.Where(p => p.IsDifferentiable))
+                foreach (var (label, torch, ours, _) in Entries(c, r.GetProperty("ok")))
                 {
-                    var g = ok[leaf++];
-                    if (p.Kind == ParamKind.RealScalar)
-                    {
-                        Compare(p.Name, Number(g), c.Dr[dri++]);
-                    }
-                    else
-                    {
-                        var ours = c.Ds[dsi++];
-                        var theirs = g.EnumerateArray().Select(Number).ToArray();
-                        for (int i = 0; i < ours.Length; i++) Compare($"{p.Name}[{i}]", i < theirs.Length ? theirs[i] : 0, ours[i]);
-                    }
+                    Compare(label, torch, ours);
                 }
 
                 if (wrong > 0)
@@ -222,10 +208,9 @@ namespace SymGrad.RandomPrograms.Check
         /// </summary>
         private static string? FloatUnexplained(TorchCase c, JsonElement ok)
         {
-            static double Size(double v) => double.IsFinite(v) ? Math.Abs(v) : 0;
-            double scale = 1 + c.Dr.Sum(Size) + c.Ds.Sum(a => a.Sum(Size));
+            double scale = Scale(c);
             var sb = new StringBuilder();
-            int leaf = 0, dri = 0, dsi = 0, unexplained = 0;
+            int unexplained = 0;
             void Entry(string label, double torch, double twin, double ours)
             {
                 bool differs = !twin.Equals(ours) && !(Math.Abs(twin - ours) <= Checker.FloatTolerance(twin, ours, scale));
@@ -236,24 +221,48 @@ namespace SymGrad.RandomPrograms.Check
                 }
             }
 
+            foreach (var (label, torch, twin, ours) in Entries(c, ok))
+            {
+                Entry(label, torch, twin, ours);
+            }
+
+            return unexplained == 0 ? null
+                : $"{unexplained} float twin entries differ from the double twin where PyTorch float32 does not:{sb}\n  at inputs {c.Inputs.Describe(c.Method)}";
+        }
+
+        /// <summary>1 + Σ|g| over the finite entries of MBackward's gradients: the size absolute tolerances scale with.</summary>
+        private static double Scale(TorchCase c)
+        {
+            static double Size(double v) => double.IsFinite(v) ? Math.Abs(v) : 0;
+            return 1 + c.Dr.Sum(Size) + c.Ds.Sum(a => a.Sum(Size));
+        }
+
+        /// <summary>
+        /// Each gradient entry, in parameter order: its label (<c>x</c>, <c>w[3]</c>), PyTorch's value (a leaf of <paramref name="ok"/>),
+        /// the case's gradient and, for a float twin, the float twin's (else NaN).
+        /// </summary>
+        private static IEnumerable<(string Label, double Torch, double Ours, double Float)> Entries(TorchCase c, JsonElement ok)
+        {
+            int leaf = 0, dri = 0, dsi = 0;
             foreach (var p in c.Method.Params.Where(p => p.IsDifferentiable))
             {
                 var g = ok[leaf++];
                 if (p.Kind == ParamKind.RealScalar)
                 {
-                    Entry(p.Name, Number(g), c.Dr[dri], c.FloatDr![dri]);
+                    yield return (p.Name, Number(g), c.Dr[dri], c.FloatDr?[dri] ?? double.NaN);
                     dri++;
                 }
                 else
                 {
                     var theirs = g.EnumerateArray().Select(Number).ToArray();
-                    for (int i = 0; i < c.Ds[dsi].Length; i++) Entry($"{p.Name}[{i}]", i < theirs.Length ? theirs[i] : 0, c.Ds[dsi][i], c.FloatDs![dsi][i]);
+                    for (int i = 0; i < c.Ds[dsi].Length; i++)
+                    {
+                        yield return ($"{p.Name}[{i}]", i < theirs.Length ? theirs[i] : 0, c.Ds[dsi][i], c.FloatDs?[dsi][i] ?? double.NaN);
+                    }
+
                     dsi++;
                 }
             }
-
-            return unexplained == 0 ? null
-                : $"{unexplained} float twin entries differ from the double twin where PyTorch float32 does not:{sb}\n  at inputs {c.Inputs.Describe(c.Method)}";
         }
 
         private static double Number(JsonElement e)
