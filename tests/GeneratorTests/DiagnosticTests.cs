@@ -159,8 +159,6 @@ namespace SymGrad.GeneratorTests
         // ── SG0005 ────────────────────────────────────────────────────────────────
 
         [Theory]
-        [InlineData("while", "[|while|] (n > 0) { }", "write it as a for loop")]
-        [InlineData("do", "[|do|] { } while (n > 0);", "write it as a for loop")]
         [InlineData("try", "[|try|] { } finally { }", "wrapper")]
         [InlineData("switch", "[|switch|] (n) { case 0: break; }", "use if/else")]
         [InlineData("throw", "if (n < 0) [|throw|] new ArgumentException();", "wrapper")]
@@ -654,7 +652,7 @@ namespace SymGrad.GeneratorTests
                     public static double M(double x, int n)
                     {
                         double s = 0;
-                        while (n > 0) { }
+                        lock (typeof(K)) { }
                         x = 2;
                         for (int i = 0; ; i++) { }
                         return s + Math.Atan(x) + x % 2.0 + M(x, n);
@@ -675,7 +673,7 @@ namespace SymGrad.GeneratorTests
                     public static double Bad(double x)
                     {
                         double s = 0;
-                        while (s < x) { s += 1; }
+                        lock (typeof(K)) { s += x; }
                         return s * x;
                     }
 

@@ -180,7 +180,7 @@ namespace SymGrad.GeneratorTests
 
             var withDiagnostics = GeneratorHarness.Run("""
                 using SymGrad;
-                public static partial class K { [Differentiable] public static double F(double x) { while (true) { } } }
+                public static partial class K { [Differentiable] public static double F(double x) { lock (typeof(K)) { } return x; } }
                 public static class R { public static double G(double x) => x; [DerivativeOf(typeof(R), "Nope")] public static void B() { } }
                 """);
             Assert.NotEmpty(withDiagnostics.GeneratorDiagnostics);
@@ -195,7 +195,7 @@ namespace SymGrad.GeneratorTests
                 public static partial class K
                 {
                     [Differentiable]
-                    public static double F(double x) { [|while|] (true) { } }
+                    public static double F(double x) { [|lock|] (typeof(K)) { } return x; }
                 }
                 """, Layer);
             GeneratorHarness.AssertDiagnostic(first, "SG0005");

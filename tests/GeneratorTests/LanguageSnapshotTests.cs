@@ -20,6 +20,9 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void ForEach() => VerifyCases("ForEachCases");
 
+        [Fact]
+        public void While() => VerifyCases("WhileCases");
+
         private static void VerifyCases(string name)
         {
             var result = GeneratorHarness.Run(GeneratorHarness.Embedded($"Language.{name}.cs"));

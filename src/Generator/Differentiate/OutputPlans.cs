@@ -175,7 +175,7 @@ namespace SymGrad.Generator.Differentiate
                 }
             }
 
-            List<For> around = _facts.LoopsAround(reader);
+            List<For> around = Ranging(read, _facts.LoopsAround(reader));
             if (Range(read, around) is not { } reach)
             {
                 return Whole(reader, writers);
@@ -201,6 +201,16 @@ namespace SymGrad.Generator.Differentiate
             // Not provable here: a finished writer covers the read if the sizes allow, which the backward checks first.
             return Check(reader, read, candidates, reach, runs: false);
         }
+
+        /// <summary>
+        /// The loops around a read that bound what it reaches: a loop whose trips no size expresses (a while loop) and whose
+        /// counter neither the read nor another of the loops mentions adds nothing to it. A read in a loop that may not run
+        /// reaches at most that much.
+        /// </summary>
+        private static List<For> Ranging(Expr read, List<For> around) => around.Where(loop =>
+            IndexRange.CounterRange(loop, around, exact: false) is not null
+            || Reads.Of(read).Contains(loop.Counter)
+            || around.Any(other => !ReferenceEquals(other, loop) && (Reads.Of(other.Init).Contains(loop.Counter) || Reads.Of(other.Condition).Contains(loop.Counter)))).ToList();
 
         /// <summary>A whole-span read nothing ranges: safe if an earlier finished writer wrote the whole span.</summary>
         private bool Whole(Stmt reader, List<Writer> writers) => writers.Any(w =>
@@ -326,7 +336,13 @@ namespace SymGrad.Generator.Differentiate
             {
                 if (IndexRange.CounterRange(loop, loops, exact: false) is not { } range)
                 {
-                    return false;
+                    // A loop no size bounds (a while loop): the check runs whether or not it does — stricter, never weaker.
+                    if (Ranging(read, loops).Contains(loop))
+                    {
+                        return false;
+                    }
+
+                    continue;
                 }
 
                 Poly trips = range.Max.Plus(range.Min.Times(Poly.Constant(-1)));

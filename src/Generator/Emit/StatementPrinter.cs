@@ -70,6 +70,16 @@ namespace SymGrad.Generator.Emit
                     }
 
                     break;
+                case For { Form: LoopForm.While } w when !ReadsCounter(w, w.Condition):
+                    _writer.WriteLine($"while ({Print(w.Condition)})");
+                    Braced(w.Body);
+                    break;
+                case For { Form: LoopForm.DoWhile, Condition: Binary { Op: "||", Left: Binary { Op: "==", Left: Name k, Right: var zero }, Right: var test } } d
+                    when k.Id == d.Counter && Simplifier.IsConstant(zero, 0) && !ReadsCounter(d, test):
+                    _writer.WriteLine("do");
+                    Braced(d.Body);
+                    _writer.WriteLine($"while ({Print(test)});");
+                    break;
                 case For f:
                     _writer.WriteLine($"for ({f.CounterType} {f.Counter} = {Print(f.Init)}; {Print(f.Condition)}; {Step(f)})");
                     Braced(f.Body);
@@ -110,6 +120,10 @@ namespace SymGrad.Generator.Emit
 
         private static string Tape(string type) =>
             SweepContext.Tape(type) ?? throw new GenerationLimitation($"a value of type {type} would need a tape");
+
+        /// <summary>Whether a loop's counter is read in its body or in <paramref name="test"/>: only then is it printed.</summary>
+        private static bool ReadsCounter(For f, Expr test) =>
+            Reads.Of(test).Contains(f.Counter) || Walk.All(f.Body).SelectMany(Walk.Expressions).Any(e => Reads.Of(e).Contains(f.Counter));
 
         private string Step(For f) =>
             Simplifier.IsConstant(f.Step, 1) ? f.Counter + "++"

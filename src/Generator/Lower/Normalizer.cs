@@ -127,18 +127,31 @@ namespace SymGrad.Generator.Lower
             string? breakFlag = null;
             bool returns = false;
             body = ReplaceJumps(body, ref breakFlag, ref returns);
-            Expr condition = loop.Condition;
+            // A do … while loop's first trip (k == 0 || c) is unconditional: the flags guard the later ones.
+            Expr condition = loop is { Form: LoopForm.DoWhile, Condition: Binary { Op: "||" } first } ? first.Right : loop.Condition;
             if (breakFlag is not null)
             {
-                condition = new Binary("&&", new Unary("!", new Name(breakFlag, "bool"), "bool"), condition, "bool");
+                condition = Unless(breakFlag, condition);
             }
 
             if (returns)
             {
-                condition = new Binary("&&", new Unary("!", new Name(_returned!, "bool"), "bool"), condition, "bool");
+                condition = Unless(_returned!, condition);
+            }
+
+            if (loop is { Form: LoopForm.DoWhile, Condition: Binary { Op: "||" } once })
+            {
+                condition = once with { Right = condition };
             }
 
             return (loop with { Condition = condition, Body = new Block(body.ToEquatableArray()) }, returns, breakFlag);
+        }
+
+        /// <summary><c>!flag &amp;&amp; condition</c>, or <c>!flag</c> for a <c>while (true)</c>.</summary>
+        private static Expr Unless(string flag, Expr condition)
+        {
+            var not = new Unary("!", new Name(flag, "bool"), "bool");
+            return condition is Literal { Text: "true" } ? not : new Binary("&&", not, condition, "bool");
         }
 
         /// <summary>Turns the jumps at the ends of a loop body's paths into flag assignments.</summary>

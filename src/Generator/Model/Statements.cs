@@ -27,6 +27,21 @@ namespace SymGrad.Generator.Model
     {
         /// <summary>Names a reversed loop for the passes after it is built (0 for a forward loop).</summary>
         public int Tag { get; init; }
+
+        /// <summary>How the user wrote the loop, so the forward code reads the same (the meaning is always the for loop's).</summary>
+        public LoopForm Form { get; init; }
+    }
+
+    /// <summary>
+    /// A <c>while (c)</c> is the loop <c>for (int k = 0; c; k++)</c> and a <c>do … while (c);</c> the loop
+    /// <c>for (int k = 0; k == 0 || c; k++)</c>, with a counter nothing else reads: every pass sees an ordinary loop
+    /// whose trips are counted on the tape, and the printer writes the user's form back.
+    /// </summary>
+    internal enum LoopForm
+    {
+        For,
+        While,
+        DoWhile,
     }
 
     internal sealed record Break(string Source) : Stmt(Source);

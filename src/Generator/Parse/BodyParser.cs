@@ -99,6 +99,12 @@ namespace SymGrad.Generator.Parse
                 case ForEachStatementSyntax forEach:
                     ParseForEach(forEach, output);
                     break;
+                case WhileStatementSyntax loop:
+                    ParseWhile(loop, loop.Condition, loop.Statement, LoopForm.While, "while (" + MethodParser.OneLine(loop.Condition.ToString()) + ")", output);
+                    break;
+                case DoStatementSyntax loop:
+                    ParseWhile(loop, loop.Condition, loop.Statement, LoopForm.DoWhile, "do … while (" + MethodParser.OneLine(loop.Condition.ToString()) + ");", output);
+                    break;
                 case BreakStatementSyntax:
                     output.Add(new Break("break;"));
                     break;
@@ -120,8 +126,6 @@ namespace SymGrad.Generator.Parse
         {
             (string what, string advice) = statement switch
             {
-                WhileStatementSyntax => ("while", "only for loops with an integer counter can be reversed; write it as a for loop with a bounded trip count"),
-                DoStatementSyntax => ("do", "only for loops with an integer counter can be reversed; write it as a for loop with a bounded trip count"),
                 GotoStatementSyntax => ("goto", "use if/else, break or continue"),
                 TryStatementSyntax => ("try", "validate inputs in a wrapper that calls this method"),
                 ThrowStatementSyntax => ("throw", "validate inputs in a wrapper that calls this method"),
@@ -397,12 +401,7 @@ namespace SymGrad.Generator.Parse
                 return;
             }
 
-            var taken = new HashSet<string>(_usedNames.Concat(loop.Ancestors().OfType<MemberDeclarationSyntax>().First().DescendantTokens()
-                .Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText)));
-            string counter = new[] { "i", "j", "k" }.Concat(Enumerable.Range(2, 1000).Select(n => "i" + n.ToString(CultureInfo.InvariantCulture))).First(n => !taken.Contains(n));
-            _usedNames.Add(counter);
-            Locals.Add(new LocalSpec(counter, "int"));
-
+            string counter = FreshCounter(loop);
             string itemType = TypeNames.Of(item.Type);
             string name = Declare(item);
             Expr element = new Element(spec.Name, new Name(counter, "int"), spec.ElementType);
@@ -417,6 +416,35 @@ namespace SymGrad.Generator.Parse
             var count = new Opaque("{0}.Length", new[] { spec.Name }.ToEquatableArray(), "int");
             output.Add(new For(counter, "int", new Literal("0", "int"), new Binary("<", new Name(counter, "int"), count, "bool"), new Literal("1", "int"),
                 new Block(body.ToEquatableArray()), header));
+        }
+
+        /// <summary>
+        /// <c>while (c) body</c> and <c>do body while (c);</c>: loops with a counter of their own that nothing reads
+        /// (see <see cref="LoopForm"/>); the forward code counts their trips and the reverse sweep replays that many.
+        /// </summary>
+        private void ParseWhile(StatementSyntax loop, ExpressionSyntax test, StatementSyntax statement, LoopForm form, string header, List<Stmt> output)
+        {
+            string counter = FreshCounter(loop);
+            var k = new Name(counter, "int");
+            Expr condition = ParseExpression(test);
+            if (form == LoopForm.DoWhile)
+            {
+                condition = new Binary("||", new Binary("==", k, new Literal("0", "int"), "bool"), condition, "bool");
+            }
+
+            Block body = ParseEmbedded(statement);
+            output.Add(new For(counter, "int", new Literal("0", "int"), condition, new Literal("1", "int"), body, header) { Form = form });
+        }
+
+        /// <summary>A counter for a loop the user wrote without one, named like nothing in the method.</summary>
+        private string FreshCounter(SyntaxNode loop)
+        {
+            var taken = new HashSet<string>(_usedNames.Concat(loop.Ancestors().OfType<MemberDeclarationSyntax>().First().DescendantTokens()
+                .Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText)));
+            string counter = new[] { "i", "j", "k" }.Concat(Enumerable.Range(2, 1000).Select(n => "i" + n.ToString(CultureInfo.InvariantCulture))).First(n => !taken.Contains(n));
+            _usedNames.Add(counter);
+            Locals.Add(new LocalSpec(counter, "int"));
+            return counter;
         }
 
         private Expr? ParseStep(ExpressionSyntax incrementor, ILocalSymbol counter)

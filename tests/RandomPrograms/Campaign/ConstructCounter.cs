@@ -144,6 +144,10 @@ namespace SymGrad.RandomPrograms.Campaign
                         set.Add("foreach over a span or array");
                         Statements(f.Body, loopDepth, inIf, set);
                         break;
+                    case While l:
+                        set.Add(l.Do ? "do … while (data-dependent trips)" : "while (data-dependent trips)");
+                        Statements(l.Body, loopDepth + 1, inIf, set);
+                        break;
                     case Break:
                         set.Add("break");
                         break;

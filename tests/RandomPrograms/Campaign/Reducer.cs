@@ -158,6 +158,12 @@ namespace SymGrad.RandomPrograms.Campaign
                     case For loop:
                         foreach (var t in BodyReductions(m, loop.Body, false, reals)) yield return body.SetItem(i, loop with { Body = t });
                         break;
+                    case While loop:
+                        foreach (var t in BodyReductions(m, loop.Body, false, reals)) yield return body.SetItem(i, loop with { Body = t });
+                        break;
+                    case ForEach loop:
+                        foreach (var t in BodyReductions(m, loop.Body, false, reals)) yield return body.SetItem(i, loop with { Body = t });
+                        break;
                 }
 
                 // Simplify the expressions of the statement.

@@ -31,6 +31,8 @@ namespace SymGrad.RandomPrograms.Generate
         IfElse,
         ForLoops,
         ForEachLoops,
+        WhileLoops,
+        DoWhileLoops,
         NestedLoops,
         LoopStepTwo,
         DescendingLoops,

@@ -59,6 +59,7 @@ namespace SymGrad.RandomPrograms.Generate
         private readonly List<Param> _params = new();
         private readonly List<List<Local>> _scopes = new();
         private readonly List<Loop> _loops = new();
+        private int _whiles;
         private readonly HashSet<string> _written = new();
         private readonly HashSet<string> _names = new();
         private bool _returnsReal;
@@ -289,7 +290,7 @@ namespace SymGrad.RandomPrograms.Generate
 
         private Stmt GenStmt(int depth)
         {
-            bool inLoop = _loops.Count > 0;
+            bool inLoop = _loops.Count > 0 || _whiles > 0;
             var realLocals = Locals.Where(l => l.Type == ValueType.Real && l.Mutable).ToList();
             var filledOutputs = _params.Where(p => p.Kind == ParamKind.RealSpanOut && _written.Contains(p.Name)).ToList();
             var kind = _r.Weighted(
@@ -300,6 +301,8 @@ namespace SymGrad.RandomPrograms.Generate
                 (depth < 3 ? 1.2 * W(Feature.IfElse) : 0, "if"),
                 (_loops.Count < 3 && (depth == 0 || W(Feature.NestedLoops) > 0) ? 2.0 * W(Feature.ForLoops) : 0, "for"),
                 (depth < 3 && ReadableSpans().Any(s => s.Kind == ParamKind.RealSpanIn) ? 0.5 * W(Feature.ForEachLoops) : 0, "foreach"),
+                (depth < 3 && _whiles < 2 ? 0.5 * W(Feature.WhileLoops) : 0, "while"),
+                (depth < 3 && _whiles < 2 ? 0.35 * W(Feature.DoWhileLoops) : 0, "do"),
                 (inLoop && realLocals.Count > 0 ? 1.5 * W(Feature.LoopCarried) : 0, "carried"),
                 (realLocals.Count > 0 ? 0.6 * W(Feature.ReassignAfterNonLinear) : 0, "reassign"),
                 (filledOutputs.Count > 0 ? 0.8 * W(Feature.OutputOverwrite) : 0, "store"),
@@ -345,6 +348,8 @@ namespace SymGrad.RandomPrograms.Generate
                     return GenFor(depth) ?? GenDecl();
                 case "foreach":
                     return GenForEach(depth);
+                case "while" or "do":
+                    return GenWhile(depth, kind == "do");
                 case "carried":
                     return GenCarried(realLocals);
                 case "reassign":
@@ -476,6 +481,28 @@ namespace SymGrad.RandomPrograms.Generate
             });
             return new ForEach(item, span.Name, body);
         }
+
+        /// <summary>
+        /// A while or do … while loop whose test reads reals (so its trip count depends on the data), bounded by a counter
+        /// of its own that the printers declare and increment first thing in the body (a continue cannot skip it).
+        /// </summary>
+        private Stmt GenWhile(int depth, bool doWhile)
+        {
+            _budget--;
+            string counter = Fresh("w");
+            int limit = _r.Int(1, 4);
+            // A call writing an output span in a loop's condition is outside the subset (SG0021): draw again.
+            Expr test = GenBool(1);
+            for (int tries = 0; tries < 5 && WritesOutputs(test); tries++) test = GenBool(1);
+            if (WritesOutputs(test)) test = new Binary("<", new IntLit(0), new IntLit(1));
+            _whiles++;
+            var body = GenBlock(depth + 1, _r.Int(1, 3));
+            _whiles--;
+            return new While(counter, limit, test, body, doWhile);
+        }
+
+        private bool WritesOutputs(Expr e) =>
+            Measure.All(e).OfType<SpanArg>().Any(a => _params.Any(p => p.Name == a.Span && p.Kind == ParamKind.RealSpanOut));
 
         private Stmt? GenFor(int depth)
         {

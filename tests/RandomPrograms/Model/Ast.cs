@@ -153,6 +153,18 @@ namespace SymGrad.RandomPrograms.Model
     /// <summary><c>foreach (double item in span) { … }</c> over a whole real input span; the body has no counter to index with.</summary>
     public sealed record ForEach(string Item, string Span, ImmutableArray<Stmt> Body) : Stmt;
 
+    /// <summary>
+    /// <c>int w = 0; while (w &lt; Limit &amp;&amp; test) { w++; … }</c>, or with <see cref="Do"/>
+    /// <c>int w = 0; do { w++; … } while (w &lt; Limit &amp;&amp; test);</c>: a data-dependent trip count (the test reads reals
+    /// the body changes) that always ends. The printers write the counter's declaration and increment, so no reduction
+    /// can remove them.
+    /// </summary>
+    public sealed record While(string Counter, int Limit, Expr Test, ImmutableArray<Stmt> Body, bool Do) : Stmt
+    {
+        /// <summary>The condition as written: <c>w &lt; Limit &amp;&amp; test</c>.</summary>
+        public Expr Condition => new Binary("&&", new Binary("<", new Var(Counter), new IntLit(Limit)), Test);
+    }
+
     public sealed record Break : Stmt;
 
     public sealed record Continue : Stmt;

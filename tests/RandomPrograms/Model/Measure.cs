@@ -27,6 +27,7 @@ namespace SymGrad.RandomPrograms.Model
                 If i => All(i.Test).Concat(All(i.Then)).Concat(i.Else is { } e ? All(e) : Enumerable.Empty<object>()),
                 For f => All(f.Start).Concat(All(f.Bound)).Concat(All(f.Body)),
                 ForEach f => All(f.Body),
+                While l => All(l.Test).Concat(All(l.Body)),
                 Return { Value: { } v } => All(v),
                 CallStmt c => c.Args.SelectMany(All),
                 _ => Enumerable.Empty<object>(),

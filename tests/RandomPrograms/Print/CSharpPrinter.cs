@@ -144,6 +144,13 @@ namespace SymGrad.RandomPrograms.Print
                     }
 
                     break;
+                case While l:
+                    w.Line($"int {l.Counter} = 0;");
+                    if (!l.Do) w.Line($"while ({Expression(l.Condition, p)})");
+                    else w.Line("do");
+                    Block(w, l.Body.Insert(0, new IncDec(l.Counter, "++")), p);
+                    if (l.Do) w.Line($"while ({Expression(l.Condition, p)});");
+                    break;
                 case ForEach f:
                     w.Line($"foreach ({Real(p)} {f.Item} in {f.Span})");
                     Block(w, f.Body, p);

@@ -151,6 +151,18 @@ namespace SymGrad.RandomPrograms.Print
                     }
 
                     break;
+                case While l:
+                {
+                    // Python has no do … while: the counter makes the first trip unconditional.
+                    Expr test = l.Do ? new Binary("||", new Binary("==", new Var(l.Counter), new IntLit(0)), l.Condition) : l.Condition;
+                    w.Line($"{l.Counter} = 0");
+                    w.Line($"while {E(test, c)}:");
+                    w.Indent++;
+                    Block(w, l.Body.Insert(0, new IncDec(l.Counter, "++")), c);
+                    w.Indent--;
+                    break;
+                }
+
                 case ForEach f:
                     w.Line($"for {f.Item}_k in range(len({f.Span})):");
                     w.Indent++;
