@@ -160,7 +160,6 @@ namespace SymGrad.GeneratorTests
 
         [Theory]
         [InlineData("try", "[|try|] { } finally { }", "wrapper")]
-        [InlineData("switch", "[|switch|] (n) { case 0: break; }", "use if/else")]
         [InlineData("throw", "if (n < 0) [|throw|] new ArgumentException();", "wrapper")]
         [InlineData("using", "[|using|] (var s = new System.IO.MemoryStream()) { }", "resources")]
         [InlineData("lock", "[|lock|] (typeof(K)) { }", "synchronisation")]
@@ -168,6 +167,27 @@ namespace SymGrad.GeneratorTests
         [InlineData("checked", "[|checked|] { }", "remove the checked block")]
         public void SG0005_UnsupportedStatement(string what, string statement, string advice)
             => Expect(Body(statement), "SG0005", $"'{what}' statements cannot be differentiated", advice);
+
+        /// <summary>What a switch is lowered to is an if/else chain: what has no if/else form is reported where it stands.</summary>
+        [Theory]
+        [InlineData("string k = \"a\"; [|switch|] (k) { case \"a\": y[0] = x; break; default: y[0] = 0; break; }", "SG0005", "switch on a number, an enum, a bool or a char")]
+        [InlineData("switch (n) { case 0: if (x > 0) [|break;|] y[0] = x; break; default: y[0] = 1; break; }", "SG0005", "a break before the end of a switch section leaves the switch")]
+        [InlineData("y[0] = x switch { [|double d|] => d };", "SG0006", "use constant (1, Kind.A), relational (< 0), and/or/not and discard (_) patterns")]
+        [InlineData("y[0] = (object)x [|switch|] { double d => d, _ => 0 };", "SG0006", "switch on a number, an enum, a bool or a char")]
+        public void SwitchOutsideTheSubset(string statement, string id, string message) => Expect(Body(statement), id, message);
+
+        /// <summary>Each pattern reads the value switched on again: a call writing outputs there would run once per pattern.</summary>
+        [Fact]
+        public void SwitchOnACallThatWritesOutputs() => Expect(Wrap("""
+                [Differentiable]
+                public static double Twice(Span<double> y, double x) { y[0] = x; return 2 * x; }
+
+                [Differentiable]
+                public static double M(Span<double> y, double x)
+                {
+                    [|switch|] (Twice(y, x)) { case > 0: return x; default: return 0; }
+                }
+            """), "SG0005", "store the call's result in a local and switch on the local");
 
         /// <summary>A goto needs a label, and a labeled statement is reported too.</summary>
         [Fact]

@@ -23,6 +23,12 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void While() => VerifyCases("WhileCases");
 
+        [Fact]
+        public void Switch() => VerifyCases("SwitchCases");
+
+        [Fact]
+        public void Ranges() => VerifyCases("RangeCases");
+
         private static void VerifyCases(string name)
         {
             var result = GeneratorHarness.Run(GeneratorHarness.Embedded($"Language.{name}.cs"));

@@ -68,19 +68,14 @@ namespace SymGrad.Generator.Emit
                     return PrintCore(u.Call, rename);
                 case SpanRef s:
                 {
-                    var builder = new StringBuilder(rename(s.Span));
-                    if (s.Start is not null)
+                    if (s.Start is null)
                     {
-                        builder.Append(".Slice(").Append(Print(s.Start, rename));
-                        if (s.Length is not null)
-                        {
-                            builder.Append(", ").Append(Print(s.Length, rename));
-                        }
-
-                        builder.Append(')');
+                        return rename(s.Span);
                     }
 
-                    return builder.ToString();
+                    // An array has no Slice: its part is MemoryExtensions.AsSpan, called statically (the file has no usings).
+                    string bounds = Print(s.Start, rename) + (s.Length is null ? "" : ", " + Print(s.Length, rename));
+                    return s.OfArray ? $"global::System.MemoryExtensions.AsSpan({rename(s.Span)}, {bounds})" : $"{rename(s.Span)}.Slice({bounds})";
                 }
 
                 case Written w:

@@ -133,7 +133,9 @@ namespace SymGrad.Generator.Emit
                 writer.WriteLine($"{dy} = global::SymGrad.Workspace.ZerosIfEmpty({dy}, {p.Name}.Length);");
             }
 
-            var printer = new StatementPrinter(writer, program.Workspace);
+            var arrays = new HashSet<string>(model.Parameters.Where(p => p.IsArray).Select(p => p.Name)
+                .Concat(program.Variables.Values.Where(v => v.Type.EndsWith("[]", System.StringComparison.Ordinal)).Select(v => v.Name)));
+            var printer = new StatementPrinter(writer, program.Workspace, arrays);
             if (UsesWorkspace(body, program.Workspace))
             {
                 writer.WriteLine($"global::SymGrad.Workspace {program.Workspace} = global::SymGrad.Workspace.Current;");

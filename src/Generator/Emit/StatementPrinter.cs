@@ -11,11 +11,14 @@ namespace SymGrad.Generator.Emit
     {
         private readonly IndentedTextWriter _writer;
         private readonly string _workspace;
+        private readonly ISet<string> _arrays;
 
-        public StatementPrinter(IndentedTextWriter writer, string workspace)
+        /// <param name="arrays">The names of type <c>T[]</c>: a part of one is <c>x.AsSpan(start, length)</c>, an array has no Slice.</param>
+        public StatementPrinter(IndentedTextWriter writer, string workspace, ISet<string>? arrays = null)
         {
             _writer = writer;
             _workspace = workspace;
+            _arrays = arrays ?? new HashSet<string>();
         }
 
         public void Block(Block block)
@@ -63,12 +66,7 @@ namespace SymGrad.Generator.Emit
                 case If i:
                     _writer.WriteLine($"if ({Print(i.Condition)})");
                     Braced(i.Then);
-                    if (i.Else.Statements.Count > 0)
-                    {
-                        _writer.WriteLine("else");
-                        Braced(i.Else);
-                    }
-
+                    Else(i.Else);
                     break;
                 case For { Form: LoopForm.While } w when !ReadsCounter(w, w.Condition):
                     _writer.WriteLine($"while ({Print(w.Condition)})");
@@ -92,6 +90,27 @@ namespace SymGrad.Generator.Emit
             }
         }
 
+        /// <summary>
+        /// An else holding only another if (after the comment naming it, in the reverse sweep) is an <c>else if</c>: a
+        /// switch's sections, the user's own chains. The comment moves to the top of its block.
+        /// </summary>
+        private void Else(Block otherwise)
+        {
+            var statements = otherwise.Statements;
+            int at = statements.Count == 2 && statements[0] is Comment ? 1 : 0;
+            if (statements.Count == at + 1 && statements[at] is If next)
+            {
+                _writer.WriteLine($"else if ({Print(next.Condition)})");
+                Braced(at == 0 ? next.Then : new Block(new[] { statements[0] }.Concat(next.Then.Statements).ToEquatableArray()));
+                Else(next.Else);
+            }
+            else if (otherwise.Statements.Count > 0)
+            {
+                _writer.WriteLine("else");
+                Braced(otherwise);
+            }
+        }
+
         private void Braced(Block block)
         {
             _writer.WriteLine("{");
@@ -108,9 +127,12 @@ namespace SymGrad.Generator.Emit
             _ => Print(arg),
         };
 
-        public string Print(Expr e) => ExprPrinter.Print(Walk.Transform(e, x => x is Pop pop
-            ? new Opaque(PopText(pop), EquatableArray<string>.Empty, pop.Type)
-            : null));
+        public string Print(Expr e) => ExprPrinter.Print(Walk.Transform(e, x => x switch
+        {
+            Pop pop => new Opaque(PopText(pop), EquatableArray<string>.Empty, pop.Type),
+            SpanRef { Start: not null } part when _arrays.Contains(part.Span) => part with { OfArray = true },
+            _ => null,
+        }));
 
         private string PopText(Pop pop)
         {

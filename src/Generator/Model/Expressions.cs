@@ -48,7 +48,11 @@ namespace SymGrad.Generator.Model
     internal sealed record UnknownCall(Opaque Call, string Display, string Owner, string Method, Diagnostics.LocationInfo? Location) : Expr(Call.Type);
 
     /// <summary>A span argument: <c>x</c>, or <c>x.Slice(start, length)</c>.</summary>
-    internal sealed record SpanRef(string Span, Expr? Start, Expr? Length, string ElementType) : Expr("span");
+    internal sealed record SpanRef(string Span, Expr? Start, Expr? Length, string ElementType) : Expr("span")
+    {
+        /// <summary>Set by the printer where <see cref="Span"/> is an array: its part is <c>x.AsSpan(start, length)</c>.</summary>
+        public bool OfArray { get; init; }
+    }
 
     /// <summary>A call of another differentiable method (one with a generated or registered backward).</summary>
     internal sealed record UserCall(CallTarget Target, EquatableArray<Expr> Args, string Type) : Expr(Type);

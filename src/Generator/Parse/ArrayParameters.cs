@@ -34,11 +34,14 @@ namespace SymGrad.Generator.Parse
                 SemanticModel? model = null;
                 foreach (IdentifierNameSyntax name in method.DescendantNodes().OfType<IdentifierNameSyntax>().Where(n => n.Identifier.ValueText == parameter.Name))
                 {
-                    switch (name.Parent)
+                    // y.AsSpan(…) passed on is y passed on.
+                    SyntaxNode? use = name.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "AsSpan", Parent: InvocationExpressionSyntax asSpan } member
+                        && member.Expression == name ? asSpan.Parent : name.Parent;
+                    switch (use)
                     {
                         case ElementAccessExpressionSyntax access when access.Expression == name && IsWriteTarget(access):
                             return true;
-                        case ArgumentSyntax argument when argument.Expression == name:
+                        case ArgumentSyntax argument when argument.Expression == name || argument.Expression == name.Parent?.Parent:
                         {
                             if (!argument.RefKindKeyword.IsKind(SyntaxKind.None))
                             {

@@ -12,7 +12,7 @@ using SymGrad.Generator.Model;
 namespace SymGrad.Generator.Parse
 {
     /// <summary>Turns a method body into the model's statements and expressions, reporting what is outside the subset.</summary>
-    internal sealed class BodyParser
+    internal sealed partial class BodyParser
     {
         private readonly IMethodSymbol _method;
         private readonly SemanticModel _model;
@@ -99,6 +99,9 @@ namespace SymGrad.Generator.Parse
                 case ForEachStatementSyntax forEach:
                     ParseForEach(forEach, output);
                     break;
+                case SwitchStatementSyntax switchStatement:
+                    ParseSwitch(switchStatement, output);
+                    break;
                 case WhileStatementSyntax loop:
                     ParseWhile(loop, loop.Condition, loop.Statement, LoopForm.While, "while (" + MethodParser.OneLine(loop.Condition.ToString()) + ")", output);
                     break;
@@ -110,6 +113,8 @@ namespace SymGrad.Generator.Parse
                     break;
                 case ContinueStatementSyntax:
                     output.Add(new Continue("continue;"));
+                    break;
+                case ReturnStatementSyntax { Expression: { } value } when ParseSwitchStatements(value, Returning, output):
                     break;
                 case ReturnStatementSyntax returnStatement:
                     output.Add(new Return(
@@ -129,7 +134,6 @@ namespace SymGrad.Generator.Parse
                 GotoStatementSyntax => ("goto", "use if/else, break or continue"),
                 TryStatementSyntax => ("try", "validate inputs in a wrapper that calls this method"),
                 ThrowStatementSyntax => ("throw", "validate inputs in a wrapper that calls this method"),
-                SwitchStatementSyntax => ("switch", "use if/else"),
                 UsingStatementSyntax => ("using", "keep resources outside the differentiable method"),
                 LockStatementSyntax => ("lock", "keep synchronisation outside the differentiable method"),
                 UnsafeStatementSyntax => ("unsafe", "use spans instead of pointers"),
@@ -212,7 +216,8 @@ namespace SymGrad.Generator.Parse
                     }
 
                     Expr? target = ParseTarget(assignment.Left);
-                    if (target is not null)
+                    string left = MethodParser.OneLine(assignment.Left.ToString());
+                    if (target is not null && !(op == "=" && ParseSwitchStatements(assignment.Right, (v, text) => new Assign(target, "=", v, left + " = " + text + ";"), output)))
                     {
                         output.Add(new Assign(target, op, ParseExpression(assignment.Right), source));
                     }
@@ -478,8 +483,9 @@ namespace SymGrad.Generator.Parse
             if (info.ConvertedType is not null && converted != parsed.Type && parsed.Type != "span"
                 && (TypeNames.IsReal(info.ConvertedType) || TypeNames.IsIntegral(info.ConvertedType)))
             {
-                return parsed is Literal literal && _model.GetConstantValue(syntax, _cancellationToken) is { HasValue: true, Value: { } value }
-                    ? (Expr?)FormatConstant(value, converted) ?? new Cast(literal, converted)
+                // A constant (1, -1, 2 * 3) converts at compile time: -1.0, not (double)(-1).
+                return _model.GetConstantValue(syntax, _cancellationToken) is { HasValue: true, Value: { } value } && FormatConstant(value, converted) is { } folded
+                    ? folded
                     : new Cast(parsed, converted);
             }
 
@@ -535,7 +541,7 @@ namespace SymGrad.Generator.Parse
                 case ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } access
                     when access.Expression is IdentifierNameSyntax spanName && _model.GetSymbolInfo(spanName, _cancellationToken).Symbol is IParameterSymbol p
                          && _parameters.TryGetValue(p.Name, out ParameterSpec? spec) && spec.IsBuffer:
-                    return new Element(spec.Name, ParseExpression(access.ArgumentList.Arguments[0].Expression), type);
+                    return new Element(spec.Name, Position(access.ArgumentList.Arguments[0].Expression, spec.Name), type);
                 case PrefixUnaryExpressionSyntax prefix when prefix.IsKind(SyntaxKind.UnaryMinusExpression) || prefix.IsKind(SyntaxKind.LogicalNotExpression):
                     return new Unary(prefix.OperatorToken.Text, ParseExpression(prefix.Operand), type);
                 case PrefixUnaryExpressionSyntax prefix when prefix.IsKind(SyntaxKind.UnaryPlusExpression):
@@ -553,6 +559,8 @@ namespace SymGrad.Generator.Parse
                     return new Literal("0", type);
                 }
 
+                case SwitchExpressionSyntax switchExpression:
+                    return ParseSwitchExpression(switchExpression, type);
                 case ConditionalExpressionSyntax conditional:
                     return new Conditional(ParseExpression(conditional.Condition), ParseExpression(conditional.WhenTrue), ParseExpression(conditional.WhenFalse), type);
                 case CastExpressionSyntax cast when TypeNames.IsReal(info.Type) || TypeNames.IsIntegral(info.Type):
@@ -657,26 +665,69 @@ namespace SymGrad.Generator.Parse
                 callee.ContainingType?.Name ?? "T", callee.Name, LocationInfo.From(invocation.GetLocation()));
         }
 
+        /// <summary>
+        /// A span argument: a span or array parameter, or a part of one — <c>x.Slice(start[, length])</c>,
+        /// <c>x.AsSpan([start[, length]])</c>, <c>x.AsSpan(a..b)</c> or <c>x[a..b]</c> (<c>^i</c> counting from the end).
+        /// </summary>
         private Expr ParseSpanArgument(ExpressionSyntax argument, ParameterSpec spec)
         {
-            if (argument is IdentifierNameSyntax identifier && _model.GetSymbolInfo(identifier, _cancellationToken).Symbol is IParameterSymbol p && _parameters.ContainsKey(p.Name))
+            if (Buffer(argument) is { } whole)
             {
-                return new SpanRef(p.Name, null, null, spec.ElementType);
+                return new SpanRef(whole.Name, null, null, spec.ElementType);
             }
 
-            if (argument is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "Slice", Expression: IdentifierNameSyntax sliced } } slice
-                && _model.GetSymbolInfo(sliced, _cancellationToken).Symbol is IParameterSymbol sp && _parameters.ContainsKey(sp.Name)
-                && slice.ArgumentList.Arguments.Count is 1 or 2)
+            if (argument is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "Slice" or "AsSpan", Expression: var sliced } } slice
+                && Buffer(sliced) is { } part && slice.ArgumentList.Arguments.Count <= 2)
             {
-                Expr start = ParseExpression(slice.ArgumentList.Arguments[0].Expression);
-                Expr? length = slice.ArgumentList.Arguments.Count == 2 ? ParseExpression(slice.ArgumentList.Arguments[1].Expression) : null;
-                return new SpanRef(sp.Name, start, length, spec.ElementType);
+                var arguments = slice.ArgumentList.Arguments;
+                if (arguments.Count == 1 && arguments[0].Expression is RangeExpressionSyntax within)
+                {
+                    return Range(part.Name, within, spec.ElementType);
+                }
+
+                Expr? start = arguments.Count > 0 ? ParseExpression(arguments[0].Expression) : null;
+                Expr? length = arguments.Count == 2 ? ParseExpression(arguments[1].Expression) : null;
+                return new SpanRef(part.Name, start, length, spec.ElementType);
+            }
+
+            if (argument is ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } access && access.ArgumentList.Arguments[0].Expression is RangeExpressionSyntax range
+                && Buffer(access.Expression) is { } ranged)
+            {
+                // A range of an array is a new array (a copy): writes into it would not reach the caller's.
+                if (spec.Kind == ParameterKind.SpanOutput && ranged.IsArray)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, argument.GetLocation(), MethodParser.OneLine(argument.ToString()),
+                        "a range of an array is a copy, so what the callee writes would be lost; pass " + ranged.Name + ".AsSpan(" + MethodParser.OneLine(range.ToString()) + ")");
+                    return new SpanRef("?", null, null, spec.ElementType);
+                }
+
+                return Range(ranged.Name, range, spec.ElementType);
             }
 
             Report(DiagnosticDescriptors.UnsupportedExpression, argument.GetLocation(), MethodParser.OneLine(argument.ToString()),
-                "pass a span parameter or a slice of one, as in x or x.Slice(offset, length)");
+                "pass a span parameter or a slice of one, as in x, x.Slice(offset, length) or x[a..b]");
             return new SpanRef("?", null, null, spec.ElementType);
         }
+
+        /// <summary>The span or array parameter an expression names, or null.</summary>
+        private ParameterSpec? Buffer(ExpressionSyntax expression) =>
+            expression is IdentifierNameSyntax identifier && _model.GetSymbolInfo(identifier, _cancellationToken).Symbol is IParameterSymbol p
+            && _parameters.TryGetValue(p.Name, out ParameterSpec? spec) && spec.IsBuffer ? spec : null;
+
+        /// <summary><c>x[a..b]</c> is <c>x.Slice(a, b − a)</c>; a missing end is the span's own.</summary>
+        private SpanRef Range(string span, RangeExpressionSyntax range, string elementType)
+        {
+            Expr? start = range.LeftOperand is null ? null : Position(range.LeftOperand, span);
+            Expr? end = range.RightOperand is null ? null : Position(range.RightOperand, span);
+            Expr? length = end is null ? null : start is null ? end : new Binary("-", end, start, "int");
+            return new SpanRef(span, start ?? (length is null ? null : new Literal("0", "int")), length, elementType);
+        }
+
+        /// <summary>An index into a span: <c>^i</c> (from the end) is <c>x.Length − i</c>.</summary>
+        private Expr Position(ExpressionSyntax index, string span) =>
+            index is PrefixUnaryExpressionSyntax hat && hat.IsKind(SyntaxKind.IndexExpression)
+                ? new Binary("-", new Opaque("{0}.Length", new[] { span }.ToEquatableArray(), "int"), ParseExpression(hat.Operand), "int")
+                : ParseExpression(index);
 
         /// <summary>
         /// Keeps non-differentiable code as written, with the variables it reads as placeholders and every

@@ -136,8 +136,7 @@ namespace SymGrad.Generator.Parse
             Block block;
             if (syntax.ExpressionBody is { } arrow)
             {
-                Expr value = body.ParseExpression(arrow.Expression);
-                block = new Block(new Stmt[] { new Return(value, "return " + OneLine(arrow.Expression.ToString()) + ";") }.ToEquatableArray());
+                block = body.ParseArrow(arrow.Expression);
             }
             else if (syntax.Body is { } statements)
             {
