@@ -28,11 +28,7 @@ namespace SymGrad.Generator.Parse
             var sections = new List<(Expr Test, Block Body, string Source)>();
             foreach (SwitchSectionSyntax section in switchStatement.Sections)
             {
-                var statements = section.Statements.ToList();
-                if (statements.Count > 0 && statements[statements.Count - 1] is BreakStatementSyntax)
-                {
-                    statements.RemoveAt(statements.Count - 1);
-                }
+                List<StatementSyntax> statements = WithoutFinalBreak(section.Statements);
 
                 // A break before the end of a section leaves the switch, not a loop: the lowered chain has nothing to leave.
                 if (statements.SelectMany(s => s.DescendantNodesAndSelf().OfType<BreakStatementSyntax>()).FirstOrDefault(b => Breaks(b) == switchStatement) is { } early)
@@ -232,6 +228,24 @@ namespace SymGrad.Generator.Parse
 
                     return new Literal("false", "bool");
             }
+        }
+
+        /// <summary>A section's statements without the break that ends it, also inside a block (<c>case 1: { …; break; }</c>).</summary>
+        private static List<StatementSyntax> WithoutFinalBreak(IEnumerable<StatementSyntax> section)
+        {
+            var statements = section.ToList();
+            int last = statements.Count - 1;
+            if (last >= 0 && statements[last] is BreakStatementSyntax)
+            {
+                statements.RemoveAt(last);
+            }
+            else if (last >= 0 && statements[last] is BlockSyntax block)
+            {
+                statements.RemoveAt(last);
+                statements.AddRange(WithoutFinalBreak(block.Statements));
+            }
+
+            return statements;
         }
 
         /// <summary>The statement a <c>break</c> leaves: the innermost loop or switch around it.</summary>

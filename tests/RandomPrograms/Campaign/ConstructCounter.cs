@@ -66,6 +66,18 @@ namespace SymGrad.RandomPrograms.Campaign
                         case Unary { Op: "!" }:
                             set.Add("!");
                             break;
+                        case SwitchExpr x when x.Arms[0].Cases[0].Value is IntLit:
+                            set.Add("switch expression on an int");
+                            break;
+                        case SwitchExpr:
+                            set.Add("switch expression on a real (relational patterns)");
+                            break;
+                        case FromEnd:
+                            set.Add("index from the end s[^k]");
+                            break;
+                        case SpanArg { AsRange: true }:
+                            set.Add("range argument s[a..b]");
+                            break;
                         case Conditional:
                             set.Add("?:");
                             break;
@@ -143,6 +155,11 @@ namespace SymGrad.RandomPrograms.Campaign
                     case ForEach f:
                         set.Add("foreach over a span or array");
                         Statements(f.Body, loopDepth, inIf, set);
+                        break;
+                    case Switch sw:
+                        set.Add("switch statement" + (sw.Sections.Any(s => s.Cases[0].Op != "==") ? " (relational section)" : ""));
+                        foreach (var section in sw.Sections) Statements(section.Body, loopDepth, true, set);
+                        if (sw.Default is { } d) Statements(d, loopDepth, true, set);
                         break;
                     case While l:
                         set.Add(l.Do ? "do … while (data-dependent trips)" : "while (data-dependent trips)");

@@ -164,6 +164,19 @@ namespace SymGrad.RandomPrograms.Campaign
                     case ForEach loop:
                         foreach (var t in BodyReductions(m, loop.Body, false, reals)) yield return body.SetItem(i, loop with { Body = t });
                         break;
+                    case Model.Switch sw:
+                        for (int k = 0; k < sw.Sections.Length; k++)
+                        {
+                            var section = sw.Sections[k];
+                            foreach (var t in BodyReductions(m, section.Body, false, reals)) yield return body.SetItem(i, sw with { Sections = sw.Sections.SetItem(k, section with { Body = t }) });
+                        }
+
+                        if (sw.Default is { } otherwise)
+                        {
+                            foreach (var t in BodyReductions(m, otherwise, false, reals)) yield return body.SetItem(i, sw with { Default = t });
+                        }
+
+                        break;
                 }
 
                 // Simplify the expressions of the statement.

@@ -33,6 +33,7 @@ namespace SymGrad.RandomPrograms.Generate
         ForEachLoops,
         WhileLoops,
         DoWhileLoops,
+        Switches,
         NestedLoops,
         LoopStepTwo,
         DescendingLoops,
@@ -73,6 +74,8 @@ namespace SymGrad.RandomPrograms.Generate
         Hyperbolic,
         MoreLogarithms,
         Selections,
+        SwitchExpressions,
+        Ranges,
         FusedMultiplyAdd,
         NumericStatics,
 

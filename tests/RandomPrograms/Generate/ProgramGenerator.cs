@@ -60,6 +60,9 @@ namespace SymGrad.RandomPrograms.Generate
         private readonly List<List<Local>> _scopes = new();
         private readonly List<Loop> _loops = new();
         private int _whiles;
+
+        // Inside a switch section (and not in a loop within it): a break would leave the switch, so none is drawn.
+        private int _sections;
         private readonly HashSet<string> _written = new();
         private readonly HashSet<string> _names = new();
         private bool _returnsReal;
@@ -303,11 +306,12 @@ namespace SymGrad.RandomPrograms.Generate
                 (depth < 3 && ReadableSpans().Any(s => s.Kind == ParamKind.RealSpanIn) ? 0.5 * W(Feature.ForEachLoops) : 0, "foreach"),
                 (depth < 3 && _whiles < 2 ? 0.5 * W(Feature.WhileLoops) : 0, "while"),
                 (depth < 3 && _whiles < 2 ? 0.35 * W(Feature.DoWhileLoops) : 0, "do"),
+                (depth < 3 && IntSubjects().Count > 0 ? 0.5 * W(Feature.Switches) : 0, "switch"),
                 (inLoop && realLocals.Count > 0 ? 1.5 * W(Feature.LoopCarried) : 0, "carried"),
                 (realLocals.Count > 0 ? 0.6 * W(Feature.ReassignAfterNonLinear) : 0, "reassign"),
                 (filledOutputs.Count > 0 ? 0.8 * W(Feature.OutputOverwrite) : 0, "store"),
                 (depth > 0 && (!inLoop || W(Feature.ReturnInLoop) > 0) ? 0.25 * W(Feature.EarlyReturn) : 0, "return"),
-                (depth > 0 && inLoop ? 0.35 * W(Feature.Break) : 0, "break"),
+                (depth > 0 && inLoop && _sections == 0 ? 0.35 * W(Feature.Break) : 0, "break"),
                 (depth > 0 && inLoop ? 0.35 * W(Feature.Continue) : 0, "continue"),
                 (filledOutputs.Count > 0 && _callees.Any(c => !c.ReturnsReal) ? 0.5 * W(Feature.SpanWritingCalls) : 0, "callstmt"),
                 (realLocals.Count > 0 && ReadableSpans().Any(s => s.Kind != ParamKind.IntSpan) ? 0.3 * W(Feature.StableSoftmax) : 0, "stable"));
@@ -350,6 +354,8 @@ namespace SymGrad.RandomPrograms.Generate
                     return GenForEach(depth);
                 case "while" or "do":
                     return GenWhile(depth, kind == "do");
+                case "switch":
+                    return GenSwitch(depth);
                 case "carried":
                     return GenCarried(realLocals);
                 case "reassign":
@@ -496,10 +502,93 @@ namespace SymGrad.RandomPrograms.Generate
             for (int tries = 0; tries < 5 && WritesOutputs(test); tries++) test = GenBool(1);
             if (WritesOutputs(test)) test = new Binary("<", new IntLit(0), new IntLit(1));
             _whiles++;
+            int sections = _sections;
+            _sections = 0;
             var body = GenBlock(depth + 1, _r.Int(1, 3));
+            _sections = sections;
             _whiles--;
             return new While(counter, limit, test, body, doWhile);
         }
+
+        /// <summary>Ints a switch can be on: loop counters and sizes (never a literal: C# warns about a constant subject).</summary>
+        private List<Expr> IntSubjects() => _loops.Select(l => (Expr)new Var(l.Counter)).Concat(Sizes.Select(s => (Expr)new Var(s.Name))).ToList();
+
+        /// <summary>
+        /// A switch statement on a counter or size: sections of distinct constants (<c>case 0 or 2:</c>), perhaps a last
+        /// relational one above them all (<c>case &gt;= 3:</c>, so no section subsumes another: CS8120), perhaps a default.
+        /// </summary>
+        private Stmt GenSwitch(int depth)
+        {
+            _budget--;
+            Expr subject = _r.Pick(IntSubjects());
+            var constants = Enumerable.Range(0, 5).ToList();
+            _r.Shuffle(constants);
+            int next = 0;
+            var sections = new List<SwitchSection>();
+            for (int k = _r.Int(1, 2); k > 0; k--)
+            {
+                var cases = Enumerable.Range(0, _r.Chance(0.3) ? 2 : 1).Select(_ => new Case("==", new IntLit(constants[next++]))).ToImmutableArray();
+                sections.Add(new SwitchSection(cases, GenSection(depth)));
+            }
+
+            if (_r.Chance(0.4))
+            {
+                int above = constants.Take(next).Max() + 1;
+                sections.Add(new SwitchSection(ImmutableArray.Create(new Case(">=", new IntLit(above))), GenSection(depth)));
+            }
+
+            ImmutableArray<Stmt>? otherwise = _r.Chance(0.6) ? GenSection(depth) : null;
+            return new Switch(subject, sections.ToImmutableArray(), otherwise);
+        }
+
+        private ImmutableArray<Stmt> GenSection(int depth)
+        {
+            _sections++;
+            var body = GenBlock(depth + 1, _r.Int(1, 2));
+            _sections--;
+            return body;
+        }
+
+        /// <summary>
+        /// A switch expression: on a real, relational arms (<c>&lt; a =&gt; …, &gt; b =&gt; …</c>, b ≥ a, so neither covers the
+        /// other); on a counter or size, arms of distinct constants. Always a discard arm last (CS8509 otherwise).
+        /// </summary>
+        private Expr GenSwitchExpr(int d)
+        {
+            var arms = new List<SwitchArm>();
+            var ints = IntSubjects();
+            Expr subject;
+            if (ints.Count > 0 && _r.Chance(0.4))
+            {
+                subject = _r.Pick(ints);
+                var constants = Enumerable.Range(0, 4).ToList();
+                _r.Shuffle(constants);
+                int next = 0;
+                for (int k = _r.Int(1, 2); k > 0; k--)
+                {
+                    var cases = Enumerable.Range(0, _r.Chance(0.3) ? 2 : 1).Select(_ => new Case("==", new IntLit(constants[next++]))).ToImmutableArray();
+                    arms.Add(new SwitchArm(cases, GenReal(d)));
+                }
+            }
+            else
+            {
+                // A subject that is not a constant (C# warns when a pattern always or never matches a constant), and with no
+                // call writing outputs (each pattern reads it again: SG0006).
+                subject = GenReal(1);
+                if (!Measure.All(subject).Any(n => n is Var or ElemRead or CallExpr) || WritesOutputs(subject)) subject = GenLeaf();
+                if (!Measure.All(subject).Any(n => n is Var or ElemRead or CallExpr)) return GenLeaf();
+                double[] bounds = { -0.5, 0.0, 0.5, 1.0 };
+                double low = _r.Pick(bounds), high = _r.Pick(bounds.Where(b => b >= low).ToList());
+                if (_r.Chance(0.8)) arms.Add(new SwitchArm(ImmutableArray.Create(new Case("<", new RealLit(low))), GenReal(d)));
+                if (arms.Count == 0 || _r.Chance(0.6)) arms.Add(new SwitchArm(ImmutableArray.Create(new Case(_r.Chance(0.5) ? ">" : ">=", new RealLit(high))), GenReal(d)));
+                if (arms.Count == 2 && arms[1].Cases[0].Op == ">=" && high == low) arms[1] = arms[1] with { Cases = ImmutableArray.Create(new Case(">", new RealLit(high))) };
+            }
+
+            return new SwitchExpr(subject, arms.ToImmutableArray(), GenReal(d));
+        }
+
+        /// <summary>Whether a slice argument is written as a range, <c>s[a..(a + n)]</c>.</summary>
+        private bool AsRange() => _r.Chance(0.5 * W(Feature.Ranges));
 
         private bool WritesOutputs(Expr e) =>
             Measure.All(e).OfType<SpanArg>().Any(a => _params.Any(p => p.Name == a.Span && p.Kind == ParamKind.RealSpanOut));
@@ -521,12 +610,15 @@ namespace SymGrad.RandomPrograms.Generate
             bool fromOne = form == "from1";
             var loop = new Loop(counter, range, fromOne, form is "up" or "upLe" or "down");
             _loops.Add(loop);
+            int sections = _sections;
+            _sections = 0;
             var body = GenBlock(depth + 1, _r.Int(1, 3), () =>
             {
                 var prefix = new List<Stmt>();
                 _scopes[^1].Add(new Local(counter, ValueType.Int, false));
                 return prefix;
             });
+            _sections = sections;
             _loops.RemoveAt(_loops.Count - 1);
             return form switch
             {
@@ -846,14 +938,14 @@ namespace SymGrad.RandomPrograms.Generate
                     // Row i of an (a, b) matrix inside a loop over a: x.Slice(i * b, b).
                     foreach (var loop in _loops.Where(l => l.Range.Equals(Dim.Of(d.Sizes[0]))))
                     {
-                        list.Add((Dim.Of(d.Sizes[1]), new SpanArg(p.Name, new Binary("*", new Var(loop.Counter), new Var(d.Sizes[1])), new Var(d.Sizes[1])), p.Name));
+                        list.Add((Dim.Of(d.Sizes[1]), new SpanArg(p.Name, new Binary("*", new Var(loop.Counter), new Var(d.Sizes[1])), new Var(d.Sizes[1]), AsRange()), p.Name));
                     }
                 }
 
                 if (d.IsConstant && d.Const >= 2)
                 {
                     int len = d.Const - 1;
-                    list.Add((Dim.Of(len), new SpanArg(p.Name, new IntLit(_r.Int(0, 1)), new IntLit(len)), p.Name));
+                    list.Add((Dim.Of(len), new SpanArg(p.Name, new IntLit(_r.Int(0, 1)), new IntLit(len), AsRange()), p.Name));
                 }
             }
 
@@ -886,7 +978,7 @@ namespace SymGrad.RandomPrograms.Generate
                 _loops.Add(loop);
                 Push();
                 _scopes[^1].Add(new Local(counter, ValueType.Int, false));
-                var row = new SpanArg(y.Name, new Binary("*", new Var(counter), new Var(d.Sizes[1])), new Var(d.Sizes[1]));
+                var row = new SpanArg(y.Name, new Binary("*", new Var(counter), new Var(d.Sizes[1])), new Var(d.Sizes[1]), AsRange());
                 var rowArgs = BindCall(callee, p => p.Kind == ParamKind.RealSpanOut
                     ? new[] { (Dim.Of(d.Sizes[1]), (Arg)row, y.Name) }
                     : SpanViews(false, true), y.Name);
@@ -972,6 +1064,7 @@ namespace SymGrad.RandomPrograms.Generate
                 (0.5 * W(Feature.Hyperbolic), "hyperbolic"),
                 (0.5 * W(Feature.MoreLogarithms), "logs"),
                 (0.5 * W(Feature.Selections), "select"),
+                (0.4 * W(Feature.SwitchExpressions), "switch"),
                 (0.3 * W(Feature.FusedMultiplyAdd), "fma"),
                 (0.5 * W(Feature.NumericStatics), "numeric"),
                 (0.5 * W(Feature.Rounding), "Round"),
@@ -985,6 +1078,7 @@ namespace SymGrad.RandomPrograms.Generate
             switch (kind)
             {
                 case "leaf": return GenLeaf();
+                case "switch": return GenSwitchExpr(d);
                 case "binary": return new Binary(_r.Pick(new[] { "+", "-", "*", "+", "*" }), GenReal(d), GenReal(d));
                 case "neg": return new Unary("-", GenReal(d));
                 case "div": return new Binary("/", GenReal(d), SafeDenominatorAt(d));
@@ -1179,6 +1273,7 @@ namespace SymGrad.RandomPrograms.Generate
             var i = new Var(l.Counter);
             var options = new List<(double, Expr)> { (4, i) };
             options.Add((W(Feature.ReverseIndex), new Binary("-", Minus1(DimExpr(d)), i)));
+            options.Add((W(Feature.Ranges), new FromEnd(new Binary("+", i, new IntLit(1))))); // s[^(i + 1)]
             options.Add((W(Feature.ModIndex), new Binary("%", new Binary("+", i, new IntLit(1)), DimExpr(d))));
             if (l.FromOne) options.Add((W(Feature.AffineIndex) * 2, new Binary("-", i, new IntLit(1))));
             return _r.Weighted(options.ToArray());

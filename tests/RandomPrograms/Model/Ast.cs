@@ -104,6 +104,31 @@ namespace SymGrad.RandomPrograms.Model
     public sealed record Conditional(Expr Test, Expr WhenTrue, Expr WhenFalse) : Expr;
 
     /// <summary>
+    /// <c>subject switch { p1 =&gt; v1, …, _ =&gt; otherwise }</c>: relational patterns on a real, constants and relations on
+    /// an int. Its meaning is the <see cref="Conditional"/> chain of <see cref="Lowered"/> (what the Python printer writes).
+    /// </summary>
+    public sealed record SwitchExpr(Expr Subject, ImmutableArray<SwitchArm> Arms, Expr Otherwise) : Expr
+    {
+        public Expr Lowered => Arms.Reverse().Aggregate(Otherwise, (rest, arm) => new Conditional(Case.Test(Subject, arm.Cases), arm.Value, rest));
+    }
+
+    public sealed record SwitchArm(ImmutableArray<Case> Cases, Expr Value);
+
+    /// <summary>One alternative of a pattern: <c>== v</c> a constant pattern (printed <c>v</c>), else a relational one (<c>&lt; v</c>).</summary>
+    public sealed record Case(string Op, Expr Value)
+    {
+        /// <summary>The alternatives joined with <c>or</c>, as a condition on the subject.</summary>
+        public static Expr Test(Expr subject, ImmutableArray<Case> cases) =>
+            cases.Skip(1).Aggregate((Expr)new Binary(cases[0].Op, subject, cases[0].Value), (test, c) => new Binary("||", test, new Binary(c.Op, subject, c.Value)));
+    }
+
+    /// <summary>
+    /// <c>s[^Offset]</c>: an index counted from the end of the span it indexes (only ever an <see cref="ElemRead"/>'s or a
+    /// <see cref="Store"/>'s index), meaning <c>s[s.Length - Offset]</c>.
+    /// </summary>
+    public sealed record FromEnd(Expr Offset) : Expr;
+
+    /// <summary>
     /// <c>Math.F(args)</c> (double twin) / <c>MathF.F(args)</c> (float twin) on Real values; on Wide values always
     /// <c>Math</c>. Functions: Exp, Log, Sqrt, Pow, Tanh, Sin, Cos, Abs, Max, Min, Floor, Ceiling, Round, Truncate, Sign.
     /// </summary>
@@ -121,8 +146,11 @@ namespace SymGrad.RandomPrograms.Model
 
     public sealed record ValueArg(Expr Value) : Arg;
 
-    /// <summary>A span argument: <c>s</c>, or <c>s.Slice(start, length)</c> when <see cref="Start"/> is set.</summary>
-    public sealed record SpanArg(string Span, Expr? Start = null, Expr? Length = null) : Arg;
+    /// <summary>
+    /// A span argument: <c>s</c>, or <c>s.Slice(start, length)</c> when <see cref="Start"/> is set — printed as the range
+    /// <c>s[start..(start + length)]</c> when <see cref="AsRange"/>.
+    /// </summary>
+    public sealed record SpanArg(string Span, Expr? Start = null, Expr? Length = null, bool AsRange = false) : Arg;
 
     // ---- Statements ----
 
@@ -164,6 +192,18 @@ namespace SymGrad.RandomPrograms.Model
         /// <summary>The condition as written: <c>w &lt; Limit &amp;&amp; test</c>.</summary>
         public Expr Condition => new Binary("&&", new Binary("<", new Var(Counter), new IntLit(Limit)), Test);
     }
+
+    /// <summary>
+    /// <c>switch (subject) { case p: … break; … default: … break; }</c> on an int: sections in order, then the default. Its
+    /// meaning is the if/else chain <see cref="Lowered"/>. No break is drawn inside a section (it would leave the switch).
+    /// </summary>
+    public sealed record Switch(Expr Subject, ImmutableArray<SwitchSection> Sections, ImmutableArray<Stmt>? Default) : Stmt
+    {
+        public ImmutableArray<Stmt> Lowered => Sections.Reverse().Aggregate(Default,
+            (rest, section) => (ImmutableArray<Stmt>?)ImmutableArray.Create<Stmt>(new If(Case.Test(Subject, section.Cases), section.Body, rest))) ?? ImmutableArray<Stmt>.Empty;
+    }
+
+    public sealed record SwitchSection(ImmutableArray<Case> Cases, ImmutableArray<Stmt> Body);
 
     public sealed record Break : Stmt;
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
 using System.Text;
@@ -144,6 +145,23 @@ namespace SymGrad.RandomPrograms.Print
                     }
 
                     break;
+                case Switch sw:
+                    w.Line($"switch ({Expression(sw.Subject, p)})");
+                    w.Open();
+                    foreach (var section in sw.Sections) Section($"case {Pattern(section.Cases, p, ValueType.Real)}:", section.Body);
+                    if (sw.Default is { } otherwise) Section("default:", otherwise);
+                    w.Close();
+                    break;
+
+                    void Section(string label, ImmutableArray<Stmt> body)
+                    {
+                        w.Line(label);
+                        w.Open();
+                        foreach (var x in body) Statement(w, x, p);
+                        if (!AlwaysJumps(body)) w.Line("break;"); // after a jump it would be unreachable (CS0162)
+                        w.Close();
+                    }
+
                 case While l:
                     w.Line($"int {l.Counter} = 0;");
                     if (!l.Do) w.Line($"while ({Expression(l.Condition, p)})");
@@ -186,13 +204,28 @@ namespace SymGrad.RandomPrograms.Print
             }
         }
 
+        /// <summary>Whether every path through a block ends in a jump (a section needs no break then).</summary>
+        private static bool AlwaysJumps(ImmutableArray<Stmt> body) => body.Length > 0 && body[^1] switch
+        {
+            Return or Break or Continue => true,
+            If { Else: { } e } i => AlwaysJumps(i.Then) && AlwaysJumps(e),
+            Switch { Default: { } d } sw => sw.Sections.All(s => AlwaysJumps(s.Body)) && AlwaysJumps(d),
+            _ => false,
+        };
+
         private static string Args(IEnumerable<Arg> args, Precision p) => string.Join(", ", args.Select(a => a switch
         {
             ValueArg v => Expression(v.Value, p),
             SpanArg { Start: null } s => s.Span,
+            SpanArg { AsRange: true } s => $"{s.Span}[{Range(s, p)}]",
             SpanArg s => $"{s.Span}.Slice({Expression(s.Start!, p)}, {Expression(s.Length!, p)})",
             _ => throw new ArgumentOutOfRangeException(nameof(args)),
         }));
+
+        /// <summary><c>a..(a + n)</c>, or <c>..n</c> from the start.</summary>
+        private static string Range(SpanArg s, Precision p) => s.Start is IntLit { Value: 0 }
+            ? ".." + Operand(s.Length!, p, ValueType.Real)
+            : $"{Operand(s.Start!, p, ValueType.Real)}..{Operand(new Binary("+", s.Start!, s.Length!), p, ValueType.Real)}";
 
         /// <summary>An expression; <paramref name="context"/> is the type its literals take (Real unless inside a Wide expression).</summary>
         public static string Expression(Expr e, Precision p, ValueType context = ValueType.Real) => e switch
@@ -205,11 +238,17 @@ namespace SymGrad.RandomPrograms.Print
             Unary u => u.Op + Operand(u.Operand, p, context, unary: true),
             Binary b => $"{Operand(b.Left, p, context)} {b.Op} {Operand(b.Right, p, context)}",
             Conditional c => $"{Operand(c.Test, p, context)} ? {Operand(c.WhenTrue, p, context)} : {Operand(c.WhenFalse, p, context)}",
+            SwitchExpr x => $"{Operand(x.Subject, p, context)} switch {{ {string.Join(", ", x.Arms.Select(a => $"{Pattern(a.Cases, p, context)} => {Expression(a.Value, p, context)}"))}, _ => {Expression(x.Otherwise, p, context)} }}",
+            FromEnd f => "^" + Operand(f.Offset, p, context),
             MathCall m => $"{Owner(m, p)}.{m.Function}({string.Join(", ", m.Args.Select(a => Expression(a, p, m.Wide ? ValueType.Wide : ValueType.Real)))})",
             Cast c => $"({Type(c.To, p)}){Operand(c.Operand, p, c.To == ValueType.Wide ? ValueType.Real : ValueType.Wide, unary: true)}",
             CallExpr c => $"{(c.IsNn ? "Nn." : "")}{c.Callee}({Args(c.Args, p)})",
             _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name),
         };
+
+        /// <summary><c>1 or &lt; 0</c>: constants as themselves, relations with their operator.</summary>
+        private static string Pattern(IEnumerable<Case> cases, Precision p, ValueType context) =>
+            string.Join(" or ", cases.Select(c => (c.Op == "==" ? "" : c.Op + " ") + Expression(c.Value, p, context)));
 
         /// <summary>Math or MathF; double or float for the functions only they have (double.Exp2).</summary>
         private static string Owner(MathCall m, Precision p)

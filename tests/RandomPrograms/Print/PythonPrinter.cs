@@ -135,7 +135,7 @@ namespace SymGrad.RandomPrograms.Print
                     w.Line($"{i.Target} = {i.Target} {(i.Op == "++" ? "+" : "-")} 1");
                     break;
                 case Store st:
-                    w.Line($"{st.Span}[{E(st.Index, c)}] = {E(st.Value, c)}");
+                    w.Line($"{st.Span}[{Index(st.Span, st.Index, c)}] = {E(st.Value, c)}");
                     break;
                 case If i:
                     w.Line($"if {E(i.Test, c)}:");
@@ -150,6 +150,9 @@ namespace SymGrad.RandomPrograms.Print
                         w.Indent--;
                     }
 
+                    break;
+                case Switch sw:
+                    Block(w, sw.Lowered, c);
                     break;
                 case While l:
                 {
@@ -224,12 +227,16 @@ namespace SymGrad.RandomPrograms.Print
             _ => false,
         };
 
+        /// <summary>An index; <c>^k</c> is <c>len(s) - k</c>.</summary>
+        private static string Index(string span, Expr index, Ctx c) => index is FromEnd f ? $"len({span}) - {E(f.Offset, c)}" : E(index, c);
+
         private static string E(Expr e, Ctx c) => e switch
         {
             RealLit l => $"T({l.Value.ToString("R", CultureInfo.InvariantCulture)})",
             IntLit i => i.Value.ToString(CultureInfo.InvariantCulture),
             Var v => v.Name,
-            ElemRead r => $"{r.Span}[{E(r.Index, c)}]",
+            ElemRead r => $"{r.Span}[{Index(r.Span, r.Index, c)}]",
+            SwitchExpr x => E(x.Lowered, c),
             SpanLength l => $"len({l.Span})",
             Unary { Op: "!" } u => $"(not {E(u.Operand, c)})",
             Unary u => $"(-{E(u.Operand, c)})",

@@ -105,5 +105,29 @@ namespace SymGrad.RuntimeTests.Language
                 };
             }
         }
+
+        /// <summary>Sections written as blocks, each ending with its break inside the braces.</summary>
+        [Differentiable]
+        public static double Braced(double x, int n)
+        {
+            double s = x;
+            switch (n)
+            {
+                case 0:
+                {
+                    double t = x * x;
+                    s += t;
+                    break;
+                }
+
+                default:
+                {
+                    s *= 3;
+                    break;
+                }
+            }
+
+            return s;
+        }
     }
 }

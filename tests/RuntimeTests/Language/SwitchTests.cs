@@ -79,6 +79,16 @@ namespace SymGrad.RuntimeTests.Language
             }, Param("x", x, dx));
         }
 
+        [Theory]
+        [InlineData(0, 1 + (2 * 0.75))]
+        [InlineData(4, 3.0)]
+        public void Braced(int n, double expected)
+        {
+            double dx = 0;
+            C.BracedGradient(0.75, n, ref dx);
+            Assert.Equal(expected, dx, 12);
+        }
+
         public static TheoryData<int> SeedData() => new(Seeds);
     }
 }
