@@ -246,8 +246,9 @@ namespace SymGrad.GeneratorTests
                     public static double M(double x) => 1 + [|Helper(x)|];
                 """), "SG0007");
             Assert.Equal(
-                "Method 'K.Helper(double)' has no derivative: mark it [Differentiable], register a backward with " +
-                "[DerivativeOf(typeof(K), nameof(K.Helper))], or mark the parameters it depends on [NoDerivative]",
+                "Method 'K.Helper(double)' has no derivative: mark it [Differentiable]; or register a backward, in any type of this " +
+                "compilation or of an assembly it references, as '[DerivativeOf(typeof(K), nameof(K.Helper))] " +
+                "static void HelperBackward(double a, double dResult, ref double da)'; or mark the parameters it depends on [NoDerivative]",
                 message);
         }
 

@@ -29,6 +29,9 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void Ranges() => VerifyCases("RangeCases");
 
+        [Fact]
+        public void Registrations() => VerifyCases("RegistrationCases");
+
         private static void VerifyCases(string name)
         {
             var result = GeneratorHarness.Run(GeneratorHarness.Embedded($"Language.{name}.cs"));

@@ -35,7 +35,7 @@ namespace SymGrad.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor NoDerivative = Error(
             "SG0007", "Called method has no derivative",
-            "Method '{0}' has no derivative: mark it [Differentiable], register a backward with [DerivativeOf(typeof({1}), nameof({1}.{2}))], or mark the parameters it depends on [NoDerivative]");
+            "Method '{0}' has no derivative: mark it [Differentiable]; or register a backward, in any type of this compilation or of an assembly it references, as '[DerivativeOf(typeof({1}), nameof({1}.{2}))] {3}'; or mark the parameters it depends on [NoDerivative]");
 
         public static readonly DiagnosticDescriptor Recursion = Error(
             "SG0008", "Recursive differentiable method",

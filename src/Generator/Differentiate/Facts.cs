@@ -201,7 +201,7 @@ namespace SymGrad.Generator.Differentiate
                     {
                         Diagnostics.Add(new DiagnosticInfo(
                             DiagnosticDescriptors.NoDerivative.Id, call.Location,
-                            new[] { call.Display, call.Owner, call.Method }.ToEquatableArray()));
+                            new[] { call.Display, call.Owner, call.Method, call.Backward }.ToEquatableArray()));
                     }
                 }
             }

@@ -45,7 +45,8 @@ namespace SymGrad.Generator.Model
     /// A call of a method with no derivative. Harmless when its arguments are constants (it is one too); an error
     /// (SG0007, at <see cref="Location"/>) when one of them carries a derivative, which only activity analysis knows.
     /// </summary>
-    internal sealed record UnknownCall(Opaque Call, string Display, string Owner, string Method, Diagnostics.LocationInfo? Location) : Expr(Call.Type);
+    /// <param name="Backward">The backward a registration would declare (<c>static void MBackward(…)</c>), for SG0007's message.</param>
+    internal sealed record UnknownCall(Opaque Call, string Display, string Owner, string Method, string Backward, Diagnostics.LocationInfo? Location) : Expr(Call.Type);
 
     /// <summary>A span argument: <c>x</c>, or <c>x.Slice(start, length)</c>.</summary>
     internal sealed record SpanRef(string Span, Expr? Start, Expr? Length, string ElementType) : Expr("span")

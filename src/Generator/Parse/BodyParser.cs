@@ -662,7 +662,8 @@ namespace SymGrad.Generator.Parse
 
             // No derivative: fine on constants, SG0007 once activity analysis sees a derivative flow into it.
             return new UnknownCall(MakeOpaque(invocation, type), callee.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat),
-                callee.ContainingType?.Name ?? "T", callee.Name, LocationInfo.From(invocation.GetLocation()));
+                callee.ContainingType?.Name ?? "T", callee.Name, DerivativeRegistrations.Declaration(callee, callee.Name + "Backward", _model.Compilation),
+                LocationInfo.From(invocation.GetLocation()));
         }
 
         /// <summary>

@@ -37,13 +37,19 @@ namespace SymGrad.Generator.Parse
                 return new CallTarget(owner, callee.Name, owner, callee.Name + "Backward", parameters.ToEquatableArray(), returnType);
             }
 
-            // A registered derivative lives next to the method it differentiates, or next to the caller; an assigning variant
-            // (Assigns = "dx") is used alongside the accumulating one, never alone.
-            foreach (INamedTypeSymbol type in new[] { callee.ContainingType, caller.ContainingType }.Distinct<INamedTypeSymbol>(SymbolEqualityComparer.Default))
+            // A registered derivative may live in any type the compilation sees; one next to the method it differentiates
+            // wins, then one next to the caller, then the first in source order. An assigning variant (Assigns = "dx") is
+            // used alongside the accumulating one of its own type, never alone.
+            IEnumerable<IMethodSymbol> registrations = compilation is null
+                ? new[] { callee.ContainingType, caller.ContainingType }.SelectMany(t => t.GetMembers().OfType<IMethodSymbol>())
+                : RegisteredDerivatives.For(compilation).Of(callee.ContainingType.OriginalDefinition, callee.Name);
+            var byType = registrations.GroupBy(r => r.ContainingType, SymbolEqualityComparer.Default)
+                .OrderBy(g => SymbolEqualityComparer.Default.Equals(g.Key, callee.ContainingType) ? 0 : SymbolEqualityComparer.Default.Equals(g.Key, caller.ContainingType) ? 1 : 2);
+            foreach (IGrouping<ISymbol?, IMethodSymbol> type in byType)
             {
                 IMethodSymbol? accumulating = null, assigning = null;
                 string? assigned = null;
-                foreach (IMethodSymbol candidate in type.GetMembers().OfType<IMethodSymbol>())
+                foreach (IMethodSymbol candidate in type)
                 {
                     if (RegisteredTarget(candidate) is { } registered
                         && SymbolEqualityComparer.Default.Equals(registered.Type, callee.ContainingType)

@@ -60,7 +60,7 @@ namespace SymGrad.Generator.Parse
                     return CheckAssigns(backward, target, attribute, where, compilation);
                 }
 
-                expectedSignatures.Add("static void " + backward.Name + "(" + string.Join(", ", signature.Select(s => (s.Kind == RefKind.Ref ? "ref " : "") + Short(s.Type) + " " + s.Name)) + ")");
+                expectedSignatures.Add(Declaration(backward.Name, signature));
             }
 
             // With overloads, every candidate signature is listed: the registration may be meant for any of them.
@@ -90,6 +90,13 @@ namespace SymGrad.Generator.Parse
         }
 
         private static string Short(string type) => type.Replace("global::System.", "");
+
+        /// <summary><c>static void name(double x, double dResult, ref double dx)</c>: the backward to write for <paramref name="target"/>.</summary>
+        public static string Declaration(IMethodSymbol target, string name, Compilation? compilation) =>
+            ExpectedSignature(target, compilation) is { } signature ? Declaration(name, signature) : "static void " + name + "(…)";
+
+        private static string Declaration(string name, List<(string Type, RefKind Kind, string Name)> signature) =>
+            "static void " + name + "(" + string.Join(", ", signature.Select(s => (s.Kind == RefKind.Ref ? "ref " : "") + Short(s.Type) + " " + s.Name)) + ")";
 
         /// <summary>The <c>MBackward</c> parameter list SymGrad would generate for <paramref name="target"/>.</summary>
         public static List<(string Type, RefKind Kind, string Name)>? ExpectedSignature(IMethodSymbol target, Compilation? compilation)

@@ -42,7 +42,8 @@ namespace SymGrad.RandomPrograms.Campaign
                     switch (n)
                     {
                         case MathCall c:
-                            set.Add((MathNames.NumericOnly.Contains(c.Function) ? "double." : "Math.") + c.Function);
+                            set.Add(MathNames.Library.Contains(c.Function) ? "library call, [DerivativeOf] in a third type"
+                                : (MathNames.NumericOnly.Contains(c.Function) ? "double." : "Math.") + c.Function);
                             if (c.Wide) set.Add("wide (double) local in float twin");
                             break;
                         case Binary { Op: "/", Left: RealLit { Value: 1 }, Right: Binary { Right: MathCall { Function: "Exp" } } }:

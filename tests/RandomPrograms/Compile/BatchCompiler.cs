@@ -81,6 +81,8 @@ namespace SymGrad.RandomPrograms.Compile
                 trees.Add(CSharpSyntaxTree.ParseText(extraSources![i], References.ParseOptions, $"Extra{i}.cs"));
             }
 
+            // The library whose derivatives are registered in a third type (MathNames.LibrarySource), shared by the batch.
+            trees.Add(CSharpSyntaxTree.ParseText(MathNames.LibrarySource, References.ParseOptions, "Library.cs"));
             var byId = new Dictionary<int, Compiled>();
             foreach (var (id, program) in programs)
             {

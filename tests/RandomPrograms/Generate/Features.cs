@@ -78,6 +78,7 @@ namespace SymGrad.RandomPrograms.Generate
         Ranges,
         FusedMultiplyAdd,
         NumericStatics,
+        RegisteredLibrary,
 
         // composition
         UserCalls,

@@ -1067,6 +1067,7 @@ namespace SymGrad.RandomPrograms.Generate
                 (0.4 * W(Feature.SwitchExpressions), "switch"),
                 (0.3 * W(Feature.FusedMultiplyAdd), "fma"),
                 (0.5 * W(Feature.NumericStatics), "numeric"),
+                (0.3 * W(Feature.RegisteredLibrary), "library"),
                 (0.5 * W(Feature.Rounding), "Round"),
                 (0.4 * W(Feature.Sign), "Sign"),
                 (0.8 * W(Feature.Conditional), "cond"),
@@ -1102,6 +1103,7 @@ namespace SymGrad.RandomPrograms.Generate
                 case "select": return Selection(d);
                 case "fma": return Call("FusedMultiplyAdd", GenReal(d), GenReal(d), GenReal(d));
                 case "numeric": return NumericStatic(d);
+                case "library": return One("Softplus", GenReal(d));
                 case "Round":
                     return new Binary("*", One(_r.Pick(new[] { "Floor", "Ceiling", "Round", "Truncate" }), new Binary("*", GenReal(d), new RealLit(2))), GenReal(d));
                 case "Sign": return new Binary("*", new Cast(ValueType.Real, One("Sign", GenReal(d))), GenReal(d));

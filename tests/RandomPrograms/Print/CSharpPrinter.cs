@@ -39,6 +39,12 @@ namespace SymGrad.RandomPrograms.Print
             }
 
             Class(w, program, precision, className);
+            if (UsesLibrary(program))
+            {
+                w.Line();
+                foreach (string line in MathNames.LibrarySource.Split('\n')) w.Line(line);
+            }
+
             return w.ToString();
         }
 
@@ -57,6 +63,10 @@ namespace SymGrad.RandomPrograms.Print
             w.Close();
             return w.ToString();
         }
+
+        /// <summary>Whether the program calls the library of <see cref="MathNames.LibrarySource"/>.</summary>
+        public static bool UsesLibrary(ProgramModel program) =>
+            program.Methods.SelectMany(m => Measure.All(m.Body)).Any(n => n is MathCall c && MathNames.Library.Contains(c.Function));
 
         public static void Class(Writer w, ProgramModel program, Precision p, string className)
         {
@@ -254,6 +264,7 @@ namespace SymGrad.RandomPrograms.Print
         private static string Owner(MathCall m, Precision p)
         {
             bool wide = m.Wide || p == Precision.Double;
+            if (Model.MathNames.Library.Contains(m.Function)) return "Smooth";
             if (Model.MathNames.NumericOnly.Contains(m.Function)) return wide ? "double" : "float";
             return wide || m.Function == "Clamp" ? "Math" : "MathF";
         }

@@ -1,0 +1,105 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using SymGrad.Generator;
+using SymGrad.GeneratorTests.Infrastructure;
+using Xunit;
+
+namespace SymGrad.GeneratorTests
+{
+    /// <summary>A <c>[DerivativeOf]</c> registration is used by every caller, wherever it is declared.</summary>
+    public sealed class RegistrationTests
+    {
+        private const string Library = """
+            using System;
+            using SymGrad;
+            namespace Demo;
+            public static class Lib
+            {
+                public static double Softplus(double x) => Math.Log(1 + Math.Exp(x));
+            }
+            """;
+
+        private const string Registry = """
+            using System;
+            using SymGrad;
+            namespace Demo.Derivatives;
+            public static class Registry
+            {
+                [DerivativeOf(typeof(Lib), nameof(Lib.Softplus))]
+                public static void SoftplusBackward(double x, double dResult, ref double dx) => dx += dResult / (1 + Math.Exp(-x));
+
+                [DerivativeOf(typeof(Math), nameof(Math.ReciprocalSqrtEstimate))]
+                public static void RsqrtBackward(double d, double dResult, ref double dd) => dd += -0.5 * dResult / (d * Math.Sqrt(d));
+            }
+            """;
+
+        private const string Caller = """
+            using System;
+            using SymGrad;
+            namespace Demo;
+            public static partial class K
+            {
+                [Differentiable]
+                public static double F(double x) => Lib.Softplus(x) * Math.ReciprocalSqrtEstimate(x * x + 1);
+            }
+            """;
+
+        [Fact]
+        public void RegistrationsInAThirdTypeAreUsed()
+        {
+            var result = GeneratorHarness.Run(Caller, Library, Registry.Replace("using SymGrad;", "using SymGrad;\nusing Demo;"));
+            GeneratorHarness.AssertCompilesCleanly(result);
+            string f = result.GeneratedSources["Demo.K.F.g.cs"];
+            Assert.Contains("global::Demo.Derivatives.Registry.SoftplusBackward(x, ", f, System.StringComparison.Ordinal);
+            Assert.Contains("global::Demo.Derivatives.Registry.RsqrtBackward(x * x + 1.0, ", f, System.StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void RegistrationsInAReferencedAssemblyAreUsed()
+        {
+            // The library and its registrations are compiled on their own, and the caller's project references the DLL.
+            var library = GeneratorHarness.CreateCompilation(new[]
+            {
+                GeneratorHarness.Parse(Library, "Lib.cs"),
+                GeneratorHarness.Parse(Registry.Replace("using SymGrad;", "using SymGrad;\nusing Demo;"), "Registry.cs"),
+            }).WithAssemblyName("Demo.Library");
+            using var image = new MemoryStream();
+            Assert.True(library.Emit(image).Success);
+            MetadataReference reference = MetadataReference.CreateFromImage(image.ToArray());
+
+            var caller = CSharpCompilation.Create("Demo.App", new[] { GeneratorHarness.Parse(Caller, "Test0.cs") },
+                GeneratorHarness.References.Add(reference), GeneratorHarness.CompilationOptions);
+            GeneratorDriver driver = CSharpGeneratorDriver.Create(new[] { new DifferentiableGenerator().AsSourceGenerator() }, parseOptions: GeneratorHarness.ParseOptions);
+            driver.RunGeneratorsAndUpdateCompilation(caller, out Compilation output, out var diagnostics);
+
+            Assert.Empty(diagnostics);
+            Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+            string f = output.SyntaxTrees.Single(t => t.FilePath.EndsWith("Demo.K.F.g.cs", System.StringComparison.Ordinal)).ToString();
+            Assert.Contains("global::Demo.Derivatives.Registry.SoftplusBackward(x, ", f, System.StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void ARegistrationNextToTheMethodWinsOverOneElsewhere()
+        {
+            const string nearby = """
+                using System;
+                using SymGrad;
+                namespace Demo;
+                public static class Lib
+                {
+                    public static double Softplus(double x) => Math.Log(1 + Math.Exp(x));
+
+                    [DerivativeOf(typeof(Lib), nameof(Softplus))]
+                    public static void SoftplusBackward(double x, double dResult, ref double dx) => dx += dResult / (1 + Math.Exp(-x));
+                }
+                """;
+            var result = GeneratorHarness.Run(Caller.Replace(" * Math.ReciprocalSqrtEstimate(x * x + 1)", ""), nearby,
+                Registry.Replace("using SymGrad;", "using SymGrad;\nusing Demo;"));
+            GeneratorHarness.AssertCompilesCleanly(result);
+            Assert.Contains("global::Demo.Lib.SoftplusBackward(", result.GeneratedSources["Demo.K.F.g.cs"], System.StringComparison.Ordinal);
+        }
+    }
+}

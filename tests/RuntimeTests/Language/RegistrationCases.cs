@@ -1,0 +1,33 @@
+using System;
+
+namespace SymGrad.RuntimeTests.Language
+{
+    /// <summary>A library method with no derivative of its own, as a third-party one would be.</summary>
+    public static class SmoothLibrary
+    {
+        public static double Softplus(double x) => Math.Log(1 + Math.Exp(x));
+    }
+
+    /// <summary>Its backward, registered in a type of its own (neither the library's nor the caller's).</summary>
+    public static class SmoothDerivatives
+    {
+        [DerivativeOf(typeof(SmoothLibrary), nameof(SmoothLibrary.Softplus))]
+        public static void SoftplusBackward(double x, double dResult, ref double dx) => dx += dResult / (1 + Math.Exp(-x));
+    }
+
+    /// <summary>Callers of a method whose <c>[DerivativeOf]</c> lives elsewhere. Gradient-checked in RegistrationTests.</summary>
+    public static partial class RegistrationCases
+    {
+        [Differentiable]
+        public static double SoftplusSum(ReadOnlySpan<double> x, double scale)
+        {
+            double s = 0;
+            foreach (double v in x)
+            {
+                s += SmoothLibrary.Softplus(scale * v);
+            }
+
+            return s;
+        }
+    }
+}
