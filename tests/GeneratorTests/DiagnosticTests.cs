@@ -163,7 +163,6 @@ namespace SymGrad.GeneratorTests
         [InlineData("throw", "if (n < 0) [|throw|] new ArgumentException();", "wrapper")]
         [InlineData("using", "[|using|] (var s = new System.IO.MemoryStream()) { }", "resources")]
         [InlineData("lock", "[|lock|] (typeof(K)) { }", "synchronisation")]
-        [InlineData("local function", "[|static|] double Twice(double a) => 2 * a;", "separate [Differentiable]")]
         [InlineData("checked", "[|checked|] { }", "remove the checked block")]
         public void SG0005_UnsupportedStatement(string what, string statement, string advice)
             => Expect(Body(statement), "SG0005", $"'{what}' statements cannot be differentiated", advice);
@@ -175,6 +174,15 @@ namespace SymGrad.GeneratorTests
         [InlineData("y[0] = x switch { [|double d|] => d };", "SG0006", "use constant (1, Kind.A), relational (< 0), and/or/not and discard (_) patterns")]
         [InlineData("y[0] = (object)x [|switch|] { double d => d, _ => 0 };", "SG0006", "switch on a number, an enum, a bool or a char")]
         public void SwitchOutsideTheSubset(string statement, string id, string message) => Expect(Body(statement), id, message);
+
+        /// <summary>A local function is inlined where it is called: one that has no expression form is reported at the call.</summary>
+        [Theory]
+        [InlineData("double Sum(double a) { double t = 0; for (int i = 0; i < 3; i++) t += a; return t; }\n        y[0] = [|Sum(x)|];", "its body is not an expression or declarations ending in a return")]
+        [InlineData("double acc = 0;\n        double Add(double a) => acc += a;\n        y[0] = [|Add(x)|];", "it assigns 'acc', declared outside it")]
+        [InlineData("double Twice(ReadOnlySpan<double> a) => 2 * a[0];\n        y[0] = [|Twice(v)|];", "parameter 'a' is not a number passed by value")]
+        [InlineData("double Fact(double a) => a < 1 ? 1 : a * [|Fact(a - 1)|];\n        y[0] = Fact(x);", "it calls itself")]
+        public void LocalFunctionsThatCannotBeInlined(string statements, string problem)
+            => Expect(Body(statements), "SG0006", "local functions are inlined where they are called, and " + problem, "make it a [Differentiable] static method");
 
         /// <summary>Each pattern reads the value switched on again: a call writing outputs there would run once per pattern.</summary>
         [Fact]

@@ -32,6 +32,9 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void Registrations() => VerifyCases("RegistrationCases");
 
+        [Fact]
+        public void LocalFunctions() => VerifyCases("LocalFunctionCases");
+
         private static void VerifyCases(string name)
         {
             var result = GeneratorHarness.Run(GeneratorHarness.Embedded($"Language.{name}.cs"));

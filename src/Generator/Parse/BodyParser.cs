@@ -80,6 +80,9 @@ namespace SymGrad.Generator.Parse
                     break;
                 case EmptyStatementSyntax:
                     break;
+                case LocalFunctionStatementSyntax:
+                    break; // inlined where it is called
+
                 case LocalDeclarationStatementSyntax declaration:
                     ParseDeclaration(declaration, output);
                     break;
@@ -138,7 +141,6 @@ namespace SymGrad.Generator.Parse
                 LockStatementSyntax => ("lock", "keep synchronisation outside the differentiable method"),
                 UnsafeStatementSyntax => ("unsafe", "use spans instead of pointers"),
                 FixedStatementSyntax => ("fixed", "use spans instead of pointers"),
-                LocalFunctionStatementSyntax => ("local function", "make it a separate [Differentiable] static method"),
                 YieldStatementSyntax => ("yield", "write the results into a Span<T> output"),
                 CheckedStatementSyntax => ("checked", "remove the checked block"),
                 LabeledStatementSyntax => ("labeled", "use if/else, break or continue"),
@@ -514,6 +516,11 @@ namespace SymGrad.Generator.Parse
                 case IdentifierNameSyntax identifier:
                 {
                     ISymbol? symbol = _model.GetSymbolInfo(identifier, _cancellationToken).Symbol;
+                    if (Bound(symbol) is { } bound)
+                    {
+                        return bound; // a parameter or local of a local function being inlined
+                    }
+
                     if (symbol is ILocalSymbol local && _localNames.TryGetValue(local, out string? localName))
                     {
                         return new Name(localName, type);
@@ -552,7 +559,15 @@ namespace SymGrad.Generator.Parse
                     if (op is "+" or "-" or "*" or "/" or "<" or "<=" or ">" or ">=" or "==" or "!=" or "&&" or "||"
                         || (op is "%" or "&" or "|" or "^" or "<<" or ">>" && !TypeNames.IsReal(info.Type)))
                     {
-                        return new Binary(op, ParseExpression(binary.Left), ParseExpression(binary.Right), type);
+                        Expr left = ParseExpression(binary.Left), right = ParseExpression(binary.Right);
+                        if (op is "<" or "<=" or ">" or ">=" or "==" or "!=" && left == right && !binary.Left.IsEquivalentTo(binary.Right))
+                        {
+                            // Inlining made both sides one variable (L(c, c) comparing its parameters): C# warns of a comparison
+                            // of a variable with itself (CS1718), and folding it would lose the NaN test; +c keeps both.
+                            right = new Unary("+", right, right.Type);
+                        }
+
+                        return new Binary(op, left, right, type);
                     }
 
                     Report(DiagnosticDescriptors.UnsupportedExpression, binary.OperatorToken.GetLocation(), op, "this operator has no derivative rule; use + - * / and Math functions");
@@ -597,6 +612,11 @@ namespace SymGrad.Generator.Parse
             {
                 Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), MethodParser.OneLine(invocation.ToString()), "the call does not bind to a single method");
                 return new Literal("0", type);
+            }
+
+            if (callee.MethodKind == MethodKind.LocalFunction)
+            {
+                return InlineLocalFunction(invocation, callee, type);
             }
 
             string containing = callee.ContainingType?.ToDisplayString() ?? "";

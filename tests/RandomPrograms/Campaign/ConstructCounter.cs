@@ -73,6 +73,9 @@ namespace SymGrad.RandomPrograms.Campaign
                         case SwitchExpr:
                             set.Add("switch expression on a real (relational patterns)");
                             break;
+                        case LocalFunction f:
+                            set.Add(f.Static ? "static local function" : "local function capturing parameters");
+                            break;
                         case FromEnd:
                             set.Add("index from the end s[^k]");
                             break;

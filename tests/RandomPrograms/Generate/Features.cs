@@ -82,6 +82,7 @@ namespace SymGrad.RandomPrograms.Generate
 
         // composition
         UserCalls,
+        LocalFunctions,
         SpanWritingCalls,
         SliceArgs,
         NnPrimitives,

@@ -63,6 +63,9 @@ namespace SymGrad.RandomPrograms.Generate
 
         // Inside a switch section (and not in a loop within it): a break would leave the switch, so none is drawn.
         private int _sections;
+
+        // The method's local functions: name and arity.
+        private readonly List<(string Name, int Arity)> _locals = new();
         private readonly HashSet<string> _written = new();
         private readonly HashSet<string> _names = new();
         private bool _returnsReal;
@@ -93,7 +96,8 @@ namespace SymGrad.RandomPrograms.Generate
             _scopes.Add(new List<Local>());
             var body = new List<Stmt>();
 
-            // Locals from the scalars first, as people write them.
+            // Local functions first, then locals from the scalars, as people write them.
+            for (int k = _r.Chance(0.3 * W(Feature.LocalFunctions)) ? _r.Int(1, 2) : 0; k > 0; k--) body.Add(GenLocalFunction());
             if (_r.Chance(0.5)) body.Add(GenDecl());
 
             // Every output gets a statement that writes all of it before anything reads it.
@@ -587,6 +591,29 @@ namespace SymGrad.RandomPrograms.Generate
             return new SwitchExpr(subject, arms.ToImmutableArray(), GenReal(d));
         }
 
+        /// <summary>
+        /// A local function of one or two real parameters: a small smooth expression of them (and, when it captures, of the
+        /// method's real scalars), called where reals are drawn.
+        /// </summary>
+        private LocalFunction GenLocalFunction()
+        {
+            string name = Fresh("L");
+            var ps = Enumerable.Range(0, _r.Int(1, 2)).Select(_ => Fresh("p")).ToList();
+            var scalars = _params.Where(p => p.Kind == ParamKind.RealScalar).Select(p => p.Name).ToList();
+            bool isStatic = scalars.Count == 0 || _r.Chance(0.5);
+            var leaves = isStatic ? ps : ps.Concat(scalars).ToList();
+            Expr Leaf() => _r.Chance(0.75) ? new Var(_r.Pick(leaves)) : new RealLit(_r.Pick(new[] { 0.5, 2.0, -1.5 }));
+            Expr Body(int depth) => depth == 0 ? Leaf() : _r.Weighted<Func<Expr>>(
+                (3, () => new Binary(_r.Pick(new[] { "+", "-", "*" }), Body(depth - 1), Body(depth - 1))),
+                (1, () => new MathCall(_r.Pick(new[] { "Tanh", "Sin", "Cos" }), ImmutableArray.Create(Body(depth - 1)))),
+                (1, () => new Binary("/", Body(depth - 1), OnePlusSquare(Body(depth - 1)))),
+                (1, Leaf))();
+            Expr body = Body(_r.Int(1, 3));
+            if (!Measure.All(body).OfType<Var>().Any(v => ps.Contains(v.Name))) body = new Binary("*", body, new Var(ps[0]));
+            _locals.Add((name, ps.Count));
+            return new LocalFunction(name, ps.ToImmutableArray(), body, isStatic);
+        }
+
         /// <summary>Whether a slice argument is written as a range, <c>s[a..(a + n)]</c>.</summary>
         private bool AsRange() => _r.Chance(0.5 * W(Feature.Ranges));
 
@@ -1074,6 +1101,7 @@ namespace SymGrad.RandomPrograms.Generate
                 (0.4 * W(Feature.IntToReal), "int"),
                 (0.3 * W(Feature.WideLocals), "wide"),
                 (calls ? 1.2 * W(Feature.UserCalls) : 0, "call"),
+                (_locals.Count > 0 ? 1.0 : 0, "local"),
                 (_f.On(Feature.NnPrimitives) ? 0.6 * W(Feature.NnPrimitives) : 0, "nn"));
             Expr One(string f, Expr a) => new MathCall(f, ImmutableArray.Create(a));
             switch (kind)
@@ -1114,6 +1142,13 @@ namespace SymGrad.RandomPrograms.Generate
                         : new Binary("*", GenReal(d), GenInt()); // implicit int → real
                 case "wide": return new Cast(ValueType.Real, GenWide(d));
                 case "call": return GenCallExpr() ?? GenLeaf();
+                case "local":
+                {
+                    // A call writing outputs in an argument is outside the subset (SG0006: the parameter is read where it is used).
+                    var (local, arity) = _r.Pick(_locals);
+                    return new LocalCall(local, Enumerable.Range(0, arity).Select(_ => GenReal(d)).Select(a => WritesOutputs(a) ? GenLeaf() : a).ToImmutableArray());
+                }
+
                 case "nn": return GenNnExpr() ?? GenLeaf();
                 default: throw new InvalidOperationException(kind);
             }

@@ -112,6 +112,9 @@ namespace SymGrad.RandomPrograms.Model
         public Expr Lowered => Arms.Reverse().Aggregate(Otherwise, (rest, arm) => new Conditional(Case.Test(Subject, arm.Cases), arm.Value, rest));
     }
 
+    /// <summary>A call of a local function of the method (<see cref="LocalFunction"/>).</summary>
+    public sealed record LocalCall(string Name, ImmutableArray<Expr> Args) : Expr;
+
     public sealed record SwitchArm(ImmutableArray<Case> Cases, Expr Value);
 
     /// <summary>One alternative of a pattern: <c>== v</c> a constant pattern (printed <c>v</c>), else a relational one (<c>&lt; v</c>).</summary>
@@ -204,6 +207,12 @@ namespace SymGrad.RandomPrograms.Model
     }
 
     public sealed record SwitchSection(ImmutableArray<Case> Cases, ImmutableArray<Stmt> Body);
+
+    /// <summary>
+    /// <c>static Real name(Real p0, …) =&gt; body;</c> at the top of a method body; when not <see cref="Static"/> the body
+    /// also reads the method's real scalar parameters (a closure). Python: a nested def.
+    /// </summary>
+    public sealed record LocalFunction(string Name, ImmutableArray<string> Params, Expr Body, bool Static) : Stmt;
 
     public sealed record Break : Stmt;
 

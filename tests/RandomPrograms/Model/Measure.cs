@@ -28,6 +28,7 @@ namespace SymGrad.RandomPrograms.Model
                 For f => All(f.Start).Concat(All(f.Bound)).Concat(All(f.Body)),
                 ForEach f => All(f.Body),
                 While l => All(l.Test).Concat(All(l.Body)),
+                LocalFunction f => All(f.Body),
                 Switch sw => All(sw.Subject).Concat(sw.Sections.SelectMany(s => s.Cases.SelectMany(k => All(k.Value)).Concat(All(s.Body))))
                     .Concat(sw.Default is { } d ? All(d) : Enumerable.Empty<object>()),
                 Return { Value: { } v } => All(v),
@@ -63,6 +64,7 @@ namespace SymGrad.RandomPrograms.Model
                 CallExpr c => c.Args.SelectMany(All),
                 SwitchExpr x => All(x.Subject).Concat(x.Arms.SelectMany(a => a.Cases.SelectMany(k => All(k.Value)).Concat(All(a.Value)))).Concat(All(x.Otherwise)),
                 FromEnd f => All(f.Offset),
+                LocalCall l => l.Args.SelectMany(All),
                 _ => Enumerable.Empty<object>(),
             };
             foreach (var n in inner) yield return n;

@@ -155,6 +155,9 @@ namespace SymGrad.RandomPrograms.Print
                     }
 
                     break;
+                case LocalFunction f:
+                    w.Line($"{(f.Static ? "static " : "")}{Real(p)} {f.Name}({string.Join(", ", f.Params.Select(x => Real(p) + " " + x))}) => {Expression(f.Body, p)};");
+                    break;
                 case Switch sw:
                     w.Line($"switch ({Expression(sw.Subject, p)})");
                     w.Open();
@@ -250,6 +253,7 @@ namespace SymGrad.RandomPrograms.Print
             Conditional c => $"{Operand(c.Test, p, context)} ? {Operand(c.WhenTrue, p, context)} : {Operand(c.WhenFalse, p, context)}",
             SwitchExpr x => $"{Operand(x.Subject, p, context)} switch {{ {string.Join(", ", x.Arms.Select(a => $"{Pattern(a.Cases, p, context)} => {Expression(a.Value, p, context)}"))}, _ => {Expression(x.Otherwise, p, context)} }}",
             FromEnd f => "^" + Operand(f.Offset, p, context),
+            LocalCall l => $"{l.Name}({string.Join(", ", l.Args.Select(a => Expression(a, p)))})",
             MathCall m => $"{Owner(m, p)}.{m.Function}({string.Join(", ", m.Args.Select(a => Expression(a, p, m.Wide ? ValueType.Wide : ValueType.Real)))})",
             Cast c => $"({Type(c.To, p)}){Operand(c.Operand, p, c.To == ValueType.Wide ? ValueType.Real : ValueType.Wide, unary: true)}",
             CallExpr c => $"{(c.IsNn ? "Nn." : "")}{c.Callee}({Args(c.Args, p)})",
@@ -274,7 +278,7 @@ namespace SymGrad.RandomPrograms.Print
             string s = Expression(e, p, context);
             bool atom = e switch
             {
-                Var or ElemRead or SpanLength or MathCall or CallExpr or IntLit { Value: >= 0 } => true,
+                Var or ElemRead or SpanLength or MathCall or CallExpr or LocalCall or IntLit { Value: >= 0 } => true,
                 RealLit l => l.Value >= 0 || double.IsNaN(l.Value),
                 _ => false,
             };

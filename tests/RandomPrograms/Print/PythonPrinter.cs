@@ -151,6 +151,12 @@ namespace SymGrad.RandomPrograms.Print
                     }
 
                     break;
+                case LocalFunction f:
+                    w.Line($"def {f.Name}({string.Join(", ", f.Params)}):");
+                    w.Indent++;
+                    w.Line($"return {E(f.Body, c)}");
+                    w.Indent--;
+                    break;
                 case Switch sw:
                     Block(w, sw.Lowered, c);
                     break;
@@ -237,6 +243,7 @@ namespace SymGrad.RandomPrograms.Print
             Var v => v.Name,
             ElemRead r => $"{r.Span}[{Index(r.Span, r.Index, c)}]",
             SwitchExpr x => E(x.Lowered, c),
+            LocalCall l => $"{l.Name}({string.Join(", ", l.Args.Select(a => E(a, c)))})",
             SpanLength l => $"len({l.Span})",
             Unary { Op: "!" } u => $"(not {E(u.Operand, c)})",
             Unary u => $"(-{E(u.Operand, c)})",
