@@ -294,7 +294,8 @@ namespace SymGrad.GeneratorTests
         [InlineData("for (int i = 0; i < n; i++) { s += x; [|i|]++; }", "the body assigns the counter 'i'")]
         [InlineData("[|for|] (int i = 1; i < n; i *= 2) { s += x; }", "i++, i--, i += k or i -= k")]
         [InlineData("[|for|] (int i = 0; i < n; ) { s += x; }", "must change by one step per iteration")]
-        [InlineData("[|foreach|] (double u in v.Slice(1, 2)) { s += u * x; }", "foreach runs over a span or array parameter")]
+        [InlineData("double[] a = { 1, 2 }; [|foreach|] (double u in a) { s += u * x; }", "foreach runs over a span or array parameter or a part of one")]
+        [InlineData("int k = n; [|foreach|] (double u in v[..k]) { s += u * x; k--; }", "the body changes 'k', which the part it runs over uses")]
         public void SG0009_UnsupportedLoop(string loop, string advice)
             => Expect(Scalar("double s = 0;\n" + loop + "\nreturn s;"), "SG0009", "This loop cannot be reversed", advice);
 

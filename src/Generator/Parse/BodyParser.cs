@@ -398,16 +398,15 @@ namespace SymGrad.Generator.Parse
         /// </summary>
         private void ParseForEach(ForEachStatementSyntax loop, List<Stmt> output)
         {
-            if (loop.Expression is not IdentifierNameSyntax collection
-                || _model.GetSymbolInfo(collection, _cancellationToken).Symbol is not IParameterSymbol parameter
-                || !_parameters.TryGetValue(parameter.Name, out ParameterSpec? spec) || !spec.IsBuffer
-                || _model.GetDeclaredSymbol(loop, _cancellationToken) is not ILocalSymbol item)
+            if (Part(loop.Expression, "") is not { } part || _model.GetDeclaredSymbol(loop, _cancellationToken) is not ILocalSymbol item)
             {
                 Report(DiagnosticDescriptors.UnsupportedLoop, loop.ForEachKeyword.GetLocation(),
-                    "foreach runs over a span or array parameter, as in 'foreach (double v in x)'; write other loops as for loops over indices");
+                    "foreach runs over a span or array parameter or a part of one, as in 'foreach (double v in x)' or 'foreach (double v in x[1..])'; write other loops as for loops over indices");
                 return;
             }
 
+            // Over a part x[a..b]: the counter runs over the part's indices in x, from its start to its end.
+            ParameterSpec spec = _parameters[part.Span];
             string counter = FreshCounter(loop);
             string itemType = TypeNames.Of(item.Type);
             string name = Declare(item);
@@ -417,11 +416,23 @@ namespace SymGrad.Generator.Parse
                 element = new Cast(element, itemType);
             }
 
-            string header = "foreach (" + MethodParser.OneLine(loop.Type.ToString()) + " " + loop.Identifier.ValueText + " in " + collection.Identifier.ValueText + ")";
+            string header = "foreach (" + MethodParser.OneLine(loop.Type.ToString()) + " " + loop.Identifier.ValueText + " in " + MethodParser.OneLine(loop.Expression.ToString()) + ")";
             var body = new List<Stmt> { new LocalDecl(name, itemType, element, MethodParser.OneLine(loop.Type.ToString()) + " " + name + " = " + spec.Name + "[" + counter + "];") };
             body.AddRange(ParseEmbedded(loop.Statement).Statements);
-            var count = new Opaque("{0}.Length", new[] { spec.Name }.ToEquatableArray(), "int");
-            output.Add(new For(counter, "int", new Literal("0", "int"), new Binary("<", new Name(counter, "int"), count, "bool"), new Literal("1", "int"),
+
+            // C# takes the part once, before the loop; the lowered loop reads its bounds at each iteration.
+            string? changed = Reads.Of(part.Start).Concat(Reads.Of(part.Length)).FirstOrDefault(Walk.Assigned(new Block(body.ToEquatableArray())).Contains);
+            if (changed is not null)
+            {
+                Report(DiagnosticDescriptors.UnsupportedLoop, loop.ForEachKeyword.GetLocation(),
+                    $"the body changes '{changed}', which the part it runs over uses; keep the bounds fixed while the loop runs");
+                return;
+            }
+
+            Expr start = part.Start ?? new Literal("0", "int");
+            Expr end = part.Length is { } length ? Simplifier.Simplify(new Binary("+", start, length, "int"))
+                : new Opaque("{0}.Length", new[] { spec.Name }.ToEquatableArray(), "int");
+            output.Add(new For(counter, "int", start, new Binary("<", new Name(counter, "int"), end, "bool"), new Literal("1", "int"),
                 new Block(body.ToEquatableArray()), header));
         }
 
@@ -560,7 +571,7 @@ namespace SymGrad.Generator.Parse
                         || (op is "%" or "&" or "|" or "^" or "<<" or ">>" && !TypeNames.IsReal(info.Type)))
                     {
                         Expr left = ParseExpression(binary.Left), right = ParseExpression(binary.Right);
-                        if (op is "<" or "<=" or ">" or ">=" or "==" or "!=" && left == right && !binary.Left.IsEquivalentTo(binary.Right))
+                        if (op is "<" or "<=" or ">" or ">=" or "==" or "!=" && left == right && Reads.Of(left).Count > 0 && !binary.Left.IsEquivalentTo(binary.Right))
                         {
                             // Inlining made both sides one variable (L(c, c) comparing its parameters): C# warns of a comparison
                             // of a variable with itself (CS1718), and folding it would lose the NaN test; +c keeps both.
@@ -692,42 +703,57 @@ namespace SymGrad.Generator.Parse
         /// </summary>
         private Expr ParseSpanArgument(ExpressionSyntax argument, ParameterSpec spec)
         {
-            if (Buffer(argument) is { } whole)
-            {
-                return new SpanRef(whole.Name, null, null, spec.ElementType);
-            }
-
-            if (argument is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "Slice" or "AsSpan", Expression: var sliced } } slice
-                && Buffer(sliced) is { } part && slice.ArgumentList.Arguments.Count <= 2)
-            {
-                var arguments = slice.ArgumentList.Arguments;
-                if (arguments.Count == 1 && arguments[0].Expression is RangeExpressionSyntax within)
-                {
-                    return Range(part.Name, within, spec.ElementType);
-                }
-
-                Expr? start = arguments.Count > 0 ? ParseExpression(arguments[0].Expression) : null;
-                Expr? length = arguments.Count == 2 ? ParseExpression(arguments[1].Expression) : null;
-                return new SpanRef(part.Name, start, length, spec.ElementType);
-            }
-
-            if (argument is ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } access && access.ArgumentList.Arguments[0].Expression is RangeExpressionSyntax range
-                && Buffer(access.Expression) is { } ranged)
+            if (Part(argument, spec.ElementType) is { } part)
             {
                 // A range of an array is a new array (a copy): writes into it would not reach the caller's.
-                if (spec.Kind == ParameterKind.SpanOutput && ranged.IsArray)
+                if (spec.Kind == ParameterKind.SpanOutput && argument is ElementAccessExpressionSyntax && _parameters[part.Span].IsArray)
                 {
                     Report(DiagnosticDescriptors.UnsupportedExpression, argument.GetLocation(), MethodParser.OneLine(argument.ToString()),
-                        "a range of an array is a copy, so what the callee writes would be lost; pass " + ranged.Name + ".AsSpan(" + MethodParser.OneLine(range.ToString()) + ")");
+                        "a range of an array is a copy, so what the callee writes would be lost; pass " + part.Span + ".AsSpan("
+                        + MethodParser.OneLine(((ElementAccessExpressionSyntax)argument).ArgumentList.Arguments[0].ToString()) + ")");
                     return new SpanRef("?", null, null, spec.ElementType);
                 }
 
-                return Range(ranged.Name, range, spec.ElementType);
+                return part;
             }
 
             Report(DiagnosticDescriptors.UnsupportedExpression, argument.GetLocation(), MethodParser.OneLine(argument.ToString()),
                 "pass a span parameter or a slice of one, as in x, x.Slice(offset, length) or x[a..b]");
             return new SpanRef("?", null, null, spec.ElementType);
+        }
+
+        /// <summary>
+        /// A span or array parameter, or a part of one — <c>x.Slice(start[, length])</c>, <c>x.AsSpan([start[, length]])</c>,
+        /// <c>x.AsSpan(a..b)</c>, <c>x[a..b]</c> — or null.
+        /// </summary>
+        private SpanRef? Part(ExpressionSyntax expression, string elementType)
+        {
+            if (Buffer(expression) is { } whole)
+            {
+                return new SpanRef(whole.Name, null, null, elementType);
+            }
+
+            if (expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "Slice" or "AsSpan", Expression: var sliced } } slice
+                && Buffer(sliced) is { } part && slice.ArgumentList.Arguments.Count <= 2)
+            {
+                var arguments = slice.ArgumentList.Arguments;
+                if (arguments.Count == 1 && arguments[0].Expression is RangeExpressionSyntax within)
+                {
+                    return Range(part.Name, within, elementType);
+                }
+
+                Expr? start = arguments.Count > 0 ? ParseExpression(arguments[0].Expression) : null;
+                Expr? length = arguments.Count == 2 ? ParseExpression(arguments[1].Expression) : null;
+                return new SpanRef(part.Name, start, length, elementType);
+            }
+
+            if (expression is ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } access && access.ArgumentList.Arguments[0].Expression is RangeExpressionSyntax range
+                && Buffer(access.Expression) is { } ranged)
+            {
+                return Range(ranged.Name, range, elementType);
+            }
+
+            return null;
         }
 
         /// <summary>The span or array parameter an expression names, or null.</summary>

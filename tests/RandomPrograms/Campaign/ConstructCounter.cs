@@ -157,7 +157,7 @@ namespace SymGrad.RandomPrograms.Campaign
                         Statements(f.Body, loopDepth + 1, inIf, set);
                         break;
                     case ForEach f:
-                        set.Add("foreach over a span or array");
+                        set.Add(f.From == 0 ? "foreach over a span or array" : "foreach over a range s[1..]");
                         Statements(f.Body, loopDepth, inIf, set);
                         break;
                     case Switch sw:

@@ -489,7 +489,8 @@ namespace SymGrad.RandomPrograms.Generate
                 _scopes[^1].Add(new Local(item, ValueType.Real, false));
                 return new List<Stmt>();
             });
-            return new ForEach(item, span.Name, body);
+            // From the second element on only where the span has one at every size (s[1..] of an empty span throws).
+            return new ForEach(item, span.Name, body, MinOf(span.Length!) >= 1 && _r.Chance(0.3 * W(Feature.Ranges)) ? 1 : 0);
         }
 
         /// <summary>

@@ -181,8 +181,11 @@ namespace SymGrad.RandomPrograms.Model
     /// </summary>
     public sealed record For(string Counter, Expr Start, string Cmp, Expr Bound, int Step, ImmutableArray<Stmt> Body) : Stmt;
 
-    /// <summary><c>foreach (double item in span) { … }</c> over a whole real input span; the body has no counter to index with.</summary>
-    public sealed record ForEach(string Item, string Span, ImmutableArray<Stmt> Body) : Stmt;
+    /// <summary>
+    /// <c>foreach (double item in span) { … }</c> over a real input span — from element <see cref="From"/> on
+    /// (<c>span[1..]</c>) when it is not 0; the body has no counter to index with.
+    /// </summary>
+    public sealed record ForEach(string Item, string Span, ImmutableArray<Stmt> Body, int From = 0) : Stmt;
 
     /// <summary>
     /// <c>int w = 0; while (w &lt; Limit &amp;&amp; test) { w++; … }</c>, or with <see cref="Do"/>

@@ -183,7 +183,7 @@ namespace SymGrad.RandomPrograms.Print
                     if (l.Do) w.Line($"while ({Expression(l.Condition, p)});");
                     break;
                 case ForEach f:
-                    w.Line($"foreach ({Real(p)} {f.Item} in {f.Span})");
+                    w.Line($"foreach ({Real(p)} {f.Item} in {f.Span}{(f.From == 0 ? "" : $"[{f.From}..]")})");
                     Block(w, f.Body, p);
                     break;
                 case For f:

@@ -173,7 +173,7 @@ namespace SymGrad.RandomPrograms.Print
                 }
 
                 case ForEach f:
-                    w.Line($"for {f.Item}_k in range(len({f.Span})):");
+                    w.Line($"for {f.Item}_k in range({f.From}, len({f.Span})):");
                     w.Indent++;
                     w.Line($"{f.Item} = {f.Span}[{f.Item}_k]");
                     Block(w, f.Body, c);

@@ -57,5 +57,28 @@ namespace SymGrad.RuntimeTests.Language
 
             return s;
         }
+
+        /// <summary>foreach over parts: a range, an array's AsSpan and a Slice (the counter runs over the part's indices).</summary>
+        [Differentiable]
+        public static double Parts(ReadOnlySpan<double> x, double[] w, int n)
+        {
+            double s = 0;
+            foreach (double v in x[1..])
+            {
+                s += v * v;
+            }
+
+            foreach (double v in w.AsSpan(0, n))
+            {
+                s += Math.Sin(v);
+            }
+
+            foreach (double v in x.Slice(n, 2))
+            {
+                s *= v;
+            }
+
+            return s;
+        }
     }
 }

@@ -68,6 +68,17 @@ namespace SymGrad.RuntimeTests.Language
             Assert.Equal(new[] { 3.0, 0, 8 }, dx);
         }
 
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void Parts(int seed)
+        {
+            var rng = new Random(seed);
+            double[] x = Random(rng, 5), w = Random(rng, 4), dx = new double[5], dw = new double[4];
+            C.PartsGradient(x, w, 2, dx, dw);
+            Assert.Equal(new[] { 0.0, 0 }, dw[2..]); // w.AsSpan(0, 2): the rest has no gradient
+            Verify(() => C.Parts(x, w, 2), Param("x", x, dx), Param("w", w, dw));
+        }
+
         public static TheoryData<int> SeedData() => new(Seeds);
     }
 }

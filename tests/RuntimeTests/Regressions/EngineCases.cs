@@ -446,5 +446,19 @@ namespace SymGrad.RuntimeTests.Regressions
             s = (Math.Atanh(0.9 * Math.Sin(s2)) <= 0.0) ? s : s;
             return Math.CopySign(a, s);
         }
+
+        /// <summary>
+        /// A comparison of two equal constants ((1 != 1) ? a : a, found by the random-program tester): it stays a constant the
+        /// compiler folds, so the derivative has no branch on it to warn about (CS0162).
+        /// </summary>
+        [Differentiable]
+        public static void ConstantComparisonInAConditional(double a, Span<double> h)
+        {
+            double s = (1 != 1) ? a : a * 2;
+            for (int i = 0; i < h.Length; i++)
+            {
+                h[i] = s;
+            }
+        }
     }
 }

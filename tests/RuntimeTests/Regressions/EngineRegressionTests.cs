@@ -449,6 +449,15 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         [Fact]
+        public void ConstantComparisonInAConditional()
+        {
+            double[] dh = { 1, 0.5, 2 };
+            double da = 0;
+            EngineCases.ConstantComparisonInAConditionalBackward(0.3, new double[3], dh, ref da);
+            Assert.Equal(2 * 3.5, da); // s = 2a fills h: 2·Σ dh
+        }
+
+        [Fact]
         public void CallKilledOnATakenBranch()
         {
             double da = 0;
