@@ -215,7 +215,7 @@ namespace SymGrad.GeneratorTests
         [Theory]
         [InlineData("return x [|%|] 2.0;", "'%'", "no derivative rule")]
         [InlineData("return [|new double()|] + x;", "'new double()'", "outside the differentiable subset")]
-        [InlineData("Func<double, double> [|f|] = a => a * a; return x;", "'System.Func<double, double> f'", "locals may be")]
+        [InlineData("Func<double, double> [|f|] = a => a * a; return x;", "'System.Func<double, double> f'", "write a local function, as in 'double f(double v) => v * v;'")]
         [InlineData("double t = 0; t = x * ([|t = 2|]); return t;", "'t = 2'", "outside the differentiable subset")]
         [InlineData("double t = x; t [|%=|] 2; return t;", "'%='", "use =, +=")]
         [InlineData("[|Math.Exp(x)|]; return x;", "'Math.Exp(x)'", "assign it to a local")]

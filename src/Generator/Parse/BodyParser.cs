@@ -171,6 +171,8 @@ namespace SymGrad.Generator.Parse
                         && g.ContainingNamespace?.ToDisplayString() is "System.Numerics" or "System.Runtime.Intrinsics";
                     Report(DiagnosticDescriptors.UnsupportedExpression, variable.Identifier.GetLocation(), local.Type.ToDisplayString() + " " + local.Name, simd
                         ? "SIMD vectors are outside the subset; write the scalar loop over the span (the runtime's kernels are the vectorised ones)"
+                        : local.Type.TypeKind == TypeKind.Delegate
+                        ? "lambdas and delegates are outside the subset; write a local function, as in 'double " + local.Name + "(double v) => v * v;', which is differentiated where it is called"
                         : "locals may be float, double, integral or bool; pass buffers (a stackalloc'd state, a scratch array) as Span<T> parameters the caller allocates");
                     _rejected.Add(local);
                     continue;
