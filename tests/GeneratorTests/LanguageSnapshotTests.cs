@@ -35,6 +35,9 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void LocalFunctions() => VerifyCases("LocalFunctionCases");
 
+        [Fact]
+        public void Results() => VerifyCases("ResultCases");
+
         private static void VerifyCases(string name)
         {
             var result = GeneratorHarness.Run(GeneratorHarness.Embedded($"Language.{name}.cs"));

@@ -16,6 +16,11 @@ namespace SymGrad.Generator.Differentiate
             Workspace = names.Reserve("workspace");
             WorkspaceMark = names.Reserve(Workspace + "Mark");
             DResult = names.Reserve("dResult");
+            foreach (ScalarResult r in model.Results)
+            {
+                ResultCotangents[r.Name] = names.Reserve("d" + r.Name);
+            }
+
             foreach (ParameterSpec p in model.Parameters)
             {
                 if (p.Kind == ParameterKind.SpanOutput)
@@ -34,6 +39,9 @@ namespace SymGrad.Generator.Differentiate
         public string WorkspaceMark { get; }
 
         public string DResult { get; }
+
+        /// <summary>Result (out parameter, tuple element) → its cotangent parameter.</summary>
+        public Dictionary<string, string> ResultCotangents { get; } = new();
 
         /// <summary>Output span → its cotangent parameter.</summary>
         public Dictionary<string, string> Cotangents { get; } = new();
@@ -55,6 +63,8 @@ namespace SymGrad.Generator.Differentiate
                 parameters.Add($"{model.ReturnType} {DResult}");
             }
 
+            parameters.AddRange(model.Results.Select(r => $"{r.Type} {ResultCotangents[r.Name]}"));
+
             parameters.AddRange(model.Parameters.Where(p => p.Kind == ParameterKind.SpanOutput).Select(p => $"global::System.ReadOnlySpan<{p.ElementType}> {Cotangents[p.Name]}"));
             parameters.AddRange(GradientParameters(model));
             return parameters;
@@ -62,7 +72,19 @@ namespace SymGrad.Generator.Differentiate
 
         /// <summary>The parameters of <c>MGradient</c>, in order.</summary>
         public List<string> GradientMethodParameters(MethodModel model) =>
-            model.Parameters.Select(p => $"{p.Type} {p.Name}").Concat(GradientParameters(model)).ToList();
+            Primal(model, p => $"{p.Type} {p.Name}", r => $"out {r.Type} {r.Name}").Concat(GradientParameters(model)).ToList();
+
+        /// <summary>The method's own parameter list: its parameters with its out results where it declares them.</summary>
+        public static List<string> Primal(MethodModel model, System.Func<ParameterSpec, string> parameter, System.Func<ScalarResult, string> result)
+        {
+            var list = model.Parameters.Select(parameter).ToList();
+            foreach (ScalarResult r in model.Results.Where(r => r.Position >= 0).OrderBy(r => r.Position))
+            {
+                list.Insert(System.Math.Min(r.Position, list.Count), result(r));
+            }
+
+            return list;
+        }
 
         private IEnumerable<string> GradientParameters(MethodModel model) => model.Parameters.Where(p => p.IsDifferentiable).Select(p => p.Kind == ParameterKind.Scalar
             ? $"ref {p.Type} {Gradients[p.Name]}"

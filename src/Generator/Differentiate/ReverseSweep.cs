@@ -97,8 +97,13 @@ namespace SymGrad.Generator.Differentiate
                 case For f:
                     Loop(f, output);
                     break;
+                case Return { Value: null } done when _context.Facts.Model.Results.Count > 0:
+                    SeedResults(done, output);
+                    break;
                 case Return { Value: { IsReal: true } value } r when _context.Facts.Model.ReturnType != "void":
                 {
+                    SeedResults(r, output);
+
                     // return f(u) with a rule that reuses f's value: the value is computed once, under a name.
                     Name? result = null;
                     if (value is MathCall m && Rules.DerivativeRules.UsesResult(m) && _context.IsActive(value))
@@ -296,6 +301,22 @@ namespace SymGrad.Generator.Differentiate
         }
 
         /// <summary>The comment above a statement's adjoint block: the statement, and its local derivatives unless all are ±1.</summary>
+        /// <summary>Where the method returns, each of its other results (out parameters, tuple elements) gets its cotangent.</summary>
+        private void SeedResults(Return r, List<Stmt> output)
+        {
+            foreach (ScalarResult result in _context.Facts.Model.Results)
+            {
+                var value = new Name(result.Name, result.Type);
+                if (_context.IsActive(value))
+                {
+                    // A return ends its path (the normalizer put it there): nothing after it added to the adjoint yet.
+                    string cotangent = _context.Program.Signature.ResultCotangents[result.Name];
+                    output.Add(new Comment($"{result.Name} is a result: ∂L/∂{result.Name} = {cotangent}"));
+                    output.Add(new Assign(_context.AdjointOf(value), "=", new Name(cotangent, result.Type), ""));
+                }
+            }
+        }
+
         private Comment Comment(string source, string of, Expr value, Expr? result, bool negate = false)
         {
             var partials = LocalPartials.Of(value, _context.IsActive, result);

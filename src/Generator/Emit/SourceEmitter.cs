@@ -192,9 +192,12 @@ namespace SymGrad.Generator.Emit
             string forward = taken.Contains(model.Name)
                 ? "global::" + (model.Namespace.Length > 0 ? model.Namespace + "." : "") + string.Join(".", model.ContainingTypes.Select(t => t.Name)) + "." + model.Name
                 : model.Name;
-            writer.WriteLine($"{model.ReturnType} {result} = {forward}({string.Join(", ", model.Parameters.Select(p => p.Name))});");
+            writer.WriteLine($"{model.ReturnType} {result} = {forward}({string.Join(", ", BackwardSignature.Primal(model, p => p.Name, r => "out " + r.Name))});");
             var backward = model.Parameters.Select(p => p.Name).ToList();
             backward.Add("1");
+
+            // The other results are not part of the result either: their cotangents are zero.
+            backward.AddRange(model.Results.Select(_ => "0"));
 
             // The outputs are not part of the result: their cotangents are zero, passed as empty spans (see MBackward).
             backward.AddRange(model.Parameters.Where(p => p.Kind == ParameterKind.SpanOutput).Select(_ => "default"));

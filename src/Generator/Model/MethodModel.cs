@@ -50,10 +50,19 @@ namespace SymGrad.Generator.Model
         Block Body,
         string ForwardSource)
     {
+        /// <summary>The results besides the return value: out parameters and tuple elements, each with its own cotangent.</summary>
+        public EquatableArray<ScalarResult> Results { get; init; } = EquatableArray<ScalarResult>.Empty;
+
         public string HintName => (Namespace.Length > 0 ? Namespace + "." : "")
             + string.Join(".", System.Linq.Enumerable.Select(ContainingTypes, t => t.Name.Replace('<', '{').Replace('>', '}')))
             + "." + Name + OverloadSuffix + ".g.cs";
     }
+
+    /// <summary>
+    /// A result besides the return value: an <c>out double</c> parameter (at <paramref name="Position"/> in the method's
+    /// parameter list) or an element of a returned tuple (<paramref name="Position"/> −1). A local of the body.
+    /// </summary>
+    internal sealed record ScalarResult(string Name, string Type, int Position);
 
     /// <summary>A local variable declared in the body (names are unique within a method after parsing).</summary>
     internal sealed record LocalSpec(string Name, string Type);

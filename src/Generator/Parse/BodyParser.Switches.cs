@@ -118,7 +118,7 @@ namespace SymGrad.Generator.Parse
         public Block ParseArrow(ExpressionSyntax value)
         {
             var output = new List<Stmt>();
-            if (!ParseSwitchStatements(value, Returning, output))
+            if (!ParseTupleReturn(value, output) && !ParseSwitchStatements(value, Returning, output))
             {
                 output.Add(Returning(ParseExpression(value), MethodParser.OneLine(value.ToString())));
             }

@@ -117,6 +117,8 @@ namespace SymGrad.Generator.Parse
                 case ContinueStatementSyntax:
                     output.Add(new Continue("continue;"));
                     break;
+                case ReturnStatementSyntax returned when ParseTupleReturn(returned.Expression, output):
+                    break;
                 case ReturnStatementSyntax { Expression: { } value } when ParseSwitchStatements(value, Returning, output):
                     break;
                 case ReturnStatementSyntax returnStatement:
@@ -280,6 +282,11 @@ namespace SymGrad.Generator.Parse
         private Expr? ParseTarget(ExpressionSyntax target)
         {
             SymbolInfo info = _model.GetSymbolInfo(target, _cancellationToken);
+            if (Result(info.Symbol) is { } result && target is IdentifierNameSyntax)
+            {
+                return result;
+            }
+
             if (info.Symbol is IParameterSymbol parameter && target is IdentifierNameSyntax)
             {
                 Report(DiagnosticDescriptors.ParameterAssigned, target.GetLocation(), parameter.Name);
@@ -534,6 +541,11 @@ namespace SymGrad.Generator.Parse
                         return bound; // a parameter or local of a local function being inlined
                     }
 
+                    if (Result(symbol) is { } result)
+                    {
+                        return result with { Type = type };
+                    }
+
                     if (symbol is ILocalSymbol local && _localNames.TryGetValue(local, out string? localName))
                     {
                         return new Name(localName, type);
@@ -671,6 +683,23 @@ namespace SymGrad.Generator.Parse
             if (SymbolEqualityComparer.Default.Equals(callee.OriginalDefinition, _method.OriginalDefinition))
             {
                 Report(DiagnosticDescriptors.Recursion, invocation.GetLocation(), _method.Name);
+                return new Literal("0", type);
+            }
+
+            if ((callee.Parameters.Any(p => p.RefKind == RefKind.Out) || callee.ReturnType is INamedTypeSymbol { IsTupleType: true }) && ReadsDifferentiable(invocation))
+            {
+                Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), MethodParser.OneLine(invocation.ToString()),
+                    "calls of methods with several results (out parameters, a tuple) are not differentiated yet; call a method for each result, or write the call outside the differentiable method");
+                foreach (ArgumentSyntax argument in invocation.ArgumentList.Arguments.Where(a => a.RefKindKeyword.IsKind(SyntaxKind.OutKeyword)))
+                {
+                    ISymbol? variable = argument.Expression is DeclarationExpressionSyntax { Designation: SingleVariableDesignationSyntax declared }
+                        ? _model.GetDeclaredSymbol(declared, _cancellationToken) : _model.GetSymbolInfo(argument.Expression, _cancellationToken).Symbol;
+                    if (variable is not null)
+                    {
+                        _rejected.Add(variable); // what the call would have written is not reported again
+                    }
+                }
+
                 return new Literal("0", type);
             }
 

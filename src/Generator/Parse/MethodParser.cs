@@ -91,8 +91,17 @@ namespace SymGrad.Generator.Parse
             }
 
             var parameters = new List<ParameterSpec>();
+            var results = new List<ScalarResult>();
             foreach (IParameterSymbol parameter in method.Parameters)
             {
+                // out double r: a result of its own (see BodyParser.Results).
+                if (parameter.RefKind == RefKind.Out && TypeNames.IsReal(parameter.Type)
+                    && !parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "SymGrad.NoDerivativeAttribute"))
+                {
+                    results.Add(new ScalarResult(parameter.Name, TypeNames.Of(parameter.Type), parameter.Ordinal));
+                    continue;
+                }
+
                 ParameterSpec? spec = ClassifyParameter(parameter, model.Compilation, out string? problem);
                 if (spec is null)
                 {
@@ -107,6 +116,26 @@ namespace SymGrad.Generator.Parse
             }
 
             string returnType = TypeNames.Of(method.ReturnType);
+
+            // (double R, double Theta): each element a result; inside, the method returns nothing else.
+            bool tuple = method.ReturnType is INamedTypeSymbol { IsTupleType: true } t && t.TupleElements.All(e => TypeNames.IsReal(e.Type)) && results.Count == 0;
+            if (tuple)
+            {
+                var taken = new HashSet<string>(method.Parameters.Select(p => p.Name));
+                foreach (IFieldSymbol element in ((INamedTypeSymbol)method.ReturnType).TupleElements)
+                {
+                    string name = element.Name;
+                    while (!taken.Add(name))
+                    {
+                        name += "Result";
+                    }
+
+                    results.Add(new ScalarResult(name, TypeNames.Of(element.Type), -1));
+                }
+
+                returnType = "void";
+            }
+
             if (returnType is not ("double" or "float" or "void") || method.ReturnsByRef || method.ReturnsByRefReadonly)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedReturnType, syntax.ReturnType.GetLocation(),
@@ -119,6 +148,7 @@ namespace SymGrad.Generator.Parse
             }
 
             var body = new BodyParser(method, model, parameters, diagnostics, cancellationToken);
+            body.DeclareResults(results, tuple);
 
             // A call of a generated derivative does not bind yet (the generator is what adds it): say so, never skip silently.
             diagnostics.AddRange(GeneratedCalls.Find(method, syntax, model, cancellationToken));
@@ -141,6 +171,12 @@ namespace SymGrad.Generator.Parse
             else if (syntax.Body is { } statements)
             {
                 block = body.ParseBlock(statements.Statements);
+
+                // A void method with out results may end without a return: where it ends, its results are final.
+                if (results.Count > 0 && returnType == "void" && block.Statements.LastOrDefault() is not Return)
+                {
+                    block = new Block(block.Statements.Append(new Return(null, "")).ToEquatableArray());
+                }
             }
             else
             {
@@ -149,7 +185,7 @@ namespace SymGrad.Generator.Parse
 
             return diagnostics.Count > 0 ? Failed(Block.Empty) : new ParseResult(Model(block), EquatableArray<DiagnosticInfo>.Empty, LocationInfo.From(nameLocation));
 
-            MethodModel Model(Block block) => new(
+            MethodModel Model(Block block) => new MethodModel(
                 method.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "",
                 containingTypes.ToEquatableArray(),
                 method.Name,
@@ -159,7 +195,7 @@ namespace SymGrad.Generator.Parse
                 parameters.ToEquatableArray(),
                 body.Locals.ToEquatableArray(),
                 block,
-                Signature(syntax));
+                Signature(syntax)) { Results = results.ToEquatableArray() };
 
             // The signature is fine, the body is not: the diagnostics, and a model of the signature for stubs.
             ParseResult Failed(Block block) => new(Model(block), diagnostics.ToEquatableArray(), LocationInfo.From(nameLocation));
@@ -173,7 +209,7 @@ namespace SymGrad.Generator.Parse
             string type = TypeNames.Of(parameter.Type);
             if (parameter.RefKind != RefKind.None)
             {
-                problem = "ref, out and in parameters cannot be differentiated; return a value or write a Span<T> output";
+                problem = "ref and in parameters (and out parameters other than float or double) cannot be differentiated; return a value, a tuple (double R, double Theta) or an out double, or write a Span<T> output";
                 return null;
             }
 
