@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace SymGrad.Generator.Differentiate
 {
@@ -15,8 +16,9 @@ namespace SymGrad.Generator.Differentiate
 
         public string Reserve(string name)
         {
+            // d + a parameter's name can be a keyword (o → do, ouble → double): never hand one out.
             string candidate = name;
-            for (int i = 2; _used.Contains(candidate); i++)
+            for (int i = 2; _used.Contains(candidate) || SyntaxFacts.GetKeywordKind(candidate) != SyntaxKind.None; i++)
             {
                 candidate = name + i.ToString(CultureInfo.InvariantCulture);
             }

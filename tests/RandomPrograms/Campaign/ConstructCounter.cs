@@ -23,6 +23,7 @@ namespace SymGrad.RandomPrograms.Campaign
                         ParamKind.RealScalar => p.NoDerivative ? "param [NoDerivative] scalar" : "param scalar",
                         ParamKind.RealSpanIn => p.NoDerivative ? "param [NoDerivative] span" : "param ReadOnlySpan input",
                         ParamKind.RealSpanOut => "param Span output",
+                        ParamKind.RealOut => "param out double (a second result)",
                         ParamKind.Size => "param int size",
                         ParamKind.IntSpan => "param ReadOnlySpan<int>",
                         ParamKind.Bool => "param bool",

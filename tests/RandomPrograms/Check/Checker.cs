@@ -136,7 +136,7 @@ namespace SymGrad.RandomPrograms.Check
 
                         si++;
                         break;
-                    case ParamKind.RealSpanOut:
+                    case ParamKind.RealSpanOut or ParamKind.RealOut:
                         si++;
                         break;
                 }
@@ -149,9 +149,9 @@ namespace SymGrad.RandomPrograms.Check
         {
             var list = new List<int>();
             int si = 0;
-            foreach (var p in m.Params.Where(p => p.Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut))
+            foreach (var p in m.Params.Where(p => p.Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut or ParamKind.RealOut))
             {
-                if (p.Kind == ParamKind.RealSpanOut) list.Add(si);
+                if (p.Kind is ParamKind.RealSpanOut or ParamKind.RealOut) list.Add(si);
                 si++;
             }
 
@@ -162,7 +162,7 @@ namespace SymGrad.RandomPrograms.Check
         {
             var list = new List<int>();
             int si = 0;
-            foreach (var p in m.Params.Where(p => p.Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut))
+            foreach (var p in m.Params.Where(p => p.Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut or ParamKind.RealOut))
             {
                 if (p.Kind == ParamKind.RealSpanIn && p.IsDifferentiable) list.Add(si);
                 si++;
@@ -364,7 +364,7 @@ namespace SymGrad.RandomPrograms.Check
         }
 
         private static string SpanName(Method m, int si)
-            => m.Params.Where(p => p.Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut).ElementAt(si).Name;
+            => m.Params.Where(p => p.Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut or ParamKind.RealOut).ElementAt(si).Name;
 
         private static string N(double v) => v.ToString("G9", CultureInfo.InvariantCulture);
 

@@ -65,7 +65,7 @@ namespace SymGrad.RandomPrograms.Check
                         s.Add(Enumerable.Range(0, Eval(p.Length!)).Select(_ => -1.5 + 3 * U()).ToArray());
                         init.Add(null);
                         break;
-                    case ParamKind.RealSpanOut:
+                    case ParamKind.RealSpanOut or ParamKind.RealOut:
                     {
                         var contents = Enumerable.Range(0, Eval(p.Length!)).Select(_ => Math.Round(-100 + 200 * U())).ToArray();
                         s.Add((double[])contents.Clone());
@@ -108,7 +108,7 @@ namespace SymGrad.RandomPrograms.Check
                 {
                     ParamKind.RealScalar or ParamKind.OtherScalar => $"{p.Name} = {F(R[ri++])}",
                     ParamKind.RealSpanIn => $"{p.Name} = [{string.Join(", ", S[si++].Select(F))}]",
-                    ParamKind.RealSpanOut => $"{p.Name} = (output of {S[si++].Length})",
+                    ParamKind.RealSpanOut or ParamKind.RealOut => $"{p.Name} = (output of {S[si++].Length})",
                     ParamKind.Size => $"{p.Name} = {N[ni++]}",
                     ParamKind.IntSpan => $"{p.Name} = [{string.Join(", ", NS[nsi++])}]",
                     _ => $"{p.Name} = {(B[bi++] ? "true" : "false")}",

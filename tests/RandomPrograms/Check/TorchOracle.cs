@@ -99,7 +99,7 @@ namespace SymGrad.RandomPrograms.Check
                         if (p.IsDifferentiable) leaves.Add(name + "_t");
                         si++;
                         break;
-                    case ParamKind.RealSpanOut:
+                    case ParamKind.RealSpanOut or ParamKind.RealOut:
                         sb.Append(CultureInfo.InvariantCulture, $"    {name} = View([T(v) for v in {List(x.S[si])}], 0, {x.S[si].Length})\n");
                         outputs.Add(name);
                         si++;

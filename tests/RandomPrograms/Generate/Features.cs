@@ -18,6 +18,7 @@ namespace SymGrad.RandomPrograms.Generate
         SpanInputs,
         SpanOutputs,
         MultipleOutputs,
+        OutResults,
         NoDerivativeParams,
         IntSpans,
         BoolParams,

@@ -96,6 +96,13 @@ namespace SymGrad.RandomPrograms.Generate
             _scopes.Add(new List<Local>());
             var body = new List<Stmt>();
 
+            // An out parameter is assigned before anything can return, then is a local like any other.
+            if (_params.Any(p => p.Kind == ParamKind.RealOut))
+            {
+                body.Add(new Assign("o", "=", GenReal(2)));
+                Declare("o", ValueType.Real);
+            }
+
             // Local functions first, then locals from the scalars, as people write them.
             for (int k = _r.Chance(0.3 * W(Feature.LocalFunctions)) ? _r.Int(1, 2) : 0; k > 0; k--) body.Add(GenLocalFunction());
             if (_r.Chance(0.5)) body.Add(GenDecl());
@@ -214,6 +221,12 @@ namespace SymGrad.RandomPrograms.Generate
                 {
                     list.Add(new Param("z", ParamKind.RealSpanIn, Length: Dim.Of(n.Name, m.Name)));
                 }
+            }
+
+            // A result besides the return value: callers of such methods are outside the subset, so the entry only.
+            if (_entry && _f.On(Feature.OutResults) && _r.Chance(0.25 * W(Feature.OutResults)))
+            {
+                list.Add(new Param("o", ParamKind.RealOut, Length: Dim.Of(1)));
             }
 
             if (_f.On(Feature.BoolParams) && _r.Chance(0.2 * W(Feature.BoolParams)))

@@ -28,6 +28,12 @@ namespace SymGrad.RandomPrograms.Model
         /// <summary><c>Span&lt;Real&gt;</c>: an output the method writes.</summary>
         RealSpanOut,
 
+        /// <summary>
+        /// <c>out Real o</c>: a result besides the return value (the entry method only), assigned first thing and then a
+        /// local of the body. The driver and the checker treat it as an output of length 1.
+        /// </summary>
+        RealOut,
+
         /// <summary>An <c>int</c> size, drawn in [<see cref="Param.Min"/>, <see cref="Param.Max"/>].</summary>
         Size,
 

@@ -100,6 +100,7 @@ namespace SymGrad.RandomPrograms.Print
             ParamKind.RealSpanIn => $"{(q.NoDerivative ? "[NoDerivative] " : "")}ReadOnlySpan<{Real(p)}> {q.Name}",
             ParamKind.RealSpanOut when q.AsArray => $"{Real(p)}[] {q.Name}",
             ParamKind.RealSpanOut => $"Span<{Real(p)}> {q.Name}",
+            ParamKind.RealOut => $"out {Real(p)} {q.Name}",
             ParamKind.IntSpan when q.AsArray => $"int[] {q.Name}",
             ParamKind.Size => $"int {q.Name}",
             ParamKind.IntSpan => $"ReadOnlySpan<int> {q.Name}",

@@ -46,7 +46,8 @@ namespace SymGrad.RandomPrograms.Print
         private const string Common = "double[] r, double[][] s, int[] n, int[][] ns, bool[] b";
 
         /// <summary>Declares float copies of the spans (float twin) and returns the call's argument list.</summary>
-        private static List<string> Arguments(Writer w, Method m, Precision p)
+        /// <param name="backward">For <c>MBackward</c>, which takes no out parameter (its cotangent comes after dResult).</param>
+        private static List<string> Arguments(Writer w, Method m, Precision p, bool backward = false)
         {
             int ri = 0, si = 0, ni = 0, nsi = 0, bi = 0;
             var args = new List<string>();
@@ -59,6 +60,12 @@ namespace SymGrad.RandomPrograms.Print
                         break;
                     case ParamKind.OtherScalar:
                         args.Add(p == Precision.Double ? $"(float)r[{ri++}]" : $"r[{ri++}]");
+                        break;
+                    case ParamKind.RealOut:
+                        // out double o: through the element of a one-element array (float twin: of its float copy).
+                        if (p == Precision.Float) w.Line($"float[] f{si} = F(s[{si}]);");
+                        if (!backward) args.Add(p == Precision.Double ? $"out s[{si}][0]" : $"out f{si}[0]");
+                        si++;
                         break;
                     case ParamKind.RealSpanIn or ParamKind.RealSpanOut:
                         if (p == Precision.Float)
@@ -92,9 +99,9 @@ namespace SymGrad.RandomPrograms.Print
         {
             if (p == Precision.Double) return;
             int si = 0;
-            foreach (var q in m.Params.Where(q => q.Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut))
+            foreach (var q in m.Params.Where(q => q.Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut or ParamKind.RealOut))
             {
-                if (q.Kind == ParamKind.RealSpanOut) w.Line($"Back(f{si}, s[{si}]);");
+                if (q.Kind is ParamKind.RealSpanOut or ParamKind.RealOut) w.Line($"Back(f{si}, s[{si}]);");
                 si++;
             }
         }
@@ -157,14 +164,24 @@ namespace SymGrad.RandomPrograms.Print
         {
             w.Line($"public static void {Name(m, p, "Backward")}({Common}, double dResult, double[]?[] dy, double[] dr, double[][] ds)");
             w.Open();
-            var args = Arguments(w, m, p);
+            var args = Arguments(w, m, p, backward: true);
             if (m.ReturnsReal) args.Add(p == Precision.Double ? "dResult" : "(float)dResult");
-            int outputs = m.Params.Count(q => q.Kind == ParamKind.RealSpanOut);
-            for (int k = 0; k < outputs; k++)
+
+            // Cotangents by output, in parameter order: an out parameter's is a scalar after dResult, a span's a span after those.
+            var outputs = m.Params.Where(q => q.Kind is ParamKind.RealSpanOut or ParamKind.RealOut).ToList();
+            for (int k = 0; k < outputs.Count; k++)
             {
-                args.Add(p == Precision.Double
-                    ? $"dy[{k}] is {{ }} c{k} ? new ReadOnlySpan<double>(c{k}) : default"
-                    : $"dy[{k}] is {{ }} c{k} ? new ReadOnlySpan<float>(F(c{k})) : default");
+                if (outputs[k].Kind == ParamKind.RealOut) args.Add($"dy[{k}] is {{ }} c{k} ? ({T(p)})c{k}[0] : 0");
+            }
+
+            for (int k = 0; k < outputs.Count; k++)
+            {
+                if (outputs[k].Kind == ParamKind.RealSpanOut)
+                {
+                    args.Add(p == Precision.Double
+                        ? $"dy[{k}] is {{ }} c{k} ? new ReadOnlySpan<double>(c{k}) : default"
+                        : $"dy[{k}] is {{ }} c{k} ? new ReadOnlySpan<float>(F(c{k})) : default");
+                }
             }
 
             var after = new List<string>();

@@ -101,7 +101,8 @@ namespace SymGrad.RandomPrograms.Print
                 var ints = new HashSet<string>(m.Params.Where(p => p.Kind == ParamKind.Size).Select(p => p.Name));
                 ints.UnionWith(Measure.All(m.Body).OfType<For>().Select(f => f.Counter));
                 var intSpans = new HashSet<string>(m.Params.Where(p => p.Kind == ParamKind.IntSpan).Select(p => p.Name));
-                var ctx = new Ctx(id, ints, intSpans);
+                var outs = new HashSet<string>(m.Params.Where(p => p.Kind == ParamKind.RealOut).Select(p => p.Name));
+                var ctx = new Ctx(id, ints, intSpans, outs);
                 w.Line($"def {FunctionName(id, m.Name)}({string.Join(", ", m.Params.Select(p => p.Name))}):");
                 w.Indent++;
                 Block(w, m.Body, ctx);
@@ -112,7 +113,10 @@ namespace SymGrad.RandomPrograms.Print
             return w.ToString();
         }
 
-        private sealed record Ctx(int Id, HashSet<string> Ints, HashSet<string> IntSpans);
+        /// <param name="Outs">Out parameters: one-element buffers in Python, read and written as <c>o[0]</c>.</param>
+        private sealed record Ctx(int Id, HashSet<string> Ints, HashSet<string> IntSpans, HashSet<string> Outs);
+
+        private static string Variable(string name, Ctx c) => c.Outs.Contains(name) ? name + "[0]" : name;
 
         private static void Block(PyWriter w, IEnumerable<Stmt> body, Ctx c)
         {
@@ -129,10 +133,14 @@ namespace SymGrad.RandomPrograms.Print
                     foreach (var v in d.Vars) w.Line($"{v.Name} = {E(v.Init, c)}");
                     break;
                 case Assign a:
-                    w.Line(a.Op == "=" ? $"{a.Target} = {E(a.Value, c)}" : $"{a.Target} = {a.Target} {a.Op[0]} ({E(a.Value, c)})");
+                {
+                    string target = Variable(a.Target, c);
+                    w.Line(a.Op == "=" ? $"{target} = {E(a.Value, c)}" : $"{target} = {target} {a.Op[0]} ({E(a.Value, c)})");
                     break;
+                }
+
                 case IncDec i:
-                    w.Line($"{i.Target} = {i.Target} {(i.Op == "++" ? "+" : "-")} 1");
+                    w.Line($"{Variable(i.Target, c)} = {Variable(i.Target, c)} {(i.Op == "++" ? "+" : "-")} 1");
                     break;
                 case Store st:
                     w.Line($"{st.Span}[{Index(st.Span, st.Index, c)}] = {E(st.Value, c)}");
@@ -240,7 +248,7 @@ namespace SymGrad.RandomPrograms.Print
         {
             RealLit l => $"T({l.Value.ToString("R", CultureInfo.InvariantCulture)})",
             IntLit i => i.Value.ToString(CultureInfo.InvariantCulture),
-            Var v => v.Name,
+            Var v => Variable(v.Name, c),
             ElemRead r => $"{r.Span}[{Index(r.Span, r.Index, c)}]",
             SwitchExpr x => E(x.Lowered, c),
             LocalCall l => $"{l.Name}({string.Join(", ", l.Args.Select(a => E(a, c)))})",

@@ -460,5 +460,12 @@ namespace SymGrad.RuntimeTests.Regressions
                 h[i] = s;
             }
         }
+
+        /// <summary>
+        /// Parameters whose gradient names would be keywords (d + o is do, d + ouble is double; found by the random-program
+        /// tester with an out parameter named o): the names get a suffix, as on a collision.
+        /// </summary>
+        [Differentiable]
+        public static double KeywordGradientNames(double o, double ouble, ReadOnlySpan<double> efault) => (o * ouble) + efault[0];
     }
 }

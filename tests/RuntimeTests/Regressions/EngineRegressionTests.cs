@@ -449,6 +449,16 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         [Fact]
+        public void KeywordGradientNames()
+        {
+            double do2 = 0, double2 = 0;
+            double[] default2 = new double[2];
+            EngineCases.KeywordGradientNamesGradient(3, 5, new[] { 1.0, 2 }, ref do2, ref double2, default2);
+            Assert.Equal((5.0, 3.0), (do2, double2));
+            Assert.Equal(new[] { 1.0, 0 }, default2);
+        }
+
+        [Fact]
         public void ConstantComparisonInAConditional()
         {
             double[] dh = { 1, 0.5, 2 };
