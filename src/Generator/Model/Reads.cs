@@ -97,6 +97,9 @@ namespace SymGrad.Generator.Model
         /// <summary>The calls of differentiable methods in an expression, outermost first.</summary>
         public static IEnumerable<UserCall> Calls(Expr? e) => Nodes(e).OfType<UserCall>();
 
+        /// <summary>Whether evaluating <paramref name="e"/> calls a method that writes outputs (so it may not run twice).</summary>
+        public static bool WritesOutputs(Expr? e) => Calls(e).Any(call => WrittenSpans(call).Any());
+
         /// <summary>The tape pops in an expression.</summary>
         public static IEnumerable<Pop> Pops(Expr? e) => Nodes(e).OfType<Pop>();
 

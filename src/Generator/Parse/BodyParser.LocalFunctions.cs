@@ -56,7 +56,7 @@ namespace SymGrad.Generator.Parse
             for (int i = 0; i < function.Parameters.Length && i < invocation.ArgumentList.Arguments.Count; i++)
             {
                 Expr argument = ParseExpression(invocation.ArgumentList.Arguments[i].Expression);
-                if (Reads.Calls(argument).Any(call => Reads.WrittenSpans(call).Any()))
+                if (Reads.WritesOutputs(argument))
                 {
                     Report(DiagnosticDescriptors.UnsupportedExpression, invocation.ArgumentList.Arguments[i].GetLocation(), MethodParser.OneLine(invocation.ArgumentList.Arguments[i].ToString()),
                         "a local function reads its parameters where it uses them: store the result of a call that writes outputs in a local and pass the local");

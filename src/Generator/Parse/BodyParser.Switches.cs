@@ -64,14 +64,22 @@ namespace SymGrad.Generator.Parse
                 }
             }
 
+            output.AddRange(Chain(sections, otherwise).Statements);
+        }
+
+        /// <summary><c>if (t1) b1 else if (t2) b2 … else otherwise</c>.</summary>
+        private static Block Chain(IReadOnlyList<(Expr Test, Block Body, string Source)> branches, Block otherwise)
+        {
             Block chain = otherwise;
-            for (int i = sections.Count - 1; i >= 0; i--)
+            for (int i = branches.Count - 1; i >= 0; i--)
             {
-                chain = new Block(new Stmt[] { new If(sections[i].Test, sections[i].Body, chain, sections[i].Source) }.ToEquatableArray());
+                chain = new Block(new Stmt[] { new If(branches[i].Test, branches[i].Body, chain, branches[i].Source) }.ToEquatableArray());
             }
 
-            output.AddRange(chain.Statements);
+            return chain;
         }
+
+        private static Block One(Stmt statement) => new(new[] { statement }.ToEquatableArray());
 
         /// <summary>
         /// A switch expression that is a return's or an assignment's whole value (<c>return s switch {…};</c>,
@@ -100,17 +108,12 @@ namespace SymGrad.Generator.Parse
 
             var arms = switchExpression.Arms;
             string head = MethodParser.OneLine(switchExpression.GoverningExpression.ToString()) + " switch: ";
-            ExpressionSyntax last = arms[arms.Count - 1].Expression;
-            Block chain = new(new[] { statement(Fallback(subject, arms[arms.Count - 1]), MethodParser.OneLine(last.ToString())) }.ToEquatableArray());
-            for (int i = arms.Count - 2; i >= 0; i--)
-            {
-                SwitchExpressionArmSyntax arm = arms[i];
-                var then = new Block(new[] { statement(ParseExpression(arm.Expression), MethodParser.OneLine(arm.Expression.ToString())) }.ToEquatableArray());
-                string source = head + MethodParser.OneLine(arm.Pattern.ToString()) + (arm.WhenClause is null ? "" : " " + MethodParser.OneLine(arm.WhenClause.ToString()));
-                chain = new Block(new Stmt[] { new If(Matches(subject, arm.Pattern, arm.WhenClause), then, chain, source) }.ToEquatableArray());
-            }
-
-            output.AddRange(chain.Statements);
+            var branches = arms.Take(arms.Count - 1).Select(arm => (
+                Matches(subject, arm.Pattern, arm.WhenClause),
+                One(statement(ParseExpression(arm.Expression), MethodParser.OneLine(arm.Expression.ToString()))),
+                head + MethodParser.OneLine(arm.Pattern.ToString()) + (arm.WhenClause is null ? "" : " " + MethodParser.OneLine(arm.WhenClause.ToString())))).ToList();
+            SwitchExpressionArmSyntax last = arms[arms.Count - 1];
+            output.AddRange(Chain(branches, One(statement(Fallback(subject, last), MethodParser.OneLine(last.Expression.ToString())))).Statements);
             return true;
         }
 
@@ -184,7 +187,7 @@ namespace SymGrad.Generator.Parse
 
             // Each pattern reads the value again: a call that writes outputs would run once per pattern.
             Expr subject = ParseExpression(governing);
-            if (Reads.Calls(subject).Any(call => Reads.WrittenSpans(call).Any()))
+            if (Reads.WritesOutputs(subject))
             {
                 Refuse("each pattern reads the value switched on: store the call's result in a local and switch on the local");
                 return null;
