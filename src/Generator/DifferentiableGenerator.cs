@@ -48,6 +48,19 @@ namespace SymGrad.Generator
                 }
             });
 
+            // A layer object's gradient fields and ZeroGradients, once per type over all its differentiable methods.
+            IncrementalValueProvider<System.Collections.Immutable.ImmutableArray<Layer?>> layers = parsed
+                .Select(static (result, _) => LayerMembers.Of(result))
+                .Where(static layer => layer is not null)
+                .Collect();
+            context.RegisterSourceOutput(layers, static (output, all) =>
+            {
+                foreach ((string hintName, string source) in LayerMembers.Emit(all))
+                {
+                    output.AddSource(hintName, source);
+                }
+            });
+
             IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> registrations = context.SyntaxProvider
                 .ForAttributeWithMetadataName(
                     CallTargets.DerivativeOfAttribute,

@@ -103,19 +103,88 @@ namespace SymGrad.GeneratorTests
 
         // ── SG0002 ────────────────────────────────────────────────────────────────
 
-        [Fact]
-        public void SG0002_InstanceMethod()
+        [Theory]
+        [InlineData("public double Gain { get; set; }", "return x * [|Gain|];", "reads the property 'Gain'", "make it a field of K")]
+        [InlineData("public double[] W = new double[2];", "[|W[0]|] = x; return x;", "writes its field 'W'", "write results to a Span<double> output")]
+        [InlineData("public double A; public int dA;", "return x * A;", "needs the gradient field 'dA' (double)", "remove it (SymGrad declares the field)")]
+        [InlineData("public double A;", "[|A|] = x; return x;", "assigns its field 'A'", "copy it into a local first")]
+        [InlineData("public double x;", "return x * this.x;", "has a parameter named like its field 'x'", "rename one of them")]
+        [InlineData("public double A; public void ZeroGradients() { }", "return x * A;", "whose ZeroGradients() clashes", "rename yours")]
+        public void SG0002_LayerObjectState(string fields, string body, string problem, string instead)
         {
-            var message = Expect("""
+            // Markers go where the diagnostic points: a member, the write, or the method's name.
+            string name = body.Contains("[|", StringComparison.Ordinal) || fields.Contains("dA", StringComparison.Ordinal) || fields.Contains("ZeroGradients", StringComparison.Ordinal) ? "M" : "[|M|]";
+            fields = fields.Replace("public int dA;", "public int [|dA|];", StringComparison.Ordinal).Replace("void ZeroGradients", "void [|ZeroGradients|]", StringComparison.Ordinal);
+            Expect($$"""
                 using SymGrad;
 
                 public partial class K
                 {
+                    {{fields}}
+
                     [Differentiable]
-                    public double [|Square|](double x) => x * x;
+                    public double {{name}}(double x)
+                    {
+                        {{body}}
+                    }
                 }
-                """, "SG0002");
-            Assert.Contains("pass the instance's state as parameters", message, StringComparison.Ordinal);
+                """, "SG0002", problem, instead);
+        }
+
+        [Fact]
+        public void SG0002_StructLayerMustDeclareItsGradientFields()
+        {
+            Expect("""
+                using SymGrad;
+
+                public partial struct K
+                {
+                    public double [|Slope|];
+
+                    [Differentiable]
+                    public double M(double x) => x * Slope;
+                }
+                """, "SG0002", "declare public double dSlope; next to 'Slope'", "a partial struct's fields must all be in one declaration");
+        }
+
+        [Fact]
+        public void SG0002_BaseTypeField()
+        {
+            Expect("""
+                using SymGrad;
+
+                public class Base { public double Bias; }
+
+                public partial class K : Base
+                {
+                    [Differentiable]
+                    public double M(double x) => x + [|Bias|];
+                }
+                """, "SG0002", "reads the field 'Bias' of its base type Base", "declare the layer's parameters in K itself");
+        }
+
+        [Fact]
+        public void SG0006_LayerMethodCalledInsideADifferentiableMethod()
+        {
+            Expect("""
+                using System;
+                using SymGrad;
+
+                public partial class K
+                {
+                    public double[] W = new double[2];
+
+                    [Differentiable]
+                    public void Forward(ReadOnlySpan<double> x, Span<double> y) { y[0] = W[0] * x[0]; }
+
+                    [Differentiable]
+                    public double Twice(ReadOnlySpan<double> x, Span<double> y)
+                    {
+                        [|Forward(x, y)|];
+                        return y[0];
+                    }
+                }
+                """, "SG0006", "chain the layers outside (call each ForwardBackward in reverse order");
         }
 
         // ── SG0003 ────────────────────────────────────────────────────────────────

@@ -38,6 +38,9 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void Results() => VerifyCases("ResultCases");
 
+        [Fact]
+        public void LayerObjects() => VerifyCases("LayerObjectCases");
+
         private static void VerifyCases(string name)
         {
             var result = GeneratorHarness.Run(GeneratorHarness.Embedded($"Language.{name}.cs"));

@@ -13,9 +13,9 @@ namespace SymGrad.Generator.Diagnostics
             "SG0001", "Containing type must be partial",
             "Type '{0}' must be declared 'partial' so SymGrad can add the backward of '{1}' to it");
 
-        public static readonly DiagnosticDescriptor MethodNotStatic = Error(
-            "SG0002", "Differentiable method must be static",
-            "Method '{0}' must be static: SymGrad differentiates static methods only; pass the instance's state as parameters");
+        public static readonly DiagnosticDescriptor InstanceState = Error(
+            "SG0002", "Instance state is not differentiable",
+            "Instance method '{0}' {1}");
 
         public static readonly DiagnosticDescriptor UnsupportedParameter = Error(
             "SG0003", "Parameter type is not differentiable",
@@ -99,7 +99,7 @@ namespace SymGrad.Generator.Diagnostics
 
         private static readonly DiagnosticDescriptor[] All =
         {
-            TypeNotPartial, MethodNotStatic, UnsupportedParameter, UnsupportedReturnType, UnsupportedStatement,
+            TypeNotPartial, InstanceState, UnsupportedParameter, UnsupportedReturnType, UnsupportedStatement,
             UnsupportedExpression, NoDerivative, Recursion, UnsupportedLoop, DerivativeSignatureMismatch,
             DerivativeTargetNotFound, ParameterAssigned, UnsafeCode, GenericMethod, FileLocalType, OutputAccumulatedAndRead, AssignsNoSpanGradient,
             OutputReadBeforeWritten, CallsGeneratedMethod, DerivativeIntoNoDerivative, CallWritingSpansInExpression, InternalError,

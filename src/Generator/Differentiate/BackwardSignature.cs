@@ -53,7 +53,7 @@ namespace SymGrad.Generator.Differentiate
         public List<string> BackwardParameters(MethodModel model)
         {
             var parameters = new List<string>();
-            foreach (ParameterSpec p in model.Parameters)
+            foreach (ParameterSpec p in model.Arguments)
             {
                 parameters.Add(p.Kind == ParameterKind.SpanOutput && !p.IsArray ? $"global::System.ReadOnlySpan<{p.ElementType}> {p.Name}" : $"{p.Type} {p.Name}");
             }
@@ -65,7 +65,7 @@ namespace SymGrad.Generator.Differentiate
 
             parameters.AddRange(model.Results.Select(r => $"{r.Type} {ResultCotangents[r.Name]}"));
 
-            parameters.AddRange(model.Parameters.Where(p => p.Kind == ParameterKind.SpanOutput).Select(p => $"global::System.ReadOnlySpan<{p.ElementType}> {Cotangents[p.Name]}"));
+            parameters.AddRange(model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput).Select(p => $"global::System.ReadOnlySpan<{p.ElementType}> {Cotangents[p.Name]}"));
             parameters.AddRange(GradientParameters(model));
             return parameters;
         }
@@ -77,7 +77,7 @@ namespace SymGrad.Generator.Differentiate
         /// <summary>The method's own parameter list: its parameters with its out results where it declares them.</summary>
         public static List<string> Primal(MethodModel model, System.Func<ParameterSpec, string> parameter, System.Func<ScalarResult, string> result)
         {
-            var list = model.Parameters.Select(parameter).ToList();
+            var list = model.Arguments.Select(parameter).ToList();
             foreach (ScalarResult r in model.Results.Where(r => r.Position >= 0).OrderBy(r => r.Position))
             {
                 list.Insert(System.Math.Min(r.Position, list.Count), result(r));
@@ -86,7 +86,7 @@ namespace SymGrad.Generator.Differentiate
             return list;
         }
 
-        private IEnumerable<string> GradientParameters(MethodModel model) => model.Parameters.Where(p => p.IsDifferentiable).Select(p => p.Kind == ParameterKind.Scalar
+        private IEnumerable<string> GradientParameters(MethodModel model) => model.Arguments.Where(p => p.IsDifferentiable).Select(p => p.Kind == ParameterKind.Scalar
             ? $"ref {p.Type} {Gradients[p.Name]}"
             : $"global::System.Span<{p.ElementType}> {Gradients[p.Name]}");
     }

@@ -20,7 +20,7 @@ namespace SymGrad.Generator.Emit
     /// <summary>Emit stage: writes the partial type with <c>MBackward</c> and <c>MGradient</c> as formatted C#.</summary>
     internal static class SourceEmitter
     {
-        private const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"SymGrad\", \"0.1.0\")]";
+        internal const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"SymGrad\", \"0.1.0\")]";
 
         /// <summary>
         /// The generated methods of a method that cannot be differentiated, with the signatures they would have and bodies
@@ -36,13 +36,13 @@ namespace SymGrad.Generator.Emit
             {
                 writer.WriteLine($"/// <summary>Not generated: SymGrad reported why <c>{Xml(model.Name)}</c> cannot be differentiated.</summary>");
                 writer.WriteLine(GeneratedCode);
-                writer.WriteLine($"{model.Accessibility} static void {model.Name}Backward({string.Join(", ", signature.BackwardParameters(model))}) => {reason}");
+                writer.WriteLine($"{model.Accessibility} {model.StaticModifier}void {model.Name}Backward({string.Join(", ", signature.BackwardParameters(model))}) => {reason}");
                 if (model.ReturnType != "void")
                 {
                     writer.WriteLineNoTabs(string.Empty);
                     writer.WriteLine($"/// <summary>Not generated: SymGrad reported why <c>{Xml(model.Name)}</c> cannot be differentiated.</summary>");
                     writer.WriteLine(GeneratedCode);
-                    writer.WriteLine($"{model.Accessibility} static {model.ReturnType} {model.Name}Gradient({string.Join(", ", signature.GradientMethodParameters(model))}) => {reason}");
+                    writer.WriteLine($"{model.Accessibility} {model.StaticModifier}{model.ReturnType} {model.Name}Gradient({string.Join(", ", signature.GradientMethodParameters(model))}) => {reason}");
                 }
             });
         }
@@ -69,7 +69,7 @@ namespace SymGrad.Generator.Emit
         }
 
         /// <summary>A file with the method's namespace and partial types around what <paramref name="members"/> writes.</summary>
-        private static string Wrap(MethodModel model, System.Action<IndentedTextWriter> members)
+        internal static string Wrap(MethodModel model, System.Action<IndentedTextWriter> members)
         {
             var text = new StringWriter();
             var writer = new IndentedTextWriter(text, "    ");
@@ -105,10 +105,11 @@ namespace SymGrad.Generator.Emit
             List<string> parameters = program.Signature.BackwardParameters(model);
             WriteDoc(writer, model, program);
             writer.WriteLine(GeneratedCode);
-            writer.WriteLine($"{model.Accessibility} static void {model.Name}Backward({string.Join(", ", parameters)})");
+            writer.WriteLine($"{model.Accessibility} {model.StaticModifier}void {model.Name}Backward({string.Join(", ", parameters)})");
             Open(writer);
             WriteSizeChecks(writer, sizes);
             WriteCoverageChecks(writer, program);
+            WriteFieldGradients(writer, model, program);
             WriteGradientChecks(writer, model, program);
 
             var statements = new List<Stmt>(program.Setup.Statements);
@@ -167,9 +168,10 @@ namespace SymGrad.Generator.Emit
             writer.WriteLine("/// <summary>");
             writer.WriteLine($"/// Runs <c>{Xml(model.Name)}</c> and its backward pass with ∂L/∂result = 1: returns the value and accumulates (+=)");
             writer.WriteLine("/// the gradient of every differentiable input into the <c>d</c>-prefixed spans and refs.");
+            WriteFieldGradientsDoc(writer, model);
             writer.WriteLine("/// </summary>");
             writer.WriteLine(GeneratedCode);
-            writer.WriteLine($"{model.Accessibility} static {model.ReturnType} {model.Name}Gradient({string.Join(", ", parameters)})");
+            writer.WriteLine($"{model.Accessibility} {model.StaticModifier}{model.ReturnType} {model.Name}Gradient({string.Join(", ", parameters)})");
             Open(writer);
 
             // Everything is checked before the forward pass writes its outputs: sizes, overlaps, gradient lengths.
@@ -188,30 +190,44 @@ namespace SymGrad.Generator.Emit
             var names = new NameAllocator(taken.Append(program.Workspace));
             string result = names.Reserve("result");
 
-            // A parameter named like the method hides it: call it through its type.
-            string forward = taken.Contains(model.Name)
-                ? "global::" + (model.Namespace.Length > 0 ? model.Namespace + "." : "") + string.Join(".", model.ContainingTypes.Select(t => t.Name)) + "." + model.Name
-                : model.Name;
+            // A parameter named like the method hides it: call it through its type (or this).
+            string forward = !taken.Contains(model.Name) ? model.Name : model.IsInstance ? "this." + model.Name
+                : "global::" + (model.Namespace.Length > 0 ? model.Namespace + "." : "") + string.Join(".", model.ContainingTypes.Select(t => t.Name)) + "." + model.Name;
             writer.WriteLine($"{model.ReturnType} {result} = {forward}({string.Join(", ", BackwardSignature.Primal(model, p => p.Name, r => "out " + r.Name))});");
-            var backward = model.Parameters.Select(p => p.Name).ToList();
+            var backward = model.Arguments.Select(p => p.Name).ToList();
             backward.Add("1");
 
             // The other results are not part of the result either: their cotangents are zero.
             backward.AddRange(model.Results.Select(_ => "0"));
 
             // The outputs are not part of the result: their cotangents are zero, passed as empty spans (see MBackward).
-            backward.AddRange(model.Parameters.Where(p => p.Kind == ParameterKind.SpanOutput).Select(_ => "default"));
-            backward.AddRange(model.Parameters.Where(p => p.IsDifferentiable).Select(p => (p.Kind == ParameterKind.Scalar ? "ref " : "") + program.Gradients[p.Name]));
+            backward.AddRange(model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput).Select(_ => "default"));
+            backward.AddRange(model.Arguments.Where(p => p.IsDifferentiable).Select(p => (p.Kind == ParameterKind.Scalar ? "ref " : "") + program.Gradients[p.Name]));
             writer.WriteLine($"{model.Name}Backward({string.Join(", ", backward)});");
             writer.WriteLine($"return {result};");
             Close(writer);
+        }
+
+        /// <summary>
+        /// A layer object's gradients live in its <c>d</c>-prefixed fields (see <see cref="LayerMembers"/>): the reverse sweep
+        /// accumulates into locals that are those fields, an array allocated at its parameter's length the first time.
+        /// </summary>
+        private static void WriteFieldGradients(IndentedTextWriter writer, MethodModel model, BackwardProgram program)
+        {
+            foreach (ParameterSpec p in model.Parameters.Where(p => p.IsField && p.IsDifferentiable))
+            {
+                string local = program.Gradients[p.Name];
+                writer.WriteLine(p.Kind == ParameterKind.Scalar
+                    ? $"ref {p.Type} {local} = ref this.{LayerMembers.Gradient(p)};"
+                    : $"global::System.Span<{p.ElementType}> {local} = this.{LayerMembers.Gradient(p)} = global::SymGrad.Guard.GradientOf(this.{LayerMembers.Gradient(p)}, {p.Name});");
+            }
         }
 
         /// <summary>Gradient (and cotangent) lengths, and that nothing written overlaps anything read, before any write.</summary>
         private static void WriteGradientChecks(IndentedTextWriter writer, MethodModel model, BackwardProgram program, bool cotangents = true)
         {
             var pairs = new List<(string Gradient, string Of, string Check)>();
-            pairs.AddRange(model.Parameters.Where(p => p.Kind == ParameterKind.SpanInput).Select(p => (program.Gradients[p.Name], p.Name, "SameLength")));
+            pairs.AddRange(model.Arguments.Where(p => p.Kind == ParameterKind.SpanInput).Select(p => (program.Gradients[p.Name], p.Name, "SameLength")));
             if (cotangents)
             {
                 pairs.AddRange(program.Cotangents.Select(c => (c.Value, c.Key, "CotangentLength")));
@@ -228,7 +244,7 @@ namespace SymGrad.Generator.Emit
                 read.AddRange(program.Cotangents.Select(c => (c.Value, ElementOf(model, c.Key))));
             }
 
-            var written = model.Parameters.Where(p => p.Kind == ParameterKind.SpanInput).Select(p => (Name: program.Gradients[p.Name], p.ElementType)).ToList();
+            var written = model.Arguments.Where(p => p.Kind == ParameterKind.SpanInput).Select(p => (Name: program.Gradients[p.Name], p.ElementType)).ToList();
             for (int i = 0; i < written.Count; i++)
             {
                 foreach ((string other, string type) in read.Concat(written.Skip(i + 1)))
@@ -287,6 +303,8 @@ namespace SymGrad.Generator.Emit
                 writer.WriteLine("/// An empty output cotangent (<c>default</c>) stands for zeros.");
             }
 
+            WriteFieldGradientsDoc(writer, model);
+
             writer.WriteLine("/// </summary>");
             writer.WriteLine("/// <remarks>");
             writer.WriteLine($"/// Forward: <c>{Xml(model.ForwardSource)}</c>");
@@ -304,6 +322,16 @@ namespace SymGrad.Generator.Emit
             }
 
             writer.WriteLine("/// </remarks>");
+        }
+
+        private static void WriteFieldGradientsDoc(IndentedTextWriter writer, MethodModel model)
+        {
+            var fields = model.Parameters.Where(p => p.IsField && p.IsDifferentiable).ToList();
+            if (fields.Count > 0)
+            {
+                string Cref(string name) => $"<see cref=\"{name}\"/>";
+                writer.WriteLine($"/// The gradients of the layer's fields accumulate into its fields {string.Join(", ", fields.Select(f => Cref(LayerMembers.Gradient(f))))}.");
+            }
         }
 
         private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");

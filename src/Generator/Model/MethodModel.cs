@@ -29,6 +29,15 @@ namespace SymGrad.Generator.Model
 
         /// <summary>A <c>T[]</c> parameter: generated code keeps the array type where it passes the parameter on.</summary>
         public bool IsArray => Type.EndsWith("[]", System.StringComparison.Ordinal);
+
+        /// <summary>
+        /// A field of a layer object (an instance method's type) the method reads: a parameter of the derivation, but not of
+        /// the generated signatures; its gradient accumulates into the field <c>d</c> + its name, which the generator declares.
+        /// </summary>
+        public bool IsField { get; init; }
+
+        /// <summary>A field whose gradient field the user declared: the generator uses it and declares nothing.</summary>
+        public bool GradientDeclared { get; init; }
     }
 
     /// <summary>One type around the method, outermost first: <c>partial class Outer</c>.</summary>
@@ -52,6 +61,15 @@ namespace SymGrad.Generator.Model
     {
         /// <summary>The results besides the return value: out parameters and tuple elements, each with its own cotangent.</summary>
         public EquatableArray<ScalarResult> Results { get; init; } = EquatableArray<ScalarResult>.Empty;
+
+        /// <summary>An instance method of a layer object: its generated methods are instance methods too.</summary>
+        public bool IsInstance { get; init; }
+
+        /// <summary>The parameters the generated signatures list (a layer object's fields are reached through <c>this</c>).</summary>
+        public System.Collections.Generic.IEnumerable<ParameterSpec> Arguments => System.Linq.Enumerable.Where(Parameters, p => !p.IsField);
+
+        /// <summary><c>static </c>, or nothing for a layer object's method.</summary>
+        public string StaticModifier => IsInstance ? "" : "static ";
 
         public string HintName => (Namespace.Length > 0 ? Namespace + "." : "")
             + string.Join(".", System.Linq.Enumerable.Select(ContainingTypes, t => t.Name.Replace('<', '{').Replace('>', '}')))

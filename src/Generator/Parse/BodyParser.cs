@@ -239,10 +239,15 @@ namespace SymGrad.Generator.Parse
                     return;
                 case InvocationExpressionSyntax invocation:
                 {
+                    int reported = _diagnostics.Count;
                     Expr call = ParseExpression(invocation);
                     if (call is UserCall userCall)
                     {
                         output.Add(new CallStatement(userCall, source));
+                    }
+                    else if (_diagnostics.Count > reported)
+                    {
+                        // The call itself was reported (one error per root cause).
                     }
                     else if (call is not Opaque)
                     {
@@ -287,8 +292,14 @@ namespace SymGrad.Generator.Parse
                 return result;
             }
 
-            if (info.Symbol is IParameterSymbol parameter && target is IdentifierNameSyntax)
+            if (Spec(info.Symbol) is { } parameter && Unthis(target) is IdentifierNameSyntax)
             {
+                if (parameter.IsField)
+                {
+                    Report(DiagnosticDescriptors.InstanceState, target.GetLocation(), _method.Name, "assigns its field '" + parameter.Name + "', a parameter of the layer: copy it into a local first");
+                    return null;
+                }
+
                 Report(DiagnosticDescriptors.ParameterAssigned, target.GetLocation(), parameter.Name);
                 return null;
             }
@@ -551,7 +562,7 @@ namespace SymGrad.Generator.Parse
                         return new Name(localName, type);
                     }
 
-                    if (symbol is IParameterSymbol parameter && _parameters.ContainsKey(parameter.Name))
+                    if (Spec(symbol) is { } parameter)
                     {
                         return new Name(parameter.Name, type);
                     }
@@ -570,10 +581,10 @@ namespace SymGrad.Generator.Parse
                     break;
                 }
 
-                case ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } access
-                    when access.Expression is IdentifierNameSyntax spanName && _model.GetSymbolInfo(spanName, _cancellationToken).Symbol is IParameterSymbol p
-                         && _parameters.TryGetValue(p.Name, out ParameterSpec? spec) && spec.IsBuffer:
+                case ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } access when Buffer(access.Expression) is { } spec:
                     return new Element(spec.Name, Position(access.ArgumentList.Arguments[0].Expression, spec.Name), type);
+                case MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } member when Spec(_model.GetSymbolInfo(member, _cancellationToken).Symbol) is not null:
+                    return ParseExpression(member.Name); // this.W is W
                 case PrefixUnaryExpressionSyntax prefix when prefix.IsKind(SyntaxKind.UnaryMinusExpression) || prefix.IsKind(SyntaxKind.LogicalNotExpression):
                     return new Unary(prefix.OperatorToken.Text, ParseExpression(prefix.Operand), type);
                 case PrefixUnaryExpressionSyntax prefix when prefix.IsKind(SyntaxKind.UnaryPlusExpression):
@@ -703,6 +714,14 @@ namespace SymGrad.Generator.Parse
                 return new Literal("0", type);
             }
 
+            if (!callee.IsStatic && callee.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == CallTargets.DifferentiableAttribute))
+            {
+                Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), MethodParser.OneLine(invocation.ToString()),
+                    "calls of a layer object's methods are not differentiated inside another differentiable method yet; chain the layers outside (call each "
+                    + callee.Name + "Backward in reverse order, as a training step does), or make the called method static");
+                return new Literal("0", type);
+            }
+
             CallTarget? target = CallTargets.Resolve(callee, _method, _model.Compilation);
             if (target is not null)
             {
@@ -789,8 +808,19 @@ namespace SymGrad.Generator.Parse
 
         /// <summary>The span or array parameter an expression names, or null.</summary>
         private ParameterSpec? Buffer(ExpressionSyntax expression) =>
-            expression is IdentifierNameSyntax identifier && _model.GetSymbolInfo(identifier, _cancellationToken).Symbol is IParameterSymbol p
-            && _parameters.TryGetValue(p.Name, out ParameterSpec? spec) && spec.IsBuffer ? spec : null;
+            Unthis(expression) is IdentifierNameSyntax identifier && Spec(_model.GetSymbolInfo(identifier, _cancellationToken).Symbol) is { IsBuffer: true } spec ? spec : null;
+
+        /// <summary>The parameter a symbol is: a parameter of the method, or a field of a layer object that is one.</summary>
+        private ParameterSpec? Spec(ISymbol? symbol) => symbol switch
+        {
+            IParameterSymbol p when _parameters.TryGetValue(p.Name, out ParameterSpec? spec) && !spec.IsField => spec,
+            IFieldSymbol { IsStatic: false } f when _parameters.TryGetValue(f.Name, out ParameterSpec? spec) && spec.IsField => spec,
+            _ => null,
+        };
+
+        /// <summary><c>this.W</c> names what <c>W</c> does.</summary>
+        private static ExpressionSyntax Unthis(ExpressionSyntax expression) =>
+            expression is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } member ? member.Name : expression;
 
         /// <summary><c>x[a..b]</c> is <c>x.Slice(a, b − a)</c>; a missing end is the span's own.</summary>
         private SpanRef Range(string span, RangeExpressionSyntax range, string elementType)
@@ -852,7 +882,7 @@ namespace SymGrad.Generator.Parse
                 {
                     replacement = Placeholder(reads, localName);
                 }
-                else if (symbol is IParameterSymbol parameter && _parameters.ContainsKey(parameter.Name))
+                else if (Spec(symbol) is { } parameter && !(isQualifiedRight && name.Parent is MemberAccessExpressionSyntax { Expression: not ThisExpressionSyntax }))
                 {
                     replacement = Placeholder(reads, parameter.Name);
                 }
@@ -948,12 +978,9 @@ namespace SymGrad.Generator.Parse
         /// over constants only (<c>[NoDerivative]</c> data, labels) stays code kept as written.
         /// </summary>
         private bool ReadsDifferentiable(InvocationExpressionSyntax invocation) => invocation.DescendantNodes().OfType<IdentifierNameSyntax>()
-            .Any(id => _model.GetSymbolInfo(id, _cancellationToken).Symbol switch
-            {
-                IParameterSymbol p => _parameters.TryGetValue(p.Name, out ParameterSpec? spec) && (spec.IsDifferentiable || spec.Kind == ParameterKind.SpanOutput),
-                ILocalSymbol l => TypeNames.IsReal(l.Type) && _localNames.ContainsKey(l),
-                _ => false,
-            });
+            .Any(id => _model.GetSymbolInfo(id, _cancellationToken).Symbol is var symbol && Spec(symbol) is { } spec
+                ? spec.IsDifferentiable || spec.Kind == ParameterKind.SpanOutput
+                : symbol is ILocalSymbol l && TypeNames.IsReal(l.Type) && _localNames.ContainsKey(l));
 
         /// <summary>Whether <paramref name="node"/> reads a local already reported (its declaration is the root cause).</summary>
         private bool UsesRejected(SyntaxNode node) => _rejected.Count > 0 && node.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()

@@ -42,11 +42,6 @@ namespace SymGrad.Generator.Parse
             Location nameLocation = syntax.Identifier.GetLocation();
 
 
-            if (!method.IsStatic)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MethodNotStatic, nameLocation, method.Name));
-            }
-
             if (method.IsGenericMethod)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericMethod, nameLocation, method.Name));
@@ -90,7 +85,8 @@ namespace SymGrad.Generator.Parse
                 containingTypes.Insert(0, new ContainingType(keyword, name));
             }
 
-            var parameters = new List<ParameterSpec>();
+            // A layer object's real fields come first: parameters of the derivation the generated signatures leave out.
+            var parameters = method.IsStatic ? new List<ParameterSpec>() : LayerFields.Find(method, syntax, model, diagnostics, cancellationToken);
             var results = new List<ScalarResult>();
             foreach (IParameterSymbol parameter in method.Parameters)
             {
@@ -195,7 +191,7 @@ namespace SymGrad.Generator.Parse
                 parameters.ToEquatableArray(),
                 body.Locals.ToEquatableArray(),
                 block,
-                Signature(syntax)) { Results = results.ToEquatableArray() };
+                Signature(syntax)) { Results = results.ToEquatableArray(), IsInstance = !method.IsStatic };
 
             // The signature is fine, the body is not: the diagnostics, and a model of the signature for stubs.
             ParseResult Failed(Block block) => new(Model(block), diagnostics.ToEquatableArray(), LocationInfo.From(nameLocation));

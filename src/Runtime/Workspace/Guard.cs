@@ -11,6 +11,16 @@ namespace SymGrad
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static class Guard
     {
+        /// <summary>
+        /// A layer object's gradient array for <paramref name="parameter"/>: <paramref name="gradient"/> itself when it has the
+        /// parameter's length, otherwise a new zeroed array that has (the first call, or after the parameter was resized).
+        /// </summary>
+        public static T[] GradientOf<T>(T[]? gradient, T[]? parameter)
+        {
+            int length = parameter?.Length ?? 0;
+            return gradient is not null && gradient.Length == length ? gradient : length == 0 ? Array.Empty<T>() : new T[length];
+        }
+
         /// <summary>Throws unless <paramref name="span"/> has the length of <paramref name="primal"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void SameLength<T>(ReadOnlySpan<T> span, string spanName, ReadOnlySpan<T> primal, string primalName)

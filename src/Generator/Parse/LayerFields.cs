@@ -1,0 +1,169 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymGrad.Generator.Diagnostics;
+using SymGrad.Generator.Model;
+
+namespace SymGrad.Generator.Parse
+{
+    /// <summary>
+    /// A layer object: a <c>[Differentiable]</c> instance method's real fields (<c>double Alpha</c>, <c>double[] W</c>) are
+    /// parameters of its derivation, in declaration order, each with a gradient field <c>d</c> + its name that the generator
+    /// declares (<see cref="Emit.LayerMembers"/>) unless the type already has it (a struct must: its fields cannot be split over
+    /// declarations without a warning). Other fields (sizes, flags) are constants.
+    /// </summary>
+    internal static class LayerFields
+    {
+        public static List<ParameterSpec> Find(IMethodSymbol method, MethodDeclarationSyntax syntax, SemanticModel model, List<DiagnosticInfo> diagnostics, System.Threading.CancellationToken cancellationToken)
+        {
+            INamedTypeSymbol type = method.ContainingType;
+            var fields = new List<ParameterSpec>();
+            if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
+            {
+                Report(syntax.Identifier.GetLocation(), "belongs to an interface: write it in the class or struct that holds the parameters");
+                return fields;
+            }
+
+            if (type.IsValueType && (type.IsReadOnly || method.IsReadOnly))
+            {
+                Report(syntax.Identifier.GetLocation(), (type.IsReadOnly ? "is in readonly struct " + type.Name : "is readonly") + ", so it cannot accumulate its gradients in its fields: remove readonly");
+                return fields;
+            }
+
+            var read = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
+            var reported = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (SimpleNameSyntax name in syntax.DescendantNodes().OfType<SimpleNameSyntax>())
+            {
+                ISymbol? symbol = model.GetSymbolInfo(name, cancellationToken).Symbol;
+                if (symbol is not (IFieldSymbol { IsStatic: false, IsConst: false } or IPropertySymbol { IsStatic: false }) || !OnThis(name)
+                    || !(TypeNames.IsReal(Type(symbol)) || ArrayParameters.Element(Type(symbol)!) is { } e && TypeNames.IsReal(e)))
+                {
+                    continue;
+                }
+
+                if (symbol is IFieldSymbol field && SymbolEqualityComparer.Default.Equals(field.ContainingType.OriginalDefinition, type.OriginalDefinition))
+                {
+                    read.Add(field);
+                }
+                else if (reported.Add(symbol))
+                {
+                    Report(name.GetLocation(), symbol is IPropertySymbol
+                        ? "reads the property '" + symbol.Name + "', which SymGrad cannot differentiate through: make it a field of " + type.Name + " (its gradient then goes to d" + symbol.Name + ")"
+                        : "reads the field '" + symbol.Name + "' of its base type " + symbol.ContainingType.Name + ": declare the layer's parameters in " + type.Name + " itself");
+                }
+            }
+
+            var parameterNames = new HashSet<string>(method.Parameters.Select(p => p.Name));
+            foreach (IFieldSymbol field in type.GetMembers().OfType<IFieldSymbol>().Where(read.Contains))
+            {
+                Location location = field.Locations.FirstOrDefault() ?? syntax.Identifier.GetLocation();
+                bool noDerivative = field.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "SymGrad.NoDerivativeAttribute");
+                string gradient = "d" + field.Name;
+                if (parameterNames.Contains(field.Name))
+                {
+                    Report(syntax.Identifier.GetLocation(), "has a parameter named like its field '" + field.Name + "': rename one of them");
+                    continue;
+                }
+
+                ITypeSymbol? element = ArrayParameters.Element(field.Type);
+                if (element is not null && Written(field, syntax, model, cancellationToken) is { } write)
+                {
+                    Report(write, "writes its field '" + field.Name + "', a parameter of the layer: write results to a Span<" + TypeNames.Of(element) + "> output parameter");
+                    continue;
+                }
+
+                ISymbol? existing = type.GetMembers(gradient).FirstOrDefault();
+                if (!noDerivative && existing is not null && !(existing is IFieldSymbol { IsStatic: false } declared && SymbolEqualityComparer.Default.Equals(declared.Type.WithNullableAnnotation(NullableAnnotation.None), field.Type.WithNullableAnnotation(NullableAnnotation.None))))
+                {
+                    Report(existing.Locations.FirstOrDefault() ?? location, "needs the gradient field '" + gradient + "' (" + TypeNames.Of(field.Type) + "), and " + type.Name
+                        + " declares a member of that name that is not one: remove it (SymGrad declares the field) or make it a field of type " + TypeNames.Of(field.Type));
+                    continue;
+                }
+
+                if (!noDerivative && existing is null && type.IsValueType)
+                {
+                    Report(location, "needs the gradient field '" + gradient + "': declare public " + TypeNames.Of(field.Type) + " " + gradient + "; next to '" + field.Name
+                        + "' (a partial struct's fields must all be in one declaration, so SymGrad cannot add it)");
+                    continue;
+                }
+
+                string elementType = TypeNames.Of(element ?? field.Type);
+                ParameterKind kind = noDerivative ? ParameterKind.Constant : element is null ? ParameterKind.Scalar : ParameterKind.SpanInput;
+                fields.Add(new ParameterSpec(field.Name, TypeNames.Of(field.Type), elementType, kind) { IsField = true, GradientDeclared = existing is not null });
+            }
+
+            if (fields.Any(f => f.IsDifferentiable && !f.GradientDeclared) && type.GetMembers("ZeroGradients").OfType<IMethodSymbol>().FirstOrDefault(m => m.Parameters.Length == 0) is { } zero)
+            {
+                Report(zero.Locations.FirstOrDefault() ?? syntax.Identifier.GetLocation(), "is in " + type.Name + ", whose ZeroGradients() clashes with the one SymGrad generates for layer objects (it clears every gradient field): rename yours");
+            }
+
+            return fields;
+
+            void Report(Location location, string problem) =>
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InstanceState, location, method.Name, problem));
+        }
+
+        private static ITypeSymbol? Type(ISymbol symbol) => symbol switch
+        {
+            IFieldSymbol f => f.Type,
+            IPropertySymbol p => p.Type,
+            _ => null,
+        };
+
+        /// <summary>A member of the instance itself: <c>W</c> or <c>this.W</c> (not <c>other.W</c>).</summary>
+        private static bool OnThis(SimpleNameSyntax name) => name.Parent switch
+        {
+            MemberAccessExpressionSyntax access when access.Name == name => access.Expression is ThisExpressionSyntax or BaseExpressionSyntax,
+            MemberBindingExpressionSyntax => false,
+            _ => true,
+        };
+
+        /// <summary>
+        /// Where the method writes the array field: an element (<c>W[i] = …</c>, <c>W[i]++</c>, <c>ref W[i]</c>), or the array or
+        /// a part of it passed where a <c>Span&lt;T&gt;</c> or a written array is expected (<c>Nn.Sigmoid(x, W)</c>).
+        /// </summary>
+        private static Location? Written(IFieldSymbol field, MethodDeclarationSyntax syntax, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+        {
+            foreach (SimpleNameSyntax name in syntax.DescendantNodes().OfType<SimpleNameSyntax>().Where(n => n.Identifier.ValueText == field.Name))
+            {
+                if (!SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, field))
+                {
+                    continue;
+                }
+
+                // this.W is W; W.AsSpan(…), W.AsSpan()[…] and W[a..b] are parts of it.
+                SyntaxNode use = name.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } self && self.Name == name ? self : name;
+                while (use.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "AsSpan" or "Slice" } part && part.Expression == use && part.Parent is InvocationExpressionSyntax call)
+                {
+                    use = call;
+                }
+
+                bool written = use.Parent switch
+                {
+                    ElementAccessExpressionSyntax access when access.Expression == use => access.Parent switch
+                    {
+                        AssignmentExpressionSyntax assignment => assignment.Left == access,
+                        PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax => true,
+                        ArgumentSyntax argument => !argument.RefKindKeyword.IsKind(SyntaxKind.None) || IsSpanOutput(argument, model, cancellationToken),
+                        _ => false,
+                    },
+                    ArgumentSyntax argument => IsSpanOutput(argument, model, cancellationToken),
+                    _ => false,
+                };
+                if (written)
+                {
+                    return use.Parent!.GetLocation();
+                }
+            }
+
+            return null;
+        }
+
+        private static bool IsSpanOutput(ArgumentSyntax argument, SemanticModel model, System.Threading.CancellationToken cancellationToken) =>
+            model.GetOperation(argument, cancellationToken) is Microsoft.CodeAnalysis.Operations.IArgumentOperation { Parameter: { } target }
+            && (TypeNames.SpanElement(target.Type, out bool readOnly) is not null && !readOnly
+                || ArrayParameters.Element(target.Type) is not null && ArrayParameters.Written(target, model.Compilation));
+    }
+}
