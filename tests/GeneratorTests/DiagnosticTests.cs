@@ -163,6 +163,57 @@ namespace SymGrad.GeneratorTests
                 """, "SG0002", "reads the field 'Bias' of its base type Base", "declare the layer's parameters in K itself");
         }
 
+        [Theory]
+        [InlineData("return [|Norm(p)|];", "SG0006", "calls of methods that take or return structs of reals are not differentiated yet")]
+        [InlineData("Point3 q = p; return [|q|].GetHashCode();", "SG0006", "a struct of reals is differentiated field by field")]
+        [InlineData("return [|Twice(p)|].X;", "SG0006", "calls of methods that take or return structs of reals are not differentiated yet")]
+        [InlineData("Point3 q = [|new Point3(p.X)|]; return q.X;", "SG0006", "only constructors that assign fields from their parameters")]
+        [InlineData("[|p.X|] = 1; return p.Y;", "SG0012", "Parameter 'p' is assigned")]
+        public void SG0006_StructsOutsideTheSubset(string body, string id, string problem)
+        {
+            var result = GeneratorHarness.Run($$"""
+                using SymGrad;
+
+                public struct Point3
+                {
+                    public double X, Y, Z;
+                    public Point3(double x) { X = x; Y = x * x; }
+                }
+
+                public static partial class K
+                {
+                    static double Norm(Point3 p) => p.X;
+
+                    [Differentiable]
+                    public static Point3 Twice(Point3 p) => new Point3 { X = 2 * p.X };
+
+                    [Differentiable]
+                    public static double M(Point3 p)
+                    {
+                        {{body}}
+                    }
+                }
+                """);
+            var d = GeneratorHarness.AssertDiagnostic(result, id);
+            Assert.Contains(problem, d.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void SG0003_StructWithProperties()
+        {
+            Expect("""
+                using SymGrad;
+
+                public record struct Point(double X, double Y);
+
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double M(Point [|p|]) => p.X;
+                }
+                """, "SG0003", "a struct's reals must be fields, not properties");
+        }
+
         [Fact]
         public void SG0006_LayerMethodCalledInsideADifferentiableMethod()
         {

@@ -41,6 +41,9 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void LayerObjects() => VerifyCases("LayerObjectCases");
 
+        [Fact]
+        public void Structs() => VerifyCases("StructCases");
+
         private static void VerifyCases(string name)
         {
             var result = GeneratorHarness.Run(GeneratorHarness.Embedded($"Language.{name}.cs"));

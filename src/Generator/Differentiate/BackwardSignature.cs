@@ -18,7 +18,8 @@ namespace SymGrad.Generator.Differentiate
             DResult = names.Reserve("dResult");
             foreach (ScalarResult r in model.Results)
             {
-                ResultCotangents[r.Name] = names.Reserve("d" + r.Name);
+                // A returned struct's fields are the fields of one cotangent: dResult.X.
+                ResultCotangents[r.Name] = r.Path is null ? names.Reserve("d" + r.Name) : (ResultSlot ??= DResult) + r.Path;
             }
 
             foreach (ParameterSpec p in model.Parameters)
@@ -27,12 +28,28 @@ namespace SymGrad.Generator.Differentiate
                 {
                     Cotangents[p.Name] = names.Reserve("d" + p.Name);
                 }
+                else if (p.IsDifferentiable && p.Group is { } group)
+                {
+                    // A struct's fields are the fields of one gradient: da.X of ref Point3 da.
+                    if (!GradientSlots.TryGetValue(group, out string? slot))
+                    {
+                        GradientSlots[group] = slot = names.Reserve("d" + group);
+                    }
+
+                    Gradients[p.Name] = slot + p.Name.Substring(group.Length);
+                }
                 else if (p.IsDifferentiable)
                 {
-                    Gradients[p.Name] = names.Reserve("d" + p.Name);
+                    Gradients[p.Name] = GradientSlots[p.Name] = names.Reserve("d" + p.Name);
                 }
             }
         }
+
+        /// <summary>The cotangent parameter of a returned struct (<c>dResult</c>), if the method returns one.</summary>
+        public string? ResultSlot { get; }
+
+        /// <summary>Differentiable parameter as the signature lists it (a struct whole) → its gradient parameter.</summary>
+        public Dictionary<string, string> GradientSlots { get; } = new();
 
         public string Workspace { get; }
 
@@ -63,7 +80,7 @@ namespace SymGrad.Generator.Differentiate
                 parameters.Add($"{model.ReturnType} {DResult}");
             }
 
-            parameters.AddRange(model.Results.Select(r => $"{r.Type} {ResultCotangents[r.Name]}"));
+            parameters.AddRange(model.Results.Select(r => r.Path is null ? $"{r.Type} {ResultCotangents[r.Name]}" : $"{r.GroupType} {ResultSlot}").Distinct());
 
             parameters.AddRange(model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput).Select(p => $"global::System.ReadOnlySpan<{p.ElementType}> {Cotangents[p.Name]}"));
             parameters.AddRange(GradientParameters(model));
@@ -87,7 +104,7 @@ namespace SymGrad.Generator.Differentiate
         }
 
         private IEnumerable<string> GradientParameters(MethodModel model) => model.Arguments.Where(p => p.IsDifferentiable).Select(p => p.Kind == ParameterKind.Scalar
-            ? $"ref {p.Type} {Gradients[p.Name]}"
-            : $"global::System.Span<{p.ElementType}> {Gradients[p.Name]}");
+            ? $"ref {p.Type} {GradientSlots[p.Name]}"
+            : $"global::System.Span<{p.ElementType}> {GradientSlots[p.Name]}");
     }
 }

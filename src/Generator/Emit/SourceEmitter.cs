@@ -29,7 +29,7 @@ namespace SymGrad.Generator.Emit
         /// </summary>
         public static string EmitStubs(MethodModel model)
         {
-            var names = new NameAllocator(model.Parameters.Select(p => p.Name).Concat(model.Locals.Select(l => l.Name)).Append(model.Name));
+            var names = new NameAllocator(model.TakenNames);
             var signature = new BackwardSignature(model, names);
             string reason = $"throw new global::System.NotSupportedException(\"SymGrad could not differentiate {model.Name}: see the error it reported for it.\");";
             return Wrap(model, writer =>
@@ -49,7 +49,7 @@ namespace SymGrad.Generator.Emit
 
         public static string Emit(MethodModel model)
         {
-            var names = new NameAllocator(model.Parameters.Select(p => p.Name).Concat(model.Locals.Select(l => l.Name)).Append(model.Name));
+            var names = new NameAllocator(model.TakenNames);
             // Lower: calls that write outputs become statements, constant branches go, jumps become structured code.
             var hoisting = new CallHoisting(names);
             Block lowered = ConstantBranches.Fold(hoisting.Rewrite(model.Body));
@@ -186,7 +186,7 @@ namespace SymGrad.Generator.Emit
             }
 
             WriteGradientChecks(writer, model, program, cotangents: false);
-            var taken = new HashSet<string>(model.Parameters.Select(p => p.Name).Concat(program.Gradients.Values));
+            var taken = new HashSet<string>(model.Arguments.Select(p => p.Name).Concat(program.Signature.GradientSlots.Values));
             var names = new NameAllocator(taken.Append(program.Workspace));
             string result = names.Reserve("result");
 
@@ -202,7 +202,7 @@ namespace SymGrad.Generator.Emit
 
             // The outputs are not part of the result: their cotangents are zero, passed as empty spans (see MBackward).
             backward.AddRange(model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput).Select(_ => "default"));
-            backward.AddRange(model.Arguments.Where(p => p.IsDifferentiable).Select(p => (p.Kind == ParameterKind.Scalar ? "ref " : "") + program.Gradients[p.Name]));
+            backward.AddRange(model.Arguments.Where(p => p.IsDifferentiable).Select(p => (p.Kind == ParameterKind.Scalar ? "ref " : "") + program.Signature.GradientSlots[p.Name]));
             writer.WriteLine($"{model.Name}Backward({string.Join(", ", backward)});");
             writer.WriteLine($"return {result};");
             Close(writer);

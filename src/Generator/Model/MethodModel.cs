@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using SymGrad.Generator.Diagnostics;
 
 namespace SymGrad.Generator.Model
@@ -38,6 +40,17 @@ namespace SymGrad.Generator.Model
 
         /// <summary>A field whose gradient field the user declared: the generator uses it and declares nothing.</summary>
         public bool GradientDeclared { get; init; }
+
+        /// <summary>
+        /// For a field of a struct-of-reals parameter (<see cref="Name"/> <c>a.X</c>): the parameter (<c>a</c>); its type is
+        /// <see cref="GroupType"/>, and its gradient a <c>ref GroupType da</c> whose field <c>da.X</c> this one's is.
+        /// </summary>
+        public string? Group { get; init; }
+
+        public string GroupType { get; init; } = "";
+
+        /// <summary>The parameter as the generated signatures list it: a struct's fields as the one struct parameter.</summary>
+        public ParameterSpec Slot => Group is null ? this : new ParameterSpec(Group, GroupType, GroupType, Kind);
     }
 
     /// <summary>One type around the method, outermost first: <c>partial class Outer</c>.</summary>
@@ -65,14 +78,20 @@ namespace SymGrad.Generator.Model
         /// <summary>An instance method of a layer object: its generated methods are instance methods too.</summary>
         public bool IsInstance { get; init; }
 
-        /// <summary>The parameters the generated signatures list (a layer object's fields are reached through <c>this</c>).</summary>
-        public System.Collections.Generic.IEnumerable<ParameterSpec> Arguments => System.Linq.Enumerable.Where(Parameters, p => !p.IsField);
+        /// <summary>
+        /// The parameters the generated signatures list: a layer object's fields are reached through <c>this</c>, a struct's
+        /// fields are the one struct parameter.
+        /// </summary>
+        public IEnumerable<ParameterSpec> Arguments => Parameters.Where(p => !p.IsField).Select(p => p.Slot).Distinct();
+
+        /// <summary>Names generated code must not reuse: parameters, struct parameters, locals and the method's own.</summary>
+        public IEnumerable<string> TakenNames => Arguments.Select(p => p.Name).Concat(Parameters.Select(p => p.Name)).Concat(Locals.Select(l => l.Name)).Append(Name);
 
         /// <summary><c>static </c>, or nothing for a layer object's method.</summary>
         public string StaticModifier => IsInstance ? "" : "static ";
 
         public string HintName => (Namespace.Length > 0 ? Namespace + "." : "")
-            + string.Join(".", System.Linq.Enumerable.Select(ContainingTypes, t => t.Name.Replace('<', '{').Replace('>', '}')))
+            + string.Join(".", ContainingTypes.Select(t => t.Name.Replace('<', '{').Replace('>', '}')))
             + "." + Name + OverloadSuffix + ".g.cs";
     }
 
@@ -80,7 +99,13 @@ namespace SymGrad.Generator.Model
     /// A result besides the return value: an <c>out double</c> parameter (at <paramref name="Position"/> in the method's
     /// parameter list) or an element of a returned tuple (<paramref name="Position"/> −1). A local of the body.
     /// </summary>
-    internal sealed record ScalarResult(string Name, string Type, int Position);
+    internal sealed record ScalarResult(string Name, string Type, int Position)
+    {
+        /// <summary>For a field of a returned struct: its path (<c>.X</c>) and the struct's type; its cotangent is <c>dResult.X</c>.</summary>
+        public string? Path { get; init; }
+
+        public string GroupType { get; init; } = "";
+    }
 
     /// <summary>A local variable declared in the body (names are unique within a method after parsing).</summary>
     internal sealed record LocalSpec(string Name, string Type);

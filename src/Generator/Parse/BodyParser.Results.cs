@@ -42,6 +42,12 @@ namespace SymGrad.Generator.Parse
                 return false;
             }
 
+            if (_tuple[0].Path is not null)
+            {
+                ParseStructReturn(value, _tuple, output);
+                return true;
+            }
+
             if (value is not TupleExpressionSyntax tuple || tuple.Arguments.Count != _tuple.Length)
             {
                 Report(DiagnosticDescriptors.UnsupportedExpression, (value ?? (SyntaxNode)_method.DeclaringSyntaxReferences[0].GetSyntax()).GetLocation(),

@@ -166,6 +166,11 @@ namespace SymGrad.Generator.Parse
                     continue;
                 }
 
+                if (!local.IsRef && ParseStructDeclaration(local, variable, output))
+                {
+                    continue;
+                }
+
                 string type = TypeNames.Of(local.Type);
                 if (local.IsRef || !(TypeNames.IsReal(local.Type) || TypeNames.IsIntegral(local.Type) || local.Type.SpecialType == SpecialType.System_Boolean))
                 {
@@ -189,13 +194,19 @@ namespace SymGrad.Generator.Parse
 
         private string Declare(ILocalSymbol local)
         {
+            string name = DeclareName(local.Name, TypeNames.Of(local.Type));
+            _localNames[local] = name;
+            return name;
+        }
+
+        private string DeclareName(string wanted, string type)
+        {
             // Locals of the same name and type in sibling scopes (two loops' `i`, two blocks' `acc`) keep their name:
             // they never live at the same time. Only a clash of types needs a new name.
-            string type = TypeNames.Of(local.Type);
-            string name = local.Name;
+            string name = wanted;
             for (int i = 2; _usedNames.Contains(name) && !Locals.Any(l => l.Name == name && l.Type == type); i++)
             {
-                name = local.Name + "_" + i.ToString(CultureInfo.InvariantCulture);
+                name = wanted + "_" + i.ToString(CultureInfo.InvariantCulture);
             }
 
             if (_usedNames.Add(name))
@@ -203,7 +214,6 @@ namespace SymGrad.Generator.Parse
                 Locals.Add(new LocalSpec(name, type));
             }
 
-            _localNames[local] = name;
             return name;
         }
 
@@ -212,6 +222,8 @@ namespace SymGrad.Generator.Parse
             string source = MethodParser.OneLine(statement.ToString());
             switch (statement.Expression)
             {
+                case AssignmentExpressionSyntax assignment when ParseStructAssignment(assignment, output):
+                    return;
                 case AssignmentExpressionSyntax assignment:
                 {
                     string op = assignment.OperatorToken.Text;
@@ -307,6 +319,17 @@ namespace SymGrad.Generator.Parse
             if (target is IdentifierNameSyntax && info.Symbol is ILocalSymbol)
             {
                 return ParseExpression(target);
+            }
+
+            if (target is MemberAccessExpressionSyntax && StructRoot(target) is ({ } root, _))
+            {
+                if (root is IParameterSymbol structParameter)
+                {
+                    Report(DiagnosticDescriptors.ParameterAssigned, target.GetLocation(), structParameter.Name);
+                    return null;
+                }
+
+                return StructField(target, TypeNames.Of(_model.GetTypeInfo(target, _cancellationToken).Type)) is Name field ? field : null;
             }
 
             if (target is ElementAccessExpressionSyntax element)
@@ -567,6 +590,12 @@ namespace SymGrad.Generator.Parse
                         return new Name(parameter.Name, type);
                     }
 
+                    if (symbol is not null && IsStruct(symbol))
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedExpression, identifier.GetLocation(), identifier.Identifier.Text, StructWhole);
+                        return new Literal("0", type);
+                    }
+
                     if (_model.GetConstantValue(identifier, _cancellationToken) is { HasValue: true, Value: { } value } && FormatConstant(value, type) is { } constant)
                     {
                         return constant;
@@ -618,6 +647,10 @@ namespace SymGrad.Generator.Parse
                     return new Cast(ParseExpression(cast.Expression), type);
                 case InvocationExpressionSyntax invocation:
                     return ParseInvocation(invocation, type);
+                case MemberAccessExpressionSyntax member when StructField(member, type) is { } field:
+                    return field; // a.X, p.X: a field of a struct of reals
+                case MemberAccessExpressionSyntax { Expression: InvocationExpressionSyntax call } when StructsOfReals.Leaves(_model.GetTypeInfo(call, _cancellationToken).Type) is not null:
+                    return ParseExpression(call); // F(a).X: the call is what is outside the subset
                 case MemberAccessExpressionSyntax member:
                 {
                     if (_model.GetConstantValue(member, _cancellationToken) is { HasValue: true, Value: { } value } && FormatConstant(value, type) is { } constant)
@@ -711,6 +744,13 @@ namespace SymGrad.Generator.Parse
                     }
                 }
 
+                return new Literal("0", type);
+            }
+
+            if (callee.Parameters.Select(p => p.Type).Append(callee.ReturnType).Any(t => StructsOfReals.Leaves(t) is not null) && ReadsDifferentiable(invocation))
+            {
+                Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), MethodParser.OneLine(invocation.ToString()),
+                    "calls of methods that take or return structs of reals are not differentiated yet; pass and return their fields as float or double");
                 return new Literal("0", type);
             }
 
@@ -882,6 +922,28 @@ namespace SymGrad.Generator.Parse
                 {
                     replacement = Placeholder(reads, localName);
                 }
+                else if (!isQualifiedRight && symbol is not null && IsStruct(symbol))
+                {
+                    // p.X of a struct local is the local p_X, a.X of a struct parameter the parameter a.X: the chain is replaced.
+                    ExpressionSyntax chain = name;
+                    while (chain.Parent is MemberAccessExpressionSyntax member && member.Expression == chain && StructField(chain, "?") is null)
+                    {
+                        chain = member;
+                    }
+
+                    switch (StructField(chain, "?"))
+                    {
+                        case Name field:
+                            edits.Add((new TextSpanEdit(chain.SpanStart - start, chain.Span.Length), Placeholder(reads, field.Id)));
+                            break;
+                        case null when symbol is ILocalSymbol:
+                            // (A struct parameter read whole in code kept as written is a constant use of it, as of any parameter.)
+                            Report(DiagnosticDescriptors.UnsupportedExpression, name.GetLocation(), MethodParser.OneLine(name.ToString()), StructWhole);
+                            break;
+                    }
+
+                    continue;
+                }
                 else if (Spec(symbol) is { } parameter && !(isQualifiedRight && name.Parent is MemberAccessExpressionSyntax { Expression: not ThisExpressionSyntax }))
                 {
                     replacement = Placeholder(reads, parameter.Name);
@@ -980,7 +1042,7 @@ namespace SymGrad.Generator.Parse
         private bool ReadsDifferentiable(InvocationExpressionSyntax invocation) => invocation.DescendantNodes().OfType<IdentifierNameSyntax>()
             .Any(id => _model.GetSymbolInfo(id, _cancellationToken).Symbol is var symbol && Spec(symbol) is { } spec
                 ? spec.IsDifferentiable || spec.Kind == ParameterKind.SpanOutput
-                : symbol is ILocalSymbol l && TypeNames.IsReal(l.Type) && _localNames.ContainsKey(l));
+                : symbol is ILocalSymbol l && TypeNames.IsReal(l.Type) && _localNames.ContainsKey(l) || symbol is not null && IsStruct(symbol));
 
         /// <summary>Whether <paramref name="node"/> reads a local already reported (its declaration is the root cause).</summary>
         private bool UsesRejected(SyntaxNode node) => _rejected.Count > 0 && node.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()

@@ -98,6 +98,15 @@ namespace SymGrad.Generator.Parse
                     continue;
                 }
 
+                // Point3 a: a parameter per real field (a.X, a.Y, a.Z), listed as the one struct in the generated signatures.
+                if (parameter.RefKind == RefKind.None && !parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "SymGrad.NoDerivativeAttribute")
+                    && StructsOfReals.Leaves(parameter.Type) is { } leaves)
+                {
+                    parameters.AddRange(leaves.Where(l => TypeNames.IsReal(l.Type)).Select(l => new ParameterSpec(parameter.Name + l.Path, TypeNames.Of(l.Type), TypeNames.Of(l.Type), ParameterKind.Scalar)
+                        { Group = parameter.Name, GroupType = TypeNames.Of(parameter.Type) }));
+                    continue;
+                }
+
                 ParameterSpec? spec = ClassifyParameter(parameter, model.Compilation, out string? problem);
                 if (spec is null)
                 {
@@ -132,6 +141,24 @@ namespace SymGrad.Generator.Parse
                 returnType = "void";
             }
 
+            // Point3 M(…): each real field a result (result_X), with its cotangent a field of the one dResult.
+            if (results.Count == 0 && !tuple && StructsOfReals.Leaves(method.ReturnType) is { } fields)
+            {
+                var taken = new HashSet<string>(method.Parameters.Select(p => p.Name));
+                foreach (StructLeaf field in fields.Where(f => TypeNames.IsReal(f.Type)))
+                {
+                    string name = "result" + field.Suffix;
+                    while (!taken.Add(name))
+                    {
+                        name += "_";
+                    }
+
+                    results.Add(new ScalarResult(name, TypeNames.Of(field.Type), -1) { Path = field.Path, GroupType = returnType });
+                }
+
+                returnType = "void";
+            }
+
             if (returnType is not ("double" or "float" or "void") || method.ReturnsByRef || method.ReturnsByRefReadonly)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedReturnType, syntax.ReturnType.GetLocation(),
@@ -144,7 +171,7 @@ namespace SymGrad.Generator.Parse
             }
 
             var body = new BodyParser(method, model, parameters, diagnostics, cancellationToken);
-            body.DeclareResults(results, tuple);
+            body.DeclareResults(results, tuple || results.Any(r => r.Path is not null));
 
             // A call of a generated derivative does not bind yet (the generator is what adds it): say so, never skip silently.
             diagnostics.AddRange(GeneratedCalls.Find(method, syntax, model, cancellationToken));
@@ -283,7 +310,7 @@ namespace SymGrad.Generator.Parse
                 return new ParameterSpec(parameter.Name, type, type, ParameterKind.Constant);
             }
 
-            problem = "use float or double, ReadOnlySpan<float|double> inputs, Span<float|double> outputs, float[]/double[] arrays, or integral, bool, enum and read-only struct constants";
+            problem = StructsOfReals.Problem(parameter.Type) ?? "use float or double, ReadOnlySpan<float|double> inputs, Span<float|double> outputs, float[]/double[] arrays, or integral, bool, enum and read-only struct constants";
             return null;
         }
 

@@ -1,0 +1,88 @@
+using System;
+
+namespace SymGrad.RuntimeTests.Language
+{
+    /// <summary>A point in space: a struct of reals, differentiated field by field.</summary>
+    public struct Point3
+    {
+        public double X, Y, Z;
+
+        public Point3(double x, double y, double z)
+        {
+            X = x;
+            Y = y;
+            Z = z;
+        }
+    }
+
+    /// <summary>Nested structs, and a field that carries no derivative.</summary>
+    public struct Segment
+    {
+        public Point3 From, To;
+        public int Weight;
+    }
+
+    public enum Shape
+    {
+        Linear,
+        Exponential,
+    }
+
+    /// <summary>A float struct with an enum field.</summary>
+    public struct Tagged
+    {
+        public float Value;
+        public Shape Shape;
+    }
+
+    /// <summary>
+    /// Structs of reals as parameters (gradient <c>ref Point3 da</c>), locals (a local per field) and results (a cotangent
+    /// <c>Point3 dResult</c>). Gradient-checked in StructTests.
+    /// </summary>
+    public static partial class StructCases
+    {
+        [Differentiable]
+        public static double Dot(Point3 a, Point3 b) => (a.X * b.X) + (a.Y * b.Y) + (a.Z * b.Z);
+
+        /// <summary>Nested fields, a local built by an initializer and field by field, copied, and an int field read.</summary>
+        [Differentiable]
+        public static double Length(Segment s, double scale)
+        {
+            Point3 d = new Point3 { X = s.To.X - s.From.X, Y = s.To.Y - s.From.Y };
+            d.Z = s.To.Z - s.From.Z;
+            d.X *= scale;
+            Point3 e = d;
+            e.Y += s.Weight;
+            return Math.Sqrt((e.X * e.X) + (e.Y * e.Y) + (e.Z * e.Z));
+        }
+
+        /// <summary>A struct result, built by a constructor that assigns its fields.</summary>
+        [Differentiable]
+        public static Point3 Cross(Point3 a, Point3 b)
+        {
+            var c = new Point3((a.Y * b.Z) - (a.Z * b.Y), (a.Z * b.X) - (a.X * b.Z), (a.X * b.Y) - (a.Y * b.X));
+            return c;
+        }
+
+        [Differentiable]
+        public static Point3 Scale(Point3 a, double k) => new Point3 { X = a.X * k, Y = a.Y * k, Z = a.Z * k };
+
+        [Differentiable]
+        public static float Shaped(Tagged t, ReadOnlySpan<float> w) => t.Shape == Shape.Linear ? t.Value * w[0] : MathF.Exp(t.Value) * w[0];
+
+        /// <summary>A struct local carried through a loop, assigned whole inside it.</summary>
+        [Differentiable]
+        public static double Moments(ReadOnlySpan<double> x)
+        {
+            Point3 acc = default;
+            for (int i = 0; i < x.Length; i++)
+            {
+                acc.X += x[i];
+                acc.Y += x[i] * x[i];
+                acc = new Point3 { X = acc.X, Y = acc.Y, Z = Math.Sin(acc.X) };
+            }
+
+            return acc.X + (acc.Y * acc.Z);
+        }
+    }
+}

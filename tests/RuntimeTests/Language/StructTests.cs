@@ -1,0 +1,84 @@
+using System;
+using Xunit;
+using static SymGrad.RuntimeTests.Gradients.Check;
+using C = SymGrad.RuntimeTests.Language.StructCases;
+
+namespace SymGrad.RuntimeTests.Language
+{
+    /// <summary>Structs of reals: each field's gradient (in a struct of the same type) against central differences.</summary>
+    public class StructTests
+    {
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void DotOfTwoPoints(int seed)
+        {
+            var rng = new Random(seed);
+            double[] a = Random(rng, 3), b = Random(rng, 3);
+            Point3 da = default, db = default;
+            double value = C.DotGradient(P(a), P(b), ref da, ref db);
+            Assert.Equal((a[0] * b[0]) + (a[1] * b[1]) + (a[2] * b[2]), value, 12);
+            Verify(() => C.Dot(P(a), P(b)), Param("a", a, A(da)), Param("b", b, A(db)));
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void NestedFieldsLocalsAndAnIntField(int seed)
+        {
+            var rng = new Random(seed);
+            double[] from = Random(rng, 3), to = Random(rng, 3), scale = { 0.5 + rng.NextDouble() };
+            Segment S() => new() { From = P(from), To = P(to), Weight = 2 };
+            Segment ds = default;
+            double dscale = 0;
+            C.LengthGradient(S(), scale[0], ref ds, ref dscale);
+            Verify(() => C.Length(S(), scale[0]), Param("From", from, A(ds.From)), Param("To", to, A(ds.To)), Scalar("scale", scale, dscale));
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void StructResultsTakeAStructCotangent(int seed)
+        {
+            var rng = new Random(seed);
+            double[] a = Random(rng, 3), b = Random(rng, 3), cotangent = Random(rng, 3), k = { rng.NextDouble() };
+            Point3 da = default, db = default;
+            C.CrossBackward(P(a), P(b), P(cotangent), ref da, ref db);
+            Verify(() => Project(C.Cross(P(a), P(b)), cotangent), Param("a", a, A(da)), Param("b", b, A(db)));
+
+            Point3 da2 = default;
+            double dk = 0;
+            C.ScaleBackward(P(a), k[0], P(cotangent), ref da2, ref dk);
+            Verify(() => Project(C.Scale(P(a), k[0]), cotangent), Param("a", a, A(da2)), Scalar("k", k, dk));
+        }
+
+        [Theory]
+        [InlineData(Shape.Linear)]
+        [InlineData(Shape.Exponential)]
+        public void FloatStructWithAnEnumField(Shape shape)
+        {
+            float[] w = { 1.5f };
+            Tagged dt = default;
+            float[] dw = new float[1];
+            C.ShapedGradient(new Tagged { Value = 0.4f, Shape = shape }, w, ref dt, dw);
+            Assert.Equal(shape == Shape.Linear ? 1.5f : MathF.Exp(0.4f) * 1.5f, dt.Value, 5);
+            Assert.Equal(shape == Shape.Linear ? 0.4f : MathF.Exp(0.4f), dw[0], 5);
+            Assert.Equal(default, dt.Shape);
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void StructLocalThroughALoop(int seed)
+        {
+            var rng = new Random(seed);
+            double[] x = Random(rng, 5), dx = new double[5];
+            C.MomentsGradient(x, dx);
+            Verify(() => C.Moments(x), Param("x", x, dx));
+        }
+
+        private static Point3 P(double[] v) => new(v[0], v[1], v[2]);
+
+        private static double[] A(Point3 p) => new[] { p.X, p.Y, p.Z };
+
+        private static double Project(Point3 p, double[] c) => (p.X * c[0]) + (p.Y * c[1]) + (p.Z * c[2]);
+
+        public static TheoryData<int> SeedData() => new(Seeds);
+    }
+}
