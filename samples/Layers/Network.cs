@@ -13,14 +13,14 @@ namespace SymGrad.Samples.Layers
         private readonly Sigmoid _sigmoid = new();
         private readonly SquaredError _loss = new();
         private readonly List<(float[] Parameter, Func<float[]> Gradient, Adam<float> Optimizer)> _parameters = new();
-        private readonly float[] _a, _h, _y, _dy, _dh, _da, _dx;
+        private readonly float[] _a, _h, _y, _dy, _dh, _da;
 
         public Network(int batch, int inputs, int hidden, int outputs, double learningRate, SeededRandom random)
         {
             _hidden = new Dense(inputs, hidden, random);
             _output = new Dense(hidden, outputs, random);
             (_a, _h, _dh, _da) = (new float[batch * hidden], new float[batch * hidden], new float[batch * hidden], new float[batch * hidden]);
-            (_y, _dy, _dx) = (new float[batch * outputs], new float[batch * outputs], new float[batch * inputs]);
+            (_y, _dy) = (new float[batch * outputs], new float[batch * outputs]);
             foreach (Dense layer in new[] { _hidden, _output })
             {
                 _parameters.Add((layer.W, () => layer.dW, new Adam<float>(layer.W.Length, learningRate)));
@@ -45,7 +45,6 @@ namespace SymGrad.Samples.Layers
             Array.Clear(_dy);
             Array.Clear(_dh);
             Array.Clear(_da);
-            Array.Clear(_dx);
 
             _hidden.Forward(x, _a);
             _sigmoid.Forward(_a, _h);
@@ -54,7 +53,7 @@ namespace SymGrad.Samples.Layers
 
             _output.ForwardBackward(_h, _y, _dy, _dh);             // ∂L/∂W₂, ∂L/∂b₂ (into dW, dB) and ∂L/∂h
             _sigmoid.ForwardBackward(_a, _h, _dh, _da);            // ∂L/∂a
-            _hidden.ForwardBackward(x, _a, _da, _dx);              // ∂L/∂W₁, ∂L/∂b₁
+            _hidden.ForwardBackward(x, _a, _da, default);          // ∂L/∂W₁, ∂L/∂b₁ (∂L/∂x is not needed: empty)
 
             foreach ((float[] parameter, Func<float[]> gradient, Adam<float> optimizer) in _parameters)
             {

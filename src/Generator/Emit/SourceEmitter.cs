@@ -134,6 +134,13 @@ namespace SymGrad.Generator.Emit
                 writer.WriteLine($"{dy} = global::SymGrad.Workspace.ZerosIfEmpty({dy}, {p.Name}.Length);");
             }
 
+            foreach (ParameterSpec p in model.Arguments.Where(p => p.Kind == ParameterKind.SpanInput && used.Contains(program.Gradients[p.Name])))
+            {
+                // An empty gradient is one the caller does not need: its work lands in a buffer nobody reads.
+                string dx = program.Gradients[p.Name];
+                writer.WriteLine($"{dx} = global::SymGrad.Workspace.DiscardIfEmpty({dx}, {p.Name}.Length);");
+            }
+
             var arrays = new HashSet<string>(model.Parameters.Where(p => p.IsArray).Select(p => p.Name)
                 .Concat(program.Variables.Values.Where(v => v.Type.EndsWith("[]", System.StringComparison.Ordinal)).Select(v => v.Name)));
             var printer = new StatementPrinter(writer, program.Workspace, arrays);
@@ -227,7 +234,7 @@ namespace SymGrad.Generator.Emit
         private static void WriteGradientChecks(IndentedTextWriter writer, MethodModel model, BackwardProgram program, bool cotangents = true)
         {
             var pairs = new List<(string Gradient, string Of, string Check)>();
-            pairs.AddRange(model.Arguments.Where(p => p.Kind == ParameterKind.SpanInput).Select(p => (program.Gradients[p.Name], p.Name, "SameLength")));
+            pairs.AddRange(model.Arguments.Where(p => p.Kind == ParameterKind.SpanInput).Select(p => (program.Gradients[p.Name], p.Name, "GradientLength")));
             if (cotangents)
             {
                 pairs.AddRange(program.Cotangents.Select(c => (c.Value, c.Key, "CotangentLength")));

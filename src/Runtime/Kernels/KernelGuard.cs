@@ -41,7 +41,7 @@ namespace SymGrad
         /// <summary>Throws if <paramref name="output"/> shares any element with <paramref name="input"/>.</summary>
         internal static void NoOverlap<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> output, string inputName, string outputName)
         {
-            if (input.Overlaps(output))
+            if (input.Overlaps(output) && !DiscardBuffer<T>.Holds(output))
             {
                 throw new ArgumentException($"'{outputName}' overlaps '{inputName}'; the kernel reads '{inputName}' while it writes '{outputName}'.", outputName);
             }
@@ -53,7 +53,7 @@ namespace SymGrad
         /// </summary>
         internal static void SameOrDisjoint<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> output, string inputName, string outputName)
         {
-            if (input.Overlaps(output, out int offset) && (offset != 0 || input.Length != output.Length))
+            if (input.Overlaps(output, out int offset) && (offset != 0 || input.Length != output.Length) && !DiscardBuffer<T>.Holds(output))
             {
                 throw new ArgumentException($"'{outputName}' partially overlaps '{inputName}'; pass the same span for in-place or disjoint spans.", outputName);
             }

@@ -41,11 +41,21 @@ namespace SymGrad
             }
         }
 
-        /// <summary>Throws if <paramref name="written"/> shares memory with <paramref name="read"/>.</summary>
+        /// <summary>Throws unless the gradient <paramref name="span"/> is empty (not needed) or has the length of <paramref name="primal"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void GradientLength<T>(ReadOnlySpan<T> span, string spanName, ReadOnlySpan<T> primal, string primalName)
+        {
+            if (!span.IsEmpty && span.Length != primal.Length)
+            {
+                ThrowLength(spanName, span.Length, primalName, primal.Length, orEmpty: true, gradient: true);
+            }
+        }
+
+        /// <summary>Throws if <paramref name="written"/> shares memory with <paramref name="read"/> (the discard buffer of unwanted gradients excepted).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Disjoint<T>(ReadOnlySpan<T> written, string writtenName, ReadOnlySpan<T> read, string readName)
         {
-            if (written.Overlaps(read))
+            if (written.Overlaps(read) && !DiscardBuffer<T>.Holds(written))
             {
                 ThrowOverlap(writtenName, readName);
             }
@@ -81,8 +91,9 @@ namespace SymGrad
             spanName);
 
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void ThrowLength(string spanName, int length, string primalName, int expected, bool orEmpty = false) => throw new ArgumentException(
-            $"{spanName} has length {length} but {primalName} has length {expected}; they must match{(orEmpty ? $" (or pass an empty {spanName} for a zero cotangent)" : "")}.", spanName);
+        private static void ThrowLength(string spanName, int length, string primalName, int expected, bool orEmpty = false, bool gradient = false) => throw new ArgumentException(
+            $"{spanName} has length {length} but {primalName} has length {expected}; they must match"
+            + (!orEmpty ? "" : gradient ? $" (or pass an empty {spanName} when that gradient is not needed)" : $" (or pass an empty {spanName} for a zero cotangent)") + ".", spanName);
 
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static void ThrowOverlap(string writtenName, string readName) => throw new ArgumentException(

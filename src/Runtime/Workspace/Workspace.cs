@@ -116,6 +116,18 @@ namespace SymGrad
         public static ReadOnlySpan<float> ZerosIfEmpty(ReadOnlySpan<float> cotangent, int length)
             => cotangent.IsEmpty ? SharedZeros<float>.Of(length) : cotangent;
 
+        /// <summary>
+        /// The gradient a backward pass accumulates into: <paramref name="gradient"/> itself, or, when it is empty (the caller
+        /// does not need that gradient), <paramref name="length"/> elements of a per-thread buffer nobody reads, where the work
+        /// lands and is thrown away. Overlapping that buffer is not an error (<see cref="Guard.Disjoint{T}"/>).
+        /// </summary>
+        public static Span<double> DiscardIfEmpty(Span<double> gradient, int length)
+            => gradient.IsEmpty && length > 0 ? DiscardBuffer<double>.Of(length) : gradient;
+
+        /// <inheritdoc cref="DiscardIfEmpty(Span{double}, int)"/>
+        public static Span<float> DiscardIfEmpty(Span<float> gradient, int length)
+            => gradient.IsEmpty && length > 0 ? DiscardBuffer<float>.Of(length) : gradient;
+
         /// <summary>Zeros nobody writes (handed out read-only); replaced by a longer array when a longer run is asked for.</summary>
         private static class SharedZeros<T>
         {
@@ -137,4 +149,25 @@ namespace SymGrad
 
     /// <summary>The depths of a <see cref="Workspace"/>'s tapes and arenas at one moment.</summary>
     public readonly record struct WorkspaceMark(int Doubles, int Floats, int Ints, int Bools, long DoubleScratch, long FloatScratch, int Longs = 0);
+
+    /// <summary>Per thread, the memory where the work on an unwanted gradient lands; it only grows, and nobody reads it.</summary>
+    internal static class DiscardBuffer<T>
+    {
+        [ThreadStatic]
+        private static T[]? t_buffer;
+
+        public static Span<T> Of(int length)
+        {
+            T[]? buffer = t_buffer;
+            if (buffer is null || buffer.Length < length)
+            {
+                t_buffer = buffer = new T[Math.Max(length, (buffer?.Length ?? 0) * 2)];
+            }
+
+            return buffer.AsSpan(0, length);
+        }
+
+        /// <summary>Whether <paramref name="span"/> lies in this thread's discard buffer (writes to it may overlap anything).</summary>
+        public static bool Holds(ReadOnlySpan<T> span) => t_buffer is { } buffer && !span.IsEmpty && span.Overlaps(buffer);
+    }
 }

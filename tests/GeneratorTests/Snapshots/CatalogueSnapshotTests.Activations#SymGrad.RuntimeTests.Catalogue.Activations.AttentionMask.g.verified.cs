@@ -36,8 +36,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(logits.Length, nameof(logits), (double)positions, "logits[p]");
             }
-            global::SymGrad.Guard.SameLength<double>(da, nameof(da), a, nameof(a));
-            global::SymGrad.Guard.SameLength<double>(dlogits, nameof(dlogits), logits, nameof(logits));
+            global::SymGrad.Guard.GradientLength<double>(da, nameof(da), a, nameof(a));
+            global::SymGrad.Guard.GradientLength<double>(dlogits, nameof(dlogits), logits, nameof(logits));
             global::SymGrad.Guard.CotangentLength<double>(doutput, nameof(doutput), output, nameof(output));
             global::SymGrad.Guard.Disjoint<double>(da, nameof(da), a, nameof(a));
             global::SymGrad.Guard.Disjoint<double>(da, nameof(da), logits, nameof(logits));
@@ -49,6 +49,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(dlogits, nameof(dlogits), output, nameof(output));
             global::SymGrad.Guard.Disjoint<double>(dlogits, nameof(dlogits), doutput, nameof(doutput));
             doutput = global::SymGrad.Workspace.ZerosIfEmpty(doutput, output.Length);
+            da = global::SymGrad.Workspace.DiscardIfEmpty(da, a.Length);
+            dlogits = global::SymGrad.Workspace.DiscardIfEmpty(dlogits, logits.Length);
             // Reverse sweep: adjoints, last statement first.
             for (int c = 0; c < channels; c++)
             {

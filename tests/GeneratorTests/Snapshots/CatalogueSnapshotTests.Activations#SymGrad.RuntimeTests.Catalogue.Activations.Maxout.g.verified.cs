@@ -37,9 +37,9 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(w2.Length, nameof(w2), (double)x.Length, "w2[i]");
             }
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
-            global::SymGrad.Guard.SameLength<double>(dw1, nameof(dw1), w1, nameof(w1));
-            global::SymGrad.Guard.SameLength<double>(dw2, nameof(dw2), w2, nameof(w2));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dw1, nameof(dw1), w1, nameof(w1));
+            global::SymGrad.Guard.GradientLength<double>(dw2, nameof(dw2), w2, nameof(w2));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w1, nameof(w1));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w2, nameof(w2));
@@ -52,6 +52,9 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), w1, nameof(w1));
             global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), w2, nameof(w2));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
+            dw1 = global::SymGrad.Workspace.DiscardIfEmpty(dw1, w1.Length);
+            dw2 = global::SymGrad.Workspace.DiscardIfEmpty(dw2, w2.Length);
             // Forward sweep: recompute what the reverse sweep reads.
             double a = b1;
             double c = b2;
@@ -102,9 +105,9 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(w2.Length, nameof(w2), (double)x.Length, "w2[i]");
             }
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
-            global::SymGrad.Guard.SameLength<double>(dw1, nameof(dw1), w1, nameof(w1));
-            global::SymGrad.Guard.SameLength<double>(dw2, nameof(dw2), w2, nameof(w2));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dw1, nameof(dw1), w1, nameof(w1));
+            global::SymGrad.Guard.GradientLength<double>(dw2, nameof(dw2), w2, nameof(w2));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w1, nameof(w1));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w2, nameof(w2));

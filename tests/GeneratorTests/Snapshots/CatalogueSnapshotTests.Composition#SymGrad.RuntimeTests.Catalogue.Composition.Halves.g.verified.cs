@@ -33,7 +33,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(bottom.Length, nameof(bottom), (double)half, "bottom[i]");
             }
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.CotangentLength<double>(dtop, nameof(dtop), top, nameof(top));
             global::SymGrad.Guard.CotangentLength<double>(dbottom, nameof(dbottom), bottom, nameof(bottom));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
@@ -41,6 +41,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), bottom, nameof(bottom));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dtop, nameof(dtop));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dbottom, nameof(dbottom));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
@@ -86,7 +87,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(top, nameof(top), bottom, nameof(bottom));
             global::SymGrad.Guard.Disjoint<double>(bottom, nameof(bottom), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(bottom, nameof(bottom), top, nameof(top));
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), top, nameof(top));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), bottom, nameof(bottom));

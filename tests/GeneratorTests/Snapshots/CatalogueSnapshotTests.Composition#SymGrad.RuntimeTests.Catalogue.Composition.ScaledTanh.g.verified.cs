@@ -32,8 +32,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(w.Length, nameof(w), (double)x.Length, "w[i]");
             }
-            global::SymGrad.Guard.SameLength<float>(dx, nameof(dx), x, nameof(x));
-            global::SymGrad.Guard.SameLength<float>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<float>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<float>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.CotangentLength<float>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.Disjoint<float>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<float>(dx, nameof(dx), w, nameof(w));
@@ -45,6 +45,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<float>(dw, nameof(dw), y, nameof(y));
             global::SymGrad.Guard.Disjoint<float>(dw, nameof(dw), dy, nameof(dy));
             dy = global::SymGrad.Workspace.ZerosIfEmpty(dy, y.Length);
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
+            dw = global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length);
             // Reverse sweep: adjoints, last statement first.
             for (int i = 0; i < x.Length; i++)
             {

@@ -40,11 +40,12 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(p.Length, nameof(p), (double)s.Length, "p[j]");
             }
-            global::SymGrad.Guard.SameLength<double>(ds, nameof(ds), s, nameof(s));
+            global::SymGrad.Guard.GradientLength<double>(ds, nameof(ds), s, nameof(s));
             global::SymGrad.Guard.CotangentLength<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(ds, nameof(ds), s, nameof(s));
             global::SymGrad.Guard.Disjoint<double>(ds, nameof(ds), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(ds, nameof(ds), dp, nameof(dp));
+            ds = global::SymGrad.Workspace.DiscardIfEmpty(ds, s.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try

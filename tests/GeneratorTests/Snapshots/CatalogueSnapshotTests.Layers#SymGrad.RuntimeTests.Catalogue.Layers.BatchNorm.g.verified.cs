@@ -54,9 +54,9 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(beta.Length, nameof(beta), (double)d, "beta[j]");
             }
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
-            global::SymGrad.Guard.SameLength<double>(dgamma, nameof(dgamma), gamma, nameof(gamma));
-            global::SymGrad.Guard.SameLength<double>(dbeta, nameof(dbeta), beta, nameof(beta));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dgamma, nameof(dgamma), gamma, nameof(gamma));
+            global::SymGrad.Guard.GradientLength<double>(dbeta, nameof(dbeta), beta, nameof(beta));
             global::SymGrad.Guard.CotangentLength<double>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), gamma, nameof(gamma));
@@ -77,6 +77,9 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), dy, nameof(dy));
             dy = global::SymGrad.Workspace.ZerosIfEmpty(dy, y.Length);
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
+            dgamma = global::SymGrad.Workspace.DiscardIfEmpty(dgamma, gamma.Length);
+            dbeta = global::SymGrad.Workspace.DiscardIfEmpty(dbeta, beta.Length);
             // Reverse sweep: adjoints, last statement first.
             for (int j = 0; j < d; j++)
             {

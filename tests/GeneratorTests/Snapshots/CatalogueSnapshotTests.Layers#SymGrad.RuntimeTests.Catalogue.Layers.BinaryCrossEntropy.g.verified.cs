@@ -27,9 +27,10 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(z.Length, nameof(z), (double)p.Length, "z[j]");
             }
-            global::SymGrad.Guard.SameLength<double>(dp, nameof(dp), p, nameof(p));
+            global::SymGrad.Guard.GradientLength<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), z, nameof(z));
+            dp = global::SymGrad.Workspace.DiscardIfEmpty(dp, p.Length);
             // Reverse sweep: adjoints, last statement first.
             // return loss;
             double dloss = dResult;
@@ -53,7 +54,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(z.Length, nameof(z), (double)p.Length, "z[j]");
             }
-            global::SymGrad.Guard.SameLength<double>(dp, nameof(dp), p, nameof(p));
+            global::SymGrad.Guard.GradientLength<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), z, nameof(z));
             double result = BinaryCrossEntropy(p, z);

@@ -33,13 +33,15 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(b.Length, nameof(b), (double)a.Length, "b[i]");
             }
-            global::SymGrad.Guard.SameLength<double>(da, nameof(da), a, nameof(a));
-            global::SymGrad.Guard.SameLength<double>(db, nameof(db), b, nameof(b));
+            global::SymGrad.Guard.GradientLength<double>(da, nameof(da), a, nameof(a));
+            global::SymGrad.Guard.GradientLength<double>(db, nameof(db), b, nameof(b));
             global::SymGrad.Guard.Disjoint<double>(da, nameof(da), a, nameof(a));
             global::SymGrad.Guard.Disjoint<double>(da, nameof(da), b, nameof(b));
             global::SymGrad.Guard.Disjoint<double>(da, nameof(da), db, nameof(db));
             global::SymGrad.Guard.Disjoint<double>(db, nameof(db), a, nameof(a));
             global::SymGrad.Guard.Disjoint<double>(db, nameof(db), b, nameof(b));
+            da = global::SymGrad.Workspace.DiscardIfEmpty(da, a.Length);
+            db = global::SymGrad.Workspace.DiscardIfEmpty(db, b.Length);
             // Forward sweep: recompute what the reverse sweep reads.
             double d2 = 0.0;
             for (int i = 0; i < a.Length; i++)
@@ -101,8 +103,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(b.Length, nameof(b), (double)a.Length, "b[i]");
             }
-            global::SymGrad.Guard.SameLength<double>(da, nameof(da), a, nameof(a));
-            global::SymGrad.Guard.SameLength<double>(db, nameof(db), b, nameof(b));
+            global::SymGrad.Guard.GradientLength<double>(da, nameof(da), a, nameof(a));
+            global::SymGrad.Guard.GradientLength<double>(db, nameof(db), b, nameof(b));
             global::SymGrad.Guard.Disjoint<double>(da, nameof(da), a, nameof(a));
             global::SymGrad.Guard.Disjoint<double>(da, nameof(da), b, nameof(b));
             global::SymGrad.Guard.Disjoint<double>(da, nameof(da), db, nameof(db));

@@ -32,13 +32,15 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)d * n, "y[i * d + j]");
             }
-            global::SymGrad.Guard.SameLength<double>(dz, nameof(dz), z, nameof(z));
-            global::SymGrad.Guard.SameLength<double>(dy, nameof(dy), y, nameof(y));
+            global::SymGrad.Guard.GradientLength<double>(dz, nameof(dz), z, nameof(z));
+            global::SymGrad.Guard.GradientLength<double>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dz, nameof(dz), z, nameof(z));
             global::SymGrad.Guard.Disjoint<double>(dz, nameof(dz), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dz, nameof(dz), dy, nameof(dy));
             global::SymGrad.Guard.Disjoint<double>(dy, nameof(dy), z, nameof(z));
             global::SymGrad.Guard.Disjoint<double>(dy, nameof(dy), y, nameof(y));
+            dz = global::SymGrad.Workspace.DiscardIfEmpty(dz, z.Length);
+            dy = global::SymGrad.Workspace.DiscardIfEmpty(dy, y.Length);
             // Reverse sweep: adjoints, last statement first.
             // return sum / n;   ∂result/∂sum = 1 / (double)n
             double dsum = dResult / (double)n;
@@ -72,8 +74,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)d * n, "y[i * d + j]");
             }
-            global::SymGrad.Guard.SameLength<double>(dz, nameof(dz), z, nameof(z));
-            global::SymGrad.Guard.SameLength<double>(dy, nameof(dy), y, nameof(y));
+            global::SymGrad.Guard.GradientLength<double>(dz, nameof(dz), z, nameof(z));
+            global::SymGrad.Guard.GradientLength<double>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dz, nameof(dz), z, nameof(z));
             global::SymGrad.Guard.Disjoint<double>(dz, nameof(dz), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dz, nameof(dz), dy, nameof(dy));

@@ -34,12 +34,13 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(h.Length, nameof(h), (double)d * rows, "h[r * d + i]");
             }
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.CotangentLength<double>(dh, nameof(dh), h, nameof(h));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), h, nameof(h));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dh, nameof(dh));
             dh = global::SymGrad.Workspace.ZerosIfEmpty(dh, h.Length);
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             // Reverse sweep: adjoints, last statement first.
             for (int r = 0; r < rows; r++)
             {

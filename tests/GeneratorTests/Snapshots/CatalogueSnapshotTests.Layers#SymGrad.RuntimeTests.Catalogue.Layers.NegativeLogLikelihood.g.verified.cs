@@ -20,8 +20,9 @@ namespace SymGrad.RuntimeTests.Catalogue
         public static void NegativeLogLikelihoodBackward(global::System.ReadOnlySpan<double> p, int y, double dResult, global::System.Span<double> dp)
         {
             global::SymGrad.Guard.Covers(p.Length, nameof(p), (double)y + 1.0, "p[y]");
-            global::SymGrad.Guard.SameLength<double>(dp, nameof(dp), p, nameof(p));
+            global::SymGrad.Guard.GradientLength<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), p, nameof(p));
+            dp = global::SymGrad.Workspace.DiscardIfEmpty(dp, p.Length);
             // Reverse sweep: adjoints, last statement first.
             // return -Math.Log(p[y]);   ∂result/∂p[y] = -(1 / p[y])
             dp[y] -= dResult / p[y];
@@ -35,7 +36,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         public static double NegativeLogLikelihoodGradient(global::System.ReadOnlySpan<double> p, int y, global::System.Span<double> dp)
         {
             global::SymGrad.Guard.Covers(p.Length, nameof(p), (double)y + 1.0, "p[y]");
-            global::SymGrad.Guard.SameLength<double>(dp, nameof(dp), p, nameof(p));
+            global::SymGrad.Guard.GradientLength<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), p, nameof(p));
             double result = NegativeLogLikelihood(p, y);
             NegativeLogLikelihoodBackward(p, y, 1, dp);

@@ -50,9 +50,9 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(w2.Length, nameof(w2), (double)classes * hidden, "w2[j * classes + c]");
             }
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
-            global::SymGrad.Guard.SameLength<double>(dw1, nameof(dw1), w1, nameof(w1));
-            global::SymGrad.Guard.SameLength<double>(dw2, nameof(dw2), w2, nameof(w2));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dw1, nameof(dw1), w1, nameof(w1));
+            global::SymGrad.Guard.GradientLength<double>(dw2, nameof(dw2), w2, nameof(w2));
             global::SymGrad.Guard.CotangentLength<double>(dh, nameof(dh), h, nameof(h));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w1, nameof(w1));
@@ -72,6 +72,9 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), w2, nameof(w2));
             global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), h, nameof(h));
             global::SymGrad.Guard.Disjoint<double>(dw2, nameof(dw2), dh, nameof(dh));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
+            dw1 = global::SymGrad.Workspace.DiscardIfEmpty(dw1, w1.Length);
+            dw2 = global::SymGrad.Workspace.DiscardIfEmpty(dw2, w2.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
@@ -164,9 +167,9 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(h, nameof(h), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(h, nameof(h), w1, nameof(w1));
             global::SymGrad.Guard.Disjoint<double>(h, nameof(h), w2, nameof(w2));
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
-            global::SymGrad.Guard.SameLength<double>(dw1, nameof(dw1), w1, nameof(w1));
-            global::SymGrad.Guard.SameLength<double>(dw2, nameof(dw2), w2, nameof(w2));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dw1, nameof(dw1), w1, nameof(w1));
+            global::SymGrad.Guard.GradientLength<double>(dw2, nameof(dw2), w2, nameof(w2));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w1, nameof(w1));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w2, nameof(w2));

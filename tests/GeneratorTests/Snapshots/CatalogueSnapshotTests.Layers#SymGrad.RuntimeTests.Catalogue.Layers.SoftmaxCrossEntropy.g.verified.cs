@@ -37,8 +37,9 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(labels.Length, nameof(labels), (double)n, "labels[i]");
             }
-            global::SymGrad.Guard.SameLength<double>(ds, nameof(ds), s, nameof(s));
+            global::SymGrad.Guard.GradientLength<double>(ds, nameof(ds), s, nameof(s));
             global::SymGrad.Guard.Disjoint<double>(ds, nameof(ds), s, nameof(s));
+            ds = global::SymGrad.Workspace.DiscardIfEmpty(ds, s.Length);
             // Reverse sweep: adjoints, last statement first.
             // return loss / n;   ∂result/∂loss = 1 / (double)n
             double dloss = dResult / (double)n;
@@ -86,7 +87,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(labels.Length, nameof(labels), (double)n, "labels[i]");
             }
-            global::SymGrad.Guard.SameLength<double>(ds, nameof(ds), s, nameof(s));
+            global::SymGrad.Guard.GradientLength<double>(ds, nameof(ds), s, nameof(s));
             global::SymGrad.Guard.Disjoint<double>(ds, nameof(ds), s, nameof(s));
             double result = SoftmaxCrossEntropy(s, labels, n, c);
             SoftmaxCrossEntropyBackward(s, labels, n, c, 1, ds);

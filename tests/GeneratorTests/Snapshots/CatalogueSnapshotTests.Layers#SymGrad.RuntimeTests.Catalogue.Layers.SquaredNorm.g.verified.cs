@@ -32,13 +32,15 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)cols, "x[j]");
             }
-            global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), dx, nameof(dx));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
+            dw = global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length);
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             // Reverse sweep: adjoints, last statement first.
             // return f;
             double df = dResult;
@@ -76,8 +78,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)cols, "x[j]");
             }
-            global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), dx, nameof(dx));

@@ -31,11 +31,11 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(target.Length, nameof(target), (double)p.Length, "target[i]");
             }
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
-            global::SymGrad.Guard.SameLength<double>(dw1, nameof(dw1), w1, nameof(w1));
-            global::SymGrad.Guard.SameLength<double>(db1, nameof(db1), b1, nameof(b1));
-            global::SymGrad.Guard.SameLength<double>(dw2, nameof(dw2), w2, nameof(w2));
-            global::SymGrad.Guard.SameLength<double>(db2, nameof(db2), b2, nameof(b2));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dw1, nameof(dw1), w1, nameof(w1));
+            global::SymGrad.Guard.GradientLength<double>(db1, nameof(db1), b1, nameof(b1));
+            global::SymGrad.Guard.GradientLength<double>(dw2, nameof(dw2), w2, nameof(w2));
+            global::SymGrad.Guard.GradientLength<double>(db2, nameof(db2), b2, nameof(b2));
             global::SymGrad.Guard.CotangentLength<double>(da1, nameof(da1), a1, nameof(a1));
             global::SymGrad.Guard.CotangentLength<double>(dh1, nameof(dh1), h1, nameof(h1));
             global::SymGrad.Guard.CotangentLength<double>(da2, nameof(da2), a2, nameof(a2));
@@ -120,6 +120,11 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(db2, nameof(db2), dh1, nameof(dh1));
             global::SymGrad.Guard.Disjoint<double>(db2, nameof(db2), da2, nameof(da2));
             global::SymGrad.Guard.Disjoint<double>(db2, nameof(db2), dp, nameof(dp));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
+            dw1 = global::SymGrad.Workspace.DiscardIfEmpty(dw1, w1.Length);
+            db1 = global::SymGrad.Workspace.DiscardIfEmpty(db1, b1.Length);
+            dw2 = global::SymGrad.Workspace.DiscardIfEmpty(dw2, w2.Length);
+            db2 = global::SymGrad.Workspace.DiscardIfEmpty(db2, b2.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
@@ -202,11 +207,11 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(p, nameof(p), a1, nameof(a1));
             global::SymGrad.Guard.Disjoint<double>(p, nameof(p), h1, nameof(h1));
             global::SymGrad.Guard.Disjoint<double>(p, nameof(p), a2, nameof(a2));
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
-            global::SymGrad.Guard.SameLength<double>(dw1, nameof(dw1), w1, nameof(w1));
-            global::SymGrad.Guard.SameLength<double>(db1, nameof(db1), b1, nameof(b1));
-            global::SymGrad.Guard.SameLength<double>(dw2, nameof(dw2), w2, nameof(w2));
-            global::SymGrad.Guard.SameLength<double>(db2, nameof(db2), b2, nameof(b2));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dw1, nameof(dw1), w1, nameof(w1));
+            global::SymGrad.Guard.GradientLength<double>(db1, nameof(db1), b1, nameof(b1));
+            global::SymGrad.Guard.GradientLength<double>(dw2, nameof(dw2), w2, nameof(w2));
+            global::SymGrad.Guard.GradientLength<double>(db2, nameof(db2), b2, nameof(b2));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w1, nameof(w1));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), b1, nameof(b1));

@@ -24,11 +24,11 @@ namespace SymGrad.RuntimeTests.NnPrimitives
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void ConvNetBackward(global::System.ReadOnlySpan<double> images, global::System.ReadOnlySpan<double> filters, global::System.ReadOnlySpan<double> bias, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<int> labels, global::System.ReadOnlySpan<double> conv, global::System.ReadOnlySpan<double> act, global::System.ReadOnlySpan<double> pooled, global::System.ReadOnlySpan<double> logits, global::SymGrad.Conv2DShape convShape, global::SymGrad.Pool2DShape poolShape, int n, int features, int classes, double dResult, global::System.ReadOnlySpan<double> dconv, global::System.ReadOnlySpan<double> dact, global::System.ReadOnlySpan<double> dpooled, global::System.ReadOnlySpan<double> dlogits, global::System.Span<double> dimages, global::System.Span<double> dfilters, global::System.Span<double> dbias, global::System.Span<double> dw, global::System.Span<double> db)
         {
-            global::SymGrad.Guard.SameLength<double>(dimages, nameof(dimages), images, nameof(images));
-            global::SymGrad.Guard.SameLength<double>(dfilters, nameof(dfilters), filters, nameof(filters));
-            global::SymGrad.Guard.SameLength<double>(dbias, nameof(dbias), bias, nameof(bias));
-            global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
-            global::SymGrad.Guard.SameLength<double>(db, nameof(db), b, nameof(b));
+            global::SymGrad.Guard.GradientLength<double>(dimages, nameof(dimages), images, nameof(images));
+            global::SymGrad.Guard.GradientLength<double>(dfilters, nameof(dfilters), filters, nameof(filters));
+            global::SymGrad.Guard.GradientLength<double>(dbias, nameof(dbias), bias, nameof(bias));
+            global::SymGrad.Guard.GradientLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<double>(db, nameof(db), b, nameof(b));
             global::SymGrad.Guard.CotangentLength<double>(dconv, nameof(dconv), conv, nameof(conv));
             global::SymGrad.Guard.CotangentLength<double>(dact, nameof(dact), act, nameof(act));
             global::SymGrad.Guard.CotangentLength<double>(dpooled, nameof(dpooled), pooled, nameof(pooled));
@@ -108,6 +108,11 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             global::SymGrad.Guard.Disjoint<double>(db, nameof(db), dact, nameof(dact));
             global::SymGrad.Guard.Disjoint<double>(db, nameof(db), dpooled, nameof(dpooled));
             global::SymGrad.Guard.Disjoint<double>(db, nameof(db), dlogits, nameof(dlogits));
+            dimages = global::SymGrad.Workspace.DiscardIfEmpty(dimages, images.Length);
+            dfilters = global::SymGrad.Workspace.DiscardIfEmpty(dfilters, filters.Length);
+            dbias = global::SymGrad.Workspace.DiscardIfEmpty(dbias, bias.Length);
+            dw = global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length);
+            db = global::SymGrad.Workspace.DiscardIfEmpty(db, b.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
@@ -181,11 +186,11 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), conv, nameof(conv));
             global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), act, nameof(act));
             global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), pooled, nameof(pooled));
-            global::SymGrad.Guard.SameLength<double>(dimages, nameof(dimages), images, nameof(images));
-            global::SymGrad.Guard.SameLength<double>(dfilters, nameof(dfilters), filters, nameof(filters));
-            global::SymGrad.Guard.SameLength<double>(dbias, nameof(dbias), bias, nameof(bias));
-            global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
-            global::SymGrad.Guard.SameLength<double>(db, nameof(db), b, nameof(b));
+            global::SymGrad.Guard.GradientLength<double>(dimages, nameof(dimages), images, nameof(images));
+            global::SymGrad.Guard.GradientLength<double>(dfilters, nameof(dfilters), filters, nameof(filters));
+            global::SymGrad.Guard.GradientLength<double>(dbias, nameof(dbias), bias, nameof(bias));
+            global::SymGrad.Guard.GradientLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<double>(db, nameof(db), b, nameof(b));
             global::SymGrad.Guard.Disjoint<double>(dimages, nameof(dimages), images, nameof(images));
             global::SymGrad.Guard.Disjoint<double>(dimages, nameof(dimages), filters, nameof(filters));
             global::SymGrad.Guard.Disjoint<double>(dimages, nameof(dimages), bias, nameof(bias));

@@ -23,11 +23,11 @@ namespace SymGrad.RuntimeTests.NnPrimitives
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void MlpBackward(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, global::System.ReadOnlySpan<double> b1, global::System.ReadOnlySpan<double> w2, global::System.ReadOnlySpan<double> b2, global::System.ReadOnlySpan<int> labels, global::System.ReadOnlySpan<double> z1, global::System.ReadOnlySpan<double> h1, global::System.ReadOnlySpan<double> logits, int n, int inputs, int hidden, int classes, double dResult, global::System.ReadOnlySpan<double> dz1, global::System.ReadOnlySpan<double> dh1, global::System.ReadOnlySpan<double> dlogits, global::System.Span<double> dx, global::System.Span<double> dw1, global::System.Span<double> db1, global::System.Span<double> dw2, global::System.Span<double> db2)
         {
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
-            global::SymGrad.Guard.SameLength<double>(dw1, nameof(dw1), w1, nameof(w1));
-            global::SymGrad.Guard.SameLength<double>(db1, nameof(db1), b1, nameof(b1));
-            global::SymGrad.Guard.SameLength<double>(dw2, nameof(dw2), w2, nameof(w2));
-            global::SymGrad.Guard.SameLength<double>(db2, nameof(db2), b2, nameof(b2));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dw1, nameof(dw1), w1, nameof(w1));
+            global::SymGrad.Guard.GradientLength<double>(db1, nameof(db1), b1, nameof(b1));
+            global::SymGrad.Guard.GradientLength<double>(dw2, nameof(dw2), w2, nameof(w2));
+            global::SymGrad.Guard.GradientLength<double>(db2, nameof(db2), b2, nameof(b2));
             global::SymGrad.Guard.CotangentLength<double>(dz1, nameof(dz1), z1, nameof(z1));
             global::SymGrad.Guard.CotangentLength<double>(dh1, nameof(dh1), h1, nameof(h1));
             global::SymGrad.Guard.CotangentLength<double>(dlogits, nameof(dlogits), logits, nameof(logits));
@@ -96,6 +96,11 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             global::SymGrad.Guard.Disjoint<double>(db2, nameof(db2), dz1, nameof(dz1));
             global::SymGrad.Guard.Disjoint<double>(db2, nameof(db2), dh1, nameof(dh1));
             global::SymGrad.Guard.Disjoint<double>(db2, nameof(db2), dlogits, nameof(dlogits));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
+            dw1 = global::SymGrad.Workspace.DiscardIfEmpty(dw1, w1.Length);
+            db1 = global::SymGrad.Workspace.DiscardIfEmpty(db1, b1.Length);
+            dw2 = global::SymGrad.Workspace.DiscardIfEmpty(dw2, w2.Length);
+            db2 = global::SymGrad.Workspace.DiscardIfEmpty(db2, b2.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
@@ -153,11 +158,11 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), b2, nameof(b2));
             global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), z1, nameof(z1));
             global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), h1, nameof(h1));
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
-            global::SymGrad.Guard.SameLength<double>(dw1, nameof(dw1), w1, nameof(w1));
-            global::SymGrad.Guard.SameLength<double>(db1, nameof(db1), b1, nameof(b1));
-            global::SymGrad.Guard.SameLength<double>(dw2, nameof(dw2), w2, nameof(w2));
-            global::SymGrad.Guard.SameLength<double>(db2, nameof(db2), b2, nameof(b2));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dw1, nameof(dw1), w1, nameof(w1));
+            global::SymGrad.Guard.GradientLength<double>(db1, nameof(db1), b1, nameof(b1));
+            global::SymGrad.Guard.GradientLength<double>(dw2, nameof(dw2), w2, nameof(w2));
+            global::SymGrad.Guard.GradientLength<double>(db2, nameof(db2), b2, nameof(b2));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w1, nameof(w1));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), b1, nameof(b1));

@@ -23,10 +23,10 @@ namespace SymGrad.RuntimeTests.NnPrimitives
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void MlpBackward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> w1, global::System.ReadOnlySpan<float> b1, global::System.ReadOnlySpan<float> w2, global::System.ReadOnlySpan<float> b2, global::System.ReadOnlySpan<int> labels, global::System.ReadOnlySpan<float> z1, global::System.ReadOnlySpan<float> h1, global::System.ReadOnlySpan<float> logits, int n, int inputs, int hidden, int classes, float dResult, global::System.ReadOnlySpan<float> dz1, global::System.ReadOnlySpan<float> dh1, global::System.ReadOnlySpan<float> dlogits, global::System.Span<float> dw1, global::System.Span<float> db1, global::System.Span<float> dw2, global::System.Span<float> db2)
         {
-            global::SymGrad.Guard.SameLength<float>(dw1, nameof(dw1), w1, nameof(w1));
-            global::SymGrad.Guard.SameLength<float>(db1, nameof(db1), b1, nameof(b1));
-            global::SymGrad.Guard.SameLength<float>(dw2, nameof(dw2), w2, nameof(w2));
-            global::SymGrad.Guard.SameLength<float>(db2, nameof(db2), b2, nameof(b2));
+            global::SymGrad.Guard.GradientLength<float>(dw1, nameof(dw1), w1, nameof(w1));
+            global::SymGrad.Guard.GradientLength<float>(db1, nameof(db1), b1, nameof(b1));
+            global::SymGrad.Guard.GradientLength<float>(dw2, nameof(dw2), w2, nameof(w2));
+            global::SymGrad.Guard.GradientLength<float>(db2, nameof(db2), b2, nameof(b2));
             global::SymGrad.Guard.CotangentLength<float>(dz1, nameof(dz1), z1, nameof(z1));
             global::SymGrad.Guard.CotangentLength<float>(dh1, nameof(dh1), h1, nameof(h1));
             global::SymGrad.Guard.CotangentLength<float>(dlogits, nameof(dlogits), logits, nameof(logits));
@@ -80,6 +80,10 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             global::SymGrad.Guard.Disjoint<float>(db2, nameof(db2), dz1, nameof(dz1));
             global::SymGrad.Guard.Disjoint<float>(db2, nameof(db2), dh1, nameof(dh1));
             global::SymGrad.Guard.Disjoint<float>(db2, nameof(db2), dlogits, nameof(dlogits));
+            dw1 = global::SymGrad.Workspace.DiscardIfEmpty(dw1, w1.Length);
+            db1 = global::SymGrad.Workspace.DiscardIfEmpty(db1, b1.Length);
+            dw2 = global::SymGrad.Workspace.DiscardIfEmpty(dw2, w2.Length);
+            db2 = global::SymGrad.Workspace.DiscardIfEmpty(db2, b2.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
@@ -137,10 +141,10 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             global::SymGrad.Guard.Disjoint<float>(logits, nameof(logits), b2, nameof(b2));
             global::SymGrad.Guard.Disjoint<float>(logits, nameof(logits), z1, nameof(z1));
             global::SymGrad.Guard.Disjoint<float>(logits, nameof(logits), h1, nameof(h1));
-            global::SymGrad.Guard.SameLength<float>(dw1, nameof(dw1), w1, nameof(w1));
-            global::SymGrad.Guard.SameLength<float>(db1, nameof(db1), b1, nameof(b1));
-            global::SymGrad.Guard.SameLength<float>(dw2, nameof(dw2), w2, nameof(w2));
-            global::SymGrad.Guard.SameLength<float>(db2, nameof(db2), b2, nameof(b2));
+            global::SymGrad.Guard.GradientLength<float>(dw1, nameof(dw1), w1, nameof(w1));
+            global::SymGrad.Guard.GradientLength<float>(db1, nameof(db1), b1, nameof(b1));
+            global::SymGrad.Guard.GradientLength<float>(dw2, nameof(dw2), w2, nameof(w2));
+            global::SymGrad.Guard.GradientLength<float>(db2, nameof(db2), b2, nameof(b2));
             global::SymGrad.Guard.Disjoint<float>(dw1, nameof(dw1), x, nameof(x));
             global::SymGrad.Guard.Disjoint<float>(dw1, nameof(dw1), w1, nameof(w1));
             global::SymGrad.Guard.Disjoint<float>(dw1, nameof(dw1), b1, nameof(b1));

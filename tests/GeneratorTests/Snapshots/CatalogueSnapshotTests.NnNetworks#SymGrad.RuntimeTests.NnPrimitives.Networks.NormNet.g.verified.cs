@@ -23,9 +23,9 @@ namespace SymGrad.RuntimeTests.NnPrimitives
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void NormNetBackward(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> gamma, global::System.ReadOnlySpan<double> beta, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> normalized, global::System.ReadOnlySpan<double> squashed, global::System.ReadOnlySpan<double> centered, int n, int d, double dResult, global::System.ReadOnlySpan<double> dnormalized, global::System.ReadOnlySpan<double> dsquashed, global::System.ReadOnlySpan<double> dcentered, global::System.Span<double> dx, global::System.Span<double> dgamma, global::System.Span<double> dbeta)
         {
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
-            global::SymGrad.Guard.SameLength<double>(dgamma, nameof(dgamma), gamma, nameof(gamma));
-            global::SymGrad.Guard.SameLength<double>(dbeta, nameof(dbeta), beta, nameof(beta));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dgamma, nameof(dgamma), gamma, nameof(gamma));
+            global::SymGrad.Guard.GradientLength<double>(dbeta, nameof(dbeta), beta, nameof(beta));
             global::SymGrad.Guard.CotangentLength<double>(dnormalized, nameof(dnormalized), normalized, nameof(normalized));
             global::SymGrad.Guard.CotangentLength<double>(dsquashed, nameof(dsquashed), squashed, nameof(squashed));
             global::SymGrad.Guard.CotangentLength<double>(dcentered, nameof(dcentered), centered, nameof(centered));
@@ -62,6 +62,9 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), dnormalized, nameof(dnormalized));
             global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), dsquashed, nameof(dsquashed));
             global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), dcentered, nameof(dcentered));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
+            dgamma = global::SymGrad.Workspace.DiscardIfEmpty(dgamma, gamma.Length);
+            dbeta = global::SymGrad.Workspace.DiscardIfEmpty(dbeta, beta.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
@@ -114,9 +117,9 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             global::SymGrad.Guard.Disjoint<double>(centered, nameof(centered), target, nameof(target));
             global::SymGrad.Guard.Disjoint<double>(centered, nameof(centered), normalized, nameof(normalized));
             global::SymGrad.Guard.Disjoint<double>(centered, nameof(centered), squashed, nameof(squashed));
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
-            global::SymGrad.Guard.SameLength<double>(dgamma, nameof(dgamma), gamma, nameof(gamma));
-            global::SymGrad.Guard.SameLength<double>(dbeta, nameof(dbeta), beta, nameof(beta));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dgamma, nameof(dgamma), gamma, nameof(gamma));
+            global::SymGrad.Guard.GradientLength<double>(dbeta, nameof(dbeta), beta, nameof(beta));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), gamma, nameof(gamma));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), beta, nameof(beta));

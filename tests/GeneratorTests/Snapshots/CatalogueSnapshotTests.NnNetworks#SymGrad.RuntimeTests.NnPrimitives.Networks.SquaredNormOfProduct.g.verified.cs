@@ -21,8 +21,8 @@ namespace SymGrad.RuntimeTests.NnPrimitives
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void SquaredNormOfProductBackward(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> noBias, global::System.ReadOnlySpan<double> q, int n, int dIn, int dOut, double dResult, global::System.ReadOnlySpan<double> dq, global::System.Span<double> dx, global::System.Span<double> dw)
         {
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
-            global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.CotangentLength<double>(dq, nameof(dq), q, nameof(q));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w, nameof(w));
@@ -35,6 +35,8 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), noBias, nameof(noBias));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), q, nameof(q));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), dq, nameof(dq));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
+            dw = global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
@@ -64,8 +66,8 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             global::SymGrad.Guard.Disjoint<double>(q, nameof(q), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(q, nameof(q), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(q, nameof(q), noBias, nameof(noBias));
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
-            global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), noBias, nameof(noBias));

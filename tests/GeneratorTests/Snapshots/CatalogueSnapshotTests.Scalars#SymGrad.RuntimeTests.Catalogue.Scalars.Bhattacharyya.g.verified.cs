@@ -28,13 +28,15 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(q.Length, nameof(q), (double)p.Length, "q[i]");
             }
-            global::SymGrad.Guard.SameLength<double>(dp, nameof(dp), p, nameof(p));
-            global::SymGrad.Guard.SameLength<double>(dq, nameof(dq), q, nameof(q));
+            global::SymGrad.Guard.GradientLength<double>(dp, nameof(dp), p, nameof(p));
+            global::SymGrad.Guard.GradientLength<double>(dq, nameof(dq), q, nameof(q));
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), q, nameof(q));
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), dq, nameof(dq));
             global::SymGrad.Guard.Disjoint<double>(dq, nameof(dq), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(dq, nameof(dq), q, nameof(q));
+            dp = global::SymGrad.Workspace.DiscardIfEmpty(dp, p.Length);
+            dq = global::SymGrad.Workspace.DiscardIfEmpty(dq, q.Length);
             // Reverse sweep: adjoints, last statement first.
             // return bc;
             double dbc = dResult;
@@ -59,8 +61,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 global::SymGrad.Guard.Covers(q.Length, nameof(q), (double)p.Length, "q[i]");
             }
-            global::SymGrad.Guard.SameLength<double>(dp, nameof(dp), p, nameof(p));
-            global::SymGrad.Guard.SameLength<double>(dq, nameof(dq), q, nameof(q));
+            global::SymGrad.Guard.GradientLength<double>(dp, nameof(dp), p, nameof(p));
+            global::SymGrad.Guard.GradientLength<double>(dq, nameof(dq), q, nameof(q));
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), q, nameof(q));
             global::SymGrad.Guard.Disjoint<double>(dp, nameof(dp), dq, nameof(dq));

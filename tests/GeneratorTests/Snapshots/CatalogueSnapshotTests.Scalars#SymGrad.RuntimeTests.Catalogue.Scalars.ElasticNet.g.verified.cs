@@ -22,8 +22,9 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void ElasticNetBackward(global::System.ReadOnlySpan<double> w, double beta, double dResult, global::System.Span<double> dw)
         {
-            global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
+            dw = global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length);
             // Reverse sweep: adjoints, last statement first.
             // return sum;
             double dsum = dResult;
@@ -42,7 +43,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double ElasticNetGradient(global::System.ReadOnlySpan<double> w, double beta, global::System.Span<double> dw)
         {
-            global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
             double result = ElasticNet(w, beta);
             ElasticNetBackward(w, beta, 1, dw);

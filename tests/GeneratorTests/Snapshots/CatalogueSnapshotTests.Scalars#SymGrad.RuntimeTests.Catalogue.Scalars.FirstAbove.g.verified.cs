@@ -28,8 +28,9 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void FirstAboveBackward(global::System.ReadOnlySpan<double> x, double threshold, double dResult, global::System.Span<double> dx, ref double dthreshold)
         {
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
@@ -104,7 +105,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double FirstAboveGradient(global::System.ReadOnlySpan<double> x, double threshold, global::System.Span<double> dx, ref double dthreshold)
         {
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             double result = FirstAbove(x, threshold);
             FirstAboveBackward(x, threshold, 1, dx, ref dthreshold);

@@ -21,8 +21,9 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void L2Backward(global::System.ReadOnlySpan<double> w, double dResult, global::System.Span<double> dw)
         {
-            global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
+            dw = global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length);
             // Reverse sweep: adjoints, last statement first.
             // return sum;
             double dsum = dResult;
@@ -40,7 +41,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double L2Gradient(global::System.ReadOnlySpan<double> w, global::System.Span<double> dw)
         {
-            global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
             double result = L2(w);
             L2Backward(w, 1, dw);

@@ -24,8 +24,9 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void MulticlassSvmBackward(global::System.ReadOnlySpan<double> s, int y, double dResult, global::System.Span<double> ds)
         {
-            global::SymGrad.Guard.SameLength<double>(ds, nameof(ds), s, nameof(s));
+            global::SymGrad.Guard.GradientLength<double>(ds, nameof(ds), s, nameof(s));
             global::SymGrad.Guard.Disjoint<double>(ds, nameof(ds), s, nameof(s));
+            ds = global::SymGrad.Workspace.DiscardIfEmpty(ds, s.Length);
             // Reverse sweep: adjoints, last statement first.
             // return loss;
             double dloss = dResult;
@@ -51,7 +52,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double MulticlassSvmGradient(global::System.ReadOnlySpan<double> s, int y, global::System.Span<double> ds)
         {
-            global::SymGrad.Guard.SameLength<double>(ds, nameof(ds), s, nameof(s));
+            global::SymGrad.Guard.GradientLength<double>(ds, nameof(ds), s, nameof(s));
             global::SymGrad.Guard.Disjoint<double>(ds, nameof(ds), s, nameof(s));
             double result = MulticlassSvm(s, y);
             MulticlassSvmBackward(s, y, 1, ds);

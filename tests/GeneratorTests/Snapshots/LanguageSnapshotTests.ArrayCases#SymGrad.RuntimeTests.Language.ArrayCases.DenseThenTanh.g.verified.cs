@@ -21,9 +21,9 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void DenseThenTanhBackward(double[] x, double[] w, double[] b, double[] h, double[] y, global::System.ReadOnlySpan<double> dh, global::System.ReadOnlySpan<double> dy, global::System.Span<double> dx, global::System.Span<double> dw, global::System.Span<double> db)
         {
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
-            global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
-            global::SymGrad.Guard.SameLength<double>(db, nameof(db), b, nameof(b));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<double>(db, nameof(db), b, nameof(b));
             global::SymGrad.Guard.CotangentLength<double>(dh, nameof(dh), h, nameof(h));
             global::SymGrad.Guard.CotangentLength<double>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
@@ -51,6 +51,9 @@ namespace SymGrad.RuntimeTests.Language
             global::SymGrad.Guard.Disjoint<double>(db, nameof(db), dh, nameof(dh));
             global::SymGrad.Guard.Disjoint<double>(db, nameof(db), dy, nameof(dy));
             dy = global::SymGrad.Workspace.ZerosIfEmpty(dy, y.Length);
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
+            dw = global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length);
+            db = global::SymGrad.Workspace.DiscardIfEmpty(db, b.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try

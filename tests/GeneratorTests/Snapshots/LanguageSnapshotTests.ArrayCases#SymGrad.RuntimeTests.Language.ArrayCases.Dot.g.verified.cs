@@ -26,13 +26,15 @@ namespace SymGrad.RuntimeTests.Language
             {
                 global::SymGrad.Guard.Covers(b.Length, nameof(b), (double)a.Length, "b[i]");
             }
-            global::SymGrad.Guard.SameLength<double>(da, nameof(da), a, nameof(a));
-            global::SymGrad.Guard.SameLength<double>(db, nameof(db), b, nameof(b));
+            global::SymGrad.Guard.GradientLength<double>(da, nameof(da), a, nameof(a));
+            global::SymGrad.Guard.GradientLength<double>(db, nameof(db), b, nameof(b));
             global::SymGrad.Guard.Disjoint<double>(da, nameof(da), a, nameof(a));
             global::SymGrad.Guard.Disjoint<double>(da, nameof(da), b, nameof(b));
             global::SymGrad.Guard.Disjoint<double>(da, nameof(da), db, nameof(db));
             global::SymGrad.Guard.Disjoint<double>(db, nameof(db), a, nameof(a));
             global::SymGrad.Guard.Disjoint<double>(db, nameof(db), b, nameof(b));
+            da = global::SymGrad.Workspace.DiscardIfEmpty(da, a.Length);
+            db = global::SymGrad.Workspace.DiscardIfEmpty(db, b.Length);
             // Reverse sweep: adjoints, last statement first.
             // return s;
             double ds = dResult;
@@ -55,8 +57,8 @@ namespace SymGrad.RuntimeTests.Language
             {
                 global::SymGrad.Guard.Covers(b.Length, nameof(b), (double)a.Length, "b[i]");
             }
-            global::SymGrad.Guard.SameLength<double>(da, nameof(da), a, nameof(a));
-            global::SymGrad.Guard.SameLength<double>(db, nameof(db), b, nameof(b));
+            global::SymGrad.Guard.GradientLength<double>(da, nameof(da), a, nameof(a));
+            global::SymGrad.Guard.GradientLength<double>(db, nameof(db), b, nameof(b));
             global::SymGrad.Guard.Disjoint<double>(da, nameof(da), a, nameof(a));
             global::SymGrad.Guard.Disjoint<double>(da, nameof(da), b, nameof(b));
             global::SymGrad.Guard.Disjoint<double>(da, nameof(da), db, nameof(db));

@@ -31,9 +31,9 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void LogisticLossBackward(double[] w, double[] X, double[] y, double dResult, global::System.Span<double> dw, global::System.Span<double> dX, global::System.Span<double> dy)
         {
-            global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
-            global::SymGrad.Guard.SameLength<double>(dX, nameof(dX), X, nameof(X));
-            global::SymGrad.Guard.SameLength<double>(dy, nameof(dy), y, nameof(y));
+            global::SymGrad.Guard.GradientLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<double>(dX, nameof(dX), X, nameof(X));
+            global::SymGrad.Guard.GradientLength<double>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), X, nameof(X));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), y, nameof(y));
@@ -46,6 +46,9 @@ namespace SymGrad.RuntimeTests.Language
             global::SymGrad.Guard.Disjoint<double>(dy, nameof(dy), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dy, nameof(dy), X, nameof(X));
             global::SymGrad.Guard.Disjoint<double>(dy, nameof(dy), y, nameof(y));
+            dw = global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length);
+            dX = global::SymGrad.Workspace.DiscardIfEmpty(dX, X.Length);
+            dy = global::SymGrad.Workspace.DiscardIfEmpty(dy, y.Length);
             // Forward sweep: recompute what the reverse sweep reads.
             int d = w.Length;
             int n = y.Length;
@@ -87,9 +90,9 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double LogisticLossGradient(double[] w, double[] X, double[] y, global::System.Span<double> dw, global::System.Span<double> dX, global::System.Span<double> dy)
         {
-            global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
-            global::SymGrad.Guard.SameLength<double>(dX, nameof(dX), X, nameof(X));
-            global::SymGrad.Guard.SameLength<double>(dy, nameof(dy), y, nameof(y));
+            global::SymGrad.Guard.GradientLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<double>(dX, nameof(dX), X, nameof(X));
+            global::SymGrad.Guard.GradientLength<double>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), X, nameof(X));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), y, nameof(y));

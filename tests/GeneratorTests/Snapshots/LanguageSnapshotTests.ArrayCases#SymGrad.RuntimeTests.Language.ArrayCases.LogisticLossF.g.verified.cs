@@ -27,8 +27,8 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void LogisticLossFBackward(float[] w, float[] X, float[] y, float dResult, global::System.Span<float> dw, global::System.Span<float> dX)
         {
-            global::SymGrad.Guard.SameLength<float>(dw, nameof(dw), w, nameof(w));
-            global::SymGrad.Guard.SameLength<float>(dX, nameof(dX), X, nameof(X));
+            global::SymGrad.Guard.GradientLength<float>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<float>(dX, nameof(dX), X, nameof(X));
             global::SymGrad.Guard.Disjoint<float>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<float>(dw, nameof(dw), X, nameof(X));
             global::SymGrad.Guard.Disjoint<float>(dw, nameof(dw), y, nameof(y));
@@ -36,6 +36,8 @@ namespace SymGrad.RuntimeTests.Language
             global::SymGrad.Guard.Disjoint<float>(dX, nameof(dX), w, nameof(w));
             global::SymGrad.Guard.Disjoint<float>(dX, nameof(dX), X, nameof(X));
             global::SymGrad.Guard.Disjoint<float>(dX, nameof(dX), y, nameof(y));
+            dw = global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length);
+            dX = global::SymGrad.Workspace.DiscardIfEmpty(dX, X.Length);
             // Forward sweep: recompute what the reverse sweep reads.
             int d = w.Length;
             int n = y.Length;
@@ -73,8 +75,8 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static float LogisticLossFGradient(float[] w, float[] X, float[] y, global::System.Span<float> dw, global::System.Span<float> dX)
         {
-            global::SymGrad.Guard.SameLength<float>(dw, nameof(dw), w, nameof(w));
-            global::SymGrad.Guard.SameLength<float>(dX, nameof(dX), X, nameof(X));
+            global::SymGrad.Guard.GradientLength<float>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<float>(dX, nameof(dX), X, nameof(X));
             global::SymGrad.Guard.Disjoint<float>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<float>(dw, nameof(dw), X, nameof(X));
             global::SymGrad.Guard.Disjoint<float>(dw, nameof(dw), y, nameof(y));

@@ -27,11 +27,12 @@ namespace SymGrad.RuntimeTests.Language
             {
                 global::SymGrad.Guard.Covers(picked.Length, nameof(picked), (double)labels.Length, "picked[i]");
             }
-            global::SymGrad.Guard.SameLength<double>(dlogits, nameof(dlogits), logits, nameof(logits));
+            global::SymGrad.Guard.GradientLength<double>(dlogits, nameof(dlogits), logits, nameof(logits));
             global::SymGrad.Guard.CotangentLength<double>(dpicked, nameof(dpicked), picked, nameof(picked));
             global::SymGrad.Guard.Disjoint<double>(dlogits, nameof(dlogits), logits, nameof(logits));
             global::SymGrad.Guard.Disjoint<double>(dlogits, nameof(dlogits), picked, nameof(picked));
             global::SymGrad.Guard.Disjoint<double>(dlogits, nameof(dlogits), dpicked, nameof(dpicked));
+            dlogits = global::SymGrad.Workspace.DiscardIfEmpty(dlogits, logits.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
@@ -67,7 +68,7 @@ namespace SymGrad.RuntimeTests.Language
                 global::SymGrad.Guard.Covers(picked.Length, nameof(picked), (double)labels.Length, "picked[i]");
             }
             global::SymGrad.Guard.Disjoint<double>(picked, nameof(picked), logits, nameof(logits));
-            global::SymGrad.Guard.SameLength<double>(dlogits, nameof(dlogits), logits, nameof(logits));
+            global::SymGrad.Guard.GradientLength<double>(dlogits, nameof(dlogits), logits, nameof(logits));
             global::SymGrad.Guard.Disjoint<double>(dlogits, nameof(dlogits), logits, nameof(logits));
             global::SymGrad.Guard.Disjoint<double>(dlogits, nameof(dlogits), picked, nameof(picked));
             double result = Pick(logits, labels, picked);

@@ -24,13 +24,15 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void RidgeBackward(double[] w, double[] x, double t, double lambda, double dResult, global::System.Span<double> dw, global::System.Span<double> dx, ref double dt, ref double dlambda)
         {
-            global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), dx, nameof(dx));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
+            dw = global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length);
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             // Forward sweep: recompute what the reverse sweep reads.
             double e = global::SymGrad.RuntimeTests.Language.ArrayCases.Dot(w, x) - t;
             // Reverse sweep: adjoints, last statement first.
@@ -51,8 +53,8 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double RidgeGradient(double[] w, double[] x, double t, double lambda, global::System.Span<double> dw, global::System.Span<double> dx, ref double dt, ref double dlambda)
         {
-            global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), dx, nameof(dx));

@@ -23,9 +23,10 @@ namespace SymGrad.RuntimeTests.Language
         {
             global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
             global::SymGrad.Guard.Covers(x.Length, nameof(x), 2.0, "x[1]");
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), weights, nameof(weights));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             // Forward sweep: recompute what the reverse sweep reads.
             double total = global::System.Linq.Enumerable.Sum(weights) + (double)global::System.Linq.Enumerable.Count(labels, l => l > 0);
             // Reverse sweep: adjoints, last statement first.
@@ -44,7 +45,7 @@ namespace SymGrad.RuntimeTests.Language
         {
             global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
             global::SymGrad.Guard.Covers(x.Length, nameof(x), 2.0, "x[1]");
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), weights, nameof(weights));
             double result = ScaledByConstants(x, weights, labels);

@@ -24,7 +24,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void TanhTwiceThenDoubleBackward(double[] x, double[] h, double[] y, global::System.ReadOnlySpan<double> dh, global::System.ReadOnlySpan<double> dy, global::System.Span<double> dx)
         {
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.CotangentLength<double>(dh, nameof(dh), h, nameof(h));
             global::SymGrad.Guard.CotangentLength<double>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
@@ -33,6 +33,7 @@ namespace SymGrad.RuntimeTests.Language
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dh, nameof(dh));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dy, nameof(dy));
             dy = global::SymGrad.Workspace.ZerosIfEmpty(dy, y.Length);
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try

@@ -24,8 +24,9 @@ namespace SymGrad.RuntimeTests.Language
         public static void LogSumExpBackward(double[] x, double dResult, global::System.Span<double> dx)
         {
             global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             // Forward sweep: recompute what the reverse sweep reads.
             double m = x[0];
             for (int i = 0; i < x.Length; i++)
@@ -61,7 +62,7 @@ namespace SymGrad.RuntimeTests.Language
         public static double LogSumExpGradient(double[] x, global::System.Span<double> dx)
         {
             global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             double result = LogSumExp(x);
             LogSumExpBackward(x, 1, dx);

@@ -29,13 +29,15 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void PairProductsBackward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> w, float dResult, global::System.Span<float> dx, global::System.Span<float> dw)
         {
-            global::SymGrad.Guard.SameLength<float>(dx, nameof(dx), x, nameof(x));
-            global::SymGrad.Guard.SameLength<float>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<float>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<float>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<float>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<float>(dx, nameof(dx), w, nameof(w));
             global::SymGrad.Guard.Disjoint<float>(dx, nameof(dx), dw, nameof(dw));
             global::SymGrad.Guard.Disjoint<float>(dw, nameof(dw), x, nameof(x));
             global::SymGrad.Guard.Disjoint<float>(dw, nameof(dw), w, nameof(w));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
+            dw = global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
@@ -95,8 +97,8 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static float PairProductsGradient(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> w, global::System.Span<float> dx, global::System.Span<float> dw)
         {
-            global::SymGrad.Guard.SameLength<float>(dx, nameof(dx), x, nameof(x));
-            global::SymGrad.Guard.SameLength<float>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<float>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<float>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<float>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<float>(dx, nameof(dx), w, nameof(w));
             global::SymGrad.Guard.Disjoint<float>(dx, nameof(dx), dw, nameof(dw));

@@ -44,7 +44,7 @@ namespace SymGrad.RuntimeTests.Language
             }
             global::System.Span<double> dW = this.dW = global::SymGrad.Guard.GradientOf(this.dW, W);
             global::System.Span<double> dB = this.dB = global::SymGrad.Guard.GradientOf(this.dB, B);
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.CotangentLength<double>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), W, nameof(W));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), B, nameof(B));
@@ -52,6 +52,7 @@ namespace SymGrad.RuntimeTests.Language
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dy, nameof(dy));
             dy = global::SymGrad.Workspace.ZerosIfEmpty(dy, y.Length);
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             // Reverse sweep: adjoints, last statement first.
             for (int o = 0; o < Out; o++)
             {

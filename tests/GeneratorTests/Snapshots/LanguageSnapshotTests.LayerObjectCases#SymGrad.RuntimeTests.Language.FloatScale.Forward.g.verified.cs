@@ -32,13 +32,14 @@ namespace SymGrad.RuntimeTests.Language
                 global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)W.Length, "x[i]");
             }
             global::System.Span<float> dW = this.dW = global::SymGrad.Guard.GradientOf(this.dW, W);
-            global::SymGrad.Guard.SameLength<float>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<float>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.CotangentLength<float>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.Disjoint<float>(dx, nameof(dx), W, nameof(W));
             global::SymGrad.Guard.Disjoint<float>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<float>(dx, nameof(dx), y, nameof(y));
             global::SymGrad.Guard.Disjoint<float>(dx, nameof(dx), dy, nameof(dy));
             dy = global::SymGrad.Workspace.ZerosIfEmpty(dy, y.Length);
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             // Reverse sweep: adjoints, last statement first.
             for (int i = 0; i < W.Length; i++)
             {

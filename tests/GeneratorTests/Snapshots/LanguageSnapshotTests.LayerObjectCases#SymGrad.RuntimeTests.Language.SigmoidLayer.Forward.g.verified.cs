@@ -25,12 +25,13 @@ namespace SymGrad.RuntimeTests.Language
             {
                 global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)x.Length, "y[i]");
             }
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.CotangentLength<double>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dy, nameof(dy));
             dy = global::SymGrad.Workspace.ZerosIfEmpty(dy, y.Length);
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             // Reverse sweep: adjoints, last statement first.
             for (int i = 0; i < x.Length; i++)
             {

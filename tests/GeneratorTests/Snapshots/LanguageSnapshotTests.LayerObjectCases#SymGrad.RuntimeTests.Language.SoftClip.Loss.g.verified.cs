@@ -26,8 +26,9 @@ namespace SymGrad.RuntimeTests.Language
         public void LossBackward(global::System.ReadOnlySpan<double> x, double dResult, global::System.Span<double> dx)
         {
             ref double dGain = ref this.dGain;
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             // Forward sweep: recompute what the reverse sweep reads.
             double sum = 0.0;
             for (int i = 0; i < x.Length; i++)
@@ -59,7 +60,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public double LossGradient(global::System.ReadOnlySpan<double> x, global::System.Span<double> dx)
         {
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             double result = Loss(x);
             LossBackward(x, 1, dx);

@@ -41,8 +41,8 @@ namespace SymGrad.RuntimeTests.Language
             {
                 global::SymGrad.Guard.Covers(theta.Length, nameof(theta), (double)n, "theta[i]");
             }
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
-            global::SymGrad.Guard.SameLength<double>(dy, nameof(dy), y, nameof(y));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.CotangentLength<double>(dr, nameof(dr), r, nameof(r));
             global::SymGrad.Guard.CotangentLength<double>(dtheta, nameof(dtheta), theta, nameof(theta));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
@@ -60,6 +60,8 @@ namespace SymGrad.RuntimeTests.Language
             global::SymGrad.Guard.Disjoint<double>(dy, nameof(dy), dtheta, nameof(dtheta));
             dr = global::SymGrad.Workspace.ZerosIfEmpty(dr, r.Length);
             dtheta = global::SymGrad.Workspace.ZerosIfEmpty(dtheta, theta.Length);
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
+            dy = global::SymGrad.Workspace.DiscardIfEmpty(dy, y.Length);
             // Reverse sweep: adjoints, last statement first.
             for (int i = 0; i < n; i++)
             {

@@ -29,11 +29,12 @@ namespace SymGrad.RuntimeTests.Language
         public static void HalvesBackward(double[] x, double[] y, double c, double dResult, global::System.ReadOnlySpan<double> dy, global::System.Span<double> dx, ref double dc)
         {
             global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)x.Length - 1.0, "x[x.Length - 2]");
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.CotangentLength<double>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dy, nameof(dy));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
@@ -85,7 +86,7 @@ namespace SymGrad.RuntimeTests.Language
         {
             global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)x.Length - 1.0, "x[x.Length - 2]");
             global::SymGrad.Guard.Disjoint<double>(y, nameof(y), x, nameof(x));
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), y, nameof(y));
             double result = Halves(x, y, c);

@@ -21,8 +21,9 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void TailBackward(float[] x, float dResult, global::System.Span<float> dx)
         {
-            global::SymGrad.Guard.SameLength<float>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<float>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<float>(dx, nameof(dx), x, nameof(x));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             // Reverse sweep: adjoints, last statement first.
             // return x[^1] * RangeCasesFloat.Sum(x[^3..]);   ∂result/∂x[x.Length - 1] = global::SymGrad.RuntimeTests.Language.RangeCasesFloat.Sum(x.Slice(x.Length - 3))
             float sum = global::SymGrad.RuntimeTests.Language.RangeCasesFloat.Sum(global::System.MemoryExtensions.AsSpan(x, x.Length - 3));
@@ -37,7 +38,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static float TailGradient(float[] x, global::System.Span<float> dx)
         {
-            global::SymGrad.Guard.SameLength<float>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<float>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<float>(dx, nameof(dx), x, nameof(x));
             float result = Tail(x);
             TailBackward(x, 1, dx);

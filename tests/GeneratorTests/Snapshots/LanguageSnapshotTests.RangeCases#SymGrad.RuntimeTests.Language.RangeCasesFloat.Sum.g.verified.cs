@@ -22,8 +22,9 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void SumBackward(global::System.ReadOnlySpan<float> x, float dResult, global::System.Span<float> dx)
         {
-            global::SymGrad.Guard.SameLength<float>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<float>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<float>(dx, nameof(dx), x, nameof(x));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             // Reverse sweep: adjoints, last statement first.
             // return s;
             float ds = dResult;
@@ -45,7 +46,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static float SumGradient(global::System.ReadOnlySpan<float> x, global::System.Span<float> dx)
         {
-            global::SymGrad.Guard.SameLength<float>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<float>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<float>(dx, nameof(dx), x, nameof(x));
             float result = Sum(x);
             SumBackward(x, 1, dx);

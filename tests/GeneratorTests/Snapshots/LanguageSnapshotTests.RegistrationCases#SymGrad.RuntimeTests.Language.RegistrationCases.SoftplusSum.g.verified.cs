@@ -24,8 +24,9 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void SoftplusSumBackward(global::System.ReadOnlySpan<double> x, double scale, double dResult, global::System.Span<double> dx, ref double dscale)
         {
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             // Reverse sweep: adjoints, last statement first.
             // return s;
             double ds = dResult;
@@ -51,7 +52,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double SoftplusSumGradient(global::System.ReadOnlySpan<double> x, double scale, global::System.Span<double> dx, ref double dscale)
         {
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             double result = SoftplusSum(x, scale);
             SoftplusSumBackward(x, scale, 1, dx, ref dscale);

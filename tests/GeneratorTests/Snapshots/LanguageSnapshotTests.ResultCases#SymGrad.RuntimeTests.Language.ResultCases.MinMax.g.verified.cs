@@ -42,12 +42,13 @@ namespace SymGrad.RuntimeTests.Language
             {
                 global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)x.Length, "y[i]");
             }
-            global::SymGrad.Guard.SameLength<float>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<float>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.CotangentLength<float>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.Disjoint<float>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<float>(dx, nameof(dx), y, nameof(y));
             global::SymGrad.Guard.Disjoint<float>(dx, nameof(dx), dy, nameof(dy));
             dy = global::SymGrad.Workspace.ZerosIfEmpty(dy, y.Length);
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try

@@ -25,8 +25,9 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void ShapedBackward(global::SymGrad.RuntimeTests.Language.Tagged t, global::System.ReadOnlySpan<float> w, float dResult, ref global::SymGrad.RuntimeTests.Language.Tagged dt, global::System.Span<float> dw)
         {
-            global::SymGrad.Guard.SameLength<float>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<float>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<float>(dw, nameof(dw), w, nameof(w));
+            dw = global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length);
             // Reverse sweep: adjoints, last statement first.
             // return t.Shape == Shape.Linear ? t.Value * w[0] : MathF.Exp(t.Value) * w[0];
             if (t.Shape == global::SymGrad.RuntimeTests.Language.Shape.Linear)
@@ -49,7 +50,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static float ShapedGradient(global::SymGrad.RuntimeTests.Language.Tagged t, global::System.ReadOnlySpan<float> w, ref global::SymGrad.RuntimeTests.Language.Tagged dt, global::System.Span<float> dw)
         {
-            global::SymGrad.Guard.SameLength<float>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<float>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<float>(dw, nameof(dw), w, nameof(w));
             float result = Shaped(t, w);
             ShapedBackward(t, w, 1, ref dt, dw);

@@ -21,8 +21,9 @@ namespace SymGrad.RuntimeTests.Regressions
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void CallResultInConditionBackward(double x, global::System.ReadOnlySpan<double> w, double dResult, ref double dx, global::System.Span<double> dw)
         {
-            global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
+            dw = global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length);
             // Forward sweep: recompute what the reverse sweep reads.
             double norm = global::SymGrad.Nn.SumOfSquares(w);
             // Reverse sweep: adjoints, last statement first.
@@ -42,7 +43,7 @@ namespace SymGrad.RuntimeTests.Regressions
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double CallResultInConditionGradient(double x, global::System.ReadOnlySpan<double> w, ref double dx, global::System.Span<double> dw)
         {
-            global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
             double result = CallResultInCondition(x, w);
             CallResultInConditionBackward(x, w, 1, ref dx, dw);

@@ -21,8 +21,9 @@ namespace SymGrad.RuntimeTests.Regressions
         public static void ConstantLocalBackward(global::System.ReadOnlySpan<double> x, double dResult, global::System.Span<double> dx)
         {
             global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             // Reverse sweep: adjoints, last statement first.
             // return (bias + v) * 0.5;   ∂result/∂v = 0.5
             double dv = 0.5 * dResult;
@@ -38,7 +39,7 @@ namespace SymGrad.RuntimeTests.Regressions
         public static double ConstantLocalGradient(global::System.ReadOnlySpan<double> x, global::System.Span<double> dx)
         {
             global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             double result = ConstantLocal(x);
             ConstantLocalBackward(x, 1, dx);

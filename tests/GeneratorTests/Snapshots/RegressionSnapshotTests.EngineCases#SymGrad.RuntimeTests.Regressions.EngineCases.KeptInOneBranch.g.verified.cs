@@ -27,8 +27,9 @@ namespace SymGrad.RuntimeTests.Regressions
         public static void KeptInOneBranchBackward(global::System.ReadOnlySpan<double> x, double b, int n, double dResult, global::System.Span<double> dx, ref double db)
         {
             global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             // Forward sweep: recompute what the reverse sweep reads.
             double m = x[0] * b;
             double kept = m;
@@ -72,7 +73,7 @@ namespace SymGrad.RuntimeTests.Regressions
         public static double KeptInOneBranchGradient(global::System.ReadOnlySpan<double> x, double b, int n, global::System.Span<double> dx, ref double db)
         {
             global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             double result = KeptInOneBranch(x, b, n);
             KeptInOneBranchBackward(x, b, n, 1, dx, ref db);

@@ -22,8 +22,9 @@ namespace SymGrad.RuntimeTests.Regressions
         public static void KeywordGradientNamesBackward(double o, double ouble, global::System.ReadOnlySpan<double> efault, double dResult, ref double do2, ref double double2, global::System.Span<double> default2)
         {
             global::SymGrad.Guard.Covers(efault.Length, nameof(efault), 1.0, "efault[0]");
-            global::SymGrad.Guard.SameLength<double>(default2, nameof(default2), efault, nameof(efault));
+            global::SymGrad.Guard.GradientLength<double>(default2, nameof(default2), efault, nameof(efault));
             global::SymGrad.Guard.Disjoint<double>(default2, nameof(default2), efault, nameof(efault));
+            default2 = global::SymGrad.Workspace.DiscardIfEmpty(default2, efault.Length);
             // Reverse sweep: adjoints, last statement first.
             // return (o * ouble) + efault[0];   ∂result/∂o = ouble; ∂result/∂ouble = o; ∂result/∂efault[0] = 1
             do2 += dResult * ouble;
@@ -39,7 +40,7 @@ namespace SymGrad.RuntimeTests.Regressions
         public static double KeywordGradientNamesGradient(double o, double ouble, global::System.ReadOnlySpan<double> efault, ref double do2, ref double double2, global::System.Span<double> default2)
         {
             global::SymGrad.Guard.Covers(efault.Length, nameof(efault), 1.0, "efault[0]");
-            global::SymGrad.Guard.SameLength<double>(default2, nameof(default2), efault, nameof(efault));
+            global::SymGrad.Guard.GradientLength<double>(default2, nameof(default2), efault, nameof(efault));
             global::SymGrad.Guard.Disjoint<double>(default2, nameof(default2), efault, nameof(efault));
             double result = KeywordGradientNames(o, ouble, efault);
             KeywordGradientNamesBackward(o, ouble, efault, 1, ref do2, ref double2, default2);

@@ -30,12 +30,13 @@ namespace SymGrad.RuntimeTests.Regressions
             {
                 global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)n, "x[i]");
             }
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.CotangentLength<double>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dy, nameof(dy));
             dy = global::SymGrad.Workspace.ZerosIfEmpty(dy, y.Length);
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             // Reverse sweep: adjoints, last statement first.
             // return Math.Log(1 + s * s);   ∂result/∂s = 2·(s / (1.0 + s·s))
             if (dResult != 0)
@@ -65,7 +66,7 @@ namespace SymGrad.RuntimeTests.Regressions
                 global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)n, "x[i]");
             }
             global::SymGrad.Guard.Disjoint<double>(y, nameof(y), x, nameof(x));
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), y, nameof(y));
             double result = LogAndDouble(s, x, y, n);

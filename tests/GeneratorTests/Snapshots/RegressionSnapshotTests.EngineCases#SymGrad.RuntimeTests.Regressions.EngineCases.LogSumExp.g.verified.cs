@@ -22,8 +22,9 @@ namespace SymGrad.RuntimeTests.Regressions
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void LogSumExpBackward(global::System.ReadOnlySpan<double> x, double dResult, global::System.Span<double> dx)
         {
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             // Forward sweep: recompute what the reverse sweep reads.
             double sum = 0.0;
             for (int i = 0; i < x.Length; i++)
@@ -52,7 +53,7 @@ namespace SymGrad.RuntimeTests.Regressions
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double LogSumExpGradient(global::System.ReadOnlySpan<double> x, global::System.Span<double> dx)
         {
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             double result = LogSumExp(x);
             LogSumExpBackward(x, 1, dx);

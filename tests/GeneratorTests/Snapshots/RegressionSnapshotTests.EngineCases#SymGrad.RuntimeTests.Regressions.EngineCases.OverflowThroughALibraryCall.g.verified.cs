@@ -28,11 +28,12 @@ namespace SymGrad.RuntimeTests.Regressions
             {
                 global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)n, "y[j]");
             }
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.CotangentLength<double>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dy, nameof(dy));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
@@ -99,7 +100,7 @@ namespace SymGrad.RuntimeTests.Regressions
                 global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)n, "y[j]");
             }
             global::SymGrad.Guard.Disjoint<double>(y, nameof(y), x, nameof(x));
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), y, nameof(y));
             double result = OverflowThroughALibraryCall(x, y, n);

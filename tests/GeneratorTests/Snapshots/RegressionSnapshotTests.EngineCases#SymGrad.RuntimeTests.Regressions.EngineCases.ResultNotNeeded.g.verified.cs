@@ -23,8 +23,8 @@ namespace SymGrad.RuntimeTests.Regressions
         {
             global::SymGrad.Guard.Covers(h.Length, nameof(h), 1.0, "h[0]");
             global::SymGrad.Guard.Covers(h.Length, nameof(h), 2.0, "h[1]");
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
-            global::SymGrad.Guard.SameLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.CotangentLength<double>(dh, nameof(dh), h, nameof(h));
             global::SymGrad.Guard.CotangentLength<double>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
@@ -41,6 +41,8 @@ namespace SymGrad.RuntimeTests.Regressions
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), dh, nameof(dh));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), dy, nameof(dy));
             dy = global::SymGrad.Workspace.ZerosIfEmpty(dy, y.Length);
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
+            dw = global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try

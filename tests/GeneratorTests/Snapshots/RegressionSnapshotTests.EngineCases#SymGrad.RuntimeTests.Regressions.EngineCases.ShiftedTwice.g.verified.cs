@@ -33,8 +33,9 @@ namespace SymGrad.RuntimeTests.Regressions
         public static void ShiftedTwiceBackward(global::System.ReadOnlySpan<double> x, double dResult, global::System.Span<double> dx)
         {
             global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
@@ -96,7 +97,7 @@ namespace SymGrad.RuntimeTests.Regressions
         public static double ShiftedTwiceGradient(global::System.ReadOnlySpan<double> x, global::System.Span<double> dx)
         {
             global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             double result = ShiftedTwice(x);
             ShiftedTwiceBackward(x, 1, dx);

@@ -23,8 +23,9 @@ namespace SymGrad.RuntimeTests.Regressions
         public static void StableLogSumExpBackward(global::System.ReadOnlySpan<double> x, double dResult, global::System.Span<double> dx)
         {
             global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             // Forward sweep: recompute what the reverse sweep reads.
             double m = x[0];
             for (int j = 1; j < x.Length; j++)
@@ -55,7 +56,7 @@ namespace SymGrad.RuntimeTests.Regressions
         public static double StableLogSumExpGradient(global::System.ReadOnlySpan<double> x, global::System.Span<double> dx)
         {
             global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             double result = StableLogSumExp(x);
             StableLogSumExpBackward(x, 1, dx);

@@ -31,12 +31,13 @@ namespace SymGrad.RuntimeTests.Regressions
             {
                 global::SymGrad.Guard.Covers(p.Length, nameof(p), (double)x.Length, "p[j]");
             }
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.CotangentLength<double>(dp, nameof(dp), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), p, nameof(p));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dp, nameof(dp));
             dp = global::SymGrad.Workspace.ZerosIfEmpty(dp, p.Length);
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             // Forward sweep: recompute what the reverse sweep reads.
             double m = x[0];
             for (int j = 1; j < x.Length; j++)

@@ -20,8 +20,9 @@ namespace SymGrad.RuntimeTests.Regressions
         public static void UnusedCallResultBackward(global::System.ReadOnlySpan<double> x, double dResult, global::System.Span<double> dx)
         {
             global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             // Reverse sweep: adjoints, last statement first.
             // return x[0] * 3;   ∂result/∂x[0] = 3
             dx[0] += 3.0 * dResult;
@@ -35,7 +36,7 @@ namespace SymGrad.RuntimeTests.Regressions
         public static double UnusedCallResultGradient(global::System.ReadOnlySpan<double> x, global::System.Span<double> dx)
         {
             global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             double result = UnusedCallResult(x);
             UnusedCallResultBackward(x, 1, dx);

@@ -22,7 +22,7 @@ namespace SymGrad.RuntimeTests.Regressions
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void UsedThenShiftedBackward(global::System.ReadOnlySpan<double> x, double b, global::System.ReadOnlySpan<double> y, global::System.ReadOnlySpan<double> dy, global::System.Span<double> dx, ref double db)
         {
-            global::SymGrad.Guard.SameLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.CotangentLength<double>(dy, nameof(dy), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), y, nameof(y));
