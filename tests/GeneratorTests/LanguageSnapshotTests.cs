@@ -44,6 +44,9 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void Structs() => VerifyCases("StructCases");
 
+        [Fact]
+        public void GradientChoice() => VerifyCases("GradientChoiceCases");
+
         private static void VerifyCases(string name)
         {
             var result = GeneratorHarness.Run(GeneratorHarness.Embedded($"Language.{name}.cs"));

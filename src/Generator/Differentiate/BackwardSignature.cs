@@ -69,30 +69,50 @@ namespace SymGrad.Generator.Differentiate
         /// <summary>The parameters of <c>MBackward</c>, in order.</summary>
         public List<string> BackwardParameters(MethodModel model)
         {
-            var parameters = new List<string>();
+            var parameters = new List<(string Text, string? Default)>();
             foreach (ParameterSpec p in model.Arguments)
             {
-                parameters.Add(p.Kind == ParameterKind.SpanOutput && !p.IsArray ? $"global::System.ReadOnlySpan<{p.ElementType}> {p.Name}" : $"{p.Type} {p.Name}");
+                parameters.Add((p.Kind == ParameterKind.SpanOutput && !p.IsArray ? $"global::System.ReadOnlySpan<{p.ElementType}> {p.Name}" : $"{p.Type} {p.Name}", p.Default));
             }
 
             if (model.ReturnType != "void")
             {
-                parameters.Add($"{model.ReturnType} {DResult}");
+                parameters.Add(($"{model.ReturnType} {DResult}", null));
             }
 
-            parameters.AddRange(model.Results.Select(r => r.Path is null ? $"{r.Type} {ResultCotangents[r.Name]}" : $"{r.GroupType} {ResultSlot}").Distinct());
+            parameters.AddRange(model.Results.Select(r => r.Path is null ? $"{r.Type} {ResultCotangents[r.Name]}" : $"{r.GroupType} {ResultSlot}").Distinct().Select(t => (t, (string?)null)));
 
-            parameters.AddRange(model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput).Select(p => $"global::System.ReadOnlySpan<{p.ElementType}> {Cotangents[p.Name]}"));
+            // An empty cotangent is zero and an empty gradient not needed: both may default where the user's defaults reach.
+            parameters.AddRange(model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput).Select(p => ($"global::System.ReadOnlySpan<{p.ElementType}> {Cotangents[p.Name]}", (string?)Optional)));
             parameters.AddRange(GradientParameters(model));
-            return parameters;
+            return WithDefaults(parameters);
         }
 
         /// <summary>The parameters of <c>MGradient</c>, in order.</summary>
-        public List<string> GradientMethodParameters(MethodModel model) =>
-            Primal(model, p => $"{p.Type} {p.Name}", r => $"out {r.Type} {r.Name}").Concat(GradientParameters(model)).ToList();
+        public List<string> GradientMethodParameters(MethodModel model) => WithDefaults(
+            Primal(model, p => ($"{p.Type} {p.Name}", p.Default), r => ($"out {r.Type} {r.Name}", null)).Concat(GradientParameters(model)).ToList());
+
+        // An empty span stands for zeros (a cotangent) or "not needed" (a gradient). A user's "= default" is default(T).
+        private const string Optional = "default";
+
+        /// <summary>
+        /// The user's default values kept: the longest run of parameters at the end that may all have one (defaults of the
+        /// user's, and empty spans), when it holds one of the user's.
+        /// </summary>
+        private static List<string> WithDefaults(List<(string Text, string? Default)> parameters)
+        {
+            int start = parameters.Count;
+            while (start > 0 && parameters[start - 1].Default is not null)
+            {
+                start--;
+            }
+
+            bool keep = parameters.Skip(start).Any(p => p.Default != Optional);
+            return parameters.Select((p, i) => keep && i >= start ? p.Text + " = " + p.Default : p.Text).ToList();
+        }
 
         /// <summary>The method's own parameter list: its parameters with its out results where it declares them.</summary>
-        public static List<string> Primal(MethodModel model, System.Func<ParameterSpec, string> parameter, System.Func<ScalarResult, string> result)
+        public static List<T> Primal<T>(MethodModel model, System.Func<ParameterSpec, T> parameter, System.Func<ScalarResult, T> result)
         {
             var list = model.Arguments.Select(parameter).ToList();
             foreach (ScalarResult r in model.Results.Where(r => r.Position >= 0).OrderBy(r => r.Position))
@@ -103,8 +123,8 @@ namespace SymGrad.Generator.Differentiate
             return list;
         }
 
-        private IEnumerable<string> GradientParameters(MethodModel model) => model.Arguments.Where(p => p.IsDifferentiable).Select(p => p.Kind == ParameterKind.Scalar
-            ? $"ref {p.Type} {GradientSlots[p.Name]}"
-            : $"global::System.Span<{p.ElementType}> {GradientSlots[p.Name]}");
+        private IEnumerable<(string, string?)> GradientParameters(MethodModel model) => model.Arguments.Where(p => p.IsDifferentiable).Select(p => p.Kind == ParameterKind.Scalar
+            ? ($"ref {p.Type} {GradientSlots[p.Name]}", (string?)null)
+            : ($"global::System.Span<{p.ElementType}> {GradientSlots[p.Name]}", Optional));
     }
 }

@@ -49,6 +49,9 @@ namespace SymGrad.Generator.Model
 
         public string GroupType { get; init; } = "";
 
+        /// <summary>The parameter's default value as C# (<c>0.5</c>, <c>true</c>, <c>(global::K)1</c>), if the user gave one.</summary>
+        public string? Default { get; init; }
+
         /// <summary>The parameter as the generated signatures list it: a struct's fields as the one struct parameter.</summary>
         public ParameterSpec Slot => Group is null ? this : new ParameterSpec(Group, GroupType, GroupType, Kind);
     }

@@ -107,7 +107,7 @@ namespace SymGrad.Generator.Parse
                     continue;
                 }
 
-                ParameterSpec? spec = ClassifyParameter(parameter, model.Compilation, out string? problem);
+                ParameterSpec? spec = ClassifyParameter(parameter, model.Compilation, out string? problem) is { } classified ? classified with { Default = DefaultOf(parameter) } : null;
                 if (spec is null)
                 {
                     Location location = parameter.Locations.FirstOrDefault() ?? nameLocation;
@@ -314,6 +314,29 @@ namespace SymGrad.Generator.Parse
             return null;
         }
 
+        /// <summary>A parameter's default value as C# the generated signatures can repeat, or null when it has none.</summary>
+        private static string? DefaultOf(IParameterSymbol parameter)
+        {
+            if (!parameter.HasExplicitDefaultValue)
+            {
+                return null;
+            }
+
+            string type = TypeNames.Of(parameter.Type);
+            var invariant = System.Globalization.CultureInfo.InvariantCulture;
+            return parameter.ExplicitDefaultValue switch
+            {
+                null => $"default({type})",
+                var value when parameter.Type.TypeKind == TypeKind.Enum => $"({type})({System.Convert.ToString(value, invariant)})",
+                bool b => b ? "true" : "false",
+                double d => double.IsNaN(d) ? "double.NaN" : double.IsInfinity(d) ? (d > 0 ? "double.PositiveInfinity" : "double.NegativeInfinity") : d.ToString("R", invariant) + "d",
+                float f => float.IsNaN(f) ? "float.NaN" : float.IsInfinity(f) ? (f > 0 ? "float.PositiveInfinity" : "float.NegativeInfinity") : f.ToString("R", invariant) + "f",
+                long l => l.ToString(invariant) + "L",
+                int or short or byte or sbyte or ushort => System.Convert.ToString(parameter.ExplicitDefaultValue, invariant),
+                _ => null,
+            };
+        }
+
         /// <summary>Overloads get their parameter types in the file name, so each has a file of its own.</summary>
         private static string OverloadSuffix(IMethodSymbol method)
         {
@@ -342,7 +365,7 @@ namespace SymGrad.Generator.Parse
         private static string Signature(MethodDeclarationSyntax syntax) => OneLine(
             string.Join(" ", syntax.Modifiers.Select(m => m.Text)) + " " + syntax.ReturnType + " " + syntax.Identifier.Text
             + syntax.TypeParameterList + "(" + string.Join(", ", syntax.ParameterList.Parameters.Select(p =>
-                string.Join(" ", p.Modifiers.Select(m => m.Text).Concat(new[] { p.Type?.ToString() ?? "", p.Identifier.Text }).Where(t => t.Length > 0)))) + ")");
+                string.Join(" ", p.Modifiers.Select(m => m.Text).Concat(new[] { p.Type?.ToString() ?? "", p.Identifier.Text, p.Default?.ToString() ?? "" }).Where(t => t.Length > 0)))) + ")");
 
         internal static string OneLine(string text) => Regex.Replace(text.Trim(), @"\s+", " ");
     }

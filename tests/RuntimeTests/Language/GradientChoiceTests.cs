@@ -63,6 +63,22 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         [Fact]
+        public void DefaultValuesAreKeptAndGradientsChosenByName()
+        {
+            double[] w = { 1, -2 }, x = { 0.5, 3 }, dw = new double[2], dx = new double[2];
+            double full = GradientChoiceCases.RegularisedGradient(w, x, dw: dw, dx: dx);
+            Assert.Equal(GradientChoiceCases.Regularised(w, x), full);
+            Assert.Equal(0.5 + 0.25 - 6 + (0.25 * 4) - 1, full);
+            Assert.Equal(new[] { 0.5 + (2 * 0.25 * 1), 3 + (2 * 0.25 * -2) }, dw); // x + 2λw
+            Assert.Equal(w, dx);
+
+            double[] onlyX = new double[2];
+            GradientChoiceCases.RegularisedGradient(w, x, 0, Penalty.None, 0, dx: onlyX);
+            Assert.Equal(w, onlyX);
+            Assert.Equal(full, GradientChoiceCases.RegularisedGradient(w, x)); // nothing needed: the value
+        }
+
+        [Fact]
         public void AGradientOfTheWrongLengthStillThrowsAndSaysEmptyIsAllowed()
         {
             double[] w = { 1, 2 }, X = { 1, 2, 3, 4 }, y = { 1, 0 };
