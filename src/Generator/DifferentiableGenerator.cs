@@ -17,12 +17,14 @@ namespace SymGrad.Generator
     {
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
+            // One result per method, or one per instantiation of a generic one (T = double, T = float).
             IncrementalValuesProvider<ParseResult> parsed = context.SyntaxProvider
                 .ForAttributeWithMetadataName(
                     CallTargets.DifferentiableAttribute,
                     static (node, _) => node is MethodDeclarationSyntax,
                     MethodParser.Parse)
-                .WithTrackingName(StepNames.Parse);
+                .WithTrackingName(StepNames.Parse)
+                .SelectMany(static (results, _) => results);
 
             IncrementalValuesProvider<GeneratedFile> generated = parsed
                 .Select(static (result, cancellationToken) => Generation.Generate(result, cancellationToken))

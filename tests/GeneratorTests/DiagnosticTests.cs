@@ -545,12 +545,16 @@ namespace SymGrad.GeneratorTests
 
         // ── SG0014 ────────────────────────────────────────────────────────────────
 
-        [Fact]
-        public void SG0014_GenericMethod()
-            => Expect(Wrap("""
+        [Theory]
+        [InlineData("<T>(double x) where T : struct")]
+        [InlineData("<T, U>(double x) where T : System.Numerics.INumber<T> where U : System.Numerics.INumber<U>")]
+        [InlineData("<T>(double x) where T : class")]
+        [InlineData("<T>(double x) where T : System.Numerics.IBinaryInteger<T>")]
+        public void SG0014_GenericMethodSymGradCannotInstantiate(string signature)
+            => Expect(Wrap($$"""
                     [Differentiable]
-                    public static double [|M|]<T>(double x) => x;
-                """), "SG0014", "Method 'M' is generic: write it for float or double");
+                    public static double [|M|]{{signature}} => x;
+                """), "SG0014", "Method 'M' is generic in a way SymGrad cannot instantiate", "where T : IFloatingPointIeee754<T>");
 
         [Fact]
         public void SG0009_LoopWhoseStepChangesInItsBody()

@@ -47,6 +47,9 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void GradientChoice() => VerifyCases("GradientChoiceCases");
 
+        [Fact]
+        public void Generics() => VerifyCases("GenericCases");
+
         private static void VerifyCases(string name)
         {
             var result = GeneratorHarness.Run(GeneratorHarness.Embedded($"Language.{name}.cs"));

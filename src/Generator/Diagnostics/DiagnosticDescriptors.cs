@@ -63,7 +63,7 @@ namespace SymGrad.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor GenericMethod = Error(
             "SG0014", "Generic differentiable method",
-            "Method '{0}' is generic: write it for float or double");
+            "Method '{0}' is generic in a way SymGrad cannot instantiate: it differentiates one type parameter T constrained to interfaces double or float implement (where T : IFloatingPointIeee754<T>), for double and float; write it so, or for float or double");
 
         public static readonly DiagnosticDescriptor FileLocalType = Error(
             "SG0015", "File-local type",

@@ -81,7 +81,7 @@ namespace SymGrad.Generator.Emit
                 case Written w:
                     return PrintCore(w.Target, rename);
                 case UserCall call:
-                    return call.Target.ContainingType + "." + call.Target.Method + "(" + string.Join(", ", call.Args.Select(a => Print(a, rename))) + ")";
+                    return call.Target.ContainingType + "." + call.Target.Method + call.Target.TypeArguments + "(" + string.Join(", ", call.Args.Select(a => Print(a, rename))) + ")";
                 default:
                     throw new InvalidOperationException("Unknown expression " + e.GetType().Name);
             }

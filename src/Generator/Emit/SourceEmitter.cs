@@ -198,8 +198,8 @@ namespace SymGrad.Generator.Emit
             string result = names.Reserve("result");
 
             // A parameter named like the method hides it: call it through its type (or this).
-            string forward = !taken.Contains(model.Name) ? model.Name : model.IsInstance ? "this." + model.Name
-                : "global::" + (model.Namespace.Length > 0 ? model.Namespace + "." : "") + string.Join(".", model.ContainingTypes.Select(t => t.Name)) + "." + model.Name;
+            string forward = !taken.Contains(model.Name) ? model.Name + model.TypeArguments : model.IsInstance ? "this." + model.Name + model.TypeArguments
+                : "global::" + (model.Namespace.Length > 0 ? model.Namespace + "." : "") + string.Join(".", model.ContainingTypes.Select(t => t.Name)) + "." + model.Name + model.TypeArguments;
             writer.WriteLine($"{model.ReturnType} {result} = {forward}({string.Join(", ", BackwardSignature.Primal(model, p => p.Name, r => "out " + r.Name))});");
             var backward = model.Arguments.Select(p => p.Name).ToList();
             backward.Add("1");

@@ -67,5 +67,8 @@ namespace SymGrad.Generator.Model
 
         /// <summary>The span input whose gradient <see cref="AssigningBackward"/> assigns.</summary>
         public string? AssignedInput { get; init; }
+
+        /// <summary>The type arguments of a call of an instantiated generic method (<c>&lt;double&gt;</c>), or empty.</summary>
+        public string TypeArguments { get; init; } = "";
     }
 }

@@ -78,6 +78,9 @@ namespace SymGrad.Generator.Model
         /// <summary>The results besides the return value: out parameters and tuple elements, each with its own cotangent.</summary>
         public EquatableArray<ScalarResult> Results { get; init; } = EquatableArray<ScalarResult>.Empty;
 
+        /// <summary>For an instantiation of a generic method (<c>&lt;double&gt;</c>): how MGradient calls the forward.</summary>
+        public string TypeArguments { get; init; } = "";
+
         /// <summary>An instance method of a layer object: its generated methods are instance methods too.</summary>
         public bool IsInstance { get; init; }
 

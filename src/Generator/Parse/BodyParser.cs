@@ -647,6 +647,8 @@ namespace SymGrad.Generator.Parse
                     return new Cast(ParseExpression(cast.Expression), type);
                 case InvocationExpressionSyntax invocation:
                     return ParseInvocation(invocation, type);
+                case MemberAccessExpressionSyntax member when GenericConstant(member, type) is { } constant:
+                    return constant; // T.One, T.Pi
                 case MemberAccessExpressionSyntax member when StructField(member, type) is { } field:
                     return field; // a.X, p.X: a field of a struct of reals
                 case MemberAccessExpressionSyntax { Expression: InvocationExpressionSyntax call } when StructsOfReals.Leaves(_model.GetTypeInfo(call, _cancellationToken).Type) is not null:
@@ -698,8 +700,19 @@ namespace SymGrad.Generator.Parse
             }
 
             bool anyRealArgument = invocation.ArgumentList.Arguments.Any(a => TypeNames.IsReal(_model.GetTypeInfo(a.Expression, _cancellationToken).Type));
+
+            // Generic math: T.Exp(x) binds to IExponentialFunctions<T>.Exp — the Math function of the type T is; T.CreateChecked(v) is a conversion.
+            bool numerics = callee.IsStatic && callee.ContainingType is { TypeKind: TypeKind.Interface } numeric && numeric.ContainingNamespace?.ToDisplayString() == "System.Numerics";
+            if (numerics && callee.Name is "CreateChecked" or "CreateSaturating" or "CreateTruncating" && invocation.ArgumentList.Arguments.Count == 1)
+            {
+                ExpressionSyntax value = invocation.ArgumentList.Arguments[0].Expression;
+                return _model.GetConstantValue(value, _cancellationToken) is { HasValue: true, Value: { } constant } && FormatConstant(constant, type) is { } literal
+                    ? literal
+                    : new Cast(ParseExpression(value), type);
+            }
+
             // Math, MathF, and the static functions of double and float (double.Exp2, float.Hypot, double.Exp as Math.Exp).
-            if (containing is "System.Math" or "System.MathF" || containing is "double" or "float" or "System.Double" or "System.Single" && callee.IsStatic)
+            if (containing is "System.Math" or "System.MathF" || containing is "double" or "float" or "System.Double" or "System.Single" && callee.IsStatic || numerics)
             {
                 // A Math function with a rule in the table (by name and arity: Log(x) and Log(x, b)) is differentiated.
                 if (Rules.DerivativeRules.Has(callee.Name, invocation.ArgumentList.Arguments.Count) && TypeNames.IsReal(callee.ReturnType)
@@ -846,6 +859,29 @@ namespace SymGrad.Generator.Parse
             return null;
         }
 
+        /// <summary>The constants of generic math as literals: <c>T.One</c>, <c>T.Zero</c>, <c>T.NegativeOne</c>, <c>T.Pi</c>, <c>T.E</c>, <c>T.Tau</c>.</summary>
+        private Literal? GenericConstant(MemberAccessExpressionSyntax member, string type)
+        {
+            if (TypeNames.Substituted is null || !TypeNames.IsReal(_model.GetTypeInfo(member, _cancellationToken).Type)
+                || _model.GetSymbolInfo(member, _cancellationToken).Symbol is not IPropertySymbol { IsStatic: true, ContainingType: { TypeKind: TypeKind.Interface } owner } property
+                || owner.ContainingNamespace?.ToDisplayString() != "System.Numerics")
+            {
+                return null;
+            }
+
+            double? value = property.Name switch
+            {
+                "One" => 1,
+                "Zero" => 0,
+                "NegativeOne" => -1,
+                "Pi" => System.Math.PI,
+                "E" => System.Math.E,
+                "Tau" => 2 * System.Math.PI,
+                _ => null,
+            };
+            return value is { } v ? FormatConstant(v, type) as Literal : null;
+        }
+
         /// <summary>The span or array parameter an expression names, or null.</summary>
         private ParameterSpec? Buffer(ExpressionSyntax expression) =>
             Unthis(expression) is IdentifierNameSyntax identifier && Spec(_model.GetSymbolInfo(identifier, _cancellationToken).Symbol) is { IsBuffer: true } spec ? spec : null;
@@ -947,6 +983,10 @@ namespace SymGrad.Generator.Parse
                 else if (Spec(symbol) is { } parameter && !(isQualifiedRight && name.Parent is MemberAccessExpressionSyntax { Expression: not ThisExpressionSyntax }))
                 {
                     replacement = Placeholder(reads, parameter.Name);
+                }
+                else if (!isQualifiedRight && symbol is ITypeParameterSymbol parameterType && SymbolEqualityComparer.Default.Equals(parameterType, TypeNames.Substituted))
+                {
+                    replacement = TypeNames.Of(parameterType); // T.Epsilon of a generic method's instantiation: double.Epsilon
                 }
                 else if (!isQualifiedRight && symbol is INamedTypeSymbol typeSymbol)
                 {

@@ -13,7 +13,8 @@ namespace SymGrad.Generator.Parse
 
         public static CallTarget? Resolve(IMethodSymbol callee, IMethodSymbol caller, Compilation? compilation)
         {
-            if (!callee.IsStatic || callee.IsGenericMethod)
+            // A generic method is differentiated for each real type it is instantiated with (F<double>, or F<T> inside F<T>).
+            if (!callee.IsStatic || callee.IsGenericMethod && !callee.TypeArguments.All(TypeNames.IsReal))
             {
                 return null;
             }
@@ -34,7 +35,10 @@ namespace SymGrad.Generator.Parse
             string returnType = TypeNames.Of(callee.ReturnType);
             if (callee.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttribute))
             {
-                return new CallTarget(owner, callee.Name, owner, callee.Name + "Backward", parameters.ToEquatableArray(), returnType);
+                return new CallTarget(owner, callee.Name, owner, callee.Name + "Backward", parameters.ToEquatableArray(), returnType)
+                {
+                    TypeArguments = callee.IsGenericMethod ? "<" + string.Join(", ", callee.TypeArguments.Select(TypeNames.Of)) + ">" : "",
+                };
             }
 
             // A registered derivative may live in any type the compilation sees; one next to the method it differentiates

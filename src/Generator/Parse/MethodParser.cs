@@ -13,16 +13,18 @@ namespace SymGrad.Generator.Parse
     /// <summary>Parse stage: a <c>[Differentiable]</c> method as Roslyn sees it → <see cref="MethodModel"/> or diagnostics.</summary>
     internal static class MethodParser
     {
-        public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        public static EquatableArray<ParseResult> Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax)
             {
-                return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+                return EquatableArray<ParseResult>.Empty;
             }
 
             try
             {
-                return ParseMethod(method, syntax, context.SemanticModel, cancellationToken);
+                return method.IsGenericMethod
+                    ? ParseGeneric(method, syntax, context.SemanticModel, cancellationToken)
+                    : new[] { ParseMethod(method, syntax, context.SemanticModel, cancellationToken) }.ToEquatableArray();
             }
             catch (System.OperationCanceledException)
             {
@@ -32,20 +34,62 @@ namespace SymGrad.Generator.Parse
             {
                 // The generator never throws into the compiler: an internal failure is SG9999 at the method.
                 var info = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, syntax.Identifier.GetLocation(), method.Name, ex.GetType().Name + ": " + ex.Message);
-                return new ParseResult(null, new[] { info }.ToEquatableArray());
+                return new[] { new ParseResult(null, new[] { info }.ToEquatableArray()) }.ToEquatableArray();
             }
         }
 
-        private static ParseResult ParseMethod(IMethodSymbol method, MethodDeclarationSyntax syntax, SemanticModel model, CancellationToken cancellationToken)
+        /// <summary>
+        /// Generic math, <c>static T F&lt;T&gt;(T x) where T : IFloatingPointIeee754&lt;T&gt;</c>: the method is parsed once for
+        /// each of double and float that meets T's constraints, T read as that type, and gets non-generic backwards for
+        /// each (<c>FBackward(double x, …)</c>, <c>FBackward(float x, …)</c>). Diagnostics are those of the first.
+        /// </summary>
+        private static EquatableArray<ParseResult> ParseGeneric(IMethodSymbol method, MethodDeclarationSyntax syntax, SemanticModel model, CancellationToken cancellationToken)
+        {
+            ITypeSymbol[] reals = method.TypeParameters.Length != 1 ? System.Array.Empty<ITypeSymbol>()
+                : new[] { SpecialType.System_Double, SpecialType.System_Single }.Select(t => (ITypeSymbol)model.Compilation.GetSpecialType(t))
+                    .Where(real => Meets(method.TypeParameters[0], real)).ToArray();
+            if (reals.Length == 0)
+            {
+                var info = DiagnosticInfo.Create(DiagnosticDescriptors.GenericMethod, syntax.Identifier.GetLocation(), method.Name);
+                return new[] { new ParseResult(null, new[] { info }.ToEquatableArray()) }.ToEquatableArray();
+            }
+
+            var results = new List<ParseResult>();
+            foreach (ITypeSymbol real in reals)
+            {
+                using (TypeNames.Substitute(method.TypeParameters[0], real))
+                {
+                    ParseResult result = ParseMethod(method, syntax, model, cancellationToken, "<" + TypeNames.Of(real) + ">");
+                    results.Add(result);
+                    if (result.Model is null || result.Diagnostics.Count > 0)
+                    {
+                        break; // one report, not one per instantiation
+                    }
+                }
+            }
+
+            return results.ToEquatableArray();
+        }
+
+        /// <summary>Whether <paramref name="real"/> meets the constraints of <paramref name="parameter"/> (IFloatingPointIeee754&lt;T&gt; and the like).</summary>
+        private static bool Meets(ITypeParameterSymbol parameter, ITypeSymbol real)
+        {
+            if (parameter.HasReferenceTypeConstraint || parameter.ConstraintTypes.Length == 0)
+            {
+                return false; // with no constraint there is no arithmetic on T
+            }
+
+            return parameter.ConstraintTypes.All(c => c is INamedTypeSymbol { IsGenericType: true } constraint
+                && constraint.TypeArguments.All(a => SymbolEqualityComparer.Default.Equals(a, parameter))
+                && real.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, constraint.OriginalDefinition)
+                    && i.TypeArguments.All(a => SymbolEqualityComparer.Default.Equals(a, real))));
+        }
+
+        private static ParseResult ParseMethod(IMethodSymbol method, MethodDeclarationSyntax syntax, SemanticModel model, CancellationToken cancellationToken, string typeArguments = "")
         {
             var diagnostics = new List<DiagnosticInfo>();
             Location nameLocation = syntax.Identifier.GetLocation();
 
-
-            if (method.IsGenericMethod)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericMethod, nameLocation, method.Name));
-            }
 
             if (syntax.Modifiers.Any(SyntaxKind.UnsafeKeyword) || syntax.DescendantNodes().OfType<UnsafeStatementSyntax>().Any())
             {
@@ -212,13 +256,13 @@ namespace SymGrad.Generator.Parse
                 method.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "",
                 containingTypes.ToEquatableArray(),
                 method.Name,
-                OverloadSuffix(method),
+                OverloadSuffix(method) + typeArguments.Replace('<', '{').Replace('>', '}'),
                 AccessibilityText(method.DeclaredAccessibility),
                 returnType,
                 parameters.ToEquatableArray(),
                 body.Locals.ToEquatableArray(),
                 block,
-                Signature(syntax)) { Results = results.ToEquatableArray(), IsInstance = !method.IsStatic };
+                Signature(syntax)) { Results = results.ToEquatableArray(), IsInstance = !method.IsStatic, TypeArguments = typeArguments };
 
             // The signature is fine, the body is not: the diagnostics, and a model of the signature for stubs.
             ParseResult Failed(Block block) => new(Model(block), diagnostics.ToEquatableArray(), LocationInfo.From(nameLocation));

@@ -5,7 +5,26 @@ namespace SymGrad.Generator.Parse
     /// <summary>How types are spelled in the model and in generated code.</summary>
     internal static class TypeNames
     {
-        public static string Of(ITypeSymbol? type) => type?.SpecialType switch
+        // While a generic method is parsed for one instantiation (T = double), T is that type everywhere (see Substitute).
+        [System.ThreadStatic]
+        private static (ITypeParameterSymbol Parameter, ITypeSymbol Real)? t_substitution;
+
+        /// <summary>Reads the type parameter <paramref name="parameter"/> as <paramref name="real"/> until disposed.</summary>
+        public static System.IDisposable Substitute(ITypeParameterSymbol parameter, ITypeSymbol real)
+        {
+            t_substitution = (parameter, real);
+            return new Restore();
+        }
+
+        /// <summary>The type parameter being instantiated, if any.</summary>
+        public static ITypeParameterSymbol? Substituted => t_substitution?.Parameter;
+
+        private static ITypeSymbol? Resolve(ITypeSymbol? type) =>
+            type is ITypeParameterSymbol parameter && t_substitution is { } s && SymbolEqualityComparer.Default.Equals(parameter, s.Parameter) ? s.Real : type;
+
+        public static string Of(ITypeSymbol? type) => Spell(Resolve(type));
+
+        private static string Spell(ITypeSymbol? type) => type?.SpecialType switch
         {
             SpecialType.System_Double => "double",
             SpecialType.System_Single => "float",
@@ -22,9 +41,9 @@ namespace SymGrad.Generator.Parse
         };
 
         public static bool IsReal(ITypeSymbol? type) =>
-            type?.SpecialType is SpecialType.System_Double or SpecialType.System_Single;
+            Resolve(type)?.SpecialType is SpecialType.System_Double or SpecialType.System_Single;
 
-        public static bool IsIntegral(ITypeSymbol? type) => type?.SpecialType is
+        public static bool IsIntegral(ITypeSymbol? type) => Resolve(type)?.SpecialType is
             SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Int16 or SpecialType.System_Byte
             or SpecialType.System_UInt32 or SpecialType.System_UInt64 or SpecialType.System_SByte or SpecialType.System_UInt16;
 
@@ -72,6 +91,11 @@ namespace SymGrad.Generator.Parse
             }
 
             return true;
+        }
+
+        private sealed class Restore : System.IDisposable
+        {
+            public void Dispose() => t_substitution = null;
         }
     }
 }
