@@ -660,7 +660,7 @@ namespace SymGrad.Generator.Parse
                         return constant;
                     }
 
-                    if (!TypeNames.IsReal(info.Type) || _model.GetSymbolInfo(member, _cancellationToken).Symbol is { IsStatic: true })
+                    if (!TypeNames.IsReal(info.Type) || _model.GetSymbolInfo(member, _cancellationToken).Symbol is { IsStatic: true } || OfConstant(member))
                     {
                         return MakeOpaque(member, type);
                     }
@@ -857,6 +857,18 @@ namespace SymGrad.Generator.Parse
             }
 
             return null;
+        }
+
+        /// <summary>A field of a constant parameter (<c>[NoDerivative] Point3 offset</c>: <c>offset.X</c>), kept as written.</summary>
+        private bool OfConstant(MemberAccessExpressionSyntax member)
+        {
+            ExpressionSyntax root = member;
+            while (root is MemberAccessExpressionSyntax access)
+            {
+                root = access.Expression;
+            }
+
+            return root is IdentifierNameSyntax && Spec(_model.GetSymbolInfo(root, _cancellationToken).Symbol) is { Kind: ParameterKind.Constant };
         }
 
         /// <summary>The constants of generic math as literals: <c>T.One</c>, <c>T.Zero</c>, <c>T.NegativeOne</c>, <c>T.Pi</c>, <c>T.E</c>, <c>T.Tau</c>.</summary>

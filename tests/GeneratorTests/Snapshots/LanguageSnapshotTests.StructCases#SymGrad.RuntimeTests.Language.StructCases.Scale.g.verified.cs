@@ -10,7 +10,7 @@ namespace SymGrad.RuntimeTests.Language
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>public static Point3 Scale(Point3 a, double k)</c>
+        /// Forward: <c>public static Point3 Scale(Point3 a, double k, Point3 offset)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// ∂L/∂result_X = dResult.X
@@ -25,7 +25,7 @@ namespace SymGrad.RuntimeTests.Language
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        public static void ScaleBackward(global::SymGrad.RuntimeTests.Language.Point3 a, double k, global::SymGrad.RuntimeTests.Language.Point3 dResult, ref global::SymGrad.RuntimeTests.Language.Point3 da, ref double dk)
+        public static void ScaleBackward(global::SymGrad.RuntimeTests.Language.Point3 a, double k, global::SymGrad.RuntimeTests.Language.Point3 offset, global::SymGrad.RuntimeTests.Language.Point3 dResult, ref global::SymGrad.RuntimeTests.Language.Point3 da, ref double dk)
         {
             // Reverse sweep: adjoints, last statement first.
             // result_X is a result: ∂L/∂result_X = dResult.X
@@ -34,13 +34,13 @@ namespace SymGrad.RuntimeTests.Language
             double dresult_Y = dResult.Y;
             // result_Z is a result: ∂L/∂result_Z = dResult.Z
             double dresult_Z = dResult.Z;
-            // result_Z = a.Z * k;   ∂result_Z/∂a.Z = k; ∂result_Z/∂k = a.Z
+            // result_Z = (a.Z * k) - offset.Z;   ∂result_Z/∂a.Z = k; ∂result_Z/∂k = a.Z
             da.Z += dresult_Z * k;
             dk += dresult_Z * a.Z;
             // result_Y = a.Y * k;   ∂result_Y/∂a.Y = k; ∂result_Y/∂k = a.Y
             da.Y += dresult_Y * k;
             dk += dresult_Y * a.Y;
-            // result_X = a.X * k;   ∂result_X/∂a.X = k; ∂result_X/∂k = a.X
+            // result_X = (a.X * k) + offset.X;   ∂result_X/∂a.X = k; ∂result_X/∂k = a.X
             da.X += dresult_X * k;
             dk += dresult_X * a.X;
         }

@@ -64,8 +64,9 @@ namespace SymGrad.RuntimeTests.Language
             return c;
         }
 
+        /// <summary>A struct result; a [NoDerivative] struct is a constant whose fields are read as written.</summary>
         [Differentiable]
-        public static Point3 Scale(Point3 a, double k) => new Point3 { X = a.X * k, Y = a.Y * k, Z = a.Z * k };
+        public static Point3 Scale(Point3 a, double k, [NoDerivative] Point3 offset) => new Point3 { X = (a.X * k) + offset.X, Y = a.Y * k, Z = (a.Z * k) - offset.Z };
 
         [Differentiable]
         public static float Shaped(Tagged t, ReadOnlySpan<float> w) => t.Shape == Shape.Linear ? t.Value * w[0] : MathF.Exp(t.Value) * w[0];

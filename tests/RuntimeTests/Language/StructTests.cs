@@ -45,8 +45,10 @@ namespace SymGrad.RuntimeTests.Language
 
             Point3 da2 = default;
             double dk = 0;
-            C.ScaleBackward(P(a), k[0], P(cotangent), ref da2, ref dk);
-            Verify(() => Project(C.Scale(P(a), k[0]), cotangent), Param("a", a, A(da2)), Scalar("k", k, dk));
+            Point3 offset = new(1, 2, 3);
+            C.ScaleBackward(P(a), k[0], offset, P(cotangent), ref da2, ref dk);
+            Verify(() => Project(C.Scale(P(a), k[0], offset), cotangent), Param("a", a, A(da2)), Scalar("k", k, dk));
+            Assert.Equal((a[0] * k[0]) + 1, C.Scale(P(a), k[0], offset).X, 12);
         }
 
         [Theory]
