@@ -992,7 +992,13 @@ namespace SymGrad.Generator.Parse
 
                     continue;
                 }
-                else if (Spec(symbol) is { } parameter && !(isQualifiedRight && name.Parent is MemberAccessExpressionSyntax { Expression: not ThisExpressionSyntax }))
+                else if (Spec(symbol) is { } field && name.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } self && self.Name == name)
+                {
+                    // this.x is x: the placeholder replaces both (so this.x.Length is the {0}.Length of x).
+                    edits.Add((new TextSpanEdit(self.SpanStart - start, self.Span.Length), Placeholder(reads, field.Name)));
+                    continue;
+                }
+                else if (Spec(symbol) is { } parameter && !isQualifiedRight)
                 {
                     replacement = Placeholder(reads, parameter.Name);
                 }

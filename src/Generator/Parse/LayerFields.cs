@@ -37,15 +37,26 @@ namespace SymGrad.Generator.Parse
             foreach (SimpleNameSyntax name in syntax.DescendantNodes().OfType<SimpleNameSyntax>())
             {
                 ISymbol? symbol = model.GetSymbolInfo(name, cancellationToken).Symbol;
-                if (symbol is not (IFieldSymbol { IsStatic: false, IsConst: false } or IPropertySymbol { IsStatic: false }) || !OnThis(name)
-                    || !(TypeNames.IsReal(Type(symbol)) || ArrayParameters.Element(Type(symbol)!) is { } e && TypeNames.IsReal(e)))
+                if (symbol is not (IFieldSymbol { IsStatic: false, IsConst: false } or IPropertySymbol { IsStatic: false }) || !OnThis(name))
                 {
                     continue;
                 }
 
-                if (symbol is IFieldSymbol field && SymbolEqualityComparer.Default.Equals(field.ContainingType.OriginalDefinition, type.OriginalDefinition))
+                bool own = symbol is IFieldSymbol { ContainingType: var owner } && SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, type.OriginalDefinition);
+                if (own && Constant((IFieldSymbol)symbol) is not null)
                 {
-                    read.Add(field);
+                    read.Add((IFieldSymbol)symbol); // a size, a flag, labels: constants, read like constant parameters
+                    continue;
+                }
+
+                if (!(TypeNames.IsReal(Type(symbol)) || ArrayParameters.Element(Type(symbol)!) is { } e && TypeNames.IsReal(e)))
+                {
+                    continue;
+                }
+
+                if (own)
+                {
+                    read.Add((IFieldSymbol)symbol);
                 }
                 else if (reported.Add(symbol))
                 {
@@ -64,6 +75,12 @@ namespace SymGrad.Generator.Parse
                 if (parameterNames.Contains(field.Name))
                 {
                     Report(syntax.Identifier.GetLocation(), "has a parameter named like its field '" + field.Name + "': rename one of them");
+                    continue;
+                }
+
+                if (Constant(field) is { } constant)
+                {
+                    fields.Add(constant);
                     continue;
                 }
 
@@ -103,6 +120,22 @@ namespace SymGrad.Generator.Parse
 
             void Report(Location location, string problem) =>
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InstanceState, location, method.Name, problem));
+        }
+
+        /// <summary>
+        /// A field that is a constant parameter (an integer, a bool, an enum, an <c>int[]</c>, <c>bool[]</c>… the method reads):
+        /// its spec, so that sizes and labels are read as constant parameters are; null for any other field.
+        /// </summary>
+        private static ParameterSpec? Constant(IFieldSymbol field)
+        {
+            if (TypeNames.IsIntegral(field.Type) || field.Type.SpecialType == SpecialType.System_Boolean || field.Type.TypeKind == TypeKind.Enum)
+            {
+                return new ParameterSpec(field.Name, TypeNames.Of(field.Type), TypeNames.Of(field.Type), ParameterKind.Constant) { IsField = true };
+            }
+
+            return ArrayParameters.Element(field.Type) is { } item && TypeNames.Of(item) is "int" or "long" or "bool" or "byte"
+                ? new ParameterSpec(field.Name, TypeNames.Of(field.Type), TypeNames.Of(item), ParameterKind.Constant) { IsField = true }
+                : null;
         }
 
         private static ITypeSymbol? Type(ISymbol symbol) => symbol switch
@@ -145,7 +178,8 @@ namespace SymGrad.Generator.Parse
                     ElementAccessExpressionSyntax access when access.Expression == use => access.Parent switch
                     {
                         AssignmentExpressionSyntax assignment => assignment.Left == access,
-                        PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax => true,
+                        PrefixUnaryExpressionSyntax prefix => prefix.IsKind(SyntaxKind.PreIncrementExpression) || prefix.IsKind(SyntaxKind.PreDecrementExpression),
+                        PostfixUnaryExpressionSyntax => true,
                         ArgumentSyntax argument => !argument.RefKindKeyword.IsKind(SyntaxKind.None) || IsSpanOutput(argument, model, cancellationToken),
                         _ => false,
                     },

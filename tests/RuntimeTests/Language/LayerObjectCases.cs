@@ -99,3 +99,53 @@ namespace SymGrad.RuntimeTests.Language
         public double Apply(double x) => (Scale * x) + Shift;
     }
 }
+
+namespace SymGrad.RuntimeTests.Language
+{
+    /// <summary>
+    /// What the random-program tester found refused in layer objects (each once an error): a negated element of an array
+    /// field (taken for a write), an output read bounded by an int field or by this.x.Length (not seen as sizes), an int[]
+    /// field (not readable).
+    /// </summary>
+    public partial class FieldRegressions
+    {
+        public double[] W = { 0.5, -1.5 };
+        public int Count = 2;
+        public int[] Labels = { 1, 0 };
+
+        [Differentiable]
+        public double Negated() => -W[0] * W[1];
+
+        [Differentiable]
+        public double SizedByAField(Span<double> y, double a)
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = a * W[i % 2];
+            }
+
+            double s = 0.0;
+            for (int t = 0; t < Count; t++)
+            {
+                s += y[t];
+            }
+
+            y[0] = s;
+            return s;
+        }
+
+        [Differentiable]
+        public void ThisLength(Span<double> y)
+        {
+            for (int i = 0; i < this.W.Length; i++)
+            {
+                y[i] = W[i] * W[i];
+            }
+
+            y[0] = y[0] * 2.0;
+        }
+
+        [Differentiable]
+        public double Labelled(ReadOnlySpan<double> logits) => Nn.SoftmaxCrossEntropy(logits, Labels, 2, 2) + (Labels[0] == 1 ? W[0] : 0);
+    }
+}

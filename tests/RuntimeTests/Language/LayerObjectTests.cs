@@ -131,6 +131,31 @@ namespace SymGrad.RuntimeTests.Language
             Assert.True(Loss() < initial * 1e-3, $"loss {initial} → {Loss()}");
         }
 
+        [Fact]
+        public void FieldsTheTesterFoundRefused()
+        {
+            var f = new FieldRegressions();
+            f.NegatedGradient();
+            Verify(() => f.Negated(), Param("W", f.W, f.dW));
+
+            f.ZeroGradients();
+            double[] a = { 0.7 }, y = new double[4];
+            double da = 0;
+            f.SizedByAFieldGradient(y, a[0], ref da);
+            Verify(() => f.SizedByAField(new double[4], a[0]), Param("W", f.W, f.dW), Scalar("a", a, da));
+
+            f.ZeroGradients();
+            double[] dy = { 1, 2 }, y2 = new double[2];
+            f.ThisLength(y2);
+            f.ThisLengthBackward(y2, dy);
+            Assert.Equal(new[] { 2 * 2 * 0.5 * 1, 2 * -1.5 * 2 }, f.dW);
+
+            f.ZeroGradients();
+            double[] logits = { 0.3, -0.2, 1.1, 0.4 }, dlogits = new double[4];
+            f.LabelledGradient(logits, dlogits);
+            Verify(() => f.Labelled(logits), Param("logits", logits, dlogits), Param("W", f.W, f.dW));
+        }
+
         private static double Dot(DenseLayer layer, double[] x, double[] dy)
         {
             var y = new double[dy.Length];
