@@ -24,6 +24,7 @@ namespace SymGrad.RandomPrograms.Generate
         BoolParams,
         OtherPrecisionParams,
         Arrays,
+        LayerObjects,
 
         // statements
         MultiDeclarators,
