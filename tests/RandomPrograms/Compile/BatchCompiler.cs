@@ -188,8 +188,10 @@ namespace SymGrad.RandomPrograms.Compile
         public static (List<string> Diagnostics, List<(string Name, string Text)> Generated) CompileFile(string source)
         {
             var tree = CSharpSyntaxTree.ParseText(source, References.ParseOptions, "Repro.cs");
-            var library = CSharpSyntaxTree.ParseText(MathNames.LibrarySource, References.ParseOptions, "Library.cs");
-            var input = CSharpCompilation.Create("Repro", new[] { tree, library }, References.All, References.Options);
+            // The library of registered derivatives, unless the source brings it (CSharpPrinter.Source appends it where used).
+            var trees = new List<SyntaxTree> { tree };
+            if (!source.Contains(MathNames.LibrarySource.Trim(), StringComparison.Ordinal)) trees.Add(CSharpSyntaxTree.ParseText(MathNames.LibrarySource, References.ParseOptions, "Library.cs"));
+            var input = CSharpCompilation.Create("Repro", trees, References.All, References.Options);
             GeneratorDriver driver = CSharpGeneratorDriver.Create(new[] { new DifferentiableGenerator().AsSourceGenerator() }, parseOptions: References.ParseOptions);
             driver = driver.RunGeneratorsAndUpdateCompilation(input, out var output, out var generatorDiagnostics);
             var run = driver.GetRunResult();

@@ -17,7 +17,8 @@ namespace SymGrad.RandomPrograms.Generate
     /// Unless <paramref name="knownDefects"/> (<see cref="Feature.LayerKnownDefects"/>), what FOUND.md's layer-object
     /// defects refuse stays a parameter: an array whose element the method negates (<c>-x[i]</c> is taken for a write,
     /// SG0002), an <c>int[]</c> (its elements cannot be read, SG0006), and sizes where the method reads an output (a
-    /// loop bounded by an <c>int</c> field does not prove the read covered, SG0018).
+    /// loop bounded by an <c>int</c> field does not prove the read covered, SG0018); and an array whose length the method
+    /// reads is read as <c>x</c>, not <c>this.x</c> (a loop to <c>this.x.Length</c> does not prove a read covered, SG0018).
     /// </para>
     /// </summary>
     public static class Layers
@@ -28,6 +29,7 @@ namespace SymGrad.RandomPrograms.Generate
             var ps = entry.Params.ToList();
             var nodes = Measure.All(entry.Body).ToList();
             var negated = nodes.OfType<Unary>().Where(u => u.Op == "-" && u.Operand is ElemRead).Select(u => ((ElemRead)u.Operand).Span).ToHashSet();
+            var measured = nodes.OfType<SpanLength>().Select(l => l.Span).ToHashSet();
             var outputs = ps.Where(p => p.Kind == ParamKind.RealSpanOut).Select(p => p.Name).ToHashSet();
             bool readsOutputs = nodes.Any(n => n is ElemRead e && outputs.Contains(e.Span) || n is SpanArg a && outputs.Contains(a.Span) || n is SpanLength l && outputs.Contains(l.Span));
             for (int i = 0; i < ps.Count; i++)
@@ -41,7 +43,7 @@ namespace SymGrad.RandomPrograms.Generate
                     _ => 0, // outputs and out results stay parameters: a layer's method writes no field
                 };
                 if (!knownDefects && Defective(p)) chance = 0;
-                if (r.Chance(chance)) ps[i] = AsField(p, r);
+                if (r.Chance(chance)) ps[i] = AsField(p, r, knownDefects || !measured.Contains(p.Name));
             }
 
             bool Defective(Param p) => p.Kind switch
@@ -59,7 +61,7 @@ namespace SymGrad.RandomPrograms.Generate
                 if (candidates.Count > 0)
                 {
                     int k = r.Pick(candidates);
-                    ps[k] = AsField(ps[k], r);
+                    ps[k] = AsField(ps[k], r, knownDefects || !measured.Contains(ps[k].Name));
                 }
             }
 
@@ -75,6 +77,6 @@ namespace SymGrad.RandomPrograms.Generate
             return program with { Methods = program.Methods.SetItem(program.Methods.Length - 1, entry with { Params = ps.ToImmutableArray(), Instance = true }) };
         }
 
-        private static Param AsField(Param p, Draw r) => p with { Field = true, This = r.Chance(0.35), AsArray = p.IsSpan };
+        private static Param AsField(Param p, Draw r, bool mayUseThis) => p with { Field = true, This = r.Chance(0.35) && mayUseThis, AsArray = p.IsSpan };
     }
 }
