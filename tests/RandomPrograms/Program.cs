@@ -7,10 +7,11 @@ using SymGrad.RandomPrograms.Print;
 
 // dotnet run -c Release --project tests/RandomPrograms -- --count 100000 [--seed S] [--threads 2] [--torch 200]
 //     [--features SPEC] [--out DIR] [--batch 40] [--shrink 1] [--shrink-seconds 60] [--print SEED] [--check SEED]
+//     [--compile FILE] (a hand-written repro: its diagnostics and generated code) [--print-driver SEED]
 // Options are parsed by hand: a handful of flags, each a name and a value.
 int count = 1000, threads = 2, torch = 0, batch = 40, shrink = -1, shrinkSeconds = 60;
 ulong? seed = null;
-string? outDir = null, print = null, check = null;
+string? outDir = null, print = null, check = null, compileFile = null, printDriver = null;
 var features = FeatureSet.Default;
 try
 {
@@ -19,7 +20,7 @@ try
         string name = args[i];
         if (name is "-h" or "--help")
         {
-            Console.WriteLine("usage: --count N [--seed S] [--threads T] [--torch N] [--features SPEC] [--out DIR] [--batch N] [--shrink N] [--shrink-seconds S] [--print SEED] [--check SEED]");
+            Console.WriteLine("usage: --count N [--seed S] [--threads T] [--torch N] [--features SPEC] [--out DIR] [--batch N] [--shrink N] [--shrink-seconds S] [--print SEED] [--print-driver SEED] [--check SEED] [--compile FILE]");
             Console.WriteLine("features: " + string.Join(", ", Enum.GetNames<Feature>()) + " (SPEC: Name, -Name, Name=w, only:Name,Name)");
             return 0;
         }
@@ -44,6 +45,8 @@ try
             case "--out": outDir = value; break;
             case "--print": print = value; break;
             case "--check": check = value; break;
+            case "--compile": compileFile = value; break;
+            case "--print-driver": printDriver = value; break;
             default: throw new FormatException($"Unknown option {name} (--help lists them).");
         }
     }
@@ -52,6 +55,21 @@ catch (FormatException e)
 {
     Console.Error.WriteLine("error: " + e.Message);
     return 1;
+}
+
+if (compileFile is not null)
+{
+    // A C# file compiled as the campaign compiles programs: the generator's diagnostics, the compiler's, the generated code.
+    var (diagnostics, generated) = SymGrad.RandomPrograms.Compile.BatchCompiler.CompileFile(System.IO.File.ReadAllText(compileFile));
+    foreach (var (name, text) in generated)
+    {
+        Console.WriteLine("// ---- " + name);
+        Console.WriteLine(text);
+    }
+
+    foreach (string d in diagnostics) Console.WriteLine(d);
+    Console.WriteLine(diagnostics.Count == 0 ? "// compiles cleanly" : $"// {diagnostics.Count} diagnostic(s)");
+    return diagnostics.Count == 0 ? 0 : 1;
 }
 
 if (check is not null)
@@ -84,6 +102,15 @@ if (check is not null)
     }
 
     return result.Failures.Count == 0 ? 0 : 1;
+}
+
+if (printDriver is not null)
+{
+    // The compilation unit of one program seed as the campaign compiles it: both twins, then the driver.
+    var program = Runner.Generate(printDriver, features);
+    Console.WriteLine(CSharpPrinter.Unit(program, "RP0"));
+    Console.WriteLine(DriverPrinter.Unit(program, "RP0"));
+    return 0;
 }
 
 if (print is not null)

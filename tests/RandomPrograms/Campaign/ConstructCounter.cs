@@ -16,7 +16,33 @@ namespace SymGrad.RandomPrograms.Campaign
             {
                 set.Add(m.ReturnsReal ? "returns real" : "returns void");
                 if (m.ExpressionBodied) set.Add("expression body");
-                foreach (var p in m.Params)
+                if (m.Instance)
+                {
+                    set.Add(m.Fields.Any() ? "layer object (instance method with fields)" : "layer object (instance method, no fields)");
+                    var read = Measure.Names(m.Body);
+                    foreach (var f in m.Fields)
+                    {
+                        set.Add(f.Kind switch
+                        {
+                            ParamKind.RealScalar => f.NoDerivative ? "layer field [NoDerivative] double" : "layer field double (scalar parameter)",
+                            ParamKind.RealSpanIn => f.NoDerivative ? "layer field [NoDerivative] double[]" : "layer field double[] (array parameter)",
+                            ParamKind.Size => "layer field int (a size)",
+                            ParamKind.IntSpan => "layer field int[]",
+                            ParamKind.Bool => "layer field bool",
+                            _ => "layer field [NoDerivative] other precision",
+                        });
+                        if (f.This) set.Add("layer field read as this.name");
+                        if (!read.Contains(f.Name)) set.Add("layer field not read (no d-field)");
+                    }
+
+                    if (Measure.All(m.Body).OfType<SpanArg>().Any(a => a.Start is not null && !a.AsRange && m.Fields.Any(f => f.Name == a.Span))) set.Add("layer field part x.AsSpan(a, n)");
+                    if (m.Params.Any(p => p.Kind == ParamKind.Size && p.Field) && Measure.All(m.Body).OfType<For>().Any(f => Measure.All(f.Bound).OfType<Var>().Any(v => m.Fields.Any(x => x.Name == v.Name))))
+                    {
+                        set.Add("layer int field as a loop bound");
+                    }
+                }
+
+                foreach (var p in m.Signature)
                 {
                     set.Add(p.Kind switch
                     {

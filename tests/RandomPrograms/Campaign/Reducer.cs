@@ -89,7 +89,17 @@ namespace SymGrad.RandomPrograms.Campaign
                     yield return p with { Methods = p.Methods.SetItem(mi, m with { Body = body, ExpressionBodied = m.ExpressionBodied && body is [Return] }) };
                 }
 
-                // Unused parameters of the entry (callers would need their arguments changed).
+                // A layer's field as a parameter again, its this. reads as plain ones, the method static once it has no fields.
+                for (int k = 0; k < m.Params.Length; k++)
+                {
+                    var q = m.Params[k];
+                    if (q.This) yield return p with { Methods = p.Methods.SetItem(mi, m with { Params = m.Params.SetItem(k, q with { This = false }) }) };
+                    if (q.Field) yield return p with { Methods = p.Methods.SetItem(mi, m with { Params = m.Params.SetItem(k, q with { Field = false, This = false }) }) };
+                }
+
+                if (m.Instance && !m.Params.Any(q => q.Field)) yield return p with { Methods = p.Methods.SetItem(mi, m with { Instance = false }) };
+
+                // Unused parameters of the entry (callers would need their arguments changed); a layer's unused fields.
                 if (mi == p.Methods.Length - 1)
                 {
                     for (int k = 0; k < m.Params.Length; k++)
@@ -106,17 +116,7 @@ namespace SymGrad.RandomPrograms.Campaign
 
         private static bool Uses(Method m, string name)
             => m.Params.Any(q => q.Length?.Sizes.Contains(name) == true || q.ValueBound?.Sizes.Contains(name) == true)
-               || Measure.All(m.Body).Any(n => n switch
-               {
-                   Var v => v.Name == name,
-                   ElemRead r => r.Span == name,
-                   SpanLength l => l.Span == name,
-                   SpanArg s => s.Span == name,
-                   Store s => s.Span == name,
-                   Assign a => a.Target == name,
-                   IncDec i => i.Target == name,
-                   _ => false,
-               });
+               || Measure.Names(m.Body).Contains(name);
 
         private static IEnumerable<ImmutableArray<Stmt>> BodyReductions(Method m, ImmutableArray<Stmt> body, bool top, HashSet<string> reals)
         {

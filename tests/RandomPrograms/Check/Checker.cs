@@ -324,6 +324,13 @@ namespace SymGrad.RandomPrograms.Check
             {
                 result = body();
             }
+            catch (InvalidOperationException ex) when (ex.Message.StartsWith(Print.DriverPrinter.LayerCheck, StringComparison.Ordinal))
+            {
+                // The driver found a layer's gradient fields not as the generated code documents them.
+                Fail(OutcomeKind.WrongValue, Properties.LayerGradients, "LayerGradients " + (ex.Message.Contains("ZeroGradients", StringComparison.Ordinal) ? "ZeroGradients" : "d-field length"),
+                    $"{what}: {ex.Message}\n  at inputs {call.Describe(m)}", m);
+                throw new Stop();
+            }
             catch (Exception ex)
             {
                 var after0 = Workspace.Current.Mark();

@@ -51,6 +51,7 @@ namespace SymGrad.RandomPrograms.Check
         public const string CompilesCleanly = "P7 compiles cleanly, no diagnostic";
         public const string PrimalsUntouched = "P8 MBackward writes no primal";
         public const string TorchAgrees = "P9 gradient = PyTorch autograd";
+        public const string LayerGradients = "P10 layer objects: ZeroGradients() sizes and clears the d-fields, the backward allocates them";
     }
 
     /// <summary>One failure: its kind, the property, a class key (kind + ids or property) for grouping, and details.</summary>

@@ -181,6 +181,28 @@ namespace SymGrad.RandomPrograms.Compile
             }
         }
 
+        /// <summary>
+        /// One hand-written source (a repro) through the generator and the compiler as programs go: the diagnostics (the
+        /// generator's, then the compilation's warnings and errors) and the generated files.
+        /// </summary>
+        public static (List<string> Diagnostics, List<(string Name, string Text)> Generated) CompileFile(string source)
+        {
+            var tree = CSharpSyntaxTree.ParseText(source, References.ParseOptions, "Repro.cs");
+            // The library of registered derivatives, unless the source brings it (CSharpPrinter.Source appends it where used).
+            var trees = new List<SyntaxTree> { tree };
+            if (!source.Contains(MathNames.LibrarySource.Trim(), StringComparison.Ordinal)) trees.Add(CSharpSyntaxTree.ParseText(MathNames.LibrarySource, References.ParseOptions, "Library.cs"));
+            var input = CSharpCompilation.Create("Repro", trees, References.All, References.Options);
+            GeneratorDriver driver = CSharpGeneratorDriver.Create(new[] { new DifferentiableGenerator().AsSourceGenerator() }, parseOptions: References.ParseOptions);
+            driver = driver.RunGeneratorsAndUpdateCompilation(input, out var output, out var generatorDiagnostics);
+            var run = driver.GetRunResult();
+            var diagnostics = generatorDiagnostics.Where(d => d.Severity != DiagnosticSeverity.Hidden)
+                .Concat(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning))
+                .Select(Format).Distinct().ToList();
+            diagnostics.AddRange(run.Results.Where(r => r.Exception is not null).Select(r => "generator threw: " + r.Exception));
+            var generated = run.Results.SelectMany(r => r.GeneratedSources).Select(g => (g.HintName, g.SourceText.ToString())).ToList();
+            return (diagnostics, generated);
+        }
+
         private static Batch Merge(List<Batch> parts)
             => new(parts.SelectMany(p => p.Programs).ToList(), parts.SelectMany(p => p.Contexts).ToList(),
                 TimeSpan.FromTicks(parts.Sum(p => p.GenerateTime.Ticks)), TimeSpan.FromTicks(parts.Sum(p => p.EmitTime.Ticks)));

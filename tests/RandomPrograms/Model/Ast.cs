@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 
@@ -74,8 +75,12 @@ namespace SymGrad.RandomPrograms.Model
     /// <see cref="ValueBound"/> for int spans (labels: the size or constant bounding their values).
     /// </summary>
     /// <see cref="AsArray"/>: printed as <c>double[]</c>/<c>int[]</c> instead of a span (see <c>Generate.Arrays</c>).
+    /// <see cref="Field"/>: a field of the layer object whose instance method is the entry (<see cref="Method.Instance"/>),
+    /// not a parameter of its signature (see <c>Generate.Layers</c>); a span input is then an array field. The model keeps
+    /// it among the parameters, in its place: the drivers, the checker and the Python printer treat it as one.
+    /// <see cref="This"/>: a field read as <c>this.name</c>.
     public sealed record Param(string Name, ParamKind Kind, bool NoDerivative = false, Dim? Length = null, int Min = 0, int Max = 0, Dim? ValueBound = null,
-        bool AsArray = false)
+        bool AsArray = false, bool Field = false, bool This = false)
     {
         public bool IsSpan => Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut or ParamKind.IntSpan;
 
@@ -237,9 +242,31 @@ namespace SymGrad.RandomPrograms.Model
 
     /// <summary>A <c>[Differentiable] static</c> method; <see cref="ReturnsReal"/> false means <c>void</c>.</summary>
     /// <see cref="ExpressionBodied"/>: printed <c>=&gt; e;</c> (the body is one <c>return e;</c>).
-    public sealed record Method(string Name, bool ReturnsReal, ImmutableArray<Param> Params, ImmutableArray<Stmt> Body, bool ExpressionBodied = false)
+    /// <see cref="Instance"/>: an instance method of a layer object (the entry only), whose <see cref="Param.Field"/>
+    /// parameters are fields of its class.
+    public sealed record Method(string Name, bool ReturnsReal, ImmutableArray<Param> Params, ImmutableArray<Stmt> Body, bool ExpressionBodied = false,
+        bool Instance = false)
     {
         public Param Param(string name) => Params.First(p => p.Name == name);
+
+        /// <summary>The parameters of its signature (not the layer's fields).</summary>
+        public IEnumerable<Param> Signature => Params.Where(p => !p.Field);
+
+        /// <summary>The layer's fields, in declaration order.</summary>
+        public IEnumerable<Param> Fields => Params.Where(p => p.Field);
+
+        /// <summary>
+        /// The differentiable fields the body reads: those the generator makes parameters of the derivation, each with a
+        /// generated gradient field <c>d</c> + its name (a field it does not read gets none, and a zero gradient).
+        /// </summary>
+        public IEnumerable<Param> GradientFields
+        {
+            get
+            {
+                var read = Model.Measure.Names(Body);
+                return Params.Where(p => p.Field && p.IsDifferentiable && read.Contains(p.Name));
+            }
+        }
     }
 
     /// <summary>
@@ -249,6 +276,9 @@ namespace SymGrad.RandomPrograms.Model
     public sealed record ProgramModel(ImmutableArray<Method> Methods)
     {
         public Method Entry => Methods[^1];
+
+        /// <summary>Whether the entry is a layer object's instance method (its class is then not static).</summary>
+        public bool IsLayer => Entry.Instance;
 
         public Method Find(string name) => Methods.First(m => m.Name == name);
     }

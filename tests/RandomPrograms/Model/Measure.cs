@@ -6,7 +6,34 @@ namespace SymGrad.RandomPrograms.Model
     /// <summary>Walks a program's nodes (statements, expressions, arguments) for sizes and construct counts.</summary>
     public static class Measure
     {
-        public static int Nodes(ProgramModel program) => program.Methods.Sum(m => m.Params.Length + All(m.Body).Count());
+        /// <summary>
+        /// The program's size: parameters and nodes, a layer object's instance method and each of its fields (and each read
+        /// as <c>this.name</c>) one more, so that making a field a parameter again, or the method static, is a reduction.
+        /// </summary>
+        public static int Nodes(ProgramModel program) => program.Methods.Sum(m => m.Params.Length + All(m.Body).Count()
+            + (m.Instance ? 1 : 0) + m.Params.Count(p => p.Field) + m.Params.Count(p => p.This));
+
+        /// <summary>The names a body reads or writes: variables, spans (indexed, measured, sliced, iterated, stored to), targets.</summary>
+        public static HashSet<string> Names(IEnumerable<Stmt> body)
+        {
+            var set = new HashSet<string>(System.StringComparer.Ordinal);
+            foreach (var n in All(body))
+            {
+                switch (n)
+                {
+                    case Var v: set.Add(v.Name); break;
+                    case ElemRead r: set.Add(r.Span); break;
+                    case SpanLength l: set.Add(l.Span); break;
+                    case SpanArg a: set.Add(a.Span); break;
+                    case ForEach f: set.Add(f.Span); break;
+                    case Store st: set.Add(st.Span); break;
+                    case Assign a: set.Add(a.Target); break;
+                    case IncDec i: set.Add(i.Target); break;
+                }
+            }
+
+            return set;
+        }
 
         public static IEnumerable<object> All(IEnumerable<Stmt> body)
         {

@@ -70,8 +70,15 @@ namespace SymGrad.RandomPrograms.Print
 
         public static void Class(Writer w, ProgramModel program, Precision p, string className)
         {
-            w.Line($"public static partial class {className}");
+            // A layer object: the entry is an instance method, its fields are the class's (the helpers stay static).
+            w.Line($"public {(program.IsLayer ? "" : "static ")}partial class {className}");
             w.Open();
+            if (program.IsLayer)
+            {
+                foreach (var f in program.Entry.Fields) w.Line(FieldDecl(f, p));
+                w.Line();
+            }
+
             for (int i = 0; i < program.Methods.Length; i++)
             {
                 if (i > 0) w.Line();
@@ -109,18 +116,54 @@ namespace SymGrad.RandomPrograms.Print
             _ => throw new ArgumentOutOfRangeException(nameof(q)),
         };
 
+        /// <summary>A layer object's field: arrays start empty (the driver sets every field before a call).</summary>
+        public static string FieldDecl(Param q, Precision p)
+        {
+            string nd = q.NoDerivative ? "[NoDerivative] " : "";
+            return q.Kind switch
+            {
+                ParamKind.RealScalar => $"{nd}public {Real(p)} {q.Name};",
+                ParamKind.RealSpanIn => $"{nd}public {Real(p)}[] {q.Name} = Array.Empty<{Real(p)}>();",
+                ParamKind.Size => $"public int {q.Name};",
+                ParamKind.IntSpan => $"public int[] {q.Name} = Array.Empty<int>();",
+                ParamKind.Bool => $"public bool {q.Name};",
+                ParamKind.OtherScalar => $"[NoDerivative] public {Other(p)} {q.Name};",
+                _ => throw new ArgumentOutOfRangeException(nameof(q), q.Kind + " cannot be a field"),
+            };
+        }
+
+        // While a method prints: the layer's fields read as this.name, and the arrays (fields included: a part of one is x.AsSpan(a, n)).
+        [ThreadStatic]
+        private static HashSet<string>? s_this;
+
+        [ThreadStatic]
+        private static HashSet<string>? s_arrays;
+
+        /// <summary>A name as the body reads it: <c>this.a</c> for a field marked <see cref="Param.This"/>.</summary>
+        private static string Ref(string name) => s_this is { } t && t.Contains(name) ? "this." + name : name;
+
         public static void Method(Writer w, Method m, Precision p)
         {
             w.Line("[Differentiable]");
-            string header = $"public static {(m.ReturnsReal ? Real(p) : "void")} {m.Name}({string.Join(", ", m.Params.Select(q => ParamDecl(q, p)))})";
-            if (m.ExpressionBodied && m.Body is [Return { Value: { } e }])
+            string header = $"public {(m.Instance ? "" : "static ")}{(m.ReturnsReal ? Real(p) : "void")} {m.Name}({string.Join(", ", m.Signature.Select(q => ParamDecl(q, p)))})";
+            s_this = m.Params.Where(q => q.Field && q.This).Select(q => q.Name).ToHashSet();
+            s_arrays = m.Params.Where(q => q.AsArray && q.IsSpan).Select(q => q.Name).ToHashSet();
+            try
             {
-                w.Line($"{header} => {Expression(e, p)};");
-                return;
-            }
+                if (m.ExpressionBodied && m.Body is [Return { Value: { } e }])
+                {
+                    w.Line($"{header} => {Expression(e, p)};");
+                    return;
+                }
 
-            w.Line(header);
-            Block(w, m.Body, p);
+                w.Line(header);
+                Block(w, m.Body, p);
+            }
+            finally
+            {
+                s_this = null;
+                s_arrays = null;
+            }
         }
 
         private static void Block(Writer w, IEnumerable<Stmt> body, Precision p)
@@ -184,7 +227,7 @@ namespace SymGrad.RandomPrograms.Print
                     if (l.Do) w.Line($"while ({Expression(l.Condition, p)});");
                     break;
                 case ForEach f:
-                    w.Line($"foreach ({Real(p)} {f.Item} in {f.Span}{(f.From == 0 ? "" : $"[{f.From}..]")})");
+                    w.Line($"foreach ({Real(p)} {f.Item} in {Ref(f.Span)}{(f.From == 0 ? "" : $"[{f.From}..]")})");
                     Block(w, f.Body, p);
                     break;
                 case For f:
@@ -230,8 +273,9 @@ namespace SymGrad.RandomPrograms.Print
         private static string Args(IEnumerable<Arg> args, Precision p) => string.Join(", ", args.Select(a => a switch
         {
             ValueArg v => Expression(v.Value, p),
-            SpanArg { Start: null } s => s.Span,
-            SpanArg { AsRange: true } s => $"{s.Span}[{Range(s, p)}]",
+            SpanArg { Start: null } s => Ref(s.Span),
+            SpanArg { AsRange: true } s => $"{Ref(s.Span)}[{Range(s, p)}]",
+            SpanArg s when s_arrays?.Contains(s.Span) == true => $"{Ref(s.Span)}.AsSpan({Expression(s.Start!, p)}, {Expression(s.Length!, p)})",
             SpanArg s => $"{s.Span}.Slice({Expression(s.Start!, p)}, {Expression(s.Length!, p)})",
             _ => throw new ArgumentOutOfRangeException(nameof(args)),
         }));
@@ -246,9 +290,9 @@ namespace SymGrad.RandomPrograms.Print
         {
             RealLit l => Literal(l.Value, context == ValueType.Wide ? Precision.Double : p),
             IntLit i => i.Value.ToString(CultureInfo.InvariantCulture),
-            Var v => v.Name,
-            ElemRead r => $"{r.Span}[{Expression(r.Index, p)}]",
-            SpanLength l => $"{l.Span}.Length",
+            Var v => Ref(v.Name),
+            ElemRead r => $"{Ref(r.Span)}[{Expression(r.Index, p)}]",
+            SpanLength l => $"{Ref(l.Span)}.Length",
             Unary u => u.Op + Operand(u.Operand, p, context, unary: true),
             Binary b => $"{Operand(b.Left, p, context)} {b.Op} {Operand(b.Right, p, context)}",
             Conditional c => $"{Operand(c.Test, p, context)} ? {Operand(c.WhenTrue, p, context)} : {Operand(c.WhenFalse, p, context)}",

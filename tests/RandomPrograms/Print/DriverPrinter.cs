@@ -12,6 +12,15 @@ namespace SymGrad.RandomPrograms.Print
     /// <c>r</c>, real spans (inputs and outputs) in <c>s</c>, sizes in <c>n</c>, int spans in <c>ns</c>, flags in
     /// <c>b</c>; gradients in <c>dr</c> (differentiable scalars) and <c>ds</c> (differentiable spans); a null cotangent
     /// in <c>dy</c> is passed as <c>default</c>. The float twin's driver converts to float arrays and back.
+    /// <para>
+    /// A layer object's method (<see cref="Method.Instance"/>): the driver creates the object and sets its fields from the
+    /// same arrays (a field takes its parameter's place in them), calls the instance methods, and reports the gradients of
+    /// the fields the method reads from the generated <c>d</c>-fields, in their places in <c>dr</c>/<c>ds</c>. With prefilled
+    /// gradients (P2) it first spoils the <c>d</c>-fields (a wrong length, non-zero values), calls <c>ZeroGradients()</c>,
+    /// checks that it sized and cleared them, and copies the prefill in; with zero gradients it leaves a fresh object's
+    /// fields as they are, so the backward allocates them. A layer check that fails throws an
+    /// <see cref="System.InvalidOperationException"/> whose message starts with <see cref="LayerCheck"/>.
+    /// </para>
     /// </summary>
     public static class DriverPrinter
     {
@@ -26,6 +35,18 @@ namespace SymGrad.RandomPrograms.Print
             w.Open();
             w.Line("private static float[] F(double[] a) { var f = new float[a.Length]; for (int i = 0; i < a.Length; i++) f[i] = (float)a[i]; return f; }");
             w.Line("private static void Back(float[] f, double[] a) { for (int i = 0; i < a.Length; i++) a[i] = f[i]; }");
+            if (program.IsLayer)
+            {
+                w.Line("private static bool Zero(double[] a) { foreach (double v in a) if (v != 0) return false; return true; }");
+                foreach (string t in new[] { "double", "float" })
+                {
+                    w.Line($"private static void Cleared({t}[] d, int length, string name) {{ if (d.Length != length) throw new InvalidOperationException(\"{LayerCheck} ZeroGradients() left \" + name + \" of length \" + d.Length + \", not \" + length); " +
+                           $"for (int i = 0; i < d.Length; i++) if (d[i] != 0) throw new InvalidOperationException(\"{LayerCheck} ZeroGradients() left \" + name + \"[\" + i + \"] = \" + d[i] + \", not 0\"); }}");
+                    w.Line($"private static void Report({t}[] d, double[] g, string name, string what) {{ if (d.Length != g.Length) throw new InvalidOperationException(\"{LayerCheck} after \" + what + \" the gradient field \" + name + \" has length \" + d.Length + \", not \" + g.Length); " +
+                           "for (int i = 0; i < g.Length; i++) g[i] = d[i]; }");
+                }
+            }
+
             foreach (var m in program.Methods)
             {
                 foreach (var p in new[] { Precision.Double, Precision.Float })
@@ -43,6 +64,12 @@ namespace SymGrad.RandomPrograms.Print
 
         public static string Name(Method m, Precision p, string what) => $"{(p == Precision.Double ? "D" : "S")}_{m.Name}_{what}";
 
+        /// <summary>How the message of a failed layer check starts (see the class's remarks).</summary>
+        public const string LayerCheck = "Layer check:";
+
+        /// <summary>The layer object a driver of an instance method calls.</summary>
+        private const string Self = "layer";
+
         private const string Common = "double[] r, double[][] s, int[] n, int[][] ns, bool[] b";
 
         /// <summary>Declares float copies of the spans (float twin) and returns the call's argument list.</summary>
@@ -51,8 +78,26 @@ namespace SymGrad.RandomPrograms.Print
         {
             int ri = 0, si = 0, ni = 0, nsi = 0, bi = 0;
             var args = new List<string>();
+            if (m.Instance) w.Line($"var {Self} = new {Cls(p)}();");
             foreach (var q in m.Params)
             {
+                if (q.Field)
+                {
+                    // The field takes the value its parameter would: set on the object, not passed.
+                    string value = q.Kind switch
+                    {
+                        ParamKind.RealScalar => p == Precision.Double ? $"r[{ri++}]" : $"(float)r[{ri++}]",
+                        ParamKind.OtherScalar => p == Precision.Double ? $"(float)r[{ri++}]" : $"r[{ri++}]",
+                        ParamKind.RealSpanIn => p == Precision.Double ? $"s[{si++}]" : $"F(s[{si++}])",
+                        ParamKind.Size => $"n[{ni++}]",
+                        ParamKind.IntSpan => $"ns[{nsi++}]",
+                        ParamKind.Bool => $"b[{bi++}]",
+                        _ => throw new System.ArgumentOutOfRangeException(nameof(m), q.Kind + " cannot be a field"),
+                    };
+                    w.Line($"{Self}.{q.Name} = {value};");
+                    continue;
+                }
+
                 switch (q.Kind)
                 {
                     case ParamKind.RealScalar:
@@ -108,6 +153,9 @@ namespace SymGrad.RandomPrograms.Print
 
         private static string Cls(Precision p) => p == Precision.Double ? CSharpPrinter.DoubleClass : CSharpPrinter.FloatClass;
 
+        /// <summary>What a driver calls: <c>D.F</c>, or the layer object's <c>layer.F</c>.</summary>
+        private static string Callee(Method m, Precision p) => m.Instance ? $"{Self}.{m.Name}" : $"{Cls(p)}.{m.Name}";
+
         private static string T(Precision p) => p == Precision.Double ? "double" : "float";
 
         private static void Forward(Writer w, Method m, Precision p)
@@ -115,7 +163,9 @@ namespace SymGrad.RandomPrograms.Print
             w.Line($"public static double {Name(m, p, "Forward")}({Common})");
             w.Open();
             var args = Arguments(w, m, p);
-            string call = $"{Cls(p)}.{m.Name}({string.Join(", ", args)})";
+            // Every layer program's driver calls the generated ZeroGradients() (the backward's driver checks what it does).
+            if (m.Instance) w.Line($"{Self}.ZeroGradients();");
+            string call = $"{Callee(m, p)}({string.Join(", ", args)})";
             if (m.ReturnsReal)
             {
                 w.Line($"double result = {call};");
@@ -137,6 +187,14 @@ namespace SymGrad.RandomPrograms.Print
             int dri = 0, dsi = 0;
             foreach (var q in m.Params.Where(q => q.IsDifferentiable))
             {
+                if (q.Field)
+                {
+                    // Its gradient is the object's d-field (see LayerGradients); its place in dr/ds is kept.
+                    if (q.Kind == ParamKind.RealScalar) dri++;
+                    else dsi++;
+                    continue;
+                }
+
                 if (q.Kind == ParamKind.RealScalar)
                 {
                     w.Line($"{T(p)} g{dri} = ({T(p)})dr[{dri}];");
@@ -158,6 +216,70 @@ namespace SymGrad.RandomPrograms.Print
             }
 
             return list;
+        }
+
+        /// <summary>
+        /// The gradients of a layer's fields (those the method reads: the generator declares <c>d</c> + name for them): before
+        /// the call, with a prefill, spoil the d-fields, <c>ZeroGradients()</c>, check, copy the prefill in; after it, report
+        /// the d-fields in the fields' places of <c>dr</c>/<c>ds</c> (a d-array not sized as its field fails).
+        /// </summary>
+        private static void LayerGradients(Writer w, Method m, Precision p, List<string> after, string what)
+        {
+            if (!m.Instance) return;
+            var read = m.GradientFields.ToHashSet();
+            var fields = new List<(Param Q, string G, int Si)>(); // a scalar's index in dr ("dr[k]") or an array's in ds ("ds[k]"), and the field's in s
+            int dri = 0, dsi = 0, si = 0;
+            foreach (var q in m.Params)
+            {
+                if (q.IsDifferentiable && read.Contains(q)) fields.Add((q, q.Kind == ParamKind.RealScalar ? $"dr[{dri}]" : $"ds[{dsi}]", si));
+                if (q.IsDifferentiable && q.Kind == ParamKind.RealScalar) dri++;
+                if (q.IsDifferentiable && q.Kind == ParamKind.RealSpanIn) dsi++;
+                if (q.Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut or ParamKind.RealOut) si++;
+            }
+
+            if (fields.Count == 0) return;
+            string t = T(p);
+            string cast = p == Precision.Double ? "" : "(float)";
+            w.Line($"bool prefilled = {string.Join(" || ", fields.Select(f => f.Q.Kind == ParamKind.RealScalar ? $"{f.G} != 0" : $"!Zero({f.G})"))};");
+            w.Line("if (prefilled)");
+            w.Open();
+            foreach (var (q, g, fsi) in fields)
+            {
+                string d = $"{Self}.d{q.Name}";
+                if (q.Kind == ParamKind.RealScalar)
+                {
+                    w.Line($"{d} = 7;");
+                }
+                else
+                {
+                    // Of the wrong length at odd lengths (ZeroGradients must reallocate), of the right one at even (it must clear).
+                    w.Line($"{d} = new {t}[s[{fsi}].Length + s[{fsi}].Length % 2];");
+                    w.Line($"Array.Fill({d}, 7);");
+                }
+            }
+
+            w.Line($"{Self}.ZeroGradients();");
+            foreach (var (q, g, fsi) in fields)
+            {
+                string d = $"{Self}.d{q.Name}";
+                if (q.Kind == ParamKind.RealScalar)
+                {
+                    w.Line($"if ({d} != 0) throw new InvalidOperationException(\"{LayerCheck} ZeroGradients() left d{q.Name} = \" + {d} + \", not 0\");");
+                    w.Line($"{d} = {cast}{g};");
+                }
+                else
+                {
+                    w.Line($"Cleared({d}, s[{fsi}].Length, \"d{q.Name}\");");
+                    w.Line($"for (int i = 0; i < {g}.Length; i++) {d}[i] = {cast}{g}[i];");
+                }
+            }
+
+            w.Close();
+            foreach (var (q, g, _) in fields)
+            {
+                string d = $"{Self}.d{q.Name}";
+                after.Add(q.Kind == ParamKind.RealScalar ? $"{g} = {d};" : $"Report({d}, {g}, \"d{q.Name}\", \"{what}\");");
+            }
         }
 
         private static void Backward(Writer w, Method m, Precision p)
@@ -186,7 +308,8 @@ namespace SymGrad.RandomPrograms.Print
 
             var after = new List<string>();
             args.AddRange(Gradients(w, m, p, after));
-            w.Line($"{Cls(p)}.{m.Name}Backward({string.Join(", ", args)});");
+            LayerGradients(w, m, p, after, "MBackward");
+            w.Line($"{Callee(m, p)}Backward({string.Join(", ", args)});");
             foreach (var line in after) w.Line(line);
             w.Close();
         }
@@ -198,7 +321,8 @@ namespace SymGrad.RandomPrograms.Print
             var args = Arguments(w, m, p);
             var after = new List<string>();
             args.AddRange(Gradients(w, m, p, after));
-            w.Line($"double result = {Cls(p)}.{m.Name}Gradient({string.Join(", ", args)});");
+            LayerGradients(w, m, p, after, "MGradient");
+            w.Line($"double result = {Callee(m, p)}Gradient({string.Join(", ", args)});");
             CopyOutputsBack(w, m, p);
             foreach (var line in after) w.Line(line);
             w.Line("return result;");
