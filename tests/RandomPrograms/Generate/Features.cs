@@ -26,9 +26,6 @@ namespace SymGrad.RandomPrograms.Generate
         Arrays,
         LayerObjects,
 
-        // constructs that hit a known generator defect (FOUND.md), off by default so that campaigns find new ones
-        LayerKnownDefects,
-
         // statements
         MultiDeclarators,
         CompoundAssign,
@@ -171,7 +168,6 @@ namespace SymGrad.RandomPrograms.Generate
             Feature.TrickyNames => 0.15,
             Feature.OtherPrecisionParams => 0.4,
             Feature.Arrays => 0.3,
-            Feature.LayerKnownDefects => 0,
             Feature.WideLocals => 0.4,
             Feature.Rounding or Feature.Sign => 0.4,
             Feature.ReturnInLoop => 0.5,

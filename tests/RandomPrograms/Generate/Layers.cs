@@ -13,25 +13,13 @@ namespace SymGrad.RandomPrograms.Generate
     /// <c>a</c> or <c>this.a</c>. The program's structure stays the same; helpers stay static. The model keeps a field in its
     /// parameter's place (<see cref="Param.Field"/>), so inputs are drawn and gradients compared as for parameters; the
     /// drivers set the fields and read the gradients of the differentiable ones from the generated <c>d</c>-fields.
-    /// <para>
-    /// Unless <paramref name="knownDefects"/> (<see cref="Feature.LayerKnownDefects"/>), what FOUND.md's layer-object
-    /// defects refuse stays a parameter: an array whose element the method negates (<c>-x[i]</c> is taken for a write,
-    /// SG0002), an <c>int[]</c> (its elements cannot be read, SG0006), and sizes where the method reads an output (a
-    /// loop bounded by an <c>int</c> field does not prove the read covered, SG0018); and an array whose length the method
-    /// reads is read as <c>x</c>, not <c>this.x</c> (a loop to <c>this.x.Length</c> does not prove a read covered, SG0018).
-    /// </para>
     /// </summary>
     public static class Layers
     {
-        public static ProgramModel Apply(ProgramModel program, Draw r, bool knownDefects = false)
+        public static ProgramModel Apply(ProgramModel program, Draw r)
         {
             var entry = program.Entry;
             var ps = entry.Params.ToList();
-            var nodes = Measure.All(entry.Body).ToList();
-            var negated = nodes.OfType<Unary>().Where(u => u.Op == "-" && u.Operand is ElemRead).Select(u => ((ElemRead)u.Operand).Span).ToHashSet();
-            var measured = nodes.OfType<SpanLength>().Select(l => l.Span).ToHashSet();
-            var outputs = ps.Where(p => p.Kind == ParamKind.RealSpanOut).Select(p => p.Name).ToHashSet();
-            bool readsOutputs = nodes.Any(n => n is ElemRead e && outputs.Contains(e.Span) || n is SpanArg a && outputs.Contains(a.Span) || n is SpanLength l && outputs.Contains(l.Span));
             for (int i = 0; i < ps.Count; i++)
             {
                 var p = ps[i];
@@ -42,26 +30,17 @@ namespace SymGrad.RandomPrograms.Generate
                     ParamKind.Bool or ParamKind.IntSpan or ParamKind.OtherScalar => 0.3,
                     _ => 0, // outputs and out results stay parameters: a layer's method writes no field
                 };
-                if (!knownDefects && Defective(p)) chance = 0;
-                if (r.Chance(chance)) ps[i] = AsField(p, r, knownDefects || !measured.Contains(p.Name));
+                if (r.Chance(chance)) ps[i] = AsField(p, r);
             }
-
-            bool Defective(Param p) => p.Kind switch
-            {
-                ParamKind.RealSpanIn => negated.Contains(p.Name),
-                ParamKind.IntSpan => true,
-                ParamKind.Size => readsOutputs,
-                _ => false,
-            };
 
             // A layer has parameters (one without, as an activation layer, is the rarer case).
             if (!ps.Any(p => p.Field && p.IsDifferentiable) && r.Chance(0.9))
             {
-                var candidates = Enumerable.Range(0, ps.Count).Where(i => ps[i].IsDifferentiable && !ps[i].Field && (knownDefects || !Defective(ps[i]))).ToList();
+                var candidates = Enumerable.Range(0, ps.Count).Where(i => ps[i].IsDifferentiable && !ps[i].Field).ToList();
                 if (candidates.Count > 0)
                 {
                     int k = r.Pick(candidates);
-                    ps[k] = AsField(ps[k], r, knownDefects || !measured.Contains(ps[k].Name));
+                    ps[k] = AsField(ps[k], r);
                 }
             }
 
@@ -77,6 +56,6 @@ namespace SymGrad.RandomPrograms.Generate
             return program with { Methods = program.Methods.SetItem(program.Methods.Length - 1, entry with { Params = ps.ToImmutableArray(), Instance = true }) };
         }
 
-        private static Param AsField(Param p, Draw r, bool mayUseThis) => p with { Field = true, This = r.Chance(0.35) && mayUseThis, AsArray = p.IsSpan };
+        private static Param AsField(Param p, Draw r) => p with { Field = true, This = r.Chance(0.35), AsArray = p.IsSpan };
     }
 }

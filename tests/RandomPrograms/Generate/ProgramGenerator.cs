@@ -45,7 +45,7 @@ namespace SymGrad.RandomPrograms.Generate
 
             var program = new ProgramModel(methods.ToImmutableArray());
             if (f.On(Feature.Arrays) && r.Chance(f[Feature.Arrays])) program = Arrays.Apply(program, r);
-            return f.On(Feature.LayerObjects) && r.Chance(0.25 * f[Feature.LayerObjects]) ? Layers.Apply(program, r, f.On(Feature.LayerKnownDefects)) : program;
+            return f.On(Feature.LayerObjects) && r.Chance(0.25 * f[Feature.LayerObjects]) ? Layers.Apply(program, r) : program;
         }
     }
 
