@@ -132,6 +132,24 @@ namespace SymGrad.GeneratorTests
         }
 
         [Fact]
+        public void SG0002_StructFieldOfALayer()
+        {
+            Expect("""
+                using SymGrad;
+
+                public struct P2 { public double X, Y; }
+
+                public partial class K
+                {
+                    public P2 Offset;
+
+                    [Differentiable]
+                    public double M(double x) => x * [|Offset|].X;
+                }
+                """, "SG0002", "reads the struct field 'Offset'", "mark it [NoDerivative] if it is a constant");
+        }
+
+        [Fact]
         public void SG0002_StructLayerMustDeclareItsGradientFields()
         {
             Expect("""

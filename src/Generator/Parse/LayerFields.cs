@@ -49,6 +49,13 @@ namespace SymGrad.Generator.Parse
                     continue;
                 }
 
+                if (own && StructsOfReals.Leaves(Type(symbol)) is not null && !NoDerivative(symbol) && reported.Add(symbol))
+                {
+                    Report(name.GetLocation(), "reads the struct field '" + symbol.Name + "': a layer's struct fields are not differentiated yet; declare its reals as fields of "
+                        + type.Name + " (or mark it [NoDerivative] if it is a constant), or pass the struct as a parameter");
+                    continue;
+                }
+
                 if (!(TypeNames.IsReal(Type(symbol)) || ArrayParameters.Element(Type(symbol)!) is { } e && TypeNames.IsReal(e)))
                 {
                     continue;
@@ -70,7 +77,7 @@ namespace SymGrad.Generator.Parse
             foreach (IFieldSymbol field in type.GetMembers().OfType<IFieldSymbol>().Where(read.Contains))
             {
                 Location location = field.Locations.FirstOrDefault() ?? syntax.Identifier.GetLocation();
-                bool noDerivative = field.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "SymGrad.NoDerivativeAttribute");
+                bool noDerivative = NoDerivative(field);
                 string gradient = "d" + field.Name;
                 if (parameterNames.Contains(field.Name))
                 {
@@ -128,7 +135,8 @@ namespace SymGrad.Generator.Parse
         /// </summary>
         private static ParameterSpec? Constant(IFieldSymbol field)
         {
-            if (TypeNames.IsIntegral(field.Type) || field.Type.SpecialType == SpecialType.System_Boolean || field.Type.TypeKind == TypeKind.Enum)
+            if (TypeNames.IsIntegral(field.Type) || field.Type.SpecialType == SpecialType.System_Boolean || field.Type.TypeKind == TypeKind.Enum
+                || field.Type.TypeKind == TypeKind.Struct && (TypeNames.IsConstantStruct(field.Type) || StructsOfReals.Leaves(field.Type) is not null && NoDerivative(field)))
             {
                 return new ParameterSpec(field.Name, TypeNames.Of(field.Type), TypeNames.Of(field.Type), ParameterKind.Constant) { IsField = true };
             }
@@ -137,6 +145,8 @@ namespace SymGrad.Generator.Parse
                 ? new ParameterSpec(field.Name, TypeNames.Of(field.Type), TypeNames.Of(item), ParameterKind.Constant) { IsField = true }
                 : null;
         }
+
+        private static bool NoDerivative(ISymbol field) => field.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "SymGrad.NoDerivativeAttribute");
 
         private static ITypeSymbol? Type(ISymbol symbol) => symbol switch
         {
@@ -150,6 +160,7 @@ namespace SymGrad.Generator.Parse
         {
             MemberAccessExpressionSyntax access when access.Name == name => access.Expression is ThisExpressionSyntax or BaseExpressionSyntax,
             MemberBindingExpressionSyntax => false,
+            AssignmentExpressionSyntax { Parent: InitializerExpressionSyntax } member when member.Left == name => false, // new P2 { X = … }
             _ => true,
         };
 

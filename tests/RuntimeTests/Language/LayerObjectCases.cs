@@ -149,3 +149,34 @@ namespace SymGrad.RuntimeTests.Language
         public double Labelled(ReadOnlySpan<double> logits) => Nn.SoftmaxCrossEntropy(logits, Labels, 2, 2) + (Labels[0] == 1 ? W[0] : 0);
     }
 }
+
+namespace SymGrad.RuntimeTests.Language
+{
+    /// <summary>Layer objects with the other constructs: struct parameters and results, out and tuple results, generic math.</summary>
+    public partial class MixedLayer
+    {
+        public double[] W = { 0.5, -2 };
+        public double Bias = 0.25;
+        public int Scale = 3;
+
+        [NoDerivative]
+        public Point3 Offset = new(1, 2, 3);
+
+        [Differentiable]
+        public double Apply(Point3 p, out double side)
+        {
+            side = p.Y * W[1];
+            return (p.X * W[0]) + Bias + Offset.Z;
+        }
+
+        [Differentiable]
+        public (double A, double B) Pair(double x) => (x * Bias, x * W[0]);
+
+        [Differentiable]
+        public Point3 Move(Point3 p) => new Point3 { X = p.X + Bias, Y = p.Y * W[1], Z = p.Z };
+
+        [Differentiable]
+        public T Cube<T>(T x)
+            where T : System.Numerics.IFloatingPointIeee754<T> => x * x * x * T.CreateChecked(Scale);
+    }
+}

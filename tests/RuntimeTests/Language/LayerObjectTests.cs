@@ -156,6 +156,34 @@ namespace SymGrad.RuntimeTests.Language
             Verify(() => f.Labelled(logits), Param("logits", logits, dlogits), Param("W", f.W, f.dW));
         }
 
+        [Fact]
+        public void LayerMethodsWithStructsResultsAndGenerics()
+        {
+            var m = new MixedLayer();
+            double[] p = { 0.3, -0.7, 1.1 };
+            Point3 dp = default;
+            m.ApplyBackward(new Point3(p[0], p[1], p[2]), 1.5, -0.5, ref dp);
+            Verify(() => (1.5 * m.Apply(new Point3(p[0], p[1], p[2]), out double side)) - (0.5 * side),
+                Param("p", p, new[] { dp.X, dp.Y, dp.Z }), Param("W", m.W, m.dW));
+            Assert.Equal(1.5, m.dBias);
+
+            m.ZeroGradients();
+            double dx = 0;
+            m.PairBackward(2, 1, 1, ref dx);
+            Assert.Equal((m.Bias + m.W[0], 2.0, 2.0), (dx, m.dBias, m.dW[0]));
+
+            m.ZeroGradients();
+            Point3 dq = default;
+            m.MoveBackward(new Point3(p[0], p[1], p[2]), new Point3(1, 2, 3), ref dq);
+            Assert.Equal((1.0, 2 * m.W[1], 3.0, 1.0, 2 * p[1]), (dq.X, dq.Y, dq.Z, m.dBias, m.dW[1]));
+
+            double dc = 0;
+            float dcf = 0;
+            m.CubeGradient(2.0, ref dc);
+            m.CubeGradient(2f, ref dcf);
+            Assert.Equal((3 * 3 * 4.0, 3 * 3 * 4f), (dc, dcf));
+        }
+
         private static double Dot(DenseLayer layer, double[] x, double[] dy)
         {
             var y = new double[dy.Length];
