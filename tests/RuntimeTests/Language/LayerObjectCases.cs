@@ -152,6 +152,19 @@ namespace SymGrad.RuntimeTests.Language
 
 namespace SymGrad.RuntimeTests.Language
 {
+    /// <summary>A struct of reals of this file's own (the snapshot test compiles each cases file alone).</summary>
+    public struct Triple
+    {
+        public double X, Y, Z;
+
+        public Triple(double x, double y, double z)
+        {
+            X = x;
+            Y = y;
+            Z = z;
+        }
+    }
+
     /// <summary>Layer objects with the other constructs: struct parameters and results, out and tuple results, generic math.</summary>
     public partial class MixedLayer
     {
@@ -160,10 +173,10 @@ namespace SymGrad.RuntimeTests.Language
         public int Scale = 3;
 
         [NoDerivative]
-        public Point3 Offset = new(1, 2, 3);
+        public Triple Offset = new(1, 2, 3);
 
         [Differentiable]
-        public double Apply(Point3 p, out double side)
+        public double Apply(Triple p, out double side)
         {
             side = p.Y * W[1];
             return (p.X * W[0]) + Bias + Offset.Z;
@@ -173,7 +186,7 @@ namespace SymGrad.RuntimeTests.Language
         public (double A, double B) Pair(double x) => (x * Bias, x * W[0]);
 
         [Differentiable]
-        public Point3 Move(Point3 p) => new Point3 { X = p.X + Bias, Y = p.Y * W[1], Z = p.Z };
+        public Triple Move(Triple p) => new Triple { X = p.X + Bias, Y = p.Y * W[1], Z = p.Z };
 
         [Differentiable]
         public T Cube<T>(T x)

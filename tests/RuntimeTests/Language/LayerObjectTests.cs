@@ -161,9 +161,9 @@ namespace SymGrad.RuntimeTests.Language
         {
             var m = new MixedLayer();
             double[] p = { 0.3, -0.7, 1.1 };
-            Point3 dp = default;
-            m.ApplyBackward(new Point3(p[0], p[1], p[2]), 1.5, -0.5, ref dp);
-            Verify(() => (1.5 * m.Apply(new Point3(p[0], p[1], p[2]), out double side)) - (0.5 * side),
+            Triple dp = default;
+            m.ApplyBackward(new Triple(p[0], p[1], p[2]), 1.5, -0.5, ref dp);
+            Verify(() => (1.5 * m.Apply(new Triple(p[0], p[1], p[2]), out double side)) - (0.5 * side),
                 Param("p", p, new[] { dp.X, dp.Y, dp.Z }), Param("W", m.W, m.dW));
             Assert.Equal(1.5, m.dBias);
 
@@ -173,8 +173,8 @@ namespace SymGrad.RuntimeTests.Language
             Assert.Equal((m.Bias + m.W[0], 2.0, 2.0), (dx, m.dBias, m.dW[0]));
 
             m.ZeroGradients();
-            Point3 dq = default;
-            m.MoveBackward(new Point3(p[0], p[1], p[2]), new Point3(1, 2, 3), ref dq);
+            Triple dq = default;
+            m.MoveBackward(new Triple(p[0], p[1], p[2]), new Triple(1, 2, 3), ref dq);
             Assert.Equal((1.0, 2 * m.W[1], 3.0, 1.0, 2 * p[1]), (dq.X, dq.Y, dq.Z, m.dBias, m.dW[1]));
 
             double dc = 0;
