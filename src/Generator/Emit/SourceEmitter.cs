@@ -55,7 +55,9 @@ namespace SymGrad.Generator.Emit
             Block lowered = ConstantBranches.Fold(hoisting.Rewrite(model.Body));
             var normalizer = new Normalizer(names, model.ReturnType);
             Block body = Walk.Fresh(normalizer.Normalize(lowered));
+            var tangentNames = names.Clone();
             BackwardProgram program = BackwardBuilder.Build(model, body, hoisting.NewLocals.Concat(normalizer.NewLocals), names);
+            TangentProgram? tangent = TangentBuilder.Build(model, body, hoisting.NewLocals.Concat(normalizer.NewLocals), tangentNames, out _);
             List<SizeCheck> sizes = SizeChecks.Find(body, model);
             return Wrap(model, writer =>
             {
@@ -64,6 +66,12 @@ namespace SymGrad.Generator.Emit
                 {
                     writer.WriteLineNoTabs(string.Empty);
                     WriteGradient(writer, model, program, sizes);
+                }
+
+                if (tangent is not null)
+                {
+                    writer.WriteLineNoTabs(string.Empty);
+                    WriteTangent(writer, model, tangent, sizes, program.Workspace);
                 }
             });
         }
@@ -212,6 +220,60 @@ namespace SymGrad.Generator.Emit
             backward.AddRange(model.Arguments.Where(p => p.IsDifferentiable).Select(p => (p.Kind == ParameterKind.Scalar ? "ref " : "") + program.Signature.GradientSlots[p.Name]));
             writer.WriteLine($"{model.Name}Backward({string.Join(", ", backward)});");
             writer.WriteLine($"return {result};");
+            Close(writer);
+        }
+
+        /// <summary>
+        /// <c>MTangent</c>, forward mode: the original parameters, a tangent for each differentiable input (an empty span is
+        /// zero), a tangent output for each output (empty: not needed); returns the result's tangent.
+        /// </summary>
+        private static void WriteTangent(IndentedTextWriter writer, MethodModel model, TangentProgram tangent, List<SizeCheck> sizes, string workspace)
+        {
+            var parameters = BackwardSignature.Primal(model, p => $"{p.Type} {p.Name}", r => $"out {r.Type} {r.Name}");
+            parameters.AddRange(model.Arguments.Where(p => p.IsDifferentiable).Select(p => p.Kind == ParameterKind.Scalar
+                ? $"{p.Type} {tangent.Slots[p.Name]}"
+                : $"global::System.ReadOnlySpan<{p.ElementType}> {tangent.Slots[p.Name]}"));
+            parameters.AddRange(model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput).Select(p => $"global::System.Span<{p.ElementType}> {tangent.Slots[p.Name]}"));
+
+            writer.WriteLine("/// <summary>");
+            writer.WriteLine($"/// Forward mode (Jacobian-vector product) of <c>{Xml(model.Name)}</c>, derived by SymGrad: given a tangent (direction) of");
+            writer.WriteLine("/// each differentiable input, the <c>t</c>-prefixed parameters, " + (model.ReturnType == "void" ? "writes" : "returns the tangent of the result and writes"));
+            writer.WriteLine("/// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.");
+            writer.WriteLine("/// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.");
+            writer.WriteLine("/// </summary>");
+            writer.WriteLine(GeneratedCode);
+            writer.WriteLine($"{model.Accessibility} {model.StaticModifier}{model.ReturnType} {model.Name}Tangent({string.Join(", ", parameters)})");
+            Open(writer);
+            WriteSizeChecks(writer, sizes);
+            foreach (ParameterSpec p in model.Arguments.Where(p => p.Kind is ParameterKind.SpanInput or ParameterKind.SpanOutput))
+            {
+                string t = tangent.Slots[p.Name];
+                writer.WriteLine($"global::SymGrad.Guard.{(p.Kind == ParameterKind.SpanInput ? "CotangentLength" : "GradientLength")}<{p.ElementType}>({t}, nameof({t}), {p.Name}, nameof({p.Name}));");
+            }
+
+            foreach (ParameterSpec output in model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput))
+            {
+                WriteOverlapCheck(writer, output.ElementType, tangent.Slots[output.Name], output.Name);
+                foreach (string read in model.Arguments.Where(p => p != output && p.IsBuffer && p.ElementType == output.ElementType).Select(p => p.Name)
+                    .Concat(model.Arguments.Where(p => p.Kind is ParameterKind.SpanInput or ParameterKind.SpanOutput && p.ElementType == output.ElementType).Select(p => tangent.Slots[p.Name]))
+                    .Where(n => n != tangent.Slots[output.Name]))
+                {
+                    WriteOverlapCheck(writer, output.ElementType, output.Name, read);
+                    WriteOverlapCheck(writer, output.ElementType, tangent.Slots[output.Name], read);
+                }
+            }
+
+            var used = new HashSet<string>(Walk.All(tangent.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Of));
+            foreach (ParameterSpec p in model.Arguments.Where(p => p.Kind is ParameterKind.SpanInput or ParameterKind.SpanOutput && used.Contains(tangent.Slots[p.Name])))
+            {
+                string t = tangent.Slots[p.Name];
+                writer.WriteLine(p.Kind == ParameterKind.SpanInput
+                    ? $"{t} = global::SymGrad.Workspace.ZerosIfEmpty({t}, {p.Name}.Length);"
+                    : $"{t} = global::SymGrad.Workspace.DiscardIfEmpty({t}, {p.Name}.Length);");
+            }
+
+            var arrays = new HashSet<string>(model.Parameters.Where(p => p.IsArray).Select(p => p.Name));
+            new StatementPrinter(writer, workspace, arrays).Block(tangent.Body);
             Close(writer);
         }
 

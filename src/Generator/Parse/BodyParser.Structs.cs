@@ -67,7 +67,11 @@ namespace SymGrad.Generator.Parse
             {
                 for (int i = 0; i < leaves.Count; i++)
                 {
-                    output.Add(new Assign(fields[leaves[i].Path], "=", values[i].Value, local.Name + leaves[i].Path + " = " + values[i].Text + ";"));
+                    // p = new P { X = p.X, … } keeps p.X: no p_X = p_X (CS1717 in generated code).
+                    if (values[i].Value != fields[leaves[i].Path] with { Type = values[i].Value.Type })
+                    {
+                        output.Add(new Assign(fields[leaves[i].Path], "=", values[i].Value, local.Name + leaves[i].Path + " = " + values[i].Text + ";"));
+                    }
                 }
             }
 

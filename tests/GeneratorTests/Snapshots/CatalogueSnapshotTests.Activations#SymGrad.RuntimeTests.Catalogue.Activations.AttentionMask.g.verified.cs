@@ -63,5 +63,52 @@ namespace SymGrad.RuntimeTests.Catalogue
                 }
             }
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>AttentionMask</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AttentionMaskTangent(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> logits, global::System.Span<double> output, int channels, int positions, global::System.ReadOnlySpan<double> ta, global::System.ReadOnlySpan<double> tlogits, global::System.Span<double> toutput)
+        {
+            if (channels > 0 && positions > 0)
+            {
+                global::SymGrad.Guard.Covers(output.Length, nameof(output), (double)channels * positions, "output[c * positions + p]");
+            }
+            if (channels > 0 && positions > 0)
+            {
+                global::SymGrad.Guard.Covers(a.Length, nameof(a), (double)channels * positions, "a[c * positions + p]");
+            }
+            if (channels > 0 && positions > 0)
+            {
+                global::SymGrad.Guard.Covers(logits.Length, nameof(logits), (double)positions, "logits[p]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(ta, nameof(ta), a, nameof(a));
+            global::SymGrad.Guard.CotangentLength<double>(tlogits, nameof(tlogits), logits, nameof(logits));
+            global::SymGrad.Guard.GradientLength<double>(toutput, nameof(toutput), output, nameof(output));
+            global::SymGrad.Guard.Disjoint<double>(toutput, nameof(toutput), output, nameof(output));
+            global::SymGrad.Guard.Disjoint<double>(output, nameof(output), a, nameof(a));
+            global::SymGrad.Guard.Disjoint<double>(toutput, nameof(toutput), a, nameof(a));
+            global::SymGrad.Guard.Disjoint<double>(output, nameof(output), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(toutput, nameof(toutput), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(output, nameof(output), ta, nameof(ta));
+            global::SymGrad.Guard.Disjoint<double>(toutput, nameof(toutput), ta, nameof(ta));
+            global::SymGrad.Guard.Disjoint<double>(output, nameof(output), tlogits, nameof(tlogits));
+            global::SymGrad.Guard.Disjoint<double>(toutput, nameof(toutput), tlogits, nameof(tlogits));
+            ta = global::SymGrad.Workspace.ZerosIfEmpty(ta, a.Length);
+            tlogits = global::SymGrad.Workspace.ZerosIfEmpty(tlogits, logits.Length);
+            toutput = global::SymGrad.Workspace.DiscardIfEmpty(toutput, output.Length);
+            for (int c = 0; c < channels; c++)
+            {
+                for (int p = 0; p < positions; p++)
+                {
+                    double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-logits[p]));
+                    toutput[c * positions + p] = ta[c * positions + p] * sigmoid + a[c * positions + p] * sigmoid * (1 - sigmoid) * tlogits[p];
+                    output[c * positions + p] = a[c * positions + p] * sigmoid;
+                }
+            }
+        }
     }
 }

@@ -124,5 +124,42 @@ namespace SymGrad.RuntimeTests.Catalogue
             MaxoutBackward(x, w1, b1, w2, b2, 1, dx, dw1, ref db1, dw2, ref db2);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Maxout</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double MaxoutTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, double b1, global::System.ReadOnlySpan<double> w2, double b2, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw1, double tb1, global::System.ReadOnlySpan<double> tw2, double tb2)
+        {
+            if (x.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(w1.Length, nameof(w1), (double)x.Length, "w1[i]");
+            }
+            if (x.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(w2.Length, nameof(w2), (double)x.Length, "w2[i]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.CotangentLength<double>(tw1, nameof(tw1), w1, nameof(w1));
+            global::SymGrad.Guard.CotangentLength<double>(tw2, nameof(tw2), w2, nameof(w2));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            tw1 = global::SymGrad.Workspace.ZerosIfEmpty(tw1, w1.Length);
+            tw2 = global::SymGrad.Workspace.ZerosIfEmpty(tw2, w2.Length);
+            double ta = tb1;
+            double a = b1;
+            double tc = tb2;
+            double c = b2;
+            for (int i = 0; i < x.Length; i++)
+            {
+                ta += tw1[i] * x[i] + w1[i] * tx[i];
+                a += w1[i] * x[i];
+                tc += tw2[i] * x[i] + w2[i] * tx[i];
+                c += w2[i] * x[i];
+            }
+            return (a >= c ? 1 : 0) * ta + (a >= c ? 0 : 1) * tc;
+        }
     }
 }

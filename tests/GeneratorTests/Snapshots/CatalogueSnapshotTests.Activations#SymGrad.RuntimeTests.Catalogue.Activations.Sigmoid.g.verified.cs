@@ -39,5 +39,35 @@ namespace SymGrad.RuntimeTests.Catalogue
                 dx[i] += dy[i] * y[i] * (1 - y[i]);
             }
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Sigmoid</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SigmoidTangent(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.ReadOnlySpan<double> tx, global::System.Span<double> ty)
+        {
+            if (x.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)x.Length, "y[i]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tx, nameof(tx));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
+            for (int i = 0; i < x.Length; i++)
+            {
+                double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-x[i]));
+                ty[i] = sigmoid * (1 - sigmoid) * tx[i];
+                y[i] = sigmoid;
+            }
+        }
     }
 }

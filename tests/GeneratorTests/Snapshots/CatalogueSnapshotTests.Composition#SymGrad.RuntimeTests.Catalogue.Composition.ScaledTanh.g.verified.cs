@@ -57,5 +57,45 @@ namespace SymGrad.RuntimeTests.Catalogue
                 db += dy[i];
             }
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>ScaledTanh</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ScaledTanhTangent(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> w, float b, global::System.Span<float> y, global::System.ReadOnlySpan<float> tx, global::System.ReadOnlySpan<float> tw, float tb, global::System.Span<float> ty)
+        {
+            if (x.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)x.Length, "y[i]");
+            }
+            if (x.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(w.Length, nameof(w), (double)x.Length, "w[i]");
+            }
+            global::SymGrad.Guard.CotangentLength<float>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.CotangentLength<float>(tw, nameof(tw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<float>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<float>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<float>(y, nameof(y), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<float>(ty, nameof(ty), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<float>(y, nameof(y), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<float>(ty, nameof(ty), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<float>(y, nameof(y), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<float>(ty, nameof(ty), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<float>(y, nameof(y), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<float>(ty, nameof(ty), tw, nameof(tw));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            tw = global::SymGrad.Workspace.ZerosIfEmpty(tw, w.Length);
+            ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
+            for (int i = 0; i < x.Length; i++)
+            {
+                float tanh = global::System.MathF.Tanh(x[i]);
+                ty[i] = tw[i] * tanh + w[i] * (1 - tanh * tanh) * tx[i] + tb;
+                y[i] = w[i] * tanh + b;
+            }
+        }
     }
 }

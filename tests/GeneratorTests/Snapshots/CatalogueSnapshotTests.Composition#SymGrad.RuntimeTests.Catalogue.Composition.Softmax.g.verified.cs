@@ -120,5 +120,54 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(workspaceMark);
             }
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Softmax</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SoftmaxTangent(global::System.ReadOnlySpan<double> s, global::System.Span<double> p, global::System.ReadOnlySpan<double> ts, global::System.Span<double> tp)
+        {
+            global::SymGrad.Guard.Covers(s.Length, nameof(s), 1.0, "s[0]");
+            if (s.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(p.Length, nameof(p), (double)s.Length, "p[j]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(ts, nameof(ts), s, nameof(s));
+            global::SymGrad.Guard.GradientLength<double>(tp, nameof(tp), p, nameof(p));
+            global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), p, nameof(p));
+            global::SymGrad.Guard.Disjoint<double>(p, nameof(p), s, nameof(s));
+            global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), s, nameof(s));
+            global::SymGrad.Guard.Disjoint<double>(p, nameof(p), ts, nameof(ts));
+            global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), ts, nameof(ts));
+            ts = global::SymGrad.Workspace.ZerosIfEmpty(ts, s.Length);
+            tp = global::SymGrad.Workspace.DiscardIfEmpty(tp, p.Length);
+            double tmax = ts[0];
+            double max = s[0];
+            for (int j = 1; j < s.Length; j++)
+            {
+                tmax = (max >= s[j] ? 1 : 0) * tmax + (max >= s[j] ? 0 : 1) * ts[j];
+                max = global::System.Math.Max(max, s[j]);
+            }
+            double tsum = 0;
+            double sum = 0.0;
+            for (int j = 0; j < s.Length; j++)
+            {
+                double u = s[j] - max;
+                double exp = global::System.Math.Exp(u);
+                tp[j] = exp * (ts[j] - tmax);
+                p[j] = exp;
+                tsum += tp[j];
+                sum += p[j];
+            }
+            for (int j = 0; j < s.Length; j++)
+            {
+                double q = p[j] / sum;
+                tp[j] = (tp[j] - q * tsum) / sum;
+                p[j] = q;
+            }
+        }
     }
 }

@@ -104,5 +104,83 @@ namespace SymGrad.RuntimeTests.Catalogue
                 }
             }
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Conv2D</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Conv2DTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, global::System.Span<double> y, global::SymGrad.RuntimeTests.Catalogue.Geometry g, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> tb, global::System.Span<double> ty)
+        {
+            if (g.Filters > 0 && g.OutH > 0 && g.OutW > 0)
+            {
+                global::SymGrad.Guard.Covers(b.Length, nameof(b), (double)g.Filters, "b[f]");
+            }
+            if (g.Filters > 0 && g.OutH > 0 && g.OutW > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)g.Filters * g.OutH * g.OutW, "y[(f * g.OutH + oh) * g.OutW + ow]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.CotangentLength<double>(tw, nameof(tw), w, nameof(w));
+            global::SymGrad.Guard.CotangentLength<double>(tb, nameof(tb), b, nameof(b));
+            global::SymGrad.Guard.GradientLength<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tb, nameof(tb));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tb, nameof(tb));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            tw = global::SymGrad.Workspace.ZerosIfEmpty(tw, w.Length);
+            tb = global::SymGrad.Workspace.ZerosIfEmpty(tb, b.Length);
+            ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
+            for (int f = 0; f < g.Filters; f++)
+            {
+                for (int oh = 0; oh < g.OutH; oh++)
+                {
+                    for (int ow = 0; ow < g.OutW; ow++)
+                    {
+                        double tacc = tb[f];
+                        double acc = b[f];
+                        for (int c = 0; c < g.Channels; c++)
+                        {
+                            for (int kh = 0; kh < g.KernelH; kh++)
+                            {
+                                int ih = oh * g.Stride + kh - g.Pad;
+                                if (ih < 0 || ih >= g.Height)
+                                {
+                                }
+                                else
+                                {
+                                    for (int kw = 0; kw < g.KernelW; kw++)
+                                    {
+                                        int iw = ow * g.Stride + kw - g.Pad;
+                                        if (iw < 0 || iw >= g.Width)
+                                        {
+                                        }
+                                        else
+                                        {
+                                            tacc += tx[(c * g.Height + ih) * g.Width + iw] * w[((f * g.Channels + c) * g.KernelH + kh) * g.KernelW + kw] + x[(c * g.Height + ih) * g.Width + iw] * tw[((f * g.Channels + c) * g.KernelH + kh) * g.KernelW + kw];
+                                            acc += x[(c * g.Height + ih) * g.Width + iw] * w[((f * g.Channels + c) * g.KernelH + kh) * g.KernelW + kw];
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        ty[(f * g.OutH + oh) * g.OutW + ow] = tacc;
+                        y[(f * g.OutH + oh) * g.OutW + ow] = acc;
+                    }
+                }
+            }
+        }
     }
 }

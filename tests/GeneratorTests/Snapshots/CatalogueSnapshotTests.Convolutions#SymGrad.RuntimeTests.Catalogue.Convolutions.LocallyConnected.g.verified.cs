@@ -78,5 +78,64 @@ namespace SymGrad.RuntimeTests.Catalogue
                 }
             }
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>LocallyConnected</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LocallyConnectedTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.Span<double> y, global::SymGrad.RuntimeTests.Catalogue.Geometry g, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw, global::System.Span<double> ty)
+        {
+            if (g.OutH > 0 && g.OutW > 0 && g.Filters > 0 && g.Channels > 0 && g.KernelH > 0 && g.KernelW > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)g.Channels * g.Height * g.Width - (double)g.Height * g.Width + (double)g.KernelH * g.Width + (double)g.KernelW + (double)g.OutH * g.Stride * g.Width + (double)g.OutW * g.Stride - (double)g.Stride - (double)g.Stride * g.Width - (double)g.Width, "x[(c * g.Height + oh * g.Stride + kh) * g.Width + ow * g.Stride + kw]");
+            }
+            if (g.OutH > 0 && g.OutW > 0 && g.Filters > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)g.Filters * g.OutH * g.OutW, "y[(f * g.OutH + oh) * g.OutW + ow]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.CotangentLength<double>(tw, nameof(tw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tw, nameof(tw));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            tw = global::SymGrad.Workspace.ZerosIfEmpty(tw, w.Length);
+            ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
+            for (int oh = 0; oh < g.OutH; oh++)
+            {
+                for (int ow = 0; ow < g.OutW; ow++)
+                {
+                    for (int f = 0; f < g.Filters; f++)
+                    {
+                        double tacc = 0;
+                        double acc = 0.0;
+                        for (int c = 0; c < g.Channels; c++)
+                        {
+                            for (int kh = 0; kh < g.KernelH; kh++)
+                            {
+                                for (int kw = 0; kw < g.KernelW; kw++)
+                                {
+                                    int weight = ((((oh * g.OutW + ow) * g.Filters + f) * g.Channels + c) * g.KernelH + kh) * g.KernelW + kw;
+                                    tacc += tx[(c * g.Height + oh * g.Stride + kh) * g.Width + ow * g.Stride + kw] * w[weight] + x[(c * g.Height + oh * g.Stride + kh) * g.Width + ow * g.Stride + kw] * tw[weight];
+                                    acc += x[(c * g.Height + oh * g.Stride + kh) * g.Width + ow * g.Stride + kw] * w[weight];
+                                }
+                            }
+                        }
+                        ty[(f * g.OutH + oh) * g.OutW + ow] = tacc;
+                        y[(f * g.OutH + oh) * g.OutW + ow] = acc;
+                    }
+                }
+            }
+        }
     }
 }

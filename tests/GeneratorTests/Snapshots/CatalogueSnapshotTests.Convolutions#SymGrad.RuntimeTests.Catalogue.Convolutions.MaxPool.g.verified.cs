@@ -111,5 +111,63 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(workspaceMark);
             }
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>MaxPool</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MaxPoolTangent(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::SymGrad.RuntimeTests.Catalogue.Geometry g, global::System.ReadOnlySpan<double> tx, global::System.Span<double> ty)
+        {
+            if (g.Channels > 0 && g.OutH > 0 && g.OutW > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)g.Channels * g.Height * g.Width - (double)g.Height * g.Width + (double)g.OutH * g.Stride * g.Width + (double)g.OutW * g.Stride - (double)g.Stride - (double)g.Stride * g.Width + 1.0, "x[(c * g.Height + oh * g.Stride) * g.Width + ow * g.Stride]");
+            }
+            if (g.Channels > 0 && g.OutH > 0 && g.OutW > 0 && g.KernelH > 0 && g.KernelW > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)g.Channels * g.Height * g.Width - (double)g.Height * g.Width + (double)g.KernelH * g.Width + (double)g.KernelW + (double)g.OutH * g.Stride * g.Width + (double)g.OutW * g.Stride - (double)g.Stride - (double)g.Stride * g.Width - (double)g.Width, "x[(c * g.Height + oh * g.Stride + kh) * g.Width + ow * g.Stride + kw]");
+            }
+            if (g.Channels > 0 && g.OutH > 0 && g.OutW > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)g.Channels * g.OutH * g.OutW, "y[(c * g.OutH + oh) * g.OutW + ow]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tx, nameof(tx));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
+            for (int c = 0; c < g.Channels; c++)
+            {
+                for (int oh = 0; oh < g.OutH; oh++)
+                {
+                    for (int ow = 0; ow < g.OutW; ow++)
+                    {
+                        double tm = tx[(c * g.Height + oh * g.Stride) * g.Width + ow * g.Stride];
+                        double m = x[(c * g.Height + oh * g.Stride) * g.Width + ow * g.Stride];
+                        for (int kh = 0; kh < g.KernelH; kh++)
+                        {
+                            for (int kw = 0; kw < g.KernelW; kw++)
+                            {
+                                double tv = tx[(c * g.Height + oh * g.Stride + kh) * g.Width + ow * g.Stride + kw];
+                                double v = x[(c * g.Height + oh * g.Stride + kh) * g.Width + ow * g.Stride + kw];
+                                if (v > m)
+                                {
+                                    tm = tv;
+                                    m = v;
+                                }
+                            }
+                        }
+                        ty[(c * g.OutH + oh) * g.OutW + ow] = tm;
+                        y[(c * g.OutH + oh) * g.OutW + ow] = m;
+                    }
+                }
+            }
+        }
     }
 }

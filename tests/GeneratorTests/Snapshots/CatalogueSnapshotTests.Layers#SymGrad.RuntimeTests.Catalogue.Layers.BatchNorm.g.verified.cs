@@ -135,5 +135,88 @@ namespace SymGrad.RuntimeTests.Catalogue
                 }
             }
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>BatchNorm</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void BatchNormTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> gamma, global::System.ReadOnlySpan<double> beta, global::System.Span<double> y, int n, int d, double eps, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tgamma, global::System.ReadOnlySpan<double> tbeta, global::System.Span<double> ty)
+        {
+            if (d > 0 && n > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)d * n, "x[i * d + j]");
+            }
+            if (d > 0 && n > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)d * n, "y[i * d + j]");
+            }
+            if (d > 0 && n > 0)
+            {
+                global::SymGrad.Guard.Covers(gamma.Length, nameof(gamma), (double)d, "gamma[j]");
+            }
+            if (d > 0 && n > 0)
+            {
+                global::SymGrad.Guard.Covers(beta.Length, nameof(beta), (double)d, "beta[j]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.CotangentLength<double>(tgamma, nameof(tgamma), gamma, nameof(gamma));
+            global::SymGrad.Guard.CotangentLength<double>(tbeta, nameof(tbeta), beta, nameof(beta));
+            global::SymGrad.Guard.GradientLength<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), gamma, nameof(gamma));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), gamma, nameof(gamma));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), beta, nameof(beta));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), beta, nameof(beta));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tgamma, nameof(tgamma));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tgamma, nameof(tgamma));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tbeta, nameof(tbeta));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tbeta, nameof(tbeta));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            tgamma = global::SymGrad.Workspace.ZerosIfEmpty(tgamma, gamma.Length);
+            tbeta = global::SymGrad.Workspace.ZerosIfEmpty(tbeta, beta.Length);
+            ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
+            for (int j = 0; j < d; j++)
+            {
+                double tmean = 0;
+                double mean = 0.0;
+                for (int i = 0; i < n; i++)
+                {
+                    tmean += tx[i * d + j];
+                    mean += x[i * d + j];
+                }
+                tmean = tmean / (double)n;
+                mean = mean / (double)n;
+                double tvariance = 0;
+                double variance = 0.0;
+                for (int i = 0; i < n; i++)
+                {
+                    double tcentered = tx[i * d + j] - tmean;
+                    double centered = x[i * d + j] - mean;
+                    tvariance += tcentered * centered + centered * tcentered;
+                    variance += centered * centered;
+                }
+                tvariance = tvariance / (double)n;
+                variance = variance / (double)n;
+                double u = variance + eps;
+                double sqrt = global::System.Math.Sqrt(u);
+                double q = 1.0 / sqrt;
+                double tinv = -(q * (tvariance / (2 * sqrt)) / sqrt);
+                double inv = q;
+                for (int i = 0; i < n; i++)
+                {
+                    double u2 = x[i * d + j] - mean;
+                    double v = u2 * inv;
+                    ty[i * d + j] = tgamma[j] * v + gamma[j] * ((tx[i * d + j] - tmean) * inv + u2 * tinv) + tbeta[j];
+                    y[i * d + j] = gamma[j] * v + beta[j];
+                }
+            }
+        }
     }
 }

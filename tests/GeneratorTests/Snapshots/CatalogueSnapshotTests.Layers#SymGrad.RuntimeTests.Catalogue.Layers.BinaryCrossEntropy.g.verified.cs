@@ -61,5 +61,30 @@ namespace SymGrad.RuntimeTests.Catalogue
             BinaryCrossEntropyBackward(p, z, 1, dp);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>BinaryCrossEntropy</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double BinaryCrossEntropyTangent(global::System.ReadOnlySpan<double> p, global::System.ReadOnlySpan<double> z, global::System.ReadOnlySpan<double> tp)
+        {
+            if (p.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(z.Length, nameof(z), (double)p.Length, "z[j]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tp, nameof(tp), p, nameof(p));
+            tp = global::SymGrad.Workspace.ZerosIfEmpty(tp, p.Length);
+            double tloss = 0;
+            for (int j = 0; j < p.Length; j++)
+            {
+                double u = 1.0 - p[j];
+                double u2 = 1.0 - z[j];
+                tloss -= z[j] * (tp[j] / p[j]) - u2 * (tp[j] / u);
+            }
+            return tloss;
+        }
     }
 }

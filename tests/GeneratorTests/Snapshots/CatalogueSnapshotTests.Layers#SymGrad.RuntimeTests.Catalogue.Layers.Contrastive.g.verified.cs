@@ -114,5 +114,47 @@ namespace SymGrad.RuntimeTests.Catalogue
             ContrastiveBackward(a, b, label, margin, positives, negatives, 1, da, db);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Contrastive</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ContrastiveTangent(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> b, int label, double margin, double positives, double negatives, global::System.ReadOnlySpan<double> ta, global::System.ReadOnlySpan<double> tb)
+        {
+            if (a.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(b.Length, nameof(b), (double)a.Length, "b[i]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(ta, nameof(ta), a, nameof(a));
+            global::SymGrad.Guard.CotangentLength<double>(tb, nameof(tb), b, nameof(b));
+            ta = global::SymGrad.Workspace.ZerosIfEmpty(ta, a.Length);
+            tb = global::SymGrad.Workspace.ZerosIfEmpty(tb, b.Length);
+            double td2 = 0;
+            double d2 = 0.0;
+            for (int i = 0; i < a.Length; i++)
+            {
+                double tdiff = ta[i] - tb[i];
+                double diff = a[i] - b[i];
+                td2 += tdiff * diff + diff * tdiff;
+                d2 += diff * diff;
+            }
+            if (label == 1)
+            {
+                return td2 / positives;
+            }
+            else
+            {
+                double sqrt = global::System.Math.Sqrt(d2);
+                double td = td2 / (2 * sqrt);
+                double d = sqrt;
+                double u = margin - d;
+                double tm = -((0.0 >= u ? 0 : 1) * td);
+                double m = global::System.Math.Max(0.0, u);
+                return (tm * m + m * tm) / negatives;
+            }
+        }
     }
 }

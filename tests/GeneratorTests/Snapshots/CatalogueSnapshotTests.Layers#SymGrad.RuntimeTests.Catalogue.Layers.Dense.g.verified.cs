@@ -86,5 +86,68 @@ namespace SymGrad.RuntimeTests.Catalogue
                 }
             }
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Dense</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void DenseTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, global::System.Span<double> y, int n, int inputs, int outputs, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> tb, global::System.Span<double> ty)
+        {
+            if (n > 0 && outputs > 0)
+            {
+                global::SymGrad.Guard.Covers(b.Length, nameof(b), (double)outputs, "b[j]");
+            }
+            if (n > 0 && outputs > 0 && inputs > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)inputs * n, "x[i * inputs + k]");
+            }
+            if (n > 0 && outputs > 0 && inputs > 0)
+            {
+                global::SymGrad.Guard.Covers(w.Length, nameof(w), (double)inputs * outputs, "w[k * outputs + j]");
+            }
+            if (n > 0 && outputs > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)n * outputs, "y[i * outputs + j]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.CotangentLength<double>(tw, nameof(tw), w, nameof(w));
+            global::SymGrad.Guard.CotangentLength<double>(tb, nameof(tb), b, nameof(b));
+            global::SymGrad.Guard.GradientLength<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tb, nameof(tb));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tb, nameof(tb));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            tw = global::SymGrad.Workspace.ZerosIfEmpty(tw, w.Length);
+            tb = global::SymGrad.Workspace.ZerosIfEmpty(tb, b.Length);
+            ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = 0; j < outputs; j++)
+                {
+                    double tacc = tb[j];
+                    double acc = b[j];
+                    for (int k = 0; k < inputs; k++)
+                    {
+                        tacc += tx[i * inputs + k] * w[k * outputs + j] + x[i * inputs + k] * tw[k * outputs + j];
+                        acc += x[i * inputs + k] * w[k * outputs + j];
+                    }
+                    ty[i * outputs + j] = tacc;
+                    y[i * outputs + j] = acc;
+                }
+            }
+        }
     }
 }

@@ -85,5 +85,40 @@ namespace SymGrad.RuntimeTests.Catalogue
             EuclideanLossBackward(z, y, n, d, 1, dz, dy);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>EuclideanLoss</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double EuclideanLossTangent(global::System.ReadOnlySpan<double> z, global::System.ReadOnlySpan<double> y, int n, int d, global::System.ReadOnlySpan<double> tz, global::System.ReadOnlySpan<double> ty)
+        {
+            if (n > 0 && d > 0)
+            {
+                global::SymGrad.Guard.Covers(z.Length, nameof(z), (double)d * n, "z[i * d + j]");
+            }
+            if (n > 0 && d > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)d * n, "y[i * d + j]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tz, nameof(tz), z, nameof(z));
+            global::SymGrad.Guard.CotangentLength<double>(ty, nameof(ty), y, nameof(y));
+            tz = global::SymGrad.Workspace.ZerosIfEmpty(tz, z.Length);
+            ty = global::SymGrad.Workspace.ZerosIfEmpty(ty, y.Length);
+            double tsum = 0;
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = 0; j < d; j++)
+                {
+                    double tdiff = tz[i * d + j] - ty[i * d + j];
+                    double diff = z[i * d + j] - y[i * d + j];
+                    double u = 0.5 * diff;
+                    tsum += 0.5 * tdiff * diff + u * tdiff;
+                }
+            }
+            return tsum / (double)n;
+        }
     }
 }

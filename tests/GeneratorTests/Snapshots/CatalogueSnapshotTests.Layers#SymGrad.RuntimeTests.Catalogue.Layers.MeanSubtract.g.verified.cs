@@ -60,5 +60,50 @@ namespace SymGrad.RuntimeTests.Catalogue
                 }
             }
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>MeanSubtract</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MeanSubtractTangent(global::System.ReadOnlySpan<double> x, global::System.Span<double> h, int rows, int d, global::System.ReadOnlySpan<double> tx, global::System.Span<double> th)
+        {
+            if (rows > 0 && d > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)d * rows, "x[r * d + k]");
+            }
+            if (rows > 0 && d > 0)
+            {
+                global::SymGrad.Guard.Covers(h.Length, nameof(h), (double)d * rows, "h[r * d + i]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(th, nameof(th), h, nameof(h));
+            global::SymGrad.Guard.Disjoint<double>(th, nameof(th), h, nameof(h));
+            global::SymGrad.Guard.Disjoint<double>(h, nameof(h), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(th, nameof(th), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(h, nameof(h), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(th, nameof(th), tx, nameof(tx));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            th = global::SymGrad.Workspace.DiscardIfEmpty(th, h.Length);
+            for (int r = 0; r < rows; r++)
+            {
+                double tmean = 0;
+                double mean = 0.0;
+                for (int k = 0; k < d; k++)
+                {
+                    tmean += tx[r * d + k];
+                    mean += x[r * d + k];
+                }
+                tmean = tmean / (double)d;
+                mean = mean / (double)d;
+                for (int i = 0; i < d; i++)
+                {
+                    th[r * d + i] = tx[r * d + i] - tmean;
+                    h[r * d + i] = x[r * d + i] - mean;
+                }
+            }
+        }
     }
 }

@@ -42,5 +42,20 @@ namespace SymGrad.RuntimeTests.Catalogue
             NegativeLogLikelihoodBackward(p, y, 1, dp);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>NegativeLogLikelihood</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double NegativeLogLikelihoodTangent(global::System.ReadOnlySpan<double> p, int y, global::System.ReadOnlySpan<double> tp)
+        {
+            global::SymGrad.Guard.Covers(p.Length, nameof(p), (double)y + 1.0, "p[y]");
+            global::SymGrad.Guard.CotangentLength<double>(tp, nameof(tp), p, nameof(p));
+            tp = global::SymGrad.Workspace.ZerosIfEmpty(tp, p.Length);
+            return -(tp[y] / p[y]);
+        }
     }
 }

@@ -189,5 +189,87 @@ namespace SymGrad.RuntimeTests.Catalogue
             SoftmaxClassifierBackward(x, w1, w2, y, h, inputs, hidden, classes, 1, default, dx, dw1, dw2);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>SoftmaxClassifier</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double SoftmaxClassifierTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, global::System.ReadOnlySpan<double> w2, int y, global::System.Span<double> h, int inputs, int hidden, int classes, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw1, global::System.ReadOnlySpan<double> tw2, global::System.Span<double> th)
+        {
+            if (hidden > 0 && inputs > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)inputs, "x[k]");
+            }
+            if (hidden > 0 && inputs > 0)
+            {
+                global::SymGrad.Guard.Covers(w1.Length, nameof(w1), (double)hidden * inputs, "w1[k * hidden + j]");
+            }
+            if (hidden > 0)
+            {
+                global::SymGrad.Guard.Covers(h.Length, nameof(h), (double)hidden, "h[j]");
+            }
+            if (classes > 0 && hidden > 0)
+            {
+                global::SymGrad.Guard.Covers(w2.Length, nameof(w2), (double)classes * hidden, "w2[j * classes + c]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.CotangentLength<double>(tw1, nameof(tw1), w1, nameof(w1));
+            global::SymGrad.Guard.CotangentLength<double>(tw2, nameof(tw2), w2, nameof(w2));
+            global::SymGrad.Guard.GradientLength<double>(th, nameof(th), h, nameof(h));
+            global::SymGrad.Guard.Disjoint<double>(th, nameof(th), h, nameof(h));
+            global::SymGrad.Guard.Disjoint<double>(h, nameof(h), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(th, nameof(th), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(h, nameof(h), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(th, nameof(th), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(h, nameof(h), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(th, nameof(th), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(h, nameof(h), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(th, nameof(th), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(h, nameof(h), tw1, nameof(tw1));
+            global::SymGrad.Guard.Disjoint<double>(th, nameof(th), tw1, nameof(tw1));
+            global::SymGrad.Guard.Disjoint<double>(h, nameof(h), tw2, nameof(tw2));
+            global::SymGrad.Guard.Disjoint<double>(th, nameof(th), tw2, nameof(tw2));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            tw1 = global::SymGrad.Workspace.ZerosIfEmpty(tw1, w1.Length);
+            tw2 = global::SymGrad.Workspace.ZerosIfEmpty(tw2, w2.Length);
+            th = global::SymGrad.Workspace.DiscardIfEmpty(th, h.Length);
+            for (int j = 0; j < hidden; j++)
+            {
+                double ta = 0;
+                double a = 0.0;
+                for (int k = 0; k < inputs; k++)
+                {
+                    ta += tx[k] * w1[k * hidden + j] + x[k] * tw1[k * hidden + j];
+                    a += x[k] * w1[k * hidden + j];
+                }
+                double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-a));
+                th[j] = sigmoid * (1 - sigmoid) * ta;
+                h[j] = sigmoid;
+            }
+            double tsum = 0;
+            double sum = 0.0;
+            double tsy = 0;
+            for (int c = 0; c < classes; c++)
+            {
+                double ts = 0;
+                double s = 0.0;
+                for (int j = 0; j < hidden; j++)
+                {
+                    ts += th[j] * w2[j * classes + c] + h[j] * tw2[j * classes + c];
+                    s += h[j] * w2[j * classes + c];
+                }
+                double exp = global::System.Math.Exp(s);
+                tsum += exp * ts;
+                sum += exp;
+                if (c == y)
+                {
+                    tsy = ts;
+                }
+            }
+            return tsum / sum - tsy;
+        }
     }
 }

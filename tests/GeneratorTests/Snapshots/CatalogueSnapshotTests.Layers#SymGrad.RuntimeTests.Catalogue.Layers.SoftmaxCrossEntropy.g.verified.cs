@@ -93,5 +93,50 @@ namespace SymGrad.RuntimeTests.Catalogue
             SoftmaxCrossEntropyBackward(s, labels, n, c, 1, ds);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>SoftmaxCrossEntropy</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double SoftmaxCrossEntropyTangent(global::System.ReadOnlySpan<double> s, global::System.ReadOnlySpan<int> labels, int n, int c, global::System.ReadOnlySpan<double> ts)
+        {
+            if (n > 0)
+            {
+                global::SymGrad.Guard.Covers(s.Length, nameof(s), -(double)c + (double)c * n + 1.0, "s[i * c]");
+            }
+            if (n > 0 && c > 1)
+            {
+                global::SymGrad.Guard.Covers(s.Length, nameof(s), (double)c * n, "s[i * c + j]");
+            }
+            if (n > 0)
+            {
+                global::SymGrad.Guard.Covers(labels.Length, nameof(labels), (double)n, "labels[i]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(ts, nameof(ts), s, nameof(s));
+            ts = global::SymGrad.Workspace.ZerosIfEmpty(ts, s.Length);
+            double tloss = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double max = s[i * c];
+                for (int j = 1; j < c; j++)
+                {
+                    max = global::System.Math.Max(max, s[i * c + j]);
+                }
+                double tsum = 0;
+                double sum = 0.0;
+                for (int j = 0; j < c; j++)
+                {
+                    double u = s[i * c + j] - max;
+                    double exp = global::System.Math.Exp(u);
+                    tsum += exp * ts[i * c + j];
+                    sum += exp;
+                }
+                tloss += tsum / sum - ts[i * c + labels[i]];
+            }
+            return tloss / (double)n;
+        }
     }
 }

@@ -89,5 +89,41 @@ namespace SymGrad.RuntimeTests.Catalogue
             SquaredNormBackward(w, x, rows, cols, 1, dw, dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>SquaredNorm</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double SquaredNormTangent(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> x, int rows, int cols, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> tx)
+        {
+            if (rows > 0 && cols > 0)
+            {
+                global::SymGrad.Guard.Covers(w.Length, nameof(w), (double)cols * rows, "w[i * cols + j]");
+            }
+            if (rows > 0 && cols > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)cols, "x[j]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tw, nameof(tw), w, nameof(w));
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            tw = global::SymGrad.Workspace.ZerosIfEmpty(tw, w.Length);
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            double tf = 0;
+            for (int i = 0; i < rows; i++)
+            {
+                double tq = 0;
+                double q = 0.0;
+                for (int j = 0; j < cols; j++)
+                {
+                    tq += tw[i * cols + j] * x[j] + w[i * cols + j] * tx[j];
+                    q += w[i * cols + j] * x[j];
+                }
+                tf += tq * q + q * tq;
+            }
+            return tf;
+        }
     }
 }

@@ -39,5 +39,18 @@ namespace SymGrad.RuntimeTests.Catalogue
             AbsoluteErrorBackward(y, s, 1, ref dy, ref ds);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>AbsoluteError</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double AbsoluteErrorTangent(double y, double s, double ty, double ts)
+        {
+            double u = y - s;
+            return global::System.Math.Sign(u) * (ty - ts);
+        }
     }
 }

@@ -72,5 +72,32 @@ namespace SymGrad.RuntimeTests.Catalogue
             BhattacharyyaBackward(p, q, 1, dp, dq);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Bhattacharyya</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double BhattacharyyaTangent(global::System.ReadOnlySpan<double> p, global::System.ReadOnlySpan<double> q, global::System.ReadOnlySpan<double> tp, global::System.ReadOnlySpan<double> tq)
+        {
+            if (p.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(q.Length, nameof(q), (double)p.Length, "q[i]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tp, nameof(tp), p, nameof(p));
+            global::SymGrad.Guard.CotangentLength<double>(tq, nameof(tq), q, nameof(q));
+            tp = global::SymGrad.Workspace.ZerosIfEmpty(tp, p.Length);
+            tq = global::SymGrad.Workspace.ZerosIfEmpty(tq, q.Length);
+            double tbc = 0;
+            for (int i = 0; i < p.Length; i++)
+            {
+                double u = p[i] * q[i];
+                double sqrt = global::System.Math.Sqrt(u);
+                tbc += (tp[i] * q[i] + p[i] * tq[i]) / (2 * sqrt);
+            }
+            return tbc;
+        }
     }
 }

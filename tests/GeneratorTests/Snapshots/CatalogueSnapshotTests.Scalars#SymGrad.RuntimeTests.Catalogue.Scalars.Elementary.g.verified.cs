@@ -146,5 +146,42 @@ namespace SymGrad.RuntimeTests.Catalogue
             ElementaryBackward(x, y, 1, ref dx, ref dy);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Elementary</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ElementaryTangent(double x, double y, double tx, double ty)
+        {
+            double u = global::System.Math.Sin(x);
+            double v = global::System.Math.Cos(y);
+            double u2 = x * y;
+            double exp = global::System.Math.Exp(u2);
+            double ta = global::System.Math.Cos(x) * tx * v - u * global::System.Math.Sin(y) * ty + exp * (tx * y + x * ty);
+            double a = u * v + exp;
+            double u3 = a * a + 1.0;
+            double tb = (ta * a + a * ta) / u3;
+            double b = global::System.Math.Log(u3);
+            double u4 = b + 2.0;
+            double sqrt = global::System.Math.Sqrt(u4);
+            double tc = tb / (2 * sqrt);
+            double c = sqrt;
+            double pow = global::System.Math.Pow(c, 3.0);
+            double u5 = x * x + 1.0;
+            double pow2 = global::System.Math.Pow(u5, y);
+            ta = 3.0 * global::System.Math.Pow(c, 2.0) * tc + (y * global::System.Math.Pow(u5, y - 1) * (tx * x + x * tx) + pow2 * global::System.Math.Log(u5) * ty) + ((a <= b ? 1 : 0) * ta + (a <= b ? 0 : 1) * tb) - ((x >= y ? 1 : 0) * tx + (x >= y ? 0 : 1) * ty);
+            a = pow + pow2 + global::System.Math.Min(a, b) - global::System.Math.Max(x, y);
+            double tanh = global::System.Math.Tanh(a);
+            ta -= 0.5 * ((1 - tanh * tanh) * ta);
+            a -= tanh * 0.5;
+            double q = a / c;
+            ta = (ta - q * tc) / c;
+            a = q;
+            double u6 = -a;
+            return a > 0.0 ? ta * x + a * tx : u6 * ty - ta * y;
+        }
     }
 }

@@ -111,5 +111,48 @@ namespace SymGrad.RuntimeTests.Catalogue
             FirstAboveBackward(x, threshold, 1, dx, ref dthreshold);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>FirstAbove</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double FirstAboveTangent(global::System.ReadOnlySpan<double> x, double threshold, global::System.ReadOnlySpan<double> tx, double tthreshold)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            double treturnValue = 0;
+            bool returned = false;
+            double tacc = 0;
+            double acc = 0.0;
+            bool broke = false;
+            for (int i = 0; !returned && (!broke && i < x.Length); i++)
+            {
+                if (x[i] > threshold)
+                {
+                    treturnValue = tacc * x[i] + acc * tx[i];
+                    returned = true;
+                }
+                else
+                {
+                    tacc += tx[i] * x[i] + x[i] * tx[i];
+                    acc += x[i] * x[i];
+                    if (acc > 100.0)
+                    {
+                        broke = true;
+                    }
+                }
+            }
+            if (returned)
+            {
+                return treturnValue;
+            }
+            else
+            {
+                return tacc;
+            }
+        }
     }
 }

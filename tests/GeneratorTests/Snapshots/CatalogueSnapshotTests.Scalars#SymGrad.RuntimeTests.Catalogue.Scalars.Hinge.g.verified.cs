@@ -39,5 +39,18 @@ namespace SymGrad.RuntimeTests.Catalogue
             HingeBackward(s, y, 1, ref ds);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Hinge</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double HingeTangent(double s, double y, double ts)
+        {
+            double u = 1.0 - y * s;
+            return -((0.0 >= u ? 0 : 1) * (y * ts));
+        }
     }
 }

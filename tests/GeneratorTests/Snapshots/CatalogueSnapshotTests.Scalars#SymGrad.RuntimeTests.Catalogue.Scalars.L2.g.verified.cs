@@ -47,5 +47,24 @@ namespace SymGrad.RuntimeTests.Catalogue
             L2Backward(w, 1, dw);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>L2</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double L2Tangent(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> tw)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(tw, nameof(tw), w, nameof(w));
+            tw = global::SymGrad.Workspace.ZerosIfEmpty(tw, w.Length);
+            double tsum = 0;
+            for (int i = 0; i < w.Length; i++)
+            {
+                tsum += tw[i] * w[i] + w[i] * tw[i];
+            }
+            return tsum;
+        }
     }
 }

@@ -45,5 +45,19 @@ namespace SymGrad.RuntimeTests.Catalogue
             MixedBackward(x, y, 1, ref dx, ref dy);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Mixed</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float MixedTangent(float x, double y, float tx, double ty)
+        {
+            float exp = global::System.MathF.Exp(x);
+            float v = (float)global::System.Math.Sin(y);
+            return (float)((float)((double)tx * y + (double)x * ty) + (exp * tx * v + exp * (float)(global::System.Math.Cos(y) * ty)));
+        }
     }
 }

@@ -58,5 +58,31 @@ namespace SymGrad.RuntimeTests.Catalogue
             MulticlassSvmBackward(s, y, 1, ds);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>MulticlassSvm</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double MulticlassSvmTangent(global::System.ReadOnlySpan<double> s, int y, global::System.ReadOnlySpan<double> ts)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(ts, nameof(ts), s, nameof(s));
+            ts = global::SymGrad.Workspace.ZerosIfEmpty(ts, s.Length);
+            double tloss = 0;
+            for (int j = 0; j < s.Length; j++)
+            {
+                if (j == y)
+                {
+                }
+                else
+                {
+                    double u = s[j] - s[y] + 1.0;
+                    tloss += (0.0 >= u ? 0 : 1) * (ts[j] - ts[y]);
+                }
+            }
+            return tloss;
+        }
     }
 }

@@ -47,5 +47,19 @@ namespace SymGrad.RuntimeTests.Catalogue
             NeuronBackward(w0, x0, w1, x1, w2, 1, ref dw0, ref dx0, ref dw1, ref dx1, ref dw2);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Neuron</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double NeuronTangent(double w0, double x0, double w1, double x1, double w2, double tw0, double tx0, double tw1, double tx1, double tw2)
+        {
+            double u = w0 * x0 + w1 * x1 + w2;
+            double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-u));
+            return sigmoid * (1 - sigmoid) * (tw0 * x0 + w0 * tx0 + (tw1 * x1 + w1 * tx1) + tw2);
+        }
     }
 }

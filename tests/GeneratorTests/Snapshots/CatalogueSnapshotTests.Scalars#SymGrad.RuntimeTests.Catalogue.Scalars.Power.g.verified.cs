@@ -64,5 +64,24 @@ namespace SymGrad.RuntimeTests.Catalogue
             PowerBackward(x, n, 1, ref dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Power</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double PowerTangent(double x, int n, double tx)
+        {
+            double tt = 0;
+            double t = 1.0;
+            for (int i = 0; i < n; i++)
+            {
+                tt = tt * x + t * tx;
+                t = t * x;
+            }
+            return tt;
+        }
     }
 }

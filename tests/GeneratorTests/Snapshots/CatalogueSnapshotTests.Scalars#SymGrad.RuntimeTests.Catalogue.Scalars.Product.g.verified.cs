@@ -69,5 +69,26 @@ namespace SymGrad.RuntimeTests.Catalogue
             ProductBackward(x, 1, dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Product</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ProductTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> tx)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            double tp = 0;
+            double p = 1.0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                tp = tp * x[i] + p * tx[i];
+                p = p * x[i];
+            }
+            return tp;
+        }
     }
 }

@@ -75,5 +75,28 @@ namespace SymGrad.RuntimeTests.Catalogue
             RecurrenceBackward(x, a, 1, dx, ref da);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Recurrence</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double RecurrenceTangent(global::System.ReadOnlySpan<double> x, double a, global::System.ReadOnlySpan<double> tx, double ta)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            double th = 0;
+            double h = 0.0;
+            for (int t = 0; t < x.Length; t++)
+            {
+                double u = a * h + x[t];
+                double tanh = global::System.Math.Tanh(u);
+                th = (1 - tanh * tanh) * (ta * h + a * th + tx[t]);
+                h = tanh;
+            }
+            return th;
+        }
     }
 }

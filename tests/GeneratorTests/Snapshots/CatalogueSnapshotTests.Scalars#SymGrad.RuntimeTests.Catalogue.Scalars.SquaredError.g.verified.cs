@@ -39,5 +39,19 @@ namespace SymGrad.RuntimeTests.Catalogue
             SquaredErrorBackward(y, s, 1, ref dy, ref ds);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>SquaredError</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double SquaredErrorTangent(double y, double s, double ty, double ts)
+        {
+            double u = y - s;
+            double v = y - s;
+            return (ty - ts) * v + u * (ty - ts);
+        }
     }
 }

@@ -41,5 +41,18 @@ namespace SymGrad.RuntimeTests.Catalogue
             ToyBackward(x, y, z, 1, ref dx, ref dy, ref dz);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Toy</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ToyTangent(double x, double y, double z, double tx, double ty, double tz)
+        {
+            double u = x + y;
+            return (tx + ty) * z + u * tz;
+        }
     }
 }

@@ -109,5 +109,44 @@ namespace SymGrad.RuntimeTests.Language
             LogisticLossBackward(w, X, y, 1, dw, dX, dy);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>LogisticLoss</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double LogisticLossTangent(double[] w, double[] X, double[] y, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> tX, global::System.ReadOnlySpan<double> ty)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(tw, nameof(tw), w, nameof(w));
+            global::SymGrad.Guard.CotangentLength<double>(tX, nameof(tX), X, nameof(X));
+            global::SymGrad.Guard.CotangentLength<double>(ty, nameof(ty), y, nameof(y));
+            tw = global::SymGrad.Workspace.ZerosIfEmpty(tw, w.Length);
+            tX = global::SymGrad.Workspace.ZerosIfEmpty(tX, X.Length);
+            ty = global::SymGrad.Workspace.ZerosIfEmpty(ty, y.Length);
+            int d = w.Length;
+            int n = y.Length;
+            double tloss = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double tz = 0;
+                double z = 0.0;
+                for (int j = 0; j < d; j++)
+                {
+                    tz += tw[j] * X[i * d + j] + w[j] * tX[i * d + j];
+                    z += w[j] * X[i * d + j];
+                }
+                double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-z));
+                double tp = sigmoid * (1 - sigmoid) * tz;
+                double p = sigmoid;
+                double v = global::System.Math.Log(p);
+                double u = 1.0 - p;
+                double u2 = 1.0 - y[i];
+                double v2 = global::System.Math.Log(u);
+                tloss -= ty[i] * v + y[i] * (tp / p) + (-(ty[i] * v2) - u2 * (tp / u));
+            }
+            return tloss / (double)n;
+        }
     }
 }

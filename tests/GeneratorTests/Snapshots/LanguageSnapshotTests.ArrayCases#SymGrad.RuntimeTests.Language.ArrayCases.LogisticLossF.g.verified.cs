@@ -88,5 +88,40 @@ namespace SymGrad.RuntimeTests.Language
             LogisticLossFBackward(w, X, y, 1, dw, dX);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>LogisticLossF</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float LogisticLossFTangent(float[] w, float[] X, float[] y, global::System.ReadOnlySpan<float> tw, global::System.ReadOnlySpan<float> tX)
+        {
+            global::SymGrad.Guard.CotangentLength<float>(tw, nameof(tw), w, nameof(w));
+            global::SymGrad.Guard.CotangentLength<float>(tX, nameof(tX), X, nameof(X));
+            tw = global::SymGrad.Workspace.ZerosIfEmpty(tw, w.Length);
+            tX = global::SymGrad.Workspace.ZerosIfEmpty(tX, X.Length);
+            int d = w.Length;
+            int n = y.Length;
+            float tloss = 0;
+            for (int i = 0; i < n; i++)
+            {
+                float tz = 0;
+                float z = 0f;
+                for (int j = 0; j < d; j++)
+                {
+                    tz += tw[j] * X[i * d + j] + w[j] * tX[i * d + j];
+                    z += w[j] * X[i * d + j];
+                }
+                float sigmoid = 1f / (1f + global::System.MathF.Exp(-z));
+                float tp = sigmoid * (1 - sigmoid) * tz;
+                float p = sigmoid;
+                float u = 1f - p;
+                float u2 = 1f - y[i];
+                tloss -= y[i] * (tp / p) - u2 * (tp / u);
+            }
+            return tloss / (float)n;
+        }
     }
 }

@@ -75,5 +75,37 @@ namespace SymGrad.RuntimeTests.Language
             PickBackward(logits, labels, picked, 1, default, dlogits);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Pick</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double PickTangent(double[] logits, int[] labels, double[] picked, global::System.ReadOnlySpan<double> tlogits, global::System.Span<double> tpicked)
+        {
+            if (labels.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(picked.Length, nameof(picked), (double)labels.Length, "picked[i]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tlogits, nameof(tlogits), logits, nameof(logits));
+            global::SymGrad.Guard.GradientLength<double>(tpicked, nameof(tpicked), picked, nameof(picked));
+            global::SymGrad.Guard.Disjoint<double>(tpicked, nameof(tpicked), picked, nameof(picked));
+            global::SymGrad.Guard.Disjoint<double>(picked, nameof(picked), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(tpicked, nameof(tpicked), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(picked, nameof(picked), tlogits, nameof(tlogits));
+            global::SymGrad.Guard.Disjoint<double>(tpicked, nameof(tpicked), tlogits, nameof(tlogits));
+            tlogits = global::SymGrad.Workspace.ZerosIfEmpty(tlogits, logits.Length);
+            tpicked = global::SymGrad.Workspace.DiscardIfEmpty(tpicked, picked.Length);
+            double ttotal = 0;
+            for (int i = 0; i < labels.Length; i++)
+            {
+                tpicked[i] = tlogits[labels[i]];
+                picked[i] = logits[labels[i]];
+                ttotal += tpicked[i] * picked[i] + picked[i] * tpicked[i];
+            }
+            return ttotal;
+        }
     }
 }

@@ -68,5 +68,38 @@ namespace SymGrad.RuntimeTests.Language
             LogSumExpBackward(x, 1, dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>LogSumExp</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double LogSumExpTangent(double[] x, global::System.ReadOnlySpan<double> tx)
+        {
+            global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            double m = x[0];
+            for (int i = 0; i < x.Length; i++)
+            {
+                double tv = tx[i];
+                double v = x[i];
+                m = global::System.Math.Max(m, v);
+            }
+            double tsum = 0;
+            double sum = 0.0;
+            for (int j = 0; j < x.Length; j++)
+            {
+                double tv = tx[j];
+                double v = x[j];
+                double u = v - m;
+                double exp = global::System.Math.Exp(u);
+                tsum += exp * tv;
+                sum += exp;
+            }
+            return tsum / sum;
+        }
     }
 }

@@ -108,5 +108,44 @@ namespace SymGrad.RuntimeTests.Language
             PairProductsBackward(x, w, 1, dx, dw);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>PairProducts</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float PairProductsTangent(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> tx, global::System.ReadOnlySpan<float> tw)
+        {
+            global::SymGrad.Guard.CotangentLength<float>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.CotangentLength<float>(tw, nameof(tw), w, nameof(w));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            tw = global::SymGrad.Workspace.ZerosIfEmpty(tw, w.Length);
+            float ts = 0;
+            int i = 0;
+            for (int j = 0; j < x.Length; j++)
+            {
+                float ta = tx[j];
+                float a = x[j];
+                if (a < -0.5f)
+                {
+                }
+                else
+                {
+                    for (int k = 0; k < w.Length; k++)
+                    {
+                        float tb = tw[k];
+                        float b = w[k];
+                        float u = b + (float)i;
+                        float tanh = global::System.MathF.Tanh(u);
+                        float u2 = a * b;
+                        ts += (ta * b + a * tb) * tanh + u2 * (1 - tanh * tanh) * tb;
+                    }
+                    i++;
+                }
+            }
+            return ts;
+        }
     }
 }

@@ -133,5 +133,52 @@ namespace SymGrad.RuntimeTests.Language
             PartsBackward(x, w, n, 1, dx, dw);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Parts</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double PartsTangent(global::System.ReadOnlySpan<double> x, double[] w, int n, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw)
+        {
+            if (n > 0)
+            {
+                global::SymGrad.Guard.Covers(w.Length, nameof(w), (double)n, "w[j]");
+            }
+            if (n + 2 > n)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)n + 2.0, "x[k]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.CotangentLength<double>(tw, nameof(tw), w, nameof(w));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            tw = global::SymGrad.Workspace.ZerosIfEmpty(tw, w.Length);
+            double ts = 0;
+            double s = 0.0;
+            for (int i = 1; i < x.Length; i++)
+            {
+                double tv = tx[i];
+                double v = x[i];
+                ts += tv * v + v * tv;
+                s += v * v;
+            }
+            for (int j = 0; j < n; j++)
+            {
+                double tv = tw[j];
+                double v = w[j];
+                ts += global::System.Math.Cos(v) * tv;
+                s += global::System.Math.Sin(v);
+            }
+            for (int k = n; k < n + 2; k++)
+            {
+                double tv = tx[k];
+                double v = x[k];
+                ts = ts * v + s * tv;
+                s = s * v;
+            }
+            return ts;
+        }
     }
 }

@@ -67,5 +67,28 @@ namespace SymGrad.RuntimeTests.Language
             WeightedBackward(x, counts, 1, dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Weighted</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double WeightedTangent(global::System.ReadOnlySpan<double> x, int[] counts, global::System.ReadOnlySpan<double> tx)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            double ts = 0;
+            int k = 0;
+            for (int i = 0; i < counts.Length; i++)
+            {
+                double c = (double)counts[i];
+                double u = c * x[k];
+                ts += c * tx[k] * x[k] + u * tx[k];
+                k++;
+            }
+            return ts;
+        }
     }
 }

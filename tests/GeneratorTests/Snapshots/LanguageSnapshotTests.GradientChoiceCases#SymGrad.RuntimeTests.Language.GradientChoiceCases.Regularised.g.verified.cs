@@ -76,5 +76,35 @@ namespace SymGrad.RuntimeTests.Language
             RegularisedBackward(w, x, lambda, penalty, offset, 1, dw, dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Regularised</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double RegularisedTangent(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> x, double lambda, global::SymGrad.RuntimeTests.Language.Penalty penalty, int offset, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> tx)
+        {
+            if (w.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)w.Length, "x[i]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tw, nameof(tw), w, nameof(w));
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            tw = global::SymGrad.Workspace.ZerosIfEmpty(tw, w.Length);
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            double ts = 0;
+            for (int i = 0; i < w.Length; i++)
+            {
+                ts += tw[i] * x[i] + w[i] * tx[i];
+                if (penalty == global::SymGrad.RuntimeTests.Language.Penalty.Ridge)
+                {
+                    double u = lambda * w[i];
+                    ts += lambda * tw[i] * w[i] + u * tw[i];
+                }
+            }
+            return ts;
+        }
     }
 }

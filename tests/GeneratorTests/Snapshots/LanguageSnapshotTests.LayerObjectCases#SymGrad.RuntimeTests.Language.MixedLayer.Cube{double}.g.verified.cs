@@ -35,5 +35,18 @@ namespace SymGrad.RuntimeTests.Language
             CubeBackward(x, 1, ref dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Cube</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public double CubeTangent(double x, double tx)
+        {
+            double u = x * x;
+            return ((tx * x + x * tx) * x + u * tx) * (double)Scale;
+        }
     }
 }

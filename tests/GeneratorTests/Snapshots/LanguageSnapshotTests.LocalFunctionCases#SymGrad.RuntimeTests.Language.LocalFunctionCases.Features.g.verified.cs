@@ -87,5 +87,34 @@ namespace SymGrad.RuntimeTests.Language
             FeaturesBackward(x, w, 1, dx, ref dw);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Features</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double FeaturesTangent(global::System.ReadOnlySpan<double> x, double w, global::System.ReadOnlySpan<double> tx, double tw)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            double ts = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                double u = x[i] * w;
+                double tanh = global::System.Math.Tanh(u);
+                double u2 = x[i] * w;
+                double v = x[i] * w;
+                double u3 = x[i] + 1.0;
+                double v2 = x[i] + 1.0;
+                double u4 = x[i] * w;
+                double tanh2 = global::System.Math.Tanh(u4);
+                double u5 = x[i] * w;
+                double v3 = x[i] * w;
+                ts += 2.0 * ((1 - tanh * tanh) * (tx[i] * w + x[i] * tw)) + ((tx[i] * w + x[i] * tw) * v + u2 * (tx[i] * w + x[i] * tw)) + (tx[i] * v2 + u3 * tx[i]) - (0.5 * ((1 - tanh2 * tanh2) * (tx[i] * w + x[i] * tw)) + ((tx[i] * w + x[i] * tw) * v3 + u5 * (tx[i] * w + x[i] * tw)));
+            }
+            return ts;
+        }
     }
 }

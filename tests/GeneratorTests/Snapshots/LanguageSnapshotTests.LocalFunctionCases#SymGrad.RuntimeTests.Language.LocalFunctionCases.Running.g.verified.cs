@@ -72,5 +72,26 @@ namespace SymGrad.RuntimeTests.Language
             RunningBackward(x, 1, ref dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Running</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float RunningTangent(float x, float tx)
+        {
+            float th = tx;
+            float h = x;
+            float u = x * h;
+            th = global::System.MathF.Cos(u) * (tx * h + x * th) + th;
+            h = global::System.MathF.Sin(u) + h;
+            float u2 = h * 0.5f;
+            float u3 = u2 * h;
+            th = global::System.MathF.Cos(u3) * (0.5f * th * h + u2 * th) + th;
+            h = global::System.MathF.Sin(u3) + h;
+            return th;
+        }
     }
 }

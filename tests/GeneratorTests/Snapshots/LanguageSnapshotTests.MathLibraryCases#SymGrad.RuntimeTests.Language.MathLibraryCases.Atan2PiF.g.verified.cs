@@ -37,5 +37,17 @@ namespace SymGrad.RuntimeTests.Language
             Atan2PiFBackward(y, x, 1, ref dy, ref dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Atan2PiF</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float Atan2PiFTangent(float y, float x, float ty, float tx)
+        {
+            return x / (3.1415927f * (x * x + y * y)) * ty - y / (3.1415927f * (x * x + y * y)) * tx;
+        }
     }
 }

@@ -55,5 +55,17 @@ namespace SymGrad.RuntimeTests.Language
             ClampBackward(x, lo, hi, 1, ref dx, ref dlo, ref dhi);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Clamp</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ClampTangent(double x, double lo, double hi, double tx, double tlo, double thi)
+        {
+            return (x < lo ? 0 : x > hi ? 0 : 1) * tx + (x < lo ? 1 : 0) * tlo + (x > hi ? 1 : 0) * thi;
+        }
     }
 }

@@ -98,5 +98,32 @@ namespace SymGrad.RuntimeTests.Language
             ClampedActivationBackward(x, lo, hi, n, 1, dx, ref dlo, ref dhi);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>ClampedActivation</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ClampedActivationTangent(global::System.ReadOnlySpan<double> x, double lo, double hi, int n, global::System.ReadOnlySpan<double> tx, double tlo, double thi)
+        {
+            if (n > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)n, "x[i]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            double ts = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double tc = (x[i] < lo ? 0 : x[i] > hi ? 0 : 1) * tx[i] + (x[i] < lo ? 1 : 0) * tlo + (x[i] > hi ? 1 : 0) * thi;
+                double c = global::System.Math.Clamp(x[i], lo, hi);
+                double copysign = global::System.Math.CopySign(c, x[i]);
+                double u = global::System.Math.Asinh(c);
+                ts += tc / global::System.Math.Sqrt(c * c + 1) * copysign + u * (c == 0 ? 0 : copysign / c) * tc + (2 * (c * tc) + tc / (1 + c * c));
+            }
+            return ts;
+        }
     }
 }

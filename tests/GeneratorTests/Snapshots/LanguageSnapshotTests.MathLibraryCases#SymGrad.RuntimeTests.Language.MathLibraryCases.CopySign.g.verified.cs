@@ -41,5 +41,18 @@ namespace SymGrad.RuntimeTests.Language
             CopySignBackward(x, y, 1, ref dx, ref dy);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>CopySign</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double CopySignTangent(double x, double y, double tx, double ty)
+        {
+            double copysign = global::System.Math.CopySign(x, y);
+            return (x == 0 ? 0 : copysign / x) * tx;
+        }
     }
 }

@@ -35,5 +35,17 @@ namespace SymGrad.RuntimeTests.Language
             CosPiFBackward(x, 1, ref dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>CosPiF</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float CosPiFTangent(float x, float tx)
+        {
+            return -(3.1415927f * global::System.Single.SinPi(x) * tx);
+        }
     }
 }

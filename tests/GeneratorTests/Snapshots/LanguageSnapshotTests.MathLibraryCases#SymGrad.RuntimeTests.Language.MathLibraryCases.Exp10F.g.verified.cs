@@ -37,5 +37,18 @@ namespace SymGrad.RuntimeTests.Language
             Exp10FBackward(x, 1, ref dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Exp10F</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float Exp10FTangent(float x, float tx)
+        {
+            float exp10 = global::System.Single.Exp10(x);
+            return exp10 * global::System.MathF.Log(10f) * tx;
+        }
     }
 }

@@ -37,5 +37,18 @@ namespace SymGrad.RuntimeTests.Language
             Exp2Backward(x, 1, ref dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Exp2</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double Exp2Tangent(double x, double tx)
+        {
+            double exp2 = global::System.Double.Exp2(x);
+            return exp2 * global::System.Math.Log(2.0) * tx;
+        }
     }
 }

@@ -37,5 +37,18 @@ namespace SymGrad.RuntimeTests.Language
             Exp2FBackward(x, 1, ref dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Exp2F</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float Exp2FTangent(float x, float tx)
+        {
+            float exp2 = global::System.Single.Exp2(x);
+            return exp2 * global::System.MathF.Log(2f) * tx;
+        }
     }
 }

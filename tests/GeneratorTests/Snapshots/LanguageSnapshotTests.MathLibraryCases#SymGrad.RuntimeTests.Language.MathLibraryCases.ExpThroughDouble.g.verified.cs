@@ -41,5 +41,19 @@ namespace SymGrad.RuntimeTests.Language
             ExpThroughDoubleBackward(x, 1, ref dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>ExpThroughDouble</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ExpThroughDoubleTangent(double x, double tx)
+        {
+            double exp = global::System.Math.Exp(x);
+            double v = global::System.Math.Atan2(x, 2.0);
+            return exp * tx * v + exp * (2.0 / (4 + x * x)) * tx;
+        }
     }
 }

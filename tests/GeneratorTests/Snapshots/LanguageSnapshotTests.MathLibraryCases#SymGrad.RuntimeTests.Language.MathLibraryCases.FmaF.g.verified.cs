@@ -39,5 +39,17 @@ namespace SymGrad.RuntimeTests.Language
             FmaFBackward(a, b, c, 1, ref da, ref db, ref dc);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>FmaF</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float FmaFTangent(float a, float b, float c, float ta, float tb, float tc)
+        {
+            return b * ta + a * tb + tc;
+        }
     }
 }

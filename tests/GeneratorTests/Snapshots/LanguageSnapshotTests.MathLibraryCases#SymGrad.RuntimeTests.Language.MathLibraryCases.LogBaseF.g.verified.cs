@@ -39,5 +39,18 @@ namespace SymGrad.RuntimeTests.Language
             LogBaseFBackward(x, b, 1, ref dx, ref db);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>LogBaseF</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float LogBaseFTangent(float x, float b, float tx, float tb)
+        {
+            float log = global::System.MathF.Log(x, b);
+            return tx / (x * global::System.MathF.Log(b)) - log / (b * global::System.MathF.Log(b)) * tb;
+        }
     }
 }

@@ -59,5 +59,21 @@ namespace SymGrad.RuntimeTests.Language
             LogBaseThroughMinBackward(c, x, b, 1, ref dc, ref dx, ref db);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>LogBaseThroughMin</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double LogBaseThroughMinTangent(double c, double x, double b, double tc, double tx, double tb)
+        {
+            double tt = tc * c + c * tc;
+            double t = c * c;
+            double u = 1.5 + global::System.Math.Min(t, x);
+            double log = global::System.Math.Log(b, u);
+            return tb / (b * global::System.Math.Log(u)) - log / (u * global::System.Math.Log(u)) * ((t <= x ? 1 : 0) * tt + (t <= x ? 0 : 1) * tx);
+        }
     }
 }

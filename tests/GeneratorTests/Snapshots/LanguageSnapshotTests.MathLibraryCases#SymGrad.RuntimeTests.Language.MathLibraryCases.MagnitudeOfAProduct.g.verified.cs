@@ -59,5 +59,23 @@ namespace SymGrad.RuntimeTests.Language
             MagnitudeOfAProductBackward(a, b, c, 1, ref da, ref db, ref dc);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>MagnitudeOfAProduct</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double MagnitudeOfAProductTangent(double a, double b, double c, double ta, double tb, double tc)
+        {
+            double u = b * a;
+            double v = b * a;
+            double u2 = 1.0 + u * v;
+            double sqrt = global::System.Math.Sqrt(u2);
+            double u3 = -sqrt;
+            double u4 = global::System.Math.Cos(0.5) + c;
+            return (global::System.Math.Abs(u3) > global::System.Math.Abs(u4) || global::System.Math.Abs(u3) == global::System.Math.Abs(u4) && u3 >= 0 ? 0 : 1) * tc - (global::System.Math.Abs(u3) > global::System.Math.Abs(u4) || global::System.Math.Abs(u3) == global::System.Math.Abs(u4) && u3 >= 0 ? 1 : 0) * (((tb * a + b * ta) * v + u * (tb * a + b * ta)) / (2 * sqrt));
+        }
     }
 }

@@ -45,5 +45,17 @@ namespace SymGrad.RuntimeTests.Language
             MaxNumberFBackward(x, y, 1, ref dx, ref dy);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>MaxNumberF</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float MaxNumberFTangent(float x, float y, float tx, float ty)
+        {
+            return (x >= y ? 1 : 0) * tx + (x >= y ? 0 : 1) * ty;
+        }
     }
 }

@@ -47,5 +47,18 @@ namespace SymGrad.RuntimeTests.Language
             TiedEverywhereBackward(a, 1, ref da);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>TiedEverywhere</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double TiedEverywhereTangent(double a, double ta)
+        {
+            double u = global::System.Math.Abs(a);
+            return (global::System.Math.Abs(u) < global::System.Math.Abs(a) || global::System.Math.Abs(u) == global::System.Math.Abs(a) && u < 0 ? 1 : 0) * (global::System.Math.Sign(a) * ta) + (global::System.Math.Abs(u) < global::System.Math.Abs(a) || global::System.Math.Abs(u) == global::System.Math.Abs(a) && u < 0 ? 0 : 1) * ta;
+        }
     }
 }

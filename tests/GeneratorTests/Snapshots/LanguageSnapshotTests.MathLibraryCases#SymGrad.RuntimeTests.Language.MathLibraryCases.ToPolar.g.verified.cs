@@ -74,5 +74,75 @@ namespace SymGrad.RuntimeTests.Language
                 dy[i] += 2 * g * y[i];
             }
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>ToPolar</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ToPolarTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> y, global::System.Span<double> r, global::System.Span<double> theta, int n, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> ty, global::System.Span<double> tr, global::System.Span<double> ttheta)
+        {
+            if (n > 0)
+            {
+                global::SymGrad.Guard.Covers(r.Length, nameof(r), (double)n, "r[i]");
+            }
+            if (n > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)n, "x[i]");
+            }
+            if (n > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)n, "y[i]");
+            }
+            if (n > 0)
+            {
+                global::SymGrad.Guard.Covers(theta.Length, nameof(theta), (double)n, "theta[i]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.CotangentLength<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.GradientLength<double>(tr, nameof(tr), r, nameof(r));
+            global::SymGrad.Guard.GradientLength<double>(ttheta, nameof(ttheta), theta, nameof(theta));
+            global::SymGrad.Guard.Disjoint<double>(tr, nameof(tr), r, nameof(r));
+            global::SymGrad.Guard.Disjoint<double>(r, nameof(r), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(tr, nameof(tr), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(r, nameof(r), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(tr, nameof(tr), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(r, nameof(r), theta, nameof(theta));
+            global::SymGrad.Guard.Disjoint<double>(tr, nameof(tr), theta, nameof(theta));
+            global::SymGrad.Guard.Disjoint<double>(r, nameof(r), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(tr, nameof(tr), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(r, nameof(r), ty, nameof(ty));
+            global::SymGrad.Guard.Disjoint<double>(tr, nameof(tr), ty, nameof(ty));
+            global::SymGrad.Guard.Disjoint<double>(r, nameof(r), ttheta, nameof(ttheta));
+            global::SymGrad.Guard.Disjoint<double>(tr, nameof(tr), ttheta, nameof(ttheta));
+            global::SymGrad.Guard.Disjoint<double>(ttheta, nameof(ttheta), theta, nameof(theta));
+            global::SymGrad.Guard.Disjoint<double>(theta, nameof(theta), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(ttheta, nameof(ttheta), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(theta, nameof(theta), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(ttheta, nameof(ttheta), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(theta, nameof(theta), r, nameof(r));
+            global::SymGrad.Guard.Disjoint<double>(ttheta, nameof(ttheta), r, nameof(r));
+            global::SymGrad.Guard.Disjoint<double>(theta, nameof(theta), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(ttheta, nameof(ttheta), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(theta, nameof(theta), ty, nameof(ty));
+            global::SymGrad.Guard.Disjoint<double>(ttheta, nameof(ttheta), ty, nameof(ty));
+            global::SymGrad.Guard.Disjoint<double>(theta, nameof(theta), tr, nameof(tr));
+            global::SymGrad.Guard.Disjoint<double>(ttheta, nameof(ttheta), tr, nameof(tr));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            ty = global::SymGrad.Workspace.ZerosIfEmpty(ty, y.Length);
+            tr = global::SymGrad.Workspace.DiscardIfEmpty(tr, r.Length);
+            ttheta = global::SymGrad.Workspace.DiscardIfEmpty(ttheta, theta.Length);
+            for (int i = 0; i < n; i++)
+            {
+                double u = x[i] * x[i] + y[i] * y[i];
+                double sqrt = global::System.Math.Sqrt(u);
+                tr[i] = (tx[i] * x[i] + x[i] * tx[i] + (ty[i] * y[i] + y[i] * ty[i])) / (2 * sqrt);
+                r[i] = sqrt;
+                ttheta[i] = x[i] / (x[i] * x[i] + y[i] * y[i]) * ty[i] - y[i] / (x[i] * x[i] + y[i] * y[i]) * tx[i];
+                theta[i] = global::System.Math.Atan2(y[i], x[i]);
+            }
+        }
     }
 }

@@ -68,5 +68,30 @@ namespace SymGrad.RuntimeTests.Language
             DotBackward(a, b, 1, da, db);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Dot</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double DotTangent(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> ta, global::System.ReadOnlySpan<double> tb)
+        {
+            if (a.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(b.Length, nameof(b), (double)a.Length, "b[i]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(ta, nameof(ta), a, nameof(a));
+            global::SymGrad.Guard.CotangentLength<double>(tb, nameof(tb), b, nameof(b));
+            ta = global::SymGrad.Workspace.ZerosIfEmpty(ta, a.Length);
+            tb = global::SymGrad.Workspace.ZerosIfEmpty(tb, b.Length);
+            double ts = 0;
+            for (int i = 0; i < a.Length; i++)
+            {
+                ts += ta[i] * b[i] + a[i] * tb[i];
+            }
+            return ts;
+        }
     }
 }

@@ -30,5 +30,25 @@ namespace SymGrad.RuntimeTests.Language
                 dv += dy[i] * (double)(i + 1);
             }
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Ramp</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void RampTangent(global::System.Span<double> y, double v, double tv, global::System.Span<double> ty)
+        {
+            global::SymGrad.Guard.GradientLength<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), y, nameof(y));
+            ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
+            for (int i = 0; i < y.Length; i++)
+            {
+                double v2 = (double)(i + 1);
+                ty[i] = tv * v2;
+                y[i] = v * v2;
+            }
+        }
     }
 }

@@ -52,5 +52,26 @@ namespace SymGrad.RuntimeTests.Language
             SumBackward(x, 1, dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Sum</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float SumTangent(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> tx)
+        {
+            global::SymGrad.Guard.CotangentLength<float>(tx, nameof(tx), x, nameof(x));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            float ts = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                float tv = tx[i];
+                float v = x[i];
+                ts += tv * v + v * tv;
+            }
+            return ts;
+        }
     }
 }

@@ -45,5 +45,17 @@ namespace SymGrad.RuntimeTests.Language
             DotBackward(a, b, 1, ref da, ref db);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Dot</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double DotTangent(global::SymGrad.RuntimeTests.Language.Point3 a, global::SymGrad.RuntimeTests.Language.Point3 b, global::SymGrad.RuntimeTests.Language.Point3 ta, global::SymGrad.RuntimeTests.Language.Point3 tb)
+        {
+            return ta.X * b.X + a.X * tb.X + (ta.Y * b.Y + a.Y * tb.Y) + (ta.Z * b.Z + a.Z * tb.Z);
+        }
     }
 }

@@ -94,5 +94,36 @@ namespace SymGrad.RuntimeTests.Language
             LengthBackward(s, scale, 1, ref ds, ref dscale);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Length</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double LengthTangent(global::SymGrad.RuntimeTests.Language.Segment s, double scale, global::SymGrad.RuntimeTests.Language.Segment ts, double tscale)
+        {
+            double td_X = ts.To.X - ts.From.X;
+            double d_X = s.To.X - s.From.X;
+            double td_Y = ts.To.Y - ts.From.Y;
+            double d_Y = s.To.Y - s.From.Y;
+            double td_Z = 0;
+            double d_Z = 0.0;
+            td_Z = ts.To.Z - ts.From.Z;
+            d_Z = s.To.Z - s.From.Z;
+            td_X = td_X * scale + d_X * tscale;
+            d_X = d_X * scale;
+            double te_X = td_X;
+            double e_X = d_X;
+            double te_Y = td_Y;
+            double e_Y = d_Y;
+            double te_Z = td_Z;
+            double e_Z = d_Z;
+            e_Y += (double)s.Weight;
+            double u = e_X * e_X + e_Y * e_Y + e_Z * e_Z;
+            double sqrt = global::System.Math.Sqrt(u);
+            return (te_X * e_X + e_X * te_X + (te_Y * e_Y + e_Y * te_Y) + (te_Z * e_Z + e_Z * te_Z)) / (2 * sqrt);
+        }
     }
 }

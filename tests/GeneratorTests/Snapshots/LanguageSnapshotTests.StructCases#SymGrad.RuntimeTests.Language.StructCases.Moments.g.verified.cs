@@ -18,10 +18,6 @@ namespace SymGrad.RuntimeTests.Language
         /// ∂L/∂acc_Z = ∂L/∂result·acc_Y
         /// for (int i = x.Length - 1; i &gt;= 0; i--)
         ///   ∂L/∂acc_X += ∂L/∂acc_Z·Cos(acc_X)
-        ///   g = ∂L/∂acc_Y
-        ///   ∂L/∂acc_Y = g
-        ///   g2 = ∂L/∂acc_X
-        ///   ∂L/∂acc_X = g2
         ///   ∂L/∂x[i] += 2·∂L/∂acc_Y·x[i]
         ///   ∂L/∂x[i] += ∂L/∂acc_X
         /// </code>
@@ -58,12 +54,6 @@ namespace SymGrad.RuntimeTests.Language
                     // acc.Z = Math.Sin(acc.X);   ∂acc_Z/∂acc_X = Cos(acc_X)
                     dacc_X += dacc_Z * global::System.Math.Cos(acc_X);
                     dacc_Z = 0;
-                    // acc.Y = acc.Y;
-                    double g = dacc_Y;
-                    dacc_Y = g;
-                    // acc.X = acc.X;
-                    double g2 = dacc_X;
-                    dacc_X = g2;
                     // acc.Y += x[i] * x[i];   ∂acc_Y/∂x[i] = 2·x[i]
                     dx[i] += 2 * dacc_Y * x[i];
                     // acc.X += x[i];
@@ -89,6 +79,35 @@ namespace SymGrad.RuntimeTests.Language
             double result = Moments(x);
             MomentsBackward(x, 1, dx);
             return result;
+        }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Moments</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double MomentsTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> tx)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            double tacc_X = 0;
+            double acc_X = 0.0;
+            double tacc_Y = 0;
+            double acc_Y = 0.0;
+            double tacc_Z = 0;
+            double acc_Z = 0.0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                tacc_X += tx[i];
+                acc_X += x[i];
+                tacc_Y += tx[i] * x[i] + x[i] * tx[i];
+                acc_Y += x[i] * x[i];
+                tacc_Z = global::System.Math.Cos(acc_X) * tacc_X;
+                acc_Z = global::System.Math.Sin(acc_X);
+            }
+            return tacc_X + (tacc_Y * acc_Z + acc_Y * tacc_Z);
         }
     }
 }

@@ -56,5 +56,20 @@ namespace SymGrad.RuntimeTests.Language
             ShapedBackward(t, w, 1, ref dt, dw);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Shaped</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float ShapedTangent(global::SymGrad.RuntimeTests.Language.Tagged t, global::System.ReadOnlySpan<float> w, global::SymGrad.RuntimeTests.Language.Tagged tt, global::System.ReadOnlySpan<float> tw)
+        {
+            global::SymGrad.Guard.CotangentLength<float>(tw, nameof(tw), w, nameof(w));
+            tw = global::SymGrad.Workspace.ZerosIfEmpty(tw, w.Length);
+            float exp = global::System.MathF.Exp(t.Value);
+            return t.Shape == global::SymGrad.RuntimeTests.Language.Shape.Linear ? tt.Value * w[0] + t.Value * tw[0] : exp * tt.Value * w[0] + exp * tw[0];
+        }
     }
 }

@@ -90,5 +90,35 @@ namespace SymGrad.RuntimeTests.Language
             ActivateBackward(x, act, 1, ref dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Activate</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ActivateTangent(double x, global::SymGrad.RuntimeTests.Language.Activation act, double tx)
+        {
+            double ty;
+            if (act == global::SymGrad.RuntimeTests.Language.Activation.Relu)
+            {
+                ty = (0.0 >= x ? 0 : 1) * tx;
+            }
+            else if (act == global::SymGrad.RuntimeTests.Language.Activation.Tanh)
+            {
+                double tanh = global::System.Math.Tanh(x);
+                ty = (1 - tanh * tanh) * tx;
+            }
+            else if ((act == global::SymGrad.RuntimeTests.Language.Activation.Square || act == global::SymGrad.RuntimeTests.Language.Activation.Identity) && x > 3.0)
+            {
+                ty = tx * x + x * tx;
+            }
+            else
+            {
+                ty = tx;
+            }
+            return ty;
+        }
     }
 }

@@ -84,5 +84,42 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(workspaceMark);
             }
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Banded</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void BandedTangent(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.ReadOnlySpan<double> tx, global::System.Span<double> ty)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tx, nameof(tx));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
+            for (int i = 0; i < x.Length; i++)
+            {
+                double u = -x[i];
+                double exp = global::System.Math.Exp(u);
+                double tscale = i == 0 ? 0 : i == 1 || i == 2 ? tx[i] : -(exp * tx[i]);
+                double scale = i == 0 ? 2.0 : i == 1 || i == 2 ? x[i] : exp;
+                if ((i & 1) == 0)
+                {
+                    ty[i] = tscale * x[i] + scale * tx[i];
+                    y[i] = scale * x[i];
+                }
+                else
+                {
+                    ty[i] = tscale + tx[i];
+                    y[i] = scale + x[i];
+                }
+            }
+        }
     }
 }

@@ -58,5 +58,31 @@ namespace SymGrad.RuntimeTests.Language
             BracedBackward(x, n, 1, ref dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Braced</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double BracedTangent(double x, int n, double tx)
+        {
+            double ts = tx;
+            double s = x;
+            if (n == 0)
+            {
+                double tt = tx * x + x * tx;
+                double t = x * x;
+                ts += tt;
+                s += t;
+            }
+            else
+            {
+                ts = 3.0 * ts;
+                s = s * 3.0;
+            }
+            return ts;
+        }
     }
 }

@@ -138,5 +138,52 @@ namespace SymGrad.RuntimeTests.Language
             EveryThirdBackward(x, limit, 1, dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>EveryThird</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double EveryThirdTangent(global::System.ReadOnlySpan<double> x, int limit, global::System.ReadOnlySpan<double> tx)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            double treturnValue = 0;
+            bool returned = false;
+            double ts = 0;
+            double s = 0.0;
+            for (int i = 0; !returned && i < x.Length; i++)
+            {
+                if (i % 3 == 0)
+                {
+                    ts += tx[i];
+                    s += x[i];
+                    ts = 0.5 * ts;
+                    s = s * 0.5;
+                }
+                else if (i % 3 == 1 && i < limit)
+                {
+                    ts += tx[i] * x[i] + x[i] * tx[i];
+                    s += x[i] * x[i];
+                    ts = 0.5 * ts;
+                    s = s * 0.5;
+                }
+                else if (i % 3 == 1)
+                {
+                    treturnValue = ts * x[i] + s * tx[i];
+                    returned = true;
+                }
+            }
+            if (returned)
+            {
+                return treturnValue;
+            }
+            else
+            {
+                return ts;
+            }
+        }
     }
 }

@@ -53,5 +53,26 @@ namespace SymGrad.RuntimeTests.Language
             HuberBackward(r, delta, 1, ref dr, ref ddelta);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Huber</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double HuberTangent(double r, double delta, double tr, double tdelta)
+        {
+            if (global::System.Math.Abs(r) <= 1.0)
+            {
+                double u = 0.5 * r;
+                return 0.5 * tr * r + u * tr;
+            }
+            else
+            {
+                double v = global::System.Math.Abs(r) - 0.5 * delta;
+                return tdelta * v + delta * (global::System.Math.Sign(r) * tr - 0.5 * tdelta);
+            }
+        }
     }
 }

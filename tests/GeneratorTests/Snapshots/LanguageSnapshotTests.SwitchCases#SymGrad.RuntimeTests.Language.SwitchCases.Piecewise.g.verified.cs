@@ -62,5 +62,20 @@ namespace SymGrad.RuntimeTests.Language
             PiecewiseBackward(x, w, 1, ref dx, ref dw);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Piecewise</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float PiecewiseTangent(float x, float w, float tx, float tw)
+        {
+            float u = x * x;
+            float sqrt = global::System.MathF.Sqrt(x);
+            float v = x < -1f ? -1f : x >= -1f && x < 1f ? u * x : !(x > 2f) ? 3f * x - 2f : sqrt + 4f - global::System.MathF.Sqrt(2f);
+            return tw * v + w * (x < -1f ? 0 : x >= -1f && x < 1f ? (tx * x + x * tx) * x + u * tx : !(x > 2f) ? 3f * tx : tx / (2 * sqrt));
+        }
     }
 }

@@ -80,5 +80,32 @@ namespace SymGrad.RuntimeTests.Language
             DampedBackward(x, rate, 1, ref dx, ref drate);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Damped</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double DampedTangent(double x, double rate, double tx, double trate)
+        {
+            double tv = tx;
+            double v = x;
+            int n = 0;
+            bool broke = false;
+            do
+            {
+                tv = tv * rate + v * trate + global::System.Math.Cos(v) * tv;
+                v = v * rate + global::System.Math.Sin(v);
+                n++;
+                if (global::System.Math.Abs(v) > 10.0)
+                {
+                    broke = true;
+                }
+            }
+            while (!broke && (n < 6 && v > 0.1));
+            return tv * v + v * tv;
+        }
     }
 }

@@ -78,5 +78,31 @@ namespace SymGrad.RuntimeTests.Language
             ExpSeriesBackward(x, 1, ref dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>ExpSeries</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float ExpSeriesTangent(float x, float tx)
+        {
+            float tterm = 0;
+            float term = 1f;
+            float tsum = 0;
+            float sum = 1f;
+            int n = 1;
+            while (global::System.MathF.Abs(term) > 1e-7f * global::System.MathF.Abs(sum))
+            {
+                float v = x / (float)n;
+                tterm = tterm * v + term * (tx / (float)n);
+                term = term * v;
+                tsum += tterm;
+                sum += term;
+                n++;
+            }
+            return tsum;
+        }
     }
 }

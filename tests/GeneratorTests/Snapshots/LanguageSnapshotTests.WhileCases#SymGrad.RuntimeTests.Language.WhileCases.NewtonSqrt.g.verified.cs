@@ -74,5 +74,25 @@ namespace SymGrad.RuntimeTests.Language
             NewtonSqrtBackward(a, 1, ref da);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>NewtonSqrt</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double NewtonSqrtTangent(double a, double ta)
+        {
+            double tx = ta;
+            double x = a;
+            while (global::System.Math.Abs(x * x - a) > 1e-12 * a)
+            {
+                double q = a / x;
+                tx = 0.5 * (tx + (ta - q * tx) / x);
+                x = 0.5 * (x + q);
+            }
+            return tx;
+        }
     }
 }

@@ -119,5 +119,51 @@ namespace SymGrad.RuntimeTests.Language
             PositiveWeightedBackward(x, w, 1, dx, ref dw);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>PositiveWeighted</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double PositiveWeightedTangent(global::System.ReadOnlySpan<double> x, double w, global::System.ReadOnlySpan<double> tx, double tw)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            double treturnValue = 0;
+            bool returned = false;
+            double ts = 0;
+            double s = 0.0;
+            int i = 0;
+            while (!returned && i < x.Length)
+            {
+                double tv = tx[i];
+                double v = x[i];
+                i++;
+                if (v < 0.0)
+                {
+                }
+                else
+                {
+                    double u = v * v;
+                    ts += (tv * v + v * tv) * w + u * tw;
+                    s += u * w;
+                    if (s > 50.0)
+                    {
+                        treturnValue = 2.0 * ts;
+                        returned = true;
+                    }
+                }
+            }
+            if (returned)
+            {
+                return treturnValue;
+            }
+            else
+            {
+                return ts;
+            }
+        }
     }
 }

@@ -90,5 +90,40 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(workspaceMark);
             }
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Refine</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void RefineTangent(global::System.Span<double> y, double a, double b, int n, double ta, double tb, global::System.Span<double> ty)
+        {
+            global::SymGrad.Guard.GradientLength<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), y, nameof(y));
+            ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
+            for (int i = 0; i < y.Length; i++)
+            {
+                double v = (double)(i + 1);
+                ty[i] = tb * v;
+                y[i] = b * v;
+            }
+            double change = 1.0;
+            while (change > 1e-3)
+            {
+                change = 0.0;
+                for (int k = 0; k < n; k++)
+                {
+                    double q = a / y[k];
+                    double tnext = 0.5 * (ty[k] + (ta - q * ty[k]) / y[k]);
+                    double next = 0.5 * (y[k] + q);
+                    double u = next - y[k];
+                    change += global::System.Math.Abs(u);
+                    ty[k] = tnext;
+                    y[k] = next;
+                }
+            }
+        }
     }
 }

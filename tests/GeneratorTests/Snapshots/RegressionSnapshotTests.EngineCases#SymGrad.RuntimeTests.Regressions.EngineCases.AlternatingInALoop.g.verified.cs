@@ -51,5 +51,26 @@ namespace SymGrad.RuntimeTests.Regressions
             AlternatingInALoopBackward(a, n, 1, ref da);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>AlternatingInALoop</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double AlternatingInALoopTangent(double a, int n, double ta)
+        {
+            double ts2 = ta;
+            double s2 = a;
+            double ts3 = 0;
+            double s3 = 0.5;
+            for (int j = 0; j < n; j++)
+            {
+                ts3 = ts2 - ts3;
+                s3 = s2 - s3;
+            }
+            return ts3;
+        }
     }
 }

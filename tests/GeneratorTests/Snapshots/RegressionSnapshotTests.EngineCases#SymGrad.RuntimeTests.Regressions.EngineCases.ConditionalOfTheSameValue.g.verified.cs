@@ -43,5 +43,21 @@ namespace SymGrad.RuntimeTests.Regressions
             ConditionalOfTheSameValueBackward(a, 1, ref da);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>ConditionalOfTheSameValue</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ConditionalOfTheSameValueTangent(double a, double ta)
+        {
+            double s = a;
+            double s2 = 1.0;
+            s = global::System.Math.Atanh(0.9 * global::System.Math.Sin(s2)) <= 0.0 ? s : s;
+            double copysign = global::System.Math.CopySign(a, s);
+            return (a == 0 ? 0 : copysign / a) * ta;
+        }
     }
 }

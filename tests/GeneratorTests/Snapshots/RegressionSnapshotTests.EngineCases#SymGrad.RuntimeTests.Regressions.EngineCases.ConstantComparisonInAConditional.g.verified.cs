@@ -34,5 +34,26 @@ namespace SymGrad.RuntimeTests.Regressions
             // double s = (1 != 1) ? a : a * 2;   ∂s/∂a = 2
             da += 2.0 * ds;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>ConstantComparisonInAConditional</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ConstantComparisonInAConditionalTangent(double a, global::System.Span<double> h, double ta, global::System.Span<double> th)
+        {
+            global::SymGrad.Guard.GradientLength<double>(th, nameof(th), h, nameof(h));
+            global::SymGrad.Guard.Disjoint<double>(th, nameof(th), h, nameof(h));
+            th = global::SymGrad.Workspace.DiscardIfEmpty(th, h.Length);
+            double ts = 2.0 * ta;
+            double s = 1 != 1 ? a : a * 2.0;
+            for (int i = 0; i < h.Length; i++)
+            {
+                th[i] = ts;
+                h[i] = s;
+            }
+        }
     }
 }

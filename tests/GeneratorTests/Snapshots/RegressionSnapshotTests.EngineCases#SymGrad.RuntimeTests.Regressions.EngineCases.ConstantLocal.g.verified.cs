@@ -45,5 +45,21 @@ namespace SymGrad.RuntimeTests.Regressions
             ConstantLocalBackward(x, 1, dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>ConstantLocal</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ConstantLocalTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> tx)
+        {
+            global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            double tv = tx[0];
+            return 0.5 * tv;
+        }
     }
 }

@@ -44,5 +44,23 @@ namespace SymGrad.RuntimeTests.Regressions
             CopyThenScaledBackward(b, 1, ref db);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>CopyThenScaled</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double CopyThenScaledTangent(double b, double tb)
+        {
+            double ts = 0;
+            double s = 0.5;
+            double ts2 = ts;
+            double s2 = s;
+            ts = ts2 * b + s2 * tb;
+            s = s2 * b;
+            return tb * s + b * ts;
+        }
     }
 }

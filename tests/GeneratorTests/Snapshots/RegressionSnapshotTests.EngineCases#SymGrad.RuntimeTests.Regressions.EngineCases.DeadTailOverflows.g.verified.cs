@@ -91,5 +91,34 @@ namespace SymGrad.RuntimeTests.Regressions
             DeadTailOverflowsBackward(a, 1, ref da);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>DeadTailOverflows</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double DeadTailOverflowsTangent(double a, double ta)
+        {
+            double ts2 = ta;
+            double s2 = a;
+            double ts4 = 0;
+            double s4 = 0.0;
+            for (int i5 = 3; i5 >= 0; i5 -= 2)
+            {
+                ts4 = 0.5 * ts4 + (ta - ts2);
+                s4 = s4 * 0.5 + (a - s2);
+                for (int i6 = 2; i6 >= 0; i6--)
+                {
+                    double u = s2 * (double)i5;
+                    double exp = global::System.Math.Exp(u);
+                    double sqrt = global::System.Math.Sqrt(exp);
+                    ts2 = exp * ts2 * (double)i5 / (2 * sqrt);
+                    s2 = sqrt;
+                }
+            }
+            return ts4;
+        }
     }
 }

@@ -101,5 +101,42 @@ namespace SymGrad.RuntimeTests.Regressions
             EarlyReturnInLoopBackward(x, 1, dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>EarlyReturnInLoop</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double EarlyReturnInLoopTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> tx)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            double treturnValue = 0;
+            bool returned = false;
+            double ts = 0;
+            for (int i = 0; !returned && i < x.Length; i++)
+            {
+                if (x[i] > 2.0)
+                {
+                    double tanh = global::System.Math.Tanh(x[i]);
+                    treturnValue = (1 - tanh * tanh) * tx[i];
+                    returned = true;
+                }
+                else
+                {
+                    ts += tx[i];
+                }
+            }
+            if (returned)
+            {
+                return treturnValue;
+            }
+            else
+            {
+                return ts;
+            }
+        }
     }
 }

@@ -37,5 +37,19 @@ namespace SymGrad.RuntimeTests.Regressions
             ExplodeBackward(a, 1, ref da);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Explode</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ExplodeTangent(double a, double ta)
+        {
+            double u = 1000.0 * a;
+            double exp = global::System.Math.Exp(u);
+            return 1000.0 * exp * ta;
+        }
     }
 }

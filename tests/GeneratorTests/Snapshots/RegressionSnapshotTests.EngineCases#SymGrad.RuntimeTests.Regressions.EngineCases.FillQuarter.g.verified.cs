@@ -37,5 +37,25 @@ namespace SymGrad.RuntimeTests.Regressions
             FillQuarterBackward(a, y, 1, default, ref da);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>FillQuarter</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double FillQuarterTangent(double a, global::System.Span<double> y, double ta, global::System.Span<double> ty)
+        {
+            global::SymGrad.Guard.GradientLength<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), y, nameof(y));
+            ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
+            for (int i = 0; i < y.Length; i++)
+            {
+                ty[i] = 0;
+                y[i] = 0.25;
+            }
+            return ta * a + a * ta;
+        }
     }
 }

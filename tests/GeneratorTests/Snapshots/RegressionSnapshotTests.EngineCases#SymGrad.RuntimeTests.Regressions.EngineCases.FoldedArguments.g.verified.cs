@@ -39,5 +39,20 @@ namespace SymGrad.RuntimeTests.Regressions
             FoldedArgumentsBackward(x, 1, ref dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>FoldedArguments</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double FoldedArgumentsTangent(double x, double tx)
+        {
+            double u = global::System.Math.Floor(3.0 * 2.0);
+            double u2 = global::System.Math.Abs(-3.0 * 2.0) / 4.0;
+            double u3 = u2 * x;
+            return u * tx + (u2 * tx * x + u3 * tx);
+        }
     }
 }

@@ -79,5 +79,34 @@ namespace SymGrad.RuntimeTests.Regressions
             KeptInOneBranchBackward(x, b, n, 1, dx, ref db);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>KeptInOneBranch</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double KeptInOneBranchTangent(global::System.ReadOnlySpan<double> x, double b, int n, global::System.ReadOnlySpan<double> tx, double tb)
+        {
+            global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            double tm = tx[0] * b + x[0] * tb;
+            double m = x[0] * b;
+            double tkept = tm;
+            double kept = m;
+            if (n < 1)
+            {
+                tkept = tb;
+                kept = b;
+            }
+            for (int i = 0; i < n - 5; i++)
+            {
+                tkept = tb;
+                kept = b;
+            }
+            return tkept * kept + kept * tkept;
+        }
     }
 }

@@ -46,5 +46,20 @@ namespace SymGrad.RuntimeTests.Regressions
             KeywordGradientNamesBackward(o, ouble, efault, 1, ref do2, ref double2, default2);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>KeywordGradientNames</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double KeywordGradientNamesTangent(double o, double ouble, global::System.ReadOnlySpan<double> efault, double to, double touble, global::System.ReadOnlySpan<double> tefault)
+        {
+            global::SymGrad.Guard.Covers(efault.Length, nameof(efault), 1.0, "efault[0]");
+            global::SymGrad.Guard.CotangentLength<double>(tefault, nameof(tefault), efault, nameof(efault));
+            tefault = global::SymGrad.Workspace.ZerosIfEmpty(tefault, efault.Length);
+            return to * ouble + o * touble + tefault[0];
+        }
     }
 }

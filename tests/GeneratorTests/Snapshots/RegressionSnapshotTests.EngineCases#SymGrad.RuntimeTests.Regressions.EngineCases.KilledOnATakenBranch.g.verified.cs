@@ -66,5 +66,24 @@ namespace SymGrad.RuntimeTests.Regressions
             KilledOnATakenBranchBackward(a, c, 1, ref da);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>KilledOnATakenBranch</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double KilledOnATakenBranchTangent(double a, bool c, double ta)
+        {
+            double u = 1000.0 * a;
+            double exp = global::System.Math.Exp(u);
+            double tt = 1000.0 * exp * ta;
+            if (c)
+            {
+                tt = 0;
+            }
+            return tt + ta;
+        }
     }
 }

@@ -73,5 +73,40 @@ namespace SymGrad.RuntimeTests.Regressions
             LogAndDoubleBackward(s, x, y, n, 1, default, ref ds, dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>LogAndDouble</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double LogAndDoubleTangent(double s, global::System.ReadOnlySpan<double> x, global::System.Span<double> y, int n, double ts, global::System.ReadOnlySpan<double> tx, global::System.Span<double> ty)
+        {
+            if (n > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)n, "y[i]");
+            }
+            if (n > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)n, "x[i]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tx, nameof(tx));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
+            for (int i = 0; i < n; i++)
+            {
+                ty[i] = 2.0 * tx[i];
+                y[i] = 2.0 * x[i];
+            }
+            double u = 1.0 + s * s;
+            return (ts * s + s * ts) / u;
+        }
     }
 }

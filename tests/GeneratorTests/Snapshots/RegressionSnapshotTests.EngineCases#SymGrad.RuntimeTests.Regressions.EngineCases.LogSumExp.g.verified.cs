@@ -59,5 +59,29 @@ namespace SymGrad.RuntimeTests.Regressions
             LogSumExpBackward(x, 1, dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>LogSumExp</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double LogSumExpTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> tx)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            double tsum = 0;
+            double sum = 0.0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                double exp = global::System.Math.Exp(x[i]);
+                double te = exp * tx[i];
+                double e = exp;
+                tsum += te;
+                sum += e;
+            }
+            return tsum / sum;
+        }
     }
 }

@@ -71,5 +71,26 @@ namespace SymGrad.RuntimeTests.Regressions
             LongCounterBackward(x, n, 1, ref dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>LongCounter</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double LongCounterTangent(double x, int n, double tx)
+        {
+            double ts = 0;
+            double s = 1.0;
+            long k = 1L;
+            for (int i = 0; i < n; i++)
+            {
+                k += (long)i;
+                ts = (ts * x + s * tx) * (double)k;
+                s = s * x * (double)k;
+            }
+            return ts;
+        }
     }
 }

@@ -47,5 +47,26 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(workspaceMark);
             }
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Polar</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void PolarTangent(double x, double y, global::System.Span<double> r, double tx, double ty, global::System.Span<double> tr)
+        {
+            global::SymGrad.Guard.Covers(r.Length, nameof(r), 1.0, "r[0]");
+            global::SymGrad.Guard.Covers(r.Length, nameof(r), 2.0, "r[1]");
+            global::SymGrad.Guard.GradientLength<double>(tr, nameof(tr), r, nameof(r));
+            global::SymGrad.Guard.Disjoint<double>(tr, nameof(tr), r, nameof(r));
+            tr = global::SymGrad.Workspace.DiscardIfEmpty(tr, r.Length);
+            double sqrt = global::System.Math.Sqrt(x);
+            tr[0] = tx / (2 * sqrt);
+            r[0] = sqrt;
+            tr[1] = ty;
+            r[1] = y;
+        }
     }
 }

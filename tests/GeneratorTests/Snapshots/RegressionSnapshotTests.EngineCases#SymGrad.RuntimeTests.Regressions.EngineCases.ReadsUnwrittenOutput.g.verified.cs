@@ -53,5 +53,28 @@ namespace SymGrad.RuntimeTests.Regressions
             ReadsUnwrittenOutputBackward(x, y, 1, default, dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>ReadsUnwrittenOutput</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ReadsUnwrittenOutputTangent(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.ReadOnlySpan<double> tx, global::System.Span<double> ty)
+        {
+            global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
+            global::SymGrad.Guard.Covers(y.Length, nameof(y), 1.0, "y[0]");
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tx, nameof(tx));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            double ts = tx[0] * x[0] + x[0] * tx[0];
+            return ts * y[0];
+        }
     }
 }

@@ -62,5 +62,26 @@ namespace SymGrad.RuntimeTests.Regressions
             ShiftedByItsOwnNegationBackward(a, b, n, 1, ref da, ref db);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>ShiftedByItsOwnNegation</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ShiftedByItsOwnNegationTangent(double a, double b, int n, double ta, double tb)
+        {
+            double ts2 = ta;
+            double s2 = a;
+            if (n > 1)
+            {
+                double ts5 = -(global::System.Math.Sin(b) * tb);
+                double s5 = global::System.Math.Cos(b);
+                ts2 = ts5 - ts2;
+                s2 = s5 - s2;
+            }
+            return ts2 * b + s2 * tb;
+        }
     }
 }

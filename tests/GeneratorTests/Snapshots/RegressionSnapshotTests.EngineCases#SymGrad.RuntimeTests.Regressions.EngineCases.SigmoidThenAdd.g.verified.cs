@@ -53,5 +53,21 @@ namespace SymGrad.RuntimeTests.Regressions
             SigmoidThenAddBackward(x, 1, ref dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>SigmoidThenAdd</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double SigmoidThenAddTangent(double x, double tx)
+        {
+            double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-x));
+            double ts = sigmoid * (1 - sigmoid) * tx;
+            double s = sigmoid;
+            s += 0.5;
+            return ts * s + s * ts;
+        }
     }
 }

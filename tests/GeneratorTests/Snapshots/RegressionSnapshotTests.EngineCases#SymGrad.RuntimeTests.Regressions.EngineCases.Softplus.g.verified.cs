@@ -53,5 +53,21 @@ namespace SymGrad.RuntimeTests.Regressions
             SoftplusBackward(x, 1, ref dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Softplus</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double SoftplusTangent(double x, double tx)
+        {
+            double exp = global::System.Math.Exp(x);
+            double te = exp * tx;
+            double e = exp;
+            e += 1.0;
+            return te / e;
+        }
     }
 }

@@ -53,5 +53,22 @@ namespace SymGrad.RuntimeTests.Regressions
             SqrtThenSubtractBackward(x, 1, ref dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>SqrtThenSubtract</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double SqrtThenSubtractTangent(double x, double tx)
+        {
+            double u = 1.0 + x * x;
+            double sqrt = global::System.Math.Sqrt(u);
+            double tr = (tx * x + x * tx) / (2 * sqrt);
+            double r = sqrt;
+            r -= 2.0;
+            return tr * r + r * tr;
+        }
     }
 }

@@ -62,5 +62,34 @@ namespace SymGrad.RuntimeTests.Regressions
             StableLogSumExpBackward(x, 1, dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>StableLogSumExp</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double StableLogSumExpTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> tx)
+        {
+            global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            double m = x[0];
+            for (int j = 1; j < x.Length; j++)
+            {
+                m = global::System.Math.Max(m, x[j]);
+            }
+            double tsum = 0;
+            double sum = 0.0;
+            for (int j = 0; j < x.Length; j++)
+            {
+                double u = x[j] - m;
+                double exp = global::System.Math.Exp(u);
+                tsum += exp * tx[j];
+                sum += exp;
+            }
+            return tsum / sum;
+        }
     }
 }

@@ -65,5 +65,52 @@ namespace SymGrad.RuntimeTests.Regressions
                 dx[j] += dsum * exp2;
             }
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>StableSoftmax</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void StableSoftmaxTangent(global::System.ReadOnlySpan<double> x, global::System.Span<double> p, global::System.ReadOnlySpan<double> tx, global::System.Span<double> tp)
+        {
+            global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
+            if (x.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(p.Length, nameof(p), (double)x.Length, "p[j]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(tp, nameof(tp), p, nameof(p));
+            global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), p, nameof(p));
+            global::SymGrad.Guard.Disjoint<double>(p, nameof(p), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(p, nameof(p), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), tx, nameof(tx));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            tp = global::SymGrad.Workspace.DiscardIfEmpty(tp, p.Length);
+            double m = x[0];
+            for (int j = 1; j < x.Length; j++)
+            {
+                m = global::System.Math.Max(m, x[j]);
+            }
+            double tsum = 0;
+            double sum = 0.0;
+            for (int j = 0; j < x.Length; j++)
+            {
+                double u = x[j] - m;
+                double exp = global::System.Math.Exp(u);
+                tsum += exp * tx[j];
+                sum += exp;
+            }
+            for (int j = 0; j < x.Length; j++)
+            {
+                double u2 = x[j] - m;
+                double exp2 = global::System.Math.Exp(u2);
+                double q = exp2 / sum;
+                tp[j] = (exp2 * tx[j] - q * tsum) / sum;
+                p[j] = q;
+            }
+        }
     }
 }

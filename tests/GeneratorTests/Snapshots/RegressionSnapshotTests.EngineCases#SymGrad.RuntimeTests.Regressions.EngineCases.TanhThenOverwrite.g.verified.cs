@@ -62,5 +62,23 @@ namespace SymGrad.RuntimeTests.Regressions
             TanhThenOverwriteBackward(a, b, 1, ref da, ref db);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>TanhThenOverwrite</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double TanhThenOverwriteTangent(double a, double b, double ta, double tb)
+        {
+            double tanh = global::System.Math.Tanh(a);
+            double tu = (1 - tanh * tanh) * ta;
+            double u = tanh;
+            double ts = tu;
+            tu = tb * b + b * tb;
+            u = b * b;
+            return ts + (tu * b + u * tb);
+        }
     }
 }

@@ -44,5 +44,37 @@ namespace SymGrad.RuntimeTests.Regressions
                 dx[i] += dt * (1 - t * t);
             }
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>TanhThroughALocal</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TanhThroughALocalTangent(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.ReadOnlySpan<double> tx, global::System.Span<double> ty)
+        {
+            if (x.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)x.Length, "y[i]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tx, nameof(tx));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
+            for (int i = 0; i < x.Length; i++)
+            {
+                double tanh = global::System.Math.Tanh(x[i]);
+                double tt = (1 - tanh * tanh) * tx[i];
+                double t = tanh;
+                ty[i] = tt;
+                y[i] = t;
+            }
+        }
     }
 }

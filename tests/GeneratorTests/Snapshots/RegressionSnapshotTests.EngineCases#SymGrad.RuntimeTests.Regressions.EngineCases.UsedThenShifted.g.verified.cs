@@ -38,5 +38,37 @@ namespace SymGrad.RuntimeTests.Regressions
             // double s = b * b;   ∂s/∂b = 2·b
             db += 2 * ds * b;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>UsedThenShifted</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void UsedThenShiftedTangent(global::System.ReadOnlySpan<double> x, double b, global::System.Span<double> y, global::System.ReadOnlySpan<double> tx, double tb, global::System.Span<double> ty)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tx, nameof(tx));
+            ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
+            double ts = tb * b + b * tb;
+            double s = b * b;
+            for (int i = 0; i < y.Length; i++)
+            {
+                ty[i] = ts;
+                y[i] = s;
+            }
+            double sum = 0.0;
+            for (int j = 0; j < x.Length; j++)
+            {
+                sum += global::System.Math.Exp(x[j] - s);
+            }
+            s += global::System.Math.Log(sum);
+        }
     }
 }

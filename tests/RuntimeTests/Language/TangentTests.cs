@@ -1,0 +1,112 @@
+using System;
+using System.Linq;
+using SymGrad.RuntimeTests.Catalogue;
+using Xunit;
+using static SymGrad.RuntimeTests.Gradients.Check;
+
+namespace SymGrad.RuntimeTests.Language
+{
+    /// <summary>
+    /// Forward mode (MTangent) against reverse mode: for a random direction ẋ and cotangent ȳ, ⟨ȳ, J·ẋ⟩ = ⟨Jᵀ·ȳ, ẋ⟩ —
+    /// the tangent of a scalar result is the gradient's dot product with the direction; an output's tangent, dotted with
+    /// a cotangent, is the backward's gradients dotted with the direction. And against central differences where cheap.
+    /// </summary>
+    public class TangentTests
+    {
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void ScalarFunctionsOfArraysLoopsAndSwitches(int seed)
+        {
+            var rng = new Random(seed);
+            int n = 6, d = 3;
+            double[] w = Random(rng, d), X = Random(rng, n * d, -2, 2), y = Enumerable.Range(0, n).Select(_ => (double)rng.Next(2)).ToArray();
+            double[] tw = Random(rng, d), tX = Random(rng, n * d), ty = Random(rng, n);
+            double[] dw = new double[d], dX = new double[n * d], dy = new double[n];
+            ArrayCases.LogisticLossGradient(w, X, y, dw, dX, dy);
+            AssertClose(Dot(dw, tw) + Dot(dX, tX) + Dot(dy, ty), ArrayCases.LogisticLossTangent(w, X, y, tw, tX, ty));
+
+            // A direction only along w: the other tangents empty (zero).
+            AssertClose(Dot(dw, tw), ArrayCases.LogisticLossTangent(w, X, y, tw, default, default));
+
+            double a = 0.5 + (3 * rng.NextDouble()), da = 0;
+            WhileCases.NewtonSqrtGradient(a, ref da);
+            AssertClose(da * 0.7, WhileCases.NewtonSqrtTangent(a, 0.7));
+
+            double r = (4 * rng.NextDouble()) - 2, delta = 0.5 + rng.NextDouble(), dr = 0, ddelta = 0;
+            SwitchCases.HuberGradient(r, delta, ref dr, ref ddelta);
+            AssertClose((dr * 0.3) - (ddelta * 1.1), SwitchCases.HuberTangent(r, delta, 0.3, -1.1));
+
+            double[] x = Random(rng, 5), tx = Random(rng, 5), dx = new double[5];
+            double wt = rng.NextDouble(), dwt = 0;
+            LocalFunctionCases.FeaturesGradient(x, wt, dx, ref dwt);
+            AssertClose(Dot(dx, tx) + (dwt * 0.4), LocalFunctionCases.FeaturesTangent(x, wt, tx, 0.4));
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void SpanOutputsAgainstTheBackward(int seed)
+        {
+            var rng = new Random(seed);
+            double[] x = Random(rng, 5), y = new double[5], tx = Random(rng, 5), ty = new double[5], ybar = Random(rng, 5), dx = new double[5];
+            double k = rng.NextDouble(), tk = rng.NextDouble() - 0.5, dk = 0;
+            GenericCases.LeakyScaleTangent(x, y, k, tx, tk, ty);
+            double[] yForward = new double[5];
+            GenericCases.LeakyScale<double>(x, yForward, k);
+            Assert.Equal(yForward, y); // MTangent writes the outputs as the method does
+            GenericCases.LeakyScaleBackward(x, y, k, ybar, dx, ref dk);
+            AssertClose(Dot(dx, tx) + (dk * tk), Dot(ybar, ty));
+
+            double[] ramp = new double[6], tramp = new double[6], bar = Random(rng, 6);
+            double c = rng.NextDouble(), dc = 0;
+            RangeCases.RampTangent(ramp, c, 0.9, tramp);
+            RangeCases.RampBackward(ramp, c, bar, ref dc);
+            AssertClose(dc * 0.9, Dot(bar, tramp));
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void StructsGenericsAndMixedPrecision(int seed)
+        {
+            var rng = new Random(seed);
+            var a = new Point3(rng.NextDouble(), rng.NextDouble(), rng.NextDouble());
+            var b = new Point3(rng.NextDouble(), rng.NextDouble(), rng.NextDouble());
+            var ta = new Point3(0.1, -0.2, 0.3);
+            Point3 da = default, db = default;
+            StructCases.DotGradient(a, b, ref da, ref db);
+            AssertClose((da.X * 0.1) - (da.Y * 0.2) + (da.Z * 0.3), StructCases.DotTangent(a, b, ta, default));
+
+            double s = rng.NextDouble() * 4 - 2, ds = 0;
+            GenericCases.SoftplusGradient(s, ref ds);
+            AssertClose(ds * 2, GenericCases.SoftplusTangent(s, 2.0));
+            Assert.Equal((float)GenericCases.SoftplusTangent(s, 2.0), GenericCases.SoftplusTangent((float)s, 2f), 5);
+
+            float fx = (float)rng.NextDouble(), dfx = 0;
+            double fy = rng.NextDouble(), dfy = 0;
+            Scalars.MixedGradient(fx, fy, ref dfx, ref dfy);
+            Assert.Equal((dfx * 0.5) + (dfy * 0.25), Scalars.MixedTangent(fx, fy, 0.5f, 0.25), 5);
+        }
+
+        [Fact]
+        public void CentralDifferencesOfAWhileLoop()
+        {
+            // d/dε of f(x + ε·ẋ) at 0 is MTangent(x, ẋ).
+            double x = 0.8, rate = 0.3, tx = 1.3, trate = -0.6, h = 1e-6;
+            double numeric = (WhileCases.Damped(x + (h * tx), rate + (h * trate)) - WhileCases.Damped(x - (h * tx), rate - (h * trate))) / (2 * h);
+            Assert.Equal(numeric, WhileCases.DampedTangent(x, rate, tx, trate), 6);
+        }
+
+        [Fact]
+        public void WrongTangentLengthsThrowBeforeAnyWrite()
+        {
+            double[] x = { 1, 2 }, y = { 7, 7 };
+            Assert.Throws<ArgumentException>(() => GenericCases.LeakyScaleTangent(x, y, 1, new double[3], 0, default));
+            Assert.Equal(new double[] { 7, 7 }, y);
+        }
+
+        private static double Dot(double[] a, double[] b) => a.Zip(b, (p, q) => p * q).Sum();
+
+        private static void AssertClose(double expected, double actual) => Assert.True(Math.Abs(expected - actual) <= 1e-9 * (1 + Math.Abs(expected)), $"expected {expected}, got {actual}");
+
+        public static TheoryData<int> SeedData() => new(Seeds);
+    }
+}
