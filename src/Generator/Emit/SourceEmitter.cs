@@ -5,6 +5,7 @@ using System.Linq;
 using SymGrad.Generator.Differentiate;
 using SymGrad.Generator.Lower;
 using SymGrad.Generator.Model;
+using SymGrad.Generator.Optimize;
 
 namespace SymGrad.Generator.Emit
 {
@@ -142,12 +143,23 @@ namespace SymGrad.Generator.Emit
                 writer.WriteLine($"{dy} = global::SymGrad.Workspace.ZerosIfEmpty({dy}, {p.Name}.Length);");
             }
 
+            // An empty gradient is one the caller does not need: the work only it needs is skipped (with two gradients or more:
+            // with one, not calling the backward is the skip), the rest lands in a buffer nobody reads.
+            var flags = new Dictionary<string, string>();
+            var taken = new NameAllocator(model.TakenNames.Concat(used).Concat(program.Variables.Keys).Concat(program.Gradients.Values));
             foreach (ParameterSpec p in model.Arguments.Where(p => p.Kind == ParameterKind.SpanInput && used.Contains(program.Gradients[p.Name])))
             {
-                // An empty gradient is one the caller does not need: its work lands in a buffer nobody reads.
                 string dx = program.Gradients[p.Name];
+                if (program.Gradients.Count > 1 && UnneededGradients.Guard(body, new Dictionary<string, string> { [dx] = "_" }) != body)
+                {
+                    flags[dx] = taken.Reserve("need" + char.ToUpperInvariant(dx[0]) + dx.Substring(1));
+                    writer.WriteLine($"bool {flags[dx]} = !{dx}.IsEmpty;");
+                }
+
                 writer.WriteLine($"{dx} = global::SymGrad.Workspace.DiscardIfEmpty({dx}, {p.Name}.Length);");
             }
+
+            body = UnneededGradients.Guard(body, flags);
 
             var arrays = new HashSet<string>(model.Parameters.Where(p => p.IsArray).Select(p => p.Name)
                 .Concat(program.Variables.Values.Where(v => v.Type.EndsWith("[]", System.StringComparison.Ordinal)).Select(v => v.Name)));

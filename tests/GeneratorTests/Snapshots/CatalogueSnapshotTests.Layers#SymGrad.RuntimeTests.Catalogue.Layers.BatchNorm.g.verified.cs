@@ -77,6 +77,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), dy, nameof(dy));
             dy = global::SymGrad.Workspace.ZerosIfEmpty(dy, y.Length);
+            bool needDx = !dx.IsEmpty;
             dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             dgamma = global::SymGrad.Workspace.DiscardIfEmpty(dgamma, gamma.Length);
             dbeta = global::SymGrad.Workspace.DiscardIfEmpty(dbeta, beta.Length);
@@ -128,10 +129,13 @@ namespace SymGrad.RuntimeTests.Catalogue
                 }
                 // mean /= n;   ∂mean/∂mean = 1 / (double)n
                 dmean /= (double)n;
-                for (int i = 0; i < n; i++)
+                if (needDx)
                 {
-                    // mean += x[i * d + j];
-                    dx[i * d + j] += dmean;
+                    for (int i = 0; i < n; i++)
+                    {
+                        // mean += x[i * d + j];
+                        dx[i * d + j] += dmean;
+                    }
                 }
             }
         }

@@ -45,7 +45,9 @@ namespace SymGrad.RuntimeTests.Language
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dw, nameof(dw));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
+            bool needDx = !dx.IsEmpty;
             dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
+            bool needDw = !dw.IsEmpty;
             dw = global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
@@ -84,21 +86,27 @@ namespace SymGrad.RuntimeTests.Language
                     // double v = x[k];
                     dx[k] += dv;
                 }
-                for (int j = 0; j < n; j++)
+                if (needDw)
                 {
-                    double v = w[j];
-                    // s += Math.Sin(v);   ∂s/∂v = Cos(v)
-                    double dv = ds * global::System.Math.Cos(v);
-                    // double v = w[j];
-                    dw[j] += dv;
+                    for (int j = 0; j < n; j++)
+                    {
+                        double v = w[j];
+                        // s += Math.Sin(v);   ∂s/∂v = Cos(v)
+                        double dv = ds * global::System.Math.Cos(v);
+                        // double v = w[j];
+                        dw[j] += dv;
+                    }
                 }
-                for (int i = 1; i < x.Length; i++)
+                if (needDx)
                 {
-                    double v = x[i];
-                    // s += v * v;   ∂s/∂v = 2·v
-                    double dv = 2 * ds * v;
-                    // double v = x[i];
-                    dx[i] += dv;
+                    for (int i = 1; i < x.Length; i++)
+                    {
+                        double v = x[i];
+                        // s += v * v;   ∂s/∂v = 2·v
+                        double dv = 2 * ds * v;
+                        // double v = x[i];
+                        dx[i] += dv;
+                    }
                 }
             }
             finally

@@ -29,6 +29,7 @@ namespace SymGrad.RuntimeTests.Language
         {
             global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
+            bool needDx = !dx.IsEmpty;
             dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             // Forward sweep: recompute what the reverse sweep reads.
             double s = 0.0;
@@ -46,14 +47,17 @@ namespace SymGrad.RuntimeTests.Language
             double dSoftplusX = 0;
             global::SymGrad.RuntimeTests.Language.GenericCases.SoftplusBackward(s, dResult, ref dSoftplusX);
             ds += dSoftplusX;
-            for (int i = 0; i < x.Length; i++)
+            if (needDx)
             {
-                // This iteration's forward values.
-                double v = x[i];
-                // s += v * v;   ∂s/∂v = 2·v
-                double dv = 2 * ds * v;
-                // T v = x[i];
-                dx[i] += dv;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    // This iteration's forward values.
+                    double v = x[i];
+                    // s += v * v;   ∂s/∂v = 2·v
+                    double dv = 2 * ds * v;
+                    // T v = x[i];
+                    dx[i] += dv;
+                }
             }
         }
 

@@ -29,6 +29,7 @@ namespace SymGrad.RuntimeTests.Language
         {
             global::SymGrad.Guard.GradientLength<float>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<float>(dx, nameof(dx), x, nameof(x));
+            bool needDx = !dx.IsEmpty;
             dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             // Forward sweep: recompute what the reverse sweep reads.
             float s = 0f;
@@ -46,14 +47,17 @@ namespace SymGrad.RuntimeTests.Language
             float dSoftplusX = 0;
             global::SymGrad.RuntimeTests.Language.GenericCases.SoftplusBackward(s, dResult, ref dSoftplusX);
             ds += dSoftplusX;
-            for (int i = 0; i < x.Length; i++)
+            if (needDx)
             {
-                // This iteration's forward values.
-                float v = x[i];
-                // s += v * v;   ∂s/∂v = 2·v
-                float dv = 2 * ds * v;
-                // T v = x[i];
-                dx[i] += dv;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    // This iteration's forward values.
+                    float v = x[i];
+                    // s += v * v;   ∂s/∂v = 2·v
+                    float dv = 2 * ds * v;
+                    // T v = x[i];
+                    dx[i] += dv;
+                }
             }
         }
 

@@ -34,6 +34,7 @@ namespace SymGrad.RuntimeTests.Language
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dy, nameof(dy));
+            bool needDx = !dx.IsEmpty;
             dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
@@ -54,8 +55,14 @@ namespace SymGrad.RuntimeTests.Language
                     global::SymGrad.RuntimeTests.Language.RangeCases.DotBackward(global::System.MemoryExtensions.AsSpan(x, 0, h), global::System.MemoryExtensions.AsSpan(x, h), dResult, dx.Slice(0, h), dDotB);
                 }
                 global::SymGrad.Workspace.AddCotangent(dDotB, dx.Slice(h));
-                dx[x.Length - 1] += dResult * x[x.Length - 2];
-                dx[x.Length - 2] += dResult * x[x.Length - 1];
+                if (needDx)
+                {
+                    dx[x.Length - 1] += dResult * x[x.Length - 2];
+                }
+                if (needDx)
+                {
+                    dx[x.Length - 2] += dResult * x[x.Length - 1];
+                }
                 if (dResult != 0)
                 {
                     global::SymGrad.RuntimeTests.Language.RangeCases.DotBackward(yWork.Slice(0, h), global::System.MemoryExtensions.AsSpan(x, 0, h), dResult, dyWork.Slice(0, h), dx.Slice(0, h));

@@ -27,19 +27,26 @@ namespace SymGrad.RuntimeTests.Language
         {
             global::SymGrad.Guard.GradientLength<float>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<float>(dw, nameof(dw), w, nameof(w));
+            bool needDw = !dw.IsEmpty;
             dw = global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length);
             // Reverse sweep: adjoints, last statement first.
             // return t.Shape == Shape.Linear ? t.Value * w[0] : MathF.Exp(t.Value) * w[0];
             if (t.Shape == global::SymGrad.RuntimeTests.Language.Shape.Linear)
             {
                 dt.Value += dResult * w[0];
-                dw[0] += dResult * t.Value;
+                if (needDw)
+                {
+                    dw[0] += dResult * t.Value;
+                }
             }
             else
             {
                 float exp = global::System.MathF.Exp(t.Value);
                 dt.Value += dResult * w[0] * exp;
-                dw[0] += dResult * exp;
+                if (needDw)
+                {
+                    dw[0] += dResult * exp;
+                }
             }
         }
 

@@ -23,6 +23,7 @@ namespace SymGrad.RuntimeTests.Regressions
         {
             global::SymGrad.Guard.GradientLength<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
+            bool needDw = !dw.IsEmpty;
             dw = global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length);
             // Forward sweep: recompute what the reverse sweep reads.
             double norm = global::SymGrad.Nn.SumOfSquares(w);
@@ -32,7 +33,10 @@ namespace SymGrad.RuntimeTests.Regressions
             {
                 // return x * w[0];   ∂result/∂x = w[0]; ∂result/∂w[0] = x
                 dx += dResult * w[0];
-                dw[0] += dResult * x;
+                if (needDw)
+                {
+                    dw[0] += dResult * x;
+                }
             }
         }
 

@@ -29,6 +29,7 @@ namespace SymGrad.RuntimeTests.Regressions
             global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
             global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
+            bool needDx = !dx.IsEmpty;
             dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             // Forward sweep: recompute what the reverse sweep reads.
             double m = x[0] * b;
@@ -61,7 +62,10 @@ namespace SymGrad.RuntimeTests.Regressions
             // double kept = m;
             double dm = dkept;
             // double m = x[0] * b;   ∂m/∂x[0] = b; ∂m/∂b = x[0]
-            dx[0] += dm * b;
+            if (needDx)
+            {
+                dx[0] += dm * b;
+            }
             db += dm * x[0];
         }
 

@@ -24,12 +24,16 @@ namespace SymGrad.RuntimeTests.Regressions
             global::SymGrad.Guard.Covers(efault.Length, nameof(efault), 1.0, "efault[0]");
             global::SymGrad.Guard.GradientLength<double>(default2, nameof(default2), efault, nameof(efault));
             global::SymGrad.Guard.Disjoint<double>(default2, nameof(default2), efault, nameof(efault));
+            bool needDefault2 = !default2.IsEmpty;
             default2 = global::SymGrad.Workspace.DiscardIfEmpty(default2, efault.Length);
             // Reverse sweep: adjoints, last statement first.
             // return (o * ouble) + efault[0];   ∂result/∂o = ouble; ∂result/∂ouble = o; ∂result/∂efault[0] = 1
             do2 += dResult * ouble;
             double2 += dResult * o;
-            default2[0] += dResult;
+            if (needDefault2)
+            {
+                default2[0] += dResult;
+            }
         }
 
         /// <summary>

@@ -36,6 +36,7 @@ namespace SymGrad.RuntimeTests.Regressions
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dy, nameof(dy));
             dy = global::SymGrad.Workspace.ZerosIfEmpty(dy, y.Length);
+            bool needDx = !dx.IsEmpty;
             dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
             // Reverse sweep: adjoints, last statement first.
             // return Math.Log(1 + s * s);   ∂result/∂s = 2·(s / (1.0 + s·s))
@@ -43,10 +44,13 @@ namespace SymGrad.RuntimeTests.Regressions
             {
                 ds += dResult / (1.0 + s * s) * (2 * s);
             }
-            for (int i = 0; i < n; i++)
+            if (needDx)
             {
-                // y[i] = 2 * x[i];   ∂y[i]/∂x[i] = 2
-                dx[i] += 2.0 * dy[i];
+                for (int i = 0; i < n; i++)
+                {
+                    // y[i] = 2 * x[i];   ∂y[i]/∂x[i] = 2
+                    dx[i] += 2.0 * dy[i];
+                }
             }
         }
 

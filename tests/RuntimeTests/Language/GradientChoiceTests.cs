@@ -36,6 +36,27 @@ namespace SymGrad.RuntimeTests.Language
             Assert.Equal(dw1, onlyW1);
         }
 
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        public void SkippedLoopsLeaveTheOtherGradientsAsTheyWere(int seed)
+        {
+            // BatchNorm's backward accumulates dx in loops of its own: with dx empty they are skipped (needDx).
+            var rng = new Random(seed);
+            int n = 4, d = 3;
+            double[] x = Random(rng, n * d), gamma = Random(rng, d), beta = Random(rng, d), y = new double[n * d], dy = Random(rng, n * d);
+            Catalogue.Layers.BatchNorm(x, gamma, beta, y, n, d, 1e-5);
+            double[] dx = new double[n * d], dgamma = new double[d], dbeta = new double[d];
+            Catalogue.Layers.BatchNormBackward(x, gamma, beta, y, n, d, 1e-5, dy, dx, dgamma, dbeta);
+            double[] onlyGamma = new double[d], onlyBeta = new double[d];
+            Catalogue.Layers.BatchNormBackward(x, gamma, beta, y, n, d, 1e-5, dy, default, onlyGamma, onlyBeta);
+            Assert.Equal(dgamma, onlyGamma);
+            Assert.Equal(dbeta, onlyBeta);
+            double[] onlyX = new double[n * d];
+            Catalogue.Layers.BatchNormBackward(x, gamma, beta, y, n, d, 1e-5, dy, onlyX, default, default);
+            Assert.Equal(dx, onlyX);
+        }
+
         [Fact]
         public void EmptyGradientsInLoopsWrittenByHand()
         {
