@@ -95,6 +95,16 @@ namespace SymGrad.RuntimeTests.Language
             Assert.Equal(numeric, WhileCases.DampedTangent(x, rate, tx, trate), 6);
         }
 
+        [Theory]
+        [InlineData(0.1)]
+        [InlineData(3.0)]
+        public void ASwitchArmThatKeepsTheValue(double a)
+        {
+            double da = 0;
+            Regressions.EngineCases.SwitchArmKeepsTheValueGradient(a, ref da);
+            AssertClose(da * 1.5, Regressions.EngineCases.SwitchArmKeepsTheValueTangent(a, 1.5));
+        }
+
         [Fact]
         public void WrongTangentLengthsThrowBeforeAnyWrite()
         {

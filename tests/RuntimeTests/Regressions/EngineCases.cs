@@ -467,5 +467,17 @@ namespace SymGrad.RuntimeTests.Regressions
         /// </summary>
         [Differentiable]
         public static double KeywordGradientNames(double o, double ouble, ReadOnlySpan<double> efault) => (o * ouble) + efault[0];
+
+        /// <summary>
+        /// A switch expression, as an assignment's whole value, whose discard arm keeps the variable (found by the
+        /// random-program tester): the lowered arm s = s was printed in MTangent (CS1717).
+        /// </summary>
+        [Differentiable]
+        public static double SwitchArmKeepsTheValue(double a)
+        {
+            double s = a * 0.5;
+            s = Math.Log(Math.Abs(a) + 0.5) switch { < -0.5 => a, _ => s };
+            return s * a;
+        }
     }
 }
