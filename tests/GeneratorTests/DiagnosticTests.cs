@@ -217,6 +217,23 @@ namespace SymGrad.GeneratorTests
         }
 
         [Fact]
+        public void SG0003_SpanOfStructsWritten()
+        {
+            Expect("""
+                using System;
+                using SymGrad;
+
+                public struct P2 { public double X, Y; }
+
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static void M(ReadOnlySpan<double> x, Span<P2> [|y|]) { y[0].X = x[0]; }
+                }
+                """, "SG0003", "spans and arrays of structs of reals are inputs for now");
+        }
+
+        [Fact]
         public void SG0003_StructWithProperties()
         {
             Expect("""

@@ -88,7 +88,7 @@ namespace SymGrad.Generator.Differentiate
         public Expr AdjointOf(Expr leaf) => leaf switch
         {
             Name n => new Name(Adjoint(n.Id), n.Type),
-            Element el => new Element(Adjoint(el.Span), Use(el.Index), el.Type),
+            Element el => el with { Span = Adjoint(el.Span), Index = Use(el.Index) },
             _ => throw new System.InvalidOperationException("No adjoint for " + leaf),
         };
 

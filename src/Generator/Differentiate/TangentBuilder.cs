@@ -116,7 +116,7 @@ namespace SymGrad.Generator.Differentiate
                     case Assign { Target: Element e } a when _facts.IsOutput(e.Span):
                     {
                         (Expr value, Expr tangent) = Forward(a.Value, output);
-                        output.Add(new Assign(new Element(Tangent(e.Span), e.Index, e.Type), a.Op, tangent, a.Source));
+                        output.Add(new Assign(e with { Span = Tangent(e.Span) }, a.Op, tangent, a.Source));
                         output.Add(a with { Value = value });
                         break;
                     }
@@ -170,7 +170,7 @@ namespace SymGrad.Generator.Differentiate
                 case Name n:
                     return (e, new Name(Tangent(n.Id), n.Type));
                 case Element el:
-                    return (e, new Element(Tangent(el.Span), el.Index, el.Type));
+                    return (e, el with { Span = Tangent(el.Span) });
                 case Unary { Op: "-" } u:
                 {
                     (Expr v, Expr t) = Forward(u.Operand, output);

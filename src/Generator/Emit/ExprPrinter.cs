@@ -32,7 +32,7 @@ namespace SymGrad.Generator.Emit
                 case Name n:
                     return rename(n.Id);
                 case Element el:
-                    return rename(el.Span) + "[" + Print(el.Index, rename) + "]";
+                    return rename(el.Span) + "[" + Print(el.Index, rename) + "]" + el.Member;
                 case Unary u:
                 {
                     string operand = Print(u.Operand, rename, 1, false);

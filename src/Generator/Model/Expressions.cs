@@ -15,7 +15,11 @@ namespace SymGrad.Generator.Model
     internal sealed record Name(string Id, string Type) : Expr(Type);
 
     /// <summary><c>span[index]</c>.</summary>
-    internal sealed record Element(string Span, Expr Index, string Type) : Expr(Type);
+    internal sealed record Element(string Span, Expr Index, string Type) : Expr(Type)
+    {
+        /// <summary>For a span of structs of reals, the field read (<c>.X</c> of <c>pts[i].X</c>); empty for a span of reals.</summary>
+        public string Member { get; init; } = "";
+    }
 
     /// <summary><c>-x</c>, <c>!b</c>.</summary>
     internal sealed record Unary(string Op, Expr Operand, string Type) : Expr(Type);

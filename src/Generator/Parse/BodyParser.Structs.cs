@@ -48,6 +48,26 @@ namespace SymGrad.Generator.Parse
             return true;
         }
 
+        /// <summary><c>foreach (Point3 p in pts)</c>: the item is a struct local whose fields are read from the element.</summary>
+        private bool DeclareStructItem(ILocalSymbol item, string span, Expr index, List<Stmt> output)
+        {
+            if (StructsOfReals.Leaves(item.Type) is not { } leaves || leaves.Any(l => !TypeNames.IsReal(l.Type)))
+            {
+                return false;
+            }
+
+            var fields = new Dictionary<string, Name>();
+            foreach (StructLeaf leaf in leaves)
+            {
+                string type = TypeNames.Of(leaf.Type);
+                fields[leaf.Path] = new Name(DeclareName(item.Name + leaf.Suffix, type), type);
+                output.Add(new LocalDecl(fields[leaf.Path].Id, type, new Element(span, index, type) { Member = leaf.Path }, type + " " + item.Name + leaf.Path + " = " + span + "[" + (index as Name)?.Id + "]" + leaf.Path + ";"));
+            }
+
+            _structLocals[item] = fields;
+            return true;
+        }
+
         /// <summary><c>p = q;</c> on a struct local: an assignment per field.</summary>
         private bool ParseStructAssignment(AssignmentExpressionSyntax assignment, List<Stmt> output)
         {
@@ -117,6 +137,22 @@ namespace SymGrad.Generator.Parse
             _ => null,
         };
 
+        /// <summary>A field of an element of a span or array of structs (<c>pts[i].X</c>, <c>segments[i].From.X</c>), or null.</summary>
+        private Element? ElementField(ExpressionSyntax expression, string type)
+        {
+            string path = "";
+            while (expression is MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression } member)
+            {
+                path = "." + member.Name.Identifier.ValueText + path;
+                expression = member.Expression;
+            }
+
+            return path.Length > 0 && expression is ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } access && Buffer(access.Expression) is { } spec
+                && StructsOfReals.Leaves(_model.GetTypeInfo(access, _cancellationToken).Type) is { } leaves && leaves.Any(l => l.Path == path && TypeNames.IsReal(l.Type))
+                ? new Element(spec.Name, Position(access.ArgumentList.Arguments[0].Expression, spec.Name), type) { Member = path }
+                : null;
+        }
+
         /// <summary>The struct parameter or local a member-access chain starts from, and the chain's path (<c>.From.X</c>).</summary>
         private (ISymbol Root, string Path)? StructRoot(ExpressionSyntax expression)
         {
@@ -161,6 +197,26 @@ namespace SymGrad.Generator.Parse
                         return Construct(creation, prefix, into);
                     case InitializerExpressionSyntax nested when nested.IsKind(SyntaxKind.ObjectInitializerExpression):
                         return Initialise(nested, prefix, into);
+                }
+
+                // pts[i], an element of a span of structs: its fields.
+                if (e is ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } access && Buffer(access.Expression) is { } buffer
+                    && StructsOfReals.Leaves(_model.GetTypeInfo(e, _cancellationToken).Type) is { } elementLeaves)
+                {
+                    if (elementLeaves.Any(l => !TypeNames.IsReal(l.Type)))
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedExpression, e.GetLocation(), MethodParser.OneLine(e.ToString()),
+                            "an element of a span of structs with integral or bool fields is read field by field: read the fields you need (double x = " + MethodParser.OneLine(e.ToString()) + ".X;)");
+                        return false;
+                    }
+
+                    Expr index = Position(access.ArgumentList.Arguments[0].Expression, buffer.Name);
+                    foreach (StructLeaf leaf in elementLeaves)
+                    {
+                        into[prefix + leaf.Path] = (new Element(buffer.Name, index, TypeNames.Of(leaf.Type)) { Member = leaf.Path }, MethodParser.OneLine(e.ToString()) + leaf.Path);
+                    }
+
+                    return true;
                 }
 
                 if (StructRoot(e) is ({ } root, string path) && StructsOfReals.Leaves(_model.GetTypeInfo(e, _cancellationToken).Type) is { } inner)

@@ -452,15 +452,20 @@ namespace SymGrad.Generator.Parse
             ParameterSpec spec = _parameters[part.Span];
             string counter = FreshCounter(loop);
             string itemType = TypeNames.Of(item.Type);
-            string name = Declare(item);
-            Expr element = new Element(spec.Name, new Name(counter, "int"), spec.ElementType);
-            if (itemType != spec.ElementType)
+            string header = "foreach (" + MethodParser.OneLine(loop.Type.ToString()) + " " + loop.Identifier.ValueText + " in " + MethodParser.OneLine(loop.Expression.ToString()) + ")";
+            var body = new List<Stmt>();
+            if (!DeclareStructItem(item, spec.Name, new Name(counter, "int"), body))
             {
-                element = new Cast(element, itemType);
+                string name = Declare(item);
+                Expr element = new Element(spec.Name, new Name(counter, "int"), spec.ElementType);
+                if (itemType != spec.ElementType)
+                {
+                    element = new Cast(element, itemType);
+                }
+
+                body.Add(new LocalDecl(name, itemType, element, MethodParser.OneLine(loop.Type.ToString()) + " " + name + " = " + spec.Name + "[" + counter + "];"));
             }
 
-            string header = "foreach (" + MethodParser.OneLine(loop.Type.ToString()) + " " + loop.Identifier.ValueText + " in " + MethodParser.OneLine(loop.Expression.ToString()) + ")";
-            var body = new List<Stmt> { new LocalDecl(name, itemType, element, MethodParser.OneLine(loop.Type.ToString()) + " " + name + " = " + spec.Name + "[" + counter + "];") };
             body.AddRange(ParseEmbedded(loop.Statement).Statements);
 
             // C# takes the part once, before the loop; the lowered loop reads its bounds at each iteration.
@@ -651,6 +656,8 @@ namespace SymGrad.Generator.Parse
                     return constant; // T.One, T.Pi
                 case MemberAccessExpressionSyntax member when StructField(member, type) is { } field:
                     return field; // a.X, p.X: a field of a struct of reals
+                case MemberAccessExpressionSyntax member when ElementField(member, type) is { } elementField:
+                    return elementField; // pts[i].X: a field of an element of a span of structs
                 case MemberAccessExpressionSyntax { Expression: InvocationExpressionSyntax call } when StructsOfReals.Leaves(_model.GetTypeInfo(call, _cancellationToken).Type) is not null:
                     return ParseExpression(call); // F(a).X: the call is what is outside the subset
                 case MemberAccessExpressionSyntax member:

@@ -286,6 +286,22 @@ namespace SymGrad.Generator.Parse
             }
 
             ITypeSymbol? element = TypeNames.SpanElement(parameter.Type, out bool readOnly);
+
+            // ReadOnlySpan<Point3> and Point3[] inputs: read field by field (pts[i].X), the gradient a Span<Point3>.
+            if ((element ?? ArrayParameters.Element(parameter.Type)) is { } structs && StructsOfReals.Leaves(structs) is not null)
+            {
+                bool array = element is null;
+                if (!(array ? !ArrayParameters.Written(parameter, compilation) : readOnly))
+                {
+                    problem = "spans and arrays of structs of reals are inputs for now: write the results into spans of float or double";
+                    return null;
+                }
+
+                string structType = TypeNames.Of(structs);
+                return new ParameterSpec(parameter.Name, array ? structType + "[]" : $"global::System.ReadOnlySpan<{structType}>", structType,
+                    noDerivative ? ParameterKind.Constant : ParameterKind.SpanInput);
+            }
+
             if (element is not null)
             {
                 string elementType = TypeNames.Of(element);

@@ -128,6 +128,14 @@ namespace SymGrad
         public static Span<float> DiscardIfEmpty(Span<float> gradient, int length)
             => gradient.IsEmpty && length > 0 ? DiscardBuffer<float>.Of(length) : gradient;
 
+        /// <inheritdoc cref="DiscardIfEmpty(Span{double}, int)"/>
+        public static Span<T> DiscardIfEmpty<T>(Span<T> gradient, int length)
+            => gradient.IsEmpty && length > 0 ? DiscardBuffer<T>.Of(length) : gradient;
+
+        /// <inheritdoc cref="ZerosIfEmpty(ReadOnlySpan{double}, int)"/>
+        public static ReadOnlySpan<T> ZerosIfEmpty<T>(ReadOnlySpan<T> cotangent, int length)
+            => cotangent.IsEmpty ? SharedZeros<T>.Of(length) : cotangent;
+
         /// <summary>Zeros nobody writes (handed out read-only); replaced by a longer array when a longer run is asked for.</summary>
         private static class SharedZeros<T>
         {

@@ -71,6 +71,33 @@ namespace SymGrad.RuntimeTests.Language
         [Differentiable]
         public static float Shaped(Tagged t, ReadOnlySpan<float> w) => t.Shape == Shape.Linear ? t.Value * w[0] : MathF.Exp(t.Value) * w[0];
 
+        /// <summary>A span of structs, its elements' fields read in a loop (gradient Span&lt;Point3&gt;).</summary>
+        [Differentiable]
+        public static double Weighted(ReadOnlySpan<Point3> points, double w)
+        {
+            double s = 0;
+            for (int i = 0; i < points.Length; i++)
+            {
+                s += (w * points[i].X * points[i].X) + (points[i].Y * points[i].Z);
+            }
+
+            return s;
+        }
+
+        /// <summary>An array of structs: foreach over it, and an element copied into a struct local.</summary>
+        [Differentiable]
+        public static double Spread(Point3[] points)
+        {
+            double s = 0;
+            foreach (Point3 p in points)
+            {
+                s += Math.Sqrt((p.X * p.X) + (p.Y * p.Y) + (p.Z * p.Z));
+            }
+
+            Point3 first = points[0];
+            return s + (first.Z * first.X);
+        }
+
         /// <summary>A struct local carried through a loop, assigned whole inside it.</summary>
         [Differentiable]
         public static double Moments(ReadOnlySpan<double> x)

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Xunit;
 using static SymGrad.RuntimeTests.Gradients.Check;
 using C = SymGrad.RuntimeTests.Language.StructCases;
@@ -74,6 +75,30 @@ namespace SymGrad.RuntimeTests.Language
             C.MomentsGradient(x, dx);
             Verify(() => C.Moments(x), Param("x", x, dx));
         }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void SpansAndArraysOfStructs(int seed)
+        {
+            var rng = new Random(seed);
+            double[] flat = Random(rng, 12), w = { rng.NextDouble() };
+            Point3[] Points() => Enumerable.Range(0, 4).Select(i => new Point3(flat[3 * i], flat[(3 * i) + 1], flat[(3 * i) + 2])).ToArray();
+            var dpoints = new Point3[4];
+            double dw = 0;
+            C.WeightedGradient(Points(), w[0], dpoints, ref dw);
+            Verify(() => C.Weighted(Points(), w[0]), Param("points", flat, Flat(dpoints)), Scalar("w", w, dw));
+
+            var dspread = new Point3[4];
+            C.SpreadGradient(Points(), dspread);
+            Verify(() => C.Spread(Points()), Param("points", flat, Flat(dspread)));
+
+            // Forward mode agrees: the tangent along a direction is the gradient's dot product with it.
+            var direction = Enumerable.Range(0, 4).Select(i => new Point3(0.1 * i, -0.2, 0.3)).ToArray();
+            double expected = Flat(dspread).Zip(Flat(direction), (a, b) => a * b).Sum();
+            Assert.True(Math.Abs(expected - C.SpreadTangent(Points(), direction)) < 1e-9 * (1 + Math.Abs(expected)));
+        }
+
+        private static double[] Flat(Point3[] p) => p.SelectMany(A).ToArray();
 
         private static Point3 P(double[] v) => new(v[0], v[1], v[2]);
 
