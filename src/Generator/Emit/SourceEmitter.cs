@@ -74,6 +74,12 @@ namespace SymGrad.Generator.Emit
                     writer.WriteLineNoTabs(string.Empty);
                     WriteTangent(writer, model, tangent, sizes, program.Workspace);
                 }
+
+                if (JacobianWriter.ElementType(model) is { } type)
+                {
+                    writer.WriteLineNoTabs(string.Empty);
+                    JacobianWriter.Write(writer, model, program.Signature, tangent, type);
+                }
             });
         }
 

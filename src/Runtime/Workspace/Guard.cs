@@ -41,6 +41,16 @@ namespace SymGrad
             }
         }
 
+        /// <summary>Throws unless <paramref name="jacobian"/> holds exactly <paramref name="rows"/> × <paramref name="columns"/> elements.</summary>
+        public static void JacobianLength<T>(ReadOnlySpan<T> jacobian, string jacobianName, int rows, int columns)
+        {
+            if (jacobian.Length != (long)rows * columns)
+            {
+                throw new ArgumentException(
+                    $"{jacobianName} has length {jacobian.Length} but the Jacobian has {rows} rows (results) × {columns} columns (inputs) = {(long)rows * columns} elements.", jacobianName);
+            }
+        }
+
         /// <summary>Throws unless the gradient <paramref name="span"/> is empty (not needed) or has the length of <paramref name="primal"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void GradientLength<T>(ReadOnlySpan<T> span, string spanName, ReadOnlySpan<T> primal, string primalName)

@@ -110,5 +110,78 @@ namespace SymGrad.RuntimeTests.Catalogue
                 }
             }
         }
+
+        /// <summary>
+        /// The Jacobian of <c>AttentionMask</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (each element of output), a column per differentiable input
+        /// (each element of a, then each element of logits). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>AttentionMaskTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AttentionMaskJacobian(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> logits, global::System.Span<double> output, int channels, int positions, global::System.Span<double> jacobian)
+        {
+            int cA = 0;
+            int cLogits = cA + a.Length;
+            int columns = cLogits + logits.Length;
+            int rOutput = 0;
+            int rows = rOutput + output.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> ta = workspace.RentDoubles(a.Length);
+                    global::System.Span<double> tlogits = workspace.RentDoubles(logits.Length);
+                    global::System.Span<double> toutput = workspace.RentDoubles(output.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        ta.Clear();
+                        if (column >= cA && column < cA + a.Length)
+                        {
+                            ta[column - cA] = 1;
+                        }
+                        tlogits.Clear();
+                        if (column >= cLogits && column < cLogits + logits.Length)
+                        {
+                            tlogits[column - cLogits] = 1;
+                        }
+                        AttentionMaskTangent(a, logits, output, channels, positions, ta, tlogits, toutput);
+                        for (int i = 0; i < output.Length; i++)
+                        {
+                            jacobian[(rOutput + i) * columns + column] = toutput[i];
+                        }
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    AttentionMask(a, logits, output, channels, positions); // the backward reads the outputs the forward writes
+                    global::System.Span<double> da2 = workspace.RentDoubles(a.Length);
+                    global::System.Span<double> dlogits2 = workspace.RentDoubles(logits.Length);
+                    global::System.Span<double> doutput2 = workspace.RentDoubles(output.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        doutput2.Clear();
+                        if (row >= rOutput && row < rOutput + output.Length)
+                        {
+                            doutput2[row - rOutput] = 1;
+                        }
+                        da2.Clear();
+                        dlogits2.Clear();
+                        AttentionMaskBackward(a, logits, output, channels, positions, doutput2, da2, dlogits2);
+                        da2.CopyTo(jacobian.Slice(row * columns + cA, a.Length));
+                        dlogits2.CopyTo(jacobian.Slice(row * columns + cLogits, logits.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -161,5 +161,84 @@ namespace SymGrad.RuntimeTests.Catalogue
             }
             return (a >= c ? 1 : 0) * ta + (a >= c ? 0 : 1) * tc;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Maxout</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (each element of x, then each element of w1, then b1, then each element of w2, then b2). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>MaxoutTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MaxoutJacobian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, double b1, global::System.ReadOnlySpan<double> w2, double b2, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cW1 = cX + x.Length;
+            int cB1 = cW1 + w1.Length;
+            int cW2 = cB1 + 1;
+            int cB2 = cW2 + w2.Length;
+            int columns = cB2 + 1;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> tw1 = workspace.RentDoubles(w1.Length);
+                    global::System.Span<double> tw2 = workspace.RentDoubles(w2.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        tw1.Clear();
+                        if (column >= cW1 && column < cW1 + w1.Length)
+                        {
+                            tw1[column - cW1] = 1;
+                        }
+                        tw2.Clear();
+                        if (column >= cW2 && column < cW2 + w2.Length)
+                        {
+                            tw2[column - cW2] = 1;
+                        }
+                        jacobian[rResult * columns + column] = MaxoutTangent(x, w1, b1, w2, b2, tx, tw1, column == cB1 ? 1 : 0, tw2, column == cB2 ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> dw12 = workspace.RentDoubles(w1.Length);
+                    double db12;
+                    global::System.Span<double> dw22 = workspace.RentDoubles(w2.Length);
+                    double db22;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dx2.Clear();
+                        dw12.Clear();
+                        db12 = 0;
+                        dw22.Clear();
+                        db22 = 0;
+                        MaxoutBackward(x, w1, b1, w2, b2, row == rResult ? 1 : 0, dx2, dw12, ref db12, dw22, ref db22);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                        dw12.CopyTo(jacobian.Slice(row * columns + cW1, w1.Length));
+                        jacobian[row * columns + cB1] = db12;
+                        dw22.CopyTo(jacobian.Slice(row * columns + cW2, w2.Length));
+                        jacobian[row * columns + cB2] = db22;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -95,5 +95,53 @@ namespace SymGrad.RuntimeTests.Catalogue
             HalvesBackward(x, top, bottom, half, 1, default, default, dx);
             return result;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Halves</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value, then each element of top, then each element of bottom), a column per differentiable input
+        /// (each element of x). It runs one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void HalvesJacobian(global::System.ReadOnlySpan<double> x, global::System.Span<double> top, global::System.Span<double> bottom, int half, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int columns = cX + x.Length;
+            int rResult = 0;
+            int rTop = 1;
+            int rBottom = rTop + top.Length;
+            int rows = rBottom + bottom.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                Halves(x, top, bottom, half); // the backward reads the outputs the forward writes
+                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                global::System.Span<double> dtop2 = workspace.RentDoubles(top.Length);
+                global::System.Span<double> dbottom2 = workspace.RentDoubles(bottom.Length);
+                for (int row = 0; row < rows; row++)
+                {
+                    dtop2.Clear();
+                    if (row >= rTop && row < rTop + top.Length)
+                    {
+                        dtop2[row - rTop] = 1;
+                    }
+                    dbottom2.Clear();
+                    if (row >= rBottom && row < rBottom + bottom.Length)
+                    {
+                        dbottom2[row - rBottom] = 1;
+                    }
+                    dx2.Clear();
+                    HalvesBackward(x, top, bottom, half, row == rResult ? 1 : 0, dtop2, dbottom2, dx2);
+                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

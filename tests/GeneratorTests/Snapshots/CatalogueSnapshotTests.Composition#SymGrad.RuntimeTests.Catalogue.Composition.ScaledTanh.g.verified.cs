@@ -97,5 +97,82 @@ namespace SymGrad.RuntimeTests.Catalogue
                 y[i] = w[i] * tanh + b;
             }
         }
+
+        /// <summary>
+        /// The Jacobian of <c>ScaledTanh</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (each element of y), a column per differentiable input
+        /// (each element of x, then each element of w, then b). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>ScaledTanhTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ScaledTanhJacobian(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> w, float b, global::System.Span<float> y, global::System.Span<float> jacobian)
+        {
+            int cX = 0;
+            int cW = cX + x.Length;
+            int cB = cW + w.Length;
+            int columns = cB + 1;
+            int rY = 0;
+            int rows = rY + y.Length;
+            global::SymGrad.Guard.JacobianLength<float>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<float> tx = workspace.RentFloats(x.Length);
+                    global::System.Span<float> tw = workspace.RentFloats(w.Length);
+                    global::System.Span<float> ty = workspace.RentFloats(y.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        tw.Clear();
+                        if (column >= cW && column < cW + w.Length)
+                        {
+                            tw[column - cW] = 1;
+                        }
+                        ScaledTanhTangent(x, w, b, y, tx, tw, column == cB ? 1 : 0, ty);
+                        for (int i2 = 0; i2 < y.Length; i2++)
+                        {
+                            jacobian[(rY + i2) * columns + column] = ty[i2];
+                        }
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    ScaledTanh(x, w, b, y); // the backward reads the outputs the forward writes
+                    global::System.Span<float> dx2 = workspace.RentFloats(x.Length);
+                    global::System.Span<float> dw2 = workspace.RentFloats(w.Length);
+                    float db2;
+                    global::System.Span<float> dy2 = workspace.RentFloats(y.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dy2.Clear();
+                        if (row >= rY && row < rY + y.Length)
+                        {
+                            dy2[row - rY] = 1;
+                        }
+                        dx2.Clear();
+                        dw2.Clear();
+                        db2 = 0;
+                        ScaledTanhBackward(x, w, b, y, dy2, dx2, dw2, ref db2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                        dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
+                        jacobian[row * columns + cB] = db2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

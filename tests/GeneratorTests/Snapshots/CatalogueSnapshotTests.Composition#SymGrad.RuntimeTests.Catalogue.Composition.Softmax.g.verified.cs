@@ -169,5 +169,68 @@ namespace SymGrad.RuntimeTests.Catalogue
                 p[j] = q;
             }
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Softmax</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (each element of p), a column per differentiable input
+        /// (each element of s). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>SoftmaxTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SoftmaxJacobian(global::System.ReadOnlySpan<double> s, global::System.Span<double> p, global::System.Span<double> jacobian)
+        {
+            int cS = 0;
+            int columns = cS + s.Length;
+            int rP = 0;
+            int rows = rP + p.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> ts = workspace.RentDoubles(s.Length);
+                    global::System.Span<double> tp = workspace.RentDoubles(p.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        ts.Clear();
+                        if (column >= cS && column < cS + s.Length)
+                        {
+                            ts[column - cS] = 1;
+                        }
+                        SoftmaxTangent(s, p, ts, tp);
+                        for (int i = 0; i < p.Length; i++)
+                        {
+                            jacobian[(rP + i) * columns + column] = tp[i];
+                        }
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    Softmax(s, p); // the backward reads the outputs the forward writes
+                    global::System.Span<double> ds2 = workspace.RentDoubles(s.Length);
+                    global::System.Span<double> dp2 = workspace.RentDoubles(p.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dp2.Clear();
+                        if (row >= rP && row < rP + p.Length)
+                        {
+                            dp2[row - rP] = 1;
+                        }
+                        ds2.Clear();
+                        SoftmaxBackward(s, p, dp2, ds2);
+                        ds2.CopyTo(jacobian.Slice(row * columns + cS, s.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -53,5 +53,42 @@ namespace SymGrad.RuntimeTests.Catalogue
             SoftplusSumBackward(x, scale, 1, dx, ref dscale);
             return result;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>SoftplusSum</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (each element of x, then scale). It runs one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SoftplusSumJacobian(global::System.ReadOnlySpan<double> x, double scale, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cScale = cX + x.Length;
+            int columns = cScale + 1;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                double dscale2;
+                for (int row = 0; row < rows; row++)
+                {
+                    dx2.Clear();
+                    dscale2 = 0;
+                    SoftplusSumBackward(x, scale, row == rResult ? 1 : 0, dx2, ref dscale2);
+                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                    jacobian[row * columns + cScale] = dscale2;
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

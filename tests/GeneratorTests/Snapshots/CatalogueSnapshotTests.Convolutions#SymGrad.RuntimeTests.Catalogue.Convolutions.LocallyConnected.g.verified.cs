@@ -137,5 +137,78 @@ namespace SymGrad.RuntimeTests.Catalogue
                 }
             }
         }
+
+        /// <summary>
+        /// The Jacobian of <c>LocallyConnected</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (each element of y), a column per differentiable input
+        /// (each element of x, then each element of w). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>LocallyConnectedTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LocallyConnectedJacobian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.Span<double> y, global::SymGrad.RuntimeTests.Catalogue.Geometry g, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cW = cX + x.Length;
+            int columns = cW + w.Length;
+            int rY = 0;
+            int rows = rY + y.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> tw = workspace.RentDoubles(w.Length);
+                    global::System.Span<double> ty = workspace.RentDoubles(y.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        tw.Clear();
+                        if (column >= cW && column < cW + w.Length)
+                        {
+                            tw[column - cW] = 1;
+                        }
+                        LocallyConnectedTangent(x, w, y, g, tx, tw, ty);
+                        for (int i = 0; i < y.Length; i++)
+                        {
+                            jacobian[(rY + i) * columns + column] = ty[i];
+                        }
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    LocallyConnected(x, w, y, g); // the backward reads the outputs the forward writes
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> dw2 = workspace.RentDoubles(w.Length);
+                    global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dy2.Clear();
+                        if (row >= rY && row < rY + y.Length)
+                        {
+                            dy2[row - rY] = 1;
+                        }
+                        dx2.Clear();
+                        dw2.Clear();
+                        LocallyConnectedBackward(x, w, y, g, dy2, dx2, dw2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                        dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -222,5 +222,88 @@ namespace SymGrad.RuntimeTests.Catalogue
                 }
             }
         }
+
+        /// <summary>
+        /// The Jacobian of <c>BatchNorm</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (each element of y), a column per differentiable input
+        /// (each element of x, then each element of gamma, then each element of beta). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>BatchNormTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void BatchNormJacobian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> gamma, global::System.ReadOnlySpan<double> beta, global::System.Span<double> y, int n, int d, double eps, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cGamma = cX + x.Length;
+            int cBeta = cGamma + gamma.Length;
+            int columns = cBeta + beta.Length;
+            int rY = 0;
+            int rows = rY + y.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> tgamma = workspace.RentDoubles(gamma.Length);
+                    global::System.Span<double> tbeta = workspace.RentDoubles(beta.Length);
+                    global::System.Span<double> ty = workspace.RentDoubles(y.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        tgamma.Clear();
+                        if (column >= cGamma && column < cGamma + gamma.Length)
+                        {
+                            tgamma[column - cGamma] = 1;
+                        }
+                        tbeta.Clear();
+                        if (column >= cBeta && column < cBeta + beta.Length)
+                        {
+                            tbeta[column - cBeta] = 1;
+                        }
+                        BatchNormTangent(x, gamma, beta, y, n, d, eps, tx, tgamma, tbeta, ty);
+                        for (int i2 = 0; i2 < y.Length; i2++)
+                        {
+                            jacobian[(rY + i2) * columns + column] = ty[i2];
+                        }
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    BatchNorm(x, gamma, beta, y, n, d, eps); // the backward reads the outputs the forward writes
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> dgamma2 = workspace.RentDoubles(gamma.Length);
+                    global::System.Span<double> dbeta2 = workspace.RentDoubles(beta.Length);
+                    global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dy2.Clear();
+                        if (row >= rY && row < rY + y.Length)
+                        {
+                            dy2[row - rY] = 1;
+                        }
+                        dx2.Clear();
+                        dgamma2.Clear();
+                        dbeta2.Clear();
+                        BatchNormBackward(x, gamma, beta, y, n, d, eps, dy2, dx2, dgamma2, dbeta2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                        dgamma2.CopyTo(jacobian.Slice(row * columns + cGamma, gamma.Length));
+                        dbeta2.CopyTo(jacobian.Slice(row * columns + cBeta, beta.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -120,5 +120,66 @@ namespace SymGrad.RuntimeTests.Catalogue
             }
             return tsum / (double)n;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>EuclideanLoss</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (each element of z, then each element of y). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>EuclideanLossTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void EuclideanLossJacobian(global::System.ReadOnlySpan<double> z, global::System.ReadOnlySpan<double> y, int n, int d, global::System.Span<double> jacobian)
+        {
+            int cZ = 0;
+            int cY = cZ + z.Length;
+            int columns = cY + y.Length;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tz = workspace.RentDoubles(z.Length);
+                    global::System.Span<double> ty = workspace.RentDoubles(y.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tz.Clear();
+                        if (column >= cZ && column < cZ + z.Length)
+                        {
+                            tz[column - cZ] = 1;
+                        }
+                        ty.Clear();
+                        if (column >= cY && column < cY + y.Length)
+                        {
+                            ty[column - cY] = 1;
+                        }
+                        jacobian[rResult * columns + column] = EuclideanLossTangent(z, y, n, d, tz, ty);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<double> dz2 = workspace.RentDoubles(z.Length);
+                    global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dz2.Clear();
+                        dy2.Clear();
+                        EuclideanLossBackward(z, y, n, d, row == rResult ? 1 : 0, dz2, dy2);
+                        dz2.CopyTo(jacobian.Slice(row * columns + cZ, z.Length));
+                        dy2.CopyTo(jacobian.Slice(row * columns + cY, y.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

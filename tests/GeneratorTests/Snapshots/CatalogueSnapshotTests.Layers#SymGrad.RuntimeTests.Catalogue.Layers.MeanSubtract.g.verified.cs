@@ -105,5 +105,68 @@ namespace SymGrad.RuntimeTests.Catalogue
                 }
             }
         }
+
+        /// <summary>
+        /// The Jacobian of <c>MeanSubtract</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (each element of h), a column per differentiable input
+        /// (each element of x). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>MeanSubtractTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MeanSubtractJacobian(global::System.ReadOnlySpan<double> x, global::System.Span<double> h, int rows, int d, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int columns = cX + x.Length;
+            int rH = 0;
+            int rows2 = rH + h.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows2, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows2)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> th = workspace.RentDoubles(h.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        MeanSubtractTangent(x, h, rows, d, tx, th);
+                        for (int i2 = 0; i2 < h.Length; i2++)
+                        {
+                            jacobian[(rH + i2) * columns + column] = th[i2];
+                        }
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    MeanSubtract(x, h, rows, d); // the backward reads the outputs the forward writes
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> dh2 = workspace.RentDoubles(h.Length);
+                    for (int row = 0; row < rows2; row++)
+                    {
+                        dh2.Clear();
+                        if (row >= rH && row < rH + h.Length)
+                        {
+                            dh2[row - rH] = 1;
+                        }
+                        dx2.Clear();
+                        MeanSubtractBackward(x, h, rows, d, dh2, dx2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -57,5 +57,56 @@ namespace SymGrad.RuntimeTests.Catalogue
             tp = global::SymGrad.Workspace.ZerosIfEmpty(tp, p.Length);
             return -(tp[y] / p[y]);
         }
+
+        /// <summary>
+        /// The Jacobian of <c>NegativeLogLikelihood</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (each element of p). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>NegativeLogLikelihoodTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void NegativeLogLikelihoodJacobian(global::System.ReadOnlySpan<double> p, int y, global::System.Span<double> jacobian)
+        {
+            int cP = 0;
+            int columns = cP + p.Length;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tp = workspace.RentDoubles(p.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tp.Clear();
+                        if (column >= cP && column < cP + p.Length)
+                        {
+                            tp[column - cP] = 1;
+                        }
+                        jacobian[rResult * columns + column] = NegativeLogLikelihoodTangent(p, y, tp);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<double> dp2 = workspace.RentDoubles(p.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dp2.Clear();
+                        NegativeLogLikelihoodBackward(p, y, row == rResult ? 1 : 0, dp2);
+                        dp2.CopyTo(jacobian.Slice(row * columns + cP, p.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

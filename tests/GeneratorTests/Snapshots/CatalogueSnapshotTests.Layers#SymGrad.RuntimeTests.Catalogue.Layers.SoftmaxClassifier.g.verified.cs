@@ -271,5 +271,89 @@ namespace SymGrad.RuntimeTests.Catalogue
             }
             return tsum / sum - tsy;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>SoftmaxClassifier</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value, then each element of h), a column per differentiable input
+        /// (each element of x, then each element of w1, then each element of w2). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>SoftmaxClassifierTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SoftmaxClassifierJacobian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, global::System.ReadOnlySpan<double> w2, int y, global::System.Span<double> h, int inputs, int hidden, int classes, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cW1 = cX + x.Length;
+            int cW2 = cW1 + w1.Length;
+            int columns = cW2 + w2.Length;
+            int rResult = 0;
+            int rH = 1;
+            int rows = rH + h.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> tw1 = workspace.RentDoubles(w1.Length);
+                    global::System.Span<double> tw2 = workspace.RentDoubles(w2.Length);
+                    global::System.Span<double> th = workspace.RentDoubles(h.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        tw1.Clear();
+                        if (column >= cW1 && column < cW1 + w1.Length)
+                        {
+                            tw1[column - cW1] = 1;
+                        }
+                        tw2.Clear();
+                        if (column >= cW2 && column < cW2 + w2.Length)
+                        {
+                            tw2[column - cW2] = 1;
+                        }
+                        jacobian[rResult * columns + column] = SoftmaxClassifierTangent(x, w1, w2, y, h, inputs, hidden, classes, tx, tw1, tw2, th);
+                        for (int i = 0; i < h.Length; i++)
+                        {
+                            jacobian[(rH + i) * columns + column] = th[i];
+                        }
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    SoftmaxClassifier(x, w1, w2, y, h, inputs, hidden, classes); // the backward reads the outputs the forward writes
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> dw12 = workspace.RentDoubles(w1.Length);
+                    global::System.Span<double> dw22 = workspace.RentDoubles(w2.Length);
+                    global::System.Span<double> dh2 = workspace.RentDoubles(h.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dh2.Clear();
+                        if (row >= rH && row < rH + h.Length)
+                        {
+                            dh2[row - rH] = 1;
+                        }
+                        dx2.Clear();
+                        dw12.Clear();
+                        dw22.Clear();
+                        SoftmaxClassifierBackward(x, w1, w2, y, h, inputs, hidden, classes, row == rResult ? 1 : 0, dh2, dx2, dw12, dw22);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                        dw12.CopyTo(jacobian.Slice(row * columns + cW1, w1.Length));
+                        dw22.CopyTo(jacobian.Slice(row * columns + cW2, w2.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -138,5 +138,56 @@ namespace SymGrad.RuntimeTests.Catalogue
             }
             return tloss / (double)n;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>SoftmaxCrossEntropy</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (each element of s). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>SoftmaxCrossEntropyTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SoftmaxCrossEntropyJacobian(global::System.ReadOnlySpan<double> s, global::System.ReadOnlySpan<int> labels, int n, int c, global::System.Span<double> jacobian)
+        {
+            int cS = 0;
+            int columns = cS + s.Length;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> ts = workspace.RentDoubles(s.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        ts.Clear();
+                        if (column >= cS && column < cS + s.Length)
+                        {
+                            ts[column - cS] = 1;
+                        }
+                        jacobian[rResult * columns + column] = SoftmaxCrossEntropyTangent(s, labels, n, c, ts);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<double> ds2 = workspace.RentDoubles(s.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        ds2.Clear();
+                        SoftmaxCrossEntropyBackward(s, labels, n, c, row == rResult ? 1 : 0, ds2);
+                        ds2.CopyTo(jacobian.Slice(row * columns + cS, s.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -125,5 +125,66 @@ namespace SymGrad.RuntimeTests.Catalogue
             }
             return tf;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>SquaredNorm</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (each element of w, then each element of x). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>SquaredNormTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SquaredNormJacobian(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> x, int rows, int cols, global::System.Span<double> jacobian)
+        {
+            int cW = 0;
+            int cX = cW + w.Length;
+            int columns = cX + x.Length;
+            int rResult = 0;
+            int rows2 = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows2, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows2)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tw = workspace.RentDoubles(w.Length);
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tw.Clear();
+                        if (column >= cW && column < cW + w.Length)
+                        {
+                            tw[column - cW] = 1;
+                        }
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        jacobian[rResult * columns + column] = SquaredNormTangent(w, x, rows, cols, tw, tx);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<double> dw2 = workspace.RentDoubles(w.Length);
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    for (int row = 0; row < rows2; row++)
+                    {
+                        dw2.Clear();
+                        dx2.Clear();
+                        SquaredNormBackward(w, x, rows, cols, row == rResult ? 1 : 0, dw2, dx2);
+                        dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -276,5 +276,83 @@ namespace SymGrad.RuntimeTests.Catalogue
             TwoLayerBackward(x, w1, b1, w2, b2, target, a1, h1, a2, p, n, inputs, hidden, outputs, 1, default, default, default, default, dx, dw1, db1, dw2, db2);
             return result;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>TwoLayer</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value, then each element of a1, then each element of h1, then each element of a2, then each element of p), a column per differentiable input
+        /// (each element of x, then each element of w1, then each element of b1, then each element of w2, then each element of b2). It runs one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TwoLayerJacobian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, global::System.ReadOnlySpan<double> b1, global::System.ReadOnlySpan<double> w2, global::System.ReadOnlySpan<double> b2, global::System.ReadOnlySpan<double> target, global::System.Span<double> a1, global::System.Span<double> h1, global::System.Span<double> a2, global::System.Span<double> p, int n, int inputs, int hidden, int outputs, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cW1 = cX + x.Length;
+            int cB1 = cW1 + w1.Length;
+            int cW2 = cB1 + b1.Length;
+            int cB2 = cW2 + w2.Length;
+            int columns = cB2 + b2.Length;
+            int rResult = 0;
+            int rA1 = 1;
+            int rH1 = rA1 + a1.Length;
+            int rA2 = rH1 + h1.Length;
+            int rP = rA2 + a2.Length;
+            int rows = rP + p.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                TwoLayer(x, w1, b1, w2, b2, target, a1, h1, a2, p, n, inputs, hidden, outputs); // the backward reads the outputs the forward writes
+                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                global::System.Span<double> dw12 = workspace.RentDoubles(w1.Length);
+                global::System.Span<double> db12 = workspace.RentDoubles(b1.Length);
+                global::System.Span<double> dw22 = workspace.RentDoubles(w2.Length);
+                global::System.Span<double> db22 = workspace.RentDoubles(b2.Length);
+                global::System.Span<double> da12 = workspace.RentDoubles(a1.Length);
+                global::System.Span<double> dh12 = workspace.RentDoubles(h1.Length);
+                global::System.Span<double> da22 = workspace.RentDoubles(a2.Length);
+                global::System.Span<double> dp2 = workspace.RentDoubles(p.Length);
+                for (int row = 0; row < rows; row++)
+                {
+                    da12.Clear();
+                    if (row >= rA1 && row < rA1 + a1.Length)
+                    {
+                        da12[row - rA1] = 1;
+                    }
+                    dh12.Clear();
+                    if (row >= rH1 && row < rH1 + h1.Length)
+                    {
+                        dh12[row - rH1] = 1;
+                    }
+                    da22.Clear();
+                    if (row >= rA2 && row < rA2 + a2.Length)
+                    {
+                        da22[row - rA2] = 1;
+                    }
+                    dp2.Clear();
+                    if (row >= rP && row < rP + p.Length)
+                    {
+                        dp2[row - rP] = 1;
+                    }
+                    dx2.Clear();
+                    dw12.Clear();
+                    db12.Clear();
+                    dw22.Clear();
+                    db22.Clear();
+                    TwoLayerBackward(x, w1, b1, w2, b2, target, a1, h1, a2, p, n, inputs, hidden, outputs, row == rResult ? 1 : 0, da12, dh12, da22, dp2, dx2, dw12, db12, dw22, db22);
+                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                    dw12.CopyTo(jacobian.Slice(row * columns + cW1, w1.Length));
+                    db12.CopyTo(jacobian.Slice(row * columns + cB1, b1.Length));
+                    dw22.CopyTo(jacobian.Slice(row * columns + cW2, w2.Length));
+                    db22.CopyTo(jacobian.Slice(row * columns + cB2, b2.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

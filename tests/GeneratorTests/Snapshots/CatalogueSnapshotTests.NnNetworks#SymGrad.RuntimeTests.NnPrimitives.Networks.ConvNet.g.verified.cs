@@ -250,5 +250,83 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             ConvNetBackward(images, filters, bias, w, b, labels, conv, act, pooled, logits, convShape, poolShape, n, features, classes, 1, default, default, default, default, dimages, dfilters, dbias, dw, db);
             return result;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>ConvNet</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value, then each element of conv, then each element of act, then each element of pooled, then each element of logits), a column per differentiable input
+        /// (each element of images, then each element of filters, then each element of bias, then each element of w, then each element of b). It runs one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ConvNetJacobian(global::System.ReadOnlySpan<double> images, global::System.ReadOnlySpan<double> filters, global::System.ReadOnlySpan<double> bias, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<int> labels, global::System.Span<double> conv, global::System.Span<double> act, global::System.Span<double> pooled, global::System.Span<double> logits, global::SymGrad.Conv2DShape convShape, global::SymGrad.Pool2DShape poolShape, int n, int features, int classes, global::System.Span<double> jacobian)
+        {
+            int cImages = 0;
+            int cFilters = cImages + images.Length;
+            int cBias = cFilters + filters.Length;
+            int cW = cBias + bias.Length;
+            int cB = cW + w.Length;
+            int columns = cB + b.Length;
+            int rResult = 0;
+            int rConv = 1;
+            int rAct = rConv + conv.Length;
+            int rPooled = rAct + act.Length;
+            int rLogits = rPooled + pooled.Length;
+            int rows = rLogits + logits.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                ConvNet(images, filters, bias, w, b, labels, conv, act, pooled, logits, convShape, poolShape, n, features, classes); // the backward reads the outputs the forward writes
+                global::System.Span<double> dimages2 = workspace.RentDoubles(images.Length);
+                global::System.Span<double> dfilters2 = workspace.RentDoubles(filters.Length);
+                global::System.Span<double> dbias2 = workspace.RentDoubles(bias.Length);
+                global::System.Span<double> dw2 = workspace.RentDoubles(w.Length);
+                global::System.Span<double> db2 = workspace.RentDoubles(b.Length);
+                global::System.Span<double> dconv2 = workspace.RentDoubles(conv.Length);
+                global::System.Span<double> dact2 = workspace.RentDoubles(act.Length);
+                global::System.Span<double> dpooled2 = workspace.RentDoubles(pooled.Length);
+                global::System.Span<double> dlogits2 = workspace.RentDoubles(logits.Length);
+                for (int row = 0; row < rows; row++)
+                {
+                    dconv2.Clear();
+                    if (row >= rConv && row < rConv + conv.Length)
+                    {
+                        dconv2[row - rConv] = 1;
+                    }
+                    dact2.Clear();
+                    if (row >= rAct && row < rAct + act.Length)
+                    {
+                        dact2[row - rAct] = 1;
+                    }
+                    dpooled2.Clear();
+                    if (row >= rPooled && row < rPooled + pooled.Length)
+                    {
+                        dpooled2[row - rPooled] = 1;
+                    }
+                    dlogits2.Clear();
+                    if (row >= rLogits && row < rLogits + logits.Length)
+                    {
+                        dlogits2[row - rLogits] = 1;
+                    }
+                    dimages2.Clear();
+                    dfilters2.Clear();
+                    dbias2.Clear();
+                    dw2.Clear();
+                    db2.Clear();
+                    ConvNetBackward(images, filters, bias, w, b, labels, conv, act, pooled, logits, convShape, poolShape, n, features, classes, row == rResult ? 1 : 0, dconv2, dact2, dpooled2, dlogits2, dimages2, dfilters2, dbias2, dw2, db2);
+                    dimages2.CopyTo(jacobian.Slice(row * columns + cImages, images.Length));
+                    dfilters2.CopyTo(jacobian.Slice(row * columns + cFilters, filters.Length));
+                    dbias2.CopyTo(jacobian.Slice(row * columns + cBias, bias.Length));
+                    dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
+                    db2.CopyTo(jacobian.Slice(row * columns + cB, b.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

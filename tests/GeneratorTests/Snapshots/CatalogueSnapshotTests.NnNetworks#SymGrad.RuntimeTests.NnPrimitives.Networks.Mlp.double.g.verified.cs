@@ -217,5 +217,76 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             MlpBackward(x, w1, b1, w2, b2, labels, z1, h1, logits, n, inputs, hidden, classes, 1, default, default, default, dx, dw1, db1, dw2, db2);
             return result;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Mlp</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value, then each element of z1, then each element of h1, then each element of logits), a column per differentiable input
+        /// (each element of x, then each element of w1, then each element of b1, then each element of w2, then each element of b2). It runs one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MlpJacobian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, global::System.ReadOnlySpan<double> b1, global::System.ReadOnlySpan<double> w2, global::System.ReadOnlySpan<double> b2, global::System.ReadOnlySpan<int> labels, global::System.Span<double> z1, global::System.Span<double> h1, global::System.Span<double> logits, int n, int inputs, int hidden, int classes, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cW1 = cX + x.Length;
+            int cB1 = cW1 + w1.Length;
+            int cW2 = cB1 + b1.Length;
+            int cB2 = cW2 + w2.Length;
+            int columns = cB2 + b2.Length;
+            int rResult = 0;
+            int rZ1 = 1;
+            int rH1 = rZ1 + z1.Length;
+            int rLogits = rH1 + h1.Length;
+            int rows = rLogits + logits.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                Mlp(x, w1, b1, w2, b2, labels, z1, h1, logits, n, inputs, hidden, classes); // the backward reads the outputs the forward writes
+                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                global::System.Span<double> dw12 = workspace.RentDoubles(w1.Length);
+                global::System.Span<double> db12 = workspace.RentDoubles(b1.Length);
+                global::System.Span<double> dw22 = workspace.RentDoubles(w2.Length);
+                global::System.Span<double> db22 = workspace.RentDoubles(b2.Length);
+                global::System.Span<double> dz12 = workspace.RentDoubles(z1.Length);
+                global::System.Span<double> dh12 = workspace.RentDoubles(h1.Length);
+                global::System.Span<double> dlogits2 = workspace.RentDoubles(logits.Length);
+                for (int row = 0; row < rows; row++)
+                {
+                    dz12.Clear();
+                    if (row >= rZ1 && row < rZ1 + z1.Length)
+                    {
+                        dz12[row - rZ1] = 1;
+                    }
+                    dh12.Clear();
+                    if (row >= rH1 && row < rH1 + h1.Length)
+                    {
+                        dh12[row - rH1] = 1;
+                    }
+                    dlogits2.Clear();
+                    if (row >= rLogits && row < rLogits + logits.Length)
+                    {
+                        dlogits2[row - rLogits] = 1;
+                    }
+                    dx2.Clear();
+                    dw12.Clear();
+                    db12.Clear();
+                    dw22.Clear();
+                    db22.Clear();
+                    MlpBackward(x, w1, b1, w2, b2, labels, z1, h1, logits, n, inputs, hidden, classes, row == rResult ? 1 : 0, dz12, dh12, dlogits2, dx2, dw12, db12, dw22, db22);
+                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                    dw12.CopyTo(jacobian.Slice(row * columns + cW1, w1.Length));
+                    db12.CopyTo(jacobian.Slice(row * columns + cB1, b1.Length));
+                    dw22.CopyTo(jacobian.Slice(row * columns + cW2, w2.Length));
+                    db22.CopyTo(jacobian.Slice(row * columns + cB2, b2.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

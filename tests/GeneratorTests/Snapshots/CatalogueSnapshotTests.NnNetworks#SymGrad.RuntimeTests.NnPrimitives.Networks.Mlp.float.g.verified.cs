@@ -187,5 +187,72 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             MlpBackward(x, w1, b1, w2, b2, labels, z1, h1, logits, n, inputs, hidden, classes, 1, default, default, default, dw1, db1, dw2, db2);
             return result;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Mlp</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value, then each element of z1, then each element of h1, then each element of logits), a column per differentiable input
+        /// (each element of w1, then each element of b1, then each element of w2, then each element of b2). It runs one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MlpJacobian(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> w1, global::System.ReadOnlySpan<float> b1, global::System.ReadOnlySpan<float> w2, global::System.ReadOnlySpan<float> b2, global::System.ReadOnlySpan<int> labels, global::System.Span<float> z1, global::System.Span<float> h1, global::System.Span<float> logits, int n, int inputs, int hidden, int classes, global::System.Span<float> jacobian)
+        {
+            int cW1 = 0;
+            int cB1 = cW1 + w1.Length;
+            int cW2 = cB1 + b1.Length;
+            int cB2 = cW2 + w2.Length;
+            int columns = cB2 + b2.Length;
+            int rResult = 0;
+            int rZ1 = 1;
+            int rH1 = rZ1 + z1.Length;
+            int rLogits = rH1 + h1.Length;
+            int rows = rLogits + logits.Length;
+            global::SymGrad.Guard.JacobianLength<float>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                Mlp(x, w1, b1, w2, b2, labels, z1, h1, logits, n, inputs, hidden, classes); // the backward reads the outputs the forward writes
+                global::System.Span<float> dw12 = workspace.RentFloats(w1.Length);
+                global::System.Span<float> db12 = workspace.RentFloats(b1.Length);
+                global::System.Span<float> dw22 = workspace.RentFloats(w2.Length);
+                global::System.Span<float> db22 = workspace.RentFloats(b2.Length);
+                global::System.Span<float> dz12 = workspace.RentFloats(z1.Length);
+                global::System.Span<float> dh12 = workspace.RentFloats(h1.Length);
+                global::System.Span<float> dlogits2 = workspace.RentFloats(logits.Length);
+                for (int row = 0; row < rows; row++)
+                {
+                    dz12.Clear();
+                    if (row >= rZ1 && row < rZ1 + z1.Length)
+                    {
+                        dz12[row - rZ1] = 1;
+                    }
+                    dh12.Clear();
+                    if (row >= rH1 && row < rH1 + h1.Length)
+                    {
+                        dh12[row - rH1] = 1;
+                    }
+                    dlogits2.Clear();
+                    if (row >= rLogits && row < rLogits + logits.Length)
+                    {
+                        dlogits2[row - rLogits] = 1;
+                    }
+                    dw12.Clear();
+                    db12.Clear();
+                    dw22.Clear();
+                    db22.Clear();
+                    MlpBackward(x, w1, b1, w2, b2, labels, z1, h1, logits, n, inputs, hidden, classes, row == rResult ? 1 : 0, dz12, dh12, dlogits2, dw12, db12, dw22, db22);
+                    dw12.CopyTo(jacobian.Slice(row * columns + cW1, w1.Length));
+                    db12.CopyTo(jacobian.Slice(row * columns + cB1, b1.Length));
+                    dw22.CopyTo(jacobian.Slice(row * columns + cW2, w2.Length));
+                    db22.CopyTo(jacobian.Slice(row * columns + cB2, b2.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

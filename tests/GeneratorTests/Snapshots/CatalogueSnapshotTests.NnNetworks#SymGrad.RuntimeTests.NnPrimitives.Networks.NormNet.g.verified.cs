@@ -148,5 +148,68 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             NormNetBackward(x, gamma, beta, target, normalized, squashed, centered, n, d, 1, default, default, default, dx, dgamma, dbeta);
             return result;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>NormNet</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value, then each element of normalized, then each element of squashed, then each element of centered), a column per differentiable input
+        /// (each element of x, then each element of gamma, then each element of beta). It runs one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void NormNetJacobian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> gamma, global::System.ReadOnlySpan<double> beta, global::System.ReadOnlySpan<double> target, global::System.Span<double> normalized, global::System.Span<double> squashed, global::System.Span<double> centered, int n, int d, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cGamma = cX + x.Length;
+            int cBeta = cGamma + gamma.Length;
+            int columns = cBeta + beta.Length;
+            int rResult = 0;
+            int rNormalized = 1;
+            int rSquashed = rNormalized + normalized.Length;
+            int rCentered = rSquashed + squashed.Length;
+            int rows = rCentered + centered.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                NormNet(x, gamma, beta, target, normalized, squashed, centered, n, d); // the backward reads the outputs the forward writes
+                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                global::System.Span<double> dgamma2 = workspace.RentDoubles(gamma.Length);
+                global::System.Span<double> dbeta2 = workspace.RentDoubles(beta.Length);
+                global::System.Span<double> dnormalized2 = workspace.RentDoubles(normalized.Length);
+                global::System.Span<double> dsquashed2 = workspace.RentDoubles(squashed.Length);
+                global::System.Span<double> dcentered2 = workspace.RentDoubles(centered.Length);
+                for (int row = 0; row < rows; row++)
+                {
+                    dnormalized2.Clear();
+                    if (row >= rNormalized && row < rNormalized + normalized.Length)
+                    {
+                        dnormalized2[row - rNormalized] = 1;
+                    }
+                    dsquashed2.Clear();
+                    if (row >= rSquashed && row < rSquashed + squashed.Length)
+                    {
+                        dsquashed2[row - rSquashed] = 1;
+                    }
+                    dcentered2.Clear();
+                    if (row >= rCentered && row < rCentered + centered.Length)
+                    {
+                        dcentered2[row - rCentered] = 1;
+                    }
+                    dx2.Clear();
+                    dgamma2.Clear();
+                    dbeta2.Clear();
+                    NormNetBackward(x, gamma, beta, target, normalized, squashed, centered, n, d, row == rResult ? 1 : 0, dnormalized2, dsquashed2, dcentered2, dx2, dgamma2, dbeta2);
+                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                    dgamma2.CopyTo(jacobian.Slice(row * columns + cGamma, gamma.Length));
+                    dbeta2.CopyTo(jacobian.Slice(row * columns + cBeta, beta.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

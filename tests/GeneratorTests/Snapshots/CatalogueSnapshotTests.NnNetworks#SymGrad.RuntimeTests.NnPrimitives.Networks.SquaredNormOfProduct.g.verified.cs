@@ -81,5 +81,50 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             SquaredNormOfProductBackward(x, w, noBias, q, n, dIn, dOut, 1, default, dx, dw);
             return result;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>SquaredNormOfProduct</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value, then each element of q), a column per differentiable input
+        /// (each element of x, then each element of w). It runs one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SquaredNormOfProductJacobian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> noBias, global::System.Span<double> q, int n, int dIn, int dOut, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cW = cX + x.Length;
+            int columns = cW + w.Length;
+            int rResult = 0;
+            int rQ = 1;
+            int rows = rQ + q.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                SquaredNormOfProduct(x, w, noBias, q, n, dIn, dOut); // the backward reads the outputs the forward writes
+                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                global::System.Span<double> dw2 = workspace.RentDoubles(w.Length);
+                global::System.Span<double> dq2 = workspace.RentDoubles(q.Length);
+                for (int row = 0; row < rows; row++)
+                {
+                    dq2.Clear();
+                    if (row >= rQ && row < rQ + q.Length)
+                    {
+                        dq2[row - rQ] = 1;
+                    }
+                    dx2.Clear();
+                    dw2.Clear();
+                    SquaredNormOfProductBackward(x, w, noBias, q, n, dIn, dOut, row == rResult ? 1 : 0, dq2, dx2, dw2);
+                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                    dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

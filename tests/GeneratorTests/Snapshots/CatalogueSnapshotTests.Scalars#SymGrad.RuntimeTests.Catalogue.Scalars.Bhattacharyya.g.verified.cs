@@ -99,5 +99,66 @@ namespace SymGrad.RuntimeTests.Catalogue
             }
             return tbc;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Bhattacharyya</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (each element of p, then each element of q). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>BhattacharyyaTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void BhattacharyyaJacobian(global::System.ReadOnlySpan<double> p, global::System.ReadOnlySpan<double> q, global::System.Span<double> jacobian)
+        {
+            int cP = 0;
+            int cQ = cP + p.Length;
+            int columns = cQ + q.Length;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tp = workspace.RentDoubles(p.Length);
+                    global::System.Span<double> tq = workspace.RentDoubles(q.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tp.Clear();
+                        if (column >= cP && column < cP + p.Length)
+                        {
+                            tp[column - cP] = 1;
+                        }
+                        tq.Clear();
+                        if (column >= cQ && column < cQ + q.Length)
+                        {
+                            tq[column - cQ] = 1;
+                        }
+                        jacobian[rResult * columns + column] = BhattacharyyaTangent(p, q, tp, tq);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<double> dp2 = workspace.RentDoubles(p.Length);
+                    global::System.Span<double> dq2 = workspace.RentDoubles(q.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dp2.Clear();
+                        dq2.Clear();
+                        BhattacharyyaBackward(p, q, row == rResult ? 1 : 0, dp2, dq2);
+                        dp2.CopyTo(jacobian.Slice(row * columns + cP, p.Length));
+                        dq2.CopyTo(jacobian.Slice(row * columns + cQ, q.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

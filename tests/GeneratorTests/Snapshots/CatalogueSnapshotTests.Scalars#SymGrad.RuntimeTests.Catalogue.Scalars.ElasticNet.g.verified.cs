@@ -69,5 +69,56 @@ namespace SymGrad.RuntimeTests.Catalogue
             }
             return tsum;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>ElasticNet</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (each element of w). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>ElasticNetTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ElasticNetJacobian(global::System.ReadOnlySpan<double> w, double beta, global::System.Span<double> jacobian)
+        {
+            int cW = 0;
+            int columns = cW + w.Length;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tw = workspace.RentDoubles(w.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tw.Clear();
+                        if (column >= cW && column < cW + w.Length)
+                        {
+                            tw[column - cW] = 1;
+                        }
+                        jacobian[rResult * columns + column] = ElasticNetTangent(w, beta, tw);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<double> dw2 = workspace.RentDoubles(w.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dw2.Clear();
+                        ElasticNetBackward(w, beta, row == rResult ? 1 : 0, dw2);
+                        dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -52,5 +52,50 @@ namespace SymGrad.RuntimeTests.Catalogue
             double u = 1.0 - y * s;
             return -((0.0 >= u ? 0 : 1) * (y * ts));
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Hinge</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (s). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>HingeTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void HingeJacobian(double s, double y, global::System.Span<double> jacobian)
+        {
+            int cS = 0;
+            int columns = cS + 1;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        jacobian[rResult * columns + column] = HingeTangent(s, y, column == cS ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    double ds2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        ds2 = 0;
+                        HingeBackward(s, y, row == rResult ? 1 : 0, ref ds2);
+                        jacobian[row * columns + cS] = ds2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

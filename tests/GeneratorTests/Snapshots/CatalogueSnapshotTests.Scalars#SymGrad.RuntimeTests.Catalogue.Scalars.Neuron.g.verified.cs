@@ -61,5 +61,66 @@ namespace SymGrad.RuntimeTests.Catalogue
             double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-u));
             return sigmoid * (1 - sigmoid) * (tw0 * x0 + w0 * tx0 + (tw1 * x1 + w1 * tx1) + tw2);
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Neuron</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (w0, then x0, then w1, then x1, then w2). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>NeuronTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void NeuronJacobian(double w0, double x0, double w1, double x1, double w2, global::System.Span<double> jacobian)
+        {
+            int cW0 = 0;
+            int cX0 = cW0 + 1;
+            int cW1 = cX0 + 1;
+            int cX1 = cW1 + 1;
+            int cW2 = cX1 + 1;
+            int columns = cW2 + 1;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        jacobian[rResult * columns + column] = NeuronTangent(w0, x0, w1, x1, w2, column == cW0 ? 1 : 0, column == cX0 ? 1 : 0, column == cW1 ? 1 : 0, column == cX1 ? 1 : 0, column == cW2 ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    double dw02;
+                    double dx02;
+                    double dw12;
+                    double dx12;
+                    double dw22;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dw02 = 0;
+                        dx02 = 0;
+                        dw12 = 0;
+                        dx12 = 0;
+                        dw22 = 0;
+                        NeuronBackward(w0, x0, w1, x1, w2, row == rResult ? 1 : 0, ref dw02, ref dx02, ref dw12, ref dx12, ref dw22);
+                        jacobian[row * columns + cW0] = dw02;
+                        jacobian[row * columns + cX0] = dx02;
+                        jacobian[row * columns + cW1] = dw12;
+                        jacobian[row * columns + cX1] = dx12;
+                        jacobian[row * columns + cW2] = dw22;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

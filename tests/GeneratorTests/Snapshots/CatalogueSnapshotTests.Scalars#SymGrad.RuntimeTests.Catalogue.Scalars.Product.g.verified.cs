@@ -90,5 +90,56 @@ namespace SymGrad.RuntimeTests.Catalogue
             }
             return tp;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Product</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (each element of x). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>ProductTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ProductJacobian(global::System.ReadOnlySpan<double> x, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int columns = cX + x.Length;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        jacobian[rResult * columns + column] = ProductTangent(x, tx);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dx2.Clear();
+                        ProductBackward(x, row == rResult ? 1 : 0, dx2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -53,5 +53,54 @@ namespace SymGrad.RuntimeTests.Catalogue
             double v = y - s;
             return (ty - ts) * v + u * (ty - ts);
         }
+
+        /// <summary>
+        /// The Jacobian of <c>SquaredError</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (y, then s). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>SquaredErrorTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SquaredErrorJacobian(double y, double s, global::System.Span<double> jacobian)
+        {
+            int cY = 0;
+            int cS = cY + 1;
+            int columns = cS + 1;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        jacobian[rResult * columns + column] = SquaredErrorTangent(y, s, column == cY ? 1 : 0, column == cS ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    double dy2;
+                    double ds2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dy2 = 0;
+                        ds2 = 0;
+                        SquaredErrorBackward(y, s, row == rResult ? 1 : 0, ref dy2, ref ds2);
+                        jacobian[row * columns + cY] = dy2;
+                        jacobian[row * columns + cS] = ds2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

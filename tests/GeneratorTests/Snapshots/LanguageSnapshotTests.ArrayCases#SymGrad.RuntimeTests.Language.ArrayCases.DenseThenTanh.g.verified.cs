@@ -70,5 +70,60 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(workspaceMark);
             }
         }
+
+        /// <summary>
+        /// The Jacobian of <c>DenseThenTanh</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (each element of h, then each element of y), a column per differentiable input
+        /// (each element of x, then each element of w, then each element of b). It runs one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void DenseThenTanhJacobian(double[] x, double[] w, double[] b, double[] h, double[] y, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cW = cX + x.Length;
+            int cB = cW + w.Length;
+            int columns = cB + b.Length;
+            int rH = 0;
+            int rY = rH + h.Length;
+            int rows = rY + y.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                DenseThenTanh(x, w, b, h, y); // the backward reads the outputs the forward writes
+                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                global::System.Span<double> dw2 = workspace.RentDoubles(w.Length);
+                global::System.Span<double> db2 = workspace.RentDoubles(b.Length);
+                global::System.Span<double> dh2 = workspace.RentDoubles(h.Length);
+                global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
+                for (int row = 0; row < rows; row++)
+                {
+                    dh2.Clear();
+                    if (row >= rH && row < rH + h.Length)
+                    {
+                        dh2[row - rH] = 1;
+                    }
+                    dy2.Clear();
+                    if (row >= rY && row < rY + y.Length)
+                    {
+                        dy2[row - rY] = 1;
+                    }
+                    dx2.Clear();
+                    dw2.Clear();
+                    db2.Clear();
+                    DenseThenTanhBackward(x, w, b, h, y, dh2, dy2, dx2, dw2, db2);
+                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                    dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
+                    db2.CopyTo(jacobian.Slice(row * columns + cB, b.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -148,5 +148,76 @@ namespace SymGrad.RuntimeTests.Language
             }
             return tloss / (double)n;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>LogisticLoss</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (each element of w, then each element of X, then each element of y). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>LogisticLossTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogisticLossJacobian(double[] w, double[] X, double[] y, global::System.Span<double> jacobian)
+        {
+            int cW = 0;
+            int cX = cW + w.Length;
+            int cY = cX + X.Length;
+            int columns = cY + y.Length;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tw = workspace.RentDoubles(w.Length);
+                    global::System.Span<double> tX = workspace.RentDoubles(X.Length);
+                    global::System.Span<double> ty = workspace.RentDoubles(y.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tw.Clear();
+                        if (column >= cW && column < cW + w.Length)
+                        {
+                            tw[column - cW] = 1;
+                        }
+                        tX.Clear();
+                        if (column >= cX && column < cX + X.Length)
+                        {
+                            tX[column - cX] = 1;
+                        }
+                        ty.Clear();
+                        if (column >= cY && column < cY + y.Length)
+                        {
+                            ty[column - cY] = 1;
+                        }
+                        jacobian[rResult * columns + column] = LogisticLossTangent(w, X, y, tw, tX, ty);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<double> dw2 = workspace.RentDoubles(w.Length);
+                    global::System.Span<double> dX2 = workspace.RentDoubles(X.Length);
+                    global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dw2.Clear();
+                        dX2.Clear();
+                        dy2.Clear();
+                        LogisticLossBackward(w, X, y, row == rResult ? 1 : 0, dw2, dX2, dy2);
+                        dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
+                        dX2.CopyTo(jacobian.Slice(row * columns + cX, X.Length));
+                        dy2.CopyTo(jacobian.Slice(row * columns + cY, y.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -123,5 +123,66 @@ namespace SymGrad.RuntimeTests.Language
             }
             return tloss / (float)n;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>LogisticLossF</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (each element of w, then each element of X). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>LogisticLossFTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogisticLossFJacobian(float[] w, float[] X, float[] y, global::System.Span<float> jacobian)
+        {
+            int cW = 0;
+            int cX = cW + w.Length;
+            int columns = cX + X.Length;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<float>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<float> tw = workspace.RentFloats(w.Length);
+                    global::System.Span<float> tX = workspace.RentFloats(X.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tw.Clear();
+                        if (column >= cW && column < cW + w.Length)
+                        {
+                            tw[column - cW] = 1;
+                        }
+                        tX.Clear();
+                        if (column >= cX && column < cX + X.Length)
+                        {
+                            tX[column - cX] = 1;
+                        }
+                        jacobian[rResult * columns + column] = LogisticLossFTangent(w, X, y, tw, tX);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<float> dw2 = workspace.RentFloats(w.Length);
+                    global::System.Span<float> dX2 = workspace.RentFloats(X.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dw2.Clear();
+                        dX2.Clear();
+                        LogisticLossFBackward(w, X, y, row == rResult ? 1 : 0, dw2, dX2);
+                        dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
+                        dX2.CopyTo(jacobian.Slice(row * columns + cX, X.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -107,5 +107,69 @@ namespace SymGrad.RuntimeTests.Language
             }
             return ttotal;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Pick</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value, then each element of picked), a column per differentiable input
+        /// (each element of logits). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>PickTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void PickJacobian(double[] logits, int[] labels, double[] picked, global::System.Span<double> jacobian)
+        {
+            int cLogits = 0;
+            int columns = cLogits + logits.Length;
+            int rResult = 0;
+            int rPicked = 1;
+            int rows = rPicked + picked.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tlogits = workspace.RentDoubles(logits.Length);
+                    global::System.Span<double> tpicked = workspace.RentDoubles(picked.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tlogits.Clear();
+                        if (column >= cLogits && column < cLogits + logits.Length)
+                        {
+                            tlogits[column - cLogits] = 1;
+                        }
+                        jacobian[rResult * columns + column] = PickTangent(logits, labels, picked, tlogits, tpicked);
+                        for (int i2 = 0; i2 < picked.Length; i2++)
+                        {
+                            jacobian[(rPicked + i2) * columns + column] = tpicked[i2];
+                        }
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    Pick(logits, labels, picked); // the backward reads the outputs the forward writes
+                    global::System.Span<double> dlogits2 = workspace.RentDoubles(logits.Length);
+                    global::System.Span<double> dpicked2 = workspace.RentDoubles(picked.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dpicked2.Clear();
+                        if (row >= rPicked && row < rPicked + picked.Length)
+                        {
+                            dpicked2[row - rPicked] = 1;
+                        }
+                        dlogits2.Clear();
+                        PickBackward(logits, labels, picked, row == rResult ? 1 : 0, dpicked2, dlogits2);
+                        dlogits2.CopyTo(jacobian.Slice(row * columns + cLogits, logits.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

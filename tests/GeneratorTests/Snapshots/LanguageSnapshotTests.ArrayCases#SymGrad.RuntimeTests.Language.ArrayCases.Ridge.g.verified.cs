@@ -64,5 +64,50 @@ namespace SymGrad.RuntimeTests.Language
             RidgeBackward(w, x, t, lambda, 1, dw, dx, ref dt, ref dlambda);
             return result;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Ridge</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (each element of w, then each element of x, then t, then lambda). It runs one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void RidgeJacobian(double[] w, double[] x, double t, double lambda, global::System.Span<double> jacobian)
+        {
+            int cW = 0;
+            int cX = cW + w.Length;
+            int cT = cX + x.Length;
+            int cLambda = cT + 1;
+            int columns = cLambda + 1;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                global::System.Span<double> dw2 = workspace.RentDoubles(w.Length);
+                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                double dt2;
+                double dlambda2;
+                for (int row = 0; row < rows; row++)
+                {
+                    dw2.Clear();
+                    dx2.Clear();
+                    dt2 = 0;
+                    dlambda2 = 0;
+                    RidgeBackward(w, x, t, lambda, row == rResult ? 1 : 0, dw2, dx2, ref dt2, ref dlambda2);
+                    dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
+                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                    jacobian[row * columns + cT] = dt2;
+                    jacobian[row * columns + cLambda] = dlambda2;
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -45,5 +45,42 @@ namespace SymGrad.RuntimeTests.Language
             CallerBackward(a, b, 1, ref da, ref db);
             return result;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Caller</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (a, then b). It runs one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CallerJacobian(double a, double b, global::System.Span<double> jacobian)
+        {
+            int cA = 0;
+            int cB = cA + 1;
+            int columns = cB + 1;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                double da2;
+                double db2;
+                for (int row = 0; row < rows; row++)
+                {
+                    da2 = 0;
+                    db2 = 0;
+                    CallerBackward(a, b, row == rResult ? 1 : 0, ref da2, ref db2);
+                    jacobian[row * columns + cA] = da2;
+                    jacobian[row * columns + cB] = db2;
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -81,5 +81,72 @@ namespace SymGrad.RuntimeTests.Language
                 y[i] = x[i] > 0f ? k * x[i] : u * x[i];
             }
         }
+
+        /// <summary>
+        /// The Jacobian of <c>LeakyScale</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (each element of y), a column per differentiable input
+        /// (each element of x, then k). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>LeakyScaleTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LeakyScaleJacobian(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, float k, global::System.Span<float> jacobian)
+        {
+            int cX = 0;
+            int cK = cX + x.Length;
+            int columns = cK + 1;
+            int rY = 0;
+            int rows = rY + y.Length;
+            global::SymGrad.Guard.JacobianLength<float>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<float> tx = workspace.RentFloats(x.Length);
+                    global::System.Span<float> ty = workspace.RentFloats(y.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        LeakyScaleTangent(x, y, k, tx, column == cK ? 1 : 0, ty);
+                        for (int i2 = 0; i2 < y.Length; i2++)
+                        {
+                            jacobian[(rY + i2) * columns + column] = ty[i2];
+                        }
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    LeakyScale<float>(x, y, k); // the backward reads the outputs the forward writes
+                    global::System.Span<float> dx2 = workspace.RentFloats(x.Length);
+                    float dk2;
+                    global::System.Span<float> dy2 = workspace.RentFloats(y.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dy2.Clear();
+                        if (row >= rY && row < rY + y.Length)
+                        {
+                            dy2[row - rY] = 1;
+                        }
+                        dx2.Clear();
+                        dk2 = 0;
+                        LeakyScaleBackward(x, y, k, dy2, dx2, ref dk2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                        jacobian[row * columns + cK] = dk2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -47,5 +47,50 @@ namespace SymGrad.RuntimeTests.Language
         {
             return tx / (3.141592653589793 * global::System.Math.Sqrt(1 - x * x));
         }
+
+        /// <summary>
+        /// The Jacobian of <c>AsinPi</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (x). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>AsinPiTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AsinPiJacobian(double x, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int columns = cX + 1;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        jacobian[rResult * columns + column] = AsinPiTangent(x, column == cX ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    double dx2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dx2 = 0;
+                        AsinPiBackward(x, row == rResult ? 1 : 0, ref dx2);
+                        jacobian[row * columns + cX] = dx2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -49,5 +49,54 @@ namespace SymGrad.RuntimeTests.Language
         {
             return x / (x * x + y * y) * ty - y / (x * x + y * y) * tx;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Atan2F</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (y, then x). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>Atan2FTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Atan2FJacobian(float y, float x, global::System.Span<float> jacobian)
+        {
+            int cY = 0;
+            int cX = cY + 1;
+            int columns = cX + 1;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<float>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        jacobian[rResult * columns + column] = Atan2FTangent(y, x, column == cY ? 1 : 0, column == cX ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    float dy2;
+                    float dx2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dy2 = 0;
+                        dx2 = 0;
+                        Atan2FBackward(y, x, row == rResult ? 1 : 0, ref dy2, ref dx2);
+                        jacobian[row * columns + cY] = dy2;
+                        jacobian[row * columns + cX] = dx2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

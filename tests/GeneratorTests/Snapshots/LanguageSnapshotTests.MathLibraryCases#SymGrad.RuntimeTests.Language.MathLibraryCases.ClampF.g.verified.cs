@@ -67,5 +67,58 @@ namespace SymGrad.RuntimeTests.Language
         {
             return (x < lo ? 0 : x > hi ? 0 : 1) * tx + (x < lo ? 1 : 0) * tlo + (x > hi ? 1 : 0) * thi;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>ClampF</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (x, then lo, then hi). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>ClampFTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ClampFJacobian(float x, float lo, float hi, global::System.Span<float> jacobian)
+        {
+            int cX = 0;
+            int cLo = cX + 1;
+            int cHi = cLo + 1;
+            int columns = cHi + 1;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<float>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        jacobian[rResult * columns + column] = ClampFTangent(x, lo, hi, column == cX ? 1 : 0, column == cLo ? 1 : 0, column == cHi ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    float dx2;
+                    float dlo2;
+                    float dhi2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dx2 = 0;
+                        dlo2 = 0;
+                        dhi2 = 0;
+                        ClampFBackward(x, lo, hi, row == rResult ? 1 : 0, ref dx2, ref dlo2, ref dhi2);
+                        jacobian[row * columns + cX] = dx2;
+                        jacobian[row * columns + cLo] = dlo2;
+                        jacobian[row * columns + cHi] = dhi2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

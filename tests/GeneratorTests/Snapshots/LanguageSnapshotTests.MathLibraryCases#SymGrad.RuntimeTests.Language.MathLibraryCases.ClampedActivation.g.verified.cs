@@ -125,5 +125,64 @@ namespace SymGrad.RuntimeTests.Language
             }
             return ts;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>ClampedActivation</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (each element of x, then lo, then hi). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>ClampedActivationTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ClampedActivationJacobian(global::System.ReadOnlySpan<double> x, double lo, double hi, int n, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cLo = cX + x.Length;
+            int cHi = cLo + 1;
+            int columns = cHi + 1;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        jacobian[rResult * columns + column] = ClampedActivationTangent(x, lo, hi, n, tx, column == cLo ? 1 : 0, column == cHi ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    double dlo2;
+                    double dhi2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dx2.Clear();
+                        dlo2 = 0;
+                        dhi2 = 0;
+                        ClampedActivationBackward(x, lo, hi, n, row == rResult ? 1 : 0, dx2, ref dlo2, ref dhi2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                        jacobian[row * columns + cLo] = dlo2;
+                        jacobian[row * columns + cHi] = dhi2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -51,5 +51,58 @@ namespace SymGrad.RuntimeTests.Language
         {
             return (1 - t) * ta + t * tb + (b - a) * tt;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>LerpF</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (a, then b, then t). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>LerpFTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LerpFJacobian(float a, float b, float t, global::System.Span<float> jacobian)
+        {
+            int cA = 0;
+            int cB = cA + 1;
+            int cT = cB + 1;
+            int columns = cT + 1;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<float>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        jacobian[rResult * columns + column] = LerpFTangent(a, b, t, column == cA ? 1 : 0, column == cB ? 1 : 0, column == cT ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    float da2;
+                    float db2;
+                    float dt2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        da2 = 0;
+                        db2 = 0;
+                        dt2 = 0;
+                        LerpFBackward(a, b, t, row == rResult ? 1 : 0, ref da2, ref db2, ref dt2);
+                        jacobian[row * columns + cA] = da2;
+                        jacobian[row * columns + cB] = db2;
+                        jacobian[row * columns + cT] = dt2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -47,5 +47,50 @@ namespace SymGrad.RuntimeTests.Language
         {
             return tx / ((1 + x) * global::System.MathF.Log(10f));
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Log10P1F</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (x). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>Log10P1FTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Log10P1FJacobian(float x, global::System.Span<float> jacobian)
+        {
+            int cX = 0;
+            int columns = cX + 1;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<float>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        jacobian[rResult * columns + column] = Log10P1FTangent(x, column == cX ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    float dx2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dx2 = 0;
+                        Log10P1FBackward(x, row == rResult ? 1 : 0, ref dx2);
+                        jacobian[row * columns + cX] = dx2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

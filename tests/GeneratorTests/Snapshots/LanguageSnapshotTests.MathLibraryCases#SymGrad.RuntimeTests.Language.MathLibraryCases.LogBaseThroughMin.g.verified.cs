@@ -75,5 +75,58 @@ namespace SymGrad.RuntimeTests.Language
             double log = global::System.Math.Log(b, u);
             return tb / (b * global::System.Math.Log(u)) - log / (u * global::System.Math.Log(u)) * ((t <= x ? 1 : 0) * tt + (t <= x ? 0 : 1) * tx);
         }
+
+        /// <summary>
+        /// The Jacobian of <c>LogBaseThroughMin</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (c, then x, then b). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>LogBaseThroughMinTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogBaseThroughMinJacobian(double c, double x, double b, global::System.Span<double> jacobian)
+        {
+            int cC = 0;
+            int cX = cC + 1;
+            int cB = cX + 1;
+            int columns = cB + 1;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        jacobian[rResult * columns + column] = LogBaseThroughMinTangent(c, x, b, column == cC ? 1 : 0, column == cX ? 1 : 0, column == cB ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    double dc2;
+                    double dx2;
+                    double db2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dc2 = 0;
+                        dx2 = 0;
+                        db2 = 0;
+                        LogBaseThroughMinBackward(c, x, b, row == rResult ? 1 : 0, ref dc2, ref dx2, ref db2);
+                        jacobian[row * columns + cC] = dc2;
+                        jacobian[row * columns + cX] = dx2;
+                        jacobian[row * columns + cB] = db2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

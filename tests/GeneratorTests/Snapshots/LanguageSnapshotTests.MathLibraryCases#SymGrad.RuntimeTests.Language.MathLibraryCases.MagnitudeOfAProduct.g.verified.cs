@@ -77,5 +77,58 @@ namespace SymGrad.RuntimeTests.Language
             double u4 = global::System.Math.Cos(0.5) + c;
             return (global::System.Math.Abs(u3) > global::System.Math.Abs(u4) || global::System.Math.Abs(u3) == global::System.Math.Abs(u4) && u3 >= 0 ? 0 : 1) * tc - (global::System.Math.Abs(u3) > global::System.Math.Abs(u4) || global::System.Math.Abs(u3) == global::System.Math.Abs(u4) && u3 >= 0 ? 1 : 0) * (((tb * a + b * ta) * v + u * (tb * a + b * ta)) / (2 * sqrt));
         }
+
+        /// <summary>
+        /// The Jacobian of <c>MagnitudeOfAProduct</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (a, then b, then c). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>MagnitudeOfAProductTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MagnitudeOfAProductJacobian(double a, double b, double c, global::System.Span<double> jacobian)
+        {
+            int cA = 0;
+            int cB = cA + 1;
+            int cC = cB + 1;
+            int columns = cC + 1;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        jacobian[rResult * columns + column] = MagnitudeOfAProductTangent(a, b, c, column == cA ? 1 : 0, column == cB ? 1 : 0, column == cC ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    double da2;
+                    double db2;
+                    double dc2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        da2 = 0;
+                        db2 = 0;
+                        dc2 = 0;
+                        MagnitudeOfAProductBackward(a, b, c, row == rResult ? 1 : 0, ref da2, ref db2, ref dc2);
+                        jacobian[row * columns + cA] = da2;
+                        jacobian[row * columns + cB] = db2;
+                        jacobian[row * columns + cC] = dc2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

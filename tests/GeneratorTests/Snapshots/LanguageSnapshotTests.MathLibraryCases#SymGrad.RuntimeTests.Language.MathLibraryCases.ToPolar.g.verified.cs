@@ -144,5 +144,90 @@ namespace SymGrad.RuntimeTests.Language
                 theta[i] = global::System.Math.Atan2(y[i], x[i]);
             }
         }
+
+        /// <summary>
+        /// The Jacobian of <c>ToPolar</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (each element of r, then each element of theta), a column per differentiable input
+        /// (each element of x, then each element of y). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>ToPolarTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ToPolarJacobian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> y, global::System.Span<double> r, global::System.Span<double> theta, int n, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cY = cX + x.Length;
+            int columns = cY + y.Length;
+            int rR = 0;
+            int rTheta = rR + r.Length;
+            int rows = rTheta + theta.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> ty = workspace.RentDoubles(y.Length);
+                    global::System.Span<double> tr = workspace.RentDoubles(r.Length);
+                    global::System.Span<double> ttheta = workspace.RentDoubles(theta.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        ty.Clear();
+                        if (column >= cY && column < cY + y.Length)
+                        {
+                            ty[column - cY] = 1;
+                        }
+                        ToPolarTangent(x, y, r, theta, n, tx, ty, tr, ttheta);
+                        for (int i2 = 0; i2 < r.Length; i2++)
+                        {
+                            jacobian[(rR + i2) * columns + column] = tr[i2];
+                        }
+                        for (int i2 = 0; i2 < theta.Length; i2++)
+                        {
+                            jacobian[(rTheta + i2) * columns + column] = ttheta[i2];
+                        }
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    ToPolar(x, y, r, theta, n); // the backward reads the outputs the forward writes
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
+                    global::System.Span<double> dr2 = workspace.RentDoubles(r.Length);
+                    global::System.Span<double> dtheta2 = workspace.RentDoubles(theta.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dr2.Clear();
+                        if (row >= rR && row < rR + r.Length)
+                        {
+                            dr2[row - rR] = 1;
+                        }
+                        dtheta2.Clear();
+                        if (row >= rTheta && row < rTheta + theta.Length)
+                        {
+                            dtheta2[row - rTheta] = 1;
+                        }
+                        dx2.Clear();
+                        dy2.Clear();
+                        ToPolarBackward(x, y, r, theta, n, dr2, dtheta2, dx2, dy2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                        dy2.CopyTo(jacobian.Slice(row * columns + cY, y.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

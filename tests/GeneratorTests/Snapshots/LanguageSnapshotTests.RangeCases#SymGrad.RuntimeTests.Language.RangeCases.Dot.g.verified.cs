@@ -93,5 +93,66 @@ namespace SymGrad.RuntimeTests.Language
             }
             return ts;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Dot</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (each element of a, then each element of b). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>DotTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void DotJacobian(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> b, global::System.Span<double> jacobian)
+        {
+            int cA = 0;
+            int cB = cA + a.Length;
+            int columns = cB + b.Length;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> ta = workspace.RentDoubles(a.Length);
+                    global::System.Span<double> tb = workspace.RentDoubles(b.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        ta.Clear();
+                        if (column >= cA && column < cA + a.Length)
+                        {
+                            ta[column - cA] = 1;
+                        }
+                        tb.Clear();
+                        if (column >= cB && column < cB + b.Length)
+                        {
+                            tb[column - cB] = 1;
+                        }
+                        jacobian[rResult * columns + column] = DotTangent(a, b, ta, tb);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<double> da2 = workspace.RentDoubles(a.Length);
+                    global::System.Span<double> db2 = workspace.RentDoubles(b.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        da2.Clear();
+                        db2.Clear();
+                        DotBackward(a, b, row == rResult ? 1 : 0, da2, db2);
+                        da2.CopyTo(jacobian.Slice(row * columns + cA, a.Length));
+                        db2.CopyTo(jacobian.Slice(row * columns + cB, b.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -100,5 +100,50 @@ namespace SymGrad.RuntimeTests.Language
             HalvesBackward(x, y, c, 1, default, dx, ref dc);
             return result;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Halves</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value, then each element of y), a column per differentiable input
+        /// (each element of x, then c). It runs one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void HalvesJacobian(double[] x, double[] y, double c, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cC = cX + x.Length;
+            int columns = cC + 1;
+            int rResult = 0;
+            int rY = 1;
+            int rows = rY + y.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                Halves(x, y, c); // the backward reads the outputs the forward writes
+                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                double dc2;
+                global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
+                for (int row = 0; row < rows; row++)
+                {
+                    dy2.Clear();
+                    if (row >= rY && row < rY + y.Length)
+                    {
+                        dy2[row - rY] = 1;
+                    }
+                    dx2.Clear();
+                    dc2 = 0;
+                    HalvesBackward(x, y, c, row == rResult ? 1 : 0, dy2, dx2, ref dc2);
+                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                    jacobian[row * columns + cC] = dc2;
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

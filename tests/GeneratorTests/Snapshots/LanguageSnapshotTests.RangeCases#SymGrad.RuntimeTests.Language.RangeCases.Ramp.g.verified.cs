@@ -50,5 +50,62 @@ namespace SymGrad.RuntimeTests.Language
                 y[i] = v * v2;
             }
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Ramp</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (each element of y), a column per differentiable input
+        /// (v). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>RampTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void RampJacobian(global::System.Span<double> y, double v, global::System.Span<double> jacobian)
+        {
+            int cV = 0;
+            int columns = cV + 1;
+            int rY = 0;
+            int rows = rY + y.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> ty = workspace.RentDoubles(y.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        RampTangent(y, v, column == cV ? 1 : 0, ty);
+                        for (int i2 = 0; i2 < y.Length; i2++)
+                        {
+                            jacobian[(rY + i2) * columns + column] = ty[i2];
+                        }
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    Ramp(y, v); // the backward reads the outputs the forward writes
+                    double dv2;
+                    global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dy2.Clear();
+                        if (row >= rY && row < rY + y.Length)
+                        {
+                            dy2[row - rY] = 1;
+                        }
+                        dv2 = 0;
+                        RampBackward(y, v, dy2, ref dv2);
+                        jacobian[row * columns + cV] = dv2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -74,5 +74,54 @@ namespace SymGrad.RuntimeTests.Language
                 return tdelta * v + delta * (global::System.Math.Sign(r) * tr - 0.5 * tdelta);
             }
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Huber</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (r, then delta). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>HuberTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void HuberJacobian(double r, double delta, global::System.Span<double> jacobian)
+        {
+            int cR = 0;
+            int cDelta = cR + 1;
+            int columns = cDelta + 1;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        jacobian[rResult * columns + column] = HuberTangent(r, delta, column == cR ? 1 : 0, column == cDelta ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    double dr2;
+                    double ddelta2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dr2 = 0;
+                        ddelta2 = 0;
+                        HuberBackward(r, delta, row == rResult ? 1 : 0, ref dr2, ref ddelta2);
+                        jacobian[row * columns + cR] = dr2;
+                        jacobian[row * columns + cDelta] = ddelta2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

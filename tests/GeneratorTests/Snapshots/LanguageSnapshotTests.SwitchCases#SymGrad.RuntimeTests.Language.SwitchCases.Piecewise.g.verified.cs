@@ -77,5 +77,54 @@ namespace SymGrad.RuntimeTests.Language
             float v = x < -1f ? -1f : x >= -1f && x < 1f ? u * x : !(x > 2f) ? 3f * x - 2f : sqrt + 4f - global::System.MathF.Sqrt(2f);
             return tw * v + w * (x < -1f ? 0 : x >= -1f && x < 1f ? (tx * x + x * tx) * x + u * tx : !(x > 2f) ? 3f * tx : tx / (2 * sqrt));
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Piecewise</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (x, then w). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>PiecewiseTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void PiecewiseJacobian(float x, float w, global::System.Span<float> jacobian)
+        {
+            int cX = 0;
+            int cW = cX + 1;
+            int columns = cW + 1;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<float>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        jacobian[rResult * columns + column] = PiecewiseTangent(x, w, column == cX ? 1 : 0, column == cW ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    float dx2;
+                    float dw2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dx2 = 0;
+                        dw2 = 0;
+                        PiecewiseBackward(x, w, row == rResult ? 1 : 0, ref dx2, ref dw2);
+                        jacobian[row * columns + cX] = dx2;
+                        jacobian[row * columns + cW] = dw2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -107,5 +107,54 @@ namespace SymGrad.RuntimeTests.Language
             while (!broke && (n < 6 && v > 0.1));
             return tv * v + v * tv;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Damped</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (x, then rate). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>DampedTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void DampedJacobian(double x, double rate, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cRate = cX + 1;
+            int columns = cRate + 1;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        jacobian[rResult * columns + column] = DampedTangent(x, rate, column == cX ? 1 : 0, column == cRate ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    double dx2;
+                    double drate2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dx2 = 0;
+                        drate2 = 0;
+                        DampedBackward(x, rate, row == rResult ? 1 : 0, ref dx2, ref drate2);
+                        jacobian[row * columns + cX] = dx2;
+                        jacobian[row * columns + cRate] = drate2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

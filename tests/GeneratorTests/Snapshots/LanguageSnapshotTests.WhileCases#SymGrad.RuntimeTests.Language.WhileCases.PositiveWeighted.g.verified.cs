@@ -165,5 +165,60 @@ namespace SymGrad.RuntimeTests.Language
                 return ts;
             }
         }
+
+        /// <summary>
+        /// The Jacobian of <c>PositiveWeighted</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (each element of x, then w). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>PositiveWeightedTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void PositiveWeightedJacobian(global::System.ReadOnlySpan<double> x, double w, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cW = cX + x.Length;
+            int columns = cW + 1;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        jacobian[rResult * columns + column] = PositiveWeightedTangent(x, w, tx, column == cW ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    double dw2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dx2.Clear();
+                        dw2 = 0;
+                        PositiveWeightedBackward(x, w, row == rResult ? 1 : 0, dx2, ref dw2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                        jacobian[row * columns + cW] = dw2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -53,5 +53,42 @@ namespace SymGrad.RuntimeTests.Regressions
             CallResultInConditionBackward(x, w, 1, ref dx, dw);
             return result;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>CallResultInCondition</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (x, then each element of w). It runs one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CallResultInConditionJacobian(double x, global::System.ReadOnlySpan<double> w, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cW = cX + 1;
+            int columns = cW + w.Length;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                double dx2;
+                global::System.Span<double> dw2 = workspace.RentDoubles(w.Length);
+                for (int row = 0; row < rows; row++)
+                {
+                    dx2 = 0;
+                    dw2.Clear();
+                    CallResultInConditionBackward(x, w, row == rResult ? 1 : 0, ref dx2, dw2);
+                    jacobian[row * columns + cX] = dx2;
+                    dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

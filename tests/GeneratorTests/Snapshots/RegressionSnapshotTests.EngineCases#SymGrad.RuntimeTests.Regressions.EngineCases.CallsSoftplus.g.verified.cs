@@ -38,5 +38,38 @@ namespace SymGrad.RuntimeTests.Regressions
             CallsSoftplusBackward(x, 1, ref dx);
             return result;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>CallsSoftplus</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (x). It runs one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CallsSoftplusJacobian(double x, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int columns = cX + 1;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                double dx2;
+                for (int row = 0; row < rows; row++)
+                {
+                    dx2 = 0;
+                    CallsSoftplusBackward(x, row == rResult ? 1 : 0, ref dx2);
+                    jacobian[row * columns + cX] = dx2;
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -55,5 +55,62 @@ namespace SymGrad.RuntimeTests.Regressions
                 h[i] = s;
             }
         }
+
+        /// <summary>
+        /// The Jacobian of <c>ConstantComparisonInAConditional</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (each element of h), a column per differentiable input
+        /// (a). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>ConstantComparisonInAConditionalTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ConstantComparisonInAConditionalJacobian(double a, global::System.Span<double> h, global::System.Span<double> jacobian)
+        {
+            int cA = 0;
+            int columns = cA + 1;
+            int rH = 0;
+            int rows = rH + h.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> th = workspace.RentDoubles(h.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        ConstantComparisonInAConditionalTangent(a, h, column == cA ? 1 : 0, th);
+                        for (int i2 = 0; i2 < h.Length; i2++)
+                        {
+                            jacobian[(rH + i2) * columns + column] = th[i2];
+                        }
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    ConstantComparisonInAConditional(a, h); // the backward reads the outputs the forward writes
+                    double da2;
+                    global::System.Span<double> dh2 = workspace.RentDoubles(h.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dh2.Clear();
+                        if (row >= rH && row < rH + h.Length)
+                        {
+                            dh2[row - rH] = 1;
+                        }
+                        da2 = 0;
+                        ConstantComparisonInAConditionalBackward(a, h, dh2, ref da2);
+                        jacobian[row * columns + cA] = da2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -62,5 +62,50 @@ namespace SymGrad.RuntimeTests.Regressions
             s = s2 * b;
             return tb * s + b * ts;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>CopyThenScaled</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (b). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>CopyThenScaledTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CopyThenScaledJacobian(double b, global::System.Span<double> jacobian)
+        {
+            int cB = 0;
+            int columns = cB + 1;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        jacobian[rResult * columns + column] = CopyThenScaledTangent(b, column == cB ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    double db2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        db2 = 0;
+                        CopyThenScaledBackward(b, row == rResult ? 1 : 0, ref db2);
+                        jacobian[row * columns + cB] = db2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

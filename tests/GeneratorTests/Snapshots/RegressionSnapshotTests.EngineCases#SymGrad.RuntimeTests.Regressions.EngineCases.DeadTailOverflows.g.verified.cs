@@ -120,5 +120,50 @@ namespace SymGrad.RuntimeTests.Regressions
             }
             return ts4;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>DeadTailOverflows</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (a). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>DeadTailOverflowsTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void DeadTailOverflowsJacobian(double a, global::System.Span<double> jacobian)
+        {
+            int cA = 0;
+            int columns = cA + 1;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        jacobian[rResult * columns + column] = DeadTailOverflowsTangent(a, column == cA ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    double da2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        da2 = 0;
+                        DeadTailOverflowsBackward(a, row == rResult ? 1 : 0, ref da2);
+                        jacobian[row * columns + cA] = da2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

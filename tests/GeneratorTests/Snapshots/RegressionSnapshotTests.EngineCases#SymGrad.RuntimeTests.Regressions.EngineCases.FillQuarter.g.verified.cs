@@ -57,5 +57,63 @@ namespace SymGrad.RuntimeTests.Regressions
             }
             return ta * a + a * ta;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>FillQuarter</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value, then each element of y), a column per differentiable input
+        /// (a). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>FillQuarterTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void FillQuarterJacobian(double a, global::System.Span<double> y, global::System.Span<double> jacobian)
+        {
+            int cA = 0;
+            int columns = cA + 1;
+            int rResult = 0;
+            int rY = 1;
+            int rows = rY + y.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> ty = workspace.RentDoubles(y.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        jacobian[rResult * columns + column] = FillQuarterTangent(a, y, column == cA ? 1 : 0, ty);
+                        for (int i2 = 0; i2 < y.Length; i2++)
+                        {
+                            jacobian[(rY + i2) * columns + column] = ty[i2];
+                        }
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    FillQuarter(a, y); // the backward reads the outputs the forward writes
+                    double da2;
+                    global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dy2.Clear();
+                        if (row >= rY && row < rY + y.Length)
+                        {
+                            dy2[row - rY] = 1;
+                        }
+                        da2 = 0;
+                        FillQuarterBackward(a, y, row == rResult ? 1 : 0, dy2, ref da2);
+                        jacobian[row * columns + cA] = da2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

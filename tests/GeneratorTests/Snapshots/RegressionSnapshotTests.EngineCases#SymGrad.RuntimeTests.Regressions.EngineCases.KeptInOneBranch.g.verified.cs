@@ -112,5 +112,60 @@ namespace SymGrad.RuntimeTests.Regressions
             }
             return tkept * kept + kept * tkept;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>KeptInOneBranch</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (each element of x, then b). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>KeptInOneBranchTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void KeptInOneBranchJacobian(global::System.ReadOnlySpan<double> x, double b, int n, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cB = cX + x.Length;
+            int columns = cB + 1;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        jacobian[rResult * columns + column] = KeptInOneBranchTangent(x, b, n, tx, column == cB ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    double db2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dx2.Clear();
+                        db2 = 0;
+                        KeptInOneBranchBackward(x, b, n, row == rResult ? 1 : 0, dx2, ref db2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                        jacobian[row * columns + cB] = db2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -65,5 +65,64 @@ namespace SymGrad.RuntimeTests.Regressions
             tefault = global::SymGrad.Workspace.ZerosIfEmpty(tefault, efault.Length);
             return to * ouble + o * touble + tefault[0];
         }
+
+        /// <summary>
+        /// The Jacobian of <c>KeywordGradientNames</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (o, then ouble, then each element of efault). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>KeywordGradientNamesTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void KeywordGradientNamesJacobian(double o, double ouble, global::System.ReadOnlySpan<double> efault, global::System.Span<double> jacobian)
+        {
+            int cO = 0;
+            int cOuble = cO + 1;
+            int cEfault = cOuble + 1;
+            int columns = cEfault + efault.Length;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tefault = workspace.RentDoubles(efault.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tefault.Clear();
+                        if (column >= cEfault && column < cEfault + efault.Length)
+                        {
+                            tefault[column - cEfault] = 1;
+                        }
+                        jacobian[rResult * columns + column] = KeywordGradientNamesTangent(o, ouble, efault, column == cO ? 1 : 0, column == cOuble ? 1 : 0, tefault);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    double do3;
+                    double double3;
+                    global::System.Span<double> default3 = workspace.RentDoubles(efault.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        do3 = 0;
+                        double3 = 0;
+                        default3.Clear();
+                        KeywordGradientNamesBackward(o, ouble, efault, row == rResult ? 1 : 0, ref do3, ref double3, default3);
+                        jacobian[row * columns + cO] = do3;
+                        jacobian[row * columns + cOuble] = double3;
+                        default3.CopyTo(jacobian.Slice(row * columns + cEfault, efault.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

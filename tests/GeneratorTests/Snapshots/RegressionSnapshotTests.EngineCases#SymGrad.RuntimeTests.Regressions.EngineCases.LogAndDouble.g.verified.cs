@@ -112,5 +112,73 @@ namespace SymGrad.RuntimeTests.Regressions
             double u = 1.0 + s * s;
             return (ts * s + s * ts) / u;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>LogAndDouble</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value, then each element of y), a column per differentiable input
+        /// (s, then each element of x). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>LogAndDoubleTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogAndDoubleJacobian(double s, global::System.ReadOnlySpan<double> x, global::System.Span<double> y, int n, global::System.Span<double> jacobian)
+        {
+            int cS = 0;
+            int cX = cS + 1;
+            int columns = cX + x.Length;
+            int rResult = 0;
+            int rY = 1;
+            int rows = rY + y.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> ty = workspace.RentDoubles(y.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        jacobian[rResult * columns + column] = LogAndDoubleTangent(s, x, y, n, column == cS ? 1 : 0, tx, ty);
+                        for (int i2 = 0; i2 < y.Length; i2++)
+                        {
+                            jacobian[(rY + i2) * columns + column] = ty[i2];
+                        }
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    LogAndDouble(s, x, y, n); // the backward reads the outputs the forward writes
+                    double ds2;
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dy2.Clear();
+                        if (row >= rY && row < rY + y.Length)
+                        {
+                            dy2[row - rY] = 1;
+                        }
+                        ds2 = 0;
+                        dx2.Clear();
+                        LogAndDoubleBackward(s, x, y, n, row == rResult ? 1 : 0, dy2, ref ds2, dx2);
+                        jacobian[row * columns + cS] = ds2;
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -68,5 +68,66 @@ namespace SymGrad.RuntimeTests.Regressions
             tr[1] = ty;
             r[1] = y;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Polar</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (each element of r), a column per differentiable input
+        /// (x, then y). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>PolarTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void PolarJacobian(double x, double y, global::System.Span<double> r, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cY = cX + 1;
+            int columns = cY + 1;
+            int rR = 0;
+            int rows = rR + r.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tr = workspace.RentDoubles(r.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        PolarTangent(x, y, r, column == cX ? 1 : 0, column == cY ? 1 : 0, tr);
+                        for (int i = 0; i < r.Length; i++)
+                        {
+                            jacobian[(rR + i) * columns + column] = tr[i];
+                        }
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    Polar(x, y, r); // the backward reads the outputs the forward writes
+                    double dx2;
+                    double dy2;
+                    global::System.Span<double> dr2 = workspace.RentDoubles(r.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dr2.Clear();
+                        if (row >= rR && row < rR + r.Length)
+                        {
+                            dr2[row - rR] = 1;
+                        }
+                        dx2 = 0;
+                        dy2 = 0;
+                        PolarBackward(x, y, r, dr2, ref dx2, ref dy2);
+                        jacobian[row * columns + cX] = dx2;
+                        jacobian[row * columns + cY] = dy2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -62,5 +62,56 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(workspaceMark);
             }
         }
+
+        /// <summary>
+        /// The Jacobian of <c>ResultNotNeeded</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (each element of h, then each element of y), a column per differentiable input
+        /// (each element of x, then each element of w). It runs one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ResultNotNeededJacobian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.Span<double> h, global::System.Span<double> y, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cW = cX + x.Length;
+            int columns = cW + w.Length;
+            int rH = 0;
+            int rY = rH + h.Length;
+            int rows = rY + y.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                ResultNotNeeded(x, w, h, y); // the backward reads the outputs the forward writes
+                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                global::System.Span<double> dw2 = workspace.RentDoubles(w.Length);
+                global::System.Span<double> dh2 = workspace.RentDoubles(h.Length);
+                global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
+                for (int row = 0; row < rows; row++)
+                {
+                    dh2.Clear();
+                    if (row >= rH && row < rH + h.Length)
+                    {
+                        dh2[row - rH] = 1;
+                    }
+                    dy2.Clear();
+                    if (row >= rY && row < rY + y.Length)
+                    {
+                        dy2[row - rY] = 1;
+                    }
+                    dx2.Clear();
+                    dw2.Clear();
+                    ResultNotNeededBackward(x, w, h, y, dh2, dy2, dx2, dw2);
+                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                    dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

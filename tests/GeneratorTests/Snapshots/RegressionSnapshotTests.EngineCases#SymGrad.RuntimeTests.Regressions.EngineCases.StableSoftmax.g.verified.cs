@@ -112,5 +112,68 @@ namespace SymGrad.RuntimeTests.Regressions
                 p[j] = q;
             }
         }
+
+        /// <summary>
+        /// The Jacobian of <c>StableSoftmax</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (each element of p), a column per differentiable input
+        /// (each element of x). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>StableSoftmaxTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void StableSoftmaxJacobian(global::System.ReadOnlySpan<double> x, global::System.Span<double> p, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int columns = cX + x.Length;
+            int rP = 0;
+            int rows = rP + p.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> tp = workspace.RentDoubles(p.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        StableSoftmaxTangent(x, p, tx, tp);
+                        for (int i = 0; i < p.Length; i++)
+                        {
+                            jacobian[(rP + i) * columns + column] = tp[i];
+                        }
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    StableSoftmax(x, p); // the backward reads the outputs the forward writes
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> dp2 = workspace.RentDoubles(p.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dp2.Clear();
+                        if (row >= rP && row < rP + p.Length)
+                        {
+                            dp2[row - rP] = 1;
+                        }
+                        dx2.Clear();
+                        StableSoftmaxBackward(x, p, dp2, dx2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -110,5 +110,45 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(workspaceMark);
             }
         }
+
+        /// <summary>
+        /// The Jacobian of <c>StepOfACall</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (each element of y), a column per differentiable input
+        /// (each element of x). It runs one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void StepOfACallJacobian(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int columns = cX + x.Length;
+            int rY = 0;
+            int rows = rY + y.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                StepOfACall(x, y); // the backward reads the outputs the forward writes
+                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
+                for (int row = 0; row < rows; row++)
+                {
+                    dy2.Clear();
+                    if (row >= rY && row < rY + y.Length)
+                    {
+                        dy2[row - rY] = 1;
+                    }
+                    dx2.Clear();
+                    StepOfACallBackward(x, y, dy2, dx2);
+                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -118,5 +118,68 @@ namespace SymGrad.RuntimeTests.Regressions
                 y[i] = y[n - 1 - i];
             }
         }
+
+        /// <summary>
+        /// The Jacobian of <c>TanhThenReverse</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (each element of y), a column per differentiable input
+        /// (each element of x). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>TanhThenReverseTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TanhThenReverseJacobian(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, int n, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int columns = cX + x.Length;
+            int rY = 0;
+            int rows = rY + y.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> ty = workspace.RentDoubles(y.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        TanhThenReverseTangent(x, y, n, tx, ty);
+                        for (int i2 = 0; i2 < y.Length; i2++)
+                        {
+                            jacobian[(rY + i2) * columns + column] = ty[i2];
+                        }
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    TanhThenReverse(x, y, n); // the backward reads the outputs the forward writes
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dy2.Clear();
+                        if (row >= rY && row < rY + y.Length)
+                        {
+                            dy2[row - rY] = 1;
+                        }
+                        dx2.Clear();
+                        TanhThenReverseBackward(x, y, n, dy2, dx2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

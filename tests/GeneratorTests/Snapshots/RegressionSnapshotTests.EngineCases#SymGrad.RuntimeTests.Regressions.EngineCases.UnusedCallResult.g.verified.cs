@@ -42,5 +42,38 @@ namespace SymGrad.RuntimeTests.Regressions
             UnusedCallResultBackward(x, 1, dx);
             return result;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>UnusedCallResult</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (each element of x). It runs one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void UnusedCallResultJacobian(global::System.ReadOnlySpan<double> x, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int columns = cX + x.Length;
+            int rResult = 0;
+            int rows = 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                for (int row = 0; row < rows; row++)
+                {
+                    dx2.Clear();
+                    UnusedCallResultBackward(x, row == rResult ? 1 : 0, dx2);
+                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -1,0 +1,224 @@
+using System.CodeDom.Compiler;
+using System.Collections.Generic;
+using System.Linq;
+using SymGrad.Generator.Differentiate;
+using SymGrad.Generator.Model;
+
+namespace SymGrad.Generator.Emit
+{
+    /// <summary>
+    /// <c>MJacobian</c>: the dense Jacobian, row-major — a row per result (the returned value, then each element of each
+    /// output), a column per differentiable input element — from one <c>MTangent</c> per column or one <c>MBackward</c> per
+    /// row, whichever is fewer at the call's sizes (forward mode only where <c>MTangent</c> exists).
+    /// </summary>
+    internal static class JacobianWriter
+    {
+        /// <summary>The element type all results and inputs share, when the method has a Jacobian SymGrad writes; else null.</summary>
+        public static string? ElementType(MethodModel model)
+        {
+            if (model.Results.Count > 0 || model.Parameters.Any(p => p.Group is not null || p.IsField && p.IsDifferentiable))
+            {
+                return null;
+            }
+
+            var inputs = model.Arguments.Where(p => p.IsDifferentiable).ToList();
+            var outputs = model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
+            var types = inputs.Concat(outputs).Select(p => p.ElementType).Concat(model.ReturnType == "void" ? Enumerable.Empty<string>() : new[] { model.ReturnType }).Distinct().ToList();
+            return inputs.Count > 0 && (outputs.Count > 0 || model.ReturnType != "void") && types.Count == 1 && types[0] is "double" or "float" ? types[0] : null;
+        }
+
+        public static void Write(IndentedTextWriter writer, MethodModel model, BackwardSignature signature, TangentProgram? tangent, string type)
+        {
+            var names = new NameAllocator(model.TakenNames.Concat(signature.Gradients.Values).Concat(signature.Cotangents.Values));
+            string jacobian = names.Reserve("jacobian"), rows = names.Reserve("rows"), columns = names.Reserve("columns");
+            string workspace = names.Reserve("workspace"), mark = names.Reserve("mark"), row = names.Reserve("row"), column = names.Reserve("column"), i = names.Reserve("i");
+            string rent = type == "double" ? "RentDoubles" : "RentFloats";
+            var inputs = model.Arguments.Where(p => p.IsDifferentiable).ToList();
+            var outputs = model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
+            bool scalar = model.ReturnType != "void";
+            string Size(ParameterSpec p) => p.Kind == ParameterKind.Scalar ? "1" : p.Name + ".Length";
+
+            // Where each input's columns and each result's rows start.
+            var columnAt = inputs.ToDictionary(p => p.Name, p => names.Reserve("c" + Capital(p.Name)));
+            var rowAt = outputs.ToDictionary(p => p.Name, p => names.Reserve("r" + Capital(p.Name)));
+            string resultRow = scalar ? names.Reserve("rResult") : "";
+
+            string What(IEnumerable<string> parts) => string.Join(", then ", parts);
+            writer.WriteLine("/// <summary>");
+            writer.WriteLine($"/// The Jacobian of <c>{model.Name}</c>, derived by SymGrad, written dense and row-major into <c>{jacobian}</c>: a row per result");
+            writer.WriteLine($"/// ({What((scalar ? new[] { "the returned value" } : new string[0]).Concat(outputs.Select(o => "each element of " + o.Name)))}), a column per differentiable input");
+            writer.WriteLine($"/// ({What(inputs.Select(p => p.Kind == ParameterKind.Scalar ? p.Name : "each element of " + p.Name))}). "
+                + (tangent is null ? "It runs one backward pass per row." : "It runs whichever needs fewer passes at"));
+            if (tangent is not null)
+            {
+                writer.WriteLine($"/// these sizes: one forward-mode pass (<c>{model.Name}Tangent</c>) per column, or one backward pass per row.");
+            }
+
+            writer.WriteLine("/// Like the method, it writes the outputs.");
+            writer.WriteLine("/// </summary>");
+            writer.WriteLine(SourceEmitter.GeneratedCode);
+            var parameters = BackwardSignature.Primal(model, p => $"{p.Type} {p.Name}", r => $"out {r.Type} {r.Name}");
+            parameters.Add($"global::System.Span<{type}> {jacobian}");
+            writer.WriteLine($"{model.Accessibility} {model.StaticModifier}void {model.Name}Jacobian({string.Join(", ", parameters)})");
+            Open(writer);
+
+            string previous = "0";
+            foreach (ParameterSpec p in inputs)
+            {
+                writer.WriteLine($"int {columnAt[p.Name]} = {previous};");
+                previous = $"{columnAt[p.Name]} + {Size(p)}";
+            }
+
+            writer.WriteLine($"int {columns} = {previous};");
+            previous = "0";
+            if (scalar)
+            {
+                writer.WriteLine($"int {resultRow} = 0;");
+                previous = "1";
+            }
+
+            foreach (ParameterSpec o in outputs)
+            {
+                writer.WriteLine($"int {rowAt[o.Name]} = {previous};");
+                previous = $"{rowAt[o.Name]} + {o.Name}.Length";
+            }
+
+            writer.WriteLine($"int {rows} = {previous};");
+            writer.WriteLine($"global::SymGrad.Guard.JacobianLength<{type}>({jacobian}, nameof({jacobian}), {rows}, {columns});");
+            writer.WriteLine($"global::SymGrad.Workspace {workspace} = global::SymGrad.Workspace.Current;");
+            writer.WriteLine($"global::SymGrad.WorkspaceMark {mark} = {workspace}.Mark();");
+            writer.WriteLine("try");
+            Open(writer);
+            var primal = BackwardSignature.Primal(model, p => p.Name, r => "out " + r.Name);
+            if (tangent is not null)
+            {
+                writer.WriteLine($"if ({columns} <= {rows})");
+                Open(writer);
+                writer.WriteLine("// Forward mode: column j is J·eⱼ, the tangent along the j-th input.");
+                var tangents = new Dictionary<string, string>();
+                foreach (ParameterSpec p in inputs.Concat(outputs).Where(p => p.Kind != ParameterKind.Scalar))
+                {
+                    tangents[p.Name] = names.Reserve("t" + p.Name);
+                    writer.WriteLine($"global::System.Span<{type}> {tangents[p.Name]} = {workspace}.{rent}({p.Name}.Length);");
+                }
+
+                writer.WriteLine($"for (int {column} = 0; {column} < {columns}; {column}++)");
+                Open(writer);
+                var arguments = new List<string>(primal);
+                foreach (ParameterSpec p in inputs)
+                {
+                    if (p.Kind == ParameterKind.Scalar)
+                    {
+                        arguments.Add($"{column} == {columnAt[p.Name]} ? 1 : 0");
+                        continue;
+                    }
+
+                    string t = tangents[p.Name];
+                    arguments.Add(t);
+                    writer.WriteLine($"{t}.Clear();");
+                    writer.WriteLine($"if ({column} >= {columnAt[p.Name]} && {column} < {columnAt[p.Name]} + {p.Name}.Length)");
+                    Open(writer);
+                    writer.WriteLine($"{t}[{column} - {columnAt[p.Name]}] = 1;");
+                    Close(writer);
+                }
+
+                arguments.AddRange(outputs.Select(o => tangents[o.Name]));
+                string call = $"{model.Name}Tangent({string.Join(", ", arguments)})";
+                writer.WriteLine(scalar ? $"{jacobian}[{resultRow} * {columns} + {column}] = {call};" : call + ";");
+                foreach (ParameterSpec o in outputs)
+                {
+                    writer.WriteLine($"for (int {i} = 0; {i} < {o.Name}.Length; {i}++)");
+                    Open(writer);
+                    writer.WriteLine($"{jacobian}[({rowAt[o.Name]} + {i}) * {columns} + {column}] = {tangents[o.Name]}[{i}];");
+                    Close(writer);
+                }
+
+                Close(writer);
+                Close(writer);
+                writer.WriteLine("else");
+                Open(writer);
+            }
+
+            writer.WriteLine("// Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.");
+            if (outputs.Count > 0)
+            {
+                writer.WriteLine($"{model.Name}{model.TypeArguments}({string.Join(", ", primal)}); // the backward reads the outputs the forward writes");
+            }
+
+            var gradients = new Dictionary<string, string>();
+            foreach (ParameterSpec p in inputs)
+            {
+                gradients[p.Name] = names.Reserve("d" + p.Name);
+                writer.WriteLine(p.Kind == ParameterKind.Scalar ? $"{type} {gradients[p.Name]};" : $"global::System.Span<{type}> {gradients[p.Name]} = {workspace}.{rent}({p.Name}.Length);");
+            }
+
+            var cotangents = outputs.ToDictionary(o => o.Name, o => names.Reserve("d" + o.Name));
+            foreach (ParameterSpec o in outputs)
+            {
+                writer.WriteLine($"global::System.Span<{type}> {cotangents[o.Name]} = {workspace}.{rent}({o.Name}.Length);");
+            }
+
+            writer.WriteLine($"for (int {row} = 0; {row} < {rows}; {row}++)");
+            Open(writer);
+            var backward = model.Arguments.Select(p => p.Name).ToList();
+            if (scalar)
+            {
+                backward.Add($"{row} == {resultRow} ? 1 : 0");
+            }
+
+            foreach (ParameterSpec o in outputs)
+            {
+                string dy = cotangents[o.Name];
+                backward.Add(dy);
+                writer.WriteLine($"{dy}.Clear();");
+                writer.WriteLine($"if ({row} >= {rowAt[o.Name]} && {row} < {rowAt[o.Name]} + {o.Name}.Length)");
+                Open(writer);
+                writer.WriteLine($"{dy}[{row} - {rowAt[o.Name]}] = 1;");
+                Close(writer);
+            }
+
+            foreach (ParameterSpec p in inputs)
+            {
+                string g = gradients[p.Name];
+                writer.WriteLine(p.Kind == ParameterKind.Scalar ? $"{g} = 0;" : $"{g}.Clear();");
+                backward.Add((p.Kind == ParameterKind.Scalar ? "ref " : "") + g);
+            }
+
+            writer.WriteLine($"{model.Name}Backward({string.Join(", ", backward)});");
+            foreach (ParameterSpec p in inputs)
+            {
+                string g = gradients[p.Name];
+                writer.WriteLine(p.Kind == ParameterKind.Scalar
+                    ? $"{jacobian}[{row} * {columns} + {columnAt[p.Name]}] = {g};"
+                    : $"{g}.CopyTo({jacobian}.Slice({row} * {columns} + {columnAt[p.Name]}, {p.Name}.Length));");
+            }
+
+            Close(writer);
+            if (tangent is not null)
+            {
+                Close(writer);
+            }
+
+            Close(writer);
+            writer.WriteLine("finally");
+            Open(writer);
+            writer.WriteLine($"{workspace}.Release({mark});");
+            Close(writer);
+            Close(writer);
+        }
+
+        private static string Capital(string name) => char.ToUpperInvariant(name[0]) + name.Substring(1);
+
+        private static void Open(IndentedTextWriter writer)
+        {
+            writer.WriteLine("{");
+            writer.Indent++;
+        }
+
+        private static void Close(IndentedTextWriter writer)
+        {
+            writer.Indent--;
+            writer.WriteLine("}");
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System;
+using System.Linq;
+using SymGrad.RuntimeTests.NnPrimitives;
+using Xunit;
+using static SymGrad.RuntimeTests.Gradients.Check;
+
+namespace SymGrad.RuntimeTests.Language
+{
+    /// <summary>
+    /// MJacobian against central differences of the forward, column by column, in both of its strategies: forward sweeps
+    /// (fewer inputs than results), backward sweeps (more), and backward only where there is no MTangent (calls of Nn).
+    /// </summary>
+    public class JacobianTests
+    {
+        [Fact]
+        public void ForwardSweepsWhenThereAreFewerInputsThanResults()
+        {
+            // Ramp(y, v): one input, six results.
+            double[] y = new double[6], jacobian = new double[6];
+            RangeCases.RampJacobian(y, 0.7, jacobian);
+            AssertMatches(jacobian, 6, 1, new[] { 0.7 }, v => { var yy = new double[6]; RangeCases.Ramp(yy, v[0]); return yy; });
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void BackwardSweepsWhenThereAreMoreInputsThanResults(int seed)
+        {
+            var rng = new Random(seed);
+            double[] x = Random(rng, 5), y = new double[5], jacobian = new double[5 * 6];
+            double k = rng.NextDouble();
+            GenericCases.LeakyScaleJacobian(x, y, k, jacobian); // 6 inputs (x, k), 5 results
+            AssertMatches(jacobian, 5, 6, x.Append(k).ToArray(), v => { var yy = new double[5]; GenericCases.LeakyScale<double>(v.AsSpan(0, 5), yy, v[5]); return yy; });
+
+            double[] w = Random(rng, 3), X = Random(rng, 12), labels = { 1, 0, 1, 0 }, scalar = new double[3 + 12 + 4];
+            ArrayCases.LogisticLossJacobian(w, X, labels, scalar);
+            AssertMatches(scalar, 1, 19, w.Concat(X).Concat(labels).ToArray(), v => new[] { ArrayCases.LogisticLoss(v[..3], v[3..15], v[15..]) });
+        }
+
+        [Fact]
+        public void WithoutATangentItRunsBackwardSweeps()
+        {
+            int n = 2, inputs = 3, hidden = 4, classes = 2;
+            var rng = new Random(9);
+            double[] x = Random(rng, n * inputs), w1 = Random(rng, inputs * hidden), b1 = Random(rng, hidden), w2 = Random(rng, hidden * classes), b2 = Random(rng, classes);
+            int[] labels = { 1, 0 };
+            int columns = x.Length + w1.Length + b1.Length + w2.Length + b2.Length, rows = 1 + (2 * n * hidden) + (n * classes);
+            double[] jacobian = new double[rows * columns];
+            Networks.MlpJacobian(x, w1, b1, w2, b2, labels, new double[n * hidden], new double[n * hidden], new double[n * classes], n, inputs, hidden, classes, jacobian);
+            double[] all = x.Concat(w1).Concat(b1).Concat(w2).Concat(b2).ToArray();
+            AssertMatches(jacobian, rows, columns, all, v =>
+            {
+                double[] z1 = new double[n * hidden], h1 = new double[n * hidden], logits = new double[n * classes];
+                int o = 0;
+                double[] Take(int length) { var part = v.Skip(o).Take(length).ToArray(); o += length; return part; }
+                double loss = Networks.Mlp(Take(x.Length), Take(w1.Length), Take(b1.Length), Take(w2.Length), Take(b2.Length), labels, z1, h1, logits, n, inputs, hidden, classes);
+                return new[] { loss }.Concat(z1).Concat(h1).Concat(logits).ToArray();
+            });
+        }
+
+        [Fact]
+        public void AJacobianOfTheWrongSizeIsRefused()
+        {
+            var e = Assert.Throws<ArgumentException>(() => RangeCases.RampJacobian(new double[6], 0.7, new double[5]));
+            Assert.Contains("6 rows (results) × 1 columns (inputs)", e.Message, StringComparison.Ordinal);
+        }
+
+        /// <summary>Each column of the Jacobian against central differences of the results along that input.</summary>
+        private static void AssertMatches(double[] jacobian, int rows, int columns, double[] at, Func<double[], double[]> results)
+        {
+            const double h = 1e-6;
+            for (int j = 0; j < columns; j++)
+            {
+                double[] plus = (double[])at.Clone(), minus = (double[])at.Clone();
+                plus[j] += h;
+                minus[j] -= h;
+                double[] up = results(plus), down = results(minus);
+                for (int i = 0; i < rows; i++)
+                {
+                    double numeric = (up[i] - down[i]) / (2 * h);
+                    Assert.True(Math.Abs(jacobian[(i * columns) + j] - numeric) <= 1e-6 * (1 + Math.Abs(numeric)), $"J[{i}, {j}] = {jacobian[(i * columns) + j]}, central differences {numeric}");
+                }
+            }
+        }
+
+        public static TheoryData<int> SeedData() => new(Seeds);
+    }
+}
