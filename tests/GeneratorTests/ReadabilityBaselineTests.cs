@@ -93,6 +93,32 @@ namespace SymGrad.GeneratorTests
                     }
 
                     /// <summary>
+                    /// Hessian-vector product of <c>Forward</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+                    /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+                    /// An empty direction span is zero.
+                    /// </summary>
+                    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+                    public static void ForwardHessianVector(double w0, double x0, double w1, double x1, double w2, double vw0, double vx0, double vw1, double vx1, double vw2, ref double hvw0, ref double hvx0, ref double hvw1, ref double hvx1, ref double hvw2)
+                    {
+                        double dResult = 1;
+                        // Reverse sweep: adjoints, last statement first.
+                        // return 1.0 / (1.0 + Math.Exp(-(w0 * x0 + w1 * x1 + w2)));   ∂result/∂w0 = value·(1 - value)·x0; ∂result/∂x0 = value·(1 - value)·w0; ∂result/∂w1 = value·(1 - value)·x1; ∂result/∂x1 = value·(1 - value)·w1; ∂result/∂w2 = value·(1 - value)
+                        double u = w0 * x0 + w1 * x1 + w2;
+                        double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-u));
+                        double tvalue = sigmoid * (1 - sigmoid) * (vw0 * x0 + w0 * vx0 + (vw1 * x1 + w1 * vx1) + vw2);
+                        double value = sigmoid;
+                        double u2 = dResult * value;
+                        double v = 1 - value;
+                        double tg = dResult * tvalue * v - u2 * tvalue;
+                        double g = u2 * v;
+                        hvw0 += tg * x0 + g * vx0;
+                        hvx0 += tg * w0 + g * vw0;
+                        hvw1 += tg * x1 + g * vx1;
+                        hvx1 += tg * w1 + g * vw1;
+                        hvw2 += tg;
+                    }
+
+                    /// <summary>
                     /// The Jacobian of <c>Forward</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
                     /// (the returned value), a column per differentiable input
                     /// (w0, then x0, then w1, then x1, then w2). It runs whichever needs fewer passes at

@@ -25,11 +25,16 @@ namespace SymGrad.Generator.Differentiate
     /// </summary>
     internal sealed class TangentBuilder
     {
-        private readonly Facts _facts;
+        private readonly ISet<string> _active;
+        private readonly System.Func<string, bool> _hasElementTangents;
         private readonly NameAllocator _names;
         private readonly Dictionary<string, string> _tangents = new();
+        private readonly HashSet<int> _activePairs = new();
 
-        private TangentBuilder(Facts facts, NameAllocator names) => (_facts, _names) = (facts, names);
+        /// <param name="active">The variables and spans that vary along the direction.</param>
+        /// <param name="hasElementTangents">The spans whose element writes get a tangent write (outputs, gradients).</param>
+        private TangentBuilder(ISet<string> active, System.Func<string, bool> hasElementTangents, NameAllocator names)
+            => (_active, _hasElementTangents, _names) = (active, hasElementTangents, names);
 
         /// <summary>The tangent program, or null with the reason when forward mode does not take this method yet.</summary>
         public static TangentProgram? Build(MethodModel model, Block body, IEnumerable<LocalSpec> extraLocals, NameAllocator names, out string? reason)
@@ -44,7 +49,7 @@ namespace SymGrad.Generator.Differentiate
             }
 
             var facts = new Facts(model, body, extraLocals);
-            var builder = new TangentBuilder(facts, names);
+            var builder = new TangentBuilder(facts.Active, facts.IsOutput, names);
             var slots = new Dictionary<string, string>();
             foreach (ParameterSpec p in model.Parameters.Where(p => p.IsDifferentiable || p.Kind == ParameterKind.SpanOutput))
             {
@@ -56,6 +61,59 @@ namespace SymGrad.Generator.Differentiate
             }
 
             return new TangentProgram(Prune(new Block(builder.Statements(body).ToEquatableArray())), slots);
+        }
+
+        /// <summary>
+        /// Forward over reverse: the tangent of a backward pass along a direction of the inputs, for a Hessian-vector
+        /// product. <paramref name="body"/> is the backward's (forward sweep, then reverse sweep); <paramref name="tangents"/>
+        /// names the direction of each input and the tangent of each gradient (H·v). Taped values get their tangents taped
+        /// right after them, so they come off the tape first. Null when the body has a call (no tangent of a callee's backward).
+        /// </summary>
+        /// <param name="unread">The gradients themselves: only their tangents are asked for, so their writes go.</param>
+        public static Block? OverReverse(Block body, IEnumerable<string> inputs, Dictionary<string, string> tangents, ISet<string> unread, NameAllocator names)
+        {
+            var all = Walk.All(body).ToList();
+            if (all.Any(s => s is Invoke or CallStatement) || all.SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).Any(e => e is UserCall or UnknownCall))
+            {
+                return null;
+            }
+
+            // What varies along the direction: the inputs, and everything computed from them (forward values, adjoints).
+            var active = new HashSet<string>(inputs);
+            var pairs = new HashSet<int>();
+            for (bool changed = true; changed;)
+            {
+                changed = false;
+                foreach (Stmt s in all)
+                {
+                    bool Varies(Expr e) => e.IsReal && (Reads.Of(e).Any(active.Contains) || Reads.Nodes(e).Any(n => n is Pop p && pairs.Contains(p.Pair)));
+                    switch (s)
+                    {
+                        case LocalDecl { Init: { } init } d when Varies(init):
+                            changed |= active.Add(d.Name);
+                            break;
+                        case Assign { Target: Name n } a when Varies(a.Value):
+                            changed |= active.Add(n.Id);
+                            break;
+                        case Assign { Target: Element e } a when Varies(a.Value):
+                            changed |= active.Add(e.Span);
+                            break;
+                        case Push p when Varies(p.Value):
+                            changed |= pairs.Add(p.Pair);
+                            break;
+                    }
+                }
+            }
+
+            var builder = new TangentBuilder(active, tangents.ContainsKey, names);
+            foreach (KeyValuePair<string, string> t in tangents)
+            {
+                builder._tangents[t.Key] = t.Value;
+            }
+
+            Block product = Walk.Rewrite(new Block(builder.Statements(body).ToEquatableArray()), s =>
+                s is Assign { Target: Name n } && unread.Contains(n.Id) || s is Assign { Target: Element e } && unread.Contains(e.Span) ? System.Array.Empty<Stmt>() : new[] { s });
+            return Prune(product);
         }
 
         /// <summary>
@@ -113,7 +171,7 @@ namespace SymGrad.Generator.Differentiate
                         break;
                     }
 
-                    case Assign { Target: Element e } a when _facts.IsOutput(e.Span):
+                    case Assign { Target: Element e } a when _hasElementTangents(e.Span):
                     {
                         (Expr value, Expr tangent) = Forward(a.Value, output);
                         output.Add(new Assign(e with { Span = Tangent(e.Span) }, a.Op, tangent, a.Source));
@@ -127,6 +185,15 @@ namespace SymGrad.Generator.Differentiate
                     case For f:
                         output.Add(f with { Body = new Block(Statements(f.Body).ToEquatableArray()) });
                         break;
+                    case Push push when IsActive(push.Value):
+                    {
+                        (Expr value, Expr tangent) = Forward(push.Value, output);
+                        output.Add(push with { Value = value });
+                        output.Add(new Push(tangent, push.Pair));
+                        _activePairs.Add(push.Pair);
+                        break;
+                    }
+
                     case Return { Value: { } value } r when value.IsReal:
                         output.Add(new Return(Forward(value, output).Tangent, r.Source)); // MTangent returns the result's tangent
                         break;
@@ -139,9 +206,9 @@ namespace SymGrad.Generator.Differentiate
             return output;
         }
 
-        private bool IsActive(string name, string type) => type is "double" or "float" && _facts.Active.Contains(name);
+        private bool IsActive(string name, string type) => type is "double" or "float" && _active.Contains(name);
 
-        private bool IsActive(Expr e) => e.IsReal && Reads.Of(e).Any(_facts.Active.Contains);
+        private bool IsActive(Expr e) => e.IsReal && (Reads.Of(e).Any(_active.Contains) || Reads.Nodes(e).Any(n => n is Pop p && _activePairs.Contains(p.Pair)));
 
         private string Tangent(string name)
         {
@@ -169,6 +236,8 @@ namespace SymGrad.Generator.Differentiate
             {
                 case Name n:
                     return (e, new Name(Tangent(n.Id), n.Type));
+                case Pop pop:
+                    return (e, pop); // the tangent was pushed right after the value: it comes off first
                 case Element el:
                     return (e, el with { Span = Tangent(el.Span) });
                 case Unary { Op: "-" } u:

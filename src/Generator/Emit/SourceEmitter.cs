@@ -75,6 +75,8 @@ namespace SymGrad.Generator.Emit
                     WriteTangent(writer, model, tangent, sizes, program.Workspace);
                 }
 
+                WriteHessianVector(writer, model, program);
+
                 if (JacobianWriter.ElementType(model) is { } type)
                 {
                     writer.WriteLineNoTabs(string.Empty);
@@ -127,20 +129,7 @@ namespace SymGrad.Generator.Emit
             WriteFieldGradients(writer, model, program);
             WriteGradientChecks(writer, model, program);
 
-            var statements = new List<Stmt>(program.Setup.Statements);
-            if (program.Forward.Statements.Count > 0)
-            {
-                statements.Add(new Comment("Forward sweep: recompute what the reverse sweep reads."));
-                statements.AddRange(program.Forward.Statements);
-            }
-
-            if (program.Reverse.Statements.Count > 0)
-            {
-                statements.Add(new Comment("Reverse sweep: adjoints, last statement first."));
-                statements.AddRange(program.Reverse.Statements);
-            }
-
-            Block body = Declarations.Place(new Block(statements.ToEquatableArray()), program.Variables, program.Gradients.Values);
+            Block body = BackwardBody(program);
             var used = new HashSet<string>(Walk.All(body).SelectMany(Walk.Expressions).SelectMany(Reads.Of));
             foreach (ParameterSpec p in model.Parameters.Where(p => program.CotangentsInPlace.Contains(p.Name) && used.Contains(program.Cotangents[p.Name])))
             {
@@ -189,6 +178,105 @@ namespace SymGrad.Generator.Emit
             }
 
             Close(writer);
+        }
+
+        /// <summary>The backward's statements, declarations placed: setup, forward sweep, reverse sweep.</summary>
+        private static Block BackwardBody(BackwardProgram program)
+        {
+            var statements = new List<Stmt>(program.Setup.Statements);
+            if (program.Forward.Statements.Count > 0)
+            {
+                statements.Add(new Comment("Forward sweep: recompute what the reverse sweep reads."));
+                statements.AddRange(program.Forward.Statements);
+            }
+
+            if (program.Reverse.Statements.Count > 0)
+            {
+                statements.Add(new Comment("Reverse sweep: adjoints, last statement first."));
+                statements.AddRange(program.Reverse.Statements);
+            }
+
+            return Declarations.Place(new Block(statements.ToEquatableArray()), program.Variables, program.Gradients.Values);
+        }
+
+        /// <summary>
+        /// <c>MHessianVector</c>, forward over reverse: the tangent of the gradient along a direction <c>v</c> of the inputs,
+        /// H·v, accumulated (+=) into the <c>hv</c>-prefixed spans and refs. For scalar results of methods with no outputs,
+        /// no calls and one real type; false when this method is not one.
+        /// </summary>
+        private static bool WriteHessianVector(IndentedTextWriter writer, MethodModel model, BackwardProgram program)
+        {
+            var inputs = model.Arguments.Where(p => p.IsDifferentiable).ToList();
+            string type = model.ReturnType;
+            if (type is not ("double" or "float") || inputs.Count == 0 || inputs.Any(p => p.ElementType != type || p.Group is not null) || program.Cotangents.Count > 0
+                || model.Results.Count > 0 || model.Parameters.Any(p => p.IsField && p.IsDifferentiable))
+            {
+                return false;
+            }
+
+            Block body = BackwardBody(program);
+            var names = new NameAllocator(model.TakenNames.Concat(Walk.All(body).SelectMany(Walk.Expressions).SelectMany(Reads.Of))
+                .Concat(Walk.All(body).OfType<LocalDecl>().Select(d => d.Name)).Concat(program.Variables.Keys).Concat(program.Gradients.Values)
+                .Append(program.Workspace).Append(program.Signature.WorkspaceMark).Append(program.Signature.DResult));
+            var direction = inputs.ToDictionary(p => p.Name, p => names.Reserve("v" + p.Name));
+            var product = inputs.ToDictionary(p => p.Name, p => names.Reserve("hv" + p.Name));
+            var tangents = new Dictionary<string, string>();
+            foreach (ParameterSpec p in inputs)
+            {
+                tangents[p.Name] = direction[p.Name];
+                tangents[program.Gradients[p.Name]] = product[p.Name];
+            }
+
+            if (TangentBuilder.OverReverse(body, inputs.Select(p => p.Name), tangents, new HashSet<string>(inputs.Select(p => program.Gradients[p.Name])), names) is not { } hessian)
+            {
+                return false;
+            }
+
+            var parameters = BackwardSignature.Primal(model, p => $"{p.Type} {p.Name}", r => $"out {r.Type} {r.Name}");
+            parameters.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"{type} {direction[p.Name]}" : $"global::System.ReadOnlySpan<{type}> {direction[p.Name]}"));
+            parameters.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"ref {type} {product[p.Name]}" : $"global::System.Span<{type}> {product[p.Name]}"));
+            writer.WriteLineNoTabs(string.Empty);
+            writer.WriteLine("/// <summary>");
+            writer.WriteLine($"/// Hessian-vector product of <c>{Xml(model.Name)}</c>, derived by SymGrad (forward mode over its backward pass): accumulates");
+            writer.WriteLine("/// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.");
+            writer.WriteLine("/// An empty direction span is zero.");
+            writer.WriteLine("/// </summary>");
+            writer.WriteLine(GeneratedCode);
+            writer.WriteLine($"{model.Accessibility} {model.StaticModifier}void {model.Name}HessianVector({string.Join(", ", parameters)})");
+            Open(writer);
+            foreach (ParameterSpec p in inputs.Where(p => p.Kind == ParameterKind.SpanInput))
+            {
+                writer.WriteLine($"global::SymGrad.Guard.CotangentLength<{type}>({direction[p.Name]}, nameof({direction[p.Name]}), {p.Name}, nameof({p.Name}));");
+                writer.WriteLine($"global::SymGrad.Guard.SameLength<{type}>({product[p.Name]}, nameof({product[p.Name]}), {p.Name}, nameof({p.Name}));");
+                writer.WriteLine($"{direction[p.Name]} = global::SymGrad.Workspace.ZerosIfEmpty({direction[p.Name]}, {p.Name}.Length);");
+            }
+
+            var printer = new StatementPrinter(writer, program.Workspace, new HashSet<string>(model.Parameters.Where(p => p.IsArray).Select(p => p.Name)));
+            if (Walk.All(hessian).SelectMany(Walk.Expressions).SelectMany(Reads.Of).Contains(program.Signature.DResult))
+            {
+                writer.WriteLine($"{type} {program.Signature.DResult} = 1;");
+            }
+
+            if (UsesWorkspace(hessian, program.Workspace))
+            {
+                writer.WriteLine($"global::SymGrad.Workspace {program.Workspace} = global::SymGrad.Workspace.Current;");
+                writer.WriteLine($"global::SymGrad.WorkspaceMark {program.Signature.WorkspaceMark} = {program.Workspace}.Mark();");
+                writer.WriteLine("try");
+                Open(writer);
+                printer.Block(hessian);
+                Close(writer);
+                writer.WriteLine("finally");
+                Open(writer);
+                writer.WriteLine($"{program.Workspace}.Release({program.Signature.WorkspaceMark});");
+                Close(writer);
+            }
+            else
+            {
+                printer.Block(hessian);
+            }
+
+            Close(writer);
+            return true;
         }
 
         private static bool UsesWorkspace(Block body, string workspace) => Walk.All(body).Any(s =>

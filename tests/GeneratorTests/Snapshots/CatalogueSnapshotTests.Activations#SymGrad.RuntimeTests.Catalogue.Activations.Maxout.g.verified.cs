@@ -163,6 +163,57 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Maxout</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MaxoutHessianVector(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, double b1, global::System.ReadOnlySpan<double> w2, double b2, global::System.ReadOnlySpan<double> vx, global::System.ReadOnlySpan<double> vw1, double vb1, global::System.ReadOnlySpan<double> vw2, double vb2, global::System.Span<double> hvx, global::System.Span<double> hvw1, ref double hvb1, global::System.Span<double> hvw2, ref double hvb2)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vw1, nameof(vw1), w1, nameof(w1));
+            global::SymGrad.Guard.SameLength<double>(hvw1, nameof(hvw1), w1, nameof(w1));
+            vw1 = global::SymGrad.Workspace.ZerosIfEmpty(vw1, w1.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vw2, nameof(vw2), w2, nameof(w2));
+            global::SymGrad.Guard.SameLength<double>(hvw2, nameof(hvw2), w2, nameof(w2));
+            vw2 = global::SymGrad.Workspace.ZerosIfEmpty(vw2, w2.Length);
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            double a = b1;
+            double c = b2;
+            for (int i = 0; i < x.Length; i++)
+            {
+                a += w1[i] * x[i];
+                c += w2[i] * x[i];
+            }
+            // Reverse sweep: adjoints, last statement first.
+            double da = 0;
+            double dc = 0;
+            // return Math.Max(a, c);   ∂result/∂a = a >= c ? 1 : 0; ∂result/∂c = a >= c ? 0 : 1
+            if (a >= c)
+            {
+                da += dResult;
+            }
+            else
+            {
+                dc += dResult;
+            }
+            for (int i = 0; i < x.Length; i++)
+            {
+                // c += w2[i] * x[i];   ∂c/∂w2[i] = x[i]; ∂c/∂x[i] = w2[i]
+                hvw2[i] += dc * vx[i];
+                hvx[i] += dc * vw2[i];
+                // a += w1[i] * x[i];   ∂a/∂w1[i] = x[i]; ∂a/∂x[i] = w1[i]
+                hvw1[i] += da * vx[i];
+                hvx[i] += da * vw1[i];
+            }
+            // double c = b2;
+            // double a = b1;
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Maxout</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x, then each element of w1, then b1, then each element of w2, then b2). It runs whichever needs fewer passes at

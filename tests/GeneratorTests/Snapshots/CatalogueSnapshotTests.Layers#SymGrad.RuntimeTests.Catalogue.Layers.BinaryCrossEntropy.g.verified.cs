@@ -88,6 +88,33 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>BinaryCrossEntropy</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void BinaryCrossEntropyHessianVector(global::System.ReadOnlySpan<double> p, global::System.ReadOnlySpan<double> z, global::System.ReadOnlySpan<double> vp, global::System.Span<double> hvp)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vp, nameof(vp), p, nameof(p));
+            global::SymGrad.Guard.SameLength<double>(hvp, nameof(hvp), p, nameof(p));
+            vp = global::SymGrad.Workspace.ZerosIfEmpty(vp, p.Length);
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return loss;
+            double dloss = dResult;
+            for (int j = 0; j < p.Length; j++)
+            {
+                // loss -= z[j] * Math.Log(p[j]) + (1 - z[j]) * Math.Log(1 - p[j]);   ∂loss/∂p[j] = (1.0 - z[j]) / (1.0 - p[j]) - z[j] / p[j]
+                double g = -dloss;
+                double q = g * z[j] / p[j];
+                hvp[j] += -(q * vp[j] / p[j]);
+                double v = 1.0 - p[j];
+                double q2 = g * (1.0 - z[j]) / v;
+                hvp[j] -= q2 * vp[j] / v;
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>BinaryCrossEntropy</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of p). It runs whichever needs fewer passes at

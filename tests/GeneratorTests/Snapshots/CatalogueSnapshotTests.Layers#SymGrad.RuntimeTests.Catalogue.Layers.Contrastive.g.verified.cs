@@ -158,6 +158,90 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Contrastive</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ContrastiveHessianVector(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> b, int label, double margin, double positives, double negatives, global::System.ReadOnlySpan<double> va, global::System.ReadOnlySpan<double> vb, global::System.Span<double> hva, global::System.Span<double> hvb)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(va, nameof(va), a, nameof(a));
+            global::SymGrad.Guard.SameLength<double>(hva, nameof(hva), a, nameof(a));
+            va = global::SymGrad.Workspace.ZerosIfEmpty(va, a.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vb, nameof(vb), b, nameof(b));
+            global::SymGrad.Guard.SameLength<double>(hvb, nameof(hvb), b, nameof(b));
+            vb = global::SymGrad.Workspace.ZerosIfEmpty(vb, b.Length);
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            double td2 = 0;
+            double d2 = 0.0;
+            for (int i = 0; i < a.Length; i++)
+            {
+                double tdiff = va[i] - vb[i];
+                double diff = a[i] - b[i];
+                td2 += tdiff * diff + diff * tdiff;
+                d2 += diff * diff;
+            }
+            double td = 0;
+            double d = 0;
+            double tm = 0;
+            double m = 0;
+            if (label != 1)
+            {
+                double sqrt = global::System.Math.Sqrt(d2);
+                td = td2 / (2 * sqrt);
+                d = sqrt;
+                double u = margin - d;
+                tm = -((0.0 >= u ? 0 : 1) * td);
+                m = global::System.Math.Max(0.0, u);
+            }
+            // Reverse sweep: adjoints, last statement first.
+            double tdd2 = 0;
+            double dd2 = 0;
+            // if (label == 1)
+            if (label == 1)
+            {
+                // return d2 / positives;   ∂result/∂d2 = 1 / positives
+                dd2 += dResult / positives;
+            }
+            else
+            {
+                double tdd = 0;
+                double dd = 0;
+                // return m * m / negatives;   ∂result/∂m = 2·(m / negatives)
+                double u2 = dResult / negatives;
+                double tdm = 2 * u2 * tm;
+                double dm = u2 * (2 * m);
+                // double m = Math.Max(0, margin - d);   ∂m/∂d = -(0.0 >= margin - d ? 0 : 1)
+                if (0.0 < margin - d)
+                {
+                    tdd -= tdm;
+                    dd -= dm;
+                }
+                // double d = Math.Sqrt(d2);   ∂d/∂d2 = 1 / (2·d)
+                if (dd != 0)
+                {
+                    double v = 2 * d;
+                    double q = dd / v;
+                    tdd2 += (tdd - 2 * q * td) / v;
+                    dd2 += q;
+                }
+            }
+            for (int i = 0; i < a.Length; i++)
+            {
+                // This iteration's forward values.
+                double tdiff = va[i] - vb[i];
+                double diff = a[i] - b[i];
+                // d2 += diff * diff;   ∂d2/∂diff = 2·diff
+                double u3 = 2 * dd2;
+                double tddiff = 2 * tdd2 * diff + u3 * tdiff;
+                // double diff = a[i] - b[i];   ∂diff/∂a[i] = 1; ∂diff/∂b[i] = -1
+                hva[i] += tddiff;
+                hvb[i] -= tddiff;
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Contrastive</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of a, then each element of b). It runs whichever needs fewer passes at

@@ -122,6 +122,39 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>EuclideanLoss</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void EuclideanLossHessianVector(global::System.ReadOnlySpan<double> z, global::System.ReadOnlySpan<double> y, int n, int d, global::System.ReadOnlySpan<double> vz, global::System.ReadOnlySpan<double> vy, global::System.Span<double> hvz, global::System.Span<double> hvy)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vz, nameof(vz), z, nameof(z));
+            global::SymGrad.Guard.SameLength<double>(hvz, nameof(hvz), z, nameof(z));
+            vz = global::SymGrad.Workspace.ZerosIfEmpty(vz, z.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vy, nameof(vy), y, nameof(y));
+            global::SymGrad.Guard.SameLength<double>(hvy, nameof(hvy), y, nameof(y));
+            vy = global::SymGrad.Workspace.ZerosIfEmpty(vy, y.Length);
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return sum / n;   ∂result/∂sum = 1 / (double)n
+            double dsum = dResult / (double)n;
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = 0; j < d; j++)
+                {
+                    // This iteration's forward values.
+                    double tdiff = vz[i * d + j] - vy[i * d + j];
+                    // sum += 0.5 * diff * diff;   ∂sum/∂diff = diff
+                    double tddiff = dsum * tdiff;
+                    // double diff = z[i * d + j] - y[i * d + j];   ∂diff/∂z[i·d + j] = 1; ∂diff/∂y[i·d + j] = -1
+                    hvz[i * d + j] += tddiff;
+                    hvy[i * d + j] -= tddiff;
+                }
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>EuclideanLoss</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of z, then each element of y). It runs whichever needs fewer passes at

@@ -59,6 +59,24 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>NegativeLogLikelihood</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void NegativeLogLikelihoodHessianVector(global::System.ReadOnlySpan<double> p, int y, global::System.ReadOnlySpan<double> vp, global::System.Span<double> hvp)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vp, nameof(vp), p, nameof(p));
+            global::SymGrad.Guard.SameLength<double>(hvp, nameof(hvp), p, nameof(p));
+            vp = global::SymGrad.Workspace.ZerosIfEmpty(vp, p.Length);
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return -Math.Log(p[y]);   ∂result/∂p[y] = -(1 / p[y])
+            double q = dResult / p[y];
+            hvp[y] -= -(q * vp[y] / p[y]);
+        }
+
+        /// <summary>
         /// The Jacobian of <c>NegativeLogLikelihood</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of p). It runs whichever needs fewer passes at

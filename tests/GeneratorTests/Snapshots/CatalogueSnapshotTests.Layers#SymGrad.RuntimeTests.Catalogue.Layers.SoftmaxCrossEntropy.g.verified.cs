@@ -140,6 +140,57 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>SoftmaxCrossEntropy</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SoftmaxCrossEntropyHessianVector(global::System.ReadOnlySpan<double> s, global::System.ReadOnlySpan<int> labels, int n, int c, global::System.ReadOnlySpan<double> vs, global::System.Span<double> hvs)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vs, nameof(vs), s, nameof(s));
+            global::SymGrad.Guard.SameLength<double>(hvs, nameof(hvs), s, nameof(s));
+            vs = global::SymGrad.Workspace.ZerosIfEmpty(vs, s.Length);
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return loss / n;   ∂result/∂loss = 1 / (double)n
+            double dloss = dResult / (double)n;
+            for (int i = 0; i < n; i++)
+            {
+                // This iteration's forward values.
+                double tmax = vs[i * c];
+                double max = s[i * c];
+                for (int j = 1; j < c; j++)
+                {
+                    tmax = (max >= s[i * c + j] ? 1 : 0) * tmax + (max >= s[i * c + j] ? 0 : 1) * vs[i * c + j];
+                    max = global::System.Math.Max(max, s[i * c + j]);
+                }
+                double tsum = 0;
+                double sum = 0.0;
+                for (int j = 0; j < c; j++)
+                {
+                    double u = s[i * c + j] - max;
+                    double exp2 = global::System.Math.Exp(u);
+                    tsum += exp2 * (vs[i * c + j] - tmax);
+                    sum += exp2;
+                }
+                // loss += -s[i * c + labels[i]] + max + Math.Log(sum);   ∂loss/∂s[i·c + labels[i]] = -1; ∂loss/∂sum = 1 / sum
+                hvs[i * c + labels[i]] -= 0;
+                double q = dloss / sum;
+                double tdsum = -(q * tsum / sum);
+                double dsum = q;
+                for (int j = 0; j < c; j++)
+                {
+                    // sum += Math.Exp(s[i * c + j] - max);   ∂sum/∂s[i·c + j] = Exp(s[i·c + j] - max)
+                    double u2 = s[i * c + j] - max;
+                    double exp3 = global::System.Math.Exp(u2);
+                    double texp = exp3 * (vs[i * c + j] - tmax);
+                    double exp = exp3;
+                    hvs[i * c + j] += tdsum * exp + dsum * texp;
+                }
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>SoftmaxCrossEntropy</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of s). It runs whichever needs fewer passes at

@@ -127,6 +127,47 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>SquaredNorm</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SquaredNormHessianVector(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> x, int rows, int cols, global::System.ReadOnlySpan<double> vw, global::System.ReadOnlySpan<double> vx, global::System.Span<double> hvw, global::System.Span<double> hvx)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vw, nameof(vw), w, nameof(w));
+            global::SymGrad.Guard.SameLength<double>(hvw, nameof(hvw), w, nameof(w));
+            vw = global::SymGrad.Workspace.ZerosIfEmpty(vw, w.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return f;
+            double df = dResult;
+            for (int i = 0; i < rows; i++)
+            {
+                // This iteration's forward values.
+                double tq = 0;
+                double q = 0.0;
+                for (int j = 0; j < cols; j++)
+                {
+                    tq += vw[i * cols + j] * x[j] + w[i * cols + j] * vx[j];
+                    q += w[i * cols + j] * x[j];
+                }
+                // f += q * q;   ∂f/∂q = 2·q
+                double u = 2 * df;
+                double tdq = u * tq;
+                double dq = u * q;
+                for (int j = 0; j < cols; j++)
+                {
+                    // q += w[i * cols + j] * x[j];   ∂q/∂w[i·cols + j] = x[j]; ∂q/∂x[j] = w[i·cols + j]
+                    hvw[i * cols + j] += tdq * x[j] + dq * vx[j];
+                    hvx[j] += tdq * w[i * cols + j] + dq * vw[i * cols + j];
+                }
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>SquaredNorm</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of w, then each element of x). It runs whichever needs fewer passes at

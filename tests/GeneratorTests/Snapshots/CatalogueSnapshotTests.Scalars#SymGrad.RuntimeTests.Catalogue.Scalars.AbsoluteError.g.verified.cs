@@ -54,6 +54,21 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>AbsoluteError</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AbsoluteErrorHessianVector(double y, double s, double vy, double vs, ref double hvy, ref double hvs)
+        {
+            // Reverse sweep: adjoints, last statement first.
+            // return Math.Abs(y - s);   ∂result/∂y = Sign(y - s); ∂result/∂s = -Sign(y - s)
+            double tg = 0;
+            hvy += tg;
+            hvs -= tg;
+        }
+
+        /// <summary>
         /// The Jacobian of <c>AbsoluteError</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (y, then s). It runs whichever needs fewer passes at

@@ -101,6 +101,40 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Bhattacharyya</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void BhattacharyyaHessianVector(global::System.ReadOnlySpan<double> p, global::System.ReadOnlySpan<double> q, global::System.ReadOnlySpan<double> vp, global::System.ReadOnlySpan<double> vq, global::System.Span<double> hvp, global::System.Span<double> hvq)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vp, nameof(vp), p, nameof(p));
+            global::SymGrad.Guard.SameLength<double>(hvp, nameof(hvp), p, nameof(p));
+            vp = global::SymGrad.Workspace.ZerosIfEmpty(vp, p.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vq, nameof(vq), q, nameof(q));
+            global::SymGrad.Guard.SameLength<double>(hvq, nameof(hvq), q, nameof(q));
+            vq = global::SymGrad.Workspace.ZerosIfEmpty(vq, q.Length);
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return bc;
+            double dbc = dResult;
+            for (int i = 0; i < p.Length; i++)
+            {
+                // bc += Math.Sqrt(p[i] * q[i]);   ∂bc/∂p[i] = q[i] / (2·Sqrt(p[i]·q[i])); ∂bc/∂q[i] = p[i] / (2·Sqrt(p[i]·q[i]))
+                double u = p[i] * q[i];
+                double sqrt2 = global::System.Math.Sqrt(u);
+                double tsqrt = (vp[i] * q[i] + p[i] * vq[i]) / (2 * sqrt2);
+                double sqrt = sqrt2;
+                double v = 2 * sqrt;
+                double q2 = dbc / v;
+                double tg = -(2 * q2 * tsqrt / v);
+                double g = q2;
+                hvp[i] += tg * q[i] + g * vq[i];
+                hvq[i] += tg * p[i] + g * vp[i];
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Bhattacharyya</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of p, then each element of q). It runs whichever needs fewer passes at

@@ -71,6 +71,30 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>ElasticNet</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ElasticNetHessianVector(global::System.ReadOnlySpan<double> w, double beta, global::System.ReadOnlySpan<double> vw, global::System.Span<double> hvw)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vw, nameof(vw), w, nameof(w));
+            global::SymGrad.Guard.SameLength<double>(hvw, nameof(hvw), w, nameof(w));
+            vw = global::SymGrad.Workspace.ZerosIfEmpty(vw, w.Length);
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return sum;
+            double dsum = dResult;
+            for (int i = 0; i < w.Length; i++)
+            {
+                // sum += beta * w[i] * w[i] + Math.Abs(w[i]);   ∂sum/∂w[i] = w[i]·beta + beta·w[i] + Sign(w[i])
+                double u = 2 * dsum * beta;
+                hvw[i] += u * vw[i];
+                hvw[i] += 0;
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>ElasticNet</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of w). It runs whichever needs fewer passes at

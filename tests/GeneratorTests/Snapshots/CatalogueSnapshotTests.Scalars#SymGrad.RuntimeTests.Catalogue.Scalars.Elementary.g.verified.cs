@@ -185,6 +185,171 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Elementary</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ElementaryHessianVector(double x, double y, double vx, double vy, ref double hvx, ref double hvy)
+        {
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                double u = global::System.Math.Sin(x);
+                double v = global::System.Math.Cos(y);
+                double u2 = x * y;
+                double exp2 = global::System.Math.Exp(u2);
+                double ta = global::System.Math.Cos(x) * vx * v - u * global::System.Math.Sin(y) * vy + exp2 * (vx * y + x * vy);
+                double a = u * v + exp2;
+                double u3 = a * a + 1.0;
+                double tb = (ta * a + a * ta) / u3;
+                double b = global::System.Math.Log(u3);
+                double u4 = b + 2.0;
+                double sqrt = global::System.Math.Sqrt(u4);
+                double tc = tb / (2 * sqrt);
+                double c = sqrt;
+                workspace.Doubles.Push(a);
+                workspace.Doubles.Push(ta);
+                double pow3 = global::System.Math.Pow(c, 3.0);
+                double u5 = x * x + 1.0;
+                double pow4 = global::System.Math.Pow(u5, y);
+                ta = 3.0 * global::System.Math.Pow(c, 2.0) * tc + (y * global::System.Math.Pow(u5, y - 1) * (vx * x + x * vx) + pow4 * global::System.Math.Log(u5) * vy) + ((a <= b ? 1 : 0) * ta + (a <= b ? 0 : 1) * tb) - ((x >= y ? 1 : 0) * vx + (x >= y ? 0 : 1) * vy);
+                a = pow3 + pow4 + global::System.Math.Min(a, b) - global::System.Math.Max(x, y);
+                workspace.Doubles.Push(a);
+                workspace.Doubles.Push(ta);
+                double tanh2 = global::System.Math.Tanh(a);
+                ta -= 0.5 * ((1 - tanh2 * tanh2) * ta);
+                a -= tanh2 * 0.5;
+                workspace.Doubles.Push(a);
+                workspace.Doubles.Push(ta);
+                double q = a / c;
+                ta = (ta - q * tc) / c;
+                a = q;
+                // Reverse sweep: adjoints, last statement first.
+                double tda = 0;
+                double da = 0;
+                double tdb = 0;
+                double db = 0;
+                // return a > 0 ? a * x : -a * y;   ∂result/∂a = (a > 0.0 ? 1 : 0)·x - (a > 0.0 ? 0 : 1)·y; ∂result/∂x = (a > 0.0 ? 1 : 0)·a; ∂result/∂y = -((a > 0.0 ? 0 : 1)·a)
+                if (a > 0.0)
+                {
+                    tda += dResult * vx;
+                    da += dResult * x;
+                    hvx += dResult * ta;
+                }
+                else
+                {
+                    tda -= dResult * vy;
+                    da -= dResult * y;
+                    hvy -= dResult * ta;
+                }
+                // a /= c;   ∂a/∂a = 1 / c; ∂a/∂c = -(a / (c·c))
+                double tg = tda;
+                double g = da;
+                ta = workspace.Doubles.Pop();
+                a = workspace.Doubles.Pop();
+                double q2 = g / c;
+                tda = (tg - q2 * tc) / c;
+                da = q2;
+                double v2 = c * c;
+                double q3 = g * a / v2;
+                double tdc = -((tg * a + g * ta - q3 * (tc * c + c * tc)) / v2);
+                double dc = -q3;
+                // a -= Math.Tanh(a) * 0.5;   ∂a/∂a = -(0.5·(1 - Tanh(a)·Tanh(a)))
+                ta = workspace.Doubles.Pop();
+                a = workspace.Doubles.Pop();
+                double tanh3 = global::System.Math.Tanh(a);
+                double ttanh = (1 - tanh3 * tanh3) * ta;
+                double tanh = tanh3;
+                double u6 = 0.5 * da;
+                double v3 = 1 - tanh * tanh;
+                tda -= 0.5 * tda * v3 - u6 * (ttanh * tanh + tanh * ttanh);
+                da -= u6 * v3;
+                // a = Math.Pow(c, 3) + Math.Pow(x * x + 1, y) + Math.Min(a, b) - Math.Max(x, y);   ∂a/∂c = 3.0·Pow(c, 2.0); ∂a/∂x = 2·(y·Pow(x·x + 1.0, y - 1)·x) - (x >= y ? 1 : 0); ∂a/∂y = Pow(x·x + 1.0, y)·Log(x·x + 1.0) - (x >= y ? 0 : 1); ∂a/∂a = a <= b ? 1 : 0; ∂a/∂b = a <= b ? 0 : 1
+                double tg3 = tda;
+                double g3 = da;
+                tda = 0;
+                da = 0;
+                ta = workspace.Doubles.Pop();
+                a = workspace.Doubles.Pop();
+                double pow5 = global::System.Math.Pow(c, 2.0);
+                double u7 = 3.0 * g3;
+                tdc += 3.0 * tg3 * pow5 + 2 * u7 * global::System.Math.Pow(c, 1.0) * tc;
+                dc += u7 * pow5;
+                double u8 = x * x + 1.0;
+                double pow6 = global::System.Math.Pow(u8, y);
+                double tpow2 = y * global::System.Math.Pow(u8, y - 1) * (vx * x + x * vx) + pow6 * global::System.Math.Log(u8) * vy;
+                double pow2 = pow6;
+                double u9 = x * x + 1.0;
+                double u10 = y - 1;
+                double pow7 = global::System.Math.Pow(u9, u10);
+                double u11 = g3 * y;
+                double u12 = 2 * (u11 * pow7);
+                hvx += 2 * ((tg3 * y + g3 * vy) * pow7 + u11 * (u10 * global::System.Math.Pow(u9, u10 - 1) * (vx * x + x * vx) + pow7 * global::System.Math.Log(u9) * vy)) * x + u12 * vx;
+                double u13 = x * x + 1.0;
+                double u14 = g3 * pow2;
+                double v4 = global::System.Math.Log(u13);
+                hvy += (tg3 * pow2 + g3 * tpow2) * v4 + u14 * ((vx * x + x * vx) / u13);
+                if (a <= b)
+                {
+                    tda += tg3;
+                    da += g3;
+                }
+                else
+                {
+                    tdb += tg3;
+                    db += g3;
+                }
+                double tg4 = -tg3;
+                if (x >= y)
+                {
+                    hvx += tg4;
+                }
+                else
+                {
+                    hvy += tg4;
+                }
+                // double c = Math.Sqrt(b + 2);   ∂c/∂b = 1 / (2·c)
+                double v5 = 2 * c;
+                double q4 = dc / v5;
+                tdb += (tdc - 2 * q4 * tc) / v5;
+                db += q4;
+                // double b = Math.Log(a * a + 1);   ∂b/∂a = 2·(a / (a·a + 1.0))
+                double v6 = a * a + 1.0;
+                double q5 = db / v6;
+                double v7 = 2 * a;
+                tda += (tdb - q5 * (ta * a + a * ta)) / v6 * v7 + 2 * q5 * ta;
+                da += q5 * v7;
+                // double a = Math.Sin(x) * Math.Cos(y) + Math.Exp(x * y);   ∂a/∂x = Cos(y)·Cos(x) + Exp(x·y)·y; ∂a/∂y = Exp(x·y)·x - Sin(x)·Sin(y)
+                double tcos = -(global::System.Math.Sin(y) * vy);
+                double cos = global::System.Math.Cos(y);
+                double u15 = da * cos;
+                double v8 = global::System.Math.Cos(x);
+                hvx += (tda * cos + da * tcos) * v8 - u15 * global::System.Math.Sin(x) * vx;
+                double tsin = global::System.Math.Cos(x) * vx;
+                double sin = global::System.Math.Sin(x);
+                double u16 = da * sin;
+                double v9 = global::System.Math.Sin(y);
+                hvy -= (tda * sin + da * tsin) * v9 + u16 * global::System.Math.Cos(y) * vy;
+                double u17 = x * y;
+                double exp3 = global::System.Math.Exp(u17);
+                double texp = exp3 * (vx * y + x * vy);
+                double exp = exp3;
+                double tg5 = tda * exp + da * texp;
+                double g5 = da * exp;
+                hvx += tg5 * y + g5 * vy;
+                hvy += tg5 * x + g5 * vx;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Elementary</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x, then y). It runs whichever needs fewer passes at

@@ -156,6 +156,92 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>FirstAbove</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void FirstAboveHessianVector(global::System.ReadOnlySpan<double> x, double threshold, global::System.ReadOnlySpan<double> vx, double vthreshold, global::System.Span<double> hvx, ref double hvthreshold)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                bool returned = false;
+                double tacc = 0;
+                double acc = 0.0;
+                bool broke = false;
+                int trips = 0;
+                for (int i = 0; !returned && (!broke && i < x.Length); i++)
+                {
+                    trips++;
+                    if (x[i] > threshold)
+                    {
+                        returned = true;
+                    }
+                    else
+                    {
+                        workspace.Doubles.Push(acc);
+                        workspace.Doubles.Push(tacc);
+                        tacc += vx[i] * x[i] + x[i] * vx[i];
+                        acc += x[i] * x[i];
+                        if (acc > 100.0)
+                        {
+                            broke = true;
+                        }
+                    }
+                }
+                workspace.Ints.Push(trips);
+                // Reverse sweep: adjoints, last statement first.
+                double dreturnValue = 0;
+                double tdacc = 0;
+                double dacc = 0;
+                // if (returned)
+                if (returned)
+                {
+                    // return returnValue;
+                    dreturnValue += dResult;
+                }
+                else
+                {
+                    // return acc;
+                    dacc += dResult;
+                }
+                // for (int i = 0; i < x.Length; i++)
+                for (int trip = workspace.Ints.Pop() - 1; trip >= 0; trip--)
+                {
+                    int i = trip;
+                    // if (x[i] > threshold)
+                    if (x[i] > threshold)
+                    {
+                        // return acc * x[i];   ∂returnValue/∂acc = x[i]; ∂returnValue/∂x[i] = acc
+                        tdacc += dreturnValue * vx[i];
+                        dacc += dreturnValue * x[i];
+                        hvx[i] += dreturnValue * tacc;
+                        dreturnValue = 0;
+                    }
+                    else
+                    {
+                        // acc += x[i] * x[i];   ∂acc/∂x[i] = 2·x[i]
+                        tacc = workspace.Doubles.Pop();
+                        acc = workspace.Doubles.Pop();
+                        double u = 2 * dacc;
+                        hvx[i] += 2 * tdacc * x[i] + u * vx[i];
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>FirstAbove</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x, then threshold). It runs whichever needs fewer passes at

@@ -54,6 +54,21 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Hinge</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void HingeHessianVector(double s, double y, double vs, ref double hvs)
+        {
+            // Reverse sweep: adjoints, last statement first.
+            // return Math.Max(0, 1 - y * s);   ∂result/∂s = -((0.0 >= 1.0 - y·s ? 0 : 1)·y)
+            if (0.0 < 1.0 - y * s)
+            {
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Hinge</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (s). It runs whichever needs fewer passes at

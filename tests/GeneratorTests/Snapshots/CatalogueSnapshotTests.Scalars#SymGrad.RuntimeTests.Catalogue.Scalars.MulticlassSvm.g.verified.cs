@@ -86,6 +86,34 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>MulticlassSvm</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MulticlassSvmHessianVector(global::System.ReadOnlySpan<double> s, int y, global::System.ReadOnlySpan<double> vs, global::System.Span<double> hvs)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vs, nameof(vs), s, nameof(s));
+            global::SymGrad.Guard.SameLength<double>(hvs, nameof(hvs), s, nameof(s));
+            vs = global::SymGrad.Workspace.ZerosIfEmpty(vs, s.Length);
+            // Reverse sweep: adjoints, last statement first.
+            // return loss;
+            for (int j = 0; j < s.Length; j++)
+            {
+                // if (j == y)
+                if (j != y)
+                {
+                    // loss += Math.Max(0, s[j] - s[y] + 1);   ∂loss/∂s[j] = 0.0 >= s[j] - s[y] + 1.0 ? 0 : 1; ∂loss/∂s[y] = -(0.0 >= s[j] - s[y] + 1.0 ? 0 : 1)
+                    if (0.0 < s[j] - s[y] + 1.0)
+                    {
+                        hvs[j] += 0;
+                        hvs[y] -= 0;
+                    }
+                }
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>MulticlassSvm</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of s). It runs whichever needs fewer passes at

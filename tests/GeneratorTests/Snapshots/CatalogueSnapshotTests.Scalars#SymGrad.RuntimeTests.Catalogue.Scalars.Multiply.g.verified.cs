@@ -51,6 +51,21 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Multiply</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MultiplyHessianVector(double x, double y, double vx, double vy, ref double hvx, ref double hvy)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return x * y;   ∂result/∂x = y; ∂result/∂y = x
+            hvx += dResult * vy;
+            hvy += dResult * vx;
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Multiply</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x, then y). It runs whichever needs fewer passes at

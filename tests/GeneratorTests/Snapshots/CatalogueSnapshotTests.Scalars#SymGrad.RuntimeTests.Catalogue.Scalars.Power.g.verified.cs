@@ -85,6 +85,52 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Power</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void PowerHessianVector(double x, int n, double vx, ref double hvx)
+        {
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                double tt = 0;
+                double t = 1.0;
+                for (int i = 0; i < n; i++)
+                {
+                    workspace.Doubles.Push(t);
+                    workspace.Doubles.Push(tt);
+                    tt = tt * x + t * vx;
+                    t = t * x;
+                }
+                // Reverse sweep: adjoints, last statement first.
+                // return t;
+                double tdt = 0;
+                double dt = dResult;
+                // for (int i = 0; i < n; i++)
+                for (int i = n - 1; i >= 0; i--)
+                {
+                    // t *= x;   ∂t/∂t = x; ∂t/∂x = t
+                    double tg = tdt;
+                    double g = dt;
+                    tt = workspace.Doubles.Pop();
+                    t = workspace.Doubles.Pop();
+                    tdt = tg * x + g * vx;
+                    dt = g * x;
+                    hvx += tg * t + g * tt;
+                }
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Power</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

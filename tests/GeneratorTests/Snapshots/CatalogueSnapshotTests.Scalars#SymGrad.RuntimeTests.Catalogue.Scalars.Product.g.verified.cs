@@ -92,6 +92,55 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Product</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ProductHessianVector(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> vx, global::System.Span<double> hvx)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                double tp = 0;
+                double p = 1.0;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    workspace.Doubles.Push(p);
+                    workspace.Doubles.Push(tp);
+                    tp = tp * x[i] + p * vx[i];
+                    p = p * x[i];
+                }
+                // Reverse sweep: adjoints, last statement first.
+                // return p;
+                double tdp = 0;
+                double dp = dResult;
+                // for (int i = 0; i < x.Length; i++)
+                for (int i = x.Length - 1; i >= 0; i--)
+                {
+                    // p *= x[i];   ∂p/∂p = x[i]; ∂p/∂x[i] = p
+                    double tg = tdp;
+                    double g = dp;
+                    tp = workspace.Doubles.Pop();
+                    p = workspace.Doubles.Pop();
+                    tdp = tg * x[i] + g * vx[i];
+                    dp = g * x[i];
+                    hvx[i] += tg * p + g * tp;
+                }
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Product</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x). It runs whichever needs fewer passes at

@@ -100,6 +100,63 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Recurrence</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void RecurrenceHessianVector(global::System.ReadOnlySpan<double> x, double a, global::System.ReadOnlySpan<double> vx, double va, global::System.Span<double> hvx, ref double hva)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                double th = 0;
+                double h = 0.0;
+                for (int t = 0; t < x.Length; t++)
+                {
+                    workspace.Doubles.Push(h);
+                    workspace.Doubles.Push(th);
+                    double u = a * h + x[t];
+                    double tanh = global::System.Math.Tanh(u);
+                    th = (1 - tanh * tanh) * (va * h + a * th + vx[t]);
+                    h = tanh;
+                }
+                // Reverse sweep: adjoints, last statement first.
+                // return h;
+                double tdh = 0;
+                double dh = dResult;
+                // for (int t = 0; t < x.Length; t++)
+                for (int t = x.Length - 1; t >= 0; t--)
+                {
+                    // h = Math.Tanh(a * h + x[t]);   ∂h/∂a = (1 - h·h)·h; ∂h/∂h = (1 - h·h)·a; ∂h/∂x[t] = 1 - h·h
+                    double tg = tdh;
+                    double g = dh;
+                    double tvalue = th;
+                    double value = h;
+                    th = workspace.Doubles.Pop();
+                    h = workspace.Doubles.Pop();
+                    double v = 1 - value * value;
+                    double tg2 = tg * v - g * (tvalue * value + value * tvalue);
+                    double g2 = g * v;
+                    hva += tg2 * h + g2 * th;
+                    tdh = tg2 * a + g2 * va;
+                    dh = g2 * a;
+                    hvx[t] += tg2;
+                }
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Recurrence</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x, then a). It runs whichever needs fewer passes at

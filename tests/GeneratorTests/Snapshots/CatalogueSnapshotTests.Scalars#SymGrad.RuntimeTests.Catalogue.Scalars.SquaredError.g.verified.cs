@@ -55,6 +55,23 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>SquaredError</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SquaredErrorHessianVector(double y, double s, double vy, double vs, ref double hvy, ref double hvs)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return (y - s) * (y - s);   ∂result/∂y = 2·(y - s); ∂result/∂s = 2·(s - y)
+            double u = 2 * dResult;
+            double tg = u * (vy - vs);
+            hvy += tg;
+            hvs -= tg;
+        }
+
+        /// <summary>
         /// The Jacobian of <c>SquaredError</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (y, then s). It runs whichever needs fewer passes at

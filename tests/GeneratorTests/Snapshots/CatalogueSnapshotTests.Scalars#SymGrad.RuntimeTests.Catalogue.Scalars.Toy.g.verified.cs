@@ -56,6 +56,23 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Toy</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ToyHessianVector(double x, double y, double z, double vx, double vy, double vz, ref double hvx, ref double hvy, ref double hvz)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return (x + y) * z;   ∂result/∂x = z; ∂result/∂y = z; ∂result/∂z = x + y
+            double tg = dResult * vz;
+            hvx += tg;
+            hvy += tg;
+            hvz += dResult * (vx + vy);
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Toy</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x, then y, then z). It runs whichever needs fewer passes at

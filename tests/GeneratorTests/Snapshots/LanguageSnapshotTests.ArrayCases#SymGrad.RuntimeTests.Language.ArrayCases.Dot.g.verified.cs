@@ -95,6 +95,32 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Dot</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void DotHessianVector(double[] a, double[] b, global::System.ReadOnlySpan<double> va, global::System.ReadOnlySpan<double> vb, global::System.Span<double> hva, global::System.Span<double> hvb)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(va, nameof(va), a, nameof(a));
+            global::SymGrad.Guard.SameLength<double>(hva, nameof(hva), a, nameof(a));
+            va = global::SymGrad.Workspace.ZerosIfEmpty(va, a.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vb, nameof(vb), b, nameof(b));
+            global::SymGrad.Guard.SameLength<double>(hvb, nameof(hvb), b, nameof(b));
+            vb = global::SymGrad.Workspace.ZerosIfEmpty(vb, b.Length);
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return s;
+            double ds = dResult;
+            for (int i = 0; i < a.Length; i++)
+            {
+                // s += a[i] * b[i];   ∂s/∂a[i] = b[i]; ∂s/∂b[i] = a[i]
+                hva[i] += ds * vb[i];
+                hvb[i] += ds * va[i];
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Dot</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of a, then each element of b). It runs whichever needs fewer passes at

@@ -150,6 +150,71 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>LogisticLoss</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogisticLossHessianVector(double[] w, double[] X, double[] y, global::System.ReadOnlySpan<double> vw, global::System.ReadOnlySpan<double> vX, global::System.ReadOnlySpan<double> vy, global::System.Span<double> hvw, global::System.Span<double> hvX, global::System.Span<double> hvy)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vw, nameof(vw), w, nameof(w));
+            global::SymGrad.Guard.SameLength<double>(hvw, nameof(hvw), w, nameof(w));
+            vw = global::SymGrad.Workspace.ZerosIfEmpty(vw, w.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vX, nameof(vX), X, nameof(X));
+            global::SymGrad.Guard.SameLength<double>(hvX, nameof(hvX), X, nameof(X));
+            vX = global::SymGrad.Workspace.ZerosIfEmpty(vX, X.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vy, nameof(vy), y, nameof(y));
+            global::SymGrad.Guard.SameLength<double>(hvy, nameof(hvy), y, nameof(y));
+            vy = global::SymGrad.Workspace.ZerosIfEmpty(vy, y.Length);
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            int d = w.Length;
+            int n = y.Length;
+            // Reverse sweep: adjoints, last statement first.
+            // return loss / n;   ∂result/∂loss = 1 / (double)n
+            double dloss = dResult / (double)n;
+            for (int i = 0; i < n; i++)
+            {
+                // This iteration's forward values.
+                double tz = 0;
+                double z = 0.0;
+                for (int j = 0; j < d; j++)
+                {
+                    tz += vw[j] * X[i * d + j] + w[j] * vX[i * d + j];
+                    z += w[j] * X[i * d + j];
+                }
+                double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-z));
+                double tp = sigmoid * (1 - sigmoid) * tz;
+                double p = sigmoid;
+                // loss -= y[i] * Math.Log(p) + (1 - y[i]) * Math.Log(1 - p);   ∂loss/∂y[i] = Log(1.0 - p) - Log(p); ∂loss/∂p = (1.0 - y[i]) / (1.0 - p) - y[i] / p
+                double g = -dloss;
+                double tlog = tp / p;
+                hvy[i] += g * tlog;
+                double q = g * y[i] / p;
+                double tdp = (g * vy[i] - q * tp) / p;
+                double dp = q;
+                double u = 1.0 - p;
+                double tlog2 = -(tp / u);
+                hvy[i] -= g * tlog2;
+                double v = 1.0 - p;
+                double q2 = g * (1.0 - y[i]) / v;
+                tdp -= (q2 * tp - g * vy[i]) / v;
+                dp -= q2;
+                // double p = 1 / (1 + Math.Exp(-z));   ∂p/∂z = p·(1 - p)
+                double u2 = dp * p;
+                double v2 = 1 - p;
+                double tdz = (tdp * p + dp * tp) * v2 - u2 * tp;
+                double dz = u2 * v2;
+                for (int j = 0; j < d; j++)
+                {
+                    // z += w[j] * X[i * d + j];   ∂z/∂w[j] = X[i·d + j]; ∂z/∂X[i·d + j] = w[j]
+                    hvw[j] += tdz * X[i * d + j] + dz * vX[i * d + j];
+                    hvX[i * d + j] += tdz * w[j] + dz * vw[j];
+                }
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>LogisticLoss</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of w, then each element of X, then each element of y). It runs whichever needs fewer passes at

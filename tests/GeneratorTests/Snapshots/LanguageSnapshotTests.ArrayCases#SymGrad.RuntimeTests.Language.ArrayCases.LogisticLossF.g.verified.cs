@@ -125,6 +125,63 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>LogisticLossF</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogisticLossFHessianVector(float[] w, float[] X, float[] y, global::System.ReadOnlySpan<float> vw, global::System.ReadOnlySpan<float> vX, global::System.Span<float> hvw, global::System.Span<float> hvX)
+        {
+            global::SymGrad.Guard.CotangentLength<float>(vw, nameof(vw), w, nameof(w));
+            global::SymGrad.Guard.SameLength<float>(hvw, nameof(hvw), w, nameof(w));
+            vw = global::SymGrad.Workspace.ZerosIfEmpty(vw, w.Length);
+            global::SymGrad.Guard.CotangentLength<float>(vX, nameof(vX), X, nameof(X));
+            global::SymGrad.Guard.SameLength<float>(hvX, nameof(hvX), X, nameof(X));
+            vX = global::SymGrad.Workspace.ZerosIfEmpty(vX, X.Length);
+            float dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            int d = w.Length;
+            int n = y.Length;
+            // Reverse sweep: adjoints, last statement first.
+            // return loss / n;   ∂result/∂loss = 1 / (float)n
+            float dloss = dResult / (float)n;
+            for (int i = 0; i < n; i++)
+            {
+                // This iteration's forward values.
+                float tz = 0;
+                float z = 0f;
+                for (int j = 0; j < d; j++)
+                {
+                    tz += vw[j] * X[i * d + j] + w[j] * vX[i * d + j];
+                    z += w[j] * X[i * d + j];
+                }
+                float sigmoid = 1f / (1f + global::System.MathF.Exp(-z));
+                float tp = sigmoid * (1 - sigmoid) * tz;
+                float p = sigmoid;
+                // loss -= y[i] * MathF.Log(p) + (1 - y[i]) * MathF.Log(1 - p);   ∂loss/∂p = (1f - y[i]) / (1f - p) - y[i] / p
+                float g = -dloss;
+                float q = g * y[i] / p;
+                float tdp = -(q * tp / p);
+                float dp = q;
+                float v = 1f - p;
+                float q2 = g * (1f - y[i]) / v;
+                tdp -= q2 * tp / v;
+                dp -= q2;
+                // float p = 1 / (1 + MathF.Exp(-z));   ∂p/∂z = p·(1 - p)
+                float u = dp * p;
+                float v2 = 1 - p;
+                float tdz = (tdp * p + dp * tp) * v2 - u * tp;
+                float dz = u * v2;
+                for (int j = 0; j < d; j++)
+                {
+                    // z += w[j] * X[i * d + j];   ∂z/∂w[j] = X[i·d + j]; ∂z/∂X[i·d + j] = w[j]
+                    hvw[j] += tdz * X[i * d + j] + dz * vX[i * d + j];
+                    hvX[i * d + j] += tdz * w[j] + dz * vw[j];
+                }
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>LogisticLossF</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of w, then each element of X). It runs whichever needs fewer passes at

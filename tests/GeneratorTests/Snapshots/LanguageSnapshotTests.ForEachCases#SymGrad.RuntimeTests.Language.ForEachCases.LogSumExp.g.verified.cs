@@ -103,6 +103,59 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>LogSumExp</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogSumExpHessianVector(double[] x, global::System.ReadOnlySpan<double> vx, global::System.Span<double> hvx)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            double tm = vx[0];
+            double m = x[0];
+            for (int i = 0; i < x.Length; i++)
+            {
+                double tv = vx[i];
+                double v = x[i];
+                tm = (m >= v ? 1 : 0) * tm + (m >= v ? 0 : 1) * tv;
+                m = global::System.Math.Max(m, v);
+            }
+            double tsum = 0;
+            double sum = 0.0;
+            for (int j = 0; j < x.Length; j++)
+            {
+                double tv = vx[j];
+                double v = x[j];
+                double u = v - m;
+                double exp2 = global::System.Math.Exp(u);
+                tsum += exp2 * (tv - tm);
+                sum += exp2;
+            }
+            // Reverse sweep: adjoints, last statement first.
+            // return m + Math.Log(sum);   ∂result/∂sum = 1 / sum
+            double q = dResult / sum;
+            double tdsum = -(q * tsum / sum);
+            double dsum = q;
+            for (int j = 0; j < x.Length; j++)
+            {
+                double tv = vx[j];
+                double v = x[j];
+                // sum += Math.Exp(v - m);   ∂sum/∂v = Exp(v - m)
+                double u2 = v - m;
+                double exp3 = global::System.Math.Exp(u2);
+                double texp = exp3 * (tv - tm);
+                double exp = exp3;
+                double tdv = tdsum * exp + dsum * texp;
+                // double v = x[j];
+                hvx[j] += tdv;
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>LogSumExp</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x). It runs whichever needs fewer passes at

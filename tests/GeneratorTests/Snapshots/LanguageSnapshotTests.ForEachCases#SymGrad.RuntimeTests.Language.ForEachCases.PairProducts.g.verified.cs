@@ -149,6 +149,83 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>PairProducts</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void PairProductsHessianVector(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> vx, global::System.ReadOnlySpan<float> vw, global::System.Span<float> hvx, global::System.Span<float> hvw)
+        {
+            global::SymGrad.Guard.CotangentLength<float>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<float>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            global::SymGrad.Guard.CotangentLength<float>(vw, nameof(vw), w, nameof(w));
+            global::SymGrad.Guard.SameLength<float>(hvw, nameof(hvw), w, nameof(w));
+            vw = global::SymGrad.Workspace.ZerosIfEmpty(vw, w.Length);
+            float dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                int i = 0;
+                for (int j = 0; j < x.Length; j++)
+                {
+                    float ta = vx[j];
+                    float a = x[j];
+                    if (a >= -0.5f)
+                    {
+                        workspace.Ints.Push(i);
+                        i++;
+                    }
+                }
+                // Reverse sweep: adjoints, last statement first.
+                // return s;
+                float ds = dResult;
+                // foreach (var a in x)
+                for (int j = x.Length - 1; j >= 0; j--)
+                {
+                    float ta = vx[j];
+                    float a = x[j];
+                    float tda = 0;
+                    // if (a < -0.5f)
+                    if (a >= -0.5f)
+                    {
+                        // i++;
+                        i = workspace.Ints.Pop();
+                        for (int k = 0; k < w.Length; k++)
+                        {
+                            // This iteration's forward values.
+                            float tb = vw[k];
+                            float b = w[k];
+                            // s += a * b * MathF.Tanh(b + i);   ∂s/∂a = Tanh(b + (float)i)·b; ∂s/∂b = Tanh(b + (float)i)·a + a·b·(1 - Tanh(b + (float)i)·Tanh(b + (float)i))
+                            float u = b + (float)i;
+                            float tanh2 = global::System.MathF.Tanh(u);
+                            float ttanh = (1 - tanh2 * tanh2) * tb;
+                            float tanh = tanh2;
+                            float tg = ds * ttanh;
+                            float g = ds * tanh;
+                            tda += tg * b + g * tb;
+                            float tdb = tg * a + g * ta;
+                            float u2 = ds * a;
+                            float u3 = u2 * b;
+                            float v = 1 - tanh * tanh;
+                            tdb += (ds * ta * b + u2 * tb) * v - u3 * (ttanh * tanh + tanh * ttanh);
+                            // var b = w[k];
+                            hvw[k] += tdb;
+                        }
+                    }
+                    // var a = x[j];
+                    hvx[j] += tda;
+                }
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>PairProducts</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x, then each element of w). It runs whichever needs fewer passes at

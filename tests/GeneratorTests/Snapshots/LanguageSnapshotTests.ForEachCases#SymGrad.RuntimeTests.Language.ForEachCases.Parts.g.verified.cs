@@ -190,6 +190,98 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Parts</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void PartsHessianVector(global::System.ReadOnlySpan<double> x, double[] w, int n, global::System.ReadOnlySpan<double> vx, global::System.ReadOnlySpan<double> vw, global::System.Span<double> hvx, global::System.Span<double> hvw)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vw, nameof(vw), w, nameof(w));
+            global::SymGrad.Guard.SameLength<double>(hvw, nameof(hvw), w, nameof(w));
+            vw = global::SymGrad.Workspace.ZerosIfEmpty(vw, w.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                double ts = 0;
+                double s = 0.0;
+                for (int i = 1; i < x.Length; i++)
+                {
+                    double tv = vx[i];
+                    double v = x[i];
+                    ts += tv * v + v * tv;
+                    s += v * v;
+                }
+                for (int j = 0; j < n; j++)
+                {
+                    double tv = vw[j];
+                    double v = w[j];
+                    ts += global::System.Math.Cos(v) * tv;
+                    s += global::System.Math.Sin(v);
+                }
+                for (int k = n; k < n + 2; k++)
+                {
+                    double tv = vx[k];
+                    double v = x[k];
+                    workspace.Doubles.Push(s);
+                    workspace.Doubles.Push(ts);
+                    ts = ts * v + s * tv;
+                    s = s * v;
+                }
+                // Reverse sweep: adjoints, last statement first.
+                // return s;
+                double tds = 0;
+                double ds = dResult;
+                // foreach (double v in x.Slice(n, 2))
+                for (int k = n + 2 - 1; k >= n; k--)
+                {
+                    double tv = vx[k];
+                    double v = x[k];
+                    // s *= v;   ∂s/∂s = v; ∂s/∂v = s
+                    double tg = tds;
+                    double g = ds;
+                    ts = workspace.Doubles.Pop();
+                    s = workspace.Doubles.Pop();
+                    tds = tg * v + g * tv;
+                    ds = g * v;
+                    double tdv = tg * s + g * ts;
+                    // double v = x[k];
+                    hvx[k] += tdv;
+                }
+                for (int j = 0; j < n; j++)
+                {
+                    double tv = vw[j];
+                    double v = w[j];
+                    // s += Math.Sin(v);   ∂s/∂v = Cos(v)
+                    double v2 = global::System.Math.Cos(v);
+                    double tdv = tds * v2 - ds * global::System.Math.Sin(v) * tv;
+                    // double v = w[j];
+                    hvw[j] += tdv;
+                }
+                for (int i = 1; i < x.Length; i++)
+                {
+                    double tv = vx[i];
+                    double v = x[i];
+                    // s += v * v;   ∂s/∂v = 2·v
+                    double u = 2 * ds;
+                    double tdv = 2 * tds * v + u * tv;
+                    // double v = x[i];
+                    hvx[i] += tdv;
+                }
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Parts</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x, then each element of w). It runs whichever needs fewer passes at

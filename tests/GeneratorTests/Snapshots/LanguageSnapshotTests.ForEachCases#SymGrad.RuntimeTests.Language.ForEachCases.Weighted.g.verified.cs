@@ -92,6 +92,49 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Weighted</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void WeightedHessianVector(global::System.ReadOnlySpan<double> x, int[] counts, global::System.ReadOnlySpan<double> vx, global::System.Span<double> hvx)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                int k = 0;
+                for (int i = 0; i < counts.Length; i++)
+                {
+                    workspace.Ints.Push(k);
+                    k++;
+                }
+                // Reverse sweep: adjoints, last statement first.
+                // return s;
+                double ds = dResult;
+                // foreach (double c in counts)
+                for (int i = counts.Length - 1; i >= 0; i--)
+                {
+                    double c = (double)counts[i];
+                    // k++;
+                    k = workspace.Ints.Pop();
+                    // s += c * x[k] * x[k];   ∂s/∂x[k] = x[k]·c + c·x[k]
+                    double u = 2 * ds * c;
+                    hvx[k] += u * vx[k];
+                }
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Weighted</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x). It runs whichever needs fewer passes at

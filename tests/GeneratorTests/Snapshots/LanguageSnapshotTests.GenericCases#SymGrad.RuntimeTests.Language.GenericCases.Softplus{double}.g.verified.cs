@@ -53,6 +53,26 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Softplus</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SoftplusHessianVector(double x, double vx, ref double hvx)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return T.Log(T.One + T.Exp(x));   ∂result/∂x = Exp(x) / (1.0 + Exp(x))
+            double exp2 = global::System.Math.Exp(x);
+            double texp = exp2 * vx;
+            double exp = exp2;
+            double exp3 = global::System.Math.Exp(x);
+            double v = 1.0 + exp3;
+            double q = dResult / v;
+            hvx += q * texp - q * exp3 * vx / v * exp;
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Softplus</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

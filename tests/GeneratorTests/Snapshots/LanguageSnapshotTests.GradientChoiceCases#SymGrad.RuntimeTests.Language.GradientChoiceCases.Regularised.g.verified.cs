@@ -108,6 +108,39 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Regularised</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void RegularisedHessianVector(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> x, double lambda, global::SymGrad.RuntimeTests.Language.Penalty penalty, int offset, global::System.ReadOnlySpan<double> vw, global::System.ReadOnlySpan<double> vx, global::System.Span<double> hvw, global::System.Span<double> hvx)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vw, nameof(vw), w, nameof(w));
+            global::SymGrad.Guard.SameLength<double>(hvw, nameof(hvw), w, nameof(w));
+            vw = global::SymGrad.Workspace.ZerosIfEmpty(vw, w.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return s + offset;
+            double ds = dResult;
+            for (int i = 0; i < w.Length; i++)
+            {
+                // if (penalty == Penalty.Ridge)
+                if (penalty == global::SymGrad.RuntimeTests.Language.Penalty.Ridge)
+                {
+                    // s += lambda * w[i] * w[i];   ∂s/∂w[i] = w[i]·lambda + lambda·w[i]
+                    double u = 2 * ds * lambda;
+                    hvw[i] += u * vw[i];
+                }
+                // s += w[i] * x[i];   ∂s/∂w[i] = x[i]; ∂s/∂x[i] = w[i]
+                hvw[i] += ds * vx[i];
+                hvx[i] += ds * vw[i];
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Regularised</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of w, then each element of x). It runs whichever needs fewer passes at

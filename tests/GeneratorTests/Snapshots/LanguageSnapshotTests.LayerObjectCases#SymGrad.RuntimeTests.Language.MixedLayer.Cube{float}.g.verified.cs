@@ -50,6 +50,21 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Cube</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void CubeHessianVector(float x, float vx, ref float hvx)
+        {
+            float dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return x * x * x * T.CreateChecked(Scale);   ∂result/∂x = 2·((float)Scale·x·x) + (float)Scale·(x·x)
+            float u = 3 * dResult * (float)Scale;
+            hvx += 2 * u * global::System.MathF.Pow(x, 1f) * vx;
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Cube</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

@@ -118,6 +118,64 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Features</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void FeaturesHessianVector(global::System.ReadOnlySpan<double> x, double w, global::System.ReadOnlySpan<double> vx, double vw, global::System.Span<double> hvx, ref double hvw)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return s;
+            double ds = dResult;
+            for (int i = 0; i < x.Length; i++)
+            {
+                // s += Scaled(x[i]) + Square(x[i] + 1) - Scaled(x[i], 0.5);
+                double u = x[i] * w;
+                double tanh2 = global::System.Math.Tanh(u);
+                double ttanh = (1 - tanh2 * tanh2) * (vx[i] * w + x[i] * vw);
+                double tanh = tanh2;
+                double u2 = 2.0 * ds;
+                double tg = -(u2 * (ttanh * tanh + tanh * ttanh));
+                double g = u2 * (1 - tanh * tanh);
+                hvx[i] += tg * w + g * vw;
+                hvw += tg * x[i] + g * vx[i];
+                double u3 = ds * x[i];
+                double tg2 = ds * vx[i] * w + u3 * vw;
+                double g2 = u3 * w;
+                hvx[i] += tg2 * w + g2 * vw;
+                hvw += tg2 * x[i] + g2 * vx[i];
+                double u4 = ds * x[i];
+                double tg3 = ds * vx[i] * w + u4 * vw;
+                double g3 = u4 * w;
+                hvx[i] += tg3 * w + g3 * vw;
+                hvw += tg3 * x[i] + g3 * vx[i];
+                double u5 = 2 * ds;
+                hvx[i] += u5 * vx[i];
+                double g4 = -ds;
+                double u6 = 0.5 * g4;
+                double tg5 = -(u6 * (ttanh * tanh + tanh * ttanh));
+                double g5 = u6 * (1 - tanh * tanh);
+                hvx[i] += tg5 * w + g5 * vw;
+                hvw += tg5 * x[i] + g5 * vx[i];
+                double u7 = g4 * x[i];
+                double tg6 = g4 * vx[i] * w + u7 * vw;
+                double g6 = u7 * w;
+                hvx[i] += tg6 * w + g6 * vw;
+                hvw += tg6 * x[i] + g6 * vx[i];
+                double u8 = g4 * x[i];
+                double tg7 = g4 * vx[i] * w + u8 * vw;
+                double g7 = u8 * w;
+                hvx[i] += tg7 * w + g7 * vw;
+                hvw += tg7 * x[i] + g7 * vx[i];
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Features</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x, then w). It runs whichever needs fewer passes at

@@ -95,6 +95,69 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Running</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void RunningHessianVector(float x, float vx, ref float hvx)
+        {
+            float dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                float th = vx;
+                float h = x;
+                workspace.Floats.Push(h);
+                workspace.Floats.Push(th);
+                float u = x * h;
+                th = global::System.MathF.Cos(u) * (vx * h + x * th) + th;
+                h = global::System.MathF.Sin(u) + h;
+                workspace.Floats.Push(h);
+                workspace.Floats.Push(th);
+                // Reverse sweep: adjoints, last statement first.
+                // return h;
+                float tdh = 0;
+                float dh = dResult;
+                // h = Step(h * 0.5f);   ∂h/∂h = 0.5f·(Cos(0.5f·h·h)·h) + Cos(0.5f·h·h)·(0.5f·h) + 1
+                float tg = tdh;
+                float g = dh;
+                th = workspace.Floats.Pop();
+                h = workspace.Floats.Pop();
+                float u2 = 0.5f * h;
+                float u3 = u2 * h;
+                float v = global::System.MathF.Cos(u3);
+                float u4 = g * v;
+                tdh = (tg * v - g * global::System.MathF.Sin(u3) * (0.5f * th * h + u2 * th)) * h + u4 * th;
+                dh = u4 * h;
+                tdh += tg;
+                dh += g;
+                // h = Step(x);   ∂h/∂x = Cos(x·h)·h; ∂h/∂h = Cos(x·h)·x + 1
+                float tg2 = tdh;
+                float g2 = dh;
+                th = workspace.Floats.Pop();
+                h = workspace.Floats.Pop();
+                float u5 = x * h;
+                float v2 = global::System.MathF.Cos(u5);
+                float tg3 = tg2 * v2 - g2 * global::System.MathF.Sin(u5) * (vx * h + x * th);
+                float g3 = g2 * v2;
+                hvx += tg3 * h + g3 * th;
+                tdh = tg3 * x + g3 * vx;
+                dh = g3 * x;
+                tdh += tg2;
+                dh += g2;
+                // float h = x;
+                hvx += tdh;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Running</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

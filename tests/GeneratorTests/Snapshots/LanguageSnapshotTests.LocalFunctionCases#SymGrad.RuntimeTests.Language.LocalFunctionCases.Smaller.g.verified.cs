@@ -77,6 +77,35 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Smaller</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SmallerHessianVector(double x, double y, double vx, double vy, ref double hvx, ref double hvy)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return s;
+            double ds = dResult;
+            // if (x <= First(x, y))
+            if (x <= +x)
+            {
+                // s = Min(x, x) * y;   ∂s/∂x = (x <= +x ? y : 0) + (x <= +x ? 0 : y); ∂s/∂y = x
+                double tg = ds * vy;
+                if (x <= +x)
+                {
+                    hvx += tg;
+                }
+                else
+                {
+                    hvx += tg;
+                }
+                hvy += ds * vx;
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Smaller</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x, then y). It runs whichever needs fewer passes at

@@ -49,6 +49,24 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>AsinPiF</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AsinPiFHessianVector(float x, float vx, ref float hvx)
+        {
+            float dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return float.AsinPi(x);   ∂result/∂x = 1 / (3.1415927f·Sqrt(1 - x·x))
+            float u = 1 - x * x;
+            float sqrt = global::System.MathF.Sqrt(u);
+            float v = 3.1415927f * sqrt;
+            float q = dResult / v;
+            hvx += 3.1415927f * q * ((vx * x + x * vx) / (2 * sqrt)) / v;
+        }
+
+        /// <summary>
         /// The Jacobian of <c>AsinPiF</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

@@ -49,6 +49,23 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Asinh</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AsinhHessianVector(double x, double vx, ref double hvx)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return Math.Asinh(x);   ∂result/∂x = 1 / Sqrt(x·x + 1)
+            double u = x * x + 1;
+            double sqrt = global::System.Math.Sqrt(u);
+            double q = dResult / sqrt;
+            hvx += -(q * ((vx * x + x * vx) / (2 * sqrt)) / sqrt);
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Asinh</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

@@ -51,6 +51,25 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Atan2</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Atan2HessianVector(double y, double x, double vy, double vx, ref double hvy, ref double hvx)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return Math.Atan2(y, x);   ∂result/∂y = x / (x·x + y·y); ∂result/∂x = -(y / (x·x + y·y))
+            double v = x * x + y * y;
+            double q = x / v;
+            hvy += dResult * ((vx - q * (vx * x + x * vx + (vy * y + y * vy))) / v);
+            double v2 = x * x + y * y;
+            double q2 = y / v2;
+            hvx -= dResult * ((vy - q2 * (vx * x + x * vx + (vy * y + y * vy))) / v2);
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Atan2</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (y, then x). It runs whichever needs fewer passes at

@@ -51,6 +51,25 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Atan2PiF</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Atan2PiFHessianVector(float y, float x, float vy, float vx, ref float hvy, ref float hvx)
+        {
+            float dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return float.Atan2Pi(y, x);   ∂result/∂y = x / (3.1415927f·(x·x + y·y)); ∂result/∂x = -(y / (3.1415927f·(x·x + y·y)))
+            float v = 3.1415927f * (x * x + y * y);
+            float q = x / v;
+            hvy += dResult * ((vx - 3.1415927f * q * (vx * x + x * vx + (vy * y + y * vy))) / v);
+            float v2 = 3.1415927f * (x * x + y * y);
+            float q2 = y / v2;
+            hvx -= dResult * ((vy - 3.1415927f * q2 * (vx * x + x * vx + (vy * y + y * vy))) / v2);
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Atan2PiF</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (y, then x). It runs whichever needs fewer passes at

@@ -52,6 +52,26 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Cbrt</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CbrtHessianVector(double x, double vx, ref double hvx)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return Math.Cbrt(x);   ∂result/∂x = 1 / (3·value·value)
+            double cbrt = global::System.Math.Cbrt(x);
+            double tvalue = vx / (3 * cbrt * cbrt);
+            double value = cbrt;
+            double u = 3 * value;
+            double v = u * value;
+            double q = dResult / v;
+            hvx += -(q * (3 * tvalue * value + u * tvalue) / v);
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Cbrt</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

@@ -52,6 +52,26 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>CbrtF</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CbrtFHessianVector(float x, float vx, ref float hvx)
+        {
+            float dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return MathF.Cbrt(x);   ∂result/∂x = 1 / (3·value·value)
+            float cbrt = global::System.MathF.Cbrt(x);
+            float tvalue = vx / (3 * cbrt * cbrt);
+            float value = cbrt;
+            float u = 3 * value;
+            float v = u * value;
+            float q = dResult / v;
+            hvx += -(q * (3 * tvalue * value + u * tvalue) / v);
+        }
+
+        /// <summary>
         /// The Jacobian of <c>CbrtF</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

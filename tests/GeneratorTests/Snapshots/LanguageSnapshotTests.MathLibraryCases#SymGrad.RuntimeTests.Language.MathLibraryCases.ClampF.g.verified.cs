@@ -69,6 +69,30 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>ClampF</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ClampFHessianVector(float x, float lo, float hi, float vx, float vlo, float vhi, ref float hvx, ref float hvlo, ref float hvhi)
+        {
+            // Reverse sweep: adjoints, last statement first.
+            // return Math.Clamp(x, lo, hi);   ∂result/∂x = x < lo ? 0 : x > hi ? 0 : 1; ∂result/∂lo = x < lo ? 1 : 0; ∂result/∂hi = x > hi ? 1 : 0
+            if (x >= lo)
+            {
+                if (x <= hi)
+                {
+                }
+            }
+            if (x < lo)
+            {
+            }
+            if (x > hi)
+            {
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>ClampF</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x, then lo, then hi). It runs whichever needs fewer passes at

@@ -127,6 +127,67 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>ClampedActivation</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ClampedActivationHessianVector(global::System.ReadOnlySpan<double> x, double lo, double hi, int n, global::System.ReadOnlySpan<double> vx, double vlo, double vhi, global::System.Span<double> hvx, ref double hvlo, ref double hvhi)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return s;
+            double ds = dResult;
+            for (int i = 0; i < n; i++)
+            {
+                // This iteration's forward values.
+                double tc = (x[i] < lo ? 0 : x[i] > hi ? 0 : 1) * vx[i] + (x[i] < lo ? 1 : 0) * vlo + (x[i] > hi ? 1 : 0) * vhi;
+                double c = global::System.Math.Clamp(x[i], lo, hi);
+                // s += Math.Asinh(c) * Math.CopySign(c, x[i]) + Math.FusedMultiplyAdd(c, c, Math.Atan(c));   ∂s/∂c = CopySign(c, x[i]) / Sqrt(c·c + 1) + Asinh(c)·(c == 0 ? 0 : CopySign(c, x[i]) / c) + c + c + 1 / (1 + c·c)
+                double copysign2 = global::System.Math.CopySign(c, x[i]);
+                double tcopysign = (c == 0 ? 0 : copysign2 / c) * tc;
+                double copysign = copysign2;
+                double u = c * c + 1;
+                double sqrt = global::System.Math.Sqrt(u);
+                double q = ds * copysign / sqrt;
+                double tdc = (ds * tcopysign - q * ((tc * c + c * tc) / (2 * sqrt))) / sqrt;
+                double tasinh = tc / global::System.Math.Sqrt(c * c + 1);
+                double asinh = global::System.Math.Asinh(c);
+                double tg = ds * tasinh;
+                double g = ds * asinh;
+                if (c != 0)
+                {
+                    double q2 = copysign / c;
+                    tdc += tg * q2 + g * ((tcopysign - q2 * tc) / c);
+                }
+                tdc += ds * tc;
+                tdc += ds * tc;
+                double v = 1 + c * c;
+                double q3 = ds / v;
+                tdc += -(q3 * (tc * c + c * tc) / v);
+                // double c = Math.Clamp(x[i], lo, hi);   ∂c/∂x[i] = x[i] < lo ? 0 : x[i] > hi ? 0 : 1; ∂c/∂lo = x[i] < lo ? 1 : 0; ∂c/∂hi = x[i] > hi ? 1 : 0
+                if (x[i] >= lo)
+                {
+                    if (x[i] <= hi)
+                    {
+                        hvx[i] += tdc;
+                    }
+                }
+                if (x[i] < lo)
+                {
+                    hvlo += tdc;
+                }
+                if (x[i] > hi)
+                {
+                    hvhi += tdc;
+                }
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>ClampedActivation</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x, then lo, then hi). It runs whichever needs fewer passes at

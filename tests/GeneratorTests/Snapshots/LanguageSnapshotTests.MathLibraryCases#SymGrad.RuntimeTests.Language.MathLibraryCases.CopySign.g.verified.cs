@@ -56,6 +56,27 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>CopySign</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CopySignHessianVector(double x, double y, double vx, double vy, ref double hvx, ref double hvy)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return Math.CopySign(x, y);   ∂result/∂x = x == 0 ? 0 : value / x
+            double copysign = global::System.Math.CopySign(x, y);
+            double tvalue = (x == 0 ? 0 : copysign / x) * vx;
+            double value = copysign;
+            if (x != 0)
+            {
+                double q = value / x;
+                hvx += dResult * ((tvalue - q * vx) / x);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>CopySign</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x, then y). It runs whichever needs fewer passes at

@@ -56,6 +56,27 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>CopySignF</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CopySignFHessianVector(float x, float y, float vx, float vy, ref float hvx, ref float hvy)
+        {
+            float dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return MathF.CopySign(x, y);   ∂result/∂x = x == 0 ? 0 : value / x
+            float copysign = global::System.MathF.CopySign(x, y);
+            float tvalue = (x == 0 ? 0 : copysign / x) * vx;
+            float value = copysign;
+            if (x != 0)
+            {
+                float q = value / x;
+                hvx += dResult * ((tvalue - q * vx) / x);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>CopySignF</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x, then y). It runs whichever needs fewer passes at

@@ -49,6 +49,21 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>CosPi</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CosPiHessianVector(double x, double vx, ref double hvx)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return double.CosPi(x);   ∂result/∂x = -(3.141592653589793·SinPi(x))
+            double u = 3.141592653589793 * dResult;
+            hvx -= 3.141592653589793 * u * global::System.Double.CosPi(x) * vx;
+        }
+
+        /// <summary>
         /// The Jacobian of <c>CosPi</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

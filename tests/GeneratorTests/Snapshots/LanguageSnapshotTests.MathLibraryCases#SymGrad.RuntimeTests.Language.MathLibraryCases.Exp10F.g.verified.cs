@@ -52,6 +52,23 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Exp10F</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Exp10FHessianVector(float x, float vx, ref float hvx)
+        {
+            float dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return float.Exp10(x);   ∂result/∂x = value·Log(10f)
+            float exp10 = global::System.Single.Exp10(x);
+            float tvalue = exp10 * global::System.MathF.Log(10f) * vx;
+            float v = global::System.MathF.Log(10f);
+            hvx += dResult * tvalue * v;
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Exp10F</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

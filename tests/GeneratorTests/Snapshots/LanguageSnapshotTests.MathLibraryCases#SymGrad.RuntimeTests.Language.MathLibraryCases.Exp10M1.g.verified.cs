@@ -52,6 +52,23 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Exp10M1</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Exp10M1HessianVector(double x, double vx, ref double hvx)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return double.Exp10M1(x);   ∂result/∂x = (value + 1)·Log(10.0)
+            double exp10m1 = global::System.Double.Exp10M1(x);
+            double tvalue = (exp10m1 + 1) * global::System.Math.Log(10.0) * vx;
+            double v = global::System.Math.Log(10.0);
+            hvx += dResult * tvalue * v;
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Exp10M1</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

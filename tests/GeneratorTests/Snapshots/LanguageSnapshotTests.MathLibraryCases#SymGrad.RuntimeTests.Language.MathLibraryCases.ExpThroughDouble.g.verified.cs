@@ -57,6 +57,30 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>ExpThroughDouble</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ExpThroughDoubleHessianVector(double x, double vx, ref double hvx)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return double.Exp(x) * double.Atan2(x, 2.0);   ∂result/∂x = Atan2(x, 2.0)·Exp(x) + Exp(x)·(2.0 / (4 + x·x))
+            double tatan2 = 2.0 / (4 + x * x) * vx;
+            double atan2 = global::System.Math.Atan2(x, 2.0);
+            double exp2 = global::System.Math.Exp(x);
+            double texp = exp2 * vx;
+            double exp = exp2;
+            double u = dResult * atan2;
+            hvx += dResult * tatan2 * exp + u * texp;
+            double v = 4 + x * x;
+            double q = 2.0 / v;
+            double u2 = dResult * exp;
+            hvx += dResult * texp * q - u2 * (q * (vx * x + x * vx) / v);
+        }
+
+        /// <summary>
         /// The Jacobian of <c>ExpThroughDouble</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

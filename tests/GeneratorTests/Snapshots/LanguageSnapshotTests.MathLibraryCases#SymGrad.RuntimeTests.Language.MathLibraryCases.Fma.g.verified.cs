@@ -53,6 +53,21 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Fma</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void FmaHessianVector(double a, double b, double c, double va, double vb, double vc, ref double hva, ref double hvb, ref double hvc)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return Math.FusedMultiplyAdd(a, b, c);   ∂result/∂a = b; ∂result/∂b = a; ∂result/∂c = 1
+            hva += dResult * vb;
+            hvb += dResult * va;
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Fma</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (a, then b, then c). It runs whichever needs fewer passes at

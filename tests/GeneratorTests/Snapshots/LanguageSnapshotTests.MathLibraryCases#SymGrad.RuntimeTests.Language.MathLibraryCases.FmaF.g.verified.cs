@@ -53,6 +53,21 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>FmaF</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void FmaFHessianVector(float a, float b, float c, float va, float vb, float vc, ref float hva, ref float hvb, ref float hvc)
+        {
+            float dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return MathF.FusedMultiplyAdd(a, b, c);   ∂result/∂a = b; ∂result/∂b = a; ∂result/∂c = 1
+            hva += dResult * vb;
+            hvb += dResult * va;
+        }
+
+        /// <summary>
         /// The Jacobian of <c>FmaF</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (a, then b, then c). It runs whichever needs fewer passes at

@@ -54,6 +54,26 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>HypotF</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void HypotFHessianVector(float x, float y, float vx, float vy, ref float hvx, ref float hvy)
+        {
+            float dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return float.Hypot(x, y);   ∂result/∂x = x / value; ∂result/∂y = y / value
+            float hypot = global::System.Single.Hypot(x, y);
+            float tvalue = x / hypot * vx + y / hypot * vy;
+            float value = hypot;
+            float q = x / value;
+            hvx += dResult * ((vx - q * tvalue) / value);
+            float q2 = y / value;
+            hvy += dResult * ((vy - q2 * tvalue) / value);
+        }
+
+        /// <summary>
         /// The Jacobian of <c>HypotF</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x, then y). It runs whichever needs fewer passes at

@@ -53,6 +53,22 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Lerp</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LerpHessianVector(double a, double b, double t, double va, double vb, double vt, ref double hva, ref double hvb, ref double hvt)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return double.Lerp(a, b, t);   ∂result/∂a = 1 - t; ∂result/∂b = t; ∂result/∂t = b - a
+            hva += -(dResult * vt);
+            hvb += dResult * vt;
+            hvt += dResult * (vb - va);
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Lerp</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (a, then b, then t). It runs whichever needs fewer passes at

@@ -53,6 +53,22 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>LerpF</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LerpFHessianVector(float a, float b, float t, float va, float vb, float vt, ref float hva, ref float hvb, ref float hvt)
+        {
+            float dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return float.Lerp(a, b, t);   ∂result/∂a = 1 - t; ∂result/∂b = t; ∂result/∂t = b - a
+            hva += -(dResult * vt);
+            hvb += dResult * vt;
+            hvt += dResult * (vb - va);
+        }
+
+        /// <summary>
         /// The Jacobian of <c>LerpF</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (a, then b, then t). It runs whichever needs fewer passes at

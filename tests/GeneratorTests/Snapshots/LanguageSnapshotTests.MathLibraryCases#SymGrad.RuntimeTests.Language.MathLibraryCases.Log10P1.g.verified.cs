@@ -49,6 +49,23 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Log10P1</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Log10P1HessianVector(double x, double vx, ref double hvx)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return double.Log10P1(x);   ∂result/∂x = 1 / ((1 + x)·Log(10.0))
+            double v = global::System.Math.Log(10.0);
+            double v2 = (1 + x) * v;
+            double q = dResult / v2;
+            hvx += -(q * vx * v / v2);
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Log10P1</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

@@ -54,6 +54,30 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>LogBase</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogBaseHessianVector(double x, double b, double vx, double vb, ref double hvx, ref double hvb)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return Math.Log(x, b);   ∂result/∂x = 1 / (x·Log(b)); ∂result/∂b = -(value / (b·Log(b)))
+            double log = global::System.Math.Log(x, b);
+            double tvalue = vx / (x * global::System.Math.Log(b)) - log / (b * global::System.Math.Log(b)) * vb;
+            double value = log;
+            double v = global::System.Math.Log(b);
+            double v2 = x * v;
+            double q = dResult / v2;
+            hvx += -(q * (vx * v + x * (vb / b)) / v2);
+            double v3 = global::System.Math.Log(b);
+            double v4 = b * v3;
+            double q2 = value / v4;
+            hvb -= dResult * ((tvalue - q2 * (vb * v3 + b * (vb / b))) / v4);
+        }
+
+        /// <summary>
         /// The Jacobian of <c>LogBase</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x, then b). It runs whichever needs fewer passes at

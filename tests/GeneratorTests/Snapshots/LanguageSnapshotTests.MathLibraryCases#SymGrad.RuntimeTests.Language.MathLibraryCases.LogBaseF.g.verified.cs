@@ -54,6 +54,30 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>LogBaseF</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogBaseFHessianVector(float x, float b, float vx, float vb, ref float hvx, ref float hvb)
+        {
+            float dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return MathF.Log(x, b);   ∂result/∂x = 1 / (x·Log(b)); ∂result/∂b = -(value / (b·Log(b)))
+            float log = global::System.MathF.Log(x, b);
+            float tvalue = vx / (x * global::System.MathF.Log(b)) - log / (b * global::System.MathF.Log(b)) * vb;
+            float value = log;
+            float v = global::System.MathF.Log(b);
+            float v2 = x * v;
+            float q = dResult / v2;
+            hvx += -(q * (vx * v + x * (vb / b)) / v2);
+            float v3 = global::System.MathF.Log(b);
+            float v4 = b * v3;
+            float q2 = value / v4;
+            hvb -= dResult * ((tvalue - q2 * (vb * v3 + b * (vb / b))) / v4);
+        }
+
+        /// <summary>
         /// The Jacobian of <c>LogBaseF</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x, then b). It runs whichever needs fewer passes at

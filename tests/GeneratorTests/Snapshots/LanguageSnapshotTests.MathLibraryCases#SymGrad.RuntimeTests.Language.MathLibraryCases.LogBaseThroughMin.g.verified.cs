@@ -77,6 +77,54 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>LogBaseThroughMin</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogBaseThroughMinHessianVector(double c, double x, double b, double vc, double vx, double vb, ref double hvc, ref double hvx, ref double hvb)
+        {
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            double tt = vc * c + c * vc;
+            double t = c * c;
+            // Reverse sweep: adjoints, last statement first.
+            double tdt = 0;
+            double dt = 0;
+            // return Math.Log(b, 1.5 + Math.Min(t, x));   ∂result/∂b = 1 / (b·Log(1.5 + Min(t, x))); ∂result/∂t = -(value / ((1.5 + Min(t, x))·Log(1.5 + Min(t, x)))·(t <= x ? 1 : 0)); ∂result/∂x = -(value / ((1.5 + Min(t, x))·Log(1.5 + Min(t, x)))·(t <= x ? 0 : 1))
+            double u = 1.5 + global::System.Math.Min(t, x);
+            double log = global::System.Math.Log(b, u);
+            double tvalue = vb / (b * global::System.Math.Log(u)) - log / (u * global::System.Math.Log(u)) * ((t <= x ? 1 : 0) * tt + (t <= x ? 0 : 1) * vx);
+            double value = log;
+            double u2 = 1.5 + global::System.Math.Min(t, x);
+            double v = global::System.Math.Log(u2);
+            double v2 = b * v;
+            double q = dResult / v2;
+            hvb += -(q * (vb * v + b * (((t <= x ? 1 : 0) * tt + (t <= x ? 0 : 1) * vx) / u2)) / v2);
+            double tmin = (t <= x ? 1 : 0) * tt + (t <= x ? 0 : 1) * vx;
+            double min = global::System.Math.Min(t, x);
+            double u3 = 1.5 + min;
+            double u4 = 1.5 + min;
+            double v3 = global::System.Math.Log(u3);
+            double v4 = u4 * v3;
+            double q2 = value / v4;
+            double tg = -(dResult * ((tvalue - q2 * (tmin * v3 + u4 * (tmin / u3))) / v4));
+            double g = -(dResult * q2);
+            if (t <= x)
+            {
+                tdt += tg;
+                dt += g;
+            }
+            else
+            {
+                hvx += tg;
+            }
+            // double t = c * c;   ∂t/∂c = 2·c
+            double u5 = 2 * dt;
+            hvc += 2 * tdt * c + u5 * vc;
+        }
+
+        /// <summary>
         /// The Jacobian of <c>LogBaseThroughMin</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (c, then x, then b). It runs whichever needs fewer passes at

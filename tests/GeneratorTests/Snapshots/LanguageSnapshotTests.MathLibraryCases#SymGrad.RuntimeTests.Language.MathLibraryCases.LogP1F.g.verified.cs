@@ -49,6 +49,22 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>LogP1F</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogP1FHessianVector(float x, float vx, ref float hvx)
+        {
+            float dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return float.LogP1(x);   ∂result/∂x = 1 / (1 + x)
+            float v = 1 + x;
+            float q = dResult / v;
+            hvx += -(q * vx / v);
+        }
+
+        /// <summary>
         /// The Jacobian of <c>LogP1F</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

@@ -79,6 +79,42 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>MagnitudeOfAProduct</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MagnitudeOfAProductHessianVector(double a, double b, double c, double va, double vb, double vc, ref double hva, ref double hvb, ref double hvc)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return Math.MaxMagnitude(-Math.Sqrt(1.0 + ((b * a) * (b * a))), Math.Cos(0.5) + c);
+            if (global::System.Math.Abs(-global::System.Math.Sqrt(1.0 + b * a * b * a)) > global::System.Math.Abs(global::System.Math.Cos(0.5) + c) || global::System.Math.Abs(-global::System.Math.Sqrt(1.0 + b * a * b * a)) == global::System.Math.Abs(global::System.Math.Cos(0.5) + c) && -global::System.Math.Sqrt(1.0 + b * a * b * a) >= 0)
+            {
+                double u = b * a;
+                double v = b * a;
+                double u2 = 1.0 + u * v;
+                double sqrt2 = global::System.Math.Sqrt(u2);
+                double tsqrt = ((vb * a + b * va) * v + u * (vb * a + b * va)) / (2 * sqrt2);
+                double sqrt = sqrt2;
+                double v2 = 2 * sqrt;
+                double q = dResult / v2;
+                double tg = 2 * q * tsqrt / v2;
+                double g = -q;
+                double u3 = g * b;
+                double tg2 = (tg * b + g * vb) * a + u3 * va;
+                double g2 = u3 * a;
+                hvb += tg2 * a + g2 * va;
+                hva += tg2 * b + g2 * vb;
+                double u4 = g * b;
+                double tg3 = (tg * b + g * vb) * a + u4 * va;
+                double g3 = u4 * a;
+                hvb += tg3 * a + g3 * va;
+                hva += tg3 * b + g3 * vb;
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>MagnitudeOfAProduct</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (a, then b, then c). It runs whichever needs fewer passes at

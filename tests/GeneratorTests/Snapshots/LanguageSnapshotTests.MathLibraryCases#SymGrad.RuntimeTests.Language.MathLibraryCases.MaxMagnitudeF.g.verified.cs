@@ -59,6 +59,21 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>MaxMagnitudeF</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MaxMagnitudeFHessianVector(float x, float y, float vx, float vy, ref float hvx, ref float hvy)
+        {
+            // Reverse sweep: adjoints, last statement first.
+            // return MathF.MaxMagnitude(x, y);   ∂result/∂x = Abs(x) > Abs(y) || Abs(x) == Abs(y) && x >= 0 ? 1 : 0; ∂result/∂y = Abs(x) > Abs(y) || Abs(x) == Abs(y) && x >= 0 ? 0 : 1
+            if (global::System.MathF.Abs(x) > global::System.MathF.Abs(y) || global::System.MathF.Abs(x) == global::System.MathF.Abs(y) && x >= 0)
+            {
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>MaxMagnitudeF</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x, then y). It runs whichever needs fewer passes at

@@ -59,6 +59,21 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>MaxNumber</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MaxNumberHessianVector(double x, double y, double vx, double vy, ref double hvx, ref double hvy)
+        {
+            // Reverse sweep: adjoints, last statement first.
+            // return double.MaxNumber(x, y);   ∂result/∂x = x >= y ? 1 : 0; ∂result/∂y = x >= y ? 0 : 1
+            if (x >= y)
+            {
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>MaxNumber</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x, then y). It runs whichever needs fewer passes at

@@ -49,6 +49,18 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>RadiansToDegrees</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void RadiansToDegreesHessianVector(double x, double vx, ref double hvx)
+        {
+            // Reverse sweep: adjoints, last statement first.
+            // return double.RadiansToDegrees(x);   ∂result/∂x = 57.29577951308232
+        }
+
+        /// <summary>
         /// The Jacobian of <c>RadiansToDegrees</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

@@ -49,6 +49,18 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>RadiansToDegreesF</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void RadiansToDegreesFHessianVector(float x, float vx, ref float hvx)
+        {
+            // Reverse sweep: adjoints, last statement first.
+            // return float.RadiansToDegrees(x);   ∂result/∂x = 57.29578f
+        }
+
+        /// <summary>
         /// The Jacobian of <c>RadiansToDegreesF</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

@@ -52,6 +52,24 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>TanPi</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TanPiHessianVector(double x, double vx, ref double hvx)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return double.TanPi(x);   ∂result/∂x = 3.141592653589793·(1 + value·value)
+            double tanpi = global::System.Double.TanPi(x);
+            double tvalue = 3.141592653589793 * (1 + tanpi * tanpi) * vx;
+            double value = tanpi;
+            double u = 3.141592653589793 * dResult;
+            hvx += u * (tvalue * value + value * tvalue);
+        }
+
+        /// <summary>
         /// The Jacobian of <c>TanPi</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

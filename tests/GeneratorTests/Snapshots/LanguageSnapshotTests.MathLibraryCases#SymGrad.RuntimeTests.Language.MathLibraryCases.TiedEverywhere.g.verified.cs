@@ -62,6 +62,22 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>TiedEverywhere</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TiedEverywhereHessianVector(double a, double va, ref double hva)
+        {
+            // Reverse sweep: adjoints, last statement first.
+            // return Math.MinMagnitude(Math.Abs(a), a);   ∂result/∂a = (Abs(Abs(a)) < Abs(a) || Abs(Abs(a)) == Abs(a) && Abs(a) < 0 ? 1 : 0)·Sign(a) + (Abs(Abs(a)) < Abs(a) || Abs(Abs(a)) == Abs(a) && Abs(a) < 0 ? 0 : 1)
+            double abs = global::System.Math.Abs(a);
+            if (global::System.Math.Abs(abs) < global::System.Math.Abs(a) || global::System.Math.Abs(abs) == global::System.Math.Abs(a) && abs < 0)
+            {
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>TiedEverywhere</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (a). It runs whichever needs fewer passes at

@@ -75,6 +75,33 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Sum</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SumHessianVector(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> vx, global::System.Span<float> hvx)
+        {
+            global::SymGrad.Guard.CotangentLength<float>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<float>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            float dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return s;
+            float ds = dResult;
+            for (int i = 0; i < x.Length; i++)
+            {
+                // This iteration's forward values.
+                float tv = vx[i];
+                // s += v * v;   ∂s/∂v = 2·v
+                float u = 2 * ds;
+                float tdv = u * tv;
+                // float v = x[i];
+                hvx[i] += tdv;
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Sum</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x). It runs whichever needs fewer passes at

@@ -111,6 +111,70 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Moments</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MomentsHessianVector(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> vx, global::System.Span<double> hvx)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                double tacc_X = 0;
+                double acc_X = 0.0;
+                double tacc_Y = 0;
+                double acc_Y = 0.0;
+                double tacc_Z = 0;
+                double acc_Z = 0.0;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    workspace.Doubles.Push(acc_X);
+                    workspace.Doubles.Push(tacc_X);
+                    tacc_X += vx[i];
+                    acc_X += x[i];
+                    tacc_Y += vx[i] * x[i] + x[i] * vx[i];
+                    acc_Y += x[i] * x[i];
+                    tacc_Z = global::System.Math.Cos(acc_X) * tacc_X;
+                    acc_Z = global::System.Math.Sin(acc_X);
+                }
+                // Reverse sweep: adjoints, last statement first.
+                // return acc.X + (acc.Y * acc.Z);   ∂result/∂acc_X = 1; ∂result/∂acc_Y = acc_Z; ∂result/∂acc_Z = acc_Y
+                double tdacc_X = 0;
+                double tdacc_Y = dResult * tacc_Z;
+                double dacc_Y = dResult * acc_Z;
+                double tdacc_Z = dResult * tacc_Y;
+                double dacc_Z = dResult * acc_Y;
+                // for (int i = 0; i < x.Length; i++)
+                for (int i = x.Length - 1; i >= 0; i--)
+                {
+                    // acc.Z = Math.Sin(acc.X);   ∂acc_Z/∂acc_X = Cos(acc_X)
+                    double v = global::System.Math.Cos(acc_X);
+                    tdacc_X += tdacc_Z * v - dacc_Z * global::System.Math.Sin(acc_X) * tacc_X;
+                    tdacc_Z = 0;
+                    dacc_Z = 0;
+                    // acc.Y += x[i] * x[i];   ∂acc_Y/∂x[i] = 2·x[i]
+                    double u = 2 * dacc_Y;
+                    hvx[i] += 2 * tdacc_Y * x[i] + u * vx[i];
+                    // acc.X += x[i];
+                    tacc_X = workspace.Doubles.Pop();
+                    acc_X = workspace.Doubles.Pop();
+                    hvx[i] += tdacc_X;
+                }
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Moments</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x). It runs whichever needs fewer passes at

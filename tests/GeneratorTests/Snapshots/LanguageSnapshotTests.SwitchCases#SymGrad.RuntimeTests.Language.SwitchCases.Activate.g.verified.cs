@@ -122,6 +122,69 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Activate</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ActivateHessianVector(double x, global::SymGrad.RuntimeTests.Language.Activation act, double vx, ref double hvx)
+        {
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            double ty = 0;
+            double y = 0;
+            if (act == global::SymGrad.RuntimeTests.Language.Activation.Relu)
+            {
+                ty = (0.0 >= x ? 0 : 1) * vx;
+                y = global::System.Math.Max(0.0, x);
+            }
+            else if (act == global::SymGrad.RuntimeTests.Language.Activation.Tanh)
+            {
+                double tanh = global::System.Math.Tanh(x);
+                ty = (1 - tanh * tanh) * vx;
+                y = tanh;
+            }
+            else if ((act == global::SymGrad.RuntimeTests.Language.Activation.Square || act == global::SymGrad.RuntimeTests.Language.Activation.Identity) && x > 3.0)
+            {
+                ty = vx * x + x * vx;
+                y = x * x;
+            }
+            else
+            {
+                ty = vx;
+                y = x;
+            }
+            // Reverse sweep: adjoints, last statement first.
+            // return y;
+            double dy = dResult;
+            // switch (act) case Activation.Relu:
+            if (act == global::SymGrad.RuntimeTests.Language.Activation.Relu)
+            {
+                // y = Math.Max(0, x);   ∂y/∂x = 0.0 >= x ? 0 : 1
+                if (0.0 < x)
+                {
+                }
+            }
+            else if (act == global::SymGrad.RuntimeTests.Language.Activation.Tanh)
+            {
+                // switch (act) case Activation.Tanh:
+                // y = Math.Tanh(x);   ∂y/∂x = 1 - y·y
+                hvx += -(dy * (ty * y + y * ty));
+            }
+            else if ((act == global::SymGrad.RuntimeTests.Language.Activation.Square || act == global::SymGrad.RuntimeTests.Language.Activation.Identity) && x > 3.0)
+            {
+                // switch (act) case Activation.Square or Activation.Identity when x > 3:
+                // y = x * x;   ∂y/∂x = 2·x
+                double u = 2 * dy;
+                hvx += u * vx;
+            }
+            else
+            {
+                // y = x;
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Activate</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

@@ -86,6 +86,36 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Braced</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void BracedHessianVector(double x, int n, double vx, ref double hvx)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return s;
+            double ds = dResult;
+            // switch (n) case 0:
+            if (n == 0)
+            {
+                // s += t;
+                double dt = ds;
+                // double t = x * x;   ∂t/∂x = 2·x
+                double u = 2 * dt;
+                hvx += u * vx;
+            }
+            else
+            {
+                // s *= 3;   ∂s/∂s = 3
+                double g = ds;
+                ds = 3.0 * g;
+            }
+            // double s = x;
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Braced</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

@@ -187,6 +187,120 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>EveryThird</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void EveryThirdHessianVector(global::System.ReadOnlySpan<double> x, int limit, global::System.ReadOnlySpan<double> vx, global::System.Span<double> hvx)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                bool returned = false;
+                double ts = 0;
+                double s = 0.0;
+                int trips = 0;
+                for (int i = 0; !returned && i < x.Length; i++)
+                {
+                    trips++;
+                    if (i % 3 == 0)
+                    {
+                        workspace.Doubles.Push(s);
+                        workspace.Doubles.Push(ts);
+                        ts += vx[i];
+                        s += x[i];
+                        ts = 0.5 * ts;
+                        s = s * 0.5;
+                    }
+                    else if (i % 3 == 1 && i < limit)
+                    {
+                        workspace.Doubles.Push(s);
+                        workspace.Doubles.Push(ts);
+                        ts += vx[i] * x[i] + x[i] * vx[i];
+                        s += x[i] * x[i];
+                        ts = 0.5 * ts;
+                        s = s * 0.5;
+                    }
+                    else if (i % 3 == 1)
+                    {
+                        returned = true;
+                    }
+                }
+                workspace.Ints.Push(trips);
+                // Reverse sweep: adjoints, last statement first.
+                double dreturnValue = 0;
+                double tds = 0;
+                double ds = 0;
+                // if (returned)
+                if (returned)
+                {
+                    // return returnValue;
+                    dreturnValue += dResult;
+                }
+                else
+                {
+                    // return s;
+                    ds += dResult;
+                }
+                // for (int i = 0; i < x.Length; i++)
+                for (int trip = workspace.Ints.Pop() - 1; trip >= 0; trip--)
+                {
+                    int i = trip;
+                    // switch (i % 3) case 0:
+                    if (i % 3 == 0)
+                    {
+                        // s *= 0.5;   ∂s/∂s = 0.5
+                        double tg = tds;
+                        double g = ds;
+                        tds = 0.5 * tg;
+                        ds = 0.5 * g;
+                        // s += x[i];
+                        ts = workspace.Doubles.Pop();
+                        s = workspace.Doubles.Pop();
+                        hvx[i] += tds;
+                    }
+                    else if (i % 3 == 1 && i < limit)
+                    {
+                        // switch (i % 3) case 1 when i < limit:
+                        // s *= 0.5;   ∂s/∂s = 0.5
+                        double tg2 = tds;
+                        double g2 = ds;
+                        tds = 0.5 * tg2;
+                        ds = 0.5 * g2;
+                        // s += x[i] * x[i];   ∂s/∂x[i] = 2·x[i]
+                        ts = workspace.Doubles.Pop();
+                        s = workspace.Doubles.Pop();
+                        double u = 2 * ds;
+                        hvx[i] += 2 * tds * x[i] + u * vx[i];
+                    }
+                    else if (i % 3 == 1)
+                    {
+                        // switch (i % 3) case 1:
+                        // return s * x[i];   ∂returnValue/∂s = x[i]; ∂returnValue/∂x[i] = s
+                        tds += dreturnValue * vx[i];
+                        ds += dreturnValue * x[i];
+                        if (dreturnValue != 0)
+                        {
+                            hvx[i] += dreturnValue * ts;
+                        }
+                        dreturnValue = 0;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>EveryThird</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x). It runs whichever needs fewer passes at

@@ -76,6 +76,33 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Huber</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void HuberHessianVector(double r, double delta, double vr, double vdelta, ref double hvr, ref double hvdelta)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // Math.Abs(r) switch: <= 1.0
+            if (global::System.Math.Abs(r) <= 1.0)
+            {
+                // return 0.5 * r * r;   ∂result/∂r = r
+                hvr += dResult * vr;
+            }
+            else
+            {
+                // return delta * (Math.Abs(r) - (0.5 * delta));   ∂result/∂delta = Abs(r) - 0.5·delta - 0.5·delta; ∂result/∂r = delta·Sign(r)
+                hvdelta += dResult * (global::System.Math.Sign(r) * vr - 0.5 * vdelta);
+                double tg = dResult * vdelta;
+                int v = global::System.Math.Sign(r);
+                hvr += tg * v;
+                hvdelta -= 0.5 * tg;
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Huber</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (r, then delta). It runs whichever needs fewer passes at

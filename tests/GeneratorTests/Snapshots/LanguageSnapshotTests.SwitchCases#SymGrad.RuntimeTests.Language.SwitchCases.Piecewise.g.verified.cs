@@ -79,6 +79,46 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Piecewise</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void PiecewiseHessianVector(float x, float w, float vx, float vw, ref float hvx, ref float hvw)
+        {
+            float dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return w * (x switch { < -1 => -1, >= -1 and < 1 => x * x * x, not > 2 => 3 * x - 2, _ => MathF.Sqrt(x) + 4 - MathF.Sqrt(2), }) + 1;
+            float u = x * x;
+            float sqrt2 = global::System.MathF.Sqrt(x);
+            hvw += dResult * (x < -1f ? 0 : x >= -1f && x < 1f ? (vx * x + x * vx) * x + u * vx : !(x > 2f) ? 3f * vx : vx / (2 * sqrt2));
+            float tg = dResult * vw;
+            float g = dResult * w;
+            if (x >= -1f)
+            {
+                if (x >= -1f && x < 1f)
+                {
+                    float pow = global::System.MathF.Pow(x, 2f);
+                    float u2 = 3 * g;
+                    hvx += 3 * tg * pow + 2 * u2 * global::System.MathF.Pow(x, 1f) * vx;
+                }
+                else if (!(x > 2f))
+                {
+                    hvx += 3f * tg;
+                }
+                else
+                {
+                    float sqrt3 = global::System.MathF.Sqrt(x);
+                    float tsqrt = vx / (2 * sqrt3);
+                    float sqrt = sqrt3;
+                    float v = 2 * sqrt;
+                    float q = g / v;
+                    hvx += (tg - 2 * q * tsqrt) / v;
+                }
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Piecewise</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x, then w). It runs whichever needs fewer passes at

@@ -109,6 +109,69 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Damped</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void DampedHessianVector(double x, double rate, double vx, double vrate, ref double hvx, ref double hvrate)
+        {
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                double tv = vx;
+                double v = x;
+                int n = 0;
+                bool broke = false;
+                int trips = 0;
+                do
+                {
+                    trips++;
+                    workspace.Doubles.Push(v);
+                    workspace.Doubles.Push(tv);
+                    tv = tv * rate + v * vrate + global::System.Math.Cos(v) * tv;
+                    v = v * rate + global::System.Math.Sin(v);
+                    n++;
+                    if (global::System.Math.Abs(v) > 10.0)
+                    {
+                        broke = true;
+                    }
+                }
+                while (!broke && (n < 6 && v > 0.1));
+                workspace.Ints.Push(trips);
+                // Reverse sweep: adjoints, last statement first.
+                // return v * v;   ∂result/∂v = 2·v
+                double u = 2 * dResult;
+                double tdv = u * tv;
+                double dv = u * v;
+                // do … while (n < 6 && v > 0.1);
+                for (int trip = workspace.Ints.Pop() - 1; trip >= 0; trip--)
+                {
+                    // v = v * rate + Math.Sin(v);   ∂v/∂v = rate + Cos(v); ∂v/∂rate = v
+                    double tg = tdv;
+                    double g = dv;
+                    tv = workspace.Doubles.Pop();
+                    v = workspace.Doubles.Pop();
+                    tdv = tg * rate + g * vrate;
+                    dv = g * rate;
+                    hvrate += tg * v + g * tv;
+                    double v2 = global::System.Math.Cos(v);
+                    tdv += tg * v2 - g * global::System.Math.Sin(v) * tv;
+                    dv += g * v2;
+                }
+                // double v = x;
+                hvx += tdv;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Damped</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x, then rate). It runs whichever needs fewer passes at

@@ -106,6 +106,67 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>ExpSeries</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ExpSeriesHessianVector(float x, float vx, ref float hvx)
+        {
+            float dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                float tterm = 0;
+                float term = 1f;
+                float sum = 1f;
+                int n = 1;
+                int trips = 0;
+                while (global::System.MathF.Abs(term) > 1e-7f * global::System.MathF.Abs(sum))
+                {
+                    trips++;
+                    workspace.Floats.Push(term);
+                    workspace.Floats.Push(tterm);
+                    float v = x / (float)n;
+                    tterm = tterm * v + term * (vx / (float)n);
+                    term = term * v;
+                    sum += term;
+                    workspace.Ints.Push(n);
+                    n++;
+                }
+                workspace.Ints.Push(trips);
+                // Reverse sweep: adjoints, last statement first.
+                float tdterm = 0;
+                float dterm = 0;
+                // return sum;
+                float dsum = dResult;
+                // while (MathF.Abs(term) > 1e-7f * MathF.Abs(sum))
+                for (int trip = workspace.Ints.Pop() - 1; trip >= 0; trip--)
+                {
+                    // n++;
+                    n = workspace.Ints.Pop();
+                    // sum += term;
+                    dterm += dsum;
+                    // term *= x / n;   ∂term/∂term = x / (float)n; ∂term/∂x = term / (float)n
+                    float tg = tdterm;
+                    float g = dterm;
+                    tterm = workspace.Floats.Pop();
+                    term = workspace.Floats.Pop();
+                    float v2 = x / (float)n;
+                    tdterm = tg * v2 + g * (vx / (float)n);
+                    dterm = g * v2;
+                    hvx += (tg * term + g * tterm) / (float)n;
+                }
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>ExpSeries</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

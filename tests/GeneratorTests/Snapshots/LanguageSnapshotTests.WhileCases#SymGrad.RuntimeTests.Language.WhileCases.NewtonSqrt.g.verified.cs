@@ -96,6 +96,65 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>NewtonSqrt</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void NewtonSqrtHessianVector(double a, double va, ref double hva)
+        {
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                double tx = va;
+                double x = a;
+                int trips = 0;
+                while (global::System.Math.Abs(x * x - a) > 1e-12 * a)
+                {
+                    trips++;
+                    workspace.Doubles.Push(x);
+                    workspace.Doubles.Push(tx);
+                    double q = a / x;
+                    tx = 0.5 * (tx + (va - q * tx) / x);
+                    x = 0.5 * (x + q);
+                }
+                workspace.Ints.Push(trips);
+                // Reverse sweep: adjoints, last statement first.
+                // return x;
+                double tdx = 0;
+                double dx = dResult;
+                // while (Math.Abs(x * x - a) > 1e-12 * a)
+                for (int trip = workspace.Ints.Pop() - 1; trip >= 0; trip--)
+                {
+                    // x = 0.5 * (x + a / x);   ∂x/∂x = 0.5 - 0.5·a / (x·x); ∂x/∂a = 0.5 / x
+                    double tg = tdx;
+                    double g = dx;
+                    tx = workspace.Doubles.Pop();
+                    x = workspace.Doubles.Pop();
+                    double tg2 = 0.5 * tg;
+                    double g2 = 0.5 * g;
+                    tdx = tg2;
+                    dx = g2;
+                    double q2 = g2 / x;
+                    hva += (tg2 - q2 * tx) / x;
+                    double v = x * x;
+                    double q3 = g2 * a / v;
+                    tdx -= (tg2 * a + g2 * va - q3 * (tx * x + x * tx)) / v;
+                    dx -= q3;
+                }
+                // double x = a;
+                hva += tdx;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>NewtonSqrt</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (a). It runs whichever needs fewer passes at

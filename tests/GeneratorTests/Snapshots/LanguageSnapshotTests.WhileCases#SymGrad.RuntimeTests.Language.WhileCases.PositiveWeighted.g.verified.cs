@@ -167,6 +167,103 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>PositiveWeighted</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void PositiveWeightedHessianVector(global::System.ReadOnlySpan<double> x, double w, global::System.ReadOnlySpan<double> vx, double vw, global::System.Span<double> hvx, ref double hvw)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                bool returned = false;
+                double ts = 0;
+                double s = 0.0;
+                int i = 0;
+                int trips = 0;
+                double tv = 0;
+                double v = 0;
+                while (!returned && i < x.Length)
+                {
+                    trips++;
+                    workspace.Doubles.Push(v);
+                    workspace.Doubles.Push(tv);
+                    tv = vx[i];
+                    v = x[i];
+                    workspace.Ints.Push(i);
+                    i++;
+                    if (v >= 0.0)
+                    {
+                        workspace.Doubles.Push(s);
+                        workspace.Doubles.Push(ts);
+                        double u = v * v;
+                        ts += (tv * v + v * tv) * w + u * vw;
+                        s += u * w;
+                        if (s > 50.0)
+                        {
+                            returned = true;
+                        }
+                    }
+                }
+                workspace.Ints.Push(trips);
+                // Reverse sweep: adjoints, last statement first.
+                double dreturnValue = 0;
+                double ds = 0;
+                // if (returned)
+                if (returned)
+                {
+                    // return returnValue;
+                    dreturnValue += dResult;
+                }
+                else
+                {
+                    // return s;
+                    ds += dResult;
+                }
+                // while (i < x.Length)
+                for (int trip = workspace.Ints.Pop() - 1; trip >= 0; trip--)
+                {
+                    double tdv = 0;
+                    // if (v < 0)
+                    if (v >= 0.0)
+                    {
+                        // if (s > 50)
+                        if (s > 50.0)
+                        {
+                            // return s * 2;   ∂returnValue/∂s = 2
+                            ds += 2.0 * dreturnValue;
+                            dreturnValue = 0;
+                        }
+                        // s += v * v * w;   ∂s/∂v = 2·(w·v); ∂s/∂w = v·v
+                        ts = workspace.Doubles.Pop();
+                        s = workspace.Doubles.Pop();
+                        double u2 = 2 * (ds * w);
+                        tdv += 2 * (ds * vw) * v + u2 * tv;
+                        double u3 = ds * v;
+                        hvw += ds * tv * v + u3 * tv;
+                    }
+                    // i++;
+                    i = workspace.Ints.Pop();
+                    // double v = x[i];
+                    hvx[i] += tdv;
+                    tv = workspace.Doubles.Pop();
+                    v = workspace.Doubles.Pop();
+                }
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>PositiveWeighted</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x, then w). It runs whichever needs fewer passes at

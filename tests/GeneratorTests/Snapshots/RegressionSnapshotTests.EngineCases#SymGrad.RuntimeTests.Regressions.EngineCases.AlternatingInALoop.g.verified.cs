@@ -74,6 +74,28 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>AlternatingInALoop</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AlternatingInALoopHessianVector(double a, int n, double va, ref double hva)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return s3;
+            double ds3 = dResult;
+            // for (int j = 0; j < n; j++)
+            for (int j = n - 1; j >= 0; j--)
+            {
+                // s3 = s2 - s3;   ∂s3/∂s2 = 1; ∂s3/∂s3 = -1
+                double g = ds3;
+                ds3 = -g;
+            }
+            // double s2 = a;
+        }
+
+        /// <summary>
         /// The Jacobian of <c>AlternatingInALoop</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (a). It runs whichever needs fewer passes at

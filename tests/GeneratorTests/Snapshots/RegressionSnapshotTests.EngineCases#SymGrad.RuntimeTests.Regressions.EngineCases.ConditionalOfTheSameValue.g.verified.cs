@@ -61,6 +61,29 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>ConditionalOfTheSameValue</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ConditionalOfTheSameValueHessianVector(double a, double va, ref double hva)
+        {
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            double s = a;
+            // Reverse sweep: adjoints, last statement first.
+            // return Math.CopySign(a, s);   ∂result/∂a = a == 0 ? 0 : value / a
+            double copysign = global::System.Math.CopySign(a, s);
+            double tvalue = (a == 0 ? 0 : copysign / a) * va;
+            double value = copysign;
+            if (a != 0)
+            {
+                double q = value / a;
+                hva += dResult * ((tvalue - q * va) / a);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>ConditionalOfTheSameValue</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (a). It runs whichever needs fewer passes at

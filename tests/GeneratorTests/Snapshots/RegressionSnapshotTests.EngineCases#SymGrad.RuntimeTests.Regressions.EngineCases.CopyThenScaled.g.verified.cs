@@ -64,6 +64,31 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>CopyThenScaled</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CopyThenScaledHessianVector(double b, double vb, ref double hvb)
+        {
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            double ts = 0;
+            double s = 0.5;
+            double ts2 = ts;
+            double s2 = s;
+            ts = ts2 * b + s2 * vb;
+            s = s2 * b;
+            // Reverse sweep: adjoints, last statement first.
+            // return b * s;   ∂result/∂b = s; ∂result/∂s = b
+            hvb += dResult * ts;
+            double tds = dResult * vb;
+            double ds = dResult * b;
+            // s = s2 * b;   ∂s/∂s2 = b; ∂s/∂b = s2
+            hvb += tds * s2 + ds * ts2;
+        }
+
+        /// <summary>
         /// The Jacobian of <c>CopyThenScaled</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (b). It runs whichever needs fewer passes at

@@ -122,6 +122,80 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>DeadTailOverflows</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void DeadTailOverflowsHessianVector(double a, double va, ref double hva)
+        {
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                double ts2 = va;
+                double s2 = a;
+                int trips = 0;
+                for (int i5 = 3; i5 >= 0; i5 -= 2)
+                {
+                    trips++;
+                    for (int i6 = 2; i6 >= 0; i6--)
+                    {
+                        workspace.Doubles.Push(s2);
+                        workspace.Doubles.Push(ts2);
+                        double u = s2 * (double)i5;
+                        double exp2 = global::System.Math.Exp(u);
+                        double sqrt = global::System.Math.Sqrt(exp2);
+                        ts2 = exp2 * ts2 * (double)i5 / (2 * sqrt);
+                        s2 = sqrt;
+                    }
+                }
+                workspace.Ints.Push(trips);
+                // Reverse sweep: adjoints, last statement first.
+                double tds2 = 0;
+                double ds2 = 0;
+                // return s4;
+                double ds4 = dResult;
+                // for (int i5 = 3; i5 >= 0; i5 -= 2)
+                for (int trip = workspace.Ints.Pop() - 1; trip >= 0; trip--)
+                {
+                    int i5 = 3 - 2 * trip;
+                    // for (int i6 = 2; i6 >= 0; i6--)
+                    for (int i6 = 0; i6 <= 2; i6++)
+                    {
+                        // s2 = Math.Sqrt(Math.Exp(s2 * i5));   ∂s2/∂s2 = Exp(s2·(double)i5) / (2·s2)·(double)i5
+                        double tg = tds2;
+                        double g = ds2;
+                        double tvalue = ts2;
+                        double value = s2;
+                        ts2 = workspace.Doubles.Pop();
+                        s2 = workspace.Doubles.Pop();
+                        double u2 = s2 * (double)i5;
+                        double exp3 = global::System.Math.Exp(u2);
+                        double texp = exp3 * ts2 * (double)i5;
+                        double exp = exp3;
+                        double v = 2 * value;
+                        double q = g / v;
+                        tds2 = g != 0 ? ((tg - 2 * q * tvalue) / v * exp + q * texp) * (double)i5 : 0;
+                        ds2 = g != 0 ? q * exp * (double)i5 : 0;
+                    }
+                    // s4 = s4 * 0.5 + (a - s2);   ∂s4/∂s4 = 0.5; ∂s4/∂a = 1; ∂s4/∂s2 = -1
+                    double g2 = ds4;
+                    ds4 = 0.5 * g2;
+                    ds2 -= g2;
+                }
+                // double s2 = a;
+                hva += tds2;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>DeadTailOverflows</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (a). It runs whichever needs fewer passes at

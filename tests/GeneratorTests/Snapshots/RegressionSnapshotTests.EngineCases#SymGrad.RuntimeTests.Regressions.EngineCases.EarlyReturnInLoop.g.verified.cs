@@ -140,6 +140,79 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>EarlyReturnInLoop</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void EarlyReturnInLoopHessianVector(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> vx, global::System.Span<double> hvx)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                double treturnValue = 0;
+                double returnValue = 0;
+                bool returned = false;
+                int trips = 0;
+                for (int i = 0; !returned && i < x.Length; i++)
+                {
+                    trips++;
+                    if (x[i] > 2.0)
+                    {
+                        workspace.Doubles.Push(returnValue);
+                        workspace.Doubles.Push(treturnValue);
+                        double tanh = global::System.Math.Tanh(x[i]);
+                        treturnValue = (1 - tanh * tanh) * vx[i];
+                        returnValue = tanh;
+                        returned = true;
+                    }
+                }
+                workspace.Ints.Push(trips);
+                // Reverse sweep: adjoints, last statement first.
+                double dreturnValue = 0;
+                // if (returned)
+                if (returned)
+                {
+                    // return returnValue;
+                    dreturnValue += dResult;
+                }
+                else
+                {
+                    // return s;
+                }
+                // for (int i = 0; i < x.Length; i++)
+                for (int trip = workspace.Ints.Pop() - 1; trip >= 0; trip--)
+                {
+                    int i = trip;
+                    // if (x[i] > 2)
+                    if (x[i] > 2.0)
+                    {
+                        // return Math.Tanh(x[i]);   ∂returnValue/∂x[i] = 1 - returnValue·returnValue
+                        hvx[i] += -(dreturnValue * (treturnValue * returnValue + returnValue * treturnValue));
+                        dreturnValue = 0;
+                        treturnValue = workspace.Doubles.Pop();
+                        returnValue = workspace.Doubles.Pop();
+                    }
+                    else
+                    {
+                        // s += x[i];
+                        hvx[i] += 0;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>EarlyReturnInLoop</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x). It runs whichever needs fewer passes at

@@ -68,6 +68,40 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>ExpThenIncrement</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ExpThenIncrementHessianVector(double x, double vx, ref double hvx)
+        {
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                double exp = global::System.Math.Exp(x);
+                double ts = exp * vx;
+                double s = exp;
+                workspace.Doubles.Push(s);
+                workspace.Doubles.Push(ts);
+                // Reverse sweep: adjoints, last statement first.
+                // return s * 0.5;   ∂result/∂s = 0.5
+                double ds = 0.5 * dResult;
+                // s++;
+                ts = workspace.Doubles.Pop();
+                s = workspace.Doubles.Pop();
+                // double s = Math.Exp(x);   ∂s/∂x = s
+                hvx += ds * ts;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>ExpThenIncrement</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

@@ -53,6 +53,23 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Explode</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ExplodeHessianVector(double a, double va, ref double hva)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return Math.Exp(1000 * a);   ∂result/∂a = 1000.0·value
+            double u = 1000.0 * a;
+            double exp = global::System.Math.Exp(u);
+            double tvalue = 1000.0 * exp * va;
+            hva += 1000.0 * (dResult * tvalue);
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Explode</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (a). It runs whichever needs fewer passes at

@@ -56,6 +56,21 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>FoldedArguments</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void FoldedArgumentsHessianVector(double x, double vx, ref double hvx)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return Math.Floor(3.0 * 2.0) * x + Math.Abs(-3.0 * 2.0) / 4 * x * x;   ∂result/∂x = Floor(6.0) + x·(Abs(-6.0) / 4.0) + Abs(-6.0) / 4.0·x
+            double u = 2 * dResult * (global::System.Math.Abs(-6.0) / 4.0);
+            hvx += u * vx;
+        }
+
+        /// <summary>
         /// The Jacobian of <c>FoldedArguments</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

@@ -61,6 +61,34 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Hypot</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void HypotHessianVector(double x, double y, double vx, double vy, ref double hvx, ref double hvy)
+        {
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            double u = x * x + y * y;
+            double sqrt = global::System.Math.Sqrt(u);
+            double tr = (vx * x + x * vx + (vy * y + y * vy)) / (2 * sqrt);
+            double r = sqrt;
+            // Reverse sweep: adjoints, last statement first.
+            // return r;
+            double dr = dResult;
+            // double r = Math.Sqrt(x * x + y * y);   ∂r/∂x = 2·(x / (2·r)); ∂r/∂y = 2·(y / (2·r))
+            double v = 2 * r;
+            double q = dr / v;
+            double tg = -(2 * q * tr / v);
+            double g = q;
+            double u2 = 2 * g;
+            hvx += 2 * tg * x + u2 * vx;
+            double u3 = 2 * g;
+            hvy += 2 * tg * y + u3 * vy;
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Hypot</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x, then y). It runs whichever needs fewer passes at

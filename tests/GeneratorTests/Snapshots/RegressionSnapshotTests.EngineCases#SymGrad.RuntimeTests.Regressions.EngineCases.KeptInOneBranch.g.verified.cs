@@ -114,6 +114,62 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>KeptInOneBranch</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void KeptInOneBranchHessianVector(global::System.ReadOnlySpan<double> x, double b, int n, global::System.ReadOnlySpan<double> vx, double vb, global::System.Span<double> hvx, ref double hvb)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            double tm = vx[0] * b + x[0] * vb;
+            double m = x[0] * b;
+            double tkept = tm;
+            double kept = m;
+            if (n < 1)
+            {
+                tkept = vb;
+                kept = b;
+            }
+            for (int i = 0; i < n - 5; i++)
+            {
+                tkept = vb;
+                kept = b;
+            }
+            // Reverse sweep: adjoints, last statement first.
+            // return kept * kept;   ∂result/∂kept = 2·kept
+            double u = 2 * dResult;
+            double tdkept = u * tkept;
+            double dkept = u * kept;
+            // for (int i = 0; i < n - 5; i++)
+            for (int i = n - 5 - 1; i >= 0; i--)
+            {
+                // kept = b;
+                hvb += tdkept;
+                tdkept = 0;
+                dkept = 0;
+            }
+            // if (n < 1)
+            if (n < 1)
+            {
+                // kept = b;
+                hvb += tdkept;
+                tdkept = 0;
+                dkept = 0;
+            }
+            // double kept = m;
+            double tdm = tdkept;
+            double dm = dkept;
+            // double m = x[0] * b;   ∂m/∂x[0] = b; ∂m/∂b = x[0]
+            hvx[0] += tdm * b + dm * vb;
+            hvb += tdm * x[0] + dm * vx[0];
+        }
+
+        /// <summary>
         /// The Jacobian of <c>KeptInOneBranch</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x, then b). It runs whichever needs fewer passes at

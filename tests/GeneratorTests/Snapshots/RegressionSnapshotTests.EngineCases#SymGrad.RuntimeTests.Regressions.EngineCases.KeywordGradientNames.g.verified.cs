@@ -67,6 +67,25 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>KeywordGradientNames</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void KeywordGradientNamesHessianVector(double o, double ouble, global::System.ReadOnlySpan<double> efault, double vo, double vouble, global::System.ReadOnlySpan<double> vefault, ref double hvo, ref double hvouble, global::System.Span<double> hvefault)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vefault, nameof(vefault), efault, nameof(efault));
+            global::SymGrad.Guard.SameLength<double>(hvefault, nameof(hvefault), efault, nameof(efault));
+            vefault = global::SymGrad.Workspace.ZerosIfEmpty(vefault, efault.Length);
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return (o * ouble) + efault[0];   ∂result/∂o = ouble; ∂result/∂ouble = o; ∂result/∂efault[0] = 1
+            hvo += dResult * vouble;
+            hvouble += dResult * vo;
+            hvefault[0] += 0;
+        }
+
+        /// <summary>
         /// The Jacobian of <c>KeywordGradientNames</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (o, then ouble, then each element of efault). It runs whichever needs fewer passes at

@@ -87,6 +87,54 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>KilledOnATakenBranch</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void KilledOnATakenBranchHessianVector(double a, bool c, double va, ref double hva)
+        {
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                double u = 1000.0 * a;
+                double exp = global::System.Math.Exp(u);
+                double tt = 1000.0 * exp * va;
+                double t = exp;
+                if (c)
+                {
+                    workspace.Doubles.Push(t);
+                    workspace.Doubles.Push(tt);
+                    tt = 0;
+                    t = 1.0;
+                }
+                // Reverse sweep: adjoints, last statement first.
+                // return t + a;
+                double dt = dResult;
+                // if (c)
+                if (c)
+                {
+                    // t = 1;
+                    dt = 0;
+                    tt = workspace.Doubles.Pop();
+                    t = workspace.Doubles.Pop();
+                }
+                // double t = Math.Exp(1000 * a);   ∂t/∂a = 1000.0·t
+                if (dt != 0)
+                {
+                    hva += 1000.0 * (dt * tt);
+                }
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>KilledOnATakenBranch</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (a). It runs whichever needs fewer passes at

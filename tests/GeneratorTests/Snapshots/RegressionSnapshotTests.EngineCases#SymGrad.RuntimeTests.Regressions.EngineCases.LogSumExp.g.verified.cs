@@ -85,6 +85,48 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>LogSumExp</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogSumExpHessianVector(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> vx, global::System.Span<double> hvx)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            double tsum = 0;
+            double sum = 0.0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                double exp = global::System.Math.Exp(x[i]);
+                double te = exp * vx[i];
+                double e = exp;
+                tsum += te;
+                sum += e;
+            }
+            // Reverse sweep: adjoints, last statement first.
+            // return Math.Log(sum);   ∂result/∂sum = 1 / sum
+            double q = dResult / sum;
+            double tdsum = -(q * tsum / sum);
+            double dsum = q;
+            for (int i = 0; i < x.Length; i++)
+            {
+                // This iteration's forward values.
+                double exp2 = global::System.Math.Exp(x[i]);
+                double te = exp2 * vx[i];
+                double e = exp2;
+                // sum += e;
+                double tde = tdsum;
+                double de = dsum;
+                // double e = Math.Exp(x[i]);   ∂e/∂x[i] = e
+                hvx[i] += tde * e + de * te;
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>LogSumExp</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x). It runs whichever needs fewer passes at

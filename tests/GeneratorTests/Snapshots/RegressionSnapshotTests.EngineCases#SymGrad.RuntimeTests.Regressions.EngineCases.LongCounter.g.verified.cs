@@ -94,6 +94,59 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>LongCounter</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LongCounterHessianVector(double x, int n, double vx, ref double hvx)
+        {
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                double ts = 0;
+                double s = 1.0;
+                long k = 1L;
+                for (int i = 0; i < n; i++)
+                {
+                    workspace.Longs.Push(k);
+                    k += (long)i;
+                    workspace.Doubles.Push(s);
+                    workspace.Doubles.Push(ts);
+                    ts = (ts * x + s * vx) * (double)k;
+                    s = s * x * (double)k;
+                }
+                // Reverse sweep: adjoints, last statement first.
+                // return s;
+                double tds = 0;
+                double ds = dResult;
+                // for (int i = 0; i < n; i++)
+                for (int i = n - 1; i >= 0; i--)
+                {
+                    // s = s * x * k;   ∂s/∂s = (double)k·x; ∂s/∂x = (double)k·s
+                    double tg = tds;
+                    double g = ds;
+                    ts = workspace.Doubles.Pop();
+                    s = workspace.Doubles.Pop();
+                    double tg2 = tg * (double)k;
+                    double g2 = g * (double)k;
+                    tds = tg2 * x + g2 * vx;
+                    ds = g2 * x;
+                    hvx += tg2 * s + g2 * ts;
+                    // k += i;
+                    k = workspace.Longs.Pop();
+                }
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>LongCounter</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

@@ -85,6 +85,48 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>ShiftedByItsOwnNegation</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ShiftedByItsOwnNegationHessianVector(double a, double b, int n, double va, double vb, ref double hva, ref double hvb)
+        {
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            double ts2 = va;
+            double s2 = a;
+            if (n > 1)
+            {
+                double ts5 = -(global::System.Math.Sin(b) * vb);
+                double s5 = global::System.Math.Cos(b);
+                ts2 = ts5 - ts2;
+                s2 = s5 - s2;
+            }
+            // Reverse sweep: adjoints, last statement first.
+            // return s2 * b;   ∂result/∂s2 = b; ∂result/∂b = s2
+            double tds2 = dResult * vb;
+            double ds2 = dResult * b;
+            hvb += dResult * ts2;
+            // if (n > 1)
+            if (n > 1)
+            {
+                // s2 = s5 - s2;   ∂s2/∂s5 = 1; ∂s2/∂s2 = -1
+                double tg = tds2;
+                double g = ds2;
+                double tds5 = tg;
+                double ds5 = g;
+                tds2 = -tg;
+                ds2 = -g;
+                // double s5 = Math.Cos(b);   ∂s5/∂b = -Sin(b)
+                double v = global::System.Math.Sin(b);
+                hvb -= tds5 * v + ds5 * global::System.Math.Cos(b) * vb;
+            }
+            // double s2 = a;
+            hva += tds2;
+        }
+
+        /// <summary>
         /// The Jacobian of <c>ShiftedByItsOwnNegation</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (a, then b). It runs whichever needs fewer passes at

@@ -136,6 +136,90 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>ShiftedTwice</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ShiftedTwiceHessianVector(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> vx, global::System.Span<double> hvx)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                double tm = vx[0];
+                double m = x[0];
+                for (int j = 1; j < x.Length; j++)
+                {
+                    workspace.Doubles.Push(m);
+                    workspace.Doubles.Push(tm);
+                    tm = (m >= x[j] ? 1 : 0) * tm + (m >= x[j] ? 0 : 1) * vx[j];
+                    m = global::System.Math.Max(m, x[j]);
+                }
+                double tsum = 0;
+                double sum = 0.0;
+                for (int j = 0; j < x.Length; j++)
+                {
+                    double u = x[j] - m;
+                    double exp2 = global::System.Math.Exp(u);
+                    tsum += exp2 * (vx[j] - tm);
+                    sum += exp2;
+                }
+                // Reverse sweep: adjoints, last statement first.
+                // return m + 2 * Math.Log(sum);   ∂result/∂m = 1; ∂result/∂sum = 2 / sum
+                double tdm = 0;
+                double dm = dResult;
+                double q = 2.0 * dResult / sum;
+                double tdsum = -(q * tsum / sum);
+                double dsum = q;
+                for (int j = 0; j < x.Length; j++)
+                {
+                    // sum += Math.Exp(x[j] - m);   ∂sum/∂x[j] = Exp(x[j] - m); ∂sum/∂m = -Exp(x[j] - m)
+                    double u2 = x[j] - m;
+                    double exp3 = global::System.Math.Exp(u2);
+                    double texp = exp3 * (vx[j] - tm);
+                    double exp = exp3;
+                    double tg = tdsum * exp + dsum * texp;
+                    double g = dsum * exp;
+                    hvx[j] += tg;
+                    tdm -= tg;
+                    dm -= g;
+                }
+                // for (int j = 1; j < x.Length; j++)
+                for (int j = x.Length - 1; j >= 1; j--)
+                {
+                    // m = Math.Max(m, x[j]);   ∂m/∂m = m >= x[j] ? 1 : 0; ∂m/∂x[j] = m >= x[j] ? 0 : 1
+                    double tg2 = tdm;
+                    double g2 = dm;
+                    tdm = 0;
+                    dm = 0;
+                    tm = workspace.Doubles.Pop();
+                    m = workspace.Doubles.Pop();
+                    if (m >= x[j])
+                    {
+                        tdm += tg2;
+                        dm += g2;
+                    }
+                    else
+                    {
+                        hvx[j] += tg2;
+                    }
+                }
+                // double m = x[0];
+                hvx[0] += tdm;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>ShiftedTwice</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x). It runs whichever needs fewer passes at

@@ -71,6 +71,45 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>SigmoidThenAdd</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SigmoidThenAddHessianVector(double x, double vx, ref double hvx)
+        {
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-x));
+                double ts = sigmoid * (1 - sigmoid) * vx;
+                double s = sigmoid;
+                workspace.Doubles.Push(s);
+                workspace.Doubles.Push(ts);
+                s += 0.5;
+                // Reverse sweep: adjoints, last statement first.
+                // return s * s;   ∂result/∂s = 2·s
+                double u = 2 * dResult;
+                double tds = u * ts;
+                double ds = u * s;
+                // s += 0.5;
+                ts = workspace.Doubles.Pop();
+                s = workspace.Doubles.Pop();
+                // double s = 1 / (1 + Math.Exp(-x));   ∂s/∂x = s·(1 - s)
+                double u2 = ds * s;
+                double v = 1 - s;
+                hvx += (tds * s + ds * ts) * v - u2 * ts;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>SigmoidThenAdd</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

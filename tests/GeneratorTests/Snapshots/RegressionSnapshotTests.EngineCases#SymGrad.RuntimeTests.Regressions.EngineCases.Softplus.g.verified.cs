@@ -71,6 +71,43 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Softplus</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SoftplusHessianVector(double x, double vx, ref double hvx)
+        {
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                double exp = global::System.Math.Exp(x);
+                double te = exp * vx;
+                double e = exp;
+                workspace.Doubles.Push(e);
+                workspace.Doubles.Push(te);
+                e += 1.0;
+                // Reverse sweep: adjoints, last statement first.
+                // return Math.Log(e);   ∂result/∂e = 1 / e
+                double q = dResult / e;
+                double tde = -(q * te / e);
+                double de = q;
+                // e += 1;
+                te = workspace.Doubles.Pop();
+                e = workspace.Doubles.Pop();
+                // double e = Math.Exp(x);   ∂e/∂x = e
+                hvx += tde * e + de * te;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Softplus</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

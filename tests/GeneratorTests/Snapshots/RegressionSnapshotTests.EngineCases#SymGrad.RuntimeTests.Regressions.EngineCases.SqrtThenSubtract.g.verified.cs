@@ -72,6 +72,47 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>SqrtThenSubtract</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SqrtThenSubtractHessianVector(double x, double vx, ref double hvx)
+        {
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                double u = 1.0 + x * x;
+                double sqrt = global::System.Math.Sqrt(u);
+                double tr = (vx * x + x * vx) / (2 * sqrt);
+                double r = sqrt;
+                workspace.Doubles.Push(r);
+                workspace.Doubles.Push(tr);
+                r -= 2.0;
+                // Reverse sweep: adjoints, last statement first.
+                // return r * r;   ∂result/∂r = 2·r
+                double u2 = 2 * dResult;
+                double tdr = u2 * tr;
+                double dr = u2 * r;
+                // r -= 2;
+                tr = workspace.Doubles.Pop();
+                r = workspace.Doubles.Pop();
+                // double r = Math.Sqrt(1 + x * x);   ∂r/∂x = 2·(x / (2·r))
+                double v = 2 * r;
+                double q = dr / v;
+                double v2 = 2 * x;
+                hvx += (tdr - 2 * q * tr) / v * v2 + 2 * q * vx;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>SqrtThenSubtract</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

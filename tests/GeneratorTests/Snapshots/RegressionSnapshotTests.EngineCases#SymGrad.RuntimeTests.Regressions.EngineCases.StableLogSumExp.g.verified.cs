@@ -93,6 +93,51 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>StableLogSumExp</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void StableLogSumExpHessianVector(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> vx, global::System.Span<double> hvx)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            double tm = vx[0];
+            double m = x[0];
+            for (int j = 1; j < x.Length; j++)
+            {
+                tm = (m >= x[j] ? 1 : 0) * tm + (m >= x[j] ? 0 : 1) * vx[j];
+                m = global::System.Math.Max(m, x[j]);
+            }
+            double tsum = 0;
+            double sum = 0.0;
+            for (int j = 0; j < x.Length; j++)
+            {
+                double u = x[j] - m;
+                double exp2 = global::System.Math.Exp(u);
+                tsum += exp2 * (vx[j] - tm);
+                sum += exp2;
+            }
+            // Reverse sweep: adjoints, last statement first.
+            // return m + Math.Log(sum);   ∂result/∂sum = 1 / sum
+            double q = dResult / sum;
+            double tdsum = -(q * tsum / sum);
+            double dsum = q;
+            for (int j = 0; j < x.Length; j++)
+            {
+                // sum += Math.Exp(x[j] - m);   ∂sum/∂x[j] = Exp(x[j] - m)
+                double u2 = x[j] - m;
+                double exp3 = global::System.Math.Exp(u2);
+                double texp = exp3 * (vx[j] - tm);
+                double exp = exp3;
+                hvx[j] += tdsum * exp + dsum * texp;
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>StableLogSumExp</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x). It runs whichever needs fewer passes at

@@ -85,6 +85,46 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>SwitchArmKeepsTheValue</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SwitchArmKeepsTheValueHessianVector(double a, double va, ref double hva)
+        {
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            double ts = 0.5 * va;
+            if (global::System.Math.Log(global::System.Math.Abs(a) + 0.5) < -0.5)
+            {
+                ts = va;
+            }
+            // Reverse sweep: adjoints, last statement first.
+            // return s * a;   ∂result/∂s = a; ∂result/∂a = s
+            double tds = dResult * va;
+            double ds = dResult * a;
+            hva += dResult * ts;
+            // Math.Log(Math.Abs(a) + 0.5) switch: < -0.5
+            if (global::System.Math.Log(global::System.Math.Abs(a) + 0.5) < -0.5)
+            {
+                // s = a;
+                hva += tds;
+                tds = 0;
+                ds = 0;
+            }
+            else
+            {
+                // s = s;
+                double tg = tds;
+                double g = ds;
+                tds = tg;
+                ds = g;
+            }
+            // double s = a * 0.5;   ∂s/∂a = 0.5
+            hva += 0.5 * tds;
+        }
+
+        /// <summary>
         /// The Jacobian of <c>SwitchArmKeepsTheValue</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (a). It runs whichever needs fewer passes at

@@ -82,6 +82,51 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>TanhThenOverwrite</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TanhThenOverwriteHessianVector(double a, double b, double va, double vb, ref double hva, ref double hvb)
+        {
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                double tanh = global::System.Math.Tanh(a);
+                double tu = (1 - tanh * tanh) * va;
+                double u = tanh;
+                workspace.Doubles.Push(u);
+                workspace.Doubles.Push(tu);
+                tu = vb * b + b * vb;
+                u = b * b;
+                // Reverse sweep: adjoints, last statement first.
+                // return s + u * b;   ∂result/∂s = 1; ∂result/∂u = b; ∂result/∂b = u
+                double ds = dResult;
+                double tdu = dResult * vb;
+                double du = dResult * b;
+                hvb += dResult * tu;
+                // u = b * b;   ∂u/∂b = 2·b
+                double u2 = 2 * du;
+                hvb += 2 * tdu * b + u2 * vb;
+                tu = workspace.Doubles.Pop();
+                u = workspace.Doubles.Pop();
+                // double s = u;
+                tdu = 0;
+                du = ds;
+                // double u = Math.Tanh(a);   ∂u/∂a = 1 - u·u
+                double v = 1 - u * u;
+                hva += tdu * v - du * (tu * u + u * tu);
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>TanhThenOverwrite</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (a, then b). It runs whichever needs fewer passes at

@@ -1,0 +1,92 @@
+using System;
+using System.Linq;
+using SymGrad.RuntimeTests.Catalogue;
+using Xunit;
+using static SymGrad.RuntimeTests.Gradients.Check;
+
+namespace SymGrad.RuntimeTests.Language
+{
+    /// <summary>
+    /// MHessianVector (forward mode over the backward pass) against central differences of the gradient along the
+    /// direction: H·v ≈ (∇f(x + h·v) − ∇f(x − h·v)) / 2h — through a taped recurrence, a stable softmax, a while loop.
+    /// </summary>
+    public class HessianTests
+    {
+        private const double H = 1e-5;
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void ATapedRecurrence(int seed)
+        {
+            var rng = new Random(seed);
+            double[] x = Random(rng, 5), v = Random(rng, 5), hv = new double[5];
+            double a = 0.5 + rng.NextDouble(), va = rng.NextDouble() - 0.5, hva = 0;
+            Scalars.RecurrenceHessianVector(x, a, v, va, hv, ref hva);
+            (double[] Dx, double Da) Gradient(double step)
+            {
+                double[] dx = new double[5];
+                double da = 0;
+                Scalars.RecurrenceGradient(x.Zip(v, (p, q) => p + (step * q)).ToArray(), a + (step * va), dx, ref da);
+                return (dx, da);
+            }
+
+            var (upX, upA) = Gradient(H);
+            var (downX, downA) = Gradient(-H);
+            for (int i = 0; i < 5; i++) AssertClose((upX[i] - downX[i]) / (2 * H), hv[i]);
+            AssertClose((upA - downA) / (2 * H), hva);
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void AStableLogSumExpAndAWhileLoop(int seed)
+        {
+            var rng = new Random(seed);
+            double[] x = Random(rng, 6, -3, 3), v = Random(rng, 6), hv = new double[6];
+            Regressions.EngineCases.LogSumExpHessianVector(x, v, hv);
+            double[] Gradient(double step)
+            {
+                double[] dx = new double[6];
+                Regressions.EngineCases.LogSumExpGradient(x.Zip(v, (p, q) => p + (step * q)).ToArray(), dx);
+                return dx;
+            }
+
+            double[] up = Gradient(H), down = Gradient(-H);
+            for (int i = 0; i < 6; i++) AssertClose((up[i] - down[i]) / (2 * H), hv[i]);
+
+            // The softmax's Hessian: diag(p) − p·pᵀ, so H·v = p ⊙ (v − p·v).
+            double m = x.Max(), z = x.Sum(t => Math.Exp(t - m));
+            double[] p = x.Select(t => Math.Exp(t - m) / z).ToArray();
+            double pv = p.Zip(v, (a, b) => a * b).Sum();
+            for (int i = 0; i < 6; i++) AssertClose(p[i] * (v[i] - pv), hv[i]);
+
+            double[] w = { 0.8 + rng.NextDouble() };
+            double[] xs = Random(rng, 4, 0.1, 2), vs = Random(rng, 4), hvs = new double[4];
+            double hvw = 0;
+            WhileCases.PositiveWeightedHessianVector(xs, w[0], vs, 0.3, hvs, ref hvw);
+            (double[], double) G(double step)
+            {
+                double[] dx = new double[4];
+                double dw = 0;
+                WhileCases.PositiveWeightedGradient(xs.Zip(vs, (a, b) => a + (step * b)).ToArray(), w[0] + (step * 0.3), dx, ref dw);
+                return (dx, dw);
+            }
+
+            var (u, uw) = G(H);
+            var (d, dw2) = G(-H);
+            for (int i = 0; i < 4; i++) AssertClose((u[i] - d[i]) / (2 * H), hvs[i]);
+            AssertClose((uw - dw2) / (2 * H), hvw);
+        }
+
+        [Fact]
+        public void AccumulatesAndAnEmptyDirectionIsZero()
+        {
+            double[] x = { 0.3, -1.2, 2 }, hv = { 1, 1, 1 };
+            Regressions.EngineCases.LogSumExpHessianVector(x, default, hv);
+            Assert.Equal(new double[] { 1, 1, 1 }, hv);
+        }
+
+        private static void AssertClose(double expected, double actual) => Assert.True(Math.Abs(expected - actual) <= 1e-6 * (1 + Math.Abs(expected)), $"expected {expected}, got {actual}");
+
+        public static TheoryData<int> SeedData() => new(Seeds);
+    }
+}
