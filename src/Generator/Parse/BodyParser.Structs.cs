@@ -85,6 +85,23 @@ namespace SymGrad.Generator.Parse
             List<StructLeaf> leaves = StructsOfReals.Leaves(local.Type)!;
             if (StructValue(assignment.Right, leaves) is { } values)
             {
+                // p = new P { X = p.Y, Y = p.X }: C# evaluates the whole value before assigning; field by field, a later field
+                // would read an earlier one's new value. Such values are held in locals first.
+                var targets = new HashSet<string>(fields.Values.Select(f => f.Id));
+                if (values.Any(v => Reads.Of(v.Value).Any(targets.Contains)))
+                {
+                    for (int i = 0; i < leaves.Count; i++)
+                    {
+                        if (Reads.Of(values[i].Value).Any(targets.Contains))
+                        {
+                            string type = TypeNames.Of(leaves[i].Type);
+                            string held = FreshName(local.Name + leaves[i].Suffix + "_value", type);
+                            output.Add(new LocalDecl(held, type, values[i].Value, type + " " + held + " = " + values[i].Text + ";"));
+                            values[i] = (new Name(held, type), values[i].Text);
+                        }
+                    }
+                }
+
                 for (int i = 0; i < leaves.Count; i++)
                 {
                     // p = new P { X = p.X, … } keeps p.X: no p_X = p_X (CS1717 in generated code).
@@ -96,6 +113,20 @@ namespace SymGrad.Generator.Parse
             }
 
             return true;
+        }
+
+        /// <summary>A local name used nowhere else in the method (not even in a sibling scope).</summary>
+        private string FreshName(string wanted, string type)
+        {
+            string name = wanted;
+            for (int i = 2; _usedNames.Contains(name); i++)
+            {
+                name = wanted + "_" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            _usedNames.Add(name);
+            Locals.Add(new LocalSpec(name, type));
+            return name;
         }
 
         /// <summary><c>return q;</c> in a method returning a struct: each real field assigned to its result, then a plain return.</summary>

@@ -17,7 +17,12 @@ namespace SymGrad.RuntimeTests.Language
         /// ∂L/∂acc_Y = ∂L/∂result·acc_Z
         /// ∂L/∂acc_Z = ∂L/∂result·acc_Y
         /// for (int i = x.Length - 1; i &gt;= 0; i--)
-        ///   ∂L/∂acc_X += ∂L/∂acc_Z·Cos(acc_X)
+        ///   ∂L/∂acc_Z_value = ∂L/∂acc_Z
+        ///   ∂L/∂acc_Y_value = ∂L/∂acc_Y
+        ///   ∂L/∂acc_X_value = ∂L/∂acc_X
+        ///   ∂L/∂acc_X = ∂L/∂acc_Z_value·Cos(acc_X)
+        ///   ∂L/∂acc_Y = ∂L/∂acc_Y_value
+        ///   ∂L/∂acc_X += ∂L/∂acc_X_value
         ///   ∂L/∂x[i] += 2·∂L/∂acc_Y·x[i]
         ///   ∂L/∂x[i] += ∂L/∂acc_X
         /// </code>
@@ -38,10 +43,15 @@ namespace SymGrad.RuntimeTests.Language
                 double acc_Z = 0.0;
                 for (int i = 0; i < x.Length; i++)
                 {
-                    workspace.Doubles.Push(acc_X);
                     acc_X += x[i];
                     acc_Y += x[i] * x[i];
-                    acc_Z = global::System.Math.Sin(acc_X);
+                    double acc_X_value = acc_X;
+                    double acc_Y_value = acc_Y;
+                    double acc_Z_value = global::System.Math.Sin(acc_X);
+                    workspace.Doubles.Push(acc_X);
+                    acc_X = acc_X_value;
+                    acc_Y = acc_Y_value;
+                    acc_Z = acc_Z_value;
                 }
                 // Reverse sweep: adjoints, last statement first.
                 // return acc.X + (acc.Y * acc.Z);   ∂result/∂acc_X = 1; ∂result/∂acc_Y = acc_Z; ∂result/∂acc_Z = acc_Y
@@ -51,13 +61,23 @@ namespace SymGrad.RuntimeTests.Language
                 // for (int i = 0; i < x.Length; i++)
                 for (int i = x.Length - 1; i >= 0; i--)
                 {
-                    // acc.Z = Math.Sin(acc.X);   ∂acc_Z/∂acc_X = Cos(acc_X)
-                    dacc_X += dacc_Z * global::System.Math.Cos(acc_X);
+                    // acc.Z = Math.Sin(acc.X);
+                    double dacc_Z_value = dacc_Z;
                     dacc_Z = 0;
+                    // acc.Y = acc.Y;
+                    double dacc_Y_value = dacc_Y;
+                    // acc.X = acc.X;
+                    double dacc_X_value = dacc_X;
+                    acc_X = workspace.Doubles.Pop();
+                    // double acc_Z_value = Math.Sin(acc.X);   ∂acc_Z_value/∂acc_X = Cos(acc_X)
+                    dacc_X = dacc_Z_value * global::System.Math.Cos(acc_X);
+                    // double acc_Y_value = acc.Y;
+                    dacc_Y = dacc_Y_value;
+                    // double acc_X_value = acc.X;
+                    dacc_X += dacc_X_value;
                     // acc.Y += x[i] * x[i];   ∂acc_Y/∂x[i] = 2·x[i]
                     dx[i] += 2 * dacc_Y * x[i];
                     // acc.X += x[i];
-                    acc_X = workspace.Doubles.Pop();
                     dx[i] += dacc_X;
                 }
             }
@@ -104,8 +124,18 @@ namespace SymGrad.RuntimeTests.Language
                 acc_X += x[i];
                 tacc_Y += tx[i] * x[i] + x[i] * tx[i];
                 acc_Y += x[i] * x[i];
-                tacc_Z = global::System.Math.Cos(acc_X) * tacc_X;
-                acc_Z = global::System.Math.Sin(acc_X);
+                double tacc_X_value = tacc_X;
+                double acc_X_value = acc_X;
+                double tacc_Y_value = tacc_Y;
+                double acc_Y_value = acc_Y;
+                double tacc_Z_value = global::System.Math.Cos(acc_X) * tacc_X;
+                double acc_Z_value = global::System.Math.Sin(acc_X);
+                tacc_X = tacc_X_value;
+                acc_X = acc_X_value;
+                tacc_Y = tacc_Y_value;
+                acc_Y = acc_Y_value;
+                tacc_Z = tacc_Z_value;
+                acc_Z = acc_Z_value;
             }
             return tacc_X + (tacc_Y * acc_Z + acc_Y * tacc_Z);
         }
@@ -135,18 +165,29 @@ namespace SymGrad.RuntimeTests.Language
                 double acc_Z = 0.0;
                 for (int i = 0; i < x.Length; i++)
                 {
-                    workspace.Doubles.Push(acc_X);
-                    workspace.Doubles.Push(tacc_X);
                     tacc_X += vx[i];
                     acc_X += x[i];
                     tacc_Y += vx[i] * x[i] + x[i] * vx[i];
                     acc_Y += x[i] * x[i];
-                    tacc_Z = global::System.Math.Cos(acc_X) * tacc_X;
-                    acc_Z = global::System.Math.Sin(acc_X);
+                    double tacc_X_value = tacc_X;
+                    double acc_X_value = acc_X;
+                    double tacc_Y_value = tacc_Y;
+                    double acc_Y_value = acc_Y;
+                    double tacc_Z_value = global::System.Math.Cos(acc_X) * tacc_X;
+                    double acc_Z_value = global::System.Math.Sin(acc_X);
+                    workspace.Doubles.Push(acc_X);
+                    workspace.Doubles.Push(tacc_X);
+                    tacc_X = tacc_X_value;
+                    acc_X = acc_X_value;
+                    tacc_Y = tacc_Y_value;
+                    acc_Y = acc_Y_value;
+                    tacc_Z = tacc_Z_value;
+                    acc_Z = acc_Z_value;
                 }
                 // Reverse sweep: adjoints, last statement first.
                 // return acc.X + (acc.Y * acc.Z);   ∂result/∂acc_X = 1; ∂result/∂acc_Y = acc_Z; ∂result/∂acc_Z = acc_Y
                 double tdacc_X = 0;
+                double dacc_X = dResult;
                 double tdacc_Y = dResult * tacc_Z;
                 double dacc_Y = dResult * acc_Z;
                 double tdacc_Z = dResult * tacc_Y;
@@ -154,17 +195,33 @@ namespace SymGrad.RuntimeTests.Language
                 // for (int i = 0; i < x.Length; i++)
                 for (int i = x.Length - 1; i >= 0; i--)
                 {
-                    // acc.Z = Math.Sin(acc.X);   ∂acc_Z/∂acc_X = Cos(acc_X)
-                    double v = global::System.Math.Cos(acc_X);
-                    tdacc_X += tdacc_Z * v - dacc_Z * global::System.Math.Sin(acc_X) * tacc_X;
+                    // acc.Z = Math.Sin(acc.X);
+                    double tdacc_Z_value = tdacc_Z;
+                    double dacc_Z_value = dacc_Z;
                     tdacc_Z = 0;
                     dacc_Z = 0;
+                    // acc.Y = acc.Y;
+                    double tdacc_Y_value = tdacc_Y;
+                    double dacc_Y_value = dacc_Y;
+                    // acc.X = acc.X;
+                    double tdacc_X_value = tdacc_X;
+                    double dacc_X_value = dacc_X;
+                    tacc_X = workspace.Doubles.Pop();
+                    acc_X = workspace.Doubles.Pop();
+                    // double acc_Z_value = Math.Sin(acc.X);   ∂acc_Z_value/∂acc_X = Cos(acc_X)
+                    double v = global::System.Math.Cos(acc_X);
+                    tdacc_X = tdacc_Z_value * v - dacc_Z_value * global::System.Math.Sin(acc_X) * tacc_X;
+                    dacc_X = dacc_Z_value * v;
+                    // double acc_Y_value = acc.Y;
+                    tdacc_Y = tdacc_Y_value;
+                    dacc_Y = dacc_Y_value;
+                    // double acc_X_value = acc.X;
+                    tdacc_X += tdacc_X_value;
+                    dacc_X += dacc_X_value;
                     // acc.Y += x[i] * x[i];   ∂acc_Y/∂x[i] = 2·x[i]
                     double u = 2 * dacc_Y;
                     hvx[i] += 2 * tdacc_Y * x[i] + u * vx[i];
                     // acc.X += x[i];
-                    tacc_X = workspace.Doubles.Pop();
-                    acc_X = workspace.Doubles.Pop();
                     hvx[i] += tdacc_X;
                 }
             }

@@ -98,6 +98,19 @@ namespace SymGrad.RuntimeTests.Language
             return s + (first.Z * first.X);
         }
 
+        /// <summary>
+        /// A struct assigned a value that reads its own fields (a rotation; found by the random-program tester): the value is
+        /// evaluated whole before any field changes, as C# does.
+        /// </summary>
+        [Differentiable]
+        public static double Rotated(Point3 a, double c, double s)
+        {
+            Point3 p = a;
+            p = new Point3 { X = (c * p.X) - (s * p.Y), Y = (s * p.X) + (c * p.Y), Z = p.Z };
+            p = new Point3(p.Y, p.X, p.Z * p.X);
+            return (p.X * 2) + (p.Y * 3) + p.Z;
+        }
+
         /// <summary>A struct local carried through a loop, assigned whole inside it.</summary>
         [Differentiable]
         public static double Moments(ReadOnlySpan<double> x)

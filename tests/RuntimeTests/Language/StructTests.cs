@@ -98,6 +98,21 @@ namespace SymGrad.RuntimeTests.Language
             Assert.True(Math.Abs(expected - C.SpreadTangent(Points(), direction)) < 1e-9 * (1 + Math.Abs(expected)));
         }
 
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void AnAssignmentReadingTheStructItAssigns(int seed)
+        {
+            var rng = new Random(seed);
+            double[] a = Random(rng, 3), cs = { Math.Cos(0.3), Math.Sin(0.3) };
+            Point3 da = default;
+            double dc = 0, ds = 0;
+            C.RotatedGradient(P(a), cs[0], cs[1], ref da, ref dc, ref ds);
+            Verify(() => C.Rotated(P(a), cs[0], cs[1]), Param("a", a, A(da)), Param("cs", cs, new[] { dc, ds }));
+
+            double x = (cs[0] * a[0]) - (cs[1] * a[1]), y = (cs[1] * a[0]) + (cs[0] * a[1]);
+            Assert.Equal((y * 2) + (x * 3) + (a[2] * x), C.Rotated(P(a), cs[0], cs[1]), 12);
+        }
+
         private static double[] Flat(Point3[] p) => p.SelectMany(A).ToArray();
 
         private static Point3 P(double[] v) => new(v[0], v[1], v[2]);
