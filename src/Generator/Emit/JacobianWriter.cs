@@ -207,6 +207,81 @@ namespace SymGrad.Generator.Emit
             Close(writer);
         }
 
+        /// <summary>
+        /// <c>MHessian</c>: the dense Hessian (n × n over the differentiable input elements), one <c>MHessianVector</c> per
+        /// column; the Hessian is symmetric, so column j is written as row j, straight into place.
+        /// </summary>
+        public static void WriteHessian(IndentedTextWriter writer, MethodModel model, string type)
+        {
+            var names = new NameAllocator(model.TakenNames);
+            string hessian = names.Reserve("hessian"), size = names.Reserve("size"), column = names.Reserve("column");
+            string workspace = names.Reserve("workspace"), mark = names.Reserve("mark");
+            string rent = type == "double" ? "RentDoubles" : "RentFloats";
+            var inputs = model.Arguments.Where(p => p.IsDifferentiable).ToList();
+            var columnAt = inputs.ToDictionary(p => p.Name, p => names.Reserve("c" + Capital(p.Name)));
+            writer.WriteLine("/// <summary>");
+            writer.WriteLine($"/// The Hessian of <c>{model.Name}</c>, derived by SymGrad, written dense into <c>{hessian}</c> (n × n, n the number of");
+            writer.WriteLine($"/// differentiable input elements: {string.Join(", then ", inputs.Select(p => p.Kind == ParameterKind.Scalar ? p.Name : "each element of " + p.Name))}),");
+            writer.WriteLine($"/// one <c>{model.Name}HessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.");
+            writer.WriteLine("/// </summary>");
+            writer.WriteLine(SourceEmitter.GeneratedCode);
+            var parameters = BackwardSignature.Primal(model, p => $"{p.Type} {p.Name}", r => $"out {r.Type} {r.Name}");
+            parameters.Add($"global::System.Span<{type}> {hessian}");
+            writer.WriteLine($"{model.Accessibility} {model.StaticModifier}void {model.Name}Hessian({string.Join(", ", parameters)})");
+            Open(writer);
+            string previous = "0";
+            foreach (ParameterSpec p in inputs)
+            {
+                writer.WriteLine($"int {columnAt[p.Name]} = {previous};");
+                previous = $"{columnAt[p.Name]} + {(p.Kind == ParameterKind.Scalar ? "1" : p.Name + ".Length")}";
+            }
+
+            writer.WriteLine($"int {size} = {previous};");
+            writer.WriteLine($"global::SymGrad.Guard.JacobianLength<{type}>({hessian}, nameof({hessian}), {size}, {size});");
+            writer.WriteLine($"{hessian}.Clear();");
+            writer.WriteLine($"global::SymGrad.Workspace {workspace} = global::SymGrad.Workspace.Current;");
+            writer.WriteLine($"global::SymGrad.WorkspaceMark {mark} = {workspace}.Mark();");
+            writer.WriteLine("try");
+            Open(writer);
+            var directions = inputs.Where(p => p.Kind != ParameterKind.Scalar).ToDictionary(p => p.Name, p => names.Reserve("v" + p.Name));
+            foreach (ParameterSpec p in inputs.Where(p => p.Kind != ParameterKind.Scalar))
+            {
+                writer.WriteLine($"global::System.Span<{type}> {directions[p.Name]} = {workspace}.{rent}({p.Name}.Length);");
+            }
+
+            writer.WriteLine($"for (int {column} = 0; {column} < {size}; {column}++)");
+            Open(writer);
+            var arguments = BackwardSignature.Primal(model, p => p.Name, r => "out " + r.Name);
+            foreach (ParameterSpec p in inputs)
+            {
+                if (p.Kind == ParameterKind.Scalar)
+                {
+                    arguments.Add($"{column} == {columnAt[p.Name]} ? 1 : 0");
+                    continue;
+                }
+
+                string v = directions[p.Name];
+                arguments.Add(v);
+                writer.WriteLine($"{v}.Clear();");
+                writer.WriteLine($"if ({column} >= {columnAt[p.Name]} && {column} < {columnAt[p.Name]} + {p.Name}.Length)");
+                Open(writer);
+                writer.WriteLine($"{v}[{column} - {columnAt[p.Name]}] = 1;");
+                Close(writer);
+            }
+
+            arguments.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar
+                ? $"ref {hessian}[{column} * {size} + {columnAt[p.Name]}]"
+                : $"{hessian}.Slice({column} * {size} + {columnAt[p.Name]}, {p.Name}.Length)"));
+            writer.WriteLine($"{model.Name}HessianVector({string.Join(", ", arguments)});");
+            Close(writer);
+            Close(writer);
+            writer.WriteLine("finally");
+            Open(writer);
+            writer.WriteLine($"{workspace}.Release({mark});");
+            Close(writer);
+            Close(writer);
+        }
+
         private static string Capital(string name) => char.ToUpperInvariant(name[0]) + name.Substring(1);
 
         private static void Open(IndentedTextWriter writer)

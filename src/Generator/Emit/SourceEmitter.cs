@@ -75,7 +75,11 @@ namespace SymGrad.Generator.Emit
                     WriteTangent(writer, model, tangent, sizes, program.Workspace);
                 }
 
-                WriteHessianVector(writer, model, program);
+                if (WriteHessianVector(writer, model, program))
+                {
+                    writer.WriteLineNoTabs(string.Empty);
+                    JacobianWriter.WriteHessian(writer, model, model.ReturnType);
+                }
 
                 if (JacobianWriter.ElementType(model) is { } type)
                 {

@@ -214,6 +214,55 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// The Hessian of <c>Maxout</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x, then each element of w1, then b1, then each element of w2, then b2),
+        /// one <c>MaxoutHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MaxoutHessian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, double b1, global::System.ReadOnlySpan<double> w2, double b2, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cW1 = cX + x.Length;
+            int cB1 = cW1 + w1.Length;
+            int cW2 = cB1 + 1;
+            int cB2 = cW2 + w2.Length;
+            int size = cB2 + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                global::System.Span<double> vw1 = workspace.RentDoubles(w1.Length);
+                global::System.Span<double> vw2 = workspace.RentDoubles(w2.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    vw1.Clear();
+                    if (column >= cW1 && column < cW1 + w1.Length)
+                    {
+                        vw1[column - cW1] = 1;
+                    }
+                    vw2.Clear();
+                    if (column >= cW2 && column < cW2 + w2.Length)
+                    {
+                        vw2[column - cW2] = 1;
+                    }
+                    MaxoutHessianVector(x, w1, b1, w2, b2, vx, vw1, column == cB1 ? 1 : 0, vw2, column == cB2 ? 1 : 0, hessian.Slice(column * size + cX, x.Length), hessian.Slice(column * size + cW1, w1.Length), ref hessian[column * size + cB1], hessian.Slice(column * size + cW2, w2.Length), ref hessian[column * size + cB2]);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Maxout</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x, then each element of w1, then b1, then each element of w2, then b2). It runs whichever needs fewer passes at

@@ -155,6 +155,46 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// The Hessian of <c>EuclideanLoss</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of z, then each element of y),
+        /// one <c>EuclideanLossHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void EuclideanLossHessian(global::System.ReadOnlySpan<double> z, global::System.ReadOnlySpan<double> y, int n, int d, global::System.Span<double> hessian)
+        {
+            int cZ = 0;
+            int cY = cZ + z.Length;
+            int size = cY + y.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vz = workspace.RentDoubles(z.Length);
+                global::System.Span<double> vy = workspace.RentDoubles(y.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vz.Clear();
+                    if (column >= cZ && column < cZ + z.Length)
+                    {
+                        vz[column - cZ] = 1;
+                    }
+                    vy.Clear();
+                    if (column >= cY && column < cY + y.Length)
+                    {
+                        vy[column - cY] = 1;
+                    }
+                    EuclideanLossHessianVector(z, y, n, d, vz, vy, hessian.Slice(column * size + cZ, z.Length), hessian.Slice(column * size + cY, y.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>EuclideanLoss</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of z, then each element of y). It runs whichever needs fewer passes at

@@ -77,6 +77,39 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// The Hessian of <c>NegativeLogLikelihood</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of p),
+        /// one <c>NegativeLogLikelihoodHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void NegativeLogLikelihoodHessian(global::System.ReadOnlySpan<double> p, int y, global::System.Span<double> hessian)
+        {
+            int cP = 0;
+            int size = cP + p.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vp = workspace.RentDoubles(p.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vp.Clear();
+                    if (column >= cP && column < cP + p.Length)
+                    {
+                        vp[column - cP] = 1;
+                    }
+                    NegativeLogLikelihoodHessianVector(p, y, vp, hessian.Slice(column * size + cP, p.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>NegativeLogLikelihood</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of p). It runs whichever needs fewer passes at

@@ -191,6 +191,39 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// The Hessian of <c>SoftmaxCrossEntropy</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of s),
+        /// one <c>SoftmaxCrossEntropyHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SoftmaxCrossEntropyHessian(global::System.ReadOnlySpan<double> s, global::System.ReadOnlySpan<int> labels, int n, int c, global::System.Span<double> hessian)
+        {
+            int cS = 0;
+            int size = cS + s.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vs = workspace.RentDoubles(s.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vs.Clear();
+                    if (column >= cS && column < cS + s.Length)
+                    {
+                        vs[column - cS] = 1;
+                    }
+                    SoftmaxCrossEntropyHessianVector(s, labels, n, c, vs, hessian.Slice(column * size + cS, s.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>SoftmaxCrossEntropy</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of s). It runs whichever needs fewer passes at

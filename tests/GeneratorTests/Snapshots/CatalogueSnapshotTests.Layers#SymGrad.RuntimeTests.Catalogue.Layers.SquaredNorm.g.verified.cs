@@ -168,6 +168,46 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// The Hessian of <c>SquaredNorm</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of w, then each element of x),
+        /// one <c>SquaredNormHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SquaredNormHessian(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> x, int rows, int cols, global::System.Span<double> hessian)
+        {
+            int cW = 0;
+            int cX = cW + w.Length;
+            int size = cX + x.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vw = workspace.RentDoubles(w.Length);
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vw.Clear();
+                    if (column >= cW && column < cW + w.Length)
+                    {
+                        vw[column - cW] = 1;
+                    }
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    SquaredNormHessianVector(w, x, rows, cols, vw, vx, hessian.Slice(column * size + cW, w.Length), hessian.Slice(column * size + cX, x.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>SquaredNorm</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of w, then each element of x). It runs whichever needs fewer passes at

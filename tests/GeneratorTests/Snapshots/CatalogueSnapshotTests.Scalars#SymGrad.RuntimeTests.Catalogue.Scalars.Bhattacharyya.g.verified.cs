@@ -135,6 +135,46 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// The Hessian of <c>Bhattacharyya</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of p, then each element of q),
+        /// one <c>BhattacharyyaHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void BhattacharyyaHessian(global::System.ReadOnlySpan<double> p, global::System.ReadOnlySpan<double> q, global::System.Span<double> hessian)
+        {
+            int cP = 0;
+            int cQ = cP + p.Length;
+            int size = cQ + q.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vp = workspace.RentDoubles(p.Length);
+                global::System.Span<double> vq = workspace.RentDoubles(q.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vp.Clear();
+                    if (column >= cP && column < cP + p.Length)
+                    {
+                        vp[column - cP] = 1;
+                    }
+                    vq.Clear();
+                    if (column >= cQ && column < cQ + q.Length)
+                    {
+                        vq[column - cQ] = 1;
+                    }
+                    BhattacharyyaHessianVector(p, q, vp, vq, hessian.Slice(column * size + cP, p.Length), hessian.Slice(column * size + cQ, q.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Bhattacharyya</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of p, then each element of q). It runs whichever needs fewer passes at

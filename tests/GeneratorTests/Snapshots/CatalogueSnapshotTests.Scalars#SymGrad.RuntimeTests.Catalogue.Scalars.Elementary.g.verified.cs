@@ -350,6 +350,34 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// The Hessian of <c>Elementary</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: x, then y),
+        /// one <c>ElementaryHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ElementaryHessian(double x, double y, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cY = cX + 1;
+            int size = cY + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                for (int column = 0; column < size; column++)
+                {
+                    ElementaryHessianVector(x, y, column == cX ? 1 : 0, column == cY ? 1 : 0, ref hessian[column * size + cX], ref hessian[column * size + cY]);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Elementary</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x, then y). It runs whichever needs fewer passes at

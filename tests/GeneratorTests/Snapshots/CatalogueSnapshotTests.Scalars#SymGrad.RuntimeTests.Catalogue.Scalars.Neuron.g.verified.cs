@@ -89,6 +89,37 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// The Hessian of <c>Neuron</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: w0, then x0, then w1, then x1, then w2),
+        /// one <c>NeuronHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void NeuronHessian(double w0, double x0, double w1, double x1, double w2, global::System.Span<double> hessian)
+        {
+            int cW0 = 0;
+            int cX0 = cW0 + 1;
+            int cW1 = cX0 + 1;
+            int cX1 = cW1 + 1;
+            int cW2 = cX1 + 1;
+            int size = cW2 + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                for (int column = 0; column < size; column++)
+                {
+                    NeuronHessianVector(w0, x0, w1, x1, w2, column == cW0 ? 1 : 0, column == cX0 ? 1 : 0, column == cW1 ? 1 : 0, column == cX1 ? 1 : 0, column == cW2 ? 1 : 0, ref hessian[column * size + cW0], ref hessian[column * size + cX0], ref hessian[column * size + cW1], ref hessian[column * size + cX1], ref hessian[column * size + cW2]);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Neuron</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (w0, then x0, then w1, then x1, then w2). It runs whichever needs fewer passes at

@@ -121,6 +121,46 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// The Hessian of <c>Dot</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of a, then each element of b),
+        /// one <c>DotHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void DotHessian(double[] a, double[] b, global::System.Span<double> hessian)
+        {
+            int cA = 0;
+            int cB = cA + a.Length;
+            int size = cB + b.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> va = workspace.RentDoubles(a.Length);
+                global::System.Span<double> vb = workspace.RentDoubles(b.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    va.Clear();
+                    if (column >= cA && column < cA + a.Length)
+                    {
+                        va[column - cA] = 1;
+                    }
+                    vb.Clear();
+                    if (column >= cB && column < cB + b.Length)
+                    {
+                        vb[column - cB] = 1;
+                    }
+                    DotHessianVector(a, b, va, vb, hessian.Slice(column * size + cA, a.Length), hessian.Slice(column * size + cB, b.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Dot</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of a, then each element of b). It runs whichever needs fewer passes at

@@ -215,6 +215,53 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// The Hessian of <c>LogisticLoss</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of w, then each element of X, then each element of y),
+        /// one <c>LogisticLossHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogisticLossHessian(double[] w, double[] X, double[] y, global::System.Span<double> hessian)
+        {
+            int cW = 0;
+            int cX = cW + w.Length;
+            int cY = cX + X.Length;
+            int size = cY + y.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vw = workspace.RentDoubles(w.Length);
+                global::System.Span<double> vX = workspace.RentDoubles(X.Length);
+                global::System.Span<double> vy = workspace.RentDoubles(y.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vw.Clear();
+                    if (column >= cW && column < cW + w.Length)
+                    {
+                        vw[column - cW] = 1;
+                    }
+                    vX.Clear();
+                    if (column >= cX && column < cX + X.Length)
+                    {
+                        vX[column - cX] = 1;
+                    }
+                    vy.Clear();
+                    if (column >= cY && column < cY + y.Length)
+                    {
+                        vy[column - cY] = 1;
+                    }
+                    LogisticLossHessianVector(w, X, y, vw, vX, vy, hessian.Slice(column * size + cW, w.Length), hessian.Slice(column * size + cX, X.Length), hessian.Slice(column * size + cY, y.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>LogisticLoss</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of w, then each element of X, then each element of y). It runs whichever needs fewer passes at

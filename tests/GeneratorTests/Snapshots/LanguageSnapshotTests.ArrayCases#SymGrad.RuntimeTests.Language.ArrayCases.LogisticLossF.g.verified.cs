@@ -182,6 +182,46 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// The Hessian of <c>LogisticLossF</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of w, then each element of X),
+        /// one <c>LogisticLossFHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogisticLossFHessian(float[] w, float[] X, float[] y, global::System.Span<float> hessian)
+        {
+            int cW = 0;
+            int cX = cW + w.Length;
+            int size = cX + X.Length;
+            global::SymGrad.Guard.JacobianLength<float>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> vw = workspace.RentFloats(w.Length);
+                global::System.Span<float> vX = workspace.RentFloats(X.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vw.Clear();
+                    if (column >= cW && column < cW + w.Length)
+                    {
+                        vw[column - cW] = 1;
+                    }
+                    vX.Clear();
+                    if (column >= cX && column < cX + X.Length)
+                    {
+                        vX[column - cX] = 1;
+                    }
+                    LogisticLossFHessianVector(w, X, y, vw, vX, hessian.Slice(column * size + cW, w.Length), hessian.Slice(column * size + cX, X.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>LogisticLossF</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of w, then each element of X). It runs whichever needs fewer passes at

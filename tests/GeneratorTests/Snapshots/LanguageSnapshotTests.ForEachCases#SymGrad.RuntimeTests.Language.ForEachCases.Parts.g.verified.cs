@@ -282,6 +282,46 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// The Hessian of <c>Parts</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x, then each element of w),
+        /// one <c>PartsHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void PartsHessian(global::System.ReadOnlySpan<double> x, double[] w, int n, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cW = cX + x.Length;
+            int size = cW + w.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                global::System.Span<double> vw = workspace.RentDoubles(w.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    vw.Clear();
+                    if (column >= cW && column < cW + w.Length)
+                    {
+                        vw[column - cW] = 1;
+                    }
+                    PartsHessianVector(x, w, n, vx, vw, hessian.Slice(column * size + cX, x.Length), hessian.Slice(column * size + cW, w.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Parts</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x, then each element of w). It runs whichever needs fewer passes at

@@ -93,6 +93,35 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// The Hessian of <c>Clamp</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: x, then lo, then hi),
+        /// one <c>ClampHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ClampHessian(double x, double lo, double hi, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cLo = cX + 1;
+            int cHi = cLo + 1;
+            int size = cHi + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                for (int column = 0; column < size; column++)
+                {
+                    ClampHessianVector(x, lo, hi, column == cX ? 1 : 0, column == cLo ? 1 : 0, column == cHi ? 1 : 0, ref hessian[column * size + cX], ref hessian[column * size + cLo], ref hessian[column * size + cHi]);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Clamp</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x, then lo, then hi). It runs whichever needs fewer passes at

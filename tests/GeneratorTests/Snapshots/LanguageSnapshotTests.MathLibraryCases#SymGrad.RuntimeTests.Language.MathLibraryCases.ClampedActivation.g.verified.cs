@@ -188,6 +188,41 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// The Hessian of <c>ClampedActivation</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x, then lo, then hi),
+        /// one <c>ClampedActivationHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ClampedActivationHessian(global::System.ReadOnlySpan<double> x, double lo, double hi, int n, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cLo = cX + x.Length;
+            int cHi = cLo + 1;
+            int size = cHi + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    ClampedActivationHessianVector(x, lo, hi, n, vx, column == cLo ? 1 : 0, column == cHi ? 1 : 0, hessian.Slice(column * size + cX, x.Length), ref hessian[column * size + cLo], ref hessian[column * size + cHi]);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>ClampedActivation</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x, then lo, then hi). It runs whichever needs fewer passes at

@@ -69,6 +69,35 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// The Hessian of <c>Lerp</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: a, then b, then t),
+        /// one <c>LerpHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LerpHessian(double a, double b, double t, global::System.Span<double> hessian)
+        {
+            int cA = 0;
+            int cB = cA + 1;
+            int cT = cB + 1;
+            int size = cT + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                for (int column = 0; column < size; column++)
+                {
+                    LerpHessianVector(a, b, t, column == cA ? 1 : 0, column == cB ? 1 : 0, column == cT ? 1 : 0, ref hessian[column * size + cA], ref hessian[column * size + cB], ref hessian[column * size + cT]);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Lerp</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (a, then b, then t). It runs whichever needs fewer passes at

@@ -125,6 +125,35 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// The Hessian of <c>LogBaseThroughMin</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: c, then x, then b),
+        /// one <c>LogBaseThroughMinHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogBaseThroughMinHessian(double c, double x, double b, global::System.Span<double> hessian)
+        {
+            int cC = 0;
+            int cX = cC + 1;
+            int cB = cX + 1;
+            int size = cB + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                for (int column = 0; column < size; column++)
+                {
+                    LogBaseThroughMinHessianVector(c, x, b, column == cC ? 1 : 0, column == cX ? 1 : 0, column == cB ? 1 : 0, ref hessian[column * size + cC], ref hessian[column * size + cX], ref hessian[column * size + cB]);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>LogBaseThroughMin</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (c, then x, then b). It runs whichever needs fewer passes at

@@ -115,6 +115,35 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// The Hessian of <c>MagnitudeOfAProduct</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: a, then b, then c),
+        /// one <c>MagnitudeOfAProductHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MagnitudeOfAProductHessian(double a, double b, double c, global::System.Span<double> hessian)
+        {
+            int cA = 0;
+            int cB = cA + 1;
+            int cC = cB + 1;
+            int size = cC + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                for (int column = 0; column < size; column++)
+                {
+                    MagnitudeOfAProductHessianVector(a, b, c, column == cA ? 1 : 0, column == cB ? 1 : 0, column == cC ? 1 : 0, ref hessian[column * size + cA], ref hessian[column * size + cB], ref hessian[column * size + cC]);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>MagnitudeOfAProduct</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (a, then b, then c). It runs whichever needs fewer passes at

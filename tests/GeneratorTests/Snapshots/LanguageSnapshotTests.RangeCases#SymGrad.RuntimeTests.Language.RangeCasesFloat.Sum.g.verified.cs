@@ -102,6 +102,39 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// The Hessian of <c>Sum</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x),
+        /// one <c>SumHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SumHessian(global::System.ReadOnlySpan<float> x, global::System.Span<float> hessian)
+        {
+            int cX = 0;
+            int size = cX + x.Length;
+            global::SymGrad.Guard.JacobianLength<float>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> vx = workspace.RentFloats(x.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    SumHessianVector(x, vx, hessian.Slice(column * size + cX, x.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Sum</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x). It runs whichever needs fewer passes at

@@ -172,6 +172,34 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// The Hessian of <c>Damped</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: x, then rate),
+        /// one <c>DampedHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void DampedHessian(double x, double rate, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cRate = cX + 1;
+            int size = cRate + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                for (int column = 0; column < size; column++)
+                {
+                    DampedHessianVector(x, rate, column == cX ? 1 : 0, column == cRate ? 1 : 0, ref hessian[column * size + cX], ref hessian[column * size + cRate]);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Damped</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x, then rate). It runs whichever needs fewer passes at

@@ -86,6 +86,41 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// The Hessian of <c>KeywordGradientNames</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: o, then ouble, then each element of efault),
+        /// one <c>KeywordGradientNamesHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void KeywordGradientNamesHessian(double o, double ouble, global::System.ReadOnlySpan<double> efault, global::System.Span<double> hessian)
+        {
+            int cO = 0;
+            int cOuble = cO + 1;
+            int cEfault = cOuble + 1;
+            int size = cEfault + efault.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vefault = workspace.RentDoubles(efault.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vefault.Clear();
+                    if (column >= cEfault && column < cEfault + efault.Length)
+                    {
+                        vefault[column - cEfault] = 1;
+                    }
+                    KeywordGradientNamesHessianVector(o, ouble, efault, column == cO ? 1 : 0, column == cOuble ? 1 : 0, vefault, ref hessian[column * size + cO], ref hessian[column * size + cOuble], hessian.Slice(column * size + cEfault, efault.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>KeywordGradientNames</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (o, then ouble, then each element of efault). It runs whichever needs fewer passes at

@@ -147,6 +147,33 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// The Hessian of <c>LongCounter</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: x),
+        /// one <c>LongCounterHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LongCounterHessian(double x, int n, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int size = cX + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                for (int column = 0; column < size; column++)
+                {
+                    LongCounterHessianVector(x, n, column == cX ? 1 : 0, ref hessian[column * size + cX]);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>LongCounter</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at

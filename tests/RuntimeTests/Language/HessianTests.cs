@@ -77,6 +77,33 @@ namespace SymGrad.RuntimeTests.Language
             AssertClose((uw - dw2) / (2 * H), hvw);
         }
 
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void TheDenseHessianIsSymmetricAndMatchesTheProducts(int seed)
+        {
+            var rng = new Random(seed);
+            double[] x = Random(rng, 4), hessian = new double[5 * 5];
+            double a = 0.5 + rng.NextDouble();
+            Scalars.RecurrenceHessian(x, a, hessian);
+            for (int i = 0; i < 5; i++)
+            {
+                for (int j = 0; j < 5; j++) AssertClose(hessian[(j * 5) + i], hessian[(i * 5) + j]);
+            }
+
+            // Column j is H·eⱼ.
+            double[] v = Random(rng, 4), hv = new double[4];
+            double va = 0.7, hva = 0;
+            Scalars.RecurrenceHessianVector(x, a, v, va, hv, ref hva);
+            double[] full = v.Append(va).ToArray();
+            for (int i = 0; i < 5; i++)
+            {
+                double expected = Enumerable.Range(0, 5).Sum(j => hessian[(i * 5) + j] * full[j]);
+                AssertClose(expected, i < 4 ? hv[i] : hva);
+            }
+
+            Assert.Throws<ArgumentException>(() => Scalars.RecurrenceHessian(x, a, new double[24]));
+        }
+
         [Fact]
         public void AccumulatesAndAnEmptyDirectionIsZero()
         {
