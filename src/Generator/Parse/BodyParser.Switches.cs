@@ -121,7 +121,12 @@ namespace SymGrad.Generator.Parse
         public Block ParseArrow(ExpressionSyntax value)
         {
             var output = new List<Stmt>();
-            if (!ParseTupleReturn(value, output) && !ParseSwitchStatements(value, Returning, output))
+            if (_method.ReturnsVoid)
+            {
+                // void F(…) => G(x, y); is the statement G(x, y); (once a return of nothing: an empty backward).
+                ParseEffect(value, MethodParser.OneLine(value.ToString()) + ";", output);
+            }
+            else if (!ParseTupleReturn(value, output) && !ParseSwitchStatements(value, Returning, output))
             {
                 output.Add(Returning(ParseExpression(value), MethodParser.OneLine(value.ToString())));
             }

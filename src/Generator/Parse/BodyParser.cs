@@ -218,9 +218,12 @@ namespace SymGrad.Generator.Parse
         }
 
         private void ParseExpressionStatement(ExpressionStatementSyntax statement, List<Stmt> output)
+            => ParseEffect(statement.Expression, MethodParser.OneLine(statement.ToString()), output);
+
+        /// <summary>An expression run for its effect: an expression statement, or the expression body of a void method.</summary>
+        private void ParseEffect(ExpressionSyntax expression, string source, List<Stmt> output)
         {
-            string source = MethodParser.OneLine(statement.ToString());
-            switch (statement.Expression)
+            switch (expression)
             {
                 case AssignmentExpressionSyntax assignment when ParseStructAssignment(assignment, output):
                     return;
@@ -275,7 +278,7 @@ namespace SymGrad.Generator.Parse
                 }
 
                 default:
-                    Report(DiagnosticDescriptors.UnsupportedExpression, statement.Expression.GetLocation(), MethodParser.OneLine(statement.Expression.ToString()), "use an assignment, ++, -- or a call of a differentiable method");
+                    Report(DiagnosticDescriptors.UnsupportedExpression, expression.GetLocation(), MethodParser.OneLine(expression.ToString()), "use an assignment, ++, -- or a call of a differentiable method");
                     return;
             }
         }

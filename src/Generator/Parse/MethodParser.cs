@@ -238,16 +238,16 @@ namespace SymGrad.Generator.Parse
             else if (syntax.Body is { } statements)
             {
                 block = body.ParseBlock(statements.Statements);
-
-                // A void method with out results may end without a return: where it ends, its results are final.
-                if (results.Count > 0 && returnType == "void" && block.Statements.LastOrDefault() is not Return)
-                {
-                    block = new Block(block.Statements.Append(new Return(null, "")).ToEquatableArray());
-                }
             }
             else
             {
                 return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+            }
+
+            // A void method with out results may end without a return: where it ends, its results are final.
+            if (results.Count > 0 && returnType == "void" && block.Statements.LastOrDefault() is not Return)
+            {
+                block = new Block(block.Statements.Append(new Return(null, "")).ToEquatableArray());
             }
 
             return diagnostics.Count > 0 ? Failed(Block.Empty) : new ParseResult(Model(block), EquatableArray<DiagnosticInfo>.Empty, LocationInfo.From(nameLocation));

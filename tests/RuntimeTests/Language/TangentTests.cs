@@ -106,6 +106,15 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         [Fact]
+        public void AVoidMethodWhoseBodyIsOneCall()
+        {
+            double[] x = { 1.5, -2 }, y = new double[2], dy = { 1, 3 }, dx = new double[2];
+            Regressions.EngineCases.SquaresByArrow(x, y);
+            Regressions.EngineCases.SquaresByArrowBackward(x, y, dy, dx);
+            Assert.Equal(new[] { 2 * 1.5 * 1, 2 * -2.0 * 3 }, dx);
+        }
+
+        [Fact]
         public void WrongTangentLengthsThrowBeforeAnyWrite()
         {
             double[] x = { 1, 2 }, y = { 7, 7 };

@@ -469,6 +469,22 @@ namespace SymGrad.RuntimeTests.Regressions
         public static double KeywordGradientNames(double o, double ouble, ReadOnlySpan<double> efault) => (o * ouble) + efault[0];
 
         /// <summary>
+        /// A void method whose expression body is one call (found by the random-program tester): it was read as a return of
+        /// nothing, and its backward was empty — a wrong gradient with no error. It is the statement it is.
+        /// </summary>
+        [Differentiable]
+        public static void SquaresByArrow(ReadOnlySpan<double> x, Span<double> y) => Squares(x, y);
+
+        [Differentiable]
+        public static void Squares(ReadOnlySpan<double> x, Span<double> y)
+        {
+            for (int i = 0; i < x.Length; i++)
+            {
+                y[i] = x[i] * x[i];
+            }
+        }
+
+        /// <summary>
         /// A switch expression, as an assignment's whole value, whose discard arm keeps the variable (found by the
         /// random-program tester): the lowered arm s = s was printed in MTangent (CS1717).
         /// </summary>
