@@ -25,9 +25,14 @@ namespace SymGrad.RuntimeTests.Language
             Networks.MlpGradient(x, w1, b1, w2, b2, labels, z1, h1, logits, n, inputs, hidden, classes, dx, dw1, db1, dw2, db2);
 
             // Only the second layer's gradients: the input's, the first layer's weights' and biases' are not needed.
-            double[] onlyW2 = new double[w2.Length], onlyB2 = new double[b2.Length];
-            Networks.MlpGradient(x, w1, b1, w2, b2, labels, z1, h1, logits, n, inputs, hidden, classes, default, default, default, onlyW2, onlyB2);
+            double[] onlyW2 = new double[w2.Length], secondB2 = new double[b2.Length];
+            Networks.MlpGradient(x, w1, b1, w2, b2, labels, z1, h1, logits, n, inputs, hidden, classes, default, default, default, onlyW2, secondB2);
             Assert.Equal(dw2, onlyW2);
+            Assert.Equal(db2, secondB2);
+
+            // Only the last bias: four gradients empty, several of them passed to the same Nn kernels.
+            double[] onlyB2 = new double[b2.Length];
+            Networks.MlpGradient(x, w1, b1, w2, b2, labels, z1, h1, logits, n, inputs, hidden, classes, default, default, default, default, onlyB2);
             Assert.Equal(db2, onlyB2);
 
             // Only the first layer's weights.
