@@ -308,7 +308,25 @@ namespace SymGrad.GeneratorTests
             Expect(Wrap($$"""
                     [Differentiable]
                     public static [|{{type}}|] M(double x) { {{body}} }
-                """), "SG0004", "return float or double", "or void");
+                """), "SG0004", "return float or double", "void (a layer writing Span outputs)");
+        }
+
+        [Theory]
+        [InlineData("(double A, double B)", "return (x, x);")]
+        [InlineData("P2", "return new P2 { X = x };")]
+        public void SG0004_TupleOrStructWithOutResults(string type, string body)
+        {
+            Expect($$"""
+                using SymGrad;
+
+                public struct P2 { public double X, Y; }
+
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static [|{{type}}|] M(double x, out double o) { o = x; {{body}} }
+                }
+                """, "SG0004", "a tuple or struct result and out parameters together are not supported yet");
         }
 
         // ── SG0005 ────────────────────────────────────────────────────────────────

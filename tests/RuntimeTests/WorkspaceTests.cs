@@ -80,5 +80,18 @@ namespace SymGrad.RuntimeTests
             Assert.Equal(new float[7], Workspace.ZerosIfEmpty(ReadOnlySpan<float>.Empty, 7).ToArray());
             Assert.True(Workspace.ZerosIfEmpty(source, 3) == source.AsSpan()); // a non-empty cotangent is passed through
         }
+
+        [Fact]
+        public void DiscardMemoryStaysDiscardMemoryWhenTheBufferGrows()
+        {
+            // Unwanted gradients land in a per-thread discard buffer; a longer request replaces it, and slices of the old
+            // one (held by a backward still running) must still pass the overlap checks (found by the random-program tester).
+            Span<double> dw = Workspace.DiscardIfEmpty(Span<double>.Empty, 4), db = Workspace.DiscardIfEmpty(Span<double>.Empty, 2);
+            Span<double> dz = Workspace.DiscardIfEmpty(Span<double>.Empty, 1 << 16);
+            Guard.Disjoint<double>(db, nameof(db), dw, nameof(dw));
+            Guard.Disjoint<double>(dz, nameof(dz), dw, nameof(dw));
+            double[] user = new double[4];
+            Assert.Throws<ArgumentException>(() => Guard.Disjoint<double>(user, nameof(user), user.AsSpan(1), "part"));
+        }
     }
 }

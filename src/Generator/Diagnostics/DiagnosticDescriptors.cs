@@ -23,7 +23,7 @@ namespace SymGrad.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor UnsupportedReturnType = Error(
             "SG0004", "Return type is not differentiable",
-            "Return type '{0}' is not supported: return float or double (a scalar function or loss) or void (a layer writing Span outputs)");
+            "Return type '{0}' is not supported: {1}");
 
         public static readonly DiagnosticDescriptor UnsupportedStatement = Error(
             "SG0005", "Statement is not differentiable",

@@ -205,8 +205,12 @@ namespace SymGrad.Generator.Parse
 
             if (returnType is not ("double" or "float" or "void") || method.ReturnsByRef || method.ReturnsByRefReadonly)
             {
+                bool several = results.Count > 0 && (method.ReturnType is INamedTypeSymbol { IsTupleType: true } || StructsOfReals.Leaves(method.ReturnType) is not null);
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedReturnType, syntax.ReturnType.GetLocation(),
-                    (method.ReturnsByRef ? "ref " : method.ReturnsByRefReadonly ? "ref readonly " : "") + method.ReturnType.ToDisplayString()));
+                    (method.ReturnsByRef ? "ref " : method.ReturnsByRefReadonly ? "ref readonly " : "") + method.ReturnType.ToDisplayString(),
+                    several
+                        ? "a tuple or struct result and out parameters together are not supported yet; return everything in the tuple or struct, or return float, double or void with out parameters"
+                        : "return float or double (a scalar function or loss), void (a layer writing Span outputs), a tuple of reals or a struct of reals"));
             }
 
             if (diagnostics.Count > 0)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace SymGrad
 {
@@ -158,24 +159,46 @@ namespace SymGrad
     /// <summary>The depths of a <see cref="Workspace"/>'s tapes and arenas at one moment.</summary>
     public readonly record struct WorkspaceMark(int Doubles, int Floats, int Ints, int Bools, long DoubleScratch, long FloatScratch, int Longs = 0);
 
-    /// <summary>Per thread, the memory where the work on an unwanted gradient lands; it only grows, and nobody reads it.</summary>
+    /// <summary>
+    /// Per thread, the memory where the work on an unwanted gradient lands; it only grows, and nobody reads it. A longer
+    /// request gets a new array, and the old ones are kept: a backward still holding a slice of one (a caller's unwanted
+    /// gradient while a callee asks for more) must still be told it is discard memory.
+    /// </summary>
     internal static class DiscardBuffer<T>
     {
         [ThreadStatic]
-        private static T[]? t_buffer;
+        private static List<T[]>? t_buffers;
 
         public static Span<T> Of(int length)
         {
-            T[]? buffer = t_buffer;
-            if (buffer is null || buffer.Length < length)
+            List<T[]> buffers = t_buffers ??= new List<T[]>();
+            T[]? last = buffers.Count > 0 ? buffers[buffers.Count - 1] : null;
+            if (last is null || last.Length < length)
             {
-                t_buffer = buffer = new T[Math.Max(length, (buffer?.Length ?? 0) * 2)];
+                last = new T[Math.Max(length, (last?.Length ?? 0) * 2)];
+                buffers.Add(last);
             }
 
-            return buffer.AsSpan(0, length);
+            return last.AsSpan(0, length);
         }
 
-        /// <summary>Whether <paramref name="span"/> lies in this thread's discard buffer (writes to it may overlap anything).</summary>
-        public static bool Holds(ReadOnlySpan<T> span) => t_buffer is { } buffer && !span.IsEmpty && span.Overlaps(buffer);
+        /// <summary>Whether <paramref name="span"/> lies in discard memory of this thread (writes to it may overlap anything).</summary>
+        public static bool Holds(ReadOnlySpan<T> span)
+        {
+            if (span.IsEmpty || t_buffers is not { } buffers)
+            {
+                return false;
+            }
+
+            foreach (T[] buffer in buffers)
+            {
+                if (span.Overlaps(buffer))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 }
