@@ -26,6 +26,21 @@ namespace SymGrad.RandomPrograms.Generate
         Arrays,
         LayerObjects,
 
+        /// <summary>Structs of reals: a struct parameter (fields of the entry's scalars), struct locals, a struct result.</summary>
+        Structs,
+
+        /// <summary>
+        /// Struct constructs the generator refuses although README supports them (FOUND.md S1): off by default, so default
+        /// campaigns pass; on, the tester writes them as it otherwise would.
+        /// </summary>
+        StructKnownDefects,
+
+        /// <summary>Generic math: methods over T : IFloatingPointIeee754&lt;T&gt;, one source for both twins.</summary>
+        Generics,
+
+        /// <summary>Gradients chosen at the call: span gradients passed empty, default values kept by MGradient.</summary>
+        GradientChoice,
+
         // statements
         MultiDeclarators,
         CompoundAssign,
@@ -171,6 +186,7 @@ namespace SymGrad.RandomPrograms.Generate
             Feature.WideLocals => 0.4,
             Feature.Rounding or Feature.Sign => 0.4,
             Feature.ReturnInLoop => 0.5,
+            Feature.StructKnownDefects => 0,
             _ => 1,
         };
     }
