@@ -30,8 +30,9 @@ namespace SymGrad.RandomPrograms.Generate
         Structs,
 
         /// <summary>
-        /// Struct constructs the generator refuses although README supports them (FOUND.md S1): off by default, so default
-        /// campaigns pass; on, the tester writes them as it otherwise would.
+        /// Struct constructs the generator refuses or differentiates wrongly although README supports them (FOUND.md S1: an
+        /// initializer in a layer's instance method; S3: a struct assigned a value reading its own fields): off by default,
+        /// so default campaigns pass (the tester writes them another way); on, the tester writes them as it otherwise would.
         /// </summary>
         StructKnownDefects,
 

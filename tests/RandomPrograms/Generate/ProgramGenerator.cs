@@ -55,6 +55,9 @@ namespace SymGrad.RandomPrograms.Generate
 
             // A struct initializer in an instance method is refused (SG0002, FOUND.md S1): a constructor call instead, unless asked for.
             if (program.IsLayer && !f.On(Feature.StructKnownDefects)) program = Structs.ConstructorsInInstanceMethods(program);
+
+            // A struct assigned a value that reads its own fields gets a wrong gradient (FOUND.md S3): through a temporary, unless asked for.
+            if (f.On(Feature.Structs) && !f.On(Feature.StructKnownDefects)) program = Structs.TemporariesForSelfReads(program);
             program = Generics.Validate(program);
             return f.On(Feature.GradientChoice) ? GradientChoice.Apply(program, r, f[Feature.GradientChoice]) : program;
         }

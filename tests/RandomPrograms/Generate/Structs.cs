@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using SymGrad.RandomPrograms.Model;
@@ -16,6 +17,30 @@ namespace SymGrad.RandomPrograms.Generate
         /// </summary>
         public static ProgramModel ConstructorsInInstanceMethods(ProgramModel program)
             => program with { Methods = program.Methods.Select(m => m.Instance ? m with { Body = Rewrite.Statements(m.Body, ToConstructor) } : m).ToImmutableArray() };
+
+        /// <summary>
+        /// <c>p = new V3(p.Y, p.X, 0.0);</c> — a value reading the fields of the struct it is assigned to — as
+        /// <c>V3 p_t = new V3(p.Y, p.X, 0.0); p = p_t;</c>: the same value, built before p changes, which the generator
+        /// differentiates right (it assigns field by field, so later fields read the new earlier ones: FOUND.md S3).
+        /// </summary>
+        public static ProgramModel TemporariesForSelfReads(ProgramModel program)
+            => program with { Methods = program.Methods.Select(m => m with { Body = Temporaries(m.Body) }).ToImmutableArray() };
+
+        private static ImmutableArray<Stmt> Temporaries(ImmutableArray<Stmt> body)
+        {
+            // Names no other local has (the builder's end in a digit or are plain stems): pv2t, pv2t2, … one per rewrite.
+            int count = 0;
+            return Rewrite.Splice(body, s =>
+            {
+                if (s is StructAssign a && Measure.All(a.Value).OfType<Var>().Any(v => v.Name.StartsWith(a.Target + ".", System.StringComparison.Ordinal)))
+                {
+                    string t = a.Target + "t" + (count++ == 0 ? "" : count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    return new Stmt[] { new StructDecl(t, a.Value), new StructAssign(a.Target, new Var(t)) };
+                }
+
+                return new[] { s };
+            });
+        }
 
         private static Stmt ToConstructor(Stmt s) => s switch
         {

@@ -38,6 +38,26 @@ namespace SymGrad.RandomPrograms.Model
             return set;
         }
 
+        /// <summary>Every name the body uses or declares: <see cref="Names"/>, locals, counters, items, local functions and their parameters.</summary>
+        public static HashSet<string> AllNames(IEnumerable<Stmt> body)
+        {
+            var set = Names(body);
+            foreach (var n in All(body))
+            {
+                switch (n)
+                {
+                    case Decl d: set.UnionWith(d.Vars.Select(v => v.Name)); break;
+                    case StructDecl d: set.Add(d.Name); break;
+                    case For f: set.Add(f.Counter); break;
+                    case While l: set.Add(l.Counter); break;
+                    case ForEach f: set.Add(f.Item); break;
+                    case LocalFunction f: set.Add(f.Name); set.UnionWith(f.Params); break;
+                }
+            }
+
+            return set;
+        }
+
         public static IEnumerable<object> All(IEnumerable<Stmt> body)
         {
             foreach (var s in body)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 
@@ -8,6 +9,21 @@ namespace SymGrad.RandomPrograms.Model
     public static class Rewrite
     {
         public static ImmutableArray<Stmt> Statements(ImmutableArray<Stmt> body, Func<Stmt, Stmt> f) => body.Select(s => Statement(s, f)).ToImmutableArray();
+
+        /// <summary>Like <see cref="Statements(ImmutableArray{Stmt}, Func{Stmt, Stmt})"/>, each statement replaced by several (spliced into its block).</summary>
+        public static ImmutableArray<Stmt> Splice(ImmutableArray<Stmt> body, Func<Stmt, IEnumerable<Stmt>> f) => body.SelectMany(s => f(s switch
+        {
+            If i => i with { Then = Splice(i.Then, f), Else = i.Else is { } e ? Splice(e, f) : null },
+            For l => l with { Body = Splice(l.Body, f) },
+            ForEach l => l with { Body = Splice(l.Body, f) },
+            While l => l with { Body = Splice(l.Body, f) },
+            Switch sw => sw with
+            {
+                Sections = sw.Sections.Select(x => x with { Body = Splice(x.Body, f) }).ToImmutableArray(),
+                Default = sw.Default is { } d ? Splice(d, f) : null,
+            },
+            _ => s,
+        })).ToImmutableArray();
 
         public static Stmt Statement(Stmt s, Func<Stmt, Stmt> f) => f(s switch
         {

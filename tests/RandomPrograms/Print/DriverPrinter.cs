@@ -419,11 +419,14 @@ namespace SymGrad.RandomPrograms.Print
 
         /// <summary>
         /// Whether MGradient keeps the method's default values (README: a run at the end that may all be optional): it has
-        /// some, and every gradient is a span (a <c>ref</c> gradient cannot be optional), none named as a parameter.
+        /// some, and every gradient is a span (a <c>ref</c> gradient cannot be optional), none named as a parameter — nor
+        /// as a local of the body: the generator then renames the gradient too (<c>dw</c> → <c>dw2</c>), which README
+        /// does not say, so the drivers do not call by those names.
         /// </summary>
         public static bool KeepsDefaults(Method m)
         {
             var names = m.Printed.Select(q => q.Struct ?? q.Name).ToHashSet();
+            names.UnionWith(Measure.AllNames(m.Body));
             var gradients = m.Params.Where(q => q.IsDifferentiable && !q.Field).ToList();
             return m.ReturnsReal && m.Signature.Any(q => q.Default is not null)
                    && gradients.All(q => q.Kind == ParamKind.RealSpanIn && !names.Contains(GradientName(q)));
