@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -187,6 +188,8 @@ namespace SymGrad.RandomPrograms.Campaign
                 if (Measure.All(m.Body).OfType<Return>().Count() > 1) set.Add("struct result, several returns");
             }
 
+            if (!m.IsGeneric && Measure.All(m.Body).Any(n => n is RealLit { Value: Math.PI or Math.E or Math.Tau })) set.Add("Math.PI, Math.E, Math.Tau");
+
             var structLocals = Measure.All(m.Body).OfType<StructDecl>().Select(d => d.Name).ToHashSet();
             foreach (var n in Measure.All(m.Body))
             {
@@ -229,6 +232,7 @@ namespace SymGrad.RandomPrograms.Campaign
                 if (m.Generic == GenericForm.StructIeee754) set.Add("generic method where T : struct, IFloatingPointIeee754<T>");
                 if (Measure.All(m.Body).Any(n => n is Cast { To: ValueType.Real })) set.Add("generic T.CreateChecked of an int");
                 if (Measure.All(m.Body).OfType<LocalFunction>().Any()) set.Add("generic method with a local function");
+                if (Measure.All(m.Body).Any(n => n is RealLit { Value: Math.PI or Math.E or Math.Tau })) set.Add("generic T.Pi, T.E, T.Tau");
             }
 
             var genericCalls = Measure.All(m.Body).Select(n => n switch { CallExpr { IsNn: false } c => c.Callee, CallStmt { IsNn: false } c => c.Callee, _ => null })
@@ -252,6 +256,8 @@ namespace SymGrad.RandomPrograms.Campaign
             }
 
             if (Print.DriverPrinter.KeepsDefaults(m)) set.Add("MGradient called without its defaults, gradients named (dx: dx)");
+            if (Print.DriverPrinter.KeepsDefaults(m) && m.Params.Any(p => p.EmptyGradient && !p.Field)) set.Add("MGradient called with gradients left out (default: not needed)");
+            if (m.IsGeneric && m.Params.Any(p => p.AsArray)) set.Add("generic method with a T[] parameter");
         }
 
         private static string StructValue(Expr e) => e switch

@@ -1372,6 +1372,7 @@ namespace SymGrad.RandomPrograms.Generate
             if (scalars.Count > 0) options.Add((3, () => new Var(_r.Pick(scalars).Name)));
             if (locals.Count > 0) options.Add((3, () => new Var(_r.Pick(locals).Name)));
             options.Add((1.2, () => new RealLit(_r.Pick(new[] { 0.5, 2.0, 1.5, -1.0, 0.25, 3.0, -0.75, 1.0 }))));
+            options.Add((0.08, () => new RealLit(_r.Pick(new[] { Math.PI, Math.E, Math.Tau })))); // Math.PI, T.Pi in a generic method
             var reads = ReadableSpans().Where(s => s.Kind != ParamKind.IntSpan)
                 .Select(s => (Span: s, Index: (Func<Expr?>)(() => GenIndex(s)))).ToList();
             var indexable = reads.Where(x => CanIndex(x.Span)).ToList();

@@ -386,7 +386,7 @@ namespace SymGrad.RandomPrograms.Print
             FromEnd f => "^" + Operand(f.Offset, p, context),
             LocalCall l => $"{l.Name}({string.Join(", ", l.Args.Select(a => Expression(a, p)))})",
             MathCall m => $"{Owner(m, p)}.{m.Function}({string.Join(", ", m.Args.Select(a => Expression(a, p, m.Wide ? ValueType.Wide : ValueType.Real)))})",
-            Cast { To: ValueType.Real } c when s_generic => $"T.CreateChecked({Expression(c.Operand, p, ValueType.Wide)})",
+            Cast { To: ValueType.Real } c when s_generic => GenericConversion(Expression(c.Operand, p, ValueType.Wide)),
             Cast c => $"({Type(c.To, p)}){Operand(c.Operand, p, c.To == ValueType.Wide ? ValueType.Real : ValueType.Wide, unary: true)}",
             CallExpr c => $"{(c.IsNn ? "Nn." : "")}{c.Callee}{TypeArguments(c.Callee, c.Args, c.IsNn, p)}({Args(c.Args, p)})",
             StructNew { Ctor: true } n => $"new {StructType.Name}({string.Join(", ", n.Fields.Select(f => Expression(f!, p)))})",
@@ -402,12 +402,27 @@ namespace SymGrad.RandomPrograms.Print
             0 => "T.Zero",
             1 => "T.One",
             -1 => "T.NegativeOne",
+            Math.PI => "T.Pi",
+            Math.E => "T.E",
+            Math.Tau => "T.Tau",
+            _ when v == Math.Round(v) && Math.Abs(v) < 100 => $"T.CreateChecked({(int)v})", // an int literal converted
             _ => $"T.CreateChecked({Literal(v, Precision.Double)})",
+        };
+
+        /// <summary>
+        /// An int converted to T: <c>T.CreateChecked(i)</c>, or <c>CreateSaturating</c>/<c>CreateTruncating</c> (README: each a
+        /// conversion), which one by the operand's text so that a program always prints the same.
+        /// </summary>
+        private static string GenericConversion(string operand) => (operand.Length % 4) switch
+        {
+            1 => $"T.CreateSaturating({operand})",
+            2 => $"T.CreateTruncating({operand})",
+            _ => $"T.CreateChecked({operand})",
         };
 
         /// <summary>An operand of a mixed int/real operation in a generic method: the int side as <c>T.CreateChecked(i)</c>.</summary>
         private static string GenericOperand(Expr e, Precision p, ValueType context)
-            => IsInt(e) ? $"T.CreateChecked({Expression(e, p, ValueType.Wide)})" : Operand(e, p, context);
+            => IsInt(e) ? GenericConversion(Expression(e, p, ValueType.Wide)) : Operand(e, p, context);
 
         /// <summary>Whether an expression is int-valued (sizes, counters, int elements, lengths, literals and their arithmetic).</summary>
         private static bool IsInt(Expr e) => e switch
@@ -470,6 +485,12 @@ namespace SymGrad.RandomPrograms.Print
 
         public static string Literal(double v, Precision p)
         {
+            // π, e and τ as the constants people write.
+            string owner = p == Precision.Float ? "MathF" : "Math";
+            if (v == Math.PI) return owner + ".PI";
+            if (v == Math.E) return owner + ".E";
+            if (v == Math.Tau) return owner + ".Tau";
+
             string s = v.ToString("R", CultureInfo.InvariantCulture);
             if (!s.Contains('.') && !s.Contains('E')) s += ".0";
             return p == Precision.Float ? s + "f" : s;
@@ -481,11 +502,21 @@ namespace SymGrad.RandomPrograms.Print
     {
         private readonly StringBuilder _sb = new();
         private int _indent;
+        private bool _continued;
 
         public void Line(string text = "")
         {
-            if (text.Length > 0) _sb.Append(' ', 4 * _indent).Append(text);
-            _sb.Append('\n');
+            if (text.Length > 0 && !_continued) _sb.Append(' ', 4 * _indent);
+            _sb.Append(text).Append('\n');
+            _continued = false;
+        }
+
+        /// <summary>Text the next line continues (<c>else </c> before an <c>if</c>).</summary>
+        public void Write(string text)
+        {
+            if (!_continued) _sb.Append(' ', 4 * _indent);
+            _sb.Append(text);
+            _continued = true;
         }
 
         public void Open()

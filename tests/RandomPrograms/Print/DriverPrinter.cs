@@ -455,6 +455,16 @@ namespace SymGrad.RandomPrograms.Print
                 string test = string.Join(" && ", defaulted.Select(a => $"{a.Arg} == {DefaultLiteral(a.Q, p)}"));
                 string shortCall = string.Join(", ", args.Where(a => a.Q.Default is null).Select(a => a.Arg).Concat(gradients.Select(g => $"{GradientName(g.Q)}: {g.Arg}")));
                 w.Line("double result;");
+                var empty = gradients.Where(g => g.Q.EmptyGradient).ToList();
+                if (empty.Count > 0)
+                {
+                    // Gradients passed empty left out altogether: they default to empty, "not needed".
+                    string omitted = string.Join(", ", args.Where(a => a.Q.Default is null).Select(a => a.Arg)
+                        .Concat(gradients.Where(g => !g.Q.EmptyGradient).Select(g => $"{GradientName(g.Q)}: {g.Arg}")));
+                    w.Line($"if ({test} && {string.Join(" && ", empty.Select(g => $"{g.Arg} is null"))}) result = {Callee(m, p)}Gradient({omitted});");
+                    w.Write("else ");
+                }
+
                 w.Line($"if ({test}) result = {Callee(m, p)}Gradient({shortCall});");
                 w.Line($"else result = {Callee(m, p)}Gradient({all});");
             }
