@@ -248,6 +248,7 @@ namespace SymGrad.RandomPrograms.Campaign
                 set.Add("empty span gradient passed (default): MBackward");
                 if (m.ReturnsReal) set.Add("empty span gradient passed (default): MGradient");
                 if (m.Params.Count(p => p.IsDifferentiable) > m.Params.Count(p => p.EmptyGradient && !p.Field)) set.Add("empty span gradient beside gradients compared");
+                if (m.Params.Count(p => p.EmptyGradient && !p.Field) > 1) set.Add("several span gradients passed empty");
             }
 
             foreach (var p in m.Params.Where(p => p.Default is not null))

@@ -54,12 +54,12 @@ namespace SymGrad.RandomPrograms.Generate
             if (f.On(Feature.LayerObjects) && r.Chance(0.25 * f[Feature.LayerObjects])) program = Layers.Apply(program, r);
 
             // A struct initializer in an instance method is refused (SG0002, FOUND.md S1): a constructor call instead, unless asked for.
-            if (program.IsLayer && !f.On(Feature.StructKnownDefects)) program = Structs.ConstructorsInInstanceMethods(program);
+            if (program.IsLayer && !f.On(Feature.KnownDefects)) program = Structs.ConstructorsInInstanceMethods(program);
 
             // A struct assigned a value that reads its own fields gets a wrong gradient (FOUND.md S3): through a temporary, unless asked for.
-            if (f.On(Feature.Structs) && !f.On(Feature.StructKnownDefects)) program = Structs.TemporariesForSelfReads(program);
+            if (f.On(Feature.Structs) && !f.On(Feature.KnownDefects)) program = Structs.TemporariesForSelfReads(program);
             program = Generics.Validate(program);
-            return f.On(Feature.GradientChoice) ? GradientChoice.Apply(program, r, f[Feature.GradientChoice]) : program;
+            return f.On(Feature.GradientChoice) ? GradientChoice.Apply(program, r, f[Feature.GradientChoice], f.On(Feature.KnownDefects)) : program;
         }
     }
 
