@@ -18,7 +18,7 @@ namespace SymGrad.RandomPrograms.Campaign
             {
                 NewConstructs(program, m, set);
                 set.Add(m.ReturnsReal ? "returns real" : "returns void");
-                if (m.ExpressionBodied) set.Add("expression body");
+                if (m.ExpressionBodied) set.Add(m.ReturnsReal || m.ReturnsStruct ? "expression body" : "void expression body (one call)");
                 if (m.Instance)
                 {
                     set.Add(m.Fields.Any() ? "layer object (instance method with fields)" : "layer object (instance method, no fields)");

@@ -87,7 +87,7 @@ namespace SymGrad.RandomPrograms.Campaign
                     .ToHashSet();
                 foreach (var body in BodyReductions(m, m.Body, top: true, reals))
                 {
-                    yield return p with { Methods = p.Methods.SetItem(mi, m with { Body = body, ExpressionBodied = m.ExpressionBodied && body is [Return] }) };
+                    yield return p with { Methods = p.Methods.SetItem(mi, m with { Body = body, ExpressionBodied = m.ExpressionBodied && body is [Return] or [CallStmt] }) };
                 }
 
                 // A layer's field as a parameter again, its this. reads as plain ones, the method static once it has no fields.

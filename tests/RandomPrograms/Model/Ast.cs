@@ -299,7 +299,7 @@ namespace SymGrad.RandomPrograms.Model
     // ---- Methods and programs ----
 
     /// <summary>A <c>[Differentiable] static</c> method; <see cref="ReturnsReal"/> false means <c>void</c>.</summary>
-    /// <see cref="ExpressionBodied"/>: printed <c>=&gt; e;</c> (the body is one <c>return e;</c>).
+    /// <see cref="ExpressionBodied"/>: printed <c>=&gt; e;</c> (the body is one <c>return e;</c>, or a void method's one call).
     /// <see cref="Instance"/>: an instance method of a layer object (the entry only), whose <see cref="Param.Field"/>
     /// parameters are fields of its class.
     /// <see cref="ReturnsStruct"/>: returns a <c>V3</c> (the entry only): <see cref="ReturnsReal"/> is false, its returns

@@ -228,6 +228,12 @@ namespace SymGrad.RandomPrograms.Print
                     return;
                 }
 
+                if (m.ExpressionBodied && m.Body is [CallStmt c])
+                {
+                    w.Line($"{header} => {(c.IsNn ? "Nn." : "")}{c.Callee}{TypeArguments(c.Callee, c.Args, c.IsNn, p)}({Args(c.Args, p)});");
+                    return;
+                }
+
                 w.Line(header);
                 Block(w, m.Body, p);
             }
