@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using SymGrad.RandomPrograms.Model;
 using ValueType = SymGrad.RandomPrograms.Model.ValueType;
@@ -14,8 +16,9 @@ namespace SymGrad.RandomPrograms.Campaign
             if (program.Methods.Length > 1) set.Add("several methods");
             foreach (var m in program.Methods)
             {
+                NewConstructs(program, m, set);
                 set.Add(m.ReturnsReal ? "returns real" : "returns void");
-                if (m.ExpressionBodied) set.Add("expression body");
+                if (m.ExpressionBodied) set.Add(m.ReturnsReal || m.ReturnsStruct ? "expression body" : "void expression body (one call)");
                 if (m.Instance)
                 {
                     set.Add(m.Fields.Any() ? "layer object (instance method with fields)" : "layer object (instance method, no fields)");
@@ -163,6 +166,118 @@ namespace SymGrad.RandomPrograms.Campaign
 
             return set;
         }
+
+        /// <summary>Structs of reals, generic math, gradients chosen at the call.</summary>
+        private static void NewConstructs(ProgramModel program, Method m, SortedSet<string> set)
+        {
+            foreach (var g in m.Params.Where(p => p.Struct is not null).GroupBy(p => p.Struct!))
+            {
+                set.Add(g.First().NoDerivative ? "struct param [NoDerivative] V3" : "struct param V3 (gradient ref V3)");
+                set.Add($"struct param with {g.Count()} of 3 fields");
+                if (m.ReadsWhole(g.Key)) set.Add("struct param read whole (V3 q = pt)");
+                if (m.Instance) set.Add("struct param of a layer's instance method");
+                if (Measure.All(m.Body).OfType<LocalFunction>().Any(f => !f.Static && Measure.All(f.Body).OfType<Var>().Any(v => g.Any(p => p.Name == v.Name))))
+                {
+                    set.Add("struct param field read in a capturing local function");
+                }
+            }
+
+            if (m.ReturnsStruct)
+            {
+                set.Add("struct result (cotangent V3 dResult, no MGradient)");
+                if (Measure.All(m.Body).OfType<Return>().Count() > 1) set.Add("struct result, several returns");
+            }
+
+            if (!m.IsGeneric && Measure.All(m.Body).Any(n => n is RealLit { Value: Math.PI or Math.E or Math.Tau })) set.Add("Math.PI, Math.E, Math.Tau");
+
+            var structLocals = Measure.All(m.Body).OfType<StructDecl>().Select(d => d.Name).ToHashSet();
+            foreach (var n in Measure.All(m.Body))
+            {
+                switch (n)
+                {
+                    case StructDecl d:
+                        set.Add("struct local " + StructValue(d.Init));
+                        break;
+                    case StructAssign a:
+                        set.Add("struct local assigned whole: " + StructValue(a.Value));
+                        if (Measure.All(a.Value).OfType<Var>().Any(v => v.Name.StartsWith(a.Target + ".", System.StringComparison.Ordinal)))
+                        {
+                            set.Add("struct local assigned a value built from itself (p = new V3 { X = p.Y })");
+                        }
+
+                        break;
+                    case Assign { Op: "=" } a when a.Target.Contains('.'):
+                        set.Add("struct field assigned (p.X = …)");
+                        break;
+                    case Assign a when a.Target.Contains('.'):
+                        set.Add("struct field compound (p.X += …)");
+                        break;
+                    case IncDec i when i.Target.Contains('.'):
+                        set.Add("struct field ++/--");
+                        break;
+                    case Return { Value: StructNew or StructDefault or Var } r when m.ReturnsStruct:
+                        set.Add("struct result returned as " + StructValue(r.Value!));
+                        break;
+                }
+            }
+
+            if (structLocals.Count > 0 && LoopBodies(m.Body).Any(b => Measure.All(b).Any(n => n is StructAssign)))
+            {
+                set.Add("struct local assigned whole in a loop");
+            }
+
+            if (m.IsGeneric)
+            {
+                set.Add(m == program.Entry ? "generic method (the entry)" : "generic method (a helper)");
+                if (m.Generic == GenericForm.StructIeee754) set.Add("generic method where T : struct, IFloatingPointIeee754<T>");
+                if (Measure.All(m.Body).Any(n => n is Cast { To: ValueType.Real })) set.Add("generic T.CreateChecked of an int");
+                if (Measure.All(m.Body).OfType<LocalFunction>().Any()) set.Add("generic method with a local function");
+                if (Measure.All(m.Body).Any(n => n is RealLit { Value: Math.PI or Math.E or Math.Tau })) set.Add("generic T.Pi, T.E, T.Tau");
+            }
+
+            var genericCalls = Measure.All(m.Body).Select(n => n switch { CallExpr { IsNn: false } c => c.Callee, CallStmt { IsNn: false } c => c.Callee, _ => null })
+                .OfType<string>().Where(c => program.Find(c).IsGeneric).ToList();
+            if (genericCalls.Count > 0)
+            {
+                set.Add(m.IsGeneric ? "generic call from a generic method" : "generic call from a non-generic method");
+                set.Add(program.ExplicitTypeArguments ? "generic call with explicit type arguments (all)" : "generic call, T inferred where it can be");
+            }
+
+            if (m.Params.Any(p => p.EmptyGradient && !p.Field))
+            {
+                set.Add("empty span gradient passed (default): MBackward");
+                if (m.ReturnsReal) set.Add("empty span gradient passed (default): MGradient");
+                if (m.Params.Count(p => p.IsDifferentiable) > m.Params.Count(p => p.EmptyGradient && !p.Field)) set.Add("empty span gradient beside gradients compared");
+                if (m.Params.Count(p => p.EmptyGradient && !p.Field) > 1) set.Add("several span gradients passed empty");
+            }
+
+            foreach (var p in m.Params.Where(p => p.Default is not null))
+            {
+                set.Add(p.Kind switch { ParamKind.Size => "default value: int", ParamKind.Bool => "default value: bool", _ => "default value: [NoDerivative] real" });
+            }
+
+            if (Print.DriverPrinter.KeepsDefaults(m)) set.Add("MGradient called without its defaults, gradients named (dx: dx)");
+            if (Print.DriverPrinter.KeepsDefaults(m) && m.Params.Any(p => p.EmptyGradient && !p.Field)) set.Add("MGradient called with gradients left out (default: not needed)");
+            if (m.IsGeneric && m.Params.Any(p => p.AsArray)) set.Add("generic method with a T[] parameter");
+        }
+
+        private static string StructValue(Expr e) => e switch
+        {
+            StructNew { Ctor: true } => "new V3(x, y, z)",
+            StructNew n when n.Fields.All(f => f is null) => "new V3()",
+            StructNew n when n.Fields.Any(f => f is null) => "new V3 { X = … } (missing fields zero)",
+            StructNew => "new V3 { X = …, Y = …, Z = … }",
+            StructDefault => "default",
+            _ => "a copy (V3 q = p)",
+        };
+
+        private static IEnumerable<ImmutableArray<Stmt>> LoopBodies(IEnumerable<Stmt> body) => Measure.All(body).Select(n => n switch
+        {
+            For f => f.Body,
+            While l => l.Body,
+            ForEach f => f.Body,
+            _ => default(ImmutableArray<Stmt>?),
+        }).Where(b => b is not null).Select(b => b!.Value);
 
         private static void Statements(IEnumerable<Stmt> body, int loopDepth, bool inIf, SortedSet<string> set)
         {

@@ -83,10 +83,11 @@ namespace SymGrad.RandomPrograms.Campaign
                 var m = p.Methods[mi];
                 var reals = m.Params.Where(q => q.Kind is ParamKind.RealScalar or ParamKind.RealSpanIn or ParamKind.RealSpanOut).Select(q => q.Name)
                     .Concat(Measure.All(m.Body).OfType<Decl>().Where(d => d.Type == ValueType.Real).SelectMany(d => d.Vars.Select(v => v.Name)))
+                    .Concat(Measure.All(m.Body).OfType<StructDecl>().SelectMany(d => StructType.Fields.Select(f => d.Name + "." + f)))
                     .ToHashSet();
                 foreach (var body in BodyReductions(m, m.Body, top: true, reals))
                 {
-                    yield return p with { Methods = p.Methods.SetItem(mi, m with { Body = body, ExpressionBodied = m.ExpressionBodied && body is [Return] }) };
+                    yield return p with { Methods = p.Methods.SetItem(mi, m with { Body = body, ExpressionBodied = m.ExpressionBodied && body is [Return] or [CallStmt] }) };
                 }
 
                 // A layer's field as a parameter again, its this. reads as plain ones, the method static once it has no fields.
@@ -99,6 +100,34 @@ namespace SymGrad.RandomPrograms.Campaign
 
                 if (m.Instance && !m.Params.Any(q => q.Field)) yield return p with { Methods = p.Methods.SetItem(mi, m with { Instance = false }) };
 
+                // A struct parameter back to its scalars (unless read whole); a gradient no longer passed empty; no default.
+                foreach (var st in m.Params.Where(q => q.Struct is not null).Select(q => q.Struct!).Distinct())
+                {
+                    if (!m.ReadsWhole(st))
+                    {
+                        yield return p with { Methods = p.Methods.SetItem(mi, m with { Params = m.Params.Select(q => q.Struct == st ? q with { Struct = null, Member = null } : q).ToImmutableArray() }) };
+                    }
+                }
+
+                for (int k = 0; k < m.Params.Length; k++)
+                {
+                    var q = m.Params[k];
+                    if (q.EmptyGradient) yield return p with { Methods = p.Methods.SetItem(mi, m with { Params = m.Params.SetItem(k, q with { EmptyGradient = false }) }) };
+                    if (q.Default is not null) yield return p with { Methods = p.Methods.SetItem(mi, m with { Params = m.Params.SetItem(k, q with { Default = null }) }) };
+                }
+
+                // A generic method made plain, where no generic method calls it (its callers would pass T).
+                if (m.IsGeneric && !p.Methods.Any(c => c.IsGeneric && c.Name != m.Name && Measure.All(c.Body).Any(n => n is CallExpr { IsNn: false } ce && ce.Callee == m.Name || n is CallStmt { IsNn: false } cs && cs.Callee == m.Name)))
+                {
+                    yield return p with { Methods = p.Methods.SetItem(mi, m with { Generic = GenericForm.None }) };
+                }
+
+                if (mi == 0 && p.Methods.Any(x => x.Generic == GenericForm.StructIeee754))
+                {
+                    // The struct constraint dropped everywhere at once (a T without it cannot be passed to a T with it).
+                    yield return p with { Methods = p.Methods.Select(x => x.Generic == GenericForm.StructIeee754 ? x with { Generic = GenericForm.Ieee754 } : x).ToImmutableArray() };
+                }
+
                 // Unused parameters of the entry (callers would need their arguments changed); a layer's unused fields.
                 if (mi == p.Methods.Length - 1)
                 {
@@ -108,10 +137,24 @@ namespace SymGrad.RandomPrograms.Campaign
                         // Keep a void method's last output and a method's last differentiable input: the subset's shapes.
                         bool lastOutput = q.Kind == ParamKind.RealSpanOut && !m.ReturnsReal && m.Params.Count(x => x.Kind == ParamKind.RealSpanOut) == 1;
                         bool lastInput = q.IsDifferentiable && m.Params.Count(x => x.IsDifferentiable) == 1;
-                        if (!Uses(m, q.Name) && !lastOutput && !lastInput) yield return p with { Methods = p.Methods.SetItem(mi, m with { Params = m.Params.RemoveAt(k) }) };
+                        if (!Uses(m, q.Name) && !lastOutput && !lastInput && !q.Result) yield return p with { Methods = p.Methods.SetItem(mi, m with { Params = m.Params.RemoveAt(k) }) };
                     }
                 }
             }
+        }
+
+        /// <summary>Whether a node reads or writes struct local <paramref name="name"/> or one of its fields.</summary>
+        private static bool Mentions(object n, string name)
+        {
+            bool Is(string x) => x == name || x.StartsWith(name + ".", StringComparison.Ordinal);
+            return n switch
+            {
+                Var v => Is(v.Name),
+                Assign a => Is(a.Target),
+                IncDec c => Is(c.Target),
+                StructAssign a => Is(a.Target),
+                _ => false,
+            };
         }
 
         private static bool Uses(Method m, string name)
@@ -126,8 +169,9 @@ namespace SymGrad.RandomPrograms.Campaign
                 var s = body[i];
                 var rest = body.RemoveAt(i);
                 // Remove the statement (unless it declares something used later, or first writes an output).
-                bool declaresUsed = s is Decl d && d.Vars.Any(v => rest.Skip(i).SelectMany(Measure.All).Any(n => n is Var x && x.Name == v.Name || n is Assign a && a.Target == v.Name || n is IncDec c && c.Target == v.Name));
-                bool finalReturn = top && m.ReturnsReal && i == body.Length - 1 && s is Return;
+                bool declaresUsed = s is Decl d && d.Vars.Any(v => rest.Skip(i).SelectMany(Measure.All).Any(n => n is Var x && x.Name == v.Name || n is Assign a && a.Target == v.Name || n is IncDec c && c.Target == v.Name))
+                    || s is StructDecl sd && rest.Skip(i).SelectMany(Measure.All).Any(n => Mentions(n, sd.Name));
+                bool finalReturn = top && (m.ReturnsReal || m.ReturnsStruct) && i == body.Length - 1 && s is Return;
                 if (!declaresUsed && !firstWrites.Contains(i) && !finalReturn) yield return rest;
 
                 // Splice an if's branch.
@@ -180,7 +224,7 @@ namespace SymGrad.RandomPrograms.Campaign
                 }
 
                 // Simplify the expressions of the statement.
-                foreach (var s2 in ExprReductions(s, reals)) yield return body.SetItem(i, s2);
+                foreach (var s2 in ExprReductions(s, reals, m.ReturnsStruct)) yield return body.SetItem(i, s2);
             }
         }
 
@@ -207,7 +251,7 @@ namespace SymGrad.RandomPrograms.Campaign
             return set;
         }
 
-        private static IEnumerable<Stmt> ExprReductions(Stmt s, HashSet<string> reals)
+        private static IEnumerable<Stmt> ExprReductions(Stmt s, HashSet<string> reals, bool structResult)
         {
             switch (s)
             {
@@ -229,12 +273,35 @@ namespace SymGrad.RandomPrograms.Campaign
                 case Store st:
                     foreach (var e in Smaller(st.Value, reals)) yield return st with { Value = e };
                     break;
+                case Return { Value: { } sv } r when structResult:
+                    foreach (var e in SmallerStruct(sv, reals)) yield return r with { Value = e };
+                    break;
                 case Return { Value: { } v } r:
                     foreach (var e in Smaller(v, reals)) yield return r with { Value = e };
+                    break;
+                case StructDecl d:
+                    foreach (var e in SmallerStruct(d.Init, reals)) yield return d with { Init = e };
+                    break;
+                case StructAssign a:
+                    foreach (var e in SmallerStruct(a.Value, reals)) yield return a with { Value = e };
                     break;
                 case If i:
                     yield return i with { Test = new Binary(">", new RealLit(1), new RealLit(0)) };
                     break;
+            }
+        }
+
+        /// <summary>Struct values one step smaller: <c>default</c>, a field left out or made smaller.</summary>
+        private static IEnumerable<Expr> SmallerStruct(Expr e, HashSet<string> reals)
+        {
+            if (e is StructDefault) yield break;
+            yield return new StructDefault();
+            if (e is not StructNew n) yield break;
+            for (int k = 0; k < n.Fields.Length; k++)
+            {
+                if (n.Fields[k] is not { } f) continue;
+                if (!n.Ctor) yield return n with { Fields = n.Fields.SetItem(k, null) };
+                foreach (var smaller in Smaller(f, reals)) yield return n with { Fields = n.Fields.SetItem(k, smaller) };
             }
         }
 

@@ -121,7 +121,7 @@ namespace SymGrad.RandomPrograms.Check
                 switch (p.Kind)
                 {
                     case ParamKind.RealScalar:
-                        if (p.IsDifferentiable) list.Add(new Coord(p.Name, ri, -1, -1, dri++, -1));
+                        if (p.IsDifferentiable) list.Add(new Coord(p.Struct is { } st ? $"{st}.{p.Member}" : p.Name, ri, -1, -1, dri++, -1));
                         ri++;
                         break;
                     case ParamKind.OtherScalar:
@@ -169,6 +169,20 @@ namespace SymGrad.RandomPrograms.Check
             }
 
             return list.ToArray();
+        }
+
+        /// <summary>The indices in <c>ds</c> of the span gradients the checker also passes empty (<see cref="Param.EmptyGradient"/>).</summary>
+        private static HashSet<int> EmptyGradientSpans(Method m)
+        {
+            var set = new HashSet<int>();
+            int dsi = 0;
+            foreach (var p in m.Params.Where(p => p.IsDifferentiable && p.Kind == ParamKind.RealSpanIn))
+            {
+                if (p.EmptyGradient && !p.Field) set.Add(dsi);
+                dsi++;
+            }
+
+            return set;
         }
 
         private double U() => (_pcg.Next64() >> 11) * (1.0 / (1UL << 53));
@@ -331,6 +345,12 @@ namespace SymGrad.RandomPrograms.Check
                     $"{what}: {ex.Message}\n  at inputs {call.Describe(m)}", m);
                 throw new Stop();
             }
+            catch (InvalidOperationException ex) when (ex.Message.StartsWith(Print.DriverPrinter.StructCheck, StringComparison.Ordinal))
+            {
+                // The driver found a struct parameter's gradient field changed that the method never reads.
+                Fail(OutcomeKind.WrongValue, Properties.StructGradients, "StructGradients", $"{what}: {ex.Message}\n  at inputs {call.Describe(m)}", m);
+                throw new Stop();
+            }
             catch (Exception ex)
             {
                 var after0 = Workspace.Current.Mark();
@@ -414,6 +434,24 @@ namespace SymGrad.RandomPrograms.Check
             TorchCases.Add(new TorchCase(_compiled.Id, _compiled.Program, m, x, dR, Cot(dy), (double[])g.Dr.Clone(), g.Ds.Select(a => (double[])a.Clone()).ToArray(),
                 Arbitrate: wrongCount > 0));
 
+            // P11: gradients passed empty (default, "not needed") leave the others as the full call computes them.
+            var empties = EmptyGradientSpans(m);
+            var kept = coords.Where(c => !empties.Contains(c.GradSpan)).ToList();
+            string emptyNames = string.Join(", ", m.Params.Where(q => q.IsDifferentiable && q.Kind == ParamKind.RealSpanIn).Where((_, k) => empties.Contains(k)).Select(q => "d" + q.Name));
+            if (empties.Count > 0)
+            {
+                var ge = NewGradients(m, x, false);
+                foreach (int k in empties) ge.Ds[k] = null!;
+                call = Copy(fwd);
+                Generated(m, "MBackward (empty gradients)", call, true, () =>
+                {
+                    d.Backward(call.R, call.S, call.N, call.NS, call.B, dR, Cot(dy), ge.Dr, ge.Ds);
+                    return 0;
+                });
+                CompareAll(m, Properties.GradientChoice, "EmptyGradient", kept, c => Grad(g.Dr, g.Ds, c), c => Grad(ge.Dr, ge.Ds, c),
+                    (a, b, _) => ExactRelative * (1 + Math.Abs(a) + Math.Abs(b)), "MBackward", $"MBackward with default for {emptyNames}");
+            }
+
             // P2: gradients prefilled with random values end as prefill + gradient.
             var pre = NewGradients(m, x, prefill: true);
             var acc = Clone(pre);
@@ -485,6 +523,22 @@ namespace SymGrad.RandomPrograms.Check
                 });
                 CompareAll(m, Properties.GradientMethod, "GradientGradients", coords, c => Grad(g1.Dr, g1.Ds, c), c => Grad(gg.Dr, gg.Ds, c),
                     (a, b, _) => ExactRelative * (1 + Math.Abs(a) + Math.Abs(b)), "MBackward(dResult = 1)", "MGradient");
+
+                if (empties.Count > 0)
+                {
+                    // P11 for MGradient: its value and the gradients that were asked for, as with every gradient.
+                    var ge = NewGradients(m, x, false);
+                    foreach (int k in empties) ge.Ds[k] = null!;
+                    var ecall = x.Fresh();
+                    double evalue = Generated(m, "MGradient (empty gradients)", ecall, false, () => gradient(ecall.R, ecall.S, ecall.N, ecall.NS, ecall.B, ge.Dr, ge.Ds));
+                    if (!(Math.Abs(evalue - r0) <= ExactRelative * (1 + Math.Abs(r0))))
+                    {
+                        Fail(OutcomeKind.WrongValue, Properties.GradientChoice, "EmptyGradientValue", $"MGradient with default for {emptyNames} returned {N(evalue)}, the forward {N(r0)}.\n  at inputs {x.Describe(m)}", m);
+                    }
+
+                    CompareAll(m, Properties.GradientChoice, "EmptyGradient", kept, c => Grad(gg.Dr, gg.Ds, c), c => Grad(ge.Dr, ge.Ds, c),
+                        (a, b, _) => ExactRelative * (1 + Math.Abs(a) + Math.Abs(b)), "MGradient", $"MGradient with default for {emptyNames}");
+                }
             }
 
             // P6: the float twin agrees with the double twin (at the same, float-representable, inputs).

@@ -44,7 +44,9 @@ namespace SymGrad.RandomPrograms.Check
             double U() => (pcg.Next64() >> 11) * (1.0 / (1UL << 53));
             int I(int lo, int hi) => lo >= hi ? lo : lo + (int)pcg.Next((uint)(hi - lo + 1));
             var sizes = new Dictionary<string, int>();
-            foreach (var p in m.Params.Where(p => p.Kind == ParamKind.Size)) sizes[p.Name] = I(p.Min, p.Max);
+            // A parameter with a default value takes it half the time (the driver then leaves it out of MGradient's call).
+            bool AtDefault(Param p) => p.Default is not null && U() < 0.5;
+            foreach (var p in m.Params.Where(p => p.Kind == ParamKind.Size)) sizes[p.Name] = AtDefault(p) ? (int)p.Default!.Value : I(p.Min, p.Max);
             int Eval(Dim d) => d.Sizes.Aggregate(d.Const, (acc, s) => acc * sizes[s]);
             var r = new List<double>();
             var s = new List<double[]>();
@@ -56,7 +58,7 @@ namespace SymGrad.RandomPrograms.Check
                 switch (p.Kind)
                 {
                     case ParamKind.RealScalar:
-                        r.Add(-1.5 + 3 * U());
+                        r.Add(AtDefault(p) ? p.Default!.Value : -1.5 + 3 * U());
                         break;
                     case ParamKind.OtherScalar:
                         r.Add((float)(-1.5 + 3 * U())); // representable in both twins
@@ -81,7 +83,7 @@ namespace SymGrad.RandomPrograms.Check
                     }
 
                     case ParamKind.Bool:
-                        b.Add(U() < 0.5);
+                        b.Add(AtDefault(p) ? p.Default != 0 : U() < 0.5);
                         break;
                 }
             }
@@ -106,6 +108,7 @@ namespace SymGrad.RandomPrograms.Check
             {
                 parts.Add(p.Kind switch
                 {
+                    ParamKind.RealScalar when p.Struct is not null => $"{p.Struct}.{p.Member} = {F(R[ri++])}",
                     ParamKind.RealScalar or ParamKind.OtherScalar => $"{p.Name} = {F(R[ri++])}",
                     ParamKind.RealSpanIn => $"{p.Name} = [{string.Join(", ", S[si++].Select(F))}]",
                     ParamKind.RealSpanOut or ParamKind.RealOut => $"{p.Name} = (output of {S[si++].Length})",

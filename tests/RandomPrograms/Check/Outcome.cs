@@ -52,6 +52,8 @@ namespace SymGrad.RandomPrograms.Check
         public const string PrimalsUntouched = "P8 MBackward writes no primal";
         public const string TorchAgrees = "P9 gradient = PyTorch autograd";
         public const string LayerGradients = "P10 layer objects: ZeroGradients() sizes and clears the d-fields, the backward allocates them";
+        public const string GradientChoice = "P11 a gradient passed empty (default) changes no other gradient";
+        public const string StructGradients = "P12 a struct parameter's gradient: a field the method does not read keeps its value";
     }
 
     /// <summary>One failure: its kind, the property, a class key (kind + ids or property) for grouping, and details.</summary>

@@ -256,7 +256,7 @@ namespace SymGrad.RandomPrograms.Check
                 var g = ok[leaf++];
                 if (p.Kind == ParamKind.RealScalar)
                 {
-                    yield return (p.Name, Number(g), c.Dr[dri], c.FloatDr?[dri] ?? double.NaN);
+                    yield return (p.Struct is { } st ? $"{st}.{p.Member}" : p.Name, Number(g), c.Dr[dri], c.FloatDr?[dri] ?? double.NaN);
                     dri++;
                 }
                 else

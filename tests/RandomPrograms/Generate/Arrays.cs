@@ -55,10 +55,10 @@ namespace SymGrad.RandomPrograms.Generate
                 }
             }
 
-            return new ProgramModel(program.Methods.Select(m => m with
+            return program with { Methods = program.Methods.Select(m => m with
             {
                 Params = m.Params.Select(p => chosen.Contains((m.Name, p.Name)) ? p with { AsArray = true } : p).ToImmutableArray(),
-            }).ToImmutableArray());
+            }).ToImmutableArray() };
         }
     }
 }

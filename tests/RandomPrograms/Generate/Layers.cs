@@ -23,7 +23,7 @@ namespace SymGrad.RandomPrograms.Generate
             for (int i = 0; i < ps.Count; i++)
             {
                 var p = ps[i];
-                double chance = p.Kind switch
+                double chance = p.Struct is not null ? 0 : p.Kind switch // a struct parameter's members stay parameters
                 {
                     ParamKind.RealScalar or ParamKind.RealSpanIn => 0.6,
                     ParamKind.Size => 0.4,
@@ -36,7 +36,7 @@ namespace SymGrad.RandomPrograms.Generate
             // A layer has parameters (one without, as an activation layer, is the rarer case).
             if (!ps.Any(p => p.Field && p.IsDifferentiable) && r.Chance(0.9))
             {
-                var candidates = Enumerable.Range(0, ps.Count).Where(i => ps[i].IsDifferentiable && !ps[i].Field).ToList();
+                var candidates = Enumerable.Range(0, ps.Count).Where(i => ps[i].IsDifferentiable && !ps[i].Field && ps[i].Struct is null).ToList();
                 if (candidates.Count > 0)
                 {
                     int k = r.Pick(candidates);

@@ -36,16 +36,30 @@ namespace SymGrad.RandomPrograms.Generate
         {
             var methods = new List<Method>();
             int helpers = f.On(Feature.UserCalls) ? r.Weighted((3, 0), (3, 1), (1.5, 2)) : 0;
+
+            // Generic math: some methods over T (a generic method calls generic methods only; see Generics).
+            // One constraint for the program: a T without the struct constraint cannot be passed to a T with it (CS0453).
+            bool generics = f.On(Feature.Generics) && r.Chance(Math.Min(0.9, 0.25 * f[Feature.Generics]));
+            var form = generics && r.Chance(0.3) ? GenericForm.StructIeee754 : GenericForm.Ieee754;
             for (int k = 0; k <= helpers; k++)
             {
                 bool entry = k == helpers;
-                var b = new MethodBuilder(r, f, methods, entry, entry ? "F" : "H" + k);
+                var generic = generics && r.Chance(entry ? 0.6 : 0.8) ? form : GenericForm.None;
+                var b = new MethodBuilder(r, f, methods, entry, entry ? "F" : "H" + k, generic);
                 methods.Add(b.Build());
             }
 
-            var program = new ProgramModel(methods.ToImmutableArray());
+            var program = new ProgramModel(methods.ToImmutableArray(), ExplicitTypeArguments: generics && r.Chance(0.4));
             if (f.On(Feature.Arrays) && r.Chance(f[Feature.Arrays])) program = Arrays.Apply(program, r);
-            return f.On(Feature.LayerObjects) && r.Chance(0.25 * f[Feature.LayerObjects]) ? Layers.Apply(program, r) : program;
+            if (f.On(Feature.LayerObjects) && r.Chance(0.25 * f[Feature.LayerObjects])) program = Layers.Apply(program, r);
+
+            // A struct initializer in an instance method is refused (SG0002, FOUND.md S1): a constructor call instead, unless asked for.
+            if (program.IsLayer && !f.On(Feature.KnownDefects)) program = Structs.ConstructorsInInstanceMethods(program);
+
+            // A struct assigned a value that reads its own fields gets a wrong gradient (FOUND.md S3): through a temporary, unless asked for.
+            if (f.On(Feature.Structs) && !f.On(Feature.KnownDefects)) program = Structs.TemporariesForSelfReads(program);
+            program = Generics.Validate(program);
+            return f.On(Feature.GradientChoice) ? GradientChoice.Apply(program, r, f[Feature.GradientChoice], f.On(Feature.KnownDefects)) : program;
         }
     }
 
@@ -70,16 +84,27 @@ namespace SymGrad.RandomPrograms.Generate
         private readonly HashSet<string> _written = new();
         private readonly HashSet<string> _names = new();
         private bool _returnsReal;
+
+        // A struct result (the entry only): the body is built as a real-returning one whose returns carry struct values.
+        private bool _returnsStruct;
+
+        // Struct locals are drawn in this method; a struct parameter with all three fields may be read whole.
+        private bool _structs;
+        private string? _wholeStructParam;
         private int _budget;
         private int _fresh;
 
-        public MethodBuilder(Draw r, FeatureSet f, IReadOnlyList<Method> callees, bool entry, string name)
+        // Generic over T (see Generics): built without what T cannot express, calling generic methods only.
+        private readonly GenericForm _generic;
+
+        public MethodBuilder(Draw r, FeatureSet f, IReadOnlyList<Method> callees, bool entry, string name, GenericForm generic = GenericForm.None)
         {
             _r = r;
-            _f = f;
-            _callees = callees;
+            _f = generic == GenericForm.None ? f : Generics.Restrict(f);
+            _callees = generic == GenericForm.None ? callees : callees.Where(c => c.IsGeneric).ToList();
             _entry = entry;
             _name = name;
+            _generic = generic;
         }
 
         private sealed record Local(string Name, ValueType Type, bool Mutable);
@@ -91,8 +116,10 @@ namespace SymGrad.RandomPrograms.Generate
 
         public Method Build()
         {
-            _returnsReal = _entry ? _r.Chance(0.6) : _r.Chance(0.5);
+            _returnsStruct = _entry && _f.On(Feature.Structs) && _r.Chance(0.12 * W(Feature.Structs));
+            _returnsReal = (_entry ? _r.Chance(0.6) : _r.Chance(0.5)) || _returnsStruct;
             BuildParams();
+            _structs = _f.On(Feature.Structs) && _r.Chance(Math.Min(0.9, 0.25 * W(Feature.Structs)));
             _budget = _entry ? _r.Int(2, 8) : _r.Int(1, 5);
             _scopes.Add(new List<Local>());
             var body = new List<Stmt>();
@@ -127,8 +154,18 @@ namespace SymGrad.RandomPrograms.Generate
                 body.Add(new Return(GenResult()));
             }
 
-            bool exprBody = _returnsReal && body.Count == 1 && body[0] is Return && _r.Chance(0.6);
-            return new Method(_name, _returnsReal, _params.ToImmutableArray(), body.ToImmutableArray(), exprBody);
+            bool exprBody = _returnsReal && body.Count == 1 && body[0] is Return && _r.Chance(0.6)
+
+                // A void method that is one call, => Nn.Tanh(x, y);: its backward is empty (FOUND.md X1), so only when asked for.
+                || !_returnsReal && body.Count == 1 && body[0] is CallStmt && _f.On(Feature.KnownDefects) && _r.Chance(0.6);
+            if (_returnsStruct)
+            {
+                // The struct result reaches the drivers and the checker as an output of three (see Param.Result).
+                var ps = _params.Append(new Param(StructType.ResultName, ParamKind.RealOut, Length: Dim.Of(StructType.Fields.Length), Result: true));
+                return new Method(_name, false, ps.ToImmutableArray(), body.ToImmutableArray(), exprBody, ReturnsStruct: true);
+            }
+
+            return new Method(_name, _returnsReal, _params.ToImmutableArray(), body.ToImmutableArray(), exprBody, Generic: _generic);
         }
 
         // ---------------- parameters ----------------
@@ -225,7 +262,8 @@ namespace SymGrad.RandomPrograms.Generate
             }
 
             // A result besides the return value: callers of such methods are outside the subset, so the entry only.
-            if (_entry && _f.On(Feature.OutResults) && _r.Chance(0.25 * W(Feature.OutResults)))
+            // Not with a struct result: README documents neither combined, and the generator refuses both (SG0004, FOUND.md S2).
+            if (_entry && _f.On(Feature.OutResults) && !_returnsStruct && _r.Chance(0.25 * W(Feature.OutResults)))
             {
                 list.Add(new Param("o", ParamKind.RealOut, Length: Dim.Of(1)));
             }
@@ -253,6 +291,30 @@ namespace SymGrad.RandomPrograms.Generate
                 foreach (var s in used) list.Insert(_r.Int(0, list.Count), s);
             }
 
+            // A struct parameter (the entry only: a struct is not passed to calls): some real scalars of one kind become the
+            // fields of V3 pt, read as pt.X.
+            if (_entry && _f.On(Feature.Structs) && _r.Chance(Math.Min(0.9, 0.3 * W(Feature.Structs))))
+            {
+                var groups = list.Where(p => p.Kind == ParamKind.RealScalar).GroupBy(p => p.NoDerivative).Select(g => g.ToList()).ToList();
+                var pick = groups.Where(g => g.Count >= 2).ToList() is { Count: > 0 } pairs ? _r.Pick(pairs) : groups.Count > 0 && _r.Chance(0.3) ? _r.Pick(groups) : null;
+                if (pick is not null)
+                {
+                    _r.Shuffle(pick);
+                    var members = pick.Take(_r.Int(Math.Min(2, pick.Count), pick.Count)).ToList();
+                    var fields = StructType.Fields.ToList();
+                    _r.Shuffle(fields);
+                    for (int i = 0; i < members.Count; i++)
+                    {
+                        int at = list.IndexOf(members[i]);
+                        list[at] = members[i] with { Struct = "pt", Member = fields[i] };
+                    }
+
+                    _names.Add("pt");
+                    if (members.Count == StructType.Fields.Length) _wholeStructParam = "pt";
+                }
+            }
+
+            if (_returnsStruct) _names.Add(StructType.ResultName);
             _params.AddRange(list);
             foreach (var p in _params) _names.Add(p.Name);
         }
@@ -332,7 +394,9 @@ namespace SymGrad.RandomPrograms.Generate
                 (depth > 0 && inLoop && _sections == 0 ? 0.35 * W(Feature.Break) : 0, "break"),
                 (depth > 0 && inLoop ? 0.35 * W(Feature.Continue) : 0, "continue"),
                 (filledOutputs.Count > 0 && _callees.Any(c => !c.ReturnsReal) ? 0.5 * W(Feature.SpanWritingCalls) : 0, "callstmt"),
-                (realLocals.Count > 0 && ReadableSpans().Any(s => s.Kind != ParamKind.IntSpan) ? 0.3 * W(Feature.StableSoftmax) : 0, "stable"));
+                (realLocals.Count > 0 && ReadableSpans().Any(s => s.Kind != ParamKind.IntSpan) ? 0.3 * W(Feature.StableSoftmax) : 0, "stable"),
+                (_structs ? 1.2 : 0, "structdecl"),
+                (_structs && StructLocals().Count > 0 ? 0.8 : 0, "structassign"));
 
             switch (kind)
             {
@@ -403,9 +467,50 @@ namespace SymGrad.RandomPrograms.Generate
                     return GenCallStmtOverwrite(filledOutputs) ?? GenDecl();
                 case "stable":
                     return GenStableSoftmax(realLocals);
+                case "structdecl":
+                {
+                    // V3 p = value; its fields are then real locals p.X, p.Y, p.Z (assigned, compounded, read like any).
+                    _budget--;
+                    string name = Fresh("pv");
+                    var init = GenStructValue(_r.Int(1, 2), null);
+                    _scopes[^1].Add(new Local(name, ValueType.Struct, true));
+                    foreach (var f in StructType.Fields) Declare(name + "." + f, ValueType.Real);
+                    return new StructDecl(name, init);
+                }
+
+                case "structassign":
+                {
+                    _budget--;
+                    var target = _r.Pick(StructLocals());
+                    return new StructAssign(target.Name, GenStructValue(_r.Int(1, 2), target.Name));
+                }
+
                 default:
                     throw new InvalidOperationException(kind);
             }
+        }
+
+        private List<Local> StructLocals() => Locals.Where(l => l.Type == ValueType.Struct).ToList();
+
+        /// <summary>
+        /// A struct value: <c>new V3(x, y, z)</c>, an initializer of some fields (the others zero), a copy of a struct local or of
+        /// a struct parameter that has all three fields, or <c>default</c>. Never the struct it is assigned to (<c>p = p;</c>
+        /// warns in user code).
+        /// </summary>
+        private Expr GenStructValue(int d, string? target)
+        {
+            var sources = StructLocals().Select(l => l.Name).Where(n => n != target).ToList();
+            if (_wholeStructParam is { } whole) sources.Add(whole);
+            return _r.Weighted<Func<Expr>>(
+                (2, () => new StructNew(StructType.Fields.Select(_ => (Expr?)GenReal(d)).ToImmutableArray(), true)),
+                (2, () =>
+                {
+                    var fields = StructType.Fields.Select(_ => _r.Chance(0.6) ? GenReal(d) : null).ToList();
+                    if (fields.All(f => f is null) && _r.Chance(0.9)) fields[_r.Int(0, fields.Count - 1)] = GenReal(d);
+                    return new StructNew(fields.ToImmutableArray(), false);
+                }),
+                (sources.Count > 0 ? 1.5 : 0, () => new Var(_r.Pick(sources))),
+                (target is null && _returnsStruct ? 0.1 : 0.4, () => new StructDefault()))();
         }
 
         /// <summary>
@@ -577,7 +682,8 @@ namespace SymGrad.RandomPrograms.Generate
             var arms = new List<SwitchArm>();
             var ints = IntSubjects();
             Expr subject;
-            if (ints.Count > 0 && _r.Chance(0.4))
+            if (_generic != GenericForm.None && ints.Count == 0) return GenLeaf(); // relational patterns need constants, which T has not
+            if (ints.Count > 0 && (_generic != GenericForm.None || _r.Chance(0.4)))
             {
                 subject = _r.Pick(ints);
                 var constants = Enumerable.Range(0, 4).ToList();
@@ -1048,6 +1154,7 @@ namespace SymGrad.RandomPrograms.Generate
 
         private Expr GenResult()
         {
+            if (_returnsStruct) return GenStructValue(_r.Int(1, 2), null);
             var locals = Locals.Where(l => l.Type == ValueType.Real).ToList();
             Expr e = GenReal(_r.Int(1, 2));
             int take = Math.Min(locals.Count, _r.Int(1, 3));
@@ -1268,6 +1375,7 @@ namespace SymGrad.RandomPrograms.Generate
             if (scalars.Count > 0) options.Add((3, () => new Var(_r.Pick(scalars).Name)));
             if (locals.Count > 0) options.Add((3, () => new Var(_r.Pick(locals).Name)));
             options.Add((1.2, () => new RealLit(_r.Pick(new[] { 0.5, 2.0, 1.5, -1.0, 0.25, 3.0, -0.75, 1.0 }))));
+            options.Add((0.08, () => new RealLit(_r.Pick(new[] { Math.PI, Math.E, Math.Tau })))); // Math.PI, T.Pi in a generic method
             var reads = ReadableSpans().Where(s => s.Kind != ParamKind.IntSpan)
                 .Select(s => (Span: s, Index: (Func<Expr?>)(() => GenIndex(s)))).ToList();
             var indexable = reads.Where(x => CanIndex(x.Span)).ToList();

@@ -15,6 +15,38 @@ namespace SymGrad.RandomPrograms.Model
         Wide,
         Int,
         Bool,
+
+        /// <summary>A struct of reals (<see cref="StructType"/>): a local whose fields are the Real locals <c>p.X</c>, <c>p.Y</c>, <c>p.Z</c>.</summary>
+        Struct,
+    }
+
+    /// <summary>
+    /// The struct of reals programs use (feature Structs): <c>public struct V3 { public double X, Y, Z; }</c> (float in the float
+    /// twin) with a constructor that only assigns its fields, nested in each twin's class. A struct parameter is, in the
+    /// model, its real scalar parameters marked with <see cref="Param.Struct"/> and <see cref="Param.Member"/> (read as
+    /// <c>pt.X</c>); a struct local is a <see cref="StructDecl"/> whose fields are read and written as the locals
+    /// <c>p.X</c>; a struct result is <see cref="Method.ReturnsStruct"/>.
+    /// </summary>
+    public static class StructType
+    {
+        public const string Name = "V3";
+
+        public static readonly ImmutableArray<string> Fields = ImmutableArray.Create("X", "Y", "Z");
+
+        /// <summary>The name of the pseudo-parameter that carries a struct result to the drivers and the checker.</summary>
+        public const string ResultName = "ret";
+    }
+
+    /// <summary>How a generic method is declared (feature Generics).</summary>
+    public enum GenericForm
+    {
+        None,
+
+        /// <summary><c>where T : IFloatingPointIeee754&lt;T&gt;</c>.</summary>
+        Ieee754,
+
+        /// <summary><c>where T : struct, IFloatingPointIeee754&lt;T&gt;</c>.</summary>
+        StructIeee754,
     }
 
     /// <summary>What a parameter is (README's subset table).</summary>
@@ -79,8 +111,16 @@ namespace SymGrad.RandomPrograms.Model
     /// not a parameter of its signature (see <c>Generate.Layers</c>); a span input is then an array field. The model keeps
     /// it among the parameters, in its place: the drivers, the checker and the Python printer treat it as one.
     /// <see cref="This"/>: a field read as <c>this.name</c>.
+    /// <see cref="Struct"/>, <see cref="Member"/>: a real scalar that is field <see cref="Member"/> (X, Y, Z) of the struct
+    /// parameter <see cref="Struct"/> (printed in its first member's place, read as <c>pt.X</c>); the model keeps it a scalar
+    /// in its place, so the checker, the Python printer and PyTorch see scalars.
+    /// <see cref="Result"/>: the pseudo-parameter (kind <see cref="ParamKind.RealOut"/>, length 3, never printed) through
+    /// which the drivers hand a struct result's fields to the checker as an output.
+    /// <see cref="EmptyGradient"/>: a span input whose gradient the checker also passes as <c>default</c> ("not needed").
+    /// <see cref="Default"/>: a default value (a trailing constant parameter: a size, a flag, a <c>[NoDerivative]</c> real).
     public sealed record Param(string Name, ParamKind Kind, bool NoDerivative = false, Dim? Length = null, int Min = 0, int Max = 0, Dim? ValueBound = null,
-        bool AsArray = false, bool Field = false, bool This = false)
+        bool AsArray = false, bool Field = false, bool This = false, string? Struct = null, string? Member = null, bool Result = false,
+        bool EmptyGradient = false, double? Default = null)
     {
         public bool IsSpan => Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut or ParamKind.IntSpan;
 
@@ -154,6 +194,15 @@ namespace SymGrad.RandomPrograms.Model
     /// <summary>A call of a scalar-returning method of the program (by index name) or of <c>SymGrad.Nn</c>.</summary>
     public sealed record CallExpr(string Callee, ImmutableArray<Arg> Args, bool IsNn) : Expr;
 
+    /// <summary>
+    /// A struct value: <c>new V3(x, y, z)</c> when <see cref="Ctor"/> (all three fields set), else the initializer
+    /// <c>new V3 { X = …, Z = … }</c> of the fields that are not null (the others are zero).
+    /// </summary>
+    public sealed record StructNew(ImmutableArray<Expr?> Fields, bool Ctor) : Expr;
+
+    /// <summary><c>default</c> as a struct value.</summary>
+    public sealed record StructDefault : Expr;
+
     // ---- Call arguments ----
 
     public abstract record Arg;
@@ -174,6 +223,15 @@ namespace SymGrad.RandomPrograms.Model
     public sealed record Decl(ValueType Type, ImmutableArray<Declarator> Vars) : Stmt;
 
     public sealed record Declarator(string Name, Expr Init);
+
+    /// <summary>
+    /// <c>V3 p = value;</c>: a struct local, <paramref name="Init"/> a <see cref="StructNew"/>, <see cref="StructDefault"/>
+    /// or the <see cref="Var"/> of a struct (a copy). Its fields are then the Real locals <c>p.X</c>, <c>p.Y</c>, <c>p.Z</c>.
+    /// </summary>
+    public sealed record StructDecl(string Name, Expr Init) : Stmt;
+
+    /// <summary><c>p = value;</c>: a struct local assigned whole (the value as in <see cref="StructDecl"/>).</summary>
+    public sealed record StructAssign(string Target, Expr Value) : Stmt;
 
     /// <summary><c>x op e;</c> with op one of <c>= += -= *= /=</c>.</summary>
     public sealed record Assign(string Target, string Op, Expr Value) : Stmt;
@@ -241,16 +299,43 @@ namespace SymGrad.RandomPrograms.Model
     // ---- Methods and programs ----
 
     /// <summary>A <c>[Differentiable] static</c> method; <see cref="ReturnsReal"/> false means <c>void</c>.</summary>
-    /// <see cref="ExpressionBodied"/>: printed <c>=&gt; e;</c> (the body is one <c>return e;</c>).
+    /// <see cref="ExpressionBodied"/>: printed <c>=&gt; e;</c> (the body is one <c>return e;</c>, or a void method's one call).
     /// <see cref="Instance"/>: an instance method of a layer object (the entry only), whose <see cref="Param.Field"/>
     /// parameters are fields of its class.
+    /// <see cref="ReturnsStruct"/>: returns a <c>V3</c> (the entry only): <see cref="ReturnsReal"/> is false, its returns
+    /// carry struct values, and its last parameter is the <see cref="Param.Result"/> pseudo-parameter.
+    /// <see cref="Generic"/>: printed <c>static T M&lt;T&gt;(…) where T : IFloatingPointIeee754&lt;T&gt;</c>, Real being T.
     public sealed record Method(string Name, bool ReturnsReal, ImmutableArray<Param> Params, ImmutableArray<Stmt> Body, bool ExpressionBodied = false,
-        bool Instance = false)
+        bool Instance = false, bool ReturnsStruct = false, GenericForm Generic = GenericForm.None)
     {
         public Param Param(string name) => Params.First(p => p.Name == name);
 
-        /// <summary>The parameters of its signature (not the layer's fields).</summary>
-        public IEnumerable<Param> Signature => Params.Where(p => !p.Field);
+        public bool IsGeneric => Generic != GenericForm.None;
+
+        /// <summary>The parameters of its signature (not the layer's fields, nor a struct result), struct members each on its own.</summary>
+        public IEnumerable<Param> Signature => Params.Where(p => !p.Field && !p.Result);
+
+        /// <summary>
+        /// The parameters as printed: the signature with each struct parameter once, in its first member's place (the
+        /// member stands for it), and the other members left out.
+        /// </summary>
+        public IEnumerable<Param> Printed
+        {
+            get
+            {
+                var seen = new HashSet<string>(System.StringComparer.Ordinal);
+                foreach (var p in Signature)
+                {
+                    if (p.Struct is null || seen.Add(p.Struct)) yield return p;
+                }
+            }
+        }
+
+        /// <summary>The members of struct parameter <paramref name="name"/>, in parameter order.</summary>
+        public IEnumerable<Param> Members(string name) => Params.Where(p => p.Struct == name);
+
+        /// <summary>Whether the body reads struct parameter <paramref name="name"/> whole (<c>V3 q = pt;</c>).</summary>
+        public bool ReadsWhole(string name) => Model.Measure.All(Body).Any(n => n is Var v && v.Name == name);
 
         /// <summary>The layer's fields, in declaration order.</summary>
         public IEnumerable<Param> Fields => Params.Where(p => p.Field);
@@ -273,7 +358,8 @@ namespace SymGrad.RandomPrograms.Model
     /// A program: methods in call order (a method calls only earlier ones); the last is the entry. Every method is
     /// checked, the entry through its callees as well.
     /// </summary>
-    public sealed record ProgramModel(ImmutableArray<Method> Methods)
+    /// <see cref="ExplicitTypeArguments"/>: calls of generic methods are written <c>H&lt;T&gt;(…)</c> even where C# infers T.
+    public sealed record ProgramModel(ImmutableArray<Method> Methods, bool ExplicitTypeArguments = false)
     {
         public Method Entry => Methods[^1];
 
@@ -281,5 +367,10 @@ namespace SymGrad.RandomPrograms.Model
         public bool IsLayer => Entry.Instance;
 
         public Method Find(string name) => Methods.First(m => m.Name == name);
+
+        /// <summary>Whether some method uses the struct (a parameter, a local or a result): its twins then declare <c>V3</c>.</summary>
+        public bool UsesStruct => Methods.Any(m => m.ReturnsStruct || m.Params.Any(p => p.Struct is not null) || Model.Measure.All(m.Body).Any(n => n is StructDecl));
+
+        public bool UsesGenerics => Methods.Any(m => m.IsGeneric);
     }
 }

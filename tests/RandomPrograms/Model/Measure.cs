@@ -10,8 +10,10 @@ namespace SymGrad.RandomPrograms.Model
         /// The program's size: parameters and nodes, a layer object's instance method and each of its fields (and each read
         /// as <c>this.name</c>) one more, so that making a field a parameter again, or the method static, is a reduction.
         /// </summary>
+        /// <para>Likewise a struct member, a generic method, a gradient passed empty and a default value each count one more.</para>
         public static int Nodes(ProgramModel program) => program.Methods.Sum(m => m.Params.Length + All(m.Body).Count()
-            + (m.Instance ? 1 : 0) + m.Params.Count(p => p.Field) + m.Params.Count(p => p.This));
+            + (m.Instance ? 1 : 0) + m.Params.Count(p => p.Field) + m.Params.Count(p => p.This)
+            + m.Params.Count(p => p.Struct is not null) + (m.IsGeneric ? 1 : 0) + m.Params.Count(p => p.EmptyGradient) + m.Params.Count(p => p.Default is not null));
 
         /// <summary>The names a body reads or writes: variables, spans (indexed, measured, sliced, iterated, stored to), targets.</summary>
         public static HashSet<string> Names(IEnumerable<Stmt> body)
@@ -28,7 +30,28 @@ namespace SymGrad.RandomPrograms.Model
                     case ForEach f: set.Add(f.Span); break;
                     case Store st: set.Add(st.Span); break;
                     case Assign a: set.Add(a.Target); break;
+                    case StructAssign a: set.Add(a.Target); break;
                     case IncDec i: set.Add(i.Target); break;
+                }
+            }
+
+            return set;
+        }
+
+        /// <summary>Every name the body uses or declares: <see cref="Names"/>, locals, counters, items, local functions and their parameters.</summary>
+        public static HashSet<string> AllNames(IEnumerable<Stmt> body)
+        {
+            var set = Names(body);
+            foreach (var n in All(body))
+            {
+                switch (n)
+                {
+                    case Decl d: set.UnionWith(d.Vars.Select(v => v.Name)); break;
+                    case StructDecl d: set.Add(d.Name); break;
+                    case For f: set.Add(f.Counter); break;
+                    case While l: set.Add(l.Counter); break;
+                    case ForEach f: set.Add(f.Item); break;
+                    case LocalFunction f: set.Add(f.Name); set.UnionWith(f.Params); break;
                 }
             }
 
@@ -49,6 +72,8 @@ namespace SymGrad.RandomPrograms.Model
             IEnumerable<object> inner = s switch
             {
                 Decl d => d.Vars.SelectMany(v => All(v.Init)),
+                StructDecl d => All(d.Init),
+                StructAssign a => All(a.Value),
                 Assign a => All(a.Value),
                 Store st => All(st.Index).Concat(All(st.Value)),
                 If i => All(i.Test).Concat(All(i.Then)).Concat(i.Else is { } e ? All(e) : Enumerable.Empty<object>()),
@@ -92,6 +117,7 @@ namespace SymGrad.RandomPrograms.Model
                 SwitchExpr x => All(x.Subject).Concat(x.Arms.SelectMany(a => a.Cases.SelectMany(k => All(k.Value)).Concat(All(a.Value)))).Concat(All(x.Otherwise)),
                 FromEnd f => All(f.Offset),
                 LocalCall l => l.Args.SelectMany(All),
+                StructNew s => s.Fields.Where(f => f is not null).SelectMany(f => All(f!)),
                 _ => Enumerable.Empty<object>(),
             };
             foreach (var n in inner) yield return n;

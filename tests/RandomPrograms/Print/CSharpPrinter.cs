@@ -30,6 +30,7 @@ namespace SymGrad.RandomPrograms.Print
         {
             var w = new Writer();
             w.Line("using System;");
+            if (program.UsesGenerics) w.Line("using System.Numerics;");
             w.Line("using SymGrad;");
             w.Line();
             if (ns is not null)
@@ -53,6 +54,7 @@ namespace SymGrad.RandomPrograms.Print
         {
             var w = new Writer();
             w.Line("using System;");
+            if (program.UsesGenerics) w.Line("using System.Numerics;");
             w.Line("using SymGrad;");
             w.Line();
             w.Line($"namespace {ns}");
@@ -73,16 +75,39 @@ namespace SymGrad.RandomPrograms.Print
             // A layer object: the entry is an instance method, its fields are the class's (the helpers stay static).
             w.Line($"public {(program.IsLayer ? "" : "static ")}partial class {className}");
             w.Open();
+            if (program.UsesStruct)
+            {
+                // The struct of reals, nested in each twin's class (V3 of doubles in D, of floats in S).
+                w.Line($"public struct {StructType.Name}");
+                w.Open();
+                w.Line($"public {Real(p)} {string.Join(", ", StructType.Fields)};");
+                w.Line();
+                w.Line($"public {StructType.Name}({string.Join(", ", StructType.Fields.Select(f => $"{Real(p)} {f.ToLowerInvariant()}"))})");
+                w.Open();
+                foreach (var f in StructType.Fields) w.Line($"{f} = {f.ToLowerInvariant()};");
+                w.Close();
+                w.Close();
+                w.Line();
+            }
+
             if (program.IsLayer)
             {
                 foreach (var f in program.Entry.Fields) w.Line(FieldDecl(f, p));
                 w.Line();
             }
 
-            for (int i = 0; i < program.Methods.Length; i++)
+            s_program = program;
+            try
             {
-                if (i > 0) w.Line();
-                Method(w, program.Methods[i], p);
+                for (int i = 0; i < program.Methods.Length; i++)
+                {
+                    if (i > 0) w.Line();
+                    Method(w, program.Methods[i], p);
+                }
+            }
+            finally
+            {
+                s_program = null;
             }
 
             w.Close();
@@ -90,7 +115,9 @@ namespace SymGrad.RandomPrograms.Print
 
         public static string Type(ValueType t, Precision p) => t switch
         {
+            ValueType.Real when s_generic => "T",
             ValueType.Real => p == Precision.Double ? "double" : "float",
+            ValueType.Struct => StructType.Name,
             ValueType.Wide => "double",
             ValueType.Int => "int",
             _ => "bool",
@@ -100,7 +127,20 @@ namespace SymGrad.RandomPrograms.Print
 
         private static string Other(Precision p) => p == Precision.Double ? "float" : "double";
 
-        public static string ParamDecl(Param q, Precision p) => q.Kind switch
+        /// <summary>A parameter as printed: a struct member stands for its struct parameter; a default value follows its name.</summary>
+        public static string ParamDecl(Param q, Precision p)
+        {
+            if (q.Struct is not null) return $"{(q.NoDerivative ? "[NoDerivative] " : "")}{StructType.Name} {q.Struct}";
+            string decl = PlainParamDecl(q, p);
+            return q.Default is not { } v ? decl : decl + " = " + q.Kind switch
+            {
+                ParamKind.Bool => v != 0 ? "true" : "false",
+                ParamKind.Size => ((int)v).ToString(CultureInfo.InvariantCulture),
+                _ => Literal(v, p),
+            };
+        }
+
+        private static string PlainParamDecl(Param q, Precision p) => q.Kind switch
         {
             ParamKind.RealScalar => $"{(q.NoDerivative ? "[NoDerivative] " : "")}{Real(p)} {q.Name}",
             ParamKind.RealSpanIn when q.AsArray => $"{(q.NoDerivative ? "[NoDerivative] " : "")}{Real(p)}[] {q.Name}",
@@ -139,20 +179,58 @@ namespace SymGrad.RandomPrograms.Print
         [ThreadStatic]
         private static HashSet<string>? s_arrays;
 
-        /// <summary>A name as the body reads it: <c>this.a</c> for a field marked <see cref="Param.This"/>.</summary>
-        private static string Ref(string name) => s_this is { } t && t.Contains(name) ? "this." + name : name;
+        // While a method prints: its struct members (a → pt.X), whether it is generic (Real is T), its int-valued names
+        // (sizes, counters: an int operand of a real operation is converted with T.CreateChecked), the method and program.
+        [ThreadStatic]
+        private static Dictionary<string, string>? s_members;
+
+        [ThreadStatic]
+        private static bool s_generic;
+
+        [ThreadStatic]
+        private static HashSet<string>? s_ints;
+
+        [ThreadStatic]
+        private static Method? s_method;
+
+        [ThreadStatic]
+        private static ProgramModel? s_program;
+
+        /// <summary>A name as the body reads it: <c>this.a</c> for a field marked <see cref="Param.This"/>, <c>pt.X</c> for a struct member.</summary>
+        private static string Ref(string name) => s_members is { } ms && ms.TryGetValue(name, out var member) ? member
+            : s_this is { } t && t.Contains(name) ? "this." + name : name;
+
+        /// <summary>The where clause of a generic method.</summary>
+        public static string Constraint(GenericForm g) => g switch
+        {
+            GenericForm.StructIeee754 => " where T : struct, IFloatingPointIeee754<T>",
+            GenericForm.Ieee754 => " where T : IFloatingPointIeee754<T>",
+            _ => "",
+        };
 
         public static void Method(Writer w, Method m, Precision p)
         {
             w.Line("[Differentiable]");
-            string header = $"public {(m.Instance ? "" : "static ")}{(m.ReturnsReal ? Real(p) : "void")} {m.Name}({string.Join(", ", m.Signature.Select(q => ParamDecl(q, p)))})";
+            s_generic = m.IsGeneric;
+            string result = m.ReturnsStruct ? StructType.Name : m.ReturnsReal ? Real(p) : "void";
+            string header = $"public {(m.Instance ? "" : "static ")}{result} {m.Name}{(m.IsGeneric ? "<T>" : "")}({string.Join(", ", m.Printed.Select(q => ParamDecl(q, p)))}){Constraint(m.Generic)}";
             s_this = m.Params.Where(q => q.Field && q.This).Select(q => q.Name).ToHashSet();
             s_arrays = m.Params.Where(q => q.AsArray && q.IsSpan).Select(q => q.Name).ToHashSet();
+            s_members = m.Params.Where(q => q.Struct is not null).ToDictionary(q => q.Name, q => q.Struct + "." + q.Member);
+            s_ints = m.Params.Where(q => q.Kind == ParamKind.Size).Select(q => q.Name)
+                .Concat(Measure.All(m.Body).OfType<For>().Select(f => f.Counter)).Concat(Measure.All(m.Body).OfType<While>().Select(l => l.Counter)).ToHashSet();
+            s_method = m;
             try
             {
                 if (m.ExpressionBodied && m.Body is [Return { Value: { } e }])
                 {
                     w.Line($"{header} => {Expression(e, p)};");
+                    return;
+                }
+
+                if (m.ExpressionBodied && m.Body is [CallStmt c])
+                {
+                    w.Line($"{header} => {(c.IsNn ? "Nn." : "")}{c.Callee}{TypeArguments(c.Callee, c.Args, c.IsNn, p)}({Args(c.Args, p)});");
                     return;
                 }
 
@@ -163,6 +241,10 @@ namespace SymGrad.RandomPrograms.Print
             {
                 s_this = null;
                 s_arrays = null;
+                s_members = null;
+                s_generic = false;
+                s_ints = null;
+                s_method = null;
             }
         }
 
@@ -182,6 +264,12 @@ namespace SymGrad.RandomPrograms.Print
                     break;
                 case Assign a:
                     w.Line($"{a.Target} {a.Op} {Expression(a.Value, p)};");
+                    break;
+                case StructDecl d:
+                    w.Line($"{StructType.Name} {d.Name} = {Expression(d.Init, p)};");
+                    break;
+                case StructAssign a:
+                    w.Line($"{a.Target} = {Expression(a.Value, p)};");
                     break;
                 case IncDec i:
                     w.Line($"{i.Target}{i.Op};");
@@ -254,7 +342,7 @@ namespace SymGrad.RandomPrograms.Print
                     w.Line(r.Value is null ? "return;" : $"return {Expression(r.Value, p)};");
                     break;
                 case CallStmt c:
-                    w.Line($"{(c.IsNn ? "Nn." : "")}{c.Callee}({Args(c.Args, p)});");
+                    w.Line($"{(c.IsNn ? "Nn." : "")}{c.Callee}{TypeArguments(c.Callee, c.Args, c.IsNn, p)}({Args(c.Args, p)});");
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(s), s.GetType().Name);
@@ -288,22 +376,90 @@ namespace SymGrad.RandomPrograms.Print
         /// <summary>An expression; <paramref name="context"/> is the type its literals take (Real unless inside a Wide expression).</summary>
         public static string Expression(Expr e, Precision p, ValueType context = ValueType.Real) => e switch
         {
+            RealLit l when s_generic && context != ValueType.Wide => GenericLiteral(l.Value),
             RealLit l => Literal(l.Value, context == ValueType.Wide ? Precision.Double : p),
             IntLit i => i.Value.ToString(CultureInfo.InvariantCulture),
             Var v => Ref(v.Name),
             ElemRead r => $"{Ref(r.Span)}[{Expression(r.Index, p)}]",
             SpanLength l => $"{Ref(l.Span)}.Length",
             Unary u => u.Op + Operand(u.Operand, p, context, unary: true),
+            // In a generic method an int operand of a real operation is converted (T * int does not compile).
+            Binary b when s_generic && b.Op is not ("&&" or "||") && IsInt(b.Left) != IsInt(b.Right)
+                => $"{GenericOperand(b.Left, p, context)} {b.Op} {GenericOperand(b.Right, p, context)}",
             Binary b => $"{Operand(b.Left, p, context)} {b.Op} {Operand(b.Right, p, context)}",
             Conditional c => $"{Operand(c.Test, p, context)} ? {Operand(c.WhenTrue, p, context)} : {Operand(c.WhenFalse, p, context)}",
             SwitchExpr x => $"{Operand(x.Subject, p, context)} switch {{ {string.Join(", ", x.Arms.Select(a => $"{Pattern(a.Cases, p, context)} => {Expression(a.Value, p, context)}"))}, _ => {Expression(x.Otherwise, p, context)} }}",
             FromEnd f => "^" + Operand(f.Offset, p, context),
             LocalCall l => $"{l.Name}({string.Join(", ", l.Args.Select(a => Expression(a, p)))})",
             MathCall m => $"{Owner(m, p)}.{m.Function}({string.Join(", ", m.Args.Select(a => Expression(a, p, m.Wide ? ValueType.Wide : ValueType.Real)))})",
+            Cast { To: ValueType.Real } c when s_generic => GenericConversion(Expression(c.Operand, p, ValueType.Wide)),
             Cast c => $"({Type(c.To, p)}){Operand(c.Operand, p, c.To == ValueType.Wide ? ValueType.Real : ValueType.Wide, unary: true)}",
-            CallExpr c => $"{(c.IsNn ? "Nn." : "")}{c.Callee}({Args(c.Args, p)})",
+            CallExpr c => $"{(c.IsNn ? "Nn." : "")}{c.Callee}{TypeArguments(c.Callee, c.Args, c.IsNn, p)}({Args(c.Args, p)})",
+            StructNew { Ctor: true } n => $"new {StructType.Name}({string.Join(", ", n.Fields.Select(f => Expression(f!, p)))})",
+            StructNew n when n.Fields.All(f => f is null) => $"new {StructType.Name}()",
+            StructNew n => $"new {StructType.Name} {{ {string.Join(", ", n.Fields.Select((f, k) => (f, k)).Where(x => x.f is not null).Select(x => $"{StructType.Fields[x.k]} = {Expression(x.f!, p)}"))} }}",
+            StructDefault => "default",
             _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name),
         };
+
+        /// <summary>A real literal in a generic method: <c>T.Zero</c>, <c>T.One</c>, <c>T.NegativeOne</c> or <c>T.CreateChecked(0.5)</c>.</summary>
+        private static string GenericLiteral(double v) => v switch
+        {
+            0 => "T.Zero",
+            1 => "T.One",
+            -1 => "T.NegativeOne",
+            Math.PI => "T.Pi",
+            Math.E => "T.E",
+            Math.Tau => "T.Tau",
+            _ when v == Math.Round(v) && Math.Abs(v) < 100 => $"T.CreateChecked({(int)v})", // an int literal converted
+            _ => $"T.CreateChecked({Literal(v, Precision.Double)})",
+        };
+
+        /// <summary>
+        /// An int converted to T: <c>T.CreateChecked(i)</c>, or <c>CreateSaturating</c>/<c>CreateTruncating</c> (README: each a
+        /// conversion), which one by the operand's text so that a program always prints the same.
+        /// </summary>
+        private static string GenericConversion(string operand) => (operand.Length % 4) switch
+        {
+            1 => $"T.CreateSaturating({operand})",
+            2 => $"T.CreateTruncating({operand})",
+            _ => $"T.CreateChecked({operand})",
+        };
+
+        /// <summary>An operand of a mixed int/real operation in a generic method: the int side as <c>T.CreateChecked(i)</c>.</summary>
+        private static string GenericOperand(Expr e, Precision p, ValueType context)
+            => IsInt(e) ? GenericConversion(Expression(e, p, ValueType.Wide)) : Operand(e, p, context);
+
+        /// <summary>Whether an expression is int-valued (sizes, counters, int elements, lengths, literals and their arithmetic).</summary>
+        private static bool IsInt(Expr e) => e switch
+        {
+            IntLit or SpanLength => true,
+            Var v => s_ints?.Contains(v.Name) == true,
+            ElemRead r => s_method?.Params.Any(q => q.Name == r.Span && q.Kind == ParamKind.IntSpan) == true,
+            Binary { Op: "+" or "-" or "*" or "%" or "/" } b => IsInt(b.Left) && IsInt(b.Right),
+            Unary { Op: "-" } u => IsInt(u.Operand),
+            MathCall { Function: "Sign" } => true,
+            _ => false,
+        };
+
+        /// <summary>
+        /// <c>&lt;T&gt;</c> (or <c>&lt;double&gt;</c>) after the name of a generic callee: always when the program says so, else
+        /// only where C# could not infer T — no argument of the callee's real parameters has exactly their type (a
+        /// <c>double[]</c> or a slice passed for a <c>ReadOnlySpan&lt;T&gt;</c> infers nothing).
+        /// </summary>
+        private static string TypeArguments(string callee, ImmutableArray<Arg> args, bool nn, Precision p)
+        {
+            if (nn || s_program?.Methods.FirstOrDefault(x => x.Name == callee) is not { IsGeneric: true } target) return "";
+            bool Exact(Param q, Arg a) => q.Kind switch
+            {
+                ParamKind.RealScalar => a is ValueArg,
+                ParamKind.RealSpanIn or ParamKind.RealSpanOut => a is SpanArg { Start: null } s
+                    && s_method?.Params.FirstOrDefault(x => x.Name == s.Span) is { } from && from.Kind == q.Kind && from.AsArray == q.AsArray,
+                _ => false,
+            };
+            bool inferred = Enumerable.Range(0, Math.Min(args.Length, target.Params.Length)).Any(i => Exact(target.Params[i], args[i]));
+            return s_program.ExplicitTypeArguments || !inferred ? $"<{Real(p)}>" : "";
+        }
 
         /// <summary><c>1 or &lt; 0</c>: constants as themselves, relations with their operator.</summary>
         private static string Pattern(IEnumerable<Case> cases, Precision p, ValueType context) =>
@@ -313,6 +469,7 @@ namespace SymGrad.RandomPrograms.Print
         private static string Owner(MathCall m, Precision p)
         {
             bool wide = m.Wide || p == Precision.Double;
+            if (s_generic && !m.Wide) return "T";
             if (Model.MathNames.Library.Contains(m.Function)) return "Smooth";
             if (Model.MathNames.NumericOnly.Contains(m.Function)) return wide ? "double" : "float";
             return wide || m.Function == "Clamp" ? "Math" : "MathF";
@@ -323,7 +480,9 @@ namespace SymGrad.RandomPrograms.Print
             string s = Expression(e, p, context);
             bool atom = e switch
             {
-                Var or ElemRead or SpanLength or MathCall or CallExpr or LocalCall or IntLit { Value: >= 0 } => true,
+                Var or ElemRead or SpanLength or MathCall or CallExpr or LocalCall or IntLit { Value: >= 0 } or StructNew or StructDefault => true,
+                RealLit when s_generic && context != ValueType.Wide => true,
+                Cast { To: ValueType.Real } when s_generic => true,
                 RealLit l => l.Value >= 0 || double.IsNaN(l.Value),
                 _ => false,
             };
@@ -332,6 +491,12 @@ namespace SymGrad.RandomPrograms.Print
 
         public static string Literal(double v, Precision p)
         {
+            // π, e and τ as the constants people write.
+            string owner = p == Precision.Float ? "MathF" : "Math";
+            if (v == Math.PI) return owner + ".PI";
+            if (v == Math.E) return owner + ".E";
+            if (v == Math.Tau) return owner + ".Tau";
+
             string s = v.ToString("R", CultureInfo.InvariantCulture);
             if (!s.Contains('.') && !s.Contains('E')) s += ".0";
             return p == Precision.Float ? s + "f" : s;
@@ -343,11 +508,21 @@ namespace SymGrad.RandomPrograms.Print
     {
         private readonly StringBuilder _sb = new();
         private int _indent;
+        private bool _continued;
 
         public void Line(string text = "")
         {
-            if (text.Length > 0) _sb.Append(' ', 4 * _indent).Append(text);
-            _sb.Append('\n');
+            if (text.Length > 0 && !_continued) _sb.Append(' ', 4 * _indent);
+            _sb.Append(text).Append('\n');
+            _continued = false;
+        }
+
+        /// <summary>Text the next line continues (<c>else </c> before an <c>if</c>).</summary>
+        public void Write(string text)
+        {
+            if (!_continued) _sb.Append(' ', 4 * _indent);
+            _sb.Append(text);
+            _continued = true;
         }
 
         public void Open()

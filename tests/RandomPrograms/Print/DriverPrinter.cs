@@ -75,12 +75,50 @@ namespace SymGrad.RandomPrograms.Print
         /// <summary>Declares float copies of the spans (float twin) and returns the call's argument list.</summary>
         /// <param name="backward">For <c>MBackward</c>, which takes no out parameter (its cotangent comes after dResult).</param>
         private static List<string> Arguments(Writer w, Method m, Precision p, bool backward = false)
+            => ArgumentPairs(w, m, p, backward).Select(a => a.Arg).ToList();
+
+        /// <summary>Each real scalar's index in <c>r</c> (struct members included), by name.</summary>
+        private static Dictionary<string, int> ScalarIndices(Method m)
+        {
+            var map = new Dictionary<string, int>();
+            int ri = 0;
+            foreach (var q in m.Params.Where(q => q.Kind is ParamKind.RealScalar or ParamKind.OtherScalar)) map[q.Name] = ri++;
+            return map;
+        }
+
+        /// <summary>The struct type as the drivers name it: <c>D.V3</c>, <c>S.V3</c>.</summary>
+        private static string StructOf(Precision p) => $"{Cls(p)}.{StructType.Name}";
+
+        /// <summary>A struct value from the fields' entries of an array: <c>new D.V3 { X = r[0], Z = r[2] }</c> (missing fields as given).</summary>
+        private static string NewStruct(Precision p, IEnumerable<(string Field, string Value)> fields)
+            => $"new {StructOf(p)} {{ {string.Join(", ", fields.Select(f => $"{f.Field} = {(p == Precision.Double ? "" : "(float)")}{f.Value}"))} }}";
+
+        /// <summary>Like <see cref="Arguments"/>, each argument with the parameter it is for (a struct parameter's: its first member's).</summary>
+        private static List<(Param Q, string Arg)> ArgumentPairs(Writer w, Method m, Precision p, bool backward = false)
         {
             int ri = 0, si = 0, ni = 0, nsi = 0, bi = 0;
-            var args = new List<string>();
+            var args = new List<(Param, string)>();
+            var scalars = ScalarIndices(m);
             if (m.Instance) w.Line($"var {Self} = new {Cls(p)}();");
             foreach (var q in m.Params)
             {
+                if (q.Result)
+                {
+                    // A struct result: no argument; the forward's driver writes its fields into s[si].
+                    si++;
+                    continue;
+                }
+
+                if (q.Struct is { } st)
+                {
+                    // A struct parameter: built from its members' entries of r, in the first member's place (missing fields zero).
+                    ri++;
+                    if (m.Members(st).First() != q) continue;
+                    w.Line($"var {st} = {NewStruct(p, m.Members(st).Select(x => (x.Member!, $"r[{scalars[x.Name]}]")))};");
+                    args.Add((q, st));
+                    continue;
+                }
+
                 if (q.Field)
                 {
                     // The field takes the value its parameter would: set on the object, not passed.
@@ -101,38 +139,38 @@ namespace SymGrad.RandomPrograms.Print
                 switch (q.Kind)
                 {
                     case ParamKind.RealScalar:
-                        args.Add(p == Precision.Double ? $"r[{ri++}]" : $"(float)r[{ri++}]");
+                        args.Add((q, p == Precision.Double ? $"r[{ri++}]" : $"(float)r[{ri++}]"));
                         break;
                     case ParamKind.OtherScalar:
-                        args.Add(p == Precision.Double ? $"(float)r[{ri++}]" : $"r[{ri++}]");
+                        args.Add((q, p == Precision.Double ? $"(float)r[{ri++}]" : $"r[{ri++}]"));
                         break;
                     case ParamKind.RealOut:
                         // out double o: through the element of a one-element array (float twin: of its float copy).
                         if (p == Precision.Float) w.Line($"float[] f{si} = F(s[{si}]);");
-                        if (!backward) args.Add(p == Precision.Double ? $"out s[{si}][0]" : $"out f{si}[0]");
+                        if (!backward) args.Add((q, p == Precision.Double ? $"out s[{si}][0]" : $"out f{si}[0]"));
                         si++;
                         break;
                     case ParamKind.RealSpanIn or ParamKind.RealSpanOut:
                         if (p == Precision.Float)
                         {
                             w.Line($"float[] f{si} = F(s[{si}]);");
-                            args.Add($"f{si}");
+                            args.Add((q, $"f{si}"));
                         }
                         else
                         {
-                            args.Add($"s[{si}]");
+                            args.Add((q, $"s[{si}]"));
                         }
 
                         si++;
                         break;
                     case ParamKind.Size:
-                        args.Add($"n[{ni++}]");
+                        args.Add((q, $"n[{ni++}]"));
                         break;
                     case ParamKind.IntSpan:
-                        args.Add($"ns[{nsi++}]");
+                        args.Add((q, $"ns[{nsi++}]"));
                         break;
                     case ParamKind.Bool:
-                        args.Add($"b[{bi++}]");
+                        args.Add((q, $"b[{bi++}]"));
                         break;
                 }
             }
@@ -146,7 +184,7 @@ namespace SymGrad.RandomPrograms.Print
             int si = 0;
             foreach (var q in m.Params.Where(q => q.Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut or ParamKind.RealOut))
             {
-                if (q.Kind is ParamKind.RealSpanOut or ParamKind.RealOut) w.Line($"Back(f{si}, s[{si}]);");
+                if (q.Kind is ParamKind.RealSpanOut or ParamKind.RealOut && !q.Result) w.Line($"Back(f{si}, s[{si}]);");
                 si++;
             }
         }
@@ -155,6 +193,13 @@ namespace SymGrad.RandomPrograms.Print
 
         /// <summary>What a driver calls: <c>D.F</c>, or the layer object's <c>layer.F</c>.</summary>
         private static string Callee(Method m, Precision p) => m.Instance ? $"{Self}.{m.Name}" : $"{Cls(p)}.{m.Name}";
+
+        /// <summary>The forward's callee: a generic method with its type argument, <c>D.F&lt;double&gt;</c> (the backwards are not generic).</summary>
+        private static string ForwardCallee(Method m, Precision p) => Callee(m, p) + (m.IsGeneric ? $"<{T(p)}>" : "");
+
+        /// <summary>The index in <c>s</c> of the struct result's pseudo-parameter.</summary>
+        private static int ResultSpan(Method m)
+            => m.Params.Where(q => q.Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut or ParamKind.RealOut).ToList().FindIndex(q => q.Result);
 
         private static string T(Precision p) => p == Precision.Double ? "double" : "float";
 
@@ -165,10 +210,17 @@ namespace SymGrad.RandomPrograms.Print
             var args = Arguments(w, m, p);
             // Every layer program's driver calls the generated ZeroGradients() (the backward's driver checks what it does).
             if (m.Instance) w.Line($"{Self}.ZeroGradients();");
-            string call = $"{Callee(m, p)}({string.Join(", ", args)})";
+            string call = $"{ForwardCallee(m, p)}({string.Join(", ", args)})";
             if (m.ReturnsReal)
             {
                 w.Line($"double result = {call};");
+            }
+            else if (m.ReturnsStruct)
+            {
+                // A struct result: its fields are an output of length 3 for the checker.
+                int k = ResultSpan(m);
+                w.Line($"var res = {call};");
+                for (int i = 0; i < StructType.Fields.Length; i++) w.Line($"s[{k}][{i}] = res.{StructType.Fields[i]};");
             }
             else
             {
@@ -180,11 +232,22 @@ namespace SymGrad.RandomPrograms.Print
             w.Close();
         }
 
+        /// <summary>What a struct parameter's gradient field that the method does not read starts as (and must end as).</summary>
+        public const double Untouched = 0.5;
+
+        /// <summary>How the message of a failed struct-gradient check starts.</summary>
+        public const string StructCheck = "Struct check:";
+
         /// <summary>The gradient arguments (README step 4): <c>ref</c> locals for scalars, spans for span inputs.</summary>
-        private static List<string> Gradients(Writer w, Method m, Precision p, List<string> after)
+        private static List<string> Gradients(Writer w, Method m, Precision p, List<string> after) => GradientPairs(w, m, p, after).Select(g => g.Arg).ToList();
+
+        /// <summary>Like <see cref="Gradients"/>, each with its parameter (a struct's: its first member).</summary>
+        private static List<(Param Q, string Arg)> GradientPairs(Writer w, Method m, Precision p, List<string> after)
         {
-            var list = new List<string>();
+            var list = new List<(Param, string)>();
             int dri = 0, dsi = 0;
+            var drOf = new Dictionary<string, int>();
+            foreach (var q in m.Params.Where(q => q.IsDifferentiable && q.Kind == ParamKind.RealScalar)) drOf[q.Name] = drOf.Count;
             foreach (var q in m.Params.Where(q => q.IsDifferentiable))
             {
                 if (q.Field)
@@ -195,21 +258,52 @@ namespace SymGrad.RandomPrograms.Print
                     continue;
                 }
 
+                if (q.Struct is { } st)
+                {
+                    // ref V3 dpt: its members' gradients in their places of dr; a field without a member starts at Untouched and,
+                    // unless the method reads the struct whole, must stay so.
+                    dri++;
+                    if (m.Members(st).First() != q) continue;
+                    var members = m.Members(st).ToList();
+                    string g = "g" + st;
+                    var fields = StructType.Fields.Select(f => members.FirstOrDefault(x => x.Member == f) is { } x ? (f, $"dr[{drOf[x.Name]}]") : (f, Untouched.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+                    w.Line($"var {g} = {NewStruct(p, fields)};");
+                    list.Add((q, $"ref {g}"));
+                    foreach (var x in members) after.Add($"dr[{drOf[x.Name]}] = {g}.{x.Member};");
+                    if (!m.ReadsWhole(st))
+                    {
+                        foreach (var f in StructType.Fields.Where(f => members.All(x => x.Member != f)))
+                        {
+                            after.Add($"if ({g}.{f} != {Untouched.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}) throw new InvalidOperationException(\"{StructCheck} the gradient of {st}.{f}, a field the method does not read, went from {Untouched} to \" + {g}.{f});");
+                        }
+                    }
+
+                    continue;
+                }
+
                 if (q.Kind == ParamKind.RealScalar)
                 {
                     w.Line($"{T(p)} g{dri} = ({T(p)})dr[{dri}];");
-                    list.Add($"ref g{dri}");
+                    list.Add((q, $"ref g{dri}"));
                     after.Add($"dr[{dri}] = g{dri};");
                     dri++;
                 }
                 else if (p == Precision.Double)
                 {
-                    list.Add($"ds[{dsi++}]");
+                    // A null array is an empty span: default, "not needed" (see Param.EmptyGradient).
+                    list.Add((q, $"ds[{dsi++}]"));
+                }
+                else if (q.EmptyGradient)
+                {
+                    w.Line($"float[]? h{dsi} = ds[{dsi}] is null ? null : F(ds[{dsi}]);");
+                    list.Add((q, $"h{dsi}"));
+                    after.Add($"if (h{dsi} is not null) Back(h{dsi}, ds[{dsi}]);");
+                    dsi++;
                 }
                 else
                 {
                     w.Line($"float[] h{dsi} = F(ds[{dsi}]);");
-                    list.Add($"h{dsi}");
+                    list.Add((q, $"h{dsi}"));
                     after.Add($"Back(h{dsi}, ds[{dsi}]);");
                     dsi++;
                 }
@@ -293,7 +387,13 @@ namespace SymGrad.RandomPrograms.Print
             var outputs = m.Params.Where(q => q.Kind is ParamKind.RealSpanOut or ParamKind.RealOut).ToList();
             for (int k = 0; k < outputs.Count; k++)
             {
-                if (outputs[k].Kind == ParamKind.RealOut) args.Add($"dy[{k}] is {{ }} c{k} ? ({T(p)})c{k}[0] : 0");
+                // A struct result's cotangent is dResult, a V3 (default: zeros).
+                if (outputs[k].Result) args.Add($"dy[{k}] is {{ }} c{k} ? {NewStruct(p, StructType.Fields.Select((f, i) => (f, $"c{k}[{i}]")))} : default");
+            }
+
+            for (int k = 0; k < outputs.Count; k++)
+            {
+                if (outputs[k].Kind == ParamKind.RealOut && !outputs[k].Result) args.Add($"dy[{k}] is {{ }} c{k} ? ({T(p)})c{k}[0] : 0");
             }
 
             for (int k = 0; k < outputs.Count; k++)
@@ -314,15 +414,64 @@ namespace SymGrad.RandomPrograms.Print
             w.Close();
         }
 
+        /// <summary>The name README gives a gradient parameter: d + the parameter's name.</summary>
+        public static string GradientName(Param q) => "d" + (q.Struct ?? q.Name);
+
+        /// <summary>
+        /// Whether MGradient keeps the method's default values (README: a run at the end that may all be optional): it has
+        /// some, and every gradient is a span (a <c>ref</c> gradient cannot be optional), none named as a parameter — nor
+        /// as a local of the body: the generator then renames the gradient too (<c>dw</c> → <c>dw2</c>), which README
+        /// does not say, so the drivers do not call by those names.
+        /// </summary>
+        public static bool KeepsDefaults(Method m)
+        {
+            var names = m.Printed.Select(q => q.Struct ?? q.Name).ToHashSet();
+            names.UnionWith(Measure.AllNames(m.Body));
+            var gradients = m.Params.Where(q => q.IsDifferentiable && !q.Field).ToList();
+            return m.ReturnsReal && m.Signature.Any(q => q.Default is not null)
+                   && gradients.All(q => q.Kind == ParamKind.RealSpanIn && !names.Contains(GradientName(q)));
+        }
+
+        private static string DefaultLiteral(Param q, Precision p) => q.Kind switch
+        {
+            ParamKind.Bool => q.Default != 0 ? "true" : "false",
+            ParamKind.Size => ((int)q.Default!.Value).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            _ => CSharpPrinter.Literal(q.Default!.Value, p),
+        };
+
         private static void Gradient(Writer w, Method m, Precision p)
         {
             w.Line($"public static double {Name(m, p, "Gradient")}({Common}, double[] dr, double[][] ds)");
             w.Open();
-            var args = Arguments(w, m, p);
+            var args = ArgumentPairs(w, m, p);
             var after = new List<string>();
-            args.AddRange(Gradients(w, m, p, after));
+            var gradients = GradientPairs(w, m, p, after);
             LayerGradients(w, m, p, after, "MGradient");
-            w.Line($"double result = {Callee(m, p)}Gradient({string.Join(", ", args)});");
+            string all = string.Join(", ", args.Select(a => a.Arg).Concat(gradients.Select(g => g.Arg)));
+            if (KeepsDefaults(m))
+            {
+                // MGradient keeps the defaults (README): where the drawn values are the defaults, leave them out and name the gradients.
+                var defaulted = args.Where(a => a.Q.Default is not null).ToList();
+                string test = string.Join(" && ", defaulted.Select(a => $"{a.Arg} == {DefaultLiteral(a.Q, p)}"));
+                string shortCall = string.Join(", ", args.Where(a => a.Q.Default is null).Select(a => a.Arg).Concat(gradients.Select(g => $"{GradientName(g.Q)}: {g.Arg}")));
+                w.Line("double result;");
+                var empty = gradients.Where(g => g.Q.EmptyGradient).ToList();
+                if (empty.Count > 0)
+                {
+                    // Gradients passed empty left out altogether: they default to empty, "not needed".
+                    string omitted = string.Join(", ", args.Where(a => a.Q.Default is null).Select(a => a.Arg)
+                        .Concat(gradients.Where(g => !g.Q.EmptyGradient).Select(g => $"{GradientName(g.Q)}: {g.Arg}")));
+                    w.Line($"if ({test} && {string.Join(" && ", empty.Select(g => $"{g.Arg} is null"))}) result = {Callee(m, p)}Gradient({omitted});");
+                    w.Write("else ");
+                }
+
+                w.Line($"if ({test}) result = {Callee(m, p)}Gradient({shortCall});");
+                w.Line($"else result = {Callee(m, p)}Gradient({all});");
+            }
+            else
+            {
+                w.Line($"double result = {Callee(m, p)}Gradient({all});");
+            }
             CopyOutputsBack(w, m, p);
             foreach (var line in after) w.Line(line);
             w.Line("return result;");

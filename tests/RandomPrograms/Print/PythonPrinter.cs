@@ -102,7 +102,9 @@ namespace SymGrad.RandomPrograms.Print
                 ints.UnionWith(Measure.All(m.Body).OfType<For>().Select(f => f.Counter));
                 var intSpans = new HashSet<string>(m.Params.Where(p => p.Kind == ParamKind.IntSpan).Select(p => p.Name));
                 var outs = new HashSet<string>(m.Params.Where(p => p.Kind == ParamKind.RealOut).Select(p => p.Name));
-                var ctx = new Ctx(id, ints, intSpans, outs);
+                var structs = m.Params.Where(p => p.Struct is not null).GroupBy(p => p.Struct!)
+                    .ToDictionary(g => g.Key, g => StructType.Fields.Select(f => g.FirstOrDefault(p => p.Member == f)?.Name).ToArray());
+                var ctx = new Ctx(id, ints, intSpans, outs, structs, m.ReturnsStruct);
                 w.Line($"def {FunctionName(id, m.Name)}({string.Join(", ", m.Params.Select(p => p.Name))}):");
                 w.Indent++;
                 Block(w, m.Body, ctx);
@@ -114,9 +116,24 @@ namespace SymGrad.RandomPrograms.Print
         }
 
         /// <param name="Outs">Out parameters: one-element buffers in Python, read and written as <c>o[0]</c>.</param>
-        private sealed record Ctx(int Id, HashSet<string> Ints, HashSet<string> IntSpans, HashSet<string> Outs);
+        /// <param name="Structs">Struct parameters: their members' names by field (null: a field without a member, zero).</param>
+        /// <param name="ReturnsStruct">The method returns a struct: a return writes its fields to the result buffer <c>ret</c>.</param>
+        private sealed record Ctx(int Id, HashSet<string> Ints, HashSet<string> IntSpans, HashSet<string> Outs, Dictionary<string, string?[]> Structs, bool ReturnsStruct);
 
-        private static string Variable(string name, Ctx c) => c.Outs.Contains(name) ? name + "[0]" : name;
+        /// <summary>A variable: <c>o[0]</c> for an out parameter, <c>p_X</c> for a struct local's field <c>p.X</c>.</summary>
+        private static string Variable(string name, Ctx c) => c.Outs.Contains(name) ? name + "[0]" : name.Replace('.', '_');
+
+        /// <summary>A struct value as a tuple of its three fields (structs are their fields in Python).</summary>
+        private static string Fields(Expr value, Ctx c) => "(" + string.Join(", ", value switch
+        {
+            StructNew n => n.Fields.Select(f => f is null ? "T(0)" : E(f, c)),
+            StructDefault => StructType.Fields.Select(_ => "T(0)"),
+            Var v when c.Structs.TryGetValue(v.Name, out var members) => members.Select(x => x ?? "T(0)"),
+            Var v => StructType.Fields.Select(f => $"{v.Name}_{f}"),
+            _ => throw new ArgumentOutOfRangeException(nameof(value), value.GetType().Name),
+        }) + ")";
+
+        private static string FieldTargets(string name) => string.Join(", ", StructType.Fields.Select(f => $"{name}_{f}"));
 
         private static void Block(PyWriter w, IEnumerable<Stmt> body, Ctx c)
         {
@@ -131,6 +148,13 @@ namespace SymGrad.RandomPrograms.Print
             {
                 case Decl d:
                     foreach (var v in d.Vars) w.Line($"{v.Name} = {E(v.Init, c)}");
+                    break;
+                case StructDecl d:
+                    w.Line($"{FieldTargets(d.Name)} = {Fields(d.Init, c)}");
+                    break;
+                case StructAssign a:
+                    // All fields of the value are read before any is written, as C# builds the value first.
+                    w.Line($"{FieldTargets(a.Target)} = {Fields(a.Value, c)}");
                     break;
                 case Assign a:
                 {
@@ -209,6 +233,10 @@ namespace SymGrad.RandomPrograms.Print
                     break;
                 case Continue:
                     w.Line("continue");
+                    break;
+                case Return { Value: { } v } when c.ReturnsStruct:
+                    w.Line($"{string.Join(", ", StructType.Fields.Select((_, i) => $"{StructType.ResultName}[{i}]"))} = {Fields(v, c)}");
+                    w.Line("return None");
                     break;
                 case Return r:
                     w.Line(r.Value is null ? "return None" : $"return {E(r.Value, c)}");
