@@ -29,13 +29,6 @@ namespace SymGrad.RandomPrograms.Generate
         /// <summary>Structs of reals: a struct parameter (fields of the entry's scalars), struct locals, a struct result.</summary>
         Structs,
 
-        /// <summary>
-        /// Constructs the generator refuses or gets wrong although README supports them (FOUND.md S1: a struct initializer
-        /// in a layer's instance method; S3: a struct assigned a value reading its own fields; G1: several span gradients
-        /// passed empty to a method that reaches an Nn primitive): off by default, so default campaigns pass (the tester
-        /// writes them another way, or not at all); on, the tester writes them as it otherwise would.
-        /// </summary>
-        KnownDefects,
 
         /// <summary>Generic math: methods over T : IFloatingPointIeee754&lt;T&gt;, one source for both twins.</summary>
         Generics,
@@ -188,7 +181,6 @@ namespace SymGrad.RandomPrograms.Generate
             Feature.WideLocals => 0.4,
             Feature.Rounding or Feature.Sign => 0.4,
             Feature.ReturnInLoop => 0.5,
-            Feature.KnownDefects => 0,
             _ => 1,
         };
     }

@@ -15,35 +15,8 @@ namespace SymGrad.RandomPrograms.Generate
     /// </summary>
     public static class GradientChoice
     {
-        /// <param name="knownDefects">
-        /// Several gradients passed empty to a method that reaches an <c>Nn</c> primitive: its overlap guard can take two
-        /// discard slices for overlapping arguments and throw (FOUND.md G1). Without it, one such gradient at most.
-        /// </param>
-        public static ProgramModel Apply(ProgramModel program, Draw r, double weight, bool knownDefects = false)
-            => program with { Methods = program.Methods.Select(m => Apply(m, r, weight, knownDefects || !ReachesNn(program, m))).ToImmutableArray() };
-
-        /// <summary>Whether the method or a method it calls (transitively) calls an <c>Nn</c> primitive.</summary>
-        private static bool ReachesNn(ProgramModel program, Method m)
-        {
-            var seen = new HashSet<string>();
-            var todo = new Stack<Method>(new[] { m });
-            while (todo.Count > 0)
-            {
-                var x = todo.Pop();
-                if (!seen.Add(x.Name)) continue;
-                foreach (var n in Measure.All(x.Body))
-                {
-                    switch (n)
-                    {
-                        case CallExpr { IsNn: true } or CallStmt { IsNn: true }: return true;
-                        case CallExpr c when program.Methods.Any(y => y.Name == c.Callee): todo.Push(program.Find(c.Callee)); break;
-                        case CallStmt c when program.Methods.Any(y => y.Name == c.Callee): todo.Push(program.Find(c.Callee)); break;
-                    }
-                }
-            }
-
-            return false;
-        }
+        public static ProgramModel Apply(ProgramModel program, Draw r, double weight)
+            => program with { Methods = program.Methods.Select(m => Apply(m, r, weight, true)).ToImmutableArray() };
 
         private static Method Apply(Method m, Draw r, double weight, bool several)
         {

@@ -53,13 +53,8 @@ namespace SymGrad.RandomPrograms.Generate
             if (f.On(Feature.Arrays) && r.Chance(f[Feature.Arrays])) program = Arrays.Apply(program, r);
             if (f.On(Feature.LayerObjects) && r.Chance(0.25 * f[Feature.LayerObjects])) program = Layers.Apply(program, r);
 
-            // A struct initializer in an instance method is refused (SG0002, FOUND.md S1): a constructor call instead, unless asked for.
-            if (program.IsLayer && !f.On(Feature.KnownDefects)) program = Structs.ConstructorsInInstanceMethods(program);
-
-            // A struct assigned a value that reads its own fields gets a wrong gradient (FOUND.md S3): through a temporary, unless asked for.
-            if (f.On(Feature.Structs) && !f.On(Feature.KnownDefects)) program = Structs.TemporariesForSelfReads(program);
             program = Generics.Validate(program);
-            return f.On(Feature.GradientChoice) ? GradientChoice.Apply(program, r, f[Feature.GradientChoice], f.On(Feature.KnownDefects)) : program;
+            return f.On(Feature.GradientChoice) ? GradientChoice.Apply(program, r, f[Feature.GradientChoice]) : program;
         }
     }
 
@@ -156,8 +151,8 @@ namespace SymGrad.RandomPrograms.Generate
 
             bool exprBody = _returnsReal && body.Count == 1 && body[0] is Return && _r.Chance(0.6)
 
-                // A void method that is one call, => Nn.Tanh(x, y);: its backward is empty (FOUND.md X1), so only when asked for.
-                || !_returnsReal && body.Count == 1 && body[0] is CallStmt && _f.On(Feature.KnownDefects) && _r.Chance(0.6);
+                // A void method that is one call, => Nn.Tanh(x, y); (its backward was once empty, FOUND.md X1).
+                || !_returnsReal && body.Count == 1 && body[0] is CallStmt && _r.Chance(0.6);
             if (_returnsStruct)
             {
                 // The struct result reaches the drivers and the checker as an output of three (see Param.Result).
