@@ -108,6 +108,9 @@ namespace SymGrad.RandomPrograms.Check
         /// <summary>Methods with no MTangent (<see cref="Model.ForwardMode.HasTangent"/>): calls, an out result, a layer's fields.</summary>
         public int TangentSkipped { get; set; }
 
+        /// <summary>Of those, methods whose MTangent was generated all the same (<see cref="Model.ForwardMode"/> is out of date).</summary>
+        public int TangentSkippedGenerated { get; set; }
+
         public bool SkippedKink { get; set; }
 
         public bool SkippedBadDraw { get; set; }
