@@ -34,7 +34,7 @@ namespace SymGrad.RandomPrograms.Campaign
             Row("methods checked in forward mode (MTangent = MBackward), double twin", r.Results.Sum(x => x.TangentChecked));
             Row("methods checked in forward mode, float twin", r.Results.Sum(x => x.TangentFloatChecked));
             Row("methods skipped in forward mode (no MTangent: calls, out, layer fields)", r.Results.Sum(x => x.TangentSkipped));
-            Row("  of which MTangent was generated all the same (ForwardMode.HasTangent out of date)", r.Results.Sum(x => x.TangentSkippedGenerated));
+            Row("  of which MTangent was generated all the same (the calls in dead code)", r.Results.Sum(x => x.TangentSkippedGenerated));
             Row("failed", r.Failed);
             if (r.TorchChecked > 0 || r.TorchError is not null)
             {
