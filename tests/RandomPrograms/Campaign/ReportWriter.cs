@@ -31,6 +31,10 @@ namespace SymGrad.RandomPrograms.Campaign
             Row("float twin gradients off as PyTorch float32's too (float's range or rounding: bad draw)", r.Results.Sum(x => x.FloatStrayAgreed));
             Row("gradients off central differences where PyTorch agrees with ours (cancellation: bad draw)", r.Results.Sum(x => x.CancellationsAgreed));
             Row("float twin values differ (branch flips; gradients not compared)", r.Results.Sum(x => x.FloatValueMismatches));
+            Row("methods checked in forward mode (MTangent = MBackward), double twin", r.Results.Sum(x => x.TangentChecked));
+            Row("methods checked in forward mode, float twin", r.Results.Sum(x => x.TangentFloatChecked));
+            Row("methods skipped in forward mode (no MTangent: calls, out, layer fields)", r.Results.Sum(x => x.TangentSkipped));
+            Row("  of which MTangent was generated all the same (the calls in dead code)", r.Results.Sum(x => x.TangentSkippedGenerated));
             Row("failed", r.Failed);
             if (r.TorchChecked > 0 || r.TorchError is not null)
             {

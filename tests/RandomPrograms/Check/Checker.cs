@@ -37,6 +37,8 @@ namespace SymGrad.RandomPrograms.Check
     /// <item>Exact identities (accumulation, empty cotangents, MGradient against MBackward) only reorder sums: 1e-9 of the
     /// magnitudes involved.</item>
     /// <item>Float twin: float's ε = 6e-8 amplified by κ ≤ 1e3 and summed over L: 2e-3·max(|a|, |b|) + 2e-4·scale.</item>
+    /// <item>Forward against reverse mode (P11): both exact up to rounding, summed in other orders: 1e-7 of the sum of the
+    /// products' magnitudes on both sides, plus 1e-9·scale; the float twin's as P6's, on the same magnitudes.</item>
     /// </list>
     /// </summary>
     public sealed class Checker
@@ -45,6 +47,7 @@ namespace SymGrad.RandomPrograms.Check
         public const double FdRelative = 1e-5, FdAbsolute = 1e-6;
         public const double ExactRelative = 1e-9;
         public const double FloatRelative = 2e-3, FloatAbsolute = 2e-4;
+        public const double TangentRelative = 1e-7, TangentAbsolute = 1e-9;
         public const double MaxMagnitude = 1e8;
         public const int Draws = 6;
 
@@ -73,6 +76,14 @@ namespace SymGrad.RandomPrograms.Check
             foreach (var m in _compiled.Program.Methods)
             {
                 var (d, f) = run.Methods[m.Name];
+                if (d.Tangent is null)
+                {
+                    _result.TangentSkipped++;
+                    // Calls only in code the generator drops as dead (after a return, under `if (3 < 0)`): 13 methods in 2,000
+                    // programs. Many more would mean the generator took forward mode further than Model.ForwardMode knows.
+                    if (_compiled.Generated.Values.Any(t => t.Contains($" {m.Name}Tangent(", StringComparison.Ordinal))) _result.TangentSkippedGenerated++;
+                }
+
                 try
                 {
                     var status = CheckMethod(m, d, f);
@@ -328,7 +339,7 @@ namespace SymGrad.RandomPrograms.Check
         /// Calls a generated method (through its driver) with the workspace mark taken before and after (P5) and the
         /// primal arguments compared before and after (P8); an exception is a runtime failure.
         /// </summary>
-        private T Generated<T>(Method m, string what, Inputs call, bool outputsArePrimal, Func<T> body)
+        private T Generated<T>(Method m, string what, Inputs call, bool outputsArePrimal, Func<T> body, string property = Properties.CentralDifferences)
         {
             var snapshot = call.S.Select(a => (double[])a.Clone()).ToArray();
             var ints = call.NS.Select(a => (int[])a.Clone()).ToArray();
@@ -355,7 +366,7 @@ namespace SymGrad.RandomPrograms.Check
             {
                 var after0 = Workspace.Current.Mark();
                 string extra = after0 != before ? $"\n  and the workspace was left at {after0} (was {before})" : "";
-                Fail(OutcomeKind.RuntimeException, Properties.CentralDifferences, $"RuntimeException {ex.GetType().Name} in {what}",
+                Fail(OutcomeKind.RuntimeException, property, $"RuntimeException {ex.GetType().Name} in {what}",
                     $"{what} threw {ex.GetType().Name}: {ex.Message}{extra}\n  at inputs {call.Describe(m)}", m);
                 throw new Stop();
             }
@@ -541,6 +552,40 @@ namespace SymGrad.RandomPrograms.Check
                 }
             }
 
+            // P13: MTangent against MBackward (where P1 passed the backward), in a direction ẋ of float-representable values.
+            var direction = coords.Select(_ => (double)(float)(-1 + 2 * U())).ToArray();
+            if (d.Tangent is { } tangent && wrongCount == 0)
+            {
+                _result.TangentChecked++;
+                var none = new bool[coords.Count];
+                CheckTangent(m, "MTangent", "Tangent", tangent, x, fwd, coords, dR, dy, g, direction, none, new bool[outs.Length], outs, TangentRelative, TangentAbsolute * scale);
+
+                // Empty tangents: one span input's (zero: its coordinates leave ⟨J'·dy, dx⟩) and an output's (not needed: its
+                // term leaves ⟨dy, J·dx⟩, and the gradients are MBackward's with an empty cotangent for it).
+                var spans = InputSpans(m);
+                if (U() < 0.5 && (spans.Length > 0 || outs.Length > 0))
+                {
+                    int emptySpan = spans.Length > 0 && U() < 0.7 ? (int)(U() * spans.Length) : -1;
+                    var emptyOut = outs.Select(_ => false).ToArray();
+                    if (outs.Length > 0 && (emptySpan < 0 || U() < 0.5)) emptyOut[(int)(U() * outs.Length)] = true;
+                    var withEmpty = dy.Select((a, k) => emptyOut[k] ? null : a).ToArray();
+                    var ge = g;
+                    if (emptyOut.Any(e => e))
+                    {
+                        ge = NewGradients(m, x, false);
+                        var ecall = Copy(fwd);
+                        Generated(m, "MBackward (default cotangent)", ecall, true, () =>
+                        {
+                            d.Backward(ecall.R, ecall.S, ecall.N, ecall.NS, ecall.B, dR, Cot(withEmpty), ge.Dr, ge.Ds);
+                            return 0;
+                        });
+                    }
+
+                    CheckTangent(m, "MTangent (default tangents)", "TangentEmpty", tangent, x, fwd, coords, dR, dy, ge, direction,
+                        coords.Select(c => c.GradSpan >= 0 && c.GradSpan == emptySpan).ToArray(), emptyOut, outs, TangentRelative, TangentAbsolute * scale);
+                }
+            }
+
             // P6: the float twin agrees with the double twin (at the same, float-representable, inputs).
             var xf = x.Fresh();
             for (int i = 0; i < xf.R.Length; i++) xf.R[i] = (float)xf.R[i];
@@ -613,6 +658,79 @@ namespace SymGrad.RandomPrograms.Check
             {
                 TorchCases.Add(new TorchCase(_compiled.Id, _compiled.Program, m, xf, dR, Cot(dy), gdd.Dr, gdd.Ds, Arbitrate: true, FloatDr: gff.Dr, FloatDs: gff.Ds));
             }
+            else if (f.Tangent is { } floatTangent && wrongCount == 0)
+            {
+                // P13 in float: the float twin's MTangent against its MBackward (which P6 just found as the double twin's).
+                _result.TangentFloatChecked++;
+                CheckTangent(m, "MTangent (float)", "TangentFloat", floatTangent, xf, ff, coords, dR, dy, gff, direction, new bool[coords.Count], new bool[outs.Length], outs,
+                    FloatRelative, FloatAbsolute * Math.Max(fscale, gscale));
+            }
+        }
+
+        /// <summary>
+        /// P13: MTangent at <paramref name="at"/> in the direction ẋ (<paramref name="direction"/>, by coordinate; a span input
+        /// whose coordinates are <paramref name="emptyIn"/> gets an empty tangent) against the gradients <paramref name="grad"/>
+        /// of MBackward with the cotangents dR, dy (the <paramref name="emptyOut"/> outputs empty, their tangents not asked):
+        /// dR·ṙ + Σ dy·ẏ = Σ grad·ẋ within <paramref name="relative"/> of the sum of the products' magnitudes plus
+        /// <paramref name="absolute"/>; and the outputs written as the forward wrote them (<paramref name="forward"/>).
+        /// </summary>
+        private void CheckTangent(Method m, string what, string key, TangentFn tangent, Inputs at, Inputs forward, List<Coord> coords, double dR, double[][] dy,
+            (double[] Dr, double[][] Ds) grad, double[] direction, bool[] emptyIn, bool[] emptyOut, int[] outs, double relative, double absolute)
+        {
+            int scalars = m.Params.Count(p => p.IsDifferentiable && p.Kind == ParamKind.RealScalar);
+            var tr = new double[scalars];
+            var ts = InputSpans(m).Select(si => (double[]?)new double[at.S[si].Length]).ToArray();
+            for (int c = 0; c < coords.Count; c++)
+            {
+                if (coords[c].GradScalar >= 0) tr[coords[c].GradScalar] = direction[c];
+                else if (emptyIn[c]) ts[coords[c].GradSpan] = null;
+                else ts[coords[c].GradSpan]![coords[c].Element] = direction[c];
+            }
+
+            var call = at.Fresh();
+            var ty = outs.Select((o, k) => emptyOut[k] ? null : new double[call.S[o].Length]).ToArray();
+            double rdot = Generated(m, what, call, false, () => tangent(call.R, call.S, call.N, call.NS, call.B, (double[])tr.Clone(),
+                ts.Select(a => a?.Clone() as double[]).ToArray(), ty), Properties.Tangent);
+            foreach (int o in outs)
+            {
+                for (int i = 0; i < call.S[o].Length; i++)
+                {
+                    if (!call.S[o][i].Equals(forward.S[o][i]))
+                    {
+                        Fail(OutcomeKind.WrongValue, Properties.Tangent, "TangentOutputs", $"{what} wrote {SpanName(m, o)}[{i}] = {N(call.S[o][i])}, the forward {N(forward.S[o][i])}.\n  at inputs {at.Describe(m)}", m);
+                        break;
+                    }
+                }
+            }
+
+            double lhs = dR * rdot, lsum = Math.Abs(dR * rdot);
+            for (int k = 0; k < outs.Length; k++)
+            {
+                if (ty[k] is not { } t) continue;
+                for (int i = 0; i < t.Length; i++)
+                {
+                    lhs += dy[k][i] * t[i];
+                    lsum += Math.Abs(dy[k][i] * t[i]);
+                }
+            }
+
+            double rhs = 0, rsum = 0;
+            for (int c = 0; c < coords.Count; c++)
+            {
+                if (emptyIn[c]) continue;
+                double p = Grad(grad.Dr, grad.Ds, coords[c]) * direction[c];
+                rhs += p;
+                rsum += Math.Abs(p);
+            }
+
+            double tol = relative * (lsum + rsum) + absolute;
+            if (Math.Abs(lhs - rhs) <= tol) return;
+            string Direction() => string.Join(", ", coords.Select((c, i) => $"{c.Label}: {(emptyIn[i] ? "(empty)" : N(direction[i]))}"));
+            string Tangents() => string.Concat(outs.Select((o, k) => ty[k] is { } t ? $", d{SpanName(m, o)}/dt = [{string.Join(", ", t.Take(12).Select(N))}{(t.Length > 12 ? ", …" : "")}]" : $", d{SpanName(m, o)}/dt (empty)"));
+            Fail(OutcomeKind.WrongValue, Properties.Tangent, double.IsFinite(lhs) ? key : key + " not finite",
+                $"{what}: dResult·ṙ + Σ dy·ẏ = {N(lhs)}, MBackward's gradients · ẋ = {N(rhs)} (tolerance {tol:G3}, |difference| / Σ|products| = {Math.Abs(lhs - rhs) / (lsum + rsum):G3})" +
+                $"\n  ṙ = {N(rdot)}{Tangents()}\n  direction ẋ: {Direction()}\n  gradients: {string.Join(", ", coords.Where((_, i) => !emptyIn[i]).Take(16).Select(c => $"d{c.Label} = {N(Grad(grad.Dr, grad.Ds, c))}"))}" +
+                $"\n  at inputs {at.Describe(m)}\n  dResult = {N(dR)}{string.Concat(outs.Select((o, k) => $", d{SpanName(m, o)} = [{string.Join(", ", dy[k].Select(N))}]{(emptyOut[k] ? " (tangent empty)" : "")}"))}", m);
         }
 
         /// <summary>How far a float gradient may be from the double one (see the class's remarks).</summary>

@@ -54,6 +54,7 @@ namespace SymGrad.RandomPrograms.Check
         public const string LayerGradients = "P10 layer objects: ZeroGradients() sizes and clears the d-fields, the backward allocates them";
         public const string GradientChoice = "P11 a gradient passed empty (default) changes no other gradient";
         public const string StructGradients = "P12 a struct parameter's gradient: a field the method does not read keeps its value";
+        public const string Tangent = "P13 MTangent (forward mode) = MBackward: <dy, J·dx> = <J'·dy, dx>, outputs as the forward";
     }
 
     /// <summary>One failure: its kind, the property, a class key (kind + ids or property) for grouping, and details.</summary>
@@ -100,6 +101,17 @@ namespace SymGrad.RandomPrograms.Check
         /// scale does not show). Withdrawn; the seeds are listed in the summary for review.
         /// </summary>
         public int CancellationsAgreed { get; set; }
+
+        /// <summary>Methods whose MTangent was checked against MBackward (<see cref="Properties.Tangent"/>), in the double twin and in the float twin.</summary>
+        public int TangentChecked { get; set; }
+
+        public int TangentFloatChecked { get; set; }
+
+        /// <summary>Methods with no MTangent (<see cref="Model.ForwardMode.HasTangent"/>): calls, an out result, a layer's fields.</summary>
+        public int TangentSkipped { get; set; }
+
+        /// <summary>Of those, methods whose MTangent was generated all the same (<see cref="Model.ForwardMode"/> is out of date).</summary>
+        public int TangentSkippedGenerated { get; set; }
 
         public bool SkippedKink { get; set; }
 

@@ -22,8 +22,14 @@ namespace SymGrad.RandomPrograms.Compile
 
     public delegate double GradientFn(double[] r, double[][] s, int[] n, int[][] ns, bool[] b, double[] dr, double[][] ds);
 
-    /// <summary>The driver delegates of one method in one twin; <see cref="Gradient"/> is null for a void method.</summary>
-    public sealed record Entry(ForwardFn Forward, BackwardFn Backward, GradientFn? Gradient);
+    /// <summary>MTangent through its driver: tangents of the differentiable scalars and spans, of the outputs (null: default).</summary>
+    public delegate double TangentFn(double[] r, double[][] s, int[] n, int[][] ns, bool[] b, double[] tr, double[]?[] ts, double[]?[] ty);
+
+    /// <summary>
+    /// The driver delegates of one method in one twin; <see cref="Gradient"/> is null for a void method, <see cref="Tangent"/>
+    /// for one with no MTangent (<see cref="ForwardMode.HasTangent"/>).
+    /// </summary>
+    public sealed record Entry(ForwardFn Forward, BackwardFn Backward, GradientFn? Gradient, TangentFn? Tangent = null);
 
     /// <summary>A compiled program: per method name, the double and float twins' entries.</summary>
     public sealed record Runnable(IReadOnlyDictionary<string, (Entry Double, Entry Float)> Methods);
@@ -258,7 +264,8 @@ namespace SymGrad.RandomPrograms.Compile
                 {
                     T Get<T>(string what) where T : Delegate
                         => driver.GetMethod(DriverPrinter.Name(m, p, what))!.CreateDelegate<T>();
-                    return new Entry(Get<ForwardFn>("Forward"), Get<BackwardFn>("Backward"), m.ReturnsReal ? Get<GradientFn>("Gradient") : null);
+                    return new Entry(Get<ForwardFn>("Forward"), Get<BackwardFn>("Backward"), m.ReturnsReal ? Get<GradientFn>("Gradient") : null,
+                        ForwardMode.HasTangent(m) ? Get<TangentFn>("Tangent") : null);
                 }
 
                 methods[m.Name] = (Make(Precision.Double), Make(Precision.Float));

@@ -402,8 +402,9 @@ namespace SymGrad.RandomPrograms.Generate
                     _budget--;
                     var t = _r.Pick(realLocals);
                     var value = GenReal(_r.Int(1, 3));
-                    // x = x; is a warning (CS1717) in the user's own code: not a program anyone writes.
-                    return new Assign(t.Name, "=", value is Var v && v.Name == t.Name ? new Binary("*", value, new RealLit(2)) : value);
+                    // x = x; is a warning (CS1717) in the user's own code, casts or not (x = (double)((double)x)): not a program
+                    // anyone writes (MTangent, which runs the forward as written, repeats it).
+                    return new Assign(t.Name, "=", Uncast(value) is Var v && v.Name == t.Name ? new Binary("*", value, new RealLit(2)) : value);
                 }
 
                 case "compound":

@@ -21,6 +21,11 @@ namespace SymGrad.RandomPrograms.Print
     /// fields as they are, so the backward allocates them. A layer check that fails throws an
     /// <see cref="System.InvalidOperationException"/> whose message starts with <see cref="LayerCheck"/>.
     /// </para>
+    /// <para>
+    /// <c>MTangent</c> (where <see cref="ForwardMode.HasTangent"/>): tangents of the differentiable scalars in <c>tr</c> and
+    /// spans in <c>ts</c> (the places of <c>dr</c>/<c>ds</c>; null is <c>default</c>), output tangents in <c>ty</c> (by output;
+    /// null is <c>default</c>, not needed); returns the result's tangent (0 for a void method).
+    /// </para>
     /// </summary>
     public static class DriverPrinter
     {
@@ -54,6 +59,7 @@ namespace SymGrad.RandomPrograms.Print
                     Forward(w, m, p);
                     Backward(w, m, p);
                     if (m.ReturnsReal) Gradient(w, m, p);
+                    if (ForwardMode.HasTangent(m)) Tangent(w, m, p);
                 }
             }
 
@@ -475,6 +481,45 @@ namespace SymGrad.RandomPrograms.Print
             CopyOutputsBack(w, m, p);
             foreach (var line in after) w.Line(line);
             w.Line("return result;");
+            w.Close();
+        }
+
+        private static void Tangent(Writer w, Method m, Precision p)
+        {
+            w.Line($"public static double {Name(m, p, "Tangent")}({Common}, double[] tr, double[]?[] ts, double[]?[] ty)");
+            w.Open();
+            var args = Arguments(w, m, p);
+            int tri = 0, tsi = 0;
+            foreach (var q in m.Params.Where(q => q.IsDifferentiable))
+            {
+                bool scalar = q.Kind == ParamKind.RealScalar;
+                int k = scalar ? tri++ : tsi++;
+                if (q.Field) continue; // a field no tangent parameter stands for (the method reads no differentiable field)
+                args.Add(scalar ? (p == Precision.Double ? $"tr[{k}]" : $"(float)tr[{k}]")
+                    : p == Precision.Double ? $"ts[{k}]" : $"ts[{k}] is {{ }} t{k} ? F(t{k}) : null");
+            }
+
+            var after = new List<string>();
+            int outputs = m.Params.Count(q => q.Kind == ParamKind.RealSpanOut);
+            for (int k = 0; k < outputs; k++)
+            {
+                if (p == Precision.Double)
+                {
+                    args.Add($"ty[{k}]");
+                }
+                else
+                {
+                    w.Line($"float[]? u{k} = ty[{k}] is {{ }} v{k} ? F(v{k}) : null;");
+                    args.Add($"u{k}");
+                    after.Add($"if (u{k} is not null) Back(u{k}, ty[{k}]!);");
+                }
+            }
+
+            string call = $"{Callee(m, p)}Tangent({string.Join(", ", args)})";
+            w.Line(m.ReturnsReal ? $"double result = {call};" : $"{call};");
+            CopyOutputsBack(w, m, p);
+            foreach (var line in after) w.Line(line);
+            w.Line(m.ReturnsReal ? "return result;" : "return 0;");
             w.Close();
         }
     }
