@@ -12,7 +12,7 @@ namespace SymGrad.RandomPrograms.Model
     public static class ForwardMode
     {
         public static bool HasTangent(Method m)
-            => !m.Params.Any(p => p.Kind == ParamKind.RealOut)
+            => !m.Params.Any(p => p.Kind == ParamKind.RealOut) && !m.ReturnsStruct
                && !(m.Instance && m.GradientFields.Any())
                && !Measure.All(m.Body).Any(n => n is CallExpr or CallStmt || n is MathCall c && MathNames.Library.Contains(c.Function));
     }

@@ -490,11 +490,21 @@ namespace SymGrad.RandomPrograms.Print
             w.Open();
             var args = Arguments(w, m, p);
             int tri = 0, tsi = 0;
+            var scalarIndex = new Dictionary<string, int>();
+            foreach (var q in m.Params.Where(q => q.IsDifferentiable && q.Kind == ParamKind.RealScalar)) scalarIndex[q.Name] = tri++;
+            var structsDone = new HashSet<string>();
             foreach (var q in m.Params.Where(q => q.IsDifferentiable))
             {
                 bool scalar = q.Kind == ParamKind.RealScalar;
-                int k = scalar ? tri++ : tsi++;
+                int k = scalar ? scalarIndex[q.Name] : tsi++;
                 if (q.Field) continue; // a field no tangent parameter stands for (the method reads no differentiable field)
+                if (q.Struct is { } st)
+                {
+                    // A struct parameter's tangent is one struct of its type, from its members' entries of tr (other fields zero).
+                    if (structsDone.Add(st)) args.Add(NewStruct(p, m.Members(st).Select(x => (x.Member!, $"tr[{scalarIndex[x.Name]}]"))));
+                    continue;
+                }
+
                 args.Add(scalar ? (p == Precision.Double ? $"tr[{k}]" : $"(float)tr[{k}]")
                     : p == Precision.Double ? $"ts[{k}]" : $"ts[{k}] is {{ }} t{k} ? F(t{k}) : null");
             }
