@@ -3,6 +3,8 @@ using Xunit;
 
 namespace SymGrad.RuntimeTests
 {
+    // Allocation counts are per thread; a kernel's parallel wait can run another test's work inline: not in parallel with others.
+    [Collection(nameof(AllocationCollection))]
     public class WorkspaceTests
     {
         [Fact]

@@ -4,6 +4,8 @@ using Xunit;
 
 namespace SymGrad.RuntimeTests.Data
 {
+    // Allocation counts are per thread; a kernel's parallel wait can run another test's work inline: not in parallel with others.
+    [Collection(nameof(AllocationCollection))]
     public class IdxTests : IDisposable
     {
         private readonly IdxFiles _files = new();

@@ -8,6 +8,8 @@ namespace SymGrad.RuntimeTests.Gradients
     /// A generated training step allocates nothing once the workspace has grown to its size: tapes, cotangent
     /// copies and scratch spans all come from the per-thread workspace.
     /// </summary>
+    // Allocation counts are per thread; a kernel's parallel wait can run another test's work inline: not in parallel with others.
+    [Collection(nameof(AllocationCollection))]
     public class AllocationTests
     {
         /// <summary>

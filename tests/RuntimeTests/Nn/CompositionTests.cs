@@ -6,6 +6,8 @@ using static SymGrad.RuntimeTests.Gradients.Check;
 namespace SymGrad.RuntimeTests.NnPrimitives
 {
     /// <summary>Networks composed of <see cref="Nn"/> primitives through the generator: gradient checks, training, allocation.</summary>
+    // Allocation counts are per thread; a kernel's parallel wait can run another test's work inline: not in parallel with others.
+    [Collection(nameof(AllocationCollection))]
     public class CompositionTests
     {
         [Theory]

@@ -4,6 +4,8 @@ using Xunit;
 namespace SymGrad.RuntimeTests.NnPrimitives
 {
     /// <summary>Every float primitive, forward and backward, allocates nothing once warm (scratch from the workspace or pools).</summary>
+    // Allocation counts are per thread; a kernel's parallel wait can run another test's work inline: not in parallel with others.
+    [Collection(nameof(AllocationCollection))]
     public class NnAllocationTests
     {
         private static long AllocatedBy(Action step)
