@@ -209,13 +209,21 @@ namespace SymGrad
             T scale = dLoss / T.CreateChecked(rows);
             if (accumulate)
             {
-                TensorPrimitives.FusedMultiplyAdd(probabilities, scale, dLogits, dLogits);
-            }
-            else
-            {
-                TensorPrimitives.Multiply(probabilities, scale, dLogits);
+                // dz += s·(p − onehot) with the one-hot taken off before the sum: adding s·p, then −s, would round what dz held
+                // at the size of s although s·(p − 1) is small (a cotangent doubled in a loop; found by the random-program tester).
+                for (int i = 0; i < rows; i++)
+                {
+                    int row = i * classes, at = row + labels[i];
+                    T before = dLogits[at];
+                    Span<T> d = dLogits.Slice(row, classes);
+                    TensorPrimitives.FusedMultiplyAdd(probabilities.Slice(row, classes), scale, d, d);
+                    dLogits[at] = before + (scale * (probabilities[at] - T.One));
+                }
+
+                return;
             }
 
+            TensorPrimitives.Multiply(probabilities, scale, dLogits);
             for (int i = 0; i < rows; i++)
             {
                 dLogits[(i * classes) + labels[i]] -= scale;

@@ -31,6 +31,19 @@ namespace SymGrad.RuntimeTests
         public void DoubleMatchesNaive(int rows, int cols) => MatchesNaive<double>(rows, cols, scale: 4);
 
         [Fact]
+        public void AccumulatingAHugeCotangentKeepsWhatTheGradientHeld()
+        {
+            // dz += s·(p − onehot) with s = 2⁵⁰ and p₀ = 1 − ε: s·(p₀ − 1) is moderate, s·p₀ is not; adding s·p₀ and then −s
+            // would round the 0.3 already in dz at the size of s (found by the random-program tester).
+            double[] logits = { 20, 0 }, p = new double[2], dz = { 0.3, 0.3 };
+            Softmax.Forward(logits, p, 1, 2);
+            double s = Math.Pow(2, 50);
+            Softmax.CrossEntropyBackward<double>(p, new[] { 0 }, dz, 1, 2, s);
+            double expected = 0.3 + (s * (p[0] - 1));
+            Assert.True(Math.Abs(dz[0] - expected) <= 1e-12 * Math.Abs(expected), $"dz[0] = {dz[0]}, expected {expected}");
+        }
+
+        [Fact]
         public void LargeLogitsDoNotOverflow()
         {
             float[] x = { 1000f, 1001f, 999f, -1000f };
