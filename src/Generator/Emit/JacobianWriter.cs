@@ -62,28 +62,8 @@ namespace SymGrad.Generator.Emit
             writer.WriteLine($"{model.Accessibility} {model.StaticModifier}void {model.Name}Jacobian({string.Join(", ", parameters)})");
             Open(writer);
 
-            string previous = "0";
-            foreach (ParameterSpec p in inputs)
-            {
-                writer.WriteLine($"int {columnAt[p.Name]} = {previous};");
-                previous = $"{columnAt[p.Name]} + {Size(p)}";
-            }
-
-            writer.WriteLine($"int {columns} = {previous};");
-            previous = "0";
-            if (scalar)
-            {
-                writer.WriteLine($"int {resultRow} = 0;");
-                previous = "1";
-            }
-
-            foreach (ParameterSpec o in outputs)
-            {
-                writer.WriteLine($"int {rowAt[o.Name]} = {previous};");
-                previous = $"{rowAt[o.Name]} + {o.Name}.Length";
-            }
-
-            writer.WriteLine($"int {rows} = {previous};");
+            WriteOffsets(writer, inputs.Select(p => (columnAt[p.Name], Size(p))), columns);
+            WriteOffsets(writer, (scalar ? new[] { (resultRow, "1") } : new (string, string)[0]).Concat(outputs.Select(o => (rowAt[o.Name], o.Name + ".Length"))), rows);
             writer.WriteLine($"global::SymGrad.Guard.JacobianLength<{type}>({jacobian}, nameof({jacobian}), {rows}, {columns});");
             writer.WriteLine($"global::SymGrad.Workspace {workspace} = global::SymGrad.Workspace.Current;");
             writer.WriteLine($"global::SymGrad.WorkspaceMark {mark} = {workspace}.Mark();");
@@ -115,11 +95,7 @@ namespace SymGrad.Generator.Emit
 
                     string t = tangents[p.Name];
                     arguments.Add(t);
-                    writer.WriteLine($"{t}.Clear();");
-                    writer.WriteLine($"if ({column} >= {columnAt[p.Name]} && {column} < {columnAt[p.Name]} + {p.Name}.Length)");
-                    Open(writer);
-                    writer.WriteLine($"{t}[{column} - {columnAt[p.Name]}] = 1;");
-                    Close(writer);
+                    WriteUnit(writer, t, column, columnAt[p.Name], p.Name);
                 }
 
                 arguments.AddRange(outputs.Select(o => tangents[o.Name]));
@@ -170,11 +146,7 @@ namespace SymGrad.Generator.Emit
             {
                 string dy = cotangents[o.Name];
                 backward.Add(dy);
-                writer.WriteLine($"{dy}.Clear();");
-                writer.WriteLine($"if ({row} >= {rowAt[o.Name]} && {row} < {rowAt[o.Name]} + {o.Name}.Length)");
-                Open(writer);
-                writer.WriteLine($"{dy}[{row} - {rowAt[o.Name]}] = 1;");
-                Close(writer);
+                WriteUnit(writer, dy, row, rowAt[o.Name], o.Name);
             }
 
             foreach (ParameterSpec p in inputs)
@@ -229,14 +201,7 @@ namespace SymGrad.Generator.Emit
             parameters.Add($"global::System.Span<{type}> {hessian}");
             writer.WriteLine($"{model.Accessibility} {model.StaticModifier}void {model.Name}Hessian({string.Join(", ", parameters)})");
             Open(writer);
-            string previous = "0";
-            foreach (ParameterSpec p in inputs)
-            {
-                writer.WriteLine($"int {columnAt[p.Name]} = {previous};");
-                previous = $"{columnAt[p.Name]} + {(p.Kind == ParameterKind.Scalar ? "1" : p.Name + ".Length")}";
-            }
-
-            writer.WriteLine($"int {size} = {previous};");
+            WriteOffsets(writer, inputs.Select(p => (columnAt[p.Name], p.Kind == ParameterKind.Scalar ? "1" : p.Name + ".Length")), size);
             writer.WriteLine($"global::SymGrad.Guard.JacobianLength<{type}>({hessian}, nameof({hessian}), {size}, {size});");
             writer.WriteLine($"{hessian}.Clear();");
             writer.WriteLine($"global::SymGrad.Workspace {workspace} = global::SymGrad.Workspace.Current;");
@@ -262,11 +227,7 @@ namespace SymGrad.Generator.Emit
 
                 string v = directions[p.Name];
                 arguments.Add(v);
-                writer.WriteLine($"{v}.Clear();");
-                writer.WriteLine($"if ({column} >= {columnAt[p.Name]} && {column} < {columnAt[p.Name]} + {p.Name}.Length)");
-                Open(writer);
-                writer.WriteLine($"{v}[{column} - {columnAt[p.Name]}] = 1;");
-                Close(writer);
+                WriteUnit(writer, v, column, columnAt[p.Name], p.Name);
             }
 
             arguments.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar
@@ -282,18 +243,33 @@ namespace SymGrad.Generator.Emit
             Close(writer);
         }
 
-        private static string Capital(string name) => char.ToUpperInvariant(name[0]) + name.Substring(1);
-
-        private static void Open(IndentedTextWriter writer)
+        /// <summary><c>int cX = 0; int cA = cX + x.Length; int total = cA + 1;</c>: where each block starts, and the total.</summary>
+        private static void WriteOffsets(IndentedTextWriter writer, IEnumerable<(string Name, string Size)> blocks, string total)
         {
-            writer.WriteLine("{");
-            writer.Indent++;
+            string previous = "0";
+            foreach ((string name, string size) in blocks)
+            {
+                writer.WriteLine($"int {name} = {previous};");
+                previous = $"{name} + {size}";
+            }
+
+            writer.WriteLine($"int {total} = {previous};");
         }
 
-        private static void Close(IndentedTextWriter writer)
+        /// <summary>The span for <paramref name="of"/> as the unit vector of <paramref name="index"/> when it falls in that block, else zeros.</summary>
+        private static void WriteUnit(IndentedTextWriter writer, string span, string index, string start, string of)
         {
-            writer.Indent--;
-            writer.WriteLine("}");
+            writer.WriteLine($"{span}.Clear();");
+            writer.WriteLine($"if ({index} >= {start} && {index} < {start} + {of}.Length)");
+            Open(writer);
+            writer.WriteLine($"{span}[{index} - {start}] = 1;");
+            Close(writer);
         }
+
+        internal static string Capital(string name) => char.ToUpperInvariant(name[0]) + name.Substring(1);
+
+        private static void Open(IndentedTextWriter writer) => SourceEmitter.Open(writer);
+
+        private static void Close(IndentedTextWriter writer) => SourceEmitter.Close(writer);
     }
 }

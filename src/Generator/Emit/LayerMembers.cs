@@ -58,8 +58,7 @@ namespace SymGrad.Generator.Emit
                     : "/// <summary>Sets every gradient field to zero, each array sized as its parameter (allocated when that changed).</summary>");
                 writer.WriteLine(SourceEmitter.GeneratedCode);
                 writer.WriteLine("public void ZeroGradients()");
-                writer.WriteLine("{");
-                writer.Indent++;
+                SourceEmitter.Open(writer);
                 foreach (ParameterSpec field in fields)
                 {
                     string gradient = Gradient(field);
@@ -74,8 +73,7 @@ namespace SymGrad.Generator.Emit
                     }
                 }
 
-                writer.Indent--;
-                writer.WriteLine("}");
+                SourceEmitter.Close(writer);
             });
         }
     }

@@ -151,7 +151,7 @@ namespace SymGrad.Generator.Emit
                 string dx = program.Gradients[p.Name];
                 if (program.Gradients.Count > 1 && UnneededGradients.Guard(body, new Dictionary<string, string> { [dx] = "_" }) != body)
                 {
-                    flags[dx] = taken.Reserve("need" + char.ToUpperInvariant(dx[0]) + dx.Substring(1));
+                    flags[dx] = taken.Reserve("need" + JacobianWriter.Capital(dx));
                     writer.WriteLine($"bool {flags[dx]} = !{dx}.IsEmpty;");
                 }
 
@@ -517,13 +517,13 @@ namespace SymGrad.Generator.Emit
 
         private static string ElementOf(MethodModel model, string span) => model.Parameters.First(p => p.Name == span).ElementType;
 
-        private static void Open(IndentedTextWriter writer)
+        internal static void Open(IndentedTextWriter writer)
         {
             writer.WriteLine("{");
             writer.Indent++;
         }
 
-        private static void Close(IndentedTextWriter writer)
+        internal static void Close(IndentedTextWriter writer)
         {
             writer.Indent--;
             writer.WriteLine("}");

@@ -279,7 +279,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             int cB2 = cW2 + w2.Length;
             int columns = cB2 + 1;
             int rResult = 0;
-            int rows = 1;
+            int rows = rResult + 1;
             global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark mark = workspace.Mark();

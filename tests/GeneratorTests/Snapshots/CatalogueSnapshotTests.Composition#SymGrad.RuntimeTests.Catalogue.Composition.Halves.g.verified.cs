@@ -108,7 +108,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             int cX = 0;
             int columns = cX + x.Length;
             int rResult = 0;
-            int rTop = 1;
+            int rTop = rResult + 1;
             int rBottom = rTop + top.Length;
             int rows = rBottom + bottom.Length;
             global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);

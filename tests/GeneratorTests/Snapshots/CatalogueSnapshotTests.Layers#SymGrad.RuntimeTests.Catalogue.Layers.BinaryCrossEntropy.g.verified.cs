@@ -160,7 +160,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             int cP = 0;
             int columns = cP + p.Length;
             int rResult = 0;
-            int rows = 1;
+            int rows = rResult + 1;
             global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark mark = workspace.Mark();

@@ -208,7 +208,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             int cY = cZ + z.Length;
             int columns = cY + y.Length;
             int rResult = 0;
-            int rows = 1;
+            int rows = rResult + 1;
             global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark mark = workspace.Mark();

@@ -287,7 +287,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             int cW2 = cW1 + w1.Length;
             int columns = cW2 + w2.Length;
             int rResult = 0;
-            int rH = 1;
+            int rH = rResult + 1;
             int rows = rH + h.Length;
             global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;

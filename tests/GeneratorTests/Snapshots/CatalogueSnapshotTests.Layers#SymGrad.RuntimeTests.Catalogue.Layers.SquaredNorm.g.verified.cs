@@ -221,7 +221,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             int cX = cW + w.Length;
             int columns = cX + x.Length;
             int rResult = 0;
-            int rows2 = 1;
+            int rows2 = rResult + 1;
             global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows2, columns);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark mark = workspace.Mark();

@@ -293,7 +293,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             int cB2 = cW2 + w2.Length;
             int columns = cB2 + b2.Length;
             int rResult = 0;
-            int rA1 = 1;
+            int rA1 = rResult + 1;
             int rH1 = rA1 + a1.Length;
             int rA2 = rH1 + h1.Length;
             int rP = rA2 + a2.Length;

@@ -267,7 +267,7 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             int cB = cW + w.Length;
             int columns = cB + b.Length;
             int rResult = 0;
-            int rConv = 1;
+            int rConv = rResult + 1;
             int rAct = rConv + conv.Length;
             int rPooled = rAct + act.Length;
             int rLogits = rPooled + pooled.Length;

@@ -234,7 +234,7 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             int cB = cW + w.Length;
             int columns = cB + b.Length;
             int rResult = 0;
-            int rConv = 1;
+            int rConv = rResult + 1;
             int rPooled = rConv + conv.Length;
             int rLogits = rPooled + pooled.Length;
             int rows = rLogits + logits.Length;

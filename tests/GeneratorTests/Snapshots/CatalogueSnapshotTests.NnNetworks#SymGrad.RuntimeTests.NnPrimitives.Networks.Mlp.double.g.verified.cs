@@ -234,7 +234,7 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             int cB2 = cW2 + w2.Length;
             int columns = cB2 + b2.Length;
             int rResult = 0;
-            int rZ1 = 1;
+            int rZ1 = rResult + 1;
             int rH1 = rZ1 + z1.Length;
             int rLogits = rH1 + h1.Length;
             int rows = rLogits + logits.Length;

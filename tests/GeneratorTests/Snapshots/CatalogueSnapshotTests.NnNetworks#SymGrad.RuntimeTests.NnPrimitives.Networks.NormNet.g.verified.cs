@@ -163,7 +163,7 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             int cBeta = cGamma + gamma.Length;
             int columns = cBeta + beta.Length;
             int rResult = 0;
-            int rNormalized = 1;
+            int rNormalized = rResult + 1;
             int rSquashed = rNormalized + normalized.Length;
             int rCentered = rSquashed + squashed.Length;
             int rows = rCentered + centered.Length;

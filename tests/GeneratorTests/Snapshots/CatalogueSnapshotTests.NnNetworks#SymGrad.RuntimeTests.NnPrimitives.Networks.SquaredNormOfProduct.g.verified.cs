@@ -95,7 +95,7 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             int cW = cX + x.Length;
             int columns = cW + w.Length;
             int rResult = 0;
-            int rQ = 1;
+            int rQ = rResult + 1;
             int rows = rQ + q.Length;
             global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;

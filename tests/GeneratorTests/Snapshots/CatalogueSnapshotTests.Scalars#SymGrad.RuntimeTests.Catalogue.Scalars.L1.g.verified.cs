@@ -133,7 +133,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             int cW = 0;
             int columns = cW + w.Length;
             int rResult = 0;
-            int rows = 1;
+            int rows = rResult + 1;
             global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark mark = workspace.Mark();

@@ -121,7 +121,7 @@ namespace SymGrad.RuntimeTests.Language
             int cLogits = 0;
             int columns = cLogits + logits.Length;
             int rResult = 0;
-            int rPicked = 1;
+            int rPicked = rResult + 1;
             int rows = rPicked + picked.Length;
             global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;

@@ -112,7 +112,7 @@ namespace SymGrad.RuntimeTests.Language
             int cT = cB + 1;
             int columns = cT + 1;
             int rResult = 0;
-            int rows = 1;
+            int rows = rResult + 1;
             global::SymGrad.Guard.JacobianLength<float>(jacobian, nameof(jacobian), rows, columns);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark mark = workspace.Mark();

@@ -114,7 +114,7 @@ namespace SymGrad.RuntimeTests.Language
             int cC = cX + x.Length;
             int columns = cC + 1;
             int rResult = 0;
-            int rY = 1;
+            int rY = rResult + 1;
             int rows = rY + y.Length;
             global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;

@@ -71,7 +71,7 @@ namespace SymGrad.RuntimeTests.Regressions
             int cA = 0;
             int columns = cA + 1;
             int rResult = 0;
-            int rY = 1;
+            int rY = rResult + 1;
             int rows = rY + y.Length;
             global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;

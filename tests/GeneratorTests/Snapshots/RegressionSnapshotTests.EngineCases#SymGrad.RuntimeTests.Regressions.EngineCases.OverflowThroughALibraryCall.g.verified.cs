@@ -120,7 +120,7 @@ namespace SymGrad.RuntimeTests.Regressions
             int cX = 0;
             int columns = cX + x.Length;
             int rResult = 0;
-            int rY = 1;
+            int rY = rResult + 1;
             int rows = rY + y.Length;
             global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
