@@ -122,8 +122,11 @@ namespace SymGrad
         /// </summary>
         private static bool TryTake(int generation)
         {
+            // Only forwards: a worker that read an older generation (the caller took that job back, returned and started the
+            // next, whose part 1 it took too) must not take it — s_taken has moved past it, and a plain "not equal" would let
+            // it run the newer job's part 1 a second time (a CI run saw part 1 run twice). Differences survive wrap-around.
             int taken = Volatile.Read(ref s_taken);
-            return taken != generation && Interlocked.CompareExchange(ref s_taken, generation, taken) == taken;
+            return generation - taken > 0 && Interlocked.CompareExchange(ref s_taken, generation, taken) == taken;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // loops run optimized from the start: no OSR or tier-up on the worker mid-benchmark
