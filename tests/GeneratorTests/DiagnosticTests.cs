@@ -714,9 +714,55 @@ namespace SymGrad.GeneratorTests
             GeneratorHarness.AssertCompilesCleanly(result);
         }
 
-        /// <summary>A call of a generated derivative does not bind while the generator runs: a diagnostic, not a silent skip.</summary>
+        /// <summary>
+        /// A call of a generated derivative is differentiated again where SymGrad can (nested differentiation); where it
+        /// cannot, a diagnostic that says why — never a silent skip. The gradient of a span input would be a tangent per element.
+        /// </summary>
         [Fact]
-        public void SG0019_CallsAGeneratedDerivative()
+        public void SG0019_TheGradientOfASpanInput()
+            => Expect("""
+                using System;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double F(ReadOnlySpan<double> x) => x[0] * x[1];
+
+                    [Differentiable]
+                    public static double G(ReadOnlySpan<double> x, Span<double> g)
+                    {
+                        [|FGradient(x, g)|];
+                        return x[0];
+                    }
+                }
+                """, "SG0019", "'G' calls the generated 'FGradient'", "call FTangent along the directions you need");
+
+        /// <summary>F calls another method: it has no MHessianVector, so its tangent cannot be differentiated again.</summary>
+        [Fact]
+        public void SG0019_ACalleeWithoutAHessianVectorProduct()
+            => Expect("""
+                using System;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double Sq(double x) => x * x;
+
+                    [Differentiable]
+                    public static double F(double x) => Sq(x) * x;
+
+                    [Differentiable]
+                    public static double G(double x)
+                    {
+                        double d = [|FTangent(x, 1)|];
+                        return d * x;
+                    }
+                }
+                """, "SG0019", "'G' calls the generated 'FTangent'", "'F' needs a generated FTangent and FHessianVector");
+
+        /// <summary>FGradient inside a larger expression: its gradients have no statement to accumulate in.</summary>
+        [Fact]
+        public void SG0019_AGradientCallInsideAnExpression()
             => Expect("""
                 using System;
                 using SymGrad;
@@ -729,11 +775,10 @@ namespace SymGrad.GeneratorTests
                     public static double G(double x)
                     {
                         double dx = 0;
-                        [|FBackward(x, 1, ref dx)|];
-                        return dx;
+                        return 2 * [|FGradient(x, ref dx)|] + dx;
                     }
                 }
-                """, "SG0019", "'G' calls the generated 'FBackward'", "call 'F' and let SymGrad differentiate it");
+                """, "SG0019", "'G' calls the generated 'FGradient'", "call FGradient as a statement");
 
         /// <summary>Assigning the output first and accumulating afterwards is fine when nothing reads the old values.</summary>
         [Fact]

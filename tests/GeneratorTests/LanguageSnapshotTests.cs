@@ -50,6 +50,9 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void Generics() => VerifyCases("GenericCases");
 
+        [Fact]
+        public void NestedDifferentiation() => VerifyCases("NestedCases");
+
         private static void VerifyCases(string name)
         {
             var result = GeneratorHarness.Run(GeneratorHarness.Embedded($"Language.{name}.cs"));

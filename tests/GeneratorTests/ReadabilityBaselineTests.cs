@@ -209,6 +209,34 @@ namespace SymGrad.GeneratorTests
                             workspace.Release(mark);
                         }
                     }
+
+                    /// <summary>
+                    /// Reverse mode over <c>ForwardTangent</c> (nested differentiation), derived by SymGrad: ForwardTangent(x, ẋ) = ∇Forward(x)·ẋ, so it
+                    /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>ForwardHessianVector</c>) and dResult·∇Forward(x) into those
+                    /// of the tangents (<c>ForwardBackward</c>).
+                    /// </summary>
+                    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+                    public static void ForwardTangentBackward(double w0, double x0, double w1, double x1, double w2, double tw0, double tx0, double tw1, double tx1, double tw2, double dResult, ref double dw0, ref double dx0, ref double dw1, ref double dx1, ref double dw2, ref double dtw0, ref double dtx0, ref double dtw1, ref double dtx1, ref double dtw2)
+                    {
+                        ForwardBackward(w0, x0, w1, x1, w2, dResult, ref dtw0, ref dtx0, ref dtw1, ref dtx1, ref dtw2);
+                        ForwardHessianVector(w0, x0, w1, x1, w2, dResult * tw0, dResult * tx0, dResult * tw1, dResult * tx1, dResult * tw2, ref dw0, ref dx0, ref dw1, ref dx1, ref dw2);
+                    }
+
+                    /// <summary>
+                    /// Forward mode over <c>ForwardTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Forward(x)·ẋ along
+                    /// (u, u̇), that is ∇Forward(x)·u̇ + (H·u)·ẋ, by <c>ForwardTangent</c> and <c>ForwardHessianVector</c>. Empty spans are zero.
+                    /// </summary>
+                    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+                    public static double ForwardTangentTangent(double w0, double x0, double w1, double x1, double w2, double tw0, double tx0, double tw1, double tx1, double tw2, double uw0, double ux0, double uw1, double ux1, double uw2, double utw0, double utx0, double utw1, double utx1, double utw2)
+                    {
+                        double huw0 = 0;
+                        double hux0 = 0;
+                        double huw1 = 0;
+                        double hux1 = 0;
+                        double huw2 = 0;
+                        ForwardHessianVector(w0, x0, w1, x1, w2, uw0, ux0, uw1, ux1, uw2, ref huw0, ref hux0, ref huw1, ref hux1, ref huw2);
+                        return ForwardTangent(w0, x0, w1, x1, w2, utw0, utx0, utw1, utx1, utw2) + huw0 * tw0 + hux0 * tx0 + huw1 * tw1 + hux1 * tx1 + huw2 * tw2;
+                    }
                 }
             }
             """;

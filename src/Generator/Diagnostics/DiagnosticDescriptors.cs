@@ -83,7 +83,7 @@ namespace SymGrad.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor CallsGeneratedMethod = Error(
             "SG0019", "Calls a generated derivative",
-            "'{0}' calls the generated '{1}': derivatives of derivatives are not supported yet; call '{2}' and let SymGrad differentiate it, or move the call out of the [Differentiable] method");
+            "'{0}' calls the generated '{1}', which SymGrad cannot differentiate again here: {2}");
 
         public static readonly DiagnosticDescriptor DerivativeIntoNoDerivative = Error(
             "SG0020", "Derivative passed to a [NoDerivative] parameter",

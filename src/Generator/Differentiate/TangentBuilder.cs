@@ -31,6 +31,9 @@ namespace SymGrad.Generator.Differentiate
         private readonly Dictionary<string, string> _tangents = new();
         private readonly HashSet<int> _activePairs = new();
 
+        // Locals holding the value of a call that writes outputs, followed by the call of its tangent, which writes them too.
+        private readonly HashSet<string> _covered = new();
+
         /// <param name="active">The variables and spans that vary along the direction.</param>
         /// <param name="hasElementTangents">The spans whose element writes get a tangent write (outputs, gradients).</param>
         private TangentBuilder(ISet<string> active, System.Func<string, bool> hasElementTangents, NameAllocator names)
@@ -41,8 +44,8 @@ namespace SymGrad.Generator.Differentiate
         {
             reason = model.Results.Count > 0 ? "several results (out, tuple or struct results)"
                 : model.Parameters.Any(p => p.IsField && p.IsDifferentiable) ? "a layer object's differentiable fields"
-                : Walk.All(body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).Any(e => e is UserCall or UnknownCall) || Walk.All(body).Any(s => s is CallStatement)
-                    ? "calls of other methods" : null;
+                : Walk.All(body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).Any(e => e is UnknownCall || e is UserCall { Target.Tangent: null })
+                    ? "calls of methods with no forward mode (registered backwards, the Nn primitives, methods without MTangent)" : null;
             if (reason is not null)
             {
                 return null;
@@ -60,7 +63,8 @@ namespace SymGrad.Generator.Differentiate
                 builder._tangents[p.Name] = p.Group is null ? slot : slot + p.Name.Substring(p.Group.Length);
             }
 
-            return new TangentProgram(Prune(new Block(builder.Statements(body).ToEquatableArray())), slots);
+            var statements = builder.Statements(body);
+            return new TangentProgram(Prune(new Block(statements.ToEquatableArray()), builder._covered), slots);
         }
 
         /// <summary>
@@ -111,17 +115,18 @@ namespace SymGrad.Generator.Differentiate
                 builder._tangents[t.Key] = t.Value;
             }
 
-            Block product = Walk.Rewrite(new Block(builder.Statements(body).ToEquatableArray()), s =>
+            var statements = builder.Statements(body);
+            Block product = Walk.Rewrite(new Block(statements.ToEquatableArray()), s =>
                 s is Assign { Target: Name n } && unread.Contains(n.Id) || s is Assign { Target: Element e } && unread.Contains(e.Span) ? System.Array.Empty<Stmt>() : new[] { s });
-            return Prune(product);
+            return Prune(product, builder._covered);
         }
 
         /// <summary>
         /// Drops the locals nothing reads (a tangent no result depends on, a local the lowering folded away), as often as that
-        /// frees more: C# warns of a local assigned a constant and never read (CS0219). The body has no calls, so nothing
-        /// dropped had an effect.
+        /// frees more: C# warns of a local assigned a constant and never read (CS0219). A call that writes outputs stays: its
+        /// effect is what is read — unless it is <paramref name="covered"/> by the call of its tangent, which writes them too.
         /// </summary>
-        private static Block Prune(Block body)
+        private static Block Prune(Block body, ISet<string> covered)
         {
             while (true)
             {
@@ -133,9 +138,21 @@ namespace SymGrad.Generator.Differentiate
                     return body;
                 }
 
-                body = Walk.Rewrite(body, s => s is LocalDecl d && dead.Contains(d.Name) || s is Assign { Target: Name n } && dead.Contains(n.Id) ? System.Array.Empty<Stmt>() : new[] { s });
+                var writes = new HashSet<string>(Walk.All(body).Where(WritesOutputs).Select(s => s is LocalDecl d ? d.Name : s is Assign { Target: Name n } ? n.Id : ""));
+                writes.ExceptWith(covered);
+                dead.ExceptWith(writes);
+                if (dead.Count == 0)
+                {
+                    return body;
+                }
+
+                body = Walk.Rewrite(body, s => s is LocalDecl d && dead.Contains(d.Name) || s is Assign { Target: Name n } && dead.Contains(n.Id)
+                    ? System.Array.Empty<Stmt>() : new[] { s });
             }
         }
+
+        private static bool WritesOutputs(Stmt s) => Walk.Expressions(s).SelectMany(Reads.Nodes)
+            .Any(e => e is UserCall c && c.Target.Parameters.Any(p => p.Kind == ParameterKind.SpanOutput));
 
         private List<Stmt> Statements(Block block)
         {
@@ -191,6 +208,13 @@ namespace SymGrad.Generator.Differentiate
                         output.Add(push with { Value = value });
                         output.Add(new Push(tangent, push.Pair));
                         _activePairs.Add(push.Pair);
+                        break;
+                    }
+
+                    case CallStatement c:
+                    {
+                        (UserCall call, UserCall? tangent) = CallTangent(c.Call, output);
+                        output.Add(new CallStatement(tangent ?? call, c.Source)); // the tangent call writes the outputs too
                         break;
                     }
 
@@ -308,10 +332,73 @@ namespace SymGrad.Generator.Differentiate
                     return (value, tangent is null ? Zero(m.Type) : Simplify(tangent));
                 }
 
+                case UserCall c:
+                {
+                    // f(x)˙ = fTangent(x, ẋ): the callee's own forward mode, its arguments computed once for both.
+                    (UserCall call, UserCall? tangent) = CallTangent(c, output);
+                    Expr value = Bind(call, char.ToLowerInvariant(c.Target.Method[0]) + c.Target.Method.Substring(1), output);
+                    if (tangent is not null && value is Name bound)
+                    {
+                        _covered.Add(bound.Id); // the tangent call right after it writes the same outputs
+                    }
+
+                    return (value, tangent ?? Zero(c.Type));
+                }
+
                 default:
                     throw new GenerationLimitation("forward mode has no rule for " + e.GetType().Name);
             }
         }
+
+        /// <summary>
+        /// <paramref name="call"/> with what its arguments compute bound once, and the call of the callee's forward mode
+        /// (<c>FTangent</c>): the arguments, a tangent for each differentiable one (an inactive span's is empty: zero), then a
+        /// tangent for each output it writes (empty: not needed) — null when nothing it reads varies and no output needs one.
+        /// </summary>
+        private (UserCall Call, UserCall? Tangent) CallTangent(UserCall call, List<Stmt> output)
+        {
+            var parameters = call.Target.Parameters;
+            var args = new List<Expr>();
+            var tangents = new List<Expr>();
+            bool varies = false;
+            for (int i = 0; i < call.Args.Count; i++)
+            {
+                Expr a = call.Args[i];
+                if (parameters[i].IsDifferentiable && a is SpanRef input)
+                {
+                    bool active = _active.Contains(input.Span);
+                    varies |= active;
+                    tangents.Add(active ? input with { Span = Tangent(input.Span) } : Empty);
+                }
+                else if (parameters[i].IsDifferentiable)
+                {
+                    (Expr value, Expr tangent) = Forward(a, output);
+                    bool zero = Simplifier.IsConstant(tangent, 0);
+                    varies |= !zero;
+                    a = zero ? value : Bind(value, "u", output);
+                    tangents.Add(tangent);
+                }
+
+                args.Add(a);
+            }
+
+            for (int i = 0; i < call.Args.Count; i++)
+            {
+                if (parameters[i].Kind == ParameterKind.SpanOutput && call.Args[i] is SpanRef written)
+                {
+                    bool needed = _hasElementTangents(written.Span);
+                    varies |= needed;
+                    tangents.Add(needed ? written with { Span = Tangent(written.Span) } : Empty);
+                }
+            }
+
+            call = call with { Args = args.ToEquatableArray() };
+            return (call, varies
+                ? new UserCall(call.Target with { Method = call.Target.Tangent!, Tangent = null }, args.Concat(tangents).ToEquatableArray(), call.Type)
+                : null);
+        }
+
+        private static readonly Expr Empty = new Opaque("default", EquatableArray<string>.Empty, "span");
 
         /// <summary>A value read twice, as a local (a variable, an element or a constant is read as it is).</summary>
         private Expr Bind(Expr value, string hint, List<Stmt> output)

@@ -48,7 +48,11 @@ namespace SymGrad.Generator.Emit
             });
         }
 
-        public static string Emit(MethodModel model)
+        /// <summary>Everything derived from one method before it is written: its backward, and its forward modes where they apply.</summary>
+        internal sealed record Derived(BackwardProgram Program, TangentProgram? Tangent, HessianVectorProgram? HessianVector, List<SizeCheck> Sizes);
+
+        /// <summary>Lowers <paramref name="model"/> and derives its backward, tangent and Hessian-vector product.</summary>
+        internal static Derived Derive(MethodModel model)
         {
             var names = new NameAllocator(model.TakenNames);
             // Lower: calls that write outputs become statements, constant branches go, jumps become structured code.
@@ -59,7 +63,12 @@ namespace SymGrad.Generator.Emit
             var tangentNames = names.Clone();
             BackwardProgram program = BackwardBuilder.Build(model, body, hoisting.NewLocals.Concat(normalizer.NewLocals), names);
             TangentProgram? tangent = TangentBuilder.Build(model, body, hoisting.NewLocals.Concat(normalizer.NewLocals), tangentNames, out _);
-            List<SizeCheck> sizes = SizeChecks.Find(body, model);
+            return new Derived(program, tangent, BuildHessianVector(model, program), SizeChecks.Find(body, model));
+        }
+
+        public static string Emit(MethodModel model)
+        {
+            (BackwardProgram program, TangentProgram? tangent, HessianVectorProgram? hessianVector, List<SizeCheck> sizes) = Derive(model);
             return Wrap(model, writer =>
             {
                 WriteBackward(writer, model, program, sizes);
@@ -72,11 +81,12 @@ namespace SymGrad.Generator.Emit
                 if (tangent is not null)
                 {
                     writer.WriteLineNoTabs(string.Empty);
-                    WriteTangent(writer, model, tangent, sizes, program.Workspace);
+                    WriteTangent(writer, model, tangent, sizes, program.Workspace, program.Signature.WorkspaceMark);
                 }
 
-                if (WriteHessianVector(writer, model, program))
+                if (hessianVector is not null)
                 {
+                    WriteHessianVector(writer, model, program, hessianVector);
                     writer.WriteLineNoTabs(string.Empty);
                     JacobianWriter.WriteHessian(writer, model, model.ReturnType);
                 }
@@ -85,6 +95,11 @@ namespace SymGrad.Generator.Emit
                 {
                     writer.WriteLineNoTabs(string.Empty);
                     JacobianWriter.Write(writer, model, program.Signature, tangent, type);
+                }
+
+                if (tangent is not null && hessianVector is not null && NestedWriter.Shape(model))
+                {
+                    NestedWriter.Write(writer, model, program.Workspace);
                 }
             });
         }
@@ -165,16 +180,7 @@ namespace SymGrad.Generator.Emit
             var printer = new StatementPrinter(writer, program.Workspace, arrays);
             if (UsesWorkspace(body, program.Workspace))
             {
-                writer.WriteLine($"global::SymGrad.Workspace {program.Workspace} = global::SymGrad.Workspace.Current;");
-                writer.WriteLine($"global::SymGrad.WorkspaceMark {program.Signature.WorkspaceMark} = {program.Workspace}.Mark();");
-                writer.WriteLine("try");
-                Open(writer);
-                printer.Block(body);
-                Close(writer);
-                writer.WriteLine("finally");
-                Open(writer);
-                writer.WriteLine($"{program.Workspace}.Release({program.Signature.WorkspaceMark});");
-                Close(writer);
+                InWorkspace(writer, program.Workspace, program.Signature.WorkspaceMark, () => printer.Block(body));
             }
             else
             {
@@ -203,19 +209,22 @@ namespace SymGrad.Generator.Emit
             return Declarations.Place(new Block(statements.ToEquatableArray()), program.Variables, program.Gradients.Values);
         }
 
+        /// <summary>The tangent of the backward body along directions <c>v</c> of the inputs, and the names it uses.</summary>
+        internal sealed record HessianVectorProgram(Block Body, List<ParameterSpec> Inputs, Dictionary<string, string> Direction, Dictionary<string, string> Product);
+
         /// <summary>
         /// <c>MHessianVector</c>, forward over reverse: the tangent of the gradient along a direction <c>v</c> of the inputs,
         /// H·v, accumulated (+=) into the <c>hv</c>-prefixed spans and refs. For scalar results of methods with no outputs,
-        /// no calls and one real type; false when this method is not one.
+        /// no calls and one real type; null when this method is not one.
         /// </summary>
-        private static bool WriteHessianVector(IndentedTextWriter writer, MethodModel model, BackwardProgram program)
+        private static HessianVectorProgram? BuildHessianVector(MethodModel model, BackwardProgram program)
         {
             var inputs = model.Arguments.Where(p => p.IsDifferentiable).ToList();
             string type = model.ReturnType;
             if (type is not ("double" or "float") || inputs.Count == 0 || inputs.Any(p => p.ElementType != type || p.Group is not null) || program.Cotangents.Count > 0
                 || model.Results.Count > 0 || model.Parameters.Any(p => p.IsField && p.IsDifferentiable))
             {
-                return false;
+                return null;
             }
 
             Block body = BackwardBody(program);
@@ -231,11 +240,15 @@ namespace SymGrad.Generator.Emit
                 tangents[program.Gradients[p.Name]] = product[p.Name];
             }
 
-            if (TangentBuilder.OverReverse(body, inputs.Select(p => p.Name), tangents, new HashSet<string>(inputs.Select(p => program.Gradients[p.Name])), names) is not { } hessian)
-            {
-                return false;
-            }
+            return TangentBuilder.OverReverse(body, inputs.Select(p => p.Name), tangents, new HashSet<string>(inputs.Select(p => program.Gradients[p.Name])), names) is { } hessian
+                ? new HessianVectorProgram(hessian, inputs, direction, product)
+                : null;
+        }
 
+        private static void WriteHessianVector(IndentedTextWriter writer, MethodModel model, BackwardProgram program, HessianVectorProgram hessianVector)
+        {
+            (Block hessian, List<ParameterSpec> inputs, Dictionary<string, string> direction, Dictionary<string, string> product) = hessianVector;
+            string type = model.ReturnType;
             var parameters = BackwardSignature.Primal(model, p => $"{p.Type} {p.Name}", r => $"out {r.Type} {r.Name}");
             parameters.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"{type} {direction[p.Name]}" : $"global::System.ReadOnlySpan<{type}> {direction[p.Name]}"));
             parameters.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"ref {type} {product[p.Name]}" : $"global::System.Span<{type}> {product[p.Name]}"));
@@ -263,16 +276,7 @@ namespace SymGrad.Generator.Emit
 
             if (UsesWorkspace(hessian, program.Workspace))
             {
-                writer.WriteLine($"global::SymGrad.Workspace {program.Workspace} = global::SymGrad.Workspace.Current;");
-                writer.WriteLine($"global::SymGrad.WorkspaceMark {program.Signature.WorkspaceMark} = {program.Workspace}.Mark();");
-                writer.WriteLine("try");
-                Open(writer);
-                printer.Block(hessian);
-                Close(writer);
-                writer.WriteLine("finally");
-                Open(writer);
-                writer.WriteLine($"{program.Workspace}.Release({program.Signature.WorkspaceMark});");
-                Close(writer);
+                InWorkspace(writer, program.Workspace, program.Signature.WorkspaceMark, () => printer.Block(hessian));
             }
             else
             {
@@ -280,7 +284,6 @@ namespace SymGrad.Generator.Emit
             }
 
             Close(writer);
-            return true;
         }
 
         private static bool UsesWorkspace(Block body, string workspace) => Walk.All(body).Any(s =>
@@ -337,7 +340,7 @@ namespace SymGrad.Generator.Emit
         /// <c>MTangent</c>, forward mode: the original parameters, a tangent for each differentiable input (an empty span is
         /// zero), a tangent output for each output (empty: not needed); returns the result's tangent.
         /// </summary>
-        private static void WriteTangent(IndentedTextWriter writer, MethodModel model, TangentProgram tangent, List<SizeCheck> sizes, string workspace)
+        private static void WriteTangent(IndentedTextWriter writer, MethodModel model, TangentProgram tangent, List<SizeCheck> sizes, string workspace, string mark)
         {
             var parameters = BackwardSignature.Primal(model, p => $"{p.Type} {p.Name}", r => $"out {r.Type} {r.Name}");
             parameters.AddRange(model.Arguments.Where(p => p.IsDifferentiable).Select(p => p.Kind == ParameterKind.Scalar
@@ -373,8 +376,13 @@ namespace SymGrad.Generator.Emit
                 }
             }
 
+            // An output's tangent the caller does not want is discard memory where it is only written, and scratch of its own
+            // where the body reads it back (a recurrence, the input of the next layer's tangent): two discarded outputs
+            // would otherwise share one buffer.
             var used = new HashSet<string>(Walk.All(tangent.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Of));
-            foreach (ParameterSpec p in model.Arguments.Where(p => p.Kind is ParameterKind.SpanInput or ParameterKind.SpanOutput && used.Contains(tangent.Slots[p.Name])))
+            var readBack = new HashSet<string>(Walk.All(tangent.Body).SelectMany(s => Walk.Expressions(s).Where(e => !(s is Assign a && ReferenceEquals(e, a.Target)))).SelectMany(Reads.Of));
+            var scratch = model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput && readBack.Contains(tangent.Slots[p.Name])).ToList();
+            foreach (ParameterSpec p in model.Arguments.Where(p => p.Kind is ParameterKind.SpanInput or ParameterKind.SpanOutput && used.Contains(tangent.Slots[p.Name]) && !scratch.Contains(p)))
             {
                 string t = tangent.Slots[p.Name];
                 writer.WriteLine(p.Kind == ParameterKind.SpanInput
@@ -383,7 +391,24 @@ namespace SymGrad.Generator.Emit
             }
 
             var arrays = new HashSet<string>(model.Parameters.Where(p => p.IsArray).Select(p => p.Name));
-            new StatementPrinter(writer, workspace, arrays).Block(tangent.Body);
+            var printer = new StatementPrinter(writer, workspace, arrays);
+            if (scratch.Count == 0)
+            {
+                printer.Block(tangent.Body);
+                Close(writer);
+                return;
+            }
+
+            InWorkspace(writer, workspace, mark, () =>
+            {
+                foreach (ParameterSpec p in scratch)
+                {
+                    string t = tangent.Slots[p.Name];
+                    writer.WriteLine($"{t} = {t}.IsEmpty ? {workspace}.Rent{(p.ElementType == "float" ? "Floats" : "Doubles")}({p.Name}.Length) : {t};");
+                }
+
+                printer.Block(tangent.Body);
+            });
             Close(writer);
         }
 
@@ -513,9 +538,24 @@ namespace SymGrad.Generator.Emit
             }
         }
 
-        private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+        internal static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
         private static string ElementOf(MethodModel model, string span) => model.Parameters.First(p => p.Name == span).ElementType;
+
+        /// <summary>The thread's workspace and a mark on it around what <paramref name="body"/> writes, released in a <c>finally</c>.</summary>
+        internal static void InWorkspace(IndentedTextWriter writer, string workspace, string mark, System.Action body)
+        {
+            writer.WriteLine($"global::SymGrad.Workspace {workspace} = global::SymGrad.Workspace.Current;");
+            writer.WriteLine($"global::SymGrad.WorkspaceMark {mark} = {workspace}.Mark();");
+            writer.WriteLine("try");
+            Open(writer);
+            body();
+            Close(writer);
+            writer.WriteLine("finally");
+            Open(writer);
+            writer.WriteLine($"{workspace}.Release({mark});");
+            Close(writer);
+        }
 
         internal static void Open(IndentedTextWriter writer)
         {

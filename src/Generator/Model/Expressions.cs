@@ -74,5 +74,8 @@ namespace SymGrad.Generator.Model
 
         /// <summary>The type arguments of a call of an instantiated generic method (<c>&lt;double&gt;</c>), or empty.</summary>
         public string TypeArguments { get; init; } = "";
+
+        /// <summary>The callee's forward mode (<c>FTangent</c>: the original arguments, then a tangent per differentiable input), or null.</summary>
+        public string? Tangent { get; init; }
     }
 }

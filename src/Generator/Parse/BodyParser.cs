@@ -185,8 +185,10 @@ namespace SymGrad.Generator.Parse
                     continue;
                 }
 
+                Expr? nested = null;
+                bool generated = variable.Initializer is not null && ParseGeneratedGradient(variable.Initializer.Value, output, out nested);
                 string name = Declare(local);
-                Expr? init = variable.Initializer is null ? null : ParseExpression(variable.Initializer.Value);
+                Expr? init = variable.Initializer is null ? null : generated ? nested : ParseExpression(variable.Initializer.Value);
                 string source = MethodParser.OneLine(declaration.Declaration.Type + " " + variable) + ";";
                 output.Add(new LocalDecl(name, type, init, source));
             }
@@ -226,6 +228,15 @@ namespace SymGrad.Generator.Parse
             switch (expression)
             {
                 case AssignmentExpressionSyntax assignment when ParseStructAssignment(assignment, output):
+                    return;
+                case AssignmentExpressionSyntax { OperatorToken.Text: "=" } assignment when ParseGeneratedGradient(assignment.Right, output, out Expr? nested):
+                    if (ParseTarget(assignment.Left) is { } assigned && nested is not null)
+                    {
+                        output.Add(new Assign(assigned, "=", nested, source));
+                    }
+
+                    return;
+                case InvocationExpressionSyntax invocation when ParseGeneratedGradient(invocation, output, out _):
                     return;
                 case AssignmentExpressionSyntax assignment:
                 {
@@ -541,6 +552,10 @@ namespace SymGrad.Generator.Parse
         {
             TypeInfo info = _model.GetTypeInfo(syntax, _cancellationToken);
             Expr parsed = ParseCore(syntax, info);
+            if (info.Type is { TypeKind: TypeKind.Error })
+            {
+                parsed = Retyped(parsed); // around a call of a generated method, which does not bind yet
+            }
 
             // Implicit numeric conversions (int → double, float → double) become explicit casts.
             string converted = TypeNames.Of(info.ConvertedType);
@@ -555,6 +570,16 @@ namespace SymGrad.Generator.Parse
 
             return parsed;
         }
+
+        /// <summary>An expression Roslyn could not type (it reads a generated call): its type from its operands', as C# promotes them.</summary>
+        private static Expr Retyped(Expr e) => e switch
+        {
+            Binary b when b.Op is "<" or "<=" or ">" or ">=" or "==" or "!=" or "&&" or "||" => b with { Type = "bool" },
+            Binary b => b with { Type = b.Left.Type == "double" || b.Right.Type == "double" ? "double" : b.Left.Type is "float" ? "float" : b.Right.Type },
+            Unary u => u with { Type = u.Operand.Type },
+            Conditional c => c with { Type = c.WhenTrue.Type == "double" || c.WhenFalse.Type == "double" ? "double" : c.WhenTrue.Type },
+            _ => e,
+        };
 
         private Expr ParseCore(ExpressionSyntax syntax, TypeInfo info)
         {
@@ -691,6 +716,11 @@ namespace SymGrad.Generator.Parse
         {
             if (_model.GetSymbolInfo(invocation, _cancellationToken).Symbol is not IMethodSymbol callee)
             {
+                if (GeneratedCalls.Of(invocation, _method, _model, _cancellationToken) is { } generated)
+                {
+                    return ParseGeneratedCall(invocation, generated);
+                }
+
                 Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), MethodParser.OneLine(invocation.ToString()), "the call does not bind to a single method");
                 return new Literal("0", type);
             }

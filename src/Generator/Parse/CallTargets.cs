@@ -38,6 +38,7 @@ namespace SymGrad.Generator.Parse
                 return new CallTarget(owner, callee.Name, owner, callee.Name + "Backward", parameters.ToEquatableArray(), returnType)
                 {
                     TypeArguments = callee.IsGenericMethod ? "<" + string.Join(", ", callee.TypeArguments.Select(TypeNames.Of)) + ">" : "",
+                    Tangent = compilation is not null && NestedTargets.HasTangent(callee, compilation) ? callee.Name + "Tangent" : null,
                 };
             }
 

@@ -85,7 +85,7 @@ namespace SymGrad.Generator.Parse
                     && i.TypeArguments.All(a => SymbolEqualityComparer.Default.Equals(a, real))));
         }
 
-        private static ParseResult ParseMethod(IMethodSymbol method, MethodDeclarationSyntax syntax, SemanticModel model, CancellationToken cancellationToken, string typeArguments = "")
+        internal static ParseResult ParseMethod(IMethodSymbol method, MethodDeclarationSyntax syntax, SemanticModel model, CancellationToken cancellationToken, string typeArguments = "")
         {
             var diagnostics = new List<DiagnosticInfo>();
             Location nameLocation = syntax.Identifier.GetLocation();
@@ -221,15 +221,10 @@ namespace SymGrad.Generator.Parse
             var body = new BodyParser(method, model, parameters, diagnostics, cancellationToken);
             body.DeclareResults(results, tuple || results.Any(r => r.Path is not null));
 
-            // A call of a generated derivative does not bind yet (the generator is what adds it): say so, never skip silently.
-            diagnostics.AddRange(GeneratedCalls.Find(method, syntax, model, cancellationToken));
-            if (diagnostics.Count > 0)
-            {
-                return Failed(Block.Empty);
-            }
-
-            // Code the compiler already rejects is the user's to fix first; a backward of it would only add noise.
-            if (model.GetDiagnostics(syntax.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error))
+            // Code the compiler already rejects is the user's to fix first; a backward of it would only add noise. A call of a
+            // generated derivative (FTangent, FGradient) does not bind yet — the generator is what adds it: not the user's error.
+            var generatedCalls = GeneratedCalls.Spans(method, syntax, model, cancellationToken);
+            if (model.GetDiagnostics(syntax.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error && !generatedCalls.Any(c => c.Contains(d.Location.SourceSpan))))
             {
                 return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
             }

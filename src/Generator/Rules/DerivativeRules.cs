@@ -38,7 +38,8 @@ namespace SymGrad.Generator.Rules
             new("Asinh", "x", "1 / Sqrt(x * x + 1)"),
             new("Acosh", "x", "1 / Sqrt(x * x - 1)"),
             new("Atanh", "x", "1 / (1 - x * x)"),
-            new("Abs", "x", "Sign(x)"),
+            // Sign(x), but NaN where x is (Math.Sign throws on NaN: a forward that overflowed would make the backward throw).
+            new("Abs", "x", "x > 0 ? 1 : (x < 0 ? -1 : x)"),
             new("Max", "x, y", "x >= y ? 1 : 0", "x >= y ? 0 : 1"),
             new("Min", "x, y", "x <= y ? 1 : 0", "x <= y ? 0 : 1"),
             // Functions of double/float only (generic math, .NET 7+), printed as double.X/float.X (see NumericOnly).

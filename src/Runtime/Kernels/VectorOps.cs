@@ -140,6 +140,14 @@ namespace SymGrad
             where T : IFloatingPointIeee754<T>
             => TensorPrimitives.Multiply(x, alpha, x);
 
+        /// <summary>Σ x[i]·y[i] (BLAS dot); x and y have one length.</summary>
+        public static T Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y)
+            where T : IFloatingPointIeee754<T>
+        {
+            KernelGuard.Length(y.Length, x.Length, nameof(y), "x.Length");
+            return TensorPrimitives.Dot(x, y);
+        }
+
         /// <summary>destination = α·x. destination has x's length and may be x itself but must not partially overlap it.</summary>
         public static void Scale<T>(T alpha, ReadOnlySpan<T> x, Span<T> destination)
             where T : IFloatingPointIeee754<T>

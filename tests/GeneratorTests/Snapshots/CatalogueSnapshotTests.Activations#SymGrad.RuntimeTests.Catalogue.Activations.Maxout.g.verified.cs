@@ -340,5 +340,57 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>MaxoutTangent</c> (nested differentiation), derived by SymGrad: MaxoutTangent(x, ẋ) = ∇Maxout(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>MaxoutHessianVector</c>) and dResult·∇Maxout(x) into those
+        /// of the tangents (<c>MaxoutBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MaxoutTangentBackward(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, double b1, global::System.ReadOnlySpan<double> w2, double b2, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw1, double tb1, global::System.ReadOnlySpan<double> tw2, double tb2, double dResult, global::System.Span<double> dx, global::System.Span<double> dw1, ref double db1, global::System.Span<double> dw2, ref double db2, global::System.Span<double> dtx, global::System.Span<double> dtw1, ref double dtb1, global::System.Span<double> dtw2, ref double dtb2)
+        {
+            MaxoutBackward(x, w1, b1, w2, b2, dResult, dtx, dtw1, ref dtb1, dtw2, ref dtb2);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                global::System.Span<double> vw1 = workspace.RentDoubles(tw1.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tw1, vw1);
+                global::System.Span<double> vw2 = workspace.RentDoubles(tw2.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tw2, vw2);
+                MaxoutHessianVector(x, w1, b1, w2, b2, vx, vw1, dResult * tb1, vw2, dResult * tb2, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length), global::SymGrad.Workspace.DiscardIfEmpty(dw1, w1.Length), ref db1, global::SymGrad.Workspace.DiscardIfEmpty(dw2, w2.Length), ref db2);
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>MaxoutTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Maxout(x)·ẋ along
+        /// (u, u̇), that is ∇Maxout(x)·u̇ + (H·u)·ẋ, by <c>MaxoutTangent</c> and <c>MaxoutHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double MaxoutTangentTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, double b1, global::System.ReadOnlySpan<double> w2, double b2, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw1, double tb1, global::System.ReadOnlySpan<double> tw2, double tb2, global::System.ReadOnlySpan<double> ux, global::System.ReadOnlySpan<double> uw1, double ub1, global::System.ReadOnlySpan<double> uw2, double ub2, global::System.ReadOnlySpan<double> utx, global::System.ReadOnlySpan<double> utw1, double utb1, global::System.ReadOnlySpan<double> utw2, double utb2)
+        {
+            double hub1 = 0;
+            double hub2 = 0;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                global::System.Span<double> huw1 = workspace.RentDoubles(w1.Length);
+                global::System.Span<double> huw2 = workspace.RentDoubles(w2.Length);
+                MaxoutHessianVector(x, w1, b1, w2, b2, ux, uw1, ub1, uw2, ub2, hux, huw1, ref hub1, huw2, ref hub2);
+                return MaxoutTangent(x, w1, b1, w2, b2, utx, utw1, utb1, utw2, utb2) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx)) + (tw1.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(huw1, tw1)) + hub1 * tb1 + (tw2.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(huw2, tw2)) + hub2 * tb2;
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -97,9 +97,70 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Halves</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double HalvesTangent(global::System.ReadOnlySpan<double> x, global::System.Span<double> top, global::System.Span<double> bottom, int half, global::System.ReadOnlySpan<double> tx, global::System.Span<double> ttop, global::System.Span<double> tbottom)
+        {
+            if (half > 0)
+            {
+                global::SymGrad.Guard.Covers(top.Length, nameof(top), (double)half, "top[i]");
+            }
+            if (half > 0)
+            {
+                global::SymGrad.Guard.Covers(bottom.Length, nameof(bottom), (double)half, "bottom[i]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(ttop, nameof(ttop), top, nameof(top));
+            global::SymGrad.Guard.GradientLength<double>(tbottom, nameof(tbottom), bottom, nameof(bottom));
+            global::SymGrad.Guard.Disjoint<double>(ttop, nameof(ttop), top, nameof(top));
+            global::SymGrad.Guard.Disjoint<double>(top, nameof(top), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(ttop, nameof(ttop), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(top, nameof(top), bottom, nameof(bottom));
+            global::SymGrad.Guard.Disjoint<double>(ttop, nameof(ttop), bottom, nameof(bottom));
+            global::SymGrad.Guard.Disjoint<double>(top, nameof(top), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(ttop, nameof(ttop), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(top, nameof(top), tbottom, nameof(tbottom));
+            global::SymGrad.Guard.Disjoint<double>(ttop, nameof(ttop), tbottom, nameof(tbottom));
+            global::SymGrad.Guard.Disjoint<double>(tbottom, nameof(tbottom), bottom, nameof(bottom));
+            global::SymGrad.Guard.Disjoint<double>(bottom, nameof(bottom), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(tbottom, nameof(tbottom), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(bottom, nameof(bottom), top, nameof(top));
+            global::SymGrad.Guard.Disjoint<double>(tbottom, nameof(tbottom), top, nameof(top));
+            global::SymGrad.Guard.Disjoint<double>(bottom, nameof(bottom), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(tbottom, nameof(tbottom), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(bottom, nameof(bottom), ttop, nameof(ttop));
+            global::SymGrad.Guard.Disjoint<double>(tbottom, nameof(tbottom), ttop, nameof(ttop));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                ttop = ttop.IsEmpty ? workspace.RentDoubles(top.Length) : ttop;
+                tbottom = tbottom.IsEmpty ? workspace.RentDoubles(bottom.Length) : tbottom;
+                global::SymGrad.RuntimeTests.Catalogue.Activations.TanhTangent(x.Slice(0, half), top, tx.Slice(0, half), ttop);
+                global::SymGrad.RuntimeTests.Catalogue.Activations.SigmoidTangent(x.Slice(half, half), bottom, tx.Slice(half, half), tbottom);
+                double ttotal = 0;
+                for (int i = 0; i < half; i++)
+                {
+                    ttotal += ttop[i] * bottom[i] + top[i] * tbottom[i];
+                }
+                return ttotal;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Halves</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of top, then each element of bottom), a column per differentiable input
-        /// (each element of x). It runs one backward pass per row.
+        /// (each element of x). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>HalvesTangent</c>) per column, or one backward pass per row.
         /// Like the method, it writes the outputs.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -116,26 +177,53 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             try
             {
-                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
-                Halves(x, top, bottom, half); // the backward reads the outputs the forward writes
-                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
-                global::System.Span<double> dtop2 = workspace.RentDoubles(top.Length);
-                global::System.Span<double> dbottom2 = workspace.RentDoubles(bottom.Length);
-                for (int row = 0; row < rows; row++)
+                if (columns <= rows)
                 {
-                    dtop2.Clear();
-                    if (row >= rTop && row < rTop + top.Length)
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> ttop = workspace.RentDoubles(top.Length);
+                    global::System.Span<double> tbottom = workspace.RentDoubles(bottom.Length);
+                    for (int column = 0; column < columns; column++)
                     {
-                        dtop2[row - rTop] = 1;
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        jacobian[rResult * columns + column] = HalvesTangent(x, top, bottom, half, tx, ttop, tbottom);
+                        for (int i2 = 0; i2 < top.Length; i2++)
+                        {
+                            jacobian[(rTop + i2) * columns + column] = ttop[i2];
+                        }
+                        for (int i2 = 0; i2 < bottom.Length; i2++)
+                        {
+                            jacobian[(rBottom + i2) * columns + column] = tbottom[i2];
+                        }
                     }
-                    dbottom2.Clear();
-                    if (row >= rBottom && row < rBottom + bottom.Length)
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    Halves(x, top, bottom, half); // the backward reads the outputs the forward writes
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> dtop2 = workspace.RentDoubles(top.Length);
+                    global::System.Span<double> dbottom2 = workspace.RentDoubles(bottom.Length);
+                    for (int row = 0; row < rows; row++)
                     {
-                        dbottom2[row - rBottom] = 1;
+                        dtop2.Clear();
+                        if (row >= rTop && row < rTop + top.Length)
+                        {
+                            dtop2[row - rTop] = 1;
+                        }
+                        dbottom2.Clear();
+                        if (row >= rBottom && row < rBottom + bottom.Length)
+                        {
+                            dbottom2[row - rBottom] = 1;
+                        }
+                        dx2.Clear();
+                        HalvesBackward(x, top, bottom, half, row == rResult ? 1 : 0, dtop2, dbottom2, dx2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
                     }
-                    dx2.Clear();
-                    HalvesBackward(x, top, bottom, half, row == rResult ? 1 : 0, dtop2, dbottom2, dx2);
-                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
                 }
             }
             finally

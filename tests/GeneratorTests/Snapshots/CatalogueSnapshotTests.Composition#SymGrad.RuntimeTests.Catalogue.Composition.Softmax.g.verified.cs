@@ -143,30 +143,39 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.Disjoint<double>(p, nameof(p), ts, nameof(ts));
             global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), ts, nameof(ts));
             ts = global::SymGrad.Workspace.ZerosIfEmpty(ts, s.Length);
-            tp = global::SymGrad.Workspace.DiscardIfEmpty(tp, p.Length);
-            double tmax = ts[0];
-            double max = s[0];
-            for (int j = 1; j < s.Length; j++)
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
             {
-                tmax = (max >= s[j] ? 1 : 0) * tmax + (max >= s[j] ? 0 : 1) * ts[j];
-                max = global::System.Math.Max(max, s[j]);
+                tp = tp.IsEmpty ? workspace.RentDoubles(p.Length) : tp;
+                double tmax = ts[0];
+                double max = s[0];
+                for (int j = 1; j < s.Length; j++)
+                {
+                    tmax = (max >= s[j] ? 1 : 0) * tmax + (max >= s[j] ? 0 : 1) * ts[j];
+                    max = global::System.Math.Max(max, s[j]);
+                }
+                double tsum = 0;
+                double sum = 0.0;
+                for (int j = 0; j < s.Length; j++)
+                {
+                    double u = s[j] - max;
+                    double exp = global::System.Math.Exp(u);
+                    tp[j] = exp * (ts[j] - tmax);
+                    p[j] = exp;
+                    tsum += tp[j];
+                    sum += p[j];
+                }
+                for (int j = 0; j < s.Length; j++)
+                {
+                    double q = p[j] / sum;
+                    tp[j] = (tp[j] - q * tsum) / sum;
+                    p[j] = q;
+                }
             }
-            double tsum = 0;
-            double sum = 0.0;
-            for (int j = 0; j < s.Length; j++)
+            finally
             {
-                double u = s[j] - max;
-                double exp = global::System.Math.Exp(u);
-                tp[j] = exp * (ts[j] - tmax);
-                p[j] = exp;
-                tsum += tp[j];
-                sum += p[j];
-            }
-            for (int j = 0; j < s.Length; j++)
-            {
-                double q = p[j] / sum;
-                tp[j] = (tp[j] - q * tsum) / sum;
-                p[j] = q;
+                workspace.Release(workspaceMark);
             }
         }
 

@@ -197,5 +197,49 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>BinaryCrossEntropyTangent</c> (nested differentiation), derived by SymGrad: BinaryCrossEntropyTangent(x, ẋ) = ∇BinaryCrossEntropy(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>BinaryCrossEntropyHessianVector</c>) and dResult·∇BinaryCrossEntropy(x) into those
+        /// of the tangents (<c>BinaryCrossEntropyBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void BinaryCrossEntropyTangentBackward(global::System.ReadOnlySpan<double> p, global::System.ReadOnlySpan<double> z, global::System.ReadOnlySpan<double> tp, double dResult, global::System.Span<double> dp, global::System.Span<double> dtp)
+        {
+            BinaryCrossEntropyBackward(p, z, dResult, dtp);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vp = workspace.RentDoubles(tp.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tp, vp);
+                BinaryCrossEntropyHessianVector(p, z, vp, global::SymGrad.Workspace.DiscardIfEmpty(dp, p.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>BinaryCrossEntropyTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇BinaryCrossEntropy(x)·ẋ along
+        /// (u, u̇), that is ∇BinaryCrossEntropy(x)·u̇ + (H·u)·ẋ, by <c>BinaryCrossEntropyTangent</c> and <c>BinaryCrossEntropyHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double BinaryCrossEntropyTangentTangent(global::System.ReadOnlySpan<double> p, global::System.ReadOnlySpan<double> z, global::System.ReadOnlySpan<double> tp, global::System.ReadOnlySpan<double> up, global::System.ReadOnlySpan<double> utp)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hup = workspace.RentDoubles(p.Length);
+                BinaryCrossEntropyHessianVector(p, z, up, hup);
+                return BinaryCrossEntropyTangent(p, z, utp) + (tp.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hup, tp));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -341,5 +341,52 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>ContrastiveTangent</c> (nested differentiation), derived by SymGrad: ContrastiveTangent(x, ẋ) = ∇Contrastive(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>ContrastiveHessianVector</c>) and dResult·∇Contrastive(x) into those
+        /// of the tangents (<c>ContrastiveBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ContrastiveTangentBackward(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> b, int label, double margin, double positives, double negatives, global::System.ReadOnlySpan<double> ta, global::System.ReadOnlySpan<double> tb, double dResult, global::System.Span<double> da, global::System.Span<double> db, global::System.Span<double> dta, global::System.Span<double> dtb)
+        {
+            ContrastiveBackward(a, b, label, margin, positives, negatives, dResult, dta, dtb);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> va = workspace.RentDoubles(ta.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, ta, va);
+                global::System.Span<double> vb = workspace.RentDoubles(tb.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tb, vb);
+                ContrastiveHessianVector(a, b, label, margin, positives, negatives, va, vb, global::SymGrad.Workspace.DiscardIfEmpty(da, a.Length), global::SymGrad.Workspace.DiscardIfEmpty(db, b.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>ContrastiveTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Contrastive(x)·ẋ along
+        /// (u, u̇), that is ∇Contrastive(x)·u̇ + (H·u)·ẋ, by <c>ContrastiveTangent</c> and <c>ContrastiveHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ContrastiveTangentTangent(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> b, int label, double margin, double positives, double negatives, global::System.ReadOnlySpan<double> ta, global::System.ReadOnlySpan<double> tb, global::System.ReadOnlySpan<double> ua, global::System.ReadOnlySpan<double> ub, global::System.ReadOnlySpan<double> uta, global::System.ReadOnlySpan<double> utb)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hua = workspace.RentDoubles(a.Length);
+                global::System.Span<double> hub = workspace.RentDoubles(b.Length);
+                ContrastiveHessianVector(a, b, label, margin, positives, negatives, ua, ub, hua, hub);
+                return ContrastiveTangent(a, b, label, margin, positives, negatives, uta, utb) + (ta.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hua, ta)) + (tb.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hub, tb));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -254,5 +254,52 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>EuclideanLossTangent</c> (nested differentiation), derived by SymGrad: EuclideanLossTangent(x, ẋ) = ∇EuclideanLoss(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>EuclideanLossHessianVector</c>) and dResult·∇EuclideanLoss(x) into those
+        /// of the tangents (<c>EuclideanLossBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void EuclideanLossTangentBackward(global::System.ReadOnlySpan<double> z, global::System.ReadOnlySpan<double> y, int n, int d, global::System.ReadOnlySpan<double> tz, global::System.ReadOnlySpan<double> ty, double dResult, global::System.Span<double> dz, global::System.Span<double> dy, global::System.Span<double> dtz, global::System.Span<double> dty)
+        {
+            EuclideanLossBackward(z, y, n, d, dResult, dtz, dty);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vz = workspace.RentDoubles(tz.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tz, vz);
+                global::System.Span<double> vy = workspace.RentDoubles(ty.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, ty, vy);
+                EuclideanLossHessianVector(z, y, n, d, vz, vy, global::SymGrad.Workspace.DiscardIfEmpty(dz, z.Length), global::SymGrad.Workspace.DiscardIfEmpty(dy, y.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>EuclideanLossTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇EuclideanLoss(x)·ẋ along
+        /// (u, u̇), that is ∇EuclideanLoss(x)·u̇ + (H·u)·ẋ, by <c>EuclideanLossTangent</c> and <c>EuclideanLossHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double EuclideanLossTangentTangent(global::System.ReadOnlySpan<double> z, global::System.ReadOnlySpan<double> y, int n, int d, global::System.ReadOnlySpan<double> tz, global::System.ReadOnlySpan<double> ty, global::System.ReadOnlySpan<double> uz, global::System.ReadOnlySpan<double> uy, global::System.ReadOnlySpan<double> utz, global::System.ReadOnlySpan<double> uty)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> huz = workspace.RentDoubles(z.Length);
+                global::System.Span<double> huy = workspace.RentDoubles(y.Length);
+                EuclideanLossHessianVector(z, y, n, d, uz, uy, huz, huy);
+                return EuclideanLossTangent(z, y, n, d, utz, uty) + (tz.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(huz, tz)) + (ty.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(huy, ty));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

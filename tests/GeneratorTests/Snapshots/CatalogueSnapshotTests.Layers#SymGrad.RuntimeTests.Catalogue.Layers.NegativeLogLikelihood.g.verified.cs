@@ -159,5 +159,49 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>NegativeLogLikelihoodTangent</c> (nested differentiation), derived by SymGrad: NegativeLogLikelihoodTangent(x, ẋ) = ∇NegativeLogLikelihood(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>NegativeLogLikelihoodHessianVector</c>) and dResult·∇NegativeLogLikelihood(x) into those
+        /// of the tangents (<c>NegativeLogLikelihoodBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void NegativeLogLikelihoodTangentBackward(global::System.ReadOnlySpan<double> p, int y, global::System.ReadOnlySpan<double> tp, double dResult, global::System.Span<double> dp, global::System.Span<double> dtp)
+        {
+            NegativeLogLikelihoodBackward(p, y, dResult, dtp);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vp = workspace.RentDoubles(tp.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tp, vp);
+                NegativeLogLikelihoodHessianVector(p, y, vp, global::SymGrad.Workspace.DiscardIfEmpty(dp, p.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>NegativeLogLikelihoodTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇NegativeLogLikelihood(x)·ẋ along
+        /// (u, u̇), that is ∇NegativeLogLikelihood(x)·u̇ + (H·u)·ẋ, by <c>NegativeLogLikelihoodTangent</c> and <c>NegativeLogLikelihoodHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double NegativeLogLikelihoodTangentTangent(global::System.ReadOnlySpan<double> p, int y, global::System.ReadOnlySpan<double> tp, global::System.ReadOnlySpan<double> up, global::System.ReadOnlySpan<double> utp)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hup = workspace.RentDoubles(p.Length);
+                NegativeLogLikelihoodHessianVector(p, y, up, hup);
+                return NegativeLogLikelihoodTangent(p, y, utp) + (tp.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hup, tp));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

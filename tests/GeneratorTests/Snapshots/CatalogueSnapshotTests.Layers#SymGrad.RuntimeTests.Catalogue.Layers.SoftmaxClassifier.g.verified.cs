@@ -235,41 +235,50 @@ namespace SymGrad.RuntimeTests.Catalogue
             tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
             tw1 = global::SymGrad.Workspace.ZerosIfEmpty(tw1, w1.Length);
             tw2 = global::SymGrad.Workspace.ZerosIfEmpty(tw2, w2.Length);
-            th = global::SymGrad.Workspace.DiscardIfEmpty(th, h.Length);
-            for (int j = 0; j < hidden; j++)
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
             {
-                double ta = 0;
-                double a = 0.0;
-                for (int k = 0; k < inputs; k++)
-                {
-                    ta += tx[k] * w1[k * hidden + j] + x[k] * tw1[k * hidden + j];
-                    a += x[k] * w1[k * hidden + j];
-                }
-                double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-a));
-                th[j] = sigmoid * (1 - sigmoid) * ta;
-                h[j] = sigmoid;
-            }
-            double tsum = 0;
-            double sum = 0.0;
-            double tsy = 0;
-            for (int c = 0; c < classes; c++)
-            {
-                double ts = 0;
-                double s = 0.0;
+                th = th.IsEmpty ? workspace.RentDoubles(h.Length) : th;
                 for (int j = 0; j < hidden; j++)
                 {
-                    ts += th[j] * w2[j * classes + c] + h[j] * tw2[j * classes + c];
-                    s += h[j] * w2[j * classes + c];
+                    double ta = 0;
+                    double a = 0.0;
+                    for (int k = 0; k < inputs; k++)
+                    {
+                        ta += tx[k] * w1[k * hidden + j] + x[k] * tw1[k * hidden + j];
+                        a += x[k] * w1[k * hidden + j];
+                    }
+                    double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-a));
+                    th[j] = sigmoid * (1 - sigmoid) * ta;
+                    h[j] = sigmoid;
                 }
-                double exp = global::System.Math.Exp(s);
-                tsum += exp * ts;
-                sum += exp;
-                if (c == y)
+                double tsum = 0;
+                double sum = 0.0;
+                double tsy = 0;
+                for (int c = 0; c < classes; c++)
                 {
-                    tsy = ts;
+                    double ts = 0;
+                    double s = 0.0;
+                    for (int j = 0; j < hidden; j++)
+                    {
+                        ts += th[j] * w2[j * classes + c] + h[j] * tw2[j * classes + c];
+                        s += h[j] * w2[j * classes + c];
+                    }
+                    double exp = global::System.Math.Exp(s);
+                    tsum += exp * ts;
+                    sum += exp;
+                    if (c == y)
+                    {
+                        tsy = ts;
+                    }
                 }
+                return tsum / sum - tsy;
             }
-            return tsum / sum - tsy;
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
         }
 
         /// <summary>

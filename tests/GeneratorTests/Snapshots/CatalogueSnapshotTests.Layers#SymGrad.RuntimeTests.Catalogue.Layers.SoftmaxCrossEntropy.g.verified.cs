@@ -273,5 +273,49 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>SoftmaxCrossEntropyTangent</c> (nested differentiation), derived by SymGrad: SoftmaxCrossEntropyTangent(x, ẋ) = ∇SoftmaxCrossEntropy(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>SoftmaxCrossEntropyHessianVector</c>) and dResult·∇SoftmaxCrossEntropy(x) into those
+        /// of the tangents (<c>SoftmaxCrossEntropyBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SoftmaxCrossEntropyTangentBackward(global::System.ReadOnlySpan<double> s, global::System.ReadOnlySpan<int> labels, int n, int c, global::System.ReadOnlySpan<double> ts, double dResult, global::System.Span<double> ds, global::System.Span<double> dts)
+        {
+            SoftmaxCrossEntropyBackward(s, labels, n, c, dResult, dts);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vs = workspace.RentDoubles(ts.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, ts, vs);
+                SoftmaxCrossEntropyHessianVector(s, labels, n, c, vs, global::SymGrad.Workspace.DiscardIfEmpty(ds, s.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>SoftmaxCrossEntropyTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇SoftmaxCrossEntropy(x)·ẋ along
+        /// (u, u̇), that is ∇SoftmaxCrossEntropy(x)·u̇ + (H·u)·ẋ, by <c>SoftmaxCrossEntropyTangent</c> and <c>SoftmaxCrossEntropyHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double SoftmaxCrossEntropyTangentTangent(global::System.ReadOnlySpan<double> s, global::System.ReadOnlySpan<int> labels, int n, int c, global::System.ReadOnlySpan<double> ts, global::System.ReadOnlySpan<double> us, global::System.ReadOnlySpan<double> uts)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hus = workspace.RentDoubles(s.Length);
+                SoftmaxCrossEntropyHessianVector(s, labels, n, c, us, hus);
+                return SoftmaxCrossEntropyTangent(s, labels, n, c, uts) + (ts.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hus, ts));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -267,5 +267,52 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>SquaredNormTangent</c> (nested differentiation), derived by SymGrad: SquaredNormTangent(x, ẋ) = ∇SquaredNorm(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>SquaredNormHessianVector</c>) and dResult·∇SquaredNorm(x) into those
+        /// of the tangents (<c>SquaredNormBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SquaredNormTangentBackward(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> x, int rows, int cols, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> tx, double dResult, global::System.Span<double> dw, global::System.Span<double> dx, global::System.Span<double> dtw, global::System.Span<double> dtx)
+        {
+            SquaredNormBackward(w, x, rows, cols, dResult, dtw, dtx);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vw = workspace.RentDoubles(tw.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tw, vw);
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                SquaredNormHessianVector(w, x, rows, cols, vw, vx, global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length), global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>SquaredNormTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇SquaredNorm(x)·ẋ along
+        /// (u, u̇), that is ∇SquaredNorm(x)·u̇ + (H·u)·ẋ, by <c>SquaredNormTangent</c> and <c>SquaredNormHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double SquaredNormTangentTangent(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> x, int rows, int cols, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> uw, global::System.ReadOnlySpan<double> ux, global::System.ReadOnlySpan<double> utw, global::System.ReadOnlySpan<double> utx)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> huw = workspace.RentDoubles(w.Length);
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                SquaredNormHessianVector(w, x, rows, cols, uw, ux, huw, hux);
+                return SquaredNormTangent(w, x, rows, cols, utw, utx) + (tw.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(huw, tw)) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -278,9 +278,204 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>TwoLayer</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double TwoLayerTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, global::System.ReadOnlySpan<double> b1, global::System.ReadOnlySpan<double> w2, global::System.ReadOnlySpan<double> b2, global::System.ReadOnlySpan<double> target, global::System.Span<double> a1, global::System.Span<double> h1, global::System.Span<double> a2, global::System.Span<double> p, int n, int inputs, int hidden, int outputs, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw1, global::System.ReadOnlySpan<double> tb1, global::System.ReadOnlySpan<double> tw2, global::System.ReadOnlySpan<double> tb2, global::System.Span<double> ta1, global::System.Span<double> th1, global::System.Span<double> ta2, global::System.Span<double> tp)
+        {
+            if (p.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(target.Length, nameof(target), (double)p.Length, "target[i]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.CotangentLength<double>(tw1, nameof(tw1), w1, nameof(w1));
+            global::SymGrad.Guard.CotangentLength<double>(tb1, nameof(tb1), b1, nameof(b1));
+            global::SymGrad.Guard.CotangentLength<double>(tw2, nameof(tw2), w2, nameof(w2));
+            global::SymGrad.Guard.CotangentLength<double>(tb2, nameof(tb2), b2, nameof(b2));
+            global::SymGrad.Guard.GradientLength<double>(ta1, nameof(ta1), a1, nameof(a1));
+            global::SymGrad.Guard.GradientLength<double>(th1, nameof(th1), h1, nameof(h1));
+            global::SymGrad.Guard.GradientLength<double>(ta2, nameof(ta2), a2, nameof(a2));
+            global::SymGrad.Guard.GradientLength<double>(tp, nameof(tp), p, nameof(p));
+            global::SymGrad.Guard.Disjoint<double>(ta1, nameof(ta1), a1, nameof(a1));
+            global::SymGrad.Guard.Disjoint<double>(a1, nameof(a1), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(ta1, nameof(ta1), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(a1, nameof(a1), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(ta1, nameof(ta1), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(a1, nameof(a1), b1, nameof(b1));
+            global::SymGrad.Guard.Disjoint<double>(ta1, nameof(ta1), b1, nameof(b1));
+            global::SymGrad.Guard.Disjoint<double>(a1, nameof(a1), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(ta1, nameof(ta1), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(a1, nameof(a1), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(ta1, nameof(ta1), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(a1, nameof(a1), target, nameof(target));
+            global::SymGrad.Guard.Disjoint<double>(ta1, nameof(ta1), target, nameof(target));
+            global::SymGrad.Guard.Disjoint<double>(a1, nameof(a1), h1, nameof(h1));
+            global::SymGrad.Guard.Disjoint<double>(ta1, nameof(ta1), h1, nameof(h1));
+            global::SymGrad.Guard.Disjoint<double>(a1, nameof(a1), a2, nameof(a2));
+            global::SymGrad.Guard.Disjoint<double>(ta1, nameof(ta1), a2, nameof(a2));
+            global::SymGrad.Guard.Disjoint<double>(a1, nameof(a1), p, nameof(p));
+            global::SymGrad.Guard.Disjoint<double>(ta1, nameof(ta1), p, nameof(p));
+            global::SymGrad.Guard.Disjoint<double>(a1, nameof(a1), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(ta1, nameof(ta1), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(a1, nameof(a1), tw1, nameof(tw1));
+            global::SymGrad.Guard.Disjoint<double>(ta1, nameof(ta1), tw1, nameof(tw1));
+            global::SymGrad.Guard.Disjoint<double>(a1, nameof(a1), tb1, nameof(tb1));
+            global::SymGrad.Guard.Disjoint<double>(ta1, nameof(ta1), tb1, nameof(tb1));
+            global::SymGrad.Guard.Disjoint<double>(a1, nameof(a1), tw2, nameof(tw2));
+            global::SymGrad.Guard.Disjoint<double>(ta1, nameof(ta1), tw2, nameof(tw2));
+            global::SymGrad.Guard.Disjoint<double>(a1, nameof(a1), tb2, nameof(tb2));
+            global::SymGrad.Guard.Disjoint<double>(ta1, nameof(ta1), tb2, nameof(tb2));
+            global::SymGrad.Guard.Disjoint<double>(a1, nameof(a1), th1, nameof(th1));
+            global::SymGrad.Guard.Disjoint<double>(ta1, nameof(ta1), th1, nameof(th1));
+            global::SymGrad.Guard.Disjoint<double>(a1, nameof(a1), ta2, nameof(ta2));
+            global::SymGrad.Guard.Disjoint<double>(ta1, nameof(ta1), ta2, nameof(ta2));
+            global::SymGrad.Guard.Disjoint<double>(a1, nameof(a1), tp, nameof(tp));
+            global::SymGrad.Guard.Disjoint<double>(ta1, nameof(ta1), tp, nameof(tp));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), h1, nameof(h1));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), b1, nameof(b1));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), b1, nameof(b1));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), target, nameof(target));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), target, nameof(target));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), a1, nameof(a1));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), a1, nameof(a1));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), a2, nameof(a2));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), a2, nameof(a2));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), p, nameof(p));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), p, nameof(p));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), tw1, nameof(tw1));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), tw1, nameof(tw1));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), tb1, nameof(tb1));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), tb1, nameof(tb1));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), tw2, nameof(tw2));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), tw2, nameof(tw2));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), tb2, nameof(tb2));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), tb2, nameof(tb2));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), ta1, nameof(ta1));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), ta1, nameof(ta1));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), ta2, nameof(ta2));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), ta2, nameof(ta2));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), tp, nameof(tp));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), tp, nameof(tp));
+            global::SymGrad.Guard.Disjoint<double>(ta2, nameof(ta2), a2, nameof(a2));
+            global::SymGrad.Guard.Disjoint<double>(a2, nameof(a2), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(ta2, nameof(ta2), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(a2, nameof(a2), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(ta2, nameof(ta2), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(a2, nameof(a2), b1, nameof(b1));
+            global::SymGrad.Guard.Disjoint<double>(ta2, nameof(ta2), b1, nameof(b1));
+            global::SymGrad.Guard.Disjoint<double>(a2, nameof(a2), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(ta2, nameof(ta2), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(a2, nameof(a2), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(ta2, nameof(ta2), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(a2, nameof(a2), target, nameof(target));
+            global::SymGrad.Guard.Disjoint<double>(ta2, nameof(ta2), target, nameof(target));
+            global::SymGrad.Guard.Disjoint<double>(a2, nameof(a2), a1, nameof(a1));
+            global::SymGrad.Guard.Disjoint<double>(ta2, nameof(ta2), a1, nameof(a1));
+            global::SymGrad.Guard.Disjoint<double>(a2, nameof(a2), h1, nameof(h1));
+            global::SymGrad.Guard.Disjoint<double>(ta2, nameof(ta2), h1, nameof(h1));
+            global::SymGrad.Guard.Disjoint<double>(a2, nameof(a2), p, nameof(p));
+            global::SymGrad.Guard.Disjoint<double>(ta2, nameof(ta2), p, nameof(p));
+            global::SymGrad.Guard.Disjoint<double>(a2, nameof(a2), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(ta2, nameof(ta2), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(a2, nameof(a2), tw1, nameof(tw1));
+            global::SymGrad.Guard.Disjoint<double>(ta2, nameof(ta2), tw1, nameof(tw1));
+            global::SymGrad.Guard.Disjoint<double>(a2, nameof(a2), tb1, nameof(tb1));
+            global::SymGrad.Guard.Disjoint<double>(ta2, nameof(ta2), tb1, nameof(tb1));
+            global::SymGrad.Guard.Disjoint<double>(a2, nameof(a2), tw2, nameof(tw2));
+            global::SymGrad.Guard.Disjoint<double>(ta2, nameof(ta2), tw2, nameof(tw2));
+            global::SymGrad.Guard.Disjoint<double>(a2, nameof(a2), tb2, nameof(tb2));
+            global::SymGrad.Guard.Disjoint<double>(ta2, nameof(ta2), tb2, nameof(tb2));
+            global::SymGrad.Guard.Disjoint<double>(a2, nameof(a2), ta1, nameof(ta1));
+            global::SymGrad.Guard.Disjoint<double>(ta2, nameof(ta2), ta1, nameof(ta1));
+            global::SymGrad.Guard.Disjoint<double>(a2, nameof(a2), th1, nameof(th1));
+            global::SymGrad.Guard.Disjoint<double>(ta2, nameof(ta2), th1, nameof(th1));
+            global::SymGrad.Guard.Disjoint<double>(a2, nameof(a2), tp, nameof(tp));
+            global::SymGrad.Guard.Disjoint<double>(ta2, nameof(ta2), tp, nameof(tp));
+            global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), p, nameof(p));
+            global::SymGrad.Guard.Disjoint<double>(p, nameof(p), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(p, nameof(p), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(p, nameof(p), b1, nameof(b1));
+            global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), b1, nameof(b1));
+            global::SymGrad.Guard.Disjoint<double>(p, nameof(p), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(p, nameof(p), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(p, nameof(p), target, nameof(target));
+            global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), target, nameof(target));
+            global::SymGrad.Guard.Disjoint<double>(p, nameof(p), a1, nameof(a1));
+            global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), a1, nameof(a1));
+            global::SymGrad.Guard.Disjoint<double>(p, nameof(p), h1, nameof(h1));
+            global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), h1, nameof(h1));
+            global::SymGrad.Guard.Disjoint<double>(p, nameof(p), a2, nameof(a2));
+            global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), a2, nameof(a2));
+            global::SymGrad.Guard.Disjoint<double>(p, nameof(p), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(p, nameof(p), tw1, nameof(tw1));
+            global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), tw1, nameof(tw1));
+            global::SymGrad.Guard.Disjoint<double>(p, nameof(p), tb1, nameof(tb1));
+            global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), tb1, nameof(tb1));
+            global::SymGrad.Guard.Disjoint<double>(p, nameof(p), tw2, nameof(tw2));
+            global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), tw2, nameof(tw2));
+            global::SymGrad.Guard.Disjoint<double>(p, nameof(p), tb2, nameof(tb2));
+            global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), tb2, nameof(tb2));
+            global::SymGrad.Guard.Disjoint<double>(p, nameof(p), ta1, nameof(ta1));
+            global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), ta1, nameof(ta1));
+            global::SymGrad.Guard.Disjoint<double>(p, nameof(p), th1, nameof(th1));
+            global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), th1, nameof(th1));
+            global::SymGrad.Guard.Disjoint<double>(p, nameof(p), ta2, nameof(ta2));
+            global::SymGrad.Guard.Disjoint<double>(tp, nameof(tp), ta2, nameof(ta2));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            tw1 = global::SymGrad.Workspace.ZerosIfEmpty(tw1, w1.Length);
+            tb1 = global::SymGrad.Workspace.ZerosIfEmpty(tb1, b1.Length);
+            tw2 = global::SymGrad.Workspace.ZerosIfEmpty(tw2, w2.Length);
+            tb2 = global::SymGrad.Workspace.ZerosIfEmpty(tb2, b2.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                ta1 = ta1.IsEmpty ? workspace.RentDoubles(a1.Length) : ta1;
+                th1 = th1.IsEmpty ? workspace.RentDoubles(h1.Length) : th1;
+                ta2 = ta2.IsEmpty ? workspace.RentDoubles(a2.Length) : ta2;
+                tp = tp.IsEmpty ? workspace.RentDoubles(p.Length) : tp;
+                global::SymGrad.RuntimeTests.Catalogue.Layers.DenseTangent(x, w1, b1, a1, n, inputs, hidden, tx, tw1, tb1, ta1);
+                global::SymGrad.RuntimeTests.Catalogue.Activations.SigmoidTangent(a1, h1, ta1, th1);
+                global::SymGrad.RuntimeTests.Catalogue.Layers.DenseTangent(h1, w2, b2, a2, n, hidden, outputs, th1, tw2, tb2, ta2);
+                global::SymGrad.RuntimeTests.Catalogue.Activations.SigmoidTangent(a2, p, ta2, tp);
+                double tloss = 0;
+                for (int i = 0; i < p.Length; i++)
+                {
+                    double te = tp[i];
+                    double e = p[i] - target[i];
+                    tloss += te * e + e * te;
+                }
+                return tloss;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>TwoLayer</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of a1, then each element of h1, then each element of a2, then each element of p), a column per differentiable input
-        /// (each element of x, then each element of w1, then each element of b1, then each element of w2, then each element of b2). It runs one backward pass per row.
+        /// (each element of x, then each element of w1, then each element of b1, then each element of w2, then each element of b2). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>TwoLayerTangent</c>) per column, or one backward pass per row.
         /// Like the method, it writes the outputs.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -303,50 +498,111 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             try
             {
-                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
-                TwoLayer(x, w1, b1, w2, b2, target, a1, h1, a2, p, n, inputs, hidden, outputs); // the backward reads the outputs the forward writes
-                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
-                global::System.Span<double> dw12 = workspace.RentDoubles(w1.Length);
-                global::System.Span<double> db12 = workspace.RentDoubles(b1.Length);
-                global::System.Span<double> dw22 = workspace.RentDoubles(w2.Length);
-                global::System.Span<double> db22 = workspace.RentDoubles(b2.Length);
-                global::System.Span<double> da12 = workspace.RentDoubles(a1.Length);
-                global::System.Span<double> dh12 = workspace.RentDoubles(h1.Length);
-                global::System.Span<double> da22 = workspace.RentDoubles(a2.Length);
-                global::System.Span<double> dp2 = workspace.RentDoubles(p.Length);
-                for (int row = 0; row < rows; row++)
+                if (columns <= rows)
                 {
-                    da12.Clear();
-                    if (row >= rA1 && row < rA1 + a1.Length)
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> tw1 = workspace.RentDoubles(w1.Length);
+                    global::System.Span<double> tb1 = workspace.RentDoubles(b1.Length);
+                    global::System.Span<double> tw2 = workspace.RentDoubles(w2.Length);
+                    global::System.Span<double> tb2 = workspace.RentDoubles(b2.Length);
+                    global::System.Span<double> ta1 = workspace.RentDoubles(a1.Length);
+                    global::System.Span<double> th1 = workspace.RentDoubles(h1.Length);
+                    global::System.Span<double> ta2 = workspace.RentDoubles(a2.Length);
+                    global::System.Span<double> tp = workspace.RentDoubles(p.Length);
+                    for (int column = 0; column < columns; column++)
                     {
-                        da12[row - rA1] = 1;
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        tw1.Clear();
+                        if (column >= cW1 && column < cW1 + w1.Length)
+                        {
+                            tw1[column - cW1] = 1;
+                        }
+                        tb1.Clear();
+                        if (column >= cB1 && column < cB1 + b1.Length)
+                        {
+                            tb1[column - cB1] = 1;
+                        }
+                        tw2.Clear();
+                        if (column >= cW2 && column < cW2 + w2.Length)
+                        {
+                            tw2[column - cW2] = 1;
+                        }
+                        tb2.Clear();
+                        if (column >= cB2 && column < cB2 + b2.Length)
+                        {
+                            tb2[column - cB2] = 1;
+                        }
+                        jacobian[rResult * columns + column] = TwoLayerTangent(x, w1, b1, w2, b2, target, a1, h1, a2, p, n, inputs, hidden, outputs, tx, tw1, tb1, tw2, tb2, ta1, th1, ta2, tp);
+                        for (int i2 = 0; i2 < a1.Length; i2++)
+                        {
+                            jacobian[(rA1 + i2) * columns + column] = ta1[i2];
+                        }
+                        for (int i2 = 0; i2 < h1.Length; i2++)
+                        {
+                            jacobian[(rH1 + i2) * columns + column] = th1[i2];
+                        }
+                        for (int i2 = 0; i2 < a2.Length; i2++)
+                        {
+                            jacobian[(rA2 + i2) * columns + column] = ta2[i2];
+                        }
+                        for (int i2 = 0; i2 < p.Length; i2++)
+                        {
+                            jacobian[(rP + i2) * columns + column] = tp[i2];
+                        }
                     }
-                    dh12.Clear();
-                    if (row >= rH1 && row < rH1 + h1.Length)
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    TwoLayer(x, w1, b1, w2, b2, target, a1, h1, a2, p, n, inputs, hidden, outputs); // the backward reads the outputs the forward writes
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> dw12 = workspace.RentDoubles(w1.Length);
+                    global::System.Span<double> db12 = workspace.RentDoubles(b1.Length);
+                    global::System.Span<double> dw22 = workspace.RentDoubles(w2.Length);
+                    global::System.Span<double> db22 = workspace.RentDoubles(b2.Length);
+                    global::System.Span<double> da12 = workspace.RentDoubles(a1.Length);
+                    global::System.Span<double> dh12 = workspace.RentDoubles(h1.Length);
+                    global::System.Span<double> da22 = workspace.RentDoubles(a2.Length);
+                    global::System.Span<double> dp2 = workspace.RentDoubles(p.Length);
+                    for (int row = 0; row < rows; row++)
                     {
-                        dh12[row - rH1] = 1;
+                        da12.Clear();
+                        if (row >= rA1 && row < rA1 + a1.Length)
+                        {
+                            da12[row - rA1] = 1;
+                        }
+                        dh12.Clear();
+                        if (row >= rH1 && row < rH1 + h1.Length)
+                        {
+                            dh12[row - rH1] = 1;
+                        }
+                        da22.Clear();
+                        if (row >= rA2 && row < rA2 + a2.Length)
+                        {
+                            da22[row - rA2] = 1;
+                        }
+                        dp2.Clear();
+                        if (row >= rP && row < rP + p.Length)
+                        {
+                            dp2[row - rP] = 1;
+                        }
+                        dx2.Clear();
+                        dw12.Clear();
+                        db12.Clear();
+                        dw22.Clear();
+                        db22.Clear();
+                        TwoLayerBackward(x, w1, b1, w2, b2, target, a1, h1, a2, p, n, inputs, hidden, outputs, row == rResult ? 1 : 0, da12, dh12, da22, dp2, dx2, dw12, db12, dw22, db22);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                        dw12.CopyTo(jacobian.Slice(row * columns + cW1, w1.Length));
+                        db12.CopyTo(jacobian.Slice(row * columns + cB1, b1.Length));
+                        dw22.CopyTo(jacobian.Slice(row * columns + cW2, w2.Length));
+                        db22.CopyTo(jacobian.Slice(row * columns + cB2, b2.Length));
                     }
-                    da22.Clear();
-                    if (row >= rA2 && row < rA2 + a2.Length)
-                    {
-                        da22[row - rA2] = 1;
-                    }
-                    dp2.Clear();
-                    if (row >= rP && row < rP + p.Length)
-                    {
-                        dp2[row - rP] = 1;
-                    }
-                    dx2.Clear();
-                    dw12.Clear();
-                    db12.Clear();
-                    dw22.Clear();
-                    db22.Clear();
-                    TwoLayerBackward(x, w1, b1, w2, b2, target, a1, h1, a2, p, n, inputs, hidden, outputs, row == rResult ? 1 : 0, da12, dh12, da22, dp2, dx2, dw12, db12, dw22, db22);
-                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
-                    dw12.CopyTo(jacobian.Slice(row * columns + cW1, w1.Length));
-                    db12.CopyTo(jacobian.Slice(row * columns + cB1, b1.Length));
-                    dw22.CopyTo(jacobian.Slice(row * columns + cW2, w2.Length));
-                    db22.CopyTo(jacobian.Slice(row * columns + cB2, b2.Length));
                 }
             }
             finally

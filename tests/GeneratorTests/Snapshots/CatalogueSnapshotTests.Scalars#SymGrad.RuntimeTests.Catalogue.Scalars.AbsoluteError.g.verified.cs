@@ -13,7 +13,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// Forward: <c>public static double AbsoluteError(double y, double s)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
-        /// g = ∂L/∂result·Sign(y - s)
+        /// g = ∂L/∂result·(y - s &gt; 0 ? 1 : y - s &lt; 0 ? -1 : y - s)
         /// ∂L/∂y += g
         /// ∂L/∂s -= g
         /// </code>
@@ -22,8 +22,8 @@ namespace SymGrad.RuntimeTests.Catalogue
         public static void AbsoluteErrorBackward(double y, double s, double dResult, ref double dy, ref double ds)
         {
             // Reverse sweep: adjoints, last statement first.
-            // return Math.Abs(y - s);   ∂result/∂y = Sign(y - s); ∂result/∂s = -Sign(y - s)
-            double g = dResult * global::System.Math.Sign(y - s);
+            // return Math.Abs(y - s);   ∂result/∂y = y - s > 0 ? 1 : y - s < 0 ? -1 : y - s; ∂result/∂s = -(y - s > 0 ? 1 : y - s < 0 ? -1 : y - s)
+            double g = dResult * (y - s > 0 ? 1 : y - s < 0 ? -1 : y - s);
             dy += g;
             ds -= g;
         }
@@ -50,7 +50,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         public static double AbsoluteErrorTangent(double y, double s, double ty, double ts)
         {
             double u = y - s;
-            return global::System.Math.Sign(u) * (ty - ts);
+            return (u > 0 ? 1 : u < 0 ? -1 : u) * (ty - ts);
         }
 
         /// <summary>
@@ -61,9 +61,10 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void AbsoluteErrorHessianVector(double y, double s, double vy, double vs, ref double hvy, ref double hvs)
         {
+            double dResult = 1;
             // Reverse sweep: adjoints, last statement first.
-            // return Math.Abs(y - s);   ∂result/∂y = Sign(y - s); ∂result/∂s = -Sign(y - s)
-            double tg = 0;
+            // return Math.Abs(y - s);   ∂result/∂y = y - s > 0 ? 1 : y - s < 0 ? -1 : y - s; ∂result/∂s = -(y - s > 0 ? 1 : y - s < 0 ? -1 : y - s)
+            double tg = dResult * (y - s > 0 ? 0 : y - s < 0 ? 0 : vy - vs);
             hvy += tg;
             hvs -= tg;
         }
@@ -143,6 +144,31 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 workspace.Release(mark);
             }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>AbsoluteErrorTangent</c> (nested differentiation), derived by SymGrad: AbsoluteErrorTangent(x, ẋ) = ∇AbsoluteError(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>AbsoluteErrorHessianVector</c>) and dResult·∇AbsoluteError(x) into those
+        /// of the tangents (<c>AbsoluteErrorBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AbsoluteErrorTangentBackward(double y, double s, double ty, double ts, double dResult, ref double dy, ref double ds, ref double dty, ref double dts)
+        {
+            AbsoluteErrorBackward(y, s, dResult, ref dty, ref dts);
+            AbsoluteErrorHessianVector(y, s, dResult * ty, dResult * ts, ref dy, ref ds);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>AbsoluteErrorTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇AbsoluteError(x)·ẋ along
+        /// (u, u̇), that is ∇AbsoluteError(x)·u̇ + (H·u)·ẋ, by <c>AbsoluteErrorTangent</c> and <c>AbsoluteErrorHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double AbsoluteErrorTangentTangent(double y, double s, double ty, double ts, double uy, double us, double uty, double uts)
+        {
+            double huy = 0;
+            double hus = 0;
+            AbsoluteErrorHessianVector(y, s, uy, us, ref huy, ref hus);
+            return AbsoluteErrorTangent(y, s, uty, uts) + huy * ty + hus * ts;
         }
     }
 }

@@ -234,5 +234,52 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>BhattacharyyaTangent</c> (nested differentiation), derived by SymGrad: BhattacharyyaTangent(x, ẋ) = ∇Bhattacharyya(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>BhattacharyyaHessianVector</c>) and dResult·∇Bhattacharyya(x) into those
+        /// of the tangents (<c>BhattacharyyaBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void BhattacharyyaTangentBackward(global::System.ReadOnlySpan<double> p, global::System.ReadOnlySpan<double> q, global::System.ReadOnlySpan<double> tp, global::System.ReadOnlySpan<double> tq, double dResult, global::System.Span<double> dp, global::System.Span<double> dq, global::System.Span<double> dtp, global::System.Span<double> dtq)
+        {
+            BhattacharyyaBackward(p, q, dResult, dtp, dtq);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vp = workspace.RentDoubles(tp.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tp, vp);
+                global::System.Span<double> vq = workspace.RentDoubles(tq.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tq, vq);
+                BhattacharyyaHessianVector(p, q, vp, vq, global::SymGrad.Workspace.DiscardIfEmpty(dp, p.Length), global::SymGrad.Workspace.DiscardIfEmpty(dq, q.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>BhattacharyyaTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Bhattacharyya(x)·ẋ along
+        /// (u, u̇), that is ∇Bhattacharyya(x)·u̇ + (H·u)·ẋ, by <c>BhattacharyyaTangent</c> and <c>BhattacharyyaHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double BhattacharyyaTangentTangent(global::System.ReadOnlySpan<double> p, global::System.ReadOnlySpan<double> q, global::System.ReadOnlySpan<double> tp, global::System.ReadOnlySpan<double> tq, global::System.ReadOnlySpan<double> up, global::System.ReadOnlySpan<double> uq, global::System.ReadOnlySpan<double> utp, global::System.ReadOnlySpan<double> utq)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hup = workspace.RentDoubles(p.Length);
+                global::System.Span<double> huq = workspace.RentDoubles(q.Length);
+                BhattacharyyaHessianVector(p, q, up, uq, hup, huq);
+                return BhattacharyyaTangent(p, q, utp, utq) + (tp.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hup, tp)) + (tq.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(huq, tq));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

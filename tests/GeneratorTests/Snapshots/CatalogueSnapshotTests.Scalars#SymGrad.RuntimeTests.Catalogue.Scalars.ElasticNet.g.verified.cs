@@ -16,7 +16,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// ∂L/∂sum = ∂L/∂result
         /// for (int i = 0; i &lt; w.Length; i++)
         ///   ∂L/∂w[i] += 2·∂L/∂sum·beta·w[i]
-        ///   ∂L/∂w[i] += ∂L/∂sum·Sign(w[i])
+        ///   ∂L/∂w[i] += ∂L/∂sum·(w[i] &gt; 0 ? 1 : w[i] &lt; 0 ? -1 : w[i])
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -30,9 +30,9 @@ namespace SymGrad.RuntimeTests.Catalogue
             double dsum = dResult;
             for (int i = 0; i < w.Length; i++)
             {
-                // sum += beta * w[i] * w[i] + Math.Abs(w[i]);   ∂sum/∂w[i] = w[i]·beta + beta·w[i] + Sign(w[i])
+                // sum += beta * w[i] * w[i] + Math.Abs(w[i]);   ∂sum/∂w[i] = w[i]·beta + beta·w[i] + (w[i] > 0 ? 1 : w[i] < 0 ? -1 : w[i])
                 dw[i] += 2 * dsum * beta * w[i];
-                dw[i] += dsum * global::System.Math.Sign(w[i]);
+                dw[i] += dsum * (w[i] > 0 ? 1 : w[i] < 0 ? -1 : w[i]);
             }
         }
 
@@ -65,7 +65,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             for (int i = 0; i < w.Length; i++)
             {
                 double u = beta * w[i];
-                tsum += beta * tw[i] * w[i] + u * tw[i] + global::System.Math.Sign(w[i]) * tw[i];
+                tsum += beta * tw[i] * w[i] + u * tw[i] + (w[i] > 0 ? 1 : w[i] < 0 ? -1 : w[i]) * tw[i];
             }
             return tsum;
         }
@@ -87,10 +87,10 @@ namespace SymGrad.RuntimeTests.Catalogue
             double dsum = dResult;
             for (int i = 0; i < w.Length; i++)
             {
-                // sum += beta * w[i] * w[i] + Math.Abs(w[i]);   ∂sum/∂w[i] = w[i]·beta + beta·w[i] + Sign(w[i])
+                // sum += beta * w[i] * w[i] + Math.Abs(w[i]);   ∂sum/∂w[i] = w[i]·beta + beta·w[i] + (w[i] > 0 ? 1 : w[i] < 0 ? -1 : w[i])
                 double u = 2 * dsum * beta;
                 hvw[i] += u * vw[i];
-                hvw[i] += 0;
+                hvw[i] += dsum * (w[i] > 0 ? 0 : w[i] < 0 ? 0 : vw[i]);
             }
         }
 
@@ -171,6 +171,50 @@ namespace SymGrad.RuntimeTests.Catalogue
                         dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
                     }
                 }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>ElasticNetTangent</c> (nested differentiation), derived by SymGrad: ElasticNetTangent(x, ẋ) = ∇ElasticNet(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>ElasticNetHessianVector</c>) and dResult·∇ElasticNet(x) into those
+        /// of the tangents (<c>ElasticNetBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ElasticNetTangentBackward(global::System.ReadOnlySpan<double> w, double beta, global::System.ReadOnlySpan<double> tw, double dResult, global::System.Span<double> dw, global::System.Span<double> dtw)
+        {
+            ElasticNetBackward(w, beta, dResult, dtw);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vw = workspace.RentDoubles(tw.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tw, vw);
+                ElasticNetHessianVector(w, beta, vw, global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>ElasticNetTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇ElasticNet(x)·ẋ along
+        /// (u, u̇), that is ∇ElasticNet(x)·u̇ + (H·u)·ẋ, by <c>ElasticNetTangent</c> and <c>ElasticNetHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ElasticNetTangentTangent(global::System.ReadOnlySpan<double> w, double beta, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> uw, global::System.ReadOnlySpan<double> utw)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> huw = workspace.RentDoubles(w.Length);
+                ElasticNetHessianVector(w, beta, uw, huw);
+                return ElasticNetTangent(w, beta, utw) + (tw.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(huw, tw));
             }
             finally
             {

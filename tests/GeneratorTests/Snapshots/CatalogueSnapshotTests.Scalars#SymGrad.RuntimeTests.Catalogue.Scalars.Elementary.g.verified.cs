@@ -425,5 +425,30 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>ElementaryTangent</c> (nested differentiation), derived by SymGrad: ElementaryTangent(x, ẋ) = ∇Elementary(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>ElementaryHessianVector</c>) and dResult·∇Elementary(x) into those
+        /// of the tangents (<c>ElementaryBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ElementaryTangentBackward(double x, double y, double tx, double ty, double dResult, ref double dx, ref double dy, ref double dtx, ref double dty)
+        {
+            ElementaryBackward(x, y, dResult, ref dtx, ref dty);
+            ElementaryHessianVector(x, y, dResult * tx, dResult * ty, ref dx, ref dy);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>ElementaryTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Elementary(x)·ẋ along
+        /// (u, u̇), that is ∇Elementary(x)·u̇ + (H·u)·ẋ, by <c>ElementaryTangent</c> and <c>ElementaryHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ElementaryTangentTangent(double x, double y, double tx, double ty, double ux, double uy, double utx, double uty)
+        {
+            double hux = 0;
+            double huy = 0;
+            ElementaryHessianVector(x, y, ux, uy, ref hux, ref huy);
+            return ElementaryTangent(x, y, utx, uty) + hux * tx + huy * ty;
+        }
     }
 }

@@ -329,5 +329,50 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>FirstAboveTangent</c> (nested differentiation), derived by SymGrad: FirstAboveTangent(x, ẋ) = ∇FirstAbove(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>FirstAboveHessianVector</c>) and dResult·∇FirstAbove(x) into those
+        /// of the tangents (<c>FirstAboveBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void FirstAboveTangentBackward(global::System.ReadOnlySpan<double> x, double threshold, global::System.ReadOnlySpan<double> tx, double tthreshold, double dResult, global::System.Span<double> dx, ref double dthreshold, global::System.Span<double> dtx, ref double dtthreshold)
+        {
+            FirstAboveBackward(x, threshold, dResult, dtx, ref dtthreshold);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                FirstAboveHessianVector(x, threshold, vx, dResult * tthreshold, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length), ref dthreshold);
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>FirstAboveTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇FirstAbove(x)·ẋ along
+        /// (u, u̇), that is ∇FirstAbove(x)·u̇ + (H·u)·ẋ, by <c>FirstAboveTangent</c> and <c>FirstAboveHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double FirstAboveTangentTangent(global::System.ReadOnlySpan<double> x, double threshold, global::System.ReadOnlySpan<double> tx, double tthreshold, global::System.ReadOnlySpan<double> ux, double uthreshold, global::System.ReadOnlySpan<double> utx, double utthreshold)
+        {
+            double huthreshold = 0;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                FirstAboveHessianVector(x, threshold, ux, uthreshold, hux, ref huthreshold);
+                return FirstAboveTangent(x, threshold, utx, utthreshold) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx)) + huthreshold * tthreshold;
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

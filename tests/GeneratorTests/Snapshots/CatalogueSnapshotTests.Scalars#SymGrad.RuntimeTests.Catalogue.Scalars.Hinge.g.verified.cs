@@ -139,5 +139,29 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>HingeTangent</c> (nested differentiation), derived by SymGrad: HingeTangent(x, ẋ) = ∇Hinge(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>HingeHessianVector</c>) and dResult·∇Hinge(x) into those
+        /// of the tangents (<c>HingeBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void HingeTangentBackward(double s, double y, double ts, double dResult, ref double ds, ref double dts)
+        {
+            HingeBackward(s, y, dResult, ref dts);
+            HingeHessianVector(s, y, dResult * ts, ref ds);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>HingeTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Hinge(x)·ẋ along
+        /// (u, u̇), that is ∇Hinge(x)·u̇ + (H·u)·ẋ, by <c>HingeTangent</c> and <c>HingeHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double HingeTangentTangent(double s, double y, double ts, double us, double uts)
+        {
+            double hus = 0;
+            HingeHessianVector(s, y, us, ref hus);
+            return HingeTangent(s, y, uts) + hus * ts;
+        }
     }
 }

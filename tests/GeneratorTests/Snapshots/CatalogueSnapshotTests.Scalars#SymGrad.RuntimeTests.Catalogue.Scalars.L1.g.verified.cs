@@ -15,7 +15,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         /// <code>
         /// ∂L/∂sum = ∂L/∂result
         /// for (int i = 0; i &lt; w.Length; i++)
-        ///   ∂L/∂w[i] += ∂L/∂sum·Sign(w[i])
+        ///   ∂L/∂w[i] += ∂L/∂sum·(w[i] &gt; 0 ? 1 : w[i] &lt; 0 ? -1 : w[i])
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -29,8 +29,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             double dsum = dResult;
             for (int i = 0; i < w.Length; i++)
             {
-                // sum += Math.Abs(w[i]);   ∂sum/∂w[i] = Sign(w[i])
-                dw[i] += dsum * global::System.Math.Sign(w[i]);
+                // sum += Math.Abs(w[i]);   ∂sum/∂w[i] = w[i] > 0 ? 1 : w[i] < 0 ? -1 : w[i]
+                dw[i] += dsum * (w[i] > 0 ? 1 : w[i] < 0 ? -1 : w[i]);
             }
         }
 
@@ -62,7 +62,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             double tsum = 0;
             for (int i = 0; i < w.Length; i++)
             {
-                tsum += global::System.Math.Sign(w[i]) * tw[i];
+                tsum += (w[i] > 0 ? 1 : w[i] < 0 ? -1 : w[i]) * tw[i];
             }
             return tsum;
         }
@@ -78,12 +78,14 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.Guard.CotangentLength<double>(vw, nameof(vw), w, nameof(w));
             global::SymGrad.Guard.SameLength<double>(hvw, nameof(hvw), w, nameof(w));
             vw = global::SymGrad.Workspace.ZerosIfEmpty(vw, w.Length);
+            double dResult = 1;
             // Reverse sweep: adjoints, last statement first.
             // return sum;
+            double dsum = dResult;
             for (int i = 0; i < w.Length; i++)
             {
-                // sum += Math.Abs(w[i]);   ∂sum/∂w[i] = Sign(w[i])
-                hvw[i] += 0;
+                // sum += Math.Abs(w[i]);   ∂sum/∂w[i] = w[i] > 0 ? 1 : w[i] < 0 ? -1 : w[i]
+                hvw[i] += dsum * (w[i] > 0 ? 0 : w[i] < 0 ? 0 : vw[i]);
             }
         }
 
@@ -164,6 +166,50 @@ namespace SymGrad.RuntimeTests.Catalogue
                         dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
                     }
                 }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>L1Tangent</c> (nested differentiation), derived by SymGrad: L1Tangent(x, ẋ) = ∇L1(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>L1HessianVector</c>) and dResult·∇L1(x) into those
+        /// of the tangents (<c>L1Backward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void L1TangentBackward(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> tw, double dResult, global::System.Span<double> dw, global::System.Span<double> dtw)
+        {
+            L1Backward(w, dResult, dtw);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vw = workspace.RentDoubles(tw.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tw, vw);
+                L1HessianVector(w, vw, global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>L1Tangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇L1(x)·ẋ along
+        /// (u, u̇), that is ∇L1(x)·u̇ + (H·u)·ẋ, by <c>L1Tangent</c> and <c>L1HessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double L1TangentTangent(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> uw, global::System.ReadOnlySpan<double> utw)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> huw = workspace.RentDoubles(w.Length);
+                L1HessianVector(w, uw, huw);
+                return L1Tangent(w, utw) + (tw.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(huw, tw));
             }
             finally
             {

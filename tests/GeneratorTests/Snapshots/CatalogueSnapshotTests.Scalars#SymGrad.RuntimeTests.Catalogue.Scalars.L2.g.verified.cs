@@ -173,5 +173,49 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>L2Tangent</c> (nested differentiation), derived by SymGrad: L2Tangent(x, ẋ) = ∇L2(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>L2HessianVector</c>) and dResult·∇L2(x) into those
+        /// of the tangents (<c>L2Backward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void L2TangentBackward(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> tw, double dResult, global::System.Span<double> dw, global::System.Span<double> dtw)
+        {
+            L2Backward(w, dResult, dtw);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vw = workspace.RentDoubles(tw.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tw, vw);
+                L2HessianVector(w, vw, global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>L2Tangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇L2(x)·ẋ along
+        /// (u, u̇), that is ∇L2(x)·u̇ + (H·u)·ẋ, by <c>L2Tangent</c> and <c>L2HessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double L2TangentTangent(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> uw, global::System.ReadOnlySpan<double> utw)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> huw = workspace.RentDoubles(w.Length);
+                L2HessianVector(w, uw, huw);
+                return L2Tangent(w, utw) + (tw.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(huw, tw));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -196,5 +196,49 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>MulticlassSvmTangent</c> (nested differentiation), derived by SymGrad: MulticlassSvmTangent(x, ẋ) = ∇MulticlassSvm(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>MulticlassSvmHessianVector</c>) and dResult·∇MulticlassSvm(x) into those
+        /// of the tangents (<c>MulticlassSvmBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MulticlassSvmTangentBackward(global::System.ReadOnlySpan<double> s, int y, global::System.ReadOnlySpan<double> ts, double dResult, global::System.Span<double> ds, global::System.Span<double> dts)
+        {
+            MulticlassSvmBackward(s, y, dResult, dts);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vs = workspace.RentDoubles(ts.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, ts, vs);
+                MulticlassSvmHessianVector(s, y, vs, global::SymGrad.Workspace.DiscardIfEmpty(ds, s.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>MulticlassSvmTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇MulticlassSvm(x)·ẋ along
+        /// (u, u̇), that is ∇MulticlassSvm(x)·u̇ + (H·u)·ẋ, by <c>MulticlassSvmTangent</c> and <c>MulticlassSvmHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double MulticlassSvmTangentTangent(global::System.ReadOnlySpan<double> s, int y, global::System.ReadOnlySpan<double> ts, global::System.ReadOnlySpan<double> us, global::System.ReadOnlySpan<double> uts)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hus = workspace.RentDoubles(s.Length);
+                MulticlassSvmHessianVector(s, y, us, hus);
+                return MulticlassSvmTangent(s, y, uts) + (ts.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hus, ts));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -141,5 +141,30 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>MultiplyTangent</c> (nested differentiation), derived by SymGrad: MultiplyTangent(x, ẋ) = ∇Multiply(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>MultiplyHessianVector</c>) and dResult·∇Multiply(x) into those
+        /// of the tangents (<c>MultiplyBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MultiplyTangentBackward(double x, double y, double tx, double ty, double dResult, ref double dx, ref double dy, ref double dtx, ref double dty)
+        {
+            MultiplyBackward(x, y, dResult, ref dtx, ref dty);
+            MultiplyHessianVector(x, y, dResult * tx, dResult * ty, ref dx, ref dy);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>MultiplyTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Multiply(x)·ẋ along
+        /// (u, u̇), that is ∇Multiply(x)·u̇ + (H·u)·ẋ, by <c>MultiplyTangent</c> and <c>MultiplyHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double MultiplyTangentTangent(double x, double y, double tx, double ty, double ux, double uy, double utx, double uty)
+        {
+            double hux = 0;
+            double huy = 0;
+            MultiplyHessianVector(x, y, ux, uy, ref hux, ref huy);
+            return MultiplyTangent(x, y, utx, uty) + hux * tx + huy * ty;
+        }
     }
 }

@@ -201,5 +201,29 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>PowerTangent</c> (nested differentiation), derived by SymGrad: PowerTangent(x, ẋ) = ∇Power(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>PowerHessianVector</c>) and dResult·∇Power(x) into those
+        /// of the tangents (<c>PowerBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void PowerTangentBackward(double x, int n, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            PowerBackward(x, n, dResult, ref dtx);
+            PowerHessianVector(x, n, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>PowerTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Power(x)·ẋ along
+        /// (u, u̇), that is ∇Power(x)·u̇ + (H·u)·ẋ, by <c>PowerTangent</c> and <c>PowerHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double PowerTangentTangent(double x, int n, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            PowerHessianVector(x, n, ux, ref hux);
+            return PowerTangent(x, n, utx) + hux * tx;
+        }
     }
 }

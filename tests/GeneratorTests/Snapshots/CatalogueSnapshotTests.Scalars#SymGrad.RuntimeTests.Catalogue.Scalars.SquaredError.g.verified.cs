@@ -147,5 +147,30 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>SquaredErrorTangent</c> (nested differentiation), derived by SymGrad: SquaredErrorTangent(x, ẋ) = ∇SquaredError(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>SquaredErrorHessianVector</c>) and dResult·∇SquaredError(x) into those
+        /// of the tangents (<c>SquaredErrorBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SquaredErrorTangentBackward(double y, double s, double ty, double ts, double dResult, ref double dy, ref double ds, ref double dty, ref double dts)
+        {
+            SquaredErrorBackward(y, s, dResult, ref dty, ref dts);
+            SquaredErrorHessianVector(y, s, dResult * ty, dResult * ts, ref dy, ref ds);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>SquaredErrorTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇SquaredError(x)·ẋ along
+        /// (u, u̇), that is ∇SquaredError(x)·u̇ + (H·u)·ẋ, by <c>SquaredErrorTangent</c> and <c>SquaredErrorHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double SquaredErrorTangentTangent(double y, double s, double ty, double ts, double uy, double us, double uty, double uts)
+        {
+            double huy = 0;
+            double hus = 0;
+            SquaredErrorHessianVector(y, s, uy, us, ref huy, ref hus);
+            return SquaredErrorTangent(y, s, uty, uts) + huy * ty + hus * ts;
+        }
     }
 }

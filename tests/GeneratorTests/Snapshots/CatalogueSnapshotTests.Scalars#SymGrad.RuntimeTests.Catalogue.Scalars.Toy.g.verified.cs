@@ -153,5 +153,31 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>ToyTangent</c> (nested differentiation), derived by SymGrad: ToyTangent(x, ẋ) = ∇Toy(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>ToyHessianVector</c>) and dResult·∇Toy(x) into those
+        /// of the tangents (<c>ToyBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ToyTangentBackward(double x, double y, double z, double tx, double ty, double tz, double dResult, ref double dx, ref double dy, ref double dz, ref double dtx, ref double dty, ref double dtz)
+        {
+            ToyBackward(x, y, z, dResult, ref dtx, ref dty, ref dtz);
+            ToyHessianVector(x, y, z, dResult * tx, dResult * ty, dResult * tz, ref dx, ref dy, ref dz);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>ToyTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Toy(x)·ẋ along
+        /// (u, u̇), that is ∇Toy(x)·u̇ + (H·u)·ẋ, by <c>ToyTangent</c> and <c>ToyHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ToyTangentTangent(double x, double y, double z, double tx, double ty, double tz, double ux, double uy, double uz, double utx, double uty, double utz)
+        {
+            double hux = 0;
+            double huy = 0;
+            double huz = 0;
+            ToyHessianVector(x, y, z, ux, uy, uz, ref hux, ref huy, ref huz);
+            return ToyTangent(x, y, z, utx, uty, utz) + hux * tx + huy * ty + huz * tz;
+        }
     }
 }

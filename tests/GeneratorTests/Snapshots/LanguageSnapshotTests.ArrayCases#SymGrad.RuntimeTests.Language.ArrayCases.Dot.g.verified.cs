@@ -220,5 +220,52 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>DotTangent</c> (nested differentiation), derived by SymGrad: DotTangent(x, ẋ) = ∇Dot(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>DotHessianVector</c>) and dResult·∇Dot(x) into those
+        /// of the tangents (<c>DotBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void DotTangentBackward(double[] a, double[] b, global::System.ReadOnlySpan<double> ta, global::System.ReadOnlySpan<double> tb, double dResult, global::System.Span<double> da, global::System.Span<double> db, global::System.Span<double> dta, global::System.Span<double> dtb)
+        {
+            DotBackward(a, b, dResult, dta, dtb);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> va = workspace.RentDoubles(ta.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, ta, va);
+                global::System.Span<double> vb = workspace.RentDoubles(tb.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tb, vb);
+                DotHessianVector(a, b, va, vb, global::SymGrad.Workspace.DiscardIfEmpty(da, a.Length), global::SymGrad.Workspace.DiscardIfEmpty(db, b.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>DotTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Dot(x)·ẋ along
+        /// (u, u̇), that is ∇Dot(x)·u̇ + (H·u)·ẋ, by <c>DotTangent</c> and <c>DotHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double DotTangentTangent(double[] a, double[] b, global::System.ReadOnlySpan<double> ta, global::System.ReadOnlySpan<double> tb, global::System.ReadOnlySpan<double> ua, global::System.ReadOnlySpan<double> ub, global::System.ReadOnlySpan<double> uta, global::System.ReadOnlySpan<double> utb)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hua = workspace.RentDoubles(a.Length);
+                global::System.Span<double> hub = workspace.RentDoubles(b.Length);
+                DotHessianVector(a, b, ua, ub, hua, hub);
+                return DotTangent(a, b, uta, utb) + (ta.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hua, ta)) + (tb.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hub, tb));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -331,5 +331,55 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>LogisticLossTangent</c> (nested differentiation), derived by SymGrad: LogisticLossTangent(x, ẋ) = ∇LogisticLoss(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>LogisticLossHessianVector</c>) and dResult·∇LogisticLoss(x) into those
+        /// of the tangents (<c>LogisticLossBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogisticLossTangentBackward(double[] w, double[] X, double[] y, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> tX, global::System.ReadOnlySpan<double> ty, double dResult, global::System.Span<double> dw, global::System.Span<double> dX, global::System.Span<double> dy, global::System.Span<double> dtw, global::System.Span<double> dtX, global::System.Span<double> dty)
+        {
+            LogisticLossBackward(w, X, y, dResult, dtw, dtX, dty);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vw = workspace.RentDoubles(tw.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tw, vw);
+                global::System.Span<double> vX = workspace.RentDoubles(tX.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tX, vX);
+                global::System.Span<double> vy = workspace.RentDoubles(ty.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, ty, vy);
+                LogisticLossHessianVector(w, X, y, vw, vX, vy, global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length), global::SymGrad.Workspace.DiscardIfEmpty(dX, X.Length), global::SymGrad.Workspace.DiscardIfEmpty(dy, y.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>LogisticLossTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇LogisticLoss(x)·ẋ along
+        /// (u, u̇), that is ∇LogisticLoss(x)·u̇ + (H·u)·ẋ, by <c>LogisticLossTangent</c> and <c>LogisticLossHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double LogisticLossTangentTangent(double[] w, double[] X, double[] y, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> tX, global::System.ReadOnlySpan<double> ty, global::System.ReadOnlySpan<double> uw, global::System.ReadOnlySpan<double> uX, global::System.ReadOnlySpan<double> uy, global::System.ReadOnlySpan<double> utw, global::System.ReadOnlySpan<double> utX, global::System.ReadOnlySpan<double> uty)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> huw = workspace.RentDoubles(w.Length);
+                global::System.Span<double> huX = workspace.RentDoubles(X.Length);
+                global::System.Span<double> huy = workspace.RentDoubles(y.Length);
+                LogisticLossHessianVector(w, X, y, uw, uX, uy, huw, huX, huy);
+                return LogisticLossTangent(w, X, y, utw, utX, uty) + (tw.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(huw, tw)) + (tX.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(huX, tX)) + (ty.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(huy, ty));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -281,5 +281,52 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>LogisticLossFTangent</c> (nested differentiation), derived by SymGrad: LogisticLossFTangent(x, ẋ) = ∇LogisticLossF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>LogisticLossFHessianVector</c>) and dResult·∇LogisticLossF(x) into those
+        /// of the tangents (<c>LogisticLossFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogisticLossFTangentBackward(float[] w, float[] X, float[] y, global::System.ReadOnlySpan<float> tw, global::System.ReadOnlySpan<float> tX, float dResult, global::System.Span<float> dw, global::System.Span<float> dX, global::System.Span<float> dtw, global::System.Span<float> dtX)
+        {
+            LogisticLossFBackward(w, X, y, dResult, dtw, dtX);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> vw = workspace.RentFloats(tw.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tw, vw);
+                global::System.Span<float> vX = workspace.RentFloats(tX.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tX, vX);
+                LogisticLossFHessianVector(w, X, y, vw, vX, global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length), global::SymGrad.Workspace.DiscardIfEmpty(dX, X.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>LogisticLossFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇LogisticLossF(x)·ẋ along
+        /// (u, u̇), that is ∇LogisticLossF(x)·u̇ + (H·u)·ẋ, by <c>LogisticLossFTangent</c> and <c>LogisticLossFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float LogisticLossFTangentTangent(float[] w, float[] X, float[] y, global::System.ReadOnlySpan<float> tw, global::System.ReadOnlySpan<float> tX, global::System.ReadOnlySpan<float> uw, global::System.ReadOnlySpan<float> uX, global::System.ReadOnlySpan<float> utw, global::System.ReadOnlySpan<float> utX)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> huw = workspace.RentFloats(w.Length);
+                global::System.Span<float> huX = workspace.RentFloats(X.Length);
+                LogisticLossFHessianVector(w, X, y, uw, uX, huw, huX);
+                return LogisticLossFTangent(w, X, y, utw, utX) + (tw.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<float>(huw, tw)) + (tX.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<float>(huX, tX));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -97,15 +97,24 @@ namespace SymGrad.RuntimeTests.Language
             global::SymGrad.Guard.Disjoint<double>(picked, nameof(picked), tlogits, nameof(tlogits));
             global::SymGrad.Guard.Disjoint<double>(tpicked, nameof(tpicked), tlogits, nameof(tlogits));
             tlogits = global::SymGrad.Workspace.ZerosIfEmpty(tlogits, logits.Length);
-            tpicked = global::SymGrad.Workspace.DiscardIfEmpty(tpicked, picked.Length);
-            double ttotal = 0;
-            for (int i = 0; i < labels.Length; i++)
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
             {
-                tpicked[i] = tlogits[labels[i]];
-                picked[i] = logits[labels[i]];
-                ttotal += tpicked[i] * picked[i] + picked[i] * tpicked[i];
+                tpicked = tpicked.IsEmpty ? workspace.RentDoubles(picked.Length) : tpicked;
+                double ttotal = 0;
+                for (int i = 0; i < labels.Length; i++)
+                {
+                    tpicked[i] = tlogits[labels[i]];
+                    picked[i] = logits[labels[i]];
+                    ttotal += tpicked[i] * picked[i] + picked[i] * tpicked[i];
+                }
+                return ttotal;
             }
-            return ttotal;
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
         }
 
         /// <summary>

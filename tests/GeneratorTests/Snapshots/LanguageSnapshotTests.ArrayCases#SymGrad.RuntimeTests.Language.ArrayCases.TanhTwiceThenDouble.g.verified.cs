@@ -69,9 +69,61 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>TanhTwiceThenDouble</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TanhTwiceThenDoubleTangent(double[] x, double[] h, double[] y, global::System.ReadOnlySpan<double> tx, global::System.Span<double> th, global::System.Span<double> ty)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(th, nameof(th), h, nameof(h));
+            global::SymGrad.Guard.GradientLength<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(th, nameof(th), h, nameof(h));
+            global::SymGrad.Guard.Disjoint<double>(h, nameof(h), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(th, nameof(th), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(h, nameof(h), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(th, nameof(th), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(h, nameof(h), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(th, nameof(th), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(h, nameof(h), ty, nameof(ty));
+            global::SymGrad.Guard.Disjoint<double>(th, nameof(th), ty, nameof(ty));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), h, nameof(h));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), h, nameof(h));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), th, nameof(th));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), th, nameof(th));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                th = th.IsEmpty ? workspace.RentDoubles(h.Length) : th;
+                ty = ty.IsEmpty ? workspace.RentDoubles(y.Length) : ty;
+                global::SymGrad.RuntimeTests.Language.ArrayCases.TanhLayerTangent(x, h, tx, th);
+                global::SymGrad.RuntimeTests.Language.ArrayCases.TanhLayerTangent(h, y, th, ty);
+                for (int i = 0; i < h.Length; i++)
+                {
+                    th[i] = 2.0 * th[i];
+                    h[i] = 2.0 * h[i];
+                }
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>TanhTwiceThenDouble</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (each element of h, then each element of y), a column per differentiable input
-        /// (each element of x). It runs one backward pass per row.
+        /// (each element of x). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>TanhTwiceThenDoubleTangent</c>) per column, or one backward pass per row.
         /// Like the method, it writes the outputs.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -87,26 +139,53 @@ namespace SymGrad.RuntimeTests.Language
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             try
             {
-                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
-                TanhTwiceThenDouble(x, h, y); // the backward reads the outputs the forward writes
-                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
-                global::System.Span<double> dh2 = workspace.RentDoubles(h.Length);
-                global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
-                for (int row = 0; row < rows; row++)
+                if (columns <= rows)
                 {
-                    dh2.Clear();
-                    if (row >= rH && row < rH + h.Length)
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> th = workspace.RentDoubles(h.Length);
+                    global::System.Span<double> ty = workspace.RentDoubles(y.Length);
+                    for (int column = 0; column < columns; column++)
                     {
-                        dh2[row - rH] = 1;
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        TanhTwiceThenDoubleTangent(x, h, y, tx, th, ty);
+                        for (int i2 = 0; i2 < h.Length; i2++)
+                        {
+                            jacobian[(rH + i2) * columns + column] = th[i2];
+                        }
+                        for (int i2 = 0; i2 < y.Length; i2++)
+                        {
+                            jacobian[(rY + i2) * columns + column] = ty[i2];
+                        }
                     }
-                    dy2.Clear();
-                    if (row >= rY && row < rY + y.Length)
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    TanhTwiceThenDouble(x, h, y); // the backward reads the outputs the forward writes
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> dh2 = workspace.RentDoubles(h.Length);
+                    global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
+                    for (int row = 0; row < rows; row++)
                     {
-                        dy2[row - rY] = 1;
+                        dh2.Clear();
+                        if (row >= rH && row < rH + h.Length)
+                        {
+                            dh2[row - rH] = 1;
+                        }
+                        dy2.Clear();
+                        if (row >= rY && row < rY + y.Length)
+                        {
+                            dy2[row - rY] = 1;
+                        }
+                        dx2.Clear();
+                        TanhTwiceThenDoubleBackward(x, h, y, dh2, dy2, dx2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
                     }
-                    dx2.Clear();
-                    TanhTwiceThenDoubleBackward(x, h, y, dh2, dy2, dx2);
-                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
                 }
             }
             finally

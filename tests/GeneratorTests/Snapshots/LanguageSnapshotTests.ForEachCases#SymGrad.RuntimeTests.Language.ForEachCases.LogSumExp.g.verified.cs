@@ -238,5 +238,49 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>LogSumExpTangent</c> (nested differentiation), derived by SymGrad: LogSumExpTangent(x, ẋ) = ∇LogSumExp(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>LogSumExpHessianVector</c>) and dResult·∇LogSumExp(x) into those
+        /// of the tangents (<c>LogSumExpBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogSumExpTangentBackward(double[] x, global::System.ReadOnlySpan<double> tx, double dResult, global::System.Span<double> dx, global::System.Span<double> dtx)
+        {
+            LogSumExpBackward(x, dResult, dtx);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                LogSumExpHessianVector(x, vx, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>LogSumExpTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇LogSumExp(x)·ẋ along
+        /// (u, u̇), that is ∇LogSumExp(x)·u̇ + (H·u)·ẋ, by <c>LogSumExpTangent</c> and <c>LogSumExpHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double LogSumExpTangentTangent(double[] x, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> ux, global::System.ReadOnlySpan<double> utx)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                LogSumExpHessianVector(x, ux, hux);
+                return LogSumExpTangent(x, utx) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

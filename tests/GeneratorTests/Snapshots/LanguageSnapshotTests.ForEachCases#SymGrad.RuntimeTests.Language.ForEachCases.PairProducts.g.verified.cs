@@ -325,5 +325,52 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>PairProductsTangent</c> (nested differentiation), derived by SymGrad: PairProductsTangent(x, ẋ) = ∇PairProducts(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>PairProductsHessianVector</c>) and dResult·∇PairProducts(x) into those
+        /// of the tangents (<c>PairProductsBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void PairProductsTangentBackward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> tx, global::System.ReadOnlySpan<float> tw, float dResult, global::System.Span<float> dx, global::System.Span<float> dw, global::System.Span<float> dtx, global::System.Span<float> dtw)
+        {
+            PairProductsBackward(x, w, dResult, dtx, dtw);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> vx = workspace.RentFloats(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                global::System.Span<float> vw = workspace.RentFloats(tw.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tw, vw);
+                PairProductsHessianVector(x, w, vx, vw, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length), global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>PairProductsTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇PairProducts(x)·ẋ along
+        /// (u, u̇), that is ∇PairProducts(x)·u̇ + (H·u)·ẋ, by <c>PairProductsTangent</c> and <c>PairProductsHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float PairProductsTangentTangent(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> tx, global::System.ReadOnlySpan<float> tw, global::System.ReadOnlySpan<float> ux, global::System.ReadOnlySpan<float> uw, global::System.ReadOnlySpan<float> utx, global::System.ReadOnlySpan<float> utw)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> hux = workspace.RentFloats(x.Length);
+                global::System.Span<float> huw = workspace.RentFloats(w.Length);
+                PairProductsHessianVector(x, w, ux, uw, hux, huw);
+                return PairProductsTangent(x, w, utx, utw) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<float>(hux, tx)) + (tw.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<float>(huw, tw));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -381,5 +381,52 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>PartsTangent</c> (nested differentiation), derived by SymGrad: PartsTangent(x, ẋ) = ∇Parts(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>PartsHessianVector</c>) and dResult·∇Parts(x) into those
+        /// of the tangents (<c>PartsBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void PartsTangentBackward(global::System.ReadOnlySpan<double> x, double[] w, int n, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw, double dResult, global::System.Span<double> dx, global::System.Span<double> dw, global::System.Span<double> dtx, global::System.Span<double> dtw)
+        {
+            PartsBackward(x, w, n, dResult, dtx, dtw);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                global::System.Span<double> vw = workspace.RentDoubles(tw.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tw, vw);
+                PartsHessianVector(x, w, n, vx, vw, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length), global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>PartsTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Parts(x)·ẋ along
+        /// (u, u̇), that is ∇Parts(x)·u̇ + (H·u)·ẋ, by <c>PartsTangent</c> and <c>PartsHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double PartsTangentTangent(global::System.ReadOnlySpan<double> x, double[] w, int n, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> ux, global::System.ReadOnlySpan<double> uw, global::System.ReadOnlySpan<double> utx, global::System.ReadOnlySpan<double> utw)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                global::System.Span<double> huw = workspace.RentDoubles(w.Length);
+                PartsHessianVector(x, w, n, ux, uw, hux, huw);
+                return PartsTangent(x, w, n, utx, utw) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx)) + (tw.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(huw, tw));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -217,5 +217,49 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>WeightedTangent</c> (nested differentiation), derived by SymGrad: WeightedTangent(x, ẋ) = ∇Weighted(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>WeightedHessianVector</c>) and dResult·∇Weighted(x) into those
+        /// of the tangents (<c>WeightedBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void WeightedTangentBackward(global::System.ReadOnlySpan<double> x, int[] counts, global::System.ReadOnlySpan<double> tx, double dResult, global::System.Span<double> dx, global::System.Span<double> dtx)
+        {
+            WeightedBackward(x, counts, dResult, dtx);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                WeightedHessianVector(x, counts, vx, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>WeightedTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Weighted(x)·ẋ along
+        /// (u, u̇), that is ∇Weighted(x)·u̇ + (H·u)·ẋ, by <c>WeightedTangent</c> and <c>WeightedHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double WeightedTangentTangent(global::System.ReadOnlySpan<double> x, int[] counts, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> ux, global::System.ReadOnlySpan<double> utx)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                WeightedHessianVector(x, counts, ux, hux);
+                return WeightedTangent(x, counts, utx) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -240,5 +240,52 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>RegularisedTangent</c> (nested differentiation), derived by SymGrad: RegularisedTangent(x, ẋ) = ∇Regularised(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>RegularisedHessianVector</c>) and dResult·∇Regularised(x) into those
+        /// of the tangents (<c>RegularisedBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void RegularisedTangentBackward(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> x, double lambda, global::SymGrad.RuntimeTests.Language.Penalty penalty, int offset, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> tx, double dResult, global::System.Span<double> dw, global::System.Span<double> dx, global::System.Span<double> dtw, global::System.Span<double> dtx)
+        {
+            RegularisedBackward(w, x, lambda, penalty, offset, dResult, dtw, dtx);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vw = workspace.RentDoubles(tw.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tw, vw);
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                RegularisedHessianVector(w, x, lambda, penalty, offset, vw, vx, global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length), global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>RegularisedTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Regularised(x)·ẋ along
+        /// (u, u̇), that is ∇Regularised(x)·u̇ + (H·u)·ẋ, by <c>RegularisedTangent</c> and <c>RegularisedHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double RegularisedTangentTangent(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> x, double lambda, global::SymGrad.RuntimeTests.Language.Penalty penalty, int offset, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> uw, global::System.ReadOnlySpan<double> ux, global::System.ReadOnlySpan<double> utw, global::System.ReadOnlySpan<double> utx)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> huw = workspace.RentDoubles(w.Length);
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                RegularisedHessianVector(w, x, lambda, penalty, offset, uw, ux, huw, hux);
+                return RegularisedTangent(w, x, lambda, penalty, offset, utw, utx) + (tw.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(huw, tw)) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -228,5 +228,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>RunningTangent</c> (nested differentiation), derived by SymGrad: RunningTangent(x, ẋ) = ∇Running(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>RunningHessianVector</c>) and dResult·∇Running(x) into those
+        /// of the tangents (<c>RunningBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void RunningTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            RunningBackward(x, dResult, ref dtx);
+            RunningHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>RunningTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Running(x)·ẋ along
+        /// (u, u̇), that is ∇Running(x)·u̇ + (H·u)·ẋ, by <c>RunningTangent</c> and <c>RunningHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float RunningTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            RunningHessianVector(x, ux, ref hux);
+            return RunningTangent(x, utx) + hux * tx;
+        }
     }
 }

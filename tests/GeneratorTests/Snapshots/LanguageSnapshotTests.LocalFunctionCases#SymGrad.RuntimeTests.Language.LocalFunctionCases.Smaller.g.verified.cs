@@ -181,5 +181,30 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>SmallerTangent</c> (nested differentiation), derived by SymGrad: SmallerTangent(x, ẋ) = ∇Smaller(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>SmallerHessianVector</c>) and dResult·∇Smaller(x) into those
+        /// of the tangents (<c>SmallerBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SmallerTangentBackward(double x, double y, double tx, double ty, double dResult, ref double dx, ref double dy, ref double dtx, ref double dty)
+        {
+            SmallerBackward(x, y, dResult, ref dtx, ref dty);
+            SmallerHessianVector(x, y, dResult * tx, dResult * ty, ref dx, ref dy);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>SmallerTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Smaller(x)·ẋ along
+        /// (u, u̇), that is ∇Smaller(x)·u̇ + (H·u)·ẋ, by <c>SmallerTangent</c> and <c>SmallerHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double SmallerTangentTangent(double x, double y, double tx, double ty, double ux, double uy, double utx, double uty)
+        {
+            double hux = 0;
+            double huy = 0;
+            SmallerHessianVector(x, y, ux, uy, ref hux, ref huy);
+            return SmallerTangent(x, y, utx, uty) + hux * tx + huy * ty;
+        }
     }
 }

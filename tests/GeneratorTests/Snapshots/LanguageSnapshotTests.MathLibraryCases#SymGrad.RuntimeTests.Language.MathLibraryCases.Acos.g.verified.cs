@@ -136,5 +136,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>AcosTangent</c> (nested differentiation), derived by SymGrad: AcosTangent(x, ẋ) = ∇Acos(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>AcosHessianVector</c>) and dResult·∇Acos(x) into those
+        /// of the tangents (<c>AcosBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AcosTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            AcosBackward(x, dResult, ref dtx);
+            AcosHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>AcosTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Acos(x)·ẋ along
+        /// (u, u̇), that is ∇Acos(x)·u̇ + (H·u)·ẋ, by <c>AcosTangent</c> and <c>AcosHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double AcosTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            AcosHessianVector(x, ux, ref hux);
+            return AcosTangent(x, utx) + hux * tx;
+        }
     }
 }

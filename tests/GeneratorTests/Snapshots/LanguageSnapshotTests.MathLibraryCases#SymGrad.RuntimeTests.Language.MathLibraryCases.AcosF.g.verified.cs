@@ -136,5 +136,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>AcosFTangent</c> (nested differentiation), derived by SymGrad: AcosFTangent(x, ẋ) = ∇AcosF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>AcosFHessianVector</c>) and dResult·∇AcosF(x) into those
+        /// of the tangents (<c>AcosFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AcosFTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            AcosFBackward(x, dResult, ref dtx);
+            AcosFHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>AcosFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇AcosF(x)·ẋ along
+        /// (u, u̇), that is ∇AcosF(x)·u̇ + (H·u)·ẋ, by <c>AcosFTangent</c> and <c>AcosFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float AcosFTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            AcosFHessianVector(x, ux, ref hux);
+            return AcosFTangent(x, utx) + hux * tx;
+        }
     }
 }

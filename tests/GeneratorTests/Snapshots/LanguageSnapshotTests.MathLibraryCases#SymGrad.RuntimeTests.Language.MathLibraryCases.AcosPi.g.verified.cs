@@ -137,5 +137,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>AcosPiTangent</c> (nested differentiation), derived by SymGrad: AcosPiTangent(x, ẋ) = ∇AcosPi(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>AcosPiHessianVector</c>) and dResult·∇AcosPi(x) into those
+        /// of the tangents (<c>AcosPiBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AcosPiTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            AcosPiBackward(x, dResult, ref dtx);
+            AcosPiHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>AcosPiTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇AcosPi(x)·ẋ along
+        /// (u, u̇), that is ∇AcosPi(x)·u̇ + (H·u)·ẋ, by <c>AcosPiTangent</c> and <c>AcosPiHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double AcosPiTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            AcosPiHessianVector(x, ux, ref hux);
+            return AcosPiTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -137,5 +137,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>AcosPiFTangent</c> (nested differentiation), derived by SymGrad: AcosPiFTangent(x, ẋ) = ∇AcosPiF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>AcosPiFHessianVector</c>) and dResult·∇AcosPiF(x) into those
+        /// of the tangents (<c>AcosPiFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AcosPiFTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            AcosPiFBackward(x, dResult, ref dtx);
+            AcosPiFHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>AcosPiFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇AcosPiF(x)·ẋ along
+        /// (u, u̇), that is ∇AcosPiF(x)·u̇ + (H·u)·ẋ, by <c>AcosPiFTangent</c> and <c>AcosPiFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float AcosPiFTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            AcosPiFHessianVector(x, ux, ref hux);
+            return AcosPiFTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -136,5 +136,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>AcoshTangent</c> (nested differentiation), derived by SymGrad: AcoshTangent(x, ẋ) = ∇Acosh(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>AcoshHessianVector</c>) and dResult·∇Acosh(x) into those
+        /// of the tangents (<c>AcoshBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AcoshTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            AcoshBackward(x, dResult, ref dtx);
+            AcoshHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>AcoshTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Acosh(x)·ẋ along
+        /// (u, u̇), that is ∇Acosh(x)·u̇ + (H·u)·ẋ, by <c>AcoshTangent</c> and <c>AcoshHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double AcoshTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            AcoshHessianVector(x, ux, ref hux);
+            return AcoshTangent(x, utx) + hux * tx;
+        }
     }
 }

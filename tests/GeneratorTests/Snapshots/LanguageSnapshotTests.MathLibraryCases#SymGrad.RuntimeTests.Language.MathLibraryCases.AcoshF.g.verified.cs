@@ -136,5 +136,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>AcoshFTangent</c> (nested differentiation), derived by SymGrad: AcoshFTangent(x, ẋ) = ∇AcoshF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>AcoshFHessianVector</c>) and dResult·∇AcoshF(x) into those
+        /// of the tangents (<c>AcoshFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AcoshFTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            AcoshFBackward(x, dResult, ref dtx);
+            AcoshFHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>AcoshFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇AcoshF(x)·ẋ along
+        /// (u, u̇), that is ∇AcoshF(x)·u̇ + (H·u)·ẋ, by <c>AcoshFTangent</c> and <c>AcoshFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float AcoshFTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            AcoshFHessianVector(x, ux, ref hux);
+            return AcoshFTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -136,5 +136,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>AsinTangent</c> (nested differentiation), derived by SymGrad: AsinTangent(x, ẋ) = ∇Asin(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>AsinHessianVector</c>) and dResult·∇Asin(x) into those
+        /// of the tangents (<c>AsinBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AsinTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            AsinBackward(x, dResult, ref dtx);
+            AsinHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>AsinTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Asin(x)·ẋ along
+        /// (u, u̇), that is ∇Asin(x)·u̇ + (H·u)·ẋ, by <c>AsinTangent</c> and <c>AsinHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double AsinTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            AsinHessianVector(x, ux, ref hux);
+            return AsinTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -136,5 +136,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>AsinFTangent</c> (nested differentiation), derived by SymGrad: AsinFTangent(x, ẋ) = ∇AsinF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>AsinFHessianVector</c>) and dResult·∇AsinF(x) into those
+        /// of the tangents (<c>AsinFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AsinFTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            AsinFBackward(x, dResult, ref dtx);
+            AsinFHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>AsinFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇AsinF(x)·ẋ along
+        /// (u, u̇), that is ∇AsinF(x)·u̇ + (H·u)·ẋ, by <c>AsinFTangent</c> and <c>AsinFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float AsinFTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            AsinFHessianVector(x, ux, ref hux);
+            return AsinFTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -137,5 +137,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>AsinPiTangent</c> (nested differentiation), derived by SymGrad: AsinPiTangent(x, ẋ) = ∇AsinPi(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>AsinPiHessianVector</c>) and dResult·∇AsinPi(x) into those
+        /// of the tangents (<c>AsinPiBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AsinPiTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            AsinPiBackward(x, dResult, ref dtx);
+            AsinPiHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>AsinPiTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇AsinPi(x)·ẋ along
+        /// (u, u̇), that is ∇AsinPi(x)·u̇ + (H·u)·ẋ, by <c>AsinPiTangent</c> and <c>AsinPiHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double AsinPiTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            AsinPiHessianVector(x, ux, ref hux);
+            return AsinPiTangent(x, utx) + hux * tx;
+        }
     }
 }

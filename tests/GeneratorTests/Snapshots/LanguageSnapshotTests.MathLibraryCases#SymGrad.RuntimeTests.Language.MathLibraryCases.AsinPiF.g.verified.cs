@@ -137,5 +137,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>AsinPiFTangent</c> (nested differentiation), derived by SymGrad: AsinPiFTangent(x, ẋ) = ∇AsinPiF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>AsinPiFHessianVector</c>) and dResult·∇AsinPiF(x) into those
+        /// of the tangents (<c>AsinPiFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AsinPiFTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            AsinPiFBackward(x, dResult, ref dtx);
+            AsinPiFHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>AsinPiFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇AsinPiF(x)·ẋ along
+        /// (u, u̇), that is ∇AsinPiF(x)·u̇ + (H·u)·ẋ, by <c>AsinPiFTangent</c> and <c>AsinPiFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float AsinPiFTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            AsinPiFHessianVector(x, ux, ref hux);
+            return AsinPiFTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -136,5 +136,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>AsinhTangent</c> (nested differentiation), derived by SymGrad: AsinhTangent(x, ẋ) = ∇Asinh(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>AsinhHessianVector</c>) and dResult·∇Asinh(x) into those
+        /// of the tangents (<c>AsinhBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AsinhTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            AsinhBackward(x, dResult, ref dtx);
+            AsinhHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>AsinhTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Asinh(x)·ẋ along
+        /// (u, u̇), that is ∇Asinh(x)·u̇ + (H·u)·ẋ, by <c>AsinhTangent</c> and <c>AsinhHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double AsinhTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            AsinhHessianVector(x, ux, ref hux);
+            return AsinhTangent(x, utx) + hux * tx;
+        }
     }
 }

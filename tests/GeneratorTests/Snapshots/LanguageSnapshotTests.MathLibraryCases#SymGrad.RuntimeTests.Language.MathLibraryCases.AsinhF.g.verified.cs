@@ -136,5 +136,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>AsinhFTangent</c> (nested differentiation), derived by SymGrad: AsinhFTangent(x, ẋ) = ∇AsinhF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>AsinhFHessianVector</c>) and dResult·∇AsinhF(x) into those
+        /// of the tangents (<c>AsinhFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AsinhFTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            AsinhFBackward(x, dResult, ref dtx);
+            AsinhFHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>AsinhFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇AsinhF(x)·ẋ along
+        /// (u, u̇), that is ∇AsinhF(x)·u̇ + (H·u)·ẋ, by <c>AsinhFTangent</c> and <c>AsinhFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float AsinhFTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            AsinhFHessianVector(x, ux, ref hux);
+            return AsinhFTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -135,5 +135,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>AtanTangent</c> (nested differentiation), derived by SymGrad: AtanTangent(x, ẋ) = ∇Atan(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>AtanHessianVector</c>) and dResult·∇Atan(x) into those
+        /// of the tangents (<c>AtanBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AtanTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            AtanBackward(x, dResult, ref dtx);
+            AtanHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>AtanTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Atan(x)·ẋ along
+        /// (u, u̇), that is ∇Atan(x)·u̇ + (H·u)·ẋ, by <c>AtanTangent</c> and <c>AtanHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double AtanTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            AtanHessianVector(x, ux, ref hux);
+            return AtanTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -145,5 +145,30 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>Atan2Tangent</c> (nested differentiation), derived by SymGrad: Atan2Tangent(x, ẋ) = ∇Atan2(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>Atan2HessianVector</c>) and dResult·∇Atan2(x) into those
+        /// of the tangents (<c>Atan2Backward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Atan2TangentBackward(double y, double x, double ty, double tx, double dResult, ref double dy, ref double dx, ref double dty, ref double dtx)
+        {
+            Atan2Backward(y, x, dResult, ref dty, ref dtx);
+            Atan2HessianVector(y, x, dResult * ty, dResult * tx, ref dy, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>Atan2Tangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Atan2(x)·ẋ along
+        /// (u, u̇), that is ∇Atan2(x)·u̇ + (H·u)·ẋ, by <c>Atan2Tangent</c> and <c>Atan2HessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double Atan2TangentTangent(double y, double x, double ty, double tx, double uy, double ux, double uty, double utx)
+        {
+            double huy = 0;
+            double hux = 0;
+            Atan2HessianVector(y, x, uy, ux, ref huy, ref hux);
+            return Atan2Tangent(y, x, uty, utx) + huy * ty + hux * tx;
+        }
     }
 }

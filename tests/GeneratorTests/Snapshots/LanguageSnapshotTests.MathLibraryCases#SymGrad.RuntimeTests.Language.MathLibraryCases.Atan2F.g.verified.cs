@@ -145,5 +145,30 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>Atan2FTangent</c> (nested differentiation), derived by SymGrad: Atan2FTangent(x, ẋ) = ∇Atan2F(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>Atan2FHessianVector</c>) and dResult·∇Atan2F(x) into those
+        /// of the tangents (<c>Atan2FBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Atan2FTangentBackward(float y, float x, float ty, float tx, float dResult, ref float dy, ref float dx, ref float dty, ref float dtx)
+        {
+            Atan2FBackward(y, x, dResult, ref dty, ref dtx);
+            Atan2FHessianVector(y, x, dResult * ty, dResult * tx, ref dy, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>Atan2FTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Atan2F(x)·ẋ along
+        /// (u, u̇), that is ∇Atan2F(x)·u̇ + (H·u)·ẋ, by <c>Atan2FTangent</c> and <c>Atan2FHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float Atan2FTangentTangent(float y, float x, float ty, float tx, float uy, float ux, float uty, float utx)
+        {
+            float huy = 0;
+            float hux = 0;
+            Atan2FHessianVector(y, x, uy, ux, ref huy, ref hux);
+            return Atan2FTangent(y, x, uty, utx) + huy * ty + hux * tx;
+        }
     }
 }

@@ -145,5 +145,30 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>Atan2PiTangent</c> (nested differentiation), derived by SymGrad: Atan2PiTangent(x, ẋ) = ∇Atan2Pi(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>Atan2PiHessianVector</c>) and dResult·∇Atan2Pi(x) into those
+        /// of the tangents (<c>Atan2PiBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Atan2PiTangentBackward(double y, double x, double ty, double tx, double dResult, ref double dy, ref double dx, ref double dty, ref double dtx)
+        {
+            Atan2PiBackward(y, x, dResult, ref dty, ref dtx);
+            Atan2PiHessianVector(y, x, dResult * ty, dResult * tx, ref dy, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>Atan2PiTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Atan2Pi(x)·ẋ along
+        /// (u, u̇), that is ∇Atan2Pi(x)·u̇ + (H·u)·ẋ, by <c>Atan2PiTangent</c> and <c>Atan2PiHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double Atan2PiTangentTangent(double y, double x, double ty, double tx, double uy, double ux, double uty, double utx)
+        {
+            double huy = 0;
+            double hux = 0;
+            Atan2PiHessianVector(y, x, uy, ux, ref huy, ref hux);
+            return Atan2PiTangent(y, x, uty, utx) + huy * ty + hux * tx;
+        }
     }
 }

@@ -145,5 +145,30 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>Atan2PiFTangent</c> (nested differentiation), derived by SymGrad: Atan2PiFTangent(x, ẋ) = ∇Atan2PiF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>Atan2PiFHessianVector</c>) and dResult·∇Atan2PiF(x) into those
+        /// of the tangents (<c>Atan2PiFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Atan2PiFTangentBackward(float y, float x, float ty, float tx, float dResult, ref float dy, ref float dx, ref float dty, ref float dtx)
+        {
+            Atan2PiFBackward(y, x, dResult, ref dty, ref dtx);
+            Atan2PiFHessianVector(y, x, dResult * ty, dResult * tx, ref dy, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>Atan2PiFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Atan2PiF(x)·ẋ along
+        /// (u, u̇), that is ∇Atan2PiF(x)·u̇ + (H·u)·ẋ, by <c>Atan2PiFTangent</c> and <c>Atan2PiFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float Atan2PiFTangentTangent(float y, float x, float ty, float tx, float uy, float ux, float uty, float utx)
+        {
+            float huy = 0;
+            float hux = 0;
+            Atan2PiFHessianVector(y, x, uy, ux, ref huy, ref hux);
+            return Atan2PiFTangent(y, x, uty, utx) + huy * ty + hux * tx;
+        }
     }
 }

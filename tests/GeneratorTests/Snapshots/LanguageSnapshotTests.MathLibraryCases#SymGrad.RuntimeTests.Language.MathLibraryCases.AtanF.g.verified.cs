@@ -135,5 +135,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>AtanFTangent</c> (nested differentiation), derived by SymGrad: AtanFTangent(x, ẋ) = ∇AtanF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>AtanFHessianVector</c>) and dResult·∇AtanF(x) into those
+        /// of the tangents (<c>AtanFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AtanFTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            AtanFBackward(x, dResult, ref dtx);
+            AtanFHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>AtanFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇AtanF(x)·ẋ along
+        /// (u, u̇), that is ∇AtanF(x)·u̇ + (H·u)·ẋ, by <c>AtanFTangent</c> and <c>AtanFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float AtanFTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            AtanFHessianVector(x, ux, ref hux);
+            return AtanFTangent(x, utx) + hux * tx;
+        }
     }
 }

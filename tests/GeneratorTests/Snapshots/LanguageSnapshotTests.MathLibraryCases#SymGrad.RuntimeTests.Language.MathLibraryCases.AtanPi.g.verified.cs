@@ -135,5 +135,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>AtanPiTangent</c> (nested differentiation), derived by SymGrad: AtanPiTangent(x, ẋ) = ∇AtanPi(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>AtanPiHessianVector</c>) and dResult·∇AtanPi(x) into those
+        /// of the tangents (<c>AtanPiBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AtanPiTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            AtanPiBackward(x, dResult, ref dtx);
+            AtanPiHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>AtanPiTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇AtanPi(x)·ẋ along
+        /// (u, u̇), that is ∇AtanPi(x)·u̇ + (H·u)·ẋ, by <c>AtanPiTangent</c> and <c>AtanPiHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double AtanPiTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            AtanPiHessianVector(x, ux, ref hux);
+            return AtanPiTangent(x, utx) + hux * tx;
+        }
     }
 }

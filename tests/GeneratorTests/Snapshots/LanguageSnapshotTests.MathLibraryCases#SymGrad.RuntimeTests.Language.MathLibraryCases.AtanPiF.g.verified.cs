@@ -135,5 +135,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>AtanPiFTangent</c> (nested differentiation), derived by SymGrad: AtanPiFTangent(x, ẋ) = ∇AtanPiF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>AtanPiFHessianVector</c>) and dResult·∇AtanPiF(x) into those
+        /// of the tangents (<c>AtanPiFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AtanPiFTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            AtanPiFBackward(x, dResult, ref dtx);
+            AtanPiFHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>AtanPiFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇AtanPiF(x)·ẋ along
+        /// (u, u̇), that is ∇AtanPiF(x)·u̇ + (H·u)·ẋ, by <c>AtanPiFTangent</c> and <c>AtanPiFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float AtanPiFTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            AtanPiFHessianVector(x, ux, ref hux);
+            return AtanPiFTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -135,5 +135,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>AtanhTangent</c> (nested differentiation), derived by SymGrad: AtanhTangent(x, ẋ) = ∇Atanh(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>AtanhHessianVector</c>) and dResult·∇Atanh(x) into those
+        /// of the tangents (<c>AtanhBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AtanhTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            AtanhBackward(x, dResult, ref dtx);
+            AtanhHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>AtanhTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Atanh(x)·ẋ along
+        /// (u, u̇), that is ∇Atanh(x)·u̇ + (H·u)·ẋ, by <c>AtanhTangent</c> and <c>AtanhHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double AtanhTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            AtanhHessianVector(x, ux, ref hux);
+            return AtanhTangent(x, utx) + hux * tx;
+        }
     }
 }

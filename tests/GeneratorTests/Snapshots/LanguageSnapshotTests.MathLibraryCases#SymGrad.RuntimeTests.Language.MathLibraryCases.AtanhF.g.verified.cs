@@ -135,5 +135,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>AtanhFTangent</c> (nested differentiation), derived by SymGrad: AtanhFTangent(x, ẋ) = ∇AtanhF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>AtanhFHessianVector</c>) and dResult·∇AtanhF(x) into those
+        /// of the tangents (<c>AtanhFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AtanhFTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            AtanhFBackward(x, dResult, ref dtx);
+            AtanhFHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>AtanhFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇AtanhF(x)·ẋ along
+        /// (u, u̇), that is ∇AtanhF(x)·u̇ + (H·u)·ẋ, by <c>AtanhFTangent</c> and <c>AtanhFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float AtanhFTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            AtanhFHessianVector(x, ux, ref hux);
+            return AtanhFTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -142,5 +142,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>CbrtTangent</c> (nested differentiation), derived by SymGrad: CbrtTangent(x, ẋ) = ∇Cbrt(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>CbrtHessianVector</c>) and dResult·∇Cbrt(x) into those
+        /// of the tangents (<c>CbrtBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CbrtTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            CbrtBackward(x, dResult, ref dtx);
+            CbrtHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>CbrtTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Cbrt(x)·ẋ along
+        /// (u, u̇), that is ∇Cbrt(x)·u̇ + (H·u)·ẋ, by <c>CbrtTangent</c> and <c>CbrtHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double CbrtTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            CbrtHessianVector(x, ux, ref hux);
+            return CbrtTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -142,5 +142,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>CbrtFTangent</c> (nested differentiation), derived by SymGrad: CbrtFTangent(x, ẋ) = ∇CbrtF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>CbrtFHessianVector</c>) and dResult·∇CbrtF(x) into those
+        /// of the tangents (<c>CbrtFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CbrtFTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            CbrtFBackward(x, dResult, ref dtx);
+            CbrtFHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>CbrtFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇CbrtF(x)·ẋ along
+        /// (u, u̇), that is ∇CbrtF(x)·u̇ + (H·u)·ẋ, by <c>CbrtFTangent</c> and <c>CbrtFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float CbrtFTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            CbrtFHessianVector(x, ux, ref hux);
+            return CbrtFTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -173,5 +173,31 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>ClampTangent</c> (nested differentiation), derived by SymGrad: ClampTangent(x, ẋ) = ∇Clamp(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>ClampHessianVector</c>) and dResult·∇Clamp(x) into those
+        /// of the tangents (<c>ClampBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ClampTangentBackward(double x, double lo, double hi, double tx, double tlo, double thi, double dResult, ref double dx, ref double dlo, ref double dhi, ref double dtx, ref double dtlo, ref double dthi)
+        {
+            ClampBackward(x, lo, hi, dResult, ref dtx, ref dtlo, ref dthi);
+            ClampHessianVector(x, lo, hi, dResult * tx, dResult * tlo, dResult * thi, ref dx, ref dlo, ref dhi);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>ClampTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Clamp(x)·ẋ along
+        /// (u, u̇), that is ∇Clamp(x)·u̇ + (H·u)·ẋ, by <c>ClampTangent</c> and <c>ClampHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ClampTangentTangent(double x, double lo, double hi, double tx, double tlo, double thi, double ux, double ulo, double uhi, double utx, double utlo, double uthi)
+        {
+            double hux = 0;
+            double hulo = 0;
+            double huhi = 0;
+            ClampHessianVector(x, lo, hi, ux, ulo, uhi, ref hux, ref hulo, ref huhi);
+            return ClampTangent(x, lo, hi, utx, utlo, uthi) + hux * tx + hulo * tlo + huhi * thi;
+        }
     }
 }

@@ -173,5 +173,31 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>ClampFTangent</c> (nested differentiation), derived by SymGrad: ClampFTangent(x, ẋ) = ∇ClampF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>ClampFHessianVector</c>) and dResult·∇ClampF(x) into those
+        /// of the tangents (<c>ClampFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ClampFTangentBackward(float x, float lo, float hi, float tx, float tlo, float thi, float dResult, ref float dx, ref float dlo, ref float dhi, ref float dtx, ref float dtlo, ref float dthi)
+        {
+            ClampFBackward(x, lo, hi, dResult, ref dtx, ref dtlo, ref dthi);
+            ClampFHessianVector(x, lo, hi, dResult * tx, dResult * tlo, dResult * thi, ref dx, ref dlo, ref dhi);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>ClampFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇ClampF(x)·ẋ along
+        /// (u, u̇), that is ∇ClampF(x)·u̇ + (H·u)·ẋ, by <c>ClampFTangent</c> and <c>ClampFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float ClampFTangentTangent(float x, float lo, float hi, float tx, float tlo, float thi, float ux, float ulo, float uhi, float utx, float utlo, float uthi)
+        {
+            float hux = 0;
+            float hulo = 0;
+            float huhi = 0;
+            ClampFHessianVector(x, lo, hi, ux, ulo, uhi, ref hux, ref hulo, ref huhi);
+            return ClampFTangent(x, lo, hi, utx, utlo, uthi) + hux * tx + hulo * tlo + huhi * thi;
+        }
     }
 }

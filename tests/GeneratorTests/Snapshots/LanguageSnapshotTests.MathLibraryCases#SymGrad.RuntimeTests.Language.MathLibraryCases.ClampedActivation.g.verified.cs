@@ -280,5 +280,51 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>ClampedActivationTangent</c> (nested differentiation), derived by SymGrad: ClampedActivationTangent(x, ẋ) = ∇ClampedActivation(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>ClampedActivationHessianVector</c>) and dResult·∇ClampedActivation(x) into those
+        /// of the tangents (<c>ClampedActivationBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ClampedActivationTangentBackward(global::System.ReadOnlySpan<double> x, double lo, double hi, int n, global::System.ReadOnlySpan<double> tx, double tlo, double thi, double dResult, global::System.Span<double> dx, ref double dlo, ref double dhi, global::System.Span<double> dtx, ref double dtlo, ref double dthi)
+        {
+            ClampedActivationBackward(x, lo, hi, n, dResult, dtx, ref dtlo, ref dthi);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                ClampedActivationHessianVector(x, lo, hi, n, vx, dResult * tlo, dResult * thi, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length), ref dlo, ref dhi);
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>ClampedActivationTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇ClampedActivation(x)·ẋ along
+        /// (u, u̇), that is ∇ClampedActivation(x)·u̇ + (H·u)·ẋ, by <c>ClampedActivationTangent</c> and <c>ClampedActivationHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ClampedActivationTangentTangent(global::System.ReadOnlySpan<double> x, double lo, double hi, int n, global::System.ReadOnlySpan<double> tx, double tlo, double thi, global::System.ReadOnlySpan<double> ux, double ulo, double uhi, global::System.ReadOnlySpan<double> utx, double utlo, double uthi)
+        {
+            double hulo = 0;
+            double huhi = 0;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                ClampedActivationHessianVector(x, lo, hi, n, ux, ulo, uhi, hux, ref hulo, ref huhi);
+                return ClampedActivationTangent(x, lo, hi, n, utx, utlo, uthi) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx)) + hulo * tlo + huhi * thi;
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

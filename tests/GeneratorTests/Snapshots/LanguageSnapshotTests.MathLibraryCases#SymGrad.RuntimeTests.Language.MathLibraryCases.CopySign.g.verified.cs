@@ -152,5 +152,30 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>CopySignTangent</c> (nested differentiation), derived by SymGrad: CopySignTangent(x, ẋ) = ∇CopySign(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>CopySignHessianVector</c>) and dResult·∇CopySign(x) into those
+        /// of the tangents (<c>CopySignBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CopySignTangentBackward(double x, double y, double tx, double ty, double dResult, ref double dx, ref double dy, ref double dtx, ref double dty)
+        {
+            CopySignBackward(x, y, dResult, ref dtx, ref dty);
+            CopySignHessianVector(x, y, dResult * tx, dResult * ty, ref dx, ref dy);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>CopySignTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇CopySign(x)·ẋ along
+        /// (u, u̇), that is ∇CopySign(x)·u̇ + (H·u)·ẋ, by <c>CopySignTangent</c> and <c>CopySignHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double CopySignTangentTangent(double x, double y, double tx, double ty, double ux, double uy, double utx, double uty)
+        {
+            double hux = 0;
+            double huy = 0;
+            CopySignHessianVector(x, y, ux, uy, ref hux, ref huy);
+            return CopySignTangent(x, y, utx, uty) + hux * tx + huy * ty;
+        }
     }
 }

@@ -152,5 +152,30 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>CopySignFTangent</c> (nested differentiation), derived by SymGrad: CopySignFTangent(x, ẋ) = ∇CopySignF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>CopySignFHessianVector</c>) and dResult·∇CopySignF(x) into those
+        /// of the tangents (<c>CopySignFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CopySignFTangentBackward(float x, float y, float tx, float ty, float dResult, ref float dx, ref float dy, ref float dtx, ref float dty)
+        {
+            CopySignFBackward(x, y, dResult, ref dtx, ref dty);
+            CopySignFHessianVector(x, y, dResult * tx, dResult * ty, ref dx, ref dy);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>CopySignFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇CopySignF(x)·ẋ along
+        /// (u, u̇), that is ∇CopySignF(x)·u̇ + (H·u)·ẋ, by <c>CopySignFTangent</c> and <c>CopySignFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float CopySignFTangentTangent(float x, float y, float tx, float ty, float ux, float uy, float utx, float uty)
+        {
+            float hux = 0;
+            float huy = 0;
+            CopySignFHessianVector(x, y, ux, uy, ref hux, ref huy);
+            return CopySignFTangent(x, y, utx, uty) + hux * tx + huy * ty;
+        }
     }
 }

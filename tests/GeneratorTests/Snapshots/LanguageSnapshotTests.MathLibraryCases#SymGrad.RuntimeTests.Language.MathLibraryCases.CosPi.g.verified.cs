@@ -134,5 +134,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>CosPiTangent</c> (nested differentiation), derived by SymGrad: CosPiTangent(x, ẋ) = ∇CosPi(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>CosPiHessianVector</c>) and dResult·∇CosPi(x) into those
+        /// of the tangents (<c>CosPiBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CosPiTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            CosPiBackward(x, dResult, ref dtx);
+            CosPiHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>CosPiTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇CosPi(x)·ẋ along
+        /// (u, u̇), that is ∇CosPi(x)·u̇ + (H·u)·ẋ, by <c>CosPiTangent</c> and <c>CosPiHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double CosPiTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            CosPiHessianVector(x, ux, ref hux);
+            return CosPiTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -134,5 +134,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>CosPiFTangent</c> (nested differentiation), derived by SymGrad: CosPiFTangent(x, ẋ) = ∇CosPiF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>CosPiFHessianVector</c>) and dResult·∇CosPiF(x) into those
+        /// of the tangents (<c>CosPiFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CosPiFTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            CosPiFBackward(x, dResult, ref dtx);
+            CosPiFHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>CosPiFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇CosPiF(x)·ẋ along
+        /// (u, u̇), that is ∇CosPiF(x)·u̇ + (H·u)·ẋ, by <c>CosPiFTangent</c> and <c>CosPiFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float CosPiFTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            CosPiFHessianVector(x, ux, ref hux);
+            return CosPiFTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -133,5 +133,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>CoshTangent</c> (nested differentiation), derived by SymGrad: CoshTangent(x, ẋ) = ∇Cosh(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>CoshHessianVector</c>) and dResult·∇Cosh(x) into those
+        /// of the tangents (<c>CoshBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CoshTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            CoshBackward(x, dResult, ref dtx);
+            CoshHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>CoshTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Cosh(x)·ẋ along
+        /// (u, u̇), that is ∇Cosh(x)·u̇ + (H·u)·ẋ, by <c>CoshTangent</c> and <c>CoshHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double CoshTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            CoshHessianVector(x, ux, ref hux);
+            return CoshTangent(x, utx) + hux * tx;
+        }
     }
 }

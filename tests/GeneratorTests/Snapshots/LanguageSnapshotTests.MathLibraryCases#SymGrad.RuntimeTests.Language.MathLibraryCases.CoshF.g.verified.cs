@@ -133,5 +133,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>CoshFTangent</c> (nested differentiation), derived by SymGrad: CoshFTangent(x, ẋ) = ∇CoshF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>CoshFHessianVector</c>) and dResult·∇CoshF(x) into those
+        /// of the tangents (<c>CoshFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CoshFTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            CoshFBackward(x, dResult, ref dtx);
+            CoshFHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>CoshFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇CoshF(x)·ẋ along
+        /// (u, u̇), that is ∇CoshF(x)·u̇ + (H·u)·ẋ, by <c>CoshFTangent</c> and <c>CoshFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float CoshFTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            CoshFHessianVector(x, ux, ref hux);
+            return CoshFTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -131,5 +131,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>DegreesToRadiansTangent</c> (nested differentiation), derived by SymGrad: DegreesToRadiansTangent(x, ẋ) = ∇DegreesToRadians(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>DegreesToRadiansHessianVector</c>) and dResult·∇DegreesToRadians(x) into those
+        /// of the tangents (<c>DegreesToRadiansBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void DegreesToRadiansTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            DegreesToRadiansBackward(x, dResult, ref dtx);
+            DegreesToRadiansHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>DegreesToRadiansTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇DegreesToRadians(x)·ẋ along
+        /// (u, u̇), that is ∇DegreesToRadians(x)·u̇ + (H·u)·ẋ, by <c>DegreesToRadiansTangent</c> and <c>DegreesToRadiansHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double DegreesToRadiansTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            DegreesToRadiansHessianVector(x, ux, ref hux);
+            return DegreesToRadiansTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -131,5 +131,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>DegreesToRadiansFTangent</c> (nested differentiation), derived by SymGrad: DegreesToRadiansFTangent(x, ẋ) = ∇DegreesToRadiansF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>DegreesToRadiansFHessianVector</c>) and dResult·∇DegreesToRadiansF(x) into those
+        /// of the tangents (<c>DegreesToRadiansFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void DegreesToRadiansFTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            DegreesToRadiansFBackward(x, dResult, ref dtx);
+            DegreesToRadiansFHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>DegreesToRadiansFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇DegreesToRadiansF(x)·ẋ along
+        /// (u, u̇), that is ∇DegreesToRadiansF(x)·u̇ + (H·u)·ẋ, by <c>DegreesToRadiansFTangent</c> and <c>DegreesToRadiansFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float DegreesToRadiansFTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            DegreesToRadiansFHessianVector(x, ux, ref hux);
+            return DegreesToRadiansFTangent(x, utx) + hux * tx;
+        }
     }
 }

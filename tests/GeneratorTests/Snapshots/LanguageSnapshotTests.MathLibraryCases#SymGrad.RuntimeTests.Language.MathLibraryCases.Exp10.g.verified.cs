@@ -139,5 +139,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>Exp10Tangent</c> (nested differentiation), derived by SymGrad: Exp10Tangent(x, ẋ) = ∇Exp10(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>Exp10HessianVector</c>) and dResult·∇Exp10(x) into those
+        /// of the tangents (<c>Exp10Backward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Exp10TangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            Exp10Backward(x, dResult, ref dtx);
+            Exp10HessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>Exp10Tangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Exp10(x)·ẋ along
+        /// (u, u̇), that is ∇Exp10(x)·u̇ + (H·u)·ẋ, by <c>Exp10Tangent</c> and <c>Exp10HessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double Exp10TangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            Exp10HessianVector(x, ux, ref hux);
+            return Exp10Tangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -139,5 +139,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>Exp10FTangent</c> (nested differentiation), derived by SymGrad: Exp10FTangent(x, ẋ) = ∇Exp10F(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>Exp10FHessianVector</c>) and dResult·∇Exp10F(x) into those
+        /// of the tangents (<c>Exp10FBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Exp10FTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            Exp10FBackward(x, dResult, ref dtx);
+            Exp10FHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>Exp10FTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Exp10F(x)·ẋ along
+        /// (u, u̇), that is ∇Exp10F(x)·u̇ + (H·u)·ẋ, by <c>Exp10FTangent</c> and <c>Exp10FHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float Exp10FTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            Exp10FHessianVector(x, ux, ref hux);
+            return Exp10FTangent(x, utx) + hux * tx;
+        }
     }
 }

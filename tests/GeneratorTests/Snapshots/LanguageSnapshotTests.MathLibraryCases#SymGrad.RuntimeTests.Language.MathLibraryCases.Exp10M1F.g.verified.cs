@@ -139,5 +139,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>Exp10M1FTangent</c> (nested differentiation), derived by SymGrad: Exp10M1FTangent(x, ẋ) = ∇Exp10M1F(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>Exp10M1FHessianVector</c>) and dResult·∇Exp10M1F(x) into those
+        /// of the tangents (<c>Exp10M1FBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Exp10M1FTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            Exp10M1FBackward(x, dResult, ref dtx);
+            Exp10M1FHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>Exp10M1FTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Exp10M1F(x)·ẋ along
+        /// (u, u̇), that is ∇Exp10M1F(x)·u̇ + (H·u)·ẋ, by <c>Exp10M1FTangent</c> and <c>Exp10M1FHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float Exp10M1FTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            Exp10M1FHessianVector(x, ux, ref hux);
+            return Exp10M1FTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -139,5 +139,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>Exp2Tangent</c> (nested differentiation), derived by SymGrad: Exp2Tangent(x, ẋ) = ∇Exp2(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>Exp2HessianVector</c>) and dResult·∇Exp2(x) into those
+        /// of the tangents (<c>Exp2Backward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Exp2TangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            Exp2Backward(x, dResult, ref dtx);
+            Exp2HessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>Exp2Tangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Exp2(x)·ẋ along
+        /// (u, u̇), that is ∇Exp2(x)·u̇ + (H·u)·ẋ, by <c>Exp2Tangent</c> and <c>Exp2HessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double Exp2TangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            Exp2HessianVector(x, ux, ref hux);
+            return Exp2Tangent(x, utx) + hux * tx;
+        }
     }
 }

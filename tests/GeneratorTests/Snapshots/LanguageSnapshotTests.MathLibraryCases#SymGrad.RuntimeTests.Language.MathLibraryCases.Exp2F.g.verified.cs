@@ -139,5 +139,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>Exp2FTangent</c> (nested differentiation), derived by SymGrad: Exp2FTangent(x, ẋ) = ∇Exp2F(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>Exp2FHessianVector</c>) and dResult·∇Exp2F(x) into those
+        /// of the tangents (<c>Exp2FBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Exp2FTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            Exp2FBackward(x, dResult, ref dtx);
+            Exp2FHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>Exp2FTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Exp2F(x)·ẋ along
+        /// (u, u̇), that is ∇Exp2F(x)·u̇ + (H·u)·ẋ, by <c>Exp2FTangent</c> and <c>Exp2FHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float Exp2FTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            Exp2FHessianVector(x, ux, ref hux);
+            return Exp2FTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -139,5 +139,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>Exp2M1Tangent</c> (nested differentiation), derived by SymGrad: Exp2M1Tangent(x, ẋ) = ∇Exp2M1(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>Exp2M1HessianVector</c>) and dResult·∇Exp2M1(x) into those
+        /// of the tangents (<c>Exp2M1Backward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Exp2M1TangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            Exp2M1Backward(x, dResult, ref dtx);
+            Exp2M1HessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>Exp2M1Tangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Exp2M1(x)·ẋ along
+        /// (u, u̇), that is ∇Exp2M1(x)·u̇ + (H·u)·ẋ, by <c>Exp2M1Tangent</c> and <c>Exp2M1HessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double Exp2M1TangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            Exp2M1HessianVector(x, ux, ref hux);
+            return Exp2M1Tangent(x, utx) + hux * tx;
+        }
     }
 }

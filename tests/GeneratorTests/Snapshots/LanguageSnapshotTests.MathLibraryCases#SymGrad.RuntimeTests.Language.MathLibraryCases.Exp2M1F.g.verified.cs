@@ -139,5 +139,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>Exp2M1FTangent</c> (nested differentiation), derived by SymGrad: Exp2M1FTangent(x, ẋ) = ∇Exp2M1F(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>Exp2M1FHessianVector</c>) and dResult·∇Exp2M1F(x) into those
+        /// of the tangents (<c>Exp2M1FBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Exp2M1FTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            Exp2M1FBackward(x, dResult, ref dtx);
+            Exp2M1FHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>Exp2M1FTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Exp2M1F(x)·ẋ along
+        /// (u, u̇), that is ∇Exp2M1F(x)·u̇ + (H·u)·ẋ, by <c>Exp2M1FTangent</c> and <c>Exp2M1FHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float Exp2M1FTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            Exp2M1FHessianVector(x, ux, ref hux);
+            return Exp2M1FTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -138,5 +138,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>ExpM1Tangent</c> (nested differentiation), derived by SymGrad: ExpM1Tangent(x, ẋ) = ∇ExpM1(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>ExpM1HessianVector</c>) and dResult·∇ExpM1(x) into those
+        /// of the tangents (<c>ExpM1Backward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ExpM1TangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            ExpM1Backward(x, dResult, ref dtx);
+            ExpM1HessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>ExpM1Tangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇ExpM1(x)·ẋ along
+        /// (u, u̇), that is ∇ExpM1(x)·u̇ + (H·u)·ẋ, by <c>ExpM1Tangent</c> and <c>ExpM1HessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ExpM1TangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            ExpM1HessianVector(x, ux, ref hux);
+            return ExpM1Tangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -138,5 +138,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>ExpM1FTangent</c> (nested differentiation), derived by SymGrad: ExpM1FTangent(x, ẋ) = ∇ExpM1F(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>ExpM1FHessianVector</c>) and dResult·∇ExpM1F(x) into those
+        /// of the tangents (<c>ExpM1FBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ExpM1FTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            ExpM1FBackward(x, dResult, ref dtx);
+            ExpM1FHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>ExpM1FTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇ExpM1F(x)·ẋ along
+        /// (u, u̇), that is ∇ExpM1F(x)·u̇ + (H·u)·ẋ, by <c>ExpM1FTangent</c> and <c>ExpM1FHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float ExpM1FTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            ExpM1FHessianVector(x, ux, ref hux);
+            return ExpM1FTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -151,5 +151,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>ExpThroughDoubleTangent</c> (nested differentiation), derived by SymGrad: ExpThroughDoubleTangent(x, ẋ) = ∇ExpThroughDouble(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>ExpThroughDoubleHessianVector</c>) and dResult·∇ExpThroughDouble(x) into those
+        /// of the tangents (<c>ExpThroughDoubleBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ExpThroughDoubleTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            ExpThroughDoubleBackward(x, dResult, ref dtx);
+            ExpThroughDoubleHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>ExpThroughDoubleTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇ExpThroughDouble(x)·ẋ along
+        /// (u, u̇), that is ∇ExpThroughDouble(x)·u̇ + (H·u)·ẋ, by <c>ExpThroughDoubleTangent</c> and <c>ExpThroughDoubleHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ExpThroughDoubleTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            ExpThroughDoubleHessianVector(x, ux, ref hux);
+            return ExpThroughDoubleTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -148,5 +148,31 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>FmaTangent</c> (nested differentiation), derived by SymGrad: FmaTangent(x, ẋ) = ∇Fma(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>FmaHessianVector</c>) and dResult·∇Fma(x) into those
+        /// of the tangents (<c>FmaBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void FmaTangentBackward(double a, double b, double c, double ta, double tb, double tc, double dResult, ref double da, ref double db, ref double dc, ref double dta, ref double dtb, ref double dtc)
+        {
+            FmaBackward(a, b, c, dResult, ref dta, ref dtb, ref dtc);
+            FmaHessianVector(a, b, c, dResult * ta, dResult * tb, dResult * tc, ref da, ref db, ref dc);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>FmaTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Fma(x)·ẋ along
+        /// (u, u̇), that is ∇Fma(x)·u̇ + (H·u)·ẋ, by <c>FmaTangent</c> and <c>FmaHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double FmaTangentTangent(double a, double b, double c, double ta, double tb, double tc, double ua, double ub, double uc, double uta, double utb, double utc)
+        {
+            double hua = 0;
+            double hub = 0;
+            double huc = 0;
+            FmaHessianVector(a, b, c, ua, ub, uc, ref hua, ref hub, ref huc);
+            return FmaTangent(a, b, c, uta, utb, utc) + hua * ta + hub * tb + huc * tc;
+        }
     }
 }

@@ -148,5 +148,31 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>FmaFTangent</c> (nested differentiation), derived by SymGrad: FmaFTangent(x, ẋ) = ∇FmaF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>FmaFHessianVector</c>) and dResult·∇FmaF(x) into those
+        /// of the tangents (<c>FmaFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void FmaFTangentBackward(float a, float b, float c, float ta, float tb, float tc, float dResult, ref float da, ref float db, ref float dc, ref float dta, ref float dtb, ref float dtc)
+        {
+            FmaFBackward(a, b, c, dResult, ref dta, ref dtb, ref dtc);
+            FmaFHessianVector(a, b, c, dResult * ta, dResult * tb, dResult * tc, ref da, ref db, ref dc);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>FmaFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇FmaF(x)·ẋ along
+        /// (u, u̇), that is ∇FmaF(x)·u̇ + (H·u)·ẋ, by <c>FmaFTangent</c> and <c>FmaFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float FmaFTangentTangent(float a, float b, float c, float ta, float tb, float tc, float ua, float ub, float uc, float uta, float utb, float utc)
+        {
+            float hua = 0;
+            float hub = 0;
+            float huc = 0;
+            FmaFHessianVector(a, b, c, ua, ub, uc, ref hua, ref hub, ref huc);
+            return FmaFTangent(a, b, c, uta, utb, utc) + hua * ta + hub * tb + huc * tc;
+        }
     }
 }

@@ -149,5 +149,30 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>HypotFTangent</c> (nested differentiation), derived by SymGrad: HypotFTangent(x, ẋ) = ∇HypotF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>HypotFHessianVector</c>) and dResult·∇HypotF(x) into those
+        /// of the tangents (<c>HypotFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void HypotFTangentBackward(float x, float y, float tx, float ty, float dResult, ref float dx, ref float dy, ref float dtx, ref float dty)
+        {
+            HypotFBackward(x, y, dResult, ref dtx, ref dty);
+            HypotFHessianVector(x, y, dResult * tx, dResult * ty, ref dx, ref dy);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>HypotFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇HypotF(x)·ẋ along
+        /// (u, u̇), that is ∇HypotF(x)·u̇ + (H·u)·ẋ, by <c>HypotFTangent</c> and <c>HypotFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float HypotFTangentTangent(float x, float y, float tx, float ty, float ux, float uy, float utx, float uty)
+        {
+            float hux = 0;
+            float huy = 0;
+            HypotFHessianVector(x, y, ux, uy, ref hux, ref huy);
+            return HypotFTangent(x, y, utx, uty) + hux * tx + huy * ty;
+        }
     }
 }

@@ -149,5 +149,31 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>LerpTangent</c> (nested differentiation), derived by SymGrad: LerpTangent(x, ẋ) = ∇Lerp(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>LerpHessianVector</c>) and dResult·∇Lerp(x) into those
+        /// of the tangents (<c>LerpBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LerpTangentBackward(double a, double b, double t, double ta, double tb, double tt, double dResult, ref double da, ref double db, ref double dt, ref double dta, ref double dtb, ref double dtt)
+        {
+            LerpBackward(a, b, t, dResult, ref dta, ref dtb, ref dtt);
+            LerpHessianVector(a, b, t, dResult * ta, dResult * tb, dResult * tt, ref da, ref db, ref dt);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>LerpTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Lerp(x)·ẋ along
+        /// (u, u̇), that is ∇Lerp(x)·u̇ + (H·u)·ẋ, by <c>LerpTangent</c> and <c>LerpHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double LerpTangentTangent(double a, double b, double t, double ta, double tb, double tt, double ua, double ub, double ut, double uta, double utb, double utt)
+        {
+            double hua = 0;
+            double hub = 0;
+            double hut = 0;
+            LerpHessianVector(a, b, t, ua, ub, ut, ref hua, ref hub, ref hut);
+            return LerpTangent(a, b, t, uta, utb, utt) + hua * ta + hub * tb + hut * tt;
+        }
     }
 }

@@ -149,5 +149,31 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>LerpFTangent</c> (nested differentiation), derived by SymGrad: LerpFTangent(x, ẋ) = ∇LerpF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>LerpFHessianVector</c>) and dResult·∇LerpF(x) into those
+        /// of the tangents (<c>LerpFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LerpFTangentBackward(float a, float b, float t, float ta, float tb, float tt, float dResult, ref float da, ref float db, ref float dt, ref float dta, ref float dtb, ref float dtt)
+        {
+            LerpFBackward(a, b, t, dResult, ref dta, ref dtb, ref dtt);
+            LerpFHessianVector(a, b, t, dResult * ta, dResult * tb, dResult * tt, ref da, ref db, ref dt);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>LerpFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇LerpF(x)·ẋ along
+        /// (u, u̇), that is ∇LerpF(x)·u̇ + (H·u)·ẋ, by <c>LerpFTangent</c> and <c>LerpFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float LerpFTangentTangent(float a, float b, float t, float ta, float tb, float tt, float ua, float ub, float ut, float uta, float utb, float utt)
+        {
+            float hua = 0;
+            float hub = 0;
+            float hut = 0;
+            LerpFHessianVector(a, b, t, ua, ub, ut, ref hua, ref hub, ref hut);
+            return LerpFTangent(a, b, t, uta, utb, utt) + hua * ta + hub * tb + hut * tt;
+        }
     }
 }

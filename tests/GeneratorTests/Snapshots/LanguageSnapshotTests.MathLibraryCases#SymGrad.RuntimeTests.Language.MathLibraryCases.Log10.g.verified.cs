@@ -136,5 +136,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>Log10Tangent</c> (nested differentiation), derived by SymGrad: Log10Tangent(x, ẋ) = ∇Log10(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>Log10HessianVector</c>) and dResult·∇Log10(x) into those
+        /// of the tangents (<c>Log10Backward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Log10TangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            Log10Backward(x, dResult, ref dtx);
+            Log10HessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>Log10Tangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Log10(x)·ẋ along
+        /// (u, u̇), that is ∇Log10(x)·u̇ + (H·u)·ẋ, by <c>Log10Tangent</c> and <c>Log10HessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double Log10TangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            Log10HessianVector(x, ux, ref hux);
+            return Log10Tangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -136,5 +136,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>Log10FTangent</c> (nested differentiation), derived by SymGrad: Log10FTangent(x, ẋ) = ∇Log10F(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>Log10FHessianVector</c>) and dResult·∇Log10F(x) into those
+        /// of the tangents (<c>Log10FBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Log10FTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            Log10FBackward(x, dResult, ref dtx);
+            Log10FHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>Log10FTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Log10F(x)·ẋ along
+        /// (u, u̇), that is ∇Log10F(x)·u̇ + (H·u)·ẋ, by <c>Log10FTangent</c> and <c>Log10FHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float Log10FTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            Log10FHessianVector(x, ux, ref hux);
+            return Log10FTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -136,5 +136,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>Log10P1Tangent</c> (nested differentiation), derived by SymGrad: Log10P1Tangent(x, ẋ) = ∇Log10P1(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>Log10P1HessianVector</c>) and dResult·∇Log10P1(x) into those
+        /// of the tangents (<c>Log10P1Backward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Log10P1TangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            Log10P1Backward(x, dResult, ref dtx);
+            Log10P1HessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>Log10P1Tangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Log10P1(x)·ẋ along
+        /// (u, u̇), that is ∇Log10P1(x)·u̇ + (H·u)·ẋ, by <c>Log10P1Tangent</c> and <c>Log10P1HessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double Log10P1TangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            Log10P1HessianVector(x, ux, ref hux);
+            return Log10P1Tangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -136,5 +136,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>Log10P1FTangent</c> (nested differentiation), derived by SymGrad: Log10P1FTangent(x, ẋ) = ∇Log10P1F(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>Log10P1FHessianVector</c>) and dResult·∇Log10P1F(x) into those
+        /// of the tangents (<c>Log10P1FBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Log10P1FTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            Log10P1FBackward(x, dResult, ref dtx);
+            Log10P1FHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>Log10P1FTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Log10P1F(x)·ẋ along
+        /// (u, u̇), that is ∇Log10P1F(x)·u̇ + (H·u)·ẋ, by <c>Log10P1FTangent</c> and <c>Log10P1FHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float Log10P1FTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            Log10P1FHessianVector(x, ux, ref hux);
+            return Log10P1FTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -136,5 +136,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>Log2Tangent</c> (nested differentiation), derived by SymGrad: Log2Tangent(x, ẋ) = ∇Log2(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>Log2HessianVector</c>) and dResult·∇Log2(x) into those
+        /// of the tangents (<c>Log2Backward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Log2TangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            Log2Backward(x, dResult, ref dtx);
+            Log2HessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>Log2Tangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Log2(x)·ẋ along
+        /// (u, u̇), that is ∇Log2(x)·u̇ + (H·u)·ẋ, by <c>Log2Tangent</c> and <c>Log2HessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double Log2TangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            Log2HessianVector(x, ux, ref hux);
+            return Log2Tangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -136,5 +136,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>Log2FTangent</c> (nested differentiation), derived by SymGrad: Log2FTangent(x, ẋ) = ∇Log2F(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>Log2FHessianVector</c>) and dResult·∇Log2F(x) into those
+        /// of the tangents (<c>Log2FBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Log2FTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            Log2FBackward(x, dResult, ref dtx);
+            Log2FHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>Log2FTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Log2F(x)·ẋ along
+        /// (u, u̇), that is ∇Log2F(x)·u̇ + (H·u)·ẋ, by <c>Log2FTangent</c> and <c>Log2FHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float Log2FTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            Log2FHessianVector(x, ux, ref hux);
+            return Log2FTangent(x, utx) + hux * tx;
+        }
     }
 }

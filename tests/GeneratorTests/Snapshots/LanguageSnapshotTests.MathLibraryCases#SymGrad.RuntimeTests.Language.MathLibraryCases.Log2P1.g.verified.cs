@@ -136,5 +136,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>Log2P1Tangent</c> (nested differentiation), derived by SymGrad: Log2P1Tangent(x, ẋ) = ∇Log2P1(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>Log2P1HessianVector</c>) and dResult·∇Log2P1(x) into those
+        /// of the tangents (<c>Log2P1Backward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Log2P1TangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            Log2P1Backward(x, dResult, ref dtx);
+            Log2P1HessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>Log2P1Tangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Log2P1(x)·ẋ along
+        /// (u, u̇), that is ∇Log2P1(x)·u̇ + (H·u)·ẋ, by <c>Log2P1Tangent</c> and <c>Log2P1HessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double Log2P1TangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            Log2P1HessianVector(x, ux, ref hux);
+            return Log2P1Tangent(x, utx) + hux * tx;
+        }
     }
 }

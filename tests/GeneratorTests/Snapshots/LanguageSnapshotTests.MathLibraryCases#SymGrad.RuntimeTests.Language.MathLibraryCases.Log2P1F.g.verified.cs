@@ -136,5 +136,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>Log2P1FTangent</c> (nested differentiation), derived by SymGrad: Log2P1FTangent(x, ẋ) = ∇Log2P1F(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>Log2P1FHessianVector</c>) and dResult·∇Log2P1F(x) into those
+        /// of the tangents (<c>Log2P1FBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void Log2P1FTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            Log2P1FBackward(x, dResult, ref dtx);
+            Log2P1FHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>Log2P1FTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Log2P1F(x)·ẋ along
+        /// (u, u̇), that is ∇Log2P1F(x)·u̇ + (H·u)·ẋ, by <c>Log2P1FTangent</c> and <c>Log2P1FHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float Log2P1FTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            Log2P1FHessianVector(x, ux, ref hux);
+            return Log2P1FTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -153,5 +153,30 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>LogBaseTangent</c> (nested differentiation), derived by SymGrad: LogBaseTangent(x, ẋ) = ∇LogBase(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>LogBaseHessianVector</c>) and dResult·∇LogBase(x) into those
+        /// of the tangents (<c>LogBaseBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogBaseTangentBackward(double x, double b, double tx, double tb, double dResult, ref double dx, ref double db, ref double dtx, ref double dtb)
+        {
+            LogBaseBackward(x, b, dResult, ref dtx, ref dtb);
+            LogBaseHessianVector(x, b, dResult * tx, dResult * tb, ref dx, ref db);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>LogBaseTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇LogBase(x)·ẋ along
+        /// (u, u̇), that is ∇LogBase(x)·u̇ + (H·u)·ẋ, by <c>LogBaseTangent</c> and <c>LogBaseHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double LogBaseTangentTangent(double x, double b, double tx, double tb, double ux, double ub, double utx, double utb)
+        {
+            double hux = 0;
+            double hub = 0;
+            LogBaseHessianVector(x, b, ux, ub, ref hux, ref hub);
+            return LogBaseTangent(x, b, utx, utb) + hux * tx + hub * tb;
+        }
     }
 }

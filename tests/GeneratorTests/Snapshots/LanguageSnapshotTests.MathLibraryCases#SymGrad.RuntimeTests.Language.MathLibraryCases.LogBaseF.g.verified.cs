@@ -153,5 +153,30 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>LogBaseFTangent</c> (nested differentiation), derived by SymGrad: LogBaseFTangent(x, ẋ) = ∇LogBaseF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>LogBaseFHessianVector</c>) and dResult·∇LogBaseF(x) into those
+        /// of the tangents (<c>LogBaseFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogBaseFTangentBackward(float x, float b, float tx, float tb, float dResult, ref float dx, ref float db, ref float dtx, ref float dtb)
+        {
+            LogBaseFBackward(x, b, dResult, ref dtx, ref dtb);
+            LogBaseFHessianVector(x, b, dResult * tx, dResult * tb, ref dx, ref db);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>LogBaseFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇LogBaseF(x)·ẋ along
+        /// (u, u̇), that is ∇LogBaseF(x)·u̇ + (H·u)·ẋ, by <c>LogBaseFTangent</c> and <c>LogBaseFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float LogBaseFTangentTangent(float x, float b, float tx, float tb, float ux, float ub, float utx, float utb)
+        {
+            float hux = 0;
+            float hub = 0;
+            LogBaseFHessianVector(x, b, ux, ub, ref hux, ref hub);
+            return LogBaseFTangent(x, b, utx, utb) + hux * tx + hub * tb;
+        }
     }
 }

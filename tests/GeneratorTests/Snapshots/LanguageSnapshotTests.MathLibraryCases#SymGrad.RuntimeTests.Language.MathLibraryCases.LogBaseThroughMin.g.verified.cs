@@ -205,5 +205,31 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>LogBaseThroughMinTangent</c> (nested differentiation), derived by SymGrad: LogBaseThroughMinTangent(x, ẋ) = ∇LogBaseThroughMin(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>LogBaseThroughMinHessianVector</c>) and dResult·∇LogBaseThroughMin(x) into those
+        /// of the tangents (<c>LogBaseThroughMinBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogBaseThroughMinTangentBackward(double c, double x, double b, double tc, double tx, double tb, double dResult, ref double dc, ref double dx, ref double db, ref double dtc, ref double dtx, ref double dtb)
+        {
+            LogBaseThroughMinBackward(c, x, b, dResult, ref dtc, ref dtx, ref dtb);
+            LogBaseThroughMinHessianVector(c, x, b, dResult * tc, dResult * tx, dResult * tb, ref dc, ref dx, ref db);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>LogBaseThroughMinTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇LogBaseThroughMin(x)·ẋ along
+        /// (u, u̇), that is ∇LogBaseThroughMin(x)·u̇ + (H·u)·ẋ, by <c>LogBaseThroughMinTangent</c> and <c>LogBaseThroughMinHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double LogBaseThroughMinTangentTangent(double c, double x, double b, double tc, double tx, double tb, double uc, double ux, double ub, double utc, double utx, double utb)
+        {
+            double huc = 0;
+            double hux = 0;
+            double hub = 0;
+            LogBaseThroughMinHessianVector(c, x, b, uc, ux, ub, ref huc, ref hux, ref hub);
+            return LogBaseThroughMinTangent(c, x, b, utc, utx, utb) + huc * tc + hux * tx + hub * tb;
+        }
     }
 }

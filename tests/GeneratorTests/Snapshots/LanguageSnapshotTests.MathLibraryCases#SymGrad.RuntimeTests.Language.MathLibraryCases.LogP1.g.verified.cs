@@ -135,5 +135,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>LogP1Tangent</c> (nested differentiation), derived by SymGrad: LogP1Tangent(x, ẋ) = ∇LogP1(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>LogP1HessianVector</c>) and dResult·∇LogP1(x) into those
+        /// of the tangents (<c>LogP1Backward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogP1TangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            LogP1Backward(x, dResult, ref dtx);
+            LogP1HessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>LogP1Tangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇LogP1(x)·ẋ along
+        /// (u, u̇), that is ∇LogP1(x)·u̇ + (H·u)·ẋ, by <c>LogP1Tangent</c> and <c>LogP1HessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double LogP1TangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            LogP1HessianVector(x, ux, ref hux);
+            return LogP1Tangent(x, utx) + hux * tx;
+        }
     }
 }

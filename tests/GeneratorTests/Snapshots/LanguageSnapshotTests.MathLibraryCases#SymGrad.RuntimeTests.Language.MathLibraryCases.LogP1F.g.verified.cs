@@ -135,5 +135,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>LogP1FTangent</c> (nested differentiation), derived by SymGrad: LogP1FTangent(x, ẋ) = ∇LogP1F(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>LogP1FHessianVector</c>) and dResult·∇LogP1F(x) into those
+        /// of the tangents (<c>LogP1FBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogP1FTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            LogP1FBackward(x, dResult, ref dtx);
+            LogP1FHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>LogP1FTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇LogP1F(x)·ẋ along
+        /// (u, u̇), that is ∇LogP1F(x)·u̇ + (H·u)·ẋ, by <c>LogP1FTangent</c> and <c>LogP1FHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float LogP1FTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            LogP1FHessianVector(x, ux, ref hux);
+            return LogP1FTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -195,5 +195,31 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>MagnitudeOfAProductTangent</c> (nested differentiation), derived by SymGrad: MagnitudeOfAProductTangent(x, ẋ) = ∇MagnitudeOfAProduct(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>MagnitudeOfAProductHessianVector</c>) and dResult·∇MagnitudeOfAProduct(x) into those
+        /// of the tangents (<c>MagnitudeOfAProductBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MagnitudeOfAProductTangentBackward(double a, double b, double c, double ta, double tb, double tc, double dResult, ref double da, ref double db, ref double dc, ref double dta, ref double dtb, ref double dtc)
+        {
+            MagnitudeOfAProductBackward(a, b, c, dResult, ref dta, ref dtb, ref dtc);
+            MagnitudeOfAProductHessianVector(a, b, c, dResult * ta, dResult * tb, dResult * tc, ref da, ref db, ref dc);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>MagnitudeOfAProductTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇MagnitudeOfAProduct(x)·ẋ along
+        /// (u, u̇), that is ∇MagnitudeOfAProduct(x)·u̇ + (H·u)·ẋ, by <c>MagnitudeOfAProductTangent</c> and <c>MagnitudeOfAProductHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double MagnitudeOfAProductTangentTangent(double a, double b, double c, double ta, double tb, double tc, double ua, double ub, double uc, double uta, double utb, double utc)
+        {
+            double hua = 0;
+            double hub = 0;
+            double huc = 0;
+            MagnitudeOfAProductHessianVector(a, b, c, ua, ub, uc, ref hua, ref hub, ref huc);
+            return MagnitudeOfAProductTangent(a, b, c, uta, utb, utc) + hua * ta + hub * tb + huc * tc;
+        }
     }
 }

@@ -149,5 +149,30 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>MaxMagnitudeTangent</c> (nested differentiation), derived by SymGrad: MaxMagnitudeTangent(x, ẋ) = ∇MaxMagnitude(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>MaxMagnitudeHessianVector</c>) and dResult·∇MaxMagnitude(x) into those
+        /// of the tangents (<c>MaxMagnitudeBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MaxMagnitudeTangentBackward(double x, double y, double tx, double ty, double dResult, ref double dx, ref double dy, ref double dtx, ref double dty)
+        {
+            MaxMagnitudeBackward(x, y, dResult, ref dtx, ref dty);
+            MaxMagnitudeHessianVector(x, y, dResult * tx, dResult * ty, ref dx, ref dy);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>MaxMagnitudeTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇MaxMagnitude(x)·ẋ along
+        /// (u, u̇), that is ∇MaxMagnitude(x)·u̇ + (H·u)·ẋ, by <c>MaxMagnitudeTangent</c> and <c>MaxMagnitudeHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double MaxMagnitudeTangentTangent(double x, double y, double tx, double ty, double ux, double uy, double utx, double uty)
+        {
+            double hux = 0;
+            double huy = 0;
+            MaxMagnitudeHessianVector(x, y, ux, uy, ref hux, ref huy);
+            return MaxMagnitudeTangent(x, y, utx, uty) + hux * tx + huy * ty;
+        }
     }
 }

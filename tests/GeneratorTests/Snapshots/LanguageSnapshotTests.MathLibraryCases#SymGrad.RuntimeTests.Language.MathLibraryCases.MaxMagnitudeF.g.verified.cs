@@ -149,5 +149,30 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>MaxMagnitudeFTangent</c> (nested differentiation), derived by SymGrad: MaxMagnitudeFTangent(x, ẋ) = ∇MaxMagnitudeF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>MaxMagnitudeFHessianVector</c>) and dResult·∇MaxMagnitudeF(x) into those
+        /// of the tangents (<c>MaxMagnitudeFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MaxMagnitudeFTangentBackward(float x, float y, float tx, float ty, float dResult, ref float dx, ref float dy, ref float dtx, ref float dty)
+        {
+            MaxMagnitudeFBackward(x, y, dResult, ref dtx, ref dty);
+            MaxMagnitudeFHessianVector(x, y, dResult * tx, dResult * ty, ref dx, ref dy);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>MaxMagnitudeFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇MaxMagnitudeF(x)·ẋ along
+        /// (u, u̇), that is ∇MaxMagnitudeF(x)·u̇ + (H·u)·ẋ, by <c>MaxMagnitudeFTangent</c> and <c>MaxMagnitudeFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float MaxMagnitudeFTangentTangent(float x, float y, float tx, float ty, float ux, float uy, float utx, float uty)
+        {
+            float hux = 0;
+            float huy = 0;
+            MaxMagnitudeFHessianVector(x, y, ux, uy, ref hux, ref huy);
+            return MaxMagnitudeFTangent(x, y, utx, uty) + hux * tx + huy * ty;
+        }
     }
 }

@@ -149,5 +149,30 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>MaxNumberTangent</c> (nested differentiation), derived by SymGrad: MaxNumberTangent(x, ẋ) = ∇MaxNumber(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>MaxNumberHessianVector</c>) and dResult·∇MaxNumber(x) into those
+        /// of the tangents (<c>MaxNumberBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MaxNumberTangentBackward(double x, double y, double tx, double ty, double dResult, ref double dx, ref double dy, ref double dtx, ref double dty)
+        {
+            MaxNumberBackward(x, y, dResult, ref dtx, ref dty);
+            MaxNumberHessianVector(x, y, dResult * tx, dResult * ty, ref dx, ref dy);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>MaxNumberTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇MaxNumber(x)·ẋ along
+        /// (u, u̇), that is ∇MaxNumber(x)·u̇ + (H·u)·ẋ, by <c>MaxNumberTangent</c> and <c>MaxNumberHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double MaxNumberTangentTangent(double x, double y, double tx, double ty, double ux, double uy, double utx, double uty)
+        {
+            double hux = 0;
+            double huy = 0;
+            MaxNumberHessianVector(x, y, ux, uy, ref hux, ref huy);
+            return MaxNumberTangent(x, y, utx, uty) + hux * tx + huy * ty;
+        }
     }
 }

@@ -149,5 +149,30 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>MaxNumberFTangent</c> (nested differentiation), derived by SymGrad: MaxNumberFTangent(x, ẋ) = ∇MaxNumberF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>MaxNumberFHessianVector</c>) and dResult·∇MaxNumberF(x) into those
+        /// of the tangents (<c>MaxNumberFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MaxNumberFTangentBackward(float x, float y, float tx, float ty, float dResult, ref float dx, ref float dy, ref float dtx, ref float dty)
+        {
+            MaxNumberFBackward(x, y, dResult, ref dtx, ref dty);
+            MaxNumberFHessianVector(x, y, dResult * tx, dResult * ty, ref dx, ref dy);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>MaxNumberFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇MaxNumberF(x)·ẋ along
+        /// (u, u̇), that is ∇MaxNumberF(x)·u̇ + (H·u)·ẋ, by <c>MaxNumberFTangent</c> and <c>MaxNumberFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float MaxNumberFTangentTangent(float x, float y, float tx, float ty, float ux, float uy, float utx, float uty)
+        {
+            float hux = 0;
+            float huy = 0;
+            MaxNumberFHessianVector(x, y, ux, uy, ref hux, ref huy);
+            return MaxNumberFTangent(x, y, utx, uty) + hux * tx + huy * ty;
+        }
     }
 }

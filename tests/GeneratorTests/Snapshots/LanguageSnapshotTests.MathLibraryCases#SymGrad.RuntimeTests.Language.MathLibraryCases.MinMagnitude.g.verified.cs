@@ -149,5 +149,30 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>MinMagnitudeTangent</c> (nested differentiation), derived by SymGrad: MinMagnitudeTangent(x, ẋ) = ∇MinMagnitude(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>MinMagnitudeHessianVector</c>) and dResult·∇MinMagnitude(x) into those
+        /// of the tangents (<c>MinMagnitudeBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MinMagnitudeTangentBackward(double x, double y, double tx, double ty, double dResult, ref double dx, ref double dy, ref double dtx, ref double dty)
+        {
+            MinMagnitudeBackward(x, y, dResult, ref dtx, ref dty);
+            MinMagnitudeHessianVector(x, y, dResult * tx, dResult * ty, ref dx, ref dy);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>MinMagnitudeTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇MinMagnitude(x)·ẋ along
+        /// (u, u̇), that is ∇MinMagnitude(x)·u̇ + (H·u)·ẋ, by <c>MinMagnitudeTangent</c> and <c>MinMagnitudeHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double MinMagnitudeTangentTangent(double x, double y, double tx, double ty, double ux, double uy, double utx, double uty)
+        {
+            double hux = 0;
+            double huy = 0;
+            MinMagnitudeHessianVector(x, y, ux, uy, ref hux, ref huy);
+            return MinMagnitudeTangent(x, y, utx, uty) + hux * tx + huy * ty;
+        }
     }
 }

@@ -149,5 +149,30 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>MinMagnitudeFTangent</c> (nested differentiation), derived by SymGrad: MinMagnitudeFTangent(x, ẋ) = ∇MinMagnitudeF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>MinMagnitudeFHessianVector</c>) and dResult·∇MinMagnitudeF(x) into those
+        /// of the tangents (<c>MinMagnitudeFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MinMagnitudeFTangentBackward(float x, float y, float tx, float ty, float dResult, ref float dx, ref float dy, ref float dtx, ref float dty)
+        {
+            MinMagnitudeFBackward(x, y, dResult, ref dtx, ref dty);
+            MinMagnitudeFHessianVector(x, y, dResult * tx, dResult * ty, ref dx, ref dy);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>MinMagnitudeFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇MinMagnitudeF(x)·ẋ along
+        /// (u, u̇), that is ∇MinMagnitudeF(x)·u̇ + (H·u)·ẋ, by <c>MinMagnitudeFTangent</c> and <c>MinMagnitudeFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float MinMagnitudeFTangentTangent(float x, float y, float tx, float ty, float ux, float uy, float utx, float uty)
+        {
+            float hux = 0;
+            float huy = 0;
+            MinMagnitudeFHessianVector(x, y, ux, uy, ref hux, ref huy);
+            return MinMagnitudeFTangent(x, y, utx, uty) + hux * tx + huy * ty;
+        }
     }
 }

@@ -149,5 +149,30 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>MinNumberTangent</c> (nested differentiation), derived by SymGrad: MinNumberTangent(x, ẋ) = ∇MinNumber(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>MinNumberHessianVector</c>) and dResult·∇MinNumber(x) into those
+        /// of the tangents (<c>MinNumberBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MinNumberTangentBackward(double x, double y, double tx, double ty, double dResult, ref double dx, ref double dy, ref double dtx, ref double dty)
+        {
+            MinNumberBackward(x, y, dResult, ref dtx, ref dty);
+            MinNumberHessianVector(x, y, dResult * tx, dResult * ty, ref dx, ref dy);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>MinNumberTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇MinNumber(x)·ẋ along
+        /// (u, u̇), that is ∇MinNumber(x)·u̇ + (H·u)·ẋ, by <c>MinNumberTangent</c> and <c>MinNumberHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double MinNumberTangentTangent(double x, double y, double tx, double ty, double ux, double uy, double utx, double uty)
+        {
+            double hux = 0;
+            double huy = 0;
+            MinNumberHessianVector(x, y, ux, uy, ref hux, ref huy);
+            return MinNumberTangent(x, y, utx, uty) + hux * tx + huy * ty;
+        }
     }
 }

@@ -149,5 +149,30 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>MinNumberFTangent</c> (nested differentiation), derived by SymGrad: MinNumberFTangent(x, ẋ) = ∇MinNumberF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>MinNumberFHessianVector</c>) and dResult·∇MinNumberF(x) into those
+        /// of the tangents (<c>MinNumberFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MinNumberFTangentBackward(float x, float y, float tx, float ty, float dResult, ref float dx, ref float dy, ref float dtx, ref float dty)
+        {
+            MinNumberFBackward(x, y, dResult, ref dtx, ref dty);
+            MinNumberFHessianVector(x, y, dResult * tx, dResult * ty, ref dx, ref dy);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>MinNumberFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇MinNumberF(x)·ẋ along
+        /// (u, u̇), that is ∇MinNumberF(x)·u̇ + (H·u)·ẋ, by <c>MinNumberFTangent</c> and <c>MinNumberFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float MinNumberFTangentTangent(float x, float y, float tx, float ty, float ux, float uy, float utx, float uty)
+        {
+            float hux = 0;
+            float huy = 0;
+            MinNumberFHessianVector(x, y, ux, uy, ref hux, ref huy);
+            return MinNumberFTangent(x, y, utx, uty) + hux * tx + huy * ty;
+        }
     }
 }

@@ -131,5 +131,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>RadiansToDegreesTangent</c> (nested differentiation), derived by SymGrad: RadiansToDegreesTangent(x, ẋ) = ∇RadiansToDegrees(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>RadiansToDegreesHessianVector</c>) and dResult·∇RadiansToDegrees(x) into those
+        /// of the tangents (<c>RadiansToDegreesBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void RadiansToDegreesTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            RadiansToDegreesBackward(x, dResult, ref dtx);
+            RadiansToDegreesHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>RadiansToDegreesTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇RadiansToDegrees(x)·ẋ along
+        /// (u, u̇), that is ∇RadiansToDegrees(x)·u̇ + (H·u)·ẋ, by <c>RadiansToDegreesTangent</c> and <c>RadiansToDegreesHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double RadiansToDegreesTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            RadiansToDegreesHessianVector(x, ux, ref hux);
+            return RadiansToDegreesTangent(x, utx) + hux * tx;
+        }
     }
 }

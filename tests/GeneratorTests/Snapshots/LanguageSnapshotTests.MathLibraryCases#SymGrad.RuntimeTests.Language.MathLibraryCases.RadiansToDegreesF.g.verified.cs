@@ -131,5 +131,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>RadiansToDegreesFTangent</c> (nested differentiation), derived by SymGrad: RadiansToDegreesFTangent(x, ẋ) = ∇RadiansToDegreesF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>RadiansToDegreesFHessianVector</c>) and dResult·∇RadiansToDegreesF(x) into those
+        /// of the tangents (<c>RadiansToDegreesFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void RadiansToDegreesFTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            RadiansToDegreesFBackward(x, dResult, ref dtx);
+            RadiansToDegreesFHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>RadiansToDegreesFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇RadiansToDegreesF(x)·ẋ along
+        /// (u, u̇), that is ∇RadiansToDegreesF(x)·u̇ + (H·u)·ẋ, by <c>RadiansToDegreesFTangent</c> and <c>RadiansToDegreesFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float RadiansToDegreesFTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            RadiansToDegreesFHessianVector(x, ux, ref hux);
+            return RadiansToDegreesFTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -134,5 +134,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>SinPiTangent</c> (nested differentiation), derived by SymGrad: SinPiTangent(x, ẋ) = ∇SinPi(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>SinPiHessianVector</c>) and dResult·∇SinPi(x) into those
+        /// of the tangents (<c>SinPiBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SinPiTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            SinPiBackward(x, dResult, ref dtx);
+            SinPiHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>SinPiTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇SinPi(x)·ẋ along
+        /// (u, u̇), that is ∇SinPi(x)·u̇ + (H·u)·ẋ, by <c>SinPiTangent</c> and <c>SinPiHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double SinPiTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            SinPiHessianVector(x, ux, ref hux);
+            return SinPiTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -134,5 +134,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>SinPiFTangent</c> (nested differentiation), derived by SymGrad: SinPiFTangent(x, ẋ) = ∇SinPiF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>SinPiFHessianVector</c>) and dResult·∇SinPiF(x) into those
+        /// of the tangents (<c>SinPiFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SinPiFTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            SinPiFBackward(x, dResult, ref dtx);
+            SinPiFHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>SinPiFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇SinPiF(x)·ẋ along
+        /// (u, u̇), that is ∇SinPiF(x)·u̇ + (H·u)·ẋ, by <c>SinPiFTangent</c> and <c>SinPiFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float SinPiFTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            SinPiFHessianVector(x, ux, ref hux);
+            return SinPiFTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -133,5 +133,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>SinhTangent</c> (nested differentiation), derived by SymGrad: SinhTangent(x, ẋ) = ∇Sinh(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>SinhHessianVector</c>) and dResult·∇Sinh(x) into those
+        /// of the tangents (<c>SinhBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SinhTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            SinhBackward(x, dResult, ref dtx);
+            SinhHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>SinhTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Sinh(x)·ẋ along
+        /// (u, u̇), that is ∇Sinh(x)·u̇ + (H·u)·ẋ, by <c>SinhTangent</c> and <c>SinhHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double SinhTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            SinhHessianVector(x, ux, ref hux);
+            return SinhTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -133,5 +133,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>SinhFTangent</c> (nested differentiation), derived by SymGrad: SinhFTangent(x, ẋ) = ∇SinhF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>SinhFHessianVector</c>) and dResult·∇SinhF(x) into those
+        /// of the tangents (<c>SinhFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SinhFTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            SinhFBackward(x, dResult, ref dtx);
+            SinhFHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>SinhFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇SinhF(x)·ẋ along
+        /// (u, u̇), that is ∇SinhF(x)·u̇ + (H·u)·ẋ, by <c>SinhFTangent</c> and <c>SinhFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float SinhFTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            SinhFHessianVector(x, ux, ref hux);
+            return SinhFTangent(x, utx) + hux * tx;
+        }
     }
 }

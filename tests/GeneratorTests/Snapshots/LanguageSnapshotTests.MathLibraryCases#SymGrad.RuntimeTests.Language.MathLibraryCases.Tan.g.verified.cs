@@ -139,5 +139,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>TanTangent</c> (nested differentiation), derived by SymGrad: TanTangent(x, ẋ) = ∇Tan(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>TanHessianVector</c>) and dResult·∇Tan(x) into those
+        /// of the tangents (<c>TanBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TanTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            TanBackward(x, dResult, ref dtx);
+            TanHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>TanTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Tan(x)·ẋ along
+        /// (u, u̇), that is ∇Tan(x)·u̇ + (H·u)·ẋ, by <c>TanTangent</c> and <c>TanHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double TanTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            TanHessianVector(x, ux, ref hux);
+            return TanTangent(x, utx) + hux * tx;
+        }
     }
 }

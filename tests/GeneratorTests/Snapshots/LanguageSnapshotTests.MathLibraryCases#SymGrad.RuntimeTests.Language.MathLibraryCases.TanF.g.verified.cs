@@ -139,5 +139,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>TanFTangent</c> (nested differentiation), derived by SymGrad: TanFTangent(x, ẋ) = ∇TanF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>TanFHessianVector</c>) and dResult·∇TanF(x) into those
+        /// of the tangents (<c>TanFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TanFTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            TanFBackward(x, dResult, ref dtx);
+            TanFHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>TanFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇TanF(x)·ẋ along
+        /// (u, u̇), that is ∇TanF(x)·u̇ + (H·u)·ẋ, by <c>TanFTangent</c> and <c>TanFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float TanFTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            TanFHessianVector(x, ux, ref hux);
+            return TanFTangent(x, utx) + hux * tx;
+        }
     }
 }

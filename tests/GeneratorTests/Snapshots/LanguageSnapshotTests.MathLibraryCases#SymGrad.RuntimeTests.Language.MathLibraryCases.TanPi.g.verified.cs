@@ -140,5 +140,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>TanPiTangent</c> (nested differentiation), derived by SymGrad: TanPiTangent(x, ẋ) = ∇TanPi(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>TanPiHessianVector</c>) and dResult·∇TanPi(x) into those
+        /// of the tangents (<c>TanPiBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TanPiTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            TanPiBackward(x, dResult, ref dtx);
+            TanPiHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>TanPiTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇TanPi(x)·ẋ along
+        /// (u, u̇), that is ∇TanPi(x)·u̇ + (H·u)·ẋ, by <c>TanPiTangent</c> and <c>TanPiHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double TanPiTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            TanPiHessianVector(x, ux, ref hux);
+            return TanPiTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -140,5 +140,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>TanPiFTangent</c> (nested differentiation), derived by SymGrad: TanPiFTangent(x, ẋ) = ∇TanPiF(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>TanPiFHessianVector</c>) and dResult·∇TanPiF(x) into those
+        /// of the tangents (<c>TanPiFBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TanPiFTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            TanPiFBackward(x, dResult, ref dtx);
+            TanPiFHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>TanPiFTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇TanPiF(x)·ẋ along
+        /// (u, u̇), that is ∇TanPiF(x)·u̇ + (H·u)·ẋ, by <c>TanPiFTangent</c> and <c>TanPiFHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float TanPiFTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            TanPiFHessianVector(x, ux, ref hux);
+            return TanPiFTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -15,7 +15,7 @@ namespace SymGrad.RuntimeTests.Language
         /// <code>
         /// abs = Abs(a)
         /// if (Abs(abs) &lt; Abs(a) || Abs(abs) == Abs(a) &amp;&amp; abs &lt; 0)
-        ///   ∂L/∂a += ∂L/∂result·Sign(a)
+        ///   ∂L/∂a += ∂L/∂result·(a &gt; 0 ? 1 : a &lt; 0 ? -1 : a)
         /// else
         ///   ∂L/∂a += ∂L/∂result
         /// </code>
@@ -24,11 +24,11 @@ namespace SymGrad.RuntimeTests.Language
         public static void TiedEverywhereBackward(double a, double dResult, ref double da)
         {
             // Reverse sweep: adjoints, last statement first.
-            // return Math.MinMagnitude(Math.Abs(a), a);   ∂result/∂a = (Abs(Abs(a)) < Abs(a) || Abs(Abs(a)) == Abs(a) && Abs(a) < 0 ? 1 : 0)·Sign(a) + (Abs(Abs(a)) < Abs(a) || Abs(Abs(a)) == Abs(a) && Abs(a) < 0 ? 0 : 1)
+            // return Math.MinMagnitude(Math.Abs(a), a);   ∂result/∂a = (Abs(Abs(a)) < Abs(a) || Abs(Abs(a)) == Abs(a) && Abs(a) < 0 ? 1 : 0)·(a > 0 ? 1 : a < 0 ? -1 : a) + (Abs(Abs(a)) < Abs(a) || Abs(Abs(a)) == Abs(a) && Abs(a) < 0 ? 0 : 1)
             double abs = global::System.Math.Abs(a);
             if (global::System.Math.Abs(abs) < global::System.Math.Abs(a) || global::System.Math.Abs(abs) == global::System.Math.Abs(a) && abs < 0)
             {
-                da += dResult * global::System.Math.Sign(a);
+                da += dResult * (a > 0 ? 1 : a < 0 ? -1 : a);
             }
             else
             {
@@ -58,7 +58,7 @@ namespace SymGrad.RuntimeTests.Language
         public static double TiedEverywhereTangent(double a, double ta)
         {
             double u = global::System.Math.Abs(a);
-            return (global::System.Math.Abs(u) < global::System.Math.Abs(a) || global::System.Math.Abs(u) == global::System.Math.Abs(a) && u < 0 ? 1 : 0) * (global::System.Math.Sign(a) * ta) + (global::System.Math.Abs(u) < global::System.Math.Abs(a) || global::System.Math.Abs(u) == global::System.Math.Abs(a) && u < 0 ? 0 : 1) * ta;
+            return (global::System.Math.Abs(u) < global::System.Math.Abs(a) || global::System.Math.Abs(u) == global::System.Math.Abs(a) && u < 0 ? 1 : 0) * ((a > 0 ? 1 : a < 0 ? -1 : a) * ta) + (global::System.Math.Abs(u) < global::System.Math.Abs(a) || global::System.Math.Abs(u) == global::System.Math.Abs(a) && u < 0 ? 0 : 1) * ta;
         }
 
         /// <summary>
@@ -69,11 +69,13 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void TiedEverywhereHessianVector(double a, double va, ref double hva)
         {
+            double dResult = 1;
             // Reverse sweep: adjoints, last statement first.
-            // return Math.MinMagnitude(Math.Abs(a), a);   ∂result/∂a = (Abs(Abs(a)) < Abs(a) || Abs(Abs(a)) == Abs(a) && Abs(a) < 0 ? 1 : 0)·Sign(a) + (Abs(Abs(a)) < Abs(a) || Abs(Abs(a)) == Abs(a) && Abs(a) < 0 ? 0 : 1)
+            // return Math.MinMagnitude(Math.Abs(a), a);   ∂result/∂a = (Abs(Abs(a)) < Abs(a) || Abs(Abs(a)) == Abs(a) && Abs(a) < 0 ? 1 : 0)·(a > 0 ? 1 : a < 0 ? -1 : a) + (Abs(Abs(a)) < Abs(a) || Abs(Abs(a)) == Abs(a) && Abs(a) < 0 ? 0 : 1)
             double abs = global::System.Math.Abs(a);
             if (global::System.Math.Abs(abs) < global::System.Math.Abs(a) || global::System.Math.Abs(abs) == global::System.Math.Abs(a) && abs < 0)
             {
+                hva += dResult * (a > 0 ? 0 : a < 0 ? 0 : va);
             }
         }
 
@@ -147,6 +149,30 @@ namespace SymGrad.RuntimeTests.Language
             {
                 workspace.Release(mark);
             }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>TiedEverywhereTangent</c> (nested differentiation), derived by SymGrad: TiedEverywhereTangent(x, ẋ) = ∇TiedEverywhere(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>TiedEverywhereHessianVector</c>) and dResult·∇TiedEverywhere(x) into those
+        /// of the tangents (<c>TiedEverywhereBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TiedEverywhereTangentBackward(double a, double ta, double dResult, ref double da, ref double dta)
+        {
+            TiedEverywhereBackward(a, dResult, ref dta);
+            TiedEverywhereHessianVector(a, dResult * ta, ref da);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>TiedEverywhereTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇TiedEverywhere(x)·ẋ along
+        /// (u, u̇), that is ∇TiedEverywhere(x)·u̇ + (H·u)·ẋ, by <c>TiedEverywhereTangent</c> and <c>TiedEverywhereHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double TiedEverywhereTangentTangent(double a, double ta, double ua, double uta)
+        {
+            double hua = 0;
+            TiedEverywhereHessianVector(a, ua, ref hua);
+            return TiedEverywhereTangent(a, uta) + hua * ta;
         }
     }
 }

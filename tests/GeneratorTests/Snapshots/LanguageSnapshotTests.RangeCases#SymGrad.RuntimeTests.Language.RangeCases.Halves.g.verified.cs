@@ -102,9 +102,45 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Halves</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double HalvesTangent(double[] x, double[] y, double c, global::System.ReadOnlySpan<double> tx, double tc, global::System.Span<double> ty)
+        {
+            global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)x.Length - 1.0, "x[x.Length - 2]");
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tx, nameof(tx));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                ty = ty.IsEmpty ? workspace.RentDoubles(y.Length) : ty;
+                int h = x.Length / 2;
+                global::SymGrad.RuntimeTests.Language.RangeCases.RampTangent(global::System.MemoryExtensions.AsSpan(y, 0, h), c, tc, ty.Slice(0, h));
+                double u = 2.0 * c;
+                global::SymGrad.RuntimeTests.Language.RangeCases.RampTangent(global::System.MemoryExtensions.AsSpan(y, h), u, 2.0 * tc, ty.Slice(h));
+                return global::SymGrad.RuntimeTests.Language.RangeCases.DotTangent(global::System.MemoryExtensions.AsSpan(x, 0, h), global::System.MemoryExtensions.AsSpan(x, h), tx.Slice(0, h), tx.Slice(h)) + (tx[x.Length - 1] * x[x.Length - 2] + x[x.Length - 1] * tx[x.Length - 2]) + global::SymGrad.RuntimeTests.Language.RangeCases.DotTangent(global::System.MemoryExtensions.AsSpan(y, 0, h), global::System.MemoryExtensions.AsSpan(x, 0, h), ty.Slice(0, h), tx.Slice(0, h));
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Halves</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of y), a column per differentiable input
-        /// (each element of x, then c). It runs one backward pass per row.
+        /// (each element of x, then c). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>HalvesTangent</c>) per column, or one backward pass per row.
         /// Like the method, it writes the outputs.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -121,23 +157,45 @@ namespace SymGrad.RuntimeTests.Language
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             try
             {
-                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
-                Halves(x, y, c); // the backward reads the outputs the forward writes
-                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
-                double dc2;
-                global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
-                for (int row = 0; row < rows; row++)
+                if (columns <= rows)
                 {
-                    dy2.Clear();
-                    if (row >= rY && row < rY + y.Length)
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> ty = workspace.RentDoubles(y.Length);
+                    for (int column = 0; column < columns; column++)
                     {
-                        dy2[row - rY] = 1;
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        jacobian[rResult * columns + column] = HalvesTangent(x, y, c, tx, column == cC ? 1 : 0, ty);
+                        for (int i = 0; i < y.Length; i++)
+                        {
+                            jacobian[(rY + i) * columns + column] = ty[i];
+                        }
                     }
-                    dx2.Clear();
-                    dc2 = 0;
-                    HalvesBackward(x, y, c, row == rResult ? 1 : 0, dy2, dx2, ref dc2);
-                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
-                    jacobian[row * columns + cC] = dc2;
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    Halves(x, y, c); // the backward reads the outputs the forward writes
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    double dc2;
+                    global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dy2.Clear();
+                        if (row >= rY && row < rY + y.Length)
+                        {
+                            dy2[row - rY] = 1;
+                        }
+                        dx2.Clear();
+                        dc2 = 0;
+                        HalvesBackward(x, y, c, row == rResult ? 1 : 0, dy2, dx2, ref dc2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                        jacobian[row * columns + cC] = dc2;
+                    }
                 }
             }
             finally

@@ -46,9 +46,25 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Tail</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float TailTangent(float[] x, global::System.ReadOnlySpan<float> tx)
+        {
+            global::SymGrad.Guard.CotangentLength<float>(tx, nameof(tx), x, nameof(x));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            float sum = global::SymGrad.RuntimeTests.Language.RangeCasesFloat.Sum(global::System.MemoryExtensions.AsSpan(x, x.Length - 3));
+            return tx[x.Length - 1] * sum + x[x.Length - 1] * global::SymGrad.RuntimeTests.Language.RangeCasesFloat.SumTangent(global::System.MemoryExtensions.AsSpan(x, x.Length - 3), tx.Slice(x.Length - 3));
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Tail</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
-        /// (each element of x). It runs one backward pass per row.
+        /// (each element of x). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>TailTangent</c>) per column, or one backward pass per row.
         /// Like the method, it writes the outputs.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -63,13 +79,30 @@ namespace SymGrad.RuntimeTests.Language
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             try
             {
-                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
-                global::System.Span<float> dx2 = workspace.RentFloats(x.Length);
-                for (int row = 0; row < rows; row++)
+                if (columns <= rows)
                 {
-                    dx2.Clear();
-                    TailBackward(x, row == rResult ? 1 : 0, dx2);
-                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<float> tx = workspace.RentFloats(x.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        jacobian[rResult * columns + column] = TailTangent(x, tx);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<float> dx2 = workspace.RentFloats(x.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dx2.Clear();
+                        TailBackward(x, row == rResult ? 1 : 0, dx2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                    }
                 }
             }
             finally

@@ -184,5 +184,49 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>SumTangent</c> (nested differentiation), derived by SymGrad: SumTangent(x, ẋ) = ∇Sum(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>SumHessianVector</c>) and dResult·∇Sum(x) into those
+        /// of the tangents (<c>SumBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SumTangentBackward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> tx, float dResult, global::System.Span<float> dx, global::System.Span<float> dtx)
+        {
+            SumBackward(x, dResult, dtx);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> vx = workspace.RentFloats(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                SumHessianVector(x, vx, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>SumTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Sum(x)·ẋ along
+        /// (u, u̇), that is ∇Sum(x)·u̇ + (H·u)·ẋ, by <c>SumTangent</c> and <c>SumHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float SumTangentTangent(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> tx, global::System.ReadOnlySpan<float> ux, global::System.ReadOnlySpan<float> utx)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> hux = workspace.RentFloats(x.Length);
+                SumHessianVector(x, ux, hux);
+                return SumTangent(x, utx) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<float>(hux, tx));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

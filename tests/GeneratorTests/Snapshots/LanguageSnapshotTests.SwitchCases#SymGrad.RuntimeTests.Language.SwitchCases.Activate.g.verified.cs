@@ -255,5 +255,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>ActivateTangent</c> (nested differentiation), derived by SymGrad: ActivateTangent(x, ẋ) = ∇Activate(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>ActivateHessianVector</c>) and dResult·∇Activate(x) into those
+        /// of the tangents (<c>ActivateBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ActivateTangentBackward(double x, global::SymGrad.RuntimeTests.Language.Activation act, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            ActivateBackward(x, act, dResult, ref dtx);
+            ActivateHessianVector(x, act, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>ActivateTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Activate(x)·ẋ along
+        /// (u, u̇), that is ∇Activate(x)·u̇ + (H·u)·ẋ, by <c>ActivateTangent</c> and <c>ActivateHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ActivateTangentTangent(double x, global::SymGrad.RuntimeTests.Language.Activation act, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            ActivateHessianVector(x, act, ux, ref hux);
+            return ActivateTangent(x, act, utx) + hux * tx;
+        }
     }
 }

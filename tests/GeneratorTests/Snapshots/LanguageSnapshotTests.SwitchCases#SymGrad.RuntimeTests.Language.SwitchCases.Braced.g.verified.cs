@@ -186,5 +186,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>BracedTangent</c> (nested differentiation), derived by SymGrad: BracedTangent(x, ẋ) = ∇Braced(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>BracedHessianVector</c>) and dResult·∇Braced(x) into those
+        /// of the tangents (<c>BracedBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void BracedTangentBackward(double x, int n, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            BracedBackward(x, n, dResult, ref dtx);
+            BracedHessianVector(x, n, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>BracedTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Braced(x)·ẋ along
+        /// (u, u̇), that is ∇Braced(x)·u̇ + (H·u)·ẋ, by <c>BracedTangent</c> and <c>BracedHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double BracedTangentTangent(double x, int n, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            BracedHessianVector(x, n, ux, ref hux);
+            return BracedTangent(x, n, utx) + hux * tx;
+        }
     }
 }

@@ -383,5 +383,49 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>EveryThirdTangent</c> (nested differentiation), derived by SymGrad: EveryThirdTangent(x, ẋ) = ∇EveryThird(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>EveryThirdHessianVector</c>) and dResult·∇EveryThird(x) into those
+        /// of the tangents (<c>EveryThirdBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void EveryThirdTangentBackward(global::System.ReadOnlySpan<double> x, int limit, global::System.ReadOnlySpan<double> tx, double dResult, global::System.Span<double> dx, global::System.Span<double> dtx)
+        {
+            EveryThirdBackward(x, limit, dResult, dtx);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                EveryThirdHessianVector(x, limit, vx, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>EveryThirdTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇EveryThird(x)·ẋ along
+        /// (u, u̇), that is ∇EveryThird(x)·u̇ + (H·u)·ẋ, by <c>EveryThirdTangent</c> and <c>EveryThirdHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double EveryThirdTangentTangent(global::System.ReadOnlySpan<double> x, int limit, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> ux, global::System.ReadOnlySpan<double> utx)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                EveryThirdHessianVector(x, limit, ux, hux);
+                return EveryThirdTangent(x, limit, utx) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -18,7 +18,7 @@ namespace SymGrad.RuntimeTests.Language
         /// else
         ///   ∂L/∂delta += ∂L/∂result·(Abs(r) - 0.5·delta)
         ///   g = ∂L/∂result·delta
-        ///   ∂L/∂r += g·Sign(r)
+        ///   ∂L/∂r += g·(r &gt; 0 ? 1 : r &lt; 0 ? -1 : r)
         ///   ∂L/∂delta -= 0.5·g
         /// </code>
         /// </remarks>
@@ -34,10 +34,10 @@ namespace SymGrad.RuntimeTests.Language
             }
             else
             {
-                // return delta * (Math.Abs(r) - (0.5 * delta));   ∂result/∂delta = Abs(r) - 0.5·delta - 0.5·delta; ∂result/∂r = delta·Sign(r)
+                // return delta * (Math.Abs(r) - (0.5 * delta));   ∂result/∂delta = Abs(r) - 0.5·delta - 0.5·delta; ∂result/∂r = delta·(r > 0 ? 1 : r < 0 ? -1 : r)
                 ddelta += dResult * (global::System.Math.Abs(r) - 0.5 * delta);
                 double g = dResult * delta;
-                dr += g * global::System.Math.Sign(r);
+                dr += g * (r > 0 ? 1 : r < 0 ? -1 : r);
                 ddelta -= 0.5 * g;
             }
         }
@@ -71,7 +71,7 @@ namespace SymGrad.RuntimeTests.Language
             else
             {
                 double v = global::System.Math.Abs(r) - 0.5 * delta;
-                return tdelta * v + delta * (global::System.Math.Sign(r) * tr - 0.5 * tdelta);
+                return tdelta * v + delta * ((r > 0 ? 1 : r < 0 ? -1 : r) * tr - 0.5 * tdelta);
             }
         }
 
@@ -93,11 +93,12 @@ namespace SymGrad.RuntimeTests.Language
             }
             else
             {
-                // return delta * (Math.Abs(r) - (0.5 * delta));   ∂result/∂delta = Abs(r) - 0.5·delta - 0.5·delta; ∂result/∂r = delta·Sign(r)
-                hvdelta += dResult * (global::System.Math.Sign(r) * vr - 0.5 * vdelta);
+                // return delta * (Math.Abs(r) - (0.5 * delta));   ∂result/∂delta = Abs(r) - 0.5·delta - 0.5·delta; ∂result/∂r = delta·(r > 0 ? 1 : r < 0 ? -1 : r)
+                hvdelta += dResult * ((r > 0 ? 1 : r < 0 ? -1 : r) * vr - 0.5 * vdelta);
                 double tg = dResult * vdelta;
-                int v = global::System.Math.Sign(r);
-                hvr += tg * v;
+                double g = dResult * delta;
+                double v = r > 0 ? 1 : r < 0 ? -1 : r;
+                hvr += tg * v + g * (r > 0 ? 0 : r < 0 ? 0 : vr);
                 hvdelta -= 0.5 * tg;
             }
         }
@@ -177,6 +178,31 @@ namespace SymGrad.RuntimeTests.Language
             {
                 workspace.Release(mark);
             }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>HuberTangent</c> (nested differentiation), derived by SymGrad: HuberTangent(x, ẋ) = ∇Huber(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>HuberHessianVector</c>) and dResult·∇Huber(x) into those
+        /// of the tangents (<c>HuberBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void HuberTangentBackward(double r, double delta, double tr, double tdelta, double dResult, ref double dr, ref double ddelta, ref double dtr, ref double dtdelta)
+        {
+            HuberBackward(r, delta, dResult, ref dtr, ref dtdelta);
+            HuberHessianVector(r, delta, dResult * tr, dResult * tdelta, ref dr, ref ddelta);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>HuberTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Huber(x)·ẋ along
+        /// (u, u̇), that is ∇Huber(x)·u̇ + (H·u)·ẋ, by <c>HuberTangent</c> and <c>HuberHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double HuberTangentTangent(double r, double delta, double tr, double tdelta, double ur, double udelta, double utr, double utdelta)
+        {
+            double hur = 0;
+            double hudelta = 0;
+            HuberHessianVector(r, delta, ur, udelta, ref hur, ref hudelta);
+            return HuberTangent(r, delta, utr, utdelta) + hur * tr + hudelta * tdelta;
         }
     }
 }

@@ -194,5 +194,30 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>PiecewiseTangent</c> (nested differentiation), derived by SymGrad: PiecewiseTangent(x, ẋ) = ∇Piecewise(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>PiecewiseHessianVector</c>) and dResult·∇Piecewise(x) into those
+        /// of the tangents (<c>PiecewiseBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void PiecewiseTangentBackward(float x, float w, float tx, float tw, float dResult, ref float dx, ref float dw, ref float dtx, ref float dtw)
+        {
+            PiecewiseBackward(x, w, dResult, ref dtx, ref dtw);
+            PiecewiseHessianVector(x, w, dResult * tx, dResult * tw, ref dx, ref dw);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>PiecewiseTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Piecewise(x)·ẋ along
+        /// (u, u̇), that is ∇Piecewise(x)·u̇ + (H·u)·ẋ, by <c>PiecewiseTangent</c> and <c>PiecewiseHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float PiecewiseTangentTangent(float x, float w, float tx, float tw, float ux, float uw, float utx, float utw)
+        {
+            float hux = 0;
+            float huw = 0;
+            PiecewiseHessianVector(x, w, ux, uw, ref hux, ref huw);
+            return PiecewiseTangent(x, w, utx, utw) + hux * tx + huw * tw;
+        }
     }
 }

@@ -247,5 +247,30 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>DampedTangent</c> (nested differentiation), derived by SymGrad: DampedTangent(x, ẋ) = ∇Damped(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>DampedHessianVector</c>) and dResult·∇Damped(x) into those
+        /// of the tangents (<c>DampedBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void DampedTangentBackward(double x, double rate, double tx, double trate, double dResult, ref double dx, ref double drate, ref double dtx, ref double dtrate)
+        {
+            DampedBackward(x, rate, dResult, ref dtx, ref dtrate);
+            DampedHessianVector(x, rate, dResult * tx, dResult * trate, ref dx, ref drate);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>DampedTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Damped(x)·ẋ along
+        /// (u, u̇), that is ∇Damped(x)·u̇ + (H·u)·ẋ, by <c>DampedTangent</c> and <c>DampedHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double DampedTangentTangent(double x, double rate, double tx, double trate, double ux, double urate, double utx, double utrate)
+        {
+            double hux = 0;
+            double hurate = 0;
+            DampedHessianVector(x, rate, ux, urate, ref hux, ref hurate);
+            return DampedTangent(x, rate, utx, utrate) + hux * tx + hurate * trate;
+        }
     }
 }

@@ -237,5 +237,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>ExpSeriesTangent</c> (nested differentiation), derived by SymGrad: ExpSeriesTangent(x, ẋ) = ∇ExpSeries(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>ExpSeriesHessianVector</c>) and dResult·∇ExpSeries(x) into those
+        /// of the tangents (<c>ExpSeriesBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ExpSeriesTangentBackward(float x, float tx, float dResult, ref float dx, ref float dtx)
+        {
+            ExpSeriesBackward(x, dResult, ref dtx);
+            ExpSeriesHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>ExpSeriesTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇ExpSeries(x)·ẋ along
+        /// (u, u̇), that is ∇ExpSeries(x)·u̇ + (H·u)·ẋ, by <c>ExpSeriesTangent</c> and <c>ExpSeriesHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float ExpSeriesTangentTangent(float x, float tx, float ux, float utx)
+        {
+            float hux = 0;
+            ExpSeriesHessianVector(x, ux, ref hux);
+            return ExpSeriesTangent(x, utx) + hux * tx;
+        }
     }
 }

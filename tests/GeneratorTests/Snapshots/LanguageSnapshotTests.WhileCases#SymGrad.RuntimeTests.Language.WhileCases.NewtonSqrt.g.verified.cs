@@ -225,5 +225,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>NewtonSqrtTangent</c> (nested differentiation), derived by SymGrad: NewtonSqrtTangent(x, ẋ) = ∇NewtonSqrt(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>NewtonSqrtHessianVector</c>) and dResult·∇NewtonSqrt(x) into those
+        /// of the tangents (<c>NewtonSqrtBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void NewtonSqrtTangentBackward(double a, double ta, double dResult, ref double da, ref double dta)
+        {
+            NewtonSqrtBackward(a, dResult, ref dta);
+            NewtonSqrtHessianVector(a, dResult * ta, ref da);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>NewtonSqrtTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇NewtonSqrt(x)·ẋ along
+        /// (u, u̇), that is ∇NewtonSqrt(x)·u̇ + (H·u)·ẋ, by <c>NewtonSqrtTangent</c> and <c>NewtonSqrtHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double NewtonSqrtTangentTangent(double a, double ta, double ua, double uta)
+        {
+            double hua = 0;
+            NewtonSqrtHessianVector(a, ua, ref hua);
+            return NewtonSqrtTangent(a, uta) + hua * ta;
+        }
     }
 }

@@ -351,5 +351,50 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>PositiveWeightedTangent</c> (nested differentiation), derived by SymGrad: PositiveWeightedTangent(x, ẋ) = ∇PositiveWeighted(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>PositiveWeightedHessianVector</c>) and dResult·∇PositiveWeighted(x) into those
+        /// of the tangents (<c>PositiveWeightedBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void PositiveWeightedTangentBackward(global::System.ReadOnlySpan<double> x, double w, global::System.ReadOnlySpan<double> tx, double tw, double dResult, global::System.Span<double> dx, ref double dw, global::System.Span<double> dtx, ref double dtw)
+        {
+            PositiveWeightedBackward(x, w, dResult, dtx, ref dtw);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                PositiveWeightedHessianVector(x, w, vx, dResult * tw, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length), ref dw);
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>PositiveWeightedTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇PositiveWeighted(x)·ẋ along
+        /// (u, u̇), that is ∇PositiveWeighted(x)·u̇ + (H·u)·ẋ, by <c>PositiveWeightedTangent</c> and <c>PositiveWeightedHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double PositiveWeightedTangentTangent(global::System.ReadOnlySpan<double> x, double w, global::System.ReadOnlySpan<double> tx, double tw, global::System.ReadOnlySpan<double> ux, double uw, global::System.ReadOnlySpan<double> utx, double utw)
+        {
+            double huw = 0;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                PositiveWeightedHessianVector(x, w, ux, uw, hux, ref huw);
+                return PositiveWeightedTangent(x, w, utx, utw) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx)) + huw * tw;
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

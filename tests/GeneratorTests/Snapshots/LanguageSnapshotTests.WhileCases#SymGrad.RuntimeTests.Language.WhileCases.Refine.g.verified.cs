@@ -102,27 +102,36 @@ namespace SymGrad.RuntimeTests.Language
         {
             global::SymGrad.Guard.GradientLength<double>(ty, nameof(ty), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), y, nameof(y));
-            ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
-            for (int i = 0; i < y.Length; i++)
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
             {
-                double v = (double)(i + 1);
-                ty[i] = tb * v;
-                y[i] = b * v;
-            }
-            double change = 1.0;
-            while (change > 1e-3)
-            {
-                change = 0.0;
-                for (int k = 0; k < n; k++)
+                ty = ty.IsEmpty ? workspace.RentDoubles(y.Length) : ty;
+                for (int i = 0; i < y.Length; i++)
                 {
-                    double q = a / y[k];
-                    double tnext = 0.5 * (ty[k] + (ta - q * ty[k]) / y[k]);
-                    double next = 0.5 * (y[k] + q);
-                    double u = next - y[k];
-                    change += global::System.Math.Abs(u);
-                    ty[k] = tnext;
-                    y[k] = next;
+                    double v = (double)(i + 1);
+                    ty[i] = tb * v;
+                    y[i] = b * v;
                 }
+                double change = 1.0;
+                while (change > 1e-3)
+                {
+                    change = 0.0;
+                    for (int k = 0; k < n; k++)
+                    {
+                        double q = a / y[k];
+                        double tnext = 0.5 * (ty[k] + (ta - q * ty[k]) / y[k]);
+                        double next = 0.5 * (y[k] + q);
+                        double u = next - y[k];
+                        change += global::System.Math.Abs(u);
+                        ty[k] = tnext;
+                        y[k] = next;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
             }
         }
 

@@ -166,5 +166,29 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>AlternatingInALoopTangent</c> (nested differentiation), derived by SymGrad: AlternatingInALoopTangent(x, ẋ) = ∇AlternatingInALoop(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>AlternatingInALoopHessianVector</c>) and dResult·∇AlternatingInALoop(x) into those
+        /// of the tangents (<c>AlternatingInALoopBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void AlternatingInALoopTangentBackward(double a, int n, double ta, double dResult, ref double da, ref double dta)
+        {
+            AlternatingInALoopBackward(a, n, dResult, ref dta);
+            AlternatingInALoopHessianVector(a, n, dResult * ta, ref da);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>AlternatingInALoopTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇AlternatingInALoop(x)·ẋ along
+        /// (u, u̇), that is ∇AlternatingInALoop(x)·u̇ + (H·u)·ẋ, by <c>AlternatingInALoopTangent</c> and <c>AlternatingInALoopHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double AlternatingInALoopTangentTangent(double a, int n, double ta, double ua, double uta)
+        {
+            double hua = 0;
+            AlternatingInALoopHessianVector(a, n, ua, ref hua);
+            return AlternatingInALoopTangent(a, n, uta) + hua * ta;
+        }
     }
 }

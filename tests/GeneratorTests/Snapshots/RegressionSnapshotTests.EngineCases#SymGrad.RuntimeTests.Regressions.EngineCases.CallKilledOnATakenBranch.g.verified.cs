@@ -60,9 +60,30 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>CallKilledOnATakenBranch</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double CallKilledOnATakenBranchTangent(double a, bool c, double ta)
+        {
+            double explode = global::SymGrad.RuntimeTests.Regressions.EngineCases.Explode(a);
+            double tt = global::SymGrad.RuntimeTests.Regressions.EngineCases.ExplodeTangent(a, ta);
+            double t = explode;
+            if (c)
+            {
+                tt = 0;
+                t = 1.0;
+            }
+            return tt * a + t * ta;
+        }
+
+        /// <summary>
         /// The Jacobian of <c>CallKilledOnATakenBranch</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
-        /// (a). It runs one backward pass per row.
+        /// (a). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>CallKilledOnATakenBranchTangent</c>) per column, or one backward pass per row.
         /// Like the method, it writes the outputs.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -77,13 +98,24 @@ namespace SymGrad.RuntimeTests.Regressions
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             try
             {
-                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
-                double da2;
-                for (int row = 0; row < rows; row++)
+                if (columns <= rows)
                 {
-                    da2 = 0;
-                    CallKilledOnATakenBranchBackward(a, c, row == rResult ? 1 : 0, ref da2);
-                    jacobian[row * columns + cA] = da2;
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        jacobian[rResult * columns + column] = CallKilledOnATakenBranchTangent(a, c, column == cA ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    double da2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        da2 = 0;
+                        CallKilledOnATakenBranchBackward(a, c, row == rResult ? 1 : 0, ref da2);
+                        jacobian[row * columns + cA] = da2;
+                    }
                 }
             }
             finally

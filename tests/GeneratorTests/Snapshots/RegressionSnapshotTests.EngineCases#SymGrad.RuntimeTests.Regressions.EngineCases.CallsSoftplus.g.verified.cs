@@ -40,9 +40,23 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>CallsSoftplus</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double CallsSoftplusTangent(double x, double tx)
+        {
+            double u = x * x;
+            return 2.0 * global::SymGrad.RuntimeTests.Regressions.EngineCases.SoftplusTangent(u, tx * x + x * tx);
+        }
+
+        /// <summary>
         /// The Jacobian of <c>CallsSoftplus</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
-        /// (x). It runs one backward pass per row.
+        /// (x). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>CallsSoftplusTangent</c>) per column, or one backward pass per row.
         /// Like the method, it writes the outputs.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -57,13 +71,24 @@ namespace SymGrad.RuntimeTests.Regressions
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             try
             {
-                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
-                double dx2;
-                for (int row = 0; row < rows; row++)
+                if (columns <= rows)
                 {
-                    dx2 = 0;
-                    CallsSoftplusBackward(x, row == rResult ? 1 : 0, ref dx2);
-                    jacobian[row * columns + cX] = dx2;
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        jacobian[rResult * columns + column] = CallsSoftplusTangent(x, column == cX ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    double dx2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dx2 = 0;
+                        CallsSoftplusBackward(x, row == rResult ? 1 : 0, ref dx2);
+                        jacobian[row * columns + cX] = dx2;
+                    }
                 }
             }
             finally

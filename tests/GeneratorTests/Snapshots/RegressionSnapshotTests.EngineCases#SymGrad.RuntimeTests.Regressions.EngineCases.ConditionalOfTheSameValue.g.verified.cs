@@ -154,5 +154,29 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>ConditionalOfTheSameValueTangent</c> (nested differentiation), derived by SymGrad: ConditionalOfTheSameValueTangent(x, ẋ) = ∇ConditionalOfTheSameValue(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>ConditionalOfTheSameValueHessianVector</c>) and dResult·∇ConditionalOfTheSameValue(x) into those
+        /// of the tangents (<c>ConditionalOfTheSameValueBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ConditionalOfTheSameValueTangentBackward(double a, double ta, double dResult, ref double da, ref double dta)
+        {
+            ConditionalOfTheSameValueBackward(a, dResult, ref dta);
+            ConditionalOfTheSameValueHessianVector(a, dResult * ta, ref da);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>ConditionalOfTheSameValueTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇ConditionalOfTheSameValue(x)·ẋ along
+        /// (u, u̇), that is ∇ConditionalOfTheSameValue(x)·u̇ + (H·u)·ẋ, by <c>ConditionalOfTheSameValueTangent</c> and <c>ConditionalOfTheSameValueHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ConditionalOfTheSameValueTangentTangent(double a, double ta, double ua, double uta)
+        {
+            double hua = 0;
+            ConditionalOfTheSameValueHessianVector(a, ua, ref hua);
+            return ConditionalOfTheSameValueTangent(a, uta) + hua * ta;
+        }
     }
 }

@@ -159,5 +159,29 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>CopyThenScaledTangent</c> (nested differentiation), derived by SymGrad: CopyThenScaledTangent(x, ẋ) = ∇CopyThenScaled(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>CopyThenScaledHessianVector</c>) and dResult·∇CopyThenScaled(x) into those
+        /// of the tangents (<c>CopyThenScaledBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CopyThenScaledTangentBackward(double b, double tb, double dResult, ref double db, ref double dtb)
+        {
+            CopyThenScaledBackward(b, dResult, ref dtb);
+            CopyThenScaledHessianVector(b, dResult * tb, ref db);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>CopyThenScaledTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇CopyThenScaled(x)·ẋ along
+        /// (u, u̇), that is ∇CopyThenScaled(x)·u̇ + (H·u)·ẋ, by <c>CopyThenScaledTangent</c> and <c>CopyThenScaledHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double CopyThenScaledTangentTangent(double b, double tb, double ub, double utb)
+        {
+            double hub = 0;
+            CopyThenScaledHessianVector(b, ub, ref hub);
+            return CopyThenScaledTangent(b, utb) + hub * tb;
+        }
     }
 }

@@ -266,5 +266,29 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>DeadTailOverflowsTangent</c> (nested differentiation), derived by SymGrad: DeadTailOverflowsTangent(x, ẋ) = ∇DeadTailOverflows(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>DeadTailOverflowsHessianVector</c>) and dResult·∇DeadTailOverflows(x) into those
+        /// of the tangents (<c>DeadTailOverflowsBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void DeadTailOverflowsTangentBackward(double a, double ta, double dResult, ref double da, ref double dta)
+        {
+            DeadTailOverflowsBackward(a, dResult, ref dta);
+            DeadTailOverflowsHessianVector(a, dResult * ta, ref da);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>DeadTailOverflowsTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇DeadTailOverflows(x)·ẋ along
+        /// (u, u̇), that is ∇DeadTailOverflows(x)·u̇ + (H·u)·ẋ, by <c>DeadTailOverflowsTangent</c> and <c>DeadTailOverflowsHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double DeadTailOverflowsTangentTangent(double a, double ta, double ua, double uta)
+        {
+            double hua = 0;
+            DeadTailOverflowsHessianVector(a, ua, ref hua);
+            return DeadTailOverflowsTangent(a, uta) + hua * ta;
+        }
     }
 }

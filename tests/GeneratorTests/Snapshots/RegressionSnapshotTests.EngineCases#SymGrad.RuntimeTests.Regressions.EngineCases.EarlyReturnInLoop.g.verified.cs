@@ -295,5 +295,49 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>EarlyReturnInLoopTangent</c> (nested differentiation), derived by SymGrad: EarlyReturnInLoopTangent(x, ẋ) = ∇EarlyReturnInLoop(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>EarlyReturnInLoopHessianVector</c>) and dResult·∇EarlyReturnInLoop(x) into those
+        /// of the tangents (<c>EarlyReturnInLoopBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void EarlyReturnInLoopTangentBackward(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> tx, double dResult, global::System.Span<double> dx, global::System.Span<double> dtx)
+        {
+            EarlyReturnInLoopBackward(x, dResult, dtx);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                EarlyReturnInLoopHessianVector(x, vx, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>EarlyReturnInLoopTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇EarlyReturnInLoop(x)·ẋ along
+        /// (u, u̇), that is ∇EarlyReturnInLoop(x)·u̇ + (H·u)·ẋ, by <c>EarlyReturnInLoopTangent</c> and <c>EarlyReturnInLoopHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double EarlyReturnInLoopTangentTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> ux, global::System.ReadOnlySpan<double> utx)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                EarlyReturnInLoopHessianVector(x, ux, hux);
+                return EarlyReturnInLoopTangent(x, utx) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

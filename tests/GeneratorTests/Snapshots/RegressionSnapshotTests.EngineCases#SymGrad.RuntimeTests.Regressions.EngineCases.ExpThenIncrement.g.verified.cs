@@ -172,5 +172,29 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>ExpThenIncrementTangent</c> (nested differentiation), derived by SymGrad: ExpThenIncrementTangent(x, ẋ) = ∇ExpThenIncrement(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>ExpThenIncrementHessianVector</c>) and dResult·∇ExpThenIncrement(x) into those
+        /// of the tangents (<c>ExpThenIncrementBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ExpThenIncrementTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            ExpThenIncrementBackward(x, dResult, ref dtx);
+            ExpThenIncrementHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>ExpThenIncrementTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇ExpThenIncrement(x)·ẋ along
+        /// (u, u̇), that is ∇ExpThenIncrement(x)·u̇ + (H·u)·ẋ, by <c>ExpThenIncrementTangent</c> and <c>ExpThenIncrementHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ExpThenIncrementTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            ExpThenIncrementHessianVector(x, ux, ref hux);
+            return ExpThenIncrementTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -140,5 +140,29 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>ExplodeTangent</c> (nested differentiation), derived by SymGrad: ExplodeTangent(x, ẋ) = ∇Explode(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>ExplodeHessianVector</c>) and dResult·∇Explode(x) into those
+        /// of the tangents (<c>ExplodeBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ExplodeTangentBackward(double a, double ta, double dResult, ref double da, ref double dta)
+        {
+            ExplodeBackward(a, dResult, ref dta);
+            ExplodeHessianVector(a, dResult * ta, ref da);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>ExplodeTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Explode(x)·ẋ along
+        /// (u, u̇), that is ∇Explode(x)·u̇ + (H·u)·ẋ, by <c>ExplodeTangent</c> and <c>ExplodeHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ExplodeTangentTangent(double a, double ta, double ua, double uta)
+        {
+            double hua = 0;
+            ExplodeHessianVector(a, ua, ref hua);
+            return ExplodeTangent(a, uta) + hua * ta;
+        }
     }
 }

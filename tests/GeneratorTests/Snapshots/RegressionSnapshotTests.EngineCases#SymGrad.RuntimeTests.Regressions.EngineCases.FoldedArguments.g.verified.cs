@@ -141,5 +141,29 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>FoldedArgumentsTangent</c> (nested differentiation), derived by SymGrad: FoldedArgumentsTangent(x, ẋ) = ∇FoldedArguments(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>FoldedArgumentsHessianVector</c>) and dResult·∇FoldedArguments(x) into those
+        /// of the tangents (<c>FoldedArgumentsBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void FoldedArgumentsTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            FoldedArgumentsBackward(x, dResult, ref dtx);
+            FoldedArgumentsHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>FoldedArgumentsTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇FoldedArguments(x)·ẋ along
+        /// (u, u̇), that is ∇FoldedArguments(x)·u̇ + (H·u)·ẋ, by <c>FoldedArgumentsTangent</c> and <c>FoldedArgumentsHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double FoldedArgumentsTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            FoldedArgumentsHessianVector(x, ux, ref hux);
+            return FoldedArgumentsTangent(x, utx) + hux * tx;
+        }
     }
 }

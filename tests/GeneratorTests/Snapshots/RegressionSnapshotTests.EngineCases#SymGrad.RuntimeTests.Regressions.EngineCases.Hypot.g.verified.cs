@@ -164,5 +164,30 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>HypotTangent</c> (nested differentiation), derived by SymGrad: HypotTangent(x, ẋ) = ∇Hypot(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>HypotHessianVector</c>) and dResult·∇Hypot(x) into those
+        /// of the tangents (<c>HypotBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void HypotTangentBackward(double x, double y, double tx, double ty, double dResult, ref double dx, ref double dy, ref double dtx, ref double dty)
+        {
+            HypotBackward(x, y, dResult, ref dtx, ref dty);
+            HypotHessianVector(x, y, dResult * tx, dResult * ty, ref dx, ref dy);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>HypotTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Hypot(x)·ẋ along
+        /// (u, u̇), that is ∇Hypot(x)·u̇ + (H·u)·ẋ, by <c>HypotTangent</c> and <c>HypotHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double HypotTangentTangent(double x, double y, double tx, double ty, double ux, double uy, double utx, double uty)
+        {
+            double hux = 0;
+            double huy = 0;
+            HypotHessianVector(x, y, ux, uy, ref hux, ref huy);
+            return HypotTangent(x, y, utx, uty) + hux * tx + huy * ty;
+        }
     }
 }

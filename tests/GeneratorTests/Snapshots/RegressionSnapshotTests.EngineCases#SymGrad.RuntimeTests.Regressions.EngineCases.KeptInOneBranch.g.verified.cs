@@ -257,5 +257,50 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>KeptInOneBranchTangent</c> (nested differentiation), derived by SymGrad: KeptInOneBranchTangent(x, ẋ) = ∇KeptInOneBranch(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>KeptInOneBranchHessianVector</c>) and dResult·∇KeptInOneBranch(x) into those
+        /// of the tangents (<c>KeptInOneBranchBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void KeptInOneBranchTangentBackward(global::System.ReadOnlySpan<double> x, double b, int n, global::System.ReadOnlySpan<double> tx, double tb, double dResult, global::System.Span<double> dx, ref double db, global::System.Span<double> dtx, ref double dtb)
+        {
+            KeptInOneBranchBackward(x, b, n, dResult, dtx, ref dtb);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                KeptInOneBranchHessianVector(x, b, n, vx, dResult * tb, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length), ref db);
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>KeptInOneBranchTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇KeptInOneBranch(x)·ẋ along
+        /// (u, u̇), that is ∇KeptInOneBranch(x)·u̇ + (H·u)·ẋ, by <c>KeptInOneBranchTangent</c> and <c>KeptInOneBranchHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double KeptInOneBranchTangentTangent(global::System.ReadOnlySpan<double> x, double b, int n, global::System.ReadOnlySpan<double> tx, double tb, global::System.ReadOnlySpan<double> ux, double ub, global::System.ReadOnlySpan<double> utx, double utb)
+        {
+            double hub = 0;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                KeptInOneBranchHessianVector(x, b, n, ux, ub, hux, ref hub);
+                return KeptInOneBranchTangent(x, b, n, utx, utb) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx)) + hub * tb;
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -178,5 +178,51 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>KeywordGradientNamesTangent</c> (nested differentiation), derived by SymGrad: KeywordGradientNamesTangent(x, ẋ) = ∇KeywordGradientNames(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>KeywordGradientNamesHessianVector</c>) and dResult·∇KeywordGradientNames(x) into those
+        /// of the tangents (<c>KeywordGradientNamesBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void KeywordGradientNamesTangentBackward(double o, double ouble, global::System.ReadOnlySpan<double> efault, double to, double touble, global::System.ReadOnlySpan<double> tefault, double dResult, ref double do2, ref double double2, global::System.Span<double> default2, ref double dto, ref double dtouble, global::System.Span<double> dtefault)
+        {
+            KeywordGradientNamesBackward(o, ouble, efault, dResult, ref dto, ref dtouble, dtefault);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vefault = workspace.RentDoubles(tefault.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tefault, vefault);
+                KeywordGradientNamesHessianVector(o, ouble, efault, dResult * to, dResult * touble, vefault, ref do2, ref double2, global::SymGrad.Workspace.DiscardIfEmpty(default2, efault.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>KeywordGradientNamesTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇KeywordGradientNames(x)·ẋ along
+        /// (u, u̇), that is ∇KeywordGradientNames(x)·u̇ + (H·u)·ẋ, by <c>KeywordGradientNamesTangent</c> and <c>KeywordGradientNamesHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double KeywordGradientNamesTangentTangent(double o, double ouble, global::System.ReadOnlySpan<double> efault, double to, double touble, global::System.ReadOnlySpan<double> tefault, double uo, double uouble, global::System.ReadOnlySpan<double> uefault, double uto, double utouble, global::System.ReadOnlySpan<double> utefault)
+        {
+            double huo = 0;
+            double huouble = 0;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> huefault = workspace.RentDoubles(efault.Length);
+                KeywordGradientNamesHessianVector(o, ouble, efault, uo, uouble, uefault, ref huo, ref huouble, huefault);
+                return KeywordGradientNamesTangent(o, ouble, efault, uto, utouble, utefault) + huo * to + huouble * touble + (tefault.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(huefault, tefault));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

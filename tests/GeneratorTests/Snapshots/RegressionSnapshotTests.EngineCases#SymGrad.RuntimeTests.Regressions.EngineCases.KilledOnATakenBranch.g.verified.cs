@@ -205,5 +205,29 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>KilledOnATakenBranchTangent</c> (nested differentiation), derived by SymGrad: KilledOnATakenBranchTangent(x, ẋ) = ∇KilledOnATakenBranch(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>KilledOnATakenBranchHessianVector</c>) and dResult·∇KilledOnATakenBranch(x) into those
+        /// of the tangents (<c>KilledOnATakenBranchBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void KilledOnATakenBranchTangentBackward(double a, bool c, double ta, double dResult, ref double da, ref double dta)
+        {
+            KilledOnATakenBranchBackward(a, c, dResult, ref dta);
+            KilledOnATakenBranchHessianVector(a, c, dResult * ta, ref da);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>KilledOnATakenBranchTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇KilledOnATakenBranch(x)·ẋ along
+        /// (u, u̇), that is ∇KilledOnATakenBranch(x)·u̇ + (H·u)·ẋ, by <c>KilledOnATakenBranchTangent</c> and <c>KilledOnATakenBranchHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double KilledOnATakenBranchTangentTangent(double a, bool c, double ta, double ua, double uta)
+        {
+            double hua = 0;
+            KilledOnATakenBranchHessianVector(a, c, ua, ref hua);
+            return KilledOnATakenBranchTangent(a, c, uta) + hua * ta;
+        }
     }
 }

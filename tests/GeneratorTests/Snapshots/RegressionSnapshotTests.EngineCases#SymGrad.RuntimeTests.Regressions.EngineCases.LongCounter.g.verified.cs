@@ -217,5 +217,29 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>LongCounterTangent</c> (nested differentiation), derived by SymGrad: LongCounterTangent(x, ẋ) = ∇LongCounter(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>LongCounterHessianVector</c>) and dResult·∇LongCounter(x) into those
+        /// of the tangents (<c>LongCounterBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LongCounterTangentBackward(double x, int n, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            LongCounterBackward(x, n, dResult, ref dtx);
+            LongCounterHessianVector(x, n, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>LongCounterTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇LongCounter(x)·ẋ along
+        /// (u, u̇), that is ∇LongCounter(x)·u̇ + (H·u)·ẋ, by <c>LongCounterTangent</c> and <c>LongCounterHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double LongCounterTangentTangent(double x, int n, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            LongCounterHessianVector(x, n, ux, ref hux);
+            return LongCounterTangent(x, n, utx) + hux * tx;
+        }
     }
 }

@@ -202,5 +202,30 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>ShiftedByItsOwnNegationTangent</c> (nested differentiation), derived by SymGrad: ShiftedByItsOwnNegationTangent(x, ẋ) = ∇ShiftedByItsOwnNegation(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>ShiftedByItsOwnNegationHessianVector</c>) and dResult·∇ShiftedByItsOwnNegation(x) into those
+        /// of the tangents (<c>ShiftedByItsOwnNegationBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ShiftedByItsOwnNegationTangentBackward(double a, double b, int n, double ta, double tb, double dResult, ref double da, ref double db, ref double dta, ref double dtb)
+        {
+            ShiftedByItsOwnNegationBackward(a, b, n, dResult, ref dta, ref dtb);
+            ShiftedByItsOwnNegationHessianVector(a, b, n, dResult * ta, dResult * tb, ref da, ref db);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>ShiftedByItsOwnNegationTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇ShiftedByItsOwnNegation(x)·ẋ along
+        /// (u, u̇), that is ∇ShiftedByItsOwnNegation(x)·u̇ + (H·u)·ẋ, by <c>ShiftedByItsOwnNegationTangent</c> and <c>ShiftedByItsOwnNegationHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ShiftedByItsOwnNegationTangentTangent(double a, double b, int n, double ta, double tb, double ua, double ub, double uta, double utb)
+        {
+            double hua = 0;
+            double hub = 0;
+            ShiftedByItsOwnNegationHessianVector(a, b, n, ua, ub, ref hua, ref hub);
+            return ShiftedByItsOwnNegationTangent(a, b, n, uta, utb) + hua * ta + hub * tb;
+        }
     }
 }

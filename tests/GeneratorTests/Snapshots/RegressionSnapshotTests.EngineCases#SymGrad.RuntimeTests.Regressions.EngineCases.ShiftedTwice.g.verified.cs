@@ -302,5 +302,49 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>ShiftedTwiceTangent</c> (nested differentiation), derived by SymGrad: ShiftedTwiceTangent(x, ẋ) = ∇ShiftedTwice(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>ShiftedTwiceHessianVector</c>) and dResult·∇ShiftedTwice(x) into those
+        /// of the tangents (<c>ShiftedTwiceBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ShiftedTwiceTangentBackward(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> tx, double dResult, global::System.Span<double> dx, global::System.Span<double> dtx)
+        {
+            ShiftedTwiceBackward(x, dResult, dtx);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                ShiftedTwiceHessianVector(x, vx, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>ShiftedTwiceTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇ShiftedTwice(x)·ẋ along
+        /// (u, u̇), that is ∇ShiftedTwice(x)·u̇ + (H·u)·ẋ, by <c>ShiftedTwiceTangent</c> and <c>ShiftedTwiceHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ShiftedTwiceTangentTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> ux, global::System.ReadOnlySpan<double> utx)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                ShiftedTwiceHessianVector(x, ux, hux);
+                return ShiftedTwiceTangent(x, utx) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

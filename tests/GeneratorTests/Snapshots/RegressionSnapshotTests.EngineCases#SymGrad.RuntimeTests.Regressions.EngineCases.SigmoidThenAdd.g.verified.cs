@@ -180,5 +180,29 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>SigmoidThenAddTangent</c> (nested differentiation), derived by SymGrad: SigmoidThenAddTangent(x, ẋ) = ∇SigmoidThenAdd(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>SigmoidThenAddHessianVector</c>) and dResult·∇SigmoidThenAdd(x) into those
+        /// of the tangents (<c>SigmoidThenAddBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SigmoidThenAddTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            SigmoidThenAddBackward(x, dResult, ref dtx);
+            SigmoidThenAddHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>SigmoidThenAddTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇SigmoidThenAdd(x)·ẋ along
+        /// (u, u̇), that is ∇SigmoidThenAdd(x)·u̇ + (H·u)·ẋ, by <c>SigmoidThenAddTangent</c> and <c>SigmoidThenAddHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double SigmoidThenAddTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            SigmoidThenAddHessianVector(x, ux, ref hux);
+            return SigmoidThenAddTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -183,5 +183,29 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>SqrtThenSubtractTangent</c> (nested differentiation), derived by SymGrad: SqrtThenSubtractTangent(x, ẋ) = ∇SqrtThenSubtract(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>SqrtThenSubtractHessianVector</c>) and dResult·∇SqrtThenSubtract(x) into those
+        /// of the tangents (<c>SqrtThenSubtractBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SqrtThenSubtractTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            SqrtThenSubtractBackward(x, dResult, ref dtx);
+            SqrtThenSubtractHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>SqrtThenSubtractTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇SqrtThenSubtract(x)·ẋ along
+        /// (u, u̇), that is ∇SqrtThenSubtract(x)·u̇ + (H·u)·ẋ, by <c>SqrtThenSubtractTangent</c> and <c>SqrtThenSubtractHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double SqrtThenSubtractTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            SqrtThenSubtractHessianVector(x, ux, ref hux);
+            return SqrtThenSubtractTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -100,19 +100,28 @@ namespace SymGrad.RuntimeTests.Regressions
             global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tx, nameof(tx));
             global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tx, nameof(tx));
             tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
-            ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
-            for (int i = 0; i < y.Length; i++)
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
             {
-                double tanh = global::System.Math.Tanh(x[i]);
-                ty[i] = (1 - tanh * tanh) * tx[i];
-                y[i] = tanh;
+                ty = ty.IsEmpty ? workspace.RentDoubles(y.Length) : ty;
+                for (int i = 0; i < y.Length; i++)
+                {
+                    double tanh = global::System.Math.Tanh(x[i]);
+                    ty[i] = (1 - tanh * tanh) * tx[i];
+                    y[i] = tanh;
+                }
+                double ts = 0;
+                for (int i = 0; i < y.Length; i++)
+                {
+                    ts += ty[i] * y[i] + y[i] * ty[i];
+                }
+                return ts;
             }
-            double ts = 0;
-            for (int i = 0; i < y.Length; i++)
+            finally
             {
-                ts += ty[i] * y[i] + y[i] * ty[i];
+                workspace.Release(workspaceMark);
             }
-            return ts;
         }
 
         /// <summary>

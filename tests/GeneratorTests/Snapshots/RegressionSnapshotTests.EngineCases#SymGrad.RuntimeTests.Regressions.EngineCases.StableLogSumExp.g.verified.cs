@@ -220,5 +220,49 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>StableLogSumExpTangent</c> (nested differentiation), derived by SymGrad: StableLogSumExpTangent(x, ẋ) = ∇StableLogSumExp(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>StableLogSumExpHessianVector</c>) and dResult·∇StableLogSumExp(x) into those
+        /// of the tangents (<c>StableLogSumExpBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void StableLogSumExpTangentBackward(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> tx, double dResult, global::System.Span<double> dx, global::System.Span<double> dtx)
+        {
+            StableLogSumExpBackward(x, dResult, dtx);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                StableLogSumExpHessianVector(x, vx, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>StableLogSumExpTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇StableLogSumExp(x)·ẋ along
+        /// (u, u̇), that is ∇StableLogSumExp(x)·u̇ + (H·u)·ẋ, by <c>StableLogSumExpTangent</c> and <c>StableLogSumExpHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double StableLogSumExpTangentTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> ux, global::System.ReadOnlySpan<double> utx)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                StableLogSumExpHessianVector(x, ux, hux);
+                return StableLogSumExpTangent(x, utx) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

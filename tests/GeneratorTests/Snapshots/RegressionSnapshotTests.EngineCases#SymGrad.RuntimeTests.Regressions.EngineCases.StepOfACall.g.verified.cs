@@ -112,9 +112,74 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>StepOfACall</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void StepOfACallTangent(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.ReadOnlySpan<double> tx, global::System.Span<double> ty)
+        {
+            if (3 > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), 3.0, "y[i]");
+            }
+            global::SymGrad.Guard.Covers(x.Length, nameof(x), 2.0, "x[1]");
+            if (2 > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), 2.0, "y[k]");
+            }
+            if (2 > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
+            }
+            global::SymGrad.Guard.Covers(y.Length, nameof(y), 1.0, "y[0]");
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tx, nameof(tx));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                ty = ty.IsEmpty ? workspace.RentDoubles(y.Length) : ty;
+                for (int i = 0; i < 3; i++)
+                {
+                    ty[i] = tx[1];
+                    y[i] = x[1];
+                }
+                double tsum = 0;
+                double sum = 0.0;
+                for (int k = 0; k < 2; k++)
+                {
+                    double ta = ty[k];
+                    double a = y[k];
+                    double fillQuarter2 = global::SymGrad.RuntimeTests.Regressions.EngineCases.FillQuarter(a, y.Slice(1, 2));
+                    double tfillQuarter = global::SymGrad.RuntimeTests.Regressions.EngineCases.FillQuarterTangent(a, y.Slice(1, 2), ta, ty.Slice(1, 2));
+                    double fillQuarter = fillQuarter2;
+                    double tr = 0;
+                    double r = global::System.Math.Ceiling(fillQuarter * 2.0);
+                    tsum += tr * x[0] + r * tx[0];
+                    sum += r * x[0];
+                }
+                ty[0] = tx[1] + tsum;
+                y[0] = x[1] + sum;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>StepOfACall</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (each element of y), a column per differentiable input
-        /// (each element of x). It runs one backward pass per row.
+        /// (each element of x). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>StepOfACallTangent</c>) per column, or one backward pass per row.
         /// Like the method, it writes the outputs.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -129,20 +194,42 @@ namespace SymGrad.RuntimeTests.Regressions
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             try
             {
-                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
-                StepOfACall(x, y); // the backward reads the outputs the forward writes
-                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
-                global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
-                for (int row = 0; row < rows; row++)
+                if (columns <= rows)
                 {
-                    dy2.Clear();
-                    if (row >= rY && row < rY + y.Length)
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> ty = workspace.RentDoubles(y.Length);
+                    for (int column = 0; column < columns; column++)
                     {
-                        dy2[row - rY] = 1;
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        StepOfACallTangent(x, y, tx, ty);
+                        for (int i2 = 0; i2 < y.Length; i2++)
+                        {
+                            jacobian[(rY + i2) * columns + column] = ty[i2];
+                        }
                     }
-                    dx2.Clear();
-                    StepOfACallBackward(x, y, dy2, dx2);
-                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    StepOfACall(x, y); // the backward reads the outputs the forward writes
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dy2.Clear();
+                        if (row >= rY && row < rY + y.Length)
+                        {
+                            dy2[row - rY] = 1;
+                        }
+                        dx2.Clear();
+                        StepOfACallBackward(x, y, dy2, dx2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                    }
                 }
             }
             finally

@@ -195,5 +195,29 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>SwitchArmKeepsTheValueTangent</c> (nested differentiation), derived by SymGrad: SwitchArmKeepsTheValueTangent(x, ẋ) = ∇SwitchArmKeepsTheValue(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>SwitchArmKeepsTheValueHessianVector</c>) and dResult·∇SwitchArmKeepsTheValue(x) into those
+        /// of the tangents (<c>SwitchArmKeepsTheValueBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SwitchArmKeepsTheValueTangentBackward(double a, double ta, double dResult, ref double da, ref double dta)
+        {
+            SwitchArmKeepsTheValueBackward(a, dResult, ref dta);
+            SwitchArmKeepsTheValueHessianVector(a, dResult * ta, ref da);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>SwitchArmKeepsTheValueTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇SwitchArmKeepsTheValue(x)·ẋ along
+        /// (u, u̇), that is ∇SwitchArmKeepsTheValue(x)·u̇ + (H·u)·ẋ, by <c>SwitchArmKeepsTheValueTangent</c> and <c>SwitchArmKeepsTheValueHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double SwitchArmKeepsTheValueTangentTangent(double a, double ta, double ua, double uta)
+        {
+            double hua = 0;
+            SwitchArmKeepsTheValueHessianVector(a, ua, ref hua);
+            return SwitchArmKeepsTheValueTangent(a, uta) + hua * ta;
+        }
     }
 }

@@ -202,5 +202,30 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>TanhThenOverwriteTangent</c> (nested differentiation), derived by SymGrad: TanhThenOverwriteTangent(x, ẋ) = ∇TanhThenOverwrite(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>TanhThenOverwriteHessianVector</c>) and dResult·∇TanhThenOverwrite(x) into those
+        /// of the tangents (<c>TanhThenOverwriteBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TanhThenOverwriteTangentBackward(double a, double b, double ta, double tb, double dResult, ref double da, ref double db, ref double dta, ref double dtb)
+        {
+            TanhThenOverwriteBackward(a, b, dResult, ref dta, ref dtb);
+            TanhThenOverwriteHessianVector(a, b, dResult * ta, dResult * tb, ref da, ref db);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>TanhThenOverwriteTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇TanhThenOverwrite(x)·ẋ along
+        /// (u, u̇), that is ∇TanhThenOverwrite(x)·u̇ + (H·u)·ẋ, by <c>TanhThenOverwriteTangent</c> and <c>TanhThenOverwriteHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double TanhThenOverwriteTangentTangent(double a, double b, double ta, double tb, double ua, double ub, double uta, double utb)
+        {
+            double hua = 0;
+            double hub = 0;
+            TanhThenOverwriteHessianVector(a, b, ua, ub, ref hua, ref hub);
+            return TanhThenOverwriteTangent(a, b, uta, utb) + hua * ta + hub * tb;
+        }
     }
 }

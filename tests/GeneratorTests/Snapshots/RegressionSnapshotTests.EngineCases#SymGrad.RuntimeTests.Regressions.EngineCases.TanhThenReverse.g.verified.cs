@@ -105,17 +105,26 @@ namespace SymGrad.RuntimeTests.Regressions
             global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tx, nameof(tx));
             global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tx, nameof(tx));
             tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
-            ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
-            for (int i = 0; i < n; i++)
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
             {
-                double tanh = global::System.Math.Tanh(x[i]);
-                ty[i] = (1 - tanh * tanh) * tx[i];
-                y[i] = tanh;
+                ty = ty.IsEmpty ? workspace.RentDoubles(y.Length) : ty;
+                for (int i = 0; i < n; i++)
+                {
+                    double tanh = global::System.Math.Tanh(x[i]);
+                    ty[i] = (1 - tanh * tanh) * tx[i];
+                    y[i] = tanh;
+                }
+                for (int i = 0; i < n; i++)
+                {
+                    ty[i] = ty[n - 1 - i];
+                    y[i] = y[n - 1 - i];
+                }
             }
-            for (int i = 0; i < n; i++)
+            finally
             {
-                ty[i] = ty[n - 1 - i];
-                y[i] = y[n - 1 - i];
+                workspace.Release(workspaceMark);
             }
         }
 

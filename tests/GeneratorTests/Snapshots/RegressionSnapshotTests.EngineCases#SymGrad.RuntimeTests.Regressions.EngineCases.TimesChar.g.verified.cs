@@ -131,5 +131,29 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>TimesCharTangent</c> (nested differentiation), derived by SymGrad: TimesCharTangent(x, ẋ) = ∇TimesChar(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>TimesCharHessianVector</c>) and dResult·∇TimesChar(x) into those
+        /// of the tangents (<c>TimesCharBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TimesCharTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            TimesCharBackward(x, dResult, ref dtx);
+            TimesCharHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>TimesCharTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇TimesChar(x)·ẋ along
+        /// (u, u̇), that is ∇TimesChar(x)·u̇ + (H·u)·ẋ, by <c>TimesCharTangent</c> and <c>TimesCharHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double TimesCharTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            TimesCharHessianVector(x, ux, ref hux);
+            return TimesCharTangent(x, utx) + hux * tx;
+        }
     }
 }

@@ -134,5 +134,29 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>xTangent</c> (nested differentiation), derived by SymGrad: xTangent(x, ẋ) = ∇x(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>xHessianVector</c>) and dResult·∇x(x) into those
+        /// of the tangents (<c>xBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void xTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            xBackward(x, dResult, ref dtx);
+            xHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>xTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇x(x)·ẋ along
+        /// (u, u̇), that is ∇x(x)·u̇ + (H·u)·ẋ, by <c>xTangent</c> and <c>xHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double xTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            xHessianVector(x, ux, ref hux);
+            return xTangent(x, utx) + hux * tx;
+        }
     }
 }

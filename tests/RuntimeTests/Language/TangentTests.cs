@@ -122,6 +122,38 @@ namespace SymGrad.RuntimeTests.Language
             Assert.Equal(new double[] { 7, 7 }, y);
         }
 
+        /// <summary>
+        /// Calls of other differentiable methods are calls of their MTangent: the catalogue's two-layer network (Dense, Sigmoid,
+        /// Dense, Sigmoid, a loss) and a call whose value is dead but whose output is live.
+        /// </summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void CallsOfDifferentiableMethods(int seed)
+        {
+            var rng = new Random(seed);
+            int n = 3, inputs = 4, hidden = 5, outputs = 2;
+            double[] x = Random(rng, n * inputs), w1 = Random(rng, inputs * hidden), b1 = Random(rng, hidden), w2 = Random(rng, hidden * outputs), b2 = Random(rng, outputs);
+            double[] target = Random(rng, n * outputs, 0, 1);
+            double[] a1 = new double[n * hidden], h1 = new double[n * hidden], a2 = new double[n * outputs], p = new double[n * outputs];
+            double[] tx = Random(rng, x.Length), tw1 = Random(rng, w1.Length), tb1 = Random(rng, b1.Length), tw2 = Random(rng, w2.Length), tb2 = Random(rng, b2.Length);
+            double[] dx = new double[x.Length], dw1 = new double[w1.Length], db1 = new double[b1.Length], dw2 = new double[w2.Length], db2 = new double[b2.Length];
+            double loss = Layers.TwoLayerGradient(x, w1, b1, w2, b2, target, a1, h1, a2, p, n, inputs, hidden, outputs, dx, dw1, db1, dw2, db2);
+            double[] tp = new double[p.Length], pForward = p.ToArray();
+            Array.Clear(p);
+            double tangent = Layers.TwoLayerTangent(x, w1, b1, w2, b2, target, a1, h1, a2, p, n, inputs, hidden, outputs, tx, tw1, tb1, tw2, tb2, default, default, default, tp);
+            Assert.Equal(pForward, p);
+            AssertClose(Dot(dx, tx) + Dot(dw1, tw1) + Dot(db1, tb1) + Dot(dw2, tw2) + Dot(db2, tb2), tangent);
+            Assert.NotEqual(0, loss);
+
+            double[] y = new double[4], ty = new double[4], ybar = Random(rng, 4), dxs = new double[4];
+            double[] xs = Random(rng, 4), txs = Random(rng, 4);
+            double a = 0.3, da = 0;
+            Regressions.EngineCases.ResultDeadOutputLiveTangent(a, xs, y, 4, 0.5, txs, ty);
+            Assert.Equal(xs.Select(v => 2 * v), y);
+            Regressions.EngineCases.ResultDeadOutputLiveBackward(a, xs, y, 4, ybar, ref da, dxs);
+            AssertClose(Dot(dxs, txs) + (da * 0.5), Dot(ybar, ty));
+        }
+
         private static double Dot(double[] a, double[] b) => a.Zip(b, (p, q) => p * q).Sum();
 
         private static void AssertClose(double expected, double actual) => Assert.True(Math.Abs(expected - actual) <= 1e-9 * (1 + Math.Abs(expected)), $"expected {expected}, got {actual}");

@@ -495,5 +495,37 @@ namespace SymGrad.RuntimeTests.Regressions
             s = Math.Log(Math.Abs(a) + 0.5) switch { < -0.5 => a, _ => s };
             return s * a;
         }
+    
+
+        /// <summary>
+        /// |x| of a value that overflowed to NaN (found by the random-program tester in a float twin): the derivative of Abs
+        /// was Math.Sign(x), which throws on NaN, so the backward threw where the forward had returned NaN. It is NaN.
+        /// </summary>
+        [Differentiable]
+        public static double AbsOfOverflow(double x) => Math.Abs(x * 1e308 * 1e308 - x * 1e308 * 1e308) * x + Math.Abs(x);
+    
+
+        /// <summary>
+        /// Two outputs whose tangents the caller does not want, the second computed from the first: MTangent gave both
+        /// the one per-thread discard buffer, so the first's tangent was overwritten before it was read — a wrong tangent
+        /// with no error. An output tangent the body reads back is scratch of its own.
+        /// </summary>
+        [Differentiable]
+        public static double ChainedOutputs(ReadOnlySpan<double> x, Span<double> y, Span<double> z)
+        {
+            for (int i = 0; i < x.Length; i++)
+            {
+                y[i] = x[i] * x[i];
+            }
+
+            double s = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                z[i] = Math.Sin(y[i]) + y[i];
+                s += z[i] * y[i];
+            }
+
+            return s;
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Xunit;
 using SymGrad.RuntimeTests.Gradients;
 using static SymGrad.RuntimeTests.Gradients.Check;
@@ -476,6 +477,30 @@ namespace SymGrad.RuntimeTests.Regressions
             da = 0;
             EngineCases.CallKilledOnATakenBranchGradient(-0.001, false, ref da);
             Assert.Equal(Math.Exp(-1) * (1 - 1), da, 9); // d/da (e^(1000a)·a) = e^(1000a)(1000a + 1) = 0 at a = −0.001
+        }
+
+        [Fact]
+        public void UnwantedOutputTangentsReadBackAreNotShared()
+        {
+            double[] x = { 0.3, -1.2, 0.8 }, tx = { 1, -0.5, 2 }, dx = new double[3], y = new double[3], z = new double[3];
+            EngineCases.ChainedOutputsGradient(x, y, z, dx);
+            double expected = dx.Zip(tx, (g, t) => g * t).Sum();
+            Assert.Equal(expected, EngineCases.ChainedOutputsTangent(x, y, z, tx, default, default), 12);
+            double[] ty = new double[3], tz = new double[3];
+            Assert.Equal(expected, EngineCases.ChainedOutputsTangent(x, y, z, tx, ty, tz), 12);
+            Assert.Equal(x.Zip(tx, (v, t) => 2 * v * t), ty);
+        }
+
+        [Fact]
+        public void AbsOfNaNHasANaNDerivativeAndDoesNotThrow()
+        {
+            double dx = 0;
+            Assert.True(double.IsNaN(EngineCases.AbsOfOverflowGradient(2, ref dx)));
+            Assert.True(double.IsNaN(dx));
+            Assert.True(double.IsNaN(EngineCases.AbsOfOverflowTangent(2, 1)));
+            dx = 0;
+            EngineCases.AbsOfOverflowGradient(-1e-320, ref dx); // finite: the overflowing terms cancel to |0|, whose slope is 0
+            Assert.Equal(-1, dx);
         }
     }
 

@@ -1,0 +1,106 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymGrad.Generator.Diagnostics;
+using SymGrad.Generator.Model;
+
+namespace SymGrad.Generator.Parse
+{
+    /// <summary>Calls of generated derivatives inside a differentiable method (nested differentiation, <see cref="NestedTargets"/>).</summary>
+    internal sealed partial class BodyParser
+    {
+        /// <summary><c>FTangent(x…, ẋ…)</c>: a call of a differentiable callee whose backward is <c>FTangentBackward</c>.</summary>
+        private Expr ParseGeneratedCall(InvocationExpressionSyntax invocation, GeneratedCalls.Match generated)
+        {
+            if (generated.Suffix != "Tangent")
+            {
+                return RefuseGenerated(invocation, generated, $"call {generated.Name} as a statement (its gradients accumulate into locals), or assign its value to a local: double v = {generated.Name}(…);");
+            }
+
+            if (NestedTargets.Tangent(generated.Forward, _model.Compilation, _cancellationToken, out string reason) is not { } target)
+            {
+                return RefuseGenerated(invocation, generated, reason);
+            }
+
+            var arguments = invocation.ArgumentList.Arguments;
+            if (arguments.Count != target.Parameters.Count || arguments.Any(a => !a.RefKindKeyword.IsKind(SyntaxKind.None) || a.NameColon is not null))
+            {
+                return RefuseGenerated(invocation, generated, $"pass the {target.Parameters.Count} arguments of {generated.Name} in order: {string.Join(", ", target.Parameters.Select(p => p.Name))}");
+            }
+
+            var args = arguments.Select((a, i) => target.Parameters[i].IsBuffer ? ParseSpanArgument(a.Expression, target.Parameters[i]) : ParseExpression(a.Expression));
+            return new UserCall(target, args.ToEquatableArray(), target.ReturnType); // the call does not bind: its type is F's result
+        }
+
+        /// <summary>
+        /// <c>FGradient(x…, ref gx…)</c> or <c>FBackward(x…, s, ref gx…)</c> as a statement or a local's value: each gradient is a
+        /// directional derivative, <c>gx += [s·] FTangent(x…, eₓ)</c> along the unit direction of its input — read that way, it
+        /// is differentiated through FTangent's pullback and tangent (one Hessian-vector product per input: for a few scalars).
+        /// False when <paramref name="expression"/> is not such a call; else the statements are added and <paramref name="value"/>
+        /// is F's value (FGradient) or null.
+        /// </summary>
+        private bool ParseGeneratedGradient(ExpressionSyntax expression, List<Stmt> output, out Expr? value)
+        {
+            value = null;
+            if (expression is not InvocationExpressionSyntax invocation
+                || GeneratedCalls.Of(invocation, _method, _model, _cancellationToken) is not { Suffix: "Gradient" or "Backward" } generated)
+            {
+                return false;
+            }
+
+            IMethodSymbol forward = generated.Forward;
+            string type = TypeNames.Of(forward.ReturnType);
+            value = new Literal("0", type);
+            if (NestedTargets.Tangent(forward, _model.Compilation, _cancellationToken, out string reason) is not { } tangent)
+            {
+                RefuseGenerated(invocation, generated, reason);
+                return true;
+            }
+
+            var primal = tangent.Parameters.Take(forward.Parameters.Length).ToList();
+            var inputs = primal.Where(p => p.IsDifferentiable).ToList();
+            if (inputs.Any(p => p.Kind != ParameterKind.Scalar))
+            {
+                RefuseGenerated(invocation, generated, $"a gradient of a span input would be one {forward.Name}Tangent per element; call {forward.Name}Tangent along the directions you need");
+                return true;
+            }
+
+            bool backward = generated.Suffix == "Backward";
+            var arguments = invocation.ArgumentList.Arguments;
+            int gradients = primal.Count + (backward ? 1 : 0);
+            if (arguments.Count != gradients + inputs.Count
+                || arguments.Take(gradients).Any(a => !a.RefKindKeyword.IsKind(SyntaxKind.None) || a.NameColon is not null)
+                || arguments.Skip(gradients).Any(a => !a.RefKindKeyword.IsKind(SyntaxKind.RefKeyword)))
+            {
+                RefuseGenerated(invocation, generated, $"pass the arguments of {forward.Name} in order, {(backward ? "then the seed, " : "")}then ref a local for each gradient");
+                return true;
+            }
+
+            var args = arguments.Take(primal.Count).Select((a, i) => primal[i].IsBuffer ? ParseSpanArgument(a.Expression, primal[i]) : ParseExpression(a.Expression)).ToList();
+            Expr? seed = backward ? ParseExpression(arguments[primal.Count].Expression) : null;
+            string source = MethodParser.OneLine(invocation.ToString());
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                if (ParseTarget(arguments[gradients + i].Expression) is not { } into)
+                {
+                    return true; // reported
+                }
+
+                var directions = inputs.Select((_, j) => (Expr)new Literal(i == j ? "1" : "0", type));
+                Expr call = new UserCall(tangent, args.Concat(directions).ToEquatableArray(), type);
+                output.Add(new Assign(into, "+=", seed is null ? call : new Binary("*", seed, call, type), source));
+            }
+
+            value = backward ? null : new UserCall(CallTargets.Resolve(forward, _method, _model.Compilation)!, args.ToEquatableArray(), type);
+            return true;
+        }
+
+        private Expr RefuseGenerated(InvocationExpressionSyntax invocation, GeneratedCalls.Match generated, string reason)
+        {
+            Report(DiagnosticDescriptors.CallsGeneratedMethod, invocation.GetLocation(), _method.Name, generated.Name, reason);
+            return new Literal("0", TypeNames.Of(generated.Forward.ReturnType));
+        }
+    }
+}

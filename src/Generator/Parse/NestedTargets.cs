@@ -1,0 +1,151 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymGrad.Generator.Model;
+
+namespace SymGrad.Generator.Parse
+{
+    /// <summary>
+    /// Nested differentiation: a <c>[Differentiable]</c> method G may call <c>FTangent(x…, ẋ…)</c>, the generated forward mode
+    /// of F, and be differentiated again. FTangent is a differentiable callee like F itself: ∇F(x)·ẋ has the pullback
+    /// <c>FTangentBackward</c> (∂/∂x = H·ẋ by F's Hessian-vector product, ∂/∂ẋ = ∇F by F's backward) and the tangent
+    /// <c>FTangentTangent</c> (∇F·u̇ + (H·u)·ẋ), which SymGrad writes next to F whenever F has both <c>MTangent</c> and
+    /// <c>MHessianVector</c> (<see cref="Emit.NestedWriter"/>). Calls of <c>FGradient</c>/<c>FBackward</c> are read as one
+    /// FTangent per input along its unit direction (<see cref="BodyParser"/>).
+    /// </summary>
+    internal static class NestedTargets
+    {
+        // F parsed to learn whether it has the modes nesting needs; a cycle of such calls stops here.
+        [System.ThreadStatic]
+        private static HashSet<IMethodSymbol>? s_resolving;
+
+        /// <summary>The callee <c>FTangent</c>, or null and why not.</summary>
+        public static CallTarget? Tangent(IMethodSymbol forward, Compilation compilation, CancellationToken cancellationToken, out string reason)
+        {
+            MethodModel? model = Nestable(forward, compilation, cancellationToken, out reason);
+            if (model is null)
+            {
+                return null;
+            }
+
+            string owner = forward.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            var parameters = model.Parameters.ToList();
+            parameters.AddRange(model.Parameters.Where(p => p.IsDifferentiable).Select(p => p.Kind == ParameterKind.Scalar
+                ? new ParameterSpec("t" + p.Name, p.ElementType, p.ElementType, ParameterKind.Scalar)
+                : new ParameterSpec("t" + p.Name, $"global::System.ReadOnlySpan<{p.ElementType}>", p.ElementType, ParameterKind.SpanInput)));
+            return new CallTarget(owner, forward.Name + "Tangent", owner, forward.Name + "TangentBackward", parameters.ToEquatableArray(), model.ReturnType)
+            {
+                Tangent = forward.Name + "TangentTangent",
+            };
+        }
+
+        // Per compilation (immutable, so the answers hold while it lives): each callee is derived once, not once per call site.
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, Dictionary<IMethodSymbol, bool>> s_tangents = new();
+
+        /// <summary>Whether SymGrad generates <c>FTangent</c> for <paramref name="callee"/>, so a caller's forward mode can call it.</summary>
+        public static bool HasTangent(IMethodSymbol callee, Compilation compilation)
+        {
+            if (!callee.IsStatic || callee.IsGenericMethod)
+            {
+                return false;
+            }
+
+            Dictionary<IMethodSymbol, bool> known = s_tangents.GetValue(compilation, _ => new Dictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default));
+            lock (known)
+            {
+                if (known.TryGetValue(callee, out bool has))
+                {
+                    return has;
+                }
+            }
+
+            bool result = DerivesTangent(callee, compilation);
+            lock (known)
+            {
+                known[callee] = result;
+            }
+
+            return result;
+        }
+
+        private static bool DerivesTangent(IMethodSymbol callee, Compilation compilation)
+        {
+            if (Parsed(callee, compilation, default, out _) is not { } model)
+            {
+                return false;
+            }
+
+            try
+            {
+                return Emit.SourceEmitter.Derive(model).Tangent is not null;
+            }
+            catch (System.OperationCanceledException)
+            {
+                throw;
+            }
+            catch (System.Exception)
+            {
+                return false; // the callee's own emission reports it
+            }
+        }
+
+        /// <summary>F's model when F is a method whose tangent can be differentiated again, or null and why not.</summary>
+        public static MethodModel? Nestable(IMethodSymbol forward, Compilation compilation, CancellationToken cancellationToken, out string reason)
+        {
+            if (!forward.IsStatic || forward.IsGenericMethod || forward.ContainingType.GetMembers(forward.Name).Length > 1)
+            {
+                reason = $"'{forward.Name}' must be a static, non-generic method without overloads to be differentiated again";
+                return null;
+            }
+
+            if (Parsed(forward, compilation, cancellationToken, out reason) is not { } model)
+            {
+                return null;
+            }
+
+            if (!Emit.NestedWriter.Applies(model, out string why))
+            {
+                reason = why;
+                return null;
+            }
+
+            return model;
+        }
+
+        /// <summary>The model of <paramref name="forward"/>, a [Differentiable] method of this compilation, or null and why not.</summary>
+        private static MethodModel? Parsed(IMethodSymbol forward, Compilation compilation, CancellationToken cancellationToken, out string reason)
+        {
+            reason = "";
+            if (forward.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is not MethodDeclarationSyntax syntax)
+            {
+                reason = $"'{forward.Name}' is not in this compilation";
+                return null;
+            }
+
+            s_resolving ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            if (!s_resolving.Add(forward))
+            {
+                reason = $"'{forward.Name}' calls, through its derivatives, itself";
+                return null;
+            }
+
+            try
+            {
+                ParseResult parsed = MethodParser.ParseMethod(forward, syntax, compilation.GetSemanticModel(syntax.SyntaxTree), cancellationToken);
+                if (parsed.Model is not { } model || parsed.Diagnostics.Count > 0)
+                {
+                    reason = $"SymGrad cannot differentiate '{forward.Name}' (see its error)";
+                    return null;
+                }
+
+                return model;
+            }
+            finally
+            {
+                s_resolving.Remove(forward);
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using System;
+
+namespace SymGrad.RuntimeTests.Language
+{
+    /// <summary>
+    /// Nested differentiation: [Differentiable] methods that call generated derivatives (FTangent, FGradient, FBackward) and
+    /// are differentiated again — GradBench's particle and saddle evals, ported in their four forward/reverse combinations.
+    /// </summary>
+    public static partial class NestedCases
+    {
+        [Differentiable]
+        public static double F(double x, double y) => (x * x * y) + Math.Sin(y);
+
+        /// <summary>∂F/∂x at (a, 2a), times a: 2·a·2a·a = 4a³.</summary>
+        [Differentiable]
+        public static double SlopeTimesA(double a)
+        {
+            double d = FTangent(a, 2 * a, 1, 0);
+            return d * a;
+        }
+
+        /// <summary>F + ∂F/∂x·∂F/∂y, the gradient by FGradient (reverse over reverse).</summary>
+        [Differentiable]
+        public static double ValuePlusGradientProduct(double a, double b)
+        {
+            double gx = 0, gy = 0;
+            double v = FGradient(a, b, ref gx, ref gy);
+            return v + (gx * gy);
+        }
+
+        /// <summary>FBackward with a seed that depends on the input: gx += s·∂F/∂x.</summary>
+        [Differentiable]
+        public static double SeededBackward(double a, double b)
+        {
+            double gx = 0.5, gy = 0;
+            FBackward(a, b, a * b, ref gx, ref gy);
+            return gx * gy;
+        }
+
+        [Differentiable]
+        public static double LogSumExp(ReadOnlySpan<double> w, double s)
+        {
+            double acc = 0;
+            for (int i = 0; i < w.Length; i++)
+            {
+                acc += Math.Exp(s * w[i]);
+            }
+
+            return Math.Log(acc);
+        }
+
+        /// <summary>A directional derivative of a span function, differentiated in the span, the direction and the scale.</summary>
+        [Differentiable]
+        public static double DirectionalSlope(ReadOnlySpan<double> w, ReadOnlySpan<double> direction, double s) => LogSumExpTangent(w, s, direction, 1.0) * s;
+
+        /// <summary>The potential of two unit charges at (10, 10 − w) and (10, 0), seen at (x1, x2): GradBench's particle.</summary>
+        [Differentiable]
+        public static double Potential(double x1, double x2, double w)
+        {
+            double a1 = x1 - 10, a2 = x2 - (10 - w), b1 = x1 - 10, b2 = x2;
+            return (1 / Math.Sqrt((a1 * a1) + (a2 * a2))) + (1 / Math.Sqrt((b1 * b1) + (b2 * b2)));
+        }
+
+        /// <summary>
+        /// The particle, reverse over reverse: Euler steps of a particle pushed by −∇ₓ potential (FGradient inside the loop);
+        /// the loss is where it lands, x1², differentiated in the charge's offset w.
+        /// </summary>
+        [Differentiable]
+        public static double ParticleByGradient(double w)
+        {
+            double x1 = 0, x2 = 8, v1 = 0.75, v2 = 0;
+            for (int t = 0; t < 40; t++)
+            {
+                double g1 = 0, g2 = 0, gw = 0;
+                PotentialGradient(x1, x2, w, ref g1, ref g2, ref gw);
+                v1 -= 0.1 * g1;
+                v2 -= 0.1 * g2;
+                x1 += 0.1 * v1;
+                x2 += 0.1 * v2;
+            }
+
+            return x1 * x1;
+        }
+
+        /// <summary>The particle again, the force by forward mode (PotentialTangent along each axis): reverse over forward.</summary>
+        [Differentiable]
+        public static double ParticleByTangent(double w)
+        {
+            double x1 = 0, x2 = 8, v1 = 0.75, v2 = 0;
+            for (int t = 0; t < 40; t++)
+            {
+                double f1 = -PotentialTangent(x1, x2, w, 1, 0, 0), f2 = -PotentialTangent(x1, x2, w, 0, 1, 0);
+                v1 += 0.1 * f1;
+                v2 += 0.1 * f2;
+                x1 += 0.1 * v1;
+                x2 += 0.1 * v2;
+            }
+
+            return x1 * x1;
+        }
+
+        /// <summary>GradBench's saddle: f = (x1² + y1²) − (x2² + y2²) + x1·y2, one argument of each side.</summary>
+        [Differentiable]
+        public static double Saddle(double x1, double x2, double y1, double y2) => (x1 * x1) + (y1 * y1) - ((x2 * x2) + (y2 * y2)) + (x1 * y2);
+
+        /// <summary>
+        /// max over y of the saddle by gradient steps on y (the inner gradient, FGradient), its value at x: differentiated in x
+        /// through the steps (reverse over reverse). The inner problem: ∂f/∂y1 = 2y1 (a minimum in y1, stepped down), ∂f/∂y2 = x1 − 2y2.
+        /// </summary>
+        [Differentiable]
+        public static double SaddleMax(double x1, double x2)
+        {
+            double y1 = 1, y2 = 1;
+            int step = 0;
+            while (step < 30)
+            {
+                double g1 = 0, g2 = 0, gx1 = 0, gx2 = 0;
+                SaddleGradient(x1, x2, y1, y2, ref gx1, ref gx2, ref g1, ref g2);
+                y1 -= 0.2 * g1;
+                y2 += 0.2 * g2;
+                step++;
+            }
+
+            return Saddle(x1, x2, y1, y2);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using System;
+using System.Linq;
+using Xunit;
+using static SymGrad.RuntimeTests.Gradients.Check;
+
+namespace SymGrad.RuntimeTests.Language
+{
+    /// <summary>
+    /// Nested differentiation: methods calling FTangent, FGradient or FBackward, differentiated by MGradient (reverse over
+    /// forward or reverse) and MTangent (forward over forward or reverse), against closed forms and central differences.
+    /// </summary>
+    public class NestedTests
+    {
+        private const double H = 1e-5;
+
+        [Theory]
+        [InlineData(0.7)]
+        [InlineData(-1.3)]
+        public void ASlopeIsDifferentiatedAgain(double a)
+        {
+            double da = 0;
+            Assert.Equal(4 * a * a * a, NestedCases.SlopeTimesAGradient(a, ref da), 12);
+            Assert.Equal(12 * a * a, da, 10);
+        }
+
+        [Theory]
+        [InlineData(0.7, 0.4)]
+        [InlineData(-1.1, 2.3)]
+        public void AGradientIsDifferentiatedAgain(double a, double b)
+        {
+            double da = 0, db = 0;
+            double value = NestedCases.ValuePlusGradientProductGradient(a, b, ref da, ref db);
+            // F + gx·gy with gx = 2ab, gy = a² + cos b.
+            Assert.Equal((a * a * b) + Math.Sin(b) + (2 * a * b * ((a * a) + Math.Cos(b))), value, 12);
+            Assert.Equal(Central(x => NestedCases.ValuePlusGradientProduct(x, b), a), da, 6);
+            Assert.Equal(Central(y => NestedCases.ValuePlusGradientProduct(a, y), b), db, 6);
+
+            da = db = 0;
+            NestedCases.SeededBackwardGradient(a, b, ref da, ref db);
+            Assert.Equal(Central(x => NestedCases.SeededBackward(x, b), a), da, 6);
+            Assert.Equal(Central(y => NestedCases.SeededBackward(a, y), b), db, 6);
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void ADirectionalDerivativeOfSpansIsDifferentiatedAgain(int seed)
+        {
+            var rng = new Random(seed);
+            double[] w = Random(rng, 5), direction = Random(rng, 5), dw = new double[5], ddirection = new double[5];
+            double s = 0.5 + rng.NextDouble(), ds = 0;
+            NestedCases.DirectionalSlopeGradient(w, direction, s, dw, ddirection, ref ds);
+            for (int i = 0; i < 5; i++)
+            {
+                Assert.Equal(Central(h => NestedCases.DirectionalSlope(Shift(w, i, h), direction, s), 0), dw[i], 6);
+                Assert.Equal(Central(h => NestedCases.DirectionalSlope(w, Shift(direction, i, h), s), 0), ddirection[i], 6);
+            }
+
+            Assert.Equal(Central(x => NestedCases.DirectionalSlope(w, direction, x), s), ds, 6);
+
+            // An empty gradient is "not needed".
+            ds = 0;
+            NestedCases.DirectionalSlopeGradient(w, direction, s, default, default, ref ds);
+            Assert.Equal(Central(x => NestedCases.DirectionalSlope(w, direction, x), s), ds, 6);
+        }
+
+        [Theory]
+        [InlineData(0.0)]
+        [InlineData(0.35)]
+        public void TheParticleInReverseOverReverseAndOverForward(double w)
+        {
+            double byGradient = 0, byTangent = 0;
+            double a = NestedCases.ParticleByGradientGradient(w, ref byGradient);
+            double b = NestedCases.ParticleByTangentGradient(w, ref byTangent);
+            Assert.Equal(a, b, 10);
+            double expected = Central(NestedCases.ParticleByGradient, w);
+            Assert.Equal(expected, byGradient, 5);
+            Assert.Equal(expected, byTangent, 5);
+            Assert.NotEqual(0, expected, 3);
+        }
+
+        [Theory]
+        [InlineData(0.3, -0.4)]
+        [InlineData(1.2, 0.8)]
+        public void TheSaddleInReverseOverReverse(double x1, double x2)
+        {
+            double d1 = 0, d2 = 0;
+            NestedCases.SaddleMaxGradient(x1, x2, ref d1, ref d2);
+            Assert.Equal(Central(x => NestedCases.SaddleMax(x, x2), x1), d1, 6);
+            Assert.Equal(Central(x => NestedCases.SaddleMax(x1, x), x2), d2, 6);
+        }
+
+        /// <summary>Forward over forward and forward over reverse: MTangent along a direction is the gradient's dot product with it.</summary>
+        [Theory]
+        [InlineData(0.7, 0.4, 0.3, -1.1)]
+        [InlineData(-1.1, 2.3, 1.0, 0.5)]
+        public void ForwardModeOfNestedCallsIsTheGradientAlongTheDirection(double a, double b, double ta, double tb)
+        {
+            double da = 0, db = 0;
+            NestedCases.SlopeTimesAGradient(a, ref da);
+            Assert.Equal(da * ta, NestedCases.SlopeTimesATangent(a, ta), 10);
+
+            da = db = 0;
+            NestedCases.ValuePlusGradientProductGradient(a, b, ref da, ref db);
+            Assert.Equal((da * ta) + (db * tb), NestedCases.ValuePlusGradientProductTangent(a, b, ta, tb), 9);
+
+            da = db = 0;
+            NestedCases.SeededBackwardGradient(a, b, ref da, ref db);
+            Assert.Equal((da * ta) + (db * tb), NestedCases.SeededBackwardTangent(a, b, ta, tb), 9);
+
+            da = db = 0;
+            NestedCases.SaddleMaxGradient(a, b, ref da, ref db);
+            Assert.Equal((da * ta) + (db * tb), NestedCases.SaddleMaxTangent(a, b, ta, tb), 9);
+
+            double w = a * 0.2;
+            double dw = 0;
+            NestedCases.ParticleByGradientGradient(w, ref dw);
+            Assert.Equal(dw * ta, NestedCases.ParticleByGradientTangent(w, ta), 7);
+            Assert.Equal(dw * ta, NestedCases.ParticleByTangentTangent(w, ta), 7);
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void ForwardModeOfANestedSpanCall(int seed)
+        {
+            var rng = new Random(seed);
+            double[] w = Random(rng, 5), direction = Random(rng, 5), dw = new double[5], ddirection = new double[5];
+            double[] tw = Random(rng, 5), tdirection = Random(rng, 5);
+            double s = 0.5 + rng.NextDouble(), ds = 0, ts = rng.NextDouble();
+            NestedCases.DirectionalSlopeGradient(w, direction, s, dw, ddirection, ref ds);
+            double expected = (ds * ts) + dw.Zip(tw, (g, t) => g * t).Sum() + ddirection.Zip(tdirection, (g, t) => g * t).Sum();
+            Assert.Equal(expected, NestedCases.DirectionalSlopeTangent(w, direction, s, tw, tdirection, ts), 9);
+        }
+
+        private static double Central(Func<double, double> f, double x) => (f(x + H) - f(x - H)) / (2 * H);
+
+        private static double[] Shift(double[] values, int i, double h)
+        {
+            double[] copy = values.ToArray();
+            copy[i] += h;
+            return copy;
+        }
+
+        public static TheoryData<int> SeedData() => new(Seeds);
+    }
+}
