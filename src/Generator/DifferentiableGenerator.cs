@@ -70,13 +70,23 @@ namespace SymGrad.Generator
                     DerivativeRegistrations.Check)
                 .WithTrackingName(StepNames.Registrations);
 
-            context.RegisterSourceOutput(registrations, static (output, diagnostics) =>
+            IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> tangentRegistrations = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    CallTargets.TangentOfAttribute,
+                    static (node, _) => node is MethodDeclarationSyntax,
+                    DerivativeRegistrations.CheckTangent)
+                .WithTrackingName(StepNames.Registrations);
+
+            foreach (IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> checks in new[] { registrations, tangentRegistrations })
             {
-                foreach (DiagnosticInfo diagnostic in diagnostics)
+                context.RegisterSourceOutput(checks, static (output, diagnostics) =>
                 {
-                    output.ReportDiagnostic(diagnostic.ToDiagnostic());
-                }
-            });
+                    foreach (DiagnosticInfo diagnostic in diagnostics)
+                    {
+                        output.ReportDiagnostic(diagnostic.ToDiagnostic());
+                    }
+                });
+            }
         }
     }
 

@@ -513,6 +513,24 @@ namespace SymGrad.GeneratorTests
                 message);
         }
 
+        /// <summary>A registered tangent is checked against the MTangent signature: spans of tangents, outputs' tangents, the result.</summary>
+        [Fact]
+        public void SG0022_TangentOfWithTheWrongSignature()
+            => Expect("""
+                using System;
+                using SymGrad;
+
+                public static class Ops
+                {
+                    public static double Scale(ReadOnlySpan<double> x, Span<double> y, [NoDerivative] double k) => 0;
+
+                    [TangentOf(typeof(Ops), nameof(Scale))]
+                    public static double [|ScaleTangent|](ReadOnlySpan<double> x, Span<double> y, double k, Span<double> tx, Span<double> ty) => 0;
+                }
+                """, "SG0022",
+                "[TangentOf] method 'ScaleTangent' does not match the forward mode of 'Ops.Scale'; expected: "
+                + "static double ScaleTangent(ReadOnlySpan<double> x, Span<double> y, double k, ReadOnlySpan<double> tx, Span<double> ty)");
+
         [Fact]
         public void SG0010_SpanLayerSignatureIsSpelledOut()
             => Expect("""
@@ -545,7 +563,7 @@ namespace SymGrad.GeneratorTests
                     public static void CubeBackward(double x, double dResult, ref double dx) => dx += 3 * x * x * dResult;
                 }
                 """, "SG0011");
-            Assert.Equal("[DerivativeOf] names 'Ops.Cub', which is not a static method of that type", message);
+            Assert.Equal("The [DerivativeOf] or [TangentOf] registration names 'Ops.Cub', which is not a static method of that type", message);
         }
 
         // ── SG0017 ────────────────────────────────────────────────────────────────

@@ -51,7 +51,7 @@ namespace SymGrad.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor DerivativeTargetNotFound = Error(
             "SG0011", "Registered derivative names no method",
-            "[DerivativeOf] names '{0}.{1}', which is not a static method of that type");
+            "The [DerivativeOf] or [TangentOf] registration names '{0}.{1}', which is not a static method of that type");
 
         public static readonly DiagnosticDescriptor ParameterAssigned = Error(
             "SG0012", "Parameter is assigned",
@@ -93,6 +93,10 @@ namespace SymGrad.Generator.Diagnostics
             "SG0021", "Call writing outputs in a loop header",
             "'{0}' writes '{1}' in a loop's condition or step, where it runs at every iteration: call it in the loop's body and test a local in the condition");
 
+        public static readonly DiagnosticDescriptor TangentSignatureMismatch = Error(
+            "SG0022", "Registered tangent has the wrong signature",
+            "[TangentOf] method '{0}' does not match the forward mode of '{1}'; expected: {2}");
+
         public static readonly DiagnosticDescriptor InternalError = Error(
             "SG9999", "SymGrad failed internally",
             "SymGrad could not differentiate '{0}' because of an internal error ({1}); please report it with this method");
@@ -102,7 +106,7 @@ namespace SymGrad.Generator.Diagnostics
             TypeNotPartial, InstanceState, UnsupportedParameter, UnsupportedReturnType, UnsupportedStatement,
             UnsupportedExpression, NoDerivative, Recursion, UnsupportedLoop, DerivativeSignatureMismatch,
             DerivativeTargetNotFound, ParameterAssigned, UnsafeCode, GenericMethod, FileLocalType, OutputAccumulatedAndRead, AssignsNoSpanGradient,
-            OutputReadBeforeWritten, CallsGeneratedMethod, DerivativeIntoNoDerivative, CallWritingSpansInExpression, InternalError,
+            OutputReadBeforeWritten, CallsGeneratedMethod, DerivativeIntoNoDerivative, CallWritingSpansInExpression, TangentSignatureMismatch, InternalError,
         };
 
         public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

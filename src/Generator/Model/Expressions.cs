@@ -77,5 +77,8 @@ namespace SymGrad.Generator.Model
 
         /// <summary>The callee's forward mode (<c>FTangent</c>: the original arguments, then a tangent per differentiable input), or null.</summary>
         public string? Tangent { get; init; }
+
+        /// <summary>The type declaring <see cref="Tangent"/> when it is not the callee's (a <c>[TangentOf]</c> registration elsewhere).</summary>
+        public string? TangentContainingType { get; init; }
     }
 }

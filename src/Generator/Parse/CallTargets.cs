@@ -10,6 +10,7 @@ namespace SymGrad.Generator.Parse
     {
         public const string DifferentiableAttribute = "SymGrad.DifferentiableAttribute";
         public const string DerivativeOfAttribute = "SymGrad.DerivativeOfAttribute";
+        public const string TangentOfAttribute = "SymGrad.TangentOfAttribute";
 
         public static CallTarget? Resolve(IMethodSymbol callee, IMethodSymbol caller, Compilation? compilation)
         {
@@ -76,8 +77,11 @@ namespace SymGrad.Generator.Parse
                 {
                     string backwardOwner = accumulating.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
                     bool sameOwner = assigning is not null && SymbolEqualityComparer.Default.Equals(assigning.ContainingType, accumulating.ContainingType);
+                    IMethodSymbol? tangent = RegisteredTangent(callee, caller, compilation);
                     return new CallTarget(owner, callee.Name, backwardOwner, accumulating.Name, parameters.ToEquatableArray(), returnType, Registered: true)
                     {
+                        Tangent = tangent?.Name,
+                        TangentContainingType = tangent?.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                         AssigningBackward = sameOwner ? assigning!.Name : null,
                         AssignedInput = sameOwner ? assigned : null,
                     };
@@ -85,6 +89,22 @@ namespace SymGrad.Generator.Parse
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// The <c>[TangentOf]</c> registration of <paramref name="callee"/> whose signature is its <c>MTangent</c>'s (with overloads,
+        /// the one that fits): one next to the method wins, then one next to the caller, then the first in source order.
+        /// </summary>
+        private static IMethodSymbol? RegisteredTangent(IMethodSymbol callee, IMethodSymbol caller, Compilation? compilation)
+        {
+            IEnumerable<IMethodSymbol> registrations = compilation is null
+                ? new[] { callee.ContainingType, caller.ContainingType }.SelectMany(t => t.GetMembers().OfType<IMethodSymbol>())
+                    .Where(m => RegisteredTarget(m, TangentOfAttribute) is { } t && SymbolEqualityComparer.Default.Equals(t.Type, callee.ContainingType) && t.Name == callee.Name)
+                : RegisteredDerivatives.For(compilation).TangentsOf(callee.ContainingType.OriginalDefinition, callee.Name);
+            var signature = DerivativeRegistrations.ExpectedTangentSignature(callee, compilation);
+            return signature is null ? null : registrations.Where(r => DerivativeRegistrations.Matches(r, signature, TypeNames.Of(callee.ReturnType)))
+                .OrderBy(r => SymbolEqualityComparer.Default.Equals(r.ContainingType, callee.ContainingType) ? 0 : SymbolEqualityComparer.Default.Equals(r.ContainingType, caller.ContainingType) ? 1 : 2)
+                .FirstOrDefault();
         }
 
         /// <summary>The span input of <paramref name="callee"/> whose gradient parameter is named <paramref name="gradient"/> (d + its name).</summary>
@@ -110,12 +130,12 @@ namespace SymGrad.Generator.Parse
                 && backward.Parameters.Select((p, i) => TypeNames.Of(p.Type) == expected[i].Type && p.RefKind == expected[i].Kind).All(ok => ok);
         }
 
-        /// <summary>The (type, method name) a <c>[DerivativeOf]</c> on <paramref name="method"/> names, and its <c>Assigns</c>, if any.</summary>
-        public static (INamedTypeSymbol Type, string Name, string? Assigns)? RegisteredTarget(IMethodSymbol method)
+        /// <summary>The (type, method name) a <c>[DerivativeOf]</c> (or <paramref name="attributeName"/>) on <paramref name="method"/> names, and its <c>Assigns</c>, if any.</summary>
+        public static (INamedTypeSymbol Type, string Name, string? Assigns)? RegisteredTarget(IMethodSymbol method, string attributeName = DerivativeOfAttribute)
         {
             foreach (AttributeData attribute in method.GetAttributes())
             {
-                if (attribute.AttributeClass?.ToDisplayString() == DerivativeOfAttribute
+                if (attribute.AttributeClass?.ToDisplayString() == attributeName
                     && attribute.ConstructorArguments.Length == 2
                     && attribute.ConstructorArguments[0].Value is INamedTypeSymbol type
                     && attribute.ConstructorArguments[1].Value is string name)

@@ -8,10 +8,19 @@ using SymGrad.Generator.Model;
 
 namespace SymGrad.Generator.Parse
 {
-    /// <summary>Checks each <c>[DerivativeOf]</c> method against the backward signature of the method it names.</summary>
+    /// <summary>
+    /// Checks each <c>[DerivativeOf]</c> method against the backward signature of the method it names, and each
+    /// <c>[TangentOf]</c> method against its forward-mode signature.
+    /// </summary>
     internal static class DerivativeRegistrations
     {
         public static EquatableArray<DiagnosticInfo> Check(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+            => Check(context, tangent: false);
+
+        public static EquatableArray<DiagnosticInfo> CheckTangent(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+            => Check(context, tangent: true);
+
+        private static EquatableArray<DiagnosticInfo> Check(GeneratorAttributeSyntaxContext context, bool tangent)
         {
             if (context.TargetSymbol is not IMethodSymbol backward || context.TargetNode is not MethodDeclarationSyntax syntax)
             {
@@ -20,7 +29,7 @@ namespace SymGrad.Generator.Parse
 
             try
             {
-                return CheckCore(backward, syntax, context.Attributes.FirstOrDefault(), context.SemanticModel.Compilation);
+                return CheckCore(backward, syntax, context.Attributes.FirstOrDefault(), context.SemanticModel.Compilation, tangent);
             }
             catch (System.Exception ex) when (ex is not System.OperationCanceledException)
             {
@@ -28,7 +37,7 @@ namespace SymGrad.Generator.Parse
             }
         }
 
-        private static EquatableArray<DiagnosticInfo> CheckCore(IMethodSymbol backward, MethodDeclarationSyntax syntax, AttributeData? attribute, Compilation compilation)
+        private static EquatableArray<DiagnosticInfo> CheckCore(IMethodSymbol backward, MethodDeclarationSyntax syntax, AttributeData? attribute, Compilation compilation, bool tangent)
         {
             if (attribute is null || attribute.ConstructorArguments.Length != 2
                 || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol type
@@ -48,19 +57,19 @@ namespace SymGrad.Generator.Parse
             var expectedSignatures = new List<string>();
             foreach (IMethodSymbol target in targets)
             {
-                List<(string Type, RefKind Kind, string Name)>? signature = ExpectedSignature(target, compilation);
+                List<(string Type, RefKind Kind, string Name)>? signature = tangent ? ExpectedTangentSignature(target, compilation) : ExpectedSignature(target, compilation);
                 if (signature is null)
                 {
                     continue;
                 }
 
-                var actual = backward.Parameters.Select(p => (TypeNames.Of(p.Type), p.RefKind)).ToList();
-                if (backward.IsStatic && backward.ReturnsVoid && actual.SequenceEqual(signature.Select(s => (s.Type, s.Kind))))
+                string returnType = tangent ? TypeNames.Of(target.ReturnType) : "void";
+                if (Matches(backward, signature, returnType))
                 {
-                    return CheckAssigns(backward, target, attribute, where, compilation);
+                    return tangent ? EquatableArray<DiagnosticInfo>.Empty : CheckAssigns(backward, target, attribute, where, compilation);
                 }
 
-                expectedSignatures.Add(Declaration(backward.Name, signature));
+                expectedSignatures.Add(Declaration(backward.Name, signature, returnType));
             }
 
             // With overloads, every candidate signature is listed: the registration may be meant for any of them.
@@ -70,7 +79,7 @@ namespace SymGrad.Generator.Parse
 
             return new[]
             {
-                DiagnosticInfo.Create(DiagnosticDescriptors.DerivativeSignatureMismatch, syntax.Identifier.GetLocation(), backward.Name, type.Name + "." + name, expected ?? "(the target's parameters are outside the differentiable subset)"),
+                DiagnosticInfo.Create(tangent ? DiagnosticDescriptors.TangentSignatureMismatch : DiagnosticDescriptors.DerivativeSignatureMismatch, syntax.Identifier.GetLocation(), backward.Name, type.Name + "." + name, expected ?? "(the target's parameters are outside the differentiable subset)"),
             }.ToEquatableArray();
         }
 
@@ -93,10 +102,38 @@ namespace SymGrad.Generator.Parse
 
         /// <summary><c>static void name(double x, double dResult, ref double dx)</c>: the backward to write for <paramref name="target"/>.</summary>
         public static string Declaration(IMethodSymbol target, string name, Compilation? compilation) =>
-            ExpectedSignature(target, compilation) is { } signature ? Declaration(name, signature) : "static void " + name + "(…)";
+            ExpectedSignature(target, compilation) is { } signature ? Declaration(name, signature, "void") : "static void " + name + "(…)";
 
-        private static string Declaration(string name, List<(string Type, RefKind Kind, string Name)> signature) =>
-            "static void " + name + "(" + string.Join(", ", signature.Select(s => (s.Kind == RefKind.Ref ? "ref " : "") + Short(s.Type) + " " + s.Name)) + ")";
+        private static string Declaration(string name, List<(string Type, RefKind Kind, string Name)> signature, string returnType) =>
+            "static " + returnType + " " + name + "(" + string.Join(", ", signature.Select(s => (s.Kind == RefKind.Ref ? "ref " : "") + Short(s.Type) + " " + s.Name)) + ")";
+
+        /// <summary>Whether <paramref name="method"/> is static, returns <paramref name="returnType"/> and has exactly <paramref name="signature"/>'s parameters.</summary>
+        public static bool Matches(IMethodSymbol method, List<(string Type, RefKind Kind, string Name)> signature, string returnType) =>
+            method.IsStatic && TypeNames.Of(method.ReturnType) == returnType
+            && method.Parameters.Select(p => (TypeNames.Of(p.Type), p.RefKind)).SequenceEqual(signature.Select(s => (s.Type, s.Kind)));
+
+        /// <summary>
+        /// The <c>MTangent</c> parameter list SymGrad would generate for <paramref name="target"/>: its parameters, a tangent per
+        /// differentiable input (a <c>ReadOnlySpan</c> for a span or array), a <c>Span</c> tangent per output.
+        /// </summary>
+        public static List<(string Type, RefKind Kind, string Name)>? ExpectedTangentSignature(IMethodSymbol target, Compilation? compilation)
+        {
+            var specs = new List<ParameterSpec>();
+            foreach (IParameterSymbol p in target.Parameters)
+            {
+                if (MethodParser.ClassifyParameter(p, compilation, out _) is not { } spec)
+                {
+                    return null;
+                }
+
+                specs.Add(spec);
+            }
+
+            var result = specs.Select(s => (s.Type, RefKind.None, s.Name)).ToList();
+            result.AddRange(specs.Where(s => s.IsDifferentiable).Select(s => (s.Kind == ParameterKind.Scalar ? s.Type : $"global::System.ReadOnlySpan<{s.ElementType}>", RefKind.None, "t" + s.Name)));
+            result.AddRange(specs.Where(s => s.Kind == ParameterKind.SpanOutput).Select(s => ($"global::System.Span<{s.ElementType}>", RefKind.None, "t" + s.Name)));
+            return result;
+        }
 
         /// <summary>The <c>MBackward</c> parameter list SymGrad would generate for <paramref name="target"/>.</summary>
         public static List<(string Type, RefKind Kind, string Name)>? ExpectedSignature(IMethodSymbol target, Compilation? compilation)

@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis;
 namespace SymGrad.Generator.Parse
 {
     /// <summary>
-    /// Every <c>[DerivativeOf]</c> method a compilation can see: in any type of its source, and in any referenced assembly
+    /// Every <c>[DerivativeOf]</c> and <c>[TangentOf]</c> method a compilation can see: in any type of its source, and in any referenced assembly
     /// that references SymGrad (only those can carry the attribute). Indexed by the method it differentiates, and built
     /// once per compilation (a weak table: a new compilation, as after an edit, builds its own).
     /// </summary>
@@ -15,6 +15,7 @@ namespace SymGrad.Generator.Parse
         private static readonly ConditionalWeakTable<Compilation, RegisteredDerivatives> s_cache = new();
 
         private readonly Dictionary<(ISymbol Type, string Name), List<IMethodSymbol>> _byTarget = new(new TargetComparer());
+        private readonly Dictionary<(ISymbol Type, string Name), List<IMethodSymbol>> _tangents = new(new TargetComparer());
 
         private RegisteredDerivatives(Compilation compilation)
         {
@@ -32,8 +33,13 @@ namespace SymGrad.Generator.Parse
         public static RegisteredDerivatives For(Compilation compilation) => s_cache.GetValue(compilation, c => new RegisteredDerivatives(c));
 
         /// <summary>The registrations of <paramref name="type"/>.<paramref name="name"/>, in source order, source first.</summary>
-        public IReadOnlyList<IMethodSymbol> Of(INamedTypeSymbol type, string name) =>
-            _byTarget.TryGetValue((type, name), out List<IMethodSymbol>? list) ? list : (IReadOnlyList<IMethodSymbol>)System.Array.Empty<IMethodSymbol>();
+        public IReadOnlyList<IMethodSymbol> Of(INamedTypeSymbol type, string name) => Find(_byTarget, type, name);
+
+        /// <summary>The <c>[TangentOf]</c> registrations of <paramref name="type"/>.<paramref name="name"/>, in source order, source first.</summary>
+        public IReadOnlyList<IMethodSymbol> TangentsOf(INamedTypeSymbol type, string name) => Find(_tangents, type, name);
+
+        private static IReadOnlyList<IMethodSymbol> Find(Dictionary<(ISymbol Type, string Name), List<IMethodSymbol>> index, INamedTypeSymbol type, string name) =>
+            index.TryGetValue((type, name), out List<IMethodSymbol>? list) ? list : (IReadOnlyList<IMethodSymbol>)System.Array.Empty<IMethodSymbol>();
 
         private void Add(INamespaceSymbol ns)
         {
@@ -58,17 +64,30 @@ namespace SymGrad.Generator.Parse
                 {
                     Add(nested);
                 }
-                else if (member is IMethodSymbol { IsStatic: true } method && CallTargets.RegisteredTarget(method) is { } target)
+                else if (member is IMethodSymbol { IsStatic: true } method)
                 {
-                    var key = ((ISymbol)target.Type.OriginalDefinition, target.Name);
-                    if (!_byTarget.TryGetValue(key, out List<IMethodSymbol>? list))
+                    if (CallTargets.RegisteredTarget(method) is { } target)
                     {
-                        _byTarget[key] = list = new List<IMethodSymbol>();
+                        Index(_byTarget, target.Type, target.Name, method);
                     }
 
-                    list.Add(method);
+                    if (CallTargets.RegisteredTarget(method, CallTargets.TangentOfAttribute) is { } tangentOf)
+                    {
+                        Index(_tangents, tangentOf.Type, tangentOf.Name, method);
+                    }
                 }
             }
+        }
+
+        private static void Index(Dictionary<(ISymbol Type, string Name), List<IMethodSymbol>> index, INamedTypeSymbol type, string name, IMethodSymbol method)
+        {
+            var key = ((ISymbol)type.OriginalDefinition, name);
+            if (!index.TryGetValue(key, out List<IMethodSymbol>? list))
+            {
+                index[key] = list = new List<IMethodSymbol>();
+            }
+
+            list.Add(method);
         }
 
         private sealed class TargetComparer : IEqualityComparer<(ISymbol Type, string Name)>

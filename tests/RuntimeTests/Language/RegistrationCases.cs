@@ -13,6 +13,10 @@ namespace SymGrad.RuntimeTests.Language
     {
         [DerivativeOf(typeof(SmoothLibrary), nameof(SmoothLibrary.Softplus))]
         public static void SoftplusBackward(double x, double dResult, ref double dx) => dx += dResult / (1 + Math.Exp(-x));
+
+        /// <summary>Its forward mode: with it, callers get an MTangent too.</summary>
+        [TangentOf(typeof(SmoothLibrary), nameof(SmoothLibrary.Softplus))]
+        public static double SoftplusTangent(double x, double tx) => tx / (1 + Math.Exp(-x));
     }
 
     /// <summary>Callers of a method whose <c>[DerivativeOf]</c> lives elsewhere. Gradient-checked in RegistrationTests.</summary>

@@ -19,6 +19,19 @@ namespace SymGrad.RuntimeTests.Language
             Verify(() => C.SoftplusSum(x, scale[0]), Param("x", x, dx), Scalar("scale", scale, dscale));
         }
 
+        /// <summary>A registered tangent ([TangentOf]) makes the caller's MTangent: the gradient along the direction.</summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void ARegisteredTangentGivesTheCallersForwardMode(int seed)
+        {
+            var rng = new Random(seed);
+            double[] x = Random(rng, 5, -2, 2), dx = new double[5], tx = Random(rng, 5);
+            double scale = 0.5 + rng.NextDouble(), dscale = 0, tscale = rng.NextDouble() - 0.5;
+            C.SoftplusSumGradient(x, scale, dx, ref dscale);
+            double expected = (dscale * tscale) + System.Linq.Enumerable.Sum(System.Linq.Enumerable.Zip(dx, tx, (g, t) => g * t));
+            Assert.Equal(expected, C.SoftplusSumTangent(x, scale, tx, tscale), 12);
+        }
+
         public static TheoryData<int> SeedData() => new(Seeds);
     }
 }
