@@ -515,7 +515,7 @@ namespace SymGrad.GeneratorTests
 
         /// <summary>A registered tangent is checked against the MTangent signature: spans of tangents, outputs' tangents, the result.</summary>
         [Fact]
-        public void SG0022_TangentOfWithTheWrongSignature()
+        public void SG0023_TangentOfWithTheWrongSignature()
             => Expect("""
                 using System;
                 using SymGrad;
@@ -527,7 +527,7 @@ namespace SymGrad.GeneratorTests
                     [TangentOf(typeof(Ops), nameof(Scale))]
                     public static double [|ScaleTangent|](ReadOnlySpan<double> x, Span<double> y, double k, Span<double> tx, Span<double> ty) => 0;
                 }
-                """, "SG0022",
+                """, "SG0023",
                 "[TangentOf] method 'ScaleTangent' does not match the forward mode of 'Ops.Scale'; expected: "
                 + "static double ScaleTangent(ReadOnlySpan<double> x, Span<double> y, double k, ReadOnlySpan<double> tx, Span<double> ty)");
 

@@ -94,7 +94,7 @@ namespace SymGrad.Generator.Diagnostics
             "'{0}' writes '{1}' in a loop's condition or step, where it runs at every iteration: call it in the loop's body and test a local in the condition");
 
         public static readonly DiagnosticDescriptor TangentSignatureMismatch = Error(
-            "SG0022", "Registered tangent has the wrong signature",
+            "SG0023", "Registered tangent has the wrong signature",
             "[TangentOf] method '{0}' does not match the forward mode of '{1}'; expected: {2}");
 
         public static readonly DiagnosticDescriptor InternalError = Error(
