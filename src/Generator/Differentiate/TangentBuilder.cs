@@ -31,6 +31,9 @@ namespace SymGrad.Generator.Differentiate
         private readonly Dictionary<string, string> _tangents = new();
         private readonly HashSet<int> _activePairs = new();
 
+        // What a plain return returns in a method whose results are a tuple: the tuple of their tangents.
+        private Expr? _tupleReturn;
+
         // Locals holding the value of a call that writes outputs, followed by the call of its tangent, which writes them too.
         private readonly HashSet<string> _covered = new();
 
@@ -42,7 +45,7 @@ namespace SymGrad.Generator.Differentiate
         /// <summary>The tangent program, or null with the reason when forward mode does not take this method yet.</summary>
         public static TangentProgram? Build(MethodModel model, Block body, IEnumerable<LocalSpec> extraLocals, NameAllocator names, out string? reason)
         {
-            reason = model.Results.Count > 0 ? "several results (out, tuple or struct results)"
+            reason = model.Results.Any(r => r.Path is not null) ? "a struct result"
                 : model.Parameters.Any(p => p.IsField && p.IsDifferentiable) ? "a layer object's differentiable fields"
                 : Walk.All(body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).Any(e => e is UnknownCall || e is UserCall { Target.Tangent: null })
                     ? "calls of methods with no forward mode (registered backwards, the Nn primitives, methods without MTangent)" : null;
@@ -63,7 +66,29 @@ namespace SymGrad.Generator.Differentiate
                 builder._tangents[p.Name] = p.Group is null ? slot : slot + p.Name.Substring(p.Group.Length);
             }
 
+            // Several results: an out result's tangent is an out parameter (zero until assigned: C# wants it assigned), a tuple's
+            // elements are locals whose tangents the method returns as a tuple.
+            bool tuple = model.Results.Any(r => r.Position < 0);
+            foreach (ScalarResult r in model.Results)
+            {
+                builder._tangents[r.Name] = slots[r.Name] = names.Reserve("t" + r.Name);
+            }
+
+            if (tuple)
+            {
+                var elements = model.Results.Select(r => slots[r.Name]).ToList();
+                builder._tupleReturn = new Opaque("(" + string.Join(", ", elements) + ")", elements.ToEquatableArray(), "tuple");
+            }
+
             var statements = builder.Statements(body);
+            if (model.ReturnType == "void" && !tuple && statements.LastOrDefault() is Return { Value: null })
+            {
+                statements.RemoveAt(statements.Count - 1); // the end of a void method with out results, made explicit by the parser
+            }
+
+            statements.InsertRange(0, model.Results.SelectMany(r => tuple
+                ? new Stmt[] { new LocalDecl(r.Name, r.Type, null, ""), new LocalDecl(slots[r.Name], r.Type, Zero(r.Type), "") }
+                : AssignedFirst(statements, slots[r.Name]) ? System.Array.Empty<Stmt>() : new Stmt[] { new Assign(new Name(slots[r.Name], r.Type), "=", Zero(r.Type), "") }));
             return new TangentProgram(Prune(new Block(statements.ToEquatableArray()), builder._covered), slots);
         }
 
@@ -151,6 +176,21 @@ namespace SymGrad.Generator.Differentiate
             }
         }
 
+        /// <summary>Whether the first statement that mentions <paramref name="name"/> is a plain <c>name = …</c> of the method's body.</summary>
+        private static bool AssignedFirst(List<Stmt> statements, string name)
+        {
+            foreach (Stmt s in statements)
+            {
+                bool mentions = Walk.All(new Block(new[] { s }.ToEquatableArray())).Any(t => Walk.Expressions(t).SelectMany(Reads.Of).Contains(name));
+                if (mentions)
+                {
+                    return s is Assign { Op: "=", Target: Name n, Value: var value } && n.Id == name && !Reads.Of(value).Contains(name);
+                }
+            }
+
+            return false;
+        }
+
         private static bool WritesOutputs(Stmt s) => Walk.Expressions(s).SelectMany(Reads.Nodes)
             .Any(e => e is UserCall c && c.Target.Parameters.Any(p => p.Kind == ParameterKind.SpanOutput));
 
@@ -218,6 +258,9 @@ namespace SymGrad.Generator.Differentiate
                         break;
                     }
 
+                    case Return { Value: null } r when _tupleReturn is not null:
+                        output.Add(new Return(_tupleReturn, r.Source));
+                        break;
                     case Return { Value: { } value } r when value.IsReal:
                         output.Add(new Return(Forward(value, output).Tangent, r.Source)); // MTangent returns the result's tangent
                         break;

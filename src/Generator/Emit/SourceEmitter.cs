@@ -347,15 +347,19 @@ namespace SymGrad.Generator.Emit
                 ? $"{p.Type} {tangent.Slots[p.Name]}"
                 : $"global::System.ReadOnlySpan<{p.ElementType}> {tangent.Slots[p.Name]}"));
             parameters.AddRange(model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput).Select(p => $"global::System.Span<{p.ElementType}> {tangent.Slots[p.Name]}"));
+            parameters.AddRange(model.Results.Where(r => r.Position >= 0).Select(r => $"out {r.Type} {tangent.Slots[r.Name]}"));
+            string returnType = model.Results.Any(r => r.Position < 0) ? "(" + string.Join(", ", model.Results.Select(r => r.Type + " " + r.Name)) + ")" : model.ReturnType;
 
             writer.WriteLine("/// <summary>");
             writer.WriteLine($"/// Forward mode (Jacobian-vector product) of <c>{Xml(model.Name)}</c>, derived by SymGrad: given a tangent (direction) of");
-            writer.WriteLine("/// each differentiable input, the <c>t</c>-prefixed parameters, " + (model.ReturnType == "void" ? "writes" : "returns the tangent of the result and writes"));
+            writer.WriteLine("/// each differentiable input, the <c>t</c>-prefixed parameters, " + (model.Results.Any(r => r.Position < 0) ? "returns the tangents of the tuple's elements, writes"
+                : model.Results.Count > 0 ? (model.ReturnType == "void" ? "" : "returns the tangent of the result, ") + "sets the tangent of each out result, writes"
+                : model.ReturnType == "void" ? "writes" : "returns the tangent of the result and writes"));
             writer.WriteLine("/// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.");
             writer.WriteLine("/// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.");
             writer.WriteLine("/// </summary>");
             writer.WriteLine(GeneratedCode);
-            writer.WriteLine($"{model.Accessibility} {model.StaticModifier}{model.ReturnType} {model.Name}Tangent({string.Join(", ", parameters)})");
+            writer.WriteLine($"{model.Accessibility} {model.StaticModifier}{returnType} {model.Name}Tangent({string.Join(", ", parameters)})");
             Open(writer);
             WriteSizeChecks(writer, sizes);
             foreach (ParameterSpec p in model.Arguments.Where(p => p.Kind is ParameterKind.SpanInput or ParameterKind.SpanOutput))

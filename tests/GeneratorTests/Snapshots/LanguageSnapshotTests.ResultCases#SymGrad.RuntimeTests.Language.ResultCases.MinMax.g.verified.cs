@@ -112,5 +112,48 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(workspaceMark);
             }
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>MinMax</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangents of the tuple's elements, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static (float Item1, float Item2) MinMaxTangent(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.ReadOnlySpan<float> tx, global::System.Span<float> ty)
+        {
+            global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
+            if (x.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)x.Length, "y[i]");
+            }
+            global::SymGrad.Guard.CotangentLength<float>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<float>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<float>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<float>(y, nameof(y), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<float>(ty, nameof(ty), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<float>(y, nameof(y), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<float>(ty, nameof(ty), tx, nameof(tx));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
+            float tItem1 = 0;
+            float tItem2 = 0;
+            float tlo = tx[0];
+            float lo = x[0];
+            float thi = tx[0];
+            float hi = x[0];
+            for (int i = 0; i < x.Length; i++)
+            {
+                tlo = (lo <= x[i] ? 1 : 0) * tlo + (lo <= x[i] ? 0 : 1) * tx[i];
+                lo = global::System.MathF.Min(lo, x[i]);
+                thi = (hi >= x[i] ? 1 : 0) * thi + (hi >= x[i] ? 0 : 1) * tx[i];
+                hi = global::System.MathF.Max(hi, x[i]);
+                ty[i] = tx[i] * x[i] + x[i] * tx[i];
+                y[i] = x[i] * x[i];
+            }
+            tItem1 = tlo;
+            tItem2 = 2f * thi;
+            return (tItem1, tItem2);
+        }
     }
 }

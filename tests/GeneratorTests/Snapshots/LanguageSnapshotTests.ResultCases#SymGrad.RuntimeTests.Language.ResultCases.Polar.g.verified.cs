@@ -40,5 +40,23 @@ namespace SymGrad.RuntimeTests.Language
             dx += 2 * g * x;
             dy += 2 * g * y;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Polar</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangents of the tuple's elements, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static (double R, double Theta) PolarTangent(double x, double y, double tx, double ty)
+        {
+            double tR = 0;
+            double tTheta = 0;
+            double u = x * x + y * y;
+            double sqrt = global::System.Math.Sqrt(u);
+            tR = (tx * x + x * tx + (ty * y + y * ty)) / (2 * sqrt);
+            tTheta = x / (x * x + y * y) * ty - y / (x * x + y * y) * tx;
+            return (tR, tTheta);
+        }
     }
 }

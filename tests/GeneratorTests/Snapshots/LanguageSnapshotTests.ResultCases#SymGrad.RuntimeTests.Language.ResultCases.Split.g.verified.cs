@@ -48,5 +48,33 @@ namespace SymGrad.RuntimeTests.Language
             // lo = a * a;   ∂lo/∂a = 2·a
             da += 2 * dlo2 * a;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Split</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, sets the tangent of each out result, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SplitTangent(double a, out double lo, out float hi, double ta, out double tlo, out float thi)
+        {
+            thi = 0;
+            tlo = ta * a + a * ta;
+            lo = a * a;
+            if (a > 3.0)
+            {
+                thi = 0;
+                hi = 1f;
+                return;
+            }
+            else
+            {
+                thi = (float)(global::System.Math.Cos(a) * ta);
+                hi = (float)global::System.Math.Sin(a);
+                tlo += (double)thi;
+                lo += (double)hi;
+                return;
+            }
+        }
     }
 }

@@ -82,5 +82,45 @@ namespace SymGrad.RuntimeTests.Language
             StatsBackward(x, 1, 0, dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Stats</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result, sets the tangent of each out result, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double StatsTangent(global::System.ReadOnlySpan<double> x, out double variance, global::System.ReadOnlySpan<double> tx, out double tvariance)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            double tmean = 0;
+            double mean = 0.0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                double tv = tx[i];
+                double v = x[i];
+                tmean += tv;
+                mean += v;
+            }
+            double v2 = (double)x.Length;
+            tmean = tmean / v2;
+            mean = mean / v2;
+            tvariance = 0;
+            variance = 0.0;
+            for (int j = 0; j < x.Length; j++)
+            {
+                double tv = tx[j];
+                double v = x[j];
+                double u = v - mean;
+                double v3 = v - mean;
+                tvariance += (tv - tmean) * v3 + u * (tv - tmean);
+                variance += u * v3;
+            }
+            double v4 = (double)x.Length;
+            tvariance = tvariance / v4;
+            variance = variance / v4;
+            return tmean;
+        }
     }
 }

@@ -154,6 +154,37 @@ namespace SymGrad.RuntimeTests.Language
             AssertClose(Dot(dxs, txs) + (da * 0.5), Dot(ybar, ty));
         }
 
+        /// <summary>Several results: a tuple's tangents come back as a tuple, an out result's through an out tangent.</summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void SeveralResults(int seed)
+        {
+            var rng = new Random(seed);
+            double x = rng.NextDouble() + 0.2, y = rng.NextDouble() - 0.5, tx = rng.NextDouble(), ty = rng.NextDouble() - 0.5;
+            double dR = rng.NextDouble(), dTheta = rng.NextDouble() - 0.5, dx = 0, dy = 0;
+            (double tR, double tTheta) = ResultCases.PolarTangent(x, y, tx, ty);
+            ResultCases.PolarBackward(x, y, dR, dTheta, ref dx, ref dy);
+            AssertClose((dx * tx) + (dy * ty), (dR * tR) + (dTheta * tTheta));
+
+            double[] xs = Random(rng, 6), txs = Random(rng, 6), dxs = new double[6];
+            double dMean = rng.NextDouble(), dVariance = rng.NextDouble();
+            double tMean = ResultCases.StatsTangent(xs, out double variance, txs, out double tVariance);
+            ResultCases.Stats(xs, out double expectedVariance);
+            Assert.Equal(expectedVariance, variance, 15);
+            ResultCases.StatsBackward(xs, dMean, dVariance, dxs);
+            AssertClose(Dot(dxs, txs), (dMean * tMean) + (dVariance * tVariance));
+
+            foreach (double a in new[] { 0.7, 3.5 })
+            {
+                double da = 0;
+                ResultCases.SplitTangent(a, out double lo, out float hi, 0.9, out double tlo, out float thi);
+                ResultCases.Split(a, out double lo2, out float hi2);
+                Assert.Equal((lo2, hi2), (lo, hi));
+                ResultCases.SplitBackward(a, 0.4, -1.3f, ref da);
+                Assert.True(Math.Abs((da * 0.9) - ((0.4 * tlo) + (-1.3 * thi))) <= 1e-5, $"{da * 0.9} vs {(0.4 * tlo) + (-1.3 * thi)}");
+            }
+        }
+
         private static double Dot(double[] a, double[] b) => a.Zip(b, (p, q) => p * q).Sum();
 
         private static void AssertClose(double expected, double actual) => Assert.True(Math.Abs(expected - actual) <= 1e-9 * (1 + Math.Abs(expected)), $"expected {expected}, got {actual}");
