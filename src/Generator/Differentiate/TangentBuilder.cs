@@ -46,7 +46,6 @@ namespace SymGrad.Generator.Differentiate
         public static TangentProgram? Build(MethodModel model, Block body, IEnumerable<LocalSpec> extraLocals, NameAllocator names, out string? reason)
         {
             reason = model.Results.Any(r => r.Path is not null) ? "a struct result"
-                : model.Parameters.Any(p => p.IsField && p.IsDifferentiable) ? "a layer object's differentiable fields"
                 : Walk.All(body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).Any(e => e is UnknownCall || e is UserCall { Target.Tangent: null })
                     ? "calls of methods with no forward mode (registered backwards, the Nn primitives, methods without MTangent)" : null;
             if (reason is not null)

@@ -342,8 +342,10 @@ namespace SymGrad.Generator.Emit
         /// </summary>
         private static void WriteTangent(IndentedTextWriter writer, MethodModel model, TangentProgram tangent, List<SizeCheck> sizes, string workspace, string mark)
         {
+            // A layer object's differentiable fields are inputs too: their tangents follow the parameters'.
+            var inputs = model.Arguments.Where(p => p.IsDifferentiable).Concat(model.Parameters.Where(p => p.IsField && p.IsDifferentiable)).ToList();
             var parameters = BackwardSignature.Primal(model, p => $"{p.Type} {p.Name}", r => $"out {r.Type} {r.Name}");
-            parameters.AddRange(model.Arguments.Where(p => p.IsDifferentiable).Select(p => p.Kind == ParameterKind.Scalar
+            parameters.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar
                 ? $"{p.Type} {tangent.Slots[p.Name]}"
                 : $"global::System.ReadOnlySpan<{p.ElementType}> {tangent.Slots[p.Name]}"));
             parameters.AddRange(model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput).Select(p => $"global::System.Span<{p.ElementType}> {tangent.Slots[p.Name]}"));
@@ -362,7 +364,7 @@ namespace SymGrad.Generator.Emit
             writer.WriteLine($"{model.Accessibility} {model.StaticModifier}{returnType} {model.Name}Tangent({string.Join(", ", parameters)})");
             Open(writer);
             WriteSizeChecks(writer, sizes);
-            foreach (ParameterSpec p in model.Arguments.Where(p => p.Kind is ParameterKind.SpanInput or ParameterKind.SpanOutput))
+            foreach (ParameterSpec p in inputs.Concat(model.Arguments).Distinct().Where(p => p.Kind is ParameterKind.SpanInput or ParameterKind.SpanOutput))
             {
                 string t = tangent.Slots[p.Name];
                 writer.WriteLine($"global::SymGrad.Guard.{(p.Kind == ParameterKind.SpanInput ? "CotangentLength" : "GradientLength")}<{p.ElementType}>({t}, nameof({t}), {p.Name}, nameof({p.Name}));");
@@ -386,7 +388,7 @@ namespace SymGrad.Generator.Emit
             var used = new HashSet<string>(Walk.All(tangent.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Of));
             var readBack = new HashSet<string>(Walk.All(tangent.Body).SelectMany(s => Walk.Expressions(s).Where(e => !(s is Assign a && ReferenceEquals(e, a.Target)))).SelectMany(Reads.Of));
             var scratch = model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput && readBack.Contains(tangent.Slots[p.Name])).ToList();
-            foreach (ParameterSpec p in model.Arguments.Where(p => p.Kind is ParameterKind.SpanInput or ParameterKind.SpanOutput && used.Contains(tangent.Slots[p.Name]) && !scratch.Contains(p)))
+            foreach (ParameterSpec p in inputs.Concat(model.Arguments).Distinct().Where(p => p.Kind is ParameterKind.SpanInput or ParameterKind.SpanOutput && used.Contains(tangent.Slots[p.Name]) && !scratch.Contains(p)))
             {
                 string t = tangent.Slots[p.Name];
                 writer.WriteLine(p.Kind == ParameterKind.SpanInput

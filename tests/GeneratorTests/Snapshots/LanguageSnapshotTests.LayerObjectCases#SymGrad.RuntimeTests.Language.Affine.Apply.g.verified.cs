@@ -43,5 +43,17 @@ namespace SymGrad.RuntimeTests.Language
             ApplyBackward(x, 1, ref dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Apply</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public double ApplyTangent(double x, double tx, double tScale, double tShift)
+        {
+            return tScale * x + Scale * tx + tShift;
+        }
     }
 }

@@ -68,5 +68,57 @@ namespace SymGrad.RuntimeTests.Language
                 dB[o] += ds;
             }
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Forward</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void ForwardTangent(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tW, global::System.ReadOnlySpan<double> tB, global::System.Span<double> ty)
+        {
+            if (Out > 0)
+            {
+                global::SymGrad.Guard.Covers(B.Length, nameof(B), (double)Out, "B[o]");
+            }
+            if (Out > 0 && In > 0)
+            {
+                global::SymGrad.Guard.Covers(W.Length, nameof(W), (double)In * Out, "W[o * In + i]");
+            }
+            if (Out > 0 && In > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)In, "x[i]");
+            }
+            if (Out > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)Out, "y[o]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.CotangentLength<double>(tW, nameof(tW), W, nameof(W));
+            global::SymGrad.Guard.CotangentLength<double>(tB, nameof(tB), B, nameof(B));
+            global::SymGrad.Guard.GradientLength<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tx, nameof(tx));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            tW = global::SymGrad.Workspace.ZerosIfEmpty(tW, W.Length);
+            tB = global::SymGrad.Workspace.ZerosIfEmpty(tB, B.Length);
+            ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
+            for (int o = 0; o < Out; o++)
+            {
+                double ts = tB[o];
+                double s = B[o];
+                for (int i = 0; i < In; i++)
+                {
+                    ts += tW[o * In + i] * x[i] + W[o * In + i] * tx[i];
+                    s += W[o * In + i] * x[i];
+                }
+                ty[o] = ts;
+                y[o] = s;
+            }
+        }
     }
 }

@@ -44,5 +44,22 @@ namespace SymGrad.RuntimeTests.Language
             NegatedBackward(1);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Negated</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public double NegatedTangent(global::System.ReadOnlySpan<double> tW)
+        {
+            global::SymGrad.Guard.Covers(W.Length, nameof(W), 1.0, "W[0]");
+            global::SymGrad.Guard.Covers(W.Length, nameof(W), 2.0, "W[1]");
+            global::SymGrad.Guard.CotangentLength<double>(tW, nameof(tW), W, nameof(W));
+            tW = global::SymGrad.Workspace.ZerosIfEmpty(tW, W.Length);
+            double u = -W[0];
+            return u * tW[1] - tW[0] * W[1];
+        }
     }
 }

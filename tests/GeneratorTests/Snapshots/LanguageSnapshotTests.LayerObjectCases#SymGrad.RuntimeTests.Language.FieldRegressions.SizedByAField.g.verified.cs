@@ -105,5 +105,50 @@ namespace SymGrad.RuntimeTests.Language
             SizedByAFieldBackward(y, a, 1, default, ref da);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>SizedByAField</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public double SizedByAFieldTangent(global::System.Span<double> y, double a, double ta, global::System.ReadOnlySpan<double> tW, global::System.Span<double> ty)
+        {
+            if (Count > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)Count, "y[t]");
+            }
+            global::SymGrad.Guard.Covers(y.Length, nameof(y), 1.0, "y[0]");
+            global::SymGrad.Guard.CotangentLength<double>(tW, nameof(tW), W, nameof(W));
+            global::SymGrad.Guard.GradientLength<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), y, nameof(y));
+            tW = global::SymGrad.Workspace.ZerosIfEmpty(tW, W.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                ty = ty.IsEmpty ? workspace.RentDoubles(y.Length) : ty;
+                for (int i = 0; i < y.Length; i++)
+                {
+                    ty[i] = ta * W[i % 2] + a * tW[i % 2];
+                    y[i] = a * W[i % 2];
+                }
+                double ts = 0;
+                double s = 0.0;
+                for (int t = 0; t < Count; t++)
+                {
+                    ts += ty[t];
+                    s += y[t];
+                }
+                ty[0] = ts;
+                y[0] = s;
+                return ts;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
     }
 }

@@ -58,5 +58,42 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(workspaceMark);
             }
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>ThisLength</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void ThisLengthTangent(global::System.Span<double> y, global::System.ReadOnlySpan<double> tW, global::System.Span<double> ty)
+        {
+            if (W.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)W.Length, "y[i]");
+            }
+            global::SymGrad.Guard.Covers(y.Length, nameof(y), 1.0, "y[0]");
+            global::SymGrad.Guard.CotangentLength<double>(tW, nameof(tW), W, nameof(W));
+            global::SymGrad.Guard.GradientLength<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), y, nameof(y));
+            tW = global::SymGrad.Workspace.ZerosIfEmpty(tW, W.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                ty = ty.IsEmpty ? workspace.RentDoubles(y.Length) : ty;
+                for (int i = 0; i < W.Length; i++)
+                {
+                    ty[i] = tW[i] * W[i] + W[i] * tW[i];
+                    y[i] = W[i] * W[i];
+                }
+                ty[0] = 2.0 * ty[0];
+                y[0] = y[0] * 2.0;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
     }
 }

@@ -48,5 +48,40 @@ namespace SymGrad.RuntimeTests.Language
                 dx[i] += dy[i] * W[i];
             }
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Forward</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void ForwardTangent(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.ReadOnlySpan<float> tx, global::System.ReadOnlySpan<float> tW, global::System.Span<float> ty)
+        {
+            if (W.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)W.Length, "y[i]");
+            }
+            if (W.Length > 0)
+            {
+                global::SymGrad.Guard.Covers(x.Length, nameof(x), (double)W.Length, "x[i]");
+            }
+            global::SymGrad.Guard.CotangentLength<float>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.CotangentLength<float>(tW, nameof(tW), W, nameof(W));
+            global::SymGrad.Guard.GradientLength<float>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<float>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<float>(y, nameof(y), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<float>(ty, nameof(ty), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<float>(y, nameof(y), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<float>(ty, nameof(ty), tx, nameof(tx));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            tW = global::SymGrad.Workspace.ZerosIfEmpty(tW, W.Length);
+            ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
+            for (int i = 0; i < W.Length; i++)
+            {
+                ty[i] = tW[i] * x[i] + W[i] * tx[i];
+                y[i] = W[i] * x[i];
+            }
+        }
     }
 }

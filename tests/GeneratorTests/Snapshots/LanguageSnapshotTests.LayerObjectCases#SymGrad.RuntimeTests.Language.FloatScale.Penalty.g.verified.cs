@@ -48,5 +48,22 @@ namespace SymGrad.RuntimeTests.Language
             PenaltyBackward(1);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Penalty</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public float PenaltyTangent(global::System.ReadOnlySpan<float> tW)
+        {
+            global::SymGrad.Guard.Covers(W.Length, nameof(W), 1.0, "W[0]");
+            global::SymGrad.Guard.Covers(W.Length, nameof(W), 2.0, "W[1]");
+            global::SymGrad.Guard.Covers(W.Length, nameof(W), 3.0, "W[2]");
+            global::SymGrad.Guard.CotangentLength<float>(tW, nameof(tW), W, nameof(W));
+            tW = global::SymGrad.Workspace.ZerosIfEmpty(tW, W.Length);
+            return tW[0] * W[0] + W[0] * tW[0] + (tW[1] * W[1] + W[1] * tW[1]) + (tW[2] * W[2] + W[2] * tW[2]);
+        }
     }
 }

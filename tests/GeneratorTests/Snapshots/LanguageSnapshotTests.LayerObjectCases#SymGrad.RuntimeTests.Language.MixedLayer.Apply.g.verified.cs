@@ -55,5 +55,23 @@ namespace SymGrad.RuntimeTests.Language
             ApplyBackward(p, 1, 0, ref dp);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Apply</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result, sets the tangent of each out result, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public double ApplyTangent(global::SymGrad.RuntimeTests.Language.Triple p, out double side, global::SymGrad.RuntimeTests.Language.Triple tp, global::System.ReadOnlySpan<double> tW, double tBias, out double tside)
+        {
+            global::SymGrad.Guard.Covers(W.Length, nameof(W), 2.0, "W[1]");
+            global::SymGrad.Guard.Covers(W.Length, nameof(W), 1.0, "W[0]");
+            global::SymGrad.Guard.CotangentLength<double>(tW, nameof(tW), W, nameof(W));
+            tW = global::SymGrad.Workspace.ZerosIfEmpty(tW, W.Length);
+            tside = tp.Y * W[1] + p.Y * tW[1];
+            side = p.Y * W[1];
+            return tp.X * W[0] + p.X * tW[0] + tBias;
+        }
     }
 }

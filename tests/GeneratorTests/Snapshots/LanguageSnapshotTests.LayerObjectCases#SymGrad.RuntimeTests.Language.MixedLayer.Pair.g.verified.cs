@@ -40,5 +40,24 @@ namespace SymGrad.RuntimeTests.Language
             dx += dA2 * Bias;
             dBias += dA2 * x;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Pair</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangents of the tuple's elements, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public (double A, double B) PairTangent(double x, double tx, global::System.ReadOnlySpan<double> tW, double tBias)
+        {
+            global::SymGrad.Guard.Covers(W.Length, nameof(W), 1.0, "W[0]");
+            global::SymGrad.Guard.CotangentLength<double>(tW, nameof(tW), W, nameof(W));
+            tW = global::SymGrad.Workspace.ZerosIfEmpty(tW, W.Length);
+            double tA = 0;
+            double tB = 0;
+            tA = tx * Bias + x * tBias;
+            tB = tx * W[0] + x * tW[0];
+            return (tA, tB);
+        }
     }
 }

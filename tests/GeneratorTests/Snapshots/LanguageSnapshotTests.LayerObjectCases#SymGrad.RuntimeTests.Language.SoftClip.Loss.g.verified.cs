@@ -66,5 +66,30 @@ namespace SymGrad.RuntimeTests.Language
             LossBackward(x, 1, dx);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Loss</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public double LossTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> tx, double tGain)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            double tsum = 0;
+            double sum = 0.0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                double tv = tx[i];
+                double v = x[i];
+                double u = v / Temperature;
+                double tanh = global::System.Math.Tanh(u);
+                tsum += tGain * tanh + Gain * (1 - tanh * tanh) * (tv / Temperature);
+                sum += Gain * tanh;
+            }
+            return tsum * sum + sum * tsum;
+        }
     }
 }

@@ -185,6 +185,27 @@ namespace SymGrad.RuntimeTests.Language
             }
         }
 
+        /// <summary>A layer object's differentiable fields are inputs of its MTangent: their tangents follow the parameters'.</summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void LayerObjectsTakeTheirFieldsTangents(int seed)
+        {
+            var rng = new Random(seed);
+            var layer = new DenseLayer(4, 3, rng);
+            double[] x = Random(rng, 4), y = new double[3], ty = new double[3], tx = Random(rng, 4), tW = Random(rng, 12), tB = Random(rng, 3);
+            double[] ybar = Random(rng, 3), dx = new double[4];
+            layer.ForwardTangent(x, y, tx, tW, tB, ty);
+            layer.ZeroGradients();
+            layer.ForwardBackward(x, y, ybar, dx);
+            AssertClose(Dot(dx, tx) + Dot(layer.dW, tW) + Dot(layer.dB, tB), Dot(ybar, ty));
+
+            var clip = new SoftClip();
+            double[] dxs = new double[4];
+            clip.ZeroGradients();
+            clip.LossGradient(x, dxs);
+            AssertClose(Dot(dxs, tx) + (clip.dGain * 0.6), clip.LossTangent(x, tx, 0.6));
+        }
+
         private static double Dot(double[] a, double[] b) => a.Zip(b, (p, q) => p * q).Sum();
 
         private static void AssertClose(double expected, double actual) => Assert.True(Math.Abs(expected - actual) <= 1e-9 * (1 + Math.Abs(expected)), $"expected {expected}, got {actual}");
