@@ -87,8 +87,11 @@ namespace SymGrad.Generator.Emit
                 if (hessianVector is not null)
                 {
                     WriteHessianVector(writer, model, program, hessianVector);
-                    writer.WriteLineNoTabs(string.Empty);
-                    JacobianWriter.WriteHessian(writer, model, model.ReturnType);
+                    if (!model.Parameters.Any(p => p.Group is not null))
+                    {
+                        writer.WriteLineNoTabs(string.Empty);
+                        JacobianWriter.WriteHessian(writer, model, model.ReturnType);
+                    }
                 }
 
                 if (JacobianWriter.ElementType(model) is { } type)
@@ -219,9 +222,9 @@ namespace SymGrad.Generator.Emit
         /// </summary>
         private static HessianVectorProgram? BuildHessianVector(MethodModel model, BackwardProgram program)
         {
-            var inputs = model.Arguments.Where(p => p.IsDifferentiable).ToList();
+            var inputs = model.Parameters.Where(p => !p.IsField && p.IsDifferentiable).ToList(); // a struct's fields, each a leaf
             string type = model.ReturnType;
-            if (type is not ("double" or "float") || inputs.Count == 0 || inputs.Any(p => p.ElementType != type || p.Group is not null) || program.Cotangents.Count > 0
+            if (type is not ("double" or "float") || inputs.Count == 0 || inputs.Any(p => p.ElementType != type) || program.Cotangents.Count > 0
                 || model.Results.Count > 0 || model.Parameters.Any(p => p.IsField && p.IsDifferentiable))
             {
                 return null;
@@ -231,8 +234,17 @@ namespace SymGrad.Generator.Emit
             var names = new NameAllocator(model.TakenNames.Concat(Walk.All(body).SelectMany(Walk.Expressions).SelectMany(Reads.Of))
                 .Concat(Walk.All(body).OfType<LocalDecl>().Select(d => d.Name)).Concat(program.Variables.Keys).Concat(program.Gradients.Values)
                 .Append(program.Workspace).Append(program.Signature.WorkspaceMark).Append(program.Signature.DResult));
-            var direction = inputs.ToDictionary(p => p.Name, p => names.Reserve("v" + p.Name));
-            var product = inputs.ToDictionary(p => p.Name, p => names.Reserve("hv" + p.Name));
+            // A struct's fields are the fields of one direction and one product: v.X of Point3 va, hva.X of ref Point3 hva.
+            Dictionary<string, string> Leaves(string prefix)
+            {
+                var slots = new Dictionary<string, string>();
+                return inputs.ToDictionary(p => p.Name, p => p.Group is { } group
+                    ? (slots.TryGetValue(group, out string? slot) ? slot : slots[group] = names.Reserve(prefix + group)) + p.Name.Substring(group.Length)
+                    : names.Reserve(prefix + p.Name));
+            }
+
+            var direction = Leaves("v");
+            var product = Leaves("hv");
             var tangents = new Dictionary<string, string>();
             foreach (ParameterSpec p in inputs)
             {
@@ -250,8 +262,11 @@ namespace SymGrad.Generator.Emit
             (Block hessian, List<ParameterSpec> inputs, Dictionary<string, string> direction, Dictionary<string, string> product) = hessianVector;
             string type = model.ReturnType;
             var parameters = BackwardSignature.Primal(model, p => $"{p.Type} {p.Name}", r => $"out {r.Type} {r.Name}");
-            parameters.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"{type} {direction[p.Name]}" : $"global::System.ReadOnlySpan<{type}> {direction[p.Name]}"));
-            parameters.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"ref {type} {product[p.Name]}" : $"global::System.Span<{type}> {product[p.Name]}"));
+            // One direction and one product per parameter as the signature lists it (a struct whole).
+            string Slot(Dictionary<string, string> of, ParameterSpec p) => p.Group is null ? of[p.Name] : of[p.Name].Substring(0, of[p.Name].Length - (p.Name.Length - p.Group.Length));
+            var slots = inputs.GroupBy(p => p.Group ?? p.Name).Select(g => g.First()).ToList();
+            parameters.AddRange(slots.Select(p => p.Group is not null ? $"{p.GroupType} {Slot(direction, p)}" : p.Kind == ParameterKind.Scalar ? $"{type} {direction[p.Name]}" : $"global::System.ReadOnlySpan<{type}> {direction[p.Name]}"));
+            parameters.AddRange(slots.Select(p => p.Group is not null ? $"ref {p.GroupType} {Slot(product, p)}" : p.Kind == ParameterKind.Scalar ? $"ref {type} {product[p.Name]}" : $"global::System.Span<{type}> {product[p.Name]}"));
             writer.WriteLineNoTabs(string.Empty);
             writer.WriteLine("/// <summary>");
             writer.WriteLine($"/// Hessian-vector product of <c>{Xml(model.Name)}</c>, derived by SymGrad (forward mode over its backward pass): accumulates");

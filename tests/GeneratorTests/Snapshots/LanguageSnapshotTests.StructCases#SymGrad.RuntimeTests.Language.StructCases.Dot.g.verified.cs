@@ -57,5 +57,24 @@ namespace SymGrad.RuntimeTests.Language
         {
             return ta.X * b.X + a.X * tb.X + (ta.Y * b.Y + a.Y * tb.Y) + (ta.Z * b.Z + a.Z * tb.Z);
         }
+
+        /// <summary>
+        /// Hessian-vector product of <c>Dot</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void DotHessianVector(global::SymGrad.RuntimeTests.Language.Point3 a, global::SymGrad.RuntimeTests.Language.Point3 b, global::SymGrad.RuntimeTests.Language.Point3 va, global::SymGrad.RuntimeTests.Language.Point3 vb, ref global::SymGrad.RuntimeTests.Language.Point3 hva, ref global::SymGrad.RuntimeTests.Language.Point3 hvb)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return (a.X * b.X) + (a.Y * b.Y) + (a.Z * b.Z);   ∂result/∂a.X = b.X; ∂result/∂b.X = a.X; ∂result/∂a.Y = b.Y; ∂result/∂b.Y = a.Y; ∂result/∂a.Z = b.Z; ∂result/∂b.Z = a.Z
+            hva.X += dResult * vb.X;
+            hvb.X += dResult * va.X;
+            hva.Y += dResult * vb.Y;
+            hvb.Y += dResult * va.Y;
+            hva.Z += dResult * vb.Z;
+            hvb.Z += dResult * va.Z;
+        }
     }
 }

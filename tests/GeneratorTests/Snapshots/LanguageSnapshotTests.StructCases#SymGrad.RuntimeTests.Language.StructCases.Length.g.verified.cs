@@ -125,5 +125,84 @@ namespace SymGrad.RuntimeTests.Language
             double sqrt = global::System.Math.Sqrt(u);
             return (te_X * e_X + e_X * te_X + (te_Y * e_Y + e_Y * te_Y) + (te_Z * e_Z + e_Z * te_Z)) / (2 * sqrt);
         }
+
+        /// <summary>
+        /// Hessian-vector product of <c>Length</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LengthHessianVector(global::SymGrad.RuntimeTests.Language.Segment s, double scale, global::SymGrad.RuntimeTests.Language.Segment vs, double vscale, ref global::SymGrad.RuntimeTests.Language.Segment hvs, ref double hvscale)
+        {
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                double td_X = vs.To.X - vs.From.X;
+                double d_X = s.To.X - s.From.X;
+                double td_Y = vs.To.Y - vs.From.Y;
+                double d_Y = s.To.Y - s.From.Y;
+                double td_Z = vs.To.Z - vs.From.Z;
+                double d_Z = s.To.Z - s.From.Z;
+                workspace.Doubles.Push(d_X);
+                workspace.Doubles.Push(td_X);
+                td_X = td_X * scale + d_X * vscale;
+                d_X = d_X * scale;
+                double te_X = td_X;
+                double e_X = d_X;
+                double te_Y = td_Y;
+                double e_Y = d_Y;
+                double te_Z = td_Z;
+                double e_Z = d_Z;
+                e_Y += (double)s.Weight;
+                // Reverse sweep: adjoints, last statement first.
+                // return Math.Sqrt((e.X * e.X) + (e.Y * e.Y) + (e.Z * e.Z));   ∂result/∂e_X = 2·(e_X / (2·value)); ∂result/∂e_Y = 2·(e_Y / (2·value)); ∂result/∂e_Z = 2·(e_Z / (2·value))
+                double u = e_X * e_X + e_Y * e_Y + e_Z * e_Z;
+                double sqrt = global::System.Math.Sqrt(u);
+                double tvalue = (te_X * e_X + e_X * te_X + (te_Y * e_Y + e_Y * te_Y) + (te_Z * e_Z + e_Z * te_Z)) / (2 * sqrt);
+                double value = sqrt;
+                double v = 2 * value;
+                double q = dResult / v;
+                double tg = -(2 * q * tvalue / v);
+                double g = q;
+                double u2 = 2 * g;
+                double tde_X = 2 * tg * e_X + u2 * te_X;
+                double de_X = u2 * e_X;
+                double u3 = 2 * g;
+                double tde_Y = 2 * tg * e_Y + u3 * te_Y;
+                double u4 = 2 * g;
+                double tde_Z = 2 * tg * e_Z + u4 * te_Z;
+                // double e.Z = d.Z;
+                double tdd_Z = tde_Z;
+                // double e.Y = d.Y;
+                double tdd_Y = tde_Y;
+                // double e.X = d.X;
+                double tdd_X = tde_X;
+                double dd_X = de_X;
+                // d.X *= scale;   ∂d_X/∂d_X = scale; ∂d_X/∂scale = d_X
+                double tg2 = tdd_X;
+                double g2 = dd_X;
+                td_X = workspace.Doubles.Pop();
+                d_X = workspace.Doubles.Pop();
+                tdd_X = tg2 * scale + g2 * vscale;
+                dd_X = g2 * scale;
+                hvscale += tg2 * d_X + g2 * td_X;
+                // d.Z = s.To.Z - s.From.Z;   ∂d_Z/∂s.To.Z = 1; ∂d_Z/∂s.From.Z = -1
+                hvs.To.Z += tdd_Z;
+                hvs.From.Z -= tdd_Z;
+                // double d.Y = s.To.Y - s.From.Y;   ∂d_Y/∂s.To.Y = 1; ∂d_Y/∂s.From.Y = -1
+                hvs.To.Y += tdd_Y;
+                hvs.From.Y -= tdd_Y;
+                // double d.X = s.To.X - s.From.X;   ∂d_X/∂s.To.X = 1; ∂d_X/∂s.From.X = -1
+                hvs.To.X += tdd_X;
+                hvs.From.X -= tdd_X;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
     }
 }

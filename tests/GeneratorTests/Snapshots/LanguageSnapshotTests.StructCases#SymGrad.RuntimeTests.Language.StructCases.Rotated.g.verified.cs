@@ -167,5 +167,118 @@ namespace SymGrad.RuntimeTests.Language
             p_Z = p_Z_value_2;
             return 2.0 * tp_X + 3.0 * tp_Y + tp_Z;
         }
+
+        /// <summary>
+        /// Hessian-vector product of <c>Rotated</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void RotatedHessianVector(global::SymGrad.RuntimeTests.Language.Point3 a, double c, double s, global::SymGrad.RuntimeTests.Language.Point3 va, double vc, double vs, ref global::SymGrad.RuntimeTests.Language.Point3 hva, ref double hvc, ref double hvs)
+        {
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                double tp_X = va.X;
+                double p_X = a.X;
+                double tp_Y = va.Y;
+                double p_Y = a.Y;
+                double tp_Z = va.Z;
+                double p_Z = a.Z;
+                double tp_X_value = vc * p_X + c * tp_X - (vs * p_Y + s * tp_Y);
+                double p_X_value = c * p_X - s * p_Y;
+                double tp_Z_value = tp_Z;
+                double p_Z_value = p_Z;
+                workspace.Doubles.Push(p_X);
+                workspace.Doubles.Push(tp_X);
+                tp_X = tp_X_value;
+                p_X = p_X_value;
+                workspace.Doubles.Push(p_Y);
+                workspace.Doubles.Push(tp_Y);
+                tp_Z = tp_Z_value;
+                p_Z = p_Z_value;
+                workspace.Doubles.Push(p_X);
+                workspace.Doubles.Push(tp_X);
+                workspace.Doubles.Push(p_Z);
+                workspace.Doubles.Push(tp_Z);
+                // Reverse sweep: adjoints, last statement first.
+                // return (p.X * 2) + (p.Y * 3) + p.Z;   ∂result/∂p_X = 2; ∂result/∂p_Y = 3; ∂result/∂p_Z = 1
+                double tdp_X = 0;
+                double dp_X = 2.0 * dResult;
+                double tdp_Y = 0;
+                double dp_Y = 3.0 * dResult;
+                double tdp_Z = 0;
+                double dp_Z = dResult;
+                // p.Z = p.Z * p.X;
+                double tdp_Z_value_2 = tdp_Z;
+                double dp_Z_value_2 = dp_Z;
+                tp_Z = workspace.Doubles.Pop();
+                p_Z = workspace.Doubles.Pop();
+                // p.Y = p.X;
+                double tdp_Y_value_2 = tdp_Y;
+                double dp_Y_value_2 = dp_Y;
+                // p.X = p.Y;
+                double tdp_X_value_2 = tdp_X;
+                double dp_X_value_2 = dp_X;
+                tp_X = workspace.Doubles.Pop();
+                p_X = workspace.Doubles.Pop();
+                // double p_Z_value_2 = p.Z * p.X;   ∂p_Z_value_2/∂p_Z = p_X; ∂p_Z_value_2/∂p_X = p_Z
+                tdp_Z = tdp_Z_value_2 * p_X + dp_Z_value_2 * tp_X;
+                dp_Z = dp_Z_value_2 * p_X;
+                tdp_X = tdp_Z_value_2 * p_Z + dp_Z_value_2 * tp_Z;
+                dp_X = dp_Z_value_2 * p_Z;
+                // double p_Y_value_2 = p.X;
+                tdp_X += tdp_Y_value_2;
+                dp_X += dp_Y_value_2;
+                // double p_X_value_2 = p.Y;
+                tdp_Y = tdp_X_value_2;
+                dp_Y = dp_X_value_2;
+                // p.Z = p.Z;
+                double tdp_Z_value = tdp_Z;
+                double dp_Z_value = dp_Z;
+                // p.Y = (s * p.X) + (c * p.Y);
+                double tdp_Y_value = tdp_Y;
+                double dp_Y_value = dp_Y;
+                tp_Y = workspace.Doubles.Pop();
+                p_Y = workspace.Doubles.Pop();
+                // p.X = (c * p.X) - (s * p.Y);
+                double tdp_X_value = tdp_X;
+                double dp_X_value = dp_X;
+                tp_X = workspace.Doubles.Pop();
+                p_X = workspace.Doubles.Pop();
+                // double p_Z_value = p.Z;
+                tdp_Z = tdp_Z_value;
+                dp_Z = dp_Z_value;
+                // double p_Y_value = (s * p.X) + (c * p.Y);   ∂p_Y_value/∂s = p_X; ∂p_Y_value/∂p_X = s; ∂p_Y_value/∂c = p_Y; ∂p_Y_value/∂p_Y = c
+                hvs += tdp_Y_value * p_X + dp_Y_value * tp_X;
+                tdp_X = tdp_Y_value * s + dp_Y_value * vs;
+                dp_X = dp_Y_value * s;
+                hvc += tdp_Y_value * p_Y + dp_Y_value * tp_Y;
+                tdp_Y = tdp_Y_value * c + dp_Y_value * vc;
+                dp_Y = dp_Y_value * c;
+                // double p_X_value = (c * p.X) - (s * p.Y);   ∂p_X_value/∂c = p_X; ∂p_X_value/∂p_X = c; ∂p_X_value/∂s = -p_Y; ∂p_X_value/∂p_Y = -s
+                hvc += tdp_X_value * p_X + dp_X_value * tp_X;
+                tdp_X += tdp_X_value * c + dp_X_value * vc;
+                dp_X += dp_X_value * c;
+                double tg = -tdp_X_value;
+                double g = -dp_X_value;
+                hvs += tg * p_Y + g * tp_Y;
+                tdp_Y += tg * s + g * vs;
+                dp_Y += g * s;
+                // double p.Z = a.Z;
+                hva.Z += tdp_Z;
+                // double p.Y = a.Y;
+                hva.Y += tdp_Y;
+                // double p.X = a.X;
+                hva.X += tdp_X;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
     }
 }

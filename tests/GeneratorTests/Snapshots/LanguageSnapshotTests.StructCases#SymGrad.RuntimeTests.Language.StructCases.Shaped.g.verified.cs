@@ -78,5 +78,35 @@ namespace SymGrad.RuntimeTests.Language
             float exp = global::System.MathF.Exp(t.Value);
             return t.Shape == global::SymGrad.RuntimeTests.Language.Shape.Linear ? tt.Value * w[0] + t.Value * tw[0] : exp * tt.Value * w[0] + exp * tw[0];
         }
+
+        /// <summary>
+        /// Hessian-vector product of <c>Shaped</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ShapedHessianVector(global::SymGrad.RuntimeTests.Language.Tagged t, global::System.ReadOnlySpan<float> w, global::SymGrad.RuntimeTests.Language.Tagged vt, global::System.ReadOnlySpan<float> vw, ref global::SymGrad.RuntimeTests.Language.Tagged hvt, global::System.Span<float> hvw)
+        {
+            global::SymGrad.Guard.CotangentLength<float>(vw, nameof(vw), w, nameof(w));
+            global::SymGrad.Guard.SameLength<float>(hvw, nameof(hvw), w, nameof(w));
+            vw = global::SymGrad.Workspace.ZerosIfEmpty(vw, w.Length);
+            float dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return t.Shape == Shape.Linear ? t.Value * w[0] : MathF.Exp(t.Value) * w[0];
+            if (t.Shape == global::SymGrad.RuntimeTests.Language.Shape.Linear)
+            {
+                hvt.Value += dResult * vw[0];
+                hvw[0] += dResult * vt.Value;
+            }
+            else
+            {
+                float exp2 = global::System.MathF.Exp(t.Value);
+                float texp = exp2 * vt.Value;
+                float exp = exp2;
+                float u = dResult * w[0];
+                hvt.Value += dResult * vw[0] * exp + u * texp;
+                hvw[0] += dResult * texp;
+            }
+        }
     }
 }

@@ -104,6 +104,40 @@ namespace SymGrad.RuntimeTests.Language
             Assert.Throws<ArgumentException>(() => Scalars.RecurrenceHessian(x, a, new double[24]));
         }
 
+        /// <summary>Struct parameters: one direction and one product of the struct's type, field by field (nested structs too).</summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void StructParameters(int seed)
+        {
+            var rng = new Random(seed);
+            Point3 P() => new(rng.NextDouble() + 0.5, rng.NextDouble() - 0.5, rng.NextDouble());
+            var s = new Segment { From = P(), To = P(), Weight = 2 };
+            var v = new Segment { From = P(), To = P() };
+            double scale = 0.5 + rng.NextDouble(), vscale = rng.NextDouble() - 0.5;
+            Segment hv = default;
+            double hvscale = 0;
+            StructCases.LengthHessianVector(s, scale, v, vscale, ref hv, ref hvscale);
+            (Segment G, double Scale) Gradient(double h)
+            {
+                Segment ds = default;
+                double dscale = 0;
+                var at = new Segment { From = Add(s.From, v.From, h), To = Add(s.To, v.To, h), Weight = s.Weight };
+                StructCases.LengthGradient(at, scale + (h * vscale), ref ds, ref dscale);
+                return (ds, dscale);
+            }
+
+            var (up, upScale) = Gradient(H);
+            var (down, downScale) = Gradient(-H);
+            double[] expected = Fields(up).Zip(Fields(down), (a, b) => (a - b) / (2 * H)).ToArray();
+            double[] actual = Fields(hv);
+            for (int i = 0; i < 6; i++) AssertClose(expected[i], actual[i]);
+            AssertClose((upScale - downScale) / (2 * H), hvscale);
+        }
+
+        private static Point3 Add(Point3 a, Point3 b, double h) => new(a.X + (h * b.X), a.Y + (h * b.Y), a.Z + (h * b.Z));
+
+        private static double[] Fields(Segment s) => new[] { s.From.X, s.From.Y, s.From.Z, s.To.X, s.To.Y, s.To.Z };
+
         [Fact]
         public void AccumulatesAndAnEmptyDirectionIsZero()
         {
