@@ -755,7 +755,7 @@ namespace SymGrad.GeneratorTests
                 }
                 """, "SG0019", "'G' calls the generated 'FGradient'", "call FTangent along the directions you need");
 
-        /// <summary>F calls another method: it has no MHessianVector, so its tangent cannot be differentiated again.</summary>
+        /// <summary>F calls a method with only a registered backward: it has no MTangent, so its tangent cannot be differentiated again.</summary>
         [Fact]
         public void SG0019_ACalleeWithoutAHessianVectorProduct()
             => Expect("""
@@ -763,8 +763,10 @@ namespace SymGrad.GeneratorTests
                 using SymGrad;
                 public static partial class K
                 {
-                    [Differentiable]
                     public static double Sq(double x) => x * x;
+
+                    [DerivativeOf(typeof(K), nameof(Sq))]
+                    public static void SqBackward(double x, double dResult, ref double dx) => dx += 2 * x * dResult;
 
                     [Differentiable]
                     public static double F(double x) => Sq(x) * x;

@@ -228,6 +228,7 @@ namespace SymGrad.Generator.Differentiate
                 Assigning = assignedArg >= 0 && target.AssigningBackward is { } assigning ? target.BackwardContainingType + "." + assigning : null,
                 AssignedArg = assignedArg,
                 Cotangents = cotangents.ToEquatableArray(),
+                Call = target,
             });
             // What the call overwrote passes its cotangent on no further (it went into the call's backward). Its arguments were
             // read before it wrote: their adjoints come after the clearing.

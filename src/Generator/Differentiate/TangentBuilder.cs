@@ -100,8 +100,12 @@ namespace SymGrad.Generator.Differentiate
         /// <param name="unread">The gradients themselves: only their tangents are asked for, so their writes go.</param>
         public static Block? OverReverse(Block body, IEnumerable<string> inputs, Dictionary<string, string> tangents, ISet<string> unread, NameAllocator names)
         {
+            // Calls: of a scalar method without outputs whose own second-order methods SymGrad writes (its backward's tangent is
+            // its MBackward along the seed's tangent and its MTangentBackward along the inputs'), and in values, of methods with
+            // a forward mode.
             var all = Walk.All(body).ToList();
-            if (all.Any(s => s is Invoke or CallStatement) || all.SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).Any(e => e is UserCall or UnknownCall))
+            if (all.Any(s => s is CallStatement || s is Invoke inv && !NestedBackward(inv))
+                || all.SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).Any(e => e is UnknownCall || e is UserCall { Target.Tangent: null }))
             {
                 return null;
             }
@@ -129,6 +133,13 @@ namespace SymGrad.Generator.Differentiate
                         case Push p when Varies(p.Value):
                             changed |= pairs.Add(p.Pair);
                             break;
+                        case Invoke inv when inv.Args.Where(a => a is not Written).Any(a => Varies(a) || a is SpanRef r && active.Contains(r.Span)):
+                            foreach (string written in Reads.WrittenBy(inv.Args))
+                            {
+                                changed |= active.Add(written);
+                            }
+
+                            break;
                     }
                 }
             }
@@ -140,9 +151,85 @@ namespace SymGrad.Generator.Differentiate
             }
 
             var statements = builder.Statements(body);
+            // The gradients themselves are not asked for: their writes go, and a callee's backward gets an empty span for one.
             Block product = Walk.Rewrite(new Block(statements.ToEquatableArray()), s =>
-                s is Assign { Target: Name n } && unread.Contains(n.Id) || s is Assign { Target: Element e } && unread.Contains(e.Span) ? System.Array.Empty<Stmt>() : new[] { s });
+                s is Assign { Target: Name n } && unread.Contains(n.Id) || s is Assign { Target: Element e } && unread.Contains(e.Span) ? System.Array.Empty<Stmt>()
+                : s is Invoke inv ? new[] { inv with { Args = inv.Args.Select(a => a is Written { Target: SpanRef r } && unread.Contains(r.Span) ? Empty : a).ToEquatableArray() } }
+                : new[] { s });
             return Prune(product, builder._covered);
+        }
+
+        /// <summary>The backward of a call whose tangent SymGrad can write (see <see cref="BackwardTangent"/>).</summary>
+        private static bool NestedBackward(Invoke inv) => inv.Call is { Nested: true } c && c.ReturnType != "void"
+            && !c.Parameters.Any(p => p.Kind == ParameterKind.SpanOutput) && inv.Cotangents.Count == 1;
+
+        /// <summary>
+        /// The tangent of <c>FBackward(x, s, ref dx)</c> (dx += s·∇F(x)) along ẋ and ṡ: dẋ += ṡ·∇F(x) + s·H·ẋ, that is
+        /// <c>FBackward(x, ṡ, ref dẋ)</c> and <c>FTangentBackward(x, ẋ, s, ref dẋ, …)</c> (whose ∇F·s into ẋ's gradients is not
+        /// wanted here).
+        /// </summary>
+        private IEnumerable<Stmt> BackwardTangent(Invoke inv, CallTarget callee, List<Stmt> output)
+        {
+            int n = callee.Parameters.Count;
+            var primal = inv.Args.Take(n).ToList();
+            (Expr seed, Expr seedTangent) = Forward(inv.Args[inv.Cotangents[0]], output);
+            var gradients = inv.Args.Skip(inv.Cotangents[0] + 1).ToList();
+            var products = gradients.Select(g => g switch
+            {
+                Written { Target: Name t } when _active.Contains(t.Id) => new Written(new Name(Tangent(t.Id), t.Type)),
+                Written { Target: SpanRef r } when _active.Contains(r.Span) || _tangents.ContainsKey(r.Span) => new Written(r with { Span = Tangent(r.Span) }),
+                _ => (Expr?)null,
+            }).ToList();
+            if (products.All(p => p is null))
+            {
+                yield break;
+            }
+
+            // A gradient whose tangent is not asked for: an empty span, or a local nobody reads for a ref.
+            Expr Discard(string type)
+            {
+                string discard = _names.Reserve("unwanted");
+                output.Add(new LocalDecl(discard, type, Zero(type), ""));
+                return new Written(new Name(discard, type));
+            }
+
+            var directions = new List<Expr>();
+            var unwanted = new List<Expr>();
+            bool varies = false;
+            for (int i = 0; i < n; i++)
+            {
+                ParameterSpec p = callee.Parameters[i];
+                if (!p.IsDifferentiable)
+                {
+                    continue;
+                }
+
+                if (primal[i] is SpanRef input)
+                {
+                    bool active = _active.Contains(input.Span);
+                    varies |= active;
+                    directions.Add(active ? input with { Span = Tangent(input.Span) } : Empty);
+                    unwanted.Add(Empty);
+                    continue;
+                }
+
+                Expr tangent = Forward(primal[i], output).Tangent;
+                varies |= !Simplifier.IsConstant(tangent, 0);
+                directions.Add(tangent);
+                unwanted.Add(Discard(p.ElementType));
+            }
+
+            var into = products.Select((p, k) => p ?? (gradients[k] is Written { Target: Name t } ? Discard(t.Type) : Empty)).ToList();
+            string owner = callee.BackwardContainingType + ".";
+            if (!Simplifier.IsConstant(seedTangent, 0))
+            {
+                yield return new Invoke(owner + callee.Backward, primal.Append(seedTangent).Concat(into).ToEquatableArray(), "");
+            }
+
+            if (varies)
+            {
+                yield return new Invoke(owner + callee.Method + "TangentBackward", primal.Concat(directions).Append(seed).Concat(into).Concat(unwanted).ToEquatableArray(), "");
+            }
         }
 
         /// <summary>
@@ -154,8 +241,10 @@ namespace SymGrad.Generator.Differentiate
         {
             while (true)
             {
+                // A callee's backward only writes its gradients: what it writes is not read by it.
                 var read = new HashSet<string>(Walk.All(body).SelectMany(s => Walk.Expressions(s)
-                    .Where(e => !(s is Assign { Target: Name } a && ReferenceEquals(e, a.Target))).SelectMany(Reads.Of)));
+                    .Where(e => !(s is Assign { Target: Name } a && ReferenceEquals(e, a.Target)) && !(s is Invoke { Call: not null } && e is Written { Target: Name }))
+                    .SelectMany(Reads.Of)));
                 var dead = new HashSet<string>(Walk.All(body).OfType<LocalDecl>().Select(d => d.Name).Where(n => !read.Contains(n)));
                 if (dead.Count == 0)
                 {
@@ -171,6 +260,7 @@ namespace SymGrad.Generator.Differentiate
                 }
 
                 body = Walk.Rewrite(body, s => s is LocalDecl d && dead.Contains(d.Name) || s is Assign { Target: Name n } && dead.Contains(n.Id)
+                    || s is Invoke { Call: not null } inv && inv.Args.OfType<Written>().All(w => w.Target is Name n && dead.Contains(n.Id))
                     ? System.Array.Empty<Stmt>() : new[] { s });
             }
         }
@@ -257,6 +347,10 @@ namespace SymGrad.Generator.Differentiate
                         break;
                     }
 
+                    case Invoke inv when inv.Call is { } callee && NestedBackward(inv):
+                        output.AddRange(BackwardTangent(inv, callee, output).ToList());
+                        output.Add(inv);
+                        break;
                     case Return { Value: null } r when _tupleReturn is not null:
                         output.Add(new Return(_tupleReturn, r.Source));
                         break;

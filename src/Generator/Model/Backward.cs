@@ -26,6 +26,9 @@ namespace SymGrad.Generator.Model
 
         public int AssignedArg { get; init; } = -1;
 
+        /// <summary>For the backward of a call of a differentiable method: the callee.</summary>
+        public CallTarget? Call { get; init; }
+
         /// <summary>For a backward: where the cotangents it receives are (the result's, then the outputs'); empty for other calls.</summary>
         public EquatableArray<int> Cotangents { get; init; } = EquatableArray<int>.Empty;
     }

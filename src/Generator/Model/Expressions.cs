@@ -78,6 +78,12 @@ namespace SymGrad.Generator.Model
         /// <summary>The callee's forward mode (<c>FTangent</c>: the original arguments, then a tangent per differentiable input), or null.</summary>
         public string? Tangent { get; init; }
 
+        /// <summary>
+        /// A generated callee with <c>MHessianVector</c> and <c>MTangentBackward</c>: the tangent of its backward (in a caller's
+        /// Hessian-vector product) is <c>MBackward</c> along the seed's tangent plus <c>MTangentBackward</c> along the inputs'.
+        /// </summary>
+        public bool Nested { get; init; }
+
         /// <summary>The type declaring <see cref="Tangent"/> when it is not the callee's (a <c>[TangentOf]</c> registration elsewhere).</summary>
         public string? TangentContainingType { get; init; }
     }

@@ -36,10 +36,12 @@ namespace SymGrad.Generator.Parse
             string returnType = TypeNames.Of(callee.ReturnType);
             if (callee.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttribute))
             {
+                NestedTargets.Modes modes = compilation is null ? default : NestedTargets.ModesOf(callee, compilation);
                 return new CallTarget(owner, callee.Name, owner, callee.Name + "Backward", parameters.ToEquatableArray(), returnType)
                 {
                     TypeArguments = callee.IsGenericMethod ? "<" + string.Join(", ", callee.TypeArguments.Select(TypeNames.Of)) + ">" : "",
-                    Tangent = compilation is not null && NestedTargets.HasTangent(callee, compilation) ? callee.Name + "Tangent" : null,
+                    Tangent = modes.Tangent ? callee.Name + "Tangent" : null,
+                    Nested = modes.Nested,
                 };
             }
 

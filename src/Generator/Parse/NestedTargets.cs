@@ -41,27 +41,32 @@ namespace SymGrad.Generator.Parse
             };
         }
 
-        // Per compilation (immutable, so the answers hold while it lives): each callee is derived once, not once per call site.
-        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, Dictionary<IMethodSymbol, bool>> s_tangents = new();
+        /// <summary>What SymGrad generates for a callee that its callers' forward and second-order modes call.</summary>
+        /// <param name="Tangent">Its <c>MTangent</c>, so a caller's forward mode can call it.</param>
+        /// <param name="Nested">Its <c>MHessianVector</c> and <c>MTangentBackward</c> as well, so a caller's Hessian-vector product can.</param>
+        public readonly record struct Modes(bool Tangent, bool Nested);
 
-        /// <summary>Whether SymGrad generates <c>FTangent</c> for <paramref name="callee"/>, so a caller's forward mode can call it.</summary>
-        public static bool HasTangent(IMethodSymbol callee, Compilation compilation)
+        // Per compilation (immutable, so the answers hold while it lives): each callee is derived once, not once per call site.
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, Dictionary<IMethodSymbol, Modes>> s_modes = new();
+
+        /// <summary>The modes SymGrad generates for <paramref name="callee"/>, a [Differentiable] method.</summary>
+        public static Modes ModesOf(IMethodSymbol callee, Compilation compilation)
         {
             if (!callee.IsStatic || callee.IsGenericMethod)
             {
-                return false;
+                return default;
             }
 
-            Dictionary<IMethodSymbol, bool> known = s_tangents.GetValue(compilation, _ => new Dictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default));
+            Dictionary<IMethodSymbol, Modes> known = s_modes.GetValue(compilation, _ => new Dictionary<IMethodSymbol, Modes>(SymbolEqualityComparer.Default));
             lock (known)
             {
-                if (known.TryGetValue(callee, out bool has))
+                if (known.TryGetValue(callee, out Modes modes))
                 {
-                    return has;
+                    return modes;
                 }
             }
 
-            bool result = DerivesTangent(callee, compilation);
+            Modes result = Derive(callee, compilation);
             lock (known)
             {
                 known[callee] = result;
@@ -70,16 +75,17 @@ namespace SymGrad.Generator.Parse
             return result;
         }
 
-        private static bool DerivesTangent(IMethodSymbol callee, Compilation compilation)
+        private static Modes Derive(IMethodSymbol callee, Compilation compilation)
         {
             if (Parsed(callee, compilation, default, out _) is not { } model)
             {
-                return false;
+                return default;
             }
 
             try
             {
-                return Emit.SourceEmitter.Derive(model).Tangent is not null;
+                Emit.SourceEmitter.Derived derived = Emit.SourceEmitter.Derive(model);
+                return new Modes(derived.Tangent is not null, derived.Tangent is not null && derived.HessianVector is not null && Emit.NestedWriter.Shape(model));
             }
             catch (System.OperationCanceledException)
             {
@@ -87,7 +93,7 @@ namespace SymGrad.Generator.Parse
             }
             catch (System.Exception)
             {
-                return false; // the callee's own emission reports it
+                return default; // the callee's own emission reports it
             }
         }
 

@@ -61,6 +61,59 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Tail</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TailHessianVector(float[] x, global::System.ReadOnlySpan<float> vx, global::System.Span<float> hvx)
+        {
+            global::SymGrad.Guard.CotangentLength<float>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<float>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            float dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return x[^1] * RangeCasesFloat.Sum(x[^3..]);   ∂result/∂x[x.Length - 1] = global::SymGrad.RuntimeTests.Language.RangeCasesFloat.Sum(x.Slice(x.Length - 3))
+            float tsum = global::SymGrad.RuntimeTests.Language.RangeCasesFloat.SumTangent(global::System.MemoryExtensions.AsSpan(x, x.Length - 3), vx.Slice(x.Length - 3));
+            hvx[x.Length - 1] += dResult * tsum;
+            global::SymGrad.RuntimeTests.Language.RangeCasesFloat.SumBackward(global::System.MemoryExtensions.AsSpan(x, x.Length - 3), dResult * vx[x.Length - 1], hvx.Slice(x.Length - 3));
+            global::SymGrad.RuntimeTests.Language.RangeCasesFloat.SumTangentBackward(global::System.MemoryExtensions.AsSpan(x, x.Length - 3), vx.Slice(x.Length - 3), dResult * x[x.Length - 1], hvx.Slice(x.Length - 3), default);
+        }
+
+        /// <summary>
+        /// The Hessian of <c>Tail</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x),
+        /// one <c>TailHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TailHessian(float[] x, global::System.Span<float> hessian)
+        {
+            int cX = 0;
+            int size = cX + x.Length;
+            global::SymGrad.Guard.JacobianLength<float>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> vx = workspace.RentFloats(x.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    TailHessianVector(x, vx, hessian.Slice(column * size + cX, x.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Tail</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x). It runs whichever needs fewer passes at
@@ -104,6 +157,50 @@ namespace SymGrad.RuntimeTests.Language
                         dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
                     }
                 }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>TailTangent</c> (nested differentiation), derived by SymGrad: TailTangent(x, ẋ) = ∇Tail(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>TailHessianVector</c>) and dResult·∇Tail(x) into those
+        /// of the tangents (<c>TailBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TailTangentBackward(float[] x, global::System.ReadOnlySpan<float> tx, float dResult, global::System.Span<float> dx, global::System.Span<float> dtx)
+        {
+            TailBackward(x, dResult, dtx);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> vx = workspace.RentFloats(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                TailHessianVector(x, vx, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>TailTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Tail(x)·ẋ along
+        /// (u, u̇), that is ∇Tail(x)·u̇ + (H·u)·ẋ, by <c>TailTangent</c> and <c>TailHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float TailTangentTangent(float[] x, global::System.ReadOnlySpan<float> tx, global::System.ReadOnlySpan<float> ux, global::System.ReadOnlySpan<float> utx)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> hux = workspace.RentFloats(x.Length);
+                TailHessianVector(x, ux, hux);
+                return TailTangent(x, utx) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<float>(hux, tx));
             }
             finally
             {

@@ -80,6 +80,71 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>CallKilledOnATakenBranch</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CallKilledOnATakenBranchHessianVector(double a, bool c, double va, ref double hva)
+        {
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            double tt = global::SymGrad.RuntimeTests.Regressions.EngineCases.ExplodeTangent(a, va);
+            if (c)
+            {
+                tt = 0;
+            }
+            // Reverse sweep: adjoints, last statement first.
+            // return t * a;   ∂result/∂t = a; ∂result/∂a = t
+            double tdt = dResult * va;
+            double dt = dResult * a;
+            hva += dResult * tt;
+            // if (c)
+            if (c)
+            {
+                // t = 1;
+                tdt = 0;
+                dt = 0;
+            }
+            // double t = Explode(a);
+            double tdExplodeA = 0;
+            if (dt != 0)
+            {
+                double unwanted = 0;
+                global::SymGrad.RuntimeTests.Regressions.EngineCases.ExplodeBackward(a, tdt, ref tdExplodeA);
+                global::SymGrad.RuntimeTests.Regressions.EngineCases.ExplodeTangentBackward(a, va, dt, ref tdExplodeA, ref unwanted);
+            }
+            hva += tdExplodeA;
+        }
+
+        /// <summary>
+        /// The Hessian of <c>CallKilledOnATakenBranch</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: a),
+        /// one <c>CallKilledOnATakenBranchHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CallKilledOnATakenBranchHessian(double a, bool c, global::System.Span<double> hessian)
+        {
+            int cA = 0;
+            int size = cA + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                for (int column = 0; column < size; column++)
+                {
+                    CallKilledOnATakenBranchHessianVector(a, c, column == cA ? 1 : 0, ref hessian[column * size + cA]);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>CallKilledOnATakenBranch</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (a). It runs whichever needs fewer passes at
@@ -122,6 +187,30 @@ namespace SymGrad.RuntimeTests.Regressions
             {
                 workspace.Release(mark);
             }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>CallKilledOnATakenBranchTangent</c> (nested differentiation), derived by SymGrad: CallKilledOnATakenBranchTangent(x, ẋ) = ∇CallKilledOnATakenBranch(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>CallKilledOnATakenBranchHessianVector</c>) and dResult·∇CallKilledOnATakenBranch(x) into those
+        /// of the tangents (<c>CallKilledOnATakenBranchBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CallKilledOnATakenBranchTangentBackward(double a, bool c, double ta, double dResult, ref double da, ref double dta)
+        {
+            CallKilledOnATakenBranchBackward(a, c, dResult, ref dta);
+            CallKilledOnATakenBranchHessianVector(a, c, dResult * ta, ref da);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>CallKilledOnATakenBranchTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇CallKilledOnATakenBranch(x)·ẋ along
+        /// (u, u̇), that is ∇CallKilledOnATakenBranch(x)·u̇ + (H·u)·ẋ, by <c>CallKilledOnATakenBranchTangent</c> and <c>CallKilledOnATakenBranchHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double CallKilledOnATakenBranchTangentTangent(double a, bool c, double ta, double ua, double uta)
+        {
+            double hua = 0;
+            CallKilledOnATakenBranchHessianVector(a, c, ua, ref hua);
+            return CallKilledOnATakenBranchTangent(a, c, uta) + hua * ta;
         }
     }
 }

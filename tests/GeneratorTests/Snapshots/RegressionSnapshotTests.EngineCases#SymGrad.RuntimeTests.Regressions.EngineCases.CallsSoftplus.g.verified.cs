@@ -53,6 +53,53 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>CallsSoftplus</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CallsSoftplusHessianVector(double x, double vx, ref double hvx)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return 2 * Softplus(x * x);
+            double tdSoftplusX = 0;
+            double dSoftplusX = 0;
+            double unwanted = 0;
+            global::SymGrad.RuntimeTests.Regressions.EngineCases.SoftplusTangentBackward(x * x, vx * x + x * vx, 2.0 * dResult, ref tdSoftplusX, ref unwanted);
+            global::SymGrad.RuntimeTests.Regressions.EngineCases.SoftplusBackward(x * x, 2.0 * dResult, ref dSoftplusX);
+            double u = 2 * dSoftplusX;
+            hvx += 2 * tdSoftplusX * x + u * vx;
+        }
+
+        /// <summary>
+        /// The Hessian of <c>CallsSoftplus</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: x),
+        /// one <c>CallsSoftplusHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CallsSoftplusHessian(double x, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int size = cX + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                for (int column = 0; column < size; column++)
+                {
+                    CallsSoftplusHessianVector(x, column == cX ? 1 : 0, ref hessian[column * size + cX]);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>CallsSoftplus</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at
@@ -95,6 +142,30 @@ namespace SymGrad.RuntimeTests.Regressions
             {
                 workspace.Release(mark);
             }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>CallsSoftplusTangent</c> (nested differentiation), derived by SymGrad: CallsSoftplusTangent(x, ẋ) = ∇CallsSoftplus(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>CallsSoftplusHessianVector</c>) and dResult·∇CallsSoftplus(x) into those
+        /// of the tangents (<c>CallsSoftplusBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CallsSoftplusTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            CallsSoftplusBackward(x, dResult, ref dtx);
+            CallsSoftplusHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>CallsSoftplusTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇CallsSoftplus(x)·ẋ along
+        /// (u, u̇), that is ∇CallsSoftplus(x)·u̇ + (H·u)·ẋ, by <c>CallsSoftplusTangent</c> and <c>CallsSoftplusHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double CallsSoftplusTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            CallsSoftplusHessianVector(x, ux, ref hux);
+            return CallsSoftplusTangent(x, utx) + hux * tx;
         }
     }
 }

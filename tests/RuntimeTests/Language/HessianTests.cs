@@ -134,6 +134,61 @@ namespace SymGrad.RuntimeTests.Language
             AssertClose((upScale - downScale) / (2 * H), hvscale);
         }
 
+        /// <summary>A method calling differentiable methods: their backwards' tangents are their MBackward and MTangentBackward.</summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void CallsOfMethodsWithASecondOrder(int seed)
+        {
+            var rng = new Random(seed);
+            double[] w = Random(rng, 5), v = Random(rng, 5), hv = new double[5];
+            double a = 0.5 + rng.NextDouble(), va = rng.NextDouble() - 0.5, hva = 0;
+            NestedCases.CallsForASecondOrderHessianVector(w, a, v, va, hv, ref hva);
+            (double[] Dw, double Da) Gradient(double step)
+            {
+                double[] dw = new double[5];
+                double da = 0;
+                NestedCases.CallsForASecondOrderGradient(w.Zip(v, (p, q) => p + (step * q)).ToArray(), a + (step * va), dw, ref da);
+                return (dw, da);
+            }
+
+            var (up, upA) = Gradient(H);
+            var (down, downA) = Gradient(-H);
+            for (int i = 0; i < 5; i++) AssertClose((up[i] - down[i]) / (2 * H), hv[i]);
+            AssertClose((upA - downA) / (2 * H), hva);
+
+            double[] hessian = new double[6 * 6];
+            NestedCases.CallsForASecondOrderHessian(w, a, hessian);
+            for (int i = 0; i < 5; i++) AssertClose(hessian[(i * 6) + 5], hessian[(5 * 6) + i]);
+        }
+
+        /// <summary>Callers in the regression and range cases that got a Hessian-vector product with calls.</summary>
+        [Theory]
+        [InlineData(0.3)]
+        [InlineData(-1.4)]
+        public void CallersOfTheOtherCases(double x)
+        {
+            // 2·softplus(x²): f″ = 4σ(x²) + 8x²·σ(x²)(1 − σ(x²)).
+            double sigma = 1 / (1 + Math.Exp(-x * x)), h = 0;
+            Regressions.EngineCases.CallsSoftplusHessianVector(x, 1, ref h);
+            AssertClose((4 * sigma) + (8 * x * x * sigma * (1 - sigma)), h);
+
+            foreach (bool c in new[] { false, true })
+            {
+                double ha = 0, up = 0, down = 0;
+                Regressions.EngineCases.CallKilledOnATakenBranchHessianVector(x * 0.01, c, 0.5, ref ha);
+                Regressions.EngineCases.CallKilledOnATakenBranchGradient((x * 0.01) + (0.5 * H), c, ref up);
+                Regressions.EngineCases.CallKilledOnATakenBranchGradient((x * 0.01) - (0.5 * H), c, ref down);
+                double expected = (up - down) / (2 * H); // e^(1000a)·a: central differences good to a few parts in 10⁶
+                Assert.True(Math.Abs(expected - ha) <= 1e-4 * (1 + Math.Abs(expected)), $"expected {expected}, got {ha}");
+            }
+
+            float[] xs = { 0.5f, (float)x, 1.5f, -0.75f }, v = { 0.2f, -0.4f, 1f, 0.3f }, hv = new float[4];
+            RangeCases.TailHessianVector(xs, v, hv);
+            // x₃·(x₁² + x₂² + x₃²): H·v is (0, 2x₃v₁ + 2x₁v₃, 2x₃v₂ + 2x₂v₃, 2x₁v₁ + 2x₂v₂ + 6x₃v₃).
+            float[] expectedHv = { 0, (2 * xs[3] * v[1]) + (2 * xs[1] * v[3]), (2 * xs[3] * v[2]) + (2 * xs[2] * v[3]), (2 * xs[1] * v[1]) + (2 * xs[2] * v[2]) + (6 * xs[3] * v[3]) };
+            for (int i = 0; i < 4; i++) Assert.Equal(expectedHv[i], hv[i], 5);
+        }
+
         private static Point3 Add(Point3 a, Point3 b, double h) => new(a.X + (h * b.X), a.Y + (h * b.Y), a.Z + (h * b.Z));
 
         private static double[] Fields(Segment s) => new[] { s.From.X, s.From.Y, s.From.Z, s.To.X, s.To.Y, s.To.Z };

@@ -99,6 +99,22 @@ namespace SymGrad.RuntimeTests.Language
             return x1 * x1;
         }
 
+        [Differentiable]
+        public static double Cubed(double x, double a) => a * x * x * x;
+
+        /// <summary>Calls of methods that have a Hessian-vector product: the caller's MHessianVector calls their tangents.</summary>
+        [Differentiable]
+        public static double CallsForASecondOrder(ReadOnlySpan<double> w, double a)
+        {
+            double s = LogSumExp(w, a) * a;
+            for (int i = 0; i < w.Length; i++)
+            {
+                s += Cubed(w[i], a);
+            }
+
+            return s * s;
+        }
+
         /// <summary>GradBench's saddle: f = (x1² + y1²) − (x2² + y2²) + x1·y2, one argument of each side.</summary>
         [Differentiable]
         public static double Saddle(double x1, double x2, double y1, double y2) => (x1 * x1) + (y1 * y1) - ((x2 * x2) + (y2 * y2)) + (x1 * y2);
