@@ -251,16 +251,12 @@ namespace SymGrad.Generator.Differentiate
                     return body;
                 }
 
-                var writes = new HashSet<string>(Walk.All(body).Where(WritesOutputs).Select(s => s is LocalDecl d ? d.Name : s is Assign { Target: Name n } ? n.Id : ""));
-                writes.ExceptWith(covered);
-                dead.ExceptWith(writes);
-                if (dead.Count == 0)
-                {
-                    return body;
-                }
-
+                // A dead local assigned a call that writes outputs: the call stays, as a statement (its value unused).
                 body = Walk.Rewrite(body, s => s is LocalDecl d && dead.Contains(d.Name) || s is Assign { Target: Name n } && dead.Contains(n.Id)
-                    || s is Invoke { Call: not null } inv && inv.Args.OfType<Written>().All(w => w.Target is Name n && dead.Contains(n.Id))
+                    ? Walk.Expressions(s).SelectMany(Reads.Nodes).OfType<UserCall>()
+                        .Where(c => c.Target.Parameters.Any(p => p.Kind == ParameterKind.SpanOutput) && !(s is LocalDecl l && covered.Contains(l.Name)))
+                        .Select(c => (Stmt)new CallStatement(c, s.Source))
+                    : s is Invoke { Call: not null } inv && inv.Args.OfType<Written>().All(w => w.Target is Name n && dead.Contains(n.Id))
                     ? System.Array.Empty<Stmt>() : new[] { s });
             }
         }

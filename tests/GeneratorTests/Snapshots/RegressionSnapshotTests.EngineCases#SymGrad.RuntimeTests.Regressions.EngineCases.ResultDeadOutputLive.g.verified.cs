@@ -94,7 +94,7 @@ namespace SymGrad.RuntimeTests.Regressions
                     ts = ts * s + s * ts;
                     s = s * s;
                 }
-                double tunused = global::SymGrad.RuntimeTests.Regressions.EngineCases.LogAndDoubleTangent(s, x, y, n, ts, tx, ty);
+                global::SymGrad.RuntimeTests.Regressions.EngineCases.LogAndDoubleTangent(s, x, y, n, ts, tx, ty);
             }
             finally
             {

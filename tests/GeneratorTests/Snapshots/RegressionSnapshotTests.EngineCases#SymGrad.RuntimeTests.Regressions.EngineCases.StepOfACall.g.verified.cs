@@ -159,7 +159,7 @@ namespace SymGrad.RuntimeTests.Regressions
                     double ta = ty[k];
                     double a = y[k];
                     double fillQuarter2 = global::SymGrad.RuntimeTests.Regressions.EngineCases.FillQuarter(a, y.Slice(1, 2));
-                    double tfillQuarter = global::SymGrad.RuntimeTests.Regressions.EngineCases.FillQuarterTangent(a, y.Slice(1, 2), ta, ty.Slice(1, 2));
+                    global::SymGrad.RuntimeTests.Regressions.EngineCases.FillQuarterTangent(a, y.Slice(1, 2), ta, ty.Slice(1, 2));
                     double fillQuarter = fillQuarter2;
                     double tr = 0;
                     double r = global::System.Math.Ceiling(fillQuarter * 2.0);
