@@ -8,7 +8,9 @@ namespace SymGrad
     /// <summary>
     /// Differentiable neural-network primitives over row-major spans, callable from <c>[Differentiable]</c> code: each
     /// forward is a plain static method (a float and a double overload) over the SIMD kernels, and each has a hand-written
-    /// backward registered with <c>[DerivativeOf]</c> whose signature is the <c>…Backward</c> SymGrad would generate.
+    /// backward registered with <c>[DerivativeOf]</c> whose signature is the <c>…Backward</c> SymGrad would generate, and a
+    /// forward mode registered with <c>[TangentOf]</c> whose signature is the <c>…Tangent</c> it would generate (the forward's
+    /// outputs written as the forward writes them, an empty input tangent zero, an empty output tangent not computed).
     /// Backwards accumulate (+=) into every non-empty gradient; an empty gradient span means the caller's input is a
     /// constant and its gradient is skipped. Every call validates sizes, lengths and overlaps before it writes anything,
     /// and a steady-state call allocates nothing (scratch comes from <see cref="Workspace.Current"/>).
