@@ -56,7 +56,7 @@ namespace SymGrad
                         {
                             T* t0 = (T*)job.Tx + xOffset + (2 * i * w) + (2 * j);
                             Vector512<T> t = Winner(t0, t0 + w, v, m);
-                            Simd.MaskedStore((T*)job.Ty + yOffset + (i * ow) + j, m.Windows, Gradient(t, v, job.Relu) + Vector512<T>.Zero);
+                            Simd.MaskedStore((T*)job.Ty + yOffset + (i * ow) + j, m.Windows, Gradient(t, v, job.Relu) + Vector512<T>.Zero); // −0 + 0: the scalar path's +0
                         }
                     }
                 }
