@@ -21,12 +21,16 @@ namespace SymGrad
         internal static bool Supports(in Pool2DShape s)
             => s.PoolHeight == 2 && s.PoolWidth == 2 && s.Stride == 2 && s.Padding == 0 && Avx512F.IsSupported;
 
-        /// <summary>y = the maximum of each window (with <paramref name="relu"/>, max(that, 0)). Planes are shared between both cores.</summary>
-        internal static void Forward<T>(T* x, T* y, in Pool2DShape s, bool relu = false)
+        /// <summary>
+        /// y = the maximum of each window (with <paramref name="relu"/>, max(that, 0)); when <paramref name="ty"/> is not null,
+        /// also the tangent ty = tx at the element that won (with <paramref name="relu"/>, 0 where the maximum is not positive,
+        /// as the backward routes). Planes are shared between both cores.
+        /// </summary>
+        internal static void Forward<T>(T* x, T* y, in Pool2DShape s, bool relu = false, T* tx = null, T* ty = null)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
-            var job = new Job { Shape = s, X = x, Y = y, Relu = relu };
-            RowSplit.Run(&job, s.Batch * s.Channels, s.InputLength, &ForwardPlanes<T>);
+            var job = new Job { Shape = s, X = x, Y = y, Relu = relu, Tx = tx, Ty = ty };
+            RowSplit.Run(&job, s.Batch * s.Channels, (ty is null ? 1L : 2L) * s.InputLength, &ForwardPlanes<T>);
         }
 
         private static void ForwardPlanes<T>(void* pointer, int p0, int p1)
@@ -38,7 +42,8 @@ namespace SymGrad
             Vector512<T> lane = Simd.Indices<T>();
             for (int plane = p0; plane < p1; plane++)
             {
-                T* xp = (T*)job.X + ((long)plane * hw), yp = (T*)job.Y + ((long)plane * oh * ow);
+                long xOffset = (long)plane * hw, yOffset = (long)plane * oh * ow;
+                T* xp = (T*)job.X + xOffset, yp = (T*)job.Y + yOffset;
                 for (int i = 0; i < oh; i++)
                 {
                     T* row0 = xp + (2 * i * w), row1 = row0 + w, yRow = yp + (i * ow);
@@ -47,6 +52,12 @@ namespace SymGrad
                         Masks<T> m = new(lane, ow - j);
                         Window<T> v = Load(row0 + (2 * j), row1 + (2 * j), m);
                         Simd.MaskedStore(yRow + j, m.Windows, job.Relu ? Vector512.Max(v.Max, Vector512<T>.Zero) : v.Max);
+                        if (job.Ty is not null)
+                        {
+                            T* t0 = (T*)job.Tx + xOffset + (2 * i * w) + (2 * j);
+                            Vector512<T> t = Winner(t0, t0 + w, v, m);
+                            Simd.MaskedStore((T*)job.Ty + yOffset + (i * ow) + j, m.Windows, Gradient(t, v, job.Relu) + Vector512<T>.Zero); // −0 + 0: the scalar path's +0
+                        }
                     }
                 }
             }
@@ -186,6 +197,17 @@ namespace SymGrad
             public Vector512<T> High { get; }
         }
 
+        /// <summary>For a vector of windows, the element of the two rows of t (x's shape) at the position that won in x.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<T> Winner<T>(T* row0, T* row1, in Window<T> v, in Masks<T> m)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            int lanes = Vector512<T>.Count;
+            (Vector512<T> t00, Vector512<T> t01) = Deinterleave(Simd.MaskedLoad(row0, m.Low, default), Simd.MaskedLoad(row0 + lanes, m.High, default));
+            (Vector512<T> t10, Vector512<T> t11) = Deinterleave(Simd.MaskedLoad(row1, m.Low, default), Simd.MaskedLoad(row1 + lanes, m.High, default));
+            return Vector512.ConditionalSelect(v.Is00, t00, Vector512.ConditionalSelect(v.Is01, t01, Vector512.ConditionalSelect(v.Is10, t10, t11)));
+        }
+
         /// <summary>One call, as raw pointers so the worker thread can take planes of it (the caller keeps them pinned).</summary>
         private struct Job
         {
@@ -194,6 +216,10 @@ namespace SymGrad
             public void* Y;
             public void* Dy;
             public void* Dx;
+            public void* Tx;
+
+            /// <summary>The forward's tangent output (null: not wanted).</summary>
+            public void* Ty;
 
             /// <summary>dx = routed dy instead of dx += (narrow planes only; wide ones are cleared first).</summary>
             public bool Assign;

@@ -5,8 +5,9 @@ namespace SymGrad
 {
     public static partial class Nn
     {
-        // Element-wise activations: x, y, dy and dx all have one length; y must not overlap x (no in-place: the
-        // backwards of ReLU and leaky ReLU read x, those of sigmoid, tanh and ELU read y).
+        // Element-wise activations: x, y, dy and dx (and the tangents tx, ty) all have one length; y must not overlap x
+        // (no in-place: the backwards of ReLU and leaky ReLU read x, those of sigmoid, tanh and ELU read y).
+        // The Jacobian is diagonal, so each tangent is its backward's kernel run on tx: ty = f'(x)·tx.
 
         /// <summary>y = max(x, 0). x and y have one length; y must not overlap x.</summary>
         public static void Relu(ReadOnlySpan<float> x, Span<float> y)
@@ -36,13 +37,27 @@ namespace SymGrad
         public static void ReluBackwardAssign(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx)
             => ReluBackwardCore(x, y, dy, dx, assign: true);
 
-        private static void ReluCore<T>(ReadOnlySpan<T> x, Span<T> y)
+        /// <summary>Tangent of Relu: y as Relu writes it and ty = x &gt; 0 ? tx : 0 (0 at x = 0, as the backward). An empty tx is zero; an empty ty is skipped.</summary>
+        [TangentOf(typeof(Nn), nameof(Relu))]
+        public static void ReluTangent(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> tx, Span<float> ty)
+            => ReluCore(x, y, tx, ty);
+
+        /// <inheritdoc cref="ReluTangent(ReadOnlySpan{float}, Span{float}, ReadOnlySpan{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(Relu))]
+        public static void ReluTangent(ReadOnlySpan<double> x, Span<double> y, ReadOnlySpan<double> tx, Span<double> ty)
+            => ReluCore(x, y, tx, ty);
+
+        private static void ReluCore<T>(ReadOnlySpan<T> x, Span<T> y, ReadOnlySpan<T> tx = default, Span<T> ty = default)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
-            ValidateElementwise<T>(x, y);
+            ValidateElementwise<T>(x, y, tx, ty);
             if (!x.IsEmpty)
             {
                 Activations.Relu(x, y);
+                if (TangentWanted(tx, ty))
+                {
+                    Activations.ReluBackward(x, tx, ty, accumulate: false); // the Jacobian is diagonal: ty = J·tx is the backward's dx = J·dy
+                }
             }
         }
 
@@ -74,13 +89,27 @@ namespace SymGrad
         public static void LeakyReluBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double alpha, ReadOnlySpan<double> dy, Span<double> dx)
             => LeakyReluBackwardCore(x, y, alpha, dy, dx);
 
-        private static void LeakyReluCore<T>(ReadOnlySpan<T> x, Span<T> y, T alpha)
+        /// <summary>Tangent of LeakyRelu (α a constant, no tangent): y as LeakyRelu writes it and ty = x &gt; 0 ? tx : α·tx. An empty tx is zero; an empty ty is skipped.</summary>
+        [TangentOf(typeof(Nn), nameof(LeakyRelu))]
+        public static void LeakyReluTangent(ReadOnlySpan<float> x, Span<float> y, float alpha, ReadOnlySpan<float> tx, Span<float> ty)
+            => LeakyReluCore(x, y, alpha, tx, ty);
+
+        /// <inheritdoc cref="LeakyReluTangent(ReadOnlySpan{float}, Span{float}, float, ReadOnlySpan{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(LeakyRelu))]
+        public static void LeakyReluTangent(ReadOnlySpan<double> x, Span<double> y, double alpha, ReadOnlySpan<double> tx, Span<double> ty)
+            => LeakyReluCore(x, y, alpha, tx, ty);
+
+        private static void LeakyReluCore<T>(ReadOnlySpan<T> x, Span<T> y, T alpha, ReadOnlySpan<T> tx = default, Span<T> ty = default)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
-            ValidateElementwise<T>(x, y);
+            ValidateElementwise<T>(x, y, tx, ty);
             if (!x.IsEmpty)
             {
                 Activations.LeakyRelu(x, y, alpha);
+                if (TangentWanted(tx, ty))
+                {
+                    Activations.LeakyReluBackward(x, tx, ty, alpha, accumulate: false);
+                }
             }
         }
 
@@ -122,13 +151,27 @@ namespace SymGrad
         public static void SigmoidBackwardAssign(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx)
             => SigmoidBackwardCore(x, y, dy, dx, assign: true);
 
-        private static void SigmoidCore<T>(ReadOnlySpan<T> x, Span<T> y)
+        /// <summary>Tangent of Sigmoid: y as Sigmoid writes it and ty = y·(1 − y)·tx. An empty tx is zero; an empty ty is skipped.</summary>
+        [TangentOf(typeof(Nn), nameof(Sigmoid))]
+        public static void SigmoidTangent(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> tx, Span<float> ty)
+            => SigmoidCore(x, y, tx, ty);
+
+        /// <inheritdoc cref="SigmoidTangent(ReadOnlySpan{float}, Span{float}, ReadOnlySpan{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(Sigmoid))]
+        public static void SigmoidTangent(ReadOnlySpan<double> x, Span<double> y, ReadOnlySpan<double> tx, Span<double> ty)
+            => SigmoidCore(x, y, tx, ty);
+
+        private static void SigmoidCore<T>(ReadOnlySpan<T> x, Span<T> y, ReadOnlySpan<T> tx = default, Span<T> ty = default)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
-            ValidateElementwise<T>(x, y);
+            ValidateElementwise<T>(x, y, tx, ty);
             if (!x.IsEmpty)
             {
                 Activations.Sigmoid(x, y);
+                if (TangentWanted(tx, ty))
+                {
+                    Activations.SigmoidBackward(y, tx, ty, accumulate: false);
+                }
             }
         }
 
@@ -170,13 +213,27 @@ namespace SymGrad
         public static void TanhBackwardAssign(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx)
             => TanhBackwardCore(x, y, dy, dx, assign: true);
 
-        private static void TanhCore<T>(ReadOnlySpan<T> x, Span<T> y)
+        /// <summary>Tangent of Tanh: y as Tanh writes it and ty = (1 − y²)·tx. An empty tx is zero; an empty ty is skipped.</summary>
+        [TangentOf(typeof(Nn), nameof(Tanh))]
+        public static void TanhTangent(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> tx, Span<float> ty)
+            => TanhCore(x, y, tx, ty);
+
+        /// <inheritdoc cref="TanhTangent(ReadOnlySpan{float}, Span{float}, ReadOnlySpan{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(Tanh))]
+        public static void TanhTangent(ReadOnlySpan<double> x, Span<double> y, ReadOnlySpan<double> tx, Span<double> ty)
+            => TanhCore(x, y, tx, ty);
+
+        private static void TanhCore<T>(ReadOnlySpan<T> x, Span<T> y, ReadOnlySpan<T> tx = default, Span<T> ty = default)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
-            ValidateElementwise<T>(x, y);
+            ValidateElementwise<T>(x, y, tx, ty);
             if (!x.IsEmpty)
             {
                 Activations.Tanh(x, y);
+                if (TangentWanted(tx, ty))
+                {
+                    Activations.TanhBackward(y, tx, ty, accumulate: false);
+                }
             }
         }
 
@@ -208,14 +265,28 @@ namespace SymGrad
         public static void EluBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double alpha, ReadOnlySpan<double> dy, Span<double> dx)
             => EluBackwardCore(x, y, alpha, dy, dx);
 
-        private static void EluCore<T>(ReadOnlySpan<T> x, Span<T> y, T alpha)
+        /// <summary>Tangent of Elu (α a constant, no tangent): y as Elu writes it and ty = y &gt; 0 ? tx : (y + α)·tx (y &gt; 0 exactly when x &gt; 0). An empty tx is zero; an empty ty is skipped.</summary>
+        [TangentOf(typeof(Nn), nameof(Elu))]
+        public static void EluTangent(ReadOnlySpan<float> x, Span<float> y, float alpha, ReadOnlySpan<float> tx, Span<float> ty)
+            => EluCore(x, y, alpha, tx, ty);
+
+        /// <inheritdoc cref="EluTangent(ReadOnlySpan{float}, Span{float}, float, ReadOnlySpan{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(Elu))]
+        public static void EluTangent(ReadOnlySpan<double> x, Span<double> y, double alpha, ReadOnlySpan<double> tx, Span<double> ty)
+            => EluCore(x, y, alpha, tx, ty);
+
+        private static void EluCore<T>(ReadOnlySpan<T> x, Span<T> y, T alpha, ReadOnlySpan<T> tx = default, Span<T> ty = default)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
-            ValidateElementwise<T>(x, y);
+            ValidateElementwise<T>(x, y, tx, ty);
             EluAlpha(alpha);
             if (!x.IsEmpty)
             {
                 Activations.Elu(x, y, alpha);
+                if (TangentWanted(tx, ty))
+                {
+                    Activations.EluBackward(y, tx, ty, alpha, accumulate: false);
+                }
             }
         }
 
@@ -230,10 +301,41 @@ namespace SymGrad
             }
         }
 
-        private static void ValidateElementwise<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y)
+        /// <summary>The forward's checks, and a tangent's: tx and ty empty or of x's length, and nothing written overlapping anything read.</summary>
+        private static void ValidateElementwise<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> tx, ReadOnlySpan<T> ty)
         {
             NnGuard.Length(y.Length, x.Length, nameof(y), "x.Length");
-            NnGuard.Disjoint(y, nameof(y), x, nameof(x));
+            NnGuard.Gradient(tx.Length, x.Length, nameof(tx), "x.Length");
+            NnGuard.Gradient(ty.Length, x.Length, nameof(ty), "x.Length");
+            DisjointWrites(x, y, tx, ty);
+        }
+
+        /// <summary>A one-input primitive's writes, y and its tangent ty, share nothing with x, tx or each other (names as the primitive's).</summary>
+        private static void DisjointWrites<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> tx, ReadOnlySpan<T> ty, string yName = "y", string tyName = "ty")
+        {
+            NnGuard.Disjoint(y, yName, x, nameof(x));
+            NnGuard.Disjoint(y, yName, tx, nameof(tx));
+            NnGuard.Disjoint(ty, tyName, x, nameof(x), y, yName, tx, nameof(tx));
+        }
+
+        /// <summary>
+        /// Whether a tangent has work to do: false when ty is empty (not wanted) or when tx is empty (zero), in which
+        /// case ty is cleared, the tangent of a linear map of zeros.
+        /// </summary>
+        private static bool TangentWanted<T>(ReadOnlySpan<T> tx, Span<T> ty)
+        {
+            if (ty.IsEmpty)
+            {
+                return false;
+            }
+
+            if (tx.IsEmpty)
+            {
+                ty.Clear();
+                return false;
+            }
+
+            return true;
         }
 
         private static void ValidateElementwiseBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)

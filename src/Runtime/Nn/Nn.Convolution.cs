@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Numerics.Tensors;
 using ConvKernel = SymGrad.Conv2D;
 
 namespace SymGrad
@@ -9,6 +10,7 @@ namespace SymGrad
         // x is (N, C, H, W), w is (F, C, KH, KW), b is (F) or empty, y is (N, F, OH, OW); geometry in shape.
         // y[n, f, i, j] = b[f] + Σ_c Σ_u Σ_v w[f, c, u, v] · x[n, c, i·s − p + u, j·s − p + v]
         // dx = col2im(wᵀ·dy),  dw += dy·col(x)ᵀ,  db += Σ_n Σ_ij dy[n, f, i, j]
+        // ty = conv(tx, w) + conv(x, tw) + tb   (bilinear in x and w, as Dense)
 
         /// <summary>
         /// 2-D convolution (cross-correlation, as PyTorch) by im2col + GEMM. x is (N, C, H, W), w is (F, C, KH, KW), b is (F)
@@ -45,6 +47,22 @@ namespace SymGrad
             ReadOnlySpan<double> dy, Span<double> dx, Span<double> dw, Span<double> db)
             => Conv2DBackwardCore(x, w, b, y, shape, dy, dx, dw, db, assign: true);
 
+        /// <summary>
+        /// Tangent of Conv2D: y as Conv2D writes it and ty = conv(tx, w) + conv(x, tw) + tb (tb per filter), by the
+        /// convolution kernels. An empty tx, tw or tb is zero (tb must be empty when b is); an empty ty is skipped. The
+        /// tangents have their primals' shapes; y and ty must not overlap anything read or each other.
+        /// </summary>
+        [TangentOf(typeof(Nn), nameof(Conv2D))]
+        public static void Conv2DTangent(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y, Conv2DShape shape,
+            ReadOnlySpan<float> tx, ReadOnlySpan<float> tw, ReadOnlySpan<float> tb, Span<float> ty)
+            => Conv2DCore(x, w, b, y, shape, tx, tw, tb, ty);
+
+        /// <inheritdoc cref="Conv2DTangent(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Conv2DShape, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(Conv2D))]
+        public static void Conv2DTangent(ReadOnlySpan<double> x, ReadOnlySpan<double> w, ReadOnlySpan<double> b, Span<double> y, Conv2DShape shape,
+            ReadOnlySpan<double> tx, ReadOnlySpan<double> tw, ReadOnlySpan<double> tb, Span<double> ty)
+            => Conv2DCore(x, w, b, y, shape, tx, tw, tb, ty);
+
         private static void ValidateConv2D<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, ReadOnlySpan<T> y, in Conv2DShape shape)
         {
             shape.Validate(nameof(shape));
@@ -58,14 +76,60 @@ namespace SymGrad
             NnGuard.Length(y.Length, shape.OutputLength, nameof(y), "(N, F, OH, OW)");
         }
 
-        private static void Conv2DCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y, in Conv2DShape shape)
+        /// <summary>The forward, and with tangents given its tangent (all default: the plain forward).</summary>
+        private static void Conv2DCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y, in Conv2DShape shape,
+            ReadOnlySpan<T> tx = default, ReadOnlySpan<T> tw = default, ReadOnlySpan<T> tb = default, Span<T> ty = default)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ValidateConv2D<T>(x, w, b, y, shape);
-            NnGuard.Disjoint<T>(y, nameof(y), x, nameof(x));
-            NnGuard.Disjoint<T>(y, nameof(y), w, nameof(w));
-            NnGuard.Disjoint<T>(y, nameof(y), b, nameof(b));
+            NnGuard.Gradient(tx.Length, shape.InputLength, nameof(tx), "(N, C, H, W)");
+            NnGuard.Gradient(tw.Length, shape.WeightLength, nameof(tw), "(F, C, KH, KW)");
+            BiasGradient(tb.Length, b.IsEmpty, shape.Filters, nameof(tb), "(F)");
+            NnGuard.Gradient(ty.Length, shape.OutputLength, nameof(ty), "(N, F, OH, OW)");
+            ValidateTangentWrites<T>(x, w, b, y, tx, tw, tb, ty);
+
             ConvKernel.ForwardCore(x, w, b, y, shape);
+            if (ty.IsEmpty)
+            {
+                return;
+            }
+
+            if (!tx.IsEmpty)
+            {
+                ConvKernel.ForwardCore(tx, w, tb, ty, shape);
+                if (!tw.IsEmpty)
+                {
+                    // + conv(x, tw): the kernels assign, so this term goes through scratch.
+                    Workspace workspace = Workspace.Current;
+                    WorkspaceMark mark = workspace.Mark();
+                    try
+                    {
+                        Span<T> term = NnGuard.Rent<T>(workspace, ty.Length);
+                        ConvKernel.ForwardCore(x, tw, default, term, shape);
+                        TensorPrimitives.Add(ty, term, ty);
+                    }
+                    finally
+                    {
+                        workspace.Release(mark);
+                    }
+                }
+            }
+            else if (!tw.IsEmpty)
+            {
+                ConvKernel.ForwardCore(x, tw, tb, ty, shape);
+            }
+            else if (tb.IsEmpty)
+            {
+                ty.Clear();
+            }
+            else
+            {
+                int plane = shape.OutHeight * shape.OutWidth; // ty[n, f, ·, ·] = tb[f]
+                for (int t = 0; t < shape.Batch * shape.Filters; t++)
+                {
+                    ty.Slice(t * plane, plane).Fill(tb[t % shape.Filters]);
+                }
+            }
         }
 
         private static unsafe void Conv2DBackwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, ReadOnlySpan<T> y, in Conv2DShape shape,
@@ -76,14 +140,7 @@ namespace SymGrad
             NnGuard.Length(dy.Length, shape.OutputLength, nameof(dy), "(N, F, OH, OW)");
             NnGuard.Gradient(dx.Length, shape.InputLength, nameof(dx), "(N, C, H, W)");
             NnGuard.Gradient(dw.Length, shape.WeightLength, nameof(dw), "(F, C, KH, KW)");
-            if (b.IsEmpty)
-            {
-                NnGuard.Length(db.Length, 0, nameof(db), "empty, as b");
-            }
-            else
-            {
-                NnGuard.Gradient(db.Length, shape.Filters, nameof(db), "(F)");
-            }
+            BiasGradient(db.Length, b.IsEmpty, shape.Filters, nameof(db), "(F)");
 
             DisjointFromAll<T>(dx, nameof(dx), x, w, b, y, dy);
             DisjointFromAll<T>(dw, nameof(dw), x, w, b, y, dy);
@@ -134,6 +191,19 @@ namespace SymGrad
         public static void MaxPool2DBackwardAssign(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Pool2DShape shape, ReadOnlySpan<double> dy, Span<double> dx)
             => MaxPool2DBackwardCore(x, y, shape, dy, dx, assign: true);
 
+        /// <summary>
+        /// Tangent of MaxPool2D: y as MaxPool2D writes it and ty = tx at each window's arg-max (the element the forward and the
+        /// backward pick: the first maximum). tx is (N, C, H, W), empty for zero; ty is (N, C, OH, OW), empty when not wanted.
+        /// </summary>
+        [TangentOf(typeof(Nn), nameof(MaxPool2D))]
+        public static void MaxPool2DTangent(ReadOnlySpan<float> x, Span<float> y, Pool2DShape shape, ReadOnlySpan<float> tx, Span<float> ty)
+            => MaxPool2DCore(x, y, default, default, shape, tx: tx, ty: ty);
+
+        /// <inheritdoc cref="MaxPool2DTangent(ReadOnlySpan{float}, Span{float}, Pool2DShape, ReadOnlySpan{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(MaxPool2D))]
+        public static void MaxPool2DTangent(ReadOnlySpan<double> x, Span<double> y, Pool2DShape shape, ReadOnlySpan<double> tx, Span<double> ty)
+            => MaxPool2DCore(x, y, default, default, shape, tx: tx, ty: ty);
+
         // ReLU then max pooling, fused: the ReLU is monotone, so max(0, max of a window) = max of the window's ReLUs, the
         // same element wins, and y is the composition's bit for bit. One pass reads x and writes y: the ReLU's own output
         // (as large as x) is never written, and the backward writes dx straight from dy, with no pooled-gradient buffer.
@@ -168,6 +238,19 @@ namespace SymGrad
         public static void ReluMaxPool2DBackwardAssign(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Pool2DShape shape, ReadOnlySpan<double> dy, Span<double> dx)
             => MaxPool2DBackwardCore(x, y, shape, dy, dx, assign: true, relu: true);
 
+        /// <summary>
+        /// Tangent of ReluMaxPool2D: y as ReluMaxPool2D writes it and ty = tx at each window's arg-max where that maximum is
+        /// positive, 0 elsewhere (the ReLU's 0 at 0, as the backward). tx empty is zero; ty empty is not wanted.
+        /// </summary>
+        [TangentOf(typeof(Nn), nameof(ReluMaxPool2D))]
+        public static void ReluMaxPool2DTangent(ReadOnlySpan<float> x, Span<float> y, Pool2DShape shape, ReadOnlySpan<float> tx, Span<float> ty)
+            => MaxPool2DCore(x, y, default, default, shape, relu: true, tx: tx, ty: ty);
+
+        /// <inheritdoc cref="ReluMaxPool2DTangent(ReadOnlySpan{float}, Span{float}, Pool2DShape, ReadOnlySpan{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(ReluMaxPool2D))]
+        public static void ReluMaxPool2DTangent(ReadOnlySpan<double> x, Span<double> y, Pool2DShape shape, ReadOnlySpan<double> tx, Span<double> ty)
+            => MaxPool2DCore(x, y, default, default, shape, relu: true, tx: tx, ty: ty);
+
         private static void ValidateMaxPool<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, in Pool2DShape shape)
         {
             shape.Validate(nameof(shape));
@@ -191,29 +274,37 @@ namespace SymGrad
         }
 
         /// <summary>
-        /// One sweep over the windows, shared so the forward and the backward pick the same arg-max. Forward (dx empty):
-        /// y = the window maximum, the first on ties. Backward (dx not empty, y unused): dx[arg-max] += dy. With
-        /// <paramref name="relu"/>, a ReLU follows: y = max(that, 0) (IEEE maximum, as <see cref="Relu(ReadOnlySpan{float}, Span{float})"/>),
-        /// and dy reaches only windows whose maximum is positive.
+        /// One sweep over the windows, shared so the forward, the backward and the tangent pick the same arg-max. Forward
+        /// (dx empty): y = the window maximum, the first on ties, and, when ty is not empty, its tangent ty = tx at that
+        /// element (tx empty: ty cleared). Backward (dx not empty, y unused): dx[arg-max] += dy. With <paramref name="relu"/>,
+        /// a ReLU follows: y = max(that, 0) (IEEE maximum, as <see cref="Relu(ReadOnlySpan{float}, Span{float})"/>), and dy
+        /// reaches, and ty is taken from, only windows whose maximum is positive.
         /// </summary>
-        private static unsafe void MaxPool2DCore<T>(ReadOnlySpan<T> x, Span<T> y, ReadOnlySpan<T> dy, Span<T> dx, in Pool2DShape shape, bool assign = false, bool relu = false)
+        private static unsafe void MaxPool2DCore<T>(ReadOnlySpan<T> x, Span<T> y, ReadOnlySpan<T> dy, Span<T> dx, in Pool2DShape shape, bool assign = false, bool relu = false,
+            ReadOnlySpan<T> tx = default, Span<T> ty = default)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             bool forward = dx.IsEmpty;
             if (forward)
             {
                 ValidateMaxPool<T>(x, y, shape);
-                NnGuard.Disjoint<T>(y, nameof(y), x, nameof(x));
+                NnGuard.Gradient(tx.Length, shape.InputLength, nameof(tx), "(N, C, H, W)");
+                NnGuard.Gradient(ty.Length, shape.OutputLength, nameof(ty), "(N, C, OH, OW)");
+                DisjointWrites(x, y, tx, ty);
+                if (!TangentWanted(tx, ty))
+                {
+                    ty = default;
+                }
             }
 
             Pool2DShape s = shape;
             if (MaxPool2x2.Supports(s))
             {
-                fixed (T* px = x, py = y, pdy = dy, pdx = dx)
+                fixed (T* px = x, py = y, pdy = dy, pdx = dx, ptx = tx, pty = ty)
                 {
                     if (forward)
                     {
-                        MaxPool2x2.Forward(px, py, s, relu);
+                        MaxPool2x2.Forward(px, py, s, relu, ptx, pty);
                     }
                     else
                     {
@@ -244,6 +335,10 @@ namespace SymGrad
                         if (forward)
                         {
                             y[t] = relu ? T.Max(max, T.Zero) : max;
+                            if (!ty.IsEmpty)
+                            {
+                                ty[t] = !relu || max > T.Zero ? tx[(plane * hw) + best] : T.Zero;
+                            }
                         }
                         else if (!relu || max > T.Zero)
                         {

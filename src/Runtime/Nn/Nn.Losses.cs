@@ -41,6 +41,19 @@ namespace SymGrad
         public static void SoftmaxCrossEntropyBackwardAssign(ReadOnlySpan<double> logits, ReadOnlySpan<int> labels, int rows, int classes, double dResult, Span<double> dlogits)
             => SoftmaxCrossEntropyBackwardCore(logits, labels, rows, classes, dResult, dlogits, assign: true);
 
+        /// <summary>
+        /// Tangent of SoftmaxCrossEntropy along tlogits (rows, classes; empty for zero): (1/rows) Σ_i (⟨softmax(z_i), tz_i⟩ −
+        /// tz_i,label_i), the softmax computed as the backward computes it.
+        /// </summary>
+        [TangentOf(typeof(Nn), nameof(SoftmaxCrossEntropy))]
+        public static float SoftmaxCrossEntropyTangent(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int rows, int classes, ReadOnlySpan<float> tlogits)
+            => SoftmaxCrossEntropyTangentCore(logits, labels, rows, classes, tlogits);
+
+        /// <inheritdoc cref="SoftmaxCrossEntropyTangent(ReadOnlySpan{float}, ReadOnlySpan{int}, int, int, ReadOnlySpan{float})"/>
+        [TangentOf(typeof(Nn), nameof(SoftmaxCrossEntropy))]
+        public static double SoftmaxCrossEntropyTangent(ReadOnlySpan<double> logits, ReadOnlySpan<int> labels, int rows, int classes, ReadOnlySpan<double> tlogits)
+            => SoftmaxCrossEntropyTangentCore(logits, labels, rows, classes, tlogits);
+
         private static void ValidateCrossEntropy<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int rows, int classes)
         {
             NnGuard.Positive(rows, nameof(rows));
@@ -88,9 +101,41 @@ namespace SymGrad
             }
         }
 
+        private static T SoftmaxCrossEntropyTangentCore<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int rows, int classes, ReadOnlySpan<T> tlogits)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ValidateCrossEntropy(logits, labels, rows, classes);
+            NnGuard.Gradient(tlogits.Length, NnGuard.Size(rows, classes), nameof(tlogits), "(rows, classes)");
+            if (tlogits.IsEmpty)
+            {
+                return T.Zero;
+            }
+
+            Workspace workspace = Workspace.Current;
+            WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                Span<T> p = NnGuard.Rent<T>(workspace, rows * classes);
+                Softmax.Forward(logits, p, rows, classes);
+                double total = 0; // summed over rows in double, as the forward sums the loss
+                for (int i = 0; i < rows; i++)
+                {
+                    ReadOnlySpan<T> tz = tlogits.Slice(i * classes, classes);
+                    total += double.CreateTruncating(TensorPrimitives.Dot(p.Slice(i * classes, classes), tz) - tz[labels[i]]);
+                }
+
+                return T.CreateTruncating(total / rows);
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
         // prediction and target have one length N ≥ 1.
         // L = (1/N) Σ_i (p_i − t_i)²
         // ∂L/∂p_i = dResult·2(p_i − t_i)/N,  ∂L/∂t_i = −∂L/∂p_i
+        // L̇ = (2/N) Σ_i (p_i − t_i)·(ṗ_i − ṫ_i)
 
         /// <summary>Mean squared error (1/N) Σ_i (prediction_i − target_i)² over two spans of one non-zero length.</summary>
         public static float MseLoss(ReadOnlySpan<float> prediction, ReadOnlySpan<float> target) => MseLossCore(prediction, target);
@@ -118,9 +163,20 @@ namespace SymGrad
         public static void MseLossBackwardAssign(ReadOnlySpan<double> prediction, ReadOnlySpan<double> target, double dResult, Span<double> dprediction, Span<double> dtarget)
             => MseLossBackwardCore(prediction, target, dResult, dprediction, dtarget, assign: true);
 
+        /// <summary>Tangent of MseLoss: (2/N) Σ_i (prediction_i − target_i)·(tprediction_i − ttarget_i); an empty tangent is zero.</summary>
+        [TangentOf(typeof(Nn), nameof(MseLoss))]
+        public static float MseLossTangent(ReadOnlySpan<float> prediction, ReadOnlySpan<float> target, ReadOnlySpan<float> tprediction, ReadOnlySpan<float> ttarget)
+            => MseLossTangentCore(prediction, target, tprediction, ttarget);
+
+        /// <inheritdoc cref="MseLossTangent(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float})"/>
+        [TangentOf(typeof(Nn), nameof(MseLoss))]
+        public static double MseLossTangent(ReadOnlySpan<double> prediction, ReadOnlySpan<double> target, ReadOnlySpan<double> tprediction, ReadOnlySpan<double> ttarget)
+            => MseLossTangentCore(prediction, target, tprediction, ttarget);
+
         // x has any length N ≥ 0.
         // L = Σ_i x_i²
         // ∂L/∂x_i = dResult·2x_i
+        // L̇ = 2 Σ_i x_i·ẋ_i
 
         /// <summary>
         /// Σ_i x_i²: a squared norm (‖Wx‖², an L2 penalty, the Σ r² of workload C) in one pass over x. The value of
@@ -147,6 +203,14 @@ namespace SymGrad
         [DerivativeOf(typeof(Nn), nameof(SumOfSquares), Assigns = "dx")]
         public static void SumOfSquaresBackwardAssign(ReadOnlySpan<double> x, double dResult, Span<double> dx) => SumOfSquaresBackwardCore(x, dResult, dx, assign: true);
 
+        /// <summary>Tangent of SumOfSquares: 2 Σ_i x_i·tx_i; an empty tx is zero.</summary>
+        [TangentOf(typeof(Nn), nameof(SumOfSquares))]
+        public static float SumOfSquaresTangent(ReadOnlySpan<float> x, ReadOnlySpan<float> tx) => SumOfSquaresTangentCore(x, tx);
+
+        /// <inheritdoc cref="SumOfSquaresTangent(ReadOnlySpan{float}, ReadOnlySpan{float})"/>
+        [TangentOf(typeof(Nn), nameof(SumOfSquares))]
+        public static double SumOfSquaresTangent(ReadOnlySpan<double> x, ReadOnlySpan<double> tx) => SumOfSquaresTangentCore(x, tx);
+
         private static unsafe T SumOfSquaresCore<T>(ReadOnlySpan<T> x)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
@@ -169,6 +233,38 @@ namespace SymGrad
             fixed (T* p = x, d = dx)
             {
                 SquaredErrorBackward(p, null, x.Length, double.CreateTruncating(T.CreateTruncating(2) * dResult), d, null, assign);
+            }
+        }
+
+        private static unsafe T SumOfSquaresTangentCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> tx)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            NnGuard.Gradient(tx.Length, x.Length, nameof(tx), "x.Length");
+            if (tx.IsEmpty)
+            {
+                return T.Zero;
+            }
+
+            fixed (T* p = x, tp = tx)
+            {
+                return T.CreateTruncating(2 * SquaredErrorSum(p, null, x.Length, tp, null));
+            }
+        }
+
+        private static unsafe T MseLossTangentCore<T>(ReadOnlySpan<T> prediction, ReadOnlySpan<T> target, ReadOnlySpan<T> tprediction, ReadOnlySpan<T> ttarget)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ValidateMse(prediction, target);
+            NnGuard.Gradient(tprediction.Length, prediction.Length, nameof(tprediction), "prediction.Length");
+            NnGuard.Gradient(ttarget.Length, prediction.Length, nameof(ttarget), "prediction.Length");
+            if (tprediction.IsEmpty && ttarget.IsEmpty)
+            {
+                return T.Zero;
+            }
+
+            fixed (T* p = prediction, t = target, tp = tprediction, tt = ttarget)
+            {
+                return T.CreateTruncating(2 * SquaredErrorSum(p, t, prediction.Length, tp, tt) / prediction.Length);
             }
         }
 
@@ -196,10 +292,11 @@ namespace SymGrad
         }
 
         /// <summary>
-        /// Σ (p − t)², or Σ p² when <paramref name="t"/> is null. Each chunk's sum of squares is kept apart and the chunks are
-        /// added in order, in double: the same result on one core or two, whichever took which chunk.
+        /// Σ (p − t)², or Σ p² when <paramref name="t"/> is null; with a tangent (<paramref name="tp"/> or <paramref name="tt"/>
+        /// not null, a null one zeros) the half-derivative Σ (p − t)·(tp − tt) instead. Each chunk's sum is kept apart and the
+        /// chunks are added in order, in double: the same result on one core or two, whichever took which chunk.
         /// </summary>
-        private static unsafe double SquaredErrorSum<T>(T* p, T* t, int length)
+        private static unsafe double SquaredErrorSum<T>(T* p, T* t, int length, T* tp = null, T* tt = null)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             int chunks = (length + MseChunk - 1) / MseChunk;
@@ -207,8 +304,10 @@ namespace SymGrad
             double total = 0;
             fixed (double* sums = partials)
             {
-                var job = new MseJob { Prediction = p, Target = t, Length = length, Sums = sums };
-                RowSplit.Run(&job, chunks, (t is null ? 1L : 2L) * length, &MseChunks<T>);
+                var job = new MseJob { Prediction = p, Target = t, Length = length, Sums = sums, DPrediction = tp, DTarget = tt };
+                bool tangent = tp is not null || tt is not null;
+                long work = ((t is null ? 1L : 2L) + (tp is null ? 0 : 1) + (tt is null ? 0 : 1)) * length;
+                RowSplit.Run(&job, chunks, work, tangent ? &MseTangentChunks<T> : &MseChunks<T>);
                 for (int c = 0; c < chunks; c++)
                 {
                     total += sums[c];
@@ -227,6 +326,30 @@ namespace SymGrad
             for (int c = c0; c < c1; c++)
             {
                 job.Sums[c] = double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(job.Difference(c, diff)));
+            }
+        }
+
+        /// <summary>Sums[c] = Σ over chunk c of (p − t)·(tp − tt), the tangents in the gradient slots (null: zeros).</summary>
+        private static unsafe void MseTangentChunks<T>(void* pointer, int c0, int c1)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ref readonly MseJob job = ref *(MseJob*)pointer;
+            Span<T> diff = stackalloc T[MseChunk];
+            for (int c = c0; c < c1; c++)
+            {
+                ReadOnlySpan<T> d = job.Difference(c, diff);
+                double sum = 0;
+                if (job.DPrediction is not null)
+                {
+                    sum += double.CreateTruncating(TensorPrimitives.Dot<T>(d, job.Chunk<T>(job.DPrediction, c)));
+                }
+
+                if (job.DTarget is not null)
+                {
+                    sum -= double.CreateTruncating(TensorPrimitives.Dot<T>(d, job.Chunk<T>(job.DTarget, c)));
+                }
+
+                job.Sums[c] = sum;
             }
         }
 
@@ -299,6 +422,8 @@ namespace SymGrad
             public void* Target;
             public int Length;
             public double* Sums;
+
+            /// <summary>The gradients written by a backward; for a tangent sum, the tangents read (ṗ, ṫ). Null: skipped (zeros).</summary>
             public void* DPrediction;
             public void* DTarget;
 

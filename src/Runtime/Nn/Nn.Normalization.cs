@@ -10,6 +10,7 @@ namespace SymGrad
         // x and h are (rows, d).
         // h_ri = x_ri − (1/d) Σ_k x_rk
         // ∂L/∂x_ri += ∂L/∂h_ri − (1/d) Σ_k ∂L/∂h_rk
+        // ḣ_ri = ẋ_ri − (1/d) Σ_k ẋ_rk   (linear: the tangent is the map itself)
 
         /// <summary>Mean subtraction per row: h_ri = x_ri − (1/d) Σ_k x_rk. x and h are (rows, d); h must not overlap x.</summary>
         public static void MeanSubtract(ReadOnlySpan<float> x, Span<float> h, int rows, int d) => MeanSubtractCore(x, h, rows, d);
@@ -27,6 +28,16 @@ namespace SymGrad
         public static void MeanSubtractBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> h, int rows, int d, ReadOnlySpan<double> dh, Span<double> dx)
             => MeanSubtractBackwardCore(x, h, rows, d, dh, dx);
 
+        /// <summary>Tangent of MeanSubtract, which is linear: h as MeanSubtract writes it and th = MeanSubtract(tx). An empty tx is zero; an empty th is skipped.</summary>
+        [TangentOf(typeof(Nn), nameof(MeanSubtract))]
+        public static void MeanSubtractTangent(ReadOnlySpan<float> x, Span<float> h, int rows, int d, ReadOnlySpan<float> tx, Span<float> th)
+            => MeanSubtractCore(x, h, rows, d, tx, th);
+
+        /// <inheritdoc cref="MeanSubtractTangent(ReadOnlySpan{float}, Span{float}, int, int, ReadOnlySpan{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(MeanSubtract))]
+        public static void MeanSubtractTangent(ReadOnlySpan<double> x, Span<double> h, int rows, int d, ReadOnlySpan<double> tx, Span<double> th)
+            => MeanSubtractCore(x, h, rows, d, tx, th);
+
         private static void ValidateRows<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> h, int rows, int d)
         {
             NnGuard.Positive(rows, nameof(rows));
@@ -35,19 +46,30 @@ namespace SymGrad
             NnGuard.Length(h.Length, NnGuard.Size(rows, d), nameof(h), "(rows, d)");
         }
 
-        private static void MeanSubtractCore<T>(ReadOnlySpan<T> x, Span<T> h, int rows, int d)
+        /// <summary>The forward, and with tangents given its tangent (both default: the plain forward).</summary>
+        private static void MeanSubtractCore<T>(ReadOnlySpan<T> x, Span<T> h, int rows, int d, ReadOnlySpan<T> tx = default, Span<T> th = default)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ValidateRows<T>(x, h, rows, d);
-            NnGuard.Disjoint<T>(h, nameof(h), x, nameof(x));
-            unsafe
+            NnGuard.Gradient(tx.Length, NnGuard.Size(rows, d), nameof(tx), "(rows, d)");
+            NnGuard.Gradient(th.Length, NnGuard.Size(rows, d), nameof(th), "(rows, d)");
+            DisjointWrites(x, h, tx, th, nameof(h), nameof(th));
+            SubtractRowMeans(x, h, rows, d);
+            if (TangentWanted(tx, th))
             {
-                fixed (T* px = x, ph = h)
-                {
-                    // One pass over memory: a row (d elements) is summed, then subtracted while it is still in L1.
-                    var job = new MeanSubtractJob<T> { Source = px, Destination = ph, D = d };
-                    RowSplit.Run(&job, rows, 2L * rows * d, &MeanSubtractRows<T>);
-                }
+                SubtractRowMeans(tx, th, rows, d);
+            }
+        }
+
+        /// <summary>h = x with each row's mean subtracted, the rows shared between both cores.</summary>
+        private static unsafe void SubtractRowMeans<T>(ReadOnlySpan<T> x, Span<T> h, int rows, int d)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            fixed (T* px = x, ph = h)
+            {
+                // One pass over memory: a row (d elements) is summed, then subtracted while it is still in L1.
+                var job = new MeanSubtractJob<T> { Source = px, Destination = ph, D = d };
+                RowSplit.Run(&job, rows, 2L * rows * d, &MeanSubtractRows<T>);
             }
         }
 
@@ -122,6 +144,7 @@ namespace SymGrad
         // ∂L/∂β_j += Σ_i dy_ij                      (term 1)
         // ∂L/∂γ_j += Σ_i dy_ij·x̂_ij                 (term 2)
         // ∂L/∂x_ij += γ_j/(n√(σ²_j + ε))·(n·dy_ij − Σ_k dy_kj − x̂_ij·Σ_k dy_kj·x̂_kj)   (term 3)
+        // ẏ_ij = γ̇_j·x̂_ij + β̇_j + γ_j/√(σ²_j + ε)·(ẋ_ij − mean_k ẋ_kj − x̂_ij·mean_k ẋ_kj·x̂_kj)   (the tangent; ε a constant)
 
         /// <summary>
         /// Batch normalisation, training mode: each feature j of x (n, d) is normalised with its mean and (biased) variance
@@ -146,6 +169,21 @@ namespace SymGrad
         public static void BatchNormBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> gamma, ReadOnlySpan<double> beta, ReadOnlySpan<double> y, int n, int d, double eps,
             ReadOnlySpan<double> dy, Span<double> dx, Span<double> dgamma, Span<double> dbeta)
             => BatchNormBackwardCore(x, gamma, beta, y, n, d, eps, dy, dx, dgamma, dbeta);
+
+        /// <summary>
+        /// Tangent of BatchNorm (eps a constant, no tangent): y as BatchNorm writes it and ty = tgamma·x̂ + tbeta + γ/√(σ² + ε)·(tx −
+        /// mean(tx) − x̂·mean(tx·x̂)), means over the n rows per feature. An empty tx, tgamma or tbeta is zero; an empty ty is skipped.
+        /// </summary>
+        [TangentOf(typeof(Nn), nameof(BatchNorm))]
+        public static void BatchNormTangent(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> y, int n, int d, float eps,
+            ReadOnlySpan<float> tx, ReadOnlySpan<float> tgamma, ReadOnlySpan<float> tbeta, Span<float> ty)
+            => BatchNormCore(x, gamma, beta, y, n, d, eps, tx, tgamma, tbeta, ty);
+
+        /// <inheritdoc cref="BatchNormTangent(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, float, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(BatchNorm))]
+        public static void BatchNormTangent(ReadOnlySpan<double> x, ReadOnlySpan<double> gamma, ReadOnlySpan<double> beta, Span<double> y, int n, int d, double eps,
+            ReadOnlySpan<double> tx, ReadOnlySpan<double> tgamma, ReadOnlySpan<double> tbeta, Span<double> ty)
+            => BatchNormCore(x, gamma, beta, y, n, d, eps, tx, tgamma, tbeta, ty);
 
         private static void ValidateBatchNorm<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, ReadOnlySpan<T> y, int n, int d, T eps)
             where T : IFloatingPointIeee754<T>
@@ -188,30 +226,93 @@ namespace SymGrad
             TensorPrimitives.ReciprocalSqrt(inv, inv);
         }
 
-        private static void BatchNormCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, Span<T> y, int n, int d, T eps)
+        /// <summary>The forward, and with tangents given its tangent (all default: the plain forward).</summary>
+        private static void BatchNormCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, Span<T> y, int n, int d, T eps,
+            ReadOnlySpan<T> tx = default, ReadOnlySpan<T> tgamma = default, ReadOnlySpan<T> tbeta = default, Span<T> ty = default)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             ValidateBatchNorm<T>(x, gamma, beta, y, n, d, eps);
-            NnGuard.Disjoint<T>(y, nameof(y), x, nameof(x));
-            NnGuard.Disjoint<T>(y, nameof(y), gamma, nameof(gamma));
-            NnGuard.Disjoint<T>(y, nameof(y), beta, nameof(beta));
+            NnGuard.Gradient(tx.Length, NnGuard.Size(n, d), nameof(tx), "(n, d)");
+            NnGuard.Gradient(tgamma.Length, d, nameof(tgamma), "(d)");
+            NnGuard.Gradient(tbeta.Length, d, nameof(tbeta), "(d)");
+            NnGuard.Gradient(ty.Length, NnGuard.Size(n, d), nameof(ty), "(n, d)");
+            ValidateTangentWrites<T>(x, gamma, beta, y, tx, tgamma, tbeta, ty, nameof(gamma), nameof(beta), nameof(tgamma), nameof(tbeta));
             Workspace workspace = Workspace.Current;
             WorkspaceMark mark = workspace.Mark();
             try
             {
-                Span<T> mean = NnGuard.Rent<T>(workspace, d), scale = NnGuard.Rent<T>(workspace, d), tmp = NnGuard.Rent<T>(workspace, d);
-                BatchStatistics(x, n, d, eps, mean, scale, tmp);
-                TensorPrimitives.Multiply(scale, gamma, scale); // γ_j/√(σ²_j + ε)
+                Span<T> mean = NnGuard.Rent<T>(workspace, d), inv = NnGuard.Rent<T>(workspace, d), tmp = NnGuard.Rent<T>(workspace, d);
+                Span<T> scale = NnGuard.Rent<T>(workspace, d);
+                BatchStatistics(x, n, d, eps, mean, inv, tmp);
+                TensorPrimitives.Multiply(inv, gamma, scale); // γ_j/√(σ²_j + ε)
                 for (int i = 0; i < n; i++)
                 {
                     Span<T> yi = y.Slice(i * d, d);
                     TensorPrimitives.Subtract(x.Slice(i * d, d), mean, yi);
                     TensorPrimitives.FusedMultiplyAdd(yi, scale, beta, yi);
                 }
+
+                if (!ty.IsEmpty)
+                {
+                    BatchNormTangentRows(x, n, d, mean, inv, scale, tx, tgamma, tbeta, ty, workspace);
+                }
             }
             finally
             {
                 workspace.Release(mark);
+            }
+        }
+
+        /// <summary>ty from the batch statistics (mean, inv = 1/√(σ² + ε), scale = γ·inv), each empty tangent a zero term.</summary>
+        private static void BatchNormTangentRows<T>(ReadOnlySpan<T> x, int n, int d, ReadOnlySpan<T> mean, ReadOnlySpan<T> inv, ReadOnlySpan<T> scale,
+            ReadOnlySpan<T> tx, ReadOnlySpan<T> tgamma, ReadOnlySpan<T> tbeta, Span<T> ty, Workspace workspace)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Span<T> xhat = NnGuard.Rent<T>(workspace, d), meanTx = NnGuard.Rent<T>(workspace, d), meanTxXhat = NnGuard.Rent<T>(workspace, d);
+            T count = T.CreateTruncating(n);
+            if (!tx.IsEmpty)
+            {
+                // mean_k ẋ_kj and mean_k ẋ_kj·x̂_kj
+                for (int i = 0; i < n; i++)
+                {
+                    ReadOnlySpan<T> txi = tx.Slice(i * d, d);
+                    TensorPrimitives.Subtract(x.Slice(i * d, d), mean, xhat);
+                    TensorPrimitives.Multiply(xhat, inv, xhat);
+                    TensorPrimitives.Add(meanTx, txi, meanTx);
+                    TensorPrimitives.FusedMultiplyAdd(txi, xhat, meanTxXhat, meanTxXhat);
+                }
+
+                TensorPrimitives.Divide(meanTx, count, meanTx);
+                TensorPrimitives.Divide(meanTxXhat, count, meanTxXhat);
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                Span<T> tyi = ty.Slice(i * d, d);
+                TensorPrimitives.Subtract(x.Slice(i * d, d), mean, xhat);
+                TensorPrimitives.Multiply(xhat, inv, xhat);
+                if (tx.IsEmpty)
+                {
+                    tyi.Clear();
+                }
+                else
+                {
+                    // scale·(ẋ − mean ẋ − x̂·mean(ẋ·x̂))
+                    TensorPrimitives.Multiply(xhat, meanTxXhat, tyi);
+                    TensorPrimitives.Subtract(tx.Slice(i * d, d), tyi, tyi);
+                    TensorPrimitives.Subtract(tyi, meanTx, tyi);
+                    TensorPrimitives.Multiply(tyi, scale, tyi);
+                }
+
+                if (!tgamma.IsEmpty)
+                {
+                    TensorPrimitives.FusedMultiplyAdd(tgamma, xhat, tyi, tyi);
+                }
+
+                if (!tbeta.IsEmpty)
+                {
+                    TensorPrimitives.Add(tyi, tbeta, tyi);
+                }
             }
         }
 

@@ -31,6 +31,14 @@ namespace SymGrad
         internal static void Disjoint<T>(ReadOnlySpan<T> written, string writtenName, ReadOnlySpan<T> read, string readName)
             => KernelGuard.NoOverlap(read, written, readName, writtenName);
 
+        /// <summary>Throws if <paramref name="written"/> shares any element with any of three spans it is written after or while they are read.</summary>
+        internal static void Disjoint<T>(ReadOnlySpan<T> written, string writtenName, ReadOnlySpan<T> a, string aName, ReadOnlySpan<T> b, string bName, ReadOnlySpan<T> c, string cName)
+        {
+            Disjoint(written, writtenName, a, aName);
+            Disjoint(written, writtenName, b, bName);
+            Disjoint(written, writtenName, c, cName);
+        }
+
         /// <summary>A product of two sizes as the element count it describes.</summary>
         internal static long Size(int a, int b) => (long)a * b;
 

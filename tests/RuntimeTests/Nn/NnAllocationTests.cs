@@ -3,7 +3,7 @@ using Xunit;
 
 namespace SymGrad.RuntimeTests.NnPrimitives
 {
-    /// <summary>Every float primitive, forward and backward, allocates nothing once warm (scratch from the workspace or pools).</summary>
+    /// <summary>Every float primitive, forward, backward and tangent, allocates nothing once warm (scratch from the workspace or pools).</summary>
     // Allocation counts are per thread; a kernel's parallel wait can run another test's work inline: not in parallel with others.
     [Collection(nameof(AllocationCollection))]
     public class NnAllocationTests
@@ -105,6 +105,33 @@ namespace SymGrad.RuntimeTests.NnPrimitives
                 Nn.Conv2DBackward(x, w, b, y, conv, dy, dx, dw, db);
                 Nn.MaxPool2D(y, pooled, pool);
                 Nn.MaxPool2DBackward(y, pooled, pool, dpooled, dyPool);
+            }));
+        }
+
+        [Fact]
+        public void Tangents()
+        {
+            int n = 9, inputs = 13, outputs = 7;
+            float[] x = Filled(n * inputs, 1), w = Filled(inputs * outputs, 2), b = Filled(outputs, 3), y = new float[n * outputs], ty = new float[y.Length];
+            float[] tx = Filled(x.Length, 4), tw = Filled(w.Length, 5), tb = Filled(b.Length, 6), a = new float[x.Length], ta = new float[x.Length];
+            var conv = new Conv2DShape(3, 2, 9, 7, 4, 3, 3, stride: 1, padding: 1);
+            var pool = new Pool2DShape(3, 4, 9, 7, 2, 2, 2);
+            float[] cx = Filled(conv.InputLength, 7), cw = Filled(conv.WeightLength, 8), cb = Filled(4, 9), cy = new float[conv.OutputLength], cty = new float[cy.Length];
+            float[] ctx = Filled(cx.Length, 10), ctw = Filled(cw.Length, 11), pooled = new float[pool.OutputLength], tpooled = new float[pooled.Length];
+            float[] gamma = Filled(inputs, 12), beta = Filled(inputs, 13);
+            int[] labels = { 0, 3, 10, 2, 7, 1, 1, 12, 5 };
+            Assert.Equal(0, AllocatedBy(() =>
+            {
+                Nn.DenseTangent(x, w, b, y, n, inputs, outputs, tx, tw, tb, ty);
+                Nn.TanhTangent(x, a, tx, ta);
+                Nn.ReluTangent(x, a, tx, ta);
+                Nn.Conv2DTangent(cx, cw, cb, cy, conv, ctx, ctw, cb, cty);
+                Nn.ReluMaxPool2DTangent(cy, pooled, pool, cty, tpooled);
+                Nn.BatchNormTangent(x, gamma, beta, a, n, inputs, 1e-5f, tx, gamma, beta, ta);
+                Nn.MeanSubtractTangent(x, a, n, inputs, tx, ta);
+                Nn.SoftmaxCrossEntropyTangent(x, labels, n, inputs, tx);
+                Nn.MseLossTangent(x, tx, tx, ReadOnlySpan<float>.Empty);
+                Nn.SumOfSquaresTangent(x, tx);
             }));
         }
 
