@@ -252,9 +252,185 @@ namespace SymGrad.RuntimeTests.NnPrimitives
         }
 
         /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>ConvNet</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ConvNetTangent(global::System.ReadOnlySpan<double> images, global::System.ReadOnlySpan<double> filters, global::System.ReadOnlySpan<double> bias, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<int> labels, global::System.Span<double> conv, global::System.Span<double> act, global::System.Span<double> pooled, global::System.Span<double> logits, global::SymGrad.Conv2DShape convShape, global::SymGrad.Pool2DShape poolShape, int n, int features, int classes, global::System.ReadOnlySpan<double> timages, global::System.ReadOnlySpan<double> tfilters, global::System.ReadOnlySpan<double> tbias, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> tb, global::System.Span<double> tconv, global::System.Span<double> tact, global::System.Span<double> tpooled, global::System.Span<double> tlogits)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(timages, nameof(timages), images, nameof(images));
+            global::SymGrad.Guard.CotangentLength<double>(tfilters, nameof(tfilters), filters, nameof(filters));
+            global::SymGrad.Guard.CotangentLength<double>(tbias, nameof(tbias), bias, nameof(bias));
+            global::SymGrad.Guard.CotangentLength<double>(tw, nameof(tw), w, nameof(w));
+            global::SymGrad.Guard.CotangentLength<double>(tb, nameof(tb), b, nameof(b));
+            global::SymGrad.Guard.GradientLength<double>(tconv, nameof(tconv), conv, nameof(conv));
+            global::SymGrad.Guard.GradientLength<double>(tact, nameof(tact), act, nameof(act));
+            global::SymGrad.Guard.GradientLength<double>(tpooled, nameof(tpooled), pooled, nameof(pooled));
+            global::SymGrad.Guard.GradientLength<double>(tlogits, nameof(tlogits), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(tconv, nameof(tconv), conv, nameof(conv));
+            global::SymGrad.Guard.Disjoint<double>(conv, nameof(conv), images, nameof(images));
+            global::SymGrad.Guard.Disjoint<double>(tconv, nameof(tconv), images, nameof(images));
+            global::SymGrad.Guard.Disjoint<double>(conv, nameof(conv), filters, nameof(filters));
+            global::SymGrad.Guard.Disjoint<double>(tconv, nameof(tconv), filters, nameof(filters));
+            global::SymGrad.Guard.Disjoint<double>(conv, nameof(conv), bias, nameof(bias));
+            global::SymGrad.Guard.Disjoint<double>(tconv, nameof(tconv), bias, nameof(bias));
+            global::SymGrad.Guard.Disjoint<double>(conv, nameof(conv), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(tconv, nameof(tconv), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(conv, nameof(conv), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(tconv, nameof(tconv), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(conv, nameof(conv), act, nameof(act));
+            global::SymGrad.Guard.Disjoint<double>(tconv, nameof(tconv), act, nameof(act));
+            global::SymGrad.Guard.Disjoint<double>(conv, nameof(conv), pooled, nameof(pooled));
+            global::SymGrad.Guard.Disjoint<double>(tconv, nameof(tconv), pooled, nameof(pooled));
+            global::SymGrad.Guard.Disjoint<double>(conv, nameof(conv), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(tconv, nameof(tconv), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(conv, nameof(conv), timages, nameof(timages));
+            global::SymGrad.Guard.Disjoint<double>(tconv, nameof(tconv), timages, nameof(timages));
+            global::SymGrad.Guard.Disjoint<double>(conv, nameof(conv), tfilters, nameof(tfilters));
+            global::SymGrad.Guard.Disjoint<double>(tconv, nameof(tconv), tfilters, nameof(tfilters));
+            global::SymGrad.Guard.Disjoint<double>(conv, nameof(conv), tbias, nameof(tbias));
+            global::SymGrad.Guard.Disjoint<double>(tconv, nameof(tconv), tbias, nameof(tbias));
+            global::SymGrad.Guard.Disjoint<double>(conv, nameof(conv), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<double>(tconv, nameof(tconv), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<double>(conv, nameof(conv), tb, nameof(tb));
+            global::SymGrad.Guard.Disjoint<double>(tconv, nameof(tconv), tb, nameof(tb));
+            global::SymGrad.Guard.Disjoint<double>(conv, nameof(conv), tact, nameof(tact));
+            global::SymGrad.Guard.Disjoint<double>(tconv, nameof(tconv), tact, nameof(tact));
+            global::SymGrad.Guard.Disjoint<double>(conv, nameof(conv), tpooled, nameof(tpooled));
+            global::SymGrad.Guard.Disjoint<double>(tconv, nameof(tconv), tpooled, nameof(tpooled));
+            global::SymGrad.Guard.Disjoint<double>(conv, nameof(conv), tlogits, nameof(tlogits));
+            global::SymGrad.Guard.Disjoint<double>(tconv, nameof(tconv), tlogits, nameof(tlogits));
+            global::SymGrad.Guard.Disjoint<double>(tact, nameof(tact), act, nameof(act));
+            global::SymGrad.Guard.Disjoint<double>(act, nameof(act), images, nameof(images));
+            global::SymGrad.Guard.Disjoint<double>(tact, nameof(tact), images, nameof(images));
+            global::SymGrad.Guard.Disjoint<double>(act, nameof(act), filters, nameof(filters));
+            global::SymGrad.Guard.Disjoint<double>(tact, nameof(tact), filters, nameof(filters));
+            global::SymGrad.Guard.Disjoint<double>(act, nameof(act), bias, nameof(bias));
+            global::SymGrad.Guard.Disjoint<double>(tact, nameof(tact), bias, nameof(bias));
+            global::SymGrad.Guard.Disjoint<double>(act, nameof(act), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(tact, nameof(tact), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(act, nameof(act), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(tact, nameof(tact), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(act, nameof(act), conv, nameof(conv));
+            global::SymGrad.Guard.Disjoint<double>(tact, nameof(tact), conv, nameof(conv));
+            global::SymGrad.Guard.Disjoint<double>(act, nameof(act), pooled, nameof(pooled));
+            global::SymGrad.Guard.Disjoint<double>(tact, nameof(tact), pooled, nameof(pooled));
+            global::SymGrad.Guard.Disjoint<double>(act, nameof(act), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(tact, nameof(tact), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(act, nameof(act), timages, nameof(timages));
+            global::SymGrad.Guard.Disjoint<double>(tact, nameof(tact), timages, nameof(timages));
+            global::SymGrad.Guard.Disjoint<double>(act, nameof(act), tfilters, nameof(tfilters));
+            global::SymGrad.Guard.Disjoint<double>(tact, nameof(tact), tfilters, nameof(tfilters));
+            global::SymGrad.Guard.Disjoint<double>(act, nameof(act), tbias, nameof(tbias));
+            global::SymGrad.Guard.Disjoint<double>(tact, nameof(tact), tbias, nameof(tbias));
+            global::SymGrad.Guard.Disjoint<double>(act, nameof(act), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<double>(tact, nameof(tact), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<double>(act, nameof(act), tb, nameof(tb));
+            global::SymGrad.Guard.Disjoint<double>(tact, nameof(tact), tb, nameof(tb));
+            global::SymGrad.Guard.Disjoint<double>(act, nameof(act), tconv, nameof(tconv));
+            global::SymGrad.Guard.Disjoint<double>(tact, nameof(tact), tconv, nameof(tconv));
+            global::SymGrad.Guard.Disjoint<double>(act, nameof(act), tpooled, nameof(tpooled));
+            global::SymGrad.Guard.Disjoint<double>(tact, nameof(tact), tpooled, nameof(tpooled));
+            global::SymGrad.Guard.Disjoint<double>(act, nameof(act), tlogits, nameof(tlogits));
+            global::SymGrad.Guard.Disjoint<double>(tact, nameof(tact), tlogits, nameof(tlogits));
+            global::SymGrad.Guard.Disjoint<double>(tpooled, nameof(tpooled), pooled, nameof(pooled));
+            global::SymGrad.Guard.Disjoint<double>(pooled, nameof(pooled), images, nameof(images));
+            global::SymGrad.Guard.Disjoint<double>(tpooled, nameof(tpooled), images, nameof(images));
+            global::SymGrad.Guard.Disjoint<double>(pooled, nameof(pooled), filters, nameof(filters));
+            global::SymGrad.Guard.Disjoint<double>(tpooled, nameof(tpooled), filters, nameof(filters));
+            global::SymGrad.Guard.Disjoint<double>(pooled, nameof(pooled), bias, nameof(bias));
+            global::SymGrad.Guard.Disjoint<double>(tpooled, nameof(tpooled), bias, nameof(bias));
+            global::SymGrad.Guard.Disjoint<double>(pooled, nameof(pooled), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(tpooled, nameof(tpooled), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(pooled, nameof(pooled), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(tpooled, nameof(tpooled), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(pooled, nameof(pooled), conv, nameof(conv));
+            global::SymGrad.Guard.Disjoint<double>(tpooled, nameof(tpooled), conv, nameof(conv));
+            global::SymGrad.Guard.Disjoint<double>(pooled, nameof(pooled), act, nameof(act));
+            global::SymGrad.Guard.Disjoint<double>(tpooled, nameof(tpooled), act, nameof(act));
+            global::SymGrad.Guard.Disjoint<double>(pooled, nameof(pooled), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(tpooled, nameof(tpooled), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(pooled, nameof(pooled), timages, nameof(timages));
+            global::SymGrad.Guard.Disjoint<double>(tpooled, nameof(tpooled), timages, nameof(timages));
+            global::SymGrad.Guard.Disjoint<double>(pooled, nameof(pooled), tfilters, nameof(tfilters));
+            global::SymGrad.Guard.Disjoint<double>(tpooled, nameof(tpooled), tfilters, nameof(tfilters));
+            global::SymGrad.Guard.Disjoint<double>(pooled, nameof(pooled), tbias, nameof(tbias));
+            global::SymGrad.Guard.Disjoint<double>(tpooled, nameof(tpooled), tbias, nameof(tbias));
+            global::SymGrad.Guard.Disjoint<double>(pooled, nameof(pooled), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<double>(tpooled, nameof(tpooled), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<double>(pooled, nameof(pooled), tb, nameof(tb));
+            global::SymGrad.Guard.Disjoint<double>(tpooled, nameof(tpooled), tb, nameof(tb));
+            global::SymGrad.Guard.Disjoint<double>(pooled, nameof(pooled), tconv, nameof(tconv));
+            global::SymGrad.Guard.Disjoint<double>(tpooled, nameof(tpooled), tconv, nameof(tconv));
+            global::SymGrad.Guard.Disjoint<double>(pooled, nameof(pooled), tact, nameof(tact));
+            global::SymGrad.Guard.Disjoint<double>(tpooled, nameof(tpooled), tact, nameof(tact));
+            global::SymGrad.Guard.Disjoint<double>(pooled, nameof(pooled), tlogits, nameof(tlogits));
+            global::SymGrad.Guard.Disjoint<double>(tpooled, nameof(tpooled), tlogits, nameof(tlogits));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), images, nameof(images));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), images, nameof(images));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), filters, nameof(filters));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), filters, nameof(filters));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), bias, nameof(bias));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), bias, nameof(bias));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), conv, nameof(conv));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), conv, nameof(conv));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), act, nameof(act));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), act, nameof(act));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), pooled, nameof(pooled));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), pooled, nameof(pooled));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), timages, nameof(timages));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), timages, nameof(timages));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), tfilters, nameof(tfilters));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), tfilters, nameof(tfilters));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), tbias, nameof(tbias));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), tbias, nameof(tbias));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), tb, nameof(tb));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), tb, nameof(tb));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), tconv, nameof(tconv));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), tconv, nameof(tconv));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), tact, nameof(tact));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), tact, nameof(tact));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), tpooled, nameof(tpooled));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), tpooled, nameof(tpooled));
+            timages = global::SymGrad.Workspace.ZerosIfEmpty(timages, images.Length);
+            tfilters = global::SymGrad.Workspace.ZerosIfEmpty(tfilters, filters.Length);
+            tbias = global::SymGrad.Workspace.ZerosIfEmpty(tbias, bias.Length);
+            tw = global::SymGrad.Workspace.ZerosIfEmpty(tw, w.Length);
+            tb = global::SymGrad.Workspace.ZerosIfEmpty(tb, b.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                tconv = tconv.IsEmpty ? workspace.RentDoubles(conv.Length) : tconv;
+                tact = tact.IsEmpty ? workspace.RentDoubles(act.Length) : tact;
+                tpooled = tpooled.IsEmpty ? workspace.RentDoubles(pooled.Length) : tpooled;
+                tlogits = tlogits.IsEmpty ? workspace.RentDoubles(logits.Length) : tlogits;
+                global::SymGrad.Nn.Conv2DTangent(images, filters, bias, conv, convShape, timages, tfilters, tbias, tconv);
+                global::SymGrad.Nn.ReluTangent(conv, act, tconv, tact);
+                global::SymGrad.Nn.MaxPool2DTangent(act, pooled, poolShape, tact, tpooled);
+                global::SymGrad.Nn.DenseTangent(pooled, w, b, logits, n, features, classes, tpooled, tw, tb, tlogits);
+                return global::SymGrad.Nn.SoftmaxCrossEntropyTangent(logits, labels, n, classes, tlogits);
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>ConvNet</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of conv, then each element of act, then each element of pooled, then each element of logits), a column per differentiable input
-        /// (each element of images, then each element of filters, then each element of bias, then each element of w, then each element of b). It runs one backward pass per row.
+        /// (each element of images, then each element of filters, then each element of bias, then each element of w, then each element of b). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>ConvNetTangent</c>) per column, or one backward pass per row.
         /// Like the method, it writes the outputs.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -277,50 +453,111 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             try
             {
-                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
-                ConvNet(images, filters, bias, w, b, labels, conv, act, pooled, logits, convShape, poolShape, n, features, classes); // the backward reads the outputs the forward writes
-                global::System.Span<double> dimages2 = workspace.RentDoubles(images.Length);
-                global::System.Span<double> dfilters2 = workspace.RentDoubles(filters.Length);
-                global::System.Span<double> dbias2 = workspace.RentDoubles(bias.Length);
-                global::System.Span<double> dw2 = workspace.RentDoubles(w.Length);
-                global::System.Span<double> db2 = workspace.RentDoubles(b.Length);
-                global::System.Span<double> dconv2 = workspace.RentDoubles(conv.Length);
-                global::System.Span<double> dact2 = workspace.RentDoubles(act.Length);
-                global::System.Span<double> dpooled2 = workspace.RentDoubles(pooled.Length);
-                global::System.Span<double> dlogits2 = workspace.RentDoubles(logits.Length);
-                for (int row = 0; row < rows; row++)
+                if (columns <= rows)
                 {
-                    dconv2.Clear();
-                    if (row >= rConv && row < rConv + conv.Length)
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> timages = workspace.RentDoubles(images.Length);
+                    global::System.Span<double> tfilters = workspace.RentDoubles(filters.Length);
+                    global::System.Span<double> tbias = workspace.RentDoubles(bias.Length);
+                    global::System.Span<double> tw = workspace.RentDoubles(w.Length);
+                    global::System.Span<double> tb = workspace.RentDoubles(b.Length);
+                    global::System.Span<double> tconv = workspace.RentDoubles(conv.Length);
+                    global::System.Span<double> tact = workspace.RentDoubles(act.Length);
+                    global::System.Span<double> tpooled = workspace.RentDoubles(pooled.Length);
+                    global::System.Span<double> tlogits = workspace.RentDoubles(logits.Length);
+                    for (int column = 0; column < columns; column++)
                     {
-                        dconv2[row - rConv] = 1;
+                        timages.Clear();
+                        if (column >= cImages && column < cImages + images.Length)
+                        {
+                            timages[column - cImages] = 1;
+                        }
+                        tfilters.Clear();
+                        if (column >= cFilters && column < cFilters + filters.Length)
+                        {
+                            tfilters[column - cFilters] = 1;
+                        }
+                        tbias.Clear();
+                        if (column >= cBias && column < cBias + bias.Length)
+                        {
+                            tbias[column - cBias] = 1;
+                        }
+                        tw.Clear();
+                        if (column >= cW && column < cW + w.Length)
+                        {
+                            tw[column - cW] = 1;
+                        }
+                        tb.Clear();
+                        if (column >= cB && column < cB + b.Length)
+                        {
+                            tb[column - cB] = 1;
+                        }
+                        jacobian[rResult * columns + column] = ConvNetTangent(images, filters, bias, w, b, labels, conv, act, pooled, logits, convShape, poolShape, n, features, classes, timages, tfilters, tbias, tw, tb, tconv, tact, tpooled, tlogits);
+                        for (int i = 0; i < conv.Length; i++)
+                        {
+                            jacobian[(rConv + i) * columns + column] = tconv[i];
+                        }
+                        for (int i = 0; i < act.Length; i++)
+                        {
+                            jacobian[(rAct + i) * columns + column] = tact[i];
+                        }
+                        for (int i = 0; i < pooled.Length; i++)
+                        {
+                            jacobian[(rPooled + i) * columns + column] = tpooled[i];
+                        }
+                        for (int i = 0; i < logits.Length; i++)
+                        {
+                            jacobian[(rLogits + i) * columns + column] = tlogits[i];
+                        }
                     }
-                    dact2.Clear();
-                    if (row >= rAct && row < rAct + act.Length)
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    ConvNet(images, filters, bias, w, b, labels, conv, act, pooled, logits, convShape, poolShape, n, features, classes); // the backward reads the outputs the forward writes
+                    global::System.Span<double> dimages2 = workspace.RentDoubles(images.Length);
+                    global::System.Span<double> dfilters2 = workspace.RentDoubles(filters.Length);
+                    global::System.Span<double> dbias2 = workspace.RentDoubles(bias.Length);
+                    global::System.Span<double> dw2 = workspace.RentDoubles(w.Length);
+                    global::System.Span<double> db2 = workspace.RentDoubles(b.Length);
+                    global::System.Span<double> dconv2 = workspace.RentDoubles(conv.Length);
+                    global::System.Span<double> dact2 = workspace.RentDoubles(act.Length);
+                    global::System.Span<double> dpooled2 = workspace.RentDoubles(pooled.Length);
+                    global::System.Span<double> dlogits2 = workspace.RentDoubles(logits.Length);
+                    for (int row = 0; row < rows; row++)
                     {
-                        dact2[row - rAct] = 1;
+                        dconv2.Clear();
+                        if (row >= rConv && row < rConv + conv.Length)
+                        {
+                            dconv2[row - rConv] = 1;
+                        }
+                        dact2.Clear();
+                        if (row >= rAct && row < rAct + act.Length)
+                        {
+                            dact2[row - rAct] = 1;
+                        }
+                        dpooled2.Clear();
+                        if (row >= rPooled && row < rPooled + pooled.Length)
+                        {
+                            dpooled2[row - rPooled] = 1;
+                        }
+                        dlogits2.Clear();
+                        if (row >= rLogits && row < rLogits + logits.Length)
+                        {
+                            dlogits2[row - rLogits] = 1;
+                        }
+                        dimages2.Clear();
+                        dfilters2.Clear();
+                        dbias2.Clear();
+                        dw2.Clear();
+                        db2.Clear();
+                        ConvNetBackward(images, filters, bias, w, b, labels, conv, act, pooled, logits, convShape, poolShape, n, features, classes, row == rResult ? 1 : 0, dconv2, dact2, dpooled2, dlogits2, dimages2, dfilters2, dbias2, dw2, db2);
+                        dimages2.CopyTo(jacobian.Slice(row * columns + cImages, images.Length));
+                        dfilters2.CopyTo(jacobian.Slice(row * columns + cFilters, filters.Length));
+                        dbias2.CopyTo(jacobian.Slice(row * columns + cBias, bias.Length));
+                        dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
+                        db2.CopyTo(jacobian.Slice(row * columns + cB, b.Length));
                     }
-                    dpooled2.Clear();
-                    if (row >= rPooled && row < rPooled + pooled.Length)
-                    {
-                        dpooled2[row - rPooled] = 1;
-                    }
-                    dlogits2.Clear();
-                    if (row >= rLogits && row < rLogits + logits.Length)
-                    {
-                        dlogits2[row - rLogits] = 1;
-                    }
-                    dimages2.Clear();
-                    dfilters2.Clear();
-                    dbias2.Clear();
-                    dw2.Clear();
-                    db2.Clear();
-                    ConvNetBackward(images, filters, bias, w, b, labels, conv, act, pooled, logits, convShape, poolShape, n, features, classes, row == rResult ? 1 : 0, dconv2, dact2, dpooled2, dlogits2, dimages2, dfilters2, dbias2, dw2, db2);
-                    dimages2.CopyTo(jacobian.Slice(row * columns + cImages, images.Length));
-                    dfilters2.CopyTo(jacobian.Slice(row * columns + cFilters, filters.Length));
-                    dbias2.CopyTo(jacobian.Slice(row * columns + cBias, bias.Length));
-                    dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
-                    db2.CopyTo(jacobian.Slice(row * columns + cB, b.Length));
                 }
             }
             finally

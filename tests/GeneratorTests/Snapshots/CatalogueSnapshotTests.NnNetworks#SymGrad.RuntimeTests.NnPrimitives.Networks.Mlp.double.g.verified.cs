@@ -219,9 +219,137 @@ namespace SymGrad.RuntimeTests.NnPrimitives
         }
 
         /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Mlp</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double MlpTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, global::System.ReadOnlySpan<double> b1, global::System.ReadOnlySpan<double> w2, global::System.ReadOnlySpan<double> b2, global::System.ReadOnlySpan<int> labels, global::System.Span<double> z1, global::System.Span<double> h1, global::System.Span<double> logits, int n, int inputs, int hidden, int classes, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw1, global::System.ReadOnlySpan<double> tb1, global::System.ReadOnlySpan<double> tw2, global::System.ReadOnlySpan<double> tb2, global::System.Span<double> tz1, global::System.Span<double> th1, global::System.Span<double> tlogits)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.CotangentLength<double>(tw1, nameof(tw1), w1, nameof(w1));
+            global::SymGrad.Guard.CotangentLength<double>(tb1, nameof(tb1), b1, nameof(b1));
+            global::SymGrad.Guard.CotangentLength<double>(tw2, nameof(tw2), w2, nameof(w2));
+            global::SymGrad.Guard.CotangentLength<double>(tb2, nameof(tb2), b2, nameof(b2));
+            global::SymGrad.Guard.GradientLength<double>(tz1, nameof(tz1), z1, nameof(z1));
+            global::SymGrad.Guard.GradientLength<double>(th1, nameof(th1), h1, nameof(h1));
+            global::SymGrad.Guard.GradientLength<double>(tlogits, nameof(tlogits), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(tz1, nameof(tz1), z1, nameof(z1));
+            global::SymGrad.Guard.Disjoint<double>(z1, nameof(z1), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(tz1, nameof(tz1), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(z1, nameof(z1), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(tz1, nameof(tz1), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(z1, nameof(z1), b1, nameof(b1));
+            global::SymGrad.Guard.Disjoint<double>(tz1, nameof(tz1), b1, nameof(b1));
+            global::SymGrad.Guard.Disjoint<double>(z1, nameof(z1), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(tz1, nameof(tz1), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(z1, nameof(z1), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(tz1, nameof(tz1), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(z1, nameof(z1), h1, nameof(h1));
+            global::SymGrad.Guard.Disjoint<double>(tz1, nameof(tz1), h1, nameof(h1));
+            global::SymGrad.Guard.Disjoint<double>(z1, nameof(z1), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(tz1, nameof(tz1), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(z1, nameof(z1), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(tz1, nameof(tz1), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(z1, nameof(z1), tw1, nameof(tw1));
+            global::SymGrad.Guard.Disjoint<double>(tz1, nameof(tz1), tw1, nameof(tw1));
+            global::SymGrad.Guard.Disjoint<double>(z1, nameof(z1), tb1, nameof(tb1));
+            global::SymGrad.Guard.Disjoint<double>(tz1, nameof(tz1), tb1, nameof(tb1));
+            global::SymGrad.Guard.Disjoint<double>(z1, nameof(z1), tw2, nameof(tw2));
+            global::SymGrad.Guard.Disjoint<double>(tz1, nameof(tz1), tw2, nameof(tw2));
+            global::SymGrad.Guard.Disjoint<double>(z1, nameof(z1), tb2, nameof(tb2));
+            global::SymGrad.Guard.Disjoint<double>(tz1, nameof(tz1), tb2, nameof(tb2));
+            global::SymGrad.Guard.Disjoint<double>(z1, nameof(z1), th1, nameof(th1));
+            global::SymGrad.Guard.Disjoint<double>(tz1, nameof(tz1), th1, nameof(th1));
+            global::SymGrad.Guard.Disjoint<double>(z1, nameof(z1), tlogits, nameof(tlogits));
+            global::SymGrad.Guard.Disjoint<double>(tz1, nameof(tz1), tlogits, nameof(tlogits));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), h1, nameof(h1));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), b1, nameof(b1));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), b1, nameof(b1));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), z1, nameof(z1));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), z1, nameof(z1));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), tw1, nameof(tw1));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), tw1, nameof(tw1));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), tb1, nameof(tb1));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), tb1, nameof(tb1));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), tw2, nameof(tw2));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), tw2, nameof(tw2));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), tb2, nameof(tb2));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), tb2, nameof(tb2));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), tz1, nameof(tz1));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), tz1, nameof(tz1));
+            global::SymGrad.Guard.Disjoint<double>(h1, nameof(h1), tlogits, nameof(tlogits));
+            global::SymGrad.Guard.Disjoint<double>(th1, nameof(th1), tlogits, nameof(tlogits));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), logits, nameof(logits));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), w1, nameof(w1));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), b1, nameof(b1));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), b1, nameof(b1));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), w2, nameof(w2));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), b2, nameof(b2));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), z1, nameof(z1));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), z1, nameof(z1));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), h1, nameof(h1));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), h1, nameof(h1));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), tw1, nameof(tw1));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), tw1, nameof(tw1));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), tb1, nameof(tb1));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), tb1, nameof(tb1));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), tw2, nameof(tw2));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), tw2, nameof(tw2));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), tb2, nameof(tb2));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), tb2, nameof(tb2));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), tz1, nameof(tz1));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), tz1, nameof(tz1));
+            global::SymGrad.Guard.Disjoint<double>(logits, nameof(logits), th1, nameof(th1));
+            global::SymGrad.Guard.Disjoint<double>(tlogits, nameof(tlogits), th1, nameof(th1));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            tw1 = global::SymGrad.Workspace.ZerosIfEmpty(tw1, w1.Length);
+            tb1 = global::SymGrad.Workspace.ZerosIfEmpty(tb1, b1.Length);
+            tw2 = global::SymGrad.Workspace.ZerosIfEmpty(tw2, w2.Length);
+            tb2 = global::SymGrad.Workspace.ZerosIfEmpty(tb2, b2.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                tz1 = tz1.IsEmpty ? workspace.RentDoubles(z1.Length) : tz1;
+                th1 = th1.IsEmpty ? workspace.RentDoubles(h1.Length) : th1;
+                tlogits = tlogits.IsEmpty ? workspace.RentDoubles(logits.Length) : tlogits;
+                global::SymGrad.Nn.DenseTangent(x, w1, b1, z1, n, inputs, hidden, tx, tw1, tb1, tz1);
+                global::SymGrad.Nn.ReluTangent(z1, h1, tz1, th1);
+                global::SymGrad.Nn.DenseTangent(h1, w2, b2, logits, n, hidden, classes, th1, tw2, tb2, tlogits);
+                return global::SymGrad.Nn.SoftmaxCrossEntropyTangent(logits, labels, n, classes, tlogits);
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Mlp</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of z1, then each element of h1, then each element of logits), a column per differentiable input
-        /// (each element of x, then each element of w1, then each element of b1, then each element of w2, then each element of b2). It runs one backward pass per row.
+        /// (each element of x, then each element of w1, then each element of b1, then each element of w2, then each element of b2). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>MlpTangent</c>) per column, or one backward pass per row.
         /// Like the method, it writes the outputs.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -243,44 +371,100 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             try
             {
-                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
-                Mlp(x, w1, b1, w2, b2, labels, z1, h1, logits, n, inputs, hidden, classes); // the backward reads the outputs the forward writes
-                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
-                global::System.Span<double> dw12 = workspace.RentDoubles(w1.Length);
-                global::System.Span<double> db12 = workspace.RentDoubles(b1.Length);
-                global::System.Span<double> dw22 = workspace.RentDoubles(w2.Length);
-                global::System.Span<double> db22 = workspace.RentDoubles(b2.Length);
-                global::System.Span<double> dz12 = workspace.RentDoubles(z1.Length);
-                global::System.Span<double> dh12 = workspace.RentDoubles(h1.Length);
-                global::System.Span<double> dlogits2 = workspace.RentDoubles(logits.Length);
-                for (int row = 0; row < rows; row++)
+                if (columns <= rows)
                 {
-                    dz12.Clear();
-                    if (row >= rZ1 && row < rZ1 + z1.Length)
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> tw1 = workspace.RentDoubles(w1.Length);
+                    global::System.Span<double> tb1 = workspace.RentDoubles(b1.Length);
+                    global::System.Span<double> tw2 = workspace.RentDoubles(w2.Length);
+                    global::System.Span<double> tb2 = workspace.RentDoubles(b2.Length);
+                    global::System.Span<double> tz1 = workspace.RentDoubles(z1.Length);
+                    global::System.Span<double> th1 = workspace.RentDoubles(h1.Length);
+                    global::System.Span<double> tlogits = workspace.RentDoubles(logits.Length);
+                    for (int column = 0; column < columns; column++)
                     {
-                        dz12[row - rZ1] = 1;
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        tw1.Clear();
+                        if (column >= cW1 && column < cW1 + w1.Length)
+                        {
+                            tw1[column - cW1] = 1;
+                        }
+                        tb1.Clear();
+                        if (column >= cB1 && column < cB1 + b1.Length)
+                        {
+                            tb1[column - cB1] = 1;
+                        }
+                        tw2.Clear();
+                        if (column >= cW2 && column < cW2 + w2.Length)
+                        {
+                            tw2[column - cW2] = 1;
+                        }
+                        tb2.Clear();
+                        if (column >= cB2 && column < cB2 + b2.Length)
+                        {
+                            tb2[column - cB2] = 1;
+                        }
+                        jacobian[rResult * columns + column] = MlpTangent(x, w1, b1, w2, b2, labels, z1, h1, logits, n, inputs, hidden, classes, tx, tw1, tb1, tw2, tb2, tz1, th1, tlogits);
+                        for (int i = 0; i < z1.Length; i++)
+                        {
+                            jacobian[(rZ1 + i) * columns + column] = tz1[i];
+                        }
+                        for (int i = 0; i < h1.Length; i++)
+                        {
+                            jacobian[(rH1 + i) * columns + column] = th1[i];
+                        }
+                        for (int i = 0; i < logits.Length; i++)
+                        {
+                            jacobian[(rLogits + i) * columns + column] = tlogits[i];
+                        }
                     }
-                    dh12.Clear();
-                    if (row >= rH1 && row < rH1 + h1.Length)
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    Mlp(x, w1, b1, w2, b2, labels, z1, h1, logits, n, inputs, hidden, classes); // the backward reads the outputs the forward writes
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> dw12 = workspace.RentDoubles(w1.Length);
+                    global::System.Span<double> db12 = workspace.RentDoubles(b1.Length);
+                    global::System.Span<double> dw22 = workspace.RentDoubles(w2.Length);
+                    global::System.Span<double> db22 = workspace.RentDoubles(b2.Length);
+                    global::System.Span<double> dz12 = workspace.RentDoubles(z1.Length);
+                    global::System.Span<double> dh12 = workspace.RentDoubles(h1.Length);
+                    global::System.Span<double> dlogits2 = workspace.RentDoubles(logits.Length);
+                    for (int row = 0; row < rows; row++)
                     {
-                        dh12[row - rH1] = 1;
+                        dz12.Clear();
+                        if (row >= rZ1 && row < rZ1 + z1.Length)
+                        {
+                            dz12[row - rZ1] = 1;
+                        }
+                        dh12.Clear();
+                        if (row >= rH1 && row < rH1 + h1.Length)
+                        {
+                            dh12[row - rH1] = 1;
+                        }
+                        dlogits2.Clear();
+                        if (row >= rLogits && row < rLogits + logits.Length)
+                        {
+                            dlogits2[row - rLogits] = 1;
+                        }
+                        dx2.Clear();
+                        dw12.Clear();
+                        db12.Clear();
+                        dw22.Clear();
+                        db22.Clear();
+                        MlpBackward(x, w1, b1, w2, b2, labels, z1, h1, logits, n, inputs, hidden, classes, row == rResult ? 1 : 0, dz12, dh12, dlogits2, dx2, dw12, db12, dw22, db22);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                        dw12.CopyTo(jacobian.Slice(row * columns + cW1, w1.Length));
+                        db12.CopyTo(jacobian.Slice(row * columns + cB1, b1.Length));
+                        dw22.CopyTo(jacobian.Slice(row * columns + cW2, w2.Length));
+                        db22.CopyTo(jacobian.Slice(row * columns + cB2, b2.Length));
                     }
-                    dlogits2.Clear();
-                    if (row >= rLogits && row < rLogits + logits.Length)
-                    {
-                        dlogits2[row - rLogits] = 1;
-                    }
-                    dx2.Clear();
-                    dw12.Clear();
-                    db12.Clear();
-                    dw22.Clear();
-                    db22.Clear();
-                    MlpBackward(x, w1, b1, w2, b2, labels, z1, h1, logits, n, inputs, hidden, classes, row == rResult ? 1 : 0, dz12, dh12, dlogits2, dx2, dw12, db12, dw22, db22);
-                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
-                    dw12.CopyTo(jacobian.Slice(row * columns + cW1, w1.Length));
-                    db12.CopyTo(jacobian.Slice(row * columns + cB1, b1.Length));
-                    dw22.CopyTo(jacobian.Slice(row * columns + cW2, w2.Length));
-                    db22.CopyTo(jacobian.Slice(row * columns + cB2, b2.Length));
                 }
             }
             finally

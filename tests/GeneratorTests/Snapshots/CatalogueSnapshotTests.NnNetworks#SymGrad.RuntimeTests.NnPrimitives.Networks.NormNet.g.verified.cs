@@ -150,9 +150,115 @@ namespace SymGrad.RuntimeTests.NnPrimitives
         }
 
         /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>NormNet</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double NormNetTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> gamma, global::System.ReadOnlySpan<double> beta, global::System.ReadOnlySpan<double> target, global::System.Span<double> normalized, global::System.Span<double> squashed, global::System.Span<double> centered, int n, int d, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tgamma, global::System.ReadOnlySpan<double> tbeta, global::System.Span<double> tnormalized, global::System.Span<double> tsquashed, global::System.Span<double> tcentered)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.CotangentLength<double>(tgamma, nameof(tgamma), gamma, nameof(gamma));
+            global::SymGrad.Guard.CotangentLength<double>(tbeta, nameof(tbeta), beta, nameof(beta));
+            global::SymGrad.Guard.GradientLength<double>(tnormalized, nameof(tnormalized), normalized, nameof(normalized));
+            global::SymGrad.Guard.GradientLength<double>(tsquashed, nameof(tsquashed), squashed, nameof(squashed));
+            global::SymGrad.Guard.GradientLength<double>(tcentered, nameof(tcentered), centered, nameof(centered));
+            global::SymGrad.Guard.Disjoint<double>(tnormalized, nameof(tnormalized), normalized, nameof(normalized));
+            global::SymGrad.Guard.Disjoint<double>(normalized, nameof(normalized), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(tnormalized, nameof(tnormalized), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(normalized, nameof(normalized), gamma, nameof(gamma));
+            global::SymGrad.Guard.Disjoint<double>(tnormalized, nameof(tnormalized), gamma, nameof(gamma));
+            global::SymGrad.Guard.Disjoint<double>(normalized, nameof(normalized), beta, nameof(beta));
+            global::SymGrad.Guard.Disjoint<double>(tnormalized, nameof(tnormalized), beta, nameof(beta));
+            global::SymGrad.Guard.Disjoint<double>(normalized, nameof(normalized), target, nameof(target));
+            global::SymGrad.Guard.Disjoint<double>(tnormalized, nameof(tnormalized), target, nameof(target));
+            global::SymGrad.Guard.Disjoint<double>(normalized, nameof(normalized), squashed, nameof(squashed));
+            global::SymGrad.Guard.Disjoint<double>(tnormalized, nameof(tnormalized), squashed, nameof(squashed));
+            global::SymGrad.Guard.Disjoint<double>(normalized, nameof(normalized), centered, nameof(centered));
+            global::SymGrad.Guard.Disjoint<double>(tnormalized, nameof(tnormalized), centered, nameof(centered));
+            global::SymGrad.Guard.Disjoint<double>(normalized, nameof(normalized), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(tnormalized, nameof(tnormalized), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(normalized, nameof(normalized), tgamma, nameof(tgamma));
+            global::SymGrad.Guard.Disjoint<double>(tnormalized, nameof(tnormalized), tgamma, nameof(tgamma));
+            global::SymGrad.Guard.Disjoint<double>(normalized, nameof(normalized), tbeta, nameof(tbeta));
+            global::SymGrad.Guard.Disjoint<double>(tnormalized, nameof(tnormalized), tbeta, nameof(tbeta));
+            global::SymGrad.Guard.Disjoint<double>(normalized, nameof(normalized), tsquashed, nameof(tsquashed));
+            global::SymGrad.Guard.Disjoint<double>(tnormalized, nameof(tnormalized), tsquashed, nameof(tsquashed));
+            global::SymGrad.Guard.Disjoint<double>(normalized, nameof(normalized), tcentered, nameof(tcentered));
+            global::SymGrad.Guard.Disjoint<double>(tnormalized, nameof(tnormalized), tcentered, nameof(tcentered));
+            global::SymGrad.Guard.Disjoint<double>(tsquashed, nameof(tsquashed), squashed, nameof(squashed));
+            global::SymGrad.Guard.Disjoint<double>(squashed, nameof(squashed), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(tsquashed, nameof(tsquashed), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(squashed, nameof(squashed), gamma, nameof(gamma));
+            global::SymGrad.Guard.Disjoint<double>(tsquashed, nameof(tsquashed), gamma, nameof(gamma));
+            global::SymGrad.Guard.Disjoint<double>(squashed, nameof(squashed), beta, nameof(beta));
+            global::SymGrad.Guard.Disjoint<double>(tsquashed, nameof(tsquashed), beta, nameof(beta));
+            global::SymGrad.Guard.Disjoint<double>(squashed, nameof(squashed), target, nameof(target));
+            global::SymGrad.Guard.Disjoint<double>(tsquashed, nameof(tsquashed), target, nameof(target));
+            global::SymGrad.Guard.Disjoint<double>(squashed, nameof(squashed), normalized, nameof(normalized));
+            global::SymGrad.Guard.Disjoint<double>(tsquashed, nameof(tsquashed), normalized, nameof(normalized));
+            global::SymGrad.Guard.Disjoint<double>(squashed, nameof(squashed), centered, nameof(centered));
+            global::SymGrad.Guard.Disjoint<double>(tsquashed, nameof(tsquashed), centered, nameof(centered));
+            global::SymGrad.Guard.Disjoint<double>(squashed, nameof(squashed), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(tsquashed, nameof(tsquashed), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(squashed, nameof(squashed), tgamma, nameof(tgamma));
+            global::SymGrad.Guard.Disjoint<double>(tsquashed, nameof(tsquashed), tgamma, nameof(tgamma));
+            global::SymGrad.Guard.Disjoint<double>(squashed, nameof(squashed), tbeta, nameof(tbeta));
+            global::SymGrad.Guard.Disjoint<double>(tsquashed, nameof(tsquashed), tbeta, nameof(tbeta));
+            global::SymGrad.Guard.Disjoint<double>(squashed, nameof(squashed), tnormalized, nameof(tnormalized));
+            global::SymGrad.Guard.Disjoint<double>(tsquashed, nameof(tsquashed), tnormalized, nameof(tnormalized));
+            global::SymGrad.Guard.Disjoint<double>(squashed, nameof(squashed), tcentered, nameof(tcentered));
+            global::SymGrad.Guard.Disjoint<double>(tsquashed, nameof(tsquashed), tcentered, nameof(tcentered));
+            global::SymGrad.Guard.Disjoint<double>(tcentered, nameof(tcentered), centered, nameof(centered));
+            global::SymGrad.Guard.Disjoint<double>(centered, nameof(centered), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(tcentered, nameof(tcentered), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(centered, nameof(centered), gamma, nameof(gamma));
+            global::SymGrad.Guard.Disjoint<double>(tcentered, nameof(tcentered), gamma, nameof(gamma));
+            global::SymGrad.Guard.Disjoint<double>(centered, nameof(centered), beta, nameof(beta));
+            global::SymGrad.Guard.Disjoint<double>(tcentered, nameof(tcentered), beta, nameof(beta));
+            global::SymGrad.Guard.Disjoint<double>(centered, nameof(centered), target, nameof(target));
+            global::SymGrad.Guard.Disjoint<double>(tcentered, nameof(tcentered), target, nameof(target));
+            global::SymGrad.Guard.Disjoint<double>(centered, nameof(centered), normalized, nameof(normalized));
+            global::SymGrad.Guard.Disjoint<double>(tcentered, nameof(tcentered), normalized, nameof(normalized));
+            global::SymGrad.Guard.Disjoint<double>(centered, nameof(centered), squashed, nameof(squashed));
+            global::SymGrad.Guard.Disjoint<double>(tcentered, nameof(tcentered), squashed, nameof(squashed));
+            global::SymGrad.Guard.Disjoint<double>(centered, nameof(centered), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(tcentered, nameof(tcentered), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(centered, nameof(centered), tgamma, nameof(tgamma));
+            global::SymGrad.Guard.Disjoint<double>(tcentered, nameof(tcentered), tgamma, nameof(tgamma));
+            global::SymGrad.Guard.Disjoint<double>(centered, nameof(centered), tbeta, nameof(tbeta));
+            global::SymGrad.Guard.Disjoint<double>(tcentered, nameof(tcentered), tbeta, nameof(tbeta));
+            global::SymGrad.Guard.Disjoint<double>(centered, nameof(centered), tnormalized, nameof(tnormalized));
+            global::SymGrad.Guard.Disjoint<double>(tcentered, nameof(tcentered), tnormalized, nameof(tnormalized));
+            global::SymGrad.Guard.Disjoint<double>(centered, nameof(centered), tsquashed, nameof(tsquashed));
+            global::SymGrad.Guard.Disjoint<double>(tcentered, nameof(tcentered), tsquashed, nameof(tsquashed));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            tgamma = global::SymGrad.Workspace.ZerosIfEmpty(tgamma, gamma.Length);
+            tbeta = global::SymGrad.Workspace.ZerosIfEmpty(tbeta, beta.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                tnormalized = tnormalized.IsEmpty ? workspace.RentDoubles(normalized.Length) : tnormalized;
+                tsquashed = tsquashed.IsEmpty ? workspace.RentDoubles(squashed.Length) : tsquashed;
+                tcentered = tcentered.IsEmpty ? workspace.RentDoubles(centered.Length) : tcentered;
+                global::SymGrad.Nn.BatchNormTangent(x, gamma, beta, normalized, n, d, 1e-5, tx, tgamma, tbeta, tnormalized);
+                global::SymGrad.Nn.TanhTangent(normalized, squashed, tnormalized, tsquashed);
+                global::SymGrad.Nn.MeanSubtractTangent(squashed, centered, n, d, tsquashed, tcentered);
+                return global::SymGrad.Nn.MseLossTangent(centered, target, tcentered, default);
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>NormNet</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of normalized, then each element of squashed, then each element of centered), a column per differentiable input
-        /// (each element of x, then each element of gamma, then each element of beta). It runs one backward pass per row.
+        /// (each element of x, then each element of gamma, then each element of beta). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>NormNetTangent</c>) per column, or one backward pass per row.
         /// Like the method, it writes the outputs.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -172,38 +278,82 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             try
             {
-                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
-                NormNet(x, gamma, beta, target, normalized, squashed, centered, n, d); // the backward reads the outputs the forward writes
-                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
-                global::System.Span<double> dgamma2 = workspace.RentDoubles(gamma.Length);
-                global::System.Span<double> dbeta2 = workspace.RentDoubles(beta.Length);
-                global::System.Span<double> dnormalized2 = workspace.RentDoubles(normalized.Length);
-                global::System.Span<double> dsquashed2 = workspace.RentDoubles(squashed.Length);
-                global::System.Span<double> dcentered2 = workspace.RentDoubles(centered.Length);
-                for (int row = 0; row < rows; row++)
+                if (columns <= rows)
                 {
-                    dnormalized2.Clear();
-                    if (row >= rNormalized && row < rNormalized + normalized.Length)
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> tgamma = workspace.RentDoubles(gamma.Length);
+                    global::System.Span<double> tbeta = workspace.RentDoubles(beta.Length);
+                    global::System.Span<double> tnormalized = workspace.RentDoubles(normalized.Length);
+                    global::System.Span<double> tsquashed = workspace.RentDoubles(squashed.Length);
+                    global::System.Span<double> tcentered = workspace.RentDoubles(centered.Length);
+                    for (int column = 0; column < columns; column++)
                     {
-                        dnormalized2[row - rNormalized] = 1;
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        tgamma.Clear();
+                        if (column >= cGamma && column < cGamma + gamma.Length)
+                        {
+                            tgamma[column - cGamma] = 1;
+                        }
+                        tbeta.Clear();
+                        if (column >= cBeta && column < cBeta + beta.Length)
+                        {
+                            tbeta[column - cBeta] = 1;
+                        }
+                        jacobian[rResult * columns + column] = NormNetTangent(x, gamma, beta, target, normalized, squashed, centered, n, d, tx, tgamma, tbeta, tnormalized, tsquashed, tcentered);
+                        for (int i = 0; i < normalized.Length; i++)
+                        {
+                            jacobian[(rNormalized + i) * columns + column] = tnormalized[i];
+                        }
+                        for (int i = 0; i < squashed.Length; i++)
+                        {
+                            jacobian[(rSquashed + i) * columns + column] = tsquashed[i];
+                        }
+                        for (int i = 0; i < centered.Length; i++)
+                        {
+                            jacobian[(rCentered + i) * columns + column] = tcentered[i];
+                        }
                     }
-                    dsquashed2.Clear();
-                    if (row >= rSquashed && row < rSquashed + squashed.Length)
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    NormNet(x, gamma, beta, target, normalized, squashed, centered, n, d); // the backward reads the outputs the forward writes
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> dgamma2 = workspace.RentDoubles(gamma.Length);
+                    global::System.Span<double> dbeta2 = workspace.RentDoubles(beta.Length);
+                    global::System.Span<double> dnormalized2 = workspace.RentDoubles(normalized.Length);
+                    global::System.Span<double> dsquashed2 = workspace.RentDoubles(squashed.Length);
+                    global::System.Span<double> dcentered2 = workspace.RentDoubles(centered.Length);
+                    for (int row = 0; row < rows; row++)
                     {
-                        dsquashed2[row - rSquashed] = 1;
+                        dnormalized2.Clear();
+                        if (row >= rNormalized && row < rNormalized + normalized.Length)
+                        {
+                            dnormalized2[row - rNormalized] = 1;
+                        }
+                        dsquashed2.Clear();
+                        if (row >= rSquashed && row < rSquashed + squashed.Length)
+                        {
+                            dsquashed2[row - rSquashed] = 1;
+                        }
+                        dcentered2.Clear();
+                        if (row >= rCentered && row < rCentered + centered.Length)
+                        {
+                            dcentered2[row - rCentered] = 1;
+                        }
+                        dx2.Clear();
+                        dgamma2.Clear();
+                        dbeta2.Clear();
+                        NormNetBackward(x, gamma, beta, target, normalized, squashed, centered, n, d, row == rResult ? 1 : 0, dnormalized2, dsquashed2, dcentered2, dx2, dgamma2, dbeta2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                        dgamma2.CopyTo(jacobian.Slice(row * columns + cGamma, gamma.Length));
+                        dbeta2.CopyTo(jacobian.Slice(row * columns + cBeta, beta.Length));
                     }
-                    dcentered2.Clear();
-                    if (row >= rCentered && row < rCentered + centered.Length)
-                    {
-                        dcentered2[row - rCentered] = 1;
-                    }
-                    dx2.Clear();
-                    dgamma2.Clear();
-                    dbeta2.Clear();
-                    NormNetBackward(x, gamma, beta, target, normalized, squashed, centered, n, d, row == rResult ? 1 : 0, dnormalized2, dsquashed2, dcentered2, dx2, dgamma2, dbeta2);
-                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
-                    dgamma2.CopyTo(jacobian.Slice(row * columns + cGamma, gamma.Length));
-                    dbeta2.CopyTo(jacobian.Slice(row * columns + cBeta, beta.Length));
                 }
             }
             finally

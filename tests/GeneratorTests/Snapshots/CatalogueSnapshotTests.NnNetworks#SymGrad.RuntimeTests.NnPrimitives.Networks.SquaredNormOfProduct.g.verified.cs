@@ -83,9 +83,49 @@ namespace SymGrad.RuntimeTests.NnPrimitives
         }
 
         /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>SquaredNormOfProduct</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double SquaredNormOfProductTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> noBias, global::System.Span<double> q, int n, int dIn, int dOut, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw, global::System.Span<double> tq)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.CotangentLength<double>(tw, nameof(tw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<double>(tq, nameof(tq), q, nameof(q));
+            global::SymGrad.Guard.Disjoint<double>(tq, nameof(tq), q, nameof(q));
+            global::SymGrad.Guard.Disjoint<double>(q, nameof(q), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(tq, nameof(tq), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(q, nameof(q), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(tq, nameof(tq), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(q, nameof(q), noBias, nameof(noBias));
+            global::SymGrad.Guard.Disjoint<double>(tq, nameof(tq), noBias, nameof(noBias));
+            global::SymGrad.Guard.Disjoint<double>(q, nameof(q), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(tq, nameof(tq), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(q, nameof(q), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<double>(tq, nameof(tq), tw, nameof(tw));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            tw = global::SymGrad.Workspace.ZerosIfEmpty(tw, w.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                tq = tq.IsEmpty ? workspace.RentDoubles(q.Length) : tq;
+                global::SymGrad.Nn.DenseTangent(x, w, noBias, q, n, dIn, dOut, tx, tw, default, tq);
+                return global::SymGrad.Nn.SumOfSquaresTangent(q, tq);
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>SquaredNormOfProduct</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of q), a column per differentiable input
-        /// (each element of x, then each element of w). It runs one backward pass per row.
+        /// (each element of x, then each element of w). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>SquaredNormOfProductTangent</c>) per column, or one backward pass per row.
         /// Like the method, it writes the outputs.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -102,23 +142,51 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             try
             {
-                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
-                SquaredNormOfProduct(x, w, noBias, q, n, dIn, dOut); // the backward reads the outputs the forward writes
-                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
-                global::System.Span<double> dw2 = workspace.RentDoubles(w.Length);
-                global::System.Span<double> dq2 = workspace.RentDoubles(q.Length);
-                for (int row = 0; row < rows; row++)
+                if (columns <= rows)
                 {
-                    dq2.Clear();
-                    if (row >= rQ && row < rQ + q.Length)
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> tw = workspace.RentDoubles(w.Length);
+                    global::System.Span<double> tq = workspace.RentDoubles(q.Length);
+                    for (int column = 0; column < columns; column++)
                     {
-                        dq2[row - rQ] = 1;
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        tw.Clear();
+                        if (column >= cW && column < cW + w.Length)
+                        {
+                            tw[column - cW] = 1;
+                        }
+                        jacobian[rResult * columns + column] = SquaredNormOfProductTangent(x, w, noBias, q, n, dIn, dOut, tx, tw, tq);
+                        for (int i = 0; i < q.Length; i++)
+                        {
+                            jacobian[(rQ + i) * columns + column] = tq[i];
+                        }
                     }
-                    dx2.Clear();
-                    dw2.Clear();
-                    SquaredNormOfProductBackward(x, w, noBias, q, n, dIn, dOut, row == rResult ? 1 : 0, dq2, dx2, dw2);
-                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
-                    dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    SquaredNormOfProduct(x, w, noBias, q, n, dIn, dOut); // the backward reads the outputs the forward writes
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> dw2 = workspace.RentDoubles(w.Length);
+                    global::System.Span<double> dq2 = workspace.RentDoubles(q.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dq2.Clear();
+                        if (row >= rQ && row < rQ + q.Length)
+                        {
+                            dq2[row - rQ] = 1;
+                        }
+                        dx2.Clear();
+                        dw2.Clear();
+                        SquaredNormOfProductBackward(x, w, noBias, q, n, dIn, dOut, row == rResult ? 1 : 0, dq2, dx2, dw2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                        dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
+                    }
                 }
             }
             finally

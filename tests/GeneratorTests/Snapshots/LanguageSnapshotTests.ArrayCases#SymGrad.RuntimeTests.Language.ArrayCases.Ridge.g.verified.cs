@@ -66,9 +66,30 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Ridge</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double RidgeTangent(double[] w, double[] x, double t, double lambda, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> tx, double tt, double tlambda)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(tw, nameof(tw), w, nameof(w));
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            tw = global::SymGrad.Workspace.ZerosIfEmpty(tw, w.Length);
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            double dot = global::SymGrad.RuntimeTests.Language.ArrayCases.Dot(w, x);
+            double te = global::SymGrad.RuntimeTests.Language.ArrayCases.DotTangent(w, x, tw, tx) - tt;
+            double e = dot - t;
+            double sumOfSquares = global::SymGrad.Nn.SumOfSquares(w);
+            return te * e + e * te + (tlambda * sumOfSquares + lambda * global::SymGrad.Nn.SumOfSquaresTangent(w, tw));
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Ridge</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
-        /// (each element of w, then each element of x, then t, then lambda). It runs one backward pass per row.
+        /// (each element of w, then each element of x, then t, then lambda). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>RidgeTangent</c>) per column, or one backward pass per row.
         /// Like the method, it writes the outputs.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -86,22 +107,45 @@ namespace SymGrad.RuntimeTests.Language
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             try
             {
-                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
-                global::System.Span<double> dw2 = workspace.RentDoubles(w.Length);
-                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
-                double dt2;
-                double dlambda2;
-                for (int row = 0; row < rows; row++)
+                if (columns <= rows)
                 {
-                    dw2.Clear();
-                    dx2.Clear();
-                    dt2 = 0;
-                    dlambda2 = 0;
-                    RidgeBackward(w, x, t, lambda, row == rResult ? 1 : 0, dw2, dx2, ref dt2, ref dlambda2);
-                    dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
-                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
-                    jacobian[row * columns + cT] = dt2;
-                    jacobian[row * columns + cLambda] = dlambda2;
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tw = workspace.RentDoubles(w.Length);
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tw.Clear();
+                        if (column >= cW && column < cW + w.Length)
+                        {
+                            tw[column - cW] = 1;
+                        }
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        jacobian[rResult * columns + column] = RidgeTangent(w, x, t, lambda, tw, tx, column == cT ? 1 : 0, column == cLambda ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<double> dw2 = workspace.RentDoubles(w.Length);
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    double dt2;
+                    double dlambda2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dw2.Clear();
+                        dx2.Clear();
+                        dt2 = 0;
+                        dlambda2 = 0;
+                        RidgeBackward(w, x, t, lambda, row == rResult ? 1 : 0, dw2, dx2, ref dt2, ref dlambda2);
+                        dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                        jacobian[row * columns + cT] = dt2;
+                        jacobian[row * columns + cLambda] = dlambda2;
+                    }
                 }
             }
             finally

@@ -51,5 +51,21 @@ namespace SymGrad.RuntimeTests.Language
             LabelledBackward(logits, 1, dlogits);
             return result;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Labelled</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public double LabelledTangent(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<double> tlogits, global::System.ReadOnlySpan<double> tW)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(tlogits, nameof(tlogits), logits, nameof(logits));
+            global::SymGrad.Guard.CotangentLength<double>(tW, nameof(tW), W, nameof(W));
+            tlogits = global::SymGrad.Workspace.ZerosIfEmpty(tlogits, logits.Length);
+            tW = global::SymGrad.Workspace.ZerosIfEmpty(tW, W.Length);
+            return global::SymGrad.Nn.SoftmaxCrossEntropyTangent(logits, Labels, 2, 2, tlogits) + (Labels[0] == 1 ? tW[0] : 0);
+        }
     }
 }

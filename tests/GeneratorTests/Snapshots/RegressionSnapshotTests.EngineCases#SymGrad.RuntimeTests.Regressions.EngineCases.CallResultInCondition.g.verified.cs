@@ -55,9 +55,92 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>CallResultInCondition</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double CallResultInConditionTangent(double x, global::System.ReadOnlySpan<double> w, double tx, global::System.ReadOnlySpan<double> tw)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(tw, nameof(tw), w, nameof(w));
+            tw = global::SymGrad.Workspace.ZerosIfEmpty(tw, w.Length);
+            double sumOfSquares = global::SymGrad.Nn.SumOfSquares(w);
+            double norm = sumOfSquares;
+            if (norm > 10.0)
+            {
+                return 0;
+            }
+            else
+            {
+                return tx * w[0] + x * tw[0];
+            }
+        }
+
+        /// <summary>
+        /// Hessian-vector product of <c>CallResultInCondition</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CallResultInConditionHessianVector(double x, global::System.ReadOnlySpan<double> w, double vx, global::System.ReadOnlySpan<double> vw, ref double hvx, global::System.Span<double> hvw)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vw, nameof(vw), w, nameof(w));
+            global::SymGrad.Guard.SameLength<double>(hvw, nameof(hvw), w, nameof(w));
+            vw = global::SymGrad.Workspace.ZerosIfEmpty(vw, w.Length);
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            double sumOfSquares = global::SymGrad.Nn.SumOfSquares(w);
+            double norm = sumOfSquares;
+            // Reverse sweep: adjoints, last statement first.
+            // if (norm > 10)
+            if (norm <= 10.0)
+            {
+                // return x * w[0];   ∂result/∂x = w[0]; ∂result/∂w[0] = x
+                hvx += dResult * vw[0];
+                hvw[0] += dResult * vx;
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>CallResultInCondition</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: x, then each element of w),
+        /// one <c>CallResultInConditionHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CallResultInConditionHessian(double x, global::System.ReadOnlySpan<double> w, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cW = cX + 1;
+            int size = cW + w.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vw = workspace.RentDoubles(w.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vw.Clear();
+                    if (column >= cW && column < cW + w.Length)
+                    {
+                        vw[column - cW] = 1;
+                    }
+                    CallResultInConditionHessianVector(x, w, column == cX ? 1 : 0, vw, ref hessian[column * size + cX], hessian.Slice(column * size + cW, w.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>CallResultInCondition</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
-        /// (x, then each element of w). It runs one backward pass per row.
+        /// (x, then each element of w). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>CallResultInConditionTangent</c>) per column, or one backward pass per row.
         /// Like the method, it writes the outputs.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -73,17 +156,79 @@ namespace SymGrad.RuntimeTests.Regressions
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             try
             {
-                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
-                double dx2;
-                global::System.Span<double> dw2 = workspace.RentDoubles(w.Length);
-                for (int row = 0; row < rows; row++)
+                if (columns <= rows)
                 {
-                    dx2 = 0;
-                    dw2.Clear();
-                    CallResultInConditionBackward(x, w, row == rResult ? 1 : 0, ref dx2, dw2);
-                    jacobian[row * columns + cX] = dx2;
-                    dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tw = workspace.RentDoubles(w.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tw.Clear();
+                        if (column >= cW && column < cW + w.Length)
+                        {
+                            tw[column - cW] = 1;
+                        }
+                        jacobian[rResult * columns + column] = CallResultInConditionTangent(x, w, column == cX ? 1 : 0, tw);
+                    }
                 }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    double dx2;
+                    global::System.Span<double> dw2 = workspace.RentDoubles(w.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dx2 = 0;
+                        dw2.Clear();
+                        CallResultInConditionBackward(x, w, row == rResult ? 1 : 0, ref dx2, dw2);
+                        jacobian[row * columns + cX] = dx2;
+                        dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>CallResultInConditionTangent</c> (nested differentiation), derived by SymGrad: CallResultInConditionTangent(x, ẋ) = ∇CallResultInCondition(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>CallResultInConditionHessianVector</c>) and dResult·∇CallResultInCondition(x) into those
+        /// of the tangents (<c>CallResultInConditionBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CallResultInConditionTangentBackward(double x, global::System.ReadOnlySpan<double> w, double tx, global::System.ReadOnlySpan<double> tw, double dResult, ref double dx, global::System.Span<double> dw, ref double dtx, global::System.Span<double> dtw)
+        {
+            CallResultInConditionBackward(x, w, dResult, ref dtx, dtw);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vw = workspace.RentDoubles(tw.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tw, vw);
+                CallResultInConditionHessianVector(x, w, dResult * tx, vw, ref dx, global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>CallResultInConditionTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇CallResultInCondition(x)·ẋ along
+        /// (u, u̇), that is ∇CallResultInCondition(x)·u̇ + (H·u)·ẋ, by <c>CallResultInConditionTangent</c> and <c>CallResultInConditionHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double CallResultInConditionTangentTangent(double x, global::System.ReadOnlySpan<double> w, double tx, global::System.ReadOnlySpan<double> tw, double ux, global::System.ReadOnlySpan<double> uw, double utx, global::System.ReadOnlySpan<double> utw)
+        {
+            double hux = 0;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> huw = workspace.RentDoubles(w.Length);
+                CallResultInConditionHessianVector(x, w, ux, uw, ref hux, huw);
+                return CallResultInConditionTangent(x, w, utx, utw) + hux * tx + (tw.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(huw, tw));
             }
             finally
             {

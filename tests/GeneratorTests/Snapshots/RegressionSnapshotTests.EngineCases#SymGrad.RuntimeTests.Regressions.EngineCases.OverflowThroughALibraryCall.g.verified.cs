@@ -109,9 +109,59 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>OverflowThroughALibraryCall</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double OverflowThroughALibraryCallTangent(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, int n, global::System.ReadOnlySpan<double> tx, global::System.Span<double> ty)
+        {
+            if (n > 0)
+            {
+                global::SymGrad.Guard.Covers(y.Length, nameof(y), (double)n, "y[j]");
+            }
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tx, nameof(tx));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                ty = ty.IsEmpty ? workspace.RentDoubles(y.Length) : ty;
+                global::SymGrad.Nn.EluTangent(x, y, 1.0, tx, ty);
+                for (int j2 = n - 1; j2 >= 0; j2--)
+                {
+                    for (int i8 = 0; i8 < n * n; i8++)
+                    {
+                        double mseLoss = global::SymGrad.Nn.MseLoss(x, y);
+                        ty[j2] = global::SymGrad.Nn.MseLossTangent(x, y, tx, ty);
+                        y[j2] = mseLoss;
+                    }
+                }
+                for (int j = 0; j < n; j++)
+                {
+                    ty[j] = 0;
+                    y[j] = 0.5;
+                }
+                return 0;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>OverflowThroughALibraryCall</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of y), a column per differentiable input
-        /// (each element of x). It runs one backward pass per row.
+        /// (each element of x). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>OverflowThroughALibraryCallTangent</c>) per column, or one backward pass per row.
         /// Like the method, it writes the outputs.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -127,20 +177,42 @@ namespace SymGrad.RuntimeTests.Regressions
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             try
             {
-                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
-                OverflowThroughALibraryCall(x, y, n); // the backward reads the outputs the forward writes
-                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
-                global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
-                for (int row = 0; row < rows; row++)
+                if (columns <= rows)
                 {
-                    dy2.Clear();
-                    if (row >= rY && row < rY + y.Length)
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> ty = workspace.RentDoubles(y.Length);
+                    for (int column = 0; column < columns; column++)
                     {
-                        dy2[row - rY] = 1;
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        jacobian[rResult * columns + column] = OverflowThroughALibraryCallTangent(x, y, n, tx, ty);
+                        for (int i = 0; i < y.Length; i++)
+                        {
+                            jacobian[(rY + i) * columns + column] = ty[i];
+                        }
                     }
-                    dx2.Clear();
-                    OverflowThroughALibraryCallBackward(x, y, n, row == rResult ? 1 : 0, dy2, dx2);
-                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    OverflowThroughALibraryCall(x, y, n); // the backward reads the outputs the forward writes
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dy2.Clear();
+                        if (row >= rY && row < rY + y.Length)
+                        {
+                            dy2[row - rY] = 1;
+                        }
+                        dx2.Clear();
+                        OverflowThroughALibraryCallBackward(x, y, n, row == rResult ? 1 : 0, dy2, dx2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                    }
                 }
             }
             finally

@@ -64,9 +64,72 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>ResultNotNeeded</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ResultNotNeededTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.Span<double> h, global::System.Span<double> y, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw, global::System.Span<double> th, global::System.Span<double> ty)
+        {
+            global::SymGrad.Guard.Covers(h.Length, nameof(h), 1.0, "h[0]");
+            global::SymGrad.Guard.Covers(h.Length, nameof(h), 2.0, "h[1]");
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            global::SymGrad.Guard.CotangentLength<double>(tw, nameof(tw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<double>(th, nameof(th), h, nameof(h));
+            global::SymGrad.Guard.GradientLength<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(th, nameof(th), h, nameof(h));
+            global::SymGrad.Guard.Disjoint<double>(h, nameof(h), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(th, nameof(th), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(h, nameof(h), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(th, nameof(th), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(h, nameof(h), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(th, nameof(th), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(h, nameof(h), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(th, nameof(th), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(h, nameof(h), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<double>(th, nameof(th), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<double>(h, nameof(h), ty, nameof(ty));
+            global::SymGrad.Guard.Disjoint<double>(th, nameof(th), ty, nameof(ty));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), h, nameof(h));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), h, nameof(h));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), th, nameof(th));
+            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), th, nameof(th));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            tw = global::SymGrad.Workspace.ZerosIfEmpty(tw, w.Length);
+            th = global::SymGrad.Workspace.DiscardIfEmpty(th, h.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                ty = ty.IsEmpty ? workspace.RentDoubles(y.Length) : ty;
+                th[0] = 0;
+                h[0] = 0.5;
+                double fillQuarter = global::SymGrad.RuntimeTests.Regressions.EngineCases.FillQuarter(0.5, y);
+                th[1] = global::SymGrad.RuntimeTests.Regressions.EngineCases.FillQuarterTangent(0.5, y, 0, ty);
+                h[1] = fillQuarter;
+                global::SymGrad.Nn.DenseTangent(x, w, x, y, 1, 1, 1, tx, tw, tx, ty);
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>ResultNotNeeded</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (each element of h, then each element of y), a column per differentiable input
-        /// (each element of x, then each element of w). It runs one backward pass per row.
+        /// (each element of x, then each element of w). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>ResultNotNeededTangent</c>) per column, or one backward pass per row.
         /// Like the method, it writes the outputs.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -83,29 +146,62 @@ namespace SymGrad.RuntimeTests.Regressions
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             try
             {
-                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
-                ResultNotNeeded(x, w, h, y); // the backward reads the outputs the forward writes
-                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
-                global::System.Span<double> dw2 = workspace.RentDoubles(w.Length);
-                global::System.Span<double> dh2 = workspace.RentDoubles(h.Length);
-                global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
-                for (int row = 0; row < rows; row++)
+                if (columns <= rows)
                 {
-                    dh2.Clear();
-                    if (row >= rH && row < rH + h.Length)
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> tw = workspace.RentDoubles(w.Length);
+                    global::System.Span<double> th = workspace.RentDoubles(h.Length);
+                    global::System.Span<double> ty = workspace.RentDoubles(y.Length);
+                    for (int column = 0; column < columns; column++)
                     {
-                        dh2[row - rH] = 1;
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        tw.Clear();
+                        if (column >= cW && column < cW + w.Length)
+                        {
+                            tw[column - cW] = 1;
+                        }
+                        ResultNotNeededTangent(x, w, h, y, tx, tw, th, ty);
+                        for (int i = 0; i < h.Length; i++)
+                        {
+                            jacobian[(rH + i) * columns + column] = th[i];
+                        }
+                        for (int i = 0; i < y.Length; i++)
+                        {
+                            jacobian[(rY + i) * columns + column] = ty[i];
+                        }
                     }
-                    dy2.Clear();
-                    if (row >= rY && row < rY + y.Length)
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    ResultNotNeeded(x, w, h, y); // the backward reads the outputs the forward writes
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> dw2 = workspace.RentDoubles(w.Length);
+                    global::System.Span<double> dh2 = workspace.RentDoubles(h.Length);
+                    global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
+                    for (int row = 0; row < rows; row++)
                     {
-                        dy2[row - rY] = 1;
+                        dh2.Clear();
+                        if (row >= rH && row < rH + h.Length)
+                        {
+                            dh2[row - rH] = 1;
+                        }
+                        dy2.Clear();
+                        if (row >= rY && row < rY + y.Length)
+                        {
+                            dy2[row - rY] = 1;
+                        }
+                        dx2.Clear();
+                        dw2.Clear();
+                        ResultNotNeededBackward(x, w, h, y, dh2, dy2, dx2, dw2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                        dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
                     }
-                    dx2.Clear();
-                    dw2.Clear();
-                    ResultNotNeededBackward(x, w, h, y, dh2, dy2, dx2, dw2);
-                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
-                    dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
                 }
             }
             finally

@@ -44,6 +44,21 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>UnusedCallResult</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double UnusedCallResultTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> tx)
+        {
+            global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            return 3.0 * tx[0];
+        }
+
+        /// <summary>
         /// Hessian-vector product of <c>UnusedCallResult</c>, derived by SymGrad (forward mode over its backward pass): accumulates
         /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
         /// An empty direction span is zero.
@@ -95,7 +110,8 @@ namespace SymGrad.RuntimeTests.Regressions
         /// <summary>
         /// The Jacobian of <c>UnusedCallResult</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
-        /// (each element of x). It runs one backward pass per row.
+        /// (each element of x). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>UnusedCallResultTangent</c>) per column, or one backward pass per row.
         /// Like the method, it writes the outputs.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -110,14 +126,75 @@ namespace SymGrad.RuntimeTests.Regressions
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             try
             {
-                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
-                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
-                for (int row = 0; row < rows; row++)
+                if (columns <= rows)
                 {
-                    dx2.Clear();
-                    UnusedCallResultBackward(x, row == rResult ? 1 : 0, dx2);
-                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        jacobian[rResult * columns + column] = UnusedCallResultTangent(x, tx);
+                    }
                 }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dx2.Clear();
+                        UnusedCallResultBackward(x, row == rResult ? 1 : 0, dx2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>UnusedCallResultTangent</c> (nested differentiation), derived by SymGrad: UnusedCallResultTangent(x, ẋ) = ∇UnusedCallResult(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>UnusedCallResultHessianVector</c>) and dResult·∇UnusedCallResult(x) into those
+        /// of the tangents (<c>UnusedCallResultBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void UnusedCallResultTangentBackward(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> tx, double dResult, global::System.Span<double> dx, global::System.Span<double> dtx)
+        {
+            UnusedCallResultBackward(x, dResult, dtx);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                UnusedCallResultHessianVector(x, vx, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>UnusedCallResultTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇UnusedCallResult(x)·ẋ along
+        /// (u, u̇), that is ∇UnusedCallResult(x)·u̇ + (H·u)·ẋ, by <c>UnusedCallResultTangent</c> and <c>UnusedCallResultHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double UnusedCallResultTangentTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> ux, global::System.ReadOnlySpan<double> utx)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                UnusedCallResultHessianVector(x, ux, hux);
+                return UnusedCallResultTangent(x, utx) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx));
             }
             finally
             {

@@ -35,6 +35,36 @@ namespace SymGrad.RuntimeTests.NnPrimitives
                 Param("x", x, dx), Param("w1", w1, dw1), Param("b1", b1, db1), Param("w2", w2, dw2), Param("b2", b2, db2));
         }
 
+        /// <summary>Networks of Nn primitives get MTangent through the primitives' registered tangents: the gradient along the direction.</summary>
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        public void NetworksTangentsAreTheirGradientsAlongTheDirection(int seed)
+        {
+            var d = new ConvNetCase(seed, biasLow: -0.1);
+            ConvNetCase.Gradients g = d.NewGradients();
+            Networks.ConvNetGradient(d.Images, d.Filters, d.Bias, d.W, d.B, d.Labels, d.Conv, d.Act, d.Pooled, d.Logits, d.ConvShape, d.PoolShape, ConvNetCase.N, d.Features, ConvNetCase.Classes,
+                g.Images, g.Filters, g.Bias, g.W, g.B);
+            var rng = new Random(seed + 10);
+            double[] tImages = Random(rng, d.Images.Length), tFilters = Random(rng, d.Filters.Length), tBias = Random(rng, d.Bias.Length), tW = Random(rng, d.W.Length), tB = Random(rng, d.B.Length);
+            double tangent = Networks.ConvNetTangent(d.Images, d.Filters, d.Bias, d.W, d.B, d.Labels, d.Conv, d.Act, d.Pooled, d.Logits, d.ConvShape, d.PoolShape, ConvNetCase.N, d.Features, ConvNetCase.Classes,
+                tImages, tFilters, tBias, tW, tB, default, default, default, default);
+            double expected = TensorPrimitives.Dot<double>(g.Images, tImages) + TensorPrimitives.Dot<double>(g.Filters, tFilters) + TensorPrimitives.Dot<double>(g.Bias, tBias)
+                + TensorPrimitives.Dot<double>(g.W, tW) + TensorPrimitives.Dot<double>(g.B, tB);
+            Assert.True(Math.Abs(expected - tangent) <= 1e-10 * (1 + Math.Abs(expected)), $"expected {expected}, got {tangent}");
+
+            int n = 5, inputs = 7, hidden = 9, classes = 3;
+            double[] x = Random(rng, n * inputs), w1 = Random(rng, inputs * hidden), b1 = Random(rng, hidden), w2 = Random(rng, hidden * classes), b2 = Random(rng, classes);
+            int[] labels = Labels(rng, n, classes);
+            double[] z1 = new double[n * hidden], h1 = new double[n * hidden], logits = new double[n * classes];
+            double[] dx = new double[x.Length], dw1 = new double[w1.Length], db1 = new double[b1.Length], dw2 = new double[w2.Length], db2 = new double[b2.Length];
+            Networks.MlpGradient(x, w1, b1, w2, b2, labels, z1, h1, logits, n, inputs, hidden, classes, dx, dw1, db1, dw2, db2);
+            double[] tw1 = Random(rng, w1.Length), tb2 = Random(rng, b2.Length);
+            double mlp = Networks.MlpTangent(x, w1, b1, w2, b2, labels, z1, h1, logits, n, inputs, hidden, classes, default, tw1, default, default, tb2, default, default, default);
+            expected = TensorPrimitives.Dot<double>(dw1, tw1) + TensorPrimitives.Dot<double>(db2, tb2);
+            Assert.True(Math.Abs(expected - mlp) <= 1e-10 * (1 + Math.Abs(expected)), $"expected {expected}, got {mlp}");
+        }
+
         [Theory]
         [InlineData(1)]
         [InlineData(2)]
