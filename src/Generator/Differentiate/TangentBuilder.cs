@@ -248,7 +248,15 @@ namespace SymGrad.Generator.Differentiate
                 var dead = new HashSet<string>(Walk.All(body).OfType<LocalDecl>().Select(d => d.Name).Where(n => !read.Contains(n)));
                 if (dead.Count == 0)
                 {
-                    return body;
+                    // A name read in one scope may be declared, and never read, in another (a loop's copy in the forward sweep).
+                    Block scoped = PruneScopes(body, covered);
+                    if (scoped == body)
+                    {
+                        return body;
+                    }
+
+                    body = scoped;
+                    continue;
                 }
 
                 // A dead local assigned a call that writes outputs: the call stays, as a statement (its value unused).
@@ -274,6 +282,44 @@ namespace SymGrad.Generator.Differentiate
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// Drops each local declared in a block and read nowhere after it in that block, with its assignments there (calls that
+        /// write outputs kept as statements). The same reference back when nothing goes.
+        /// </summary>
+        private static Block PruneScopes(Block block, ISet<string> covered)
+        {
+            var statements = block.Statements.Select(s => s switch
+            {
+                If i => i with { Then = PruneScopes(i.Then, covered), Else = PruneScopes(i.Else, covered) },
+                For f => f with { Body = PruneScopes(f.Body, covered) },
+                _ => s,
+            }).ToList();
+            bool changed = !statements.SequenceEqual(block.Statements, ReferenceComparer<Stmt>.Instance);
+            for (int i = statements.Count - 1; i >= 0; i--)
+            {
+                if (statements[i] is not LocalDecl d)
+                {
+                    continue;
+                }
+
+                var rest = new Block(statements.Skip(i + 1).ToEquatableArray());
+                bool read = Walk.All(rest).Any(s => Walk.Expressions(s).Where(e => !(s is Assign { Target: Name } a && ReferenceEquals(e, a.Target))).SelectMany(Reads.Of).Contains(d.Name));
+                if (read)
+                {
+                    continue;
+                }
+
+                Block pruned = Walk.Rewrite(rest, s => s is Assign { Target: Name n } && n.Id == d.Name
+                    ? Walk.Expressions(s).SelectMany(Reads.Nodes).OfType<UserCall>().Where(c => c.Target.Parameters.Any(p => p.Kind == ParameterKind.SpanOutput)).Select(c => (Stmt)new CallStatement(c, s.Source))
+                    : new[] { s });
+                var kept = covered.Contains(d.Name) ? Enumerable.Empty<Stmt>() : Walk.Expressions(d).SelectMany(Reads.Nodes).OfType<UserCall>().Where(c => c.Target.Parameters.Any(p => p.Kind == ParameterKind.SpanOutput)).Select(c => (Stmt)new CallStatement(c, d.Source));
+                statements = statements.Take(i).Concat(kept).Concat(pruned.Statements).ToList();
+                changed = true;
+            }
+
+            return changed ? new Block(statements.ToEquatableArray()) : block;
         }
 
         private static bool WritesOutputs(Stmt s) => Walk.Expressions(s).SelectMany(Reads.Nodes)

@@ -84,7 +84,6 @@ namespace SymGrad.RuntimeTests.Language
             double m = x[0];
             for (int i = 0; i < x.Length; i++)
             {
-                double tv = tx[i];
                 double v = x[i];
                 m = global::System.Math.Max(m, v);
             }

@@ -171,7 +171,6 @@ namespace SymGrad.RuntimeTests.Language
                 int i = 0;
                 for (int j = 0; j < x.Length; j++)
                 {
-                    float ta = vx[j];
                     float a = x[j];
                     if (a >= -0.5f)
                     {

@@ -527,5 +527,48 @@ namespace SymGrad.RuntimeTests.Regressions
 
             return s;
         }
+
+        /// <summary>
+        /// Found by the random-program tester (float twin): the Hessian-vector product's forward sweep declared s8's tangent in a
+        /// copy of the loop where nothing read it (CS0219); the name was read in the other copy, so it was kept. Locals are
+        /// now dropped per scope. The method's own unreachable code and unused local are the program's as generated.
+        /// </summary>
+#pragma warning disable CS0162, CS0219
+        [Differentiable]
+        public static float ScopedTangentLocal([NoDerivative] float c, [NoDerivative] float b, ReadOnlySpan<float> x, int n)
+        {
+            switch (n)
+            {
+                case 3:
+                {
+                    break;
+                }
+                case >= 4:
+                {
+                    for (int j7 = 0; j7 < n; j7++)
+                    {
+                        float s8 = 0.5f;
+                        if (MathF.Cbrt(-MathF.Exp(b)) > MathF.Tan(0.5f * (0.9f * MathF.Sin(s8))))
+                        {
+                            float m9 = 0f, sum10 = 0f;
+                            for (int k12 = 0; k12 < x.Length; k12++)
+                            {
+                                sum10 += x[k12];
+                            }
+                            s8 += MathF.Log(sum10);
+                            s8 = 1f / (1f + MathF.Exp(-(s8 - x[(j7 + 1) % n])));
+                        }
+                        return s8;
+                    }
+                    break;
+                }
+                default:
+                {
+                    break;
+                }
+            }
+            return c;
+        }
+#pragma warning restore CS0162, CS0219
     }
 }
