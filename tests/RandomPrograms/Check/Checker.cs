@@ -20,8 +20,15 @@ namespace SymGrad.RandomPrograms.Check
     /// gradients, while <paramref name="Dr"/>/<paramref name="Ds"/> are the double twin's at the same (float-rounded)
     /// inputs. PyTorch then runs in float32: if it strays from double as far, the program is ill-conditioned in float.
     /// </param>
+    /// <param name="Direction">
+    /// For PyTorch's jvp (where P13 ran): P13's direction ẋ by coordinate, and MTangent's <paramref name="RDot"/> (ṙ) and
+    /// <paramref name="YDot"/> (ẏ, by output) along it.
+    /// </param>
+    /// <param name="V">For PyTorch's hvp (where P15 ran): the direction by coordinate and MHessianVector's products <paramref name="Hv"/>.</param>
+    /// <param name="Jacobian">For PyTorch's jacobian (where P14 ran): MJacobian, <paramref name="Rows"/> × coordinates.</param>
     public sealed record TorchCase(int ProgramId, ProgramModel Program, Method Method, Inputs Inputs, double DResult, double[]?[] Dy, double[] Dr, double[][] Ds,
-        bool Arbitrate = false, double[]? FloatDr = null, double[][]? FloatDs = null)
+        bool Arbitrate = false, double[]? FloatDr = null, double[][]? FloatDs = null, double[]? Direction = null, double RDot = 0, double[][]? YDot = null,
+        double[]? V = null, double[]? Hv = null, double[]? Jacobian = null, int Rows = 0)
     {
         public bool IsFloat => FloatDr is not null;
     }
@@ -479,6 +486,7 @@ namespace SymGrad.RandomPrograms.Check
 
             TorchCases.Add(new TorchCase(_compiled.Id, _compiled.Program, m, x, dR, Cot(dy), (double[])g.Dr.Clone(), g.Ds.Select(a => (double[])a.Clone()).ToArray(),
                 Arbitrate: wrongCount > 0));
+            int torchCase = TorchCases.Count - 1;
 
             // P11: gradients passed empty (default, "not needed") leave the others as the full call computes them.
             var empties = EmptyGradientSpans(m);
@@ -593,7 +601,10 @@ namespace SymGrad.RandomPrograms.Check
             {
                 _result.TangentChecked++;
                 var none = new bool[coords.Count];
-                CheckTangent(m, "MTangent", "Tangent", tangent, x, fwd, coords, dR, dy, g, direction, none, new bool[outs.Length], outs, TangentRelative, TangentAbsolute * scale);
+                var (rdot, ty) = CheckTangent(m, "MTangent", "Tangent", tangent, x, fwd, coords, dR, dy, g, direction, none, new bool[outs.Length], outs, TangentRelative, TangentAbsolute * scale);
+
+                // PyTorch's jvp along the same direction (a layer's field gets no tangent: MTangent reads none).
+                TorchCases[torchCase] = TorchCases[torchCase] with { Direction = coords.Select((c, i) => c.Field ? 0 : direction[i]).ToArray(), RDot = rdot, YDot = ty.Select(t => t!).ToArray() };
 
                 // Empty tangents: one span input's (zero: its coordinates leave ⟨J'·dy, dx⟩) and an output's (not needed: its
                 // term leaves ⟨dy, J·dx⟩, and the gradients are MBackward's with an empty cotangent for it).
@@ -619,6 +630,13 @@ namespace SymGrad.RandomPrograms.Check
                     CheckTangent(m, "MTangent (default tangents)", "TangentEmpty", tangent, x, fwd, coords, dR, dy, ge, direction,
                         coords.Select(c => c.GradSpan >= 0 && c.GradSpan == emptySpan).ToArray(), emptyOut, outs, TangentRelative, TangentAbsolute * scale);
                 }
+            }
+
+            // P14–P16: MJacobian, MHessianVector, MHessian (Checker.Modes.cs), where P1 passed the backward.
+            if (wrongCount == 0)
+            {
+                var modes = CheckModes(m, d, x, fwd, coords, dR, dy, fd, scale, outs);
+                TorchCases[torchCase] = TorchCases[torchCase] with { Rows = modes.Rows, Jacobian = modes.Jacobian, V = modes.V, Hv = modes.Hv };
             }
 
             // P6: the float twin agrees with the double twin (at the same, float-representable, inputs).
@@ -693,12 +711,17 @@ namespace SymGrad.RandomPrograms.Check
             {
                 TorchCases.Add(new TorchCase(_compiled.Id, _compiled.Program, m, xf, dR, Cot(dy), gdd.Dr, gdd.Ds, Arbitrate: true, FloatDr: gff.Dr, FloatDs: gff.Ds));
             }
-            else if (f.Tangent is { } floatTangent && wrongCount == 0)
+            else if (wrongCount == 0)
             {
-                // P13 in float: the float twin's MTangent against its MBackward (which P6 just found as the double twin's).
-                _result.TangentFloatChecked++;
-                CheckTangent(m, "MTangent (float)", "TangentFloat", floatTangent, xf, ff, coords, dR, dy, gff, direction, new bool[coords.Count], new bool[outs.Length], outs,
-                    FloatRelative, FloatAbsolute * Math.Max(fscale, gscale));
+                if (f.Tangent is { } floatTangent)
+                {
+                    // P13 in float: the float twin's MTangent against its MBackward (which P6 just found as the double twin's).
+                    _result.TangentFloatChecked++;
+                    CheckTangent(m, "MTangent (float)", "TangentFloat", floatTangent, xf, ff, coords, dR, dy, gff, direction, new bool[coords.Count], new bool[outs.Length], outs,
+                        FloatRelative, FloatAbsolute * Math.Max(fscale, gscale));
+                }
+
+                CheckModesFloat(m, f, d, xf, ff, coords, outs, Math.Max(fscale, gscale));
             }
         }
 
