@@ -50,6 +50,11 @@ namespace SymGrad.RandomPrograms.Campaign
             if (r.TorchChecked > 0 || r.TorchError is not null)
             {
                 Row("checked against PyTorch", r.TorchChecked);
+                foreach (var (key, (compared, agreed)) in r.TorchModes)
+                {
+                    string what = key switch { "TorchTangent" => "jvp = MTangent", "TorchHessianVector" => "hvp = MHessianVector", _ => "jacobian = MJacobian" };
+                    Row($"  PyTorch {what} (P17): agreed / compared", $"{agreed} / {compared}");
+                }
                 if (r.TorchError is not null) sb.Append("  PyTorch: ").Append(r.TorchError).Append('\n');
             }
 

@@ -36,7 +36,12 @@ namespace SymGrad.RandomPrograms.Check
         /// <summary>The columns of MJacobian and MHessian: the coordinates of the inputs, a layer's fields left out.</summary>
         private static List<Coord> MatrixColumns(List<Coord> coords) => coords.Where(c => !c.Field).ToList();
 
-        /// <summary>The rows of MJacobian by label: the returned value, then each element of each output.</summary>
+        /// <summary>The rows of MJacobian by label: the returned value (<c>r</c>), then each element of each output (<c>y[3]</c>).</summary>
+        public static List<string> RowLabels(Method m, Inputs x) => RowLabels(m, x, OutputSpans(m));
+
+        /// <summary>The differentiable coordinates by label, in parameter order (<c>a</c>, <c>x[2]</c>, <c>pt.X</c>): the columns of the matrices PyTorch is asked for.</summary>
+        public static List<string> CoordinateLabels(Method m, Inputs x) => Coordinates(m, x).Select(c => c.Label).ToList();
+
         private static List<string> RowLabels(Method m, Inputs x, int[] outs)
             => (m.ReturnsReal ? new[] { "r" } : Array.Empty<string>())
                 .Concat(outs.SelectMany(o => Enumerable.Range(0, x.S[o].Length).Select(i => $"{SpanName(m, o)}[{i}]"))).ToList();
