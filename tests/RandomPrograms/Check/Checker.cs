@@ -46,6 +46,7 @@ namespace SymGrad.RandomPrograms.Check
     /// <item>Float twin: float's ε = 6e-8 amplified by κ ≤ 1e3 and summed over L: 2e-3·max(|a|, |b|) + 2e-4·scale.</item>
     /// <item>Forward against reverse mode (P11): both exact up to rounding, summed in other orders: 1e-7 of the sum of the
     /// products' magnitudes on both sides, plus 1e-9·scale; the float twin's as P6's, on the same magnitudes.</item>
+    /// <item>MJacobian, MHessianVector and MHessian (P14–P16): the same reasoning, in Checker.Modes.cs.</item>
     /// </list>
     /// </summary>
     public sealed partial class Checker
