@@ -11,8 +11,9 @@ namespace SymGrad.RandomProgramTests
     /// <summary>
     /// The random-program campaigns of CI: thousands of programs inside README's subset, each compiled with the generator
     /// and checked (central differences, accumulation, empty cotangents, MGradient, workspace, float twin, clean
-    /// compilation, primals untouched), and a sample re-checked by PyTorch autograd. A fresh seed every run; a failure
-    /// names the seed and prints the shrunk program.
+    /// compilation, primals untouched, MTangent, MJacobian, MHessianVector, MHessian), and a sample re-checked by PyTorch
+    /// autograd. A fresh seed every run (but for the every-mode campaign's); a failure names the seed and prints the shrunk
+    /// program.
     /// </summary>
     public sealed class CampaignTests
     {
