@@ -485,6 +485,18 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// A local halved in place (found by the random-program tester): its adjoint is halved in place too (ds /= 2.0), and
+        /// MHessianVector took that statement's tangent as tds /= 0, which it left out — H·v had the term through s twice.
+        /// </summary>
+        [Differentiable]
+        public static double HalvedInPlace(double c, double a)
+        {
+            double s = a;
+            s /= 2.0;
+            return c * a * s;
+        }
+
+        /// <summary>
         /// Zero-padding, x into the front of y and zeros after it, called with x empty (found by the random-program tester):
         /// MJacobian had no column, so no forward-mode pass, and left y as it was. The method writes it then.
         /// </summary>
