@@ -48,14 +48,51 @@ namespace SymGrad.RandomProgramTests
             return new ProgramModel(A(new Method("F", true, A(a, x, y, n), body)));
         }
 
+        /// <summary>
+        /// double G(double a, ReadOnlySpan&lt;double&gt; x, int n): Σ sin(x[j])·a² — a real result and no outputs or calls, so
+        /// it has MHessianVector and MHessian; its Jacobian (one row, 1 + n columns) runs backward sweeps.
+        /// </summary>
+        private static ProgramModel Scalar()
+        {
+            var n = new Param("n", ParamKind.Size, Min: 2, Max: 4);
+            var x = new Param("x", ParamKind.RealSpanIn, Length: Dim.Of("n"));
+            var a = new Param("a", ParamKind.RealScalar);
+            var body = A<Stmt>(
+                new Decl(SymGrad.RandomPrograms.Model.ValueType.Real, A(new Declarator("s", Lit(0)))),
+                new For("j", new IntLit(0), "<", V("n"), 1, A<Stmt>(
+                    new Assign("s", "+=", new Binary("*", Call("Sin", new ElemRead("x", V("j"))), new Binary("*", V("a"), V("a")))))),
+                new Return(V("s")));
+            return new ProgramModel(A(new Method("G", true, A(a, x, n), body)));
+        }
+
         private static ProgramResult CheckOne(ProgramModel program, Func<Runnable, Runnable>? mutate = null, params string[] extraSources)
         {
             var results = Runner.CheckBatch(new[] { (1, Seed, program) }, extraSources, mutate);
             return Assert.Single(results).Result;
         }
 
-        private static Runnable MutateBackward(Runnable run, Func<BackwardFn, BackwardFn> wrap)
-            => new(run.Methods.ToDictionary(kv => kv.Key, kv => (kv.Value.Double with { Backward = wrap(kv.Value.Double.Backward) }, kv.Value.Float)));
+        private static Runnable MutateBackward(Runnable run, Func<BackwardFn, BackwardFn> wrap) => MutateDouble(run, e => e with { Backward = wrap(e.Backward) });
+
+        /// <summary>The double twin's entry points of every method, changed.</summary>
+        private static Runnable MutateDouble(Runnable run, Func<Entry, Entry> change)
+            => new(run.Methods.ToDictionary(kv => kv.Key, kv => (change(kv.Value.Double), kv.Value.Float)));
+
+        /// <summary>MHessianVector's products changed after the call (the directions and products in the drivers' layout).</summary>
+        private static Runnable MutateHessianVector(Runnable run, Action<double[], double[]?[], double[], double[][]> change)
+            => MutateDouble(run, e => e with
+            {
+                HessianVector = (r, s, n, ns, b, vr, vs, hr, hs) =>
+                {
+                    e.HessianVector!(r, s, n, ns, b, vr, vs, hr, hs);
+                    change(vr, vs, hr, hs);
+                },
+            });
+
+        private static void AssertFailsWith(ProgramResult result, string key)
+        {
+            Assert.True(result.Failures.Any(f => f.Key == key),
+                $"expected a failure '{key}', got: " + (result.Failures.Count == 0 ? "none" : string.Join("; ", result.Failures.Select(f => $"{f.Property}: {f.Key}"))));
+        }
 
         private static void AssertFails(ProgramResult result, string property)
         {
@@ -163,6 +200,124 @@ namespace SymGrad.RandomProgramTests
                     },
                 }))));
             AssertFails(result, Properties.FloatTwin);
+        }
+
+        [Fact]
+        public void EveryDerivativeMode_IsCheckedWhereItIsGenerated()
+        {
+            // G: MJacobian by backward sweeps (1 row, 1 + n columns), MHessianVector, MHessian; in both twins.
+            var scalar = CheckOne(Scalar());
+            Assert.True(scalar.Kind == OutcomeKind.Passed, string.Join("\n", scalar.Failures.Select(f => f.Key + ": " + f.Details)));
+            Assert.Equal((0, 1, 1), (scalar.JacobianForwardChecked, scalar.JacobianBackwardChecked, scalar.JacobianFloatChecked));
+            Assert.Equal((1, 1, 1, 1), (scalar.HessianVectorChecked, scalar.HessianVectorFloatChecked, scalar.HessianChecked, scalar.HessianFloatChecked));
+
+            // F: an output of n and n + 1 inputs: MJacobian by forward sweeps (n + 1 columns, n + 1 rows); no Hessian (an output).
+            var layer = CheckOne(Layer());
+            Assert.True(layer.Kind == OutcomeKind.Passed, string.Join("\n", layer.Failures.Select(f => f.Key + ": " + f.Details)));
+            Assert.Equal((1, 0, 1), (layer.JacobianForwardChecked, layer.JacobianBackwardChecked, layer.JacobianFloatChecked));
+            Assert.Equal(0, layer.HessianVectorChecked);
+        }
+
+        [Fact]
+        public void WrongJacobianEntry_IsReported()
+        {
+            foreach (var program in new[] { Layer(), Scalar() })
+            {
+                var result = CheckOne(program, run => MutateDouble(run, e => e with
+                {
+                    Jacobian = (r, s, n, ns, b, matrix) =>
+                    {
+                        e.Jacobian!(r, s, n, ns, b, matrix);
+                        matrix[^1] *= 1.01;
+                    },
+                }));
+                AssertFailsWith(result, "Jacobian");
+                AssertFailsWith(result, "JacobianDifferences");
+            }
+        }
+
+        [Fact]
+        public void JacobianLeavingAnOutput_IsReported()
+        {
+            var result = CheckOne(Layer(), run => MutateDouble(run, e => e with
+            {
+                Jacobian = (r, s, n, ns, b, matrix) =>
+                {
+                    var y = (double[])s[1].Clone();
+                    e.Jacobian!(r, s, n, ns, b, matrix);
+                    y.CopyTo(s[1], 0);
+                },
+            }));
+            AssertFailsWith(result, "JacobianOutputs");
+        }
+
+        [Fact]
+        public void HessianVectorOffAlongV_IsReportedAgainstCentralDifferences()
+        {
+            // H + 0.01·I: symmetric and accumulating, but not the derivative of the gradient.
+            var result = CheckOne(Scalar(), run => MutateHessianVector(run, (vr, vs, hr, hs) =>
+            {
+                for (int i = 0; i < hr.Length; i++) hr[i] += 0.01 * vr[i];
+                for (int k = 0; k < hs.Length; k++)
+                {
+                    for (int i = 0; i < hs[k].Length; i++) hs[k][i] += 0.01 * (vs[k]?[i] ?? 0);
+                }
+            }));
+            AssertFailsWith(result, "HessianVector");
+            AssertFails(result, Properties.HessianVector);
+        }
+
+        [Fact]
+        public void AsymmetricHessianVector_IsReported()
+        {
+            // H + 0.1·e_a·e_x0ᵀ: the product for a picks up x[0]'s direction, x[0]'s not a's.
+            var result = CheckOne(Scalar(), run => MutateHessianVector(run, (vr, vs, hr, hs) => hr[0] += 0.1 * (vs[0]?[0] ?? 0)));
+            AssertFailsWith(result, "HessianVectorSymmetric");
+        }
+
+        [Fact]
+        public void AssigningHessianVector_IsReportedAsNotAccumulating()
+        {
+            var result = CheckOne(Scalar(), run => MutateDouble(run, e => e with
+            {
+                HessianVector = (r, s, n, ns, b, vr, vs, hr, hs) =>
+                {
+                    Array.Clear(hr);
+                    foreach (var h in hs) Array.Clear(h);
+                    e.HessianVector!(r, s, n, ns, b, vr, vs, hr, hs);
+                },
+            }));
+            AssertFailsWith(result, "HessianVectorAccumulates");
+        }
+
+        [Fact]
+        public void WrongHessianEntry_IsReported()
+        {
+            var result = CheckOne(Scalar(), run => MutateDouble(run, e => e with
+            {
+                Hessian = (r, s, n, ns, b, matrix) =>
+                {
+                    e.Hessian!(r, s, n, ns, b, matrix);
+                    matrix[1] += 0.5;
+                },
+            }));
+            AssertFailsWith(result, "Hessian");
+            AssertFailsWith(result, "HessianSymmetric");
+        }
+
+        [Fact]
+        public void PyTorchOracle_ReportsModesThatDifferFromAutograd()
+        {
+            TorchOracle.EnsureAvailable();
+            var cases = Runner.CheckBatch(new[] { (1, Seed, Scalar()), (2, Seed, Layer()) }).SelectMany(r => r.Torch).ToList();
+            string[] all = { "TorchHessianVector", "TorchJacobian", "TorchTangent" };
+            Assert.Equal(all, cases.SelectMany(TorchOracle.ModesAsked).Distinct().OrderBy(k => k, StringComparer.Ordinal));
+            Assert.Empty(TorchOracle.Check(cases));
+            double[]? Off(double[]? values) => values?.Select(v => v + 0.25).ToArray();
+            var bad = cases.Select(c => c with { RDot = c.RDot + 0.25, YDot = c.YDot?.Select(t => Off(t)!).ToArray(), Hv = Off(c.Hv), Jacobian = Off(c.Jacobian) }).ToList();
+            var failures = TorchOracle.Check(bad).Select(f => f.Failure).ToList();
+            Assert.All(failures, f => Assert.Equal(Properties.TorchModes, f.Property));
+            Assert.Equal(all, failures.Select(f => f.Key).Distinct().OrderBy(k => k, StringComparer.Ordinal));
         }
 
         [Fact]

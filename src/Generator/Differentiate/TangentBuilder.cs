@@ -233,9 +233,10 @@ namespace SymGrad.Generator.Differentiate
         }
 
         /// <summary>
-        /// Drops the locals nothing reads (a tangent no result depends on, a local the lowering folded away), as often as that
-        /// frees more: C# warns of a local assigned a constant and never read (CS0219). A call that writes outputs stays: its
-        /// effect is what is read — unless it is <paramref name="covered"/> by the call of its tangent, which writes them too.
+        /// Drops the locals nothing reads (a tangent no result depends on, a local the lowering folded away, an adjoint only
+        /// its own update reads: ds = ds / 2.0), as often as that frees more: C# warns of a local assigned a constant and
+        /// never read (CS0219). A call that writes outputs stays: its effect is what is read — unless it is
+        /// <paramref name="covered"/> by the call of its tangent, which writes them too.
         /// </summary>
         private static Block Prune(Block body, ISet<string> covered)
         {
@@ -244,7 +245,7 @@ namespace SymGrad.Generator.Differentiate
                 // A callee's backward only writes its gradients: what it writes is not read by it.
                 var read = new HashSet<string>(Walk.All(body).SelectMany(s => Walk.Expressions(s)
                     .Where(e => !(s is Assign { Target: Name } a && ReferenceEquals(e, a.Target)) && !(s is Invoke { Call: not null } && e is Written { Target: Name }))
-                    .SelectMany(Reads.Of)));
+                    .SelectMany(Reads.Of).Where(r => !(s is Assign { Target: Name t } && t.Id == r))));
                 var dead = new HashSet<string>(Walk.All(body).OfType<LocalDecl>().Select(d => d.Name).Where(n => !read.Contains(n)));
                 if (dead.Count == 0)
                 {
@@ -328,8 +329,14 @@ namespace SymGrad.Generator.Differentiate
         private List<Stmt> Statements(Block block)
         {
             var output = new List<Stmt>();
-            foreach (Stmt s in block.Statements)
+            foreach (Stmt statement in block.Statements)
             {
+                // x *= v and x /= v (in a backward pass: an adjoint scaled in place, ds /= 2) as x = x * v: the tangent of a
+                // product is ẋ·v + x·v̇, not ẋ *= v̇ as for += and -= (found by the random-program tester: H·v lost the
+                // scaling). The user's own compound assignments reach here lowered so already.
+                Stmt s = statement is Assign { Op: "*=" or "/=" } scale
+                    ? scale with { Op = "=", Value = new Binary(scale.Op.Substring(0, 1), scale.Target, scale.Value, scale.Target.Type) }
+                    : statement;
                 switch (s)
                 {
                     case Assign { Op: "=", Target: Name t, Value: Name v } when t.Id == v.Id:

@@ -75,6 +75,16 @@ namespace SymGrad.Generator.Emit
                 writer.WriteLine($"if ({columns} <= {rows})");
                 Open(writer);
                 writer.WriteLine("// Forward mode: column j is J·eⱼ, the tangent along the j-th input.");
+                if (outputs.Count > 0)
+                {
+                    // The tangent passes write the outputs; with no input element at these sizes there is none, and the method
+                    // writes them (found by the random-program tester: an output left as it was).
+                    writer.WriteLine($"if ({columns} == 0)");
+                    Open(writer);
+                    writer.WriteLine($"{model.Name}{model.TypeArguments}({string.Join(", ", primal)}); // no input element, no tangent pass to write the outputs");
+                    Close(writer);
+                }
+
                 var tangents = new Dictionary<string, string>();
                 foreach (ParameterSpec p in inputs.Concat(outputs).Where(p => p.Kind != ParameterKind.Scalar))
                 {

@@ -134,6 +134,10 @@ namespace SymGrad.RuntimeTests.Catalogue
                 if (columns <= rows)
                 {
                     // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        AttentionMask(a, logits, output, channels, positions); // no input element, no tangent pass to write the outputs
+                    }
                     global::System.Span<double> ta = workspace.RentDoubles(a.Length);
                     global::System.Span<double> tlogits = workspace.RentDoubles(logits.Length);
                     global::System.Span<double> toutput = workspace.RentDoubles(output.Length);

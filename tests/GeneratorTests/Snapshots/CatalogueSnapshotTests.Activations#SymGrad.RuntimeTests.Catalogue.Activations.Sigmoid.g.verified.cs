@@ -92,6 +92,10 @@ namespace SymGrad.RuntimeTests.Catalogue
                 if (columns <= rows)
                 {
                     // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        Sigmoid(x, y); // no input element, no tangent pass to write the outputs
+                    }
                     global::System.Span<double> tx = workspace.RentDoubles(x.Length);
                     global::System.Span<double> ty = workspace.RentDoubles(y.Length);
                     for (int column = 0; column < columns; column++)

@@ -180,6 +180,10 @@ namespace SymGrad.RuntimeTests.Catalogue
                 if (columns <= rows)
                 {
                     // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        Halves(x, top, bottom, half); // no input element, no tangent pass to write the outputs
+                    }
                     global::System.Span<double> tx = workspace.RentDoubles(x.Length);
                     global::System.Span<double> ttop = workspace.RentDoubles(top.Length);
                     global::System.Span<double> tbottom = workspace.RentDoubles(bottom.Length);

@@ -122,6 +122,10 @@ namespace SymGrad.RuntimeTests.Catalogue
                 if (columns <= rows)
                 {
                     // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        ScaledTanh(x, w, b, y); // no input element, no tangent pass to write the outputs
+                    }
                     global::System.Span<float> tx = workspace.RentFloats(x.Length);
                     global::System.Span<float> tw = workspace.RentFloats(w.Length);
                     global::System.Span<float> ty = workspace.RentFloats(y.Length);

@@ -201,6 +201,10 @@ namespace SymGrad.RuntimeTests.Catalogue
                 if (columns <= rows)
                 {
                     // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        Softmax(s, p); // no input element, no tangent pass to write the outputs
+                    }
                     global::System.Span<double> ts = workspace.RentDoubles(s.Length);
                     global::System.Span<double> tp = workspace.RentDoubles(p.Length);
                     for (int column = 0; column < columns; column++)

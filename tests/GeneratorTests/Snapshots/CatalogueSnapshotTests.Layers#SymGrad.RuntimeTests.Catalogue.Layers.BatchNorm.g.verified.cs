@@ -247,6 +247,10 @@ namespace SymGrad.RuntimeTests.Catalogue
                 if (columns <= rows)
                 {
                     // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        BatchNorm(x, gamma, beta, y, n, d, eps); // no input element, no tangent pass to write the outputs
+                    }
                     global::System.Span<double> tx = workspace.RentDoubles(x.Length);
                     global::System.Span<double> tgamma = workspace.RentDoubles(gamma.Length);
                     global::System.Span<double> tbeta = workspace.RentDoubles(beta.Length);

@@ -128,6 +128,10 @@ namespace SymGrad.RuntimeTests.Catalogue
                 if (columns <= rows2)
                 {
                     // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        MeanSubtract(x, h, rows, d); // no input element, no tangent pass to write the outputs
+                    }
                     global::System.Span<double> tx = workspace.RentDoubles(x.Length);
                     global::System.Span<double> th = workspace.RentDoubles(h.Length);
                     for (int column = 0; column < columns; column++)

@@ -306,6 +306,10 @@ namespace SymGrad.RuntimeTests.Catalogue
                 if (columns <= rows)
                 {
                     // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        SoftmaxClassifier(x, w1, w2, y, h, inputs, hidden, classes); // no input element, no tangent pass to write the outputs
+                    }
                     global::System.Span<double> tx = workspace.RentDoubles(x.Length);
                     global::System.Span<double> tw1 = workspace.RentDoubles(w1.Length);
                     global::System.Span<double> tw2 = workspace.RentDoubles(w2.Length);

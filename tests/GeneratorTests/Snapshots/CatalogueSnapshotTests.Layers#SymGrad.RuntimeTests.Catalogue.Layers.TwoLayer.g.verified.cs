@@ -501,6 +501,10 @@ namespace SymGrad.RuntimeTests.Catalogue
                 if (columns <= rows)
                 {
                     // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        TwoLayer(x, w1, b1, w2, b2, target, a1, h1, a2, p, n, inputs, hidden, outputs); // no input element, no tangent pass to write the outputs
+                    }
                     global::System.Span<double> tx = workspace.RentDoubles(x.Length);
                     global::System.Span<double> tw1 = workspace.RentDoubles(w1.Length);
                     global::System.Span<double> tb1 = workspace.RentDoubles(b1.Length);

@@ -456,6 +456,10 @@ namespace SymGrad.RuntimeTests.NnPrimitives
                 if (columns <= rows)
                 {
                     // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        ConvNet(images, filters, bias, w, b, labels, conv, act, pooled, logits, convShape, poolShape, n, features, classes); // no input element, no tangent pass to write the outputs
+                    }
                     global::System.Span<double> timages = workspace.RentDoubles(images.Length);
                     global::System.Span<double> tfilters = workspace.RentDoubles(filters.Length);
                     global::System.Span<double> tbias = workspace.RentDoubles(bias.Length);

@@ -374,6 +374,10 @@ namespace SymGrad.RuntimeTests.NnPrimitives
                 if (columns <= rows)
                 {
                     // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        Mlp(x, w1, b1, w2, b2, labels, z1, h1, logits, n, inputs, hidden, classes); // no input element, no tangent pass to write the outputs
+                    }
                     global::System.Span<double> tx = workspace.RentDoubles(x.Length);
                     global::System.Span<double> tw1 = workspace.RentDoubles(w1.Length);
                     global::System.Span<double> tb1 = workspace.RentDoubles(b1.Length);

@@ -335,6 +335,10 @@ namespace SymGrad.RuntimeTests.NnPrimitives
                 if (columns <= rows)
                 {
                     // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        Mlp(x, w1, b1, w2, b2, labels, z1, h1, logits, n, inputs, hidden, classes); // no input element, no tangent pass to write the outputs
+                    }
                     global::System.Span<float> tw1 = workspace.RentFloats(w1.Length);
                     global::System.Span<float> tb1 = workspace.RentFloats(b1.Length);
                     global::System.Span<float> tw2 = workspace.RentFloats(w2.Length);

@@ -281,6 +281,10 @@ namespace SymGrad.RuntimeTests.NnPrimitives
                 if (columns <= rows)
                 {
                     // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        NormNet(x, gamma, beta, target, normalized, squashed, centered, n, d); // no input element, no tangent pass to write the outputs
+                    }
                     global::System.Span<double> tx = workspace.RentDoubles(x.Length);
                     global::System.Span<double> tgamma = workspace.RentDoubles(gamma.Length);
                     global::System.Span<double> tbeta = workspace.RentDoubles(beta.Length);

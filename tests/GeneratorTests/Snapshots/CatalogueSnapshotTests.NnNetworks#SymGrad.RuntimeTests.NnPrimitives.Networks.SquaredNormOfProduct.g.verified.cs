@@ -145,6 +145,10 @@ namespace SymGrad.RuntimeTests.NnPrimitives
                 if (columns <= rows)
                 {
                     // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        SquaredNormOfProduct(x, w, noBias, q, n, dIn, dOut); // no input element, no tangent pass to write the outputs
+                    }
                     global::System.Span<double> tx = workspace.RentDoubles(x.Length);
                     global::System.Span<double> tw = workspace.RentDoubles(w.Length);
                     global::System.Span<double> tq = workspace.RentDoubles(q.Length);

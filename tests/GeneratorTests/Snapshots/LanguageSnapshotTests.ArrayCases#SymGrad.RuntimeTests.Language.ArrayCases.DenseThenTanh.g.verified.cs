@@ -162,6 +162,10 @@ namespace SymGrad.RuntimeTests.Language
                 if (columns <= rows)
                 {
                     // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        DenseThenTanh(x, w, b, h, y); // no input element, no tangent pass to write the outputs
+                    }
                     global::System.Span<double> tx = workspace.RentDoubles(x.Length);
                     global::System.Span<double> tw = workspace.RentDoubles(w.Length);
                     global::System.Span<double> tb = workspace.RentDoubles(b.Length);

@@ -140,6 +140,10 @@ namespace SymGrad.RuntimeTests.Language
                 if (columns <= rows)
                 {
                     // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        Pick(logits, labels, picked); // no input element, no tangent pass to write the outputs
+                    }
                     global::System.Span<double> tlogits = workspace.RentDoubles(logits.Length);
                     global::System.Span<double> tpicked = workspace.RentDoubles(picked.Length);
                     for (int column = 0; column < columns; column++)

@@ -142,6 +142,10 @@ namespace SymGrad.RuntimeTests.Language
                 if (columns <= rows)
                 {
                     // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        TanhTwiceThenDouble(x, h, y); // no input element, no tangent pass to write the outputs
+                    }
                     global::System.Span<double> tx = workspace.RentDoubles(x.Length);
                     global::System.Span<double> th = workspace.RentDoubles(h.Length);
                     global::System.Span<double> ty = workspace.RentDoubles(y.Length);

@@ -169,6 +169,10 @@ namespace SymGrad.RuntimeTests.Language
                 if (columns <= rows)
                 {
                     // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        ToPolar(x, y, r, theta, n); // no input element, no tangent pass to write the outputs
+                    }
                     global::System.Span<double> tx = workspace.RentDoubles(x.Length);
                     global::System.Span<double> ty = workspace.RentDoubles(y.Length);
                     global::System.Span<double> tr = workspace.RentDoubles(r.Length);

@@ -69,18 +69,14 @@ namespace SymGrad.RuntimeTests.Language
         public static double BracedTangent(double x, int n, double tx)
         {
             double ts = tx;
-            double s = x;
             if (n == 0)
             {
                 double tt = tx * x + x * tx;
-                double t = x * x;
                 ts += tt;
-                s += t;
             }
             else
             {
                 ts = 3.0 * ts;
-                s = s * 3.0;
             }
             return ts;
         }

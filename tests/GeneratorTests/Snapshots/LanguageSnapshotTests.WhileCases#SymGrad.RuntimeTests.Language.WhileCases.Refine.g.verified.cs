@@ -158,6 +158,10 @@ namespace SymGrad.RuntimeTests.Language
                 if (columns <= rows)
                 {
                     // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        Refine(y, a, b, n); // no input element, no tangent pass to write the outputs
+                    }
                     global::System.Span<double> ty = workspace.RentDoubles(y.Length);
                     for (int column = 0; column < columns; column++)
                     {

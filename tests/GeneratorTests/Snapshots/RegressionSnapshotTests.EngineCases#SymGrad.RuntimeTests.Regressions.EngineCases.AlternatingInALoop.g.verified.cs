@@ -62,13 +62,10 @@ namespace SymGrad.RuntimeTests.Regressions
         public static double AlternatingInALoopTangent(double a, int n, double ta)
         {
             double ts2 = ta;
-            double s2 = a;
             double ts3 = 0;
-            double s3 = 0.5;
             for (int j = 0; j < n; j++)
             {
                 ts3 = ts2 - ts3;
-                s3 = s2 - s3;
             }
             return ts3;
         }

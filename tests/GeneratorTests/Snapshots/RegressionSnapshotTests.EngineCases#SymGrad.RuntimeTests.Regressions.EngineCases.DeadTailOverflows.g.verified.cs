@@ -104,11 +104,9 @@ namespace SymGrad.RuntimeTests.Regressions
             double ts2 = ta;
             double s2 = a;
             double ts4 = 0;
-            double s4 = 0.0;
             for (int i5 = 3; i5 >= 0; i5 -= 2)
             {
                 ts4 = 0.5 * ts4 + (ta - ts2);
-                s4 = s4 * 0.5 + (a - s2);
                 for (int i6 = 2; i6 >= 0; i6--)
                 {
                     double u = s2 * (double)i5;

@@ -92,6 +92,10 @@ namespace SymGrad.RuntimeTests.Regressions
                 if (columns <= rows)
                 {
                     // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        Polar(x, y, r); // no input element, no tangent pass to write the outputs
+                    }
                     global::System.Span<double> tr = workspace.RentDoubles(r.Length);
                     for (int column = 0; column < columns; column++)
                     {

@@ -95,13 +95,10 @@ namespace SymGrad.RuntimeTests.Regressions
             double dResult = 1;
             // Forward sweep: recompute what the reverse sweep reads.
             double ts2 = va;
-            double s2 = a;
             if (n > 1)
             {
                 double ts5 = -(global::System.Math.Sin(b) * vb);
-                double s5 = global::System.Math.Cos(b);
                 ts2 = ts5 - ts2;
-                s2 = s5 - s2;
             }
             // Reverse sweep: adjoints, last statement first.
             // return s2 * b;   ∂result/∂s2 = b; ∂result/∂b = s2

@@ -135,6 +135,10 @@ namespace SymGrad.RuntimeTests.Regressions
                 if (columns <= rows)
                 {
                     // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        StableSoftmax(x, p); // no input element, no tangent pass to write the outputs
+                    }
                     global::System.Span<double> tx = workspace.RentDoubles(x.Length);
                     global::System.Span<double> tp = workspace.RentDoubles(p.Length);
                     for (int column = 0; column < columns; column++)

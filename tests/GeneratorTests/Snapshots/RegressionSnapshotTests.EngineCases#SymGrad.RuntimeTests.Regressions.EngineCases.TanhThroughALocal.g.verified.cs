@@ -99,6 +99,10 @@ namespace SymGrad.RuntimeTests.Regressions
                 if (columns <= rows)
                 {
                     // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        TanhThroughALocal(x, y); // no input element, no tangent pass to write the outputs
+                    }
                     global::System.Span<double> tx = workspace.RentDoubles(x.Length);
                     global::System.Span<double> ty = workspace.RentDoubles(y.Length);
                     for (int column = 0; column < columns; column++)

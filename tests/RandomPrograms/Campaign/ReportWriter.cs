@@ -35,10 +35,26 @@ namespace SymGrad.RandomPrograms.Campaign
             Row("methods checked in forward mode, float twin", r.Results.Sum(x => x.TangentFloatChecked));
             Row("methods skipped in forward mode (no MTangent: calls, out, layer fields)", r.Results.Sum(x => x.TangentSkipped));
             Row("  of which MTangent was generated all the same (the calls in dead code)", r.Results.Sum(x => x.TangentSkippedGenerated));
+            Row("methods checked with MJacobian (P14), double twin", r.Results.Sum(x => x.JacobianForwardChecked + x.JacobianBackwardChecked));
+            Row("  where it runs forward sweeps (an MTangent, no more columns than rows)", r.Results.Sum(x => x.JacobianForwardChecked));
+            Row("  where it runs backward sweeps", r.Results.Sum(x => x.JacobianBackwardChecked));
+            Row("methods checked with MJacobian, float twin", r.Results.Sum(x => x.JacobianFloatChecked));
+            Row("methods with no MJacobian by README's conditions, generated all the same", r.Results.Sum(x => x.JacobianSkippedGenerated));
+            Row("methods checked with MHessianVector (P15), double twin", r.Results.Sum(x => x.HessianVectorChecked));
+            Row("  central differences of MGradient not compared (kink or bad value along v)", r.Results.Sum(x => x.HessianVectorKinks));
+            Row("methods checked with MHessianVector, float twin", r.Results.Sum(x => x.HessianVectorFloatChecked));
+            Row("methods with no MHessianVector by README's conditions, generated all the same", r.Results.Sum(x => x.HessianVectorSkippedGenerated));
+            Row("methods checked with MHessian (P16), double twin", r.Results.Sum(x => x.HessianChecked));
+            Row("methods checked with MHessian, float twin", r.Results.Sum(x => x.HessianFloatChecked));
             Row("failed", r.Failed);
             if (r.TorchChecked > 0 || r.TorchError is not null)
             {
                 Row("checked against PyTorch", r.TorchChecked);
+                foreach (var (key, (compared, agreed)) in r.TorchModes)
+                {
+                    string what = key switch { "TorchTangent" => "jvp = MTangent", "TorchHessianVector" => "hvp = MHessianVector", _ => "jacobian = MJacobian" };
+                    Row($"  PyTorch {what} (P17): agreed / compared", $"{agreed} / {compared}");
+                }
                 if (r.TorchError is not null) sb.Append("  PyTorch: ").Append(r.TorchError).Append('\n');
             }
 

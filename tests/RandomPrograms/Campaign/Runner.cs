@@ -61,6 +61,9 @@ namespace SymGrad.RandomPrograms.Campaign
 
         public int TorchChecked { get; set; }
 
+        /// <summary>P17: per failure key (<c>TorchTangent</c>, <c>TorchHessianVector</c>, <c>TorchJacobian</c>), the cases compared and those that agreed.</summary>
+        public SortedDictionary<string, (int Compared, int Agreed)> TorchModes { get; } = new(StringComparer.Ordinal);
+
         public string? TorchError { get; set; }
 
         public int Passed => Results.Count(r => r.Kind == OutcomeKind.Passed);
@@ -238,6 +241,16 @@ namespace SymGrad.RandomPrograms.Campaign
                 {
                     var torchFailures = TorchOracle.Check(cases);
                     report.TorchChecked = cases.Count;
+                    foreach (var c in cases)
+                    {
+                        foreach (string key in TorchOracle.ModesAsked(c))
+                        {
+                            // Not agreed: a failure of this comparison, or PyTorch could not run the case.
+                            bool agreed = !torchFailures.Any(f => f.ProgramId == c.ProgramId && f.Failure.Method == c.Method.Name && (f.Failure.Key == key || f.Failure.Kind == OutcomeKind.TesterBug));
+                            var (compared, agreedCount) = report.TorchModes.GetValueOrDefault(key);
+                            report.TorchModes[key] = (compared + 1, agreedCount + (agreed ? 1 : 0));
+                        }
+                    }
                     foreach (var (id, failure) in torchFailures)
                     {
                         var r = report.Results.First(x => x.Id == id);

@@ -20,8 +20,15 @@ namespace SymGrad.RandomPrograms.Check
     /// gradients, while <paramref name="Dr"/>/<paramref name="Ds"/> are the double twin's at the same (float-rounded)
     /// inputs. PyTorch then runs in float32: if it strays from double as far, the program is ill-conditioned in float.
     /// </param>
+    /// <param name="Direction">
+    /// For PyTorch's jvp (where P13 ran): P13's direction ẋ by coordinate, and MTangent's <paramref name="RDot"/> (ṙ) and
+    /// <paramref name="YDot"/> (ẏ, by output) along it.
+    /// </param>
+    /// <param name="V">For PyTorch's hvp (where P15 ran): the direction by coordinate and MHessianVector's products <paramref name="Hv"/>.</param>
+    /// <param name="Jacobian">For PyTorch's jacobian (where P14 ran): MJacobian, <paramref name="Rows"/> × coordinates.</param>
     public sealed record TorchCase(int ProgramId, ProgramModel Program, Method Method, Inputs Inputs, double DResult, double[]?[] Dy, double[] Dr, double[][] Ds,
-        bool Arbitrate = false, double[]? FloatDr = null, double[][]? FloatDs = null)
+        bool Arbitrate = false, double[]? FloatDr = null, double[][]? FloatDs = null, double[]? Direction = null, double RDot = 0, double[][]? YDot = null,
+        double[]? V = null, double[]? Hv = null, double[]? Jacobian = null, int Rows = 0)
     {
         public bool IsFloat => FloatDr is not null;
     }
@@ -39,9 +46,10 @@ namespace SymGrad.RandomPrograms.Check
     /// <item>Float twin: float's ε = 6e-8 amplified by κ ≤ 1e3 and summed over L: 2e-3·max(|a|, |b|) + 2e-4·scale.</item>
     /// <item>Forward against reverse mode (P11): both exact up to rounding, summed in other orders: 1e-7 of the sum of the
     /// products' magnitudes on both sides, plus 1e-9·scale; the float twin's as P6's, on the same magnitudes.</item>
+    /// <item>MJacobian, MHessianVector and MHessian (P14–P16): the same reasoning, in Checker.Modes.cs.</item>
     /// </list>
     /// </summary>
-    public sealed class Checker
+    public sealed partial class Checker
     {
         public const double StepRelative = 1e-6;
         public const double FdRelative = 1e-5, FdAbsolute = 1e-6;
@@ -55,11 +63,18 @@ namespace SymGrad.RandomPrograms.Check
         private readonly ProgramResult _result;
         private readonly PCG _pcg;
 
+        /// <summary>
+        /// What the checks of MJacobian, MHessianVector and MHessian draw (directions, prefills): a stream of its own, so a
+        /// program seed gives the same inputs and cotangents to the other properties as before those checks were added.
+        /// </summary>
+        private readonly PCG _modes;
+
         public Checker(Compiled compiled, ProgramResult result, PCG pcg)
         {
             _compiled = compiled;
             _result = result;
             _pcg = pcg;
+            _modes = new PCG(pcg.Stream + 1, pcg.Seed);
         }
 
         /// <summary>The cases the PyTorch oracle can re-check (one per method that passed its draws).</summary>
@@ -81,8 +96,12 @@ namespace SymGrad.RandomPrograms.Check
                     _result.TangentSkipped++;
                     // Calls only in code the generator drops as dead (after a return, under `if (3 < 0)`): 13 methods in 2,000
                     // programs. Many more would mean the generator took forward mode further than Model.ForwardMode knows.
-                    if (_compiled.Generated.Values.Any(t => t.Contains($" {m.Name}Tangent(", StringComparison.Ordinal))) _result.TangentSkippedGenerated++;
+                    if (IsGenerated(m, "Tangent")) _result.TangentSkippedGenerated++;
                 }
+
+                // The same for the methods README's conditions leave without MJacobian or MHessianVector (Model.ForwardMode).
+                if (d.Jacobian is null && IsGenerated(m, "Jacobian")) _result.JacobianSkippedGenerated++;
+                if (d.HessianVector is null && IsGenerated(m, "HessianVector")) _result.HessianVectorSkippedGenerated++;
 
                 try
                 {
@@ -104,6 +123,8 @@ namespace SymGrad.RandomPrograms.Check
             }
         }
 
+        private bool IsGenerated(Method m, string what) => _compiled.Generated.Values.Any(t => t.Contains($" {m.Name}{what}(", StringComparison.Ordinal));
+
         /// <summary>
         /// The class of a P1 failure whose wrong entries are all NaN or ±∞ while central differences are finite. Either the
         /// derivation is wrong (0·NaN from a dead value) or an intermediate overflowed (<c>Pow(Exp(-s), -1)</c> with
@@ -120,8 +141,11 @@ namespace SymGrad.RandomPrograms.Check
             }
         }
 
-        /// <summary>A coordinate of a differentiable input: a scalar (index into R) or a span element.</summary>
-        private sealed record Coord(string Label, int Scalar, int Span, int Element, int GradScalar, int GradSpan);
+        /// <summary>
+        /// A coordinate of a differentiable input: a scalar (index into R) or a span element; <paramref name="Field"/> for a
+        /// layer's field (no column of MJacobian or MHessian stands for it).
+        /// </summary>
+        private sealed record Coord(string Label, int Scalar, int Span, int Element, int GradScalar, int GradSpan, bool Field = false);
 
         private static List<Coord> Coordinates(Method m, Inputs x)
         {
@@ -132,7 +156,7 @@ namespace SymGrad.RandomPrograms.Check
                 switch (p.Kind)
                 {
                     case ParamKind.RealScalar:
-                        if (p.IsDifferentiable) list.Add(new Coord(p.Struct is { } st ? $"{st}.{p.Member}" : p.Name, ri, -1, -1, dri++, -1));
+                        if (p.IsDifferentiable) list.Add(new Coord(p.Struct is { } st ? $"{st}.{p.Member}" : p.Name, ri, -1, -1, dri++, -1, p.Field));
                         ri++;
                         break;
                     case ParamKind.OtherScalar:
@@ -141,7 +165,7 @@ namespace SymGrad.RandomPrograms.Check
                     case ParamKind.RealSpanIn:
                         if (p.IsDifferentiable)
                         {
-                            for (int e = 0; e < x.S[si].Length; e++) list.Add(new Coord($"{p.Name}[{e}]", -1, si, e, -1, dsi));
+                            for (int e = 0; e < x.S[si].Length; e++) list.Add(new Coord($"{p.Name}[{e}]", -1, si, e, -1, dsi, p.Field));
                             dsi++;
                         }
 
@@ -196,7 +220,9 @@ namespace SymGrad.RandomPrograms.Check
             return set;
         }
 
-        private double U() => (_pcg.Next64() >> 11) * (1.0 / (1UL << 53));
+        private double U() => Uniform(_pcg);
+
+        private static double Uniform(PCG pcg) => (pcg.Next64() >> 11) * (1.0 / (1UL << 53));
 
         /// <summary>0 checked, 1 every draw kinked, 2 every draw was bad.</summary>
         private int CheckMethod(Method m, Entry d, Entry f)
@@ -259,39 +285,23 @@ namespace SymGrad.RandomPrograms.Check
                 for (int c = 0; c < coords.Count && !kink && !bad; c++)
                 {
                     double x0 = Get(x, coords[c]);
-                    double h = StepRelative * Math.Max(1, Math.Abs(x0));
-                    double Eval(double at)
+                    double[]? Eval(double t)
                     {
                         var moved = x.Fresh();
-                        Set(moved, coords[c], at);
-                        if (Loss(moved, d, "double") is not { } v)
-                        {
-                            bad = true;
-                            return double.NaN;
-                        }
-
+                        Set(moved, coords[c], x0 + t);
+                        if (Loss(moved, d, "double") is not { } v) return null;
                         scale = Math.Max(scale, v.Scale);
-                        return v.L;
+                        return new[] { v.L };
                     }
 
-                    double fdH = (Eval(x0 + h) - Eval(x0 - h)) / (2 * h);
-                    double plusQ = Eval(x0 + h / 4), minusQ = Eval(x0 - h / 4);
-                    double fdQ = (plusQ - minusQ) / (h / 2);
-                    // A third step, not a rational multiple of the others: a staircase finer than h (floor(k·x)) can give
-                    // the same slope at h and h/4 exactly when its step counts scale by 4.
-                    double h3 = h * 0.3183098861837907;
-                    double fd3 = (Eval(x0 + h3) - Eval(x0 - h3)) / (2 * h3);
-                    if (bad) break;
-                    bool Differ(double p, double q) => Math.Abs(p - q) > FdRelative * Math.Max(Math.Abs(p), Math.Abs(q)) + FdAbsolute * scale;
-                    // A jump at x itself: a test that rounds one way at x and the other beside it (a <= Lerp(a, a, a)) puts the
-                    // value at x off the line through its neighbours, which agree with each other.
-                    bool jump = Math.Abs((plusQ + minusQ) / 2 - l0.L) > FdRelative * Math.Abs(l0.L) + FdAbsolute * scale;
-                    if (Differ(fdH, fdQ) || Differ(fdH, fd3) || jump)
+                    if (Slopes(Eval, new[] { l0.L }, StepRelative * Math.Max(1, Math.Abs(x0)), () => scale) is not { } slope)
                     {
-                        kink = true;
+                        bad = true;
+                        break;
                     }
 
-                    fd[c] = fdH;
+                    kink = slope.Kink;
+                    fd[c] = slope.Slope[0];
                 }
 
                 if (bad)
@@ -314,6 +324,38 @@ namespace SymGrad.RandomPrograms.Check
             return _result.KinkRedraws > 0 ? 1 : 2;
         }
 
+        /// <summary>
+        /// Central differences at 0 of φ, a vector function of a step t along one direction (a coordinate for P1, a direction
+        /// v for P15): the slopes at step h, and whether φ has a kink there — an entry's slopes at h, h/4 and h/π differ, or
+        /// its value at 0 (<paramref name="at0"/>) is off the line through its values at ±h/4, by more than the
+        /// central-differences tolerance at <paramref name="scale"/> (read after the evaluations, which may raise it). Null
+        /// when an evaluation was bad (φ gave null).
+        /// </summary>
+        private static (double[] Slope, bool Kink)? Slopes(Func<double, double[]?> phi, double[] at0, double h, Func<double> scale)
+        {
+            // A third step, not a rational multiple of the others: a staircase finer than h (floor(k·x)) can give the same
+            // slope at h and h/4 exactly when its step counts scale by 4.
+            double h3 = h * 0.3183098861837907;
+            var values = new[] { phi(h), phi(-h), phi(h / 4), phi(-h / 4), phi(h3), phi(-h3) };
+            if (values.Any(v => v is null)) return null;
+            double s = scale();
+            bool Differ(double p, double q) => Math.Abs(p - q) > FdRelative * Math.Max(Math.Abs(p), Math.Abs(q)) + FdAbsolute * s;
+            var slope = new double[at0.Length];
+            bool kink = false;
+            for (int i = 0; i < at0.Length; i++)
+            {
+                double plusQ = values[2]![i], minusQ = values[3]![i];
+                double fdH = (values[0]![i] - values[1]![i]) / (2 * h), fdQ = (plusQ - minusQ) / (h / 2), fd3 = (values[4]![i] - values[5]![i]) / (2 * h3);
+                // A jump at 0 itself: a test that rounds one way at x and the other beside it (a <= Lerp(a, a, a)) puts the
+                // value at x off the line through its neighbours, which agree with each other.
+                bool jump = Math.Abs((plusQ + minusQ) / 2 - at0[i]) > FdRelative * Math.Abs(at0[i]) + FdAbsolute * s;
+                kink |= Differ(fdH, fdQ) || Differ(fdH, fd3) || jump;
+                slope[i] = fdH;
+            }
+
+            return (slope, kink);
+        }
+
         private static double Get(Inputs x, Coord c) => c.Scalar >= 0 ? x.R[c.Scalar] : x.S[c.Span][c.Element];
 
         private static void Set(Inputs x, Coord c, double v)
@@ -324,11 +366,12 @@ namespace SymGrad.RandomPrograms.Check
 
         private static double Grad(double[] dr, double[][] ds, Coord c) => c.GradScalar >= 0 ? dr[c.GradScalar] : ds[c.GradSpan][c.Element];
 
-        private (double[] Dr, double[][] Ds) NewGradients(Method m, Inputs x, bool prefill)
+        /// <summary>Gradient buffers for <paramref name="m"/>: zeros, or prefilled with values drawn from <paramref name="from"/> (the inputs' stream by default).</summary>
+        private (double[] Dr, double[][] Ds) NewGradients(Method m, Inputs x, bool prefill, PCG? from = null)
         {
             int scalars = m.Params.Count(p => p.IsDifferentiable && p.Kind == ParamKind.RealScalar);
             var spans = InputSpans(m);
-            double V() => prefill ? Math.Round(-1 + 2 * U(), 3) : 0;
+            double V() => prefill ? Math.Round(-1 + 2 * Uniform(from ?? _pcg), 3) : 0;
             return (Enumerable.Range(0, scalars).Select(_ => V()).ToArray(),
                 spans.Select(si => x.S[si].Select(_ => V()).ToArray()).ToArray());
         }
@@ -444,6 +487,7 @@ namespace SymGrad.RandomPrograms.Check
 
             TorchCases.Add(new TorchCase(_compiled.Id, _compiled.Program, m, x, dR, Cot(dy), (double[])g.Dr.Clone(), g.Ds.Select(a => (double[])a.Clone()).ToArray(),
                 Arbitrate: wrongCount > 0));
+            int torchCase = TorchCases.Count - 1;
 
             // P11: gradients passed empty (default, "not needed") leave the others as the full call computes them.
             var empties = EmptyGradientSpans(m);
@@ -558,7 +602,10 @@ namespace SymGrad.RandomPrograms.Check
             {
                 _result.TangentChecked++;
                 var none = new bool[coords.Count];
-                CheckTangent(m, "MTangent", "Tangent", tangent, x, fwd, coords, dR, dy, g, direction, none, new bool[outs.Length], outs, TangentRelative, TangentAbsolute * scale);
+                var (rdot, ty) = CheckTangent(m, "MTangent", "Tangent", tangent, x, fwd, coords, dR, dy, g, direction, none, new bool[outs.Length], outs, TangentRelative, TangentAbsolute * scale);
+
+                // PyTorch's jvp along the same direction (a layer's field gets no tangent: MTangent reads none).
+                TorchCases[torchCase] = TorchCases[torchCase] with { Direction = coords.Select((c, i) => c.Field ? 0 : direction[i]).ToArray(), RDot = rdot, YDot = ty.Select(t => t!).ToArray() };
 
                 // Empty tangents: one span input's (zero: its coordinates leave ⟨J'·dy, dx⟩) and an output's (not needed: its
                 // term leaves ⟨dy, J·dx⟩, and the gradients are MBackward's with an empty cotangent for it).
@@ -584,6 +631,13 @@ namespace SymGrad.RandomPrograms.Check
                     CheckTangent(m, "MTangent (default tangents)", "TangentEmpty", tangent, x, fwd, coords, dR, dy, ge, direction,
                         coords.Select(c => c.GradSpan >= 0 && c.GradSpan == emptySpan).ToArray(), emptyOut, outs, TangentRelative, TangentAbsolute * scale);
                 }
+            }
+
+            // P14–P16: MJacobian, MHessianVector, MHessian (Checker.Modes.cs), where P1 passed the backward.
+            if (wrongCount == 0)
+            {
+                var modes = CheckModes(m, d, x, fwd, coords, dR, dy, fd, scale, outs);
+                TorchCases[torchCase] = TorchCases[torchCase] with { Rows = modes.Rows, Jacobian = modes.Jacobian, V = modes.V, Hv = modes.Hv };
             }
 
             // P6: the float twin agrees with the double twin (at the same, float-representable, inputs).
@@ -658,12 +712,17 @@ namespace SymGrad.RandomPrograms.Check
             {
                 TorchCases.Add(new TorchCase(_compiled.Id, _compiled.Program, m, xf, dR, Cot(dy), gdd.Dr, gdd.Ds, Arbitrate: true, FloatDr: gff.Dr, FloatDs: gff.Ds));
             }
-            else if (f.Tangent is { } floatTangent && wrongCount == 0)
+            else if (wrongCount == 0)
             {
-                // P13 in float: the float twin's MTangent against its MBackward (which P6 just found as the double twin's).
-                _result.TangentFloatChecked++;
-                CheckTangent(m, "MTangent (float)", "TangentFloat", floatTangent, xf, ff, coords, dR, dy, gff, direction, new bool[coords.Count], new bool[outs.Length], outs,
-                    FloatRelative, FloatAbsolute * Math.Max(fscale, gscale));
+                if (f.Tangent is { } floatTangent)
+                {
+                    // P13 in float: the float twin's MTangent against its MBackward (which P6 just found as the double twin's).
+                    _result.TangentFloatChecked++;
+                    CheckTangent(m, "MTangent (float)", "TangentFloat", floatTangent, xf, ff, coords, dR, dy, gff, direction, new bool[coords.Count], new bool[outs.Length], outs,
+                        FloatRelative, FloatAbsolute * Math.Max(fscale, gscale));
+                }
+
+                CheckModesFloat(m, f, d, xf, ff, coords, outs, Math.Max(fscale, gscale));
             }
         }
 
@@ -674,35 +733,16 @@ namespace SymGrad.RandomPrograms.Check
         /// dR·ṙ + Σ dy·ẏ = Σ grad·ẋ within <paramref name="relative"/> of the sum of the products' magnitudes plus
         /// <paramref name="absolute"/>; and the outputs written as the forward wrote them (<paramref name="forward"/>).
         /// </summary>
-        private void CheckTangent(Method m, string what, string key, TangentFn tangent, Inputs at, Inputs forward, List<Coord> coords, double dR, double[][] dy,
+        /// <returns>The tangents MTangent returned (ṙ) and wrote (ẏ, by output; null where empty).</returns>
+        private (double RDot, double[]?[] Ty) CheckTangent(Method m, string what, string key, TangentFn tangent, Inputs at, Inputs forward, List<Coord> coords, double dR, double[][] dy,
             (double[] Dr, double[][] Ds) grad, double[] direction, bool[] emptyIn, bool[] emptyOut, int[] outs, double relative, double absolute)
         {
-            int scalars = m.Params.Count(p => p.IsDifferentiable && p.Kind == ParamKind.RealScalar);
-            var tr = new double[scalars];
-            var ts = InputSpans(m).Select(si => (double[]?)new double[at.S[si].Length]).ToArray();
-            for (int c = 0; c < coords.Count; c++)
-            {
-                if (coords[c].GradScalar >= 0) tr[coords[c].GradScalar] = direction[c];
-                else if (emptyIn[c]) ts[coords[c].GradSpan] = null;
-                else ts[coords[c].GradSpan]![coords[c].Element] = direction[c];
-            }
-
+            var (tr, ts) = Directions(m, at, coords, direction, emptyIn);
             var call = at.Fresh();
             var ty = outs.Select((o, k) => emptyOut[k] ? null : new double[call.S[o].Length]).ToArray();
             double rdot = Generated(m, what, call, false, () => tangent(call.R, call.S, call.N, call.NS, call.B, (double[])tr.Clone(),
                 ts.Select(a => a?.Clone() as double[]).ToArray(), ty), Properties.Tangent);
-            foreach (int o in outs)
-            {
-                for (int i = 0; i < call.S[o].Length; i++)
-                {
-                    if (!call.S[o][i].Equals(forward.S[o][i]))
-                    {
-                        Fail(OutcomeKind.WrongValue, Properties.Tangent, "TangentOutputs", $"{what} wrote {SpanName(m, o)}[{i}] = {N(call.S[o][i])}, the forward {N(forward.S[o][i])}.\n  at inputs {at.Describe(m)}", m);
-                        break;
-                    }
-                }
-            }
-
+            CheckOutputs(m, what, Properties.Tangent, "TangentOutputs", call, forward, outs, at);
             double lhs = dR * rdot, lsum = Math.Abs(dR * rdot);
             for (int k = 0; k < outs.Length; k++)
             {
@@ -724,13 +764,50 @@ namespace SymGrad.RandomPrograms.Check
             }
 
             double tol = relative * (lsum + rsum) + absolute;
-            if (Math.Abs(lhs - rhs) <= tol) return;
+            if (Math.Abs(lhs - rhs) <= tol) return (rdot, ty);
             string Direction() => string.Join(", ", coords.Select((c, i) => $"{c.Label}: {(emptyIn[i] ? "(empty)" : N(direction[i]))}"));
             string Tangents() => string.Concat(outs.Select((o, k) => ty[k] is { } t ? $", d{SpanName(m, o)}/dt = [{string.Join(", ", t.Take(12).Select(N))}{(t.Length > 12 ? ", …" : "")}]" : $", d{SpanName(m, o)}/dt (empty)"));
             Fail(OutcomeKind.WrongValue, Properties.Tangent, double.IsFinite(lhs) ? key : key + " not finite",
                 $"{what}: dResult·ṙ + Σ dy·ẏ = {N(lhs)}, MBackward's gradients · ẋ = {N(rhs)} (tolerance {tol:G3}, |difference| / Σ|products| = {Math.Abs(lhs - rhs) / (lsum + rsum):G3})" +
                 $"\n  ṙ = {N(rdot)}{Tangents()}\n  direction ẋ: {Direction()}\n  gradients: {string.Join(", ", coords.Where((_, i) => !emptyIn[i]).Take(16).Select(c => $"d{c.Label} = {N(Grad(grad.Dr, grad.Ds, c))}"))}" +
                 $"\n  at inputs {at.Describe(m)}\n  dResult = {N(dR)}{string.Concat(outs.Select((o, k) => $", d{SpanName(m, o)} = [{string.Join(", ", dy[k].Select(N))}]{(emptyOut[k] ? " (tangent empty)" : "")}"))}", m);
+            return (rdot, ty);
+        }
+
+        /// <summary>
+        /// A direction by coordinate (<paramref name="direction"/>) in the drivers' layout of tangents and directions: the
+        /// differentiable scalars' in <c>Tr</c>, the spans' in <c>Ts</c> (the places of <c>dr</c>/<c>ds</c>); a span whose
+        /// coordinates are <paramref name="emptyIn"/> is null (passed as <c>default</c>). Coordinates not listed are zero.
+        /// </summary>
+        private static (double[] Tr, double[]?[] Ts) Directions(Method m, Inputs at, List<Coord> coords, double[] direction, bool[]? emptyIn = null)
+        {
+            int scalars = m.Params.Count(p => p.IsDifferentiable && p.Kind == ParamKind.RealScalar);
+            var tr = new double[scalars];
+            var ts = InputSpans(m).Select(si => (double[]?)new double[at.S[si].Length]).ToArray();
+            for (int c = 0; c < coords.Count; c++)
+            {
+                if (coords[c].GradScalar >= 0) tr[coords[c].GradScalar] = direction[c];
+                else if (emptyIn?[c] == true) ts[coords[c].GradSpan] = null;
+                else ts[coords[c].GradSpan]![coords[c].Element] = direction[c];
+            }
+
+            return (tr, ts);
+        }
+
+        /// <summary>A method that runs the forward as well (MTangent, MJacobian) writes the outputs bit for bit as the forward wrote them.</summary>
+        private void CheckOutputs(Method m, string what, string property, string key, Inputs call, Inputs forward, int[] outs, Inputs at)
+        {
+            foreach (int o in outs)
+            {
+                for (int i = 0; i < call.S[o].Length; i++)
+                {
+                    if (!call.S[o][i].Equals(forward.S[o][i]))
+                    {
+                        Fail(OutcomeKind.WrongValue, property, key, $"{what} wrote {SpanName(m, o)}[{i}] = {N(call.S[o][i])}, the forward {N(forward.S[o][i])}.\n  at inputs {at.Describe(m)}", m);
+                        break;
+                    }
+                }
+            }
         }
 
         /// <summary>How far a float gradient may be from the double one (see the class's remarks).</summary>
@@ -749,24 +826,30 @@ namespace SymGrad.RandomPrograms.Check
         /// <returns>Whether some entry differed (a failure was recorded).</returns>
         private bool CompareAll(Method m, string property, string key, List<Coord> coords, Func<Coord, double> expected, Func<Coord, double> actual,
             Func<double, double, Coord, double> tolerance, string expectedName, string actualName, Inputs? at = null)
+            => CompareEntries(m, property, key, coords, c => "d" + c.Label, expected, actual, tolerance, expectedName, actualName, at);
+
+        /// <summary>Compares two values of each entry (a gradient's, a matrix's), reporting the first eight that differ under one failure.</summary>
+        /// <returns>Whether some entry differed (a failure was recorded).</returns>
+        private bool CompareEntries<T>(Method m, string property, string key, IReadOnlyList<T> entries, Func<T, string> label, Func<T, double> expected, Func<T, double> actual,
+            Func<double, double, T, double> tolerance, string expectedName, string actualName, Inputs? at = null)
         {
             var sb = new StringBuilder();
             int count = 0;
-            foreach (var c in coords)
+            foreach (var c in entries)
             {
                 double e = expected(c), a = actual(c);
                 if (e.Equals(a)) continue; // equal, infinities included: a non-finite gradient is P1's failure
                 double tol = tolerance(e, a, c);
                 if (!(Math.Abs(e - a) <= tol) && !(double.IsNaN(e) && double.IsNaN(a)))
                 {
-                    if (count++ < 8) sb.Append(CultureInfo.InvariantCulture, $"\n  d{c.Label}: {expectedName} {N(e)}, {actualName} {N(a)} (tolerance {tol:G3})");
+                    if (count++ < 8) sb.Append(CultureInfo.InvariantCulture, $"\n  {label(c)}: {expectedName} {N(e)}, {actualName} {N(a)} (tolerance {tol:G3})");
                 }
             }
 
             if (count > 0)
             {
                 string where = at is null ? "" : $"\n  at inputs {at.Describe(m)}";
-                Fail(OutcomeKind.WrongValue, property, key, $"{count} of {coords.Count} entries differ:{sb}{where}", m);
+                Fail(OutcomeKind.WrongValue, property, key, $"{count} of {entries.Count} entries differ:{sb}{where}", m);
             }
 
             return count > 0;

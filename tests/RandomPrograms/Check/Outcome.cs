@@ -55,6 +55,10 @@ namespace SymGrad.RandomPrograms.Check
         public const string GradientChoice = "P11 a gradient passed empty (default) changes no other gradient";
         public const string StructGradients = "P12 a struct parameter's gradient: a field the method does not read keeps its value";
         public const string Tangent = "P13 MTangent (forward mode) = MBackward: <dy, J·dx> = <J'·dy, dx>, outputs as the forward";
+        public const string Jacobian = "P14 MJacobian = MBackward's rows = MTangent's columns, dy'·J = central differences, outputs as the forward";
+        public const string HessianVector = "P15 MHessianVector = central differences of MGradient along v, <u, H·v> = <v, H·u>, accumulates (+=)";
+        public const string Hessian = "P16 MHessian = MHessianVector's columns, symmetric";
+        public const string TorchModes = "P17 MTangent, MHessianVector, MJacobian = PyTorch's jvp, hvp, jacobian";
     }
 
     /// <summary>One failure: its kind, the property, a class key (kind + ids or property) for grouping, and details.</summary>
@@ -112,6 +116,39 @@ namespace SymGrad.RandomPrograms.Check
 
         /// <summary>Of those, methods whose MTangent was generated all the same (<see cref="Model.ForwardMode"/> is out of date).</summary>
         public int TangentSkippedGenerated { get; set; }
+
+        /// <summary>
+        /// Methods whose MJacobian was checked (<see cref="Properties.Jacobian"/>) in the double twin, by the strategy the call's
+        /// sizes choose: one MTangent per column (an MTangent and no more columns than rows) or one MBackward per row.
+        /// </summary>
+        public int JacobianForwardChecked { get; set; }
+
+        public int JacobianBackwardChecked { get; set; }
+
+        public int JacobianFloatChecked { get; set; }
+
+        /// <summary>Methods with no MJacobian whose MJacobian was generated all the same (<see cref="Model.ForwardMode.HasJacobian"/> is out of date).</summary>
+        public int JacobianSkippedGenerated { get; set; }
+
+        /// <summary>Methods whose MHessianVector was checked (<see cref="Properties.HessianVector"/>), double and float twins.</summary>
+        public int HessianVectorChecked { get; set; }
+
+        public int HessianVectorFloatChecked { get; set; }
+
+        /// <summary>
+        /// Of the double twin's, those whose central differences of MGradient along v were not compared: the gradient has a kink
+        /// there (its slopes at h, h/4, h/π differ, as P1 tells a kink of the value), or a bad value nearby. Symmetry and
+        /// accumulation were checked all the same.
+        /// </summary>
+        public int HessianVectorKinks { get; set; }
+
+        /// <summary>Methods with no MHessianVector whose MHessianVector was generated all the same.</summary>
+        public int HessianVectorSkippedGenerated { get; set; }
+
+        /// <summary>Methods whose MHessian was checked (<see cref="Properties.Hessian"/>), double and float twins.</summary>
+        public int HessianChecked { get; set; }
+
+        public int HessianFloatChecked { get; set; }
 
         public bool SkippedKink { get; set; }
 

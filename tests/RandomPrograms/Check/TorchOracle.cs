@@ -22,13 +22,19 @@ namespace SymGrad.RandomPrograms.Check
     /// <summary>
     /// The independent oracle: prints the checked methods as PyTorch, runs all of them in one <c>/usr/bin/python3</c>
     /// process (one script in, one JSON document out) and compares autograd's gradients of
-    /// L = dResult·r + Σ dy·y with MBackward's at the same inputs and cotangents.
+    /// L = dResult·r + Σ dy·y with MBackward's at the same inputs and cotangents (P9); and, for the double twin's cases
+    /// that carry them (P17), <c>torch.autograd.functional.jvp</c> along P13's direction with MTangent,
+    /// <c>hvp</c> along P15's direction with MHessianVector and, where the Jacobian has at most
+    /// <see cref="JacobianRows"/> rows (one backward pass each in PyTorch), <c>jacobian</c> with MJacobian.
     /// Tolerance: both are exact derivatives evaluated in double, differing only in summation order:
-    /// 1e-6·max(|a|, |b|) + 1e-9·(1 + Σ|g|).
+    /// 1e-6·max(|a|, |b|) + 1e-9·(1 + Σ|ours|) over the entries compared together.
     /// </summary>
     public static class TorchOracle
     {
         public const string Python = "/usr/bin/python3";
+
+        /// <summary>The most rows a Jacobian may have for PyTorch to compute it (one backward pass of the interpreted program per row).</summary>
+        public const int JacobianRows = 24;
 
         /// <summary>Throws <see cref="TorchUnavailableException"/> with the install command when torch cannot be imported.</summary>
         public static void EnsureAvailable()
@@ -77,8 +83,12 @@ namespace SymGrad.RandomPrograms.Check
             var sb = new StringBuilder();
             sb.Append(CultureInfo.InvariantCulture, $"def case{k}():\n");
             sb.Append(CultureInfo.InvariantCulture, $"    torch.set_default_dtype(torch.{(c.IsFloat ? "float32" : "float64")})\n");
+
+            // The leaves (differentiable scalars and spans) and the constants outside run(); inside it, the spans' views and
+            // fresh outputs, so that each call of run (jvp, hvp and jacobian call it again) starts from the same state.
             var args = new List<string>();
             var leaves = new List<string>();
+            var views = new StringBuilder();
             var outputs = new List<string>();
             int ri = 0, si = 0, ni = 0, nsi = 0, bi = 0;
             foreach (var p in m.Params)
@@ -95,12 +105,12 @@ namespace SymGrad.RandomPrograms.Check
                         break;
                     case ParamKind.RealSpanIn:
                         sb.Append(CultureInfo.InvariantCulture, $"    {name}_t = torch.tensor({List(x.S[si])}, requires_grad={(p.IsDifferentiable ? "True" : "False")})\n");
-                        sb.Append(CultureInfo.InvariantCulture, $"    {name} = View(list({name}_t.unbind()) if {x.S[si].Length} > 0 else [], 0, {x.S[si].Length})\n");
+                        views.Append(CultureInfo.InvariantCulture, $"        {name} = View(list({name}_t.unbind()) if {x.S[si].Length} > 0 else [], 0, {x.S[si].Length})\n");
                         if (p.IsDifferentiable) leaves.Add(name + "_t");
                         si++;
                         break;
                     case ParamKind.RealSpanOut or ParamKind.RealOut:
-                        sb.Append(CultureInfo.InvariantCulture, $"    {name} = View([T(v) for v in {List(x.S[si])}], 0, {x.S[si].Length})\n");
+                        views.Append(CultureInfo.InvariantCulture, $"        {name} = View([T(v) for v in {List(x.S[si])}], 0, {x.S[si].Length})\n");
                         outputs.Add(name);
                         si++;
                         break;
@@ -118,21 +128,62 @@ namespace SymGrad.RandomPrograms.Check
                 args.Add(name);
             }
 
-            sb.Append(CultureInfo.InvariantCulture, $"    r = {PythonPrinter.FunctionName(c.ProgramId, m.Name)}({string.Join(", ", args)})\n");
-            sb.Append(CultureInfo.InvariantCulture, $"    L = T(0)\n");
+            sb.Append(CultureInfo.InvariantCulture, $"    leaves = [{string.Join(", ", leaves)}]\n");
+            sb.Append("    def run(*xs):\n");
+            if (leaves.Count > 0) sb.Append(CultureInfo.InvariantCulture, $"        ({string.Join(", ", leaves)},) = xs\n");
+            sb.Append(views);
+            sb.Append(CultureInfo.InvariantCulture, $"        return {PythonPrinter.FunctionName(c.ProgramId, m.Name)}({string.Join(", ", args)}), [{string.Join(", ", outputs)}]\n");
+            sb.Append("    r, outs = run(*leaves)\n");
+            sb.Append("    L = T(0)\n");
             if (m.ReturnsReal) sb.Append(CultureInfo.InvariantCulture, $"    L = L + {F(c.DResult)} * r\n");
             for (int o = 0; o < outputs.Count; o++)
             {
                 if (c.Dy[o] is not { } dy) continue;
-                sb.Append(CultureInfo.InvariantCulture, $"    for i, d in enumerate({List(dy)}): L = L + d * {outputs[o]}[i]\n");
+                sb.Append(CultureInfo.InvariantCulture, $"    for i, d in enumerate({List(dy)}): L = L + d * outs[{o}][i]\n");
             }
 
-            sb.Append(CultureInfo.InvariantCulture, $"    leaves = [{string.Join(", ", leaves)}]\n");
             sb.Append("    if leaves and L.requires_grad:\n");
             sb.Append("        gs = torch.autograd.grad(L, leaves, allow_unused=True)\n");
             sb.Append("    else:\n");
             sb.Append("        gs = [None] * len(leaves)\n");
-            sb.Append("    return [([] if g is None and l.dim() > 0 else [0.0] * l.numel() if g is None else g.reshape(-1).tolist()) if l.dim() > 0 else (0.0 if g is None else g.item()) for g, l in zip(gs, leaves)]\n");
+            sb.Append("    result = {'g': [([] if g is None and l.dim() > 0 else [0.0] * l.numel() if g is None else g.reshape(-1).tolist()) if l.dim() > 0 else (0.0 if g is None else g.item()) for g, l in zip(gs, leaves)]}\n");
+            var asked = ModesAsked(c).ToList();
+            if (asked.Count > 0)
+            {
+                // The result and the outputs as one vector: the rows of MJacobian.
+                sb.Append("    def flat(*xs):\n");
+                sb.Append("        r, outs = run(*xs)\n");
+                sb.Append(CultureInfo.InvariantCulture, $"        parts = {(m.ReturnsReal ? "[torch.as_tensor(r).reshape(1)]" : "[]")} + [torch.stack([torch.as_tensor(o[i]) for i in range(len(o))]) for o in outs if len(o) > 0]\n");
+                sb.Append("        return torch.cat(parts) if parts else torch.zeros(0)\n");
+                sb.Append("    def along(values):\n");
+                sb.Append("        out, at = [], 0\n");
+                sb.Append("        for l in leaves:\n");
+                sb.Append("            out.append(torch.tensor(values[at:at + l.numel()]).reshape(l.shape))\n");
+                sb.Append("            at += l.numel()\n");
+                sb.Append("        return tuple(out)\n");
+                sb.Append("    try:\n");
+                if (asked.Contains("TorchTangent"))
+                {
+                    sb.Append(CultureInfo.InvariantCulture, $"        result['jvp'] = torch.autograd.functional.jvp(flat, tuple(leaves), along({List(c.Direction!)}))[1].reshape(-1).tolist()\n");
+                }
+
+                if (asked.Contains("TorchHessianVector"))
+                {
+                    sb.Append(CultureInfo.InvariantCulture, $"        hv = torch.autograd.functional.hvp(lambda *xs: torch.as_tensor(run(*xs)[0]), tuple(leaves), along({List(c.V!)}))[1]\n");
+                    sb.Append("        result['hvp'] = [v for h in hv for v in h.reshape(-1).tolist()]\n");
+                }
+
+                if (asked.Contains("TorchJacobian"))
+                {
+                    sb.Append("        jac = torch.autograd.functional.jacobian(flat, tuple(leaves))\n");
+                    sb.Append(CultureInfo.InvariantCulture, $"        result['jac'] = torch.cat([j.reshape({c.Rows}, l.numel()) for j, l in zip(jac, leaves)], dim=1).reshape(-1).tolist()\n");
+                }
+
+                sb.Append("    except Exception as e:\n");
+                sb.Append("        result['modes_error'] = type(e).__name__ + ': ' + str(e)\n");
+            }
+
+            sb.Append("    return result\n");
             sb.Append(CultureInfo.InvariantCulture, $"try:\n    results.append({{'ok': case{k}()}})\nexcept Exception as e:\n    results.append({{'error': type(e).__name__ + ': ' + str(e)}})\n");
             return sb.ToString();
         }
@@ -163,9 +214,11 @@ namespace SymGrad.RandomPrograms.Check
                     continue;
                 }
 
+                var ok = r.GetProperty("ok");
+                failures.AddRange(Modes(c, ok).Select(f => (c.ProgramId, f)));
                 if (c.IsFloat)
                 {
-                    if (FloatUnexplained(c, r.GetProperty("ok")) is { } unexplained)
+                    if (FloatUnexplained(c, ok) is { } unexplained)
                     {
                         failures.Add((c.ProgramId, new Failure(OutcomeKind.WrongValue, Properties.TorchAgrees, "Torch", unexplained, c.Method.Name)));
                     }
@@ -186,7 +239,7 @@ namespace SymGrad.RandomPrograms.Check
                     }
                 }
 
-                foreach (var (label, torch, ours, _) in Entries(c, r.GetProperty("ok")))
+                foreach (var (label, torch, ours, _) in Entries(c, ok))
                 {
                     Compare(label, torch, ours);
                 }
@@ -253,7 +306,7 @@ namespace SymGrad.RandomPrograms.Check
             int leaf = 0, dri = 0, dsi = 0;
             foreach (var p in c.Method.Params.Where(p => p.IsDifferentiable))
             {
-                var g = ok[leaf++];
+                var g = ok.GetProperty("g")[leaf++];
                 if (p.Kind == ParamKind.RealScalar)
                 {
                     yield return (p.Struct is { } st ? $"{st}.{p.Member}" : p.Name, Number(g), c.Dr[dri], c.FloatDr?[dri] ?? double.NaN);
@@ -268,6 +321,65 @@ namespace SymGrad.RandomPrograms.Check
                     }
 
                     dsi++;
+                }
+            }
+        }
+
+        /// <summary>Which of jvp, hvp and jacobian a case asked PyTorch for (P17), by the failure key of each.</summary>
+        public static IEnumerable<string> ModesAsked(TorchCase c)
+        {
+            if (c.IsFloat || !c.Method.Params.Any(p => p.IsDifferentiable)) yield break;
+            if (c.Direction is not null) yield return "TorchTangent";
+            if (c.V is not null) yield return "TorchHessianVector";
+            if (c.Jacobian is not null && c.Rows > 0 && c.Rows <= JacobianRows) yield return "TorchJacobian";
+        }
+
+        /// <summary>P17: PyTorch's jvp, hvp and jacobian (those the case asked for) against MTangent, MHessianVector and MJacobian.</summary>
+        private static IEnumerable<Failure> Modes(TorchCase c, JsonElement ok)
+        {
+            var asked = ModesAsked(c).ToList();
+            if (asked.Count == 0) yield break;
+            if (ok.TryGetProperty("modes_error", out var error))
+            {
+                yield return new Failure(OutcomeKind.TesterBug, Properties.TorchModes, "TesterBug PyTorch jvp/hvp/jacobian",
+                    $"PyTorch's jvp, hvp or jacobian of the translation of {c.Method.Name} failed: {error.GetString()}", c.Method.Name);
+                yield break;
+            }
+
+            var coords = Checker.CoordinateLabels(c.Method, c.Inputs);
+            var rows = Checker.RowLabels(c.Method, c.Inputs);
+            foreach (string key in asked)
+            {
+                var (what, ours, labels) = key switch
+                {
+                    "TorchTangent" => ("jvp along P13's direction, MTangent", (c.Method.ReturnsReal ? new[] { c.RDot } : Array.Empty<double>()).Concat(c.YDot!.SelectMany(t => t)).ToArray(),
+                        rows.Select(l => $"d{l}/dt").ToList()),
+                    "TorchHessianVector" => ("hvp along P15's direction, MHessianVector", c.Hv!, coords.Select(l => $"(H·v)[{l}]").ToList()),
+                    _ => ("jacobian, MJacobian", c.Jacobian!, rows.SelectMany(row => coords.Select(col => $"∂{row}/∂{col}")).ToList()),
+                };
+                var theirs = ok.GetProperty(key switch { "TorchTangent" => "jvp", "TorchHessianVector" => "hvp", _ => "jac" }).EnumerateArray().Select(Number).ToArray();
+                if (theirs.Length != ours.Length)
+                {
+                    yield return new Failure(OutcomeKind.TesterBug, Properties.TorchModes, "TesterBug PyTorch " + key, $"PyTorch gave {theirs.Length} values for {what}'s {ours.Length}", c.Method.Name);
+                    continue;
+                }
+
+                double total = 1 + ours.Where(double.IsFinite).Sum(Math.Abs);
+                var sb = new StringBuilder();
+                int wrong = 0;
+                for (int i = 0; i < ours.Length; i++)
+                {
+                    double tol = 1e-6 * Math.Max(Math.Abs(theirs[i]), Math.Abs(ours[i])) + 1e-9 * total;
+                    if (!theirs[i].Equals(ours[i]) && !(Math.Abs(theirs[i] - ours[i]) <= tol) && wrong++ < 8)
+                    {
+                        sb.Append(CultureInfo.InvariantCulture, $"\n  {labels[i]}: PyTorch {theirs[i]:G9}, ours {ours[i]:G9}");
+                    }
+                }
+
+                if (wrong > 0)
+                {
+                    yield return new Failure(OutcomeKind.WrongValue, Properties.TorchModes, key,
+                        $"{wrong} of {ours.Length} entries differ from PyTorch's {what}:{sb}\n  at inputs {c.Inputs.Describe(c.Method)}", c.Method.Name);
                 }
             }
         }

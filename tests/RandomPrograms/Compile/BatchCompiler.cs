@@ -25,11 +25,20 @@ namespace SymGrad.RandomPrograms.Compile
     /// <summary>MTangent through its driver: tangents of the differentiable scalars and spans, of the outputs (null: default).</summary>
     public delegate double TangentFn(double[] r, double[][] s, int[] n, int[][] ns, bool[] b, double[] tr, double[]?[] ts, double[]?[] ty);
 
+    /// <summary>MJacobian or MHessian through its driver: the matrix it fills, dense and row-major.</summary>
+    public delegate void MatrixFn(double[] r, double[][] s, int[] n, int[][] ns, bool[] b, double[] matrix);
+
+    /// <summary>MHessianVector through its driver: the direction of the differentiable scalars and spans (null: default), the products it accumulates into.</summary>
+    public delegate void HessianVectorFn(double[] r, double[][] s, int[] n, int[][] ns, bool[] b, double[] vr, double[]?[] vs, double[] hr, double[][] hs);
+
     /// <summary>
     /// The driver delegates of one method in one twin; <see cref="Gradient"/> is null for a void method, <see cref="Tangent"/>
-    /// for one with no MTangent (<see cref="ForwardMode.HasTangent"/>).
+    /// for one with no MTangent (<see cref="ForwardMode.HasTangent"/>), <see cref="Jacobian"/> for one with no MJacobian
+    /// (<see cref="ForwardMode.HasJacobian"/>), <see cref="HessianVector"/> and <see cref="Hessian"/> for one with no
+    /// MHessianVector (<see cref="ForwardMode.HasHessianVector"/>).
     /// </summary>
-    public sealed record Entry(ForwardFn Forward, BackwardFn Backward, GradientFn? Gradient, TangentFn? Tangent = null);
+    public sealed record Entry(ForwardFn Forward, BackwardFn Backward, GradientFn? Gradient, TangentFn? Tangent = null, MatrixFn? Jacobian = null,
+        HessianVectorFn? HessianVector = null, MatrixFn? Hessian = null);
 
     /// <summary>A compiled program: per method name, the double and float twins' entries.</summary>
     public sealed record Runnable(IReadOnlyDictionary<string, (Entry Double, Entry Float)> Methods);
@@ -264,8 +273,10 @@ namespace SymGrad.RandomPrograms.Compile
                 {
                     T Get<T>(string what) where T : Delegate
                         => driver.GetMethod(DriverPrinter.Name(m, p, what))!.CreateDelegate<T>();
+                    bool hessian = ForwardMode.HasHessianVector(m);
                     return new Entry(Get<ForwardFn>("Forward"), Get<BackwardFn>("Backward"), m.ReturnsReal ? Get<GradientFn>("Gradient") : null,
-                        ForwardMode.HasTangent(m) ? Get<TangentFn>("Tangent") : null);
+                        ForwardMode.HasTangent(m) ? Get<TangentFn>("Tangent") : null, ForwardMode.HasJacobian(m) ? Get<MatrixFn>("Jacobian") : null,
+                        hessian ? Get<HessianVectorFn>("HessianVector") : null, hessian ? Get<MatrixFn>("Hessian") : null);
                 }
 
                 methods[m.Name] = (Make(Precision.Double), Make(Precision.Float));

@@ -26,6 +26,12 @@ namespace SymGrad.RandomPrograms.Print
     /// spans in <c>ts</c> (the places of <c>dr</c>/<c>ds</c>; null is <c>default</c>), output tangents in <c>ty</c> (by output;
     /// null is <c>default</c>, not needed); returns the result's tangent (0 for a void method).
     /// </para>
+    /// <para>
+    /// <c>MJacobian</c> and <c>MHessian</c> (where <see cref="ForwardMode.HasJacobian"/>, <see cref="ForwardMode.HasHessianVector"/>):
+    /// the matrix in <c>matrix</c>, dense and row-major. <c>MHessianVector</c>: the direction of the differentiable scalars
+    /// in <c>vr</c> and spans in <c>vs</c> (the places of <c>dr</c>/<c>ds</c>; null is <c>default</c>, zero), the products
+    /// accumulated into <c>hr</c>/<c>hs</c> (the same places).
+    /// </para>
     /// </summary>
     public static class DriverPrinter
     {
@@ -60,6 +66,12 @@ namespace SymGrad.RandomPrograms.Print
                     Backward(w, m, p);
                     if (m.ReturnsReal) Gradient(w, m, p);
                     if (ForwardMode.HasTangent(m)) Tangent(w, m, p);
+                    if (ForwardMode.HasJacobian(m)) Matrix(w, m, p, "Jacobian");
+                    if (ForwardMode.HasHessianVector(m))
+                    {
+                        HessianVector(w, m, p);
+                        Matrix(w, m, p, "Hessian");
+                    }
                 }
             }
 
@@ -530,6 +542,59 @@ namespace SymGrad.RandomPrograms.Print
             CopyOutputsBack(w, m, p);
             foreach (var line in after) w.Line(line);
             w.Line(m.ReturnsReal ? "return result;" : "return 0;");
+            w.Close();
+        }
+    
+        /// <summary><c>MJacobian</c> or <c>MHessian</c> (<paramref name="what"/>): the primal arguments and the matrix it fills.</summary>
+        private static void Matrix(Writer w, Method m, Precision p, string what)
+        {
+            w.Line($"public static void {Name(m, p, what)}({Common}, double[] matrix)");
+            w.Open();
+            var args = Arguments(w, m, p);
+            if (p == Precision.Float) w.Line("float[] fm = F(matrix);");
+            args.Add(p == Precision.Double ? "matrix" : "fm");
+            w.Line($"{Callee(m, p)}{what}({string.Join(", ", args)});");
+            CopyOutputsBack(w, m, p);
+            if (p == Precision.Float) w.Line("Back(fm, matrix);");
+            w.Close();
+        }
+
+        private static void HessianVector(Writer w, Method m, Precision p)
+        {
+            w.Line($"public static void {Name(m, p, "HessianVector")}({Common}, double[] vr, double[]?[] vs, double[] hr, double[][] hs)");
+            w.Open();
+            var args = Arguments(w, m, p);
+            var products = new List<string>();
+            var after = new List<string>();
+            int dri = 0, dsi = 0;
+            foreach (var q in m.Params.Where(q => q.IsDifferentiable))
+            {
+                bool scalar = q.Kind == ParamKind.RealScalar;
+                int k = scalar ? dri++ : dsi++;
+                if (q.Field) continue; // a field the method does not read: no direction or product stands for it
+                if (scalar)
+                {
+                    args.Add(p == Precision.Double ? $"vr[{k}]" : $"(float)vr[{k}]");
+                    w.Line($"{T(p)} h{k} = ({T(p)})hr[{k}];");
+                    products.Add($"ref h{k}");
+                    after.Add($"hr[{k}] = h{k};");
+                }
+                else if (p == Precision.Double)
+                {
+                    args.Add($"vs[{k}]");
+                    products.Add($"hs[{k}]");
+                }
+                else
+                {
+                    args.Add($"vs[{k}] is {{ }} t{k} ? F(t{k}) : null");
+                    w.Line($"float[] g{k} = F(hs[{k}]);");
+                    products.Add($"g{k}");
+                    after.Add($"Back(g{k}, hs[{k}]);");
+                }
+            }
+
+            w.Line($"{Callee(m, p)}HessianVector({string.Join(", ", args.Concat(products))});");
+            foreach (var line in after) w.Line(line);
             w.Close();
         }
     }

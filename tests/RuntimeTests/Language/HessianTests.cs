@@ -193,6 +193,30 @@ namespace SymGrad.RuntimeTests.Language
 
         private static double[] Fields(Segment s) => new[] { s.From.X, s.From.Y, s.From.Z, s.To.X, s.To.Y, s.To.Z };
 
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void AnAdjointScaledInPlace(int seed)
+        {
+            // c·a·(a / 2) = c·a²/2, whose Hessian is [[0, a], [a, c]]; the backward halves ds in place (found by the
+            // random-program tester: H·v had the term through s twice).
+            var rng = new Random(seed);
+            double c = rng.NextDouble() - 0.5, a = rng.NextDouble() - 0.5, vc = rng.NextDouble() - 0.5, va = rng.NextDouble() - 0.5, hvc = 0, hva = 0;
+            Regressions.EngineCases.HalvedInPlaceHessianVector(c, a, vc, va, ref hvc, ref hva);
+            (double Dc, double Da) Gradient(double step)
+            {
+                double dc = 0, da = 0;
+                Regressions.EngineCases.HalvedInPlaceGradient(c + (step * vc), a + (step * va), ref dc, ref da);
+                return (dc, da);
+            }
+
+            var (upC, upA) = Gradient(H);
+            var (downC, downA) = Gradient(-H);
+            AssertClose((upC - downC) / (2 * H), hvc);
+            AssertClose((upA - downA) / (2 * H), hva);
+            AssertClose(a * va, hvc);
+            AssertClose((a * vc) + (c * va), hva);
+        }
+
         [Fact]
         public void AccumulatesAndAnEmptyDirectionIsZero()
         {

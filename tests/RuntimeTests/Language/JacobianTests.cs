@@ -58,6 +58,22 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         [Fact]
+        public void WithNoInputElementTheOutputsAreWrittenAllTheSame()
+        {
+            // No column, so no forward-mode pass (found by the random-program tester): y was left as it was.
+            double[] y = { 7, 7, 7 };
+            Regressions.EngineCases.ZeroPadJacobian(ReadOnlySpan<double>.Empty, y, Span<double>.Empty);
+            Assert.Equal(new double[3], y);
+
+            // With columns, forward sweeps (2 columns, 3 rows): the identity over the zeros of the padding.
+            double[] x = { 0.3, -1.2 }, jacobian = new double[3 * 2];
+            Array.Fill(y, 7);
+            Regressions.EngineCases.ZeroPadJacobian(x, y, jacobian);
+            Assert.Equal(new[] { 0.3, -1.2, 0 }, y);
+            AssertMatches(jacobian, 3, 2, x, v => { var yy = new double[3]; Regressions.EngineCases.ZeroPad(v, yy); return yy; });
+        }
+
+        [Fact]
         public void AJacobianOfTheWrongSizeIsRefused()
         {
             var e = Assert.Throws<ArgumentException>(() => RangeCases.RampJacobian(new double[6], 0.7, new double[5]));

@@ -485,6 +485,31 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// A local halved in place (found by the random-program tester): its adjoint is halved in place too (ds /= 2.0), and
+        /// MHessianVector took that statement's tangent as tds /= 0, which it left out — H·v had the term through s twice.
+        /// </summary>
+        [Differentiable]
+        public static double HalvedInPlace(double c, double a)
+        {
+            double s = a;
+            s /= 2.0;
+            return c * a * s;
+        }
+
+        /// <summary>
+        /// Zero-padding, x into the front of y and zeros after it, called with x empty (found by the random-program tester):
+        /// MJacobian had no column, so no forward-mode pass, and left y as it was. The method writes it then.
+        /// </summary>
+        [Differentiable]
+        public static void ZeroPad(ReadOnlySpan<double> x, Span<double> y)
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = i < x.Length ? x[i] : 0;
+            }
+        }
+
+        /// <summary>
         /// A switch expression, as an assignment's whole value, whose discard arm keeps the variable (found by the
         /// random-program tester): the lowered arm s = s was printed in MTangent (CS1717).
         /// </summary>

@@ -1,0 +1,346 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using CsCheck;
+using SymGrad.RandomPrograms.Compile;
+using SymGrad.RandomPrograms.Model;
+
+namespace SymGrad.RandomPrograms.Check
+{
+    /// <summary>
+    /// P14–P16: <c>MJacobian</c>, <c>MHessianVector</c> and <c>MHessian</c> where the generator makes them
+    /// (<see cref="ForwardMode"/>), at P1's inputs once P1 passed there; directions and prefills come from the checker's
+    /// second stream (<c>_modes</c>). Tolerances:
+    /// <list type="bullet">
+    /// <item>MJacobian against MBackward's rows (unit cotangents) and MTangent's columns (unit tangents): the same derivatives
+    /// summed in other orders, as P13: 1e-7·(|a| + |b|) + 1e-9·scale (P1's scale of the loss). Its contraction with P1's
+    /// cotangents, dR·J[r, :] + Σ dy·J[y, :], against P1's central differences of the loss, within P1's tolerance.</item>
+    /// <item>MHessianVector against central differences of MGradient along v, at step h = 1e-6·max(1, max |x|): the
+    /// gradient's rounding error ε·κ·G over h, G = 1 + Σ|∇f| (the largest met), so P1's tolerance with G for the scale:
+    /// 1e-5·max(|a|, |b|) + 1e-6·G. Skipped (counted) where the gradient has a kink along v (P1's test on the gradient).
+    /// Symmetry ⟨u, H·v⟩ = ⟨v, H·u⟩ as P13: 1e-7 of the sum of the products' magnitudes plus 1e-9·G. Accumulation (+=)
+    /// and an empty direction as the other exact identities: 1e-9 of the magnitudes involved.</item>
+    /// <item>MHessian against MHessianVector's columns: the same calls, 1e-9; symmetric as the HVP's: 1e-7·(|a| + |b|) + 1e-9·G.</item>
+    /// <item>Float twin: MJacobian against its own MBackward's rows, MHessianVector against the double twin's at the same
+    /// inputs, both within P6's float tolerance; MHessian against its own MHessianVector's columns, 1e-9.</item>
+    /// </list>
+    /// </summary>
+    public sealed partial class Checker
+    {
+        /// <summary>What the double twin's mode checks leave to the float twin's and to PyTorch, by coordinate.</summary>
+        /// <param name="Jacobian">MJacobian at x, rows × coordinates (a field's column zero: it reads none), or null.</param>
+        /// <param name="V">The direction of the Hessian-vector product (a field's entry zero), or null.</param>
+        /// <param name="Hv">MHessianVector along <paramref name="V"/> at x, or null.</param>
+        private sealed record ModeValues(int Rows, double[]? Jacobian, double[]? V, double[]? Hv);
+
+        /// <summary>The columns of MJacobian and MHessian: the coordinates of the inputs, a layer's fields left out.</summary>
+        private static List<Coord> MatrixColumns(List<Coord> coords) => coords.Where(c => !c.Field).ToList();
+
+        /// <summary>The rows of MJacobian by label: the returned value (<c>r</c>), then each element of each output (<c>y[3]</c>).</summary>
+        public static List<string> RowLabels(Method m, Inputs x) => RowLabels(m, x, OutputSpans(m));
+
+        /// <summary>The differentiable coordinates by label, in parameter order (<c>a</c>, <c>x[2]</c>, <c>pt.X</c>): the columns of the matrices PyTorch is asked for.</summary>
+        public static List<string> CoordinateLabels(Method m, Inputs x) => Coordinates(m, x).Select(c => c.Label).ToList();
+
+        private static List<string> RowLabels(Method m, Inputs x, int[] outs)
+            => (m.ReturnsReal ? new[] { "r" } : Array.Empty<string>())
+                .Concat(outs.SelectMany(o => Enumerable.Range(0, x.S[o].Length).Select(i => $"{SpanName(m, o)}[{i}]"))).ToList();
+
+        /// <summary>A matrix buffer holding values a method that fills it must overwrite, every one.</summary>
+        private double[] Spoiled(int length) => Enumerable.Range(0, length).Select(_ => 7 + Math.Round(Uniform(_modes), 3)).ToArray();
+
+        /// <summary>Rows of values by column (<paramref name="columns"/>) as rows by coordinate: a field's entries zero.</summary>
+        private static double[] ByCoordinate(List<Coord> coords, List<Coord> columns, double[] byColumn, int rows)
+        {
+            var result = new double[rows * coords.Count];
+            for (int c = 0; c < coords.Count; c++)
+            {
+                int j = columns.IndexOf(coords[c]);
+                for (int i = 0; j >= 0 && i < rows; i++) result[i * coords.Count + c] = byColumn[i * columns.Count + j];
+            }
+
+            return result;
+        }
+
+        /// <summary>The double twin's P14–P16 at P1's inputs <paramref name="x"/> (<paramref name="fwd"/>: the forward's outputs there).</summary>
+        private ModeValues CheckModes(Method m, Entry d, Inputs x, Inputs fwd, List<Coord> coords, double dR, double[][] dy, double[] fd, double scale, int[] outs)
+        {
+            var columns = MatrixColumns(coords);
+            int rows = RowLabels(m, x, outs).Count;
+            double[]? jacobian = null;
+            if (d.Jacobian is not null)
+            {
+                // The strategy the generated MJacobian takes at these sizes (README): forward sweeps where there is an
+                // MTangent and no more columns than rows.
+                if (d.Tangent is not null && columns.Count <= rows) _result.JacobianForwardChecked++;
+                else _result.JacobianBackwardChecked++;
+                var j = CheckJacobian(m, d, "", x, fwd, coords, outs, (a, b) => TangentRelative * (Math.Abs(a) + Math.Abs(b)) + TangentAbsolute * scale);
+                CheckContraction(m, j, x, coords, dR, dy, fd, scale, outs);
+                CheckLength(m, d.Jacobian, "MJacobian", "JacobianLength", Properties.Jacobian, "jacobian", j.Length, x, outs);
+                jacobian = ByCoordinate(coords, columns, j, rows);
+            }
+
+            if (d.HessianVector is not { } hvp || d.Gradient is not { } gradient) return new ModeValues(rows, jacobian, null, null);
+            _result.HessianVectorChecked++;
+            double[] Direction() => columns.Select(_ => (double)(float)(-1 + 2 * Uniform(_modes))).ToArray();
+            var v = Direction();
+            var u = Direction();
+            var hv = Products(m, hvp, "MHessianVector", x, columns, v);
+            var hu = Products(m, hvp, "MHessianVector (along u)", x, columns, u);
+
+            // Accumulates (+=) into prefilled products.
+            var pre = NewGradients(m, x, prefill: true, _modes);
+            var acc = Clone(pre);
+            Products(m, hvp, "MHessianVector (prefilled)", x, columns, v, into: acc);
+            CompareAll(m, Properties.HessianVector, "HessianVectorAccumulates", columns, c => Grad(pre.Dr, pre.Ds, c) + Grad(hv.Dr, hv.Ds, c), c => Grad(acc.Item1, acc.Item2, c),
+                (a, b, c) => ExactRelative * (1 + Math.Abs(Grad(pre.Dr, pre.Ds, c)) + Math.Abs(a) + Math.Abs(b)), "prefill + H·v", "MHessianVector into prefilled products", x);
+
+            // An empty direction span (default) is zero: half the time, one span's direction passed empty.
+            var spans = columns.Where(c => c.GradSpan >= 0).Select(c => c.GradSpan).Distinct().ToList();
+            if (spans.Count > 0 && Uniform(_modes) < 0.5)
+            {
+                int k = spans[(int)(Uniform(_modes) * spans.Count)];
+                var empty = columns.Select(c => c.GradSpan == k).ToArray();
+                var zeroed = v.Select((t, i) => empty[i] ? 0 : t).ToArray();
+                var hz = Products(m, hvp, "MHessianVector (a zero direction)", x, columns, zeroed);
+                var he = Products(m, hvp, "MHessianVector (a default direction)", x, columns, zeroed, empty);
+                CompareAll(m, Properties.HessianVector, "HessianVectorEmpty", columns, c => Grad(hz.Dr, hz.Ds, c), c => Grad(he.Dr, he.Ds, c),
+                    (a, b, _) => ExactRelative * (1 + Math.Abs(a) + Math.Abs(b)), $"with zeros for v{SpanName(m, columns.First(c => c.GradSpan == k).Span)}", "with default", x);
+            }
+
+            // The gradient along x + t·v (MGradient); its size G is the scale of the absolute tolerances.
+            double gscale = 1;
+            double[]? GradientAt(double t)
+            {
+                var moved = x.Fresh();
+                for (int i = 0; i < columns.Count; i++) Set(moved, columns[i], Get(x, columns[i]) + t * v[i]);
+                var g = NewGradients(m, x, false);
+                double value = Generated(m, "MGradient (along v)", moved, false, () => gradient(moved.R, moved.S, moved.N, moved.NS, moved.B, g.Dr, g.Ds), Properties.HessianVector);
+                var row = columns.Select(c => Grad(g.Dr, g.Ds, c)).ToArray();
+                if (!double.IsFinite(value) || Math.Abs(value) > MaxMagnitude || !row.All(double.IsFinite)) return null;
+                gscale = Math.Max(gscale, 1 + row.Sum(Math.Abs));
+                return row;
+            }
+
+            var g0 = GradientAt(0);
+
+            // Symmetric: ⟨u, H·v⟩ = ⟨v, H·u⟩.
+            double uHv = 0, vHu = 0, sum = 0;
+            for (int i = 0; i < columns.Count; i++)
+            {
+                uHv += u[i] * Grad(hv.Dr, hv.Ds, columns[i]);
+                vHu += v[i] * Grad(hu.Dr, hu.Ds, columns[i]);
+                sum += Math.Abs(u[i] * Grad(hv.Dr, hv.Ds, columns[i])) + Math.Abs(v[i] * Grad(hu.Dr, hu.Ds, columns[i]));
+            }
+
+            double symmetryTolerance = TangentRelative * sum + TangentAbsolute * gscale;
+            if (!(Math.Abs(uHv - vHu) <= symmetryTolerance))
+            {
+                Fail(OutcomeKind.WrongValue, Properties.HessianVector, "HessianVectorSymmetric",
+                    $"<u, H·v> = {N(uHv)}, <v, H·u> = {N(vHu)} (tolerance {symmetryTolerance:G3})\n  u: {string.Join(", ", u.Select(N))}\n  v: {string.Join(", ", v.Select(N))}\n  at inputs {x.Describe(m)}", m);
+            }
+
+            // Central differences of MGradient along v, where the gradient is smooth there.
+            double h = StepRelative * Math.Max(1, columns.Select(c => Math.Abs(Get(x, c))).DefaultIfEmpty(0).Max());
+            if (g0 is null || Slopes(GradientAt, g0, h, () => gscale) is not { Kink: false } slope)
+            {
+                _result.HessianVectorKinks++;
+            }
+            else
+            {
+                CompareEntries(m, Properties.HessianVector, "HessianVector", Enumerable.Range(0, columns.Count).ToList(), i => $"(H·v)[{columns[i].Label}]", i => slope.Slope[i],
+                    i => Grad(hv.Dr, hv.Ds, columns[i]), (a, b, _) => FdRelative * Math.Max(Math.Abs(a), Math.Abs(b)) + FdAbsolute * gscale,
+                    "central differences of MGradient along v", "MHessianVector", x);
+            }
+
+            if (d.Hessian is { } hessian)
+            {
+                _result.HessianChecked++;
+                var matrix = CheckHessian(m, hessian, hvp, "", x, columns);
+                var all = Enumerable.Range(0, columns.Count).SelectMany(i => Enumerable.Range(i + 1, columns.Count - i - 1).Select(j => (I: i, J: j))).ToList();
+                CompareEntries(m, Properties.Hessian, "HessianSymmetric", all, e => $"H[{columns[e.I].Label}, {columns[e.J].Label}] and H[{columns[e.J].Label}, {columns[e.I].Label}]",
+                    e => matrix[e.I * columns.Count + e.J], e => matrix[e.J * columns.Count + e.I], (a, b, _) => TangentRelative * (Math.Abs(a) + Math.Abs(b)) + TangentAbsolute * gscale,
+                    "one", "the other", x);
+                CheckLength(m, hessian, "MHessian", "HessianLength", Properties.Hessian, "hessian", matrix.Length, x, outs);
+            }
+
+            return new ModeValues(rows, jacobian, ByCoordinate(coords, columns, v, 1), coords.Select(c => c.Field ? 0 : Grad(hv.Dr, hv.Ds, c)).ToArray());
+        }
+
+        /// <summary>
+        /// The float twin's P14–P16 at the float-rounded inputs <paramref name="xf"/> (<paramref name="ff"/>: the float
+        /// forward's outputs there), once P6 found its gradients as the double twin's; <paramref name="scale"/> is P6's.
+        /// </summary>
+        private void CheckModesFloat(Method m, Entry f, Entry d, Inputs xf, Inputs ff, List<Coord> coords, int[] outs, double scale)
+        {
+            var columns = MatrixColumns(coords);
+            if (f.Jacobian is not null)
+            {
+                _result.JacobianFloatChecked++;
+                CheckJacobian(m, f, " (float)", xf, ff, coords, outs, (a, b) => FloatTolerance(a, b, scale));
+            }
+
+            if (f.HessianVector is not { } hvp || d.HessianVector is not { } doubleHvp) return;
+            _result.HessianVectorFloatChecked++;
+            var v = columns.Select(_ => (double)(float)(-1 + 2 * Uniform(_modes))).ToArray();
+            var hf = Products(m, hvp, "MHessianVector (float)", xf, columns, v);
+            var hd = Products(m, doubleHvp, "MHessianVector (double, float inputs)", xf, columns, v);
+            double hscale = Math.Max(scale, 1 + columns.Sum(c => Math.Abs(Grad(hd.Dr, hd.Ds, c))));
+            CompareAll(m, Properties.HessianVector, "HessianVectorFloat", columns, c => Grad(hd.Dr, hd.Ds, c), c => Grad(hf.Dr, hf.Ds, c),
+                (a, b, _) => FloatTolerance(a, b, hscale), "double twin", "float twin", xf);
+            if (f.Hessian is { } hessian)
+            {
+                _result.HessianFloatChecked++;
+                CheckHessian(m, hessian, hvp, " (float)", xf, columns);
+            }
+        }
+
+        /// <summary>
+        /// P14 in one twin: MJacobian (into a spoiled buffer: it must write every entry) against MBackward's rows with unit
+        /// cotangents and, where there is one, MTangent's columns with unit tangents, within <paramref name="tolerance"/>;
+        /// and the outputs written as the forward wrote them (<paramref name="forward"/>).
+        /// </summary>
+        /// <returns>The Jacobian, rows × <see cref="MatrixColumns"/>.</returns>
+        private double[] CheckJacobian(Method m, Entry e, string twin, Inputs at, Inputs forward, List<Coord> coords, int[] outs, Func<double, double, double> tolerance)
+        {
+            var columns = MatrixColumns(coords);
+            var rows = RowLabels(m, at, outs);
+            var jacobian = Spoiled(rows.Count * columns.Count);
+            var call = at.Fresh();
+            Generated(m, "MJacobian" + twin, call, false, () =>
+            {
+                e.Jacobian!(call.R, call.S, call.N, call.NS, call.B, jacobian);
+                return 0;
+            }, Properties.Jacobian);
+            CheckOutputs(m, "MJacobian" + twin, Properties.Jacobian, "JacobianOutputs", call, forward, outs, at);
+            var entries = Enumerable.Range(0, rows.Count).SelectMany(i => Enumerable.Range(0, columns.Count).Select(j => (I: i, J: j))).ToList();
+            string Label((int I, int J) ij) => $"∂{rows[ij.I]}/∂{columns[ij.J].Label}";
+            double Actual((int I, int J) ij) => jacobian[ij.I * columns.Count + ij.J];
+
+            // Row i: MBackward with the unit cotangent of result i, zero for the others.
+            var byRow = new double[rows.Count][];
+            for (int i = 0; i < rows.Count; i++)
+            {
+                var dy = outs.Select(o => new double[forward.S[o].Length]).ToArray();
+                int k = i - (m.ReturnsReal ? 1 : 0);
+                for (int o = 0; k >= 0 && o < outs.Length; k -= dy[o++].Length)
+                {
+                    if (k < dy[o].Length) dy[o][k] = 1;
+                }
+
+                var g = NewGradients(m, at, false);
+                var bcall = Copy(forward);
+                double dR = m.ReturnsReal && i == 0 ? 1 : 0;
+                Generated(m, $"MBackward{twin} (unit cotangent)", bcall, true, () =>
+                {
+                    e.Backward(bcall.R, bcall.S, bcall.N, bcall.NS, bcall.B, dR, dy, g.Dr, g.Ds);
+                    return 0;
+                }, Properties.Jacobian);
+                byRow[i] = columns.Select(c => Grad(g.Dr, g.Ds, c)).ToArray();
+            }
+
+            CompareEntries(m, Properties.Jacobian, "Jacobian" + (twin.Length > 0 ? "Float" : ""), entries, Label, ij => byRow[ij.I][ij.J], Actual, (a, b, _) => tolerance(a, b),
+                "MBackward" + twin + " (unit cotangent)", "MJacobian" + twin, at);
+
+            if (e.Tangent is { } tangent)
+            {
+                // Column j: MTangent along the unit tangent of input coordinate j.
+                var byColumn = new double[columns.Count][];
+                for (int j = 0; j < columns.Count; j++)
+                {
+                    var (tr, ts) = Directions(m, at, columns, columns.Select((_, c) => c == j ? 1.0 : 0).ToArray());
+                    var tcall = at.Fresh();
+                    var ty = outs.Select(o => (double[]?)new double[tcall.S[o].Length]).ToArray();
+                    double rdot = Generated(m, $"MTangent{twin} (unit tangent)", tcall, false, () => tangent(tcall.R, tcall.S, tcall.N, tcall.NS, tcall.B, tr, ts, ty), Properties.Jacobian);
+                    byColumn[j] = (m.ReturnsReal ? new[] { rdot } : Array.Empty<double>()).Concat(ty.SelectMany(t => t!)).ToArray();
+                }
+
+                CompareEntries(m, Properties.Jacobian, "JacobianTangent" + (twin.Length > 0 ? "Float" : ""), entries, Label, ij => byColumn[ij.J][ij.I], Actual, (a, b, _) => tolerance(a, b),
+                    "MTangent" + twin + " (unit tangent)", "MJacobian" + twin, at);
+            }
+
+            return jacobian;
+        }
+
+        /// <summary>
+        /// P14 against central differences: the Jacobian contracted with P1's cotangents, dR·J[r, :] + Σ dy·J[y, :], is the
+        /// gradient of P1's loss, which P1's central differences <paramref name="fd"/> (kink-free at this draw) give.
+        /// </summary>
+        private void CheckContraction(Method m, double[] jacobian, Inputs x, List<Coord> coords, double dR, double[][] dy, double[] fd, double scale, int[] outs)
+        {
+            var columns = MatrixColumns(coords);
+            var weights = (m.ReturnsReal ? new[] { dR } : Array.Empty<double>()).Concat(dy.SelectMany(a => a)).ToArray();
+            var contracted = columns.Select((_, j) => weights.Select((w, i) => w * jacobian[i * columns.Count + j]).Sum()).ToArray();
+            CompareEntries(m, Properties.Jacobian, "JacobianDifferences", Enumerable.Range(0, columns.Count).ToList(), j => "d" + columns[j].Label, j => fd[coords.IndexOf(columns[j])],
+                j => contracted[j], (a, b, _) => FdRelative * Math.Max(Math.Abs(a), Math.Abs(b)) + FdAbsolute * scale, "central differences", "dResult·J[r, :] + Σ dy·J[y, :]", x);
+        }
+
+        /// <summary>
+        /// MHessian (into a spoiled buffer) against MHessianVector along each unit vector: column j, written as row j. Exact:
+        /// the same calls.
+        /// </summary>
+        /// <returns>The Hessian, n × n over <paramref name="columns"/>.</returns>
+        private double[] CheckHessian(Method m, MatrixFn hessian, HessianVectorFn hvp, string twin, Inputs at, List<Coord> columns)
+        {
+            int n = columns.Count;
+            var matrix = Spoiled(n * n);
+            var call = at.Fresh();
+            Generated(m, "MHessian" + twin, call, true, () =>
+            {
+                hessian(call.R, call.S, call.N, call.NS, call.B, matrix);
+                return 0;
+            }, Properties.Hessian);
+            var byColumn = Enumerable.Range(0, n).Select(j => Products(m, hvp, $"MHessianVector{twin} (unit direction)", at, columns, columns.Select((_, c) => c == j ? 1.0 : 0).ToArray())).ToList();
+            var entries = Enumerable.Range(0, n).SelectMany(j => Enumerable.Range(0, n).Select(i => (I: i, J: j))).ToList();
+            CompareEntries(m, Properties.Hessian, "Hessian" + (twin.Length > 0 ? "Float" : ""), entries, e => $"H[{columns[e.I].Label}, {columns[e.J].Label}]",
+                e => Grad(byColumn[e.J].Dr, byColumn[e.J].Ds, columns[e.I]), e => matrix[e.J * n + e.I], (a, b, _) => ExactRelative * (1 + Math.Abs(a) + Math.Abs(b)),
+                $"MHessianVector{twin} along the unit vector", "MHessian" + twin, at);
+            return matrix;
+        }
+
+        /// <summary>MHessianVector along <paramref name="direction"/> (by column; the <paramref name="empty"/> span passed as <c>default</c>), accumulated into zeros or <paramref name="into"/>.</summary>
+        private (double[] Dr, double[][] Ds) Products(Method m, HessianVectorFn hvp, string what, Inputs at, List<Coord> columns, double[] direction, bool[]? empty = null,
+            (double[] Dr, double[][] Ds)? into = null)
+        {
+            var (vr, vs) = Directions(m, at, columns, direction, empty);
+            var h = into ?? NewGradients(m, at, false);
+            var call = at.Fresh();
+            Generated(m, what, call, true, () =>
+            {
+                hvp(call.R, call.S, call.N, call.NS, call.B, vr, vs, h.Dr, h.Ds);
+                return 0;
+            }, Properties.HessianVector);
+            return h;
+        }
+
+        /// <summary>
+        /// README: MJacobian and MHessian check the matrix's length first. Given one element too many, the call throws an
+        /// <see cref="ArgumentException"/> naming <paramref name="parameter"/>, before writing an output or taking workspace.
+        /// </summary>
+        private void CheckLength(Method m, MatrixFn fill, string what, string key, string property, string parameter, int length, Inputs x, int[] outs)
+        {
+            var call = x.Fresh();
+            var before = Workspace.Current.Mark();
+            string? wrong = null;
+            try
+            {
+                fill(call.R, call.S, call.N, call.NS, call.B, new double[length + 1]);
+                wrong = "returned";
+            }
+            catch (ArgumentException ex) when (ex.ParamName == parameter)
+            {
+                if (outs.Any(o => !call.S[o].AsSpan().SequenceEqual(x.OutputInit[o]))) wrong = "threw as it should, but after writing an output";
+                else if (Workspace.Current.Mark() != before) wrong = $"threw as it should, but left the workspace at {Workspace.Current.Mark()} (was {before})";
+            }
+            catch (Exception ex)
+            {
+                wrong = $"threw {ex.GetType().Name}: {ex.Message}";
+            }
+
+            if (wrong is not null)
+            {
+                Fail(OutcomeKind.WrongValue, property, key, $"{what} given a {parameter} of length {length + 1} for {length} elements {wrong}.\n  at inputs {x.Describe(m)}", m);
+            }
+        }
+    }
+}
