@@ -780,6 +780,27 @@ namespace SymGrad.GeneratorTests
                 }
                 """, "SG0019", "'G' calls the generated 'FTangent'", "'F' needs a generated FTangent and FHessianVector");
 
+        /// <summary>A gradient local that an argument also reads: read as one FTangent per gradient, the second would see the first's update.</summary>
+        [Fact]
+        public void SG0019_AGradientLocalReadByAnArgument()
+            => Expect("""
+                using System;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double F(double x, double y) => x * x * y;
+
+                    [Differentiable]
+                    public static double G(double x)
+                    {
+                        double g = 0, h = 0;
+                        [|FGradient(x + g, x, ref g, ref h)|];
+                        return g * h;
+                    }
+                }
+                """, "SG0019", "'G' calls the generated 'FGradient'", "accumulate the gradients into locals of their own");
+
         /// <summary>FGradient inside a larger expression: its gradients have no statement to accumulate in.</summary>
         [Fact]
         public void SG0019_AGradientCallInsideAnExpression()

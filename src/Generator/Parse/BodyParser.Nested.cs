@@ -78,6 +78,15 @@ namespace SymGrad.Generator.Parse
                 return true;
             }
 
+            // Read as one FTangent per gradient in turn, an argument must not read a gradient an earlier one has updated.
+            var refs = arguments.Skip(gradients).Select(a => _model.GetSymbolInfo(a.Expression, _cancellationToken).Symbol).Where(r => r is not null).ToList();
+            if (arguments.Take(gradients).Any(a => a.Expression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()
+                .Any(id => refs.Contains(_model.GetSymbolInfo(id, _cancellationToken).Symbol, SymbolEqualityComparer.Default))))
+            {
+                RefuseGenerated(invocation, generated, "a gradient local is also read by an argument; accumulate the gradients into locals of their own");
+                return true;
+            }
+
             var args = arguments.Take(primal.Count).Select((a, i) => primal[i].IsBuffer ? ParseSpanArgument(a.Expression, primal[i]) : ParseExpression(a.Expression)).ToList();
             Expr? seed = backward ? ParseExpression(arguments[primal.Count].Expression) : null;
             string source = MethodParser.OneLine(invocation.ToString());
