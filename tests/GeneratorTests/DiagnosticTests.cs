@@ -735,6 +735,47 @@ namespace SymGrad.GeneratorTests
                 }
                 """, "SG0019", "'G' calls the generated 'FBackward'", "call 'F' and let SymGrad differentiate it");
 
+        // ── SG0022 ────────────────────────────────────────────────────────────────
+
+        [Theory]
+        [InlineData("CheckpointLoops = true, [|Snapshots = -2|]", "[Differentiable(Snapshots = …)] is -2: it is 0 (the default) or positive")]
+        [InlineData("CheckpointLoops = true, [|CheckpointAbove = -1|]", "[Differentiable(CheckpointAbove = …)] is -1")]
+        [InlineData("[|Snapshots = 8|]", "[Differentiable(Snapshots = …)] has no effect without CheckpointLoops = true")]
+        [InlineData("[|CheckpointAbove = 1000|]", "[Differentiable(CheckpointAbove = …)] has no effect without CheckpointLoops = true")]
+        public void SG0022_CheckpointSetting(string settings, string message)
+            => Expect(Wrap($$"""
+                    [Differentiable({{settings}})]
+                    public static double M(ReadOnlySpan<double> x, double a)
+                    {
+                        double h = 0;
+                        for (int t = 0; t < x.Length; t++) h = Math.Tanh(a * h + x[t]);
+                        return h;
+                    }
+                """), "SG0022", message);
+
+        /// <summary>A checkpointed method's loop that writes span elements keeps its tape, and says so above it.</summary>
+        [Fact]
+        public void CheckpointedLoopWritingSpansIsTapedWithAComment()
+        {
+            var result = GeneratorHarness.Run(Wrap("""
+                    [Differentiable(CheckpointLoops = true)]
+                    public static void M(ReadOnlySpan<double> x, double a, Span<double> y)
+                    {
+                        double h = 0;
+                        for (int t = 0; t < x.Length; t++)
+                        {
+                            h = Math.Tanh(a * h + x[t]);
+                            y[t] = h;
+                            y[t] = y[t] * h;
+                        }
+                    }
+                """));
+            GeneratorHarness.AssertCompilesCleanly(result);
+            string backward = result.RunResult.GeneratedTrees[0].ToString();
+            Assert.Contains("// Not checkpointed (the loop writes span elements): taped.", backward, StringComparison.Ordinal);
+            Assert.DoesNotContain("Revolve", backward, StringComparison.Ordinal);
+        }
+
         /// <summary>Assigning the output first and accumulating afterwards is fine when nothing reads the old values.</summary>
         [Fact]
         public void OutputAssignedThenAccumulatedIsFine()

@@ -155,7 +155,7 @@ namespace SymGrad.Generator.Differentiate
                 if (ReadsName(tapedBody, loop.Counter) || ReadsName(reversedBody, loop.Counter))
                 {
                     string counter = loop.Counter;
-                    if (_variables.TryGetValue(counter, out Variable? existing) && (existing.Type != counterType || existing.Role != Role.Control))
+                    if (_variables.TryGetValue(counter, out Variable? existing) && existing.Type != counterType)
                     {
                         counter = _names.Reserve(loop.Counter + "Step");
                         System.Func<Expr, Expr> rename = e => Walk.Rename(e, n => n == loop.Counter ? counter : n);
@@ -163,7 +163,10 @@ namespace SymGrad.Generator.Differentiate
                         reversedBody = Walk.MapExpressions(reversedBody, rename);
                     }
 
-                    _variables[counter] = new Variable(counter, counterType, Role.Control);
+                    if (!_variables.ContainsKey(counter))
+                    {
+                        _variables[counter] = new Variable(counter, counterType, Role.Control);
+                    }
                     turn.Add(new Assign(new Name(counter, counterType), "=", At("From"), ""));
                 }
 

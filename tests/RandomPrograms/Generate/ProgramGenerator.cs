@@ -54,6 +54,18 @@ namespace SymGrad.RandomPrograms.Generate
             if (f.On(Feature.LayerObjects) && r.Chance(0.25 * f[Feature.LayerObjects])) program = Layers.Apply(program, r);
 
             program = Generics.Validate(program);
+            if (f.On(Feature.CheckpointedLoops))
+            {
+                // Checkpointing applies to a method's top-level loops: marked where there is one, with small budgets so
+                // the short loops of a program still recompute from snapshots.
+                program = program with
+                {
+                    Methods = program.Methods.Select(m => m.Body.Any(s => s is For or While or ForEach) && r.Chance(Math.Min(0.9, 0.3 * f[Feature.CheckpointedLoops]))
+                        ? m with { Checkpoint = new CheckpointMark(r.Weighted((2, 0), (2, 1), (2, 2), (1, 3), (1, 5)), r.Weighted((4, 0), (1, 2), (1, 6))) }
+                        : m).ToImmutableArray(),
+                };
+            }
+
             return f.On(Feature.GradientChoice) ? GradientChoice.Apply(program, r, f[Feature.GradientChoice]) : program;
         }
     }
