@@ -147,7 +147,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     else
                     {
                         // This step taped, then reversed.
-                        int tStep = tStart - 2 * revolve.From;
+                        int t = tStart - 2 * revolve.From;
                         workspace.Doubles.Push(s);
                         s = 0.0;
                         for (int j = 0; j < w.Length; j++)
@@ -157,13 +157,13 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         if (h > 0.0)
                         {
                             workspace.Doubles.Push(h);
-                            h = global::System.Math.Tanh(a * s + x[tStep] * x[tStep - 1]);
+                            h = global::System.Math.Tanh(a * s + x[t] * x[t - 1]);
                             workspace.Bools.Push(true);
                         }
                         else
                         {
                             workspace.Doubles.Push(h);
-                            h = global::System.Math.Sin(s) - x[tStep];
+                            h = global::System.Math.Sin(s) - x[t];
                             workspace.Bools.Push(false);
                         }
                         if (h > 0.95)
@@ -194,8 +194,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                             double g = dh * (1 - h * h);
                             da += g * s;
                             ds += g * a;
-                            dx[tStep] += g * x[tStep - 1];
-                            dx[tStep - 1] += g * x[tStep];
+                            dx[t] += g * x[t - 1];
+                            dx[t - 1] += g * x[t];
                             dh = 0;
                             h = workspace.Doubles.Pop();
                         }
@@ -203,7 +203,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         {
                             // h = Math.Sin(s) - x[t];   ∂h/∂s = Cos(s); ∂h/∂x[t] = -1
                             ds += dh * global::System.Math.Cos(s);
-                            dx[tStep] -= dh;
+                            dx[t] -= dh;
                             dh = 0;
                             h = workspace.Doubles.Pop();
                         }

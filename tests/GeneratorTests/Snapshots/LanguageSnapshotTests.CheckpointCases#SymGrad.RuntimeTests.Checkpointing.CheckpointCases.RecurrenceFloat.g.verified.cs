@@ -70,9 +70,9 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     else
                     {
                         // This step taped, then reversed.
-                        int tStep = revolve.From;
+                        int t = revolve.From;
                         workspace.Floats.Push(h);
-                        h = global::System.MathF.Tanh(a * h + x[tStep]);
+                        h = global::System.MathF.Tanh(a * h + x[t]);
                         // h = MathF.Tanh(a * h + x[t]);   ∂h/∂a = (1 - h·h)·h; ∂h/∂h = (1 - h·h)·a; ∂h/∂x[t] = 1 - h·h
                         float g = dh;
                         float value = h;
@@ -80,7 +80,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         float g2 = g * (1 - value * value);
                         da += g2 * h;
                         dh = g2 * a;
-                        dx[tStep] += g2;
+                        dx[t] += g2;
                     }
                 }
             }

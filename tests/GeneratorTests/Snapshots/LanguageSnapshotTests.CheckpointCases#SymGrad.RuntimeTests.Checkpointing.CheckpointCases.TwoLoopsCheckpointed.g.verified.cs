@@ -113,18 +113,18 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     else
                     {
                         // This step taped, then reversed.
-                        int tStep3 = revolve3.From;
+                        int t = revolve3.From;
                         workspace.Doubles.Push(p);
-                        p = global::System.Math.Tanh(p + x[tStep3]);
+                        p = global::System.Math.Tanh(p + x[t]);
                         // y[t] = p;
-                        dp += dy[tStep3];
+                        dp += dy[t];
                         // p = Math.Tanh(p + x[t]);   ∂p/∂p = 1 - p·p; ∂p/∂x[t] = 1 - p·p
                         double g = dp;
                         double value = p;
                         p = workspace.Doubles.Pop();
                         double g2 = g * (1 - value * value);
                         dp = g2;
-                        dx[tStep3] += g2;
+                        dx[t] += g2;
                     }
                 }
                 // for (int t = 0; t < x.Length; t++)
@@ -151,18 +151,18 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     else
                     {
                         // This step taped, then reversed.
-                        int tStep2 = revolve2.From;
+                        int t = revolve2.From;
                         workspace.Doubles.Push(p);
-                        p = p * global::System.Math.Cos(p + h * x[tStep2]);
+                        p = p * global::System.Math.Cos(p + h * x[t]);
                         // p = p * Math.Cos(p + h * x[t]);   ∂p/∂p = Cos(p + h·x[t]) - p·Sin(p + h·x[t]); ∂p/∂h = -(p·Sin(p + h·x[t])·x[t]); ∂p/∂x[t] = -(p·Sin(p + h·x[t])·h)
                         double g3 = dp;
                         p = workspace.Doubles.Pop();
-                        double cos = global::System.Math.Cos(p + h * x[tStep2]);
+                        double cos = global::System.Math.Cos(p + h * x[t]);
                         dp = g3 * cos;
-                        double g4 = -(g3 * p * global::System.Math.Sin(p + h * x[tStep2]));
+                        double g4 = -(g3 * p * global::System.Math.Sin(p + h * x[t]));
                         dp += g4;
-                        dh += g4 * x[tStep2];
-                        dx[tStep2] += g4 * h;
+                        dh += g4 * x[t];
+                        dx[t] += g4 * h;
                     }
                 }
                 // for (int t = 0; t < x.Length; t++)
@@ -189,15 +189,15 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     else
                     {
                         // This step taped, then reversed.
-                        int tStep = revolve.From;
+                        int t = revolve.From;
                         workspace.Doubles.Push(h);
-                        h = global::System.Math.Sin(h) * x[tStep] + a;
+                        h = global::System.Math.Sin(h) * x[t] + a;
                         // h = Math.Sin(h) * x[t] + a;   ∂h/∂h = x[t]·Cos(h); ∂h/∂x[t] = Sin(h); ∂h/∂a = 1
                         double g5 = dh;
                         h = workspace.Doubles.Pop();
-                        dh = g5 * x[tStep] * global::System.Math.Cos(h);
+                        dh = g5 * x[t] * global::System.Math.Cos(h);
                         double sin = global::System.Math.Sin(h);
-                        dx[tStep] += g5 * sin;
+                        dx[t] += g5 * sin;
                         da += g5;
                     }
                 }
