@@ -31,6 +31,32 @@ namespace SymGrad.Samples.Checkpointing
             return h;
         }
 
+        /// <summary>A tanh recurrence driven by a sine wave, h_t = tanh(a·h_{t−1} + b·sin(t/1000)): no input grows with the steps.</summary>
+        [Differentiable]
+        public static double Driven(double a, double b, [NoDerivative] int steps)
+        {
+            double h = 0;
+            for (int t = 0; t < steps; t++)
+            {
+                h = Math.Tanh(a * h + b * Math.Sin(0.001 * t));
+            }
+
+            return h;
+        }
+
+        /// <inheritdoc cref="Driven"/>
+        [Differentiable(CheckpointLoops = true)]
+        public static double DrivenCheckpointed(double a, double b, [NoDerivative] int steps)
+        {
+            double h = 0;
+            for (int t = 0; t < steps; t++)
+            {
+                h = Math.Tanh(a * h + b * Math.Sin(0.001 * t));
+            }
+
+            return h;
+        }
+
         /// <summary>A damped spring rolled out for <paramref name="steps"/> explicit Euler steps; the loss is the final position.</summary>
         [Differentiable]
         public static double Rollout(double x0, double v0, double k, [NoDerivative] int steps)
