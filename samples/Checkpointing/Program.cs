@@ -13,10 +13,17 @@ using System.Linq;
 using SymGrad;
 using SymGrad.Samples.Checkpointing;
 
+string[] loops = { "rollout", "driven", "recurrence" }, modes = { "taped", "checkpointed" };
 string loop = args.Length > 0 ? args[0] : "rollout";
-bool checkpointed = args.Length > 1 && args[1] == "checkpointed";
-int steps = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10_000_000;
-int repeats = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 5;
+string mode = args.Length > 1 ? args[1] : "checkpointed";
+if (args.Length > 4 || !loops.Contains(loop) || !modes.Contains(mode)
+    || !TryCount(args, 2, 10_000_000, out int steps) || !TryCount(args, 3, 5, out int repeats) || repeats < 1)
+{
+    Console.Error.WriteLine("usage: <rollout|driven|recurrence> <taped|checkpointed> [steps ≥ 0, default 10000000] [repeats ≥ 1, default 5]; got '" + string.Join(" ", args) + "'.");
+    return 1;
+}
+
+bool checkpointed = mode == "checkpointed";
 long baseline = PeakKiB();
 
 double[] x = loop == "recurrence" ? Enumerable.Range(0, steps).Select(i => Math.Sin(0.001 * i)).ToArray() : Array.Empty<double>();
@@ -27,8 +34,7 @@ Func<double> forward = loop switch
 {
     "rollout" => () => Loops.Rollout(1.0, 0.0, 4.0, steps),
     "driven" => () => Loops.Driven(0.9, 0.5, steps),
-    "recurrence" => () => Loops.Recurrence(x, 0.9),
-    _ => throw new ArgumentException("loop: rollout, driven or recurrence"),
+    _ => () => Loops.Recurrence(x, 0.9),
 };
 
 double Gradient()
@@ -81,6 +87,14 @@ if (checkpointed)
 
 Console.WriteLine($"  workspace reserve after the call {Workspace.Current.ReservedBytes / 1024.0:N0} KiB; a steady-state call allocated {allocated} bytes");
 Console.WriteLine($"  peak resident set (VmHWM) {PeakKiB() / 1024.0:N1} MiB (at start {baseline / 1024.0:N1} MiB)");
+
+return 0;
+
+static bool TryCount(string[] args, int at, int fallback, out int value)
+{
+    value = fallback;
+    return args.Length <= at || (int.TryParse(args[at], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value) && value >= 0);
+}
 
 static long PeakKiB()
 {
