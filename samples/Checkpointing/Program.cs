@@ -82,7 +82,8 @@ Console.WriteLine($"{loop} {(checkpointed ? "checkpointed" : "taped")}, {steps:N
 Console.WriteLine($"  forward (untaped) {forwardMs:F1} ms, gradient {gradientMs:F1} ms (medians of {repeats}): {gradientMs / forwardMs:F2}× the forward");
 if (checkpointed)
 {
-    Console.WriteLine($"  schedule: {snapshots} snapshots, {advances:N0} untaped steps rerun = {(double)advances / steps:F2} per step; steps run per step in all: {(2.0 * steps + advances) / steps:F2} (forward sweep, reruns, taped turn)");
+    // These loops' trip counts are known where they start: the schedule's first sweep is the loop's forward run.
+    Console.WriteLine($"  schedule: {snapshots} snapshots, {advances:N0} untaped steps (its first sweep included) = {(double)advances / steps:F2} per step; with the taped turns each step runs {(double)(advances + steps) / steps:F2} times in MBackward");
 }
 
 Console.WriteLine($"  workspace reserve after the call {Workspace.Current.ReservedBytes / 1024.0:N0} KiB; a steady-state call allocated {allocated} bytes");

@@ -10,7 +10,9 @@ namespace SymGrad.Generator.Differentiate
     /// rewrites the finished backward so that a loop's forward copy runs untaped (its state at the start pushed once), and
     /// its reversal is a driver of a <c>SymGrad.Revolve</c> schedule, which advances untaped from snapshots of the loop's
     /// state, pushes and pops snapshots, and turns each step — the loop's taped body followed by its reversed body, exactly
-    /// as the backward built them — last step first.
+    /// as the backward built them — last step first. Where the loop's trip count is known when it starts, the forward copy
+    /// is the schedule's first sweep instead (<c>RevolveFromStart</c>, <c>NextForward</c>), which runs the steps untaped while
+    /// it stores snapshots and tapes the last one; the reverse sweep reverses that step first and goes on from there.
     /// <para>
     /// Why the rewrite is sound: the reversed body of one iteration expects every variable to hold its value right after
     /// that iteration ran (the sweeps' invariant) and pops only what the same iteration's taped body pushed. A turn runs
@@ -114,44 +116,25 @@ namespace SymGrad.Generator.Differentiate
                     start = new Name(name, counterType);
                 }
 
-                string steps = trips ?? Declare("steps", "int");
-                var stepsName = new Name(steps, "int");
-                string names = string.Join(", ", state.Select(v => v.Name));
-                var checkpointed = new List<Stmt>
-                {
-                    new Comment(state.Count > 0
-                        ? $"Checkpointed: the state at the start ({names}) is saved, the steps run untaped and are counted."
-                        : "Checkpointed: the steps run untaped and are counted."),
-                };
-                checkpointed.AddRange(Pushes(state));
-                var untapedBody = Untaped(loop.Body, trips: null).Statements.ToList(); // a counted loop counts here
-                if (trips is null)
-                {
-                    checkpointed.Add(new Assign(stepsName, "=", new Literal("0", "int"), ""));
-                    untapedBody.Add(new Assign(stepsName, "+=", new Literal("1", "int"), ""));
-                }
-
-                checkpointed.Add(loop with { Body = Walk.Fresh(new Block(untapedBody.ToEquatableArray())), Checkpoint = 0 });
-
+                // A loop whose trip count is known where it starts runs the schedule's first sweep as its forward run (the
+                // steps run once fewer); any other loop runs untaped and counted, and the schedule starts backwards.
+                Expr? count = trips is null ? TripCount(loop, start) : null;
+                bool fromStart = count is not null;
                 string revolve = Declare("revolve", Schedule);
-                var schedule = new Name(revolve, Schedule);
-                var driver = new List<Stmt>
-                {
-                    new Comment($"Checkpointed (binomial, Revolve): from snapshots of the state{(state.Count > 0 ? " (" + names + ")" : "")}, steps are rerun untaped"),
-                    new Comment("and each step is run taped and reversed in turn, last first; the last action restores the start."),
-                    new Assign(schedule, "=", new Opaque($"{Workspace}.Revolve({{0}}, snapshots: {_options.Snapshots.ToString(CultureInfo.InvariantCulture)})",
-                        new[] { steps }.ToEquatableArray(), Schedule), ""),
-                };
-
+                string names = string.Join(", ", state.Select(v => v.Name));
+                string snapshots = _options.Snapshots.ToString(CultureInfo.InvariantCulture);
                 Expr At(string position) => Simplifier.Simplify(new Binary("+", start,
                     new Binary("*", new Opaque("{0}." + position, new[] { revolve }.ToEquatableArray(), "int"), Simplifier.Constant(step, counterType), counterType), counterType));
+                Expr Is(string action) => new Opaque("{0}.Action == global::SymGrad.RevolveAction." + action, new[] { revolve }.ToEquatableArray(), "bool");
+                Stmt While(string next, Stmt chain) => new For(_names.Reserve("action"), "int", new Literal("0", "int"),
+                    new Opaque("{0}." + next + "()", new[] { revolve }.ToEquatableArray(), "bool"), new Literal("1", "int"), One(chain), "") { Form = LoopForm.While };
 
                 var advance = new For(loop.Counter, counterType, At("From"), new Binary(step > 0 ? "<" : ">", new Name(loop.Counter, counterType), At("To"), "bool"),
                     loop.Step, Walk.Fresh(Untaped(loop.Body, trips)), "");
 
-                // The turn: this step's taped body, then its reversal, the counter set to the step's value.
-                var turn = new List<Stmt> { new Comment("This step taped, then reversed.") };
+                // A turn: the step's taped body, then its reversal, the counter set to the step's value.
                 Block tapedBody = WithoutTrips(loop.Body, trips);
+                var setCounter = new List<Stmt>();
                 if (ReadsName(tapedBody, loop.Counter) || ReadsName(reversedBody, loop.Counter))
                 {
                     string counter = loop.Counter;
@@ -167,25 +150,87 @@ namespace SymGrad.Generator.Differentiate
                     {
                         _variables[counter] = new Variable(counter, counterType, Role.Control);
                     }
-                    turn.Add(new Assign(new Name(counter, counterType), "=", At("From"), ""));
+
+                    setCounter.Add(new Assign(new Name(counter, counterType), "=", At("From"), ""));
                 }
 
                 // Each copy gets statements of its own: declarations are placed per statement object.
-                turn.AddRange(Walk.Fresh(tapedBody).Statements);
+                var turn = new List<Stmt>(setCounter);
+                if (!fromStart)
+                {
+                    turn.Insert(0, new Comment("This step taped, then reversed."));
+                    turn.AddRange(Walk.Fresh(tapedBody).Statements);
+                }
+                else
+                {
+                    // The first turn was taped by the forward sweep: only its reversal is left.
+                    turn.Insert(0, new Comment("This step taped (unless the forward sweep did), then reversed."));
+                    turn.Add(new If(Is("Turn"), Walk.Fresh(tapedBody), Block.Empty, ""));
+                }
+
                 turn.AddRange(Walk.Fresh(reversedBody).Statements);
 
-                Expr Is(string action) => new Opaque("{0}.Action == global::SymGrad.RevolveAction." + action, new[] { revolve }.ToEquatableArray(), "bool");
-                Block One(Stmt s) => new(new[] { s }.ToEquatableArray());
-                Block Of(IEnumerable<Stmt> statements) => new(statements.ToEquatableArray());
+                var checkpointed = new List<Stmt>();
+                checkpointed.AddRange(Pushes(state));
+                if (!fromStart)
+                {
+                    checkpointed.Insert(0, new Comment(state.Count > 0
+                        ? $"Checkpointed: the state at the start ({names}) is saved, the steps run untaped and are counted."
+                        : "Checkpointed: the steps run untaped and are counted."));
+                    var stepsName = new Name(trips ?? Declare("steps", "int"), "int");
+                    var untapedBody = Untaped(loop.Body, trips: null).Statements.ToList(); // a counted loop counts here
+                    if (trips is null)
+                    {
+                        checkpointed.Add(new Assign(stepsName, "=", new Literal("0", "int"), ""));
+                        untapedBody.Add(new Assign(stepsName, "+=", new Literal("1", "int"), ""));
+                    }
+
+                    checkpointed.Add(loop with { Body = Walk.Fresh(new Block(untapedBody.ToEquatableArray())), Checkpoint = 0 });
+                    count = stepsName;
+                }
+                else
+                {
+                    checkpointed.Insert(0, new Comment($"Checkpointed: the state at the start{(state.Count > 0 ? " (" + names + ")" : "")} is saved; the schedule's"));
+                    checkpointed.Insert(1, new Comment("first sweep runs the steps untaped, keeping snapshots, and the last step taped."));
+                    checkpointed.Add(Start("RevolveFromStart"));
+                    checkpointed.Add(While("NextForward", Chain(Advance: advance, Turn: null)));
+                    checkpointed.Add(new If(Is("Turn"), Of(setCounter.Select(Walk.Fresh).Concat(Walk.Fresh(tapedBody).Statements)), Block.Empty, ""));
+                }
+
+                var driver = new List<Stmt>
+                {
+                    new Comment($"Checkpointed (binomial, Revolve): from snapshots of the state{(state.Count > 0 ? " (" + names + ")" : "")}, steps are rerun untaped"),
+                    new Comment("and each step is run taped and reversed in turn, last first; the last action restores the start."),
+                };
+                if (!fromStart)
+                {
+                    driver.Add(Start("Revolve"));
+                }
+
+                driver.Add(While("Next", Chain(advance, Of(turn))));
+
+                Stmt Start(string factory)
+                {
+                    var reads = Reads.Of(count).ToList();
+                    string steps = Emit.ExprPrinter.Print(count!, n => "{" + reads.IndexOf(n).ToString(CultureInfo.InvariantCulture) + "}");
+                    return new Assign(new Name(revolve, Schedule), "=", new Opaque($"{Workspace}.{factory}({steps}, snapshots: {snapshots})", reads.ToEquatableArray(), Schedule), "");
+                }
 
                 // Store and restore are the snapshot's pushes and pops; with no state they do nothing and are left out.
-                Stmt chain = state.Count == 0
-                    ? new If(Is("Advance"), One(advance), One(new If(Is("Turn"), Of(turn), Block.Empty, "")), "")
-                    : new If(Is("Advance"), One(advance), One(new If(Is("Store"), Of(Pushes(state)),
-                        One(new If(Is("Restore"), Of(Restores(state)), Of(turn), "")), "")), "");
-                driver.Add(new For(_names.Reserve("action"), "int", new Literal("0", "int"),
-                    new Opaque("{0}.Next()", new[] { revolve }.ToEquatableArray(), "bool"), new Literal("1", "int"), One(chain), "")
-                { Form = LoopForm.While });
+                Stmt Chain(Stmt Advance, Block? Turn)
+                {
+                    Block last = Turn is null ? Block.Empty
+                        : One(new If(state.Count == 0 ? TurnOrReverse() : Is("Restore"), state.Count == 0 ? Turn : Of(Restores(state)), state.Count == 0 ? Block.Empty : Turn, ""));
+                    if (state.Count == 0)
+                    {
+                        return new If(Is("Advance"), One(Walk.Fresh(Advance)), last, "");
+                    }
+
+                    Block restore = Turn is null ? One(new If(Is("Restore"), Of(Restores(state)), Block.Empty, "")) : last;
+                    return new If(Is("Advance"), One(Walk.Fresh(Advance)), One(new If(Is("Store"), Of(Pushes(state)), restore, "")), "");
+                }
+
+                Expr TurnOrReverse() => fromStart ? new Binary("||", Is("Turn"), Is("Reverse"), "bool") : Is("Turn");
 
                 var taped = new List<Stmt> { loop };
                 if (trips is not null)
@@ -196,13 +241,13 @@ namespace SymGrad.Generator.Differentiate
 
                 forward.RemoveAt(at);
                 reverse.RemoveAt(reversedAt);
-                if (_options.Above > 0 && trips is null && TripCount(loop, start) is { } count)
+                if (_options.Above > 0 && trips is null && TripCount(loop, start) is { } tripCount)
                 {
                     // Short loops keep the tape (faster): the choice is made where the loop starts, and read again backwards.
                     string choice = Declare("checkpointed", "bool");
                     var chosen = new Name(choice, "bool");
                     forward.Insert(at, new If(chosen, Of(checkpointed), Of(taped), ""));
-                    forward.Insert(at, new Assign(chosen, "=", new Binary(">", count, new Literal(_options.Above.ToString(CultureInfo.InvariantCulture), "int"), "bool"), ""));
+                    forward.Insert(at, new Assign(chosen, "=", new Binary(">", tripCount, new Literal(_options.Above.ToString(CultureInfo.InvariantCulture), "int"), "bool"), ""));
                     reverse.Insert(reversedAt, new If(chosen, Of(driver), One(reversed), ""));
                 }
                 else
@@ -212,6 +257,9 @@ namespace SymGrad.Generator.Differentiate
                 }
 
                 forward.InsertRange(at, prelude);
+
+                static Block One(Stmt s) => new(new[] { s }.ToEquatableArray());
+                static Block Of(IEnumerable<Stmt> statements) => new(statements.ToEquatableArray());
             }
 
             /// <summary>Why a loop cannot be checkpointed, or null; its trip counter, reversed body and state when it can.</summary>

@@ -16,6 +16,12 @@ namespace SymGrad
 
         /// <summary>Run step <see cref="Revolve.From"/> taped, then its reversal (the state afterwards is not used again).</summary>
         Turn,
+
+        /// <summary>
+        /// Run the reversal of step <see cref="Revolve.From"/>, whose taped run is done already: the first turn of a schedule
+        /// started by <see cref="Revolve.NextForward"/>, taped where the forward sweep left it.
+        /// </summary>
+        Reverse,
     }
 
     /// <summary>
@@ -41,6 +47,7 @@ namespace SymGrad
         private int _current;
         private bool _currentHeld;
         private int _end;
+        private bool _pending;
 
         /// <summary>A schedule for <paramref name="steps"/> steps with <paramref name="snapshots"/> snapshots (0: <see cref="DefaultSnapshots"/>).</summary>
         /// <param name="steps">The loop's trip count.</param>
@@ -71,6 +78,7 @@ namespace SymGrad
             _current = -1;
             _currentHeld = false;
             _end = steps;
+            _pending = false;
             Action = RevolveAction.Restore;
             From = To = 0;
             ForwardSteps = 0;
@@ -140,9 +148,50 @@ namespace SymGrad
             return (long)r * steps - Beta(c + 1, r - 1);
         }
 
+        /// <summary>
+        /// A schedule whose loop has not run yet: the state is the loop's start (pushed as the first snapshot), so the
+        /// schedule's own first sweep is the loop's forward run. A negative trip count (a loop that runs no step) is 0.
+        /// </summary>
+        public static Revolve FromStart(int steps, int snapshots, Span<int> positions)
+        {
+            var revolve = new Revolve(Math.Max(steps, 0), snapshots, positions);
+            revolve._current = 0;
+            revolve._currentHeld = true;
+            return revolve;
+        }
+
+        /// <summary>
+        /// For a schedule <see cref="FromStart"/>, in the forward sweep: asks for the next action up to the first turn, and
+        /// returns false there, with <see cref="Action"/> <see cref="RevolveAction.Turn"/> (the last step, which the forward
+        /// sweep then runs taped) or at the end (a loop of no step). <see cref="Next"/> goes on from there in the reverse
+        /// sweep, first with <see cref="RevolveAction.Reverse"/> of that step.
+        /// </summary>
+        public bool NextForward()
+        {
+            if (!Next())
+            {
+                return false;
+            }
+
+            _pending = Action == RevolveAction.Turn;
+            return !_pending;
+        }
+
         /// <summary>Asks for the next action; false when every step has been reversed and the start's state restored.</summary>
         public bool Next()
         {
+            if (_pending)
+            {
+                _pending = false;
+                Action = RevolveAction.Reverse;
+                return true;
+            }
+
+            if (_end == 0)
+            {
+                _current = -1; // every step reversed: the start's snapshot goes back last
+            }
+
             if (_current < 0)
             {
                 if (_count == 0)
@@ -155,11 +204,6 @@ namespace SymGrad
                 _currentHeld = false;
                 Set(RevolveAction.Restore, _current, _current);
                 return true;
-            }
-
-            if (_end == 0)
-            {
-                return false;
             }
 
             // A snapshot still needed after the next turn is stored again (the start's is kept to the end).

@@ -60,6 +60,13 @@ namespace SymGrad
             => new(steps, snapshots, IntScratch.RentUncleared(SymGrad.Revolve.PositionsLength(steps, snapshots)));
 
         /// <summary>
+        /// A schedule for a loop that has not run yet (<see cref="SymGrad.Revolve.FromStart"/>): its state at the start is
+        /// pushed, and the forward sweep runs the schedule's first sweep (<see cref="SymGrad.Revolve.NextForward"/>) instead of the loop.
+        /// </summary>
+        public Revolve RevolveFromStart(int steps, int snapshots)
+            => SymGrad.Revolve.FromStart(steps, snapshots, IntScratch.RentUncleared(SymGrad.Revolve.PositionsLength(steps, snapshots)));
+
+        /// <summary>
         /// The bytes the tapes and arenas hold in reserve (in use or not): what a <see cref="Release"/> keeps for the next call.
         /// </summary>
         public long ReservedBytes =>

@@ -35,13 +35,33 @@ namespace SymGrad.RuntimeTests.Checkpointing
             {
                 // Forward sweep: recompute what the reverse sweep reads.
                 double h = 0.0;
-                // Checkpointed: the state at the start (h) is saved, the steps run untaped and are counted.
+                // Checkpointed: the state at the start (h) is saved; the schedule's
+                // first sweep runs the steps untaped, keeping snapshots, and the last step taped.
                 workspace.Doubles.Push(h);
-                int steps = 0;
-                for (int t = 0; t < x.Length; t++)
+                global::SymGrad.Revolve revolve = workspace.RevolveFromStart(x.Length, snapshots: 5);
+                while (revolve.NextForward())
                 {
+                    if (revolve.Action == global::SymGrad.RevolveAction.Advance)
+                    {
+                        for (int t = revolve.From; t < revolve.To; t++)
+                        {
+                            h = global::System.Math.Tanh(a * h + x[t]);
+                        }
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Store)
+                    {
+                        workspace.Doubles.Push(h);
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Restore)
+                    {
+                        h = workspace.Doubles.Pop();
+                    }
+                }
+                if (revolve.Action == global::SymGrad.RevolveAction.Turn)
+                {
+                    int t = revolve.From;
+                    workspace.Doubles.Push(h);
                     h = global::System.Math.Tanh(a * h + x[t]);
-                    steps++;
                 }
                 // Reverse sweep: adjoints, last statement first.
                 // return h * h;   ∂result/∂h = 2·h
@@ -49,7 +69,6 @@ namespace SymGrad.RuntimeTests.Checkpointing
                 // for (int t = 0; t < x.Length; t++)
                 // Checkpointed (binomial, Revolve): from snapshots of the state (h), steps are rerun untaped
                 // and each step is run taped and reversed in turn, last first; the last action restores the start.
-                global::SymGrad.Revolve revolve = workspace.Revolve(steps, snapshots: 5);
                 while (revolve.Next())
                 {
                     if (revolve.Action == global::SymGrad.RevolveAction.Advance)
@@ -69,10 +88,13 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     }
                     else
                     {
-                        // This step taped, then reversed.
+                        // This step taped (unless the forward sweep did), then reversed.
                         int t = revolve.From;
-                        workspace.Doubles.Push(h);
-                        h = global::System.Math.Tanh(a * h + x[t]);
+                        if (revolve.Action == global::SymGrad.RevolveAction.Turn)
+                        {
+                            workspace.Doubles.Push(h);
+                            h = global::System.Math.Tanh(a * h + x[t]);
+                        }
                         // h = Math.Tanh(a * h + x[t]);   ∂h/∂a = (1 - h·h)·h; ∂h/∂h = (1 - h·h)·a; ∂h/∂x[t] = 1 - h·h
                         double g = dh;
                         double value = h;

@@ -43,17 +43,42 @@ namespace SymGrad.RuntimeTests.Checkpointing
                 // Forward sweep: recompute what the reverse sweep reads.
                 double x = x0;
                 double v = v0;
-                // Checkpointed: the state at the start (v, x) is saved, the steps run untaped and are counted.
+                // Checkpointed: the state at the start (v, x) is saved; the schedule's
+                // first sweep runs the steps untaped, keeping snapshots, and the last step taped.
                 workspace.Doubles.Push(v);
                 workspace.Doubles.Push(x);
-                int steps2 = 0;
-                for (int i = 0; i < steps; i++)
+                global::SymGrad.Revolve revolve = workspace.RevolveFromStart(steps, snapshots: 4);
+                while (revolve.NextForward())
+                {
+                    if (revolve.Action == global::SymGrad.RevolveAction.Advance)
+                    {
+                        for (int i = revolve.From; i < revolve.To; i++)
+                        {
+                            double f = -k * x - 0.1 * v * global::System.Math.Abs(v);
+                            double a = f / 2.0;
+                            v = v + 0.001 * a;
+                            x = x + 0.001 * v;
+                        }
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Store)
+                    {
+                        workspace.Doubles.Push(v);
+                        workspace.Doubles.Push(x);
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Restore)
+                    {
+                        x = workspace.Doubles.Pop();
+                        v = workspace.Doubles.Pop();
+                    }
+                }
+                if (revolve.Action == global::SymGrad.RevolveAction.Turn)
                 {
                     double f = -k * x - 0.1 * v * global::System.Math.Abs(v);
                     double a = f / 2.0;
+                    workspace.Doubles.Push(v);
                     v = v + 0.001 * a;
+                    workspace.Doubles.Push(x);
                     x = x + 0.001 * v;
-                    steps2++;
                 }
                 // Reverse sweep: adjoints, last statement first.
                 // return x + v;
@@ -62,7 +87,6 @@ namespace SymGrad.RuntimeTests.Checkpointing
                 // for (int i = 0; i < steps; i++)
                 // Checkpointed (binomial, Revolve): from snapshots of the state (v, x), steps are rerun untaped
                 // and each step is run taped and reversed in turn, last first; the last action restores the start.
-                global::SymGrad.Revolve revolve = workspace.Revolve(steps2, snapshots: 4);
                 while (revolve.Next())
                 {
                     if (revolve.Action == global::SymGrad.RevolveAction.Advance)
@@ -87,13 +111,16 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     }
                     else
                     {
-                        // This step taped, then reversed.
-                        double f = -k * x - 0.1 * v * global::System.Math.Abs(v);
-                        double a = f / 2.0;
-                        workspace.Doubles.Push(v);
-                        v = v + 0.001 * a;
-                        workspace.Doubles.Push(x);
-                        x = x + 0.001 * v;
+                        // This step taped (unless the forward sweep did), then reversed.
+                        if (revolve.Action == global::SymGrad.RevolveAction.Turn)
+                        {
+                            double f = -k * x - 0.1 * v * global::System.Math.Abs(v);
+                            double a = f / 2.0;
+                            workspace.Doubles.Push(v);
+                            v = v + 0.001 * a;
+                            workspace.Doubles.Push(x);
+                            x = x + 0.001 * v;
+                        }
                         // x = x + 0.001 * v;   ∂x/∂x = 1; ∂x/∂v = 0.001
                         double g = dx;
                         x = workspace.Doubles.Pop();

@@ -61,29 +61,89 @@ namespace SymGrad.RuntimeTests.Checkpointing
                 // Forward sweep: recompute what the reverse sweep reads.
                 double h = a;
                 double p = 1.0;
-                // Checkpointed: the state at the start (h) is saved, the steps run untaped and are counted.
+                // Checkpointed: the state at the start (h) is saved; the schedule's
+                // first sweep runs the steps untaped, keeping snapshots, and the last step taped.
                 workspace.Doubles.Push(h);
-                int steps = 0;
-                for (int t = 0; t < x.Length; t++)
+                global::SymGrad.Revolve revolve = workspace.RevolveFromStart(x.Length, snapshots: 2);
+                while (revolve.NextForward())
                 {
+                    if (revolve.Action == global::SymGrad.RevolveAction.Advance)
+                    {
+                        for (int t = revolve.From; t < revolve.To; t++)
+                        {
+                            h = global::System.Math.Sin(h) * x[t] + a;
+                        }
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Store)
+                    {
+                        workspace.Doubles.Push(h);
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Restore)
+                    {
+                        h = workspace.Doubles.Pop();
+                    }
+                }
+                if (revolve.Action == global::SymGrad.RevolveAction.Turn)
+                {
+                    int t = revolve.From;
+                    workspace.Doubles.Push(h);
                     h = global::System.Math.Sin(h) * x[t] + a;
-                    steps++;
                 }
-                // Checkpointed: the state at the start (p) is saved, the steps run untaped and are counted.
+                // Checkpointed: the state at the start (p) is saved; the schedule's
+                // first sweep runs the steps untaped, keeping snapshots, and the last step taped.
                 workspace.Doubles.Push(p);
-                int steps2 = 0;
-                for (int t = 0; t < x.Length; t++)
+                global::SymGrad.Revolve revolve2 = workspace.RevolveFromStart(x.Length, snapshots: 2);
+                while (revolve2.NextForward())
                 {
+                    if (revolve2.Action == global::SymGrad.RevolveAction.Advance)
+                    {
+                        for (int t = revolve2.From; t < revolve2.To; t++)
+                        {
+                            p = p * global::System.Math.Cos(p + h * x[t]);
+                        }
+                    }
+                    else if (revolve2.Action == global::SymGrad.RevolveAction.Store)
+                    {
+                        workspace.Doubles.Push(p);
+                    }
+                    else if (revolve2.Action == global::SymGrad.RevolveAction.Restore)
+                    {
+                        p = workspace.Doubles.Pop();
+                    }
+                }
+                if (revolve2.Action == global::SymGrad.RevolveAction.Turn)
+                {
+                    int t = revolve2.From;
+                    workspace.Doubles.Push(p);
                     p = p * global::System.Math.Cos(p + h * x[t]);
-                    steps2++;
                 }
-                // Checkpointed: the state at the start (p) is saved, the steps run untaped and are counted.
+                // Checkpointed: the state at the start (p) is saved; the schedule's
+                // first sweep runs the steps untaped, keeping snapshots, and the last step taped.
                 workspace.Doubles.Push(p);
-                int steps3 = 0;
-                for (int t = 0; t < y.Length; t++)
+                global::SymGrad.Revolve revolve3 = workspace.RevolveFromStart(y.Length, snapshots: 2);
+                while (revolve3.NextForward())
                 {
+                    if (revolve3.Action == global::SymGrad.RevolveAction.Advance)
+                    {
+                        for (int t = revolve3.From; t < revolve3.To; t++)
+                        {
+                            p = global::System.Math.Tanh(p + x[t]);
+                        }
+                    }
+                    else if (revolve3.Action == global::SymGrad.RevolveAction.Store)
+                    {
+                        workspace.Doubles.Push(p);
+                    }
+                    else if (revolve3.Action == global::SymGrad.RevolveAction.Restore)
+                    {
+                        p = workspace.Doubles.Pop();
+                    }
+                }
+                if (revolve3.Action == global::SymGrad.RevolveAction.Turn)
+                {
+                    int t = revolve3.From;
+                    workspace.Doubles.Push(p);
                     p = global::System.Math.Tanh(p + x[t]);
-                    steps3++;
                 }
                 // Reverse sweep: adjoints, last statement first.
                 // return h + p;
@@ -92,7 +152,6 @@ namespace SymGrad.RuntimeTests.Checkpointing
                 // for (int t = 0; t < y.Length; t++)
                 // Checkpointed (binomial, Revolve): from snapshots of the state (p), steps are rerun untaped
                 // and each step is run taped and reversed in turn, last first; the last action restores the start.
-                global::SymGrad.Revolve revolve3 = workspace.Revolve(steps3, snapshots: 2);
                 while (revolve3.Next())
                 {
                     if (revolve3.Action == global::SymGrad.RevolveAction.Advance)
@@ -112,10 +171,13 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     }
                     else
                     {
-                        // This step taped, then reversed.
+                        // This step taped (unless the forward sweep did), then reversed.
                         int t = revolve3.From;
-                        workspace.Doubles.Push(p);
-                        p = global::System.Math.Tanh(p + x[t]);
+                        if (revolve3.Action == global::SymGrad.RevolveAction.Turn)
+                        {
+                            workspace.Doubles.Push(p);
+                            p = global::System.Math.Tanh(p + x[t]);
+                        }
                         // y[t] = p;
                         dp += dy[t];
                         // p = Math.Tanh(p + x[t]);   ∂p/∂p = 1 - p·p; ∂p/∂x[t] = 1 - p·p
@@ -130,7 +192,6 @@ namespace SymGrad.RuntimeTests.Checkpointing
                 // for (int t = 0; t < x.Length; t++)
                 // Checkpointed (binomial, Revolve): from snapshots of the state (p), steps are rerun untaped
                 // and each step is run taped and reversed in turn, last first; the last action restores the start.
-                global::SymGrad.Revolve revolve2 = workspace.Revolve(steps2, snapshots: 2);
                 while (revolve2.Next())
                 {
                     if (revolve2.Action == global::SymGrad.RevolveAction.Advance)
@@ -150,10 +211,13 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     }
                     else
                     {
-                        // This step taped, then reversed.
+                        // This step taped (unless the forward sweep did), then reversed.
                         int t = revolve2.From;
-                        workspace.Doubles.Push(p);
-                        p = p * global::System.Math.Cos(p + h * x[t]);
+                        if (revolve2.Action == global::SymGrad.RevolveAction.Turn)
+                        {
+                            workspace.Doubles.Push(p);
+                            p = p * global::System.Math.Cos(p + h * x[t]);
+                        }
                         // p = p * Math.Cos(p + h * x[t]);   ∂p/∂p = Cos(p + h·x[t]) - p·Sin(p + h·x[t]); ∂p/∂h = -(p·Sin(p + h·x[t])·x[t]); ∂p/∂x[t] = -(p·Sin(p + h·x[t])·h)
                         double g3 = dp;
                         p = workspace.Doubles.Pop();
@@ -168,7 +232,6 @@ namespace SymGrad.RuntimeTests.Checkpointing
                 // for (int t = 0; t < x.Length; t++)
                 // Checkpointed (binomial, Revolve): from snapshots of the state (h), steps are rerun untaped
                 // and each step is run taped and reversed in turn, last first; the last action restores the start.
-                global::SymGrad.Revolve revolve = workspace.Revolve(steps, snapshots: 2);
                 while (revolve.Next())
                 {
                     if (revolve.Action == global::SymGrad.RevolveAction.Advance)
@@ -188,10 +251,13 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     }
                     else
                     {
-                        // This step taped, then reversed.
+                        // This step taped (unless the forward sweep did), then reversed.
                         int t = revolve.From;
-                        workspace.Doubles.Push(h);
-                        h = global::System.Math.Sin(h) * x[t] + a;
+                        if (revolve.Action == global::SymGrad.RevolveAction.Turn)
+                        {
+                            workspace.Doubles.Push(h);
+                            h = global::System.Math.Sin(h) * x[t] + a;
+                        }
                         // h = Math.Sin(h) * x[t] + a;   ∂h/∂h = x[t]·Cos(h); ∂h/∂x[t] = Sin(h); ∂h/∂a = 1
                         double g5 = dh;
                         h = workspace.Doubles.Pop();

@@ -22,9 +22,39 @@ namespace SymGrad.RuntimeTests.Checkpointing
         [MemberData(nameof(Cases))]
         public void ReversesEveryStepOnceLastFirstWithinTheBudget(int steps, int snapshots)
         {
-            (long forward, int maxHeld) = Simulate(steps, snapshots);
-            Assert.True(maxHeld <= Math.Max(1, Math.Min(snapshots, steps + 1)), $"held {maxHeld} snapshots, budget {snapshots}");
-            Assert.Equal(Revolve.OptimalForwardSteps(steps, snapshots), forward);
+            foreach (bool fromStart in new[] { false, true })
+            {
+                (long forward, int maxHeld) = Simulate(steps, snapshots, fromStart: fromStart);
+                Assert.True(maxHeld <= Math.Max(1, Math.Min(snapshots, steps + 1)), $"held {maxHeld} snapshots, budget {snapshots}");
+                Assert.Equal(Revolve.OptimalForwardSteps(steps, snapshots), forward);
+            }
+        }
+
+        [Fact]
+        public void FromStartTheFirstSweepIsTheForwardRunAndANegativeTripCountIsNone()
+        {
+            var revolve = Revolve.FromStart(-3, 2, new int[2]);
+            Assert.Equal(0, revolve.Steps);
+            Assert.True(revolve.NextForward()); // no step: the start's snapshot goes back at once
+            Assert.Equal(RevolveAction.Restore, revolve.Action);
+            Assert.False(revolve.NextForward());
+            Assert.False(revolve.Next());
+
+            // 10 steps, 3 snapshots: the forward sweep advances and stores up to step 9, which it tapes.
+            revolve = Revolve.FromStart(10, 3, new int[3]);
+            int advanced = 0;
+            while (revolve.NextForward())
+            {
+                Assert.NotEqual(RevolveAction.Restore, revolve.Action);
+                advanced += revolve.Action == RevolveAction.Advance ? revolve.To - revolve.From : 0;
+            }
+
+            Assert.Equal(RevolveAction.Turn, revolve.Action);
+            Assert.Equal(9, revolve.From);
+            Assert.Equal(9, advanced);
+            Assert.True(revolve.Next());
+            Assert.Equal(RevolveAction.Reverse, revolve.Action);
+            Assert.Equal(9, revolve.From);
         }
 
         [Fact]
@@ -61,6 +91,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     long optimum = l <= 1 ? 0 : t[l, Math.Min(c, l + 1)];
                     Assert.Equal(optimum, Revolve.OptimalForwardSteps(l, c));
                     Assert.Equal(optimum, Simulate(l, c).Forward);
+                    Assert.Equal(optimum, Simulate(l, c, fromStart: true).Forward);
                 }
             }
         }
@@ -102,53 +133,104 @@ namespace SymGrad.RuntimeTests.Checkpointing
         /// Runs the schedule on a loop whose state is its step number and a stack of snapshots: every action must find the
         /// state it expects, every step be turned once from last to first, and the end leave step 0's state and no snapshot.
         /// </summary>
-        private static (long Forward, int MaxHeld) Simulate(int steps, int snapshots, bool check = true)
+        private static (long Forward, int MaxHeld) Simulate(int steps, int snapshots, bool check = true, bool fromStart = false)
         {
-            var revolve = new Revolve(steps, snapshots, new int[Revolve.PositionsLength(steps, snapshots)]);
-            var stack = new Stack<int>();
-            stack.Push(0); // the caller's snapshot of the start
-            int state = 0, next = steps - 1, maxHeld = 1;
-            long forward = 0;
-            state = -1; // the state after the forward loop is that of the end, which the schedule never uses
+            int[] positions = new int[Revolve.PositionsLength(steps, snapshots)];
+            var revolve = fromStart ? Revolve.FromStart(steps, snapshots, positions) : new Revolve(steps, snapshots, positions);
+
+            // Taped: the state after the forward loop is that of the end, which the schedule never uses. From the start:
+            // the schedule's first sweep is the loop's run, up to the last step, which the forward sweep tapes.
+            var loop = new Loop(steps, check) { State = fromStart ? 0 : -1 };
+            while (fromStart ? revolve.NextForward() : revolve.Next())
+            {
+                Assert.True(!fromStart || revolve.Action != RevolveAction.Restore || steps == 0, "a restore in the forward sweep");
+                loop.Apply(revolve);
+            }
+
+            if (fromStart && revolve.Action == RevolveAction.Turn)
+            {
+                Assert.Equal(loop.State, revolve.From);
+                loop.Taped = revolve.From;
+                loop.State = -1;
+            }
+
             while (revolve.Next())
+            {
+                loop.Apply(revolve);
+            }
+
+            Assert.Equal(-1, loop.Next);
+            Assert.Equal(0, loop.State);
+            Assert.Empty(loop.Stack);
+            Assert.Equal(loop.Forward, revolve.ForwardSteps);
+            Assert.Equal(loop.MaxHeld, revolve.MaxHeld);
+            return (loop.Forward, loop.MaxHeld);
+        }
+
+        /// <summary>A loop whose state is its step number, and the snapshots on its tape.</summary>
+        private sealed class Loop
+        {
+            private readonly int _steps;
+            private readonly bool _check;
+
+            public Loop(int steps, bool check)
+            {
+                _steps = steps;
+                _check = check;
+                Next = steps - 1;
+                Stack.Push(0); // the caller's snapshot of the start
+            }
+
+            public Stack<int> Stack { get; } = new();
+
+            public int State { get; set; }
+
+            public int Next { get; private set; }
+
+            public int Taped { get; set; } = -1;
+
+            public long Forward { get; private set; }
+
+            public int MaxHeld { get; private set; } = 1;
+
+            public void Apply(in Revolve revolve)
             {
                 switch (revolve.Action)
                 {
                     case RevolveAction.Restore:
-                        state = stack.Pop();
-                        Assert.Equal(state, revolve.From);
+                        State = Stack.Pop();
+                        Assert.Equal(State, revolve.From);
                         break;
                     case RevolveAction.Store:
-                        Assert.Equal(state, revolve.From);
-                        stack.Push(state);
-                        maxHeld = Math.Max(maxHeld, stack.Count);
+                        Assert.Equal(State, revolve.From);
+                        Stack.Push(State);
+                        MaxHeld = Math.Max(MaxHeld, Stack.Count);
                         break;
                     case RevolveAction.Advance:
-                        Assert.Equal(state, revolve.From);
-                        Assert.True(revolve.To > revolve.From && revolve.To < steps);
-                        forward += revolve.To - revolve.From;
-                        state = revolve.To;
+                        Assert.Equal(State, revolve.From);
+                        Assert.True(revolve.To > revolve.From && revolve.To < _steps);
+                        Forward += revolve.To - revolve.From;
+                        State = revolve.To;
                         break;
                     case RevolveAction.Turn:
-                        Assert.Equal(next, revolve.From);
-                        Assert.Equal(state, revolve.From);
-                        next--;
-                        state = -1;
+                        Assert.Equal(Next, revolve.From);
+                        Assert.Equal(State, revolve.From);
+                        Next--;
+                        State = -1;
+                        break;
+                    case RevolveAction.Reverse:
+                        Assert.Equal(Next, revolve.From);
+                        Assert.Equal(Taped, revolve.From);
+                        Next--;
+                        Taped = -1;
                         break;
                 }
 
-                if (check)
+                if (_check)
                 {
-                    Assert.True(stack.Count <= revolve.Snapshots);
+                    Assert.True(Stack.Count <= revolve.Snapshots);
                 }
             }
-
-            Assert.Equal(-1, next);
-            Assert.Equal(0, state);
-            Assert.Empty(stack);
-            Assert.Equal(forward, revolve.ForwardSteps);
-            Assert.Equal(maxHeld, revolve.MaxHeld);
-            return (forward, maxHeld);
         }
     }
 }
