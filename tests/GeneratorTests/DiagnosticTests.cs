@@ -776,6 +776,32 @@ namespace SymGrad.GeneratorTests
             Assert.DoesNotContain("Revolve", backward, StringComparison.Ordinal);
         }
 
+        /// <summary>
+        /// A value the backward tapes only for the reversal (here s = 1.5, the result's own value is never read) is left out of
+        /// the untaped copies of a checkpointed loop: kept, it was CS0219 (found by the random-program tester, 15v_P8gQ20b1).
+        /// </summary>
+        [Fact]
+        public void CheckpointedLoopsUntapedCopiesComputeNothingOnlyTheTapeRead()
+        {
+            var result = GeneratorHarness.Run(Wrap("""
+                    [Differentiable(CheckpointLoops = true, Snapshots = 3)]
+                    public static double F([NoDerivative] double b, double a)
+                    {
+                        double s = 0.5;
+                        int w2 = 0;
+                        while ((w2 < 1) && (Math.Cos(b) >= (-0.25)))
+                        {
+                            w2++;
+                            s = 1.5;
+                            s = double.Lerp(3.0 - s, a / (1.0 + (s * s)), Math.Tanh(b));
+                        }
+                        return s;
+                    }
+                """));
+            GeneratorHarness.AssertCompilesCleanly(result);
+            Assert.Contains(".Revolve(", result.RunResult.GeneratedTrees[0].ToString(), StringComparison.Ordinal);
+        }
+
         /// <summary>Assigning the output first and accumulating afterwards is fine when nothing reads the old values.</summary>
         [Fact]
         public void OutputAssignedThenAccumulatedIsFine()

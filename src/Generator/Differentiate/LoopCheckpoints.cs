@@ -102,6 +102,15 @@ namespace SymGrad.Generator.Differentiate
                     return;
                 }
 
+                // What the untaped copies must still compute: what the rest of the backward reads, and the state.
+                var keep = new HashSet<string>(forward.Concat(reverse).Where(s => !ReferenceEquals(s, loop) && !ReferenceEquals(s, reversed))
+                    .SelectMany(s => Walk.All(new Block(new[] { s }.ToEquatableArray()))).SelectMany(Walk.Expressions).SelectMany(Reads.Of));
+                keep.UnionWith(state.Select(v => v.Name));
+                if (trips is not null)
+                {
+                    keep.Add(trips);
+                }
+
                 Simplifier.TryValue(loop.Step, out double stepValue);
                 long step = (long)stepValue;
                 string counterType = loop.CounterType;
@@ -130,7 +139,7 @@ namespace SymGrad.Generator.Differentiate
                     new Opaque("{0}." + next + "()", new[] { revolve }.ToEquatableArray(), "bool"), new Literal("1", "int"), One(chain), "") { Form = LoopForm.While };
 
                 var advance = new For(loop.Counter, counterType, At("From"), new Binary(step > 0 ? "<" : ">", new Name(loop.Counter, counterType), At("To"), "bool"),
-                    loop.Step, Walk.Fresh(Untaped(loop.Body, trips)), "");
+                    loop.Step, Walk.Fresh(Untaped(loop.Body, trips, keep)), "");
 
                 // A turn: the step's taped body, then its reversal, the counter set to the step's value.
                 Block tapedBody = WithoutTrips(loop.Body, trips);
@@ -178,7 +187,7 @@ namespace SymGrad.Generator.Differentiate
                         ? $"Checkpointed: the state at the start ({names}) is saved, the steps run untaped and are counted."
                         : "Checkpointed: the steps run untaped and are counted."));
                     var stepsName = new Name(trips ?? Declare("steps", "int"), "int");
-                    var untapedBody = Untaped(loop.Body, trips: null).Statements.ToList(); // a counted loop counts here
+                    var untapedBody = Untaped(loop.Body, trips: null, keep).Statements.ToList(); // a counted loop counts here
                     if (trips is null)
                     {
                         checkpointed.Add(new Assign(stepsName, "=", new Literal("0", "int"), ""));
@@ -436,13 +445,36 @@ namespace SymGrad.Generator.Differentiate
                 return unique;
             }
 
-            /// <summary>The body run forward without saving anything: pushes dropped, branches left empty by that too.</summary>
-            private static Block Untaped(Block body, string? trips) => Walk.Rewrite(WithoutTrips(body, trips), s => s switch
+            /// <summary>
+            /// The body run forward without saving anything: pushes dropped, then what only they read (a value the backward
+            /// saved for the reversal and nothing else uses: C# would warn of a local assigned and never read), then
+            /// branches left empty by that.
+            /// </summary>
+            private static Block Untaped(Block body, string? trips, ISet<string> keep)
             {
-                Push => System.Array.Empty<Stmt>(),
-                If { Then.Statements.Count: 0, Else.Statements.Count: 0 } i when !Reads.Calls(i.Condition).Any() => System.Array.Empty<Stmt>(),
-                _ => new[] { s },
-            });
+                Block untaped = Walk.Rewrite(WithoutTrips(body, trips), s => s is Push ? System.Array.Empty<Stmt>() : new[] { s });
+                while (true)
+                {
+                    var read = new HashSet<string>(keep);
+                    foreach (Stmt s in Walk.All(untaped))
+                    {
+                        IEnumerable<Expr> reads = s is Assign { Target: Name } a ? new[] { a.Op == "=" ? a.Value : new Binary("+", a.Target, a.Value, a.Value.Type) } : Walk.Expressions(s);
+                        read.UnionWith(reads.SelectMany(Reads.Of));
+                    }
+
+                    bool Dead(Stmt s) => s is Assign { Target: Name n } a && !read.Contains(n.Id) && !Reads.Calls(a.Value).Any() && !Reads.UnknownCalls(a.Value).Any();
+                    if (!Walk.All(untaped).Any(Dead))
+                    {
+                        break;
+                    }
+
+                    untaped = Walk.Rewrite(untaped, s => Dead(s) ? System.Array.Empty<Stmt>() : new[] { s });
+                }
+
+                return Walk.Rewrite(untaped, s => s is If { Then.Statements.Count: 0, Else.Statements.Count: 0 } i && !Reads.Calls(i.Condition).Any()
+                    ? System.Array.Empty<Stmt>()
+                    : new[] { s });
+            }
 
             /// <summary>The body without the count of its trips (the driver knows the step).</summary>
             private static Block WithoutTrips(Block body, string? trips) => trips is null ? body
