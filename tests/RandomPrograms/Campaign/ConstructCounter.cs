@@ -14,7 +14,8 @@ namespace SymGrad.RandomPrograms.Campaign
         public static IEnumerable<string> Generated(IReadOnlyDictionary<string, string>? generated)
         {
             string all = generated is null ? "" : string.Concat(generated.Values);
-            if (all.Contains(".Revolve(", StringComparison.Ordinal)) yield return "generated: a loop driven by a Revolve schedule";
+            if (all.Contains(".Revolve(", StringComparison.Ordinal) || all.Contains(".RevolveFromStart(", StringComparison.Ordinal)) yield return "generated: a loop driven by a Revolve schedule";
+            if (all.Contains(".RevolveFromStart(", StringComparison.Ordinal)) yield return "generated: a Revolve schedule started by the forward sweep";
             foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(all, @"// Not checkpointed \(([^)]*)\)"))
             {
                 yield return "generated: a marked loop left taped: " + m.Groups[1].Value;
