@@ -821,6 +821,73 @@ namespace SymGrad.GeneratorTests
                 }
                 """, "SG0019", "'G' calls the generated 'FGradient'", "call FGradient as a statement");
 
+        // ── SG0022 ────────────────────────────────────────────────────────────────
+
+        [Theory]
+        [InlineData("CheckpointLoops = true, [|Snapshots = -2|]", "[Differentiable(Snapshots = …)] is -2: it is 0 (the default) or positive")]
+        [InlineData("CheckpointLoops = true, [|CheckpointAbove = -1|]", "[Differentiable(CheckpointAbove = …)] is -1")]
+        [InlineData("[|Snapshots = 8|]", "[Differentiable(Snapshots = …)] has no effect without CheckpointLoops = true")]
+        [InlineData("[|CheckpointAbove = 1000|]", "[Differentiable(CheckpointAbove = …)] has no effect without CheckpointLoops = true")]
+        public void SG0022_CheckpointSetting(string settings, string message)
+            => Expect(Wrap($$"""
+                    [Differentiable({{settings}})]
+                    public static double M(ReadOnlySpan<double> x, double a)
+                    {
+                        double h = 0;
+                        for (int t = 0; t < x.Length; t++) h = Math.Tanh(a * h + x[t]);
+                        return h;
+                    }
+                """), "SG0022", message);
+
+        /// <summary>A checkpointed method's loop that writes span elements keeps its tape, and says so above it.</summary>
+        [Fact]
+        public void CheckpointedLoopWritingSpansIsTapedWithAComment()
+        {
+            var result = GeneratorHarness.Run(Wrap("""
+                    [Differentiable(CheckpointLoops = true)]
+                    public static void M(ReadOnlySpan<double> x, double a, Span<double> y)
+                    {
+                        double h = 0;
+                        for (int t = 0; t < x.Length; t++)
+                        {
+                            h = Math.Tanh(a * h + x[t]);
+                            y[t] = h;
+                            y[t] = y[t] * h;
+                        }
+                    }
+                """));
+            GeneratorHarness.AssertCompilesCleanly(result);
+            string backward = result.RunResult.GeneratedTrees[0].ToString();
+            Assert.Contains("// Not checkpointed (the loop writes span elements): taped.", backward, StringComparison.Ordinal);
+            Assert.DoesNotContain("Revolve", backward, StringComparison.Ordinal);
+        }
+
+        /// <summary>
+        /// A value the backward tapes only for the reversal (here s = 1.5, the result's own value is never read) is left out of
+        /// the untaped copies of a checkpointed loop: kept, it was CS0219 (found by the random-program tester, 15v_P8gQ20b1).
+        /// </summary>
+        [Fact]
+        public void CheckpointedLoopsUntapedCopiesComputeNothingOnlyTheTapeRead()
+        {
+            var result = GeneratorHarness.Run(Wrap("""
+                    [Differentiable(CheckpointLoops = true, Snapshots = 3)]
+                    public static double F([NoDerivative] double b, double a)
+                    {
+                        double s = 0.5;
+                        int w2 = 0;
+                        while ((w2 < 1) && (Math.Cos(b) >= (-0.25)))
+                        {
+                            w2++;
+                            s = 1.5;
+                            s = double.Lerp(3.0 - s, a / (1.0 + (s * s)), Math.Tanh(b));
+                        }
+                        return s;
+                    }
+                """));
+            GeneratorHarness.AssertCompilesCleanly(result);
+            Assert.Contains(".Revolve(", result.RunResult.GeneratedTrees[0].ToString(), StringComparison.Ordinal);
+        }
+
         /// <summary>Assigning the output first and accumulating afterwards is fine when nothing reads the old values.</summary>
         [Fact]
         public void OutputAssignedThenAccumulatedIsFine()

@@ -53,9 +53,12 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void NestedDifferentiation() => VerifyCases("NestedCases");
 
-        private static void VerifyCases(string name)
+        [Fact]
+        public void CheckpointedLoops() => VerifyCases("CheckpointCases", "Checkpointing");
+
+        private static void VerifyCases(string name, string folder = "Language")
         {
-            var result = GeneratorHarness.Run(GeneratorHarness.Embedded($"Language.{name}.cs"));
+            var result = GeneratorHarness.Run(GeneratorHarness.Embedded($"{folder}.{name}.cs"));
             GeneratorHarness.AssertCompilesCleanly(result);
             Assert.Empty(result.GeneratorDiagnostics);
             Snapshot.Verify(result, name);

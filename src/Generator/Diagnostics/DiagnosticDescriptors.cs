@@ -93,6 +93,10 @@ namespace SymGrad.Generator.Diagnostics
             "SG0021", "Call writing outputs in a loop header",
             "'{0}' writes '{1}' in a loop's condition or step, where it runs at every iteration: call it in the loop's body and test a local in the condition");
 
+        public static readonly DiagnosticDescriptor CheckpointSetting = Error(
+            "SG0022", "Invalid checkpoint setting",
+            "[Differentiable({0} = …)] {1}");
+
         public static readonly DiagnosticDescriptor TangentSignatureMismatch = Error(
             "SG0023", "Registered tangent has the wrong signature",
             "[TangentOf] method '{0}' does not match the forward mode of '{1}'; expected: {2}");
@@ -106,7 +110,7 @@ namespace SymGrad.Generator.Diagnostics
             TypeNotPartial, InstanceState, UnsupportedParameter, UnsupportedReturnType, UnsupportedStatement,
             UnsupportedExpression, NoDerivative, Recursion, UnsupportedLoop, DerivativeSignatureMismatch,
             DerivativeTargetNotFound, ParameterAssigned, UnsafeCode, GenericMethod, FileLocalType, OutputAccumulatedAndRead, AssignsNoSpanGradient,
-            OutputReadBeforeWritten, CallsGeneratedMethod, DerivativeIntoNoDerivative, CallWritingSpansInExpression, TangentSignatureMismatch, InternalError,
+            OutputReadBeforeWritten, CallsGeneratedMethod, DerivativeIntoNoDerivative, CallWritingSpansInExpression, CheckpointSetting, TangentSignatureMismatch, InternalError,
         };
 
         public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

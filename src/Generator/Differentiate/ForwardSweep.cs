@@ -120,6 +120,7 @@ namespace SymGrad.Generator.Differentiate
                 Condition = Fwd(f.Condition),
                 Step = Fwd(f.Step),
                 Body = new Block(body.ToEquatableArray()),
+                Checkpoint = owned ? _context.CheckpointId(f) : 0,
             });
             if (trips is not null)
             {

@@ -257,7 +257,7 @@ namespace SymGrad.Generator.Differentiate
                 var counter = new Name(i, t);
                 output.Add(new For(i, t, Simplifier.Simplify(_context.Use(last)),
                     new Binary(up ? ">=" : "<=", counter, _context.Use(loop.Init), "bool"),
-                    Simplifier.Constant(up ? -1 : 1, t), new Block(body.ToEquatableArray()), loop.Source) { Tag = tag });
+                    Simplifier.Constant(up ? -1 : 1, t), new Block(body.ToEquatableArray()), loop.Source) { Tag = tag, Checkpoint = _context.CheckpointId(loop) });
                 CanonicalLoops[tag] = loop;
             }
             else
@@ -268,7 +268,7 @@ namespace SymGrad.Generator.Differentiate
                 body.Insert(0, new Assign(new Name(i, t), "=",
                     Simplifier.Simplify(_context.Use(new Binary("+", loop.Init, new Binary("*", new Cast(tripName, t), loop.Step, t), t))), ""));
                 output.Add(new For(trip, "int", new Binary("-", new Pop("int", _context.Pair(loop, "trips")), new Literal("1", "int"), "int"),
-                    new Binary(">=", tripName, new Literal("0", "int"), "bool"), new Literal("-1", "int"), new Block(body.ToEquatableArray()), loop.Source) { Tag = tag });
+                    new Binary(">=", tripName, new Literal("0", "int"), "bool"), new Literal("-1", "int"), new Block(body.ToEquatableArray()), loop.Source) { Tag = tag, Checkpoint = _context.CheckpointId(loop) });
             }
 
             if (_context.Strategies.IsReplayed(loop))

@@ -129,6 +129,21 @@ namespace SymGrad.Generator.Differentiate
             _ => null,
         };
 
+        /// <summary>
+        /// Links the forward and reversed copies of a top-level loop of a method that checkpoints its loops (1, 2, … by
+        /// place; 0 for any other loop): <see cref="LoopCheckpoints"/> finds the pair in the finished backward.
+        /// </summary>
+        public int CheckpointId(For loop)
+        {
+            if (Facts.Model.Checkpoint is null)
+            {
+                return 0;
+            }
+
+            int index = Facts.Body.Statements.ToList().FindIndex(s => ReferenceEquals(s, loop));
+            return index + 1;
+        }
+
         /// <summary>The trip counter of a loop the reverse sweep replays by count.</summary>
         public string Trips(For loop)
         {

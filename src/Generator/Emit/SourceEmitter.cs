@@ -151,7 +151,7 @@ namespace SymGrad.Generator.Emit
             WriteFieldGradients(writer, model, program);
             WriteGradientChecks(writer, model, program);
 
-            Block body = BackwardBody(program);
+            Block body = BackwardBody(program, checkpointed: model);
             var used = new HashSet<string>(Walk.All(body).SelectMany(Walk.Expressions).SelectMany(Reads.Of));
             foreach (ParameterSpec p in model.Parameters.Where(p => program.CotangentsInPlace.Contains(p.Name) && used.Contains(program.Cotangents[p.Name])))
             {
@@ -193,23 +193,29 @@ namespace SymGrad.Generator.Emit
             Close(writer);
         }
 
-        /// <summary>The backward's statements, declarations placed: setup, forward sweep, reverse sweep.</summary>
-        private static Block BackwardBody(BackwardProgram program)
+        /// <summary>
+        /// The backward's statements, declarations placed: setup, forward sweep, reverse sweep — for <c>MBackward</c>, with
+        /// the loops of a method that checkpoints them rewritten (<paramref name="checkpointed"/>).
+        /// </summary>
+        private static Block BackwardBody(BackwardProgram program, MethodModel? checkpointed = null)
         {
+            (Block forward, Block reverse, Dictionary<string, Variable> variables) = checkpointed is null
+                ? (program.Forward, program.Reverse, program.Variables)
+                : LoopCheckpoints.Apply(program, checkpointed);
             var statements = new List<Stmt>(program.Setup.Statements);
-            if (program.Forward.Statements.Count > 0)
+            if (forward.Statements.Count > 0)
             {
                 statements.Add(new Comment("Forward sweep: recompute what the reverse sweep reads."));
-                statements.AddRange(program.Forward.Statements);
+                statements.AddRange(forward.Statements);
             }
 
-            if (program.Reverse.Statements.Count > 0)
+            if (reverse.Statements.Count > 0)
             {
                 statements.Add(new Comment("Reverse sweep: adjoints, last statement first."));
-                statements.AddRange(program.Reverse.Statements);
+                statements.AddRange(reverse.Statements);
             }
 
-            return Declarations.Place(new Block(statements.ToEquatableArray()), program.Variables, program.Gradients.Values);
+            return Declarations.Place(new Block(statements.ToEquatableArray()), variables, program.Gradients.Values);
         }
 
         /// <summary>The tangent of the backward body along directions <c>v</c> of the inputs, and the names it uses.</summary>

@@ -84,6 +84,9 @@ namespace SymGrad.Generator.Model
         /// <summary>An instance method of a layer object: its generated methods are instance methods too.</summary>
         public bool IsInstance { get; init; }
 
+        /// <summary>How the backward reverses its top-level loops: checkpointed (<c>[Differentiable(CheckpointLoops = true)]</c>), or null for a tape.</summary>
+        public CheckpointOptions? Checkpoint { get; init; }
+
         /// <summary>
         /// The parameters the generated signatures list: a layer object's fields are reached through <c>this</c>, a struct's
         /// fields are the one struct parameter.
@@ -115,6 +118,12 @@ namespace SymGrad.Generator.Model
 
     /// <summary>A local variable declared in the body (names are unique within a method after parsing).</summary>
     internal sealed record LocalSpec(string Name, string Type);
+
+    /// <summary>
+    /// <c>[Differentiable(CheckpointLoops = true, Snapshots = …, CheckpointAbove = …)]</c>: the snapshots per loop (0: chosen
+    /// per call) and the trip count above which a loop is checkpointed rather than taped (0: always).
+    /// </summary>
+    internal sealed record CheckpointOptions(int Snapshots, int Above);
 
     /// <summary>What the parse stage produces: a model to emit, or the diagnostics that stop it (or both empty).</summary>
     /// <param name="Location">Where the method's name is, for diagnostics raised after parsing.</param>

@@ -30,6 +30,9 @@ namespace SymGrad.Generator.Model
 
         /// <summary>How the user wrote the loop, so the forward code reads the same (the meaning is always the for loop's).</summary>
         public LoopForm Form { get; init; }
+
+        /// <summary>For a top-level loop of a method that checkpoints its loops: the same number on its forward and reversed copies (0 otherwise).</summary>
+        public int Checkpoint { get; init; }
     }
 
     /// <summary>

@@ -89,7 +89,7 @@ namespace SymGrad.Generator.Parse
         {
             var diagnostics = new List<DiagnosticInfo>();
             Location nameLocation = syntax.Identifier.GetLocation();
-
+            CheckpointOptions? checkpoint = CheckpointSettings.Read(method, diagnostics, nameLocation, cancellationToken);
 
             if (syntax.Modifiers.Any(SyntaxKind.UnsafeKeyword) || syntax.DescendantNodes().OfType<UnsafeStatementSyntax>().Any())
             {
@@ -261,7 +261,7 @@ namespace SymGrad.Generator.Parse
                 parameters.ToEquatableArray(),
                 body.Locals.ToEquatableArray(),
                 block,
-                Signature(syntax)) { Results = results.ToEquatableArray(), IsInstance = !method.IsStatic, TypeArguments = typeArguments };
+                Signature(syntax)) { Results = results.ToEquatableArray(), IsInstance = !method.IsStatic, TypeArguments = typeArguments, Checkpoint = checkpoint };
 
             // The signature is fine, the body is not: the diagnostics, and a model of the signature for stubs.
             ParseResult Failed(Block block) => new(Model(block), diagnostics.ToEquatableArray(), LocationInfo.From(nameLocation));

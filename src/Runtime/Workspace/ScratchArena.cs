@@ -12,9 +12,54 @@ namespace SymGrad
         where T : unmanaged
     {
         private readonly List<T[]> _retired = new();
-        private T[] _block = new T[1024];
+        private readonly int _first;
+        private T[] _block;
         private int _used;
         private int _peak;
+
+        /// <summary>An arena whose first block holds 1024 elements.</summary>
+        public ScratchArena()
+            : this(1024)
+        {
+        }
+
+        /// <summary>An arena whose first block holds <paramref name="firstBlock"/> elements.</summary>
+        public ScratchArena(int firstBlock)
+        {
+            _first = firstBlock;
+            _block = new T[firstBlock];
+        }
+
+        /// <summary>The elements the arena holds room for, in use or not.</summary>
+        public long Capacity
+        {
+            get
+            {
+                long total = _block.Length;
+                foreach (T[] block in _retired)
+                {
+                    total += block.Length;
+                }
+
+                return total;
+            }
+        }
+
+        /// <summary>
+        /// When nothing is rented, goes back to one first-size block (the memory beyond goes back) and forgets the peak, so the
+        /// next release does not grow it again; while spans are rented, nothing changes.
+        /// </summary>
+        public void Trim()
+        {
+            if (_used == 0 && _retired.Count == 0)
+            {
+                _peak = 0;
+                if (_block.Length > _first)
+                {
+                    _block = new T[_first];
+                }
+            }
+        }
 
         /// <summary>A position to return to with <see cref="Release"/>.</summary>
         public long Mark() => ((long)_retired.Count << 32) | (uint)_used;

@@ -6,15 +6,29 @@ namespace SymGrad
     /// <summary>
     /// A last-in first-out store of values the reverse sweep needs back (a loop-carried value before it is
     /// overwritten, a loop's trip count, a branch decision). Its array grows on first use and is kept, so a
-    /// steady-state call pushes and pops without allocating.
+    /// steady-state call pushes and pops without allocating; <see cref="Trim"/> gives the unused part back.
     /// </summary>
     public sealed class Tape<T>
     {
-        private T[] _items = new T[64];
+        private const int FirstCapacity = 64;
+        private T[] _items = new T[FirstCapacity];
         private int _count;
 
         /// <summary>The number of values on the tape.</summary>
         public int Count => _count;
+
+        /// <summary>How many values the tape holds room for without growing.</summary>
+        public int Capacity => _items.Length;
+
+        /// <summary>Shrinks the array to the values on the tape (at least the first 64 places): the memory beyond goes back.</summary>
+        public void Trim()
+        {
+            int capacity = Math.Max(FirstCapacity, _count);
+            if (capacity < _items.Length)
+            {
+                Array.Resize(ref _items, capacity);
+            }
+        }
 
         /// <summary>Puts <paramref name="value"/> on top (the array doubles when full, then stays).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

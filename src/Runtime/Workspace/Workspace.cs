@@ -8,6 +8,12 @@ namespace SymGrad
     /// and zeroed buffers for the cotangents of intermediate arrays. Generated code takes a <see cref="Mark"/>
     /// on entry and releases it in a <c>finally</c>, so nested calls (a backward calling another backward)
     /// share one workspace stack-wise, and a steady-state call allocates nothing.
+    /// <para>
+    /// Memory is kept: a release returns the tapes and arenas to the mark's depth but keeps their arrays at the largest
+    /// size any call needed, so the next call allocates nothing. A backward that taped a long loop once leaves that much
+    /// reserved on its thread (<see cref="ReservedBytes"/>) until <see cref="Trim"/> or <see cref="ReleaseCurrent"/> gives
+    /// it back; checkpointed loops (<c>[Differentiable(CheckpointLoops = true)]</c>) need only a few snapshots of their state.
+    /// </para>
     /// </summary>
     public sealed class Workspace
     {
@@ -38,9 +44,77 @@ namespace SymGrad
         /// <summary>Scratch <see cref="float"/> buffers, released stack-wise.</summary>
         public ScratchArena<float> FloatScratch { get; } = new();
 
+        /// <summary>Scratch integers (the snapshot positions of a <see cref="SymGrad.Revolve"/> schedule), released stack-wise.</summary>
+        public ScratchArena<int> IntScratch { get; } = new(64);
+
         /// <summary>Records the current depth of every tape and arena.</summary>
         public WorkspaceMark Mark() => new(
-            Doubles.Count, Floats.Count, Ints.Count, Bools.Count, DoubleScratch.Mark(), FloatScratch.Mark(), Longs.Count);
+            Doubles.Count, Floats.Count, Ints.Count, Bools.Count, DoubleScratch.Mark(), FloatScratch.Mark(), Longs.Count, IntScratch.Mark());
+
+        /// <summary>
+        /// A binomial checkpointing schedule for a loop of <paramref name="steps"/> steps holding at most
+        /// <paramref name="snapshots"/> snapshots of its state (0: <see cref="SymGrad.Revolve.DefaultSnapshots"/>), its
+        /// bookkeeping in this workspace until the enclosing mark is released. Generated checkpointed backwards call it.
+        /// </summary>
+        public Revolve Revolve(int steps, int snapshots)
+            => new(steps, snapshots, IntScratch.RentUncleared(SymGrad.Revolve.PositionsLength(steps, snapshots)));
+
+        /// <summary>
+        /// A schedule for a loop that has not run yet (<see cref="SymGrad.Revolve.FromStart"/>): its state at the start is
+        /// pushed, and the forward sweep runs the schedule's first sweep (<see cref="SymGrad.Revolve.NextForward"/>) instead of the loop.
+        /// </summary>
+        public Revolve RevolveFromStart(int steps, int snapshots)
+            => SymGrad.Revolve.FromStart(steps, snapshots, IntScratch.RentUncleared(SymGrad.Revolve.PositionsLength(steps, snapshots)));
+
+        /// <summary>
+        /// The bytes the tapes and arenas hold in reserve (in use or not): what a <see cref="Release"/> keeps for the next call.
+        /// </summary>
+        public long ReservedBytes =>
+            Doubles.Capacity * 8L + Floats.Capacity * 4L + Ints.Capacity * 4L + Bools.Capacity + Longs.Capacity * 8L
+            + DoubleScratch.Capacity * 8L + FloatScratch.Capacity * 4L + IntScratch.Capacity * 4L;
+
+        /// <summary>
+        /// Gives back the memory the tapes and arenas hold beyond what is in use now (each keeps a small first block),
+        /// when more than <paramref name="keepBytes"/> is reserved: call it after a backward of an unusually long loop, or
+        /// with a budget after every step (<c>Workspace.Current.Trim(64 &lt;&lt; 20)</c>). Values on the tapes and rented
+        /// spans are kept. The next call that needs more grows again (and allocates).
+        /// </summary>
+        /// <returns>Whether anything was given back.</returns>
+        public bool Trim(long keepBytes = 0)
+        {
+            if (ReservedBytes <= keepBytes)
+            {
+                return false;
+            }
+
+            Doubles.Trim();
+            Floats.Trim();
+            Ints.Trim();
+            Bools.Trim();
+            Longs.Trim();
+            DoubleScratch.Trim();
+            FloatScratch.Trim();
+            IntScratch.Trim();
+            return true;
+        }
+
+        /// <summary>
+        /// Drops the calling thread's workspace with all its memory, if nothing is on it (no backward is running on this
+        /// thread); the next backward starts a fresh one. Returns whether it was dropped.
+        /// </summary>
+        public static bool ReleaseCurrent()
+        {
+            if (s_current is not { } current || !current.IsEmpty)
+            {
+                return false;
+            }
+
+            s_current = null;
+            return true;
+        }
+
+        /// <summary>Whether no value is on any tape and no span is rented.</summary>
+        public bool IsEmpty => Mark() == default;
 
         /// <summary>Returns every tape and arena to the depth recorded by <paramref name="mark"/>.</summary>
         public void Release(WorkspaceMark mark)
@@ -52,6 +126,7 @@ namespace SymGrad
             Longs.Truncate(mark.Longs);
             DoubleScratch.Release(mark.DoubleScratch);
             FloatScratch.Release(mark.FloatScratch);
+            IntScratch.Release(mark.IntScratch);
         }
 
         /// <summary>A zeroed scratch span of doubles, valid until the enclosing mark is released.</summary>
@@ -157,7 +232,7 @@ namespace SymGrad
     }
 
     /// <summary>The depths of a <see cref="Workspace"/>'s tapes and arenas at one moment.</summary>
-    public readonly record struct WorkspaceMark(int Doubles, int Floats, int Ints, int Bools, long DoubleScratch, long FloatScratch, int Longs = 0);
+    public readonly record struct WorkspaceMark(int Doubles, int Floats, int Ints, int Bools, long DoubleScratch, long FloatScratch, int Longs = 0, long IntScratch = 0);
 
     /// <summary>
     /// Per thread, the memory where the work on an unwanted gradient lands; it only grows, and nobody reads it. A longer

@@ -10,6 +10,18 @@ namespace SymGrad.RandomPrograms.Campaign
     /// <summary>Which constructs a program contains, read off the model (not the weights that were asked for).</summary>
     public static class ConstructCounter
     {
+        /// <summary>What the generated code did with constructs whose handling it decides (checkpointing a marked loop or not).</summary>
+        public static IEnumerable<string> Generated(IReadOnlyDictionary<string, string>? generated)
+        {
+            string all = generated is null ? "" : string.Concat(generated.Values);
+            if (all.Contains(".Revolve(", StringComparison.Ordinal) || all.Contains(".RevolveFromStart(", StringComparison.Ordinal)) yield return "generated: a loop driven by a Revolve schedule";
+            if (all.Contains(".RevolveFromStart(", StringComparison.Ordinal)) yield return "generated: a Revolve schedule started by the forward sweep";
+            foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(all, @"// Not checkpointed \(([^)]*)\)"))
+            {
+                yield return "generated: a marked loop left taped: " + m.Groups[1].Value;
+            }
+        }
+
         public static SortedSet<string> Constructs(ProgramModel program)
         {
             var set = new SortedSet<string>(System.StringComparer.Ordinal);
@@ -18,6 +30,14 @@ namespace SymGrad.RandomPrograms.Campaign
             {
                 NewConstructs(program, m, set);
                 set.Add(m.ReturnsReal ? "returns real" : "returns void");
+                if (m.Checkpoint is { } checkpoint)
+                {
+                    set.Add("checkpointed loops (CheckpointLoops = true)");
+                    set.Add(checkpoint.Snapshots == 0 ? "checkpointed loops, automatic snapshots" : checkpoint.Snapshots == 1 ? "checkpointed loops, one snapshot" : "checkpointed loops, a few snapshots");
+                    if (checkpoint.Above > 0) set.Add("checkpointed loops above a trip count (taped below)");
+                    if (m.Body.Any(s => s is While)) set.Add("checkpointed while loop");
+                }
+
                 if (m.ExpressionBodied) set.Add(m.ReturnsReal || m.ReturnsStruct ? "expression body" : "void expression body (one call)");
                 if (m.Instance)
                 {

@@ -226,7 +226,7 @@ namespace SymGrad.RandomPrograms.Campaign
             {
                 report.Results.Add(result);
                 report.Programs[result.Id] = program;
-                foreach (var c in ConstructCounter.Constructs(program))
+                foreach (var c in ConstructCounter.Constructs(program).Concat(ConstructCounter.Generated(result.Generated)).Distinct())
                 {
                     report.Constructs[c] = report.Constructs.GetValueOrDefault(c) + 1;
                 }

@@ -61,6 +61,9 @@ namespace SymGrad.RandomPrograms.Generate
         OutputOverwrite,
         StableSoftmax,
 
+        /// <summary><c>[Differentiable(CheckpointLoops = true, Snapshots = …, CheckpointAbove = …)]</c> on a method with a top-level loop.</summary>
+        CheckpointedLoops,
+
         // expressions
         Conditional,
         Logical,

@@ -45,8 +45,20 @@ namespace SymGrad.RandomPrograms.Generate
             {
                 bool entry = k == helpers;
                 var generic = generics && r.Chance(entry ? 0.6 : 0.8) ? form : GenericForm.None;
-                var b = new MethodBuilder(r, f, methods, entry, entry ? "F" : "H" + k, generic);
-                methods.Add(b.Build());
+
+                // A method to mark [Differentiable(CheckpointLoops = true, …)] gets loop-carried state more often: only its
+                // top-level loops that tape a value per step are checkpointed.
+                bool checkpoint = f.On(Feature.CheckpointedLoops) && r.Chance(Math.Min(0.9, 0.5 * f[Feature.CheckpointedLoops]));
+                var features = checkpoint ? new FeatureSet(new Dictionary<Feature, double>(f.Weights) { [Feature.LoopCarried] = 3 * f[Feature.LoopCarried] }) : f;
+                var b = new MethodBuilder(r, features, methods, entry, entry ? "F" : "H" + k, generic);
+                Method method = b.Build();
+                if (checkpoint && method.Body.Any(s => s is For or While or ForEach))
+                {
+                    // Small budgets, so that the short loops of a program still rerun steps from snapshots.
+                    method = method with { Checkpoint = new CheckpointMark(r.Weighted((2, 0), (2, 1), (2, 2), (1, 3), (1, 5)), r.Weighted((4, 0), (1, 2), (1, 6))) };
+                }
+
+                methods.Add(method);
             }
 
             var program = new ProgramModel(methods.ToImmutableArray(), ExplicitTypeArguments: generics && r.Chance(0.4));

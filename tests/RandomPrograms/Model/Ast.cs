@@ -298,6 +298,9 @@ namespace SymGrad.RandomPrograms.Model
 
     // ---- Methods and programs ----
 
+    /// <summary>The checkpoint settings of a method: snapshots (0: automatic) and the trip count above which a loop is checkpointed (0: always).</summary>
+    public sealed record CheckpointMark(int Snapshots, int Above);
+
     /// <summary>A <c>[Differentiable] static</c> method; <see cref="ReturnsReal"/> false means <c>void</c>.</summary>
     /// <see cref="ExpressionBodied"/>: printed <c>=&gt; e;</c> (the body is one <c>return e;</c>, or a void method's one call).
     /// <see cref="Instance"/>: an instance method of a layer object (the entry only), whose <see cref="Param.Field"/>
@@ -311,6 +314,9 @@ namespace SymGrad.RandomPrograms.Model
         public Param Param(string name) => Params.First(p => p.Name == name);
 
         public bool IsGeneric => Generic != GenericForm.None;
+
+        /// <summary>Printed <c>[Differentiable(CheckpointLoops = true, …)]</c>: its top-level loops are reversed with binomial checkpointing.</summary>
+        public CheckpointMark? Checkpoint { get; init; }
 
         /// <summary>The parameters of its signature (not the layer's fields, nor a struct result), struct members each on its own.</summary>
         public IEnumerable<Param> Signature => Params.Where(p => !p.Field && !p.Result);

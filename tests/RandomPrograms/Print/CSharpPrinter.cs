@@ -210,7 +210,9 @@ namespace SymGrad.RandomPrograms.Print
 
         public static void Method(Writer w, Method m, Precision p)
         {
-            w.Line("[Differentiable]");
+            w.Line(m.Checkpoint is { } mark
+                ? "[Differentiable(CheckpointLoops = true" + (mark.Snapshots > 0 ? $", Snapshots = {mark.Snapshots}" : "") + (mark.Above > 0 ? $", CheckpointAbove = {mark.Above}" : "") + ")]"
+                : "[Differentiable]");
             s_generic = m.IsGeneric;
             string result = m.ReturnsStruct ? StructType.Name : m.ReturnsReal ? Real(p) : "void";
             string header = $"public {(m.Instance ? "" : "static ")}{result} {m.Name}{(m.IsGeneric ? "<T>" : "")}({string.Join(", ", m.Printed.Select(q => ParamDecl(q, p)))}){Constraint(m.Generic)}";

@@ -1,0 +1,205 @@
+using System;
+
+namespace SymGrad.RuntimeTests.Checkpointing
+{
+    // Each loop twice or more: taped (the default) and checkpointed with several snapshot budgets; the tests compare them.
+    public static partial class CheckpointCases
+    {
+        [Differentiable]
+        public static double Recurrence(ReadOnlySpan<double> x, double a)
+        {
+            double h = 0;
+            for (int t = 0; t < x.Length; t++) h = Math.Tanh(a * h + x[t]);
+            return h * h;
+        }
+
+        [Differentiable(CheckpointLoops = true)]
+        public static double RecurrenceAuto(ReadOnlySpan<double> x, double a)
+        {
+            double h = 0;
+            for (int t = 0; t < x.Length; t++) h = Math.Tanh(a * h + x[t]);
+            return h * h;
+        }
+
+        [Differentiable(CheckpointLoops = true, Snapshots = 1)]
+        public static double RecurrenceOne(ReadOnlySpan<double> x, double a)
+        {
+            double h = 0;
+            for (int t = 0; t < x.Length; t++) h = Math.Tanh(a * h + x[t]);
+            return h * h;
+        }
+
+        [Differentiable(CheckpointLoops = true, Snapshots = 2)]
+        public static double RecurrenceTwo(ReadOnlySpan<double> x, double a)
+        {
+            double h = 0;
+            for (int t = 0; t < x.Length; t++) h = Math.Tanh(a * h + x[t]);
+            return h * h;
+        }
+
+        [Differentiable(CheckpointLoops = true, Snapshots = 3)]
+        public static double RecurrenceThree(ReadOnlySpan<double> x, double a)
+        {
+            double h = 0;
+            for (int t = 0; t < x.Length; t++) h = Math.Tanh(a * h + x[t]);
+            return h * h;
+        }
+
+        [Differentiable(CheckpointLoops = true, Snapshots = 5)]
+        public static double RecurrenceFive(ReadOnlySpan<double> x, double a)
+        {
+            double h = 0;
+            for (int t = 0; t < x.Length; t++) h = Math.Tanh(a * h + x[t]);
+            return h * h;
+        }
+
+        [Differentiable(CheckpointLoops = true, Snapshots = 4)]
+        public static float RecurrenceFloat(ReadOnlySpan<float> x, float a)
+        {
+            float h = 0;
+            for (int t = 0; t < x.Length; t++) h = MathF.Tanh(a * h + x[t]);
+            return h * h;
+        }
+
+        [Differentiable]
+        public static double Rollout(double x0, double v0, double k, [NoDerivative] int steps)
+        {
+            double x = x0, v = v0;
+            for (int i = 0; i < steps; i++)
+            {
+                double f = -k * x - 0.1 * v * Math.Abs(v);
+                double a = f / 2;
+                v = v + 0.001 * a;
+                x = x + 0.001 * v;
+            }
+
+            return x + v;
+        }
+
+        [Differentiable(CheckpointLoops = true, Snapshots = 4)]
+        public static double RolloutCheckpointed(double x0, double v0, double k, [NoDerivative] int steps)
+        {
+            double x = x0, v = v0;
+            for (int i = 0; i < steps; i++)
+            {
+                double f = -k * x - 0.1 * v * Math.Abs(v);
+                double a = f / 2;
+                v = v + 0.001 * a;
+                x = x + 0.001 * v;
+            }
+
+            return x + v;
+        }
+
+        // Taped up to 10 steps, checkpointed above.
+        [Differentiable(CheckpointLoops = true, Snapshots = 3, CheckpointAbove = 10)]
+        public static double RolloutAbove(double x0, double v0, double k, [NoDerivative] int steps)
+        {
+            double x = x0, v = v0;
+            for (int i = 0; i < steps; i++)
+            {
+                double f = -k * x - 0.1 * v * Math.Abs(v);
+                double a = f / 2;
+                v = v + 0.001 * a;
+                x = x + 0.001 * v;
+            }
+
+            return x + v;
+        }
+
+        // A data-dependent end: a while loop with an integer state.
+        [Differentiable]
+        public static double Growth(ReadOnlySpan<double> x, double a)
+        {
+            double h = a;
+            int k = 0;
+            while (k < x.Length && h < 2.5)
+            {
+                h = h + Math.Exp(-h) * x[k] * x[k];
+                k++;
+            }
+
+            return h * a;
+        }
+
+        [Differentiable(CheckpointLoops = true, Snapshots = 2)]
+        public static double GrowthCheckpointed(ReadOnlySpan<double> x, double a)
+        {
+            double h = a;
+            int k = 0;
+            while (k < x.Length && h < 2.5)
+            {
+                h = h + Math.Exp(-h) * x[k] * x[k];
+                k++;
+            }
+
+            return h * a;
+        }
+
+        // break, early return, a branch whose decision is taped, a nested loop, a counter running down by two.
+        [Differentiable]
+        public static double Jumps(ReadOnlySpan<double> x, ReadOnlySpan<double> w, double a)
+        {
+            double h = 0.1;
+            for (int t = x.Length - 1; t >= 1; t -= 2)
+            {
+                double s = 0;
+                for (int j = 0; j < w.Length; j++) s += w[j] * h;
+                if (h > 0) h = Math.Tanh(a * s + x[t] * x[t - 1]);
+                else h = Math.Sin(s) - x[t];
+                if (h > 0.95) break;
+                if (h < -0.97) return h * a;
+            }
+
+            return h;
+        }
+
+        [Differentiable(CheckpointLoops = true, Snapshots = 3)]
+        public static double JumpsCheckpointed(ReadOnlySpan<double> x, ReadOnlySpan<double> w, double a)
+        {
+            double h = 0.1;
+            for (int t = x.Length - 1; t >= 1; t -= 2)
+            {
+                double s = 0;
+                for (int j = 0; j < w.Length; j++) s += w[j] * h;
+                if (h > 0) h = Math.Tanh(a * s + x[t] * x[t - 1]);
+                else h = Math.Sin(s) - x[t];
+                if (h > 0.95) break;
+                if (h < -0.97) return h * a;
+            }
+
+            return h;
+        }
+
+        // Two loops, one after the other, the second reading the first's result; and a loop writing an output (taped).
+        [Differentiable]
+        public static double TwoLoops(ReadOnlySpan<double> x, double a, Span<double> y)
+        {
+            double h = a, p = 1;
+            for (int t = 0; t < x.Length; t++) h = Math.Sin(h) * x[t] + a;
+            for (int t = 0; t < x.Length; t++) p = p * Math.Cos(p + h * x[t]);
+            for (int t = 0; t < y.Length; t++)
+            {
+                p = Math.Tanh(p + x[t]);
+                y[t] = p;
+            }
+
+            return h + p;
+        }
+
+        [Differentiable(CheckpointLoops = true, Snapshots = 2)]
+        public static double TwoLoopsCheckpointed(ReadOnlySpan<double> x, double a, Span<double> y)
+        {
+            double h = a, p = 1;
+            for (int t = 0; t < x.Length; t++) h = Math.Sin(h) * x[t] + a;
+            for (int t = 0; t < x.Length; t++) p = p * Math.Cos(p + h * x[t]);
+            for (int t = 0; t < y.Length; t++)
+            {
+                p = Math.Tanh(p + x[t]);
+                y[t] = p;
+            }
+
+            return h + p;
+        }
+    }
+}

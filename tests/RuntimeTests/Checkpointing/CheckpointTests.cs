@@ -1,0 +1,198 @@
+using System;
+using System.Linq;
+using Xunit;
+using static SymGrad.RuntimeTests.Gradients.Check;
+using C = SymGrad.RuntimeTests.Checkpointing.CheckpointCases;
+
+namespace SymGrad.RuntimeTests.Checkpointing
+{
+    /// <summary>Checkpointed loops give the taped gradient (and central differences'), for many steps and snapshot budgets.</summary>
+    public class CheckpointTests
+    {
+        private delegate double Gradient(ReadOnlySpan<double> x, double a, Span<double> dx, ref double da);
+
+        public static TheoryData<int> Lengths => new() { 0, 1, 2, 3, 4, 7, 40, 257 };
+
+        [Theory]
+        [MemberData(nameof(Lengths))]
+        public void RecurrenceEqualsTheTapedGradientForEveryBudget(int length)
+        {
+            var rng = new Random(length + 1);
+            double[] x = Random(rng, length);
+            double a = 0.9;
+            (double value, double[] dx, double da) = Run(C.RecurrenceGradient, x, a);
+            foreach (Gradient g in new Gradient[] { C.RecurrenceAutoGradient, C.RecurrenceOneGradient, C.RecurrenceTwoGradient, C.RecurrenceThreeGradient, C.RecurrenceFiveGradient })
+            {
+                (double v2, double[] dx2, double da2) = Run(g, x, a);
+                Assert.Equal(value, v2);
+                Assert.Equal(da, da2, 1e-12);
+                for (int i = 0; i < length; i++) Assert.Equal(dx[i], dx2[i], 1e-12);
+            }
+
+            if (length is > 0 and < 50)
+            {
+                double[] dx3 = new double[length], av = { a };
+                double da3 = 0;
+                C.RecurrenceTwoGradient(x, a, dx3, ref da3);
+                Verify(() => C.RecurrenceTwo(x, av[0]), Param("x", x, dx3), Scalar("a", av, da3));
+            }
+        }
+
+        [Fact]
+        public void FloatRecurrenceMatchesDouble()
+        {
+            var rng = new Random(5);
+            double[] x = Random(rng, 30);
+            (_, double[] dx, double da) = Run(C.RecurrenceGradient, x, 0.8);
+            float[] xf = x.Select(v => (float)v).ToArray(), dxf = new float[30];
+            float daf = 0;
+            C.RecurrenceFloatGradient(xf, 0.8f, dxf, ref daf);
+            Assert.Equal(da, daf, 1e-4);
+            for (int i = 0; i < 30; i++) Assert.Equal(dx[i], dxf[i], 1e-4);
+        }
+
+        [Theory]
+        [InlineData(0)]
+        [InlineData(1)]
+        [InlineData(5)]
+        [InlineData(10)]
+        [InlineData(11)]
+        [InlineData(300)]
+        public void RolloutEqualsTheTapedGradientBelowAndAboveTheThreshold(int steps)
+        {
+            double[] taped = Rollout(C.RolloutGradient, steps);
+            Assert.Equal(taped, Rollout(C.RolloutCheckpointedGradient, steps), new Close(1e-12));
+            Assert.Equal(taped, Rollout(C.RolloutAboveGradient, steps), new Close(1e-12));
+            double[] x0 = { 0.3 }, v0 = { -0.2 }, k = { 4.0 };
+            double[] g = Rollout(C.RolloutCheckpointedGradient, steps);
+            Verify(() => C.RolloutCheckpointed(x0[0], v0[0], k[0], steps), Scalar("x0", x0, g[1]), Scalar("v0", v0, g[2]), Scalar("k", k, g[3]));
+        }
+
+        [Theory]
+        [InlineData(0)]
+        [InlineData(1)]
+        [InlineData(6)]
+        [InlineData(60)]
+        public void WhileLoopWithADataDependentEnd(int length)
+        {
+            var rng = new Random(length + 7);
+            double[] x = Random(rng, length, 0.1, 0.6);
+            (double value, double[] dx, double da) = Run(C.GrowthGradient, x, 0.4);
+            (double v2, double[] dx2, double da2) = Run(C.GrowthCheckpointedGradient, x, 0.4);
+            Assert.Equal(value, v2);
+            Assert.Equal(da, da2, 1e-12);
+            Assert.Equal(dx, dx2, new Close(1e-12));
+            if (length > 0)
+            {
+                double[] av = { 0.4 };
+                Verify(() => C.GrowthCheckpointed(x, av[0]), Param("x", x, dx2), Scalar("a", av, da2));
+            }
+        }
+
+        [Theory]
+        [InlineData(0, 1)]
+        [InlineData(1, 2)]
+        [InlineData(2, 3)]
+        [InlineData(9, 4)]
+        [InlineData(31, 5)]
+        [InlineData(64, 6)]
+        public void BreakEarlyReturnBranchesAndANestedLoop(int length, int seed)
+        {
+            var rng = new Random(seed);
+            for (int draw = 0; draw < 6; draw++)
+            {
+                double[] x = Random(rng, length, -1.5, 1.5), w = Random(rng, 3);
+                double a = 0.5 + rng.NextDouble();
+                double[] dx = new double[length], dw = new double[3], dx2 = new double[length], dw2 = new double[3];
+                double da = 0, da2 = 0;
+                double value = C.JumpsGradient(x, w, a, dx, dw, ref da);
+                Assert.Equal(value, C.JumpsCheckpointedGradient(x, w, a, dx2, dw2, ref da2));
+                Assert.Equal(da, da2, 1e-12);
+                Assert.Equal(dx, dx2, new Close(1e-12));
+                Assert.Equal(dw, dw2, new Close(1e-12));
+            }
+        }
+
+        [Theory]
+        [InlineData(0)]
+        [InlineData(1)]
+        [InlineData(13)]
+        public void TwoLoopsAndALoopWritingAnOutput(int length)
+        {
+            var rng = new Random(length + 3);
+            double[] x = Random(rng, length), dy = Random(rng, length);
+            double[] y = new double[length], y2 = new double[length], dx = new double[length], dx2 = new double[length];
+            double da = 0, da2 = 0;
+            double value = C.TwoLoops(x, 0.3, y);
+            C.TwoLoopsBackward(x, 0.3, y, 1.0, dy, dx, ref da);
+            Assert.Equal(value, C.TwoLoops(x, 0.3, y2));
+            C.TwoLoopsCheckpointedBackward(x, 0.3, y2, 1.0, dy, dx2, ref da2);
+            Assert.Equal(da, da2, 1e-12);
+            Assert.Equal(dx, dx2, new Close(1e-12));
+        }
+
+        [Fact]
+        public void TheWorkspaceIsBalancedAfterwards()
+        {
+            Workspace ws = Workspace.Current;
+            WorkspaceMark before = ws.Mark();
+            Run(C.RecurrenceTwoGradient, Random(new Random(1), 100), 0.5);
+            Rollout(C.RolloutAboveGradient, 50);
+            Run(C.GrowthCheckpointedGradient, Random(new Random(2), 40, 0.1, 0.6), 0.4);
+            Assert.Equal(before, ws.Mark());
+        }
+
+        private static (double Value, double[] Dx, double Da) Run(Gradient gradient, double[] x, double a)
+        {
+            double[] dx = new double[x.Length];
+            double da = 0;
+            double value = gradient(x, a, dx, ref da);
+            return (value, dx, da);
+        }
+
+        private delegate double RolloutGradient(double x0, double v0, double k, int steps, ref double dx0, ref double dv0, ref double dk);
+
+        private static double[] Rollout(RolloutGradient gradient, int steps)
+        {
+            double dx0 = 0, dv0 = 0, dk = 0;
+            double value = gradient(0.3, -0.2, 4.0, steps, ref dx0, ref dv0, ref dk);
+            return new[] { value, dx0, dv0, dk };
+        }
+
+        private sealed class Close : System.Collections.Generic.IEqualityComparer<double>
+        {
+            private readonly double _tolerance;
+
+            public Close(double tolerance) => _tolerance = tolerance;
+
+            public bool Equals(double a, double b) => Math.Abs(a - b) <= _tolerance * Math.Max(1, Math.Abs(a));
+
+            public int GetHashCode(double value) => 0;
+        }
+    }
+
+    // Allocation counts are per thread: not in parallel with the others.
+    [Collection(nameof(AllocationCollection))]
+    public class CheckpointAllocationTests
+    {
+        [Fact]
+        public void ASteadyStateCheckpointedGradientAllocatesNothingAndKeepsLittle()
+        {
+            double[] x = Random(new Random(3), 200_000, -0.5, 0.5), dx = new double[x.Length];
+            double da = 0;
+            Workspace.Current.Trim();
+            C.RecurrenceAutoGradient(x, 0.9, dx, ref da);
+            C.RecurrenceAutoGradient(x, 0.9, dx, ref da);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            C.RecurrenceAutoGradient(x, 0.9, dx, ref da);
+            C.RecurrenceAutoGradient(x, 0.9, dx, ref da);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+            // The taped twin reserves a slot per step; the checkpointed one a few hundred.
+            Assert.True(Workspace.Current.ReservedBytes < 64 * 1024, Workspace.Current.ReservedBytes.ToString());
+            C.RecurrenceGradient(x, 0.9, dx, ref da);
+            Assert.True(Workspace.Current.ReservedBytes > 200_000 * 8);
+            Workspace.Current.Trim();
+        }
+    }
+}
