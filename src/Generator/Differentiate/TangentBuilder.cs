@@ -247,6 +247,10 @@ namespace SymGrad.Generator.Differentiate
                     .Where(e => !(s is Assign { Target: Name } a && ReferenceEquals(e, a.Target)) && !(s is Invoke { Call: not null } && e is Written { Target: Name }))
                     .SelectMany(Reads.Of).Where(r => !(s is Assign { Target: Name t } && t.Id == r))));
                 var dead = new HashSet<string>(Walk.All(body).OfType<LocalDecl>().Select(d => d.Name).Where(n => !read.Contains(n)));
+
+                // A callee's backward that stays (it writes something read) keeps every local it writes.
+                dead.ExceptWith(Walk.All(body).OfType<Invoke>().Where(inv => inv.Call is not null && !inv.Args.OfType<Written>().All(w => w.Target is Name n && dead.Contains(n.Id)))
+                    .SelectMany(inv => inv.Args.OfType<Written>().Select(w => w.Target).OfType<Name>().Select(n => n.Id)));
                 if (dead.Count == 0)
                 {
                     // A name read in one scope may be declared, and never read, in another (a loop's copy in the forward sweep).

@@ -595,5 +595,21 @@ namespace SymGrad.RuntimeTests.Regressions
             return c;
         }
 #pragma warning restore CS0162, CS0219
+    
+
+        [Differentiable]
+        public static double TwoArguments(double a, double b) => (a * b * b) + b;
+
+        /// <summary>
+        /// A callee's backward in a Hessian-vector product (found by the random-program tester, seed adCUOZC4JFW1): its gradient
+        /// of the constant argument is read by nothing, but the call stays for the other — its local was dropped with it
+        /// declared nowhere (CS0103). A backward that stays keeps every local it writes.
+        /// </summary>
+        [Differentiable]
+        public static double OneGradientLive(double b)
+        {
+            double s = TwoArguments(Math.Sin(0.25), Math.Sin(b));
+            return s * s;
+        }
     }
 }

@@ -491,6 +491,18 @@ namespace SymGrad.RuntimeTests.Regressions
             Assert.Equal(x.Zip(tx, (v, t) => 2 * v * t), ty);
         }
 
+        [Theory]
+        [InlineData(0.4)]
+        [InlineData(-1.2)]
+        public void ACalleeBackwardKeepsTheLocalsItWritesInTheHessianVectorProduct(double b)
+        {
+            double h = 0, up = 0, down = 0;
+            EngineCases.OneGradientLiveHessianVector(b, 1, ref h);
+            EngineCases.OneGradientLiveGradient(b + 1e-5, ref up);
+            EngineCases.OneGradientLiveGradient(b - 1e-5, ref down);
+            Assert.Equal((up - down) / 2e-5, h, 5);
+        }
+
         [Fact]
         public void AbsOfNaNHasANaNDerivativeAndDoesNotThrow()
         {
