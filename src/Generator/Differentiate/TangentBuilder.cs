@@ -206,7 +206,7 @@ namespace SymGrad.Generator.Differentiate
 
                 if (primal[i] is SpanRef input)
                 {
-                    bool active = _active.Contains(input.Span);
+                    bool active = HasTangent(input.Span);
                     varies |= active;
                     directions.Add(active ? input with { Span = Tangent(input.Span) } : Empty);
                     unwanted.Add(Empty);
@@ -393,6 +393,23 @@ namespace SymGrad.Generator.Differentiate
                         break;
                     }
 
+                    // A call writing outputs whose value nothing active reads: its tangent call still writes the outputs' tangents.
+                    case LocalDecl { Init: UserCall call } d when !IsActive(d.Name, d.Type) && WritesOutputTangents(call):
+                    {
+                        (Expr value, Expr tangent) = Forward(call, output);
+                        output.Add(new CallStatement((UserCall)tangent, d.Source));
+                        output.Add(d with { Init = value });
+                        break;
+                    }
+
+                    case Assign { Target: Name n, Value: UserCall call } a when !IsActive(n.Id, n.Type) && WritesOutputTangents(call):
+                    {
+                        (Expr value, Expr tangent) = Forward(call, output);
+                        output.Add(new CallStatement((UserCall)tangent, a.Source));
+                        output.Add(a with { Value = value });
+                        break;
+                    }
+
                     case CallStatement c:
                     {
                         (UserCall call, UserCall? tangent) = CallTangent(c.Call, output);
@@ -419,6 +436,13 @@ namespace SymGrad.Generator.Differentiate
             return output;
         }
 
+        /// <summary>Whether <paramref name="call"/> writes an output whose tangent is asked for.</summary>
+        private bool WritesOutputTangents(UserCall call) => call.Target.Tangent is not null
+            && call.Args.Where((a, i) => call.Target.Parameters[i].Kind == ParameterKind.SpanOutput).OfType<SpanRef>().Any(r => _hasElementTangents(r.Span));
+
+        /// <summary>Whether a span has a tangent: it varies, or its element writes get tangents (an output written before it is read).</summary>
+        private bool HasTangent(string span) => _active.Contains(span) || _hasElementTangents(span);
+
         private bool IsActive(string name, string type) => type is "double" or "float" && _active.Contains(name);
 
         private bool IsActive(Expr e) => e.IsReal && (Reads.Of(e).Any(_active.Contains) || Reads.Nodes(e).Any(n => n is Pop p && _activePairs.Contains(p.Pair)));
@@ -440,7 +464,7 @@ namespace SymGrad.Generator.Differentiate
         /// </summary>
         private (Expr Value, Expr Tangent) Forward(Expr e, List<Stmt> output)
         {
-            if (!IsActive(e))
+            if (!IsActive(e) && !(e is UserCall writing && WritesOutputTangents(writing)))
             {
                 return (e, Zero(e.Type));
             }
@@ -555,7 +579,7 @@ namespace SymGrad.Generator.Differentiate
                 Expr a = call.Args[i];
                 if (parameters[i].IsDifferentiable && a is SpanRef input)
                 {
-                    bool active = _active.Contains(input.Span);
+                    bool active = HasTangent(input.Span);
                     varies |= active;
                     tangents.Add(active ? input with { Span = Tangent(input.Span) } : Empty);
                 }

@@ -611,5 +611,29 @@ namespace SymGrad.RuntimeTests.Regressions
             double s = TwoArguments(Math.Sin(0.25), Math.Sin(b));
             return s * s;
         }
+    
+
+        [Differentiable]
+        public static double SigmoidOf(ReadOnlySpan<double> x, Span<double> y, double a)
+        {
+            Nn.Sigmoid(x, y);
+            return 0.5 - a;
+        }
+
+        /// <summary>
+        /// An output written, then passed to a callee that writes another output, the call's value read by nothing (found by
+        /// the random-program tester, P14, seed efJJCi8NirI1): MTangent kept the plain call, so h's tangent was never written
+        /// (∂h/∂a = 0), and an output passed as an input would have had an empty (zero) tangent.
+        /// </summary>
+        [Differentiable]
+        public static void OutputIntoACall(Span<double> y, Span<double> h, double a)
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = a * (i + 1);
+            }
+
+            double unused = Math.Tanh(Math.Abs(SigmoidOf(y, h, Math.Sin(a))));
+        }
     }
 }

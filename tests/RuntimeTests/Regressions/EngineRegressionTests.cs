@@ -504,6 +504,20 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         [Fact]
+        public void AnOutputPassedToACalleeCarriesItsTangent()
+        {
+            double a = 0.3;
+            double[] y = new double[3], h = new double[3], ty = new double[3], th = new double[3];
+            EngineCases.OutputIntoACallTangent(y, h, a, 1, ty, th);
+            for (int i = 0; i < 3; i++)
+            {
+                double s = 1 / (1 + Math.Exp(-a * (i + 1)));
+                Assert.Equal(i + 1, ty[i], 12);
+                Assert.Equal(s * (1 - s) * (i + 1), th[i], 12);
+            }
+        }
+
+        [Fact]
         public void AbsOfNaNHasANaNDerivativeAndDoesNotThrow()
         {
             double dx = 0;
