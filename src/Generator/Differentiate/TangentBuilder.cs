@@ -245,7 +245,7 @@ namespace SymGrad.Generator.Differentiate
                 // A callee's backward only writes its gradients: what it writes is not read by it.
                 var read = new HashSet<string>(Walk.All(body).SelectMany(s => Walk.Expressions(s)
                     .Where(e => !(s is Assign { Target: Name } a && ReferenceEquals(e, a.Target)) && !(s is Invoke { Call: not null } && e is Written { Target: Name }))
-                    .SelectMany(Reads.Of).Where(r => !(s is Assign { Target: Name t } && t.Id == r))));
+                    .SelectMany(Reads.Of).Where(r => !(s is Assign { Target: Name t } && t.Id == r && !WritesOutputs(s)))));
                 var dead = new HashSet<string>(Walk.All(body).OfType<LocalDecl>().Select(d => d.Name).Where(n => !read.Contains(n)));
 
                 // A callee's backward that stays (it writes something read) keeps every local it writes.

@@ -635,5 +635,25 @@ namespace SymGrad.RuntimeTests.Regressions
 
             double unused = Math.Tanh(Math.Abs(SigmoidOf(y, h, Math.Sin(a))));
         }
+    
+
+        [Differentiable(CheckpointLoops = true)]
+        public static double Half([NoDerivative] double c, double a, Span<double> y, double b, ReadOnlySpan<double> x, int n, int m) => 0.5;
+
+        /// <summary>
+        /// A local assigned, in a loop, a call writing outputs whose arguments read the local (found by the random-program
+        /// tester, seed aZTi85HHI171): MTangent took the tangent local as read only by its own update, dropped its declaration
+        /// and kept the call reading it (CS0103). A statement that writes outputs is kept, so what it reads is read.
+        /// </summary>
+        [Differentiable]
+        public static void CallReadsItsTarget(ReadOnlySpan<double> w, Span<double> y, ReadOnlySpan<double> x, double a, int n, int m)
+        {
+            Nn.LeakyRelu(w, y, 1.0);
+            double s3 = 2.0;
+            for (int t4 = 0; t4 < n; t4++)
+            {
+                s3 = Half(0.25, Math.Tanh(s3), y[(t4 * m)..((t4 * m) + m)], Math.Sin((s3 / 2.0) - Math.Sin(a)), x[(t4 * m)..((t4 * m) + m)], m, m);
+            }
+        }
     }
 }
