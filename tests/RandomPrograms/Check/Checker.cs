@@ -604,8 +604,8 @@ namespace SymGrad.RandomPrograms.Check
                 var none = new bool[coords.Count];
                 var (rdot, ty) = CheckTangent(m, "MTangent", "Tangent", tangent, x, fwd, coords, dR, dy, g, direction, none, new bool[outs.Length], outs, TangentRelative, TangentAbsolute * scale);
 
-                // PyTorch's jvp along the same direction (a layer's field gets no tangent: MTangent reads none).
-                TorchCases[torchCase] = TorchCases[torchCase] with { Direction = coords.Select((c, i) => c.Field ? 0 : direction[i]).ToArray(), RDot = rdot, YDot = ty.Select(t => t!).ToArray() };
+                // PyTorch's jvp along the same direction (a layer's fields included: their tangents follow the parameters').
+                TorchCases[torchCase] = TorchCases[torchCase] with { Direction = direction.ToArray(), RDot = rdot, YDot = ty.Select(t => t!).ToArray() };
 
                 // Empty tangents: one span input's (zero: its coordinates leave ⟨J'·dy, dx⟩) and an output's (not needed: its
                 // term leaves ⟨dy, J·dx⟩, and the gradients are MBackward's with an empty cotangent for it).

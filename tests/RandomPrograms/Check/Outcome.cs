@@ -111,7 +111,7 @@ namespace SymGrad.RandomPrograms.Check
 
         public int TangentFloatChecked { get; set; }
 
-        /// <summary>Methods with no MTangent (<see cref="Model.ForwardMode.HasTangent"/>): calls, an out result, a layer's fields.</summary>
+        /// <summary>Methods with no MTangent (<see cref="Model.ForwardMode.HasTangent"/>): a struct result, calls without a forward mode.</summary>
         public int TangentSkipped { get; set; }
 
         /// <summary>Of those, methods whose MTangent was generated all the same (<see cref="Model.ForwardMode"/> is out of date).</summary>
