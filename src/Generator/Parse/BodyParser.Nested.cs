@@ -81,13 +81,38 @@ namespace SymGrad.Generator.Parse
             var args = arguments.Take(primal.Count).Select((a, i) => primal[i].IsBuffer ? ParseSpanArgument(a.Expression, primal[i]) : ParseExpression(a.Expression)).ToList();
             Expr? seed = backward ? ParseExpression(arguments[primal.Count].Expression) : null;
             string source = MethodParser.OneLine(invocation.ToString());
+            var targets = new List<Expr>();
             for (int i = 0; i < inputs.Count; i++)
             {
-                if (ParseTarget(arguments[gradients + i].Expression) is not { } into)
+                if (ParseTarget(arguments[gradients + i].Expression) is not { } target)
                 {
                     return true; // reported
                 }
 
+                targets.Add(target);
+            }
+
+            // C# evaluates the arguments once, before the gradients accumulate: an argument (or the seed) that reads a gradient's
+            // local is held first, so the directional derivatives after the first see its value before the call (found by the
+            // random-program tester: NGradient(Math.Sin(s), ref s, ref g) read the updated s for g and for the value).
+            var written = new HashSet<string>(targets.SelectMany(Reads.Of));
+            Expr Held(Expr value, string text)
+            {
+                if (!Reads.Of(value).Any(written.Contains))
+                {
+                    return value;
+                }
+
+                string held = FreshName(forward.Name + "_argument", value.Type);
+                output.Add(new LocalDecl(held, value.Type, value, value.Type + " " + held + " = " + MethodParser.OneLine(text) + ";"));
+                return new Name(held, value.Type);
+            }
+
+            args = args.Select((a, i) => primal[i].IsBuffer ? a : Held(a, arguments[i].Expression.ToString())).ToList();
+            seed = seed is null ? null : Held(seed, arguments[primal.Count].Expression.ToString());
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                Expr into = targets[i];
                 var directions = inputs.Select((_, j) => (Expr)new Literal(i == j ? "1" : "0", type));
                 Expr call = new UserCall(tangent, args.Concat(directions).ToEquatableArray(), type);
                 output.Add(new Assign(into, "+=", seed is null ? call : new Binary("*", seed, call, type), source));

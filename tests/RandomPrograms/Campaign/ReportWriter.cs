@@ -46,6 +46,11 @@ namespace SymGrad.RandomPrograms.Campaign
             Row("methods with no MHessianVector by README's conditions, generated all the same", r.Results.Sum(x => x.HessianVectorSkippedGenerated));
             Row("methods checked with MHessian (P16), double twin", r.Results.Sum(x => x.HessianChecked));
             Row("methods checked with MHessian, float twin", r.Results.Sum(x => x.HessianFloatChecked));
+            foreach (string what in r.Results.SelectMany(x => x.ConstructsChecked.Keys).Distinct().Order(System.StringComparer.Ordinal))
+            {
+                Row(what, r.Results.Sum(x => x.ConstructsChecked.GetValueOrDefault(what)));
+            }
+
             Row("failed", r.Failed);
             if (r.TorchChecked > 0 || r.TorchError is not null)
             {

@@ -111,6 +111,15 @@ namespace SymGrad.RandomPrograms.Check
 
         public int TangentFloatChecked { get; set; }
 
+        /// <summary>
+        /// The newer constructs the derivative modes were checked on (double twin), by what: MTangent of a method with calls,
+        /// an <c>out</c> result, a layer's fields, nested calls; MHessianVector of one with calls or a struct parameter; the
+        /// methods whose P1 ran with a nested call, by kind (FTangent, FGradient, FBackward).
+        /// </summary>
+        public SortedDictionary<string, int> ConstructsChecked { get; } = new(System.StringComparer.Ordinal);
+
+        public void Count(string what) => ConstructsChecked[what] = ConstructsChecked.GetValueOrDefault(what) + 1;
+
         /// <summary>Methods with no MTangent (<see cref="Model.ForwardMode.HasTangent"/>): a struct result, calls without a forward mode.</summary>
         public int TangentSkipped { get; set; }
 
