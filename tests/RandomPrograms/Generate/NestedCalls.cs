@@ -47,10 +47,11 @@ namespace SymGrad.RandomPrograms.Generate
         }
 
         /// <summary>
-        /// The method with each FTangent that is an argument of a call (<c>Math.Tanh(NTangent(…))</c>, <c>H(NTangent(…), y)</c>,
-        /// <c>new V3(NTangent(…), …)</c>) made a plain call of F: SymGrad refuses those (SG0006 "the call does not bind to a
-        /// single method" — the generated method is not there while it runs, so the enclosing call does not bind; FOUND.md
-        /// N1). Everywhere else — operands, conditions, a local's or a return's value, FGradient's arguments — they stay.
+        /// The program with each FTangent that is an argument of a call (<c>Math.Tanh(NTangent(…))</c>, <c>H(NTangent(…), y)</c>,
+        /// <c>new V3(NTangent(…), …)</c>) or in a switch expression made a plain call of F: the generated method is not there
+        /// while SymGrad runs, so what contains it has no type — an enclosing call does not bind (SG0006, FOUND.md N1), a
+        /// switch on it is refused and one with it in an arm loses the other arms' derivatives (N5). Everywhere else —
+        /// operands, conditions, a local's or a return's value, FGradient's arguments — they stay.
         /// </summary>
         public static ProgramModel OutOfArguments(ProgramModel program)
         {
@@ -91,9 +92,9 @@ namespace SymGrad.RandomPrograms.Generate
             Conditional c => c with { Test = Map(arity, c.Test, inCall), WhenTrue = Map(arity, c.WhenTrue, inCall), WhenFalse = Map(arity, c.WhenFalse, inCall) },
             SwitchExpr x => x with
             {
-                Subject = Map(arity, x.Subject, inCall),
-                Arms = x.Arms.Select(a => a with { Cases = a.Cases.Select(k => k with { Value = Map(arity, k.Value, inCall) }).ToImmutableArray(), Value = Map(arity, a.Value, inCall) }).ToImmutableArray(),
-                Otherwise = Map(arity, x.Otherwise, inCall),
+                Subject = Map(arity, x.Subject, true),
+                Arms = x.Arms.Select(a => a with { Cases = a.Cases.Select(k => k with { Value = Map(arity, k.Value, true) }).ToImmutableArray(), Value = Map(arity, a.Value, true) }).ToImmutableArray(),
+                Otherwise = Map(arity, x.Otherwise, true),
             },
             LocalCall l => l with { Args = l.Args.Select(a => Map(arity, a, true)).ToImmutableArray() },
             FromEnd f => f with { Offset = Map(arity, f.Offset, inCall) },

@@ -23,8 +23,10 @@ namespace SymGrad.RandomPrograms.Print
     /// </para>
     /// <para>
     /// <c>MTangent</c> (where <see cref="ForwardMode.HasTangent"/>): tangents of the differentiable scalars in <c>tr</c> and
-    /// spans in <c>ts</c> (the places of <c>dr</c>/<c>ds</c>; null is <c>default</c>), output tangents in <c>ty</c> (by output;
-    /// null is <c>default</c>, not needed); returns the result's tangent (0 for a void method).
+    /// spans in <c>ts</c> (the places of <c>dr</c>/<c>ds</c>; null is <c>default</c>; a layer's fields the method reads
+    /// after the parameters', in field order), output tangents in <c>ty</c> (by output; null is <c>default</c>, not needed;
+    /// an <c>out</c> result's <c>out T tr</c> after the span outputs', into its one-element array); returns the result's
+    /// tangent (0 for a void method).
     /// </para>
     /// <para>
     /// <c>MJacobian</c> and <c>MHessian</c> (where <see cref="ForwardMode.HasJacobian"/>, <see cref="ForwardMode.HasHessian"/>):
