@@ -780,26 +780,41 @@ namespace SymGrad.GeneratorTests
                 }
                 """, "SG0019", "'G' calls the generated 'FTangent'", "'F' needs a generated FTangent and FHessianVector");
 
-        /// <summary>A gradient local that an argument also reads: read as one FTangent per gradient, the second would see the first's update.</summary>
+        /// <summary>FTangent in a switch expression's arm (found by the random-program tester, N5: the other arms' derivatives were lost, silently).</summary>
         [Fact]
-        public void SG0019_AGradientLocalReadByAnArgument()
+        public void SG0019_ATangentInASwitchArm()
             => Expect("""
                 using System;
                 using SymGrad;
                 public static partial class K
                 {
                     [Differentiable]
-                    public static double F(double x, double y) => x * x * y;
+                    public static double F(double x) => x * x * x;
 
                     [Differentiable]
-                    public static double G(double x)
+                    public static double G(double x, int n)
                     {
-                        double g = 0, h = 0;
-                        [|FGradient(x + g, x, ref g, ref h)|];
-                        return g * h;
+                        double d = n switch { 0 => x * x, _ => [|FTangent(x, 1)|] };
+                        return d * x;
                     }
                 }
-                """, "SG0019", "'G' calls the generated 'FGradient'", "accumulate the gradients into locals of their own");
+                """, "SG0019", "'G' calls the generated 'FTangent'", "a switch expression", "assign it to a local first");
+
+        /// <summary>FTangent as another call's argument (N1: was a misleading "does not bind" SG0006).</summary>
+        [Fact]
+        public void SG0019_ATangentAsACallsArgument()
+            => Expect("""
+                using System;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double F(double x) => x * x * x;
+
+                    [Differentiable]
+                    public static double G(double x) => Math.Tanh([|FTangent(x, 1)|]) * x;
+                }
+                """, "SG0019", "'G' calls the generated 'FTangent'", "a call's argument", "assign it to a local first");
 
         /// <summary>FGradient inside a larger expression: its gradients have no statement to accumulate in.</summary>
         [Fact]

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using SymGrad.RandomPrograms.Campaign;
@@ -48,7 +49,8 @@ namespace SymGrad.RandomProgramTests
 
         /// <summary>
         /// A fixed seed whose 80 programs take every derivative mode in both twins — MJacobian by forward and by backward
-        /// sweeps (P14), MHessianVector (P15), MHessian (P16) — and PyTorch's jvp, hvp and jacobian (P17): CI checks each on
+        /// sweeps (P14), MHessianVector (P15), MHessian (P16), MTangent and MHessianVector of methods with calls, out results,
+        /// layer fields, struct parameters, a nested FGradient — and PyTorch's jvp, hvp and jacobian (P17): CI checks each on
         /// every run, whatever the fresh seeds of the campaigns above draw. Measured 50 s in Release on the 2-core machine, busy.
         /// </summary>
         [Fact]
@@ -64,6 +66,15 @@ namespace SymGrad.RandomProgramTests
                 ("MHessianVector, float twin", Sum(r => r.HessianVectorFloatChecked)), ("MHessian", Sum(r => r.HessianChecked)),
                 ("MHessian, float twin", Sum(r => r.HessianFloatChecked)),
             }, c => Assert.True(c.Item2 > 0, $"no method checked with {c.Item1}"));
+
+            // The constructs the modes learned lately, and nested differentiation (a method calling N0Gradient).
+            Assert.All(new[]
+            {
+                "MTangent (P13) checked on a method calling a method of the program", "MTangent (P13) checked on a method with an out result",
+                "MTangent (P13) checked on a method reading a layer's differentiable fields", "MTangent (P13) checked on a method with nested calls",
+                "MHessianVector (P15) checked on a method calling a method of the program", "MHessianVector (P15) checked on a method with a struct parameter",
+                "methods with a nested call of FGradient",
+            }, what => Assert.True(Sum(r => r.ConstructsChecked.GetValueOrDefault(what)) > 0, "none: " + what));
             Assert.Equal(new[] { "TorchHessianVector", "TorchJacobian", "TorchTangent" }, report.TorchModes.Where(kv => kv.Value.Compared > 0).Select(kv => kv.Key));
         }
 

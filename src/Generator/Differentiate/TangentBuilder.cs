@@ -251,6 +251,7 @@ namespace SymGrad.Generator.Differentiate
                 // A callee's backward that stays (it writes something read) keeps every local it writes.
                 dead.ExceptWith(Walk.All(body).OfType<Invoke>().Where(inv => inv.Call is not null && !inv.Args.OfType<Written>().All(w => w.Target is Name n && dead.Contains(n.Id)))
                     .SelectMany(inv => inv.Args.OfType<Written>().Select(w => w.Target).OfType<Name>().Select(n => n.Id)));
+
                 if (dead.Count == 0)
                 {
                     // A name read in one scope may be declared, and never read, in another (a loop's copy in the forward sweep).
@@ -357,6 +358,25 @@ namespace SymGrad.Generator.Differentiate
                         output.Add(new LocalDecl(Tangent(d.Name), d.Type, null, d.Source));
                         output.Add(d);
                         break;
+
+                    // A local no result depends on (activity leaves it out) assigned a value that calls a method writing outputs:
+                    // the call's tangent still writes theirs. Found by the random-program tester: with g unread, g = 2.0 * H(a, y)
+                    // kept H(a, y) and lost ẏ.
+                    case LocalDecl { Init: { } init } d when WritesOutputs(d) && IsActive(init):
+                    {
+                        (Expr value, Expr tangent) = Forward(init, output);
+                        output.AddRange(OutputCalls(tangent, d.Source));
+                        output.Add(d with { Init = value });
+                        break;
+                    }
+
+                    case Assign { Target: Name n } a when !IsActive(n.Id, n.Type) && WritesOutputs(a) && IsActive(a.Value):
+                    {
+                        (Expr value, Expr tangent) = Forward(a.Value, output);
+                        output.AddRange(OutputCalls(tangent, a.Source));
+                        output.Add(a with { Value = value });
+                        break;
+                    }
                     case Assign { Target: Name n } a when IsActive(n.Id, n.Type):
                     {
                         (Expr value, Expr tangent) = Forward(a.Value, output);
@@ -442,6 +462,10 @@ namespace SymGrad.Generator.Differentiate
 
         /// <summary>Whether a span has a tangent: it varies, or its element writes get tangents (an output written before it is read).</summary>
         private bool HasTangent(string span) => _active.Contains(span) || _hasElementTangents(span);
+
+        /// <summary>The calls of forward modes in <paramref name="tangent"/> that write outputs, as statements (its value unused).</summary>
+        private static IEnumerable<Stmt> OutputCalls(Expr tangent, string source)
+            => Reads.Nodes(tangent).OfType<UserCall>().Where(c => c.Target.Parameters.Any(p => p.Kind == ParameterKind.SpanOutput)).Select(c => (Stmt)new CallStatement(c, source));
 
         private bool IsActive(string name, string type) => type is "double" or "float" && _active.Contains(name);
 

@@ -19,6 +19,11 @@ namespace SymGrad.Generator.Parse
                 return RefuseGenerated(invocation, generated, $"call {generated.Name} as a statement (its gradients accumulate into locals), or assign its value to a local: double v = {generated.Name}(…);");
             }
 
+            if (UntypedAround(invocation) is { } around)
+            {
+                return RefuseGenerated(invocation, generated, $"its value is used in {around}, which cannot be typed before SymGrad adds {generated.Name}; assign it to a local first: double d = {generated.Name}(…);");
+            }
+
             if (NestedTargets.Tangent(generated.Forward, _model.Compilation, _cancellationToken, out string reason) is not { } target)
             {
                 return RefuseGenerated(invocation, generated, reason);
@@ -78,25 +83,41 @@ namespace SymGrad.Generator.Parse
                 return true;
             }
 
-            // Read as one FTangent per gradient in turn, an argument must not read a gradient an earlier one has updated.
-            var refs = arguments.Skip(gradients).Select(a => _model.GetSymbolInfo(a.Expression, _cancellationToken).Symbol).Where(r => r is not null).ToList();
-            if (arguments.Take(gradients).Any(a => a.Expression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()
-                .Any(id => refs.Contains(_model.GetSymbolInfo(id, _cancellationToken).Symbol, SymbolEqualityComparer.Default))))
-            {
-                RefuseGenerated(invocation, generated, "a gradient local is also read by an argument; accumulate the gradients into locals of their own");
-                return true;
-            }
-
             var args = arguments.Take(primal.Count).Select((a, i) => primal[i].IsBuffer ? ParseSpanArgument(a.Expression, primal[i]) : ParseExpression(a.Expression)).ToList();
             Expr? seed = backward ? ParseExpression(arguments[primal.Count].Expression) : null;
             string source = MethodParser.OneLine(invocation.ToString());
+            var targets = new List<Expr>();
             for (int i = 0; i < inputs.Count; i++)
             {
-                if (ParseTarget(arguments[gradients + i].Expression) is not { } into)
+                if (ParseTarget(arguments[gradients + i].Expression) is not { } target)
                 {
                     return true; // reported
                 }
 
+                targets.Add(target);
+            }
+
+            // C# evaluates the arguments once, before the gradients accumulate: an argument (or the seed) that reads a gradient's
+            // local is held first, so the directional derivatives after the first see its value before the call (found by the
+            // random-program tester: NGradient(Math.Sin(s), ref s, ref g) read the updated s for g and for the value).
+            var written = new HashSet<string>(targets.SelectMany(Reads.Of));
+            Expr Held(Expr value, string text)
+            {
+                if (!Reads.Of(value).Any(written.Contains))
+                {
+                    return value;
+                }
+
+                string held = FreshName(forward.Name + "_argument", value.Type);
+                output.Add(new LocalDecl(held, value.Type, value, value.Type + " " + held + " = " + MethodParser.OneLine(text) + ";"));
+                return new Name(held, value.Type);
+            }
+
+            args = args.Select((a, i) => primal[i].IsBuffer ? a : Held(a, arguments[i].Expression.ToString())).ToList();
+            seed = seed is null ? null : Held(seed, arguments[primal.Count].Expression.ToString());
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                Expr into = targets[i];
                 var directions = inputs.Select((_, j) => (Expr)new Literal(i == j ? "1" : "0", type));
                 Expr call = new UserCall(tangent, args.Concat(directions).ToEquatableArray(), type);
                 output.Add(new Assign(into, "+=", seed is null ? call : new Binary("*", seed, call, type), source));
@@ -104,6 +125,48 @@ namespace SymGrad.Generator.Parse
 
             value = backward ? null : new UserCall(CallTargets.Resolve(forward, _method, _model.Compilation)!, args.ToEquatableArray(), type);
             return true;
+        }
+
+        /// <summary>
+        /// The construct around a generated call that Roslyn leaves untyped while the call does not bind, and whose parse would
+        /// then lose derivatives (a switch expression's arm, another call's argument), or null: arithmetic, parentheses, casts
+        /// and <c>?:</c> up to the statement are typed from their operands (<see cref="Retyped"/>).
+        /// </summary>
+        private static string? UntypedAround(ExpressionSyntax call)
+        {
+            for (SyntaxNode? node = call.Parent; node is not null; node = node.Parent)
+            {
+                switch (node)
+                {
+                    case ParenthesizedExpressionSyntax or BinaryExpressionSyntax or PrefixUnaryExpressionSyntax or ConditionalExpressionSyntax or CastExpressionSyntax:
+                        continue;
+                    case EqualsValueClauseSyntax or AssignmentExpressionSyntax or ReturnStatementSyntax or ArrowExpressionClauseSyntax or ExpressionStatementSyntax:
+                        return null;
+                    case SwitchExpressionArmSyntax or SwitchExpressionSyntax:
+                        return "a switch expression";
+                    case ArgumentSyntax:
+                        return "a call's argument";
+                    default:
+                        return "'" + MethodParser.OneLine(node.ToString()) + "'";
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>A call that does not bind because a generated call is its argument: the generated call's diagnostic, at it.</summary>
+        private bool RefuseGeneratedArgument(InvocationExpressionSyntax invocation)
+        {
+            foreach (InvocationExpressionSyntax inner in invocation.ArgumentList.Arguments.SelectMany(a => a.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>()))
+            {
+                if (GeneratedCalls.Of(inner, _method, _model, _cancellationToken) is { } generated)
+                {
+                    RefuseGenerated(inner, generated, $"its value is a call's argument, which cannot be typed before SymGrad adds {generated.Name}; assign it to a local first: double d = {generated.Name}(…);");
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private Expr RefuseGenerated(InvocationExpressionSyntax invocation, GeneratedCalls.Match generated, string reason)

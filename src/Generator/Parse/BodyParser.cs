@@ -721,6 +721,11 @@ namespace SymGrad.Generator.Parse
                     return ParseGeneratedCall(invocation, generated);
                 }
 
+                if (RefuseGeneratedArgument(invocation))
+                {
+                    return new Literal("0", type);
+                }
+
                 Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), MethodParser.OneLine(invocation.ToString()), "the call does not bind to a single method");
                 return new Literal("0", type);
             }

@@ -33,7 +33,7 @@ namespace SymGrad.RandomPrograms.Campaign
             Row("float twin values differ (branch flips; gradients not compared)", r.Results.Sum(x => x.FloatValueMismatches));
             Row("methods checked in forward mode (MTangent = MBackward), double twin", r.Results.Sum(x => x.TangentChecked));
             Row("methods checked in forward mode, float twin", r.Results.Sum(x => x.TangentFloatChecked));
-            Row("methods skipped in forward mode (no MTangent: calls, out, layer fields)", r.Results.Sum(x => x.TangentSkipped));
+            Row("methods skipped in forward mode (no MTangent: struct result, calls without a forward mode)", r.Results.Sum(x => x.TangentSkipped));
             Row("  of which MTangent was generated all the same (the calls in dead code)", r.Results.Sum(x => x.TangentSkippedGenerated));
             Row("methods checked with MJacobian (P14), double twin", r.Results.Sum(x => x.JacobianForwardChecked + x.JacobianBackwardChecked));
             Row("  where it runs forward sweeps (an MTangent, no more columns than rows)", r.Results.Sum(x => x.JacobianForwardChecked));
@@ -46,6 +46,11 @@ namespace SymGrad.RandomPrograms.Campaign
             Row("methods with no MHessianVector by README's conditions, generated all the same", r.Results.Sum(x => x.HessianVectorSkippedGenerated));
             Row("methods checked with MHessian (P16), double twin", r.Results.Sum(x => x.HessianChecked));
             Row("methods checked with MHessian, float twin", r.Results.Sum(x => x.HessianFloatChecked));
+            foreach (string what in r.Results.SelectMany(x => x.ConstructsChecked.Keys).Distinct().Order(System.StringComparer.Ordinal))
+            {
+                Row(what, r.Results.Sum(x => x.ConstructsChecked.GetValueOrDefault(what)));
+            }
+
             Row("failed", r.Failed);
             if (r.TorchChecked > 0 || r.TorchError is not null)
             {

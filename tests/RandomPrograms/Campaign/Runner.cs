@@ -118,7 +118,7 @@ namespace SymGrad.RandomPrograms.Campaign
                 {
                     var checker = new Checker(mutate is null ? c : c with { Run = mutate(c.Run) }, result, InputPcg(seed));
                     checker.Run();
-                    cases = checker.TorchCases;
+                    cases = Print.PythonPrinter.Translates(c.Program) ? checker.TorchCases : new List<TorchCase>();
                 }
 
                 output.Add((result, cases));

@@ -82,6 +82,8 @@ namespace SymGrad.RandomPrograms.Check
 
             if (d.HessianVector is not { } hvp || d.Gradient is not { } gradient) return new ModeValues(rows, jacobian, null, null);
             _result.HessianVectorChecked++;
+            if (Measure.All(m.Body).Any(n => n is CallExpr)) _result.Count("MHessianVector (P15) checked on a method calling a method of the program");
+            if (m.Params.Any(p => p.Struct is not null && p.IsDifferentiable)) _result.Count("MHessianVector (P15) checked on a method with a struct parameter");
             double[] Direction() => columns.Select(_ => (double)(float)(-1 + 2 * Uniform(_modes))).ToArray();
             var v = Direction();
             var u = Direction();

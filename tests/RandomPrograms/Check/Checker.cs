@@ -91,6 +91,7 @@ namespace SymGrad.RandomPrograms.Check
             foreach (var m in _compiled.Program.Methods)
             {
                 var (d, f) = run.Methods[m.Name];
+                foreach (string kind in Generate.NestedCalls.Kinds(m)) _result.Count($"methods with a nested call of F{kind}");
                 if (d.Tangent is null)
                 {
                     _result.TangentSkipped++;
@@ -121,6 +122,17 @@ namespace SymGrad.RandomPrograms.Check
                 if (anyKink) _result.SkippedKink = true;
                 else if (anyBad) _result.SkippedBadDraw = true;
             }
+        }
+
+        /// <summary>What forward mode took on lately that <paramref name="m"/> has (for the summary).</summary>
+        private IEnumerable<string> TangentConstructs(Method m)
+        {
+            var nodes = Measure.All(m.Body).ToList();
+            if (nodes.Any(n => n is CallExpr { IsNested: false, IsNn: false } or CallStmt { IsNested: false, IsNn: false })) yield return "calling a method of the program";
+            if (nodes.Any(n => n is CallExpr { IsNn: true } or CallStmt { IsNn: true })) yield return "calling an Nn primitive";
+            if (Generate.NestedCalls.Calls(m)) yield return "with nested calls";
+            if (m.Params.Any(p => p.Kind == ParamKind.RealOut && !p.Result)) yield return "with an out result";
+            if (m.Instance && m.GradientFields.Any()) yield return "reading a layer's differentiable fields";
         }
 
         private bool IsGenerated(Method m, string what) => _compiled.Generated.Values.Any(t => t.Contains($" {m.Name}{what}(", StringComparison.Ordinal));
@@ -601,11 +613,12 @@ namespace SymGrad.RandomPrograms.Check
             if (d.Tangent is { } tangent && wrongCount == 0)
             {
                 _result.TangentChecked++;
+                foreach (string what in TangentConstructs(m)) _result.Count("MTangent (P13) checked on a method " + what);
                 var none = new bool[coords.Count];
                 var (rdot, ty) = CheckTangent(m, "MTangent", "Tangent", tangent, x, fwd, coords, dR, dy, g, direction, none, new bool[outs.Length], outs, TangentRelative, TangentAbsolute * scale);
 
-                // PyTorch's jvp along the same direction (a layer's field gets no tangent: MTangent reads none).
-                TorchCases[torchCase] = TorchCases[torchCase] with { Direction = coords.Select((c, i) => c.Field ? 0 : direction[i]).ToArray(), RDot = rdot, YDot = ty.Select(t => t!).ToArray() };
+                // PyTorch's jvp along the same direction (a layer's fields included: their tangents follow the parameters').
+                TorchCases[torchCase] = TorchCases[torchCase] with { Direction = direction.ToArray(), RDot = rdot, YDot = ty.Select(t => t!).ToArray() };
 
                 // Empty tangents: one span input's (zero: its coordinates leave ⟨J'·dy, dx⟩) and an output's (not needed: its
                 // term leaves ⟨dy, J·dx⟩, and the gradients are MBackward's with an empty cotangent for it).

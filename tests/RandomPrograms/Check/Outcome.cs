@@ -111,7 +111,16 @@ namespace SymGrad.RandomPrograms.Check
 
         public int TangentFloatChecked { get; set; }
 
-        /// <summary>Methods with no MTangent (<see cref="Model.ForwardMode.HasTangent"/>): calls, an out result, a layer's fields.</summary>
+        /// <summary>
+        /// The newer constructs the derivative modes were checked on (double twin), by what: MTangent of a method with calls,
+        /// an <c>out</c> result, a layer's fields, nested calls; MHessianVector of one with calls or a struct parameter; the
+        /// methods whose P1 ran with a nested call, by kind (FTangent, FGradient, FBackward).
+        /// </summary>
+        public SortedDictionary<string, int> ConstructsChecked { get; } = new(System.StringComparer.Ordinal);
+
+        public void Count(string what) => ConstructsChecked[what] = ConstructsChecked.GetValueOrDefault(what) + 1;
+
+        /// <summary>Methods with no MTangent (<see cref="Model.ForwardMode.HasTangent"/>): a struct result, calls without a forward mode.</summary>
         public int TangentSkipped { get; set; }
 
         /// <summary>Of those, methods whose MTangent was generated all the same (<see cref="Model.ForwardMode"/> is out of date).</summary>

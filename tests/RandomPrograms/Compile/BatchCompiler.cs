@@ -273,10 +273,11 @@ namespace SymGrad.RandomPrograms.Compile
                 {
                     T Get<T>(string what) where T : Delegate
                         => driver.GetMethod(DriverPrinter.Name(m, p, what))!.CreateDelegate<T>();
-                    bool hessian = ForwardMode.HasHessianVector(m);
+                    var program = c.Program;
                     return new Entry(Get<ForwardFn>("Forward"), Get<BackwardFn>("Backward"), m.ReturnsReal ? Get<GradientFn>("Gradient") : null,
-                        ForwardMode.HasTangent(m) ? Get<TangentFn>("Tangent") : null, ForwardMode.HasJacobian(m) ? Get<MatrixFn>("Jacobian") : null,
-                        hessian ? Get<HessianVectorFn>("HessianVector") : null, hessian ? Get<MatrixFn>("Hessian") : null);
+                        ForwardMode.HasTangent(program, m) ? Get<TangentFn>("Tangent") : null, ForwardMode.HasJacobian(m) ? Get<MatrixFn>("Jacobian") : null,
+                        ForwardMode.HasHessianVector(program, m) ? Get<HessianVectorFn>("HessianVector") : null,
+                        ForwardMode.HasHessian(program, m) ? Get<MatrixFn>("Hessian") : null);
                 }
 
                 methods[m.Name] = (Make(Precision.Double), Make(Precision.Float));

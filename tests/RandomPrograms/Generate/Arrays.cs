@@ -37,8 +37,8 @@ namespace SymGrad.RandomPrograms.Generate
                         changed |= chosen.Remove((m.Name, slice.Span));
                     }
 
-                    var calls = nodes.OfType<CallStmt>().Where(c => !c.IsNn).Select(c => (c.Callee, c.Args))
-                        .Concat(nodes.OfType<CallExpr>().Where(c => !c.IsNn).Select(c => (c.Callee, c.Args)));
+                    var calls = nodes.OfType<CallStmt>().Where(c => !c.IsNn && !c.IsNested).Select(c => (c.Callee, c.Args))
+                        .Concat(nodes.OfType<CallExpr>().Where(c => !c.IsNn && !c.IsNested).Select(c => (c.Callee, c.Args)));
                     foreach (var (callee, args) in calls)
                     {
                         var target = program.Find(callee);

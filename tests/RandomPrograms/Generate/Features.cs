@@ -102,6 +102,9 @@ namespace SymGrad.RandomPrograms.Generate
         SliceArgs,
         NnPrimitives,
 
+        // FTangent, FGradient, FBackward of another method of the program called in a differentiable one (see NestedCalls)
+        NestedCalls,
+
         // names a generated backward might also use (g, result, workspace, d + a parameter's name)
         TrickyNames,
     }
@@ -184,6 +187,7 @@ namespace SymGrad.RandomPrograms.Generate
             Feature.WideLocals => 0.4,
             Feature.Rounding or Feature.Sign => 0.4,
             Feature.ReturnInLoop => 0.5,
+            Feature.NestedCalls => 0.6,
             _ => 1,
         };
     }

@@ -41,6 +41,13 @@ namespace SymGrad.RandomPrograms.Generate
             // One constraint for the program: a T without the struct constraint cannot be passed to a T with it (CS0453).
             bool generics = f.On(Feature.Generics) && r.Chance(Math.Min(0.9, 0.25 * f[Feature.Generics]));
             var form = generics && r.Chance(0.3) ? GenericForm.StructIeee754 : GenericForm.Ieee754;
+
+            // Nested differentiation: a scalar helper whose FTangent, FGradient and FBackward the others call (see NestedCalls).
+            if (f.On(Feature.NestedCalls) && r.Chance(Math.Min(0.9, 0.3 * f[Feature.NestedCalls])))
+            {
+                methods.Add(new MethodBuilder(r, NestedCalls.Restrict(f), methods, false, NestedCalls.Helper).Build());
+            }
+
             for (int k = 0; k <= helpers; k++)
             {
                 bool entry = k == helpers;
@@ -61,7 +68,7 @@ namespace SymGrad.RandomPrograms.Generate
                 methods.Add(method);
             }
 
-            var program = new ProgramModel(methods.ToImmutableArray(), ExplicitTypeArguments: generics && r.Chance(0.4));
+            var program = NestedCalls.OutOfArguments(new ProgramModel(methods.ToImmutableArray(), ExplicitTypeArguments: generics && r.Chance(0.4)));
             if (f.On(Feature.Arrays) && r.Chance(f[Feature.Arrays])) program = Arrays.Apply(program, r);
             if (f.On(Feature.LayerObjects) && r.Chance(0.25 * f[Feature.LayerObjects])) program = Layers.Apply(program, r);
 
@@ -104,6 +111,9 @@ namespace SymGrad.RandomPrograms.Generate
         // Generic over T (see Generics): built without what T cannot express, calling generic methods only.
         private readonly GenericForm _generic;
 
+        // The callees whose FTangent, FGradient and FBackward this method may call (see NestedCalls).
+        private readonly List<Method> _nested;
+
         public MethodBuilder(Draw r, FeatureSet f, IReadOnlyList<Method> callees, bool entry, string name, GenericForm generic = GenericForm.None)
         {
             _r = r;
@@ -112,6 +122,7 @@ namespace SymGrad.RandomPrograms.Generate
             _entry = entry;
             _name = name;
             _generic = generic;
+            _nested = generic == GenericForm.None && _f.On(Feature.NestedCalls) ? NestedCalls.Targets(callees) : new List<Method>();
         }
 
         private sealed record Local(string Name, ValueType Type, bool Mutable);
@@ -403,7 +414,8 @@ namespace SymGrad.RandomPrograms.Generate
                 (filledOutputs.Count > 0 && _callees.Any(c => !c.ReturnsReal) ? 0.5 * W(Feature.SpanWritingCalls) : 0, "callstmt"),
                 (realLocals.Count > 0 && ReadableSpans().Any(s => s.Kind != ParamKind.IntSpan) ? 0.3 * W(Feature.StableSoftmax) : 0, "stable"),
                 (_structs ? 1.2 : 0, "structdecl"),
-                (_structs && StructLocals().Count > 0 ? 0.8 : 0, "structassign"));
+                (_structs && StructLocals().Count > 0 ? 0.8 : 0, "structassign"),
+                (_nested.Count > 0 ? 0.8 * W(Feature.NestedCalls) : 0, "nested"));
 
             switch (kind)
             {
@@ -493,9 +505,88 @@ namespace SymGrad.RandomPrograms.Generate
                     return new StructAssign(target.Name, GenStructValue(_r.Int(1, 2), target.Name));
                 }
 
+                case "nested":
+                    return GenNestedGradient(realLocals);
                 default:
                     throw new InvalidOperationException(kind);
             }
+        }
+
+        /// <summary>
+        /// <c>NGradient(x…, ref g…)</c> or <c>NBackward(x…, seed, ref g…)</c> (see <see cref="NestedCalls"/>): as a statement, often a
+        /// gradient step on a local (<c>s -= 0.1 * g;</c>), or as a local's value (<c>double v = NGradient(…);</c>); the gradients
+        /// go to fresh locals, or accumulate into locals the method has.
+        /// </summary>
+        private Stmt GenNestedGradient(List<Local> realLocals)
+        {
+            _budget--;
+            var callee = _r.Pick(_nested);
+            if (BindCall(callee, _ => Array.Empty<(Dim, Arg, string)>()) is not { } bound) return GenDecl();
+            var args = bound.ToList();
+            // Locals (README: "ref a local for each gradient"): not a struct local's field, not the out parameter.
+            var plain = realLocals.Where(l => !l.Name.Contains('.') && _params.All(p => p.Name != l.Name)).ToList();
+            var inputs = Enumerable.Range(0, callee.Params.Length).Where(i => callee.Params[i].IsDifferentiable).ToList();
+            string form = _r.Weighted((3.0, "step"), (1.5, "Gradient"), (1.0, "value"), (1.5, "Backward"));
+
+            // A gradient step: the local the step updates is the first input's argument.
+            Local? stepped = form == "step" && plain.Count > 0 ? _r.Pick(plain) : null;
+            if (stepped is not null) args[inputs[0]] = new ValueArg(new Var(stepped.Name));
+
+            // Gradients: fresh locals declared zero, or (now and then) locals of the method they accumulate into.
+            var into = new List<string>();
+            var fresh = new List<Declarator>();
+            foreach (int i in inputs)
+            {
+                var free = plain.Where(l => !into.Contains(l.Name)).ToList();
+                if (form != "step" && free.Count > 0 && _r.Chance(0.25))
+                {
+                    into.Add(_r.Pick(free).Name);
+                    continue;
+                }
+
+                string g = Fresh("gn");
+                fresh.Add(new Declarator(g, new RealLit(0)));
+                into.Add(g);
+            }
+
+            if (form == "Backward") args.Add(new ValueArg(_r.Chance(0.5) ? new RealLit(_r.Pick(new[] { 0.5, -1.5, 2.0 })) : Tame(GenReal(1))));
+            var all = args.Concat(into.Select(g => (Arg)new RefArg(g))).ToImmutableArray();
+            Stmt call;
+            if (form == "value")
+            {
+                string v = Fresh("nv");
+                call = new Decl(ValueType.Real, ImmutableArray.Create(new Declarator(v, new CallExpr(callee.Name, all, false, "Gradient"))));
+                Declare(v, ValueType.Real);
+            }
+            else
+            {
+                call = new CallStmt(callee.Name, all, false, form == "Backward" ? "Backward" : "Gradient");
+            }
+
+            Stmt result = call;
+            if (fresh.Count > 0)
+            {
+                result = Sequence(new Decl(ValueType.Real, fresh.ToImmutableArray()), call);
+                foreach (var d in fresh) Declare(d.Name, ValueType.Real);
+            }
+
+            if (stepped is not null)
+            {
+                // s -= 0.1 * g (GradBench's steps), or a step bounded by tanh, so a loop of them stays finite.
+                Expr step = _r.Chance(0.5) ? new Var(into[0]) : new MathCall("Tanh", ImmutableArray.Create<Expr>(new Var(into[0])));
+                result = Sequence(result, new Assign(stepped.Name, "-=", new Binary("*", new RealLit(_r.Pick(new[] { 0.1, 0.25, 0.05 })), step)));
+            }
+
+            return result;
+        }
+
+        /// <summary><c>NTangent(x…, ẋ…)</c> (see <see cref="NestedCalls"/>): F's derivative along ẋ, a value like any other.</summary>
+        private Expr? GenNestedTangent(int d)
+        {
+            var callee = _r.Pick(_nested);
+            if (BindCall(callee, _ => Array.Empty<(Dim, Arg, string)>()) is not { } args) return null;
+            var tangents = callee.Params.Where(p => p.IsDifferentiable).Select(_ => (Arg)new ValueArg(_r.Chance(0.3) ? new RealLit(_r.Pick(new[] { 0.0, 1.0, -0.5 })) : GenReal(d)));
+            return new CallExpr(callee.Name, args.Concat(tangents).ToImmutableArray(), false, "Tangent");
         }
 
         private List<Local> StructLocals() => Locals.Where(l => l.Type == ValueType.Struct).ToList();
@@ -1232,7 +1323,8 @@ namespace SymGrad.RandomPrograms.Generate
                 (0.3 * W(Feature.WideLocals), "wide"),
                 (calls ? 1.2 * W(Feature.UserCalls) : 0, "call"),
                 (_locals.Count > 0 ? 1.0 : 0, "local"),
-                (_f.On(Feature.NnPrimitives) ? 0.6 * W(Feature.NnPrimitives) : 0, "nn"));
+                (_f.On(Feature.NnPrimitives) ? 0.6 * W(Feature.NnPrimitives) : 0, "nn"),
+                (_nested.Count > 0 ? 0.3 * W(Feature.NestedCalls) : 0, "tangent"));
             Expr One(string f, Expr a) => new MathCall(f, ImmutableArray.Create(a));
             switch (kind)
             {
@@ -1280,6 +1372,7 @@ namespace SymGrad.RandomPrograms.Generate
                 }
 
                 case "nn": return GenNnExpr() ?? GenLeaf();
+                case "tangent": return GenNestedTangent(d) ?? GenLeaf();
                 default: throw new InvalidOperationException(kind);
             }
         }

@@ -192,7 +192,11 @@ namespace SymGrad.RandomPrograms.Model
     public sealed record Cast(ValueType To, Expr Operand) : Expr;
 
     /// <summary>A call of a scalar-returning method of the program (by index name) or of <c>SymGrad.Nn</c>.</summary>
-    public sealed record CallExpr(string Callee, ImmutableArray<Arg> Args, bool IsNn) : Expr;
+    public sealed record CallExpr(string Callee, ImmutableArray<Arg> Args, bool IsNn, string Suffix = "") : Expr
+    {
+        /// <summary>A call of a generated method of the callee (nested differentiation): <c>Tangent</c>, <c>Gradient</c> or <c>Backward</c>.</summary>
+        public bool IsNested => Suffix.Length > 0;
+    }
 
     /// <summary>
     /// A struct value: <c>new V3(x, y, z)</c> when <see cref="Ctor"/> (all three fields set), else the initializer
@@ -213,6 +217,9 @@ namespace SymGrad.RandomPrograms.Model
     /// A span argument: <c>s</c>, or <c>s.Slice(start, length)</c> when <see cref="Start"/> is set — printed as the range
     /// <c>s[start..(start + length)]</c> when <see cref="AsRange"/>.
     /// </summary>
+    /// <summary><c>ref g</c>: a real local a generated <c>FGradient</c>/<c>FBackward</c> accumulates a gradient into.</summary>
+    public sealed record RefArg(string Local) : Arg;
+
     public sealed record SpanArg(string Span, Expr? Start = null, Expr? Length = null, bool AsRange = false) : Arg;
 
     // ---- Statements ----
@@ -294,7 +301,11 @@ namespace SymGrad.RandomPrograms.Model
     public sealed record Return(Expr? Value) : Stmt;
 
     /// <summary>A call statement: a void method of the program or a void <c>SymGrad.Nn</c> primitive.</summary>
-    public sealed record CallStmt(string Callee, ImmutableArray<Arg> Args, bool IsNn) : Stmt;
+    public sealed record CallStmt(string Callee, ImmutableArray<Arg> Args, bool IsNn, string Suffix = "") : Stmt
+    {
+        /// <summary>A call of a generated <c>FGradient</c>/<c>FBackward</c> as a statement (nested differentiation).</summary>
+        public bool IsNested => Suffix.Length > 0;
+    }
 
     // ---- Methods and programs ----
 

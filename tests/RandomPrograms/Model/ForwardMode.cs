@@ -1,22 +1,39 @@
+using System.Collections.Generic;
 using System.Linq;
 
 namespace SymGrad.RandomPrograms.Model
 {
     /// <summary>
     /// Which methods have the generated methods beyond <c>MBackward</c>/<c>MGradient</c> (README, "The generated methods"):
-    /// <c>MTangent</c>, <c>MJacobian</c>, <c>MHessianVector</c> and <c>MHessian</c>. The drivers call them where these say
-    /// so, and a driver calling one the generator did not make does not compile (reported as silently skipped).
+    /// <c>MTangent</c>, <c>MJacobian</c>, <c>MHessianVector</c> and <c>MHessian</c>, and which can be called from another
+    /// differentiable method through <c>FTangent</c>/<c>FGradient</c>/<c>FBackward</c> (nested differentiation). The drivers
+    /// call them where these say so, and a driver calling one the generator did not make does not compile (reported as
+    /// silently skipped): these must never say yes where the generator says no. Where they say no and the generator made
+    /// one all the same, the summary counts it (so far: calls in code the generator drops as dead).
     /// </summary>
     public static class ForwardMode
     {
         /// <summary>
-        /// <c>MTangent</c> (forward mode). It is not generated yet for a method that calls another method (a
-        /// <c>[Differentiable]</c> one of the program, a registered library function, an <c>Nn</c> primitive: only
-        /// <c>Math</c>/<c>MathF</c>/<c>double.</c>/<c>float.</c> functions and local functions are taken), that has several
-        /// results (an <c>out</c> parameter), or that is a layer object's method reading differentiable fields.
+        /// <c>MTangent</c> (forward mode): not for a struct result; every call must have a forward mode — a method of the
+        /// program with its own <c>MTangent</c> (static and not generic: a generic callee has none yet), an <c>Nn</c> primitive
+        /// (each has a <c>[TangentOf]</c> tangent), not <c>Smooth.Softplus</c> (a registered backward without a registered
+        /// tangent); a generated <c>FTangent</c>/<c>FGradient</c>/<c>FBackward</c> (nested) is differentiated through
+        /// <c>FTangentTangent</c>. <c>out</c> results (an <c>out T tr</c> each) and a layer's differentiable fields (their
+        /// tangents after the parameters') are taken.
         /// </summary>
-        public static bool HasTangent(Method m)
-            => !m.Params.Any(p => p.Kind == ParamKind.RealOut) && !m.ReturnsStruct && !ReadsLayerGradientFields(m) && CallsNothing(m);
+        public static bool HasTangent(ProgramModel program, Method m) => HasTangent(program, m, new HashSet<string>());
+
+        private static bool HasTangent(ProgramModel program, Method m, HashSet<string> seen)
+            => !m.ReturnsStruct && seen.Add(m.Name) && Measure.All(m.Body).All(n => n switch
+            {
+                MathCall c => !MathNames.Library.Contains(c.Function),
+                CallExpr { IsNn: true } or CallStmt { IsNn: true } => true,
+                CallExpr { IsNested: true } c => Nestable(program, Callee(program, c.Callee)),
+                CallStmt { IsNested: true } c => Nestable(program, Callee(program, c.Callee)),
+                CallExpr c => Callee(program, c.Callee) is { } f && !f.IsGeneric && !f.Instance && HasTangent(program, f, new HashSet<string>(seen)),
+                CallStmt c => Callee(program, c.Callee) is { } f && !f.IsGeneric && !f.Instance && HasTangent(program, f, new HashSet<string>(seen)),
+                _ => true,
+            });
 
         /// <summary>
         /// <c>MJacobian</c>: generated when all results and inputs share one real type (always so here: the other-precision
@@ -30,21 +47,49 @@ namespace SymGrad.RandomPrograms.Model
                && Inputs(m).Any() && (m.ReturnsReal || m.Params.Any(p => p.Kind == ParamKind.RealSpanOut));
 
         /// <summary>
-        /// <c>MHessianVector</c> (and <c>MHessian</c> with it): a real result and nothing else — no outputs, no calls, no
-        /// structs, one real type — with at least one differentiable input.
+        /// <c>MHessianVector</c>: a real result and nothing else — no outputs, no <c>out</c> or struct result, no differentiable
+        /// field read, one real type — with at least one differentiable input (a struct parameter's direction and product are
+        /// of its type). Calls only of methods of the program it can differentiate twice through (<see cref="Nestable"/>, as a
+        /// value: F's backward's tangent is FBackward and FTangentBackward); no <c>Nn</c> or library call, no nested call (the
+        /// tangent of FTangentBackward is not written).
         /// </summary>
-        public static bool HasHessianVector(Method m)
-            => m.ReturnsReal && HasJacobian(m) && !m.Params.Any(p => p.Kind == ParamKind.RealSpanOut) && CallsNothing(m);
+        public static bool HasHessianVector(ProgramModel program, Method m) => HasHessianVector(program, m, new HashSet<string>());
+
+        private static bool HasHessianVector(ProgramModel program, Method m, HashSet<string> seen)
+            => m.ReturnsReal && !m.ReturnsStruct && seen.Add(m.Name) && Inputs(m).Any()
+               && !m.Params.Any(p => p.Kind is ParamKind.RealOut or ParamKind.RealSpanOut) && !ReadsLayerGradientFields(m)
+               && Measure.All(m.Body).All(n => n switch
+               {
+                   MathCall c => !MathNames.Library.Contains(c.Function),
+                   CallStmt => false,
+                   CallExpr { IsNn: true } or CallExpr { IsNested: true } => false,
+                   CallExpr c => Callee(program, c.Callee) is { } f && Nestable(program, f, seen),
+                   _ => true,
+               });
+
+        /// <summary><c>MHessian</c>: where <c>MHessianVector</c> is, without a differentiable struct parameter.</summary>
+        public static bool HasHessian(ProgramModel program, Method m)
+            => HasHessianVector(program, m) && !m.Params.Any(p => p.Struct is not null && p.IsDifferentiable);
+
+        /// <summary>
+        /// Whether SymGrad writes <c>FTangentBackward</c>/<c>FTangentTangent</c> for F, so that a caller may call FTangent (or
+        /// FGradient/FBackward) and be differentiated again, and a caller's <c>MHessianVector</c> may call F: F static, not
+        /// generic, without struct parameters or fields, with <c>MTangent</c> and <c>MHessianVector</c>.
+        /// </summary>
+        public static bool Nestable(ProgramModel program, Method? f) => f is not null && Nestable(program, f, new HashSet<string>());
+
+        private static bool Nestable(ProgramModel program, Method f, HashSet<string> seen)
+            => !f.IsGeneric && !f.Instance && !f.Params.Any(p => p.Struct is not null || p.Field)
+               && HasTangent(program, f) && HasHessianVector(program, f, new HashSet<string>(seen));
 
         /// <summary>
         /// The inputs the Jacobian's columns and the Hessian's rows and columns stand for, in parameter order: the
         /// differentiable scalars and spans of the signature (a layer's fields are not: these methods read none that is).
         /// </summary>
-        public static System.Collections.Generic.IEnumerable<Param> Inputs(Method m) => m.Params.Where(p => p.IsDifferentiable && !p.Field);
+        public static IEnumerable<Param> Inputs(Method m) => m.Params.Where(p => p.IsDifferentiable && !p.Field);
+
+        private static Method? Callee(ProgramModel program, string name) => program.Methods.FirstOrDefault(x => x.Name == name);
 
         private static bool ReadsLayerGradientFields(Method m) => m.Instance && m.GradientFields.Any();
-
-        private static bool CallsNothing(Method m)
-            => !Measure.All(m.Body).Any(n => n is CallExpr or CallStmt || n is MathCall c && MathNames.Library.Contains(c.Function));
     }
 }

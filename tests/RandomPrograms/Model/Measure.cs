@@ -27,6 +27,7 @@ namespace SymGrad.RandomPrograms.Model
                     case ElemRead r: set.Add(r.Span); break;
                     case SpanLength l: set.Add(l.Span); break;
                     case SpanArg a: set.Add(a.Span); break;
+                    case RefArg a: set.Add(a.Local); break;
                     case ForEach f: set.Add(f.Span); break;
                     case Store st: set.Add(st.Span); break;
                     case Assign a: set.Add(a.Target); break;

@@ -232,7 +232,7 @@ namespace SymGrad.RandomPrograms.Print
 
                 if (m.ExpressionBodied && m.Body is [CallStmt c])
                 {
-                    w.Line($"{header} => {(c.IsNn ? "Nn." : "")}{c.Callee}{TypeArguments(c.Callee, c.Args, c.IsNn, p)}({Args(c.Args, p)});");
+                    w.Line($"{header} => {(c.IsNn ? "Nn." : "")}{c.Callee}{c.Suffix}{TypeArguments(c.Callee, c.Args, c.IsNn, p)}({Args(c.Args, p)});");
                     return;
                 }
 
@@ -344,7 +344,7 @@ namespace SymGrad.RandomPrograms.Print
                     w.Line(r.Value is null ? "return;" : $"return {Expression(r.Value, p)};");
                     break;
                 case CallStmt c:
-                    w.Line($"{(c.IsNn ? "Nn." : "")}{c.Callee}{TypeArguments(c.Callee, c.Args, c.IsNn, p)}({Args(c.Args, p)});");
+                    w.Line($"{(c.IsNn ? "Nn." : "")}{c.Callee}{c.Suffix}{TypeArguments(c.Callee, c.Args, c.IsNn, p)}({Args(c.Args, p)});");
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(s), s.GetType().Name);
@@ -363,6 +363,7 @@ namespace SymGrad.RandomPrograms.Print
         private static string Args(IEnumerable<Arg> args, Precision p) => string.Join(", ", args.Select(a => a switch
         {
             ValueArg v => Expression(v.Value, p),
+            RefArg r => "ref " + r.Local,
             SpanArg { Start: null } s => Ref(s.Span),
             SpanArg { AsRange: true } s => $"{Ref(s.Span)}[{Range(s, p)}]",
             SpanArg s when s_arrays?.Contains(s.Span) == true => $"{Ref(s.Span)}.AsSpan({Expression(s.Start!, p)}, {Expression(s.Length!, p)})",
@@ -396,7 +397,7 @@ namespace SymGrad.RandomPrograms.Print
             MathCall m => $"{Owner(m, p)}.{m.Function}({string.Join(", ", m.Args.Select(a => Expression(a, p, m.Wide ? ValueType.Wide : ValueType.Real)))})",
             Cast { To: ValueType.Real } c when s_generic => GenericConversion(Expression(c.Operand, p, ValueType.Wide)),
             Cast c => $"({Type(c.To, p)}){Operand(c.Operand, p, c.To == ValueType.Wide ? ValueType.Real : ValueType.Wide, unary: true)}",
-            CallExpr c => $"{(c.IsNn ? "Nn." : "")}{c.Callee}{TypeArguments(c.Callee, c.Args, c.IsNn, p)}({Args(c.Args, p)})",
+            CallExpr c => $"{(c.IsNn ? "Nn." : "")}{c.Callee}{c.Suffix}{TypeArguments(c.Callee, c.Args, c.IsNn, p)}({Args(c.Args, p)})",
             StructNew { Ctor: true } n => $"new {StructType.Name}({string.Join(", ", n.Fields.Select(f => Expression(f!, p)))})",
             StructNew n when n.Fields.All(f => f is null) => $"new {StructType.Name}()",
             StructNew n => $"new {StructType.Name} {{ {string.Join(", ", n.Fields.Select((f, k) => (f, k)).Where(x => x.f is not null).Select(x => $"{StructType.Fields[x.k]} = {Expression(x.f!, p)}"))} }}",

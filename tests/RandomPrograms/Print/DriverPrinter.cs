@@ -23,11 +23,13 @@ namespace SymGrad.RandomPrograms.Print
     /// </para>
     /// <para>
     /// <c>MTangent</c> (where <see cref="ForwardMode.HasTangent"/>): tangents of the differentiable scalars in <c>tr</c> and
-    /// spans in <c>ts</c> (the places of <c>dr</c>/<c>ds</c>; null is <c>default</c>), output tangents in <c>ty</c> (by output;
-    /// null is <c>default</c>, not needed); returns the result's tangent (0 for a void method).
+    /// spans in <c>ts</c> (the places of <c>dr</c>/<c>ds</c>; null is <c>default</c>; a layer's fields the method reads
+    /// after the parameters', in field order), output tangents in <c>ty</c> (by output; null is <c>default</c>, not needed;
+    /// an <c>out</c> result's <c>out T tr</c> after the span outputs', into its one-element array); returns the result's
+    /// tangent (0 for a void method).
     /// </para>
     /// <para>
-    /// <c>MJacobian</c> and <c>MHessian</c> (where <see cref="ForwardMode.HasJacobian"/>, <see cref="ForwardMode.HasHessianVector"/>):
+    /// <c>MJacobian</c> and <c>MHessian</c> (where <see cref="ForwardMode.HasJacobian"/>, <see cref="ForwardMode.HasHessian"/>):
     /// the matrix in <c>matrix</c>, dense and row-major. <c>MHessianVector</c>: the direction of the differentiable scalars
     /// in <c>vr</c> and spans in <c>vs</c> (the places of <c>dr</c>/<c>ds</c>; null is <c>default</c>, zero), the products
     /// accumulated into <c>hr</c>/<c>hs</c> (the same places).
@@ -65,13 +67,10 @@ namespace SymGrad.RandomPrograms.Print
                     Forward(w, m, p);
                     Backward(w, m, p);
                     if (m.ReturnsReal) Gradient(w, m, p);
-                    if (ForwardMode.HasTangent(m)) Tangent(w, m, p);
+                    if (ForwardMode.HasTangent(program, m)) Tangent(w, m, p);
                     if (ForwardMode.HasJacobian(m)) Matrix(w, m, p, "Jacobian");
-                    if (ForwardMode.HasHessianVector(m))
-                    {
-                        HessianVector(w, m, p);
-                        Matrix(w, m, p, "Hessian");
-                    }
+                    if (ForwardMode.HasHessianVector(program, m)) HessianVector(w, m, p);
+                    if (ForwardMode.HasHessian(program, m)) Matrix(w, m, p, "Hessian");
                 }
             }
 
@@ -505,11 +504,21 @@ namespace SymGrad.RandomPrograms.Print
             var scalarIndex = new Dictionary<string, int>();
             foreach (var q in m.Params.Where(q => q.IsDifferentiable && q.Kind == ParamKind.RealScalar)) scalarIndex[q.Name] = tri++;
             var structsDone = new HashSet<string>();
+            var read = m.GradientFields.ToHashSet();
+            var fields = new List<string>();
             foreach (var q in m.Params.Where(q => q.IsDifferentiable))
             {
                 bool scalar = q.Kind == ParamKind.RealScalar;
                 int k = scalar ? scalarIndex[q.Name] : tsi++;
-                if (q.Field) continue; // a field no tangent parameter stands for (the method reads no differentiable field)
+                string tangent = scalar ? (p == Precision.Double ? $"tr[{k}]" : $"(float)tr[{k}]")
+                    : p == Precision.Double ? $"ts[{k}]" : $"ts[{k}] is {{ }} t{k} ? F(t{k}) : null";
+                if (q.Field)
+                {
+                    // A layer's differentiable field the method reads: its tangent follows the parameters' (README), in field order.
+                    if (read.Contains(q)) fields.Add(tangent);
+                    continue;
+                }
+
                 if (q.Struct is { } st)
                 {
                     // A struct parameter's tangent is one struct of its type, from its members' entries of tr (other fields zero).
@@ -517,15 +526,24 @@ namespace SymGrad.RandomPrograms.Print
                     continue;
                 }
 
-                args.Add(scalar ? (p == Precision.Double ? $"tr[{k}]" : $"(float)tr[{k}]")
-                    : p == Precision.Double ? $"ts[{k}]" : $"ts[{k}] is {{ }} t{k} ? F(t{k}) : null");
+                args.Add(tangent);
             }
 
+            args.AddRange(fields);
+
+            // Output tangents by output (ty's places): a span output's tangent span, then an out result's out T tr each.
             var after = new List<string>();
-            int outputs = m.Params.Count(q => q.Kind == ParamKind.RealSpanOut);
-            for (int k = 0; k < outputs; k++)
+            var outs = new List<string>();
+            var outputs = m.Params.Where(q => q.Kind is ParamKind.RealSpanOut or ParamKind.RealOut).ToList();
+            for (int k = 0; k < outputs.Count; k++)
             {
-                if (p == Precision.Double)
+                if (outputs[k].Kind == ParamKind.RealOut)
+                {
+                    w.Line($"{T(p)} to{k};");
+                    outs.Add($"out to{k}");
+                    after.Add($"if (ty[{k}] is {{ }} o{k}) o{k}[0] = to{k};");
+                }
+                else if (p == Precision.Double)
                 {
                     args.Add($"ty[{k}]");
                 }
@@ -537,6 +555,7 @@ namespace SymGrad.RandomPrograms.Print
                 }
             }
 
+            args.AddRange(outs);
             string call = $"{Callee(m, p)}Tangent({string.Join(", ", args)})";
             w.Line(m.ReturnsReal ? $"double result = {call};" : $"{call};");
             CopyOutputsBack(w, m, p);
@@ -567,11 +586,25 @@ namespace SymGrad.RandomPrograms.Print
             var products = new List<string>();
             var after = new List<string>();
             int dri = 0, dsi = 0;
+            var scalars = new Dictionary<string, int>();
+            foreach (var q in m.Params.Where(q => q.IsDifferentiable && q.Kind == ParamKind.RealScalar)) scalars[q.Name] = scalars.Count;
             foreach (var q in m.Params.Where(q => q.IsDifferentiable))
             {
                 bool scalar = q.Kind == ParamKind.RealScalar;
                 int k = scalar ? dri++ : dsi++;
                 if (q.Field) continue; // a field the method does not read: no direction or product stands for it
+                if (q.Struct is { } st)
+                {
+                    // A struct parameter: direction Point3 va and product ref Point3 hva, from and to its members' places (README).
+                    if (m.Members(st).First() != q) continue;
+                    var members = m.Members(st).ToList();
+                    args.Add(NewStruct(p, members.Select(x => (x.Member!, $"vr[{scalars[x.Name]}]"))));
+                    w.Line($"var h{st} = {NewStruct(p, members.Select(x => (x.Member!, $"hr[{scalars[x.Name]}]")))};");
+                    products.Add($"ref h{st}");
+                    foreach (var x in members) after.Add($"hr[{scalars[x.Name]}] = h{st}.{x.Member};");
+                    continue;
+                }
+
                 if (scalar)
                 {
                     args.Add(p == Precision.Double ? $"vr[{k}]" : $"(float)vr[{k}]");

@@ -16,6 +16,13 @@ namespace SymGrad.RandomPrograms.Print
     /// </summary>
     public static class PythonPrinter
     {
+        /// <summary>
+        /// Whether the program has a PyTorch translation: not with a call of a generated FTangent/FGradient/FBackward (nested
+        /// differentiation, <see cref="Generate.NestedCalls"/>), which it does not translate; such programs stay out of the
+        /// PyTorch sample (central differences and the mode properties check them).
+        /// </summary>
+        public static bool Translates(ProgramModel program) => !program.Methods.Any(Generate.NestedCalls.Calls);
+
         /// <summary>The runtime every printed program uses (also the Nn primitives, written from their documented formulas).</summary>
         public const string Prelude = """
             import json, math, sys

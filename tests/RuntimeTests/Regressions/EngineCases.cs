@@ -509,6 +509,85 @@ namespace SymGrad.RuntimeTests.Regressions
             }
         }
 
+        /// <summary>Writes 0.5 into y and returns a: a call whose effect on y is all its callers' tangents of y see.</summary>
+        [Differentiable]
+        public static double OverwriteHalf(double a, Span<double> y)
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = 0.5;
+            }
+
+            return a;
+        }
+
+        /// <summary>u², for a nested call (<c>SquareOfGradient</c>) in <see cref="UnreadCallValueNested"/>.</summary>
+        [Differentiable]
+        public static double SquareOf(double u) => u * u;
+
+        /// <summary>
+        /// A local nothing reads, assigned a value that calls a method writing an output (found by the random-program tester:
+        /// the call was an argument of a nested <c>FGradient</c>): MTangent kept the call and lost its tangent, so ẏ stayed
+        /// what the loop wrote (ȧ) where y is 0.5 — the local is out of activity, and with it the call's forward mode.
+        /// </summary>
+        [Differentiable]
+        public static void UnreadCallValue(Span<double> y, double a)
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = a;
+            }
+
+            double g = 2.0 * OverwriteHalf(a, y);
+        }
+
+        /// <summary>The same through a nested call whose gradient nothing reads (the tester's program, shrunk).</summary>
+        [Differentiable]
+        public static void UnreadCallValueNested(Span<double> y, double a)
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = a;
+            }
+
+            double g = 0;
+            SquareOfGradient(OverwriteHalf(a, y), ref g);
+        }
+
+        /// <summary>u²·w, for <see cref="GradientIntoAnArgument"/>.</summary>
+        [Differentiable]
+        public static double SquareScaled(double u, double w) => u * u * w;
+
+        /// <summary>
+        /// A nested <c>FGradient</c> accumulating into a local one of its arguments reads (found by the random-program tester):
+        /// read as s += FTangent(Sin(s), x, 1, 0); g += FTangent(Sin(s), x, 0, 1), the second call and the value saw the
+        /// updated s, where C# evaluates the arguments once, before the call — P1 off central differences.
+        /// </summary>
+        [Differentiable]
+        public static double GradientIntoAnArgument(double x)
+        {
+            double s = x, g = 0;
+            double v = SquareScaledGradient(Math.Sin(s), x, ref s, ref g);
+            return v + s * g;
+        }
+
+        /// <summary>A constant of three reals, for <see cref="UnreadGradientOfANestedCall"/>.</summary>
+        [Differentiable]
+        public static double HalfOf(bool flag, double a, double c, double b, int n, int m) => 0.5;
+
+        /// <summary>
+        /// A call whose argument calls the same method twice, with an argument no input reaches (the tester's program,
+        /// shrunk): MHessianVector passed <c>ref dHalfOfA2</c> to HalfOfBackward after dropping its declaration, unread as it
+        /// is (CS0103).
+        /// </summary>
+        [Differentiable]
+        public static double UnreadGradientOfANestedCall(double a, bool flag, double b, int n, int m)
+        {
+            double s = 0.5;
+            s = HalfOf(n > 1, 1.5 / (1.0 + (1.5 * 1.5)), 1.0 / (1.0 + Math.Exp(-(b / 1.5))), 1.0 / (1.0 + Math.Exp(-Math.Log(1.0 + (HalfOf(n < 2, (1.0 / (1.0 + Math.Exp(-s))) / (1.0 + ((1.0 / (1.0 + Math.Exp(-s))) * (1.0 / (1.0 + Math.Exp(-s))))), Math.Tanh(b), 1.0 / (1.0 + Math.Exp(-b)), m, m) * HalfOf(n < 2, (1.0 / (1.0 + Math.Exp(-s))) / (1.0 + ((1.0 / (1.0 + Math.Exp(-s))) * (1.0 / (1.0 + Math.Exp(-s))))), Math.Tanh(b), 1.0 / (1.0 + Math.Exp(-b)), m, m))))), m, m);
+            return a * b;
+        }
+
         /// <summary>
         /// A switch expression, as an assignment's whole value, whose discard arm keeps the variable (found by the
         /// random-program tester): the lowered arm s = s was printed in MTangent (CS1717).

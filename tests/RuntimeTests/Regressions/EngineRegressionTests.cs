@@ -518,6 +518,42 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         [Fact]
+        public void AnUnreadValueOfACallWritingAnOutputKeepsTheCallsTangent()
+        {
+            double[] y = new double[3], ty = { 7, 7, 7 };
+            EngineCases.UnreadCallValueTangent(y, 1.5, 1, ty);
+            Assert.Equal(new[] { 0.5, 0.5, 0.5 }, y);
+            Assert.Equal(new double[3], ty); // y = 0.5 whatever a is
+            ty = new double[] { 7, 7, 7 };
+            EngineCases.UnreadCallValueNestedTangent(y, 1.5, 1, ty);
+            Assert.Equal(new double[3], ty);
+            double da = 0;
+            EngineCases.UnreadCallValueNestedBackward(y, 1.5, new double[] { 1, 1, 1 }, ref da);
+            Assert.Equal(0, da);
+        }
+
+        [Fact]
+        public void ANestedGradientIntoALocalItsArgumentsReadSeesItBeforeTheCall()
+        {
+            const double x = 0.7, h = 1e-6;
+            double dx = 0;
+            double value = EngineCases.GradientIntoAnArgumentGradient(x, ref dx);
+            Assert.Equal(EngineCases.GradientIntoAnArgument(x), value, 12);
+            double central = (EngineCases.GradientIntoAnArgument(x + h) - EngineCases.GradientIntoAnArgument(x - h)) / (2 * h);
+            Assert.Equal(central, dx, 7);
+            Assert.Equal(central, EngineCases.GradientIntoAnArgumentTangent(x, 1), 7);
+        }
+
+        [Fact]
+        public void AnUnreadGradientOfANestedCallKeepsItsDeclarationInTheHessianVectorProduct()
+        {
+            double ha = 0, hb = 0;
+            EngineCases.UnreadGradientOfANestedCallHessianVector(1.5, true, -0.5, 1, 2, 1, 2, ref ha, ref hb);
+            Assert.Equal(2, ha, 12); // H of a·b is [[0, 1], [1, 0]]: H·(1, 2) = (2, 1)
+            Assert.Equal(1, hb, 12);
+        }
+
+        [Fact]
         public void AbsOfNaNHasANaNDerivativeAndDoesNotThrow()
         {
             double dx = 0;

@@ -1,0 +1,115 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using SymGrad.RandomPrograms.Model;
+
+namespace SymGrad.RandomPrograms.Generate
+{
+    /// <summary>
+    /// Nested differentiation (README, "Nested differentiation"): a method may call the generated <c>FTangent(x…, ẋ…)</c>
+    /// of another method F of the program, in any real expression, and <c>FGradient(x…, ref gx…)</c> /
+    /// <c>FBackward(x…, seed, ref gx…)</c> as a statement or a local's whole value, the gradients accumulating into real
+    /// locals — often as a gradient step, <c>double g = 0; NGradient(s, …, ref g); s -= 0.1 * g;</c>, in loops and
+    /// branches as anything else. F qualifies when SymGrad can differentiate its tangent again (<see cref="ForwardMode.Nestable"/>:
+    /// static, not generic, <c>MTangent</c> and <c>MHessianVector</c>) and its parameters are scalars (real, sizes,
+    /// flags: a gradient of a span is refused, SG0019). For that the program gets such a helper, <c>N0</c>: built like
+    /// the others from the features <see cref="Restrict"/> leaves. The callers are then differentiated through F's
+    /// <c>FTangentBackward</c> and <c>FTangentTangent</c>: P1 and the mode properties check the outer derivatives.
+    /// The PyTorch translation takes no nested call: such programs are left out of the PyTorch sample
+    /// (<see cref="Print.PythonPrinter.Translates"/>).
+    /// </summary>
+    public static class NestedCalls
+    {
+        /// <summary>The name of the helper whose generated methods the others call.</summary>
+        public const string Helper = "N0";
+
+        /// <summary>What the helper is built from: a real result of scalars, nothing it cannot be differentiated twice through.</summary>
+        public static FeatureSet Restrict(FeatureSet f)
+        {
+            var weights = f.Weights.ToDictionary(kv => kv.Key, kv => kv.Value);
+            foreach (var off in new[]
+            {
+                Feature.SpanInputs, Feature.SpanOutputs, Feature.NnPrimitives, Feature.RegisteredLibrary, Feature.UserCalls,
+                Feature.SpanWritingCalls, Feature.NestedCalls, Feature.Structs,
+            })
+            {
+                weights[off] = 0;
+            }
+
+            return new FeatureSet(weights);
+        }
+
+        /// <summary>The callees a method may call FTangent/FGradient/FBackward of.</summary>
+        public static List<Method> Targets(IReadOnlyList<Method> callees)
+        {
+            var program = new ProgramModel(callees.ToImmutableArray());
+            return callees.Where(c => c.Params.All(p => p.Kind is ParamKind.RealScalar or ParamKind.Size or ParamKind.Bool) && ForwardMode.Nestable(program, c)).ToList();
+        }
+
+        /// <summary>
+        /// The program with each FTangent that is an argument of a call (<c>Math.Tanh(NTangent(…))</c>, <c>H(NTangent(…), y)</c>,
+        /// <c>new V3(NTangent(…), …)</c>) or in a switch expression made a plain call of F: the generated method is not there
+        /// while SymGrad runs, so what contains it has no type — an enclosing call does not bind (SG0006, FOUND.md N1), a
+        /// switch on it is refused and one with it in an arm loses the other arms' derivatives (N5). Everywhere else —
+        /// operands, conditions, a local's or a return's value, FGradient's arguments — they stay.
+        /// </summary>
+        public static ProgramModel OutOfArguments(ProgramModel program)
+        {
+            var arity = program.Methods.ToDictionary(m => m.Name, m => m.Params.Length);
+            return program with { Methods = program.Methods.Select(m => m with { Body = m.Body.Select(s => Rewrite.Statement(s, x => Statement(x, arity))).ToImmutableArray() }).ToImmutableArray() };
+        }
+
+        private static Stmt Statement(Stmt s, Dictionary<string, int> arity) => s switch
+        {
+            Decl d => d with { Vars = d.Vars.Select(v => v with { Init = Map(arity, v.Init, false) }).ToImmutableArray() },
+            StructDecl d => d with { Init = Map(arity, d.Init, false) },
+            StructAssign a => a with { Value = Map(arity, a.Value, false) },
+            Assign a => a with { Value = Map(arity, a.Value, false) },
+            Store st => st with { Index = Map(arity, st.Index, false), Value = Map(arity, st.Value, false) },
+            If i => i with { Test = Map(arity, i.Test, false) },
+            For f => f with { Start = Map(arity, f.Start, false), Bound = Map(arity, f.Bound, false) },
+            While l => l with { Test = Map(arity, l.Test, false) },
+            Switch sw => sw with { Subject = Map(arity, sw.Subject, false) },
+            Return { Value: { } v } r => r with { Value = Map(arity, v, false) },
+            CallStmt c => c with { Args = Args(arity, c.Args, !c.IsNested) },
+            _ => s,
+        };
+
+        private static ImmutableArray<Arg> Args(Dictionary<string, int> arity, ImmutableArray<Arg> args, bool inCall) => args.Select(a => a switch
+        {
+            ValueArg v => v with { Value = Map(arity, v.Value, inCall) },
+            SpanArg { Start: { } start, Length: { } length } sa => sa with { Start = Map(arity, start, true), Length = Map(arity, length, true) },
+            _ => a,
+        }).ToImmutableArray();
+
+        private static Expr Map(Dictionary<string, int> arity, Expr e, bool inCall) => e switch
+        {
+            CallExpr { Suffix: "Tangent" } c when inCall => new CallExpr(c.Callee, Args(arity, c.Args, true).Take(arity[c.Callee]).ToImmutableArray(), false),
+            CallExpr c => c with { Args = Args(arity, c.Args, !c.IsNested || c.Suffix == "Tangent") },
+            ElemRead r => r with { Index = Map(arity, r.Index, inCall) },
+            Unary u => u with { Operand = Map(arity, u.Operand, inCall) },
+            Binary b => b with { Left = Map(arity, b.Left, inCall), Right = Map(arity, b.Right, inCall) },
+            Conditional c => c with { Test = Map(arity, c.Test, inCall), WhenTrue = Map(arity, c.WhenTrue, inCall), WhenFalse = Map(arity, c.WhenFalse, inCall) },
+            SwitchExpr x => x with
+            {
+                Subject = Map(arity, x.Subject, true),
+                Arms = x.Arms.Select(a => a with { Cases = a.Cases.Select(k => k with { Value = Map(arity, k.Value, true) }).ToImmutableArray(), Value = Map(arity, a.Value, true) }).ToImmutableArray(),
+                Otherwise = Map(arity, x.Otherwise, true),
+            },
+            LocalCall l => l with { Args = l.Args.Select(a => Map(arity, a, true)).ToImmutableArray() },
+            FromEnd f => f with { Offset = Map(arity, f.Offset, inCall) },
+            MathCall mc => mc with { Args = mc.Args.Select(a => Map(arity, a, true)).ToImmutableArray() },
+            Cast c => c with { Operand = Map(arity, c.Operand, inCall) },
+            StructNew sn => sn with { Fields = sn.Fields.Select(f => f is null ? null : Map(arity, f, inCall || sn.Ctor)).ToImmutableArray() },
+            _ => e,
+        };
+
+        /// <summary>Whether a method calls a generated derivative of another (nested differentiation).</summary>
+        public static bool Calls(Method m) => Measure.All(m.Body).Any(n => n is CallExpr { IsNested: true } or CallStmt { IsNested: true });
+
+        /// <summary>The kinds of nested calls in a method: Tangent, Gradient, Backward.</summary>
+        public static IEnumerable<string> Kinds(Method m) => Measure.All(m.Body)
+            .Select(n => n switch { CallExpr { IsNested: true } c => c.Suffix, CallStmt { IsNested: true } c => c.Suffix, _ => null })
+            .OfType<string>().Distinct();
+    }
+}
