@@ -798,7 +798,7 @@ namespace SymGrad.GeneratorTests
                         return d * x;
                     }
                 }
-                """, "SG0019", "'G' calls the generated 'FTangent'", "a switch expression", "assign it to a local first");
+                """, "SG0019", "'G' calls the generated 'FTangent'", "a switch", "assign it to a local first");
 
         /// <summary>FTangent as another call's argument (N1: was a misleading "does not bind" SG0006).</summary>
         [Fact]

@@ -248,6 +248,9 @@ namespace SymGrad.Generator.Differentiate
                     .SelectMany(Reads.Of).Where(r => !(s is Assign { Target: Name t } && t.Id == r && !WritesOutputs(s)))));
                 var dead = new HashSet<string>(Walk.All(body).OfType<LocalDecl>().Select(d => d.Name).Where(n => !read.Contains(n)));
 
+                // A value taken off the tape is taken off whether read or not: the pops after it are the pushes before it.
+                dead.ExceptWith(Walk.All(body).Where(Pops).Select(st => st is LocalDecl d ? d.Name : st is Assign { Target: Name n } ? n.Id : ""));
+
                 // A callee's backward that stays (it writes something read) keeps every local it writes.
                 dead.ExceptWith(Walk.All(body).OfType<Invoke>().Where(inv => inv.Call is not null && !inv.Args.OfType<Written>().All(w => w.Target is Name n && dead.Contains(n.Id)))
                     .SelectMany(inv => inv.Args.OfType<Written>().Select(w => w.Target).OfType<Name>().Select(n => n.Id)));
@@ -305,7 +308,7 @@ namespace SymGrad.Generator.Differentiate
             bool changed = !statements.SequenceEqual(block.Statements, ReferenceComparer<Stmt>.Instance);
             for (int i = statements.Count - 1; i >= 0; i--)
             {
-                if (statements[i] is not LocalDecl d)
+                if (statements[i] is not LocalDecl d || Pops(d))
                 {
                     continue;
                 }
@@ -313,6 +316,11 @@ namespace SymGrad.Generator.Differentiate
                 var rest = new Block(statements.Skip(i + 1).ToEquatableArray());
                 bool read = Walk.All(rest).Any(s => Walk.Expressions(s).Where(e => !(s is Assign { Target: Name } a && ReferenceEquals(e, a.Target))).SelectMany(Reads.Of).Contains(d.Name));
                 if (read)
+                {
+                    continue;
+                }
+
+                if (Walk.All(rest).Any(s => s is Assign { Target: Name n } && n.Id == d.Name && Pops(s)))
                 {
                     continue;
                 }
@@ -327,6 +335,8 @@ namespace SymGrad.Generator.Differentiate
 
             return changed ? new Block(statements.ToEquatableArray()) : block;
         }
+
+        private static bool Pops(Stmt s) => Walk.Expressions(s).SelectMany(Reads.Nodes).Any(e => e is Pop);
 
         private static bool WritesOutputs(Stmt s) => Walk.Expressions(s).SelectMany(Reads.Nodes)
             .Any(e => e is UserCall c && c.Target.Parameters.Any(p => p.Kind == ParameterKind.SpanOutput));

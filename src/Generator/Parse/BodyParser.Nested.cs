@@ -140,10 +140,10 @@ namespace SymGrad.Generator.Parse
                 {
                     case ParenthesizedExpressionSyntax or BinaryExpressionSyntax or PrefixUnaryExpressionSyntax or ConditionalExpressionSyntax or CastExpressionSyntax:
                         continue;
-                    case EqualsValueClauseSyntax or AssignmentExpressionSyntax or ReturnStatementSyntax or ArrowExpressionClauseSyntax or ExpressionStatementSyntax:
-                        return null;
-                    case SwitchExpressionArmSyntax or SwitchExpressionSyntax:
-                        return "a switch expression";
+                    case SwitchExpressionArmSyntax or SwitchExpressionSyntax or SwitchStatementSyntax:
+                        return "a switch";
+                    case EqualsValueClauseSyntax or AssignmentExpressionSyntax or ArrowExpressionClauseSyntax or StatementSyntax:
+                        return null; // a statement's value or condition (if, while, for), typed from its operands
                     case ArgumentSyntax:
                         return "a call's argument";
                     default:

@@ -734,5 +734,35 @@ namespace SymGrad.RuntimeTests.Regressions
                 s3 = Half(0.25, Math.Tanh(s3), y[(t4 * m)..((t4 * m) + m)], Math.Sin((s3 / 2.0) - Math.Sin(a)), x[(t4 * m)..((t4 * m) + m)], m, m);
             }
         }
+    
+
+        /// <summary>
+        /// A Hessian-vector product whose tape pops a tangent the reverse sweep no longer reads (found by CI's random-program
+        /// campaign, P15, program 2yZZPXor3uZ1: H·v was 0): the pop was pruned with its local, so the value's pop took the
+        /// tangent's place. A pop stays, read or not.
+        /// </summary>
+#pragma warning disable CS0162 // the program's own loop that returns at once, as generated
+        [Differentiable]
+        public static T UnreadTangentPop<T>(ReadOnlySpan<T> w, T b, T a, ReadOnlySpan<T> x, int n, int m)
+            where T : System.Numerics.IFloatingPointIeee754<T>
+        {
+            for (int k = n - 1; k >= 0; k--)
+            {
+                return T.Cos(T.FusedMultiplyAdd(a, b, x[0]));
+            }
+
+            T s2 = T.CreateTruncating(T.Sign(T.CopySign(x[0], x[1]))) * (x[0] + T.CreateChecked(0.5));
+            T s3 = T.One / (T.One + T.Exp(-(s2 + T.CreateChecked(1.5))));
+            s3 = T.Sqrt(T.Exp(T.Sin(T.CreateTruncating(T.Sign(s3)) * x[0])));
+            int w8 = 0;
+            do
+            {
+                w8++;
+                s2 = T.CreateSaturating(3) * (T.MaxMagnitude(s3, s2) - s3);
+            }
+            while ((w8 < 4) && (T.Min(s2, s3) >= T.Zero));
+            return (x[1] + s2) + s3;
+        }
+#pragma warning restore CS0162
     }
 }

@@ -554,6 +554,25 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         [Fact]
+        public void AHessianVectorProductKeepsEveryPop()
+        {
+            double[] x = { -0.206911, 1.25133 }, hv = new double[2];
+            double hb = 0, ha = 0;
+            EngineCases.UnreadTangentPopHessianVector(default, -0.599118, 1.1353, x, 0, 1, default, 0, 0, new double[] { 1, 0 }, default, ref hb, ref ha, hv);
+            double[] Gradient(double h)
+            {
+                double[] g = new double[2];
+                double db = 0, da = 0;
+                EngineCases.UnreadTangentPopGradient(default, -0.599118, 1.1353, new[] { x[0] + h, x[1] }, 0, 1, default, ref db, ref da, g);
+                return g;
+            }
+
+            double[] up = Gradient(1e-6), down = Gradient(-1e-6);
+            Assert.Equal((up[0] - down[0]) / 2e-6, hv[0], 6);
+            Assert.True(Math.Abs(hv[0]) > 0.1);
+        }
+
+        [Fact]
         public void AbsOfNaNHasANaNDerivativeAndDoesNotThrow()
         {
             double dx = 0;
