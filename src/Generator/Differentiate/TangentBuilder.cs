@@ -270,9 +270,7 @@ namespace SymGrad.Generator.Differentiate
 
                 // A dead local assigned a call that writes outputs: the call stays, as a statement (its value unused).
                 body = Walk.Rewrite(body, s => s is LocalDecl d && dead.Contains(d.Name) || s is Assign { Target: Name n } && dead.Contains(n.Id)
-                    ? Walk.Expressions(s).SelectMany(Reads.Nodes).OfType<UserCall>()
-                        .Where(c => c.Target.Parameters.Any(p => p.Kind == ParameterKind.SpanOutput) && !(s is LocalDecl l && covered.Contains(l.Name)))
-                        .Select(c => (Stmt)new CallStatement(c, s.Source))
+                    ? (s is LocalDecl l && covered.Contains(l.Name) ? Enumerable.Empty<Stmt>() : OutputCalls(s))
                     : s is Invoke { Call: not null } inv && inv.Args.OfType<Written>().All(w => w.Target is Name n && dead.Contains(n.Id))
                     ? System.Array.Empty<Stmt>() : new[] { s });
             }
@@ -326,9 +324,9 @@ namespace SymGrad.Generator.Differentiate
                 }
 
                 Block pruned = Walk.Rewrite(rest, s => s is Assign { Target: Name n } && n.Id == d.Name
-                    ? Walk.Expressions(s).SelectMany(Reads.Nodes).OfType<UserCall>().Where(c => c.Target.Parameters.Any(p => p.Kind == ParameterKind.SpanOutput)).Select(c => (Stmt)new CallStatement(c, s.Source))
+                    ? OutputCalls(s)
                     : new[] { s });
-                var kept = covered.Contains(d.Name) ? Enumerable.Empty<Stmt>() : Walk.Expressions(d).SelectMany(Reads.Nodes).OfType<UserCall>().Where(c => c.Target.Parameters.Any(p => p.Kind == ParameterKind.SpanOutput)).Select(c => (Stmt)new CallStatement(c, d.Source));
+                var kept = covered.Contains(d.Name) ? Enumerable.Empty<Stmt>() : OutputCalls(d);
                 statements = statements.Take(i).Concat(kept).Concat(pruned.Statements).ToList();
                 changed = true;
             }
@@ -476,6 +474,9 @@ namespace SymGrad.Generator.Differentiate
         /// <summary>The calls of forward modes in <paramref name="tangent"/> that write outputs, as statements (its value unused).</summary>
         private static IEnumerable<Stmt> OutputCalls(Expr tangent, string source)
             => Reads.Nodes(tangent).OfType<UserCall>().Where(c => c.Target.Parameters.Any(p => p.Kind == ParameterKind.SpanOutput)).Select(c => (Stmt)new CallStatement(c, source));
+
+        /// <summary>The calls in a statement that write outputs, as statements of their own: what stays of it when its local goes.</summary>
+        private static IEnumerable<Stmt> OutputCalls(Stmt s) => Walk.Expressions(s).SelectMany(e => OutputCalls(e, s.Source));
 
         private bool IsActive(string name, string type) => type is "double" or "float" && _active.Contains(name);
 
