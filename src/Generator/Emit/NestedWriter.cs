@@ -13,31 +13,6 @@ namespace SymGrad.Generator.Emit
     /// </summary>
     internal static class NestedWriter
     {
-        /// <summary>Whether F's tangent can be differentiated again: F has <c>MTangent</c> and <c>MHessianVector</c>.</summary>
-        public static bool Applies(MethodModel model, out string why)
-        {
-            why = $"'{model.Name}' needs a generated {model.Name}Tangent and {model.Name}HessianVector to be differentiated again (a scalar result, "
-                + "no outputs, no calls, no struct parameters, one real type)";
-            if (!Shape(model))
-            {
-                return false;
-            }
-
-            try
-            {
-                SourceEmitter.Derived derived = SourceEmitter.Derive(model);
-                return derived.Tangent is not null && derived.HessianVector is not null;
-            }
-            catch (System.OperationCanceledException)
-            {
-                throw;
-            }
-            catch (System.Exception)
-            {
-                return false; // F's own emission reports it
-            }
-        }
-
         /// <summary>A static, non-generic method of scalars and spans with a real result: what the nested methods are written for.</summary>
         public static bool Shape(MethodModel model) => !model.IsInstance && model.TypeArguments.Length == 0
             && !model.Parameters.Any(p => p.Group is not null || p.IsField) && model.ReturnType is "double" or "float";

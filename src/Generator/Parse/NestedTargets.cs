@@ -111,9 +111,11 @@ namespace SymGrad.Generator.Parse
                 return null;
             }
 
-            if (!Emit.NestedWriter.Applies(model, out string why))
+            // The same answer the callee's own modes give (derived once per compilation, not again per call site).
+            if (!ModesOf(forward, compilation).Nested)
             {
-                reason = why;
+                reason = $"'{forward.Name}' needs a generated {forward.Name}Tangent and {forward.Name}HessianVector to be differentiated again (a scalar result, "
+                    + "no outputs, no calls without second order, no struct parameters, one real type)";
                 return null;
             }
 
