@@ -132,7 +132,7 @@ namespace SymGrad.Generator.Parse
         /// then lose derivatives (a switch expression's arm, another call's argument), or null: arithmetic, parentheses, casts
         /// and <c>?:</c> up to the statement are typed from their operands (<see cref="Retyped"/>).
         /// </summary>
-        private string? UntypedAround(ExpressionSyntax call)
+        private static string? UntypedAround(ExpressionSyntax call)
         {
             for (SyntaxNode? node = call.Parent; node is not null; node = node.Parent)
             {
@@ -144,12 +144,6 @@ namespace SymGrad.Generator.Parse
                         return "a switch";
                     case EqualsValueClauseSyntax or AssignmentExpressionSyntax or ArrowExpressionClauseSyntax or StatementSyntax:
                         return null; // a statement's value or condition (if, while, for), typed from its operands
-                    case ArgumentSyntax { Parent.Parent: InvocationExpressionSyntax outer } when _model.GetSymbolInfo(outer, _cancellationToken).Symbol is not null || GeneratedCalls.Of(outer, _method, _model, _cancellationToken) is not null:
-                        continue; // the call binds all the same, or is one SymGrad reads itself: the argument is read as its parameter's type
-                    case ArgumentListSyntax:
-                        continue;
-                    case InvocationExpressionSyntax:
-                        continue;
                     case ArgumentSyntax:
                         return "a call's argument";
                     default:
