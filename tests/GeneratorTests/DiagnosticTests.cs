@@ -800,7 +800,10 @@ namespace SymGrad.GeneratorTests
                 }
                 """, "SG0019", "'G' calls the generated 'FTangent'", "a switch", "assign it to a local first");
 
-        /// <summary>FTangent as another call's argument (N1: was a misleading "does not bind" SG0006).</summary>
+        /// <summary>
+        /// FTangent as the argument of a call with overloads to choose between by its type (N1: was a misleading "does not
+        /// bind" SG0006). With one candidate (Math.Tanh, a method of one's own) the call is read as that method's.
+        /// </summary>
         [Fact]
         public void SG0019_ATangentAsACallsArgument()
             => Expect("""
@@ -812,7 +815,7 @@ namespace SymGrad.GeneratorTests
                     public static double F(double x) => x * x * x;
 
                     [Differentiable]
-                    public static double G(double x) => Math.Tanh([|FTangent(x, 1)|]) * x;
+                    public static double G(double x) => Math.Max([|FTangent(x, 1)|], x) * x;
                 }
                 """, "SG0019", "'G' calls the generated 'FTangent'", "a call's argument", "assign it to a local first");
 

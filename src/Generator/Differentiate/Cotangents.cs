@@ -50,8 +50,7 @@ namespace SymGrad.Generator.Differentiate
             }
 
             reverse[first] = call with { Target = assigning };
-            reverse.Insert(first + 1, new Invoke("global::SymGrad.Workspace.AddCotangent",
-                new Expr[] { new Name(cotangent, "span"), new Written(new Name(work, "span")) }.ToEquatableArray(), ""));
+            reverse.Insert(first + 1, Invoke.AddCotangent(new Name(cotangent, "span"), new Name(work, "span")));
             program.Reverse = new Block(reverse.ToEquatableArray());
             string rent = output.ElementType == "float" ? "RentFloats" : "RentDoubles";
             program.Setup = Walk.Rewrite(program.Setup, s => s is Assign { Target: Name n } a && n.Id == work

@@ -247,7 +247,7 @@ namespace SymGrad.Generator.Differentiate
 
             foreach ((SpanRef adjoint, string scratch) in spansAfter)
             {
-                output.Add(new Invoke("global::SymGrad.Workspace.AddCotangent", new Expr[] { new Name(scratch, "span"), new Written(adjoint) }.ToEquatableArray(), ""));
+                output.Add(Invoke.AddCotangent(new Name(scratch, "span"), adjoint));
             }
         }
 

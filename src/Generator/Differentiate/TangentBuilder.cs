@@ -104,7 +104,7 @@ namespace SymGrad.Generator.Differentiate
             // its MBackward along the seed's tangent and its MTangentBackward along the inputs'), and in values, of methods with
             // a forward mode.
             var all = Walk.All(body).ToList();
-            if (all.Any(s => s is CallStatement || s is Invoke inv && !NestedBackward(inv))
+            if (all.Any(s => s is CallStatement || s is Invoke inv && !NestedBackward(inv) && !inv.IsAddCotangent)
                 || all.SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).Any(e => e is UnknownCall || e is UserCall { Target.Tangent: null }))
             {
                 return null;
@@ -154,6 +154,7 @@ namespace SymGrad.Generator.Differentiate
             // The gradients themselves are not asked for: their writes go, and a callee's backward gets an empty span for one.
             Block product = Walk.Rewrite(new Block(statements.ToEquatableArray()), s =>
                 s is Assign { Target: Name n } && unread.Contains(n.Id) || s is Assign { Target: Element e } && unread.Contains(e.Span) ? System.Array.Empty<Stmt>()
+                : s is Invoke { IsAddCotangent: true } add && add.Args[1] is Written { Target: SpanRef into } && unread.Contains(into.Span) ? System.Array.Empty<Stmt>()
                 : s is Invoke inv ? new[] { inv with { Args = inv.Args.Select(a => a is Written { Target: SpanRef r } && unread.Contains(r.Span) ? Empty : a).ToEquatableArray() } }
                 : new[] { s });
             return Prune(product, builder._covered);
@@ -176,7 +177,7 @@ namespace SymGrad.Generator.Differentiate
             var gradients = inv.Args.Skip(inv.Cotangents[0] + 1).ToList();
             var products = gradients.Select(g => g switch
             {
-                Written { Target: Name t } when _active.Contains(t.Id) => new Written(new Name(Tangent(t.Id), t.Type)),
+                Written { Target: Name t } when _active.Contains(t.Id) => new Written(t with { Id = Tangent(t.Id) }),
                 Written { Target: SpanRef r } when _active.Contains(r.Span) || _tangents.ContainsKey(r.Span) => new Written(r with { Span = Tangent(r.Span) }),
                 _ => (Expr?)null,
             }).ToList();
@@ -445,6 +446,16 @@ namespace SymGrad.Generator.Differentiate
                         break;
                     }
 
+                    // The same span passed for two inputs of a call: the second's gradient goes to scratch, added after the call
+                    // (ExpressionAdjoint). The scratch's tangent is scratch too, added to the adjoint's tangent (the sum is linear).
+                    case LocalDecl { Init: Opaque } d when d.Type.Contains("Span<") && _active.Contains(d.Name):
+                        output.Add(d with { Name = Tangent(d.Name) });
+                        output.Add(d);
+                        break;
+                    case Invoke { IsAddCotangent: true } add when add.Args[0] is Name scratch && _active.Contains(scratch.Id) && add.Args[1] is Written { Target: SpanRef into }:
+                        output.Add(Invoke.AddCotangent(scratch with { Id = Tangent(scratch.Id) }, into with { Span = Tangent(into.Span) }));
+                        output.Add(add);
+                        break;
                     case Invoke inv when inv.Call is { } callee && NestedBackward(inv):
                         output.AddRange(BackwardTangent(inv, callee, output).ToList());
                         output.Add(inv);

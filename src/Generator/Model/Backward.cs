@@ -31,6 +31,13 @@ namespace SymGrad.Generator.Model
 
         /// <summary>For a backward: where the cotangents it receives are (the result's, then the outputs'); empty for other calls.</summary>
         public EquatableArray<int> Cotangents { get; init; } = EquatableArray<int>.Empty;
+
+        private const string AddCotangentTarget = "global::SymGrad.Workspace.AddCotangent";
+
+        /// <summary><c>Workspace.AddCotangent(from, into)</c>: a span's cotangent in scratch added to its adjoint (into += from).</summary>
+        public static Invoke AddCotangent(Expr from, Expr into) => new(AddCotangentTarget, new[] { from, new Written(into) }.ToEquatableArray(), "");
+
+        public bool IsAddCotangent => Target == AddCotangentTarget;
     }
 
     /// <summary>An argument the call writes: <c>ref dx</c> for a scalar, the span itself for a span.</summary>

@@ -132,7 +132,7 @@ namespace SymGrad.Generator.Parse
         /// then lose derivatives (a switch expression's arm, another call's argument), or null: arithmetic, parentheses, casts
         /// and <c>?:</c> up to the statement are typed from their operands (<see cref="Retyped"/>).
         /// </summary>
-        private static string? UntypedAround(ExpressionSyntax call)
+        private string? UntypedAround(ExpressionSyntax call)
         {
             for (SyntaxNode? node = call.Parent; node is not null; node = node.Parent)
             {
@@ -144,6 +144,10 @@ namespace SymGrad.Generator.Parse
                         return "a switch";
                     case EqualsValueClauseSyntax or AssignmentExpressionSyntax or ArrowExpressionClauseSyntax or StatementSyntax:
                         return null; // a statement's value or condition (if, while, for), typed from its operands
+                    case ArgumentSyntax { Parent.Parent: InvocationExpressionSyntax outer }
+                        when Callee(outer) is not null || GeneratedCalls.Of(outer, _method, _model, _cancellationToken) is not null:
+                    case ArgumentListSyntax or InvocationExpressionSyntax:
+                        continue; // a method's argument, read as its parameter's type, or a generated call's, which SymGrad reads itself
                     case ArgumentSyntax:
                         return "a call's argument";
                     default:
@@ -152,6 +156,32 @@ namespace SymGrad.Generator.Parse
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// The method <paramref name="invocation"/> binds to, or, when it does not bind only because a generated call among its
+        /// arguments is not there yet (<c>Cubed(FTangent(x, 1), a)</c>: an error type until SymGrad adds FTangent), its one
+        /// candidate; null otherwise (no method, overloads to choose between by that argument's type, or a type argument to
+        /// infer from it).
+        /// </summary>
+        private IMethodSymbol? Callee(InvocationExpressionSyntax invocation)
+        {
+            SymbolInfo info = _model.GetSymbolInfo(invocation, _cancellationToken);
+            if (info.Symbol is IMethodSymbol bound)
+            {
+                return bound;
+            }
+
+            var arguments = invocation.ArgumentList.Arguments;
+            bool HasGenerated(ArgumentSyntax a) => a.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>()
+                .Any(i => GeneratedCalls.Of(i, _method, _model, _cancellationToken) is not null);
+            return info.CandidateReason == CandidateReason.OverloadResolutionFailure && info.CandidateSymbols.Length == 1
+                && info.CandidateSymbols[0] is IMethodSymbol candidate && arguments.Count <= candidate.Parameters.Length
+                && !(candidate.IsGenericMethod && SymbolEqualityComparer.Default.Equals(candidate, candidate.ConstructedFrom)) // T inferred from it
+                && arguments.Where(a => _model.GetTypeInfo(a.Expression, _cancellationToken).Type is null or IErrorTypeSymbol).All(HasGenerated)
+                && arguments.Any(HasGenerated)
+                ? candidate
+                : null;
         }
 
         /// <summary>A call that does not bind because a generated call is its argument: the generated call's diagnostic, at it.</summary>

@@ -714,7 +714,7 @@ namespace SymGrad.Generator.Parse
 
         private Expr ParseInvocation(InvocationExpressionSyntax invocation, string type)
         {
-            if (_model.GetSymbolInfo(invocation, _cancellationToken).Symbol is not IMethodSymbol callee)
+            if (Callee(invocation) is not { } callee)
             {
                 if (GeneratedCalls.Of(invocation, _method, _model, _cancellationToken) is { } generated)
                 {

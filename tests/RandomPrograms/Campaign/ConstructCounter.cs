@@ -211,6 +211,23 @@ namespace SymGrad.RandomPrograms.Campaign
 
             if (!m.IsGeneric && Measure.All(m.Body).Any(n => n is RealLit { Value: Math.PI or Math.E or Math.Tau })) set.Add("Math.PI, Math.E, Math.Tau");
 
+            // FTangent typed by SymGrad before the call around it binds (FOUND.md N1, T8).
+            static bool TangentIn(ImmutableArray<Arg> args) => args.OfType<ValueArg>().Any(a => Measure.All(a.Value).Any(n => n is CallExpr { IsNested: true, Suffix: "Tangent" }));
+            foreach (var n in Measure.All(m.Body))
+            {
+                switch (n)
+                {
+                    case CallExpr { IsNested: true } c when TangentIn(c.Args):
+                    case CallStmt { IsNested: true } s when TangentIn(s.Args):
+                        set.Add("FTangent in an argument of FGradient, FBackward or FTangent");
+                        break;
+                    case CallExpr { IsNested: false, IsNn: false } c when TangentIn(c.Args):
+                    case CallStmt { IsNested: false, IsNn: false } s when TangentIn(s.Args):
+                        set.Add("FTangent in an argument of a method of the program");
+                        break;
+                }
+            }
+
             var structLocals = Measure.All(m.Body).OfType<StructDecl>().Select(d => d.Name).ToHashSet();
             foreach (var n in Measure.All(m.Body))
             {

@@ -808,13 +808,21 @@ namespace SymGrad.RandomPrograms.Check
         }
 
         /// <summary>A method that runs the forward as well (MTangent, MJacobian) writes the outputs bit for bit as the forward wrote them.</summary>
+        /// <summary>
+        /// The outputs a generated method wrote, against the forward's: the same bits — but where the method calls a generated
+        /// FGradient or FBackward, which SymGrad reads as one FTangent per input in the methods it writes (README, "Nested
+        /// differentiation"), within a few units of rounding of the precision (<paramref name="what"/> names a float twin
+        /// "(float)"): 1e-12 or 1e-5 of the values' magnitudes (FOUND.md N6).
+        /// </summary>
         private void CheckOutputs(Method m, string what, string property, string key, Inputs call, Inputs forward, int[] outs, Inputs at)
         {
+            double rounding = !Generate.NestedCalls.Kinds(m).Any(k => k is "Gradient" or "Backward") ? 0 : what.Contains("(float)") ? 1e-5 : 1e-12;
             foreach (int o in outs)
             {
                 for (int i = 0; i < call.S[o].Length; i++)
                 {
-                    if (!call.S[o][i].Equals(forward.S[o][i]))
+                    double a = call.S[o][i], b = forward.S[o][i];
+                    if (!a.Equals(b) && !(Math.Abs(a - b) <= rounding * (Math.Abs(a) + Math.Abs(b) + 1)))
                     {
                         Fail(OutcomeKind.WrongValue, property, key, $"{what} wrote {SpanName(m, o)}[{i}] = {N(call.S[o][i])}, the forward {N(forward.S[o][i])}.\n  at inputs {at.Describe(m)}", m);
                         break;

@@ -47,62 +47,68 @@ namespace SymGrad.RandomPrograms.Generate
         }
 
         /// <summary>
-        /// The program with each FTangent that is an argument of a call (<c>Math.Tanh(NTangent(…))</c>, <c>H(NTangent(…), y)</c>,
-        /// <c>new V3(NTangent(…), …)</c>) or in a switch expression made a plain call of F: the generated method is not there
-        /// while SymGrad runs, so what contains it has no type — an enclosing call does not bind (SG0006, FOUND.md N1), a
-        /// switch on it is refused and one with it in an arm loses the other arms' derivatives (N5). Everywhere else —
-        /// operands, conditions, a local's or a return's value, FGradient's arguments — they stay.
+        /// The program with each FTangent that is an argument of a call SymGrad cannot type without it
+        /// (<c>Math.Tanh(NTangent(…))</c>, <c>Nn.Sigmoid(NTangent(…))</c>, a generic <c>H(NTangent(…), y)</c> whose T is
+        /// inferred, <c>new V3(NTangent(…), …)</c>) or in a switch expression made a plain call of F: the generated method is
+        /// not there while SymGrad runs, so what contains it has no type — an enclosing call with overloads or a type argument
+        /// to infer does not bind (SG0019, FOUND.md N1), a switch on it is refused and one with it in an arm loses the other
+        /// arms' derivatives (N5). Everywhere else — operands, conditions, a local's or a return's value, the arguments of
+        /// FGradient, FBackward and of a method of the program that is not generic — they stay.
         /// </summary>
         public static ProgramModel OutOfArguments(ProgramModel program)
         {
-            var arity = program.Methods.ToDictionary(m => m.Name, m => m.Params.Length);
-            return program with { Methods = program.Methods.Select(m => m with { Body = m.Body.Select(s => Rewrite.Statement(s, x => Statement(x, arity))).ToImmutableArray() }).ToImmutableArray() };
+            var methods = program.Methods.ToDictionary(m => m.Name);
+            return program with { Methods = program.Methods.Select(m => m with { Body = m.Body.Select(s => Rewrite.Statement(s, x => Statement(x, methods))).ToImmutableArray() }).ToImmutableArray() };
         }
 
-        private static Stmt Statement(Stmt s, Dictionary<string, int> arity) => s switch
+
+        private static Stmt Statement(Stmt s, Dictionary<string, Method> methods) => s switch
         {
-            Decl d => d with { Vars = d.Vars.Select(v => v with { Init = Map(arity, v.Init, false) }).ToImmutableArray() },
-            StructDecl d => d with { Init = Map(arity, d.Init, false) },
-            StructAssign a => a with { Value = Map(arity, a.Value, false) },
-            Assign a => a with { Value = Map(arity, a.Value, false) },
-            Store st => st with { Index = Map(arity, st.Index, false), Value = Map(arity, st.Value, false) },
-            If i => i with { Test = Map(arity, i.Test, false) },
-            For f => f with { Start = Map(arity, f.Start, false), Bound = Map(arity, f.Bound, false) },
-            While l => l with { Test = Map(arity, l.Test, false) },
-            Switch sw => sw with { Subject = Map(arity, sw.Subject, false) },
-            Return { Value: { } v } r => r with { Value = Map(arity, v, false) },
-            CallStmt c => c with { Args = Args(arity, c.Args, !c.IsNested) },
+            Decl d => d with { Vars = d.Vars.Select(v => v with { Init = Map(methods, v.Init, false) }).ToImmutableArray() },
+            StructDecl d => d with { Init = Map(methods, d.Init, false) },
+            StructAssign a => a with { Value = Map(methods, a.Value, false) },
+            Assign a => a with { Value = Map(methods, a.Value, false) },
+            Store st => st with { Index = Map(methods, st.Index, false), Value = Map(methods, st.Value, false) },
+            If i => i with { Test = Map(methods, i.Test, false) },
+            For f => f with { Start = Map(methods, f.Start, false), Bound = Map(methods, f.Bound, false) },
+            While l => l with { Test = Map(methods, l.Test, false) },
+            Switch sw => sw with { Subject = Map(methods, sw.Subject, false) },
+            Return { Value: { } v } r => r with { Value = Map(methods, v, false) },
+            CallStmt c => c with { Args = Args(methods, c.Args, !c.IsNested && !Plain(methods, c.Callee, c.IsNn)) },
             _ => s,
         };
 
-        private static ImmutableArray<Arg> Args(Dictionary<string, int> arity, ImmutableArray<Arg> args, bool inCall) => args.Select(a => a switch
+        private static ImmutableArray<Arg> Args(Dictionary<string, Method> methods, ImmutableArray<Arg> args, bool inCall) => args.Select(a => a switch
         {
-            ValueArg v => v with { Value = Map(arity, v.Value, inCall) },
-            SpanArg { Start: { } start, Length: { } length } sa => sa with { Start = Map(arity, start, true), Length = Map(arity, length, true) },
+            ValueArg v => v with { Value = Map(methods, v.Value, inCall) },
+            SpanArg { Start: { } start, Length: { } length } sa => sa with { Start = Map(methods, start, true), Length = Map(methods, length, true) },
             _ => a,
         }).ToImmutableArray();
 
-        private static Expr Map(Dictionary<string, int> arity, Expr e, bool inCall) => e switch
+        private static Expr Map(Dictionary<string, Method> methods, Expr e, bool inCall) => e switch
         {
-            CallExpr { Suffix: "Tangent" } c when inCall => new CallExpr(c.Callee, Args(arity, c.Args, true).Take(arity[c.Callee]).ToImmutableArray(), false),
-            CallExpr c => c with { Args = Args(arity, c.Args, !c.IsNested || c.Suffix == "Tangent") },
-            ElemRead r => r with { Index = Map(arity, r.Index, inCall) },
-            Unary u => u with { Operand = Map(arity, u.Operand, inCall) },
-            Binary b => b with { Left = Map(arity, b.Left, inCall), Right = Map(arity, b.Right, inCall) },
-            Conditional c => c with { Test = Map(arity, c.Test, inCall), WhenTrue = Map(arity, c.WhenTrue, inCall), WhenFalse = Map(arity, c.WhenFalse, inCall) },
+            CallExpr { Suffix: "Tangent" } c when inCall => new CallExpr(c.Callee, Args(methods, c.Args, true).Take(methods[c.Callee].Params.Length).ToImmutableArray(), false),
+            CallExpr c => c with { Args = Args(methods, c.Args, inCall || (c.IsNested ? c.Suffix == "Tangent" : !Plain(methods, c.Callee, c.IsNn))) },
+            ElemRead r => r with { Index = Map(methods, r.Index, inCall) },
+            Unary u => u with { Operand = Map(methods, u.Operand, inCall) },
+            Binary b => b with { Left = Map(methods, b.Left, inCall), Right = Map(methods, b.Right, inCall) },
+            Conditional c => c with { Test = Map(methods, c.Test, inCall), WhenTrue = Map(methods, c.WhenTrue, inCall), WhenFalse = Map(methods, c.WhenFalse, inCall) },
             SwitchExpr x => x with
             {
-                Subject = Map(arity, x.Subject, true),
-                Arms = x.Arms.Select(a => a with { Cases = a.Cases.Select(k => k with { Value = Map(arity, k.Value, true) }).ToImmutableArray(), Value = Map(arity, a.Value, true) }).ToImmutableArray(),
-                Otherwise = Map(arity, x.Otherwise, true),
+                Subject = Map(methods, x.Subject, true),
+                Arms = x.Arms.Select(a => a with { Cases = a.Cases.Select(k => k with { Value = Map(methods, k.Value, true) }).ToImmutableArray(), Value = Map(methods, a.Value, true) }).ToImmutableArray(),
+                Otherwise = Map(methods, x.Otherwise, true),
             },
-            LocalCall l => l with { Args = l.Args.Select(a => Map(arity, a, true)).ToImmutableArray() },
-            FromEnd f => f with { Offset = Map(arity, f.Offset, inCall) },
-            MathCall mc => mc with { Args = mc.Args.Select(a => Map(arity, a, true)).ToImmutableArray() },
-            Cast c => c with { Operand = Map(arity, c.Operand, inCall) },
-            StructNew sn => sn with { Fields = sn.Fields.Select(f => f is null ? null : Map(arity, f, inCall || sn.Ctor)).ToImmutableArray() },
+            LocalCall l => l with { Args = l.Args.Select(a => Map(methods, a, true)).ToImmutableArray() },
+            FromEnd f => f with { Offset = Map(methods, f.Offset, inCall) },
+            MathCall mc => mc with { Args = mc.Args.Select(a => Map(methods, a, true)).ToImmutableArray() },
+            Cast c => c with { Operand = Map(methods, c.Operand, inCall) },
+            StructNew sn => sn with { Fields = sn.Fields.Select(f => f is null ? null : Map(methods, f, inCall || sn.Ctor)).ToImmutableArray() },
             _ => e,
         };
+
+        /// <summary>A call of a method of the program that is not generic: one candidate, typed without its arguments' types.</summary>
+        private static bool Plain(Dictionary<string, Method> methods, string callee, bool isNn) => !isNn && methods.TryGetValue(callee, out Method? m) && !m.IsGeneric;
 
         /// <summary>Whether a method calls a generated derivative of another (nested differentiation).</summary>
         public static bool Calls(Method m) => Measure.All(m.Body).Any(n => n is CallExpr { IsNested: true } or CallStmt { IsNested: true });

@@ -16,25 +16,7 @@ namespace SymGrad.RuntimeTests.Language
 
         [Theory]
         [MemberData(nameof(SeedData))]
-        public void ATapedRecurrence(int seed)
-        {
-            var rng = new Random(seed);
-            double[] x = Random(rng, 5), v = Random(rng, 5), hv = new double[5];
-            double a = 0.5 + rng.NextDouble(), va = rng.NextDouble() - 0.5, hva = 0;
-            Scalars.RecurrenceHessianVector(x, a, v, va, hv, ref hva);
-            (double[] Dx, double Da) Gradient(double step)
-            {
-                double[] dx = new double[5];
-                double da = 0;
-                Scalars.RecurrenceGradient(x.Zip(v, (p, q) => p + (step * q)).ToArray(), a + (step * va), dx, ref da);
-                return (dx, da);
-            }
-
-            var (upX, upA) = Gradient(H);
-            var (downX, downA) = Gradient(-H);
-            for (int i = 0; i < 5; i++) AssertClose((upX[i] - downX[i]) / (2 * H), hv[i]);
-            AssertClose((upA - downA) / (2 * H), hva);
-        }
+        public void ATapedRecurrence(int seed) => AgainstGradients(seed, Scalars.RecurrenceHessianVector, Scalars.RecurrenceGradient);
 
         [Theory]
         [MemberData(nameof(SeedData))]
@@ -139,23 +121,10 @@ namespace SymGrad.RuntimeTests.Language
         [MemberData(nameof(SeedData))]
         public void CallsOfMethodsWithASecondOrder(int seed)
         {
+            AgainstGradients(seed, NestedCases.CallsForASecondOrderHessianVector, NestedCases.CallsForASecondOrderGradient);
             var rng = new Random(seed);
-            double[] w = Random(rng, 5), v = Random(rng, 5), hv = new double[5];
-            double a = 0.5 + rng.NextDouble(), va = rng.NextDouble() - 0.5, hva = 0;
-            NestedCases.CallsForASecondOrderHessianVector(w, a, v, va, hv, ref hva);
-            (double[] Dw, double Da) Gradient(double step)
-            {
-                double[] dw = new double[5];
-                double da = 0;
-                NestedCases.CallsForASecondOrderGradient(w.Zip(v, (p, q) => p + (step * q)).ToArray(), a + (step * va), dw, ref da);
-                return (dw, da);
-            }
-
-            var (up, upA) = Gradient(H);
-            var (down, downA) = Gradient(-H);
-            for (int i = 0; i < 5; i++) AssertClose((up[i] - down[i]) / (2 * H), hv[i]);
-            AssertClose((upA - downA) / (2 * H), hva);
-
+            double[] w = Random(rng, 5);
+            double a = 0.5 + rng.NextDouble();
             double[] hessian = new double[6 * 6];
             NestedCases.CallsForASecondOrderHessian(w, a, hessian);
             for (int i = 0; i < 5; i++) AssertClose(hessian[(i * 6) + 5], hessian[(5 * 6) + i]);
@@ -187,6 +156,36 @@ namespace SymGrad.RuntimeTests.Language
             // x₃·(x₁² + x₂² + x₃²): H·v is (0, 2x₃v₁ + 2x₁v₃, 2x₃v₂ + 2x₂v₃, 2x₁v₁ + 2x₂v₂ + 6x₃v₃).
             float[] expectedHv = { 0, (2 * xs[3] * v[1]) + (2 * xs[1] * v[3]), (2 * xs[3] * v[2]) + (2 * xs[2] * v[3]), (2 * xs[1] * v[1]) + (2 * xs[2] * v[2]) + (6 * xs[3] * v[3]) };
             for (int i = 0; i < 4; i++) Assert.Equal(expectedHv[i], hv[i], 5);
+        }
+
+        /// <summary>One span passed for both span inputs of a call: its second gradient goes through scratch (CI's campaign, cVqXRXMZqfx1: no MHessianVector).</summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void OneSpanForTwoInputsOfACall(int seed) => AgainstGradients(seed, NestedCases.OneSpanTwiceHessianVector, NestedCases.OneSpanTwiceGradient);
+
+        private delegate void HessianVectorOf(ReadOnlySpan<double> x, double a, ReadOnlySpan<double> vx, double va, Span<double> hvx, ref double hva);
+
+        private delegate double GradientOf(ReadOnlySpan<double> x, double a, Span<double> dx, ref double da);
+
+        /// <summary>H·v of f(x, a), x of five elements, against central differences of its gradient along v, at a random point.</summary>
+        private static void AgainstGradients(int seed, HessianVectorOf hessianVector, GradientOf gradient)
+        {
+            var rng = new Random(seed);
+            double[] x = Random(rng, 5), v = Random(rng, 5), hv = new double[5];
+            double a = 0.5 + rng.NextDouble(), va = rng.NextDouble() - 0.5, hva = 0;
+            hessianVector(x, a, v, va, hv, ref hva);
+            (double[] Dx, double Da) Gradient(double step)
+            {
+                double[] dx = new double[5];
+                double da = 0;
+                gradient(x.Zip(v, (p, q) => p + (step * q)).ToArray(), a + (step * va), dx, ref da);
+                return (dx, da);
+            }
+
+            var (upX, upA) = Gradient(H);
+            var (downX, downA) = Gradient(-H);
+            for (int i = 0; i < 5; i++) AssertClose((upX[i] - downX[i]) / (2 * H), hv[i]);
+            AssertClose((upA - downA) / (2 * H), hva);
         }
 
         private static Point3 Add(Point3 a, Point3 b, double h) => new(a.X + (h * b.X), a.Y + (h * b.Y), a.Z + (h * b.Z));

@@ -139,5 +139,37 @@ namespace SymGrad.RuntimeTests.Language
 
             return Saddle(x1, x2, y1, y2);
         }
+
+        /// <summary>a·Σ uᵢ·tanh(wᵢ).</summary>
+        [Differentiable]
+        public static double TanhDot(ReadOnlySpan<double> u, ReadOnlySpan<double> w, double a)
+        {
+            double s = 0;
+            for (int i = 0; i < u.Length; i++)
+            {
+                s += u[i] * Math.Tanh(w[i]);
+            }
+
+            return s * a;
+        }
+
+        /// <summary>
+        /// One span passed for both span inputs of a call: the second gradient goes to scratch, and its tangent too (CI's
+        /// campaign, program cVqXRXMZqfx1: MHessianVector was not generated, with no word).
+        /// </summary>
+        [Differentiable]
+        public static double OneSpanTwice(ReadOnlySpan<double> w, double a) => Math.Sin(TanhDot(w, w, a)) * a;
+
+        /// <summary>
+        /// FTangent inside the arguments of a generated call and of a call that binds (CI's campaign, program eSz6ybt71wR1:
+        /// refused as SG0019, "a call's argument").
+        /// </summary>
+        [Differentiable]
+        public static double TangentsAsArguments(double a, double b)
+        {
+            double gx = 0, gy = 0;
+            double v = FGradient(a, (b > FTangent(a, b, 1, 0)) ? b : 2 * b, ref gx, ref gy);
+            return v + Cubed(FTangent(a, b, 0, 1), a) + (gx * gy);
+        }
     }
 }

@@ -131,6 +131,25 @@ namespace SymGrad.RuntimeTests.Language
             Assert.Equal(expected, NestedCases.DirectionalSlopeTangent(w, direction, s, tw, tdirection, ts), 9);
         }
 
+        /// <summary>FTangent inside a generated call's argument and a user call's (CI's campaign, eSz6ybt71wR1: was refused).</summary>
+        [Theory]
+        [InlineData(0.7, 0.4, 0.3, -1.1)]
+        [InlineData(-1.1, 2.3, 1.0, 0.5)]
+        public void TangentsAsArgumentsOfCalls(double a, double b, double ta, double tb)
+        {
+            // F = x²y + sin y: ∂F/∂x = 2xy, ∂F/∂y = x² + cos y.
+            double c = b > 2 * a * b ? b : 2 * b;
+            double gx = 2 * a * c, gy = (a * a) + Math.Cos(c), slope = (a * a) + Math.Cos(b);
+            double expected = (a * a * c) + Math.Sin(c) + (a * slope * slope * slope) + (gx * gy);
+            Assert.Equal(expected, NestedCases.TangentsAsArguments(a, b), 12);
+
+            double da = 0, db = 0;
+            Assert.Equal(expected, NestedCases.TangentsAsArgumentsGradient(a, b, ref da, ref db), 12);
+            Assert.Equal(Central(x => NestedCases.TangentsAsArguments(x, b), a), da, 5);
+            Assert.Equal(Central(y => NestedCases.TangentsAsArguments(a, y), b), db, 5);
+            Assert.Equal((da * ta) + (db * tb), NestedCases.TangentsAsArgumentsTangent(a, b, ta, tb), 9);
+        }
+
         private static double Central(Func<double, double> f, double x) => (f(x + H) - f(x - H)) / (2 * H);
 
         private static double[] Shift(double[] values, int i, double h)
