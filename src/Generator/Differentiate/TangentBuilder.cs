@@ -653,7 +653,7 @@ namespace SymGrad.Generator.Differentiate
 
             call = call with { Args = args.ToEquatableArray() };
             return (call, varies
-                ? new UserCall(call.Target with { ContainingType = call.Target.TangentContainingType ?? call.Target.ContainingType, Method = call.Target.Tangent!, Tangent = null }, args.Concat(tangents).ToEquatableArray(), call.Type)
+                ? new UserCall(call.Target with { ContainingType = call.Target.TangentContainingType ?? call.Target.ContainingType, Method = call.Target.Tangent!, Tangent = null, TypeArguments = "" }, args.Concat(tangents).ToEquatableArray(), call.Type)
                 : null);
         }
 

@@ -47,20 +47,22 @@ namespace SymGrad.Generator.Parse
         public readonly record struct Modes(bool Tangent, bool Nested);
 
         // Per compilation (immutable, so the answers hold while it lives): each callee is derived once, not once per call site.
-        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, Dictionary<IMethodSymbol, Modes>> s_modes = new();
+        // A generic callee is keyed by its definition and the real type T is (H<T> in a generic caller is H<double> and H<float>).
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, Dictionary<(IMethodSymbol, string), Modes>> s_modes = new();
 
         /// <summary>The modes SymGrad generates for <paramref name="callee"/>, a [Differentiable] method.</summary>
         public static Modes ModesOf(IMethodSymbol callee, Compilation compilation)
         {
-            if (!callee.IsStatic || callee.IsGenericMethod)
+            if (!callee.IsStatic)
             {
                 return default;
             }
 
-            Dictionary<IMethodSymbol, Modes> known = s_modes.GetValue(compilation, _ => new Dictionary<IMethodSymbol, Modes>(SymbolEqualityComparer.Default));
+            var key = (callee.OriginalDefinition, string.Join(",", callee.TypeArguments.Select(TypeNames.Of)));
+            Dictionary<(IMethodSymbol, string), Modes> known = s_modes.GetValue(compilation, _ => new Dictionary<(IMethodSymbol, string), Modes>());
             lock (known)
             {
-                if (known.TryGetValue(callee, out Modes modes))
+                if (known.TryGetValue(key, out Modes modes))
                 {
                     return modes;
                 }
@@ -69,7 +71,7 @@ namespace SymGrad.Generator.Parse
             Modes result = Derive(callee, compilation);
             lock (known)
             {
-                known[callee] = result;
+                known[key] = result;
             }
 
             return result;
@@ -126,11 +128,25 @@ namespace SymGrad.Generator.Parse
         private static MethodModel? Parsed(IMethodSymbol forward, Compilation compilation, CancellationToken cancellationToken, out string reason)
         {
             reason = "";
-            if (forward.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is not MethodDeclarationSyntax syntax)
+            IMethodSymbol definition = forward.OriginalDefinition;
+            if (definition.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is not MethodDeclarationSyntax syntax)
             {
                 reason = $"'{forward.Name}' is not in this compilation";
                 return null;
             }
+
+            // Generic math: H<double> is H parsed with T read as double, as its own generated methods are (MethodParser.ParseGeneric).
+            ITypeSymbol? real = !definition.IsGenericMethod ? null
+                : definition.TypeParameters.Length == 1 && TypeNames.Of(forward.TypeArguments[0]) is "double" or "float"
+                    ? compilation.GetSpecialType(TypeNames.Of(forward.TypeArguments[0]) == "double" ? SpecialType.System_Double : SpecialType.System_Single)
+                    : null;
+            if (definition.IsGenericMethod && real is null)
+            {
+                reason = $"'{forward.Name}' is generic in something other than one real type";
+                return null;
+            }
+
+            forward = definition;
 
             s_resolving ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
             if (!s_resolving.Add(forward))
@@ -141,7 +157,13 @@ namespace SymGrad.Generator.Parse
 
             try
             {
-                ParseResult parsed = MethodParser.ParseMethod(forward, syntax, compilation.GetSemanticModel(syntax.SyntaxTree), cancellationToken);
+                SemanticModel semantics = compilation.GetSemanticModel(syntax.SyntaxTree);
+                ParseResult parsed;
+                using (real is null ? null : TypeNames.Substitute(definition.TypeParameters[0], real))
+                {
+                    parsed = MethodParser.ParseMethod(forward, syntax, semantics, cancellationToken, real is null ? "" : "<" + TypeNames.Of(real) + ">");
+                }
+
                 if (parsed.Model is not { } model || parsed.Diagnostics.Count > 0)
                 {
                     reason = $"SymGrad cannot differentiate '{forward.Name}' (see its error)";

@@ -12,8 +12,9 @@ namespace SymGrad.Generator.Parse
         /// <summary>Reads the type parameter <paramref name="parameter"/> as <paramref name="real"/> until disposed.</summary>
         public static System.IDisposable Substitute(ITypeParameterSymbol parameter, ITypeSymbol real)
         {
+            var restore = new Restore(t_substitution); // a generic caller's T while a generic callee's is read (NestedTargets.ModesOf)
             t_substitution = (parameter, real);
-            return new Restore();
+            return restore;
         }
 
         /// <summary>The type parameter being instantiated, if any.</summary>
@@ -95,7 +96,11 @@ namespace SymGrad.Generator.Parse
 
         private sealed class Restore : System.IDisposable
         {
-            public void Dispose() => t_substitution = null;
+            private readonly (ITypeParameterSymbol Parameter, ITypeSymbol Real)? _previous;
+
+            public Restore((ITypeParameterSymbol Parameter, ITypeSymbol Real)? previous) => _previous = previous;
+
+            public void Dispose() => t_substitution = _previous;
         }
     }
 }

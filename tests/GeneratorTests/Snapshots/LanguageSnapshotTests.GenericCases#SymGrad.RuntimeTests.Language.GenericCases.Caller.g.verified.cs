@@ -47,9 +47,23 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Caller</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double CallerTangent(double a, double b, double ta, double tb)
+        {
+            double u = a * b;
+            return global::SymGrad.RuntimeTests.Language.GenericCases.SoftplusTangent(u, ta * b + a * tb) + global::SymGrad.RuntimeTests.Language.GenericCases.SoftplusTangent(b, tb);
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Caller</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
-        /// (a, then b). It runs one backward pass per row.
+        /// (a, then b). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>CallerTangent</c>) per column, or one backward pass per row.
         /// Like the method, it writes the outputs.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -65,16 +79,27 @@ namespace SymGrad.RuntimeTests.Language
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             try
             {
-                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
-                double da2;
-                double db2;
-                for (int row = 0; row < rows; row++)
+                if (columns <= rows)
                 {
-                    da2 = 0;
-                    db2 = 0;
-                    CallerBackward(a, b, row == rResult ? 1 : 0, ref da2, ref db2);
-                    jacobian[row * columns + cA] = da2;
-                    jacobian[row * columns + cB] = db2;
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        jacobian[rResult * columns + column] = CallerTangent(a, b, column == cA ? 1 : 0, column == cB ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    double da2;
+                    double db2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        da2 = 0;
+                        db2 = 0;
+                        CallerBackward(a, b, row == rResult ? 1 : 0, ref da2, ref db2);
+                        jacobian[row * columns + cA] = da2;
+                        jacobian[row * columns + cB] = db2;
+                    }
                 }
             }
             finally

@@ -76,9 +76,35 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Norm</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float NormTangent(global::System.ReadOnlySpan<float> x, float eps, global::System.ReadOnlySpan<float> tx, float teps)
+        {
+            global::SymGrad.Guard.CotangentLength<float>(tx, nameof(tx), x, nameof(x));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            float ts = 0;
+            float s = 0f;
+            for (int i = 0; i < x.Length; i++)
+            {
+                float tv = tx[i];
+                float v = x[i];
+                ts += tv * v + v * tv;
+                s += v * v;
+            }
+            float u = s + eps;
+            float sqrt = global::System.MathF.Sqrt(u);
+            return 0.5f * ((ts + teps) / (2 * sqrt)) + global::SymGrad.RuntimeTests.Language.GenericCases.SoftplusTangent(s, ts);
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Norm</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
-        /// (each element of x, then eps). It runs one backward pass per row.
+        /// (each element of x, then eps). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>NormTangent</c>) per column, or one backward pass per row.
         /// Like the method, it writes the outputs.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -94,16 +120,33 @@ namespace SymGrad.RuntimeTests.Language
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             try
             {
-                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
-                global::System.Span<float> dx2 = workspace.RentFloats(x.Length);
-                float deps2;
-                for (int row = 0; row < rows; row++)
+                if (columns <= rows)
                 {
-                    dx2.Clear();
-                    deps2 = 0;
-                    NormBackward(x, eps, row == rResult ? 1 : 0, dx2, ref deps2);
-                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
-                    jacobian[row * columns + cEps] = deps2;
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<float> tx = workspace.RentFloats(x.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        jacobian[rResult * columns + column] = NormTangent(x, eps, tx, column == cEps ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<float> dx2 = workspace.RentFloats(x.Length);
+                    float deps2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dx2.Clear();
+                        deps2 = 0;
+                        NormBackward(x, eps, row == rResult ? 1 : 0, dx2, ref deps2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                        jacobian[row * columns + cEps] = deps2;
+                    }
                 }
             }
             finally

@@ -129,6 +129,12 @@ namespace SymGrad.RandomPrograms.Check
         {
             var nodes = Measure.All(m.Body).ToList();
             if (nodes.Any(n => n is CallExpr { IsNested: false, IsNn: false } or CallStmt { IsNested: false, IsNn: false })) yield return "calling a method of the program";
+            var generic = _compiled.Program.Methods.Where(f => f.IsGeneric).Select(f => f.Name).ToHashSet();
+            if (nodes.Any(n => n is CallExpr { IsNested: false } c && generic.Contains(c.Callee) || n is CallStmt { IsNested: false } s && generic.Contains(s.Callee)))
+            {
+                yield return "calling a generic method of the program";
+            }
+
             if (nodes.Any(n => n is CallExpr { IsNn: true } or CallStmt { IsNn: true })) yield return "calling an Nn primitive";
             if (Generate.NestedCalls.Calls(m)) yield return "with nested calls";
             if (m.Params.Any(p => p.Kind == ParamKind.RealOut && !p.Result)) yield return "with an out result";

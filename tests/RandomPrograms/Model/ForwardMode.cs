@@ -15,7 +15,7 @@ namespace SymGrad.RandomPrograms.Model
     {
         /// <summary>
         /// <c>MTangent</c> (forward mode): not for a struct result; every call must have a forward mode — a method of the
-        /// program with its own <c>MTangent</c> (static and not generic: a generic callee has none yet), an <c>Nn</c> primitive
+        /// program with its own <c>MTangent</c> (static; a generic one's, <c>HTangent</c> of T's type), an <c>Nn</c> primitive
         /// (each has a <c>[TangentOf]</c> tangent), not <c>Smooth.Softplus</c> (a registered backward without a registered
         /// tangent); a generated <c>FTangent</c>/<c>FGradient</c>/<c>FBackward</c> (nested) is differentiated through
         /// <c>FTangentTangent</c>. <c>out</c> results (an <c>out T tr</c> each) and a layer's differentiable fields (their
@@ -30,8 +30,8 @@ namespace SymGrad.RandomPrograms.Model
                 CallExpr { IsNn: true } or CallStmt { IsNn: true } => true,
                 CallExpr { IsNested: true } c => Nestable(program, Callee(program, c.Callee)),
                 CallStmt { IsNested: true } c => Nestable(program, Callee(program, c.Callee)),
-                CallExpr c => Callee(program, c.Callee) is { } f && !f.IsGeneric && !f.Instance && HasTangent(program, f, new HashSet<string>(seen)),
-                CallStmt c => Callee(program, c.Callee) is { } f && !f.IsGeneric && !f.Instance && HasTangent(program, f, new HashSet<string>(seen)),
+                CallExpr c => Callee(program, c.Callee) is { } f && !f.Instance && HasTangent(program, f, new HashSet<string>(seen)),
+                CallStmt c => Callee(program, c.Callee) is { } f && !f.Instance && HasTangent(program, f, new HashSet<string>(seen)),
                 _ => true,
             });
 

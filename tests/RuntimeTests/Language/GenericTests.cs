@@ -67,6 +67,26 @@ namespace SymGrad.RuntimeTests.Language
             Verify(() => C.Caller(a[0], b[0]), Scalar("a", a, da), Scalar("b", b, db));
         }
 
+        /// <summary>Forward mode through calls of generic methods (their MTangent, HTangent&lt;T&gt;): the gradient along the direction.</summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void TangentsThroughGenericCalls(int seed)
+        {
+            var rng = new Random(seed);
+            double a = rng.NextDouble() - 0.5, b = rng.NextDouble() + 0.5, ta = rng.NextDouble() - 0.5, tb = rng.NextDouble() - 0.5;
+            double da = 0, db = 0;
+            C.CallerGradient(a, b, ref da, ref db);
+            Assert.Equal((da * ta) + (db * tb), C.CallerTangent(a, b, ta, tb), 12);
+
+            double[] x = Random(rng, 4), tx = Random(rng, 4), dx = new double[4];
+            double eps = 0.01 + rng.NextDouble(), teps = rng.NextDouble(), deps = 0;
+            C.NormGradient(x, eps, dx, ref deps);
+            Assert.Equal(dx.Zip(tx, (g, t) => g * t).Sum() + (deps * teps), C.NormTangent(x, eps, tx, teps), 12);
+
+            float[] xf = x.Select(v => (float)v).ToArray(), txf = tx.Select(v => (float)v).ToArray();
+            Assert.Equal(C.NormTangent(x, eps, tx, teps), C.NormTangent(xf, (float)eps, txf, (float)teps), 4);
+        }
+
         public static TheoryData<int> SeedData() => new(Seeds);
     }
 }
