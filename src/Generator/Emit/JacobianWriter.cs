@@ -65,127 +65,120 @@ namespace SymGrad.Generator.Emit
             WriteOffsets(writer, inputs.Select(p => (columnAt[p.Name], Size(p))), columns);
             WriteOffsets(writer, (scalar ? new[] { (resultRow, "1") } : new (string, string)[0]).Concat(outputs.Select(o => (rowAt[o.Name], o.Name + ".Length"))), rows);
             writer.WriteLine($"global::SymGrad.Guard.JacobianLength<{type}>({jacobian}, nameof({jacobian}), {rows}, {columns});");
-            writer.WriteLine($"global::SymGrad.Workspace {workspace} = global::SymGrad.Workspace.Current;");
-            writer.WriteLine($"global::SymGrad.WorkspaceMark {mark} = {workspace}.Mark();");
-            writer.WriteLine("try");
-            Open(writer);
-            var primal = BackwardSignature.Primal(model, p => p.Name, r => "out " + r.Name);
-            if (tangent is not null)
+            SourceEmitter.InWorkspace(writer, workspace, mark, () =>
             {
-                writer.WriteLine($"if ({columns} <= {rows})");
-                Open(writer);
-                writer.WriteLine("// Forward mode: column j is J·eⱼ, the tangent along the j-th input.");
-                if (outputs.Count > 0)
+                var primal = BackwardSignature.Primal(model, p => p.Name, r => "out " + r.Name);
+                if (tangent is not null)
                 {
-                    // The tangent passes write the outputs; with no input element at these sizes there is none, and the method
-                    // writes them (found by the random-program tester: an output left as it was).
-                    writer.WriteLine($"if ({columns} == 0)");
+                    writer.WriteLine($"if ({columns} <= {rows})");
                     Open(writer);
-                    writer.WriteLine($"{model.Name}{model.TypeArguments}({string.Join(", ", primal)}); // no input element, no tangent pass to write the outputs");
-                    Close(writer);
-                }
-
-                var tangents = new Dictionary<string, string>();
-                foreach (ParameterSpec p in inputs.Concat(outputs).Where(p => p.Kind != ParameterKind.Scalar))
-                {
-                    tangents[p.Name] = names.Reserve("t" + p.Name);
-                    writer.WriteLine($"global::System.Span<{type}> {tangents[p.Name]} = {workspace}.{rent}({p.Name}.Length);");
-                }
-
-                writer.WriteLine($"for (int {column} = 0; {column} < {columns}; {column}++)");
-                Open(writer);
-                var arguments = new List<string>(primal);
-                foreach (ParameterSpec p in inputs)
-                {
-                    if (p.Kind == ParameterKind.Scalar)
+                    writer.WriteLine("// Forward mode: column j is J·eⱼ, the tangent along the j-th input.");
+                    if (outputs.Count > 0)
                     {
-                        arguments.Add($"{column} == {columnAt[p.Name]} ? 1 : 0");
-                        continue;
+                        // The tangent passes write the outputs; with no input element at these sizes there is none, and the method
+                        // writes them (found by the random-program tester: an output left as it was).
+                        writer.WriteLine($"if ({columns} == 0)");
+                        Open(writer);
+                        writer.WriteLine($"{model.Name}{model.TypeArguments}({string.Join(", ", primal)}); // no input element, no tangent pass to write the outputs");
+                        Close(writer);
                     }
 
-                    string t = tangents[p.Name];
-                    arguments.Add(t);
-                    WriteUnit(writer, t, column, columnAt[p.Name], p.Name);
+                    var tangents = new Dictionary<string, string>();
+                    foreach (ParameterSpec p in inputs.Concat(outputs).Where(p => p.Kind != ParameterKind.Scalar))
+                    {
+                        tangents[p.Name] = names.Reserve("t" + p.Name);
+                        writer.WriteLine($"global::System.Span<{type}> {tangents[p.Name]} = {workspace}.{rent}({p.Name}.Length);");
+                    }
+
+                    writer.WriteLine($"for (int {column} = 0; {column} < {columns}; {column}++)");
+                    Open(writer);
+                    var arguments = new List<string>(primal);
+                    foreach (ParameterSpec p in inputs)
+                    {
+                        if (p.Kind == ParameterKind.Scalar)
+                        {
+                            arguments.Add($"{column} == {columnAt[p.Name]} ? 1 : 0");
+                            continue;
+                        }
+
+                        string t = tangents[p.Name];
+                        arguments.Add(t);
+                        WriteUnit(writer, t, column, columnAt[p.Name], p.Name);
+                    }
+
+                    arguments.AddRange(outputs.Select(o => tangents[o.Name]));
+                    string call = $"{model.Name}Tangent({string.Join(", ", arguments)})";
+                    writer.WriteLine(scalar ? $"{jacobian}[{resultRow} * {columns} + {column}] = {call};" : call + ";");
+                    foreach (ParameterSpec o in outputs)
+                    {
+                        writer.WriteLine($"for (int {i} = 0; {i} < {o.Name}.Length; {i}++)");
+                        Open(writer);
+                        writer.WriteLine($"{jacobian}[({rowAt[o.Name]} + {i}) * {columns} + {column}] = {tangents[o.Name]}[{i}];");
+                        Close(writer);
+                    }
+
+                    Close(writer);
+                    Close(writer);
+                    writer.WriteLine("else");
+                    Open(writer);
                 }
 
-                arguments.AddRange(outputs.Select(o => tangents[o.Name]));
-                string call = $"{model.Name}Tangent({string.Join(", ", arguments)})";
-                writer.WriteLine(scalar ? $"{jacobian}[{resultRow} * {columns} + {column}] = {call};" : call + ";");
+                writer.WriteLine("// Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.");
+                if (outputs.Count > 0)
+                {
+                    writer.WriteLine($"{model.Name}{model.TypeArguments}({string.Join(", ", primal)}); // the backward reads the outputs the forward writes");
+                }
+
+                var gradients = new Dictionary<string, string>();
+                foreach (ParameterSpec p in inputs)
+                {
+                    gradients[p.Name] = names.Reserve("d" + p.Name);
+                    writer.WriteLine(p.Kind == ParameterKind.Scalar ? $"{type} {gradients[p.Name]};" : $"global::System.Span<{type}> {gradients[p.Name]} = {workspace}.{rent}({p.Name}.Length);");
+                }
+
+                var cotangents = outputs.ToDictionary(o => o.Name, o => names.Reserve("d" + o.Name));
                 foreach (ParameterSpec o in outputs)
                 {
-                    writer.WriteLine($"for (int {i} = 0; {i} < {o.Name}.Length; {i}++)");
-                    Open(writer);
-                    writer.WriteLine($"{jacobian}[({rowAt[o.Name]} + {i}) * {columns} + {column}] = {tangents[o.Name]}[{i}];");
-                    Close(writer);
+                    writer.WriteLine($"global::System.Span<{type}> {cotangents[o.Name]} = {workspace}.{rent}({o.Name}.Length);");
+                }
+
+                writer.WriteLine($"for (int {row} = 0; {row} < {rows}; {row}++)");
+                Open(writer);
+                var backward = model.Arguments.Select(p => p.Name).ToList();
+                if (scalar)
+                {
+                    backward.Add($"{row} == {resultRow} ? 1 : 0");
+                }
+
+                foreach (ParameterSpec o in outputs)
+                {
+                    string dy = cotangents[o.Name];
+                    backward.Add(dy);
+                    WriteUnit(writer, dy, row, rowAt[o.Name], o.Name);
+                }
+
+                foreach (ParameterSpec p in inputs)
+                {
+                    string g = gradients[p.Name];
+                    writer.WriteLine(p.Kind == ParameterKind.Scalar ? $"{g} = 0;" : $"{g}.Clear();");
+                    backward.Add((p.Kind == ParameterKind.Scalar ? "ref " : "") + g);
+                }
+
+                writer.WriteLine($"{model.Name}Backward({string.Join(", ", backward)});");
+                foreach (ParameterSpec p in inputs)
+                {
+                    string g = gradients[p.Name];
+                    writer.WriteLine(p.Kind == ParameterKind.Scalar
+                        ? $"{jacobian}[{row} * {columns} + {columnAt[p.Name]}] = {g};"
+                        : $"{g}.CopyTo({jacobian}.Slice({row} * {columns} + {columnAt[p.Name]}, {p.Name}.Length));");
                 }
 
                 Close(writer);
-                Close(writer);
-                writer.WriteLine("else");
-                Open(writer);
-            }
-
-            writer.WriteLine("// Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.");
-            if (outputs.Count > 0)
-            {
-                writer.WriteLine($"{model.Name}{model.TypeArguments}({string.Join(", ", primal)}); // the backward reads the outputs the forward writes");
-            }
-
-            var gradients = new Dictionary<string, string>();
-            foreach (ParameterSpec p in inputs)
-            {
-                gradients[p.Name] = names.Reserve("d" + p.Name);
-                writer.WriteLine(p.Kind == ParameterKind.Scalar ? $"{type} {gradients[p.Name]};" : $"global::System.Span<{type}> {gradients[p.Name]} = {workspace}.{rent}({p.Name}.Length);");
-            }
-
-            var cotangents = outputs.ToDictionary(o => o.Name, o => names.Reserve("d" + o.Name));
-            foreach (ParameterSpec o in outputs)
-            {
-                writer.WriteLine($"global::System.Span<{type}> {cotangents[o.Name]} = {workspace}.{rent}({o.Name}.Length);");
-            }
-
-            writer.WriteLine($"for (int {row} = 0; {row} < {rows}; {row}++)");
-            Open(writer);
-            var backward = model.Arguments.Select(p => p.Name).ToList();
-            if (scalar)
-            {
-                backward.Add($"{row} == {resultRow} ? 1 : 0");
-            }
-
-            foreach (ParameterSpec o in outputs)
-            {
-                string dy = cotangents[o.Name];
-                backward.Add(dy);
-                WriteUnit(writer, dy, row, rowAt[o.Name], o.Name);
-            }
-
-            foreach (ParameterSpec p in inputs)
-            {
-                string g = gradients[p.Name];
-                writer.WriteLine(p.Kind == ParameterKind.Scalar ? $"{g} = 0;" : $"{g}.Clear();");
-                backward.Add((p.Kind == ParameterKind.Scalar ? "ref " : "") + g);
-            }
-
-            writer.WriteLine($"{model.Name}Backward({string.Join(", ", backward)});");
-            foreach (ParameterSpec p in inputs)
-            {
-                string g = gradients[p.Name];
-                writer.WriteLine(p.Kind == ParameterKind.Scalar
-                    ? $"{jacobian}[{row} * {columns} + {columnAt[p.Name]}] = {g};"
-                    : $"{g}.CopyTo({jacobian}.Slice({row} * {columns} + {columnAt[p.Name]}, {p.Name}.Length));");
-            }
-
-            Close(writer);
-            if (tangent is not null)
-            {
-                Close(writer);
-            }
-
-            Close(writer);
-            writer.WriteLine("finally");
-            Open(writer);
-            writer.WriteLine($"{workspace}.Release({mark});");
-            Close(writer);
+                if (tangent is not null)
+                {
+                    Close(writer);
+                }
+            });
             Close(writer);
         }
 
@@ -214,42 +207,36 @@ namespace SymGrad.Generator.Emit
             WriteOffsets(writer, inputs.Select(p => (columnAt[p.Name], p.Kind == ParameterKind.Scalar ? "1" : p.Name + ".Length")), size);
             writer.WriteLine($"global::SymGrad.Guard.JacobianLength<{type}>({hessian}, nameof({hessian}), {size}, {size});");
             writer.WriteLine($"{hessian}.Clear();");
-            writer.WriteLine($"global::SymGrad.Workspace {workspace} = global::SymGrad.Workspace.Current;");
-            writer.WriteLine($"global::SymGrad.WorkspaceMark {mark} = {workspace}.Mark();");
-            writer.WriteLine("try");
-            Open(writer);
-            var directions = inputs.Where(p => p.Kind != ParameterKind.Scalar).ToDictionary(p => p.Name, p => names.Reserve("v" + p.Name));
-            foreach (ParameterSpec p in inputs.Where(p => p.Kind != ParameterKind.Scalar))
+            SourceEmitter.InWorkspace(writer, workspace, mark, () =>
             {
-                writer.WriteLine($"global::System.Span<{type}> {directions[p.Name]} = {workspace}.{rent}({p.Name}.Length);");
-            }
-
-            writer.WriteLine($"for (int {column} = 0; {column} < {size}; {column}++)");
-            Open(writer);
-            var arguments = BackwardSignature.Primal(model, p => p.Name, r => "out " + r.Name);
-            foreach (ParameterSpec p in inputs)
-            {
-                if (p.Kind == ParameterKind.Scalar)
+                var directions = inputs.Where(p => p.Kind != ParameterKind.Scalar).ToDictionary(p => p.Name, p => names.Reserve("v" + p.Name));
+                foreach (ParameterSpec p in inputs.Where(p => p.Kind != ParameterKind.Scalar))
                 {
-                    arguments.Add($"{column} == {columnAt[p.Name]} ? 1 : 0");
-                    continue;
+                    writer.WriteLine($"global::System.Span<{type}> {directions[p.Name]} = {workspace}.{rent}({p.Name}.Length);");
                 }
 
-                string v = directions[p.Name];
-                arguments.Add(v);
-                WriteUnit(writer, v, column, columnAt[p.Name], p.Name);
-            }
+                writer.WriteLine($"for (int {column} = 0; {column} < {size}; {column}++)");
+                Open(writer);
+                var arguments = BackwardSignature.Primal(model, p => p.Name, r => "out " + r.Name);
+                foreach (ParameterSpec p in inputs)
+                {
+                    if (p.Kind == ParameterKind.Scalar)
+                    {
+                        arguments.Add($"{column} == {columnAt[p.Name]} ? 1 : 0");
+                        continue;
+                    }
 
-            arguments.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar
-                ? $"ref {hessian}[{column} * {size} + {columnAt[p.Name]}]"
-                : $"{hessian}.Slice({column} * {size} + {columnAt[p.Name]}, {p.Name}.Length)"));
-            writer.WriteLine($"{model.Name}HessianVector({string.Join(", ", arguments)});");
-            Close(writer);
-            Close(writer);
-            writer.WriteLine("finally");
-            Open(writer);
-            writer.WriteLine($"{workspace}.Release({mark});");
-            Close(writer);
+                    string v = directions[p.Name];
+                    arguments.Add(v);
+                    WriteUnit(writer, v, column, columnAt[p.Name], p.Name);
+                }
+
+                arguments.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar
+                    ? $"ref {hessian}[{column} * {size} + {columnAt[p.Name]}]"
+                    : $"{hessian}.Slice({column} * {size} + {columnAt[p.Name]}, {p.Name}.Length)"));
+                writer.WriteLine($"{model.Name}HessianVector({string.Join(", ", arguments)});");
+                Close(writer);
+            });
             Close(writer);
         }
 
