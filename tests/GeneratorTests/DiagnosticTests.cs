@@ -819,6 +819,26 @@ namespace SymGrad.GeneratorTests
                 }
                 """, "SG0019", "'G' calls the generated 'FTangent'", "a call's argument", "assign it to a local first");
 
+        /// <summary>FTangent as the argument a generic method infers T from: the call has no candidate to read it as.</summary>
+        [Fact]
+        public void SG0019_ATangentAGenericCallInfersItsTypeFrom()
+            => Expect("""
+                using System;
+                using System.Numerics;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double F(double x) => x * x * x;
+
+                    [Differentiable]
+                    public static T Sq<T>(T x) where T : IFloatingPointIeee754<T> => x * x;
+
+                    [Differentiable]
+                    public static double G(double x) => Sq([|FTangent(x, 1)|]) * x;
+                }
+                """, "SG0019", "'G' calls the generated 'FTangent'", "a call's argument", "assign it to a local first");
+
         /// <summary>FGradient inside a larger expression: its gradients have no statement to accumulate in.</summary>
         [Fact]
         public void SG0019_AGradientCallInsideAnExpression()
