@@ -45,8 +45,7 @@ namespace SymGrad.Generator.Differentiate
         /// <summary>The tangent program, or null with the reason when forward mode does not take this method yet.</summary>
         public static TangentProgram? Build(MethodModel model, Block body, IEnumerable<LocalSpec> extraLocals, NameAllocator names, out string? reason)
         {
-            reason = model.Results.Any(r => r.Path is not null) ? "a struct result"
-                : Walk.All(body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).Any(e => e is UnknownCall || e is UserCall { Target.Tangent: null })
+            reason = Walk.All(body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).Any(e => e is UnknownCall || e is UserCall { Target.Tangent: null })
                     ? "calls of methods with no forward mode (registered backwards, the Nn primitives, methods without MTangent)" : null;
             if (reason is not null)
             {
@@ -76,7 +75,9 @@ namespace SymGrad.Generator.Differentiate
             if (tuple)
             {
                 var elements = model.Results.Select(r => slots[r.Name]).ToList();
-                builder._tupleReturn = new Opaque("(" + string.Join(", ", elements) + ")", elements.ToEquatableArray(), "tuple");
+                builder._tupleReturn = model.Results[0].Path is null
+                    ? new Opaque("(" + string.Join(", ", elements) + ")", elements.ToEquatableArray(), "tuple")
+                    : new Opaque(StructOf(model.Results[0].GroupType, model.Results.Select((r, i) => (r.Path!, "{" + i + "}"))), elements.ToEquatableArray(), model.Results[0].GroupType);
             }
 
             var statements = builder.Statements(body);
@@ -85,10 +86,33 @@ namespace SymGrad.Generator.Differentiate
                 statements.RemoveAt(statements.Count - 1); // the end of a void method with out results, made explicit by the parser
             }
 
+            // A tuple's or struct's element tangent assigned before anything reads it is declared there (not zeroed first).
+            foreach (ScalarResult r in tuple ? model.Results : Enumerable.Empty<ScalarResult>())
+            {
+                int first = AssignedFirst(statements, slots[r.Name]) ? statements.FindIndex(s => s is Assign { Target: Name n } && n.Id == slots[r.Name]) : -1;
+                if (first >= 0)
+                {
+                    var assign = (Assign)statements[first];
+                    statements[first] = new LocalDecl(slots[r.Name], r.Type, assign.Value, assign.Source);
+                }
+            }
+
             statements.InsertRange(0, model.Results.SelectMany(r => tuple
-                ? new Stmt[] { new LocalDecl(r.Name, r.Type, null, ""), new LocalDecl(slots[r.Name], r.Type, Zero(r.Type), "") }
+                ? new Stmt[] { new LocalDecl(r.Name, r.Type, null, "") }.Concat(statements.Any(s => s is LocalDecl d && d.Name == slots[r.Name])
+                    ? System.Array.Empty<Stmt>() : new Stmt[] { new LocalDecl(slots[r.Name], r.Type, Zero(r.Type), "") })
                 : AssignedFirst(statements, slots[r.Name]) ? System.Array.Empty<Stmt>() : new Stmt[] { new Assign(new Name(slots[r.Name], r.Type), "=", Zero(r.Type), "") }));
             return new TangentProgram(Prune(new Block(statements.ToEquatableArray()), builder._covered), slots);
+        }
+
+        /// <summary>
+        /// A struct result's tangent, its real fields the tangents of theirs (the others default): <c>new Segment { From = { X = {0},
+        /// Y = {1} }, To = { … } }</c>, a nested struct's fields by a nested initializer. Braces doubled: it is a format template.
+        /// </summary>
+        private static string StructOf(string type, IEnumerable<(string Path, string Value)> fields)
+        {
+            string Initializer(IEnumerable<(string[] Path, string Value)> leaves) => "{{ " + string.Join(", ", leaves.GroupBy(l => l.Path[0]).Select(g =>
+                g.First().Path.Length == 1 ? g.Key + " = " + g.First().Value : g.Key + " = " + Initializer(g.Select(l => (l.Path.Skip(1).ToArray(), l.Value))))) + " }}";
+            return "new " + type + " " + Initializer(fields.Select(f => (f.Path.TrimStart('.').Split('.'), f.Value)));
         }
 
         /// <summary>

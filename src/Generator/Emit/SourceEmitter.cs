@@ -371,11 +371,14 @@ namespace SymGrad.Generator.Emit
                 : $"global::System.ReadOnlySpan<{p.ElementType}> {tangent.Slots[p.Name]}"));
             parameters.AddRange(model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput).Select(p => $"global::System.Span<{p.ElementType}> {tangent.Slots[p.Name]}"));
             parameters.AddRange(model.Results.Where(r => r.Position >= 0).Select(r => $"out {r.Type} {tangent.Slots[r.Name]}"));
-            string returnType = model.Results.Any(r => r.Position < 0) ? "(" + string.Join(", ", model.Results.Select(r => r.Type + " " + r.Name)) + ")" : model.ReturnType;
+            bool structResult = model.Results.Any(r => r.Path is not null);
+            string returnType = structResult ? model.Results[0].GroupType
+                : model.Results.Any(r => r.Position < 0) ? "(" + string.Join(", ", model.Results.Select(r => r.Type + " " + r.Name)) + ")" : model.ReturnType;
 
             writer.WriteLine("/// <summary>");
             writer.WriteLine($"/// Forward mode (Jacobian-vector product) of <c>{Xml(model.Name)}</c>, derived by SymGrad: given a tangent (direction) of");
-            writer.WriteLine("/// each differentiable input, the <c>t</c>-prefixed parameters, " + (model.Results.Any(r => r.Position < 0) ? "returns the tangents of the tuple's elements, writes"
+            writer.WriteLine("/// each differentiable input, the <c>t</c>-prefixed parameters, " + (structResult ? "returns the struct of its real fields' tangents, writes"
+                : model.Results.Any(r => r.Position < 0) ? "returns the tangents of the tuple's elements, writes"
                 : model.Results.Count > 0 ? (model.ReturnType == "void" ? "" : "returns the tangent of the result, ") + "sets the tangent of each out result, writes"
                 : model.ReturnType == "void" ? "writes" : "returns the tangent of the result and writes"));
             writer.WriteLine("/// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.");

@@ -46,5 +46,23 @@ namespace SymGrad.RuntimeTests.Language
             dp.X += dresult_X;
             dBias += dresult_X;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Move</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the struct of its real fields' tangents, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public global::SymGrad.RuntimeTests.Language.Triple MoveTangent(global::SymGrad.RuntimeTests.Language.Triple p, global::SymGrad.RuntimeTests.Language.Triple tp, global::System.ReadOnlySpan<double> tW, double tBias)
+        {
+            global::SymGrad.Guard.Covers(W.Length, nameof(W), 2.0, "W[1]");
+            global::SymGrad.Guard.CotangentLength<double>(tW, nameof(tW), W, nameof(W));
+            tW = global::SymGrad.Workspace.ZerosIfEmpty(tW, W.Length);
+            double tresult_X = tp.X + tBias;
+            double tresult_Y = tp.Y * W[1] + p.Y * tW[1];
+            double tresult_Z = tp.Z;
+            return new global::SymGrad.RuntimeTests.Language.Triple { X = tresult_X, Y = tresult_Y, Z = tresult_Z };
+        }
     }
 }

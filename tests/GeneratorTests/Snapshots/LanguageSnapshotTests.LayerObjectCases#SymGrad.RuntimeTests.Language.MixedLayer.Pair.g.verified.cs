@@ -53,10 +53,8 @@ namespace SymGrad.RuntimeTests.Language
             global::SymGrad.Guard.Covers(W.Length, nameof(W), 1.0, "W[0]");
             global::SymGrad.Guard.CotangentLength<double>(tW, nameof(tW), W, nameof(W));
             tW = global::SymGrad.Workspace.ZerosIfEmpty(tW, W.Length);
-            double tA = 0;
-            double tB = 0;
-            tA = tx * Bias + x * tBias;
-            tB = tx * W[0] + x * tW[0];
+            double tA = tx * Bias + x * tBias;
+            double tB = tx * W[0] + x * tW[0];
             return (tA, tB);
         }
     }

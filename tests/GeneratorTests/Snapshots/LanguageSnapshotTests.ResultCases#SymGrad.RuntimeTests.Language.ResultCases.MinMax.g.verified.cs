@@ -136,8 +136,6 @@ namespace SymGrad.RuntimeTests.Language
             global::SymGrad.Guard.Disjoint<float>(ty, nameof(ty), tx, nameof(tx));
             tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
             ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
-            float tItem1 = 0;
-            float tItem2 = 0;
             float tlo = tx[0];
             float lo = x[0];
             float thi = tx[0];
@@ -151,8 +149,8 @@ namespace SymGrad.RuntimeTests.Language
                 ty[i] = tx[i] * x[i] + x[i] * tx[i];
                 y[i] = x[i] * x[i];
             }
-            tItem1 = tlo;
-            tItem2 = 2f * thi;
+            float tItem1 = tlo;
+            float tItem2 = 2f * thi;
             return (tItem1, tItem2);
         }
     }

@@ -50,12 +50,10 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static (double R, double Theta) PolarTangent(double x, double y, double tx, double ty)
         {
-            double tR = 0;
-            double tTheta = 0;
             double u = x * x + y * y;
             double sqrt = global::System.Math.Sqrt(u);
-            tR = (tx * x + x * tx + (ty * y + y * ty)) / (2 * sqrt);
-            tTheta = x / (x * x + y * y) * ty - y / (x * x + y * y) * tx;
+            double tR = (tx * x + x * tx + (ty * y + y * ty)) / (2 * sqrt);
+            double tTheta = x / (x * x + y * y) * ty - y / (x * x + y * y) * tx;
             return (tR, tTheta);
         }
     }

@@ -71,5 +71,23 @@ namespace SymGrad.RuntimeTests.Language
             da.Z += g3 * b.Y;
             db.Y += g3 * a.Z;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Cross</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the struct of its real fields' tangents, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static global::SymGrad.RuntimeTests.Language.Point3 CrossTangent(global::SymGrad.RuntimeTests.Language.Point3 a, global::SymGrad.RuntimeTests.Language.Point3 b, global::SymGrad.RuntimeTests.Language.Point3 ta, global::SymGrad.RuntimeTests.Language.Point3 tb)
+        {
+            double tc_X = ta.Y * b.Z + a.Y * tb.Z - (ta.Z * b.Y + a.Z * tb.Y);
+            double tc_Y = ta.Z * b.X + a.Z * tb.X - (ta.X * b.Z + a.X * tb.Z);
+            double tc_Z = ta.X * b.Y + a.X * tb.Y - (ta.Y * b.X + a.Y * tb.X);
+            double tresult_X = tc_X;
+            double tresult_Y = tc_Y;
+            double tresult_Z = tc_Z;
+            return new global::SymGrad.RuntimeTests.Language.Point3 { X = tresult_X, Y = tresult_Y, Z = tresult_Z };
+        }
     }
 }

@@ -44,5 +44,20 @@ namespace SymGrad.RuntimeTests.Language
             da.X += dresult_X * k;
             dk += dresult_X * a.X;
         }
+
+        /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>Scale</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the struct of its real fields' tangents, writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static global::SymGrad.RuntimeTests.Language.Point3 ScaleTangent(global::SymGrad.RuntimeTests.Language.Point3 a, double k, global::SymGrad.RuntimeTests.Language.Point3 offset, global::SymGrad.RuntimeTests.Language.Point3 ta, double tk)
+        {
+            double tresult_X = ta.X * k + a.X * tk;
+            double tresult_Y = ta.Y * k + a.Y * tk;
+            double tresult_Z = ta.Z * k + a.Z * tk;
+            return new global::SymGrad.RuntimeTests.Language.Point3 { X = tresult_X, Y = tresult_Y, Z = tresult_Z };
+        }
     }
 }

@@ -86,7 +86,7 @@ namespace SymGrad.RandomPrograms.Campaign
                 }
 
                 if (m.Params.Count(p => p.Kind == ParamKind.RealSpanOut) > 1) set.Add("several outputs");
-                set.Add(ForwardMode.HasTangent(program, m) ? "MTangent (forward mode) generated" : "no MTangent (struct result, calls without a forward mode)");
+                set.Add(ForwardMode.HasTangent(program, m) ? "MTangent (forward mode) generated" : "no MTangent (calls without a forward mode)");
                 Statements(m.Body, 0, false, set);
                 foreach (var n in Measure.All(m.Body))
                 {

@@ -33,7 +33,7 @@ namespace SymGrad.RandomPrograms.Campaign
             Row("float twin values differ (branch flips; gradients not compared)", r.Results.Sum(x => x.FloatValueMismatches));
             Row("methods checked in forward mode (MTangent = MBackward), double twin", r.Results.Sum(x => x.TangentChecked));
             Row("methods checked in forward mode, float twin", r.Results.Sum(x => x.TangentFloatChecked));
-            Row("methods skipped in forward mode (no MTangent: struct result, calls without a forward mode)", r.Results.Sum(x => x.TangentSkipped));
+            Row("methods skipped in forward mode (no MTangent: calls without a forward mode)", r.Results.Sum(x => x.TangentSkipped));
             Row("  of which MTangent was generated all the same (the calls in dead code)", r.Results.Sum(x => x.TangentSkippedGenerated));
             Row("methods checked with MJacobian (P14), double twin", r.Results.Sum(x => x.JacobianForwardChecked + x.JacobianBackwardChecked));
             Row("  where it runs forward sweeps (an MTangent, no more columns than rows)", r.Results.Sum(x => x.JacobianForwardChecked));

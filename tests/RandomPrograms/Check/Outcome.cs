@@ -120,7 +120,7 @@ namespace SymGrad.RandomPrograms.Check
 
         public void Count(string what) => ConstructsChecked[what] = ConstructsChecked.GetValueOrDefault(what) + 1;
 
-        /// <summary>Methods with no MTangent (<see cref="Model.ForwardMode.HasTangent"/>): a struct result, calls without a forward mode.</summary>
+        /// <summary>Methods with no MTangent (<see cref="Model.ForwardMode.HasTangent"/>): calls without a forward mode.</summary>
         public int TangentSkipped { get; set; }
 
         /// <summary>Of those, methods whose MTangent was generated all the same (<see cref="Model.ForwardMode"/> is out of date).</summary>

@@ -14,7 +14,7 @@ namespace SymGrad.RandomPrograms.Model
     public static class ForwardMode
     {
         /// <summary>
-        /// <c>MTangent</c> (forward mode): not for a struct result; every call must have a forward mode — a method of the
+        /// <c>MTangent</c> (forward mode; a struct result's tangent is the struct it returns): every call must have a forward mode — a method of the
         /// program with its own <c>MTangent</c> (static; a generic one's, <c>HTangent</c> of T's type), an <c>Nn</c> primitive
         /// (each has a <c>[TangentOf]</c> tangent), not <c>Smooth.Softplus</c> (a registered backward without a registered
         /// tangent); a generated <c>FTangent</c>/<c>FGradient</c>/<c>FBackward</c> (nested) is differentiated through
@@ -24,7 +24,7 @@ namespace SymGrad.RandomPrograms.Model
         public static bool HasTangent(ProgramModel program, Method m) => HasTangent(program, m, new HashSet<string>());
 
         private static bool HasTangent(ProgramModel program, Method m, HashSet<string> seen)
-            => !m.ReturnsStruct && seen.Add(m.Name) && Measure.All(m.Body).All(n => n switch
+            => seen.Add(m.Name) && Measure.All(m.Body).All(n => n switch
             {
                 MathCall c => !MathNames.Library.Contains(c.Function),
                 CallExpr { IsNn: true } or CallStmt { IsNn: true } => true,

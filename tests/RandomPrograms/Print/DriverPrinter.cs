@@ -535,9 +535,14 @@ namespace SymGrad.RandomPrograms.Print
             var after = new List<string>();
             var outs = new List<string>();
             var outputs = m.Params.Where(q => q.Kind is ParamKind.RealSpanOut or ParamKind.RealOut).ToList();
+            int structResult = -1;
             for (int k = 0; k < outputs.Count; k++)
             {
-                if (outputs[k].Kind == ParamKind.RealOut)
+                if (outputs[k].Result)
+                {
+                    structResult = k; // a struct result's tangent is the struct MTangent returns
+                }
+                else if (outputs[k].Kind == ParamKind.RealOut)
                 {
                     w.Line($"{T(p)} to{k};");
                     outs.Add($"out to{k}");
@@ -557,9 +562,15 @@ namespace SymGrad.RandomPrograms.Print
 
             args.AddRange(outs);
             string call = $"{Callee(m, p)}Tangent({string.Join(", ", args)})";
-            w.Line(m.ReturnsReal ? $"double result = {call};" : $"{call};");
+            w.Line(m.ReturnsReal ? $"double result = {call};" : structResult >= 0 ? $"var tres = {call};" : $"{call};");
             CopyOutputsBack(w, m, p);
             foreach (var line in after) w.Line(line);
+            if (structResult >= 0)
+            {
+                int k = structResult;
+                w.Line($"if (ty[{k}] is {{ }} o{k}) {{ {string.Join(" ", StructType.Fields.Select((f, i) => $"o{k}[{i}] = tres.{f};"))} }}");
+            }
+
             w.Line(m.ReturnsReal ? "return result;" : "return 0;");
             w.Close();
         }

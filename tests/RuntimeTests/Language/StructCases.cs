@@ -68,6 +68,17 @@ namespace SymGrad.RuntimeTests.Language
         [Differentiable]
         public static Point3 Scale(Point3 a, double k, [NoDerivative] Point3 offset) => new Point3 { X = (a.X * k) + offset.X, Y = a.Y * k, Z = (a.Z * k) - offset.Z };
 
+        /// <summary>A nested struct result: its tangent is built by a nested initializer (From = { X = … }).</summary>
+        [Differentiable]
+        public static Segment Stretch(Segment s, double k)
+        {
+            Segment r = s;
+            r.To.X = s.From.X + (k * (s.To.X - s.From.X));
+            r.To.Y = Math.Sin(s.To.Y) * k;
+            r.From.Z *= k;
+            return r;
+        }
+
         [Differentiable]
         public static float Shaped(Tagged t, ReadOnlySpan<float> w) => t.Shape == Shape.Linear ? t.Value * w[0] : MathF.Exp(t.Value) * w[0];
 

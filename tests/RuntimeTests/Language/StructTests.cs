@@ -52,6 +52,36 @@ namespace SymGrad.RuntimeTests.Language
             Assert.Equal((a[0] * k[0]) + 1, C.Scale(P(a), k[0], offset).X, 12);
         }
 
+        /// <summary>Forward mode of struct results (the struct of the fields' tangents): ⟨c, J·t⟩ = ⟨Jᵀ·c, t⟩ with MBackward.</summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void StructResultsInForwardMode(int seed)
+        {
+            var rng = new Random(seed);
+            double[] a = Random(rng, 3), b = Random(rng, 3), ta = Random(rng, 3), tb = Random(rng, 3), c = Random(rng, 3);
+            Point3 da = default, db = default;
+            C.CrossBackward(P(a), P(b), P(c), ref da, ref db);
+            double expected = Project(P(ta), A(da)) + Project(P(tb), A(db));
+            Assert.Equal(expected, Project(C.CrossTangent(P(a), P(b), P(ta), P(tb)), c), 12);
+
+            double k = rng.NextDouble(), tk = rng.NextDouble(), dk = 0;
+            Point3 offset = new(1, 2, 3), da2 = default;
+            C.ScaleBackward(P(a), k, offset, P(c), ref da2, ref dk);
+            Assert.Equal(Project(P(ta), A(da2)) + (dk * tk), Project(C.ScaleTangent(P(a), k, offset, P(ta), tk), c), 12);
+
+            // Nested: Segment's Point3 fields; its int field's tangent is default.
+            double[] s = Random(rng, 6), ts = Random(rng, 6), cs = Random(rng, 6);
+            Segment S(double[] v) => new() { From = P(v[..3]), To = P(v[3..]), Weight = 2 };
+            double[] Flatten(Segment g) => A(g.From).Concat(A(g.To)).ToArray();
+            Segment ds = default;
+            double dk2 = 0;
+            C.StretchBackward(S(s), k, S(cs), ref ds, ref dk2);
+            Segment tangent = C.StretchTangent(S(s), k, S(ts), tk);
+            Assert.Equal(Flatten(ds).Zip(ts, (g, t) => g * t).Sum() + (dk2 * tk), Flatten(tangent).Zip(cs, (t, w) => t * w).Sum(), 12);
+            Assert.Equal(0, tangent.Weight);
+            Verify(() => Flatten(C.Stretch(S(s), k)).Zip(cs, (v, w) => v * w).Sum(), Param("s", s, Flatten(ds)));
+        }
+
         [Theory]
         [InlineData(Shape.Linear)]
         [InlineData(Shape.Exponential)]
