@@ -499,6 +499,19 @@ namespace SymGrad.Generator.Differentiate
             return output;
         }
 
+        /// <summary>
+        /// partial·ṫ; a selection's partial (<c>c ? 1 : 0</c>, Max's and Min's) selects the tangent instead, <c>c ? ṫ : 0</c>, so
+        /// that Max(a, b)˙ reads <c>a &gt;= b ? ȧ : ḃ</c> (not <c>(a &gt;= b ? 1 : 0) * ȧ + (a &gt;= b ? 0 : 1) * ḃ</c>).
+        /// </summary>
+        private static Expr Scaled(Expr partial, Expr tangent) => partial switch
+        {
+            Conditional { WhenTrue: var one, WhenFalse: var zero } c when Simplifier.IsConstant(one, 1) && Simplifier.IsConstant(zero, 0)
+                => c with { WhenTrue = tangent, WhenFalse = zero, Type = tangent.Type },
+            Conditional { WhenTrue: var zero, WhenFalse: var one } c when Simplifier.IsConstant(one, 1) && Simplifier.IsConstant(zero, 0)
+                => c with { WhenTrue = zero, WhenFalse = tangent, Type = tangent.Type },
+            _ => new Binary("*", partial, tangent, tangent.Type),
+        };
+
         /// <summary>Whether <paramref name="call"/> writes an output whose tangent is asked for.</summary>
         private bool WritesOutputTangents(UserCall call) => call.Target.Tangent is not null
             && call.Args.Where((a, i) => call.Target.Parameters[i].Kind == ParameterKind.SpanOutput).OfType<SpanRef>().Any(r => _hasElementTangents(r.Span));
@@ -607,8 +620,12 @@ namespace SymGrad.Generator.Differentiate
                     {
                         if (!Simplifier.IsConstant(forwards[k].Tangent, 0))
                         {
-                            Expr term = new Binary("*", DerivativeRules.Partial(call, k, value), forwards[k].Tangent, m.Type);
-                            tangent = tangent is null ? term : new Binary("+", tangent, term, m.Type);
+                            Expr term = Scaled(DerivativeRules.Partial(call, k, value), forwards[k].Tangent);
+                            tangent = tangent is null ? term
+                                : tangent is Conditional { WhenFalse: var none } a && term is Conditional { WhenTrue: var zero } b && a.Test == b.Test
+                                    && Simplifier.IsConstant(none, 0) && Simplifier.IsConstant(zero, 0)
+                                    ? a with { WhenFalse = b.WhenFalse } // Max(a, b)˙ = a >= b ? ȧ : ḃ
+                                    : new Binary("+", tangent, term, m.Type);
                         }
                     }
 

@@ -75,7 +75,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             for (int i = 0; i < x.Length; i++)
             {
                 double u = 0.1 * x[i];
-                ty[i] = (u >= x[i] ? 1 : 0) * (0.1 * tx[i]) + (u >= x[i] ? 0 : 1) * tx[i];
+                ty[i] = u >= x[i] ? 0.1 * tx[i] : tx[i];
                 y[i] = global::System.Math.Max(u, x[i]);
             }
         }

@@ -159,7 +159,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 tc += tw2[i] * x[i] + w2[i] * tx[i];
                 c += w2[i] * x[i];
             }
-            return (a >= c ? 1 : 0) * ta + (a >= c ? 0 : 1) * tc;
+            return a >= c ? ta : tc;
         }
 
         /// <summary>

@@ -68,7 +68,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
             for (int i = 0; i < x.Length; i++)
             {
-                ty[i] = (0.0 >= x[i] ? 0 : 1) * tx[i];
+                ty[i] = 0.0 >= x[i] ? 0 : tx[i];
                 y[i] = global::System.Math.Max(0.0, x[i]);
             }
         }

@@ -152,7 +152,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 double max = s[0];
                 for (int j = 1; j < s.Length; j++)
                 {
-                    tmax = (max >= s[j] ? 1 : 0) * tmax + (max >= s[j] ? 0 : 1) * ts[j];
+                    tmax = max >= s[j] ? tmax : ts[j];
                     max = global::System.Math.Max(max, s[j]);
                 }
                 double tsum = 0;

@@ -151,7 +151,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 double td = td2 / (2 * sqrt);
                 double d = sqrt;
                 double u = margin - d;
-                double tm = -((0.0 >= u ? 0 : 1) * td);
+                double tm = 0.0 >= u ? 0 : -td;
                 double m = global::System.Math.Max(0.0, u);
                 return (tm * m + m * tm) / negatives;
             }
@@ -192,7 +192,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 td = td2 / (2 * sqrt);
                 d = sqrt;
                 double u = margin - d;
-                tm = -((0.0 >= u ? 0 : 1) * td);
+                tm = 0.0 >= u ? 0 : -td;
                 m = global::System.Math.Max(0.0, u);
             }
             // Reverse sweep: adjoints, last statement first.

@@ -161,7 +161,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 double max = s[i * c];
                 for (int j = 1; j < c; j++)
                 {
-                    tmax = (max >= s[i * c + j] ? 1 : 0) * tmax + (max >= s[i * c + j] ? 0 : 1) * vs[i * c + j];
+                    tmax = max >= s[i * c + j] ? tmax : vs[i * c + j];
                     max = global::System.Math.Max(max, s[i * c + j]);
                 }
                 double tsum = 0;

@@ -172,7 +172,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             double pow = global::System.Math.Pow(c, 3.0);
             double u5 = x * x + 1.0;
             double pow2 = global::System.Math.Pow(u5, y);
-            ta = 3.0 * global::System.Math.Pow(c, 2.0) * tc + (y * global::System.Math.Pow(u5, y - 1) * (tx * x + x * tx) + pow2 * global::System.Math.Log(u5) * ty) + ((a <= b ? 1 : 0) * ta + (a <= b ? 0 : 1) * tb) - ((x >= y ? 1 : 0) * tx + (x >= y ? 0 : 1) * ty);
+            ta = 3.0 * global::System.Math.Pow(c, 2.0) * tc + (y * global::System.Math.Pow(u5, y - 1) * (tx * x + x * tx) + pow2 * global::System.Math.Log(u5) * ty) + (a <= b ? ta : tb) - (x >= y ? tx : ty);
             a = pow + pow2 + global::System.Math.Min(a, b) - global::System.Math.Max(x, y);
             double tanh = global::System.Math.Tanh(a);
             ta -= 0.5 * ((1 - tanh * tanh) * ta);
@@ -216,7 +216,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 double pow3 = global::System.Math.Pow(c, 3.0);
                 double u5 = x * x + 1.0;
                 double pow4 = global::System.Math.Pow(u5, y);
-                ta = 3.0 * global::System.Math.Pow(c, 2.0) * tc + (y * global::System.Math.Pow(u5, y - 1) * (vx * x + x * vx) + pow4 * global::System.Math.Log(u5) * vy) + ((a <= b ? 1 : 0) * ta + (a <= b ? 0 : 1) * tb) - ((x >= y ? 1 : 0) * vx + (x >= y ? 0 : 1) * vy);
+                ta = 3.0 * global::System.Math.Pow(c, 2.0) * tc + (y * global::System.Math.Pow(u5, y - 1) * (vx * x + x * vx) + pow4 * global::System.Math.Log(u5) * vy) + (a <= b ? ta : tb) - (x >= y ? vx : vy);
                 a = pow3 + pow4 + global::System.Math.Min(a, b) - global::System.Math.Max(x, y);
                 workspace.Doubles.Push(a);
                 workspace.Doubles.Push(ta);

@@ -50,7 +50,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         public static double HingeTangent(double s, double y, double ts)
         {
             double u = 1.0 - y * s;
-            return -((0.0 >= u ? 0 : 1) * (y * ts));
+            return 0.0 >= u ? 0 : -(y * ts);
         }
 
         /// <summary>

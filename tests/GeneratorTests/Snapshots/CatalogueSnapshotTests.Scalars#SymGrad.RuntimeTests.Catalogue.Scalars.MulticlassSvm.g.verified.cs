@@ -79,7 +79,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 else
                 {
                     double u = s[j] - s[y] + 1.0;
-                    tloss += (0.0 >= u ? 0 : 1) * (ts[j] - ts[y]);
+                    tloss += 0.0 >= u ? 0 : ts[j] - ts[y];
                 }
             }
             return tloss;

@@ -120,7 +120,7 @@ namespace SymGrad.RuntimeTests.Language
             {
                 double tv = vx[i];
                 double v = x[i];
-                tm = (m >= v ? 1 : 0) * tm + (m >= v ? 0 : 1) * tv;
+                tm = m >= v ? tm : tv;
                 m = global::System.Math.Max(m, v);
             }
             double tsum = 0;

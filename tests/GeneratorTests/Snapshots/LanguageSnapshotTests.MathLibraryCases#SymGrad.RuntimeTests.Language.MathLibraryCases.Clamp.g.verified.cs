@@ -65,7 +65,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double ClampTangent(double x, double lo, double hi, double tx, double tlo, double thi)
         {
-            return (x < lo ? 0 : x > hi ? 0 : 1) * tx + (x < lo ? 1 : 0) * tlo + (x > hi ? 1 : 0) * thi;
+            return (x < lo ? 0 : x > hi ? 0 : 1) * tx + (x < lo ? tlo : 0) + (x > hi ? thi : 0);
         }
 
         /// <summary>

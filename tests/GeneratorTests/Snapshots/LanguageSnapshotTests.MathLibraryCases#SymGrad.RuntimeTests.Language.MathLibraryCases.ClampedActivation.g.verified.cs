@@ -117,7 +117,7 @@ namespace SymGrad.RuntimeTests.Language
             double ts = 0;
             for (int i = 0; i < n; i++)
             {
-                double tc = (x[i] < lo ? 0 : x[i] > hi ? 0 : 1) * tx[i] + (x[i] < lo ? 1 : 0) * tlo + (x[i] > hi ? 1 : 0) * thi;
+                double tc = (x[i] < lo ? 0 : x[i] > hi ? 0 : 1) * tx[i] + (x[i] < lo ? tlo : 0) + (x[i] > hi ? thi : 0);
                 double c = global::System.Math.Clamp(x[i], lo, hi);
                 double copysign = global::System.Math.CopySign(c, x[i]);
                 double u = global::System.Math.Asinh(c);
@@ -144,7 +144,7 @@ namespace SymGrad.RuntimeTests.Language
             for (int i = 0; i < n; i++)
             {
                 // This iteration's forward values.
-                double tc = (x[i] < lo ? 0 : x[i] > hi ? 0 : 1) * vx[i] + (x[i] < lo ? 1 : 0) * vlo + (x[i] > hi ? 1 : 0) * vhi;
+                double tc = (x[i] < lo ? 0 : x[i] > hi ? 0 : 1) * vx[i] + (x[i] < lo ? vlo : 0) + (x[i] > hi ? vhi : 0);
                 double c = global::System.Math.Clamp(x[i], lo, hi);
                 // s += Math.Asinh(c) * Math.CopySign(c, x[i]) + Math.FusedMultiplyAdd(c, c, Math.Atan(c));   ∂s/∂c = CopySign(c, x[i]) / Sqrt(c·c + 1) + Asinh(c)·(c == 0 ? 0 : CopySign(c, x[i]) / c) + c + c + 1 / (1 + c·c)
                 double copysign2 = global::System.Math.CopySign(c, x[i]);

@@ -73,7 +73,7 @@ namespace SymGrad.RuntimeTests.Language
             double t = c * c;
             double u = 1.5 + global::System.Math.Min(t, x);
             double log = global::System.Math.Log(b, u);
-            return tb / (b * global::System.Math.Log(u)) - log / (u * global::System.Math.Log(u)) * ((t <= x ? 1 : 0) * tt + (t <= x ? 0 : 1) * tx);
+            return tb / (b * global::System.Math.Log(u)) - log / (u * global::System.Math.Log(u)) * (t <= x ? tt : tx);
         }
 
         /// <summary>
@@ -94,14 +94,14 @@ namespace SymGrad.RuntimeTests.Language
             // return Math.Log(b, 1.5 + Math.Min(t, x));   ∂result/∂b = 1 / (b·Log(1.5 + Min(t, x))); ∂result/∂t = -(value / ((1.5 + Min(t, x))·Log(1.5 + Min(t, x)))·(t <= x ? 1 : 0)); ∂result/∂x = -(value / ((1.5 + Min(t, x))·Log(1.5 + Min(t, x)))·(t <= x ? 0 : 1))
             double u = 1.5 + global::System.Math.Min(t, x);
             double log = global::System.Math.Log(b, u);
-            double tvalue = vb / (b * global::System.Math.Log(u)) - log / (u * global::System.Math.Log(u)) * ((t <= x ? 1 : 0) * tt + (t <= x ? 0 : 1) * vx);
+            double tvalue = vb / (b * global::System.Math.Log(u)) - log / (u * global::System.Math.Log(u)) * (t <= x ? tt : vx);
             double value = log;
             double u2 = 1.5 + global::System.Math.Min(t, x);
             double v = global::System.Math.Log(u2);
             double v2 = b * v;
             double q = dResult / v2;
-            hvb += -(q * (vb * v + b * (((t <= x ? 1 : 0) * tt + (t <= x ? 0 : 1) * vx) / u2)) / v2);
-            double tmin = (t <= x ? 1 : 0) * tt + (t <= x ? 0 : 1) * vx;
+            hvb += -(q * (vb * v + b * ((t <= x ? tt : vx) / u2)) / v2);
+            double tmin = t <= x ? tt : vx;
             double min = global::System.Math.Min(t, x);
             double u3 = 1.5 + min;
             double u4 = 1.5 + min;

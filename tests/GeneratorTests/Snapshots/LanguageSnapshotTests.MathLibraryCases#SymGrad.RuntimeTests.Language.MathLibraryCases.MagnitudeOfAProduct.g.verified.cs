@@ -75,7 +75,7 @@ namespace SymGrad.RuntimeTests.Language
             double sqrt = global::System.Math.Sqrt(u2);
             double u3 = -sqrt;
             double u4 = global::System.Math.Cos(0.5) + c;
-            return (global::System.Math.Abs(u3) > global::System.Math.Abs(u4) || global::System.Math.Abs(u3) == global::System.Math.Abs(u4) && u3 >= 0 ? 0 : 1) * tc - (global::System.Math.Abs(u3) > global::System.Math.Abs(u4) || global::System.Math.Abs(u3) == global::System.Math.Abs(u4) && u3 >= 0 ? 1 : 0) * (((tb * a + b * ta) * v + u * (tb * a + b * ta)) / (2 * sqrt));
+            return global::System.Math.Abs(u3) > global::System.Math.Abs(u4) || global::System.Math.Abs(u3) == global::System.Math.Abs(u4) && u3 >= 0 ? -(((tb * a + b * ta) * v + u * (tb * a + b * ta)) / (2 * sqrt)) : tc;
         }
 
         /// <summary>

@@ -55,7 +55,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double MaxMagnitudeTangent(double x, double y, double tx, double ty)
         {
-            return (global::System.Math.Abs(x) > global::System.Math.Abs(y) || global::System.Math.Abs(x) == global::System.Math.Abs(y) && x >= 0 ? 1 : 0) * tx + (global::System.Math.Abs(x) > global::System.Math.Abs(y) || global::System.Math.Abs(x) == global::System.Math.Abs(y) && x >= 0 ? 0 : 1) * ty;
+            return global::System.Math.Abs(x) > global::System.Math.Abs(y) || global::System.Math.Abs(x) == global::System.Math.Abs(y) && x >= 0 ? tx : ty;
         }
 
         /// <summary>

@@ -55,7 +55,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static float MaxNumberFTangent(float x, float y, float tx, float ty)
         {
-            return (x >= y ? 1 : 0) * tx + (x >= y ? 0 : 1) * ty;
+            return x >= y ? tx : ty;
         }
 
         /// <summary>

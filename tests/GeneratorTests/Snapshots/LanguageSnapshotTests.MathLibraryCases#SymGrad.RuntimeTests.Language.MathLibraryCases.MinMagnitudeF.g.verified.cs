@@ -55,7 +55,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static float MinMagnitudeFTangent(float x, float y, float tx, float ty)
         {
-            return (global::System.MathF.Abs(x) < global::System.MathF.Abs(y) || global::System.MathF.Abs(x) == global::System.MathF.Abs(y) && x < 0 ? 1 : 0) * tx + (global::System.MathF.Abs(x) < global::System.MathF.Abs(y) || global::System.MathF.Abs(x) == global::System.MathF.Abs(y) && x < 0 ? 0 : 1) * ty;
+            return global::System.MathF.Abs(x) < global::System.MathF.Abs(y) || global::System.MathF.Abs(x) == global::System.MathF.Abs(y) && x < 0 ? tx : ty;
         }
 
         /// <summary>

@@ -55,7 +55,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double MinNumberTangent(double x, double y, double tx, double ty)
         {
-            return (x <= y ? 1 : 0) * tx + (x <= y ? 0 : 1) * ty;
+            return x <= y ? tx : ty;
         }
 
         /// <summary>

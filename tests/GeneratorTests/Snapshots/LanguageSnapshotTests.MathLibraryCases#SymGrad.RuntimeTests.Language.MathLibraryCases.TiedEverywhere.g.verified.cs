@@ -58,7 +58,7 @@ namespace SymGrad.RuntimeTests.Language
         public static double TiedEverywhereTangent(double a, double ta)
         {
             double u = global::System.Math.Abs(a);
-            return (global::System.Math.Abs(u) < global::System.Math.Abs(a) || global::System.Math.Abs(u) == global::System.Math.Abs(a) && u < 0 ? 1 : 0) * ((a > 0 ? 1 : a < 0 ? -1 : a) * ta) + (global::System.Math.Abs(u) < global::System.Math.Abs(a) || global::System.Math.Abs(u) == global::System.Math.Abs(a) && u < 0 ? 0 : 1) * ta;
+            return global::System.Math.Abs(u) < global::System.Math.Abs(a) || global::System.Math.Abs(u) == global::System.Math.Abs(a) && u < 0 ? (a > 0 ? 1 : a < 0 ? -1 : a) * ta : ta;
         }
 
         /// <summary>

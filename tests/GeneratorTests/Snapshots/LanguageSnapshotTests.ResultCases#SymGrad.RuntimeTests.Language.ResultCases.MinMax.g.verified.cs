@@ -142,9 +142,9 @@ namespace SymGrad.RuntimeTests.Language
             float hi = x[0];
             for (int i = 0; i < x.Length; i++)
             {
-                tlo = (lo <= x[i] ? 1 : 0) * tlo + (lo <= x[i] ? 0 : 1) * tx[i];
+                tlo = lo <= x[i] ? tlo : tx[i];
                 lo = global::System.MathF.Min(lo, x[i]);
-                thi = (hi >= x[i] ? 1 : 0) * thi + (hi >= x[i] ? 0 : 1) * tx[i];
+                thi = hi >= x[i] ? thi : tx[i];
                 hi = global::System.MathF.Max(hi, x[i]);
                 ty[i] = tx[i] * x[i] + x[i] * tx[i];
                 y[i] = x[i] * x[i];

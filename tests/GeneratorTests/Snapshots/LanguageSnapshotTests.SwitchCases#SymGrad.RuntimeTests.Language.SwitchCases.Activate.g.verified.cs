@@ -103,7 +103,7 @@ namespace SymGrad.RuntimeTests.Language
             double ty;
             if (act == global::SymGrad.RuntimeTests.Language.Activation.Relu)
             {
-                ty = (0.0 >= x ? 0 : 1) * tx;
+                ty = 0.0 >= x ? 0 : tx;
             }
             else if (act == global::SymGrad.RuntimeTests.Language.Activation.Tanh)
             {
@@ -135,7 +135,7 @@ namespace SymGrad.RuntimeTests.Language
             double y = 0;
             if (act == global::SymGrad.RuntimeTests.Language.Activation.Relu)
             {
-                ty = (0.0 >= x ? 0 : 1) * vx;
+                ty = 0.0 >= x ? 0 : vx;
                 y = global::System.Math.Max(0.0, x);
             }
             else if (act == global::SymGrad.RuntimeTests.Language.Activation.Tanh)

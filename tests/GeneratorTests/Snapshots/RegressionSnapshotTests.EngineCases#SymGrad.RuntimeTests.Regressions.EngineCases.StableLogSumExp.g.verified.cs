@@ -109,7 +109,7 @@ namespace SymGrad.RuntimeTests.Regressions
             double m = x[0];
             for (int j = 1; j < x.Length; j++)
             {
-                tm = (m >= x[j] ? 1 : 0) * tm + (m >= x[j] ? 0 : 1) * vx[j];
+                tm = m >= x[j] ? tm : vx[j];
                 m = global::System.Math.Max(m, x[j]);
             }
             double tsum = 0;

@@ -215,7 +215,7 @@ namespace SymGrad.RuntimeTests.Regressions
                 do
                 {
                     w8++;
-                    ts2 = 3f * ((global::System.MathF.Abs(s3) > global::System.MathF.Abs(s2) || global::System.MathF.Abs(s3) == global::System.MathF.Abs(s2) && s3 >= 0 ? 1 : 0) * ts3 + (global::System.MathF.Abs(s3) > global::System.MathF.Abs(s2) || global::System.MathF.Abs(s3) == global::System.MathF.Abs(s2) && s3 >= 0 ? 0 : 1) * ts2 - ts3);
+                    ts2 = 3f * ((global::System.MathF.Abs(s3) > global::System.MathF.Abs(s2) || global::System.MathF.Abs(s3) == global::System.MathF.Abs(s2) && s3 >= 0 ? ts3 : ts2) - ts3);
                     s2 = 3f * (global::System.MathF.MaxMagnitude(s3, s2) - s3);
                 }
                 while (w8 < 4 && global::System.MathF.Min(s2, s3) >= 0f);
@@ -279,7 +279,7 @@ namespace SymGrad.RuntimeTests.Regressions
                         w8++;
                         workspace.Floats.Push(s2);
                         workspace.Floats.Push(ts2);
-                        ts2 = 3f * ((global::System.MathF.Abs(s3) > global::System.MathF.Abs(s2) || global::System.MathF.Abs(s3) == global::System.MathF.Abs(s2) && s3 >= 0 ? 1 : 0) * ts3 + (global::System.MathF.Abs(s3) > global::System.MathF.Abs(s2) || global::System.MathF.Abs(s3) == global::System.MathF.Abs(s2) && s3 >= 0 ? 0 : 1) * ts2 - ts3);
+                        ts2 = 3f * ((global::System.MathF.Abs(s3) > global::System.MathF.Abs(s2) || global::System.MathF.Abs(s3) == global::System.MathF.Abs(s2) && s3 >= 0 ? ts3 : ts2) - ts3);
                         s2 = 3f * (global::System.MathF.MaxMagnitude(s3, s2) - s3);
                     }
                     while (w8 < 4 && global::System.MathF.Min(s2, s3) >= 0f);
