@@ -175,11 +175,16 @@ namespace SymGrad.Generator.Differentiate
             }
 
             var statements = builder.Statements(body);
-            // The gradients themselves are not asked for: their writes go, and a callee's backward gets an empty span for one.
+            // The gradients themselves are not asked for: their writes go, and a callee's backward gets an empty span for one —
+            // as for the scratch a gradient's second part went to (ExpressionAdjoint), which nothing adds to it now.
+            var discarded = new HashSet<string>(unread.Concat(Walk.All(new Block(statements.ToEquatableArray())).OfType<Invoke>()
+                .Where(add => add.IsAddCotangent && add.Args[0] is Name && add.Args[1] is Written { Target: SpanRef into } && unread.Contains(into.Span))
+                .Select(add => ((Name)add.Args[0]).Id)));
             Block product = Walk.Rewrite(new Block(statements.ToEquatableArray()), s =>
                 s is Assign { Target: Name n } && unread.Contains(n.Id) || s is Assign { Target: Element e } && unread.Contains(e.Span) ? System.Array.Empty<Stmt>()
                 : s is Invoke { IsAddCotangent: true } add && add.Args[1] is Written { Target: SpanRef into } && unread.Contains(into.Span) ? System.Array.Empty<Stmt>()
-                : s is Invoke inv ? new[] { inv with { Args = inv.Args.Select(a => a is Written { Target: SpanRef r } && unread.Contains(r.Span) ? Empty : a).ToEquatableArray() } }
+                : s is Invoke inv ? new[] { inv with { Args = inv.Args.Select(a => a is Written { Target: SpanRef r } && discarded.Contains(r.Span)
+                    || a is Written { Target: Name { Type: "span" } scratch } && discarded.Contains(scratch.Id) ? Empty : a).ToEquatableArray() } }
                 : new[] { s });
             return Prune(product, builder._covered);
         }

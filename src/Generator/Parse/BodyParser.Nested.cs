@@ -97,13 +97,15 @@ namespace SymGrad.Generator.Parse
                 targets.Add(target);
             }
 
-            // C# evaluates the arguments once, before the gradients accumulate: an argument (or the seed) that reads a gradient's
-            // local is held first, so the directional derivatives after the first see its value before the call (found by the
-            // random-program tester: NGradient(Math.Sin(s), ref s, ref g) read the updated s for g and for the value).
+            // C# evaluates the arguments once, in order, before the gradients accumulate; the reading evaluates them once per
+            // input. So an argument (or the seed) that is more than a variable or a constant is held first: one that reads a
+            // gradient's local would see it updated (found by the random-program tester: NGradient(Math.Sin(s), ref s, ref g)
+            // read the updated s for g and for the value), one that calls a method writing an output would write it again and
+            // read what it wrote (bFoFLxZ30AF1: NGradient(s, H(y[2], y, …), …, ref g) lost y's cotangent).
             var written = new HashSet<string>(targets.SelectMany(Reads.Of));
             Expr Held(Expr value, string text)
             {
-                if (!Reads.Of(value).Any(written.Contains))
+                if (value is Name or Literal && !Reads.Of(value).Any(written.Contains))
                 {
                     return value;
                 }

@@ -16,19 +16,17 @@ namespace SymGrad.RuntimeTests.Language
         /// ∂L/∂gx = ∂L/∂result·gy
         /// ∂L/∂gy = ∂L/∂result·gx
         /// fTangent = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 0, 1)
-        /// g = ∂L/∂gy·fTangent
-        /// ∂L/∂a += g·b
-        /// ∂L/∂b += g·a
+        /// ∂L/∂F_argument = ∂L/∂gy·fTangent
         /// FTangentᵀ(a, b, 0, 1)
         /// ∂L/∂a += dFTangentX
         /// ∂L/∂b += dFTangentY
         /// fTangent2 = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0)
-        /// g2 = ∂L/∂gx·fTangent2
-        /// ∂L/∂a += g2·b
-        /// ∂L/∂b += g2·a
+        /// ∂L/∂F_argument += ∂L/∂gx·fTangent2
         /// FTangentᵀ(a, b, 1, 0)
         /// ∂L/∂a += dFTangentX2
         /// ∂L/∂b += dFTangentY2
+        /// ∂L/∂a += ∂L/∂F_argument·b
+        /// ∂L/∂b += ∂L/∂F_argument·a
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -36,36 +34,36 @@ namespace SymGrad.RuntimeTests.Language
         {
             // Forward sweep: recompute what the reverse sweep reads.
             double gx = 0.5;
-            gx += a * b * global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0);
-            double gy = a * b * global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 0, 1);
+            double F_argument = a * b;
+            gx += F_argument * global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0);
+            double gy = F_argument * global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 0, 1);
             // Reverse sweep: adjoints, last statement first.
             // return gx * gy;   ∂result/∂gx = gy; ∂result/∂gy = gx
             double dgx = dResult * gy;
             double dgy = dResult * gx;
-            // FBackward(a, b, a * b, ref gx, ref gy)   ∂gy/∂a = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 0, 1)·b; ∂gy/∂b = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 0, 1)·a
+            // FBackward(a, b, a * b, ref gx, ref gy)   ∂gy/∂F_argument = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 0, 1)
             double fTangent = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 0, 1);
-            double g = dgy * fTangent;
-            da += g * b;
-            db += g * a;
+            double dF_argument = dgy * fTangent;
             double dFTangentX = 0;
             double dFTangentY = 0;
             double dFTangentTx = 0;
             double dFTangentTy = 0;
-            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, b, 0, 1, dgy * a * b, ref dFTangentX, ref dFTangentY, ref dFTangentTx, ref dFTangentTy);
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, b, 0, 1, dgy * F_argument, ref dFTangentX, ref dFTangentY, ref dFTangentTx, ref dFTangentTy);
             da += dFTangentX;
             db += dFTangentY;
-            // FBackward(a, b, a * b, ref gx, ref gy)   ∂gx/∂a = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0)·b; ∂gx/∂b = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0)·a
+            // FBackward(a, b, a * b, ref gx, ref gy)   ∂gx/∂F_argument = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0)
             double fTangent2 = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0);
-            double g2 = dgx * fTangent2;
-            da += g2 * b;
-            db += g2 * a;
+            dF_argument += dgx * fTangent2;
             double dFTangentX2 = 0;
             double dFTangentY2 = 0;
             double dFTangentTx2 = 0;
             double dFTangentTy2 = 0;
-            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, b, 1, 0, dgx * a * b, ref dFTangentX2, ref dFTangentY2, ref dFTangentTx2, ref dFTangentTy2);
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, b, 1, 0, dgx * F_argument, ref dFTangentX2, ref dFTangentY2, ref dFTangentTx2, ref dFTangentTy2);
             da += dFTangentX2;
             db += dFTangentY2;
+            // double F_argument = a * b;   ∂F_argument/∂a = b; ∂F_argument/∂b = a
+            da += dF_argument * b;
+            db += dF_argument * a;
         }
 
         /// <summary>
@@ -93,14 +91,14 @@ namespace SymGrad.RuntimeTests.Language
             double gx = 0.5;
             double tgy = 0;
             double gy = 0.0;
+            double tF_argument = ta * b + a * tb;
+            double F_argument = a * b;
             double fTangent = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0);
-            double u = a * b;
-            tgx += (ta * b + a * tb) * fTangent + u * global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, b, 1, 0, ta, tb, 0, 0);
-            gx += u * fTangent;
+            tgx += tF_argument * fTangent + F_argument * global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, b, 1, 0, ta, tb, 0, 0);
+            gx += F_argument * fTangent;
             double fTangent2 = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 0, 1);
-            double u2 = a * b;
-            tgy += (ta * b + a * tb) * fTangent2 + u2 * global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, b, 0, 1, ta, tb, 0, 0);
-            gy += u2 * fTangent2;
+            tgy += tF_argument * fTangent2 + F_argument * global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, b, 0, 1, ta, tb, 0, 0);
+            gy += F_argument * fTangent2;
             return tgx * gy + gx * tgy;
         }
 

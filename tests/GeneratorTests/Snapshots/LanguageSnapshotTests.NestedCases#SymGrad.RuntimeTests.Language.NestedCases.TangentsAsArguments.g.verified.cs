@@ -21,32 +21,28 @@ namespace SymGrad.RuntimeTests.Language
         /// ∂L/∂a += dCubedA
         /// ∂L/∂gx = ∂L/∂result·gy
         /// ∂L/∂gy = ∂L/∂result·gx
-        /// Fᵀ(a, b &gt; global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? b : 2.0·b)
+        /// Fᵀ(a, F_argument)
         /// ∂L/∂a += dFX
-        /// if (b &gt; global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0))
-        ///   ∂L/∂b += dFY
-        /// else
-        ///   ∂L/∂b += 2.0·dFY
-        /// FTangentᵀ(a, b &gt; global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? b : 2.0·b, 0, 1)
+        /// ∂L/∂F_argument = dFY
+        /// FTangentᵀ(a, F_argument, 0, 1)
         /// ∂L/∂a += dFTangentX2
-        /// if (b &gt; global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0))
-        ///   ∂L/∂b += dFTangentY2
-        /// else
-        ///   ∂L/∂b += 2.0·dFTangentY2
-        /// FTangentᵀ(a, b &gt; global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? b : 2.0·b, 1, 0)
+        /// ∂L/∂F_argument += dFTangentY2
+        /// FTangentᵀ(a, F_argument, 1, 0)
         /// ∂L/∂a += dFTangentX3
+        /// ∂L/∂F_argument += dFTangentY3
         /// if (b &gt; global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0))
-        ///   ∂L/∂b += dFTangentY3
+        ///   ∂L/∂b += ∂L/∂F_argument
         /// else
-        ///   ∂L/∂b += 2.0·dFTangentY3
+        ///   ∂L/∂b += 2.0·∂L/∂F_argument
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void TangentsAsArgumentsBackward(double a, double b, double dResult, ref double da, ref double db)
         {
             // Forward sweep: recompute what the reverse sweep reads.
-            double gx = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? b : 2.0 * b, 1, 0);
-            double gy = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? b : 2.0 * b, 0, 1);
+            double F_argument = b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? b : 2.0 * b;
+            double gx = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, F_argument, 1, 0);
+            double gy = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, F_argument, 0, 1);
             // Reverse sweep: adjoints, last statement first.
             // return v + Cubed(FTangent(a, b, 0, 1), a) + (gx * gy);   ∂result/∂v = 1; ∂result/∂gx = gy; ∂result/∂gy = gx
             double dv = dResult;
@@ -69,45 +65,33 @@ namespace SymGrad.RuntimeTests.Language
             // double v = FGradient(a, (b > FTangent(a, b, 1, 0)) ? b : 2 * b, ref gx, ref gy);
             double dFX = 0;
             double dFY = 0;
-            global::SymGrad.RuntimeTests.Language.NestedCases.FBackward(a, b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? b : 2.0 * b, dv, ref dFX, ref dFY);
+            global::SymGrad.RuntimeTests.Language.NestedCases.FBackward(a, F_argument, dv, ref dFX, ref dFY);
             da += dFX;
-            if (b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0))
-            {
-                db += dFY;
-            }
-            else
-            {
-                db += 2.0 * dFY;
-            }
+            double dF_argument = dFY;
             // FGradient(a, (b > FTangent(a, b, 1, 0)) ? b : 2 * b, ref gx, ref gy)
             double dFTangentX2 = 0;
             double dFTangentY2 = 0;
             double dFTangentTx2 = 0;
             double dFTangentTy2 = 0;
-            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? b : 2.0 * b, 0, 1, dgy, ref dFTangentX2, ref dFTangentY2, ref dFTangentTx2, ref dFTangentTy2);
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, F_argument, 0, 1, dgy, ref dFTangentX2, ref dFTangentY2, ref dFTangentTx2, ref dFTangentTy2);
             da += dFTangentX2;
-            if (b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0))
-            {
-                db += dFTangentY2;
-            }
-            else
-            {
-                db += 2.0 * dFTangentY2;
-            }
+            dF_argument += dFTangentY2;
             // FGradient(a, (b > FTangent(a, b, 1, 0)) ? b : 2 * b, ref gx, ref gy)
             double dFTangentX3 = 0;
             double dFTangentY3 = 0;
             double dFTangentTx3 = 0;
             double dFTangentTy3 = 0;
-            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? b : 2.0 * b, 1, 0, dgx, ref dFTangentX3, ref dFTangentY3, ref dFTangentTx3, ref dFTangentTy3);
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, F_argument, 1, 0, dgx, ref dFTangentX3, ref dFTangentY3, ref dFTangentTx3, ref dFTangentTy3);
             da += dFTangentX3;
+            dF_argument += dFTangentY3;
+            // double F_argument = (b > FTangent(a, b, 1, 0)) ? b : 2 * b;   ∂F_argument/∂b = (b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? 1 : 0) + 2.0·(b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? 0 : 1)
             if (b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0))
             {
-                db += dFTangentY3;
+                db += dF_argument;
             }
             else
             {
-                db += 2.0 * dFTangentY3;
+                db += 2.0 * dF_argument;
             }
         }
 
@@ -136,16 +120,15 @@ namespace SymGrad.RuntimeTests.Language
             double gx = 0.0;
             double tgy = 0;
             double gy = 0.0;
-            double u = b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? b : 2.0 * b;
-            double fTangent = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, u, 1, 0);
-            tgx += global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, u, 1, 0, ta, b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? tb : 2.0 * tb, 0, 0);
+            double tF_argument = b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? tb : 2.0 * tb;
+            double F_argument = b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? b : 2.0 * b;
+            double fTangent = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, F_argument, 1, 0);
+            tgx += global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, F_argument, 1, 0, ta, tF_argument, 0, 0);
             gx += fTangent;
-            double u2 = b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? b : 2.0 * b;
-            double fTangent2 = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, u2, 0, 1);
-            tgy += global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, u2, 0, 1, ta, b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? tb : 2.0 * tb, 0, 0);
+            double fTangent2 = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, F_argument, 0, 1);
+            tgy += global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, F_argument, 0, 1, ta, tF_argument, 0, 0);
             gy += fTangent2;
-            double u3 = b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? b : 2.0 * b;
-            double tv = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, u3, ta, b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? tb : 2.0 * tb);
+            double tv = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, F_argument, ta, tF_argument);
             double fTangent3 = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 0, 1);
             return tv + global::SymGrad.RuntimeTests.Language.NestedCases.CubedTangent(fTangent3, a, global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, b, 0, 1, ta, tb, 0, 0), ta) + (tgx * gy + gx * tgy);
         }

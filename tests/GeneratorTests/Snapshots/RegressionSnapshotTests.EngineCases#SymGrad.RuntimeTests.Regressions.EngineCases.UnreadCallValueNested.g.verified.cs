@@ -38,7 +38,7 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Doubles.PushAll(yWork);
                 global::SymGrad.RuntimeTests.Regressions.EngineCases.OverwriteHalf(a, yWork);
                 // Reverse sweep: adjoints, last statement first.
-                // double overwriteHalf = EngineCases.OverwriteHalf(a, y);
+                // double SquareOf_argument = OverwriteHalf(a, y);
                 double dOverwriteHalfA = 0;
                 global::SymGrad.RuntimeTests.Regressions.EngineCases.OverwriteHalfBackward(a, yWork, 0, dyWork, ref dOverwriteHalfA);
                 dyWork.Clear();

@@ -228,7 +228,11 @@ namespace SymGrad.RandomPrograms.Campaign
             }
         }
 
-        /// <summary>Top-level statements that write an output for the first time.</summary>
+        /// <summary>
+        /// Top-level statements that write an output (or, by a constant index, an element of it) for the first time: a method
+        /// writes every element of its outputs (README), so <c>y[0] = …; y[1] = …;</c> keep both (found shrinking
+        /// <c>bFoFLxZ30AF1</c>: a callee left writing y[0] only, whose caller then lost y[1]'s cotangent — another defect).
+        /// </summary>
         private static HashSet<int> FirstWrites(Method m, ImmutableArray<Stmt> body)
         {
             var set = new HashSet<int>();
@@ -244,7 +248,8 @@ namespace SymGrad.RandomPrograms.Campaign
                         SpanArg a when outputs.Contains(a.Span) => a.Span,
                         _ => null,
                     };
-                    if (target is not null && outputs.Contains(target) && written.Add(target)) set.Add(i);
+                    string element = n is Store { Index: IntLit k } ? $"{target}[{k.Value}]" : target ?? "";
+                    if (target is not null && outputs.Contains(target) && written.Add(element)) set.Add(i);
                 }
             }
 

@@ -171,5 +171,28 @@ namespace SymGrad.RuntimeTests.Language
             double v = FGradient(a, (b > FTangent(a, b, 1, 0)) ? b : 2 * b, ref gx, ref gy);
             return v + Cubed(FTangent(a, b, 0, 1), a) + (gx * gy);
         }
+
+        /// <summary>Writes all of y (three elements) from a and b, and returns y[2]·n + b.</summary>
+        [Differentiable]
+        public static double WritesThree(double a, Span<double> y, double b, int n)
+        {
+            y[0] = a * b;
+            y[1] = Math.Tanh(a) * b;
+            y[2] = Math.Exp(Math.Tanh(a));
+            return (y[2] * n) + b;
+        }
+
+        /// <summary>
+        /// FGradient whose argument calls a method writing an output the argument also reads (CI's campaign, bFoFLxZ30AF1):
+        /// C# evaluates it once; read as one FTangent per input it ran again on what it wrote, and y's cotangent was lost.
+        /// </summary>
+        [Differentiable]
+        public static void GradientOfAWritingArgument(double a, Span<double> y, ReadOnlySpan<double> x)
+        {
+            Nn.Sigmoid(x, y);
+            double ga = 0, gb = 0;
+            FGradient(a, WritesThree(y[2], y, a, 2), ref ga, ref gb);
+            y[1] = y[2] * ga * gb;
+        }
     }
 }

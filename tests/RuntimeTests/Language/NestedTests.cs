@@ -150,6 +150,26 @@ namespace SymGrad.RuntimeTests.Language
             Assert.Equal((da * ta) + (db * tb), NestedCases.TangentsAsArgumentsTangent(a, b, ta, tb), 9);
         }
 
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void AnArgumentWritingAnOutputIsEvaluatedOnce(int seed)
+        {
+            var rng = new Random(seed);
+            double[] x = Random(rng, 3), dy = Random(rng, 3), dx = new double[3], y = new double[3];
+            double a = rng.NextDouble() - 0.5, da = 0;
+            NestedCases.GradientOfAWritingArgument(a, y, x);
+            NestedCases.GradientOfAWritingArgumentBackward(a, y, x, dy, ref da, dx);
+            double Loss(double a2, double[] x2)
+            {
+                double[] y2 = new double[3];
+                NestedCases.GradientOfAWritingArgument(a2, y2, x2);
+                return y2.Zip(dy, (p, q) => p * q).Sum();
+            }
+
+            Assert.Equal(Central(t => Loss(t, x), a), da, 6);
+            for (int i = 0; i < 3; i++) Assert.Equal(Central(h => Loss(a, Shift(x, i, h)), 0), dx[i], 6);
+        }
+
         private static double Central(Func<double, double> f, double x) => (f(x + H) - f(x - H)) / (2 * H);
 
         private static double[] Shift(double[] values, int i, double h)
