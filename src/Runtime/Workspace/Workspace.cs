@@ -12,7 +12,8 @@ namespace SymGrad
     /// Memory is kept: a release returns the tapes and arenas to the mark's depth but keeps their arrays at the largest
     /// size any call needed, so the next call allocates nothing. A backward that taped a long loop once leaves that much
     /// reserved on its thread (<see cref="ReservedBytes"/>) until <see cref="Trim"/> or <see cref="ReleaseCurrent"/> gives
-    /// it back; checkpointed loops (<c>[Differentiable(CheckpointLoops = true)]</c>) need only a few snapshots of their state.
+    /// it back (with the discard memory unwanted gradients went to and the zeros empty cotangents read); checkpointed
+    /// loops (<c>[Differentiable(CheckpointLoops = true)]</c>) need only a few snapshots of their state.
     /// </para>
     /// </summary>
     public sealed class Workspace
@@ -68,16 +69,20 @@ namespace SymGrad
 
         /// <summary>
         /// The bytes the tapes and arenas hold in reserve (in use or not): what a <see cref="Release"/> keeps for the next call.
+        /// For the calling thread's own workspace (<see cref="Current"/>) this includes the discard memory its unwanted
+        /// gradients were written to and the zeros its empty cotangents read (the zeros are shared by all threads).
         /// </summary>
         public long ReservedBytes =>
             Doubles.Capacity * 8L + Floats.Capacity * 4L + Ints.Capacity * 4L + Bools.Capacity + Longs.Capacity * 8L
-            + DoubleScratch.Capacity * 8L + FloatScratch.Capacity * 4L + IntScratch.Capacity * 4L;
+            + DoubleScratch.Capacity * 8L + FloatScratch.Capacity * 4L + IntScratch.Capacity * 4L
+            + (ReferenceEquals(this, s_current) ? SharedBuffers.HeldBytes : 0);
 
         /// <summary>
         /// Gives back the memory the tapes and arenas hold beyond what is in use now (each keeps a small first block),
         /// when more than <paramref name="keepBytes"/> is reserved: call it after a backward of an unusually long loop, or
         /// with a budget after every step (<c>Workspace.Current.Trim(64 &lt;&lt; 20)</c>). Values on the tapes and rented
-        /// spans are kept. The next call that needs more grows again (and allocates).
+        /// spans are kept. On the calling thread's own workspace, when no backward is running on it, the discard memory and
+        /// the shared zeros go too. The next call that needs more grows again (and allocates).
         /// </summary>
         /// <returns>Whether anything was given back.</returns>
         public bool Trim(long keepBytes = 0)
@@ -85,6 +90,11 @@ namespace SymGrad
             if (ReservedBytes <= keepBytes)
             {
                 return false;
+            }
+
+            if (ReferenceEquals(this, s_current) && IsEmpty)
+            {
+                SharedBuffers.Drop();
             }
 
             Doubles.Trim();
@@ -110,6 +120,7 @@ namespace SymGrad
             }
 
             s_current = null;
+            SharedBuffers.Drop();
             return true;
         }
 
@@ -217,6 +228,9 @@ namespace SymGrad
         {
             private static T[] s_zeros = Array.Empty<T>();
 
+            static SharedZeros() => SharedBuffers.Register(
+                () => (long)s_zeros.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), () => s_zeros = Array.Empty<T>());
+
             public static ReadOnlySpan<T> Of(int length)
             {
                 T[] zeros = s_zeros;
@@ -243,6 +257,24 @@ namespace SymGrad
     {
         [ThreadStatic]
         private static List<T[]>? t_buffers;
+
+        static DiscardBuffer() => SharedBuffers.Register(Held, () => t_buffers = null);
+
+        private static long Held()
+        {
+            if (t_buffers is not { } buffers)
+            {
+                return 0;
+            }
+
+            long elements = 0;
+            foreach (T[] buffer in buffers)
+            {
+                elements += buffer.Length;
+            }
+
+            return elements * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        }
 
         public static Span<T> Of(int length)
         {

@@ -289,6 +289,26 @@ namespace SymGrad.RuntimeTests.Checkpointing
             Assert.Equal(7, rented[4999]);
         }
 
+        /// <summary>The discard memory an unwanted gradient went to (per thread) and the zeros an empty cotangent read (shared) go too.</summary>
+        [Fact]
+        public void TrimGivesBackDiscardMemoryWhenNoBackwardRuns()
+        {
+            Workspace ws = Workspace.Current;
+            Workspace.DiscardIfEmpty(Span<double>.Empty, 1_000_000)[999_999] = 1; // 8 MB written nowhere anyone reads
+            Assert.True(ws.ReservedBytes >= 8_000_000);
+
+            // A backward running on the thread may hold a slice of it: kept.
+            ws.Doubles.Push(1);
+            ws.Trim();
+            Assert.True(ws.ReservedBytes >= 8_000_000);
+            ws.Doubles.Pop();
+
+            long idle = ws.ReservedBytes;
+            Assert.True(ws.Trim());
+            Assert.True(ws.ReservedBytes <= idle - 7_000_000, $"{idle} → {ws.ReservedBytes} bytes");
+            Assert.Equal(3, Workspace.DiscardIfEmpty(Span<double>.Empty, 3).Length); // grows again on demand
+        }
+
         [Fact]
         public void ReleaseCurrentDropsAnIdleWorkspaceOnly()
         {
