@@ -74,6 +74,7 @@ namespace SymGrad.RandomProgramTests
                 "MTangent (P13) checked on a method reading a layer's differentiable fields", "MTangent (P13) checked on a method with nested calls",
                 "MTangent (P13) checked on a method with a struct result", "MTangent (P13) checked on a method calling a generic method of the program",
                 "MHessianVector (P15) checked on a method calling a method of the program", "MHessianVector (P15) checked on a method with a struct parameter",
+                "MHessian (P16) checked on a method with a struct parameter",
                 "methods with a nested call of FGradient",
             }, what => Assert.True(Sum(r => r.ConstructsChecked.GetValueOrDefault(what)) > 0, "none: " + what));
             Assert.Equal(new[] { "TorchHessianVector", "TorchJacobian", "TorchTangent" }, report.TorchModes.Where(kv => kv.Value.Compared > 0).Select(kv => kv.Key));

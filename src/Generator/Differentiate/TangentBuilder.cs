@@ -77,7 +77,7 @@ namespace SymGrad.Generator.Differentiate
                 var elements = model.Results.Select(r => slots[r.Name]).ToList();
                 builder._tupleReturn = model.Results[0].Path is null
                     ? new Opaque("(" + string.Join(", ", elements) + ")", elements.ToEquatableArray(), "tuple")
-                    : new Opaque(StructOf(model.Results[0].GroupType, model.Results.Select((r, i) => (r.Path!, "{" + i + "}"))), elements.ToEquatableArray(), model.Results[0].GroupType);
+                    : new Opaque(StructOf(model.Results[0].GroupType, model.Results.Select(r => r.Path!)), elements.ToEquatableArray(), model.Results[0].GroupType);
             }
 
             var statements = builder.Statements(body);
@@ -105,14 +105,14 @@ namespace SymGrad.Generator.Differentiate
         }
 
         /// <summary>
-        /// A struct result's tangent, its real fields the tangents of theirs (the others default): <c>new Segment { From = { X = {0},
-        /// Y = {1} }, To = { … } }</c>, a nested struct's fields by a nested initializer. Braces doubled: it is a format template.
+        /// A struct result's tangent, the field at each of <paramref name="paths"/> the tangent of that field (the others
+        /// default), as an <see cref="Opaque"/> template: the initializer's braces doubled, <c>{i}</c> where the i-th stands.
         /// </summary>
-        private static string StructOf(string type, IEnumerable<(string Path, string Value)> fields)
+        private static string StructOf(string type, IEnumerable<string> paths)
         {
-            string Initializer(IEnumerable<(string[] Path, string Value)> leaves) => "{{ " + string.Join(", ", leaves.GroupBy(l => l.Path[0]).Select(g =>
-                g.First().Path.Length == 1 ? g.Key + " = " + g.First().Value : g.Key + " = " + Initializer(g.Select(l => (l.Path.Skip(1).ToArray(), l.Value))))) + " }}";
-            return "new " + type + " " + Initializer(fields.Select(f => (f.Path.TrimStart('.').Split('.'), f.Value)));
+            string text = Emit.StructInitializer.Of(type, paths.Select((path, i) => (path, "\u0001" + i + "\u0001")));
+            text = text.Replace("{", "{{").Replace("}", "}}");
+            return System.Text.RegularExpressions.Regex.Replace(text, "\u0001(\\d+)\u0001", "{$1}");
         }
 
         /// <summary>

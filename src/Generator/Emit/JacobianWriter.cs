@@ -192,8 +192,9 @@ namespace SymGrad.Generator.Emit
             string hessian = names.Reserve("hessian"), size = names.Reserve("size"), column = names.Reserve("column");
             string workspace = names.Reserve("workspace"), mark = names.Reserve("mark");
             string rent = type == "double" ? "RentDoubles" : "RentFloats";
-            var inputs = model.Arguments.Where(p => p.IsDifferentiable).ToList();
-            var columnAt = inputs.ToDictionary(p => p.Name, p => names.Reserve("c" + Capital(p.Name)));
+            // The columns are the input elements: a struct parameter's real fields (a.X, a.Y), each its own.
+            var inputs = model.Parameters.Where(p => !p.IsField && p.IsDifferentiable).ToList();
+            var columnAt = inputs.ToDictionary(p => p.Name, p => names.Reserve("c" + Capital(p.Name.Replace('.', '_'))));
             writer.WriteLine("/// <summary>");
             writer.WriteLine($"/// The Hessian of <c>{model.Name}</c>, derived by SymGrad, written dense into <c>{hessian}</c> (n × n, n the number of");
             writer.WriteLine($"/// differentiable input elements: {string.Join(", then ", inputs.Select(p => p.Kind == ParameterKind.Scalar ? p.Name : "each element of " + p.Name))}),");
@@ -207,7 +208,8 @@ namespace SymGrad.Generator.Emit
             WriteOffsets(writer, inputs.Select(p => (columnAt[p.Name], p.Kind == ParameterKind.Scalar ? "1" : p.Name + ".Length")), size);
             writer.WriteLine($"global::SymGrad.Guard.JacobianLength<{type}>({hessian}, nameof({hessian}), {size}, {size});");
             writer.WriteLine($"{hessian}.Clear();");
-            SourceEmitter.InWorkspace(writer, workspace, mark, () =>
+            // Span directions are rented unit vectors: only then is the workspace held.
+            System.Action columns = () =>
             {
                 var directions = inputs.Where(p => p.Kind != ParameterKind.Scalar).ToDictionary(p => p.Name, p => names.Reserve("v" + p.Name));
                 foreach (ParameterSpec p in inputs.Where(p => p.Kind != ParameterKind.Scalar))
@@ -218,25 +220,52 @@ namespace SymGrad.Generator.Emit
                 writer.WriteLine($"for (int {column} = 0; {column} < {size}; {column}++)");
                 Open(writer);
                 var arguments = BackwardSignature.Primal(model, p => p.Name, r => "out " + r.Name);
-                foreach (ParameterSpec p in inputs)
+                var products = new List<string>();
+                var after = new List<string>();
+                foreach (var slot in inputs.GroupBy(p => p.Group ?? p.Name))
                 {
-                    if (p.Kind == ParameterKind.Scalar)
+                    ParameterSpec p = slot.First();
+                    if (p.Group is { } group)
+                    {
+                        // A struct's direction is the unit struct of the column's field; its product a local, copied out after.
+                        string product = names.Reserve("hv" + Capital(group));
+                        string Path(ParameterSpec leaf) => leaf.Name.Substring(group.Length);
+                        arguments.Add(StructInitializer.Of(p.GroupType, slot.Select(leaf => (Path(leaf), $"{column} == {columnAt[leaf.Name]} ? 1 : 0"))));
+                        writer.WriteLine($"{p.GroupType} {product} = default;");
+                        products.Add("ref " + product);
+                        after.AddRange(slot.Select(leaf => $"{hessian}[{column} * {size} + {columnAt[leaf.Name]}] = {product}{Path(leaf)};"));
+                    }
+                    else if (p.Kind == ParameterKind.Scalar)
                     {
                         arguments.Add($"{column} == {columnAt[p.Name]} ? 1 : 0");
-                        continue;
+                        products.Add($"ref {hessian}[{column} * {size} + {columnAt[p.Name]}]");
                     }
-
-                    string v = directions[p.Name];
-                    arguments.Add(v);
-                    WriteUnit(writer, v, column, columnAt[p.Name], p.Name);
+                    else
+                    {
+                        string v = directions[p.Name];
+                        arguments.Add(v);
+                        WriteUnit(writer, v, column, columnAt[p.Name], p.Name);
+                        products.Add($"{hessian}.Slice({column} * {size} + {columnAt[p.Name]}, {p.Name}.Length)");
+                    }
                 }
 
-                arguments.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar
-                    ? $"ref {hessian}[{column} * {size} + {columnAt[p.Name]}]"
-                    : $"{hessian}.Slice({column} * {size} + {columnAt[p.Name]}, {p.Name}.Length)"));
-                writer.WriteLine($"{model.Name}HessianVector({string.Join(", ", arguments)});");
+                writer.WriteLine($"{model.Name}HessianVector({string.Join(", ", arguments.Concat(products))});");
+                foreach (string line in after)
+                {
+                    writer.WriteLine(line);
+                }
+
                 Close(writer);
-            });
+            };
+            if (inputs.Any(p => p.Kind != ParameterKind.Scalar))
+            {
+                SourceEmitter.InWorkspace(writer, workspace, mark, columns);
+            }
+            else
+            {
+                columns();
+            }
+
             Close(writer);
         }
 

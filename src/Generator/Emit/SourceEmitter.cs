@@ -87,11 +87,8 @@ namespace SymGrad.Generator.Emit
                 if (hessianVector is not null)
                 {
                     WriteHessianVector(writer, model, program, hessianVector);
-                    if (!model.Parameters.Any(p => p.Group is not null))
-                    {
-                        writer.WriteLineNoTabs(string.Empty);
-                        JacobianWriter.WriteHessian(writer, model, model.ReturnType);
-                    }
+                    writer.WriteLineNoTabs(string.Empty);
+                    JacobianWriter.WriteHessian(writer, model, model.ReturnType);
                 }
 
                 if (JacobianWriter.ElementType(model) is { } type)

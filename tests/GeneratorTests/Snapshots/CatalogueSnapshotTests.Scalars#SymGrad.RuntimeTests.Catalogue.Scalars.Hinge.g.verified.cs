@@ -80,18 +80,9 @@ namespace SymGrad.RuntimeTests.Catalogue
             int size = cS + 1;
             global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
             hessian.Clear();
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark mark = workspace.Mark();
-            try
+            for (int column = 0; column < size; column++)
             {
-                for (int column = 0; column < size; column++)
-                {
-                    HingeHessianVector(s, y, column == cS ? 1 : 0, ref hessian[column * size + cS]);
-                }
-            }
-            finally
-            {
-                workspace.Release(mark);
+                HingeHessianVector(s, y, column == cS ? 1 : 0, ref hessian[column * size + cS]);
             }
         }
 

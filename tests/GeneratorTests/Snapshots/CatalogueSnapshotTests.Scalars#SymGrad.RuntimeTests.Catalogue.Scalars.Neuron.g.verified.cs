@@ -104,18 +104,9 @@ namespace SymGrad.RuntimeTests.Catalogue
             int size = cW2 + 1;
             global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
             hessian.Clear();
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark mark = workspace.Mark();
-            try
+            for (int column = 0; column < size; column++)
             {
-                for (int column = 0; column < size; column++)
-                {
-                    NeuronHessianVector(w0, x0, w1, x1, w2, column == cW0 ? 1 : 0, column == cX0 ? 1 : 0, column == cW1 ? 1 : 0, column == cX1 ? 1 : 0, column == cW2 ? 1 : 0, ref hessian[column * size + cW0], ref hessian[column * size + cX0], ref hessian[column * size + cW1], ref hessian[column * size + cX1], ref hessian[column * size + cW2]);
-                }
-            }
-            finally
-            {
-                workspace.Release(mark);
+                NeuronHessianVector(w0, x0, w1, x1, w2, column == cW0 ? 1 : 0, column == cX0 ? 1 : 0, column == cW1 ? 1 : 0, column == cX1 ? 1 : 0, column == cW2 ? 1 : 0, ref hessian[column * size + cW0], ref hessian[column * size + cX0], ref hessian[column * size + cW1], ref hessian[column * size + cX1], ref hessian[column * size + cW2]);
             }
         }
 

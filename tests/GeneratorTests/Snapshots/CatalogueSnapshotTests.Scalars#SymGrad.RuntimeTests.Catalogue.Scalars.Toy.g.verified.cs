@@ -86,18 +86,9 @@ namespace SymGrad.RuntimeTests.Catalogue
             int size = cZ + 1;
             global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
             hessian.Clear();
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark mark = workspace.Mark();
-            try
+            for (int column = 0; column < size; column++)
             {
-                for (int column = 0; column < size; column++)
-                {
-                    ToyHessianVector(x, y, z, column == cX ? 1 : 0, column == cY ? 1 : 0, column == cZ ? 1 : 0, ref hessian[column * size + cX], ref hessian[column * size + cY], ref hessian[column * size + cZ]);
-                }
-            }
-            finally
-            {
-                workspace.Release(mark);
+                ToyHessianVector(x, y, z, column == cX ? 1 : 0, column == cY ? 1 : 0, column == cZ ? 1 : 0, ref hessian[column * size + cX], ref hessian[column * size + cY], ref hessian[column * size + cZ]);
             }
         }
 

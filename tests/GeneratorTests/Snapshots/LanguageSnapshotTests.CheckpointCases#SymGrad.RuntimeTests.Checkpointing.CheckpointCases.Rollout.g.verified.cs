@@ -239,18 +239,9 @@ namespace SymGrad.RuntimeTests.Checkpointing
             int size = cK + 1;
             global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
             hessian.Clear();
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark mark = workspace.Mark();
-            try
+            for (int column = 0; column < size; column++)
             {
-                for (int column = 0; column < size; column++)
-                {
-                    RolloutHessianVector(x0, v0, k, steps, column == cX0 ? 1 : 0, column == cV0 ? 1 : 0, column == cK ? 1 : 0, ref hessian[column * size + cX0], ref hessian[column * size + cV0], ref hessian[column * size + cK]);
-                }
-            }
-            finally
-            {
-                workspace.Release(mark);
+                RolloutHessianVector(x0, v0, k, steps, column == cX0 ? 1 : 0, column == cV0 ? 1 : 0, column == cK ? 1 : 0, ref hessian[column * size + cX0], ref hessian[column * size + cV0], ref hessian[column * size + cK]);
             }
         }
 

@@ -106,18 +106,9 @@ namespace SymGrad.RuntimeTests.Language
             int size = cHi + 1;
             global::SymGrad.Guard.JacobianLength<float>(hessian, nameof(hessian), size, size);
             hessian.Clear();
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark mark = workspace.Mark();
-            try
+            for (int column = 0; column < size; column++)
             {
-                for (int column = 0; column < size; column++)
-                {
-                    ClampFHessianVector(x, lo, hi, column == cX ? 1 : 0, column == cLo ? 1 : 0, column == cHi ? 1 : 0, ref hessian[column * size + cX], ref hessian[column * size + cLo], ref hessian[column * size + cHi]);
-                }
-            }
-            finally
-            {
-                workspace.Release(mark);
+                ClampFHessianVector(x, lo, hi, column == cX ? 1 : 0, column == cLo ? 1 : 0, column == cHi ? 1 : 0, ref hessian[column * size + cX], ref hessian[column * size + cLo], ref hessian[column * size + cHi]);
             }
         }
 

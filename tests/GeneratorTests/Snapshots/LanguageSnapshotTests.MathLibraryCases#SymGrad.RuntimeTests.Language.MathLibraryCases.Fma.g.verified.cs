@@ -81,18 +81,9 @@ namespace SymGrad.RuntimeTests.Language
             int size = cC + 1;
             global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
             hessian.Clear();
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark mark = workspace.Mark();
-            try
+            for (int column = 0; column < size; column++)
             {
-                for (int column = 0; column < size; column++)
-                {
-                    FmaHessianVector(a, b, c, column == cA ? 1 : 0, column == cB ? 1 : 0, column == cC ? 1 : 0, ref hessian[column * size + cA], ref hessian[column * size + cB], ref hessian[column * size + cC]);
-                }
-            }
-            finally
-            {
-                workspace.Release(mark);
+                FmaHessianVector(a, b, c, column == cA ? 1 : 0, column == cB ? 1 : 0, column == cC ? 1 : 0, ref hessian[column * size + cA], ref hessian[column * size + cB], ref hessian[column * size + cC]);
             }
         }
 

@@ -82,18 +82,9 @@ namespace SymGrad.RuntimeTests.Language
             int size = cT + 1;
             global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
             hessian.Clear();
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark mark = workspace.Mark();
-            try
+            for (int column = 0; column < size; column++)
             {
-                for (int column = 0; column < size; column++)
-                {
-                    LerpHessianVector(a, b, t, column == cA ? 1 : 0, column == cB ? 1 : 0, column == cT ? 1 : 0, ref hessian[column * size + cA], ref hessian[column * size + cB], ref hessian[column * size + cT]);
-                }
-            }
-            finally
-            {
-                workspace.Release(mark);
+                LerpHessianVector(a, b, t, column == cA ? 1 : 0, column == cB ? 1 : 0, column == cT ? 1 : 0, ref hessian[column * size + cA], ref hessian[column * size + cB], ref hessian[column * size + cT]);
             }
         }
 

@@ -90,18 +90,9 @@ namespace SymGrad.RuntimeTests.Language
             int size = cB + 1;
             global::SymGrad.Guard.JacobianLength<float>(hessian, nameof(hessian), size, size);
             hessian.Clear();
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark mark = workspace.Mark();
-            try
+            for (int column = 0; column < size; column++)
             {
-                for (int column = 0; column < size; column++)
-                {
-                    LogBaseFHessianVector(x, b, column == cX ? 1 : 0, column == cB ? 1 : 0, ref hessian[column * size + cX], ref hessian[column * size + cB]);
-                }
-            }
-            finally
-            {
-                workspace.Release(mark);
+                LogBaseFHessianVector(x, b, column == cX ? 1 : 0, column == cB ? 1 : 0, ref hessian[column * size + cX], ref hessian[column * size + cB]);
             }
         }
 

@@ -138,18 +138,9 @@ namespace SymGrad.RuntimeTests.Language
             int size = cB + 1;
             global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
             hessian.Clear();
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark mark = workspace.Mark();
-            try
+            for (int column = 0; column < size; column++)
             {
-                for (int column = 0; column < size; column++)
-                {
-                    LogBaseThroughMinHessianVector(c, x, b, column == cC ? 1 : 0, column == cX ? 1 : 0, column == cB ? 1 : 0, ref hessian[column * size + cC], ref hessian[column * size + cX], ref hessian[column * size + cB]);
-                }
-            }
-            finally
-            {
-                workspace.Release(mark);
+                LogBaseThroughMinHessianVector(c, x, b, column == cC ? 1 : 0, column == cX ? 1 : 0, column == cB ? 1 : 0, ref hessian[column * size + cC], ref hessian[column * size + cX], ref hessian[column * size + cB]);
             }
         }
 

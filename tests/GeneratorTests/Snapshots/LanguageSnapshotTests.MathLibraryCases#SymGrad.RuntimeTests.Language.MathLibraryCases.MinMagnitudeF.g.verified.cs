@@ -86,18 +86,9 @@ namespace SymGrad.RuntimeTests.Language
             int size = cY + 1;
             global::SymGrad.Guard.JacobianLength<float>(hessian, nameof(hessian), size, size);
             hessian.Clear();
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark mark = workspace.Mark();
-            try
+            for (int column = 0; column < size; column++)
             {
-                for (int column = 0; column < size; column++)
-                {
-                    MinMagnitudeFHessianVector(x, y, column == cX ? 1 : 0, column == cY ? 1 : 0, ref hessian[column * size + cX], ref hessian[column * size + cY]);
-                }
-            }
-            finally
-            {
-                workspace.Release(mark);
+                MinMagnitudeFHessianVector(x, y, column == cX ? 1 : 0, column == cY ? 1 : 0, ref hessian[column * size + cX], ref hessian[column * size + cY]);
             }
         }
 

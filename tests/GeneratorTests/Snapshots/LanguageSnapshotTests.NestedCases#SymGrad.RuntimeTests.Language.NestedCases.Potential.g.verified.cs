@@ -168,18 +168,9 @@ namespace SymGrad.RuntimeTests.Language
             int size = cW + 1;
             global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
             hessian.Clear();
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark mark = workspace.Mark();
-            try
+            for (int column = 0; column < size; column++)
             {
-                for (int column = 0; column < size; column++)
-                {
-                    PotentialHessianVector(x1, x2, w, column == cX1 ? 1 : 0, column == cX2 ? 1 : 0, column == cW ? 1 : 0, ref hessian[column * size + cX1], ref hessian[column * size + cX2], ref hessian[column * size + cW]);
-                }
-            }
-            finally
-            {
-                workspace.Release(mark);
+                PotentialHessianVector(x1, x2, w, column == cX1 ? 1 : 0, column == cX2 ? 1 : 0, column == cW ? 1 : 0, ref hessian[column * size + cX1], ref hessian[column * size + cX2], ref hessian[column * size + cW]);
             }
         }
 

@@ -99,18 +99,9 @@ namespace SymGrad.RuntimeTests.Language
             int size = cY2 + 1;
             global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
             hessian.Clear();
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark mark = workspace.Mark();
-            try
+            for (int column = 0; column < size; column++)
             {
-                for (int column = 0; column < size; column++)
-                {
-                    SaddleHessianVector(x1, x2, y1, y2, column == cX1 ? 1 : 0, column == cX2 ? 1 : 0, column == cY1 ? 1 : 0, column == cY2 ? 1 : 0, ref hessian[column * size + cX1], ref hessian[column * size + cX2], ref hessian[column * size + cY1], ref hessian[column * size + cY2]);
-                }
-            }
-            finally
-            {
-                workspace.Release(mark);
+                SaddleHessianVector(x1, x2, y1, y2, column == cX1 ? 1 : 0, column == cX2 ? 1 : 0, column == cY1 ? 1 : 0, column == cY2 ? 1 : 0, ref hessian[column * size + cX1], ref hessian[column * size + cX2], ref hessian[column * size + cY1], ref hessian[column * size + cY2]);
             }
         }
 

@@ -76,5 +76,36 @@ namespace SymGrad.RuntimeTests.Language
             hva.Z += dResult * vb.Z;
             hvb.Z += dResult * va.Z;
         }
+
+        /// <summary>
+        /// The Hessian of <c>Dot</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: a.X, then a.Y, then a.Z, then b.X, then b.Y, then b.Z),
+        /// one <c>DotHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void DotHessian(global::SymGrad.RuntimeTests.Language.Point3 a, global::SymGrad.RuntimeTests.Language.Point3 b, global::System.Span<double> hessian)
+        {
+            int cA_X = 0;
+            int cA_Y = cA_X + 1;
+            int cA_Z = cA_Y + 1;
+            int cB_X = cA_Z + 1;
+            int cB_Y = cB_X + 1;
+            int cB_Z = cB_Y + 1;
+            int size = cB_Z + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            for (int column = 0; column < size; column++)
+            {
+                global::SymGrad.RuntimeTests.Language.Point3 hvA = default;
+                global::SymGrad.RuntimeTests.Language.Point3 hvB = default;
+                DotHessianVector(a, b, new global::SymGrad.RuntimeTests.Language.Point3 { X = column == cA_X ? 1 : 0, Y = column == cA_Y ? 1 : 0, Z = column == cA_Z ? 1 : 0 }, new global::SymGrad.RuntimeTests.Language.Point3 { X = column == cB_X ? 1 : 0, Y = column == cB_Y ? 1 : 0, Z = column == cB_Z ? 1 : 0 }, ref hvA, ref hvB);
+                hessian[column * size + cA_X] = hvA.X;
+                hessian[column * size + cA_Y] = hvA.Y;
+                hessian[column * size + cA_Z] = hvA.Z;
+                hessian[column * size + cB_X] = hvB.X;
+                hessian[column * size + cB_Y] = hvB.Y;
+                hessian[column * size + cB_Z] = hvB.Z;
+            }
+        }
     }
 }

@@ -204,5 +204,36 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(workspaceMark);
             }
         }
+
+        /// <summary>
+        /// The Hessian of <c>Length</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: s.From.X, then s.From.Y, then s.From.Z, then s.To.X, then s.To.Y, then s.To.Z, then scale),
+        /// one <c>LengthHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LengthHessian(global::SymGrad.RuntimeTests.Language.Segment s, double scale, global::System.Span<double> hessian)
+        {
+            int cS_From_X = 0;
+            int cS_From_Y = cS_From_X + 1;
+            int cS_From_Z = cS_From_Y + 1;
+            int cS_To_X = cS_From_Z + 1;
+            int cS_To_Y = cS_To_X + 1;
+            int cS_To_Z = cS_To_Y + 1;
+            int cScale = cS_To_Z + 1;
+            int size = cScale + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            for (int column = 0; column < size; column++)
+            {
+                global::SymGrad.RuntimeTests.Language.Segment hvS = default;
+                LengthHessianVector(s, scale, new global::SymGrad.RuntimeTests.Language.Segment { From = { X = column == cS_From_X ? 1 : 0, Y = column == cS_From_Y ? 1 : 0, Z = column == cS_From_Z ? 1 : 0 }, To = { X = column == cS_To_X ? 1 : 0, Y = column == cS_To_Y ? 1 : 0, Z = column == cS_To_Z ? 1 : 0 } }, column == cScale ? 1 : 0, ref hvS, ref hessian[column * size + cScale]);
+                hessian[column * size + cS_From_X] = hvS.From.X;
+                hessian[column * size + cS_From_Y] = hvS.From.Y;
+                hessian[column * size + cS_From_Z] = hvS.From.Z;
+                hessian[column * size + cS_To_X] = hvS.To.X;
+                hessian[column * size + cS_To_Y] = hvS.To.Y;
+                hessian[column * size + cS_To_Z] = hvS.To.Z;
+            }
+        }
     }
 }

@@ -280,5 +280,31 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(workspaceMark);
             }
         }
+
+        /// <summary>
+        /// The Hessian of <c>Rotated</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: a.X, then a.Y, then a.Z, then c, then s),
+        /// one <c>RotatedHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void RotatedHessian(global::SymGrad.RuntimeTests.Language.Point3 a, double c, double s, global::System.Span<double> hessian)
+        {
+            int cA_X = 0;
+            int cA_Y = cA_X + 1;
+            int cA_Z = cA_Y + 1;
+            int cC = cA_Z + 1;
+            int cS = cC + 1;
+            int size = cS + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            for (int column = 0; column < size; column++)
+            {
+                global::SymGrad.RuntimeTests.Language.Point3 hvA = default;
+                RotatedHessianVector(a, c, s, new global::SymGrad.RuntimeTests.Language.Point3 { X = column == cA_X ? 1 : 0, Y = column == cA_Y ? 1 : 0, Z = column == cA_Z ? 1 : 0 }, column == cC ? 1 : 0, column == cS ? 1 : 0, ref hvA, ref hessian[column * size + cC], ref hessian[column * size + cS]);
+                hessian[column * size + cA_X] = hvA.X;
+                hessian[column * size + cA_Y] = hvA.Y;
+                hessian[column * size + cA_Z] = hvA.Z;
+            }
+        }
     }
 }

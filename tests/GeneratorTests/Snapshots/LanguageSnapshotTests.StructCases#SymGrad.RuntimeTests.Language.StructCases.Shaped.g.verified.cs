@@ -108,5 +108,41 @@ namespace SymGrad.RuntimeTests.Language
                 hvw[0] += dResult * texp;
             }
         }
+
+        /// <summary>
+        /// The Hessian of <c>Shaped</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: t.Value, then each element of w),
+        /// one <c>ShapedHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ShapedHessian(global::SymGrad.RuntimeTests.Language.Tagged t, global::System.ReadOnlySpan<float> w, global::System.Span<float> hessian)
+        {
+            int cT_Value = 0;
+            int cW = cT_Value + 1;
+            int size = cW + w.Length;
+            global::SymGrad.Guard.JacobianLength<float>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> vw = workspace.RentFloats(w.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    global::SymGrad.RuntimeTests.Language.Tagged hvT = default;
+                    vw.Clear();
+                    if (column >= cW && column < cW + w.Length)
+                    {
+                        vw[column - cW] = 1;
+                    }
+                    ShapedHessianVector(t, w, new global::SymGrad.RuntimeTests.Language.Tagged { Value = column == cT_Value ? 1 : 0 }, vw, ref hvT, hessian.Slice(column * size + cW, w.Length));
+                    hessian[column * size + cT_Value] = hvT.Value;
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

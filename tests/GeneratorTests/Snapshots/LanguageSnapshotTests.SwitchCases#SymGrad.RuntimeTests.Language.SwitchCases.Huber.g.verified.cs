@@ -116,18 +116,9 @@ namespace SymGrad.RuntimeTests.Language
             int size = cDelta + 1;
             global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
             hessian.Clear();
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark mark = workspace.Mark();
-            try
+            for (int column = 0; column < size; column++)
             {
-                for (int column = 0; column < size; column++)
-                {
-                    HuberHessianVector(r, delta, column == cR ? 1 : 0, column == cDelta ? 1 : 0, ref hessian[column * size + cR], ref hessian[column * size + cDelta]);
-                }
-            }
-            finally
-            {
-                workspace.Release(mark);
+                HuberHessianVector(r, delta, column == cR ? 1 : 0, column == cDelta ? 1 : 0, ref hessian[column * size + cR], ref hessian[column * size + cDelta]);
             }
         }
 

@@ -131,18 +131,9 @@ namespace SymGrad.RuntimeTests.Language
             int size = cW + 1;
             global::SymGrad.Guard.JacobianLength<float>(hessian, nameof(hessian), size, size);
             hessian.Clear();
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark mark = workspace.Mark();
-            try
+            for (int column = 0; column < size; column++)
             {
-                for (int column = 0; column < size; column++)
-                {
-                    PiecewiseHessianVector(x, w, column == cX ? 1 : 0, column == cW ? 1 : 0, ref hessian[column * size + cX], ref hessian[column * size + cW]);
-                }
-            }
-            finally
-            {
-                workspace.Release(mark);
+                PiecewiseHessianVector(x, w, column == cX ? 1 : 0, column == cW ? 1 : 0, ref hessian[column * size + cX], ref hessian[column * size + cW]);
             }
         }
 

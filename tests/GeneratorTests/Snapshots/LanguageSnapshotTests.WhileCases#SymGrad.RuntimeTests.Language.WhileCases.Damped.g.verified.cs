@@ -184,18 +184,9 @@ namespace SymGrad.RuntimeTests.Language
             int size = cRate + 1;
             global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
             hessian.Clear();
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark mark = workspace.Mark();
-            try
+            for (int column = 0; column < size; column++)
             {
-                for (int column = 0; column < size; column++)
-                {
-                    DampedHessianVector(x, rate, column == cX ? 1 : 0, column == cRate ? 1 : 0, ref hessian[column * size + cX], ref hessian[column * size + cRate]);
-                }
-            }
-            finally
-            {
-                workspace.Release(mark);
+                DampedHessianVector(x, rate, column == cX ? 1 : 0, column == cRate ? 1 : 0, ref hessian[column * size + cX], ref hessian[column * size + cRate]);
             }
         }
 

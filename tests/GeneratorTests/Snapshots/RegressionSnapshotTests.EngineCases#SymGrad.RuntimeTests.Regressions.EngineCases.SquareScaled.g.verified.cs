@@ -81,18 +81,9 @@ namespace SymGrad.RuntimeTests.Regressions
             int size = cW + 1;
             global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
             hessian.Clear();
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark mark = workspace.Mark();
-            try
+            for (int column = 0; column < size; column++)
             {
-                for (int column = 0; column < size; column++)
-                {
-                    SquareScaledHessianVector(u, w, column == cU ? 1 : 0, column == cW ? 1 : 0, ref hessian[column * size + cU], ref hessian[column * size + cW]);
-                }
-            }
-            finally
-            {
-                workspace.Release(mark);
+                SquareScaledHessianVector(u, w, column == cU ? 1 : 0, column == cW ? 1 : 0, ref hessian[column * size + cU], ref hessian[column * size + cW]);
             }
         }
 

@@ -158,6 +158,7 @@ namespace SymGrad.RandomPrograms.Check
             if (d.Hessian is { } hessian)
             {
                 _result.HessianChecked++;
+                if (m.Params.Any(p => p.Struct is not null && p.IsDifferentiable)) _result.Count("MHessian (P16) checked on a method with a struct parameter");
                 var matrix = CheckHessian(m, hessian, hvp, "", x, columns);
                 var all = Enumerable.Range(0, columns.Count).SelectMany(i => Enumerable.Range(i + 1, columns.Count - i - 1).Select(j => (I: i, J: j))).ToList();
                 CompareEntries(m, Properties.Hessian, "HessianSymmetric", all, e => $"H[{columns[e.I].Label}, {columns[e.J].Label}] and H[{columns[e.J].Label}, {columns[e.I].Label}]",

@@ -67,9 +67,8 @@ namespace SymGrad.RandomPrograms.Model
                    _ => true,
                });
 
-        /// <summary><c>MHessian</c>: where <c>MHessianVector</c> is, without a differentiable struct parameter.</summary>
-        public static bool HasHessian(ProgramModel program, Method m)
-            => HasHessianVector(program, m) && !m.Params.Any(p => p.Struct is not null && p.IsDifferentiable);
+        /// <summary><c>MHessian</c>: where <c>MHessianVector</c> is (a struct parameter's fields are columns of their own).</summary>
+        public static bool HasHessian(ProgramModel program, Method m) => HasHessianVector(program, m);
 
         /// <summary>
         /// Whether SymGrad writes <c>FTangentBackward</c>/<c>FTangentTangent</c> for F, so that a caller may call FTangent (or

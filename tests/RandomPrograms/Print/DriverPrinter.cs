@@ -581,12 +581,60 @@ namespace SymGrad.RandomPrograms.Print
             w.Line($"public static void {Name(m, p, what)}({Common}, double[] matrix)");
             w.Open();
             var args = Arguments(w, m, p);
-            if (p == Precision.Float) w.Line("float[] fm = F(matrix);");
-            args.Add(p == Precision.Double ? "matrix" : "fm");
+            bool mapped = what == "Hessian" && m.Params.Any(q => q.Struct is not null && q.IsDifferentiable);
+            if (mapped) StructColumns(w, m);
+            if (p == Precision.Float) w.Line(mapped ? "float[] fm = F(full);" : "float[] fm = F(matrix);");
+            args.Add(p == Precision.Double ? (mapped ? "full" : "matrix") : "fm");
             w.Line($"{Callee(m, p)}{what}({string.Join(", ", args)});");
             CopyOutputsBack(w, m, p);
-            if (p == Precision.Float) w.Line("Back(fm, matrix);");
+            if (p == Precision.Float) w.Line(mapped ? "Back(fm, full);" : "Back(fm, matrix);");
+            if (mapped)
+            {
+                w.Line("for (int i = 0; i < map.Count; i++) for (int j = 0; j < map.Count; j++) matrix[i * map.Count + j] = full[map[i] * size + map[j]];");
+            }
+
             w.Close();
+        }
+
+        /// <summary>
+        /// MHessian's columns for a struct parameter are all three fields of V3, at the struct's place (the first member's),
+        /// where the checker's are the members the method has, each at its own: <c>map</c> takes a checker column to
+        /// MHessian's, <c>full</c> (size × size, spoiled: every entry must be written; longer as <c>matrix</c> is) is what it fills.
+        /// </summary>
+        private static void StructColumns(Writer w, Method m)
+        {
+            w.Line("var map = new System.Collections.Generic.List<int>();");
+            w.Line("int size = 0;");
+            var placed = new Dictionary<string, string>();
+            int si = 0;
+            foreach (var q in m.Params)
+            {
+                if (q.Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut or ParamKind.RealOut)
+                {
+                    if (q.Kind == ParamKind.RealSpanIn && q.IsDifferentiable && !q.Field) w.Line($"for (int e = 0; e < s[{si}].Length; e++) map.Add(size++);");
+                    si++;
+                }
+                else if (q.Kind == ParamKind.RealScalar && q.IsDifferentiable && !q.Field)
+                {
+                    if (q.Struct is { } st)
+                    {
+                        if (!placed.ContainsKey(st))
+                        {
+                            placed[st] = "at_" + st;
+                            w.Line($"int at_{st} = size; size += {StructType.Fields.Length};");
+                        }
+
+                        w.Line($"map.Add({placed[st]} + {StructType.Fields.IndexOf(q.Member!)});");
+                    }
+                    else
+                    {
+                        w.Line("map.Add(size++);");
+                    }
+                }
+            }
+
+            w.Line("double[] full = new double[size * size + (matrix.Length - map.Count * map.Count)];");
+            w.Line("System.Array.Fill(full, 7.25);");
         }
 
         private static void HessianVector(Writer w, Method m, Precision p)

@@ -114,6 +114,16 @@ namespace SymGrad.RuntimeTests.Language
             double[] actual = Fields(hv);
             for (int i = 0; i < 6; i++) AssertClose(expected[i], actual[i]);
             AssertClose((upScale - downScale) / (2 * H), hvscale);
+
+            // MHessian over the struct's six fields, then scale: H·v from its rows is the product's.
+            double[] hessian = new double[7 * 7];
+            StructCases.LengthHessian(s, scale, hessian);
+            double[] direction = Fields(v).Append(vscale).ToArray(), product = actual.Append(hvscale).ToArray();
+            for (int i = 0; i < 7; i++)
+            {
+                AssertClose(product[i], Enumerable.Range(0, 7).Sum(j => hessian[(i * 7) + j] * direction[j]));
+                for (int j = 0; j < i; j++) AssertClose(hessian[(i * 7) + j], hessian[(j * 7) + i]);
+            }
         }
 
         /// <summary>A method calling differentiable methods: their backwards' tangents are their MBackward and MTangentBackward.</summary>
