@@ -136,14 +136,17 @@ namespace SymGrad.Generator.Parse
             }
 
             // Generic math: H<double> is H parsed with T read as double, as its own generated methods are (MethodParser.ParseGeneric).
-            ITypeSymbol? real = !definition.IsGenericMethod ? null
-                : definition.TypeParameters.Length == 1 && TypeNames.Of(forward.TypeArguments[0]) is "double" or "float"
-                    ? compilation.GetSpecialType(TypeNames.Of(forward.TypeArguments[0]) == "double" ? SpecialType.System_Double : SpecialType.System_Single)
-                    : null;
-            if (definition.IsGenericMethod && real is null)
+            ITypeSymbol? real = null;
+            if (definition.IsGenericMethod)
             {
-                reason = $"'{forward.Name}' is generic in something other than one real type";
-                return null;
+                string? type = definition.TypeParameters.Length == 1 ? TypeNames.Of(forward.TypeArguments[0]) : null;
+                if (type is not ("double" or "float"))
+                {
+                    reason = $"'{forward.Name}' is generic in something other than one real type";
+                    return null;
+                }
+
+                real = compilation.GetSpecialType(type == "double" ? SpecialType.System_Double : SpecialType.System_Single);
             }
 
             forward = definition;
