@@ -73,6 +73,7 @@ namespace SymGrad.RandomProgramTests
                 "MTangent (P13) checked on a method calling a method of the program", "MTangent (P13) checked on a method with an out result",
                 "MTangent (P13) checked on a method reading a layer's differentiable fields", "MTangent (P13) checked on a method with nested calls",
                 "MTangent (P13) checked on a method with a struct result", "MTangent (P13) checked on a method calling a generic method of the program",
+                "MTangent (P13) checked on a method calling a registered backward with no registered tangent",
                 "MHessianVector (P15) checked on a method calling a method of the program", "MHessianVector (P15) checked on a method with a struct parameter",
                 "MHessian (P16) checked on a method with a struct parameter",
                 "methods with a nested call of FGradient",

@@ -45,7 +45,7 @@ namespace SymGrad.Generator.Differentiate
         /// <summary>The tangent program, or null with the reason when forward mode does not take this method yet.</summary>
         public static TangentProgram? Build(MethodModel model, Block body, IEnumerable<LocalSpec> extraLocals, NameAllocator names, out string? reason)
         {
-            reason = Walk.All(body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).Any(e => e is UnknownCall || e is UserCall { Target.Tangent: null })
+            reason = Walk.All(body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).Any(e => e is UnknownCall || e is UserCall { Target: { Tangent: null, TangentFromBackward: false } })
                     ? "calls of methods with no forward mode (registered backwards, the Nn primitives, methods without MTangent)" : null;
             if (reason is not null)
             {
@@ -637,6 +637,8 @@ namespace SymGrad.Generator.Differentiate
                     return (value, tangent is null ? Zero(m.Type) : Simplify(tangent));
                 }
 
+                case UserCall { Target.TangentFromBackward: true } c:
+                    return BackwardRead(c, output);
                 case UserCall c:
                 {
                     // f(x)˙ = fTangent(x, ẋ): the callee's own forward mode, its arguments computed once for both.
@@ -660,6 +662,54 @@ namespace SymGrad.Generator.Differentiate
         /// (<c>FTangent</c>): the arguments, a tangent for each differentiable one (an inactive span's is empty: zero), then a
         /// tangent for each output it writes (empty: not needed) — null when nothing it reads varies and no output needs one.
         /// </summary>
+        /// <summary>
+        /// f(x, y)˙ for a registered function of scalars with no registered tangent: its backward with the seed 1 into a local
+        /// per differentiable argument gives ∇f (<c>fBackward(x, y, 1, ref dfX, ref dfY)</c>), and ḟ = dfX·ẋ + dfY·ẏ.
+        /// </summary>
+        private (Expr Value, Expr Tangent) BackwardRead(UserCall call, List<Stmt> output)
+        {
+            var parameters = call.Target.Parameters;
+            var args = new List<Expr>();
+            var tangents = new List<Expr?>();
+            for (int i = 0; i < call.Args.Count; i++)
+            {
+                if (!parameters[i].IsDifferentiable)
+                {
+                    args.Add(call.Args[i]);
+                    continue;
+                }
+
+                (Expr value, Expr tangent) = Forward(call.Args[i], output);
+                bool zero = Simplifier.IsConstant(tangent, 0);
+                args.Add(zero ? value : Bind(value, "u", output));
+                tangents.Add(zero ? null : tangent);
+            }
+
+            UserCall primal = call with { Args = args.ToEquatableArray() };
+            if (tangents.All(t => t is null))
+            {
+                return (primal, Zero(call.Type));
+            }
+
+            Expr value2 = Bind(primal, char.ToLowerInvariant(call.Target.Method[0]) + call.Target.Method.Substring(1), output);
+            var gradients = parameters.Where(p => p.IsDifferentiable)
+                .Select(p => _names.Reserve("d" + call.Target.Method + char.ToUpperInvariant(p.Name[0]) + p.Name.Substring(1))).ToList();
+            output.AddRange(gradients.Select((g, k) => new LocalDecl(g, parameters.Where(p => p.IsDifferentiable).ElementAt(k).ElementType, Zero(call.Type), "")));
+            output.Add(new Invoke(call.Target.BackwardContainingType + "." + call.Target.Backward,
+                args.Append(new Literal("1", call.Type)).Concat(gradients.Select(g => (Expr)new Written(new Name(g, call.Type)))).ToEquatableArray(), ""));
+            Expr? sum = null;
+            for (int k = 0; k < gradients.Count; k++)
+            {
+                if (tangents[k] is { } t)
+                {
+                    Expr term = new Binary("*", new Name(gradients[k], call.Type), t, call.Type);
+                    sum = sum is null ? term : new Binary("+", sum, term, call.Type);
+                }
+            }
+
+            return (value2, Simplify(sum!));
+        }
+
         private (UserCall Call, UserCall? Tangent) CallTangent(UserCall call, List<Stmt> output)
         {
             var parameters = call.Target.Parameters;

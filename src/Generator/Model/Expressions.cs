@@ -1,3 +1,4 @@
+using System.Linq;
 namespace SymGrad.Generator.Model
 {
     // The expression language of a differentiable body, after Roslyn is gone. Every node carries its C# type
@@ -86,5 +87,12 @@ namespace SymGrad.Generator.Model
 
         /// <summary>The type declaring <see cref="Tangent"/> when it is not the callee's (a <c>[TangentOf]</c> registration elsewhere).</summary>
         public string? TangentContainingType { get; init; }
+
+        /// <summary>
+        /// A registered function of scalars with no registered tangent: its tangent is read from its backward, which with the
+        /// seed 1 gives ∇f, so ḟ = ∇f·ẋ (a 1 × n Jacobian: its row is its gradient).
+        /// </summary>
+        public bool TangentFromBackward => Registered && Tangent is null && ReturnType is "double" or "float"
+            && Parameters.All(p => p.Kind is ParameterKind.Scalar or ParameterKind.Constant && !p.IsBuffer);
     }
 }

@@ -55,9 +55,32 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>SoftplusSum</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double SoftplusSumTangent(global::System.ReadOnlySpan<double> x, double scale, global::System.ReadOnlySpan<double> tx, double tscale)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            double ttotal = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                double u = scale * x[i];
+                double dSoftplusX = 0;
+                global::SymGrad.RuntimeTests.Catalogue.Composition.SoftplusBackward(u, 1, ref dSoftplusX);
+                ttotal += dSoftplusX * (tscale * x[i] + scale * tx[i]);
+            }
+            return ttotal;
+        }
+
+        /// <summary>
         /// The Jacobian of <c>SoftplusSum</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
-        /// (each element of x, then scale). It runs one backward pass per row.
+        /// (each element of x, then scale). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>SoftplusSumTangent</c>) per column, or one backward pass per row.
         /// Like the method, it writes the outputs.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -73,16 +96,33 @@ namespace SymGrad.RuntimeTests.Catalogue
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             try
             {
-                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
-                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
-                double dscale2;
-                for (int row = 0; row < rows; row++)
+                if (columns <= rows)
                 {
-                    dx2.Clear();
-                    dscale2 = 0;
-                    SoftplusSumBackward(x, scale, row == rResult ? 1 : 0, dx2, ref dscale2);
-                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
-                    jacobian[row * columns + cScale] = dscale2;
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        jacobian[rResult * columns + column] = SoftplusSumTangent(x, scale, tx, column == cScale ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    double dscale2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dx2.Clear();
+                        dscale2 = 0;
+                        SoftplusSumBackward(x, scale, row == rResult ? 1 : 0, dx2, ref dscale2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                        jacobian[row * columns + cScale] = dscale2;
+                    }
                 }
             }
             finally

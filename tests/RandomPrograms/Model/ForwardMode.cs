@@ -16,8 +16,8 @@ namespace SymGrad.RandomPrograms.Model
         /// <summary>
         /// <c>MTangent</c> (forward mode; a struct result's tangent is the struct it returns): every call must have a forward mode — a method of the
         /// program with its own <c>MTangent</c> (static; a generic one's, <c>HTangent</c> of T's type), an <c>Nn</c> primitive
-        /// (each has a <c>[TangentOf]</c> tangent), not <c>Smooth.Softplus</c> (a registered backward without a registered
-        /// tangent); a generated <c>FTangent</c>/<c>FGradient</c>/<c>FBackward</c> (nested) is differentiated through
+        /// (each has a <c>[TangentOf]</c> tangent), <c>Smooth.Softplus</c> (a registered backward of a scalar without a
+        /// registered tangent: its tangent is read off the backward); a generated <c>FTangent</c>/<c>FGradient</c>/<c>FBackward</c> (nested) is differentiated through
         /// <c>FTangentTangent</c>. <c>out</c> results (an <c>out T tr</c> each) and a layer's differentiable fields (their
         /// tangents after the parameters') are taken.
         /// </summary>
@@ -26,7 +26,6 @@ namespace SymGrad.RandomPrograms.Model
         private static bool HasTangent(ProgramModel program, Method m, HashSet<string> seen)
             => seen.Add(m.Name) && Measure.All(m.Body).All(n => n switch
             {
-                MathCall c => !MathNames.Library.Contains(c.Function),
                 CallExpr { IsNn: true } or CallStmt { IsNn: true } => true,
                 CallExpr { IsNested: true } c => Nestable(program, Callee(program, c.Callee)),
                 CallStmt { IsNested: true } c => Nestable(program, Callee(program, c.Callee)),

@@ -6,6 +6,9 @@ namespace SymGrad.RuntimeTests.Language
     public static class SmoothLibrary
     {
         public static double Softplus(double x) => Math.Log(1 + Math.Exp(x));
+
+        /// <summary>log(eᵃ + eᵇ)·k: registered with a backward only (no tangent).</summary>
+        public static double LogAddExp(double a, double b, int k) => k * (Math.Max(a, b) + Math.Log(1 + Math.Exp(-Math.Abs(a - b))));
     }
 
     /// <summary>Its backward, registered in a type of its own (neither the library's nor the caller's).</summary>
@@ -13,6 +16,14 @@ namespace SymGrad.RuntimeTests.Language
     {
         [DerivativeOf(typeof(SmoothLibrary), nameof(SmoothLibrary.Softplus))]
         public static void SoftplusBackward(double x, double dResult, ref double dx) => dx += dResult / (1 + Math.Exp(-x));
+
+        [DerivativeOf(typeof(SmoothLibrary), nameof(SmoothLibrary.LogAddExp))]
+        public static void LogAddExpBackward(double a, double b, int k, double dResult, ref double da, ref double db)
+        {
+            double wa = 1 / (1 + Math.Exp(b - a));
+            da += dResult * k * wa;
+            db += dResult * k * (1 - wa);
+        }
 
         /// <summary>Its forward mode: with it, callers get an MTangent too.</summary>
         [TangentOf(typeof(SmoothLibrary), nameof(SmoothLibrary.Softplus))]
@@ -33,5 +44,9 @@ namespace SymGrad.RuntimeTests.Language
 
             return s;
         }
+
+        /// <summary>A registered function with a backward and no tangent: MTangent reads its tangent off the backward (∇f·ẋ).</summary>
+        [Differentiable]
+        public static double LogAddExpOfASquare(double x, double y) => SmoothLibrary.LogAddExp(x * x, y, 3) * x;
     }
 }

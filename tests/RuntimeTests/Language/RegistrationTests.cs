@@ -32,6 +32,19 @@ namespace SymGrad.RuntimeTests.Language
             Assert.Equal(expected, C.SoftplusSumTangent(x, scale, tx, tscale), 12);
         }
 
+        /// <summary>A registered backward with no registered tangent: the caller's MTangent reads ∇f off it (seed 1), ḟ = ∇f·ẋ.</summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void ABackwardWithoutATangentStillGivesTheCallersForwardMode(int seed)
+        {
+            var rng = new Random(seed);
+            double[] x = { rng.NextDouble() * 2 - 1 }, y = { rng.NextDouble() * 2 - 1 };
+            double dx = 0, dy = 0, tx = rng.NextDouble() - 0.5, ty = rng.NextDouble() - 0.5;
+            C.LogAddExpOfASquareGradient(x[0], y[0], ref dx, ref dy);
+            Verify(() => C.LogAddExpOfASquare(x[0], y[0]), Scalar("x", x, dx), Scalar("y", y, dy));
+            Assert.Equal((dx * tx) + (dy * ty), C.LogAddExpOfASquareTangent(x[0], y[0], tx, ty), 12);
+        }
+
         public static TheoryData<int> SeedData() => new(Seeds);
     }
 }
