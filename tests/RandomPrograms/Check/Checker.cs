@@ -815,9 +815,9 @@ namespace SymGrad.RandomPrograms.Check
             return (tr, ts);
         }
 
-        /// <summary>A method that runs the forward as well (MTangent, MJacobian) writes the outputs bit for bit as the forward wrote them.</summary>
         /// <summary>
-        /// The outputs a generated method wrote, against the forward's: the same bits — but where the method calls a generated
+        /// A method that runs the forward as well (MTangent, MJacobian) writes the outputs as the forward wrote them: the same
+        /// bits — but where the method calls a generated
         /// FGradient or FBackward, which SymGrad reads as one FTangent per input in the methods it writes (README, "Nested
         /// differentiation"), within a few units of rounding of the precision (<paramref name="what"/> names a float twin
         /// "(float)"): 1e-12 or 1e-5 of the values' magnitudes (FOUND.md N6).

@@ -61,7 +61,6 @@ namespace SymGrad.RandomPrograms.Generate
             return program with { Methods = program.Methods.Select(m => m with { Body = m.Body.Select(s => Rewrite.Statement(s, x => Statement(x, methods))).ToImmutableArray() }).ToImmutableArray() };
         }
 
-
         private static Stmt Statement(Stmt s, Dictionary<string, Method> methods) => s switch
         {
             Decl d => d with { Vars = d.Vars.Select(v => v with { Init = Map(methods, v.Init, false) }).ToImmutableArray() },
