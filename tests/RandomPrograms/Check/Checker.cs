@@ -104,6 +104,12 @@ namespace SymGrad.RandomPrograms.Check
                 if (d.Jacobian is null && IsGenerated(m, "Jacobian")) _result.JacobianSkippedGenerated++;
                 if (d.HessianVector is null && IsGenerated(m, "HessianVector")) _result.HessianVectorSkippedGenerated++;
 
+                // Generated beyond the prediction in both twins (a call the generator found constant or dead): checked all the same.
+                foreach (string mode in _compiled.Beyond.Where(b => b.StartsWith(m.Name + ".", StringComparison.Ordinal)).Select(b => b.Substring(m.Name.Length + 1)))
+                {
+                    _result.Count($"M{mode} checked beyond the prediction (calls found constant or dead)");
+                }
+
                 try
                 {
                     var status = CheckMethod(m, d, f);

@@ -44,7 +44,17 @@ namespace SymGrad.RandomPrograms.Compile
     public sealed record Runnable(IReadOnlyDictionary<string, (Entry Double, Entry Float)> Methods);
 
     /// <summary>One program of a batch after compilation: its failures so far and, when it loaded, its delegates.</summary>
-    public sealed record Compiled(int Id, ProgramModel Program, List<Failure> Failures, IReadOnlyDictionary<string, string> Generated, Runnable? Run);
+    public sealed record Compiled(int Id, ProgramModel Program, List<Failure> Failures, IReadOnlyDictionary<string, string> Generated, Runnable? Run)
+    {
+        /// <summary>
+        /// The modes the generator made beyond <see cref="ForwardMode"/>'s prediction, in both twins (<c>H1.HessianVector</c>:
+        /// a call found constant or dead): the driver calls them too, so they are checked as the predicted ones are.
+        /// </summary>
+        public ISet<string> Beyond { get; init; } = new HashSet<string>();
+
+        /// <summary>Whether the driver calls <paramref name="m"/>'s <paramref name="mode"/>: predicted, or generated all the same.</summary>
+        public bool Has(Method m, string mode, bool predicted) => predicted || Beyond.Contains(m.Name + "." + mode);
+    }
 
     /// <summary>
     /// Compiles programs with the generator in-process: each program is its own pair of files (the twins, the driver) in
@@ -152,6 +162,17 @@ namespace SymGrad.RandomPrograms.Compile
                 {
                     target.Failures.Add(failure);
                 }
+            }
+
+            // What the generator made beyond the predictions gets its driver entries too (the driver printed again).
+            foreach (var c in byId.Values.ToList())
+            {
+                var beyond = Beyond(c);
+                if (beyond.Count == 0) continue;
+                byId[c.Id] = c with { Beyond = beyond };
+                string path = Namespace(c.Id) + ".Driver.cs";
+                var old = output.SyntaxTrees.First(t => t.FilePath == path);
+                output = output.ReplaceSyntaxTree(old, CSharpSyntaxTree.ParseText(DriverPrinter.Unit(c.Program, Namespace(c.Id), byId[c.Id]), References.ParseOptions, path));
             }
 
             var generateTime = sw.Elapsed;
@@ -263,6 +284,22 @@ namespace SymGrad.RandomPrograms.Compile
             return broken;
         }
 
+        /// <summary>The modes of <paramref name="c"/>'s methods generated in both twins though <see cref="ForwardMode"/> says no.</summary>
+        private static HashSet<string> Beyond(Compiled c)
+        {
+            string ns = Namespace(c.Id);
+            bool Generated(Method m, string mode) => new[] { CSharpPrinter.DoubleClass, CSharpPrinter.FloatClass }.All(cls =>
+                c.Generated.Any(g => g.Key.StartsWith(ns + "." + cls + ".", StringComparison.Ordinal) && g.Value.Contains($" {m.Name}{mode}(", StringComparison.Ordinal)));
+            var set = new HashSet<string>();
+            foreach (var m in c.Program.Methods)
+            {
+                if (!ForwardMode.HasTangent(c.Program, m) && Generated(m, "Tangent")) set.Add(m.Name + ".Tangent");
+                if (!ForwardMode.HasHessianVector(c.Program, m) && Generated(m, "HessianVector") && Generated(m, "Hessian")) set.Add(m.Name + ".HessianVector");
+            }
+
+            return set;
+        }
+
         private static Runnable Load(Assembly assembly, Compiled c)
         {
             var driver = assembly.GetType(Namespace(c.Id) + "." + CSharpPrinter.DriverClass, throwOnError: true)!;
@@ -275,9 +312,9 @@ namespace SymGrad.RandomPrograms.Compile
                         => driver.GetMethod(DriverPrinter.Name(m, p, what))!.CreateDelegate<T>();
                     var program = c.Program;
                     return new Entry(Get<ForwardFn>("Forward"), Get<BackwardFn>("Backward"), m.ReturnsReal ? Get<GradientFn>("Gradient") : null,
-                        ForwardMode.HasTangent(program, m) ? Get<TangentFn>("Tangent") : null, ForwardMode.HasJacobian(m) ? Get<MatrixFn>("Jacobian") : null,
-                        ForwardMode.HasHessianVector(program, m) ? Get<HessianVectorFn>("HessianVector") : null,
-                        ForwardMode.HasHessian(program, m) ? Get<MatrixFn>("Hessian") : null);
+                        c.Has(m, "Tangent", ForwardMode.HasTangent(program, m)) ? Get<TangentFn>("Tangent") : null, ForwardMode.HasJacobian(m) ? Get<MatrixFn>("Jacobian") : null,
+                        c.Has(m, "HessianVector", ForwardMode.HasHessianVector(program, m)) ? Get<HessianVectorFn>("HessianVector") : null,
+                        c.Has(m, "HessianVector", ForwardMode.HasHessian(program, m)) ? Get<MatrixFn>("Hessian") : null);
                 }
 
                 methods[m.Name] = (Make(Precision.Double), Make(Precision.Float));

@@ -9,7 +9,8 @@ namespace SymGrad.RandomPrograms.Model
     /// differentiable method through <c>FTangent</c>/<c>FGradient</c>/<c>FBackward</c> (nested differentiation). The drivers
     /// call them where these say so, and a driver calling one the generator did not make does not compile (reported as
     /// silently skipped): these must never say yes where the generator says no. Where they say no and the generator made
-    /// one all the same, the summary counts it (so far: calls in code the generator drops as dead).
+    /// one all the same (calls in code the generator drops as dead, or constant), the driver is printed again with it and it is
+    /// checked too (<see cref="Compile.Compiled.Beyond"/>).
     /// </summary>
     public static class ForwardMode
     {

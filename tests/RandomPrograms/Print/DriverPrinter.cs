@@ -37,7 +37,7 @@ namespace SymGrad.RandomPrograms.Print
     /// </summary>
     public static class DriverPrinter
     {
-        public static string Unit(ProgramModel program, string ns)
+        public static string Unit(ProgramModel program, string ns, Compile.Compiled? compiled = null)
         {
             var w = new Writer();
             w.Line("using System;");
@@ -67,10 +67,12 @@ namespace SymGrad.RandomPrograms.Print
                     Forward(w, m, p);
                     Backward(w, m, p);
                     if (m.ReturnsReal) Gradient(w, m, p);
-                    if (ForwardMode.HasTangent(program, m)) Tangent(w, m, p);
+                    // What the prediction says, and what the generator made beyond it (compiled, on a second printing).
+                    bool Has(string mode, bool predicted) => compiled?.Has(m, mode, predicted) ?? predicted;
+                    if (Has("Tangent", ForwardMode.HasTangent(program, m))) Tangent(w, m, p);
                     if (ForwardMode.HasJacobian(m)) Matrix(w, m, p, "Jacobian");
-                    if (ForwardMode.HasHessianVector(program, m)) HessianVector(w, m, p);
-                    if (ForwardMode.HasHessian(program, m)) Matrix(w, m, p, "Hessian");
+                    if (Has("HessianVector", ForwardMode.HasHessianVector(program, m))) HessianVector(w, m, p);
+                    if (Has("HessianVector", ForwardMode.HasHessian(program, m))) Matrix(w, m, p, "Hessian");
                 }
             }
 
