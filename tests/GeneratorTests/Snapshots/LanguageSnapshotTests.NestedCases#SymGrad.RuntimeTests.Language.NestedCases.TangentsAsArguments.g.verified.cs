@@ -21,15 +21,19 @@ namespace SymGrad.RuntimeTests.Language
         /// ∂L/∂a += dCubedA
         /// ∂L/∂gx = ∂L/∂result·gy
         /// ∂L/∂gy = ∂L/∂result·gx
+        /// tanh = Tanh(global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0))
+        /// FTangentᵀ(a, b, 1, 0)
+        /// ∂L/∂a += dFTangentX2
+        /// ∂L/∂b += dFTangentY2
         /// Fᵀ(a, F_argument)
         /// ∂L/∂a += dFX
         /// ∂L/∂F_argument = dFY
         /// FTangentᵀ(a, F_argument, 0, 1)
-        /// ∂L/∂a += dFTangentX2
-        /// ∂L/∂F_argument += dFTangentY2
-        /// FTangentᵀ(a, F_argument, 1, 0)
         /// ∂L/∂a += dFTangentX3
         /// ∂L/∂F_argument += dFTangentY3
+        /// FTangentᵀ(a, F_argument, 1, 0)
+        /// ∂L/∂a += dFTangentX4
+        /// ∂L/∂F_argument += dFTangentY4
         /// if (b &gt; global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0))
         ///   ∂L/∂b += ∂L/∂F_argument
         /// else
@@ -44,7 +48,7 @@ namespace SymGrad.RuntimeTests.Language
             double gx = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, F_argument, 1, 0);
             double gy = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, F_argument, 0, 1);
             // Reverse sweep: adjoints, last statement first.
-            // return v + Cubed(FTangent(a, b, 0, 1), a) + (gx * gy);   ∂result/∂v = 1; ∂result/∂gx = gy; ∂result/∂gy = gx
+            // return v + Cubed(FTangent(a, b, 0, 1), a) + (gx * gy) + Math.Tanh(FTangent(a, b, 1, 0));   ∂result/∂v = 1; ∂result/∂gx = gy; ∂result/∂gy = gx
             double dv = dResult;
             double dCubedX = 0;
             double dCubedA = 0;
@@ -62,6 +66,14 @@ namespace SymGrad.RuntimeTests.Language
             da += dCubedA;
             double dgx = dResult * gy;
             double dgy = dResult * gx;
+            double tanh = global::System.Math.Tanh(global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0));
+            double dFTangentX2 = 0;
+            double dFTangentY2 = 0;
+            double dFTangentTx2 = 0;
+            double dFTangentTy2 = 0;
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, b, 1, 0, dResult * (1 - tanh * tanh), ref dFTangentX2, ref dFTangentY2, ref dFTangentTx2, ref dFTangentTy2);
+            da += dFTangentX2;
+            db += dFTangentY2;
             // double v = FGradient(a, (b > FTangent(a, b, 1, 0)) ? b : 2 * b, ref gx, ref gy);
             double dFX = 0;
             double dFY = 0;
@@ -69,21 +81,21 @@ namespace SymGrad.RuntimeTests.Language
             da += dFX;
             double dF_argument = dFY;
             // FGradient(a, (b > FTangent(a, b, 1, 0)) ? b : 2 * b, ref gx, ref gy)
-            double dFTangentX2 = 0;
-            double dFTangentY2 = 0;
-            double dFTangentTx2 = 0;
-            double dFTangentTy2 = 0;
-            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, F_argument, 0, 1, dgy, ref dFTangentX2, ref dFTangentY2, ref dFTangentTx2, ref dFTangentTy2);
-            da += dFTangentX2;
-            dF_argument += dFTangentY2;
-            // FGradient(a, (b > FTangent(a, b, 1, 0)) ? b : 2 * b, ref gx, ref gy)
             double dFTangentX3 = 0;
             double dFTangentY3 = 0;
             double dFTangentTx3 = 0;
             double dFTangentTy3 = 0;
-            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, F_argument, 1, 0, dgx, ref dFTangentX3, ref dFTangentY3, ref dFTangentTx3, ref dFTangentTy3);
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, F_argument, 0, 1, dgy, ref dFTangentX3, ref dFTangentY3, ref dFTangentTx3, ref dFTangentTy3);
             da += dFTangentX3;
             dF_argument += dFTangentY3;
+            // FGradient(a, (b > FTangent(a, b, 1, 0)) ? b : 2 * b, ref gx, ref gy)
+            double dFTangentX4 = 0;
+            double dFTangentY4 = 0;
+            double dFTangentTx4 = 0;
+            double dFTangentTy4 = 0;
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, F_argument, 1, 0, dgx, ref dFTangentX4, ref dFTangentY4, ref dFTangentTx4, ref dFTangentTy4);
+            da += dFTangentX4;
+            dF_argument += dFTangentY4;
             // double F_argument = (b > FTangent(a, b, 1, 0)) ? b : 2 * b;   ∂F_argument/∂b = (b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? 1 : 0) + 2.0·(b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? 0 : 1)
             if (b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0))
             {
@@ -130,7 +142,9 @@ namespace SymGrad.RuntimeTests.Language
             gy += fTangent2;
             double tv = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, F_argument, ta, tF_argument);
             double fTangent3 = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 0, 1);
-            return tv + global::SymGrad.RuntimeTests.Language.NestedCases.CubedTangent(fTangent3, a, global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, b, 0, 1, ta, tb, 0, 0), ta) + (tgx * gy + gx * tgy);
+            double fTangent4 = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0);
+            double tanh = global::System.Math.Tanh(fTangent4);
+            return tv + global::SymGrad.RuntimeTests.Language.NestedCases.CubedTangent(fTangent3, a, global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, b, 0, 1, ta, tb, 0, 0), ta) + (tgx * gy + gx * tgy) + (1 - tanh * tanh) * global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, b, 1, 0, ta, tb, 0, 0);
         }
 
         /// <summary>

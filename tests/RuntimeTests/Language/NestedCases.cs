@@ -161,15 +161,15 @@ namespace SymGrad.RuntimeTests.Language
         public static double OneSpanTwice(ReadOnlySpan<double> w, double a) => Math.Sin(TanhDot(w, w, a)) * a;
 
         /// <summary>
-        /// FTangent inside the arguments of a generated call and of a call that binds (CI's campaign, program eSz6ybt71wR1:
-        /// refused as SG0019, "a call's argument").
+        /// FTangent inside the arguments of a generated call and of calls with one candidate, a method of one's own and
+        /// Math.Tanh (CI's campaign, program eSz6ybt71wR1: refused as SG0019, "a call's argument").
         /// </summary>
         [Differentiable]
         public static double TangentsAsArguments(double a, double b)
         {
             double gx = 0, gy = 0;
             double v = FGradient(a, (b > FTangent(a, b, 1, 0)) ? b : 2 * b, ref gx, ref gy);
-            return v + Cubed(FTangent(a, b, 0, 1), a) + (gx * gy);
+            return v + Cubed(FTangent(a, b, 0, 1), a) + (gx * gy) + Math.Tanh(FTangent(a, b, 1, 0));
         }
 
         /// <summary>Writes all of y (three elements) from a and b, and returns y[2]·n + b.</summary>
