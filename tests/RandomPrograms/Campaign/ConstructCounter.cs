@@ -225,6 +225,9 @@ namespace SymGrad.RandomPrograms.Campaign
                     case CallStmt { IsNested: false, IsNn: false } s when TangentIn(s.Args):
                         set.Add("FTangent in an argument of a method of the program");
                         break;
+                    case MathCall mc when mc.Args.Any(a => Measure.All(a).Any(x => x is CallExpr { IsNested: true, Suffix: "Tangent" })):
+                        set.Add("FTangent in an argument of Math." + mc.Function);
+                        break;
                 }
             }
 

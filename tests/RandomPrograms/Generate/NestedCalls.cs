@@ -48,12 +48,13 @@ namespace SymGrad.RandomPrograms.Generate
 
         /// <summary>
         /// The program with each FTangent that is an argument of a call SymGrad cannot type without it
-        /// (<c>Math.Tanh(NTangent(…))</c>, <c>Nn.Sigmoid(NTangent(…))</c>, a generic <c>H(NTangent(…), y)</c> whose T is
+        /// (<c>Math.Log(NTangent(…))</c>, <c>Nn.Sigmoid(NTangent(…))</c>, a generic <c>H(NTangent(…), y)</c> whose T is
         /// inferred, <c>new V3(NTangent(…), …)</c>) or in a switch expression made a plain call of F: the generated method is
         /// not there while SymGrad runs, so what contains it has no type — an enclosing call with overloads or a type argument
         /// to infer does not bind (SG0019, FOUND.md N1), a switch on it is refused and one with it in an arm loses the other
         /// arms' derivatives (N5). Everywhere else — operands, conditions, a local's or a return's value, the arguments of
-        /// FGradient, FBackward and of a method of the program that is not generic — they stay.
+        /// FGradient, FBackward, of a method of the program that is not generic and of a Math function with one overload
+        /// (<c>Math.Tanh</c>) — they stay.
         /// </summary>
         public static ProgramModel OutOfArguments(ProgramModel program)
         {
@@ -100,11 +101,14 @@ namespace SymGrad.RandomPrograms.Generate
             },
             LocalCall l => l with { Args = l.Args.Select(a => Map(methods, a, true)).ToImmutableArray() },
             FromEnd f => f with { Offset = Map(methods, f.Offset, inCall) },
-            MathCall mc => mc with { Args = mc.Args.Select(a => Map(methods, a, true)).ToImmutableArray() },
+            MathCall mc => mc with { Args = mc.Args.Select(a => Map(methods, a, inCall || !OneOverload.Contains(mc.Function))).ToImmutableArray() },
             Cast c => c with { Operand = Map(methods, c.Operand, inCall) },
             StructNew sn => sn with { Fields = sn.Fields.Select(f => f is null ? null : Map(methods, f, inCall || sn.Ctor)).ToImmutableArray() },
             _ => e,
         };
+
+        /// <summary>Math (MathF) functions with one overload: <c>Math.Tanh(NTangent(…))</c> is typed without its argument's type.</summary>
+        private static readonly HashSet<string> OneOverload = new() { "Sin", "Cos", "Tan", "Exp", "Tanh", "Sinh", "Cosh", "Sqrt", "Atan", "Asin", "Acos", "Cbrt" };
 
         /// <summary>A call of a method of the program that is not generic: one candidate, typed without its arguments' types.</summary>
         private static bool Plain(Dictionary<string, Method> methods, string callee, bool isNn) => !isNn && methods.TryGetValue(callee, out Method? m) && !m.IsGeneric;
