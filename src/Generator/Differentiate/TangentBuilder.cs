@@ -109,11 +109,7 @@ namespace SymGrad.Generator.Differentiate
         /// default), as an <see cref="Opaque"/> template: the initializer's braces doubled, <c>{i}</c> where the i-th stands.
         /// </summary>
         private static string StructOf(string type, IEnumerable<string> paths)
-        {
-            string text = Emit.StructInitializer.Of(type, paths.Select((path, i) => (path, "\u0001" + i + "\u0001")));
-            text = text.Replace("{", "{{").Replace("}", "}}");
-            return System.Text.RegularExpressions.Regex.Replace(text, "\u0001(\\d+)\u0001", "{$1}");
-        }
+            => Emit.StructInitializer.Of(type, paths.Select((path, i) => (path, "{" + i + "}")), template: true);
 
         /// <summary>
         /// Forward over reverse: the tangent of a backward pass along a direction of the inputs, for a Hessian-vector
@@ -679,10 +675,9 @@ namespace SymGrad.Generator.Differentiate
                     continue;
                 }
 
-                (Expr value, Expr tangent) = Forward(call.Args[i], output);
-                bool zero = Simplifier.IsConstant(tangent, 0);
-                args.Add(zero ? value : Bind(value, "u", output));
-                tangents.Add(zero ? null : tangent);
+                (Expr value, Expr? tangent) = Argument(call.Args[i], output);
+                args.Add(value);
+                tangents.Add(tangent);
             }
 
             UserCall primal = call with { Args = args.ToEquatableArray() };
@@ -710,6 +705,13 @@ namespace SymGrad.Generator.Differentiate
             return (value2, Simplify(sum!));
         }
 
+        /// <summary>A scalar argument of a call and its tangent (null where it is zero), bound to a local where it varies: read twice.</summary>
+        private (Expr Value, Expr? Tangent) Argument(Expr argument, List<Stmt> output)
+        {
+            (Expr value, Expr tangent) = Forward(argument, output);
+            return Simplifier.IsConstant(tangent, 0) ? (value, null) : (Bind(value, "u", output), tangent);
+        }
+
         private (UserCall Call, UserCall? Tangent) CallTangent(UserCall call, List<Stmt> output)
         {
             var parameters = call.Target.Parameters;
@@ -727,11 +729,9 @@ namespace SymGrad.Generator.Differentiate
                 }
                 else if (parameters[i].IsDifferentiable)
                 {
-                    (Expr value, Expr tangent) = Forward(a, output);
-                    bool zero = Simplifier.IsConstant(tangent, 0);
-                    varies |= !zero;
-                    a = zero ? value : Bind(value, "u", output);
-                    tangents.Add(tangent);
+                    (a, Expr? tangent) = Argument(a, output);
+                    varies |= tangent is not null;
+                    tangents.Add(tangent ?? Zero(parameters[i].ElementType));
                 }
 
                 args.Add(a);
