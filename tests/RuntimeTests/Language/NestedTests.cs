@@ -170,6 +170,36 @@ namespace SymGrad.RuntimeTests.Language
             for (int i = 0; i < 3; i++) Assert.Equal(Central(h => Loss(a, Shift(x, i, h)), 0), dx[i], 6);
         }
 
+        /// <summary>The callees of the cases above, gradient-checked on their own: a span given twice, an output written by elements.</summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void TheCalleesGradients(int seed)
+        {
+            var rng = new Random(seed);
+            double[] u = Random(rng, 4), w = Random(rng, 4), du = new double[4], dw = new double[4], a = { 0.5 + rng.NextDouble() };
+            double da = 0;
+            NestedCases.TanhDotGradient(u, w, a[0], du, dw, ref da);
+            Verify(() => NestedCases.TanhDot(u, w, a[0]), Param("u", u, du), Param("w", w, dw), Scalar("a", a, da));
+
+            double[] dw2 = new double[4];
+            double da2 = 0;
+            NestedCases.OneSpanTwiceGradient(w, a[0], dw2, ref da2);
+            Verify(() => NestedCases.OneSpanTwice(w, a[0]), Param("w", w, dw2), Scalar("a", a, da2));
+
+            double[] b = { rng.NextDouble() - 0.5 }, y = new double[3], dy = Random(rng, 3);
+            double da3 = 0, db3 = 0;
+            NestedCases.WritesThree(a[0], y, b[0], 2);
+            NestedCases.WritesThreeBackward(a[0], y, b[0], 2, 0.7, dy, ref da3, ref db3);
+            double Loss()
+            {
+                double[] y2 = new double[3];
+                double r = NestedCases.WritesThree(a[0], y2, b[0], 2);
+                return (0.7 * r) + y2.Zip(dy, (p, q) => p * q).Sum();
+            }
+
+            Verify(Loss, Scalar("a", a, da3), Scalar("b", b, db3));
+        }
+
         private static double Central(Func<double, double> f, double x) => (f(x + H) - f(x - H)) / (2 * H);
 
         private static double[] Shift(double[] values, int i, double h)
