@@ -531,6 +531,26 @@ namespace SymGrad.GeneratorTests
                 "[TangentOf] method 'ScaleTangent' does not match the forward mode of 'Ops.Scale'; expected: "
                 + "static double ScaleTangent(ReadOnlySpan<double> x, Span<double> y, double k, ReadOnlySpan<double> tx, Span<double> ty)");
 
+        /// <summary>A second order (the tangent of a registered backward) with the wrong signature: the ref gradient's tangent is a ref.</summary>
+        [Fact]
+        public void SG0023_ASecondOrderWithTheWrongSignature()
+            => Expect("""
+                using SymGrad;
+
+                public static class Ops
+                {
+                    public static double Softplus(double x) => System.Math.Log(1 + System.Math.Exp(x));
+
+                    [DerivativeOf(typeof(Ops), nameof(Softplus))]
+                    public static void SoftplusBackward(double x, double dResult, ref double dx) => dx += dResult / (1 + System.Math.Exp(-x));
+
+                    [TangentOf(typeof(Ops), nameof(SoftplusBackward))]
+                    public static void [|SoftplusBackwardTangent|](double x, double dResult, ref double dx, double tx, ref double tdx) { }
+                }
+                """, "SG0023",
+                "[TangentOf] method 'SoftplusBackwardTangent' does not match the forward mode of 'Ops.SoftplusBackward'; expected: "
+                + "static void SoftplusBackwardTangent(double x, double dResult, ref double dx, double tx, double tdResult, ref double tdx)");
+
         [Fact]
         public void SG0010_SpanLayerSignatureIsSpelledOut()
             => Expect("""

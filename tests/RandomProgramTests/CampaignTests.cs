@@ -50,7 +50,7 @@ namespace SymGrad.RandomProgramTests
         /// <summary>
         /// A fixed seed whose 80 programs take every derivative mode in both twins — MJacobian by forward and by backward
         /// sweeps (P14), MHessianVector (P15), MHessian (P16), MTangent and MHessianVector of methods with calls (of generic
-        /// methods too), out results, struct results, layer fields, struct parameters, a nested FGradient — and PyTorch's jvp, hvp and jacobian (P17): CI checks each on
+        /// methods too, of the Nn losses' and Softplus's registered second orders), out results, struct results, layer fields, struct parameters, a nested FGradient — and PyTorch's jvp, hvp and jacobian (P17): CI checks each on
         /// every run, whatever the fresh seeds of the campaigns above draw. Measured 50 s in Release on the 2-core machine, busy.
         /// </summary>
         [Fact]
@@ -75,6 +75,8 @@ namespace SymGrad.RandomProgramTests
                 "MTangent (P13) checked on a method with a struct result", "MTangent (P13) checked on a method calling a generic method of the program",
                 "MTangent (P13) checked on a method calling a registered backward with no registered tangent",
                 "MHessianVector (P15) checked on a method calling a method of the program", "MHessianVector (P15) checked on a method with a struct parameter",
+                "MHessianVector (P15) checked on a method calling an Nn loss (its registered second order)",
+                "MHessianVector (P15) checked on a method calling a registered second order of a scalar (Smooth.Softplus)",
                 "MHessian (P16) checked on a method with a struct parameter",
                 "methods with a nested call of FGradient",
             }, what => Assert.True(Sum(r => r.ConstructsChecked.GetValueOrDefault(what)) > 0, "none: " + what));

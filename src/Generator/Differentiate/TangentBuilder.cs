@@ -121,11 +121,11 @@ namespace SymGrad.Generator.Differentiate
         public static Block? OverReverse(Block body, IEnumerable<string> inputs, Dictionary<string, string> tangents, ISet<string> unread, NameAllocator names)
         {
             // Calls: of a scalar method without outputs whose own second-order methods SymGrad writes (its backward's tangent is
-            // its MBackward along the seed's tangent and its MTangentBackward along the inputs'), and in values, of methods with
-            // a forward mode.
+            // its MBackward along the seed's tangent and its MTangentBackward along the inputs'), of a registered backward with a
+            // registered tangent of its own (its second order), and in values, of methods with a forward mode.
             var all = Walk.All(body).ToList();
-            if (all.Any(s => s is CallStatement || s is Invoke inv && !NestedBackward(inv) && !inv.IsAddCotangent)
-                || all.SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).Any(e => e is UnknownCall || e is UserCall { Target.Tangent: null }))
+            if (all.Any(s => s is CallStatement || s is Invoke inv && !NestedBackward(inv) && !RegisteredSecondOrder(inv) && !inv.IsAddCotangent)
+                || all.SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).Any(e => e is UnknownCall || e is UserCall { Target: { Tangent: null, TangentFromBackward: false } }))
             {
                 return null;
             }
@@ -185,6 +185,56 @@ namespace SymGrad.Generator.Differentiate
             return Prune(product, builder._covered);
         }
 
+        /// <summary>The backward of a registered method whose own tangent is registered (see <see cref="RegisteredBackwardTangent"/>).</summary>
+        private static bool RegisteredSecondOrder(Invoke inv) => inv.Call is { Registered: true, BackwardTangent: not null } && inv.Cotangents.Count > 0;
+
+        /// <summary>
+        /// The registered backward <c>FBackward(x, y, s, ȳ, ref dx)</c> replaced by the call of its registered tangent, which
+        /// writes what it writes and the tangents of its gradients along those of everything it reads (ẋ, the outputs' ẏ, the
+        /// seeds' ṡ and ȳ̇): <c>FBackwardTangent(x, y, s, ȳ, ref dx, ẋ, ẏ, ṡ, ȳ̇, ref dẋ)</c>. A gradient whose tangent is not
+        /// asked for gets a local nobody reads (a ref) or an empty span (not needed). Null when nothing it reads varies.
+        /// </summary>
+        private Invoke? RegisteredBackwardTangent(Invoke inv, CallTarget callee, List<Stmt> output)
+        {
+            // The backward's parameters: the callee's (its outputs read as values), the result's seed, the outputs' cotangents,
+            // then a gradient per differentiable input.
+            var parameters = callee.Parameters;
+            int n = parameters.Count, outputs = parameters.Count(p => p.Kind == ParameterKind.SpanOutput);
+            int seeds = (callee.ReturnType is "double" or "float" ? 1 : 0) + outputs;
+            var tangents = new List<Expr>();
+            bool varies = false;
+            for (int i = 0; i < n + seeds; i++)
+            {
+                if (i < n && !parameters[i].IsDifferentiable && parameters[i].Kind != ParameterKind.SpanOutput)
+                {
+                    continue;
+                }
+
+                Expr arg = inv.Args[i];
+                Expr tangent = arg is SpanRef span ? (HasTangent(span.Span) ? span with { Span = Tangent(span.Span) } : Empty)
+                    : arg.IsReal ? Forward(arg, output).Tangent : Empty;
+                varies |= tangent != Empty && !Simplifier.IsConstant(tangent, 0);
+                tangents.Add(tangent);
+            }
+
+            var products = inv.Args.Skip(n + seeds).Select(g => g switch
+            {
+                Written { Target: Name t } when _active.Contains(t.Id) => new Written(t with { Id = Tangent(t.Id) }),
+                Written { Target: SpanRef r } when _active.Contains(r.Span) || _tangents.ContainsKey(r.Span) => new Written(r with { Span = Tangent(r.Span) }),
+                Written { Target: Name t } => Discard(t.Type, output),
+                _ => Empty,
+            }).ToList();
+            return varies && products.Any(p => p != Empty) ? inv with { Target = callee.BackwardTangent!, Args = inv.Args.Concat(tangents).Concat(products).ToEquatableArray() } : null;
+        }
+
+        /// <summary>A local nobody reads, written for a <c>ref</c> argument whose value is not wanted.</summary>
+        private Expr Discard(string type, List<Stmt> output)
+        {
+            string discard = _names.Reserve("unwanted");
+            output.Add(new LocalDecl(discard, type, Zero(type), ""));
+            return new Written(new Name(discard, type));
+        }
+
         /// <summary>The backward of a call whose tangent SymGrad can write (see <see cref="BackwardTangent"/>).</summary>
         private static bool NestedBackward(Invoke inv) => inv.Call is { Nested: true } c && c.ReturnType != "void"
             && !c.Parameters.Any(p => p.Kind == ParameterKind.SpanOutput) && inv.Cotangents.Count == 1;
@@ -212,12 +262,7 @@ namespace SymGrad.Generator.Differentiate
             }
 
             // A gradient whose tangent is not asked for: an empty span, or a local nobody reads for a ref.
-            Expr Discard(string type)
-            {
-                string discard = _names.Reserve("unwanted");
-                output.Add(new LocalDecl(discard, type, Zero(type), ""));
-                return new Written(new Name(discard, type));
-            }
+            Expr Discard(string type) => this.Discard(type, output);
 
             var directions = new List<Expr>();
             var unwanted = new List<Expr>();
@@ -480,6 +525,9 @@ namespace SymGrad.Generator.Differentiate
                     case Invoke { IsAddCotangent: true } add when add.Args[0] is Name scratch && _active.Contains(scratch.Id) && add.Args[1] is Written { Target: SpanRef into }:
                         output.Add(Invoke.AddCotangent(scratch with { Id = Tangent(scratch.Id) }, into with { Span = Tangent(into.Span) }));
                         output.Add(add);
+                        break;
+                    case Invoke inv when inv.Call is { } callee && RegisteredSecondOrder(inv):
+                        output.Add(RegisteredBackwardTangent(inv, callee, output) ?? inv);
                         break;
                     case Invoke inv when inv.Call is { } callee && NestedBackward(inv):
                         output.AddRange(BackwardTangent(inv, callee, output).ToList());

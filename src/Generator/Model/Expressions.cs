@@ -89,6 +89,12 @@ namespace SymGrad.Generator.Model
         public string? TangentContainingType { get; init; }
 
         /// <summary>
+        /// A registered backward's own registered tangent (<c>[TangentOf(typeof(Nn), nameof(Nn.SumOfSquaresBackward))]</c>),
+        /// fully qualified: the second order a caller's Hessian-vector product differentiates the call through. Null when none.
+        /// </summary>
+        public string? BackwardTangent { get; init; }
+
+        /// <summary>
         /// A registered function of scalars with no registered tangent: its tangent is read from its backward, which with the
         /// seed 1 gives ∇f, so ḟ = ∇f·ẋ (a 1 × n Jacobian: its row is its gradient).
         /// </summary>

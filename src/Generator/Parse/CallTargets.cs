@@ -80,12 +80,14 @@ namespace SymGrad.Generator.Parse
                     string backwardOwner = accumulating.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
                     bool sameOwner = assigning is not null && SymbolEqualityComparer.Default.Equals(assigning.ContainingType, accumulating.ContainingType);
                     IMethodSymbol? tangent = RegisteredTangent(callee, caller, compilation);
+                    IMethodSymbol? secondOrder = RegisteredTangent(accumulating, caller, compilation);
                     return new CallTarget(owner, callee.Name, backwardOwner, accumulating.Name, parameters.ToEquatableArray(), returnType, Registered: true)
                     {
                         Tangent = tangent?.Name,
                         TangentContainingType = tangent?.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                         AssigningBackward = sameOwner ? assigning!.Name : null,
                         AssignedInput = sameOwner ? assigned : null,
+                        BackwardTangent = secondOrder is null ? null : secondOrder.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + secondOrder.Name,
                     };
                 }
             }
@@ -95,7 +97,8 @@ namespace SymGrad.Generator.Parse
 
         /// <summary>
         /// The <c>[TangentOf]</c> registration of <paramref name="callee"/> whose signature is its <c>MTangent</c>'s (with overloads,
-        /// the one that fits): one next to the method wins, then one next to the caller, then the first in source order.
+        /// the one that fits): one next to the method wins, then one next to the caller, then the first in source order. The
+        /// callee may itself be a registered backward: its tangent is the second order of the method it differentiates.
         /// </summary>
         private static IMethodSymbol? RegisteredTangent(IMethodSymbol callee, IMethodSymbol caller, Compilation? compilation)
         {

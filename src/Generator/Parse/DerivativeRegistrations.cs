@@ -114,24 +114,43 @@ namespace SymGrad.Generator.Parse
 
         /// <summary>
         /// The <c>MTangent</c> parameter list SymGrad would generate for <paramref name="target"/>: its parameters, a tangent per
-        /// differentiable input (a <c>ReadOnlySpan</c> for a span or array), a <c>Span</c> tangent per output.
+        /// differentiable input (a <c>ReadOnlySpan</c> for a span or array), a <c>Span</c> tangent per output — for a registered
+        /// backward (its second order), a <c>ref T</c> tangent per <c>ref T</c> gradient among the outputs.
         /// </summary>
         public static List<(string Type, RefKind Kind, string Name)>? ExpectedTangentSignature(IMethodSymbol target, Compilation? compilation)
         {
-            var specs = new List<ParameterSpec>();
+            var result = new List<(string Type, RefKind Kind, string Name)>();
+            var inputs = new List<(string Type, RefKind Kind, string Name)>();
+            var outputs = new List<(string Type, RefKind Kind, string Name)>();
             foreach (IParameterSymbol p in target.Parameters)
             {
+                // A registered backward's ref gradient (ref double dx) is an output: its tangent is a ref too.
+                if (p.RefKind == RefKind.Ref && TypeNames.IsReal(p.Type))
+                {
+                    result.Add((TypeNames.Of(p.Type), RefKind.Ref, p.Name));
+                    outputs.Add((TypeNames.Of(p.Type), RefKind.Ref, "t" + p.Name));
+                    continue;
+                }
+
                 if (MethodParser.ClassifyParameter(p, compilation, out _) is not { } spec)
                 {
                     return null;
                 }
 
-                specs.Add(spec);
+                result.Add((spec.Type, RefKind.None, spec.Name));
+                if (spec.IsDifferentiable)
+                {
+                    inputs.Add((spec.Kind == ParameterKind.Scalar ? spec.Type : $"global::System.ReadOnlySpan<{spec.ElementType}>", RefKind.None, "t" + spec.Name));
+                }
+
+                if (spec.Kind == ParameterKind.SpanOutput)
+                {
+                    outputs.Add(($"global::System.Span<{spec.ElementType}>", RefKind.None, "t" + spec.Name));
+                }
             }
 
-            var result = specs.Select(s => (s.Type, RefKind.None, s.Name)).ToList();
-            result.AddRange(specs.Where(s => s.IsDifferentiable).Select(s => (s.Kind == ParameterKind.Scalar ? s.Type : $"global::System.ReadOnlySpan<{s.ElementType}>", RefKind.None, "t" + s.Name)));
-            result.AddRange(specs.Where(s => s.Kind == ParameterKind.SpanOutput).Select(s => ($"global::System.Span<{s.ElementType}>", RefKind.None, "t" + s.Name)));
+            result.AddRange(inputs);
+            result.AddRange(outputs);
             return result;
         }
 

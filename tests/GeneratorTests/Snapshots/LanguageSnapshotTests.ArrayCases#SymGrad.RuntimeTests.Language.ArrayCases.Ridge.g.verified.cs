@@ -86,6 +86,81 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Ridge</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void RidgeHessianVector(double[] w, double[] x, double t, double lambda, global::System.ReadOnlySpan<double> vw, global::System.ReadOnlySpan<double> vx, double vt, double vlambda, global::System.Span<double> hvw, global::System.Span<double> hvx, ref double hvt, ref double hvlambda)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vw, nameof(vw), w, nameof(w));
+            global::SymGrad.Guard.SameLength<double>(hvw, nameof(hvw), w, nameof(w));
+            vw = global::SymGrad.Workspace.ZerosIfEmpty(vw, w.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            double dot = global::SymGrad.RuntimeTests.Language.ArrayCases.Dot(w, x);
+            double te = global::SymGrad.RuntimeTests.Language.ArrayCases.DotTangent(w, x, vw, vx) - vt;
+            double e = dot - t;
+            // Reverse sweep: adjoints, last statement first.
+            // return e * e + lambda * Nn.SumOfSquares(w);   ∂result/∂e = 2·e; ∂result/∂lambda = global::SymGrad.Nn.SumOfSquares(w)
+            double u = 2 * dResult;
+            double tde = u * te;
+            double de = u * e;
+            double tsumOfSquares = global::SymGrad.Nn.SumOfSquaresTangent(w, vw);
+            hvlambda += dResult * tsumOfSquares;
+            global::SymGrad.Nn.SumOfSquaresBackwardTangent(w, dResult * lambda, default, vw, dResult * vlambda, hvw);
+            // double e = Dot(w, x) - t;   ∂e/∂t = -1
+            global::SymGrad.RuntimeTests.Language.ArrayCases.DotBackward(w, x, tde, hvw, hvx);
+            global::SymGrad.RuntimeTests.Language.ArrayCases.DotTangentBackward(w, x, vw, vx, de, hvw, hvx, default, default);
+            hvt -= tde;
+        }
+
+        /// <summary>
+        /// The Hessian of <c>Ridge</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of w, then each element of x, then t, then lambda),
+        /// one <c>RidgeHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void RidgeHessian(double[] w, double[] x, double t, double lambda, global::System.Span<double> hessian)
+        {
+            int cW = 0;
+            int cX = cW + w.Length;
+            int cT = cX + x.Length;
+            int cLambda = cT + 1;
+            int size = cLambda + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vw = workspace.RentDoubles(w.Length);
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vw.Clear();
+                    if (column >= cW && column < cW + w.Length)
+                    {
+                        vw[column - cW] = 1;
+                    }
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    RidgeHessianVector(w, x, t, lambda, vw, vx, column == cT ? 1 : 0, column == cLambda ? 1 : 0, hessian.Slice(column * size + cW, w.Length), hessian.Slice(column * size + cX, x.Length), ref hessian[column * size + cT], ref hessian[column * size + cLambda]);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Ridge</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of w, then each element of x, then t, then lambda). It runs whichever needs fewer passes at
@@ -147,6 +222,55 @@ namespace SymGrad.RuntimeTests.Language
                         jacobian[row * columns + cLambda] = dlambda2;
                     }
                 }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>RidgeTangent</c> (nested differentiation), derived by SymGrad: RidgeTangent(x, ẋ) = ∇Ridge(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>RidgeHessianVector</c>) and dResult·∇Ridge(x) into those
+        /// of the tangents (<c>RidgeBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void RidgeTangentBackward(double[] w, double[] x, double t, double lambda, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> tx, double tt, double tlambda, double dResult, global::System.Span<double> dw, global::System.Span<double> dx, ref double dt, ref double dlambda, global::System.Span<double> dtw, global::System.Span<double> dtx, ref double dtt, ref double dtlambda)
+        {
+            RidgeBackward(w, x, t, lambda, dResult, dtw, dtx, ref dtt, ref dtlambda);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vw = workspace.RentDoubles(tw.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tw, vw);
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                RidgeHessianVector(w, x, t, lambda, vw, vx, dResult * tt, dResult * tlambda, global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length), global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length), ref dt, ref dlambda);
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>RidgeTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Ridge(x)·ẋ along
+        /// (u, u̇), that is ∇Ridge(x)·u̇ + (H·u)·ẋ, by <c>RidgeTangent</c> and <c>RidgeHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double RidgeTangentTangent(double[] w, double[] x, double t, double lambda, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> tx, double tt, double tlambda, global::System.ReadOnlySpan<double> uw, global::System.ReadOnlySpan<double> ux, double ut, double ulambda, global::System.ReadOnlySpan<double> utw, global::System.ReadOnlySpan<double> utx, double utt, double utlambda)
+        {
+            double hut = 0;
+            double hulambda = 0;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> huw = workspace.RentDoubles(w.Length);
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                RidgeHessianVector(w, x, t, lambda, uw, ux, ut, ulambda, huw, hux, ref hut, ref hulambda);
+                return RidgeTangent(w, x, t, lambda, utw, utx, utt, utlambda) + (tw.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(huw, tw)) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx)) + hut * tt + hulambda * tlambda;
             }
             finally
             {

@@ -82,6 +82,72 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>SoftplusSum</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SoftplusSumHessianVector(global::System.ReadOnlySpan<double> x, double scale, global::System.ReadOnlySpan<double> vx, double vscale, global::System.Span<double> hvx, ref double hvscale)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return s;
+            double ds = dResult;
+            // foreach (double v in x)
+            for (int i = x.Length - 1; i >= 0; i--)
+            {
+                // This iteration's forward values.
+                double tv = vx[i];
+                double v = x[i];
+                // s += SmoothLibrary.Softplus(scale * v);
+                double tdSoftplusX = 0;
+                double dSoftplusX = 0;
+                global::SymGrad.RuntimeTests.Language.SmoothDerivatives.SoftplusBackwardTangent(scale * v, ds, ref dSoftplusX, vscale * v + scale * tv, 0, ref tdSoftplusX);
+                hvscale += tdSoftplusX * v + dSoftplusX * tv;
+                double tdv = tdSoftplusX * scale + dSoftplusX * vscale;
+                // double v = x[i];
+                hvx[i] += tdv;
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>SoftplusSum</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x, then scale),
+        /// one <c>SoftplusSumHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SoftplusSumHessian(global::System.ReadOnlySpan<double> x, double scale, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cScale = cX + x.Length;
+            int size = cScale + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    SoftplusSumHessianVector(x, scale, vx, column == cScale ? 1 : 0, hessian.Slice(column * size + cX, x.Length), ref hessian[column * size + cScale]);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>SoftplusSum</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x, then scale). It runs whichever needs fewer passes at
@@ -129,6 +195,51 @@ namespace SymGrad.RuntimeTests.Language
                         jacobian[row * columns + cScale] = dscale2;
                     }
                 }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>SoftplusSumTangent</c> (nested differentiation), derived by SymGrad: SoftplusSumTangent(x, ẋ) = ∇SoftplusSum(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>SoftplusSumHessianVector</c>) and dResult·∇SoftplusSum(x) into those
+        /// of the tangents (<c>SoftplusSumBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SoftplusSumTangentBackward(global::System.ReadOnlySpan<double> x, double scale, global::System.ReadOnlySpan<double> tx, double tscale, double dResult, global::System.Span<double> dx, ref double dscale, global::System.Span<double> dtx, ref double dtscale)
+        {
+            SoftplusSumBackward(x, scale, dResult, dtx, ref dtscale);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                SoftplusSumHessianVector(x, scale, vx, dResult * tscale, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length), ref dscale);
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>SoftplusSumTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇SoftplusSum(x)·ẋ along
+        /// (u, u̇), that is ∇SoftplusSum(x)·u̇ + (H·u)·ẋ, by <c>SoftplusSumTangent</c> and <c>SoftplusSumHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double SoftplusSumTangentTangent(global::System.ReadOnlySpan<double> x, double scale, global::System.ReadOnlySpan<double> tx, double tscale, global::System.ReadOnlySpan<double> ux, double uscale, global::System.ReadOnlySpan<double> utx, double utscale)
+        {
+            double huscale = 0;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                SoftplusSumHessianVector(x, scale, ux, uscale, hux, ref huscale);
+                return SoftplusSumTangent(x, scale, utx, utscale) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx)) + huscale * tscale;
             }
             finally
             {

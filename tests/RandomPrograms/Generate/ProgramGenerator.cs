@@ -1353,7 +1353,7 @@ namespace SymGrad.RandomPrograms.Generate
                 case "select": return Selection(d);
                 case "fma": return Call("FusedMultiplyAdd", GenReal(d), GenReal(d), GenReal(d));
                 case "numeric": return NumericStatic(d);
-                case "library": return One("Softplus", GenReal(d));
+                case "library": return One(_r.Pick(new[] { "Softplus", "LogCosh" }), GenReal(d));
                 case "Round":
                     return new Binary("*", One(_r.Pick(new[] { "Floor", "Ceiling", "Round", "Truncate" }), new Binary("*", GenReal(d), new RealLit(2))), GenReal(d));
                 case "Sign": return new Binary("*", new Cast(ValueType.Real, One("Sign", GenReal(d))), GenReal(d));

@@ -50,8 +50,9 @@ namespace SymGrad.RandomPrograms.Model
         /// <c>MHessianVector</c>: a real result and nothing else — no outputs, no <c>out</c> or struct result, no differentiable
         /// field read, one real type — with at least one differentiable input (a struct parameter's direction and product are
         /// of its type). Calls only of methods of the program it can differentiate twice through (<see cref="Nestable"/>, as a
-        /// value: F's backward's tangent is FBackward and FTangentBackward); no <c>Nn</c> or library call, no nested call (the
-        /// tangent of FTangentBackward is not written).
+        /// value: F's backward's tangent is FBackward and FTangentBackward), of the <c>Nn</c> losses and of library functions
+        /// whose backward has a registered tangent (their second order: <see cref="MathNames.SecondOrder"/>); no call writing
+        /// outputs, no nested call (the tangent of FTangentBackward is not written).
         /// </summary>
         public static bool HasHessianVector(ProgramModel program, Method m) => HasHessianVector(program, m, new HashSet<string>());
 
@@ -60,9 +61,10 @@ namespace SymGrad.RandomPrograms.Model
                && !m.Params.Any(p => p.Kind is ParamKind.RealOut or ParamKind.RealSpanOut) && !ReadsLayerGradientFields(m)
                && Measure.All(m.Body).All(n => n switch
                {
-                   MathCall c => !MathNames.Library.Contains(c.Function),
+                   MathCall c => !MathNames.Library.Contains(c.Function) || MathNames.SecondOrder.Contains(c.Function),
                    CallStmt => false,
-                   CallExpr { IsNn: true } or CallExpr { IsNested: true } => false,
+                   CallExpr { IsNn: true } => true, // the losses (SumOfSquares, MseLoss, SoftmaxCrossEntropy): each has a second order
+                   CallExpr { IsNested: true } => false,
                    CallExpr c => Callee(program, c.Callee) is { } f && Nestable(program, f, seen),
                    _ => true,
                });

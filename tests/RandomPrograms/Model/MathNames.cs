@@ -6,10 +6,17 @@ namespace SymGrad.RandomPrograms.Model
     public static class MathNames
     {
         /// <summary>
-        /// Functions of a library outside the program (<c>Smooth.Softplus</c>) with no derivative of their own: their
-        /// <c>[DerivativeOf]</c> backwards are registered in a third type, <c>SmoothDerivatives</c> (<see cref="Library"/>).
+        /// Functions of a library outside the program (<c>Smooth.Softplus</c>, <c>Smooth.LogCosh</c>) with no derivative of
+        /// their own: their <c>[DerivativeOf]</c> backwards are registered in a third type, <c>SmoothDerivatives</c>
+        /// (<see cref="LibrarySource"/>), without a <c>[TangentOf]</c> tangent (MTangent reads theirs off the backward).
         /// </summary>
-        public static readonly HashSet<string> Library = new() { "Softplus" };
+        public static readonly HashSet<string> Library = new() { "Softplus", "LogCosh" };
+
+        /// <summary>
+        /// The library functions whose backward has a registered tangent of its own (a second order), so that a caller
+        /// has <c>MHessianVector</c>: Softplus; LogCosh has none.
+        /// </summary>
+        public static readonly HashSet<string> SecondOrder = new() { "Softplus" };
 
         /// <summary>The library every batch compiles with the programs (and a standalone program prints after itself).</summary>
         public const string LibrarySource = """
@@ -18,6 +25,10 @@ namespace SymGrad.RandomPrograms.Model
                 public static double Softplus(double x) => System.Math.Max(x, 0) + System.Math.Log(1 + System.Math.Exp(-System.Math.Abs(x)));
 
                 public static float Softplus(float x) => System.MathF.Max(x, 0) + System.MathF.Log(1 + System.MathF.Exp(-System.MathF.Abs(x)));
+
+                public static double LogCosh(double x) => System.Math.Abs(x) + System.Math.Log(1 + System.Math.Exp(-2 * System.Math.Abs(x))) - System.Math.Log(2);
+
+                public static float LogCosh(float x) => System.MathF.Abs(x) + System.MathF.Log(1 + System.MathF.Exp(-2 * System.MathF.Abs(x))) - System.MathF.Log(2);
             }
 
             public static class SmoothDerivatives
@@ -27,6 +38,28 @@ namespace SymGrad.RandomPrograms.Model
 
                 [SymGrad.DerivativeOf(typeof(Smooth), nameof(Smooth.Softplus))]
                 public static void SoftplusBackward(float x, float dResult, ref float dx) => dx += dResult / (1 + System.MathF.Exp(-x));
+
+                [SymGrad.TangentOf(typeof(SmoothDerivatives), nameof(SoftplusBackward))]
+                public static void SoftplusBackwardTangent(double x, double dResult, ref double dx, double tx, double tdResult, ref double tdx)
+                {
+                    double s = 1 / (1 + System.Math.Exp(-x));
+                    dx += dResult * s;
+                    tdx += tdResult * s + dResult * s * (1 - s) * tx;
+                }
+
+                [SymGrad.TangentOf(typeof(SmoothDerivatives), nameof(SoftplusBackward))]
+                public static void SoftplusBackwardTangent(float x, float dResult, ref float dx, float tx, float tdResult, ref float tdx)
+                {
+                    float s = 1 / (1 + System.MathF.Exp(-x));
+                    dx += dResult * s;
+                    tdx += tdResult * s + dResult * s * (1 - s) * tx;
+                }
+
+                [SymGrad.DerivativeOf(typeof(Smooth), nameof(Smooth.LogCosh))]
+                public static void LogCoshBackward(double x, double dResult, ref double dx) => dx += dResult * System.Math.Tanh(x);
+
+                [SymGrad.DerivativeOf(typeof(Smooth), nameof(Smooth.LogCosh))]
+                public static void LogCoshBackward(float x, float dResult, ref float dx) => dx += dResult * System.MathF.Tanh(x);
             }
             """;
 

@@ -173,6 +173,51 @@ namespace SymGrad.RuntimeTests.Language
         [MemberData(nameof(SeedData))]
         public void OneSpanForTwoInputsOfACall(int seed) => AgainstGradients(seed, NestedCases.OneSpanTwiceHessianVector, NestedCases.OneSpanTwiceGradient);
 
+        /// <summary>
+        /// Calls of the Nn losses (SoftmaxCrossEntropy, MseLoss, SumOfSquares), whose seeds vary: their backwards' registered
+        /// tangents (second orders) give H·v, against central differences of the gradient; float against double.
+        /// </summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void CallsOfTheNnLosses(int seed)
+        {
+            var rng = new Random(seed);
+            const int rows = 3, classes = 4, n = 5;
+            int[] labels = Labels(rng, rows, classes);
+            double[] logits = Random(rng, rows * classes, -2, 2), p = Random(rng, n), t = Random(rng, n);
+            double lambda = 0.5 + rng.NextDouble();
+            double[] vl = Random(rng, rows * classes), vp = Random(rng, n), vt = Random(rng, n);
+            double vlambda = rng.NextDouble() - 0.5;
+            double[] hl = new double[rows * classes], hp = new double[n], ht = new double[n];
+            double hlambda = 0;
+            SecondOrderCases.LossesHessianVector(logits, labels, p, t, lambda, rows, classes, vl, vp, vt, vlambda, hl, hp, ht, ref hlambda);
+            double[] Gradient(double h)
+            {
+                double[] dl = new double[rows * classes], dp = new double[n], dt = new double[n];
+                double dlambda = 0;
+                static double[] Move(double[] x, double[] v, double h) => x.Zip(v, (a, b) => a + (h * b)).ToArray();
+                SecondOrderCases.LossesGradient(Move(logits, vl, h), labels, Move(p, vp, h), Move(t, vt, h), lambda + (h * vlambda), rows, classes, dl, dp, dt, ref dlambda);
+                return dl.Concat(dp).Concat(dt).Append(dlambda).ToArray();
+            }
+
+            double[] up = Gradient(H), down = Gradient(-H), product = hl.Concat(hp).Concat(ht).Append(hlambda).ToArray();
+            for (int i = 0; i < product.Length; i++) AssertClose((up[i] - down[i]) / (2 * H), product[i]);
+
+            // The float overloads: the same function in float against it in double, within float rounding.
+            float[] lf = logits.Select(v => (float)v).ToArray(), tf = Random(rng, rows * classes).Select(v => (float)v).ToArray(), vf = vl.Select(v => (float)v).ToArray();
+            float[] hf = new float[rows * classes], htf = new float[rows * classes];
+            double[] hd = new double[rows * classes], htd = new double[rows * classes];
+            SecondOrderCases.FloatLossesHessianVector(lf, labels, tf, rows, classes, vf, default, hf, htf);
+            SecondOrderCases.DoubleLossesHessianVector(lf.Select(v => (double)v).ToArray(), labels, tf.Select(v => (double)v).ToArray(), rows, classes, vf.Select(v => (double)v).ToArray(), default, hd, htd);
+            for (int i = 0; i < rows * classes; i++) Assert.True(Math.Abs(hd[i] - hf[i]) <= 1e-4 * (1 + Math.Abs(hd[i])), $"[{i}] float {hf[i]}, double {hd[i]}");
+            for (int i = 0; i < rows * classes; i++) Assert.True(Math.Abs(htd[i] - htf[i]) <= 1e-4 * (1 + Math.Abs(htd[i])), $"t[{i}] float {htf[i]}, double {htd[i]}");
+        }
+
+        /// <summary>A registered scalar function whose backward has a registered tangent (SmoothDerivatives.SoftplusBackwardTangent).</summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void CallsOfARegisteredSecondOrder(int seed) => AgainstGradients(seed, SecondOrderCases.SoftplusChainHessianVector, SecondOrderCases.SoftplusChainGradient);
+
         private delegate void HessianVectorOf(ReadOnlySpan<double> x, double a, ReadOnlySpan<double> vx, double va, Span<double> hvx, ref double hva);
 
         private delegate double GradientOf(ReadOnlySpan<double> x, double a, Span<double> dx, ref double da);

@@ -28,6 +28,18 @@ namespace SymGrad.RuntimeTests.Language
         /// <summary>Its forward mode: with it, callers get an MTangent too.</summary>
         [TangentOf(typeof(SmoothLibrary), nameof(SmoothLibrary.Softplus))]
         public static double SoftplusTangent(double x, double tx) => tx / (1 + Math.Exp(-x));
+
+        /// <summary>
+        /// The tangent of its backward, its second order: dx += dResult·σ(x) along (ẋ, ḋResult) adds ḋResult·σ(x) +
+        /// dResult·σ(x)(1 − σ(x))·ẋ to tdx. With it, callers get an MHessianVector too.
+        /// </summary>
+        [TangentOf(typeof(SmoothDerivatives), nameof(SoftplusBackward))]
+        public static void SoftplusBackwardTangent(double x, double dResult, ref double dx, double tx, double tdResult, ref double tdx)
+        {
+            double s = 1 / (1 + Math.Exp(-x));
+            dx += dResult * s;
+            tdx += (tdResult * s) + (dResult * s * (1 - s) * tx);
+        }
     }
 
     /// <summary>Callers of a method whose <c>[DerivativeOf]</c> lives elsewhere. Gradient-checked in RegistrationTests.</summary>

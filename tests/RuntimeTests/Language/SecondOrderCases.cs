@@ -1,0 +1,43 @@
+using System;
+
+namespace SymGrad.RuntimeTests.Language
+{
+    /// <summary>
+    /// Calls of registered methods whose backwards have a registered tangent (their second order): the Nn losses and
+    /// <see cref="SmoothLibrary.Softplus"/>. Each gets an MHessianVector; checked in HessianTests.
+    /// </summary>
+    public static partial class SecondOrderCases
+    {
+        /// <summary>Each loss's seed varies (a product of losses, a differentiable weight), so both parts of its second order count.</summary>
+        [Differentiable]
+        public static double Losses(ReadOnlySpan<double> logits, ReadOnlySpan<int> labels, ReadOnlySpan<double> p, ReadOnlySpan<double> t, double lambda, int rows, int classes)
+        {
+            double ce = Nn.SoftmaxCrossEntropy(logits, labels, rows, classes);
+            double mse = Nn.MseLoss(p, t);
+            return (ce * mse) + (lambda * lambda * Nn.SumOfSquares(logits)) + Math.Sin(mse);
+        }
+
+        /// <summary>A registered scalar function with a registered second order, in a loop.</summary>
+        [Differentiable]
+        public static double SoftplusChain(ReadOnlySpan<double> x, double scale)
+        {
+            double s = 0;
+            foreach (double v in x)
+            {
+                s += SmoothLibrary.Softplus(scale * v) * v;
+            }
+
+            return s * s;
+        }
+
+        /// <summary>The same with float spans: the float overloads of the second orders.</summary>
+        [Differentiable]
+        public static float FloatLosses(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, ReadOnlySpan<float> t, int rows, int classes)
+            => Nn.SoftmaxCrossEntropy(logits, labels, rows, classes) * Nn.MseLoss(logits, t);
+
+        /// <summary>FloatLosses in double, the reference for its float second orders.</summary>
+        [Differentiable]
+        public static double DoubleLosses(ReadOnlySpan<double> logits, ReadOnlySpan<int> labels, ReadOnlySpan<double> t, int rows, int classes)
+            => Nn.SoftmaxCrossEntropy(logits, labels, rows, classes) * Nn.MseLoss(logits, t);
+    }
+}
