@@ -191,7 +191,18 @@ namespace SymGrad.RandomPrograms.Campaign
         /// <summary>Structs of reals, generic math, gradients chosen at the call.</summary>
         private static void NewConstructs(ProgramModel program, Method m, SortedSet<string> set)
         {
-            foreach (var g in m.Params.Where(p => p.Struct is not null).GroupBy(p => p.Struct!))
+            foreach (var g in m.Params.Where(p => p.InStructSpan).GroupBy(p => p.Struct!))
+            {
+                var first = g.First();
+                set.Add((first.AsArray ? "array of structs V3[]" : "span of structs ReadOnlySpan<V3>") + (first.NoDerivative ? " [NoDerivative]" : " (gradient Span<V3>)"));
+                set.Add($"span of structs with {g.Count()} of 3 fields");
+                if (Measure.All(m.Body).OfType<LocalFunction>().Any(f => Measure.All(f.Body).OfType<ElemRead>().Any(e => g.Any(p => p.Name == e.Span))))
+                {
+                    set.Add("span of structs read in a local function");
+                }
+            }
+
+            foreach (var g in m.Params.Where(p => p.Struct is not null && !p.InStructSpan).GroupBy(p => p.Struct!))
             {
                 set.Add(g.First().NoDerivative ? "struct param [NoDerivative] V3" : "struct param V3 (gradient ref V3)");
                 set.Add($"struct param with {g.Count()} of 3 fields");

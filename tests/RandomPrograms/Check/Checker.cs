@@ -146,6 +146,7 @@ namespace SymGrad.RandomPrograms.Check
             if (Generate.NestedCalls.Calls(m)) yield return "with nested calls";
             if (m.Params.Any(p => p.Kind == ParamKind.RealOut && !p.Result)) yield return "with an out result";
             if (m.ReturnsStruct) yield return "with a struct result";
+            if (m.Params.Any(p => p.InStructSpan && p.IsDifferentiable)) yield return "with a span of structs";
             if (m.Instance && m.GradientFields.Any()) yield return "reading a layer's differentiable fields";
         }
 
@@ -191,7 +192,7 @@ namespace SymGrad.RandomPrograms.Check
                     case ParamKind.RealSpanIn:
                         if (p.IsDifferentiable)
                         {
-                            for (int e = 0; e < x.S[si].Length; e++) list.Add(new Coord($"{p.Name}[{e}]", -1, si, e, -1, dsi, p.Field));
+                            for (int e = 0; e < x.S[si].Length; e++) list.Add(new Coord(p.InStructSpan ? $"{p.Struct}[{e}].{p.Member}" : $"{p.Name}[{e}]", -1, si, e, -1, dsi, p.Field));
                             dsi++;
                         }
 

@@ -29,6 +29,9 @@ namespace SymGrad.RandomPrograms.Generate
         /// <summary>Structs of reals: a struct parameter (fields of the entry's scalars), struct locals, a struct result.</summary>
         Structs,
 
+        /// <summary>A span or array of structs of reals: span inputs of the entry read only element by element become its fields.</summary>
+        StructSpans,
+
 
         /// <summary>Generic math: methods over T : IFloatingPointIeee754&lt;T&gt;, one source for both twins.</summary>
         Generics,

@@ -21,7 +21,8 @@ namespace SymGrad.RandomPrograms.Generate
         private static Method Apply(Method m, Draw r, double weight, bool several)
         {
             var ps = m.Params.ToList();
-            var spans = Enumerable.Range(0, ps.Count).Where(i => ps[i].Kind == ParamKind.RealSpanIn && ps[i].IsDifferentiable && !ps[i].Field).ToList();
+            // Not a span of structs' fields: its gradient is one span of structs for all of them.
+            var spans = Enumerable.Range(0, ps.Count).Where(i => ps[i].Kind == ParamKind.RealSpanIn && ps[i].IsDifferentiable && !ps[i].Field && ps[i].Struct is null).ToList();
             if (spans.Count > 0 && r.Chance(0.3 * weight))
             {
                 var chosen = spans.Where(_ => r.Chance(0.5)).ToList();

@@ -71,6 +71,7 @@ namespace SymGrad.RandomPrograms.Generate
             var program = NestedCalls.OutOfArguments(new ProgramModel(methods.ToImmutableArray(), ExplicitTypeArguments: generics && r.Chance(0.4)));
             if (f.On(Feature.Arrays) && r.Chance(f[Feature.Arrays])) program = Arrays.Apply(program, r);
             if (f.On(Feature.LayerObjects) && r.Chance(0.25 * f[Feature.LayerObjects])) program = Layers.Apply(program, r);
+            if (f.On(Feature.StructSpans) && r.Chance(Math.Min(0.9, 0.3 * f[Feature.StructSpans]))) program = StructSpans.Apply(program, r);
 
             program = Generics.Validate(program);
             return f.On(Feature.GradientChoice) ? GradientChoice.Apply(program, r, f[Feature.GradientChoice]) : program;
@@ -239,10 +240,12 @@ namespace SymGrad.RandomPrograms.Generate
             }
             else
             {
+                // Span inputs of one length, often, where they may become the fields of a span of structs (StructSpans).
+                Dim? shared = _entry && _f.On(Feature.StructSpans) && _r.Chance(Math.Min(0.8, 0.3 * W(Feature.StructSpans))) ? PickDim() : null;
                 for (int i = 0; i < spans; i++)
                 {
-                    bool nd = _f.On(Feature.NoDerivativeParams) && i > 0 && _r.Chance(0.25);
-                    list.Add(new Param(spanNames[i], ParamKind.RealSpanIn, NoDerivative: nd, Length: PickDim()));
+                    bool nd = _f.On(Feature.NoDerivativeParams) && i > 0 && _r.Chance(shared is null ? 0.25 : 0.1);
+                    list.Add(new Param(spanNames[i], ParamKind.RealSpanIn, NoDerivative: nd, Length: shared ?? PickDim()));
                 }
             }
 

@@ -113,7 +113,9 @@ namespace SymGrad.RandomPrograms.Model
     /// <see cref="This"/>: a field read as <c>this.name</c>.
     /// <see cref="Struct"/>, <see cref="Member"/>: a real scalar that is field <see cref="Member"/> (X, Y, Z) of the struct
     /// parameter <see cref="Struct"/> (printed in its first member's place, read as <c>pt.X</c>); the model keeps it a scalar
-    /// in its place, so the checker, the Python printer and PyTorch see scalars.
+    /// in its place, so the checker, the Python printer and PyTorch see scalars. A real span input with them is field
+    /// <see cref="Member"/> of each element of the span (or array) of structs <see cref="Struct"/>: <c>pts[i].X</c>, the
+    /// model's <c>x[i]</c> (see <c>Generate.StructSpans</c>).
     /// <see cref="Result"/>: the pseudo-parameter (kind <see cref="ParamKind.RealOut"/>, length 3, never printed) through
     /// which the drivers hand a struct result's fields to the checker as an output.
     /// <see cref="EmptyGradient"/>: a span input whose gradient the checker also passes as <c>default</c> ("not needed").
@@ -126,6 +128,9 @@ namespace SymGrad.RandomPrograms.Model
 
         /// <summary>Gets a gradient in MBackward: a real scalar or real input span not marked <c>[NoDerivative]</c>.</summary>
         public bool IsDifferentiable => Kind is ParamKind.RealScalar or ParamKind.RealSpanIn && !NoDerivative;
+
+        /// <summary>A field of a span (or array) of structs: <c>pts[i].X</c> (see <see cref="Struct"/>).</summary>
+        public bool InStructSpan => Struct is not null && Kind == ParamKind.RealSpanIn;
     }
 
     // ---- Expressions ----

@@ -130,7 +130,12 @@ namespace SymGrad.RandomPrograms.Print
         /// <summary>A parameter as printed: a struct member stands for its struct parameter; a default value follows its name.</summary>
         public static string ParamDecl(Param q, Precision p)
         {
-            if (q.Struct is not null) return $"{(q.NoDerivative ? "[NoDerivative] " : "")}{StructType.Name} {q.Struct}";
+            if (q.Struct is not null)
+            {
+                string type = !q.InStructSpan ? StructType.Name : q.AsArray ? StructType.Name + "[]" : $"ReadOnlySpan<{StructType.Name}>";
+                return $"{(q.NoDerivative ? "[NoDerivative] " : "")}{type} {q.Struct}";
+            }
+
             string decl = PlainParamDecl(q, p);
             return q.Default is not { } v ? decl : decl + " = " + q.Kind switch
             {
@@ -184,6 +189,10 @@ namespace SymGrad.RandomPrograms.Print
         [ThreadStatic]
         private static Dictionary<string, string>? s_members;
 
+        // The fields of a span of structs: x → (pts, X), read as pts[i].X.
+        [ThreadStatic]
+        private static Dictionary<string, (string Struct, string Member)>? s_spanMembers;
+
         [ThreadStatic]
         private static bool s_generic;
 
@@ -218,7 +227,8 @@ namespace SymGrad.RandomPrograms.Print
             string header = $"public {(m.Instance ? "" : "static ")}{result} {m.Name}{(m.IsGeneric ? "<T>" : "")}({string.Join(", ", m.Printed.Select(q => ParamDecl(q, p)))}){Constraint(m.Generic)}";
             s_this = m.Params.Where(q => q.Field && q.This).Select(q => q.Name).ToHashSet();
             s_arrays = m.Params.Where(q => q.AsArray && q.IsSpan).Select(q => q.Name).ToHashSet();
-            s_members = m.Params.Where(q => q.Struct is not null).ToDictionary(q => q.Name, q => q.Struct + "." + q.Member);
+            s_members = m.Params.Where(q => q.Struct is not null && !q.InStructSpan).ToDictionary(q => q.Name, q => q.Struct + "." + q.Member);
+            s_spanMembers = m.Params.Where(q => q.InStructSpan).ToDictionary(q => q.Name, q => (q.Struct!, q.Member!));
             s_ints = m.Params.Where(q => q.Kind == ParamKind.Size).Select(q => q.Name)
                 .Concat(Measure.All(m.Body).OfType<For>().Select(f => f.Counter)).Concat(Measure.All(m.Body).OfType<While>().Select(l => l.Counter)).ToHashSet();
             s_method = m;
@@ -244,6 +254,7 @@ namespace SymGrad.RandomPrograms.Print
                 s_this = null;
                 s_arrays = null;
                 s_members = null;
+                s_spanMembers = null;
                 s_generic = false;
                 s_ints = null;
                 s_method = null;
@@ -383,6 +394,8 @@ namespace SymGrad.RandomPrograms.Print
             RealLit l => Literal(l.Value, context == ValueType.Wide ? Precision.Double : p),
             IntLit i => i.Value.ToString(CultureInfo.InvariantCulture),
             Var v => Ref(v.Name),
+            ElemRead r when s_spanMembers?.TryGetValue(r.Span, out var field) == true => $"{field.Struct}[{Expression(r.Index, p)}].{field.Member}",
+            SpanLength l when s_spanMembers?.TryGetValue(l.Span, out var field) == true => $"{field.Struct}.Length",
             ElemRead r => $"{Ref(r.Span)}[{Expression(r.Index, p)}]",
             SpanLength l => $"{Ref(l.Span)}.Length",
             Unary u => u.Op + Operand(u.Operand, p, context, unary: true),

@@ -105,6 +105,27 @@ namespace SymGrad.RandomPrograms.Print
             return map;
         }
 
+        /// <summary>Each real span's index in <c>s</c> (inputs, outputs and out results, in parameter order), by name.</summary>
+        private static Dictionary<string, int> SpanIndices(Method m)
+            => m.Params.Where(q => q.Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut or ParamKind.RealOut).Select((q, i) => (q.Name, i)).ToDictionary(x => x.Name, x => x.i);
+
+        /// <summary>Each differentiable span input's index in <c>ds</c>, <c>ts</c> and <c>vs</c>, by name.</summary>
+        private static Dictionary<string, int> GradientSpanIndices(Method m)
+            => m.Params.Where(q => q.IsDifferentiable && q.Kind == ParamKind.RealSpanIn).Select((q, i) => (q.Name, i)).ToDictionary(x => x.Name, x => x.i);
+
+        /// <summary>
+        /// <c>var pts = new D.V3[…]; for (…) pts[i] = new D.V3 { X = a[i], … };</c>: an array of structs whose fields are the
+        /// <paramref name="members"/>' elements of <paramref name="element"/> (a field without a member as <paramref name="missing"/>).
+        /// </summary>
+        private static void PackStructs(Writer w, Precision p, string name, string declared, string length, List<Param> members, System.Func<Param, string, string> element, string? missing = null)
+        {
+            string i = "i_" + name;
+            w.Line($"{declared} {name} = new {StructOf(p)}[{length}];");
+            var fields = StructType.Fields.Select(f => members.FirstOrDefault(x => x.Member == f) is { } x ? (f, element(x, i)) : missing is null ? default : (f, missing))
+                .Where(f => f.Item1 is not null).ToList();
+            w.Line($"for (int {i} = 0; {i} < {name}.Length; {i}++) {name}[{i}] = {NewStruct(p, fields!)};");
+        }
+
         /// <summary>The struct type as the drivers name it: <c>D.V3</c>, <c>S.V3</c>.</summary>
         private static string StructOf(Precision p) => $"{Cls(p)}.{StructType.Name}";
 
@@ -130,10 +151,21 @@ namespace SymGrad.RandomPrograms.Print
 
                 if (q.Struct is { } st)
                 {
-                    // A struct parameter: built from its members' entries of r, in the first member's place (missing fields zero).
-                    ri++;
+                    // A struct parameter: built from its members' entries of r, in the first member's place (missing fields zero);
+                    // a span of structs from its members' spans in s.
+                    if (q.InStructSpan) si++;
+                    else ri++;
                     if (m.Members(st).First() != q) continue;
-                    w.Line($"var {st} = {NewStruct(p, m.Members(st).Select(x => (x.Member!, $"r[{scalars[x.Name]}]")))};");
+                    if (q.InStructSpan)
+                    {
+                        var at = SpanIndices(m);
+                        PackStructs(w, p, st, "var", $"s[{at[q.Name]}].Length", m.Members(st).ToList(), (x, i) => $"s[{at[x.Name]}][{i}]");
+                    }
+                    else
+                    {
+                        w.Line($"var {st} = {NewStruct(p, m.Members(st).Select(x => (x.Member!, $"r[{scalars[x.Name]}]")))};");
+                    }
+
                     args.Add((q, st));
                     continue;
                 }
@@ -274,6 +306,26 @@ namespace SymGrad.RandomPrograms.Print
                     // Its gradient is the object's d-field (see LayerGradients); its place in dr/ds is kept.
                     if (q.Kind == ParamKind.RealScalar) dri++;
                     else dsi++;
+                    continue;
+                }
+
+                if (q.InStructSpan)
+                {
+                    // Span<V3> dpts: its members' gradients in their places of ds, element by element; a field without a member
+                    // starts at Untouched and must stay so.
+                    dsi++;
+                    if (m.Members(q.Struct!).First() != q) continue;
+                    var members = m.Members(q.Struct!).ToList();
+                    var at = GradientSpanIndices(m);
+                    string g = "g" + q.Struct, i = "i_" + g, untouched = Untouched.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+                    PackStructs(w, p, g, "var", $"ds[{at[q.Name]}]!.Length", members, (x, k) => $"ds[{at[x.Name]}]![{k}]", untouched);
+                    list.Add((q, g));
+                    after.Add($"for (int {i} = 0; {i} < {g}.Length; {i}++) {{ {string.Join(" ", members.Select(x => $"ds[{at[x.Name]}]![{i}] = {g}[{i}].{x.Member};"))} }}");
+                    foreach (var f in StructType.Fields.Where(f => members.All(x => x.Member != f)))
+                    {
+                        after.Add($"for (int {i} = 0; {i} < {g}.Length; {i}++) if ({g}[{i}].{f} != {untouched}) throw new InvalidOperationException(\"{StructCheck} the gradient of {q.Struct}[\" + {i} + \"].{f}, a field the method does not read, went from {Untouched} to \" + {g}[{i}].{f});");
+                    }
+
                     continue;
                 }
 
@@ -518,6 +570,23 @@ namespace SymGrad.RandomPrograms.Print
                 {
                     // A layer's differentiable field the method reads: its tangent follows the parameters' (README), in field order.
                     if (read.Contains(q)) fields.Add(tangent);
+                    continue;
+                }
+
+                if (q.InStructSpan)
+                {
+                    // A span of structs' tangent is one span of its structs, from its members' spans in ts (null: zeros; all
+                    // null: default, an empty tangent, which is zero).
+                    if (structsDone.Add(q.Struct!))
+                    {
+                        var members = m.Members(q.Struct!).ToList();
+                        var at = GradientSpanIndices(m);
+                        string t = "t" + q.Struct;
+                        PackStructs(w, p, t, $"{StructOf(p)}[]?", $"{q.Struct}.Length", members, (x, i) => $"(ts[{at[x.Name]}]?[{i}] ?? 0)");
+                        w.Line($"if ({string.Join(" && ", members.Select(x => $"ts[{at[x.Name]}] is null"))}) {t} = null;");
+                        args.Add(t);
+                    }
+
                     continue;
                 }
 

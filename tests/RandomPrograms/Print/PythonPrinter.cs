@@ -109,7 +109,7 @@ namespace SymGrad.RandomPrograms.Print
                 ints.UnionWith(Measure.All(m.Body).OfType<For>().Select(f => f.Counter));
                 var intSpans = new HashSet<string>(m.Params.Where(p => p.Kind == ParamKind.IntSpan).Select(p => p.Name));
                 var outs = new HashSet<string>(m.Params.Where(p => p.Kind == ParamKind.RealOut).Select(p => p.Name));
-                var structs = m.Params.Where(p => p.Struct is not null).GroupBy(p => p.Struct!)
+                var structs = m.Params.Where(p => p.Struct is not null && !p.InStructSpan).GroupBy(p => p.Struct!)
                     .ToDictionary(g => g.Key, g => StructType.Fields.Select(f => g.FirstOrDefault(p => p.Member == f)?.Name).ToArray());
                 var ctx = new Ctx(id, ints, intSpans, outs, structs, m.ReturnsStruct);
                 w.Line($"def {FunctionName(id, m.Name)}({string.Join(", ", m.Params.Select(p => p.Name))}):");
