@@ -15,7 +15,7 @@ namespace SymGrad.Generator.Emit
     {
         /// <summary>A static, non-generic method of scalars and spans with a real result: what the nested methods are written for.</summary>
         public static bool Shape(MethodModel model) => !model.IsInstance && model.TypeArguments.Length == 0
-            && !model.Parameters.Any(p => p.Group is not null || p.IsField) && model.ReturnType is "double" or "float";
+            && !model.Parameters.Any(p => p.Group is not null || p.IsField || p.HoldsStructs) && model.ReturnType is "double" or "float";
 
         public static void Write(IndentedTextWriter writer, MethodModel model, string workspace)
         {

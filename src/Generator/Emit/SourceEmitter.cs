@@ -87,8 +87,11 @@ namespace SymGrad.Generator.Emit
                 if (hessianVector is not null)
                 {
                     WriteHessianVector(writer, model, program, hessianVector);
-                    writer.WriteLineNoTabs(string.Empty);
-                    JacobianWriter.WriteHessian(writer, model, model.ReturnType);
+                    if (!hessianVector.Inputs.Any(p => p.HoldsStructs))
+                    {
+                        writer.WriteLineNoTabs(string.Empty);
+                        JacobianWriter.WriteHessian(writer, model, model.ReturnType); // its columns are reals' elements: not a span of structs yet
+                    }
                 }
 
                 if (JacobianWriter.ElementType(model) is { } type)
@@ -227,7 +230,11 @@ namespace SymGrad.Generator.Emit
         {
             var inputs = model.Parameters.Where(p => !p.IsField && p.IsDifferentiable).ToList(); // a struct's fields, each a leaf
             string type = model.ReturnType;
-            if (type is not ("double" or "float") || inputs.Count == 0 || inputs.Any(p => p.ElementType != type) || program.Cotangents.Count > 0
+            // A span of structs takes a direction and a product of its struct type: the fields read must be of the one real type.
+            var fieldTypes = Walk.All(model.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<Element>().Where(e => e.Member.Length > 0)
+                .Select(e => (e.Span, e.Type)).ToList();
+            if (type is not ("double" or "float") || inputs.Count == 0 || program.Cotangents.Count > 0
+                || inputs.Any(p => p.HoldsStructs ? fieldTypes.Any(f => f.Span == p.Name && f.Type != type) : p.ElementType != type)
                 || model.Results.Count > 0 || model.Parameters.Any(p => p.IsField && p.IsDifferentiable))
             {
                 return null;
@@ -268,8 +275,8 @@ namespace SymGrad.Generator.Emit
             // One direction and one product per parameter as the signature lists it (a struct whole).
             string Slot(Dictionary<string, string> of, ParameterSpec p) => p.Group is null ? of[p.Name] : of[p.Name].Substring(0, of[p.Name].Length - (p.Name.Length - p.Group.Length));
             var slots = inputs.GroupBy(p => p.Group ?? p.Name).Select(g => g.First()).ToList();
-            parameters.AddRange(slots.Select(p => p.Group is not null ? $"{p.GroupType} {Slot(direction, p)}" : p.Kind == ParameterKind.Scalar ? $"{type} {direction[p.Name]}" : $"global::System.ReadOnlySpan<{type}> {direction[p.Name]}"));
-            parameters.AddRange(slots.Select(p => p.Group is not null ? $"ref {p.GroupType} {Slot(product, p)}" : p.Kind == ParameterKind.Scalar ? $"ref {type} {product[p.Name]}" : $"global::System.Span<{type}> {product[p.Name]}"));
+            parameters.AddRange(slots.Select(p => p.Group is not null ? $"{p.GroupType} {Slot(direction, p)}" : p.Kind == ParameterKind.Scalar ? $"{type} {direction[p.Name]}" : $"global::System.ReadOnlySpan<{p.ElementType}> {direction[p.Name]}"));
+            parameters.AddRange(slots.Select(p => p.Group is not null ? $"ref {p.GroupType} {Slot(product, p)}" : p.Kind == ParameterKind.Scalar ? $"ref {type} {product[p.Name]}" : $"global::System.Span<{p.ElementType}> {product[p.Name]}"));
             writer.WriteLineNoTabs(string.Empty);
             writer.WriteLine("/// <summary>");
             writer.WriteLine($"/// Hessian-vector product of <c>{Xml(model.Name)}</c>, derived by SymGrad (forward mode over its backward pass): accumulates");
@@ -281,8 +288,8 @@ namespace SymGrad.Generator.Emit
             Open(writer);
             foreach (ParameterSpec p in inputs.Where(p => p.Kind == ParameterKind.SpanInput))
             {
-                writer.WriteLine($"global::SymGrad.Guard.CotangentLength<{type}>({direction[p.Name]}, nameof({direction[p.Name]}), {p.Name}, nameof({p.Name}));");
-                writer.WriteLine($"global::SymGrad.Guard.SameLength<{type}>({product[p.Name]}, nameof({product[p.Name]}), {p.Name}, nameof({p.Name}));");
+                writer.WriteLine($"global::SymGrad.Guard.CotangentLength<{p.ElementType}>({direction[p.Name]}, nameof({direction[p.Name]}), {p.Name}, nameof({p.Name}));");
+                writer.WriteLine($"global::SymGrad.Guard.SameLength<{p.ElementType}>({product[p.Name]}, nameof({product[p.Name]}), {p.Name}, nameof({p.Name}));");
                 writer.WriteLine($"{direction[p.Name]} = global::SymGrad.Workspace.ZerosIfEmpty({direction[p.Name]}, {p.Name}.Length);");
             }
 

@@ -29,6 +29,9 @@ namespace SymGrad.Generator.Model
         /// <summary>A span or a one-dimensional array: indexed, sliced and passed as a buffer.</summary>
         public bool IsBuffer => Type.Contains("Span<") || IsArray;
 
+        /// <summary>A differentiable span (or array) of structs of reals: <c>ReadOnlySpan&lt;Point3&gt; pts</c>, read as <c>pts[i].X</c>.</summary>
+        public bool HoldsStructs => Kind == ParameterKind.SpanInput && ElementType is not ("float" or "double");
+
         /// <summary>A <c>T[]</c> parameter: generated code keeps the array type where it passes the parameter on.</summary>
         public bool IsArray => Type.EndsWith("[]", System.StringComparison.Ordinal);
 

@@ -115,5 +115,62 @@ namespace SymGrad.RuntimeTests.Language
             double first_Z = points[0].Z;
             return ts + (tfirst_Z * first_X + first_Z * tfirst_X);
         }
+
+        /// <summary>
+        /// Hessian-vector product of <c>Spread</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SpreadHessianVector(global::SymGrad.RuntimeTests.Language.Point3[] points, global::System.ReadOnlySpan<global::SymGrad.RuntimeTests.Language.Point3> vpoints, global::System.Span<global::SymGrad.RuntimeTests.Language.Point3> hvpoints)
+        {
+            global::SymGrad.Guard.CotangentLength<global::SymGrad.RuntimeTests.Language.Point3>(vpoints, nameof(vpoints), points, nameof(points));
+            global::SymGrad.Guard.SameLength<global::SymGrad.RuntimeTests.Language.Point3>(hvpoints, nameof(hvpoints), points, nameof(points));
+            vpoints = global::SymGrad.Workspace.ZerosIfEmpty(vpoints, points.Length);
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            double tfirst_X = vpoints[0].X;
+            double tfirst_Z = vpoints[0].Z;
+            // Reverse sweep: adjoints, last statement first.
+            // return s + (first.Z * first.X);   ∂result/∂s = 1; ∂result/∂first_Z = first_X; ∂result/∂first_X = first_Z
+            double ds = dResult;
+            double tdfirst_Z = dResult * tfirst_X;
+            double tdfirst_X = dResult * tfirst_Z;
+            // double first.Z = points[0].Z;
+            hvpoints[0].Z += tdfirst_Z;
+            // double first.X = points[0].X;
+            hvpoints[0].X += tdfirst_X;
+            for (int i = 0; i < points.Length; i++)
+            {
+                // This iteration's forward values.
+                double tp_X = vpoints[i].X;
+                double p_X = points[i].X;
+                double tp_Y = vpoints[i].Y;
+                double p_Y = points[i].Y;
+                double tp_Z = vpoints[i].Z;
+                double p_Z = points[i].Z;
+                // s += Math.Sqrt((p.X * p.X) + (p.Y * p.Y) + (p.Z * p.Z));   ∂s/∂p_X = 2·(p_X / (2·Sqrt(p_X·p_X + p_Y·p_Y + p_Z·p_Z))); ∂s/∂p_Y = 2·(p_Y / (2·Sqrt(p_X·p_X + p_Y·p_Y + p_Z·p_Z))); ∂s/∂p_Z = 2·(p_Z / (2·Sqrt(p_X·p_X + p_Y·p_Y + p_Z·p_Z)))
+                double u = p_X * p_X + p_Y * p_Y + p_Z * p_Z;
+                double sqrt2 = global::System.Math.Sqrt(u);
+                double tsqrt = (tp_X * p_X + p_X * tp_X + (tp_Y * p_Y + p_Y * tp_Y) + (tp_Z * p_Z + p_Z * tp_Z)) / (2 * sqrt2);
+                double sqrt = sqrt2;
+                double v = 2 * sqrt;
+                double q = ds / v;
+                double tg = -(2 * q * tsqrt / v);
+                double g = q;
+                double u2 = 2 * g;
+                double tdp_X = 2 * tg * p_X + u2 * tp_X;
+                double u3 = 2 * g;
+                double tdp_Y = 2 * tg * p_Y + u3 * tp_Y;
+                double u4 = 2 * g;
+                double tdp_Z = 2 * tg * p_Z + u4 * tp_Z;
+                // double p.Z = points[i].Z;
+                hvpoints[i].Z += tdp_Z;
+                // double p.Y = points[i].Y;
+                hvpoints[i].Y += tdp_Y;
+                // double p.X = points[i].X;
+                hvpoints[i].X += tdp_X;
+            }
+        }
     }
 }

@@ -77,5 +77,34 @@ namespace SymGrad.RuntimeTests.Language
             }
             return ts;
         }
+
+        /// <summary>
+        /// Hessian-vector product of <c>Weighted</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void WeightedHessianVector(global::System.ReadOnlySpan<global::SymGrad.RuntimeTests.Language.Point3> points, double w, global::System.ReadOnlySpan<global::SymGrad.RuntimeTests.Language.Point3> vpoints, double vw, global::System.Span<global::SymGrad.RuntimeTests.Language.Point3> hvpoints, ref double hvw)
+        {
+            global::SymGrad.Guard.CotangentLength<global::SymGrad.RuntimeTests.Language.Point3>(vpoints, nameof(vpoints), points, nameof(points));
+            global::SymGrad.Guard.SameLength<global::SymGrad.RuntimeTests.Language.Point3>(hvpoints, nameof(hvpoints), points, nameof(points));
+            vpoints = global::SymGrad.Workspace.ZerosIfEmpty(vpoints, points.Length);
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return s;
+            double ds = dResult;
+            for (int i = 0; i < points.Length; i++)
+            {
+                // s += (w * points[i].X * points[i].X) + (points[i].Y * points[i].Z);   ∂s/∂w = points[i].X·points[i].X; ∂s/∂points[i].X = points[i].X·w + w·points[i].X; ∂s/∂points[i].Y = points[i].Z; ∂s/∂points[i].Z = points[i].Y
+                double tg = ds * vpoints[i].X;
+                double g = ds * points[i].X;
+                hvw += tg * points[i].X + g * vpoints[i].X;
+                hvpoints[i].X += tg * w + g * vw;
+                double u = ds * w;
+                hvpoints[i].X += ds * vw * points[i].X + u * vpoints[i].X;
+                hvpoints[i].Y += ds * vpoints[i].Z;
+                hvpoints[i].Z += ds * vpoints[i].Y;
+            }
+        }
     }
 }

@@ -294,7 +294,8 @@ namespace SymGrad.RandomPrograms.Compile
             foreach (var m in c.Program.Methods)
             {
                 if (!ForwardMode.HasTangent(c.Program, m) && Generated(m, "Tangent")) set.Add(m.Name + ".Tangent");
-                if (!ForwardMode.HasHessianVector(c.Program, m) && Generated(m, "HessianVector") && Generated(m, "Hessian")) set.Add(m.Name + ".HessianVector");
+                if (!ForwardMode.HasHessianVector(c.Program, m) && Generated(m, "HessianVector")) set.Add(m.Name + ".HessianVector");
+                if (!ForwardMode.HasHessian(c.Program, m) && Generated(m, "Hessian")) set.Add(m.Name + ".Hessian");
             }
 
             return set;
@@ -314,7 +315,7 @@ namespace SymGrad.RandomPrograms.Compile
                     return new Entry(Get<ForwardFn>("Forward"), Get<BackwardFn>("Backward"), m.ReturnsReal ? Get<GradientFn>("Gradient") : null,
                         c.Has(m, "Tangent", ForwardMode.HasTangent(program, m)) ? Get<TangentFn>("Tangent") : null, ForwardMode.HasJacobian(m) ? Get<MatrixFn>("Jacobian") : null,
                         c.Has(m, "HessianVector", ForwardMode.HasHessianVector(program, m)) ? Get<HessianVectorFn>("HessianVector") : null,
-                        c.Has(m, "HessianVector", ForwardMode.HasHessian(program, m)) ? Get<MatrixFn>("Hessian") : null);
+                        c.Has(m, "Hessian", ForwardMode.HasHessian(program, m)) ? Get<MatrixFn>("Hessian") : null);
                 }
 
                 methods[m.Name] = (Make(Precision.Double), Make(Precision.Float));

@@ -48,8 +48,8 @@ namespace SymGrad.RandomPrograms.Model
 
         /// <summary>
         /// <c>MHessianVector</c>: a real result and nothing else — no outputs, no <c>out</c> or struct result, no differentiable
-        /// field read, one real type, no differentiable span of structs — with at least one differentiable input (a struct
-        /// parameter's direction and product are of its type). Calls only of methods of the program it can differentiate twice through (<see cref="Nestable"/>, as a
+        /// field read, one real type — with at least one differentiable input (a struct parameter's or a span of structs'
+        /// direction and product are of its type). Calls only of methods of the program it can differentiate twice through (<see cref="Nestable"/>, as a
         /// value: F's backward's tangent is FBackward and FTangentBackward), of the <c>Nn</c> losses and of library functions
         /// whose backward has a registered tangent (their second order: <see cref="MathNames.SecondOrder"/>); no call writing
         /// outputs, no nested call (the tangent of FTangentBackward is not written).
@@ -57,7 +57,7 @@ namespace SymGrad.RandomPrograms.Model
         public static bool HasHessianVector(ProgramModel program, Method m) => HasHessianVector(program, m, new HashSet<string>());
 
         private static bool HasHessianVector(ProgramModel program, Method m, HashSet<string> seen)
-            => m.ReturnsReal && !m.ReturnsStruct && seen.Add(m.Name) && Inputs(m).Any() && !m.Params.Any(p => p.InStructSpan && p.IsDifferentiable)
+            => m.ReturnsReal && !m.ReturnsStruct && seen.Add(m.Name) && Inputs(m).Any()
                && !m.Params.Any(p => p.Kind is ParamKind.RealOut or ParamKind.RealSpanOut) && !ReadsLayerGradientFields(m)
                && Measure.All(m.Body).All(n => n switch
                {
@@ -69,8 +69,11 @@ namespace SymGrad.RandomPrograms.Model
                    _ => true,
                });
 
-        /// <summary><c>MHessian</c>: where <c>MHessianVector</c> is (a struct parameter's fields are columns of their own).</summary>
-        public static bool HasHessian(ProgramModel program, Method m) => HasHessianVector(program, m);
+        /// <summary>
+        /// <c>MHessian</c>: where <c>MHessianVector</c> is (a struct parameter's fields are columns of their own), but not with
+        /// a differentiable span of structs.
+        /// </summary>
+        public static bool HasHessian(ProgramModel program, Method m) => HasHessianVector(program, m) && !m.Params.Any(p => p.InStructSpan && p.IsDifferentiable);
 
         /// <summary>
         /// Whether SymGrad writes <c>FTangentBackward</c>/<c>FTangentTangent</c> for F, so that a caller may call FTangent (or

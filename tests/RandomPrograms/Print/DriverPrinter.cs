@@ -72,7 +72,7 @@ namespace SymGrad.RandomPrograms.Print
                     if (Has("Tangent", ForwardMode.HasTangent(program, m))) Tangent(w, m, p);
                     if (ForwardMode.HasJacobian(m)) Matrix(w, m, p, "Jacobian");
                     if (Has("HessianVector", ForwardMode.HasHessianVector(program, m))) HessianVector(w, m, p);
-                    if (Has("HessianVector", ForwardMode.HasHessian(program, m))) Matrix(w, m, p, "Hessian");
+                    if (Has("Hessian", ForwardMode.HasHessian(program, m))) Matrix(w, m, p, "Hessian");
                 }
             }
 
@@ -723,6 +723,23 @@ namespace SymGrad.RandomPrograms.Print
                 bool scalar = q.Kind == ParamKind.RealScalar;
                 int k = scalar ? dri++ : dsi++;
                 if (q.Field) continue; // a field the method does not read: no direction or product stands for it
+                if (q.InStructSpan)
+                {
+                    // A span of structs: direction ReadOnlySpan<V3> vpts (null: zeros; all null: default) and product Span<V3>
+                    // hvpts, from and to its members' spans.
+                    if (m.Members(q.Struct!).First() != q) continue;
+                    var members = m.Members(q.Struct!).ToList();
+                    var at = GradientSpanIndices(m);
+                    string v = "v" + q.Struct, h = "h" + q.Struct, i = "i_" + h;
+                    PackStructs(w, p, v, $"{StructOf(p)}[]?", $"{q.Struct}.Length", members, (x, e) => $"(vs[{at[x.Name]}]?[{e}] ?? 0)");
+                    w.Line($"if ({string.Join(" && ", members.Select(x => $"vs[{at[x.Name]}] is null"))}) {v} = null;");
+                    args.Add(v);
+                    PackStructs(w, p, h, "var", $"{q.Struct}.Length", members, (x, e) => $"hs[{at[x.Name]}][{e}]");
+                    products.Add(h);
+                    after.Add($"for (int {i} = 0; {i} < {h}.Length; {i}++) {{ {string.Join(" ", members.Select(x => $"hs[{at[x.Name]}][{i}] = {h}[{i}].{x.Member};"))} }}");
+                    continue;
+                }
+
                 if (q.Struct is { } st)
                 {
                     // A struct parameter: direction Point3 va and product ref Point3 hva, from and to its members' places (README).

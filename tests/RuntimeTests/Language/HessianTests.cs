@@ -213,6 +213,54 @@ namespace SymGrad.RuntimeTests.Language
             for (int i = 0; i < rows * classes; i++) Assert.True(Math.Abs(htd[i] - htf[i]) <= 1e-4 * (1 + Math.Abs(htd[i])), $"t[{i}] float {htf[i]}, double {htd[i]}");
         }
 
+        /// <summary>
+        /// Spans and arrays of structs: a direction ReadOnlySpan&lt;Point3&gt; and a product Span&lt;Point3&gt;, field by field,
+        /// against central differences of the gradient (and an empty direction is zero). MHessian is not generated for them.
+        /// </summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void SpansOfStructs(int seed)
+        {
+            var rng = new Random(seed);
+            Point3 P() => new(rng.NextDouble() + 0.5, rng.NextDouble() - 0.5, rng.NextDouble() + 0.2);
+            Point3[] points = { P(), P(), P(), P() }, v = { P(), P(), P(), P() }, hv = new Point3[4];
+            double w = 0.5 + rng.NextDouble(), vw = rng.NextDouble() - 0.5, hvw = 0;
+            static Point3[] Move(Point3[] a, Point3[] d, double h) => a.Zip(d, (p, q) => new Point3(p.X + (h * q.X), p.Y + (h * q.Y), p.Z + (h * q.Z))).ToArray();
+            static double[] Flat(Point3[] a) => a.SelectMany(p => new[] { p.X, p.Y, p.Z }).ToArray();
+
+            StructCases.WeightedHessianVector(points, w, v, vw, hv, ref hvw);
+            (double[] G, double W) Weighted(double h)
+            {
+                var g = new Point3[4];
+                double gw = 0;
+                StructCases.WeightedGradient(Move(points, v, h), w + (h * vw), g, ref gw);
+                return (Flat(g), gw);
+            }
+
+            var (up, upW) = Weighted(H);
+            var (down, downW) = Weighted(-H);
+            double[] product = Flat(hv);
+            for (int i = 0; i < product.Length; i++) AssertClose((up[i] - down[i]) / (2 * H), product[i]);
+            AssertClose((upW - downW) / (2 * H), hvw);
+
+            var spread = new Point3[4];
+            StructCases.SpreadHessianVector(points, v, spread);
+            double[] Spread(double h)
+            {
+                var g = new Point3[4];
+                StructCases.SpreadGradient(Move(points, v, h), g);
+                return Flat(g);
+            }
+
+            double[] su = Spread(H), sd = Spread(-H), sp = Flat(spread);
+            for (int i = 0; i < sp.Length; i++) AssertClose((su[i] - sd[i]) / (2 * H), sp[i]);
+
+            var none = new Point3[4];
+            StructCases.SpreadHessianVector(points, default, none);
+            Assert.All(Flat(none), x => Assert.Equal(0, x));
+            Assert.Null(typeof(StructCases).GetMethod("WeightedHessian"));
+        }
+
         /// <summary>A registered scalar function whose backward has a registered tangent (SmoothDerivatives.SoftplusBackwardTangent).</summary>
         [Theory]
         [MemberData(nameof(SeedData))]
