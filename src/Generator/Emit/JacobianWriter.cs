@@ -16,16 +16,19 @@ namespace SymGrad.Generator.Emit
         /// <summary>The element type all results and inputs share, when the method has a Jacobian SymGrad writes; else null.</summary>
         public static string? ElementType(MethodModel model)
         {
-            if (model.Results.Count > 0 || model.Parameters.Any(p => p.Group is not null || p.IsField && p.IsDifferentiable))
+            if (model.Results.Count > 0 || model.Parameters.Any(p => p.IsField && p.IsDifferentiable))
             {
                 return null;
             }
 
-            var inputs = model.Arguments.Where(p => p.IsDifferentiable).ToList();
+            var inputs = Inputs(model);
             var outputs = model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
             var types = inputs.Concat(outputs).Select(p => p.ElementType).Concat(model.ReturnType == "void" ? Enumerable.Empty<string>() : new[] { model.ReturnType }).Distinct().ToList();
             return inputs.Count > 0 && (outputs.Count > 0 || model.ReturnType != "void") && types.Count == 1 && types[0] is "double" or "float" ? types[0] : null;
         }
+
+        /// <summary>The columns' inputs in parameter order: scalars, spans, and a struct parameter's real fields (<c>a.X</c>), each its own.</summary>
+        private static List<ParameterSpec> Inputs(MethodModel model) => model.Parameters.Where(p => !p.IsField && p.IsDifferentiable).ToList();
 
         public static void Write(IndentedTextWriter writer, MethodModel model, BackwardSignature signature, TangentProgram? tangent, string type)
         {
@@ -33,13 +36,15 @@ namespace SymGrad.Generator.Emit
             string jacobian = names.Reserve("jacobian"), rows = names.Reserve("rows"), columns = names.Reserve("columns");
             string workspace = names.Reserve("workspace"), mark = names.Reserve("mark"), row = names.Reserve("row"), column = names.Reserve("column"), i = names.Reserve("i");
             string rent = type == "double" ? "RentDoubles" : "RentFloats";
-            var inputs = model.Arguments.Where(p => p.IsDifferentiable).ToList();
+            var inputs = Inputs(model);
             var outputs = model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
             bool scalar = model.ReturnType != "void";
             string Size(ParameterSpec p) => p.Kind == ParameterKind.Scalar ? "1" : p.Name + ".Length";
 
-            // Where each input's columns and each result's rows start.
-            var columnAt = inputs.ToDictionary(p => p.Name, p => names.Reserve("c" + Capital(p.Name)));
+            // Where each input's columns and each result's rows start; a struct's fields by the slot the signature lists.
+            var columnAt = inputs.ToDictionary(p => p.Name, p => names.Reserve("c" + Capital(p.Name.Replace('.', '_'))));
+            var slots = inputs.GroupBy(p => p.Group ?? p.Name).ToList();
+            string Path(ParameterSpec leaf) => leaf.Name.Substring(leaf.Group!.Length);
             var rowAt = outputs.ToDictionary(p => p.Name, p => names.Reserve("r" + Capital(p.Name)));
             string resultRow = scalar ? names.Reserve("rResult") : "";
 
@@ -93,8 +98,16 @@ namespace SymGrad.Generator.Emit
                     writer.WriteLine($"for (int {column} = 0; {column} < {columns}; {column}++)");
                     Open(writer);
                     var arguments = new List<string>(primal);
-                    foreach (ParameterSpec p in inputs)
+                    foreach (var slot in slots)
                     {
+                        ParameterSpec p = slot.First();
+                        if (p.Group is not null)
+                        {
+                            // A struct's tangent is the unit struct of the column's field.
+                            arguments.Add(StructInitializer.Of(p.GroupType, slot.Select(leaf => (Path(leaf), $"{column} == {columnAt[leaf.Name]} ? 1 : 0"))));
+                            continue;
+                        }
+
                         if (p.Kind == ParameterKind.Scalar)
                         {
                             arguments.Add($"{column} == {columnAt[p.Name]} ? 1 : 0");
@@ -130,10 +143,12 @@ namespace SymGrad.Generator.Emit
                 }
 
                 var gradients = new Dictionary<string, string>();
-                foreach (ParameterSpec p in inputs)
+                foreach (ParameterSpec p in slots.Select(s => s.First()))
                 {
-                    gradients[p.Name] = names.Reserve("d" + p.Name);
-                    writer.WriteLine(p.Kind == ParameterKind.Scalar ? $"{type} {gradients[p.Name]};" : $"global::System.Span<{type}> {gradients[p.Name]} = {workspace}.{rent}({p.Name}.Length);");
+                    string slot = p.Group ?? p.Name;
+                    gradients[slot] = names.Reserve("d" + slot);
+                    writer.WriteLine(p.Group is not null ? $"{p.GroupType} {gradients[slot]};"
+                        : p.Kind == ParameterKind.Scalar ? $"{type} {gradients[slot]};" : $"global::System.Span<{type}> {gradients[slot]} = {workspace}.{rent}({p.Name}.Length);");
                 }
 
                 var cotangents = outputs.ToDictionary(o => o.Name, o => names.Reserve("d" + o.Name));
@@ -157,19 +172,19 @@ namespace SymGrad.Generator.Emit
                     WriteUnit(writer, dy, row, rowAt[o.Name], o.Name);
                 }
 
-                foreach (ParameterSpec p in inputs)
+                foreach (ParameterSpec p in slots.Select(s => s.First()))
                 {
-                    string g = gradients[p.Name];
-                    writer.WriteLine(p.Kind == ParameterKind.Scalar ? $"{g} = 0;" : $"{g}.Clear();");
+                    string g = gradients[p.Group ?? p.Name];
+                    writer.WriteLine(p.Group is not null ? $"{g} = default;" : p.Kind == ParameterKind.Scalar ? $"{g} = 0;" : $"{g}.Clear();");
                     backward.Add((p.Kind == ParameterKind.Scalar ? "ref " : "") + g);
                 }
 
                 writer.WriteLine($"{model.Name}Backward({string.Join(", ", backward)});");
                 foreach (ParameterSpec p in inputs)
                 {
-                    string g = gradients[p.Name];
-                    writer.WriteLine(p.Kind == ParameterKind.Scalar
-                        ? $"{jacobian}[{row} * {columns} + {columnAt[p.Name]}] = {g};"
+                    string g = gradients[p.Group ?? p.Name];
+                    writer.WriteLine(p.Group is not null ? $"{jacobian}[{row} * {columns} + {columnAt[p.Name]}] = {g}{Path(p)};"
+                        : p.Kind == ParameterKind.Scalar ? $"{jacobian}[{row} * {columns} + {columnAt[p.Name]}] = {g};"
                         : $"{g}.CopyTo({jacobian}.Slice({row} * {columns} + {columnAt[p.Name]}, {p.Name}.Length));");
                 }
 

@@ -107,5 +107,62 @@ namespace SymGrad.RuntimeTests.Language
                 hessian[column * size + cB_Z] = hvB.Z;
             }
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Dot</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (a.X, then a.Y, then a.Z, then b.X, then b.Y, then b.Z). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>DotTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void DotJacobian(global::SymGrad.RuntimeTests.Language.Point3 a, global::SymGrad.RuntimeTests.Language.Point3 b, global::System.Span<double> jacobian)
+        {
+            int cA_X = 0;
+            int cA_Y = cA_X + 1;
+            int cA_Z = cA_Y + 1;
+            int cB_X = cA_Z + 1;
+            int cB_Y = cB_X + 1;
+            int cB_Z = cB_Y + 1;
+            int columns = cB_Z + 1;
+            int rResult = 0;
+            int rows = rResult + 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        jacobian[rResult * columns + column] = DotTangent(a, b, new global::SymGrad.RuntimeTests.Language.Point3 { X = column == cA_X ? 1 : 0, Y = column == cA_Y ? 1 : 0, Z = column == cA_Z ? 1 : 0 }, new global::SymGrad.RuntimeTests.Language.Point3 { X = column == cB_X ? 1 : 0, Y = column == cB_Y ? 1 : 0, Z = column == cB_Z ? 1 : 0 });
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::SymGrad.RuntimeTests.Language.Point3 da;
+                    global::SymGrad.RuntimeTests.Language.Point3 db;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        da = default;
+                        db = default;
+                        DotBackward(a, b, row == rResult ? 1 : 0, ref da, ref db);
+                        jacobian[row * columns + cA_X] = da.X;
+                        jacobian[row * columns + cA_Y] = da.Y;
+                        jacobian[row * columns + cA_Z] = da.Z;
+                        jacobian[row * columns + cB_X] = db.X;
+                        jacobian[row * columns + cB_Y] = db.Y;
+                        jacobian[row * columns + cB_Z] = db.Z;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -235,5 +235,64 @@ namespace SymGrad.RuntimeTests.Language
                 hessian[column * size + cS_To_Z] = hvS.To.Z;
             }
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Length</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (s.From.X, then s.From.Y, then s.From.Z, then s.To.X, then s.To.Y, then s.To.Z, then scale). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>LengthTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LengthJacobian(global::SymGrad.RuntimeTests.Language.Segment s, double scale, global::System.Span<double> jacobian)
+        {
+            int cS_From_X = 0;
+            int cS_From_Y = cS_From_X + 1;
+            int cS_From_Z = cS_From_Y + 1;
+            int cS_To_X = cS_From_Z + 1;
+            int cS_To_Y = cS_To_X + 1;
+            int cS_To_Z = cS_To_Y + 1;
+            int cScale = cS_To_Z + 1;
+            int columns = cScale + 1;
+            int rResult = 0;
+            int rows = rResult + 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        jacobian[rResult * columns + column] = LengthTangent(s, scale, new global::SymGrad.RuntimeTests.Language.Segment { From = { X = column == cS_From_X ? 1 : 0, Y = column == cS_From_Y ? 1 : 0, Z = column == cS_From_Z ? 1 : 0 }, To = { X = column == cS_To_X ? 1 : 0, Y = column == cS_To_Y ? 1 : 0, Z = column == cS_To_Z ? 1 : 0 } }, column == cScale ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::SymGrad.RuntimeTests.Language.Segment ds;
+                    double dscale2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        ds = default;
+                        dscale2 = 0;
+                        LengthBackward(s, scale, row == rResult ? 1 : 0, ref ds, ref dscale2);
+                        jacobian[row * columns + cS_From_X] = ds.From.X;
+                        jacobian[row * columns + cS_From_Y] = ds.From.Y;
+                        jacobian[row * columns + cS_From_Z] = ds.From.Z;
+                        jacobian[row * columns + cS_To_X] = ds.To.X;
+                        jacobian[row * columns + cS_To_Y] = ds.To.Y;
+                        jacobian[row * columns + cS_To_Z] = ds.To.Z;
+                        jacobian[row * columns + cScale] = dscale2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -306,5 +306,62 @@ namespace SymGrad.RuntimeTests.Language
                 hessian[column * size + cA_Z] = hvA.Z;
             }
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Rotated</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (a.X, then a.Y, then a.Z, then c, then s). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>RotatedTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void RotatedJacobian(global::SymGrad.RuntimeTests.Language.Point3 a, double c, double s, global::System.Span<double> jacobian)
+        {
+            int cA_X = 0;
+            int cA_Y = cA_X + 1;
+            int cA_Z = cA_Y + 1;
+            int cC = cA_Z + 1;
+            int cS = cC + 1;
+            int columns = cS + 1;
+            int rResult = 0;
+            int rows = rResult + 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        jacobian[rResult * columns + column] = RotatedTangent(a, c, s, new global::SymGrad.RuntimeTests.Language.Point3 { X = column == cA_X ? 1 : 0, Y = column == cA_Y ? 1 : 0, Z = column == cA_Z ? 1 : 0 }, column == cC ? 1 : 0, column == cS ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::SymGrad.RuntimeTests.Language.Point3 da;
+                    double dc2;
+                    double ds2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        da = default;
+                        dc2 = 0;
+                        ds2 = 0;
+                        RotatedBackward(a, c, s, row == rResult ? 1 : 0, ref da, ref dc2, ref ds2);
+                        jacobian[row * columns + cA_X] = da.X;
+                        jacobian[row * columns + cA_Y] = da.Y;
+                        jacobian[row * columns + cA_Z] = da.Z;
+                        jacobian[row * columns + cC] = dc2;
+                        jacobian[row * columns + cS] = ds2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -144,5 +144,60 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Shaped</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (t.Value, then each element of w). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>ShapedTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ShapedJacobian(global::SymGrad.RuntimeTests.Language.Tagged t, global::System.ReadOnlySpan<float> w, global::System.Span<float> jacobian)
+        {
+            int cT_Value = 0;
+            int cW = cT_Value + 1;
+            int columns = cW + w.Length;
+            int rResult = 0;
+            int rows = rResult + 1;
+            global::SymGrad.Guard.JacobianLength<float>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<float> tw = workspace.RentFloats(w.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tw.Clear();
+                        if (column >= cW && column < cW + w.Length)
+                        {
+                            tw[column - cW] = 1;
+                        }
+                        jacobian[rResult * columns + column] = ShapedTangent(t, w, new global::SymGrad.RuntimeTests.Language.Tagged { Value = column == cT_Value ? 1 : 0 }, tw);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::SymGrad.RuntimeTests.Language.Tagged dt;
+                    global::System.Span<float> dw2 = workspace.RentFloats(w.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dt = default;
+                        dw2.Clear();
+                        ShapedBackward(t, w, row == rResult ? 1 : 0, ref dt, dw2);
+                        jacobian[row * columns + cT_Value] = dt.Value;
+                        dw2.CopyTo(jacobian.Slice(row * columns + cW, w.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -37,13 +37,13 @@ namespace SymGrad.RandomPrograms.Model
 
         /// <summary>
         /// <c>MJacobian</c>: generated when all results and inputs share one real type (always so here: the other-precision
-        /// scalar is <c>[NoDerivative]</c>) and there are no struct or several results — no differentiable struct parameter
-        /// (its fields are one input group; a <c>[NoDerivative]</c> one is a constant), no struct or <c>out</c> result, no differentiable field read — with at least one differentiable
+        /// scalar is <c>[NoDerivative]</c>) and there are no struct or several results — no differentiable span of structs
+        /// (a struct parameter's fields are columns of their own), no struct or <c>out</c> result, no differentiable field read — with at least one differentiable
         /// input and one result (a returned real or a <c>Span</c> output). Calls are allowed: without an <c>MTangent</c> it
         /// runs backward passes only.
         /// </summary>
         public static bool HasJacobian(Method m)
-            => !m.Params.Any(p => p.Kind == ParamKind.RealOut || p.Struct is not null && p.IsDifferentiable) && !m.ReturnsStruct && !ReadsLayerGradientFields(m)
+            => !m.Params.Any(p => p.Kind == ParamKind.RealOut || p.InStructSpan && p.IsDifferentiable) && !m.ReturnsStruct && !ReadsLayerGradientFields(m)
                && Inputs(m).Any() && (m.ReturnsReal || m.Params.Any(p => p.Kind == ParamKind.RealSpanOut));
 
         /// <summary>

@@ -652,8 +652,8 @@ namespace SymGrad.RandomPrograms.Print
             w.Line($"public static void {Name(m, p, what)}({Common}, double[] matrix)");
             w.Open();
             var args = Arguments(w, m, p);
-            bool mapped = what == "Hessian" && m.Params.Any(q => q.Struct is not null && q.IsDifferentiable);
-            if (mapped) StructColumns(w, m);
+            bool mapped = m.Params.Any(q => q.Struct is not null && !q.InStructSpan && q.IsDifferentiable);
+            if (mapped) StructColumns(w, m, what == "Hessian");
             if (p == Precision.Float) w.Line(mapped ? "float[] fm = F(full);" : "float[] fm = F(matrix);");
             args.Add(p == Precision.Double ? (mapped ? "full" : "matrix") : "fm");
             w.Line($"{Callee(m, p)}{what}({string.Join(", ", args)});");
@@ -661,18 +661,21 @@ namespace SymGrad.RandomPrograms.Print
             if (p == Precision.Float) w.Line(mapped ? "Back(fm, full);" : "Back(fm, matrix);");
             if (mapped)
             {
-                w.Line("for (int i = 0; i < map.Count; i++) for (int j = 0; j < map.Count; j++) matrix[i * map.Count + j] = full[map[i] * size + map[j]];");
+                w.Line(what == "Hessian"
+                    ? "for (int i = 0; i < map.Count; i++) for (int j = 0; j < map.Count; j++) matrix[i * map.Count + j] = full[map[i] * size + map[j]];"
+                    : "for (int i = 0; i < rows; i++) for (int j = 0; j < map.Count; j++) matrix[i * map.Count + j] = full[i * size + map[j]];");
             }
 
             w.Close();
         }
 
         /// <summary>
-        /// MHessian's columns for a struct parameter are all three fields of V3, at the struct's place (the first member's),
-        /// where the checker's are the members the method has, each at its own: <c>map</c> takes a checker column to
-        /// MHessian's, <c>full</c> (size × size, spoiled: every entry must be written; longer as <c>matrix</c> is) is what it fills.
+        /// MHessian's and MJacobian's columns for a struct parameter are all three fields of V3, at the struct's place (the
+        /// first member's), where the checker's are the members the method has, each at its own: <c>map</c> takes a checker
+        /// column to the generated method's, <c>full</c> (size × size, or rows × size, spoiled: every entry must be written;
+        /// longer as <c>matrix</c> is) is what it fills.
         /// </summary>
-        private static void StructColumns(Writer w, Method m)
+        private static void StructColumns(Writer w, Method m, bool square)
         {
             w.Line("var map = new System.Collections.Generic.List<int>();");
             w.Line("int size = 0;");
@@ -704,7 +707,19 @@ namespace SymGrad.RandomPrograms.Print
                 }
             }
 
-            w.Line("double[] full = new double[size * size + (matrix.Length - map.Count * map.Count)];");
+            if (square)
+            {
+                w.Line("double[] full = new double[size * size + (matrix.Length - map.Count * map.Count)];");
+            }
+            else
+            {
+                // The Jacobian's rows: the returned value, then each element of each output.
+                var at = SpanIndices(m);
+                var rows = (m.ReturnsReal ? new[] { "1" } : System.Array.Empty<string>()).Concat(m.Params.Where(q => q.Kind == ParamKind.RealSpanOut).Select(q => $"s[{at[q.Name]}].Length"));
+                w.Line($"int rows = {string.Join(" + ", rows.DefaultIfEmpty("0"))};");
+                w.Line("double[] full = new double[rows * size + (matrix.Length - rows * map.Count)];");
+            }
+
             w.Line("System.Array.Fill(full, 7.25);");
         }
 

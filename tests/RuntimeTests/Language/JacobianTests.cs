@@ -36,6 +36,37 @@ namespace SymGrad.RuntimeTests.Language
             AssertMatches(scalar, 1, 19, w.Concat(X).Concat(labels).ToArray(), v => new[] { ArrayCases.LogisticLoss(v[..3], v[3..15], v[15..]) });
         }
 
+        /// <summary>A struct parameter's fields are columns of their own, in field order at its place: both strategies.</summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void StructParameters(int seed)
+        {
+            var rng = new Random(seed);
+            var a = new Point3(rng.NextDouble(), rng.NextDouble() - 0.5, rng.NextDouble() + 0.5);
+            double k = 0.5 + rng.NextDouble();
+            foreach (int n in new[] { 2, 7 }) // 3 + n + 1 columns: backward sweeps for 2 results, forward for 7
+            {
+                double[] x = Random(rng, n), y = new double[n], jacobian = new double[n * (n + 4)];
+                StructCases.TranslateJacobian(a, x, k, y, jacobian);
+                AssertMatches(jacobian, n, n + 4, new[] { a.X, a.Y, a.Z }.Concat(x).Append(k).ToArray(), v =>
+                {
+                    var yy = new double[n];
+                    StructCases.Translate(new Point3(v[0], v[1], v[2]), v.AsSpan(3, n), v[3 + n], yy);
+                    return yy;
+                });
+            }
+
+            // A scalar result with a nested struct: its gradient as one row, each real field a column.
+            var s = new Segment { From = new Point3(1, 2, 0.5), To = new Point3(0.5, -1, 2), Weight = 2 };
+            double[] row = new double[7], expected = new double[7];
+            StructCases.LengthJacobian(s, 1.5, row);
+            Segment ds = default;
+            double dscale = 0;
+            StructCases.LengthGradient(s, 1.5, ref ds, ref dscale);
+            new[] { ds.From.X, ds.From.Y, ds.From.Z, ds.To.X, ds.To.Y, ds.To.Z, dscale }.CopyTo(expected, 0);
+            Assert.Equal(expected, row);
+        }
+
         [Fact]
         public void WithoutATangentItRunsBackwardSweeps()
         {

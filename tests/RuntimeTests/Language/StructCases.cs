@@ -82,6 +82,16 @@ namespace SymGrad.RuntimeTests.Language
         [Differentiable]
         public static float Shaped(Tagged t, ReadOnlySpan<float> w) => t.Shape == Shape.Linear ? t.Value * w[0] : MathF.Exp(t.Value) * w[0];
 
+        /// <summary>A struct parameter and a span output: MJacobian's columns are the struct's fields, then x, then k.</summary>
+        [Differentiable]
+        public static void Translate(Point3 a, ReadOnlySpan<double> x, double k, Span<double> y)
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = (x[i] * a.X * k) + (a.Z * x[i] * x[i]) + a.Y;
+            }
+        }
+
         /// <summary>A span of structs, its elements' fields read in a loop (gradient Span&lt;Point3&gt;).</summary>
         [Differentiable]
         public static double Weighted(ReadOnlySpan<Point3> points, double w)
