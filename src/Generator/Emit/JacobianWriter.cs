@@ -16,15 +16,16 @@ namespace SymGrad.Generator.Emit
         /// <summary>The element type all results and inputs share, when the method has a Jacobian SymGrad writes; else null.</summary>
         public static string? ElementType(MethodModel model)
         {
-            if (model.Results.Count > 0 || model.Parameters.Any(p => p.IsField && p.IsDifferentiable))
+            if (model.Parameters.Any(p => p.IsField && p.IsDifferentiable))
             {
                 return null;
             }
 
             var inputs = Inputs(model);
             var outputs = model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
-            var types = inputs.Concat(outputs).Select(p => p.ElementType).Concat(model.ReturnType == "void" ? Enumerable.Empty<string>() : new[] { model.ReturnType }).Distinct().ToList();
-            return inputs.Count > 0 && (outputs.Count > 0 || model.ReturnType != "void") && types.Count == 1 && types[0] is "double" or "float" ? types[0] : null;
+            var types = inputs.Concat(outputs).Select(p => p.ElementType).Concat(model.ReturnType == "void" ? Enumerable.Empty<string>() : new[] { model.ReturnType })
+                .Concat(model.Results.Select(r => r.Type)).Distinct().ToList();
+            return inputs.Count > 0 && (outputs.Count > 0 || model.ReturnType != "void" || model.Results.Count > 0) && types.Count == 1 && types[0] is "double" or "float" ? types[0] : null;
         }
 
         /// <summary>The columns' inputs in parameter order: scalars, spans, and a struct parameter's real fields (<c>a.X</c>), each its own.</summary>
@@ -48,10 +49,18 @@ namespace SymGrad.Generator.Emit
             var rowAt = outputs.ToDictionary(p => p.Name, p => names.Reserve("r" + Capital(p.Name)));
             string resultRow = scalar ? names.Reserve("rResult") : "";
 
+            // Several results (out results, a tuple's elements, a struct's fields): a row each, after the returned value.
+            var results = model.Results.ToList();
+            string resultsRow = results.Count > 0 ? names.Reserve("rResults") : "";
+            string Access(ScalarResult r) => r.Path ?? "." + r.Name;
+            bool outResults = results.Any(r => r.Position >= 0);
+            var outTangents = results.Where(r => r.Position >= 0).ToDictionary(r => r.Name, r => names.Reserve("t" + Capital(r.Name)));
+            string tupleTangent = results.Any(r => r.Position < 0) ? names.Reserve("tangent") : "";
+
             string What(IEnumerable<string> parts) => string.Join(", then ", parts);
             writer.WriteLine("/// <summary>");
             writer.WriteLine($"/// The Jacobian of <c>{model.Name}</c>, derived by SymGrad, written dense and row-major into <c>{jacobian}</c>: a row per result");
-            writer.WriteLine($"/// ({What((scalar ? new[] { "the returned value" } : new string[0]).Concat(outputs.Select(o => "each element of " + o.Name)))}), a column per differentiable input");
+            writer.WriteLine($"/// ({What((scalar ? new[] { "the returned value" } : new string[0]).Concat(results.Select(r => r.Path is null ? r.Name : "result" + r.Path)).Concat(outputs.Select(o => "each element of " + o.Name)))}), a column per differentiable input");
             writer.WriteLine($"/// ({What(inputs.Select(p => p.Kind == ParameterKind.Scalar ? p.Name : "each element of " + p.Name))}). "
                 + (tangent is null ? "It runs one backward pass per row." : "It runs whichever needs fewer passes at"));
             if (tangent is not null)
@@ -68,17 +77,25 @@ namespace SymGrad.Generator.Emit
             Open(writer);
 
             WriteOffsets(writer, inputs.Select(p => (columnAt[p.Name], Size(p))), columns);
-            WriteOffsets(writer, (scalar ? new[] { (resultRow, "1") } : new (string, string)[0]).Concat(outputs.Select(o => (rowAt[o.Name], o.Name + ".Length"))), rows);
+            WriteOffsets(writer, (scalar ? new[] { (resultRow, "1") } : new (string, string)[0])
+                .Concat(results.Count > 0 ? new[] { (resultsRow, results.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)) } : new (string, string)[0])
+                .Concat(outputs.Select(o => (rowAt[o.Name], o.Name + ".Length"))), rows);
             writer.WriteLine($"global::SymGrad.Guard.JacobianLength<{type}>({jacobian}, nameof({jacobian}), {rows}, {columns});");
             SourceEmitter.InWorkspace(writer, workspace, mark, () =>
             {
                 var primal = BackwardSignature.Primal(model, p => p.Name, r => "out " + r.Name);
+                if (outResults)
+                {
+                    // C# wants the out results assigned on every path: the forward assigns them once, whatever the sweeps.
+                    writer.WriteLine($"{model.Name}{model.TypeArguments}({string.Join(", ", primal)});");
+                }
+
                 if (tangent is not null)
                 {
                     writer.WriteLine($"if ({columns} <= {rows})");
                     Open(writer);
                     writer.WriteLine("// Forward mode: column j is J·eⱼ, the tangent along the j-th input.");
-                    if (outputs.Count > 0)
+                    if (outputs.Count > 0 && !outResults)
                     {
                         // The tangent passes write the outputs; with no input element at these sizes there is none, and the method
                         // writes them (found by the random-program tester: an output left as it was).
@@ -120,8 +137,15 @@ namespace SymGrad.Generator.Emit
                     }
 
                     arguments.AddRange(outputs.Select(o => tangents[o.Name]));
+                    arguments.AddRange(results.Where(r => r.Position >= 0).Select(r => $"out {type} {outTangents[r.Name]}"));
                     string call = $"{model.Name}Tangent({string.Join(", ", arguments)})";
-                    writer.WriteLine(scalar ? $"{jacobian}[{resultRow} * {columns} + {column}] = {call};" : call + ";");
+                    writer.WriteLine(scalar ? $"{jacobian}[{resultRow} * {columns} + {column}] = {call};" : tupleTangent.Length > 0 ? $"var {tupleTangent} = {call};" : call + ";");
+                    for (int k = 0; k < results.Count; k++)
+                    {
+                        string value = results[k].Position >= 0 ? outTangents[results[k].Name] : tupleTangent + Access(results[k]);
+                        writer.WriteLine($"{jacobian}[{(k == 0 ? resultsRow : $"({resultsRow} + {k})")} * {columns} + {column}] = {value};");
+                    }
+
                     foreach (ParameterSpec o in outputs)
                     {
                         writer.WriteLine($"for (int {i} = 0; {i} < {o.Name}.Length; {i}++)");
@@ -137,7 +161,7 @@ namespace SymGrad.Generator.Emit
                 }
 
                 writer.WriteLine("// Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.");
-                if (outputs.Count > 0)
+                if (outputs.Count > 0 && !outResults)
                 {
                     writer.WriteLine($"{model.Name}{model.TypeArguments}({string.Join(", ", primal)}); // the backward reads the outputs the forward writes");
                 }
@@ -163,6 +187,14 @@ namespace SymGrad.Generator.Emit
                 if (scalar)
                 {
                     backward.Add($"{row} == {resultRow} ? 1 : 0");
+                }
+
+                // A cotangent per result, a struct's as one unit struct (as MBackward takes it).
+                string Unit(int k) => k == 0 ? $"{row} == {resultsRow} ? 1 : 0" : $"{row} == {resultsRow} + {k} ? 1 : 0";
+                backward.AddRange(results.Where(r => r.Path is null).Select(r => Unit(results.IndexOf(r))));
+                if (results.FirstOrDefault(r => r.Path is not null) is { } field)
+                {
+                    backward.Add(StructInitializer.Of(field.GroupType, results.Select((r, k) => (r.Path!, Unit(k)))));
                 }
 
                 foreach (ParameterSpec o in outputs)

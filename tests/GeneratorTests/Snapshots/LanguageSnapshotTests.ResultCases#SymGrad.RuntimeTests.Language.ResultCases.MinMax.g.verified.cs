@@ -153,5 +153,75 @@ namespace SymGrad.RuntimeTests.Language
             float tItem2 = 2f * thi;
             return (tItem1, tItem2);
         }
+
+        /// <summary>
+        /// The Jacobian of <c>MinMax</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (Item1, then Item2, then each element of y), a column per differentiable input
+        /// (each element of x). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>MinMaxTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MinMaxJacobian(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> jacobian)
+        {
+            int cX = 0;
+            int columns = cX + x.Length;
+            int rResults = 0;
+            int rY = rResults + 2;
+            int rows = rY + y.Length;
+            global::SymGrad.Guard.JacobianLength<float>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        MinMax(x, y); // no input element, no tangent pass to write the outputs
+                    }
+                    global::System.Span<float> tx = workspace.RentFloats(x.Length);
+                    global::System.Span<float> ty = workspace.RentFloats(y.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        var tangent = MinMaxTangent(x, y, tx, ty);
+                        jacobian[rResults * columns + column] = tangent.Item1;
+                        jacobian[(rResults + 1) * columns + column] = tangent.Item2;
+                        for (int i2 = 0; i2 < y.Length; i2++)
+                        {
+                            jacobian[(rY + i2) * columns + column] = ty[i2];
+                        }
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    MinMax(x, y); // the backward reads the outputs the forward writes
+                    global::System.Span<float> dx2 = workspace.RentFloats(x.Length);
+                    global::System.Span<float> dy2 = workspace.RentFloats(y.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dy2.Clear();
+                        if (row >= rY && row < rY + y.Length)
+                        {
+                            dy2[row - rY] = 1;
+                        }
+                        dx2.Clear();
+                        MinMaxBackward(x, y, row == rResults ? 1 : 0, row == rResults + 1 ? 1 : 0, dy2, dx2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -56,5 +56,56 @@ namespace SymGrad.RuntimeTests.Language
             double tTheta = x / (x * x + y * y) * ty - y / (x * x + y * y) * tx;
             return (tR, tTheta);
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Polar</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (R, then Theta), a column per differentiable input
+        /// (x, then y). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>PolarTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void PolarJacobian(double x, double y, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cY = cX + 1;
+            int columns = cY + 1;
+            int rResults = 0;
+            int rows = rResults + 2;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        var tangent = PolarTangent(x, y, column == cX ? 1 : 0, column == cY ? 1 : 0);
+                        jacobian[rResults * columns + column] = tangent.R;
+                        jacobian[(rResults + 1) * columns + column] = tangent.Theta;
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    double dx2;
+                    double dy2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dx2 = 0;
+                        dy2 = 0;
+                        PolarBackward(x, y, row == rResults ? 1 : 0, row == rResults + 1 ? 1 : 0, ref dx2, ref dy2);
+                        jacobian[row * columns + cX] = dx2;
+                        jacobian[row * columns + cY] = dy2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -89,5 +89,65 @@ namespace SymGrad.RuntimeTests.Language
             double tresult_Z = tc_Z;
             return new global::SymGrad.RuntimeTests.Language.Point3 { X = tresult_X, Y = tresult_Y, Z = tresult_Z };
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Cross</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (result.X, then result.Y, then result.Z), a column per differentiable input
+        /// (a.X, then a.Y, then a.Z, then b.X, then b.Y, then b.Z). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>CrossTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CrossJacobian(global::SymGrad.RuntimeTests.Language.Point3 a, global::SymGrad.RuntimeTests.Language.Point3 b, global::System.Span<double> jacobian)
+        {
+            int cA_X = 0;
+            int cA_Y = cA_X + 1;
+            int cA_Z = cA_Y + 1;
+            int cB_X = cA_Z + 1;
+            int cB_Y = cB_X + 1;
+            int cB_Z = cB_Y + 1;
+            int columns = cB_Z + 1;
+            int rResults = 0;
+            int rows = rResults + 3;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        var tangent = CrossTangent(a, b, new global::SymGrad.RuntimeTests.Language.Point3 { X = column == cA_X ? 1 : 0, Y = column == cA_Y ? 1 : 0, Z = column == cA_Z ? 1 : 0 }, new global::SymGrad.RuntimeTests.Language.Point3 { X = column == cB_X ? 1 : 0, Y = column == cB_Y ? 1 : 0, Z = column == cB_Z ? 1 : 0 });
+                        jacobian[rResults * columns + column] = tangent.X;
+                        jacobian[(rResults + 1) * columns + column] = tangent.Y;
+                        jacobian[(rResults + 2) * columns + column] = tangent.Z;
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::SymGrad.RuntimeTests.Language.Point3 da;
+                    global::SymGrad.RuntimeTests.Language.Point3 db;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        da = default;
+                        db = default;
+                        CrossBackward(a, b, new global::SymGrad.RuntimeTests.Language.Point3 { X = row == rResults ? 1 : 0, Y = row == rResults + 1 ? 1 : 0, Z = row == rResults + 2 ? 1 : 0 }, ref da, ref db);
+                        jacobian[row * columns + cA_X] = da.X;
+                        jacobian[row * columns + cA_Y] = da.Y;
+                        jacobian[row * columns + cA_Z] = da.Z;
+                        jacobian[row * columns + cB_X] = db.X;
+                        jacobian[row * columns + cB_Y] = db.Y;
+                        jacobian[row * columns + cB_Z] = db.Z;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -59,5 +59,61 @@ namespace SymGrad.RuntimeTests.Language
             double tresult_Z = ta.Z * k + a.Z * tk;
             return new global::SymGrad.RuntimeTests.Language.Point3 { X = tresult_X, Y = tresult_Y, Z = tresult_Z };
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Scale</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (result.X, then result.Y, then result.Z), a column per differentiable input
+        /// (a.X, then a.Y, then a.Z, then k). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>ScaleTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ScaleJacobian(global::SymGrad.RuntimeTests.Language.Point3 a, double k, global::SymGrad.RuntimeTests.Language.Point3 offset, global::System.Span<double> jacobian)
+        {
+            int cA_X = 0;
+            int cA_Y = cA_X + 1;
+            int cA_Z = cA_Y + 1;
+            int cK = cA_Z + 1;
+            int columns = cK + 1;
+            int rResults = 0;
+            int rows = rResults + 3;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        var tangent = ScaleTangent(a, k, offset, new global::SymGrad.RuntimeTests.Language.Point3 { X = column == cA_X ? 1 : 0, Y = column == cA_Y ? 1 : 0, Z = column == cA_Z ? 1 : 0 }, column == cK ? 1 : 0);
+                        jacobian[rResults * columns + column] = tangent.X;
+                        jacobian[(rResults + 1) * columns + column] = tangent.Y;
+                        jacobian[(rResults + 2) * columns + column] = tangent.Z;
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::SymGrad.RuntimeTests.Language.Point3 da;
+                    double dk2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        da = default;
+                        dk2 = 0;
+                        ScaleBackward(a, k, offset, new global::SymGrad.RuntimeTests.Language.Point3 { X = row == rResults ? 1 : 0, Y = row == rResults + 1 ? 1 : 0, Z = row == rResults + 2 ? 1 : 0 }, ref da, ref dk2);
+                        jacobian[row * columns + cA_X] = da.X;
+                        jacobian[row * columns + cA_Y] = da.Y;
+                        jacobian[row * columns + cA_Z] = da.Z;
+                        jacobian[row * columns + cK] = dk2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -137,5 +137,70 @@ namespace SymGrad.RuntimeTests.Language
             double tresult_To_Z = tr_To_Z;
             return new global::SymGrad.RuntimeTests.Language.Segment { From = { X = tresult_From_X, Y = tresult_From_Y, Z = tresult_From_Z }, To = { X = tresult_To_X, Y = tresult_To_Y, Z = tresult_To_Z } };
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Stretch</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (result.From.X, then result.From.Y, then result.From.Z, then result.To.X, then result.To.Y, then result.To.Z), a column per differentiable input
+        /// (s.From.X, then s.From.Y, then s.From.Z, then s.To.X, then s.To.Y, then s.To.Z, then k). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>StretchTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void StretchJacobian(global::SymGrad.RuntimeTests.Language.Segment s, double k, global::System.Span<double> jacobian)
+        {
+            int cS_From_X = 0;
+            int cS_From_Y = cS_From_X + 1;
+            int cS_From_Z = cS_From_Y + 1;
+            int cS_To_X = cS_From_Z + 1;
+            int cS_To_Y = cS_To_X + 1;
+            int cS_To_Z = cS_To_Y + 1;
+            int cK = cS_To_Z + 1;
+            int columns = cK + 1;
+            int rResults = 0;
+            int rows = rResults + 6;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        var tangent = StretchTangent(s, k, new global::SymGrad.RuntimeTests.Language.Segment { From = { X = column == cS_From_X ? 1 : 0, Y = column == cS_From_Y ? 1 : 0, Z = column == cS_From_Z ? 1 : 0 }, To = { X = column == cS_To_X ? 1 : 0, Y = column == cS_To_Y ? 1 : 0, Z = column == cS_To_Z ? 1 : 0 } }, column == cK ? 1 : 0);
+                        jacobian[rResults * columns + column] = tangent.From.X;
+                        jacobian[(rResults + 1) * columns + column] = tangent.From.Y;
+                        jacobian[(rResults + 2) * columns + column] = tangent.From.Z;
+                        jacobian[(rResults + 3) * columns + column] = tangent.To.X;
+                        jacobian[(rResults + 4) * columns + column] = tangent.To.Y;
+                        jacobian[(rResults + 5) * columns + column] = tangent.To.Z;
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::SymGrad.RuntimeTests.Language.Segment ds;
+                    double dk2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        ds = default;
+                        dk2 = 0;
+                        StretchBackward(s, k, new global::SymGrad.RuntimeTests.Language.Segment { From = { X = row == rResults ? 1 : 0, Y = row == rResults + 1 ? 1 : 0, Z = row == rResults + 2 ? 1 : 0 }, To = { X = row == rResults + 3 ? 1 : 0, Y = row == rResults + 4 ? 1 : 0, Z = row == rResults + 5 ? 1 : 0 } }, ref ds, ref dk2);
+                        jacobian[row * columns + cS_From_X] = ds.From.X;
+                        jacobian[row * columns + cS_From_Y] = ds.From.Y;
+                        jacobian[row * columns + cS_From_Z] = ds.From.Z;
+                        jacobian[row * columns + cS_To_X] = ds.To.X;
+                        jacobian[row * columns + cS_To_Y] = ds.To.Y;
+                        jacobian[row * columns + cS_To_Z] = ds.To.Z;
+                        jacobian[row * columns + cK] = dk2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -75,6 +75,8 @@ namespace SymGrad.RandomPrograms.Check
                 if (d.Tangent is not null && columns.Count <= rows) _result.JacobianForwardChecked++;
                 else _result.JacobianBackwardChecked++;
                 if (m.Params.Any(p => p.Struct is not null && !p.InStructSpan && p.IsDifferentiable)) _result.Count("MJacobian (P14) checked on a method with a struct parameter");
+                if (m.Params.Any(p => p.Kind == ParamKind.RealOut && !p.Result)) _result.Count("MJacobian (P14) checked on a method with an out result");
+                if (m.ReturnsStruct) _result.Count("MJacobian (P14) checked on a method with a struct result");
                 var j = CheckJacobian(m, d, "", x, fwd, coords, outs, (a, b) => TangentRelative * (Math.Abs(a) + Math.Abs(b)) + TangentAbsolute * scale);
                 CheckContraction(m, j, x, coords, dR, dy, fd, scale, outs);
                 CheckLength(m, d.Jacobian, "MJacobian", "JacobianLength", Properties.Jacobian, "jacobian", j.Length, x, outs);

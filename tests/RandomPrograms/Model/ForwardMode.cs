@@ -37,14 +37,14 @@ namespace SymGrad.RandomPrograms.Model
 
         /// <summary>
         /// <c>MJacobian</c>: generated when all results and inputs share one real type (always so here: the other-precision
-        /// scalar is <c>[NoDerivative]</c>) and there are no struct or several results — no differentiable span of structs
-        /// (a struct parameter's fields are columns of their own), no struct or <c>out</c> result, no differentiable field read — with at least one differentiable
-        /// input and one result (a returned real or a <c>Span</c> output). Calls are allowed: without an <c>MTangent</c> it
+        /// scalar is <c>[NoDerivative]</c>) — no differentiable span of structs (a struct parameter's fields are columns of
+        /// their own, an out result or a struct result's field a row of its own), no differentiable field read — with at
+        /// least one differentiable input and one result (a returned real or struct, an out result, a <c>Span</c> output). Calls are allowed: without an <c>MTangent</c> it
         /// runs backward passes only.
         /// </summary>
         public static bool HasJacobian(Method m)
-            => !m.Params.Any(p => p.Kind == ParamKind.RealOut || p.InStructSpan && p.IsDifferentiable) && !m.ReturnsStruct && !ReadsLayerGradientFields(m)
-               && Inputs(m).Any() && (m.ReturnsReal || m.Params.Any(p => p.Kind == ParamKind.RealSpanOut));
+            => !m.Params.Any(p => p.InStructSpan && p.IsDifferentiable) && !ReadsLayerGradientFields(m)
+               && Inputs(m).Any() && (m.ReturnsReal || m.Params.Any(p => p.Kind is ParamKind.RealSpanOut or ParamKind.RealOut));
 
         /// <summary>
         /// <c>MHessianVector</c>: a real result and nothing else — no outputs, no <c>out</c> or struct result, no differentiable

@@ -652,8 +652,9 @@ namespace SymGrad.RandomPrograms.Print
             w.Line($"public static void {Name(m, p, what)}({Common}, double[] matrix)");
             w.Open();
             var args = Arguments(w, m, p);
-            bool mapped = m.Params.Any(q => q.Struct is not null && !q.InStructSpan && q.IsDifferentiable);
-            if (mapped) StructColumns(w, m, what == "Hessian");
+            // The generated method's layout where it is not the checker's: a struct parameter's columns, several results' rows.
+            bool mapped = m.Params.Any(q => q.Struct is not null && !q.InStructSpan && q.IsDifferentiable) || what == "Jacobian" && m.Params.Any(q => q.Kind == ParamKind.RealOut);
+            if (mapped) Layout(w, m, what == "Hessian");
             if (p == Precision.Float) w.Line(mapped ? "float[] fm = F(full);" : "float[] fm = F(matrix);");
             args.Add(p == Precision.Double ? (mapped ? "full" : "matrix") : "fm");
             w.Line($"{Callee(m, p)}{what}({string.Join(", ", args)});");
@@ -661,21 +662,21 @@ namespace SymGrad.RandomPrograms.Print
             if (p == Precision.Float) w.Line(mapped ? "Back(fm, full);" : "Back(fm, matrix);");
             if (mapped)
             {
-                w.Line(what == "Hessian"
-                    ? "for (int i = 0; i < map.Count; i++) for (int j = 0; j < map.Count; j++) matrix[i * map.Count + j] = full[map[i] * size + map[j]];"
-                    : "for (int i = 0; i < rows; i++) for (int j = 0; j < map.Count; j++) matrix[i * map.Count + j] = full[i * size + map[j]];");
+                w.Line("for (int i = 0; i < rowMap.Count; i++) for (int j = 0; j < map.Count; j++) matrix[i * map.Count + j] = full[rowMap[i] * size + map[j]];");
             }
 
             w.Close();
         }
 
         /// <summary>
-        /// MHessian's and MJacobian's columns for a struct parameter are all three fields of V3, at the struct's place (the
-        /// first member's), where the checker's are the members the method has, each at its own: <c>map</c> takes a checker
-        /// column to the generated method's, <c>full</c> (size × size, or rows × size, spoiled: every entry must be written;
-        /// longer as <c>matrix</c> is) is what it fills.
+        /// Where the generated MHessian's and MJacobian's entries are not the checker's: a struct parameter's columns are all
+        /// three fields of V3, at the struct's place (the first member's), where the checker's are the members the method has,
+        /// each at its own; MJacobian's rows are the returned value, then the other results (out results, a struct result's
+        /// fields), then each element of each span output, where the checker's are the returned value, then the outputs in
+        /// parameter order (a struct result last). <c>map</c> and <c>rowMap</c> take a checker column and row to the generated
+        /// method's; <c>full</c> (rows × size, spoiled: every entry must be written; longer as <c>matrix</c> is) is what it fills.
         /// </summary>
-        private static void StructColumns(Writer w, Method m, bool square)
+        private static void Layout(Writer w, Method m, bool square)
         {
             w.Line("var map = new System.Collections.Generic.List<int>();");
             w.Line("int size = 0;");
@@ -709,17 +710,31 @@ namespace SymGrad.RandomPrograms.Print
 
             if (square)
             {
-                w.Line("double[] full = new double[size * size + (matrix.Length - map.Count * map.Count)];");
+                w.Line("var rowMap = map;");
+                w.Line("int rows = size;");
             }
             else
             {
-                // The Jacobian's rows: the returned value, then each element of each output.
+                // The generated rows: the returned value, the results' block, then each span output's elements.
                 var at = SpanIndices(m);
-                var rows = (m.ReturnsReal ? new[] { "1" } : System.Array.Empty<string>()).Concat(m.Params.Where(q => q.Kind == ParamKind.RealSpanOut).Select(q => $"s[{at[q.Name]}].Length"));
-                w.Line($"int rows = {string.Join(" + ", rows.DefaultIfEmpty("0"))};");
-                w.Line("double[] full = new double[rows * size + (matrix.Length - rows * map.Count)];");
+                var outputs = m.Params.Where(q => q.Kind is ParamKind.RealSpanOut or ParamKind.RealOut).ToList();
+                int results = outputs.Where(q => q.Kind == ParamKind.RealOut).Sum(q => q.Result ? StructType.Fields.Length : 1);
+                w.Line("var rowMap = new System.Collections.Generic.List<int>();");
+                w.Line($"int rows = {(m.ReturnsReal ? 1 : 0)};");
+                if (m.ReturnsReal) w.Line("rowMap.Add(0);");
+                w.Line($"int at_results = rows; rows += {results};");
+                foreach (var q in outputs.Where(q => q.Kind == ParamKind.RealSpanOut)) w.Line($"int at_{q.Name} = rows; rows += s[{at[q.Name]}].Length;");
+                int k = 0;
+                foreach (var q in outputs)
+                {
+                    if (q.Kind == ParamKind.RealSpanOut) w.Line($"for (int e = 0; e < s[{at[q.Name]}].Length; e++) rowMap.Add(at_{q.Name} + e);");
+                    else if (q.Result) w.Line($"for (int f = 0; f < {StructType.Fields.Length}; f++) rowMap.Add(at_results + {k} + f);");
+                    else w.Line($"rowMap.Add(at_results + {k});");
+                    k += q.Kind == ParamKind.RealOut ? (q.Result ? StructType.Fields.Length : 1) : 0;
+                }
             }
 
+            w.Line("double[] full = new double[rows * size + (matrix.Length - rowMap.Count * map.Count)];");
             w.Line("System.Array.Fill(full, 7.25);");
         }
 

@@ -67,6 +67,47 @@ namespace SymGrad.RuntimeTests.Language
             Assert.Equal(expected, row);
         }
 
+        /// <summary>
+        /// Several results: a row each after the returned value (an out result, a tuple's elements, a struct result's fields),
+        /// then the span outputs' elements; both strategies.
+        /// </summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void SeveralResults(int seed)
+        {
+            var rng = new Random(seed);
+            double x0 = 0.5 + rng.NextDouble(), y0 = rng.NextDouble() - 0.5;
+            double[] polar = new double[2 * 2];
+            ResultCases.PolarJacobian(x0, y0, polar); // 2 × 2: forward sweeps
+            AssertMatches(polar, 2, 2, new[] { x0, y0 }, v => { var (r, t) = ResultCases.Polar(v[0], v[1]); return new[] { r, t }; });
+
+            foreach (int n in new[] { 2, 5 }) // the mean and the variance of n values: forward sweeps for 2, backward for 5
+            {
+                double[] x = Random(rng, n), stats = new double[2 * n];
+                ResultCases.StatsJacobian(x, out double variance, stats); // it writes the out result as the method does
+                ResultCases.Stats(x, out double expected);
+                Assert.Equal(expected, variance);
+                AssertMatches(stats, 2, n, x, v => new[] { ResultCases.Stats(v, out double var2), var2 });
+            }
+
+            var a = new Point3(rng.NextDouble(), rng.NextDouble(), rng.NextDouble());
+            var b = new Point3(rng.NextDouble(), rng.NextDouble(), rng.NextDouble());
+            double[] cross = new double[3 * 6];
+            StructCases.CrossJacobian(a, b, cross); // a struct result's three fields, six inputs: backward sweeps
+            AssertMatches(cross, 3, 6, new[] { a.X, a.Y, a.Z, b.X, b.Y, b.Z }, v =>
+            {
+                Point3 c = StructCases.Cross(new Point3(v[0], v[1], v[2]), new Point3(v[3], v[4], v[5]));
+                return new[] { c.X, c.Y, c.Z };
+            });
+
+            // An unnamed float tuple with a span output besides: rows Item1, Item2, then y; d lo = 1 at the minimum, d(2·hi) = 2
+            // at the maximum, dy/dx = 2x.
+            float[] xs = { 0.5f, -1.25f, 2f }, ys = new float[3], minmax = new float[5 * 3];
+            ResultCases.MinMaxJacobian(xs, ys, minmax);
+            float[] expectedRows = { 0, 1, 0, 0, 0, 2, 1, 0, 0, 0, -2.5f, 0, 0, 0, 4 };
+            Assert.Equal(expectedRows, minmax);
+        }
+
         [Fact]
         public void WithoutATangentItRunsBackwardSweeps()
         {
