@@ -197,19 +197,14 @@ namespace SymGrad.Generator.Differentiate
         private Invoke? RegisteredBackwardTangent(Invoke inv, CallTarget callee, List<Stmt> output)
         {
             // The backward's parameters: the callee's (its outputs read as values), the result's seed, the outputs' cotangents,
-            // then a gradient per differentiable input.
+            // then a gradient per differentiable input; its tangent takes a tangent of each real one it reads, as registered.
             var parameters = callee.Parameters;
             int n = parameters.Count, outputs = parameters.Count(p => p.Kind == ParameterKind.SpanOutput);
             int seeds = (callee.ReturnType is "double" or "float" ? 1 : 0) + outputs;
             var tangents = new List<Expr>();
             bool varies = false;
-            for (int i = 0; i < n + seeds; i++)
+            foreach (int i in callee.BackwardTangentInputs)
             {
-                if (i < n && !parameters[i].IsDifferentiable && parameters[i].Kind != ParameterKind.SpanOutput)
-                {
-                    continue;
-                }
-
                 Expr arg = inv.Args[i];
                 Expr tangent = arg is SpanRef span ? (HasTangent(span.Span) ? span with { Span = Tangent(span.Span) } : Empty)
                     : arg.IsReal ? Forward(arg, output).Tangent : Empty;

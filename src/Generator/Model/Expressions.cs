@@ -94,6 +94,9 @@ namespace SymGrad.Generator.Model
         /// </summary>
         public string? BackwardTangent { get; init; }
 
+        /// <summary>The parameters of the registered backward that <see cref="BackwardTangent"/> takes a tangent of, by index.</summary>
+        public EquatableArray<int> BackwardTangentInputs { get; init; } = EquatableArray<int>.Empty;
+
         /// <summary>
         /// A registered function of scalars with no registered tangent: its tangent is read from its backward, which with the
         /// seed 1 gives ∇f, so ḟ = ∇f·ẋ (a 1 × n Jacobian: its row is its gradient).

@@ -88,6 +88,7 @@ namespace SymGrad.Generator.Parse
                         AssigningBackward = sameOwner ? assigning!.Name : null,
                         AssignedInput = sameOwner ? assigned : null,
                         BackwardTangent = secondOrder is null ? null : secondOrder.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + secondOrder.Name,
+                        BackwardTangentInputs = secondOrder is null ? EquatableArray<int>.Empty : DerivativeRegistrations.TangentInputs(accumulating, compilation).ToEquatableArray(),
                     };
                 }
             }

@@ -117,6 +117,11 @@ namespace SymGrad.Generator.Parse
         /// differentiable input (a <c>ReadOnlySpan</c> for a span or array), a <c>Span</c> tangent per output — for a registered
         /// backward (its second order), a <c>ref T</c> tangent per <c>ref T</c> gradient among the outputs.
         /// </summary>
+        /// <summary>The indices of <paramref name="target"/>'s parameters that its tangent takes a tangent of (as <see cref="ExpectedTangentSignature"/> lists them).</summary>
+        public static IEnumerable<int> TangentInputs(IMethodSymbol target, Compilation? compilation)
+            => target.Parameters.Select((p, i) => (p, i))
+                .Where(x => x.p.RefKind == RefKind.None && MethodParser.ClassifyParameter(x.p, compilation, out _) is { IsDifferentiable: true }).Select(x => x.i);
+
         public static List<(string Type, RefKind Kind, string Name)>? ExpectedTangentSignature(IMethodSymbol target, Compilation? compilation)
         {
             var result = new List<(string Type, RefKind Kind, string Name)>();

@@ -264,7 +264,26 @@ namespace SymGrad.RuntimeTests.Language
         /// <summary>A registered scalar function whose backward has a registered tangent (SmoothDerivatives.SoftplusBackwardTangent).</summary>
         [Theory]
         [MemberData(nameof(SeedData))]
-        public void CallsOfARegisteredSecondOrder(int seed) => AgainstGradients(seed, SecondOrderCases.SoftplusChainHessianVector, SecondOrderCases.SoftplusChainGradient);
+        public void CallsOfARegisteredSecondOrder(int seed)
+        {
+            AgainstGradients(seed, SecondOrderCases.SoftplusChainHessianVector, SecondOrderCases.SoftplusChainGradient);
+
+            // A [NoDerivative] real argument: the second order still takes its tangent (it is a plain double of the backward).
+            var rng = new Random(seed);
+            double x = rng.NextDouble() - 0.5, a = 0.5 + rng.NextDouble(), vx = rng.NextDouble() - 0.5, va = rng.NextDouble() - 0.5, hx = 0, ha = 0;
+            SecondOrderCases.ScaledChainHessianVector(x, a, vx, va, ref hx, ref ha);
+            (double Dx, double Da) G(double h)
+            {
+                double dx = 0, da = 0;
+                SecondOrderCases.ScaledChainGradient(x + (h * vx), a + (h * va), ref dx, ref da);
+                return (dx, da);
+            }
+
+            var (ux, ua) = G(H);
+            var (dx2, da2) = G(-H);
+            AssertClose((ux - dx2) / (2 * H), hx);
+            AssertClose((ua - da2) / (2 * H), ha);
+        }
 
         private delegate void HessianVectorOf(ReadOnlySpan<double> x, double a, ReadOnlySpan<double> vx, double va, Span<double> hvx, ref double hva);
 

@@ -9,6 +9,9 @@ namespace SymGrad.RuntimeTests.Language
 
         /// <summary>log(eᵃ + eᵇ)·k: registered with a backward only (no tangent).</summary>
         public static double LogAddExp(double a, double b, int k) => k * (Math.Max(a, b) + Math.Log(1 + Math.Exp(-Math.Abs(a - b))));
+
+        /// <summary>k·softplus(x), k a constant: its backward takes k as a plain double, so its second order takes a tangent of k too.</summary>
+        public static double ScaledSoftplus(double x, [NoDerivative] double k) => k * Math.Log(1 + Math.Exp(x));
     }
 
     /// <summary>Its backward, registered in a type of its own (neither the library's nor the caller's).</summary>
@@ -33,6 +36,18 @@ namespace SymGrad.RuntimeTests.Language
         /// The tangent of its backward, its second order: dx += dResult·σ(x) along (ẋ, ḋResult) adds ḋResult·σ(x) +
         /// dResult·σ(x)(1 − σ(x))·ẋ to tdx. With it, callers get an MHessianVector too.
         /// </summary>
+        [DerivativeOf(typeof(SmoothLibrary), nameof(SmoothLibrary.ScaledSoftplus))]
+        public static void ScaledSoftplusBackward(double x, double k, double dResult, ref double dx) => dx += dResult * k / (1 + Math.Exp(-x));
+
+        /// <summary>Its second order: the backward's parameters, a tangent of each real one (tk too), then the gradient's.</summary>
+        [TangentOf(typeof(SmoothDerivatives), nameof(ScaledSoftplusBackward))]
+        public static void ScaledSoftplusBackwardTangent(double x, double k, double dResult, ref double dx, double tx, double tk, double tdResult, ref double tdx)
+        {
+            double s = 1 / (1 + Math.Exp(-x));
+            dx += dResult * k * s;
+            tdx += (tdResult * k * s) + (dResult * tk * s) + (dResult * k * s * (1 - s) * tx);
+        }
+
         [TangentOf(typeof(SmoothDerivatives), nameof(SoftplusBackward))]
         public static void SoftplusBackwardTangent(double x, double dResult, ref double dx, double tx, double tdResult, ref double tdx)
         {

@@ -30,6 +30,10 @@ namespace SymGrad.RuntimeTests.Language
             return s * s;
         }
 
+        /// <summary>A registered function with a [NoDerivative] real: its second order takes that argument's tangent (zero) as well.</summary>
+        [Differentiable]
+        public static double ScaledChain(double x, double a) => SmoothLibrary.ScaledSoftplus(a * x, 2.5) * x;
+
         /// <summary>The same with float spans: the float overloads of the second orders.</summary>
         [Differentiable]
         public static float FloatLosses(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, ReadOnlySpan<float> t, int rows, int classes)
