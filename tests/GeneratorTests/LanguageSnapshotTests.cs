@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using SymGrad.GeneratorTests.Infrastructure;
 using Xunit;
 
@@ -53,14 +54,25 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void NestedDifferentiation() => VerifyCases("NestedCases");
 
+        /// <summary>Its cases call the library of RegistrationCases (SmoothLibrary), compiled beside them: the snapshot is their own files.</summary>
+        [Fact]
+        public void SecondOrders() => VerifyCases("SecondOrderCases", beside: "RegistrationCases");
+
         [Fact]
         public void CheckpointedLoops() => VerifyCases("CheckpointCases", "Checkpointing");
 
-        private static void VerifyCases(string name, string folder = "Language")
+        private static void VerifyCases(string name, string folder = "Language", string? beside = null)
         {
-            var result = GeneratorHarness.Run(GeneratorHarness.Embedded($"{folder}.{name}.cs"));
+            var result = beside is null
+                ? GeneratorHarness.Run(GeneratorHarness.Embedded($"{folder}.{name}.cs"))
+                : GeneratorHarness.Run(GeneratorHarness.Embedded($"{folder}.{name}.cs"), GeneratorHarness.Embedded($"{folder}.{beside}.cs"));
             GeneratorHarness.AssertCompilesCleanly(result);
             Assert.Empty(result.GeneratorDiagnostics);
+            if (beside is not null)
+            {
+                result = result with { GeneratedSources = result.GeneratedSources.Where(s => s.Key.Contains("." + name + ".", System.StringComparison.Ordinal)).ToDictionary(s => s.Key, s => s.Value) };
+            }
+
             Snapshot.Verify(result, name);
         }
     }

@@ -143,6 +143,27 @@ namespace SymGrad.RuntimeTests.Language
             Assert.Equal((y * 2) + (x * 3) + (a[2] * x), C.Rotated(P(a), cs[0], cs[1]), 12);
         }
 
+        /// <summary>A struct parameter with a span output: ⟨c, y⟩'s gradient through MBackward with the cotangent c.</summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void AStructParameterWithASpanOutput(int seed)
+        {
+            var rng = new Random(seed);
+            double[] a = Random(rng, 3), x = Random(rng, 4), k = { 0.5 + rng.NextDouble() }, c = Random(rng, 4), y = new double[4], dx = new double[4];
+            C.Translate(P(a), x, k[0], y);
+            Point3 da = default;
+            double dk = 0;
+            C.TranslateBackward(P(a), x, k[0], y, c, ref da, dx, ref dk);
+            double Loss()
+            {
+                double[] yy = new double[4];
+                C.Translate(P(a), x, k[0], yy);
+                return yy.Zip(c, (u, v) => u * v).Sum();
+            }
+
+            Verify(Loss, Param("a", a, A(da)), Param("x", x, dx), Scalar("k", k, dk));
+        }
+
         private static double[] Flat(Point3[] p) => p.SelectMany(A).ToArray();
 
         private static Point3 P(double[] v) => new(v[0], v[1], v[2]);
