@@ -613,7 +613,9 @@ namespace SymGrad.Generator.Differentiate
                 case Cast c:
                 {
                     (Expr v, Expr t) = Forward(c.Operand, output);
-                    return (c with { Operand = v }, Simplifier.IsConstant(t, 0) ? Zero(c.Type) : new Cast(t, c.Type));
+                    // A cast to the type the tangent has already is none: (double)ṡ would make ṡ = (double)ṡ (CS1717; found by the
+                    // random-program tester, e7QZF2LVi0Z1: s6 = (double)(((double)s6) + ((double)(a - a)))).
+                    return (c with { Operand = v }, Simplifier.IsConstant(t, 0) ? Zero(c.Type) : t.Type == c.Type ? t : new Cast(t, c.Type));
                 }
 
                 case Binary { Op: "+" or "-" } b:

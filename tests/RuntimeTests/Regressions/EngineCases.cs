@@ -9,6 +9,15 @@ namespace SymGrad.RuntimeTests.Regressions
     /// </summary>
     public static partial class EngineCases
     {
+        /// <summary>A cast of a double to double around a local it assigns: its tangent was ṡ = (double)ṡ (CS1717; e7QZF2LVi0Z1).</summary>
+        [Differentiable]
+        public static double CastToItsOwnType(double a, double b)
+        {
+            double s = a * b;
+            s = (double)(((double)s) + ((double)(a - a)));
+            return s * s;
+        }
+
         // ── Silently wrong: a rule reused a forward value that later code had changed, or an output copy nothing rebuilt ──
 
         [Differentiable]

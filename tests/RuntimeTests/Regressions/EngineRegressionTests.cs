@@ -127,6 +127,17 @@ namespace SymGrad.RuntimeTests.Regressions
             Verify(() => { EngineCases.TanhThenReverse(x, y, n); return GradCheck.Contract(y, dy); }, Param("x", x, dx));
         }
 
+        /// <summary>A cast to a double's own type: MTangent compiled with CS1717 before; its gradient and tangent here.</summary>
+        [Fact]
+        public void CastToItsOwnType()
+        {
+            double[] a = { 0.7 }, b = { -1.3 };
+            double da = 0, db = 0;
+            EngineCases.CastToItsOwnTypeGradient(a[0], b[0], ref da, ref db);
+            Verify(() => EngineCases.CastToItsOwnType(a[0], b[0]), Scalar("a", a, da), Scalar("b", b, db));
+            Assert.Equal((da * 0.3) + (db * -0.2), EngineCases.CastToItsOwnTypeTangent(a[0], b[0], 0.3, -0.2), 12);
+        }
+
         [Fact]
         public void Polar()
         {
