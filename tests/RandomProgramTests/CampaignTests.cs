@@ -50,7 +50,7 @@ namespace SymGrad.RandomProgramTests
         /// <summary>
         /// A fixed seed whose 80 programs take every derivative mode in both twins — MJacobian by forward and by backward
         /// sweeps (P14), MHessianVector (P15), MHessian (P16), MTangent and MHessianVector of methods with calls (of generic
-        /// methods too, of the Nn losses' and Softplus's registered second orders), out results, struct results, layer fields, struct parameters, a nested FGradient — and PyTorch's jvp, hvp and jacobian (P17): CI checks each on
+        /// methods too, of the Nn losses' and Softplus's registered second orders), out results, struct results, layer fields, struct parameters, spans of structs, a nested FGradient — and PyTorch's jvp, hvp and jacobian (P17): CI checks each on
         /// every run, whatever the fresh seeds of the campaigns above draw. Measured 50 s in Release on the 2-core machine, busy.
         /// </summary>
         [Fact]
@@ -80,6 +80,7 @@ namespace SymGrad.RandomProgramTests
                 "MHessian (P16) checked on a method with a struct parameter", "MTangent (P13) checked on a method with a span of structs",
                 "MHessianVector (P15) checked on a method with a span of structs", "MJacobian (P14) checked on a method with a struct parameter",
                 "MJacobian (P14) checked on a method with an out result", "MJacobian (P14) checked on a method with a struct result",
+                "MJacobian (P14) checked on a method with a span of structs", "MHessian (P16) checked on a method with a span of structs",
                 "methods with a nested call of FGradient",
             }, what => Assert.True(Sum(r => r.ConstructsChecked.GetValueOrDefault(what)) > 0, "none: " + what));
             Assert.Equal(new[] { "TorchHessianVector", "TorchJacobian", "TorchTangent" }, report.TorchModes.Where(kv => kv.Value.Compared > 0).Select(kv => kv.Key));

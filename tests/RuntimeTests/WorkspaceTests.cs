@@ -44,6 +44,42 @@ namespace SymGrad.RuntimeTests
             Assert.Equal(0, System.GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
+        private struct Odd
+        {
+            public float A, B, C; // 12 bytes: not a whole number of doubles
+        }
+
+        [Fact]
+        public void RentedStructsAreZeroedDisjointAndReleasedWithTheMark()
+        {
+            var ws = new Workspace();
+            var mark = ws.Mark();
+            ws.RentDoubles(64).Fill(9); // dirty the arena
+            ws.Release(mark);
+            Span<Odd> first = ws.Rent<Odd>(5);
+            Span<Odd> second = ws.Rent<Odd>(3);
+            Assert.Equal(5, first.Length);
+            Assert.All(first.ToArray(), o => Assert.Equal(default, o));
+            Assert.All(second.ToArray(), o => Assert.Equal(default, o));
+            first.Fill(new Odd { A = 1, B = 2, C = 3 });
+            Assert.All(second.ToArray(), o => Assert.Equal(default, o)); // the last struct's tail does not reach the next rent
+            Assert.Equal(0, ws.Rent<Odd>(0).Length);
+            ws.Release(mark);
+            Assert.Equal(0, ws.DoubleScratch.Mark() & 0xFFFF_FFFF);
+
+            void Step()
+            {
+                var m = ws.Mark();
+                ws.Rent<Odd>(1000);
+                ws.Release(m);
+            }
+
+            Step();
+            long before = System.GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10; i++) Step();
+            Assert.Equal(0, System.GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
         [Fact]
         public void CopyHoldsTheSourceAndLaterRentsAreStillZeroed()
         {

@@ -8,7 +8,7 @@ namespace SymGrad.Generator.Emit
 {
     /// <summary>
     /// <c>MJacobian</c>: the dense Jacobian, row-major — a row per result (the returned value, then each element of each
-    /// output), a column per differentiable input element — from one <c>MTangent</c> per column or one <c>MBackward</c> per
+    /// output), a column per differentiable input element (each real field of each element of a span of structs) — from one <c>MTangent</c> per column or one <c>MBackward</c> per
     /// row, whichever is fewer at the call's sizes (forward mode only where <c>MTangent</c> exists).
     /// </summary>
     internal static class JacobianWriter
@@ -23,7 +23,7 @@ namespace SymGrad.Generator.Emit
 
             var inputs = Inputs(model);
             var outputs = model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
-            var types = inputs.Concat(outputs).Select(p => p.ElementType).Concat(model.ReturnType == "void" ? Enumerable.Empty<string>() : new[] { model.ReturnType })
+            var types = inputs.Concat(outputs).Select(p => p.RealType).Concat(model.ReturnType == "void" ? Enumerable.Empty<string>() : new[] { model.ReturnType })
                 .Concat(model.Results.Select(r => r.Type)).Distinct().ToList();
             return inputs.Count > 0 && (outputs.Count > 0 || model.ReturnType != "void" || model.Results.Count > 0) && types.Count == 1 && types[0] is "double" or "float" ? types[0] : null;
         }
@@ -40,10 +40,10 @@ namespace SymGrad.Generator.Emit
             var inputs = Inputs(model);
             var outputs = model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
             bool scalar = model.ReturnType != "void";
-            string Size(ParameterSpec p) => p.Kind == ParameterKind.Scalar ? "1" : p.Name + ".Length";
 
             // Where each input's columns and each result's rows start; a struct's fields by the slot the signature lists.
             var columnAt = inputs.ToDictionary(p => p.Name, p => names.Reserve("c" + Capital(p.Name.Replace('.', '_'))));
+            string element = names.Reserve("element"), field = names.Reserve("field");
             var slots = inputs.GroupBy(p => p.Group ?? p.Name).ToList();
             string Path(ParameterSpec leaf) => leaf.Name.Substring(leaf.Group!.Length);
             var rowAt = outputs.ToDictionary(p => p.Name, p => names.Reserve("r" + Capital(p.Name)));
@@ -61,7 +61,7 @@ namespace SymGrad.Generator.Emit
             writer.WriteLine("/// <summary>");
             writer.WriteLine($"/// The Jacobian of <c>{model.Name}</c>, derived by SymGrad, written dense and row-major into <c>{jacobian}</c>: a row per result");
             writer.WriteLine($"/// ({What((scalar ? new[] { "the returned value" } : new string[0]).Concat(results.Select(r => r.Path is null ? r.Name : "result" + r.Path)).Concat(outputs.Select(o => "each element of " + o.Name)))}), a column per differentiable input");
-            writer.WriteLine($"/// ({What(inputs.Select(p => p.Kind == ParameterKind.Scalar ? p.Name : "each element of " + p.Name))}). "
+            writer.WriteLine($"/// ({What(inputs.Select(Columns))}). "
                 + (tangent is null ? "It runs one backward pass per row." : "It runs whichever needs fewer passes at"));
             if (tangent is not null)
             {
@@ -76,7 +76,7 @@ namespace SymGrad.Generator.Emit
             writer.WriteLine($"{model.Accessibility} {model.StaticModifier}void {model.Name}Jacobian({string.Join(", ", parameters)})");
             Open(writer);
 
-            WriteOffsets(writer, inputs.Select(p => (columnAt[p.Name], Size(p))), columns);
+            WriteOffsets(writer, inputs.Select(p => (columnAt[p.Name], p.Reals)), columns);
             WriteOffsets(writer, (scalar ? new[] { (resultRow, "1") } : new (string, string)[0])
                 .Concat(results.Count > 0 ? new[] { (resultsRow, results.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)) } : new (string, string)[0])
                 .Concat(outputs.Select(o => (rowAt[o.Name], o.Name + ".Length"))), rows);
@@ -109,7 +109,7 @@ namespace SymGrad.Generator.Emit
                     foreach (ParameterSpec p in inputs.Concat(outputs).Where(p => p.Kind != ParameterKind.Scalar))
                     {
                         tangents[p.Name] = names.Reserve("t" + p.Name);
-                        writer.WriteLine($"global::System.Span<{type}> {tangents[p.Name]} = {workspace}.{rent}({p.Name}.Length);");
+                        writer.WriteLine(Rent(p, tangents[p.Name], workspace, rent));
                     }
 
                     writer.WriteLine($"for (int {column} = 0; {column} < {columns}; {column}++)");
@@ -133,7 +133,7 @@ namespace SymGrad.Generator.Emit
 
                         string t = tangents[p.Name];
                         arguments.Add(t);
-                        WriteUnit(writer, t, column, columnAt[p.Name], p.Name);
+                        WriteUnit(writer, t, column, columnAt[p.Name], p, element, field);
                     }
 
                     arguments.AddRange(outputs.Select(o => tangents[o.Name]));
@@ -172,7 +172,7 @@ namespace SymGrad.Generator.Emit
                     string slot = p.Group ?? p.Name;
                     gradients[slot] = names.Reserve("d" + slot);
                     writer.WriteLine(p.Group is not null ? $"{p.GroupType} {gradients[slot]};"
-                        : p.Kind == ParameterKind.Scalar ? $"{type} {gradients[slot]};" : $"global::System.Span<{type}> {gradients[slot]} = {workspace}.{rent}({p.Name}.Length);");
+                        : p.Kind == ParameterKind.Scalar ? $"{type} {gradients[slot]};" : Rent(p, gradients[slot], workspace, rent));
                 }
 
                 var cotangents = outputs.ToDictionary(o => o.Name, o => names.Reserve("d" + o.Name));
@@ -192,16 +192,16 @@ namespace SymGrad.Generator.Emit
                 // A cotangent per result, a struct's as one unit struct (as MBackward takes it).
                 string Unit(int k) => k == 0 ? $"{row} == {resultsRow} ? 1 : 0" : $"{row} == {resultsRow} + {k} ? 1 : 0";
                 backward.AddRange(results.Where(r => r.Path is null).Select(r => Unit(results.IndexOf(r))));
-                if (results.FirstOrDefault(r => r.Path is not null) is { } field)
+                if (results.FirstOrDefault(r => r.Path is not null) is { } structResult)
                 {
-                    backward.Add(StructInitializer.Of(field.GroupType, results.Select((r, k) => (r.Path!, Unit(k)))));
+                    backward.Add(StructInitializer.Of(structResult.GroupType, results.Select((r, k) => (r.Path!, Unit(k)))));
                 }
 
                 foreach (ParameterSpec o in outputs)
                 {
                     string dy = cotangents[o.Name];
                     backward.Add(dy);
-                    WriteUnit(writer, dy, row, rowAt[o.Name], o.Name);
+                    WriteUnit(writer, dy, row, rowAt[o.Name], o, element, field);
                 }
 
                 foreach (ParameterSpec p in slots.Select(s => s.First()))
@@ -215,6 +215,12 @@ namespace SymGrad.Generator.Emit
                 foreach (ParameterSpec p in inputs)
                 {
                     string g = gradients[p.Group ?? p.Name];
+                    if (p.HoldsStructs)
+                    {
+                        WriteFields(writer, g, $"{row} * {columns} + {columnAt[p.Name]}", jacobian, p, i);
+                        continue;
+                    }
+
                     writer.WriteLine(p.Group is not null ? $"{jacobian}[{row} * {columns} + {columnAt[p.Name]}] = {g}{Path(p)};"
                         : p.Kind == ParameterKind.Scalar ? $"{jacobian}[{row} * {columns} + {columnAt[p.Name]}] = {g};"
                         : $"{g}.CopyTo({jacobian}.Slice({row} * {columns} + {columnAt[p.Name]}, {p.Name}.Length));");
@@ -242,9 +248,10 @@ namespace SymGrad.Generator.Emit
             // The columns are the input elements: a struct parameter's real fields (a.X, a.Y), each its own.
             var inputs = model.Parameters.Where(p => !p.IsField && p.IsDifferentiable).ToList();
             var columnAt = inputs.ToDictionary(p => p.Name, p => names.Reserve("c" + Capital(p.Name.Replace('.', '_'))));
+            string element = names.Reserve("element"), field = names.Reserve("field"), i = names.Reserve("i");
             writer.WriteLine("/// <summary>");
             writer.WriteLine($"/// The Hessian of <c>{model.Name}</c>, derived by SymGrad, written dense into <c>{hessian}</c> (n × n, n the number of");
-            writer.WriteLine($"/// differentiable input elements: {string.Join(", then ", inputs.Select(p => p.Kind == ParameterKind.Scalar ? p.Name : "each element of " + p.Name))}),");
+            writer.WriteLine($"/// differentiable input elements: {string.Join(", then ", inputs.Select(Columns))}),");
             writer.WriteLine($"/// one <c>{model.Name}HessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.");
             writer.WriteLine("/// </summary>");
             writer.WriteLine(SourceEmitter.GeneratedCode);
@@ -252,23 +259,28 @@ namespace SymGrad.Generator.Emit
             parameters.Add($"global::System.Span<{type}> {hessian}");
             writer.WriteLine($"{model.Accessibility} {model.StaticModifier}void {model.Name}Hessian({string.Join(", ", parameters)})");
             Open(writer);
-            WriteOffsets(writer, inputs.Select(p => (columnAt[p.Name], p.Kind == ParameterKind.Scalar ? "1" : p.Name + ".Length")), size);
+            WriteOffsets(writer, inputs.Select(p => (columnAt[p.Name], p.Reals)), size);
             writer.WriteLine($"global::SymGrad.Guard.JacobianLength<{type}>({hessian}, nameof({hessian}), {size}, {size});");
             writer.WriteLine($"{hessian}.Clear();");
             // Span directions are rented unit vectors: only then is the workspace held.
             System.Action columns = () =>
             {
                 var directions = inputs.Where(p => p.Kind != ParameterKind.Scalar).ToDictionary(p => p.Name, p => names.Reserve("v" + p.Name));
+                var structProducts = inputs.Where(p => p.HoldsStructs).ToDictionary(p => p.Name, p => names.Reserve("hv" + p.Name));
                 foreach (ParameterSpec p in inputs.Where(p => p.Kind != ParameterKind.Scalar))
                 {
-                    writer.WriteLine($"global::System.Span<{type}> {directions[p.Name]} = {workspace}.{rent}({p.Name}.Length);");
+                    writer.WriteLine(Rent(p, directions[p.Name], workspace, rent));
+                    if (p.HoldsStructs)
+                    {
+                        writer.WriteLine(Rent(p, structProducts[p.Name], workspace, rent)); // a span of structs' product, copied out after each column
+                    }
                 }
 
                 writer.WriteLine($"for (int {column} = 0; {column} < {size}; {column}++)");
                 Open(writer);
                 var arguments = BackwardSignature.Primal(model, p => p.Name, r => "out " + r.Name);
                 var products = new List<string>();
-                var after = new List<string>();
+                var after = new List<System.Action>(); // copying the products that are not the Hessian's own rows into them
                 foreach (var slot in inputs.GroupBy(p => p.Group ?? p.Name))
                 {
                     ParameterSpec p = slot.First();
@@ -280,7 +292,7 @@ namespace SymGrad.Generator.Emit
                         arguments.Add(StructInitializer.Of(p.GroupType, slot.Select(leaf => (Path(leaf), $"{column} == {columnAt[leaf.Name]} ? 1 : 0"))));
                         writer.WriteLine($"{p.GroupType} {product} = default;");
                         products.Add("ref " + product);
-                        after.AddRange(slot.Select(leaf => $"{hessian}[{column} * {size} + {columnAt[leaf.Name]}] = {product}{Path(leaf)};"));
+                        after.AddRange(slot.Select(leaf => (System.Action)(() => writer.WriteLine($"{hessian}[{column} * {size} + {columnAt[leaf.Name]}] = {product}{Path(leaf)};"))));
                     }
                     else if (p.Kind == ParameterKind.Scalar)
                     {
@@ -291,15 +303,25 @@ namespace SymGrad.Generator.Emit
                     {
                         string v = directions[p.Name];
                         arguments.Add(v);
-                        WriteUnit(writer, v, column, columnAt[p.Name], p.Name);
-                        products.Add($"{hessian}.Slice({column} * {size} + {columnAt[p.Name]}, {p.Name}.Length)");
+                        WriteUnit(writer, v, column, columnAt[p.Name], p, element, field);
+                        if (p.HoldsStructs)
+                        {
+                            string product = structProducts[p.Name];
+                            writer.WriteLine($"{product}.Clear();");
+                            products.Add(product);
+                            after.Add(() => WriteFields(writer, product, $"{column} * {size} + {columnAt[p.Name]}", hessian, p, i));
+                        }
+                        else
+                        {
+                            products.Add($"{hessian}.Slice({column} * {size} + {columnAt[p.Name]}, {p.Name}.Length)");
+                        }
                     }
                 }
 
                 writer.WriteLine($"{model.Name}HessianVector({string.Join(", ", arguments.Concat(products))});");
-                foreach (string line in after)
+                foreach (System.Action copy in after)
                 {
-                    writer.WriteLine(line);
+                    copy();
                 }
 
                 Close(writer);
@@ -329,13 +351,47 @@ namespace SymGrad.Generator.Emit
             writer.WriteLine($"int {total} = {previous};");
         }
 
-        /// <summary>The span for <paramref name="of"/> as the unit vector of <paramref name="index"/> when it falls in that block, else zeros.</summary>
-        private static void WriteUnit(IndentedTextWriter writer, string span, string index, string start, string of)
+        /// <summary>How the summaries name an input's columns: <c>x</c>, <c>each element of xs</c>, <c>the X, Y of each element of pts</c>.</summary>
+        private static string Columns(ParameterSpec p) => p.Kind == ParameterKind.Scalar ? p.Name
+            : p.HoldsStructs ? $"the {string.Join(", ", p.Fields.Select(f => f.TrimStart('.')))} of each element of {p.Name}" : "each element of " + p.Name;
+
+        /// <summary>A zeroed scratch span for a span parameter's tangent, direction or gradient: of its reals, or of its structs.</summary>
+        private static string Rent(ParameterSpec p, string name, string workspace, string rent) => p.HoldsStructs
+            ? $"global::System.Span<{p.ElementType}> {name} = {workspace}.Rent<{p.ElementType}>({p.Name}.Length);"
+            : $"global::System.Span<{p.ElementType}> {name} = {workspace}.{rent}({p.Name}.Length);";
+
+        /// <summary>
+        /// The span for <paramref name="of"/> as the unit vector of <paramref name="index"/> when it falls in that block, else
+        /// zeros; for a span of structs, the unit struct of the index's field at the index's element.
+        /// </summary>
+        private static void WriteUnit(IndentedTextWriter writer, string span, string index, string start, ParameterSpec of, string element, string field)
         {
             writer.WriteLine($"{span}.Clear();");
-            writer.WriteLine($"if ({index} >= {start} && {index} < {start} + {of}.Length)");
+            writer.WriteLine($"if ({index} >= {start} && {index} < {start} + {of.Reals})");
             Open(writer);
-            writer.WriteLine($"{span}[{index} - {start}] = 1;");
+            if (of.HoldsStructs)
+            {
+                writer.WriteLine($"int {element} = global::System.Math.DivRem({index} - {start}, {of.Fields.Count}, out int {field});");
+                writer.WriteLine($"{span}[{element}] = {StructInitializer.Of(of.ElementType, of.Fields.Select((path, k) => (path, $"{field} == {k} ? 1 : 0")))};");
+            }
+            else
+            {
+                writer.WriteLine($"{span}[{index} - {start}] = 1;");
+            }
+
+            Close(writer);
+        }
+
+        /// <summary>A span of structs' fields into a matrix row, element by element, field after field: <c>m[at + i * 3 + 1] = g[i].Y</c>.</summary>
+        private static void WriteFields(IndentedTextWriter writer, string structs, string at, string matrix, ParameterSpec p, string i)
+        {
+            writer.WriteLine($"for (int {i} = 0; {i} < {p.Name}.Length; {i}++)");
+            Open(writer);
+            for (int k = 0; k < p.Fields.Count; k++)
+            {
+                writer.WriteLine($"{matrix}[{at} + {i} * {p.Fields.Count}{(k == 0 ? "" : " + " + k)}] = {structs}[{i}]{p.Fields[k]};");
+            }
+
             Close(writer);
         }
 

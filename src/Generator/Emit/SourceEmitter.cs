@@ -87,10 +87,11 @@ namespace SymGrad.Generator.Emit
                 if (hessianVector is not null)
                 {
                     WriteHessianVector(writer, model, program, hessianVector);
-                    if (!hessianVector.Inputs.Any(p => p.HoldsStructs))
+                    if (hessianVector.Inputs.All(p => p.RealType == model.ReturnType))
                     {
+                        // Its columns are the inputs' reals: a span of structs' only when all its real fields are of that type.
                         writer.WriteLineNoTabs(string.Empty);
-                        JacobianWriter.WriteHessian(writer, model, model.ReturnType); // its columns are reals' elements: not a span of structs yet
+                        JacobianWriter.WriteHessian(writer, model, model.ReturnType);
                     }
                 }
 

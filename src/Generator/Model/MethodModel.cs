@@ -32,6 +32,20 @@ namespace SymGrad.Generator.Model
         /// <summary>A differentiable span (or array) of structs of reals: <c>ReadOnlySpan&lt;Point3&gt; pts</c>, read as <c>pts[i].X</c>.</summary>
         public bool HoldsStructs => Kind == ParameterKind.SpanInput && ElementType is not ("float" or "double");
 
+        /// <summary>
+        /// For a span of structs whose real fields share one type (<see cref="FieldType"/>): their paths in declaration order
+        /// (<c>.X</c>, <c>.From.X</c>), the columns <c>MJacobian</c> and <c>MHessian</c> give each element; else empty.
+        /// </summary>
+        public EquatableArray<string> Fields { get; init; } = EquatableArray<string>.Empty;
+
+        public string FieldType { get; init; } = "";
+
+        /// <summary>The real type of the elements' reals: a span's element type, a span of structs' <see cref="FieldType"/> (empty when mixed).</summary>
+        public string RealType => HoldsStructs ? FieldType : ElementType;
+
+        /// <summary>How many reals it holds, as C#: <c>1</c>, <c>x.Length</c>, <c>(pts.Length * 3)</c> for a span of structs.</summary>
+        public string Reals => Kind == ParameterKind.Scalar ? "1" : HoldsStructs ? $"({Name}.Length * {Fields.Count})" : Name + ".Length";
+
         /// <summary>A <c>T[]</c> parameter: generated code keeps the array type where it passes the parameter on.</summary>
         public bool IsArray => Type.EndsWith("[]", System.StringComparison.Ordinal);
 

@@ -297,8 +297,14 @@ namespace SymGrad.Generator.Parse
                 }
 
                 string structType = TypeNames.Of(structs);
+                var reals = StructsOfReals.Leaves(structs)!.Where(l => TypeNames.IsReal(l.Type)).ToList();
+                bool oneType = reals.Select(l => TypeNames.Of(l.Type)).Distinct().Count() == 1;
                 return new ParameterSpec(parameter.Name, array ? structType + "[]" : $"global::System.ReadOnlySpan<{structType}>", structType,
-                    noDerivative ? ParameterKind.Constant : ParameterKind.SpanInput);
+                    noDerivative ? ParameterKind.Constant : ParameterKind.SpanInput)
+                {
+                    Fields = oneType ? reals.Select(l => l.Path).ToEquatableArray() : EquatableArray<string>.Empty,
+                    FieldType = oneType ? TypeNames.Of(reals[0].Type) : "",
+                };
             }
 
             if (element is not null)

@@ -153,6 +153,18 @@ namespace SymGrad
         public Span<float> RentFloats(int length, bool clear) => clear ? FloatScratch.Rent(length) : FloatScratch.RentUncleared(length);
 
         /// <summary>
+        /// A zeroed scratch span of structs of reals (<c>Point3</c>: the tangents, directions and gradients <c>MJacobian</c> and
+        /// <c>MHessian</c> pass for a span of structs), carved from the double arena, valid until the enclosing mark is released.
+        /// The structs are reached through their fields only, so their layout is theirs; doubles keep them aligned.
+        /// </summary>
+        public Span<T> Rent<T>(int length)
+            where T : unmanaged
+        {
+            int doubles = checked((int)(((long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>() + sizeof(double) - 1) / sizeof(double)));
+            return System.Runtime.InteropServices.MemoryMarshal.Cast<double, T>(DoubleScratch.Rent(doubles)).Slice(0, length);
+        }
+
+        /// <summary>
         /// work += cotangent, unless the cotangent is empty (zeros): after an assigning backward has set a cotangent's work
         /// buffer with its first contribution, the caller's own cotangent of that output joins it.
         /// </summary>

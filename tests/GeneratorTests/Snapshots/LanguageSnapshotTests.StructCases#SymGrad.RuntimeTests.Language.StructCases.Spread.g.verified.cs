@@ -172,5 +172,104 @@ namespace SymGrad.RuntimeTests.Language
                 hvpoints[i].X += tdp_X;
             }
         }
+
+        /// <summary>
+        /// The Hessian of <c>Spread</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: the X, Y, Z of each element of points),
+        /// one <c>SpreadHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SpreadHessian(global::SymGrad.RuntimeTests.Language.Point3[] points, global::System.Span<double> hessian)
+        {
+            int cPoints = 0;
+            int size = cPoints + (points.Length * 3);
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<global::SymGrad.RuntimeTests.Language.Point3> vpoints = workspace.Rent<global::SymGrad.RuntimeTests.Language.Point3>(points.Length);
+                global::System.Span<global::SymGrad.RuntimeTests.Language.Point3> hvpoints = workspace.Rent<global::SymGrad.RuntimeTests.Language.Point3>(points.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vpoints.Clear();
+                    if (column >= cPoints && column < cPoints + (points.Length * 3))
+                    {
+                        int element = global::System.Math.DivRem(column - cPoints, 3, out int field);
+                        vpoints[element] = new global::SymGrad.RuntimeTests.Language.Point3 { X = field == 0 ? 1 : 0, Y = field == 1 ? 1 : 0, Z = field == 2 ? 1 : 0 };
+                    }
+                    hvpoints.Clear();
+                    SpreadHessianVector(points, vpoints, hvpoints);
+                    for (int i2 = 0; i2 < points.Length; i2++)
+                    {
+                        hessian[column * size + cPoints + i2 * 3] = hvpoints[i2].X;
+                        hessian[column * size + cPoints + i2 * 3 + 1] = hvpoints[i2].Y;
+                        hessian[column * size + cPoints + i2 * 3 + 2] = hvpoints[i2].Z;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// The Jacobian of <c>Spread</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (the X, Y, Z of each element of points). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>SpreadTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SpreadJacobian(global::SymGrad.RuntimeTests.Language.Point3[] points, global::System.Span<double> jacobian)
+        {
+            int cPoints = 0;
+            int columns = cPoints + (points.Length * 3);
+            int rResult = 0;
+            int rows = rResult + 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<global::SymGrad.RuntimeTests.Language.Point3> tpoints = workspace.Rent<global::SymGrad.RuntimeTests.Language.Point3>(points.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tpoints.Clear();
+                        if (column >= cPoints && column < cPoints + (points.Length * 3))
+                        {
+                            int element = global::System.Math.DivRem(column - cPoints, 3, out int field);
+                            tpoints[element] = new global::SymGrad.RuntimeTests.Language.Point3 { X = field == 0 ? 1 : 0, Y = field == 1 ? 1 : 0, Z = field == 2 ? 1 : 0 };
+                        }
+                        jacobian[rResult * columns + column] = SpreadTangent(points, tpoints);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<global::SymGrad.RuntimeTests.Language.Point3> dpoints2 = workspace.Rent<global::SymGrad.RuntimeTests.Language.Point3>(points.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dpoints2.Clear();
+                        SpreadBackward(points, row == rResult ? 1 : 0, dpoints2);
+                        for (int i2 = 0; i2 < points.Length; i2++)
+                        {
+                            jacobian[row * columns + cPoints + i2 * 3] = dpoints2[i2].X;
+                            jacobian[row * columns + cPoints + i2 * 3 + 1] = dpoints2[i2].Y;
+                            jacobian[row * columns + cPoints + i2 * 3 + 2] = dpoints2[i2].Z;
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

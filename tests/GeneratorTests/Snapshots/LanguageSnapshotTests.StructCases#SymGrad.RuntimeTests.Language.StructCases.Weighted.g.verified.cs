@@ -106,5 +106,109 @@ namespace SymGrad.RuntimeTests.Language
                 hvpoints[i].Z += ds * vpoints[i].Y;
             }
         }
+
+        /// <summary>
+        /// The Hessian of <c>Weighted</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: the X, Y, Z of each element of points, then w),
+        /// one <c>WeightedHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void WeightedHessian(global::System.ReadOnlySpan<global::SymGrad.RuntimeTests.Language.Point3> points, double w, global::System.Span<double> hessian)
+        {
+            int cPoints = 0;
+            int cW = cPoints + (points.Length * 3);
+            int size = cW + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<global::SymGrad.RuntimeTests.Language.Point3> vpoints = workspace.Rent<global::SymGrad.RuntimeTests.Language.Point3>(points.Length);
+                global::System.Span<global::SymGrad.RuntimeTests.Language.Point3> hvpoints = workspace.Rent<global::SymGrad.RuntimeTests.Language.Point3>(points.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vpoints.Clear();
+                    if (column >= cPoints && column < cPoints + (points.Length * 3))
+                    {
+                        int element = global::System.Math.DivRem(column - cPoints, 3, out int field);
+                        vpoints[element] = new global::SymGrad.RuntimeTests.Language.Point3 { X = field == 0 ? 1 : 0, Y = field == 1 ? 1 : 0, Z = field == 2 ? 1 : 0 };
+                    }
+                    hvpoints.Clear();
+                    WeightedHessianVector(points, w, vpoints, column == cW ? 1 : 0, hvpoints, ref hessian[column * size + cW]);
+                    for (int i2 = 0; i2 < points.Length; i2++)
+                    {
+                        hessian[column * size + cPoints + i2 * 3] = hvpoints[i2].X;
+                        hessian[column * size + cPoints + i2 * 3 + 1] = hvpoints[i2].Y;
+                        hessian[column * size + cPoints + i2 * 3 + 2] = hvpoints[i2].Z;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// The Jacobian of <c>Weighted</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (the X, Y, Z of each element of points, then w). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>WeightedTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void WeightedJacobian(global::System.ReadOnlySpan<global::SymGrad.RuntimeTests.Language.Point3> points, double w, global::System.Span<double> jacobian)
+        {
+            int cPoints = 0;
+            int cW = cPoints + (points.Length * 3);
+            int columns = cW + 1;
+            int rResult = 0;
+            int rows = rResult + 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<global::SymGrad.RuntimeTests.Language.Point3> tpoints = workspace.Rent<global::SymGrad.RuntimeTests.Language.Point3>(points.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tpoints.Clear();
+                        if (column >= cPoints && column < cPoints + (points.Length * 3))
+                        {
+                            int element = global::System.Math.DivRem(column - cPoints, 3, out int field);
+                            tpoints[element] = new global::SymGrad.RuntimeTests.Language.Point3 { X = field == 0 ? 1 : 0, Y = field == 1 ? 1 : 0, Z = field == 2 ? 1 : 0 };
+                        }
+                        jacobian[rResult * columns + column] = WeightedTangent(points, w, tpoints, column == cW ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<global::SymGrad.RuntimeTests.Language.Point3> dpoints2 = workspace.Rent<global::SymGrad.RuntimeTests.Language.Point3>(points.Length);
+                    double dw2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dpoints2.Clear();
+                        dw2 = 0;
+                        WeightedBackward(points, w, row == rResult ? 1 : 0, dpoints2, ref dw2);
+                        for (int i2 = 0; i2 < points.Length; i2++)
+                        {
+                            jacobian[row * columns + cPoints + i2 * 3] = dpoints2[i2].X;
+                            jacobian[row * columns + cPoints + i2 * 3 + 1] = dpoints2[i2].Y;
+                            jacobian[row * columns + cPoints + i2 * 3 + 2] = dpoints2[i2].Z;
+                        }
+                        jacobian[row * columns + cW] = dw2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -75,6 +75,7 @@ namespace SymGrad.RandomPrograms.Check
                 if (d.Tangent is not null && columns.Count <= rows) _result.JacobianForwardChecked++;
                 else _result.JacobianBackwardChecked++;
                 if (m.Params.Any(p => p.Struct is not null && !p.InStructSpan && p.IsDifferentiable)) _result.Count("MJacobian (P14) checked on a method with a struct parameter");
+                if (m.Params.Any(p => p.InStructSpan && p.IsDifferentiable)) _result.Count("MJacobian (P14) checked on a method with a span of structs");
                 if (m.Params.Any(p => p.Kind == ParamKind.RealOut && !p.Result)) _result.Count("MJacobian (P14) checked on a method with an out result");
                 if (m.ReturnsStruct) _result.Count("MJacobian (P14) checked on a method with a struct result");
                 var j = CheckJacobian(m, d, "", x, fwd, coords, outs, (a, b) => TangentRelative * (Math.Abs(a) + Math.Abs(b)) + TangentAbsolute * scale);
@@ -164,7 +165,8 @@ namespace SymGrad.RandomPrograms.Check
             if (d.Hessian is { } hessian)
             {
                 _result.HessianChecked++;
-                if (m.Params.Any(p => p.Struct is not null && p.IsDifferentiable)) _result.Count("MHessian (P16) checked on a method with a struct parameter");
+                if (m.Params.Any(p => p.Struct is not null && !p.InStructSpan && p.IsDifferentiable)) _result.Count("MHessian (P16) checked on a method with a struct parameter");
+                if (m.Params.Any(p => p.InStructSpan && p.IsDifferentiable)) _result.Count("MHessian (P16) checked on a method with a span of structs");
                 var matrix = CheckHessian(m, hessian, hvp, "", x, columns);
                 var all = Enumerable.Range(0, columns.Count).SelectMany(i => Enumerable.Range(i + 1, columns.Count - i - 1).Select(j => (I: i, J: j))).ToList();
                 CompareEntries(m, Properties.Hessian, "HessianSymmetric", all, e => $"H[{columns[e.I].Label}, {columns[e.J].Label}] and H[{columns[e.J].Label}, {columns[e.I].Label}]",

@@ -37,14 +37,13 @@ namespace SymGrad.RandomPrograms.Model
 
         /// <summary>
         /// <c>MJacobian</c>: generated when all results and inputs share one real type (always so here: the other-precision
-        /// scalar is <c>[NoDerivative]</c>) — no differentiable span of structs (a struct parameter's fields are columns of
-        /// their own, an out result or a struct result's field a row of its own), no differentiable field read — with at
+        /// scalar is <c>[NoDerivative]</c>; a struct parameter's fields are columns of their own, so are each field of
+        /// each element of a span of structs, an out result or a struct result's field a row of its own) — no differentiable field read — with at
         /// least one differentiable input and one result (a returned real or struct, an out result, a <c>Span</c> output). Calls are allowed: without an <c>MTangent</c> it
         /// runs backward passes only.
         /// </summary>
         public static bool HasJacobian(Method m)
-            => !m.Params.Any(p => p.InStructSpan && p.IsDifferentiable) && !ReadsLayerGradientFields(m)
-               && Inputs(m).Any() && (m.ReturnsReal || m.Params.Any(p => p.Kind is ParamKind.RealSpanOut or ParamKind.RealOut));
+            => !ReadsLayerGradientFields(m) && Inputs(m).Any() && (m.ReturnsReal || m.Params.Any(p => p.Kind is ParamKind.RealSpanOut or ParamKind.RealOut));
 
         /// <summary>
         /// <c>MHessianVector</c>: a real result and nothing else — no outputs, no <c>out</c> or struct result, no differentiable
@@ -70,10 +69,10 @@ namespace SymGrad.RandomPrograms.Model
                });
 
         /// <summary>
-        /// <c>MHessian</c>: where <c>MHessianVector</c> is (a struct parameter's fields are columns of their own), but not with
-        /// a differentiable span of structs.
+        /// <c>MHessian</c>: where <c>MHessianVector</c> is (a struct parameter's fields are columns of their own, so are each
+        /// field of each element of a span of structs: V3's fields are all of the method's type).
         /// </summary>
-        public static bool HasHessian(ProgramModel program, Method m) => HasHessianVector(program, m) && !m.Params.Any(p => p.InStructSpan && p.IsDifferentiable);
+        public static bool HasHessian(ProgramModel program, Method m) => HasHessianVector(program, m);
 
         /// <summary>
         /// Whether SymGrad writes <c>FTangentBackward</c>/<c>FTangentTangent</c> for F, so that a caller may call FTangent (or

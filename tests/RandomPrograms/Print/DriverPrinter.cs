@@ -653,7 +653,7 @@ namespace SymGrad.RandomPrograms.Print
             w.Open();
             var args = Arguments(w, m, p);
             // The generated method's layout where it is not the checker's: a struct parameter's columns, several results' rows.
-            bool mapped = m.Params.Any(q => q.Struct is not null && !q.InStructSpan && q.IsDifferentiable) || what == "Jacobian" && m.Params.Any(q => q.Kind == ParamKind.RealOut);
+            bool mapped = m.Params.Any(q => q.Struct is not null && q.IsDifferentiable) || what == "Jacobian" && m.Params.Any(q => q.Kind == ParamKind.RealOut);
             if (mapped) Layout(w, m, what == "Hessian");
             if (p == Precision.Float) w.Line(mapped ? "float[] fm = F(full);" : "float[] fm = F(matrix);");
             args.Add(p == Precision.Double ? (mapped ? "full" : "matrix") : "fm");
@@ -671,7 +671,8 @@ namespace SymGrad.RandomPrograms.Print
         /// <summary>
         /// Where the generated MHessian's and MJacobian's entries are not the checker's: a struct parameter's columns are all
         /// three fields of V3, at the struct's place (the first member's), where the checker's are the members the method has,
-        /// each at its own; MJacobian's rows are the returned value, then the other results (out results, a struct result's
+        /// each at its own (a span of structs': each element's three fields, element after element, where the checker's are
+        /// each member's span); MJacobian's rows are the returned value, then the other results (out results, a struct result's
         /// fields), then each element of each span output, where the checker's are the returned value, then the outputs in
         /// parameter order (a struct result last). <c>map</c> and <c>rowMap</c> take a checker column and row to the generated
         /// method's; <c>full</c> (rows × size, spoiled: every entry must be written; longer as <c>matrix</c> is) is what it fills.
@@ -686,7 +687,25 @@ namespace SymGrad.RandomPrograms.Print
             {
                 if (q.Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut or ParamKind.RealOut)
                 {
-                    if (q.Kind == ParamKind.RealSpanIn && q.IsDifferentiable && !q.Field) w.Line($"for (int e = 0; e < s[{si}].Length; e++) map.Add(size++);");
+                    if (q.Kind == ParamKind.RealSpanIn && q.IsDifferentiable && !q.Field)
+                    {
+                        if (q.Struct is { } ss)
+                        {
+                            // A span of structs: each element's X, Y, Z at the span's place, element after element.
+                            if (!placed.ContainsKey(ss))
+                            {
+                                placed[ss] = "at_" + ss;
+                                w.Line($"int at_{ss} = size; size += s[{si}].Length * {StructType.Fields.Length};");
+                            }
+
+                            w.Line($"for (int e = 0; e < s[{si}].Length; e++) map.Add({placed[ss]} + e * {StructType.Fields.Length} + {StructType.Fields.IndexOf(q.Member!)});");
+                        }
+                        else
+                        {
+                            w.Line($"for (int e = 0; e < s[{si}].Length; e++) map.Add(size++);");
+                        }
+                    }
+
                     si++;
                 }
                 else if (q.Kind == ParamKind.RealScalar && q.IsDifferentiable && !q.Field)

@@ -215,7 +215,8 @@ namespace SymGrad.RuntimeTests.Language
 
         /// <summary>
         /// Spans and arrays of structs: a direction ReadOnlySpan&lt;Point3&gt; and a product Span&lt;Point3&gt;, field by field,
-        /// against central differences of the gradient (and an empty direction is zero). MHessian is not generated for them.
+        /// against central differences of the gradient (and an empty direction is zero); MHessian with each element's fields
+        /// as columns of their own.
         /// </summary>
         [Theory]
         [MemberData(nameof(SeedData))]
@@ -258,7 +259,41 @@ namespace SymGrad.RuntimeTests.Language
             var none = new Point3[4];
             StructCases.SpreadHessianVector(points, default, none);
             Assert.All(Flat(none), x => Assert.Equal(0, x));
-            Assert.Null(typeof(StructCases).GetMethod("WeightedHessian"));
+
+            // MHessian: each element's X, Y, Z are columns of their own (then w), each column the gradient's central difference.
+            double[] hessian = new double[13 * 13];
+            StructCases.WeightedHessian(points, w, hessian);
+            for (int j = 0; j < 13; j++)
+            {
+                var unit = new Point3[4];
+                double[] flat = new double[13];
+                flat[j] = 1;
+                for (int e = 0; e < 4; e++) unit[e] = new Point3(flat[3 * e], flat[(3 * e) + 1], flat[(3 * e) + 2]);
+                (double[] G, double W) Column(double h)
+                {
+                    var g = new Point3[4];
+                    double gw = 0;
+                    StructCases.WeightedGradient(Move(points, unit, h), w + (h * flat[12]), g, ref gw);
+                    return (Flat(g), gw);
+                }
+
+                var (cu, cuW) = Column(H);
+                var (cd, cdW) = Column(-H);
+                double[] expected = cu.Zip(cd, (a, b) => (a - b) / (2 * H)).Append((cuW - cdW) / (2 * H)).ToArray();
+                for (int i = 0; i < 13; i++) AssertClose(expected[i], hessian[(j * 13) + i]);
+            }
+
+            double[] spreadHessian = new double[12 * 12];
+            StructCases.SpreadHessian(points, spreadHessian);
+            for (int j = 0; j < 12; j++)
+            {
+                var unit = new Point3[4];
+                var column = new Point3[4];
+                unit[j / 3] = new Point3(j % 3 == 0 ? 1 : 0, j % 3 == 1 ? 1 : 0, j % 3 == 2 ? 1 : 0);
+                StructCases.SpreadHessianVector(points, unit, column);
+                double[] expected = Flat(column);
+                for (int i = 0; i < 12; i++) Assert.Equal(expected[i], spreadHessian[(j * 12) + i]);
+            }
         }
 
         /// <summary>A registered scalar function whose backward has a registered tangent (SmoothDerivatives.SoftplusBackwardTangent).</summary>

@@ -67,6 +67,40 @@ namespace SymGrad.RuntimeTests.Language
             Assert.Equal(expected, row);
         }
 
+        /// <summary>A span of structs: each element's real fields are columns of their own, element after element; both strategies.</summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void SpansOfStructs(int seed)
+        {
+            var rng = new Random(seed);
+            double k = 0.5 + rng.NextDouble();
+            foreach ((int n, int m) in new[] { (1, 6), (3, 2) }) // 3n + 1 columns, m rows: forward sweeps for (1, 6), backward for (3, 2)
+            {
+                var points = Enumerable.Range(0, n).Select(_ => new Point3(rng.NextDouble(), rng.NextDouble() - 0.5, rng.NextDouble() + 0.5)).ToArray();
+                double[] y = new double[m], jacobian = new double[m * ((3 * n) + 1)];
+                StructCases.PowersJacobian(points, k, y, jacobian);
+                double[] expected = new double[m];
+                StructCases.Powers(points, k, expected);
+                Assert.Equal(expected, y); // like the method, it writes the outputs
+                AssertMatches(jacobian, m, (3 * n) + 1, points.SelectMany(p => new[] { p.X, p.Y, p.Z }).Append(k).ToArray(), v =>
+                {
+                    var yy = new double[m];
+                    var moved = Enumerable.Range(0, n).Select(e => new Point3(v[3 * e], v[(3 * e) + 1], v[(3 * e) + 2])).ToArray();
+                    StructCases.Powers(moved, v[3 * n], yy);
+                    return yy;
+                });
+            }
+
+            // A scalar result: its gradient as the one row, element after element, field after field.
+            Point3[] pts = { new(1, 2, 0.5), new(-0.5, 0.25, 2) };
+            double[] row = new double[7];
+            StructCases.WeightedJacobian(pts, 1.5, row);
+            var dpts = new Point3[2];
+            double dw = 0;
+            StructCases.WeightedGradient(pts, 1.5, dpts, ref dw);
+            Assert.Equal(dpts.SelectMany(p => new[] { p.X, p.Y, p.Z }).Append(dw).ToArray(), row);
+        }
+
         /// <summary>
         /// Several results: a row each after the returned value (an out result, a tuple's elements, a struct result's fields),
         /// then the span outputs' elements; both strategies.

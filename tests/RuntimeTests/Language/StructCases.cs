@@ -105,6 +105,25 @@ namespace SymGrad.RuntimeTests.Language
             return s;
         }
 
+        /// <summary>
+        /// A span of structs and a span output whose length is free: MJacobian's columns are each element's X, Y, Z, then k;
+        /// forward sweeps for one point and six results, backward sweeps for three points and two.
+        /// </summary>
+        [Differentiable]
+        public static void Powers(ReadOnlySpan<Point3> points, double k, Span<double> y)
+        {
+            double s = 0;
+            for (int j = 0; j < points.Length; j++)
+            {
+                s += (points[j].X * points[j].Z) + Math.Sin(points[j].Y);
+            }
+
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = (s * s * (i + 1)) + (k * i * points[0].X);
+            }
+        }
+
         /// <summary>An array of structs: foreach over it, and an element copied into a struct local.</summary>
         [Differentiable]
         public static double Spread(Point3[] points)
