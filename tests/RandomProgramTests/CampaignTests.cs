@@ -81,6 +81,9 @@ namespace SymGrad.RandomProgramTests
                 "MHessianVector (P15) checked on a method with a span of structs", "MJacobian (P14) checked on a method with a struct parameter",
                 "MJacobian (P14) checked on a method with an out result", "MJacobian (P14) checked on a method with a struct result",
                 "MJacobian (P14) checked on a method with a span of structs", "MHessian (P16) checked on a method with a span of structs",
+                "MJacobian (P14) checked on a method reading a layer's differentiable fields",
+                "MHessianVector (P15) checked on a method reading a layer's differentiable fields",
+                "MHessian (P16) checked on a method reading a layer's differentiable fields",
                 "methods with a nested call of FGradient",
             }, what => Assert.True(Sum(r => r.ConstructsChecked.GetValueOrDefault(what)) > 0, "none: " + what));
             Assert.Equal(new[] { "TorchHessianVector", "TorchJacobian", "TorchTangent" }, report.TorchModes.Where(kv => kv.Value.Compared > 0).Select(kv => kv.Key));

@@ -16,11 +16,6 @@ namespace SymGrad.Generator.Emit
         /// <summary>The element type all results and inputs share, when the method has a Jacobian SymGrad writes; else null.</summary>
         public static string? ElementType(MethodModel model)
         {
-            if (model.Parameters.Any(p => p.IsField && p.IsDifferentiable))
-            {
-                return null;
-            }
-
             var inputs = Inputs(model);
             var outputs = model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
             var types = inputs.Concat(outputs).Select(p => p.RealType).Concat(model.ReturnType == "void" ? Enumerable.Empty<string>() : new[] { model.ReturnType })
@@ -28,8 +23,11 @@ namespace SymGrad.Generator.Emit
             return inputs.Count > 0 && (outputs.Count > 0 || model.ReturnType != "void" || model.Results.Count > 0) && types.Count == 1 && types[0] is "double" or "float" ? types[0] : null;
         }
 
-        /// <summary>The columns' inputs in parameter order: scalars, spans, and a struct parameter's real fields (<c>a.X</c>), each its own.</summary>
-        private static List<ParameterSpec> Inputs(MethodModel model) => model.Parameters.Where(p => !p.IsField && p.IsDifferentiable).ToList();
+        /// <summary>
+        /// The columns' inputs in parameter order: scalars, spans, and a struct parameter's real fields (<c>a.X</c>), each its
+        /// own; then a layer's fields the method reads, in field order.
+        /// </summary>
+        private static List<ParameterSpec> Inputs(MethodModel model) => model.Inputs.ToList();
 
         public static void Write(IndentedTextWriter writer, MethodModel model, BackwardSignature signature, TangentProgram? tangent, string type)
         {
@@ -171,8 +169,25 @@ namespace SymGrad.Generator.Emit
                 {
                     string slot = p.Group ?? p.Name;
                     gradients[slot] = names.Reserve("d" + slot);
-                    writer.WriteLine(p.Group is not null ? $"{p.GroupType} {gradients[slot]};"
+                    writer.WriteLine(p.IsField ? LayerMembers.Bind(p, gradients[slot])
+                        : p.Group is not null ? $"{p.GroupType} {gradients[slot]};"
                         : p.Kind == ParameterKind.Scalar ? $"{type} {gradients[slot]};" : Rent(p, gradients[slot], workspace, rent));
+                }
+
+                // A layer's fields' gradients are its d-fields, which the backward accumulates into: what they hold is set aside
+                // and put back after the rows, whatever happens.
+                var fields = inputs.Where(p => p.IsField).ToList();
+                var kept = fields.ToDictionary(p => p.Name, p => names.Reserve("kept" + Capital(p.Name)));
+                foreach (ParameterSpec p in fields)
+                {
+                    writer.WriteLine(p.Kind == ParameterKind.Scalar ? $"{type} {kept[p.Name]} = {gradients[p.Name]};"
+                        : $"global::System.Span<{type}> {kept[p.Name]} = {workspace}.Copy({gradients[p.Name]});");
+                }
+
+                if (fields.Count > 0)
+                {
+                    writer.WriteLine("try");
+                    Open(writer);
                 }
 
                 var cotangents = outputs.ToDictionary(o => o.Name, o => names.Reserve("d" + o.Name));
@@ -208,7 +223,10 @@ namespace SymGrad.Generator.Emit
                 {
                     string g = gradients[p.Group ?? p.Name];
                     writer.WriteLine(p.Group is not null ? $"{g} = default;" : p.Kind == ParameterKind.Scalar ? $"{g} = 0;" : $"{g}.Clear();");
-                    backward.Add((p.Kind == ParameterKind.Scalar ? "ref " : "") + g);
+                    if (!p.IsField)
+                    {
+                        backward.Add((p.Kind == ParameterKind.Scalar ? "ref " : "") + g);
+                    }
                 }
 
                 writer.WriteLine($"{model.Name}Backward({string.Join(", ", backward)});");
@@ -227,6 +245,19 @@ namespace SymGrad.Generator.Emit
                 }
 
                 Close(writer);
+                if (fields.Count > 0)
+                {
+                    Close(writer);
+                    writer.WriteLine("finally");
+                    Open(writer);
+                    foreach (ParameterSpec p in fields)
+                    {
+                        writer.WriteLine(p.Kind == ParameterKind.Scalar ? $"{gradients[p.Name]} = {kept[p.Name]};" : $"{kept[p.Name]}.CopyTo({gradients[p.Name]});");
+                    }
+
+                    Close(writer);
+                }
+
                 if (tangent is not null)
                 {
                     Close(writer);
@@ -246,7 +277,7 @@ namespace SymGrad.Generator.Emit
             string workspace = names.Reserve("workspace"), mark = names.Reserve("mark");
             string rent = type == "double" ? "RentDoubles" : "RentFloats";
             // The columns are the input elements: a struct parameter's real fields (a.X, a.Y), each its own.
-            var inputs = model.Parameters.Where(p => !p.IsField && p.IsDifferentiable).ToList();
+            var inputs = model.Inputs.ToList();
             var columnAt = inputs.ToDictionary(p => p.Name, p => names.Reserve("c" + Capital(p.Name.Replace('.', '_'))));
             string element = names.Reserve("element"), field = names.Reserve("field"), i = names.Reserve("i");
             writer.WriteLine("/// <summary>");

@@ -22,6 +22,14 @@ namespace SymGrad.Generator.Emit
     {
         public static string Gradient(ParameterSpec field) => "d" + field.Name;
 
+        /// <summary>
+        /// A local that is a field's gradient, as backwards bind it: <c>ref double dGain = ref this.dGain;</c>, or the span of
+        /// <c>this.dW</c>, allocated at the field's length the first time.
+        /// </summary>
+        public static string Bind(ParameterSpec field, string local) => field.Kind == ParameterKind.Scalar
+            ? $"ref {field.Type} {local} = ref this.{Gradient(field)};"
+            : $"global::System.Span<{field.ElementType}> {local} = this.{Gradient(field)} = global::SymGrad.Guard.GradientOf(this.{Gradient(field)}, {field.Name});";
+
         public static Layer? Of(ParseResult result) => result.Model is { IsInstance: true } model
             ? new Layer(model.Namespace, model.ContainingTypes, model.Parameters.Where(p => p.IsField && p.IsDifferentiable).ToEquatableArray())
             : null;

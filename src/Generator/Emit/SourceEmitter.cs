@@ -229,14 +229,14 @@ namespace SymGrad.Generator.Emit
         /// </summary>
         private static HessianVectorProgram? BuildHessianVector(MethodModel model, BackwardProgram program)
         {
-            var inputs = model.Parameters.Where(p => !p.IsField && p.IsDifferentiable).ToList(); // a struct's fields, each a leaf
+            var inputs = model.Inputs.ToList(); // a struct's fields, each a leaf; a layer's fields after the parameters
             string type = model.ReturnType;
             // A span of structs takes a direction and a product of its struct type: the fields read must be of the one real type.
             var fieldTypes = Walk.All(model.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<Element>().Where(e => e.Member.Length > 0)
                 .Select(e => (e.Span, e.Type)).ToList();
             if (type is not ("double" or "float") || inputs.Count == 0 || program.Cotangents.Count > 0
                 || inputs.Any(p => p.HoldsStructs ? fieldTypes.Any(f => f.Span == p.Name && f.Type != type) : p.ElementType != type)
-                || model.Results.Count > 0 || model.Parameters.Any(p => p.IsField && p.IsDifferentiable))
+                || model.Results.Count > 0)
             {
                 return null;
             }
@@ -455,10 +455,7 @@ namespace SymGrad.Generator.Emit
         {
             foreach (ParameterSpec p in model.Parameters.Where(p => p.IsField && p.IsDifferentiable))
             {
-                string local = program.Gradients[p.Name];
-                writer.WriteLine(p.Kind == ParameterKind.Scalar
-                    ? $"ref {p.Type} {local} = ref this.{LayerMembers.Gradient(p)};"
-                    : $"global::System.Span<{p.ElementType}> {local} = this.{LayerMembers.Gradient(p)} = global::SymGrad.Guard.GradientOf(this.{LayerMembers.Gradient(p)}, {p.Name});");
+                writer.WriteLine(LayerMembers.Bind(p, program.Gradients[p.Name]));
             }
         }
 

@@ -110,6 +110,13 @@ namespace SymGrad.Generator.Model
         /// </summary>
         public IEnumerable<ParameterSpec> Arguments => Parameters.Where(p => !p.IsField).Select(p => p.Slot).Distinct();
 
+        /// <summary>
+        /// The differentiable inputs as the derivative modes list them: the parameters (a struct's real fields each), then a
+        /// layer object's fields the method reads, in field order (their tangents, directions and Jacobian columns follow the
+        /// parameters').
+        /// </summary>
+        public IEnumerable<ParameterSpec> Inputs => Parameters.Where(p => !p.IsField && p.IsDifferentiable).Concat(Parameters.Where(p => p.IsField && p.IsDifferentiable));
+
         /// <summary>Names generated code must not reuse: parameters, struct parameters, locals and the method's own.</summary>
         public IEnumerable<string> TakenNames => Arguments.Select(p => p.Name).Concat(Parameters.Select(p => p.Name)).Concat(Locals.Select(l => l.Name)).Append(Name);
 

@@ -55,5 +55,103 @@ namespace SymGrad.RuntimeTests.Language
         {
             return tScale * x + Scale * tx + tShift;
         }
+
+        /// <summary>
+        /// Hessian-vector product of <c>Apply</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void ApplyHessianVector(double x, double vx, double vScale, double vShift, ref double hvx, ref double hvScale, ref double hvShift)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return (Scale * x) + Shift;   ∂result/∂Scale = x; ∂result/∂x = Scale; ∂result/∂Shift = 1
+            hvScale += dResult * vx;
+            hvx += dResult * vScale;
+        }
+
+        /// <summary>
+        /// The Hessian of <c>Apply</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: x, then Scale, then Shift),
+        /// one <c>ApplyHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void ApplyHessian(double x, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cScale = cX + 1;
+            int cShift = cScale + 1;
+            int size = cShift + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            for (int column = 0; column < size; column++)
+            {
+                ApplyHessianVector(x, column == cX ? 1 : 0, column == cScale ? 1 : 0, column == cShift ? 1 : 0, ref hessian[column * size + cX], ref hessian[column * size + cScale], ref hessian[column * size + cShift]);
+            }
+        }
+
+        /// <summary>
+        /// The Jacobian of <c>Apply</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (x, then Scale, then Shift). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>ApplyTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void ApplyJacobian(double x, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cScale = cX + 1;
+            int cShift = cScale + 1;
+            int columns = cShift + 1;
+            int rResult = 0;
+            int rows = rResult + 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        jacobian[rResult * columns + column] = ApplyTangent(x, column == cX ? 1 : 0, column == cScale ? 1 : 0, column == cShift ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    double dx2;
+                    ref double dScale2 = ref this.dScale;
+                    ref double dShift2 = ref this.dShift;
+                    double keptScale = dScale2;
+                    double keptShift = dShift2;
+                    try
+                    {
+                        for (int row = 0; row < rows; row++)
+                        {
+                            dx2 = 0;
+                            dScale2 = 0;
+                            dShift2 = 0;
+                            ApplyBackward(x, row == rResult ? 1 : 0, ref dx2);
+                            jacobian[row * columns + cX] = dx2;
+                            jacobian[row * columns + cScale] = dScale2;
+                            jacobian[row * columns + cShift] = dShift2;
+                        }
+                    }
+                    finally
+                    {
+                        dScale2 = keptScale;
+                        dShift2 = keptShift;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -120,5 +120,102 @@ namespace SymGrad.RuntimeTests.Language
                 y[o] = s;
             }
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Forward</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (each element of y), a column per differentiable input
+        /// (each element of x, then each element of W, then each element of B). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>ForwardTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void ForwardJacobian(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cW = cX + x.Length;
+            int cB = cW + W.Length;
+            int columns = cB + B.Length;
+            int rY = 0;
+            int rows = rY + y.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        Forward(x, y); // no input element, no tangent pass to write the outputs
+                    }
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> tW = workspace.RentDoubles(W.Length);
+                    global::System.Span<double> tB = workspace.RentDoubles(B.Length);
+                    global::System.Span<double> ty = workspace.RentDoubles(y.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        tW.Clear();
+                        if (column >= cW && column < cW + W.Length)
+                        {
+                            tW[column - cW] = 1;
+                        }
+                        tB.Clear();
+                        if (column >= cB && column < cB + B.Length)
+                        {
+                            tB[column - cB] = 1;
+                        }
+                        ForwardTangent(x, y, tx, tW, tB, ty);
+                        for (int i2 = 0; i2 < y.Length; i2++)
+                        {
+                            jacobian[(rY + i2) * columns + column] = ty[i2];
+                        }
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    Forward(x, y); // the backward reads the outputs the forward writes
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    global::System.Span<double> dW2 = this.dW = global::SymGrad.Guard.GradientOf(this.dW, W);
+                    global::System.Span<double> dB2 = this.dB = global::SymGrad.Guard.GradientOf(this.dB, B);
+                    global::System.Span<double> keptW = workspace.Copy(dW2);
+                    global::System.Span<double> keptB = workspace.Copy(dB2);
+                    try
+                    {
+                        global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
+                        for (int row = 0; row < rows; row++)
+                        {
+                            dy2.Clear();
+                            if (row >= rY && row < rY + y.Length)
+                            {
+                                dy2[row - rY] = 1;
+                            }
+                            dx2.Clear();
+                            dW2.Clear();
+                            dB2.Clear();
+                            ForwardBackward(x, y, dy2, dx2);
+                            dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                            dW2.CopyTo(jacobian.Slice(row * columns + cW, W.Length));
+                            dB2.CopyTo(jacobian.Slice(row * columns + cB, B.Length));
+                        }
+                    }
+                    finally
+                    {
+                        keptW.CopyTo(dW2);
+                        keptB.CopyTo(dB2);
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -67,5 +67,138 @@ namespace SymGrad.RuntimeTests.Language
             tW = global::SymGrad.Workspace.ZerosIfEmpty(tW, W.Length);
             return global::SymGrad.Nn.SoftmaxCrossEntropyTangent(logits, Labels, 2, 2, tlogits) + (Labels[0] == 1 ? tW[0] : 0);
         }
+
+        /// <summary>
+        /// Hessian-vector product of <c>Labelled</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void LabelledHessianVector(global::System.ReadOnlySpan<double> logits, global::System.ReadOnlySpan<double> vlogits, global::System.ReadOnlySpan<double> vW, global::System.Span<double> hvlogits, global::System.Span<double> hvW)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vlogits, nameof(vlogits), logits, nameof(logits));
+            global::SymGrad.Guard.SameLength<double>(hvlogits, nameof(hvlogits), logits, nameof(logits));
+            vlogits = global::SymGrad.Workspace.ZerosIfEmpty(vlogits, logits.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vW, nameof(vW), W, nameof(W));
+            global::SymGrad.Guard.SameLength<double>(hvW, nameof(hvW), W, nameof(W));
+            vW = global::SymGrad.Workspace.ZerosIfEmpty(vW, W.Length);
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return Nn.SoftmaxCrossEntropy(logits, Labels, 2, 2) + (Labels[0] == 1 ? W[0] : 0);   ∂result/∂W[0] = Labels[0] == 1 ? 1 : 0
+            global::SymGrad.Nn.SoftmaxCrossEntropyBackwardTangent(logits, Labels, 2, 2, dResult, default, vlogits, 0, hvlogits);
+            if (Labels[0] == 1)
+            {
+                hvW[0] += 0;
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>Labelled</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of logits, then each element of W),
+        /// one <c>LabelledHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void LabelledHessian(global::System.ReadOnlySpan<double> logits, global::System.Span<double> hessian)
+        {
+            int cLogits = 0;
+            int cW = cLogits + logits.Length;
+            int size = cW + W.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vlogits = workspace.RentDoubles(logits.Length);
+                global::System.Span<double> vW = workspace.RentDoubles(W.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vlogits.Clear();
+                    if (column >= cLogits && column < cLogits + logits.Length)
+                    {
+                        vlogits[column - cLogits] = 1;
+                    }
+                    vW.Clear();
+                    if (column >= cW && column < cW + W.Length)
+                    {
+                        vW[column - cW] = 1;
+                    }
+                    LabelledHessianVector(logits, vlogits, vW, hessian.Slice(column * size + cLogits, logits.Length), hessian.Slice(column * size + cW, W.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// The Jacobian of <c>Labelled</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (each element of logits, then each element of W). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>LabelledTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void LabelledJacobian(global::System.ReadOnlySpan<double> logits, global::System.Span<double> jacobian)
+        {
+            int cLogits = 0;
+            int cW = cLogits + logits.Length;
+            int columns = cW + W.Length;
+            int rResult = 0;
+            int rows = rResult + 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tlogits = workspace.RentDoubles(logits.Length);
+                    global::System.Span<double> tW = workspace.RentDoubles(W.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tlogits.Clear();
+                        if (column >= cLogits && column < cLogits + logits.Length)
+                        {
+                            tlogits[column - cLogits] = 1;
+                        }
+                        tW.Clear();
+                        if (column >= cW && column < cW + W.Length)
+                        {
+                            tW[column - cW] = 1;
+                        }
+                        jacobian[rResult * columns + column] = LabelledTangent(logits, tlogits, tW);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<double> dlogits2 = workspace.RentDoubles(logits.Length);
+                    global::System.Span<double> dW2 = this.dW = global::SymGrad.Guard.GradientOf(this.dW, W);
+                    global::System.Span<double> keptW = workspace.Copy(dW2);
+                    try
+                    {
+                        for (int row = 0; row < rows; row++)
+                        {
+                            dlogits2.Clear();
+                            dW2.Clear();
+                            LabelledBackward(logits, row == rResult ? 1 : 0, dlogits2);
+                            dlogits2.CopyTo(jacobian.Slice(row * columns + cLogits, logits.Length));
+                            dW2.CopyTo(jacobian.Slice(row * columns + cW, W.Length));
+                        }
+                    }
+                    finally
+                    {
+                        keptW.CopyTo(dW2);
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -61,5 +61,115 @@ namespace SymGrad.RuntimeTests.Language
             double u = -W[0];
             return u * tW[1] - tW[0] * W[1];
         }
+
+        /// <summary>
+        /// Hessian-vector product of <c>Negated</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void NegatedHessianVector(global::System.ReadOnlySpan<double> vW, global::System.Span<double> hvW)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vW, nameof(vW), W, nameof(W));
+            global::SymGrad.Guard.SameLength<double>(hvW, nameof(hvW), W, nameof(W));
+            vW = global::SymGrad.Workspace.ZerosIfEmpty(vW, W.Length);
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return -W[0] * W[1];   ∂result/∂W[0] = -W[1]; ∂result/∂W[1] = -W[0]
+            hvW[0] -= dResult * vW[1];
+            hvW[1] -= dResult * vW[0];
+        }
+
+        /// <summary>
+        /// The Hessian of <c>Negated</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of W),
+        /// one <c>NegatedHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void NegatedHessian(global::System.Span<double> hessian)
+        {
+            int cW = 0;
+            int size = cW + W.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vW = workspace.RentDoubles(W.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vW.Clear();
+                    if (column >= cW && column < cW + W.Length)
+                    {
+                        vW[column - cW] = 1;
+                    }
+                    NegatedHessianVector(vW, hessian.Slice(column * size + cW, W.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// The Jacobian of <c>Negated</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (each element of W). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>NegatedTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void NegatedJacobian(global::System.Span<double> jacobian)
+        {
+            int cW = 0;
+            int columns = cW + W.Length;
+            int rResult = 0;
+            int rows = rResult + 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tW = workspace.RentDoubles(W.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tW.Clear();
+                        if (column >= cW && column < cW + W.Length)
+                        {
+                            tW[column - cW] = 1;
+                        }
+                        jacobian[rResult * columns + column] = NegatedTangent(tW);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<double> dW2 = this.dW = global::SymGrad.Guard.GradientOf(this.dW, W);
+                    global::System.Span<double> keptW = workspace.Copy(dW2);
+                    try
+                    {
+                        for (int row = 0; row < rows; row++)
+                        {
+                            dW2.Clear();
+                            NegatedBackward(row == rResult ? 1 : 0);
+                            dW2.CopyTo(jacobian.Slice(row * columns + cW, W.Length));
+                        }
+                    }
+                    finally
+                    {
+                        keptW.CopyTo(dW2);
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -150,5 +150,85 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(workspaceMark);
             }
         }
+
+        /// <summary>
+        /// The Jacobian of <c>SizedByAField</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value, then each element of y), a column per differentiable input
+        /// (a, then each element of W). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>SizedByAFieldTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void SizedByAFieldJacobian(global::System.Span<double> y, double a, global::System.Span<double> jacobian)
+        {
+            int cA = 0;
+            int cW = cA + 1;
+            int columns = cW + W.Length;
+            int rResult = 0;
+            int rY = rResult + 1;
+            int rows = rY + y.Length;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        SizedByAField(y, a); // no input element, no tangent pass to write the outputs
+                    }
+                    global::System.Span<double> tW = workspace.RentDoubles(W.Length);
+                    global::System.Span<double> ty = workspace.RentDoubles(y.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tW.Clear();
+                        if (column >= cW && column < cW + W.Length)
+                        {
+                            tW[column - cW] = 1;
+                        }
+                        jacobian[rResult * columns + column] = SizedByAFieldTangent(y, a, column == cA ? 1 : 0, tW, ty);
+                        for (int i2 = 0; i2 < y.Length; i2++)
+                        {
+                            jacobian[(rY + i2) * columns + column] = ty[i2];
+                        }
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    SizedByAField(y, a); // the backward reads the outputs the forward writes
+                    double da2;
+                    global::System.Span<double> dW2 = this.dW = global::SymGrad.Guard.GradientOf(this.dW, W);
+                    global::System.Span<double> keptW = workspace.Copy(dW2);
+                    try
+                    {
+                        global::System.Span<double> dy2 = workspace.RentDoubles(y.Length);
+                        for (int row = 0; row < rows; row++)
+                        {
+                            dy2.Clear();
+                            if (row >= rY && row < rY + y.Length)
+                            {
+                                dy2[row - rY] = 1;
+                            }
+                            da2 = 0;
+                            dW2.Clear();
+                            SizedByAFieldBackward(y, a, row == rResult ? 1 : 0, dy2, ref da2);
+                            jacobian[row * columns + cA] = da2;
+                            dW2.CopyTo(jacobian.Slice(row * columns + cW, W.Length));
+                        }
+                    }
+                    finally
+                    {
+                        keptW.CopyTo(dW2);
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

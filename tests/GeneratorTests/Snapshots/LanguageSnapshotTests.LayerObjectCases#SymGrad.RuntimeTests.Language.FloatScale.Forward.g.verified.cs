@@ -83,5 +83,90 @@ namespace SymGrad.RuntimeTests.Language
                 y[i] = W[i] * x[i];
             }
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Forward</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (each element of y), a column per differentiable input
+        /// (each element of x, then each element of W). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>ForwardTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void ForwardJacobian(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> jacobian)
+        {
+            int cX = 0;
+            int cW = cX + x.Length;
+            int columns = cW + W.Length;
+            int rY = 0;
+            int rows = rY + y.Length;
+            global::SymGrad.Guard.JacobianLength<float>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    if (columns == 0)
+                    {
+                        Forward(x, y); // no input element, no tangent pass to write the outputs
+                    }
+                    global::System.Span<float> tx = workspace.RentFloats(x.Length);
+                    global::System.Span<float> tW = workspace.RentFloats(W.Length);
+                    global::System.Span<float> ty = workspace.RentFloats(y.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        tW.Clear();
+                        if (column >= cW && column < cW + W.Length)
+                        {
+                            tW[column - cW] = 1;
+                        }
+                        ForwardTangent(x, y, tx, tW, ty);
+                        for (int i2 = 0; i2 < y.Length; i2++)
+                        {
+                            jacobian[(rY + i2) * columns + column] = ty[i2];
+                        }
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    Forward(x, y); // the backward reads the outputs the forward writes
+                    global::System.Span<float> dx2 = workspace.RentFloats(x.Length);
+                    global::System.Span<float> dW2 = this.dW = global::SymGrad.Guard.GradientOf(this.dW, W);
+                    global::System.Span<float> keptW = workspace.Copy(dW2);
+                    try
+                    {
+                        global::System.Span<float> dy2 = workspace.RentFloats(y.Length);
+                        for (int row = 0; row < rows; row++)
+                        {
+                            dy2.Clear();
+                            if (row >= rY && row < rY + y.Length)
+                            {
+                                dy2[row - rY] = 1;
+                            }
+                            dx2.Clear();
+                            dW2.Clear();
+                            ForwardBackward(x, y, dy2, dx2);
+                            dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                            dW2.CopyTo(jacobian.Slice(row * columns + cW, W.Length));
+                        }
+                    }
+                    finally
+                    {
+                        keptW.CopyTo(dW2);
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

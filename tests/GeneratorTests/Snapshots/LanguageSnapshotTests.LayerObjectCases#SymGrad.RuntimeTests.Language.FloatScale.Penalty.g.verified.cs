@@ -65,5 +65,119 @@ namespace SymGrad.RuntimeTests.Language
             tW = global::SymGrad.Workspace.ZerosIfEmpty(tW, W.Length);
             return tW[0] * W[0] + W[0] * tW[0] + (tW[1] * W[1] + W[1] * tW[1]) + (tW[2] * W[2] + W[2] * tW[2]);
         }
+
+        /// <summary>
+        /// Hessian-vector product of <c>Penalty</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void PenaltyHessianVector(global::System.ReadOnlySpan<float> vW, global::System.Span<float> hvW)
+        {
+            global::SymGrad.Guard.CotangentLength<float>(vW, nameof(vW), W, nameof(W));
+            global::SymGrad.Guard.SameLength<float>(hvW, nameof(hvW), W, nameof(W));
+            vW = global::SymGrad.Workspace.ZerosIfEmpty(vW, W.Length);
+            float dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return (W[0] * W[0]) + (W[1] * W[1]) + (W[2] * W[2]);   ∂result/∂W[0] = 2·W[0]; ∂result/∂W[1] = 2·W[1]; ∂result/∂W[2] = 2·W[2]
+            float u = 2 * dResult;
+            hvW[0] += u * vW[0];
+            float u2 = 2 * dResult;
+            hvW[1] += u2 * vW[1];
+            float u3 = 2 * dResult;
+            hvW[2] += u3 * vW[2];
+        }
+
+        /// <summary>
+        /// The Hessian of <c>Penalty</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of W),
+        /// one <c>PenaltyHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void PenaltyHessian(global::System.Span<float> hessian)
+        {
+            int cW = 0;
+            int size = cW + W.Length;
+            global::SymGrad.Guard.JacobianLength<float>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> vW = workspace.RentFloats(W.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vW.Clear();
+                    if (column >= cW && column < cW + W.Length)
+                    {
+                        vW[column - cW] = 1;
+                    }
+                    PenaltyHessianVector(vW, hessian.Slice(column * size + cW, W.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// The Jacobian of <c>Penalty</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (each element of W). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>PenaltyTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void PenaltyJacobian(global::System.Span<float> jacobian)
+        {
+            int cW = 0;
+            int columns = cW + W.Length;
+            int rResult = 0;
+            int rows = rResult + 1;
+            global::SymGrad.Guard.JacobianLength<float>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<float> tW = workspace.RentFloats(W.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tW.Clear();
+                        if (column >= cW && column < cW + W.Length)
+                        {
+                            tW[column - cW] = 1;
+                        }
+                        jacobian[rResult * columns + column] = PenaltyTangent(tW);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<float> dW2 = this.dW = global::SymGrad.Guard.GradientOf(this.dW, W);
+                    global::System.Span<float> keptW = workspace.Copy(dW2);
+                    try
+                    {
+                        for (int row = 0; row < rows; row++)
+                        {
+                            dW2.Clear();
+                            PenaltyBackward(row == rResult ? 1 : 0);
+                            dW2.CopyTo(jacobian.Slice(row * columns + cW, W.Length));
+                        }
+                    }
+                    finally
+                    {
+                        keptW.CopyTo(dW2);
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

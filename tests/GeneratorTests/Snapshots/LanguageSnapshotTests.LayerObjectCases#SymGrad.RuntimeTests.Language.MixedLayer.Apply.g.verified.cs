@@ -73,5 +73,81 @@ namespace SymGrad.RuntimeTests.Language
             side = p.Y * W[1];
             return tp.X * W[0] + p.X * tW[0] + tBias;
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Apply</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value, then side), a column per differentiable input
+        /// (p.X, then p.Y, then p.Z, then each element of W, then Bias). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>ApplyTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void ApplyJacobian(global::SymGrad.RuntimeTests.Language.Triple p, out double side, global::System.Span<double> jacobian)
+        {
+            int cP_X = 0;
+            int cP_Y = cP_X + 1;
+            int cP_Z = cP_Y + 1;
+            int cW = cP_Z + 1;
+            int cBias = cW + W.Length;
+            int columns = cBias + 1;
+            int rResult = 0;
+            int rResults = rResult + 1;
+            int rows = rResults + 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                Apply(p, out side);
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tW = workspace.RentDoubles(W.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tW.Clear();
+                        if (column >= cW && column < cW + W.Length)
+                        {
+                            tW[column - cW] = 1;
+                        }
+                        jacobian[rResult * columns + column] = ApplyTangent(p, out side, new global::SymGrad.RuntimeTests.Language.Triple { X = column == cP_X ? 1 : 0, Y = column == cP_Y ? 1 : 0, Z = column == cP_Z ? 1 : 0 }, tW, column == cBias ? 1 : 0, out double tSide);
+                        jacobian[rResults * columns + column] = tSide;
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::SymGrad.RuntimeTests.Language.Triple dp;
+                    global::System.Span<double> dW2 = this.dW = global::SymGrad.Guard.GradientOf(this.dW, W);
+                    ref double dBias2 = ref this.dBias;
+                    global::System.Span<double> keptW = workspace.Copy(dW2);
+                    double keptBias = dBias2;
+                    try
+                    {
+                        for (int row = 0; row < rows; row++)
+                        {
+                            dp = default;
+                            dW2.Clear();
+                            dBias2 = 0;
+                            ApplyBackward(p, row == rResult ? 1 : 0, row == rResults ? 1 : 0, ref dp);
+                            jacobian[row * columns + cP_X] = dp.X;
+                            jacobian[row * columns + cP_Y] = dp.Y;
+                            jacobian[row * columns + cP_Z] = dp.Z;
+                            dW2.CopyTo(jacobian.Slice(row * columns + cW, W.Length));
+                            jacobian[row * columns + cBias] = dBias2;
+                        }
+                    }
+                    finally
+                    {
+                        keptW.CopyTo(dW2);
+                        dBias2 = keptBias;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

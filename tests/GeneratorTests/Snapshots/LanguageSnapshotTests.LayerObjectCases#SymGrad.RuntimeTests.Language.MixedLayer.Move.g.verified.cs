@@ -64,5 +64,81 @@ namespace SymGrad.RuntimeTests.Language
             double tresult_Z = tp.Z;
             return new global::SymGrad.RuntimeTests.Language.Triple { X = tresult_X, Y = tresult_Y, Z = tresult_Z };
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Move</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (result.X, then result.Y, then result.Z), a column per differentiable input
+        /// (p.X, then p.Y, then p.Z, then each element of W, then Bias). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>MoveTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void MoveJacobian(global::SymGrad.RuntimeTests.Language.Triple p, global::System.Span<double> jacobian)
+        {
+            int cP_X = 0;
+            int cP_Y = cP_X + 1;
+            int cP_Z = cP_Y + 1;
+            int cW = cP_Z + 1;
+            int cBias = cW + W.Length;
+            int columns = cBias + 1;
+            int rResults = 0;
+            int rows = rResults + 3;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tW = workspace.RentDoubles(W.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tW.Clear();
+                        if (column >= cW && column < cW + W.Length)
+                        {
+                            tW[column - cW] = 1;
+                        }
+                        var tangent = MoveTangent(p, new global::SymGrad.RuntimeTests.Language.Triple { X = column == cP_X ? 1 : 0, Y = column == cP_Y ? 1 : 0, Z = column == cP_Z ? 1 : 0 }, tW, column == cBias ? 1 : 0);
+                        jacobian[rResults * columns + column] = tangent.X;
+                        jacobian[(rResults + 1) * columns + column] = tangent.Y;
+                        jacobian[(rResults + 2) * columns + column] = tangent.Z;
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::SymGrad.RuntimeTests.Language.Triple dp;
+                    global::System.Span<double> dW2 = this.dW = global::SymGrad.Guard.GradientOf(this.dW, W);
+                    ref double dBias2 = ref this.dBias;
+                    global::System.Span<double> keptW = workspace.Copy(dW2);
+                    double keptBias = dBias2;
+                    try
+                    {
+                        for (int row = 0; row < rows; row++)
+                        {
+                            dp = default;
+                            dW2.Clear();
+                            dBias2 = 0;
+                            MoveBackward(p, new global::SymGrad.RuntimeTests.Language.Triple { X = row == rResults ? 1 : 0, Y = row == rResults + 1 ? 1 : 0, Z = row == rResults + 2 ? 1 : 0 }, ref dp);
+                            jacobian[row * columns + cP_X] = dp.X;
+                            jacobian[row * columns + cP_Y] = dp.Y;
+                            jacobian[row * columns + cP_Z] = dp.Z;
+                            dW2.CopyTo(jacobian.Slice(row * columns + cW, W.Length));
+                            jacobian[row * columns + cBias] = dBias2;
+                        }
+                    }
+                    finally
+                    {
+                        keptW.CopyTo(dW2);
+                        dBias2 = keptBias;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -57,5 +57,76 @@ namespace SymGrad.RuntimeTests.Language
             double tB = tx * W[0] + x * tW[0];
             return (tA, tB);
         }
+
+        /// <summary>
+        /// The Jacobian of <c>Pair</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (A, then B), a column per differentiable input
+        /// (x, then each element of W, then Bias). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>PairTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void PairJacobian(double x, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cW = cX + 1;
+            int cBias = cW + W.Length;
+            int columns = cBias + 1;
+            int rResults = 0;
+            int rows = rResults + 2;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tW = workspace.RentDoubles(W.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tW.Clear();
+                        if (column >= cW && column < cW + W.Length)
+                        {
+                            tW[column - cW] = 1;
+                        }
+                        var tangent = PairTangent(x, column == cX ? 1 : 0, tW, column == cBias ? 1 : 0);
+                        jacobian[rResults * columns + column] = tangent.A;
+                        jacobian[(rResults + 1) * columns + column] = tangent.B;
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    double dx2;
+                    global::System.Span<double> dW2 = this.dW = global::SymGrad.Guard.GradientOf(this.dW, W);
+                    ref double dBias2 = ref this.dBias;
+                    global::System.Span<double> keptW = workspace.Copy(dW2);
+                    double keptBias = dBias2;
+                    try
+                    {
+                        for (int row = 0; row < rows; row++)
+                        {
+                            dx2 = 0;
+                            dW2.Clear();
+                            dBias2 = 0;
+                            PairBackward(x, row == rResults ? 1 : 0, row == rResults + 1 ? 1 : 0, ref dx2);
+                            jacobian[row * columns + cX] = dx2;
+                            dW2.CopyTo(jacobian.Slice(row * columns + cW, W.Length));
+                            jacobian[row * columns + cBias] = dBias2;
+                        }
+                    }
+                    finally
+                    {
+                        keptW.CopyTo(dW2);
+                        dBias2 = keptBias;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -91,5 +91,150 @@ namespace SymGrad.RuntimeTests.Language
             }
             return tsum * sum + sum * tsum;
         }
+
+        /// <summary>
+        /// Hessian-vector product of <c>Loss</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void LossHessianVector(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> vx, double vGain, global::System.Span<double> hvx, ref double hvGain)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            double tsum = 0;
+            double sum = 0.0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                double tv = vx[i];
+                double v = x[i];
+                double u = v / Temperature;
+                double tanh2 = global::System.Math.Tanh(u);
+                tsum += vGain * tanh2 + Gain * (1 - tanh2 * tanh2) * (tv / Temperature);
+                sum += Gain * tanh2;
+            }
+            // Reverse sweep: adjoints, last statement first.
+            // return sum * sum;   ∂result/∂sum = 2·sum
+            double u2 = 2 * dResult;
+            double tdsum = u2 * tsum;
+            double dsum = u2 * sum;
+            for (int i = 0; i < x.Length; i++)
+            {
+                // This iteration's forward values.
+                double tv = vx[i];
+                double v = x[i];
+                // sum += Gain * Math.Tanh(v / Temperature);   ∂sum/∂Gain = Tanh(v / Temperature); ∂sum/∂v = Gain·(1 - Tanh(v / Temperature)·Tanh(v / Temperature)) / Temperature
+                double u3 = v / Temperature;
+                double tanh3 = global::System.Math.Tanh(u3);
+                double ttanh = (1 - tanh3 * tanh3) * (tv / Temperature);
+                double tanh = tanh3;
+                hvGain += tdsum * tanh + dsum * ttanh;
+                double u4 = dsum * Gain;
+                double v2 = 1 - tanh * tanh;
+                double tdv = ((tdsum * Gain + dsum * vGain) * v2 - u4 * (ttanh * tanh + tanh * ttanh)) / Temperature;
+                // double v = x[i];
+                hvx[i] += tdv;
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>Loss</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x, then Gain),
+        /// one <c>LossHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void LossHessian(global::System.ReadOnlySpan<double> x, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cGain = cX + x.Length;
+            int size = cGain + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    LossHessianVector(x, vx, column == cGain ? 1 : 0, hessian.Slice(column * size + cX, x.Length), ref hessian[column * size + cGain]);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// The Jacobian of <c>Loss</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (each element of x, then Gain). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>LossTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void LossJacobian(global::System.ReadOnlySpan<double> x, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cGain = cX + x.Length;
+            int columns = cGain + 1;
+            int rResult = 0;
+            int rows = rResult + 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        jacobian[rResult * columns + column] = LossTangent(x, tx, column == cGain ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    ref double dGain2 = ref this.dGain;
+                    double keptGain = dGain2;
+                    try
+                    {
+                        for (int row = 0; row < rows; row++)
+                        {
+                            dx2.Clear();
+                            dGain2 = 0;
+                            LossBackward(x, row == rResult ? 1 : 0, dx2);
+                            dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                            jacobian[row * columns + cGain] = dGain2;
+                        }
+                    }
+                    finally
+                    {
+                        dGain2 = keptGain;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -34,7 +34,11 @@ namespace SymGrad.RandomPrograms.Check
         private sealed record ModeValues(int Rows, double[]? Jacobian, double[]? V, double[]? Hv);
 
         /// <summary>The columns of MJacobian and MHessian: the coordinates of the inputs, a layer's fields left out.</summary>
-        private static List<Coord> MatrixColumns(List<Coord> coords) => coords.Where(c => !c.Field).ToList();
+        /// <summary>
+        /// The columns of MJacobian and MHessian, the coordinates of MHessianVector's direction: the parameters', then those of
+        /// the layer's fields the method reads, in field order (README).
+        /// </summary>
+        private static List<Coord> MatrixColumns(List<Coord> coords) => coords.Where(c => !c.Field).Concat(coords.Where(c => c.Field && !c.Unread)).ToList();
 
         /// <summary>The rows of MJacobian by label: the returned value (<c>r</c>), then each element of each output (<c>y[3]</c>).</summary>
         public static List<string> RowLabels(Method m, Inputs x) => RowLabels(m, x, OutputSpans(m));
@@ -76,6 +80,7 @@ namespace SymGrad.RandomPrograms.Check
                 else _result.JacobianBackwardChecked++;
                 if (m.Params.Any(p => p.Struct is not null && !p.InStructSpan && p.IsDifferentiable)) _result.Count("MJacobian (P14) checked on a method with a struct parameter");
                 if (m.Params.Any(p => p.InStructSpan && p.IsDifferentiable)) _result.Count("MJacobian (P14) checked on a method with a span of structs");
+                if (m.GradientFields.Any()) _result.Count("MJacobian (P14) checked on a method reading a layer's differentiable fields");
                 if (m.Params.Any(p => p.Kind == ParamKind.RealOut && !p.Result)) _result.Count("MJacobian (P14) checked on a method with an out result");
                 if (m.ReturnsStruct) _result.Count("MJacobian (P14) checked on a method with a struct result");
                 var j = CheckJacobian(m, d, "", x, fwd, coords, outs, (a, b) => TangentRelative * (Math.Abs(a) + Math.Abs(b)) + TangentAbsolute * scale);
@@ -91,6 +96,7 @@ namespace SymGrad.RandomPrograms.Check
             if (Measure.All(m.Body).Any(n => n is MathCall c && MathNames.SecondOrder.Contains(c.Function))) _result.Count("MHessianVector (P15) checked on a method calling a registered second order of a scalar (Smooth.Softplus)");
             if (m.Params.Any(p => p.Struct is not null && !p.InStructSpan && p.IsDifferentiable)) _result.Count("MHessianVector (P15) checked on a method with a struct parameter");
             if (m.Params.Any(p => p.InStructSpan && p.IsDifferentiable)) _result.Count("MHessianVector (P15) checked on a method with a span of structs");
+            if (m.GradientFields.Any()) _result.Count("MHessianVector (P15) checked on a method reading a layer's differentiable fields");
             double[] Direction() => columns.Select(_ => (double)(float)(-1 + 2 * Uniform(_modes))).ToArray();
             var v = Direction();
             var u = Direction();
@@ -167,6 +173,7 @@ namespace SymGrad.RandomPrograms.Check
                 _result.HessianChecked++;
                 if (m.Params.Any(p => p.Struct is not null && !p.InStructSpan && p.IsDifferentiable)) _result.Count("MHessian (P16) checked on a method with a struct parameter");
                 if (m.Params.Any(p => p.InStructSpan && p.IsDifferentiable)) _result.Count("MHessian (P16) checked on a method with a span of structs");
+                if (m.GradientFields.Any()) _result.Count("MHessian (P16) checked on a method reading a layer's differentiable fields");
                 var matrix = CheckHessian(m, hessian, hvp, "", x, columns);
                 var all = Enumerable.Range(0, columns.Count).SelectMany(i => Enumerable.Range(i + 1, columns.Count - i - 1).Select(j => (I: i, J: j))).ToList();
                 CompareEntries(m, Properties.Hessian, "HessianSymmetric", all, e => $"H[{columns[e.I].Label}, {columns[e.J].Label}] and H[{columns[e.J].Label}, {columns[e.I].Label}]",
@@ -175,7 +182,7 @@ namespace SymGrad.RandomPrograms.Check
                 CheckLength(m, hessian, "MHessian", "HessianLength", Properties.Hessian, "hessian", matrix.Length, x, outs);
             }
 
-            return new ModeValues(rows, jacobian, ByCoordinate(coords, columns, v, 1), coords.Select(c => c.Field ? 0 : Grad(hv.Dr, hv.Ds, c)).ToArray());
+            return new ModeValues(rows, jacobian, ByCoordinate(coords, columns, v, 1), coords.Select(c => c.Unread ? 0 : Grad(hv.Dr, hv.Ds, c)).ToArray());
         }
 
         /// <summary>

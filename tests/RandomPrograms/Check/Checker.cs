@@ -170,20 +170,23 @@ namespace SymGrad.RandomPrograms.Check
 
         /// <summary>
         /// A coordinate of a differentiable input: a scalar (index into R) or a span element; <paramref name="Field"/> for a
-        /// layer's field (no column of MJacobian or MHessian stands for it).
+        /// layer's field, <paramref name="Unread"/> for one the method does not read (no column of MJacobian or MHessian stands
+        /// for that, nor a direction of MHessianVector).
         /// </summary>
-        private sealed record Coord(string Label, int Scalar, int Span, int Element, int GradScalar, int GradSpan, bool Field = false);
+        private sealed record Coord(string Label, int Scalar, int Span, int Element, int GradScalar, int GradSpan, bool Field = false, bool Unread = false);
 
         private static List<Coord> Coordinates(Method m, Inputs x)
         {
             var list = new List<Coord>();
             int ri = 0, si = 0, dri = 0, dsi = 0;
+            var read = m.GradientFields.ToHashSet();
             foreach (var p in m.Params)
             {
+                bool unread = p.Field && !read.Contains(p);
                 switch (p.Kind)
                 {
                     case ParamKind.RealScalar:
-                        if (p.IsDifferentiable) list.Add(new Coord(p.Struct is { } st ? $"{st}.{p.Member}" : p.Name, ri, -1, -1, dri++, -1, p.Field));
+                        if (p.IsDifferentiable) list.Add(new Coord(p.Struct is { } st ? $"{st}.{p.Member}" : p.Name, ri, -1, -1, dri++, -1, p.Field, unread));
                         ri++;
                         break;
                     case ParamKind.OtherScalar:
@@ -192,7 +195,7 @@ namespace SymGrad.RandomPrograms.Check
                     case ParamKind.RealSpanIn:
                         if (p.IsDifferentiable)
                         {
-                            for (int e = 0; e < x.S[si].Length; e++) list.Add(new Coord(p.InStructSpan ? $"{p.Struct}[{e}].{p.Member}" : $"{p.Name}[{e}]", -1, si, e, -1, dsi, p.Field));
+                            for (int e = 0; e < x.S[si].Length; e++) list.Add(new Coord(p.InStructSpan ? $"{p.Struct}[{e}].{p.Member}" : $"{p.Name}[{e}]", -1, si, e, -1, dsi, p.Field, unread));
                             dsi++;
                         }
 

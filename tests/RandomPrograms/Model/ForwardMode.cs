@@ -38,17 +38,17 @@ namespace SymGrad.RandomPrograms.Model
         /// <summary>
         /// <c>MJacobian</c>: generated when all results and inputs share one real type (always so here: the other-precision
         /// scalar is <c>[NoDerivative]</c>; a struct parameter's fields are columns of their own, so are each field of
-        /// each element of a span of structs, an out result or a struct result's field a row of its own) — no differentiable field read — with at
-        /// least one differentiable input and one result (a returned real or struct, an out result, a <c>Span</c> output). Calls are allowed: without an <c>MTangent</c> it
+        /// each element of a span of structs, an out result or a struct result's field a row of its own; a layer's fields the method reads columns after the
+        /// parameters') — with at least one differentiable input and one result (a returned real or struct, an out result, a <c>Span</c> output). Calls are allowed: without an <c>MTangent</c> it
         /// runs backward passes only.
         /// </summary>
         public static bool HasJacobian(Method m)
-            => !ReadsLayerGradientFields(m) && Inputs(m).Any() && (m.ReturnsReal || m.Params.Any(p => p.Kind is ParamKind.RealSpanOut or ParamKind.RealOut));
+            => Inputs(m).Any() && (m.ReturnsReal || m.Params.Any(p => p.Kind is ParamKind.RealSpanOut or ParamKind.RealOut));
 
         /// <summary>
-        /// <c>MHessianVector</c>: a real result and nothing else — no outputs, no <c>out</c> or struct result, no differentiable
-        /// field read, one real type — with at least one differentiable input (a struct parameter's or a span of structs'
-        /// direction and product are of its type). Calls only of methods of the program it can differentiate twice through (<see cref="Nestable"/>, as a
+        /// <c>MHessianVector</c>: a real result and nothing else — no outputs, no <c>out</c> or struct result, one real type —
+        /// with at least one differentiable input (a struct parameter's or a span of structs' direction and product are of its
+        /// type; a layer's fields the method reads take theirs after the parameters'). Calls only of methods of the program it can differentiate twice through (<see cref="Nestable"/>, as a
         /// value: F's backward's tangent is FBackward and FTangentBackward), of the <c>Nn</c> losses and of library functions
         /// whose backward has a registered tangent (their second order: <see cref="MathNames.SecondOrder"/>); no call writing
         /// outputs, no nested call (the tangent of FTangentBackward is not written).
@@ -57,7 +57,7 @@ namespace SymGrad.RandomPrograms.Model
 
         private static bool HasHessianVector(ProgramModel program, Method m, HashSet<string> seen)
             => m.ReturnsReal && !m.ReturnsStruct && seen.Add(m.Name) && Inputs(m).Any()
-               && !m.Params.Any(p => p.Kind is ParamKind.RealOut or ParamKind.RealSpanOut) && !ReadsLayerGradientFields(m)
+               && !m.Params.Any(p => p.Kind is ParamKind.RealOut or ParamKind.RealSpanOut)
                && Measure.All(m.Body).All(n => n switch
                {
                    MathCall c => !MathNames.Library.Contains(c.Function) || MathNames.SecondOrder.Contains(c.Function),
@@ -86,13 +86,11 @@ namespace SymGrad.RandomPrograms.Model
                && HasTangent(program, f) && HasHessianVector(program, f, new HashSet<string>(seen));
 
         /// <summary>
-        /// The inputs the Jacobian's columns and the Hessian's rows and columns stand for, in parameter order: the
-        /// differentiable scalars and spans of the signature (a layer's fields are not: these methods read none that is).
+        /// The inputs the Jacobian's columns and the Hessian's rows and columns stand for: the differentiable scalars and
+        /// spans of the signature in parameter order, then the layer's differentiable fields the method reads, in field order.
         /// </summary>
-        public static IEnumerable<Param> Inputs(Method m) => m.Params.Where(p => p.IsDifferentiable && !p.Field);
+        public static IEnumerable<Param> Inputs(Method m) => m.Params.Where(p => p.IsDifferentiable && !p.Field).Concat(m.GradientFields);
 
         private static Method? Callee(ProgramModel program, string name) => program.Methods.FirstOrDefault(x => x.Name == name);
-
-        private static bool ReadsLayerGradientFields(Method m) => m.Instance && m.GradientFields.Any();
     }
 }

@@ -657,7 +657,10 @@ namespace SymGrad.RandomPrograms.Print
             if (mapped) Layout(w, m, what == "Hessian");
             if (p == Precision.Float) w.Line(mapped ? "float[] fm = F(full);" : "float[] fm = F(matrix);");
             args.Add(p == Precision.Double ? (mapped ? "full" : "matrix") : "fm");
+            var kept = new List<string>();
+            KeepGradientFields(w, m, p, what, kept);
             w.Line($"{Callee(m, p)}{what}({string.Join(", ", args)});");
+            foreach (var line in kept) w.Line(line);
             CopyOutputsBack(w, m, p);
             if (p == Precision.Float) w.Line(mapped ? "Back(fm, full);" : "Back(fm, matrix);");
             if (mapped)
@@ -666,6 +669,30 @@ namespace SymGrad.RandomPrograms.Print
             }
 
             w.Close();
+        }
+
+        /// <summary>
+        /// README: MJacobian, MHessianVector and MHessian leave a layer's gradient fields as they were (MJacobian's backward
+        /// sweeps accumulate into them and put them back): each d-field of a field the method reads is set to sevens (an
+        /// array of its field's length) before the call, and the call fails if one holds anything else after.
+        /// </summary>
+        private static void KeepGradientFields(Writer w, Method m, Precision p, string what, List<string> after)
+        {
+            foreach (var q in m.GradientFields)
+            {
+                string d = $"{Self}.d{q.Name}";
+                string fail = $"throw new System.InvalidOperationException(\"M{what} changed the layer's gradient field d{q.Name}\");";
+                if (q.Kind == ParamKind.RealScalar)
+                {
+                    w.Line($"{d} = 7;");
+                    after.Add($"if ({d} != 7) {fail}");
+                }
+                else
+                {
+                    w.Line($"{d} = System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Repeat(({T(p)})7, {Self}.{q.Name}.Length));");
+                    after.Add($"if ({d}.Length != {Self}.{q.Name}.Length || System.Linq.Enumerable.Any({d}, g => g != 7)) {fail}");
+                }
+            }
         }
 
         /// <summary>
@@ -681,48 +708,48 @@ namespace SymGrad.RandomPrograms.Print
         {
             w.Line("var map = new System.Collections.Generic.List<int>();");
             w.Line("int size = 0;");
-            var placed = new Dictionary<string, string>();
-            int si = 0;
-            foreach (var q in m.Params)
+            var placed = new HashSet<string>();
+            string Place(string st, string size) // where a struct's (or a span of structs') columns start, at its first member
             {
-                if (q.Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut or ParamKind.RealOut)
-                {
-                    if (q.Kind == ParamKind.RealSpanIn && q.IsDifferentiable && !q.Field)
-                    {
-                        if (q.Struct is { } ss)
-                        {
-                            // A span of structs: each element's X, Y, Z at the span's place, element after element.
-                            if (!placed.ContainsKey(ss))
-                            {
-                                placed[ss] = "at_" + ss;
-                                w.Line($"int at_{ss} = size; size += s[{si}].Length * {StructType.Fields.Length};");
-                            }
+                if (placed.Add(st)) w.Line($"int at_{st} = size; size += {size};");
+                return "at_" + st;
+            }
 
-                            w.Line($"for (int e = 0; e < s[{si}].Length; e++) map.Add({placed[ss]} + e * {StructType.Fields.Length} + {StructType.Fields.IndexOf(q.Member!)});");
+            var read = m.GradientFields.ToHashSet();
+            foreach (bool fields in new[] { false, true }) // the parameters' columns, then those of the fields the method reads
+            {
+                int si = 0;
+                foreach (var q in m.Params)
+                {
+                    bool column = q.IsDifferentiable && q.Field == fields && (!q.Field || read.Contains(q));
+                    if (q.Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut or ParamKind.RealOut)
+                    {
+                        if (q.Kind == ParamKind.RealSpanIn && column)
+                        {
+                            if (q.Struct is { } ss)
+                            {
+                                // A span of structs: each element's X, Y, Z at the span's place, element after element.
+                                string at = Place(ss, $"s[{si}].Length * {StructType.Fields.Length}");
+                                w.Line($"for (int e = 0; e < s[{si}].Length; e++) map.Add({at} + e * {StructType.Fields.Length} + {StructType.Fields.IndexOf(q.Member!)});");
+                            }
+                            else
+                            {
+                                w.Line($"for (int e = 0; e < s[{si}].Length; e++) map.Add(size++);");
+                            }
+                        }
+
+                        si++;
+                    }
+                    else if (q.Kind == ParamKind.RealScalar && column)
+                    {
+                        if (q.Struct is { } st)
+                        {
+                            w.Line($"map.Add({Place(st, StructType.Fields.Length.ToString())} + {StructType.Fields.IndexOf(q.Member!)});");
                         }
                         else
                         {
-                            w.Line($"for (int e = 0; e < s[{si}].Length; e++) map.Add(size++);");
+                            w.Line("map.Add(size++);");
                         }
-                    }
-
-                    si++;
-                }
-                else if (q.Kind == ParamKind.RealScalar && q.IsDifferentiable && !q.Field)
-                {
-                    if (q.Struct is { } st)
-                    {
-                        if (!placed.ContainsKey(st))
-                        {
-                            placed[st] = "at_" + st;
-                            w.Line($"int at_{st} = size; size += {StructType.Fields.Length};");
-                        }
-
-                        w.Line($"map.Add({placed[st]} + {StructType.Fields.IndexOf(q.Member!)});");
-                    }
-                    else
-                    {
-                        w.Line("map.Add(size++);");
                     }
                 }
             }
@@ -767,11 +794,13 @@ namespace SymGrad.RandomPrograms.Print
             int dri = 0, dsi = 0;
             var scalars = new Dictionary<string, int>();
             foreach (var q in m.Params.Where(q => q.IsDifferentiable && q.Kind == ParamKind.RealScalar)) scalars[q.Name] = scalars.Count;
-            foreach (var q in m.Params.Where(q => q.IsDifferentiable))
+            var index = m.Params.Where(q => q.IsDifferentiable).ToDictionary(q => q, q => q.Kind == ParamKind.RealScalar ? dri++ : dsi++); // in vr/hr or vs/hs
+            // The parameters' directions and products, then those of the layer's fields the method reads (a field it does not
+            // read has none).
+            foreach (var q in ForwardMode.Inputs(m))
             {
                 bool scalar = q.Kind == ParamKind.RealScalar;
-                int k = scalar ? dri++ : dsi++;
-                if (q.Field) continue; // a field the method does not read: no direction or product stands for it
+                int k = index[q];
                 if (q.InStructSpan)
                 {
                     // A span of structs: direction ReadOnlySpan<V3> vpts (null: zeros; all null: default) and product Span<V3>
@@ -822,6 +851,7 @@ namespace SymGrad.RandomPrograms.Print
                 }
             }
 
+            KeepGradientFields(w, m, p, "HessianVector", after);
             w.Line($"{Callee(m, p)}HessianVector({string.Join(", ", args.Concat(products))});");
             foreach (var line in after) w.Line(line);
             w.Close();

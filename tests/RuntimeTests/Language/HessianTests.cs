@@ -296,6 +296,44 @@ namespace SymGrad.RuntimeTests.Language
             }
         }
 
+        /// <summary>
+        /// A layer object's loss: the field it reads (Gain) takes a direction and a product after the parameters' (MHessianVector)
+        /// and is a column after them (MHessian), against central differences of the gradient, the d-field untouched.
+        /// </summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void LayerFields(int seed)
+        {
+            var rng = new Random(seed);
+            var layer = new SoftClip { Gain = 0.5 + rng.NextDouble() };
+            double[] x = Random(rng, 4), v = Random(rng, 4), hv = new double[4];
+            double vGain = rng.NextDouble() - 0.5, hvGain = 0;
+            layer.dGain = 7;
+            layer.LossHessianVector(x, v, vGain, hv, ref hvGain);
+            double[] hessian = new double[5 * 5];
+            layer.LossHessian(x, hessian);
+            Assert.Equal(7, layer.dGain);
+            double[] Gradient(double[] at)
+            {
+                var moved = new SoftClip { Gain = at[4] };
+                double[] dx = new double[4];
+                moved.LossGradient(at[..4], dx);
+                return dx.Append(moved.dGain).ToArray();
+            }
+
+            double[] point = x.Append(layer.Gain).ToArray(), direction = v.Append(vGain).ToArray(), product = hv.Append(hvGain).ToArray();
+            double[] Along(double[] d, double h) => Gradient(point.Zip(d, (p, q) => p + (h * q)).ToArray());
+            double[] up = Along(direction, H), down = Along(direction, -H);
+            for (int i = 0; i < 5; i++) AssertClose((up[i] - down[i]) / (2 * H), product[i]);
+            for (int j = 0; j < 5; j++)
+            {
+                double[] unit = new double[5];
+                unit[j] = 1;
+                double[] cu = Along(unit, H), cd = Along(unit, -H);
+                for (int i = 0; i < 5; i++) AssertClose((cu[i] - cd[i]) / (2 * H), hessian[(j * 5) + i]);
+            }
+        }
+
         /// <summary>A registered scalar function whose backward has a registered tangent (SmoothDerivatives.SoftplusBackwardTangent).</summary>
         [Theory]
         [MemberData(nameof(SeedData))]

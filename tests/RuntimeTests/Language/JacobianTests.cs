@@ -102,6 +102,46 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// A layer object's method: the fields it reads are columns after the parameters', in field order (as its MTangent
+        /// takes their tangents); the backward sweeps accumulate into the layer's d-fields, which hold what they held before.
+        /// </summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void LayerFields(int seed)
+        {
+            var rng = new Random(seed);
+            var layer = new DenseLayer(4, 3, rng);
+            double[] x = Random(rng, 4), y = new double[3], jacobian = new double[3 * (4 + 12 + 3)];
+            layer.ZeroGradients();
+            double[] dW = Random(rng, 12);
+            dW.CopyTo(layer.dW, 0);
+            layer.dB[1] = 2.5;
+            layer.ForwardJacobian(x, y, jacobian); // 19 columns, 3 rows: backward sweeps
+            Assert.Equal(dW, layer.dW);
+            Assert.Equal(new[] { 0, 2.5, 0 }, layer.dB);
+            AssertMatches(jacobian, 3, 19, x.Concat(layer.W).Concat(layer.B).ToArray(), v =>
+            {
+                var moved = new DenseLayer(4, 3, new Random(0)) { W = v[4..16], B = v[16..] };
+                var yy = new double[3];
+                moved.Forward(v[..4], yy);
+                return yy;
+            });
+
+            // A scalar field and an array field, a returned value and an output: 3 columns (a, W), 5 rows: forward sweeps.
+            var regressions = new FieldRegressions { W = new[] { 0.5 + rng.NextDouble(), rng.NextDouble() - 1.5 } };
+            double a = rng.NextDouble() + 0.25;
+            double[] ys = new double[4], sized = new double[5 * 3];
+            regressions.SizedByAFieldJacobian(ys, a, sized);
+            Assert.Empty(regressions.dW); // forward sweeps leave the gradient fields alone
+            AssertMatches(sized, 5, 3, new[] { a }.Concat(regressions.W).ToArray(), v =>
+            {
+                var yy = new double[4];
+                double s = new FieldRegressions { W = v[1..] }.SizedByAField(yy, v[0]);
+                return yy.Prepend(s).ToArray();
+            });
+        }
+
+        /// <summary>
         /// Several results: a row each after the returned value (an out result, a tuple's elements, a struct result's fields),
         /// then the span outputs' elements; both strategies.
         /// </summary>
