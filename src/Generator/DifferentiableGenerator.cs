@@ -50,6 +50,18 @@ namespace SymGrad.Generator
                 }
             });
 
+            // Third-order methods of the methods called nested (FTangent, FGradient, FBackward inside a differentiable method),
+            // in files of their own: only those a caller's MHessianVector calls are written.
+            IncrementalValueProvider<EquatableArray<string>> nestedCallees = parsed
+                .SelectMany(static (result, _) => Generation.NestedCallees(result))
+                .Collect()
+                .Select(static (all, _) => all.Distinct().OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray());
+            IncrementalValuesProvider<GeneratedFile> thirdOrder = parsed
+                .Combine(nestedCallees)
+                .Select(static (pair, cancellationToken) => Generation.GenerateThirdOrder(pair.Left, pair.Right, cancellationToken))
+                .Where(static file => file.Source is not null);
+            context.RegisterSourceOutput(thirdOrder, static (output, file) => output.AddSource(file.HintName, file.Source!));
+
             // A layer object's gradient fields and ZeroGradients, once per type over all its differentiable methods.
             IncrementalValueProvider<System.Collections.Immutable.ImmutableArray<Layer?>> layers = parsed
                 .Select(static (result, _) => LayerMembers.Of(result))
@@ -103,6 +115,38 @@ namespace SymGrad.Generator
 
     internal static class Generation
     {
+        /// <summary>The methods <paramref name="result"/>'s method calls nested (FTangent, or FGradient/FBackward read so), by file name.</summary>
+        public static System.Collections.Generic.IEnumerable<string> NestedCallees(ParseResult result) => result.Model is not { } model
+            ? Enumerable.Empty<string>()
+            : Walk.All(model.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>()
+                .Select(call => call.Target.NestedOf).Where(name => name is not null).Select(name => name!).Distinct();
+
+        /// <summary>The third-order file of <paramref name="result"/>'s method when it is among <paramref name="nestedCallees"/> and has one.</summary>
+        public static GeneratedFile GenerateThirdOrder(ParseResult result, EquatableArray<string> nestedCallees, System.Threading.CancellationToken cancellationToken)
+        {
+            var none = new GeneratedFile("", null, EquatableArray<DiagnosticInfo>.Empty);
+            if (result.Model is not { } model || result.Diagnostics.Count > 0 || !nestedCallees.Contains(model.HintName))
+            {
+                return none;
+            }
+
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                return SourceEmitter.EmitThirdOrder(model) is { } source
+                    ? new GeneratedFile(model.HintName.Substring(0, model.HintName.Length - ".g.cs".Length) + ".ThirdOrder.g.cs", source, EquatableArray<DiagnosticInfo>.Empty)
+                    : none;
+            }
+            catch (System.OperationCanceledException)
+            {
+                throw;
+            }
+            catch (System.Exception)
+            {
+                return none; // its own emission reports what goes wrong in deriving it; its callers then lack MHessianVector's callee
+            }
+        }
+
         public static GeneratedFile Generate(ParseResult result, System.Threading.CancellationToken cancellationToken)
         {
             if (result.Model is null)

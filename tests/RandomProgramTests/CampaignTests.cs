@@ -50,7 +50,7 @@ namespace SymGrad.RandomProgramTests
         /// <summary>
         /// A fixed seed whose 80 programs take every derivative mode in both twins — MJacobian by forward and by backward
         /// sweeps (P14), MHessianVector (P15), MHessian (P16), MTangent and MHessianVector of methods with calls (of generic
-        /// methods too, of the Nn losses' and Softplus's registered second orders), out results, struct results, layer fields, struct parameters, spans of structs, a nested FGradient — and PyTorch's jvp, hvp and jacobian (P17): CI checks each on
+        /// methods too, of the Nn losses' and Softplus's registered second orders), out results, struct results, layer fields, struct parameters, spans of structs, a nested FGradient (and its third order in MHessianVector) — and PyTorch's jvp, hvp and jacobian (P17): CI checks each on
         /// every run, whatever the fresh seeds of the campaigns above draw. Measured 50 s in Release on the 2-core machine, busy.
         /// </summary>
         [Fact]
@@ -84,6 +84,8 @@ namespace SymGrad.RandomProgramTests
                 "MJacobian (P14) checked on a method reading a layer's differentiable fields",
                 "MHessianVector (P15) checked on a method reading a layer's differentiable fields",
                 "MHessian (P16) checked on a method reading a layer's differentiable fields",
+                "MHessianVector (P15) checked on a method with nested calls (F's third order)",
+                "MHessianVector (P15) checked on a method calling a registered second order with a [NoDerivative] real argument (Smooth.ScaledSoftplus)",
                 "methods with a nested call of FGradient",
             }, what => Assert.True(Sum(r => r.ConstructsChecked.GetValueOrDefault(what)) > 0, "none: " + what));
             Assert.Equal(new[] { "TorchHessianVector", "TorchJacobian", "TorchTangent" }, report.TorchModes.Where(kv => kv.Value.Compared > 0).Select(kv => kv.Key));

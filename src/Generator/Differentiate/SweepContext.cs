@@ -82,7 +82,10 @@ namespace SymGrad.Generator.Differentiate
         public string Adjoint(string name) => _adjoints[name];
 
         /// <summary>Whether an expression carries a derivative: it is real and reads an active variable (arguments of calls included).</summary>
-        public bool IsActive(Expr e) => e.IsReal && Reads.Of(e).Any(n => Facts.Active.Contains(n) && _adjoints.ContainsKey(n));
+        public bool IsActive(Expr e) => e.IsReal && Reads.Of(e).Any(IsActive);
+
+        /// <summary>Whether a variable or span carries a derivative: active, with an adjoint.</summary>
+        public bool IsActive(string name) => Facts.Active.Contains(name) && _adjoints.ContainsKey(name);
 
         /// <summary>The adjoint of a variable or element read: <c>dv</c>, <c>dx[i]</c>.</summary>
         public Expr AdjointOf(Expr leaf) => leaf switch

@@ -603,7 +603,9 @@ namespace SymGrad.Generator.Differentiate
                 case Pop pop:
                     return (e, pop); // the tangent was pushed right after the value: it comes off first
                 case Element el:
-                    return (e, el with { Span = Tangent(el.Span) });
+                    // A span without tangents read where its index varies (c[x.Length - 1], x differentiable): no tangent (found
+                    // by the random-program tester in a third-order product, b-p5_BcuvMy1: the direction vx read so).
+                    return (e, HasTangent(el.Span) ? el with { Span = Tangent(el.Span) } : Zero(e.Type));
                 case Unary { Op: "-" } u:
                 {
                     (Expr v, Expr t) = Forward(u.Operand, output);

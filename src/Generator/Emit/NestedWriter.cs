@@ -9,7 +9,9 @@ namespace SymGrad.Generator.Emit
     /// <summary>
     /// What makes <c>FTangent</c> differentiable again (nested differentiation, see <see cref="Parse.NestedTargets"/>): its
     /// pullback <c>FTangentBackward</c> and its tangent <c>FTangentTangent</c>, each a few lines over F's backward, tangent and
-    /// Hessian-vector product — second derivatives of F are exactly what those two need, so nothing is derived twice.
+    /// Hessian-vector product — second derivatives of F are exactly what those two need, so nothing is derived twice. Where
+    /// F's Hessian-vector product has a tangent of its own (<c>FHessianVectorTangent</c>, a third derivative), also
+    /// <c>FTangentTangentBackward</c>, the pullback of FTangentTangent: a caller's own Hessian-vector product needs it.
     /// </summary>
     internal static class NestedWriter
     {
@@ -17,7 +19,9 @@ namespace SymGrad.Generator.Emit
         public static bool Shape(MethodModel model) => !model.IsInstance && model.TypeArguments.Length == 0
             && !model.Parameters.Any(p => p.Group is not null || p.IsField || p.HoldsStructs) && model.ReturnType is "double" or "float";
 
-        public static void Write(IndentedTextWriter writer, MethodModel model, string workspace)
+        /// <param name="secondOrder">Write FTangentBackward and FTangentTangent (next to F's other methods).</param>
+        /// <param name="thirdOrder">Write FTangentTangentBackward (in F's third-order file, only when a method calls F nested).</param>
+        public static void Write(IndentedTextWriter writer, MethodModel model, string workspace, bool secondOrder, bool thirdOrder)
         {
             string type = model.ReturnType, name = model.Name;
             var inputs = model.Arguments.Where(p => p.IsDifferentiable).ToList();
@@ -30,6 +34,11 @@ namespace SymGrad.Generator.Emit
             var directionTangent = inputs.ToDictionary(p => p.Name, p => Reserve("ut", p));
             var scaled = inputs.ToDictionary(p => p.Name, p => Reserve("v", p));
             var product = inputs.ToDictionary(p => p.Name, p => Reserve("hu", p));
+            var directionGradient = inputs.ToDictionary(p => p.Name, p => Reserve("du", p));
+            var directionTangentGradient = inputs.ToDictionary(p => p.Name, p => Reserve("dut", p));
+            var scaledTangent = inputs.ToDictionary(p => p.Name, p => Reserve("st", p));
+            var scaledDirection = inputs.ToDictionary(p => p.Name, p => Reserve("su", p));
+            var scaledDirectionTangent = inputs.ToDictionary(p => p.Name, p => Reserve("sut", p));
             string dResult = names.Reserve("dResult"), mark = names.Reserve("mark");
             bool spans = inputs.Any(p => p.Kind == ParameterKind.SpanInput);
             string Span(ParameterSpec p, bool readOnly) => $"global::System.{(readOnly ? "ReadOnlySpan" : "Span")}<{type}>";
@@ -39,63 +48,119 @@ namespace SymGrad.Generator.Emit
             var primal = BackwardSignature.Primal(model, p => $"{p.Type} {p.Name}", r => $"out {r.Type} {r.Name}");
             string arguments = string.Join(", ", model.Arguments.Select(p => p.Name));
 
-            // FTangentBackward: (x, ẋ, dResult, dx, dẋ).
-            var parameters = primal.Concat(inputs.Select(p => In(p, tangent))).Append($"{type} {dResult}")
-                .Concat(inputs.Select(p => Out(p, gradient))).Concat(inputs.Select(p => Out(p, tangentGradient)));
-            writer.WriteLineNoTabs(string.Empty);
-            writer.WriteLine("/// <summary>");
-            writer.WriteLine($"/// Reverse mode over <c>{name}Tangent</c> (nested differentiation), derived by SymGrad: {name}Tangent(x, ẋ) = ∇{name}(x)·ẋ, so it");
-            writer.WriteLine($"/// accumulates dResult·H·ẋ into the gradients of the inputs (<c>{name}HessianVector</c>) and dResult·∇{name}(x) into those");
-            writer.WriteLine($"/// of the tangents (<c>{name}Backward</c>).");
-            writer.WriteLine("/// </summary>");
-            writer.WriteLine(SourceEmitter.GeneratedCode);
-            writer.WriteLine($"{model.Accessibility} static void {name}TangentBackward({string.Join(", ", parameters)})");
-            SourceEmitter.Open(writer);
-            writer.WriteLine($"{name}Backward({Join(arguments, dResult, string.Join(", ", inputs.Select(p => Pass(p, tangentGradient))))});");
-            Scratch(() =>
+            if (secondOrder)
             {
-                foreach (ParameterSpec p in inputs.Where(p => p.Kind == ParameterKind.SpanInput))
-                {
-                    writer.WriteLine($"{Span(p, false)} {scaled[p.Name]} = {workspace}.Rent{Plural(type)}({tangent[p.Name]}.Length, clear: false);");
-                    writer.WriteLine($"global::SymGrad.VectorOps.Scale({dResult}, {tangent[p.Name]}, {scaled[p.Name]});");
-                }
-
-                var directions = inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"{dResult} * {tangent[p.Name]}" : scaled[p.Name]);
-                var into = inputs.Select(p => p.Kind == ParameterKind.Scalar ? "ref " + gradient[p.Name]
-                    : $"global::SymGrad.Workspace.DiscardIfEmpty({gradient[p.Name]}, {p.Name}.Length)");
-                writer.WriteLine($"{name}HessianVector({Join(arguments, string.Join(", ", directions), string.Join(", ", into))});");
-            });
-            SourceEmitter.Close(writer);
-
-            // FTangentTangent: (x, ẋ, u, u̇) → ∇F·u̇ + (H·u)·ẋ.
-            parameters = primal.Concat(inputs.Select(p => In(p, tangent))).Concat(inputs.Select(p => In(p, direction))).Concat(inputs.Select(p => In(p, directionTangent)));
-            writer.WriteLineNoTabs(string.Empty);
-            writer.WriteLine("/// <summary>");
-            writer.WriteLine($"/// Forward mode over <c>{name}Tangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇{name}(x)·ẋ along");
-            writer.WriteLine($"/// (u, u̇), that is ∇{name}(x)·u̇ + (H·u)·ẋ, by <c>{name}Tangent</c> and <c>{name}HessianVector</c>. Empty spans are zero.");
-            writer.WriteLine("/// </summary>");
-            writer.WriteLine(SourceEmitter.GeneratedCode);
-            writer.WriteLine($"{model.Accessibility} static {type} {name}TangentTangent({string.Join(", ", parameters)})");
-            SourceEmitter.Open(writer);
-            foreach (ParameterSpec p in inputs.Where(p => p.Kind == ParameterKind.Scalar))
-            {
-                writer.WriteLine($"{type} {product[p.Name]} = 0;");
+                WriteSecondOrder();
             }
 
-            Scratch(() =>
+            if (thirdOrder)
             {
-                foreach (ParameterSpec p in inputs.Where(p => p.Kind == ParameterKind.SpanInput))
+                WriteTangentTangentBackward();
+            }
+
+            void WriteSecondOrder()
+            {
+                // FTangentBackward: (x, ẋ, dResult, dx, dẋ).
+                var parameters = primal.Concat(inputs.Select(p => In(p, tangent))).Append($"{type} {dResult}")
+                    .Concat(inputs.Select(p => Out(p, gradient))).Concat(inputs.Select(p => Out(p, tangentGradient)));
+                writer.WriteLineNoTabs(string.Empty);
+                writer.WriteLine("/// <summary>");
+                writer.WriteLine($"/// Reverse mode over <c>{name}Tangent</c> (nested differentiation), derived by SymGrad: {name}Tangent(x, ẋ) = ∇{name}(x)·ẋ, so it");
+                writer.WriteLine($"/// accumulates dResult·H·ẋ into the gradients of the inputs (<c>{name}HessianVector</c>) and dResult·∇{name}(x) into those");
+                writer.WriteLine($"/// of the tangents (<c>{name}Backward</c>).");
+                writer.WriteLine("/// </summary>");
+                writer.WriteLine(SourceEmitter.GeneratedCode);
+                writer.WriteLine($"{model.Accessibility} static void {name}TangentBackward({string.Join(", ", parameters)})");
+                SourceEmitter.Open(writer);
+                writer.WriteLine($"{name}Backward({Join(arguments, dResult, string.Join(", ", inputs.Select(p => Pass(p, tangentGradient))))});");
+                Scratch(() =>
                 {
-                    writer.WriteLine($"{Span(p, false)} {product[p.Name]} = {workspace}.Rent{Plural(type)}({p.Name}.Length);");
+                    foreach (ParameterSpec p in inputs.Where(p => p.Kind == ParameterKind.SpanInput))
+                    {
+                        writer.WriteLine($"{Span(p, false)} {scaled[p.Name]} = {workspace}.Rent{Plural(type)}({tangent[p.Name]}.Length, clear: false);");
+                        writer.WriteLine($"global::SymGrad.VectorOps.Scale({dResult}, {tangent[p.Name]}, {scaled[p.Name]});");
+                    }
+
+                    var directions = inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"{dResult} * {tangent[p.Name]}" : scaled[p.Name]);
+                    var into = inputs.Select(p => p.Kind == ParameterKind.Scalar ? "ref " + gradient[p.Name]
+                        : $"global::SymGrad.Workspace.DiscardIfEmpty({gradient[p.Name]}, {p.Name}.Length)");
+                    writer.WriteLine($"{name}HessianVector({Join(arguments, string.Join(", ", directions), string.Join(", ", into))});");
+                });
+                SourceEmitter.Close(writer);
+
+                // FTangentTangent: (x, ẋ, u, u̇) → ∇F·u̇ + (H·u)·ẋ.
+                parameters = primal.Concat(inputs.Select(p => In(p, tangent))).Concat(inputs.Select(p => In(p, direction))).Concat(inputs.Select(p => In(p, directionTangent)));
+                writer.WriteLineNoTabs(string.Empty);
+                writer.WriteLine("/// <summary>");
+                writer.WriteLine($"/// Forward mode over <c>{name}Tangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇{name}(x)·ẋ along");
+                writer.WriteLine($"/// (u, u̇), that is ∇{name}(x)·u̇ + (H·u)·ẋ, by <c>{name}Tangent</c> and <c>{name}HessianVector</c>. Empty spans are zero.");
+                writer.WriteLine("/// </summary>");
+                writer.WriteLine(SourceEmitter.GeneratedCode);
+                writer.WriteLine($"{model.Accessibility} static {type} {name}TangentTangent({string.Join(", ", parameters)})");
+                SourceEmitter.Open(writer);
+                foreach (ParameterSpec p in inputs.Where(p => p.Kind == ParameterKind.Scalar))
+                {
+                    writer.WriteLine($"{type} {product[p.Name]} = 0;");
                 }
 
-                writer.WriteLine($"{name}HessianVector({Join(arguments, string.Join(", ", inputs.Select(p => direction[p.Name])), string.Join(", ", inputs.Select(p => Pass(p, product))))});");
-                var terms = inputs.Select(p => p.Kind == ParameterKind.Scalar
-                    ? $"{product[p.Name]} * {tangent[p.Name]}"
-                    : $"({tangent[p.Name]}.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<{type}>({product[p.Name]}, {tangent[p.Name]}))");
-                writer.WriteLine($"return {name}Tangent({Join(arguments, string.Join(", ", inputs.Select(p => directionTangent[p.Name])))}) + {string.Join(" + ", terms)};");
-            });
-            SourceEmitter.Close(writer);
+                Scratch(() =>
+                {
+                    foreach (ParameterSpec p in inputs.Where(p => p.Kind == ParameterKind.SpanInput))
+                    {
+                        writer.WriteLine($"{Span(p, false)} {product[p.Name]} = {workspace}.Rent{Plural(type)}({p.Name}.Length);");
+                    }
+
+                    writer.WriteLine($"{name}HessianVector({Join(arguments, string.Join(", ", inputs.Select(p => direction[p.Name])), string.Join(", ", inputs.Select(p => Pass(p, product))))});");
+                    var terms = inputs.Select(p => p.Kind == ParameterKind.Scalar
+                        ? $"{product[p.Name]} * {tangent[p.Name]}"
+                        : $"({tangent[p.Name]}.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<{type}>({product[p.Name]}, {tangent[p.Name]}))");
+                    writer.WriteLine($"return {name}Tangent({Join(arguments, string.Join(", ", inputs.Select(p => directionTangent[p.Name])))}) + {string.Join(" + ", terms)};");
+                });
+                SourceEmitter.Close(writer);
+            }
+
+            // FTangentTangentBackward: (x, ẋ, u, u̇, dResult, dx, dẋ, du, du̇). FTangentTangent = ∇F·u̇ + uᵀ·H·ẋ, so ∂/∂u̇ = ∇F,
+            // ∂/∂u = H·ẋ, ∂/∂ẋ = H·u and ∂/∂x = H·u̇ + T[u, ẋ], the third derivative FHessianVectorTangent gives.
+            void WriteTangentTangentBackward()
+            {
+                var ttParameters = primal.Concat(inputs.Select(p => In(p, tangent))).Concat(inputs.Select(p => In(p, direction))).Concat(inputs.Select(p => In(p, directionTangent)))
+                    .Append($"{type} {dResult}").Concat(inputs.Select(p => Out(p, gradient))).Concat(inputs.Select(p => Out(p, tangentGradient)))
+                    .Concat(inputs.Select(p => Out(p, directionGradient))).Concat(inputs.Select(p => Out(p, directionTangentGradient)));
+                writer.WriteLineNoTabs(string.Empty);
+                writer.WriteLine("/// <summary>");
+                writer.WriteLine($"/// Reverse mode over <c>{name}TangentTangent</c>, derived by SymGrad: {name}TangentTangent(x, ẋ, u, u̇) = ∇{name}·u̇ + uᵀ·H·ẋ, so it");
+                writer.WriteLine($"/// accumulates dResult·∇{name} into the gradients of u̇ (<c>{name}Backward</c>), dResult·H·ẋ into those of u, dResult·H·u into those");
+                writer.WriteLine($"/// of ẋ (<c>{name}HessianVector</c>) and dResult·(H·u̇ + T[u, ẋ]) into those of x (<c>{name}HessianVectorTangent</c>).");
+                writer.WriteLine("/// Empty spans are zero; empty gradient spans are not wanted.");
+                writer.WriteLine("/// </summary>");
+                writer.WriteLine(SourceEmitter.GeneratedCode);
+                writer.WriteLine($"{model.Accessibility} static void {name}TangentTangentBackward({string.Join(", ", ttParameters)})");
+                SourceEmitter.Open(writer);
+                string Into(ParameterSpec p, Dictionary<string, string> of) => p.Kind == ParameterKind.Scalar ? "ref " + of[p.Name]
+                    : $"global::SymGrad.Workspace.DiscardIfEmpty({of[p.Name]}, {p.Name}.Length)";
+                writer.WriteLine($"{name}Backward({Join(arguments, dResult, string.Join(", ", inputs.Select(p => Pass(p, directionTangentGradient))))});");
+                Scratch(() =>
+                {
+                    // dResult times each direction: scaled copies of the spans, products of the scalars.
+                    var scaled = new (Dictionary<string, string> Of, Dictionary<string, string> Into)[] { (tangent, scaledTangent), (direction, scaledDirection), (directionTangent, scaledDirectionTangent) };
+                    foreach ((Dictionary<string, string> of, Dictionary<string, string> into) in scaled)
+                    {
+                        foreach (ParameterSpec p in inputs.Where(p => p.Kind == ParameterKind.SpanInput))
+                        {
+                            writer.WriteLine($"{Span(p, false)} {into[p.Name]} = {workspace}.Rent{Plural(type)}({of[p.Name]}.Length, clear: false);");
+                            writer.WriteLine($"global::SymGrad.VectorOps.Scale({dResult}, {of[p.Name]}, {into[p.Name]});");
+                        }
+                    }
+
+                    string Scaled(Dictionary<string, string> of, Dictionary<string, string> into) => string.Join(", ", inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"{dResult} * {of[p.Name]}" : into[p.Name]));
+                    string Products(Dictionary<string, string> into) => string.Join(", ", inputs.Select(p => Into(p, into)));
+                    writer.WriteLine($"{name}HessianVector({Join(arguments, Scaled(tangent, scaledTangent), Products(directionGradient))});");
+                    writer.WriteLine($"{name}HessianVector({Join(arguments, Scaled(direction, scaledDirection), Products(tangentGradient))});");
+                    writer.WriteLine($"{name}HessianVector({Join(arguments, Scaled(directionTangent, scaledDirectionTangent), Products(gradient))});");
+                    writer.WriteLine($"{name}HessianVectorTangent({Join(arguments, Scaled(tangent, scaledTangent), string.Join(", ", inputs.Select(p => direction[p.Name])), Products(gradient))});");
+                });
+                SourceEmitter.Close(writer);
+            }
 
             // Span directions and products are workspace scratch, returned when the method ends.
             void Scratch(System.Action body)

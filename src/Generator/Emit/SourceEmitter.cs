@@ -103,8 +103,28 @@ namespace SymGrad.Generator.Emit
 
                 if (tangent is not null && hessianVector is not null && NestedWriter.Shape(model))
                 {
-                    NestedWriter.Write(writer, model, program.Workspace);
+                    NestedWriter.Write(writer, model, program.Workspace, secondOrder: true, thirdOrder: false);
                 }
+            });
+        }
+
+        /// <summary>
+        /// The third-order methods of a method some differentiable method calls nested (<c>FHessianVectorTangent</c>,
+        /// <c>FTangentTangentBackward</c>: a caller's Hessian-vector product needs them), in a file of their own; null when it
+        /// has none (<see cref="Parse.NestedTargets.Modes.ThirdOrder"/> says the same to its callers).
+        /// </summary>
+        public static string? EmitThirdOrder(MethodModel model)
+        {
+            (BackwardProgram program, TangentProgram? tangent, HessianVectorProgram? hessianVector, _) = Derive(model);
+            if (tangent is null || hessianVector?.Tangent is not { } third || !NestedWriter.Shape(model))
+            {
+                return null;
+            }
+
+            return Wrap(model, writer =>
+            {
+                WriteHessianVectorTangent(writer, model, program, hessianVector, third);
+                NestedWriter.Write(writer, model, program.Workspace, secondOrder: false, thirdOrder: true);
             });
         }
 
@@ -220,7 +240,17 @@ namespace SymGrad.Generator.Emit
         }
 
         /// <summary>The tangent of the backward body along directions <c>v</c> of the inputs, and the names it uses.</summary>
-        internal sealed record HessianVectorProgram(Block Body, List<ParameterSpec> Inputs, Dictionary<string, string> Direction, Dictionary<string, string> Product);
+        internal sealed record HessianVectorProgram(Block Body, List<ParameterSpec> Inputs, Dictionary<string, string> Direction, Dictionary<string, string> Product)
+        {
+            /// <summary>Its own tangent along the inputs (<c>MHessianVectorTangent</c>), for nested methods of third order; or null.</summary>
+            public HessianVectorTangentProgram? Tangent { get; init; }
+        }
+
+        /// <summary>
+        /// The tangent of a Hessian-vector product along a direction <c>t</c> of the inputs, the direction <c>v</c> held:
+        /// the third derivative T[t, v], accumulated into the <c>thv</c>-prefixed spans and refs.
+        /// </summary>
+        internal sealed record HessianVectorTangentProgram(Block Body, Dictionary<string, string> Tangent, Dictionary<string, string> Product);
 
         /// <summary>
         /// <c>MHessianVector</c>, forward over reverse: the tangent of the gradient along a direction <c>v</c> of the inputs,
@@ -264,7 +294,34 @@ namespace SymGrad.Generator.Emit
             }
 
             return TangentBuilder.OverReverse(body, inputs.Select(p => p.Name), tangents, new HashSet<string>(inputs.Select(p => program.Gradients[p.Name])), names) is { } hessian
-                ? new HessianVectorProgram(hessian, inputs, direction, product)
+                ? new HessianVectorProgram(hessian, inputs, direction, product) { Tangent = BuildHessianVectorTangent(model, hessian, inputs, product, names) }
+                : null;
+        }
+
+        /// <summary>
+        /// Forward over forward over reverse: the tangent of the Hessian-vector product's body along a direction <c>t</c> of
+        /// the inputs (v held), for <c>FTangentTangentBackward</c>'s T[u, ẋ]. Only where the nested methods are written and the
+        /// product's body calls nothing (a callee's or a registered function's third order is not written).
+        /// </summary>
+        private static HessianVectorTangentProgram? BuildHessianVectorTangent(MethodModel model, Block hessian, List<ParameterSpec> inputs, Dictionary<string, string> product, NameAllocator names)
+        {
+            if (!NestedWriter.Shape(model) || Walk.All(hessian).Any(s => s is CallStatement || s is Invoke { IsAddCotangent: false })
+                || Walk.All(hessian).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).Any(e => e is UserCall || e is UnknownCall))
+            {
+                return null;
+            }
+
+            var tangent = inputs.ToDictionary(p => p.Name, p => names.Reserve("t" + p.Name));
+            var productTangent = inputs.ToDictionary(p => p.Name, p => names.Reserve("thv" + p.Name));
+            var tangents = new Dictionary<string, string>();
+            foreach (ParameterSpec p in inputs)
+            {
+                tangents[p.Name] = tangent[p.Name];
+                tangents[product[p.Name]] = productTangent[p.Name];
+            }
+
+            return TangentBuilder.OverReverse(hessian, inputs.Select(p => p.Name), tangents, new HashSet<string>(inputs.Select(p => product[p.Name])), names) is { } third
+                ? new HessianVectorTangentProgram(third, tangent, productTangent)
                 : null;
         }
 
@@ -294,22 +351,64 @@ namespace SymGrad.Generator.Emit
                 writer.WriteLine($"{direction[p.Name]} = global::SymGrad.Workspace.ZerosIfEmpty({direction[p.Name]}, {p.Name}.Length);");
             }
 
-            var printer = new StatementPrinter(writer, program.Workspace, new HashSet<string>(model.Parameters.Where(p => p.IsArray).Select(p => p.Name)));
-            if (Walk.All(hessian).SelectMany(Walk.Expressions).SelectMany(Reads.Of).Contains(program.Signature.DResult))
+            WriteProductBody(writer, model, program, hessian);
+            Close(writer);
+        }
+
+        /// <summary>
+        /// <c>MHessianVectorTangent</c> (for the nested methods' third order): the original parameters, a direction <c>v</c>
+        /// and a direction <c>t</c> per input, then the products <c>thv</c>, into which it accumulates (+=) the tangent of H·v
+        /// along t, v held: the third derivative T[t, v].
+        /// </summary>
+        private static void WriteHessianVectorTangent(IndentedTextWriter writer, MethodModel model, BackwardProgram program, HessianVectorProgram hessianVector, HessianVectorTangentProgram third)
+        {
+            string type = model.ReturnType;
+            var inputs = hessianVector.Inputs; // scalars and spans (NestedWriter.Shape)
+            string In(ParameterSpec p, string name) => p.Kind == ParameterKind.Scalar ? $"{type} {name}" : $"global::System.ReadOnlySpan<{type}> {name}";
+            var parameters = BackwardSignature.Primal(model, p => $"{p.Type} {p.Name}", r => $"out {r.Type} {r.Name}");
+            parameters.AddRange(inputs.Select(p => In(p, hessianVector.Direction[p.Name])));
+            parameters.AddRange(inputs.Select(p => In(p, third.Tangent[p.Name])));
+            parameters.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"ref {type} {third.Product[p.Name]}" : $"global::System.Span<{type}> {third.Product[p.Name]}"));
+            writer.WriteLine("/// <summary>"); // the first member of its file
+            writer.WriteLine($"/// The tangent of <c>{Xml(model.Name)}HessianVector</c> along the direction <c>t</c> of the inputs, <c>v</c> held, derived by SymGrad");
+            writer.WriteLine("/// (forward mode over forward mode over its backward pass): accumulates (+=) the third derivative T[t, v] into the");
+            writer.WriteLine($"/// <c>thv</c>-prefixed spans and refs. What <c>{Xml(model.Name)}TangentTangentBackward</c> needs; empty direction spans are zero.");
+            writer.WriteLine("/// </summary>");
+            writer.WriteLine(GeneratedCode);
+            writer.WriteLine($"{model.Accessibility} static void {model.Name}HessianVectorTangent({string.Join(", ", parameters)})");
+            Open(writer);
+            foreach (ParameterSpec p in inputs.Where(p => p.Kind == ParameterKind.SpanInput))
             {
-                writer.WriteLine($"{type} {program.Signature.DResult} = 1;");
+                foreach (string direction in new[] { hessianVector.Direction[p.Name], third.Tangent[p.Name] })
+                {
+                    writer.WriteLine($"global::SymGrad.Guard.CotangentLength<{type}>({direction}, nameof({direction}), {p.Name}, nameof({p.Name}));");
+                    writer.WriteLine($"{direction} = global::SymGrad.Workspace.ZerosIfEmpty({direction}, {p.Name}.Length);");
+                }
+
+                writer.WriteLine($"global::SymGrad.Guard.SameLength<{type}>({third.Product[p.Name]}, nameof({third.Product[p.Name]}), {p.Name}, nameof({p.Name}));");
             }
 
-            if (UsesWorkspace(hessian, program.Workspace))
+            WriteProductBody(writer, model, program, third.Body);
+            Close(writer);
+        }
+
+        /// <summary>The body of a product method (MHessianVector and its tangent): dResult = 1 if read, the workspace if taped.</summary>
+        private static void WriteProductBody(IndentedTextWriter writer, MethodModel model, BackwardProgram program, Block body)
+        {
+            var printer = new StatementPrinter(writer, program.Workspace, new HashSet<string>(model.Parameters.Where(p => p.IsArray).Select(p => p.Name)));
+            if (Walk.All(body).SelectMany(Walk.Expressions).SelectMany(Reads.Of).Contains(program.Signature.DResult))
             {
-                InWorkspace(writer, program.Workspace, program.Signature.WorkspaceMark, () => printer.Block(hessian));
+                writer.WriteLine($"{model.ReturnType} {program.Signature.DResult} = 1;");
+            }
+
+            if (UsesWorkspace(body, program.Workspace))
+            {
+                InWorkspace(writer, program.Workspace, program.Signature.WorkspaceMark, () => printer.Block(body));
             }
             else
             {
-                printer.Block(hessian);
+                printer.Block(body);
             }
-
-            Close(writer);
         }
 
         private static bool UsesWorkspace(Block body, string workspace) => Walk.All(body).Any(s =>

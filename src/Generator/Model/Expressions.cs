@@ -85,6 +85,12 @@ namespace SymGrad.Generator.Model
         /// </summary>
         public bool Nested { get; init; }
 
+        /// <summary>
+        /// For <c>FTangent</c> called by a differentiable method (nested differentiation): F's file name, whose third-order
+        /// methods (<c>FHessianVectorTangent</c>, <c>FTangentTangentBackward</c>) SymGrad writes because of this call.
+        /// </summary>
+        public string? NestedOf { get; init; }
+
         /// <summary>The type declaring <see cref="Tangent"/> when it is not the callee's (a <c>[TangentOf]</c> registration elsewhere).</summary>
         public string? TangentContainingType { get; init; }
 

@@ -38,13 +38,19 @@ namespace SymGrad.Generator.Parse
             return new CallTarget(owner, forward.Name + "Tangent", owner, forward.Name + "TangentBackward", parameters.ToEquatableArray(), model.ReturnType)
             {
                 Tangent = forward.Name + "TangentTangent",
+                Nested = ModesOf(forward, compilation).ThirdOrder, // FTangentTangentBackward: its backward's tangent, for a caller's MHessianVector
+                NestedOf = model.HintName,
             };
         }
 
         /// <summary>What SymGrad generates for a callee that its callers' forward and second-order modes call.</summary>
         /// <param name="Tangent">Its <c>MTangent</c>, so a caller's forward mode can call it.</param>
         /// <param name="Nested">Its <c>MHessianVector</c> and <c>MTangentBackward</c> as well, so a caller's Hessian-vector product can.</param>
-        public readonly record struct Modes(bool Tangent, bool Nested);
+        /// <param name="ThirdOrder">
+        /// Its <c>MHessianVectorTangent</c> and <c>MTangentTangentBackward</c> as well, so a caller of <c>MTangent</c> has a
+        /// Hessian-vector product too.
+        /// </param>
+        public readonly record struct Modes(bool Tangent, bool Nested, bool ThirdOrder = false);
 
         // Per compilation (immutable, so the answers hold while it lives): each callee is derived once, not once per call site.
         // A generic callee is keyed by its definition and the real type T is (H<T> in a generic caller is H<double> and H<float>).
@@ -87,7 +93,8 @@ namespace SymGrad.Generator.Parse
             try
             {
                 Emit.SourceEmitter.Derived derived = Emit.SourceEmitter.Derive(model);
-                return new Modes(derived.Tangent is not null, derived.Tangent is not null && derived.HessianVector is not null && Emit.NestedWriter.Shape(model));
+                bool nested = derived.Tangent is not null && derived.HessianVector is not null && Emit.NestedWriter.Shape(model);
+                return new Modes(derived.Tangent is not null, nested, nested && derived.HessianVector!.Tangent is not null);
             }
             catch (System.OperationCanceledException)
             {

@@ -78,6 +78,75 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>DirectionalSlope</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void DirectionalSlopeHessianVector(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> direction, double s, global::System.ReadOnlySpan<double> vw, global::System.ReadOnlySpan<double> vdirection, double vs, global::System.Span<double> hvw, global::System.Span<double> hvdirection, ref double hvs)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vw, nameof(vw), w, nameof(w));
+            global::SymGrad.Guard.SameLength<double>(hvw, nameof(hvw), w, nameof(w));
+            vw = global::SymGrad.Workspace.ZerosIfEmpty(vw, w.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vdirection, nameof(vdirection), direction, nameof(direction));
+            global::SymGrad.Guard.SameLength<double>(hvdirection, nameof(hvdirection), direction, nameof(direction));
+            vdirection = global::SymGrad.Workspace.ZerosIfEmpty(vdirection, direction.Length);
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return LogSumExpTangent(w, s, direction, 1.0) * s;   ∂result/∂s = global::SymGrad.RuntimeTests.Language.NestedCases.LogSumExpTangent(w, s, direction, 1.0)
+            double tdLogSumExpTangentS = 0;
+            double tdLogSumExpTangentTs = 0;
+            double unwanted = 0;
+            double unwanted2 = 0;
+            global::SymGrad.RuntimeTests.Language.NestedCases.LogSumExpTangentBackward(w, s, direction, 1.0, dResult * vs, hvw, ref tdLogSumExpTangentS, hvdirection, ref tdLogSumExpTangentTs);
+            global::SymGrad.RuntimeTests.Language.NestedCases.LogSumExpTangentTangentBackward(w, s, direction, 1.0, vw, vs, vdirection, 0, dResult * s, hvw, ref tdLogSumExpTangentS, hvdirection, ref tdLogSumExpTangentTs, default, ref unwanted, default, ref unwanted2);
+            hvs += tdLogSumExpTangentS;
+            double tlogSumExpTangent = global::SymGrad.RuntimeTests.Language.NestedCases.LogSumExpTangentTangent(w, s, direction, 1.0, vw, vs, vdirection, 0);
+            hvs += dResult * tlogSumExpTangent;
+        }
+
+        /// <summary>
+        /// The Hessian of <c>DirectionalSlope</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of w, then each element of direction, then s),
+        /// one <c>DirectionalSlopeHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void DirectionalSlopeHessian(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> direction, double s, global::System.Span<double> hessian)
+        {
+            int cW = 0;
+            int cDirection = cW + w.Length;
+            int cS = cDirection + direction.Length;
+            int size = cS + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vw = workspace.RentDoubles(w.Length);
+                global::System.Span<double> vdirection = workspace.RentDoubles(direction.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vw.Clear();
+                    if (column >= cW && column < cW + w.Length)
+                    {
+                        vw[column - cW] = 1;
+                    }
+                    vdirection.Clear();
+                    if (column >= cDirection && column < cDirection + direction.Length)
+                    {
+                        vdirection[column - cDirection] = 1;
+                    }
+                    DirectionalSlopeHessianVector(w, direction, s, vw, vdirection, column == cS ? 1 : 0, hessian.Slice(column * size + cW, w.Length), hessian.Slice(column * size + cDirection, direction.Length), ref hessian[column * size + cS]);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>DirectionalSlope</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of w, then each element of direction, then s). It runs whichever needs fewer passes at
@@ -135,6 +204,54 @@ namespace SymGrad.RuntimeTests.Language
                         jacobian[row * columns + cS] = ds2;
                     }
                 }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>DirectionalSlopeTangent</c> (nested differentiation), derived by SymGrad: DirectionalSlopeTangent(x, ẋ) = ∇DirectionalSlope(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>DirectionalSlopeHessianVector</c>) and dResult·∇DirectionalSlope(x) into those
+        /// of the tangents (<c>DirectionalSlopeBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void DirectionalSlopeTangentBackward(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> direction, double s, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> tdirection, double ts, double dResult, global::System.Span<double> dw, global::System.Span<double> ddirection, ref double ds, global::System.Span<double> dtw, global::System.Span<double> dtdirection, ref double dts)
+        {
+            DirectionalSlopeBackward(w, direction, s, dResult, dtw, dtdirection, ref dts);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vw = workspace.RentDoubles(tw.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tw, vw);
+                global::System.Span<double> vdirection = workspace.RentDoubles(tdirection.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tdirection, vdirection);
+                DirectionalSlopeHessianVector(w, direction, s, vw, vdirection, dResult * ts, global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length), global::SymGrad.Workspace.DiscardIfEmpty(ddirection, direction.Length), ref ds);
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>DirectionalSlopeTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇DirectionalSlope(x)·ẋ along
+        /// (u, u̇), that is ∇DirectionalSlope(x)·u̇ + (H·u)·ẋ, by <c>DirectionalSlopeTangent</c> and <c>DirectionalSlopeHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double DirectionalSlopeTangentTangent(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> direction, double s, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> tdirection, double ts, global::System.ReadOnlySpan<double> uw, global::System.ReadOnlySpan<double> udirection, double us, global::System.ReadOnlySpan<double> utw, global::System.ReadOnlySpan<double> utdirection, double uts)
+        {
+            double hus = 0;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> huw = workspace.RentDoubles(w.Length);
+                global::System.Span<double> hudirection = workspace.RentDoubles(direction.Length);
+                DirectionalSlopeHessianVector(w, direction, s, uw, udirection, us, huw, hudirection, ref hus);
+                return DirectionalSlopeTangent(w, direction, s, utw, utdirection, uts) + (tw.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(huw, tw)) + (tdirection.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hudirection, tdirection)) + hus * ts;
             }
             finally
             {

@@ -168,6 +168,167 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>ParticleByGradient</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ParticleByGradientHessianVector(double w, double vw, ref double hvw)
+        {
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                double tx1 = 0;
+                double x1 = 0.0;
+                double tx2 = 0;
+                double x2 = 8.0;
+                double tv1 = 0;
+                double v1 = 0.75;
+                double tv2 = 0;
+                double v2 = 0.0;
+                for (int t = 0; t < 40; t++)
+                {
+                    double potentialTangent = global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangent(x1, x2, w, 1, 0, 0);
+                    double tg1 = global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentTangent(x1, x2, w, 1, 0, 0, tx1, tx2, vw, 0, 0, 0);
+                    double g1 = potentialTangent;
+                    double potentialTangent2 = global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangent(x1, x2, w, 0, 1, 0);
+                    double tg2 = global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentTangent(x1, x2, w, 0, 1, 0, tx1, tx2, vw, 0, 0, 0);
+                    double g2 = potentialTangent2;
+                    tv1 -= 0.1 * tg1;
+                    v1 -= 0.1 * g1;
+                    tv2 -= 0.1 * tg2;
+                    v2 -= 0.1 * g2;
+                    workspace.Doubles.Push(x1);
+                    workspace.Doubles.Push(tx1);
+                    tx1 += 0.1 * tv1;
+                    x1 += 0.1 * v1;
+                    workspace.Doubles.Push(x2);
+                    workspace.Doubles.Push(tx2);
+                    tx2 += 0.1 * tv2;
+                    x2 += 0.1 * v2;
+                }
+                // Reverse sweep: adjoints, last statement first.
+                double tdx2 = 0;
+                double dx2 = 0;
+                double tdv1 = 0;
+                double dv1 = 0;
+                double tdv2 = 0;
+                double dv2 = 0;
+                // return x1 * x1;   ∂result/∂x1 = 2·x1
+                double u = 2 * dResult;
+                double tdx1 = u * tx1;
+                double dx1 = u * x1;
+                // for (int t = 0; t < 40; t++)
+                for (int t = 39; t >= 0; t--)
+                {
+                    // x2 += 0.1 * v2;   ∂x2/∂v2 = 0.1
+                    tx2 = workspace.Doubles.Pop();
+                    x2 = workspace.Doubles.Pop();
+                    tdv2 += 0.1 * tdx2;
+                    dv2 += 0.1 * dx2;
+                    // x1 += 0.1 * v1;   ∂x1/∂v1 = 0.1
+                    tx1 = workspace.Doubles.Pop();
+                    x1 = workspace.Doubles.Pop();
+                    tdv1 += 0.1 * tdx1;
+                    dv1 += 0.1 * dx1;
+                    // v2 -= 0.1 * g2;   ∂v2/∂g2 = -0.1
+                    double tdg2 = -(0.1 * tdv2);
+                    double dg2 = -(0.1 * dv2);
+                    // v1 -= 0.1 * g1;   ∂v1/∂g1 = -0.1
+                    double tdg1 = -(0.1 * tdv1);
+                    double dg1 = -(0.1 * dv1);
+                    // PotentialGradient(x1, x2, w, ref g1, ref g2, ref gw)
+                    double dPotentialTangentX1 = 0;
+                    double dPotentialTangentX2 = 0;
+                    dx1 += dPotentialTangentX1;
+                    dx2 += dPotentialTangentX2;
+                    // PotentialGradient(x1, x2, w, ref g1, ref g2, ref gw)
+                    double tdPotentialTangentX12 = 0;
+                    double dPotentialTangentX12 = 0;
+                    double tdPotentialTangentX22 = 0;
+                    double dPotentialTangentX22 = 0;
+                    double tdPotentialTangentW2 = 0;
+                    double dPotentialTangentW2 = 0;
+                    double tdPotentialTangentTx12 = 0;
+                    double dPotentialTangentTx12 = 0;
+                    double tdPotentialTangentTx22 = 0;
+                    double dPotentialTangentTx22 = 0;
+                    double tdPotentialTangentTw2 = 0;
+                    double dPotentialTangentTw2 = 0;
+                    if (dg2 != 0)
+                    {
+                        double unwanted = 0;
+                        double unwanted2 = 0;
+                        double unwanted3 = 0;
+                        double unwanted4 = 0;
+                        double unwanted5 = 0;
+                        double unwanted6 = 0;
+                        global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentBackward(x1, x2, w, 0, 1, 0, tdg2, ref tdPotentialTangentX12, ref tdPotentialTangentX22, ref tdPotentialTangentW2, ref tdPotentialTangentTx12, ref tdPotentialTangentTx22, ref tdPotentialTangentTw2);
+                        global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentTangentBackward(x1, x2, w, 0, 1, 0, tx1, tx2, vw, 0, 0, 0, dg2, ref tdPotentialTangentX12, ref tdPotentialTangentX22, ref tdPotentialTangentW2, ref tdPotentialTangentTx12, ref tdPotentialTangentTx22, ref tdPotentialTangentTw2, ref unwanted, ref unwanted2, ref unwanted3, ref unwanted4, ref unwanted5, ref unwanted6);
+                        global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentBackward(x1, x2, w, 0, 1, 0, dg2, ref dPotentialTangentX12, ref dPotentialTangentX22, ref dPotentialTangentW2, ref dPotentialTangentTx12, ref dPotentialTangentTx22, ref dPotentialTangentTw2);
+                    }
+                    tdx1 += tdPotentialTangentX12;
+                    dx1 += dPotentialTangentX12;
+                    tdx2 += tdPotentialTangentX22;
+                    dx2 += dPotentialTangentX22;
+                    hvw += tdPotentialTangentW2;
+                    // PotentialGradient(x1, x2, w, ref g1, ref g2, ref gw)
+                    double tdPotentialTangentX13 = 0;
+                    double dPotentialTangentX13 = 0;
+                    double tdPotentialTangentX23 = 0;
+                    double dPotentialTangentX23 = 0;
+                    double tdPotentialTangentW3 = 0;
+                    double dPotentialTangentW3 = 0;
+                    double tdPotentialTangentTx13 = 0;
+                    double dPotentialTangentTx13 = 0;
+                    double tdPotentialTangentTx23 = 0;
+                    double dPotentialTangentTx23 = 0;
+                    double tdPotentialTangentTw3 = 0;
+                    double dPotentialTangentTw3 = 0;
+                    double unwanted7 = 0;
+                    double unwanted8 = 0;
+                    double unwanted9 = 0;
+                    double unwanted10 = 0;
+                    double unwanted11 = 0;
+                    double unwanted12 = 0;
+                    global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentBackward(x1, x2, w, 1, 0, 0, tdg1, ref tdPotentialTangentX13, ref tdPotentialTangentX23, ref tdPotentialTangentW3, ref tdPotentialTangentTx13, ref tdPotentialTangentTx23, ref tdPotentialTangentTw3);
+                    global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentTangentBackward(x1, x2, w, 1, 0, 0, tx1, tx2, vw, 0, 0, 0, dg1, ref tdPotentialTangentX13, ref tdPotentialTangentX23, ref tdPotentialTangentW3, ref tdPotentialTangentTx13, ref tdPotentialTangentTx23, ref tdPotentialTangentTw3, ref unwanted7, ref unwanted8, ref unwanted9, ref unwanted10, ref unwanted11, ref unwanted12);
+                    global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentBackward(x1, x2, w, 1, 0, 0, dg1, ref dPotentialTangentX13, ref dPotentialTangentX23, ref dPotentialTangentW3, ref dPotentialTangentTx13, ref dPotentialTangentTx23, ref dPotentialTangentTw3);
+                    tdx1 += tdPotentialTangentX13;
+                    dx1 += dPotentialTangentX13;
+                    tdx2 += tdPotentialTangentX23;
+                    dx2 += dPotentialTangentX23;
+                    hvw += tdPotentialTangentW3;
+                }
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>ParticleByGradient</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: w),
+        /// one <c>ParticleByGradientHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ParticleByGradientHessian(double w, global::System.Span<double> hessian)
+        {
+            int cW = 0;
+            int size = cW + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            for (int column = 0; column < size; column++)
+            {
+                ParticleByGradientHessianVector(w, column == cW ? 1 : 0, ref hessian[column * size + cW]);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>ParticleByGradient</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (w). It runs whichever needs fewer passes at
@@ -210,6 +371,30 @@ namespace SymGrad.RuntimeTests.Language
             {
                 workspace.Release(mark);
             }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>ParticleByGradientTangent</c> (nested differentiation), derived by SymGrad: ParticleByGradientTangent(x, ẋ) = ∇ParticleByGradient(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>ParticleByGradientHessianVector</c>) and dResult·∇ParticleByGradient(x) into those
+        /// of the tangents (<c>ParticleByGradientBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ParticleByGradientTangentBackward(double w, double tw, double dResult, ref double dw, ref double dtw)
+        {
+            ParticleByGradientBackward(w, dResult, ref dtw);
+            ParticleByGradientHessianVector(w, dResult * tw, ref dw);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>ParticleByGradientTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇ParticleByGradient(x)·ẋ along
+        /// (u, u̇), that is ∇ParticleByGradient(x)·u̇ + (H·u)·ẋ, by <c>ParticleByGradientTangent</c> and <c>ParticleByGradientHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ParticleByGradientTangentTangent(double w, double tw, double uw, double utw)
+        {
+            double huw = 0;
+            ParticleByGradientHessianVector(w, uw, ref huw);
+            return ParticleByGradientTangent(w, utw) + huw * tw;
         }
     }
 }

@@ -154,6 +154,162 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>ParticleByTangent</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ParticleByTangentHessianVector(double w, double vw, ref double hvw)
+        {
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                double tx1 = 0;
+                double x1 = 0.0;
+                double tx2 = 0;
+                double x2 = 8.0;
+                double tv1 = 0;
+                double v1 = 0.75;
+                double tv2 = 0;
+                double v2 = 0.0;
+                for (int t = 0; t < 40; t++)
+                {
+                    double potentialTangent = global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangent(x1, x2, w, 1, 0, 0);
+                    double tf1 = -global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentTangent(x1, x2, w, 1, 0, 0, tx1, tx2, vw, 0, 0, 0);
+                    double f1 = -potentialTangent;
+                    double potentialTangent2 = global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangent(x1, x2, w, 0, 1, 0);
+                    double tf2 = -global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentTangent(x1, x2, w, 0, 1, 0, tx1, tx2, vw, 0, 0, 0);
+                    double f2 = -potentialTangent2;
+                    tv1 += 0.1 * tf1;
+                    v1 += 0.1 * f1;
+                    tv2 += 0.1 * tf2;
+                    v2 += 0.1 * f2;
+                    workspace.Doubles.Push(x1);
+                    workspace.Doubles.Push(tx1);
+                    tx1 += 0.1 * tv1;
+                    x1 += 0.1 * v1;
+                    workspace.Doubles.Push(x2);
+                    workspace.Doubles.Push(tx2);
+                    tx2 += 0.1 * tv2;
+                    x2 += 0.1 * v2;
+                }
+                // Reverse sweep: adjoints, last statement first.
+                double tdx2 = 0;
+                double dx2 = 0;
+                double tdv1 = 0;
+                double dv1 = 0;
+                double tdv2 = 0;
+                double dv2 = 0;
+                // return x1 * x1;   ∂result/∂x1 = 2·x1
+                double u = 2 * dResult;
+                double tdx1 = u * tx1;
+                double dx1 = u * x1;
+                // for (int t = 0; t < 40; t++)
+                for (int t = 39; t >= 0; t--)
+                {
+                    // x2 += 0.1 * v2;   ∂x2/∂v2 = 0.1
+                    tx2 = workspace.Doubles.Pop();
+                    x2 = workspace.Doubles.Pop();
+                    tdv2 += 0.1 * tdx2;
+                    dv2 += 0.1 * dx2;
+                    // x1 += 0.1 * v1;   ∂x1/∂v1 = 0.1
+                    tx1 = workspace.Doubles.Pop();
+                    x1 = workspace.Doubles.Pop();
+                    tdv1 += 0.1 * tdx1;
+                    dv1 += 0.1 * dx1;
+                    // v2 += 0.1 * f2;   ∂v2/∂f2 = 0.1
+                    double tdf2 = 0.1 * tdv2;
+                    double df2 = 0.1 * dv2;
+                    // v1 += 0.1 * f1;   ∂v1/∂f1 = 0.1
+                    double tdf1 = 0.1 * tdv1;
+                    double df1 = 0.1 * dv1;
+                    // double f2 = -PotentialTangent(x1, x2, w, 0, 1, 0);
+                    double tdPotentialTangentX1 = 0;
+                    double dPotentialTangentX1 = 0;
+                    double tdPotentialTangentX2 = 0;
+                    double dPotentialTangentX2 = 0;
+                    double tdPotentialTangentW = 0;
+                    double dPotentialTangentW = 0;
+                    double tdPotentialTangentTx1 = 0;
+                    double dPotentialTangentTx1 = 0;
+                    double tdPotentialTangentTx2 = 0;
+                    double dPotentialTangentTx2 = 0;
+                    double tdPotentialTangentTw = 0;
+                    double dPotentialTangentTw = 0;
+                    if (df2 != 0)
+                    {
+                        double unwanted = 0;
+                        double unwanted2 = 0;
+                        double unwanted3 = 0;
+                        double unwanted4 = 0;
+                        double unwanted5 = 0;
+                        double unwanted6 = 0;
+                        global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentBackward(x1, x2, w, 0, 1, 0, -tdf2, ref tdPotentialTangentX1, ref tdPotentialTangentX2, ref tdPotentialTangentW, ref tdPotentialTangentTx1, ref tdPotentialTangentTx2, ref tdPotentialTangentTw);
+                        global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentTangentBackward(x1, x2, w, 0, 1, 0, tx1, tx2, vw, 0, 0, 0, -df2, ref tdPotentialTangentX1, ref tdPotentialTangentX2, ref tdPotentialTangentW, ref tdPotentialTangentTx1, ref tdPotentialTangentTx2, ref tdPotentialTangentTw, ref unwanted, ref unwanted2, ref unwanted3, ref unwanted4, ref unwanted5, ref unwanted6);
+                        global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentBackward(x1, x2, w, 0, 1, 0, -df2, ref dPotentialTangentX1, ref dPotentialTangentX2, ref dPotentialTangentW, ref dPotentialTangentTx1, ref dPotentialTangentTx2, ref dPotentialTangentTw);
+                    }
+                    tdx1 += tdPotentialTangentX1;
+                    dx1 += dPotentialTangentX1;
+                    tdx2 += tdPotentialTangentX2;
+                    dx2 += dPotentialTangentX2;
+                    hvw += tdPotentialTangentW;
+                    // double f1 = -PotentialTangent(x1, x2, w, 1, 0, 0);
+                    double tdPotentialTangentX12 = 0;
+                    double dPotentialTangentX12 = 0;
+                    double tdPotentialTangentX22 = 0;
+                    double dPotentialTangentX22 = 0;
+                    double tdPotentialTangentW2 = 0;
+                    double dPotentialTangentW2 = 0;
+                    double tdPotentialTangentTx12 = 0;
+                    double dPotentialTangentTx12 = 0;
+                    double tdPotentialTangentTx22 = 0;
+                    double dPotentialTangentTx22 = 0;
+                    double tdPotentialTangentTw2 = 0;
+                    double dPotentialTangentTw2 = 0;
+                    double unwanted7 = 0;
+                    double unwanted8 = 0;
+                    double unwanted9 = 0;
+                    double unwanted10 = 0;
+                    double unwanted11 = 0;
+                    double unwanted12 = 0;
+                    global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentBackward(x1, x2, w, 1, 0, 0, -tdf1, ref tdPotentialTangentX12, ref tdPotentialTangentX22, ref tdPotentialTangentW2, ref tdPotentialTangentTx12, ref tdPotentialTangentTx22, ref tdPotentialTangentTw2);
+                    global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentTangentBackward(x1, x2, w, 1, 0, 0, tx1, tx2, vw, 0, 0, 0, -df1, ref tdPotentialTangentX12, ref tdPotentialTangentX22, ref tdPotentialTangentW2, ref tdPotentialTangentTx12, ref tdPotentialTangentTx22, ref tdPotentialTangentTw2, ref unwanted7, ref unwanted8, ref unwanted9, ref unwanted10, ref unwanted11, ref unwanted12);
+                    global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentBackward(x1, x2, w, 1, 0, 0, -df1, ref dPotentialTangentX12, ref dPotentialTangentX22, ref dPotentialTangentW2, ref dPotentialTangentTx12, ref dPotentialTangentTx22, ref dPotentialTangentTw2);
+                    tdx1 += tdPotentialTangentX12;
+                    dx1 += dPotentialTangentX12;
+                    tdx2 += tdPotentialTangentX22;
+                    dx2 += dPotentialTangentX22;
+                    hvw += tdPotentialTangentW2;
+                }
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>ParticleByTangent</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: w),
+        /// one <c>ParticleByTangentHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ParticleByTangentHessian(double w, global::System.Span<double> hessian)
+        {
+            int cW = 0;
+            int size = cW + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            for (int column = 0; column < size; column++)
+            {
+                ParticleByTangentHessianVector(w, column == cW ? 1 : 0, ref hessian[column * size + cW]);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>ParticleByTangent</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (w). It runs whichever needs fewer passes at
@@ -196,6 +352,30 @@ namespace SymGrad.RuntimeTests.Language
             {
                 workspace.Release(mark);
             }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>ParticleByTangentTangent</c> (nested differentiation), derived by SymGrad: ParticleByTangentTangent(x, ẋ) = ∇ParticleByTangent(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>ParticleByTangentHessianVector</c>) and dResult·∇ParticleByTangent(x) into those
+        /// of the tangents (<c>ParticleByTangentBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ParticleByTangentTangentBackward(double w, double tw, double dResult, ref double dw, ref double dtw)
+        {
+            ParticleByTangentBackward(w, dResult, ref dtw);
+            ParticleByTangentHessianVector(w, dResult * tw, ref dw);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>ParticleByTangentTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇ParticleByTangent(x)·ẋ along
+        /// (u, u̇), that is ∇ParticleByTangent(x)·u̇ + (H·u)·ẋ, by <c>ParticleByTangentTangent</c> and <c>ParticleByTangentHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ParticleByTangentTangentTangent(double w, double tw, double uw, double utw)
+        {
+            double huw = 0;
+            ParticleByTangentHessianVector(w, uw, ref huw);
+            return ParticleByTangentTangent(w, utw) + huw * tw;
         }
     }
 }

@@ -193,6 +193,192 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>SaddleMax</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SaddleMaxHessianVector(double x1, double x2, double vx1, double vx2, ref double hvx1, ref double hvx2)
+        {
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                double ty1 = 0;
+                double y1 = 1.0;
+                double ty2 = 0;
+                double y2 = 1.0;
+                int step = 0;
+                int trips = 0;
+                while (step < 30)
+                {
+                    trips++;
+                    double saddleTangent = global::SymGrad.RuntimeTests.Language.NestedCases.SaddleTangent(x1, x2, y1, y2, 0, 0, 1, 0);
+                    double tg1 = global::SymGrad.RuntimeTests.Language.NestedCases.SaddleTangentTangent(x1, x2, y1, y2, 0, 0, 1, 0, vx1, vx2, ty1, ty2, 0, 0, 0, 0);
+                    double g1 = saddleTangent;
+                    double saddleTangent2 = global::SymGrad.RuntimeTests.Language.NestedCases.SaddleTangent(x1, x2, y1, y2, 0, 0, 0, 1);
+                    double tg2 = global::SymGrad.RuntimeTests.Language.NestedCases.SaddleTangentTangent(x1, x2, y1, y2, 0, 0, 0, 1, vx1, vx2, ty1, ty2, 0, 0, 0, 0);
+                    double g2 = saddleTangent2;
+                    workspace.Doubles.Push(y1);
+                    workspace.Doubles.Push(ty1);
+                    ty1 -= 0.2 * tg1;
+                    y1 -= 0.2 * g1;
+                    workspace.Doubles.Push(y2);
+                    workspace.Doubles.Push(ty2);
+                    ty2 += 0.2 * tg2;
+                    y2 += 0.2 * g2;
+                    step++;
+                }
+                workspace.Ints.Push(trips);
+                // Reverse sweep: adjoints, last statement first.
+                // return Saddle(x1, x2, y1, y2);
+                double tdSaddleX1 = 0;
+                double dSaddleX1 = 0;
+                double tdSaddleX2 = 0;
+                double dSaddleX2 = 0;
+                double tdSaddleY1 = 0;
+                double dSaddleY1 = 0;
+                double tdSaddleY2 = 0;
+                double dSaddleY2 = 0;
+                double unwanted = 0;
+                double unwanted2 = 0;
+                double unwanted3 = 0;
+                double unwanted4 = 0;
+                global::SymGrad.RuntimeTests.Language.NestedCases.SaddleTangentBackward(x1, x2, y1, y2, vx1, vx2, ty1, ty2, dResult, ref tdSaddleX1, ref tdSaddleX2, ref tdSaddleY1, ref tdSaddleY2, ref unwanted, ref unwanted2, ref unwanted3, ref unwanted4);
+                global::SymGrad.RuntimeTests.Language.NestedCases.SaddleBackward(x1, x2, y1, y2, dResult, ref dSaddleX1, ref dSaddleX2, ref dSaddleY1, ref dSaddleY2);
+                hvx1 += tdSaddleX1;
+                hvx2 += tdSaddleX2;
+                double tdy1 = tdSaddleY1;
+                double dy1 = dSaddleY1;
+                double tdy2 = tdSaddleY2;
+                double dy2 = dSaddleY2;
+                // while (step < 30)
+                for (int trip = workspace.Ints.Pop() - 1; trip >= 0; trip--)
+                {
+                    // y2 += 0.2 * g2;   ∂y2/∂g2 = 0.2
+                    ty2 = workspace.Doubles.Pop();
+                    y2 = workspace.Doubles.Pop();
+                    double tdg2 = 0.2 * tdy2;
+                    double dg2 = 0.2 * dy2;
+                    // y1 -= 0.2 * g1;   ∂y1/∂g1 = -0.2
+                    ty1 = workspace.Doubles.Pop();
+                    y1 = workspace.Doubles.Pop();
+                    double tdg1 = -(0.2 * tdy1);
+                    double dg1 = -(0.2 * dy1);
+                    // SaddleGradient(x1, x2, y1, y2, ref gx1, ref gx2, ref g1, ref g2)
+                    double tdSaddleTangentX1 = 0;
+                    double dSaddleTangentX1 = 0;
+                    double tdSaddleTangentX2 = 0;
+                    double dSaddleTangentX2 = 0;
+                    double tdSaddleTangentY1 = 0;
+                    double dSaddleTangentY1 = 0;
+                    double tdSaddleTangentY2 = 0;
+                    double dSaddleTangentY2 = 0;
+                    double tdSaddleTangentTx1 = 0;
+                    double dSaddleTangentTx1 = 0;
+                    double tdSaddleTangentTx2 = 0;
+                    double dSaddleTangentTx2 = 0;
+                    double tdSaddleTangentTy1 = 0;
+                    double dSaddleTangentTy1 = 0;
+                    double tdSaddleTangentTy2 = 0;
+                    double dSaddleTangentTy2 = 0;
+                    if (dg2 != 0)
+                    {
+                        double unwanted5 = 0;
+                        double unwanted6 = 0;
+                        double unwanted7 = 0;
+                        double unwanted8 = 0;
+                        double unwanted9 = 0;
+                        double unwanted10 = 0;
+                        double unwanted11 = 0;
+                        double unwanted12 = 0;
+                        global::SymGrad.RuntimeTests.Language.NestedCases.SaddleTangentBackward(x1, x2, y1, y2, 0, 0, 0, 1, tdg2, ref tdSaddleTangentX1, ref tdSaddleTangentX2, ref tdSaddleTangentY1, ref tdSaddleTangentY2, ref tdSaddleTangentTx1, ref tdSaddleTangentTx2, ref tdSaddleTangentTy1, ref tdSaddleTangentTy2);
+                        global::SymGrad.RuntimeTests.Language.NestedCases.SaddleTangentTangentBackward(x1, x2, y1, y2, 0, 0, 0, 1, vx1, vx2, ty1, ty2, 0, 0, 0, 0, dg2, ref tdSaddleTangentX1, ref tdSaddleTangentX2, ref tdSaddleTangentY1, ref tdSaddleTangentY2, ref tdSaddleTangentTx1, ref tdSaddleTangentTx2, ref tdSaddleTangentTy1, ref tdSaddleTangentTy2, ref unwanted5, ref unwanted6, ref unwanted7, ref unwanted8, ref unwanted9, ref unwanted10, ref unwanted11, ref unwanted12);
+                        global::SymGrad.RuntimeTests.Language.NestedCases.SaddleTangentBackward(x1, x2, y1, y2, 0, 0, 0, 1, dg2, ref dSaddleTangentX1, ref dSaddleTangentX2, ref dSaddleTangentY1, ref dSaddleTangentY2, ref dSaddleTangentTx1, ref dSaddleTangentTx2, ref dSaddleTangentTy1, ref dSaddleTangentTy2);
+                    }
+                    hvx1 += tdSaddleTangentX1;
+                    hvx2 += tdSaddleTangentX2;
+                    tdy1 += tdSaddleTangentY1;
+                    dy1 += dSaddleTangentY1;
+                    tdy2 += tdSaddleTangentY2;
+                    dy2 += dSaddleTangentY2;
+                    // SaddleGradient(x1, x2, y1, y2, ref gx1, ref gx2, ref g1, ref g2)
+                    double tdSaddleTangentX12 = 0;
+                    double dSaddleTangentX12 = 0;
+                    double tdSaddleTangentX22 = 0;
+                    double dSaddleTangentX22 = 0;
+                    double tdSaddleTangentY12 = 0;
+                    double dSaddleTangentY12 = 0;
+                    double tdSaddleTangentY22 = 0;
+                    double dSaddleTangentY22 = 0;
+                    double tdSaddleTangentTx12 = 0;
+                    double dSaddleTangentTx12 = 0;
+                    double tdSaddleTangentTx22 = 0;
+                    double dSaddleTangentTx22 = 0;
+                    double tdSaddleTangentTy12 = 0;
+                    double dSaddleTangentTy12 = 0;
+                    double tdSaddleTangentTy22 = 0;
+                    double dSaddleTangentTy22 = 0;
+                    if (dg1 != 0)
+                    {
+                        double unwanted13 = 0;
+                        double unwanted14 = 0;
+                        double unwanted15 = 0;
+                        double unwanted16 = 0;
+                        double unwanted17 = 0;
+                        double unwanted18 = 0;
+                        double unwanted19 = 0;
+                        double unwanted20 = 0;
+                        global::SymGrad.RuntimeTests.Language.NestedCases.SaddleTangentBackward(x1, x2, y1, y2, 0, 0, 1, 0, tdg1, ref tdSaddleTangentX12, ref tdSaddleTangentX22, ref tdSaddleTangentY12, ref tdSaddleTangentY22, ref tdSaddleTangentTx12, ref tdSaddleTangentTx22, ref tdSaddleTangentTy12, ref tdSaddleTangentTy22);
+                        global::SymGrad.RuntimeTests.Language.NestedCases.SaddleTangentTangentBackward(x1, x2, y1, y2, 0, 0, 1, 0, vx1, vx2, ty1, ty2, 0, 0, 0, 0, dg1, ref tdSaddleTangentX12, ref tdSaddleTangentX22, ref tdSaddleTangentY12, ref tdSaddleTangentY22, ref tdSaddleTangentTx12, ref tdSaddleTangentTx22, ref tdSaddleTangentTy12, ref tdSaddleTangentTy22, ref unwanted13, ref unwanted14, ref unwanted15, ref unwanted16, ref unwanted17, ref unwanted18, ref unwanted19, ref unwanted20);
+                        global::SymGrad.RuntimeTests.Language.NestedCases.SaddleTangentBackward(x1, x2, y1, y2, 0, 0, 1, 0, dg1, ref dSaddleTangentX12, ref dSaddleTangentX22, ref dSaddleTangentY12, ref dSaddleTangentY22, ref dSaddleTangentTx12, ref dSaddleTangentTx22, ref dSaddleTangentTy12, ref dSaddleTangentTy22);
+                    }
+                    hvx1 += tdSaddleTangentX12;
+                    hvx2 += tdSaddleTangentX22;
+                    tdy1 += tdSaddleTangentY12;
+                    dy1 += dSaddleTangentY12;
+                    tdy2 += tdSaddleTangentY22;
+                    dy2 += dSaddleTangentY22;
+                    // SaddleGradient(x1, x2, y1, y2, ref gx1, ref gx2, ref g1, ref g2)
+                    double dSaddleTangentY13 = 0;
+                    double dSaddleTangentY23 = 0;
+                    dy1 += dSaddleTangentY13;
+                    dy2 += dSaddleTangentY23;
+                    // SaddleGradient(x1, x2, y1, y2, ref gx1, ref gx2, ref g1, ref g2)
+                    double dSaddleTangentY14 = 0;
+                    double dSaddleTangentY24 = 0;
+                    dy1 += dSaddleTangentY14;
+                    dy2 += dSaddleTangentY24;
+                }
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>SaddleMax</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: x1, then x2),
+        /// one <c>SaddleMaxHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SaddleMaxHessian(double x1, double x2, global::System.Span<double> hessian)
+        {
+            int cX1 = 0;
+            int cX2 = cX1 + 1;
+            int size = cX2 + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            for (int column = 0; column < size; column++)
+            {
+                SaddleMaxHessianVector(x1, x2, column == cX1 ? 1 : 0, column == cX2 ? 1 : 0, ref hessian[column * size + cX1], ref hessian[column * size + cX2]);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>SaddleMax</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x1, then x2). It runs whichever needs fewer passes at
@@ -239,6 +425,31 @@ namespace SymGrad.RuntimeTests.Language
             {
                 workspace.Release(mark);
             }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>SaddleMaxTangent</c> (nested differentiation), derived by SymGrad: SaddleMaxTangent(x, ẋ) = ∇SaddleMax(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>SaddleMaxHessianVector</c>) and dResult·∇SaddleMax(x) into those
+        /// of the tangents (<c>SaddleMaxBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SaddleMaxTangentBackward(double x1, double x2, double tx1, double tx2, double dResult, ref double dx1, ref double dx2, ref double dtx1, ref double dtx2)
+        {
+            SaddleMaxBackward(x1, x2, dResult, ref dtx1, ref dtx2);
+            SaddleMaxHessianVector(x1, x2, dResult * tx1, dResult * tx2, ref dx1, ref dx2);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>SaddleMaxTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇SaddleMax(x)·ẋ along
+        /// (u, u̇), that is ∇SaddleMax(x)·u̇ + (H·u)·ẋ, by <c>SaddleMaxTangent</c> and <c>SaddleMaxHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double SaddleMaxTangentTangent(double x1, double x2, double tx1, double tx2, double ux1, double ux2, double utx1, double utx2)
+        {
+            double hux1 = 0;
+            double hux2 = 0;
+            SaddleMaxHessianVector(x1, x2, ux1, ux2, ref hux1, ref hux2);
+            return SaddleMaxTangent(x1, x2, utx1, utx2) + hux1 * tx1 + hux2 * tx2;
         }
     }
 }

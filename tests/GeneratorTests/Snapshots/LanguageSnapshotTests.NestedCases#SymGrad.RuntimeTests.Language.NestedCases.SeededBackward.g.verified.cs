@@ -103,6 +103,92 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>SeededBackward</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SeededBackwardHessianVector(double a, double b, double va, double vb, ref double hva, ref double hvb)
+        {
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            double tgx = 0;
+            double gx = 0.5;
+            double tF_argument = va * b + a * vb;
+            double F_argument = a * b;
+            double fTangent3 = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0);
+            tgx += tF_argument * fTangent3 + F_argument * global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, b, 1, 0, va, vb, 0, 0);
+            gx += F_argument * fTangent3;
+            double fTangent4 = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 0, 1);
+            double tgy = tF_argument * fTangent4 + F_argument * global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, b, 0, 1, va, vb, 0, 0);
+            double gy = F_argument * fTangent4;
+            // Reverse sweep: adjoints, last statement first.
+            // return gx * gy;   ∂result/∂gx = gy; ∂result/∂gy = gx
+            double tdgx = dResult * tgy;
+            double dgx = dResult * gy;
+            double tdgy = dResult * tgx;
+            double dgy = dResult * gx;
+            // FBackward(a, b, a * b, ref gx, ref gy)   ∂gy/∂F_argument = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 0, 1)
+            double fTangent5 = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 0, 1);
+            double tfTangent = global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, b, 0, 1, va, vb, 0, 0);
+            double fTangent = fTangent5;
+            double tdF_argument = tdgy * fTangent + dgy * tfTangent;
+            double dF_argument = dgy * fTangent;
+            double tdFTangentX = 0;
+            double tdFTangentY = 0;
+            double tdFTangentTx = 0;
+            double tdFTangentTy = 0;
+            double unwanted = 0;
+            double unwanted2 = 0;
+            double unwanted3 = 0;
+            double unwanted4 = 0;
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, b, 0, 1, tdgy * F_argument + dgy * tF_argument, ref tdFTangentX, ref tdFTangentY, ref tdFTangentTx, ref tdFTangentTy);
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangentBackward(a, b, 0, 1, va, vb, 0, 0, dgy * F_argument, ref tdFTangentX, ref tdFTangentY, ref tdFTangentTx, ref tdFTangentTy, ref unwanted, ref unwanted2, ref unwanted3, ref unwanted4);
+            hva += tdFTangentX;
+            hvb += tdFTangentY;
+            // FBackward(a, b, a * b, ref gx, ref gy)   ∂gx/∂F_argument = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0)
+            double fTangent6 = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0);
+            double tfTangent2 = global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, b, 1, 0, va, vb, 0, 0);
+            double fTangent2 = fTangent6;
+            tdF_argument += tdgx * fTangent2 + dgx * tfTangent2;
+            dF_argument += dgx * fTangent2;
+            double tdFTangentX2 = 0;
+            double tdFTangentY2 = 0;
+            double tdFTangentTx2 = 0;
+            double tdFTangentTy2 = 0;
+            double unwanted5 = 0;
+            double unwanted6 = 0;
+            double unwanted7 = 0;
+            double unwanted8 = 0;
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, b, 1, 0, tdgx * F_argument + dgx * tF_argument, ref tdFTangentX2, ref tdFTangentY2, ref tdFTangentTx2, ref tdFTangentTy2);
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangentBackward(a, b, 1, 0, va, vb, 0, 0, dgx * F_argument, ref tdFTangentX2, ref tdFTangentY2, ref tdFTangentTx2, ref tdFTangentTy2, ref unwanted5, ref unwanted6, ref unwanted7, ref unwanted8);
+            hva += tdFTangentX2;
+            hvb += tdFTangentY2;
+            // double F_argument = a * b;   ∂F_argument/∂a = b; ∂F_argument/∂b = a
+            hva += tdF_argument * b + dF_argument * vb;
+            hvb += tdF_argument * a + dF_argument * va;
+        }
+
+        /// <summary>
+        /// The Hessian of <c>SeededBackward</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: a, then b),
+        /// one <c>SeededBackwardHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SeededBackwardHessian(double a, double b, global::System.Span<double> hessian)
+        {
+            int cA = 0;
+            int cB = cA + 1;
+            int size = cB + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            for (int column = 0; column < size; column++)
+            {
+                SeededBackwardHessianVector(a, b, column == cA ? 1 : 0, column == cB ? 1 : 0, ref hessian[column * size + cA], ref hessian[column * size + cB]);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>SeededBackward</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (a, then b). It runs whichever needs fewer passes at
@@ -149,6 +235,31 @@ namespace SymGrad.RuntimeTests.Language
             {
                 workspace.Release(mark);
             }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>SeededBackwardTangent</c> (nested differentiation), derived by SymGrad: SeededBackwardTangent(x, ẋ) = ∇SeededBackward(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>SeededBackwardHessianVector</c>) and dResult·∇SeededBackward(x) into those
+        /// of the tangents (<c>SeededBackwardBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SeededBackwardTangentBackward(double a, double b, double ta, double tb, double dResult, ref double da, ref double db, ref double dta, ref double dtb)
+        {
+            SeededBackwardBackward(a, b, dResult, ref dta, ref dtb);
+            SeededBackwardHessianVector(a, b, dResult * ta, dResult * tb, ref da, ref db);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>SeededBackwardTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇SeededBackward(x)·ẋ along
+        /// (u, u̇), that is ∇SeededBackward(x)·u̇ + (H·u)·ẋ, by <c>SeededBackwardTangent</c> and <c>SeededBackwardHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double SeededBackwardTangentTangent(double a, double b, double ta, double tb, double ua, double ub, double uta, double utb)
+        {
+            double hua = 0;
+            double hub = 0;
+            SeededBackwardHessianVector(a, b, ua, ub, ref hua, ref hub);
+            return SeededBackwardTangent(a, b, uta, utb) + hua * ta + hub * tb;
         }
     }
 }

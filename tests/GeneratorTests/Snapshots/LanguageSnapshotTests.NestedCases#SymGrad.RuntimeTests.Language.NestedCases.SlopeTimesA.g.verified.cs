@@ -68,6 +68,56 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>SlopeTimesA</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SlopeTimesAHessianVector(double a, double va, ref double hva)
+        {
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            double u = 2.0 * a;
+            double td = global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, u, 1, 0, va, 2.0 * va, 0, 0);
+            // Reverse sweep: adjoints, last statement first.
+            // return d * a;   ∂result/∂d = a; ∂result/∂a = d
+            double tdd = dResult * va;
+            double dd = dResult * a;
+            hva += dResult * td;
+            // double d = FTangent(a, 2 * a, 1, 0);
+            double tdFTangentX = 0;
+            double tdFTangentY = 0;
+            double tdFTangentTx = 0;
+            double tdFTangentTy = 0;
+            double unwanted = 0;
+            double unwanted2 = 0;
+            double unwanted3 = 0;
+            double unwanted4 = 0;
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, 2.0 * a, 1, 0, tdd, ref tdFTangentX, ref tdFTangentY, ref tdFTangentTx, ref tdFTangentTy);
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangentBackward(a, 2.0 * a, 1, 0, va, 2.0 * va, 0, 0, dd, ref tdFTangentX, ref tdFTangentY, ref tdFTangentTx, ref tdFTangentTy, ref unwanted, ref unwanted2, ref unwanted3, ref unwanted4);
+            hva += tdFTangentX;
+            hva += 2.0 * tdFTangentY;
+        }
+
+        /// <summary>
+        /// The Hessian of <c>SlopeTimesA</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: a),
+        /// one <c>SlopeTimesAHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SlopeTimesAHessian(double a, global::System.Span<double> hessian)
+        {
+            int cA = 0;
+            int size = cA + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            for (int column = 0; column < size; column++)
+            {
+                SlopeTimesAHessianVector(a, column == cA ? 1 : 0, ref hessian[column * size + cA]);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>SlopeTimesA</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (a). It runs whichever needs fewer passes at
@@ -110,6 +160,30 @@ namespace SymGrad.RuntimeTests.Language
             {
                 workspace.Release(mark);
             }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>SlopeTimesATangent</c> (nested differentiation), derived by SymGrad: SlopeTimesATangent(x, ẋ) = ∇SlopeTimesA(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>SlopeTimesAHessianVector</c>) and dResult·∇SlopeTimesA(x) into those
+        /// of the tangents (<c>SlopeTimesABackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SlopeTimesATangentBackward(double a, double ta, double dResult, ref double da, ref double dta)
+        {
+            SlopeTimesABackward(a, dResult, ref dta);
+            SlopeTimesAHessianVector(a, dResult * ta, ref da);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>SlopeTimesATangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇SlopeTimesA(x)·ẋ along
+        /// (u, u̇), that is ∇SlopeTimesA(x)·u̇ + (H·u)·ẋ, by <c>SlopeTimesATangent</c> and <c>SlopeTimesAHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double SlopeTimesATangentTangent(double a, double ta, double ua, double uta)
+        {
+            double hua = 0;
+            SlopeTimesAHessianVector(a, ua, ref hua);
+            return SlopeTimesATangent(a, uta) + hua * ta;
         }
     }
 }

@@ -148,6 +148,135 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>TangentsAsArguments</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TangentsAsArgumentsHessianVector(double a, double b, double va, double vb, ref double hva, ref double hvb)
+        {
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            double tF_argument = b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? vb : 2.0 * vb;
+            double F_argument = b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? b : 2.0 * b;
+            double fTangent2 = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, F_argument, 1, 0);
+            double tgx = global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, F_argument, 1, 0, va, tF_argument, 0, 0);
+            double gx = fTangent2;
+            double fTangent3 = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, F_argument, 0, 1);
+            double tgy = global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, F_argument, 0, 1, va, tF_argument, 0, 0);
+            double gy = fTangent3;
+            // Reverse sweep: adjoints, last statement first.
+            // return v + Cubed(FTangent(a, b, 0, 1), a) + (gx * gy) + Math.Tanh(FTangent(a, b, 1, 0));   ∂result/∂v = 1; ∂result/∂gx = gy; ∂result/∂gy = gx
+            double dv = dResult;
+            double tdCubedX = 0;
+            double dCubedX = 0;
+            double tdCubedA = 0;
+            double dCubedA = 0;
+            double unwanted = 0;
+            double unwanted2 = 0;
+            global::SymGrad.RuntimeTests.Language.NestedCases.CubedTangentBackward(global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 0, 1), a, global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, b, 0, 1, va, vb, 0, 0), va, dResult, ref tdCubedX, ref tdCubedA, ref unwanted, ref unwanted2);
+            global::SymGrad.RuntimeTests.Language.NestedCases.CubedBackward(global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 0, 1), a, dResult, ref dCubedX, ref dCubedA);
+            double tdFTangentX = 0;
+            double tdFTangentY = 0;
+            double tdFTangentTx = 0;
+            double tdFTangentTy = 0;
+            if (dCubedX != 0)
+            {
+                double unwanted3 = 0;
+                double unwanted4 = 0;
+                double unwanted5 = 0;
+                double unwanted6 = 0;
+                global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, b, 0, 1, tdCubedX, ref tdFTangentX, ref tdFTangentY, ref tdFTangentTx, ref tdFTangentTy);
+                global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangentBackward(a, b, 0, 1, va, vb, 0, 0, dCubedX, ref tdFTangentX, ref tdFTangentY, ref tdFTangentTx, ref tdFTangentTy, ref unwanted3, ref unwanted4, ref unwanted5, ref unwanted6);
+            }
+            hva += tdFTangentX;
+            hvb += tdFTangentY;
+            hva += tdCubedA;
+            double tdgx = dResult * tgy;
+            double dgx = dResult * gy;
+            double tdgy = dResult * tgx;
+            double dgy = dResult * gx;
+            double fTangent5 = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0);
+            double tanh2 = global::System.Math.Tanh(fTangent5);
+            double ttanh = (1 - tanh2 * tanh2) * global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, b, 1, 0, va, vb, 0, 0);
+            double tanh = tanh2;
+            double tdFTangentX2 = 0;
+            double tdFTangentY2 = 0;
+            double tdFTangentTx2 = 0;
+            double tdFTangentTy2 = 0;
+            double unwanted7 = 0;
+            double unwanted8 = 0;
+            double unwanted9 = 0;
+            double unwanted10 = 0;
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, b, 1, 0, -(dResult * (ttanh * tanh + tanh * ttanh)), ref tdFTangentX2, ref tdFTangentY2, ref tdFTangentTx2, ref tdFTangentTy2);
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangentBackward(a, b, 1, 0, va, vb, 0, 0, dResult * (1 - tanh * tanh), ref tdFTangentX2, ref tdFTangentY2, ref tdFTangentTx2, ref tdFTangentTy2, ref unwanted7, ref unwanted8, ref unwanted9, ref unwanted10);
+            hva += tdFTangentX2;
+            hvb += tdFTangentY2;
+            // double v = FGradient(a, (b > FTangent(a, b, 1, 0)) ? b : 2 * b, ref gx, ref gy);
+            double tdFX = 0;
+            double tdFY = 0;
+            double unwanted11 = 0;
+            double unwanted12 = 0;
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, F_argument, va, tF_argument, dv, ref tdFX, ref tdFY, ref unwanted11, ref unwanted12);
+            hva += tdFX;
+            double tdF_argument = tdFY;
+            // FGradient(a, (b > FTangent(a, b, 1, 0)) ? b : 2 * b, ref gx, ref gy)
+            double tdFTangentX3 = 0;
+            double tdFTangentY3 = 0;
+            double tdFTangentTx3 = 0;
+            double tdFTangentTy3 = 0;
+            double unwanted13 = 0;
+            double unwanted14 = 0;
+            double unwanted15 = 0;
+            double unwanted16 = 0;
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, F_argument, 0, 1, tdgy, ref tdFTangentX3, ref tdFTangentY3, ref tdFTangentTx3, ref tdFTangentTy3);
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangentBackward(a, F_argument, 0, 1, va, tF_argument, 0, 0, dgy, ref tdFTangentX3, ref tdFTangentY3, ref tdFTangentTx3, ref tdFTangentTy3, ref unwanted13, ref unwanted14, ref unwanted15, ref unwanted16);
+            hva += tdFTangentX3;
+            tdF_argument += tdFTangentY3;
+            // FGradient(a, (b > FTangent(a, b, 1, 0)) ? b : 2 * b, ref gx, ref gy)
+            double tdFTangentX4 = 0;
+            double tdFTangentY4 = 0;
+            double tdFTangentTx4 = 0;
+            double tdFTangentTy4 = 0;
+            double unwanted17 = 0;
+            double unwanted18 = 0;
+            double unwanted19 = 0;
+            double unwanted20 = 0;
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, F_argument, 1, 0, tdgx, ref tdFTangentX4, ref tdFTangentY4, ref tdFTangentTx4, ref tdFTangentTy4);
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangentBackward(a, F_argument, 1, 0, va, tF_argument, 0, 0, dgx, ref tdFTangentX4, ref tdFTangentY4, ref tdFTangentTx4, ref tdFTangentTy4, ref unwanted17, ref unwanted18, ref unwanted19, ref unwanted20);
+            hva += tdFTangentX4;
+            tdF_argument += tdFTangentY4;
+            // double F_argument = (b > FTangent(a, b, 1, 0)) ? b : 2 * b;   ∂F_argument/∂b = (b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? 1 : 0) + 2.0·(b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0) ? 0 : 1)
+            if (b > global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0))
+            {
+                hvb += tdF_argument;
+            }
+            else
+            {
+                hvb += 2.0 * tdF_argument;
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>TangentsAsArguments</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: a, then b),
+        /// one <c>TangentsAsArgumentsHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TangentsAsArgumentsHessian(double a, double b, global::System.Span<double> hessian)
+        {
+            int cA = 0;
+            int cB = cA + 1;
+            int size = cB + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            for (int column = 0; column < size; column++)
+            {
+                TangentsAsArgumentsHessianVector(a, b, column == cA ? 1 : 0, column == cB ? 1 : 0, ref hessian[column * size + cA], ref hessian[column * size + cB]);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>TangentsAsArguments</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (a, then b). It runs whichever needs fewer passes at
@@ -194,6 +323,31 @@ namespace SymGrad.RuntimeTests.Language
             {
                 workspace.Release(mark);
             }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>TangentsAsArgumentsTangent</c> (nested differentiation), derived by SymGrad: TangentsAsArgumentsTangent(x, ẋ) = ∇TangentsAsArguments(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>TangentsAsArgumentsHessianVector</c>) and dResult·∇TangentsAsArguments(x) into those
+        /// of the tangents (<c>TangentsAsArgumentsBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TangentsAsArgumentsTangentBackward(double a, double b, double ta, double tb, double dResult, ref double da, ref double db, ref double dta, ref double dtb)
+        {
+            TangentsAsArgumentsBackward(a, b, dResult, ref dta, ref dtb);
+            TangentsAsArgumentsHessianVector(a, b, dResult * ta, dResult * tb, ref da, ref db);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>TangentsAsArgumentsTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇TangentsAsArguments(x)·ẋ along
+        /// (u, u̇), that is ∇TangentsAsArguments(x)·u̇ + (H·u)·ẋ, by <c>TangentsAsArgumentsTangent</c> and <c>TangentsAsArgumentsHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double TangentsAsArgumentsTangentTangent(double a, double b, double ta, double tb, double ua, double ub, double uta, double utb)
+        {
+            double hua = 0;
+            double hub = 0;
+            TangentsAsArgumentsHessianVector(a, b, ua, ub, ref hua, ref hub);
+            return TangentsAsArgumentsTangent(a, b, uta, utb) + hua * ta + hub * tb;
         }
     }
 }

@@ -98,6 +98,84 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>ValuePlusGradientProduct</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ValuePlusGradientProductHessianVector(double a, double b, double va, double vb, ref double hva, ref double hvb)
+        {
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            double fTangent = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0);
+            double tgx = global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, b, 1, 0, va, vb, 0, 0);
+            double gx = fTangent;
+            double fTangent2 = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 0, 1);
+            double tgy = global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, b, 0, 1, va, vb, 0, 0);
+            double gy = fTangent2;
+            // Reverse sweep: adjoints, last statement first.
+            // return v + (gx * gy);   ∂result/∂v = 1; ∂result/∂gx = gy; ∂result/∂gy = gx
+            double dv = dResult;
+            double tdgx = dResult * tgy;
+            double dgx = dResult * gy;
+            double tdgy = dResult * tgx;
+            double dgy = dResult * gx;
+            // double v = FGradient(a, b, ref gx, ref gy);
+            double tdFX = 0;
+            double tdFY = 0;
+            double unwanted = 0;
+            double unwanted2 = 0;
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, b, va, vb, dv, ref tdFX, ref tdFY, ref unwanted, ref unwanted2);
+            hva += tdFX;
+            hvb += tdFY;
+            // FGradient(a, b, ref gx, ref gy)
+            double tdFTangentX = 0;
+            double tdFTangentY = 0;
+            double tdFTangentTx = 0;
+            double tdFTangentTy = 0;
+            double unwanted3 = 0;
+            double unwanted4 = 0;
+            double unwanted5 = 0;
+            double unwanted6 = 0;
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, b, 0, 1, tdgy, ref tdFTangentX, ref tdFTangentY, ref tdFTangentTx, ref tdFTangentTy);
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangentBackward(a, b, 0, 1, va, vb, 0, 0, dgy, ref tdFTangentX, ref tdFTangentY, ref tdFTangentTx, ref tdFTangentTy, ref unwanted3, ref unwanted4, ref unwanted5, ref unwanted6);
+            hva += tdFTangentX;
+            hvb += tdFTangentY;
+            // FGradient(a, b, ref gx, ref gy)
+            double tdFTangentX2 = 0;
+            double tdFTangentY2 = 0;
+            double tdFTangentTx2 = 0;
+            double tdFTangentTy2 = 0;
+            double unwanted7 = 0;
+            double unwanted8 = 0;
+            double unwanted9 = 0;
+            double unwanted10 = 0;
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, b, 1, 0, tdgx, ref tdFTangentX2, ref tdFTangentY2, ref tdFTangentTx2, ref tdFTangentTy2);
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangentBackward(a, b, 1, 0, va, vb, 0, 0, dgx, ref tdFTangentX2, ref tdFTangentY2, ref tdFTangentTx2, ref tdFTangentTy2, ref unwanted7, ref unwanted8, ref unwanted9, ref unwanted10);
+            hva += tdFTangentX2;
+            hvb += tdFTangentY2;
+        }
+
+        /// <summary>
+        /// The Hessian of <c>ValuePlusGradientProduct</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: a, then b),
+        /// one <c>ValuePlusGradientProductHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ValuePlusGradientProductHessian(double a, double b, global::System.Span<double> hessian)
+        {
+            int cA = 0;
+            int cB = cA + 1;
+            int size = cB + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            for (int column = 0; column < size; column++)
+            {
+                ValuePlusGradientProductHessianVector(a, b, column == cA ? 1 : 0, column == cB ? 1 : 0, ref hessian[column * size + cA], ref hessian[column * size + cB]);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>ValuePlusGradientProduct</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (a, then b). It runs whichever needs fewer passes at
@@ -144,6 +222,31 @@ namespace SymGrad.RuntimeTests.Language
             {
                 workspace.Release(mark);
             }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>ValuePlusGradientProductTangent</c> (nested differentiation), derived by SymGrad: ValuePlusGradientProductTangent(x, ẋ) = ∇ValuePlusGradientProduct(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>ValuePlusGradientProductHessianVector</c>) and dResult·∇ValuePlusGradientProduct(x) into those
+        /// of the tangents (<c>ValuePlusGradientProductBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ValuePlusGradientProductTangentBackward(double a, double b, double ta, double tb, double dResult, ref double da, ref double db, ref double dta, ref double dtb)
+        {
+            ValuePlusGradientProductBackward(a, b, dResult, ref dta, ref dtb);
+            ValuePlusGradientProductHessianVector(a, b, dResult * ta, dResult * tb, ref da, ref db);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>ValuePlusGradientProductTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇ValuePlusGradientProduct(x)·ẋ along
+        /// (u, u̇), that is ∇ValuePlusGradientProduct(x)·u̇ + (H·u)·ẋ, by <c>ValuePlusGradientProductTangent</c> and <c>ValuePlusGradientProductHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ValuePlusGradientProductTangentTangent(double a, double b, double ta, double tb, double ua, double ub, double uta, double utb)
+        {
+            double hua = 0;
+            double hub = 0;
+            ValuePlusGradientProductHessianVector(a, b, ua, ub, ref hua, ref hub);
+            return ValuePlusGradientProductTangent(a, b, uta, utb) + hua * ta + hub * tb;
         }
     }
 }

@@ -122,6 +122,125 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>GradientIntoAnArgument</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void GradientIntoAnArgumentHessianVector(double x, double vx, ref double hvx)
+        {
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                // Forward sweep: recompute what the reverse sweep reads.
+                double ts = vx;
+                double s = x;
+                double tSquareScaled_argument = global::System.Math.Cos(s) * ts;
+                double SquareScaled_argument = global::System.Math.Sin(s);
+                workspace.Doubles.Push(s);
+                workspace.Doubles.Push(ts);
+                double squareScaledTangent = global::SymGrad.RuntimeTests.Regressions.EngineCases.SquareScaledTangent(SquareScaled_argument, x, 1, 0);
+                ts += global::SymGrad.RuntimeTests.Regressions.EngineCases.SquareScaledTangentTangent(SquareScaled_argument, x, 1, 0, tSquareScaled_argument, vx, 0, 0);
+                s += squareScaledTangent;
+                double squareScaledTangent2 = global::SymGrad.RuntimeTests.Regressions.EngineCases.SquareScaledTangent(SquareScaled_argument, x, 0, 1);
+                double tg = global::SymGrad.RuntimeTests.Regressions.EngineCases.SquareScaledTangentTangent(SquareScaled_argument, x, 0, 1, tSquareScaled_argument, vx, 0, 0);
+                double g = squareScaledTangent2;
+                // Reverse sweep: adjoints, last statement first.
+                // return v + s * g;   ∂result/∂v = 1; ∂result/∂s = g; ∂result/∂g = s
+                double dv = dResult;
+                double tds = dResult * tg;
+                double ds = dResult * g;
+                double tdg = dResult * ts;
+                double dg = dResult * s;
+                // double v = SquareScaledGradient(Math.Sin(s), x, ref s, ref g);
+                double tdSquareScaledU = 0;
+                double dSquareScaledU = 0;
+                double tdSquareScaledW = 0;
+                double dSquareScaledW = 0;
+                double unwanted = 0;
+                double unwanted2 = 0;
+                global::SymGrad.RuntimeTests.Regressions.EngineCases.SquareScaledTangentBackward(SquareScaled_argument, x, tSquareScaled_argument, vx, dv, ref tdSquareScaledU, ref tdSquareScaledW, ref unwanted, ref unwanted2);
+                global::SymGrad.RuntimeTests.Regressions.EngineCases.SquareScaledBackward(SquareScaled_argument, x, dv, ref dSquareScaledU, ref dSquareScaledW);
+                double tdSquareScaled_argument = tdSquareScaledU;
+                double dSquareScaled_argument = dSquareScaledU;
+                hvx += tdSquareScaledW;
+                // SquareScaledGradient(Math.Sin(s), x, ref s, ref g)
+                double tdSquareScaledTangentU = 0;
+                double dSquareScaledTangentU = 0;
+                double tdSquareScaledTangentW = 0;
+                double dSquareScaledTangentW = 0;
+                double tdSquareScaledTangentTu = 0;
+                double dSquareScaledTangentTu = 0;
+                double tdSquareScaledTangentTw = 0;
+                double dSquareScaledTangentTw = 0;
+                double unwanted3 = 0;
+                double unwanted4 = 0;
+                double unwanted5 = 0;
+                double unwanted6 = 0;
+                global::SymGrad.RuntimeTests.Regressions.EngineCases.SquareScaledTangentBackward(SquareScaled_argument, x, 0, 1, tdg, ref tdSquareScaledTangentU, ref tdSquareScaledTangentW, ref tdSquareScaledTangentTu, ref tdSquareScaledTangentTw);
+                global::SymGrad.RuntimeTests.Regressions.EngineCases.SquareScaledTangentTangentBackward(SquareScaled_argument, x, 0, 1, tSquareScaled_argument, vx, 0, 0, dg, ref tdSquareScaledTangentU, ref tdSquareScaledTangentW, ref tdSquareScaledTangentTu, ref tdSquareScaledTangentTw, ref unwanted3, ref unwanted4, ref unwanted5, ref unwanted6);
+                global::SymGrad.RuntimeTests.Regressions.EngineCases.SquareScaledTangentBackward(SquareScaled_argument, x, 0, 1, dg, ref dSquareScaledTangentU, ref dSquareScaledTangentW, ref dSquareScaledTangentTu, ref dSquareScaledTangentTw);
+                tdSquareScaled_argument += tdSquareScaledTangentU;
+                dSquareScaled_argument += dSquareScaledTangentU;
+                hvx += tdSquareScaledTangentW;
+                // SquareScaledGradient(Math.Sin(s), x, ref s, ref g)
+                ts = workspace.Doubles.Pop();
+                s = workspace.Doubles.Pop();
+                double tdSquareScaledTangentU2 = 0;
+                double dSquareScaledTangentU2 = 0;
+                double tdSquareScaledTangentW2 = 0;
+                double dSquareScaledTangentW2 = 0;
+                double tdSquareScaledTangentTu2 = 0;
+                double dSquareScaledTangentTu2 = 0;
+                double tdSquareScaledTangentTw2 = 0;
+                double dSquareScaledTangentTw2 = 0;
+                double unwanted7 = 0;
+                double unwanted8 = 0;
+                double unwanted9 = 0;
+                double unwanted10 = 0;
+                global::SymGrad.RuntimeTests.Regressions.EngineCases.SquareScaledTangentBackward(SquareScaled_argument, x, 1, 0, tds, ref tdSquareScaledTangentU2, ref tdSquareScaledTangentW2, ref tdSquareScaledTangentTu2, ref tdSquareScaledTangentTw2);
+                global::SymGrad.RuntimeTests.Regressions.EngineCases.SquareScaledTangentTangentBackward(SquareScaled_argument, x, 1, 0, tSquareScaled_argument, vx, 0, 0, ds, ref tdSquareScaledTangentU2, ref tdSquareScaledTangentW2, ref tdSquareScaledTangentTu2, ref tdSquareScaledTangentTw2, ref unwanted7, ref unwanted8, ref unwanted9, ref unwanted10);
+                global::SymGrad.RuntimeTests.Regressions.EngineCases.SquareScaledTangentBackward(SquareScaled_argument, x, 1, 0, ds, ref dSquareScaledTangentU2, ref dSquareScaledTangentW2, ref dSquareScaledTangentTu2, ref dSquareScaledTangentTw2);
+                tdSquareScaled_argument += tdSquareScaledTangentU2;
+                dSquareScaled_argument += dSquareScaledTangentU2;
+                hvx += tdSquareScaledTangentW2;
+                // double SquareScaled_argument = Math.Sin(s);   ∂SquareScaled_argument/∂s = Cos(s)
+                if (dSquareScaled_argument != 0)
+                {
+                    double v2 = global::System.Math.Cos(s);
+                    tds += tdSquareScaled_argument * v2 - dSquareScaled_argument * global::System.Math.Sin(s) * ts;
+                    ds += dSquareScaled_argument * v2;
+                }
+                // double s = x;
+                hvx += tds;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>GradientIntoAnArgument</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: x),
+        /// one <c>GradientIntoAnArgumentHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void GradientIntoAnArgumentHessian(double x, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int size = cX + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            for (int column = 0; column < size; column++)
+            {
+                GradientIntoAnArgumentHessianVector(x, column == cX ? 1 : 0, ref hessian[column * size + cX]);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>GradientIntoAnArgument</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (x). It runs whichever needs fewer passes at
@@ -164,6 +283,30 @@ namespace SymGrad.RuntimeTests.Regressions
             {
                 workspace.Release(mark);
             }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>GradientIntoAnArgumentTangent</c> (nested differentiation), derived by SymGrad: GradientIntoAnArgumentTangent(x, ẋ) = ∇GradientIntoAnArgument(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>GradientIntoAnArgumentHessianVector</c>) and dResult·∇GradientIntoAnArgument(x) into those
+        /// of the tangents (<c>GradientIntoAnArgumentBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void GradientIntoAnArgumentTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            GradientIntoAnArgumentBackward(x, dResult, ref dtx);
+            GradientIntoAnArgumentHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>GradientIntoAnArgumentTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇GradientIntoAnArgument(x)·ẋ along
+        /// (u, u̇), that is ∇GradientIntoAnArgument(x)·u̇ + (H·u)·ẋ, by <c>GradientIntoAnArgumentTangent</c> and <c>GradientIntoAnArgumentHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double GradientIntoAnArgumentTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            GradientIntoAnArgumentHessianVector(x, ux, ref hux);
+            return GradientIntoAnArgumentTangent(x, utx) + hux * tx;
         }
     }
 }

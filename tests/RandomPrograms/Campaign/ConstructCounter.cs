@@ -95,6 +95,7 @@ namespace SymGrad.RandomPrograms.Campaign
                         case MathCall c:
                             set.Add(MathNames.Library.Contains(c.Function) ? "library call, [DerivativeOf] in a third type"
                                 : (MathNames.NumericOnly.Contains(c.Function) ? "double." : "Math.") + c.Function);
+                            if (c.Function == "ScaledSoftplus") set.Add("library call with a [NoDerivative] real argument (Smooth.ScaledSoftplus)");
                             if (c.Wide) set.Add("wide (double) local in float twin");
                             break;
                         case Binary { Op: "/", Left: RealLit { Value: 1 }, Right: Binary { Right: MathCall { Function: "Exp" } } }:

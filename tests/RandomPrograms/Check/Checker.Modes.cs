@@ -94,9 +94,11 @@ namespace SymGrad.RandomPrograms.Check
             if (Measure.All(m.Body).Any(n => n is CallExpr { IsNn: false })) _result.Count("MHessianVector (P15) checked on a method calling a method of the program");
             if (Measure.All(m.Body).Any(n => n is CallExpr { IsNn: true })) _result.Count("MHessianVector (P15) checked on a method calling an Nn loss (its registered second order)");
             if (Measure.All(m.Body).Any(n => n is MathCall c && MathNames.SecondOrder.Contains(c.Function))) _result.Count("MHessianVector (P15) checked on a method calling a registered second order of a scalar (Smooth.Softplus)");
+            if (Measure.All(m.Body).Any(n => n is MathCall { Function: "ScaledSoftplus" })) _result.Count("MHessianVector (P15) checked on a method calling a registered second order with a [NoDerivative] real argument (Smooth.ScaledSoftplus)");
             if (m.Params.Any(p => p.Struct is not null && !p.InStructSpan && p.IsDifferentiable)) _result.Count("MHessianVector (P15) checked on a method with a struct parameter");
             if (m.Params.Any(p => p.InStructSpan && p.IsDifferentiable)) _result.Count("MHessianVector (P15) checked on a method with a span of structs");
             if (m.GradientFields.Any()) _result.Count("MHessianVector (P15) checked on a method reading a layer's differentiable fields");
+            if (Measure.All(m.Body).Any(n => n is CallExpr { IsNested: true } or CallStmt { IsNested: true })) _result.Count("MHessianVector (P15) checked on a method with nested calls (F's third order)");
             double[] Direction() => columns.Select(_ => (double)(float)(-1 + 2 * Uniform(_modes))).ToArray();
             var v = Direction();
             var u = Direction();

@@ -1356,7 +1356,11 @@ namespace SymGrad.RandomPrograms.Generate
                 case "select": return Selection(d);
                 case "fma": return Call("FusedMultiplyAdd", GenReal(d), GenReal(d), GenReal(d));
                 case "numeric": return NumericStatic(d);
-                case "library": return One(_r.Pick(new[] { "Softplus", "LogCosh" }), GenReal(d));
+                case "library":
+                    // ScaledSoftplus's k is [NoDerivative]: a literal, so that no derivative is lost through it.
+                    return _r.Chance(0.3)
+                        ? new MathCall("ScaledSoftplus", ImmutableArray.Create(GenReal(d), (Expr)new RealLit(_r.Pick(new[] { 0.5, 1.5, 2.5 }))))
+                        : One(_r.Pick(new[] { "Softplus", "LogCosh" }), GenReal(d));
                 case "Round":
                     return new Binary("*", One(_r.Pick(new[] { "Floor", "Ceiling", "Round", "Truncate" }), new Binary("*", GenReal(d), new RealLit(2))), GenReal(d));
                 case "Sign": return new Binary("*", new Cast(ValueType.Real, One("Sign", GenReal(d))), GenReal(d));

@@ -51,7 +51,7 @@ namespace SymGrad.RandomPrograms.Model
         /// type; a layer's fields the method reads take theirs after the parameters'). Calls only of methods of the program it can differentiate twice through (<see cref="Nestable"/>, as a
         /// value: F's backward's tangent is FBackward and FTangentBackward), of the <c>Nn</c> losses and of library functions
         /// whose backward has a registered tangent (their second order: <see cref="MathNames.SecondOrder"/>); no call writing
-        /// outputs, no nested call (the tangent of FTangentBackward is not written).
+        /// outputs; nested calls (FTangent, FGradient, FBackward) only of an F with a third order (<see cref="ThirdOrder"/>).
         /// </summary>
         public static bool HasHessianVector(ProgramModel program, Method m) => HasHessianVector(program, m, new HashSet<string>());
 
@@ -61,9 +61,10 @@ namespace SymGrad.RandomPrograms.Model
                && Measure.All(m.Body).All(n => n switch
                {
                    MathCall c => !MathNames.Library.Contains(c.Function) || MathNames.SecondOrder.Contains(c.Function),
+                   CallStmt { IsNested: true } c => ThirdOrder(program, Callee(program, c.Callee)),
                    CallStmt => false,
                    CallExpr { IsNn: true } => true, // the losses (SumOfSquares, MseLoss, SoftmaxCrossEntropy): each has a second order
-                   CallExpr { IsNested: true } => false,
+                   CallExpr { IsNested: true } c => ThirdOrder(program, Callee(program, c.Callee)),
                    CallExpr c => Callee(program, c.Callee) is { } f && Nestable(program, f, seen),
                    _ => true,
                });
@@ -73,6 +74,14 @@ namespace SymGrad.RandomPrograms.Model
         /// field of each element of a span of structs: V3's fields are all of the method's type).
         /// </summary>
         public static bool HasHessian(ProgramModel program, Method m) => HasHessianVector(program, m);
+
+        /// <summary>
+        /// Whether SymGrad writes <c>FHessianVectorTangent</c> and <c>FTangentTangentBackward</c> for F, so that a caller of
+        /// FTangent (or FGradient/FBackward) has <c>MHessianVector</c>: F nestable, calling nothing (the tangent of a callee's
+        /// or a registered function's second order is not written).
+        /// </summary>
+        public static bool ThirdOrder(ProgramModel program, Method? f) => Nestable(program, f)
+            && Measure.All(f!.Body).All(n => n is not (CallExpr or CallStmt) && !(n is MathCall c && MathNames.Library.Contains(c.Function)));
 
         /// <summary>
         /// Whether SymGrad writes <c>FTangentBackward</c>/<c>FTangentTangent</c> for F, so that a caller may call FTangent (or

@@ -6,17 +6,19 @@ namespace SymGrad.RandomPrograms.Model
     public static class MathNames
     {
         /// <summary>
-        /// Functions of a library outside the program (<c>Smooth.Softplus</c>, <c>Smooth.LogCosh</c>) with no derivative of
-        /// their own: their <c>[DerivativeOf]</c> backwards are registered in a third type, <c>SmoothDerivatives</c>
+        /// Functions of a library outside the program (<c>Smooth.Softplus</c>, <c>Smooth.LogCosh</c>,
+        /// <c>Smooth.ScaledSoftplus(x, [NoDerivative] k)</c>, called with a literal <c>k</c>) with no derivative of their own:
+        /// their <c>[DerivativeOf]</c> backwards are registered in a third type, <c>SmoothDerivatives</c>
         /// (<see cref="LibrarySource"/>), without a <c>[TangentOf]</c> tangent (MTangent reads theirs off the backward).
         /// </summary>
-        public static readonly HashSet<string> Library = new() { "Softplus", "LogCosh" };
+        public static readonly HashSet<string> Library = new() { "Softplus", "LogCosh", "ScaledSoftplus" };
 
         /// <summary>
         /// The library functions whose backward has a registered tangent of its own (a second order), so that a caller
-        /// has <c>MHessianVector</c>: Softplus; LogCosh has none.
+        /// has <c>MHessianVector</c>: Softplus, and ScaledSoftplus (whose second order takes a tangent of its
+        /// <c>[NoDerivative]</c> k too: a real parameter of the backward); LogCosh has none.
         /// </summary>
-        public static readonly HashSet<string> SecondOrder = new() { "Softplus" };
+        public static readonly HashSet<string> SecondOrder = new() { "Softplus", "ScaledSoftplus" };
 
         /// <summary>The library every batch compiles with the programs (and a standalone program prints after itself).</summary>
         public const string LibrarySource = """
@@ -29,6 +31,10 @@ namespace SymGrad.RandomPrograms.Model
                 public static double LogCosh(double x) => System.Math.Abs(x) + System.Math.Log(1 + System.Math.Exp(-2 * System.Math.Abs(x))) - System.Math.Log(2);
 
                 public static float LogCosh(float x) => System.MathF.Abs(x) + System.MathF.Log(1 + System.MathF.Exp(-2 * System.MathF.Abs(x))) - System.MathF.Log(2);
+
+                public static double ScaledSoftplus(double x, [SymGrad.NoDerivative] double k) => k * Softplus(x);
+
+                public static float ScaledSoftplus(float x, [SymGrad.NoDerivative] float k) => k * Softplus(x);
             }
 
             public static class SmoothDerivatives
@@ -53,6 +59,28 @@ namespace SymGrad.RandomPrograms.Model
                     float s = 1 / (1 + System.MathF.Exp(-x));
                     dx += dResult * s;
                     tdx += tdResult * s + dResult * s * (1 - s) * tx;
+                }
+
+                [SymGrad.DerivativeOf(typeof(Smooth), nameof(Smooth.ScaledSoftplus))]
+                public static void ScaledSoftplusBackward(double x, double k, double dResult, ref double dx) => dx += dResult * k / (1 + System.Math.Exp(-x));
+
+                [SymGrad.DerivativeOf(typeof(Smooth), nameof(Smooth.ScaledSoftplus))]
+                public static void ScaledSoftplusBackward(float x, float k, float dResult, ref float dx) => dx += dResult * k / (1 + System.MathF.Exp(-x));
+
+                [SymGrad.TangentOf(typeof(SmoothDerivatives), nameof(ScaledSoftplusBackward))]
+                public static void ScaledSoftplusBackwardTangent(double x, double k, double dResult, ref double dx, double tx, double tk, double tdResult, ref double tdx)
+                {
+                    double s = 1 / (1 + System.Math.Exp(-x));
+                    dx += dResult * k * s;
+                    tdx += ((tdResult * k) + (dResult * tk)) * s + dResult * k * s * (1 - s) * tx;
+                }
+
+                [SymGrad.TangentOf(typeof(SmoothDerivatives), nameof(ScaledSoftplusBackward))]
+                public static void ScaledSoftplusBackwardTangent(float x, float k, float dResult, ref float dx, float tx, float tk, float tdResult, ref float tdx)
+                {
+                    float s = 1 / (1 + System.MathF.Exp(-x));
+                    dx += dResult * k * s;
+                    tdx += ((tdResult * k) + (dResult * tk)) * s + dResult * k * s * (1 - s) * tx;
                 }
 
                 [SymGrad.DerivativeOf(typeof(Smooth), nameof(Smooth.LogCosh))]

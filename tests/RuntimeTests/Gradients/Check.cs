@@ -11,6 +11,10 @@ namespace SymGrad.RuntimeTests.Gradients
 
         public static readonly int[] Seeds = { 1, 2, 3 };
 
+        /// <summary>Within the quality bar of <paramref name="expected"/> (relative, absolute near zero): a central difference against a product.</summary>
+        public static void AssertClose(double expected, double actual)
+            => Assert.True(Math.Abs(expected - actual) <= Tolerance * (1 + Math.Abs(expected)), $"expected {expected}, got {actual}");
+
         /// <summary>n class labels drawn uniformly from [0, classes).</summary>
         public static int[] Labels(Random rng, int n, int classes)
         {

@@ -419,8 +419,6 @@ namespace SymGrad.RuntimeTests.Language
             Assert.Equal(new double[] { 1, 1, 1 }, hv);
         }
 
-        private static void AssertClose(double expected, double actual) => Assert.True(Math.Abs(expected - actual) <= 1e-6 * (1 + Math.Abs(expected)), $"expected {expected}, got {actual}");
-
         public static TheoryData<int> SeedData() => new(Seeds);
     }
 }

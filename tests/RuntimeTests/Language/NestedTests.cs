@@ -200,6 +200,88 @@ namespace SymGrad.RuntimeTests.Language
             Verify(Loss, Scalar("a", a, da3), Scalar("b", b, db3));
         }
 
+        private delegate void Hvp2(double a, double b, double va, double vb, ref double ha, ref double hb);
+
+        private delegate double Gradient2(double a, double b, ref double da, ref double db);
+
+        private delegate void Hvp1(double a, double va, ref double ha);
+
+        private delegate double Gradient1(double a, ref double da);
+
+        /// <summary>
+        /// MHessianVector of methods calling FTangent, FGradient or FBackward (forward over reverse over a nested derivative:
+        /// a third derivative of F, FHessianVectorTangent, reaches it through FTangentTangentBackward), against central
+        /// differences of MGradient along the direction.
+        /// </summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void HessianVectorProductsOfNestedCalls(int seed)
+        {
+            var rng = new Random(seed);
+            double a = rng.NextDouble() - 0.3, b = rng.NextDouble() + 0.2, va = rng.NextDouble() - 0.5, vb = rng.NextDouble() - 0.5;
+            foreach ((Hvp2 hvp, Gradient2 gradient) in new (Hvp2, Gradient2)[]
+            {
+                (NestedCases.ValuePlusGradientProductHessianVector, NestedCases.ValuePlusGradientProductGradient),
+                (NestedCases.SeededBackwardHessianVector, NestedCases.SeededBackwardGradient),
+                (NestedCases.TangentsAsArgumentsHessianVector, NestedCases.TangentsAsArgumentsGradient),
+                (NestedCases.SaddleMaxHessianVector, NestedCases.SaddleMaxGradient),
+            })
+            {
+                double ha = 0, hb = 0;
+                hvp(a, b, va, vb, ref ha, ref hb);
+                (double, double) G(double h)
+                {
+                    double da = 0, db = 0;
+                    gradient(a + (h * va), b + (h * vb), ref da, ref db);
+                    return (da, db);
+                }
+
+                var (ua, ub) = G(H);
+                var (la, lb) = G(-H);
+                AssertClose((ua - la) / (2 * H), ha);
+                AssertClose((ub - lb) / (2 * H), hb);
+            }
+
+            foreach ((Hvp1 hvp, Gradient1 gradient) in new (Hvp1, Gradient1)[]
+            {
+                (NestedCases.SlopeTimesAHessianVector, NestedCases.SlopeTimesAGradient),
+                (NestedCases.ParticleByGradientHessianVector, NestedCases.ParticleByGradientGradient),
+                (NestedCases.ParticleByTangentHessianVector, NestedCases.ParticleByTangentGradient),
+            })
+            {
+                double ha = 0;
+                hvp(a, va, ref ha);
+                double G(double h)
+                {
+                    double da = 0;
+                    gradient(a + (h * va), ref da);
+                    return da;
+                }
+
+                AssertClose((G(H) - G(-H)) / (2 * H), ha);
+            }
+
+            // SlopeTimesA(a) = FTangent(a, 2a, 1, 0)·a = 2a·2a·a = 4a³: its second derivative is 24a.
+            double h2 = 0;
+            NestedCases.SlopeTimesAHessianVector(a, 1, ref h2);
+            Assert.Equal(24 * a, h2, 10);
+
+            // Spans: DirectionalSlope(w, d, s) = ∇LogSumExp(w, s)·(d, 1)·s, its direction d a differentiable span too.
+            double[] w = Random(rng, 4), d = Random(rng, 4), vw = Random(rng, 4), vd = Random(rng, 4), hw = new double[4], hd = new double[4];
+            double s = 0.5 + rng.NextDouble(), vs = rng.NextDouble() - 0.5, hs = 0;
+            NestedCases.DirectionalSlopeHessianVector(w, d, s, vw, vd, vs, hw, hd, ref hs);
+            double[] Along(double h)
+            {
+                double[] dw = new double[4], dd = new double[4];
+                double ds = 0;
+                NestedCases.DirectionalSlopeGradient(w.Zip(vw, (x, v) => x + (h * v)).ToArray(), d.Zip(vd, (x, v) => x + (h * v)).ToArray(), s + (h * vs), dw, dd, ref ds);
+                return dw.Concat(dd).Append(ds).ToArray();
+            }
+
+            double[] up = Along(H), down = Along(-H), product = hw.Concat(hd).Append(hs).ToArray();
+            for (int i = 0; i < product.Length; i++) AssertClose((up[i] - down[i]) / (2 * H), product[i]);
+        }
+
         private static double Central(Func<double, double> f, double x) => (f(x + H) - f(x - H)) / (2 * H);
 
         private static double[] Shift(double[] values, int i, double h)

@@ -18,6 +18,22 @@ namespace SymGrad.RuntimeTests.Regressions
             return s * s;
         }
 
+        /// <summary>
+        /// A span without derivative read at an index that reads a differentiable span (c[x.Length - 1]): every mode looked
+        /// for c's adjoint or tangent (SG9999 in the backward, tc in the tangent; b-p5_BcuvMy1, in a third-order product).
+        /// </summary>
+        [Differentiable]
+        public static double IndexedByALength(ReadOnlySpan<double> x, [NoDerivative] ReadOnlySpan<double> c)
+        {
+            double s = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                s += Math.Sin(x[i]) * c[x.Length - 1 - i];
+            }
+
+            return s * s;
+        }
+
         // ── Silently wrong: a rule reused a forward value that later code had changed, or an output copy nothing rebuilt ──
 
         [Differentiable]

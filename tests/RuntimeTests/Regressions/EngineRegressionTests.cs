@@ -138,6 +138,27 @@ namespace SymGrad.RuntimeTests.Regressions
             Assert.Equal((da * 0.3) + (db * -0.2), EngineCases.CastToItsOwnTypeTangent(a[0], b[0], 0.3, -0.2), 12);
         }
 
+        /// <summary>A span without derivative indexed by a differentiable span's length: refused (SG9999) before; every mode here.</summary>
+        [Fact]
+        public void IndexedByALength()
+        {
+            double[] x = { 0.7, -1.3, 0.4 }, c = { 1.5, -0.5, 2 }, dx = new double[3], v = { 0.3, -0.2, 0.5 }, hv = new double[3];
+            EngineCases.IndexedByALengthGradient(x, c, dx);
+            Verify(() => EngineCases.IndexedByALength(x, c), Param("x", x, dx));
+            Assert.Equal((dx[0] * 0.3) + (dx[1] * -0.2) + (dx[2] * 0.5), EngineCases.IndexedByALengthTangent(x, c, v), 12);
+            EngineCases.IndexedByALengthHessianVector(x, c, v, hv);
+            const double h = 1e-5;
+            double[] Along(double t)
+            {
+                double[] g = new double[3];
+                EngineCases.IndexedByALengthGradient(x.Zip(v, (p, q) => p + (t * q)).ToArray(), c, g);
+                return g;
+            }
+
+            double[] up = Along(h), down = Along(-h);
+            for (int i = 0; i < 3; i++) AssertClose((up[i] - down[i]) / (2 * h), hv[i]);
+        }
+
         [Fact]
         public void Polar()
         {
