@@ -33,10 +33,6 @@ namespace SymGrad.Generator.Differentiate
 
             switch (e)
             {
-                case Element el when !_context.IsActive(el.Span):
-                    // A span without an adjoint read where its index varies (c[x.Length - 1], x differentiable, c not): no
-                    // derivative flows into it (the forward mode had the same defect, found by the random-program tester).
-                    return;
                 case Name or Element:
                     AddTo(_context.AdjointOf(e), seed, output);
                     return;

@@ -81,8 +81,12 @@ namespace SymGrad.Generator.Differentiate
 
         public string Adjoint(string name) => _adjoints[name];
 
-        /// <summary>Whether an expression carries a derivative: it is real and reads an active variable (arguments of calls included).</summary>
-        public bool IsActive(Expr e) => e.IsReal && Reads.Of(e).Any(IsActive);
+        /// <summary>
+        /// Whether an expression carries a derivative: it is real and reads an active variable (arguments of calls included).
+        /// An element read is active by its span alone: c[x.Length - 1] with x differentiable and c not carries none (it was taken
+        /// for active, and c's adjoint looked for: SG9999; the tangents had the same defect, found by the random-program tester).
+        /// </summary>
+        public bool IsActive(Expr e) => e.IsReal && (e is Element el ? IsActive(el.Span) : Reads.Of(e).Any(IsActive));
 
         /// <summary>Whether a variable or span carries a derivative: active, with an adjoint.</summary>
         public bool IsActive(string name) => Facts.Active.Contains(name) && _adjoints.ContainsKey(name);

@@ -36,7 +36,7 @@ namespace SymGrad.RuntimeTests.Regressions
             double ds = 2 * dResult * s;
             for (int i = 0; i < x.Length; i++)
             {
-                // s += Math.Sin(x[i]) * c[x.Length - 1 - i];   ∂s/∂x[i] = c[x.Length - 1 - i]·Cos(x[i]); ∂s/∂c[x.Length - 1 - i] = Sin(x[i])
+                // s += Math.Sin(x[i]) * c[x.Length - 1 - i];   ∂s/∂x[i] = c[x.Length - 1 - i]·Cos(x[i])
                 dx[i] += ds * c[x.Length - 1 - i] * global::System.Math.Cos(x[i]);
             }
         }
@@ -104,7 +104,7 @@ namespace SymGrad.RuntimeTests.Regressions
             double ds = u * s;
             for (int i = 0; i < x.Length; i++)
             {
-                // s += Math.Sin(x[i]) * c[x.Length - 1 - i];   ∂s/∂x[i] = c[x.Length - 1 - i]·Cos(x[i]); ∂s/∂c[x.Length - 1 - i] = Sin(x[i])
+                // s += Math.Sin(x[i]) * c[x.Length - 1 - i];   ∂s/∂x[i] = c[x.Length - 1 - i]·Cos(x[i])
                 double u2 = ds * c[x.Length - 1 - i];
                 double v = global::System.Math.Cos(x[i]);
                 hvx[i] += tds * c[x.Length - 1 - i] * v - u2 * global::System.Math.Sin(x[i]) * vx[i];
