@@ -56,7 +56,7 @@ namespace SymGrad.RandomProgramTests
         [Fact]
         public void RandomPrograms_CheckEveryDerivativeMode()
         {
-            var report = RunWithPyTorch(80, 40, seed: 6);
+            var report = RunWithPyTorch(80, 40, seed: 9); // seed 6 drew no span-of-structs MHessianVector once ScaledSoftplus joined the draws
             AssertNoFailures(report);
             int Sum(Func<ProgramResult, int> count) => report.Results.Sum(count);
             Assert.All(new[]
