@@ -52,7 +52,8 @@ namespace SymGrad.Generator.Emit
         internal sealed record Derived(BackwardProgram Program, TangentProgram? Tangent, HessianVectorProgram? HessianVector, List<SizeCheck> Sizes);
 
         /// <summary>Lowers <paramref name="model"/> and derives its backward, tangent and Hessian-vector product.</summary>
-        internal static Derived Derive(MethodModel model)
+        /// <param name="thirdOrder">Also the Hessian-vector product's own tangent (for a method called nested): not for its own file.</param>
+        internal static Derived Derive(MethodModel model, bool thirdOrder = false)
         {
             var names = new NameAllocator(model.TakenNames);
             // Lower: calls that write outputs become statements, constant branches go, jumps become structured code.
@@ -63,7 +64,7 @@ namespace SymGrad.Generator.Emit
             var tangentNames = names.Clone();
             BackwardProgram program = BackwardBuilder.Build(model, body, hoisting.NewLocals.Concat(normalizer.NewLocals), names);
             TangentProgram? tangent = TangentBuilder.Build(model, body, hoisting.NewLocals.Concat(normalizer.NewLocals), tangentNames, out _);
-            return new Derived(program, tangent, BuildHessianVector(model, program), SizeChecks.Find(body, model));
+            return new Derived(program, tangent, BuildHessianVector(model, program, thirdOrder), SizeChecks.Find(body, model));
         }
 
         public static string Emit(MethodModel model)
@@ -115,7 +116,7 @@ namespace SymGrad.Generator.Emit
         /// </summary>
         public static string? EmitThirdOrder(MethodModel model)
         {
-            (BackwardProgram program, TangentProgram? tangent, HessianVectorProgram? hessianVector, _) = Derive(model);
+            (BackwardProgram program, TangentProgram? tangent, HessianVectorProgram? hessianVector, _) = Derive(model, thirdOrder: true);
             if (tangent is null || hessianVector?.Tangent is not { } third || !NestedWriter.Shape(model))
             {
                 return null;
@@ -257,7 +258,7 @@ namespace SymGrad.Generator.Emit
         /// H·v, accumulated (+=) into the <c>hv</c>-prefixed spans and refs. For scalar results of methods with no outputs,
         /// no calls and one real type; null when this method is not one.
         /// </summary>
-        private static HessianVectorProgram? BuildHessianVector(MethodModel model, BackwardProgram program)
+        private static HessianVectorProgram? BuildHessianVector(MethodModel model, BackwardProgram program, bool thirdOrder)
         {
             var inputs = model.Inputs.ToList(); // a struct's fields, each a leaf; a layer's fields after the parameters
             string type = model.ReturnType;
@@ -294,7 +295,7 @@ namespace SymGrad.Generator.Emit
             }
 
             return TangentBuilder.OverReverse(body, inputs.Select(p => p.Name), tangents, new HashSet<string>(inputs.Select(p => program.Gradients[p.Name])), names) is { } hessian
-                ? new HessianVectorProgram(hessian, inputs, direction, product) { Tangent = BuildHessianVectorTangent(model, hessian, inputs, product, names) }
+                ? new HessianVectorProgram(hessian, inputs, direction, product) { Tangent = thirdOrder ? BuildHessianVectorTangent(model, hessian, inputs, product, names) : null }
                 : null;
         }
 

@@ -92,7 +92,7 @@ namespace SymGrad.Generator.Parse
 
             try
             {
-                Emit.SourceEmitter.Derived derived = Emit.SourceEmitter.Derive(model);
+                Emit.SourceEmitter.Derived derived = Emit.SourceEmitter.Derive(model, thirdOrder: true);
                 bool nested = derived.Tangent is not null && derived.HessianVector is not null && Emit.NestedWriter.Shape(model);
                 return new Modes(derived.Tangent is not null, nested, nested && derived.HessianVector!.Tangent is not null);
             }
