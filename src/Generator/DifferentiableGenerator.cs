@@ -51,11 +51,11 @@ namespace SymGrad.Generator
             });
 
             // Third-order methods of the methods called nested (FTangent, FGradient, FBackward inside a differentiable method),
-            // in files of their own: only those a caller's MHessianVector calls are written.
+            // and of the methods those call, in files of their own: only those a caller's MHessianVector calls are written.
             IncrementalValueProvider<EquatableArray<string>> nestedCallees = parsed
-                .SelectMany(static (result, _) => Generation.NestedCallees(result))
+                .SelectMany(static (result, _) => Generation.ThirdOrderNeeds(result))
                 .Collect()
-                .Select(static (all, _) => all.Distinct().OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray());
+                .Select(static (all, _) => Generation.NestedCallees(all));
             IncrementalValuesProvider<GeneratedFile> thirdOrder = parsed
                 .Combine(nestedCallees)
                 .Select(static (pair, cancellationToken) => Generation.GenerateThirdOrder(pair.Left, pair.Right, cancellationToken))
@@ -115,11 +115,36 @@ namespace SymGrad.Generator
 
     internal static class Generation
     {
-        /// <summary>The methods <paramref name="result"/>'s method calls nested (FTangent, or FGradient/FBackward read so), by file name.</summary>
-        public static System.Collections.Generic.IEnumerable<string> NestedCallees(ParseResult result) => result.Model is not { } model
-            ? Enumerable.Empty<string>()
+        /// <summary>
+        /// What third-order files <paramref name="result"/>'s method needs: F's for each F it calls nested (FTangent, or
+        /// FGradient/FBackward read so), as (null, F); and, should its own be written, H's for each H it calls that has one,
+        /// as (its file, H) — F's <c>FHessianVectorTangent</c> calls <c>HTangentTangentBackward</c>.
+        /// </summary>
+        public static System.Collections.Generic.IEnumerable<(string? From, string To)> ThirdOrderNeeds(ParseResult result) => result.Model is not { } model
+            ? Enumerable.Empty<(string?, string)>()
             : Walk.All(model.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>()
-                .Select(call => call.Target.NestedOf).Where(name => name is not null).Select(name => name!).Distinct();
+                .SelectMany(call => new[] { ((string?)null, call.Target.NestedOf), (model.HintName, call.Target.ThirdOrderOf) })
+                .Where(need => need.Item2 is not null).Select(need => (need.Item1, need.Item2!)).Distinct();
+
+        /// <summary>The file names whose third-order methods are written: those called nested, and what their third order calls.</summary>
+        public static EquatableArray<string> NestedCallees(System.Collections.Immutable.ImmutableArray<(string? From, string To)> needs)
+        {
+            var written = new System.Collections.Generic.HashSet<string>(needs.Where(n => n.From is null).Select(n => n.To));
+            var pending = new System.Collections.Generic.Queue<string>(written);
+            while (pending.Count > 0)
+            {
+                string from = pending.Dequeue();
+                foreach ((_, string to) in needs.Where(n => n.From == from))
+                {
+                    if (written.Add(to))
+                    {
+                        pending.Enqueue(to);
+                    }
+                }
+            }
+
+            return written.OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray();
+        }
 
         /// <summary>The third-order file of <paramref name="result"/>'s method when it is among <paramref name="nestedCallees"/> and has one.</summary>
         public static GeneratedFile GenerateThirdOrder(ParseResult result, EquatableArray<string> nestedCallees, System.Threading.CancellationToken cancellationToken)

@@ -130,7 +130,12 @@ namespace SymGrad.Generator.Differentiate
                 return null;
             }
 
-            // What varies along the direction: the inputs, and everything computed from them (forward values, adjoints).
+            // What varies along the direction: the inputs, and everything computed from them (forward values, adjoints) — but
+            // a local only ever passed by ref to be written (an unwanted gradient) has no tangent anybody wants either.
+            var valueReads = new HashSet<string>(all.SelectMany(Walk.Expressions)
+                .SelectMany(e => Reads.Of(Walk.Transform(e, x => x is Written { Target: Name } ? Empty : null))));
+            bool Wanted(string written) => valueReads.Contains(written) || tangents.ContainsKey(written)
+                || !all.SelectMany(Walk.Expressions).OfType<Written>().Any(w => w.Target is Name n && n.Id == written);
             var active = new HashSet<string>(inputs);
             var pairs = new HashSet<int>();
             for (bool changed = true; changed;)
@@ -154,7 +159,7 @@ namespace SymGrad.Generator.Differentiate
                             changed |= pairs.Add(p.Pair);
                             break;
                         case Invoke inv when inv.Args.Where(a => a is not Written).Any(a => Varies(a) || a is SpanRef r && active.Contains(r.Span)):
-                            foreach (string written in Reads.WrittenBy(inv.Args))
+                            foreach (string written in Reads.WrittenBy(inv.Args).Where(Wanted))
                             {
                                 changed |= active.Add(written);
                             }
@@ -287,14 +292,19 @@ namespace SymGrad.Generator.Differentiate
 
             var into = products.Select((p, k) => p ?? (gradients[k] is Written { Target: Name t } ? Discard(t.Type) : Empty)).ToList();
             string owner = callee.BackwardContainingType + ".";
+            // Each a backward of a callee again (F's, FTangent's), so that a tangent of this product's body can differentiate it.
             if (!Simplifier.IsConstant(seedTangent, 0))
             {
-                yield return new Invoke(owner + callee.Backward, primal.Append(seedTangent).Concat(into).ToEquatableArray(), "");
+                yield return new Invoke(owner + callee.Backward, primal.Append(seedTangent).Concat(into).ToEquatableArray(), "") { Call = callee, Cotangents = new[] { n }.ToEquatableArray() };
             }
 
             if (varies)
             {
-                yield return new Invoke(owner + callee.Method + "TangentBackward", primal.Concat(directions).Append(seed).Concat(into).Concat(unwanted).ToEquatableArray(), "");
+                yield return new Invoke(owner + callee.Method + "TangentBackward", primal.Concat(directions).Append(seed).Concat(into).Concat(unwanted).ToEquatableArray(), "")
+                {
+                    Call = callee.TangentCallee,
+                    Cotangents = callee.TangentCallee is null ? EquatableArray<int>.Empty : new[] { n + directions.Count }.ToEquatableArray(),
+                };
             }
         }
 
@@ -795,9 +805,10 @@ namespace SymGrad.Generator.Differentiate
             }
 
             call = call with { Args = args.ToEquatableArray() };
-            return (call, varies
-                ? new UserCall(call.Target with { ContainingType = call.Target.TangentContainingType ?? call.Target.ContainingType, Method = call.Target.Tangent!, Tangent = null, TypeArguments = "" }, args.Concat(tangents).ToEquatableArray(), call.Type)
-                : null);
+            // FTangent, differentiable again where F's nested methods are written (a tangent of a Hessian-vector product's body).
+            CallTarget tangentTarget = call.Target.TangentCallee
+                ?? call.Target with { ContainingType = call.Target.TangentContainingType ?? call.Target.ContainingType, Method = call.Target.Tangent!, Tangent = null, TypeArguments = "" };
+            return (call, varies ? new UserCall(tangentTarget, args.Concat(tangents).ToEquatableArray(), call.Type) : null);
         }
 
         private static readonly Expr Empty = new Opaque("default", EquatableArray<string>.Empty, "span");

@@ -112,7 +112,7 @@ namespace SymGrad.Generator.Emit
         /// <summary>
         /// The third-order methods of a method some differentiable method calls nested (<c>FHessianVectorTangent</c>,
         /// <c>FTangentTangentBackward</c>: a caller's Hessian-vector product needs them), in a file of their own; null when it
-        /// has none (<see cref="Parse.NestedTargets.Modes.ThirdOrder"/> says the same to its callers).
+        /// has none (<see cref="Parse.NestedTargets.Modes.ThirdOrderOf"/> says the same to its callers).
         /// </summary>
         public static string? EmitThirdOrder(MethodModel model)
         {
@@ -302,12 +302,11 @@ namespace SymGrad.Generator.Emit
         /// <summary>
         /// Forward over forward over reverse: the tangent of the Hessian-vector product's body along a direction <c>t</c> of
         /// the inputs (v held), for <c>FTangentTangentBackward</c>'s T[u, ẋ]. Only where the nested methods are written and the
-        /// product's body calls nothing (a callee's or a registered function's third order is not written).
+        /// product's body calls only methods with a third order of their own (a registered function's is not written).
         /// </summary>
         private static HessianVectorTangentProgram? BuildHessianVectorTangent(MethodModel model, Block hessian, List<ParameterSpec> inputs, Dictionary<string, string> product, NameAllocator names)
         {
-            if (!NestedWriter.Shape(model) || Walk.All(hessian).Any(s => s is CallStatement || s is Invoke { IsAddCotangent: false })
-                || Walk.All(hessian).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).Any(e => e is UserCall || e is UnknownCall))
+            if (!NestedWriter.Shape(model))
             {
                 return null;
             }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 namespace SymGrad.Generator.Model
 {
@@ -90,6 +91,40 @@ namespace SymGrad.Generator.Model
         /// methods (<c>FHessianVectorTangent</c>, <c>FTangentTangentBackward</c>) SymGrad writes because of this call.
         /// </summary>
         public string? NestedOf { get; init; }
+
+        /// <summary>
+        /// For a generated callee F whose third-order methods SymGrad can write (<c>FHessianVectorTangent</c>,
+        /// <c>FTangentTangentBackward</c>): F's file name, so that they are written when a caller's own third order needs them.
+        /// </summary>
+        public string? ThirdOrderOf { get; init; }
+
+        /// <summary>This target is a generated <c>FTangent</c> itself (its own tangent is not differentiated again).</summary>
+        public bool IsTangent { get; init; }
+
+        /// <summary>
+        /// <c>FTangent</c> as a differentiable callee of its own, for a callee F whose nested methods are written (<see cref="Nested"/>):
+        /// F's parameters, then a tangent per differentiable input; its pullback <c>FTangentBackward</c>, its tangent
+        /// <c>FTangentTangent</c> and, where F's third order is written, the tangent of its pullback (<c>FTangentTangentBackward</c>).
+        /// Null for any other callee.
+        /// </summary>
+        public CallTarget? TangentCallee => Nested && !IsTangent && Tangent is not null && TypeArguments.Length == 0
+            ? OfTangent(ContainingType, Method, Parameters, ReturnType, ThirdOrderOf)
+            : null;
+
+        /// <summary>The target of <c>FTangent</c> (see <see cref="TangentCallee"/>); <paramref name="thirdOrderOf"/> F's file name where F's third order is written.</summary>
+        public static CallTarget OfTangent(string owner, string method, IEnumerable<ParameterSpec> parameters, string returnType, string? thirdOrderOf)
+        {
+            var all = parameters.ToList();
+            all.AddRange(all.Where(p => p.IsDifferentiable).Select(p => p.Kind == ParameterKind.Scalar
+                ? new ParameterSpec("t" + p.Name, p.ElementType, p.ElementType, ParameterKind.Scalar)
+                : new ParameterSpec("t" + p.Name, $"global::System.ReadOnlySpan<{p.ElementType}>", p.ElementType, ParameterKind.SpanInput)).ToList());
+            return new CallTarget(owner, method + "Tangent", owner, method + "TangentBackward", all.ToEquatableArray(), returnType)
+            {
+                Tangent = method + "TangentTangent",
+                Nested = thirdOrderOf is not null, // FTangentTangentBackward: its backward's tangent, for a caller's MHessianVector
+                IsTangent = true,
+            };
+        }
 
         /// <summary>The type declaring <see cref="Tangent"/> when it is not the callee's (a <c>[TangentOf]</c> registration elsewhere).</summary>
         public string? TangentContainingType { get; init; }

@@ -42,6 +42,7 @@ namespace SymGrad.Generator.Parse
                     TypeArguments = callee.IsGenericMethod ? "<" + string.Join(", ", callee.TypeArguments.Select(TypeNames.Of)) + ">" : "",
                     Tangent = modes.Tangent ? callee.Name + "Tangent" : null,
                     Nested = modes.Nested,
+                    ThirdOrderOf = modes.ThirdOrderOf,
                 };
             }
 

@@ -31,26 +31,17 @@ namespace SymGrad.Generator.Parse
             }
 
             string owner = forward.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-            var parameters = model.Parameters.ToList();
-            parameters.AddRange(model.Parameters.Where(p => p.IsDifferentiable).Select(p => p.Kind == ParameterKind.Scalar
-                ? new ParameterSpec("t" + p.Name, p.ElementType, p.ElementType, ParameterKind.Scalar)
-                : new ParameterSpec("t" + p.Name, $"global::System.ReadOnlySpan<{p.ElementType}>", p.ElementType, ParameterKind.SpanInput)));
-            return new CallTarget(owner, forward.Name + "Tangent", owner, forward.Name + "TangentBackward", parameters.ToEquatableArray(), model.ReturnType)
-            {
-                Tangent = forward.Name + "TangentTangent",
-                Nested = ModesOf(forward, compilation).ThirdOrder, // FTangentTangentBackward: its backward's tangent, for a caller's MHessianVector
-                NestedOf = model.HintName,
-            };
+            return CallTarget.OfTangent(owner, forward.Name, model.Parameters, model.ReturnType, ModesOf(forward, compilation).ThirdOrderOf) with { NestedOf = model.HintName };
         }
 
         /// <summary>What SymGrad generates for a callee that its callers' forward and second-order modes call.</summary>
         /// <param name="Tangent">Its <c>MTangent</c>, so a caller's forward mode can call it.</param>
         /// <param name="Nested">Its <c>MHessianVector</c> and <c>MTangentBackward</c> as well, so a caller's Hessian-vector product can.</param>
-        /// <param name="ThirdOrder">
-        /// Its <c>MHessianVectorTangent</c> and <c>MTangentTangentBackward</c> as well, so a caller of <c>MTangent</c> has a
-        /// Hessian-vector product too.
+        /// <param name="ThirdOrderOf">
+        /// The callee's file name when SymGrad can write its <c>MHessianVectorTangent</c> and <c>MTangentTangentBackward</c>
+        /// as well (in a file of their own), so a caller of <c>MTangent</c> has a Hessian-vector product too; else null.
         /// </param>
-        public readonly record struct Modes(bool Tangent, bool Nested, bool ThirdOrder = false);
+        public readonly record struct Modes(bool Tangent, bool Nested, string? ThirdOrderOf = null);
 
         // Per compilation (immutable, so the answers hold while it lives): each callee is derived once, not once per call site.
         // A generic callee is keyed by its definition and the real type T is (H<T> in a generic caller is H<double> and H<float>).
@@ -94,7 +85,7 @@ namespace SymGrad.Generator.Parse
             {
                 Emit.SourceEmitter.Derived derived = Emit.SourceEmitter.Derive(model, thirdOrder: true);
                 bool nested = derived.Tangent is not null && derived.HessianVector is not null && Emit.NestedWriter.Shape(model);
-                return new Modes(derived.Tangent is not null, nested, nested && derived.HessianVector!.Tangent is not null);
+                return new Modes(derived.Tangent is not null, nested, nested && derived.HessianVector!.Tangent is not null ? model.HintName : null);
             }
             catch (System.OperationCanceledException)
             {

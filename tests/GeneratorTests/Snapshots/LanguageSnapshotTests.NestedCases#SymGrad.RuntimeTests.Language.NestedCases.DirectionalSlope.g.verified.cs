@@ -95,11 +95,11 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             // return LogSumExpTangent(w, s, direction, 1.0) * s;   ∂result/∂s = global::SymGrad.RuntimeTests.Language.NestedCases.LogSumExpTangent(w, s, direction, 1.0)
             double tdLogSumExpTangentS = 0;
-            double tdLogSumExpTangentTs = 0;
             double unwanted = 0;
             double unwanted2 = 0;
-            global::SymGrad.RuntimeTests.Language.NestedCases.LogSumExpTangentBackward(w, s, direction, 1.0, dResult * vs, hvw, ref tdLogSumExpTangentS, hvdirection, ref tdLogSumExpTangentTs);
-            global::SymGrad.RuntimeTests.Language.NestedCases.LogSumExpTangentTangentBackward(w, s, direction, 1.0, vw, vs, vdirection, 0, dResult * s, hvw, ref tdLogSumExpTangentS, hvdirection, ref tdLogSumExpTangentTs, default, ref unwanted, default, ref unwanted2);
+            double unwanted3 = 0;
+            global::SymGrad.RuntimeTests.Language.NestedCases.LogSumExpTangentBackward(w, s, direction, 1.0, dResult * vs, hvw, ref tdLogSumExpTangentS, hvdirection, ref unwanted3);
+            global::SymGrad.RuntimeTests.Language.NestedCases.LogSumExpTangentTangentBackward(w, s, direction, 1.0, vw, vs, vdirection, 0, dResult * s, hvw, ref tdLogSumExpTangentS, hvdirection, ref unwanted3, default, ref unwanted, default, ref unwanted2);
             hvs += tdLogSumExpTangentS;
             double tlogSumExpTangent = global::SymGrad.RuntimeTests.Language.NestedCases.LogSumExpTangentTangent(w, s, direction, 1.0, vw, vs, vdirection, 0);
             hvs += dResult * tlogSumExpTangent;

@@ -252,11 +252,8 @@ namespace SymGrad.RuntimeTests.Language
                     double dPotentialTangentX22 = 0;
                     double tdPotentialTangentW2 = 0;
                     double dPotentialTangentW2 = 0;
-                    double tdPotentialTangentTx12 = 0;
                     double dPotentialTangentTx12 = 0;
-                    double tdPotentialTangentTx22 = 0;
                     double dPotentialTangentTx22 = 0;
-                    double tdPotentialTangentTw2 = 0;
                     double dPotentialTangentTw2 = 0;
                     if (dg2 != 0)
                     {
@@ -266,8 +263,11 @@ namespace SymGrad.RuntimeTests.Language
                         double unwanted4 = 0;
                         double unwanted5 = 0;
                         double unwanted6 = 0;
-                        global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentBackward(x1, x2, w, 0, 1, 0, tdg2, ref tdPotentialTangentX12, ref tdPotentialTangentX22, ref tdPotentialTangentW2, ref tdPotentialTangentTx12, ref tdPotentialTangentTx22, ref tdPotentialTangentTw2);
-                        global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentTangentBackward(x1, x2, w, 0, 1, 0, tx1, tx2, vw, 0, 0, 0, dg2, ref tdPotentialTangentX12, ref tdPotentialTangentX22, ref tdPotentialTangentW2, ref tdPotentialTangentTx12, ref tdPotentialTangentTx22, ref tdPotentialTangentTw2, ref unwanted, ref unwanted2, ref unwanted3, ref unwanted4, ref unwanted5, ref unwanted6);
+                        double unwanted7 = 0;
+                        double unwanted8 = 0;
+                        double unwanted9 = 0;
+                        global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentBackward(x1, x2, w, 0, 1, 0, tdg2, ref tdPotentialTangentX12, ref tdPotentialTangentX22, ref tdPotentialTangentW2, ref unwanted7, ref unwanted8, ref unwanted9);
+                        global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentTangentBackward(x1, x2, w, 0, 1, 0, tx1, tx2, vw, 0, 0, 0, dg2, ref tdPotentialTangentX12, ref tdPotentialTangentX22, ref tdPotentialTangentW2, ref unwanted7, ref unwanted8, ref unwanted9, ref unwanted, ref unwanted2, ref unwanted3, ref unwanted4, ref unwanted5, ref unwanted6);
                         global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentBackward(x1, x2, w, 0, 1, 0, dg2, ref dPotentialTangentX12, ref dPotentialTangentX22, ref dPotentialTangentW2, ref dPotentialTangentTx12, ref dPotentialTangentTx22, ref dPotentialTangentTw2);
                     }
                     tdx1 += tdPotentialTangentX12;
@@ -282,20 +282,20 @@ namespace SymGrad.RuntimeTests.Language
                     double dPotentialTangentX23 = 0;
                     double tdPotentialTangentW3 = 0;
                     double dPotentialTangentW3 = 0;
-                    double tdPotentialTangentTx13 = 0;
                     double dPotentialTangentTx13 = 0;
-                    double tdPotentialTangentTx23 = 0;
                     double dPotentialTangentTx23 = 0;
-                    double tdPotentialTangentTw3 = 0;
                     double dPotentialTangentTw3 = 0;
-                    double unwanted7 = 0;
-                    double unwanted8 = 0;
-                    double unwanted9 = 0;
                     double unwanted10 = 0;
                     double unwanted11 = 0;
                     double unwanted12 = 0;
-                    global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentBackward(x1, x2, w, 1, 0, 0, tdg1, ref tdPotentialTangentX13, ref tdPotentialTangentX23, ref tdPotentialTangentW3, ref tdPotentialTangentTx13, ref tdPotentialTangentTx23, ref tdPotentialTangentTw3);
-                    global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentTangentBackward(x1, x2, w, 1, 0, 0, tx1, tx2, vw, 0, 0, 0, dg1, ref tdPotentialTangentX13, ref tdPotentialTangentX23, ref tdPotentialTangentW3, ref tdPotentialTangentTx13, ref tdPotentialTangentTx23, ref tdPotentialTangentTw3, ref unwanted7, ref unwanted8, ref unwanted9, ref unwanted10, ref unwanted11, ref unwanted12);
+                    double unwanted13 = 0;
+                    double unwanted14 = 0;
+                    double unwanted15 = 0;
+                    double unwanted16 = 0;
+                    double unwanted17 = 0;
+                    double unwanted18 = 0;
+                    global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentBackward(x1, x2, w, 1, 0, 0, tdg1, ref tdPotentialTangentX13, ref tdPotentialTangentX23, ref tdPotentialTangentW3, ref unwanted16, ref unwanted17, ref unwanted18);
+                    global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentTangentBackward(x1, x2, w, 1, 0, 0, tx1, tx2, vw, 0, 0, 0, dg1, ref tdPotentialTangentX13, ref tdPotentialTangentX23, ref tdPotentialTangentW3, ref unwanted16, ref unwanted17, ref unwanted18, ref unwanted10, ref unwanted11, ref unwanted12, ref unwanted13, ref unwanted14, ref unwanted15);
                     global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentBackward(x1, x2, w, 1, 0, 0, dg1, ref dPotentialTangentX13, ref dPotentialTangentX23, ref dPotentialTangentW3, ref dPotentialTangentTx13, ref dPotentialTangentTx23, ref dPotentialTangentTw3);
                     tdx1 += tdPotentialTangentX13;
                     dx1 += dPotentialTangentX13;

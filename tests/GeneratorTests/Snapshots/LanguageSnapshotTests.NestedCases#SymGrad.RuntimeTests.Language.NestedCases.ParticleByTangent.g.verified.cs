@@ -233,11 +233,8 @@ namespace SymGrad.RuntimeTests.Language
                     double dPotentialTangentX2 = 0;
                     double tdPotentialTangentW = 0;
                     double dPotentialTangentW = 0;
-                    double tdPotentialTangentTx1 = 0;
                     double dPotentialTangentTx1 = 0;
-                    double tdPotentialTangentTx2 = 0;
                     double dPotentialTangentTx2 = 0;
-                    double tdPotentialTangentTw = 0;
                     double dPotentialTangentTw = 0;
                     if (df2 != 0)
                     {
@@ -247,8 +244,11 @@ namespace SymGrad.RuntimeTests.Language
                         double unwanted4 = 0;
                         double unwanted5 = 0;
                         double unwanted6 = 0;
-                        global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentBackward(x1, x2, w, 0, 1, 0, -tdf2, ref tdPotentialTangentX1, ref tdPotentialTangentX2, ref tdPotentialTangentW, ref tdPotentialTangentTx1, ref tdPotentialTangentTx2, ref tdPotentialTangentTw);
-                        global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentTangentBackward(x1, x2, w, 0, 1, 0, tx1, tx2, vw, 0, 0, 0, -df2, ref tdPotentialTangentX1, ref tdPotentialTangentX2, ref tdPotentialTangentW, ref tdPotentialTangentTx1, ref tdPotentialTangentTx2, ref tdPotentialTangentTw, ref unwanted, ref unwanted2, ref unwanted3, ref unwanted4, ref unwanted5, ref unwanted6);
+                        double unwanted7 = 0;
+                        double unwanted8 = 0;
+                        double unwanted9 = 0;
+                        global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentBackward(x1, x2, w, 0, 1, 0, -tdf2, ref tdPotentialTangentX1, ref tdPotentialTangentX2, ref tdPotentialTangentW, ref unwanted7, ref unwanted8, ref unwanted9);
+                        global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentTangentBackward(x1, x2, w, 0, 1, 0, tx1, tx2, vw, 0, 0, 0, -df2, ref tdPotentialTangentX1, ref tdPotentialTangentX2, ref tdPotentialTangentW, ref unwanted7, ref unwanted8, ref unwanted9, ref unwanted, ref unwanted2, ref unwanted3, ref unwanted4, ref unwanted5, ref unwanted6);
                         global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentBackward(x1, x2, w, 0, 1, 0, -df2, ref dPotentialTangentX1, ref dPotentialTangentX2, ref dPotentialTangentW, ref dPotentialTangentTx1, ref dPotentialTangentTx2, ref dPotentialTangentTw);
                     }
                     tdx1 += tdPotentialTangentX1;
@@ -263,20 +263,20 @@ namespace SymGrad.RuntimeTests.Language
                     double dPotentialTangentX22 = 0;
                     double tdPotentialTangentW2 = 0;
                     double dPotentialTangentW2 = 0;
-                    double tdPotentialTangentTx12 = 0;
                     double dPotentialTangentTx12 = 0;
-                    double tdPotentialTangentTx22 = 0;
                     double dPotentialTangentTx22 = 0;
-                    double tdPotentialTangentTw2 = 0;
                     double dPotentialTangentTw2 = 0;
-                    double unwanted7 = 0;
-                    double unwanted8 = 0;
-                    double unwanted9 = 0;
                     double unwanted10 = 0;
                     double unwanted11 = 0;
                     double unwanted12 = 0;
-                    global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentBackward(x1, x2, w, 1, 0, 0, -tdf1, ref tdPotentialTangentX12, ref tdPotentialTangentX22, ref tdPotentialTangentW2, ref tdPotentialTangentTx12, ref tdPotentialTangentTx22, ref tdPotentialTangentTw2);
-                    global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentTangentBackward(x1, x2, w, 1, 0, 0, tx1, tx2, vw, 0, 0, 0, -df1, ref tdPotentialTangentX12, ref tdPotentialTangentX22, ref tdPotentialTangentW2, ref tdPotentialTangentTx12, ref tdPotentialTangentTx22, ref tdPotentialTangentTw2, ref unwanted7, ref unwanted8, ref unwanted9, ref unwanted10, ref unwanted11, ref unwanted12);
+                    double unwanted13 = 0;
+                    double unwanted14 = 0;
+                    double unwanted15 = 0;
+                    double unwanted16 = 0;
+                    double unwanted17 = 0;
+                    double unwanted18 = 0;
+                    global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentBackward(x1, x2, w, 1, 0, 0, -tdf1, ref tdPotentialTangentX12, ref tdPotentialTangentX22, ref tdPotentialTangentW2, ref unwanted16, ref unwanted17, ref unwanted18);
+                    global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentTangentBackward(x1, x2, w, 1, 0, 0, tx1, tx2, vw, 0, 0, 0, -df1, ref tdPotentialTangentX12, ref tdPotentialTangentX22, ref tdPotentialTangentW2, ref unwanted16, ref unwanted17, ref unwanted18, ref unwanted10, ref unwanted11, ref unwanted12, ref unwanted13, ref unwanted14, ref unwanted15);
                     global::SymGrad.RuntimeTests.Language.NestedCases.PotentialTangentBackward(x1, x2, w, 1, 0, 0, -df1, ref dPotentialTangentX12, ref dPotentialTangentX22, ref dPotentialTangentW2, ref dPotentialTangentTx12, ref dPotentialTangentTx22, ref dPotentialTangentTw2);
                     tdx1 += tdPotentialTangentX12;
                     dx1 += dPotentialTangentX12;

@@ -276,13 +276,9 @@ namespace SymGrad.RuntimeTests.Language
                     double dSaddleTangentY1 = 0;
                     double tdSaddleTangentY2 = 0;
                     double dSaddleTangentY2 = 0;
-                    double tdSaddleTangentTx1 = 0;
                     double dSaddleTangentTx1 = 0;
-                    double tdSaddleTangentTx2 = 0;
                     double dSaddleTangentTx2 = 0;
-                    double tdSaddleTangentTy1 = 0;
                     double dSaddleTangentTy1 = 0;
-                    double tdSaddleTangentTy2 = 0;
                     double dSaddleTangentTy2 = 0;
                     if (dg2 != 0)
                     {
@@ -294,8 +290,12 @@ namespace SymGrad.RuntimeTests.Language
                         double unwanted10 = 0;
                         double unwanted11 = 0;
                         double unwanted12 = 0;
-                        global::SymGrad.RuntimeTests.Language.NestedCases.SaddleTangentBackward(x1, x2, y1, y2, 0, 0, 0, 1, tdg2, ref tdSaddleTangentX1, ref tdSaddleTangentX2, ref tdSaddleTangentY1, ref tdSaddleTangentY2, ref tdSaddleTangentTx1, ref tdSaddleTangentTx2, ref tdSaddleTangentTy1, ref tdSaddleTangentTy2);
-                        global::SymGrad.RuntimeTests.Language.NestedCases.SaddleTangentTangentBackward(x1, x2, y1, y2, 0, 0, 0, 1, vx1, vx2, ty1, ty2, 0, 0, 0, 0, dg2, ref tdSaddleTangentX1, ref tdSaddleTangentX2, ref tdSaddleTangentY1, ref tdSaddleTangentY2, ref tdSaddleTangentTx1, ref tdSaddleTangentTx2, ref tdSaddleTangentTy1, ref tdSaddleTangentTy2, ref unwanted5, ref unwanted6, ref unwanted7, ref unwanted8, ref unwanted9, ref unwanted10, ref unwanted11, ref unwanted12);
+                        double unwanted13 = 0;
+                        double unwanted14 = 0;
+                        double unwanted15 = 0;
+                        double unwanted16 = 0;
+                        global::SymGrad.RuntimeTests.Language.NestedCases.SaddleTangentBackward(x1, x2, y1, y2, 0, 0, 0, 1, tdg2, ref tdSaddleTangentX1, ref tdSaddleTangentX2, ref tdSaddleTangentY1, ref tdSaddleTangentY2, ref unwanted13, ref unwanted14, ref unwanted15, ref unwanted16);
+                        global::SymGrad.RuntimeTests.Language.NestedCases.SaddleTangentTangentBackward(x1, x2, y1, y2, 0, 0, 0, 1, vx1, vx2, ty1, ty2, 0, 0, 0, 0, dg2, ref tdSaddleTangentX1, ref tdSaddleTangentX2, ref tdSaddleTangentY1, ref tdSaddleTangentY2, ref unwanted13, ref unwanted14, ref unwanted15, ref unwanted16, ref unwanted5, ref unwanted6, ref unwanted7, ref unwanted8, ref unwanted9, ref unwanted10, ref unwanted11, ref unwanted12);
                         global::SymGrad.RuntimeTests.Language.NestedCases.SaddleTangentBackward(x1, x2, y1, y2, 0, 0, 0, 1, dg2, ref dSaddleTangentX1, ref dSaddleTangentX2, ref dSaddleTangentY1, ref dSaddleTangentY2, ref dSaddleTangentTx1, ref dSaddleTangentTx2, ref dSaddleTangentTy1, ref dSaddleTangentTy2);
                     }
                     hvx1 += tdSaddleTangentX1;
@@ -313,26 +313,26 @@ namespace SymGrad.RuntimeTests.Language
                     double dSaddleTangentY12 = 0;
                     double tdSaddleTangentY22 = 0;
                     double dSaddleTangentY22 = 0;
-                    double tdSaddleTangentTx12 = 0;
                     double dSaddleTangentTx12 = 0;
-                    double tdSaddleTangentTx22 = 0;
                     double dSaddleTangentTx22 = 0;
-                    double tdSaddleTangentTy12 = 0;
                     double dSaddleTangentTy12 = 0;
-                    double tdSaddleTangentTy22 = 0;
                     double dSaddleTangentTy22 = 0;
                     if (dg1 != 0)
                     {
-                        double unwanted13 = 0;
-                        double unwanted14 = 0;
-                        double unwanted15 = 0;
-                        double unwanted16 = 0;
                         double unwanted17 = 0;
                         double unwanted18 = 0;
                         double unwanted19 = 0;
                         double unwanted20 = 0;
-                        global::SymGrad.RuntimeTests.Language.NestedCases.SaddleTangentBackward(x1, x2, y1, y2, 0, 0, 1, 0, tdg1, ref tdSaddleTangentX12, ref tdSaddleTangentX22, ref tdSaddleTangentY12, ref tdSaddleTangentY22, ref tdSaddleTangentTx12, ref tdSaddleTangentTx22, ref tdSaddleTangentTy12, ref tdSaddleTangentTy22);
-                        global::SymGrad.RuntimeTests.Language.NestedCases.SaddleTangentTangentBackward(x1, x2, y1, y2, 0, 0, 1, 0, vx1, vx2, ty1, ty2, 0, 0, 0, 0, dg1, ref tdSaddleTangentX12, ref tdSaddleTangentX22, ref tdSaddleTangentY12, ref tdSaddleTangentY22, ref tdSaddleTangentTx12, ref tdSaddleTangentTx22, ref tdSaddleTangentTy12, ref tdSaddleTangentTy22, ref unwanted13, ref unwanted14, ref unwanted15, ref unwanted16, ref unwanted17, ref unwanted18, ref unwanted19, ref unwanted20);
+                        double unwanted21 = 0;
+                        double unwanted22 = 0;
+                        double unwanted23 = 0;
+                        double unwanted24 = 0;
+                        double unwanted25 = 0;
+                        double unwanted26 = 0;
+                        double unwanted27 = 0;
+                        double unwanted28 = 0;
+                        global::SymGrad.RuntimeTests.Language.NestedCases.SaddleTangentBackward(x1, x2, y1, y2, 0, 0, 1, 0, tdg1, ref tdSaddleTangentX12, ref tdSaddleTangentX22, ref tdSaddleTangentY12, ref tdSaddleTangentY22, ref unwanted25, ref unwanted26, ref unwanted27, ref unwanted28);
+                        global::SymGrad.RuntimeTests.Language.NestedCases.SaddleTangentTangentBackward(x1, x2, y1, y2, 0, 0, 1, 0, vx1, vx2, ty1, ty2, 0, 0, 0, 0, dg1, ref tdSaddleTangentX12, ref tdSaddleTangentX22, ref tdSaddleTangentY12, ref tdSaddleTangentY22, ref unwanted25, ref unwanted26, ref unwanted27, ref unwanted28, ref unwanted17, ref unwanted18, ref unwanted19, ref unwanted20, ref unwanted21, ref unwanted22, ref unwanted23, ref unwanted24);
                         global::SymGrad.RuntimeTests.Language.NestedCases.SaddleTangentBackward(x1, x2, y1, y2, 0, 0, 1, 0, dg1, ref dSaddleTangentX12, ref dSaddleTangentX22, ref dSaddleTangentY12, ref dSaddleTangentY22, ref dSaddleTangentTx12, ref dSaddleTangentTx22, ref dSaddleTangentTy12, ref dSaddleTangentTy22);
                     }
                     hvx1 += tdSaddleTangentX12;

@@ -136,14 +136,14 @@ namespace SymGrad.RuntimeTests.Language
             double dF_argument = dgy * fTangent;
             double tdFTangentX = 0;
             double tdFTangentY = 0;
-            double tdFTangentTx = 0;
-            double tdFTangentTy = 0;
             double unwanted = 0;
             double unwanted2 = 0;
             double unwanted3 = 0;
             double unwanted4 = 0;
-            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, b, 0, 1, tdgy * F_argument + dgy * tF_argument, ref tdFTangentX, ref tdFTangentY, ref tdFTangentTx, ref tdFTangentTy);
-            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangentBackward(a, b, 0, 1, va, vb, 0, 0, dgy * F_argument, ref tdFTangentX, ref tdFTangentY, ref tdFTangentTx, ref tdFTangentTy, ref unwanted, ref unwanted2, ref unwanted3, ref unwanted4);
+            double unwanted5 = 0;
+            double unwanted6 = 0;
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, b, 0, 1, tdgy * F_argument + dgy * tF_argument, ref tdFTangentX, ref tdFTangentY, ref unwanted5, ref unwanted6);
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangentBackward(a, b, 0, 1, va, vb, 0, 0, dgy * F_argument, ref tdFTangentX, ref tdFTangentY, ref unwanted5, ref unwanted6, ref unwanted, ref unwanted2, ref unwanted3, ref unwanted4);
             hva += tdFTangentX;
             hvb += tdFTangentY;
             // FBackward(a, b, a * b, ref gx, ref gy)   ∂gx/∂F_argument = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0)
@@ -154,14 +154,14 @@ namespace SymGrad.RuntimeTests.Language
             dF_argument += dgx * fTangent2;
             double tdFTangentX2 = 0;
             double tdFTangentY2 = 0;
-            double tdFTangentTx2 = 0;
-            double tdFTangentTy2 = 0;
-            double unwanted5 = 0;
-            double unwanted6 = 0;
             double unwanted7 = 0;
             double unwanted8 = 0;
-            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, b, 1, 0, tdgx * F_argument + dgx * tF_argument, ref tdFTangentX2, ref tdFTangentY2, ref tdFTangentTx2, ref tdFTangentTy2);
-            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangentBackward(a, b, 1, 0, va, vb, 0, 0, dgx * F_argument, ref tdFTangentX2, ref tdFTangentY2, ref tdFTangentTx2, ref tdFTangentTy2, ref unwanted5, ref unwanted6, ref unwanted7, ref unwanted8);
+            double unwanted9 = 0;
+            double unwanted10 = 0;
+            double unwanted11 = 0;
+            double unwanted12 = 0;
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, b, 1, 0, tdgx * F_argument + dgx * tF_argument, ref tdFTangentX2, ref tdFTangentY2, ref unwanted11, ref unwanted12);
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangentBackward(a, b, 1, 0, va, vb, 0, 0, dgx * F_argument, ref tdFTangentX2, ref tdFTangentY2, ref unwanted11, ref unwanted12, ref unwanted7, ref unwanted8, ref unwanted9, ref unwanted10);
             hva += tdFTangentX2;
             hvb += tdFTangentY2;
             // double F_argument = a * b;   ∂F_argument/∂a = b; ∂F_argument/∂b = a

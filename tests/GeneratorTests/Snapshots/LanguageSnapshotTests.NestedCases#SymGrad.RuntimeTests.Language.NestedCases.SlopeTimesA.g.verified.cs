@@ -87,14 +87,14 @@ namespace SymGrad.RuntimeTests.Language
             // double d = FTangent(a, 2 * a, 1, 0);
             double tdFTangentX = 0;
             double tdFTangentY = 0;
-            double tdFTangentTx = 0;
-            double tdFTangentTy = 0;
             double unwanted = 0;
             double unwanted2 = 0;
             double unwanted3 = 0;
             double unwanted4 = 0;
-            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, 2.0 * a, 1, 0, tdd, ref tdFTangentX, ref tdFTangentY, ref tdFTangentTx, ref tdFTangentTy);
-            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangentBackward(a, 2.0 * a, 1, 0, va, 2.0 * va, 0, 0, dd, ref tdFTangentX, ref tdFTangentY, ref tdFTangentTx, ref tdFTangentTy, ref unwanted, ref unwanted2, ref unwanted3, ref unwanted4);
+            double unwanted5 = 0;
+            double unwanted6 = 0;
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, 2.0 * a, 1, 0, tdd, ref tdFTangentX, ref tdFTangentY, ref unwanted5, ref unwanted6);
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangentBackward(a, 2.0 * a, 1, 0, va, 2.0 * va, 0, 0, dd, ref tdFTangentX, ref tdFTangentY, ref unwanted5, ref unwanted6, ref unwanted, ref unwanted2, ref unwanted3, ref unwanted4);
             hva += tdFTangentX;
             hva += 2.0 * tdFTangentY;
         }

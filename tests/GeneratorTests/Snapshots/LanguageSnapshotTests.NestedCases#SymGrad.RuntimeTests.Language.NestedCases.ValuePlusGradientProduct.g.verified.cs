@@ -131,27 +131,27 @@ namespace SymGrad.RuntimeTests.Language
             // FGradient(a, b, ref gx, ref gy)
             double tdFTangentX = 0;
             double tdFTangentY = 0;
-            double tdFTangentTx = 0;
-            double tdFTangentTy = 0;
             double unwanted3 = 0;
             double unwanted4 = 0;
             double unwanted5 = 0;
             double unwanted6 = 0;
-            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, b, 0, 1, tdgy, ref tdFTangentX, ref tdFTangentY, ref tdFTangentTx, ref tdFTangentTy);
-            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangentBackward(a, b, 0, 1, va, vb, 0, 0, dgy, ref tdFTangentX, ref tdFTangentY, ref tdFTangentTx, ref tdFTangentTy, ref unwanted3, ref unwanted4, ref unwanted5, ref unwanted6);
+            double unwanted7 = 0;
+            double unwanted8 = 0;
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, b, 0, 1, tdgy, ref tdFTangentX, ref tdFTangentY, ref unwanted7, ref unwanted8);
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangentBackward(a, b, 0, 1, va, vb, 0, 0, dgy, ref tdFTangentX, ref tdFTangentY, ref unwanted7, ref unwanted8, ref unwanted3, ref unwanted4, ref unwanted5, ref unwanted6);
             hva += tdFTangentX;
             hvb += tdFTangentY;
             // FGradient(a, b, ref gx, ref gy)
             double tdFTangentX2 = 0;
             double tdFTangentY2 = 0;
-            double tdFTangentTx2 = 0;
-            double tdFTangentTy2 = 0;
-            double unwanted7 = 0;
-            double unwanted8 = 0;
             double unwanted9 = 0;
             double unwanted10 = 0;
-            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, b, 1, 0, tdgx, ref tdFTangentX2, ref tdFTangentY2, ref tdFTangentTx2, ref tdFTangentTy2);
-            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangentBackward(a, b, 1, 0, va, vb, 0, 0, dgx, ref tdFTangentX2, ref tdFTangentY2, ref tdFTangentTx2, ref tdFTangentTy2, ref unwanted7, ref unwanted8, ref unwanted9, ref unwanted10);
+            double unwanted11 = 0;
+            double unwanted12 = 0;
+            double unwanted13 = 0;
+            double unwanted14 = 0;
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, b, 1, 0, tdgx, ref tdFTangentX2, ref tdFTangentY2, ref unwanted13, ref unwanted14);
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangentBackward(a, b, 1, 0, va, vb, 0, 0, dgx, ref tdFTangentX2, ref tdFTangentY2, ref unwanted13, ref unwanted14, ref unwanted9, ref unwanted10, ref unwanted11, ref unwanted12);
             hva += tdFTangentX2;
             hvb += tdFTangentY2;
         }

@@ -81,14 +81,14 @@ namespace SymGrad.RuntimeTests.Regressions
             double tds = u2 * ts;
             double ds = u2 * s;
             // double s = TwoArguments(Math.Sin(0.25), Math.Sin(b));
-            double tdTwoArgumentsA = 0;
             double dTwoArgumentsA = 0;
             double tdTwoArgumentsB = 0;
             double dTwoArgumentsB = 0;
             double unwanted = 0;
             double unwanted2 = 0;
-            global::SymGrad.RuntimeTests.Regressions.EngineCases.TwoArgumentsBackward(global::System.Math.Sin(0.25), global::System.Math.Sin(b), tds, ref tdTwoArgumentsA, ref tdTwoArgumentsB);
-            global::SymGrad.RuntimeTests.Regressions.EngineCases.TwoArgumentsTangentBackward(global::System.Math.Sin(0.25), global::System.Math.Sin(b), 0, global::System.Math.Cos(b) * vb, ds, ref tdTwoArgumentsA, ref tdTwoArgumentsB, ref unwanted, ref unwanted2);
+            double unwanted3 = 0;
+            global::SymGrad.RuntimeTests.Regressions.EngineCases.TwoArgumentsBackward(global::System.Math.Sin(0.25), global::System.Math.Sin(b), tds, ref unwanted3, ref tdTwoArgumentsB);
+            global::SymGrad.RuntimeTests.Regressions.EngineCases.TwoArgumentsTangentBackward(global::System.Math.Sin(0.25), global::System.Math.Sin(b), 0, global::System.Math.Cos(b) * vb, ds, ref unwanted3, ref tdTwoArgumentsB, ref unwanted, ref unwanted2);
             global::SymGrad.RuntimeTests.Regressions.EngineCases.TwoArgumentsBackward(global::System.Math.Sin(0.25), global::System.Math.Sin(b), ds, ref dTwoArgumentsA, ref dTwoArgumentsB);
             double v = global::System.Math.Cos(b);
             hvb += tdTwoArgumentsB * v - dTwoArgumentsB * global::System.Math.Sin(b) * vb;

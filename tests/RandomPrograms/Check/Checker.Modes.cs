@@ -99,6 +99,10 @@ namespace SymGrad.RandomPrograms.Check
             if (m.Params.Any(p => p.InStructSpan && p.IsDifferentiable)) _result.Count("MHessianVector (P15) checked on a method with a span of structs");
             if (m.GradientFields.Any()) _result.Count("MHessianVector (P15) checked on a method reading a layer's differentiable fields");
             if (Measure.All(m.Body).Any(n => n is CallExpr { IsNested: true } or CallStmt { IsNested: true })) _result.Count("MHessianVector (P15) checked on a method with nested calls (F's third order)");
+            if (Measure.All(m.Body).Any(n => n is CallExpr { IsNested: true } c && CallsOwnMethods(c.Callee) || n is CallStmt { IsNested: true } s && CallsOwnMethods(s.Callee)))
+                _result.Count("MHessianVector (P15) checked on a method with nested calls of an F calling methods of its own (their third orders)");
+            bool CallsOwnMethods(string f) => _compiled.Program.Methods.FirstOrDefault(x => x.Name == f) is { } callee
+                && Measure.All(callee.Body).Any(n => n is CallExpr { IsNn: false, IsNested: false });
             double[] Direction() => columns.Select(_ => (double)(float)(-1 + 2 * Uniform(_modes))).ToArray();
             var v = Direction();
             var u = Direction();

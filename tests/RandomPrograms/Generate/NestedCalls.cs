@@ -23,15 +23,18 @@ namespace SymGrad.RandomPrograms.Generate
         /// <summary>The name of the helper whose generated methods the others call.</summary>
         public const string Helper = "N0";
 
-        /// <summary>What the helper is built from: a real result of scalars, nothing it cannot be differentiated twice through.</summary>
-        public static FeatureSet Restrict(FeatureSet f)
+        /// <summary>
+        /// What the helper is built from: a real result of scalars, nothing it cannot be differentiated twice through — and,
+        /// when <paramref name="calls"/>, calls of the helpers before it (its own callee, built from the same restriction).
+        /// </summary>
+        public static FeatureSet Restrict(FeatureSet f, bool calls = false)
         {
             var weights = f.Weights.ToDictionary(kv => kv.Key, kv => kv.Value);
             foreach (var off in new[]
             {
                 Feature.SpanInputs, Feature.SpanOutputs, Feature.NnPrimitives, Feature.RegisteredLibrary, Feature.UserCalls,
                 Feature.SpanWritingCalls, Feature.NestedCalls, Feature.Structs,
-            })
+            }.Where(off => !(calls && off == Feature.UserCalls)))
             {
                 weights[off] = 0;
             }

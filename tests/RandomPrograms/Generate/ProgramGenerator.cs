@@ -42,10 +42,17 @@ namespace SymGrad.RandomPrograms.Generate
             bool generics = f.On(Feature.Generics) && r.Chance(Math.Min(0.9, 0.25 * f[Feature.Generics]));
             var form = generics && r.Chance(0.3) ? GenericForm.StructIeee754 : GenericForm.Ieee754;
 
-            // Nested differentiation: a scalar helper whose FTangent, FGradient and FBackward the others call (see NestedCalls).
+            // Nested differentiation: a scalar helper whose FTangent, FGradient and FBackward the others call (see NestedCalls);
+            // half the time it may call a scalar helper of its own (F's third order then goes through its callee's).
             if (f.On(Feature.NestedCalls) && r.Chance(Math.Min(0.9, 0.3 * f[Feature.NestedCalls])))
             {
-                methods.Add(new MethodBuilder(r, NestedCalls.Restrict(f), methods, false, NestedCalls.Helper).Build());
+                bool calls = f.On(Feature.UserCalls) && r.Chance(0.5);
+                if (calls)
+                {
+                    methods.Add(new MethodBuilder(r, NestedCalls.Restrict(f), methods, false, NestedCalls.Helper + "Callee").Build());
+                }
+
+                methods.Add(new MethodBuilder(r, NestedCalls.Restrict(f, calls), methods, false, NestedCalls.Helper).Build());
             }
 
             for (int k = 0; k <= helpers; k++)

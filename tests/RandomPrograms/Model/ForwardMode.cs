@@ -77,11 +77,20 @@ namespace SymGrad.RandomPrograms.Model
 
         /// <summary>
         /// Whether SymGrad writes <c>FHessianVectorTangent</c> and <c>FTangentTangentBackward</c> for F, so that a caller of
-        /// FTangent (or FGradient/FBackward) has <c>MHessianVector</c>: F nestable, calling nothing (the tangent of a callee's
-        /// or a registered function's second order is not written).
+        /// FTangent (or FGradient/FBackward) has <c>MHessianVector</c>: F nestable, calling only methods of the program with a
+        /// third order of their own (theirs are written too); no <c>Nn</c> loss, library function or nested call (the tangent
+        /// of a registered second order, or a fourth derivative, is not written).
         /// </summary>
-        public static bool ThirdOrder(ProgramModel program, Method? f) => Nestable(program, f)
-            && Measure.All(f!.Body).All(n => n is not (CallExpr or CallStmt) && !(n is MathCall c && MathNames.Library.Contains(c.Function)));
+        public static bool ThirdOrder(ProgramModel program, Method? f) => ThirdOrder(program, f, new HashSet<string>());
+
+        private static bool ThirdOrder(ProgramModel program, Method? f, HashSet<string> seen) => Nestable(program, f) && seen.Add(f!.Name)
+            && Measure.All(f.Body).All(n => n switch
+            {
+                CallStmt or CallExpr { IsNn: true } or CallExpr { IsNested: true } => false,
+                CallExpr c => ThirdOrder(program, Callee(program, c.Callee), new HashSet<string>(seen)),
+                MathCall c => !MathNames.Library.Contains(c.Function),
+                _ => true,
+            });
 
         /// <summary>
         /// Whether SymGrad writes <c>FTangentBackward</c>/<c>FTangentTangent</c> for F, so that a caller may call FTangent (or

@@ -194,5 +194,41 @@ namespace SymGrad.RuntimeTests.Language
             FGradient(a, WritesThree(y[2], y, a, 2), ref ga, ref gb);
             y[1] = y[2] * ga * gb;
         }
+
+        [Differentiable]
+        public static double Bump(double x, double y) => (Math.Exp(-x * x) * y) + (x * y * y);
+
+        /// <summary>Calls Bump twice, one call inside a Math function's argument.</summary>
+        [Differentiable]
+        public static double Layered(double x, double y) => (Bump(x * y, y) * x) + Math.Sin(Bump(y, x));
+
+        /// <summary>Calls Layered (which calls Bump) for each element: two levels of calls below it.</summary>
+        [Differentiable]
+        public static double SpanOfLayered(ReadOnlySpan<double> w, double s)
+        {
+            double acc = 0;
+            for (int i = 0; i < w.Length; i++)
+            {
+                acc += Layered(w[i], s);
+            }
+
+            return acc * s;
+        }
+
+        /// <summary>
+        /// The slope of SpanOfLayered along (d, 1), times s: its Hessian-vector product needs SpanOfLayered's third derivative,
+        /// which calls Layered's and Bump's (SpanOfLayeredHessianVectorTangent → LayeredTangentTangentBackward → …).
+        /// </summary>
+        [Differentiable]
+        public static double SlopeThroughCalls(ReadOnlySpan<double> w, ReadOnlySpan<double> d, double s) => SpanOfLayeredTangent(w, s, d, 1.0) * s;
+
+        /// <summary>Layered's value and gradient by LayeredGradient (reverse over reverse through Layered's calls of Bump).</summary>
+        [Differentiable]
+        public static double GradientThroughCalls(double a, double b)
+        {
+            double ga = 0, gb = 0;
+            double v = LayeredGradient(a, b, ref ga, ref gb);
+            return (v * ga) + (gb * gb);
+        }
     }
 }

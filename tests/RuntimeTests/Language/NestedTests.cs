@@ -208,10 +208,12 @@ namespace SymGrad.RuntimeTests.Language
 
         private delegate double Gradient1(double a, ref double da);
 
+        private delegate double SpanGradient(ReadOnlySpan<double> w, ReadOnlySpan<double> d, double s, Span<double> dw, Span<double> dd, ref double ds);
+
         /// <summary>
         /// MHessianVector of methods calling FTangent, FGradient or FBackward (forward over reverse over a nested derivative:
-        /// a third derivative of F, FHessianVectorTangent, reaches it through FTangentTangentBackward), against central
-        /// differences of MGradient along the direction.
+        /// a third derivative of F, FHessianVectorTangent, reaches it through FTangentTangentBackward — and, where F calls
+        /// methods of its own, through theirs), against central differences of MGradient along the direction.
         /// </summary>
         [Theory]
         [MemberData(nameof(SeedData))]
@@ -225,6 +227,7 @@ namespace SymGrad.RuntimeTests.Language
                 (NestedCases.SeededBackwardHessianVector, NestedCases.SeededBackwardGradient),
                 (NestedCases.TangentsAsArgumentsHessianVector, NestedCases.TangentsAsArgumentsGradient),
                 (NestedCases.SaddleMaxHessianVector, NestedCases.SaddleMaxGradient),
+                (NestedCases.GradientThroughCallsHessianVector, NestedCases.GradientThroughCallsGradient),
             })
             {
                 double ha = 0, hb = 0;
@@ -270,16 +273,29 @@ namespace SymGrad.RuntimeTests.Language
             double[] w = Random(rng, 4), d = Random(rng, 4), vw = Random(rng, 4), vd = Random(rng, 4), hw = new double[4], hd = new double[4];
             double s = 0.5 + rng.NextDouble(), vs = rng.NextDouble() - 0.5, hs = 0;
             NestedCases.DirectionalSlopeHessianVector(w, d, s, vw, vd, vs, hw, hd, ref hs);
-            double[] Along(double h)
+            // The gradient at (w, d, s) + h·(vw, vd, vs), as one vector.
+            double[] Along(SpanGradient gradient, double h)
             {
                 double[] dw = new double[4], dd = new double[4];
                 double ds = 0;
-                NestedCases.DirectionalSlopeGradient(w.Zip(vw, (x, v) => x + (h * v)).ToArray(), d.Zip(vd, (x, v) => x + (h * v)).ToArray(), s + (h * vs), dw, dd, ref ds);
+                gradient(w.Zip(vw, (x, v) => x + (h * v)).ToArray(), d.Zip(vd, (x, v) => x + (h * v)).ToArray(), s + (h * vs), dw, dd, ref ds);
                 return dw.Concat(dd).Append(ds).ToArray();
             }
 
-            double[] up = Along(H), down = Along(-H), product = hw.Concat(hd).Append(hs).ToArray();
-            for (int i = 0; i < product.Length; i++) AssertClose((up[i] - down[i]) / (2 * H), product[i]);
+            void AssertProduct(SpanGradient gradient)
+            {
+                double[] up = Along(gradient, H), down = Along(gradient, -H), product = hw.Concat(hd).Append(hs).ToArray();
+                for (int i = 0; i < product.Length; i++) AssertClose((up[i] - down[i]) / (2 * H), product[i]);
+            }
+
+            AssertProduct(NestedCases.DirectionalSlopeGradient);
+
+            // Through two levels of calls: SlopeThroughCalls = ∇SpanOfLayered(w, s)·(d, 1)·s, SpanOfLayered calling Layered, Layered Bump.
+            Array.Clear(hw);
+            Array.Clear(hd);
+            hs = 0;
+            NestedCases.SlopeThroughCallsHessianVector(w, d, s, vw, vd, vs, hw, hd, ref hs);
+            AssertProduct(NestedCases.SlopeThroughCallsGradient);
         }
 
         private static double Central(Func<double, double> f, double x) => (f(x + H) - f(x - H)) / (2 * H);
