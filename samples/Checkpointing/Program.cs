@@ -1,9 +1,10 @@
 // Measures checkpointed loops against taped ones, one loop and one mode per process so that the peak resident set
 // (VmHWM in /proc/self/status) is that mode's:
 //
-//   dotnet run -c Release --project samples/Checkpointing -- <rollout|driven|recurrence> <taped|checkpointed> [steps] [repeats]
+//   dotnet run -c Release --project samples/Checkpointing -- <rollout|driven|recurrence> <taped|checkpointed|taped-hvp|checkpointed-hvp> [steps] [repeats]
 //
-// It prints the gradient, the median time of the untaped forward and of the gradient (forward + backward), their ratio,
+// It prints the gradient (or, for the -hvp modes, the Hessian-vector product along (1, ½, ¼) of the scalars and ½ of each
+// x), the median time of the untaped forward and of the gradient (forward + backward) or product, their ratio,
 // the untaped forward steps the schedule adds per step, the workspace's reserve, the bytes a steady-state call allocates,
 // and the peak resident set. samples/Checkpointing/measure.sh runs every combination.
 using System;
@@ -13,21 +14,21 @@ using System.Linq;
 using SymGrad;
 using SymGrad.Samples.Checkpointing;
 
-string[] loops = { "rollout", "driven", "recurrence" }, modes = { "taped", "checkpointed" };
+string[] loops = { "rollout", "driven", "recurrence" }, modes = { "taped", "checkpointed", "taped-hvp", "checkpointed-hvp" };
 string loop = args.Length > 0 ? args[0] : "rollout";
 string mode = args.Length > 1 ? args[1] : "checkpointed";
 if (args.Length > 4 || !loops.Contains(loop) || !modes.Contains(mode)
     || !TryCount(args, 2, 10_000_000, out int steps) || !TryCount(args, 3, 5, out int repeats) || repeats < 1)
 {
-    Console.Error.WriteLine("usage: <rollout|driven|recurrence> <taped|checkpointed> [steps ≥ 0, default 10000000] [repeats ≥ 1, default 5]; got '" + string.Join(" ", args) + "'.");
+    Console.Error.WriteLine("usage: <rollout|driven|recurrence> <taped|checkpointed|taped-hvp|checkpointed-hvp> [steps ≥ 0, default 10000000] [repeats ≥ 1, default 5]; got '" + string.Join(" ", args) + "'.");
     return 1;
 }
 
-bool checkpointed = mode == "checkpointed";
+bool checkpointed = mode.StartsWith("checkpointed", StringComparison.Ordinal), hvp = mode.EndsWith("-hvp", StringComparison.Ordinal);
 long baseline = PeakKiB();
 
 double[] x = loop == "recurrence" ? Enumerable.Range(0, steps).Select(i => Math.Sin(0.001 * i)).ToArray() : Array.Empty<double>();
-double[] dx = new double[x.Length];
+double[] dx = new double[x.Length], vx = x.Select(_ => 0.5).ToArray();
 double[] gradient = new double[3];
 
 Func<double> forward = loop switch
@@ -37,11 +38,19 @@ Func<double> forward = loop switch
     _ => () => Loops.Recurrence(x, 0.9),
 };
 
+string kind = hvp ? loop + "-hvp" : loop; // what Gradient() runs, named once: a string built per call would allocate
+
 double Gradient()
 {
-    double d0 = 0, d1 = 0, d2 = 0, value;
-    switch (loop, checkpointed)
+    double d0 = 0, d1 = 0, d2 = 0, value = 0;
+    switch (kind, checkpointed)
     {
+        case ("rollout-hvp", false): Loops.RolloutHessianVector(1.0, 0.0, 4.0, steps, 1, 0.5, 0.25, ref d0, ref d1, ref d2); break;
+        case ("rollout-hvp", true): Loops.RolloutCheckpointedHessianVector(1.0, 0.0, 4.0, steps, 1, 0.5, 0.25, ref d0, ref d1, ref d2); break;
+        case ("driven-hvp", false): Loops.DrivenHessianVector(0.9, 0.5, steps, 1, 0.5, ref d0, ref d1); break;
+        case ("driven-hvp", true): Loops.DrivenCheckpointedHessianVector(0.9, 0.5, steps, 1, 0.5, ref d0, ref d1); break;
+        case ("recurrence-hvp", false): dx.AsSpan().Clear(); Loops.RecurrenceHessianVector(x, 0.9, vx, 1, dx, ref d0); break;
+        case ("recurrence-hvp", true): dx.AsSpan().Clear(); Loops.RecurrenceCheckpointedHessianVector(x, 0.9, vx, 1, dx, ref d0); break;
         case ("rollout", false): value = Loops.RolloutGradient(1.0, 0.0, 4.0, steps, ref d0, ref d1, ref d2); break;
         case ("rollout", true): value = Loops.RolloutCheckpointedGradient(1.0, 0.0, 4.0, steps, ref d0, ref d1, ref d2); break;
         case ("driven", false): value = Loops.DrivenGradient(0.9, 0.5, steps, ref d0, ref d1); break;
@@ -78,12 +87,12 @@ double result = Gradient();
 long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 int snapshots = Revolve.DefaultSnapshots(steps);
 long advances = Revolve.OptimalForwardSteps(steps, snapshots);
-Console.WriteLine($"{loop} {(checkpointed ? "checkpointed" : "taped")}, {steps:N0} steps: value {result:R}, gradient [{string.Join(", ", gradient.Select(g => g.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}]{(x.Length > 0 ? $", dx[0] {dx[0]:R}" : "")}");
-Console.WriteLine($"  forward (untaped) {forwardMs:F1} ms, gradient {gradientMs:F1} ms (medians of {repeats}): {gradientMs / forwardMs:F2}× the forward");
+Console.WriteLine($"{loop} {mode}, {steps:N0} steps: {(hvp ? "" : $"value {result:R}, ")}{(hvp ? "H·v" : "gradient")} [{string.Join(", ", gradient.Select(g => g.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}]{(x.Length > 0 ? $", dx[0] {dx[0]:R}" : "")}");
+Console.WriteLine($"  forward (untaped) {forwardMs:F1} ms, {(hvp ? "Hessian-vector product" : "gradient")} {gradientMs:F1} ms (medians of {repeats}): {gradientMs / forwardMs:F2}× the forward");
 if (checkpointed)
 {
     // These loops' trip counts are known where they start: the schedule's first sweep is the loop's forward run.
-    Console.WriteLine($"  schedule: {snapshots} snapshots, {advances:N0} untaped steps (its first sweep included) = {(double)advances / steps:F2} per step; with the taped turns each step runs {(double)(advances + steps) / steps:F2} times in MBackward");
+    Console.WriteLine($"  schedule: {snapshots} snapshots, {advances:N0} untaped steps (its first sweep included) = {(double)advances / steps:F2} per step; with the taped turns each step runs {(double)(advances + steps) / steps:F2} times in {(hvp ? "MHessianVector" : "MBackward")}");
 }
 
 Console.WriteLine($"  workspace reserve after the call {Workspace.Current.ReservedBytes / 1024.0:N0} KiB; a steady-state call allocated {allocated} bytes");

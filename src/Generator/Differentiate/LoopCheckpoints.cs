@@ -19,7 +19,8 @@ namespace SymGrad.Generator.Differentiate
     /// that taped body from the state before the step, so it sees exactly that. The state a step starts from is what the
     /// body reads before it writes it (loop-carried scalars), plus the counter, a function of the step number. What runs
     /// after the loop sees the untaped loop's final values; what runs before it in the reverse sweep sees the start's,
-    /// restored by the schedule's last action. MHessianVector, built from the same backward, keeps its tape.
+    /// restored by the schedule's last action. MHessianVector, the tangent of this rewritten backward, runs the same schedule:
+    /// each snapshot's push and pop of a variable share one pair, so the tangent builder pushes and pops its tangent beside it.
     /// </para>
     /// <para>
     /// A loop is left taped, with a comment saying why, when its body writes span elements or calls a method that writes
@@ -75,6 +76,10 @@ namespace SymGrad.Generator.Differentiate
             private readonly Dictionary<string, Variable> _variables;
             private int _pair = -1; // the snapshots' pushes and pops: negative, never the optimiser's pairs
 
+            // One pair per state variable of a loop, shared by all its snapshots' pushes and pops: a tangent of the rewritten
+            // body (MHessianVector of a checkpointed method) pushes and pops the variable's tangent beside it at each of them.
+            private readonly Dictionary<string, int> _snapshotPairs = new();
+
             public Rewrite(BackwardProgram program, CheckpointOptions options, NameAllocator names, Dictionary<string, Variable> variables)
             {
                 _program = program;
@@ -89,6 +94,7 @@ namespace SymGrad.Generator.Differentiate
             {
                 var loop = (For)forward[at];
                 var reversed = (For)reverse[reversedAt];
+                _snapshotPairs.Clear();
                 List<Stmt> body = Walk.All(loop.Body).ToList();
                 if (!body.OfType<Push>().Any())
                 {
@@ -433,10 +439,12 @@ namespace SymGrad.Generator.Differentiate
             }
 
             private IEnumerable<Stmt> Pushes(List<(string Name, string Type)> state) =>
-                state.Select(v => (Stmt)new Push(new Name(v.Name, v.Type), _pair--)).ToList();
+                state.Select(v => (Stmt)new Push(new Name(v.Name, v.Type), SnapshotPair(v.Name))).ToList();
 
             private IEnumerable<Stmt> Restores(List<(string Name, string Type)> state) =>
-                state.AsEnumerable().Reverse().Select(v => (Stmt)new Assign(new Name(v.Name, v.Type), "=", new Pop(v.Type, _pair--), "")).ToList();
+                state.AsEnumerable().Reverse().Select(v => (Stmt)new Assign(new Name(v.Name, v.Type), "=", new Pop(v.Type, SnapshotPair(v.Name)), "")).ToList();
+
+            private int SnapshotPair(string variable) => _snapshotPairs.TryGetValue(variable, out int pair) ? pair : _snapshotPairs[variable] = _pair--;
 
             private string Declare(string name, string type)
             {

@@ -272,7 +272,7 @@ namespace SymGrad.Generator.Emit
                 return null;
             }
 
-            Block body = BackwardBody(program);
+            Block body = BackwardBody(program, checkpointed: model); // the loops MBackward checkpoints, checkpointed here too: the state and its tangent snapshotted
             var names = new NameAllocator(model.TakenNames.Concat(Walk.All(body).SelectMany(Walk.Expressions).SelectMany(Reads.Of))
                 .Concat(Walk.All(body).OfType<LocalDecl>().Select(d => d.Name)).Concat(program.Variables.Keys).Concat(program.Gradients.Values)
                 .Append(program.Workspace).Append(program.Signature.WorkspaceMark).Append(program.Signature.DResult));

@@ -167,51 +167,91 @@ namespace SymGrad.RuntimeTests.Checkpointing
                 double h = a;
                 int k = 0;
                 int trips = 0;
+                // Checkpointed: the state at the start (h, k) is saved, the steps run untaped and are counted.
+                workspace.Doubles.Push(h);
+                workspace.Doubles.Push(th);
+                workspace.Ints.Push(k);
                 while (k < x.Length && h < 2.5)
                 {
                     trips++;
-                    workspace.Doubles.Push(h);
-                    workspace.Doubles.Push(th);
                     double u = -h;
                     double exp2 = global::System.Math.Exp(u);
                     double u2 = exp2 * x[k];
                     th = th + ((exp2 * vx[k] - exp2 * th * x[k]) * x[k] + u2 * vx[k]);
                     h = h + u2 * x[k];
-                    workspace.Ints.Push(k);
                     k++;
                 }
-                workspace.Ints.Push(trips);
                 // Reverse sweep: adjoints, last statement first.
                 // return h * a;   ∂result/∂h = a; ∂result/∂a = h
                 double tdh = dResult * va;
                 double dh = dResult * a;
                 hva += dResult * th;
                 // while (k < x.Length && h < 2.5)
-                for (int trip = workspace.Ints.Pop() - 1; trip >= 0; trip--)
+                // Checkpointed (binomial, Revolve): from snapshots of the state (h, k), steps are rerun untaped
+                // and each step is run taped and reversed in turn, last first; the last action restores the start.
+                global::SymGrad.Revolve revolve = workspace.Revolve(trips, snapshots: 2);
+                while (revolve.Next())
                 {
-                    // k++;
-                    k = workspace.Ints.Pop();
-                    // h = h + Math.Exp(-h) * x[k] * x[k];   ∂h/∂h = 1 - x[k]·x[k]·Exp(-h); ∂h/∂x[k] = x[k]·Exp(-h) + Exp(-h)·x[k]
-                    double tg = tdh;
-                    double g = dh;
-                    th = workspace.Doubles.Pop();
-                    h = workspace.Doubles.Pop();
-                    tdh = tg;
-                    dh = g;
-                    double tg2 = tg * x[k] + g * vx[k];
-                    double g2 = g * x[k];
-                    double u3 = -h;
-                    double exp3 = global::System.Math.Exp(u3);
-                    double texp = -(exp3 * th);
-                    double exp = exp3;
-                    double u4 = g2 * x[k];
-                    tdh -= (tg2 * x[k] + g2 * vx[k]) * exp + u4 * texp;
-                    dh -= u4 * exp;
-                    hvx[k] += tg2 * exp + g2 * texp;
-                    double u5 = -h;
-                    double exp4 = global::System.Math.Exp(u5);
-                    double u6 = g * exp4;
-                    hvx[k] += (tg * exp4 - g * exp4 * th) * x[k] + u6 * vx[k];
+                    if (revolve.Action == global::SymGrad.RevolveAction.Advance)
+                    {
+                        for (int i = revolve.From; i < revolve.To; i++)
+                        {
+                            double u3 = -h;
+                            double exp3 = global::System.Math.Exp(u3);
+                            double u4 = exp3 * x[k];
+                            th = th + ((exp3 * vx[k] - exp3 * th * x[k]) * x[k] + u4 * vx[k]);
+                            h = h + u4 * x[k];
+                            k++;
+                        }
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Store)
+                    {
+                        workspace.Doubles.Push(h);
+                        workspace.Doubles.Push(th);
+                        workspace.Ints.Push(k);
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Restore)
+                    {
+                        k = workspace.Ints.Pop();
+                        th = workspace.Doubles.Pop();
+                        h = workspace.Doubles.Pop();
+                    }
+                    else
+                    {
+                        // This step taped, then reversed.
+                        workspace.Doubles.Push(h);
+                        workspace.Doubles.Push(th);
+                        double u5 = -h;
+                        double exp4 = global::System.Math.Exp(u5);
+                        double u6 = exp4 * x[k];
+                        th = th + ((exp4 * vx[k] - exp4 * th * x[k]) * x[k] + u6 * vx[k]);
+                        h = h + u6 * x[k];
+                        workspace.Ints.Push(k);
+                        k++;
+                        // k++;
+                        k = workspace.Ints.Pop();
+                        // h = h + Math.Exp(-h) * x[k] * x[k];   ∂h/∂h = 1 - x[k]·x[k]·Exp(-h); ∂h/∂x[k] = x[k]·Exp(-h) + Exp(-h)·x[k]
+                        double tg = tdh;
+                        double g = dh;
+                        th = workspace.Doubles.Pop();
+                        h = workspace.Doubles.Pop();
+                        tdh = tg;
+                        dh = g;
+                        double tg2 = tg * x[k] + g * vx[k];
+                        double g2 = g * x[k];
+                        double u7 = -h;
+                        double exp5 = global::System.Math.Exp(u7);
+                        double texp = -(exp5 * th);
+                        double exp = exp5;
+                        double u8 = g2 * x[k];
+                        tdh -= (tg2 * x[k] + g2 * vx[k]) * exp + u8 * texp;
+                        dh -= u8 * exp;
+                        hvx[k] += tg2 * exp + g2 * texp;
+                        double u9 = -h;
+                        double exp6 = global::System.Math.Exp(u9);
+                        double u10 = g * exp6;
+                        hvx[k] += (tg * exp6 - g * exp6 * th) * x[k] + u10 * vx[k];
+                    }
                 }
                 // double h = a;
                 hva += tdh;

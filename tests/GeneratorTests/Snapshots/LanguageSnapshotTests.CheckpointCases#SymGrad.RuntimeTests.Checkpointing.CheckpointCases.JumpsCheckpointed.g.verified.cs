@@ -327,13 +327,17 @@ namespace SymGrad.RuntimeTests.Checkpointing
                 double h = 0.1;
                 bool broke = false;
                 int trips = 0;
+                int tStart = x.Length - 1;
+                // Checkpointed: the state at the start (s, h) is saved, the steps run untaped and are counted.
                 double ts = 0;
                 double s = 0;
+                workspace.Doubles.Push(s);
+                workspace.Doubles.Push(ts);
+                workspace.Doubles.Push(h);
+                workspace.Doubles.Push(th);
                 for (int t = x.Length - 1; !returned && (!broke && t >= 1); t -= 2)
                 {
                     trips++;
-                    workspace.Doubles.Push(s);
-                    workspace.Doubles.Push(ts);
                     ts = 0;
                     s = 0.0;
                     for (int j = 0; j < w.Length; j++)
@@ -343,21 +347,15 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     }
                     if (h > 0.0)
                     {
-                        workspace.Doubles.Push(h);
-                        workspace.Doubles.Push(th);
                         double u = a * s + x[t] * x[t - 1];
                         double tanh = global::System.Math.Tanh(u);
                         th = (1 - tanh * tanh) * (va * s + a * ts + (vx[t] * x[t - 1] + x[t] * vx[t - 1]));
                         h = tanh;
-                        workspace.Bools.Push(true);
                     }
                     else
                     {
-                        workspace.Doubles.Push(h);
-                        workspace.Doubles.Push(th);
                         th = global::System.Math.Cos(s) * ts - vx[t];
                         h = global::System.Math.Sin(s) - x[t];
-                        workspace.Bools.Push(false);
                     }
                     if (h > 0.95)
                     {
@@ -368,7 +366,6 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         returned = true;
                     }
                 }
-                workspace.Ints.Push(trips);
                 // Reverse sweep: adjoints, last statement first.
                 double dreturnValue = 0;
                 double tdh = 0;
@@ -385,63 +382,152 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     dh += dResult;
                 }
                 // for (int t = x.Length - 1; t >= 1; t -= 2)
-                for (int trip = workspace.Ints.Pop() - 1; trip >= 0; trip--)
+                // Checkpointed (binomial, Revolve): from snapshots of the state (s, h), steps are rerun untaped
+                // and each step is run taped and reversed in turn, last first; the last action restores the start.
+                global::SymGrad.Revolve revolve = workspace.Revolve(trips, snapshots: 3);
+                while (revolve.Next())
                 {
-                    int t = x.Length - 1 - 2 * trip;
-                    double tds = 0;
-                    double ds = 0;
-                    // if (h > 0.95)
-                    if (h <= 0.95)
+                    if (revolve.Action == global::SymGrad.RevolveAction.Advance)
                     {
-                        // if (h < -0.97)
-                        if (h < -0.97)
+                        for (int t = tStart - 2 * revolve.From; t > tStart - 2 * revolve.To; t -= 2)
                         {
-                            // return h * a;   ∂returnValue/∂h = a; ∂returnValue/∂a = h
-                            tdh += dreturnValue * va;
-                            dh += dreturnValue * a;
-                            hva += dreturnValue * th;
-                            dreturnValue = 0;
+                            ts = 0;
+                            s = 0.0;
+                            for (int j = 0; j < w.Length; j++)
+                            {
+                                ts += vw[j] * h + w[j] * th;
+                                s += w[j] * h;
+                            }
+                            if (h > 0.0)
+                            {
+                                double u2 = a * s + x[t] * x[t - 1];
+                                double tanh2 = global::System.Math.Tanh(u2);
+                                th = (1 - tanh2 * tanh2) * (va * s + a * ts + (vx[t] * x[t - 1] + x[t] * vx[t - 1]));
+                                h = tanh2;
+                            }
+                            else
+                            {
+                                th = global::System.Math.Cos(s) * ts - vx[t];
+                                h = global::System.Math.Sin(s) - x[t];
+                            }
+                            if (h > 0.95)
+                            {
+                                broke = true;
+                            }
+                            else if (h < -0.97)
+                            {
+                                returned = true;
+                            }
                         }
                     }
-                    // if (h > 0)
-                    if (workspace.Bools.Pop())
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Store)
                     {
-                        // h = Math.Tanh(a * s + x[t] * x[t - 1]);   ∂h/∂a = (1 - h·h)·s; ∂h/∂s = (1 - h·h)·a; ∂h/∂x[t] = (1 - h·h)·x[t - 1]; ∂h/∂x[t - 1] = (1 - h·h)·x[t]
-                        double v = 1 - h * h;
-                        double tg = tdh * v - dh * (th * h + h * th);
-                        double g = dh * v;
-                        hva += tg * s + g * ts;
-                        tds += tg * a + g * va;
-                        ds += g * a;
-                        hvx[t] += tg * x[t - 1] + g * vx[t - 1];
-                        hvx[t - 1] += tg * x[t] + g * vx[t];
-                        tdh = 0;
-                        dh = 0;
+                        workspace.Doubles.Push(s);
+                        workspace.Doubles.Push(ts);
+                        workspace.Doubles.Push(h);
+                        workspace.Doubles.Push(th);
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Restore)
+                    {
                         th = workspace.Doubles.Pop();
                         h = workspace.Doubles.Pop();
+                        ts = workspace.Doubles.Pop();
+                        s = workspace.Doubles.Pop();
                     }
                     else
                     {
-                        // h = Math.Sin(s) - x[t];   ∂h/∂s = Cos(s); ∂h/∂x[t] = -1
-                        double v2 = global::System.Math.Cos(s);
-                        tds += tdh * v2 - dh * global::System.Math.Sin(s) * ts;
-                        ds += dh * v2;
-                        hvx[t] -= tdh;
-                        tdh = 0;
-                        dh = 0;
-                        th = workspace.Doubles.Pop();
-                        h = workspace.Doubles.Pop();
+                        // This step taped, then reversed.
+                        int t = tStart - 2 * revolve.From;
+                        workspace.Doubles.Push(s);
+                        workspace.Doubles.Push(ts);
+                        ts = 0;
+                        s = 0.0;
+                        for (int j = 0; j < w.Length; j++)
+                        {
+                            ts += vw[j] * h + w[j] * th;
+                            s += w[j] * h;
+                        }
+                        if (h > 0.0)
+                        {
+                            workspace.Doubles.Push(h);
+                            workspace.Doubles.Push(th);
+                            double u3 = a * s + x[t] * x[t - 1];
+                            double tanh3 = global::System.Math.Tanh(u3);
+                            th = (1 - tanh3 * tanh3) * (va * s + a * ts + (vx[t] * x[t - 1] + x[t] * vx[t - 1]));
+                            h = tanh3;
+                            workspace.Bools.Push(true);
+                        }
+                        else
+                        {
+                            workspace.Doubles.Push(h);
+                            workspace.Doubles.Push(th);
+                            th = global::System.Math.Cos(s) * ts - vx[t];
+                            h = global::System.Math.Sin(s) - x[t];
+                            workspace.Bools.Push(false);
+                        }
+                        if (h > 0.95)
+                        {
+                            broke = true;
+                        }
+                        else if (h < -0.97)
+                        {
+                            returned = true;
+                        }
+                        double tds = 0;
+                        double ds = 0;
+                        // if (h > 0.95)
+                        if (h <= 0.95)
+                        {
+                            // if (h < -0.97)
+                            if (h < -0.97)
+                            {
+                                // return h * a;   ∂returnValue/∂h = a; ∂returnValue/∂a = h
+                                tdh += dreturnValue * va;
+                                dh += dreturnValue * a;
+                                hva += dreturnValue * th;
+                                dreturnValue = 0;
+                            }
+                        }
+                        // if (h > 0)
+                        if (workspace.Bools.Pop())
+                        {
+                            // h = Math.Tanh(a * s + x[t] * x[t - 1]);   ∂h/∂a = (1 - h·h)·s; ∂h/∂s = (1 - h·h)·a; ∂h/∂x[t] = (1 - h·h)·x[t - 1]; ∂h/∂x[t - 1] = (1 - h·h)·x[t]
+                            double v = 1 - h * h;
+                            double tg = tdh * v - dh * (th * h + h * th);
+                            double g = dh * v;
+                            hva += tg * s + g * ts;
+                            tds += tg * a + g * va;
+                            ds += g * a;
+                            hvx[t] += tg * x[t - 1] + g * vx[t - 1];
+                            hvx[t - 1] += tg * x[t] + g * vx[t];
+                            tdh = 0;
+                            dh = 0;
+                            th = workspace.Doubles.Pop();
+                            h = workspace.Doubles.Pop();
+                        }
+                        else
+                        {
+                            // h = Math.Sin(s) - x[t];   ∂h/∂s = Cos(s); ∂h/∂x[t] = -1
+                            double v2 = global::System.Math.Cos(s);
+                            tds += tdh * v2 - dh * global::System.Math.Sin(s) * ts;
+                            ds += dh * v2;
+                            hvx[t] -= tdh;
+                            tdh = 0;
+                            dh = 0;
+                            th = workspace.Doubles.Pop();
+                            h = workspace.Doubles.Pop();
+                        }
+                        for (int j = 0; j < w.Length; j++)
+                        {
+                            // s += w[j] * h;   ∂s/∂w[j] = h; ∂s/∂h = w[j]
+                            hvw[j] += tds * h + ds * th;
+                            tdh += tds * w[j] + ds * vw[j];
+                            dh += ds * w[j];
+                        }
+                        // double s = 0;
+                        ts = workspace.Doubles.Pop();
+                        s = workspace.Doubles.Pop();
                     }
-                    for (int j = 0; j < w.Length; j++)
-                    {
-                        // s += w[j] * h;   ∂s/∂w[j] = h; ∂s/∂h = w[j]
-                        hvw[j] += tds * h + ds * th;
-                        tdh += tds * w[j] + ds * vw[j];
-                        dh += ds * w[j];
-                    }
-                    // double s = 0;
-                    ts = workspace.Doubles.Pop();
-                    s = workspace.Doubles.Pop();
                 }
             }
             finally

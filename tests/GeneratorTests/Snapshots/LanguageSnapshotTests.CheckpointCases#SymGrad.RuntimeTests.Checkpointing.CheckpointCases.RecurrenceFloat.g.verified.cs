@@ -168,37 +168,102 @@ namespace SymGrad.RuntimeTests.Checkpointing
                 // Forward sweep: recompute what the reverse sweep reads.
                 float th = 0;
                 float h = 0f;
-                for (int t = 0; t < x.Length; t++)
+                // Checkpointed: the state at the start (h) is saved; the schedule's
+                // first sweep runs the steps untaped, keeping snapshots, and the last step taped.
+                workspace.Floats.Push(h);
+                workspace.Floats.Push(th);
+                global::SymGrad.Revolve revolve = workspace.RevolveFromStart(x.Length, snapshots: 4);
+                while (revolve.NextForward())
                 {
+                    if (revolve.Action == global::SymGrad.RevolveAction.Advance)
+                    {
+                        for (int t = revolve.From; t < revolve.To; t++)
+                        {
+                            float u = a * h + x[t];
+                            float tanh = global::System.MathF.Tanh(u);
+                            th = (1 - tanh * tanh) * (va * h + a * th + vx[t]);
+                            h = tanh;
+                        }
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Store)
+                    {
+                        workspace.Floats.Push(h);
+                        workspace.Floats.Push(th);
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Restore)
+                    {
+                        th = workspace.Floats.Pop();
+                        h = workspace.Floats.Pop();
+                    }
+                }
+                if (revolve.Action == global::SymGrad.RevolveAction.Turn)
+                {
+                    int t = revolve.From;
                     workspace.Floats.Push(h);
                     workspace.Floats.Push(th);
-                    float u = a * h + x[t];
-                    float tanh = global::System.MathF.Tanh(u);
-                    th = (1 - tanh * tanh) * (va * h + a * th + vx[t]);
-                    h = tanh;
+                    float u2 = a * h + x[t];
+                    float tanh2 = global::System.MathF.Tanh(u2);
+                    th = (1 - tanh2 * tanh2) * (va * h + a * th + vx[t]);
+                    h = tanh2;
                 }
                 // Reverse sweep: adjoints, last statement first.
                 // return h * h;   ∂result/∂h = 2·h
-                float u2 = 2 * dResult;
-                float tdh = u2 * th;
-                float dh = u2 * h;
+                float u3 = 2 * dResult;
+                float tdh = u3 * th;
+                float dh = u3 * h;
                 // for (int t = 0; t < x.Length; t++)
-                for (int t = x.Length - 1; t >= 0; t--)
+                // Checkpointed (binomial, Revolve): from snapshots of the state (h), steps are rerun untaped
+                // and each step is run taped and reversed in turn, last first; the last action restores the start.
+                while (revolve.Next())
                 {
-                    // h = MathF.Tanh(a * h + x[t]);   ∂h/∂a = (1 - h·h)·h; ∂h/∂h = (1 - h·h)·a; ∂h/∂x[t] = 1 - h·h
-                    float tg = tdh;
-                    float g = dh;
-                    float tvalue = th;
-                    float value = h;
-                    th = workspace.Floats.Pop();
-                    h = workspace.Floats.Pop();
-                    float v = 1 - value * value;
-                    float tg2 = tg * v - g * (tvalue * value + value * tvalue);
-                    float g2 = g * v;
-                    hva += tg2 * h + g2 * th;
-                    tdh = tg2 * a + g2 * va;
-                    dh = g2 * a;
-                    hvx[t] += tg2;
+                    if (revolve.Action == global::SymGrad.RevolveAction.Advance)
+                    {
+                        for (int t = revolve.From; t < revolve.To; t++)
+                        {
+                            float u4 = a * h + x[t];
+                            float tanh3 = global::System.MathF.Tanh(u4);
+                            th = (1 - tanh3 * tanh3) * (va * h + a * th + vx[t]);
+                            h = tanh3;
+                        }
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Store)
+                    {
+                        workspace.Floats.Push(h);
+                        workspace.Floats.Push(th);
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Restore)
+                    {
+                        th = workspace.Floats.Pop();
+                        h = workspace.Floats.Pop();
+                    }
+                    else
+                    {
+                        // This step taped (unless the forward sweep did), then reversed.
+                        int t = revolve.From;
+                        if (revolve.Action == global::SymGrad.RevolveAction.Turn)
+                        {
+                            workspace.Floats.Push(h);
+                            workspace.Floats.Push(th);
+                            float u5 = a * h + x[t];
+                            float tanh4 = global::System.MathF.Tanh(u5);
+                            th = (1 - tanh4 * tanh4) * (va * h + a * th + vx[t]);
+                            h = tanh4;
+                        }
+                        // h = MathF.Tanh(a * h + x[t]);   ∂h/∂a = (1 - h·h)·h; ∂h/∂h = (1 - h·h)·a; ∂h/∂x[t] = 1 - h·h
+                        float tg = tdh;
+                        float g = dh;
+                        float tvalue = th;
+                        float value = h;
+                        th = workspace.Floats.Pop();
+                        h = workspace.Floats.Pop();
+                        float v = 1 - value * value;
+                        float tg2 = tg * v - g * (tvalue * value + value * tvalue);
+                        float g2 = g * v;
+                        hva += tg2 * h + g2 * th;
+                        tdh = tg2 * a + g2 * va;
+                        dh = g2 * a;
+                        hvx[t] += tg2;
+                    }
                 }
             }
             finally

@@ -168,37 +168,102 @@ namespace SymGrad.RuntimeTests.Checkpointing
                 // Forward sweep: recompute what the reverse sweep reads.
                 double th = 0;
                 double h = 0.0;
-                for (int t = 0; t < x.Length; t++)
+                // Checkpointed: the state at the start (h) is saved; the schedule's
+                // first sweep runs the steps untaped, keeping snapshots, and the last step taped.
+                workspace.Doubles.Push(h);
+                workspace.Doubles.Push(th);
+                global::SymGrad.Revolve revolve = workspace.RevolveFromStart(x.Length, snapshots: 3);
+                while (revolve.NextForward())
                 {
+                    if (revolve.Action == global::SymGrad.RevolveAction.Advance)
+                    {
+                        for (int t = revolve.From; t < revolve.To; t++)
+                        {
+                            double u = a * h + x[t];
+                            double tanh = global::System.Math.Tanh(u);
+                            th = (1 - tanh * tanh) * (va * h + a * th + vx[t]);
+                            h = tanh;
+                        }
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Store)
+                    {
+                        workspace.Doubles.Push(h);
+                        workspace.Doubles.Push(th);
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Restore)
+                    {
+                        th = workspace.Doubles.Pop();
+                        h = workspace.Doubles.Pop();
+                    }
+                }
+                if (revolve.Action == global::SymGrad.RevolveAction.Turn)
+                {
+                    int t = revolve.From;
                     workspace.Doubles.Push(h);
                     workspace.Doubles.Push(th);
-                    double u = a * h + x[t];
-                    double tanh = global::System.Math.Tanh(u);
-                    th = (1 - tanh * tanh) * (va * h + a * th + vx[t]);
-                    h = tanh;
+                    double u2 = a * h + x[t];
+                    double tanh2 = global::System.Math.Tanh(u2);
+                    th = (1 - tanh2 * tanh2) * (va * h + a * th + vx[t]);
+                    h = tanh2;
                 }
                 // Reverse sweep: adjoints, last statement first.
                 // return h * h;   ∂result/∂h = 2·h
-                double u2 = 2 * dResult;
-                double tdh = u2 * th;
-                double dh = u2 * h;
+                double u3 = 2 * dResult;
+                double tdh = u3 * th;
+                double dh = u3 * h;
                 // for (int t = 0; t < x.Length; t++)
-                for (int t = x.Length - 1; t >= 0; t--)
+                // Checkpointed (binomial, Revolve): from snapshots of the state (h), steps are rerun untaped
+                // and each step is run taped and reversed in turn, last first; the last action restores the start.
+                while (revolve.Next())
                 {
-                    // h = Math.Tanh(a * h + x[t]);   ∂h/∂a = (1 - h·h)·h; ∂h/∂h = (1 - h·h)·a; ∂h/∂x[t] = 1 - h·h
-                    double tg = tdh;
-                    double g = dh;
-                    double tvalue = th;
-                    double value = h;
-                    th = workspace.Doubles.Pop();
-                    h = workspace.Doubles.Pop();
-                    double v = 1 - value * value;
-                    double tg2 = tg * v - g * (tvalue * value + value * tvalue);
-                    double g2 = g * v;
-                    hva += tg2 * h + g2 * th;
-                    tdh = tg2 * a + g2 * va;
-                    dh = g2 * a;
-                    hvx[t] += tg2;
+                    if (revolve.Action == global::SymGrad.RevolveAction.Advance)
+                    {
+                        for (int t = revolve.From; t < revolve.To; t++)
+                        {
+                            double u4 = a * h + x[t];
+                            double tanh3 = global::System.Math.Tanh(u4);
+                            th = (1 - tanh3 * tanh3) * (va * h + a * th + vx[t]);
+                            h = tanh3;
+                        }
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Store)
+                    {
+                        workspace.Doubles.Push(h);
+                        workspace.Doubles.Push(th);
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Restore)
+                    {
+                        th = workspace.Doubles.Pop();
+                        h = workspace.Doubles.Pop();
+                    }
+                    else
+                    {
+                        // This step taped (unless the forward sweep did), then reversed.
+                        int t = revolve.From;
+                        if (revolve.Action == global::SymGrad.RevolveAction.Turn)
+                        {
+                            workspace.Doubles.Push(h);
+                            workspace.Doubles.Push(th);
+                            double u5 = a * h + x[t];
+                            double tanh4 = global::System.Math.Tanh(u5);
+                            th = (1 - tanh4 * tanh4) * (va * h + a * th + vx[t]);
+                            h = tanh4;
+                        }
+                        // h = Math.Tanh(a * h + x[t]);   ∂h/∂a = (1 - h·h)·h; ∂h/∂h = (1 - h·h)·a; ∂h/∂x[t] = 1 - h·h
+                        double tg = tdh;
+                        double g = dh;
+                        double tvalue = th;
+                        double value = h;
+                        th = workspace.Doubles.Pop();
+                        h = workspace.Doubles.Pop();
+                        double v = 1 - value * value;
+                        double tg2 = tg * v - g * (tvalue * value + value * tvalue);
+                        double g2 = g * v;
+                        hva += tg2 * h + g2 * th;
+                        tdh = tg2 * a + g2 * va;
+                        dh = g2 * a;
+                        hvx[t] += tg2;
+                    }
                 }
             }
             finally

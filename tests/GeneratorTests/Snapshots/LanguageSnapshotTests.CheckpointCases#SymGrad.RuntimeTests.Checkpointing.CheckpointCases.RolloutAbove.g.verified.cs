@@ -258,23 +258,90 @@ namespace SymGrad.RuntimeTests.Checkpointing
                 double x = x0;
                 double tv = vv0;
                 double v = v0;
-                for (int i = 0; i < steps; i++)
+                bool checkpointed = steps > 10;
+                global::SymGrad.Revolve revolve = default;
+                if (checkpointed)
                 {
-                    double u = -k;
-                    double u2 = 0.1 * v;
-                    double v2 = global::System.Math.Abs(v);
-                    double tf = u * tx - vk * x - (0.1 * tv * v2 + u2 * (v > 0 ? 1 : v < 0 ? -1 : v) * tv);
-                    double f = u * x - u2 * v2;
-                    double ta = tf / 2.0;
-                    double a = f / 2.0;
+                    // Checkpointed: the state at the start (v, x) is saved; the schedule's
+                    // first sweep runs the steps untaped, keeping snapshots, and the last step taped.
                     workspace.Doubles.Push(v);
                     workspace.Doubles.Push(tv);
-                    tv = tv + 0.001 * ta;
-                    v = v + 0.001 * a;
                     workspace.Doubles.Push(x);
                     workspace.Doubles.Push(tx);
-                    tx = tx + 0.001 * tv;
-                    x = x + 0.001 * v;
+                    revolve = workspace.RevolveFromStart(steps, snapshots: 3);
+                    while (revolve.NextForward())
+                    {
+                        if (revolve.Action == global::SymGrad.RevolveAction.Advance)
+                        {
+                            for (int i = revolve.From; i < revolve.To; i++)
+                            {
+                                double u = -k;
+                                double u2 = 0.1 * v;
+                                double v2 = global::System.Math.Abs(v);
+                                double tf = u * tx - vk * x - (0.1 * tv * v2 + u2 * (v > 0 ? 1 : v < 0 ? -1 : v) * tv);
+                                double f = u * x - u2 * v2;
+                                double ta = tf / 2.0;
+                                double a = f / 2.0;
+                                tv = tv + 0.001 * ta;
+                                v = v + 0.001 * a;
+                                tx = tx + 0.001 * tv;
+                                x = x + 0.001 * v;
+                            }
+                        }
+                        else if (revolve.Action == global::SymGrad.RevolveAction.Store)
+                        {
+                            workspace.Doubles.Push(v);
+                            workspace.Doubles.Push(tv);
+                            workspace.Doubles.Push(x);
+                            workspace.Doubles.Push(tx);
+                        }
+                        else if (revolve.Action == global::SymGrad.RevolveAction.Restore)
+                        {
+                            tx = workspace.Doubles.Pop();
+                            x = workspace.Doubles.Pop();
+                            tv = workspace.Doubles.Pop();
+                            v = workspace.Doubles.Pop();
+                        }
+                    }
+                    if (revolve.Action == global::SymGrad.RevolveAction.Turn)
+                    {
+                        double u3 = -k;
+                        double u4 = 0.1 * v;
+                        double v3 = global::System.Math.Abs(v);
+                        double tf = u3 * tx - vk * x - (0.1 * tv * v3 + u4 * (v > 0 ? 1 : v < 0 ? -1 : v) * tv);
+                        double f = u3 * x - u4 * v3;
+                        double ta = tf / 2.0;
+                        double a = f / 2.0;
+                        workspace.Doubles.Push(v);
+                        workspace.Doubles.Push(tv);
+                        tv = tv + 0.001 * ta;
+                        v = v + 0.001 * a;
+                        workspace.Doubles.Push(x);
+                        workspace.Doubles.Push(tx);
+                        tx = tx + 0.001 * tv;
+                        x = x + 0.001 * v;
+                    }
+                }
+                else
+                {
+                    for (int i = 0; i < steps; i++)
+                    {
+                        double u5 = -k;
+                        double u6 = 0.1 * v;
+                        double v4 = global::System.Math.Abs(v);
+                        double tf = u5 * tx - vk * x - (0.1 * tv * v4 + u6 * (v > 0 ? 1 : v < 0 ? -1 : v) * tv);
+                        double f = u5 * x - u6 * v4;
+                        double ta = tf / 2.0;
+                        double a = f / 2.0;
+                        workspace.Doubles.Push(v);
+                        workspace.Doubles.Push(tv);
+                        tv = tv + 0.001 * ta;
+                        v = v + 0.001 * a;
+                        workspace.Doubles.Push(x);
+                        workspace.Doubles.Push(tx);
+                        tx = tx + 0.001 * tv;
+                        x = x + 0.001 * v;
+                    }
                 }
                 // Reverse sweep: adjoints, last statement first.
                 // return x + v;
@@ -283,44 +350,144 @@ namespace SymGrad.RuntimeTests.Checkpointing
                 double tdv = 0;
                 double dv = dResult;
                 // for (int i = 0; i < steps; i++)
-                for (int i = steps - 1; i >= 0; i--)
+                if (checkpointed)
                 {
-                    // x = x + 0.001 * v;   ∂x/∂x = 1; ∂x/∂v = 0.001
-                    double tg = tdx;
-                    double g = dx;
-                    tx = workspace.Doubles.Pop();
-                    x = workspace.Doubles.Pop();
-                    tdx = tg;
-                    dx = g;
-                    tdv += 0.001 * tg;
-                    dv += 0.001 * g;
-                    // v = v + 0.001 * a;   ∂v/∂v = 1; ∂v/∂a = 0.001
-                    double tg2 = tdv;
-                    double g2 = dv;
-                    tv = workspace.Doubles.Pop();
-                    v = workspace.Doubles.Pop();
-                    tdv = tg2;
-                    dv = g2;
-                    double tda = 0.001 * tg2;
-                    double da = 0.001 * g2;
-                    // double a = f / 2;   ∂a/∂f = 0.5
-                    double tdf = tda / 2.0;
-                    double df = da / 2.0;
-                    // double f = -k * x - 0.1 * v * Math.Abs(v);   ∂f/∂k = -x; ∂f/∂x = -k; ∂f/∂v = -(0.1·Abs(v)) - 0.1·v·(v > 0 ? 1 : v < 0 ? -1 : v)
-                    hvk -= tdf * x + df * tx;
-                    tdx -= tdf * k + df * vk;
-                    dx -= df * k;
-                    double tg3 = -tdf;
-                    double g3 = -df;
-                    double tabs = (v > 0 ? 1 : v < 0 ? -1 : v) * tv;
-                    double abs = global::System.Math.Abs(v);
-                    tdv += 0.1 * (tg3 * abs + g3 * tabs);
-                    dv += 0.1 * (g3 * abs);
-                    double u3 = 0.1 * g3;
-                    double u4 = u3 * v;
-                    double v3 = v > 0 ? 1 : v < 0 ? -1 : v;
-                    tdv += (0.1 * tg3 * v + u3 * tv) * v3 + u4 * (v > 0 ? 0 : v < 0 ? 0 : tv);
-                    dv += u4 * v3;
+                    // Checkpointed (binomial, Revolve): from snapshots of the state (v, x), steps are rerun untaped
+                    // and each step is run taped and reversed in turn, last first; the last action restores the start.
+                    while (revolve.Next())
+                    {
+                        if (revolve.Action == global::SymGrad.RevolveAction.Advance)
+                        {
+                            for (int i = revolve.From; i < revolve.To; i++)
+                            {
+                                double u7 = -k;
+                                double u8 = 0.1 * v;
+                                double v5 = global::System.Math.Abs(v);
+                                double tf = u7 * tx - vk * x - (0.1 * tv * v5 + u8 * (v > 0 ? 1 : v < 0 ? -1 : v) * tv);
+                                double f = u7 * x - u8 * v5;
+                                double ta = tf / 2.0;
+                                double a = f / 2.0;
+                                tv = tv + 0.001 * ta;
+                                v = v + 0.001 * a;
+                                tx = tx + 0.001 * tv;
+                                x = x + 0.001 * v;
+                            }
+                        }
+                        else if (revolve.Action == global::SymGrad.RevolveAction.Store)
+                        {
+                            workspace.Doubles.Push(v);
+                            workspace.Doubles.Push(tv);
+                            workspace.Doubles.Push(x);
+                            workspace.Doubles.Push(tx);
+                        }
+                        else if (revolve.Action == global::SymGrad.RevolveAction.Restore)
+                        {
+                            tx = workspace.Doubles.Pop();
+                            x = workspace.Doubles.Pop();
+                            tv = workspace.Doubles.Pop();
+                            v = workspace.Doubles.Pop();
+                        }
+                        else
+                        {
+                            // This step taped (unless the forward sweep did), then reversed.
+                            if (revolve.Action == global::SymGrad.RevolveAction.Turn)
+                            {
+                                double u9 = -k;
+                                double u10 = 0.1 * v;
+                                double v6 = global::System.Math.Abs(v);
+                                double tf = u9 * tx - vk * x - (0.1 * tv * v6 + u10 * (v > 0 ? 1 : v < 0 ? -1 : v) * tv);
+                                double f = u9 * x - u10 * v6;
+                                double ta = tf / 2.0;
+                                double a = f / 2.0;
+                                workspace.Doubles.Push(v);
+                                workspace.Doubles.Push(tv);
+                                tv = tv + 0.001 * ta;
+                                v = v + 0.001 * a;
+                                workspace.Doubles.Push(x);
+                                workspace.Doubles.Push(tx);
+                                tx = tx + 0.001 * tv;
+                                x = x + 0.001 * v;
+                            }
+                            // x = x + 0.001 * v;   ∂x/∂x = 1; ∂x/∂v = 0.001
+                            double tg = tdx;
+                            double g = dx;
+                            tx = workspace.Doubles.Pop();
+                            x = workspace.Doubles.Pop();
+                            tdx = tg;
+                            dx = g;
+                            tdv += 0.001 * tg;
+                            dv += 0.001 * g;
+                            // v = v + 0.001 * a;   ∂v/∂v = 1; ∂v/∂a = 0.001
+                            double tg2 = tdv;
+                            double g2 = dv;
+                            tv = workspace.Doubles.Pop();
+                            v = workspace.Doubles.Pop();
+                            tdv = tg2;
+                            dv = g2;
+                            double tda = 0.001 * tg2;
+                            double da = 0.001 * g2;
+                            // double a = f / 2;   ∂a/∂f = 0.5
+                            double tdf = tda / 2.0;
+                            double df = da / 2.0;
+                            // double f = -k * x - 0.1 * v * Math.Abs(v);   ∂f/∂k = -x; ∂f/∂x = -k; ∂f/∂v = -(0.1·Abs(v)) - 0.1·v·(v > 0 ? 1 : v < 0 ? -1 : v)
+                            hvk -= tdf * x + df * tx;
+                            tdx -= tdf * k + df * vk;
+                            dx -= df * k;
+                            double tg3 = -tdf;
+                            double g3 = -df;
+                            double tabs = (v > 0 ? 1 : v < 0 ? -1 : v) * tv;
+                            double abs = global::System.Math.Abs(v);
+                            tdv += 0.1 * (tg3 * abs + g3 * tabs);
+                            dv += 0.1 * (g3 * abs);
+                            double u11 = 0.1 * g3;
+                            double u12 = u11 * v;
+                            double v7 = v > 0 ? 1 : v < 0 ? -1 : v;
+                            tdv += (0.1 * tg3 * v + u11 * tv) * v7 + u12 * (v > 0 ? 0 : v < 0 ? 0 : tv);
+                            dv += u12 * v7;
+                        }
+                    }
+                }
+                else
+                {
+                    for (int i = steps - 1; i >= 0; i--)
+                    {
+                        // x = x + 0.001 * v;   ∂x/∂x = 1; ∂x/∂v = 0.001
+                        double tg = tdx;
+                        double g = dx;
+                        tx = workspace.Doubles.Pop();
+                        x = workspace.Doubles.Pop();
+                        tdx = tg;
+                        dx = g;
+                        tdv += 0.001 * tg;
+                        dv += 0.001 * g;
+                        // v = v + 0.001 * a;   ∂v/∂v = 1; ∂v/∂a = 0.001
+                        double tg2 = tdv;
+                        double g2 = dv;
+                        tv = workspace.Doubles.Pop();
+                        v = workspace.Doubles.Pop();
+                        tdv = tg2;
+                        dv = g2;
+                        double tda = 0.001 * tg2;
+                        double da = 0.001 * g2;
+                        // double a = f / 2;   ∂a/∂f = 0.5
+                        double tdf = tda / 2.0;
+                        double df = da / 2.0;
+                        // double f = -k * x - 0.1 * v * Math.Abs(v);   ∂f/∂k = -x; ∂f/∂x = -k; ∂f/∂v = -(0.1·Abs(v)) - 0.1·v·(v > 0 ? 1 : v < 0 ? -1 : v)
+                        hvk -= tdf * x + df * tx;
+                        tdx -= tdf * k + df * vk;
+                        dx -= df * k;
+                        double tg3 = -tdf;
+                        double g3 = -df;
+                        double tabs = (v > 0 ? 1 : v < 0 ? -1 : v) * tv;
+                        double abs = global::System.Math.Abs(v);
+                        tdv += 0.1 * (tg3 * abs + g3 * tabs);
+                        dv += 0.1 * (g3 * abs);
+                        double u13 = 0.1 * g3;
+                        double u14 = u13 * v;
+                        double v8 = v > 0 ? 1 : v < 0 ? -1 : v;
+                        tdv += (0.1 * tg3 * v + u13 * tv) * v8 + u14 * (v > 0 ? 0 : v < 0 ? 0 : tv);
+                        dv += u14 * v8;
+                    }
                 }
                 // double v = v0;
                 hvv0 += tdv;

@@ -213,13 +213,54 @@ namespace SymGrad.RuntimeTests.Checkpointing
                 double x = x0;
                 double tv = vv0;
                 double v = v0;
-                for (int i = 0; i < steps; i++)
+                // Checkpointed: the state at the start (v, x) is saved; the schedule's
+                // first sweep runs the steps untaped, keeping snapshots, and the last step taped.
+                workspace.Doubles.Push(v);
+                workspace.Doubles.Push(tv);
+                workspace.Doubles.Push(x);
+                workspace.Doubles.Push(tx);
+                global::SymGrad.Revolve revolve = workspace.RevolveFromStart(steps, snapshots: 4);
+                while (revolve.NextForward())
                 {
-                    double u = -k;
-                    double u2 = 0.1 * v;
-                    double v2 = global::System.Math.Abs(v);
-                    double tf = u * tx - vk * x - (0.1 * tv * v2 + u2 * (v > 0 ? 1 : v < 0 ? -1 : v) * tv);
-                    double f = u * x - u2 * v2;
+                    if (revolve.Action == global::SymGrad.RevolveAction.Advance)
+                    {
+                        for (int i = revolve.From; i < revolve.To; i++)
+                        {
+                            double u = -k;
+                            double u2 = 0.1 * v;
+                            double v2 = global::System.Math.Abs(v);
+                            double tf = u * tx - vk * x - (0.1 * tv * v2 + u2 * (v > 0 ? 1 : v < 0 ? -1 : v) * tv);
+                            double f = u * x - u2 * v2;
+                            double ta = tf / 2.0;
+                            double a = f / 2.0;
+                            tv = tv + 0.001 * ta;
+                            v = v + 0.001 * a;
+                            tx = tx + 0.001 * tv;
+                            x = x + 0.001 * v;
+                        }
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Store)
+                    {
+                        workspace.Doubles.Push(v);
+                        workspace.Doubles.Push(tv);
+                        workspace.Doubles.Push(x);
+                        workspace.Doubles.Push(tx);
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Restore)
+                    {
+                        tx = workspace.Doubles.Pop();
+                        x = workspace.Doubles.Pop();
+                        tv = workspace.Doubles.Pop();
+                        v = workspace.Doubles.Pop();
+                    }
+                }
+                if (revolve.Action == global::SymGrad.RevolveAction.Turn)
+                {
+                    double u3 = -k;
+                    double u4 = 0.1 * v;
+                    double v3 = global::System.Math.Abs(v);
+                    double tf = u3 * tx - vk * x - (0.1 * tv * v3 + u4 * (v > 0 ? 1 : v < 0 ? -1 : v) * tv);
+                    double f = u3 * x - u4 * v3;
                     double ta = tf / 2.0;
                     double a = f / 2.0;
                     workspace.Doubles.Push(v);
@@ -238,44 +279,99 @@ namespace SymGrad.RuntimeTests.Checkpointing
                 double tdv = 0;
                 double dv = dResult;
                 // for (int i = 0; i < steps; i++)
-                for (int i = steps - 1; i >= 0; i--)
+                // Checkpointed (binomial, Revolve): from snapshots of the state (v, x), steps are rerun untaped
+                // and each step is run taped and reversed in turn, last first; the last action restores the start.
+                while (revolve.Next())
                 {
-                    // x = x + 0.001 * v;   ∂x/∂x = 1; ∂x/∂v = 0.001
-                    double tg = tdx;
-                    double g = dx;
-                    tx = workspace.Doubles.Pop();
-                    x = workspace.Doubles.Pop();
-                    tdx = tg;
-                    dx = g;
-                    tdv += 0.001 * tg;
-                    dv += 0.001 * g;
-                    // v = v + 0.001 * a;   ∂v/∂v = 1; ∂v/∂a = 0.001
-                    double tg2 = tdv;
-                    double g2 = dv;
-                    tv = workspace.Doubles.Pop();
-                    v = workspace.Doubles.Pop();
-                    tdv = tg2;
-                    dv = g2;
-                    double tda = 0.001 * tg2;
-                    double da = 0.001 * g2;
-                    // double a = f / 2;   ∂a/∂f = 0.5
-                    double tdf = tda / 2.0;
-                    double df = da / 2.0;
-                    // double f = -k * x - 0.1 * v * Math.Abs(v);   ∂f/∂k = -x; ∂f/∂x = -k; ∂f/∂v = -(0.1·Abs(v)) - 0.1·v·(v > 0 ? 1 : v < 0 ? -1 : v)
-                    hvk -= tdf * x + df * tx;
-                    tdx -= tdf * k + df * vk;
-                    dx -= df * k;
-                    double tg3 = -tdf;
-                    double g3 = -df;
-                    double tabs = (v > 0 ? 1 : v < 0 ? -1 : v) * tv;
-                    double abs = global::System.Math.Abs(v);
-                    tdv += 0.1 * (tg3 * abs + g3 * tabs);
-                    dv += 0.1 * (g3 * abs);
-                    double u3 = 0.1 * g3;
-                    double u4 = u3 * v;
-                    double v3 = v > 0 ? 1 : v < 0 ? -1 : v;
-                    tdv += (0.1 * tg3 * v + u3 * tv) * v3 + u4 * (v > 0 ? 0 : v < 0 ? 0 : tv);
-                    dv += u4 * v3;
+                    if (revolve.Action == global::SymGrad.RevolveAction.Advance)
+                    {
+                        for (int i = revolve.From; i < revolve.To; i++)
+                        {
+                            double u5 = -k;
+                            double u6 = 0.1 * v;
+                            double v4 = global::System.Math.Abs(v);
+                            double tf = u5 * tx - vk * x - (0.1 * tv * v4 + u6 * (v > 0 ? 1 : v < 0 ? -1 : v) * tv);
+                            double f = u5 * x - u6 * v4;
+                            double ta = tf / 2.0;
+                            double a = f / 2.0;
+                            tv = tv + 0.001 * ta;
+                            v = v + 0.001 * a;
+                            tx = tx + 0.001 * tv;
+                            x = x + 0.001 * v;
+                        }
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Store)
+                    {
+                        workspace.Doubles.Push(v);
+                        workspace.Doubles.Push(tv);
+                        workspace.Doubles.Push(x);
+                        workspace.Doubles.Push(tx);
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Restore)
+                    {
+                        tx = workspace.Doubles.Pop();
+                        x = workspace.Doubles.Pop();
+                        tv = workspace.Doubles.Pop();
+                        v = workspace.Doubles.Pop();
+                    }
+                    else
+                    {
+                        // This step taped (unless the forward sweep did), then reversed.
+                        if (revolve.Action == global::SymGrad.RevolveAction.Turn)
+                        {
+                            double u7 = -k;
+                            double u8 = 0.1 * v;
+                            double v5 = global::System.Math.Abs(v);
+                            double tf = u7 * tx - vk * x - (0.1 * tv * v5 + u8 * (v > 0 ? 1 : v < 0 ? -1 : v) * tv);
+                            double f = u7 * x - u8 * v5;
+                            double ta = tf / 2.0;
+                            double a = f / 2.0;
+                            workspace.Doubles.Push(v);
+                            workspace.Doubles.Push(tv);
+                            tv = tv + 0.001 * ta;
+                            v = v + 0.001 * a;
+                            workspace.Doubles.Push(x);
+                            workspace.Doubles.Push(tx);
+                            tx = tx + 0.001 * tv;
+                            x = x + 0.001 * v;
+                        }
+                        // x = x + 0.001 * v;   ∂x/∂x = 1; ∂x/∂v = 0.001
+                        double tg = tdx;
+                        double g = dx;
+                        tx = workspace.Doubles.Pop();
+                        x = workspace.Doubles.Pop();
+                        tdx = tg;
+                        dx = g;
+                        tdv += 0.001 * tg;
+                        dv += 0.001 * g;
+                        // v = v + 0.001 * a;   ∂v/∂v = 1; ∂v/∂a = 0.001
+                        double tg2 = tdv;
+                        double g2 = dv;
+                        tv = workspace.Doubles.Pop();
+                        v = workspace.Doubles.Pop();
+                        tdv = tg2;
+                        dv = g2;
+                        double tda = 0.001 * tg2;
+                        double da = 0.001 * g2;
+                        // double a = f / 2;   ∂a/∂f = 0.5
+                        double tdf = tda / 2.0;
+                        double df = da / 2.0;
+                        // double f = -k * x - 0.1 * v * Math.Abs(v);   ∂f/∂k = -x; ∂f/∂x = -k; ∂f/∂v = -(0.1·Abs(v)) - 0.1·v·(v > 0 ? 1 : v < 0 ? -1 : v)
+                        hvk -= tdf * x + df * tx;
+                        tdx -= tdf * k + df * vk;
+                        dx -= df * k;
+                        double tg3 = -tdf;
+                        double g3 = -df;
+                        double tabs = (v > 0 ? 1 : v < 0 ? -1 : v) * tv;
+                        double abs = global::System.Math.Abs(v);
+                        tdv += 0.1 * (tg3 * abs + g3 * tabs);
+                        dv += 0.1 * (g3 * abs);
+                        double u9 = 0.1 * g3;
+                        double u10 = u9 * v;
+                        double v6 = v > 0 ? 1 : v < 0 ? -1 : v;
+                        tdv += (0.1 * tg3 * v + u9 * tv) * v6 + u10 * (v > 0 ? 0 : v < 0 ? 0 : tv);
+                        dv += u10 * v6;
+                    }
                 }
                 // double v = v0;
                 hvv0 += tdv;

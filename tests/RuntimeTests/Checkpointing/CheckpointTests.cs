@@ -131,6 +131,86 @@ namespace SymGrad.RuntimeTests.Checkpointing
             Assert.Equal(dx, dx2, new Close(1e-12));
         }
 
+        private delegate void HessianVector(ReadOnlySpan<double> x, double a, ReadOnlySpan<double> vx, double va, Span<double> hvx, ref double hva);
+
+        /// <summary>
+        /// MHessianVector of a method that checkpoints its loops runs the same schedule over the loop's state and its tangent:
+        /// the products equal the taped twin's, for every budget, a while loop with a data-dependent end, and break, return,
+        /// branches and a nested loop — and central differences of the checkpointed gradient.
+        /// </summary>
+        [Theory]
+        [MemberData(nameof(Lengths))]
+        public void HessianVectorProductsEqualTheTapedOnes(int length)
+        {
+            var rng = new Random(length + 11);
+            double[] x = Random(rng, length), vx = Random(rng, length);
+            const double a = 0.9, va = 0.7;
+            (double[] hx, double ha) = Product(C.RecurrenceHessianVector, x, a, vx, va);
+            foreach (HessianVector hvp in new HessianVector[] { C.RecurrenceAutoHessianVector, C.RecurrenceOneHessianVector, C.RecurrenceTwoHessianVector, C.RecurrenceThreeHessianVector, C.RecurrenceFiveHessianVector })
+            {
+                (double[] hx2, double ha2) = Product(hvp, x, a, vx, va);
+                Assert.Equal(ha, ha2, new Close(1e-12));
+                Assert.Equal(hx, hx2, new Close(1e-12));
+            }
+
+            if (length is > 0 and < 50)
+            {
+                (double[] hx3, double ha3) = Product(C.RecurrenceTwoHessianVector, x, a, vx, va);
+                (double[] Dx, double Da) Along(double h)
+                {
+                    (_, double[] dx, double da) = Run(C.RecurrenceTwoGradient, x.Zip(vx, (xi, vi) => xi + (h * vi)).ToArray(), a + (h * va));
+                    return (dx, da);
+                }
+
+                var (up, down) = (Along(1e-5), Along(-1e-5));
+                AssertClose((up.Da - down.Da) / 2e-5, ha3);
+                for (int i = 0; i < length; i++) AssertClose((up.Dx[i] - down.Dx[i]) / 2e-5, hx3[i]);
+            }
+
+            double[] g = Random(rng, length, 0.1, 0.6), vg = Random(rng, length);
+            (double[] hg, double hga) = Product(C.GrowthHessianVector, g, 0.4, vg, va);
+            (double[] hg2, double hga2) = Product(C.GrowthCheckpointedHessianVector, g, 0.4, vg, va);
+            Assert.Equal(hga, hga2, new Close(1e-12));
+            Assert.Equal(hg, hg2, new Close(1e-12));
+
+            double[] w = Random(rng, 3), vw = Random(rng, 3), hw = new double[3], hw2 = new double[3], hj = new double[length], hj2 = new double[length];
+            double hja = 0, hja2 = 0;
+            C.JumpsHessianVector(x, w, 0.8, vx, vw, va, hj, hw, ref hja);
+            C.JumpsCheckpointedHessianVector(x, w, 0.8, vx, vw, va, hj2, hw2, ref hja2);
+            Assert.Equal(hja, hja2, new Close(1e-12));
+            Assert.Equal(hj, hj2, new Close(1e-12));
+            Assert.Equal(hw, hw2, new Close(1e-12));
+        }
+
+        [Theory]
+        [InlineData(0)]
+        [InlineData(5)]
+        [InlineData(11)]
+        [InlineData(300)]
+        public void RolloutHessianVectorProductsBelowAndAboveTheThreshold(int steps)
+        {
+            double[] Product(RolloutHessianVector hvp)
+            {
+                double hx0 = 0, hv0 = 0, hk = 0;
+                hvp(0.3, -0.2, 4.0, steps, 0.5, -1.0, 0.25, ref hx0, ref hv0, ref hk);
+                return new[] { hx0, hv0, hk };
+            }
+
+            double[] taped = Product(C.RolloutHessianVector);
+            Assert.Equal(taped, Product(C.RolloutCheckpointedHessianVector), new Close(1e-12));
+            Assert.Equal(taped, Product(C.RolloutAboveHessianVector), new Close(1e-12));
+        }
+
+        private delegate void RolloutHessianVector(double x0, double v0, double k, int steps, double vx0, double vv0, double vk, ref double hx0, ref double hv0, ref double hk);
+
+        private static (double[] Hx, double Ha) Product(HessianVector hvp, double[] x, double a, double[] vx, double va)
+        {
+            double[] hx = new double[x.Length];
+            double ha = 0;
+            hvp(x, a, vx, va, hx, ref ha);
+            return (hx, ha);
+        }
+
         [Fact]
         public void TheWorkspaceIsBalancedAfterwards()
         {
@@ -139,6 +219,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
             Run(C.RecurrenceTwoGradient, Random(new Random(1), 100), 0.5);
             Rollout(C.RolloutAboveGradient, 50);
             Run(C.GrowthCheckpointedGradient, Random(new Random(2), 40, 0.1, 0.6), 0.4);
+            Product(C.RecurrenceThreeHessianVector, Random(new Random(4), 100), 0.5, Random(new Random(5), 100), 1.0);
             Assert.Equal(before, ws.Mark());
         }
 
@@ -192,6 +273,25 @@ namespace SymGrad.RuntimeTests.Checkpointing
             Assert.True(Workspace.Current.ReservedBytes < 64 * 1024, Workspace.Current.ReservedBytes.ToString());
             C.RecurrenceGradient(x, 0.9, dx, ref da);
             Assert.True(Workspace.Current.ReservedBytes > 200_000 * 8);
+            Workspace.Current.Trim();
+        }
+
+        /// <summary>The checkpointed Hessian-vector product snapshots the state and its tangent, not a slot per step.</summary>
+        [Fact]
+        public void ASteadyStateCheckpointedHessianVectorProductAllocatesNothingAndKeepsLittle()
+        {
+            double[] x = Random(new Random(3), 200_000, -0.5, 0.5), vx = Random(new Random(4), 200_000, -0.5, 0.5), hvx = new double[x.Length];
+            double hva = 0;
+            Workspace.Current.Trim();
+            C.RecurrenceAutoHessianVector(x, 0.9, vx, 1.0, hvx, ref hva);
+            C.RecurrenceAutoHessianVector(x, 0.9, vx, 1.0, hvx, ref hva);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            C.RecurrenceAutoHessianVector(x, 0.9, vx, 1.0, hvx, ref hva);
+            C.RecurrenceAutoHessianVector(x, 0.9, vx, 1.0, hvx, ref hva);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.True(Workspace.Current.ReservedBytes < 64 * 1024, Workspace.Current.ReservedBytes.ToString());
+            C.RecurrenceHessianVector(x, 0.9, vx, 1.0, hvx, ref hva);
+            Assert.True(Workspace.Current.ReservedBytes > 200_000 * 16);
             Workspace.Current.Trim();
         }
     }
