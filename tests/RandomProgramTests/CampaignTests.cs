@@ -50,7 +50,7 @@ namespace SymGrad.RandomProgramTests
         /// <summary>
         /// A fixed seed whose 80 programs take every derivative mode in both twins — MJacobian by forward and by backward
         /// sweeps (P14), MHessianVector (P15), MHessian (P16), MTangent and MHessianVector of methods with calls (of generic
-        /// methods too, of the Nn losses' and Softplus's registered second orders), out results, struct results, layer fields, struct parameters, spans of structs, a nested FGradient (and its third order in MHessianVector, through F's own calls too), checkpointed loops in MHessianVector — and PyTorch's jvp, hvp and jacobian (P17): CI checks each on
+        /// methods too, of the Nn losses' and Softplus's registered second orders), out results, struct results, layer fields, struct parameters, spans of structs, a nested FGradient (and its third order in MHessianVector, through F's own calls too), checkpointed loops and Span outputs in MHessianVector — and PyTorch's jvp, hvp and jacobian (P17): CI checks each on
         /// every run, whatever the fresh seeds of the campaigns above draw. Measured 50 s in Release on the 2-core machine, busy.
         /// </summary>
         [Fact]
@@ -89,6 +89,7 @@ namespace SymGrad.RandomProgramTests
                 "MHessianVector (P15) checked on a method with nested calls (F's third order)",
                 "MHessianVector (P15) checked on a method with nested calls of an F calling methods of its own (their third orders)",
                 "MHessianVector (P15) checked on a method that checkpoints its loops (snapshots of the state and its tangent)",
+                "MHessianVector (P15) checked on a method writing Span outputs (intermediates: MTangent writes them first)",
                 "MHessianVector (P15) checked on a method calling a registered second order with a [NoDerivative] real argument (Smooth.ScaledSoftplus)",
                 "methods with a nested call of FGradient",
             }, what => Assert.True(Sum(r => r.ConstructsChecked.GetValueOrDefault(what)) > 0, "none: " + what));

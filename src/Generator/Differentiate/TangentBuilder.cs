@@ -169,7 +169,9 @@ namespace SymGrad.Generator.Differentiate
                 }
             }
 
-            var builder = new TangentBuilder(active, tangents.ContainsKey, names);
+            // A span of scratch the body declares (an output's cotangent, accumulated into) has element tangents where it varies.
+            var scratch = new HashSet<string>(all.OfType<LocalDecl>().Where(d => d.Init is Opaque && d.Type.Contains("Span<")).Select(d => d.Name));
+            var builder = new TangentBuilder(active, span => tangents.ContainsKey(span) || scratch.Contains(span) && active.Contains(span), names);
             foreach (KeyValuePair<string, string> t in tangents)
             {
                 builder._tangents[t.Key] = t.Value;

@@ -15,9 +15,9 @@ namespace SymGrad.Generator.Emit
     /// </summary>
     internal static class NestedWriter
     {
-        /// <summary>A static, non-generic method of scalars and spans with a real result: what the nested methods are written for.</summary>
+        /// <summary>A static, non-generic method of scalars and span inputs with a real result (no outputs): what the nested methods are written for.</summary>
         public static bool Shape(MethodModel model) => !model.IsInstance && model.TypeArguments.Length == 0
-            && !model.Parameters.Any(p => p.Group is not null || p.IsField || p.HoldsStructs) && model.ReturnType is "double" or "float";
+            && !model.Parameters.Any(p => p.Group is not null || p.IsField || p.HoldsStructs || p.Kind == ParameterKind.SpanOutput) && model.ReturnType is "double" or "float";
 
         /// <param name="secondOrder">Write FTangentBackward and FTangentTangent (next to F's other methods).</param>
         /// <param name="thirdOrder">Write FTangentTangentBackward (in F's third-order file, only when a method calls F nested).</param>

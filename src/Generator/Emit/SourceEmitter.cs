@@ -64,7 +64,7 @@ namespace SymGrad.Generator.Emit
             var tangentNames = names.Clone();
             BackwardProgram program = BackwardBuilder.Build(model, body, hoisting.NewLocals.Concat(normalizer.NewLocals), names);
             TangentProgram? tangent = TangentBuilder.Build(model, body, hoisting.NewLocals.Concat(normalizer.NewLocals), tangentNames, out _);
-            return new Derived(program, tangent, BuildHessianVector(model, program, thirdOrder), SizeChecks.Find(body, model));
+            return new Derived(program, tangent, BuildHessianVector(model, program, tangent is not null, thirdOrder), SizeChecks.Find(body, model));
         }
 
         public static string Emit(MethodModel model)
@@ -258,15 +258,17 @@ namespace SymGrad.Generator.Emit
         /// H·v, accumulated (+=) into the <c>hv</c>-prefixed spans and refs. For scalar results of methods with no outputs,
         /// no calls and one real type; null when this method is not one.
         /// </summary>
-        private static HessianVectorProgram? BuildHessianVector(MethodModel model, BackwardProgram program, bool thirdOrder)
+        private static HessianVectorProgram? BuildHessianVector(MethodModel model, BackwardProgram program, bool hasTangent, bool thirdOrder)
         {
             var inputs = model.Inputs.ToList(); // a struct's fields, each a leaf; a layer's fields after the parameters
             string type = model.ReturnType;
             // A span of structs takes a direction and a product of its struct type: the fields read must be of the one real type.
             var fieldTypes = Walk.All(model.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<Element>().Where(e => e.Member.Length > 0)
                 .Select(e => (e.Span, e.Type)).ToList();
-            if (type is not ("double" or "float") || inputs.Count == 0 || program.Cotangents.Count > 0
+            var outputs = model.Parameters.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
+            if (type is not ("double" or "float") || inputs.Count == 0
                 || inputs.Any(p => p.HoldsStructs ? fieldTypes.Any(f => f.Span == p.Name && f.Type != type) : p.ElementType != type)
+                || outputs.Count > 0 && (!hasTangent || model.TypeArguments.Length > 0 || outputs.Any(p => p.ElementType != type) || inputs.Any(p => p.Group is not null || p.IsField || p.HoldsStructs))
                 || model.Results.Count > 0)
             {
                 return null;
@@ -294,9 +296,49 @@ namespace SymGrad.Generator.Emit
                 tangents[program.Gradients[p.Name]] = product[p.Name];
             }
 
-            return TangentBuilder.OverReverse(body, inputs.Select(p => p.Name), tangents, new HashSet<string>(inputs.Select(p => program.Gradients[p.Name])), names) is { } hessian
-                ? new HessianVectorProgram(hessian, inputs, direction, product) { Tangent = thirdOrder ? BuildHessianVectorTangent(model, hessian, inputs, product, names) : null }
-                : null;
+            // Outputs are intermediates of the returned value here (H is its Hessian): MTangent writes them and their tangents
+            // (workspace scratch) first, as the backward reads them; their cotangents are zeros.
+            foreach (ParameterSpec p in outputs)
+            {
+                tangents[p.Name] = names.Reserve("t" + p.Name);
+            }
+
+            if (TangentBuilder.OverReverse(body, inputs.Concat(outputs).Select(p => p.Name), tangents, new HashSet<string>(inputs.Select(p => program.Gradients[p.Name])), names) is not { } hessian)
+            {
+                return null;
+            }
+
+            hessian = outputs.Count == 0 ? hessian : Intermediates(model, hessian, inputs, direction, outputs, tangents, program);
+            return new HessianVectorProgram(hessian, inputs, direction, product) { Tangent = thirdOrder ? BuildHessianVectorTangent(model, hessian, inputs, product, names) : null };
+        }
+
+        /// <summary>
+        /// Before a Hessian-vector product of a method with outputs: the outputs and their tangents along v written by
+        /// <c>MTangent</c> (the tangents in workspace scratch), and the outputs' zero cotangents where the backward reads them.
+        /// </summary>
+        private static Block Intermediates(MethodModel model, Block hessian, List<ParameterSpec> inputs, Dictionary<string, string> direction,
+            List<ParameterSpec> outputs, Dictionary<string, string> tangents, BackwardProgram program)
+        {
+            var read = new HashSet<string>(Walk.All(hessian).SelectMany(Walk.Expressions).SelectMany(Reads.Of));
+            var declarations = new List<Stmt>();
+            foreach (ParameterSpec p in outputs.Where(p => read.Contains(tangents[p.Name])))
+            {
+                string rent = p.ElementType == "float" ? "RentFloats" : "RentDoubles";
+                declarations.Add(new LocalDecl(tangents[p.Name], $"global::System.Span<{p.ElementType}>", new Opaque($"{program.Workspace}.{rent}({{0}}.Length)", new[] { p.Name }.ToEquatableArray(), "span"), ""));
+            }
+
+            // An output tangent the product does not read is not asked for (empty).
+            var arguments = BackwardSignature.Primal(model, p => p.Name, r => "out " + r.Name).Select(a => (Expr)new Name(a, "span"))
+                .Concat(inputs.Select(p => new Name(direction[p.Name], p.Kind == ParameterKind.Scalar ? p.ElementType : "span")))
+                .Concat(outputs.Select(p => read.Contains(tangents[p.Name]) ? new Name(tangents[p.Name], "span") : (Expr)new Opaque("default", EquatableArray<string>.Empty, "span")));
+            declarations.Add(new Invoke(model.Name + "Tangent", arguments.ToEquatableArray(), ""));
+            foreach (ParameterSpec p in outputs.Where(p => program.Cotangents.TryGetValue(p.Name, out string? cotangent) && read.Contains(cotangent)))
+            {
+                declarations.Add(new LocalDecl(program.Cotangents[p.Name], $"global::System.ReadOnlySpan<{p.ElementType}>",
+                    new Opaque($"global::SymGrad.Workspace.ZerosIfEmpty<{p.ElementType}>(default, {{0}}.Length)", new[] { p.Name }.ToEquatableArray(), "span"), ""));
+            }
+
+            return new Block(declarations.Concat(hessian.Statements).ToEquatableArray());
         }
 
         /// <summary>

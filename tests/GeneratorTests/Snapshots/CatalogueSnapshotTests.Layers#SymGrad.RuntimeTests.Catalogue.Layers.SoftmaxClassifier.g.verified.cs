@@ -282,6 +282,159 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>SoftmaxClassifier</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SoftmaxClassifierHessianVector(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, global::System.ReadOnlySpan<double> w2, int y, global::System.Span<double> h, int inputs, int hidden, int classes, global::System.ReadOnlySpan<double> vx, global::System.ReadOnlySpan<double> vw1, global::System.ReadOnlySpan<double> vw2, global::System.Span<double> hvx, global::System.Span<double> hvw1, global::System.Span<double> hvw2)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vw1, nameof(vw1), w1, nameof(w1));
+            global::SymGrad.Guard.SameLength<double>(hvw1, nameof(hvw1), w1, nameof(w1));
+            vw1 = global::SymGrad.Workspace.ZerosIfEmpty(vw1, w1.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vw2, nameof(vw2), w2, nameof(w2));
+            global::SymGrad.Guard.SameLength<double>(hvw2, nameof(hvw2), w2, nameof(w2));
+            vw2 = global::SymGrad.Workspace.ZerosIfEmpty(vw2, w2.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> th = workspace.RentDoubles(h.Length);
+                SoftmaxClassifierTangent(x, w1, w2, y, h, inputs, hidden, classes, vx, vw1, vw2, th);
+                global::System.ReadOnlySpan<double> dh = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, h.Length);
+                global::System.Span<double> tdhWork = workspace.CopyOrZeros(dh, h.Length);
+                global::System.Span<double> dhWork = workspace.CopyOrZeros(dh, h.Length);
+                // Forward sweep: recompute what the reverse sweep reads.
+                double tsum = 0;
+                double sum = 0.0;
+                double ts = 0;
+                double s = 0;
+                for (int c = 0; c < classes; c++)
+                {
+                    workspace.Doubles.Push(s);
+                    workspace.Doubles.Push(ts);
+                    ts = 0;
+                    s = 0.0;
+                    for (int j = 0; j < hidden; j++)
+                    {
+                        ts += th[j] * w2[j * classes + c] + h[j] * vw2[j * classes + c];
+                        s += h[j] * w2[j * classes + c];
+                    }
+                    double exp2 = global::System.Math.Exp(s);
+                    tsum += exp2 * ts;
+                    sum += exp2;
+                }
+                // Reverse sweep: adjoints, last statement first.
+                // return -sy + Math.Log(sum);   ∂result/∂sy = -1; ∂result/∂sum = 1 / sum
+                double dsy = -dResult;
+                double q = dResult / sum;
+                double tdsum = dResult != 0 ? -(q * tsum / sum) : 0;
+                double dsum = dResult != 0 ? q : 0;
+                // for (int c = 0; c < classes; c++)
+                for (int c = classes - 1; c >= 0; c--)
+                {
+                    double tds = 0;
+                    double ds = 0;
+                    // if (c == y)
+                    if (c == y)
+                    {
+                        // sy = s;
+                        ds += dsy;
+                        dsy = 0;
+                    }
+                    // sum += Math.Exp(s);   ∂sum/∂s = Exp(s)
+                    double exp3 = global::System.Math.Exp(s);
+                    double texp = exp3 * ts;
+                    double exp = exp3;
+                    if (dsum != 0)
+                    {
+                        tds += tdsum * exp + dsum * texp;
+                        ds += dsum * exp;
+                    }
+                    for (int j = 0; j < hidden; j++)
+                    {
+                        // s += h[j] * w2[j * classes + c];   ∂s/∂h[j] = w2[j·classes + c]; ∂s/∂w2[j·classes + c] = h[j]
+                        tdhWork[j] += tds * w2[j * classes + c] + ds * vw2[j * classes + c];
+                        dhWork[j] += ds * w2[j * classes + c];
+                        hvw2[j * classes + c] += tds * h[j] + ds * th[j];
+                    }
+                    // double s = 0;
+                    ts = workspace.Doubles.Pop();
+                    s = workspace.Doubles.Pop();
+                }
+                for (int j = 0; j < hidden; j++)
+                {
+                    // h[j] = 1.0 / (1.0 + Math.Exp(-a));   ∂h[j]/∂a = h[j]·(1 - h[j])
+                    double u = dhWork[j] * h[j];
+                    double v = 1 - h[j];
+                    double tda = (tdhWork[j] * h[j] + dhWork[j] * th[j]) * v - u * th[j];
+                    double da = u * v;
+                    for (int k = 0; k < inputs; k++)
+                    {
+                        // a += x[k] * w1[k * hidden + j];   ∂a/∂x[k] = w1[k·hidden + j]; ∂a/∂w1[k·hidden + j] = x[k]
+                        hvx[k] += tda * w1[k * hidden + j] + da * vw1[k * hidden + j];
+                        hvw1[k * hidden + j] += tda * x[k] + da * vx[k];
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>SoftmaxClassifier</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x, then each element of w1, then each element of w2),
+        /// one <c>SoftmaxClassifierHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SoftmaxClassifierHessian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, global::System.ReadOnlySpan<double> w2, int y, global::System.Span<double> h, int inputs, int hidden, int classes, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cW1 = cX + x.Length;
+            int cW2 = cW1 + w1.Length;
+            int size = cW2 + w2.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                global::System.Span<double> vw1 = workspace.RentDoubles(w1.Length);
+                global::System.Span<double> vw2 = workspace.RentDoubles(w2.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    vw1.Clear();
+                    if (column >= cW1 && column < cW1 + w1.Length)
+                    {
+                        vw1[column - cW1] = 1;
+                    }
+                    vw2.Clear();
+                    if (column >= cW2 && column < cW2 + w2.Length)
+                    {
+                        vw2[column - cW2] = 1;
+                    }
+                    SoftmaxClassifierHessianVector(x, w1, w2, y, h, inputs, hidden, classes, vx, vw1, vw2, hessian.Slice(column * size + cX, x.Length), hessian.Slice(column * size + cW1, w1.Length), hessian.Slice(column * size + cW2, w2.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>SoftmaxClassifier</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of h), a column per differentiable input
         /// (each element of x, then each element of w1, then each element of w2). It runs whichever needs fewer passes at

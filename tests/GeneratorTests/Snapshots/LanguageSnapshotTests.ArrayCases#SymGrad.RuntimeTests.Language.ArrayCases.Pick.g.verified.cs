@@ -118,6 +118,80 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Pick</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void PickHessianVector(double[] logits, int[] labels, double[] picked, global::System.ReadOnlySpan<double> vlogits, global::System.Span<double> hvlogits)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vlogits, nameof(vlogits), logits, nameof(logits));
+            global::SymGrad.Guard.SameLength<double>(hvlogits, nameof(hvlogits), logits, nameof(logits));
+            vlogits = global::SymGrad.Workspace.ZerosIfEmpty(vlogits, logits.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> tpicked = workspace.RentDoubles(picked.Length);
+                PickTangent(logits, labels, picked, vlogits, tpicked);
+                global::System.ReadOnlySpan<double> dpicked = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, picked.Length);
+                global::System.Span<double> tdpickedWork = workspace.CopyOrZeros(dpicked, picked.Length);
+                global::System.Span<double> dpickedWork = workspace.CopyOrZeros(dpicked, picked.Length);
+                // Reverse sweep: adjoints, last statement first.
+                // return total;
+                double dtotal = dResult;
+                // for (int i = 0; i < labels.Length; i++)
+                for (int i = labels.Length - 1; i >= 0; i--)
+                {
+                    // total += picked[i] * picked[i];   ∂total/∂picked[i] = 2·picked[i]
+                    double u = 2 * dtotal;
+                    tdpickedWork[i] += u * tpicked[i];
+                    dpickedWork[i] += u * picked[i];
+                    // picked[i] = logits[labels[i]];
+                    hvlogits[labels[i]] += tdpickedWork[i];
+                }
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>Pick</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of logits),
+        /// one <c>PickHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void PickHessian(double[] logits, int[] labels, double[] picked, global::System.Span<double> hessian)
+        {
+            int cLogits = 0;
+            int size = cLogits + logits.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vlogits = workspace.RentDoubles(logits.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vlogits.Clear();
+                    if (column >= cLogits && column < cLogits + logits.Length)
+                    {
+                        vlogits[column - cLogits] = 1;
+                    }
+                    PickHessianVector(logits, labels, picked, vlogits, hessian.Slice(column * size + cLogits, logits.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Pick</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of picked), a column per differentiable input
         /// (each element of logits). It runs whichever needs fewer passes at

@@ -198,6 +198,164 @@ namespace SymGrad.RuntimeTests.Checkpointing
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>TwoLoops</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TwoLoopsHessianVector(global::System.ReadOnlySpan<double> x, double a, global::System.Span<double> y, global::System.ReadOnlySpan<double> vx, double va, global::System.Span<double> hvx, ref double hva)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                TwoLoopsTangent(x, a, y, vx, va, default);
+                global::System.ReadOnlySpan<double> dy = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, y.Length);
+                // Forward sweep: recompute what the reverse sweep reads.
+                double th = va;
+                double h = a;
+                double tp = 0;
+                double p = 1.0;
+                for (int t = 0; t < x.Length; t++)
+                {
+                    workspace.Doubles.Push(h);
+                    workspace.Doubles.Push(th);
+                    double u = global::System.Math.Sin(h);
+                    th = global::System.Math.Cos(h) * th * x[t] + u * vx[t] + va;
+                    h = u * x[t] + a;
+                }
+                for (int t = 0; t < x.Length; t++)
+                {
+                    workspace.Doubles.Push(p);
+                    workspace.Doubles.Push(tp);
+                    double u2 = p + h * x[t];
+                    double v = global::System.Math.Cos(u2);
+                    tp = tp * v - p * global::System.Math.Sin(u2) * (tp + (th * x[t] + h * vx[t]));
+                    p = p * v;
+                }
+                for (int t = 0; t < y.Length; t++)
+                {
+                    workspace.Doubles.Push(p);
+                    workspace.Doubles.Push(tp);
+                    double u3 = p + x[t];
+                    double tanh = global::System.Math.Tanh(u3);
+                    tp = (1 - tanh * tanh) * (tp + vx[t]);
+                    p = tanh;
+                }
+                // Reverse sweep: adjoints, last statement first.
+                // return h + p;
+                double tdh = 0;
+                double dh = dResult;
+                double tdp = 0;
+                double dp = dResult;
+                // for (int t = 0; t < y.Length; t++)
+                for (int t = y.Length - 1; t >= 0; t--)
+                {
+                    // y[t] = p;
+                    dp += dy[t];
+                    // p = Math.Tanh(p + x[t]);   ∂p/∂p = 1 - p·p; ∂p/∂x[t] = 1 - p·p
+                    double tg = tdp;
+                    double g = dp;
+                    double tvalue = tp;
+                    double value = p;
+                    tp = workspace.Doubles.Pop();
+                    p = workspace.Doubles.Pop();
+                    double v2 = 1 - value * value;
+                    double tg2 = tg * v2 - g * (tvalue * value + value * tvalue);
+                    double g2 = g * v2;
+                    tdp = tg2;
+                    dp = g2;
+                    hvx[t] += tg2;
+                }
+                // for (int t = 0; t < x.Length; t++)
+                for (int t = x.Length - 1; t >= 0; t--)
+                {
+                    // p = p * Math.Cos(p + h * x[t]);   ∂p/∂p = Cos(p + h·x[t]) - p·Sin(p + h·x[t]); ∂p/∂h = -(p·Sin(p + h·x[t])·x[t]); ∂p/∂x[t] = -(p·Sin(p + h·x[t])·h)
+                    double tg3 = tdp;
+                    double g3 = dp;
+                    tp = workspace.Doubles.Pop();
+                    p = workspace.Doubles.Pop();
+                    double u4 = p + h * x[t];
+                    double tcos = -(global::System.Math.Sin(u4) * (tp + (th * x[t] + h * vx[t])));
+                    double cos = global::System.Math.Cos(u4);
+                    tdp = tg3 * cos + g3 * tcos;
+                    dp = g3 * cos;
+                    double u5 = p + h * x[t];
+                    double u6 = g3 * p;
+                    double v3 = global::System.Math.Sin(u5);
+                    double tg4 = -((tg3 * p + g3 * tp) * v3 + u6 * global::System.Math.Cos(u5) * (tp + (th * x[t] + h * vx[t])));
+                    double g4 = -(u6 * v3);
+                    tdp += tg4;
+                    dp += g4;
+                    tdh += tg4 * x[t] + g4 * vx[t];
+                    dh += g4 * x[t];
+                    hvx[t] += tg4 * h + g4 * th;
+                }
+                // for (int t = 0; t < x.Length; t++)
+                for (int t = x.Length - 1; t >= 0; t--)
+                {
+                    // h = Math.Sin(h) * x[t] + a;   ∂h/∂h = x[t]·Cos(h); ∂h/∂x[t] = Sin(h); ∂h/∂a = 1
+                    double tg5 = tdh;
+                    double g5 = dh;
+                    th = workspace.Doubles.Pop();
+                    h = workspace.Doubles.Pop();
+                    double u7 = g5 * x[t];
+                    double v4 = global::System.Math.Cos(h);
+                    tdh = (tg5 * x[t] + g5 * vx[t]) * v4 - u7 * global::System.Math.Sin(h) * th;
+                    dh = u7 * v4;
+                    double tsin = global::System.Math.Cos(h) * th;
+                    double sin = global::System.Math.Sin(h);
+                    hvx[t] += tg5 * sin + g5 * tsin;
+                    hva += tg5;
+                }
+                // double h = a;
+                hva += tdh;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>TwoLoops</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x, then a),
+        /// one <c>TwoLoopsHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TwoLoopsHessian(global::System.ReadOnlySpan<double> x, double a, global::System.Span<double> y, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cA = cX + x.Length;
+            int size = cA + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    TwoLoopsHessianVector(x, a, y, vx, column == cA ? 1 : 0, hessian.Slice(column * size + cX, x.Length), ref hessian[column * size + cA]);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>TwoLoops</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of y), a column per differentiable input
         /// (each element of x, then a). It runs whichever needs fewer passes at

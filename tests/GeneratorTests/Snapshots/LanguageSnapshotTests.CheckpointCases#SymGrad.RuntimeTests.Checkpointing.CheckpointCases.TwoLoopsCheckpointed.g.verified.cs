@@ -348,6 +348,356 @@ namespace SymGrad.RuntimeTests.Checkpointing
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>TwoLoopsCheckpointed</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TwoLoopsCheckpointedHessianVector(global::System.ReadOnlySpan<double> x, double a, global::System.Span<double> y, global::System.ReadOnlySpan<double> vx, double va, global::System.Span<double> hvx, ref double hva)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                TwoLoopsCheckpointedTangent(x, a, y, vx, va, default);
+                global::System.ReadOnlySpan<double> dy = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, y.Length);
+                // Forward sweep: recompute what the reverse sweep reads.
+                double th = va;
+                double h = a;
+                double tp = 0;
+                double p = 1.0;
+                // Checkpointed: the state at the start (h) is saved; the schedule's
+                // first sweep runs the steps untaped, keeping snapshots, and the last step taped.
+                workspace.Doubles.Push(h);
+                workspace.Doubles.Push(th);
+                global::SymGrad.Revolve revolve = workspace.RevolveFromStart(x.Length, snapshots: 2);
+                while (revolve.NextForward())
+                {
+                    if (revolve.Action == global::SymGrad.RevolveAction.Advance)
+                    {
+                        for (int t = revolve.From; t < revolve.To; t++)
+                        {
+                            double u = global::System.Math.Sin(h);
+                            th = global::System.Math.Cos(h) * th * x[t] + u * vx[t] + va;
+                            h = u * x[t] + a;
+                        }
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Store)
+                    {
+                        workspace.Doubles.Push(h);
+                        workspace.Doubles.Push(th);
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Restore)
+                    {
+                        th = workspace.Doubles.Pop();
+                        h = workspace.Doubles.Pop();
+                    }
+                }
+                if (revolve.Action == global::SymGrad.RevolveAction.Turn)
+                {
+                    int t = revolve.From;
+                    workspace.Doubles.Push(h);
+                    workspace.Doubles.Push(th);
+                    double u2 = global::System.Math.Sin(h);
+                    th = global::System.Math.Cos(h) * th * x[t] + u2 * vx[t] + va;
+                    h = u2 * x[t] + a;
+                }
+                // Checkpointed: the state at the start (p) is saved; the schedule's
+                // first sweep runs the steps untaped, keeping snapshots, and the last step taped.
+                workspace.Doubles.Push(p);
+                workspace.Doubles.Push(tp);
+                global::SymGrad.Revolve revolve2 = workspace.RevolveFromStart(x.Length, snapshots: 2);
+                while (revolve2.NextForward())
+                {
+                    if (revolve2.Action == global::SymGrad.RevolveAction.Advance)
+                    {
+                        for (int t = revolve2.From; t < revolve2.To; t++)
+                        {
+                            double u3 = p + h * x[t];
+                            double v = global::System.Math.Cos(u3);
+                            tp = tp * v - p * global::System.Math.Sin(u3) * (tp + (th * x[t] + h * vx[t]));
+                            p = p * v;
+                        }
+                    }
+                    else if (revolve2.Action == global::SymGrad.RevolveAction.Store)
+                    {
+                        workspace.Doubles.Push(p);
+                        workspace.Doubles.Push(tp);
+                    }
+                    else if (revolve2.Action == global::SymGrad.RevolveAction.Restore)
+                    {
+                        tp = workspace.Doubles.Pop();
+                        p = workspace.Doubles.Pop();
+                    }
+                }
+                if (revolve2.Action == global::SymGrad.RevolveAction.Turn)
+                {
+                    int t = revolve2.From;
+                    workspace.Doubles.Push(p);
+                    workspace.Doubles.Push(tp);
+                    double u4 = p + h * x[t];
+                    double v2 = global::System.Math.Cos(u4);
+                    tp = tp * v2 - p * global::System.Math.Sin(u4) * (tp + (th * x[t] + h * vx[t]));
+                    p = p * v2;
+                }
+                // Checkpointed: the state at the start (p) is saved; the schedule's
+                // first sweep runs the steps untaped, keeping snapshots, and the last step taped.
+                workspace.Doubles.Push(p);
+                workspace.Doubles.Push(tp);
+                global::SymGrad.Revolve revolve3 = workspace.RevolveFromStart(y.Length, snapshots: 2);
+                while (revolve3.NextForward())
+                {
+                    if (revolve3.Action == global::SymGrad.RevolveAction.Advance)
+                    {
+                        for (int t = revolve3.From; t < revolve3.To; t++)
+                        {
+                            double u5 = p + x[t];
+                            double tanh = global::System.Math.Tanh(u5);
+                            tp = (1 - tanh * tanh) * (tp + vx[t]);
+                            p = tanh;
+                        }
+                    }
+                    else if (revolve3.Action == global::SymGrad.RevolveAction.Store)
+                    {
+                        workspace.Doubles.Push(p);
+                        workspace.Doubles.Push(tp);
+                    }
+                    else if (revolve3.Action == global::SymGrad.RevolveAction.Restore)
+                    {
+                        tp = workspace.Doubles.Pop();
+                        p = workspace.Doubles.Pop();
+                    }
+                }
+                if (revolve3.Action == global::SymGrad.RevolveAction.Turn)
+                {
+                    int t = revolve3.From;
+                    workspace.Doubles.Push(p);
+                    workspace.Doubles.Push(tp);
+                    double u6 = p + x[t];
+                    double tanh2 = global::System.Math.Tanh(u6);
+                    tp = (1 - tanh2 * tanh2) * (tp + vx[t]);
+                    p = tanh2;
+                }
+                // Reverse sweep: adjoints, last statement first.
+                // return h + p;
+                double tdh = 0;
+                double dh = dResult;
+                double tdp = 0;
+                double dp = dResult;
+                // for (int t = 0; t < y.Length; t++)
+                // Checkpointed (binomial, Revolve): from snapshots of the state (p), steps are rerun untaped
+                // and each step is run taped and reversed in turn, last first; the last action restores the start.
+                while (revolve3.Next())
+                {
+                    if (revolve3.Action == global::SymGrad.RevolveAction.Advance)
+                    {
+                        for (int t = revolve3.From; t < revolve3.To; t++)
+                        {
+                            double u7 = p + x[t];
+                            double tanh3 = global::System.Math.Tanh(u7);
+                            tp = (1 - tanh3 * tanh3) * (tp + vx[t]);
+                            p = tanh3;
+                        }
+                    }
+                    else if (revolve3.Action == global::SymGrad.RevolveAction.Store)
+                    {
+                        workspace.Doubles.Push(p);
+                        workspace.Doubles.Push(tp);
+                    }
+                    else if (revolve3.Action == global::SymGrad.RevolveAction.Restore)
+                    {
+                        tp = workspace.Doubles.Pop();
+                        p = workspace.Doubles.Pop();
+                    }
+                    else
+                    {
+                        // This step taped (unless the forward sweep did), then reversed.
+                        int t = revolve3.From;
+                        if (revolve3.Action == global::SymGrad.RevolveAction.Turn)
+                        {
+                            workspace.Doubles.Push(p);
+                            workspace.Doubles.Push(tp);
+                            double u8 = p + x[t];
+                            double tanh4 = global::System.Math.Tanh(u8);
+                            tp = (1 - tanh4 * tanh4) * (tp + vx[t]);
+                            p = tanh4;
+                        }
+                        // y[t] = p;
+                        dp += dy[t];
+                        // p = Math.Tanh(p + x[t]);   ∂p/∂p = 1 - p·p; ∂p/∂x[t] = 1 - p·p
+                        double tg = tdp;
+                        double g = dp;
+                        double tvalue = tp;
+                        double value = p;
+                        tp = workspace.Doubles.Pop();
+                        p = workspace.Doubles.Pop();
+                        double v3 = 1 - value * value;
+                        double tg2 = tg * v3 - g * (tvalue * value + value * tvalue);
+                        double g2 = g * v3;
+                        tdp = tg2;
+                        dp = g2;
+                        hvx[t] += tg2;
+                    }
+                }
+                // for (int t = 0; t < x.Length; t++)
+                // Checkpointed (binomial, Revolve): from snapshots of the state (p), steps are rerun untaped
+                // and each step is run taped and reversed in turn, last first; the last action restores the start.
+                while (revolve2.Next())
+                {
+                    if (revolve2.Action == global::SymGrad.RevolveAction.Advance)
+                    {
+                        for (int t = revolve2.From; t < revolve2.To; t++)
+                        {
+                            double u9 = p + h * x[t];
+                            double v4 = global::System.Math.Cos(u9);
+                            tp = tp * v4 - p * global::System.Math.Sin(u9) * (tp + (th * x[t] + h * vx[t]));
+                            p = p * v4;
+                        }
+                    }
+                    else if (revolve2.Action == global::SymGrad.RevolveAction.Store)
+                    {
+                        workspace.Doubles.Push(p);
+                        workspace.Doubles.Push(tp);
+                    }
+                    else if (revolve2.Action == global::SymGrad.RevolveAction.Restore)
+                    {
+                        tp = workspace.Doubles.Pop();
+                        p = workspace.Doubles.Pop();
+                    }
+                    else
+                    {
+                        // This step taped (unless the forward sweep did), then reversed.
+                        int t = revolve2.From;
+                        if (revolve2.Action == global::SymGrad.RevolveAction.Turn)
+                        {
+                            workspace.Doubles.Push(p);
+                            workspace.Doubles.Push(tp);
+                            double u10 = p + h * x[t];
+                            double v5 = global::System.Math.Cos(u10);
+                            tp = tp * v5 - p * global::System.Math.Sin(u10) * (tp + (th * x[t] + h * vx[t]));
+                            p = p * v5;
+                        }
+                        // p = p * Math.Cos(p + h * x[t]);   ∂p/∂p = Cos(p + h·x[t]) - p·Sin(p + h·x[t]); ∂p/∂h = -(p·Sin(p + h·x[t])·x[t]); ∂p/∂x[t] = -(p·Sin(p + h·x[t])·h)
+                        double tg3 = tdp;
+                        double g3 = dp;
+                        tp = workspace.Doubles.Pop();
+                        p = workspace.Doubles.Pop();
+                        double u11 = p + h * x[t];
+                        double tcos = -(global::System.Math.Sin(u11) * (tp + (th * x[t] + h * vx[t])));
+                        double cos = global::System.Math.Cos(u11);
+                        tdp = tg3 * cos + g3 * tcos;
+                        dp = g3 * cos;
+                        double u12 = p + h * x[t];
+                        double u13 = g3 * p;
+                        double v6 = global::System.Math.Sin(u12);
+                        double tg4 = -((tg3 * p + g3 * tp) * v6 + u13 * global::System.Math.Cos(u12) * (tp + (th * x[t] + h * vx[t])));
+                        double g4 = -(u13 * v6);
+                        tdp += tg4;
+                        dp += g4;
+                        tdh += tg4 * x[t] + g4 * vx[t];
+                        dh += g4 * x[t];
+                        hvx[t] += tg4 * h + g4 * th;
+                    }
+                }
+                // for (int t = 0; t < x.Length; t++)
+                // Checkpointed (binomial, Revolve): from snapshots of the state (h), steps are rerun untaped
+                // and each step is run taped and reversed in turn, last first; the last action restores the start.
+                while (revolve.Next())
+                {
+                    if (revolve.Action == global::SymGrad.RevolveAction.Advance)
+                    {
+                        for (int t = revolve.From; t < revolve.To; t++)
+                        {
+                            double u14 = global::System.Math.Sin(h);
+                            th = global::System.Math.Cos(h) * th * x[t] + u14 * vx[t] + va;
+                            h = u14 * x[t] + a;
+                        }
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Store)
+                    {
+                        workspace.Doubles.Push(h);
+                        workspace.Doubles.Push(th);
+                    }
+                    else if (revolve.Action == global::SymGrad.RevolveAction.Restore)
+                    {
+                        th = workspace.Doubles.Pop();
+                        h = workspace.Doubles.Pop();
+                    }
+                    else
+                    {
+                        // This step taped (unless the forward sweep did), then reversed.
+                        int t = revolve.From;
+                        if (revolve.Action == global::SymGrad.RevolveAction.Turn)
+                        {
+                            workspace.Doubles.Push(h);
+                            workspace.Doubles.Push(th);
+                            double u15 = global::System.Math.Sin(h);
+                            th = global::System.Math.Cos(h) * th * x[t] + u15 * vx[t] + va;
+                            h = u15 * x[t] + a;
+                        }
+                        // h = Math.Sin(h) * x[t] + a;   ∂h/∂h = x[t]·Cos(h); ∂h/∂x[t] = Sin(h); ∂h/∂a = 1
+                        double tg5 = tdh;
+                        double g5 = dh;
+                        th = workspace.Doubles.Pop();
+                        h = workspace.Doubles.Pop();
+                        double u16 = g5 * x[t];
+                        double v7 = global::System.Math.Cos(h);
+                        tdh = (tg5 * x[t] + g5 * vx[t]) * v7 - u16 * global::System.Math.Sin(h) * th;
+                        dh = u16 * v7;
+                        double tsin = global::System.Math.Cos(h) * th;
+                        double sin = global::System.Math.Sin(h);
+                        hvx[t] += tg5 * sin + g5 * tsin;
+                        hva += tg5;
+                    }
+                }
+                // double h = a;
+                hva += tdh;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>TwoLoopsCheckpointed</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x, then a),
+        /// one <c>TwoLoopsCheckpointedHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TwoLoopsCheckpointedHessian(global::System.ReadOnlySpan<double> x, double a, global::System.Span<double> y, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cA = cX + x.Length;
+            int size = cA + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    TwoLoopsCheckpointedHessianVector(x, a, y, vx, column == cA ? 1 : 0, hessian.Slice(column * size + cX, x.Length), ref hessian[column * size + cA]);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>TwoLoopsCheckpointed</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of y), a column per differentiable input
         /// (each element of x, then a). It runs whichever needs fewer passes at

@@ -117,6 +117,83 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>WritesThree</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void WritesThreeHessianVector(double a, global::System.Span<double> y, double b, int n, double va, double vb, ref double hva, ref double hvb)
+        {
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                WritesThreeTangent(a, y, b, n, va, vb, default);
+                global::System.ReadOnlySpan<double> dy = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, y.Length);
+                global::System.Span<double> tyWork = workspace.Copy(y);
+                global::System.Span<double> yWork = workspace.Copy(y);
+                global::System.Span<double> dyWork = workspace.CopyOrZeros(dy, y.Length);
+                // Forward sweep: recompute what the reverse sweep reads.
+                tyWork[0] = va * b + a * vb;
+                yWork[0] = a * b;
+                double tanh3 = global::System.Math.Tanh(a);
+                tyWork[1] = (1 - tanh3 * tanh3) * va * b + tanh3 * vb;
+                yWork[1] = tanh3 * b;
+                double tanh4 = global::System.Math.Tanh(a);
+                double exp = global::System.Math.Exp(tanh4);
+                tyWork[2] = exp * (1 - tanh4 * tanh4) * va;
+                yWork[2] = exp;
+                // Reverse sweep: adjoints, last statement first.
+                // return (y[2] * n) + b;   ∂result/∂y[2] = (double)n; ∂result/∂b = 1
+                dyWork[2] += dResult * (double)n;
+                // y[2] = Math.Exp(Math.Tanh(a));   ∂y[2]/∂a = y[2]·(1 - Tanh(a)·Tanh(a))
+                double tanh5 = global::System.Math.Tanh(a);
+                double ttanh = (1 - tanh5 * tanh5) * va;
+                double tanh = tanh5;
+                double u = dyWork[2] * yWork[2];
+                double v = 1 - tanh * tanh;
+                hva += dyWork[2] * tyWork[2] * v - u * (ttanh * tanh + tanh * ttanh);
+                dyWork[2] = 0;
+                // y[1] = Math.Tanh(a) * b;   ∂y[1]/∂a = b·(1 - Tanh(a)·Tanh(a)); ∂y[1]/∂b = Tanh(a)
+                double tanh6 = global::System.Math.Tanh(a);
+                double ttanh2 = (1 - tanh6 * tanh6) * va;
+                double tanh2 = tanh6;
+                double u2 = dyWork[1] * b;
+                double v2 = 1 - tanh2 * tanh2;
+                hva += dyWork[1] * vb * v2 - u2 * (ttanh2 * tanh2 + tanh2 * ttanh2);
+                hvb += dyWork[1] * ttanh2;
+                dyWork[1] = 0;
+                // y[0] = a * b;   ∂y[0]/∂a = b; ∂y[0]/∂b = a
+                hva += dyWork[0] * vb;
+                hvb += dyWork[0] * va;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>WritesThree</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: a, then b),
+        /// one <c>WritesThreeHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void WritesThreeHessian(double a, global::System.Span<double> y, double b, int n, global::System.Span<double> hessian)
+        {
+            int cA = 0;
+            int cB = cA + 1;
+            int size = cB + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            for (int column = 0; column < size; column++)
+            {
+                WritesThreeHessianVector(a, y, b, n, column == cA ? 1 : 0, column == cB ? 1 : 0, ref hessian[column * size + cA], ref hessian[column * size + cB]);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>WritesThree</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of y), a column per differentiable input
         /// (a, then b). It runs whichever needs fewer passes at

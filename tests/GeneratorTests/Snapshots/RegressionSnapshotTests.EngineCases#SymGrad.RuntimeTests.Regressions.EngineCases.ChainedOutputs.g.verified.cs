@@ -169,6 +169,95 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>ChainedOutputs</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ChainedOutputsHessianVector(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.Span<double> z, global::System.ReadOnlySpan<double> vx, global::System.Span<double> hvx)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> ty = workspace.RentDoubles(y.Length);
+                global::System.Span<double> tz = workspace.RentDoubles(z.Length);
+                ChainedOutputsTangent(x, y, z, vx, ty, tz);
+                global::System.ReadOnlySpan<double> dy = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, y.Length);
+                global::System.ReadOnlySpan<double> dz = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, z.Length);
+                global::System.Span<double> tdyWork = workspace.CopyOrZeros(dy, y.Length);
+                global::System.Span<double> dyWork = workspace.CopyOrZeros(dy, y.Length);
+                global::System.Span<double> tdzWork = workspace.CopyOrZeros(dz, z.Length);
+                global::System.Span<double> dzWork = workspace.CopyOrZeros(dz, z.Length);
+                // Reverse sweep: adjoints, last statement first.
+                // return s;
+                double ds = dResult;
+                // for (int i = 0; i < x.Length; i++)
+                for (int i = x.Length - 1; i >= 0; i--)
+                {
+                    // s += z[i] * y[i];   ∂s/∂z[i] = y[i]; ∂s/∂y[i] = z[i]
+                    tdzWork[i] += ds * ty[i];
+                    dzWork[i] += ds * y[i];
+                    tdyWork[i] += ds * tz[i];
+                    dyWork[i] += ds * z[i];
+                    // z[i] = Math.Sin(y[i]) + y[i];   ∂z[i]/∂y[i] = Cos(y[i]) + 1
+                    double v = global::System.Math.Cos(y[i]);
+                    tdyWork[i] += tdzWork[i] * v - dzWork[i] * global::System.Math.Sin(y[i]) * ty[i];
+                    dyWork[i] += dzWork[i] * v;
+                    tdyWork[i] += tdzWork[i];
+                    dyWork[i] += dzWork[i];
+                }
+                for (int i = 0; i < x.Length; i++)
+                {
+                    // y[i] = x[i] * x[i];   ∂y[i]/∂x[i] = 2·x[i]
+                    double u = 2 * dyWork[i];
+                    hvx[i] += 2 * tdyWork[i] * x[i] + u * vx[i];
+                }
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>ChainedOutputs</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x),
+        /// one <c>ChainedOutputsHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ChainedOutputsHessian(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.Span<double> z, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int size = cX + x.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    ChainedOutputsHessianVector(x, y, z, vx, hessian.Slice(column * size + cX, x.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>ChainedOutputs</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of y, then each element of z), a column per differentiable input
         /// (each element of x). It runs whichever needs fewer passes at

@@ -114,6 +114,69 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>LogAndDouble</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogAndDoubleHessianVector(double s, global::System.ReadOnlySpan<double> x, global::System.Span<double> y, int n, double vs, global::System.ReadOnlySpan<double> vx, ref double hvs, global::System.Span<double> hvx)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            LogAndDoubleTangent(s, x, y, n, vs, vx, default);
+            // Reverse sweep: adjoints, last statement first.
+            // return Math.Log(1 + s * s);   ∂result/∂s = 2·(s / (1.0 + s·s))
+            if (dResult != 0)
+            {
+                double v = 1.0 + s * s;
+                double q = dResult / v;
+                double v2 = 2 * s;
+                hvs += 2 * q * vs - q * (vs * s + s * vs) / v * v2;
+            }
+            for (int i = 0; i < n; i++)
+            {
+                // y[i] = 2 * x[i];   ∂y[i]/∂x[i] = 2
+                hvx[i] += 0;
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>LogAndDouble</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: s, then each element of x),
+        /// one <c>LogAndDoubleHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogAndDoubleHessian(double s, global::System.ReadOnlySpan<double> x, global::System.Span<double> y, int n, global::System.Span<double> hessian)
+        {
+            int cS = 0;
+            int cX = cS + 1;
+            int size = cX + x.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    LogAndDoubleHessianVector(s, x, y, n, column == cS ? 1 : 0, vx, ref hessian[column * size + cS], hessian.Slice(column * size + cX, x.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>LogAndDouble</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of y), a column per differentiable input
         /// (s, then each element of x). It runs whichever needs fewer passes at

@@ -59,6 +59,37 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>OverwriteHalf</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void OverwriteHalfHessianVector(double a, global::System.Span<double> y, double va, ref double hva)
+        {
+            OverwriteHalfTangent(a, y, va, default);
+            // Reverse sweep: adjoints, last statement first.
+            // return a;
+        }
+
+        /// <summary>
+        /// The Hessian of <c>OverwriteHalf</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: a),
+        /// one <c>OverwriteHalfHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void OverwriteHalfHessian(double a, global::System.Span<double> y, global::System.Span<double> hessian)
+        {
+            int cA = 0;
+            int size = cA + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            for (int column = 0; column < size; column++)
+            {
+                OverwriteHalfHessianVector(a, y, column == cA ? 1 : 0, ref hessian[column * size + cA]);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>OverwriteHalf</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of y), a column per differentiable input
         /// (a). It runs whichever needs fewer passes at

@@ -125,6 +125,83 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>SquaresOf</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SquaresOfHessianVector(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.ReadOnlySpan<double> vx, global::System.Span<double> hvx)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> ty = workspace.RentDoubles(y.Length);
+                SquaresOfTangent(x, y, vx, ty);
+                global::System.ReadOnlySpan<double> dy = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, y.Length);
+                global::System.Span<double> tdyWork = workspace.CopyOrZeros(dy, y.Length);
+                global::System.Span<double> dyWork = workspace.CopyOrZeros(dy, y.Length);
+                // Reverse sweep: adjoints, last statement first.
+                // return s;
+                double ds = dResult;
+                for (int i = 0; i < y.Length; i++)
+                {
+                    // s += y[i] * y[i];   ∂s/∂y[i] = 2·y[i]
+                    double u = 2 * ds;
+                    tdyWork[i] += u * ty[i];
+                    dyWork[i] += u * y[i];
+                }
+                for (int i = 0; i < y.Length; i++)
+                {
+                    // y[i] = Math.Tanh(x[i]);   ∂y[i]/∂x[i] = 1 - y[i]·y[i]
+                    double v = 1 - y[i] * y[i];
+                    hvx[i] += tdyWork[i] * v - dyWork[i] * (ty[i] * y[i] + y[i] * ty[i]);
+                }
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>SquaresOf</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x),
+        /// one <c>SquaresOfHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SquaresOfHessian(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int size = cX + x.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    SquaresOfHessianVector(x, y, vx, hessian.Slice(column * size + cX, x.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>SquaresOf</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of y), a column per differentiable input
         /// (each element of x). It runs whichever needs fewer passes at

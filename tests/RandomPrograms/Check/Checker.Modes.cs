@@ -98,6 +98,7 @@ namespace SymGrad.RandomPrograms.Check
             if (m.Params.Any(p => p.Struct is not null && !p.InStructSpan && p.IsDifferentiable)) _result.Count("MHessianVector (P15) checked on a method with a struct parameter");
             if (m.Params.Any(p => p.InStructSpan && p.IsDifferentiable)) _result.Count("MHessianVector (P15) checked on a method with a span of structs");
             if (m.GradientFields.Any()) _result.Count("MHessianVector (P15) checked on a method reading a layer's differentiable fields");
+            if (m.Params.Any(p => p.Kind == ParamKind.RealSpanOut)) _result.Count("MHessianVector (P15) checked on a method writing Span outputs (intermediates: MTangent writes them first)");
             if (m.Checkpoint is not null) _result.Count("MHessianVector (P15) checked on a method that checkpoints its loops (snapshots of the state and its tangent)");
             if (Measure.All(m.Body).Any(n => n is CallExpr { IsNested: true } or CallStmt { IsNested: true })) _result.Count("MHessianVector (P15) checked on a method with nested calls (F's third order)");
             if (Measure.All(m.Body).Any(n => n is CallExpr { IsNested: true } c && CallsOwnMethods(c.Callee) || n is CallStmt { IsNested: true } s && CallsOwnMethods(s.Callee)))
@@ -318,7 +319,8 @@ namespace SymGrad.RandomPrograms.Check
             int n = columns.Count;
             var matrix = Spoiled(n * n);
             var call = at.Fresh();
-            Generated(m, "MHessian" + twin, call, true, () =>
+            // Like the method (and MJacobian), MHessian and MHessianVector write its outputs (README): they are not primal here.
+            Generated(m, "MHessian" + twin, call, false, () =>
             {
                 hessian(call.R, call.S, call.N, call.NS, call.B, matrix);
                 return 0;
@@ -338,7 +340,7 @@ namespace SymGrad.RandomPrograms.Check
             var (vr, vs) = Directions(m, at, columns, direction, empty);
             var h = into ?? NewGradients(m, at, false);
             var call = at.Fresh();
-            Generated(m, what, call, true, () =>
+            Generated(m, what, call, false, () =>
             {
                 hvp(call.R, call.S, call.N, call.NS, call.B, vr, vs, h.Dr, h.Ds);
                 return 0;

@@ -46,7 +46,7 @@ namespace SymGrad.RandomPrograms.Model
             => Inputs(m).Any() && (m.ReturnsReal || m.Params.Any(p => p.Kind is ParamKind.RealSpanOut or ParamKind.RealOut));
 
         /// <summary>
-        /// <c>MHessianVector</c>: a real result and nothing else — no outputs, no <c>out</c> or struct result, one real type —
+        /// <c>MHessianVector</c>: a real result — no <c>out</c> or struct result, outputs only as <see cref="IntermediateOutputs"/>, one real type —
         /// with at least one differentiable input (a struct parameter's or a span of structs' direction and product are of its
         /// type; a layer's fields the method reads take theirs after the parameters'). Calls only of methods of the program it can differentiate twice through (<see cref="Nestable"/>, as a
         /// value: F's backward's tangent is FBackward and FTangentBackward), of the <c>Nn</c> losses and of library functions
@@ -57,7 +57,8 @@ namespace SymGrad.RandomPrograms.Model
 
         private static bool HasHessianVector(ProgramModel program, Method m, HashSet<string> seen)
             => m.ReturnsReal && !m.ReturnsStruct && seen.Add(m.Name) && Inputs(m).Any()
-               && !m.Params.Any(p => p.Kind is ParamKind.RealOut or ParamKind.RealSpanOut)
+               && !m.Params.Any(p => p.Kind is ParamKind.RealOut)
+               && (!m.Params.Any(p => p.Kind is ParamKind.RealSpanOut) || IntermediateOutputs(program, m))
                && Measure.All(m.Body).All(n => n switch
                {
                    MathCall c => !MathNames.Library.Contains(c.Function) || MathNames.SecondOrder.Contains(c.Function),
@@ -68,6 +69,14 @@ namespace SymGrad.RandomPrograms.Model
                    CallExpr c => Callee(program, c.Callee) is { } f && Nestable(program, f, seen),
                    _ => true,
                });
+
+        /// <summary>
+        /// <c>Span</c> outputs in a method with <c>MHessianVector</c>: intermediates of the returned value (H is its Hessian,
+        /// their cotangents zero), written first with their tangents by the method's <c>MTangent</c> — so it needs one, and
+        /// is not generic, and its inputs are scalars and spans of reals (no struct, no span of structs, no layer field).
+        /// </summary>
+        private static bool IntermediateOutputs(ProgramModel program, Method m)
+            => HasTangent(program, m) && !m.IsGeneric && !m.GradientFields.Any() && !m.Params.Any(p => p.Struct is not null && p.IsDifferentiable);
 
         /// <summary>
         /// <c>MHessian</c>: where <c>MHessianVector</c> is (a struct parameter's fields are columns of their own, so are each
@@ -95,12 +104,12 @@ namespace SymGrad.RandomPrograms.Model
         /// <summary>
         /// Whether SymGrad writes <c>FTangentBackward</c>/<c>FTangentTangent</c> for F, so that a caller may call FTangent (or
         /// FGradient/FBackward) and be differentiated again, and a caller's <c>MHessianVector</c> may call F: F static, not
-        /// generic, without struct parameters or fields, with <c>MTangent</c> and <c>MHessianVector</c>.
+        /// generic, without struct parameters, fields or outputs, with <c>MTangent</c> and <c>MHessianVector</c>.
         /// </summary>
         public static bool Nestable(ProgramModel program, Method? f) => f is not null && Nestable(program, f, new HashSet<string>());
 
         private static bool Nestable(ProgramModel program, Method f, HashSet<string> seen)
-            => !f.IsGeneric && !f.Instance && !f.Params.Any(p => p.Struct is not null || p.Field)
+            => !f.IsGeneric && !f.Instance && !f.Params.Any(p => p.Struct is not null || p.Field || p.Kind is ParamKind.RealSpanOut)
                && HasTangent(program, f) && HasHessianVector(program, f, new HashSet<string>(seen));
 
         /// <summary>

@@ -27,13 +27,7 @@ namespace SymGrad.RuntimeTests
             }
 
             Step(); // grows this thread's packing buffers once
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 20; i++)
-            {
-                Step();
-            }
-
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            AssertSteadyStateAllocatesNothing(Step, steps: 20);
         }
 
         [Fact]

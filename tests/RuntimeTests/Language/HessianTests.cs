@@ -126,6 +126,60 @@ namespace SymGrad.RuntimeTests.Language
             }
         }
 
+        /// <summary>
+        /// Span outputs as intermediates: MHessianVector (MTangent writes y and its tangent first, the outputs' cotangents are
+        /// zero) against central differences of MGradient, which passes no cotangent for y either; MHessian symmetric and
+        /// its columns the products; y written as the method writes it. And the catalogue's two-layer softmax classifier,
+        /// whose hidden layer is an output.
+        /// </summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void IntermediateOutputs(int seed)
+        {
+            var rng = new Random(seed);
+            double[] x = Random(rng, 4), vx = Random(rng, 4), hx = new double[4], y = new double[4], expectedY = new double[4];
+            double w = 0.5 + rng.NextDouble(), b = rng.NextDouble() - 0.5, vw = rng.NextDouble() - 0.5, vb = rng.NextDouble() - 0.5, hw = 0, hb = 0;
+            SecondOrderCases.ReadBackOutputsHessianVector(x, w, b, y, vx, vw, vb, hx, ref hw, ref hb);
+            SecondOrderCases.ReadBackOutputs(x, w, b, expectedY);
+            Assert.Equal(expectedY, y);
+            double[] Gradient(double h)
+            {
+                double[] dx = new double[4];
+                double dw = 0, db = 0;
+                SecondOrderCases.ReadBackOutputsGradient(x.Zip(vx, (p, q) => p + (h * q)).ToArray(), w + (h * vw), b + (h * vb), new double[4], dx, ref dw, ref db);
+                return dx.Append(dw).Append(db).ToArray();
+            }
+
+            double[] up = Gradient(H), down = Gradient(-H), product = hx.Append(hw).Append(hb).ToArray();
+            for (int i = 0; i < product.Length; i++) AssertClose((up[i] - down[i]) / (2 * H), product[i]);
+
+            double[] hessian = new double[6 * 6];
+            SecondOrderCases.ReadBackOutputsHessian(x, w, b, y, hessian);
+            double[] direction = vx.Append(vw).Append(vb).ToArray();
+            for (int i = 0; i < 6; i++)
+            {
+                AssertClose(product[i], Enumerable.Range(0, 6).Sum(j => hessian[(i * 6) + j] * direction[j]));
+                for (int j = 0; j < i; j++) AssertClose(hessian[(i * 6) + j], hessian[(j * 6) + i]);
+            }
+
+            // x → w1 → sigmoid (h, an output) → w2 → softmax → −log p_y: 3 inputs, 4 hidden, 2 classes.
+            double[] cx = Random(rng, 3), w1 = Random(rng, 12), w2 = Random(rng, 8), hidden = new double[4];
+            double[] vcx = Random(rng, 3), vw1 = Random(rng, 12), vw2 = Random(rng, 8), hcx = new double[3], hw1 = new double[12], hw2 = new double[8];
+            Catalogue.Layers.SoftmaxClassifierHessianVector(cx, w1, w2, 1, hidden, 3, 4, 2, vcx, vw1, vw2, hcx, hw1, hw2);
+            double[] ClassifierGradient(double h)
+            {
+                double[] dx = new double[3], dw1 = new double[12], dw2 = new double[8];
+                static double[] Moved(double[] a, double[] v, double h) => a.Zip(v, (p, q) => p + (h * q)).ToArray();
+                Catalogue.Layers.SoftmaxClassifierGradient(Moved(cx, vcx, h), Moved(w1, vw1, h), Moved(w2, vw2, h), 1, new double[4], 3, 4, 2, dx, dw1, dw2);
+                return dx.Concat(dw1).Concat(dw2).ToArray();
+            }
+
+            up = ClassifierGradient(H);
+            down = ClassifierGradient(-H);
+            product = hcx.Concat(hw1).Concat(hw2).ToArray();
+            for (int i = 0; i < product.Length; i++) AssertClose((up[i] - down[i]) / (2 * H), product[i]);
+        }
+
         /// <summary>A method calling differentiable methods: their backwards' tangents are their MBackward and MTangentBackward.</summary>
         [Theory]
         [MemberData(nameof(SeedData))]

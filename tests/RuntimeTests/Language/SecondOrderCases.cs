@@ -8,6 +8,27 @@ namespace SymGrad.RuntimeTests.Language
     /// </summary>
     public static partial class SecondOrderCases
     {
+        /// <summary>
+        /// Span outputs as intermediates of the returned value, read back (y[i] in the second loop): MHessianVector's H is
+        /// the returned value's Hessian, the outputs' cotangents zero; it writes y as the method does.
+        /// </summary>
+        [Differentiable]
+        public static double ReadBackOutputs(ReadOnlySpan<double> x, double w, double b, Span<double> y)
+        {
+            double s = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                y[i] = Math.Tanh((w * x[i]) + b);
+            }
+
+            for (int i = 0; i < x.Length; i++)
+            {
+                s += ((y[i] - 1) * (y[i] - 1) * y[i]) + (x[i] * y[i]);
+            }
+
+            return s * w;
+        }
+
         /// <summary>Each loss's seed varies (a product of losses, a differentiable weight), so both parts of its second order count.</summary>
         [Differentiable]
         public static double Losses(ReadOnlySpan<double> logits, ReadOnlySpan<int> labels, ReadOnlySpan<double> p, ReadOnlySpan<double> t, double lambda, int rows, int classes)
