@@ -338,7 +338,15 @@ namespace SymGrad.Generator.Emit
                     new Opaque($"global::SymGrad.Workspace.ZerosIfEmpty<{p.ElementType}>(default, {{0}}.Length)", new[] { p.Name }.ToEquatableArray(), "span"), ""));
             }
 
-            return new Block(declarations.Concat(hessian.Statements).ToEquatableArray());
+            // A work copy of an output's cotangent that MBackward leaves uncleared, for its first contribution assigns it
+            // (Cotangents.AssignFirst), is accumulated into here: that call's tangent is the accumulating backward's.
+            Block cleared = Walk.Rewrite(hessian, s => s switch
+            {
+                Comment c when c.Text.EndsWith("not cleared.", System.StringComparison.Ordinal) => System.Array.Empty<Stmt>(),
+                LocalDecl { Init: Opaque o } d when o.Template.Contains(", clear: false)") => new Stmt[] { d with { Init = o with { Template = o.Template.Replace(", clear: false)", ")") } } },
+                _ => new[] { s },
+            });
+            return new Block(declarations.Concat(cleared.Statements).ToEquatableArray());
         }
 
         /// <summary>

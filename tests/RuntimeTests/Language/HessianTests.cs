@@ -162,6 +162,33 @@ namespace SymGrad.RuntimeTests.Language
                 for (int j = 0; j < i; j++) AssertClose(hessian[(i * 6) + j], hessian[(j * 6) + i]);
             }
 
+            // An output's cotangent assigned by an Nn loss's backward in MBackward, accumulated into here: the workspace's
+            // leftovers (a product run just before, along another direction) must not leak in.
+            double[] lx = Random(rng, 5), lvx = Random(rng, 5), ly = new double[5];
+            double la = 0.5 + rng.NextDouble(), lva = rng.NextDouble() - 0.5;
+            double[] LossProduct()
+            {
+                double[] hlx = new double[5];
+                double hla = 0;
+                SecondOrderCases.LossOfAnOutputHessianVector(lx, la, ly, lvx, lva, hlx, ref hla);
+                return hlx.Append(hla).ToArray();
+            }
+
+            double[] first = LossProduct();
+            SecondOrderCases.LossOfAnOutputHessianVector(lx, la, ly, Random(rng, 5), 3.0, new double[5], ref hw); // other leftovers
+            Assert.Equal(first, LossProduct());
+            double[] LossGradient(double h)
+            {
+                double[] dx = new double[5];
+                double da = 0;
+                SecondOrderCases.LossOfAnOutputGradient(lx.Zip(lvx, (p, q) => p + (h * q)).ToArray(), la + (h * lva), new double[5], dx, ref da);
+                return dx.Append(da).ToArray();
+            }
+
+            up = LossGradient(H);
+            down = LossGradient(-H);
+            for (int i = 0; i < first.Length; i++) AssertClose((up[i] - down[i]) / (2 * H), first[i]);
+
             // x → w1 → sigmoid (h, an output) → w2 → softmax → −log p_y: 3 inputs, 4 hidden, 2 classes.
             double[] cx = Random(rng, 3), w1 = Random(rng, 12), w2 = Random(rng, 8), hidden = new double[4];
             double[] vcx = Random(rng, 3), vw1 = Random(rng, 12), vw2 = Random(rng, 8), hcx = new double[3], hw1 = new double[12], hw2 = new double[8];

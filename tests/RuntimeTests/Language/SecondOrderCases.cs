@@ -29,6 +29,22 @@ namespace SymGrad.RuntimeTests.Language
             return s * w;
         }
 
+        /// <summary>
+        /// An output's cotangent set by its first contribution, an Nn loss's assigning backward, so MBackward leaves its work
+        /// copy uncleared; the Hessian-vector product accumulates into it (the default campaign, effaGfNl8kC1: H·v varied from
+        /// call to call with the workspace's leftovers).
+        /// </summary>
+        [Differentiable]
+        public static double LossOfAnOutput(ReadOnlySpan<double> x, double a, Span<double> y)
+        {
+            for (int i = 0; i < x.Length; i++)
+            {
+                y[i] = Math.Tanh(a * x[i]);
+            }
+
+            return Math.Sin(Nn.SumOfSquares(y)) * a;
+        }
+
         /// <summary>Each loss's seed varies (a product of losses, a differentiable weight), so both parts of its second order count.</summary>
         [Differentiable]
         public static double Losses(ReadOnlySpan<double> logits, ReadOnlySpan<int> labels, ReadOnlySpan<double> p, ReadOnlySpan<double> t, double lambda, int rows, int classes)
