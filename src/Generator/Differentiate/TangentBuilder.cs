@@ -134,8 +134,8 @@ namespace SymGrad.Generator.Differentiate
             // a local only ever passed by ref to be written (an unwanted gradient) has no tangent anybody wants either.
             var valueReads = new HashSet<string>(all.SelectMany(Walk.Expressions)
                 .SelectMany(e => Reads.Of(Walk.Transform(e, x => x is Written { Target: Name } ? Empty : null))));
-            bool Wanted(string written) => valueReads.Contains(written) || tangents.ContainsKey(written)
-                || !all.SelectMany(Walk.Expressions).OfType<Written>().Any(w => w.Target is Name n && n.Id == written);
+            var refWritten = new HashSet<string>(all.SelectMany(Walk.Expressions).OfType<Written>().Select(w => w.Target).OfType<Name>().Select(n => n.Id));
+            bool Wanted(string written) => valueReads.Contains(written) || tangents.ContainsKey(written) || !refWritten.Contains(written);
             var active = new HashSet<string>(inputs);
             var pairs = new HashSet<int>();
             for (bool changed = true; changed;)
