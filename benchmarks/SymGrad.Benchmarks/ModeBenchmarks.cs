@@ -22,6 +22,11 @@ namespace SymGrad.Benchmarks
         private float[] _s = null!, _ds = null!, _v = null!, _hv = null!;
         private int[] _labels = null!;
 
+        // The Mlp sample's network: 64 × 784 inputs, 128 tanh units, 10 classes.
+        private const int MlpIn = 784, MlpHidden = 128;
+        private float[] _images = null!, _w1 = null!, _b1 = null!, _w2 = null!, _b2 = null!, _hid = null!, _act = null!, _z = null!;
+        private float[] _dw1 = null!, _db1 = null!, _dw2 = null!, _db2 = null!, _vw1 = null!, _vb1 = null!, _vw2 = null!, _vb2 = null!;
+
         [GlobalSetup]
         public void Setup()
         {
@@ -38,6 +43,10 @@ namespace SymGrad.Benchmarks
             (_m, _h, _tm, _th) = (R(Rows * D), new float[Rows * D], R(Rows * D), new float[Rows * D]);
             (_s, _ds, _v, _hv, _labels) = (R(Batch * Classes), new float[Batch * Classes], R(Batch * Classes), new float[Batch * Classes], new int[Batch]);
             for (int i = 0; i < Batch; i++) _labels[i] = random.Next(Classes);
+            (_images, _w1, _b1, _w2, _b2) = (R(N * MlpIn), R(MlpIn * MlpHidden), R(MlpHidden), R(MlpHidden * Classes), R(Classes));
+            (_hid, _act, _z) = (new float[N * MlpHidden], new float[N * MlpHidden], new float[N * Classes]);
+            (_dw1, _db1, _dw2, _db2) = (new float[_w1.Length], new float[_b1.Length], new float[_w2.Length], new float[_b2.Length]);
+            (_vw1, _vb1, _vw2, _vb2) = (R(_w1.Length), R(_b1.Length), R(_w2.Length), R(_b2.Length));
         }
 
         [BenchmarkCategory("DenseTangent"), Benchmark(Baseline = true)]
@@ -51,6 +60,28 @@ namespace SymGrad.Benchmarks
 
         [BenchmarkCategory("MeanSubtractTangent"), Benchmark]
         public void MeanSubtractTangent() => Layers.MeanSubtractTangent(_m, _h, Rows, D, _tm, _th);
+
+        /// <summary>MlpGradient: the forward and the backward, the gradients cleared first (as the product's are).</summary>
+        [BenchmarkCategory("MlpHessianVector"), Benchmark(Baseline = true)]
+        public float MlpGradient()
+        {
+            Array.Clear(_dw1);
+            Array.Clear(_db1);
+            Array.Clear(_dw2);
+            Array.Clear(_db2);
+            return Networks.MlpGradient(_images, _labels.AsSpan(0, N), _w1, _b1, _w2, _b2, _hid, _act, _z, N, MlpIn, MlpHidden, Classes, _dw1, _db1, _dw2, _db2);
+        }
+
+        /// <summary>MlpHessianVector: MlpTangent (the forward and its tangent), then the backward and its tangent through each layer's registered second order.</summary>
+        [BenchmarkCategory("MlpHessianVector"), Benchmark]
+        public void MlpHessianVector()
+        {
+            Array.Clear(_dw1);
+            Array.Clear(_db1);
+            Array.Clear(_dw2);
+            Array.Clear(_db2);
+            Networks.MlpHessianVector(_images, _labels.AsSpan(0, N), _w1, _b1, _w2, _b2, _hid, _act, _z, N, MlpIn, MlpHidden, Classes, _vw1, _vb1, _vw2, _vb2, _dw1, _db1, _dw2, _db2);
+        }
 
         [BenchmarkCategory("SoftmaxCEHessianVector"), Benchmark(Baseline = true)]
         public float SoftmaxCEGradient()

@@ -62,6 +62,18 @@ namespace SymGrad.Generator
                 .Where(static file => file.Source is not null);
             context.RegisterSourceOutput(thirdOrder, static (output, file) => output.AddSource(file.HintName, file.Source!));
 
+            // The backward's tangent of each method writing outputs that a differentiable method calls (MBackwardTangent: a
+            // caller's MHessianVector calls it), in a file of its own: only those some caller calls are written.
+            IncrementalValueProvider<EquatableArray<string>> secondOrderCallees = parsed
+                .SelectMany(static (result, _) => Generation.SecondOrderNeeds(result))
+                .Collect()
+                .Select(static (all, _) => all.Distinct().OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray());
+            IncrementalValuesProvider<GeneratedFile> secondOrder = parsed
+                .Combine(secondOrderCallees)
+                .Select(static (pair, cancellationToken) => Generation.GenerateSecondOrder(pair.Left, pair.Right, cancellationToken))
+                .Where(static file => file.Source is not null);
+            context.RegisterSourceOutput(secondOrder, static (output, file) => output.AddSource(file.HintName, file.Source!));
+
             // A layer object's gradient fields and ZeroGradients, once per type over all its differentiable methods.
             IncrementalValueProvider<System.Collections.Immutable.ImmutableArray<Layer?>> layers = parsed
                 .Select(static (result, _) => LayerMembers.Of(result))
@@ -146,11 +158,24 @@ namespace SymGrad.Generator
             return written.OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray();
         }
 
+        /// <summary>The methods writing outputs whose <c>MBackwardTangent</c> <paramref name="result"/>'s method calls (their file names).</summary>
+        public static System.Collections.Generic.IEnumerable<string> SecondOrderNeeds(ParseResult result) => result.Model is not { } model
+            ? Enumerable.Empty<string>()
+            : Walk.All(model.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>()
+                .Select(call => call.Target.SecondOrderOf).Where(name => name is not null).Select(name => name!).Distinct();
+
         /// <summary>The third-order file of <paramref name="result"/>'s method when it is among <paramref name="nestedCallees"/> and has one.</summary>
         public static GeneratedFile GenerateThirdOrder(ParseResult result, EquatableArray<string> nestedCallees, System.Threading.CancellationToken cancellationToken)
+            => GenerateOwnFile(result, nestedCallees, ".ThirdOrder.g.cs", SourceEmitter.EmitThirdOrder, cancellationToken);
+
+        /// <summary>The second-order file (<c>MBackwardTangent</c>) of <paramref name="result"/>'s method when it is among <paramref name="callees"/> and has one.</summary>
+        public static GeneratedFile GenerateSecondOrder(ParseResult result, EquatableArray<string> callees, System.Threading.CancellationToken cancellationToken)
+            => GenerateOwnFile(result, callees, ".SecondOrder.g.cs", SourceEmitter.EmitSecondOrder, cancellationToken);
+
+        private static GeneratedFile GenerateOwnFile(ParseResult result, EquatableArray<string> wanted, string suffix, System.Func<MethodModel, string?> emit, System.Threading.CancellationToken cancellationToken)
         {
             var none = new GeneratedFile("", null, EquatableArray<DiagnosticInfo>.Empty);
-            if (result.Model is not { } model || result.Diagnostics.Count > 0 || !nestedCallees.Contains(model.HintName))
+            if (result.Model is not { } model || result.Diagnostics.Count > 0 || !wanted.Contains(model.HintName))
             {
                 return none;
             }
@@ -158,8 +183,8 @@ namespace SymGrad.Generator
             try
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                return SourceEmitter.EmitThirdOrder(model) is { } source
-                    ? new GeneratedFile(model.HintName.Substring(0, model.HintName.Length - ".g.cs".Length) + ".ThirdOrder.g.cs", source, EquatableArray<DiagnosticInfo>.Empty)
+                return emit(model) is { } source
+                    ? new GeneratedFile(model.HintName.Substring(0, model.HintName.Length - ".g.cs".Length) + suffix, source, EquatableArray<DiagnosticInfo>.Empty)
                     : none;
             }
             catch (System.OperationCanceledException)

@@ -34,6 +34,9 @@ namespace SymGrad.Generator.Differentiate
         // What a plain return returns in a method whose results are a tuple: the tuple of their tangents.
         private Expr? _tupleReturn;
 
+        // Variables whose tangent is zero at this point of straight-line code (see KnownZero).
+        private readonly HashSet<string> _zeroTangents = new();
+
         // Locals holding the value of a call that writes outputs, followed by the call of its tangent, which writes them too.
         private readonly HashSet<string> _covered = new();
 
@@ -124,7 +127,7 @@ namespace SymGrad.Generator.Differentiate
             // its MBackward along the seed's tangent and its MTangentBackward along the inputs'), of a registered backward with a
             // registered tangent of its own (its second order), and in values, of methods with a forward mode.
             var all = Walk.All(body).ToList();
-            if (all.Any(s => s is CallStatement || s is Invoke inv && !NestedBackward(inv) && !RegisteredSecondOrder(inv) && !inv.IsAddCotangent)
+            if (all.Any(s => s is CallStatement { Call.Target: { Tangent: null } } || s is Invoke inv && !NestedBackward(inv) && !RegisteredSecondOrder(inv) && !inv.IsAddCotangent && inv.Target != ".Clear")
                 || all.SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).Any(e => e is UnknownCall || e is UserCall { Target: { Tangent: null, TangentFromBackward: false } }))
             {
                 return null;
@@ -158,6 +161,14 @@ namespace SymGrad.Generator.Differentiate
                         case Push p when Varies(p.Value):
                             changed |= pairs.Add(p.Pair);
                             break;
+                        // A call the forward sweep makes again (an output it overwrote, recomputed into its work copy).
+                        case CallStatement c when c.Call.Args.Any(a => Varies(a) || a is SpanRef r && active.Contains(r.Span)):
+                            foreach (SpanRef written in c.Call.Args.Where((a, i) => c.Call.Target.Parameters[i].Kind == ParameterKind.SpanOutput).OfType<SpanRef>())
+                            {
+                                changed |= active.Add(written.Span);
+                            }
+
+                            break;
                         case Invoke inv when inv.Args.Where(a => a is not Written).Any(a => Varies(a) || a is SpanRef r && active.Contains(r.Span)):
                             foreach (string written in Reads.WrittenBy(inv.Args).Where(Wanted))
                             {
@@ -185,6 +196,7 @@ namespace SymGrad.Generator.Differentiate
                 .Select(add => ((Name)add.Args[0]).Id)));
             Block product = Walk.Rewrite(new Block(statements.ToEquatableArray()), s =>
                 s is Assign { Target: Name n } && unread.Contains(n.Id) || s is Assign { Target: Element e } && unread.Contains(e.Span) ? System.Array.Empty<Stmt>()
+                : s is Invoke { Target: ".Clear" } clear && clear.Args[0] is Written { Target: SpanRef cleared } && discarded.Contains(cleared.Span) ? System.Array.Empty<Stmt>()
                 : s is Invoke { IsAddCotangent: true } add && add.Args[1] is Written { Target: SpanRef into } && unread.Contains(into.Span) ? System.Array.Empty<Stmt>()
                 : s is Invoke inv ? new[] { inv with { Args = inv.Args.Select(a => a is Written { Target: SpanRef r } && discarded.Contains(r.Span)
                     || a is Written { Target: Name { Type: "span" } scratch } && discarded.Contains(scratch.Id) ? Empty : a).ToEquatableArray() } }
@@ -192,8 +204,11 @@ namespace SymGrad.Generator.Differentiate
             return Prune(product, builder._covered);
         }
 
-        /// <summary>The backward of a registered method whose own tangent is registered (see <see cref="RegisteredBackwardTangent"/>).</summary>
-        private static bool RegisteredSecondOrder(Invoke inv) => inv.Call is { Registered: true, BackwardTangent: not null } && inv.Cotangents.Count > 0;
+        /// <summary>
+        /// The backward of a registered method whose own tangent is registered, or of a generated method writing outputs whose
+        /// <c>MBackwardTangent</c> SymGrad writes in the same shape (see <see cref="RegisteredBackwardTangent"/>).
+        /// </summary>
+        private static bool RegisteredSecondOrder(Invoke inv) => inv.Call is { BackwardTangent: not null } && inv.Cotangents.Count > 0;
 
         /// <summary>
         /// The registered backward <c>FBackward(x, y, s, ȳ, ref dx)</c> replaced by the call of its registered tangent, which
@@ -226,8 +241,67 @@ namespace SymGrad.Generator.Differentiate
                 Written { Target: Name t } => Discard(t.Type, output),
                 _ => Empty,
             }).ToList();
-            return varies && products.Any(p => p != Empty) ? inv with { Target = callee.BackwardTangent!, Args = inv.Args.Concat(tangents).Concat(products).ToEquatableArray() } : null;
+            if (!varies || products.All(p => p == Empty))
+            {
+                return null;
+            }
+
+            // The assigning variant (dx = …, for a work copy rented uncleared) has no tangent of its own: the accumulating
+            // backward's adds into the gradient and its tangent, so both are cleared first. Found by the random-program
+            // tester (FOUND.md O1): H·v took the workspace's leftovers.
+            if (inv.Assigning is { } assigning && inv.Target == assigning && inv.AssignedArg >= n + seeds)
+            {
+                output.Add(new Comment($"{callee.Method}ᵀ assigns its gradient; its tangent accumulates: both start from zero."));
+                output.Add(Clear(inv.Args[inv.AssignedArg]));
+                if (products[inv.AssignedArg - n - seeds] is Written tangentGradient)
+                {
+                    output.Add(Clear(tangentGradient));
+                }
+            }
+
+            return inv with { Target = callee.BackwardTangent!, Args = inv.Args.Concat(tangents).Concat(products).ToEquatableArray(), Assigning = null, AssignedArg = -1 };
         }
+
+        /// <summary>
+        /// Records whether <paramref name="name"/>'s tangent is zero after <c>name op= …</c> with this tangent. A variable that
+        /// varies somewhere (activity is per variable) may hold a constant here: s = b − b, then s2 = atan2(s, s) has the
+        /// partial NaN at (0, 0), and NaN·ṡ with ṡ = 0 is NaN where the backward, which sees that s does not vary yet, gives 0
+        /// (found by the random-program tester in CI, a2pb2PH9lKv1). Read while known zero, its tangent is the constant 0.
+        /// </summary>
+        private void KnownZero(string name, string op, Expr tangent)
+        {
+            if (!Simplifier.IsConstant(tangent, 0))
+            {
+                _zeroTangents.Remove(name);
+            }
+            else if (op == "=")
+            {
+                _zeroTangents.Add(name);
+            }
+        }
+
+        /// <summary>The tangent's initial value for a span of scratch the backward declares (see the case in <see cref="Statements"/>).</summary>
+        private Opaque WorkCopyTangent(Opaque init, string type)
+        {
+            string rent = type.Contains("<float>") ? ".RentFloats" : ".RentDoubles";
+            int copy = init.Template.IndexOf(".Copy({0})", System.StringComparison.Ordinal);
+            if (copy >= 0)
+            {
+                return init with { Template = init.Template.Substring(0, copy) + rent + "({0}.Length)" };
+            }
+
+            int cotangent = init.Template.IndexOf(".CopyOrZeros({0}, {1}.Length)", System.StringComparison.Ordinal);
+            if (cotangent >= 0)
+            {
+                return HasTangent(init.Reads[0])
+                    ? init with { Reads = new[] { Tangent(init.Reads[0]), init.Reads[1] }.ToEquatableArray() }
+                    : new Opaque(init.Template.Substring(0, cotangent) + rent + "({0}.Length)", new[] { init.Reads[1] }.ToEquatableArray(), init.Type);
+            }
+
+            return init; // scratch rented cleared
+        }
+
+        private static Invoke Clear(Expr written) => new(".Clear", new[] { written }.ToEquatableArray(), "");
 
         /// <summary>A local nobody reads, written for a <c>ref</c> argument whose value is not wanted.</summary>
         private Expr Discard(string type, List<Stmt> output)
@@ -428,6 +502,13 @@ namespace SymGrad.Generator.Differentiate
                 Stmt s = statement is Assign { Op: "*=" or "/=" } scale
                     ? scale with { Op = "=", Value = new Binary(scale.Op.Substring(0, 1), scale.Target, scale.Value, scale.Target.Type) }
                     : statement;
+                // Control flow, calls, the tape: what is known to be zero is known in straight-line code only.
+                bool straight = s is LocalDecl or Assign { Target: Name or Element } or Comment;
+                if (!straight)
+                {
+                    _zeroTangents.Clear();
+                }
+
                 switch (s)
                 {
                     case Assign { Op: "=", Target: Name t, Value: Name v } when t.Id == v.Id:
@@ -437,6 +518,7 @@ namespace SymGrad.Generator.Differentiate
                         (Expr value, Expr tangent) = Forward(init, output);
                         output.Add(new LocalDecl(Tangent(d.Name), d.Type, tangent, d.Source));
                         output.Add(d with { Init = value });
+                        KnownZero(d.Name, "=", tangent);
                         break;
                     }
 
@@ -473,6 +555,7 @@ namespace SymGrad.Generator.Differentiate
                         }
 
                         output.Add(a with { Value = value });
+                        KnownZero(n.Id, a.Op, tangent);
                         break;
                     }
 
@@ -489,6 +572,20 @@ namespace SymGrad.Generator.Differentiate
                         break;
                     case For f:
                         output.Add(f with { Body = new Block(Statements(f.Body).ToEquatableArray()) });
+                        break;
+                    // A span's values taped whole (an output a call overwrites in a loop) and restored: its tangent with it, taped
+                    // right after it, so that it comes off first.
+                    case Push { Value: SpanRef span } push when HasTangent(span.Span):
+                        output.Add(push);
+                        output.Add(new Push(span with { Span = Tangent(span.Span) }, push.Pair));
+                        break;
+                    case Assign { Target: SpanRef span, Value: Pop } restore when HasTangent(span.Span):
+                        output.Add(restore with { Target = span with { Span = Tangent(span.Span) } });
+                        output.Add(restore);
+                        break;
+                    case Invoke { Target: ".Clear" } clear when clear.Args[0] is Written { Target: SpanRef cleared } && HasTangent(cleared.Span):
+                        output.Add(Clear(new Written(cleared with { Span = Tangent(cleared.Span) })));
+                        output.Add(clear);
                         break;
                     case Push push when IsActive(push.Value):
                     {
@@ -525,12 +622,22 @@ namespace SymGrad.Generator.Differentiate
 
                     // The same span passed for two inputs of a call: the second's gradient goes to scratch, added after the call
                     // (ExpressionAdjoint). The scratch's tangent is scratch too, added to the adjoint's tangent (the sum is linear).
-                    case LocalDecl { Init: Opaque } d when d.Type.Contains("Span<") && _active.Contains(d.Name):
-                        output.Add(d with { Name = Tangent(d.Name) });
+                    // An output's work copy (workspace.Copy(y)): the forward sweep writes what it reads of it again, and what it
+                    // does not write is the caller's, a constant — its tangent starts from zeros, not from a copy of y.
+                    // A cotangent's work copy (workspace.CopyOrZeros(dy, y.Length)) starts from the cotangent's tangent, or zeros.
+                    case LocalDecl { Init: Opaque o } d when d.Type.Contains("Span<") && _active.Contains(d.Name):
+                        output.Add(d with { Name = Tangent(d.Name), Init = WorkCopyTangent(o, d.Type) });
                         output.Add(d);
                         break;
                     case Invoke { IsAddCotangent: true } add when add.Args[0] is Name scratch && _active.Contains(scratch.Id) && add.Args[1] is Written { Target: SpanRef into }:
                         output.Add(Invoke.AddCotangent(scratch with { Id = Tangent(scratch.Id) }, into with { Span = Tangent(into.Span) }));
+                        output.Add(add);
+                        break;
+
+                    // An output's cotangent added after the call that assigned its work copy (Cotangents.AssignFirst): in a backward's
+                    // tangent the cotangent has one (found by NetworkCases.OwnLayers: a layer whose caller reads its hidden output).
+                    case Invoke { IsAddCotangent: true } add when add.Args[0] is Name cotangent && _active.Contains(cotangent.Id) && add.Args[1] is Written { Target: Name work }:
+                        output.Add(Invoke.AddCotangent(cotangent with { Id = Tangent(cotangent.Id) }, work with { Id = Tangent(work.Id) }));
                         output.Add(add);
                         break;
                     case Invoke inv when inv.Call is { } callee && RegisteredSecondOrder(inv):
@@ -549,6 +656,11 @@ namespace SymGrad.Generator.Differentiate
                     default:
                         output.Add(s);
                         break;
+                }
+
+                if (!straight)
+                {
+                    _zeroTangents.Clear();
                 }
             }
 
@@ -610,6 +722,8 @@ namespace SymGrad.Generator.Differentiate
 
             switch (e)
             {
+                case Name n when _zeroTangents.Contains(n.Id):
+                    return (e, Zero(e.Type));
                 case Name n:
                     return (e, new Name(Tangent(n.Id), n.Type));
                 case Pop pop:
@@ -803,6 +917,10 @@ namespace SymGrad.Generator.Differentiate
                     bool needed = _hasElementTangents(written.Span);
                     varies |= needed;
                     tangents.Add(needed ? written with { Span = Tangent(written.Span) } : Empty);
+                }
+                else if (parameters[i].Kind == ParameterKind.SpanOutput)
+                {
+                    tangents.Add(Empty); // scratch the forward sweep writes again and nothing reads (found by NetworkCases.OwnLayers)
                 }
             }
 

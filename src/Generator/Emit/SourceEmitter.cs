@@ -129,6 +129,130 @@ namespace SymGrad.Generator.Emit
             });
         }
 
+        /// <summary>
+        /// The second-order method of a method that writes outputs and that a differentiable method calls
+        /// (<c>MBackwardTangent</c>: a caller's Hessian-vector product needs it), in a file of its own; null when it has none
+        /// (<see cref="Parse.NestedTargets.Modes.SecondOrderOf"/> says the same to its callers).
+        /// </summary>
+        public static string? EmitSecondOrder(MethodModel model)
+        {
+            (BackwardProgram program, TangentProgram? tangent, _, _) = Derive(model);
+            if (tangent is null || BuildBackwardTangent(model, program) is not { } backwardTangent)
+            {
+                return null;
+            }
+
+            return Wrap(model, writer => WriteBackwardTangent(writer, model, program, backwardTangent));
+        }
+
+        /// <summary>
+        /// The tangent of <c>MBackward</c> along a tangent of everything it reads: its body, and the names of what it reads
+        /// (<see cref="CallTarget.GeneratedBackwardReads"/>'s order) and of their tangents and of the gradients' tangents.
+        /// </summary>
+        internal sealed record BackwardTangentProgram(Block Body, List<(string Name, bool Span, int Length)> Reads, Dictionary<string, string> Tangents, List<ParameterSpec> Inputs);
+
+        /// <summary>
+        /// <c>MBackwardTangent</c> of a method that writes <c>Span</c> outputs, in the shape of a registered backward's tangent
+        /// (<c>[TangentOf]</c> on the backward): <c>MBackward</c>'s parameters, a tangent of each real it reads (the inputs', the
+        /// outputs' values', the seed's, the outputs' cotangents'), then a tangent per gradient — forward mode over the
+        /// backward, which writes the gradients as <c>MBackward</c> does and adds their tangents to the tangent gradients. A caller's
+        /// <c>MHessianVector</c> differentiates a call of the method through it. For static, non-generic methods with no out
+        /// results, whose inputs and outputs are scalars and spans of one real type; null otherwise.
+        /// </summary>
+        internal static BackwardTangentProgram? BuildBackwardTangent(MethodModel model, BackwardProgram program)
+        {
+            var parameters = model.Arguments.ToList();
+            var outputs = parameters.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
+            var inputs = parameters.Where(p => p.IsDifferentiable).ToList();
+            string type = outputs.Count > 0 ? outputs[0].ElementType : "";
+            if (outputs.Count == 0 || inputs.Count == 0 || model.IsInstance || model.TypeArguments.Length > 0 || model.Results.Count > 0
+                || model.Parameters.Any(p => p.Group is not null || p.IsField || p.HoldsStructs || (p.IsArray && (p.IsDifferentiable || p.Kind == ParameterKind.SpanOutput)))
+                || inputs.Concat(outputs).Any(p => p.ElementType != type) || model.ReturnType != "void" && model.ReturnType != type)
+            {
+                return null;
+            }
+
+            Block body = BackwardBody(program, checkpointed: model);
+            var names = new NameAllocator(model.TakenNames.Concat(Walk.All(body).SelectMany(Walk.Expressions).SelectMany(Reads.Of))
+                .Concat(Walk.All(body).OfType<LocalDecl>().Select(d => d.Name)).Concat(program.Variables.Keys).Concat(program.Gradients.Values)
+                .Append(program.Workspace).Append(program.Signature.WorkspaceMark).Append(program.Signature.DResult));
+            // What the backward reads, in the order its tangent takes their tangents; the index of the span whose length each has.
+            int n = parameters.Count, seed = model.ReturnType != "void" ? 1 : 0;
+            var reads = new List<(string Name, bool Span, int Length)>();
+            foreach (int i in CallTarget.GeneratedBackwardReads(parameters, model.ReturnType))
+            {
+                reads.Add(i < n ? (parameters[i].Name, parameters[i].Kind != ParameterKind.Scalar, i)
+                    : i < n + seed ? (program.Signature.DResult, false, -1)
+                    : (program.Cotangents[outputs[i - n - seed].Name], true, parameters.IndexOf(outputs[i - n - seed])));
+            }
+
+            var tangents = new Dictionary<string, string>();
+            foreach ((string name, _, _) in reads)
+            {
+                tangents[name] = names.Reserve("t" + name);
+            }
+
+            foreach (ParameterSpec p in inputs)
+            {
+                tangents[program.Gradients[p.Name]] = names.Reserve("t" + program.Gradients[p.Name]);
+            }
+
+            return TangentBuilder.OverReverse(body, reads.Select(r => r.Name), tangents, new HashSet<string>(), names) is { } tangentBody
+                ? new BackwardTangentProgram(tangentBody, reads, tangents, inputs)
+                : null;
+        }
+
+        private static void WriteBackwardTangent(IndentedTextWriter writer, MethodModel model, BackwardProgram program, BackwardTangentProgram backwardTangent)
+        {
+            (Block body, var reads, Dictionary<string, string> tangents, List<ParameterSpec> inputs) = backwardTangent;
+            var parameters = model.Arguments.ToList();
+            var outputs = parameters.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
+            string type = outputs[0].ElementType;
+            var signature = parameters.Select(p => p.Kind == ParameterKind.SpanOutput ? $"global::System.ReadOnlySpan<{type}> {p.Name}" : $"{p.Type} {p.Name}").ToList();
+            if (model.ReturnType != "void")
+            {
+                signature.Add($"{type} {program.Signature.DResult}");
+            }
+
+            signature.AddRange(outputs.Select(p => $"global::System.ReadOnlySpan<{type}> {program.Cotangents[p.Name]}"));
+            signature.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"ref {type} {program.Gradients[p.Name]}" : $"global::System.Span<{type}> {program.Gradients[p.Name]}"));
+            signature.AddRange(reads.Select(r => r.Span ? $"global::System.ReadOnlySpan<{type}> {tangents[r.Name]}" : $"{type} {tangents[r.Name]}"));
+            signature.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"ref {type} {tangents[program.Gradients[p.Name]]}" : $"global::System.Span<{type}> {tangents[program.Gradients[p.Name]]}"));
+            writer.WriteLine("/// <summary>"); // the first member of its file
+            writer.WriteLine($"/// The tangent of <c>{Xml(model.Name)}Backward</c>, derived by SymGrad (forward mode over its backward pass): writes the gradients");
+            writer.WriteLine($"/// as <c>{Xml(model.Name)}Backward</c> does and adds (+=) to the <c>t</c>-prefixed gradients their tangents along the <c>t</c>-prefixed");
+            writer.WriteLine("/// tangents of everything it reads (the inputs, the outputs' values, the seeds). What a caller's Hessian-vector product calls");
+            writer.WriteLine("/// for a call of this method; an empty tangent is zero, an empty gradient or tangent gradient is not needed.");
+            writer.WriteLine("/// </summary>");
+            writer.WriteLine(GeneratedCode);
+            writer.WriteLine($"{model.Accessibility} static void {model.Name}BackwardTangent({string.Join(", ", signature)})");
+            Open(writer);
+            WriteGradientChecks(writer, model, program);
+            foreach (ParameterSpec p in outputs)
+            {
+                string dy = program.Cotangents[p.Name];
+                writer.WriteLine($"{dy} = global::SymGrad.Workspace.ZerosIfEmpty({dy}, {p.Name}.Length);");
+            }
+
+            foreach ((string name, _, int length) in reads.Where(r => r.Span))
+            {
+                string of = parameters[length].Name;
+                writer.WriteLine($"global::SymGrad.Guard.CotangentLength<{type}>({tangents[name]}, nameof({tangents[name]}), {of}, nameof({of}));");
+                writer.WriteLine($"{tangents[name]} = global::SymGrad.Workspace.ZerosIfEmpty({tangents[name]}, {of}.Length);");
+            }
+
+            foreach (ParameterSpec p in inputs.Where(p => p.Kind == ParameterKind.SpanInput))
+            {
+                string dx = program.Gradients[p.Name], tdx = tangents[dx];
+                writer.WriteLine($"global::SymGrad.Guard.GradientLength<{type}>({tdx}, nameof({tdx}), {p.Name}, nameof({p.Name}));");
+                writer.WriteLine($"{dx} = global::SymGrad.Workspace.DiscardIfEmpty({dx}, {p.Name}.Length);");
+                writer.WriteLine($"{tdx} = global::SymGrad.Workspace.DiscardIfEmpty({tdx}, {p.Name}.Length);");
+            }
+
+            WriteProductBody(writer, model, program, body, seedGiven: true);
+            Close(writer);
+        }
+
         /// <summary>A file with the method's namespace and partial types around what <paramref name="members"/> writes.</summary>
         internal static string Wrap(MethodModel model, System.Action<IndentedTextWriter> members)
         {
@@ -338,15 +462,7 @@ namespace SymGrad.Generator.Emit
                     new Opaque($"global::SymGrad.Workspace.ZerosIfEmpty<{p.ElementType}>(default, {{0}}.Length)", new[] { p.Name }.ToEquatableArray(), "span"), ""));
             }
 
-            // A work copy of an output's cotangent that MBackward leaves uncleared, for its first contribution assigns it
-            // (Cotangents.AssignFirst), is accumulated into here: that call's tangent is the accumulating backward's.
-            Block cleared = Walk.Rewrite(hessian, s => s switch
-            {
-                Comment c when c.Text.EndsWith("not cleared.", System.StringComparison.Ordinal) => System.Array.Empty<Stmt>(),
-                LocalDecl { Init: Opaque o } d when o.Template.Contains(", clear: false)") => new Stmt[] { d with { Init = o with { Template = o.Template.Replace(", clear: false)", ")") } } },
-                _ => new[] { s },
-            });
-            return new Block(declarations.Concat(cleared.Statements).ToEquatableArray());
+            return new Block(declarations.Concat(hessian.Statements).ToEquatableArray());
         }
 
         /// <summary>
@@ -443,10 +559,10 @@ namespace SymGrad.Generator.Emit
         }
 
         /// <summary>The body of a product method (MHessianVector and its tangent): dResult = 1 if read, the workspace if taped.</summary>
-        private static void WriteProductBody(IndentedTextWriter writer, MethodModel model, BackwardProgram program, Block body)
+        private static void WriteProductBody(IndentedTextWriter writer, MethodModel model, BackwardProgram program, Block body, bool seedGiven = false)
         {
             var printer = new StatementPrinter(writer, program.Workspace, new HashSet<string>(model.Parameters.Where(p => p.IsArray).Select(p => p.Name)));
-            if (Walk.All(body).SelectMany(Walk.Expressions).SelectMany(Reads.Of).Contains(program.Signature.DResult))
+            if (!seedGiven && Walk.All(body).SelectMany(Walk.Expressions).SelectMany(Reads.Of).Contains(program.Signature.DResult))
             {
                 writer.WriteLine($"{model.ReturnType} {program.Signature.DResult} = 1;");
             }

@@ -139,6 +139,26 @@ namespace SymGrad.Generator.Model
         public EquatableArray<int> BackwardTangentInputs { get; init; } = EquatableArray<int>.Empty;
 
         /// <summary>
+        /// For a generated callee H that writes outputs and whose <c>HBackwardTangent</c> SymGrad can write (its backward's
+        /// tangent, in the shape of a registered one: <see cref="BackwardTangent"/>): H's file name, so that the file holding it
+        /// is written when a caller's Hessian-vector product calls it.
+        /// </summary>
+        public string? SecondOrderOf { get; init; }
+
+        /// <summary>
+        /// The parameters of a generated <c>HBackward</c> that its tangent <c>HBackwardTangent</c> takes a tangent of, by index:
+        /// the differentiable inputs, the outputs (read as values), the result's seed, the outputs' cotangents — each real one
+        /// the backward reads, as for a registered backward's tangent.
+        /// </summary>
+        public static IEnumerable<int> GeneratedBackwardReads(IReadOnlyList<ParameterSpec> parameters, string returnType)
+        {
+            int n = parameters.Count, outputs = parameters.Count(p => p.Kind == ParameterKind.SpanOutput);
+            int seeds = (returnType is "double" or "float" ? 1 : 0) + outputs;
+            return Enumerable.Range(0, n).Where(i => parameters[i].IsDifferentiable || parameters[i].Kind == ParameterKind.SpanOutput)
+                .Concat(Enumerable.Range(n, seeds));
+        }
+
+        /// <summary>
         /// A registered function of scalars with no registered tangent: its tangent is read from its backward, which with the
         /// seed 1 gives ∇f, so ḟ = ∇f·ẋ (a 1 × n Jacobian: its row is its gradient).
         /// </summary>

@@ -43,6 +43,9 @@ namespace SymGrad.Generator.Parse
                     Tangent = modes.Tangent ? callee.Name + "Tangent" : null,
                     Nested = modes.Nested,
                     ThirdOrderOf = modes.ThirdOrderOf,
+                    SecondOrderOf = modes.SecondOrderOf,
+                    BackwardTangent = modes.SecondOrderOf is null ? null : owner + "." + callee.Name + "BackwardTangent",
+                    BackwardTangentInputs = modes.SecondOrderOf is null ? EquatableArray<int>.Empty : CallTarget.GeneratedBackwardReads(parameters, returnType).ToEquatableArray(),
                 };
             }
 

@@ -41,7 +41,11 @@ namespace SymGrad.Generator.Parse
         /// The callee's file name when SymGrad can write its <c>MHessianVectorTangent</c> and <c>MTangentTangentBackward</c>
         /// as well (in a file of their own), so a caller of <c>MTangent</c> has a Hessian-vector product too; else null.
         /// </param>
-        public readonly record struct Modes(bool Tangent, bool Nested, string? ThirdOrderOf = null);
+        /// <param name="SecondOrderOf">
+        /// The callee's file name when it writes outputs and SymGrad can write its <c>MBackwardTangent</c> (in a file of its
+        /// own), so a caller's Hessian-vector product can differentiate the call; else null.
+        /// </param>
+        public readonly record struct Modes(bool Tangent, bool Nested, string? ThirdOrderOf = null, string? SecondOrderOf = null);
 
         // Per compilation (immutable, so the answers hold while it lives): each callee is derived once, not once per call site.
         // A generic callee is keyed by its definition and the real type T is (H<T> in a generic caller is H<double> and H<float>).
@@ -85,7 +89,8 @@ namespace SymGrad.Generator.Parse
             {
                 Emit.SourceEmitter.Derived derived = Emit.SourceEmitter.Derive(model, thirdOrder: true);
                 bool nested = derived.Tangent is not null && derived.HessianVector is not null && Emit.NestedWriter.Shape(model);
-                return new Modes(derived.Tangent is not null, nested, nested && derived.HessianVector!.Tangent is not null ? model.HintName : null);
+                return new Modes(derived.Tangent is not null, nested, nested && derived.HessianVector!.Tangent is not null ? model.HintName : null,
+                    derived.Tangent is not null && Emit.SourceEmitter.BuildBackwardTangent(model, derived.Program) is not null ? model.HintName : null);
             }
             catch (System.OperationCanceledException)
             {

@@ -81,12 +81,12 @@ namespace SymGrad
 
         /// <summary>Backward of LeakyRelu: dx += x &gt; 0 ? dy : α·dy. Skipped when dx is empty (x is a constant).</summary>
         [DerivativeOf(typeof(Nn), nameof(LeakyRelu))]
-        public static void LeakyReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float alpha, ReadOnlySpan<float> dy, Span<float> dx)
+        public static void LeakyReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, [NoDerivative] float alpha, ReadOnlySpan<float> dy, Span<float> dx)
             => LeakyReluBackwardCore(x, y, alpha, dy, dx);
 
         /// <inheritdoc cref="LeakyReluBackward(ReadOnlySpan{float}, ReadOnlySpan{float}, float, ReadOnlySpan{float}, Span{float})"/>
         [DerivativeOf(typeof(Nn), nameof(LeakyRelu))]
-        public static void LeakyReluBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double alpha, ReadOnlySpan<double> dy, Span<double> dx)
+        public static void LeakyReluBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, [NoDerivative] double alpha, ReadOnlySpan<double> dy, Span<double> dx)
             => LeakyReluBackwardCore(x, y, alpha, dy, dx);
 
         /// <summary>Tangent of LeakyRelu (α a constant, no tangent): y as LeakyRelu writes it and ty = x &gt; 0 ? tx : α·tx. An empty tx is zero; an empty ty is skipped.</summary>
@@ -257,12 +257,12 @@ namespace SymGrad
 
         /// <summary>Backward of Elu: dx += y &gt; 0 ? dy : dy·(y + α). Skipped when dx is empty (x is a constant).</summary>
         [DerivativeOf(typeof(Nn), nameof(Elu))]
-        public static void EluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float alpha, ReadOnlySpan<float> dy, Span<float> dx)
+        public static void EluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, [NoDerivative] float alpha, ReadOnlySpan<float> dy, Span<float> dx)
             => EluBackwardCore(x, y, alpha, dy, dx);
 
         /// <inheritdoc cref="EluBackward(ReadOnlySpan{float}, ReadOnlySpan{float}, float, ReadOnlySpan{float}, Span{float})"/>
         [DerivativeOf(typeof(Nn), nameof(Elu))]
-        public static void EluBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double alpha, ReadOnlySpan<double> dy, Span<double> dx)
+        public static void EluBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, [NoDerivative] double alpha, ReadOnlySpan<double> dy, Span<double> dx)
             => EluBackwardCore(x, y, alpha, dy, dx);
 
         /// <summary>Tangent of Elu (α a constant, no tangent): y as Elu writes it and ty = y &gt; 0 ? tx : (y + α)·tx (y &gt; 0 exactly when x &gt; 0). An empty tx is zero; an empty ty is skipped.</summary>

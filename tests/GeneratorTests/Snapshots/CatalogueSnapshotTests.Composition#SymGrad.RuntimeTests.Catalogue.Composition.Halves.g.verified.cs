@@ -157,6 +157,86 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Halves</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void HalvesHessianVector(global::System.ReadOnlySpan<double> x, global::System.Span<double> top, global::System.Span<double> bottom, int half, global::System.ReadOnlySpan<double> vx, global::System.Span<double> hvx)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> ttop = workspace.RentDoubles(top.Length);
+                global::System.Span<double> tbottom = workspace.RentDoubles(bottom.Length);
+                HalvesTangent(x, top, bottom, half, vx, ttop, tbottom);
+                global::System.ReadOnlySpan<double> dtop = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, top.Length);
+                global::System.ReadOnlySpan<double> dbottom = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, bottom.Length);
+                global::System.Span<double> tdtopWork = workspace.RentDoubles(top.Length);
+                global::System.Span<double> dtopWork = workspace.CopyOrZeros(dtop, top.Length);
+                global::System.Span<double> tdbottomWork = workspace.RentDoubles(bottom.Length);
+                global::System.Span<double> dbottomWork = workspace.CopyOrZeros(dbottom, bottom.Length);
+                // Reverse sweep: adjoints, last statement first.
+                // return total;
+                double dtotal = dResult;
+                for (int i = 0; i < half; i++)
+                {
+                    // total += top[i] * bottom[i];   ∂total/∂top[i] = bottom[i]; ∂total/∂bottom[i] = top[i]
+                    tdtopWork[i] += dtotal * tbottom[i];
+                    dtopWork[i] += dtotal * bottom[i];
+                    tdbottomWork[i] += dtotal * ttop[i];
+                    dbottomWork[i] += dtotal * top[i];
+                }
+                // Activations.Sigmoid(x.Slice(half, half), bottom);
+                global::SymGrad.RuntimeTests.Catalogue.Activations.SigmoidBackwardTangent(x.Slice(half, half), bottom, dbottomWork, default, vx.Slice(half, half), tbottom, tdbottomWork, hvx.Slice(half, half));
+                // Activations.Tanh(x.Slice(0, half), top);
+                global::SymGrad.RuntimeTests.Catalogue.Activations.TanhBackwardTangent(x.Slice(0, half), top, dtopWork, default, vx.Slice(0, half), ttop, tdtopWork, hvx.Slice(0, half));
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>Halves</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x),
+        /// one <c>HalvesHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void HalvesHessian(global::System.ReadOnlySpan<double> x, global::System.Span<double> top, global::System.Span<double> bottom, int half, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int size = cX + x.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    HalvesHessianVector(x, top, bottom, half, vx, hessian.Slice(column * size + cX, x.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Halves</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of top, then each element of bottom), a column per differentiable input
         /// (each element of x). It runs whichever needs fewer passes at

@@ -306,7 +306,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 global::System.Span<double> th = workspace.RentDoubles(h.Length);
                 SoftmaxClassifierTangent(x, w1, w2, y, h, inputs, hidden, classes, vx, vw1, vw2, th);
                 global::System.ReadOnlySpan<double> dh = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, h.Length);
-                global::System.Span<double> tdhWork = workspace.CopyOrZeros(dh, h.Length);
+                global::System.Span<double> tdhWork = workspace.RentDoubles(h.Length);
                 global::System.Span<double> dhWork = workspace.CopyOrZeros(dh, h.Length);
                 // Forward sweep: recompute what the reverse sweep reads.
                 double tsum = 0;

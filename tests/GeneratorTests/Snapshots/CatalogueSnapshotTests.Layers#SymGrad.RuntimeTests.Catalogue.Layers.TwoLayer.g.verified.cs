@@ -472,6 +472,143 @@ namespace SymGrad.RuntimeTests.Catalogue
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>TwoLayer</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TwoLayerHessianVector(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, global::System.ReadOnlySpan<double> b1, global::System.ReadOnlySpan<double> w2, global::System.ReadOnlySpan<double> b2, global::System.ReadOnlySpan<double> target, global::System.Span<double> a1, global::System.Span<double> h1, global::System.Span<double> a2, global::System.Span<double> p, int n, int inputs, int hidden, int outputs, global::System.ReadOnlySpan<double> vx, global::System.ReadOnlySpan<double> vw1, global::System.ReadOnlySpan<double> vb1, global::System.ReadOnlySpan<double> vw2, global::System.ReadOnlySpan<double> vb2, global::System.Span<double> hvx, global::System.Span<double> hvw1, global::System.Span<double> hvb1, global::System.Span<double> hvw2, global::System.Span<double> hvb2)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vw1, nameof(vw1), w1, nameof(w1));
+            global::SymGrad.Guard.SameLength<double>(hvw1, nameof(hvw1), w1, nameof(w1));
+            vw1 = global::SymGrad.Workspace.ZerosIfEmpty(vw1, w1.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vb1, nameof(vb1), b1, nameof(b1));
+            global::SymGrad.Guard.SameLength<double>(hvb1, nameof(hvb1), b1, nameof(b1));
+            vb1 = global::SymGrad.Workspace.ZerosIfEmpty(vb1, b1.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vw2, nameof(vw2), w2, nameof(w2));
+            global::SymGrad.Guard.SameLength<double>(hvw2, nameof(hvw2), w2, nameof(w2));
+            vw2 = global::SymGrad.Workspace.ZerosIfEmpty(vw2, w2.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vb2, nameof(vb2), b2, nameof(b2));
+            global::SymGrad.Guard.SameLength<double>(hvb2, nameof(hvb2), b2, nameof(b2));
+            vb2 = global::SymGrad.Workspace.ZerosIfEmpty(vb2, b2.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> ta1 = workspace.RentDoubles(a1.Length);
+                global::System.Span<double> th1 = workspace.RentDoubles(h1.Length);
+                global::System.Span<double> ta2 = workspace.RentDoubles(a2.Length);
+                global::System.Span<double> tp = workspace.RentDoubles(p.Length);
+                TwoLayerTangent(x, w1, b1, w2, b2, target, a1, h1, a2, p, n, inputs, hidden, outputs, vx, vw1, vb1, vw2, vb2, ta1, th1, ta2, tp);
+                global::System.ReadOnlySpan<double> da1 = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, a1.Length);
+                global::System.ReadOnlySpan<double> dh1 = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, h1.Length);
+                global::System.ReadOnlySpan<double> da2 = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, a2.Length);
+                global::System.ReadOnlySpan<double> dp = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, p.Length);
+                global::System.Span<double> tda1Work = workspace.RentDoubles(a1.Length);
+                global::System.Span<double> da1Work = workspace.CopyOrZeros(da1, a1.Length);
+                global::System.Span<double> tdh1Work = workspace.RentDoubles(h1.Length);
+                global::System.Span<double> dh1Work = workspace.CopyOrZeros(dh1, h1.Length);
+                global::System.Span<double> tda2Work = workspace.RentDoubles(a2.Length);
+                global::System.Span<double> da2Work = workspace.CopyOrZeros(da2, a2.Length);
+                global::System.Span<double> tdpWork = workspace.RentDoubles(p.Length);
+                global::System.Span<double> dpWork = workspace.CopyOrZeros(dp, p.Length);
+                // Reverse sweep: adjoints, last statement first.
+                // return loss;
+                double dloss = dResult;
+                for (int i = 0; i < p.Length; i++)
+                {
+                    // This iteration's forward values.
+                    double te = tp[i];
+                    double e = p[i] - target[i];
+                    // loss += e * e;   ∂loss/∂e = 2·e
+                    double u = 2 * dloss;
+                    double tde = u * te;
+                    double de = u * e;
+                    // double e = p[i] - target[i];
+                    tdpWork[i] += tde;
+                    dpWork[i] += de;
+                }
+                // Activations.Sigmoid(a2, p);
+                global::SymGrad.RuntimeTests.Catalogue.Activations.SigmoidBackwardTangent(a2, p, dpWork, da2Work, ta2, tp, tdpWork, tda2Work);
+                // Dense(h1, w2, b2, a2, n, hidden, outputs);
+                global::SymGrad.RuntimeTests.Catalogue.Layers.DenseBackwardTangent(h1, w2, b2, a2, n, hidden, outputs, da2Work, dh1Work, default, default, th1, vw2, vb2, ta2, tda2Work, tdh1Work, hvw2, hvb2);
+                // Activations.Sigmoid(a1, h1);
+                global::SymGrad.RuntimeTests.Catalogue.Activations.SigmoidBackwardTangent(a1, h1, dh1Work, da1Work, ta1, th1, tdh1Work, tda1Work);
+                // Dense(x, w1, b1, a1, n, inputs, hidden);
+                global::SymGrad.RuntimeTests.Catalogue.Layers.DenseBackwardTangent(x, w1, b1, a1, n, inputs, hidden, da1Work, default, default, default, vx, vw1, vb1, ta1, tda1Work, hvx, hvw1, hvb1);
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>TwoLayer</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x, then each element of w1, then each element of b1, then each element of w2, then each element of b2),
+        /// one <c>TwoLayerHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void TwoLayerHessian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, global::System.ReadOnlySpan<double> b1, global::System.ReadOnlySpan<double> w2, global::System.ReadOnlySpan<double> b2, global::System.ReadOnlySpan<double> target, global::System.Span<double> a1, global::System.Span<double> h1, global::System.Span<double> a2, global::System.Span<double> p, int n, int inputs, int hidden, int outputs, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cW1 = cX + x.Length;
+            int cB1 = cW1 + w1.Length;
+            int cW2 = cB1 + b1.Length;
+            int cB2 = cW2 + w2.Length;
+            int size = cB2 + b2.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                global::System.Span<double> vw1 = workspace.RentDoubles(w1.Length);
+                global::System.Span<double> vb1 = workspace.RentDoubles(b1.Length);
+                global::System.Span<double> vw2 = workspace.RentDoubles(w2.Length);
+                global::System.Span<double> vb2 = workspace.RentDoubles(b2.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    vw1.Clear();
+                    if (column >= cW1 && column < cW1 + w1.Length)
+                    {
+                        vw1[column - cW1] = 1;
+                    }
+                    vb1.Clear();
+                    if (column >= cB1 && column < cB1 + b1.Length)
+                    {
+                        vb1[column - cB1] = 1;
+                    }
+                    vw2.Clear();
+                    if (column >= cW2 && column < cW2 + w2.Length)
+                    {
+                        vw2[column - cW2] = 1;
+                    }
+                    vb2.Clear();
+                    if (column >= cB2 && column < cB2 + b2.Length)
+                    {
+                        vb2[column - cB2] = 1;
+                    }
+                    TwoLayerHessianVector(x, w1, b1, w2, b2, target, a1, h1, a2, p, n, inputs, hidden, outputs, vx, vw1, vb1, vw2, vb2, hessian.Slice(column * size + cX, x.Length), hessian.Slice(column * size + cW1, w1.Length), hessian.Slice(column * size + cB1, b1.Length), hessian.Slice(column * size + cW2, w2.Length), hessian.Slice(column * size + cB2, b2.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>TwoLayer</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of a1, then each element of h1, then each element of a2, then each element of p), a column per differentiable input
         /// (each element of x, then each element of w1, then each element of b1, then each element of w2, then each element of b2). It runs whichever needs fewer passes at

@@ -427,6 +427,150 @@ namespace SymGrad.RuntimeTests.NnPrimitives
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>ConvNet</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ConvNetHessianVector(global::System.ReadOnlySpan<double> images, global::System.ReadOnlySpan<double> filters, global::System.ReadOnlySpan<double> bias, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<int> labels, global::System.Span<double> conv, global::System.Span<double> act, global::System.Span<double> pooled, global::System.Span<double> logits, global::SymGrad.Conv2DShape convShape, global::SymGrad.Pool2DShape poolShape, int n, int features, int classes, global::System.ReadOnlySpan<double> vimages, global::System.ReadOnlySpan<double> vfilters, global::System.ReadOnlySpan<double> vbias, global::System.ReadOnlySpan<double> vw, global::System.ReadOnlySpan<double> vb, global::System.Span<double> hvimages, global::System.Span<double> hvfilters, global::System.Span<double> hvbias, global::System.Span<double> hvw, global::System.Span<double> hvb)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vimages, nameof(vimages), images, nameof(images));
+            global::SymGrad.Guard.SameLength<double>(hvimages, nameof(hvimages), images, nameof(images));
+            vimages = global::SymGrad.Workspace.ZerosIfEmpty(vimages, images.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vfilters, nameof(vfilters), filters, nameof(filters));
+            global::SymGrad.Guard.SameLength<double>(hvfilters, nameof(hvfilters), filters, nameof(filters));
+            vfilters = global::SymGrad.Workspace.ZerosIfEmpty(vfilters, filters.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vbias, nameof(vbias), bias, nameof(bias));
+            global::SymGrad.Guard.SameLength<double>(hvbias, nameof(hvbias), bias, nameof(bias));
+            vbias = global::SymGrad.Workspace.ZerosIfEmpty(vbias, bias.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vw, nameof(vw), w, nameof(w));
+            global::SymGrad.Guard.SameLength<double>(hvw, nameof(hvw), w, nameof(w));
+            vw = global::SymGrad.Workspace.ZerosIfEmpty(vw, w.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vb, nameof(vb), b, nameof(b));
+            global::SymGrad.Guard.SameLength<double>(hvb, nameof(hvb), b, nameof(b));
+            vb = global::SymGrad.Workspace.ZerosIfEmpty(vb, b.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> tconv = workspace.RentDoubles(conv.Length);
+                global::System.Span<double> tact = workspace.RentDoubles(act.Length);
+                global::System.Span<double> tpooled = workspace.RentDoubles(pooled.Length);
+                global::System.Span<double> tlogits = workspace.RentDoubles(logits.Length);
+                ConvNetTangent(images, filters, bias, w, b, labels, conv, act, pooled, logits, convShape, poolShape, n, features, classes, vimages, vfilters, vbias, vw, vb, tconv, tact, tpooled, tlogits);
+                global::System.ReadOnlySpan<double> dconv = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, conv.Length);
+                global::System.ReadOnlySpan<double> dact = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, act.Length);
+                global::System.ReadOnlySpan<double> dpooled = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, pooled.Length);
+                global::System.ReadOnlySpan<double> dlogits = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, logits.Length);
+                // dconvWork is set by its first contribution (Reluᵀ(conv, act)): not cleared.
+                global::System.Span<double> tdconvWork = workspace.RentDoubles(conv.Length, clear: false);
+                global::System.Span<double> dconvWork = workspace.RentDoubles(conv.Length, clear: false);
+                // dactWork is set by its first contribution (MaxPool2Dᵀ(act, pooled, poolShape)): not cleared.
+                global::System.Span<double> tdactWork = workspace.RentDoubles(act.Length, clear: false);
+                global::System.Span<double> dactWork = workspace.RentDoubles(act.Length, clear: false);
+                // dpooledWork is set by its first contribution (Denseᵀ(pooled, w, b, logits, n, features, classes)): not cleared.
+                global::System.Span<double> tdpooledWork = workspace.RentDoubles(pooled.Length, clear: false);
+                global::System.Span<double> dpooledWork = workspace.RentDoubles(pooled.Length, clear: false);
+                // dlogitsWork is set by its first contribution (SoftmaxCrossEntropyᵀ(logits, labels, n, classes)): not cleared.
+                global::System.Span<double> tdlogitsWork = workspace.RentDoubles(logits.Length, clear: false);
+                global::System.Span<double> dlogitsWork = workspace.RentDoubles(logits.Length, clear: false);
+                // Reverse sweep: adjoints, last statement first.
+                // return Nn.SoftmaxCrossEntropy(logits, labels, n, classes);
+                // SoftmaxCrossEntropyᵀ assigns its gradient; its tangent accumulates: both start from zero.
+                dlogitsWork.Clear();
+                tdlogitsWork.Clear();
+                global::SymGrad.Nn.SoftmaxCrossEntropyBackwardTangent(logits, labels, n, classes, dResult, dlogitsWork, tlogits, 0, tdlogitsWork);
+                global::SymGrad.Workspace.AddCotangent(dlogits, dlogitsWork);
+                // Nn.Dense(pooled, w, b, logits, n, features, classes);
+                // Denseᵀ assigns its gradient; its tangent accumulates: both start from zero.
+                dpooledWork.Clear();
+                tdpooledWork.Clear();
+                global::SymGrad.Nn.DenseBackwardTangent(pooled, w, b, logits, n, features, classes, dlogitsWork, dpooledWork, default, default, tpooled, vw, vb, tlogits, tdlogitsWork, tdpooledWork, hvw, hvb);
+                global::SymGrad.Workspace.AddCotangent(dpooled, dpooledWork);
+                // Nn.MaxPool2D(act, pooled, poolShape);
+                // MaxPool2Dᵀ assigns its gradient; its tangent accumulates: both start from zero.
+                dactWork.Clear();
+                tdactWork.Clear();
+                global::SymGrad.Nn.MaxPool2DBackwardTangent(act, pooled, poolShape, dpooledWork, dactWork, tact, tpooled, tdpooledWork, tdactWork);
+                global::SymGrad.Workspace.AddCotangent(dact, dactWork);
+                // Nn.Relu(conv, act);
+                // Reluᵀ assigns its gradient; its tangent accumulates: both start from zero.
+                dconvWork.Clear();
+                tdconvWork.Clear();
+                global::SymGrad.Nn.ReluBackwardTangent(conv, act, dactWork, dconvWork, tconv, tact, tdactWork, tdconvWork);
+                global::SymGrad.Workspace.AddCotangent(dconv, dconvWork);
+                // Nn.Conv2D(images, filters, bias, conv, convShape);
+                global::SymGrad.Nn.Conv2DBackwardTangent(images, filters, bias, conv, convShape, dconvWork, default, default, default, vimages, vfilters, vbias, tconv, tdconvWork, hvimages, hvfilters, hvbias);
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>ConvNet</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of images, then each element of filters, then each element of bias, then each element of w, then each element of b),
+        /// one <c>ConvNetHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ConvNetHessian(global::System.ReadOnlySpan<double> images, global::System.ReadOnlySpan<double> filters, global::System.ReadOnlySpan<double> bias, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<int> labels, global::System.Span<double> conv, global::System.Span<double> act, global::System.Span<double> pooled, global::System.Span<double> logits, global::SymGrad.Conv2DShape convShape, global::SymGrad.Pool2DShape poolShape, int n, int features, int classes, global::System.Span<double> hessian)
+        {
+            int cImages = 0;
+            int cFilters = cImages + images.Length;
+            int cBias = cFilters + filters.Length;
+            int cW = cBias + bias.Length;
+            int cB = cW + w.Length;
+            int size = cB + b.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vimages = workspace.RentDoubles(images.Length);
+                global::System.Span<double> vfilters = workspace.RentDoubles(filters.Length);
+                global::System.Span<double> vbias = workspace.RentDoubles(bias.Length);
+                global::System.Span<double> vw = workspace.RentDoubles(w.Length);
+                global::System.Span<double> vb = workspace.RentDoubles(b.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vimages.Clear();
+                    if (column >= cImages && column < cImages + images.Length)
+                    {
+                        vimages[column - cImages] = 1;
+                    }
+                    vfilters.Clear();
+                    if (column >= cFilters && column < cFilters + filters.Length)
+                    {
+                        vfilters[column - cFilters] = 1;
+                    }
+                    vbias.Clear();
+                    if (column >= cBias && column < cBias + bias.Length)
+                    {
+                        vbias[column - cBias] = 1;
+                    }
+                    vw.Clear();
+                    if (column >= cW && column < cW + w.Length)
+                    {
+                        vw[column - cW] = 1;
+                    }
+                    vb.Clear();
+                    if (column >= cB && column < cB + b.Length)
+                    {
+                        vb[column - cB] = 1;
+                    }
+                    ConvNetHessianVector(images, filters, bias, w, b, labels, conv, act, pooled, logits, convShape, poolShape, n, features, classes, vimages, vfilters, vbias, vw, vb, hessian.Slice(column * size + cImages, images.Length), hessian.Slice(column * size + cFilters, filters.Length), hessian.Slice(column * size + cBias, bias.Length), hessian.Slice(column * size + cW, w.Length), hessian.Slice(column * size + cB, b.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>ConvNet</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of conv, then each element of act, then each element of pooled, then each element of logits), a column per differentiable input
         /// (each element of images, then each element of filters, then each element of bias, then each element of w, then each element of b). It runs whichever needs fewer passes at

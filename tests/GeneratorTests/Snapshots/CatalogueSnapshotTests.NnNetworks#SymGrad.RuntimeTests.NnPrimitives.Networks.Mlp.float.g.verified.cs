@@ -308,6 +308,129 @@ namespace SymGrad.RuntimeTests.NnPrimitives
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Mlp</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MlpHessianVector(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> w1, global::System.ReadOnlySpan<float> b1, global::System.ReadOnlySpan<float> w2, global::System.ReadOnlySpan<float> b2, global::System.ReadOnlySpan<int> labels, global::System.Span<float> z1, global::System.Span<float> h1, global::System.Span<float> logits, int n, int inputs, int hidden, int classes, global::System.ReadOnlySpan<float> vw1, global::System.ReadOnlySpan<float> vb1, global::System.ReadOnlySpan<float> vw2, global::System.ReadOnlySpan<float> vb2, global::System.Span<float> hvw1, global::System.Span<float> hvb1, global::System.Span<float> hvw2, global::System.Span<float> hvb2)
+        {
+            global::SymGrad.Guard.CotangentLength<float>(vw1, nameof(vw1), w1, nameof(w1));
+            global::SymGrad.Guard.SameLength<float>(hvw1, nameof(hvw1), w1, nameof(w1));
+            vw1 = global::SymGrad.Workspace.ZerosIfEmpty(vw1, w1.Length);
+            global::SymGrad.Guard.CotangentLength<float>(vb1, nameof(vb1), b1, nameof(b1));
+            global::SymGrad.Guard.SameLength<float>(hvb1, nameof(hvb1), b1, nameof(b1));
+            vb1 = global::SymGrad.Workspace.ZerosIfEmpty(vb1, b1.Length);
+            global::SymGrad.Guard.CotangentLength<float>(vw2, nameof(vw2), w2, nameof(w2));
+            global::SymGrad.Guard.SameLength<float>(hvw2, nameof(hvw2), w2, nameof(w2));
+            vw2 = global::SymGrad.Workspace.ZerosIfEmpty(vw2, w2.Length);
+            global::SymGrad.Guard.CotangentLength<float>(vb2, nameof(vb2), b2, nameof(b2));
+            global::SymGrad.Guard.SameLength<float>(hvb2, nameof(hvb2), b2, nameof(b2));
+            vb2 = global::SymGrad.Workspace.ZerosIfEmpty(vb2, b2.Length);
+            float dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> tz1 = workspace.RentFloats(z1.Length);
+                global::System.Span<float> th1 = workspace.RentFloats(h1.Length);
+                global::System.Span<float> tlogits = workspace.RentFloats(logits.Length);
+                MlpTangent(x, w1, b1, w2, b2, labels, z1, h1, logits, n, inputs, hidden, classes, vw1, vb1, vw2, vb2, tz1, th1, tlogits);
+                global::System.ReadOnlySpan<float> dz1 = global::SymGrad.Workspace.ZerosIfEmpty<float>(default, z1.Length);
+                global::System.ReadOnlySpan<float> dh1 = global::SymGrad.Workspace.ZerosIfEmpty<float>(default, h1.Length);
+                global::System.ReadOnlySpan<float> dlogits = global::SymGrad.Workspace.ZerosIfEmpty<float>(default, logits.Length);
+                // dz1Work is set by its first contribution (Reluᵀ(z1, h1)): not cleared.
+                global::System.Span<float> tdz1Work = workspace.RentFloats(z1.Length, clear: false);
+                global::System.Span<float> dz1Work = workspace.RentFloats(z1.Length, clear: false);
+                // dh1Work is set by its first contribution (Denseᵀ(h1, w2, b2, logits, n, hidden, classes)): not cleared.
+                global::System.Span<float> tdh1Work = workspace.RentFloats(h1.Length, clear: false);
+                global::System.Span<float> dh1Work = workspace.RentFloats(h1.Length, clear: false);
+                // dlogitsWork is set by its first contribution (SoftmaxCrossEntropyᵀ(logits, labels, n, classes)): not cleared.
+                global::System.Span<float> tdlogitsWork = workspace.RentFloats(logits.Length, clear: false);
+                global::System.Span<float> dlogitsWork = workspace.RentFloats(logits.Length, clear: false);
+                // Reverse sweep: adjoints, last statement first.
+                // return Nn.SoftmaxCrossEntropy(logits, labels, n, classes);
+                // SoftmaxCrossEntropyᵀ assigns its gradient; its tangent accumulates: both start from zero.
+                dlogitsWork.Clear();
+                tdlogitsWork.Clear();
+                global::SymGrad.Nn.SoftmaxCrossEntropyBackwardTangent(logits, labels, n, classes, dResult, dlogitsWork, tlogits, 0, tdlogitsWork);
+                global::SymGrad.Workspace.AddCotangent(dlogits, dlogitsWork);
+                // Nn.Dense(h1, w2, b2, logits, n, hidden, classes);
+                // Denseᵀ assigns its gradient; its tangent accumulates: both start from zero.
+                dh1Work.Clear();
+                tdh1Work.Clear();
+                global::SymGrad.Nn.DenseBackwardTangent(h1, w2, b2, logits, n, hidden, classes, dlogitsWork, dh1Work, default, default, th1, vw2, vb2, tlogits, tdlogitsWork, tdh1Work, hvw2, hvb2);
+                global::SymGrad.Workspace.AddCotangent(dh1, dh1Work);
+                // Nn.Relu(z1, h1);
+                // Reluᵀ assigns its gradient; its tangent accumulates: both start from zero.
+                dz1Work.Clear();
+                tdz1Work.Clear();
+                global::SymGrad.Nn.ReluBackwardTangent(z1, h1, dh1Work, dz1Work, tz1, th1, tdh1Work, tdz1Work);
+                global::SymGrad.Workspace.AddCotangent(dz1, dz1Work);
+                // Nn.Dense(x, w1, b1, z1, n, inputs, hidden);
+                global::SymGrad.Nn.DenseBackwardTangent(x, w1, b1, z1, n, inputs, hidden, dz1Work, default, default, default, default, vw1, vb1, tz1, tdz1Work, default, hvw1, hvb1);
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>Mlp</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of w1, then each element of b1, then each element of w2, then each element of b2),
+        /// one <c>MlpHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MlpHessian(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> w1, global::System.ReadOnlySpan<float> b1, global::System.ReadOnlySpan<float> w2, global::System.ReadOnlySpan<float> b2, global::System.ReadOnlySpan<int> labels, global::System.Span<float> z1, global::System.Span<float> h1, global::System.Span<float> logits, int n, int inputs, int hidden, int classes, global::System.Span<float> hessian)
+        {
+            int cW1 = 0;
+            int cB1 = cW1 + w1.Length;
+            int cW2 = cB1 + b1.Length;
+            int cB2 = cW2 + w2.Length;
+            int size = cB2 + b2.Length;
+            global::SymGrad.Guard.JacobianLength<float>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> vw1 = workspace.RentFloats(w1.Length);
+                global::System.Span<float> vb1 = workspace.RentFloats(b1.Length);
+                global::System.Span<float> vw2 = workspace.RentFloats(w2.Length);
+                global::System.Span<float> vb2 = workspace.RentFloats(b2.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vw1.Clear();
+                    if (column >= cW1 && column < cW1 + w1.Length)
+                    {
+                        vw1[column - cW1] = 1;
+                    }
+                    vb1.Clear();
+                    if (column >= cB1 && column < cB1 + b1.Length)
+                    {
+                        vb1[column - cB1] = 1;
+                    }
+                    vw2.Clear();
+                    if (column >= cW2 && column < cW2 + w2.Length)
+                    {
+                        vw2[column - cW2] = 1;
+                    }
+                    vb2.Clear();
+                    if (column >= cB2 && column < cB2 + b2.Length)
+                    {
+                        vb2[column - cB2] = 1;
+                    }
+                    MlpHessianVector(x, w1, b1, w2, b2, labels, z1, h1, logits, n, inputs, hidden, classes, vw1, vb1, vw2, vb2, hessian.Slice(column * size + cW1, w1.Length), hessian.Slice(column * size + cB1, b1.Length), hessian.Slice(column * size + cW2, w2.Length), hessian.Slice(column * size + cB2, b2.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Mlp</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of z1, then each element of h1, then each element of logits), a column per differentiable input
         /// (each element of w1, then each element of b1, then each element of w2, then each element of b2). It runs whichever needs fewer passes at

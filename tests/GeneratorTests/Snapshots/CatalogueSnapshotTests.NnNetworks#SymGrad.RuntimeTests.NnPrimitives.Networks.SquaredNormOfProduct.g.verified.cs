@@ -122,6 +122,87 @@ namespace SymGrad.RuntimeTests.NnPrimitives
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>SquaredNormOfProduct</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SquaredNormOfProductHessianVector(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> noBias, global::System.Span<double> q, int n, int dIn, int dOut, global::System.ReadOnlySpan<double> vx, global::System.ReadOnlySpan<double> vw, global::System.Span<double> hvx, global::System.Span<double> hvw)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vw, nameof(vw), w, nameof(w));
+            global::SymGrad.Guard.SameLength<double>(hvw, nameof(hvw), w, nameof(w));
+            vw = global::SymGrad.Workspace.ZerosIfEmpty(vw, w.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> tq = workspace.RentDoubles(q.Length);
+                SquaredNormOfProductTangent(x, w, noBias, q, n, dIn, dOut, vx, vw, tq);
+                global::System.ReadOnlySpan<double> dq = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, q.Length);
+                // dqWork is set by its first contribution (SumOfSquaresᵀ(q)): not cleared.
+                global::System.Span<double> tdqWork = workspace.RentDoubles(q.Length, clear: false);
+                global::System.Span<double> dqWork = workspace.RentDoubles(q.Length, clear: false);
+                // Reverse sweep: adjoints, last statement first.
+                // return Nn.SumOfSquares(q);
+                // SumOfSquaresᵀ assigns its gradient; its tangent accumulates: both start from zero.
+                dqWork.Clear();
+                tdqWork.Clear();
+                global::SymGrad.Nn.SumOfSquaresBackwardTangent(q, dResult, dqWork, tq, 0, tdqWork);
+                global::SymGrad.Workspace.AddCotangent(dq, dqWork);
+                // Nn.Dense(x, w, noBias, q, n, dIn, dOut);
+                global::SymGrad.Nn.DenseBackwardTangent(x, w, noBias, q, n, dIn, dOut, dqWork, default, default, default, vx, vw, default, tq, tdqWork, hvx, hvw, default);
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>SquaredNormOfProduct</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x, then each element of w),
+        /// one <c>SquaredNormOfProductHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SquaredNormOfProductHessian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> noBias, global::System.Span<double> q, int n, int dIn, int dOut, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cW = cX + x.Length;
+            int size = cW + w.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                global::System.Span<double> vw = workspace.RentDoubles(w.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    vw.Clear();
+                    if (column >= cW && column < cW + w.Length)
+                    {
+                        vw[column - cW] = 1;
+                    }
+                    SquaredNormOfProductHessianVector(x, w, noBias, q, n, dIn, dOut, vx, vw, hessian.Slice(column * size + cX, x.Length), hessian.Slice(column * size + cW, w.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>SquaredNormOfProduct</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of q), a column per differentiable input
         /// (each element of x, then each element of w). It runs whichever needs fewer passes at

@@ -136,7 +136,7 @@ namespace SymGrad.RuntimeTests.Language
                 global::System.Span<double> tpicked = workspace.RentDoubles(picked.Length);
                 PickTangent(logits, labels, picked, vlogits, tpicked);
                 global::System.ReadOnlySpan<double> dpicked = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, picked.Length);
-                global::System.Span<double> tdpickedWork = workspace.CopyOrZeros(dpicked, picked.Length);
+                global::System.Span<double> tdpickedWork = workspace.RentDoubles(picked.Length);
                 global::System.Span<double> dpickedWork = workspace.CopyOrZeros(dpicked, picked.Length);
                 // Reverse sweep: adjoints, last statement first.
                 // return total;

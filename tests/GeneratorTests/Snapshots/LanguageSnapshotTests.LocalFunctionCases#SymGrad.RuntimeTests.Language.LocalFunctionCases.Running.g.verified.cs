@@ -122,17 +122,14 @@ namespace SymGrad.RuntimeTests.Language
                 float tdh = 0;
                 float dh = dResult;
                 // h = Step(h * 0.5f);   ∂h/∂h = 0.5f·(Cos(0.5f·h·h)·h) + Cos(0.5f·h·h)·(0.5f·h) + 1
-                float tg = tdh;
                 float g = dh;
                 th = workspace.Floats.Pop();
                 h = workspace.Floats.Pop();
                 float u2 = 0.5f * h;
                 float u3 = u2 * h;
-                float v = global::System.MathF.Cos(u3);
-                float u4 = g * v;
-                tdh = (tg * v - g * global::System.MathF.Sin(u3) * (0.5f * th * h + u2 * th)) * h + u4 * th;
+                float u4 = g * global::System.MathF.Cos(u3);
+                tdh = u4 * th - g * global::System.MathF.Sin(u3) * (0.5f * th * h + u2 * th) * h;
                 dh = u4 * h;
-                tdh += tg;
                 dh += g;
                 // h = Step(x);   ∂h/∂x = Cos(x·h)·h; ∂h/∂h = Cos(x·h)·x + 1
                 float tg2 = tdh;
@@ -140,9 +137,9 @@ namespace SymGrad.RuntimeTests.Language
                 th = workspace.Floats.Pop();
                 h = workspace.Floats.Pop();
                 float u5 = x * h;
-                float v2 = global::System.MathF.Cos(u5);
-                float tg3 = tg2 * v2 - g2 * global::System.MathF.Sin(u5) * (vx * h + x * th);
-                float g3 = g2 * v2;
+                float v = global::System.MathF.Cos(u5);
+                float tg3 = tg2 * v - g2 * global::System.MathF.Sin(u5) * (vx * h + x * th);
+                float g3 = g2 * v;
                 hvx += tg3 * h + g3 * th;
                 tdh = tg3 * x + g3 * vx;
                 dh = g3 * x;

@@ -131,7 +131,7 @@ namespace SymGrad.RuntimeTests.Language
             {
                 WritesThreeTangent(a, y, b, n, va, vb, default);
                 global::System.ReadOnlySpan<double> dy = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, y.Length);
-                global::System.Span<double> tyWork = workspace.Copy(y);
+                global::System.Span<double> tyWork = workspace.RentDoubles(y.Length);
                 global::System.Span<double> yWork = workspace.Copy(y);
                 global::System.Span<double> dyWork = workspace.CopyOrZeros(dy, y.Length);
                 // Forward sweep: recompute what the reverse sweep reads.

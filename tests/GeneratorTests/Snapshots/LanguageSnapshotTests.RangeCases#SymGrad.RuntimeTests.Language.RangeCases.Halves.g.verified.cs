@@ -137,6 +137,105 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Halves</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void HalvesHessianVector(double[] x, double[] y, double c, global::System.ReadOnlySpan<double> vx, double vc, global::System.Span<double> hvx, ref double hvc)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                HalvesTangent(x, y, c, vx, vc, default);
+                global::System.ReadOnlySpan<double> dy = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, y.Length);
+                global::System.Span<double> tyWork = workspace.RentDoubles(y.Length);
+                global::System.Span<double> yWork = workspace.Copy(y);
+                global::System.Span<double> tdyWork = workspace.RentDoubles(y.Length);
+                global::System.Span<double> dyWork = workspace.CopyOrZeros(dy, y.Length);
+                // Forward sweep: recompute what the reverse sweep reads.
+                int h = x.Length / 2;
+                global::SymGrad.RuntimeTests.Language.RangeCases.RampTangent(yWork.Slice(0, h), c, vc, tyWork.Slice(0, h));
+                workspace.Doubles.PushAll(yWork.Slice(h));
+                workspace.Doubles.PushAll(tyWork.Slice(h));
+                double u = 2.0 * c;
+                global::SymGrad.RuntimeTests.Language.RangeCases.RampTangent(yWork.Slice(h), u, 2.0 * vc, tyWork.Slice(h));
+                // Reverse sweep: adjoints, last statement first.
+                // return Dot(x[..h], x[h..]) + (x[^1] * x[^2]) + Dot(y.AsSpan(..h), x.AsSpan(0, h));   ∂result/∂x[x.Length - 1] = x[x.Length - 2]; ∂result/∂x[x.Length - 2] = x[x.Length - 1]
+                global::System.Span<double> tdDotB = workspace.RentDoubles(x.Length - (h));
+                if (dResult != 0)
+                {
+                    global::SymGrad.RuntimeTests.Language.RangeCases.DotTangentBackward(global::System.MemoryExtensions.AsSpan(x, 0, h), global::System.MemoryExtensions.AsSpan(x, h), vx.Slice(0, h), vx.Slice(h), dResult, hvx.Slice(0, h), tdDotB, default, default);
+                }
+                global::SymGrad.Workspace.AddCotangent(tdDotB, hvx.Slice(h));
+                hvx[x.Length - 1] += dResult * vx[x.Length - 2];
+                hvx[x.Length - 2] += dResult * vx[x.Length - 1];
+                if (dResult != 0)
+                {
+                    global::SymGrad.RuntimeTests.Language.RangeCases.DotTangentBackward(yWork.Slice(0, h), global::System.MemoryExtensions.AsSpan(x, 0, h), tyWork.Slice(0, h), vx.Slice(0, h), dResult, tdyWork.Slice(0, h), hvx.Slice(0, h), default, default);
+                    global::SymGrad.RuntimeTests.Language.RangeCases.DotBackward(yWork.Slice(0, h), global::System.MemoryExtensions.AsSpan(x, 0, h), dResult, dyWork.Slice(0, h), default);
+                }
+                // Ramp(y.AsSpan(h..), 2 * c);
+                double tdRampV = 0;
+                double dRampV = 0;
+                global::SymGrad.RuntimeTests.Language.RangeCases.RampBackwardTangent(yWork.Slice(h), 2.0 * c, dyWork.Slice(h), ref dRampV, tyWork.Slice(h), 2.0 * vc, tdyWork.Slice(h), ref tdRampV);
+                tdyWork.Slice(h).Clear();
+                dyWork.Slice(h).Clear();
+                hvc += 2.0 * tdRampV;
+                workspace.Doubles.PopAll(tyWork.Slice(h));
+                workspace.Doubles.PopAll(yWork.Slice(h));
+                // Ramp(y.AsSpan(0, h), c);
+                double tdRampV2 = 0;
+                double dRampV2 = 0;
+                global::SymGrad.RuntimeTests.Language.RangeCases.RampBackwardTangent(yWork.Slice(0, h), c, dyWork.Slice(0, h), ref dRampV2, tyWork.Slice(0, h), vc, tdyWork.Slice(0, h), ref tdRampV2);
+                hvc += tdRampV2;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>Halves</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x, then c),
+        /// one <c>HalvesHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void HalvesHessian(double[] x, double[] y, double c, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cC = cX + x.Length;
+            int size = cC + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    HalvesHessianVector(x, y, c, vx, column == cC ? 1 : 0, hessian.Slice(column * size + cX, x.Length), ref hessian[column * size + cC]);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Halves</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of y), a column per differentiable input
         /// (each element of x, then c). It runs whichever needs fewer passes at

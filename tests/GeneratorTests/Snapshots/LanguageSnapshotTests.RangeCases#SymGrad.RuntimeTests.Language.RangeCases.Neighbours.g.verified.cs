@@ -130,6 +130,101 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Neighbours</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void NeighboursHessianVector(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.ReadOnlySpan<double> vx, global::System.Span<double> hvx)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                NeighboursTangent(x, y, vx, default);
+                global::System.ReadOnlySpan<double> dy = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, y.Length);
+                global::System.Span<double> tyWork = workspace.RentDoubles(y.Length);
+                global::System.Span<double> yWork = workspace.Copy(y);
+                global::System.Span<double> dyWork = workspace.CopyOrZeros(dy, y.Length);
+                // Forward sweep: recompute what the reverse sweep reads.
+                global::SymGrad.RuntimeTests.Language.RangeCases.RampTangent(yWork.Slice(1, yWork.Length - 1 - 1), x[0], vx[0], tyWork.Slice(1, yWork.Length - 1 - 1));
+                workspace.Doubles.Push(yWork[0]);
+                workspace.Doubles.Push(tyWork[0]);
+                tyWork[0] = vx[x.Length - 1];
+                yWork[0] = x[x.Length - 1];
+                workspace.Doubles.Push(yWork[yWork.Length - 1]);
+                workspace.Doubles.Push(tyWork[yWork.Length - 1]);
+                tyWork[yWork.Length - 1] = vx[0] * x[x.Length - 1] + x[0] * vx[x.Length - 1];
+                yWork[yWork.Length - 1] = x[0] * x[x.Length - 1];
+                // Reverse sweep: adjoints, last statement first.
+                // return Dot(x[1..], x[..^1]);
+                global::System.Span<double> tdDotB = workspace.RentDoubles(x.Length - 1);
+                if (dResult != 0)
+                {
+                    global::SymGrad.RuntimeTests.Language.RangeCases.DotTangentBackward(x.Slice(1), x.Slice(0, x.Length - 1), vx.Slice(1), vx.Slice(0, x.Length - 1), dResult, hvx.Slice(1), tdDotB, default, default);
+                }
+                global::SymGrad.Workspace.AddCotangent(tdDotB, hvx.Slice(0, x.Length - 1));
+                // y[^1] = x[0] * x[^1];   ∂y[y.Length - 1]/∂x[0] = x[x.Length - 1]; ∂y[y.Length - 1]/∂x[x.Length - 1] = x[0]
+                hvx[0] += dyWork[yWork.Length - 1] * vx[x.Length - 1];
+                hvx[x.Length - 1] += dyWork[yWork.Length - 1] * vx[0];
+                dyWork[yWork.Length - 1] = 0;
+                tyWork[yWork.Length - 1] = workspace.Doubles.Pop();
+                yWork[yWork.Length - 1] = workspace.Doubles.Pop();
+                // y[0] = x[^1];
+                hvx[x.Length - 1] += 0;
+                dyWork[0] = 0;
+                tyWork[0] = workspace.Doubles.Pop();
+                yWork[0] = workspace.Doubles.Pop();
+                // Ramp(y[1..^1], x[0]);
+                double tdRampV = 0;
+                double dRampV = 0;
+                global::SymGrad.RuntimeTests.Language.RangeCases.RampBackwardTangent(yWork.Slice(1, yWork.Length - 1 - 1), x[0], dyWork.Slice(1, yWork.Length - 1 - 1), ref dRampV, tyWork.Slice(1, yWork.Length - 1 - 1), vx[0], default, ref tdRampV);
+                hvx[0] += tdRampV;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>Neighbours</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x),
+        /// one <c>NeighboursHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void NeighboursHessian(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int size = cX + x.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    NeighboursHessianVector(x, y, vx, hessian.Slice(column * size + cX, x.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Neighbours</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of y), a column per differentiable input
         /// (each element of x). It runs whichever needs fewer passes at

@@ -149,8 +149,9 @@ namespace SymGrad.RuntimeTests.Language
                 global::System.Span<double> ty = workspace.RentDoubles(y.Length);
                 LossOfAnOutputTangent(x, a, y, vx, va, ty);
                 global::System.ReadOnlySpan<double> dy = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, y.Length);
-                global::System.Span<double> tdyWork = workspace.RentDoubles(y.Length);
-                global::System.Span<double> dyWork = workspace.RentDoubles(y.Length);
+                // dyWork is set by its first contribution (SumOfSquaresᵀ(y)): not cleared.
+                global::System.Span<double> tdyWork = workspace.RentDoubles(y.Length, clear: false);
+                global::System.Span<double> dyWork = workspace.RentDoubles(y.Length, clear: false);
                 // Reverse sweep: adjoints, last statement first.
                 // return Math.Sin(Nn.SumOfSquares(y)) * a;   ∂result/∂a = Sin(global::SymGrad.Nn.SumOfSquares(y))
                 double sumOfSquares2 = global::SymGrad.Nn.SumOfSquares(y);
@@ -158,6 +159,9 @@ namespace SymGrad.RuntimeTests.Language
                 double sumOfSquares = sumOfSquares2;
                 double u = dResult * a;
                 double v = global::System.Math.Cos(sumOfSquares);
+                // SumOfSquaresᵀ assigns its gradient; its tangent accumulates: both start from zero.
+                dyWork.Clear();
+                tdyWork.Clear();
                 global::SymGrad.Nn.SumOfSquaresBackwardTangent(y, dResult * a * global::System.Math.Cos(sumOfSquares), dyWork, ty, dResult * va * v - u * global::System.Math.Sin(sumOfSquares) * tsumOfSquares, tdyWork);
                 global::SymGrad.Workspace.AddCotangent(dy, dyWork);
                 double sumOfSquares3 = global::SymGrad.Nn.SumOfSquares(y);

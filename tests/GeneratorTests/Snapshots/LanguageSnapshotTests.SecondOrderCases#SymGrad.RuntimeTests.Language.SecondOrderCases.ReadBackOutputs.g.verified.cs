@@ -169,7 +169,7 @@ namespace SymGrad.RuntimeTests.Language
                 global::System.Span<double> ty = workspace.RentDoubles(y.Length);
                 ReadBackOutputsTangent(x, w, b, y, vx, vw, vb, ty);
                 global::System.ReadOnlySpan<double> dy = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, y.Length);
-                global::System.Span<double> tdyWork = workspace.CopyOrZeros(dy, y.Length);
+                global::System.Span<double> tdyWork = workspace.RentDoubles(y.Length);
                 global::System.Span<double> dyWork = workspace.CopyOrZeros(dy, y.Length);
                 // Forward sweep: recompute what the reverse sweep reads.
                 double ts = 0;

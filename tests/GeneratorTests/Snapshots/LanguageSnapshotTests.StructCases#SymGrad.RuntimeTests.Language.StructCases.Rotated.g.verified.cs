@@ -213,34 +213,29 @@ namespace SymGrad.RuntimeTests.Language
                 double tdp_Z = 0;
                 double dp_Z = dResult;
                 // p.Z = p.Z * p.X;
-                double tdp_Z_value_2 = tdp_Z;
                 double dp_Z_value_2 = dp_Z;
                 tp_Z = workspace.Doubles.Pop();
                 p_Z = workspace.Doubles.Pop();
                 // p.Y = p.X;
-                double tdp_Y_value_2 = tdp_Y;
                 double dp_Y_value_2 = dp_Y;
                 // p.X = p.Y;
-                double tdp_X_value_2 = tdp_X;
                 double dp_X_value_2 = dp_X;
                 tp_X = workspace.Doubles.Pop();
                 p_X = workspace.Doubles.Pop();
                 // double p_Z_value_2 = p.Z * p.X;   ∂p_Z_value_2/∂p_Z = p_X; ∂p_Z_value_2/∂p_X = p_Z
-                tdp_Z = tdp_Z_value_2 * p_X + dp_Z_value_2 * tp_X;
+                tdp_Z = dp_Z_value_2 * tp_X;
                 dp_Z = dp_Z_value_2 * p_X;
-                tdp_X = tdp_Z_value_2 * p_Z + dp_Z_value_2 * tp_Z;
+                tdp_X = dp_Z_value_2 * tp_Z;
                 dp_X = dp_Z_value_2 * p_Z;
                 // double p_Y_value_2 = p.X;
-                tdp_X += tdp_Y_value_2;
                 dp_X += dp_Y_value_2;
                 // double p_X_value_2 = p.Y;
-                tdp_Y = tdp_X_value_2;
+                tdp_Y = 0;
                 dp_Y = dp_X_value_2;
                 // p.Z = p.Z;
                 double tdp_Z_value = tdp_Z;
                 double dp_Z_value = dp_Z;
                 // p.Y = (s * p.X) + (c * p.Y);
-                double tdp_Y_value = tdp_Y;
                 double dp_Y_value = dp_Y;
                 tp_Y = workspace.Doubles.Pop();
                 p_Y = workspace.Doubles.Pop();
@@ -253,11 +248,11 @@ namespace SymGrad.RuntimeTests.Language
                 tdp_Z = tdp_Z_value;
                 dp_Z = dp_Z_value;
                 // double p_Y_value = (s * p.X) + (c * p.Y);   ∂p_Y_value/∂s = p_X; ∂p_Y_value/∂p_X = s; ∂p_Y_value/∂c = p_Y; ∂p_Y_value/∂p_Y = c
-                hvs += tdp_Y_value * p_X + dp_Y_value * tp_X;
-                tdp_X = tdp_Y_value * s + dp_Y_value * vs;
+                hvs += dp_Y_value * tp_X;
+                tdp_X = dp_Y_value * vs;
                 dp_X = dp_Y_value * s;
-                hvc += tdp_Y_value * p_Y + dp_Y_value * tp_Y;
-                tdp_Y = tdp_Y_value * c + dp_Y_value * vc;
+                hvc += dp_Y_value * tp_Y;
+                tdp_Y = dp_Y_value * vc;
                 dp_Y = dp_Y_value * c;
                 // double p_X_value = (c * p.X) - (s * p.Y);   ∂p_X_value/∂c = p_X; ∂p_X_value/∂p_X = c; ∂p_X_value/∂s = -p_Y; ∂p_X_value/∂p_Y = -s
                 hvc += tdp_X_value * p_X + dp_X_value * tp_X;

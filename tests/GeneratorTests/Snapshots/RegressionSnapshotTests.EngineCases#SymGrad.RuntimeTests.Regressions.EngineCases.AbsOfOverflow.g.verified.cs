@@ -64,8 +64,6 @@ namespace SymGrad.RuntimeTests.Regressions
             double dResult = 1;
             // Reverse sweep: adjoints, last statement first.
             // return Math.Abs(x * 1e308 * 1e308 - x * 1e308 * 1e308) * x + Math.Abs(x);   ∂result/∂x = Abs(0.0) + (x > 0 ? 1 : x < 0 ? -1 : x)
-            double tabs = 0;
-            hvx += dResult * tabs;
             hvx += dResult * (x > 0 ? 0 : x < 0 ? 0 : vx);
         }
 

@@ -189,9 +189,9 @@ namespace SymGrad.RuntimeTests.Regressions
                 ChainedOutputsTangent(x, y, z, vx, ty, tz);
                 global::System.ReadOnlySpan<double> dy = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, y.Length);
                 global::System.ReadOnlySpan<double> dz = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, z.Length);
-                global::System.Span<double> tdyWork = workspace.CopyOrZeros(dy, y.Length);
+                global::System.Span<double> tdyWork = workspace.RentDoubles(y.Length);
                 global::System.Span<double> dyWork = workspace.CopyOrZeros(dy, y.Length);
-                global::System.Span<double> tdzWork = workspace.CopyOrZeros(dz, z.Length);
+                global::System.Span<double> tdzWork = workspace.RentDoubles(z.Length);
                 global::System.Span<double> dzWork = workspace.CopyOrZeros(dz, z.Length);
                 // Reverse sweep: adjoints, last statement first.
                 // return s;

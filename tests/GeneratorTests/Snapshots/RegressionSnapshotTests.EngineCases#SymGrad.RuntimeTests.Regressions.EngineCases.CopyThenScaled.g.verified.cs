@@ -56,9 +56,8 @@ namespace SymGrad.RuntimeTests.Regressions
         {
             double ts = 0;
             double s = 0.5;
-            double ts2 = ts;
             double s2 = s;
-            ts = ts2 * b + s2 * tb;
+            ts = s2 * tb;
             s = s2 * b;
             return tb * s + b * ts;
         }
@@ -75,17 +74,15 @@ namespace SymGrad.RuntimeTests.Regressions
             // Forward sweep: recompute what the reverse sweep reads.
             double ts = 0;
             double s = 0.5;
-            double ts2 = ts;
             double s2 = s;
-            ts = ts2 * b + s2 * vb;
+            ts = s2 * vb;
             s = s2 * b;
             // Reverse sweep: adjoints, last statement first.
             // return b * s;   ∂result/∂b = s; ∂result/∂s = b
             hvb += dResult * ts;
             double tds = dResult * vb;
-            double ds = dResult * b;
             // s = s2 * b;   ∂s/∂s2 = b; ∂s/∂b = s2
-            hvb += tds * s2 + ds * ts2;
+            hvb += tds * s2;
         }
 
         /// <summary>

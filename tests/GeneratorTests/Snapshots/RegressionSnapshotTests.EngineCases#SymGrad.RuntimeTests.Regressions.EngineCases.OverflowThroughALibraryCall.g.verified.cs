@@ -158,6 +158,118 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>OverflowThroughALibraryCall</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void OverflowThroughALibraryCallHessianVector(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, int n, global::System.ReadOnlySpan<double> vx, global::System.Span<double> hvx)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                OverflowThroughALibraryCallTangent(x, y, n, vx, default);
+                global::System.ReadOnlySpan<double> dy = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, y.Length);
+                global::System.Span<double> tyWork = workspace.RentDoubles(y.Length);
+                global::System.Span<double> yWork = workspace.Copy(y);
+                global::System.Span<double> tdyWork = workspace.RentDoubles(y.Length);
+                global::System.Span<double> dyWork = workspace.CopyOrZeros(dy, y.Length);
+                // Forward sweep: recompute what the reverse sweep reads.
+                global::SymGrad.Nn.EluTangent(x, yWork, 1.0, vx, tyWork);
+                for (int j2 = n - 1; j2 >= 0; j2--)
+                {
+                    for (int i8 = 0; i8 < n * n; i8++)
+                    {
+                        workspace.Doubles.Push(yWork[j2]);
+                        workspace.Doubles.Push(tyWork[j2]);
+                        double mseLoss = global::SymGrad.Nn.MseLoss(x, yWork);
+                        tyWork[j2] = global::SymGrad.Nn.MseLossTangent(x, yWork, vx, tyWork);
+                        yWork[j2] = mseLoss;
+                    }
+                }
+                for (int j = 0; j < n; j++)
+                {
+                    workspace.Doubles.Push(yWork[j]);
+                    workspace.Doubles.Push(tyWork[j]);
+                    tyWork[j] = 0;
+                    yWork[j] = 0.5;
+                }
+                // Reverse sweep: adjoints, last statement first.
+                // for (int j = 0; j < n; j++)
+                for (int j = n - 1; j >= 0; j--)
+                {
+                    // y[j] = 0.5;
+                    tdyWork[j] = 0;
+                    dyWork[j] = 0;
+                    tyWork[j] = workspace.Doubles.Pop();
+                    yWork[j] = workspace.Doubles.Pop();
+                }
+                // for (int j2 = n - 1; j2 >= 0; j2--)
+                for (int j2 = 0; j2 <= n - 1; j2++)
+                {
+                    // for (int i8 = 0; i8 < n * n; i8++)
+                    for (int i8 = n * n - 1; i8 >= 0; i8--)
+                    {
+                        // y[j2] = Nn.MseLoss(x, y);
+                        double tg = tdyWork[j2];
+                        double g = dyWork[j2];
+                        tdyWork[j2] = 0;
+                        dyWork[j2] = 0;
+                        tyWork[j2] = workspace.Doubles.Pop();
+                        yWork[j2] = workspace.Doubles.Pop();
+                        if (g != 0)
+                        {
+                            global::SymGrad.Nn.MseLossBackwardTangent(x, yWork, g, default, dyWork, vx, tyWork, tg, hvx, tdyWork);
+                        }
+                    }
+                }
+                // Nn.Elu(x, y, 1.0);
+                global::SymGrad.Nn.EluBackwardTangent(x, yWork, 1.0, dyWork, default, vx, tyWork, tdyWork, hvx);
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>OverflowThroughALibraryCall</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x),
+        /// one <c>OverflowThroughALibraryCallHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void OverflowThroughALibraryCallHessian(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, int n, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int size = cX + x.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    OverflowThroughALibraryCallHessianVector(x, y, n, vx, hessian.Slice(column * size + cX, x.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>OverflowThroughALibraryCall</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of y), a column per differentiable input
         /// (each element of x). It runs whichever needs fewer passes at

@@ -83,6 +83,69 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>SigmoidOf</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SigmoidOfHessianVector(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, double a, global::System.ReadOnlySpan<double> vx, double va, global::System.Span<double> hvx, ref double hva)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> ty = workspace.RentDoubles(y.Length);
+                SigmoidOfTangent(x, y, a, vx, va, ty);
+                global::System.ReadOnlySpan<double> dy = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, y.Length);
+                // Reverse sweep: adjoints, last statement first.
+                // return 0.5 - a;   ∂result/∂a = -1
+                // Nn.Sigmoid(x, y);
+                global::SymGrad.Nn.SigmoidBackwardTangent(x, y, dy, default, vx, ty, default, hvx);
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>SigmoidOf</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x, then a),
+        /// one <c>SigmoidOfHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SigmoidOfHessian(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, double a, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cA = cX + x.Length;
+            int size = cA + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    SigmoidOfHessianVector(x, y, a, vx, column == cA ? 1 : 0, hessian.Slice(column * size + cX, x.Length), ref hessian[column * size + cA]);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>SigmoidOf</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of y), a column per differentiable input
         /// (each element of x, then a). It runs whichever needs fewer passes at

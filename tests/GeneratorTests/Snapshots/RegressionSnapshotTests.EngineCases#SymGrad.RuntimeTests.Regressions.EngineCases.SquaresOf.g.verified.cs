@@ -143,7 +143,7 @@ namespace SymGrad.RuntimeTests.Regressions
                 global::System.Span<double> ty = workspace.RentDoubles(y.Length);
                 SquaresOfTangent(x, y, vx, ty);
                 global::System.ReadOnlySpan<double> dy = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, y.Length);
-                global::System.Span<double> tdyWork = workspace.CopyOrZeros(dy, y.Length);
+                global::System.Span<double> tdyWork = workspace.RentDoubles(y.Length);
                 global::System.Span<double> dyWork = workspace.CopyOrZeros(dy, y.Length);
                 // Reverse sweep: adjoints, last statement first.
                 // return s;

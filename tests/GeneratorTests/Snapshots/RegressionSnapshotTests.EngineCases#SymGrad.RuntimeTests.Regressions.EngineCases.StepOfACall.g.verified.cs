@@ -161,9 +161,8 @@ namespace SymGrad.RuntimeTests.Regressions
                     double fillQuarter2 = global::SymGrad.RuntimeTests.Regressions.EngineCases.FillQuarter(a, y.Slice(1, 2));
                     global::SymGrad.RuntimeTests.Regressions.EngineCases.FillQuarterTangent(a, y.Slice(1, 2), ta, ty.Slice(1, 2));
                     double fillQuarter = fillQuarter2;
-                    double tr = 0;
                     double r = global::System.Math.Ceiling(fillQuarter * 2.0);
-                    tsum += tr * x[0] + r * tx[0];
+                    tsum += r * tx[0];
                     sum += r * x[0];
                 }
                 ty[0] = tx[1] + tsum;

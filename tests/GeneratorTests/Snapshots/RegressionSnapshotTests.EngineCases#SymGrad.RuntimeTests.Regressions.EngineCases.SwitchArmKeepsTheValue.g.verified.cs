@@ -115,9 +115,8 @@ namespace SymGrad.RuntimeTests.Regressions
             else
             {
                 // s = s;
-                double tg = tds;
                 double g = ds;
-                tds = tg;
+                tds = 0;
                 ds = g;
             }
             // double s = a * 0.5;   ∂s/∂a = 0.5

@@ -93,6 +93,8 @@ namespace SymGrad.RandomPrograms.Check
             _result.HessianVectorChecked++;
             if (Measure.All(m.Body).Any(n => n is CallExpr { IsNn: false })) _result.Count("MHessianVector (P15) checked on a method calling a method of the program");
             if (Measure.All(m.Body).Any(n => n is CallExpr { IsNn: true })) _result.Count("MHessianVector (P15) checked on a method calling an Nn loss (its registered second order)");
+            if (Measure.All(m.Body).Any(n => n is CallStmt { IsNn: true })) _result.Count("MHessianVector (P15) checked on a method calling Nn layers (their backwards' registered tangents)");
+            if (Measure.All(m.Body).Any(n => n is CallStmt { IsNn: false, IsNested: false })) _result.Count("MHessianVector (P15) checked on a method calling a method of the program that writes outputs (its MBackwardTangent)");
             if (Measure.All(m.Body).Any(n => n is MathCall c && MathNames.SecondOrder.Contains(c.Function))) _result.Count("MHessianVector (P15) checked on a method calling a registered second order of a scalar (Smooth.Softplus)");
             if (Measure.All(m.Body).Any(n => n is MathCall { Function: "ScaledSoftplus" })) _result.Count("MHessianVector (P15) checked on a method calling a registered second order with a [NoDerivative] real argument (Smooth.ScaledSoftplus)");
             if (m.Params.Any(p => p.Struct is not null && !p.InStructSpan && p.IsDifferentiable)) _result.Count("MHessianVector (P15) checked on a method with a struct parameter");

@@ -49,9 +49,10 @@ namespace SymGrad.RandomPrograms.Model
         /// <c>MHessianVector</c>: a real result — no <c>out</c> or struct result, outputs only as <see cref="IntermediateOutputs"/>, one real type —
         /// with at least one differentiable input (a struct parameter's or a span of structs' direction and product are of its
         /// type; a layer's fields the method reads take theirs after the parameters'). Calls only of methods of the program it can differentiate twice through (<see cref="Nestable"/>, as a
-        /// value: F's backward's tangent is FBackward and FTangentBackward), of the <c>Nn</c> losses and of library functions
-        /// whose backward has a registered tangent (their second order: <see cref="MathNames.SecondOrder"/>); no call writing
-        /// outputs; nested calls (FTangent, FGradient, FBackward) only of an F with a third order (<see cref="ThirdOrder"/>).
+        /// value: F's backward's tangent is FBackward and FTangentBackward), of the <c>Nn</c> losses and layers (the layers write
+        /// outputs: intermediates), of methods of the program writing outputs whose backward's tangent SymGrad writes
+        /// (<see cref="SecondOrder"/>) and of library functions whose backward has a registered tangent (their second order:
+        /// <see cref="MathNames.SecondOrder"/>); nested calls (FTangent, FGradient, FBackward) only of an F with a third order (<see cref="ThirdOrder"/>).
         /// </summary>
         public static bool HasHessianVector(ProgramModel program, Method m) => HasHessianVector(program, m, new HashSet<string>());
 
@@ -63,10 +64,33 @@ namespace SymGrad.RandomPrograms.Model
                {
                    MathCall c => !MathNames.Library.Contains(c.Function) || MathNames.SecondOrder.Contains(c.Function),
                    CallStmt { IsNested: true } c => ThirdOrder(program, Callee(program, c.Callee)),
-                   CallStmt => false,
+                   CallStmt { IsNn: true } => true, // the layers (Dense, the activations, MeanSubtract): each backward has a registered tangent
+                   CallStmt c => Callee(program, c.Callee) is { } f && SecondOrder(program, f, seen),
                    CallExpr { IsNn: true } => true, // the losses (SumOfSquares, MseLoss, SoftmaxCrossEntropy): each has a second order
                    CallExpr { IsNested: true } c => ThirdOrder(program, Callee(program, c.Callee)),
-                   CallExpr c => Callee(program, c.Callee) is { } f && Nestable(program, f, seen),
+                   CallExpr c => Callee(program, c.Callee) is { } f && (Nestable(program, f, seen) || SecondOrder(program, f, seen)),
+                   _ => true,
+               });
+
+        /// <summary>
+        /// Whether SymGrad writes <c>HBackwardTangent</c> for H, a method of the program writing <c>Span</c> outputs, so that a
+        /// caller's <c>MHessianVector</c> may call it: H static, not generic, without struct parameters, fields, arrays as inputs or
+        /// outputs or out results, with <c>MTangent</c> and a differentiable input, and calling only what a Hessian-vector
+        /// product differentiates through (as <see cref="HasHessianVector"/>'s body).
+        /// </summary>
+        private static bool SecondOrder(ProgramModel program, Method f, HashSet<string> seen)
+            => !f.IsGeneric && !f.Instance && !f.ReturnsStruct && seen.Add(f.Name)
+               && f.Params.Any(p => p.Kind is ParamKind.RealSpanOut) && Inputs(f).Any()
+               && !f.Params.Any(p => p.Struct is not null || p.Field || p.Kind is ParamKind.RealOut || p.AsArray && (p.IsDifferentiable || p.Kind is ParamKind.RealSpanOut))
+               && HasTangent(program, f)
+               && Measure.All(f.Body).All(n => n switch
+               {
+                   MathCall c => !MathNames.Library.Contains(c.Function) || MathNames.SecondOrder.Contains(c.Function),
+                   CallStmt { IsNested: true } c => ThirdOrder(program, Callee(program, c.Callee)),
+                   CallStmt { IsNn: true } or CallExpr { IsNn: true } => true,
+                   CallStmt c => Callee(program, c.Callee) is { } g && SecondOrder(program, g, new HashSet<string>(seen)),
+                   CallExpr { IsNested: true } c => ThirdOrder(program, Callee(program, c.Callee)),
+                   CallExpr c => Callee(program, c.Callee) is { } g && (Nestable(program, g, new HashSet<string>(seen)) || SecondOrder(program, g, new HashSet<string>(seen))),
                    _ => true,
                });
 
