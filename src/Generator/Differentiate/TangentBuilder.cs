@@ -493,6 +493,9 @@ namespace SymGrad.Generator.Differentiate
 
         private List<Stmt> Statements(Block block)
         {
+            // A block starts knowing nothing: an if's else follows its then here, not at run time (found by CI, 7wCzGwgXuix1:
+            // s2 = 2.0 in the then branch made s2's tangent 0 in the else branch).
+            _zeroTangents.Clear();
             var output = new List<Stmt>();
             foreach (Stmt statement in block.Statements)
             {

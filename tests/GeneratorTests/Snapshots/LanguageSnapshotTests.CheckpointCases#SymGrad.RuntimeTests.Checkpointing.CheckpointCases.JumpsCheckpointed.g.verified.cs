@@ -508,9 +508,10 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         else
                         {
                             // h = Math.Sin(s) - x[t];   ∂h/∂s = Cos(s); ∂h/∂x[t] = -1
-                            tds += -(dh * global::System.Math.Sin(s) * ts);
-                            ds += dh * global::System.Math.Cos(s);
-                            hvx[t] -= 0;
+                            double v2 = global::System.Math.Cos(s);
+                            tds += tdh * v2 - dh * global::System.Math.Sin(s) * ts;
+                            ds += dh * v2;
+                            hvx[t] -= tdh;
                             tdh = 0;
                             dh = 0;
                             th = workspace.Doubles.Pop();

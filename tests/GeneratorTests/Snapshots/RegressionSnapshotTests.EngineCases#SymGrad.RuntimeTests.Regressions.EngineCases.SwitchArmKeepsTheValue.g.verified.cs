@@ -115,8 +115,9 @@ namespace SymGrad.RuntimeTests.Regressions
             else
             {
                 // s = s;
+                double tg = tds;
                 double g = ds;
-                tds = 0;
+                tds = tg;
                 ds = g;
             }
             // double s = a * 0.5;   ∂s/∂a = 0.5
