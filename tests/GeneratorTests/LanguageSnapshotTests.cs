@@ -61,6 +61,10 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void CheckpointedLoops() => VerifyCases("CheckpointCases", "Checkpointing");
 
+        /// <summary>Losses over networks of Nn layers and of layers of one's own: their products, and the layers' MBackwardTangent files.</summary>
+        [Fact]
+        public void Networks() => VerifyCases("NetworkCases");
+
         private static void VerifyCases(string name, string folder = "Language", string? beside = null)
         {
             var result = beside is null

@@ -242,6 +242,43 @@ namespace SymGrad.RuntimeTests.Language
             AssertClose((ub - lb) / (2 * H), tgb);
         }
 
+        /// <summary>The gradients the products differentiate: MGradient against central differences of the value, coordinate by coordinate.</summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void TheGradientsAgreeWithCentralDifferences(int seed)
+        {
+            var rng = new Random(seed);
+            const int n = 2, inputs = 3, outputs = 2;
+            double[][] p = { Random(rng, n * inputs), Random(rng, n * inputs), new[] { 0.2 + (0.5 * rng.NextDouble()) }, Random(rng, inputs * outputs), Random(rng, outputs) };
+            double Value(double[][] x) => NetworkCases.OwnLayers(x[0], x[1], x[2][0], x[3], x[4], new double[n * inputs], new double[n * outputs], new double[n * outputs], new double[n * outputs], n, inputs, outputs);
+            double[][] g = p.Select(a => new double[a.Length]).ToArray();
+            double db = 0;
+            NetworkCases.OwnLayersGradient(p[0], p[1], p[2][0], p[3], p[4], new double[n * inputs], new double[n * outputs], new double[n * outputs], new double[n * outputs], n, inputs, outputs, g[0], g[1], ref db, g[3], g[4]);
+            g[2][0] = db;
+            AgainstValue(p, g, Value);
+
+            double[] target = Random(rng, n * outputs);
+            double[][] q = { Random(rng, n * inputs), Random(rng, inputs * outputs), Random(rng, outputs), new[] { 0.5 + rng.NextDouble() } };
+            double[] F() => new double[n * outputs];
+            double[][] gq = q.Select(a => new double[a.Length]).ToArray();
+            double da = 0;
+            NetworkCases.ActivationChainGradient(q[0], q[1], q[2], target, q[3][0], F(), F(), F(), F(), F(), n, inputs, outputs, gq[0], gq[1], gq[2], ref da);
+            gq[3][0] = da;
+            AgainstValue(q, gq, x => NetworkCases.ActivationChain(x[0], x[1], x[2], target, x[3][0], F(), F(), F(), F(), F(), n, inputs, outputs));
+        }
+
+        private static void AgainstValue(double[][] inputs, double[][] gradients, Func<double[][], double> value)
+        {
+            for (int k = 0; k < inputs.Length; k++)
+            {
+                for (int i = 0; i < inputs[k].Length; i++)
+                {
+                    double[][] Moved(double step) => inputs.Select((a, j) => a.Select((t, e) => j == k && e == i ? t + step : t).ToArray()).ToArray();
+                    AssertClose((value(Moved(H)) - value(Moved(-H))) / (2 * H), gradients[k][i]);
+                }
+            }
+        }
+
         public static TheoryData<int> SeedData() => new(1, 2, 3, 4, 5);
     }
 }
