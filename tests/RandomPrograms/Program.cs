@@ -85,6 +85,11 @@ if (check is not null)
         Console.WriteLine($"// {result.OverflowsAgreed} method(s) with a gradient that is not finite where central differences are, as PyTorch autograd's: an intermediate overflowed (a bad draw)");
     }
 
+    if (result.FloatStrayAgreed > 0)
+    {
+        Console.WriteLine($"// {result.FloatStrayAgreed} float twin(s) off the double twin as PyTorch float32 is too: float's range or rounding (a bad draw)");
+    }
+
     foreach (var failure in result.Failures)
     {
         Console.WriteLine($"// {failure.Key} — {failure.Property} ({failure.Method ?? "compilation"})");

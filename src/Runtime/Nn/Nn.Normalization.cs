@@ -160,13 +160,13 @@ namespace SymGrad
 
         /// <summary>Backward of BatchNorm (the three terms above, statistics recomputed from x); each empty gradient is skipped.</summary>
         [DerivativeOf(typeof(Nn), nameof(BatchNorm))]
-        public static void BatchNormBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> y, int n, int d, float eps,
+        public static void BatchNormBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> y, int n, int d, [NoDerivative] float eps,
             ReadOnlySpan<float> dy, Span<float> dx, Span<float> dgamma, Span<float> dbeta)
             => BatchNormBackwardCore(x, gamma, beta, y, n, d, eps, dy, dx, dgamma, dbeta);
 
         /// <inheritdoc cref="BatchNormBackward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, float, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float})"/>
         [DerivativeOf(typeof(Nn), nameof(BatchNorm))]
-        public static void BatchNormBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> gamma, ReadOnlySpan<double> beta, ReadOnlySpan<double> y, int n, int d, double eps,
+        public static void BatchNormBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> gamma, ReadOnlySpan<double> beta, ReadOnlySpan<double> y, int n, int d, [NoDerivative] double eps,
             ReadOnlySpan<double> dy, Span<double> dx, Span<double> dgamma, Span<double> dbeta)
             => BatchNormBackwardCore(x, gamma, beta, y, n, d, eps, dy, dx, dgamma, dbeta);
 

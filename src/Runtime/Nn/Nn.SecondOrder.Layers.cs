@@ -126,7 +126,7 @@ namespace SymGrad
         public static void MeanSubtractBackwardTangent(ReadOnlySpan<float> x, ReadOnlySpan<float> h, int rows, int d, ReadOnlySpan<float> dh, Span<float> dx,
             ReadOnlySpan<float> tx, ReadOnlySpan<float> th, ReadOnlySpan<float> tdh, Span<float> tdx)
         {
-            SecondOrderGuard(dh, nameof(dh), dx, nameof(dx), x, h, tx, th, tdh, tdx, nameof(h));
+            SecondOrderGuard(dh, dx, x, h, tx, th, tdh, tdx, SecondOrderNames.OfH);
             MeanSubtractBackward(x, h, rows, d, dh, dx);
             if (!tdh.IsEmpty && !tdx.IsEmpty)
             {
@@ -139,7 +139,7 @@ namespace SymGrad
         public static void MeanSubtractBackwardTangent(ReadOnlySpan<double> x, ReadOnlySpan<double> h, int rows, int d, ReadOnlySpan<double> dh, Span<double> dx,
             ReadOnlySpan<double> tx, ReadOnlySpan<double> th, ReadOnlySpan<double> tdh, Span<double> tdx)
         {
-            SecondOrderGuard(dh, nameof(dh), dx, nameof(dx), x, h, tx, th, tdh, tdx, nameof(h));
+            SecondOrderGuard(dh, dx, x, h, tx, th, tdh, tdx, SecondOrderNames.OfH);
             MeanSubtractBackward(x, h, rows, d, dh, dx);
             if (!tdh.IsEmpty && !tdx.IsEmpty)
             {
@@ -170,6 +170,187 @@ namespace SymGrad
         public static void ReluMaxPool2DBackwardTangent(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Pool2DShape shape, ReadOnlySpan<double> dy, Span<double> dx,
             ReadOnlySpan<double> tx, ReadOnlySpan<double> ty, ReadOnlySpan<double> tdy, Span<double> tdx)
             => PoolBackwardTangentCore(x, y, shape, dy, dx, tx, ty, tdy, tdx, relu: true);
+
+        // BatchNorm, per feature j (means over the n rows; s = 1/√(σ² + ε), x̂ = (x − μ)·s, A = Σ dy, B = Σ dy·x̂, c = γ·s/n):
+        //   dβ += A,  dγ += B,  dx_i += c·(n·dy_i − A − x̂_i·B)
+        // Its tangent, with x̂̇_i = s·(ẋ_i − mean ẋ − x̂_i·mean(ẋ·x̂)) and ṡ = −s²·mean(ẋ·x̂) (BatchNorm's own tangent at γ = 1):
+        //   Ȧ = Σ tdy,  Ḃ = Σ tdy·x̂ + Σ dy·x̂̇ = Σ tdy·x̂ + s·(Σ dy·ẋ − A·mean ẋ − B·mean(ẋ·x̂)),  ċ = (γ̇·s + γ·ṡ)/n
+        //   tdβ += Ȧ,  tdγ += Ḃ,  tdx_i += ċ·(n·dy_i − A − x̂_i·B) + c·(n·tdy_i − Ȧ − x̂̇_i·B − x̂_i·Ḃ)
+
+        /// <summary>
+        /// Tangent of BatchNormBackward (ε a constant): dx, dgamma and dbeta as it writes them, and their tangents from the
+        /// tangents of x, gamma and dy (the formulas in the comment above). tbeta and ty are read by
+        /// nothing (the backward reads neither beta nor y: it recomputes the statistics from x).
+        /// </summary>
+        [TangentOf(typeof(Nn), nameof(BatchNormBackward))]
+        public static void BatchNormBackwardTangent(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> y, int n, int d, float eps,
+            ReadOnlySpan<float> dy, Span<float> dx, Span<float> dgamma, Span<float> dbeta,
+            ReadOnlySpan<float> tx, ReadOnlySpan<float> tgamma, ReadOnlySpan<float> tbeta, ReadOnlySpan<float> ty, ReadOnlySpan<float> tdy,
+            Span<float> tdx, Span<float> tdgamma, Span<float> tdbeta)
+            => BatchNormBackwardTangentCore(x, gamma, beta, y, n, d, eps, dy, dx, dgamma, dbeta, tx, tgamma, tbeta, ty, tdy, tdx, tdgamma, tdbeta);
+
+        /// <inheritdoc cref="BatchNormBackwardTangent(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, float, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(BatchNormBackward))]
+        public static void BatchNormBackwardTangent(ReadOnlySpan<double> x, ReadOnlySpan<double> gamma, ReadOnlySpan<double> beta, ReadOnlySpan<double> y, int n, int d, double eps,
+            ReadOnlySpan<double> dy, Span<double> dx, Span<double> dgamma, Span<double> dbeta,
+            ReadOnlySpan<double> tx, ReadOnlySpan<double> tgamma, ReadOnlySpan<double> tbeta, ReadOnlySpan<double> ty, ReadOnlySpan<double> tdy,
+            Span<double> tdx, Span<double> tdgamma, Span<double> tdbeta)
+            => BatchNormBackwardTangentCore(x, gamma, beta, y, n, d, eps, dy, dx, dgamma, dbeta, tx, tgamma, tbeta, ty, tdy, tdx, tdgamma, tdbeta);
+
+        private static void BatchNormBackwardTangentCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, ReadOnlySpan<T> y, int n, int d, T eps,
+            ReadOnlySpan<T> dy, Span<T> dx, Span<T> dgamma, Span<T> dbeta,
+            ReadOnlySpan<T> tx, ReadOnlySpan<T> tgamma, ReadOnlySpan<T> tbeta, ReadOnlySpan<T> ty, ReadOnlySpan<T> tdy, Span<T> tdx, Span<T> tdgamma, Span<T> tdbeta)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ValidateBatchNorm(x, gamma, beta, y, n, d, eps);
+            NnGuard.Gradient(tx.Length, NnGuard.Size(n, d), nameof(tx), "(n, d)");
+            NnGuard.Gradient(tgamma.Length, d, nameof(tgamma), "(d)");
+            NnGuard.Gradient(tbeta.Length, d, nameof(tbeta), "(d)");
+            NnGuard.Gradient(ty.Length, NnGuard.Size(n, d), nameof(ty), "(n, d)");
+            NnGuard.Gradient(tdy.Length, NnGuard.Size(n, d), nameof(tdy), "(n, d)");
+            NnGuard.Gradient(tdx.Length, NnGuard.Size(n, d), nameof(tdx), "(n, d)");
+            NnGuard.Gradient(tdgamma.Length, d, nameof(tdgamma), "(d)");
+            NnGuard.Gradient(tdbeta.Length, d, nameof(tdbeta), "(d)");
+            BatchNormTangentWritten<T>(tdx, nameof(tdx), x, gamma, beta, y, dy, dx, dgamma, dbeta, tx, tgamma, tbeta, ty, tdy);
+            BatchNormTangentWritten<T>(tdgamma, nameof(tdgamma), x, gamma, beta, y, dy, dx, dgamma, dbeta, tx, tgamma, tbeta, ty, tdy);
+            BatchNormTangentWritten<T>(tdbeta, nameof(tdbeta), x, gamma, beta, y, dy, dx, dgamma, dbeta, tx, tgamma, tbeta, ty, tdy);
+            NnGuard.Disjoint<T>(tdgamma, nameof(tdgamma), tdx, nameof(tdx));
+            NnGuard.Disjoint<T>(tdbeta, nameof(tdbeta), tdx, nameof(tdx));
+            NnGuard.Disjoint<T>(tdbeta, nameof(tdbeta), tdgamma, nameof(tdgamma));
+
+            BatchNormBackwardCore(x, gamma, beta, y, n, d, eps, dy, dx, dgamma, dbeta);
+            if (tdx.IsEmpty && tdgamma.IsEmpty && tdbeta.IsEmpty)
+            {
+                return;
+            }
+
+            Workspace workspace = Workspace.Current;
+            WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                // Per feature (d): the statistics, then the sums of one pass over the rows.
+                Span<T> mean = NnGuard.Rent<T>(workspace, d), inv = NnGuard.Rent<T>(workspace, d), xhat = NnGuard.Rent<T>(workspace, d);
+                Span<T> a = NnGuard.Rent<T>(workspace, d), b = NnGuard.Rent<T>(workspace, d), ta = NnGuard.Rent<T>(workspace, d), tb = NnGuard.Rent<T>(workspace, d);
+                Span<T> meanTx = NnGuard.Rent<T>(workspace, d), meanTxXhat = NnGuard.Rent<T>(workspace, d), dyTx = NnGuard.Rent<T>(workspace, d);
+                Span<T> u = NnGuard.Rent<T>(workspace, d), v = NnGuard.Rent<T>(workspace, d);
+                BatchStatistics(x, n, d, eps, mean, inv, xhat);
+                T count = T.CreateTruncating(n);
+                for (int i = 0; i < n; i++)
+                {
+                    ReadOnlySpan<T> dyi = dy.Slice(i * d, d);
+                    TensorPrimitives.Subtract(x.Slice(i * d, d), mean, xhat);
+                    TensorPrimitives.Multiply(xhat, inv, xhat);
+                    TensorPrimitives.Add(a, dyi, a);
+                    TensorPrimitives.FusedMultiplyAdd(dyi, xhat, b, b);
+                    if (!tdy.IsEmpty)
+                    {
+                        ReadOnlySpan<T> tdyi = tdy.Slice(i * d, d);
+                        TensorPrimitives.Add(ta, tdyi, ta);
+                        TensorPrimitives.FusedMultiplyAdd(tdyi, xhat, tb, tb); // Σ tdy·x̂, the first part of Ḃ
+                    }
+
+                    if (!tx.IsEmpty)
+                    {
+                        ReadOnlySpan<T> txi = tx.Slice(i * d, d);
+                        TensorPrimitives.Add(meanTx, txi, meanTx);
+                        TensorPrimitives.FusedMultiplyAdd(txi, xhat, meanTxXhat, meanTxXhat);
+                        TensorPrimitives.FusedMultiplyAdd(dyi, txi, dyTx, dyTx);
+                    }
+                }
+
+                TensorPrimitives.Divide(meanTx, count, meanTx);
+                TensorPrimitives.Divide(meanTxXhat, count, meanTxXhat);
+
+                // Ḃ += s·(Σ dy·ẋ − A·mean ẋ − B·mean(ẋ·x̂))
+                TensorPrimitives.Multiply(a, meanTx, u);
+                TensorPrimitives.Subtract(dyTx, u, u);
+                TensorPrimitives.Multiply(b, meanTxXhat, v);
+                TensorPrimitives.Subtract(u, v, u);
+                TensorPrimitives.FusedMultiplyAdd(u, inv, tb, tb);
+                if (!tdbeta.IsEmpty)
+                {
+                    TensorPrimitives.Add(tdbeta, ta, tdbeta);
+                }
+
+                if (!tdgamma.IsEmpty)
+                {
+                    TensorPrimitives.Add(tdgamma, tb, tdgamma);
+                }
+
+                if (tdx.IsEmpty)
+                {
+                    return;
+                }
+
+                // c = γ·s/n and ċ = (γ̇·s + γ·ṡ)/n = (γ̇·s − γ·s²·mean(ẋ·x̂))/n
+                Span<T> c = NnGuard.Rent<T>(workspace, d), tc = NnGuard.Rent<T>(workspace, d);
+                TensorPrimitives.Multiply(gamma, inv, c);
+                TensorPrimitives.Multiply(c, inv, tc);
+                TensorPrimitives.Multiply(tc, meanTxXhat, tc);
+                TensorPrimitives.Negate(tc, tc);
+                if (!tgamma.IsEmpty)
+                {
+                    TensorPrimitives.FusedMultiplyAdd(tgamma, inv, tc, tc);
+                }
+
+                TensorPrimitives.Divide(c, count, c);
+                TensorPrimitives.Divide(tc, count, tc);
+                for (int i = 0; i < n; i++)
+                {
+                    Span<T> tdxi = tdx.Slice(i * d, d);
+                    TensorPrimitives.Subtract(x.Slice(i * d, d), mean, xhat);
+                    TensorPrimitives.Multiply(xhat, inv, xhat);
+
+                    // ċ·(n·dy_i − A − x̂_i·B)
+                    TensorPrimitives.Multiply(dy.Slice(i * d, d), count, u);
+                    TensorPrimitives.Subtract(u, a, u);
+                    TensorPrimitives.Multiply(xhat, b, v);
+                    TensorPrimitives.Subtract(u, v, u);
+                    TensorPrimitives.FusedMultiplyAdd(u, tc, tdxi, tdxi);
+
+                    // c·(n·tdy_i − Ȧ − x̂̇_i·B − x̂_i·Ḃ), x̂̇_i = s·(ẋ_i − mean ẋ − x̂_i·mean(ẋ·x̂))
+                    if (tdy.IsEmpty)
+                    {
+                        u.Clear();
+                    }
+                    else
+                    {
+                        TensorPrimitives.Multiply(tdy.Slice(i * d, d), count, u);
+                        TensorPrimitives.Subtract(u, ta, u);
+                    }
+
+                    TensorPrimitives.Multiply(xhat, tb, v);
+                    TensorPrimitives.Subtract(u, v, u);
+                    if (!tx.IsEmpty)
+                    {
+                        TensorPrimitives.Multiply(xhat, meanTxXhat, v);
+                        TensorPrimitives.Subtract(tx.Slice(i * d, d), v, v);
+                        TensorPrimitives.Subtract(v, meanTx, v);
+                        TensorPrimitives.Multiply(v, inv, v);
+                        TensorPrimitives.Multiply(v, b, v);
+                        TensorPrimitives.Subtract(u, v, u);
+                    }
+
+                    TensorPrimitives.FusedMultiplyAdd(u, c, tdxi, tdxi);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>A BatchNorm tangent gradient shares nothing with anything the tangent reads or with the gradients.</summary>
+        private static void BatchNormTangentWritten<T>(ReadOnlySpan<T> written, string name, ReadOnlySpan<T> x, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, ReadOnlySpan<T> y,
+            ReadOnlySpan<T> dy, ReadOnlySpan<T> dx, ReadOnlySpan<T> dgamma, ReadOnlySpan<T> dbeta,
+            ReadOnlySpan<T> tx, ReadOnlySpan<T> tgamma, ReadOnlySpan<T> tbeta, ReadOnlySpan<T> ty, ReadOnlySpan<T> tdy)
+        {
+            BatchNormDisjoint(written, name, x, gamma, beta, y, dy);
+            NnGuard.Disjoint(written, name, dx, nameof(dx), dgamma, nameof(dgamma), dbeta, nameof(dbeta));
+            NnGuard.Disjoint(written, name, tx, nameof(tx), tgamma, nameof(tgamma), tbeta, nameof(tbeta));
+            NnGuard.Disjoint(written, name, ty, nameof(ty));
+            NnGuard.Disjoint(written, name, tdy, nameof(tdy));
+        }
 
         private static void DenseBackwardTangentCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, ReadOnlySpan<T> y, int n, int inputs, int outputs,
             ReadOnlySpan<T> dy, Span<T> dx, Span<T> dw, Span<T> db,
@@ -265,7 +446,7 @@ namespace SymGrad
             ReadOnlySpan<T> tx, ReadOnlySpan<T> ty, ReadOnlySpan<T> tdy, Span<T> tdx)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
-            SecondOrderGuard(dy, nameof(dy), dx, nameof(dx), x, y, tx, ty, tdy, tdx);
+            SecondOrderGuard(dy, dx, x, y, tx, ty, tdy, tdx, SecondOrderNames.OfY);
             switch (kind)
             {
                 case ActivationKind.Relu: ReluBackwardCore(x, y, dy, dx); break;
@@ -336,7 +517,7 @@ namespace SymGrad
             ReadOnlySpan<T> tx, ReadOnlySpan<T> ty, ReadOnlySpan<T> tdy, Span<T> tdx, bool relu)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
-            SecondOrderGuard(dy, nameof(dy), dx, nameof(dx), x, y, tx, ty, tdy, tdx);
+            SecondOrderGuard(dy, dx, x, y, tx, ty, tdy, tdx, SecondOrderNames.OfY);
             MaxPool2DBackwardCore(x, y, shape, dy, dx, relu: relu);
             if (!tdy.IsEmpty && !tdx.IsEmpty)
             {
@@ -348,16 +529,41 @@ namespace SymGrad
         /// A one-input layer's backward tangent: tx and tdx of the input's length, ty and tdy of the output's (or empty), and
         /// tdx shares nothing with anything read or with dx (the backward's own call checks the primal spans).
         /// </summary>
-        private static void SecondOrderGuard<T>(ReadOnlySpan<T> dy, string dyName, ReadOnlySpan<T> dx, string dxName,
-            ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> tx, ReadOnlySpan<T> ty, ReadOnlySpan<T> tdy, Span<T> tdx, string yName = "y")
+        private static void SecondOrderGuard<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> dx, ReadOnlySpan<T> x, ReadOnlySpan<T> y,
+            ReadOnlySpan<T> tx, ReadOnlySpan<T> ty, ReadOnlySpan<T> tdy, Span<T> tdx, SecondOrderNames n)
         {
             NnGuard.Gradient(tx.Length, x.Length, nameof(tx), "x.Length");
-            NnGuard.Gradient(ty.Length, y.Length, "t" + yName, yName + ".Length");
-            NnGuard.Gradient(tdy.Length, y.Length, "t" + dyName, yName + ".Length");
-            NnGuard.Gradient(tdx.Length, x.Length, "t" + dxName, "x.Length");
-            NnGuard.Disjoint<T>(tdx, "t" + dxName, x, nameof(x), y, yName, dy, dyName);
-            NnGuard.Disjoint<T>(tdx, "t" + dxName, tx, nameof(tx), ty, "t" + yName, tdy, "t" + dyName);
-            NnGuard.Disjoint<T>(tdx, "t" + dxName, dx, dxName);
+            NnGuard.Gradient(ty.Length, y.Length, n.Ty, n.YLength);
+            NnGuard.Gradient(tdy.Length, y.Length, n.Tdy, n.YLength);
+            NnGuard.Gradient(tdx.Length, x.Length, n.Tdx, "x.Length");
+            NnGuard.Disjoint<T>(tdx, n.Tdx, x, nameof(x), y, n.Y, dy, n.Dy);
+            NnGuard.Disjoint<T>(tdx, n.Tdx, tx, nameof(tx), ty, n.Ty, tdy, n.Tdy);
+            NnGuard.Disjoint<T>(tdx, n.Tdx, dx, n.Dx);
+        }
+
+        /// <summary>
+        /// The parameter names a layer's backward tangent reports (its output <c>y</c> or <c>h</c>, its cotangent <c>dy</c> or
+        /// <c>dh</c>), spelled once: a check that passes must not format them (it runs on every call of a hot path).
+        /// </summary>
+        private sealed class SecondOrderNames
+        {
+            public static readonly SecondOrderNames OfY = new("y", "dy"), OfH = new("h", "dh");
+
+            private SecondOrderNames(string y, string dy) => (Y, Dy, Ty, Tdy, YLength) = (y, dy, "t" + y, "t" + dy, y + ".Length");
+
+            public string Y { get; }
+
+            public string Dy { get; }
+
+            public string Ty { get; }
+
+            public string Tdy { get; }
+
+            public string YLength { get; }
+
+            public string Dx => "dx";
+
+            public string Tdx => "tdx";
         }
     }
 }

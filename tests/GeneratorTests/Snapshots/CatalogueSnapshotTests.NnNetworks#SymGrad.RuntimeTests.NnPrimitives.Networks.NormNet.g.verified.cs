@@ -255,6 +255,114 @@ namespace SymGrad.RuntimeTests.NnPrimitives
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>NormNet</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void NormNetHessianVector(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> gamma, global::System.ReadOnlySpan<double> beta, global::System.ReadOnlySpan<double> target, global::System.Span<double> normalized, global::System.Span<double> squashed, global::System.Span<double> centered, int n, int d, global::System.ReadOnlySpan<double> vx, global::System.ReadOnlySpan<double> vgamma, global::System.ReadOnlySpan<double> vbeta, global::System.Span<double> hvx, global::System.Span<double> hvgamma, global::System.Span<double> hvbeta)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vgamma, nameof(vgamma), gamma, nameof(gamma));
+            global::SymGrad.Guard.SameLength<double>(hvgamma, nameof(hvgamma), gamma, nameof(gamma));
+            vgamma = global::SymGrad.Workspace.ZerosIfEmpty(vgamma, gamma.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vbeta, nameof(vbeta), beta, nameof(beta));
+            global::SymGrad.Guard.SameLength<double>(hvbeta, nameof(hvbeta), beta, nameof(beta));
+            vbeta = global::SymGrad.Workspace.ZerosIfEmpty(vbeta, beta.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> tnormalized = workspace.RentDoubles(normalized.Length);
+                global::System.Span<double> tsquashed = workspace.RentDoubles(squashed.Length);
+                global::System.Span<double> tcentered = workspace.RentDoubles(centered.Length);
+                NormNetTangent(x, gamma, beta, target, normalized, squashed, centered, n, d, vx, vgamma, vbeta, tnormalized, tsquashed, tcentered);
+                global::System.ReadOnlySpan<double> dnormalized = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, normalized.Length);
+                global::System.ReadOnlySpan<double> dsquashed = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, squashed.Length);
+                global::System.ReadOnlySpan<double> dcentered = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, centered.Length);
+                // dnormalizedWork is set by its first contribution (Tanhᵀ(normalized, squashed)): not cleared.
+                global::System.Span<double> tdnormalizedWork = workspace.RentDoubles(normalized.Length, clear: false);
+                global::System.Span<double> dnormalizedWork = workspace.RentDoubles(normalized.Length, clear: false);
+                global::System.Span<double> tdsquashedWork = workspace.RentDoubles(squashed.Length);
+                global::System.Span<double> dsquashedWork = workspace.CopyOrZeros(dsquashed, squashed.Length);
+                // dcenteredWork is set by its first contribution (MseLossᵀ(centered, target)): not cleared.
+                global::System.Span<double> tdcenteredWork = workspace.RentDoubles(centered.Length, clear: false);
+                global::System.Span<double> dcenteredWork = workspace.RentDoubles(centered.Length, clear: false);
+                // Reverse sweep: adjoints, last statement first.
+                // return Nn.MseLoss(centered, target);
+                // MseLossᵀ assigns its gradient; its tangent accumulates: both start from zero.
+                dcenteredWork.Clear();
+                tdcenteredWork.Clear();
+                global::SymGrad.Nn.MseLossBackwardTangent(centered, target, dResult, dcenteredWork, default, tcentered, default, 0, tdcenteredWork, default);
+                global::SymGrad.Workspace.AddCotangent(dcentered, dcenteredWork);
+                // Nn.MeanSubtract(squashed, centered, n, d);
+                global::SymGrad.Nn.MeanSubtractBackwardTangent(squashed, centered, n, d, dcenteredWork, dsquashedWork, tsquashed, tcentered, tdcenteredWork, tdsquashedWork);
+                // Nn.Tanh(normalized, squashed);
+                // Tanhᵀ assigns its gradient; its tangent accumulates: both start from zero.
+                dnormalizedWork.Clear();
+                tdnormalizedWork.Clear();
+                global::SymGrad.Nn.TanhBackwardTangent(normalized, squashed, dsquashedWork, dnormalizedWork, tnormalized, tsquashed, tdsquashedWork, tdnormalizedWork);
+                global::SymGrad.Workspace.AddCotangent(dnormalized, dnormalizedWork);
+                // Nn.BatchNorm(x, gamma, beta, normalized, n, d, 1e-5);
+                global::SymGrad.Nn.BatchNormBackwardTangent(x, gamma, beta, normalized, n, d, 1e-5, dnormalizedWork, default, default, default, vx, vgamma, vbeta, tnormalized, tdnormalizedWork, hvx, hvgamma, hvbeta);
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>NormNet</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x, then each element of gamma, then each element of beta),
+        /// one <c>NormNetHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void NormNetHessian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> gamma, global::System.ReadOnlySpan<double> beta, global::System.ReadOnlySpan<double> target, global::System.Span<double> normalized, global::System.Span<double> squashed, global::System.Span<double> centered, int n, int d, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cGamma = cX + x.Length;
+            int cBeta = cGamma + gamma.Length;
+            int size = cBeta + beta.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                global::System.Span<double> vgamma = workspace.RentDoubles(gamma.Length);
+                global::System.Span<double> vbeta = workspace.RentDoubles(beta.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    vgamma.Clear();
+                    if (column >= cGamma && column < cGamma + gamma.Length)
+                    {
+                        vgamma[column - cGamma] = 1;
+                    }
+                    vbeta.Clear();
+                    if (column >= cBeta && column < cBeta + beta.Length)
+                    {
+                        vbeta[column - cBeta] = 1;
+                    }
+                    NormNetHessianVector(x, gamma, beta, target, normalized, squashed, centered, n, d, vx, vgamma, vbeta, hessian.Slice(column * size + cX, x.Length), hessian.Slice(column * size + cGamma, gamma.Length), hessian.Slice(column * size + cBeta, beta.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>NormNet</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of normalized, then each element of squashed, then each element of centered), a column per differentiable input
         /// (each element of x, then each element of gamma, then each element of beta). It runs whichever needs fewer passes at

@@ -151,13 +151,13 @@ namespace SymGrad.RandomPrograms.Campaign
             foreach (var (c, disagreement) in verdicts)
             {
                 var result = results.First(r => r.Result.Id == c.ProgramId).Result;
-                int at = result.Failures.FindIndex(f => (c.IsFloat ? f.Key == "FloatTwin" : f.Key is Checker.NotFinite or "Gradient") && f.Method == c.Method.Name);
+                int at = result.Failures.FindIndex(f => c.Arbitrates(f.Key) && f.Method == c.Method.Name);
                 if (at < 0) continue;
                 if (disagreement is null)
                 {
                     string key = result.Failures[at].Key;
                     result.Failures.RemoveAt(at);
-                    if (c.IsFloat) result.FloatStrayAgreed++;
+                    if (c.IsFloat || c.IsFloatHessianVector) result.FloatStrayAgreed++;
                     else if (key == Checker.NotFinite) result.OverflowsAgreed++;
                     else result.CancellationsAgreed++;
                     if (result.Failures.Count == 0) result.SkippedBadDraw = true;

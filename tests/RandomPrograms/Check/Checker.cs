@@ -26,11 +26,26 @@ namespace SymGrad.RandomPrograms.Check
     /// </param>
     /// <param name="V">For PyTorch's hvp (where P15 ran): the direction by coordinate and MHessianVector's products <paramref name="Hv"/>.</param>
     /// <param name="Jacobian">For PyTorch's jacobian (where P14 ran): MJacobian, <paramref name="Rows"/> × coordinates.</param>
+    /// <param name="FloatHv">
+    /// Set for a float twin whose MHessianVector disagreed with the double twin's (<c>HessianVectorFloat</c>): the float
+    /// twin's products by coordinate, while <paramref name="Hv"/> is the double twin's along <paramref name="V"/> at the same
+    /// (float-rounded) inputs. PyTorch's hvp then runs in float32: if it strays from double as far, H·v is ill-conditioned in
+    /// float there (a σ(1 − σ) at a saturated sigmoid, a cancellation near atan2's singular point).
+    /// </param>
     public sealed record TorchCase(int ProgramId, ProgramModel Program, Method Method, Inputs Inputs, double DResult, double[]?[] Dy, double[] Dr, double[][] Ds,
         bool Arbitrate = false, double[]? FloatDr = null, double[][]? FloatDs = null, double[]? Direction = null, double RDot = 0, double[][]? YDot = null,
-        double[]? V = null, double[]? Hv = null, double[]? Jacobian = null, int Rows = 0)
+        double[]? V = null, double[]? Hv = null, double[]? Jacobian = null, int Rows = 0, double[]? FloatHv = null)
     {
+        /// <summary>A float twin's gradients to arbitrate.</summary>
         public bool IsFloat => FloatDr is not null;
+
+        /// <summary>A float twin's Hessian-vector product to arbitrate.</summary>
+        public bool IsFloatHessianVector => FloatHv is not null;
+
+        /// <summary>The failure key this case arbitrates, when <see cref="Arbitrate"/>.</summary>
+        public bool Arbitrates(string key) => IsFloatHessianVector ? key == "HessianVectorFloat"
+            : IsFloat ? key == "FloatTwin"
+            : key is Checker.NotFinite or "Gradient";
     }
 
     /// <summary>
@@ -753,7 +768,7 @@ namespace SymGrad.RandomPrograms.Check
                         FloatRelative, FloatAbsolute * Math.Max(fscale, gscale));
                 }
 
-                CheckModesFloat(m, f, d, xf, ff, coords, outs, Math.Max(fscale, gscale));
+                CheckModesFloat(m, f, d, xf, ff, coords, outs, Math.Max(fscale, gscale), dR, dy, gdd);
             }
         }
 

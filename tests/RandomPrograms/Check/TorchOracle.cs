@@ -82,7 +82,7 @@ namespace SymGrad.RandomPrograms.Check
             var x = c.Inputs.Fresh();
             var sb = new StringBuilder();
             sb.Append(CultureInfo.InvariantCulture, $"def case{k}():\n");
-            sb.Append(CultureInfo.InvariantCulture, $"    torch.set_default_dtype(torch.{(c.IsFloat ? "float32" : "float64")})\n");
+            sb.Append(CultureInfo.InvariantCulture, $"    torch.set_default_dtype(torch.{(c.IsFloat || c.IsFloatHessianVector ? "float32" : "float64")})\n");
 
             // The leaves (differentiable scalars and spans) and the constants outside run(); inside it, the spans' views and
             // fresh outputs, so that each call of run (jvp, hvp and jacobian call it again) starts from the same state.
@@ -215,6 +215,12 @@ namespace SymGrad.RandomPrograms.Check
                 }
 
                 var ok = r.GetProperty("ok");
+                if (c.IsFloatHessianVector)
+                {
+                    if (FloatHessianVectorUnexplained(c, ok) is { } failure) failures.Add((c.ProgramId, failure));
+                    continue;
+                }
+
                 failures.AddRange(Modes(c, ok).Select(f => (c.ProgramId, f)));
                 if (c.IsFloat)
                 {
@@ -261,11 +267,37 @@ namespace SymGrad.RandomPrograms.Check
         /// PyTorch's own error. Null when every differing entry is so explained.
         /// </summary>
         private static string? FloatUnexplained(TorchCase c, JsonElement ok)
+            => FloatEntriesUnexplained(c, Entries(c, ok).Select(e => ("d" + e.Label, e.Torch, e.Ours, e.Float)), Scale(c), "entries");
+
+        /// <summary>
+        /// As <see cref="FloatUnexplained"/> for a float twin's Hessian-vector product (<see cref="TorchCase.FloatHv"/>): PyTorch's
+        /// float32 hvp along the same direction against the double twin's, at the double twin's H·v scale (1 + Σ|H·v|).
+        /// </summary>
+        private static Failure? FloatHessianVectorUnexplained(TorchCase c, JsonElement ok)
         {
-            double scale = Scale(c);
+            string? error = ok.TryGetProperty("modes_error", out var e) ? e.GetString() : null;
+            var theirs = error is null ? ok.GetProperty("hvp").EnumerateArray().Select(Number).ToArray() : Array.Empty<double>();
+            if (error is not null || theirs.Length != c.Hv!.Length)
+            {
+                return new Failure(OutcomeKind.TesterBug, Properties.TorchModes, "TesterBug PyTorch hvp (float32)",
+                    error ?? $"PyTorch gave {theirs.Length} values for MHessianVector's {c.Hv!.Length}", c.Method.Name);
+            }
+
+            var labels = Checker.CoordinateLabels(c.Method, c.Inputs);
+            double scale = 1 + c.Hv.Where(double.IsFinite).Sum(Math.Abs);
+            string? unexplained = FloatEntriesUnexplained(c, labels.Select((l, i) => ($"(H·v)[{l}]", theirs[i], c.Hv[i], c.FloatHv![i])), scale, "H·v entries");
+            return unexplained is null ? null : new Failure(OutcomeKind.WrongValue, Properties.TorchAgrees, "Torch", unexplained, c.Method.Name);
+        }
+
+        /// <summary>
+        /// The entries (label, PyTorch float32, double twin, float twin) where the float twin differs from the double twin
+        /// and PyTorch float32 does not stray as far; null when there are none.
+        /// </summary>
+        private static string? FloatEntriesUnexplained(TorchCase c, IEnumerable<(string Label, double Torch, double Twin, double Ours)> entries, double scale, string what)
+        {
             var sb = new StringBuilder();
             int unexplained = 0;
-            void Entry(string label, double torch, double twin, double ours)
+            foreach (var (label, torch, twin, ours) in entries)
             {
                 bool differs = !twin.Equals(ours) && !(Math.Abs(twin - ours) <= Checker.FloatTolerance(twin, ours, scale));
                 double torchOff = Math.Abs(twin - torch), tolerance = Checker.FloatTolerance(twin, torch, scale);
@@ -277,17 +309,12 @@ namespace SymGrad.RandomPrograms.Check
                     || (torchOff >= 0.5 * tolerance && Math.Abs(twin - ours) <= 4 * torchOff);
                 if (differs && !torchStrays && unexplained++ < 8)
                 {
-                    sb.Append(CultureInfo.InvariantCulture, $"\n  d{label}: double twin {twin:G9}, float twin {ours:G9}, PyTorch float32 {torch:G9}");
+                    sb.Append(CultureInfo.InvariantCulture, $"\n  {label}: double twin {twin:G9}, float twin {ours:G9}, PyTorch float32 {torch:G9}");
                 }
             }
 
-            foreach (var (label, torch, twin, ours) in Entries(c, ok))
-            {
-                Entry(label, torch, twin, ours);
-            }
-
             return unexplained == 0 ? null
-                : $"{unexplained} float twin entries differ from the double twin where PyTorch float32 does not:{sb}\n  at inputs {c.Inputs.Describe(c.Method)}";
+                : $"{unexplained} float twin {what} differ from the double twin where PyTorch float32 does not:{sb}\n  at inputs {c.Inputs.Describe(c.Method)}";
         }
 
         /// <summary>1 + Σ|g| over the finite entries of MBackward's gradients: the size absolute tolerances scale with.</summary>
@@ -329,6 +356,13 @@ namespace SymGrad.RandomPrograms.Check
         public static IEnumerable<string> ModesAsked(TorchCase c)
         {
             if (c.IsFloat || !c.Method.Params.Any(p => p.IsDifferentiable)) yield break;
+            if (c.IsFloatHessianVector)
+            {
+                // Arbitration only (FloatHessianVectorUnexplained): hvp in float32, compared with the double twin's, not ours.
+                yield return "TorchHessianVector";
+                yield break;
+            }
+
             if (c.Direction is not null) yield return "TorchTangent";
             if (c.V is not null) yield return "TorchHessianVector";
             if (c.Jacobian is not null && c.Rows > 0 && c.Rows <= JacobianRows) yield return "TorchJacobian";

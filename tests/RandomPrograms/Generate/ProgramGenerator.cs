@@ -244,6 +244,12 @@ namespace SymGrad.RandomPrograms.Generate
                 list.Add(new Param("w", ParamKind.RealSpanIn, Length: Dim.Of(m.Name, k.Name)));
                 list.Add(new Param("v", ParamKind.RealSpanIn, Length: Dim.Of(k.Name)));
                 list.Add(new Param("y", ParamKind.RealSpanOut, Length: Dim.Of(n.Name, k.Name)));
+                if (_f.On(Feature.MultipleOutputs) && _r.Chance(0.5))
+                {
+                    // A second layer's output of y's shape: filled in either order, one may be a layer of the other
+                    // (an activation, BatchNorm with v for gamma and beta) — a network of layers.
+                    list.Add(new Param("h", ParamKind.RealSpanOut, Length: Dim.Of(n.Name, k.Name)));
+                }
             }
             else
             {
@@ -978,6 +984,18 @@ namespace SymGrad.RandomPrograms.Generate
                         {
                             new CallStmt("MeanSubtract", ImmutableArray.Create<Arg>(new SpanArg(_r.Pick(same2).Name), new SpanArg(y.Name),
                                 new ValueArg(new Var(d.Sizes[0])), new ValueArg(new Var(d.Sizes[1]))), true),
+                        }));
+                    }
+
+                    // Nn.BatchNorm(x, gamma, beta, y, n, d, eps): x (n, d) as y, gamma and beta (d) — one span may be both.
+                    var perFeature = readable.Where(s => s.Kind != ParamKind.IntSpan && s.Length!.Equals(Dim.Of(d.Sizes[1]))).ToList();
+                    if (same.Count > 0 && perFeature.Count > 0)
+                    {
+                        options.Add((W(Feature.NnPrimitives), () => new[]
+                        {
+                            new CallStmt("BatchNorm", ImmutableArray.Create<Arg>(new SpanArg(_r.Pick(same).Name), new SpanArg(_r.Pick(perFeature).Name),
+                                new SpanArg(_r.Pick(perFeature).Name), new SpanArg(y.Name), new ValueArg(new Var(d.Sizes[0])), new ValueArg(new Var(d.Sizes[1])),
+                                new ValueArg(new RealLit(_r.Pick(new[] { 1e-3, 0.01, 0.1 })))), true),
                         }));
                     }
                 }

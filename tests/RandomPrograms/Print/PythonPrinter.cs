@@ -84,6 +84,12 @@ namespace SymGrad.RandomPrograms.Print
                 for r in range(rows):
                     mean = sum((x[r * d + j] for j in range(d)), T(0)) / d
                     for j in range(d): h[r * d + j] = x[r * d + j] - mean
+            def Nn_BatchNorm(x, gamma, beta, y, n, d, eps):
+                for j in range(d):
+                    mean = sum((x[i * d + j] for i in range(n)), T(0)) / n
+                    var = sum(((x[i * d + j] - mean) * (x[i * d + j] - mean) for i in range(n)), T(0)) / n
+                    inv = 1 / torch.sqrt(var + eps)
+                    for i in range(n): y[i * d + j] = gamma[j] * ((x[i * d + j] - mean) * inv) + beta[j]
             def Nn_SumOfSquares(x):
                 return sum((x[i] * x[i] for i in range(len(x))), T(0))
             def Nn_MseLoss(p, t):
@@ -292,6 +298,12 @@ namespace SymGrad.RandomPrograms.Print
             Unary u => $"(-{E(u.Operand, c)})",
             Binary { Op: "&&" } b => $"({E(b.Left, c)} and {E(b.Right, c)})",
             Binary { Op: "||" } b => $"({E(b.Left, c)} or {E(b.Right, c)})",
+
+            // 1 / (1 + exp(−u)) is the sigmoid, which the generator recognises and differentiates as σ(1 − σ), as torch.sigmoid
+            // does: the same function, so nothing changes in double, and in float32 PyTorch rounds its derivatives as ours do
+            // (1 − σ of a saturated sigmoid is a few ulps: the float twin's H·v arbitration needs the same formula).
+            Binary { Op: "/", Left: RealLit { Value: 1 }, Right: Binary { Op: "+", Left: RealLit { Value: 1 }, Right: MathCall { Function: "Exp", Args: [Unary { Op: "-" } n] } } }
+                => $"torch.sigmoid({E(n.Operand, c)})",
             Binary { Op: "<" or ">" or "<=" or ">=" or "==" or "!=" } b => $"(float({E(b.Left, c)}) {b.Op} float({E(b.Right, c)}))",
             Binary b => $"({E(b.Left, c)} {b.Op} {E(b.Right, c)})",
             Conditional k => $"({E(k.WhenTrue, c)} if {E(k.Test, c)} else {E(k.WhenFalse, c)})",

@@ -73,6 +73,31 @@ namespace SymGrad.RuntimeTests.Gradients
         }
 
         [Fact]
+        public void HessianVectorProductsThroughLayersAllocateNothing()
+        {
+            // Before: 336 B per call, the layers' backward tangents formatting parameter names for checks that passed.
+            var rng = new Random(3);
+            int n = 4, inputs = 6, hidden = 5, outputs = 3, classes = 3;
+            double[] x = Check.Random(rng, n * inputs), w1 = Check.Random(rng, inputs * hidden), b1 = Check.Random(rng, hidden);
+            double[] w2 = Check.Random(rng, hidden * outputs), b2 = Check.Random(rng, outputs);
+            double[] h = new double[n * hidden], r = new double[n * hidden], o = new double[n * outputs];
+            double[] vx = Check.Random(rng, x.Length), vw1 = Check.Random(rng, w1.Length), vb1 = Check.Random(rng, b1.Length), vw2 = Check.Random(rng, w2.Length), vb2 = Check.Random(rng, b2.Length);
+            double[] hvx = new double[x.Length], hvw1 = new double[w1.Length], hvb1 = new double[b1.Length], hvw2 = new double[w2.Length], hvb2 = new double[b2.Length];
+            Assert.Equal(0, AllocatedBy(() => Language.NetworkCases.TanhMlpHessianVector(x, w1, b1, w2, b2, h, r, o, n, inputs, hidden, outputs,
+                vx, vw1, vb1, vw2, vb2, hvx, hvw1, hvb1, hvw2, hvb2)));
+
+            int[] labels = { 0, 2, 1, 2 };
+            double[] z = new double[n * classes];
+            Assert.Equal(0, AllocatedBy(() => Language.NetworkCases.SigmoidClassifierHessianVector(x, labels, w1, b1, w2, b2, h, r, z, n, inputs, hidden, classes,
+                vw1, vb1, vw2, vb2, hvw1, hvb1, hvw2, hvb2)));
+
+            double[] gamma = Check.Random(rng, hidden, 0.5, 1.5), beta = Check.Random(rng, hidden), vgamma = Check.Random(rng, hidden), vbeta = Check.Random(rng, hidden);
+            double[] hvgamma = new double[hidden], hvbeta = new double[hidden], bn = new double[n * hidden], t = new double[n * hidden];
+            Assert.Equal(0, AllocatedBy(() => Language.NetworkCases.BatchNormMlpHessianVector(x, labels, w1, b1, gamma, beta, w2, b2, h, bn, t, z, n, inputs, hidden, classes,
+                vx, vw1, vb1, vgamma, vbeta, vw2, vb2, hvx, hvw1, hvb1, hvgamma, hvbeta, hvw2, hvb2)));
+        }
+
+        [Fact]
         public void ValidationThrowsBeforeWritingAnything()
         {
             double[] x = { 1, 2, 3 }, y = new double[3], dy = { 1, 1, 1 };

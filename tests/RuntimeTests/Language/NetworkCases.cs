@@ -115,6 +115,19 @@ namespace SymGrad.RuntimeTests.Language
             return (b * score) + Nn.SumOfSquares(z);
         }
 
+        /// <summary>Dense, batch normalisation (its statistics over the rows), tanh, dense, softmax cross-entropy.</summary>
+        [Differentiable]
+        public static double BatchNormMlp(ReadOnlySpan<double> x, ReadOnlySpan<int> labels, ReadOnlySpan<double> w1, ReadOnlySpan<double> b1, ReadOnlySpan<double> gamma,
+            ReadOnlySpan<double> beta, ReadOnlySpan<double> w2, ReadOnlySpan<double> b2, Span<double> h, Span<double> bn, Span<double> t, Span<double> z,
+            int n, int inputs, int hidden, int classes)
+        {
+            Nn.Dense(x, w1, b1, h, n, inputs, hidden);
+            Nn.BatchNorm(h, gamma, beta, bn, n, hidden, 1e-3);
+            Nn.Tanh(bn, t);
+            Nn.Dense(t, w2, b2, z, n, hidden, classes);
+            return Nn.SoftmaxCrossEntropy(z, labels, n, classes);
+        }
+
         /// <summary>The float twin of <see cref="TanhMlp"/>: it compiles, and its product is the double one's to float precision.</summary>
         [Differentiable]
         public static float TanhMlpFloat(ReadOnlySpan<float> x, ReadOnlySpan<float> w1, ReadOnlySpan<float> b1, ReadOnlySpan<float> w2, ReadOnlySpan<float> b2,

@@ -136,6 +136,37 @@ namespace SymGrad.RuntimeTests.Language
 
         [Theory]
         [MemberData(nameof(SeedData))]
+        public void BatchNormalisationBetweenDenseLayers(int seed)
+        {
+            var rng = new Random(seed);
+            const int n = 4, inputs = 3, hidden = 5, classes = 3;
+            int[] labels = Labels(rng, n, classes);
+            double[][] p =
+            {
+                Random(rng, n * inputs), Random(rng, inputs * hidden), Random(rng, hidden), Random(rng, hidden, 0.5, 1.5), Random(rng, hidden),
+                Random(rng, hidden * classes), Random(rng, classes),
+            };
+            double[] F() => new double[n * hidden];
+            double[] h = F(), bn = F(), t = F(), z = new double[n * classes];
+            AgainstCentralDifferences(rng, p,
+                (x, g) => NetworkCases.BatchNormMlpGradient(x[0], labels, x[1], x[2], x[3], x[4], x[5], x[6], F(), F(), F(), new double[n * classes], n, inputs, hidden, classes,
+                    g[0], g[1], g[2], g[3], g[4], g[5], g[6]),
+                (x, v, hv) => NetworkCases.BatchNormMlpHessianVector(x[0], labels, x[1], x[2], x[3], x[4], x[5], x[6], h, bn, t, z, n, inputs, hidden, classes,
+                    v[0], v[1], v[2], v[3], v[4], v[5], v[6], hv[0], hv[1], hv[2], hv[3], hv[4], hv[5], hv[6]));
+            int size = p.Sum(a => a.Length);
+            double[] hessian = new double[size * size];
+            NetworkCases.BatchNormMlpHessian(p[0], labels, p[1], p[2], p[3], p[4], p[5], p[6], h, bn, t, z, n, inputs, hidden, classes, hessian);
+            Symmetric(hessian, size);
+
+            // The gradient the product differentiates, against central differences of the value.
+            double[][] gp = p.Select(a => new double[a.Length]).ToArray();
+            NetworkCases.BatchNormMlpGradient(p[0], labels, p[1], p[2], p[3], p[4], p[5], p[6], F(), F(), F(), new double[n * classes], n, inputs, hidden, classes,
+                gp[0], gp[1], gp[2], gp[3], gp[4], gp[5], gp[6]);
+            AgainstValue(p, gp, x => NetworkCases.BatchNormMlp(x[0], labels, x[1], x[2], x[3], x[4], x[5], x[6], F(), F(), F(), new double[n * classes], n, inputs, hidden, classes));
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
         public void EluLeakyReluMeanSubtractAndRelu(int seed)
         {
             var rng = new Random(seed);

@@ -39,6 +39,8 @@ namespace SymGrad.RuntimeTests.NnPrimitives
 
         private const int DenseN = 3, DenseInputs = 4, DenseOutputs = 2;
         private const int MeanRows = 3, MeanD = 5;
+        private const int BatchN = 4, BatchD = 3;
+        private const double BatchEps = 1e-3;
         private const double LeakyAlpha = 0.1, EluAlpha = 0.7;
 
         private static readonly Conv2DShape Conv = new(2, 2, 5, 5, 3, 3, 3, stride: 1, padding: 1);
@@ -65,6 +67,14 @@ namespace SymGrad.RuntimeTests.NnPrimitives
                 Inputs = ConvInputsOf,
                 Backward = (r, g) => Nn.Conv2DBackward(r[0], r[1], r[2], r[3], Conv, r[4], g[0], g[1], g[2]),
                 Tangent = (r, g, t, tg) => Nn.Conv2DBackwardTangent(r[0], r[1], r[2], r[3], Conv, r[4], g[0], g[1], g[2], t[0], t[1], t[2], t[3], t[4], tg[0], tg[1], tg[2]),
+            },
+            ["BatchNorm"] = new()
+            {
+                Reads = ["x", "gamma", "beta", "y", "dy"],
+                Gradients = [("dx", 0), ("dgamma", 1), ("dbeta", 2)],
+                Inputs = BatchNormInputsOf,
+                Backward = (r, g) => Nn.BatchNormBackward(r[0], r[1], r[2], r[3], BatchN, BatchD, BatchEps, r[4], g[0], g[1], g[2]),
+                Tangent = (r, g, t, tg) => Nn.BatchNormBackwardTangent(r[0], r[1], r[2], r[3], BatchN, BatchD, BatchEps, r[4], g[0], g[1], g[2], t[0], t[1], t[2], t[3], t[4], tg[0], tg[1], tg[2]),
             },
             ["Relu"] = new()
             {
@@ -140,7 +150,7 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             },
         };
 
-        /// <summary>The float overloads of one layer per family (Dense, Conv2D, an activation that reads y, max pooling).</summary>
+        /// <summary>The float overloads of one layer per family (Dense, Conv2D, an activation that reads y, batch normalisation, max pooling).</summary>
         private static Dictionary<string, Case<float>> FloatCases { get; } = new()
         {
             ["Dense"] = new()
@@ -166,6 +176,14 @@ namespace SymGrad.RuntimeTests.NnPrimitives
                 Inputs = rng => ActivationInputs(rng, (x, y) => Nn.Tanh(x, y)),
                 Backward = (r, g) => Nn.TanhBackward(r[0], r[1], r[2], g[0]),
                 Tangent = (r, g, t, tg) => Nn.TanhBackwardTangent(r[0], r[1], r[2], g[0], t[0], t[1], t[2], tg[0]),
+            },
+            ["BatchNorm"] = new()
+            {
+                Reads = ["x", "gamma", "beta", "y", "dy"],
+                Gradients = [("dx", 0), ("dgamma", 1), ("dbeta", 2)],
+                Inputs = BatchNormInputsOf,
+                Backward = (r, g) => Nn.BatchNormBackward(r[0], r[1], r[2], r[3], BatchN, BatchD, (float)BatchEps, r[4], g[0], g[1], g[2]),
+                Tangent = (r, g, t, tg) => Nn.BatchNormBackwardTangent(r[0], r[1], r[2], r[3], BatchN, BatchD, (float)BatchEps, r[4], g[0], g[1], g[2], t[0], t[1], t[2], t[3], t[4], tg[0], tg[1], tg[2]),
             },
             ["MaxPool2D"] = new()
             {
@@ -239,6 +257,13 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             double[] x = AwayFromZero(rng, 37), y = new double[37];
             forward(x, y);
             return [x, y, Uniform(rng, 37)];
+        }
+
+        private static double[][] BatchNormInputsOf(Random rng)
+        {
+            double[] x = Uniform(rng, BatchN * BatchD), gamma = Uniform(rng, BatchD), beta = Uniform(rng, BatchD), y = new double[x.Length];
+            Nn.BatchNorm(x, gamma, beta, y, BatchN, BatchD, BatchEps);
+            return [x, gamma, beta, y, Uniform(rng, y.Length)];
         }
 
         private static double[][] MeanSubtractInputsOf(Random rng)
