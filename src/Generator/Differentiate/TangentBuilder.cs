@@ -761,6 +761,13 @@ namespace SymGrad.Generator.Differentiate
                     (Expr lv, Expr lt) = Forward(b.Left, output);
                     (Expr rv, Expr rt) = Forward(b.Right, output);
                     bool leftVaries = !Simplifier.IsConstant(lt, 0), rightVaries = !Simplifier.IsConstant(rt, 0);
+                    if (b.Op == "*" && leftVaries && lv.Equals(rv))
+                    {
+                        // (u·u)˙ = 2·u·u̇: a square's tangent once (not u̇·u + u·u̇), u read once more.
+                        Expr u = Bind(lv, "u", output);
+                        return (b with { Left = u, Right = u }, Simplify(new Binary("*", new Binary("*", Simplifier.Constant(2, b.Type), u, b.Type), lt, b.Type)));
+                    }
+
                     if (b.Op == "*")
                     {
                         // (u·v)˙ = u̇·v + u·v̇: each factor read again where the other varies.

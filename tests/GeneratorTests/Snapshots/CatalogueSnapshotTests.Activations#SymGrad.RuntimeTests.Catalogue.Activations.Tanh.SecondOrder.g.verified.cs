@@ -34,7 +34,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 // y[i] = Math.Tanh(x[i]);   ∂y[i]/∂x[i] = 1 - y[i]·y[i]
                 double v = 1 - y[i] * y[i];
-                tdx[i] += tdy[i] * v - dy[i] * (ty[i] * y[i] + y[i] * ty[i]);
+                tdx[i] += tdy[i] * v - 2 * dy[i] * y[i] * ty[i];
                 dx[i] += dy[i] * v;
             }
         }

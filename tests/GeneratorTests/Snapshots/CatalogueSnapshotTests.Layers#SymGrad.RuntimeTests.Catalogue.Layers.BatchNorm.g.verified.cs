@@ -203,7 +203,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 {
                     double tcentered = tx[i * d + j] - tmean;
                     double centered = x[i * d + j] - mean;
-                    tvariance += tcentered * centered + centered * tcentered;
+                    tvariance += 2 * centered * tcentered;
                     variance += centered * centered;
                 }
                 tvariance = tvariance / (double)n;

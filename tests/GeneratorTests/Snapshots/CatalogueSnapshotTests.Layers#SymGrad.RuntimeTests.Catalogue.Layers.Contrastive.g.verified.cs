@@ -138,7 +138,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 double tdiff = ta[i] - tb[i];
                 double diff = a[i] - b[i];
-                td2 += tdiff * diff + diff * tdiff;
+                td2 += 2 * diff * tdiff;
                 d2 += diff * diff;
             }
             if (label == 1)
@@ -153,7 +153,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 double u = margin - d;
                 double tm = 0.0 >= u ? 0 : -td;
                 double m = global::System.Math.Max(0.0, u);
-                return (tm * m + m * tm) / negatives;
+                return 2 * m * tm / negatives;
             }
         }
 
@@ -179,7 +179,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 double tdiff = va[i] - vb[i];
                 double diff = a[i] - b[i];
-                td2 += tdiff * diff + diff * tdiff;
+                td2 += 2 * diff * tdiff;
                 d2 += diff * diff;
             }
             double td = 0;

@@ -121,7 +121,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                     tq += tw[i * cols + j] * x[j] + w[i * cols + j] * tx[j];
                     q += w[i * cols + j] * x[j];
                 }
-                tf += tq * q + q * tq;
+                tf += 2 * q * tq;
             }
             return tf;
         }

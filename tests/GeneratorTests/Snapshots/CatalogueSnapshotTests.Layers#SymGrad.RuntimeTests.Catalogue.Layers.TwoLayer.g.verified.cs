@@ -461,7 +461,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 {
                     double te = tp[i];
                     double e = p[i] - target[i];
-                    tloss += te * e + e * te;
+                    tloss += 2 * e * te;
                 }
                 return tloss;
             }

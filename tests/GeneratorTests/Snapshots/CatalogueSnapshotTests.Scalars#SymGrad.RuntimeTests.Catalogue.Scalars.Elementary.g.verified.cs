@@ -163,7 +163,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             double ta = global::System.Math.Cos(x) * tx * v - u * global::System.Math.Sin(y) * ty + exp * (tx * y + x * ty);
             double a = u * v + exp;
             double u3 = a * a + 1.0;
-            double tb = (ta * a + a * ta) / u3;
+            double tb = 2 * a * ta / u3;
             double b = global::System.Math.Log(u3);
             double u4 = b + 2.0;
             double sqrt = global::System.Math.Sqrt(u4);
@@ -172,7 +172,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             double pow = global::System.Math.Pow(c, 3.0);
             double u5 = x * x + 1.0;
             double pow2 = global::System.Math.Pow(u5, y);
-            ta = 3.0 * global::System.Math.Pow(c, 2.0) * tc + (y * global::System.Math.Pow(u5, y - 1) * (tx * x + x * tx) + pow2 * global::System.Math.Log(u5) * ty) + (a <= b ? ta : tb) - (x >= y ? tx : ty);
+            ta = 3.0 * global::System.Math.Pow(c, 2.0) * tc + (2 * (y * global::System.Math.Pow(u5, y - 1)) * x * tx + pow2 * global::System.Math.Log(u5) * ty) + (a <= b ? ta : tb) - (x >= y ? tx : ty);
             a = pow + pow2 + global::System.Math.Min(a, b) - global::System.Math.Max(x, y);
             double tanh = global::System.Math.Tanh(a);
             ta -= 0.5 * ((1 - tanh * tanh) * ta);
@@ -205,7 +205,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 double ta = global::System.Math.Cos(x) * vx * v - u * global::System.Math.Sin(y) * vy + exp2 * (vx * y + x * vy);
                 double a = u * v + exp2;
                 double u3 = a * a + 1.0;
-                double tb = (ta * a + a * ta) / u3;
+                double tb = 2 * a * ta / u3;
                 double b = global::System.Math.Log(u3);
                 double u4 = b + 2.0;
                 double sqrt = global::System.Math.Sqrt(u4);
@@ -216,7 +216,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 double pow3 = global::System.Math.Pow(c, 3.0);
                 double u5 = x * x + 1.0;
                 double pow4 = global::System.Math.Pow(u5, y);
-                ta = 3.0 * global::System.Math.Pow(c, 2.0) * tc + (y * global::System.Math.Pow(u5, y - 1) * (vx * x + x * vx) + pow4 * global::System.Math.Log(u5) * vy) + (a <= b ? ta : tb) - (x >= y ? vx : vy);
+                ta = 3.0 * global::System.Math.Pow(c, 2.0) * tc + (2 * (y * global::System.Math.Pow(u5, y - 1)) * x * vx + pow4 * global::System.Math.Log(u5) * vy) + (a <= b ? ta : tb) - (x >= y ? vx : vy);
                 a = pow3 + pow4 + global::System.Math.Min(a, b) - global::System.Math.Max(x, y);
                 workspace.Doubles.Push(a);
                 workspace.Doubles.Push(ta);
@@ -256,7 +256,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 da = q2;
                 double v2 = c * c;
                 double q3 = g * a / v2;
-                double tdc = -((tg * a + g * ta - q3 * (tc * c + c * tc)) / v2);
+                double tdc = -((tg * a + g * ta - 2 * q3 * c * tc) / v2);
                 double dc = -q3;
                 // a -= Math.Tanh(a) * 0.5;   ∂a/∂a = -(0.5·(1 - Tanh(a)·Tanh(a)))
                 ta = workspace.Doubles.Pop();
@@ -266,7 +266,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 double tanh = tanh3;
                 double u6 = 0.5 * da;
                 double v3 = 1 - tanh * tanh;
-                tda -= 0.5 * tda * v3 - u6 * (ttanh * tanh + tanh * ttanh);
+                tda -= 0.5 * tda * v3 - 2 * u6 * tanh * ttanh;
                 da -= u6 * v3;
                 // a = Math.Pow(c, 3) + Math.Pow(x * x + 1, y) + Math.Min(a, b) - Math.Max(x, y);   ∂a/∂c = 3.0·Pow(c, 2.0); ∂a/∂x = 2·(y·Pow(x·x + 1.0, y - 1)·x) - (x >= y ? 1 : 0); ∂a/∂y = Pow(x·x + 1.0, y)·Log(x·x + 1.0) - (x >= y ? 0 : 1); ∂a/∂a = a <= b ? 1 : 0; ∂a/∂b = a <= b ? 0 : 1
                 double tg3 = tda;
@@ -281,18 +281,18 @@ namespace SymGrad.RuntimeTests.Catalogue
                 dc += u7 * pow5;
                 double u8 = x * x + 1.0;
                 double pow6 = global::System.Math.Pow(u8, y);
-                double tpow2 = y * global::System.Math.Pow(u8, y - 1) * (vx * x + x * vx) + pow6 * global::System.Math.Log(u8) * vy;
+                double tpow2 = 2 * (y * global::System.Math.Pow(u8, y - 1)) * x * vx + pow6 * global::System.Math.Log(u8) * vy;
                 double pow2 = pow6;
                 double u9 = x * x + 1.0;
                 double u10 = y - 1;
                 double pow7 = global::System.Math.Pow(u9, u10);
                 double u11 = g3 * y;
                 double u12 = 2 * (u11 * pow7);
-                hvx += 2 * ((tg3 * y + g3 * vy) * pow7 + u11 * (u10 * global::System.Math.Pow(u9, u10 - 1) * (vx * x + x * vx) + pow7 * global::System.Math.Log(u9) * vy)) * x + u12 * vx;
+                hvx += 2 * ((tg3 * y + g3 * vy) * pow7 + u11 * (2 * (u10 * global::System.Math.Pow(u9, u10 - 1)) * x * vx + pow7 * global::System.Math.Log(u9) * vy)) * x + u12 * vx;
                 double u13 = x * x + 1.0;
                 double u14 = g3 * pow2;
                 double v4 = global::System.Math.Log(u13);
-                hvy += (tg3 * pow2 + g3 * tpow2) * v4 + u14 * ((vx * x + x * vx) / u13);
+                hvy += (tg3 * pow2 + g3 * tpow2) * v4 + u14 * (2 * x * vx / u13);
                 if (a <= b)
                 {
                     tda += tg3;
@@ -321,7 +321,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 double v6 = a * a + 1.0;
                 double q5 = db / v6;
                 double v7 = 2 * a;
-                tda += (tdb - q5 * (ta * a + a * ta)) / v6 * v7 + 2 * q5 * ta;
+                tda += (tdb - 2 * q5 * a * ta) / v6 * v7 + 2 * q5 * ta;
                 da += q5 * v7;
                 // double a = Math.Sin(x) * Math.Cos(y) + Math.Exp(x * y);   ∂a/∂x = Cos(y)·Cos(x) + Exp(x·y)·y; ∂a/∂y = Exp(x·y)·x - Sin(x)·Sin(y)
                 double tcos = -(global::System.Math.Sin(y) * vy);

@@ -137,7 +137,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 }
                 else
                 {
-                    tacc += tx[i] * x[i] + x[i] * tx[i];
+                    tacc += 2 * x[i] * tx[i];
                     acc += x[i] * x[i];
                     if (acc > 100.0)
                     {
@@ -188,7 +188,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                     {
                         workspace.Doubles.Push(acc);
                         workspace.Doubles.Push(tacc);
-                        tacc += vx[i] * x[i] + x[i] * vx[i];
+                        tacc += 2 * x[i] * vx[i];
                         acc += x[i] * x[i];
                         if (acc > 100.0)
                         {

@@ -62,7 +62,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             double tsum = 0;
             for (int i = 0; i < w.Length; i++)
             {
-                tsum += tw[i] * w[i] + w[i] * tw[i];
+                tsum += 2 * w[i] * tw[i];
             }
             return tsum;
         }

@@ -142,7 +142,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                     th = workspace.Doubles.Pop();
                     h = workspace.Doubles.Pop();
                     double v = 1 - value * value;
-                    double tg2 = tg * v - g * (tvalue * value + value * tvalue);
+                    double tg2 = tg * v - 2 * g * value * tvalue;
                     double g2 = g * v;
                     hva += tg2 * h + g2 * th;
                     tdh = tg2 * a + g2 * va;

@@ -50,8 +50,7 @@ namespace SymGrad.RuntimeTests.Catalogue
         public static double SquaredErrorTangent(double y, double s, double ty, double ts)
         {
             double u = y - s;
-            double v = y - s;
-            return (ty - ts) * v + u * (ty - ts);
+            return 2 * u * (ty - ts);
         }
 
         /// <summary>

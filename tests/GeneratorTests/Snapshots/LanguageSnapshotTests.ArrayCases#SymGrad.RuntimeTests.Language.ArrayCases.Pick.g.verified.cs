@@ -107,7 +107,7 @@ namespace SymGrad.RuntimeTests.Language
                 {
                     tpicked[i] = tlogits[labels[i]];
                     picked[i] = logits[labels[i]];
-                    ttotal += tpicked[i] * picked[i] + picked[i] * tpicked[i];
+                    ttotal += 2 * picked[i] * tpicked[i];
                 }
                 return ttotal;
             }

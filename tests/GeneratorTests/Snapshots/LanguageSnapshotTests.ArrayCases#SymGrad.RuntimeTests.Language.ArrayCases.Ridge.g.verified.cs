@@ -82,7 +82,7 @@ namespace SymGrad.RuntimeTests.Language
             double te = global::SymGrad.RuntimeTests.Language.ArrayCases.DotTangent(w, x, tw, tx) - tt;
             double e = dot - t;
             double sumOfSquares = global::SymGrad.Nn.SumOfSquares(w);
-            return te * e + e * te + (tlambda * sumOfSquares + lambda * global::SymGrad.Nn.SumOfSquaresTangent(w, tw));
+            return 2 * e * te + (tlambda * sumOfSquares + lambda * global::SymGrad.Nn.SumOfSquaresTangent(w, tw));
         }
 
         /// <summary>

@@ -493,7 +493,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         {
                             // h = Math.Tanh(a * s + x[t] * x[t - 1]);   ∂h/∂a = (1 - h·h)·s; ∂h/∂s = (1 - h·h)·a; ∂h/∂x[t] = (1 - h·h)·x[t - 1]; ∂h/∂x[t - 1] = (1 - h·h)·x[t]
                             double v = 1 - h * h;
-                            double tg = tdh * v - dh * (th * h + h * th);
+                            double tg = tdh * v - 2 * dh * h * th;
                             double g = dh * v;
                             hva += tg * s + g * ts;
                             tds += tg * a + g * va;

@@ -96,7 +96,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
                 th = (1 - tanh * tanh) * (ta * h + a * th + tx[t]);
                 h = tanh;
             }
-            return th * h + h * th;
+            return 2 * h * th;
         }
 
         /// <summary>
@@ -143,7 +143,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     th = workspace.Doubles.Pop();
                     h = workspace.Doubles.Pop();
                     double v = 1 - value * value;
-                    double tg2 = tg * v - g * (tvalue * value + value * tvalue);
+                    double tg2 = tg * v - 2 * g * value * tvalue;
                     double g2 = g * v;
                     hva += tg2 * h + g2 * th;
                     tdh = tg2 * a + g2 * va;

@@ -146,7 +146,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
                 th = (1 - tanh * tanh) * (ta * h + a * th + tx[t]);
                 h = tanh;
             }
-            return th * h + h * th;
+            return 2 * h * th;
         }
 
         /// <summary>
@@ -257,7 +257,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         th = workspace.Floats.Pop();
                         h = workspace.Floats.Pop();
                         float v = 1 - value * value;
-                        float tg2 = tg * v - g * (tvalue * value + value * tvalue);
+                        float tg2 = tg * v - 2 * g * value * tvalue;
                         float g2 = g * v;
                         hva += tg2 * h + g2 * th;
                         tdh = tg2 * a + g2 * va;

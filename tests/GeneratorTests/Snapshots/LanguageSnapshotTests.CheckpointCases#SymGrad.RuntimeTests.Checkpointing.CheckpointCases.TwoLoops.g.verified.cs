@@ -265,7 +265,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     tp = workspace.Doubles.Pop();
                     p = workspace.Doubles.Pop();
                     double v2 = 1 - value * value;
-                    double tg2 = tg * v2 - g * (tvalue * value + value * tvalue);
+                    double tg2 = tg * v2 - 2 * g * value * tvalue;
                     double g2 = g * v2;
                     tdp = tg2;
                     dp = g2;

@@ -536,7 +536,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         tp = workspace.Doubles.Pop();
                         p = workspace.Doubles.Pop();
                         double v3 = 1 - value * value;
-                        double tg2 = tg * v3 - g * (tvalue * value + value * tvalue);
+                        double tg2 = tg * v3 - 2 * g * value * tvalue;
                         double g2 = g * v3;
                         tdp = tg2;
                         dp = g2;

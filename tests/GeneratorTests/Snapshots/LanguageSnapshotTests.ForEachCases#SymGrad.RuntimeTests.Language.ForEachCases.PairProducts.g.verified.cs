@@ -209,7 +209,7 @@ namespace SymGrad.RuntimeTests.Language
                             float u2 = ds * a;
                             float u3 = u2 * b;
                             float v = 1 - tanh * tanh;
-                            tdb += (ds * ta * b + u2 * tb) * v - u3 * (ttanh * tanh + tanh * ttanh);
+                            tdb += (ds * ta * b + u2 * tb) * v - 2 * u3 * tanh * ttanh;
                             // var b = w[k];
                             hvw[k] += tdb;
                         }

@@ -169,7 +169,7 @@ namespace SymGrad.RuntimeTests.Language
             {
                 double tv = tx[i];
                 double v = x[i];
-                ts += tv * v + v * tv;
+                ts += 2 * v * tv;
                 s += v * v;
             }
             for (int j = 0; j < n; j++)
@@ -215,7 +215,7 @@ namespace SymGrad.RuntimeTests.Language
                 {
                     double tv = vx[i];
                     double v = x[i];
-                    ts += tv * v + v * tv;
+                    ts += 2 * v * tv;
                     s += v * v;
                 }
                 for (int j = 0; j < n; j++)

@@ -92,7 +92,7 @@ namespace SymGrad.RuntimeTests.Language
             {
                 double tv = tx[i];
                 double v = x[i];
-                ts += tv * v + v * tv;
+                ts += 2 * v * tv;
                 s += v * v;
             }
             double u = s + eps;

@@ -92,7 +92,7 @@ namespace SymGrad.RuntimeTests.Language
             {
                 float tv = tx[i];
                 float v = x[i];
-                ts += tv * v + v * tv;
+                ts += 2 * v * tv;
                 s += v * v;
             }
             float u = s + eps;

@@ -84,7 +84,7 @@ namespace SymGrad.RuntimeTests.Language
                 ty = ty.IsEmpty ? workspace.RentDoubles(y.Length) : ty;
                 for (int i = 0; i < W.Length; i++)
                 {
-                    ty[i] = tW[i] * W[i] + W[i] * tW[i];
+                    ty[i] = 2 * W[i] * tW[i];
                     y[i] = W[i] * W[i];
                 }
                 ty[0] = 2.0 * ty[0];

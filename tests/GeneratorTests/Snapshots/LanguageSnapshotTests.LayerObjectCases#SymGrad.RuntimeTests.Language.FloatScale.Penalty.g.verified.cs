@@ -63,7 +63,7 @@ namespace SymGrad.RuntimeTests.Language
             global::SymGrad.Guard.Covers(W.Length, nameof(W), 3.0, "W[2]");
             global::SymGrad.Guard.CotangentLength<float>(tW, nameof(tW), W, nameof(W));
             tW = global::SymGrad.Workspace.ZerosIfEmpty(tW, W.Length);
-            return tW[0] * W[0] + W[0] * tW[0] + (tW[1] * W[1] + W[1] * tW[1]) + (tW[2] * W[2] + W[2] * tW[2]);
+            return 2 * W[0] * tW[0] + 2 * W[1] * tW[1] + 2 * W[2] * tW[2];
         }
 
         /// <summary>

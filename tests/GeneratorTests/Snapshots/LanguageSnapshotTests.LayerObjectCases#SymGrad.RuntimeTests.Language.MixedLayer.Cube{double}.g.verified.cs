@@ -46,7 +46,7 @@ namespace SymGrad.RuntimeTests.Language
         public double CubeTangent(double x, double tx)
         {
             double u = x * x;
-            return ((tx * x + x * tx) * x + u * tx) * (double)Scale;
+            return (2 * x * tx * x + u * tx) * (double)Scale;
         }
 
         /// <summary>

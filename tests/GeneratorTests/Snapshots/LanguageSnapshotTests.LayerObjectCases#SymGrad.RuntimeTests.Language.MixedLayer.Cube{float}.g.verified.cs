@@ -46,7 +46,7 @@ namespace SymGrad.RuntimeTests.Language
         public float CubeTangent(float x, float tx)
         {
             float u = x * x;
-            return ((tx * x + x * tx) * x + u * tx) * (float)Scale;
+            return (2 * x * tx * x + u * tx) * (float)Scale;
         }
 
         /// <summary>

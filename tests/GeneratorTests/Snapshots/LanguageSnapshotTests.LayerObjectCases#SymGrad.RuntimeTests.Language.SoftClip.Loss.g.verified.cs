@@ -89,7 +89,7 @@ namespace SymGrad.RuntimeTests.Language
                 tsum += tGain * tanh + Gain * (1 - tanh * tanh) * (tv / Temperature);
                 sum += Gain * tanh;
             }
-            return tsum * sum + sum * tsum;
+            return 2 * sum * tsum;
         }
 
         /// <summary>
@@ -134,7 +134,7 @@ namespace SymGrad.RuntimeTests.Language
                 hvGain += tdsum * tanh + dsum * ttanh;
                 double u4 = dsum * Gain;
                 double v2 = 1 - tanh * tanh;
-                double tdv = ((tdsum * Gain + dsum * vGain) * v2 - u4 * (ttanh * tanh + tanh * ttanh)) / Temperature;
+                double tdv = ((tdsum * Gain + dsum * vGain) * v2 - 2 * u4 * tanh * ttanh) / Temperature;
                 // double v = x[i];
                 hvx[i] += tdv;
             }

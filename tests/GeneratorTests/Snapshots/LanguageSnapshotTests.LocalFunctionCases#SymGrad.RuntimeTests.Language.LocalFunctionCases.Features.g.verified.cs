@@ -105,14 +105,11 @@ namespace SymGrad.RuntimeTests.Language
                 double u = x[i] * w;
                 double tanh = global::System.Math.Tanh(u);
                 double u2 = x[i] * w;
-                double v = x[i] * w;
                 double u3 = x[i] + 1.0;
-                double v2 = x[i] + 1.0;
                 double u4 = x[i] * w;
                 double tanh2 = global::System.Math.Tanh(u4);
                 double u5 = x[i] * w;
-                double v3 = x[i] * w;
-                ts += 2.0 * ((1 - tanh * tanh) * (tx[i] * w + x[i] * tw)) + ((tx[i] * w + x[i] * tw) * v + u2 * (tx[i] * w + x[i] * tw)) + (tx[i] * v2 + u3 * tx[i]) - (0.5 * ((1 - tanh2 * tanh2) * (tx[i] * w + x[i] * tw)) + ((tx[i] * w + x[i] * tw) * v3 + u5 * (tx[i] * w + x[i] * tw)));
+                ts += 2.0 * ((1 - tanh * tanh) * (tx[i] * w + x[i] * tw)) + 2 * u2 * (tx[i] * w + x[i] * tw) + 2 * u3 * tx[i] - (0.5 * ((1 - tanh2 * tanh2) * (tx[i] * w + x[i] * tw)) + 2 * u5 * (tx[i] * w + x[i] * tw));
             }
             return ts;
         }
@@ -140,7 +137,7 @@ namespace SymGrad.RuntimeTests.Language
                 double ttanh = (1 - tanh2 * tanh2) * (vx[i] * w + x[i] * vw);
                 double tanh = tanh2;
                 double u2 = 2.0 * ds;
-                double tg = -(u2 * (ttanh * tanh + tanh * ttanh));
+                double tg = -(2 * u2 * tanh * ttanh);
                 double g = u2 * (1 - tanh * tanh);
                 hvx[i] += tg * w + g * vw;
                 hvw += tg * x[i] + g * vx[i];
@@ -158,7 +155,7 @@ namespace SymGrad.RuntimeTests.Language
                 hvx[i] += u5 * vx[i];
                 double g4 = -ds;
                 double u6 = 0.5 * g4;
-                double tg5 = -(u6 * (ttanh * tanh + tanh * ttanh));
+                double tg5 = -(2 * u6 * tanh * ttanh);
                 double g5 = u6 * (1 - tanh * tanh);
                 hvx[i] += tg5 * w + g5 * vw;
                 hvw += tg5 * x[i] + g5 * vx[i];

@@ -62,7 +62,7 @@ namespace SymGrad.RuntimeTests.Language
             double u = 1 - x * x;
             double sqrt = global::System.Math.Sqrt(u);
             double q = dResult / sqrt;
-            hvx -= q * ((vx * x + x * vx) / (2 * sqrt)) / sqrt;
+            hvx -= q * (2 * x * vx / (2 * sqrt)) / sqrt;
         }
 
         /// <summary>

@@ -63,7 +63,7 @@ namespace SymGrad.RuntimeTests.Language
             float sqrt = global::System.MathF.Sqrt(u);
             float v = 3.1415927f * sqrt;
             float q = dResult / v;
-            hvx -= 3.1415927f * q * ((vx * x + x * vx) / (2 * sqrt)) / v;
+            hvx -= 3.1415927f * q * (2 * x * vx / (2 * sqrt)) / v;
         }
 
         /// <summary>

@@ -62,7 +62,7 @@ namespace SymGrad.RuntimeTests.Language
             float u = 1 - x * x;
             float sqrt = global::System.MathF.Sqrt(u);
             float q = dResult / sqrt;
-            hvx += q * ((vx * x + x * vx) / (2 * sqrt)) / sqrt;
+            hvx += q * (2 * x * vx / (2 * sqrt)) / sqrt;
         }
 
         /// <summary>

@@ -63,7 +63,7 @@ namespace SymGrad.RuntimeTests.Language
             double sqrt = global::System.Math.Sqrt(u);
             double v = 3.141592653589793 * sqrt;
             double q = dResult / v;
-            hvx += 3.141592653589793 * q * ((vx * x + x * vx) / (2 * sqrt)) / v;
+            hvx += 3.141592653589793 * q * (2 * x * vx / (2 * sqrt)) / v;
         }
 
         /// <summary>

@@ -61,7 +61,7 @@ namespace SymGrad.RuntimeTests.Language
             // return Math.Atan(x);   ∂result/∂x = 1 / (1 + x·x)
             double v = 1 + x * x;
             double q = dResult / v;
-            hvx += -(q * (vx * x + x * vx) / v);
+            hvx += -(2 * q * x * vx / v);
         }
 
         /// <summary>

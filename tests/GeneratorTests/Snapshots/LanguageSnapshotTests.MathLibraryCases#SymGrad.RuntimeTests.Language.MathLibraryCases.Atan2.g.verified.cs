@@ -63,10 +63,10 @@ namespace SymGrad.RuntimeTests.Language
             // return Math.Atan2(y, x);   ∂result/∂y = x / (x·x + y·y); ∂result/∂x = -(y / (x·x + y·y))
             double v = x * x + y * y;
             double q = x / v;
-            hvy += dResult * ((vx - q * (vx * x + x * vx + (vy * y + y * vy))) / v);
+            hvy += dResult * ((vx - q * (2 * x * vx + 2 * y * vy)) / v);
             double v2 = x * x + y * y;
             double q2 = y / v2;
-            hvx -= dResult * ((vy - q2 * (vx * x + x * vx + (vy * y + y * vy))) / v2);
+            hvx -= dResult * ((vy - q2 * (2 * x * vx + 2 * y * vy)) / v2);
         }
 
         /// <summary>

@@ -63,10 +63,10 @@ namespace SymGrad.RuntimeTests.Language
             // return MathF.Atan2(y, x);   ∂result/∂y = x / (x·x + y·y); ∂result/∂x = -(y / (x·x + y·y))
             float v = x * x + y * y;
             float q = x / v;
-            hvy += dResult * ((vx - q * (vx * x + x * vx + (vy * y + y * vy))) / v);
+            hvy += dResult * ((vx - q * (2 * x * vx + 2 * y * vy)) / v);
             float v2 = x * x + y * y;
             float q2 = y / v2;
-            hvx -= dResult * ((vy - q2 * (vx * x + x * vx + (vy * y + y * vy))) / v2);
+            hvx -= dResult * ((vy - q2 * (2 * x * vx + 2 * y * vy)) / v2);
         }
 
         /// <summary>

@@ -63,10 +63,10 @@ namespace SymGrad.RuntimeTests.Language
             // return double.Atan2Pi(y, x);   ∂result/∂y = x / (3.141592653589793·(x·x + y·y)); ∂result/∂x = -(y / (3.141592653589793·(x·x + y·y)))
             double v = 3.141592653589793 * (x * x + y * y);
             double q = x / v;
-            hvy += dResult * ((vx - 3.141592653589793 * q * (vx * x + x * vx + (vy * y + y * vy))) / v);
+            hvy += dResult * ((vx - 3.141592653589793 * q * (2 * x * vx + 2 * y * vy)) / v);
             double v2 = 3.141592653589793 * (x * x + y * y);
             double q2 = y / v2;
-            hvx -= dResult * ((vy - 3.141592653589793 * q2 * (vx * x + x * vx + (vy * y + y * vy))) / v2);
+            hvx -= dResult * ((vy - 3.141592653589793 * q2 * (2 * x * vx + 2 * y * vy)) / v2);
         }
 
         /// <summary>

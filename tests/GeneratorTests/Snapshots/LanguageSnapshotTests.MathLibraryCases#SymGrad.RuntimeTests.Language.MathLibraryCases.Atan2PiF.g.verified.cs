@@ -63,10 +63,10 @@ namespace SymGrad.RuntimeTests.Language
             // return float.Atan2Pi(y, x);   ∂result/∂y = x / (3.1415927f·(x·x + y·y)); ∂result/∂x = -(y / (3.1415927f·(x·x + y·y)))
             float v = 3.1415927f * (x * x + y * y);
             float q = x / v;
-            hvy += dResult * ((vx - 3.1415927f * q * (vx * x + x * vx + (vy * y + y * vy))) / v);
+            hvy += dResult * ((vx - 3.1415927f * q * (2 * x * vx + 2 * y * vy)) / v);
             float v2 = 3.1415927f * (x * x + y * y);
             float q2 = y / v2;
-            hvx -= dResult * ((vy - 3.1415927f * q2 * (vx * x + x * vx + (vy * y + y * vy))) / v2);
+            hvx -= dResult * ((vy - 3.1415927f * q2 * (2 * x * vx + 2 * y * vy)) / v2);
         }
 
         /// <summary>

@@ -61,7 +61,7 @@ namespace SymGrad.RuntimeTests.Language
             // return double.AtanPi(x);   ∂result/∂x = 1 / (3.141592653589793·(1 + x·x))
             double v = 3.141592653589793 * (1 + x * x);
             double q = dResult / v;
-            hvx += -(3.141592653589793 * q * (vx * x + x * vx) / v);
+            hvx += -(2 * (3.141592653589793 * q) * x * vx / v);
         }
 
         /// <summary>

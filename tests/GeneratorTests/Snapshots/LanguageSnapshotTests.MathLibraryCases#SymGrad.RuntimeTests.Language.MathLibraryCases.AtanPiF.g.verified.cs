@@ -61,7 +61,7 @@ namespace SymGrad.RuntimeTests.Language
             // return float.AtanPi(x);   ∂result/∂x = 1 / (3.1415927f·(1 + x·x))
             float v = 3.1415927f * (1 + x * x);
             float q = dResult / v;
-            hvx += -(3.1415927f * q * (vx * x + x * vx) / v);
+            hvx += -(2 * (3.1415927f * q) * x * vx / v);
         }
 
         /// <summary>

@@ -153,7 +153,7 @@ namespace SymGrad.RuntimeTests.Language
                 double u = c * c + 1;
                 double sqrt = global::System.Math.Sqrt(u);
                 double q = ds * copysign / sqrt;
-                double tdc = (ds * tcopysign - q * ((tc * c + c * tc) / (2 * sqrt))) / sqrt;
+                double tdc = (ds * tcopysign - q * (2 * c * tc / (2 * sqrt))) / sqrt;
                 double tasinh = tc / global::System.Math.Sqrt(c * c + 1);
                 double asinh = global::System.Math.Asinh(c);
                 double tg = ds * tasinh;
@@ -167,7 +167,7 @@ namespace SymGrad.RuntimeTests.Language
                 tdc += ds * tc;
                 double v = 1 + c * c;
                 double q3 = ds / v;
-                tdc += -(q3 * (tc * c + c * tc) / v);
+                tdc += -(2 * q3 * c * tc / v);
                 // double c = Math.Clamp(x[i], lo, hi);   ∂c/∂x[i] = x[i] < lo ? 0 : x[i] > hi ? 0 : 1; ∂c/∂lo = x[i] < lo ? 1 : 0; ∂c/∂hi = x[i] > hi ? 1 : 0
                 if (x[i] >= lo)
                 {

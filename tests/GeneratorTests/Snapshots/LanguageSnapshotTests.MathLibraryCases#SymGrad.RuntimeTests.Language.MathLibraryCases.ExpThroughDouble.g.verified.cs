@@ -77,7 +77,7 @@ namespace SymGrad.RuntimeTests.Language
             double v = 4 + x * x;
             double q = 2.0 / v;
             double u2 = dResult * exp;
-            hvx += dResult * texp * q - u2 * (q * (vx * x + x * vx) / v);
+            hvx += dResult * texp * q - u2 * (2 * q * x * vx / v);
         }
 
         /// <summary>

@@ -69,7 +69,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double LogBaseThroughMinTangent(double c, double x, double b, double tc, double tx, double tb)
         {
-            double tt = tc * c + c * tc;
+            double tt = 2 * c * tc;
             double t = c * c;
             double u = 1.5 + global::System.Math.Min(t, x);
             double log = global::System.Math.Log(b, u);
@@ -86,7 +86,7 @@ namespace SymGrad.RuntimeTests.Language
         {
             double dResult = 1;
             // Forward sweep: recompute what the reverse sweep reads.
-            double tt = vc * c + c * vc;
+            double tt = 2 * c * vc;
             double t = c * c;
             // Reverse sweep: adjoints, last statement first.
             double tdt = 0;

@@ -70,12 +70,11 @@ namespace SymGrad.RuntimeTests.Language
         public static double MagnitudeOfAProductTangent(double a, double b, double c, double ta, double tb, double tc)
         {
             double u = b * a;
-            double v = b * a;
-            double u2 = 1.0 + u * v;
+            double u2 = 1.0 + u * u;
             double sqrt = global::System.Math.Sqrt(u2);
             double u3 = -sqrt;
             double u4 = global::System.Math.Cos(0.5) + c;
-            return global::System.Math.Abs(u3) > global::System.Math.Abs(u4) || global::System.Math.Abs(u3) == global::System.Math.Abs(u4) && u3 >= 0 ? -(((tb * a + b * ta) * v + u * (tb * a + b * ta)) / (2 * sqrt)) : tc;
+            return global::System.Math.Abs(u3) > global::System.Math.Abs(u4) || global::System.Math.Abs(u3) == global::System.Math.Abs(u4) && u3 >= 0 ? -(2 * u * (tb * a + b * ta) / (2 * sqrt)) : tc;
         }
 
         /// <summary>
@@ -92,14 +91,13 @@ namespace SymGrad.RuntimeTests.Language
             if (global::System.Math.Abs(-global::System.Math.Sqrt(1.0 + b * a * b * a)) > global::System.Math.Abs(global::System.Math.Cos(0.5) + c) || global::System.Math.Abs(-global::System.Math.Sqrt(1.0 + b * a * b * a)) == global::System.Math.Abs(global::System.Math.Cos(0.5) + c) && -global::System.Math.Sqrt(1.0 + b * a * b * a) >= 0)
             {
                 double u = b * a;
-                double v = b * a;
-                double u2 = 1.0 + u * v;
+                double u2 = 1.0 + u * u;
                 double sqrt2 = global::System.Math.Sqrt(u2);
-                double tsqrt = ((vb * a + b * va) * v + u * (vb * a + b * va)) / (2 * sqrt2);
+                double tsqrt = 2 * u * (vb * a + b * va) / (2 * sqrt2);
                 double sqrt = sqrt2;
-                double v2 = 2 * sqrt;
-                double q = dResult / v2;
-                double tg = 2 * q * tsqrt / v2;
+                double v = 2 * sqrt;
+                double q = dResult / v;
+                double tg = 2 * q * tsqrt / v;
                 double g = -q;
                 double u3 = g * b;
                 double tg2 = (tg * b + g * vb) * a + u3 * va;

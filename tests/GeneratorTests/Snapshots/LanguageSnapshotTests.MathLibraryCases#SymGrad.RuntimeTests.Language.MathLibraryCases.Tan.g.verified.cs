@@ -65,7 +65,7 @@ namespace SymGrad.RuntimeTests.Language
             double tan = global::System.Math.Tan(x);
             double tvalue = (1 + tan * tan) * vx;
             double value = tan;
-            hvx += dResult * (tvalue * value + value * tvalue);
+            hvx += 2 * dResult * value * tvalue;
         }
 
         /// <summary>

@@ -65,7 +65,7 @@ namespace SymGrad.RuntimeTests.Language
             float tan = global::System.MathF.Tan(x);
             float tvalue = (1 + tan * tan) * vx;
             float value = tan;
-            hvx += dResult * (tvalue * value + value * tvalue);
+            hvx += 2 * dResult * value * tvalue;
         }
 
         /// <summary>

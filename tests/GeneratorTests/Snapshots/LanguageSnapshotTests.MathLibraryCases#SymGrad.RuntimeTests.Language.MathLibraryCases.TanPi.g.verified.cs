@@ -66,7 +66,7 @@ namespace SymGrad.RuntimeTests.Language
             double tvalue = 3.141592653589793 * (1 + tanpi * tanpi) * vx;
             double value = tanpi;
             double u = 3.141592653589793 * dResult;
-            hvx += u * (tvalue * value + value * tvalue);
+            hvx += 2 * u * value * tvalue;
         }
 
         /// <summary>

@@ -66,7 +66,7 @@ namespace SymGrad.RuntimeTests.Language
             float tvalue = 3.1415927f * (1 + tanpi * tanpi) * vx;
             float value = tanpi;
             float u = 3.1415927f * dResult;
-            hvx += u * (tvalue * value + value * tvalue);
+            hvx += 2 * u * value * tvalue;
         }
 
         /// <summary>

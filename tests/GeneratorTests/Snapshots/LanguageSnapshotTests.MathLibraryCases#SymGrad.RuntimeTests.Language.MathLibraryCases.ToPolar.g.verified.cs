@@ -138,7 +138,7 @@ namespace SymGrad.RuntimeTests.Language
             {
                 double u = x[i] * x[i] + y[i] * y[i];
                 double sqrt = global::System.Math.Sqrt(u);
-                tr[i] = (tx[i] * x[i] + x[i] * tx[i] + (ty[i] * y[i] + y[i] * ty[i])) / (2 * sqrt);
+                tr[i] = (2 * x[i] * tx[i] + 2 * y[i] * ty[i]) / (2 * sqrt);
                 r[i] = sqrt;
                 ttheta[i] = x[i] / (x[i] * x[i] + y[i] * y[i]) * ty[i] - y[i] / (x[i] * x[i] + y[i] * y[i]) * tx[i];
                 theta[i] = global::System.Math.Atan2(y[i], x[i]);

@@ -91,7 +91,7 @@ namespace SymGrad.RuntimeTests.Language
                 ts += global::SymGrad.RuntimeTests.Language.NestedCases.CubedTangent(w[i], a, tw[i], ta);
                 s += cubed;
             }
-            return ts * s + s * ts;
+            return 2 * s * ts;
         }
 
         /// <summary>

@@ -50,7 +50,7 @@ namespace SymGrad.RuntimeTests.Language
         public static double FTangent(double x, double y, double tx, double ty)
         {
             double u = x * x;
-            return (tx * x + x * tx) * y + u * ty + global::System.Math.Cos(y) * ty;
+            return 2 * x * tx * y + u * ty + global::System.Math.Cos(y) * ty;
         }
 
         /// <summary>

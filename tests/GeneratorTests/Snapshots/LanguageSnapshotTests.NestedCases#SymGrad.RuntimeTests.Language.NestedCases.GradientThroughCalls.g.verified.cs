@@ -97,7 +97,7 @@ namespace SymGrad.RuntimeTests.Language
             double layered = global::SymGrad.RuntimeTests.Language.NestedCases.Layered(a, b);
             double tv = global::SymGrad.RuntimeTests.Language.NestedCases.LayeredTangent(a, b, ta, tb);
             double v = layered;
-            return tv * ga + v * tga + (tgb * gb + gb * tgb);
+            return tv * ga + v * tga + 2 * gb * tgb;
         }
 
         /// <summary>

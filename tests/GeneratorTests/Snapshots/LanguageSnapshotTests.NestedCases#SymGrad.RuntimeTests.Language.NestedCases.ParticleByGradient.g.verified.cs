@@ -164,7 +164,7 @@ namespace SymGrad.RuntimeTests.Language
                 tx2 += 0.1 * tv2;
                 x2 += 0.1 * v2;
             }
-            return tx1 * x1 + x1 * tx1;
+            return 2 * x1 * tx1;
         }
 
         /// <summary>

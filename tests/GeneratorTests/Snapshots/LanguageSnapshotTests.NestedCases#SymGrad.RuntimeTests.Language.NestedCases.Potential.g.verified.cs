@@ -92,7 +92,7 @@ namespace SymGrad.RuntimeTests.Language
             double u2 = b1 * b1 + b2 * b2;
             double sqrt2 = global::System.Math.Sqrt(u2);
             double q2 = 1.0 / sqrt2;
-            return -(q * ((ta1 * a1 + a1 * ta1 + (ta2 * a2 + a2 * ta2)) / (2 * sqrt)) / sqrt) - q2 * ((tb1 * b1 + b1 * tb1 + (tb2 * b2 + b2 * tb2)) / (2 * sqrt2)) / sqrt2;
+            return -(q * ((2 * a1 * ta1 + 2 * a2 * ta2) / (2 * sqrt)) / sqrt) - q2 * ((2 * b1 * tb1 + 2 * b2 * tb2) / (2 * sqrt2)) / sqrt2;
         }
 
         /// <summary>
@@ -117,13 +117,13 @@ namespace SymGrad.RuntimeTests.Language
             // return (1 / Math.Sqrt((a1 * a1) + (a2 * a2))) + (1 / Math.Sqrt((b1 * b1) + (b2 * b2)));
             double u = a1 * a1 + a2 * a2;
             double sqrt3 = global::System.Math.Sqrt(u);
-            double tsqrt = (ta1 * a1 + a1 * ta1 + (ta2 * a2 + a2 * ta2)) / (2 * sqrt3);
+            double tsqrt = (2 * a1 * ta1 + 2 * a2 * ta2) / (2 * sqrt3);
             double sqrt = sqrt3;
             double v = sqrt * sqrt;
             double q = dResult / v;
             double v2 = 2 * sqrt;
             double q2 = q / v2;
-            double tg = -((-(q * (tsqrt * sqrt + sqrt * tsqrt) / v) - 2 * q2 * tsqrt) / v2);
+            double tg = -((-(2 * q * sqrt * tsqrt / v) - 2 * q2 * tsqrt) / v2);
             double g = -q2;
             double u2 = 2 * g;
             double tda1 = 2 * tg * a1 + u2 * ta1;
@@ -131,13 +131,13 @@ namespace SymGrad.RuntimeTests.Language
             double tda2 = 2 * tg * a2 + u3 * ta2;
             double u4 = b1 * b1 + b2 * b2;
             double sqrt4 = global::System.Math.Sqrt(u4);
-            double tsqrt2 = (tb1 * b1 + b1 * tb1 + (tb2 * b2 + b2 * tb2)) / (2 * sqrt4);
+            double tsqrt2 = (2 * b1 * tb1 + 2 * b2 * tb2) / (2 * sqrt4);
             double sqrt2 = sqrt4;
             double v3 = sqrt2 * sqrt2;
             double q3 = dResult / v3;
             double v4 = 2 * sqrt2;
             double q4 = q3 / v4;
-            double tg2 = -((-(q3 * (tsqrt2 * sqrt2 + sqrt2 * tsqrt2) / v3) - 2 * q4 * tsqrt2) / v4);
+            double tg2 = -((-(2 * q3 * sqrt2 * tsqrt2 / v3) - 2 * q4 * tsqrt2) / v4);
             double g2 = -q4;
             double u5 = 2 * g2;
             double tdb1 = 2 * tg2 * b1 + u5 * tb1;

@@ -57,7 +57,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double SaddleTangent(double x1, double x2, double y1, double y2, double tx1, double tx2, double ty1, double ty2)
         {
-            return tx1 * x1 + x1 * tx1 + (ty1 * y1 + y1 * ty1) - (tx2 * x2 + x2 * tx2 + (ty2 * y2 + y2 * ty2)) + (tx1 * y2 + x1 * ty2);
+            return 2 * x1 * tx1 + 2 * y1 * ty1 - (2 * x2 * tx2 + 2 * y2 * ty2) + (tx1 * y2 + x1 * ty2);
         }
 
         /// <summary>

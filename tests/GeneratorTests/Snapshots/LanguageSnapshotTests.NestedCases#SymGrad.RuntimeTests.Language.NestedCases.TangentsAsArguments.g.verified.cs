@@ -208,7 +208,7 @@ namespace SymGrad.RuntimeTests.Language
             double unwanted12 = 0;
             double unwanted13 = 0;
             double unwanted14 = 0;
-            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, b, 1, 0, -(dResult * (ttanh * tanh + tanh * ttanh)), ref tdFTangentX2, ref tdFTangentY2, ref unwanted13, ref unwanted14);
+            global::SymGrad.RuntimeTests.Language.NestedCases.FTangentBackward(a, b, 1, 0, -(2 * dResult * tanh * ttanh), ref tdFTangentX2, ref tdFTangentY2, ref unwanted13, ref unwanted14);
             global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangentBackward(a, b, 1, 0, va, vb, 0, 0, dResult * (1 - tanh * tanh), ref tdFTangentX2, ref tdFTangentY2, ref unwanted13, ref unwanted14, ref unwanted9, ref unwanted10, ref unwanted11, ref unwanted12);
             hva += tdFTangentX2;
             hvb += tdFTangentY2;

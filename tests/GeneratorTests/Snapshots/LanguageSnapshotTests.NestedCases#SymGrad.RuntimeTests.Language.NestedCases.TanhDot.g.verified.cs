@@ -143,7 +143,7 @@ namespace SymGrad.RuntimeTests.Language
                 hvu[i] += tds * tanh + ds * ttanh;
                 double u2 = ds * u[i];
                 double v = 1 - tanh * tanh;
-                hvw[i] += (tds * u[i] + ds * vu[i]) * v - u2 * (ttanh * tanh + tanh * ttanh);
+                hvw[i] += (tds * u[i] + ds * vu[i]) * v - 2 * u2 * tanh * ttanh;
             }
         }
 

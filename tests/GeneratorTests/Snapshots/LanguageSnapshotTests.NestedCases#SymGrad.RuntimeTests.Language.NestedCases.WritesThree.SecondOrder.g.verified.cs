@@ -50,7 +50,7 @@ namespace SymGrad.RuntimeTests.Language
                 double tanh = tanh5;
                 double u = dyWork[2] * yWork[2];
                 double v = 1 - tanh * tanh;
-                tda += (tdyWork[2] * yWork[2] + dyWork[2] * tyWork[2]) * v - u * (ttanh * tanh + tanh * ttanh);
+                tda += (tdyWork[2] * yWork[2] + dyWork[2] * tyWork[2]) * v - 2 * u * tanh * ttanh;
                 da += u * v;
                 tdyWork[2] = 0;
                 dyWork[2] = 0;
@@ -60,7 +60,7 @@ namespace SymGrad.RuntimeTests.Language
                 double tanh2 = tanh6;
                 double u2 = dyWork[1] * b;
                 double v2 = 1 - tanh2 * tanh2;
-                tda += (tdyWork[1] * b + dyWork[1] * tb) * v2 - u2 * (ttanh2 * tanh2 + tanh2 * ttanh2);
+                tda += (tdyWork[1] * b + dyWork[1] * tb) * v2 - 2 * u2 * tanh2 * ttanh2;
                 da += u2 * v2;
                 tdb += tdyWork[1] * tanh2 + dyWork[1] * ttanh2;
                 db += dyWork[1] * tanh2;

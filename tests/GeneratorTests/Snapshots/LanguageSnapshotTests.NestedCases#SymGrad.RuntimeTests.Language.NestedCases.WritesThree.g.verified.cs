@@ -153,7 +153,7 @@ namespace SymGrad.RuntimeTests.Language
                 double tanh = tanh5;
                 double u = dyWork[2] * yWork[2];
                 double v = 1 - tanh * tanh;
-                hva += dyWork[2] * tyWork[2] * v - u * (ttanh * tanh + tanh * ttanh);
+                hva += dyWork[2] * tyWork[2] * v - 2 * u * tanh * ttanh;
                 dyWork[2] = 0;
                 // y[1] = Math.Tanh(a) * b;   ∂y[1]/∂a = b·(1 - Tanh(a)·Tanh(a)); ∂y[1]/∂b = Tanh(a)
                 double tanh6 = global::System.Math.Tanh(a);
@@ -161,7 +161,7 @@ namespace SymGrad.RuntimeTests.Language
                 double tanh2 = tanh6;
                 double u2 = dyWork[1] * b;
                 double v2 = 1 - tanh2 * tanh2;
-                hva += dyWork[1] * vb * v2 - u2 * (ttanh2 * tanh2 + tanh2 * ttanh2);
+                hva += dyWork[1] * vb * v2 - 2 * u2 * tanh2 * ttanh2;
                 hvb += dyWork[1] * ttanh2;
                 dyWork[1] = 0;
                 // y[0] = a * b;   ∂y[0]/∂a = b; ∂y[0]/∂b = a

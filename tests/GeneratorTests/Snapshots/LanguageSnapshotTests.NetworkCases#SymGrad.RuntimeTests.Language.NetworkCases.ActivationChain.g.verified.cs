@@ -422,11 +422,11 @@ namespace SymGrad.RuntimeTests.Language
                 for (int i = 0; i < m.Length; i++)
                 {
                     double u = m[i] * m[i];
-                    ts += (tm[i] * m[i] + m[i] * tm[i]) * e[i] + u * te[i];
+                    ts += 2 * m[i] * tm[i] * e[i] + u * te[i];
                     s += u * e[i];
                 }
                 double u2 = a * a;
-                return global::SymGrad.Nn.MseLossTangent(r, target, tr, default) + ((ta * a + a * ta) * s + u2 * ts);
+                return global::SymGrad.Nn.MseLossTangent(r, target, tr, default) + (2 * a * ta * s + u2 * ts);
             }
             finally
             {
@@ -484,7 +484,7 @@ namespace SymGrad.RuntimeTests.Language
                 for (int i = 0; i < m.Length; i++)
                 {
                     double u = m[i] * m[i];
-                    ts += (tm[i] * m[i] + m[i] * tm[i]) * e[i] + u * te[i];
+                    ts += 2 * m[i] * tm[i] * e[i] + u * te[i];
                     s += u * e[i];
                 }
                 // Reverse sweep: adjoints, last statement first.

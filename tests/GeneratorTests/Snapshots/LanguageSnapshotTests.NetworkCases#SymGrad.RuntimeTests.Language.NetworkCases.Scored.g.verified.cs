@@ -141,7 +141,7 @@ namespace SymGrad.RuntimeTests.Language
                     ts += ty[i] * x[i] + y[i] * tx[i];
                     s += y[i] * x[i];
                 }
-                return ts * s + s * ts;
+                return 2 * s * ts;
             }
             finally
             {

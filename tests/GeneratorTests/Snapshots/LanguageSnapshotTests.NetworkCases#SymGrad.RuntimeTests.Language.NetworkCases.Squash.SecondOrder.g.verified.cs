@@ -46,7 +46,7 @@ namespace SymGrad.RuntimeTests.Language
             {
                 // y[i] = Math.Tanh((w[i] * x[i]) + (b * x[i] * x[i]));   ∂y[i]/∂w[i] = (1 - y[i]·y[i])·x[i]; ∂y[i]/∂x[i] = (1 - y[i]·y[i])·w[i] + (1 - y[i]·y[i])·x[i]·b + (1 - y[i]·y[i])·(b·x[i]); ∂y[i]/∂b = (1 - y[i]·y[i])·x[i]·x[i]
                 double v = 1 - y[i] * y[i];
-                double tg = tdy[i] * v - dy[i] * (ty[i] * y[i] + y[i] * ty[i]);
+                double tg = tdy[i] * v - 2 * dy[i] * y[i] * ty[i];
                 double g = dy[i] * v;
                 tdw[i] += tg * x[i] + g * tx[i];
                 dw[i] += g * x[i];

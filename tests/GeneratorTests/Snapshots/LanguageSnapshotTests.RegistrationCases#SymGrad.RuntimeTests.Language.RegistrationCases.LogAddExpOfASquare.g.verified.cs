@@ -60,7 +60,7 @@ namespace SymGrad.RuntimeTests.Language
             double dLogAddExpA = 0;
             double dLogAddExpB = 0;
             global::SymGrad.RuntimeTests.Language.SmoothDerivatives.LogAddExpBackward(u, y, 3, 1, ref dLogAddExpA, ref dLogAddExpB);
-            return (dLogAddExpA * (tx * x + x * tx) + dLogAddExpB * ty) * x + logAddExp * tx;
+            return (2 * dLogAddExpA * x * tx + dLogAddExpB * ty) * x + logAddExp * tx;
         }
 
         /// <summary>

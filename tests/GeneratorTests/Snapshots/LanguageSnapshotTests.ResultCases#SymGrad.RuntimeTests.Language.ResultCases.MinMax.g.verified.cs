@@ -146,7 +146,7 @@ namespace SymGrad.RuntimeTests.Language
                 lo = global::System.MathF.Min(lo, x[i]);
                 thi = hi >= x[i] ? thi : tx[i];
                 hi = global::System.MathF.Max(hi, x[i]);
-                ty[i] = tx[i] * x[i] + x[i] * tx[i];
+                ty[i] = 2 * x[i] * tx[i];
                 y[i] = x[i] * x[i];
             }
             float tItem1 = tlo;

@@ -52,7 +52,7 @@ namespace SymGrad.RuntimeTests.Language
         {
             double u = x * x + y * y;
             double sqrt = global::System.Math.Sqrt(u);
-            double tR = (tx * x + x * tx + (ty * y + y * ty)) / (2 * sqrt);
+            double tR = (2 * x * tx + 2 * y * ty) / (2 * sqrt);
             double tTheta = x / (x * x + y * y) * ty - y / (x * x + y * y) * tx;
             return (tR, tTheta);
         }

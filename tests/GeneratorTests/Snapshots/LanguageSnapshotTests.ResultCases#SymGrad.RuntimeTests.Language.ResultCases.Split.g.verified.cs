@@ -59,7 +59,7 @@ namespace SymGrad.RuntimeTests.Language
         public static void SplitTangent(double a, out double lo, out float hi, double ta, out double tlo, out float thi)
         {
             thi = 0;
-            tlo = ta * a + a * ta;
+            tlo = 2 * a * ta;
             lo = a * a;
             if (a > 3.0)
             {

@@ -113,13 +113,12 @@ namespace SymGrad.RuntimeTests.Language
                 double tv = tx[j];
                 double v = x[j];
                 double u = v - mean;
-                double v3 = v - mean;
-                tvariance += (tv - tmean) * v3 + u * (tv - tmean);
-                variance += u * v3;
+                tvariance += 2 * u * (tv - tmean);
+                variance += u * u;
             }
-            double v4 = (double)x.Length;
-            tvariance = tvariance / v4;
-            variance = variance / v4;
+            double v3 = (double)x.Length;
+            tvariance = tvariance / v3;
+            variance = variance / v3;
             return tmean;
         }
 

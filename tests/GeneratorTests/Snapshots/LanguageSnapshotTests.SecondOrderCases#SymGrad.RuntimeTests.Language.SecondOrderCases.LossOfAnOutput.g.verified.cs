@@ -174,7 +174,7 @@ namespace SymGrad.RuntimeTests.Language
                 {
                     // y[i] = Math.Tanh(a * x[i]);   ∂y[i]/∂a = (1 - y[i]·y[i])·x[i]; ∂y[i]/∂x[i] = (1 - y[i]·y[i])·a
                     double v2 = 1 - y[i] * y[i];
-                    double tg = tdyWork[i] * v2 - dyWork[i] * (ty[i] * y[i] + y[i] * ty[i]);
+                    double tg = tdyWork[i] * v2 - 2 * dyWork[i] * y[i] * ty[i];
                     double g = dyWork[i] * v2;
                     hva += tg * x[i] + g * vx[i];
                     hvx[i] += tg * a + g * va;

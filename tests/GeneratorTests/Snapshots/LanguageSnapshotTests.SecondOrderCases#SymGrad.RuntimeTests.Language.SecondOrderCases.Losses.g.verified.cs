@@ -111,7 +111,7 @@ namespace SymGrad.RuntimeTests.Language
             double mse = mseLoss;
             double sumOfSquares = global::SymGrad.Nn.SumOfSquares(logits);
             double u = lambda * lambda;
-            return tce * mse + ce * tmse + ((tlambda * lambda + lambda * tlambda) * sumOfSquares + u * global::SymGrad.Nn.SumOfSquaresTangent(logits, tlogits)) + global::System.Math.Cos(mse) * tmse;
+            return tce * mse + ce * tmse + (2 * lambda * tlambda * sumOfSquares + u * global::SymGrad.Nn.SumOfSquaresTangent(logits, tlogits)) + global::System.Math.Cos(mse) * tmse;
         }
 
         /// <summary>

@@ -137,9 +137,8 @@ namespace SymGrad.RuntimeTests.Language
                 for (int i = 0; i < x.Length; i++)
                 {
                     double u2 = y[i] - 1.0;
-                    double v = y[i] - 1.0;
-                    double u3 = u2 * v;
-                    ts += (ty[i] * v + u2 * ty[i]) * y[i] + u3 * ty[i] + (tx[i] * y[i] + x[i] * ty[i]);
+                    double u3 = u2 * u2;
+                    ts += 2 * u2 * ty[i] * y[i] + u3 * ty[i] + (tx[i] * y[i] + x[i] * ty[i]);
                     s += u3 * y[i] + x[i] * y[i];
                 }
                 return ts * w + s * tw;
@@ -176,9 +175,8 @@ namespace SymGrad.RuntimeTests.Language
                 for (int i = 0; i < x.Length; i++)
                 {
                     double u = y[i] - 1.0;
-                    double v = y[i] - 1.0;
-                    double u2 = u * v;
-                    ts += (ty[i] * v + u * ty[i]) * y[i] + u2 * ty[i] + (vx[i] * y[i] + x[i] * ty[i]);
+                    double u2 = u * u;
+                    ts += 2 * u * ty[i] * y[i] + u2 * ty[i] + (vx[i] * y[i] + x[i] * ty[i]);
                 }
                 // Reverse sweep: adjoints, last statement first.
                 // return s * w;   ∂result/∂s = w; ∂result/∂w = s
@@ -189,14 +187,14 @@ namespace SymGrad.RuntimeTests.Language
                 {
                     // s += ((y[i] - 1) * (y[i] - 1) * y[i]) + (x[i] * y[i]);   ∂s/∂y[i] = 2·(y[i]·(y[i] - 1.0)) + (y[i] - 1.0)·(y[i] - 1.0) + x[i]; ∂s/∂x[i] = y[i]
                     double u3 = 2 * (ds * y[i]);
+                    double v = y[i] - 1.0;
+                    tdyWork[i] += 2 * (tds * y[i] + ds * ty[i]) * v + u3 * ty[i];
+                    dyWork[i] += u3 * v;
                     double v2 = y[i] - 1.0;
-                    tdyWork[i] += 2 * (tds * y[i] + ds * ty[i]) * v2 + u3 * ty[i];
-                    dyWork[i] += u3 * v2;
+                    double u4 = ds * v2;
                     double v3 = y[i] - 1.0;
-                    double u4 = ds * v3;
-                    double v4 = y[i] - 1.0;
-                    tdyWork[i] += (tds * v3 + ds * ty[i]) * v4 + u4 * ty[i];
-                    dyWork[i] += u4 * v4;
+                    tdyWork[i] += (tds * v2 + ds * ty[i]) * v3 + u4 * ty[i];
+                    dyWork[i] += u4 * v3;
                     hvx[i] += tds * y[i] + ds * ty[i];
                     tdyWork[i] += tds * x[i] + ds * vx[i];
                     dyWork[i] += ds * x[i];
@@ -204,9 +202,9 @@ namespace SymGrad.RuntimeTests.Language
                 for (int i = 0; i < x.Length; i++)
                 {
                     // y[i] = Math.Tanh((w * x[i]) + b);   ∂y[i]/∂w = (1 - y[i]·y[i])·x[i]; ∂y[i]/∂x[i] = (1 - y[i]·y[i])·w; ∂y[i]/∂b = 1 - y[i]·y[i]
-                    double v5 = 1 - y[i] * y[i];
-                    double tg = tdyWork[i] * v5 - dyWork[i] * (ty[i] * y[i] + y[i] * ty[i]);
-                    double g = dyWork[i] * v5;
+                    double v4 = 1 - y[i] * y[i];
+                    double tg = tdyWork[i] * v4 - 2 * dyWork[i] * y[i] * ty[i];
+                    double g = dyWork[i] * v4;
                     hvw += tg * x[i] + g * vx[i];
                     hvx[i] += tg * w + g * vw;
                     hvb += tg;

@@ -92,7 +92,7 @@ namespace SymGrad.RuntimeTests.Language
                 ts += global::SymGrad.RuntimeTests.Language.SmoothDerivatives.SoftplusTangent(u, tscale * v + scale * tv) * v + softplus * tv;
                 s += softplus * v;
             }
-            return ts * s + s * ts;
+            return 2 * s * ts;
         }
 
         /// <summary>

@@ -123,7 +123,7 @@ namespace SymGrad.RuntimeTests.Language
             e_Y += (double)s.Weight;
             double u = e_X * e_X + e_Y * e_Y + e_Z * e_Z;
             double sqrt = global::System.Math.Sqrt(u);
-            return (te_X * e_X + e_X * te_X + (te_Y * e_Y + e_Y * te_Y) + (te_Z * e_Z + e_Z * te_Z)) / (2 * sqrt);
+            return (2 * e_X * te_X + 2 * e_Y * te_Y + 2 * e_Z * te_Z) / (2 * sqrt);
         }
 
         /// <summary>
@@ -161,7 +161,7 @@ namespace SymGrad.RuntimeTests.Language
                 // return Math.Sqrt((e.X * e.X) + (e.Y * e.Y) + (e.Z * e.Z));   ∂result/∂e_X = 2·(e_X / (2·value)); ∂result/∂e_Y = 2·(e_Y / (2·value)); ∂result/∂e_Z = 2·(e_Z / (2·value))
                 double u = e_X * e_X + e_Y * e_Y + e_Z * e_Z;
                 double sqrt = global::System.Math.Sqrt(u);
-                double tvalue = (te_X * e_X + e_X * te_X + (te_Y * e_Y + e_Y * te_Y) + (te_Z * e_Z + e_Z * te_Z)) / (2 * sqrt);
+                double tvalue = (2 * e_X * te_X + 2 * e_Y * te_Y + 2 * e_Z * te_Z) / (2 * sqrt);
                 double value = sqrt;
                 double v = 2 * value;
                 double q = dResult / v;

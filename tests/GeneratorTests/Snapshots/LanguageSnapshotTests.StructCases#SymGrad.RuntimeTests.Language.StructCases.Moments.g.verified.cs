@@ -122,7 +122,7 @@ namespace SymGrad.RuntimeTests.Language
             {
                 tacc_X += tx[i];
                 acc_X += x[i];
-                tacc_Y += tx[i] * x[i] + x[i] * tx[i];
+                tacc_Y += 2 * x[i] * tx[i];
                 acc_Y += x[i] * x[i];
                 double tacc_X_value = tacc_X;
                 double acc_X_value = acc_X;
@@ -167,7 +167,7 @@ namespace SymGrad.RuntimeTests.Language
                 {
                     tacc_X += vx[i];
                     acc_X += x[i];
-                    tacc_Y += vx[i] * x[i] + x[i] * vx[i];
+                    tacc_Y += 2 * x[i] * vx[i];
                     acc_Y += x[i] * x[i];
                     double tacc_X_value = tacc_X;
                     double acc_X_value = acc_X;

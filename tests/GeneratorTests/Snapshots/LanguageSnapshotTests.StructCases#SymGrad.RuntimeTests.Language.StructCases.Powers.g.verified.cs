@@ -93,7 +93,7 @@ namespace SymGrad.RuntimeTests.Language
             {
                 double v = (double)(i + 1);
                 double u = k * (double)i;
-                ty[i] = (ts * s + s * ts) * v + (tk * (double)i * points[0].X + u * tpoints[0].X);
+                ty[i] = 2 * s * ts * v + (tk * (double)i * points[0].X + u * tpoints[0].X);
                 y[i] = s * s * v + u * points[0].X;
             }
         }

@@ -107,7 +107,7 @@ namespace SymGrad.RuntimeTests.Language
                 double p_Z = points[i].Z;
                 double u = p_X * p_X + p_Y * p_Y + p_Z * p_Z;
                 double sqrt = global::System.Math.Sqrt(u);
-                ts += (tp_X * p_X + p_X * tp_X + (tp_Y * p_Y + p_Y * tp_Y) + (tp_Z * p_Z + p_Z * tp_Z)) / (2 * sqrt);
+                ts += (2 * p_X * tp_X + 2 * p_Y * tp_Y + 2 * p_Z * tp_Z) / (2 * sqrt);
             }
             double tfirst_X = tpoints[0].X;
             double first_X = points[0].X;
@@ -152,7 +152,7 @@ namespace SymGrad.RuntimeTests.Language
                 // s += Math.Sqrt((p.X * p.X) + (p.Y * p.Y) + (p.Z * p.Z));   ∂s/∂p_X = 2·(p_X / (2·Sqrt(p_X·p_X + p_Y·p_Y + p_Z·p_Z))); ∂s/∂p_Y = 2·(p_Y / (2·Sqrt(p_X·p_X + p_Y·p_Y + p_Z·p_Z))); ∂s/∂p_Z = 2·(p_Z / (2·Sqrt(p_X·p_X + p_Y·p_Y + p_Z·p_Z)))
                 double u = p_X * p_X + p_Y * p_Y + p_Z * p_Z;
                 double sqrt2 = global::System.Math.Sqrt(u);
-                double tsqrt = (tp_X * p_X + p_X * tp_X + (tp_Y * p_Y + p_Y * tp_Y) + (tp_Z * p_Z + p_Z * tp_Z)) / (2 * sqrt2);
+                double tsqrt = (2 * p_X * tp_X + 2 * p_Y * tp_Y + 2 * p_Z * tp_Z) / (2 * sqrt2);
                 double sqrt = sqrt2;
                 double v = 2 * sqrt;
                 double q = ds / v;

@@ -112,7 +112,7 @@ namespace SymGrad.RuntimeTests.Language
             }
             else if ((act == global::SymGrad.RuntimeTests.Language.Activation.Square || act == global::SymGrad.RuntimeTests.Language.Activation.Identity) && x > 3.0)
             {
-                ty = tx * x + x * tx;
+                ty = 2 * x * tx;
             }
             else
             {
@@ -146,7 +146,7 @@ namespace SymGrad.RuntimeTests.Language
             }
             else if ((act == global::SymGrad.RuntimeTests.Language.Activation.Square || act == global::SymGrad.RuntimeTests.Language.Activation.Identity) && x > 3.0)
             {
-                ty = vx * x + x * vx;
+                ty = 2 * x * vx;
                 y = x * x;
             }
             else
@@ -169,7 +169,7 @@ namespace SymGrad.RuntimeTests.Language
             {
                 // switch (act) case Activation.Tanh:
                 // y = Math.Tanh(x);   ∂y/∂x = 1 - y·y
-                hvx += -(dy * (ty * y + y * ty));
+                hvx += -(2 * dy * y * ty);
             }
             else if ((act == global::SymGrad.RuntimeTests.Language.Activation.Square || act == global::SymGrad.RuntimeTests.Language.Activation.Identity) && x > 3.0)
             {

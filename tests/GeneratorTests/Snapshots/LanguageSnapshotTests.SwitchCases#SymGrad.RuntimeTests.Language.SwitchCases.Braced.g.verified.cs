@@ -71,7 +71,7 @@ namespace SymGrad.RuntimeTests.Language
             double ts = tx;
             if (n == 0)
             {
-                double tt = tx * x + x * tx;
+                double tt = 2 * x * tx;
                 ts += tt;
             }
             else

@@ -165,7 +165,7 @@ namespace SymGrad.RuntimeTests.Language
                 }
                 else if (i % 3 == 1 && i < limit)
                 {
-                    ts += tx[i] * x[i] + x[i] * tx[i];
+                    ts += 2 * x[i] * tx[i];
                     s += x[i] * x[i];
                     ts = 0.5 * ts;
                     s = s * 0.5;
@@ -223,7 +223,7 @@ namespace SymGrad.RuntimeTests.Language
                     {
                         workspace.Doubles.Push(s);
                         workspace.Doubles.Push(ts);
-                        ts += vx[i] * x[i] + x[i] * vx[i];
+                        ts += 2 * x[i] * vx[i];
                         s += x[i] * x[i];
                         ts = 0.5 * ts;
                         s = s * 0.5;

@@ -105,7 +105,7 @@ namespace SymGrad.RuntimeTests.Language
                 }
             }
             while (!broke && (n < 6 && v > 0.1));
-            return tv * v + v * tv;
+            return 2 * v * tv;
         }
 
         /// <summary>

@@ -142,7 +142,7 @@ namespace SymGrad.RuntimeTests.Language
                     hva += (tg2 - q2 * tx) / x;
                     double v = x * x;
                     double q3 = g2 * a / v;
-                    tdx -= (tg2 * a + g2 * va - q3 * (tx * x + x * tx)) / v;
+                    tdx -= (tg2 * a + g2 * va - 2 * q3 * x * tx) / v;
                     dx -= q3;
                 }
                 // double x = a;

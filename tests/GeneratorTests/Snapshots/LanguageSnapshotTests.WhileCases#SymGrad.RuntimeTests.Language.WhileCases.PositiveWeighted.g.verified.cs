@@ -147,7 +147,7 @@ namespace SymGrad.RuntimeTests.Language
                 else
                 {
                     double u = v * v;
-                    ts += (tv * v + v * tv) * w + u * tw;
+                    ts += 2 * v * tv * w + u * tw;
                     s += u * w;
                     if (s > 50.0)
                     {
@@ -204,7 +204,7 @@ namespace SymGrad.RuntimeTests.Language
                         workspace.Doubles.Push(s);
                         workspace.Doubles.Push(ts);
                         double u = v * v;
-                        ts += (tv * v + v * tv) * w + u * vw;
+                        ts += 2 * v * tv * w + u * vw;
                         s += u * w;
                         if (s > 50.0)
                         {

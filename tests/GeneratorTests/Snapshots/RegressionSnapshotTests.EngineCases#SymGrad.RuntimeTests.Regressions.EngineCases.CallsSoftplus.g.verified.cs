@@ -49,7 +49,7 @@ namespace SymGrad.RuntimeTests.Regressions
         public static double CallsSoftplusTangent(double x, double tx)
         {
             double u = x * x;
-            return 2.0 * global::SymGrad.RuntimeTests.Regressions.EngineCases.SoftplusTangent(u, tx * x + x * tx);
+            return 2.0 * global::SymGrad.RuntimeTests.Regressions.EngineCases.SoftplusTangent(u, 2 * x * tx);
         }
 
         /// <summary>
@@ -66,7 +66,7 @@ namespace SymGrad.RuntimeTests.Regressions
             double tdSoftplusX = 0;
             double dSoftplusX = 0;
             double unwanted = 0;
-            global::SymGrad.RuntimeTests.Regressions.EngineCases.SoftplusTangentBackward(x * x, vx * x + x * vx, 2.0 * dResult, ref tdSoftplusX, ref unwanted);
+            global::SymGrad.RuntimeTests.Regressions.EngineCases.SoftplusTangentBackward(x * x, 2 * x * vx, 2.0 * dResult, ref tdSoftplusX, ref unwanted);
             global::SymGrad.RuntimeTests.Regressions.EngineCases.SoftplusBackward(x * x, 2.0 * dResult, ref dSoftplusX);
             double u = 2 * dSoftplusX;
             hvx += 2 * tdSoftplusX * x + u * vx;

@@ -64,7 +64,7 @@ namespace SymGrad.RuntimeTests.Regressions
             double ts = ta * b + a * tb;
             double s = a * b;
             s = (double)((double)s + (double)(a - a));
-            return ts * s + s * ts;
+            return 2 * s * ts;
         }
 
         /// <summary>

@@ -150,7 +150,7 @@ namespace SymGrad.RuntimeTests.Regressions
                 tz = tz.IsEmpty ? workspace.RentDoubles(z.Length) : tz;
                 for (int i = 0; i < x.Length; i++)
                 {
-                    ty[i] = tx[i] * x[i] + x[i] * tx[i];
+                    ty[i] = 2 * x[i] * tx[i];
                     y[i] = x[i] * x[i];
                 }
                 double ts = 0;

@@ -194,7 +194,7 @@ namespace SymGrad.RuntimeTests.Regressions
                     if (x[i] > 2.0)
                     {
                         // return Math.Tanh(x[i]);   ∂returnValue/∂x[i] = 1 - returnValue·returnValue
-                        hvx[i] += -(dreturnValue * (treturnValue * returnValue + returnValue * treturnValue));
+                        hvx[i] += -(2 * dreturnValue * returnValue * treturnValue);
                         dreturnValue = 0;
                         treturnValue = workspace.Doubles.Pop();
                         returnValue = workspace.Doubles.Pop();

@@ -55,7 +55,7 @@ namespace SymGrad.RuntimeTests.Regressions
                 ty[i] = 0;
                 y[i] = 0.25;
             }
-            return ta * a + a * ta;
+            return 2 * a * ta;
         }
 
         /// <summary>

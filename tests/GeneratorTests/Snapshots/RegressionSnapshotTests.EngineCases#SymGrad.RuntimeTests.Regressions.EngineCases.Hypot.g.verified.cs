@@ -56,7 +56,7 @@ namespace SymGrad.RuntimeTests.Regressions
         {
             double u = x * x + y * y;
             double sqrt = global::System.Math.Sqrt(u);
-            double tr = (tx * x + x * tx + (ty * y + y * ty)) / (2 * sqrt);
+            double tr = (2 * x * tx + 2 * y * ty) / (2 * sqrt);
             return tr;
         }
 
@@ -72,7 +72,7 @@ namespace SymGrad.RuntimeTests.Regressions
             // Forward sweep: recompute what the reverse sweep reads.
             double u = x * x + y * y;
             double sqrt = global::System.Math.Sqrt(u);
-            double tr = (vx * x + x * vx + (vy * y + y * vy)) / (2 * sqrt);
+            double tr = (2 * x * vx + 2 * y * vy) / (2 * sqrt);
             double r = sqrt;
             // Reverse sweep: adjoints, last statement first.
             // return r;

@@ -74,7 +74,7 @@ namespace SymGrad.RuntimeTests.Regressions
                 ts += global::System.Math.Cos(x[i]) * tx[i] * c[x.Length - 1 - i];
                 s += global::System.Math.Sin(x[i]) * c[x.Length - 1 - i];
             }
-            return ts * s + s * ts;
+            return 2 * s * ts;
         }
 
         /// <summary>

@@ -110,7 +110,7 @@ namespace SymGrad.RuntimeTests.Regressions
                 tkept = tb;
                 kept = b;
             }
-            return tkept * kept + kept * tkept;
+            return 2 * kept * tkept;
         }
 
         /// <summary>

@@ -36,7 +36,7 @@ namespace SymGrad.RuntimeTests.Regressions
                 double v = 1.0 + s * s;
                 double q = dResult / v;
                 double v2 = 2 * s;
-                tds += (tdResult - q * (ts * s + s * ts)) / v * v2 + 2 * q * ts;
+                tds += (tdResult - 2 * q * s * ts) / v * v2 + 2 * q * ts;
                 ds += q * v2;
             }
             for (int i = 0; i < n; i++)

@@ -110,7 +110,7 @@ namespace SymGrad.RuntimeTests.Regressions
                 y[i] = 2.0 * x[i];
             }
             double u = 1.0 + s * s;
-            return (ts * s + s * ts) / u;
+            return 2 * s * ts / u;
         }
 
         /// <summary>
@@ -133,7 +133,7 @@ namespace SymGrad.RuntimeTests.Regressions
                 double v = 1.0 + s * s;
                 double q = dResult / v;
                 double v2 = 2 * s;
-                hvs += 2 * q * vs - q * (vs * s + s * vs) / v * v2;
+                hvs += 2 * q * vs - 2 * q * s * vs / v * v2;
             }
             for (int i = 0; i < n; i++)
             {

@@ -58,7 +58,7 @@ namespace SymGrad.RuntimeTests.Regressions
             double twoArguments = global::SymGrad.RuntimeTests.Regressions.EngineCases.TwoArguments(global::System.Math.Sin(0.25), u);
             double ts = global::SymGrad.RuntimeTests.Regressions.EngineCases.TwoArgumentsTangent(global::System.Math.Sin(0.25), u, 0, global::System.Math.Cos(b) * tb);
             double s = twoArguments;
-            return ts * s + s * ts;
+            return 2 * s * ts;
         }
 
         /// <summary>

@@ -73,7 +73,7 @@ namespace SymGrad.RuntimeTests.Regressions
             global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tx, nameof(tx));
             global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tx, nameof(tx));
             tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
-            double ts = tx[0] * x[0] + x[0] * tx[0];
+            double ts = 2 * x[0] * tx[0];
             return ts * y[0];
         }
 

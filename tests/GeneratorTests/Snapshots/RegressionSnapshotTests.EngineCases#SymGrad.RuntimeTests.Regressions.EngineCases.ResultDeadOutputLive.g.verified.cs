@@ -91,7 +91,7 @@ namespace SymGrad.RuntimeTests.Regressions
                 double s = a;
                 for (int i = 0; i < 12; i++)
                 {
-                    ts = ts * s + s * ts;
+                    ts = 2 * s * ts;
                     s = s * s;
                 }
                 global::SymGrad.RuntimeTests.Regressions.EngineCases.LogAndDoubleTangent(s, x, y, n, ts, tx, ty);

@@ -88,7 +88,7 @@ namespace SymGrad.RuntimeTests.Regressions
             {
                 double u = 1.0 + x[i] * x[i];
                 double sqrt = global::System.Math.Sqrt(u);
-                ty[(i + 1) % n] = (tx[i] * x[i] + x[i] * tx[i]) / (2 * sqrt);
+                ty[(i + 1) % n] = 2 * x[i] * tx[i] / (2 * sqrt);
                 y[(i + 1) % n] = sqrt;
             }
         }

@@ -67,7 +67,7 @@ namespace SymGrad.RuntimeTests.Regressions
             double ts = sigmoid * (1 - sigmoid) * tx;
             double s = sigmoid;
             s += 0.5;
-            return ts * s + s * ts;
+            return 2 * s * ts;
         }
 
         /// <summary>

@@ -65,10 +65,10 @@ namespace SymGrad.RuntimeTests.Regressions
         {
             double u = 1.0 + x * x;
             double sqrt = global::System.Math.Sqrt(u);
-            double tr = (tx * x + x * tx) / (2 * sqrt);
+            double tr = 2 * x * tx / (2 * sqrt);
             double r = sqrt;
             r -= 2.0;
-            return tr * r + r * tr;
+            return 2 * r * tr;
         }
 
         /// <summary>
@@ -87,7 +87,7 @@ namespace SymGrad.RuntimeTests.Regressions
                 // Forward sweep: recompute what the reverse sweep reads.
                 double u = 1.0 + x * x;
                 double sqrt = global::System.Math.Sqrt(u);
-                double tr = (vx * x + x * vx) / (2 * sqrt);
+                double tr = 2 * x * vx / (2 * sqrt);
                 double r = sqrt;
                 workspace.Doubles.Push(r);
                 workspace.Doubles.Push(tr);

@@ -45,7 +45,7 @@ namespace SymGrad.RuntimeTests.Regressions
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double SquareOfTangent(double u, double tu)
         {
-            return tu * u + u * tu;
+            return 2 * u * tu;
         }
 
         /// <summary>

@@ -48,7 +48,7 @@ namespace SymGrad.RuntimeTests.Regressions
         public static double SquareScaledTangent(double u, double w, double tu, double tw)
         {
             double u2 = u * u;
-            return (tu * u + u * tu) * w + u2 * tw;
+            return 2 * u * tu * w + u2 * tw;
         }
 
         /// <summary>

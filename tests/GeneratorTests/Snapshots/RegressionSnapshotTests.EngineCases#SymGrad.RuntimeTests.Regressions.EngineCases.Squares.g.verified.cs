@@ -64,7 +64,7 @@ namespace SymGrad.RuntimeTests.Regressions
             ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
             for (int i = 0; i < x.Length; i++)
             {
-                ty[i] = tx[i] * x[i] + x[i] * tx[i];
+                ty[i] = 2 * x[i] * tx[i];
                 y[i] = x[i] * x[i];
             }
         }

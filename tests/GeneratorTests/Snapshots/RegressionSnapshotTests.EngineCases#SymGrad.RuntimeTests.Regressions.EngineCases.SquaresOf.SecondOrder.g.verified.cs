@@ -50,7 +50,7 @@ namespace SymGrad.RuntimeTests.Regressions
                 {
                     // y[i] = Math.Tanh(x[i]);   ∂y[i]/∂x[i] = 1 - y[i]·y[i]
                     double v = 1 - y[i] * y[i];
-                    tdx[i] += tdyWork[i] * v - dyWork[i] * (ty[i] * y[i] + y[i] * ty[i]);
+                    tdx[i] += tdyWork[i] * v - 2 * dyWork[i] * y[i] * ty[i];
                     dx[i] += dyWork[i] * v;
                 }
             }

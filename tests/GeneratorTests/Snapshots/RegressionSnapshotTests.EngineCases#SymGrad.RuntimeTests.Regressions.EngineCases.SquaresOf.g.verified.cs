@@ -114,7 +114,7 @@ namespace SymGrad.RuntimeTests.Regressions
                 double ts = 0;
                 for (int i = 0; i < y.Length; i++)
                 {
-                    ts += ty[i] * y[i] + y[i] * ty[i];
+                    ts += 2 * y[i] * ty[i];
                 }
                 return ts;
             }
@@ -159,7 +159,7 @@ namespace SymGrad.RuntimeTests.Regressions
                 {
                     // y[i] = Math.Tanh(x[i]);   ∂y[i]/∂x[i] = 1 - y[i]·y[i]
                     double v = 1 - y[i] * y[i];
-                    hvx[i] += tdyWork[i] * v - dyWork[i] * (ty[i] * y[i] + y[i] * ty[i]);
+                    hvx[i] += tdyWork[i] * v - 2 * dyWork[i] * y[i] * ty[i];
                 }
             }
             finally

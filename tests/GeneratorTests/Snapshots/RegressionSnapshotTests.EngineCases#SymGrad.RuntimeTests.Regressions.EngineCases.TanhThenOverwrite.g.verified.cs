@@ -76,7 +76,7 @@ namespace SymGrad.RuntimeTests.Regressions
             double tu = (1 - tanh * tanh) * ta;
             double u = tanh;
             double ts = tu;
-            tu = tb * b + b * tb;
+            tu = 2 * b * tb;
             u = b * b;
             return ts + (tu * b + u * tb);
         }
@@ -100,7 +100,7 @@ namespace SymGrad.RuntimeTests.Regressions
                 double u = tanh;
                 workspace.Doubles.Push(u);
                 workspace.Doubles.Push(tu);
-                tu = vb * b + b * vb;
+                tu = 2 * b * vb;
                 u = b * b;
                 // Reverse sweep: adjoints, last statement first.
                 // return s + u * b;   ∂result/∂s = 1; ∂result/∂u = b; ∂result/∂b = u
@@ -117,7 +117,7 @@ namespace SymGrad.RuntimeTests.Regressions
                 tdu = 0;
                 du = ds;
                 // double u = Math.Tanh(a);   ∂u/∂a = 1 - u·u
-                hva += -(du * (tu * u + u * tu));
+                hva += -(2 * du * u * tu);
             }
             finally
             {

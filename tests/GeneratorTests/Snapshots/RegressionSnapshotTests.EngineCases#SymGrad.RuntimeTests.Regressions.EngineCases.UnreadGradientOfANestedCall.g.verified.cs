@@ -197,7 +197,7 @@ namespace SymGrad.RuntimeTests.Regressions
                 double ttanh = (1 - tanh8 * tanh8) * vb;
                 double tanh = tanh8;
                 double v5 = 1 - tanh * tanh;
-                hvb += tdHalfOfC2 * v5 - dHalfOfC2 * (ttanh * tanh + tanh * ttanh);
+                hvb += tdHalfOfC2 * v5 - 2 * dHalfOfC2 * tanh * ttanh;
                 double sigmoid13 = 1.0 / (1.0 + global::System.Math.Exp(-b));
                 double tsigmoid4 = sigmoid13 * (1 - sigmoid13) * vb;
                 double sigmoid4 = sigmoid13;

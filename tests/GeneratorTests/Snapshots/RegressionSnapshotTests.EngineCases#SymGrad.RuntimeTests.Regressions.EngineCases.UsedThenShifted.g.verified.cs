@@ -56,7 +56,7 @@ namespace SymGrad.RuntimeTests.Regressions
             global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tx, nameof(tx));
             global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tx, nameof(tx));
             ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
-            double ts = tb * b + b * tb;
+            double ts = 2 * b * tb;
             double s = b * b;
             for (int i = 0; i < y.Length; i++)
             {

@@ -45,7 +45,7 @@ namespace SymGrad.RuntimeTests.Regressions
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double xTangent(double x, double tx)
         {
-            return tx * x + x * tx;
+            return 2 * x * tx;
         }
 
         /// <summary>
