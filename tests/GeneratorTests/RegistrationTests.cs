@@ -57,6 +57,57 @@ namespace SymGrad.GeneratorTests
             Assert.Contains("global::Demo.Derivatives.Registry.RsqrtBackward(x * x + 1.0, ", f, System.StringComparison.Ordinal);
         }
 
+        /// <summary>
+        /// CI on da0d500 (default campaign seed 2738898425616740975, 6WekI7mzvgE1): F calls HGradient (nested), so F's product
+        /// needs H's third order, which differentiated H's call of a registered second order as if it were the backward again
+        /// (CS1501: ScaledSoftplusBackwardTangent with 16 arguments). A registered second order has no derivative: H has no
+        /// third order, F no product, and each file says why.
+        /// </summary>
+        [Fact]
+        public void ARegisteredSecondOrderIsNotDifferentiatedAgain()
+        {
+            const string source = """
+                using System;
+                using SymGrad;
+                public static class Smooth
+                {
+                    public static double ScaledSoftplus(double x, [NoDerivative] double k) => k * Math.Log(1 + Math.Exp(x));
+
+                    [DerivativeOf(typeof(Smooth), nameof(ScaledSoftplus))]
+                    public static void ScaledSoftplusBackward(double x, double k, double dResult, ref double dx) => dx += dResult * k / (1 + Math.Exp(-x));
+
+                    [TangentOf(typeof(Smooth), nameof(ScaledSoftplusBackward))]
+                    public static void ScaledSoftplusBackwardTangent(double x, double k, double dResult, ref double dx, double tx, double tk, double tdResult, ref double tdx)
+                    {
+                        double s = 1 / (1 + Math.Exp(-x));
+                        dx += dResult * k * s;
+                        tdx += ((tdResult * k) + (dResult * tk)) * s + dResult * k * s * (1 - s) * tx;
+                    }
+                }
+
+                public static partial class P
+                {
+                    [Differentiable]
+                    public static double H(double a) => Smooth.ScaledSoftplus(a, 1.5) + a;
+
+                    [Differentiable]
+                    public static double F(double a)
+                    {
+                        double g = 0.0;
+                        HGradient(Math.Sin(a * a), ref g);
+                        return g * a;
+                    }
+                }
+                """;
+            var result = GeneratorHarness.Run(source);
+            GeneratorHarness.AssertCompilesCleanly(result);
+            string h = result.GeneratedSources["P.H.g.cs"], f = result.GeneratedSources["P.F.g.cs"];
+            Assert.Contains("public static void HHessianVector(", h, System.StringComparison.Ordinal);
+            Assert.DoesNotContain(result.GeneratedSources.Keys, k => k.Contains("ThirdOrder", System.StringComparison.Ordinal));
+            Assert.DoesNotContain("FHessianVector(", f, System.StringComparison.Ordinal);
+            Assert.Contains("// Not generated: FHessianVector and FHessian (second order): it calls H", f, System.StringComparison.Ordinal);
+        }
+
         [Fact]
         public void RegistrationsInAReferencedAssemblyAreUsed()
         {

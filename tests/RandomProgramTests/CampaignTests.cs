@@ -100,13 +100,14 @@ namespace SymGrad.RandomProgramTests
 
         /// <summary>
         /// A fixed seed of programs that call layers of their own (methods writing outputs) whose MHessianVector goes through
-        /// the layers' generated MBackwardTangent — rare in the default draws (none in the every-mode campaign's 80). Seed 1
-        /// was checked to draw it. Measured 60 s in Release on the 2-core machine, busy.
+        /// the layers' generated MBackwardTangent — rare in the default draws (none in the every-mode campaign's 80). Seed 4
+        /// was checked to draw it (5 methods; seed 1 drew it until the dense shape's second output changed the draws).
+        /// Measured 60 s in Release on the 2-core machine, busy.
         /// </summary>
         [Fact]
         public void RandomPrograms_CheckHessianVectorProductsThroughLayers()
         {
-            var report = RunWithPyTorch(40, 10, seed: 1, FeatureSet.Parse("SpanWritingCalls=8,UserCalls=4,SpanOutputs=4,NnPrimitives=2"));
+            var report = RunWithPyTorch(40, 10, seed: 4, FeatureSet.Parse("SpanWritingCalls=8,UserCalls=4,SpanOutputs=4,NnPrimitives=2"));
             AssertNoFailures(report);
             const string what = "MHessianVector (P15) checked on a method calling a method of the program that writes outputs (its MBackwardTangent)";
             Assert.True(report.Results.Sum(r => r.ConstructsChecked.GetValueOrDefault(what)) > 0, "none: " + what); // the Nn layers: the every-mode campaign's

@@ -48,8 +48,9 @@ namespace SymGrad.Generator.Differentiate
         /// <summary>The tangent program, or null with the reason when forward mode does not take this method yet.</summary>
         public static TangentProgram? Build(MethodModel model, Block body, IEnumerable<LocalSpec> extraLocals, NameAllocator names, out string? reason)
         {
-            reason = Walk.All(body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).Any(e => e is UnknownCall || e is UserCall { Target: { Tangent: null, TangentFromBackward: false } })
-                    ? "calls of methods with no forward mode (registered backwards, the Nn primitives, methods without MTangent)" : null;
+            // A call with no derivative left here is a constant (one that carries a derivative is SG0007): its tangent is zero.
+            reason = Walk.All(body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>().FirstOrDefault(c => c.Target is { Tangent: null, TangentFromBackward: false })
+                is { } call ? $"it calls {call.Target.Method}, which has no forward mode (a registered backward of spans without a registered tangent, an instance method, a method without MTangent)" : null;
             if (reason is not null)
             {
                 return null;
@@ -127,11 +128,12 @@ namespace SymGrad.Generator.Differentiate
             // its MBackward along the seed's tangent and its MTangentBackward along the inputs'), of a registered backward with a
             // registered tangent of its own (its second order), and in values, of methods with a forward mode.
             var all = Walk.All(body).ToList();
-            if (all.Any(s => s is CallStatement { Call.Target: { Tangent: null } } || s is Invoke inv && !NestedBackward(inv) && !RegisteredSecondOrder(inv) && !inv.IsAddCotangent && inv.Target != ".Clear")
-                || all.SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).Any(e => e is UnknownCall || e is UserCall { Target: { Tangent: null, TangentFromBackward: false } }))
+            if (OverReverseRefusal(all) is not null)
             {
                 return null;
             }
+
+            bool VariesIn(UnknownCall call, ISet<string> active) => Reads.Of(call).Any(active.Contains);
 
             // What varies along the direction: the inputs, and everything computed from them (forward values, adjoints) — but
             // a local only ever passed by ref to be written (an unwanted gradient) has no tangent anybody wants either.
@@ -180,6 +182,12 @@ namespace SymGrad.Generator.Differentiate
                 }
             }
 
+            // A call with no derivative is a constant unless what it reads varies here (then nothing differentiates it).
+            if (all.SelectMany(Walk.Expressions).SelectMany(Reads.UnknownCalls).Any(u => VariesIn(u, active)))
+            {
+                return null;
+            }
+
             // A span of scratch the body declares (an output's cotangent, accumulated into) has element tangents where it varies.
             var scratch = new HashSet<string>(all.OfType<LocalDecl>().Where(d => d.Init is Opaque && d.Type.Contains("Span<")).Select(d => d.Name));
             var builder = new TangentBuilder(active, span => tangents.ContainsKey(span) || scratch.Contains(span) && active.Contains(span), names);
@@ -208,7 +216,36 @@ namespace SymGrad.Generator.Differentiate
         /// The backward of a registered method whose own tangent is registered, or of a generated method writing outputs whose
         /// <c>MBackwardTangent</c> SymGrad writes in the same shape (see <see cref="RegisteredBackwardTangent"/>).
         /// </summary>
-        private static bool RegisteredSecondOrder(Invoke inv) => inv.Call is { BackwardTangent: not null } && inv.Cotangents.Count > 0;
+        /// <summary>
+        /// Why <see cref="OverReverse"/> cannot differentiate the backward <paramref name="all"/> (its statements) once more: the
+        /// first call with no second order, described for the user; null when every call has one.
+        /// </summary>
+        public static string? OverReverseRefusal(IEnumerable<Stmt> all)
+        {
+            foreach (Stmt s in all)
+            {
+                switch (s)
+                {
+                    case CallStatement { Call.Target: { Tangent: null } target }:
+                        return $"it calls {target.Method}, which has no forward mode";
+                    case Invoke inv when !NestedBackward(inv) && !RegisteredSecondOrder(inv) && !inv.IsAddCotangent && inv.Target != ".Clear":
+                        return inv.IsSecondOrder ? $"it calls {inv.Call?.Method}, whose registered second order {inv.Target.Split('.').Last()} has no derivative of its own (a third order through a registered function is not written yet)"
+                            : inv.Call is not { } callee ? $"its backward calls {inv.Target}, which has no second order"
+                            : callee.Registered ? $"it calls {callee.Method}, whose registered backward {callee.Backward} has no registered tangent (its second order: a [TangentOf(typeof({callee.BackwardContainingType.Replace("global::", "")}), nameof({callee.Backward}))] method)"
+                            : $"it calls {callee.Method}, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself; one writing outputs gets an MBackwardTangent when static, not generic, of one real type and without out results)";
+                }
+
+                // (A call with no derivative is a constant here: the caller checks that nothing it reads varies.)
+                if (Walk.Expressions(s).SelectMany(Reads.Nodes).OfType<UserCall>().FirstOrDefault(c => c.Target is { Tangent: null, TangentFromBackward: false }) is { } call)
+                {
+                    return $"it calls {call.Target.Method}, which has no forward mode";
+                }
+            }
+
+            return null;
+        }
+
+        private static bool RegisteredSecondOrder(Invoke inv) => inv.Call is { BackwardTangent: not null } && inv.Cotangents.Count > 0 && !inv.IsSecondOrder;
 
         /// <summary>
         /// The registered backward <c>FBackward(x, y, s, ȳ, ref dx)</c> replaced by the call of its registered tangent, which
@@ -259,7 +296,7 @@ namespace SymGrad.Generator.Differentiate
                 }
             }
 
-            return inv with { Target = callee.BackwardTangent!, Args = inv.Args.Concat(tangents).Concat(products).ToEquatableArray(), Assigning = null, AssignedArg = -1 };
+            return inv with { Target = callee.BackwardTangent!, Args = inv.Args.Concat(tangents).Concat(products).ToEquatableArray(), Assigning = null, AssignedArg = -1, IsSecondOrder = true };
         }
 
         /// <summary>
@@ -312,7 +349,7 @@ namespace SymGrad.Generator.Differentiate
         }
 
         /// <summary>The backward of a call whose tangent SymGrad can write (see <see cref="BackwardTangent"/>).</summary>
-        private static bool NestedBackward(Invoke inv) => inv.Call is { Nested: true } c && c.ReturnType != "void"
+        private static bool NestedBackward(Invoke inv) => !inv.IsSecondOrder && inv.Call is { Nested: true } c && c.ReturnType != "void"
             && !c.Parameters.Any(p => p.Kind == ParameterKind.SpanOutput) && inv.Cotangents.Count == 1;
 
         /// <summary>

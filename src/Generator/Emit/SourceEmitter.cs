@@ -49,7 +49,14 @@ namespace SymGrad.Generator.Emit
         }
 
         /// <summary>Everything derived from one method before it is written: its backward, and its forward modes where they apply.</summary>
-        internal sealed record Derived(BackwardProgram Program, TangentProgram? Tangent, HessianVectorProgram? HessianVector, List<SizeCheck> Sizes);
+        internal sealed record Derived(BackwardProgram Program, TangentProgram? Tangent, HessianVectorProgram? HessianVector, List<SizeCheck> Sizes)
+        {
+            /// <summary>Why <see cref="Tangent"/> is null, for the user.</summary>
+            public string? TangentRefusal { get; init; }
+
+            /// <summary>Why <see cref="HessianVector"/> is null, for the user (null also where the method has no scalar result).</summary>
+            public string? HessianVectorRefusal { get; init; }
+        }
 
         /// <summary>Lowers <paramref name="model"/> and derives its backward, tangent and Hessian-vector product.</summary>
         /// <param name="thirdOrder">Also the Hessian-vector product's own tangent (for a method called nested): not for its own file.</param>
@@ -63,15 +70,27 @@ namespace SymGrad.Generator.Emit
             Block body = Walk.Fresh(normalizer.Normalize(lowered));
             var tangentNames = names.Clone();
             BackwardProgram program = BackwardBuilder.Build(model, body, hoisting.NewLocals.Concat(normalizer.NewLocals), names);
-            TangentProgram? tangent = TangentBuilder.Build(model, body, hoisting.NewLocals.Concat(normalizer.NewLocals), tangentNames, out _);
-            return new Derived(program, tangent, BuildHessianVector(model, program, tangent is not null, thirdOrder), SizeChecks.Find(body, model));
+            TangentProgram? tangent = TangentBuilder.Build(model, body, hoisting.NewLocals.Concat(normalizer.NewLocals), tangentNames, out string? tangentRefusal);
+            HessianVectorProgram? hessianVector = BuildHessianVector(model, program, tangent is not null, thirdOrder, out string? hessianVectorRefusal);
+            return new Derived(program, tangent, hessianVector, SizeChecks.Find(body, model))
+            {
+                TangentRefusal = tangentRefusal,
+                HessianVectorRefusal = hessianVectorRefusal,
+            };
         }
 
         public static string Emit(MethodModel model)
         {
-            (BackwardProgram program, TangentProgram? tangent, HessianVectorProgram? hessianVector, List<SizeCheck> sizes) = Derive(model);
+            Derived derived = Derive(model);
+            (BackwardProgram program, TangentProgram? tangent, HessianVectorProgram? hessianVector, List<SizeCheck> sizes) = derived;
             return Wrap(model, writer =>
             {
+                // The modes a user may look for and not find, each with why (a missing method is otherwise only CS0103 at its call).
+                foreach (string absent in AbsentModes(model, derived))
+                {
+                    writer.WriteLine("// Not generated: " + absent);
+                }
+
                 WriteBackward(writer, model, program, sizes);
                 if (model.ReturnType != "void")
                 {
@@ -382,18 +401,45 @@ namespace SymGrad.Generator.Emit
         /// H·v, accumulated (+=) into the <c>hv</c>-prefixed spans and refs. For scalar results of methods with no outputs,
         /// no calls and one real type; null when this method is not one.
         /// </summary>
-        private static HessianVectorProgram? BuildHessianVector(MethodModel model, BackwardProgram program, bool hasTangent, bool thirdOrder)
+        /// <summary>"MTangent — why", "MHessianVector — why", … for the modes README describes that this method does not get.</summary>
+        private static IEnumerable<string> AbsentModes(MethodModel model, Derived derived)
         {
+            if (derived.Tangent is null && derived.TangentRefusal is { } tangent)
+            {
+                yield return $"{model.Name}Tangent (forward mode): {tangent}.";
+            }
+
+            if (derived.HessianVector is null && derived.HessianVectorRefusal is { } hessianVector)
+            {
+                yield return $"{model.Name}HessianVector and {model.Name}Hessian (second order): {hessianVector}.";
+            }
+        }
+
+        /// <param name="refusal">Why there is none, for the user; null where the method has no scalar result (README: none is meant).</param>
+        private static HessianVectorProgram? BuildHessianVector(MethodModel model, BackwardProgram program, bool hasTangent, bool thirdOrder, out string? refusal)
+        {
+            refusal = null;
             var inputs = model.Inputs.ToList(); // a struct's fields, each a leaf; a layer's fields after the parameters
             string type = model.ReturnType;
             // A span of structs takes a direction and a product of its struct type: the fields read must be of the one real type.
             var fieldTypes = Walk.All(model.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<Element>().Where(e => e.Member.Length > 0)
                 .Select(e => (e.Span, e.Type)).ToList();
             var outputs = model.Parameters.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
-            if (type is not ("double" or "float") || inputs.Count == 0
-                || inputs.Any(p => p.HoldsStructs ? fieldTypes.Any(f => f.Span == p.Name && f.Type != type) : p.ElementType != type)
-                || outputs.Count > 0 && (!hasTangent || model.TypeArguments.Length > 0 || outputs.Any(p => p.ElementType != type) || inputs.Any(p => p.Group is not null || p.IsField || p.HoldsStructs))
-                || model.Results.Count > 0)
+            if (type is not ("double" or "float") || inputs.Count == 0)
+            {
+                return null; // no scalar result, or nothing to differentiate: none is meant
+            }
+
+            refusal = inputs.Any(p => p.HoldsStructs ? fieldTypes.Any(f => f.Span == p.Name && f.Type != type) : p.ElementType != type)
+                    ? $"its inputs are not all of its result's type, {type}"
+                : model.Results.Count > 0 ? "it has several results (out parameters, a tuple): the Hessian is of one scalar"
+                : outputs.Count == 0 ? null
+                : !hasTangent ? "it writes outputs, which it needs MTangent to write along the direction, and has none"
+                : model.TypeArguments.Length > 0 ? "it is generic and writes outputs"
+                : outputs.Any(p => p.ElementType != type) ? $"it writes outputs not of its result's type, {type}"
+                : inputs.Any(p => p.Group is not null || p.IsField || p.HoldsStructs) ? "it writes outputs and takes a struct, a span of structs or a layer's fields"
+                : null;
+            if (refusal is not null)
             {
                 return null;
             }
@@ -429,6 +475,7 @@ namespace SymGrad.Generator.Emit
 
             if (TangentBuilder.OverReverse(body, inputs.Concat(outputs).Select(p => p.Name), tangents, new HashSet<string>(inputs.Select(p => program.Gradients[p.Name])), names) is not { } hessian)
             {
+                refusal = TangentBuilder.OverReverseRefusal(Walk.All(body)) ?? "its backward cannot be differentiated once more";
                 return null;
             }
 

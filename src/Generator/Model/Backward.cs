@@ -29,6 +29,12 @@ namespace SymGrad.Generator.Model
         /// <summary>For the backward of a call of a differentiable method: the callee.</summary>
         public CallTarget? Call { get; init; }
 
+        /// <summary>
+        /// A registered second order put in place of a backward (<c>FBackwardTangent</c>, in a Hessian-vector product): it has
+        /// no derivative of its own (a third order through a registered function is not written), whatever <see cref="Call"/> says.
+        /// </summary>
+        public bool IsSecondOrder { get; init; }
+
         /// <summary>For a backward: where the cotangents it receives are (the result's, then the outputs'); empty for other calls.</summary>
         public EquatableArray<int> Cotangents { get; init; } = EquatableArray<int>.Empty;
 

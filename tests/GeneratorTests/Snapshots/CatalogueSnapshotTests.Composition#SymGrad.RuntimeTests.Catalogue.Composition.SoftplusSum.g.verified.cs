@@ -5,6 +5,7 @@ namespace SymGrad.RuntimeTests.Catalogue
 {
     partial class Composition
     {
+        // Not generated: SoftplusSumHessianVector and SoftplusSumHessian (second order): it calls Softplus, whose registered backward SoftplusBackward has no registered tangent (its second order: a [TangentOf(typeof(SymGrad.RuntimeTests.Catalogue.Composition), nameof(SoftplusBackward))] method).
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>SoftplusSum</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.

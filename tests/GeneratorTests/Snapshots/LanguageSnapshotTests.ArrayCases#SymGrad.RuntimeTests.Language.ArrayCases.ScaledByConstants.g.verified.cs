@@ -54,9 +54,81 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Forward mode (Jacobian-vector product) of <c>ScaledByConstants</c>, derived by SymGrad: given a tangent (direction) of
+        /// each differentiable input, the <c>t</c>-prefixed parameters, returns the tangent of the result and writes
+        /// the tangent of each output. It runs the forward computation too, writing the outputs as the method does.
+        /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ScaledByConstantsTangent(double[] x, double[] weights, int[] labels, global::System.ReadOnlySpan<double> tx)
+        {
+            global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
+            global::SymGrad.Guard.Covers(x.Length, nameof(x), 2.0, "x[1]");
+            global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            double total = global::System.Linq.Enumerable.Sum(weights) + (double)global::System.Linq.Enumerable.Count(labels, l => l > 0);
+            return (tx[0] * x[1] + x[0] * tx[1]) * total;
+        }
+
+        /// <summary>
+        /// Hessian-vector product of <c>ScaledByConstants</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ScaledByConstantsHessianVector(double[] x, double[] weights, int[] labels, global::System.ReadOnlySpan<double> vx, global::System.Span<double> hvx)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            double total = global::System.Linq.Enumerable.Sum(weights) + (double)global::System.Linq.Enumerable.Count(labels, l => l > 0);
+            // Reverse sweep: adjoints, last statement first.
+            // return x[0] * x[1] * total;   ∂result/∂x[0] = total·x[1]; ∂result/∂x[1] = total·x[0]
+            double g = dResult * total;
+            hvx[0] += g * vx[1];
+            hvx[1] += g * vx[0];
+        }
+
+        /// <summary>
+        /// The Hessian of <c>ScaledByConstants</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x),
+        /// one <c>ScaledByConstantsHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ScaledByConstantsHessian(double[] x, double[] weights, int[] labels, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int size = cX + x.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    ScaledByConstantsHessianVector(x, weights, labels, vx, hessian.Slice(column * size + cX, x.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>ScaledByConstants</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
-        /// (each element of x). It runs one backward pass per row.
+        /// (each element of x). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>ScaledByConstantsTangent</c>) per column, or one backward pass per row.
         /// Like the method, it writes the outputs.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -71,14 +143,75 @@ namespace SymGrad.RuntimeTests.Language
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             try
             {
-                // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
-                global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
-                for (int row = 0; row < rows; row++)
+                if (columns <= rows)
                 {
-                    dx2.Clear();
-                    ScaledByConstantsBackward(x, weights, labels, row == rResult ? 1 : 0, dx2);
-                    dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    global::System.Span<double> tx = workspace.RentDoubles(x.Length);
+                    for (int column = 0; column < columns; column++)
+                    {
+                        tx.Clear();
+                        if (column >= cX && column < cX + x.Length)
+                        {
+                            tx[column - cX] = 1;
+                        }
+                        jacobian[rResult * columns + column] = ScaledByConstantsTangent(x, weights, labels, tx);
+                    }
                 }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    global::System.Span<double> dx2 = workspace.RentDoubles(x.Length);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dx2.Clear();
+                        ScaledByConstantsBackward(x, weights, labels, row == rResult ? 1 : 0, dx2);
+                        dx2.CopyTo(jacobian.Slice(row * columns + cX, x.Length));
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>ScaledByConstantsTangent</c> (nested differentiation), derived by SymGrad: ScaledByConstantsTangent(x, ẋ) = ∇ScaledByConstants(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>ScaledByConstantsHessianVector</c>) and dResult·∇ScaledByConstants(x) into those
+        /// of the tangents (<c>ScaledByConstantsBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ScaledByConstantsTangentBackward(double[] x, double[] weights, int[] labels, global::System.ReadOnlySpan<double> tx, double dResult, global::System.Span<double> dx, global::System.Span<double> dtx)
+        {
+            ScaledByConstantsBackward(x, weights, labels, dResult, dtx);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                ScaledByConstantsHessianVector(x, weights, labels, vx, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>ScaledByConstantsTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇ScaledByConstants(x)·ẋ along
+        /// (u, u̇), that is ∇ScaledByConstants(x)·u̇ + (H·u)·ẋ, by <c>ScaledByConstantsTangent</c> and <c>ScaledByConstantsHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double ScaledByConstantsTangentTangent(double[] x, double[] weights, int[] labels, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> ux, global::System.ReadOnlySpan<double> utx)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                ScaledByConstantsHessianVector(x, weights, labels, ux, hux);
+                return ScaledByConstantsTangent(x, weights, labels, utx) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx));
             }
             finally
             {

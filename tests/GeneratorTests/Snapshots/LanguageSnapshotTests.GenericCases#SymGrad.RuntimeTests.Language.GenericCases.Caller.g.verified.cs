@@ -5,6 +5,7 @@ namespace SymGrad.RuntimeTests.Language
 {
     partial class GenericCases
     {
+        // Not generated: CallerHessianVector and CallerHessian (second order): it calls Softplus, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself; one writing outputs gets an MBackwardTangent when static, not generic, of one real type and without out results).
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>Caller</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.

@@ -5,6 +5,7 @@ namespace SymGrad.RuntimeTests.Language
 {
     partial class FieldRegressions
     {
+        // Not generated: SizedByAFieldHessianVector and SizedByAFieldHessian (second order): it writes outputs and takes a struct, a span of structs or a layer's fields.
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>SizedByAField</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.

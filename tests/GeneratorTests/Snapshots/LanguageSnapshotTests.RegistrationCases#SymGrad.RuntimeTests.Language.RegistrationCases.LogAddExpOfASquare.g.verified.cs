@@ -5,6 +5,7 @@ namespace SymGrad.RuntimeTests.Language
 {
     partial class RegistrationCases
     {
+        // Not generated: LogAddExpOfASquareHessianVector and LogAddExpOfASquareHessian (second order): it calls LogAddExp, whose registered backward LogAddExpBackward has no registered tangent (its second order: a [TangentOf(typeof(SymGrad.RuntimeTests.Language.SmoothDerivatives), nameof(LogAddExpBackward))] method).
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>LogAddExpOfASquare</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.

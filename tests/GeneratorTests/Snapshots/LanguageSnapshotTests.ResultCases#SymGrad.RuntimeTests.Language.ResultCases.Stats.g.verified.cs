@@ -5,6 +5,7 @@ namespace SymGrad.RuntimeTests.Language
 {
     partial class ResultCases
     {
+        // Not generated: StatsHessianVector and StatsHessian (second order): it has several results (out parameters, a tuple): the Hessian is of one scalar.
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>Stats</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.

@@ -114,6 +114,25 @@ namespace SymGrad.RuntimeTests.Language
             Assert.Equal(new[] { -2 * 3.75, 0.5 * 3.75 }, dx);
         }
 
+        /// <summary>
+        /// The constant call (no derivative, nothing it reads varies) has a zero tangent: forward mode and the Hessian are
+        /// generated too (before: refused for any call with no derivative). f = x₀·x₁·t, t = 3.75: ḟ = (ẋ₀·x₁ + x₀·ẋ₁)·t,
+        /// H = [[0, t], [t, 0]].
+        /// </summary>
+        [Fact]
+        public void ConstantLinqHasForwardModeAndSecondOrder()
+        {
+            double[] x = { 0.5, -2 }, weights = { 1.5, 0.25 };
+            int[] labels = { 1, 0, 3 };
+            Assert.Equal(((0.3 * -2) + (0.5 * -0.7)) * 3.75, C.ScaledByConstantsTangent(x, weights, labels, new[] { 0.3, -0.7 }), 12);
+            double[] hv = { 1, 1 };
+            C.ScaledByConstantsHessianVector(x, weights, labels, new[] { 0.3, -0.7 }, hv);
+            Assert.Equal(new[] { 1 + (3.75 * -0.7), 1 + (3.75 * 0.3) }, hv);
+            double[] hessian = new double[4];
+            C.ScaledByConstantsHessian(x, weights, labels, hessian);
+            Assert.Equal(new[] { 0, 3.75, 3.75, 0 }, hessian);
+        }
+
         [Fact]
         public void WrongGradientLengthIsRejectedBeforeAnyWrite()
         {
