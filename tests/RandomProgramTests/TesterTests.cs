@@ -368,6 +368,17 @@ namespace SymGrad.RandomProgramTests
             Assert.Equal(1, result.FloatStrayAgreed);
         }
 
+        [Theory]
+        [InlineData("3y3N_Xql21K1")] // CI on b23b404: Nn.BatchNorm(w, y, y, h, …), the second gradient's scratch dead in the product: CS0246 'span'
+        [InlineData("6WekI7mzvgE1")] // CI on da0d500: a registered second order differentiated again in a third order: CS1501
+        public void ProgramsThatFailedCI_Pass(string seed)
+        {
+            var results = Runner.CheckBatch(new[] { (1, seed, Runner.Generate(seed, FeatureSet.Default)) });
+            Runner.Arbitrate(results);
+            var result = Assert.Single(results).Result;
+            Assert.True(result.Failures.Count == 0, string.Join("\n", result.Failures.Select(f => f.Key + ": " + f.Details)));
+        }
+
         [Fact]
         public void FloatHessianVectorOffWherePyTorchFloat32IsNot_StaysAFailure()
         {

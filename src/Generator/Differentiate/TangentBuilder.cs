@@ -275,6 +275,9 @@ namespace SymGrad.Generator.Differentiate
             {
                 Written { Target: Name t } when _active.Contains(t.Id) => new Written(t with { Id = Tangent(t.Id) }),
                 Written { Target: SpanRef r } when _active.Contains(r.Span) || _tangents.ContainsKey(r.Span) => new Written(r with { Span = Tangent(r.Span) }),
+                // A span of scratch nobody reads (the second gradient of a span passed twice, once its sum is dead code): empty,
+                // not wanted (CI on b23b404, 3y3N_Xql21K1: a local of the IR's type "span" for BatchNorm(w, y, y, …)).
+                Written { Target: Name { Type: "span" } } => Empty,
                 Written { Target: Name t } => Discard(t.Type, output),
                 _ => Empty,
             }).ToList();

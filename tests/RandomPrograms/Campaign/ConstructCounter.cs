@@ -94,8 +94,10 @@ namespace SymGrad.RandomPrograms.Campaign
                     {
                         case MathCall c:
                             set.Add(MathNames.Library.Contains(c.Function) ? "library call, [DerivativeOf] in a third type"
+                                : MathNames.Underivable.Contains(c.Function) ? "library call with no derivative"
                                 : (MathNames.NumericOnly.Contains(c.Function) ? "double." : "Math.") + c.Function);
                             if (c.Function == "ScaledSoftplus") set.Add("library call with a [NoDerivative] real argument (Smooth.ScaledSoftplus)");
+                            if (MathNames.Underivable.Contains(c.Function)) set.Add("call with no derivative of constants (Smooth.Bump(3.0)): a constant in every mode");
                             if (c.Wide) set.Add("wide (double) local in float twin");
                             break;
                         case Binary { Op: "/", Left: RealLit { Value: 1 }, Right: Binary { Right: MathCall { Function: "Exp" } } }:

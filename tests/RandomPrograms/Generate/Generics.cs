@@ -68,7 +68,7 @@ namespace SymGrad.RandomPrograms.Generate
                 StructDecl or StructAssign => true,
                 CallExpr { IsNn: true } or CallStmt { IsNn: true } => true,
                 CallExpr { IsNested: true } or CallStmt { IsNested: true } => true,
-                MathCall c => c.Wide || MathNames.Library.Contains(c.Function),
+                MathCall c => c.Wide || MathNames.InLibrary(c.Function),
                 Cast { To: ValueType.Wide } => true,
                 Decl { Type: ValueType.Wide } => true,
                 SwitchExpr x => x.Arms[0].Cases[0].Value is not IntLit,

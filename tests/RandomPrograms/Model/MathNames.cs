@@ -20,6 +20,15 @@ namespace SymGrad.RandomPrograms.Model
         /// </summary>
         public static readonly HashSet<string> SecondOrder = new() { "Softplus", "ScaledSoftplus" };
 
+        /// <summary>
+        /// Library functions with no derivative at all (no <c>[DerivativeOf]</c>), called with constants only (a literal, an
+        /// integer): a constant, in every mode (SG0007 where what they read varies). <c>Smooth.Bump(c) = 1 + c²/(1 + c²)</c>.
+        /// </summary>
+        public static readonly HashSet<string> Underivable = new() { "Bump" };
+
+        /// <summary>Every function of <see cref="LibrarySource"/>'s <c>Smooth</c>.</summary>
+        public static bool InLibrary(string function) => Library.Contains(function) || Underivable.Contains(function);
+
         /// <summary>The library every batch compiles with the programs (and a standalone program prints after itself).</summary>
         public const string LibrarySource = """
             public static class Smooth
@@ -35,6 +44,10 @@ namespace SymGrad.RandomPrograms.Model
                 public static double ScaledSoftplus(double x, [SymGrad.NoDerivative] double k) => k * Softplus(x);
 
                 public static float ScaledSoftplus(float x, [SymGrad.NoDerivative] float k) => k * Softplus(x);
+
+                public static double Bump(double c) => 1 + c * c / (1 + c * c);
+
+                public static float Bump(float c) => 1 + c * c / (1 + c * c);
             }
 
             public static class SmoothDerivatives

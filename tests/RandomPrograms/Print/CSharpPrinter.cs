@@ -68,7 +68,7 @@ namespace SymGrad.RandomPrograms.Print
 
         /// <summary>Whether the program calls the library of <see cref="MathNames.LibrarySource"/>.</summary>
         public static bool UsesLibrary(ProgramModel program) =>
-            program.Methods.SelectMany(m => Measure.All(m.Body)).Any(n => n is MathCall c && MathNames.Library.Contains(c.Function));
+            program.Methods.SelectMany(m => Measure.All(m.Body)).Any(n => n is MathCall c && MathNames.InLibrary(c.Function));
 
         public static void Class(Writer w, ProgramModel program, Precision p, string className)
         {
@@ -486,7 +486,7 @@ namespace SymGrad.RandomPrograms.Print
         {
             bool wide = m.Wide || p == Precision.Double;
             if (s_generic && !m.Wide) return "T";
-            if (Model.MathNames.Library.Contains(m.Function)) return "Smooth";
+            if (Model.MathNames.InLibrary(m.Function)) return "Smooth";
             if (Model.MathNames.NumericOnly.Contains(m.Function)) return wide ? "double" : "float";
             return wide || m.Function == "Clamp" ? "Math" : "MathF";
         }

@@ -327,6 +327,7 @@ namespace SymGrad.RandomPrograms.Print
                 "Hypot" => $"torch.hypot({E(m.Args[0], c)}, {E(m.Args[1], c)})",
                 "Softplus" => $"torch.nn.functional.softplus({E(m.Args[0], c)})",
                 "LogCosh" => $"torch.log(torch.cosh({E(m.Args[0], c)}))",
+                "Bump" => $"(1 + {E(m.Args[0], c)} * {E(m.Args[0], c)} / (1 + {E(m.Args[0], c)} * {E(m.Args[0], c)}))",
                 "ScaledSoftplus" => $"({E(m.Args[1], c)} * torch.nn.functional.softplus({E(m.Args[0], c)}))",
                 "SinPi" => $"torch.sin(math.pi * {E(m.Args[0], c)})",
                 "CosPi" => $"torch.cos(math.pi * {E(m.Args[0], c)})",
