@@ -158,6 +158,7 @@ namespace SymGrad.RandomPrograms.Check
 
             if (nodes.Any(n => n is CallExpr { IsNn: true } or CallStmt { IsNn: true })) yield return "calling an Nn primitive";
             if (nodes.Any(n => n is MathCall c && MathNames.Library.Contains(c.Function))) yield return "calling a registered backward with no registered tangent";
+            if (nodes.Any(n => n is MathCall c && MathNames.Underivable.Contains(c.Function))) yield return "calling a function with no derivative of constants (Smooth.Bump)";
             if (Generate.NestedCalls.Calls(m)) yield return "with nested calls";
             if (m.Params.Any(p => p.Kind == ParamKind.RealOut && !p.Result)) yield return "with an out result";
             if (m.ReturnsStruct) yield return "with a struct result";
