@@ -396,11 +396,6 @@ namespace SymGrad.Generator.Emit
         /// </summary>
         internal sealed record HessianVectorTangentProgram(Block Body, Dictionary<string, string> Tangent, Dictionary<string, string> Product);
 
-        /// <summary>
-        /// <c>MHessianVector</c>, forward over reverse: the tangent of the gradient along a direction <c>v</c> of the inputs,
-        /// H·v, accumulated (+=) into the <c>hv</c>-prefixed spans and refs. For scalar results of methods with no outputs,
-        /// no calls and one real type; null when this method is not one.
-        /// </summary>
         /// <summary>"MTangent — why", "MHessianVector — why", … for the modes README describes that this method does not get.</summary>
         private static IEnumerable<string> AbsentModes(MethodModel model, Derived derived)
         {
@@ -415,6 +410,11 @@ namespace SymGrad.Generator.Emit
             }
         }
 
+        /// <summary>
+        /// <c>MHessianVector</c>, forward over reverse: the tangent of the gradient along a direction <c>v</c> of the inputs,
+        /// H·v, accumulated (+=) into the <c>hv</c>-prefixed spans and refs. For scalar results of methods with no outputs,
+        /// no calls and one real type; null when this method is not one.
+        /// </summary>
         /// <param name="refusal">Why there is none, for the user; null where the method has no scalar result (README: none is meant).</param>
         private static HessianVectorProgram? BuildHessianVector(MethodModel model, BackwardProgram program, bool hasTangent, bool thirdOrder, out string? refusal)
         {
