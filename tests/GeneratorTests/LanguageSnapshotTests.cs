@@ -54,6 +54,10 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void NestedDifferentiation() => VerifyCases("NestedCases");
 
+        /// <summary>GradBench's bundle adjustment, k-means and Gaussian mixture, written as a user writes them.</summary>
+        [Fact]
+        public void GradBench() => VerifyCases("GradBenchCases");
+
         /// <summary>Its cases call the library of RegistrationCases (SmoothLibrary), compiled beside them: the snapshot is their own files.</summary>
         [Fact]
         public void SecondOrders() => VerifyCases("SecondOrderCases", beside: "RegistrationCases");

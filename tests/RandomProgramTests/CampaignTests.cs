@@ -95,6 +95,7 @@ namespace SymGrad.RandomProgramTests
                 "MHessianVector (P15) checked on a method calling a registered second order with a [NoDerivative] real argument (Smooth.ScaledSoftplus)",
                 "methods with a nested call of FGradient",
                 "MTangent (P13) checked on a method calling a function with no derivative of constants (Smooth.Bump)",
+                "MHessianVector (P15) checked on a method calling a generic method of the program (its second order per real type)",
             }, what => Assert.True(Sum(r => r.ConstructsChecked.GetValueOrDefault(what)) > 0, "none: " + what));
             Assert.Equal(new[] { "TorchHessianVector", "TorchJacobian", "TorchTangent" }, report.TorchModes.Where(kv => kv.Value.Compared > 0).Select(kv => kv.Key));
         }

@@ -213,10 +213,6 @@ namespace SymGrad.Generator.Differentiate
         }
 
         /// <summary>
-        /// The backward of a registered method whose own tangent is registered, or of a generated method writing outputs whose
-        /// <c>MBackwardTangent</c> SymGrad writes in the same shape (see <see cref="RegisteredBackwardTangent"/>).
-        /// </summary>
-        /// <summary>
         /// Why <see cref="OverReverse"/> cannot differentiate the backward <paramref name="all"/> (its statements) once more: the
         /// first call with no second order, described for the user; null when every call has one.
         /// </summary>
@@ -232,7 +228,7 @@ namespace SymGrad.Generator.Differentiate
                         return inv.IsSecondOrder ? $"it calls {inv.Call?.Method}, whose registered second order {inv.Target.Split('.').Last()} has no derivative of its own (a third order through a registered function is not written yet)"
                             : inv.Call is not { } callee ? $"its backward calls {inv.Target}, which has no second order"
                             : callee.Registered ? $"it calls {callee.Method}, whose registered backward {callee.Backward} has no registered tangent (its second order: a [TangentOf(typeof({callee.BackwardContainingType.Replace("global::", "")}), nameof({callee.Backward}))] method)"
-                            : $"it calls {callee.Method}, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself; one writing outputs gets an MBackwardTangent when static, not generic, of one real type and without out results)";
+                            : $"it calls {callee.Method}, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself; one writing outputs gets an MBackwardTangent when static, of one real type and without out results)";
                 }
 
                 // (A call with no derivative is a constant here: the caller checks that nothing it reads varies.)
@@ -245,6 +241,10 @@ namespace SymGrad.Generator.Differentiate
             return null;
         }
 
+        /// <summary>
+        /// The backward of a registered method whose own tangent is registered, or of a generated method writing outputs whose
+        /// <c>MBackwardTangent</c> SymGrad writes in the same shape (see <see cref="RegisteredBackwardTangent"/>).
+        /// </summary>
         private static bool RegisteredSecondOrder(Invoke inv) => inv.Call is { BackwardTangent: not null } && inv.Cotangents.Count > 0 && !inv.IsSecondOrder;
 
         /// <summary>
@@ -877,11 +877,6 @@ namespace SymGrad.Generator.Differentiate
         }
 
         /// <summary>
-        /// <paramref name="call"/> with what its arguments compute bound once, and the call of the callee's forward mode
-        /// (<c>FTangent</c>): the arguments, a tangent for each differentiable one (an inactive span's is empty: zero), then a
-        /// tangent for each output it writes (empty: not needed) — null when nothing it reads varies and no output needs one.
-        /// </summary>
-        /// <summary>
         /// f(x, y)˙ for a registered function of scalars with no registered tangent: its backward with the seed 1 into a local
         /// per differentiable argument gives ∇f (<c>fBackward(x, y, 1, ref dfX, ref dfY)</c>), and ḟ = dfX·ẋ + dfY·ẏ.
         /// </summary>
@@ -935,6 +930,11 @@ namespace SymGrad.Generator.Differentiate
             return Simplifier.IsConstant(tangent, 0) ? (value, null) : (Bind(value, "u", output), tangent);
         }
 
+        /// <summary>
+        /// <paramref name="call"/> with what its arguments compute bound once, and the call of the callee's forward mode
+        /// (<c>FTangent</c>): the arguments, a tangent for each differentiable one (an inactive span's is empty: zero), then a
+        /// tangent for each output it writes (empty: not needed) — null when nothing it reads varies and no output needs one.
+        /// </summary>
         private (UserCall Call, UserCall? Tangent) CallTangent(UserCall call, List<Stmt> output)
         {
             var parameters = call.Target.Parameters;

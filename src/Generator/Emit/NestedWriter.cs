@@ -15,8 +15,11 @@ namespace SymGrad.Generator.Emit
     /// </summary>
     internal static class NestedWriter
     {
-        /// <summary>A static, non-generic method of scalars and span inputs with a real result (no outputs): what the nested methods are written for.</summary>
-        public static bool Shape(MethodModel model) => !model.IsInstance && model.TypeArguments.Length == 0
+        /// <summary>
+        /// A static method of scalars and span inputs with a real result (no outputs): what the nested methods are written for. A
+        /// generic one's are written per real type, overloads as its other methods are (a caller's Hessian-vector product calls them).
+        /// </summary>
+        public static bool Shape(MethodModel model) => !model.IsInstance
             && !model.Parameters.Any(p => p.Group is not null || p.IsField || p.HoldsStructs || p.Kind == ParameterKind.SpanOutput) && model.ReturnType is "double" or "float";
 
         /// <param name="secondOrder">Write FTangentBackward and FTangentTangent (next to F's other methods).</param>

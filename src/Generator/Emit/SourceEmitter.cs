@@ -175,7 +175,7 @@ namespace SymGrad.Generator.Emit
         /// (<c>[TangentOf]</c> on the backward): <c>MBackward</c>'s parameters, a tangent of each real it reads (the inputs', the
         /// outputs' values', the seed's, the outputs' cotangents'), then a tangent per gradient — forward mode over the
         /// backward, which writes the gradients as <c>MBackward</c> does and adds their tangents to the tangent gradients. A caller's
-        /// <c>MHessianVector</c> differentiates a call of the method through it. For static, non-generic methods with no out
+        /// <c>MHessianVector</c> differentiates a call of the method through it (a generic one's per real type). For static methods with no out
         /// results, whose inputs and outputs are scalars and spans of one real type; null otherwise.
         /// </summary>
         internal static BackwardTangentProgram? BuildBackwardTangent(MethodModel model, BackwardProgram program)
@@ -184,7 +184,7 @@ namespace SymGrad.Generator.Emit
             var outputs = parameters.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
             var inputs = parameters.Where(p => p.IsDifferentiable).ToList();
             string type = outputs.Count > 0 ? outputs[0].ElementType : "";
-            if (outputs.Count == 0 || inputs.Count == 0 || model.IsInstance || model.TypeArguments.Length > 0 || model.Results.Count > 0
+            if (outputs.Count == 0 || inputs.Count == 0 || model.IsInstance || model.Results.Count > 0
                 || model.Parameters.Any(p => p.Group is not null || p.IsField || p.HoldsStructs || (p.IsArray && (p.IsDifferentiable || p.Kind == ParameterKind.SpanOutput)))
                 || inputs.Concat(outputs).Any(p => p.ElementType != type) || model.ReturnType != "void" && model.ReturnType != type)
             {
@@ -435,7 +435,6 @@ namespace SymGrad.Generator.Emit
                 : model.Results.Count > 0 ? "it has several results (out parameters, a tuple): the Hessian is of one scalar"
                 : outputs.Count == 0 ? null
                 : !hasTangent ? "it writes outputs, which it needs MTangent to write along the direction, and has none"
-                : model.TypeArguments.Length > 0 ? "it is generic and writes outputs"
                 : outputs.Any(p => p.ElementType != type) ? $"it writes outputs not of its result's type, {type}"
                 : inputs.Any(p => p.Group is not null || p.IsField || p.HoldsStructs) ? "it writes outputs and takes a struct, a span of structs or a layer's fields"
                 : null;

@@ -107,7 +107,7 @@ namespace SymGrad.Generator.Model
         /// <c>FTangentTangent</c> and, where F's third order is written, the tangent of its pullback (<c>FTangentTangentBackward</c>).
         /// Null for any other callee.
         /// </summary>
-        public CallTarget? TangentCallee => Nested && !IsTangent && Tangent is not null && TypeArguments.Length == 0
+        public CallTarget? TangentCallee => Nested && !IsTangent && Tangent is not null
             ? OfTangent(ContainingType, Method, Parameters, ReturnType, ThirdOrderOf)
             : null;
 

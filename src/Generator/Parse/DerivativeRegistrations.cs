@@ -112,16 +112,16 @@ namespace SymGrad.Generator.Parse
             method.IsStatic && TypeNames.Of(method.ReturnType) == returnType
             && method.Parameters.Select(p => (TypeNames.Of(p.Type), p.RefKind)).SequenceEqual(signature.Select(s => (s.Type, s.Kind)));
 
-        /// <summary>
-        /// The <c>MTangent</c> parameter list SymGrad would generate for <paramref name="target"/>: its parameters, a tangent per
-        /// differentiable input (a <c>ReadOnlySpan</c> for a span or array), a <c>Span</c> tangent per output — for a registered
-        /// backward (its second order), a <c>ref T</c> tangent per <c>ref T</c> gradient among the outputs.
-        /// </summary>
         /// <summary>The indices of <paramref name="target"/>'s parameters that its tangent takes a tangent of (as <see cref="ExpectedTangentSignature"/> lists them).</summary>
         public static IEnumerable<int> TangentInputs(IMethodSymbol target, Compilation? compilation)
             => target.Parameters.Select((p, i) => (p, i))
                 .Where(x => x.p.RefKind == RefKind.None && MethodParser.ClassifyParameter(x.p, compilation, out _) is { IsDifferentiable: true }).Select(x => x.i);
 
+        /// <summary>
+        /// The <c>MTangent</c> parameter list SymGrad would generate for <paramref name="target"/>: its parameters, a tangent per
+        /// differentiable input (a <c>ReadOnlySpan</c> for a span or array), a <c>Span</c> tangent per output — for a registered
+        /// backward (its second order), a <c>ref T</c> tangent per <c>ref T</c> gradient among the outputs.
+        /// </summary>
         public static List<(string Type, RefKind Kind, string Name)>? ExpectedTangentSignature(IMethodSymbol target, Compilation? compilation)
         {
             var result = new List<(string Type, RefKind Kind, string Name)>();

@@ -5,7 +5,6 @@ namespace SymGrad.RuntimeTests.Language
 {
     partial class GenericCases
     {
-        // Not generated: CallerHessianVector and CallerHessian (second order): it calls Softplus, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself; one writing outputs gets an MBackwardTangent when static, not generic, of one real type and without out results).
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>Caller</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
@@ -61,6 +60,49 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Caller</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CallerHessianVector(double a, double b, double va, double vb, ref double hva, ref double hvb)
+        {
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return Softplus(a * b) + Softplus<double>(b);
+            double tdSoftplusX = 0;
+            double dSoftplusX = 0;
+            double unwanted = 0;
+            global::SymGrad.RuntimeTests.Language.GenericCases.SoftplusTangentBackward(a * b, va * b + a * vb, dResult, ref tdSoftplusX, ref unwanted);
+            global::SymGrad.RuntimeTests.Language.GenericCases.SoftplusBackward(a * b, dResult, ref dSoftplusX);
+            hva += tdSoftplusX * b + dSoftplusX * vb;
+            hvb += tdSoftplusX * a + dSoftplusX * va;
+            double tdSoftplusX2 = 0;
+            double unwanted2 = 0;
+            global::SymGrad.RuntimeTests.Language.GenericCases.SoftplusTangentBackward(b, vb, dResult, ref tdSoftplusX2, ref unwanted2);
+            hvb += tdSoftplusX2;
+        }
+
+        /// <summary>
+        /// The Hessian of <c>Caller</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: a, then b),
+        /// one <c>CallerHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CallerHessian(double a, double b, global::System.Span<double> hessian)
+        {
+            int cA = 0;
+            int cB = cA + 1;
+            int size = cB + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            for (int column = 0; column < size; column++)
+            {
+                CallerHessianVector(a, b, column == cA ? 1 : 0, column == cB ? 1 : 0, ref hessian[column * size + cA], ref hessian[column * size + cB]);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Caller</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (a, then b). It runs whichever needs fewer passes at
@@ -107,6 +149,31 @@ namespace SymGrad.RuntimeTests.Language
             {
                 workspace.Release(mark);
             }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>CallerTangent</c> (nested differentiation), derived by SymGrad: CallerTangent(x, ẋ) = ∇Caller(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>CallerHessianVector</c>) and dResult·∇Caller(x) into those
+        /// of the tangents (<c>CallerBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CallerTangentBackward(double a, double b, double ta, double tb, double dResult, ref double da, ref double db, ref double dta, ref double dtb)
+        {
+            CallerBackward(a, b, dResult, ref dta, ref dtb);
+            CallerHessianVector(a, b, dResult * ta, dResult * tb, ref da, ref db);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>CallerTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Caller(x)·ẋ along
+        /// (u, u̇), that is ∇Caller(x)·u̇ + (H·u)·ẋ, by <c>CallerTangent</c> and <c>CallerHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double CallerTangentTangent(double a, double b, double ta, double tb, double ua, double ub, double uta, double utb)
+        {
+            double hua = 0;
+            double hub = 0;
+            CallerHessianVector(a, b, ua, ub, ref hua, ref hub);
+            return CallerTangent(a, b, uta, utb) + hua * ta + hub * tb;
         }
     }
 }

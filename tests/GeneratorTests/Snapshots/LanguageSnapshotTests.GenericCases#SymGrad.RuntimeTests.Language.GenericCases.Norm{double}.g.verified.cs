@@ -5,7 +5,6 @@ namespace SymGrad.RuntimeTests.Language
 {
     partial class GenericCases
     {
-        // Not generated: NormHessianVector and NormHessian (second order): it calls Softplus, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself; one writing outputs gets an MBackwardTangent when static, not generic, of one real type and without out results).
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>Norm</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
@@ -102,6 +101,95 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Norm</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void NormHessianVector(global::System.ReadOnlySpan<double> x, double eps, global::System.ReadOnlySpan<double> vx, double veps, global::System.Span<double> hvx, ref double hveps)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            double dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            double ts = 0;
+            double s = 0.0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                double tv = vx[i];
+                double v = x[i];
+                ts += 2 * v * tv;
+                s += v * v;
+            }
+            // Reverse sweep: adjoints, last statement first.
+            // return (T.Sqrt(s + eps) * T.CreateChecked(0.5)) + Softplus(s) + (T.Pi * T.CreateChecked(x.Length));   ∂result/∂s = 0.5 / (2·Sqrt(s + eps)); ∂result/∂eps = 0.5 / (2·Sqrt(s + eps))
+            double u = s + eps;
+            double sqrt2 = global::System.Math.Sqrt(u);
+            double tsqrt = (ts + veps) / (2 * sqrt2);
+            double sqrt = sqrt2;
+            double v2 = 2 * sqrt;
+            double q = 0.5 * dResult / v2;
+            double tg = -(2 * q * tsqrt / v2);
+            double g = q;
+            double tds = tg;
+            double ds = g;
+            hveps += tg;
+            double tdSoftplusX = 0;
+            double dSoftplusX = 0;
+            double unwanted = 0;
+            global::SymGrad.RuntimeTests.Language.GenericCases.SoftplusTangentBackward(s, ts, dResult, ref tdSoftplusX, ref unwanted);
+            global::SymGrad.RuntimeTests.Language.GenericCases.SoftplusBackward(s, dResult, ref dSoftplusX);
+            tds += tdSoftplusX;
+            ds += dSoftplusX;
+            for (int i = 0; i < x.Length; i++)
+            {
+                // This iteration's forward values.
+                double tv = vx[i];
+                double v = x[i];
+                // s += v * v;   ∂s/∂v = 2·v
+                double u2 = 2 * ds;
+                double tdv = 2 * tds * v + u2 * tv;
+                // T v = x[i];
+                hvx[i] += tdv;
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>Norm</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x, then eps),
+        /// one <c>NormHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void NormHessian(global::System.ReadOnlySpan<double> x, double eps, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cEps = cX + x.Length;
+            int size = cEps + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    NormHessianVector(x, eps, vx, column == cEps ? 1 : 0, hessian.Slice(column * size + cX, x.Length), ref hessian[column * size + cEps]);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Norm</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x, then eps). It runs whichever needs fewer passes at
@@ -149,6 +237,51 @@ namespace SymGrad.RuntimeTests.Language
                         jacobian[row * columns + cEps] = deps2;
                     }
                 }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>NormTangent</c> (nested differentiation), derived by SymGrad: NormTangent(x, ẋ) = ∇Norm(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>NormHessianVector</c>) and dResult·∇Norm(x) into those
+        /// of the tangents (<c>NormBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void NormTangentBackward(global::System.ReadOnlySpan<double> x, double eps, global::System.ReadOnlySpan<double> tx, double teps, double dResult, global::System.Span<double> dx, ref double deps, global::System.Span<double> dtx, ref double dteps)
+        {
+            NormBackward(x, eps, dResult, dtx, ref dteps);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                NormHessianVector(x, eps, vx, dResult * teps, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length), ref deps);
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>NormTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Norm(x)·ẋ along
+        /// (u, u̇), that is ∇Norm(x)·u̇ + (H·u)·ẋ, by <c>NormTangent</c> and <c>NormHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double NormTangentTangent(global::System.ReadOnlySpan<double> x, double eps, global::System.ReadOnlySpan<double> tx, double teps, global::System.ReadOnlySpan<double> ux, double ueps, global::System.ReadOnlySpan<double> utx, double uteps)
+        {
+            double hueps = 0;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                NormHessianVector(x, eps, ux, ueps, hux, ref hueps);
+                return NormTangent(x, eps, utx, uteps) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx)) + hueps * teps;
             }
             finally
             {

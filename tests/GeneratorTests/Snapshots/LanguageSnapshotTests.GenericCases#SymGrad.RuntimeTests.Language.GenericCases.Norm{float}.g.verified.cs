@@ -5,7 +5,6 @@ namespace SymGrad.RuntimeTests.Language
 {
     partial class GenericCases
     {
-        // Not generated: NormHessianVector and NormHessian (second order): it calls Softplus, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself; one writing outputs gets an MBackwardTangent when static, not generic, of one real type and without out results).
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>Norm</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
@@ -102,6 +101,95 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Norm</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void NormHessianVector(global::System.ReadOnlySpan<float> x, float eps, global::System.ReadOnlySpan<float> vx, float veps, global::System.Span<float> hvx, ref float hveps)
+        {
+            global::SymGrad.Guard.CotangentLength<float>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<float>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            float dResult = 1;
+            // Forward sweep: recompute what the reverse sweep reads.
+            float ts = 0;
+            float s = 0f;
+            for (int i = 0; i < x.Length; i++)
+            {
+                float tv = vx[i];
+                float v = x[i];
+                ts += 2 * v * tv;
+                s += v * v;
+            }
+            // Reverse sweep: adjoints, last statement first.
+            // return (T.Sqrt(s + eps) * T.CreateChecked(0.5)) + Softplus(s) + (T.Pi * T.CreateChecked(x.Length));   ∂result/∂s = 0.5f / (2·Sqrt(s + eps)); ∂result/∂eps = 0.5f / (2·Sqrt(s + eps))
+            float u = s + eps;
+            float sqrt2 = global::System.MathF.Sqrt(u);
+            float tsqrt = (ts + veps) / (2 * sqrt2);
+            float sqrt = sqrt2;
+            float v2 = 2 * sqrt;
+            float q = 0.5f * dResult / v2;
+            float tg = -(2 * q * tsqrt / v2);
+            float g = q;
+            float tds = tg;
+            float ds = g;
+            hveps += tg;
+            float tdSoftplusX = 0;
+            float dSoftplusX = 0;
+            float unwanted = 0;
+            global::SymGrad.RuntimeTests.Language.GenericCases.SoftplusTangentBackward(s, ts, dResult, ref tdSoftplusX, ref unwanted);
+            global::SymGrad.RuntimeTests.Language.GenericCases.SoftplusBackward(s, dResult, ref dSoftplusX);
+            tds += tdSoftplusX;
+            ds += dSoftplusX;
+            for (int i = 0; i < x.Length; i++)
+            {
+                // This iteration's forward values.
+                float tv = vx[i];
+                float v = x[i];
+                // s += v * v;   ∂s/∂v = 2·v
+                float u2 = 2 * ds;
+                float tdv = 2 * tds * v + u2 * tv;
+                // T v = x[i];
+                hvx[i] += tdv;
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>Norm</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x, then eps),
+        /// one <c>NormHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void NormHessian(global::System.ReadOnlySpan<float> x, float eps, global::System.Span<float> hessian)
+        {
+            int cX = 0;
+            int cEps = cX + x.Length;
+            int size = cEps + 1;
+            global::SymGrad.Guard.JacobianLength<float>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> vx = workspace.RentFloats(x.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    NormHessianVector(x, eps, vx, column == cEps ? 1 : 0, hessian.Slice(column * size + cX, x.Length), ref hessian[column * size + cEps]);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Norm</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x, then eps). It runs whichever needs fewer passes at
@@ -149,6 +237,51 @@ namespace SymGrad.RuntimeTests.Language
                         jacobian[row * columns + cEps] = deps2;
                     }
                 }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Reverse mode over <c>NormTangent</c> (nested differentiation), derived by SymGrad: NormTangent(x, ẋ) = ∇Norm(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>NormHessianVector</c>) and dResult·∇Norm(x) into those
+        /// of the tangents (<c>NormBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void NormTangentBackward(global::System.ReadOnlySpan<float> x, float eps, global::System.ReadOnlySpan<float> tx, float teps, float dResult, global::System.Span<float> dx, ref float deps, global::System.Span<float> dtx, ref float dteps)
+        {
+            NormBackward(x, eps, dResult, dtx, ref dteps);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> vx = workspace.RentFloats(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                NormHessianVector(x, eps, vx, dResult * teps, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length), ref deps);
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>NormTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Norm(x)·ẋ along
+        /// (u, u̇), that is ∇Norm(x)·u̇ + (H·u)·ẋ, by <c>NormTangent</c> and <c>NormHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float NormTangentTangent(global::System.ReadOnlySpan<float> x, float eps, global::System.ReadOnlySpan<float> tx, float teps, global::System.ReadOnlySpan<float> ux, float ueps, global::System.ReadOnlySpan<float> utx, float uteps)
+        {
+            float hueps = 0;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> hux = workspace.RentFloats(x.Length);
+                NormHessianVector(x, eps, ux, ueps, hux, ref hueps);
+                return NormTangent(x, eps, utx, uteps) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<float>(hux, tx)) + hueps * teps;
             }
             finally
             {

@@ -134,5 +134,29 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>SoftplusTangent</c> (nested differentiation), derived by SymGrad: SoftplusTangent(x, ẋ) = ∇Softplus(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>SoftplusHessianVector</c>) and dResult·∇Softplus(x) into those
+        /// of the tangents (<c>SoftplusBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SoftplusTangentBackward(double x, double tx, double dResult, ref double dx, ref double dtx)
+        {
+            SoftplusBackward(x, dResult, ref dtx);
+            SoftplusHessianVector(x, dResult * tx, ref dx);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>SoftplusTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Softplus(x)·ẋ along
+        /// (u, u̇), that is ∇Softplus(x)·u̇ + (H·u)·ẋ, by <c>SoftplusTangent</c> and <c>SoftplusHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double SoftplusTangentTangent(double x, double tx, double ux, double utx)
+        {
+            double hux = 0;
+            SoftplusHessianVector(x, ux, ref hux);
+            return SoftplusTangent(x, utx) + hux * tx;
+        }
     }
 }

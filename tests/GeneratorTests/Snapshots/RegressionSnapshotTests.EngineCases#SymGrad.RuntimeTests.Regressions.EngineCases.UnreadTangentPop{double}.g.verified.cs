@@ -471,5 +471,54 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>UnreadTangentPopTangent</c> (nested differentiation), derived by SymGrad: UnreadTangentPopTangent(x, ẋ) = ∇UnreadTangentPop(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>UnreadTangentPopHessianVector</c>) and dResult·∇UnreadTangentPop(x) into those
+        /// of the tangents (<c>UnreadTangentPopBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void UnreadTangentPopTangentBackward(global::System.ReadOnlySpan<double> w, double b, double a, global::System.ReadOnlySpan<double> x, int n, int m, global::System.ReadOnlySpan<double> tw, double tb, double ta, global::System.ReadOnlySpan<double> tx, double dResult, global::System.Span<double> dw, ref double db, ref double da, global::System.Span<double> dx, global::System.Span<double> dtw, ref double dtb, ref double dta, global::System.Span<double> dtx)
+        {
+            UnreadTangentPopBackward(w, b, a, x, n, m, dResult, dtw, ref dtb, ref dta, dtx);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vw = workspace.RentDoubles(tw.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tw, vw);
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                UnreadTangentPopHessianVector(w, b, a, x, n, m, vw, dResult * tb, dResult * ta, vx, global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length), ref db, ref da, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>UnreadTangentPopTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇UnreadTangentPop(x)·ẋ along
+        /// (u, u̇), that is ∇UnreadTangentPop(x)·u̇ + (H·u)·ẋ, by <c>UnreadTangentPopTangent</c> and <c>UnreadTangentPopHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double UnreadTangentPopTangentTangent(global::System.ReadOnlySpan<double> w, double b, double a, global::System.ReadOnlySpan<double> x, int n, int m, global::System.ReadOnlySpan<double> tw, double tb, double ta, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> uw, double ub, double ua, global::System.ReadOnlySpan<double> ux, global::System.ReadOnlySpan<double> utw, double utb, double uta, global::System.ReadOnlySpan<double> utx)
+        {
+            double hub = 0;
+            double hua = 0;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> huw = workspace.RentDoubles(w.Length);
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                UnreadTangentPopHessianVector(w, b, a, x, n, m, uw, ub, ua, ux, huw, ref hub, ref hua, hux);
+                return UnreadTangentPopTangent(w, b, a, x, n, m, utw, utb, uta, utx) + (tw.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(huw, tw)) + hub * tb + hua * ta + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -471,5 +471,54 @@ namespace SymGrad.RuntimeTests.Regressions
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>UnreadTangentPopTangent</c> (nested differentiation), derived by SymGrad: UnreadTangentPopTangent(x, ẋ) = ∇UnreadTangentPop(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>UnreadTangentPopHessianVector</c>) and dResult·∇UnreadTangentPop(x) into those
+        /// of the tangents (<c>UnreadTangentPopBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void UnreadTangentPopTangentBackward(global::System.ReadOnlySpan<float> w, float b, float a, global::System.ReadOnlySpan<float> x, int n, int m, global::System.ReadOnlySpan<float> tw, float tb, float ta, global::System.ReadOnlySpan<float> tx, float dResult, global::System.Span<float> dw, ref float db, ref float da, global::System.Span<float> dx, global::System.Span<float> dtw, ref float dtb, ref float dta, global::System.Span<float> dtx)
+        {
+            UnreadTangentPopBackward(w, b, a, x, n, m, dResult, dtw, ref dtb, ref dta, dtx);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> vw = workspace.RentFloats(tw.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tw, vw);
+                global::System.Span<float> vx = workspace.RentFloats(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                UnreadTangentPopHessianVector(w, b, a, x, n, m, vw, dResult * tb, dResult * ta, vx, global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length), ref db, ref da, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>UnreadTangentPopTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇UnreadTangentPop(x)·ẋ along
+        /// (u, u̇), that is ∇UnreadTangentPop(x)·u̇ + (H·u)·ẋ, by <c>UnreadTangentPopTangent</c> and <c>UnreadTangentPopHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float UnreadTangentPopTangentTangent(global::System.ReadOnlySpan<float> w, float b, float a, global::System.ReadOnlySpan<float> x, int n, int m, global::System.ReadOnlySpan<float> tw, float tb, float ta, global::System.ReadOnlySpan<float> tx, global::System.ReadOnlySpan<float> uw, float ub, float ua, global::System.ReadOnlySpan<float> ux, global::System.ReadOnlySpan<float> utw, float utb, float uta, global::System.ReadOnlySpan<float> utx)
+        {
+            float hub = 0;
+            float hua = 0;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> huw = workspace.RentFloats(w.Length);
+                global::System.Span<float> hux = workspace.RentFloats(x.Length);
+                UnreadTangentPopHessianVector(w, b, a, x, n, m, uw, ub, ua, ux, huw, ref hub, ref hua, hux);
+                return UnreadTangentPopTangent(w, b, a, x, n, m, utw, utb, uta, utx) + (tw.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<float>(huw, tw)) + hub * tb + hua * ta + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<float>(hux, tx));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -66,6 +66,8 @@ namespace SymGrad.RandomPrograms.Check
             return result;
         }
 
+        private bool Generic(string callee) => _compiled.Program.Methods.Any(f => f.Name == callee && f.IsGeneric);
+
         /// <summary>The double twin's P14–P16 at P1's inputs <paramref name="x"/> (<paramref name="fwd"/>: the forward's outputs there).</summary>
         private ModeValues CheckModes(Method m, Entry d, Inputs x, Inputs fwd, List<Coord> coords, double dR, double[][] dy, double[] fd, double scale, int[] outs)
         {
@@ -96,6 +98,8 @@ namespace SymGrad.RandomPrograms.Check
             if (Measure.All(m.Body).Any(n => n is CallStmt { IsNn: true })) _result.Count("MHessianVector (P15) checked on a method calling Nn layers (their backwards' registered tangents)");
             if (Measure.All(m.Body).Any(n => n is CallStmt { IsNn: true, Callee: "BatchNorm" })) _result.Count("MHessianVector (P15) checked on a method calling Nn.BatchNorm (its backward's registered tangent)");
             if (Measure.All(m.Body).Any(n => n is CallStmt { IsNn: false, IsNested: false })) _result.Count("MHessianVector (P15) checked on a method calling a method of the program that writes outputs (its MBackwardTangent)");
+            if (Measure.All(m.Body).Any(n => n is CallExpr { IsNn: false, IsNested: false } c && Generic(c.Callee) || n is CallStmt { IsNn: false, IsNested: false } s && Generic(s.Callee)))
+                _result.Count("MHessianVector (P15) checked on a method calling a generic method of the program (its second order per real type)");
             if (Measure.All(m.Body).Any(n => n is MathCall c && MathNames.SecondOrder.Contains(c.Function))) _result.Count("MHessianVector (P15) checked on a method calling a registered second order of a scalar (Smooth.Softplus)");
             if (Measure.All(m.Body).Any(n => n is MathCall { Function: "ScaledSoftplus" })) _result.Count("MHessianVector (P15) checked on a method calling a registered second order with a [NoDerivative] real argument (Smooth.ScaledSoftplus)");
             if (m.Params.Any(p => p.Struct is not null && !p.InStructSpan && p.IsDifferentiable)) _result.Count("MHessianVector (P15) checked on a method with a struct parameter");

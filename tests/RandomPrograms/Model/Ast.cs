@@ -218,13 +218,13 @@ namespace SymGrad.RandomPrograms.Model
 
     public sealed record ValueArg(Expr Value) : Arg;
 
+    /// <summary><c>ref g</c>: a real local a generated <c>FGradient</c>/<c>FBackward</c> accumulates a gradient into.</summary>
+    public sealed record RefArg(string Local) : Arg;
+
     /// <summary>
     /// A span argument: <c>s</c>, or <c>s.Slice(start, length)</c> when <see cref="Start"/> is set — printed as the range
     /// <c>s[start..(start + length)]</c> when <see cref="AsRange"/>.
     /// </summary>
-    /// <summary><c>ref g</c>: a real local a generated <c>FGradient</c>/<c>FBackward</c> accumulates a gradient into.</summary>
-    public sealed record RefArg(string Local) : Arg;
-
     public sealed record SpanArg(string Span, Expr? Start = null, Expr? Length = null, bool AsRange = false) : Arg;
 
     // ---- Statements ----

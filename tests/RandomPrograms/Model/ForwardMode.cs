@@ -68,18 +68,18 @@ namespace SymGrad.RandomPrograms.Model
                    CallStmt c => Callee(program, c.Callee) is { } f && SecondOrder(program, f, seen),
                    CallExpr { IsNn: true } => true, // the losses (SumOfSquares, MseLoss, SoftmaxCrossEntropy): each has a second order
                    CallExpr { IsNested: true } c => ThirdOrder(program, Callee(program, c.Callee)),
-                   CallExpr c => Callee(program, c.Callee) is { } f && (Nestable(program, f, seen) || SecondOrder(program, f, seen)),
+                   CallExpr c => Callee(program, c.Callee) is { } f && (TwiceDifferentiable(program, f, seen) || SecondOrder(program, f, seen)),
                    _ => true,
                });
 
         /// <summary>
         /// Whether SymGrad writes <c>HBackwardTangent</c> for H, a method of the program writing <c>Span</c> outputs, so that a
-        /// caller's <c>MHessianVector</c> may call it: H static, not generic, without struct parameters, fields, arrays as inputs or
+        /// caller's <c>MHessianVector</c> may call it: H static (generic or not: written per real type), without struct parameters, fields, arrays as inputs or
         /// outputs or out results, with <c>MTangent</c> and a differentiable input, and calling only what a Hessian-vector
         /// product differentiates through (as <see cref="HasHessianVector"/>'s body).
         /// </summary>
         private static bool SecondOrder(ProgramModel program, Method f, HashSet<string> seen)
-            => !f.IsGeneric && !f.Instance && !f.ReturnsStruct && seen.Add(f.Name)
+            => !f.Instance && !f.ReturnsStruct && seen.Add(f.Name)
                && f.Params.Any(p => p.Kind is ParamKind.RealSpanOut) && Inputs(f).Any()
                && !f.Params.Any(p => p.Struct is not null || p.Field || p.Kind is ParamKind.RealOut || p.AsArray && (p.IsDifferentiable || p.Kind is ParamKind.RealSpanOut))
                && HasTangent(program, f)
@@ -90,17 +90,17 @@ namespace SymGrad.RandomPrograms.Model
                    CallStmt { IsNn: true } or CallExpr { IsNn: true } => true,
                    CallStmt c => Callee(program, c.Callee) is { } g && SecondOrder(program, g, new HashSet<string>(seen)),
                    CallExpr { IsNested: true } c => ThirdOrder(program, Callee(program, c.Callee)),
-                   CallExpr c => Callee(program, c.Callee) is { } g && (Nestable(program, g, new HashSet<string>(seen)) || SecondOrder(program, g, new HashSet<string>(seen))),
+                   CallExpr c => Callee(program, c.Callee) is { } g && (TwiceDifferentiable(program, g, new HashSet<string>(seen)) || SecondOrder(program, g, new HashSet<string>(seen))),
                    _ => true,
                });
 
         /// <summary>
         /// <c>Span</c> outputs in a method with <c>MHessianVector</c>: intermediates of the returned value (H is its Hessian,
         /// their cotangents zero), written first with their tangents by the method's <c>MTangent</c> — so it needs one, and
-        /// is not generic, and its inputs are scalars and spans of reals (no struct, no span of structs, no layer field).
+        /// its inputs are scalars and spans of reals (no struct, no span of structs, no layer field).
         /// </summary>
         private static bool IntermediateOutputs(ProgramModel program, Method m)
-            => HasTangent(program, m) && !m.IsGeneric && !m.GradientFields.Any() && !m.Params.Any(p => p.Struct is not null && p.IsDifferentiable);
+            => HasTangent(program, m) && !m.GradientFields.Any() && !m.Params.Any(p => p.Struct is not null && p.IsDifferentiable);
 
         /// <summary>
         /// <c>MHessian</c>: where <c>MHessianVector</c> is (a struct parameter's fields are columns of their own, so are each
@@ -116,24 +116,31 @@ namespace SymGrad.RandomPrograms.Model
         /// </summary>
         public static bool ThirdOrder(ProgramModel program, Method? f) => ThirdOrder(program, f, new HashSet<string>());
 
-        private static bool ThirdOrder(ProgramModel program, Method? f, HashSet<string> seen) => Nestable(program, f) && seen.Add(f!.Name)
+        private static bool ThirdOrder(ProgramModel program, Method? f, HashSet<string> seen) => Nestable(program, f) && ThirdOrderBody(program, f!, seen);
+
+        /// <summary>F's third-order methods are written, F called nested or called by such an F (then generic or not: per real type).</summary>
+        private static bool ThirdOrderBody(ProgramModel program, Method f, HashSet<string> seen) => seen.Add(f.Name)
             && Measure.All(f.Body).All(n => n switch
             {
                 CallStmt or CallExpr { IsNn: true } or CallExpr { IsNested: true } => false,
-                CallExpr c => ThirdOrder(program, Callee(program, c.Callee), new HashSet<string>(seen)),
+                CallExpr c => Callee(program, c.Callee) is { } g && TwiceDifferentiable(program, g, new HashSet<string>()) && ThirdOrderBody(program, g, new HashSet<string>(seen)),
                 MathCall c => !MathNames.Library.Contains(c.Function),
                 _ => true,
             });
 
         /// <summary>
-        /// Whether SymGrad writes <c>FTangentBackward</c>/<c>FTangentTangent</c> for F, so that a caller may call FTangent (or
-        /// FGradient/FBackward) and be differentiated again, and a caller's <c>MHessianVector</c> may call F: F static, not
-        /// generic, without struct parameters, fields or outputs, with <c>MTangent</c> and <c>MHessianVector</c>.
+        /// Whether a caller may call FTangent (or FGradient/FBackward) and be differentiated again: F twice differentiable and
+        /// not generic (the call names F's generated method, which the caller's parse cannot see).
         /// </summary>
-        public static bool Nestable(ProgramModel program, Method? f) => f is not null && Nestable(program, f, new HashSet<string>());
+        public static bool Nestable(ProgramModel program, Method? f) => f is not null && !f.IsGeneric && TwiceDifferentiable(program, f, new HashSet<string>());
 
-        private static bool Nestable(ProgramModel program, Method f, HashSet<string> seen)
-            => !f.IsGeneric && !f.Instance && !f.Params.Any(p => p.Struct is not null || p.Field || p.Kind is ParamKind.RealSpanOut)
+        /// <summary>
+        /// Whether SymGrad writes <c>FTangentBackward</c>/<c>FTangentTangent</c> for F, so that a caller's <c>MHessianVector</c>
+        /// may call F: F static (generic or not: written per real type), without struct parameters, fields or outputs, with
+        /// <c>MTangent</c> and <c>MHessianVector</c>.
+        /// </summary>
+        private static bool TwiceDifferentiable(ProgramModel program, Method f, HashSet<string> seen)
+            => !f.Instance && !f.Params.Any(p => p.Struct is not null || p.Field || p.Kind is ParamKind.RealSpanOut)
                && HasTangent(program, f) && HasHessianVector(program, f, new HashSet<string>(seen));
 
         /// <summary>

@@ -41,5 +41,23 @@ namespace SymGrad.RuntimeTests.Language
         /// <summary>A non-generic caller of generic methods, with the type argument written and inferred.</summary>
         [Differentiable]
         public static double Caller(double a, double b) => Softplus(a * b) + Softplus<double>(b);
+
+        /// <summary>
+        /// A generic loss over a generic layer it writes (an output read back) and a generic function: its Hessian-vector product
+        /// calls LeakyScaleBackwardTangent and SoftplusTangentBackward, written per real type as the other methods are.
+        /// </summary>
+        [Differentiable]
+        public static T ScaledLoss<T>(ReadOnlySpan<T> x, Span<T> y, T k)
+            where T : struct, IFloatingPointIeee754<T>
+        {
+            LeakyScale(x, y, k);
+            T s = T.Zero;
+            for (int i = 0; i < y.Length; i++)
+            {
+                s += y[i] * y[i];
+            }
+
+            return Softplus(s * k) + (k * y[0]);
+        }
     }
 }

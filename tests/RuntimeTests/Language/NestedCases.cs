@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 
 namespace SymGrad.RuntimeTests.Language
 {
@@ -221,6 +222,18 @@ namespace SymGrad.RuntimeTests.Language
         /// </summary>
         [Differentiable]
         public static double SlopeThroughCalls(ReadOnlySpan<double> w, ReadOnlySpan<double> d, double s) => SpanOfLayeredTangent(w, s, d, 1.0) * s;
+
+        [Differentiable]
+        public static T SoftClip<T>(T x)
+            where T : IFloatingPointIeee754<T> => x / T.Sqrt(T.One + (x * x));
+
+        /// <summary>Calls a generic method (SoftClip&lt;double&gt;), whose third order is written for double as its other methods are.</summary>
+        [Differentiable]
+        public static double OverAGeneric(double x, double y) => SoftClip(x * y) * y;
+
+        /// <summary>The slope of OverAGeneric along (1, 0.5), times a: its Hessian-vector product needs SoftClip&lt;double&gt;'s third derivative.</summary>
+        [Differentiable]
+        public static double SlopeOverAGeneric(double a, double b) => OverAGenericTangent(a, b, 1.0, 0.5) * a;
 
         /// <summary>Layered's value and gradient by LayeredGradient (reverse over reverse through Layered's calls of Bump).</summary>
         [Differentiable]

@@ -296,6 +296,21 @@ namespace SymGrad.RuntimeTests.Language
             hs = 0;
             NestedCases.SlopeThroughCallsHessianVector(w, d, s, vw, vd, vs, hw, hd, ref hs);
             AssertProduct(NestedCases.SlopeThroughCallsGradient);
+
+            // Through a generic callee: OverAGeneric calls SoftClip<double>, whose third-order methods are written for double.
+            double a2 = rng.NextDouble() - 0.5, b2 = rng.NextDouble() + 0.5, va2 = rng.NextDouble() - 0.5, vb2 = rng.NextDouble() - 0.5, ha2 = 0, hb2 = 0;
+            NestedCases.SlopeOverAGenericHessianVector(a2, b2, va2, vb2, ref ha2, ref hb2);
+            (double, double) GenericAt(double h)
+            {
+                double da = 0, db = 0;
+                NestedCases.SlopeOverAGenericGradient(a2 + (h * va2), b2 + (h * vb2), ref da, ref db);
+                return (da, db);
+            }
+
+            var (upA, upB) = GenericAt(H);
+            var (downA, downB) = GenericAt(-H);
+            AssertClose((upA - downA) / (2 * H), ha2);
+            AssertClose((upB - downB) / (2 * H), hb2);
         }
 
         private static double Central(Func<double, double> f, double x) => (f(x + H) - f(x - H)) / (2 * H);
