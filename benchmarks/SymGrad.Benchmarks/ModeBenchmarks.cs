@@ -1,5 +1,7 @@
 using System;
+using System.Linq;
 using BenchmarkDotNet.Attributes;
+using SymGrad.RuntimeTests.Language;
 using BenchmarkDotNet.Configs;
 
 namespace SymGrad.Benchmarks
@@ -7,7 +9,7 @@ namespace SymGrad.Benchmarks
     /// <summary>
     /// The cost of the other modes against their baselines (issue 14's bars): a forward-mode tangent (MTangent) against
     /// the function itself (≤ 2×), and a Hessian-vector product (MHessianVector) against a gradient (MGradient, ≤ 4×).
-    /// Same sizes as <see cref="LayerBenchmarks"/>.
+    /// Same sizes as <see cref="LayerBenchmarks"/>; and two of GradBench's evals, functions of scalars.
     /// </summary>
     [MemoryDiagnoser]
     [MedianColumn]
@@ -26,6 +28,10 @@ namespace SymGrad.Benchmarks
         private const int MlpIn = 784, MlpHidden = 128;
         private float[] _images = null!, _w1 = null!, _b1 = null!, _w2 = null!, _b2 = null!, _hid = null!, _act = null!, _z = null!;
         private float[] _dw1 = null!, _db1 = null!, _dw2 = null!, _db2 = null!, _vw1 = null!, _vb1 = null!, _vw2 = null!, _vb2 = null!;
+
+        private const int Observations = 1000, MixtureK = 5, MixtureD = 4, MixtureN = 200;
+        private double[] _cam = null!, _point = null!, _feat = null!, _err = null!, _tcam = null!, _tpoint = null!, _terr = null!;
+        private double[] _alpha = null!, _means = null!, _q = null!, _points = null!, _dalpha = null!, _dmeans = null!, _dq = null!, _valpha = null!, _vmeans = null!, _vq = null!;
 
         [GlobalSetup]
         public void Setup()
@@ -47,6 +53,12 @@ namespace SymGrad.Benchmarks
             (_hid, _act, _z) = (new float[N * MlpHidden], new float[N * MlpHidden], new float[N * Classes]);
             (_dw1, _db1, _dw2, _db2) = (new float[_w1.Length], new float[_b1.Length], new float[_w2.Length], new float[_b2.Length]);
             (_vw1, _vb1, _vw2, _vb2) = (R(_w1.Length), R(_b1.Length), R(_w2.Length), R(_b2.Length));
+            double[] Doubles(int n, double scale = 1) => R(n).Select(v => scale * v).ToArray();
+            _cam = new[] { 0.1, -0.05, 0.08, 0.05, -0.02, -3.5, 450, 0.05, 0.03, 0.005, 0.0005 };
+            (_point, _feat, _err, _tcam, _tpoint, _terr) = (new[] { 0.2, -0.3, 1.5 }, new[] { 1.0, 2.0 }, new double[2], Doubles(11, 0.1), Doubles(3), new double[2]);
+            (_alpha, _means, _q, _points) = (Doubles(MixtureK), Doubles(MixtureK * MixtureD), Doubles(MixtureK * MixtureD, 0.5), Doubles(MixtureN * MixtureD, 2));
+            (_dalpha, _dmeans, _dq) = (new double[MixtureK], new double[MixtureK * MixtureD], new double[MixtureK * MixtureD]);
+            (_valpha, _vmeans, _vq) = (Doubles(MixtureK), Doubles(MixtureK * MixtureD), Doubles(MixtureK * MixtureD));
         }
 
         [BenchmarkCategory("DenseTangent"), Benchmark(Baseline = true)]
@@ -81,6 +93,39 @@ namespace SymGrad.Benchmarks
             Array.Clear(_dw2);
             Array.Clear(_db2);
             Networks.MlpHessianVector(_images, _labels.AsSpan(0, N), _w1, _b1, _w2, _b2, _hid, _act, _z, N, MlpIn, MlpHidden, Classes, _vw1, _vb1, _vw2, _vb2, _dw1, _db1, _dw2, _db2);
+        }
+
+        // GradBench's bundle adjustment: one observation's reprojection error, and its tangent along one direction (a column of
+        // its Jacobian) — code of scalars, where the layers above are loops over arrays.
+        [BenchmarkCategory("ReprojectionTangent"), Benchmark(Baseline = true)]
+        public void ReprojectionForward()
+        {
+            for (int o = 0; o < Observations; o++) GradBenchCases.ReprojectionError(_cam, _point, 0.8, _feat, _err);
+        }
+
+        [BenchmarkCategory("ReprojectionTangent"), Benchmark]
+        public void ReprojectionTangent()
+        {
+            for (int o = 0; o < Observations; o++) GradBenchCases.ReprojectionErrorTangent(_cam, _point, 0.8, _feat, _err, _tcam, _tpoint, 0.3, _terr);
+        }
+
+        // GradBench's Gaussian mixture (k = 5 components, d = 4, n = 200 points): the gradient, and H·v by forward over reverse.
+        [BenchmarkCategory("MixtureHessianVector"), Benchmark(Baseline = true)]
+        public double MixtureGradient()
+        {
+            Array.Clear(_dalpha);
+            Array.Clear(_dmeans);
+            Array.Clear(_dq);
+            return GradBenchCases.GaussianMixtureGradient(_alpha, _means, _q, _points, MixtureD, _dalpha, _dmeans, _dq);
+        }
+
+        [BenchmarkCategory("MixtureHessianVector"), Benchmark]
+        public void MixtureHessianVector()
+        {
+            Array.Clear(_dalpha);
+            Array.Clear(_dmeans);
+            Array.Clear(_dq);
+            GradBenchCases.GaussianMixtureHessianVector(_alpha, _means, _q, _points, MixtureD, _valpha, _vmeans, _vq, _dalpha, _dmeans, _dq);
         }
 
         [BenchmarkCategory("SoftmaxCEHessianVector"), Benchmark(Baseline = true)]

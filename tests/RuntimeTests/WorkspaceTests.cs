@@ -131,5 +131,37 @@ namespace SymGrad.RuntimeTests
             double[] user = new double[4];
             Assert.Throws<ArgumentException>(() => Guard.Disjoint<double>(user, nameof(user), user.AsSpan(1), "part"));
         }
+
+        /// <summary>Guard.Disjoint's written-out test throws exactly where MemoryExtensions.Overlaps says the spans share memory.</summary>
+        [Fact]
+        public void DisjointThrowsExactlyWhereSpansOverlap()
+        {
+            var rng = new Random(7);
+            double[] buffer = new double[40];
+            float[] floats = new float[40];
+            for (int i = 0; i < 20000; i++)
+            {
+                int s1 = rng.Next(41), s2 = rng.Next(41);
+                int l1 = rng.Next(41 - s1), l2 = rng.Next(41 - s2);
+                bool overlaps = ((ReadOnlySpan<double>)buffer.AsSpan(s1, l1)).Overlaps(buffer.AsSpan(s2, l2));
+                bool threw = Throws(() => Guard.Disjoint<double>(buffer.AsSpan(s1, l1), "a", buffer.AsSpan(s2, l2), "b"));
+                Assert.True(overlaps == threw, $"[{s1}, {s1 + l1}) and [{s2}, {s2 + l2}): overlap {overlaps}, threw {threw}");
+                Assert.Equal(((ReadOnlySpan<float>)floats.AsSpan(s1, l1)).Overlaps(floats.AsSpan(s2, l2)), Throws(() => Guard.Disjoint<float>(floats.AsSpan(s1, l1), "a", floats.AsSpan(s2, l2), "b")));
+            }
+
+            Assert.False(Throws(() => Guard.Disjoint<double>(buffer, "a", new double[40], "b"))); // two arrays
+            static bool Throws(Action check)
+            {
+                try
+                {
+                    check();
+                    return false;
+                }
+                catch (ArgumentException)
+                {
+                    return true;
+                }
+            }
+        }
     }
 }

@@ -24,10 +24,17 @@ namespace SymGrad.Generator.Differentiate
             var checks = new List<SizeCheck>();
             var parameters = model.Parameters.ToDictionary(p => p.Name);
             Visit(body, new List<For>(), parameters, checks);
-            // y[i] for i < y.Length needs nothing checked.
-            return checks.Where(c => c.Required != "(double)" + c.Span + ".Length")
+            // y[i] for i < y.Length needs nothing checked; of a span's constant lengths under one condition (x[0], x[1], x[2]) the
+            // largest says all (GradBench's reprojection error read 18 elements of 4 spans: 18 checks where its tangent needs 4).
+            var needed = checks.Where(c => c.Required != "(double)" + c.Span + ".Length")
                 .GroupBy(c => (c.Span, c.Required)).Select(g => g.OrderBy(c => c.Condition.Length).First()).ToList();
+            var largest = needed.Where(c => Constant(c) is not null).GroupBy(c => (c.Span, c.Condition))
+                .ToDictionary(g => g.Key, g => g.OrderByDescending(c => Constant(c)).First());
+            return needed.Where(c => Constant(c) is null || ReferenceEquals(largest[(c.Span, c.Condition)], c)).ToList();
         }
+
+        private static double? Constant(SizeCheck check)
+            => double.TryParse(check.Required, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value) ? value : null;
 
         private static void Visit(Block block, List<For> loops, Dictionary<string, ParameterSpec> parameters, List<SizeCheck> checks)
         {

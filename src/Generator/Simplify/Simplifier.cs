@@ -108,7 +108,12 @@ namespace SymGrad.Generator
                 case "+":
                     if (IsConstant(l, 0)) return r;
                     if (IsConstant(r, 0)) return l;
-                    if (l == r) return SimplifyBinary("*", Constant(2, type), l, type);
+                    if (l == r || SwappedProduct(l, r)) return SimplifyBinary("*", Constant(2, type), l, type); // a·b + b·a = 2·a·b, bit for bit
+                    if (real && l is Binary { Op: "+" } sum && (sum.Right == r || SwappedProduct(sum.Right, r)))
+                    {
+                        return SimplifyBinary("+", sum.Left, SimplifyBinary("*", Constant(2, type), r, type), type); // c + r·u + u·r = c + 2·u·r
+                    }
+
                     if (l is Binary { Op: "*" } lm && r is Binary { Op: "*" } rm && lm.Right == rm.Right && TryValue(lm.Left, out double lc) && TryValue(rm.Left, out double rc))
                     {
                         return SimplifyBinary("*", Constant(lc + rc, type), lm.Right, type); // 0.5·d + 0.5·d = d
@@ -140,7 +145,7 @@ namespace SymGrad.Generator
                     if (real && r is Binary { Op: "/" } quotient && IsConstant(quotient.Left, 1)) return SimplifyBinary("/", l, quotient.Right, type);
                     if (TryValue(l, out double c1) && r is Binary { Op: "*" } scaled && TryValue(scaled.Left, out double c2)) return SimplifyBinary("*", Constant(c1 * c2, type), scaled.Right, type);
                     if (real && l is Binary { Op: "/" } inverse && IsConstant(inverse.Left, 1)) return SimplifyBinary("/", r, inverse.Right, type);
-                    if (real && r is Binary { Op: "*" } product && product.Type == type && l is Name or Element or Binary { Op: "*" }) return new Binary("*", SimplifyBinary("*", l, product.Left, type), product.Right, type);
+                    if (real && r is Binary { Op: "*" } product && product.Type == type && (l is Name or Element or Binary { Op: "*" } || ExactScale(l))) return new Binary("*", SimplifyBinary("*", l, product.Left, type), product.Right, type);
                     break;
                 case "/":
                     if (IsConstant(r, 1)) return l;
@@ -151,6 +156,12 @@ namespace SymGrad.Generator
 
             return new Binary(op, l, r, type);
         }
+
+        /// <summary>A power of two: 2·(a·b) = (2·a)·b bit for bit, so the product may be written without parentheses.</summary>
+        private static bool ExactScale(Expr e) => TryValue(e, out double v) && v != 0 && System.Math.Abs(v) is var m && System.Math.Pow(2, System.Math.Round(System.Math.Log(m, 2))) == m;
+
+        /// <summary>a·b and b·a: the derivative of a product of a variable with itself (u·r·r) lists its terms in both orders.</summary>
+        private static bool SwappedProduct(Expr l, Expr r) => l is Binary { Op: "*" } a && r is Binary { Op: "*" } b && a.Left == b.Right && a.Right == b.Left;
 
         /// <summary>The logical negation, written as a person would (<c>a &lt; b</c> for <c>!(a &gt;= b)</c>).</summary>
         public static Expr Negate(Expr test) => test switch

@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace SymGrad
 {
@@ -65,7 +66,21 @@ namespace SymGrad
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Disjoint<T>(ReadOnlySpan<T> written, string writtenName, ReadOnlySpan<T> read, string readName)
         {
-            if (written.Overlaps(read) && !DiscardBuffer<T>.Holds(written))
+            // The test MemoryExtensions.Overlaps makes, written out (half its cost: a small function's tangent makes a dozen
+            // of these, GradBench's reprojection error 12 for 50 ns of work): [w, w + |w|) and [r, r + |r|) overlap when
+            // r − w < |w| bytes, or w − r < |r| bytes, as unsigned offsets, neither empty.
+            nint offset = Unsafe.ByteOffset(ref MemoryMarshal.GetReference(written), ref MemoryMarshal.GetReference(read));
+            if (((nuint)offset < (nuint)((nint)written.Length * Unsafe.SizeOf<T>()) && read.Length > 0)
+                || ((nuint)(-offset) < (nuint)((nint)read.Length * Unsafe.SizeOf<T>()) && written.Length > 0))
+            {
+                ThrowOverlapUnlessDiscarded(written, writtenName, readName);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void ThrowOverlapUnlessDiscarded<T>(ReadOnlySpan<T> written, string writtenName, string readName)
+        {
+            if (!DiscardBuffer<T>.Holds(written))
             {
                 ThrowOverlap(writtenName, readName);
             }

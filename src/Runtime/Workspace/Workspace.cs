@@ -208,10 +208,12 @@ namespace SymGrad
         /// when it is empty (see <see cref="CopyOrZeros(ReadOnlySpan{double}, int)"/>). The zeros are a slice of one shared
         /// read-only buffer that only grows, so nothing is rented and nothing is cleared per call.
         /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)] // called per call of a generated method: a branch, not a call
         public static ReadOnlySpan<double> ZerosIfEmpty(ReadOnlySpan<double> cotangent, int length)
             => cotangent.IsEmpty ? SharedZeros<double>.Of(length) : cotangent;
 
         /// <inheritdoc cref="ZerosIfEmpty(ReadOnlySpan{double}, int)"/>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static ReadOnlySpan<float> ZerosIfEmpty(ReadOnlySpan<float> cotangent, int length)
             => cotangent.IsEmpty ? SharedZeros<float>.Of(length) : cotangent;
 
@@ -220,18 +222,22 @@ namespace SymGrad
         /// does not need that gradient), <paramref name="length"/> elements of a per-thread buffer nobody reads, where the work
         /// lands and is thrown away. Overlapping that buffer is not an error (<see cref="Guard.Disjoint{T}"/>).
         /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static Span<double> DiscardIfEmpty(Span<double> gradient, int length)
             => gradient.IsEmpty && length > 0 ? DiscardBuffer<double>.Of(length) : gradient;
 
         /// <inheritdoc cref="DiscardIfEmpty(Span{double}, int)"/>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static Span<float> DiscardIfEmpty(Span<float> gradient, int length)
             => gradient.IsEmpty && length > 0 ? DiscardBuffer<float>.Of(length) : gradient;
 
         /// <inheritdoc cref="DiscardIfEmpty(Span{double}, int)"/>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static Span<T> DiscardIfEmpty<T>(Span<T> gradient, int length)
             => gradient.IsEmpty && length > 0 ? DiscardBuffer<T>.Of(length) : gradient;
 
         /// <inheritdoc cref="ZerosIfEmpty(ReadOnlySpan{double}, int)"/>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static ReadOnlySpan<T> ZerosIfEmpty<T>(ReadOnlySpan<T> cotangent, int length)
             => cotangent.IsEmpty ? SharedZeros<T>.Of(length) : cotangent;
 

@@ -30,7 +30,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             double dsum = dResult;
             for (int i = 0; i < w.Length; i++)
             {
-                // sum += beta * w[i] * w[i] + Math.Abs(w[i]);   ∂sum/∂w[i] = w[i]·beta + beta·w[i] + (w[i] > 0 ? 1 : w[i] < 0 ? -1 : w[i])
+                // sum += beta * w[i] * w[i] + Math.Abs(w[i]);   ∂sum/∂w[i] = 2·w[i]·beta + (w[i] > 0 ? 1 : w[i] < 0 ? -1 : w[i])
                 dw[i] += 2 * dsum * beta * w[i];
                 dw[i] += dsum * (w[i] > 0 ? 1 : w[i] < 0 ? -1 : w[i]);
             }
@@ -87,7 +87,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             double dsum = dResult;
             for (int i = 0; i < w.Length; i++)
             {
-                // sum += beta * w[i] * w[i] + Math.Abs(w[i]);   ∂sum/∂w[i] = w[i]·beta + beta·w[i] + (w[i] > 0 ? 1 : w[i] < 0 ? -1 : w[i])
+                // sum += beta * w[i] * w[i] + Math.Abs(w[i]);   ∂sum/∂w[i] = 2·w[i]·beta + (w[i] > 0 ? 1 : w[i] < 0 ? -1 : w[i])
                 double u = 2 * dsum * beta;
                 hvw[i] += u * vw[i];
                 hvw[i] += dsum * (w[i] > 0 ? 0 : w[i] < 0 ? 0 : vw[i]);

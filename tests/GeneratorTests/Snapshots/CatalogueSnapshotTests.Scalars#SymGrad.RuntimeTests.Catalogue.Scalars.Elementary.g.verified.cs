@@ -90,7 +90,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 a = workspace.Doubles.Pop();
                 double tanh = global::System.Math.Tanh(a);
                 da -= 0.5 * da * (1 - tanh * tanh);
-                // a = Math.Pow(c, 3) + Math.Pow(x * x + 1, y) + Math.Min(a, b) - Math.Max(x, y);   ∂a/∂c = 3.0·Pow(c, 2.0); ∂a/∂x = 2·(y·Pow(x·x + 1.0, y - 1)·x) - (x >= y ? 1 : 0); ∂a/∂y = Pow(x·x + 1.0, y)·Log(x·x + 1.0) - (x >= y ? 0 : 1); ∂a/∂a = a <= b ? 1 : 0; ∂a/∂b = a <= b ? 0 : 1
+                // a = Math.Pow(c, 3) + Math.Pow(x * x + 1, y) + Math.Min(a, b) - Math.Max(x, y);   ∂a/∂c = 3.0·Pow(c, 2.0); ∂a/∂x = 2·y·Pow(x·x + 1.0, y - 1)·x - (x >= y ? 1 : 0); ∂a/∂y = Pow(x·x + 1.0, y)·Log(x·x + 1.0) - (x >= y ? 0 : 1); ∂a/∂a = a <= b ? 1 : 0; ∂a/∂b = a <= b ? 0 : 1
                 double g3 = da;
                 da = 0;
                 a = workspace.Doubles.Pop();
@@ -172,7 +172,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             double pow = global::System.Math.Pow(c, 3.0);
             double u5 = x * x + 1.0;
             double pow2 = global::System.Math.Pow(u5, y);
-            ta = 3.0 * global::System.Math.Pow(c, 2.0) * tc + (2 * (y * global::System.Math.Pow(u5, y - 1)) * x * tx + pow2 * global::System.Math.Log(u5) * ty) + (a <= b ? ta : tb) - (x >= y ? tx : ty);
+            ta = 3.0 * global::System.Math.Pow(c, 2.0) * tc + (2 * y * global::System.Math.Pow(u5, y - 1) * x * tx + pow2 * global::System.Math.Log(u5) * ty) + (a <= b ? ta : tb) - (x >= y ? tx : ty);
             a = pow + pow2 + global::System.Math.Min(a, b) - global::System.Math.Max(x, y);
             double tanh = global::System.Math.Tanh(a);
             ta -= 0.5 * ((1 - tanh * tanh) * ta);
@@ -198,11 +198,15 @@ namespace SymGrad.RuntimeTests.Catalogue
             try
             {
                 // Forward sweep: recompute what the reverse sweep reads.
-                double u = global::System.Math.Sin(x);
-                double v = global::System.Math.Cos(y);
+                double sin = global::System.Math.Sin(x);
+                double u = sin;
+                double cos = global::System.Math.Cos(y);
+                double v = cos;
                 double u2 = x * y;
                 double exp2 = global::System.Math.Exp(u2);
-                double ta = global::System.Math.Cos(x) * vx * v - u * global::System.Math.Sin(y) * vy + exp2 * (vx * y + x * vy);
+                double v8 = global::System.Math.Cos(x);
+                double v9 = global::System.Math.Sin(y);
+                double ta = v8 * vx * v - u * v9 * vy + exp2 * (vx * y + x * vy);
                 double a = u * v + exp2;
                 double u3 = a * a + 1.0;
                 double tb = 2 * a * ta / u3;
@@ -216,7 +220,8 @@ namespace SymGrad.RuntimeTests.Catalogue
                 double pow3 = global::System.Math.Pow(c, 3.0);
                 double u5 = x * x + 1.0;
                 double pow4 = global::System.Math.Pow(u5, y);
-                ta = 3.0 * global::System.Math.Pow(c, 2.0) * tc + (2 * (y * global::System.Math.Pow(u5, y - 1)) * x * vx + pow4 * global::System.Math.Log(u5) * vy) + (a <= b ? ta : tb) - (x >= y ? vx : vy);
+                double pow5 = global::System.Math.Pow(c, 2.0);
+                ta = 3.0 * pow5 * tc + (2 * y * global::System.Math.Pow(u5, y - 1) * x * vx + pow4 * global::System.Math.Log(u5) * vy) + (a <= b ? ta : tb) - (x >= y ? vx : vy);
                 a = pow3 + pow4 + global::System.Math.Min(a, b) - global::System.Math.Max(x, y);
                 workspace.Doubles.Push(a);
                 workspace.Doubles.Push(ta);
@@ -268,14 +273,13 @@ namespace SymGrad.RuntimeTests.Catalogue
                 double v3 = 1 - tanh * tanh;
                 tda -= 0.5 * tda * v3 - 2 * u6 * tanh * ttanh;
                 da -= u6 * v3;
-                // a = Math.Pow(c, 3) + Math.Pow(x * x + 1, y) + Math.Min(a, b) - Math.Max(x, y);   ∂a/∂c = 3.0·Pow(c, 2.0); ∂a/∂x = 2·(y·Pow(x·x + 1.0, y - 1)·x) - (x >= y ? 1 : 0); ∂a/∂y = Pow(x·x + 1.0, y)·Log(x·x + 1.0) - (x >= y ? 0 : 1); ∂a/∂a = a <= b ? 1 : 0; ∂a/∂b = a <= b ? 0 : 1
+                // a = Math.Pow(c, 3) + Math.Pow(x * x + 1, y) + Math.Min(a, b) - Math.Max(x, y);   ∂a/∂c = 3.0·Pow(c, 2.0); ∂a/∂x = 2·y·Pow(x·x + 1.0, y - 1)·x - (x >= y ? 1 : 0); ∂a/∂y = Pow(x·x + 1.0, y)·Log(x·x + 1.0) - (x >= y ? 0 : 1); ∂a/∂a = a <= b ? 1 : 0; ∂a/∂b = a <= b ? 0 : 1
                 double tg3 = tda;
                 double g3 = da;
                 tda = 0;
                 da = 0;
                 ta = workspace.Doubles.Pop();
                 a = workspace.Doubles.Pop();
-                double pow5 = global::System.Math.Pow(c, 2.0);
                 double u7 = 3.0 * g3;
                 tdc += 3.0 * tg3 * pow5 + 2 * u7 * global::System.Math.Pow(c, 1.0) * tc;
                 dc += u7 * pow5;
@@ -288,7 +292,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 double pow7 = global::System.Math.Pow(u9, u10);
                 double u11 = g3 * y;
                 double u12 = 2 * (u11 * pow7);
-                hvx += 2 * ((tg3 * y + g3 * vy) * pow7 + u11 * (2 * (u10 * global::System.Math.Pow(u9, u10 - 1)) * x * vx + pow7 * global::System.Math.Log(u9) * vy)) * x + u12 * vx;
+                hvx += 2 * ((tg3 * y + g3 * vy) * pow7 + u11 * (2 * u10 * global::System.Math.Pow(u9, u10 - 1) * x * vx + pow7 * global::System.Math.Log(u9) * vy)) * x + u12 * vx;
                 double u13 = x * x + 1.0;
                 double u14 = g3 * pow2;
                 double v4 = global::System.Math.Log(u13);
@@ -324,16 +328,12 @@ namespace SymGrad.RuntimeTests.Catalogue
                 tda += (tdb - 2 * q5 * a * ta) / v6 * v7 + 2 * q5 * ta;
                 da += q5 * v7;
                 // double a = Math.Sin(x) * Math.Cos(y) + Math.Exp(x * y);   ∂a/∂x = Cos(y)·Cos(x) + Exp(x·y)·y; ∂a/∂y = Exp(x·y)·x - Sin(x)·Sin(y)
-                double tcos = -(global::System.Math.Sin(y) * vy);
-                double cos = global::System.Math.Cos(y);
+                double tcos = -(v9 * vy);
                 double u15 = da * cos;
-                double v8 = global::System.Math.Cos(x);
-                hvx += (tda * cos + da * tcos) * v8 - u15 * global::System.Math.Sin(x) * vx;
-                double tsin = global::System.Math.Cos(x) * vx;
-                double sin = global::System.Math.Sin(x);
+                hvx += (tda * cos + da * tcos) * v8 - u15 * sin * vx;
+                double tsin = v8 * vx;
                 double u16 = da * sin;
-                double v9 = global::System.Math.Sin(y);
-                hvy -= (tda * sin + da * tsin) * v9 + u16 * global::System.Math.Cos(y) * vy;
+                hvy -= (tda * sin + da * tsin) * v9 + u16 * cos * vy;
                 double u17 = x * y;
                 double exp3 = global::System.Math.Exp(u17);
                 double texp = exp3 * (vx * y + x * vy);

@@ -21,7 +21,6 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void ScaledByConstantsBackward(double[] x, double[] weights, int[] labels, double dResult, global::System.Span<double> dx)
         {
-            global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
             global::SymGrad.Guard.Covers(x.Length, nameof(x), 2.0, "x[1]");
             global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
@@ -43,7 +42,6 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double ScaledByConstantsGradient(double[] x, double[] weights, int[] labels, global::System.Span<double> dx)
         {
-            global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
             global::SymGrad.Guard.Covers(x.Length, nameof(x), 2.0, "x[1]");
             global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
@@ -62,7 +60,6 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double ScaledByConstantsTangent(double[] x, double[] weights, int[] labels, global::System.ReadOnlySpan<double> tx)
         {
-            global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
             global::SymGrad.Guard.Covers(x.Length, nameof(x), 2.0, "x[1]");
             global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
             tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);

@@ -58,7 +58,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
                 {
                     // k++;
                     k = workspace.Ints.Pop();
-                    // h = h + Math.Exp(-h) * x[k] * x[k];   ∂h/∂h = 1 - x[k]·x[k]·Exp(-h); ∂h/∂x[k] = x[k]·Exp(-h) + Exp(-h)·x[k]
+                    // h = h + Math.Exp(-h) * x[k] * x[k];   ∂h/∂h = 1 - x[k]·x[k]·Exp(-h); ∂h/∂x[k] = 2·x[k]·Exp(-h)
                     double g = dh;
                     h = workspace.Doubles.Pop();
                     dh = g;
@@ -162,7 +162,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
                 {
                     // k++;
                     k = workspace.Ints.Pop();
-                    // h = h + Math.Exp(-h) * x[k] * x[k];   ∂h/∂h = 1 - x[k]·x[k]·Exp(-h); ∂h/∂x[k] = x[k]·Exp(-h) + Exp(-h)·x[k]
+                    // h = h + Math.Exp(-h) * x[k] * x[k];   ∂h/∂h = 1 - x[k]·x[k]·Exp(-h); ∂h/∂x[k] = 2·x[k]·Exp(-h)
                     double tg = tdh;
                     double g = dh;
                     th = workspace.Doubles.Pop();

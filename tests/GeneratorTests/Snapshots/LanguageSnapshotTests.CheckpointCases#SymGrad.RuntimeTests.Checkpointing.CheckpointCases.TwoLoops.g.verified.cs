@@ -305,10 +305,10 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     h = workspace.Doubles.Pop();
                     double u7 = g5 * x[t];
                     double v4 = global::System.Math.Cos(h);
-                    tdh = (tg5 * x[t] + g5 * vx[t]) * v4 - u7 * global::System.Math.Sin(h) * th;
-                    dh = u7 * v4;
-                    double tsin = global::System.Math.Cos(h) * th;
                     double sin = global::System.Math.Sin(h);
+                    tdh = (tg5 * x[t] + g5 * vx[t]) * v4 - u7 * sin * th;
+                    dh = u7 * v4;
+                    double tsin = v4 * th;
                     hvx[t] += tg5 * sin + g5 * tsin;
                     hva += tg5;
                 }

@@ -646,10 +646,10 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         h = workspace.Doubles.Pop();
                         double u16 = g5 * x[t];
                         double v7 = global::System.Math.Cos(h);
-                        tdh = (tg5 * x[t] + g5 * vx[t]) * v7 - u16 * global::System.Math.Sin(h) * th;
-                        dh = u16 * v7;
-                        double tsin = global::System.Math.Cos(h) * th;
                         double sin = global::System.Math.Sin(h);
+                        tdh = (tg5 * x[t] + g5 * vx[t]) * v7 - u16 * sin * th;
+                        dh = u16 * v7;
+                        double tsin = v7 * th;
                         hvx[t] += tg5 * sin + g5 * tsin;
                         hva += tg5;
                     }

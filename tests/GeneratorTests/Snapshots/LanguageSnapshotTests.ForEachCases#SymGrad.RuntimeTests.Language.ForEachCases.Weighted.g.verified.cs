@@ -44,7 +44,7 @@ namespace SymGrad.RuntimeTests.Language
                     double c = (double)counts[i];
                     // k++;
                     k = workspace.Ints.Pop();
-                    // s += c * x[k] * x[k];   ∂s/∂x[k] = x[k]·c + c·x[k]
+                    // s += c * x[k] * x[k];   ∂s/∂x[k] = 2·x[k]·c
                     dx[k] += 2 * ds * c * x[k];
                 }
             }
@@ -123,7 +123,7 @@ namespace SymGrad.RuntimeTests.Language
                     double c = (double)counts[i];
                     // k++;
                     k = workspace.Ints.Pop();
-                    // s += c * x[k] * x[k];   ∂s/∂x[k] = x[k]·c + c·x[k]
+                    // s += c * x[k] * x[k];   ∂s/∂x[k] = 2·x[k]·c
                     double u = 2 * ds * c;
                     hvx[k] += u * vx[k];
                 }

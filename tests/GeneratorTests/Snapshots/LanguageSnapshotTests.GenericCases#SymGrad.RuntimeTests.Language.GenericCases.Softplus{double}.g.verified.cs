@@ -63,10 +63,10 @@ namespace SymGrad.RuntimeTests.Language
             double dResult = 1;
             // Reverse sweep: adjoints, last statement first.
             // return T.Log(T.One + T.Exp(x));   ∂result/∂x = Exp(x) / (1.0 + Exp(x))
-            double exp2 = global::System.Math.Exp(x);
+            double exp3 = global::System.Math.Exp(x);
+            double exp2 = exp3;
             double texp = exp2 * vx;
             double exp = exp2;
-            double exp3 = global::System.Math.Exp(x);
             double v = 1.0 + exp3;
             double q = dResult / v;
             hvx += q * texp - q * exp3 * vx / v * exp;

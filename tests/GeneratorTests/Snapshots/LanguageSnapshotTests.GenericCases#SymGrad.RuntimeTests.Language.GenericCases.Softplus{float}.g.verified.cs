@@ -63,10 +63,10 @@ namespace SymGrad.RuntimeTests.Language
             float dResult = 1;
             // Reverse sweep: adjoints, last statement first.
             // return T.Log(T.One + T.Exp(x));   ∂result/∂x = Exp(x) / (1f + Exp(x))
-            float exp2 = global::System.MathF.Exp(x);
+            float exp3 = global::System.MathF.Exp(x);
+            float exp2 = exp3;
             float texp = exp2 * vx;
             float exp = exp2;
-            float exp3 = global::System.MathF.Exp(x);
             float v = 1f + exp3;
             float q = dResult / v;
             hvx += q * texp - q * exp3 * vx / v * exp;

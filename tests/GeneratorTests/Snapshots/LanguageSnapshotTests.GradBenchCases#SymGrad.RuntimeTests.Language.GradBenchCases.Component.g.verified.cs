@@ -195,7 +195,8 @@ namespace SymGrad.RuntimeTests.Language
             for (int l = 0; l < d; l++)
             {
                 // This iteration's forward values.
-                double exp2 = global::System.Math.Exp(q[j * d + l]);
+                double exp3 = global::System.Math.Exp(q[j * d + l]);
+                double exp2 = exp3;
                 double v = x[i * d + l] - means[j * d + l];
                 double tz = exp2 * vq[j * d + l] * v - exp2 * vmeans[j * d + l];
                 double z = exp2 * v;
@@ -206,7 +207,6 @@ namespace SymGrad.RuntimeTests.Language
                 // logDet += q[(j * d) + l];
                 hvq[j * d + l] += 0;
                 // double z = Math.Exp(q[(j * d) + l]) * (x[(i * d) + l] - means[(j * d) + l]);   ∂z/∂q[j·d + l] = (x[i·d + l] - means[j·d + l])·Exp(q[j·d + l]); ∂z/∂means[j·d + l] = -Exp(q[j·d + l])
-                double exp3 = global::System.Math.Exp(q[j * d + l]);
                 double texp = exp3 * vq[j * d + l];
                 double exp = exp3;
                 double v2 = x[i * d + l] - means[j * d + l];

@@ -127,23 +127,9 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void ReprojectionErrorBackward(global::System.ReadOnlySpan<double> cam, global::System.ReadOnlySpan<double> x, double w, global::System.ReadOnlySpan<double> feat, global::System.ReadOnlySpan<double> err, global::System.ReadOnlySpan<double> derr, global::System.Span<double> dcam, global::System.Span<double> dx, ref double dw)
         {
-            global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
-            global::SymGrad.Guard.Covers(cam.Length, nameof(cam), 4.0, "cam[3]");
-            global::SymGrad.Guard.Covers(x.Length, nameof(x), 2.0, "x[1]");
-            global::SymGrad.Guard.Covers(cam.Length, nameof(cam), 5.0, "cam[4]");
             global::SymGrad.Guard.Covers(x.Length, nameof(x), 3.0, "x[2]");
-            global::SymGrad.Guard.Covers(cam.Length, nameof(cam), 6.0, "cam[5]");
-            global::SymGrad.Guard.Covers(cam.Length, nameof(cam), 1.0, "cam[0]");
-            global::SymGrad.Guard.Covers(cam.Length, nameof(cam), 2.0, "cam[1]");
-            global::SymGrad.Guard.Covers(cam.Length, nameof(cam), 3.0, "cam[2]");
-            global::SymGrad.Guard.Covers(cam.Length, nameof(cam), 10.0, "cam[9]");
             global::SymGrad.Guard.Covers(cam.Length, nameof(cam), 11.0, "cam[10]");
-            global::SymGrad.Guard.Covers(err.Length, nameof(err), 1.0, "err[0]");
-            global::SymGrad.Guard.Covers(cam.Length, nameof(cam), 7.0, "cam[6]");
-            global::SymGrad.Guard.Covers(cam.Length, nameof(cam), 8.0, "cam[7]");
-            global::SymGrad.Guard.Covers(feat.Length, nameof(feat), 1.0, "feat[0]");
             global::SymGrad.Guard.Covers(err.Length, nameof(err), 2.0, "err[1]");
-            global::SymGrad.Guard.Covers(cam.Length, nameof(cam), 9.0, "cam[8]");
             global::SymGrad.Guard.Covers(feat.Length, nameof(feat), 2.0, "feat[1]");
             global::SymGrad.Guard.GradientLength<double>(dcam, nameof(dcam), cam, nameof(cam));
             global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
@@ -246,7 +232,7 @@ namespace SymGrad.RuntimeTests.Language
                 {
                     dcam[7] += g3;
                 }
-                // double distortion = 1 + (cam[9] * rsq) + (cam[10] * rsq * rsq);   ∂distortion/∂cam[9] = rsq; ∂distortion/∂rsq = cam[9] + rsq·cam[10] + cam[10]·rsq; ∂distortion/∂cam[10] = rsq·rsq
+                // double distortion = 1 + (cam[9] * rsq) + (cam[10] * rsq * rsq);   ∂distortion/∂cam[9] = rsq; ∂distortion/∂rsq = cam[9] + 2·cam[10]·rsq; ∂distortion/∂cam[10] = rsq·rsq
                 if (needDcam)
                 {
                     dcam[9] += ddistortion * rsq;
@@ -418,23 +404,9 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void ReprojectionErrorTangent(global::System.ReadOnlySpan<double> cam, global::System.ReadOnlySpan<double> x, double w, global::System.ReadOnlySpan<double> feat, global::System.Span<double> err, global::System.ReadOnlySpan<double> tcam, global::System.ReadOnlySpan<double> tx, double tw, global::System.Span<double> terr)
         {
-            global::SymGrad.Guard.Covers(x.Length, nameof(x), 1.0, "x[0]");
-            global::SymGrad.Guard.Covers(cam.Length, nameof(cam), 4.0, "cam[3]");
-            global::SymGrad.Guard.Covers(x.Length, nameof(x), 2.0, "x[1]");
-            global::SymGrad.Guard.Covers(cam.Length, nameof(cam), 5.0, "cam[4]");
             global::SymGrad.Guard.Covers(x.Length, nameof(x), 3.0, "x[2]");
-            global::SymGrad.Guard.Covers(cam.Length, nameof(cam), 6.0, "cam[5]");
-            global::SymGrad.Guard.Covers(cam.Length, nameof(cam), 1.0, "cam[0]");
-            global::SymGrad.Guard.Covers(cam.Length, nameof(cam), 2.0, "cam[1]");
-            global::SymGrad.Guard.Covers(cam.Length, nameof(cam), 3.0, "cam[2]");
-            global::SymGrad.Guard.Covers(cam.Length, nameof(cam), 10.0, "cam[9]");
             global::SymGrad.Guard.Covers(cam.Length, nameof(cam), 11.0, "cam[10]");
-            global::SymGrad.Guard.Covers(err.Length, nameof(err), 1.0, "err[0]");
-            global::SymGrad.Guard.Covers(cam.Length, nameof(cam), 7.0, "cam[6]");
-            global::SymGrad.Guard.Covers(cam.Length, nameof(cam), 8.0, "cam[7]");
-            global::SymGrad.Guard.Covers(feat.Length, nameof(feat), 1.0, "feat[0]");
             global::SymGrad.Guard.Covers(err.Length, nameof(err), 2.0, "err[1]");
-            global::SymGrad.Guard.Covers(cam.Length, nameof(cam), 9.0, "cam[8]");
             global::SymGrad.Guard.Covers(feat.Length, nameof(feat), 2.0, "feat[1]");
             global::SymGrad.Guard.CotangentLength<double>(tcam, nameof(tcam), cam, nameof(cam));
             global::SymGrad.Guard.CotangentLength<double>(tx, nameof(tx), x, nameof(x));
@@ -478,10 +450,10 @@ namespace SymGrad.RuntimeTests.Language
                 double sqrt = global::System.Math.Sqrt(sqtheta);
                 double ttheta = tsqtheta / (2 * sqrt);
                 double theta = sqrt;
-                double tcos = -(global::System.Math.Sin(theta) * ttheta);
-                double cos = global::System.Math.Cos(theta);
-                double tsin = global::System.Math.Cos(theta) * ttheta;
                 double sin = global::System.Math.Sin(theta);
+                double tcos = -(sin * ttheta);
+                double cos = global::System.Math.Cos(theta);
+                double tsin = cos * ttheta;
                 double q = r0 / theta;
                 double twx = (tr0 - q * ttheta) / theta;
                 double wx = q;

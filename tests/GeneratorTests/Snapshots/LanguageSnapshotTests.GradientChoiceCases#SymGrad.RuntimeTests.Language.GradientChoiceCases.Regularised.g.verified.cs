@@ -45,7 +45,7 @@ namespace SymGrad.RuntimeTests.Language
                 // if (penalty == Penalty.Ridge)
                 if (penalty == global::SymGrad.RuntimeTests.Language.Penalty.Ridge)
                 {
-                    // s += lambda * w[i] * w[i];   ∂s/∂w[i] = w[i]·lambda + lambda·w[i]
+                    // s += lambda * w[i] * w[i];   ∂s/∂w[i] = 2·w[i]·lambda
                     dw[i] += 2 * ds * lambda * w[i];
                 }
                 // s += w[i] * x[i];   ∂s/∂w[i] = x[i]; ∂s/∂x[i] = w[i]
@@ -130,7 +130,7 @@ namespace SymGrad.RuntimeTests.Language
                 // if (penalty == Penalty.Ridge)
                 if (penalty == global::SymGrad.RuntimeTests.Language.Penalty.Ridge)
                 {
-                    // s += lambda * w[i] * w[i];   ∂s/∂w[i] = w[i]·lambda + lambda·w[i]
+                    // s += lambda * w[i] * w[i];   ∂s/∂w[i] = 2·w[i]·lambda
                     double u = 2 * ds * lambda;
                     hvw[i] += u * vw[i];
                 }

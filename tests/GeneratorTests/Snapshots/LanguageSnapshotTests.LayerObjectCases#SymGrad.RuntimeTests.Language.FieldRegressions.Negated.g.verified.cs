@@ -21,7 +21,6 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public void NegatedBackward(double dResult)
         {
-            global::SymGrad.Guard.Covers(W.Length, nameof(W), 1.0, "W[0]");
             global::SymGrad.Guard.Covers(W.Length, nameof(W), 2.0, "W[1]");
             global::System.Span<double> dW = this.dW = global::SymGrad.Guard.GradientOf(this.dW, W);
             // Reverse sweep: adjoints, last statement first.
@@ -38,7 +37,6 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public double NegatedGradient()
         {
-            global::SymGrad.Guard.Covers(W.Length, nameof(W), 1.0, "W[0]");
             global::SymGrad.Guard.Covers(W.Length, nameof(W), 2.0, "W[1]");
             double result = Negated();
             NegatedBackward(1);
@@ -54,7 +52,6 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public double NegatedTangent(global::System.ReadOnlySpan<double> tW)
         {
-            global::SymGrad.Guard.Covers(W.Length, nameof(W), 1.0, "W[0]");
             global::SymGrad.Guard.Covers(W.Length, nameof(W), 2.0, "W[1]");
             global::SymGrad.Guard.CotangentLength<double>(tW, nameof(tW), W, nameof(W));
             tW = global::SymGrad.Workspace.ZerosIfEmpty(tW, W.Length);

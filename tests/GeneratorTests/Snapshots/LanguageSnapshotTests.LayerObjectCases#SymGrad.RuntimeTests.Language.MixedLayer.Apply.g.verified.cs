@@ -27,7 +27,6 @@ namespace SymGrad.RuntimeTests.Language
         public void ApplyBackward(global::SymGrad.RuntimeTests.Language.Triple p, double dResult, double dside, ref global::SymGrad.RuntimeTests.Language.Triple dp)
         {
             global::SymGrad.Guard.Covers(W.Length, nameof(W), 2.0, "W[1]");
-            global::SymGrad.Guard.Covers(W.Length, nameof(W), 1.0, "W[0]");
             global::System.Span<double> dW = this.dW = global::SymGrad.Guard.GradientOf(this.dW, W);
             ref double dBias = ref this.dBias;
             // Reverse sweep: adjoints, last statement first.
@@ -51,7 +50,6 @@ namespace SymGrad.RuntimeTests.Language
         public double ApplyGradient(global::SymGrad.RuntimeTests.Language.Triple p, out double side, ref global::SymGrad.RuntimeTests.Language.Triple dp)
         {
             global::SymGrad.Guard.Covers(W.Length, nameof(W), 2.0, "W[1]");
-            global::SymGrad.Guard.Covers(W.Length, nameof(W), 1.0, "W[0]");
             double result = Apply(p, out side);
             ApplyBackward(p, 1, 0, ref dp);
             return result;
@@ -67,7 +65,6 @@ namespace SymGrad.RuntimeTests.Language
         public double ApplyTangent(global::SymGrad.RuntimeTests.Language.Triple p, out double side, global::SymGrad.RuntimeTests.Language.Triple tp, global::System.ReadOnlySpan<double> tW, double tBias, out double tside)
         {
             global::SymGrad.Guard.Covers(W.Length, nameof(W), 2.0, "W[1]");
-            global::SymGrad.Guard.Covers(W.Length, nameof(W), 1.0, "W[0]");
             global::SymGrad.Guard.CotangentLength<double>(tW, nameof(tW), W, nameof(W));
             tW = global::SymGrad.Workspace.ZerosIfEmpty(tW, W.Length);
             tside = tp.Y * W[1] + p.Y * tW[1];

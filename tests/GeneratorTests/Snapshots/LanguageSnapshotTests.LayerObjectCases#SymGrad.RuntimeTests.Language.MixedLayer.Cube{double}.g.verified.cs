@@ -20,7 +20,7 @@ namespace SymGrad.RuntimeTests.Language
         public void CubeBackward(double x, double dResult, ref double dx)
         {
             // Reverse sweep: adjoints, last statement first.
-            // return x * x * x * T.CreateChecked(Scale);   ∂result/∂x = 2·((double)Scale·x·x) + (double)Scale·(x·x)
+            // return x * x * x * T.CreateChecked(Scale);   ∂result/∂x = 2·(double)Scale·x·x + (double)Scale·(x·x)
             dx += 3 * dResult * (double)Scale * global::System.Math.Pow(x, 2.0);
         }
 
@@ -59,7 +59,7 @@ namespace SymGrad.RuntimeTests.Language
         {
             double dResult = 1;
             // Reverse sweep: adjoints, last statement first.
-            // return x * x * x * T.CreateChecked(Scale);   ∂result/∂x = 2·((double)Scale·x·x) + (double)Scale·(x·x)
+            // return x * x * x * T.CreateChecked(Scale);   ∂result/∂x = 2·(double)Scale·x·x + (double)Scale·(x·x)
             double u = 3 * dResult * (double)Scale;
             hvx += 2 * u * global::System.Math.Pow(x, 1.0) * vx;
         }

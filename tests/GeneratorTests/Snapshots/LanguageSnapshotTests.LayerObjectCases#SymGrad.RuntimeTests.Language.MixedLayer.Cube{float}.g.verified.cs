@@ -20,7 +20,7 @@ namespace SymGrad.RuntimeTests.Language
         public void CubeBackward(float x, float dResult, ref float dx)
         {
             // Reverse sweep: adjoints, last statement first.
-            // return x * x * x * T.CreateChecked(Scale);   ∂result/∂x = 2·((float)Scale·x·x) + (float)Scale·(x·x)
+            // return x * x * x * T.CreateChecked(Scale);   ∂result/∂x = 2·(float)Scale·x·x + (float)Scale·(x·x)
             dx += 3 * dResult * (float)Scale * global::System.MathF.Pow(x, 2f);
         }
 
@@ -59,7 +59,7 @@ namespace SymGrad.RuntimeTests.Language
         {
             float dResult = 1;
             // Reverse sweep: adjoints, last statement first.
-            // return x * x * x * T.CreateChecked(Scale);   ∂result/∂x = 2·((float)Scale·x·x) + (float)Scale·(x·x)
+            // return x * x * x * T.CreateChecked(Scale);   ∂result/∂x = 2·(float)Scale·x·x + (float)Scale·(x·x)
             float u = 3 * dResult * (float)Scale;
             hvx += 2 * u * global::System.MathF.Pow(x, 1f) * vx;
         }

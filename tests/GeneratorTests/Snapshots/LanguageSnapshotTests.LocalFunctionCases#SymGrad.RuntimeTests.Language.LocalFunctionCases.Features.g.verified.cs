@@ -109,7 +109,7 @@ namespace SymGrad.RuntimeTests.Language
                 double u4 = x[i] * w;
                 double tanh2 = global::System.Math.Tanh(u4);
                 double u5 = x[i] * w;
-                ts += 2.0 * ((1 - tanh * tanh) * (tx[i] * w + x[i] * tw)) + 2 * u2 * (tx[i] * w + x[i] * tw) + 2 * u3 * tx[i] - (0.5 * ((1 - tanh2 * tanh2) * (tx[i] * w + x[i] * tw)) + 2 * u5 * (tx[i] * w + x[i] * tw));
+                ts += 2.0 * (1 - tanh * tanh) * (tx[i] * w + x[i] * tw) + 2 * u2 * (tx[i] * w + x[i] * tw) + 2 * u3 * tx[i] - (0.5 * (1 - tanh2 * tanh2) * (tx[i] * w + x[i] * tw) + 2 * u5 * (tx[i] * w + x[i] * tw));
             }
             return ts;
         }

@@ -50,7 +50,7 @@ namespace SymGrad.RuntimeTests.Language
             {
                 // This iteration's forward values.
                 double c = global::System.Math.Clamp(x[i], lo, hi);
-                // s += Math.Asinh(c) * Math.CopySign(c, x[i]) + Math.FusedMultiplyAdd(c, c, Math.Atan(c));   ∂s/∂c = CopySign(c, x[i]) / Sqrt(c·c + 1) + Asinh(c)·(c == 0 ? 0 : CopySign(c, x[i]) / c) + c + c + 1 / (1 + c·c)
+                // s += Math.Asinh(c) * Math.CopySign(c, x[i]) + Math.FusedMultiplyAdd(c, c, Math.Atan(c));   ∂s/∂c = CopySign(c, x[i]) / Sqrt(c·c + 1) + Asinh(c)·(c == 0 ? 0 : CopySign(c, x[i]) / c) + 2·c + 1 / (1 + c·c)
                 double copysign = global::System.Math.CopySign(c, x[i]);
                 double dc = ds * copysign / global::System.Math.Sqrt(c * c + 1);
                 double asinh = global::System.Math.Asinh(c);
@@ -121,7 +121,7 @@ namespace SymGrad.RuntimeTests.Language
                 double c = global::System.Math.Clamp(x[i], lo, hi);
                 double copysign = global::System.Math.CopySign(c, x[i]);
                 double u = global::System.Math.Asinh(c);
-                ts += tc / global::System.Math.Sqrt(c * c + 1) * copysign + u * (c == 0 ? 0 : copysign / c) * tc + (2 * (c * tc) + tc / (1 + c * c));
+                ts += tc / global::System.Math.Sqrt(c * c + 1) * copysign + u * (c == 0 ? 0 : copysign / c) * tc + (2 * c * tc + tc / (1 + c * c));
             }
             return ts;
         }
@@ -146,7 +146,7 @@ namespace SymGrad.RuntimeTests.Language
                 // This iteration's forward values.
                 double tc = (x[i] < lo ? 0 : x[i] > hi ? 0 : 1) * vx[i] + (x[i] < lo ? vlo : 0) + (x[i] > hi ? vhi : 0);
                 double c = global::System.Math.Clamp(x[i], lo, hi);
-                // s += Math.Asinh(c) * Math.CopySign(c, x[i]) + Math.FusedMultiplyAdd(c, c, Math.Atan(c));   ∂s/∂c = CopySign(c, x[i]) / Sqrt(c·c + 1) + Asinh(c)·(c == 0 ? 0 : CopySign(c, x[i]) / c) + c + c + 1 / (1 + c·c)
+                // s += Math.Asinh(c) * Math.CopySign(c, x[i]) + Math.FusedMultiplyAdd(c, c, Math.Atan(c));   ∂s/∂c = CopySign(c, x[i]) / Sqrt(c·c + 1) + Asinh(c)·(c == 0 ? 0 : CopySign(c, x[i]) / c) + 2·c + 1 / (1 + c·c)
                 double copysign2 = global::System.Math.CopySign(c, x[i]);
                 double tcopysign = (c == 0 ? 0 : copysign2 / c) * tc;
                 double copysign = copysign2;

@@ -63,8 +63,8 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             // return double.Exp10(x);   ∂result/∂x = value·Log(10.0)
             double exp10 = global::System.Double.Exp10(x);
-            double tvalue = exp10 * global::System.Math.Log(10.0) * vx;
             double v = global::System.Math.Log(10.0);
+            double tvalue = exp10 * v * vx;
             hvx += dResult * tvalue * v;
         }
 

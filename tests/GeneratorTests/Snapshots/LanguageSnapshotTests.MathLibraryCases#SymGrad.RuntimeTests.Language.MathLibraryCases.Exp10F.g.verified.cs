@@ -63,8 +63,8 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             // return float.Exp10(x);   ∂result/∂x = value·Log(10f)
             float exp10 = global::System.Single.Exp10(x);
-            float tvalue = exp10 * global::System.MathF.Log(10f) * vx;
             float v = global::System.MathF.Log(10f);
+            float tvalue = exp10 * v * vx;
             hvx += dResult * tvalue * v;
         }
 

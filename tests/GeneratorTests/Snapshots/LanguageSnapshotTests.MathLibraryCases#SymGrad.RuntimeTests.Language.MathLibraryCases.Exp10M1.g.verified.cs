@@ -63,8 +63,8 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             // return double.Exp10M1(x);   ∂result/∂x = (value + 1)·Log(10.0)
             double exp10m1 = global::System.Double.Exp10M1(x);
-            double tvalue = (exp10m1 + 1) * global::System.Math.Log(10.0) * vx;
             double v = global::System.Math.Log(10.0);
+            double tvalue = (exp10m1 + 1) * v * vx;
             hvx += dResult * tvalue * v;
         }
 

@@ -63,8 +63,8 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             // return float.Exp10M1(x);   ∂result/∂x = (value + 1)·Log(10f)
             float exp10m1 = global::System.Single.Exp10M1(x);
-            float tvalue = (exp10m1 + 1) * global::System.MathF.Log(10f) * vx;
             float v = global::System.MathF.Log(10f);
+            float tvalue = (exp10m1 + 1) * v * vx;
             hvx += dResult * tvalue * v;
         }
 

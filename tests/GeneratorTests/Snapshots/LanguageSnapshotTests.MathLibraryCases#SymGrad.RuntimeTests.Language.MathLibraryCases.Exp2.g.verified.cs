@@ -63,8 +63,8 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             // return double.Exp2(x);   ∂result/∂x = value·Log(2.0)
             double exp2 = global::System.Double.Exp2(x);
-            double tvalue = exp2 * global::System.Math.Log(2.0) * vx;
             double v = global::System.Math.Log(2.0);
+            double tvalue = exp2 * v * vx;
             hvx += dResult * tvalue * v;
         }
 

@@ -63,8 +63,8 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             // return float.Exp2(x);   ∂result/∂x = value·Log(2f)
             float exp2 = global::System.Single.Exp2(x);
-            float tvalue = exp2 * global::System.MathF.Log(2f) * vx;
             float v = global::System.MathF.Log(2f);
+            float tvalue = exp2 * v * vx;
             hvx += dResult * tvalue * v;
         }
 

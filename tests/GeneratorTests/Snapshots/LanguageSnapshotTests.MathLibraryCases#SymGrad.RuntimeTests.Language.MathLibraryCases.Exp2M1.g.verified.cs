@@ -63,8 +63,8 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             // return double.Exp2M1(x);   ∂result/∂x = (value + 1)·Log(2.0)
             double exp2m1 = global::System.Double.Exp2M1(x);
-            double tvalue = (exp2m1 + 1) * global::System.Math.Log(2.0) * vx;
             double v = global::System.Math.Log(2.0);
+            double tvalue = (exp2m1 + 1) * v * vx;
             hvx += dResult * tvalue * v;
         }
 

@@ -63,8 +63,8 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             // return float.Exp2M1(x);   ∂result/∂x = (value + 1)·Log(2f)
             float exp2m1 = global::System.Single.Exp2M1(x);
-            float tvalue = (exp2m1 + 1) * global::System.MathF.Log(2f) * vx;
             float v = global::System.MathF.Log(2f);
+            float tvalue = (exp2m1 + 1) * v * vx;
             hvx += dResult * tvalue * v;
         }
 

@@ -65,13 +65,13 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             // return MathF.Log(x, b);   ∂result/∂x = 1 / (x·Log(b)); ∂result/∂b = -(value / (b·Log(b)))
             float log = global::System.MathF.Log(x, b);
-            float tvalue = vx / (x * global::System.MathF.Log(b)) - log / (b * global::System.MathF.Log(b)) * vb;
+            float v3 = global::System.MathF.Log(b);
+            float v = v3;
+            float tvalue = vx / (x * v3) - log / (b * v3) * vb;
             float value = log;
-            float v = global::System.MathF.Log(b);
             float v2 = x * v;
             float q = dResult / v2;
             hvx += -(q * (vx * v + x * (vb / b)) / v2);
-            float v3 = global::System.MathF.Log(b);
             float v4 = b * v3;
             float q2 = value / v4;
             hvb -= dResult * ((tvalue - q2 * (vb * v3 + b * (vb / b))) / v4);

@@ -92,17 +92,17 @@ namespace SymGrad.RuntimeTests.Language
             double tdt = 0;
             double dt = 0;
             // return Math.Log(b, 1.5 + Math.Min(t, x));   ∂result/∂b = 1 / (b·Log(1.5 + Min(t, x))); ∂result/∂t = -(value / ((1.5 + Min(t, x))·Log(1.5 + Min(t, x)))·(t <= x ? 1 : 0)); ∂result/∂x = -(value / ((1.5 + Min(t, x))·Log(1.5 + Min(t, x)))·(t <= x ? 0 : 1))
-            double u = 1.5 + global::System.Math.Min(t, x);
+            double min = global::System.Math.Min(t, x);
+            double u = 1.5 + min;
             double log = global::System.Math.Log(b, u);
             double tvalue = vb / (b * global::System.Math.Log(u)) - log / (u * global::System.Math.Log(u)) * (t <= x ? tt : vx);
             double value = log;
-            double u2 = 1.5 + global::System.Math.Min(t, x);
+            double u2 = 1.5 + min;
             double v = global::System.Math.Log(u2);
             double v2 = b * v;
             double q = dResult / v2;
             hvb += -(q * (vb * v + b * ((t <= x ? tt : vx) / u2)) / v2);
             double tmin = t <= x ? tt : vx;
-            double min = global::System.Math.Min(t, x);
             double u3 = 1.5 + min;
             double u4 = 1.5 + min;
             double v3 = global::System.Math.Log(u3);

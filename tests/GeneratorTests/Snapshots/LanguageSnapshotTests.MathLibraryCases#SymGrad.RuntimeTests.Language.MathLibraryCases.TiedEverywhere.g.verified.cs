@@ -58,7 +58,7 @@ namespace SymGrad.RuntimeTests.Language
         public static double TiedEverywhereTangent(double a, double ta)
         {
             double u = global::System.Math.Abs(a);
-            return global::System.Math.Abs(u) < global::System.Math.Abs(a) || global::System.Math.Abs(u) == global::System.Math.Abs(a) && u < 0 ? (a > 0 ? 1 : a < 0 ? -1 : a) * ta : ta;
+            return global::System.Math.Abs(u) < u || global::System.Math.Abs(u) == u && u < 0 ? (a > 0 ? 1 : a < 0 ? -1 : a) * ta : ta;
         }
 
         /// <summary>
@@ -73,7 +73,7 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             // return Math.MinMagnitude(Math.Abs(a), a);   ∂result/∂a = (Abs(Abs(a)) < Abs(a) || Abs(Abs(a)) == Abs(a) && Abs(a) < 0 ? 1 : 0)·(a > 0 ? 1 : a < 0 ? -1 : a) + (Abs(Abs(a)) < Abs(a) || Abs(Abs(a)) == Abs(a) && Abs(a) < 0 ? 0 : 1)
             double abs = global::System.Math.Abs(a);
-            if (global::System.Math.Abs(abs) < global::System.Math.Abs(a) || global::System.Math.Abs(abs) == global::System.Math.Abs(a) && abs < 0)
+            if (global::System.Math.Abs(abs) < abs || global::System.Math.Abs(abs) == abs && abs < 0)
             {
                 hva += dResult * (a > 0 ? 0 : a < 0 ? 0 : va);
             }

@@ -15,7 +15,7 @@ namespace SymGrad.RuntimeTests.Language
         {
             double dResult = 1;
             // Reverse sweep: adjoints, last statement first.
-            // return (Math.Exp(-x * x) * y) + (x * y * y);   ∂result/∂x = y·y - 2·(y·Exp(-(x·x))·x); ∂result/∂y = Exp(-(x·x)) + y·x + x·y
+            // return (Math.Exp(-x * x) * y) + (x * y * y);   ∂result/∂x = y·y - 2·y·Exp(-(x·x))·x; ∂result/∂y = Exp(-(x·x)) + 2·x·y
             double tu = -tx;
             double u = -x;
             double tu2 = tu * x + u * tx;

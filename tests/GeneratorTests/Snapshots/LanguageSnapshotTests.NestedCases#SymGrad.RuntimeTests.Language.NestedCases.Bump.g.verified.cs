@@ -28,7 +28,7 @@ namespace SymGrad.RuntimeTests.Language
         public static void BumpBackward(double x, double y, double dResult, ref double dx, ref double dy)
         {
             // Reverse sweep: adjoints, last statement first.
-            // return (Math.Exp(-x * x) * y) + (x * y * y);   ∂result/∂x = y·y - 2·(y·Exp(-(x·x))·x); ∂result/∂y = Exp(-(x·x)) + y·x + x·y
+            // return (Math.Exp(-x * x) * y) + (x * y * y);   ∂result/∂x = y·y - 2·y·Exp(-(x·x))·x; ∂result/∂y = Exp(-(x·x)) + 2·x·y
             double exp = global::System.Math.Exp(-x * x);
             double g = dResult * y * exp;
             dx -= g * x;
@@ -78,7 +78,7 @@ namespace SymGrad.RuntimeTests.Language
         {
             double dResult = 1;
             // Reverse sweep: adjoints, last statement first.
-            // return (Math.Exp(-x * x) * y) + (x * y * y);   ∂result/∂x = y·y - 2·(y·Exp(-(x·x))·x); ∂result/∂y = Exp(-(x·x)) + y·x + x·y
+            // return (Math.Exp(-x * x) * y) + (x * y * y);   ∂result/∂x = y·y - 2·y·Exp(-(x·x))·x; ∂result/∂y = Exp(-(x·x)) + 2·x·y
             double u = -x;
             double u2 = u * x;
             double exp2 = global::System.Math.Exp(u2);

@@ -15,9 +15,9 @@ namespace SymGrad.RuntimeTests.Language
         {
             double dResult = 1;
             // Reverse sweep: adjoints, last statement first.
-            // return (x * x * y) + Math.Sin(y);   ∂result/∂x = 2·(y·x); ∂result/∂y = x·x + Cos(y)
-            double tu = 2 * (dResult * ty);
-            double u3 = 2 * (dResult * vy);
+            // return (x * x * y) + Math.Sin(y);   ∂result/∂x = 2·y·x; ∂result/∂y = x·x + Cos(y)
+            double tu = 2 * dResult * ty;
+            double u3 = 2 * dResult * vy;
             thvx += u3 * tx + tu * vx;
             double tu2 = dResult * tx;
             double u4 = dResult * vx;

@@ -22,7 +22,7 @@ namespace SymGrad.RuntimeTests.Language
         public static void FBackward(double x, double y, double dResult, ref double dx, ref double dy)
         {
             // Reverse sweep: adjoints, last statement first.
-            // return (x * x * y) + Math.Sin(y);   ∂result/∂x = 2·(y·x); ∂result/∂y = x·x + Cos(y)
+            // return (x * x * y) + Math.Sin(y);   ∂result/∂x = 2·y·x; ∂result/∂y = x·x + Cos(y)
             dx += 2 * (dResult * y) * x;
             dy += dResult * x * x;
             dy += dResult * global::System.Math.Cos(y);
@@ -63,9 +63,9 @@ namespace SymGrad.RuntimeTests.Language
         {
             double dResult = 1;
             // Reverse sweep: adjoints, last statement first.
-            // return (x * x * y) + Math.Sin(y);   ∂result/∂x = 2·(y·x); ∂result/∂y = x·x + Cos(y)
+            // return (x * x * y) + Math.Sin(y);   ∂result/∂x = 2·y·x; ∂result/∂y = x·x + Cos(y)
             double u = 2 * (dResult * y);
-            hvx += 2 * (dResult * vy) * x + u * vx;
+            hvx += 2 * dResult * vy * x + u * vx;
             double u2 = dResult * x;
             hvy += dResult * vx * x + u2 * vx;
             hvy += -(dResult * global::System.Math.Sin(y) * vy);

@@ -31,10 +31,12 @@ namespace SymGrad.RuntimeTests.Language
                 // Forward sweep: recompute what the reverse sweep reads.
                 tyWork[0] = ta * b + a * tb;
                 yWork[0] = a * b;
-                double tanh3 = global::System.Math.Tanh(a);
+                double tanh6 = global::System.Math.Tanh(a);
+                double tanh5 = tanh6;
+                double tanh4 = tanh6;
+                double tanh3 = tanh6;
                 tyWork[1] = (1 - tanh3 * tanh3) * ta * b + tanh3 * tb;
                 yWork[1] = tanh3 * b;
-                double tanh4 = global::System.Math.Tanh(a);
                 double exp = global::System.Math.Exp(tanh4);
                 tyWork[2] = exp * (1 - tanh4 * tanh4) * ta;
                 yWork[2] = exp;
@@ -45,7 +47,6 @@ namespace SymGrad.RuntimeTests.Language
                 tdb += tdResult;
                 db += dResult;
                 // y[2] = Math.Exp(Math.Tanh(a));   ∂y[2]/∂a = y[2]·(1 - Tanh(a)·Tanh(a))
-                double tanh5 = global::System.Math.Tanh(a);
                 double ttanh = (1 - tanh5 * tanh5) * ta;
                 double tanh = tanh5;
                 double u = dyWork[2] * yWork[2];
@@ -55,7 +56,6 @@ namespace SymGrad.RuntimeTests.Language
                 tdyWork[2] = 0;
                 dyWork[2] = 0;
                 // y[1] = Math.Tanh(a) * b;   ∂y[1]/∂a = b·(1 - Tanh(a)·Tanh(a)); ∂y[1]/∂b = Tanh(a)
-                double tanh6 = global::System.Math.Tanh(a);
                 double ttanh2 = (1 - tanh6 * tanh6) * ta;
                 double tanh2 = tanh6;
                 double u2 = dyWork[1] * b;

@@ -107,14 +107,14 @@ namespace SymGrad.RuntimeTests.Language
                     s += m[i] * m[i] * e[i];
                 }
                 // Reverse sweep: adjoints, last statement first.
-                // return Nn.MseLoss(r, target) + (a * a * s);   ∂result/∂a = 2·(s·a); ∂result/∂s = a·a
+                // return Nn.MseLoss(r, target) + (a * a * s);   ∂result/∂a = 2·s·a; ∂result/∂s = a·a
                 global::SymGrad.Nn.MseLossBackwardAssign(r, target, dResult, drWork, default);
                 global::SymGrad.Workspace.AddCotangent(dr, drWork);
                 da += 2 * (dResult * s) * a;
                 double ds = dResult * a * a;
                 for (int i = 0; i < m.Length; i++)
                 {
-                    // s += m[i] * m[i] * e[i];   ∂s/∂m[i] = 2·(e[i]·m[i]); ∂s/∂e[i] = m[i]·m[i]
+                    // s += m[i] * m[i] * e[i];   ∂s/∂m[i] = 2·e[i]·m[i]; ∂s/∂e[i] = m[i]·m[i]
                     dmWork[i] += 2 * (ds * e[i]) * m[i];
                     deWork[i] += ds * m[i] * m[i];
                 }
@@ -488,20 +488,20 @@ namespace SymGrad.RuntimeTests.Language
                     s += u * e[i];
                 }
                 // Reverse sweep: adjoints, last statement first.
-                // return Nn.MseLoss(r, target) + (a * a * s);   ∂result/∂a = 2·(s·a); ∂result/∂s = a·a
+                // return Nn.MseLoss(r, target) + (a * a * s);   ∂result/∂a = 2·s·a; ∂result/∂s = a·a
                 // MseLossᵀ assigns its gradient; its tangent accumulates: both start from zero.
                 drWork.Clear();
                 tdrWork.Clear();
                 global::SymGrad.Nn.MseLossBackwardTangent(r, target, dResult, drWork, default, tr, default, 0, tdrWork, default);
                 global::SymGrad.Workspace.AddCotangent(dr, drWork);
                 double u2 = 2 * (dResult * s);
-                hva += 2 * (dResult * ts) * a + u2 * va;
+                hva += 2 * dResult * ts * a + u2 * va;
                 double u3 = dResult * a;
                 double tds = dResult * va * a + u3 * va;
                 double ds = u3 * a;
                 for (int i = 0; i < m.Length; i++)
                 {
-                    // s += m[i] * m[i] * e[i];   ∂s/∂m[i] = 2·(e[i]·m[i]); ∂s/∂e[i] = m[i]·m[i]
+                    // s += m[i] * m[i] * e[i];   ∂s/∂m[i] = 2·e[i]·m[i]; ∂s/∂e[i] = m[i]·m[i]
                     double u4 = 2 * (ds * e[i]);
                     tdmWork[i] += 2 * (tds * e[i] + ds * te[i]) * m[i] + u4 * tm[i];
                     dmWork[i] += u4 * m[i];

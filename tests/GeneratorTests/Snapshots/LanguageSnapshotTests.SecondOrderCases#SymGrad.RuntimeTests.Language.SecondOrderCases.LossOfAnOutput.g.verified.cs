@@ -162,7 +162,7 @@ namespace SymGrad.RuntimeTests.Language
                 // SumOfSquaresᵀ assigns its gradient; its tangent accumulates: both start from zero.
                 dyWork.Clear();
                 tdyWork.Clear();
-                global::SymGrad.Nn.SumOfSquaresBackwardTangent(y, dResult * a * global::System.Math.Cos(sumOfSquares), dyWork, ty, dResult * va * v - u * global::System.Math.Sin(sumOfSquares) * tsumOfSquares, tdyWork);
+                global::SymGrad.Nn.SumOfSquaresBackwardTangent(y, dResult * a * v, dyWork, ty, dResult * va * v - u * global::System.Math.Sin(sumOfSquares) * tsumOfSquares, tdyWork);
                 global::SymGrad.Workspace.AddCotangent(dy, dyWork);
                 double sumOfSquares3 = global::SymGrad.Nn.SumOfSquares(y);
                 double tsin = global::System.Math.Cos(sumOfSquares3) * global::SymGrad.Nn.SumOfSquaresTangent(y, ty);

@@ -48,7 +48,7 @@ namespace SymGrad.RuntimeTests.Language
             double ce = global::SymGrad.Nn.SoftmaxCrossEntropy(logits, labels, rows, classes);
             double mse = global::SymGrad.Nn.MseLoss(p, t);
             // Reverse sweep: adjoints, last statement first.
-            // return (ce * mse) + (lambda * lambda * Nn.SumOfSquares(logits)) + Math.Sin(mse);   ∂result/∂ce = mse; ∂result/∂mse = ce + Cos(mse); ∂result/∂lambda = 2·(global::SymGrad.Nn.SumOfSquares(logits)·lambda)
+            // return (ce * mse) + (lambda * lambda * Nn.SumOfSquares(logits)) + Math.Sin(mse);   ∂result/∂ce = mse; ∂result/∂mse = ce + Cos(mse); ∂result/∂lambda = 2·global::SymGrad.Nn.SumOfSquares(logits)·lambda
             double dce = dResult * mse;
             double dmse = dResult * ce;
             double sumOfSquares = global::SymGrad.Nn.SumOfSquares(logits);
@@ -140,7 +140,7 @@ namespace SymGrad.RuntimeTests.Language
             double tmse = global::SymGrad.Nn.MseLossTangent(p, t, vp, vt);
             double mse = mseLoss;
             // Reverse sweep: adjoints, last statement first.
-            // return (ce * mse) + (lambda * lambda * Nn.SumOfSquares(logits)) + Math.Sin(mse);   ∂result/∂ce = mse; ∂result/∂mse = ce + Cos(mse); ∂result/∂lambda = 2·(global::SymGrad.Nn.SumOfSquares(logits)·lambda)
+            // return (ce * mse) + (lambda * lambda * Nn.SumOfSquares(logits)) + Math.Sin(mse);   ∂result/∂ce = mse; ∂result/∂mse = ce + Cos(mse); ∂result/∂lambda = 2·global::SymGrad.Nn.SumOfSquares(logits)·lambda
             double tdce = dResult * tmse;
             double dce = dResult * mse;
             double tdmse = dResult * tce;
@@ -149,7 +149,7 @@ namespace SymGrad.RuntimeTests.Language
             double tsumOfSquares = global::SymGrad.Nn.SumOfSquaresTangent(logits, vlogits);
             double sumOfSquares = sumOfSquares2;
             double u = 2 * (dResult * sumOfSquares);
-            hvlambda += 2 * (dResult * tsumOfSquares) * lambda + u * vlambda;
+            hvlambda += 2 * dResult * tsumOfSquares * lambda + u * vlambda;
             double u2 = dResult * lambda;
             global::SymGrad.Nn.SumOfSquaresBackwardTangent(logits, dResult * lambda * lambda, default, vlogits, dResult * vlambda * lambda + u2 * vlambda, hvlogits);
             tdmse += -(dResult * global::System.Math.Sin(mse) * tmse);

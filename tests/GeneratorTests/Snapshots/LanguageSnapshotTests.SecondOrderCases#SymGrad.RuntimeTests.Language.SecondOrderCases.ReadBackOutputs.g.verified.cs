@@ -58,7 +58,7 @@ namespace SymGrad.RuntimeTests.Language
                 dw += dResult * s;
                 for (int i = 0; i < x.Length; i++)
                 {
-                    // s += ((y[i] - 1) * (y[i] - 1) * y[i]) + (x[i] * y[i]);   ∂s/∂y[i] = 2·(y[i]·(y[i] - 1.0)) + (y[i] - 1.0)·(y[i] - 1.0) + x[i]; ∂s/∂x[i] = y[i]
+                    // s += ((y[i] - 1) * (y[i] - 1) * y[i]) + (x[i] * y[i]);   ∂s/∂y[i] = 2·y[i]·(y[i] - 1.0) + (y[i] - 1.0)·(y[i] - 1.0) + x[i]; ∂s/∂x[i] = y[i]
                     dyWork[i] += 2 * (ds * y[i]) * (y[i] - 1.0);
                     dyWork[i] += ds * (y[i] - 1.0) * (y[i] - 1.0);
                     dx[i] += ds * y[i];
@@ -185,7 +185,7 @@ namespace SymGrad.RuntimeTests.Language
                 hvw += dResult * ts;
                 for (int i = 0; i < x.Length; i++)
                 {
-                    // s += ((y[i] - 1) * (y[i] - 1) * y[i]) + (x[i] * y[i]);   ∂s/∂y[i] = 2·(y[i]·(y[i] - 1.0)) + (y[i] - 1.0)·(y[i] - 1.0) + x[i]; ∂s/∂x[i] = y[i]
+                    // s += ((y[i] - 1) * (y[i] - 1) * y[i]) + (x[i] * y[i]);   ∂s/∂y[i] = 2·y[i]·(y[i] - 1.0) + (y[i] - 1.0)·(y[i] - 1.0) + x[i]; ∂s/∂x[i] = y[i]
                     double u3 = 2 * (ds * y[i]);
                     double v = y[i] - 1.0;
                     tdyWork[i] += 2 * (tds * y[i] + ds * ty[i]) * v + u3 * ty[i];

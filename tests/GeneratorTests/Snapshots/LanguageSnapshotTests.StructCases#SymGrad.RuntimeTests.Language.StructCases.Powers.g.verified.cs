@@ -47,7 +47,7 @@ namespace SymGrad.RuntimeTests.Language
             double ds = 0;
             for (int i = 0; i < y.Length; i++)
             {
-                // y[i] = (s * s * (i + 1)) + (k * i * points[0].X);   ∂y[i]/∂s = 2·((double)(i + 1)·s); ∂y[i]/∂k = points[0].X·(double)i; ∂y[i]/∂points[0].X = k·(double)i
+                // y[i] = (s * s * (i + 1)) + (k * i * points[0].X);   ∂y[i]/∂s = 2·(double)(i + 1)·s; ∂y[i]/∂k = points[0].X·(double)i; ∂y[i]/∂points[0].X = k·(double)i
                 ds += 2 * dy[i] * (double)(i + 1) * s;
                 dk += dy[i] * points[0].X * (double)i;
                 dpoints[0].X += dy[i] * k * (double)i;

@@ -43,7 +43,7 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             for (int i = 0; i < y.Length; i++)
             {
-                // y[i] = (x[i] * a.X * k) + (a.Z * x[i] * x[i]) + a.Y;   ∂y[i]/∂x[i] = k·a.X + x[i]·a.Z + a.Z·x[i]; ∂y[i]/∂a.X = k·x[i]; ∂y[i]/∂k = x[i]·a.X; ∂y[i]/∂a.Z = x[i]·x[i]; ∂y[i]/∂a.Y = 1
+                // y[i] = (x[i] * a.X * k) + (a.Z * x[i] * x[i]) + a.Y;   ∂y[i]/∂x[i] = k·a.X + 2·a.Z·x[i]; ∂y[i]/∂a.X = k·x[i]; ∂y[i]/∂k = x[i]·a.X; ∂y[i]/∂a.Z = x[i]·x[i]; ∂y[i]/∂a.Y = 1
                 double g = dy[i] * k;
                 dx[i] += g * a.X;
                 da.X += g * x[i];

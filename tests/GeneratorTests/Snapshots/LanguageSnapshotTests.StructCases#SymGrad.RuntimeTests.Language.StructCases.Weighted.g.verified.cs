@@ -34,7 +34,7 @@ namespace SymGrad.RuntimeTests.Language
             double ds = dResult;
             for (int i = 0; i < points.Length; i++)
             {
-                // s += (w * points[i].X * points[i].X) + (points[i].Y * points[i].Z);   ∂s/∂w = points[i].X·points[i].X; ∂s/∂points[i].X = points[i].X·w + w·points[i].X; ∂s/∂points[i].Y = points[i].Z; ∂s/∂points[i].Z = points[i].Y
+                // s += (w * points[i].X * points[i].X) + (points[i].Y * points[i].Z);   ∂s/∂w = points[i].X·points[i].X; ∂s/∂points[i].X = 2·points[i].X·w; ∂s/∂points[i].Y = points[i].Z; ∂s/∂points[i].Z = points[i].Y
                 double g = ds * points[i].X;
                 dw += g * points[i].X;
                 dpoints[i].X += g * w;
@@ -95,7 +95,7 @@ namespace SymGrad.RuntimeTests.Language
             double ds = dResult;
             for (int i = 0; i < points.Length; i++)
             {
-                // s += (w * points[i].X * points[i].X) + (points[i].Y * points[i].Z);   ∂s/∂w = points[i].X·points[i].X; ∂s/∂points[i].X = points[i].X·w + w·points[i].X; ∂s/∂points[i].Y = points[i].Z; ∂s/∂points[i].Z = points[i].Y
+                // s += (w * points[i].X * points[i].X) + (points[i].Y * points[i].Z);   ∂s/∂w = points[i].X·points[i].X; ∂s/∂points[i].X = 2·points[i].X·w; ∂s/∂points[i].Y = points[i].Z; ∂s/∂points[i].Z = points[i].Y
                 double tg = ds * vpoints[i].X;
                 double g = ds * points[i].X;
                 hvw += tg * points[i].X + g * vpoints[i].X;

@@ -108,7 +108,7 @@ namespace SymGrad.RuntimeTests.Language
                 }
                 else
                 {
-                    float sqrt3 = global::System.MathF.Sqrt(x);
+                    float sqrt3 = sqrt2;
                     float tsqrt = vx / (2 * sqrt3);
                     float sqrt = sqrt3;
                     float v = 2 * sqrt;

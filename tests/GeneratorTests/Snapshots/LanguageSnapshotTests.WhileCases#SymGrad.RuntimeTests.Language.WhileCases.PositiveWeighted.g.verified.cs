@@ -88,7 +88,7 @@ namespace SymGrad.RuntimeTests.Language
                             ds += 2.0 * dreturnValue;
                             dreturnValue = 0;
                         }
-                        // s += v * v * w;   ∂s/∂v = 2·(w·v); ∂s/∂w = v·v
+                        // s += v * v * w;   ∂s/∂v = 2·w·v; ∂s/∂w = v·v
                         s = workspace.Doubles.Pop();
                         dv += 2 * (ds * w) * v;
                         dw += ds * v * v;
@@ -241,11 +241,11 @@ namespace SymGrad.RuntimeTests.Language
                             ds += 2.0 * dreturnValue;
                             dreturnValue = 0;
                         }
-                        // s += v * v * w;   ∂s/∂v = 2·(w·v); ∂s/∂w = v·v
+                        // s += v * v * w;   ∂s/∂v = 2·w·v; ∂s/∂w = v·v
                         ts = workspace.Doubles.Pop();
                         s = workspace.Doubles.Pop();
                         double u2 = 2 * (ds * w);
-                        tdv += 2 * (ds * vw) * v + u2 * tv;
+                        tdv += 2 * ds * vw * v + u2 * tv;
                         double u3 = ds * v;
                         hvw += ds * tv * v + u3 * tv;
                     }

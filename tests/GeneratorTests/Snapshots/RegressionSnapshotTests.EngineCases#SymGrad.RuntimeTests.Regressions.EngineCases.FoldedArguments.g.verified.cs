@@ -22,7 +22,7 @@ namespace SymGrad.RuntimeTests.Regressions
         public static void FoldedArgumentsBackward(double x, double dResult, ref double dx)
         {
             // Reverse sweep: adjoints, last statement first.
-            // return Math.Floor(3.0 * 2.0) * x + Math.Abs(-3.0 * 2.0) / 4 * x * x;   ∂result/∂x = Floor(6.0) + x·(Abs(-6.0) / 4.0) + Abs(-6.0) / 4.0·x
+            // return Math.Floor(3.0 * 2.0) * x + Math.Abs(-3.0 * 2.0) / 4 * x * x;   ∂result/∂x = Floor(6.0) + 2·(Abs(-6.0) / 4.0)·x
             double floor = global::System.Math.Floor(3.0 * 2.0);
             dx += dResult * floor;
             dx += 2 * dResult * (global::System.Math.Abs(-6.0) / 4.0) * x;
@@ -65,7 +65,7 @@ namespace SymGrad.RuntimeTests.Regressions
         {
             double dResult = 1;
             // Reverse sweep: adjoints, last statement first.
-            // return Math.Floor(3.0 * 2.0) * x + Math.Abs(-3.0 * 2.0) / 4 * x * x;   ∂result/∂x = Floor(6.0) + x·(Abs(-6.0) / 4.0) + Abs(-6.0) / 4.0·x
+            // return Math.Floor(3.0 * 2.0) * x + Math.Abs(-3.0 * 2.0) / 4 * x * x;   ∂result/∂x = Floor(6.0) + 2·(Abs(-6.0) / 4.0)·x
             double u = 2 * dResult * (global::System.Math.Abs(-6.0) / 4.0);
             hvx += u * vx;
         }

@@ -73,7 +73,8 @@ namespace SymGrad.RuntimeTests.Regressions
             // Forward sweep: recompute what the reverse sweep reads.
             double u = global::System.Math.Sin(b);
             double twoArguments = global::SymGrad.RuntimeTests.Regressions.EngineCases.TwoArguments(global::System.Math.Sin(0.25), u);
-            double ts = global::SymGrad.RuntimeTests.Regressions.EngineCases.TwoArgumentsTangent(global::System.Math.Sin(0.25), u, 0, global::System.Math.Cos(b) * vb);
+            double v = global::System.Math.Cos(b);
+            double ts = global::SymGrad.RuntimeTests.Regressions.EngineCases.TwoArgumentsTangent(global::System.Math.Sin(0.25), u, 0, v * vb);
             double s = twoArguments;
             // Reverse sweep: adjoints, last statement first.
             // return s * s;   ∂result/∂s = 2·s
@@ -87,11 +88,10 @@ namespace SymGrad.RuntimeTests.Regressions
             double unwanted = 0;
             double unwanted2 = 0;
             double unwanted3 = 0;
-            global::SymGrad.RuntimeTests.Regressions.EngineCases.TwoArgumentsBackward(global::System.Math.Sin(0.25), global::System.Math.Sin(b), tds, ref unwanted3, ref tdTwoArgumentsB);
-            global::SymGrad.RuntimeTests.Regressions.EngineCases.TwoArgumentsTangentBackward(global::System.Math.Sin(0.25), global::System.Math.Sin(b), 0, global::System.Math.Cos(b) * vb, ds, ref unwanted3, ref tdTwoArgumentsB, ref unwanted, ref unwanted2);
-            global::SymGrad.RuntimeTests.Regressions.EngineCases.TwoArgumentsBackward(global::System.Math.Sin(0.25), global::System.Math.Sin(b), ds, ref dTwoArgumentsA, ref dTwoArgumentsB);
-            double v = global::System.Math.Cos(b);
-            hvb += tdTwoArgumentsB * v - dTwoArgumentsB * global::System.Math.Sin(b) * vb;
+            global::SymGrad.RuntimeTests.Regressions.EngineCases.TwoArgumentsBackward(global::System.Math.Sin(0.25), u, tds, ref unwanted3, ref tdTwoArgumentsB);
+            global::SymGrad.RuntimeTests.Regressions.EngineCases.TwoArgumentsTangentBackward(global::System.Math.Sin(0.25), u, 0, v * vb, ds, ref unwanted3, ref tdTwoArgumentsB, ref unwanted, ref unwanted2);
+            global::SymGrad.RuntimeTests.Regressions.EngineCases.TwoArgumentsBackward(global::System.Math.Sin(0.25), u, ds, ref dTwoArgumentsA, ref dTwoArgumentsB);
+            hvb += tdTwoArgumentsB * v - dTwoArgumentsB * u * vb;
         }
 
         /// <summary>

@@ -21,7 +21,6 @@ namespace SymGrad.RuntimeTests.Regressions
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void PolarBackward(double x, double y, global::System.ReadOnlySpan<double> r, global::System.ReadOnlySpan<double> dr, ref double dx, ref double dy)
         {
-            global::SymGrad.Guard.Covers(r.Length, nameof(r), 1.0, "r[0]");
             global::SymGrad.Guard.Covers(r.Length, nameof(r), 2.0, "r[1]");
             global::SymGrad.Guard.CotangentLength<double>(dr, nameof(dr), r, nameof(r));
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
@@ -57,7 +56,6 @@ namespace SymGrad.RuntimeTests.Regressions
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void PolarTangent(double x, double y, global::System.Span<double> r, double tx, double ty, global::System.Span<double> tr)
         {
-            global::SymGrad.Guard.Covers(r.Length, nameof(r), 1.0, "r[0]");
             global::SymGrad.Guard.Covers(r.Length, nameof(r), 2.0, "r[1]");
             global::SymGrad.Guard.GradientLength<double>(tr, nameof(tr), r, nameof(r));
             global::SymGrad.Guard.Disjoint<double>(tr, nameof(tr), r, nameof(r));

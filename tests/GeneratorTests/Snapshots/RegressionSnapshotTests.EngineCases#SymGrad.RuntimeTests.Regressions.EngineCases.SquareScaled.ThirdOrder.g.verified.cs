@@ -15,9 +15,9 @@ namespace SymGrad.RuntimeTests.Regressions
         {
             double dResult = 1;
             // Reverse sweep: adjoints, last statement first.
-            // return u * u * w;   ∂result/∂u = 2·(w·u); ∂result/∂w = u·u
-            double tu2 = 2 * (dResult * tw);
-            double u4 = 2 * (dResult * vw);
+            // return u * u * w;   ∂result/∂u = 2·w·u; ∂result/∂w = u·u
+            double tu2 = 2 * dResult * tw;
+            double u4 = 2 * dResult * vw;
             thvu += u4 * tu + tu2 * vu;
             double tu3 = dResult * tu;
             double u5 = dResult * vu;

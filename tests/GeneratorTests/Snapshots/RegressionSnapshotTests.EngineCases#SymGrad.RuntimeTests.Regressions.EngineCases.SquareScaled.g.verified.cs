@@ -21,7 +21,7 @@ namespace SymGrad.RuntimeTests.Regressions
         public static void SquareScaledBackward(double u, double w, double dResult, ref double du, ref double dw)
         {
             // Reverse sweep: adjoints, last statement first.
-            // return u * u * w;   ∂result/∂u = 2·(w·u); ∂result/∂w = u·u
+            // return u * u * w;   ∂result/∂u = 2·w·u; ∂result/∂w = u·u
             du += 2 * (dResult * w) * u;
             dw += dResult * u * u;
         }
@@ -61,9 +61,9 @@ namespace SymGrad.RuntimeTests.Regressions
         {
             double dResult = 1;
             // Reverse sweep: adjoints, last statement first.
-            // return u * u * w;   ∂result/∂u = 2·(w·u); ∂result/∂w = u·u
+            // return u * u * w;   ∂result/∂u = 2·w·u; ∂result/∂w = u·u
             double u2 = 2 * (dResult * w);
-            hvu += 2 * (dResult * vw) * u + u2 * vu;
+            hvu += 2 * dResult * vw * u + u2 * vu;
             double u3 = dResult * u;
             hvw += dResult * vu * u + u3 * vu;
         }

@@ -24,7 +24,7 @@ namespace SymGrad.RuntimeTests.Regressions
         public static void TwoArgumentsBackward(double a, double b, double dResult, ref double da, ref double db)
         {
             // Reverse sweep: adjoints, last statement first.
-            // return (a * b * b) + b;   ∂result/∂a = b·b; ∂result/∂b = b·a + a·b + 1
+            // return (a * b * b) + b;   ∂result/∂a = b·b; ∂result/∂b = 2·b·a + 1
             double g = dResult * b;
             da += g * b;
             db += g * a;
@@ -67,7 +67,7 @@ namespace SymGrad.RuntimeTests.Regressions
         {
             double dResult = 1;
             // Reverse sweep: adjoints, last statement first.
-            // return (a * b * b) + b;   ∂result/∂a = b·b; ∂result/∂b = b·a + a·b + 1
+            // return (a * b * b) + b;   ∂result/∂a = b·b; ∂result/∂b = 2·b·a + 1
             double tg = dResult * vb;
             double g = dResult * b;
             hva += tg * b + g * vb;

@@ -1,0 +1,135 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymGrad.Generator.Model;
+
+namespace SymGrad.Generator.Optimize
+{
+    /// <summary>
+    /// Forward mode computes each elementary function twice where a person computes it once: the tangent of
+    /// <c>cos = Math.Cos(θ)</c> is −sin θ·θ̇, written before the primal <c>sin = Math.Sin(θ)</c> two lines below, and the
+    /// tangent of <c>sin</c> calls <c>Math.Cos(θ)</c> that <c>cos</c> already holds. A local declared as a call of the Math
+    /// library is moved up to the first statement of its block that needs that call (nothing in between changing what it
+    /// reads), then every later occurrence of the call, while what it reads is unchanged, reads the local. The values are
+    /// the same bit for bit (the same call on the same arguments); a transcendental call costs as much as the rest of a
+    /// small function's tangent (GradBench's reprojection error: four calls of Sin and Cos where two suffice).
+    /// </summary>
+    internal static class ReuseCalls
+    {
+        public static Block Apply(Block body) => Reuse(Hoist(body), new Dictionary<Expr, string>());
+
+        /// <summary>A call the pass may move and share: a Math function of values (no tape, no call with effects).</summary>
+        private static bool Shareable(Expr e) => e is MathCall && Reads.Nodes(e).All(n => n is MathCall or Name or Literal or Element or Binary or Unary or Cast);
+
+        /// <summary>
+        /// What a statement may change, at any depth: locals, counters, elements of spans, and — conservatively, since a call of
+        /// a tangent or second order passes more arguments than its target lists — every span or <c>ref</c> a call is given.
+        /// </summary>
+        private static IEnumerable<string> AssignedAnywhere(Stmt s) => Walk.All(new Block(new[] { s }.ToEquatableArray())).SelectMany(Changes);
+
+        private static IEnumerable<string> Changes(Stmt s)
+        {
+            IEnumerable<string> own = s switch
+            {
+                LocalDecl d => new[] { d.Name },
+                Assign { Target: Name n } => new[] { n.Id },
+                Assign { Target: Element e } => new[] { e.Span },
+                For f => new[] { f.Counter },
+                Invoke v => v.Args.SelectMany(Passed),
+                _ => Enumerable.Empty<string>(),
+            };
+            return own.Concat(Walk.Expressions(s).SelectMany(Reads.Nodes).OfType<UserCall>().SelectMany(call => call.Args.SelectMany(Passed)));
+        }
+
+        private static IEnumerable<string> Passed(Expr arg) => arg switch
+        {
+            SpanRef r => new[] { r.Span },
+            Written { Target: Name n } => new[] { n.Id },
+            Written { Target: SpanRef r } => new[] { r.Span },
+            Written { Target: Element e } => new[] { e.Span },
+            _ => Enumerable.Empty<string>(),
+        };
+
+        private static IEnumerable<Expr> ExpressionsAnywhere(Stmt s) => Walk.All(new Block(new[] { s }.ToEquatableArray())).SelectMany(Walk.Expressions);
+
+        private static bool Contains(Stmt s, Expr call) => ExpressionsAnywhere(s).SelectMany(Reads.Nodes).Any(n => n == call);
+
+        /// <summary>Each block's call-valued locals moved up to the first statement needing their call, inner blocks first.</summary>
+        private static Block Hoist(Block block)
+        {
+            var statements = block.Statements.Select(s => s switch
+            {
+                If i => i with { Then = Hoist(i.Then), Else = Hoist(i.Else) },
+                For f => f with { Body = Hoist(f.Body) },
+                _ => s,
+            }).ToList();
+            bool moved = false;
+            for (int d = 0; d < statements.Count; d++)
+            {
+                if (statements[d] is not LocalDecl { Init: { } call } declaration || !Shareable(call) || Reads.Of(call).Contains(declaration.Name))
+                {
+                    continue;
+                }
+
+                var reads = Reads.Of(call);
+                int first = d;
+                for (int e = d - 1; e >= 0; e--)
+                {
+                    Stmt s = statements[e];
+                    if (AssignedAnywhere(s).Any(reads.Contains) || ExpressionsAnywhere(s).SelectMany(Reads.Of).Contains(declaration.Name))
+                    {
+                        break;
+                    }
+
+                    if (Contains(s, call))
+                    {
+                        first = e;
+                    }
+                }
+
+                if (first < d)
+                {
+                    statements.RemoveAt(d);
+                    statements.Insert(first, declaration);
+                    moved = true;
+                }
+            }
+
+            return moved || !statements.SequenceEqual(block.Statements) ? new Block(statements.ToEquatableArray()) : block;
+        }
+
+        /// <summary>Replaces each call some local in scope holds (<paramref name="available"/>: call → local) by that local.</summary>
+        private static Block Reuse(Block block, Dictionary<Expr, string> available)
+        {
+            available = new Dictionary<Expr, string>(available); // what a block declares is gone after it
+            var output = new List<Stmt>();
+            foreach (Stmt statement in block.Statements)
+            {
+                var assigned = new HashSet<string>(AssignedAnywhere(statement));
+                var inside = available.Where(a => !assigned.Contains(a.Value) && !Reads.Of(a.Key).Overlaps(assigned)).ToDictionary(a => a.Key, a => a.Value);
+                // A loop's condition and step run after its body too: they see only what the body leaves unchanged.
+                Dictionary<Expr, string> here = statement is For ? inside : available;
+                Stmt s = here.Count == 0 ? statement
+                    : Walk.MapExpressions(statement, e => Walk.Transform(e, x => here.TryGetValue(x, out string? local) ? new Name(local, x.Type) : null));
+                s = s switch
+                {
+                    If i => i with { Then = Reuse(i.Then, available), Else = Reuse(i.Else, available) },
+                    For f => f with { Body = Reuse(f.Body, inside) }, // each iteration after the first sees what the body changed
+                    _ => s,
+                };
+                output.Add(s == statement ? statement : s); // unchanged statements keep their identity (later passes find some by reference)
+
+                foreach (Expr stale in available.Where(a => assigned.Contains(a.Value) || Reads.Of(a.Key).Overlaps(assigned)).Select(a => a.Key).ToList())
+                {
+                    available.Remove(stale);
+                }
+
+                if (s is LocalDecl { Init: { } call } d && Shareable(call) && !Reads.Of(call).Contains(d.Name) && !available.ContainsKey(call))
+                {
+                    available[call] = d.Name;
+                }
+            }
+
+            return output.SequenceEqual(block.Statements) ? block : new Block(output.ToEquatableArray());
+        }
+    }
+}
