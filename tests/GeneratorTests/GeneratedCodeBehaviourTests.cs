@@ -36,6 +36,52 @@ namespace SymGrad.GeneratorTests
                    (p.RefKind switch { RefKind.Ref => "ref ", RefKind.Out => "out ", RefKind.In => "in ", _ => "" }) +
                    p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + " " + p.Name)) + ")";
 
+        /// <summary>
+        /// Forward mode computes each Math call once (Optimize/ReuseCalls): the tangent of cos θ reads the local sin, moved up
+        /// to it, and the tangent of sin reads cos. A float call held in a double local is read from a float local (a double
+        /// would make the float expression around it double: CS0266; the file compiles).
+        /// </summary>
+        [Fact]
+        public void ForwardModeReadsAMathCallALocalAlreadyHolds()
+        {
+            var result = Compile("""
+                using System;
+                using SymGrad;
+                namespace Demo;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double Rotate(double theta, double x, double y)
+                    {
+                        double cos = Math.Cos(theta), sin = Math.Sin(theta);
+                        return (x * cos) - (y * sin);
+                    }
+
+                    [Differentiable]
+                    public static float Widened(float a)
+                    {
+                        float x = a;
+                        double wide = MathF.Sin(x);
+                        float narrow = MathF.Cos(x) * 2;
+                        float first = (float)(wide * wide) + (MathF.Sin(x) * narrow);
+                        x = x * x;
+                        return first + MathF.Sin(x);
+                    }
+                }
+                """);
+
+            string Body(string file, string method) => result.OutputCompilation.SyntaxTrees.Single(t => t.FilePath.EndsWith(file, System.StringComparison.Ordinal))
+                .GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>().Single(m => m.Identifier.Text == method).Body!.ToString().Split('\n').Where(line => !line.TrimStart().StartsWith("//", System.StringComparison.Ordinal))
+                .Aggregate("", (code, line) => code + line + "\n"); // the code, not the derivation's comments
+
+            string tangent = Body("K.Rotate.g.cs", "RotateTangent");
+            int Count(string text, string call) => (text.Length - text.Replace(call, "").Length) / call.Length;
+            Assert.Equal(1, Count(tangent, "Math.Sin("));
+            Assert.Equal(1, Count(tangent, "Math.Cos("));
+            Assert.Equal(1, Count(Body("K.Rotate.g.cs", "RotateHessianVector"), "Math.Sin("));
+            Assert.Equal(1, Count(Body("K.Widened.g.cs", "WidenedTangent"), "MathF.Sin(x)")); // in a float local, not the double wide
+        }
+
         [Fact]
         public void ScalarFunction_BackwardTakesParamsThenDResultThenRefGradients()
         {

@@ -105,7 +105,7 @@ namespace SymGrad.Generator.Differentiate
                 ? new Stmt[] { new LocalDecl(r.Name, r.Type, null, "") }.Concat(statements.Any(s => s is LocalDecl d && d.Name == slots[r.Name])
                     ? System.Array.Empty<Stmt>() : new Stmt[] { new LocalDecl(slots[r.Name], r.Type, Zero(r.Type), "") })
                 : AssignedFirst(statements, slots[r.Name]) ? System.Array.Empty<Stmt>() : new Stmt[] { new Assign(new Name(slots[r.Name], r.Type), "=", Zero(r.Type), "") }));
-            return new TangentProgram(Optimize.ReuseCalls.Apply(Prune(new Block(statements.ToEquatableArray()), builder._covered)), slots);
+            return new TangentProgram(Optimize.ReuseCalls.Apply(Prune(new Block(statements.ToEquatableArray()), builder._covered), names), slots);
         }
 
         /// <summary>
@@ -209,7 +209,7 @@ namespace SymGrad.Generator.Differentiate
                 : s is Invoke inv ? new[] { inv with { Args = inv.Args.Select(a => a is Written { Target: SpanRef r } && discarded.Contains(r.Span)
                     || a is Written { Target: Name { Type: "span" } scratch } && discarded.Contains(scratch.Id) ? Empty : a).ToEquatableArray() } }
                 : new[] { s });
-            return Optimize.ReuseCalls.Apply(Prune(product, builder._covered));
+            return Optimize.ReuseCalls.Apply(Prune(product, builder._covered), names);
         }
 
         /// <summary>

@@ -15,7 +15,16 @@ namespace SymGrad.Generator.Optimize
     /// </summary>
     internal static class ReuseCalls
     {
-        public static Block Apply(Block body) => Reuse(Hoist(body), new Dictionary<Expr, string>());
+        /// <param name="names">For a call two statements compute with no local holding it (the tangent of a statement and the
+        /// statement itself, in a Hessian-vector product's reverse sweep), a new local before the first.</param>
+        public static Block Apply(Block body, Differentiate.NameAllocator names) => Reuse(Bind(Hoist(body), names), new Dictionary<Expr, string>());
+
+        /// <summary>Functions a comparison or two costs: a local of their own would only lengthen the code.</summary>
+        private static readonly HashSet<string> Cheap = new(System.StringComparer.Ordinal)
+        {
+            "Abs", "Sign", "Max", "Min", "MaxMagnitude", "MinMagnitude", "CopySign", "Floor", "Ceiling", "Round", "Truncate", "Clamp",
+            "FusedMultiplyAdd", "BitIncrement", "BitDecrement", "ScaleB",
+        };
 
         /// <summary>A call the pass may move and share: a Math function of values (no tape, no call with effects).</summary>
         private static bool Shareable(Expr e) => e is MathCall && Reads.Nodes(e).All(n => n is MathCall or Name or Literal or Element or Binary or Unary or Cast);
@@ -65,7 +74,7 @@ namespace SymGrad.Generator.Optimize
             bool moved = false;
             for (int d = 0; d < statements.Count; d++)
             {
-                if (statements[d] is not LocalDecl { Init: { } call } declaration || !Shareable(call) || Reads.Of(call).Contains(declaration.Name))
+                if (statements[d] is not LocalDecl { Init: { } call } declaration || declaration.Type != call.Type || !Shareable(call) || Reads.Of(call).Contains(declaration.Name))
                 {
                     continue;
                 }
@@ -97,6 +106,59 @@ namespace SymGrad.Generator.Optimize
             return moved || !statements.SequenceEqual(block.Statements) ? new Block(statements.ToEquatableArray()) : block;
         }
 
+        /// <summary>
+        /// Each block's calls that two of its statements compute (or one twice), none of them changing what the call reads
+        /// before the last, bound to a new local before the first — which <see cref="Reuse"/> then reads. Statements that call
+        /// methods (which may write what the call reads) are left alone.
+        /// </summary>
+        private static Block Bind(Block block, Differentiate.NameAllocator names)
+        {
+            var statements = block.Statements.Select(s => s switch
+            {
+                If i => i with { Then = Bind(i.Then, names), Else = Bind(i.Else, names) },
+                For f => f with { Body = Bind(f.Body, names) },
+                _ => s,
+            }).ToList();
+            var held = new HashSet<Expr>(statements.OfType<LocalDecl>().Where(d => d.Init is { } init && d.Type == init.Type).Select(d => d.Init!));
+            bool Simple(Stmt s) => s is LocalDecl or Assign or Return or Push && !Walk.Expressions(s).SelectMany(Reads.Nodes).Any(n => n is UserCall);
+            for (int i = 0; i < statements.Count; i++)
+            {
+                if (!Simple(statements[i]))
+                {
+                    continue;
+                }
+
+                var calls = Walk.Expressions(statements[i]).SelectMany(Reads.Nodes).Where(Shareable).ToList();
+                var changed = new HashSet<string>(AssignedAnywhere(statements[i]));
+                foreach (Expr call in calls.Distinct().Where(c => !held.Contains(c) && !Cheap.Contains(((MathCall)c).Function)).ToList())
+                {
+                    var reads = Reads.Of(call);
+                    bool again = calls.Count(c => c == call) > 1;
+                    for (int j = i + 1; !again && !reads.Overlaps(changed) && j < statements.Count; j++)
+                    {
+                        again = Contains(statements[j], call);
+                        if (AssignedAnywhere(statements[j]).Any(reads.Contains))
+                        {
+                            break; // its value from here on is another (it may still be read in this statement: counted above)
+                        }
+                    }
+
+                    if (again && !reads.Overlaps(changed))
+                    {
+                        string name = names.Reserve(((MathCall)call).Function.ToLowerInvariant());
+                        statements.Insert(i, new LocalDecl(name, call.Type, call, ""));
+                        held.Add(call);
+                        i++;
+                    }
+                }
+            }
+
+            return statements.SequenceEqual(block.Statements) ? block : new Block(statements.ToEquatableArray());
+        }
+
+        private static int SelfComparisons(Stmt s) => Walk.Expressions(s).SelectMany(Reads.Nodes)
+            .Count(n => n is Binary { Op: "<" or ">" or "<=" or ">=" or "==" or "!=", Left: Name } b && b.Left == b.Right);
+
         /// <summary>Replaces each call some local in scope holds (<paramref name="available"/>: call → local) by that local.</summary>
         private static Block Reuse(Block block, Dictionary<Expr, string> available)
         {
@@ -110,6 +172,13 @@ namespace SymGrad.Generator.Optimize
                 Dictionary<Expr, string> here = statement is For ? inside : available;
                 Stmt s = here.Count == 0 ? statement
                     : Walk.MapExpressions(statement, e => Walk.Transform(e, x => here.TryGetValue(x, out string? local) ? new Name(local, x.Type) : null));
+                if (SelfComparisons(s) > SelfComparisons(statement))
+                {
+                    // Math.Abs(b) > Math.Abs(b) (MaxMagnitude(b, b)'s rule) would read abs > abs: CS1718, a warning in generated code
+                    // (found by the random-program tester in CI, cOgurFNRUkc1). Such a statement keeps its calls.
+                    s = statement;
+                }
+
                 s = s switch
                 {
                     If i => i with { Then = Reuse(i.Then, available), Else = Reuse(i.Else, available) },
@@ -123,7 +192,8 @@ namespace SymGrad.Generator.Optimize
                     available.Remove(stale);
                 }
 
-                if (s is LocalDecl { Init: { } call } d && Shareable(call) && !Reads.Of(call).Contains(d.Name) && !available.ContainsKey(call))
+                // Only a local of the call's own type stands for it (a float call in a double local would widen what reads it).
+                if (s is LocalDecl { Init: { } call } d && d.Type == call.Type && Shareable(call) && !Reads.Of(call).Contains(d.Name) && !available.ContainsKey(call))
                 {
                     available[call] = d.Name;
                 }

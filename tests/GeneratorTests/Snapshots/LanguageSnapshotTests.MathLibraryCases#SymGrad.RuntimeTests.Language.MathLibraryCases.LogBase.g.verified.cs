@@ -50,7 +50,8 @@ namespace SymGrad.RuntimeTests.Language
         public static double LogBaseTangent(double x, double b, double tx, double tb)
         {
             double log = global::System.Math.Log(x, b);
-            return tx / (x * global::System.Math.Log(b)) - log / (b * global::System.Math.Log(b)) * tb;
+            double log2 = global::System.Math.Log(b);
+            return tx / (x * log2) - log / (b * log2) * tb;
         }
 
         /// <summary>

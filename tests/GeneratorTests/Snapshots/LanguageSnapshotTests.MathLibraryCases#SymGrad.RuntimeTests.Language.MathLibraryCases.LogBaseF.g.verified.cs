@@ -50,7 +50,8 @@ namespace SymGrad.RuntimeTests.Language
         public static float LogBaseFTangent(float x, float b, float tx, float tb)
         {
             float log = global::System.MathF.Log(x, b);
-            return tx / (x * global::System.MathF.Log(b)) - log / (b * global::System.MathF.Log(b)) * tb;
+            float log2 = global::System.MathF.Log(b);
+            return tx / (x * log2) - log / (b * log2) * tb;
         }
 
         /// <summary>

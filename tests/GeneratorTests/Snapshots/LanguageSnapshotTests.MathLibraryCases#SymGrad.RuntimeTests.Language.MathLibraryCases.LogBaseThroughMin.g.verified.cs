@@ -73,7 +73,8 @@ namespace SymGrad.RuntimeTests.Language
             double t = c * c;
             double u = 1.5 + global::System.Math.Min(t, x);
             double log = global::System.Math.Log(b, u);
-            return tb / (b * global::System.Math.Log(u)) - log / (u * global::System.Math.Log(u)) * (t <= x ? tt : tx);
+            double log2 = global::System.Math.Log(u);
+            return tb / (b * log2) - log / (u * log2) * (t <= x ? tt : tx);
         }
 
         /// <summary>
@@ -95,7 +96,8 @@ namespace SymGrad.RuntimeTests.Language
             double min = global::System.Math.Min(t, x);
             double u = 1.5 + min;
             double log = global::System.Math.Log(b, u);
-            double tvalue = vb / (b * global::System.Math.Log(u)) - log / (u * global::System.Math.Log(u)) * (t <= x ? tt : vx);
+            double log2 = global::System.Math.Log(u);
+            double tvalue = vb / (b * log2) - log / (u * log2) * (t <= x ? tt : vx);
             double value = log;
             double u2 = 1.5 + min;
             double v = global::System.Math.Log(u2);

@@ -59,7 +59,8 @@ namespace SymGrad.RuntimeTests.Language
             double bump2 = bump4;
             double ttdBumpX2 = 0;
             double ttdBumpY2 = 0;
-            double u3 = dResult * global::System.Math.Sin(bump2);
+            double sin = global::System.Math.Sin(bump2);
+            double u3 = dResult * sin;
             double unwanted16 = 0;
             double unwanted17 = 0;
             global::SymGrad.RuntimeTests.Language.NestedCases.BumpBackward(y, x, -(dResult * global::System.Math.Cos(bump2) * tbump22 * tbump2 + u3 * ttbump2), ref ttdBumpX2, ref ttdBumpY2);
@@ -70,7 +71,7 @@ namespace SymGrad.RuntimeTests.Language
             double unwanted21 = 0;
             double unwanted22 = 0;
             double unwanted23 = 0;
-            global::SymGrad.RuntimeTests.Language.NestedCases.BumpTangentBackward(y, x, vy, vx, -(dResult * global::System.Math.Sin(bump2) * tbump22), ref ttdBumpX2, ref ttdBumpY2, ref unwanted22, ref unwanted23);
+            global::SymGrad.RuntimeTests.Language.NestedCases.BumpTangentBackward(y, x, vy, vx, -(dResult * sin * tbump22), ref ttdBumpX2, ref ttdBumpY2, ref unwanted22, ref unwanted23);
             global::SymGrad.RuntimeTests.Language.NestedCases.BumpTangentTangentBackward(y, x, vy, vx, ty, tx, 0, 0, dResult * global::System.Math.Cos(bump2), ref ttdBumpX2, ref ttdBumpY2, ref unwanted22, ref unwanted23, ref unwanted18, ref unwanted19, ref unwanted20, ref unwanted21);
             thvy += ttdBumpX2;
             thvx += ttdBumpY2;
