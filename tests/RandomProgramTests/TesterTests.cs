@@ -371,6 +371,7 @@ namespace SymGrad.RandomProgramTests
         [Theory]
         [InlineData("3y3N_Xql21K1")] // CI on b23b404: Nn.BatchNorm(w, y, y, h, …), the second gradient's scratch dead in the product: CS0246 'span'
         [InlineData("6WekI7mzvgE1")] // CI on da0d500: a registered second order differentiated again in a third order: CS1501
+        [InlineData("1ZDeYIP2xoe1")] // CI on 7933a84: a recomputed call's assignment read from the local it assigns: arg = arg, CS1717
         [InlineData("cOgurFNRUkc1")] // CI on a8b17da: MaxMagnitude(b, b)'s tie read from one local by ReuseCalls: abs2 > abs2, CS1718
         public void ProgramsThatFailedCI_Pass(string seed)
         {

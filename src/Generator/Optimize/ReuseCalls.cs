@@ -179,6 +179,13 @@ namespace SymGrad.Generator.Optimize
                     s = statement;
                 }
 
+                if (s is Assign { Op: "=", Target: Name target, Value: Name value } && target.Id == value.Id && !statement.Equals(s))
+                {
+                    // arg = Math.Sin(s) where arg already holds it (a forward sweep recomputing a value): arg = arg is CS1717, and
+                    // nothing to do (found by the random-program tester in CI, 1ZDeYIP2xoe1).
+                    continue;
+                }
+
                 s = s switch
                 {
                     If i => i with { Then = Reuse(i.Then, available), Else = Reuse(i.Else, available) },
