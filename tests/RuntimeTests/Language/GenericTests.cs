@@ -143,6 +143,12 @@ namespace SymGrad.RuntimeTests.Language
 
             AgainstDifferences(LossAt(h), LossAt(-h), hvx2, hvk);
 
+            // The loss's own gradient against central differences of its value.
+            double[] gx = new double[4], kk = { k };
+            double gk = 0;
+            C.ScaledLossGradient(x, new double[4], k, gx, ref gk);
+            Verify(() => C.ScaledLoss<double>(x, new double[4], kk[0]), Param("x", x, gx), Scalar("k", kk, gk));
+
             float[] xf = x.Select(v => (float)v).ToArray(), vxf = vx.Select(v => (float)v).ToArray(), yf = new float[4], hvxf = new float[4];
             float hvkf = 0;
             C.ScaledLossHessianVector(xf, yf, (float)k, vxf, (float)vk, hvxf, ref hvkf);

@@ -311,6 +311,11 @@ namespace SymGrad.RuntimeTests.Language
             var (downA, downB) = GenericAt(-H);
             AssertClose((upA - downA) / (2 * H), ha2);
             AssertClose((upB - downB) / (2 * H), hb2);
+
+            double[] a2s = { a2 }, b2s = { b2 };
+            double ga2 = 0, gb2 = 0;
+            NestedCases.SlopeOverAGenericGradient(a2, b2, ref ga2, ref gb2);
+            Verify(() => NestedCases.SlopeOverAGeneric(a2s[0], b2s[0]), Scalar("a", a2s, ga2), Scalar("b", b2s, gb2));
         }
 
         private static double Central(Func<double, double> f, double x) => (f(x + H) - f(x - H)) / (2 * H);
