@@ -97,13 +97,21 @@ namespace SymGrad.Generator.Differentiate
                 case MathCall m:
                 {
                     var active = Enumerable.Range(0, m.Args.Count).Where(k => _context.IsActive(m.Args[k])).ToList();
-                    Expr s = active.Count > 1 ? Bind(seed, output) : seed;
+                    // A zero seed passes nothing back through √x at 0 (not 0·∞): if (ds != 0) { … } (DerivativeRules.IsSingular).
+                    bool guarded = DerivativeRules.IsSingular(m) && !Simplifier.TryValue(seed, out _);
+                    Expr s = active.Count > 1 || guarded ? Bind(seed, output) : seed;
                     // An argument that is itself a call is computed once: its value serves this rule and its own.
                     var call = new MathCall(m.Function, m.Args.Select(a => Value(a, output)).ToEquatableArray(), m.Type);
                     Expr value = result ?? (DerivativeRules.UsesResult(m) ? BindValue(m, output) : call);
+                    var contributions = guarded ? new List<Stmt>() : output;
                     foreach (int k in active)
                     {
-                        Through(m.Args[k], s, Simplifier.Simplify(DerivativeRules.Partial(call, k, value)), output);
+                        Through(m.Args[k], s, Simplifier.Simplify(DerivativeRules.Partial(call, k, value)), contributions);
+                    }
+
+                    if (guarded && contributions.Count > 0)
+                    {
+                        output.Add(new If(new Binary("!=", s, Simplifier.Constant(0, s.Type), "bool"), new Block(contributions.ToEquatableArray()), Block.Empty, "") { StrongZero = true });
                     }
 
                     return;

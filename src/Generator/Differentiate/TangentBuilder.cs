@@ -611,7 +611,7 @@ namespace SymGrad.Generator.Differentiate
                     }
 
                     case If i:
-                        output.Add(i with { Then = new Block(Statements(i.Then).ToEquatableArray()), Else = new Block(Statements(i.Else).ToEquatableArray()) });
+                        output.Add(i with { Condition = i.StrongZero ? Moving(i.Condition) : i.Condition, Then = new Block(Statements(i.Then).ToEquatableArray()), Else = new Block(Statements(i.Else).ToEquatableArray()) });
                         break;
                     case For f:
                         output.Add(f with { Body = new Block(Statements(f.Body).ToEquatableArray()) });
@@ -709,6 +709,42 @@ namespace SymGrad.Generator.Differentiate
 
             return output;
         }
+
+        /// <summary>
+        /// f's partial in argument <paramref name="k"/> times the argument's tangent u̇ — nothing where u̇ is zero and the
+        /// partial could be infinite (<c>u̇ == 0 ? 0 : u̇/(2√u)</c>, see <see cref="DerivativeRules.IsSingular"/>): without it
+        /// a forward sweep of MJacobian along y would read ∞·0 = NaN for ∂(√x + y)/∂y at x = 0.
+        /// </summary>
+        private Expr StrongZero(MathCall call, int k, Expr value, Expr tangent, List<Stmt> output)
+        {
+            Expr partial = DerivativeRules.Partial(call, k, value);
+            if (!DerivativeRules.IsSingular(call) || Simplifier.TryValue(tangent, out _))
+            {
+                return Scaled(partial, tangent);
+            }
+
+            if (tangent is Unary { Op: "-" } negated)
+            {
+                return Neg(StrongZero(call, k, value, negated.Operand, output)); // −(u̇ == 0 ? 0 : …), not u = −u̇ read negated
+            }
+
+            tangent = Bind(tangent, "tu", output);
+            return new Conditional(new Binary("==", tangent, Zero(tangent.Type), "bool"), Zero(call.Type), Scaled(partial, tangent), call.Type) { StrongZero = true };
+        }
+
+        /// <summary>
+        /// A strong zero's test in the derivative: <c>v == 0</c> holds where v̇ is zero too (<c>v == 0 &amp;&amp; v̇ == 0</c>),
+        /// <c>v != 0</c> where either is not — so a tangent or adjoint that is zero here but moves along the direction keeps
+        /// its contributions' derivative (the second order of √x at ẋ = 0 is ẍ/(2√x), not 0).
+        /// </summary>
+        private Expr Moving(Expr test) => test switch
+        {
+            Binary { Op: "&&" or "||" } b when b.Left.Type == "bool" => b with { Left = Moving(b.Left), Right = Moving(b.Right) },
+            Binary { Op: "==" or "!=" } b when b.Left is Name or Element && IsActive(b.Left) && new List<Stmt>() is var none
+                && Forward(b.Left, none).Tangent is var moves && !Simplifier.IsConstant(moves, 0)
+                => new Binary(b.Op == "==" ? "&&" : "||", b, b with { Left = moves }, "bool"),
+            _ => test,
+        };
 
         /// <summary>
         /// partial·ṫ; a selection's partial (<c>c ? 1 : 0</c>, Max's and Min's) selects the tangent instead, <c>c ? ṫ : 0</c>, so
@@ -828,7 +864,7 @@ namespace SymGrad.Generator.Differentiate
                 {
                     (Expr av, Expr at) = Forward(c.WhenTrue, output);
                     (Expr bv, Expr bt) = Forward(c.WhenFalse, output);
-                    return (c with { WhenTrue = av, WhenFalse = bv }, Simplify(new Conditional(c.Test, at, bt, c.Type)));
+                    return (c with { WhenTrue = av, WhenFalse = bv }, Simplify(new Conditional(c.StrongZero ? Moving(c.Test) : c.Test, at, bt, c.Type) { StrongZero = c.StrongZero }));
                 }
 
                 case MathCall m when DerivativeRules.IsPiecewiseConstant(m.Function):
@@ -844,7 +880,7 @@ namespace SymGrad.Generator.Differentiate
                     {
                         if (!Simplifier.IsConstant(forwards[k].Tangent, 0))
                         {
-                            Expr term = Scaled(DerivativeRules.Partial(call, k, value), forwards[k].Tangent);
+                            Expr term = StrongZero(call, k, value, forwards[k].Tangent, output);
                             tangent = tangent is null ? term
                                 : tangent is Conditional { WhenFalse: var none } a && term is Conditional { WhenTrue: var zero } b && a.Test == b.Test
                                     && Simplifier.IsConstant(none, 0) && Simplifier.IsConstant(zero, 0)

@@ -33,6 +33,9 @@ namespace SymGrad.Generator.Emit
                     case Invoke { Math.Length: > 0 } call:
                         lines.Add(indent + call.Math);
                         break;
+                    case If { StrongZero: true } guard:
+                        Add(guard.Then, depth, adjoints, program, lines); // the mathematics; the code skips a zero adjoint's 0·∞
+                        break;
                     case If i:
                         // A decision the forward code taped reads as the test it recorded.
                         Nested(Reads.Pops(i.Condition).Any() ? i.Source : "if (" + Code(i.Condition, program) + ")", i.Then, depth, adjoints, program, lines);

@@ -30,7 +30,14 @@ namespace SymGrad.Generator.Model
     internal sealed record Binary(string Op, Expr Left, Expr Right, string Type) : Expr(Type);
 
     /// <summary><c>test ? whenTrue : whenFalse</c>.</summary>
-    internal sealed record Conditional(Expr Test, Expr WhenTrue, Expr WhenFalse, string Type) : Expr(Type);
+    internal sealed record Conditional(Expr Test, Expr WhenTrue, Expr WhenFalse, string Type) : Expr(Type)
+    {
+        /// <summary>
+        /// A strong zero of forward mode, <c>u̇ == 0 ? 0 : u̇/(2√u)</c>: zero where the tangent is (not 0·∞). Its derivative keeps
+        /// the product's where the tangent moves, <c>u̇ == 0 &amp;&amp; ü == 0 ? 0 : …</c>.
+        /// </summary>
+        public bool StrongZero { get; init; }
+    }
 
     /// <summary>
     /// An elementary function of <c>System.Math</c>/<c>MathF</c> (Exp, Log, Sqrt, Pow, Tanh, Sin, Cos, Abs, Max,

@@ -20,7 +20,14 @@ namespace SymGrad.Generator.Model
     /// <summary><c>target op value;</c> with op one of <c>= += -= *= /=</c>; target a <see cref="Name"/> or an <see cref="Element"/>.</summary>
     internal sealed record Assign(Expr Target, string Op, Expr Value, string Source) : Stmt(Source);
 
-    internal sealed record If(Expr Condition, Block Then, Block Else, string Source) : Stmt(Source);
+    internal sealed record If(Expr Condition, Block Then, Block Else, string Source) : Stmt(Source)
+    {
+        /// <summary>
+        /// A strong zero of the reverse sweep, <c>if (ds != 0) { dx += ds/(2√x); }</c>: where ds is zero the contributions
+        /// are (not 0·∞). Its derivative keeps the contributions' where the adjoint moves, <c>if (ds != 0 || ṫds != 0)</c>.
+        /// </summary>
+        public bool StrongZero { get; init; }
+    }
 
     /// <summary><c>for (T counter = init; condition; counter += step)</c>; step is a signed integer expression.</summary>
     internal sealed record For(string Counter, string CounterType, Expr Init, Expr Condition, Expr Step, Block Body, string Source) : Stmt(Source)

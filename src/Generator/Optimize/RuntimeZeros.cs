@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using SymGrad.Generator.Differentiate;
 using SymGrad.Generator.Model;
+using SymGrad.Generator.Rules;
 
 namespace SymGrad.Generator.Optimize
 {
@@ -43,14 +44,6 @@ namespace SymGrad.Generator.Optimize
 
             program.Reverse = new Pass(tracked, Unbounded(program)).Block(program.Reverse, mayBeZero, rewrite: true);
         }
-
-        // Functions whose value is finite wherever their argument is (and defined).
-        private static readonly HashSet<string> s_finiteOnFinite = new()
-        {
-            "Tanh", "Sigmoid", "Sin", "Cos", "Atan", "Atan2", "Asinh", "Abs", "Max", "Min", "Clamp", "Sign", "Floor", "Ceiling",
-            "Round", "Truncate", "Sqrt", "Cbrt", "CopySign", "MaxMagnitude", "MinMagnitude", "Asin", "Acos", "SinPi", "CosPi",
-            "AsinPi", "AcosPi", "AtanPi", "Atan2Pi", "MaxNumber", "MinNumber", "DegreesToRadians", "RadiansToDegrees",
-        };
 
         /// <summary>
         /// The variables of the backward that may hold ±∞ although the caller's inputs are finite: one of their definitions
@@ -108,7 +101,7 @@ namespace SymGrad.Generator.Optimize
                 Binary { Op: "*" } b => Bounded(b.Left, self, true) && Bounded(b.Right, self, true),
                 Binary { Type: "bool" } => true,
                 Conditional c => Bounded(c.WhenTrue, self, inProduct) && Bounded(c.WhenFalse, self, inProduct),
-                MathCall m => s_finiteOnFinite.Contains(m.Function) && m.Args.All(a => Bounded(a, self, true)),
+                MathCall m => DerivativeRules.FiniteOnFinite(m.Function) && m.Args.All(a => Bounded(a, self, true)),
                 _ => false,
             };
         }
@@ -130,9 +123,18 @@ namespace SymGrad.Generator.Optimize
                         case If branch:
                         {
                             var otherwise = new HashSet<string>(mayBeZero);
+                            if (branch.Condition is Binary { Op: "!=", Left: Name nonZero } test && Simplifier.IsConstant(test.Right, 0))
+                            {
+                                mayBeZero.Remove(nonZero.Id); // not zero inside if (g != 0): nothing there to guard again
+                            }
+
                             Block then = Block(branch.Then, mayBeZero, rewrite);
                             Block @else = Block(branch.Else, otherwise, rewrite);
-                            mayBeZero.UnionWith(otherwise);
+                            if (!branch.StrongZero)
+                            {
+                                mayBeZero.UnionWith(otherwise); // a strong zero skips contributions that would be zero (or 0·∞)
+                            }
+
                             output.Add(branch with { Then = then, Else = @else });
                             break;
                         }
@@ -221,16 +223,19 @@ namespace SymGrad.Generator.Optimize
                 return key;
             }
 
-            /// <summary><c>if (g != 0) s</c>; an assignment <c>v = e</c> becomes <c>v = g != 0 ? e : 0</c>.</summary>
+            /// <summary>
+            /// <c>if (g != 0) s</c>; an assignment <c>v = e</c> becomes <c>v = g != 0 ? e : 0</c>. A strong zero: its derivative
+            /// (a Hessian-vector product's, where g is a callee's dResult that is zero here but moves) keeps what moves.
+            /// </summary>
             private static Stmt Guarded(Stmt s, Expr guard)
             {
                 var test = new Binary("!=", guard, Simplifier.Constant(0, guard.Type), "bool");
                 if (s is Assign { Op: "=" } set)
                 {
-                    return set with { Value = new Conditional(test, set.Value, Simplifier.Constant(0, set.Value.Type), set.Value.Type) };
+                    return set with { Value = new Conditional(test, set.Value, Simplifier.Constant(0, set.Value.Type), set.Value.Type) { StrongZero = true } };
                 }
 
-                return new If(test, new Block(new[] { s }.ToEquatableArray()), Model.Block.Empty, "");
+                return new If(test, new Block(new[] { s }.ToEquatableArray()), Model.Block.Empty, "") { StrongZero = true };
             }
 
             /// <summary>The adjoint whose being zero makes <paramref name="s"/> do nothing but risk 0 · ∞ (null: no guard).</summary>
@@ -275,7 +280,7 @@ namespace SymGrad.Generator.Optimize
                 Name n => n.IsReal && _unbounded.Contains(n.Id),
                 Element el => el.IsReal && _unbounded.Contains(el.Span),
                 Binary { Op: "/", Right: var d } => !Simplifier.TryValue(d, out _),
-                MathCall m => !s_finiteOnFinite.Contains(m.Function),
+                MathCall m => !DerivativeRules.FiniteOnFinite(m.Function),
                 UserCall => true,
                 _ => false,
             });

@@ -93,6 +93,36 @@ namespace SymGrad.Generator.Rules
         /// <summary>Whether <paramref name="function"/> exists on <c>double</c>/<c>float</c> only, not on <c>Math</c>/<c>MathF</c>.</summary>
         public static bool NumericOnly(string function) => s_numericOnly.Contains(function);
 
+        // Functions whose value is finite wherever their argument is (and defined).
+        private static readonly HashSet<string> s_finiteOnFinite = new()
+        {
+            "Tanh", "Sigmoid", "Sin", "Cos", "Atan", "Atan2", "Asinh", "Abs", "Max", "Min", "Clamp", "Sign", "Floor", "Ceiling",
+            "Round", "Truncate", "Sqrt", "Cbrt", "CopySign", "MaxMagnitude", "MinMagnitude", "Asin", "Acos", "SinPi", "CosPi",
+            "AsinPi", "AcosPi", "AtanPi", "Atan2Pi", "MaxNumber", "MinNumber", "DegreesToRadians", "RadiansToDegrees",
+        };
+
+        /// <summary>Whether <paramref name="function"/>'s value is finite wherever its arguments are (and it is defined).</summary>
+        public static bool FiniteOnFinite(string function) => s_finiteOnFinite.Contains(function);
+
+        // Functions with points where their value is finite and their partials are not: √x, ∛x and xʸ at x = 0, asin and
+        // acos at ±1, acosh at 1, atan2 and hypot at the origin. (Where eˣ's, log x's or tan x's partial is infinite, so is
+        // the value, and nothing finite follows from it but through 0·∞.)
+        private static readonly HashSet<string> s_singular = new()
+        {
+            "Sqrt", "Cbrt", "Pow", "Asin", "Acos", "Acosh", "Atan2", "Hypot", "AsinPi", "AcosPi", "Atan2Pi",
+        };
+
+        /// <summary>
+        /// Whether <paramref name="call"/>'s function has points where its value is finite and a partial is ±∞ or NaN (√x at
+        /// 0, atan2 at the origin). Forward mode multiplies such a partial by a tangent only where the tangent is not zero
+        /// (<c>u̇ == 0 ? 0 : u̇/(2√u)</c>), the reverse sweep by an adjoint only where it is not (<c>if (dr != 0) dx += dr/(2√x)</c>):
+        /// a direction that leaves u where it is moves f(u) by nothing, and a result nothing asks about passes nothing back —
+        /// where f has no derivative too. Otherwise a Jacobian's sweep along another input or for another result reads
+        /// ∞·0 = NaN (FOUND.md U2).
+        /// </summary>
+        public static bool IsSingular(MathCall call) => s_singular.Contains(call.Function)
+            && !(call.Function == "Pow" && Simplifier.TryValue(call.Args[1], out double exponent) && exponent >= 1); // x² has 2x
+
         /// <summary>Whether <paramref name="function"/> with <paramref name="arity"/> arguments has a rule.</summary>
         public static bool Has(string function, int arity) => s_byName.ContainsKey(Key(function, arity));
 

@@ -24,7 +24,8 @@ namespace SymGrad.RuntimeTests.Catalogue
         ///     ∂L/∂inv += g·(x[i·d + j] - mean)
         ///     ∂L/∂beta[j] += ∂L/∂y[i·d + j]
         ///   sqrt = Sqrt(variance + eps)
-        ///   ∂L/∂variance = -(∂L/∂inv / (sqrt·sqrt) / (2·sqrt))
+        ///   g3 = -(∂L/∂inv / (sqrt·sqrt))
+        ///   ∂L/∂variance += g3 / (2·sqrt)
         ///   ∂L/∂variance /= (double)n
         ///   for (int i = 0; i &lt; n; i++)
         ///     ∂L/∂centered = 2·∂L/∂variance·centered
@@ -100,6 +101,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 variance = variance / (double)n;
                 double inv = 1.0 / global::System.Math.Sqrt(variance + eps);
                 double dmean = 0;
+                double dvariance = 0;
                 double dinv = 0;
                 for (int i = 0; i < n; i++)
                 {
@@ -114,7 +116,11 @@ namespace SymGrad.RuntimeTests.Catalogue
                 }
                 // double inv = 1 / Math.Sqrt(variance + eps);   ∂inv/∂variance = -(1 / (Sqrt(variance + eps)·Sqrt(variance + eps)) / (2·Sqrt(variance + eps)))
                 double sqrt = global::System.Math.Sqrt(variance + eps);
-                double dvariance = -(dinv / (sqrt * sqrt) / (2 * sqrt));
+                double g3 = -(dinv / (sqrt * sqrt));
+                if (g3 != 0)
+                {
+                    dvariance += g3 / (2 * sqrt);
+                }
                 // variance /= n;   ∂variance/∂variance = 1 / (double)n
                 dvariance /= (double)n;
                 for (int i = 0; i < n; i++)
@@ -211,7 +217,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 double u = variance + eps;
                 double sqrt = global::System.Math.Sqrt(u);
                 double q = 1.0 / sqrt;
-                double tinv = -(q * (tvariance / (2 * sqrt)) / sqrt);
+                double tinv = -(q * (tvariance == 0 ? 0 : tvariance / (2 * sqrt)) / sqrt);
                 double inv = q;
                 for (int i = 0; i < n; i++)
                 {

@@ -148,7 +148,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             else
             {
                 double sqrt = global::System.Math.Sqrt(d2);
-                double td = td2 / (2 * sqrt);
+                double td = td2 == 0 ? 0 : td2 / (2 * sqrt);
                 double d = sqrt;
                 double u = margin - d;
                 double tm = 0.0 >= u ? 0 : -td;
@@ -189,7 +189,7 @@ namespace SymGrad.RuntimeTests.Catalogue
             if (label != 1)
             {
                 double sqrt = global::System.Math.Sqrt(d2);
-                td = td2 / (2 * sqrt);
+                td = td2 == 0 ? 0 : td2 / (2 * sqrt);
                 d = sqrt;
                 double u = margin - d;
                 tm = 0.0 >= u ? 0 : -td;
@@ -219,7 +219,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                     dd -= dm;
                 }
                 // double d = Math.Sqrt(d2);   ∂d/∂d2 = 1 / (2·d)
-                if (dd != 0)
+                if (dd != 0 || tdd != 0)
                 {
                     double v = 2 * d;
                     double q = dd / v;

@@ -350,7 +350,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                     double exp3 = global::System.Math.Exp(s);
                     double texp = exp3 * ts;
                     double exp = exp3;
-                    if (dsum != 0)
+                    if (dsum != 0 || tdsum != 0)
                     {
                         tds += tdsum * exp + dsum * texp;
                         ds += dsum * exp;

@@ -44,9 +44,12 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 // bc += Math.Sqrt(p[i] * q[i]);   ∂bc/∂p[i] = q[i] / (2·Sqrt(p[i]·q[i])); ∂bc/∂q[i] = p[i] / (2·Sqrt(p[i]·q[i]))
                 double sqrt = global::System.Math.Sqrt(p[i] * q[i]);
-                double g = dbc / (2 * sqrt);
-                dp[i] += g * q[i];
-                dq[i] += g * p[i];
+                if (dbc != 0)
+                {
+                    double g = dbc / (2 * sqrt);
+                    dp[i] += g * q[i];
+                    dq[i] += g * p[i];
+                }
             }
         }
 
@@ -95,7 +98,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 double u = p[i] * q[i];
                 double sqrt = global::System.Math.Sqrt(u);
-                tbc += (tp[i] * q[i] + p[i] * tq[i]) / (2 * sqrt);
+                double tu = tp[i] * q[i] + p[i] * tq[i];
+                tbc += tu == 0 ? 0 : tu / (2 * sqrt);
             }
             return tbc;
         }
@@ -123,14 +127,18 @@ namespace SymGrad.RuntimeTests.Catalogue
                 // bc += Math.Sqrt(p[i] * q[i]);   ∂bc/∂p[i] = q[i] / (2·Sqrt(p[i]·q[i])); ∂bc/∂q[i] = p[i] / (2·Sqrt(p[i]·q[i]))
                 double u = p[i] * q[i];
                 double sqrt2 = global::System.Math.Sqrt(u);
-                double tsqrt = (vp[i] * q[i] + p[i] * vq[i]) / (2 * sqrt2);
+                double tu = vp[i] * q[i] + p[i] * vq[i];
+                double tsqrt = tu == 0 ? 0 : tu / (2 * sqrt2);
                 double sqrt = sqrt2;
-                double v = 2 * sqrt;
-                double q2 = dbc / v;
-                double tg = -(2 * q2 * tsqrt / v);
-                double g = q2;
-                hvp[i] += tg * q[i] + g * vq[i];
-                hvq[i] += tg * p[i] + g * vp[i];
+                if (dbc != 0)
+                {
+                    double v = 2 * sqrt;
+                    double q2 = dbc / v;
+                    double tg = -(2 * q2 * tsqrt / v);
+                    double g = q2;
+                    hvp[i] += tg * q[i] + g * vq[i];
+                    hvq[i] += tg * p[i] + g * vp[i];
+                }
             }
         }
 

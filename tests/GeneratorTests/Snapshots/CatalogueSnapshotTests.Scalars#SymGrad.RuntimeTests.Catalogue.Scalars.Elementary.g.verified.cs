@@ -96,8 +96,11 @@ namespace SymGrad.RuntimeTests.Catalogue
                 a = workspace.Doubles.Pop();
                 dc += 3.0 * g3 * global::System.Math.Pow(c, 2.0);
                 double pow2 = global::System.Math.Pow(x * x + 1.0, y);
-                dx += 2 * (g3 * y * global::System.Math.Pow(x * x + 1.0, y - 1)) * x;
-                dy += g3 * pow2 * global::System.Math.Log(x * x + 1.0);
+                if (g3 != 0)
+                {
+                    dx += 2 * (g3 * y * global::System.Math.Pow(x * x + 1.0, y - 1)) * x;
+                    dy += g3 * pow2 * global::System.Math.Log(x * x + 1.0);
+                }
                 if (a <= b)
                 {
                     da += g3;
@@ -116,7 +119,10 @@ namespace SymGrad.RuntimeTests.Catalogue
                     dy += g4;
                 }
                 // double c = Math.Sqrt(b + 2);   ∂c/∂b = 1 / (2·c)
-                db += dc / (2 * c);
+                if (dc != 0)
+                {
+                    db += dc / (2 * c);
+                }
                 // double b = Math.Log(a * a + 1);   ∂b/∂a = 2·(a / (a·a + 1.0))
                 da += db / (a * a + 1.0) * (2 * a);
                 // double a = Math.Sin(x) * Math.Cos(y) + Math.Exp(x * y);   ∂a/∂x = Cos(y)·Cos(x) + Exp(x·y)·y; ∂a/∂y = Exp(x·y)·x - Sin(x)·Sin(y)
@@ -167,12 +173,13 @@ namespace SymGrad.RuntimeTests.Catalogue
             double b = global::System.Math.Log(u3);
             double u4 = b + 2.0;
             double sqrt = global::System.Math.Sqrt(u4);
-            double tc = tb / (2 * sqrt);
+            double tc = tb == 0 ? 0 : tb / (2 * sqrt);
             double c = sqrt;
             double pow = global::System.Math.Pow(c, 3.0);
             double u5 = x * x + 1.0;
             double pow2 = global::System.Math.Pow(u5, y);
-            ta = 3.0 * global::System.Math.Pow(c, 2.0) * tc + (2 * y * global::System.Math.Pow(u5, y - 1) * x * tx + pow2 * global::System.Math.Log(u5) * ty) + (a <= b ? ta : tb) - (x >= y ? tx : ty);
+            double tu = 2 * x * tx;
+            ta = 3.0 * global::System.Math.Pow(c, 2.0) * tc + ((tu == 0 ? 0 : y * global::System.Math.Pow(u5, y - 1) * tu) + (ty == 0 ? 0 : pow2 * global::System.Math.Log(u5) * ty)) + (a <= b ? ta : tb) - (x >= y ? tx : ty);
             a = pow + pow2 + global::System.Math.Min(a, b) - global::System.Math.Max(x, y);
             double tanh = global::System.Math.Tanh(a);
             ta -= 0.5 * ((1 - tanh * tanh) * ta);
@@ -213,15 +220,16 @@ namespace SymGrad.RuntimeTests.Catalogue
                 double b = global::System.Math.Log(u3);
                 double u4 = b + 2.0;
                 double sqrt = global::System.Math.Sqrt(u4);
-                double tc = tb / (2 * sqrt);
+                double tc = tb == 0 ? 0 : tb / (2 * sqrt);
                 double c = sqrt;
                 workspace.Doubles.Push(a);
                 workspace.Doubles.Push(ta);
                 double pow3 = global::System.Math.Pow(c, 3.0);
                 double u5 = x * x + 1.0;
                 double pow4 = global::System.Math.Pow(u5, y);
+                double tu = 2 * x * vx;
                 double pow5 = global::System.Math.Pow(c, 2.0);
-                ta = 3.0 * pow5 * tc + (2 * y * global::System.Math.Pow(u5, y - 1) * x * vx + pow4 * global::System.Math.Log(u5) * vy) + (a <= b ? ta : tb) - (x >= y ? vx : vy);
+                ta = 3.0 * pow5 * tc + ((tu == 0 ? 0 : y * global::System.Math.Pow(u5, y - 1) * tu) + (vy == 0 ? 0 : pow4 * global::System.Math.Log(u5) * vy)) + (a <= b ? ta : tb) - (x >= y ? vx : vy);
                 a = pow3 + pow4 + global::System.Math.Min(a, b) - global::System.Math.Max(x, y);
                 workspace.Doubles.Push(a);
                 workspace.Doubles.Push(ta);
@@ -285,18 +293,23 @@ namespace SymGrad.RuntimeTests.Catalogue
                 dc += u7 * pow5;
                 double u8 = x * x + 1.0;
                 double pow6 = global::System.Math.Pow(u8, y);
-                double tpow2 = 2 * (y * global::System.Math.Pow(u8, y - 1)) * x * vx + pow6 * global::System.Math.Log(u8) * vy;
+                double tu2 = 2 * x * vx;
+                double tpow2 = (tu2 == 0 ? 0 : y * global::System.Math.Pow(u8, y - 1) * tu2) + (vy == 0 ? 0 : pow6 * global::System.Math.Log(u8) * vy);
                 double pow2 = pow6;
-                double u9 = x * x + 1.0;
-                double u10 = y - 1;
-                double pow7 = global::System.Math.Pow(u9, u10);
-                double u11 = g3 * y;
-                double u12 = 2 * (u11 * pow7);
-                hvx += 2 * ((tg3 * y + g3 * vy) * pow7 + u11 * (2 * u10 * global::System.Math.Pow(u9, u10 - 1) * x * vx + pow7 * global::System.Math.Log(u9) * vy)) * x + u12 * vx;
-                double u13 = x * x + 1.0;
-                double u14 = g3 * pow2;
-                double v4 = global::System.Math.Log(u13);
-                hvy += (tg3 * pow2 + g3 * tpow2) * v4 + u14 * (2 * x * vx / u13);
+                if (g3 != 0 || tg3 != 0)
+                {
+                    double u9 = x * x + 1.0;
+                    double u10 = y - 1;
+                    double pow7 = global::System.Math.Pow(u9, u10);
+                    double tu3 = 2 * x * vx;
+                    double u11 = g3 * y;
+                    double u12 = 2 * (u11 * pow7);
+                    hvx += 2 * ((tg3 * y + g3 * vy) * pow7 + u11 * ((tu3 == 0 ? 0 : u10 * global::System.Math.Pow(u9, u10 - 1) * tu3) + (vy == 0 ? 0 : pow7 * global::System.Math.Log(u9) * vy))) * x + u12 * vx;
+                    double u13 = x * x + 1.0;
+                    double u14 = g3 * pow2;
+                    double v4 = global::System.Math.Log(u13);
+                    hvy += (tg3 * pow2 + g3 * tpow2) * v4 + u14 * (2 * x * vx / u13);
+                }
                 if (a <= b)
                 {
                     tda += tg3;
@@ -317,10 +330,13 @@ namespace SymGrad.RuntimeTests.Catalogue
                     hvy += tg4;
                 }
                 // double c = Math.Sqrt(b + 2);   ∂c/∂b = 1 / (2·c)
-                double v5 = 2 * c;
-                double q4 = dc / v5;
-                tdb += (tdc - 2 * q4 * tc) / v5;
-                db += q4;
+                if (dc != 0 || tdc != 0)
+                {
+                    double v5 = 2 * c;
+                    double q4 = dc / v5;
+                    tdb += (tdc - 2 * q4 * tc) / v5;
+                    db += q4;
+                }
                 // double b = Math.Log(a * a + 1);   ∂b/∂a = 2·(a / (a·a + 1.0))
                 double v6 = a * a + 1.0;
                 double q5 = db / v6;

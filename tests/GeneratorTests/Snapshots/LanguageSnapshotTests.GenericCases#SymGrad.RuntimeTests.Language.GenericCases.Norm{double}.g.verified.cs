@@ -13,10 +13,11 @@ namespace SymGrad.RuntimeTests.Language
         /// Forward: <c>public static T Norm&lt;T&gt;(ReadOnlySpan&lt;T&gt; x, T eps)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
+        /// g = 0.5·∂L/∂result
         /// sqrt = Sqrt(s + eps)
-        /// g = 0.5·∂L/∂result / (2·sqrt)
-        /// ∂L/∂s = g
-        /// ∂L/∂eps += g
+        /// g2 = g / (2·sqrt)
+        /// ∂L/∂s += g2
+        /// ∂L/∂eps += g2
         /// Softplusᵀ(s)
         /// ∂L/∂s += dSoftplusX
         /// for (int i = 0; i &lt; x.Length; i++)
@@ -39,11 +40,16 @@ namespace SymGrad.RuntimeTests.Language
                 s += v * v;
             }
             // Reverse sweep: adjoints, last statement first.
+            double ds = 0;
             // return (T.Sqrt(s + eps) * T.CreateChecked(0.5)) + Softplus(s) + (T.Pi * T.CreateChecked(x.Length));   ∂result/∂s = 0.5 / (2·Sqrt(s + eps)); ∂result/∂eps = 0.5 / (2·Sqrt(s + eps))
+            double g = 0.5 * dResult;
             double sqrt = global::System.Math.Sqrt(s + eps);
-            double g = 0.5 * dResult / (2 * sqrt);
-            double ds = g;
-            deps += g;
+            if (g != 0)
+            {
+                double g2 = g / (2 * sqrt);
+                ds += g2;
+                deps += g2;
+            }
             double dSoftplusX = 0;
             global::SymGrad.RuntimeTests.Language.GenericCases.SoftplusBackward(s, dResult, ref dSoftplusX);
             ds += dSoftplusX;
@@ -97,7 +103,8 @@ namespace SymGrad.RuntimeTests.Language
             }
             double u = s + eps;
             double sqrt = global::System.Math.Sqrt(u);
-            return 0.5 * ((ts + teps) / (2 * sqrt)) + global::SymGrad.RuntimeTests.Language.GenericCases.SoftplusTangent(s, ts);
+            double tu = ts + teps;
+            return 0.5 * (tu == 0 ? 0 : tu / (2 * sqrt)) + global::SymGrad.RuntimeTests.Language.GenericCases.SoftplusTangent(s, ts);
         }
 
         /// <summary>
@@ -123,18 +130,25 @@ namespace SymGrad.RuntimeTests.Language
                 s += v * v;
             }
             // Reverse sweep: adjoints, last statement first.
+            double tds = 0;
+            double ds = 0;
             // return (T.Sqrt(s + eps) * T.CreateChecked(0.5)) + Softplus(s) + (T.Pi * T.CreateChecked(x.Length));   ∂result/∂s = 0.5 / (2·Sqrt(s + eps)); ∂result/∂eps = 0.5 / (2·Sqrt(s + eps))
+            double g = 0.5 * dResult;
             double u = s + eps;
             double sqrt2 = global::System.Math.Sqrt(u);
-            double tsqrt = (ts + veps) / (2 * sqrt2);
+            double tu = ts + veps;
+            double tsqrt = tu == 0 ? 0 : tu / (2 * sqrt2);
             double sqrt = sqrt2;
-            double v2 = 2 * sqrt;
-            double q = 0.5 * dResult / v2;
-            double tg = -(2 * q * tsqrt / v2);
-            double g = q;
-            double tds = tg;
-            double ds = g;
-            hveps += tg;
+            if (g != 0)
+            {
+                double v2 = 2 * sqrt;
+                double q = g / v2;
+                double tg2 = -(2 * q * tsqrt / v2);
+                double g2 = q;
+                tds += tg2;
+                ds += g2;
+                hveps += tg2;
+            }
             double tdSoftplusX = 0;
             double dSoftplusX = 0;
             double unwanted = 0;

@@ -13,10 +13,11 @@ namespace SymGrad.RuntimeTests.Language
         /// Forward: <c>public static T Norm&lt;T&gt;(ReadOnlySpan&lt;T&gt; x, T eps)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
+        /// g = 0.5f·∂L/∂result
         /// sqrt = Sqrt(s + eps)
-        /// g = 0.5f·∂L/∂result / (2·sqrt)
-        /// ∂L/∂s = g
-        /// ∂L/∂eps += g
+        /// g2 = g / (2·sqrt)
+        /// ∂L/∂s += g2
+        /// ∂L/∂eps += g2
         /// Softplusᵀ(s)
         /// ∂L/∂s += dSoftplusX
         /// for (int i = 0; i &lt; x.Length; i++)
@@ -39,11 +40,16 @@ namespace SymGrad.RuntimeTests.Language
                 s += v * v;
             }
             // Reverse sweep: adjoints, last statement first.
+            float ds = 0;
             // return (T.Sqrt(s + eps) * T.CreateChecked(0.5)) + Softplus(s) + (T.Pi * T.CreateChecked(x.Length));   ∂result/∂s = 0.5f / (2·Sqrt(s + eps)); ∂result/∂eps = 0.5f / (2·Sqrt(s + eps))
+            float g = 0.5f * dResult;
             float sqrt = global::System.MathF.Sqrt(s + eps);
-            float g = 0.5f * dResult / (2 * sqrt);
-            float ds = g;
-            deps += g;
+            if (g != 0)
+            {
+                float g2 = g / (2 * sqrt);
+                ds += g2;
+                deps += g2;
+            }
             float dSoftplusX = 0;
             global::SymGrad.RuntimeTests.Language.GenericCases.SoftplusBackward(s, dResult, ref dSoftplusX);
             ds += dSoftplusX;
@@ -97,7 +103,8 @@ namespace SymGrad.RuntimeTests.Language
             }
             float u = s + eps;
             float sqrt = global::System.MathF.Sqrt(u);
-            return 0.5f * ((ts + teps) / (2 * sqrt)) + global::SymGrad.RuntimeTests.Language.GenericCases.SoftplusTangent(s, ts);
+            float tu = ts + teps;
+            return 0.5f * (tu == 0 ? 0 : tu / (2 * sqrt)) + global::SymGrad.RuntimeTests.Language.GenericCases.SoftplusTangent(s, ts);
         }
 
         /// <summary>
@@ -123,18 +130,25 @@ namespace SymGrad.RuntimeTests.Language
                 s += v * v;
             }
             // Reverse sweep: adjoints, last statement first.
+            float tds = 0;
+            float ds = 0;
             // return (T.Sqrt(s + eps) * T.CreateChecked(0.5)) + Softplus(s) + (T.Pi * T.CreateChecked(x.Length));   ∂result/∂s = 0.5f / (2·Sqrt(s + eps)); ∂result/∂eps = 0.5f / (2·Sqrt(s + eps))
+            float g = 0.5f * dResult;
             float u = s + eps;
             float sqrt2 = global::System.MathF.Sqrt(u);
-            float tsqrt = (ts + veps) / (2 * sqrt2);
+            float tu = ts + veps;
+            float tsqrt = tu == 0 ? 0 : tu / (2 * sqrt2);
             float sqrt = sqrt2;
-            float v2 = 2 * sqrt;
-            float q = 0.5f * dResult / v2;
-            float tg = -(2 * q * tsqrt / v2);
-            float g = q;
-            float tds = tg;
-            float ds = g;
-            hveps += tg;
+            if (g != 0)
+            {
+                float v2 = 2 * sqrt;
+                float q = g / v2;
+                float tg2 = -(2 * q * tsqrt / v2);
+                float g2 = q;
+                tds += tg2;
+                ds += g2;
+                hveps += tg2;
+            }
             float tdSoftplusX = 0;
             float dSoftplusX = 0;
             float unwanted = 0;

@@ -316,7 +316,10 @@ namespace SymGrad.RuntimeTests.Language
                     // double cos = Math.Cos(theta);   ∂cos/∂theta = -Sin(theta)
                     dtheta -= dcos * global::System.Math.Sin(theta);
                     // double theta = Math.Sqrt(sqtheta);   ∂theta/∂sqtheta = 1 / (2·theta)
-                    dsqtheta += dtheta / (2 * theta);
+                    if (dtheta != 0)
+                    {
+                        dsqtheta += dtheta / (2 * theta);
+                    }
                 }
                 else
                 {
@@ -448,7 +451,7 @@ namespace SymGrad.RuntimeTests.Language
             if (sqtheta != 0.0)
             {
                 double sqrt = global::System.Math.Sqrt(sqtheta);
-                double ttheta = tsqtheta / (2 * sqrt);
+                double ttheta = tsqtheta == 0 ? 0 : tsqtheta / (2 * sqrt);
                 double theta = sqrt;
                 double sin = global::System.Math.Sin(theta);
                 double tcos = -(sin * ttheta);

@@ -21,7 +21,10 @@ namespace SymGrad.RuntimeTests.Language
         {
             // Reverse sweep: adjoints, last statement first.
             // return Math.Acos(x);   ∂result/∂x = -(1 / Sqrt(1 - x·x))
-            dx -= dResult / global::System.Math.Sqrt(1 - x * x);
+            if (dResult != 0)
+            {
+                dx -= dResult / global::System.Math.Sqrt(1 - x * x);
+            }
         }
 
         /// <summary>
@@ -45,7 +48,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double AcosTangent(double x, double tx)
         {
-            return -(tx / global::System.Math.Sqrt(1 - x * x));
+            return tx == 0 ? 0 : -(tx / global::System.Math.Sqrt(1 - x * x));
         }
 
         /// <summary>
@@ -59,10 +62,14 @@ namespace SymGrad.RuntimeTests.Language
             double dResult = 1;
             // Reverse sweep: adjoints, last statement first.
             // return Math.Acos(x);   ∂result/∂x = -(1 / Sqrt(1 - x·x))
-            double u = 1 - x * x;
-            double sqrt = global::System.Math.Sqrt(u);
-            double q = dResult / sqrt;
-            hvx -= q * (2 * x * vx / (2 * sqrt)) / sqrt;
+            if (dResult != 0)
+            {
+                double u = 1 - x * x;
+                double sqrt = global::System.Math.Sqrt(u);
+                double tu = 2 * x * vx;
+                double q = dResult / sqrt;
+                hvx -= q * (tu == 0 ? 0 : tu / (2 * sqrt)) / sqrt;
+            }
         }
 
         /// <summary>

@@ -21,7 +21,10 @@ namespace SymGrad.RuntimeTests.Language
         {
             // Reverse sweep: adjoints, last statement first.
             // return MathF.Asin(x);   ∂result/∂x = 1 / Sqrt(1 - x·x)
-            dx += dResult / global::System.MathF.Sqrt(1 - x * x);
+            if (dResult != 0)
+            {
+                dx += dResult / global::System.MathF.Sqrt(1 - x * x);
+            }
         }
 
         /// <summary>
@@ -45,7 +48,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static float AsinFTangent(float x, float tx)
         {
-            return tx / global::System.MathF.Sqrt(1 - x * x);
+            return tx == 0 ? 0 : tx / global::System.MathF.Sqrt(1 - x * x);
         }
 
         /// <summary>
@@ -59,10 +62,14 @@ namespace SymGrad.RuntimeTests.Language
             float dResult = 1;
             // Reverse sweep: adjoints, last statement first.
             // return MathF.Asin(x);   ∂result/∂x = 1 / Sqrt(1 - x·x)
-            float u = 1 - x * x;
-            float sqrt = global::System.MathF.Sqrt(u);
-            float q = dResult / sqrt;
-            hvx += q * (2 * x * vx / (2 * sqrt)) / sqrt;
+            if (dResult != 0)
+            {
+                float u = 1 - x * x;
+                float sqrt = global::System.MathF.Sqrt(u);
+                float tu = 2 * x * vx;
+                float q = dResult / sqrt;
+                hvx += q * (tu == 0 ? 0 : tu / (2 * sqrt)) / sqrt;
+            }
         }
 
         /// <summary>

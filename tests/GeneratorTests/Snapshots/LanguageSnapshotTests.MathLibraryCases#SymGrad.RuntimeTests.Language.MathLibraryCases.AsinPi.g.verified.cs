@@ -21,7 +21,10 @@ namespace SymGrad.RuntimeTests.Language
         {
             // Reverse sweep: adjoints, last statement first.
             // return double.AsinPi(x);   ∂result/∂x = 1 / (3.141592653589793·Sqrt(1 - x·x))
-            dx += dResult / (3.141592653589793 * global::System.Math.Sqrt(1 - x * x));
+            if (dResult != 0)
+            {
+                dx += dResult / (3.141592653589793 * global::System.Math.Sqrt(1 - x * x));
+            }
         }
 
         /// <summary>
@@ -45,7 +48,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double AsinPiTangent(double x, double tx)
         {
-            return tx / (3.141592653589793 * global::System.Math.Sqrt(1 - x * x));
+            return tx == 0 ? 0 : tx / (3.141592653589793 * global::System.Math.Sqrt(1 - x * x));
         }
 
         /// <summary>
@@ -59,11 +62,15 @@ namespace SymGrad.RuntimeTests.Language
             double dResult = 1;
             // Reverse sweep: adjoints, last statement first.
             // return double.AsinPi(x);   ∂result/∂x = 1 / (3.141592653589793·Sqrt(1 - x·x))
-            double u = 1 - x * x;
-            double sqrt = global::System.Math.Sqrt(u);
-            double v = 3.141592653589793 * sqrt;
-            double q = dResult / v;
-            hvx += 3.141592653589793 * q * (2 * x * vx / (2 * sqrt)) / v;
+            if (dResult != 0)
+            {
+                double u = 1 - x * x;
+                double sqrt = global::System.Math.Sqrt(u);
+                double tu = 2 * x * vx;
+                double v = 3.141592653589793 * sqrt;
+                double q = dResult / v;
+                hvx += 3.141592653589793 * q * (tu == 0 ? 0 : tu / (2 * sqrt)) / v;
+            }
         }
 
         /// <summary>

@@ -21,7 +21,10 @@ namespace SymGrad.RuntimeTests.Language
         {
             // Reverse sweep: adjoints, last statement first.
             // return float.AsinPi(x);   ∂result/∂x = 1 / (3.1415927f·Sqrt(1 - x·x))
-            dx += dResult / (3.1415927f * global::System.MathF.Sqrt(1 - x * x));
+            if (dResult != 0)
+            {
+                dx += dResult / (3.1415927f * global::System.MathF.Sqrt(1 - x * x));
+            }
         }
 
         /// <summary>
@@ -45,7 +48,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static float AsinPiFTangent(float x, float tx)
         {
-            return tx / (3.1415927f * global::System.MathF.Sqrt(1 - x * x));
+            return tx == 0 ? 0 : tx / (3.1415927f * global::System.MathF.Sqrt(1 - x * x));
         }
 
         /// <summary>
@@ -59,11 +62,15 @@ namespace SymGrad.RuntimeTests.Language
             float dResult = 1;
             // Reverse sweep: adjoints, last statement first.
             // return float.AsinPi(x);   ∂result/∂x = 1 / (3.1415927f·Sqrt(1 - x·x))
-            float u = 1 - x * x;
-            float sqrt = global::System.MathF.Sqrt(u);
-            float v = 3.1415927f * sqrt;
-            float q = dResult / v;
-            hvx += 3.1415927f * q * (2 * x * vx / (2 * sqrt)) / v;
+            if (dResult != 0)
+            {
+                float u = 1 - x * x;
+                float sqrt = global::System.MathF.Sqrt(u);
+                float tu = 2 * x * vx;
+                float v = 3.1415927f * sqrt;
+                float q = dResult / v;
+                hvx += 3.1415927f * q * (tu == 0 ? 0 : tu / (2 * sqrt)) / v;
+            }
         }
 
         /// <summary>

@@ -61,8 +61,9 @@ namespace SymGrad.RuntimeTests.Language
             // return Math.Asinh(x);   ∂result/∂x = 1 / Sqrt(x·x + 1)
             double u = x * x + 1;
             double sqrt = global::System.Math.Sqrt(u);
+            double tu = 2 * x * vx;
             double q = dResult / sqrt;
-            hvx += -(q * (2 * x * vx / (2 * sqrt)) / sqrt);
+            hvx += -(q * (tu == 0 ? 0 : tu / (2 * sqrt)) / sqrt);
         }
 
         /// <summary>

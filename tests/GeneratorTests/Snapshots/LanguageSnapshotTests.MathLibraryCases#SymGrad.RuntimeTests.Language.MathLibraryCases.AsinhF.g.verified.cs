@@ -61,8 +61,9 @@ namespace SymGrad.RuntimeTests.Language
             // return MathF.Asinh(x);   ∂result/∂x = 1 / Sqrt(x·x + 1)
             float u = x * x + 1;
             float sqrt = global::System.MathF.Sqrt(u);
+            float tu = 2 * x * vx;
             float q = dResult / sqrt;
-            hvx += -(q * (2 * x * vx / (2 * sqrt)) / sqrt);
+            hvx += -(q * (tu == 0 ? 0 : tu / (2 * sqrt)) / sqrt);
         }
 
         /// <summary>

@@ -22,8 +22,11 @@ namespace SymGrad.RuntimeTests.Language
         {
             // Reverse sweep: adjoints, last statement first.
             // return MathF.Atan2(y, x);   ∂result/∂y = x / (x·x + y·y); ∂result/∂x = -(y / (x·x + y·y))
-            dy += dResult * (x / (x * x + y * y));
-            dx -= dResult * (y / (x * x + y * y));
+            if (dResult != 0)
+            {
+                dy += dResult * (x / (x * x + y * y));
+                dx -= dResult * (y / (x * x + y * y));
+            }
         }
 
         /// <summary>
@@ -47,7 +50,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static float Atan2FTangent(float y, float x, float ty, float tx)
         {
-            return x / (x * x + y * y) * ty - y / (x * x + y * y) * tx;
+            return (ty == 0 ? 0 : x / (x * x + y * y) * ty) + (tx == 0 ? 0 : -(y / (x * x + y * y) * tx));
         }
 
         /// <summary>
@@ -61,12 +64,15 @@ namespace SymGrad.RuntimeTests.Language
             float dResult = 1;
             // Reverse sweep: adjoints, last statement first.
             // return MathF.Atan2(y, x);   ∂result/∂y = x / (x·x + y·y); ∂result/∂x = -(y / (x·x + y·y))
-            float v = x * x + y * y;
-            float q = x / v;
-            hvy += dResult * ((vx - q * (2 * x * vx + 2 * y * vy)) / v);
-            float v2 = x * x + y * y;
-            float q2 = y / v2;
-            hvx -= dResult * ((vy - q2 * (2 * x * vx + 2 * y * vy)) / v2);
+            if (dResult != 0)
+            {
+                float v = x * x + y * y;
+                float q = x / v;
+                hvy += dResult * ((vx - q * (2 * x * vx + 2 * y * vy)) / v);
+                float v2 = x * x + y * y;
+                float q2 = y / v2;
+                hvx -= dResult * ((vy - q2 * (2 * x * vx + 2 * y * vy)) / v2);
+            }
         }
 
         /// <summary>

@@ -22,8 +22,11 @@ namespace SymGrad.RuntimeTests.Language
         {
             // Reverse sweep: adjoints, last statement first.
             // return double.Atan2Pi(y, x);   ∂result/∂y = x / (3.141592653589793·(x·x + y·y)); ∂result/∂x = -(y / (3.141592653589793·(x·x + y·y)))
-            dy += dResult * (x / (3.141592653589793 * (x * x + y * y)));
-            dx -= dResult * (y / (3.141592653589793 * (x * x + y * y)));
+            if (dResult != 0)
+            {
+                dy += dResult * (x / (3.141592653589793 * (x * x + y * y)));
+                dx -= dResult * (y / (3.141592653589793 * (x * x + y * y)));
+            }
         }
 
         /// <summary>
@@ -47,7 +50,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double Atan2PiTangent(double y, double x, double ty, double tx)
         {
-            return x / (3.141592653589793 * (x * x + y * y)) * ty - y / (3.141592653589793 * (x * x + y * y)) * tx;
+            return (ty == 0 ? 0 : x / (3.141592653589793 * (x * x + y * y)) * ty) + (tx == 0 ? 0 : -(y / (3.141592653589793 * (x * x + y * y)) * tx));
         }
 
         /// <summary>
@@ -61,12 +64,15 @@ namespace SymGrad.RuntimeTests.Language
             double dResult = 1;
             // Reverse sweep: adjoints, last statement first.
             // return double.Atan2Pi(y, x);   ∂result/∂y = x / (3.141592653589793·(x·x + y·y)); ∂result/∂x = -(y / (3.141592653589793·(x·x + y·y)))
-            double v = 3.141592653589793 * (x * x + y * y);
-            double q = x / v;
-            hvy += dResult * ((vx - 3.141592653589793 * q * (2 * x * vx + 2 * y * vy)) / v);
-            double v2 = 3.141592653589793 * (x * x + y * y);
-            double q2 = y / v2;
-            hvx -= dResult * ((vy - 3.141592653589793 * q2 * (2 * x * vx + 2 * y * vy)) / v2);
+            if (dResult != 0)
+            {
+                double v = 3.141592653589793 * (x * x + y * y);
+                double q = x / v;
+                hvy += dResult * ((vx - 3.141592653589793 * q * (2 * x * vx + 2 * y * vy)) / v);
+                double v2 = 3.141592653589793 * (x * x + y * y);
+                double q2 = y / v2;
+                hvx -= dResult * ((vy - 3.141592653589793 * q2 * (2 * x * vx + 2 * y * vy)) / v2);
+            }
         }
 
         /// <summary>

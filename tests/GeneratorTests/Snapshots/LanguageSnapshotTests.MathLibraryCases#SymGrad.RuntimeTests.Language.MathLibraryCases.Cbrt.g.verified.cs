@@ -23,7 +23,10 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             // return Math.Cbrt(x);   ∂result/∂x = 1 / (3·value·value)
             double value = global::System.Math.Cbrt(x);
-            dx += dResult / (3 * value * value);
+            if (dResult != 0)
+            {
+                dx += dResult / (3 * value * value);
+            }
         }
 
         /// <summary>
@@ -48,7 +51,7 @@ namespace SymGrad.RuntimeTests.Language
         public static double CbrtTangent(double x, double tx)
         {
             double cbrt = global::System.Math.Cbrt(x);
-            return tx / (3 * cbrt * cbrt);
+            return tx == 0 ? 0 : tx / (3 * cbrt * cbrt);
         }
 
         /// <summary>
@@ -63,12 +66,15 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             // return Math.Cbrt(x);   ∂result/∂x = 1 / (3·value·value)
             double cbrt = global::System.Math.Cbrt(x);
-            double tvalue = vx / (3 * cbrt * cbrt);
+            double tvalue = vx == 0 ? 0 : vx / (3 * cbrt * cbrt);
             double value = cbrt;
-            double u = 3 * value;
-            double v = u * value;
-            double q = dResult / v;
-            hvx += -(q * (3 * tvalue * value + u * tvalue) / v);
+            if (dResult != 0)
+            {
+                double u = 3 * value;
+                double v = u * value;
+                double q = dResult / v;
+                hvx += -(q * (3 * tvalue * value + u * tvalue) / v);
+            }
         }
 
         /// <summary>

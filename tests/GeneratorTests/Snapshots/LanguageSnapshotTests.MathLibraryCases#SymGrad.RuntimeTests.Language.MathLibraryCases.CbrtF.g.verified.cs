@@ -23,7 +23,10 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             // return MathF.Cbrt(x);   ∂result/∂x = 1 / (3·value·value)
             float value = global::System.MathF.Cbrt(x);
-            dx += dResult / (3 * value * value);
+            if (dResult != 0)
+            {
+                dx += dResult / (3 * value * value);
+            }
         }
 
         /// <summary>
@@ -48,7 +51,7 @@ namespace SymGrad.RuntimeTests.Language
         public static float CbrtFTangent(float x, float tx)
         {
             float cbrt = global::System.MathF.Cbrt(x);
-            return tx / (3 * cbrt * cbrt);
+            return tx == 0 ? 0 : tx / (3 * cbrt * cbrt);
         }
 
         /// <summary>
@@ -63,12 +66,15 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             // return MathF.Cbrt(x);   ∂result/∂x = 1 / (3·value·value)
             float cbrt = global::System.MathF.Cbrt(x);
-            float tvalue = vx / (3 * cbrt * cbrt);
+            float tvalue = vx == 0 ? 0 : vx / (3 * cbrt * cbrt);
             float value = cbrt;
-            float u = 3 * value;
-            float v = u * value;
-            float q = dResult / v;
-            hvx += -(q * (3 * tvalue * value + u * tvalue) / v);
+            if (dResult != 0)
+            {
+                float u = 3 * value;
+                float v = u * value;
+                float q = dResult / v;
+                hvx += -(q * (3 * tvalue * value + u * tvalue) / v);
+            }
         }
 
         /// <summary>

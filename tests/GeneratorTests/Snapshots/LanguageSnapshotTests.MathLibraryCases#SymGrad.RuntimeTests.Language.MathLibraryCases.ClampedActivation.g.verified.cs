@@ -152,8 +152,9 @@ namespace SymGrad.RuntimeTests.Language
                 double copysign = copysign2;
                 double u = c * c + 1;
                 double sqrt = global::System.Math.Sqrt(u);
+                double tu = 2 * c * tc;
                 double q = ds * copysign / sqrt;
-                double tdc = (ds * tcopysign - q * (2 * c * tc / (2 * sqrt))) / sqrt;
+                double tdc = (ds * tcopysign - q * (tu == 0 ? 0 : tu / (2 * sqrt))) / sqrt;
                 double tasinh = tc / global::System.Math.Sqrt(c * c + 1);
                 double asinh = global::System.Math.Asinh(c);
                 double tg = ds * tasinh;

@@ -16,7 +16,8 @@ namespace SymGrad.RuntimeTests.Language
         /// atan2 = Atan2(x, 2.0)
         /// exp = Exp(x)
         /// ∂L/∂x += ∂L/∂result·atan2·exp
-        /// ∂L/∂x += ∂L/∂result·exp·(2.0 / (4 + x·x))
+        /// g = ∂L/∂result·exp
+        /// ∂L/∂x += g·(2.0 / (4 + x·x))
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -27,7 +28,11 @@ namespace SymGrad.RuntimeTests.Language
             double atan2 = global::System.Math.Atan2(x, 2.0);
             double exp = global::System.Math.Exp(x);
             dx += dResult * atan2 * exp;
-            dx += dResult * exp * (2.0 / (4 + x * x));
+            double g = dResult * exp;
+            if (g != 0)
+            {
+                dx += g * (2.0 / (4 + x * x));
+            }
         }
 
         /// <summary>
@@ -53,7 +58,7 @@ namespace SymGrad.RuntimeTests.Language
         {
             double exp = global::System.Math.Exp(x);
             double v = global::System.Math.Atan2(x, 2.0);
-            return exp * tx * v + exp * (2.0 / (4 + x * x)) * tx;
+            return exp * tx * v + exp * (tx == 0 ? 0 : 2.0 / (4 + x * x) * tx);
         }
 
         /// <summary>
@@ -67,17 +72,21 @@ namespace SymGrad.RuntimeTests.Language
             double dResult = 1;
             // Reverse sweep: adjoints, last statement first.
             // return double.Exp(x) * double.Atan2(x, 2.0);   ∂result/∂x = Atan2(x, 2.0)·Exp(x) + Exp(x)·(2.0 / (4 + x·x))
-            double tatan2 = 2.0 / (4 + x * x) * vx;
+            double tatan2 = vx == 0 ? 0 : 2.0 / (4 + x * x) * vx;
             double atan2 = global::System.Math.Atan2(x, 2.0);
             double exp2 = global::System.Math.Exp(x);
             double texp = exp2 * vx;
             double exp = exp2;
             double u = dResult * atan2;
             hvx += dResult * tatan2 * exp + u * texp;
-            double v = 4 + x * x;
-            double q = 2.0 / v;
-            double u2 = dResult * exp;
-            hvx += dResult * texp * q - u2 * (2 * q * x * vx / v);
+            double tg = dResult * texp;
+            double g = dResult * exp;
+            if (g != 0 || tg != 0)
+            {
+                double v = 4 + x * x;
+                double q = 2.0 / v;
+                hvx += tg * q - g * (2 * q * x * vx / v);
+            }
         }
 
         /// <summary>

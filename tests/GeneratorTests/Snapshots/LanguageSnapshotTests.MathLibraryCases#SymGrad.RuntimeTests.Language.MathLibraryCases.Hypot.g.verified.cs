@@ -24,8 +24,11 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             // return double.Hypot(x, y);   ∂result/∂x = x / value; ∂result/∂y = y / value
             double value = global::System.Double.Hypot(x, y);
-            dx += dResult * (x / value);
-            dy += dResult * (y / value);
+            if (dResult != 0)
+            {
+                dx += dResult * (x / value);
+                dy += dResult * (y / value);
+            }
         }
 
         /// <summary>
@@ -50,7 +53,7 @@ namespace SymGrad.RuntimeTests.Language
         public static double HypotTangent(double x, double y, double tx, double ty)
         {
             double hypot = global::System.Double.Hypot(x, y);
-            return x / hypot * tx + y / hypot * ty;
+            return (tx == 0 ? 0 : x / hypot * tx) + (ty == 0 ? 0 : y / hypot * ty);
         }
 
         /// <summary>
@@ -65,12 +68,15 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             // return double.Hypot(x, y);   ∂result/∂x = x / value; ∂result/∂y = y / value
             double hypot = global::System.Double.Hypot(x, y);
-            double tvalue = x / hypot * vx + y / hypot * vy;
+            double tvalue = (vx == 0 ? 0 : x / hypot * vx) + (vy == 0 ? 0 : y / hypot * vy);
             double value = hypot;
-            double q = x / value;
-            hvx += dResult * ((vx - q * tvalue) / value);
-            double q2 = y / value;
-            hvy += dResult * ((vy - q2 * tvalue) / value);
+            if (dResult != 0)
+            {
+                double q = x / value;
+                hvx += dResult * ((vx - q * tvalue) / value);
+                double q2 = y / value;
+                hvy += dResult * ((vy - q2 * tvalue) / value);
+            }
         }
 
         /// <summary>

@@ -24,8 +24,11 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             // return float.Hypot(x, y);   ∂result/∂x = x / value; ∂result/∂y = y / value
             float value = global::System.Single.Hypot(x, y);
-            dx += dResult * (x / value);
-            dy += dResult * (y / value);
+            if (dResult != 0)
+            {
+                dx += dResult * (x / value);
+                dy += dResult * (y / value);
+            }
         }
 
         /// <summary>
@@ -50,7 +53,7 @@ namespace SymGrad.RuntimeTests.Language
         public static float HypotFTangent(float x, float y, float tx, float ty)
         {
             float hypot = global::System.Single.Hypot(x, y);
-            return x / hypot * tx + y / hypot * ty;
+            return (tx == 0 ? 0 : x / hypot * tx) + (ty == 0 ? 0 : y / hypot * ty);
         }
 
         /// <summary>
@@ -65,12 +68,15 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             // return float.Hypot(x, y);   ∂result/∂x = x / value; ∂result/∂y = y / value
             float hypot = global::System.Single.Hypot(x, y);
-            float tvalue = x / hypot * vx + y / hypot * vy;
+            float tvalue = (vx == 0 ? 0 : x / hypot * vx) + (vy == 0 ? 0 : y / hypot * vy);
             float value = hypot;
-            float q = x / value;
-            hvx += dResult * ((vx - q * tvalue) / value);
-            float q2 = y / value;
-            hvy += dResult * ((vy - q2 * tvalue) / value);
+            if (dResult != 0)
+            {
+                float q = x / value;
+                hvx += dResult * ((vx - q * tvalue) / value);
+                float q2 = y / value;
+                hvy += dResult * ((vy - q2 * tvalue) / value);
+            }
         }
 
         /// <summary>

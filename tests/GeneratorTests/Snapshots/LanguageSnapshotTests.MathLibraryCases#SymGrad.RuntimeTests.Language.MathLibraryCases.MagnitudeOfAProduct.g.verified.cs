@@ -14,14 +14,15 @@ namespace SymGrad.RuntimeTests.Language
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// if (Abs(-Sqrt(1.0 + b * a * b * a)) &gt; Abs(Cos(0.5) + c) || Abs(-Sqrt(1.0 + b * a * b * a)) == Abs(Cos(0.5) + c) &amp;&amp; -Sqrt(1.0 + b * a * b * a) &gt;= 0)
+        ///   g = -∂L/∂result
         ///   sqrt = Sqrt(1.0 + b·a·(b·a))
-        ///   g = -(∂L/∂result / (2·sqrt))
-        ///   g2 = g·b·a
-        ///   ∂L/∂b += g2·a
-        ///   ∂L/∂a += g2·b
-        ///   g3 = g·b·a
+        ///   g2 = g / (2·sqrt)
+        ///   g3 = g2·b·a
         ///   ∂L/∂b += g3·a
         ///   ∂L/∂a += g3·b
+        ///   g4 = g2·b·a
+        ///   ∂L/∂b += g4·a
+        ///   ∂L/∂a += g4·b
         /// else
         ///   ∂L/∂c += ∂L/∂result
         /// </code>
@@ -33,14 +34,18 @@ namespace SymGrad.RuntimeTests.Language
             // return Math.MaxMagnitude(-Math.Sqrt(1.0 + ((b * a) * (b * a))), Math.Cos(0.5) + c);
             if (global::System.Math.Abs(-global::System.Math.Sqrt(1.0 + b * a * b * a)) > global::System.Math.Abs(global::System.Math.Cos(0.5) + c) || global::System.Math.Abs(-global::System.Math.Sqrt(1.0 + b * a * b * a)) == global::System.Math.Abs(global::System.Math.Cos(0.5) + c) && -global::System.Math.Sqrt(1.0 + b * a * b * a) >= 0)
             {
+                double g = -dResult;
                 double sqrt = global::System.Math.Sqrt(1.0 + b * a * (b * a));
-                double g = -(dResult / (2 * sqrt));
-                double g2 = g * b * a;
-                db += g2 * a;
-                da += g2 * b;
-                double g3 = g * b * a;
-                db += g3 * a;
-                da += g3 * b;
+                if (g != 0)
+                {
+                    double g2 = g / (2 * sqrt);
+                    double g3 = g2 * b * a;
+                    db += g3 * a;
+                    da += g3 * b;
+                    double g4 = g2 * b * a;
+                    db += g4 * a;
+                    da += g4 * b;
+                }
             }
             else
             {
@@ -72,9 +77,10 @@ namespace SymGrad.RuntimeTests.Language
             double u = b * a;
             double u2 = 1.0 + u * u;
             double sqrt = global::System.Math.Sqrt(u2);
+            double tu = 2 * u * (tb * a + b * ta);
             double u3 = -sqrt;
             double u4 = global::System.Math.Cos(0.5) + c;
-            return global::System.Math.Abs(u3) > global::System.Math.Abs(u4) || global::System.Math.Abs(u3) == global::System.Math.Abs(u4) && u3 >= 0 ? -(2 * u * (tb * a + b * ta) / (2 * sqrt)) : tc;
+            return global::System.Math.Abs(u3) > global::System.Math.Abs(u4) || global::System.Math.Abs(u3) == global::System.Math.Abs(u4) && u3 >= 0 ? -(tu == 0 ? 0 : tu / (2 * sqrt)) : tc;
         }
 
         /// <summary>
@@ -90,25 +96,30 @@ namespace SymGrad.RuntimeTests.Language
             // return Math.MaxMagnitude(-Math.Sqrt(1.0 + ((b * a) * (b * a))), Math.Cos(0.5) + c);
             if (global::System.Math.Abs(-global::System.Math.Sqrt(1.0 + b * a * b * a)) > global::System.Math.Abs(global::System.Math.Cos(0.5) + c) || global::System.Math.Abs(-global::System.Math.Sqrt(1.0 + b * a * b * a)) == global::System.Math.Abs(global::System.Math.Cos(0.5) + c) && -global::System.Math.Sqrt(1.0 + b * a * b * a) >= 0)
             {
+                double g = -dResult;
                 double u = b * a;
                 double u2 = 1.0 + u * u;
                 double sqrt2 = global::System.Math.Sqrt(u2);
-                double tsqrt = 2 * u * (vb * a + b * va) / (2 * sqrt2);
+                double tu = 2 * u * (vb * a + b * va);
+                double tsqrt = tu == 0 ? 0 : tu / (2 * sqrt2);
                 double sqrt = sqrt2;
-                double v = 2 * sqrt;
-                double q = dResult / v;
-                double tg = 2 * q * tsqrt / v;
-                double g = -q;
-                double u3 = g * b;
-                double tg2 = (tg * b + g * vb) * a + u3 * va;
-                double g2 = u3 * a;
-                hvb += tg2 * a + g2 * va;
-                hva += tg2 * b + g2 * vb;
-                double u4 = g * b;
-                double tg3 = (tg * b + g * vb) * a + u4 * va;
-                double g3 = u4 * a;
-                hvb += tg3 * a + g3 * va;
-                hva += tg3 * b + g3 * vb;
+                if (g != 0)
+                {
+                    double v = 2 * sqrt;
+                    double q = g / v;
+                    double tg2 = -(2 * q * tsqrt / v);
+                    double g2 = q;
+                    double u3 = g2 * b;
+                    double tg3 = (tg2 * b + g2 * vb) * a + u3 * va;
+                    double g3 = u3 * a;
+                    hvb += tg3 * a + g3 * va;
+                    hva += tg3 * b + g3 * vb;
+                    double u4 = g2 * b;
+                    double tg4 = (tg2 * b + g2 * vb) * a + u4 * va;
+                    double g4 = u4 * a;
+                    hvb += tg4 * a + g4 * va;
+                    hva += tg4 * b + g4 * vb;
+                }
             }
         }
 

@@ -66,12 +66,18 @@ namespace SymGrad.RuntimeTests.Language
             for (int i = 0; i < n; i++)
             {
                 // theta[i] = Math.Atan2(y[i], x[i]);   ∂theta[i]/∂y[i] = x[i] / (x[i]·x[i] + y[i]·y[i]); ∂theta[i]/∂x[i] = -(y[i] / (x[i]·x[i] + y[i]·y[i]))
-                dy[i] += dtheta[i] * (x[i] / (x[i] * x[i] + y[i] * y[i]));
-                dx[i] -= dtheta[i] * (y[i] / (x[i] * x[i] + y[i] * y[i]));
+                if (dtheta[i] != 0)
+                {
+                    dy[i] += dtheta[i] * (x[i] / (x[i] * x[i] + y[i] * y[i]));
+                    dx[i] -= dtheta[i] * (y[i] / (x[i] * x[i] + y[i] * y[i]));
+                }
                 // r[i] = Math.Sqrt(x[i] * x[i] + y[i] * y[i]);   ∂r[i]/∂x[i] = 2·(x[i] / (2·r[i])); ∂r[i]/∂y[i] = 2·(y[i] / (2·r[i]))
-                double g = dr[i] / (2 * r[i]);
-                dx[i] += 2 * g * x[i];
-                dy[i] += 2 * g * y[i];
+                if (dr[i] != 0)
+                {
+                    double g = dr[i] / (2 * r[i]);
+                    dx[i] += 2 * g * x[i];
+                    dy[i] += 2 * g * y[i];
+                }
             }
         }
 
@@ -138,9 +144,10 @@ namespace SymGrad.RuntimeTests.Language
             {
                 double u = x[i] * x[i] + y[i] * y[i];
                 double sqrt = global::System.Math.Sqrt(u);
-                tr[i] = (2 * x[i] * tx[i] + 2 * y[i] * ty[i]) / (2 * sqrt);
+                double tu = 2 * x[i] * tx[i] + 2 * y[i] * ty[i];
+                tr[i] = tu == 0 ? 0 : tu / (2 * sqrt);
                 r[i] = sqrt;
-                ttheta[i] = x[i] / (x[i] * x[i] + y[i] * y[i]) * ty[i] - y[i] / (x[i] * x[i] + y[i] * y[i]) * tx[i];
+                ttheta[i] = (ty[i] == 0 ? 0 : x[i] / (x[i] * x[i] + y[i] * y[i]) * ty[i]) + (tx[i] == 0 ? 0 : -(y[i] / (x[i] * x[i] + y[i] * y[i]) * tx[i]));
                 theta[i] = global::System.Math.Atan2(y[i], x[i]);
             }
         }

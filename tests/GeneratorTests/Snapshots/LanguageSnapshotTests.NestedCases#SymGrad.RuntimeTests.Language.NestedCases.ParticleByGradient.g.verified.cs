@@ -255,7 +255,7 @@ namespace SymGrad.RuntimeTests.Language
                     double dPotentialTangentTx12 = 0;
                     double dPotentialTangentTx22 = 0;
                     double dPotentialTangentTw2 = 0;
-                    if (dg2 != 0)
+                    if (dg2 != 0 || tdg2 != 0)
                     {
                         double unwanted = 0;
                         double unwanted2 = 0;

@@ -236,7 +236,7 @@ namespace SymGrad.RuntimeTests.Language
                     double dPotentialTangentTx1 = 0;
                     double dPotentialTangentTx2 = 0;
                     double dPotentialTangentTw = 0;
-                    if (df2 != 0)
+                    if (df2 != 0 || tdf2 != 0)
                     {
                         double unwanted = 0;
                         double unwanted2 = 0;

@@ -14,13 +14,15 @@ namespace SymGrad.RuntimeTests.Language
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// sqrt = Sqrt(a1·a1 + a2·a2)
-        /// g = -(∂L/∂result / (sqrt·sqrt) / (2·sqrt))
-        /// ∂L/∂a1 = 2·g·a1
-        /// ∂L/∂a2 = 2·g·a2
+        /// g = -(∂L/∂result / (sqrt·sqrt))
+        /// g2 = g / (2·sqrt)
+        /// ∂L/∂a1 += 2·g2·a1
+        /// ∂L/∂a2 += 2·g2·a2
         /// sqrt2 = Sqrt(b1·b1 + b2·b2)
-        /// g2 = -(∂L/∂result / (sqrt2·sqrt2) / (2·sqrt2))
-        /// ∂L/∂b1 = 2·g2·b1
-        /// ∂L/∂b2 = 2·g2·b2
+        /// g3 = -(∂L/∂result / (sqrt2·sqrt2))
+        /// g4 = g3 / (2·sqrt2)
+        /// ∂L/∂b1 += 2·g4·b1
+        /// ∂L/∂b2 += 2·g4·b2
         /// ∂L/∂x2 += ∂L/∂b2
         /// ∂L/∂x1 += ∂L/∂b1
         /// ∂L/∂x2 += ∂L/∂a2
@@ -37,15 +39,27 @@ namespace SymGrad.RuntimeTests.Language
             double b1 = x1 - 10.0;
             double b2 = x2;
             // Reverse sweep: adjoints, last statement first.
+            double da1 = 0;
+            double da2 = 0;
+            double db1 = 0;
+            double db2 = 0;
             // return (1 / Math.Sqrt((a1 * a1) + (a2 * a2))) + (1 / Math.Sqrt((b1 * b1) + (b2 * b2)));
             double sqrt = global::System.Math.Sqrt(a1 * a1 + a2 * a2);
-            double g = -(dResult / (sqrt * sqrt) / (2 * sqrt));
-            double da1 = 2 * g * a1;
-            double da2 = 2 * g * a2;
+            double g = -(dResult / (sqrt * sqrt));
+            if (g != 0)
+            {
+                double g2 = g / (2 * sqrt);
+                da1 += 2 * g2 * a1;
+                da2 += 2 * g2 * a2;
+            }
             double sqrt2 = global::System.Math.Sqrt(b1 * b1 + b2 * b2);
-            double g2 = -(dResult / (sqrt2 * sqrt2) / (2 * sqrt2));
-            double db1 = 2 * g2 * b1;
-            double db2 = 2 * g2 * b2;
+            double g3 = -(dResult / (sqrt2 * sqrt2));
+            if (g3 != 0)
+            {
+                double g4 = g3 / (2 * sqrt2);
+                db1 += 2 * g4 * b1;
+                db2 += 2 * g4 * b2;
+            }
             // double b2 = x2;
             dx2 += db2;
             // double b1 = x1 - 10;
@@ -88,11 +102,13 @@ namespace SymGrad.RuntimeTests.Language
             double b2 = x2;
             double u = a1 * a1 + a2 * a2;
             double sqrt = global::System.Math.Sqrt(u);
+            double tu = 2 * a1 * ta1 + 2 * a2 * ta2;
             double q = 1.0 / sqrt;
             double u2 = b1 * b1 + b2 * b2;
             double sqrt2 = global::System.Math.Sqrt(u2);
+            double tu2 = 2 * b1 * tb1 + 2 * b2 * tb2;
             double q2 = 1.0 / sqrt2;
-            return -(q * ((2 * a1 * ta1 + 2 * a2 * ta2) / (2 * sqrt)) / sqrt) - q2 * ((2 * b1 * tb1 + 2 * b2 * tb2) / (2 * sqrt2)) / sqrt2;
+            return -(q * (tu == 0 ? 0 : tu / (2 * sqrt)) / sqrt) - q2 * (tu2 == 0 ? 0 : tu2 / (2 * sqrt2)) / sqrt2;
         }
 
         /// <summary>
@@ -114,35 +130,51 @@ namespace SymGrad.RuntimeTests.Language
             double tb2 = vx2;
             double b2 = x2;
             // Reverse sweep: adjoints, last statement first.
+            double tda1 = 0;
+            double tda2 = 0;
+            double tdb1 = 0;
+            double tdb2 = 0;
             // return (1 / Math.Sqrt((a1 * a1) + (a2 * a2))) + (1 / Math.Sqrt((b1 * b1) + (b2 * b2)));
             double u = a1 * a1 + a2 * a2;
             double sqrt3 = global::System.Math.Sqrt(u);
-            double tsqrt = (2 * a1 * ta1 + 2 * a2 * ta2) / (2 * sqrt3);
+            double tu = 2 * a1 * ta1 + 2 * a2 * ta2;
+            double tsqrt = tu == 0 ? 0 : tu / (2 * sqrt3);
             double sqrt = sqrt3;
             double v = sqrt * sqrt;
             double q = dResult / v;
-            double v2 = 2 * sqrt;
-            double q2 = q / v2;
-            double tg = -((-(2 * q * sqrt * tsqrt / v) - 2 * q2 * tsqrt) / v2);
-            double g = -q2;
-            double u2 = 2 * g;
-            double tda1 = 2 * tg * a1 + u2 * ta1;
-            double u3 = 2 * g;
-            double tda2 = 2 * tg * a2 + u3 * ta2;
+            double tg = 2 * q * sqrt * tsqrt / v;
+            double g = -q;
+            if (g != 0 || tg != 0)
+            {
+                double v2 = 2 * sqrt;
+                double q2 = g / v2;
+                double tg2 = (tg - 2 * q2 * tsqrt) / v2;
+                double g2 = q2;
+                double u2 = 2 * g2;
+                tda1 += 2 * tg2 * a1 + u2 * ta1;
+                double u3 = 2 * g2;
+                tda2 += 2 * tg2 * a2 + u3 * ta2;
+            }
             double u4 = b1 * b1 + b2 * b2;
             double sqrt4 = global::System.Math.Sqrt(u4);
-            double tsqrt2 = (2 * b1 * tb1 + 2 * b2 * tb2) / (2 * sqrt4);
+            double tu2 = 2 * b1 * tb1 + 2 * b2 * tb2;
+            double tsqrt2 = tu2 == 0 ? 0 : tu2 / (2 * sqrt4);
             double sqrt2 = sqrt4;
             double v3 = sqrt2 * sqrt2;
             double q3 = dResult / v3;
-            double v4 = 2 * sqrt2;
-            double q4 = q3 / v4;
-            double tg2 = -((-(2 * q3 * sqrt2 * tsqrt2 / v3) - 2 * q4 * tsqrt2) / v4);
-            double g2 = -q4;
-            double u5 = 2 * g2;
-            double tdb1 = 2 * tg2 * b1 + u5 * tb1;
-            double u6 = 2 * g2;
-            double tdb2 = 2 * tg2 * b2 + u6 * tb2;
+            double tg3 = 2 * q3 * sqrt2 * tsqrt2 / v3;
+            double g3 = -q3;
+            if (g3 != 0 || tg3 != 0)
+            {
+                double v4 = 2 * sqrt2;
+                double q4 = g3 / v4;
+                double tg4 = (tg3 - 2 * q4 * tsqrt2) / v4;
+                double g4 = q4;
+                double u5 = 2 * g4;
+                tdb1 += 2 * tg4 * b1 + u5 * tb1;
+                double u6 = 2 * g4;
+                tdb2 += 2 * tg4 * b2 + u6 * tb2;
+            }
             // double b2 = x2;
             hvx2 += tdb2;
             // double b1 = x1 - 10;

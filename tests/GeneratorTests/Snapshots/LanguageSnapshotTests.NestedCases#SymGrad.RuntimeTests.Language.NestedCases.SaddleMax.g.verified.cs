@@ -280,7 +280,7 @@ namespace SymGrad.RuntimeTests.Language
                     double dSaddleTangentTx2 = 0;
                     double dSaddleTangentTy1 = 0;
                     double dSaddleTangentTy2 = 0;
-                    if (dg2 != 0)
+                    if (dg2 != 0 || tdg2 != 0)
                     {
                         double unwanted5 = 0;
                         double unwanted6 = 0;
@@ -317,7 +317,7 @@ namespace SymGrad.RuntimeTests.Language
                     double dSaddleTangentTx22 = 0;
                     double dSaddleTangentTy12 = 0;
                     double dSaddleTangentTy22 = 0;
-                    if (dg1 != 0)
+                    if (dg1 != 0 || tdg1 != 0)
                     {
                         double unwanted17 = 0;
                         double unwanted18 = 0;

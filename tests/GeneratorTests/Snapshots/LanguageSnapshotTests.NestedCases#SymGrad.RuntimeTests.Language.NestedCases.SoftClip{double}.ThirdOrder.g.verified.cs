@@ -16,15 +16,17 @@ namespace SymGrad.RuntimeTests.Language
             double dResult = 1;
             // Reverse sweep: adjoints, last statement first.
             // return x / T.Sqrt(T.One + (x * x));   ∂result/∂x = 1 / Sqrt(1.0 + x·x) - x / (Sqrt(1.0 + x·x)·Sqrt(1.0 + x·x)) / (2·Sqrt(1.0 + x·x))·x - x / (Sqrt(1.0 + x·x)·Sqrt(1.0 + x·x)) / (2·Sqrt(1.0 + x·x))·x
-            double tu = 2 * x * tx;
+            double tu2 = 2 * x * tx;
             double u = 1.0 + x * x;
             double sqrt3 = global::System.Math.Sqrt(u);
-            double tsqrt2 = tu / (2 * sqrt3);
+            double tsqrt2 = tu2 == 0 ? 0 : tu2 / (2 * sqrt3);
             double sqrt2 = sqrt3;
+            double ttu = 2 * tx * vx;
+            double tu = 2 * x * vx;
             double v4 = 2 * sqrt2;
-            double q4 = 2 * x * vx / v4;
-            double ttsqrt = (2 * tx * vx - 2 * q4 * tsqrt2) / v4;
-            double tsqrt = q4;
+            double q4 = tu / v4;
+            double ttsqrt = tu == 0 && ttu == 0 ? 0 : (ttu - 2 * q4 * tsqrt2) / v4;
+            double tsqrt = tu == 0 ? 0 : q4;
             double tsqrt3 = tsqrt2;
             double sqrt = sqrt2;
             double q5 = dResult / sqrt;
@@ -37,19 +39,26 @@ namespace SymGrad.RuntimeTests.Language
             double q7 = dResult * x / v;
             double tq2 = (dResult * tx - q7 * tv) / v;
             double q2 = q7;
-            double tv2 = 2 * tsqrt3;
-            double v2 = 2 * sqrt;
-            double q8 = q2 / v2;
-            double tq3 = (tq2 - q8 * tv2) / v2;
-            double q3 = q8;
-            double tv3 = 2 * tx;
-            double v3 = 2 * x;
             double u2 = 2 * q2;
             double u3 = u2 * sqrt;
-            double q9 = (dResult * vx - u3 * tsqrt) / v;
-            double u4 = 2 * q3;
-            double q10 = (q9 - u4 * tsqrt) / v2;
-            thvx -= ((-((2 * tq2 * sqrt + u2 * tsqrt3) * tsqrt + u3 * ttsqrt) - q9 * tv) / v - (2 * tq3 * tsqrt + u4 * ttsqrt) - q10 * tv2) / v2 * v3 + q10 * tv3 + 2 * tq3 * vx;
+            double q8 = (dResult * vx - u3 * tsqrt) / v;
+            double ttg = -((-((2 * tq2 * sqrt + u2 * tsqrt3) * tsqrt + u3 * ttsqrt) - q8 * tv) / v);
+            double tg = -q8;
+            double tg2 = -tq2;
+            double g = -q2;
+            if (g != 0 || tg2 != 0 || (tg != 0 || ttg != 0))
+            {
+                double tv2 = 2 * tsqrt3;
+                double v2 = 2 * sqrt;
+                double q9 = g / v2;
+                double tq3 = (tg2 - q9 * tv2) / v2;
+                double q3 = q9;
+                double tv3 = 2 * tx;
+                double v3 = 2 * x;
+                double u4 = 2 * q3;
+                double q10 = (tg - u4 * tsqrt) / v2;
+                thvx += (ttg - (2 * tq3 * tsqrt + u4 * ttsqrt) - q10 * tv2) / v2 * v3 + q10 * tv3 + 2 * tq3 * vx;
+            }
         }
 
         /// <summary>

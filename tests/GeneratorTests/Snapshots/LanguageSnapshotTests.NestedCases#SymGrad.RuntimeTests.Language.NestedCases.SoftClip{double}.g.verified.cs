@@ -15,7 +15,8 @@ namespace SymGrad.RuntimeTests.Language
         /// <code>
         /// sqrt = Sqrt(1.0 + x·x)
         /// ∂L/∂x += ∂L/∂result / sqrt
-        /// ∂L/∂x -= ∂L/∂result·x / (sqrt·sqrt) / (2·sqrt)·(2·x)
+        /// g = -(∂L/∂result·x / (sqrt·sqrt))
+        /// ∂L/∂x += g / (2·sqrt)·(2·x)
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -25,7 +26,11 @@ namespace SymGrad.RuntimeTests.Language
             // return x / T.Sqrt(T.One + (x * x));   ∂result/∂x = 1 / Sqrt(1.0 + x·x) - x / (Sqrt(1.0 + x·x)·Sqrt(1.0 + x·x)) / (2·Sqrt(1.0 + x·x))·x - x / (Sqrt(1.0 + x·x)·Sqrt(1.0 + x·x)) / (2·Sqrt(1.0 + x·x))·x
             double sqrt = global::System.Math.Sqrt(1.0 + x * x);
             dx += dResult / sqrt;
-            dx -= dResult * x / (sqrt * sqrt) / (2 * sqrt) * (2 * x);
+            double g = -(dResult * x / (sqrt * sqrt));
+            if (g != 0)
+            {
+                dx += g / (2 * sqrt) * (2 * x);
+            }
         }
 
         /// <summary>
@@ -51,8 +56,9 @@ namespace SymGrad.RuntimeTests.Language
         {
             double u = 1.0 + x * x;
             double sqrt = global::System.Math.Sqrt(u);
+            double tu = 2 * x * tx;
             double q = x / sqrt;
-            return (tx - q * (2 * x * tx / (2 * sqrt))) / sqrt;
+            return (tx - q * (tu == 0 ? 0 : tu / (2 * sqrt))) / sqrt;
         }
 
         /// <summary>
@@ -68,16 +74,22 @@ namespace SymGrad.RuntimeTests.Language
             // return x / T.Sqrt(T.One + (x * x));   ∂result/∂x = 1 / Sqrt(1.0 + x·x) - x / (Sqrt(1.0 + x·x)·Sqrt(1.0 + x·x)) / (2·Sqrt(1.0 + x·x))·x - x / (Sqrt(1.0 + x·x)·Sqrt(1.0 + x·x)) / (2·Sqrt(1.0 + x·x))·x
             double u = 1.0 + x * x;
             double sqrt2 = global::System.Math.Sqrt(u);
-            double tsqrt = 2 * x * vx / (2 * sqrt2);
+            double tu = 2 * x * vx;
+            double tsqrt = tu == 0 ? 0 : tu / (2 * sqrt2);
             double sqrt = sqrt2;
             double q = dResult / sqrt;
             hvx += -(q * tsqrt / sqrt);
             double v = sqrt * sqrt;
             double q2 = dResult * x / v;
-            double v2 = 2 * sqrt;
-            double q3 = q2 / v2;
-            double v3 = 2 * x;
-            hvx -= ((dResult * vx - 2 * q2 * sqrt * tsqrt) / v - 2 * q3 * tsqrt) / v2 * v3 + 2 * q3 * vx;
+            double tg = -((dResult * vx - 2 * q2 * sqrt * tsqrt) / v);
+            double g = -q2;
+            if (g != 0 || tg != 0)
+            {
+                double v2 = 2 * sqrt;
+                double q3 = g / v2;
+                double v3 = 2 * x;
+                hvx += (tg - 2 * q3 * tsqrt) / v2 * v3 + 2 * q3 * vx;
+            }
         }
 
         /// <summary>

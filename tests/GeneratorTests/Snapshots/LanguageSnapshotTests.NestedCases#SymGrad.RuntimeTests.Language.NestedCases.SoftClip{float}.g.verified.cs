@@ -15,7 +15,8 @@ namespace SymGrad.RuntimeTests.Language
         /// <code>
         /// sqrt = Sqrt(1f + x·x)
         /// ∂L/∂x += ∂L/∂result / sqrt
-        /// ∂L/∂x -= ∂L/∂result·x / (sqrt·sqrt) / (2·sqrt)·(2·x)
+        /// g = -(∂L/∂result·x / (sqrt·sqrt))
+        /// ∂L/∂x += g / (2·sqrt)·(2·x)
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
@@ -25,7 +26,11 @@ namespace SymGrad.RuntimeTests.Language
             // return x / T.Sqrt(T.One + (x * x));   ∂result/∂x = 1 / Sqrt(1f + x·x) - x / (Sqrt(1f + x·x)·Sqrt(1f + x·x)) / (2·Sqrt(1f + x·x))·x - x / (Sqrt(1f + x·x)·Sqrt(1f + x·x)) / (2·Sqrt(1f + x·x))·x
             float sqrt = global::System.MathF.Sqrt(1f + x * x);
             dx += dResult / sqrt;
-            dx -= dResult * x / (sqrt * sqrt) / (2 * sqrt) * (2 * x);
+            float g = -(dResult * x / (sqrt * sqrt));
+            if (g != 0)
+            {
+                dx += g / (2 * sqrt) * (2 * x);
+            }
         }
 
         /// <summary>
@@ -51,8 +56,9 @@ namespace SymGrad.RuntimeTests.Language
         {
             float u = 1f + x * x;
             float sqrt = global::System.MathF.Sqrt(u);
+            float tu = 2 * x * tx;
             float q = x / sqrt;
-            return (tx - q * (2 * x * tx / (2 * sqrt))) / sqrt;
+            return (tx - q * (tu == 0 ? 0 : tu / (2 * sqrt))) / sqrt;
         }
 
         /// <summary>
@@ -68,16 +74,22 @@ namespace SymGrad.RuntimeTests.Language
             // return x / T.Sqrt(T.One + (x * x));   ∂result/∂x = 1 / Sqrt(1f + x·x) - x / (Sqrt(1f + x·x)·Sqrt(1f + x·x)) / (2·Sqrt(1f + x·x))·x - x / (Sqrt(1f + x·x)·Sqrt(1f + x·x)) / (2·Sqrt(1f + x·x))·x
             float u = 1f + x * x;
             float sqrt2 = global::System.MathF.Sqrt(u);
-            float tsqrt = 2 * x * vx / (2 * sqrt2);
+            float tu = 2 * x * vx;
+            float tsqrt = tu == 0 ? 0 : tu / (2 * sqrt2);
             float sqrt = sqrt2;
             float q = dResult / sqrt;
             hvx += -(q * tsqrt / sqrt);
             float v = sqrt * sqrt;
             float q2 = dResult * x / v;
-            float v2 = 2 * sqrt;
-            float q3 = q2 / v2;
-            float v3 = 2 * x;
-            hvx -= ((dResult * vx - 2 * q2 * sqrt * tsqrt) / v - 2 * q3 * tsqrt) / v2 * v3 + 2 * q3 * vx;
+            float tg = -((dResult * vx - 2 * q2 * sqrt * tsqrt) / v);
+            float g = -q2;
+            if (g != 0 || tg != 0)
+            {
+                float v2 = 2 * sqrt;
+                float q3 = g / v2;
+                float v3 = 2 * x;
+                hvx += (tg - 2 * q3 * tsqrt) / v2 * v3 + 2 * q3 * vx;
+            }
         }
 
         /// <summary>

@@ -178,7 +178,7 @@ namespace SymGrad.RuntimeTests.Language
             global::SymGrad.RuntimeTests.Language.NestedCases.CubedBackward(global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 0, 1), a, dResult, ref dCubedX, ref dCubedA);
             double tdFTangentX = 0;
             double tdFTangentY = 0;
-            if (dCubedX != 0)
+            if (dCubedX != 0 || tdCubedX != 0)
             {
                 double unwanted3 = 0;
                 double unwanted4 = 0;

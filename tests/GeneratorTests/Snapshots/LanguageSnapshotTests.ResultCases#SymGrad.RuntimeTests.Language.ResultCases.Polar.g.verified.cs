@@ -33,12 +33,18 @@ namespace SymGrad.RuntimeTests.Language
             // Theta is a result: ∂L/∂Theta = dTheta
             double dTheta2 = dTheta;
             // Theta = Math.Atan2(y, x);   ∂Theta/∂y = x / (x·x + y·y); ∂Theta/∂x = -(y / (x·x + y·y))
-            dy += dTheta2 * (x / (x * x + y * y));
-            dx -= dTheta2 * (y / (x * x + y * y));
+            if (dTheta2 != 0)
+            {
+                dy += dTheta2 * (x / (x * x + y * y));
+                dx -= dTheta2 * (y / (x * x + y * y));
+            }
             // R = Math.Sqrt((x * x) + (y * y));   ∂R/∂x = 2·(x / (2·R)); ∂R/∂y = 2·(y / (2·R))
-            double g = dR2 / (2 * R);
-            dx += 2 * g * x;
-            dy += 2 * g * y;
+            if (dR2 != 0)
+            {
+                double g = dR2 / (2 * R);
+                dx += 2 * g * x;
+                dy += 2 * g * y;
+            }
         }
 
         /// <summary>
@@ -52,8 +58,9 @@ namespace SymGrad.RuntimeTests.Language
         {
             double u = x * x + y * y;
             double sqrt = global::System.Math.Sqrt(u);
-            double tR = (2 * x * tx + 2 * y * ty) / (2 * sqrt);
-            double tTheta = x / (x * x + y * y) * ty - y / (x * x + y * y) * tx;
+            double tu = 2 * x * tx + 2 * y * ty;
+            double tR = tu == 0 ? 0 : tu / (2 * sqrt);
+            double tTheta = (ty == 0 ? 0 : x / (x * x + y * y) * ty) + (tx == 0 ? 0 : -(y / (x * x + y * y) * tx));
             return (tR, tTheta);
         }
 

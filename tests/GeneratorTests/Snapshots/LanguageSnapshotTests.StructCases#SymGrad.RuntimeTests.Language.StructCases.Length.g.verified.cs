@@ -15,9 +15,9 @@ namespace SymGrad.RuntimeTests.Language
         /// <code>
         /// value = Sqrt(e_X·e_X + e_Y·e_Y + e_Z·e_Z)
         /// g = ∂L/∂result / (2·value)
-        /// ∂L/∂e_X = 2·g·e_X
-        /// ∂L/∂e_Y = 2·g·e_Y
-        /// ∂L/∂e_Z = 2·g·e_Z
+        /// ∂L/∂e_X += 2·g·e_X
+        /// ∂L/∂e_Y += 2·g·e_Y
+        /// ∂L/∂e_Z += 2·g·e_Z
         /// ∂L/∂d_Z = ∂L/∂e_Z
         /// ∂L/∂d_Y = ∂L/∂e_Y
         /// ∂L/∂d_X = ∂L/∂e_X
@@ -50,12 +50,18 @@ namespace SymGrad.RuntimeTests.Language
                 double e_Z = d_Z;
                 e_Y += (double)s.Weight;
                 // Reverse sweep: adjoints, last statement first.
+                double de_X = 0;
+                double de_Y = 0;
+                double de_Z = 0;
                 // return Math.Sqrt((e.X * e.X) + (e.Y * e.Y) + (e.Z * e.Z));   ∂result/∂e_X = 2·(e_X / (2·value)); ∂result/∂e_Y = 2·(e_Y / (2·value)); ∂result/∂e_Z = 2·(e_Z / (2·value))
                 double value = global::System.Math.Sqrt(e_X * e_X + e_Y * e_Y + e_Z * e_Z);
-                double g = dResult / (2 * value);
-                double de_X = 2 * g * e_X;
-                double de_Y = 2 * g * e_Y;
-                double de_Z = 2 * g * e_Z;
+                if (dResult != 0)
+                {
+                    double g = dResult / (2 * value);
+                    de_X += 2 * g * e_X;
+                    de_Y += 2 * g * e_Y;
+                    de_Z += 2 * g * e_Z;
+                }
                 // double e.Z = d.Z;
                 double dd_Z = de_Z;
                 // double e.Y = d.Y;
@@ -123,7 +129,8 @@ namespace SymGrad.RuntimeTests.Language
             e_Y += (double)s.Weight;
             double u = e_X * e_X + e_Y * e_Y + e_Z * e_Z;
             double sqrt = global::System.Math.Sqrt(u);
-            return (2 * e_X * te_X + 2 * e_Y * te_Y + 2 * e_Z * te_Z) / (2 * sqrt);
+            double tu = 2 * e_X * te_X + 2 * e_Y * te_Y + 2 * e_Z * te_Z;
+            return tu == 0 ? 0 : tu / (2 * sqrt);
         }
 
         /// <summary>
@@ -158,22 +165,30 @@ namespace SymGrad.RuntimeTests.Language
                 double e_Z = d_Z;
                 e_Y += (double)s.Weight;
                 // Reverse sweep: adjoints, last statement first.
+                double tde_X = 0;
+                double de_X = 0;
+                double tde_Y = 0;
+                double tde_Z = 0;
                 // return Math.Sqrt((e.X * e.X) + (e.Y * e.Y) + (e.Z * e.Z));   ∂result/∂e_X = 2·(e_X / (2·value)); ∂result/∂e_Y = 2·(e_Y / (2·value)); ∂result/∂e_Z = 2·(e_Z / (2·value))
                 double u = e_X * e_X + e_Y * e_Y + e_Z * e_Z;
                 double sqrt = global::System.Math.Sqrt(u);
-                double tvalue = (2 * e_X * te_X + 2 * e_Y * te_Y + 2 * e_Z * te_Z) / (2 * sqrt);
+                double tu = 2 * e_X * te_X + 2 * e_Y * te_Y + 2 * e_Z * te_Z;
+                double tvalue = tu == 0 ? 0 : tu / (2 * sqrt);
                 double value = sqrt;
-                double v = 2 * value;
-                double q = dResult / v;
-                double tg = -(2 * q * tvalue / v);
-                double g = q;
-                double u2 = 2 * g;
-                double tde_X = 2 * tg * e_X + u2 * te_X;
-                double de_X = u2 * e_X;
-                double u3 = 2 * g;
-                double tde_Y = 2 * tg * e_Y + u3 * te_Y;
-                double u4 = 2 * g;
-                double tde_Z = 2 * tg * e_Z + u4 * te_Z;
+                if (dResult != 0)
+                {
+                    double v = 2 * value;
+                    double q = dResult / v;
+                    double tg = -(2 * q * tvalue / v);
+                    double g = q;
+                    double u2 = 2 * g;
+                    tde_X += 2 * tg * e_X + u2 * te_X;
+                    de_X += u2 * e_X;
+                    double u3 = 2 * g;
+                    tde_Y += 2 * tg * e_Y + u3 * te_Y;
+                    double u4 = 2 * g;
+                    tde_Z += 2 * tg * e_Z + u4 * te_Z;
+                }
                 // double e.Z = d.Z;
                 double tdd_Z = tde_Z;
                 // double e.Y = d.Y;

@@ -21,9 +21,9 @@ namespace SymGrad.RuntimeTests.Language
         /// for (int i = 0; i &lt; points.Length; i++)
         ///   sqrt = Sqrt(p_X·p_X + p_Y·p_Y + p_Z·p_Z)
         ///   g = ∂L/∂s / (2·sqrt)
-        ///   ∂L/∂p_X = 2·g·p_X
-        ///   ∂L/∂p_Y = 2·g·p_Y
-        ///   ∂L/∂p_Z = 2·g·p_Z
+        ///   ∂L/∂p_X += 2·g·p_X
+        ///   ∂L/∂p_Y += 2·g·p_Y
+        ///   ∂L/∂p_Z += 2·g·p_Z
         ///   ∂L/∂points[i].Z += ∂L/∂p_Z
         ///   ∂L/∂points[i].Y += ∂L/∂p_Y
         ///   ∂L/∂points[i].X += ∂L/∂p_X
@@ -54,12 +54,18 @@ namespace SymGrad.RuntimeTests.Language
                 double p_X = points[i].X;
                 double p_Y = points[i].Y;
                 double p_Z = points[i].Z;
+                double dp_X = 0;
+                double dp_Y = 0;
+                double dp_Z = 0;
                 // s += Math.Sqrt((p.X * p.X) + (p.Y * p.Y) + (p.Z * p.Z));   ∂s/∂p_X = 2·(p_X / (2·Sqrt(p_X·p_X + p_Y·p_Y + p_Z·p_Z))); ∂s/∂p_Y = 2·(p_Y / (2·Sqrt(p_X·p_X + p_Y·p_Y + p_Z·p_Z))); ∂s/∂p_Z = 2·(p_Z / (2·Sqrt(p_X·p_X + p_Y·p_Y + p_Z·p_Z)))
                 double sqrt = global::System.Math.Sqrt(p_X * p_X + p_Y * p_Y + p_Z * p_Z);
-                double g = ds / (2 * sqrt);
-                double dp_X = 2 * g * p_X;
-                double dp_Y = 2 * g * p_Y;
-                double dp_Z = 2 * g * p_Z;
+                if (ds != 0)
+                {
+                    double g = ds / (2 * sqrt);
+                    dp_X += 2 * g * p_X;
+                    dp_Y += 2 * g * p_Y;
+                    dp_Z += 2 * g * p_Z;
+                }
                 // double p.Z = points[i].Z;
                 dpoints[i].Z += dp_Z;
                 // double p.Y = points[i].Y;
@@ -107,7 +113,8 @@ namespace SymGrad.RuntimeTests.Language
                 double p_Z = points[i].Z;
                 double u = p_X * p_X + p_Y * p_Y + p_Z * p_Z;
                 double sqrt = global::System.Math.Sqrt(u);
-                ts += (2 * p_X * tp_X + 2 * p_Y * tp_Y + 2 * p_Z * tp_Z) / (2 * sqrt);
+                double tu = 2 * p_X * tp_X + 2 * p_Y * tp_Y + 2 * p_Z * tp_Z;
+                ts += tu == 0 ? 0 : tu / (2 * sqrt);
             }
             double tfirst_X = tpoints[0].X;
             double first_X = points[0].X;
@@ -149,21 +156,28 @@ namespace SymGrad.RuntimeTests.Language
                 double p_Y = points[i].Y;
                 double tp_Z = vpoints[i].Z;
                 double p_Z = points[i].Z;
+                double tdp_X = 0;
+                double tdp_Y = 0;
+                double tdp_Z = 0;
                 // s += Math.Sqrt((p.X * p.X) + (p.Y * p.Y) + (p.Z * p.Z));   ∂s/∂p_X = 2·(p_X / (2·Sqrt(p_X·p_X + p_Y·p_Y + p_Z·p_Z))); ∂s/∂p_Y = 2·(p_Y / (2·Sqrt(p_X·p_X + p_Y·p_Y + p_Z·p_Z))); ∂s/∂p_Z = 2·(p_Z / (2·Sqrt(p_X·p_X + p_Y·p_Y + p_Z·p_Z)))
                 double u = p_X * p_X + p_Y * p_Y + p_Z * p_Z;
                 double sqrt2 = global::System.Math.Sqrt(u);
-                double tsqrt = (2 * p_X * tp_X + 2 * p_Y * tp_Y + 2 * p_Z * tp_Z) / (2 * sqrt2);
+                double tu = 2 * p_X * tp_X + 2 * p_Y * tp_Y + 2 * p_Z * tp_Z;
+                double tsqrt = tu == 0 ? 0 : tu / (2 * sqrt2);
                 double sqrt = sqrt2;
-                double v = 2 * sqrt;
-                double q = ds / v;
-                double tg = -(2 * q * tsqrt / v);
-                double g = q;
-                double u2 = 2 * g;
-                double tdp_X = 2 * tg * p_X + u2 * tp_X;
-                double u3 = 2 * g;
-                double tdp_Y = 2 * tg * p_Y + u3 * tp_Y;
-                double u4 = 2 * g;
-                double tdp_Z = 2 * tg * p_Z + u4 * tp_Z;
+                if (ds != 0)
+                {
+                    double v = 2 * sqrt;
+                    double q = ds / v;
+                    double tg = -(2 * q * tsqrt / v);
+                    double g = q;
+                    double u2 = 2 * g;
+                    tdp_X += 2 * tg * p_X + u2 * tp_X;
+                    double u3 = 2 * g;
+                    tdp_Y += 2 * tg * p_Y + u3 * tp_Y;
+                    double u4 = 2 * g;
+                    tdp_Z += 2 * tg * p_Z + u4 * tp_Z;
+                }
                 // double p.Z = points[i].Z;
                 hvpoints[i].Z += tdp_Z;
                 // double p.Y = points[i].Y;

@@ -46,7 +46,10 @@ namespace SymGrad.RuntimeTests.Language
                 else
                 {
                     float sqrt = global::System.MathF.Sqrt(x);
-                    dx += g / (2 * sqrt);
+                    if (g != 0)
+                    {
+                        dx += g / (2 * sqrt);
+                    }
                 }
             }
         }
@@ -75,7 +78,7 @@ namespace SymGrad.RuntimeTests.Language
             float u = x * x;
             float sqrt = global::System.MathF.Sqrt(x);
             float v = x < -1f ? -1f : x >= -1f && x < 1f ? u * x : !(x > 2f) ? 3f * x - 2f : sqrt + 4f - global::System.MathF.Sqrt(2f);
-            return tw * v + w * (x < -1f ? 0 : x >= -1f && x < 1f ? 2 * x * tx * x + u * tx : !(x > 2f) ? 3f * tx : tx / (2 * sqrt));
+            return tw * v + w * (x < -1f ? 0 : x >= -1f && x < 1f ? 2 * x * tx * x + u * tx : !(x > 2f) ? 3f * tx : tx == 0 ? 0 : tx / (2 * sqrt));
         }
 
         /// <summary>
@@ -91,7 +94,7 @@ namespace SymGrad.RuntimeTests.Language
             // return w * (x switch { < -1 => -1, >= -1 and < 1 => x * x * x, not > 2 => 3 * x - 2, _ => MathF.Sqrt(x) + 4 - MathF.Sqrt(2), }) + 1;
             float u = x * x;
             float sqrt2 = global::System.MathF.Sqrt(x);
-            hvw += dResult * (x < -1f ? 0 : x >= -1f && x < 1f ? 2 * x * vx * x + u * vx : !(x > 2f) ? 3f * vx : vx / (2 * sqrt2));
+            hvw += dResult * (x < -1f ? 0 : x >= -1f && x < 1f ? 2 * x * vx * x + u * vx : !(x > 2f) ? 3f * vx : vx == 0 ? 0 : vx / (2 * sqrt2));
             float tg = dResult * vw;
             float g = dResult * w;
             if (x >= -1f)
@@ -109,11 +112,14 @@ namespace SymGrad.RuntimeTests.Language
                 else
                 {
                     float sqrt3 = sqrt2;
-                    float tsqrt = vx / (2 * sqrt3);
+                    float tsqrt = vx == 0 ? 0 : vx / (2 * sqrt3);
                     float sqrt = sqrt3;
-                    float v = 2 * sqrt;
-                    float q = g / v;
-                    hvx += (tg - 2 * q * tsqrt) / v;
+                    if (g != 0 || tg != 0)
+                    {
+                        float v = 2 * sqrt;
+                        float q = g / v;
+                        hvx += (tg - 2 * q * tsqrt) / v;
+                    }
                 }
             }
         }

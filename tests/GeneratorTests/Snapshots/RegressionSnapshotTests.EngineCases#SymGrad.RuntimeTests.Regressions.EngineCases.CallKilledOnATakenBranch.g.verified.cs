@@ -108,7 +108,7 @@ namespace SymGrad.RuntimeTests.Regressions
             }
             // double t = Explode(a);
             double tdExplodeA = 0;
-            if (dt != 0)
+            if (dt != 0 || tdt != 0)
             {
                 double unwanted = 0;
                 global::SymGrad.RuntimeTests.Regressions.EngineCases.ExplodeBackward(a, tdt, ref tdExplodeA);

@@ -18,8 +18,8 @@ namespace SymGrad.RuntimeTests.Regressions
         ///   for (int i6 = 0; i6 &lt;= 2; i6++)
         ///     g = ∂L/∂s2
         ///     value = s2
-        ///     exp = Exp(s2·(double)i5)
-        ///     ∂L/∂s2 = g / (2·value)·exp·(double)i5
+        ///     exp2 = Exp(s2·(double)i5)
+        ///     ∂L/∂s2 += g / (2·value)·exp2·(double)i5
         ///   g2 = ∂L/∂s4
         ///   ∂L/∂s4 = 0.5·g2
         ///   ∂L/∂a += g2
@@ -61,9 +61,13 @@ namespace SymGrad.RuntimeTests.Regressions
                         // s2 = Math.Sqrt(Math.Exp(s2 * i5));   ∂s2/∂s2 = Exp(s2·(double)i5) / (2·s2)·(double)i5
                         double g = ds2;
                         double value = s2;
+                        ds2 = 0;
                         s2 = workspace.Doubles.Pop();
-                        double exp = global::System.Math.Exp(s2 * (double)i5);
-                        ds2 = g != 0 ? g / (2 * value) * exp * (double)i5 : 0;
+                        if (g != 0)
+                        {
+                            double exp2 = global::System.Math.Exp(s2 * (double)i5);
+                            ds2 += g / (2 * value) * exp2 * (double)i5;
+                        }
                     }
                     // s4 = s4 * 0.5 + (a - s2);   ∂s4/∂s4 = 0.5; ∂s4/∂a = 1; ∂s4/∂s2 = -1
                     double g2 = ds4;
@@ -112,7 +116,8 @@ namespace SymGrad.RuntimeTests.Regressions
                     double u = s2 * (double)i5;
                     double exp = global::System.Math.Exp(u);
                     double sqrt = global::System.Math.Sqrt(exp);
-                    ts2 = exp * ts2 * (double)i5 / (2 * sqrt);
+                    double tu = exp * ts2 * (double)i5;
+                    ts2 = tu == 0 ? 0 : tu / (2 * sqrt);
                     s2 = sqrt;
                 }
             }
@@ -144,9 +149,10 @@ namespace SymGrad.RuntimeTests.Regressions
                         workspace.Doubles.Push(s2);
                         workspace.Doubles.Push(ts2);
                         double u = s2 * (double)i5;
-                        double exp2 = global::System.Math.Exp(u);
-                        double sqrt = global::System.Math.Sqrt(exp2);
-                        ts2 = exp2 * ts2 * (double)i5 / (2 * sqrt);
+                        double exp3 = global::System.Math.Exp(u);
+                        double sqrt = global::System.Math.Sqrt(exp3);
+                        double tu = exp3 * ts2 * (double)i5;
+                        ts2 = tu == 0 ? 0 : tu / (2 * sqrt);
                         s2 = sqrt;
                     }
                 }
@@ -168,16 +174,21 @@ namespace SymGrad.RuntimeTests.Regressions
                         double g = ds2;
                         double tvalue = ts2;
                         double value = s2;
+                        tds2 = 0;
+                        ds2 = 0;
                         ts2 = workspace.Doubles.Pop();
                         s2 = workspace.Doubles.Pop();
-                        double u2 = s2 * (double)i5;
-                        double exp3 = global::System.Math.Exp(u2);
-                        double texp = exp3 * ts2 * (double)i5;
-                        double exp = exp3;
-                        double v = 2 * value;
-                        double q = g / v;
-                        tds2 = g != 0 ? ((tg - 2 * q * tvalue) / v * exp + q * texp) * (double)i5 : 0;
-                        ds2 = g != 0 ? q * exp * (double)i5 : 0;
+                        if (g != 0 || tg != 0)
+                        {
+                            double u2 = s2 * (double)i5;
+                            double exp4 = global::System.Math.Exp(u2);
+                            double texp2 = exp4 * ts2 * (double)i5;
+                            double exp2 = exp4;
+                            double v = 2 * value;
+                            double q = g / v;
+                            tds2 += ((tg - 2 * q * tvalue) / v * exp2 + q * texp2) * (double)i5;
+                            ds2 += q * exp2 * (double)i5;
+                        }
                     }
                     // s4 = s4 * 0.5 + (a - s2);   ∂s4/∂s4 = 0.5; ∂s4/∂a = 1; ∂s4/∂s2 = -1
                     double g2 = ds4;

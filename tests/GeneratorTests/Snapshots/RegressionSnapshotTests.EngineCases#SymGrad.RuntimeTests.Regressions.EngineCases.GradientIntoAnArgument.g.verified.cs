@@ -207,7 +207,7 @@ namespace SymGrad.RuntimeTests.Regressions
                 dSquareScaled_argument += dSquareScaledTangentU2;
                 hvx += tdSquareScaledTangentW2;
                 // double SquareScaled_argument = Math.Sin(s);   ∂SquareScaled_argument/∂s = Cos(s)
-                if (dSquareScaled_argument != 0)
+                if (dSquareScaled_argument != 0 || tdSquareScaled_argument != 0)
                 {
                     double v2 = global::System.Math.Cos(s);
                     tds += tdSquareScaled_argument * v2 - dSquareScaled_argument * global::System.Math.Sin(s) * ts;

@@ -28,9 +28,12 @@ namespace SymGrad.RuntimeTests.Regressions
             // return r;
             double dr = dResult;
             // double r = Math.Sqrt(x * x + y * y);   ∂r/∂x = 2·(x / (2·r)); ∂r/∂y = 2·(y / (2·r))
-            double g = dr / (2 * r);
-            dx += 2 * g * x;
-            dy += 2 * g * y;
+            if (dr != 0)
+            {
+                double g = dr / (2 * r);
+                dx += 2 * g * x;
+                dy += 2 * g * y;
+            }
         }
 
         /// <summary>
@@ -56,7 +59,8 @@ namespace SymGrad.RuntimeTests.Regressions
         {
             double u = x * x + y * y;
             double sqrt = global::System.Math.Sqrt(u);
-            double tr = (2 * x * tx + 2 * y * ty) / (2 * sqrt);
+            double tu = 2 * x * tx + 2 * y * ty;
+            double tr = tu == 0 ? 0 : tu / (2 * sqrt);
             return tr;
         }
 
@@ -72,20 +76,24 @@ namespace SymGrad.RuntimeTests.Regressions
             // Forward sweep: recompute what the reverse sweep reads.
             double u = x * x + y * y;
             double sqrt = global::System.Math.Sqrt(u);
-            double tr = (2 * x * vx + 2 * y * vy) / (2 * sqrt);
+            double tu = 2 * x * vx + 2 * y * vy;
+            double tr = tu == 0 ? 0 : tu / (2 * sqrt);
             double r = sqrt;
             // Reverse sweep: adjoints, last statement first.
             // return r;
             double dr = dResult;
             // double r = Math.Sqrt(x * x + y * y);   ∂r/∂x = 2·(x / (2·r)); ∂r/∂y = 2·(y / (2·r))
-            double v = 2 * r;
-            double q = dr / v;
-            double tg = -(2 * q * tr / v);
-            double g = q;
-            double u2 = 2 * g;
-            hvx += 2 * tg * x + u2 * vx;
-            double u3 = 2 * g;
-            hvy += 2 * tg * y + u3 * vy;
+            if (dr != 0)
+            {
+                double v = 2 * r;
+                double q = dr / v;
+                double tg = -(2 * q * tr / v);
+                double g = q;
+                double u2 = 2 * g;
+                hvx += 2 * tg * x + u2 * vx;
+                double u3 = 2 * g;
+                hvy += 2 * tg * y + u3 * vy;
+            }
         }
 
         /// <summary>

@@ -31,7 +31,7 @@ namespace SymGrad.RuntimeTests.Regressions
             tdx = global::SymGrad.Workspace.DiscardIfEmpty(tdx, x.Length);
             // Reverse sweep: adjoints, last statement first.
             // return Math.Log(1 + s * s);   ∂result/∂s = 2·(s / (1.0 + s·s))
-            if (dResult != 0)
+            if (dResult != 0 || tdResult != 0)
             {
                 double v = 1.0 + s * s;
                 double q = dResult / v;

@@ -221,7 +221,7 @@ namespace SymGrad.RuntimeTests.Regressions
                         dyWork[j2] = 0;
                         tyWork[j2] = workspace.Doubles.Pop();
                         yWork[j2] = workspace.Doubles.Pop();
-                        if (g != 0)
+                        if (g != 0 || tg != 0)
                         {
                             global::SymGrad.Nn.MseLossBackwardTangent(x, yWork, g, default, dyWork, vx, tyWork, tg, hvx, tdyWork);
                         }

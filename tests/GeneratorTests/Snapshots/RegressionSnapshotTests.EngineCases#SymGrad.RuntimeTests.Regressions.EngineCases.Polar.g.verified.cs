@@ -39,7 +39,10 @@ namespace SymGrad.RuntimeTests.Regressions
                 drWork[1] = 0;
                 rWork[1] = workspace.Doubles.Pop();
                 // r[0] = Math.Sqrt(x);   ∂r[0]/∂x = 1 / (2·r[0])
-                dx += drWork[0] / (2 * rWork[0]);
+                if (drWork[0] != 0)
+                {
+                    dx += drWork[0] / (2 * rWork[0]);
+                }
             }
             finally
             {
@@ -61,7 +64,7 @@ namespace SymGrad.RuntimeTests.Regressions
             global::SymGrad.Guard.Disjoint<double>(tr, nameof(tr), r, nameof(r));
             tr = global::SymGrad.Workspace.DiscardIfEmpty(tr, r.Length);
             double sqrt = global::System.Math.Sqrt(x);
-            tr[0] = tx / (2 * sqrt);
+            tr[0] = tx == 0 ? 0 : tx / (2 * sqrt);
             r[0] = sqrt;
             tr[1] = ty;
             r[1] = y;

@@ -50,7 +50,10 @@ namespace SymGrad.RuntimeTests.Regressions
                     // y[(i + 1) % n] = Math.Sqrt(1 + x[i] * x[i]);   ∂y[(i + 1) % n]/∂x[i] = 2·(x[i] / (2·y[(i + 1) % n]))
                     if (dyWork[(i + 1) % n] != 0)
                     {
-                        dx[i] += dyWork[(i + 1) % n] / (2 * yWork[(i + 1) % n]) * (2 * x[i]);
+                        if (dyWork[(i + 1) % n] != 0)
+                        {
+                            dx[i] += dyWork[(i + 1) % n] / (2 * yWork[(i + 1) % n]) * (2 * x[i]);
+                        }
                     }
                     dyWork[(i + 1) % n] = 0;
                     yWork[(i + 1) % n] = workspace.Doubles.Pop();
@@ -88,7 +91,8 @@ namespace SymGrad.RuntimeTests.Regressions
             {
                 double u = 1.0 + x[i] * x[i];
                 double sqrt = global::System.Math.Sqrt(u);
-                ty[(i + 1) % n] = 2 * x[i] * tx[i] / (2 * sqrt);
+                double tu = 2 * x[i] * tx[i];
+                ty[(i + 1) % n] = tu == 0 ? 0 : tu / (2 * sqrt);
                 y[(i + 1) % n] = sqrt;
             }
         }

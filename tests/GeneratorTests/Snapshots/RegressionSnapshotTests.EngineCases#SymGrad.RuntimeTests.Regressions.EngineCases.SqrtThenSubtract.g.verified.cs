@@ -34,7 +34,10 @@ namespace SymGrad.RuntimeTests.Regressions
                 // r -= 2;
                 r = workspace.Doubles.Pop();
                 // double r = Math.Sqrt(1 + x * x);   ∂r/∂x = 2·(x / (2·r))
-                dx += dr / (2 * r) * (2 * x);
+                if (dr != 0)
+                {
+                    dx += dr / (2 * r) * (2 * x);
+                }
             }
             finally
             {
@@ -65,7 +68,8 @@ namespace SymGrad.RuntimeTests.Regressions
         {
             double u = 1.0 + x * x;
             double sqrt = global::System.Math.Sqrt(u);
-            double tr = 2 * x * tx / (2 * sqrt);
+            double tu = 2 * x * tx;
+            double tr = tu == 0 ? 0 : tu / (2 * sqrt);
             double r = sqrt;
             r -= 2.0;
             return 2 * r * tr;
@@ -87,7 +91,8 @@ namespace SymGrad.RuntimeTests.Regressions
                 // Forward sweep: recompute what the reverse sweep reads.
                 double u = 1.0 + x * x;
                 double sqrt = global::System.Math.Sqrt(u);
-                double tr = 2 * x * vx / (2 * sqrt);
+                double tu = 2 * x * vx;
+                double tr = tu == 0 ? 0 : tu / (2 * sqrt);
                 double r = sqrt;
                 workspace.Doubles.Push(r);
                 workspace.Doubles.Push(tr);
@@ -101,10 +106,13 @@ namespace SymGrad.RuntimeTests.Regressions
                 tr = workspace.Doubles.Pop();
                 r = workspace.Doubles.Pop();
                 // double r = Math.Sqrt(1 + x * x);   ∂r/∂x = 2·(x / (2·r))
-                double v = 2 * r;
-                double q = dr / v;
-                double v2 = 2 * x;
-                hvx += (tdr - 2 * q * tr) / v * v2 + 2 * q * vx;
+                if (dr != 0 || tdr != 0)
+                {
+                    double v = 2 * r;
+                    double q = dr / v;
+                    double v2 = 2 * x;
+                    hvx += (tdr - 2 * q * tr) / v * v2 + 2 * q * vx;
+                }
             }
             finally
             {

@@ -28,8 +28,8 @@ namespace SymGrad.RuntimeTests.Regressions
         ///       ∂L/∂s2 += g2
         ///     ∂L/∂s3 -= g2
         ///   value = s3
-        ///   exp = Exp(Sin((double)Sign(s3)·x[0]))
-        ///   g4 = ∂L/∂s3 / (2·value)·exp·Cos((double)Sign(s3)·x[0])
+        ///   exp2 = Exp(Sin((double)Sign(s3)·x[0]))
+        ///   g4 = ∂L/∂s3 / (2·value)·exp2·Cos((double)Sign(s3)·x[0])
         ///   ∂L/∂x[0] += g4·(double)Sign(s3)
         ///   ∂L/∂x[0] += ∂L/∂s2·(double)Sign(CopySign(x[0], x[1]))
         /// for (int trip2 = (taped) - 1; trip2 &gt;= 0; trip2--)
@@ -122,11 +122,14 @@ namespace SymGrad.RuntimeTests.Regressions
                     // s3 = T.Sqrt(T.Exp(T.Sin(T.CreateTruncating(T.Sign(s3)) * x[0])));   ∂s3/∂x[0] = Exp(Sin((double)Sign(s3)·x[0])) / (2·s3)·Cos((double)Sign(s3)·x[0])·(double)Sign(s3)
                     double value = s3;
                     s3 = workspace.Doubles.Pop();
-                    double exp = global::System.Math.Exp(global::System.Math.Sin((double)global::System.Math.Sign(s3) * x[0]));
-                    double g4 = ds3 / (2 * value) * exp * global::System.Math.Cos((double)global::System.Math.Sign(s3) * x[0]);
                     if (needDx)
                     {
-                        dx[0] += g4 * (double)global::System.Math.Sign(s3);
+                        if (ds3 != 0)
+                        {
+                            double exp2 = global::System.Math.Exp(global::System.Math.Sin((double)global::System.Math.Sign(s3) * x[0]));
+                            double g4 = ds3 / (2 * value) * exp2 * global::System.Math.Cos((double)global::System.Math.Sign(s3) * x[0]);
+                            dx[0] += g4 * (double)global::System.Math.Sign(s3);
+                        }
                     }
                     // T s2 = T.CreateTruncating(T.Sign(T.CopySign(x[0], x[1]))) * (x[0] + T.CreateChecked(0.5));   ∂s2/∂x[0] = (double)Sign(CopySign(x[0], x[1]))
                     if (needDx)
@@ -209,7 +212,8 @@ namespace SymGrad.RuntimeTests.Regressions
                 double u6 = global::System.Math.Sin(u5);
                 double exp = global::System.Math.Exp(u6);
                 double sqrt = global::System.Math.Sqrt(exp);
-                ts3 = exp * global::System.Math.Cos(u5) * u4 * tx[0] / (2 * sqrt);
+                double tu = exp * global::System.Math.Cos(u5) * (u4 * tx[0]);
+                ts3 = tu == 0 ? 0 : tu / (2 * sqrt);
                 s3 = sqrt;
                 int w8 = 0;
                 do
@@ -267,9 +271,10 @@ namespace SymGrad.RuntimeTests.Regressions
                     double u3 = (double)global::System.Math.Sign(s3);
                     double u4 = u3 * x[0];
                     double u5 = global::System.Math.Sin(u4);
-                    double exp2 = global::System.Math.Exp(u5);
-                    double sqrt = global::System.Math.Sqrt(exp2);
-                    ts3 = exp2 * global::System.Math.Cos(u4) * u3 * vx[0] / (2 * sqrt);
+                    double exp3 = global::System.Math.Exp(u5);
+                    double sqrt = global::System.Math.Sqrt(exp3);
+                    double tu = exp3 * global::System.Math.Cos(u4) * (u3 * vx[0]);
+                    ts3 = tu == 0 ? 0 : tu / (2 * sqrt);
                     s3 = sqrt;
                     int w8 = 0;
                     int trips2 = 0;
@@ -323,21 +328,24 @@ namespace SymGrad.RuntimeTests.Regressions
                     double value = s3;
                     ts3 = workspace.Doubles.Pop();
                     s3 = workspace.Doubles.Pop();
-                    double u6 = (double)global::System.Math.Sign(s3);
-                    double u7 = u6 * x[0];
-                    double u8 = global::System.Math.Sin(u7);
-                    double exp3 = global::System.Math.Exp(u8);
-                    double texp = exp3 * global::System.Math.Cos(u7) * (u6 * vx[0]);
-                    double exp = exp3;
-                    double v = 2 * value;
-                    double q = ds3 / v;
-                    double u9 = (double)global::System.Math.Sign(s3);
-                    double u10 = u9 * x[0];
-                    double u11 = q * exp;
-                    double v2 = global::System.Math.Cos(u10);
-                    double tg4 = (q * texp - 2 * q * tvalue / v * exp) * v2 - u11 * global::System.Math.Sin(u10) * (u9 * vx[0]);
-                    double v3 = (double)global::System.Math.Sign(s3);
-                    hvx[0] += tg4 * v3;
+                    if (ds3 != 0)
+                    {
+                        double u6 = (double)global::System.Math.Sign(s3);
+                        double u7 = u6 * x[0];
+                        double u8 = global::System.Math.Sin(u7);
+                        double exp4 = global::System.Math.Exp(u8);
+                        double texp2 = exp4 * global::System.Math.Cos(u7) * (u6 * vx[0]);
+                        double exp2 = exp4;
+                        double v = 2 * value;
+                        double q = ds3 / v;
+                        double u9 = (double)global::System.Math.Sign(s3);
+                        double u10 = u9 * x[0];
+                        double u11 = q * exp2;
+                        double v2 = global::System.Math.Cos(u10);
+                        double tg4 = (q * texp2 - 2 * q * tvalue / v * exp2) * v2 - u11 * global::System.Math.Sin(u10) * (u9 * vx[0]);
+                        double v3 = (double)global::System.Math.Sign(s3);
+                        hvx[0] += tg4 * v3;
+                    }
                     // T s2 = T.CreateTruncating(T.Sign(T.CopySign(x[0], x[1]))) * (x[0] + T.CreateChecked(0.5));   ∂s2/∂x[0] = (double)Sign(CopySign(x[0], x[1]))
                     hvx[0] += 0;
                 }

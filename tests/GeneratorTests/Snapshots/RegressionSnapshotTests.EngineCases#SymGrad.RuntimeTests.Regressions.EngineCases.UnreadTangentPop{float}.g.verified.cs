@@ -28,8 +28,8 @@ namespace SymGrad.RuntimeTests.Regressions
         ///       ∂L/∂s2 += g2
         ///     ∂L/∂s3 -= g2
         ///   value = s3
-        ///   exp = Exp(Sin((float)Sign(s3)·x[0]))
-        ///   g4 = ∂L/∂s3 / (2·value)·exp·Cos((float)Sign(s3)·x[0])
+        ///   exp2 = Exp(Sin((float)Sign(s3)·x[0]))
+        ///   g4 = ∂L/∂s3 / (2·value)·exp2·Cos((float)Sign(s3)·x[0])
         ///   ∂L/∂x[0] += g4·(float)Sign(s3)
         ///   ∂L/∂x[0] += ∂L/∂s2·(float)Sign(CopySign(x[0], x[1]))
         /// for (int trip2 = (taped) - 1; trip2 &gt;= 0; trip2--)
@@ -122,11 +122,14 @@ namespace SymGrad.RuntimeTests.Regressions
                     // s3 = T.Sqrt(T.Exp(T.Sin(T.CreateTruncating(T.Sign(s3)) * x[0])));   ∂s3/∂x[0] = Exp(Sin((float)Sign(s3)·x[0])) / (2·s3)·Cos((float)Sign(s3)·x[0])·(float)Sign(s3)
                     float value = s3;
                     s3 = workspace.Floats.Pop();
-                    float exp = global::System.MathF.Exp(global::System.MathF.Sin((float)global::System.Math.Sign(s3) * x[0]));
-                    float g4 = ds3 / (2 * value) * exp * global::System.MathF.Cos((float)global::System.Math.Sign(s3) * x[0]);
                     if (needDx)
                     {
-                        dx[0] += g4 * (float)global::System.Math.Sign(s3);
+                        if (ds3 != 0)
+                        {
+                            float exp2 = global::System.MathF.Exp(global::System.MathF.Sin((float)global::System.Math.Sign(s3) * x[0]));
+                            float g4 = ds3 / (2 * value) * exp2 * global::System.MathF.Cos((float)global::System.Math.Sign(s3) * x[0]);
+                            dx[0] += g4 * (float)global::System.Math.Sign(s3);
+                        }
                     }
                     // T s2 = T.CreateTruncating(T.Sign(T.CopySign(x[0], x[1]))) * (x[0] + T.CreateChecked(0.5));   ∂s2/∂x[0] = (float)Sign(CopySign(x[0], x[1]))
                     if (needDx)
@@ -209,7 +212,8 @@ namespace SymGrad.RuntimeTests.Regressions
                 float u6 = global::System.MathF.Sin(u5);
                 float exp = global::System.MathF.Exp(u6);
                 float sqrt = global::System.MathF.Sqrt(exp);
-                ts3 = exp * global::System.MathF.Cos(u5) * u4 * tx[0] / (2 * sqrt);
+                float tu = exp * global::System.MathF.Cos(u5) * (u4 * tx[0]);
+                ts3 = tu == 0 ? 0 : tu / (2 * sqrt);
                 s3 = sqrt;
                 int w8 = 0;
                 do
@@ -267,9 +271,10 @@ namespace SymGrad.RuntimeTests.Regressions
                     float u3 = (float)global::System.Math.Sign(s3);
                     float u4 = u3 * x[0];
                     float u5 = global::System.MathF.Sin(u4);
-                    float exp2 = global::System.MathF.Exp(u5);
-                    float sqrt = global::System.MathF.Sqrt(exp2);
-                    ts3 = exp2 * global::System.MathF.Cos(u4) * u3 * vx[0] / (2 * sqrt);
+                    float exp3 = global::System.MathF.Exp(u5);
+                    float sqrt = global::System.MathF.Sqrt(exp3);
+                    float tu = exp3 * global::System.MathF.Cos(u4) * (u3 * vx[0]);
+                    ts3 = tu == 0 ? 0 : tu / (2 * sqrt);
                     s3 = sqrt;
                     int w8 = 0;
                     int trips2 = 0;
@@ -323,21 +328,24 @@ namespace SymGrad.RuntimeTests.Regressions
                     float value = s3;
                     ts3 = workspace.Floats.Pop();
                     s3 = workspace.Floats.Pop();
-                    float u6 = (float)global::System.Math.Sign(s3);
-                    float u7 = u6 * x[0];
-                    float u8 = global::System.MathF.Sin(u7);
-                    float exp3 = global::System.MathF.Exp(u8);
-                    float texp = exp3 * global::System.MathF.Cos(u7) * (u6 * vx[0]);
-                    float exp = exp3;
-                    float v = 2 * value;
-                    float q = ds3 / v;
-                    float u9 = (float)global::System.Math.Sign(s3);
-                    float u10 = u9 * x[0];
-                    float u11 = q * exp;
-                    float v2 = global::System.MathF.Cos(u10);
-                    float tg4 = (q * texp - 2 * q * tvalue / v * exp) * v2 - u11 * global::System.MathF.Sin(u10) * (u9 * vx[0]);
-                    float v3 = (float)global::System.Math.Sign(s3);
-                    hvx[0] += tg4 * v3;
+                    if (ds3 != 0)
+                    {
+                        float u6 = (float)global::System.Math.Sign(s3);
+                        float u7 = u6 * x[0];
+                        float u8 = global::System.MathF.Sin(u7);
+                        float exp4 = global::System.MathF.Exp(u8);
+                        float texp2 = exp4 * global::System.MathF.Cos(u7) * (u6 * vx[0]);
+                        float exp2 = exp4;
+                        float v = 2 * value;
+                        float q = ds3 / v;
+                        float u9 = (float)global::System.Math.Sign(s3);
+                        float u10 = u9 * x[0];
+                        float u11 = q * exp2;
+                        float v2 = global::System.MathF.Cos(u10);
+                        float tg4 = (q * texp2 - 2 * q * tvalue / v * exp2) * v2 - u11 * global::System.MathF.Sin(u10) * (u9 * vx[0]);
+                        float v3 = (float)global::System.Math.Sign(s3);
+                        hvx[0] += tg4 * v3;
+                    }
                     // T s2 = T.CreateTruncating(T.Sign(T.CopySign(x[0], x[1]))) * (x[0] + T.CreateChecked(0.5));   ∂s2/∂x[0] = (float)Sign(CopySign(x[0], x[1]))
                     hvx[0] += 0;
                 }

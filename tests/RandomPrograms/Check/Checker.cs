@@ -642,12 +642,17 @@ namespace SymGrad.RandomPrograms.Check
                 }
             }
 
-            // P13: MTangent against MBackward (where P1 passed the backward), in a direction ẋ of float-representable values.
-            var direction = coords.Select(_ => (double)(float)(-1 + 2 * U())).ToArray();
+            // P13: MTangent against MBackward (where P1 passed the backward), in a direction ẋ of float-representable values;
+            // a third of the time a sparse one (each coordinate zero with probability ½): a tangent that is exactly zero moves
+            // √u at 0 or atan2 at the origin by nothing (the strong zero, README), as MJacobian's unit columns rely on.
+            // (The zeros come from the modes' stream: the other draws stay those of the seeds that reproduce past failures.)
+            bool sparse = Uniform(_modes) < 1.0 / 3;
+            var direction = coords.Select(_ => (double)(float)(-1 + 2 * U())).Select(t => sparse && Uniform(_modes) < 0.5 ? 0 : t).ToArray();
             if (d.Tangent is { } tangent && wrongCount == 0)
             {
                 _result.TangentChecked++;
                 foreach (string what in TangentConstructs(m)) _result.Count("MTangent (P13) checked on a method " + what);
+                if (sparse) _result.Count("MTangent (P13) checked along a sparse direction (coordinates exactly zero: strong zeros)");
                 var none = new bool[coords.Count];
                 var (rdot, ty) = CheckTangent(m, "MTangent", "Tangent", tangent, x, fwd, coords, dR, dy, g, direction, none, new bool[outs.Length], outs, TangentRelative, TangentAbsolute * scale);
 
@@ -804,7 +809,7 @@ namespace SymGrad.RandomPrograms.Check
             double rhs = 0, rsum = 0;
             for (int c = 0; c < coords.Count; c++)
             {
-                if (emptyIn[c]) continue;
+                if (emptyIn[c] || direction[c] == 0) continue; // a coordinate the direction does not move: nothing, even ∞·0
                 double p = Grad(grad.Dr, grad.Ds, coords[c]) * direction[c];
                 rhs += p;
                 rsum += Math.Abs(p);

@@ -222,6 +222,30 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>Callers in the regression and range cases that got a Hessian-vector product with calls.</summary>
+        /// <summary>
+        /// The backward skips √x's contributions where their seed is zero (not 0·∞ at x = 0); its derivative does not where
+        /// the seed moves: y·√x at y = 0 has ∂²/∂x∂y = 1/(2√x), and √x's slope along t, t/(2√x), has 1/(2√x) in t at t = 0.
+        /// </summary>
+        [Theory]
+        [InlineData(1.0)]
+        [InlineData(0.25)]
+        public void ASeedThatIsZeroButMovesKeepsItsSecondOrder(double x)
+        {
+            double half = 1 / (2 * Math.Sqrt(x)), hx = 0, hy = 0;
+            NestedCases.ScaledRootHessianVector(x, 0, 0, 1, ref hx, ref hy);
+            Assert.Equal((half, 0.0), (hx, hy));
+
+            var hessian = new double[4];
+            NestedCases.ScaledRootHessian(x, 0, hessian);
+            Assert.Equal(new[] { 0, half, half, 0 }, hessian);
+
+            // RootSlope(x, t) = t/(2√x): its tangent along t and its gradient at t = 0.
+            Assert.Equal(half, NestedCases.RootSlopeTangent(x, 0, 0, 1));
+            double gx = 0, gt = 0;
+            NestedCases.RootSlopeGradient(x, 0, ref gx, ref gt);
+            Assert.Equal((0.0, half), (gx, gt));
+        }
+
         [Theory]
         [InlineData(0.3)]
         [InlineData(-1.4)]

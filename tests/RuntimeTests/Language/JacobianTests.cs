@@ -219,6 +219,35 @@ namespace SymGrad.RuntimeTests.Language
             AssertMatches(jacobian, 3, 2, x, v => { var yy = new double[3]; Regressions.EngineCases.ZeroPad(v, yy); return yy; });
         }
 
+        /// <summary>
+        /// Forward sweeps at a point where √x, x^½, atan2(x, x) and acos(1 − x) have no derivative: the columns of y and z are
+        /// the backward's rows' (a sweep that does not move x moves those functions by nothing, not by ∞·0 = NaN), x's is
+        /// infinite or undefined where the backward's is. MTangent along a direction with ẋ = 0 likewise.
+        /// </summary>
+        [Fact]
+        public void ColumnsOfInputsThatDoNotMoveASingularFunctionAreFinite()
+        {
+            double[] y = new double[4], jacobian = new double[4 * 3];
+            MathLibraryCases.SingularAtZeroJacobian(0, 0.5, 2, y, jacobian);
+            for (int row = 0; row < 4; row++)
+            {
+                double dx = 0, dy = 0, dz = 0;
+                var seed = new double[4];
+                seed[row] = 1;
+                MathLibraryCases.SingularAtZeroBackward(0, 0.5, 2, new double[4], seed, ref dx, ref dy, ref dz);
+                Assert.Equal(dy, jacobian[(row * 3) + 1]);
+                Assert.Equal(dz, jacobian[(row * 3) + 2]);
+                Assert.True(double.IsFinite(dy) && double.IsFinite(dz), $"row {row}: {dy}, {dz}");
+                Assert.True(double.IsFinite(dx) == double.IsFinite(jacobian[row * 3]), $"row {row}: dx {dx}, J {jacobian[row * 3]}");
+            }
+
+            // Rows √x + y, y·z, atan2(x, x) + x^½·z, acos(1 − x) − z; columns x, y, z.
+            Assert.Equal(new[] { double.PositiveInfinity, 1, 0, 0, 2, 0.5, double.NaN, 0, 0, double.PositiveInfinity, 0, -1 }, jacobian);
+            var ty = new double[4];
+            MathLibraryCases.SingularAtZeroTangent(0, 0.5, 2, new double[4], 0, 1, -1, ty);
+            Assert.Equal(new[] { 1.0, 2 - 0.5, 0, 1 }, ty);
+        }
+
         [Fact]
         public void AJacobianOfTheWrongSizeIsRefused()
         {

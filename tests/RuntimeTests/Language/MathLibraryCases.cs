@@ -135,5 +135,18 @@ namespace SymGrad.RuntimeTests.Language
             double t = c * c;
             return Math.Log(b, 1.5 + Math.Min(t, x));
         }
+
+        /// <summary>
+        /// Three inputs, four results, so MJacobian runs forward sweeps. At x = 0, √x and atan2(x, x) have no derivative, and
+        /// only the column of x says so: the sweeps along y and z do not move x, and √x, atan2 move by nothing (FOUND.md U2).
+        /// </summary>
+        [Differentiable]
+        public static void SingularAtZero(double x, double y, double z, Span<double> r)
+        {
+            r[0] = Math.Sqrt(x) + y;
+            r[1] = y * z;
+            r[2] = Math.Atan2(x, x) + Math.Pow(x, 0.5) * z;
+            r[3] = Math.Acos(1 - x) - z;
+        }
     }
 }

@@ -243,5 +243,16 @@ namespace SymGrad.RuntimeTests.Language
             double v = LayeredGradient(a, b, ref ga, ref gb);
             return (v * ga) + (gb * gb);
         }
+
+        /// <summary>y·√x: at y = 0 the backward passes √x a zero seed, which moves along y (its Hessian's ∂²/∂x∂y = 1/(2√x)).</summary>
+        [Differentiable]
+        public static double ScaledRoot(double x, double y) => y * Math.Sqrt(x);
+
+        [Differentiable]
+        public static double Root(double x) => Math.Sqrt(x);
+
+        /// <summary>√x's slope along t, t/(2√x): at t = 0 RootTangent's tangent is zero and moves along t.</summary>
+        [Differentiable]
+        public static double RootSlope(double x, double t) => RootTangent(x, t);
     }
 }
