@@ -189,7 +189,8 @@ namespace SymGrad.Generator.Differentiate
             }
 
             // A span of scratch the body declares (an output's cotangent, accumulated into) has element tangents where it varies.
-            var scratch = new HashSet<string>(all.OfType<LocalDecl>().Where(d => d.Init is Opaque && d.Type.Contains("Span<")).Select(d => d.Name));
+            // An output array's work copy ((double[])y.Clone()) likewise: a callee taking the array rewrites it and its tangent.
+            var scratch = new HashSet<string>(all.OfType<LocalDecl>().Where(d => d.Init is Opaque && (d.Type.Contains("Span<") || d.Type.EndsWith("[]", System.StringComparison.Ordinal))).Select(d => d.Name));
             var builder = new TangentBuilder(active, span => tangents.ContainsKey(span) || scratch.Contains(span) && active.Contains(span), names);
             foreach (KeyValuePair<string, string> t in tangents)
             {
@@ -328,6 +329,12 @@ namespace SymGrad.Generator.Differentiate
             if (copy >= 0)
             {
                 return init with { Template = init.Template.Substring(0, copy) + rent + "({0}.Length)" };
+            }
+
+            // An output array's work copy ((double[])y.Clone(), for a callee taking an array): its tangent a zeroed array too.
+            if (init.Template.EndsWith("{0}.Clone()", System.StringComparison.Ordinal) && type.EndsWith("[]", System.StringComparison.Ordinal))
+            {
+                return init with { Template = "new " + type.Substring(0, type.Length - 2) + "[{0}.Length]" };
             }
 
             int cotangent = init.Template.IndexOf(".CopyOrZeros({0}, {1}.Length)", System.StringComparison.Ordinal);
@@ -668,7 +675,7 @@ namespace SymGrad.Generator.Differentiate
                     // An output's work copy (workspace.Copy(y)): the forward sweep writes what it reads of it again, and what it
                     // does not write is the caller's, a constant — its tangent starts from zeros, not from a copy of y.
                     // A cotangent's work copy (workspace.CopyOrZeros(dy, y.Length)) starts from the cotangent's tangent, or zeros.
-                    case LocalDecl { Init: Opaque o } d when d.Type.Contains("Span<") && _active.Contains(d.Name):
+                    case LocalDecl { Init: Opaque o } d when (d.Type.Contains("Span<") || d.Type.EndsWith("[]", System.StringComparison.Ordinal)) && _active.Contains(d.Name):
                         output.Add(d with { Name = Tangent(d.Name), Init = WorkCopyTangent(o, d.Type) });
                         output.Add(d);
                         break;

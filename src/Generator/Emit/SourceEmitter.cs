@@ -176,7 +176,7 @@ namespace SymGrad.Generator.Emit
         /// outputs' values', the seed's, the outputs' cotangents'), then a tangent per gradient — forward mode over the
         /// backward, which writes the gradients as <c>MBackward</c> does and adds their tangents to the tangent gradients. A caller's
         /// <c>MHessianVector</c> differentiates a call of the method through it (a generic one's per real type). For static methods with no out
-        /// results, whose inputs and outputs are scalars and spans of one real type; null otherwise.
+        /// results, whose inputs and outputs are scalars, spans and arrays of one real type; null otherwise.
         /// </summary>
         internal static BackwardTangentProgram? BuildBackwardTangent(MethodModel model, BackwardProgram program)
         {
@@ -185,7 +185,7 @@ namespace SymGrad.Generator.Emit
             var inputs = parameters.Where(p => p.IsDifferentiable).ToList();
             string type = outputs.Count > 0 ? outputs[0].ElementType : "";
             if (outputs.Count == 0 || inputs.Count == 0 || model.IsInstance || model.Results.Count > 0
-                || model.Parameters.Any(p => p.Group is not null || p.IsField || p.HoldsStructs || (p.IsArray && (p.IsDifferentiable || p.Kind == ParameterKind.SpanOutput)))
+                || model.Parameters.Any(p => p.Group is not null || p.IsField || p.HoldsStructs)
                 || inputs.Concat(outputs).Any(p => p.ElementType != type) || model.ReturnType != "void" && model.ReturnType != type)
             {
                 return null;
@@ -408,6 +408,19 @@ namespace SymGrad.Generator.Emit
             {
                 yield return $"{model.Name}HessianVector and {model.Name}Hessian (second order): {hessianVector}.";
             }
+            else if (derived.HessianVector is { } product && product.Inputs.FirstOrDefault(p => p.RealType != model.ReturnType) is { } other)
+            {
+                yield return $"{model.Name}Hessian: {other.Name}'s reals are {other.RealType}, its result {model.ReturnType} (its columns are of one type; {model.Name}HessianVector takes each input's).";
+            }
+
+            // A Jacobian is one matrix of one type; with inputs and results to fill it, but of both real types, it is not written.
+            var types = model.Inputs.Select(p => p.RealType).Concat(model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput).Select(p => p.RealType))
+                .Concat(model.ReturnType is "double" or "float" ? new[] { model.ReturnType } : System.Array.Empty<string>()).Concat(model.Results.Select(r => r.Type))
+                .Where(t => t is "double" or "float").Distinct().ToList();
+            if (JacobianWriter.ElementType(model) is null && model.Inputs.Any() && types.Count > 1)
+            {
+                yield return $"{model.Name}Jacobian: its inputs and results are of both real types, float and double (a Jacobian is one matrix of one type).";
+            }
         }
 
         /// <summary>
@@ -607,7 +620,9 @@ namespace SymGrad.Generator.Emit
         /// <summary>The body of a product method (MHessianVector and its tangent): dResult = 1 if read, the workspace if taped.</summary>
         private static void WriteProductBody(IndentedTextWriter writer, MethodModel model, BackwardProgram program, Block body, bool seedGiven = false)
         {
-            var printer = new StatementPrinter(writer, program.Workspace, new HashSet<string>(model.Parameters.Where(p => p.IsArray).Select(p => p.Name)));
+            // MBackwardTangent (seedGiven) takes an output array as a ReadOnlySpan, as MBackward takes its value: a part of it is y.Slice.
+            var printer = new StatementPrinter(writer, program.Workspace, new HashSet<string>(model.Parameters
+                .Where(p => p.IsArray && !(seedGiven && p.Kind == ParameterKind.SpanOutput)).Select(p => p.Name)));
             if (!seedGiven && Walk.All(body).SelectMany(Walk.Expressions).SelectMany(Reads.Of).Contains(program.Signature.DResult))
             {
                 writer.WriteLine($"{model.ReturnType} {program.Signature.DResult} = 1;");

@@ -6,6 +6,7 @@ namespace SymGrad.RuntimeTests.Catalogue
     partial class Scalars
     {
         // Not generated: MixedHessianVector and MixedHessian (second order): its inputs are not all of its result's type, float.
+        // Not generated: MixedJacobian: its inputs and results are of both real types, float and double (a Jacobian is one matrix of one type).
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>Mixed</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.

@@ -5,6 +5,7 @@ namespace SymGrad.RuntimeTests.Language
 {
     partial class ResultCases
     {
+        // Not generated: SplitJacobian: its inputs and results are of both real types, float and double (a Jacobian is one matrix of one type).
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>Split</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.

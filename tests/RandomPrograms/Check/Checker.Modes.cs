@@ -98,6 +98,9 @@ namespace SymGrad.RandomPrograms.Check
             if (Measure.All(m.Body).Any(n => n is CallStmt { IsNn: true })) _result.Count("MHessianVector (P15) checked on a method calling Nn layers (their backwards' registered tangents)");
             if (Measure.All(m.Body).Any(n => n is CallStmt { IsNn: true, Callee: "BatchNorm" })) _result.Count("MHessianVector (P15) checked on a method calling Nn.BatchNorm (its backward's registered tangent)");
             if (Measure.All(m.Body).Any(n => n is CallStmt { IsNn: false, IsNested: false })) _result.Count("MHessianVector (P15) checked on a method calling a method of the program that writes outputs (its MBackwardTangent)");
+            if (Measure.All(m.Body).Any(n => n is CallStmt { IsNn: false, IsNested: false } s && _compiled.Program.Methods.FirstOrDefault(x => x.Name == s.Callee) is { } callee
+                    && callee.Params.Any(p => p.AsArray && (p.IsDifferentiable || p.Kind == ParamKind.RealSpanOut))))
+                _result.Count("MHessianVector (P15) checked on a method calling a method of the program that takes or writes arrays (its MBackwardTangent)");
             if (Measure.All(m.Body).Any(n => n is CallExpr { IsNn: false, IsNested: false } c && Generic(c.Callee) || n is CallStmt { IsNn: false, IsNested: false } s && Generic(s.Callee)))
                 _result.Count("MHessianVector (P15) checked on a method calling a generic method of the program (its second order per real type)");
             if (Measure.All(m.Body).Any(n => n is MathCall c && MathNames.SecondOrder.Contains(c.Function))) _result.Count("MHessianVector (P15) checked on a method calling a registered second order of a scalar (Smooth.Softplus)");

@@ -7,8 +7,9 @@ namespace SymGrad.RandomPrograms.Generate
 {
     /// <summary>
     /// Turns span parameters of a generated program into arrays (<c>double[]</c>, <c>int[]</c>) where C# lets the program
-    /// compile unchanged: read-only inputs of any method, and outputs of the entry that it writes itself (an array it only
-    /// passes on would be an input to SymGrad). A parameter stays a span when its method slices it (arrays have no
+    /// compile unchanged: read-only inputs of any method, outputs of the entry that it writes itself or passes to a method
+    /// of the program that writes them, and outputs of those methods (README: an array passed where another method's
+    /// output array is expected is an output). A parameter stays a span when its method slices it (arrays have no
     /// <c>Slice</c>) or when a caller passes it something that is not an array (a span, a slice), to a fixed point.
     /// </summary>
     public static class Arrays
@@ -16,13 +17,20 @@ namespace SymGrad.RandomPrograms.Generate
         public static ProgramModel Apply(ProgramModel program, Draw r)
         {
             var chosen = new HashSet<(string Method, string Param)>();
+            Draw outputs = r.Side(7); // the outputs passed on and the callees' outputs: drawn later than the rest
             foreach (var m in program.Methods)
             {
+                // An output the entry passes whole to a method of the program that writes it (an output array, if that one's
+                // is chosen too: the fixed point below keeps the pairs that agree).
+                var passedOn = Measure.All(m.Body).OfType<CallStmt>().Where(c => !c.IsNn && !c.IsNested)
+                    .SelectMany(c => c.Args.Select((a, i) => (a, program.Find(c.Callee).Params[i])))
+                    .Where(x => x.a is SpanArg { Start: null } && x.Item2.Kind == ParamKind.RealSpanOut).Select(x => ((SpanArg)x.a).Span).ToHashSet();
                 foreach (var p in m.Params)
                 {
                     bool candidate = p.Kind is ParamKind.RealSpanIn or ParamKind.IntSpan
                         || p.Kind == ParamKind.RealSpanOut && m == program.Entry && Measure.All(m.Body).OfType<Store>().Any(s => s.Span == p.Name);
                     if (candidate && r.Chance(0.7)) chosen.Add((m.Name, p.Name));
+                    else if (!candidate && p.Kind == ParamKind.RealSpanOut && (m != program.Entry || passedOn.Contains(p.Name)) && outputs.Chance(0.6)) chosen.Add((m.Name, p.Name));
                 }
             }
 

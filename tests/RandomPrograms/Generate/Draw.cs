@@ -20,6 +20,12 @@ namespace SymGrad.RandomPrograms.Generate
 
         public Draw(PCG pcg) => _pcg = pcg;
 
+        /// <summary>
+        /// A stream of its own from this point (stream + <paramref name="k"/>), drawing nothing from this one: what a newer
+        /// choice draws from, so that the seeds of past failures give the programs they gave.
+        /// </summary>
+        public Draw Side(uint k) => new(new PCG(_pcg.Stream + k, _pcg.Seed));
+
         /// <summary>An int in [lo, hi] (both ends included).</summary>
         public int Int(int lo, int hi) => lo >= hi ? lo : Gen.Int[lo, hi].Generate(_pcg, null!, out _);
 

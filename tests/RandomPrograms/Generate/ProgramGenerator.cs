@@ -1314,10 +1314,27 @@ namespace SymGrad.RandomPrograms.Generate
             (1, new RealLit(_r.Pick(new[] { 2.0, -4.0, 1.5, 0.5 }))),
             (0.5, new Binary("+", new MathCall("Abs", ImmutableArray.Create(GenReal(1))), new RealLit(0.5))));
 
-        private Expr PositiveBase() => _r.Weighted<Expr>(
-            (2, OnePlusSquare(GenReal(1))),
-            (W(Feature.Abs), new Binary("+", new MathCall("Abs", ImmutableArray.Create(GenReal(1))), new RealLit(0.5))),
-            (W(Feature.Exp), new MathCall("Exp", ImmutableArray.Create(Tame(GenReal(1))))));
+        private Expr PositiveBase()
+        {
+            // Every alternative is drawn (GenReal(1) three times), and each may need a positive base again: with heavy weights
+            // the nesting need not end (a stack overflow with --features "Arrays=6,UserCalls=6,SpanWritingCalls=6" --seed 92).
+            // Past a depth no default draw reaches, a leaf ends it (the seeds' programs stay as they were).
+            if (_positiveNesting > 8) return OnePlusSquare(GenLeaf());
+            _positiveNesting++;
+            try
+            {
+                return _r.Weighted<Expr>(
+                    (2, OnePlusSquare(GenReal(1))),
+                    (W(Feature.Abs), new Binary("+", new MathCall("Abs", ImmutableArray.Create(GenReal(1))), new RealLit(0.5))),
+                    (W(Feature.Exp), new MathCall("Exp", ImmutableArray.Create(Tame(GenReal(1))))));
+            }
+            finally
+            {
+                _positiveNesting--;
+            }
+        }
+
+        private int _positiveNesting;
 
         public Expr GenReal(int depth)
         {

@@ -74,14 +74,14 @@ namespace SymGrad.RandomPrograms.Model
 
         /// <summary>
         /// Whether SymGrad writes <c>HBackwardTangent</c> for H, a method of the program writing <c>Span</c> outputs, so that a
-        /// caller's <c>MHessianVector</c> may call it: H static (generic or not: written per real type), without struct parameters, fields, arrays as inputs or
-        /// outputs or out results, with <c>MTangent</c> and a differentiable input, and calling only what a Hessian-vector
+        /// caller's <c>MHessianVector</c> may call it: H static (generic or not: written per real type), without struct parameters, fields
+        /// or out results (arrays as inputs or outputs are spans to it), with <c>MTangent</c> and a differentiable input, and calling only what a Hessian-vector
         /// product differentiates through (as <see cref="HasHessianVector"/>'s body).
         /// </summary>
         private static bool SecondOrder(ProgramModel program, Method f, HashSet<string> seen)
             => !f.Instance && !f.ReturnsStruct && seen.Add(f.Name)
                && f.Params.Any(p => p.Kind is ParamKind.RealSpanOut) && Inputs(f).Any()
-               && !f.Params.Any(p => p.Struct is not null || p.Field || p.Kind is ParamKind.RealOut || p.AsArray && (p.IsDifferentiable || p.Kind is ParamKind.RealSpanOut))
+               && !f.Params.Any(p => p.Struct is not null || p.Field || p.Kind is ParamKind.RealOut)
                && HasTangent(program, f)
                && Measure.All(f.Body).All(n => n switch
                {

@@ -103,6 +103,43 @@ namespace SymGrad.RuntimeTests.Language
             return total;
         }
 
+        /// <summary>A loss over TanhLayer's output array: its second order through TanhLayerBackwardTangent (arrays are spans to it).</summary>
+        [Differentiable]
+        public static double TanhLayerEnergy(double[] x, double[] y, double a)
+        {
+            TanhLayer(x, y);
+            double s = 0;
+            for (int i = 0; i < y.Length; i++)
+            {
+                s += a * y[i] * y[i];
+            }
+
+            return s;
+        }
+
+        /// <summary>
+        /// TanhLayer writes y twice: the backward rebuilds y in an array copy between the calls, and its Hessian-vector product
+        /// the copy's tangent too (found by the random-program tester: tyWork was never declared, CS0103).
+        /// </summary>
+        [Differentiable]
+        public static double TanhLayerTwice(double[] x, double[] z, double[] y, double a)
+        {
+            TanhLayer(x, y);
+            double s = 0;
+            for (int i = 0; i < y.Length; i++)
+            {
+                s += a * y[i] * y[i];
+            }
+
+            TanhLayer(z, y);
+            for (int i = 0; i < y.Length; i++)
+            {
+                s += y[i] * x[i];
+            }
+
+            return s;
+        }
+
         /// <summary>h is overwritten after TanhLayer (which takes arrays) read it: the backward rebuilds it in an array copy.</summary>
         [Differentiable]
         public static void TanhTwiceThenDouble(double[] x, double[] h, double[] y)

@@ -119,6 +119,50 @@ namespace SymGrad.RuntimeTests.Language
         /// generated too (before: refused for any call with no derivative). f = x₀·x₁·t, t = 3.75: ḟ = (ẋ₀·x₁ + x₀·ẋ₁)·t,
         /// H = [[0, t], [t, 0]].
         /// </summary>
+        /// <summary>
+        /// Methods calling one whose parameters are arrays and that writes an output array: H·v (through the callee's
+        /// MBackwardTangent) against central differences of MGradient along v. E = a·Σ tanh²(xᵢ): diagonal in x, plus a's
+        /// row; TanhLayerTwice overwrites the output array with a second call.
+        /// </summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void SecondOrderThroughCallsTakingArrays(int seed)
+        {
+            var rng = new Random(seed);
+            double[] x = Random(rng, 4), z = Random(rng, 4), vx = Random(rng, 4), vz = Random(rng, 4), hx = new double[4], hz = new double[4];
+            double a = 0.5 + rng.NextDouble(), va = rng.NextDouble() - 0.5, ha = 0;
+            C.TanhLayerEnergyHessianVector(x, new double[4], a, vx, va, hx, ref ha);
+            AssertAgainstGradients(x.Append(a).ToArray(), vx.Append(va).ToArray(), hx.Append(ha).ToArray(), at =>
+            {
+                double[] dx = new double[4];
+                double da = 0;
+                C.TanhLayerEnergyGradient(at[..4], new double[4], at[4], dx, ref da);
+                return dx.Append(da).ToArray();
+            });
+
+            Array.Clear(hx);
+            ha = 0;
+            C.TanhLayerTwiceHessianVector(x, z, new double[4], a, vx, vz, va, hx, hz, ref ha);
+            AssertAgainstGradients(x.Concat(z).Append(a).ToArray(), vx.Concat(vz).Append(va).ToArray(), hx.Concat(hz).Append(ha).ToArray(), at =>
+            {
+                double[] dx = new double[4], dz = new double[4];
+                double da = 0;
+                C.TanhLayerTwiceGradient(at[..4], at[4..8], new double[4], at[8], dx, dz, ref da);
+                return dx.Concat(dz).Append(da).ToArray();
+            });
+        }
+
+        /// <summary>H·v against central differences of the gradient along v.</summary>
+        private static void AssertAgainstGradients(double[] at, double[] v, double[] hv, Func<double[], double[]> gradient)
+        {
+            const double h = 1e-5;
+            double[] up = gradient(at.Select((x, i) => x + (h * v[i])).ToArray()), down = gradient(at.Select((x, i) => x - (h * v[i])).ToArray());
+            for (int i = 0; i < at.Length; i++)
+            {
+                AssertClose((up[i] - down[i]) / (2 * h), hv[i]);
+            }
+        }
+
         [Fact]
         public void ConstantLinqHasForwardModeAndSecondOrder()
         {
