@@ -104,7 +104,10 @@ namespace SymGrad.Generator.Differentiate
                 }
             }
 
-            bool accumulated = writers.Any(w => w.Op != "=");
+            // An accumulation adds to what the caller's span held unless the method wrote the element first (y[i] = 0 before the
+            // steps that add to it): only such a proof counts, no size check (adding to the caller's values is allowed).
+            string type = _facts.Parameters[span].ElementType;
+            bool accumulated = writers.Any(w => w.Op != "=" && !(w.Index is { } index && IsSafe(w.Statement, new Element(span, index, type), writers, allowCheck: false)));
             return new OutputPlan(span, once && allSafe ? OutputSource.Final : OutputSource.Replayed, once, accumulated);
         }
 
@@ -157,7 +160,8 @@ namespace SymGrad.Generator.Differentiate
             (_facts.IsParameter(name) && !_facts.IsOutput(name)) || _facts.Counters.Contains(name)
             || (_facts.LocalTypes.ContainsKey(name) && (loops.Count == 0 || !Walk.Assigned(loops[0].Body).Contains(name)));
 
-        private bool IsSafe(Stmt reader, Expr read, List<Writer> writers)
+        /// <param name="allowCheck">Whether a read the sizes may leave uncovered is safe with a check when the backward runs.</param>
+        private bool IsSafe(Stmt reader, Expr read, List<Writer> writers, bool allowCheck = true)
         {
             if (!writers.Any(w => MayRunAfter(w.Statement, reader)))
             {
@@ -169,10 +173,17 @@ namespace SymGrad.Generator.Differentiate
             {
                 bool sameIteration = _facts.Within(_facts.BlockOf(reader), _facts.BlockOf(w.Statement))
                     && !Reads.Of(read).Any(v => v != Name(read) && !_facts.Counters.Contains(v) && Walk.Assigned(_facts.BlockOf(w.Statement)).Contains(v));
-                if (sameIteration && (w.Region == read || (w.Index is not null && read is Element e && w.Index == e.Index)))
+                // A call writing the whole span wrote every element (a [Differentiable] method writes all of its outputs):
+                // F(x, k); … k[i] … in one pass of a loop, as an RK4 step reads its stages.
+                if (sameIteration && (w.Region == read || w.Region is { Start: null, Length: null } || (w.Index is not null && read is Element e && w.Index == e.Index)))
                 {
                     return true;
                 }
+            }
+
+            if (SamePass(reader, read, writers, allowCheck))
+            {
+                return true;
             }
 
             List<For> around = Ranging(read, _facts.LoopsAround(reader));
@@ -184,6 +195,12 @@ namespace SymGrad.Generator.Differentiate
             if (Covered(reader, reach, writers, out var candidates))
             {
                 return true;
+            }
+
+            if (!allowCheck)
+            {
+                return around.Count > 0 && around[around.Count - 1] is var own && Recurrence(reader, read, own, around, writers) is { } start
+                    && Covered(own, start, writers, out _);
             }
 
             // A recurrence (h_t reads h_{t−1}): in a loop counting up by one, a write of iteration t − 1 covers the read of
@@ -201,6 +218,105 @@ namespace SymGrad.Generator.Differentiate
             // Not provable here: a finished writer covers the read if the sizes allow, which the backward checks first.
             return Check(reader, read, candidates, reach, runs: false);
         }
+
+        /// <summary>
+        /// A loop nest that finished earlier in the same pass of the loops around both wrote every element the read reaches:
+        /// an RK4 stage, <c>for i: t[i] = y[i] + h·k[i]/2;</c> then <c>F(x, t, k2)</c>, all inside the loop over the steps. What the
+        /// nest wrote over its own loops (the shared loops' counters fixed) against what the read reaches over its own; where
+        /// only the sizes decide it, the backward checks them first (as for a finished nest outside the loops).
+        /// </summary>
+        private bool SamePass(Stmt reader, Expr read, List<Writer> writers, bool allowCheck)
+        {
+            List<For> readerLoops = _facts.LoopsAround(reader);
+            var candidates = new List<((Poly Min, Poly Max) Covered, List<For> Over)>();
+            var constants = new HashSet<long>();
+            foreach (Writer w in writers.Where(w => _order[w.Statement] < _order[reader] && !ReferenceEquals(w.Statement, reader)))
+            {
+                List<For> writerLoops = _facts.LoopsAround(w.Statement);
+                int shared = 0;
+                while (shared < writerLoops.Count && shared < readerLoops.Count && ReferenceEquals(writerLoops[shared], readerLoops[shared])) shared++;
+                Stmt pass = shared < writerLoops.Count ? writerLoops[shared] : w.Statement; // what finished in this pass
+                if (shared == 0 || !_facts.Within(_facts.BlockOf(reader), _facts.BlockOf(pass)))
+                {
+                    continue; // no loop around both (Covered), or not finished before the read in this pass
+                }
+
+                var own = Indexing(w.Region is SpanRef r ? r.Start : w.Index, writerLoops.Skip(shared).ToList());
+                var sharedLoops = writerLoops.Take(shared).ToList();
+                (Poly Min, Poly Max)? covered = w.Region is SpanRef region ? Slices(region, own)
+                    : Injectivity.IsInjective(w.Index!, own, name => IsStableIn(name, own)) ? IndexRange.Of(w.Index!, own) : null;
+                if (covered is not { } c || Mentions(c, own))
+                {
+                    continue;
+                }
+
+                // Against what the read reaches over its own loops — over all of them where the write does not depend on the pass.
+                candidates.Add((c, Mentions(c, sharedLoops) ? readerLoops.Skip(shared).ToList() : readerLoops));
+                if (own.Count == 0 && w.Index is { } index && Poly.From(index) is { } single && !single.Symbols.Any())
+                {
+                    constants.Add(single.Terms.TryGetValue("", out long k) ? k : 0); // h[0] = …; h[1] = …; in this pass
+                }
+            }
+
+            // Statements writing single elements (y[0] = …; y[1] = …;) together cover the run of indices they wrote.
+            if (constants.Contains(0))
+            {
+                long last = 0;
+                while (constants.Contains(last + 1)) last++;
+                candidates.Add(((Poly.Constant(0), Poly.Constant(last)), readerLoops));
+            }
+
+            // Against the reach over all the read's loops, or over its own (where the write depends on the pass).
+            foreach (var group in candidates.GroupBy(c => c.Over.Count).OrderByDescending(g => g.Key))
+            {
+                List<For> over = group.First().Over;
+                if (Range(read, Ranging(read, over)) is not { } reach || Mentions(reach, over))
+                {
+                    continue;
+                }
+
+                var covered = group.Select(c => c.Covered).ToList();
+                if (covered.Any(c => IndexRange.Contains(c, reach))) return true;
+
+                // Sizes decide it (t.Length against the y.Length the stage loop ran to): the backward checks them first, any
+                // of these writes covering the read.
+                if (allowCheck && Check(reader, read, covered, reach, runs: false)) return true;
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The loops a write's coverage depends on: those whose counter its index (or a kept loop's bounds) mentions, and those
+        /// that may not run at all. A loop that surely runs and that the index does not mention only repeats the write
+        /// (<c>for p &lt; 3: for i: k[i] = …</c> writes k[0 … n − 1], however many passes).
+        /// </summary>
+        private static List<For> Indexing(Expr? index, List<For> loops)
+        {
+            var kept = loops.Where(loop => index is not null && Reads.Of(index).Contains(loop.Counter) || !SurelyRuns(loop, loops)).ToList();
+            for (bool changed = true; changed;)
+            {
+                changed = false;
+                foreach (For loop in loops.Where(l => !kept.Contains(l)))
+                {
+                    if (kept.Any(k => Reads.Of(k.Init).Contains(loop.Counter) || Reads.Of(k.Condition).Contains(loop.Counter)))
+                    {
+                        kept.Add(loop);
+                        changed = true;
+                    }
+                }
+            }
+
+            return loops.Where(kept.Contains).ToList();
+        }
+
+        /// <summary>Whether a loop makes at least one trip at every size (constant bounds, <c>for p = 0; p &lt; 3</c>).</summary>
+        private static bool SurelyRuns(For loop, List<For> loops)
+            => IndexRange.CounterRange(loop, loops) is { } range && range.Max.Plus(range.Min.Times(Poly.Constant(-1))) is var trips && !trips.Symbols.Any() && IndexRange.NonNegative(trips);
+
+        /// <summary>Whether a range still names a counter of <paramref name="loops"/> (it depends on the iteration).</summary>
+        private static bool Mentions((Poly Min, Poly Max) range, List<For> loops)
+            => loops.Any(l => range.Min.Symbols.Contains(l.Counter) || range.Max.Symbols.Contains(l.Counter));
 
         /// <summary>
         /// The loops around a read that bound what it reaches: a loop whose trips no size expresses (a while loop) and whose
@@ -234,7 +350,7 @@ namespace SymGrad.Generator.Differentiate
             var finished = writers.Where(w => _order[w.Statement] < _order[position] && !ReferenceEquals(w.Statement, position) && !SharesLoop(w.Statement, position)).ToList();
             foreach (Writer w in finished)
             {
-                List<For> loops = _facts.LoopsAround(w.Statement);
+                List<For> loops = Indexing(w.Region is SpanRef r ? r.Start : w.Index, _facts.LoopsAround(w.Statement));
                 (Poly Min, Poly Max)? covered = w.Region is SpanRef region
                     ? Slices(region, loops)
                     : Injectivity.IsInjective(w.Index!, loops, name => IsStableIn(name, loops)) ? IndexRange.Of(w.Index!, loops) : null;
@@ -247,7 +363,7 @@ namespace SymGrad.Generator.Differentiate
 
             // Statements writing single elements (y[0] = …; y[1] = …;) together cover the run of indices they wrote.
             var constants = new HashSet<long>(finished
-                .Where(w => w.Index is not null && _facts.LoopsAround(w.Statement).Count == 0)
+                .Where(w => w.Index is not null && Indexing(w.Index, _facts.LoopsAround(w.Statement)).Count == 0) // in loops that surely run too
                 .Select(w => Poly.From(w.Index!)).Where(p => p is not null && !p.Symbols.Any()).Select(p => p!.Terms.TryGetValue("", out long k) ? k : 0));
             if (constants.Contains(0))
             {

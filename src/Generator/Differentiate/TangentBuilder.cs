@@ -154,6 +154,12 @@ namespace SymGrad.Generator.Differentiate
                         case LocalDecl { Init: { } init } d when Varies(init):
                             changed |= active.Add(d.Name);
                             break;
+                        // A work copy of a span that varies (a callee's output cotangent, workspace.CopyOrZeros(dz, z.Length))
+                        // varies too: without it the product dropped tdz, the cotangent's tangent (found porting GradBench's ode).
+                        case LocalDecl { Init: Opaque copy } d when copy.Reads.Count > 0 && active.Contains(copy.Reads[0]) // what it copies, not whose length
+                            && (d.Type.Contains("Span<") || d.Type.EndsWith("[]", System.StringComparison.Ordinal)):
+                            changed |= active.Add(d.Name);
+                            break;
                         case Assign { Target: Name n } a when Varies(a.Value):
                             changed |= active.Add(n.Id);
                             break;

@@ -194,6 +194,20 @@ namespace SymGrad.RandomPrograms.Campaign
         /// <summary>Structs of reals, generic math, gradients chosen at the call.</summary>
         private static void NewConstructs(ProgramModel program, Method m, SortedSet<string> set)
         {
+            // A stage buffer: an output a top-level loop's pass writes first, nothing before the loop writing it.
+            var outputs = m.Params.Where(p => p.Kind == ParamKind.RealSpanOut).Select(p => p.Name).ToHashSet();
+            IEnumerable<string> Writes(Stmt s) => Measure.All(s).OfType<Store>().Select(w => w.Span)
+                .Concat(Measure.All(s).OfType<CallStmt>().SelectMany(c => c.Args.OfType<SpanArg>().Select(a => a.Span))).Where(outputs.Contains);
+            for (int i = 0; i < m.Body.Length; i++)
+            {
+                if (m.Body[i] is For { Bound: IntLit } stage && stage.Body.Length > 0
+                    && Writes(stage.Body[0]).Any(o => !m.Body.Take(i).SelectMany(Writes).Contains(o)))
+                {
+                    set.Add("an output first written in a loop's pass and read back in it (a stage buffer)");
+                    if (Measure.All(stage.Body[0]).OfType<CallStmt>().Any()) set.Add("a stage buffer written by a call");
+                }
+            }
+
             foreach (var g in m.Params.Where(p => p.InStructSpan).GroupBy(p => p.Struct!))
             {
                 var first = g.First();

@@ -110,6 +110,9 @@ namespace SymGrad.RandomPrograms.Generate
 
         // names a generated backward might also use (g, result, workspace, d + a parameter's name)
         TrickyNames,
+
+        // an output first written inside a loop's pass and read back in it (an RK4 step's stages), nothing filling it before
+        StageBuffers,
     }
 
     /// <summary>Per-feature weights: how often a construct is chosen where it fits, relative to the default 1.</summary>

@@ -164,13 +164,21 @@ namespace SymGrad.RandomPrograms.Generate
             for (int k = _r.Chance(0.3 * W(Feature.LocalFunctions)) ? _r.Int(1, 2) : 0; k > 0; k--) body.Add(GenLocalFunction());
             if (_r.Chance(0.5)) body.Add(GenDecl());
 
-            // Every output gets a statement that writes all of it before anything reads it.
+            // Every output gets a statement that writes all of it before anything reads it — but a stage buffer, which a loop
+            // writes first in each of its passes (chosen on a stream of its own: the programs of past seeds stay as they were).
             var outputs = _params.Where(p => p.Kind == ParamKind.RealSpanOut).ToList();
             _r.Shuffle(outputs);
-            foreach (var y in outputs)
+            Draw side = _r.Side(11);
+            Param? stage = outputs.Count > 0 && _f.On(Feature.StageBuffers) && side.Chance(0.2 * W(Feature.StageBuffers)) ? side.Pick(outputs) : null;
+            foreach (var y in outputs.Where(y => y != stage))
             {
                 body.AddRange(GenFill(y));
                 _written.Add(y.Name);
+            }
+
+            if (stage is not null)
+            {
+                body.Add(GenStageLoop(stage));
             }
 
             while (_budget > 0)
@@ -427,8 +435,8 @@ namespace SymGrad.RandomPrograms.Generate
                 (inLoop && realLocals.Count > 0 ? 1.5 * W(Feature.LoopCarried) : 0, "carried"),
                 (realLocals.Count > 0 ? 0.6 * W(Feature.ReassignAfterNonLinear) : 0, "reassign"),
                 (filledOutputs.Count > 0 ? 0.8 * W(Feature.OutputOverwrite) : 0, "store"),
-                (depth > 0 && (!inLoop || W(Feature.ReturnInLoop) > 0) ? 0.25 * W(Feature.EarlyReturn) : 0, "return"),
-                (depth > 0 && inLoop && _sections == 0 ? 0.35 * W(Feature.Break) : 0, "break"),
+                (depth > 0 && _stages == 0 && (!inLoop || W(Feature.ReturnInLoop) > 0) ? 0.25 * W(Feature.EarlyReturn) : 0, "return"),
+                (depth > 0 && inLoop && _sections == 0 && !BreaksStage() ? 0.35 * W(Feature.Break) : 0, "break"),
                 (depth > 0 && inLoop ? 0.35 * W(Feature.Continue) : 0, "continue"),
                 (filledOutputs.Count > 0 && _callees.Any(c => !c.ReturnsReal) ? 0.5 * W(Feature.SpanWritingCalls) : 0, "callstmt"),
                 (realLocals.Count > 0 && ReadableSpans().Any(s => s.Kind != ParamKind.IntSpan) ? 0.3 * W(Feature.StableSoftmax) : 0, "stable"),
@@ -858,6 +866,41 @@ namespace SymGrad.RandomPrograms.Generate
 
         private bool WritesOutputs(Expr e) =>
             Measure.All(e).OfType<SpanArg>().Any(a => _params.Any(p => p.Name == a.Span && p.Kind == ParamKind.RealSpanOut));
+
+        /// <summary>
+        /// A stage buffer (an RK4 step's k1 … k4): a loop of constant trips (at least one, so that the method writes all of its
+        /// outputs) whose every pass first writes all of the output — a call or a loop over its elements, as GenFill draws —
+        /// and may read it after that (README: an output read back in the same pass). Nothing writes it before the loop.
+        /// </summary>
+        private Stmt GenStageLoop(Param stage)
+        {
+            _budget--;
+            string counter = Fresh("p");
+            int trips = _r.Int(1, 3);
+            _loops.Add(new Loop(counter, Dim.Of(trips), false, true));
+            // No return inside, no break out of it: their lowering hides that the first pass runs (SG0018 on the reads after
+            // the loop; FOUND V7).
+            _stages++;
+            (string? outerStage, int outerWhiles) = (_stageCounter, _stageWhiles);
+            (_stageCounter, _stageWhiles) = (counter, _whiles);
+            var body = GenBlock(1, _r.Int(1, 3), () =>
+            {
+                _scopes[^1].Add(new Local(counter, ValueType.Int, false));
+                var fill = GenFill(stage).ToList();
+                _written.Add(stage.Name);
+                return fill;
+            });
+            _stages--;
+            (_stageCounter, _stageWhiles) = (outerStage, outerWhiles);
+            _loops.RemoveAt(_loops.Count - 1);
+            return new For(counter, new IntLit(0), "<", new IntLit(trips), 1, body);
+        }
+
+        private int _stages, _stageWhiles;
+        private string? _stageCounter;
+
+        /// <summary>Whether a break here would leave a stage loop (its innermost loop, no while loop opened inside it).</summary>
+        private bool BreaksStage() => _stageCounter is not null && _loops.Count > 0 && _loops[^1].Counter == _stageCounter && _whiles == _stageWhiles;
 
         private Stmt? GenFor(int depth)
         {

@@ -137,5 +137,66 @@ namespace SymGrad.RuntimeTests.Language
 
             return alpha[j] + logDet - (0.5 * norm);
         }
+
+        /// <summary>GradBench "ode"'s right-hand side: z₀ = x₀, zᵢ = xᵢ·yᵢ₋₁.</summary>
+        [Differentiable]
+        public static void OdeRate(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> z)
+        {
+            z[0] = x[0];
+            for (int i = 1; i < z.Length; i++)
+            {
+                z[i] = x[i] * y[i - 1];
+            }
+        }
+
+        /// <summary>
+        /// GradBench "ode": y(2) from y(0) = 0 by s steps of the classical Runge–Kutta method, the stages k1…k4 and the stage
+        /// point t in buffers the caller passes (outputs the method writes and reads back in each step). The solution is
+        /// yᵢ(τ) = x₀⋯xᵢ·τ^(i+1)/(i+1)!, which the steps follow up to O(h⁴).
+        /// </summary>
+        [Differentiable]
+        public static void Ode(ReadOnlySpan<double> x, int s, Span<double> y, Span<double> k1, Span<double> k2, Span<double> k3, Span<double> k4, Span<double> t)
+        {
+            double h = 2.0 / s;
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = 0;
+            }
+
+            for (int step = 0; step < s; step++)
+            {
+                OdeRate(x, y, k1);
+                for (int i = 0; i < y.Length; i++)
+                {
+                    t[i] = y[i] + (h * k1[i] / 2);
+                }
+
+                OdeRate(x, t, k2);
+                for (int i = 0; i < y.Length; i++)
+                {
+                    t[i] = y[i] + (h * k2[i] / 2);
+                }
+
+                OdeRate(x, t, k3);
+                for (int i = 0; i < y.Length; i++)
+                {
+                    t[i] = y[i] + (h * k3[i]);
+                }
+
+                OdeRate(x, t, k4);
+                for (int i = 0; i < y.Length; i++)
+                {
+                    y[i] += h * (k1[i] + (2 * k2[i]) + (2 * k3[i]) + k4[i]) / 6;
+                }
+            }
+        }
+
+        /// <summary>The "ode" eval's objective: the last element of y(2), whose gradient GradBench asks for.</summary>
+        [Differentiable]
+        public static double OdeLast(ReadOnlySpan<double> x, int s, Span<double> y, Span<double> k1, Span<double> k2, Span<double> k3, Span<double> k4, Span<double> t)
+        {
+            Ode(x, s, y, k1, k2, k3, k4, t);
+            return y[y.Length - 1];
+        }
     }
 }

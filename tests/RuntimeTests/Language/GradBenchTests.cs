@@ -141,6 +141,76 @@ namespace SymGrad.RuntimeTests.Language
             Assert.True(Math.Abs(dalpha.Sum()) <= 1e-10, $"Σ dalpha = {dalpha.Sum()}");
         }
 
+        /// <summary>
+        /// GradBench's "ode" (RK4 with its stages in output buffers, read back in each step): y(2) against the closed form,
+        /// the last element's gradient and its Hessian-vector product against central differences, MJacobian of all of
+        /// y(2) (forward sweeps: 4 inputs, 24 rows) against the gradient, and MTangent against the backward.
+        /// </summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void OdeByRungeKutta(int seed)
+        {
+            var rng = new Random(seed);
+            const int n = 4, s = 20;
+            double[] x = Enumerable.Range(0, n).Select(_ => 0.5 + rng.NextDouble()).ToArray();
+            double[][] Buffers() => Enumerable.Range(0, 6).Select(_ => new double[n]).ToArray();
+            double Last(double[] at)
+            {
+                var b = Buffers();
+                return C.OdeLast(at, s, b[0], b[1], b[2], b[3], b[4], b[5]);
+            }
+
+            var buffers = Buffers();
+            double[] gradient = new double[n];
+            double last = C.OdeLastGradient(x, s, buffers[0], buffers[1], buffers[2], buffers[3], buffers[4], buffers[5], gradient);
+            double product = 1;
+            for (int i = 0; i < n; i++)
+            {
+                product *= x[i];
+                double factorial = Enumerable.Range(1, i + 1).Aggregate(1.0, (f, k) => f * k);
+                Assert.True(Math.Abs(buffers[0][i] - (product * Math.Pow(2, i + 1) / factorial)) <= 1e-4 * product, $"y[{i}] = {buffers[0][i]}");
+            }
+
+            Assert.Equal(buffers[0][n - 1], last);
+            double[] v = Enumerable.Range(0, n).Select(_ => rng.NextDouble() - 0.5).ToArray(), hv = new double[n];
+            var b2 = Buffers();
+            C.OdeLastHessianVector(x, s, b2[0], b2[1], b2[2], b2[3], b2[4], b2[5], v, hv);
+            double[] GradientAt(double step)
+            {
+                var b = Buffers();
+                double[] g = new double[n];
+                C.OdeLastGradient(x.Select((xi, i) => xi + (step * v[i])).ToArray(), s, b[0], b[1], b[2], b[3], b[4], b[5], g);
+                return g;
+            }
+
+            double[] up = GradientAt(H), down = GradientAt(-H);
+            for (int i = 0; i < n; i++)
+            {
+                double[] plus = (double[])x.Clone(), minus = (double[])x.Clone();
+                plus[i] += H;
+                minus[i] -= H;
+                AssertClose((Last(plus) - Last(minus)) / (2 * H), gradient[i]);
+                Assert.True(Math.Abs(((up[i] - down[i]) / (2 * H)) - hv[i]) <= 1e-5 * (1 + Math.Abs(hv[i])), $"(H·v)[{i}] = {hv[i]}, central differences {(up[i] - down[i]) / (2 * H)}");
+            }
+
+            // All of y(2): its Jacobian (rows y, k1…k4, t), the last row the gradient above; the tangent along v its product with v.
+            var b3 = Buffers();
+            double[] jacobian = new double[6 * n * n];
+            C.OdeJacobian(x, s, b3[0], b3[1], b3[2], b3[3], b3[4], b3[5], jacobian);
+            for (int j = 0; j < n; j++)
+            {
+                AssertClose(gradient[j], jacobian[((n - 1) * n) + j]); // forward sweeps against the backward: equal up to rounding
+            }
+
+            var b4 = Buffers();
+            var tangents = Buffers();
+            C.OdeTangent(x, s, b4[0], b4[1], b4[2], b4[3], b4[4], b4[5], v, tangents[0], tangents[1], tangents[2], tangents[3], tangents[4], tangents[5]);
+            for (int row = 0; row < n; row++)
+            {
+                AssertClose(Enumerable.Range(0, n).Sum(j => jacobian[(row * n) + j] * v[j]), tangents[0][row]);
+            }
+        }
+
         public static TheoryData<int> SeedData() => new(Seeds);
     }
 }
