@@ -90,6 +90,18 @@ namespace SymGrad.Generator.Differentiate
             }
 
             bool once = writers.Count == 1 && WritesEachElementOnce(writers[0]);
+
+            // An element both branches of an if/else write (a switch expression's value, lowered: if (p == 3) y[2] = 2; else
+            // y[2] = -a;) is written by the if as a whole, for the reads after it (found by the random-program tester's stage
+            // buffers, CI on 97bec02, 9PLK-z24_861). Only for coverage: each branch's write stays the writer the backward sees.
+            foreach (If branch in Walk.All(_facts.Body).OfType<If>())
+            {
+                foreach (Expr index in BothWrite(branch, span))
+                {
+                    writers.Add(new Writer(branch, "=", index));
+                }
+            }
+
             bool allSafe = true;
             foreach (Stmt reader in Walk.All(_facts.Body))
             {
@@ -109,6 +121,21 @@ namespace SymGrad.Generator.Differentiate
             string type = _facts.Parameters[span].ElementType;
             bool accumulated = writers.Any(w => w.Op != "=" && !(w.Index is { } index && IsSafe(w.Statement, new Element(span, index, type), writers, allowCheck: false)));
             return new OutputPlan(span, once && allSafe ? OutputSource.Final : OutputSource.Replayed, once, accumulated);
+        }
+
+        /// <summary>The indices both branches of <paramref name="branch"/> write unconditionally (an else-if chain's every branch).</summary>
+        private static List<Expr> BothWrite(If branch, string span)
+        {
+            if (branch.Else.Statements.Count == 0)
+            {
+                return new List<Expr>();
+            }
+
+            List<Expr> Unconditional(Block block) => block.Statements
+                .Select(st => st is Assign { Op: "=", Target: Element e } && e.Span == span ? new List<Expr> { e.Index } : st is If nested ? BothWrite(nested, span) : new List<Expr>())
+                .SelectMany(x => x).ToList();
+            var otherwise = Unconditional(branch.Else);
+            return Unconditional(branch.Then).Where(otherwise.Contains).Distinct().ToList();
         }
 
         /// <summary>The element reads and whole-span reads (a span passed to a call as an input) of an output in one statement.</summary>
@@ -181,7 +208,7 @@ namespace SymGrad.Generator.Differentiate
                 }
             }
 
-            if (SamePass(reader, read, writers, allowCheck))
+            if (SamePass(reader, read, writers, out var inPass))
             {
                 return true;
             }
@@ -195,6 +222,14 @@ namespace SymGrad.Generator.Differentiate
             if (Covered(reader, reach, writers, out var candidates))
             {
                 return true;
+            }
+
+            // What this pass wrote, independently of the pass, is one more way the sizes may cover the read (checked below
+            // with the others: a partial write earlier in the pass must not decide the check alone).
+            candidates.AddRange(inPass);
+            if (inPass.Count > 0 && allowCheck && Check(reader, read, candidates, reach, runs: false))
+            {
+                return true; // the sizes decide it (h[^(p + 1)] after h[0], h[1], h[2] in the pass: h.Length == 3)
             }
 
             if (!allowCheck)
@@ -225,8 +260,10 @@ namespace SymGrad.Generator.Differentiate
         /// nest wrote over its own loops (the shared loops' counters fixed) against what the read reaches over its own; where
         /// only the sizes decide it, the backward checks them first (as for a finished nest outside the loops).
         /// </summary>
-        private bool SamePass(Stmt reader, Expr read, List<Writer> writers, bool allowCheck)
+        /// <param name="unproved">What writes independent of the pass cover (for the size check with the other writers').</param>
+        private bool SamePass(Stmt reader, Expr read, List<Writer> writers, out List<(Poly Min, Poly Max)> unproved)
         {
+            unproved = new List<(Poly Min, Poly Max)>();
             List<For> readerLoops = _facts.LoopsAround(reader);
             var candidates = new List<((Poly Min, Poly Max) Covered, List<For> Over)>();
             var constants = new HashSet<long>();
@@ -266,7 +303,6 @@ namespace SymGrad.Generator.Differentiate
                 candidates.Add(((Poly.Constant(0), Poly.Constant(last)), readerLoops));
             }
 
-            // Against the reach over all the read's loops, or over its own (where the write depends on the pass).
             foreach (var group in candidates.GroupBy(c => c.Over.Count).OrderByDescending(g => g.Key))
             {
                 List<For> over = group.First().Over;
@@ -275,12 +311,11 @@ namespace SymGrad.Generator.Differentiate
                     continue;
                 }
 
-                var covered = group.Select(c => c.Covered).ToList();
-                if (covered.Any(c => IndexRange.Contains(c, reach))) return true;
-
-                // Sizes decide it (t.Length against the y.Length the stage loop ran to): the backward checks them first, any
-                // of these writes covering the read.
-                if (allowCheck && Check(reader, read, covered, reach, runs: false)) return true;
+                if (group.Any(c => IndexRange.Contains(c.Covered, reach))) return true;
+                if (over.Count == readerLoops.Count)
+                {
+                    unproved.AddRange(group.Select(c => c.Covered)); // the reach IsSafe computes too
+                }
             }
 
             return false;
