@@ -388,7 +388,8 @@ namespace SymGrad.RandomProgramTests
         [InlineData("74wUmL4YGq81")] // a stage loop writing y[0], y[1], y[2], then Nn.SumOfSquares(y): MBackward threw (FOUND V8)
         [InlineData("9PLK-z24_861")] // CI on 97bec02: y[2] = p switch { … } (an if/else writing it) in the pass, then y[2], y[^(p + 1)]: SG0018 (V9)
         [InlineData("87624FBcGUW1")] // CI on 97bec02: y[0] written earlier in a pass decided the size check alone: MBackward threw (V10)
-        public void ProgramsWithStageBuffers_Pass(string seed)
+        [InlineData("7eW1NcB6W1f1")] // CI on 8103500: atan2(s, s) with s = c − c = 0 for all inputs: dA NaN, central differences 0 (V11)
+        public void ProgramsThatFailedCI_CurrentDraws_Pass(string seed)
         {
             var results = Runner.CheckBatch(new[] { (1, seed, Runner.Generate(seed, FeatureSet.Default)) });
             Runner.Arbitrate(results);

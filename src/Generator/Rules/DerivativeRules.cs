@@ -10,7 +10,8 @@ namespace SymGrad.Generator.Rules
     /// value — so <c>exp</c>, <c>tanh</c>, <c>sigmoid</c> and <c>sqrt</c> reuse what the forward pass computed. The reverse
     /// sweep multiplies each partial by the adjoint flowing in; forward mode multiplies it by the argument's tangent.
     /// Conventions at kinks follow PyTorch: <c>|x|</c> has slope <c>sign(x)</c> (0 at 0); <c>max</c> and <c>min</c> give a
-    /// tie to their first argument, so <c>max(0, x)</c> passes nothing at 0.
+    /// tie to their first argument, so <c>max(0, x)</c> passes nothing at 0. atan2 and hypot have slope 0 at the origin,
+    /// where PyTorch gives NaN.
     /// </summary>
     internal static class DerivativeRules
     {
@@ -32,7 +33,10 @@ namespace SymGrad.Generator.Rules
             new("Asin", "x", "1 / Sqrt(1 - x * x)"),
             new("Acos", "x", "-1 / Sqrt(1 - x * x)"),
             new("Atan", "x", "1 / (1 + x * x)"),
-            new("Atan2", "y, x", "x / (x * x + y * y)", "-y / (x * x + y * y)"),
+            // At the origin (or where x² + y² underflows) atan2 has no derivative: slope 0, not 0/0 = NaN (SymGrad's convention;
+            // PyTorch gives NaN). A function constant near there — atan2(s, s) of an s that is 0 whatever the inputs — keeps the
+            // gradient central differences give (found by the random-program tester, CI on 8103500, 7eW1NcB6W1f1).
+            new("Atan2", "y, x", "x * x + y * y == 0 ? 0 : x / (x * x + y * y)", "x * x + y * y == 0 ? 0 : -y / (x * x + y * y)"),
             new("Sinh", "x", "Cosh(x)"),
             new("Cosh", "x", "Sinh(x)"),
             new("Asinh", "x", "1 / Sqrt(x * x + 1)"),
@@ -51,14 +55,14 @@ namespace SymGrad.Generator.Rules
             new("LogP1", "x", "1 / (1 + x)"),
             new("Log2P1", "x", "1 / ((1 + x) * Log(2))"),
             new("Log10P1", "x", "1 / ((1 + x) * Log(10))"),
-            new("Hypot", "x, y", "x / r", "y / r"),
+            new("Hypot", "x, y", "r == 0 ? 0 : x / r", "r == 0 ? 0 : y / r"), // at the origin the least subgradient, 0 (not 0/0)
             new("SinPi", "x", "Pi * CosPi(x)"),
             new("CosPi", "x", "-(Pi * SinPi(x))"),
             new("TanPi", "x", "Pi * (1 + r * r)"),
             new("AsinPi", "x", "1 / (Pi * Sqrt(1 - x * x))"),
             new("AcosPi", "x", "-1 / (Pi * Sqrt(1 - x * x))"),
             new("AtanPi", "x", "1 / (Pi * (1 + x * x))"),
-            new("Atan2Pi", "y, x", "x / (Pi * (x * x + y * y))", "-y / (Pi * (x * x + y * y))"),
+            new("Atan2Pi", "y, x", "x * x + y * y == 0 ? 0 : x / (Pi * (x * x + y * y))", "x * x + y * y == 0 ? 0 : -y / (Pi * (x * x + y * y))"),
             new("DegreesToRadians", "x", "Pi / 180"),
             new("RadiansToDegrees", "x", "180 / Pi"),
             new("Lerp", "a, b, t", "1 - t", "t", "b - a"),
@@ -105,16 +109,16 @@ namespace SymGrad.Generator.Rules
         public static bool FiniteOnFinite(string function) => s_finiteOnFinite.Contains(function);
 
         // Functions with points where their value is finite and their partials are not: √x, ∛x and xʸ at x = 0, asin and
-        // acos at ±1, acosh at 1, atan2 and hypot at the origin. (Where eˣ's, log x's or tan x's partial is infinite, so is
-        // the value, and nothing finite follows from it but through 0·∞.)
+        // acos at ±1, acosh at 1. (Where eˣ's, log x's or tan x's partial is infinite, so is the value, and nothing finite
+        // follows from it but through 0·∞; atan2's and hypot's are 0 at the origin, by the table above.)
         private static readonly HashSet<string> s_singular = new()
         {
-            "Sqrt", "Cbrt", "Pow", "Asin", "Acos", "Acosh", "Atan2", "Hypot", "AsinPi", "AcosPi", "Atan2Pi",
+            "Sqrt", "Cbrt", "Pow", "Asin", "Acos", "Acosh", "AsinPi", "AcosPi",
         };
 
         /// <summary>
-        /// Whether <paramref name="call"/>'s function has points where its value is finite and a partial is ±∞ or NaN (√x at
-        /// 0, atan2 at the origin). Forward mode multiplies such a partial by a tangent only where the tangent is not zero
+        /// Whether <paramref name="call"/>'s function has points where its value is finite and a partial is ±∞ (√x at 0,
+        /// acos at 1). Forward mode multiplies such a partial by a tangent only where the tangent is not zero
         /// (<c>u̇ == 0 ? 0 : u̇/(2√u)</c>), the reverse sweep by an adjoint only where it is not (<c>if (dr != 0) dx += dr/(2√x)</c>):
         /// a direction that leaves u where it is moves f(u) by nothing, and a result nothing asks about passes nothing back —
         /// where f has no derivative too. Otherwise a Jacobian's sweep along another input or for another result reads

@@ -13,18 +13,23 @@ namespace SymGrad.RuntimeTests.Language
         /// Forward: <c>public static double Atan2(double y, double x)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
-        /// ∂L/∂y += ∂L/∂result·(x / (x·x + y·y))
-        /// ∂L/∂x -= ∂L/∂result·(y / (x·x + y·y))
+        /// if (x * x + y * y != 0)
+        ///   ∂L/∂y += ∂L/∂result·(x / (x·x + y·y))
+        /// if (x * x + y * y != 0)
+        ///   ∂L/∂x -= ∂L/∂result·(y / (x·x + y·y))
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void Atan2Backward(double y, double x, double dResult, ref double dy, ref double dx)
         {
             // Reverse sweep: adjoints, last statement first.
-            // return Math.Atan2(y, x);   ∂result/∂y = x / (x·x + y·y); ∂result/∂x = -(y / (x·x + y·y))
-            if (dResult != 0)
+            // return Math.Atan2(y, x);   ∂result/∂y = x·x + y·y == 0 ? 0 : x / (x·x + y·y); ∂result/∂x = x·x + y·y == 0 ? 0 : -(y / (x·x + y·y))
+            if (x * x + y * y != 0)
             {
                 dy += dResult * (x / (x * x + y * y));
+            }
+            if (x * x + y * y != 0)
+            {
                 dx -= dResult * (y / (x * x + y * y));
             }
         }
@@ -50,7 +55,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double Atan2Tangent(double y, double x, double ty, double tx)
         {
-            return (ty == 0 ? 0 : x / (x * x + y * y) * ty) + (tx == 0 ? 0 : -(y / (x * x + y * y) * tx));
+            return (x * x + y * y == 0 ? 0 : x / (x * x + y * y)) * ty + (x * x + y * y == 0 ? 0 : -(y / (x * x + y * y))) * tx;
         }
 
         /// <summary>
@@ -63,12 +68,15 @@ namespace SymGrad.RuntimeTests.Language
         {
             double dResult = 1;
             // Reverse sweep: adjoints, last statement first.
-            // return Math.Atan2(y, x);   ∂result/∂y = x / (x·x + y·y); ∂result/∂x = -(y / (x·x + y·y))
-            if (dResult != 0)
+            // return Math.Atan2(y, x);   ∂result/∂y = x·x + y·y == 0 ? 0 : x / (x·x + y·y); ∂result/∂x = x·x + y·y == 0 ? 0 : -(y / (x·x + y·y))
+            if (x * x + y * y != 0)
             {
                 double v = x * x + y * y;
                 double q = x / v;
                 hvy += dResult * ((vx - q * (2 * x * vx + 2 * y * vy)) / v);
+            }
+            if (x * x + y * y != 0)
+            {
                 double v2 = x * x + y * y;
                 double q2 = y / v2;
                 hvx -= dResult * ((vy - q2 * (2 * x * vx + 2 * y * vy)) / v2);

@@ -13,18 +13,23 @@ namespace SymGrad.RuntimeTests.Language
         /// Forward: <c>public static double Atan2Pi(double y, double x)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
-        /// ∂L/∂y += ∂L/∂result·(x / (3.141592653589793·(x·x + y·y)))
-        /// ∂L/∂x -= ∂L/∂result·(y / (3.141592653589793·(x·x + y·y)))
+        /// if (x * x + y * y != 0)
+        ///   ∂L/∂y += ∂L/∂result·(x / (3.141592653589793·(x·x + y·y)))
+        /// if (x * x + y * y != 0)
+        ///   ∂L/∂x -= ∂L/∂result·(y / (3.141592653589793·(x·x + y·y)))
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void Atan2PiBackward(double y, double x, double dResult, ref double dy, ref double dx)
         {
             // Reverse sweep: adjoints, last statement first.
-            // return double.Atan2Pi(y, x);   ∂result/∂y = x / (3.141592653589793·(x·x + y·y)); ∂result/∂x = -(y / (3.141592653589793·(x·x + y·y)))
-            if (dResult != 0)
+            // return double.Atan2Pi(y, x);   ∂result/∂y = x·x + y·y == 0 ? 0 : x / (3.141592653589793·(x·x + y·y)); ∂result/∂x = x·x + y·y == 0 ? 0 : -(y / (3.141592653589793·(x·x + y·y)))
+            if (x * x + y * y != 0)
             {
                 dy += dResult * (x / (3.141592653589793 * (x * x + y * y)));
+            }
+            if (x * x + y * y != 0)
+            {
                 dx -= dResult * (y / (3.141592653589793 * (x * x + y * y)));
             }
         }
@@ -50,7 +55,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double Atan2PiTangent(double y, double x, double ty, double tx)
         {
-            return (ty == 0 ? 0 : x / (3.141592653589793 * (x * x + y * y)) * ty) + (tx == 0 ? 0 : -(y / (3.141592653589793 * (x * x + y * y)) * tx));
+            return (x * x + y * y == 0 ? 0 : x / (3.141592653589793 * (x * x + y * y))) * ty + (x * x + y * y == 0 ? 0 : -(y / (3.141592653589793 * (x * x + y * y)))) * tx;
         }
 
         /// <summary>
@@ -63,12 +68,15 @@ namespace SymGrad.RuntimeTests.Language
         {
             double dResult = 1;
             // Reverse sweep: adjoints, last statement first.
-            // return double.Atan2Pi(y, x);   ∂result/∂y = x / (3.141592653589793·(x·x + y·y)); ∂result/∂x = -(y / (3.141592653589793·(x·x + y·y)))
-            if (dResult != 0)
+            // return double.Atan2Pi(y, x);   ∂result/∂y = x·x + y·y == 0 ? 0 : x / (3.141592653589793·(x·x + y·y)); ∂result/∂x = x·x + y·y == 0 ? 0 : -(y / (3.141592653589793·(x·x + y·y)))
+            if (x * x + y * y != 0)
             {
                 double v = 3.141592653589793 * (x * x + y * y);
                 double q = x / v;
                 hvy += dResult * ((vx - 3.141592653589793 * q * (2 * x * vx + 2 * y * vy)) / v);
+            }
+            if (x * x + y * y != 0)
+            {
                 double v2 = 3.141592653589793 * (x * x + y * y);
                 double q2 = y / v2;
                 hvx -= dResult * ((vy - 3.141592653589793 * q2 * (2 * x * vx + 2 * y * vy)) / v2);

@@ -13,18 +13,23 @@ namespace SymGrad.RuntimeTests.Language
         /// Forward: <c>public static float Atan2PiF(float y, float x)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
-        /// ∂L/∂y += ∂L/∂result·(x / (3.1415927f·(x·x + y·y)))
-        /// ∂L/∂x -= ∂L/∂result·(y / (3.1415927f·(x·x + y·y)))
+        /// if (x * x + y * y != 0)
+        ///   ∂L/∂y += ∂L/∂result·(x / (3.1415927f·(x·x + y·y)))
+        /// if (x * x + y * y != 0)
+        ///   ∂L/∂x -= ∂L/∂result·(y / (3.1415927f·(x·x + y·y)))
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void Atan2PiFBackward(float y, float x, float dResult, ref float dy, ref float dx)
         {
             // Reverse sweep: adjoints, last statement first.
-            // return float.Atan2Pi(y, x);   ∂result/∂y = x / (3.1415927f·(x·x + y·y)); ∂result/∂x = -(y / (3.1415927f·(x·x + y·y)))
-            if (dResult != 0)
+            // return float.Atan2Pi(y, x);   ∂result/∂y = x·x + y·y == 0 ? 0 : x / (3.1415927f·(x·x + y·y)); ∂result/∂x = x·x + y·y == 0 ? 0 : -(y / (3.1415927f·(x·x + y·y)))
+            if (x * x + y * y != 0)
             {
                 dy += dResult * (x / (3.1415927f * (x * x + y * y)));
+            }
+            if (x * x + y * y != 0)
+            {
                 dx -= dResult * (y / (3.1415927f * (x * x + y * y)));
             }
         }
@@ -50,7 +55,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static float Atan2PiFTangent(float y, float x, float ty, float tx)
         {
-            return (ty == 0 ? 0 : x / (3.1415927f * (x * x + y * y)) * ty) + (tx == 0 ? 0 : -(y / (3.1415927f * (x * x + y * y)) * tx));
+            return (x * x + y * y == 0 ? 0 : x / (3.1415927f * (x * x + y * y))) * ty + (x * x + y * y == 0 ? 0 : -(y / (3.1415927f * (x * x + y * y)))) * tx;
         }
 
         /// <summary>
@@ -63,12 +68,15 @@ namespace SymGrad.RuntimeTests.Language
         {
             float dResult = 1;
             // Reverse sweep: adjoints, last statement first.
-            // return float.Atan2Pi(y, x);   ∂result/∂y = x / (3.1415927f·(x·x + y·y)); ∂result/∂x = -(y / (3.1415927f·(x·x + y·y)))
-            if (dResult != 0)
+            // return float.Atan2Pi(y, x);   ∂result/∂y = x·x + y·y == 0 ? 0 : x / (3.1415927f·(x·x + y·y)); ∂result/∂x = x·x + y·y == 0 ? 0 : -(y / (3.1415927f·(x·x + y·y)))
+            if (x * x + y * y != 0)
             {
                 float v = 3.1415927f * (x * x + y * y);
                 float q = x / v;
                 hvy += dResult * ((vx - 3.1415927f * q * (2 * x * vx + 2 * y * vy)) / v);
+            }
+            if (x * x + y * y != 0)
+            {
                 float v2 = 3.1415927f * (x * x + y * y);
                 float q2 = y / v2;
                 hvx -= dResult * ((vy - 3.1415927f * q2 * (2 * x * vx + 2 * y * vy)) / v2);

@@ -16,22 +16,21 @@ namespace SymGrad.RuntimeTests.Language
         /// atan2 = Atan2(x, 2.0)
         /// exp = Exp(x)
         /// ∂L/∂x += ∂L/∂result·atan2·exp
-        /// g = ∂L/∂result·exp
-        /// ∂L/∂x += g·(2.0 / (4 + x·x))
+        /// if (4 + x * x != 0)
+        ///   ∂L/∂x += ∂L/∂result·exp·(2.0 / (4 + x·x))
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void ExpThroughDoubleBackward(double x, double dResult, ref double dx)
         {
             // Reverse sweep: adjoints, last statement first.
-            // return double.Exp(x) * double.Atan2(x, 2.0);   ∂result/∂x = Atan2(x, 2.0)·Exp(x) + Exp(x)·(2.0 / (4 + x·x))
+            // return double.Exp(x) * double.Atan2(x, 2.0);   ∂result/∂x = Atan2(x, 2.0)·Exp(x) + Exp(x)·(4 + x·x == 0 ? 0 : 2.0 / (4 + x·x))
             double atan2 = global::System.Math.Atan2(x, 2.0);
             double exp = global::System.Math.Exp(x);
             dx += dResult * atan2 * exp;
-            double g = dResult * exp;
-            if (g != 0)
+            if (4 + x * x != 0)
             {
-                dx += g * (2.0 / (4 + x * x));
+                dx += dResult * exp * (2.0 / (4 + x * x));
             }
         }
 
@@ -58,7 +57,7 @@ namespace SymGrad.RuntimeTests.Language
         {
             double exp = global::System.Math.Exp(x);
             double v = global::System.Math.Atan2(x, 2.0);
-            return exp * tx * v + exp * (tx == 0 ? 0 : 2.0 / (4 + x * x) * tx);
+            return exp * tx * v + exp * (4 + x * x == 0 ? 0 : 2.0 / (4 + x * x)) * tx;
         }
 
         /// <summary>
@@ -71,21 +70,20 @@ namespace SymGrad.RuntimeTests.Language
         {
             double dResult = 1;
             // Reverse sweep: adjoints, last statement first.
-            // return double.Exp(x) * double.Atan2(x, 2.0);   ∂result/∂x = Atan2(x, 2.0)·Exp(x) + Exp(x)·(2.0 / (4 + x·x))
-            double tatan2 = vx == 0 ? 0 : 2.0 / (4 + x * x) * vx;
+            // return double.Exp(x) * double.Atan2(x, 2.0);   ∂result/∂x = Atan2(x, 2.0)·Exp(x) + Exp(x)·(4 + x·x == 0 ? 0 : 2.0 / (4 + x·x))
+            double tatan2 = (4 + x * x == 0 ? 0 : 2.0 / (4 + x * x)) * vx;
             double atan2 = global::System.Math.Atan2(x, 2.0);
             double exp2 = global::System.Math.Exp(x);
             double texp = exp2 * vx;
             double exp = exp2;
             double u = dResult * atan2;
             hvx += dResult * tatan2 * exp + u * texp;
-            double tg = dResult * texp;
-            double g = dResult * exp;
-            if (g != 0 || tg != 0)
+            if (4 + x * x != 0)
             {
                 double v = 4 + x * x;
                 double q = 2.0 / v;
-                hvx += tg * q - g * (2 * q * x * vx / v);
+                double u2 = dResult * exp;
+                hvx += dResult * texp * q - u2 * (2 * q * x * vx / v);
             }
         }
 

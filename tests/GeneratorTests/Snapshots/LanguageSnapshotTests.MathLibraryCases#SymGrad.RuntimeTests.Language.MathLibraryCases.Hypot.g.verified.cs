@@ -14,19 +14,24 @@ namespace SymGrad.RuntimeTests.Language
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// value = Hypot(x, y)
-        /// ∂L/∂x += ∂L/∂result·(x / value)
-        /// ∂L/∂y += ∂L/∂result·(y / value)
+        /// if (value != 0)
+        ///   ∂L/∂x += ∂L/∂result·(x / value)
+        /// if (value != 0)
+        ///   ∂L/∂y += ∂L/∂result·(y / value)
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void HypotBackward(double x, double y, double dResult, ref double dx, ref double dy)
         {
             // Reverse sweep: adjoints, last statement first.
-            // return double.Hypot(x, y);   ∂result/∂x = x / value; ∂result/∂y = y / value
+            // return double.Hypot(x, y);   ∂result/∂x = value == 0 ? 0 : x / value; ∂result/∂y = value == 0 ? 0 : y / value
             double value = global::System.Double.Hypot(x, y);
-            if (dResult != 0)
+            if (value != 0)
             {
                 dx += dResult * (x / value);
+            }
+            if (value != 0)
+            {
                 dy += dResult * (y / value);
             }
         }
@@ -53,7 +58,7 @@ namespace SymGrad.RuntimeTests.Language
         public static double HypotTangent(double x, double y, double tx, double ty)
         {
             double hypot = global::System.Double.Hypot(x, y);
-            return (tx == 0 ? 0 : x / hypot * tx) + (ty == 0 ? 0 : y / hypot * ty);
+            return (hypot == 0 ? 0 : x / hypot) * tx + (hypot == 0 ? 0 : y / hypot) * ty;
         }
 
         /// <summary>
@@ -66,14 +71,17 @@ namespace SymGrad.RuntimeTests.Language
         {
             double dResult = 1;
             // Reverse sweep: adjoints, last statement first.
-            // return double.Hypot(x, y);   ∂result/∂x = x / value; ∂result/∂y = y / value
+            // return double.Hypot(x, y);   ∂result/∂x = value == 0 ? 0 : x / value; ∂result/∂y = value == 0 ? 0 : y / value
             double hypot = global::System.Double.Hypot(x, y);
-            double tvalue = (vx == 0 ? 0 : x / hypot * vx) + (vy == 0 ? 0 : y / hypot * vy);
+            double tvalue = (hypot == 0 ? 0 : x / hypot) * vx + (hypot == 0 ? 0 : y / hypot) * vy;
             double value = hypot;
-            if (dResult != 0)
+            if (value != 0)
             {
                 double q = x / value;
                 hvx += dResult * ((vx - q * tvalue) / value);
+            }
+            if (value != 0)
+            {
                 double q2 = y / value;
                 hvy += dResult * ((vy - q2 * tvalue) / value);
             }

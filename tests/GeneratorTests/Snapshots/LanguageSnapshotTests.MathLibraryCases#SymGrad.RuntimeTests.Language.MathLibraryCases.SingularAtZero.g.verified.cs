@@ -16,8 +16,10 @@ namespace SymGrad.RuntimeTests.Language
         /// <code>
         /// ∂L/∂x += ∂L/∂r[3] / Sqrt(1 - (1.0 - x)·(1.0 - x))
         /// ∂L/∂z -= ∂L/∂r[3]
-        /// ∂L/∂x += ∂L/∂r[2]·(x / (2·x·x))
-        /// ∂L/∂x -= ∂L/∂r[2]·(x / (2·x·x))
+        /// if (2 * x * x != 0)
+        ///   ∂L/∂x += ∂L/∂r[2]·(x / (2·x·x))
+        /// if (2 * x * x != 0)
+        ///   ∂L/∂x -= ∂L/∂r[2]·(x / (2·x·x))
         /// g = ∂L/∂r[2]·z
         /// pow = Pow(x, 0.5)
         /// ∂L/∂x += 0.5·g·Pow(x, -0.5)
@@ -47,10 +49,13 @@ namespace SymGrad.RuntimeTests.Language
                 }
                 dz -= drWork[3];
                 drWork[3] = 0;
-                // r[2] = Math.Atan2(x, x) + Math.Pow(x, 0.5) * z;   ∂r[2]/∂x = 0.5·z·Pow(x, -0.5); ∂r[2]/∂z = Pow(x, 0.5)
-                if (drWork[2] != 0)
+                // r[2] = Math.Atan2(x, x) + Math.Pow(x, 0.5) * z;   ∂r[2]/∂x = (2·x·x == 0 ? 0 : x / (2·x·x)) + (2·x·x == 0 ? 0 : -(x / (2·x·x))) + 0.5·z·Pow(x, -0.5); ∂r[2]/∂z = Pow(x, 0.5)
+                if (2 * x * x != 0)
                 {
                     dx += drWork[2] * (x / (2 * x * x));
+                }
+                if (2 * x * x != 0)
+                {
                     dx -= drWork[2] * (x / (2 * x * x));
                 }
                 double g = drWork[2] * z;
@@ -98,7 +103,7 @@ namespace SymGrad.RuntimeTests.Language
             tr[1] = ty * z + y * tz;
             r[1] = y * z;
             double pow = global::System.Math.Pow(x, 0.5);
-            tr[2] = (tx == 0 ? 0 : x / (2 * x * x) * tx) + (tx == 0 ? 0 : -(x / (2 * x * x) * tx)) + ((tx == 0 ? 0 : 0.5 * global::System.Math.Pow(x, -0.5) * tx) * z + pow * tz);
+            tr[2] = (2 * x * x == 0 ? 0 : x / (2 * x * x)) * tx + (2 * x * x == 0 ? 0 : -(x / (2 * x * x))) * tx + ((tx == 0 ? 0 : 0.5 * global::System.Math.Pow(x, -0.5) * tx) * z + pow * tz);
             r[2] = global::System.Math.Atan2(x, x) + pow * z;
             double u = 1.0 - x;
             tr[3] = -(tx == 0 ? 0 : -(tx / global::System.Math.Sqrt(1 - u * u))) - tz;

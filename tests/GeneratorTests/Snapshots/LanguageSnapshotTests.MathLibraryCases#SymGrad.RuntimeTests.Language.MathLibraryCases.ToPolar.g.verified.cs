@@ -15,8 +15,10 @@ namespace SymGrad.RuntimeTests.Language
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// for (int i = 0; i &lt; n; i++)
-        ///   ∂L/∂y[i] += ∂L/∂theta[i]·(x[i] / (x[i]·x[i] + y[i]·y[i]))
-        ///   ∂L/∂x[i] -= ∂L/∂theta[i]·(y[i] / (x[i]·x[i] + y[i]·y[i]))
+        ///   if (x[i] * x[i] + y[i] * y[i] != 0)
+        ///     ∂L/∂y[i] += ∂L/∂theta[i]·(x[i] / (x[i]·x[i] + y[i]·y[i]))
+        ///   if (x[i] * x[i] + y[i] * y[i] != 0)
+        ///     ∂L/∂x[i] -= ∂L/∂theta[i]·(y[i] / (x[i]·x[i] + y[i]·y[i]))
         ///   g = ∂L/∂r[i] / (2·r[i])
         ///   ∂L/∂x[i] += 2·g·x[i]
         ///   ∂L/∂y[i] += 2·g·y[i]
@@ -65,10 +67,13 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             for (int i = 0; i < n; i++)
             {
-                // theta[i] = Math.Atan2(y[i], x[i]);   ∂theta[i]/∂y[i] = x[i] / (x[i]·x[i] + y[i]·y[i]); ∂theta[i]/∂x[i] = -(y[i] / (x[i]·x[i] + y[i]·y[i]))
-                if (dtheta[i] != 0)
+                // theta[i] = Math.Atan2(y[i], x[i]);   ∂theta[i]/∂y[i] = x[i]·x[i] + y[i]·y[i] == 0 ? 0 : x[i] / (x[i]·x[i] + y[i]·y[i]); ∂theta[i]/∂x[i] = x[i]·x[i] + y[i]·y[i] == 0 ? 0 : -(y[i] / (x[i]·x[i] + y[i]·y[i]))
+                if (x[i] * x[i] + y[i] * y[i] != 0)
                 {
                     dy[i] += dtheta[i] * (x[i] / (x[i] * x[i] + y[i] * y[i]));
+                }
+                if (x[i] * x[i] + y[i] * y[i] != 0)
+                {
                     dx[i] -= dtheta[i] * (y[i] / (x[i] * x[i] + y[i] * y[i]));
                 }
                 // r[i] = Math.Sqrt(x[i] * x[i] + y[i] * y[i]);   ∂r[i]/∂x[i] = 2·(x[i] / (2·r[i])); ∂r[i]/∂y[i] = 2·(y[i] / (2·r[i]))
@@ -147,7 +152,7 @@ namespace SymGrad.RuntimeTests.Language
                 double tu = 2 * x[i] * tx[i] + 2 * y[i] * ty[i];
                 tr[i] = tu == 0 ? 0 : tu / (2 * sqrt);
                 r[i] = sqrt;
-                ttheta[i] = (ty[i] == 0 ? 0 : x[i] / (x[i] * x[i] + y[i] * y[i]) * ty[i]) + (tx[i] == 0 ? 0 : -(y[i] / (x[i] * x[i] + y[i] * y[i]) * tx[i]));
+                ttheta[i] = (x[i] * x[i] + y[i] * y[i] == 0 ? 0 : x[i] / (x[i] * x[i] + y[i] * y[i])) * ty[i] + (x[i] * x[i] + y[i] * y[i] == 0 ? 0 : -(y[i] / (x[i] * x[i] + y[i] * y[i]))) * tx[i];
                 theta[i] = global::System.Math.Atan2(y[i], x[i]);
             }
         }

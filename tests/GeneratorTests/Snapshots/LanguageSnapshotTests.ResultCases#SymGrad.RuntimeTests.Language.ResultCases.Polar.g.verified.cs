@@ -15,8 +15,10 @@ namespace SymGrad.RuntimeTests.Language
         /// <code>
         /// ∂L/∂R = dR
         /// ∂L/∂Theta = dTheta
-        /// ∂L/∂y += ∂L/∂Theta·(x / (x·x + y·y))
-        /// ∂L/∂x -= ∂L/∂Theta·(y / (x·x + y·y))
+        /// if (x * x + y * y != 0)
+        ///   ∂L/∂y += ∂L/∂Theta·(x / (x·x + y·y))
+        /// if (x * x + y * y != 0)
+        ///   ∂L/∂x -= ∂L/∂Theta·(y / (x·x + y·y))
         /// g = ∂L/∂R / (2·R)
         /// ∂L/∂x += 2·g·x
         /// ∂L/∂y += 2·g·y
@@ -32,10 +34,13 @@ namespace SymGrad.RuntimeTests.Language
             double dR2 = dR;
             // Theta is a result: ∂L/∂Theta = dTheta
             double dTheta2 = dTheta;
-            // Theta = Math.Atan2(y, x);   ∂Theta/∂y = x / (x·x + y·y); ∂Theta/∂x = -(y / (x·x + y·y))
-            if (dTheta2 != 0)
+            // Theta = Math.Atan2(y, x);   ∂Theta/∂y = x·x + y·y == 0 ? 0 : x / (x·x + y·y); ∂Theta/∂x = x·x + y·y == 0 ? 0 : -(y / (x·x + y·y))
+            if (x * x + y * y != 0)
             {
                 dy += dTheta2 * (x / (x * x + y * y));
+            }
+            if (x * x + y * y != 0)
+            {
                 dx -= dTheta2 * (y / (x * x + y * y));
             }
             // R = Math.Sqrt((x * x) + (y * y));   ∂R/∂x = 2·(x / (2·R)); ∂R/∂y = 2·(y / (2·R))
@@ -60,7 +65,7 @@ namespace SymGrad.RuntimeTests.Language
             double sqrt = global::System.Math.Sqrt(u);
             double tu = 2 * x * tx + 2 * y * ty;
             double tR = tu == 0 ? 0 : tu / (2 * sqrt);
-            double tTheta = (ty == 0 ? 0 : x / (x * x + y * y) * ty) + (tx == 0 ? 0 : -(y / (x * x + y * y) * tx));
+            double tTheta = (x * x + y * y == 0 ? 0 : x / (x * x + y * y)) * ty + (x * x + y * y == 0 ? 0 : -(y / (x * x + y * y))) * tx;
             return (tR, tTheta);
         }
 
