@@ -266,7 +266,7 @@ namespace SymGrad.Generator.Differentiate
             unproved = new List<(Poly Min, Poly Max)>();
             List<For> readerLoops = _facts.LoopsAround(reader);
             var candidates = new List<((Poly Min, Poly Max) Covered, List<For> Over)>();
-            var constants = new HashSet<long>();
+            var constants = new List<long?>();
             foreach (Writer w in writers.Where(w => _order[w.Statement] < _order[reader] && !ReferenceEquals(w.Statement, reader)))
             {
                 List<For> writerLoops = _facts.LoopsAround(w.Statement);
@@ -278,29 +278,20 @@ namespace SymGrad.Generator.Differentiate
                     continue; // no loop around both (Covered), or not finished before the read in this pass
                 }
 
-                var own = Indexing(w.Region is SpanRef r ? r.Start : w.Index, writerLoops.Skip(shared).ToList());
                 var sharedLoops = writerLoops.Take(shared).ToList();
-                (Poly Min, Poly Max)? covered = w.Region is SpanRef region ? Slices(region, own)
-                    : Injectivity.IsInjective(w.Index!, own, name => IsStableIn(name, own)) ? IndexRange.Of(w.Index!, own) : null;
-                if (covered is not { } c || Mentions(c, own))
+                if (Wrote(w, writerLoops.Skip(shared).ToList(), out var own) is not { } c || Mentions(c, own))
                 {
                     continue;
                 }
 
                 // Against what the read reaches over its own loops — over all of them where the write does not depend on the pass.
                 candidates.Add((c, Mentions(c, sharedLoops) ? readerLoops.Skip(shared).ToList() : readerLoops));
-                if (own.Count == 0 && w.Index is { } index && Poly.From(index) is { } single && !single.Symbols.Any())
-                {
-                    constants.Add(single.Terms.TryGetValue("", out long k) ? k : 0); // h[0] = …; h[1] = …; in this pass
-                }
+                constants.Add(Constant(w, own)); // h[0] = …; h[1] = …; in this pass
             }
 
-            // Statements writing single elements (y[0] = …; y[1] = …;) together cover the run of indices they wrote.
-            if (constants.Contains(0))
+            if (Run(constants) is { } run)
             {
-                long last = 0;
-                while (constants.Contains(last + 1)) last++;
-                candidates.Add(((Poly.Constant(0), Poly.Constant(last)), readerLoops));
+                candidates.Add((run, readerLoops));
             }
 
             foreach (var group in candidates.GroupBy(c => c.Over.Count).OrderByDescending(g => g.Key))
@@ -349,6 +340,37 @@ namespace SymGrad.Generator.Differentiate
         private static bool SurelyRuns(For loop, List<For> loops)
             => IndexRange.CounterRange(loop, loops) is { } range && range.Max.Plus(range.Min.Times(Poly.Constant(-1))) is var trips && !trips.Symbols.Any() && IndexRange.NonNegative(trips);
 
+        /// <summary>
+        /// What a writer covers over <paramref name="loops"/> (those around it that count: <see cref="Indexing"/>, given back in
+        /// <paramref name="over"/>): a call's slices, or an injective element index's range; null when it is not dense.
+        /// </summary>
+        private (Poly Min, Poly Max)? Wrote(Writer w, List<For> loops, out List<For> over)
+        {
+            var counted = over = Indexing(w.Region is SpanRef r ? r.Start : w.Index, loops);
+            return w.Region is SpanRef region ? Slices(region, counted)
+                : Injectivity.IsInjective(w.Index!, counted, name => IsStableIn(name, counted)) ? IndexRange.Of(w.Index!, counted) : null;
+        }
+
+        /// <summary>The constant index a writer writes whatever its loops do (they surely run, and it names none of them), or null.</summary>
+        private static long? Constant(Writer w, List<For> loops)
+            => w.Index is { } index && Indexing(index, loops).Count == 0 && Poly.From(index) is { } single && !single.Symbols.Any()
+                ? single.Terms.TryGetValue("", out long k) ? k : 0
+                : null;
+
+        /// <summary>Statements writing single elements (y[0] = …; y[1] = …;) together cover the run of indices from 0 they wrote.</summary>
+        private static (Poly Min, Poly Max)? Run(IEnumerable<long?> constants)
+        {
+            var written = new HashSet<long>(constants.Where(k => k.HasValue).Select(k => k!.Value));
+            if (!written.Contains(0))
+            {
+                return null;
+            }
+
+            long last = 0;
+            while (written.Contains(last + 1)) last++;
+            return (Poly.Constant(0), Poly.Constant(last));
+        }
+
         /// <summary>Whether a range still names a counter of <paramref name="loops"/> (it depends on the iteration).</summary>
         private static bool Mentions((Poly Min, Poly Max) range, List<For> loops)
             => loops.Any(l => range.Min.Symbols.Contains(l.Counter) || range.Max.Symbols.Contains(l.Counter));
@@ -385,11 +407,7 @@ namespace SymGrad.Generator.Differentiate
             var finished = writers.Where(w => _order[w.Statement] < _order[position] && !ReferenceEquals(w.Statement, position) && !SharesLoop(w.Statement, position)).ToList();
             foreach (Writer w in finished)
             {
-                List<For> loops = Indexing(w.Region is SpanRef r ? r.Start : w.Index, _facts.LoopsAround(w.Statement));
-                (Poly Min, Poly Max)? covered = w.Region is SpanRef region
-                    ? Slices(region, loops)
-                    : Injectivity.IsInjective(w.Index!, loops, name => IsStableIn(name, loops)) ? IndexRange.Of(w.Index!, loops) : null;
-                if (covered is { } c)
+                if (Wrote(w, _facts.LoopsAround(w.Statement), out _) is { } c)
                 {
                     if (IndexRange.Contains(c, reach)) return true;
                     candidates.Add(c);
@@ -397,14 +415,8 @@ namespace SymGrad.Generator.Differentiate
             }
 
             // Statements writing single elements (y[0] = …; y[1] = …;) together cover the run of indices they wrote.
-            var constants = new HashSet<long>(finished
-                .Where(w => w.Index is not null && Indexing(w.Index, _facts.LoopsAround(w.Statement)).Count == 0) // in loops that surely run too
-                .Select(w => Poly.From(w.Index!)).Where(p => p is not null && !p.Symbols.Any()).Select(p => p!.Terms.TryGetValue("", out long k) ? k : 0));
-            if (constants.Contains(0))
+            if (Run(finished.Select(w => Constant(w, _facts.LoopsAround(w.Statement)))) is { } run)
             {
-                long last = 0;
-                while (constants.Contains(last + 1)) last++;
-                (Poly, Poly) run = (Poly.Constant(0), Poly.Constant(last));
                 if (IndexRange.Contains(run, reach)) return true;
                 candidates.Add(run);
             }

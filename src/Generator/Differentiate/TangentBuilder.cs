@@ -177,7 +177,9 @@ namespace SymGrad.Generator.Differentiate
                             }
 
                             break;
-                        case Invoke inv when inv.Args.Where(a => a is not Written).Any(a => Varies(a) || a is SpanRef r && active.Contains(r.Span)):
+                        // (A span of scratch added into a cotangent — the second gradient of a span passed twice — counts too:
+                        // AddCotangent(dH0X, dyWork) makes dyWork vary; found by the random-program tester, 6Njpo3aU8ML1.)
+                        case Invoke inv when inv.Args.Where(a => a is not Written).Any(a => Varies(a) || a is SpanRef r && active.Contains(r.Span) || a is Name { Type: "span" } n && active.Contains(n.Id)):
                             foreach (string written in Reads.WrittenBy(inv.Args).Where(Wanted))
                             {
                                 changed |= active.Add(written);

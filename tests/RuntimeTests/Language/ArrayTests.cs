@@ -152,6 +152,35 @@ namespace SymGrad.RuntimeTests.Language
             });
         }
 
+        /// <summary>The gradients of the two energies against central differences of their values.</summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void GradientsOfCallsTakingArrays(int seed)
+        {
+            var rng = new Random(seed);
+            double[] x = Random(rng, 4), z = Random(rng, 4), dx = new double[4], dz = new double[4];
+            double a = 0.5 + rng.NextDouble(), da = 0;
+            C.TanhLayerTwiceGradient(x, z, new double[4], a, dx, dz, ref da);
+            double[] at = x.Concat(z).Append(a).ToArray(), gradient = dx.Concat(dz).Append(da).ToArray();
+            double Value(double[] v) => C.TanhLayerTwice(v[..4], v[4..8], new double[4], v[8]);
+            for (int i = 0; i < at.Length; i++)
+            {
+                double[] up = (double[])at.Clone(), down = (double[])at.Clone();
+                up[i] += 1e-6;
+                down[i] -= 1e-6;
+                AssertClose((Value(up) - Value(down)) / 2e-6, gradient[i]);
+            }
+
+            double[] ex = new double[4];
+            double ea = 0;
+            C.TanhLayerEnergyGradient(x, new double[4], a, ex, ref ea);
+            AssertClose(x.Sum(v => Math.Tanh(v) * Math.Tanh(v)), ea);
+            for (int i = 0; i < 4; i++)
+            {
+                AssertClose(2 * a * Math.Tanh(x[i]) * (1 - (Math.Tanh(x[i]) * Math.Tanh(x[i]))), ex[i]);
+            }
+        }
+
         /// <summary>H·v against central differences of the gradient along v.</summary>
         private static void AssertAgainstGradients(double[] at, double[] v, double[] hv, Func<double[], double[]> gradient)
         {
