@@ -417,14 +417,10 @@ namespace SymGrad.RuntimeTests.Language
             global::SymGrad.Guard.Disjoint<double>(terr, nameof(terr), err, nameof(err));
             global::SymGrad.Guard.Disjoint<double>(err, nameof(err), cam, nameof(cam));
             global::SymGrad.Guard.Disjoint<double>(terr, nameof(terr), cam, nameof(cam));
-            global::SymGrad.Guard.Disjoint<double>(err, nameof(err), x, nameof(x));
-            global::SymGrad.Guard.Disjoint<double>(terr, nameof(terr), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(err, nameof(err), feat, nameof(feat));
             global::SymGrad.Guard.Disjoint<double>(terr, nameof(terr), feat, nameof(feat));
             global::SymGrad.Guard.Disjoint<double>(err, nameof(err), tcam, nameof(tcam));
             global::SymGrad.Guard.Disjoint<double>(terr, nameof(terr), tcam, nameof(tcam));
-            global::SymGrad.Guard.Disjoint<double>(err, nameof(err), tx, nameof(tx));
-            global::SymGrad.Guard.Disjoint<double>(terr, nameof(terr), tx, nameof(tx));
             tcam = global::SymGrad.Workspace.ZerosIfEmpty(tcam, cam.Length);
             tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
             terr = global::SymGrad.Workspace.DiscardIfEmpty(terr, err.Length);

@@ -53,8 +53,6 @@ namespace SymGrad.RuntimeTests.Regressions
             global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), y, nameof(y));
             global::SymGrad.Guard.Disjoint<double>(y, nameof(y), x, nameof(x));
             global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), x, nameof(x));
-            global::SymGrad.Guard.Disjoint<double>(y, nameof(y), tx, nameof(tx));
-            global::SymGrad.Guard.Disjoint<double>(ty, nameof(ty), tx, nameof(tx));
             ty = global::SymGrad.Workspace.DiscardIfEmpty(ty, y.Length);
             double ts = 2 * b * tb;
             double s = b * b;

@@ -123,6 +123,28 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// An output may not overlap a buffer the tangent reads after its first write (the reprojection error reads cam[6..8]
+        /// and its tangent after writing err[0]); a buffer read only before anything is written (the point x) is not checked:
+        /// the tangent then computes what the method computes on the same memory.
+        /// </summary>
+        [Fact]
+        public void OverlapsAreRefusedWhereAWriteCanBeReadBack()
+        {
+            double[] cam = { 0.1, -0.2, 0.3, 0.5, -0.1, 0.2, 1.5, 0.1, -0.1, 0.01, 0.001 }, tcam = new double[11];
+            double[] feat = { 0.2, 0.3 }, terr = new double[2];
+            tcam[6] = 1;
+            var shared = new double[14];
+            Assert.Throws<ArgumentException>(() => GradBenchCases.ReprojectionErrorTangent(shared.AsSpan(0, 11), new double[] { 1, 2, 8 }, 1, feat, shared.AsSpan(6, 2), tcam, new double[3], 0, terr));
+
+            double[] point = { 1, 2, 8, 0 }, alone = (double[])point.Clone(), err = new double[2];
+            GradBenchCases.ReprojectionError(cam, alone.AsSpan(0, 3), 1, feat, alone.AsSpan(2, 2));
+            GradBenchCases.ReprojectionError(cam, point.AsSpan(0, 3), 1, feat, err);
+            GradBenchCases.ReprojectionErrorTangent(cam, point.AsSpan(0, 3), 1, feat, point.AsSpan(2, 2), tcam, new double[3], 0, terr);
+            Assert.Equal(alone, point);
+            Assert.Equal(err, point[2..4]);
+        }
+
+        /// <summary>
         /// Calls of other differentiable methods are calls of their MTangent: the catalogue's two-layer network (Dense, Sigmoid,
         /// Dense, Sigmoid, a loss) and a call whose value is dead but whose output is live.
         /// </summary>
