@@ -39,6 +39,10 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void Results() => VerifyCases("ResultCases");
 
+        /// <summary>Float and double inputs and results in one method: double Jacobians and Hessians.</summary>
+        [Fact]
+        public void MixedPrecision() => VerifyCases("MixedPrecisionCases");
+
         [Fact]
         public void LayerObjects() => VerifyCases("LayerObjectCases");
 

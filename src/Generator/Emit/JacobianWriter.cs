@@ -13,15 +13,23 @@ namespace SymGrad.Generator.Emit
     /// </summary>
     internal static class JacobianWriter
     {
-        /// <summary>The element type all results and inputs share, when the method has a Jacobian SymGrad writes; else null.</summary>
+        /// <summary>
+        /// The element type of the method's Jacobian, when it has one SymGrad writes (else null): the type all results and
+        /// inputs share, or <c>double</c> where they mix float and double — a float converts to double exactly, so the one
+        /// matrix loses nothing.
+        /// </summary>
         public static string? ElementType(MethodModel model)
         {
             var inputs = Inputs(model);
             var outputs = model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
             var types = inputs.Concat(outputs).Select(p => p.RealType).Concat(model.ReturnType == "void" ? Enumerable.Empty<string>() : new[] { model.ReturnType })
                 .Concat(model.Results.Select(r => r.Type)).Distinct().ToList();
-            return inputs.Count > 0 && (outputs.Count > 0 || model.ReturnType != "void" || model.Results.Count > 0) && types.Count == 1 && types[0] is "double" or "float" ? types[0] : null;
+            return inputs.Count > 0 && (outputs.Count > 0 || model.ReturnType != "void" || model.Results.Count > 0) && types.All(t => t is "double" or "float")
+                ? Widest(types) : null;
         }
+
+        /// <summary>float when every type is float, else double.</summary>
+        public static string Widest(IEnumerable<string> types) => types.All(t => t == "float") ? "float" : "double";
 
         /// <summary>
         /// The columns' inputs in parameter order: scalars, spans, and a struct parameter's real fields (<c>a.X</c>), each its
@@ -34,7 +42,6 @@ namespace SymGrad.Generator.Emit
             var names = new NameAllocator(model.TakenNames.Concat(signature.Gradients.Values).Concat(signature.Cotangents.Values));
             string jacobian = names.Reserve("jacobian"), rows = names.Reserve("rows"), columns = names.Reserve("columns");
             string workspace = names.Reserve("workspace"), mark = names.Reserve("mark"), row = names.Reserve("row"), column = names.Reserve("column"), i = names.Reserve("i");
-            string rent = type == "double" ? "RentDoubles" : "RentFloats";
             var inputs = Inputs(model);
             var outputs = model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
             bool scalar = model.ReturnType != "void";
@@ -107,7 +114,7 @@ namespace SymGrad.Generator.Emit
                     foreach (ParameterSpec p in inputs.Concat(outputs).Where(p => p.Kind != ParameterKind.Scalar))
                     {
                         tangents[p.Name] = names.Reserve("t" + p.Name);
-                        writer.WriteLine(Rent(p, tangents[p.Name], workspace, rent));
+                        writer.WriteLine(Rent(p, tangents[p.Name], workspace));
                     }
 
                     writer.WriteLine($"for (int {column} = 0; {column} < {columns}; {column}++)");
@@ -135,7 +142,7 @@ namespace SymGrad.Generator.Emit
                     }
 
                     arguments.AddRange(outputs.Select(o => tangents[o.Name]));
-                    arguments.AddRange(results.Where(r => r.Position >= 0).Select(r => $"out {type} {outTangents[r.Name]}"));
+                    arguments.AddRange(results.Where(r => r.Position >= 0).Select(r => $"out {r.Type} {outTangents[r.Name]}"));
                     string call = $"{model.Name}Tangent({string.Join(", ", arguments)})";
                     writer.WriteLine(scalar ? $"{jacobian}[{resultRow} * {columns} + {column}] = {call};" : tupleTangent.Length > 0 ? $"var {tupleTangent} = {call};" : call + ";");
                     for (int k = 0; k < results.Count; k++)
@@ -171,7 +178,7 @@ namespace SymGrad.Generator.Emit
                     gradients[slot] = names.Reserve("d" + slot);
                     writer.WriteLine(p.IsField ? LayerMembers.Bind(p, gradients[slot])
                         : p.Group is not null ? $"{p.GroupType} {gradients[slot]};"
-                        : p.Kind == ParameterKind.Scalar ? $"{type} {gradients[slot]};" : Rent(p, gradients[slot], workspace, rent));
+                        : p.Kind == ParameterKind.Scalar ? $"{p.Type} {gradients[slot]};" : Rent(p, gradients[slot], workspace));
                 }
 
                 // A layer's fields' gradients are its d-fields, which the backward accumulates into: what they hold is set aside
@@ -180,8 +187,8 @@ namespace SymGrad.Generator.Emit
                 var kept = fields.ToDictionary(p => p.Name, p => names.Reserve("kept" + Capital(p.Name)));
                 foreach (ParameterSpec p in fields)
                 {
-                    writer.WriteLine(p.Kind == ParameterKind.Scalar ? $"{type} {kept[p.Name]} = {gradients[p.Name]};"
-                        : $"global::System.Span<{type}> {kept[p.Name]} = {workspace}.Copy({gradients[p.Name]});");
+                    writer.WriteLine(p.Kind == ParameterKind.Scalar ? $"{p.Type} {kept[p.Name]} = {gradients[p.Name]};"
+                        : $"global::System.Span<{p.ElementType}> {kept[p.Name]} = {workspace}.Copy({gradients[p.Name]});");
                 }
 
                 if (fields.Count > 0)
@@ -193,7 +200,7 @@ namespace SymGrad.Generator.Emit
                 var cotangents = outputs.ToDictionary(o => o.Name, o => names.Reserve("d" + o.Name));
                 foreach (ParameterSpec o in outputs)
                 {
-                    writer.WriteLine($"global::System.Span<{type}> {cotangents[o.Name]} = {workspace}.{rent}({o.Name}.Length);");
+                    writer.WriteLine(Rent(o, cotangents[o.Name], workspace));
                 }
 
                 writer.WriteLine($"for (int {row} = 0; {row} < {rows}; {row}++)");
@@ -233,15 +240,13 @@ namespace SymGrad.Generator.Emit
                 foreach (ParameterSpec p in inputs)
                 {
                     string g = gradients[p.Group ?? p.Name];
-                    if (p.HoldsStructs)
+                    if (p.Group is not null || p.Kind == ParameterKind.Scalar)
                     {
-                        WriteFields(writer, g, $"{row} * {columns} + {columnAt[p.Name]}", jacobian, p, i);
+                        writer.WriteLine($"{jacobian}[{row} * {columns} + {columnAt[p.Name]}] = {g}{(p.Group is null ? "" : Path(p))};");
                         continue;
                     }
 
-                    writer.WriteLine(p.Group is not null ? $"{jacobian}[{row} * {columns} + {columnAt[p.Name]}] = {g}{Path(p)};"
-                        : p.Kind == ParameterKind.Scalar ? $"{jacobian}[{row} * {columns} + {columnAt[p.Name]}] = {g};"
-                        : $"{g}.CopyTo({jacobian}.Slice({row} * {columns} + {columnAt[p.Name]}, {p.Name}.Length));");
+                    WriteCopy(writer, g, jacobian, $"{row} * {columns} + {columnAt[p.Name]}", p, type, i);
                 }
 
                 Close(writer);
@@ -275,7 +280,6 @@ namespace SymGrad.Generator.Emit
             var names = new NameAllocator(model.TakenNames);
             string hessian = names.Reserve("hessian"), size = names.Reserve("size"), column = names.Reserve("column");
             string workspace = names.Reserve("workspace"), mark = names.Reserve("mark");
-            string rent = type == "double" ? "RentDoubles" : "RentFloats";
             // The columns are the input elements: a struct parameter's real fields (a.X, a.Y), each its own.
             var inputs = model.Inputs.ToList();
             var columnAt = inputs.ToDictionary(p => p.Name, p => names.Reserve("c" + Capital(p.Name.Replace('.', '_'))));
@@ -297,13 +301,13 @@ namespace SymGrad.Generator.Emit
             System.Action columns = () =>
             {
                 var directions = inputs.Where(p => p.Kind != ParameterKind.Scalar).ToDictionary(p => p.Name, p => names.Reserve("v" + p.Name));
-                var structProducts = inputs.Where(p => p.HoldsStructs).ToDictionary(p => p.Name, p => names.Reserve("hv" + p.Name));
+                var structProducts = inputs.Where(p => p.Kind != ParameterKind.Scalar && (p.HoldsStructs || p.ElementType != type)).ToDictionary(p => p.Name, p => names.Reserve("hv" + p.Name));
                 foreach (ParameterSpec p in inputs.Where(p => p.Kind != ParameterKind.Scalar))
                 {
-                    writer.WriteLine(Rent(p, directions[p.Name], workspace, rent));
-                    if (p.HoldsStructs)
+                    writer.WriteLine(Rent(p, directions[p.Name], workspace));
+                    if (p.HoldsStructs || p.ElementType != type)
                     {
-                        writer.WriteLine(Rent(p, structProducts[p.Name], workspace, rent)); // a span of structs' product, copied out after each column
+                        writer.WriteLine(Rent(p, structProducts[p.Name], workspace)); // a product not of the matrix's type, copied out after each column
                     }
                 }
 
@@ -325,6 +329,15 @@ namespace SymGrad.Generator.Emit
                         products.Add("ref " + product);
                         after.AddRange(slot.Select(leaf => (System.Action)(() => writer.WriteLine($"{hessian}[{column} * {size} + {columnAt[leaf.Name]}] = {product}{Path(leaf)};"))));
                     }
+                    else if (p.Kind == ParameterKind.Scalar && p.Type != type)
+                    {
+                        // A float input's product is a float local, copied into the double matrix after.
+                        string product = names.Reserve("hv" + Capital(p.Name));
+                        arguments.Add($"{column} == {columnAt[p.Name]} ? 1 : 0");
+                        writer.WriteLine($"{p.Type} {product} = 0;");
+                        products.Add("ref " + product);
+                        after.Add(() => writer.WriteLine($"{hessian}[{column} * {size} + {columnAt[p.Name]}] = {product};"));
+                    }
                     else if (p.Kind == ParameterKind.Scalar)
                     {
                         arguments.Add($"{column} == {columnAt[p.Name]} ? 1 : 0");
@@ -335,12 +348,11 @@ namespace SymGrad.Generator.Emit
                         string v = directions[p.Name];
                         arguments.Add(v);
                         WriteUnit(writer, v, column, columnAt[p.Name], p, element, field);
-                        if (p.HoldsStructs)
+                        if (structProducts.TryGetValue(p.Name, out string? product))
                         {
-                            string product = structProducts[p.Name];
                             writer.WriteLine($"{product}.Clear();");
                             products.Add(product);
-                            after.Add(() => WriteFields(writer, product, $"{column} * {size} + {columnAt[p.Name]}", hessian, p, i));
+                            after.Add(() => WriteCopy(writer, product, hessian, $"{column} * {size} + {columnAt[p.Name]}", p, type, i));
                         }
                         else
                         {
@@ -387,9 +399,32 @@ namespace SymGrad.Generator.Emit
             : p.HoldsStructs ? $"the {string.Join(", ", p.Fields.Select(f => f.TrimStart('.')))} of each element of {p.Name}" : "each element of " + p.Name;
 
         /// <summary>A zeroed scratch span for a span parameter's tangent, direction or gradient: of its reals, or of its structs.</summary>
-        private static string Rent(ParameterSpec p, string name, string workspace, string rent) => p.HoldsStructs
+        private static string Rent(ParameterSpec p, string name, string workspace) => p.HoldsStructs
             ? $"global::System.Span<{p.ElementType}> {name} = {workspace}.Rent<{p.ElementType}>({p.Name}.Length);"
-            : $"global::System.Span<{p.ElementType}> {name} = {workspace}.{rent}({p.Name}.Length);";
+            : $"global::System.Span<{p.ElementType}> {name} = {workspace}.{(p.ElementType == "double" ? "RentDoubles" : "RentFloats")}({p.Name}.Length);";
+
+        /// <summary>
+        /// A span's gradient or product into a matrix row from <paramref name="at"/>: copied where it is of the matrix's type,
+        /// converted element by element where it is float in a double matrix, field by field for a span of structs.
+        /// </summary>
+        private static void WriteCopy(IndentedTextWriter writer, string span, string matrix, string at, ParameterSpec p, string type, string i)
+        {
+            if (p.HoldsStructs)
+            {
+                WriteFields(writer, span, at, matrix, p, i);
+            }
+            else if (p.ElementType == type)
+            {
+                writer.WriteLine($"{span}.CopyTo({matrix}.Slice({at}, {p.Name}.Length));");
+            }
+            else
+            {
+                writer.WriteLine($"for (int {i} = 0; {i} < {p.Name}.Length; {i}++)");
+                Open(writer);
+                writer.WriteLine($"{matrix}[{at} + {i}] = {span}[{i}];");
+                Close(writer);
+            }
+        }
 
         /// <summary>
         /// The span for <paramref name="of"/> as the unit vector of <paramref name="index"/> when it falls in that block, else

@@ -107,11 +107,12 @@ namespace SymGrad.Generator.Emit
                 if (hessianVector is not null)
                 {
                     WriteHessianVector(writer, model, program, hessianVector);
-                    if (hessianVector.Inputs.All(p => p.RealType == model.ReturnType))
+                    if (hessianVector.Inputs.All(p => p.RealType is "double" or "float"))
                     {
-                        // Its columns are the inputs' reals: a span of structs' only when all its real fields are of that type.
+                        // Its columns are the inputs' reals (a span of structs' when all its real fields are of one type): double
+                        // where they mix float and double.
                         writer.WriteLineNoTabs(string.Empty);
-                        JacobianWriter.WriteHessian(writer, model, model.ReturnType);
+                        JacobianWriter.WriteHessian(writer, model, JacobianWriter.Widest(hessianVector.Inputs.Select(p => p.RealType).Append(model.ReturnType)));
                     }
                 }
 
@@ -408,18 +409,15 @@ namespace SymGrad.Generator.Emit
             {
                 yield return $"{model.Name}HessianVector and {model.Name}Hessian (second order): {hessianVector}.";
             }
-            else if (derived.HessianVector is { } product && product.Inputs.FirstOrDefault(p => p.RealType != model.ReturnType) is { } other)
+            else if (derived.HessianVector is { } product && product.Inputs.FirstOrDefault(p => p.RealType is not ("double" or "float")) is { } other)
             {
-                yield return $"{model.Name}Hessian: {other.Name}'s reals are {other.RealType}, its result {model.ReturnType} (its columns are of one type; {model.Name}HessianVector takes each input's).";
+                yield return $"{model.Name}Hessian: {other.Name}'s elements' real fields are of both types, float and double (a column holds one; {model.Name}HessianVector takes each input's).";
             }
 
-            // A Jacobian is one matrix of one type; with inputs and results to fill it, but of both real types, it is not written.
-            var types = model.Inputs.Select(p => p.RealType).Concat(model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput).Select(p => p.RealType))
-                .Concat(model.ReturnType is "double" or "float" ? new[] { model.ReturnType } : System.Array.Empty<string>()).Concat(model.Results.Select(r => r.Type))
-                .Where(t => t is "double" or "float").Distinct().ToList();
-            if (JacobianWriter.ElementType(model) is null && model.Inputs.Any() && types.Count > 1)
+            // A span of structs whose real fields mix float and double has no one type for its columns.
+            if (JacobianWriter.ElementType(model) is null && model.Inputs.FirstOrDefault(p => p.RealType is not ("double" or "float")) is { } mixed)
             {
-                yield return $"{model.Name}Jacobian: its inputs and results are of both real types, float and double (a Jacobian is one matrix of one type).";
+                yield return $"{model.Name}Jacobian: {mixed.Name}'s elements' real fields are of both types, float and double (a column holds one).";
             }
         }
 
@@ -443,8 +441,8 @@ namespace SymGrad.Generator.Emit
                 return null; // no scalar result, or nothing to differentiate: none is meant
             }
 
-            refusal = inputs.Any(p => p.HoldsStructs ? fieldTypes.Any(f => f.Span == p.Name && f.Type != type) : p.ElementType != type)
-                    ? $"its inputs are not all of its result's type, {type}"
+            refusal = inputs.Any(p => p.HoldsStructs && fieldTypes.Any(f => f.Span == p.Name && f.Type != type))
+                    ? $"a span of structs' fields it reads are not all of its result's type, {type}"
                 : model.Results.Count > 0 ? "it has several results (out parameters, a tuple): the Hessian is of one scalar"
                 : outputs.Count == 0 ? null
                 : !hasTangent ? "it writes outputs, which it needs MTangent to write along the direction, and has none"
@@ -558,8 +556,8 @@ namespace SymGrad.Generator.Emit
             // One direction and one product per parameter as the signature lists it (a struct whole).
             string Slot(Dictionary<string, string> of, ParameterSpec p) => p.Group is null ? of[p.Name] : of[p.Name].Substring(0, of[p.Name].Length - (p.Name.Length - p.Group.Length));
             var slots = inputs.GroupBy(p => p.Group ?? p.Name).Select(g => g.First()).ToList();
-            parameters.AddRange(slots.Select(p => p.Group is not null ? $"{p.GroupType} {Slot(direction, p)}" : p.Kind == ParameterKind.Scalar ? $"{type} {direction[p.Name]}" : $"global::System.ReadOnlySpan<{p.ElementType}> {direction[p.Name]}"));
-            parameters.AddRange(slots.Select(p => p.Group is not null ? $"ref {p.GroupType} {Slot(product, p)}" : p.Kind == ParameterKind.Scalar ? $"ref {type} {product[p.Name]}" : $"global::System.Span<{p.ElementType}> {product[p.Name]}"));
+            parameters.AddRange(slots.Select(p => p.Group is not null ? $"{p.GroupType} {Slot(direction, p)}" : p.Kind == ParameterKind.Scalar ? $"{p.Type} {direction[p.Name]}" : $"global::System.ReadOnlySpan<{p.ElementType}> {direction[p.Name]}"));
+            parameters.AddRange(slots.Select(p => p.Group is not null ? $"ref {p.GroupType} {Slot(product, p)}" : p.Kind == ParameterKind.Scalar ? $"ref {p.Type} {product[p.Name]}" : $"global::System.Span<{p.ElementType}> {product[p.Name]}"));
             writer.WriteLineNoTabs(string.Empty);
             writer.WriteLine("/// <summary>");
             writer.WriteLine($"/// Hessian-vector product of <c>{Xml(model.Name)}</c>, derived by SymGrad (forward mode over its backward pass): accumulates");

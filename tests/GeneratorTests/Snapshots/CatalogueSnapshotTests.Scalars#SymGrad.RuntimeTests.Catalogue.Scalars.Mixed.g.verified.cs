@@ -5,8 +5,6 @@ namespace SymGrad.RuntimeTests.Catalogue
 {
     partial class Scalars
     {
-        // Not generated: MixedHessianVector and MixedHessian (second order): its inputs are not all of its result's type, float.
-        // Not generated: MixedJacobian: its inputs and results are of both real types, float and double (a Jacobian is one matrix of one type).
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>Mixed</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
@@ -60,6 +58,101 @@ namespace SymGrad.RuntimeTests.Catalogue
             float exp = global::System.MathF.Exp(x);
             float v = (float)global::System.Math.Sin(y);
             return (float)((float)((double)tx * y + (double)x * ty) + (exp * tx * v + exp * (float)(global::System.Math.Cos(y) * ty)));
+        }
+
+        /// <summary>
+        /// Hessian-vector product of <c>Mixed</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MixedHessianVector(float x, double y, float vx, double vy, ref float hvx, ref double hvy)
+        {
+            float dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return (float)(x * y) + MathF.Exp(x) * (float)Math.Sin(y);   ∂result/∂x = y + (float)Sin(y)·Exp(x); ∂result/∂y = (double)x + Exp(x)·Cos(y)
+            double g = (double)dResult;
+            hvx += (float)(g * vy);
+            hvy += (double)(g * (double)vx);
+            float exp2 = global::System.MathF.Exp(x);
+            float texp = exp2 * vx;
+            float exp = exp2;
+            double sin = global::System.Math.Sin(y);
+            float u = dResult * (float)sin;
+            double v = global::System.Math.Cos(y);
+            hvx += (float)(dResult * (float)(v * vy) * exp + u * texp);
+            double u2 = (double)(dResult * exp);
+            hvy += (double)((double)(dResult * texp) * v - u2 * sin * vy);
+        }
+
+        /// <summary>
+        /// The Hessian of <c>Mixed</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: x, then y),
+        /// one <c>MixedHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MixedHessian(float x, double y, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cY = cX + 1;
+            int size = cY + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            for (int column = 0; column < size; column++)
+            {
+                float hvX = 0;
+                MixedHessianVector(x, y, column == cX ? 1 : 0, column == cY ? 1 : 0, ref hvX, ref hessian[column * size + cY]);
+                hessian[column * size + cX] = hvX;
+            }
+        }
+
+        /// <summary>
+        /// The Jacobian of <c>Mixed</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (the returned value), a column per differentiable input
+        /// (x, then y). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>MixedTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MixedJacobian(float x, double y, global::System.Span<double> jacobian)
+        {
+            int cX = 0;
+            int cY = cX + 1;
+            int columns = cY + 1;
+            int rResult = 0;
+            int rows = rResult + 1;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        jacobian[rResult * columns + column] = MixedTangent(x, y, column == cX ? 1 : 0, column == cY ? 1 : 0);
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    float dx2;
+                    double dy2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        dx2 = 0;
+                        dy2 = 0;
+                        MixedBackward(x, y, row == rResult ? 1 : 0, ref dx2, ref dy2);
+                        jacobian[row * columns + cX] = dx2;
+                        jacobian[row * columns + cY] = dy2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
         }
     }
 }

@@ -5,7 +5,6 @@ namespace SymGrad.RuntimeTests.Language
 {
     partial class ResultCases
     {
-        // Not generated: SplitJacobian: its inputs and results are of both real types, float and double (a Jacobian is one matrix of one type).
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>Split</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
@@ -75,6 +74,54 @@ namespace SymGrad.RuntimeTests.Language
                 tlo += (double)thi;
                 lo += (double)hi;
                 return;
+            }
+        }
+
+        /// <summary>
+        /// The Jacobian of <c>Split</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
+        /// (lo, then hi), a column per differentiable input
+        /// (a). It runs whichever needs fewer passes at
+        /// these sizes: one forward-mode pass (<c>SplitTangent</c>) per column, or one backward pass per row.
+        /// Like the method, it writes the outputs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SplitJacobian(double a, out double lo, out float hi, global::System.Span<double> jacobian)
+        {
+            int cA = 0;
+            int columns = cA + 1;
+            int rResults = 0;
+            int rows = rResults + 2;
+            global::SymGrad.Guard.JacobianLength<double>(jacobian, nameof(jacobian), rows, columns);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                Split(a, out lo, out hi);
+                if (columns <= rows)
+                {
+                    // Forward mode: column j is J·eⱼ, the tangent along the j-th input.
+                    for (int column = 0; column < columns; column++)
+                    {
+                        SplitTangent(a, out lo, out hi, column == cA ? 1 : 0, out double tLo, out float tHi);
+                        jacobian[rResults * columns + column] = tLo;
+                        jacobian[(rResults + 1) * columns + column] = tHi;
+                    }
+                }
+                else
+                {
+                    // Reverse mode: row i is eᵢᵀ·J, the gradient of the i-th result.
+                    double da2;
+                    for (int row = 0; row < rows; row++)
+                    {
+                        da2 = 0;
+                        SplitBackward(a, row == rResults ? 1 : 0, row == rResults + 1 ? 1 : 0, ref da2);
+                        jacobian[row * columns + cA] = da2;
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
             }
         }
     }
