@@ -98,6 +98,7 @@ namespace SymGrad.RandomProgramTests
                 "MTangent (P13) checked on a method calling a function with no derivative of constants (Smooth.Bump)",
                 "MHessianVector (P15) checked on a method calling a generic method of the program (its second order per real type)",
                 "MTangent (P13) checked along a sparse direction (coordinates exactly zero: strong zeros)",
+                Checker.MixedPrecision("MJacobian (P14)"), Checker.MixedPrecision("MHessian (P16)"),
             }, what => Assert.True(Sum(r => r.ConstructsChecked.GetValueOrDefault(what)) > 0, "none: " + what));
             Assert.True(report.Constructs.GetValueOrDefault("an output first written in a loop's pass and read back in it (a stage buffer)") > 0, "no stage buffer drawn");
             Assert.Equal(new[] { "TorchHessianVector", "TorchJacobian", "TorchTangent" }, report.TorchModes.Where(kv => kv.Value.Compared > 0).Select(kv => kv.Key));

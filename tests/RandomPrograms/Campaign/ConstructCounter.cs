@@ -47,7 +47,7 @@ namespace SymGrad.RandomPrograms.Campaign
                     {
                         set.Add(f.Kind switch
                         {
-                            ParamKind.RealScalar => f.NoDerivative ? "layer field [NoDerivative] double" : "layer field double (scalar parameter)",
+                            ParamKind.RealScalar => f.NoDerivative ? "layer field [NoDerivative] double" : f.Other ? "layer field float, differentiable, of a double method" : "layer field double (scalar parameter)",
                             ParamKind.RealSpanIn => f.NoDerivative ? "layer field [NoDerivative] double[]" : "layer field double[] (array parameter)",
                             ParamKind.Size => "layer field int (a size)",
                             ParamKind.IntSpan => "layer field int[]",
@@ -69,7 +69,7 @@ namespace SymGrad.RandomPrograms.Campaign
                 {
                     set.Add(p.Kind switch
                     {
-                        ParamKind.RealScalar => p.NoDerivative ? "param [NoDerivative] scalar" : "param scalar",
+                        ParamKind.RealScalar => p.NoDerivative ? "param [NoDerivative] scalar" : p.Other ? "param float, differentiable, of a double method (double Jacobian and Hessian)" : "param scalar",
                         ParamKind.RealSpanIn => p.NoDerivative ? "param [NoDerivative] span" : "param ReadOnlySpan input",
                         ParamKind.RealSpanOut => "param Span output",
                         ParamKind.RealOut => "param out double (a second result)",

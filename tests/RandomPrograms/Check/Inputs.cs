@@ -58,7 +58,8 @@ namespace SymGrad.RandomPrograms.Check
                 switch (p.Kind)
                 {
                     case ParamKind.RealScalar:
-                        r.Add(AtDefault(p) ? p.Default!.Value : -1.5 + 3 * U());
+                        double v = AtDefault(p) ? p.Default!.Value : -1.5 + 3 * U();
+                        r.Add(p.Other ? (float)v : v); // a float input's value is a float in both twins
                         break;
                     case ParamKind.OtherScalar:
                         r.Add((float)(-1.5 + 3 * U())); // representable in both twins

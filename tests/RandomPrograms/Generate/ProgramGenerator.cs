@@ -320,7 +320,9 @@ namespace SymGrad.RandomPrograms.Generate
 
             if (_entry && _f.On(Feature.OtherPrecisionParams) && _r.Chance(0.3 * W(Feature.OtherPrecisionParams)))
             {
-                list.Add(new Param("q", ParamKind.OtherScalar, NoDerivative: true));
+                // Half of them differentiable: a float input of a double method, whose Jacobian and Hessian are double matrices
+                // (drawn from a side stream, so that the seeds of past failures keep their programs).
+                list.Add(_r.Side(13).Chance(0.5) ? new Param("q", ParamKind.RealScalar, Other: true) : new Param("q", ParamKind.OtherScalar, NoDerivative: true));
             }
 
             // Size parameters that some span or loop may use: all of them (an unused int is harmless and common).
@@ -340,7 +342,7 @@ namespace SymGrad.RandomPrograms.Generate
             // fields of V3 pt, read as pt.X.
             if (_entry && _f.On(Feature.Structs) && _r.Chance(Math.Min(0.9, 0.3 * W(Feature.Structs))))
             {
-                var groups = list.Where(p => p.Kind == ParamKind.RealScalar).GroupBy(p => p.NoDerivative).Select(g => g.ToList()).ToList();
+                var groups = list.Where(p => p.Kind == ParamKind.RealScalar && !p.Other).GroupBy(p => p.NoDerivative).Select(g => g.ToList()).ToList();
                 var pick = groups.Where(g => g.Count >= 2).ToList() is { Count: > 0 } pairs ? _r.Pick(pairs) : groups.Count > 0 && _r.Chance(0.3) ? _r.Pick(groups) : null;
                 if (pick is not null)
                 {
@@ -846,7 +848,7 @@ namespace SymGrad.RandomPrograms.Generate
         {
             string name = Fresh("L");
             var ps = Enumerable.Range(0, _r.Int(1, 2)).Select(_ => Fresh("p")).ToList();
-            var scalars = _params.Where(p => p.Kind == ParamKind.RealScalar).Select(p => p.Name).ToList();
+            var scalars = _params.Where(p => p.Kind == ParamKind.RealScalar && !p.Other).Select(p => p.Name).ToList();
             bool isStatic = scalars.Count == 0 || _r.Chance(0.5);
             var leaves = isStatic ? ps : ps.Concat(scalars).ToList();
             Expr Leaf() => _r.Chance(0.75) ? new Var(_r.Pick(leaves)) : new RealLit(_r.Pick(new[] { 0.5, 2.0, -1.5 }));
@@ -1572,7 +1574,7 @@ namespace SymGrad.RandomPrograms.Generate
         private Expr GenLeaf()
         {
             var options = new List<(double, Func<Expr>)>();
-            var scalars = _params.Where(p => p.Kind == ParamKind.RealScalar).ToList();
+            var scalars = _params.Where(p => p.Kind == ParamKind.RealScalar && !p.Other).ToList();
             var locals = Locals.Where(l => l.Type == ValueType.Real).ToList();
             if (scalars.Count > 0) options.Add((3, () => new Var(_r.Pick(scalars).Name)));
             if (locals.Count > 0) options.Add((3, () => new Var(_r.Pick(locals).Name)));
@@ -1586,7 +1588,7 @@ namespace SymGrad.RandomPrograms.Generate
                 var (s, idx) = _r.Pick(indexable);
                 return idx() is { } i ? new ElemRead(s.Name, i) : new RealLit(1);
             }));
-            var q = _params.FirstOrDefault(p => p.Kind == ParamKind.OtherScalar);
+            var q = _params.FirstOrDefault(p => p.Kind == ParamKind.OtherScalar || p.Other);
             if (q is not null) options.Add((1, () => new Cast(ValueType.Real, new Var(q.Name))));
             return _r.Weighted(options.ToArray())();
         }

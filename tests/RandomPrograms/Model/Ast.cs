@@ -120,9 +120,12 @@ namespace SymGrad.RandomPrograms.Model
     /// which the drivers hand a struct result's fields to the checker as an output.
     /// <see cref="EmptyGradient"/>: a span input whose gradient the checker also passes as <c>default</c> ("not needed").
     /// <see cref="Default"/>: a default value (a trailing constant parameter: a size, a flag, a <c>[NoDerivative]</c> real).
+    /// <see cref="Other"/>: a differentiable real scalar of the other precision (<c>float q</c> in the double twin, <c>double q</c>
+    /// in the float one), read as <c>(double)q</c>; its values are floats, and the checker's central differences step it by
+    /// floats (see <c>Check.Checker</c>). The entry's only; not a struct member, not in a generic method.
     public sealed record Param(string Name, ParamKind Kind, bool NoDerivative = false, Dim? Length = null, int Min = 0, int Max = 0, Dim? ValueBound = null,
         bool AsArray = false, bool Field = false, bool This = false, string? Struct = null, string? Member = null, bool Result = false,
-        bool EmptyGradient = false, double? Default = null)
+        bool EmptyGradient = false, double? Default = null, bool Other = false)
     {
         public bool IsSpan => Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut or ParamKind.IntSpan;
 

@@ -36,8 +36,8 @@ namespace SymGrad.RandomPrograms.Model
             });
 
         /// <summary>
-        /// <c>MJacobian</c>: generated when all results and inputs share one real type (always so here: the other-precision
-        /// scalar is <c>[NoDerivative]</c>; a struct parameter's fields are columns of their own, so are each field of
+        /// <c>MJacobian</c>: generated for inputs and results of one real type, and as a double matrix where they mix float
+        /// and double (a differentiable other-precision scalar, <see cref="Param.Other"/>); a struct parameter's fields are columns of their own, so are each field of
         /// each element of a span of structs, an out result or a struct result's field a row of its own; a layer's fields the method reads columns after the
         /// parameters') — with at least one differentiable input and one result (a returned real or struct, an out result, a <c>Span</c> output). Calls are allowed: without an <c>MTangent</c> it
         /// runs backward passes only.

@@ -147,7 +147,7 @@ namespace SymGrad.RandomPrograms.Print
 
         private static string PlainParamDecl(Param q, Precision p) => q.Kind switch
         {
-            ParamKind.RealScalar => $"{(q.NoDerivative ? "[NoDerivative] " : "")}{Real(p)} {q.Name}",
+            ParamKind.RealScalar => $"{(q.NoDerivative ? "[NoDerivative] " : "")}{(q.Other ? Other(p) : Real(p))} {q.Name}",
             ParamKind.RealSpanIn when q.AsArray => $"{(q.NoDerivative ? "[NoDerivative] " : "")}{Real(p)}[] {q.Name}",
             ParamKind.RealSpanIn => $"{(q.NoDerivative ? "[NoDerivative] " : "")}ReadOnlySpan<{Real(p)}> {q.Name}",
             ParamKind.RealSpanOut when q.AsArray => $"{Real(p)}[] {q.Name}",
@@ -167,7 +167,7 @@ namespace SymGrad.RandomPrograms.Print
             string nd = q.NoDerivative ? "[NoDerivative] " : "";
             return q.Kind switch
             {
-                ParamKind.RealScalar => $"{nd}public {Real(p)} {q.Name};",
+                ParamKind.RealScalar => $"{nd}public {(q.Other ? Other(p) : Real(p))} {q.Name};",
                 ParamKind.RealSpanIn => $"{nd}public {Real(p)}[] {q.Name} = Array.Empty<{Real(p)}>();",
                 ParamKind.Size => $"public int {q.Name};",
                 ParamKind.IntSpan => $"public int[] {q.Name} = Array.Empty<int>();",

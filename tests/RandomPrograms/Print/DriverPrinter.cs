@@ -175,7 +175,7 @@ namespace SymGrad.RandomPrograms.Print
                     // The field takes the value its parameter would: set on the object, not passed.
                     string value = q.Kind switch
                     {
-                        ParamKind.RealScalar => p == Precision.Double ? $"r[{ri++}]" : $"(float)r[{ri++}]",
+                        ParamKind.RealScalar => $"{Narrow(q, p)}r[{ri++}]",
                         ParamKind.OtherScalar => p == Precision.Double ? $"(float)r[{ri++}]" : $"r[{ri++}]",
                         ParamKind.RealSpanIn => p == Precision.Double ? $"s[{si++}]" : $"F(s[{si++}])",
                         ParamKind.Size => $"n[{ni++}]",
@@ -190,7 +190,7 @@ namespace SymGrad.RandomPrograms.Print
                 switch (q.Kind)
                 {
                     case ParamKind.RealScalar:
-                        args.Add((q, p == Precision.Double ? $"r[{ri++}]" : $"(float)r[{ri++}]"));
+                        args.Add((q, $"{Narrow(q, p)}r[{ri++}]"));
                         break;
                     case ParamKind.OtherScalar:
                         args.Add((q, p == Precision.Double ? $"(float)r[{ri++}]" : $"r[{ri++}]"));
@@ -253,6 +253,12 @@ namespace SymGrad.RandomPrograms.Print
             => m.Params.Where(q => q.Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut or ParamKind.RealOut).ToList().FindIndex(q => q.Result);
 
         private static string T(Precision p) => p == Precision.Double ? "double" : "float";
+
+        /// <summary>A real scalar's type in twin <paramref name="p"/>: the twin's, or the other for a float input of the double twin (<see cref="Param.Other"/>).</summary>
+        private static string TypeOf(Param q, Precision p) => q.Other ? (p == Precision.Double ? "float" : "double") : T(p);
+
+        /// <summary>The cast a double from the checker's arrays needs to become <paramref name="q"/>'s value: <c>(float)</c> or none.</summary>
+        private static string Narrow(Param q, Precision p) => TypeOf(q, p) == "float" ? "(float)" : "";
 
         private static void Forward(Writer w, Method m, Precision p)
         {
@@ -354,7 +360,7 @@ namespace SymGrad.RandomPrograms.Print
 
                 if (q.Kind == ParamKind.RealScalar)
                 {
-                    w.Line($"{T(p)} g{dri} = ({T(p)})dr[{dri}];");
+                    w.Line($"{TypeOf(q, p)} g{dri} = ({TypeOf(q, p)})dr[{dri}];");
                     list.Add((q, $"ref g{dri}"));
                     after.Add($"dr[{dri}] = g{dri};");
                     dri++;
@@ -430,7 +436,7 @@ namespace SymGrad.RandomPrograms.Print
                 if (q.Kind == ParamKind.RealScalar)
                 {
                     w.Line($"if ({d} != 0) throw new InvalidOperationException(\"{LayerCheck} ZeroGradients() left d{q.Name} = \" + {d} + \", not 0\");");
-                    w.Line($"{d} = {cast}{g};");
+                    w.Line($"{d} = {Narrow(q, p)}{g};");
                 }
                 else
                 {
@@ -564,7 +570,7 @@ namespace SymGrad.RandomPrograms.Print
             {
                 bool scalar = q.Kind == ParamKind.RealScalar;
                 int k = scalar ? scalarIndex[q.Name] : tsi++;
-                string tangent = scalar ? (p == Precision.Double ? $"tr[{k}]" : $"(float)tr[{k}]")
+                string tangent = scalar ? $"{Narrow(q, p)}tr[{k}]"
                     : p == Precision.Double ? $"ts[{k}]" : $"ts[{k}] is {{ }} t{k} ? F(t{k}) : null";
                 if (q.Field)
                 {
@@ -655,14 +661,16 @@ namespace SymGrad.RandomPrograms.Print
             // The generated method's layout where it is not the checker's: a struct parameter's columns, several results' rows.
             bool mapped = m.Params.Any(q => q.Struct is not null && q.IsDifferentiable) || what == "Jacobian" && m.Params.Any(q => q.Kind == ParamKind.RealOut);
             if (mapped) Layout(w, m, what == "Hessian");
-            if (p == Precision.Float) w.Line(mapped ? "float[] fm = F(full);" : "float[] fm = F(matrix);");
-            args.Add(p == Precision.Double ? (mapped ? "full" : "matrix") : "fm");
+            // Its type: the twin's, or double where a float input meets double (README: a float converts exactly).
+            bool floats = p == Precision.Float && !m.Params.Any(q => q.Other && q.IsDifferentiable && (!q.Field || m.GradientFields.Contains(q)));
+            if (floats) w.Line(mapped ? "float[] fm = F(full);" : "float[] fm = F(matrix);");
+            args.Add(!floats ? (mapped ? "full" : "matrix") : "fm");
             var kept = new List<string>();
             KeepGradientFields(w, m, p, what, kept);
             w.Line($"{Callee(m, p)}{what}({string.Join(", ", args)});");
             foreach (var line in kept) w.Line(line);
             CopyOutputsBack(w, m, p);
-            if (p == Precision.Float) w.Line(mapped ? "Back(fm, full);" : "Back(fm, matrix);");
+            if (floats) w.Line(mapped ? "Back(fm, full);" : "Back(fm, matrix);");
             if (mapped)
             {
                 w.Line("for (int i = 0; i < rowMap.Count; i++) for (int j = 0; j < map.Count; j++) matrix[i * map.Count + j] = full[rowMap[i] * size + map[j]];");
@@ -832,8 +840,8 @@ namespace SymGrad.RandomPrograms.Print
 
                 if (scalar)
                 {
-                    args.Add(p == Precision.Double ? $"vr[{k}]" : $"(float)vr[{k}]");
-                    w.Line($"{T(p)} h{k} = ({T(p)})hr[{k}];");
+                    args.Add($"{Narrow(q, p)}vr[{k}]");
+                    w.Line($"{TypeOf(q, p)} h{k} = ({TypeOf(q, p)})hr[{k}];");
                     products.Add($"ref h{k}");
                     after.Add($"hr[{k}] = h{k};");
                 }
