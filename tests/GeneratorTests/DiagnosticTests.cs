@@ -897,9 +897,13 @@ namespace SymGrad.GeneratorTests
                     }
                 """), "SG0022", message);
 
-        /// <summary>A checkpointed method's loop that writes span elements keeps its tape, and says so above it.</summary>
+        /// <summary>
+        /// A checkpointed loop writing a sequence y[t] that no step reads before writing it: y is no state (rerun steps write
+        /// the same elements again), so its snapshots hold h alone; y is saved once, before the loop, for the reverse sweep
+        /// before it.
+        /// </summary>
         [Fact]
-        public void CheckpointedLoopWritingSpansIsTapedWithAComment()
+        public void CheckpointedLoopWritingASequenceSnapshotsItsScalarsOnly()
         {
             var result = GeneratorHarness.Run(Wrap("""
                     [Differentiable(CheckpointLoops = true)]
@@ -916,7 +920,58 @@ namespace SymGrad.GeneratorTests
                 """));
             GeneratorHarness.AssertCompilesCleanly(result);
             string backward = result.RunResult.GeneratedTrees[0].ToString();
-            Assert.Contains("// Not checkpointed (the loop writes span elements): taped.", backward, StringComparison.Ordinal);
+            Assert.Contains("Revolve", backward, StringComparison.Ordinal);
+            Assert.Contains("from snapshots of the state (h)", backward, StringComparison.Ordinal);
+            Assert.Contains(".PushAll(yWork);", backward, StringComparison.Ordinal); // once, before the start's snapshot: the reruns overwrite y
+            Assert.Single(backward.Split(".PushAll(").Skip(1)); // no other (a void method has no MHessianVector)
+        }
+
+        /// <summary>A checkpointed loop rewriting a state vector h[i] each step snapshots it whole, its tangent beside it in H·v.</summary>
+        [Fact]
+        public void CheckpointedLoopRewritingAStateVectorSnapshotsItWhole()
+        {
+            var result = GeneratorHarness.Run(Wrap("""
+                    [Differentiable(CheckpointLoops = true)]
+                    public static double M(ReadOnlySpan<double> w, ReadOnlySpan<double> h0, Span<double> h, int steps)
+                    {
+                        for (int i = 0; i < h.Length; i++) h[i] = h0[i];
+                        for (int t = 0; t < steps; t++)
+                        {
+                            for (int i = 0; i < h.Length; i++) h[i] = Math.Tanh(w[i] * h[i]);
+                        }
+
+                        return h[0];
+                    }
+                """));
+            GeneratorHarness.AssertCompilesCleanly(result);
+            string backward = result.RunResult.GeneratedTrees[0].ToString();
+            Assert.Contains("from snapshots of the state (h)", backward, StringComparison.Ordinal);
+            Assert.Contains(".PushAll(hWork);", backward, StringComparison.Ordinal);
+            Assert.Contains(".PopAll(hWork);", backward, StringComparison.Ordinal);
+            Assert.Contains(".PushAll(thWork);", backward, StringComparison.Ordinal); // MHessianVector's snapshots hold h's tangent too
+        }
+
+        /// <summary>
+        /// A checkpointed loop reading y[t − 1], which the step before wrote: y would be state at indices that move with the
+        /// step, every snapshot a copy of all of y, so the loop keeps its tape, and says so above it.
+        /// </summary>
+        [Fact]
+        public void CheckpointedLoopReadingBackASequenceIsTapedWithAComment()
+        {
+            var result = GeneratorHarness.Run(Wrap("""
+                    [Differentiable(CheckpointLoops = true)]
+                    public static void M(ReadOnlySpan<double> x, double a, Span<double> y)
+                    {
+                        y[0] = x[0];
+                        for (int t = 1; t < y.Length; t++)
+                        {
+                            y[t] = Math.Tanh(a * y[t - 1] + x[t]);
+                        }
+                    }
+                """));
+            GeneratorHarness.AssertCompilesCleanly(result);
+            string backward = result.RunResult.GeneratedTrees[0].ToString();
+            Assert.Contains("// Not checkpointed (a step reads elements of y before writing them, at indices that move with the step: a snapshot would hold all of y): taped.", backward, StringComparison.Ordinal);
             Assert.DoesNotContain("Revolve", backward, StringComparison.Ordinal);
         }
 

@@ -23,9 +23,11 @@ namespace SymGrad.Generator.Differentiate
     /// each snapshot's push and pop of a variable share one pair, so the tangent builder pushes and pops its tangent beside it.
     /// </para>
     /// <para>
-    /// A loop is left taped, with a comment saying why, when its body writes span elements or calls a method that writes
-    /// outputs (the state would include arrays), when its step is not a constant, or when its state holds a value no tape
-    /// takes. Loops whose body tapes nothing (a dense layer's sum) gain nothing and are left alone.
+    /// The spans whose elements a step writes (a vector recurrence's state, an output it rewrites) are state too, saved
+    /// whole: a snapshot pushes their elements (<c>PushAll</c>) as it pushes the scalars. A loop is left taped, with a comment
+    /// saying why, when its body calls a method that writes outputs (the method's own tape would cross the snapshots) or
+    /// writes fields of a span of structs, when its step is not a constant, or when its state holds a value no tape takes.
+    /// Loops whose body tapes nothing (a dense layer's sum) gain nothing and are left alone.
     /// </para>
     /// </summary>
     internal static class LoopCheckpoints
@@ -68,6 +70,9 @@ namespace SymGrad.Generator.Differentiate
             return (new Block(forward.ToEquatableArray()), new Block(reverse.ToEquatableArray()), variables);
         }
 
+        /// <summary>A variable of a loop's state: a scalar, or a span whose elements the loop writes (<see cref="Type"/> its elements').</summary>
+        private sealed record StateVariable(string Name, string Type, bool Span);
+
         private sealed class Rewrite
         {
             private readonly BackwardProgram _program;
@@ -90,6 +95,10 @@ namespace SymGrad.Generator.Differentiate
 
             private string Workspace => _program.Workspace;
 
+            /// <summary>A comment's text with an output's work copy (yWork) named as the parameter it copies (y).</summary>
+            private string Shown(string text) => _variables.Values.Where(v => v.Primal is not null && v.Role == Role.Primal && v.Name != v.Primal)
+                .Aggregate(text, (shown, copy) => System.Text.RegularExpressions.Regex.Replace(shown, $@"\b{copy.Name}\b", copy.Primal!));
+
             public void Loop(List<Stmt> forward, int at, List<Stmt> reverse, int reversedAt)
             {
                 var loop = (For)forward[at];
@@ -101,10 +110,10 @@ namespace SymGrad.Generator.Differentiate
                     return; // nothing crosses iterations on the tape: nothing to gain
                 }
 
-                string? refusal = Refusal(loop, reversed, forward, at, reverse, out string? trips, out Block reversedBody, out List<(string Name, string Type)> state);
+                string? refusal = Refusal(loop, reversed, forward, at, reverse, out string? trips, out Block reversedBody, out List<StateVariable> state, out List<StateVariable> sequences);
                 if (refusal is not null)
                 {
-                    forward.Insert(at, new Comment($"Not checkpointed ({refusal}): taped."));
+                    forward.Insert(at, new Comment($"Not checkpointed ({Shown(refusal)}): taped."));
                     return;
                 }
 
@@ -136,7 +145,7 @@ namespace SymGrad.Generator.Differentiate
                 Expr? count = trips is null ? TripCount(loop, start) : null;
                 bool fromStart = count is not null;
                 string revolve = Declare("revolve", Schedule);
-                string names = string.Join(", ", state.Select(v => v.Name));
+                string names = Shown(string.Join(", ", state.Select(v => v.Name)));
                 string snapshots = _options.Snapshots.ToString(CultureInfo.InvariantCulture);
                 Expr At(string position) => Simplifier.Simplify(new Binary("+", start,
                     new Binary("*", new Opaque("{0}." + position, new[] { revolve }.ToEquatableArray(), "int"), Simplifier.Constant(step, counterType), counterType), counterType));
@@ -186,6 +195,11 @@ namespace SymGrad.Generator.Differentiate
                 turn.AddRange(Walk.Fresh(reversedBody).Statements);
 
                 var checkpointed = new List<Stmt>();
+                // A sequence the steps write (y[t]) is saved once, whole, before the start's snapshot and restored after the last
+                // action: the reruns leave its elements as the last step wrote them, where the reverse sweep before the loop
+                // reads them as they were before it.
+                int sequencePair = _pair--;
+                checkpointed.AddRange(sequences.Select(v => new Push(new SpanRef(v.Name, null, null, v.Type), sequencePair)));
                 checkpointed.AddRange(Pushes(state));
                 if (!fromStart)
                 {
@@ -223,6 +237,7 @@ namespace SymGrad.Generator.Differentiate
                 }
 
                 driver.Add(While("Next", Chain(advance, Of(turn))));
+                driver.AddRange(sequences.AsEnumerable().Reverse().Select(v => new Assign(new SpanRef(v.Name, null, null, v.Type), "=", new Pop(v.Type, sequencePair), "")));
 
                 Stmt Start(string factory)
                 {
@@ -279,16 +294,21 @@ namespace SymGrad.Generator.Differentiate
 
             /// <summary>Why a loop cannot be checkpointed, or null; its trip counter, reversed body and state when it can.</summary>
             private static string? Refusal(For loop, For reversed, List<Stmt> forward, int at, List<Stmt> reverse, out string? trips, out Block reversedBody,
-                out List<(string Name, string Type)> state)
+                out List<StateVariable> state, out List<StateVariable> sequences)
             {
                 trips = null;
                 reversedBody = reversed.Body;
-                state = new List<(string, string)>();
+                state = new List<StateVariable>();
+                sequences = new List<StateVariable>();
                 List<Stmt> body = Walk.All(loop.Body).ToList();
-                if (body.Any(s => s is Assign { Target: not Name } or CallStatement or Invoke or Push { Value: SpanRef })
-                    || body.SelectMany(Walk.Expressions).SelectMany(Reads.Calls).Any(c => Reads.WrittenSpans(c).Any()))
+                if (body.Any(s => s is CallStatement or Invoke or Push { Value: SpanRef }) || body.SelectMany(Walk.Expressions).SelectMany(Reads.Calls).Any(c => Reads.WrittenSpans(c).Any()))
                 {
-                    return "the loop writes span elements";
+                    return "the loop calls a method that writes outputs";
+                }
+
+                if (body.Any(s => s is Assign { Target: not (Name or Element { Member: "" }) }))
+                {
+                    return "the loop writes fields of a span of structs";
                 }
 
                 if (body.Any(s => s is Return or Break or Continue))
@@ -348,11 +368,156 @@ namespace SymGrad.Generator.Differentiate
                             return $"its state holds a {n.Type}";
                         }
 
-                        state.Add((n.Id, n.Type));
+                        state.Add(new StateVariable(n.Id, n.Type, Span: false));
                     }
                 }
 
+                // And the spans whose elements it writes. A span written at indices the step does not move (a state vector h[i],
+                // rewritten each step) is saved whole: a step rerun from a snapshot reads it as it was then. One written at
+                // indices that move with the step (a sequence y[t]) is no state when no step reads an element before writing
+                // it (rerun steps write the same elements again); one that does would need the whole span in every snapshot,
+                // longer than the tape it replaces, and stays taped.
+                var writes = body.OfType<Assign>().Select(a => a.Target).OfType<Element>().ToList();
+                var varying = Varying(loop, state.Select(v => v.Name).Concat(writes.Select(e => e.Span)));
+                var readFirst = new HashSet<string>();
+                ExposedElements(loop.Body, new HashSet<string>(writes.Select(e => e.Span)), new HashSet<Element>(), readFirst);
+                foreach (var span in writes.GroupBy(e => e.Span))
+                {
+                    bool byStep = span.Any(e => Reads.Values(e.Index).Overlaps(varying)); // a length never changes
+                    if (byStep && readFirst.Contains(span.Key))
+                    {
+                        return $"a step reads elements of {span.Key} before writing them, at indices that move with the step: a snapshot would hold all of {span.Key}";
+                    }
+
+                    (byStep ? sequences : state).Add(new StateVariable(span.Key, span.First().Type, Span: true));
+                }
+
                 return null;
+            }
+
+            /// <summary>
+            /// The names whose values change from one step of <paramref name="loop"/> to the next: its counter, the given
+            /// <paramref name="carried"/> ones (its state, the spans it writes), and whatever the body computes from them,
+            /// by value or by control (assigned in a branch or a loop that such a name decides); a span's length is no value.
+            /// </summary>
+            private static HashSet<string> Varying(For loop, IEnumerable<string> carried)
+            {
+                var varying = new HashSet<string>(carried) { loop.Counter };
+                bool grew = true;
+                void Add(IEnumerable<string> names) => grew |= names.Aggregate(false, (any, n) => varying.Add(n) | any);
+                while (grew)
+                {
+                    grew = false;
+                    foreach (Stmt s in Walk.All(loop.Body))
+                    {
+                        switch (s)
+                        {
+                            case Assign { Target: Name n } a when Reads.Values(a.Value).Overlaps(varying):
+                                Add(new[] { n.Id });
+                                break;
+                            case LocalDecl d when Reads.Values(d.Init).Overlaps(varying):
+                                Add(new[] { d.Name });
+                                break;
+                            case If i when Reads.Values(i.Condition).Overlaps(varying):
+                                Add(Walk.Assigned(i.Then).Concat(Walk.Assigned(i.Else)));
+                                break;
+                            case For f when new[] { f.Init, f.Condition, f.Step }.SelectMany(Reads.Values).Where(n => n != f.Counter).Any(varying.Contains):
+                                Add(Walk.Assigned(f.Body).Append(f.Counter));
+                                break;
+                        }
+                    }
+                }
+
+                return varying;
+            }
+
+            /// <summary>
+            /// Adds to <paramref name="exposed"/> each of <paramref name="spans"/> of which <paramref name="block"/> may read an
+            /// element before writing it, given the elements <paramref name="written"/> on every path so far (by index
+            /// expression; one whose index reads a variable assigned since is forgotten; a write in a branch counts only when
+            /// both branches make it, one in a loop never).
+            /// </summary>
+            private static void ExposedElements(Block block, HashSet<string> spans, HashSet<Element> written, HashSet<string> exposed)
+            {
+                void Read(Expr? e)
+                {
+                    foreach (Expr n in Reads.Nodes(e))
+                    {
+                        if (n is Element el && spans.Contains(el.Span) && !written.Contains(el with { Type = "" }))
+                        {
+                            exposed.Add(el.Span);
+                        }
+                        else if (n is Opaque o && o.Template != "{0}.Length")
+                        {
+                            exposed.UnionWith(o.Reads.Where(spans.Contains));
+                        }
+                    }
+                }
+
+                void Forget(IEnumerable<string> assigned)
+                {
+                    var names = new HashSet<string>(assigned);
+                    written.RemoveWhere(e => Reads.Of(e.Index).Overlaps(names));
+                }
+
+                foreach (Stmt s in block.Statements)
+                {
+                    switch (s)
+                    {
+                        case Assign a:
+                            Read(a.Value);
+                            if (a.Target is Element target)
+                            {
+                                Read(target.Index);
+                                if (a.Op != "=")
+                                {
+                                    Read(target);
+                                }
+
+                                written.Add(target with { Type = "" });
+                            }
+                            else if (a.Target is Name n)
+                            {
+                                Forget(new[] { n.Id });
+                            }
+
+                            break;
+                        case LocalDecl d:
+                            Read(d.Init);
+                            Forget(new[] { d.Name });
+                            break;
+                        case If i:
+                        {
+                            Read(i.Condition);
+                            var then = new HashSet<Element>(written);
+                            var otherwise = new HashSet<Element>(written);
+                            ExposedElements(i.Then, spans, then, exposed);
+                            ExposedElements(i.Else, spans, otherwise, exposed);
+                            written.IntersectWith(then.Intersect(otherwise).ToList());
+                            break;
+                        }
+
+                        case For f:
+                        {
+                            Read(f.Init);
+                            Forget(Walk.Assigned(f.Body).Append(f.Counter));
+                            Read(f.Condition);
+                            ExposedElements(f.Body, spans, new HashSet<Element>(written), exposed);
+                            Read(f.Step);
+                            break;
+                        }
+
+                        case Push:
+                            break; // the taped body saving an element it is about to overwrite: its reversal puts it back
+                        default:
+                            foreach (Expr x in Walk.Expressions(s))
+                            {
+                                Read(x);
+                            }
+
+                            break;
+                    }
+                }
             }
 
             /// <summary>
@@ -438,11 +603,12 @@ namespace SymGrad.Generator.Differentiate
                 return Simplifier.Simplify(cmp.Op is "<=" or ">=" ? new Binary("+", count, Simplifier.Constant(1, t), t) : count);
             }
 
-            private IEnumerable<Stmt> Pushes(List<(string Name, string Type)> state) =>
-                state.Select(v => (Stmt)new Push(new Name(v.Name, v.Type), SnapshotPair(v.Name))).ToList();
+            /// <summary>A snapshot: each scalar of the state pushed, each span of it pushed whole (<c>PushAll</c>).</summary>
+            private IEnumerable<Stmt> Pushes(List<StateVariable> state) =>
+                state.Select(v => (Stmt)new Push(v.Span ? new SpanRef(v.Name, null, null, v.Type) : new Name(v.Name, v.Type), SnapshotPair(v.Name))).ToList();
 
-            private IEnumerable<Stmt> Restores(List<(string Name, string Type)> state) =>
-                state.AsEnumerable().Reverse().Select(v => (Stmt)new Assign(new Name(v.Name, v.Type), "=", new Pop(v.Type, SnapshotPair(v.Name)), "")).ToList();
+            private IEnumerable<Stmt> Restores(List<StateVariable> state) =>
+                state.AsEnumerable().Reverse().Select(v => (Stmt)new Assign(v.Span ? new SpanRef(v.Name, null, null, v.Type) : new Name(v.Name, v.Type), "=", new Pop(v.Type, SnapshotPair(v.Name)), "")).ToList();
 
             private int SnapshotPair(string variable) => _snapshotPairs.TryGetValue(variable, out int pair) ? pair : _snapshotPairs[variable] = _pair--;
 

@@ -36,6 +36,8 @@ namespace SymGrad.RandomPrograms.Campaign
                     set.Add(checkpoint.Snapshots == 0 ? "checkpointed loops, automatic snapshots" : checkpoint.Snapshots == 1 ? "checkpointed loops, one snapshot" : "checkpointed loops, a few snapshots");
                     if (checkpoint.Above > 0) set.Add("checkpointed loops above a trip count (taped below)");
                     if (m.Body.Any(s => s is While)) set.Add("checkpointed while loop");
+                    // A top-level loop storing into a span: its state holds the span (h[i]) or it writes a sequence (y[t]).
+                    if (m.Body.Any(s => s is For or While && Measure.All(s).Any(n => n is Store))) set.Add("checkpointed loop writing span elements (a state vector or a sequence)");
                 }
 
                 if (m.ExpressionBodied) set.Add(m.ReturnsReal || m.ReturnsStruct ? "expression body" : "void expression body (one call)");

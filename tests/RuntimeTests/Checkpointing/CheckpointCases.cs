@@ -201,5 +201,71 @@ namespace SymGrad.RuntimeTests.Checkpointing
 
             return h + p;
         }
+    
+
+        // A state vector: h rewritten whole each step, each element from its neighbour's value (h[0]'s already this step's).
+        [Differentiable]
+        public static double VectorRecurrence(ReadOnlySpan<double> w, ReadOnlySpan<double> h0, Span<double> h, [NoDerivative] int steps)
+        {
+            int n = h.Length;
+            for (int i = 0; i < n; i++) h[i] = h0[i];
+            for (int t = 0; t < steps; t++)
+            {
+                for (int i = 0; i < n; i++) h[i] = Math.Tanh((w[i] * h[i]) + (0.5 * h[(i + 1) % n]) + (0.01 * t));
+            }
+
+            double s = 0;
+            for (int i = 0; i < n; i++) s += h[i] * h[i];
+            return s;
+        }
+
+        [Differentiable(CheckpointLoops = true, Snapshots = 2)]
+        public static double VectorRecurrenceCheckpointed(ReadOnlySpan<double> w, ReadOnlySpan<double> h0, Span<double> h, [NoDerivative] int steps)
+        {
+            int n = h.Length;
+            for (int i = 0; i < n; i++) h[i] = h0[i];
+            for (int t = 0; t < steps; t++)
+            {
+                for (int i = 0; i < n; i++) h[i] = Math.Tanh((w[i] * h[i]) + (0.5 * h[(i + 1) % n]) + (0.01 * t));
+            }
+
+            double s = 0;
+            for (int i = 0; i < n; i++) s += h[i] * h[i];
+            return s;
+        }
+
+        // A sequence y[t] the last loop writes over values an earlier loop read: the reverse sweep of that loop reads them as
+        // they were, so the checkpointed loop restores y after its last step's reversal.
+        [Differentiable]
+        public static double Sequence(ReadOnlySpan<double> x, double a, Span<double> y)
+        {
+            for (int t = 0; t < y.Length; t++) y[t] = x[t] * a;
+            double s = 0;
+            for (int t = 0; t < y.Length; t++) s += y[t] * y[t];
+            double h = 0;
+            for (int t = 0; t < y.Length; t++)
+            {
+                h = Math.Tanh((a * h) + x[t]);
+                y[t] = h;
+            }
+
+            return s + h;
+        }
+
+        [Differentiable(CheckpointLoops = true, Snapshots = 2)]
+        public static double SequenceCheckpointed(ReadOnlySpan<double> x, double a, Span<double> y)
+        {
+            for (int t = 0; t < y.Length; t++) y[t] = x[t] * a;
+            double s = 0;
+            for (int t = 0; t < y.Length; t++) s += y[t] * y[t];
+            double h = 0;
+            for (int t = 0; t < y.Length; t++)
+            {
+                h = Math.Tanh((a * h) + x[t]);
+                y[t] = h;
+            }
+
+            return s + h;
+        }
     }
 }

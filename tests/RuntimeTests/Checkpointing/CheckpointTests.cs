@@ -131,6 +131,78 @@ namespace SymGrad.RuntimeTests.Checkpointing
             Assert.Equal(dx, dx2, new Close(1e-12));
         }
 
+        /// <summary>
+        /// A loop rewriting a state vector h (its elements read before the step writes them) is checkpointed with h saved
+        /// whole in each snapshot: gradients and Hessian-vector products equal the taped twin's, and central differences.
+        /// </summary>
+        [Theory]
+        [InlineData(0)]
+        [InlineData(1)]
+        [InlineData(6)]
+        [InlineData(41)]
+        public void AStateVectorIsSnapshotWhole(int steps)
+        {
+            var rng = new Random(steps + 5);
+            const int n = 4;
+            double[] w = Random(rng, n), h0 = Random(rng, n), vw = Random(rng, n), vh0 = Random(rng, n);
+            (double Value, double[] Dw, double[] Dh0, double[] H) Gradient(bool checkpointed, double[] at)
+            {
+                double[] dw = new double[n], dh0 = new double[n], h = new double[n];
+                double value = checkpointed ? C.VectorRecurrenceCheckpointedGradient(at, h0, h, steps, dw, dh0) : C.VectorRecurrenceGradient(at, h0, h, steps, dw, dh0);
+                return (value, dw, dh0, h);
+            }
+
+            var taped = Gradient(false, w);
+            var checkpointed = Gradient(true, w);
+            Assert.Equal(taped.Value, checkpointed.Value);
+            Assert.Equal(taped.H, checkpointed.H);
+            Assert.Equal(taped.Dw, checkpointed.Dw, new Close(1e-12));
+            Assert.Equal(taped.Dh0, checkpointed.Dh0, new Close(1e-12));
+            for (int i = 0; i < n; i++)
+            {
+                double[] up = (double[])w.Clone(), down = (double[])w.Clone();
+                up[i] += 1e-6;
+                down[i] -= 1e-6;
+                AssertClose((Gradient(true, up).Value - Gradient(true, down).Value) / 2e-6, checkpointed.Dw[i]);
+            }
+
+            double[] hvw = new double[n], hvh0 = new double[n], hvw2 = new double[n], hvh02 = new double[n], h1 = new double[n], h2 = new double[n];
+            C.VectorRecurrenceHessianVector(w, h0, h1, steps, vw, vh0, hvw, hvh0);
+            C.VectorRecurrenceCheckpointedHessianVector(w, h0, h2, steps, vw, vh0, hvw2, hvh02);
+            Assert.Equal(hvw, hvw2, new Close(1e-12));
+            Assert.Equal(hvh0, hvh02, new Close(1e-12));
+        }
+
+        /// <summary>
+        /// A loop writing a sequence y[t] no step reads first is checkpointed without y in its snapshots; y is saved once before
+        /// the loop, for the reverse sweep of the loop before it, which reads y's earlier values (without that, its gradient is
+        /// wrong).
+        /// </summary>
+        [Theory]
+        [InlineData(0)]
+        [InlineData(1)]
+        [InlineData(9)]
+        [InlineData(64)]
+        public void ASequenceIsRestoredForTheReverseSweepBeforeIt(int length)
+        {
+            var rng = new Random(length + 7);
+            double[] x = Random(rng, length), vx = Random(rng, length);
+            double[] y = new double[length], y2 = new double[length], dx = new double[length], dx2 = new double[length];
+            double da = 0, da2 = 0;
+            double value = C.SequenceGradient(x, 0.6, y, dx, ref da);
+            Assert.Equal(value, C.SequenceCheckpointedGradient(x, 0.6, y2, dx2, ref da2));
+            Assert.Equal(y, y2);
+            Assert.Equal(da, da2, 1e-12);
+            Assert.Equal(dx, dx2, new Close(1e-12));
+
+            double[] hx = new double[length], hx2 = new double[length];
+            double ha = 0, ha2 = 0;
+            C.SequenceHessianVector(x, 0.6, y, vx, 0.3, hx, ref ha);
+            C.SequenceCheckpointedHessianVector(x, 0.6, y2, vx, 0.3, hx2, ref ha2);
+            Assert.Equal(ha, ha2, 1e-12);
+            Assert.Equal(hx, hx2, new Close(1e-12));
+        }
+
         private delegate void HessianVector(ReadOnlySpan<double> x, double a, ReadOnlySpan<double> vx, double va, Span<double> hvx, ref double hva);
 
         /// <summary>
