@@ -2,7 +2,7 @@ using System;
 
 namespace SymGrad.Samples.Checkpointing
 {
-    /// <summary>Long loops whose state is a few scalars, each written twice: taped (the default) and checkpointed.</summary>
+    /// <summary>Long loops whose state is a few scalars or a small vector, each written twice: taped (the default) and checkpointed.</summary>
     public static partial class Loops
     {
         /// <summary>A tanh recurrence over a sequence: h_t = tanh(a·h_{t−1} + x_t).</summary>
@@ -87,6 +87,41 @@ namespace SymGrad.Samples.Checkpointing
             }
 
             return x;
+        }
+    
+
+        // A state vector: h (8 elements here) rewritten whole each step, each element from its neighbour's. Taped, a step keeps
+        // the 8 values it overwrites (64 bytes); checkpointed, a snapshot holds h whole.
+        [Differentiable]
+        public static double Vector(ReadOnlySpan<double> w, ReadOnlySpan<double> h0, Span<double> h, [NoDerivative] int steps)
+        {
+            int n = h.Length;
+            for (int i = 0; i < n; i++) h[i] = h0[i];
+            for (int t = 0; t < steps; t++)
+            {
+                double drive = Math.Sin(0.001 * t);
+                for (int i = 0; i < n; i++) h[i] = Math.Tanh((w[i] * h[i]) + (0.5 * h[(i + 1) % n]) + drive);
+            }
+
+            double s = 0;
+            for (int i = 0; i < n; i++) s += h[i] * h[i];
+            return s;
+        }
+
+        [Differentiable(CheckpointLoops = true)]
+        public static double VectorCheckpointed(ReadOnlySpan<double> w, ReadOnlySpan<double> h0, Span<double> h, [NoDerivative] int steps)
+        {
+            int n = h.Length;
+            for (int i = 0; i < n; i++) h[i] = h0[i];
+            for (int t = 0; t < steps; t++)
+            {
+                double drive = Math.Sin(0.001 * t);
+                for (int i = 0; i < n; i++) h[i] = Math.Tanh((w[i] * h[i]) + (0.5 * h[(i + 1) % n]) + drive);
+            }
+
+            double s = 0;
+            for (int i = 0; i < n; i++) s += h[i] * h[i];
+            return s;
         }
     }
 }

@@ -1,7 +1,7 @@
 // Measures checkpointed loops against taped ones, one loop and one mode per process so that the peak resident set
 // (VmHWM in /proc/self/status) is that mode's:
 //
-//   dotnet run -c Release --project samples/Checkpointing -- <rollout|driven|recurrence> <taped|checkpointed|taped-hvp|checkpointed-hvp> [steps] [repeats]
+//   dotnet run -c Release --project samples/Checkpointing -- <rollout|driven|recurrence|vector> <taped|checkpointed|taped-hvp|checkpointed-hvp> [steps] [repeats]
 //
 // It prints the gradient (or, for the -hvp modes, the Hessian-vector product along (1, ½, ¼) of the scalars and ½ of each
 // x), the median time of the untaped forward and of the gradient (forward + backward) or product, their ratio,
@@ -14,13 +14,13 @@ using System.Linq;
 using SymGrad;
 using SymGrad.Samples.Checkpointing;
 
-string[] loops = { "rollout", "driven", "recurrence" }, modes = { "taped", "checkpointed", "taped-hvp", "checkpointed-hvp" };
+string[] loops = { "rollout", "driven", "recurrence", "vector" }, modes = { "taped", "checkpointed", "taped-hvp", "checkpointed-hvp" };
 string loop = args.Length > 0 ? args[0] : "rollout";
 string mode = args.Length > 1 ? args[1] : "checkpointed";
 if (args.Length > 4 || !loops.Contains(loop) || !modes.Contains(mode)
     || !TryCount(args, 2, 10_000_000, out int steps) || !TryCount(args, 3, 5, out int repeats) || repeats < 1)
 {
-    Console.Error.WriteLine("usage: <rollout|driven|recurrence> <taped|checkpointed|taped-hvp|checkpointed-hvp> [steps ≥ 0, default 10000000] [repeats ≥ 1, default 5]; got '" + string.Join(" ", args) + "'.");
+    Console.Error.WriteLine("usage: <rollout|driven|recurrence|vector> <taped|checkpointed|taped-hvp|checkpointed-hvp> [steps ≥ 0, default 10000000] [repeats ≥ 1, default 5]; got '" + string.Join(" ", args) + "'.");
     return 1;
 }
 
@@ -31,10 +31,15 @@ double[] x = loop == "recurrence" ? Enumerable.Range(0, steps).Select(i => Math.
 double[] dx = new double[x.Length], vx = x.Select(_ => 0.5).ToArray();
 double[] gradient = new double[3];
 
+// The vector loop's state h, its weights and start, their gradients, directions and products (8 elements each).
+double[] w = Enumerable.Range(0, 8).Select(i => 0.3 + (0.05 * i)).ToArray(), h0 = Enumerable.Range(0, 8).Select(i => 0.1 * i).ToArray(), h = new double[8];
+double[] dw = new double[8], dh0 = new double[8], vw = w.Select(_ => 0.5).ToArray(), vh0 = h0.Select(_ => 0.25).ToArray();
+
 Func<double> forward = loop switch
 {
     "rollout" => () => Loops.Rollout(1.0, 0.0, 4.0, steps),
     "driven" => () => Loops.Driven(0.9, 0.5, steps),
+    "vector" => () => Loops.Vector(w, h0, h, steps),
     _ => () => Loops.Recurrence(x, 0.9),
 };
 
@@ -55,13 +60,17 @@ double Gradient()
         case ("rollout", true): value = Loops.RolloutCheckpointedGradient(1.0, 0.0, 4.0, steps, ref d0, ref d1, ref d2); break;
         case ("driven", false): value = Loops.DrivenGradient(0.9, 0.5, steps, ref d0, ref d1); break;
         case ("driven", true): value = Loops.DrivenCheckpointedGradient(0.9, 0.5, steps, ref d0, ref d1); break;
+        case ("vector-hvp", false): dw.AsSpan().Clear(); dh0.AsSpan().Clear(); Loops.VectorHessianVector(w, h0, h, steps, vw, vh0, dw, dh0); break;
+        case ("vector-hvp", true): dw.AsSpan().Clear(); dh0.AsSpan().Clear(); Loops.VectorCheckpointedHessianVector(w, h0, h, steps, vw, vh0, dw, dh0); break;
+        case ("vector", false): dw.AsSpan().Clear(); dh0.AsSpan().Clear(); value = Loops.VectorGradient(w, h0, h, steps, dw, dh0); break;
+        case ("vector", true): dw.AsSpan().Clear(); dh0.AsSpan().Clear(); value = Loops.VectorCheckpointedGradient(w, h0, h, steps, dw, dh0); break;
         case (_, false): dx.AsSpan().Clear(); value = Loops.RecurrenceGradient(x, 0.9, dx, ref d0); break;
         default: dx.AsSpan().Clear(); value = Loops.RecurrenceCheckpointedGradient(x, 0.9, dx, ref d0); break;
     }
 
-    gradient[0] = d0;
-    gradient[1] = d1;
-    gradient[2] = d2;
+    gradient[0] = loop == "vector" ? dw[0] : d0; // the vector loop: dw[0], dw[7], dh0[0]
+    gradient[1] = loop == "vector" ? dw[7] : d1;
+    gradient[2] = loop == "vector" ? dh0[0] : d2;
     return value;
 }
 

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 dotnet build -c Release samples/Checkpointing >/dev/null
 steps=${1:-10000000}
-for loop in rollout driven recurrence; do
+for loop in rollout driven recurrence vector; do
   for mode in taped checkpointed taped-hvp checkpointed-hvp; do
     dotnet run -c Release --no-build --project samples/Checkpointing -- "$loop" "$mode" "$steps" 5
   done
