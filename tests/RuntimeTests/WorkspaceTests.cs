@@ -7,6 +7,36 @@ namespace SymGrad.RuntimeTests
     [Collection(nameof(AllocationCollection))]
     public class WorkspaceTests
     {
+        /// <summary>Lent arrays: of the exact length asked, zeroed, distinct while lent, back on the shelf at the release, gone at a trim.</summary>
+        [Fact]
+        public void ArraysAreLentByExactLengthAndReturnedAtTheRelease()
+        {
+            var workspace = new Workspace();
+            WorkspaceMark mark = workspace.Mark();
+            double[] a = workspace.CopyArray(new double[] { 1, 2, 3 }), b = workspace.RentArray<double>(3);
+            float[] f = workspace.RentArray<float>(3);
+            Assert.Equal(new double[] { 1, 2, 3 }, a);
+            Assert.Equal(new double[3], b);
+            Assert.NotSame(a, b);
+            Assert.Equal(3, f.Length);
+            Assert.False(workspace.IsEmpty);
+            b[0] = 9;
+            workspace.Release(mark);
+            Assert.True(workspace.IsEmpty);
+
+            double[] again = workspace.RentArray<double>(3), other = workspace.RentArray<double>(3);
+            Assert.True(ReferenceEquals(again, a) || ReferenceEquals(again, b)); // from the shelf, not new
+            Assert.True(ReferenceEquals(other, a) || ReferenceEquals(other, b));
+            Assert.NotSame(again, other);
+            Assert.Equal(new double[3], again); // zeroed on the way out
+            Assert.Equal(new double[3], other);
+            Assert.Equal(4, workspace.RentArray<double>(4).Length);
+            workspace.Release(mark);
+            long reserved = workspace.ReservedBytes;
+            Assert.True(workspace.Trim());
+            Assert.Equal(reserved - ((3 + 3 + 4) * sizeof(double)) - (3 * sizeof(float)), workspace.ReservedBytes);
+        }
+
         [Fact]
         public void ReleaseReturnsTapesAndScratchToTheMark()
         {

@@ -73,7 +73,7 @@ namespace SymGrad.Generator.Differentiate
                 if (context.WorkCopy(p.Name) is { } copy)
                 {
                     setup.Add(new Assign(new Name(copy, "span"), "=", context.ArrayCopies.Contains(p.Name)
-                        ? new Opaque("(" + p.Type + "){0}.Clone()", new[] { p.Name }.ToEquatableArray(), "span")
+                        ? new Opaque(context.Workspace + ".CopyArray({0})", new[] { p.Name }.ToEquatableArray(), "span")
                         : new Opaque(context.Workspace + ".Copy({0})", new[] { p.Name }.ToEquatableArray(), "span"), ""));
                 }
 

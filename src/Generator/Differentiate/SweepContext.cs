@@ -25,7 +25,7 @@ namespace SymGrad.Generator.Differentiate
             Program = new BackwardProgram(signature);
 
             // An array output the forward sweep rebuilds and passes where a method takes an array: its work copy is an array
-            // (allocated per call: a span from the workspace does not convert to T[]).
+            // (lent by the workspace's ArrayShelf: a span from its arenas does not convert to T[]).
             ArrayCopies = new HashSet<string>(Walk.All(facts.Model.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Calls)
                 .SelectMany(call => call.Args.Where((a, i) => call.Target.Parameters[i].IsArray && a is SpanRef).Select(a => ((SpanRef)a).Span))
                 .Where(span => facts.Model.Parameters.Any(p => p.Name == span && p.IsArray)));

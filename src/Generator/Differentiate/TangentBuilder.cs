@@ -197,7 +197,7 @@ namespace SymGrad.Generator.Differentiate
             }
 
             // A span of scratch the body declares (an output's cotangent, accumulated into) has element tangents where it varies.
-            // An output array's work copy ((double[])y.Clone()) likewise: a callee taking the array rewrites it and its tangent.
+            // An output array's work copy (workspace.CopyArray(y)) likewise: a callee taking the array rewrites it and its tangent.
             var scratch = new HashSet<string>(all.OfType<LocalDecl>().Where(d => d.Init is Opaque && (d.Type.Contains("Span<") || d.Type.EndsWith("[]", System.StringComparison.Ordinal))).Select(d => d.Name));
             var builder = new TangentBuilder(active, span => tangents.ContainsKey(span) || scratch.Contains(span) && active.Contains(span), names);
             foreach (KeyValuePair<string, string> t in tangents)
@@ -339,10 +339,11 @@ namespace SymGrad.Generator.Differentiate
                 return init with { Template = init.Template.Substring(0, copy) + rent + "({0}.Length)" };
             }
 
-            // An output array's work copy ((double[])y.Clone(), for a callee taking an array): its tangent a zeroed array too.
-            if (init.Template.EndsWith("{0}.Clone()", System.StringComparison.Ordinal) && type.EndsWith("[]", System.StringComparison.Ordinal))
+            // An output array's work copy (workspace.CopyArray(y), for a callee taking an array): its tangent a zeroed array too.
+            int array = init.Template.IndexOf(".CopyArray({0})", System.StringComparison.Ordinal);
+            if (array >= 0 && type.EndsWith("[]", System.StringComparison.Ordinal))
             {
-                return init with { Template = "new " + type.Substring(0, type.Length - 2) + "[{0}.Length]" };
+                return init with { Template = init.Template.Substring(0, array) + ".RentArray<" + type.Substring(0, type.Length - 2) + ">({0}.Length)" };
             }
 
             int cotangent = init.Template.IndexOf(".CopyOrZeros({0}, {1}.Length)", System.StringComparison.Ordinal);

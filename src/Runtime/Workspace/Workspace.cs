@@ -48,9 +48,12 @@ namespace SymGrad
         /// <summary>Scratch integers (the snapshot positions of a <see cref="SymGrad.Revolve"/> schedule), released stack-wise.</summary>
         public ScratchArena<int> IntScratch { get; } = new(64);
 
+        /// <summary>Arrays lent stack-wise: the work copies of output arrays passed to methods taking arrays.</summary>
+        public ArrayShelf Arrays { get; } = new();
+
         /// <summary>Records the current depth of every tape and arena.</summary>
         public WorkspaceMark Mark() => new(
-            Doubles.Count, Floats.Count, Ints.Count, Bools.Count, DoubleScratch.Mark(), FloatScratch.Mark(), Longs.Count, IntScratch.Mark());
+            Doubles.Count, Floats.Count, Ints.Count, Bools.Count, DoubleScratch.Mark(), FloatScratch.Mark(), Longs.Count, IntScratch.Mark(), Arrays.Mark());
 
         /// <summary>
         /// A binomial checkpointing schedule for a loop of <paramref name="steps"/> steps holding at most
@@ -74,7 +77,7 @@ namespace SymGrad
         /// </summary>
         public long ReservedBytes =>
             Doubles.Capacity * 8L + Floats.Capacity * 4L + Ints.Capacity * 4L + Bools.Capacity + Longs.Capacity * 8L
-            + DoubleScratch.Capacity * 8L + FloatScratch.Capacity * 4L + IntScratch.Capacity * 4L
+            + DoubleScratch.Capacity * 8L + FloatScratch.Capacity * 4L + IntScratch.Capacity * 4L + Arrays.Capacity
             + (ReferenceEquals(this, s_current) ? SharedBuffers.HeldBytes : 0);
 
         /// <summary>
@@ -105,6 +108,7 @@ namespace SymGrad
             DoubleScratch.Trim();
             FloatScratch.Trim();
             IntScratch.Trim();
+            Arrays.Trim();
             return true;
         }
 
@@ -138,6 +142,24 @@ namespace SymGrad
             DoubleScratch.Release(mark.DoubleScratch);
             FloatScratch.Release(mark.FloatScratch);
             IntScratch.Release(mark.IntScratch);
+            Arrays.Release(mark.Arrays);
+        }
+
+        /// <summary>
+        /// A zeroed array of exactly <paramref name="length"/> elements, valid until the enclosing mark is released: the tangent
+        /// of an output array's work copy (see <see cref="CopyArray{T}"/>).
+        /// </summary>
+        public T[] RentArray<T>(int length) => Arrays.Rent<T>(length);
+
+        /// <summary>
+        /// A copy of <paramref name="source"/> in an array of its length, valid until the enclosing mark is released: the work
+        /// copy of an output array a generated backward rebuilds and passes to a method taking an array.
+        /// </summary>
+        public T[] CopyArray<T>(T[] source)
+        {
+            T[] copy = Arrays.Rent<T>(source.Length);
+            Array.Copy(source, copy, source.Length);
+            return copy;
         }
 
         /// <summary>A zeroed scratch span of doubles, valid until the enclosing mark is released.</summary>
@@ -264,7 +286,7 @@ namespace SymGrad
     }
 
     /// <summary>The depths of a <see cref="Workspace"/>'s tapes and arenas at one moment.</summary>
-    public readonly record struct WorkspaceMark(int Doubles, int Floats, int Ints, int Bools, long DoubleScratch, long FloatScratch, int Longs = 0, long IntScratch = 0);
+    public readonly record struct WorkspaceMark(int Doubles, int Floats, int Ints, int Bools, long DoubleScratch, long FloatScratch, int Longs = 0, long IntScratch = 0, int Arrays = 0);
 
     /// <summary>
     /// Per thread, the memory where the work on an unwanted gradient lands; it only grows, and nobody reads it. A longer

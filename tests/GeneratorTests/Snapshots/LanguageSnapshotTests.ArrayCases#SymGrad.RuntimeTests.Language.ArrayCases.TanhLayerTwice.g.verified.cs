@@ -52,7 +52,7 @@ namespace SymGrad.RuntimeTests.Language
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
             {
-                double[] yWork = (double[])y.Clone();
+                double[] yWork = workspace.CopyArray(y);
                 global::System.Span<double> dyWork = workspace.CopyOrZeros(dy, y.Length);
                 // Forward sweep: recompute what the reverse sweep reads.
                 global::SymGrad.RuntimeTests.Language.ArrayCases.TanhLayer(x, yWork);
@@ -188,8 +188,8 @@ namespace SymGrad.RuntimeTests.Language
             {
                 TanhLayerTwiceTangent(x, z, y, a, vx, vz, va, default);
                 global::System.ReadOnlySpan<double> dy = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, y.Length);
-                double[] tyWork = new double[y.Length];
-                double[] yWork = (double[])y.Clone();
+                double[] tyWork = workspace.RentArray<double>(y.Length);
+                double[] yWork = workspace.CopyArray(y);
                 global::System.Span<double> tdyWork = workspace.RentDoubles(y.Length);
                 global::System.Span<double> dyWork = workspace.CopyOrZeros(dy, y.Length);
                 // Forward sweep: recompute what the reverse sweep reads.

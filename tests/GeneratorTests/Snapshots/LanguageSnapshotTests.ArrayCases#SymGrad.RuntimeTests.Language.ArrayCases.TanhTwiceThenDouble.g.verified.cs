@@ -38,7 +38,7 @@ namespace SymGrad.RuntimeTests.Language
             global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
             try
             {
-                double[] hWork = (double[])h.Clone();
+                double[] hWork = workspace.CopyArray(h);
                 global::System.Span<double> dhWork = workspace.CopyOrZeros(dh, h.Length);
                 // Forward sweep: recompute what the reverse sweep reads.
                 global::SymGrad.RuntimeTests.Language.ArrayCases.TanhLayer(x, hWork);

@@ -30,7 +30,25 @@ namespace SymGrad.RandomPrograms.Generate
         }
 
         /// <summary>The program of one seed (a PCG in CsCheck's seed format).</summary>
-        public ProgramModel FromSeed(string seed) => Build(new Draw(PCG.Parse(seed)), Features);
+        /// <summary>
+        /// The most nodes a program may have. Arguments repeated inside calls nested in calls can multiply a program's size:
+        /// 8k3LWYkKUgd1 drew 257,503 nodes, which the generator ran out of memory differentiating (SG9999) and the shrinker
+        /// then took the campaign's process down with (24 GB). A larger draw is drawn again from a side stream (the seeds
+        /// of past failures, a few hundred nodes, keep their programs).
+        /// </summary>
+        public const int MaxNodes = 20_000;
+
+        public ProgramModel FromSeed(string seed)
+        {
+            var root = new Draw(PCG.Parse(seed));
+            ProgramModel program = Build(root, Features);
+            for (uint k = 0; k < 8 && Measure.Nodes(program) > MaxNodes; k++)
+            {
+                program = Build(root.Side(101 + k), Features);
+            }
+
+            return program;
+        }
 
         public static ProgramModel Build(Draw r, FeatureSet f)
         {

@@ -57,6 +57,22 @@ namespace SymGrad.RuntimeTests.Gradients
             Assert.Equal(0, AllocatedBy(Step));
         }
 
+        /// <summary>
+        /// An output array a method rebuilds and passes to a method taking an array has an array for its work copy, and its
+        /// tangent another: the workspace lends them (<c>CopyArray</c>, <c>RentArray</c>) where they were new arrays per call.
+        /// </summary>
+        [Fact]
+        public void WorkCopiesOfOutputArraysAllocateNothing()
+        {
+            var rng = new Random(4);
+            double[] x = Check.Random(rng, 6), z = Check.Random(rng, 6), y = new double[6], dx = new double[6], dz = new double[6];
+            double[] vx = Check.Random(rng, 6), vz = Check.Random(rng, 6), hvx = new double[6], hvz = new double[6];
+            double da = 0, hva = 0;
+            Assert.Equal(0, AllocatedBy(() => SymGrad.RuntimeTests.Language.ArrayCases.TanhLayerTwiceGradient(x, z, y, 0.7, dx, dz, ref da)));
+            Assert.Equal(0, AllocatedBy(() => SymGrad.RuntimeTests.Language.ArrayCases.TanhLayerTwiceHessianVector(x, z, y, 0.7, vx, vz, 0.2, hvx, hvz, ref hva)));
+            Assert.True(Workspace.Current.IsEmpty);
+        }
+
         [Fact]
         public void TapedLoopsAllocateNothing()
         {
