@@ -8,6 +8,7 @@ namespace SymGrad.SampleTests
         [InlineData("rollout")]
         [InlineData("driven")]
         [InlineData("recurrence")]
+        [InlineData("vector")]
         public void CheckpointedAndTapedPrintTheSameGradient(string loop)
         {
             (int exit, string taped) = SampleProcess.Run("Checkpointing.dll", $"{loop} taped 5000 1");
@@ -22,7 +23,7 @@ namespace SymGrad.SampleTests
         }
 
         [Theory]
-        [InlineData("spring taped", "usage: <rollout|driven|recurrence>")]
+        [InlineData("spring taped", "usage: <rollout|driven|recurrence|vector>")]
         [InlineData("rollout fast", "got 'rollout fast'.")]
         [InlineData("rollout taped -5", "[steps ≥ 0, default 10000000]")]
         [InlineData("rollout taped 10 0", "[repeats ≥ 1, default 5]")]
