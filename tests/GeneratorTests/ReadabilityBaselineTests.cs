@@ -89,7 +89,8 @@ namespace SymGrad.GeneratorTests
                     {
                         double u = w0 * x0 + w1 * x1 + w2;
                         double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-u));
-                        return sigmoid * (1 - sigmoid) * (tw0 * x0 + w0 * tx0 + (tw1 * x1 + w1 * tx1) + tw2);
+                        double slope = sigmoid * (1 - sigmoid);
+                        return slope == 0 ? 0 : slope * (tw0 * x0 + w0 * tx0 + (tw1 * x1 + w1 * tx1) + tw2);
                     }
 
                     /// <summary>
@@ -105,7 +106,8 @@ namespace SymGrad.GeneratorTests
                         // return 1.0 / (1.0 + Math.Exp(-(w0 * x0 + w1 * x1 + w2)));   ∂result/∂w0 = value·(1 - value)·x0; ∂result/∂x0 = value·(1 - value)·w0; ∂result/∂w1 = value·(1 - value)·x1; ∂result/∂x1 = value·(1 - value)·w1; ∂result/∂w2 = value·(1 - value)
                         double u = w0 * x0 + w1 * x1 + w2;
                         double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-u));
-                        double tvalue = sigmoid * (1 - sigmoid) * (vw0 * x0 + w0 * vx0 + (vw1 * x1 + w1 * vx1) + vw2);
+                        double slope = sigmoid * (1 - sigmoid);
+                        double tvalue = slope == 0 ? 0 : slope * (vw0 * x0 + w0 * vx0 + (vw1 * x1 + w1 * vx1) + vw2);
                         double value = sigmoid;
                         double u2 = dResult * value;
                         double v = 1 - value;

@@ -392,6 +392,9 @@ namespace SymGrad.RandomProgramTests
         [InlineData("9PLK-z24_861")] // CI on 97bec02: y[2] = p switch { … } (an if/else writing it) in the pass, then y[2], y[^(p + 1)]: SG0018 (V9)
         [InlineData("87624FBcGUW1")] // CI on 97bec02: y[0] written earlier in a pass decided the size check alone: MBackward threw (V10)
         [InlineData("7eW1NcB6W1f1")] // CI on 8103500: atan2(s, s) with s = c − c = 0 for all inputs: dA NaN, central differences 0 (V11)
+        [InlineData("eAarmLxiVRk1")] // CI on b3b4444: the float twin's H·v NaN from (1 + X²)² past float's range (W3, the tester)
+        [InlineData("d0f4GxgFoY61")] // CI on 54f2b30: σ(H) of a callee's value H = ∞: MTangent 0·∞ = NaN (W6)
+        [InlineData("2CcsmLTFiic1")] // campaign at e4a78cd: exp iterated past float's range, then tanh saturated: the float MTangent NaN (W6)
         public void ProgramsThatFailedCI_CurrentDraws_Pass(string seed) => AssertPasses(seed, FeatureSet.Default);
 
         /// <summary>y passed twice to a callee (its second gradient to scratch, added into dyWork) in an H·v: CS0103 tdyWork (FOUND V12).</summary>

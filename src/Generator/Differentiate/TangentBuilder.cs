@@ -734,6 +734,13 @@ namespace SymGrad.Generator.Differentiate
         private Expr StrongZero(MathCall call, int k, Expr value, Expr tangent, List<Stmt> output)
         {
             Expr partial = DerivativeRules.Partial(call, k, value);
+            if (DerivativeRules.Saturates(call) && !Simplifier.TryValue(tangent, out _))
+            {
+                // A saturated activation passes nothing on: 0, not 0·∞, where an overflow upstream made u̇ infinite.
+                Expr slope = Bind(partial, "slope", output);
+                return new Conditional(new Binary("==", slope, Zero(slope.Type), "bool"), Zero(call.Type), Scaled(slope, tangent), call.Type) { StrongZero = true };
+            }
+
             if (!DerivativeRules.IsSingular(call) || Simplifier.TryValue(tangent, out _))
             {
                 return Scaled(partial, tangent);

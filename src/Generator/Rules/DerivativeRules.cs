@@ -127,6 +127,14 @@ namespace SymGrad.Generator.Rules
         public static bool IsSingular(MathCall call) => s_singular.Contains(call.Function)
             && !(call.Function == "Pow" && Simplifier.TryValue(call.Args[1], out double exponent) && exponent >= 1); // x² has 2x
 
+        /// <summary>
+        /// Whether <paramref name="call"/> saturates: its slope rounds to exactly 0 far out (tanh and σ beyond ±20 or so in
+        /// double, ±10 in float), where an overflow upstream may have made the argument's tangent infinite. Forward mode
+        /// passes nothing on where the slope is 0 (<c>slope == 0 ? 0 : slope * u̇</c>), as the reverse sweep passes nothing
+        /// back for a zero adjoint; otherwise 0·∞ = NaN (FOUND.md W6: σ(H) of a callee's value H that overflowed).
+        /// </summary>
+        public static bool Saturates(MathCall call) => call.Function is "Tanh" or "Sigmoid";
+
         /// <summary>Whether <paramref name="function"/> with <paramref name="arity"/> arguments has a rule.</summary>
         public static bool Has(string function, int arity) => s_byName.ContainsKey(Key(function, arity));
 

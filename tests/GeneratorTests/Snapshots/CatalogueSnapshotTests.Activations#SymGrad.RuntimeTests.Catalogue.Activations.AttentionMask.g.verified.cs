@@ -105,7 +105,8 @@ namespace SymGrad.RuntimeTests.Catalogue
                 for (int p = 0; p < positions; p++)
                 {
                     double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-logits[p]));
-                    toutput[c * positions + p] = ta[c * positions + p] * sigmoid + a[c * positions + p] * sigmoid * (1 - sigmoid) * tlogits[p];
+                    double slope = sigmoid * (1 - sigmoid);
+                    toutput[c * positions + p] = ta[c * positions + p] * sigmoid + a[c * positions + p] * (slope == 0 ? 0 : slope * tlogits[p]);
                     output[c * positions + p] = a[c * positions + p] * sigmoid;
                 }
             }

@@ -65,7 +65,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             for (int i = 0; i < x.Length; i++)
             {
                 double tanh = global::System.Math.Tanh(x[i]);
-                ty[i] = (1 - tanh * tanh) * tx[i];
+                double slope = 1 - tanh * tanh;
+                ty[i] = slope == 0 ? 0 : slope * tx[i];
                 y[i] = tanh;
             }
         }

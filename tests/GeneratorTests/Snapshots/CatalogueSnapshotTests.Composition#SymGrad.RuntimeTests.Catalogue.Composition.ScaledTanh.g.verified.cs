@@ -93,7 +93,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             for (int i = 0; i < x.Length; i++)
             {
                 float tanh = global::System.MathF.Tanh(x[i]);
-                ty[i] = tw[i] * tanh + w[i] * (1 - tanh * tanh) * tx[i] + tb;
+                float slope = 1 - tanh * tanh;
+                ty[i] = tw[i] * tanh + w[i] * (slope == 0 ? 0 : slope * tx[i]) + tb;
                 y[i] = w[i] * tanh + b;
             }
         }

@@ -250,7 +250,8 @@ namespace SymGrad.RuntimeTests.Catalogue
                         a += x[k] * w1[k * hidden + j];
                     }
                     double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-a));
-                    th[j] = sigmoid * (1 - sigmoid) * ta;
+                    double slope = sigmoid * (1 - sigmoid);
+                    th[j] = slope == 0 ? 0 : slope * ta;
                     h[j] = sigmoid;
                 }
                 double tsum = 0;

@@ -182,7 +182,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             ta = 3.0 * global::System.Math.Pow(c, 2.0) * tc + ((tu == 0 ? 0 : y * global::System.Math.Pow(u5, y - 1) * tu) + (ty == 0 ? 0 : pow2 * global::System.Math.Log(u5) * ty)) + (a <= b ? ta : tb) - (x >= y ? tx : ty);
             a = pow + pow2 + global::System.Math.Min(a, b) - global::System.Math.Max(x, y);
             double tanh = global::System.Math.Tanh(a);
-            ta -= 0.5 * ((1 - tanh * tanh) * ta);
+            double slope = 1 - tanh * tanh;
+            ta -= 0.5 * (slope == 0 ? 0 : slope * ta);
             a -= tanh * 0.5;
             double q = a / c;
             ta = (ta - q * tc) / c;
@@ -234,7 +235,8 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Doubles.Push(a);
                 workspace.Doubles.Push(ta);
                 double tanh2 = global::System.Math.Tanh(a);
-                ta -= 0.5 * ((1 - tanh2 * tanh2) * ta);
+                double slope = 1 - tanh2 * tanh2;
+                ta -= 0.5 * (slope == 0 ? 0 : slope * ta);
                 a -= tanh2 * 0.5;
                 workspace.Doubles.Push(a);
                 workspace.Doubles.Push(ta);
@@ -275,7 +277,8 @@ namespace SymGrad.RuntimeTests.Catalogue
                 ta = workspace.Doubles.Pop();
                 a = workspace.Doubles.Pop();
                 double tanh3 = global::System.Math.Tanh(a);
-                double ttanh = (1 - tanh3 * tanh3) * ta;
+                double slope2 = 1 - tanh3 * tanh3;
+                double ttanh = slope2 == 0 ? 0 : slope2 * ta;
                 double tanh = tanh3;
                 double u6 = 0.5 * da;
                 double v3 = 1 - tanh * tanh;

@@ -138,7 +138,8 @@ namespace SymGrad.RuntimeTests.Language
                     z += w[j] * X[i * d + j];
                 }
                 double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-z));
-                double tp = sigmoid * (1 - sigmoid) * tz;
+                double slope = sigmoid * (1 - sigmoid);
+                double tp = slope == 0 ? 0 : slope * tz;
                 double p = sigmoid;
                 double v = global::System.Math.Log(p);
                 double u = 1.0 - p;
@@ -184,7 +185,8 @@ namespace SymGrad.RuntimeTests.Language
                     z += w[j] * X[i * d + j];
                 }
                 double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-z));
-                double tp = sigmoid * (1 - sigmoid) * tz;
+                double slope = sigmoid * (1 - sigmoid);
+                double tp = slope == 0 ? 0 : slope * tz;
                 double p = sigmoid;
                 // loss -= y[i] * Math.Log(p) + (1 - y[i]) * Math.Log(1 - p);   ∂loss/∂y[i] = Log(1.0 - p) - Log(p); ∂loss/∂p = (1.0 - y[i]) / (1.0 - p) - y[i] / p
                 double g = -dloss;

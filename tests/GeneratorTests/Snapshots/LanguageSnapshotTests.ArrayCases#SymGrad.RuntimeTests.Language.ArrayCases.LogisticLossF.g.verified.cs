@@ -115,7 +115,8 @@ namespace SymGrad.RuntimeTests.Language
                     z += w[j] * X[i * d + j];
                 }
                 float sigmoid = 1f / (1f + global::System.MathF.Exp(-z));
-                float tp = sigmoid * (1 - sigmoid) * tz;
+                float slope = sigmoid * (1 - sigmoid);
+                float tp = slope == 0 ? 0 : slope * tz;
                 float p = sigmoid;
                 float u = 1f - p;
                 float u2 = 1f - y[i];
@@ -156,7 +157,8 @@ namespace SymGrad.RuntimeTests.Language
                     z += w[j] * X[i * d + j];
                 }
                 float sigmoid = 1f / (1f + global::System.MathF.Exp(-z));
-                float tp = sigmoid * (1 - sigmoid) * tz;
+                float slope = sigmoid * (1 - sigmoid);
+                float tp = slope == 0 ? 0 : slope * tz;
                 float p = sigmoid;
                 // loss -= y[i] * MathF.Log(p) + (1 - y[i]) * MathF.Log(1 - p);   ∂loss/∂p = (1f - y[i]) / (1f - p) - y[i] / p
                 float g = -dloss;

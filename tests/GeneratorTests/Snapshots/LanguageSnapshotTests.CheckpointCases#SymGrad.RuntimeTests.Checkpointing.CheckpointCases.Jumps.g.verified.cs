@@ -206,7 +206,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                 {
                     double u = a * s + x[t] * x[t - 1];
                     double tanh = global::System.Math.Tanh(u);
-                    th = (1 - tanh * tanh) * (ta * s + a * ts + (tx[t] * x[t - 1] + x[t] * tx[t - 1]));
+                    double slope = 1 - tanh * tanh;
+                    th = slope == 0 ? 0 : slope * (ta * s + a * ts + (tx[t] * x[t - 1] + x[t] * tx[t - 1]));
                     h = tanh;
                 }
                 else
@@ -279,7 +280,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         workspace.Doubles.Push(th);
                         double u = a * s + x[t] * x[t - 1];
                         double tanh = global::System.Math.Tanh(u);
-                        th = (1 - tanh * tanh) * (va * s + a * ts + (vx[t] * x[t - 1] + x[t] * vx[t - 1]));
+                        double slope = 1 - tanh * tanh;
+                        th = slope == 0 ? 0 : slope * (va * s + a * ts + (vx[t] * x[t - 1] + x[t] * vx[t - 1]));
                         h = tanh;
                         workspace.Bools.Push(true);
                     }

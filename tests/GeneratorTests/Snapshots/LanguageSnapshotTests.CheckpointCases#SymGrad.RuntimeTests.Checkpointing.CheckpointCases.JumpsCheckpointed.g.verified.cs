@@ -274,7 +274,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                 {
                     double u = a * s + x[t] * x[t - 1];
                     double tanh = global::System.Math.Tanh(u);
-                    th = (1 - tanh * tanh) * (ta * s + a * ts + (tx[t] * x[t - 1] + x[t] * tx[t - 1]));
+                    double slope = 1 - tanh * tanh;
+                    th = slope == 0 ? 0 : slope * (ta * s + a * ts + (tx[t] * x[t - 1] + x[t] * tx[t - 1]));
                     h = tanh;
                 }
                 else
@@ -349,7 +350,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     {
                         double u = a * s + x[t] * x[t - 1];
                         double tanh = global::System.Math.Tanh(u);
-                        th = (1 - tanh * tanh) * (va * s + a * ts + (vx[t] * x[t - 1] + x[t] * vx[t - 1]));
+                        double slope = 1 - tanh * tanh;
+                        th = slope == 0 ? 0 : slope * (va * s + a * ts + (vx[t] * x[t - 1] + x[t] * vx[t - 1]));
                         h = tanh;
                     }
                     else
@@ -402,7 +404,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                             {
                                 double u2 = a * s + x[t] * x[t - 1];
                                 double tanh2 = global::System.Math.Tanh(u2);
-                                th = (1 - tanh2 * tanh2) * (va * s + a * ts + (vx[t] * x[t - 1] + x[t] * vx[t - 1]));
+                                double slope2 = 1 - tanh2 * tanh2;
+                                th = slope2 == 0 ? 0 : slope2 * (va * s + a * ts + (vx[t] * x[t - 1] + x[t] * vx[t - 1]));
                                 h = tanh2;
                             }
                             else
@@ -453,7 +456,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                             workspace.Doubles.Push(th);
                             double u3 = a * s + x[t] * x[t - 1];
                             double tanh3 = global::System.Math.Tanh(u3);
-                            th = (1 - tanh3 * tanh3) * (va * s + a * ts + (vx[t] * x[t - 1] + x[t] * vx[t - 1]));
+                            double slope3 = 1 - tanh3 * tanh3;
+                            th = slope3 == 0 ? 0 : slope3 * (va * s + a * ts + (vx[t] * x[t - 1] + x[t] * vx[t - 1]));
                             h = tanh3;
                             workspace.Bools.Push(true);
                         }

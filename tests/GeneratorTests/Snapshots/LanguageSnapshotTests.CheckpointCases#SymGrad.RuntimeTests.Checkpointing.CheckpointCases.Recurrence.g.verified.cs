@@ -93,7 +93,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
             {
                 double u = a * h + x[t];
                 double tanh = global::System.Math.Tanh(u);
-                th = (1 - tanh * tanh) * (ta * h + a * th + tx[t]);
+                double slope = 1 - tanh * tanh;
+                th = slope == 0 ? 0 : slope * (ta * h + a * th + tx[t]);
                 h = tanh;
             }
             return 2 * h * th;
@@ -124,7 +125,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     workspace.Doubles.Push(th);
                     double u = a * h + x[t];
                     double tanh = global::System.Math.Tanh(u);
-                    th = (1 - tanh * tanh) * (va * h + a * th + vx[t]);
+                    double slope = 1 - tanh * tanh;
+                    th = slope == 0 ? 0 : slope * (va * h + a * th + vx[t]);
                     h = tanh;
                 }
                 // Reverse sweep: adjoints, last statement first.

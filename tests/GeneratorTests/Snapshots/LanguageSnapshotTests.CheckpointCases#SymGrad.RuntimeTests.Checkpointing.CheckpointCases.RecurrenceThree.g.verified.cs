@@ -143,7 +143,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
             {
                 double u = a * h + x[t];
                 double tanh = global::System.Math.Tanh(u);
-                th = (1 - tanh * tanh) * (ta * h + a * th + tx[t]);
+                double slope = 1 - tanh * tanh;
+                th = slope == 0 ? 0 : slope * (ta * h + a * th + tx[t]);
                 h = tanh;
             }
             return 2 * h * th;
@@ -181,7 +182,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         {
                             double u = a * h + x[t];
                             double tanh = global::System.Math.Tanh(u);
-                            th = (1 - tanh * tanh) * (va * h + a * th + vx[t]);
+                            double slope = 1 - tanh * tanh;
+                            th = slope == 0 ? 0 : slope * (va * h + a * th + vx[t]);
                             h = tanh;
                         }
                     }
@@ -203,7 +205,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     workspace.Doubles.Push(th);
                     double u2 = a * h + x[t];
                     double tanh2 = global::System.Math.Tanh(u2);
-                    th = (1 - tanh2 * tanh2) * (va * h + a * th + vx[t]);
+                    double slope2 = 1 - tanh2 * tanh2;
+                    th = slope2 == 0 ? 0 : slope2 * (va * h + a * th + vx[t]);
                     h = tanh2;
                 }
                 // Reverse sweep: adjoints, last statement first.
@@ -222,7 +225,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         {
                             double u4 = a * h + x[t];
                             double tanh3 = global::System.Math.Tanh(u4);
-                            th = (1 - tanh3 * tanh3) * (va * h + a * th + vx[t]);
+                            double slope3 = 1 - tanh3 * tanh3;
+                            th = slope3 == 0 ? 0 : slope3 * (va * h + a * th + vx[t]);
                             h = tanh3;
                         }
                     }
@@ -246,7 +250,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                             workspace.Doubles.Push(th);
                             double u5 = a * h + x[t];
                             double tanh4 = global::System.Math.Tanh(u5);
-                            th = (1 - tanh4 * tanh4) * (va * h + a * th + vx[t]);
+                            double slope4 = 1 - tanh4 * tanh4;
+                            th = slope4 == 0 ? 0 : slope4 * (va * h + a * th + vx[t]);
                             h = tanh4;
                         }
                         // h = Math.Tanh(a * h + x[t]);   ∂h/∂a = (1 - h·h)·h; ∂h/∂h = (1 - h·h)·a; ∂h/∂x[t] = 1 - h·h

@@ -224,7 +224,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                 {
                     double u = a * h + x[t];
                     double tanh = global::System.Math.Tanh(u);
-                    th = (1 - tanh * tanh) * (ta * h + a * th + tx[t]);
+                    double slope = 1 - tanh * tanh;
+                    th = slope == 0 ? 0 : slope * (ta * h + a * th + tx[t]);
                     h = tanh;
                     ty[t] = th;
                     y[t] = h;
@@ -282,7 +283,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         {
                             double u = a * h + x[t];
                             double tanh = global::System.Math.Tanh(u);
-                            th = (1 - tanh * tanh) * (va * h + a * th + vx[t]);
+                            double slope = 1 - tanh * tanh;
+                            th = slope == 0 ? 0 : slope * (va * h + a * th + vx[t]);
                             h = tanh;
                             tyWork[t] = th;
                             yWork[t] = h;
@@ -306,7 +308,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     workspace.Doubles.Push(th);
                     double u2 = a * h + x[t];
                     double tanh2 = global::System.Math.Tanh(u2);
-                    th = (1 - tanh2 * tanh2) * (va * h + a * th + vx[t]);
+                    double slope2 = 1 - tanh2 * tanh2;
+                    th = slope2 == 0 ? 0 : slope2 * (va * h + a * th + vx[t]);
                     h = tanh2;
                     workspace.Doubles.Push(yWork[t]);
                     workspace.Doubles.Push(tyWork[t]);
@@ -329,7 +332,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         {
                             double u3 = a * h + x[t];
                             double tanh3 = global::System.Math.Tanh(u3);
-                            th = (1 - tanh3 * tanh3) * (va * h + a * th + vx[t]);
+                            double slope3 = 1 - tanh3 * tanh3;
+                            th = slope3 == 0 ? 0 : slope3 * (va * h + a * th + vx[t]);
                             h = tanh3;
                             tyWork[t] = th;
                             yWork[t] = h;
@@ -355,7 +359,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                             workspace.Doubles.Push(th);
                             double u4 = a * h + x[t];
                             double tanh4 = global::System.Math.Tanh(u4);
-                            th = (1 - tanh4 * tanh4) * (va * h + a * th + vx[t]);
+                            double slope4 = 1 - tanh4 * tanh4;
+                            th = slope4 == 0 ? 0 : slope4 * (va * h + a * th + vx[t]);
                             h = tanh4;
                             workspace.Doubles.Push(yWork[t]);
                             workspace.Doubles.Push(tyWork[t]);

@@ -189,7 +189,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
             {
                 double u3 = p + x[t];
                 double tanh = global::System.Math.Tanh(u3);
-                tp = (1 - tanh * tanh) * (tp + tx[t]);
+                double slope = 1 - tanh * tanh;
+                tp = slope == 0 ? 0 : slope * (tp + tx[t]);
                 p = tanh;
                 ty[t] = tp;
                 y[t] = p;
@@ -243,7 +244,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     workspace.Doubles.Push(tp);
                     double u3 = p + x[t];
                     double tanh = global::System.Math.Tanh(u3);
-                    tp = (1 - tanh * tanh) * (tp + vx[t]);
+                    double slope = 1 - tanh * tanh;
+                    tp = slope == 0 ? 0 : slope * (tp + vx[t]);
                     p = tanh;
                 }
                 // Reverse sweep: adjoints, last statement first.

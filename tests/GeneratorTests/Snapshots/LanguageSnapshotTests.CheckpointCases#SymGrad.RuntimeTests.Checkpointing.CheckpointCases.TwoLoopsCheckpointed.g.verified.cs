@@ -339,7 +339,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
             {
                 double u3 = p + x[t];
                 double tanh = global::System.Math.Tanh(u3);
-                tp = (1 - tanh * tanh) * (tp + tx[t]);
+                double slope = 1 - tanh * tanh;
+                tp = slope == 0 ? 0 : slope * (tp + tx[t]);
                 p = tanh;
                 ty[t] = tp;
                 y[t] = p;
@@ -457,7 +458,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         {
                             double u5 = p + x[t];
                             double tanh = global::System.Math.Tanh(u5);
-                            tp = (1 - tanh * tanh) * (tp + vx[t]);
+                            double slope = 1 - tanh * tanh;
+                            tp = slope == 0 ? 0 : slope * (tp + vx[t]);
                             p = tanh;
                         }
                     }
@@ -479,7 +481,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     workspace.Doubles.Push(tp);
                     double u6 = p + x[t];
                     double tanh2 = global::System.Math.Tanh(u6);
-                    tp = (1 - tanh2 * tanh2) * (tp + vx[t]);
+                    double slope2 = 1 - tanh2 * tanh2;
+                    tp = slope2 == 0 ? 0 : slope2 * (tp + vx[t]);
                     p = tanh2;
                 }
                 // Reverse sweep: adjoints, last statement first.
@@ -499,7 +502,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         {
                             double u7 = p + x[t];
                             double tanh3 = global::System.Math.Tanh(u7);
-                            tp = (1 - tanh3 * tanh3) * (tp + vx[t]);
+                            double slope3 = 1 - tanh3 * tanh3;
+                            tp = slope3 == 0 ? 0 : slope3 * (tp + vx[t]);
                             p = tanh3;
                         }
                     }
@@ -523,7 +527,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                             workspace.Doubles.Push(tp);
                             double u8 = p + x[t];
                             double tanh4 = global::System.Math.Tanh(u8);
-                            tp = (1 - tanh4 * tanh4) * (tp + vx[t]);
+                            double slope4 = 1 - tanh4 * tanh4;
+                            tp = slope4 == 0 ? 0 : slope4 * (tp + vx[t]);
                             p = tanh4;
                         }
                         // y[t] = p;

@@ -171,7 +171,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     {
                         double u = w[i] * h[i] + 0.5 * h[(i + 1) % n] + 0.01 * (double)t;
                         double tanh = global::System.Math.Tanh(u);
-                        th[i] = (1 - tanh * tanh) * (tw[i] * h[i] + w[i] * th[i] + 0.5 * th[(i + 1) % n]);
+                        double slope = 1 - tanh * tanh;
+                        th[i] = slope == 0 ? 0 : slope * (tw[i] * h[i] + w[i] * th[i] + 0.5 * th[(i + 1) % n]);
                         h[i] = tanh;
                     }
                 }
@@ -228,7 +229,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         workspace.Doubles.Push(thWork[i]);
                         double u = w[i] * hWork[i] + 0.5 * hWork[(i + 1) % n] + 0.01 * (double)t;
                         double tanh = global::System.Math.Tanh(u);
-                        thWork[i] = (1 - tanh * tanh) * (vw[i] * hWork[i] + w[i] * thWork[i] + 0.5 * thWork[(i + 1) % n]);
+                        double slope = 1 - tanh * tanh;
+                        thWork[i] = slope == 0 ? 0 : slope * (vw[i] * hWork[i] + w[i] * thWork[i] + 0.5 * thWork[(i + 1) % n]);
                         hWork[i] = tanh;
                     }
                 }

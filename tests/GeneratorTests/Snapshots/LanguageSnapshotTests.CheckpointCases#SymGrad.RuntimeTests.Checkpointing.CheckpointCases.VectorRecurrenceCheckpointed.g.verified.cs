@@ -230,7 +230,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     {
                         double u = w[i] * h[i] + 0.5 * h[(i + 1) % n] + 0.01 * (double)t;
                         double tanh = global::System.Math.Tanh(u);
-                        th[i] = (1 - tanh * tanh) * (tw[i] * h[i] + w[i] * th[i] + 0.5 * th[(i + 1) % n]);
+                        double slope = 1 - tanh * tanh;
+                        th[i] = slope == 0 ? 0 : slope * (tw[i] * h[i] + w[i] * th[i] + 0.5 * th[(i + 1) % n]);
                         h[i] = tanh;
                     }
                 }
@@ -294,7 +295,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                             {
                                 double u = w[i] * hWork[i] + 0.5 * hWork[(i + 1) % n] + 0.01 * (double)t;
                                 double tanh = global::System.Math.Tanh(u);
-                                thWork[i] = (1 - tanh * tanh) * (vw[i] * hWork[i] + w[i] * thWork[i] + 0.5 * thWork[(i + 1) % n]);
+                                double slope = 1 - tanh * tanh;
+                                thWork[i] = slope == 0 ? 0 : slope * (vw[i] * hWork[i] + w[i] * thWork[i] + 0.5 * thWork[(i + 1) % n]);
                                 hWork[i] = tanh;
                             }
                         }
@@ -319,7 +321,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         workspace.Doubles.Push(thWork[i]);
                         double u2 = w[i] * hWork[i] + 0.5 * hWork[(i + 1) % n] + 0.01 * (double)t;
                         double tanh2 = global::System.Math.Tanh(u2);
-                        thWork[i] = (1 - tanh2 * tanh2) * (vw[i] * hWork[i] + w[i] * thWork[i] + 0.5 * thWork[(i + 1) % n]);
+                        double slope2 = 1 - tanh2 * tanh2;
+                        thWork[i] = slope2 == 0 ? 0 : slope2 * (vw[i] * hWork[i] + w[i] * thWork[i] + 0.5 * thWork[(i + 1) % n]);
                         hWork[i] = tanh2;
                     }
                 }
@@ -349,7 +352,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                             {
                                 double u4 = w[i] * hWork[i] + 0.5 * hWork[(i + 1) % n] + 0.01 * (double)t;
                                 double tanh3 = global::System.Math.Tanh(u4);
-                                thWork[i] = (1 - tanh3 * tanh3) * (vw[i] * hWork[i] + w[i] * thWork[i] + 0.5 * thWork[(i + 1) % n]);
+                                double slope3 = 1 - tanh3 * tanh3;
+                                thWork[i] = slope3 == 0 ? 0 : slope3 * (vw[i] * hWork[i] + w[i] * thWork[i] + 0.5 * thWork[(i + 1) % n]);
                                 hWork[i] = tanh3;
                             }
                         }
@@ -376,7 +380,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                                 workspace.Doubles.Push(thWork[i]);
                                 double u5 = w[i] * hWork[i] + 0.5 * hWork[(i + 1) % n] + 0.01 * (double)t;
                                 double tanh4 = global::System.Math.Tanh(u5);
-                                thWork[i] = (1 - tanh4 * tanh4) * (vw[i] * hWork[i] + w[i] * thWork[i] + 0.5 * thWork[(i + 1) % n]);
+                                double slope4 = 1 - tanh4 * tanh4;
+                                thWork[i] = slope4 == 0 ? 0 : slope4 * (vw[i] * hWork[i] + w[i] * thWork[i] + 0.5 * thWork[(i + 1) % n]);
                                 hWork[i] = tanh4;
                             }
                         }

@@ -139,8 +139,9 @@ namespace SymGrad.RuntimeTests.Language
                         float b = w[k];
                         float u = b + (float)i;
                         float tanh = global::System.MathF.Tanh(u);
+                        float slope = 1 - tanh * tanh;
                         float u2 = a * b;
-                        ts += (ta * b + a * tb) * tanh + u2 * (1 - tanh * tanh) * tb;
+                        ts += (ta * b + a * tb) * tanh + u2 * (slope == 0 ? 0 : slope * tb);
                     }
                     i++;
                 }
@@ -200,7 +201,8 @@ namespace SymGrad.RuntimeTests.Language
                             // s += a * b * MathF.Tanh(b + i);   ∂s/∂a = Tanh(b + (float)i)·b; ∂s/∂b = Tanh(b + (float)i)·a + a·b·(1 - Tanh(b + (float)i)·Tanh(b + (float)i))
                             float u = b + (float)i;
                             float tanh2 = global::System.MathF.Tanh(u);
-                            float ttanh = (1 - tanh2 * tanh2) * tb;
+                            float slope = 1 - tanh2 * tanh2;
+                            float ttanh = slope == 0 ? 0 : slope * tb;
                             float tanh = tanh2;
                             float tg = ds * ttanh;
                             float g = ds * tanh;

@@ -65,7 +65,8 @@ namespace SymGrad.RuntimeTests.Language
             for (int i = 0; i < x.Length; i++)
             {
                 double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-x[i]));
-                ty[i] = sigmoid * (1 - sigmoid) * tx[i];
+                double slope = sigmoid * (1 - sigmoid);
+                ty[i] = slope == 0 ? 0 : slope * tx[i];
                 y[i] = sigmoid;
             }
         }

@@ -86,7 +86,8 @@ namespace SymGrad.RuntimeTests.Language
                 double v = x[i];
                 double u = v / Temperature;
                 double tanh = global::System.Math.Tanh(u);
-                tsum += tGain * tanh + Gain * (1 - tanh * tanh) * (tv / Temperature);
+                double slope = 1 - tanh * tanh;
+                tsum += tGain * tanh + Gain * (slope == 0 ? 0 : slope * (tv / Temperature));
                 sum += Gain * tanh;
             }
             return 2 * sum * tsum;
@@ -113,7 +114,8 @@ namespace SymGrad.RuntimeTests.Language
                 double v = x[i];
                 double u = v / Temperature;
                 double tanh2 = global::System.Math.Tanh(u);
-                tsum += vGain * tanh2 + Gain * (1 - tanh2 * tanh2) * (tv / Temperature);
+                double slope = 1 - tanh2 * tanh2;
+                tsum += vGain * tanh2 + Gain * (slope == 0 ? 0 : slope * (tv / Temperature));
                 sum += Gain * tanh2;
             }
             // Reverse sweep: adjoints, last statement first.
@@ -129,7 +131,8 @@ namespace SymGrad.RuntimeTests.Language
                 // sum += Gain * Math.Tanh(v / Temperature);   ∂sum/∂Gain = Tanh(v / Temperature); ∂sum/∂v = Gain·(1 - Tanh(v / Temperature)·Tanh(v / Temperature)) / Temperature
                 double u3 = v / Temperature;
                 double tanh3 = global::System.Math.Tanh(u3);
-                double ttanh = (1 - tanh3 * tanh3) * (tv / Temperature);
+                double slope2 = 1 - tanh3 * tanh3;
+                double ttanh = slope2 == 0 ? 0 : slope2 * (tv / Temperature);
                 double tanh = tanh3;
                 hvGain += tdsum * tanh + dsum * ttanh;
                 double u4 = dsum * Gain;

@@ -104,12 +104,14 @@ namespace SymGrad.RuntimeTests.Language
             {
                 double u = x[i] * w;
                 double tanh = global::System.Math.Tanh(u);
+                double slope = 1 - tanh * tanh;
                 double u2 = x[i] * w;
                 double u3 = x[i] + 1.0;
                 double u4 = x[i] * w;
                 double tanh2 = global::System.Math.Tanh(u4);
+                double slope2 = 1 - tanh2 * tanh2;
                 double u5 = x[i] * w;
-                ts += 2.0 * (1 - tanh * tanh) * (tx[i] * w + x[i] * tw) + 2 * u2 * (tx[i] * w + x[i] * tw) + 2 * u3 * tx[i] - (0.5 * (1 - tanh2 * tanh2) * (tx[i] * w + x[i] * tw) + 2 * u5 * (tx[i] * w + x[i] * tw));
+                ts += 2.0 * (slope == 0 ? 0 : slope * (tx[i] * w + x[i] * tw)) + 2 * u2 * (tx[i] * w + x[i] * tw) + 2 * u3 * tx[i] - (0.5 * (slope2 == 0 ? 0 : slope2 * (tx[i] * w + x[i] * tw)) + 2 * u5 * (tx[i] * w + x[i] * tw));
             }
             return ts;
         }
@@ -134,7 +136,8 @@ namespace SymGrad.RuntimeTests.Language
                 // s += Scaled(x[i]) + Square(x[i] + 1) - Scaled(x[i], 0.5);
                 double u = x[i] * w;
                 double tanh2 = global::System.Math.Tanh(u);
-                double ttanh = (1 - tanh2 * tanh2) * (vx[i] * w + x[i] * vw);
+                double slope = 1 - tanh2 * tanh2;
+                double ttanh = slope == 0 ? 0 : slope * (vx[i] * w + x[i] * vw);
                 double tanh = tanh2;
                 double u2 = 2.0 * ds;
                 double tg = -(2 * u2 * tanh * ttanh);

@@ -144,7 +144,8 @@ namespace SymGrad.RuntimeTests.Language
             double fTangent3 = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 0, 1);
             double fTangent4 = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0);
             double tanh = global::System.Math.Tanh(fTangent4);
-            return tv + global::SymGrad.RuntimeTests.Language.NestedCases.CubedTangent(fTangent3, a, global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, b, 0, 1, ta, tb, 0, 0), ta) + (tgx * gy + gx * tgy) + (1 - tanh * tanh) * global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, b, 1, 0, ta, tb, 0, 0);
+            double slope = 1 - tanh * tanh;
+            return tv + global::SymGrad.RuntimeTests.Language.NestedCases.CubedTangent(fTangent3, a, global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, b, 0, 1, ta, tb, 0, 0), ta) + (tgx * gy + gx * tgy) + (slope == 0 ? 0 : slope * global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, b, 1, 0, ta, tb, 0, 0));
         }
 
         /// <summary>
@@ -198,7 +199,8 @@ namespace SymGrad.RuntimeTests.Language
             double dgy = dResult * gx;
             double fTangent5 = global::SymGrad.RuntimeTests.Language.NestedCases.FTangent(a, b, 1, 0);
             double tanh2 = global::System.Math.Tanh(fTangent5);
-            double ttanh = (1 - tanh2 * tanh2) * global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, b, 1, 0, va, vb, 0, 0);
+            double slope = 1 - tanh2 * tanh2;
+            double ttanh = slope == 0 ? 0 : slope * global::SymGrad.RuntimeTests.Language.NestedCases.FTangentTangent(a, b, 1, 0, va, vb, 0, 0);
             double tanh = tanh2;
             double tdFTangentX2 = 0;
             double tdFTangentY2 = 0;

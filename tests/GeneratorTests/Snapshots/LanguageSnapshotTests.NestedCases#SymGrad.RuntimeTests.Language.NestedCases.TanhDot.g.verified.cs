@@ -101,7 +101,8 @@ namespace SymGrad.RuntimeTests.Language
             for (int i = 0; i < u.Length; i++)
             {
                 double tanh = global::System.Math.Tanh(w[i]);
-                ts += tu[i] * tanh + u[i] * (1 - tanh * tanh) * tw[i];
+                double slope = 1 - tanh * tanh;
+                ts += tu[i] * tanh + u[i] * (slope == 0 ? 0 : slope * tw[i]);
                 s += u[i] * tanh;
             }
             return ts * a + s * ta;
@@ -127,7 +128,8 @@ namespace SymGrad.RuntimeTests.Language
             for (int i = 0; i < u.Length; i++)
             {
                 double tanh2 = global::System.Math.Tanh(w[i]);
-                ts += vu[i] * tanh2 + u[i] * (1 - tanh2 * tanh2) * vw[i];
+                double slope = 1 - tanh2 * tanh2;
+                ts += vu[i] * tanh2 + u[i] * (slope == 0 ? 0 : slope * vw[i]);
             }
             // Reverse sweep: adjoints, last statement first.
             // return s * a;   ∂result/∂s = a; ∂result/∂a = s
@@ -138,7 +140,8 @@ namespace SymGrad.RuntimeTests.Language
             {
                 // s += u[i] * Math.Tanh(w[i]);   ∂s/∂u[i] = Tanh(w[i]); ∂s/∂w[i] = u[i]·(1 - Tanh(w[i])·Tanh(w[i]))
                 double tanh3 = global::System.Math.Tanh(w[i]);
-                double ttanh = (1 - tanh3 * tanh3) * vw[i];
+                double slope2 = 1 - tanh3 * tanh3;
+                double ttanh = slope2 == 0 ? 0 : slope2 * vw[i];
                 double tanh = tanh3;
                 hvu[i] += tds * tanh + ds * ttanh;
                 double u2 = ds * u[i];

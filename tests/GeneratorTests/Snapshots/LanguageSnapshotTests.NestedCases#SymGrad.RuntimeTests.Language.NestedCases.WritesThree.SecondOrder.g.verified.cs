@@ -35,10 +35,12 @@ namespace SymGrad.RuntimeTests.Language
                 double tanh5 = tanh6;
                 double tanh4 = tanh6;
                 double tanh3 = tanh6;
-                tyWork[1] = (1 - tanh3 * tanh3) * ta * b + tanh3 * tb;
+                double slope = 1 - tanh3 * tanh3;
+                tyWork[1] = (slope == 0 ? 0 : slope * ta) * b + tanh3 * tb;
                 yWork[1] = tanh3 * b;
+                double slope2 = 1 - tanh4 * tanh4;
                 double exp = global::System.Math.Exp(tanh4);
-                tyWork[2] = exp * (1 - tanh4 * tanh4) * ta;
+                tyWork[2] = exp * (slope2 == 0 ? 0 : slope2 * ta);
                 yWork[2] = exp;
                 // Reverse sweep: adjoints, last statement first.
                 // return (y[2] * n) + b;   ∂result/∂y[2] = (double)n; ∂result/∂b = 1
@@ -47,7 +49,8 @@ namespace SymGrad.RuntimeTests.Language
                 tdb += tdResult;
                 db += dResult;
                 // y[2] = Math.Exp(Math.Tanh(a));   ∂y[2]/∂a = y[2]·(1 - Tanh(a)·Tanh(a))
-                double ttanh = (1 - tanh5 * tanh5) * ta;
+                double slope3 = 1 - tanh5 * tanh5;
+                double ttanh = slope3 == 0 ? 0 : slope3 * ta;
                 double tanh = tanh5;
                 double u = dyWork[2] * yWork[2];
                 double v = 1 - tanh * tanh;
@@ -56,7 +59,8 @@ namespace SymGrad.RuntimeTests.Language
                 tdyWork[2] = 0;
                 dyWork[2] = 0;
                 // y[1] = Math.Tanh(a) * b;   ∂y[1]/∂a = b·(1 - Tanh(a)·Tanh(a)); ∂y[1]/∂b = Tanh(a)
-                double ttanh2 = (1 - tanh6 * tanh6) * ta;
+                double slope4 = 1 - tanh6 * tanh6;
+                double ttanh2 = slope4 == 0 ? 0 : slope4 * ta;
                 double tanh2 = tanh6;
                 double u2 = dyWork[1] * b;
                 double v2 = 1 - tanh2 * tanh2;

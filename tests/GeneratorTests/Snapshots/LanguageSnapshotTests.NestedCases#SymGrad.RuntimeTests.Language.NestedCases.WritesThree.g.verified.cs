@@ -97,10 +97,12 @@ namespace SymGrad.RuntimeTests.Language
                 y[0] = a * b;
                 double tanh2 = global::System.Math.Tanh(a);
                 double tanh = tanh2;
-                ty[1] = (1 - tanh * tanh) * ta * b + tanh * tb;
+                double slope = 1 - tanh * tanh;
+                ty[1] = (slope == 0 ? 0 : slope * ta) * b + tanh * tb;
                 y[1] = tanh * b;
+                double slope2 = 1 - tanh2 * tanh2;
                 double exp = global::System.Math.Exp(tanh2);
-                ty[2] = exp * (1 - tanh2 * tanh2) * ta;
+                ty[2] = exp * (slope2 == 0 ? 0 : slope2 * ta);
                 y[2] = exp;
                 return ty[2] * (double)n + tb;
             }
@@ -135,23 +137,27 @@ namespace SymGrad.RuntimeTests.Language
                 double tanh5 = tanh6;
                 double tanh4 = tanh6;
                 double tanh3 = tanh6;
-                tyWork[1] = (1 - tanh3 * tanh3) * va * b + tanh3 * vb;
+                double slope = 1 - tanh3 * tanh3;
+                tyWork[1] = (slope == 0 ? 0 : slope * va) * b + tanh3 * vb;
                 yWork[1] = tanh3 * b;
+                double slope2 = 1 - tanh4 * tanh4;
                 double exp = global::System.Math.Exp(tanh4);
-                tyWork[2] = exp * (1 - tanh4 * tanh4) * va;
+                tyWork[2] = exp * (slope2 == 0 ? 0 : slope2 * va);
                 yWork[2] = exp;
                 // Reverse sweep: adjoints, last statement first.
                 // return (y[2] * n) + b;   ∂result/∂y[2] = (double)n; ∂result/∂b = 1
                 dyWork[2] += dResult * (double)n;
                 // y[2] = Math.Exp(Math.Tanh(a));   ∂y[2]/∂a = y[2]·(1 - Tanh(a)·Tanh(a))
-                double ttanh = (1 - tanh5 * tanh5) * va;
+                double slope3 = 1 - tanh5 * tanh5;
+                double ttanh = slope3 == 0 ? 0 : slope3 * va;
                 double tanh = tanh5;
                 double u = dyWork[2] * yWork[2];
                 double v = 1 - tanh * tanh;
                 hva += dyWork[2] * tyWork[2] * v - 2 * u * tanh * ttanh;
                 dyWork[2] = 0;
                 // y[1] = Math.Tanh(a) * b;   ∂y[1]/∂a = b·(1 - Tanh(a)·Tanh(a)); ∂y[1]/∂b = Tanh(a)
-                double ttanh2 = (1 - tanh6 * tanh6) * va;
+                double slope4 = 1 - tanh6 * tanh6;
+                double ttanh2 = slope4 == 0 ? 0 : slope4 * va;
                 double tanh2 = tanh6;
                 double u2 = dyWork[1] * b;
                 double v2 = 1 - tanh2 * tanh2;

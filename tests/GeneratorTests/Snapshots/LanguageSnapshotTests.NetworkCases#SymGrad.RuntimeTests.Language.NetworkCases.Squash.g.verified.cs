@@ -101,7 +101,8 @@ namespace SymGrad.RuntimeTests.Language
                 double u = b * x[i];
                 double u2 = w[i] * x[i] + u * x[i];
                 double tanh = global::System.Math.Tanh(u2);
-                ty[i] = (1 - tanh * tanh) * (tw[i] * x[i] + w[i] * tx[i] + ((tb * x[i] + b * tx[i]) * x[i] + u * tx[i]));
+                double slope = 1 - tanh * tanh;
+                ty[i] = slope == 0 ? 0 : slope * (tw[i] * x[i] + w[i] * tx[i] + ((tb * x[i] + b * tx[i]) * x[i] + u * tx[i]));
                 y[i] = tanh;
             }
         }

@@ -117,7 +117,8 @@ namespace SymGrad.RuntimeTests.Language
                 {
                     double u = a * x[i];
                     double tanh = global::System.Math.Tanh(u);
-                    ty[i] = (1 - tanh * tanh) * (ta * x[i] + a * tx[i]);
+                    double slope = 1 - tanh * tanh;
+                    ty[i] = slope == 0 ? 0 : slope * (ta * x[i] + a * tx[i]);
                     y[i] = tanh;
                 }
                 double sumOfSquares = global::SymGrad.Nn.SumOfSquares(y);

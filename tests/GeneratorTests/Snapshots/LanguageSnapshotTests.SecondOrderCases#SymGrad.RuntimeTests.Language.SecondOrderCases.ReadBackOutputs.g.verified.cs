@@ -131,7 +131,8 @@ namespace SymGrad.RuntimeTests.Language
                 {
                     double u = w * x[i] + b;
                     double tanh = global::System.Math.Tanh(u);
-                    ty[i] = (1 - tanh * tanh) * (tw * x[i] + w * tx[i] + tb);
+                    double slope = 1 - tanh * tanh;
+                    ty[i] = slope == 0 ? 0 : slope * (tw * x[i] + w * tx[i] + tb);
                     y[i] = tanh;
                 }
                 for (int i = 0; i < x.Length; i++)

@@ -108,7 +108,8 @@ namespace SymGrad.RuntimeTests.Language
             else if (act == global::SymGrad.RuntimeTests.Language.Activation.Tanh)
             {
                 double tanh = global::System.Math.Tanh(x);
-                ty = (1 - tanh * tanh) * tx;
+                double slope = 1 - tanh * tanh;
+                ty = slope == 0 ? 0 : slope * tx;
             }
             else if ((act == global::SymGrad.RuntimeTests.Language.Activation.Square || act == global::SymGrad.RuntimeTests.Language.Activation.Identity) && x > 3.0)
             {
@@ -141,7 +142,8 @@ namespace SymGrad.RuntimeTests.Language
             else if (act == global::SymGrad.RuntimeTests.Language.Activation.Tanh)
             {
                 double tanh = global::System.Math.Tanh(x);
-                ty = (1 - tanh * tanh) * vx;
+                double slope = 1 - tanh * tanh;
+                ty = slope == 0 ? 0 : slope * vx;
                 y = tanh;
             }
             else if ((act == global::SymGrad.RuntimeTests.Language.Activation.Square || act == global::SymGrad.RuntimeTests.Language.Activation.Identity) && x > 3.0)

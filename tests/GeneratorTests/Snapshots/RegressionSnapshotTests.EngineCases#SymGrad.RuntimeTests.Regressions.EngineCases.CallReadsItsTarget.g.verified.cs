@@ -119,10 +119,11 @@ namespace SymGrad.RuntimeTests.Regressions
                 for (int t4 = 0; t4 < n; t4++)
                 {
                     double tanh = global::System.Math.Tanh(s3);
+                    double slope = 1 - tanh * tanh;
                     double u = s3 / 2.0 - global::System.Math.Sin(a);
                     double u2 = global::System.Math.Sin(u);
                     double half = global::SymGrad.RuntimeTests.Regressions.EngineCases.Half(0.25, tanh, y.Slice(t4 * m, t4 * m + m - t4 * m), u2, x.Slice(t4 * m, t4 * m + m - t4 * m), m, m);
-                    ts3 = global::SymGrad.RuntimeTests.Regressions.EngineCases.HalfTangent(0.25, tanh, y.Slice(t4 * m, t4 * m + m - t4 * m), u2, x.Slice(t4 * m, t4 * m + m - t4 * m), m, m, (1 - tanh * tanh) * ts3, global::System.Math.Cos(u) * (ts3 / 2.0 - global::System.Math.Cos(a) * ta), tx.Slice(t4 * m, t4 * m + m - t4 * m), ty.Slice(t4 * m, t4 * m + m - t4 * m));
+                    ts3 = global::SymGrad.RuntimeTests.Regressions.EngineCases.HalfTangent(0.25, tanh, y.Slice(t4 * m, t4 * m + m - t4 * m), u2, x.Slice(t4 * m, t4 * m + m - t4 * m), m, m, slope == 0 ? 0 : slope * ts3, global::System.Math.Cos(u) * (ts3 / 2.0 - global::System.Math.Cos(a) * ta), tx.Slice(t4 * m, t4 * m + m - t4 * m), ty.Slice(t4 * m, t4 * m + m - t4 * m));
                     s3 = half;
                 }
             }

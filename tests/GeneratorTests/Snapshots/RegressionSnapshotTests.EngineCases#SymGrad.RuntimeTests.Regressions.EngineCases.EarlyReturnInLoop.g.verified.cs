@@ -121,7 +121,8 @@ namespace SymGrad.RuntimeTests.Regressions
                 if (x[i] > 2.0)
                 {
                     double tanh = global::System.Math.Tanh(x[i]);
-                    treturnValue = (1 - tanh * tanh) * tx[i];
+                    double slope = 1 - tanh * tanh;
+                    treturnValue = slope == 0 ? 0 : slope * tx[i];
                     returned = true;
                 }
                 else
@@ -168,7 +169,8 @@ namespace SymGrad.RuntimeTests.Regressions
                         workspace.Doubles.Push(returnValue);
                         workspace.Doubles.Push(treturnValue);
                         double tanh = global::System.Math.Tanh(x[i]);
-                        treturnValue = (1 - tanh * tanh) * vx[i];
+                        double slope = 1 - tanh * tanh;
+                        treturnValue = slope == 0 ? 0 : slope * vx[i];
                         returnValue = tanh;
                         returned = true;
                     }

@@ -181,7 +181,8 @@ namespace SymGrad.RuntimeTests.Regressions
                         s8 += global::System.MathF.Log(sum10);
                         float u = s8 - x[(j7 + 1) % n];
                         float sigmoid = 1f / (1f + global::System.MathF.Exp(-u));
-                        ts8 = sigmoid * (1 - sigmoid) * (ts8 - tx[(j7 + 1) % n]);
+                        float slope = sigmoid * (1 - sigmoid);
+                        ts8 = slope == 0 ? 0 : slope * (ts8 - tx[(j7 + 1) % n]);
                         s8 = sigmoid;
                     }
                     treturnValue = ts8;
@@ -282,7 +283,8 @@ namespace SymGrad.RuntimeTests.Regressions
                                 s8 += global::System.MathF.Log(sum10);
                                 float u = s8 - x[(j7 + 1) % n];
                                 float sigmoid = 1f / (1f + global::System.MathF.Exp(-u));
-                                ts8 = sigmoid * (1 - sigmoid) * (ts8 - vx[(j7 + 1) % n]);
+                                float slope = sigmoid * (1 - sigmoid);
+                                ts8 = slope == 0 ? 0 : slope * (ts8 - vx[(j7 + 1) % n]);
                                 s8 = sigmoid;
                                 workspace.Bools.Push(true);
                             }

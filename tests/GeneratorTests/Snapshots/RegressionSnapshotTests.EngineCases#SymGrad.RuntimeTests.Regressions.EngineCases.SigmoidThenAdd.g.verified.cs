@@ -64,7 +64,8 @@ namespace SymGrad.RuntimeTests.Regressions
         public static double SigmoidThenAddTangent(double x, double tx)
         {
             double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-x));
-            double ts = sigmoid * (1 - sigmoid) * tx;
+            double slope = sigmoid * (1 - sigmoid);
+            double ts = slope == 0 ? 0 : slope * tx;
             double s = sigmoid;
             s += 0.5;
             return 2 * s * ts;
@@ -85,7 +86,8 @@ namespace SymGrad.RuntimeTests.Regressions
             {
                 // Forward sweep: recompute what the reverse sweep reads.
                 double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-x));
-                double ts = sigmoid * (1 - sigmoid) * vx;
+                double slope = sigmoid * (1 - sigmoid);
+                double ts = slope == 0 ? 0 : slope * vx;
                 double s = sigmoid;
                 workspace.Doubles.Push(s);
                 workspace.Doubles.Push(ts);

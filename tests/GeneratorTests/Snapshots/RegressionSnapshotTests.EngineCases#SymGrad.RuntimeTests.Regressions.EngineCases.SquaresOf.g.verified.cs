@@ -108,7 +108,8 @@ namespace SymGrad.RuntimeTests.Regressions
                 for (int i = 0; i < y.Length; i++)
                 {
                     double tanh = global::System.Math.Tanh(x[i]);
-                    ty[i] = (1 - tanh * tanh) * tx[i];
+                    double slope = 1 - tanh * tanh;
+                    ty[i] = slope == 0 ? 0 : slope * tx[i];
                     y[i] = tanh;
                 }
                 double ts = 0;

@@ -73,7 +73,8 @@ namespace SymGrad.RuntimeTests.Regressions
         public static double TanhThenOverwriteTangent(double a, double b, double ta, double tb)
         {
             double tanh = global::System.Math.Tanh(a);
-            double tu = (1 - tanh * tanh) * ta;
+            double slope = 1 - tanh * tanh;
+            double tu = slope == 0 ? 0 : slope * ta;
             double u = tanh;
             double ts = tu;
             tu = 2 * b * tb;
@@ -96,7 +97,8 @@ namespace SymGrad.RuntimeTests.Regressions
             {
                 // Forward sweep: recompute what the reverse sweep reads.
                 double tanh = global::System.Math.Tanh(a);
-                double tu = (1 - tanh * tanh) * va;
+                double slope = 1 - tanh * tanh;
+                double tu = slope == 0 ? 0 : slope * va;
                 double u = tanh;
                 workspace.Doubles.Push(u);
                 workspace.Doubles.Push(tu);

@@ -70,7 +70,8 @@ namespace SymGrad.RuntimeTests.Regressions
             for (int i = 0; i < x.Length; i++)
             {
                 double tanh = global::System.Math.Tanh(x[i]);
-                double tt = (1 - tanh * tanh) * tx[i];
+                double slope = 1 - tanh * tanh;
+                double tt = slope == 0 ? 0 : slope * tx[i];
                 double t = tanh;
                 ty[i] = tt;
                 y[i] = t;

@@ -205,7 +205,8 @@ namespace SymGrad.RuntimeTests.Regressions
                 double s2 = u2 * (x[0] + 0.5);
                 double u3 = s2 + 1.5;
                 double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-u3));
-                double ts3 = sigmoid * (1 - sigmoid) * ts2;
+                double slope = sigmoid * (1 - sigmoid);
+                double ts3 = slope == 0 ? 0 : slope * ts2;
                 double s3 = sigmoid;
                 double u4 = (double)global::System.Math.Sign(s3);
                 double u5 = u4 * x[0];
@@ -264,7 +265,8 @@ namespace SymGrad.RuntimeTests.Regressions
                     double s2 = u * (x[0] + 0.5);
                     double u2 = s2 + 1.5;
                     double sigmoid = 1.0 / (1.0 + global::System.Math.Exp(-u2));
-                    ts3 = sigmoid * (1 - sigmoid) * ts2;
+                    double slope = sigmoid * (1 - sigmoid);
+                    ts3 = slope == 0 ? 0 : slope * ts2;
                     s3 = sigmoid;
                     workspace.Doubles.Push(s3);
                     workspace.Doubles.Push(ts3);

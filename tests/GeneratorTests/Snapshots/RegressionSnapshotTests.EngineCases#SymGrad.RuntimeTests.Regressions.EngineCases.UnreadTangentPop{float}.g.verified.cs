@@ -205,7 +205,8 @@ namespace SymGrad.RuntimeTests.Regressions
                 float s2 = u2 * (x[0] + 0.5f);
                 float u3 = s2 + 1.5f;
                 float sigmoid = 1f / (1f + global::System.MathF.Exp(-u3));
-                float ts3 = sigmoid * (1 - sigmoid) * ts2;
+                float slope = sigmoid * (1 - sigmoid);
+                float ts3 = slope == 0 ? 0 : slope * ts2;
                 float s3 = sigmoid;
                 float u4 = (float)global::System.Math.Sign(s3);
                 float u5 = u4 * x[0];
@@ -264,7 +265,8 @@ namespace SymGrad.RuntimeTests.Regressions
                     float s2 = u * (x[0] + 0.5f);
                     float u2 = s2 + 1.5f;
                     float sigmoid = 1f / (1f + global::System.MathF.Exp(-u2));
-                    ts3 = sigmoid * (1 - sigmoid) * ts2;
+                    float slope = sigmoid * (1 - sigmoid);
+                    ts3 = slope == 0 ? 0 : slope * ts2;
                     s3 = sigmoid;
                     workspace.Floats.Push(s3);
                     workspace.Floats.Push(ts3);
