@@ -301,13 +301,14 @@ namespace SymGrad.Generator.Emit
             System.Action columns = () =>
             {
                 var directions = inputs.Where(p => p.Kind != ParameterKind.Scalar).ToDictionary(p => p.Name, p => names.Reserve("v" + p.Name));
-                var structProducts = inputs.Where(p => p.Kind != ParameterKind.Scalar && (p.HoldsStructs || p.ElementType != type)).ToDictionary(p => p.Name, p => names.Reserve("hv" + p.Name));
+                // Products of spans of structs, or of float spans in a double matrix: rented, copied into the column after.
+                var copiedProducts = inputs.Where(p => p.Kind != ParameterKind.Scalar && (p.HoldsStructs || p.ElementType != type)).ToDictionary(p => p.Name, p => names.Reserve("hv" + p.Name));
                 foreach (ParameterSpec p in inputs.Where(p => p.Kind != ParameterKind.Scalar))
                 {
                     writer.WriteLine(Rent(p, directions[p.Name], workspace));
                     if (p.HoldsStructs || p.ElementType != type)
                     {
-                        writer.WriteLine(Rent(p, structProducts[p.Name], workspace)); // a product not of the matrix's type, copied out after each column
+                        writer.WriteLine(Rent(p, copiedProducts[p.Name], workspace)); // a product not of the matrix's type, copied out after each column
                     }
                 }
 
@@ -348,7 +349,7 @@ namespace SymGrad.Generator.Emit
                         string v = directions[p.Name];
                         arguments.Add(v);
                         WriteUnit(writer, v, column, columnAt[p.Name], p, element, field);
-                        if (structProducts.TryGetValue(p.Name, out string? product))
+                        if (copiedProducts.TryGetValue(p.Name, out string? product))
                         {
                             writer.WriteLine($"{product}.Clear();");
                             products.Add(product);

@@ -789,8 +789,8 @@ namespace SymGrad.Generator.Emit
         /// The names read from the first top-level statement that mentions an output on, or null when that cannot be told. A
         /// buffer read only before anything is written cannot see a write however it overlaps: GradBench's reprojection
         /// error reads its point before writing its two errors, and four of its tangent's fourteen overlap checks go (they
-        /// are a tenth of a 50 ns tangent). Told only when the statements before hold scalar locals alone — a span local
-        /// could carry a buffer past the first write under another name.
+        /// are a tenth of a 50 ns tangent). Told only when the statements before hold scalar locals alone (what a tape takes)
+        /// — a span local could carry a buffer past the first write under another name.
         /// </summary>
         private static HashSet<string>? ReadFromFirstWrite(Block body, IEnumerable<string> outputs)
         {
@@ -806,7 +806,7 @@ namespace SymGrad.Generator.Emit
                 {
                     late.UnionWith(names);
                 }
-                else if (statements.Any(s => s is LocalDecl d && !ScalarTypes.Contains(d.Type) || s is Assign { Target: Name n } && !ScalarTypes.Contains(n.Type)))
+                else if (statements.Any(s => s is LocalDecl d && !SweepContext.CanTape(d.Type) || s is Assign { Target: Name n } && !SweepContext.CanTape(n.Type)))
                 {
                     return null;
                 }
@@ -814,8 +814,6 @@ namespace SymGrad.Generator.Emit
 
             return late;
         }
-
-        private static readonly HashSet<string> ScalarTypes = new() { "double", "float", "int", "long", "bool" };
 
         /// <summary>Gradient (and cotangent) lengths, and that nothing written overlaps anything read, before any write.</summary>
         private static void WriteGradientChecks(IndentedTextWriter writer, MethodModel model, BackwardProgram program, bool cotangents = true)
