@@ -269,6 +269,22 @@ namespace SymGrad.RandomProgramTests
         }
 
         [Fact]
+        public void HessianVectorOffCentralDifferences_StandsWherePyTorchDisagrees()
+        {
+            // PyTorch's hvp arbitrates H·v off the differences of MGradient (W9): it withdraws the failure only where it gives ours.
+            TorchOracle.EnsureAvailable();
+            var results = Runner.CheckBatch(new[] { (1, Seed, Scalar()) }, null, run => MutateHessianVector(run, (vr, vs, hr, hs) =>
+            {
+                for (int i = 0; i < hr.Length; i++) hr[i] += 0.01 * vr[i];
+            }));
+            Runner.Arbitrate(results);
+            var result = Assert.Single(results).Result;
+            var failure = Assert.Single(result.Failures, f => f.Key == Checker.HessianVectorOffDifferences);
+            Assert.Contains("PyTorch autograd (arbiter)", failure.Details);
+            Assert.Equal(0, result.CancellationsAgreed);
+        }
+
+        [Fact]
         public void AsymmetricHessianVector_IsReported()
         {
             // H + 0.1·e_a·e_x0ᵀ: the product for a picks up x[0]'s direction, x[0]'s not a's.
@@ -395,6 +411,7 @@ namespace SymGrad.RandomProgramTests
         [InlineData("eAarmLxiVRk1")] // CI on b3b4444: the float twin's H·v NaN from (1 + X²)² past float's range (W3, the tester)
         [InlineData("d0f4GxgFoY61")] // CI on 54f2b30: σ(H) of a callee's value H = ∞: MTangent 0·∞ = NaN (W6)
         [InlineData("2CcsmLTFiic1")] // campaign at e4a78cd: exp iterated past float's range, then tanh saturated: the float MTangent NaN (W6)
+        [InlineData("5VcXEm9d7y_1")] // campaign at e4a78cd: s -= cos(v·s) iterated 48 times: H·v's central differences 1e-5 off in truncation (W9)
         public void ProgramsThatFailedCI_CurrentDraws_Pass(string seed) => AssertPasses(seed, FeatureSet.Default);
 
         /// <summary>y passed twice to a callee (its second gradient to scratch, added into dyWork) in an H·v: CS0103 tdyWork (FOUND V12).</summary>

@@ -29,7 +29,7 @@ namespace SymGrad.RandomPrograms.Campaign
             Row("input draws redrawn as bad", r.Results.Sum(x => x.BadDraws));
             Row("gradients not finite as PyTorch's too (an intermediate overflowed: bad draw)", r.Results.Sum(x => x.OverflowsAgreed));
             Row("float twin gradients or H·v off as PyTorch float32's too (float's range or rounding: bad draw)", r.Results.Sum(x => x.FloatStrayAgreed));
-            Row("gradients off central differences where PyTorch agrees with ours (cancellation: bad draw)", r.Results.Sum(x => x.CancellationsAgreed));
+            Row("gradients or H·v off central differences where PyTorch agrees with ours (cancellation: bad draw)", r.Results.Sum(x => x.CancellationsAgreed));
             Row("float twin values differ (branch flips; gradients not compared)", r.Results.Sum(x => x.FloatValueMismatches));
             Row("methods checked in forward mode (MTangent = MBackward), double twin", r.Results.Sum(x => x.TangentChecked));
             Row("methods checked in forward mode, float twin", r.Results.Sum(x => x.TangentFloatChecked));

@@ -100,8 +100,8 @@ namespace SymGrad.RandomPrograms.Check
         public int FloatStrayAgreed { get; set; }
 
         /// <summary>
-        /// Methods whose finite gradient differed from central differences where PyTorch autograd gives ours on the same
-        /// inputs: central differences were off (a cancellation inside the program, x − s + s with s ≈ 10²⁸, that the loss's
+        /// Methods whose finite gradient (or H·v) differed from central differences (of MGradient) where PyTorch autograd
+        /// gives ours on the same inputs: central differences were off (a cancellation inside the program, x − s + s with s ≈ 10²⁸, that the loss's
         /// scale does not show). Withdrawn; the seeds are listed in the summary for review.
         /// </summary>
         public int CancellationsAgreed { get; set; }
