@@ -23,9 +23,18 @@ namespace SymGrad.Generator.Emit
 
         public void Block(Block block)
         {
-            foreach (Stmt s in block.Statements)
+            var pairs = Optimize.SinCosPairs.Find(block);
+            for (int i = 0; i < block.Statements.Count; i++)
             {
-                Statement(s);
+                if (pairs.FirstOrDefault(p => p.First == i) is { } pair)
+                {
+                    string type = pair.Declares ? pair.Type + " " : "";
+                    _writer.WriteLine($"({type}{pair.Sin}, {type}{pair.Cos}) = {Print(new MathCall("SinCos", new[] { pair.Angle }.ToEquatableArray(), pair.Type))};");
+                }
+                else if (!pairs.Any(p => p.Second == i))
+                {
+                    Statement(block.Statements[i]);
+                }
             }
         }
 

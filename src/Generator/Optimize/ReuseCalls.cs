@@ -27,13 +27,13 @@ namespace SymGrad.Generator.Optimize
         };
 
         /// <summary>A call the pass may move and share: a Math function of values (no tape, no call with effects).</summary>
-        private static bool Shareable(Expr e) => e is MathCall && Reads.Nodes(e).All(n => n is MathCall or Name or Literal or Element or Binary or Unary or Cast);
+        internal static bool Shareable(Expr e) => e is MathCall && Reads.Nodes(e).All(n => n is MathCall or Name or Literal or Element or Binary or Unary or Cast);
 
         /// <summary>
         /// What a statement may change, at any depth: locals, counters, elements of spans, and — conservatively, since a call of
         /// a tangent or second order passes more arguments than its target lists — every span or <c>ref</c> a call is given.
         /// </summary>
-        private static IEnumerable<string> AssignedAnywhere(Stmt s) => Walk.All(new Block(new[] { s }.ToEquatableArray())).SelectMany(Changes);
+        internal static IEnumerable<string> AssignedAnywhere(Stmt s) => Walk.All(new Block(new[] { s }.ToEquatableArray())).SelectMany(Changes);
 
         private static IEnumerable<string> Changes(Stmt s)
         {

@@ -206,14 +206,12 @@ namespace SymGrad.RuntimeTests.Catalogue
             try
             {
                 // Forward sweep: recompute what the reverse sweep reads.
-                double sin = global::System.Math.Sin(x);
+                (double sin, double v8) = global::System.Math.SinCos(x);
                 double u = sin;
-                double cos = global::System.Math.Cos(y);
+                (double v9, double cos) = global::System.Math.SinCos(y);
                 double v = cos;
                 double u2 = x * y;
                 double exp2 = global::System.Math.Exp(u2);
-                double v8 = global::System.Math.Cos(x);
-                double v9 = global::System.Math.Sin(y);
                 double ta = v8 * vx * v - u * v9 * vy + exp2 * (vx * y + x * vy);
                 double a = u * v + exp2;
                 double u3 = a * a + 1.0;

@@ -77,9 +77,8 @@ namespace SymGrad.RuntimeTests.Catalogue
             float exp2 = global::System.MathF.Exp(x);
             float texp = exp2 * vx;
             float exp = exp2;
-            double sin = global::System.Math.Sin(y);
+            (double sin, double v) = global::System.Math.SinCos(y);
             float u = dResult * (float)sin;
-            double v = global::System.Math.Cos(y);
             hvx += (float)(dResult * (float)(v * vy) * exp + u * texp);
             double u2 = (double)(dResult * exp);
             hvy += (double)((double)(dResult * texp) * v - u2 * sin * vy);

@@ -306,8 +306,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     th = workspace.Doubles.Pop();
                     h = workspace.Doubles.Pop();
                     double u7 = g5 * x[t];
-                    double v4 = global::System.Math.Cos(h);
-                    double sin = global::System.Math.Sin(h);
+                    (double sin, double v4) = global::System.Math.SinCos(h);
                     tdh = (tg5 * x[t] + g5 * vx[t]) * v4 - u7 * sin * th;
                     dh = u7 * v4;
                     double tsin = v4 * th;

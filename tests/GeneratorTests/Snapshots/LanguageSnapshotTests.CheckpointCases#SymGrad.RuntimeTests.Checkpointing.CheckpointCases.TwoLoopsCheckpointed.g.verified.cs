@@ -650,8 +650,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         th = workspace.Doubles.Pop();
                         h = workspace.Doubles.Pop();
                         double u16 = g5 * x[t];
-                        double v7 = global::System.Math.Cos(h);
-                        double sin = global::System.Math.Sin(h);
+                        (double sin, double v7) = global::System.Math.SinCos(h);
                         tdh = (tg5 * x[t] + g5 * vx[t]) * v7 - u16 * sin * th;
                         dh = u16 * v7;
                         double tsin = v7 * th;

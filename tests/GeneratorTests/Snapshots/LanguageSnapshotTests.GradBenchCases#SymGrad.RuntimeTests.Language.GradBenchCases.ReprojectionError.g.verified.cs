@@ -175,8 +175,7 @@ namespace SymGrad.RuntimeTests.Language
                 if (sqtheta != 0.0)
                 {
                     theta = global::System.Math.Sqrt(sqtheta);
-                    cos = global::System.Math.Cos(theta);
-                    sin = global::System.Math.Sin(theta);
+                    (sin, cos) = global::System.Math.SinCos(theta);
                     wx = r0 / theta;
                     wy = r1 / theta;
                     wz = r2 / theta;
@@ -449,9 +448,8 @@ namespace SymGrad.RuntimeTests.Language
                 double sqrt = global::System.Math.Sqrt(sqtheta);
                 double ttheta = tsqtheta == 0 ? 0 : tsqtheta / (2 * sqrt);
                 double theta = sqrt;
-                double sin = global::System.Math.Sin(theta);
+                (double sin, double cos) = global::System.Math.SinCos(theta);
                 double tcos = -(sin * ttheta);
-                double cos = global::System.Math.Cos(theta);
                 double tsin = cos * ttheta;
                 double q = r0 / theta;
                 double twx = (tr0 - q * ttheta) / theta;

@@ -109,8 +109,7 @@ namespace SymGrad.RuntimeTests.Language
             double tg = dResult * vk;
             double g = dResult * k;
             double u = g * k;
-            double v = global::System.Math.Cos((double)s);
-            double sin = global::System.Math.Sin((double)s);
+            (double sin, double v) = global::System.Math.SinCos((double)s);
             hvs += (float)((double)((tg * k + g * vk) * v - u * sin * (double)vs));
             double tsin = (double)(v * (double)vs);
             hvk += tg * sin + g * tsin;

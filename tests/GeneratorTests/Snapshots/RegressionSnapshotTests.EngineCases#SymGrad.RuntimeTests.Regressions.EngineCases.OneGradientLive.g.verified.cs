@@ -71,9 +71,8 @@ namespace SymGrad.RuntimeTests.Regressions
         {
             double dResult = 1;
             // Forward sweep: recompute what the reverse sweep reads.
-            double u = global::System.Math.Sin(b);
+            (double u, double v) = global::System.Math.SinCos(b);
             double twoArguments = global::SymGrad.RuntimeTests.Regressions.EngineCases.TwoArguments(global::System.Math.Sin(0.25), u);
-            double v = global::System.Math.Cos(b);
             double ts = global::SymGrad.RuntimeTests.Regressions.EngineCases.TwoArgumentsTangent(global::System.Math.Sin(0.25), u, 0, v * vb);
             double s = twoArguments;
             // Reverse sweep: adjoints, last statement first.

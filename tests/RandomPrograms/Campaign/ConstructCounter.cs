@@ -16,6 +16,8 @@ namespace SymGrad.RandomPrograms.Campaign
             string all = generated is null ? "" : string.Concat(generated.Values);
             if (all.Contains(".Revolve(", StringComparison.Ordinal) || all.Contains(".RevolveFromStart(", StringComparison.Ordinal)) yield return "generated: a loop driven by a Revolve schedule";
             if (all.Contains(".RevolveFromStart(", StringComparison.Ordinal)) yield return "generated: a Revolve schedule started by the forward sweep";
+            if (all.Contains("Math.SinCos(", StringComparison.Ordinal)) yield return "generated: a sine and a cosine of one angle in one call (Math.SinCos)";
+            if (all.Contains("MathF.SinCos(", StringComparison.Ordinal)) yield return "generated: a sine and a cosine of one angle in one call (MathF.SinCos)";
             foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(all, @"// Not checkpointed \(([^)]*)\)"))
             {
                 yield return "generated: a marked loop left taped: " + m.Groups[1].Value;
