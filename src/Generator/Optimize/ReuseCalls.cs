@@ -133,7 +133,7 @@ namespace SymGrad.Generator.Optimize
                 foreach (Expr call in calls.Distinct().Where(c => !held.Contains(c) && !Cheap.Contains(((MathCall)c).Function)).ToList())
                 {
                     var reads = Reads.Of(call);
-                    bool again = calls.Count(c => c == call) > 1;
+                    bool again = calls.Count(c => c == call) > 1 || (!reads.Overlaps(changed) && Partnered(statements, i, (MathCall)call));
                     for (int j = i + 1; !again && !reads.Overlaps(changed) && j < statements.Count; j++)
                     {
                         again = Contains(statements[j], call);
@@ -154,6 +154,33 @@ namespace SymGrad.Generator.Optimize
             }
 
             return statements.SequenceEqual(block.Statements) ? block : new Block(statements.ToEquatableArray());
+        }
+
+        /// <summary>
+        /// A sine (cosine) computed at <paramref name="at"/> whose cosine (sine) a local of the block holds, nothing between them
+        /// changing the angle: bound to a local of its own, the printer makes the two one <c>Math.SinCos</c> (<see cref="SinCosPairs"/>)
+        /// — the tangent of <c>s = Math.Sin(x)</c> is <c>Math.Cos(x)·ẋ</c>, a second call on the same argument.
+        /// </summary>
+        private static bool Partnered(List<Stmt> statements, int at, MathCall call)
+        {
+            if (call is not { Function: "Sin" or "Cos", Args.Count: 1, Type: "double" or "float" })
+            {
+                return false;
+            }
+
+            var reads = Reads.Of(call);
+            string other = call.Function == "Sin" ? "Cos" : "Sin";
+            for (int k = 0; k < statements.Count; k++)
+            {
+                if (k != at && statements[k] is LocalDecl { Init: MathCall { Args.Count: 1 } partner } d && partner.Function == other && d.Type == call.Type
+                    && partner.Type == call.Type && partner.Args[0] == call.Args[0]
+                    && statements.Skip(System.Math.Min(k, at) + 1).Take(System.Math.Abs(k - at) - 1).All(s => !AssignedAnywhere(s).Any(reads.Contains)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static int SelfComparisons(Stmt s) => Walk.Expressions(s).SelectMany(Reads.Nodes)

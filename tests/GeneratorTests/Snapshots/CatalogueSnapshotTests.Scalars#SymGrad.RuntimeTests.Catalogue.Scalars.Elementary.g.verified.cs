@@ -162,11 +162,11 @@ namespace SymGrad.RuntimeTests.Catalogue
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double ElementaryTangent(double x, double y, double tx, double ty)
         {
-            double u = global::System.Math.Sin(x);
-            double v = global::System.Math.Cos(y);
+            (double u, double cos) = global::System.Math.SinCos(x);
+            (double sin, double v) = global::System.Math.SinCos(y);
             double u2 = x * y;
             double exp = global::System.Math.Exp(u2);
-            double ta = global::System.Math.Cos(x) * tx * v - u * global::System.Math.Sin(y) * ty + exp * (tx * y + x * ty);
+            double ta = cos * tx * v - u * sin * ty + exp * (tx * y + x * ty);
             double a = u * v + exp;
             double u3 = a * a + 1.0;
             double tb = 2 * a * ta / u3;

@@ -512,8 +512,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         else
                         {
                             // h = Math.Sin(s) - x[t];   ∂h/∂s = Cos(s); ∂h/∂x[t] = -1
-                            double v2 = global::System.Math.Cos(s);
-                            tds += tdh * v2 - dh * global::System.Math.Sin(s) * ts;
+                            (double sin, double v2) = global::System.Math.SinCos(s);
+                            tds += tdh * v2 - dh * sin * ts;
                             ds += dh * v2;
                             hvx[t] -= tdh;
                             tdh = 0;

@@ -174,15 +174,15 @@ namespace SymGrad.RuntimeTests.Checkpointing
             double p = 1.0;
             for (int t = 0; t < x.Length; t++)
             {
-                double u = global::System.Math.Sin(h);
-                th = global::System.Math.Cos(h) * th * x[t] + u * tx[t] + ta;
+                (double u, double cos) = global::System.Math.SinCos(h);
+                th = cos * th * x[t] + u * tx[t] + ta;
                 h = u * x[t] + a;
             }
             for (int t = 0; t < x.Length; t++)
             {
                 double u2 = p + h * x[t];
-                double v = global::System.Math.Cos(u2);
-                tp = tp * v - p * global::System.Math.Sin(u2) * (tp + (th * x[t] + h * tx[t]));
+                (double sin, double v) = global::System.Math.SinCos(u2);
+                tp = tp * v - p * sin * (tp + (th * x[t] + h * tx[t]));
                 p = p * v;
             }
             for (int t = 0; t < y.Length; t++)
@@ -225,8 +225,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                 {
                     workspace.Doubles.Push(h);
                     workspace.Doubles.Push(th);
-                    double u = global::System.Math.Sin(h);
-                    th = global::System.Math.Cos(h) * th * x[t] + u * vx[t] + va;
+                    (double u, double cos2) = global::System.Math.SinCos(h);
+                    th = cos2 * th * x[t] + u * vx[t] + va;
                     h = u * x[t] + a;
                 }
                 for (int t = 0; t < x.Length; t++)
@@ -234,8 +234,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     workspace.Doubles.Push(p);
                     workspace.Doubles.Push(tp);
                     double u2 = p + h * x[t];
-                    double v = global::System.Math.Cos(u2);
-                    tp = tp * v - p * global::System.Math.Sin(u2) * (tp + (th * x[t] + h * vx[t]));
+                    (double sin2, double v) = global::System.Math.SinCos(u2);
+                    tp = tp * v - p * sin2 * (tp + (th * x[t] + h * vx[t]));
                     p = p * v;
                 }
                 for (int t = 0; t < y.Length; t++)
@@ -282,14 +282,14 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     tp = workspace.Doubles.Pop();
                     p = workspace.Doubles.Pop();
                     double u4 = p + h * x[t];
-                    double tcos = -(global::System.Math.Sin(u4) * (tp + (th * x[t] + h * vx[t])));
-                    double cos = global::System.Math.Cos(u4);
+                    (double sin3, double cos) = global::System.Math.SinCos(u4);
+                    double tcos = -(sin3 * (tp + (th * x[t] + h * vx[t])));
                     tdp = tg3 * cos + g3 * tcos;
                     dp = g3 * cos;
                     double u5 = p + h * x[t];
                     double u6 = g3 * p;
-                    double v3 = global::System.Math.Sin(u5);
-                    double tg4 = -((tg3 * p + g3 * tp) * v3 + u6 * global::System.Math.Cos(u5) * (tp + (th * x[t] + h * vx[t])));
+                    (double v3, double cos3) = global::System.Math.SinCos(u5);
+                    double tg4 = -((tg3 * p + g3 * tp) * v3 + u6 * cos3 * (tp + (th * x[t] + h * vx[t])));
                     double g4 = -(u6 * v3);
                     tdp += tg4;
                     dp += g4;

@@ -324,15 +324,15 @@ namespace SymGrad.RuntimeTests.Checkpointing
             double p = 1.0;
             for (int t = 0; t < x.Length; t++)
             {
-                double u = global::System.Math.Sin(h);
-                th = global::System.Math.Cos(h) * th * x[t] + u * tx[t] + ta;
+                (double u, double cos) = global::System.Math.SinCos(h);
+                th = cos * th * x[t] + u * tx[t] + ta;
                 h = u * x[t] + a;
             }
             for (int t = 0; t < x.Length; t++)
             {
                 double u2 = p + h * x[t];
-                double v = global::System.Math.Cos(u2);
-                tp = tp * v - p * global::System.Math.Sin(u2) * (tp + (th * x[t] + h * tx[t]));
+                (double sin, double v) = global::System.Math.SinCos(u2);
+                tp = tp * v - p * sin * (tp + (th * x[t] + h * tx[t]));
                 p = p * v;
             }
             for (int t = 0; t < y.Length; t++)
@@ -382,8 +382,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     {
                         for (int t = revolve.From; t < revolve.To; t++)
                         {
-                            double u = global::System.Math.Sin(h);
-                            th = global::System.Math.Cos(h) * th * x[t] + u * vx[t] + va;
+                            (double u, double cos2) = global::System.Math.SinCos(h);
+                            th = cos2 * th * x[t] + u * vx[t] + va;
                             h = u * x[t] + a;
                         }
                     }
@@ -403,8 +403,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     int t = revolve.From;
                     workspace.Doubles.Push(h);
                     workspace.Doubles.Push(th);
-                    double u2 = global::System.Math.Sin(h);
-                    th = global::System.Math.Cos(h) * th * x[t] + u2 * vx[t] + va;
+                    (double u2, double cos3) = global::System.Math.SinCos(h);
+                    th = cos3 * th * x[t] + u2 * vx[t] + va;
                     h = u2 * x[t] + a;
                 }
                 // Checkpointed: the state at the start (p) is saved; the schedule's
@@ -419,8 +419,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         for (int t = revolve2.From; t < revolve2.To; t++)
                         {
                             double u3 = p + h * x[t];
-                            double v = global::System.Math.Cos(u3);
-                            tp = tp * v - p * global::System.Math.Sin(u3) * (tp + (th * x[t] + h * vx[t]));
+                            (double sin2, double v) = global::System.Math.SinCos(u3);
+                            tp = tp * v - p * sin2 * (tp + (th * x[t] + h * vx[t]));
                             p = p * v;
                         }
                     }
@@ -441,8 +441,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     workspace.Doubles.Push(p);
                     workspace.Doubles.Push(tp);
                     double u4 = p + h * x[t];
-                    double v2 = global::System.Math.Cos(u4);
-                    tp = tp * v2 - p * global::System.Math.Sin(u4) * (tp + (th * x[t] + h * vx[t]));
+                    (double sin3, double v2) = global::System.Math.SinCos(u4);
+                    tp = tp * v2 - p * sin3 * (tp + (th * x[t] + h * vx[t]));
                     p = p * v2;
                 }
                 // Checkpointed: the state at the start (p) is saved; the schedule's
@@ -558,8 +558,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         for (int t = revolve2.From; t < revolve2.To; t++)
                         {
                             double u9 = p + h * x[t];
-                            double v4 = global::System.Math.Cos(u9);
-                            tp = tp * v4 - p * global::System.Math.Sin(u9) * (tp + (th * x[t] + h * vx[t]));
+                            (double sin4, double v4) = global::System.Math.SinCos(u9);
+                            tp = tp * v4 - p * sin4 * (tp + (th * x[t] + h * vx[t]));
                             p = p * v4;
                         }
                     }
@@ -582,8 +582,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                             workspace.Doubles.Push(p);
                             workspace.Doubles.Push(tp);
                             double u10 = p + h * x[t];
-                            double v5 = global::System.Math.Cos(u10);
-                            tp = tp * v5 - p * global::System.Math.Sin(u10) * (tp + (th * x[t] + h * vx[t]));
+                            (double sin5, double v5) = global::System.Math.SinCos(u10);
+                            tp = tp * v5 - p * sin5 * (tp + (th * x[t] + h * vx[t]));
                             p = p * v5;
                         }
                         // p = p * Math.Cos(p + h * x[t]);   ∂p/∂p = Cos(p + h·x[t]) - p·Sin(p + h·x[t]); ∂p/∂h = -(p·Sin(p + h·x[t])·x[t]); ∂p/∂x[t] = -(p·Sin(p + h·x[t])·h)
@@ -592,14 +592,14 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         tp = workspace.Doubles.Pop();
                         p = workspace.Doubles.Pop();
                         double u11 = p + h * x[t];
-                        double tcos = -(global::System.Math.Sin(u11) * (tp + (th * x[t] + h * vx[t])));
-                        double cos = global::System.Math.Cos(u11);
+                        (double sin6, double cos) = global::System.Math.SinCos(u11);
+                        double tcos = -(sin6 * (tp + (th * x[t] + h * vx[t])));
                         tdp = tg3 * cos + g3 * tcos;
                         dp = g3 * cos;
                         double u12 = p + h * x[t];
                         double u13 = g3 * p;
-                        double v6 = global::System.Math.Sin(u12);
-                        double tg4 = -((tg3 * p + g3 * tp) * v6 + u13 * global::System.Math.Cos(u12) * (tp + (th * x[t] + h * vx[t])));
+                        (double v6, double cos4) = global::System.Math.SinCos(u12);
+                        double tg4 = -((tg3 * p + g3 * tp) * v6 + u13 * cos4 * (tp + (th * x[t] + h * vx[t])));
                         double g4 = -(u13 * v6);
                         tdp += tg4;
                         dp += g4;
@@ -617,8 +617,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     {
                         for (int t = revolve.From; t < revolve.To; t++)
                         {
-                            double u14 = global::System.Math.Sin(h);
-                            th = global::System.Math.Cos(h) * th * x[t] + u14 * vx[t] + va;
+                            (double u14, double cos5) = global::System.Math.SinCos(h);
+                            th = cos5 * th * x[t] + u14 * vx[t] + va;
                             h = u14 * x[t] + a;
                         }
                     }
@@ -640,8 +640,8 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         {
                             workspace.Doubles.Push(h);
                             workspace.Doubles.Push(th);
-                            double u15 = global::System.Math.Sin(h);
-                            th = global::System.Math.Cos(h) * th * x[t] + u15 * vx[t] + va;
+                            (double u15, double cos6) = global::System.Math.SinCos(h);
+                            th = cos6 * th * x[t] + u15 * vx[t] + va;
                             h = u15 * x[t] + a;
                         }
                         // h = Math.Sin(h) * x[t] + a;   ∂h/∂h = x[t]·Cos(h); ∂h/∂x[t] = Sin(h); ∂h/∂a = 1

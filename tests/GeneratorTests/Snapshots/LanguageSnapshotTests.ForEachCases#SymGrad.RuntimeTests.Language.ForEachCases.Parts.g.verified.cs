@@ -259,8 +259,8 @@ namespace SymGrad.RuntimeTests.Language
                     double tv = vw[j];
                     double v = w[j];
                     // s += Math.Sin(v);   ∂s/∂v = Cos(v)
-                    double v2 = global::System.Math.Cos(v);
-                    double tdv = tds * v2 - ds * global::System.Math.Sin(v) * tv;
+                    (double sin, double v2) = global::System.Math.SinCos(v);
+                    double tdv = tds * v2 - ds * sin * tv;
                     // double v = w[j];
                     hvw[j] += tdv;
                 }

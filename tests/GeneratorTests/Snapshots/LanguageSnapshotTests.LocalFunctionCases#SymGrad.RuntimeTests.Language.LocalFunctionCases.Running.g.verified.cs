@@ -137,8 +137,8 @@ namespace SymGrad.RuntimeTests.Language
                 th = workspace.Floats.Pop();
                 h = workspace.Floats.Pop();
                 float u5 = x * h;
-                float v = global::System.MathF.Cos(u5);
-                float tg3 = tg2 * v - g2 * global::System.MathF.Sin(u5) * (vx * h + x * th);
+                (float sin, float v) = global::System.MathF.SinCos(u5);
+                float tg3 = tg2 * v - g2 * sin * (vx * h + x * th);
                 float g3 = g2 * v;
                 hvx += tg3 * h + g3 * th;
                 tdh = tg3 * x + g3 * vx;

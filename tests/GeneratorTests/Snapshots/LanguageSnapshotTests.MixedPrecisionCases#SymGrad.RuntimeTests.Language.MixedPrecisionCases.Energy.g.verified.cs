@@ -86,9 +86,9 @@ namespace SymGrad.RuntimeTests.Language
                 double u2 = u * (double)a[i];
                 te += (double)(((tk * (double)a[i] + k * (double)ta[i]) * (double)a[i] + u * (double)ta[i]) * (double)s + u2 * (double)ts);
             }
-            double u3 = global::System.Math.Sin((double)s);
+            (double u3, double cos) = global::System.Math.SinCos((double)s);
             double u4 = u3 * k;
-            return (double)(te + ((global::System.Math.Cos((double)s) * (double)ts * k + u3 * tk) * k + u4 * tk));
+            return (double)(te + ((cos * (double)ts * k + u3 * tk) * k + u4 * tk));
         }
 
         /// <summary>

@@ -128,8 +128,8 @@ namespace SymGrad.RuntimeTests.Language
                 double acc_X_value = acc_X;
                 double tacc_Y_value = tacc_Y;
                 double acc_Y_value = acc_Y;
-                double tacc_Z_value = global::System.Math.Cos(acc_X) * tacc_X;
-                double acc_Z_value = global::System.Math.Sin(acc_X);
+                (double acc_Z_value, double cos) = global::System.Math.SinCos(acc_X);
+                double tacc_Z_value = cos * tacc_X;
                 tacc_X = tacc_X_value;
                 acc_X = acc_X_value;
                 tacc_Y = tacc_Y_value;
@@ -173,8 +173,8 @@ namespace SymGrad.RuntimeTests.Language
                     double acc_X_value = acc_X;
                     double tacc_Y_value = tacc_Y;
                     double acc_Y_value = acc_Y;
-                    double tacc_Z_value = global::System.Math.Cos(acc_X) * tacc_X;
-                    double acc_Z_value = global::System.Math.Sin(acc_X);
+                    (double acc_Z_value, double cos) = global::System.Math.SinCos(acc_X);
+                    double tacc_Z_value = cos * tacc_X;
                     workspace.Doubles.Push(acc_X);
                     workspace.Doubles.Push(tacc_X);
                     tacc_X = tacc_X_value;
@@ -209,8 +209,8 @@ namespace SymGrad.RuntimeTests.Language
                     tacc_X = workspace.Doubles.Pop();
                     acc_X = workspace.Doubles.Pop();
                     // double acc_Z_value = Math.Sin(acc.X);   ∂acc_Z_value/∂acc_X = Cos(acc_X)
-                    double v = global::System.Math.Cos(acc_X);
-                    tdacc_X = tdacc_Z_value * v - dacc_Z_value * global::System.Math.Sin(acc_X) * tacc_X;
+                    (double sin, double v) = global::System.Math.SinCos(acc_X);
+                    tdacc_X = tdacc_Z_value * v - dacc_Z_value * sin * tacc_X;
                     dacc_X = dacc_Z_value * v;
                     // double acc_Y_value = acc.Y;
                     tdacc_Y = tdacc_Y_value;

@@ -125,8 +125,8 @@ namespace SymGrad.RuntimeTests.Language
             double tr_To_Z = ts.To.Z;
             double v = s.To.X - s.From.X;
             tr_To_X = ts.From.X + (tk * v + k * (ts.To.X - ts.From.X));
-            double u = global::System.Math.Sin(s.To.Y);
-            tr_To_Y = global::System.Math.Cos(s.To.Y) * ts.To.Y * k + u * tk;
+            (double u, double cos) = global::System.Math.SinCos(s.To.Y);
+            tr_To_Y = cos * ts.To.Y * k + u * tk;
             tr_From_Z = tr_From_Z * k + r_From_Z * tk;
             r_From_Z = r_From_Z * k;
             double tresult_From_X = tr_From_X;

@@ -158,8 +158,8 @@ namespace SymGrad.RuntimeTests.Language
                     tdv = tg * rate + g * vrate;
                     dv = g * rate;
                     hvrate += tg * v + g * tv;
-                    double v2 = global::System.Math.Cos(v);
-                    tdv += tg * v2 - g * global::System.Math.Sin(v) * tv;
+                    (double sin, double v2) = global::System.Math.SinCos(v);
+                    tdv += tg * v2 - g * sin * tv;
                     dv += g * v2;
                 }
                 // double v = x;

@@ -205,8 +205,8 @@ namespace SymGrad.RuntimeTests.Regressions
                     tdyWork[i] += ds * tz[i];
                     dyWork[i] += ds * z[i];
                     // z[i] = Math.Sin(y[i]) + y[i];   ∂z[i]/∂y[i] = Cos(y[i]) + 1
-                    double v = global::System.Math.Cos(y[i]);
-                    tdyWork[i] += tdzWork[i] * v - dzWork[i] * global::System.Math.Sin(y[i]) * ty[i];
+                    (double sin, double v) = global::System.Math.SinCos(y[i]);
+                    tdyWork[i] += tdzWork[i] * v - dzWork[i] * sin * ty[i];
                     dyWork[i] += dzWork[i] * v;
                     tdyWork[i] += tdzWork[i];
                     dyWork[i] += dzWork[i];

@@ -109,8 +109,8 @@ namespace SymGrad.RuntimeTests.Regressions
             double s = x;
             double tg = 0;
             double g = 0.0;
-            double tSquareScaled_argument = global::System.Math.Cos(s) * ts;
-            double SquareScaled_argument = global::System.Math.Sin(s);
+            (double SquareScaled_argument, double cos) = global::System.Math.SinCos(s);
+            double tSquareScaled_argument = cos * ts;
             double squareScaledTangent = global::SymGrad.RuntimeTests.Regressions.EngineCases.SquareScaledTangent(SquareScaled_argument, x, 1, 0);
             ts += global::SymGrad.RuntimeTests.Regressions.EngineCases.SquareScaledTangentTangent(SquareScaled_argument, x, 1, 0, tSquareScaled_argument, tx, 0, 0);
             s += squareScaledTangent;
@@ -137,8 +137,8 @@ namespace SymGrad.RuntimeTests.Regressions
                 // Forward sweep: recompute what the reverse sweep reads.
                 double ts = vx;
                 double s = x;
-                double tSquareScaled_argument = global::System.Math.Cos(s) * ts;
-                double SquareScaled_argument = global::System.Math.Sin(s);
+                (double SquareScaled_argument, double cos) = global::System.Math.SinCos(s);
+                double tSquareScaled_argument = cos * ts;
                 workspace.Doubles.Push(s);
                 workspace.Doubles.Push(ts);
                 double squareScaledTangent = global::SymGrad.RuntimeTests.Regressions.EngineCases.SquareScaledTangent(SquareScaled_argument, x, 1, 0);
@@ -209,8 +209,8 @@ namespace SymGrad.RuntimeTests.Regressions
                 // double SquareScaled_argument = Math.Sin(s);   ∂SquareScaled_argument/∂s = Cos(s)
                 if (dSquareScaled_argument != 0 || tdSquareScaled_argument != 0)
                 {
-                    double v2 = global::System.Math.Cos(s);
-                    tds += tdSquareScaled_argument * v2 - dSquareScaled_argument * global::System.Math.Sin(s) * ts;
+                    (double sin, double v2) = global::System.Math.SinCos(s);
+                    tds += tdSquareScaled_argument * v2 - dSquareScaled_argument * sin * ts;
                     ds += dSquareScaled_argument * v2;
                 }
                 // double s = x;

@@ -106,8 +106,8 @@ namespace SymGrad.RuntimeTests.Regressions
             {
                 // s += Math.Sin(x[i]) * c[x.Length - 1 - i];   ∂s/∂x[i] = c[x.Length - 1 - i]·Cos(x[i])
                 double u2 = ds * c[x.Length - 1 - i];
-                double v = global::System.Math.Cos(x[i]);
-                hvx[i] += tds * c[x.Length - 1 - i] * v - u2 * global::System.Math.Sin(x[i]) * vx[i];
+                (double sin, double v) = global::System.Math.SinCos(x[i]);
+                hvx[i] += tds * c[x.Length - 1 - i] * v - u2 * sin * vx[i];
             }
         }
 

@@ -76,8 +76,8 @@ namespace SymGrad.RuntimeTests.Regressions
             double s2 = a;
             if (n > 1)
             {
-                double ts5 = -(global::System.Math.Sin(b) * tb);
-                double s5 = global::System.Math.Cos(b);
+                (double sin, double s5) = global::System.Math.SinCos(b);
+                double ts5 = -(sin * tb);
                 ts2 = ts5 - ts2;
                 s2 = s5 - s2;
             }
@@ -116,8 +116,8 @@ namespace SymGrad.RuntimeTests.Regressions
                 tds2 = -tg;
                 ds2 = -g;
                 // double s5 = Math.Cos(b);   ∂s5/∂b = -Sin(b)
-                double v = global::System.Math.Sin(b);
-                hvb -= tds5 * v + ds5 * global::System.Math.Cos(b) * vb;
+                (double v, double cos) = global::System.Math.SinCos(b);
+                hvb -= tds5 * v + ds5 * cos * vb;
             }
             // double s2 = a;
             hva += tds2;

@@ -210,10 +210,10 @@ namespace SymGrad.RuntimeTests.Regressions
                 double s3 = sigmoid;
                 double u4 = (double)global::System.Math.Sign(s3);
                 double u5 = u4 * x[0];
-                double u6 = global::System.Math.Sin(u5);
+                (double u6, double cos) = global::System.Math.SinCos(u5);
                 double exp = global::System.Math.Exp(u6);
                 double sqrt = global::System.Math.Sqrt(exp);
-                double tu = exp * global::System.Math.Cos(u5) * (u4 * tx[0]);
+                double tu = exp * cos * (u4 * tx[0]);
                 ts3 = tu == 0 ? 0 : tu / (2 * sqrt);
                 s3 = sqrt;
                 int w8 = 0;
@@ -272,10 +272,10 @@ namespace SymGrad.RuntimeTests.Regressions
                     workspace.Doubles.Push(ts3);
                     double u3 = (double)global::System.Math.Sign(s3);
                     double u4 = u3 * x[0];
-                    double u5 = global::System.Math.Sin(u4);
+                    (double u5, double cos) = global::System.Math.SinCos(u4);
                     double exp3 = global::System.Math.Exp(u5);
                     double sqrt = global::System.Math.Sqrt(exp3);
-                    double tu = exp3 * global::System.Math.Cos(u4) * (u3 * vx[0]);
+                    double tu = exp3 * cos * (u3 * vx[0]);
                     ts3 = tu == 0 ? 0 : tu / (2 * sqrt);
                     s3 = sqrt;
                     int w8 = 0;
@@ -334,17 +334,17 @@ namespace SymGrad.RuntimeTests.Regressions
                     {
                         double u6 = (double)global::System.Math.Sign(s3);
                         double u7 = u6 * x[0];
-                        double u8 = global::System.Math.Sin(u7);
+                        (double u8, double cos2) = global::System.Math.SinCos(u7);
                         double exp4 = global::System.Math.Exp(u8);
-                        double texp2 = exp4 * global::System.Math.Cos(u7) * (u6 * vx[0]);
+                        double texp2 = exp4 * cos2 * (u6 * vx[0]);
                         double exp2 = exp4;
                         double v = 2 * value;
                         double q = ds3 / v;
                         double u9 = (double)global::System.Math.Sign(s3);
                         double u10 = u9 * x[0];
                         double u11 = q * exp2;
-                        double v2 = global::System.Math.Cos(u10);
-                        double tg4 = (q * texp2 - 2 * q * tvalue / v * exp2) * v2 - u11 * global::System.Math.Sin(u10) * (u9 * vx[0]);
+                        (double sin2, double v2) = global::System.Math.SinCos(u10);
+                        double tg4 = (q * texp2 - 2 * q * tvalue / v * exp2) * v2 - u11 * sin2 * (u9 * vx[0]);
                         double v3 = (double)global::System.Math.Sign(s3);
                         hvx[0] += tg4 * v3;
                     }

@@ -210,10 +210,10 @@ namespace SymGrad.RuntimeTests.Regressions
                 float s3 = sigmoid;
                 float u4 = (float)global::System.Math.Sign(s3);
                 float u5 = u4 * x[0];
-                float u6 = global::System.MathF.Sin(u5);
+                (float u6, float cos) = global::System.MathF.SinCos(u5);
                 float exp = global::System.MathF.Exp(u6);
                 float sqrt = global::System.MathF.Sqrt(exp);
-                float tu = exp * global::System.MathF.Cos(u5) * (u4 * tx[0]);
+                float tu = exp * cos * (u4 * tx[0]);
                 ts3 = tu == 0 ? 0 : tu / (2 * sqrt);
                 s3 = sqrt;
                 int w8 = 0;
@@ -272,10 +272,10 @@ namespace SymGrad.RuntimeTests.Regressions
                     workspace.Floats.Push(ts3);
                     float u3 = (float)global::System.Math.Sign(s3);
                     float u4 = u3 * x[0];
-                    float u5 = global::System.MathF.Sin(u4);
+                    (float u5, float cos) = global::System.MathF.SinCos(u4);
                     float exp3 = global::System.MathF.Exp(u5);
                     float sqrt = global::System.MathF.Sqrt(exp3);
-                    float tu = exp3 * global::System.MathF.Cos(u4) * (u3 * vx[0]);
+                    float tu = exp3 * cos * (u3 * vx[0]);
                     ts3 = tu == 0 ? 0 : tu / (2 * sqrt);
                     s3 = sqrt;
                     int w8 = 0;
@@ -334,17 +334,17 @@ namespace SymGrad.RuntimeTests.Regressions
                     {
                         float u6 = (float)global::System.Math.Sign(s3);
                         float u7 = u6 * x[0];
-                        float u8 = global::System.MathF.Sin(u7);
+                        (float u8, float cos2) = global::System.MathF.SinCos(u7);
                         float exp4 = global::System.MathF.Exp(u8);
-                        float texp2 = exp4 * global::System.MathF.Cos(u7) * (u6 * vx[0]);
+                        float texp2 = exp4 * cos2 * (u6 * vx[0]);
                         float exp2 = exp4;
                         float v = 2 * value;
                         float q = ds3 / v;
                         float u9 = (float)global::System.Math.Sign(s3);
                         float u10 = u9 * x[0];
                         float u11 = q * exp2;
-                        float v2 = global::System.MathF.Cos(u10);
-                        float tg4 = (q * texp2 - 2 * q * tvalue / v * exp2) * v2 - u11 * global::System.MathF.Sin(u10) * (u9 * vx[0]);
+                        (float sin2, float v2) = global::System.MathF.SinCos(u10);
+                        float tg4 = (q * texp2 - 2 * q * tvalue / v * exp2) * v2 - u11 * sin2 * (u9 * vx[0]);
                         float v3 = (float)global::System.Math.Sign(s3);
                         hvx[0] += tg4 * v3;
                     }

@@ -9,25 +9,26 @@ namespace SymGrad.RuntimeTests
     internal static class KernelTestHelpers
     {
         /// <summary>
-        /// Asserts that <paramref name="step"/> (already warmed up: worker started, buffers grown) allocates nothing: exactly
-        /// on the calling thread in every window, and on the whole process in the best of 20 one-step windows.
-        /// GetTotalAllocatedBytes counts every thread, including the test host's, whose background work (seen here: 168
-        /// bytes in some windows on a loaded machine, never in a standalone program) can land in any one window; an
-        /// allocation in the code under test would show in every window.
+        /// Asserts that <paramref name="step"/> (already warmed up: worker started, buffers grown) allocates nothing, on the
+        /// calling thread and on the whole process, in the best of 20 one-step windows. GetTotalAllocatedBytes counts every
+        /// thread, including the test host's, whose background work (seen here: 168 bytes in some windows on a loaded
+        /// machine, never in a standalone program) can land in any one window, and under load the runtime allocates now and
+        /// then on the calling thread itself (see <see cref="AssertSteadyStateAllocatesNothing"/>; this test failed so once,
+        /// beside a two-thread campaign); an allocation in the code under test would show in every window.
         /// </summary>
         internal static void AssertAllocatesNothingOnAnyThread(Action step)
         {
-            long least = long.MaxValue, callerTotal = 0;
+            long least = long.MaxValue, callerLeast = long.MaxValue;
             for (int attempt = 0; attempt < 20 && least != 0; attempt++)
             {
                 long before = GC.GetTotalAllocatedBytes(precise: true);
                 long callerBefore = GC.GetAllocatedBytesForCurrentThread();
                 step();
-                callerTotal += GC.GetAllocatedBytesForCurrentThread() - callerBefore;
+                callerLeast = Math.Min(callerLeast, GC.GetAllocatedBytesForCurrentThread() - callerBefore);
                 least = Math.Min(least, GC.GetTotalAllocatedBytes(precise: true) - before);
             }
 
-            Assert.Equal(0, callerTotal);
+            Assert.True(callerLeast == 0, $"{callerLeast} bytes allocated on the calling thread in the best of the attempts");
             Assert.True(least == 0, $"{least} bytes allocated in the best of the attempts");
         }
 
