@@ -102,6 +102,7 @@ namespace SymGrad.RandomProgramTests
             }, what => Assert.True(Sum(r => r.ConstructsChecked.GetValueOrDefault(what)) > 0, "none: " + what));
             Assert.True(report.Constructs.GetValueOrDefault("an output first written in a loop's pass and read back in it (a stage buffer)") > 0, "no stage buffer drawn");
             Assert.Equal(new[] { "TorchHessianVector", "TorchJacobian", "TorchTangent" }, report.TorchModes.Where(kv => kv.Value.Compared > 0).Select(kv => kv.Key));
+            Assert.True(report.TorchNestedChecked > 0, "PyTorch checked no method with a nested call");
         }
 
         /// <summary>

@@ -55,6 +55,7 @@ namespace SymGrad.RandomPrograms.Campaign
             if (r.TorchChecked > 0 || r.TorchError is not null)
             {
                 Row("checked against PyTorch", r.TorchChecked);
+                Row("  of which a method calling FGradient, FBackward or FTangent (nested)", r.TorchNestedChecked);
                 foreach (var (key, (compared, agreed)) in r.TorchModes)
                 {
                     string what = key switch { "TorchTangent" => "jvp = MTangent", "TorchHessianVector" => "hvp = MHessianVector", _ => "jacobian = MJacobian" };

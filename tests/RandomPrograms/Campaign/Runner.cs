@@ -61,6 +61,9 @@ namespace SymGrad.RandomPrograms.Campaign
 
         public int TorchChecked { get; set; }
 
+        /// <summary>Of <see cref="TorchChecked"/>, methods calling a generated FGradient, FBackward or FTangent (nested differentiation).</summary>
+        public int TorchNestedChecked { get; set; }
+
         /// <summary>P17: per failure key (<c>TorchTangent</c>, <c>TorchHessianVector</c>, <c>TorchJacobian</c>), the cases compared and those that agreed.</summary>
         public SortedDictionary<string, (int Compared, int Agreed)> TorchModes { get; } = new(StringComparer.Ordinal);
 
@@ -235,12 +238,15 @@ namespace SymGrad.RandomPrograms.Campaign
             Arbitrate(all.Select(r => (r.Item1, r.Item3)).ToList(), options.Progress);
             if (options.Torch > 0)
             {
-                var cases = all.Where(r => !r.Item1.Failed).SelectMany(r => r.Item3.Take(1)).Take(options.Torch).ToList();
+                // One method per program: the first, or the first that calls a generated derivative (nested differentiation),
+                // whose translation is the one PyTorch can get wrong apart from ours (the helper it calls comes first).
+                var cases = all.Where(r => !r.Item1.Failed).SelectMany(r => r.Item3.OrderBy(c => NestedCalls.Calls(c.Method) ? 0 : 1).Take(1)).Take(options.Torch).ToList();
                 options.Progress?.Invoke($"PyTorch: checking {cases.Count} programs in one python process…");
                 try
                 {
                     var torchFailures = TorchOracle.Check(cases);
                     report.TorchChecked = cases.Count;
+                    report.TorchNestedChecked = cases.Count(c => NestedCalls.Calls(c.Method));
                     foreach (var c in cases)
                     {
                         foreach (string key in TorchOracle.ModesAsked(c))

@@ -15,8 +15,9 @@ namespace SymGrad.RandomPrograms.Generate
     /// flags: a gradient of a span is refused, SG0019). For that the program gets such a helper, <c>N0</c>: built like
     /// the others from the features <see cref="Restrict"/> leaves. The callers are then differentiated through F's
     /// <c>FTangentBackward</c> and <c>FTangentTangent</c>: P1 and the mode properties check the outer derivatives.
-    /// The PyTorch translation takes no nested call: such programs are left out of the PyTorch sample
-    /// (<see cref="Print.PythonPrinter.Translates"/>).
+    /// PyTorch checks them too: a nested call translates to F's partial derivatives by <c>torch.autograd.grad(…,
+    /// create_graph=True)</c> (<see cref="Print.PythonPrinter.Translates"/>), and the PyTorch sample takes a program's method
+    /// with nested calls before its others.
     /// </summary>
     public static class NestedCalls
     {

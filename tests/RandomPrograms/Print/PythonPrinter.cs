@@ -17,11 +17,12 @@ namespace SymGrad.RandomPrograms.Print
     public static class PythonPrinter
     {
         /// <summary>
-        /// Whether the program has a PyTorch translation: not with a call of a generated FTangent/FGradient/FBackward (nested
-        /// differentiation, <see cref="Generate.NestedCalls"/>), which it does not translate; such programs stay out of the
-        /// PyTorch sample (central differences and the mode properties check them).
+        /// Whether the program has a PyTorch translation: every program now. A call of a generated FTangent, FGradient or
+        /// FBackward (nested differentiation, <see cref="Generate.NestedCalls"/>) is F's partial derivatives by
+        /// <c>torch.autograd.grad(…, create_graph=True)</c> (<c>Nested</c> in <see cref="Prelude"/>), which PyTorch
+        /// differentiates again for the outer gradient, jvp, hvp and jacobian.
         /// </summary>
-        public static bool Translates(ProgramModel program) => !program.Methods.Any(Generate.NestedCalls.Calls);
+        public static bool Translates(ProgramModel program) => true;
 
         /// <summary>The runtime every printed program uses (also the Nn primitives, written from their documented formulas).</summary>
         public const string Prelude = """
@@ -63,6 +64,25 @@ namespace SymGrad.RandomPrograms.Print
             def Sign(a):
                 v = float(a)
                 return (v > 0) - (v < 0)
+
+            # Nested differentiation (FGradient, FBackward, FTangent): F's value and its partial derivatives in the arguments at
+            # the indices diff, differentiable again (create_graph). Each argument is a node of its own (a + 0), so that F(s, s)
+            # gets two partials, not their sum; a constant argument is a fresh leaf.
+            def Nested(f, args, diff):
+                args, inner = list(args), []
+                for i in diff:
+                    a = args[i] if torch.is_tensor(args[i]) else torch.tensor(float(args[i]))
+                    a = a + 0 if a.requires_grad else a.detach().clone().requires_grad_(True)
+                    args[i] = a
+                    inner.append(a)
+                with torch.enable_grad():
+                    out = torch.as_tensor(f(*args))
+                    if not out.requires_grad: return out, [T(0) for _ in inner]
+                    gs = torch.autograd.grad(out, inner, create_graph=True, allow_unused=True)
+                return out, [T(0) if g is None else g for g in gs]
+            def NestedTangent(f, args, diff, tangents):
+                _, gs = Nested(f, args, diff)
+                return sum((g * t for g, t in zip(gs, tangents)), T(0))
 
             def Nn_Tanh(x, y):
                 for i in range(len(x)): y[i] = torch.tanh(x[i])
@@ -117,7 +137,7 @@ namespace SymGrad.RandomPrograms.Print
                 var outs = new HashSet<string>(m.Params.Where(p => p.Kind == ParamKind.RealOut).Select(p => p.Name));
                 var structs = m.Params.Where(p => p.Struct is not null && !p.InStructSpan).GroupBy(p => p.Struct!)
                     .ToDictionary(g => g.Key, g => StructType.Fields.Select(f => g.FirstOrDefault(p => p.Member == f)?.Name).ToArray());
-                var ctx = new Ctx(id, ints, intSpans, outs, structs, m.ReturnsStruct);
+                var ctx = new Ctx(id, ints, intSpans, outs, structs, m.ReturnsStruct, program.Methods.ToDictionary(x => x.Name));
                 w.Line($"def {FunctionName(id, m.Name)}({string.Join(", ", m.Params.Select(p => p.Name))}):");
                 w.Indent++;
                 Block(w, m.Body, ctx);
@@ -131,7 +151,9 @@ namespace SymGrad.RandomPrograms.Print
         /// <param name="Outs">Out parameters: one-element buffers in Python, read and written as <c>o[0]</c>.</param>
         /// <param name="Structs">Struct parameters: their members' names by field (null: a field without a member, zero).</param>
         /// <param name="ReturnsStruct">The method returns a struct: a return writes its fields to the result buffer <c>ret</c>.</param>
-        private sealed record Ctx(int Id, HashSet<string> Ints, HashSet<string> IntSpans, HashSet<string> Outs, Dictionary<string, string?[]> Structs, bool ReturnsStruct);
+        /// <param name="Methods">The program's methods by name: a nested call's callee (which of its arguments are differentiable).</param>
+        private sealed record Ctx(int Id, HashSet<string> Ints, HashSet<string> IntSpans, HashSet<string> Outs, Dictionary<string, string?[]> Structs, bool ReturnsStruct,
+            Dictionary<string, Method> Methods);
 
         /// <summary>A variable: <c>o[0]</c> for an out parameter, <c>p_X</c> for a struct local's field <c>p.X</c>.</summary>
         private static string Variable(string name, Ctx c) => c.Outs.Contains(name) ? name + "[0]" : name.Replace('.', '_');
@@ -254,6 +276,20 @@ namespace SymGrad.RandomPrograms.Print
                 case Return r:
                     w.Line(r.Value is null ? "return None" : $"return {E(r.Value, c)}");
                     break;
+                case CallStmt { IsNested: true } call:
+                {
+                    // FGradient(x…, ref g…): g += ∂F/∂x; FBackward(x…, seed, ref g…): g += seed·∂F/∂x (the seed read after x, as C# does).
+                    var (f, values, diff, rest) = Nested(call.Callee, call.Args, c);
+                    w.Line($"_nd = Nested({f}, [{values}], [{diff}])");
+                    w.Line($"_ns = {(call.Suffix == "Backward" ? E(((ValueArg)rest[0]).Value, c) : "T(1)")}");
+                    foreach (var (g, j) in rest.OfType<RefArg>().Select((g, j) => (g, j)))
+                    {
+                        w.Line($"{Variable(g.Local, c)} = {Variable(g.Local, c)} + _ns * _nd[1][{j}]");
+                    }
+
+                    break;
+                }
+
                 case CallStmt call:
                     w.Line($"{Callee(call.Callee, call.IsNn, c)}({Args(call.Args, c)})");
                     break;
@@ -263,6 +299,35 @@ namespace SymGrad.RandomPrograms.Print
         }
 
         private static string Callee(string name, bool nn, Ctx c) => nn ? "Nn_" + name : FunctionName(c.Id, name);
+
+        /// <summary>
+        /// A nested call's parts: F's function, its arguments, the indices of its differentiable parameters, and what follows
+        /// F's arguments (tangents; a seed and the gradients' locals).
+        /// </summary>
+        private static (string F, string Values, string Diff, List<Arg> After) Nested(string callee, IEnumerable<Arg> args, Ctx c)
+        {
+            var target = c.Methods[callee];
+            var all = args.ToList();
+            int k = target.Params.Length;
+            var diff = Enumerable.Range(0, k).Where(i => target.Params[i].IsDifferentiable);
+            return (FunctionName(c.Id, callee), Args(all.Take(k), c), string.Join(", ", diff), all.Skip(k).ToList());
+        }
+
+        /// <summary>
+        /// A nested call as a value: FTangent(x…, ẋ…) = Σ ∂F/∂xᵢ·ẋᵢ; FGradient(x…, ref g…) = F(x), its gradients added to the
+        /// locals g by assignment expressions (Python's <c>:=</c>) evaluated in order, as C#'s ref arguments are.
+        /// </summary>
+        private static string NestedValue(CallExpr call, Ctx c)
+        {
+            var (f, values, diff, rest) = Nested(call.Callee, call.Args, c);
+            if (call.Suffix == "Tangent")
+            {
+                return $"NestedTangent({f}, [{values}], [{diff}], [{Args(rest, c)}])";
+            }
+
+            var updates = rest.OfType<RefArg>().Select((g, j) => $", {g.Local} := {g.Local} + _nd[1][{j}]");
+            return $"(_nd := Nested({f}, [{values}], [{diff}]){string.Concat(updates)})[0][0]";
+        }
 
         private static string Args(IEnumerable<Arg> args, Ctx c) => string.Join(", ", args.Select(a => a switch
         {
@@ -346,6 +411,7 @@ namespace SymGrad.RandomPrograms.Print
             // int → real makes a constant; float ↔ double is the identity in double precision.
             Cast { To: ValueType.Real } k when IsInt(k.Operand, c) => $"T({E(k.Operand, c)})",
             Cast k => E(k.Operand, c),
+            CallExpr { IsNested: true } call => NestedValue(call, c),
             CallExpr call => $"{Callee(call.Callee, call.IsNn, c)}({Args(call.Args, c)})",
             _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name),
         };
