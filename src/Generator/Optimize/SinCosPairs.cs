@@ -41,11 +41,13 @@ namespace SymGrad.Generator.Optimize
                 }
 
                 // Nothing between changes what θ reads; nor, for an assigned second half (moved up to the first), reads or assigns
-                // its local (a declared one is read by nothing before its declaration).
+                // its local, or leaves the block (a break, continue or return there would leave the local its new value where it
+                // had its old one). A declared second half is read by nothing before its declaration, nor after its block.
                 var second = Half(statements[k])!.Value;
                 var reads = Reads.Of(angle);
                 var between = statements.Skip(i + 1).Take(k - i - 1).ToList();
-                if (between.Any(s => ReuseCalls.AssignedAnywhere(s).Any(reads.Contains)) || (!first.Declares && between.Any(s => Touches(s, second.Name))))
+                if (between.Any(s => ReuseCalls.AssignedAnywhere(s).Any(reads.Contains))
+                    || (!first.Declares && between.Any(s => Touches(s, second.Name) || Walk.All(new Block(new[] { s }.ToEquatableArray())).Any(x => x is Break or Continue or Return))))
                 {
                     continue;
                 }
