@@ -976,6 +976,33 @@ namespace SymGrad.GeneratorTests
         }
 
         /// <summary>
+        /// The same where the step reads y through a call that takes it whole (Nn.MseLoss(y, x) reads y's later elements, which
+        /// the step before wrote): checkpointed, the reverse sweep reran the steps with y's last values — a wrong gradient
+        /// (found by the random-program tester in CI, 62V0mlSinQ21). A slice passed is read the same way.
+        /// </summary>
+        [Theory]
+        [InlineData("Nn.MseLoss(y, x)")]
+        [InlineData("Nn.SumOfSquares(y.Slice(t))")]
+        public void CheckpointedLoopPassingASequenceToACallIsTapedWithAComment(string read)
+        {
+            var result = GeneratorHarness.Run(Wrap($$"""
+                    [Differentiable(CheckpointLoops = true)]
+                    public static void M(ReadOnlySpan<double> x, Span<double> y)
+                    {
+                        for (int i = 0; i < y.Length; i++) y[i] = 0.5;
+                        for (int t = 0; t < y.Length; t++)
+                        {
+                            y[t] = Math.Tanh(x[t] + {{read}});
+                        }
+                    }
+                """));
+            GeneratorHarness.AssertCompilesCleanly(result);
+            string backward = result.RunResult.GeneratedTrees[0].ToString();
+            Assert.Contains("// Not checkpointed (a step reads elements of y before writing them, at indices that move with the step: a snapshot would hold all of y): taped.", backward, StringComparison.Ordinal);
+            Assert.DoesNotContain("Revolve", backward, StringComparison.Ordinal);
+        }
+
+        /// <summary>
         /// A value the backward tapes only for the reversal (here s = 1.5, the result's own value is never read) is left out of
         /// the untaped copies of a checkpointed loop: kept, it was CS0219 (found by the random-program tester, 15v_P8gQ20b1).
         /// </summary>

@@ -451,6 +451,13 @@ namespace SymGrad.Generator.Differentiate
                         {
                             exposed.UnionWith(o.Reads.Where(spans.Contains));
                         }
+                        else if (n is SpanRef r && spans.Contains(r.Span))
+                        {
+                            // The span (or a part) passed to a call, which may read any element of it: Nn.MseLoss(y, x) in a step
+                            // writing y[t] read y's later elements from the step before (found by the random-program tester in
+                            // CI, 62V0mlSinQ21: checkpointed, the reverse sweep reran the steps with y's last values).
+                            exposed.Add(r.Span);
+                        }
                     }
                 }
 
