@@ -392,6 +392,24 @@ namespace SymGrad.Generator.Differentiate
                     (byStep ? sequences : state).Add(new StateVariable(span.Key, span.First().Type, Span: true));
                 }
 
+                // What the steps read and the loop does not write must be, when the reverse sweep reruns them, as the loop saw it.
+                // A scalar the forward sweep changes after the loop (s4++ after it: the taped reversal never read s4, so nothing
+                // put it back; found by the random-program tester, 0foza5OfHpo1) is saved with the state in each snapshot; a span
+                // would be all of it in each, and the loop stays taped.
+                var writtenInLoop = new HashSet<string>(Walk.Assigned(loop.Body)) { loop.Counter };
+                var changedAfter = new HashSet<string>(forward.Skip(at + 1).SelectMany(Walk.Assigned));
+                var read = Walk.All(loop.Body).SelectMany(Walk.Expressions).Append(loop.Condition).Append(loop.Step).SelectMany(Reads.Nodes).ToList();
+                var scalars = read.OfType<Name>().GroupBy(n => n.Id).ToDictionary(g => g.Key, g => g.First().Type);
+                foreach (string name in read.SelectMany(n => Reads.Of(n)).Distinct().Where(n => !writtenInLoop.Contains(n) && changedAfter.Contains(n)).OrderBy(n => n, System.StringComparer.Ordinal))
+                {
+                    if (!scalars.TryGetValue(name, out string? type) || !SweepContext.CanTape(type))
+                    {
+                        return $"the steps read {name}, which is changed after the loop";
+                    }
+
+                    state.Add(new StateVariable(name, type, Span: false));
+                }
+
                 return null;
             }
 

@@ -234,6 +234,29 @@ namespace SymGrad.RuntimeTests.Checkpointing
             return s;
         }
 
+        // A value the steps read and do not write, changed after the loop (c += 1): the taped reversal never reads c (its
+        // slopes are 1 − y[t]², y[t] put back from the tape), but a step rerun from a snapshot does, so c is saved with the state (found
+        // by the random-program tester, 0foza5OfHpo1).
+        [Differentiable]
+        public static double ChangedAfter(ReadOnlySpan<double> x, double a, Span<double> y)
+        {
+            double c = Math.Sin(a);
+            for (int t = 0; t < y.Length; t++) y[t] = Math.Tanh(c + x[t]);
+            c += 1;
+            y[0] = 0.5; // y a work copy, the loop taped: its reversal reads y[t] as the step wrote it
+            return a * c;
+        }
+
+        [Differentiable(CheckpointLoops = true, Snapshots = 2)]
+        public static double ChangedAfterCheckpointed(ReadOnlySpan<double> x, double a, Span<double> y)
+        {
+            double c = Math.Sin(a);
+            for (int t = 0; t < y.Length; t++) y[t] = Math.Tanh(c + x[t]);
+            c += 1;
+            y[0] = 0.5; // y a work copy, the loop taped: its reversal reads y[t] as the step wrote it
+            return a * c;
+        }
+
         // A sequence y[t] the last loop writes over values an earlier loop read: the reverse sweep of that loop reads them as
         // they were, so the checkpointed loop restores y after its last step's reversal.
         [Differentiable]

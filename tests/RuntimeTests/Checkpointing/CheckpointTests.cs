@@ -203,6 +203,29 @@ namespace SymGrad.RuntimeTests.Checkpointing
             Assert.Equal(hx, hx2, new Close(1e-12));
         }
 
+        [Theory]
+        [InlineData(1)]
+        [InlineData(9)]
+        [InlineData(64)]
+        public void AValueTheStepsReadChangedAfterTheLoopIsSavedWithTheState(int length)
+        {
+            var rng = new Random(length + 11);
+            double[] x = Random(rng, length), vx = Random(rng, length), dy = Random(rng, length);
+            double[] y = new double[length], y2 = new double[length], dx = new double[length], dx2 = new double[length];
+            double da = 0, da2 = 0;
+            C.ChangedAfterBackward(x, 0.6, y, 0.7, dy, dx, ref da);
+            C.ChangedAfterCheckpointedBackward(x, 0.6, y2, 0.7, dy, dx2, ref da2);
+            Assert.Equal(da, da2, 1e-12);
+            Assert.Equal(dx, dx2, new Close(1e-12));
+
+            double[] hx = new double[length], hx2 = new double[length];
+            double ha = 0, ha2 = 0;
+            C.ChangedAfterHessianVector(x, 0.6, y, vx, 0.3, hx, ref ha);
+            C.ChangedAfterCheckpointedHessianVector(x, 0.6, y2, vx, 0.3, hx2, ref ha2);
+            Assert.Equal(ha, ha2, 1e-12);
+            Assert.Equal(hx, hx2, new Close(1e-12));
+        }
+
         private delegate void HessianVector(ReadOnlySpan<double> x, double a, ReadOnlySpan<double> vx, double va, Span<double> hvx, ref double hva);
 
         /// <summary>
