@@ -398,9 +398,9 @@ namespace SymGrad.Generator.Differentiate
                 // would be all of it in each, and the loop stays taped.
                 var writtenInLoop = new HashSet<string>(Walk.Assigned(loop.Body)) { loop.Counter };
                 var changedAfter = new HashSet<string>(forward.Skip(at + 1).SelectMany(Walk.Assigned));
-                var read = Walk.All(loop.Body).SelectMany(Walk.Expressions).Append(loop.Condition).Append(loop.Step).SelectMany(Reads.Nodes).ToList();
-                var scalars = read.OfType<Name>().GroupBy(n => n.Id).ToDictionary(g => g.Key, g => g.First().Type);
-                foreach (string name in read.SelectMany(n => Reads.Of(n)).Distinct().Where(n => !writtenInLoop.Contains(n) && changedAfter.Contains(n)).OrderBy(n => n, System.StringComparer.Ordinal))
+                var read = Walk.All(loop.Body).SelectMany(Walk.Expressions).Append(loop.Condition).Append(loop.Step).ToList();
+                var scalars = read.SelectMany(Reads.Nodes).OfType<Name>().GroupBy(n => n.Id).ToDictionary(g => g.Key, g => g.First().Type);
+                foreach (string name in read.SelectMany(Reads.Of).Distinct().Where(n => !writtenInLoop.Contains(n) && changedAfter.Contains(n)).OrderBy(n => n, System.StringComparer.Ordinal))
                 {
                     if (!scalars.TryGetValue(name, out string? type) || !SweepContext.CanTape(type))
                     {

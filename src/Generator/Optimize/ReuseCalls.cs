@@ -172,8 +172,8 @@ namespace SymGrad.Generator.Optimize
             string other = call.Function == "Sin" ? "Cos" : "Sin";
             for (int k = 0; k < statements.Count; k++)
             {
-                if (k != at && statements[k] is LocalDecl { Init: MathCall { Args.Count: 1 } partner } d && partner.Function == other && d.Type == call.Type
-                    && partner.Type == call.Type && partner.Args[0] == call.Args[0]
+                if (k != at && SinCosPairs.Half(statements[k]) is { Declares: true } partner && partner.Call.Function == other
+                    && partner.Call.Type == call.Type && partner.Call.Args[0] == call.Args[0]
                     && statements.Skip(System.Math.Min(k, at) + 1).Take(System.Math.Abs(k - at) - 1).All(s => !AssignedAnywhere(s).Any(reads.Contains)))
                 {
                     return true;

@@ -67,7 +67,7 @@ namespace SymGrad.Generator.Optimize
         /// A local of a real type declared or assigned (<c>=</c>) as the sine or the cosine of a value (no call with effects in
         /// it, not reading the local).
         /// </summary>
-        private static (string Name, MathCall Call, bool Declares)? Half(Stmt? s)
+        internal static (string Name, MathCall Call, bool Declares)? Half(Stmt? s)
         {
             (string Name, string Type, Expr? Value, bool Declares)? half = s switch
             {
