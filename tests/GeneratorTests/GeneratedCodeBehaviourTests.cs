@@ -179,6 +179,45 @@ namespace SymGrad.GeneratorTests
             Assert.False(Has(result, "Demo.K", "LGradient"), "MGradient is generated only for float/double returns");
         }
 
+        /// <summary>
+        /// An array is an output when a call writes it — also where another argument of that call is a generated method
+        /// (<c>H(h, FTangent(…), y, m)</c>), with which the call binds to no method while the generator runs. Campaign seed
+        /// 901, 2hBez_tYhY31: h was taken for an input, and FBackward threw (SG9999: KeyNotFoundException 'h').
+        /// </summary>
+        [Fact]
+        public void AnArrayACallWritesIsAnOutput_WhereAnotherArgumentIsANestedTangent()
+        {
+            var result = Compile("""
+                using System;
+                using SymGrad;
+                namespace Demo;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double N(double a) => Math.Sin(a) * a;
+
+                    [Differentiable]
+                    public static void H(double[] y, double a, double[] x, int m)
+                    {
+                        for (int i = 0; i < m; i++)
+                        {
+                            y[i] = a * x[i];
+                        }
+                    }
+
+                    [Differentiable]
+                    public static void F(double[] x, double[] h, double s, int m)
+                    {
+                        H(h, NTangent(s, 1.0), x, m);
+                    }
+                }
+                """);
+
+            Assert.Equal(
+                "static void FBackward(double[] x, double[] h, double s, int m, ReadOnlySpan<double> dh, Span<double> dx, ref double ds)",
+                Signature(Single(result, "Demo.K", "FBackward")));
+        }
+
         [Fact]
         public void ScalarWithSpanOutputs_HasBoth_DResultBeforeOutputCotangents()
         {

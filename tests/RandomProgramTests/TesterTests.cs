@@ -415,6 +415,14 @@ namespace SymGrad.RandomProgramTests
         [InlineData("5VcXEm9d7y_1")] // campaign at e4a78cd: s -= cos(v·s) iterated 48 times: H·v's central differences 1e-5 off in truncation (W9)
         public void ProgramsThatFailedCI_CurrentDraws_Pass(string seed) => AssertPasses(seed, FeatureSet.Default);
 
+        /// <summary>
+        /// H0(h, …, FTangent(…), …) writing the array h: the call binds to no method while the generator runs (FTangent is not
+        /// generated yet), so h was taken for an input and FBackward threw — SG9999 (campaign seed 901, FOUND W12).
+        /// </summary>
+        [Fact]
+        public void AnArrayWrittenByACallWithANestedTangentArgument_Passes() => AssertPasses("2hBez_tYhY31",
+            FeatureSet.Parse("CheckpointedLoops=5,NestedCalls=3,Switches=3,Break=3,Continue=3,SpanWritingCalls=3,OutputOverwrite=3,Ranges=3"));
+
         /// <summary>y passed twice to a callee (its second gradient to scratch, added into dyWork) in an H·v: CS0103 tdyWork (FOUND V12).</summary>
         [Fact]
         public void ASpanPassedTwiceInAHessianVectorProduct_Passes() => AssertPasses("6Njpo3aU8ML1", FeatureSet.Parse("StageBuffers=4,SpanWritingCalls=3,UserCalls=3"));

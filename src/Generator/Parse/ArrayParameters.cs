@@ -54,11 +54,13 @@ namespace SymGrad.Generator.Parse
                             }
 
                             model ??= compilation.GetSemanticModel(method.SyntaxTree);
-                            if (model.GetOperation(argument) is IArgumentOperation { Parameter: { } target }
-                                && (TypeNames.SpanElement(target.Type, out bool readOnly) is not null && !readOnly
-                                    || Element(target.Type) is not null && Written(target, compilation, visiting)))
+                            foreach (IParameterSymbol target in Targets(argument, model))
                             {
-                                return true;
+                                if (TypeNames.SpanElement(target.Type, out bool readOnly) is not null && !readOnly
+                                    || Element(target.Type) is not null && Written(target, compilation, visiting))
+                                {
+                                    return true;
+                                }
                             }
 
                             break;
@@ -68,6 +70,32 @@ namespace SymGrad.Generator.Parse
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// The parameters an argument may be passed to. A call whose other arguments name a method SymGrad has not generated
+        /// yet (<c>H(y, FTangent(x, 1))</c>) binds to no method while the generator runs: each candidate's parameter at the
+        /// argument's place is then taken (an array passed where one of them writes is an output).
+        /// </summary>
+        private static IEnumerable<IParameterSymbol> Targets(ArgumentSyntax argument, SemanticModel model)
+        {
+            if (model.GetOperation(argument) is IArgumentOperation { Parameter: { } bound })
+            {
+                return new[] { bound };
+            }
+
+            if (argument.Parent is not ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } list)
+            {
+                return Enumerable.Empty<IParameterSymbol>();
+            }
+
+            SymbolInfo info = model.GetSymbolInfo(invocation);
+            int position = list.Arguments.IndexOf(argument);
+            return (info.Symbol is { } symbol ? new[] { symbol } : info.CandidateSymbols.AsEnumerable()).OfType<IMethodSymbol>()
+                .Select(m => argument.NameColon is { } named
+                    ? m.Parameters.FirstOrDefault(p => p.Name == named.Name.Identifier.ValueText)
+                    : position < m.Parameters.Length ? m.Parameters[position] : null)
+                .Where(p => p is not null)!;
         }
 
         private static bool IsWriteTarget(ExpressionSyntax access) => access.Parent switch
