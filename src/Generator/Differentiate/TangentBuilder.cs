@@ -570,8 +570,8 @@ namespace SymGrad.Generator.Differentiate
 
                 switch (s)
                 {
-                    case Assign { Op: "=", Target: Name t, Value: Name v } when t.Id == v.Id:
-                        break; // s = s, left by lowering a switch arm that keeps s (CS1717 if printed)
+                    case Assign when Optimize.Tidy.AssignsItself(s):
+                        break; // s = s or s = (double)s, left by lowering a switch arm that keeps s (CS1717 if printed; campaign seed 902, 0tj6rGbGtIw1)
                     case LocalDecl { Init: { } init } d when IsActive(d.Name, d.Type):
                     {
                         (Expr value, Expr tangent) = Forward(init, output);

@@ -32,8 +32,7 @@ namespace SymGrad.Generator.Optimize
             PropagateCopies(list, temporaries);
             MergeZeroThenAccumulate(list);
             FoldCapturedUpdate(list, temporaries);
-            // v = v, also through casts to v's own type (the user's (double)((double)s)): CS1717, and nothing to do.
-            list.RemoveAll(s => s is Assign { Op: "=", Target: Name t, Value: var v } && Simplifier.Simplify(v) is Name same && same.Id == t.Id);
+            list.RemoveAll(AssignsItself);
             list.RemoveAll(s => s is If { Then.Statements.Count: 0, Else.Statements.Count: 0 } i && !Reads.Pops(i.Condition).Any()
                 || s is For { Body.Statements.Count: 0 } f && !Reads.Pops(f.Init).Any());
             DropEmptyComments(list);
@@ -49,6 +48,9 @@ namespace SymGrad.Generator.Optimize
 
             return new Block(list.ToEquatableArray());
         }
+
+        /// <summary>v = v, also through casts to v's own type (the user's <c>(double)((double)s)</c>): CS1717, and nothing to do.</summary>
+        internal static bool AssignsItself(Stmt s) => s is Assign { Op: "=", Target: Name t, Value: var v } && Simplifier.Simplify(v) is Name same && same.Id == t.Id;
 
         /// <summary><c>if (c) { } else { B }</c> → <c>if (!c) { B }</c> (once the branches are tidy: a comment may have been all there was).</summary>
         private static If Flip(If i) => i.Then.Statements.Count == 0 && i.Else.Statements.Count > 0 && !Reads.Pops(i.Condition).Any()

@@ -19,6 +19,22 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// A switch arm keeping s through casts to its own type: its tangent kept s = (double)((double)s) where s = s went
+        /// (CS1717; campaign seed 902, 0tj6rGbGtIw1).
+        /// </summary>
+        [Differentiable]
+        public static double ArmKeepingItsValueThroughCasts(double a)
+        {
+            double s = a;
+            for (int j = 0; j <= 3; j++)
+            {
+                s = s switch { < -0.5 => (double)((double)s), >= 1.0 => s, _ => s * a };
+            }
+
+            return s;
+        }
+
+        /// <summary>
         /// A span without derivative read at an index that reads a differentiable span (c[x.Length - 1]): every mode looked
         /// for c's adjoint or tangent (SG9999 in the backward, tc in the tangent; b-p5_BcuvMy1, in a third-order product).
         /// </summary>

@@ -127,6 +127,20 @@ namespace SymGrad.RuntimeTests.Regressions
             Verify(() => { EngineCases.TanhThenReverse(x, y, n); return GradCheck.Contract(y, dy); }, Param("x", x, dx));
         }
 
+        /// <summary>A switch arm keeping a value through casts: MTangent compiled with CS1717 before; its gradient and tangent on each arm.</summary>
+        [Theory]
+        [InlineData(-0.9)]
+        [InlineData(0.7)]
+        [InlineData(1.2)]
+        public void ArmKeepingItsValueThroughCasts(double value)
+        {
+            double[] a = { value };
+            double da = 0;
+            EngineCases.ArmKeepingItsValueThroughCastsGradient(a[0], ref da);
+            Verify(() => EngineCases.ArmKeepingItsValueThroughCasts(a[0]), Scalar("a", a, da));
+            Assert.Equal(da * 0.3, EngineCases.ArmKeepingItsValueThroughCastsTangent(a[0], 0.3), 12);
+        }
+
         /// <summary>A cast to a double's own type: MTangent compiled with CS1717 before; its gradient and tangent here.</summary>
         [Fact]
         public void CastToItsOwnType()
