@@ -84,6 +84,58 @@ namespace SymGrad.GeneratorTests
             Assert.True((1, 0) == (Count(widened, "MathF.SinCos(x)"), Count(widened, "MathF.Sin(x)")), widened); // in float locals, not the double wide
         }
 
+        /// <summary>
+        /// The reverse sweep reads a call a local of the forward sweep holds (Optimize/ReuseCalls.Held): ∂sin/∂θ = cos θ is
+        /// the local cos, also inside the reverse sweep's copy of the forward's <c>if (θ != 0)</c> that assigned it; where
+        /// the angle changed after the local was given its value, the call stays.
+        /// </summary>
+        [Fact]
+        public void TheReverseSweepReadsACallALocalOfTheForwardSweepHolds()
+        {
+            var result = Compile("""
+                using System;
+                using SymGrad;
+                namespace Demo;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double Turn(double x, double y, double r)
+                    {
+                        double theta = r * r, qx = x, qy = y;
+                        if (theta != 0)
+                        {
+                            double cos = Math.Cos(theta), sin = Math.Sin(theta);
+                            qx = (x * cos) - (y * sin);
+                            qy = (x * sin) + (y * cos);
+                        }
+
+                        return qx * qy;
+                    }
+
+                    [Differentiable]
+                    public static double Moved(double x)
+                    {
+                        double a = x;
+                        double s = Math.Sin(a);
+                        a = a * 3;
+                        double c = Math.Cos(a);
+                        return s * c;
+                    }
+                }
+                """);
+
+            string Code(string file) => string.Join("\n", result.GeneratedSources[file].Split('\n').Where(line => !line.TrimStart().StartsWith("//", System.StringComparison.Ordinal)));
+            int Count(string text, string call) => (text.Length - text.Replace(call, "").Length) / call.Length;
+            string turn = Code("Demo.K.Turn.g.cs");
+            string backward = turn.Substring(turn.IndexOf("TurnBackward(", System.StringComparison.Ordinal));
+            backward = backward.Substring(0, backward.IndexOf("TurnGradient(", System.StringComparison.Ordinal));
+            Assert.True((1, 0, 0) == (Count(backward, "Math.SinCos("), Count(backward, "Math.Sin("), Count(backward, "Math.Cos(")), backward);
+            // s holds sin of the first a; cos of the second a has the slope −sin of the second: a call of its own.
+            string moved = Code("Demo.K.Moved.g.cs");
+            string movedBackward = moved.Substring(0, moved.IndexOf("MovedGradient(", System.StringComparison.Ordinal));
+            Assert.True(Count(movedBackward, "Math.Sin(") == 2, movedBackward);
+        }
+
         [Fact]
         public void ASineAndACosineOfOneAngleAreOneCall_WhereNothingBetweenChangesIt()
         {

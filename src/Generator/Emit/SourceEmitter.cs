@@ -342,7 +342,7 @@ namespace SymGrad.Generator.Emit
                 writer.WriteLine($"{dx} = global::SymGrad.Workspace.DiscardIfEmpty({dx}, {p.Name}.Length);");
             }
 
-            body = UnneededGradients.Guard(body, flags);
+            body = ReuseCalls.Held(UnneededGradients.Guard(body, flags));
 
             var arrays = new HashSet<string>(model.Parameters.Where(p => p.IsArray).Select(p => p.Name)
                 .Concat(program.Variables.Values.Where(v => v.Type.EndsWith("[]", System.StringComparison.Ordinal)).Select(v => v.Name)));
@@ -447,7 +447,6 @@ namespace SymGrad.Generator.Emit
                 : outputs.Count == 0 ? null
                 : !hasTangent ? "it writes outputs, which it needs MTangent to write along the direction, and has none"
                 : outputs.Any(p => p.ElementType != type) ? $"it writes outputs not of its result's type, {type}"
-                : inputs.Any(p => p.Group is not null || p.IsField || p.HoldsStructs) ? "it writes outputs and takes a struct, a span of structs or a layer's fields"
                 : null;
             if (refusal is not null)
             {
@@ -510,7 +509,7 @@ namespace SymGrad.Generator.Emit
 
             // An output tangent the product does not read is not asked for (empty).
             var arguments = BackwardSignature.Primal(model, p => p.Name, r => "out " + r.Name).Select(a => (Expr)new Name(a, "span"))
-                .Concat(inputs.Select(p => new Name(direction[p.Name], p.Kind == ParameterKind.Scalar ? p.ElementType : "span")))
+                .Concat(Slots(inputs).Select(p => new Name(Slot(direction, p), p.Group is not null ? p.GroupType : p.Kind == ParameterKind.Scalar ? p.ElementType : "span")))
                 .Concat(outputs.Select(p => read.Contains(tangents[p.Name]) ? new Name(tangents[p.Name], "span") : (Expr)new Opaque("default", EquatableArray<string>.Empty, "span")));
             declarations.Add(new Invoke(model.Name + "Tangent", arguments.ToEquatableArray(), ""));
             foreach (ParameterSpec p in outputs.Where(p => program.Cotangents.TryGetValue(p.Name, out string? cotangent) && read.Contains(cotangent)))
@@ -548,14 +547,18 @@ namespace SymGrad.Generator.Emit
                 : null;
         }
 
+        /// <summary>One input per parameter as a signature lists it: a struct whole (its first field stands for it), then the layer's fields.</summary>
+        private static List<ParameterSpec> Slots(IEnumerable<ParameterSpec> inputs) => inputs.GroupBy(p => p.Group ?? p.Name).Select(g => g.First()).ToList();
+
+        /// <summary>The direction's or product's name for a slot: a struct's (<c>va</c>), not its field's (<c>va.X</c>).</summary>
+        private static string Slot(Dictionary<string, string> of, ParameterSpec p) => p.Group is null ? of[p.Name] : of[p.Name].Substring(0, of[p.Name].Length - (p.Name.Length - p.Group.Length));
+
         private static void WriteHessianVector(IndentedTextWriter writer, MethodModel model, BackwardProgram program, HessianVectorProgram hessianVector)
         {
             (Block hessian, List<ParameterSpec> inputs, Dictionary<string, string> direction, Dictionary<string, string> product) = hessianVector;
             string type = model.ReturnType;
             var parameters = BackwardSignature.Primal(model, p => $"{p.Type} {p.Name}", r => $"out {r.Type} {r.Name}");
-            // One direction and one product per parameter as the signature lists it (a struct whole).
-            string Slot(Dictionary<string, string> of, ParameterSpec p) => p.Group is null ? of[p.Name] : of[p.Name].Substring(0, of[p.Name].Length - (p.Name.Length - p.Group.Length));
-            var slots = inputs.GroupBy(p => p.Group ?? p.Name).Select(g => g.First()).ToList();
+            var slots = Slots(inputs);
             parameters.AddRange(slots.Select(p => p.Group is not null ? $"{p.GroupType} {Slot(direction, p)}" : p.Kind == ParameterKind.Scalar ? $"{p.Type} {direction[p.Name]}" : $"global::System.ReadOnlySpan<{p.ElementType}> {direction[p.Name]}"));
             parameters.AddRange(slots.Select(p => p.Group is not null ? $"ref {p.GroupType} {Slot(product, p)}" : p.Kind == ParameterKind.Scalar ? $"ref {p.Type} {product[p.Name]}" : $"global::System.Span<{p.ElementType}> {product[p.Name]}"));
             writer.WriteLineNoTabs(string.Empty);

@@ -17,7 +17,13 @@ namespace SymGrad.Generator.Optimize
     {
         /// <param name="names">For a call two statements compute with no local holding it (the tangent of a statement and the
         /// statement itself, in a Hessian-vector product's reverse sweep), a new local before the first.</param>
-        public static Block Apply(Block body, Differentiate.NameAllocator names) => Reuse(Bind(Hoist(body), names), new Dictionary<Expr, string>());
+        public static Block Apply(Block body, Differentiate.NameAllocator names) => Reuse(Bind(Hoist(body), names), new HeldCalls(), out _);
+
+        /// <summary>
+        /// A backward's calls that a local holds, read from the local: the reverse sweep's ∂sin/∂θ = cos θ where the forward
+        /// sweep's <c>cos</c> holds it (no new locals: a backward's locals are laid out by the passes before).
+        /// </summary>
+        public static Block Held(Block body) => Reuse(body, new HeldCalls(), out _);
 
         /// <summary>Functions a comparison or two costs: a local of their own would only lengthen the code.</summary>
         private static readonly HashSet<string> Cheap = new(System.StringComparer.Ordinal)
@@ -42,12 +48,23 @@ namespace SymGrad.Generator.Optimize
                 LocalDecl d => new[] { d.Name },
                 Assign { Target: Name n } => new[] { n.Id },
                 Assign { Target: Element e } => new[] { e.Span },
+                Assign { Target: SpanRef r } => new[] { r.Span }, // a span popped back whole
                 For f => new[] { f.Counter },
                 Invoke v => v.Args.SelectMany(Passed),
                 _ => Enumerable.Empty<string>(),
             };
-            return own.Concat(Walk.Expressions(s).SelectMany(Reads.Nodes).OfType<UserCall>().SelectMany(call => call.Args.SelectMany(Passed)));
+            // A method SymGrad does not differentiate, or code kept as text that calls one, may write what it is given.
+            return own.Concat(Walk.Expressions(s).SelectMany(Reads.Nodes).SelectMany(n => n switch
+            {
+                UserCall call => call.Args.SelectMany(Passed),
+                UnknownCall unknown => unknown.Call.Reads,
+                Opaque o when o.Template.Contains("(") => o.Reads,
+                _ => Enumerable.Empty<string>(),
+            }));
         }
+
+        /// <summary>Whether an expression gives the same value wherever what it reads is unchanged: no call that could have effects, no pop.</summary>
+        private static bool Pure(Expr e) => !Reads.Nodes(e).Any(n => n is UserCall or UnknownCall or Pop || n is Opaque o && o.Template.Contains("("));
 
         private static IEnumerable<string> Passed(Expr arg) => arg switch
         {
@@ -186,17 +203,24 @@ namespace SymGrad.Generator.Optimize
         private static int SelfComparisons(Stmt s) => Walk.Expressions(s).SelectMany(Reads.Nodes)
             .Count(n => n is Binary { Op: "<" or ">" or "<=" or ">=" or "==" or "!=", Left: Name } b && b.Left == b.Right);
 
-        /// <summary>Replaces each call some local in scope holds (<paramref name="available"/>: call → local) by that local.</summary>
-        private static Block Reuse(Block block, Dictionary<Expr, string> available)
+        /// <summary>
+        /// Replaces each call a local holds (<paramref name="known"/>) by that local, and leaves in <paramref name="after"/>
+        /// what is known at the block's end (the locals it declares forgotten: they are out of scope).
+        /// </summary>
+        private static Block Reuse(Block block, HeldCalls known, out HeldCalls after)
         {
-            available = new Dictionary<Expr, string>(available); // what a block declares is gone after it
+            known = known.Clone();
             var output = new List<Stmt>();
-            foreach (Stmt statement in block.Statements)
+            var copies = new Dictionary<string, string>(); // a local declared as a copy of one holding the same call: read as that one
+            for (int at = 0; at < block.Statements.Count; at++)
             {
+                Stmt statement = copies.Count == 0 ? block.Statements[at]
+                    : Walk.Rewrite(new Block(new[] { block.Statements[at] }.ToEquatableArray()), x => new[] { Walk.MapExpressions(x, e => Walk.Rename(e, n => copies.TryGetValue(n, out string? held) ? held : n)) }).Statements.Single();
                 var assigned = new HashSet<string>(AssignedAnywhere(statement));
-                var inside = available.Where(a => !assigned.Contains(a.Value) && !Reads.Of(a.Key).Overlaps(assigned)).ToDictionary(a => a.Key, a => a.Value);
+                HeldCalls inside = known.Clone();
+                inside.Forget(assigned);
                 // A loop's condition and step run after its body too: they see only what the body leaves unchanged.
-                Dictionary<Expr, string> here = statement is For ? inside : available;
+                Dictionary<Expr, string> here = statement is For ? inside.Calls : known.Calls;
                 Stmt s = here.Count == 0 ? statement
                     : Walk.MapExpressions(statement, e => Walk.Transform(e, x => here.TryGetValue(x, out string? local) ? new Name(local, x.Type) : null));
                 if (SelfComparisons(s) > SelfComparisons(statement))
@@ -213,26 +237,49 @@ namespace SymGrad.Generator.Optimize
                     continue;
                 }
 
-                s = s switch
+                switch (s)
                 {
-                    If i => i with { Then = Reuse(i.Then, available), Else = Reuse(i.Else, available) },
-                    For f => f with { Body = Reuse(f.Body, inside) }, // each iteration after the first sees what the body changed
-                    _ => s,
-                };
+                    case If i:
+                    {
+                        Block then = Reuse(i.Then, known.Entering(i.Condition, true), out HeldCalls thenAfter);
+                        Block otherwise = Reuse(i.Else, known.Entering(i.Condition, false), out HeldCalls elseAfter);
+                        s = i with { Then = then, Else = otherwise };
+                        known = HeldCalls.Meet(i.Condition, Pure(i.Condition) && !Reads.Of(i.Condition).Overlaps(assigned), thenAfter, elseAfter);
+                        break;
+                    }
+
+                    case For f:
+                        s = f with { Body = Reuse(f.Body, inside, out _) }; // each iteration after the first sees what the body changed
+                        known = inside; // what the body holds may not have run (no trip) or be stale (a break)
+                        break;
+                    default:
+                        known = inside;
+                        // Only a local of the call's own type stands for it (a float call in a double local would widen what reads it).
+                        if (s is LocalDecl { Init: { } call } d && d.Type == call.Type && Shareable(call) && !Reads.Of(call).Contains(d.Name))
+                        {
+                            known.Hold(call, d.Name);
+                        }
+                        else if (s is Assign { Op: "=", Target: Name local, Value: var held } && local.Type == held.Type && Shareable(held) && !Reads.Of(held).Contains(local.Id))
+                        {
+                            known.Hold(held, local.Id);
+                        }
+
+                        break;
+                }
+
+                if (s is LocalDecl { Init: Name copy } c && block.Statements[at] is LocalDecl { Init: var was } && (was is not Name n || copies.ContainsKey(n.Id)) && c.Type == copy.Type
+                    && !block.Statements.Skip(at + 1).SelectMany(AssignedAnywhere).Any(n => n == c.Name || n == copy.Id))
+                {
+                    // double tanh2 = Math.Tanh(a) where tanh holds it, and neither changes after: tanh2 is tanh.
+                    copies[c.Name] = copy.Id;
+                    continue;
+                }
+
                 output.Add(s == statement ? statement : s); // unchanged statements keep their identity (later passes find some by reference)
-
-                foreach (Expr stale in available.Where(a => assigned.Contains(a.Value) || Reads.Of(a.Key).Overlaps(assigned)).Select(a => a.Key).ToList())
-                {
-                    available.Remove(stale);
-                }
-
-                // Only a local of the call's own type stands for it (a float call in a double local would widen what reads it).
-                if (s is LocalDecl { Init: { } call } d && d.Type == call.Type && Shareable(call) && !Reads.Of(call).Contains(d.Name) && !available.ContainsKey(call))
-                {
-                    available[call] = d.Name;
-                }
             }
 
+            after = known;
+            after.Forget(block.Statements.OfType<LocalDecl>().Select(d => d.Name).ToList());
             return output.SequenceEqual(block.Statements) ? block : new Block(output.ToEquatableArray());
         }
     }

@@ -207,13 +207,11 @@ namespace SymGrad.RuntimeTests.Catalogue
             {
                 // Forward sweep: recompute what the reverse sweep reads.
                 (double sin, double v8) = global::System.Math.SinCos(x);
-                double u = sin;
                 (double v9, double cos) = global::System.Math.SinCos(y);
-                double v = cos;
                 double u2 = x * y;
                 double exp2 = global::System.Math.Exp(u2);
-                double ta = v8 * vx * v - u * v9 * vy + exp2 * (vx * y + x * vy);
-                double a = u * v + exp2;
+                double ta = v8 * vx * cos - sin * v9 * vy + exp2 * (vx * y + x * vy);
+                double a = sin * cos + exp2;
                 double u3 = a * a + 1.0;
                 double tb = 2 * a * ta / u3;
                 double b = global::System.Math.Log(u3);

@@ -66,7 +66,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     double exp = global::System.Math.Exp(-h);
                     dh -= g2 * x[k] * exp;
                     dx[k] += g2 * exp;
-                    dx[k] += g * global::System.Math.Exp(-h) * x[k];
+                    dx[k] += g * exp * x[k];
                 }
                 // double h = a;
                 da += dh;

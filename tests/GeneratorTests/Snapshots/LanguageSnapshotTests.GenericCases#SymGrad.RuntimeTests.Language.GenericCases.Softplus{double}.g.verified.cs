@@ -23,7 +23,7 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             // return T.Log(T.One + T.Exp(x));   ∂result/∂x = Exp(x) / (1.0 + Exp(x))
             double exp = global::System.Math.Exp(x);
-            dx += dResult / (1.0 + global::System.Math.Exp(x)) * exp;
+            dx += dResult / (1.0 + exp) * exp;
         }
 
         /// <summary>
@@ -64,12 +64,10 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             // return T.Log(T.One + T.Exp(x));   ∂result/∂x = Exp(x) / (1.0 + Exp(x))
             double exp3 = global::System.Math.Exp(x);
-            double exp2 = exp3;
-            double texp = exp2 * vx;
-            double exp = exp2;
+            double texp = exp3 * vx;
             double v = 1.0 + exp3;
             double q = dResult / v;
-            hvx += q * texp - q * exp3 * vx / v * exp;
+            hvx += q * texp - q * exp3 * vx / v * exp3;
         }
 
         /// <summary>

@@ -23,7 +23,7 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             // return T.Log(T.One + T.Exp(x));   ∂result/∂x = Exp(x) / (1f + Exp(x))
             float exp = global::System.MathF.Exp(x);
-            dx += dResult / (1f + global::System.MathF.Exp(x)) * exp;
+            dx += dResult / (1f + exp) * exp;
         }
 
         /// <summary>
@@ -64,12 +64,10 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             // return T.Log(T.One + T.Exp(x));   ∂result/∂x = Exp(x) / (1f + Exp(x))
             float exp3 = global::System.MathF.Exp(x);
-            float exp2 = exp3;
-            float texp = exp2 * vx;
-            float exp = exp2;
+            float texp = exp3 * vx;
             float v = 1f + exp3;
             float q = dResult / v;
-            hvx += q * texp - q * exp3 * vx / v * exp;
+            hvx += q * texp - q * exp3 * vx / v * exp3;
         }
 
         /// <summary>

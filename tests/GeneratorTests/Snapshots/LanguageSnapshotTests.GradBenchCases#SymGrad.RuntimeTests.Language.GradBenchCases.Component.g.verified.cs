@@ -196,10 +196,9 @@ namespace SymGrad.RuntimeTests.Language
             {
                 // This iteration's forward values.
                 double exp3 = global::System.Math.Exp(q[j * d + l]);
-                double exp2 = exp3;
                 double v = x[i * d + l] - means[j * d + l];
-                double tz = exp2 * vq[j * d + l] * v - exp2 * vmeans[j * d + l];
-                double z = exp2 * v;
+                double tz = exp3 * vq[j * d + l] * v - exp3 * vmeans[j * d + l];
+                double z = exp3 * v;
                 // norm += z * z;   ∂norm/∂z = 2·z
                 double u = 2 * dnorm;
                 double tdz = u * tz;

@@ -311,9 +311,9 @@ namespace SymGrad.RuntimeTests.Language
                     dr0 += dwx / theta;
                     dtheta -= dwx * r0 / (theta * theta);
                     // double sin = Math.Sin(theta);   ∂sin/∂theta = Cos(theta)
-                    dtheta += dsin * global::System.Math.Cos(theta);
+                    dtheta += dsin * cos;
                     // double cos = Math.Cos(theta);   ∂cos/∂theta = -Sin(theta)
-                    dtheta -= dcos * global::System.Math.Sin(theta);
+                    dtheta -= dcos * sin;
                     // double theta = Math.Sqrt(sqtheta);   ∂theta/∂sqtheta = 1 / (2·theta)
                     if (dtheta != 0)
                     {

@@ -5,7 +5,6 @@ namespace SymGrad.RuntimeTests.Language
 {
     partial class FieldRegressions
     {
-        // Not generated: SizedByAFieldHessianVector and SizedByAFieldHessian (second order): it writes outputs and takes a struct, a span of structs or a layer's fields.
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>SizedByAField</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
@@ -149,6 +148,106 @@ namespace SymGrad.RuntimeTests.Language
             finally
             {
                 workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// Hessian-vector product of <c>SizedByAField</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void SizedByAFieldHessianVector(global::System.Span<double> y, double a, double va, global::System.ReadOnlySpan<double> vW, ref double hva, global::System.Span<double> hvW)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vW, nameof(vW), W, nameof(W));
+            global::SymGrad.Guard.SameLength<double>(hvW, nameof(hvW), W, nameof(W));
+            vW = global::SymGrad.Workspace.ZerosIfEmpty(vW, W.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                SizedByAFieldTangent(y, a, va, vW, default);
+                global::System.ReadOnlySpan<double> dy = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, y.Length);
+                global::System.Span<double> tyWork = workspace.RentDoubles(y.Length);
+                global::System.Span<double> yWork = workspace.Copy(y);
+                global::System.Span<double> dyWork = workspace.CopyOrZeros(dy, y.Length);
+                // Forward sweep: recompute what the reverse sweep reads.
+                for (int i = 0; i < yWork.Length; i++)
+                {
+                    tyWork[i] = va * W[i % 2] + a * vW[i % 2];
+                    yWork[i] = a * W[i % 2];
+                }
+                double ts = 0;
+                double s = 0.0;
+                for (int t = 0; t < Count; t++)
+                {
+                    ts += tyWork[t];
+                    s += yWork[t];
+                }
+                workspace.Doubles.Push(yWork[0]);
+                workspace.Doubles.Push(tyWork[0]);
+                tyWork[0] = ts;
+                yWork[0] = s;
+                // Reverse sweep: adjoints, last statement first.
+                // return s;
+                double ds = dResult;
+                // y[0] = s;
+                ds += dyWork[0];
+                dyWork[0] = 0;
+                tyWork[0] = workspace.Doubles.Pop();
+                yWork[0] = workspace.Doubles.Pop();
+                for (int t = 0; t < Count; t++)
+                {
+                    // s += y[t];
+                    dyWork[t] += ds;
+                }
+                // for (int i = 0; i < y.Length; i++)
+                for (int i = yWork.Length - 1; i >= 0; i--)
+                {
+                    // y[i] = a * W[i % 2];   ∂y[i]/∂a = W[i % 2]; ∂y[i]/∂W[i % 2] = a
+                    hva += dyWork[i] * vW[i % 2];
+                    hvW[i % 2] += dyWork[i] * va;
+                    dyWork[i] = 0;
+                }
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>SizedByAField</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: a, then each element of W),
+        /// one <c>SizedByAFieldHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void SizedByAFieldHessian(global::System.Span<double> y, double a, global::System.Span<double> hessian)
+        {
+            int cA = 0;
+            int cW = cA + 1;
+            int size = cW + W.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vW = workspace.RentDoubles(W.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vW.Clear();
+                    if (column >= cW && column < cW + W.Length)
+                    {
+                        vW[column - cW] = 1;
+                    }
+                    SizedByAFieldHessianVector(y, a, column == cA ? 1 : 0, vW, ref hessian[column * size + cA], hessian.Slice(column * size + cW, W.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
             }
         }
 

@@ -67,12 +67,11 @@ namespace SymGrad.RuntimeTests.Language
             // return Math.Log(x, b);   ∂result/∂x = 1 / (x·Log(b)); ∂result/∂b = -(value / (b·Log(b)))
             double log = global::System.Math.Log(x, b);
             double v3 = global::System.Math.Log(b);
-            double v = v3;
             double tvalue = vx / (x * v3) - log / (b * v3) * vb;
             double value = log;
-            double v2 = x * v;
+            double v2 = x * v3;
             double q = dResult / v2;
-            hvx += -(q * (vx * v + x * (vb / b)) / v2);
+            hvx += -(q * (vx * v3 + x * (vb / b)) / v2);
             double v4 = b * v3;
             double q2 = value / v4;
             hvb -= dResult * ((tvalue - q2 * (vb * v3 + b * (vb / b))) / v4);

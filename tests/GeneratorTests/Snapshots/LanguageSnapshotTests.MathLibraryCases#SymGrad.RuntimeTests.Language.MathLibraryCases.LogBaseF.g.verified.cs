@@ -67,12 +67,11 @@ namespace SymGrad.RuntimeTests.Language
             // return MathF.Log(x, b);   ∂result/∂x = 1 / (x·Log(b)); ∂result/∂b = -(value / (b·Log(b)))
             float log = global::System.MathF.Log(x, b);
             float v3 = global::System.MathF.Log(b);
-            float v = v3;
             float tvalue = vx / (x * v3) - log / (b * v3) * vb;
             float value = log;
-            float v2 = x * v;
+            float v2 = x * v3;
             float q = dResult / v2;
-            hvx += -(q * (vx * v + x * (vb / b)) / v2);
+            hvx += -(q * (vx * v3 + x * (vb / b)) / v2);
             float v4 = b * v3;
             float q2 = value / v4;
             hvb -= dResult * ((tvalue - q2 * (vb * v3 + b * (vb / b))) / v4);

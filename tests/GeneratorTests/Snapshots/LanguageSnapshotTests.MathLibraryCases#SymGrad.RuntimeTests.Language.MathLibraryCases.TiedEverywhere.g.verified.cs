@@ -26,7 +26,7 @@ namespace SymGrad.RuntimeTests.Language
             // Reverse sweep: adjoints, last statement first.
             // return Math.MinMagnitude(Math.Abs(a), a);   ∂result/∂a = (Abs(Abs(a)) < Abs(a) || Abs(Abs(a)) == Abs(a) && Abs(a) < 0 ? 1 : 0)·(a > 0 ? 1 : a < 0 ? -1 : a) + (Abs(Abs(a)) < Abs(a) || Abs(Abs(a)) == Abs(a) && Abs(a) < 0 ? 0 : 1)
             double abs = global::System.Math.Abs(a);
-            if (global::System.Math.Abs(abs) < global::System.Math.Abs(a) || global::System.Math.Abs(abs) == global::System.Math.Abs(a) && abs < 0)
+            if (global::System.Math.Abs(abs) < abs || global::System.Math.Abs(abs) == abs && abs < 0)
             {
                 da += dResult * (a > 0 ? 1 : a < 0 ? -1 : a);
             }

@@ -41,7 +41,7 @@ namespace SymGrad.RuntimeTests.Language
             ds += (float)(g * k * global::System.Math.Cos((double)s));
             double sin = global::System.Math.Sin((double)s);
             dk += g * sin;
-            dk += dResult * global::System.Math.Sin((double)s) * k;
+            dk += dResult * sin * k;
             for (int i = 0; i < a.Length; i++)
             {
                 // e += k * a[i] * a[i] * s;   ∂e/∂k = (double)s·(double)a[i]·(double)a[i]; ∂e/∂a[i] = (double)s·(double)a[i]·k + (double)s·(k·(double)a[i]); ∂e/∂s = k·(double)a[i]·(double)a[i]

@@ -32,14 +32,11 @@ namespace SymGrad.RuntimeTests.Language
                 tyWork[0] = ta * b + a * tb;
                 yWork[0] = a * b;
                 double tanh6 = global::System.Math.Tanh(a);
-                double tanh5 = tanh6;
-                double tanh4 = tanh6;
-                double tanh3 = tanh6;
-                double slope = 1 - tanh3 * tanh3;
-                tyWork[1] = (slope == 0 ? 0 : slope * ta) * b + tanh3 * tb;
-                yWork[1] = tanh3 * b;
-                double slope2 = 1 - tanh4 * tanh4;
-                double exp = global::System.Math.Exp(tanh4);
+                double slope = 1 - tanh6 * tanh6;
+                tyWork[1] = (slope == 0 ? 0 : slope * ta) * b + tanh6 * tb;
+                yWork[1] = tanh6 * b;
+                double slope2 = 1 - tanh6 * tanh6;
+                double exp = global::System.Math.Exp(tanh6);
                 tyWork[2] = exp * (slope2 == 0 ? 0 : slope2 * ta);
                 yWork[2] = exp;
                 // Reverse sweep: adjoints, last statement first.
@@ -49,12 +46,11 @@ namespace SymGrad.RuntimeTests.Language
                 tdb += tdResult;
                 db += dResult;
                 // y[2] = Math.Exp(Math.Tanh(a));   ∂y[2]/∂a = y[2]·(1 - Tanh(a)·Tanh(a))
-                double slope3 = 1 - tanh5 * tanh5;
+                double slope3 = 1 - tanh6 * tanh6;
                 double ttanh = slope3 == 0 ? 0 : slope3 * ta;
-                double tanh = tanh5;
                 double u = dyWork[2] * yWork[2];
-                double v = 1 - tanh * tanh;
-                tda += (tdyWork[2] * yWork[2] + dyWork[2] * tyWork[2]) * v - 2 * u * tanh * ttanh;
+                double v = 1 - tanh6 * tanh6;
+                tda += (tdyWork[2] * yWork[2] + dyWork[2] * tyWork[2]) * v - 2 * u * tanh6 * ttanh;
                 da += u * v;
                 tdyWork[2] = 0;
                 dyWork[2] = 0;

@@ -49,9 +49,8 @@ namespace SymGrad.RuntimeTests.Language
                 da += dyWork[2] * yWork[2] * (1 - tanh * tanh);
                 dyWork[2] = 0;
                 // y[1] = Math.Tanh(a) * b;   ∂y[1]/∂a = b·(1 - Tanh(a)·Tanh(a)); ∂y[1]/∂b = Tanh(a)
-                double tanh2 = global::System.Math.Tanh(a);
-                da += dyWork[1] * b * (1 - tanh2 * tanh2);
-                db += dyWork[1] * tanh2;
+                da += dyWork[1] * b * (1 - tanh * tanh);
+                db += dyWork[1] * tanh;
                 dyWork[1] = 0;
                 // y[0] = a * b;   ∂y[0]/∂a = b; ∂y[0]/∂b = a
                 da += dyWork[0] * b;
@@ -96,10 +95,9 @@ namespace SymGrad.RuntimeTests.Language
                 ty[0] = ta * b + a * tb;
                 y[0] = a * b;
                 double tanh2 = global::System.Math.Tanh(a);
-                double tanh = tanh2;
-                double slope = 1 - tanh * tanh;
-                ty[1] = (slope == 0 ? 0 : slope * ta) * b + tanh * tb;
-                y[1] = tanh * b;
+                double slope = 1 - tanh2 * tanh2;
+                ty[1] = (slope == 0 ? 0 : slope * ta) * b + tanh2 * tb;
+                y[1] = tanh2 * b;
                 double slope2 = 1 - tanh2 * tanh2;
                 double exp = global::System.Math.Exp(tanh2);
                 ty[2] = exp * (slope2 == 0 ? 0 : slope2 * ta);
@@ -134,26 +132,22 @@ namespace SymGrad.RuntimeTests.Language
                 tyWork[0] = va * b + a * vb;
                 yWork[0] = a * b;
                 double tanh6 = global::System.Math.Tanh(a);
-                double tanh5 = tanh6;
-                double tanh4 = tanh6;
-                double tanh3 = tanh6;
-                double slope = 1 - tanh3 * tanh3;
-                tyWork[1] = (slope == 0 ? 0 : slope * va) * b + tanh3 * vb;
-                yWork[1] = tanh3 * b;
-                double slope2 = 1 - tanh4 * tanh4;
-                double exp = global::System.Math.Exp(tanh4);
+                double slope = 1 - tanh6 * tanh6;
+                tyWork[1] = (slope == 0 ? 0 : slope * va) * b + tanh6 * vb;
+                yWork[1] = tanh6 * b;
+                double slope2 = 1 - tanh6 * tanh6;
+                double exp = global::System.Math.Exp(tanh6);
                 tyWork[2] = exp * (slope2 == 0 ? 0 : slope2 * va);
                 yWork[2] = exp;
                 // Reverse sweep: adjoints, last statement first.
                 // return (y[2] * n) + b;   ∂result/∂y[2] = (double)n; ∂result/∂b = 1
                 dyWork[2] += dResult * (double)n;
                 // y[2] = Math.Exp(Math.Tanh(a));   ∂y[2]/∂a = y[2]·(1 - Tanh(a)·Tanh(a))
-                double slope3 = 1 - tanh5 * tanh5;
+                double slope3 = 1 - tanh6 * tanh6;
                 double ttanh = slope3 == 0 ? 0 : slope3 * va;
-                double tanh = tanh5;
                 double u = dyWork[2] * yWork[2];
-                double v = 1 - tanh * tanh;
-                hva += dyWork[2] * tyWork[2] * v - 2 * u * tanh * ttanh;
+                double v = 1 - tanh6 * tanh6;
+                hva += dyWork[2] * tyWork[2] * v - 2 * u * tanh6 * ttanh;
                 dyWork[2] = 0;
                 // y[1] = Math.Tanh(a) * b;   ∂y[1]/∂a = b·(1 - Tanh(a)·Tanh(a)); ∂y[1]/∂b = Tanh(a)
                 double slope4 = 1 - tanh6 * tanh6;

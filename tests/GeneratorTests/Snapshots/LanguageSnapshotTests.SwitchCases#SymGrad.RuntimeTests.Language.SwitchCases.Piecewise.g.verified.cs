@@ -111,12 +111,10 @@ namespace SymGrad.RuntimeTests.Language
                 }
                 else
                 {
-                    float sqrt3 = sqrt2;
-                    float tsqrt = vx == 0 ? 0 : vx / (2 * sqrt3);
-                    float sqrt = sqrt3;
+                    float tsqrt = vx == 0 ? 0 : vx / (2 * sqrt2);
                     if (g != 0 || tg != 0)
                     {
-                        float v = 2 * sqrt;
+                        float v = 2 * sqrt2;
                         float q = g / v;
                         hvx += (tg - 2 * q * tsqrt) / v;
                     }

@@ -63,7 +63,6 @@ namespace SymGrad.RuntimeTests.Regressions
         {
             double ts = ta * b + a * tb;
             double s = a * b;
-            s = (double)((double)s + (double)(a - a));
             return 2 * s * ts;
         }
 

@@ -54,8 +54,6 @@ namespace SymGrad.RuntimeTests.Regressions
         public static double ConditionalOfTheSameValueTangent(double a, double ta)
         {
             double s = a;
-            double s2 = 1.0;
-            s = global::System.Math.Atanh(0.9 * global::System.Math.Sin(s2)) <= 0.0 ? s : s;
             double copysign = global::System.Math.CopySign(a, s);
             return (a == 0 ? 0 : copysign / a) * ta;
         }

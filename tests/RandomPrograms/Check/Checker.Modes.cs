@@ -118,6 +118,8 @@ namespace SymGrad.RandomPrograms.Check
             if (m.Params.Any(p => p.InStructSpan && p.IsDifferentiable)) _result.Count("MHessianVector (P15) checked on a method with a span of structs");
             if (m.GradientFields.Any()) _result.Count("MHessianVector (P15) checked on a method reading a layer's differentiable fields");
             if (m.Params.Any(p => p.Kind == ParamKind.RealSpanOut)) _result.Count("MHessianVector (P15) checked on a method writing Span outputs (intermediates: MTangent writes them first)");
+            if (m.Params.Any(p => p.Kind == ParamKind.RealSpanOut) && (m.GradientFields.Any() || m.Params.Any(p => p.Struct is not null && p.IsDifferentiable)))
+                _result.Count("MHessianVector (P15) checked on a method writing Span outputs and taking a struct, a span of structs or a layer's fields (their directions MTangent's tangents)");
             if (m.Checkpoint is not null) _result.Count("MHessianVector (P15) checked on a method that checkpoints its loops (snapshots of the state and its tangent)");
             if (Measure.All(m.Body).Any(n => n is CallExpr { IsNested: true } or CallStmt { IsNested: true })) _result.Count("MHessianVector (P15) checked on a method with nested calls (F's third order)");
             if (Measure.All(m.Body).Any(n => n is CallExpr { IsNested: true } c && CallsOwnMethods(c.Callee) || n is CallStmt { IsNested: true } s && CallsOwnMethods(s.Callee)))

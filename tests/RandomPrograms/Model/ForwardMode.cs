@@ -96,11 +96,10 @@ namespace SymGrad.RandomPrograms.Model
 
         /// <summary>
         /// <c>Span</c> outputs in a method with <c>MHessianVector</c>: intermediates of the returned value (H is its Hessian,
-        /// their cotangents zero), written first with their tangents by the method's <c>MTangent</c> — so it needs one, and
-        /// its inputs are scalars and spans of reals (no struct, no span of structs, no layer field).
+        /// their cotangents zero), written first with their tangents by the method's <c>MTangent</c> — so it needs one (a
+        /// struct's, a span of structs' and a layer's fields' directions are their tangents).
         /// </summary>
-        private static bool IntermediateOutputs(ProgramModel program, Method m)
-            => HasTangent(program, m) && !m.GradientFields.Any() && !m.Params.Any(p => p.Struct is not null && p.IsDifferentiable);
+        private static bool IntermediateOutputs(ProgramModel program, Method m) => HasTangent(program, m);
 
         /// <summary>
         /// <c>MHessian</c>: where <c>MHessianVector</c> is (a struct parameter's fields are columns of their own, so are each

@@ -127,6 +127,51 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Span outputs as intermediates of a method taking a struct and a span of structs, and of a layer's method reading
+        /// its field W: MHessianVector (its MTangent given the struct directions, and the field's) against central differences
+        /// of MGradient along the same direction; y written as the method writes it.
+        /// </summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void IntermediateOutputsWithStructsAndFields(int seed)
+        {
+            var rng = new Random(seed);
+            Point3 Draw() => new(rng.NextDouble() - 0.5, rng.NextDouble() - 0.5, rng.NextDouble() - 0.5);
+            Point3 p = Draw(), vp = Draw(), hp = default;
+            Point3[] q = { Draw(), Draw(), Draw() }, vq = { Draw(), Draw(), Draw() }, hq = new Point3[3];
+            double[] y = new double[3], expectedY = new double[3];
+            StructCases.ReadBackThroughStructsHessianVector(p, q, y, vp, vq, ref hp, hq);
+            StructCases.ReadBackThroughStructs(p, q, expectedY);
+            Assert.Equal(expectedY, y);
+            double[] Gradient(double h)
+            {
+                Point3 dp = default;
+                var dq = new Point3[3];
+                StructCases.ReadBackThroughStructsGradient(Add(p, vp, h), q.Zip(vq, (a, v) => Add(a, v, h)).ToArray(), new double[3], ref dp, dq);
+                return Fields(dp).Concat(dq.SelectMany(Fields)).ToArray();
+            }
+
+            double[] up = Gradient(H), down = Gradient(-H), product = Fields(hp).Concat(hq.SelectMany(Fields)).ToArray();
+            for (int i = 0; i < product.Length; i++) AssertClose((up[i] - down[i]) / (2 * H), product[i]);
+
+            var layer = new FieldRegressions { W = new[] { rng.NextDouble() - 0.5, rng.NextDouble() + 0.5 } };
+            double a = rng.NextDouble() + 0.5, va = rng.NextDouble() - 0.5, ha = 0;
+            double[] vW = { rng.NextDouble() - 0.5, rng.NextDouble() - 0.5 }, hW = new double[2], ly = new double[4];
+            layer.SizedByAFieldHessianVector(ly, a, va, vW, ref ha, hW);
+            double[] LayerGradient(double h)
+            {
+                var moved = new FieldRegressions { W = layer.W.Zip(vW, (w, v) => w + (h * v)).ToArray() };
+                moved.ZeroGradients();
+                double da = 0;
+                moved.SizedByAFieldGradient(new double[4], a + (h * va), ref da);
+                return moved.dW.Prepend(da).ToArray();
+            }
+
+            double[] lup = LayerGradient(H), ldown = LayerGradient(-H), lproduct = hW.Prepend(ha).ToArray();
+            for (int i = 0; i < lproduct.Length; i++) AssertClose((lup[i] - ldown[i]) / (2 * H), lproduct[i]);
+        }
+
+        /// <summary>
         /// Span outputs as intermediates: MHessianVector (MTangent writes y and its tangent first, the outputs' cotangents are
         /// zero) against central differences of MGradient, which passes no cotangent for y either; MHessian symmetric and
         /// its columns the products; y written as the method writes it. And the catalogue's two-layer softmax classifier,
@@ -489,6 +534,8 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         private static Point3 Add(Point3 a, Point3 b, double h) => new(a.X + (h * b.X), a.Y + (h * b.Y), a.Z + (h * b.Z));
+
+        private static double[] Fields(Point3 p) => new[] { p.X, p.Y, p.Z };
 
         private static double[] Fields(Segment s) => new[] { s.From.X, s.From.Y, s.From.Z, s.To.X, s.To.Y, s.To.Z };
 

@@ -41,6 +41,27 @@ namespace SymGrad.RuntimeTests.Language
     /// </summary>
     public static partial class StructCases
     {
+        /// <summary>
+        /// Span outputs as intermediates in a method taking a struct and a span of structs: MHessianVector's direction and
+        /// product of each are of its struct type, and MTangent, which writes y and its tangent first, takes them as its tangents.
+        /// </summary>
+        [Differentiable]
+        public static double ReadBackThroughStructs(Point3 p, ReadOnlySpan<Point3> q, Span<double> y)
+        {
+            for (int i = 0; i < q.Length; i++)
+            {
+                y[i] = Math.Tanh((p.X * q[i].X) + (p.Y * q[i].Y) + q[i].Z);
+            }
+
+            double s = 0;
+            for (int i = 0; i < q.Length; i++)
+            {
+                s += y[i] * y[i] * p.Z;
+            }
+
+            return s;
+        }
+
         [Differentiable]
         public static double Dot(Point3 a, Point3 b) => (a.X * b.X) + (a.Y * b.Y) + (a.Z * b.Z);
 
