@@ -58,6 +58,44 @@ namespace SymGrad.GeneratorTests
         }
 
         /// <summary>
+        /// A mode SymGrad does not generate for a method is a stand-in marked obsolete as an error: calling it is CS0619 with
+        /// the reason at the call (before: CS0117, "K has no definition for FHessianVector", with the reason only in a comment).
+        /// Here F calls a registered backward with no registered tangent: no second order. Nothing warns where it is not called.
+        /// </summary>
+        [Fact]
+        public void CallingAModeNotGeneratedSaysWhyAtTheCall()
+        {
+            const string caller = """
+                using System;
+                using SymGrad;
+                namespace Demo;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double F(double x) => Lib.Softplus(x * x);
+
+                    public static double Curvature(double x)
+                    {
+                        double h = 0;
+                        FHessianVector(x, 1, ref h);
+                        return h;
+                    }
+                }
+                """;
+            var result = GeneratorHarness.Run(caller, Library, Registry.Replace("using SymGrad;", "using SymGrad;\nusing Demo;"));
+            Assert.Empty(result.GeneratorDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+            var obsolete = Assert.Single(result.OutputDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+            Assert.Equal("CS0619", obsolete.Id);
+            Assert.Contains("SymGrad did not generate FHessianVector: it calls Softplus, whose registered backward SoftplusBackward has no registered tangent",
+                obsolete.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+            Assert.True(obsolete.Location.SourceTree?.FilePath == GeneratorHarness.MainPath, obsolete.ToString()); // at the call, in the user's file
+
+            // Not called: the stand-ins compile without a warning.
+            GeneratorHarness.AssertCompilesCleanly(GeneratorHarness.Run(caller.Replace("FHessianVector(x, 1, ref h);", ""), Library,
+                Registry.Replace("using SymGrad;", "using SymGrad;\nusing Demo;")));
+        }
+
+        /// <summary>
         /// CI on da0d500 (default campaign seed 2738898425616740975, 6WekI7mzvgE1): F calls HGradient (nested), so F's product
         /// needs H's third order, which differentiated H's call of a registered second order as if it were the backward again
         /// (CS1501: ScaledSoftplusBackwardTangent with 16 arguments). A registered second order has no derivative: H has no
@@ -104,7 +142,7 @@ namespace SymGrad.GeneratorTests
             string h = result.GeneratedSources["P.H.g.cs"], f = result.GeneratedSources["P.F.g.cs"];
             Assert.Contains("public static void HHessianVector(", h, System.StringComparison.Ordinal);
             Assert.DoesNotContain(result.GeneratedSources.Keys, k => k.Contains("ThirdOrder", System.StringComparison.Ordinal));
-            Assert.DoesNotContain("FHessianVector(", f, System.StringComparison.Ordinal);
+            Assert.Contains("[global::System.Obsolete(\"SymGrad did not generate FHessianVector: it calls H", f, System.StringComparison.Ordinal); // a stand-in saying why
             Assert.Contains("// Not generated: FHessianVector and FHessian (second order): it calls H", f, System.StringComparison.Ordinal);
         }
 

@@ -122,6 +122,8 @@ namespace SymGrad.Generator.Emit
                     JacobianWriter.Write(writer, model, program.Signature, tangent, type);
                 }
 
+                WriteAbsentModes(writer, model, derived);
+
                 if (tangent is not null && hessianVector is not null && NestedWriter.Shape(model))
                 {
                     NestedWriter.Write(writer, model, program.Workspace, secondOrder: true, thirdOrder: false);
@@ -457,17 +459,8 @@ namespace SymGrad.Generator.Emit
             var names = new NameAllocator(model.TakenNames.Concat(Walk.All(body).SelectMany(Walk.Expressions).SelectMany(Reads.Of))
                 .Concat(Walk.All(body).OfType<LocalDecl>().Select(d => d.Name)).Concat(program.Variables.Keys).Concat(program.Gradients.Values)
                 .Append(program.Workspace).Append(program.Signature.WorkspaceMark).Append(program.Signature.DResult));
-            // A struct's fields are the fields of one direction and one product: v.X of Point3 va, hva.X of ref Point3 hva.
-            Dictionary<string, string> Leaves(string prefix)
-            {
-                var slots = new Dictionary<string, string>();
-                return inputs.ToDictionary(p => p.Name, p => p.Group is { } group
-                    ? (slots.TryGetValue(group, out string? slot) ? slot : slots[group] = names.Reserve(prefix + group)) + p.Name.Substring(group.Length)
-                    : names.Reserve(prefix + p.Name));
-            }
-
-            var direction = Leaves("v");
-            var product = Leaves("hv");
+            var direction = Leaves(inputs, names, "v");
+            var product = Leaves(inputs, names, "hv");
             var tangents = new Dictionary<string, string>();
             foreach (ParameterSpec p in inputs)
             {
@@ -547,6 +540,25 @@ namespace SymGrad.Generator.Emit
                 : null;
         }
 
+        /// <summary>A name per input leaf: a struct's fields are the fields of one direction and one product (v.X of Point3 va, hva.X of ref Point3 hva).</summary>
+        private static Dictionary<string, string> Leaves(List<ParameterSpec> inputs, NameAllocator names, string prefix)
+        {
+            var slots = new Dictionary<string, string>();
+            return inputs.ToDictionary(p => p.Name, p => p.Group is { } group
+                ? (slots.TryGetValue(group, out string? slot) ? slot : slots[group] = names.Reserve(prefix + group)) + p.Name.Substring(group.Length)
+                : names.Reserve(prefix + p.Name));
+        }
+
+        /// <summary>MHessianVector's parameters: the original ones, then a direction and a product per parameter as the signature lists it.</summary>
+        private static List<string> HessianVectorParameters(MethodModel model, List<ParameterSpec> inputs, Dictionary<string, string> direction, Dictionary<string, string> product)
+        {
+            var parameters = BackwardSignature.Primal(model, p => $"{p.Type} {p.Name}", r => $"out {r.Type} {r.Name}");
+            var slots = Slots(inputs);
+            parameters.AddRange(slots.Select(p => p.Group is not null ? $"{p.GroupType} {Slot(direction, p)}" : p.Kind == ParameterKind.Scalar ? $"{p.Type} {direction[p.Name]}" : $"global::System.ReadOnlySpan<{p.ElementType}> {direction[p.Name]}"));
+            parameters.AddRange(slots.Select(p => p.Group is not null ? $"ref {p.GroupType} {Slot(product, p)}" : p.Kind == ParameterKind.Scalar ? $"ref {p.Type} {product[p.Name]}" : $"global::System.Span<{p.ElementType}> {product[p.Name]}"));
+            return parameters;
+        }
+
         /// <summary>One input per parameter as a signature lists it: a struct whole (its first field stands for it), then the layer's fields.</summary>
         private static List<ParameterSpec> Slots(IEnumerable<ParameterSpec> inputs) => inputs.GroupBy(p => p.Group ?? p.Name).Select(g => g.First()).ToList();
 
@@ -557,10 +569,7 @@ namespace SymGrad.Generator.Emit
         {
             (Block hessian, List<ParameterSpec> inputs, Dictionary<string, string> direction, Dictionary<string, string> product) = hessianVector;
             string type = model.ReturnType;
-            var parameters = BackwardSignature.Primal(model, p => $"{p.Type} {p.Name}", r => $"out {r.Type} {r.Name}");
-            var slots = Slots(inputs);
-            parameters.AddRange(slots.Select(p => p.Group is not null ? $"{p.GroupType} {Slot(direction, p)}" : p.Kind == ParameterKind.Scalar ? $"{p.Type} {direction[p.Name]}" : $"global::System.ReadOnlySpan<{p.ElementType}> {direction[p.Name]}"));
-            parameters.AddRange(slots.Select(p => p.Group is not null ? $"ref {p.GroupType} {Slot(product, p)}" : p.Kind == ParameterKind.Scalar ? $"ref {p.Type} {product[p.Name]}" : $"global::System.Span<{p.ElementType}> {product[p.Name]}"));
+            var parameters = HessianVectorParameters(model, inputs, direction, product);
             writer.WriteLineNoTabs(string.Empty);
             writer.WriteLine("/// <summary>");
             writer.WriteLine($"/// Hessian-vector product of <c>{Xml(model.Name)}</c>, derived by SymGrad (forward mode over its backward pass): accumulates");
@@ -693,19 +702,69 @@ namespace SymGrad.Generator.Emit
         /// <c>MTangent</c>, forward mode: the original parameters, a tangent for each differentiable input (an empty span is
         /// zero), a tangent output for each output (empty: not needed); returns the result's tangent.
         /// </summary>
+        /// <summary>The inputs MTangent takes a tangent of: the differentiable parameters, then a layer object's differentiable fields.</summary>
+        private static List<ParameterSpec> TangentInputs(MethodModel model)
+            => model.Arguments.Where(p => p.IsDifferentiable).Concat(model.Parameters.Where(p => p.IsField && p.IsDifferentiable)).ToList();
+
+        /// <summary>MTangent's parameters: the original ones, a tangent per input, a tangent output per output, an out tangent per out result.</summary>
+        private static List<string> TangentParameters(MethodModel model, System.Func<string, string> slot)
+        {
+            var parameters = BackwardSignature.Primal(model, p => $"{p.Type} {p.Name}", r => $"out {r.Type} {r.Name}");
+            parameters.AddRange(TangentInputs(model).Select(p => p.Kind == ParameterKind.Scalar
+                ? $"{p.Type} {slot(p.Name)}"
+                : $"global::System.ReadOnlySpan<{p.ElementType}> {slot(p.Name)}"));
+            parameters.AddRange(model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput).Select(p => $"global::System.Span<{p.ElementType}> {slot(p.Name)}"));
+            parameters.AddRange(model.Results.Where(r => r.Position >= 0).Select(r => $"out {r.Type} {slot(r.Name)}"));
+            return parameters;
+        }
+
+        /// <summary>MTangent's return type: the result's, a struct result's type, or the tuple of the results' tangents.</summary>
+        private static string TangentReturnType(MethodModel model) => model.Results.Any(r => r.Path is not null) ? model.Results[0].GroupType
+            : model.Results.Any(r => r.Position < 0) ? "(" + string.Join(", ", model.Results.Select(r => r.Type + " " + r.Name)) + ")" : model.ReturnType;
+
+        /// <summary>
+        /// A mode README describes that this method does not get, as a method that says why where it is called: marked obsolete
+        /// as an error (CS0619 with the reason, not CS0117 "no definition"), its body throwing the same.
+        /// </summary>
+        private static void WriteAbsent(IndentedTextWriter writer, MethodModel model, string name, string returnType, IEnumerable<string> parameters, string reason)
+        {
+            string message = $"SymGrad did not generate {name}: {reason}".Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", " ");
+            writer.WriteLineNoTabs(string.Empty);
+            writer.WriteLine($"/// <summary>Not generated: {Xml(reason)}</summary>");
+            writer.WriteLine($"[global::System.Obsolete(\"{message}\", true)]");
+            writer.WriteLine(GeneratedCode);
+            writer.WriteLine($"{model.Accessibility} {model.StaticModifier}{returnType} {name}({string.Join(", ", parameters)}) => throw new global::System.NotSupportedException(\"{message}\");");
+        }
+
+        /// <summary>The stand-ins of the modes this method does not get (<see cref="WriteAbsent"/>), named as those it gets would be.</summary>
+        private static void WriteAbsentModes(IndentedTextWriter writer, MethodModel model, Derived derived)
+        {
+            if (derived.Tangent is null && derived.TangentRefusal is { } tangent)
+            {
+                var names = new NameAllocator(model.TakenNames);
+                var slots = new Dictionary<string, string>();
+                WriteAbsent(writer, model, model.Name + "Tangent", TangentReturnType(model),
+                    TangentParameters(model, n => slots.TryGetValue(n, out string? t) ? t : slots[n] = names.Reserve("t" + n)), tangent + ".");
+            }
+
+            if (derived.HessianVector is null && derived.HessianVectorRefusal is { } hessianVector)
+            {
+                var inputs = model.Inputs.ToList();
+                var names = new NameAllocator(model.TakenNames);
+                WriteAbsent(writer, model, model.Name + "HessianVector", "void", HessianVectorParameters(model, inputs, Leaves(inputs, names, "v"), Leaves(inputs, names, "hv")), hessianVector + ".");
+                string type = JacobianWriter.Widest(inputs.Select(p => p.RealType).Where(t => t is "double" or "float").Append(model.ReturnType));
+                WriteAbsent(writer, model, model.Name + "Hessian", "void",
+                    BackwardSignature.Primal(model, p => $"{p.Type} {p.Name}", r => $"out {r.Type} {r.Name}").Append($"global::System.Span<{type}> {new NameAllocator(model.TakenNames).Reserve("hessian")}"),
+                    hessianVector + ".");
+            }
+        }
+
         private static void WriteTangent(IndentedTextWriter writer, MethodModel model, TangentProgram tangent, List<SizeCheck> sizes, string workspace, string mark)
         {
-            // A layer object's differentiable fields are inputs too: their tangents follow the parameters'.
-            var inputs = model.Arguments.Where(p => p.IsDifferentiable).Concat(model.Parameters.Where(p => p.IsField && p.IsDifferentiable)).ToList();
-            var parameters = BackwardSignature.Primal(model, p => $"{p.Type} {p.Name}", r => $"out {r.Type} {r.Name}");
-            parameters.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar
-                ? $"{p.Type} {tangent.Slots[p.Name]}"
-                : $"global::System.ReadOnlySpan<{p.ElementType}> {tangent.Slots[p.Name]}"));
-            parameters.AddRange(model.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput).Select(p => $"global::System.Span<{p.ElementType}> {tangent.Slots[p.Name]}"));
-            parameters.AddRange(model.Results.Where(r => r.Position >= 0).Select(r => $"out {r.Type} {tangent.Slots[r.Name]}"));
+            var inputs = TangentInputs(model);
+            var parameters = TangentParameters(model, name => tangent.Slots[name]);
             bool structResult = model.Results.Any(r => r.Path is not null);
-            string returnType = structResult ? model.Results[0].GroupType
-                : model.Results.Any(r => r.Position < 0) ? "(" + string.Join(", ", model.Results.Select(r => r.Type + " " + r.Name)) + ")" : model.ReturnType;
+            string returnType = TangentReturnType(model);
 
             writer.WriteLine("/// <summary>");
             writer.WriteLine($"/// Forward mode (Jacobian-vector product) of <c>{Xml(model.Name)}</c>, derived by SymGrad: given a tangent (direction) of");

@@ -131,5 +131,15 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>Not generated: it calls Softplus, whose registered backward SoftplusBackward has no registered tangent (its second order: a [TangentOf(typeof(SymGrad.RuntimeTests.Catalogue.Composition), nameof(SoftplusBackward))] method).</summary>
+        [global::System.Obsolete("SymGrad did not generate SoftplusSumHessianVector: it calls Softplus, whose registered backward SoftplusBackward has no registered tangent (its second order: a [TangentOf(typeof(SymGrad.RuntimeTests.Catalogue.Composition), nameof(SoftplusBackward))] method).", true)]
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SoftplusSumHessianVector(global::System.ReadOnlySpan<double> x, double scale, global::System.ReadOnlySpan<double> vx, double vscale, global::System.Span<double> hvx, ref double hvscale) => throw new global::System.NotSupportedException("SymGrad did not generate SoftplusSumHessianVector: it calls Softplus, whose registered backward SoftplusBackward has no registered tangent (its second order: a [TangentOf(typeof(SymGrad.RuntimeTests.Catalogue.Composition), nameof(SoftplusBackward))] method).");
+
+        /// <summary>Not generated: it calls Softplus, whose registered backward SoftplusBackward has no registered tangent (its second order: a [TangentOf(typeof(SymGrad.RuntimeTests.Catalogue.Composition), nameof(SoftplusBackward))] method).</summary>
+        [global::System.Obsolete("SymGrad did not generate SoftplusSumHessian: it calls Softplus, whose registered backward SoftplusBackward has no registered tangent (its second order: a [TangentOf(typeof(SymGrad.RuntimeTests.Catalogue.Composition), nameof(SoftplusBackward))] method).", true)]
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SoftplusSumHessian(global::System.ReadOnlySpan<double> x, double scale, global::System.Span<double> hessian) => throw new global::System.NotSupportedException("SymGrad did not generate SoftplusSumHessian: it calls Softplus, whose registered backward SoftplusBackward has no registered tangent (its second order: a [TangentOf(typeof(SymGrad.RuntimeTests.Catalogue.Composition), nameof(SoftplusBackward))] method).");
     }
 }

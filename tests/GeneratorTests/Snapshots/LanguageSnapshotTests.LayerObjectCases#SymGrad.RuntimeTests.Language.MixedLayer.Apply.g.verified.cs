@@ -147,5 +147,15 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>Not generated: it has several results (out parameters, a tuple): the Hessian is of one scalar.</summary>
+        [global::System.Obsolete("SymGrad did not generate ApplyHessianVector: it has several results (out parameters, a tuple): the Hessian is of one scalar.", true)]
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void ApplyHessianVector(global::SymGrad.RuntimeTests.Language.Triple p, out double side, global::SymGrad.RuntimeTests.Language.Triple vp, global::System.ReadOnlySpan<double> vW, double vBias, ref global::SymGrad.RuntimeTests.Language.Triple hvp, global::System.Span<double> hvW, ref double hvBias) => throw new global::System.NotSupportedException("SymGrad did not generate ApplyHessianVector: it has several results (out parameters, a tuple): the Hessian is of one scalar.");
+
+        /// <summary>Not generated: it has several results (out parameters, a tuple): the Hessian is of one scalar.</summary>
+        [global::System.Obsolete("SymGrad did not generate ApplyHessian: it has several results (out parameters, a tuple): the Hessian is of one scalar.", true)]
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public void ApplyHessian(global::SymGrad.RuntimeTests.Language.Triple p, out double side, global::System.Span<double> hessian) => throw new global::System.NotSupportedException("SymGrad did not generate ApplyHessian: it has several results (out parameters, a tuple): the Hessian is of one scalar.");
     }
 }

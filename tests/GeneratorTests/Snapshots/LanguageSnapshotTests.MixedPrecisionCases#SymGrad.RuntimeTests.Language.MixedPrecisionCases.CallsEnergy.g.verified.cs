@@ -122,5 +122,15 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>Not generated: it calls Energy, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself, its inputs of its result's real type; one writing outputs gets an MBackwardTangent when static, of one real type and without out results).</summary>
+        [global::System.Obsolete("SymGrad did not generate CallsEnergyHessianVector: it calls Energy, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself, its inputs of its result's real type; one writing outputs gets an MBackwardTangent when static, of one real type and without out results).", true)]
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CallsEnergyHessianVector(global::System.ReadOnlySpan<float> a, double k, global::System.ReadOnlySpan<float> va, double vk, global::System.Span<float> hva, ref double hvk) => throw new global::System.NotSupportedException("SymGrad did not generate CallsEnergyHessianVector: it calls Energy, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself, its inputs of its result's real type; one writing outputs gets an MBackwardTangent when static, of one real type and without out results).");
+
+        /// <summary>Not generated: it calls Energy, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself, its inputs of its result's real type; one writing outputs gets an MBackwardTangent when static, of one real type and without out results).</summary>
+        [global::System.Obsolete("SymGrad did not generate CallsEnergyHessian: it calls Energy, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself, its inputs of its result's real type; one writing outputs gets an MBackwardTangent when static, of one real type and without out results).", true)]
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CallsEnergyHessian(global::System.ReadOnlySpan<float> a, double k, global::System.Span<double> hessian) => throw new global::System.NotSupportedException("SymGrad did not generate CallsEnergyHessian: it calls Energy, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself, its inputs of its result's real type; one writing outputs gets an MBackwardTangent when static, of one real type and without out results).");
     }
 }

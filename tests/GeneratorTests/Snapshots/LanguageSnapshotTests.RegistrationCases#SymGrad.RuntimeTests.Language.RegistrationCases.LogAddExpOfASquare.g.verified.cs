@@ -112,5 +112,15 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>Not generated: it calls LogAddExp, whose registered backward LogAddExpBackward has no registered tangent (its second order: a [TangentOf(typeof(SymGrad.RuntimeTests.Language.SmoothDerivatives), nameof(LogAddExpBackward))] method).</summary>
+        [global::System.Obsolete("SymGrad did not generate LogAddExpOfASquareHessianVector: it calls LogAddExp, whose registered backward LogAddExpBackward has no registered tangent (its second order: a [TangentOf(typeof(SymGrad.RuntimeTests.Language.SmoothDerivatives), nameof(LogAddExpBackward))] method).", true)]
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogAddExpOfASquareHessianVector(double x, double y, double vx, double vy, ref double hvx, ref double hvy) => throw new global::System.NotSupportedException("SymGrad did not generate LogAddExpOfASquareHessianVector: it calls LogAddExp, whose registered backward LogAddExpBackward has no registered tangent (its second order: a [TangentOf(typeof(SymGrad.RuntimeTests.Language.SmoothDerivatives), nameof(LogAddExpBackward))] method).");
+
+        /// <summary>Not generated: it calls LogAddExp, whose registered backward LogAddExpBackward has no registered tangent (its second order: a [TangentOf(typeof(SymGrad.RuntimeTests.Language.SmoothDerivatives), nameof(LogAddExpBackward))] method).</summary>
+        [global::System.Obsolete("SymGrad did not generate LogAddExpOfASquareHessian: it calls LogAddExp, whose registered backward LogAddExpBackward has no registered tangent (its second order: a [TangentOf(typeof(SymGrad.RuntimeTests.Language.SmoothDerivatives), nameof(LogAddExpBackward))] method).", true)]
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void LogAddExpOfASquareHessian(double x, double y, global::System.Span<double> hessian) => throw new global::System.NotSupportedException("SymGrad did not generate LogAddExpOfASquareHessian: it calls LogAddExp, whose registered backward LogAddExpBackward has no registered tangent (its second order: a [TangentOf(typeof(SymGrad.RuntimeTests.Language.SmoothDerivatives), nameof(LogAddExpBackward))] method).");
     }
 }

@@ -176,5 +176,15 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>Not generated: it has several results (out parameters, a tuple): the Hessian is of one scalar.</summary>
+        [global::System.Obsolete("SymGrad did not generate StatsHessianVector: it has several results (out parameters, a tuple): the Hessian is of one scalar.", true)]
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void StatsHessianVector(global::System.ReadOnlySpan<double> x, out double variance, global::System.ReadOnlySpan<double> vx, global::System.Span<double> hvx) => throw new global::System.NotSupportedException("SymGrad did not generate StatsHessianVector: it has several results (out parameters, a tuple): the Hessian is of one scalar.");
+
+        /// <summary>Not generated: it has several results (out parameters, a tuple): the Hessian is of one scalar.</summary>
+        [global::System.Obsolete("SymGrad did not generate StatsHessian: it has several results (out parameters, a tuple): the Hessian is of one scalar.", true)]
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void StatsHessian(global::System.ReadOnlySpan<double> x, out double variance, global::System.Span<double> hessian) => throw new global::System.NotSupportedException("SymGrad did not generate StatsHessian: it has several results (out parameters, a tuple): the Hessian is of one scalar.");
     }
 }
