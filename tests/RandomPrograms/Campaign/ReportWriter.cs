@@ -54,7 +54,7 @@ namespace SymGrad.RandomPrograms.Campaign
             Row("failed", r.Failed);
             if (r.TorchChecked > 0 || r.TorchError is not null)
             {
-                Row("checked against PyTorch", r.TorchChecked);
+                Row("methods checked against PyTorch (two per program at most)", r.TorchChecked);
                 Row("  of which a method calling FGradient, FBackward or FTangent (nested)", r.TorchNestedChecked);
                 foreach (var (key, (compared, agreed)) in r.TorchModes)
                 {

@@ -61,7 +61,7 @@ namespace SymGrad.RandomPrograms.Campaign
 
         public int TorchChecked { get; set; }
 
-        /// <summary>Of <see cref="TorchChecked"/>, methods calling a generated FGradient, FBackward or FTangent (nested differentiation).</summary>
+        /// <summary>Of <see cref="TorchChecked"/> (methods, two per program at most), methods calling a generated FGradient, FBackward or FTangent (nested differentiation).</summary>
         public int TorchNestedChecked { get; set; }
 
         /// <summary>P17: per failure key (<c>TorchTangent</c>, <c>TorchHessianVector</c>, <c>TorchJacobian</c>), the cases compared and those that agreed.</summary>
@@ -238,10 +238,13 @@ namespace SymGrad.RandomPrograms.Campaign
             Arbitrate(all.Select(r => (r.Item1, r.Item3)).ToList(), options.Progress);
             if (options.Torch > 0)
             {
-                // One method per program: the first, or the first that calls a generated derivative (nested differentiation),
-                // whose translation is the one PyTorch can get wrong apart from ours (the helper it calls comes first).
-                var cases = all.Where(r => !r.Item1.Failed).SelectMany(r => r.Item3.OrderBy(c => NestedCalls.Calls(c.Method) ? 0 : 1).Take(1)).Take(options.Torch).ToList();
-                options.Progress?.Invoke($"PyTorch: checking {cases.Count} programs in one python process…");
+                // Two methods per program: those that call a generated derivative (nested differentiation) first, whose
+                // translation is the one PyTorch can get wrong apart from ours, then the last — the program's F, which calls
+                // the helpers before it (the first method alone was mostly a helper N0 of a few lines).
+                var cases = all.Where(r => !r.Item1.Failed).Take(options.Torch).SelectMany(r => r.Item3.Where(c => !c.IsFloat && !c.IsFloatHessianVector)
+                    .Select((c, at) => (Case: c, At: at)).OrderBy(c => NestedCalls.Calls(c.Case.Method) ? 0 : 1).ThenByDescending(c => c.At)
+                    .Select(c => c.Case).Take(2)).ToList();
+                options.Progress?.Invoke($"PyTorch: checking {cases.Count} methods of {cases.Select(c => c.ProgramId).Distinct().Count()} programs in one python process…");
                 try
                 {
                     var torchFailures = TorchOracle.Check(cases);
