@@ -90,9 +90,13 @@ namespace SymGrad.GeneratorTests
                 obsolete.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
             Assert.True(obsolete.Location.SourceTree?.FilePath == GeneratorHarness.MainPath, obsolete.ToString()); // at the call, in the user's file
 
-            // Not called: the stand-ins compile without a warning.
+            // Not called: the stand-ins compile without a warning. One the user wrote is the user's: no stand-in beside it (CS0111).
             GeneratorHarness.AssertCompilesCleanly(GeneratorHarness.Run(caller.Replace("FHessianVector(x, 1, ref h);", ""), Library,
                 Registry.Replace("using SymGrad;", "using SymGrad;\nusing Demo;")));
+            var own = GeneratorHarness.Run(caller.Replace("public static double Curvature", "public static void FHessianVector(double x, double vx, ref double hvx) => hvx += 2 * vx;\n\n    public static double Curvature"),
+                Library, Registry.Replace("using SymGrad;", "using SymGrad;\nusing Demo;"));
+            GeneratorHarness.AssertCompilesCleanly(own);
+            Assert.Contains("SymGrad did not generate FHessian:", own.GeneratedSources["Demo.K.F.g.cs"], System.StringComparison.Ordinal);
         }
 
         /// <summary>

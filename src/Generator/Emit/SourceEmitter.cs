@@ -728,6 +728,11 @@ namespace SymGrad.Generator.Emit
         /// </summary>
         private static void WriteAbsent(IndentedTextWriter writer, MethodModel model, string name, string returnType, IEnumerable<string> parameters, string reason)
         {
+            if (model.DeclaredMembers.Contains(name))
+            {
+                return; // the user wrote one (CS0111 if the signatures matched): the comment at the top says why SymGrad did not
+            }
+
             string message = $"SymGrad did not generate {name}: {reason}".Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", " ");
             writer.WriteLineNoTabs(string.Empty);
             writer.WriteLine($"/// <summary>Not generated: {Xml(reason)}</summary>");

@@ -101,6 +101,9 @@ namespace SymGrad.Generator.Model
         /// <summary>An instance method of a layer object: its generated methods are instance methods too.</summary>
         public bool IsInstance { get; init; }
 
+        /// <summary>The names of the members the user declared in the containing type (a stand-in for a mode not generated is not written over one).</summary>
+        public EquatableArray<string> DeclaredMembers { get; init; } = EquatableArray<string>.Empty;
+
         /// <summary>How the backward reverses its top-level loops: checkpointed (<c>[Differentiable(CheckpointLoops = true)]</c>), or null for a tape.</summary>
         public CheckpointOptions? Checkpoint { get; init; }
 

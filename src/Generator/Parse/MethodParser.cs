@@ -261,7 +261,8 @@ namespace SymGrad.Generator.Parse
                 parameters.ToEquatableArray(),
                 body.Locals.ToEquatableArray(),
                 block,
-                Signature(syntax)) { Results = results.ToEquatableArray(), IsInstance = !method.IsStatic, TypeArguments = typeArguments, Checkpoint = checkpoint };
+                Signature(syntax)) { Results = results.ToEquatableArray(), IsInstance = !method.IsStatic, TypeArguments = typeArguments, Checkpoint = checkpoint,
+                  DeclaredMembers = method.ContainingType.MemberNames.Where(m => m.StartsWith(method.Name, System.StringComparison.Ordinal)).OrderBy(m => m, System.StringComparer.Ordinal).ToEquatableArray() };
 
             // The signature is fine, the body is not: the diagnostics, and a model of the signature for stubs.
             ParseResult Failed(Block block) => new(Model(block), diagnostics.ToEquatableArray(), LocationInfo.From(nameLocation));
