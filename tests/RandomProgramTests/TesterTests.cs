@@ -337,6 +337,21 @@ namespace SymGrad.RandomProgramTests
             Assert.Equal(all, failures.Select(f => f.Key).Distinct().OrderBy(k => k, StringComparer.Ordinal));
         }
 
+        /// <summary>
+        /// PyTorch returns a zero it never computed as a ZeroTensor, whose tolist() throws ("unallocated storage"): F's H·v
+        /// through N0Gradient, N0 piecewise linear in its input (campaign seed 908, 3I9ma56VHBu1, once the sample took F).
+        /// The script copies each result before reading it.
+        /// </summary>
+        [Fact]
+        public void PyTorchOracle_ReadsZerosItNeverComputed()
+        {
+            TorchOracle.EnsureAvailable();
+            var program = Runner.Generate("3I9ma56VHBu1", FeatureSet.Parse("CheckpointedLoops=5,Arrays=3,SpanWritingCalls=3,OutputReadBack=3,LoopCarried=3,NestedCalls=3,WhileLoops=3"));
+            var cases = Runner.CheckBatch(new[] { (1, "3I9ma56VHBu1", program) }).SelectMany(r => r.Torch).Where(c => c.Method.Name == "F").ToList();
+            Assert.Contains(cases, c => TorchOracle.ModesAsked(c).Contains("TorchHessianVector"));
+            Assert.Empty(TorchOracle.Check(cases));
+        }
+
         [Fact]
         public void PyTorchOracle_ReportsGradientsThatDifferFromAutograd()
         {
@@ -412,6 +427,7 @@ namespace SymGrad.RandomProgramTests
         [InlineData("d0f4GxgFoY61")] // CI on 54f2b30: σ(H) of a callee's value H = ∞: MTangent 0·∞ = NaN (W6)
         [InlineData("2CcsmLTFiic1")] // campaign at e4a78cd: exp iterated past float's range, then tanh saturated: the float MTangent NaN (W6)
         [InlineData("62V0mlSinQ21")] // CI on 19eceaa: a checkpointed loop writing y[t] and passing y to Nn.MseLoss: snapshots missed y's reads (W10)
+        [InlineData("aNptuDwXyAy1")] // campaign at 1b81618: Max(tanh a, tanh a)'s tie read through a copy propagated by ReuseCalls: tanh >= tanh, CS1718
         [InlineData("5VcXEm9d7y_1")] // campaign at e4a78cd: s -= cos(v·s) iterated 48 times: H·v's central differences 1e-5 off in truncation (W9)
         public void ProgramsThatFailedCI_CurrentDraws_Pass(string seed) => AssertPasses(seed, FeatureSet.Default);
 

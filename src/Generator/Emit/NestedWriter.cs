@@ -16,13 +16,13 @@ namespace SymGrad.Generator.Emit
     internal static class NestedWriter
     {
         /// <summary>
-        /// A static method of scalars and span inputs with a real result (no outputs), its inputs of the result's real type: what
-        /// the nested methods are written for. A generic one's are written per real type, overloads as its other methods are (a
+        /// A static method of scalars and span inputs with a real result (no outputs), its spans of the result's real type, its
+        /// scalars float or double (each one's tangents and gradients of its own type): what the nested methods are written for. A generic one's are written per real type, overloads as its other methods are (a
         /// caller's Hessian-vector product calls them).
         /// </summary>
         public static bool Shape(MethodModel model) => !model.IsInstance
             && !model.Parameters.Any(p => p.Group is not null || p.IsField || p.HoldsStructs || p.Kind == ParameterKind.SpanOutput) && model.ReturnType is "double" or "float"
-            && model.Arguments.Where(p => p.IsDifferentiable).All(p => p.ElementType == model.ReturnType);
+            && model.Arguments.Where(p => p.IsDifferentiable).All(p => p.ElementType == model.ReturnType || p.Kind == ParameterKind.Scalar && p.ElementType is "double" or "float");
 
         /// <param name="secondOrder">Write FTangentBackward and FTangentTangent (next to F's other methods).</param>
         /// <param name="thirdOrder">Write FTangentTangentBackward (in F's third-order file, only when a method calls F nested).</param>
@@ -46,9 +46,15 @@ namespace SymGrad.Generator.Emit
             var scaledDirectionTangent = inputs.ToDictionary(p => p.Name, p => Reserve("sut", p));
             string dResult = names.Reserve("dResult"), mark = names.Reserve("mark");
             bool spans = inputs.Any(p => p.Kind == ParameterKind.SpanInput);
-            string Span(ParameterSpec p, bool readOnly) => $"global::System.{(readOnly ? "ReadOnlySpan" : "Span")}<{type}>";
-            string In(ParameterSpec p, Dictionary<string, string> of) => p.Kind == ParameterKind.Scalar ? $"{type} {of[p.Name]}" : $"{Span(p, true)} {of[p.Name]}";
-            string Out(ParameterSpec p, Dictionary<string, string> of) => p.Kind == ParameterKind.Scalar ? $"ref {type} {of[p.Name]}" : $"{Span(p, false)} {of[p.Name]}";
+            // Each input's tangents, directions and gradients are of its own type (a float input of a double F: float ones).
+            string Span(ParameterSpec p, bool readOnly) => $"global::System.{(readOnly ? "ReadOnlySpan" : "Span")}<{p.ElementType}>";
+            string In(ParameterSpec p, Dictionary<string, string> of) => p.Kind == ParameterKind.Scalar ? $"{p.ElementType} {of[p.Name]}" : $"{Span(p, true)} {of[p.Name]}";
+            string Out(ParameterSpec p, Dictionary<string, string> of) => p.Kind == ParameterKind.Scalar ? $"ref {p.ElementType} {of[p.Name]}" : $"{Span(p, false)} {of[p.Name]}";
+            // dResult (the result's type) times an input's direction, in the input's type; the seed as the input's type for a span's scale.
+            string Times(ParameterSpec p, string value) => p.ElementType == "float" && type == "double" ? $"(float)({dResult} * {value})" : $"{dResult} * {value}";
+            string Seed(ParameterSpec p) => p.ElementType == "float" && type == "double" ? $"(float){dResult}" : dResult;
+            // A term of an input's type in a sum of the result's type.
+            string AsResult(ParameterSpec p, string term) => p.ElementType == "double" && type == "float" ? $"(float)({term})" : term;
             string Pass(ParameterSpec p, Dictionary<string, string> of) => (p.Kind == ParameterKind.Scalar ? "ref " : "") + of[p.Name];
             var primal = BackwardSignature.Primal(model, p => $"{p.Type} {p.Name}", r => $"out {r.Type} {r.Name}");
             string arguments = string.Join(", ", model.Arguments.Select(p => p.Name));
@@ -82,11 +88,11 @@ namespace SymGrad.Generator.Emit
                 {
                     foreach (ParameterSpec p in inputs.Where(p => p.Kind == ParameterKind.SpanInput))
                     {
-                        writer.WriteLine($"{Span(p, false)} {scaled[p.Name]} = {workspace}.Rent{Plural(type)}({tangent[p.Name]}.Length, clear: false);");
-                        writer.WriteLine($"global::SymGrad.VectorOps.Scale({dResult}, {tangent[p.Name]}, {scaled[p.Name]});");
+                        writer.WriteLine($"{Span(p, false)} {scaled[p.Name]} = {workspace}.Rent{Plural(p.ElementType)}({tangent[p.Name]}.Length, clear: false);");
+                        writer.WriteLine($"global::SymGrad.VectorOps.Scale({Seed(p)}, {tangent[p.Name]}, {scaled[p.Name]});");
                     }
 
-                    var directions = inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"{dResult} * {tangent[p.Name]}" : scaled[p.Name]);
+                    var directions = inputs.Select(p => p.Kind == ParameterKind.Scalar ? Times(p, tangent[p.Name]) : scaled[p.Name]);
                     var into = inputs.Select(p => p.Kind == ParameterKind.Scalar ? "ref " + gradient[p.Name]
                         : $"global::SymGrad.Workspace.DiscardIfEmpty({gradient[p.Name]}, {p.Name}.Length)");
                     writer.WriteLine($"{name}HessianVector({Join(arguments, string.Join(", ", directions), string.Join(", ", into))});");
@@ -105,20 +111,20 @@ namespace SymGrad.Generator.Emit
                 SourceEmitter.Open(writer);
                 foreach (ParameterSpec p in inputs.Where(p => p.Kind == ParameterKind.Scalar))
                 {
-                    writer.WriteLine($"{type} {product[p.Name]} = 0;");
+                    writer.WriteLine($"{p.ElementType} {product[p.Name]} = 0;");
                 }
 
                 Scratch(() =>
                 {
                     foreach (ParameterSpec p in inputs.Where(p => p.Kind == ParameterKind.SpanInput))
                     {
-                        writer.WriteLine($"{Span(p, false)} {product[p.Name]} = {workspace}.Rent{Plural(type)}({p.Name}.Length);");
+                        writer.WriteLine($"{Span(p, false)} {product[p.Name]} = {workspace}.Rent{Plural(p.ElementType)}({p.Name}.Length);");
                     }
 
                     writer.WriteLine($"{name}HessianVector({Join(arguments, string.Join(", ", inputs.Select(p => direction[p.Name])), string.Join(", ", inputs.Select(p => Pass(p, product))))});");
-                    var terms = inputs.Select(p => p.Kind == ParameterKind.Scalar
+                    var terms = inputs.Select(p => AsResult(p, p.Kind == ParameterKind.Scalar
                         ? $"{product[p.Name]} * {tangent[p.Name]}"
-                        : $"({tangent[p.Name]}.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<{type}>({product[p.Name]}, {tangent[p.Name]}))");
+                        : $"({tangent[p.Name]}.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<{p.ElementType}>({product[p.Name]}, {tangent[p.Name]}))"));
                     writer.WriteLine($"return {name}Tangent({Join(arguments, string.Join(", ", inputs.Select(p => directionTangent[p.Name])))}) + {string.Join(" + ", terms)};");
                 });
                 SourceEmitter.Close(writer);
@@ -152,12 +158,12 @@ namespace SymGrad.Generator.Emit
                     {
                         foreach (ParameterSpec p in inputs.Where(p => p.Kind == ParameterKind.SpanInput))
                         {
-                            writer.WriteLine($"{Span(p, false)} {into[p.Name]} = {workspace}.Rent{Plural(type)}({of[p.Name]}.Length, clear: false);");
-                            writer.WriteLine($"global::SymGrad.VectorOps.Scale({dResult}, {of[p.Name]}, {into[p.Name]});");
+                            writer.WriteLine($"{Span(p, false)} {into[p.Name]} = {workspace}.Rent{Plural(p.ElementType)}({of[p.Name]}.Length, clear: false);");
+                            writer.WriteLine($"global::SymGrad.VectorOps.Scale({Seed(p)}, {of[p.Name]}, {into[p.Name]});");
                         }
                     }
 
-                    string Scaled(Dictionary<string, string> of, Dictionary<string, string> into) => string.Join(", ", inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"{dResult} * {of[p.Name]}" : into[p.Name]));
+                    string Scaled(Dictionary<string, string> of, Dictionary<string, string> into) => string.Join(", ", inputs.Select(p => p.Kind == ParameterKind.Scalar ? Times(p, of[p.Name]) : into[p.Name]));
                     string Products(Dictionary<string, string> into) => string.Join(", ", inputs.Select(p => Into(p, into)));
                     writer.WriteLine($"{name}HessianVector({Join(arguments, Scaled(tangent, scaledTangent), Products(directionGradient))});");
                     writer.WriteLine($"{name}HessianVector({Join(arguments, Scaled(direction, scaledDirection), Products(tangentGradient))});");

@@ -597,13 +597,12 @@ namespace SymGrad.Generator.Emit
         /// </summary>
         private static void WriteHessianVectorTangent(IndentedTextWriter writer, MethodModel model, BackwardProgram program, HessianVectorProgram hessianVector, HessianVectorTangentProgram third)
         {
-            string type = model.ReturnType;
-            var inputs = hessianVector.Inputs; // scalars and spans (NestedWriter.Shape)
-            string In(ParameterSpec p, string name) => p.Kind == ParameterKind.Scalar ? $"{type} {name}" : $"global::System.ReadOnlySpan<{type}> {name}";
+            var inputs = hessianVector.Inputs; // scalars and spans (NestedWriter.Shape), each direction, tangent and product of its input's type
+            string In(ParameterSpec p, string name) => p.Kind == ParameterKind.Scalar ? $"{p.ElementType} {name}" : $"global::System.ReadOnlySpan<{p.ElementType}> {name}";
             var parameters = BackwardSignature.Primal(model, p => $"{p.Type} {p.Name}", r => $"out {r.Type} {r.Name}");
             parameters.AddRange(inputs.Select(p => In(p, hessianVector.Direction[p.Name])));
             parameters.AddRange(inputs.Select(p => In(p, third.Tangent[p.Name])));
-            parameters.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"ref {type} {third.Product[p.Name]}" : $"global::System.Span<{type}> {third.Product[p.Name]}"));
+            parameters.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"ref {p.ElementType} {third.Product[p.Name]}" : $"global::System.Span<{p.ElementType}> {third.Product[p.Name]}"));
             writer.WriteLine("/// <summary>"); // the first member of its file
             writer.WriteLine($"/// The tangent of <c>{Xml(model.Name)}HessianVector</c> along the direction <c>t</c> of the inputs, <c>v</c> held, derived by SymGrad");
             writer.WriteLine("/// (forward mode over forward mode over its backward pass): accumulates (+=) the third derivative T[t, v] into the");
@@ -616,11 +615,11 @@ namespace SymGrad.Generator.Emit
             {
                 foreach (string direction in new[] { hessianVector.Direction[p.Name], third.Tangent[p.Name] })
                 {
-                    writer.WriteLine($"global::SymGrad.Guard.CotangentLength<{type}>({direction}, nameof({direction}), {p.Name}, nameof({p.Name}));");
+                    writer.WriteLine($"global::SymGrad.Guard.CotangentLength<{p.ElementType}>({direction}, nameof({direction}), {p.Name}, nameof({p.Name}));");
                     writer.WriteLine($"{direction} = global::SymGrad.Workspace.ZerosIfEmpty({direction}, {p.Name}.Length);");
                 }
 
-                writer.WriteLine($"global::SymGrad.Guard.SameLength<{type}>({third.Product[p.Name]}, nameof({third.Product[p.Name]}), {p.Name}, nameof({p.Name}));");
+                writer.WriteLine($"global::SymGrad.Guard.SameLength<{p.ElementType}>({third.Product[p.Name]}, nameof({third.Product[p.Name]}), {p.Name}, nameof({p.Name}));");
             }
 
             WriteProductBody(writer, model, program, third.Body);

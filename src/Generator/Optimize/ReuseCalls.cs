@@ -200,6 +200,12 @@ namespace SymGrad.Generator.Optimize
             return false;
         }
 
+        /// <summary>A statement with the locals <paramref name="copies"/> names read as the ones they copy, at any depth.</summary>
+        private static Stmt Renamed(Stmt s, Dictionary<string, string> copies) => copies.Count == 0 ? s
+            : Walk.Rewrite(new Block(new[] { s }.ToEquatableArray()), x => new[] { Walk.MapExpressions(x, e => Walk.Rename(e, n => copies.TryGetValue(n, out string? held) ? held : n)) }).Statements.Single();
+
+        private static int SelfComparisonsAnywhere(Stmt s) => Walk.All(new Block(new[] { s }.ToEquatableArray())).Sum(SelfComparisons);
+
         private static int SelfComparisons(Stmt s) => Walk.Expressions(s).SelectMany(Reads.Nodes)
             .Count(n => n is Binary { Op: "<" or ">" or "<=" or ">=" or "==" or "!=", Left: Name } b && b.Left == b.Right);
 
@@ -214,8 +220,7 @@ namespace SymGrad.Generator.Optimize
             var copies = new Dictionary<string, string>(); // a local declared as a copy of one holding the same call: read as that one
             for (int at = 0; at < block.Statements.Count; at++)
             {
-                Stmt statement = copies.Count == 0 ? block.Statements[at]
-                    : Walk.Rewrite(new Block(new[] { block.Statements[at] }.ToEquatableArray()), x => new[] { Walk.MapExpressions(x, e => Walk.Rename(e, n => copies.TryGetValue(n, out string? held) ? held : n)) }).Statements.Single();
+                Stmt statement = Renamed(block.Statements[at], copies);
                 var assigned = new HashSet<string>(AssignedAnywhere(statement));
                 HeldCalls inside = known.Clone();
                 inside.Forget(assigned);
@@ -268,8 +273,11 @@ namespace SymGrad.Generator.Optimize
                 }
 
                 if (s is LocalDecl { Init: Name copy } c && block.Statements[at] is LocalDecl { Init: var was } && (was is not Name n || copies.ContainsKey(n.Id)) && c.Type == copy.Type
-                    && !block.Statements.Skip(at + 1).SelectMany(AssignedAnywhere).Any(n => n == c.Name || n == copy.Id))
+                    && !block.Statements.Skip(at + 1).SelectMany(AssignedAnywhere).Any(n => n == c.Name || n == copy.Id)
+                    && !block.Statements.Skip(at + 1).Any(x => SelfComparisonsAnywhere(Renamed(x, new Dictionary<string, string>(copies) { [c.Name] = copy.Id })) > SelfComparisonsAnywhere(Renamed(x, copies))))
                 {
+                    // (tanh >= tanh2 where both hold Math.Tanh(a), the tie of Max(b, b)'s rule, would read tanh >= tanh: CS1718, found
+                    // by the random-program tester, aNptuDwXyAy1.)
                     // double tanh2 = Math.Tanh(a) where tanh holds it, and neither changes after: tanh2 is tanh.
                     copies[c.Name] = copy.Id;
                     continue;

@@ -120,9 +120,11 @@ namespace SymGrad.Generator.Parse
             for (int i = 0; i < inputs.Count; i++)
             {
                 Expr into = targets[i];
-                var directions = inputs.Select((_, j) => (Expr)new Literal(i == j ? "1" : "0", type));
+                var directions = inputs.Select((p, j) => (Expr)new Literal(i == j ? "1" : "0", p.ElementType));
                 Expr call = new UserCall(tangent, args.Concat(directions).ToEquatableArray(), type);
-                output.Add(new Assign(into, "+=", seed is null ? call : new Binary("*", seed, call, type), source));
+                Expr derivative = seed is null ? call : new Binary("*", seed, call, type);
+                // A float input's gradient of a double F (or the other way round) is its own type, as C# would convert it.
+                output.Add(new Assign(into, "+=", into.Type == type ? derivative : new Cast(derivative, into.Type), source));
             }
 
             value = backward ? null : new UserCall(CallTargets.Resolve(forward, _method, _model.Compilation)!, args.ToEquatableArray(), type);

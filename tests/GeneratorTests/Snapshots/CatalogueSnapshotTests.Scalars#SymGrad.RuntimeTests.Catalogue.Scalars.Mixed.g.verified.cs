@@ -153,5 +153,30 @@ namespace SymGrad.RuntimeTests.Catalogue
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>MixedTangent</c> (nested differentiation), derived by SymGrad: MixedTangent(x, ẋ) = ∇Mixed(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>MixedHessianVector</c>) and dResult·∇Mixed(x) into those
+        /// of the tangents (<c>MixedBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MixedTangentBackward(float x, double y, float tx, double ty, float dResult, ref float dx, ref double dy, ref float dtx, ref double dty)
+        {
+            MixedBackward(x, y, dResult, ref dtx, ref dty);
+            MixedHessianVector(x, y, dResult * tx, dResult * ty, ref dx, ref dy);
+        }
+
+        /// <summary>
+        /// Forward mode over <c>MixedTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Mixed(x)·ẋ along
+        /// (u, u̇), that is ∇Mixed(x)·u̇ + (H·u)·ẋ, by <c>MixedTangent</c> and <c>MixedHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float MixedTangentTangent(float x, double y, float tx, double ty, float ux, double uy, float utx, double uty)
+        {
+            float hux = 0;
+            double huy = 0;
+            MixedHessianVector(x, y, ux, uy, ref hux, ref huy);
+            return MixedTangent(x, y, utx, uty) + hux * tx + (float)(huy * ty);
+        }
     }
 }

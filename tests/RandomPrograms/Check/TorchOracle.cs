@@ -146,7 +146,7 @@ namespace SymGrad.RandomPrograms.Check
             sb.Append("        gs = torch.autograd.grad(L, leaves, allow_unused=True)\n");
             sb.Append("    else:\n");
             sb.Append("        gs = [None] * len(leaves)\n");
-            sb.Append("    result = {'g': [([] if g is None and l.dim() > 0 else [0.0] * l.numel() if g is None else g.reshape(-1).tolist()) if l.dim() > 0 else (0.0 if g is None else g.item()) for g, l in zip(gs, leaves)]}\n");
+            sb.Append("    result = {'g': [([] if g is None and l.dim() > 0 else [0.0] * l.numel() if g is None else g.clone().reshape(-1).tolist()) if l.dim() > 0 else (0.0 if g is None else g.item()) for g, l in zip(gs, leaves)]}\n");
             var asked = ModesAsked(c).ToList();
             if (asked.Count > 0)
             {
@@ -164,19 +164,19 @@ namespace SymGrad.RandomPrograms.Check
                 sb.Append("    try:\n");
                 if (asked.Contains("TorchTangent"))
                 {
-                    sb.Append(CultureInfo.InvariantCulture, $"        result['jvp'] = torch.autograd.functional.jvp(flat, tuple(leaves), along({List(c.Direction!)}))[1].reshape(-1).tolist()\n");
+                    sb.Append(CultureInfo.InvariantCulture, $"        result['jvp'] = torch.autograd.functional.jvp(flat, tuple(leaves), along({List(c.Direction!)}))[1].clone().reshape(-1).tolist()\n");
                 }
 
                 if (asked.Contains("TorchHessianVector"))
                 {
                     sb.Append(CultureInfo.InvariantCulture, $"        hv = torch.autograd.functional.hvp(lambda *xs: torch.as_tensor(run(*xs)[0]), tuple(leaves), along({List(c.V!)}))[1]\n");
-                    sb.Append("        result['hvp'] = [v for h in hv for v in h.reshape(-1).tolist()]\n");
+                    sb.Append("        result['hvp'] = [v for h in hv for v in h.clone().reshape(-1).tolist()]\n");
                 }
 
                 if (asked.Contains("TorchJacobian"))
                 {
                     sb.Append("        jac = torch.autograd.functional.jacobian(flat, tuple(leaves))\n");
-                    sb.Append(CultureInfo.InvariantCulture, $"        result['jac'] = torch.cat([j.reshape({c.Rows}, l.numel()) for j, l in zip(jac, leaves)], dim=1).reshape(-1).tolist()\n");
+                    sb.Append(CultureInfo.InvariantCulture, $"        result['jac'] = torch.cat([j.clone().reshape({c.Rows}, l.numel()) for j, l in zip(jac, leaves)], dim=1).reshape(-1).tolist()\n");
                 }
 
                 sb.Append("    except Exception as e:\n");

@@ -141,6 +141,34 @@ namespace SymGrad.RuntimeTests.Language
             return Saddle(x1, x2, y1, y2);
         }
 
+        /// <summary>A double method with a float input, called nested: each input's tangent, gradient and direction of its own type.</summary>
+        [Differentiable]
+        public static double Mixed(double x, float y) => Math.Sin(x * y) + (x * y * y);
+
+        /// <summary>Mixed's gradient (a double and a float) and its tangent along (0.5, 2), differentiated again.</summary>
+        [Differentiable]
+        public static double MixedNested(double a, float b)
+        {
+            double gx = 0;
+            float gy = 0;
+            MixedGradient(a, b, ref gx, ref gy);
+            return (gx * gx) + (gy * a) + MixedTangent(a, b, 0.5, 2f);
+        }
+
+        /// <summary>A float method with a double input, called nested with a seed (FBackward).</summary>
+        [Differentiable]
+        public static float MixedF(float x, double y) => (float)(Math.Sin(x * y) + (x * y * y));
+
+        /// <summary>MixedF's gradients (a float and a double) by FBackward with the seed a, and its tangent, differentiated again.</summary>
+        [Differentiable]
+        public static float MixedFNested(float a, double b)
+        {
+            float gx = 0;
+            double gy = 0;
+            MixedFBackward(a, b, a, ref gx, ref gy);
+            return (gx * gx) + (float)(gy * a) + MixedFTangent(a, b, 0.5f, 2.0);
+        }
+
         /// <summary>a·Σ uᵢ·tanh(wᵢ).</summary>
         [Differentiable]
         public static double TanhDot(ReadOnlySpan<double> u, ReadOnlySpan<double> w, double a)

@@ -200,6 +200,87 @@ namespace SymGrad.RuntimeTests.Language
             Verify(Loss, Scalar("a", a, da3), Scalar("b", b, db3));
         }
 
+        /// <summary>
+        /// A nested F with a float input in a double method (Mixed(double x, float y)): its gradients are a double and a float,
+        /// and MixedNested's gradient, tangent and Hessian-vector product go through MixedTangentBackward, MixedTangentTangent and
+        /// the third order with each input's own type. Against central differences in a (double, step 1e-5) and in b (float:
+        /// a step of 1e-2, float's rounding of the gradient far below it), and the closed form of Mixed's gradient.
+        /// </summary>
+        [Theory]
+        [InlineData(0.7, 0.4f)]
+        [InlineData(-1.1, 1.3f)]
+        public void AFloatInputOfADoubleMethodIsDifferentiatedAgain(double a, float b)
+        {
+            double gx = 0;
+            float gy = 0;
+            NestedCases.MixedGradient(a, b, ref gx, ref gy);
+            AssertClose((b * Math.Cos(a * b)) + (b * b), gx);
+            Assert.True(Math.Abs(((a * Math.Cos(a * b)) + (2 * a * b)) - gy) <= 1e-5 * (1 + Math.Abs(gy)), $"gy {gy}");
+
+            // MixedNested computes gy in float: central differences step 1e-2 (float rounding over the step ~1e-5 relative,
+            // truncation ~1e-5), and agree to 1e-3; a wrong derivative is off by its size.
+            const float Hf = 1e-2f;
+            static void Near(double expected, double actual, string what) => Assert.True(Math.Abs(expected - actual) <= 1e-3 * (1 + Math.Abs(expected)), $"{what}: {actual}, central differences {expected}");
+            double da = 0;
+            float db = 0;
+            NestedCases.MixedNestedGradient(a, b, ref da, ref db);
+            Near((NestedCases.MixedNested(a + Hf, b) - NestedCases.MixedNested(a - Hf, b)) / (2 * Hf), da, "da");
+            Near((NestedCases.MixedNested(a, b + Hf) - NestedCases.MixedNested(a, b - Hf)) / (double)((b + Hf) - (b - Hf)), db, "db");
+            Assert.True(Math.Abs(((da * 0.3) + (db * -0.2)) - NestedCases.MixedNestedTangent(a, b, 0.3, -0.2f)) <= 1e-6 * (1 + Math.Abs(da) + Math.Abs(db)));
+
+            // H·v along a, then along b: the a-entries against central differences of da, and H symmetric.
+            (double A, double B) Gradient(double at, float bt)
+            {
+                double d = 0;
+                float e = 0;
+                NestedCases.MixedNestedGradient(at, bt, ref d, ref e);
+                return (d, e);
+            }
+
+            double ha = 0, ha2 = 0;
+            float hb = 0, hb2 = 0;
+            NestedCases.MixedNestedHessianVector(a, b, 1, 0, ref ha, ref hb);
+            NestedCases.MixedNestedHessianVector(a, b, 0, 1, ref ha2, ref hb2);
+            Near((Gradient(a + Hf, b).A - Gradient(a - Hf, b).A) / (2 * Hf), ha, "(H·eₐ)[a]");
+            Near((Gradient(a, b + Hf).A - Gradient(a, b - Hf).A) / (double)((b + Hf) - (b - Hf)), ha2, "(H·e_b)[a]");
+            Near(ha2, hb, "H symmetric");
+        }
+
+        /// <summary>
+        /// A double input of a float method (MixedF(float x, double y)) called nested by FBackward with a seed: MixedFNested's
+        /// gradient against central differences in b (double: float's rounding of the value over the step 1e-2 is ~1e-6) and
+        /// in a (float), its tangent as the gradient along the direction, H·v's entries against central differences of the gradient.
+        /// </summary>
+        [Theory]
+        [InlineData(0.7f, 0.4)]
+        [InlineData(-1.1f, 1.3)]
+        public void ADoubleInputOfAFloatMethodIsDifferentiatedAgain(float a, double b)
+        {
+            const float Hf = 1e-2f;
+            static void Near(double expected, double actual, string what) => Assert.True(Math.Abs(expected - actual) <= 2e-3 * (1 + Math.Abs(expected)), $"{what}: {actual}, central differences {expected}");
+            float da = 0;
+            double db = 0;
+            NestedCases.MixedFNestedGradient(a, b, ref da, ref db);
+            Near((NestedCases.MixedFNested(a + Hf, b) - NestedCases.MixedFNested(a - Hf, b)) / (double)((a + Hf) - (a - Hf)), da, "da");
+            Near((NestedCases.MixedFNested(a, b + Hf) - NestedCases.MixedFNested(a, b - Hf)) / (2 * Hf), db, "db");
+            Assert.True(Math.Abs(((da * 0.3) + (db * -0.2)) - NestedCases.MixedFNestedTangent(a, b, 0.3f, -0.2)) <= 1e-5 * (1 + Math.Abs(da) + Math.Abs(db)));
+            (double A, double B) Gradient(float at, double bt)
+            {
+                float d = 0;
+                double e = 0;
+                NestedCases.MixedFNestedGradient(at, bt, ref d, ref e);
+                return (d, e);
+            }
+
+            float ha = 0, ha2 = 0;
+            double hb = 0, hb2 = 0;
+            NestedCases.MixedFNestedHessianVector(a, b, 1, 0, ref ha, ref hb);
+            NestedCases.MixedFNestedHessianVector(a, b, 0, 1, ref ha2, ref hb2);
+            Near((Gradient(a, b + Hf).B - Gradient(a, b - Hf).B) / (2 * Hf), hb2, "(H·e_b)[b]");
+            Near((Gradient(a, b + Hf).A - Gradient(a, b - Hf).A) / (2 * Hf), ha2, "(H·e_b)[a]");
+            Near(ha2, hb, "H symmetric");
+        }
+
         private delegate void Hvp2(double a, double b, double va, double vb, ref double ha, ref double hb);
 
         private delegate double Gradient2(double a, double b, ref double da, ref double db);

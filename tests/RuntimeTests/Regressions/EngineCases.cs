@@ -35,6 +35,17 @@ namespace SymGrad.RuntimeTests.Regressions
         }
 
         /// <summary>
+        /// Max of one call twice: its tie test compares two locals holding Math.Tanh(a); the tangent's copy of one (tanh2 =
+        /// tanh) read as the other made it tanh >= tanh (CS1718; campaign seed 907, aNptuDwXyAy1).
+        /// </summary>
+        [Differentiable]
+        public static double MaxOfOneCallTwice(double a)
+        {
+            double s = Math.Max(Math.Tanh(a), Math.Tanh(a));
+            return a * s;
+        }
+
+        /// <summary>
         /// A span without derivative read at an index that reads a differentiable span (c[x.Length - 1]): every mode looked
         /// for c's adjoint or tangent (SG9999 in the backward, tc in the tangent; b-p5_BcuvMy1, in a third-order product).
         /// </summary>

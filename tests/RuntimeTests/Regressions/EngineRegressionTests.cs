@@ -127,6 +127,19 @@ namespace SymGrad.RuntimeTests.Regressions
             Verify(() => { EngineCases.TanhThenReverse(x, y, n); return GradCheck.Contract(y, dy); }, Param("x", x, dx));
         }
 
+        /// <summary>Max of one call twice: MTangent compiled with CS1718 before; its gradient and tangent.</summary>
+        [Theory]
+        [InlineData(0.4)]
+        [InlineData(-1.2)]
+        public void MaxOfOneCallTwice(double value)
+        {
+            double[] a = { value };
+            double da = 0;
+            EngineCases.MaxOfOneCallTwiceGradient(a[0], ref da);
+            Verify(() => EngineCases.MaxOfOneCallTwice(a[0]), Scalar("a", a, da));
+            Assert.Equal(da * 0.3, EngineCases.MaxOfOneCallTwiceTangent(a[0], 0.3), 12);
+        }
+
         /// <summary>A switch arm keeping a value through casts: MTangent compiled with CS1717 before; its gradient and tangent on each arm.</summary>
         [Theory]
         [InlineData(-0.9)]
