@@ -31,6 +31,8 @@ namespace SymGrad.Benchmarks
 
         private const int Observations = 1000, MixtureK = 5, MixtureD = 4, MixtureN = 200;
         private double[] _cam = null!, _point = null!, _feat = null!, _err = null!, _tcam = null!, _tpoint = null!, _terr = null!;
+        private double[] _derr = null!, _dcam = null!, _dpoint = null!;
+        private double _dw;
         private double[] _alpha = null!, _means = null!, _q = null!, _points = null!, _dalpha = null!, _dmeans = null!, _dq = null!, _valpha = null!, _vmeans = null!, _vq = null!;
 
         [GlobalSetup]
@@ -56,6 +58,7 @@ namespace SymGrad.Benchmarks
             double[] Doubles(int n, double scale = 1) => R(n).Select(v => scale * v).ToArray();
             _cam = new[] { 0.1, -0.05, 0.08, 0.05, -0.02, -3.5, 450, 0.05, 0.03, 0.005, 0.0005 };
             (_point, _feat, _err, _tcam, _tpoint, _terr) = (new[] { 0.2, -0.3, 1.5 }, new[] { 1.0, 2.0 }, new double[2], Doubles(11, 0.1), Doubles(3), new double[2]);
+            (_derr, _dcam, _dpoint) = (new[] { 1.0, -0.5 }, new double[11], new double[3]);
             (_alpha, _means, _q, _points) = (Doubles(MixtureK), Doubles(MixtureK * MixtureD), Doubles(MixtureK * MixtureD, 0.5), Doubles(MixtureN * MixtureD, 2));
             (_dalpha, _dmeans, _dq) = (new double[MixtureK], new double[MixtureK * MixtureD], new double[MixtureK * MixtureD]);
             (_valpha, _vmeans, _vq) = (Doubles(MixtureK), Doubles(MixtureK * MixtureD), Doubles(MixtureK * MixtureD));
@@ -95,18 +98,25 @@ namespace SymGrad.Benchmarks
             Networks.MlpHessianVector(_images, _labels.AsSpan(0, N), _w1, _b1, _w2, _b2, _hid, _act, _z, N, MlpIn, MlpHidden, Classes, _vw1, _vb1, _vw2, _vb2, _dw1, _db1, _dw2, _db2);
         }
 
-        // GradBench's bundle adjustment: one observation's reprojection error, and its tangent along one direction (a column of
-        // its Jacobian) — code of scalars, where the layers above are loops over arrays.
-        [BenchmarkCategory("ReprojectionTangent"), Benchmark(Baseline = true)]
+        // GradBench's bundle adjustment: one observation's reprojection error, its tangent along one direction (a column of
+        // its Jacobian) and its backward along one cotangent (a row of it, accumulated) — code of scalars, where the layers
+        // above are loops over arrays.
+        [BenchmarkCategory("Reprojection"), Benchmark(Baseline = true)]
         public void ReprojectionForward()
         {
             for (int o = 0; o < Observations; o++) GradBenchCases.ReprojectionError(_cam, _point, 0.8, _feat, _err);
         }
 
-        [BenchmarkCategory("ReprojectionTangent"), Benchmark]
+        [BenchmarkCategory("Reprojection"), Benchmark]
         public void ReprojectionTangent()
         {
             for (int o = 0; o < Observations; o++) GradBenchCases.ReprojectionErrorTangent(_cam, _point, 0.8, _feat, _err, _tcam, _tpoint, 0.3, _terr);
+        }
+
+        [BenchmarkCategory("Reprojection"), Benchmark]
+        public void ReprojectionBackward()
+        {
+            for (int o = 0; o < Observations; o++) GradBenchCases.ReprojectionErrorBackward(_cam, _point, 0.8, _feat, _err, _derr, _dcam, _dpoint, ref _dw);
         }
 
         // GradBench's Gaussian mixture (k = 5 components, d = 4, n = 200 points): the gradient, and H·v by forward over reverse.
