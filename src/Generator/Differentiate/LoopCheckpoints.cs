@@ -645,15 +645,19 @@ namespace SymGrad.Generator.Differentiate
             }
 
             /// <summary>
-            /// The body run forward without saving anything: pushes dropped, then what only they read (a value the backward
-            /// saved for the reversal and nothing else uses: C# would warn of a local assigned and never read), then
-            /// branches left empty by that.
+            /// The body run forward without saving anything: pushes dropped, then branches left empty by that and what only
+            /// they read (a value the backward saved for the reversal, or a test it recorded, that nothing else uses: C# would
+            /// warn of a local assigned and never read), until nothing more goes.
             /// </summary>
             private static Block Untaped(Block body, string? trips, ISet<string> keep)
             {
                 Block untaped = Walk.Rewrite(WithoutTrips(body, trips), s => s is Push ? System.Array.Empty<Stmt>() : new[] { s });
                 while (true)
                 {
+                    // A branch left empty reads its test no more (a test recorded for the reversal: what only it reads dies next).
+                    untaped = Walk.Rewrite(untaped, s => s is If { Then.Statements.Count: 0, Else.Statements.Count: 0 } i && !Reads.Calls(i.Condition).Any()
+                        ? System.Array.Empty<Stmt>()
+                        : new[] { s });
                     var read = new HashSet<string>(keep);
                     foreach (Stmt s in Walk.All(untaped))
                     {
@@ -661,7 +665,10 @@ namespace SymGrad.Generator.Differentiate
                         read.UnionWith(reads.SelectMany(Reads.Of));
                     }
 
-                    bool Dead(Stmt s) => s is Assign { Target: Name n } a && !read.Contains(n.Id) && !Reads.Calls(a.Value).Any() && !Reads.UnknownCalls(a.Value).Any();
+                    // A local declared with a value nothing reads (a struct local's field: float pv3_Z = 0f, read only by a test the
+                    // tape recorded) is as dead as an assignment: CS0219 otherwise (found by the random-program tester in CI, bhuhPuZWPhu1).
+                    bool Dead(Stmt s) => s is Assign { Target: Name n } a && !read.Contains(n.Id) && !Reads.Calls(a.Value).Any() && !Reads.UnknownCalls(a.Value).Any()
+                        || s is LocalDecl { Init: { } init } d && !read.Contains(d.Name) && !Reads.Calls(init).Any() && !Reads.UnknownCalls(init).Any();
                     if (!Walk.All(untaped).Any(Dead))
                     {
                         break;
@@ -670,9 +677,7 @@ namespace SymGrad.Generator.Differentiate
                     untaped = Walk.Rewrite(untaped, s => Dead(s) ? System.Array.Empty<Stmt>() : new[] { s });
                 }
 
-                return Walk.Rewrite(untaped, s => s is If { Then.Statements.Count: 0, Else.Statements.Count: 0 } i && !Reads.Calls(i.Condition).Any()
-                    ? System.Array.Empty<Stmt>()
-                    : new[] { s });
+                return untaped;
             }
 
             /// <summary>The body without the count of its trips (the driver knows the step).</summary>
