@@ -12,16 +12,20 @@ namespace SymGrad.Generator.Optimize
     /// </summary>
     internal sealed class HeldCalls
     {
-        private HeldCalls(Dictionary<Expr, string> calls, Dictionary<(Expr Test, bool Side), Dictionary<Expr, string>> sides)
+        private HeldCalls(Dictionary<Expr, string> calls, Dictionary<(Expr Test, bool Side), Dictionary<Expr, string>> sides, Dictionary<Expr, HashSet<string>> reads)
         {
             Calls = calls;
             Sides = sides;
+            _reads = reads;
         }
 
         public HeldCalls()
-            : this(new Dictionary<Expr, string>(), new Dictionary<(Expr, bool), Dictionary<Expr, string>>())
+            : this(new Dictionary<Expr, string>(), new Dictionary<(Expr, bool), Dictionary<Expr, string>>(), new Dictionary<Expr, HashSet<string>>())
         {
         }
+
+        /// <summary>What each call and test reads, computed once for the whole pass (every statement asks, of every fact).</summary>
+        private readonly Dictionary<Expr, HashSet<string>> _reads;
 
         /// <summary>Call → the local holding it, on every path here.</summary>
         public Dictionary<Expr, string> Calls { get; }
@@ -30,7 +34,7 @@ namespace SymGrad.Generator.Optimize
         private Dictionary<(Expr Test, bool Side), Dictionary<Expr, string>> Sides { get; }
 
         public HeldCalls Clone() => new(new Dictionary<Expr, string>(Calls),
-            Sides.ToDictionary(s => s.Key, s => new Dictionary<Expr, string>(s.Value)));
+            Sides.ToDictionary(s => s.Key, s => new Dictionary<Expr, string>(s.Value)), _reads);
 
         /// <summary>What is known inside one side of <c>if (test)</c>: what is known here, and what held where the test last gave that side.</summary>
         public HeldCalls Entering(Expr test, bool side)
@@ -52,7 +56,7 @@ namespace SymGrad.Generator.Optimize
         public static HeldCalls Meet(Expr test, bool testKept, HeldCalls then, HeldCalls otherwise)
         {
             var meet = new HeldCalls(Common(then.Calls, otherwise.Calls),
-                then.Sides.Where(s => otherwise.Sides.ContainsKey(s.Key)).ToDictionary(s => s.Key, s => Common(s.Value, otherwise.Sides[s.Key])));
+                then.Sides.Where(s => otherwise.Sides.ContainsKey(s.Key)).ToDictionary(s => s.Key, s => Common(s.Value, otherwise.Sides[s.Key])), then._reads);
             if (testKept)
             {
                 meet.Sides[(test, true)] = new Dictionary<Expr, string>(then.Calls);
@@ -73,7 +77,7 @@ namespace SymGrad.Generator.Optimize
             Forget(Calls, changed);
             foreach ((Expr Test, bool Side) key in Sides.Keys.ToList())
             {
-                if (Reads.Of(key.Test).Overlaps(changed))
+                if (ReadsOf(key.Test).Overlaps(changed))
                 {
                     Sides.Remove(key);
                 }
@@ -93,9 +97,11 @@ namespace SymGrad.Generator.Optimize
             }
         }
 
-        private static void Forget(Dictionary<Expr, string> held, ICollection<string> changed)
+        private HashSet<string> ReadsOf(Expr e) => _reads.TryGetValue(e, out HashSet<string>? reads) ? reads : _reads[e] = Reads.Of(e);
+
+        private void Forget(Dictionary<Expr, string> held, ICollection<string> changed)
         {
-            foreach (Expr stale in held.Where(h => changed.Contains(h.Value) || Reads.Of(h.Key).Overlaps(changed)).Select(h => h.Key).ToList())
+            foreach (Expr stale in held.Where(h => changed.Contains(h.Value) || ReadsOf(h.Key).Overlaps(changed)).Select(h => h.Key).ToList())
             {
                 held.Remove(stale);
             }

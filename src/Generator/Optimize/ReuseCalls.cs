@@ -276,9 +276,8 @@ namespace SymGrad.Generator.Optimize
                     && !block.Statements.Skip(at + 1).SelectMany(AssignedAnywhere).Any(n => n == c.Name || n == copy.Id)
                     && !block.Statements.Skip(at + 1).Any(x => SelfComparisonsAnywhere(Renamed(x, new Dictionary<string, string>(copies) { [c.Name] = copy.Id })) > SelfComparisonsAnywhere(Renamed(x, copies))))
                 {
-                    // (tanh >= tanh2 where both hold Math.Tanh(a), the tie of Max(b, b)'s rule, would read tanh >= tanh: CS1718, found
-                    // by the random-program tester, aNptuDwXyAy1.)
-                    // double tanh2 = Math.Tanh(a) where tanh holds it, and neither changes after: tanh2 is tanh.
+                    // double tanh2 = Math.Tanh(a) where tanh holds it, and neither changes after: tanh2 is tanh — unless that makes a
+                    // comparison of a local with itself (tanh >= tanh2, the tie of Max(b, b)'s rule: CS1718, aNptuDwXyAy1).
                     copies[c.Name] = copy.Id;
                     continue;
                 }
