@@ -441,6 +441,14 @@ namespace SymGrad.RandomProgramTests
         public void AnArrayWrittenByACallWithANestedTangentArgument_Passes() => AssertPasses("2hBez_tYhY31",
             FeatureSet.Parse("CheckpointedLoops=5,NestedCalls=3,Switches=3,Break=3,Continue=3,SpanWritingCalls=3,OutputOverwrite=3,Ranges=3"));
 
+        /// <summary>
+        /// N0's max takes its constant (ṡ = 0), then s = s·s leaves float's range: the float twin's MTangent of H0, through
+        /// N0Gradient's tangent, was ∞·0 = NaN where MBackward and PyTorch are finite (campaign seed 903, FOUND W14).
+        /// </summary>
+        [Fact]
+        public void AZeroTangentTimesAnOverflowedValue_Passes() => AssertPasses("5an_VD1nZ8b1",
+            FeatureSet.Parse("Trigonometric=5,NestedCalls=3,UserCalls=3,Switches=3,CheckpointedLoops=3"));
+
         /// <summary>y passed twice to a callee (its second gradient to scratch, added into dyWork) in an H·v: CS0103 tdyWork (FOUND V12).</summary>
         [Fact]
         public void ASpanPassedTwiceInAHessianVectorProduct_Passes() => AssertPasses("6Njpo3aU8ML1", FeatureSet.Parse("StageBuffers=4,SpanWritingCalls=3,UserCalls=3"));

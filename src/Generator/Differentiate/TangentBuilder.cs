@@ -105,7 +105,8 @@ namespace SymGrad.Generator.Differentiate
                 ? new Stmt[] { new LocalDecl(r.Name, r.Type, null, "") }.Concat(statements.Any(s => s is LocalDecl d && d.Name == slots[r.Name])
                     ? System.Array.Empty<Stmt>() : new Stmt[] { new LocalDecl(slots[r.Name], r.Type, Zero(r.Type), "") })
                 : AssignedFirst(statements, slots[r.Name]) ? System.Array.Empty<Stmt>() : new Stmt[] { new Assign(new Name(slots[r.Name], r.Type), "=", Zero(r.Type), "") }));
-            return new TangentProgram(Optimize.ReuseCalls.Apply(Prune(new Block(statements.ToEquatableArray()), builder._covered), names), slots);
+            Block pruned = Prune(new Block(statements.ToEquatableArray()), builder._covered);
+            return new TangentProgram(Optimize.ReuseCalls.Apply(Optimize.RuntimeZeros.Tangent(pruned, builder._tangents.Values), names), slots);
         }
 
         /// <summary>
@@ -122,7 +123,13 @@ namespace SymGrad.Generator.Differentiate
         /// right after them, so they come off the tape first. Null when the body has a call (no tangent of a callee's backward).
         /// </summary>
         /// <param name="unread">The gradients themselves: only their tangents are asked for, so their writes go.</param>
-        public static Block? OverReverse(Block body, IEnumerable<string> inputs, Dictionary<string, string> tangents, ISet<string> unread, NameAllocator names)
+        /// <param name="followed">
+        /// The values whose tangents a branch of the program may zero, guarded where an overflowed factor meets that zero
+        /// (<see cref="Optimize.RuntimeZeros.Tangent"/>): the forward sweep's values — not the adjoints, which the reverse
+        /// sweep resets to zero as a matter of course. Null: none.
+        /// </param>
+        public static Block? OverReverse(Block body, IEnumerable<string> inputs, Dictionary<string, string> tangents, ISet<string> unread, NameAllocator names,
+            System.Func<string, bool>? followed = null)
         {
             // Calls: of a scalar method without outputs whose own second-order methods SymGrad writes (its backward's tangent is
             // its MBackward along the seed's tangent and its MTangentBackward along the inputs'), of a registered backward with a
@@ -218,7 +225,13 @@ namespace SymGrad.Generator.Differentiate
                 : s is Invoke inv ? new[] { inv with { Args = inv.Args.Select(a => a is Written { Target: SpanRef r } && discarded.Contains(r.Span)
                     || a is Written { Target: Name { Type: "span" } scratch } && discarded.Contains(scratch.Id) ? Empty : a).ToEquatableArray() } }
                 : new[] { s });
-            return Optimize.ReuseCalls.Apply(Prune(product, builder._covered), names);
+            Block pruned = Prune(product, builder._covered);
+            if (followed is not null)
+            {
+                pruned = Optimize.RuntimeZeros.Tangent(pruned, builder._tangents.Where(t => followed(t.Key)).Select(t => t.Value));
+            }
+
+            return Optimize.ReuseCalls.Apply(pruned, names);
         }
 
         /// <summary>

@@ -46,7 +46,8 @@ namespace SymGrad.Generator.Emit
                 }
 
                 case Conditional c:
-                    return Print(c.Test, rename, 11, false) + " ? " + Print(c.WhenTrue, rename, 12, false) + " : " + Print(c.WhenFalse, rename, 12, false);
+                    // A branch in the first arm is bracketed (a ? (b ? x : y) : z); a chain in the last reads as one (a ? x : b ? y : z).
+                    return Print(c.Test, rename, 11, false) + " ? " + Print(c.WhenTrue, rename, 11, false) + " : " + Print(c.WhenFalse, rename, 12, false);
                 case Cast c:
                     return "(" + c.Type + ")" + Print(c.Operand, rename, 0, false);
                 case MathCall { Function: "Sigmoid" } m:

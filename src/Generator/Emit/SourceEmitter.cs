@@ -219,7 +219,7 @@ namespace SymGrad.Generator.Emit
                 tangents[program.Gradients[p.Name]] = names.Reserve("t" + program.Gradients[p.Name]);
             }
 
-            return TangentBuilder.OverReverse(body, reads.Select(r => r.Name), tangents, new HashSet<string>(), names) is { } tangentBody
+            return TangentBuilder.OverReverse(body, reads.Select(r => r.Name), tangents, new HashSet<string>(), names, Primal(program)) is { } tangentBody
                 ? new BackwardTangentProgram(tangentBody, reads, tangents, inputs)
                 : null;
         }
@@ -475,7 +475,7 @@ namespace SymGrad.Generator.Emit
                 tangents[p.Name] = names.Reserve("t" + p.Name);
             }
 
-            if (TangentBuilder.OverReverse(body, inputs.Concat(outputs).Select(p => p.Name), tangents, new HashSet<string>(inputs.Select(p => program.Gradients[p.Name])), names) is not { } hessian)
+            if (TangentBuilder.OverReverse(body, inputs.Concat(outputs).Select(p => p.Name), tangents, new HashSet<string>(inputs.Select(p => program.Gradients[p.Name])), names, Primal(program)) is not { } hessian)
             {
                 refusal = TangentBuilder.OverReverseRefusal(Walk.All(body)) ?? "its backward cannot be differentiated once more";
                 return null;
@@ -541,6 +541,10 @@ namespace SymGrad.Generator.Emit
         }
 
         /// <summary>A name per input leaf: a struct's fields are the fields of one direction and one product (v.X of Point3 va, hva.X of ref Point3 hva).</summary>
+        /// <summary>The backward's values that are not adjoints: their tangents' zeros come from the program's branches.</summary>
+        private static System.Func<string, bool> Primal(BackwardProgram program)
+            => name => program.Variables.TryGetValue(name, out Variable? v) && v.Role is Role.Primal or Role.Temporary;
+
         private static Dictionary<string, string> Leaves(List<ParameterSpec> inputs, NameAllocator names, string prefix)
         {
             var slots = new Dictionary<string, string>();

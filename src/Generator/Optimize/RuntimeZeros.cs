@@ -42,7 +42,22 @@ namespace SymGrad.Generator.Optimize
                 mayBeZero.Add(program.DResult);
             }
 
-            program.Reverse = new Pass(tracked, Unbounded(program)).Block(program.Reverse, mayBeZero, rewrite: true);
+            var unbounded = Unbounded(new[] { program.Setup, program.Forward, program.Reverse }, program.Variables.ContainsKey);
+            program.Reverse = new Pass(tracked, unbounded, forward: false).Block(program.Reverse, mayBeZero, rewrite: true);
+        }
+
+        /// <summary>
+        /// The same for forward mode: a tangent that may be zero at run time because a branch of the program gave its value a
+        /// constant (<c>s = max(c, a)</c> taking c: ṡ = 0), and is then multiplied by a value that may have overflowed
+        /// (<c>ṡ = 2·s·ṡ</c> after <c>s = s·s</c> left float's range), is guarded: <c>ṡ = ṡ != 0 ? 2·s·ṡ : 0</c> — the derivative
+        /// along a direction that does not move s is 0, not 0·∞ = NaN. The caller's direction is taken as given (as the
+        /// reverse sweep takes dResult): only zeros the method's own code makes are followed.
+        /// </summary>
+        /// <param name="tangents">The tangent variables and buffers.</param>
+        public static Block Tangent(Block body, IEnumerable<string> tangents)
+        {
+            var unbounded = Unbounded(new[] { body }, _ => true);
+            return new Pass(new HashSet<string>(tangents), unbounded, forward: true).Block(body, new HashSet<string>(), rewrite: true);
         }
 
         /// <summary>
@@ -51,10 +66,10 @@ namespace SymGrad.Generator.Optimize
         /// loop (s = s·s). Sums and differences of bounded values, products of values that do not feed themselves, and the
         /// bounded functions keep a variable bounded. A fixed point from "all bounded" down.
         /// </summary>
-        private static HashSet<string> Unbounded(BackwardProgram program)
+        private static HashSet<string> Unbounded(IEnumerable<Block> blocks, System.Func<string, bool> isVariable)
         {
             var definitions = new List<(string Name, Expr Value, bool SelfProduct)>();
-            foreach (Block block in new[] { program.Setup, program.Forward, program.Reverse })
+            foreach (Block block in blocks)
             {
                 foreach (Stmt s in Walk.All(block))
                 {
@@ -80,7 +95,7 @@ namespace SymGrad.Generator.Optimize
                 changed = false;
                 foreach (var (name, value, selfProduct) in definitions)
                 {
-                    if (!unbounded.Contains(name) && program.Variables.ContainsKey(name) && (selfProduct || !Bounded(value, name, inProduct: false)))
+                    if (!unbounded.Contains(name) && isVariable(name) && (selfProduct || !Bounded(value, name, inProduct: false)))
                     {
                         unbounded.Add(name);
                         changed = true;
@@ -93,13 +108,13 @@ namespace SymGrad.Generator.Optimize
             bool Bounded(Expr e, string self, bool inProduct) => e switch
             {
                 Literal or Opaque or Pop or Verbatim => true,
+                { Type: "int" or "long" or "bool" } => true, // an index, a count, a test: never ∞
                 Name n => n.Id == self ? !inProduct : !unbounded.Contains(n.Id),
-                Element el => el.Span == self ? !inProduct : !unbounded.Contains(el.Span) && Bounded(el.Index, self, false),
+                Element el => el.Span == self ? !inProduct : !unbounded.Contains(el.Span),
                 Cast c => Bounded(c.Operand, self, inProduct),
                 Unary u => Bounded(u.Operand, self, inProduct),
                 Binary { Op: "+" or "-" } b => Bounded(b.Left, self, inProduct) && Bounded(b.Right, self, inProduct),
                 Binary { Op: "*" } b => Bounded(b.Left, self, true) && Bounded(b.Right, self, true),
-                Binary { Type: "bool" } => true,
                 Conditional c => Bounded(c.WhenTrue, self, inProduct) && Bounded(c.WhenFalse, self, inProduct),
                 MathCall m => DerivativeRules.FiniteOnFinite(m.Function) && m.Args.All(a => Bounded(a, self, true)),
                 _ => false,
@@ -111,7 +126,13 @@ namespace SymGrad.Generator.Optimize
             private readonly HashSet<string> _tracked, _unbounded;
             private readonly Dictionary<string, Element> _elements = new();
 
-            public Pass(HashSet<string> tracked, HashSet<string> unbounded) => (_tracked, _unbounded) = (tracked, unbounded);
+            // For each loop being read, what may be zero at a break or continue in it.
+            private readonly Stack<HashSet<string>> _jumps = new();
+
+            // Forward mode's calls are of tangents (their arguments are not a backward's cotangents).
+            private readonly bool _forward;
+
+            public Pass(HashSet<string> tracked, HashSet<string> unbounded, bool forward) => (_tracked, _unbounded, _forward) = (tracked, unbounded, forward);
 
             public Block Block(Block block, HashSet<string> mayBeZero, bool rewrite)
             {
@@ -139,14 +160,24 @@ namespace SymGrad.Generator.Optimize
                             break;
                         }
 
+                        case Break or Continue:
+                            // Forward mode's loops keep the user's jumps: what may be zero there may be at the loop's next head and after it.
+                            if (_jumps.Count > 0) _jumps.Peek().UnionWith(mayBeZero);
+                            output.Add(s);
+                            break;
+
                         case For loop:
                         {
                             // The head of the loop: may be zero if it may be on entry or after some iteration.
-                            var varying = new HashSet<string>(Walk.Assigned(loop.Body)) { loop.Counter };
+                            // (Forward mode's calls are of tangents, with more arguments than their targets' parameters.)
+                            var varying = new HashSet<string>(_forward ? loop.Body.Statements.SelectMany(ReuseCalls.AssignedAnywhere) : Walk.Assigned(loop.Body)) { loop.Counter };
+                            var jumped = new HashSet<string>();
+                            _jumps.Push(jumped);
                             while (true)
                             {
                                 var after = new HashSet<string>(mayBeZero);
                                 Block(loop.Body, after, rewrite: false);
+                                after.UnionWith(jumped);
                                 int count = mayBeZero.Count;
                                 mayBeZero.UnionWith(NextIteration(after, loop, varying));
                                 if (mayBeZero.Count == count) break;
@@ -158,6 +189,8 @@ namespace SymGrad.Generator.Optimize
                             // stands for the elements of all of them.
                             var inside = new HashSet<string>(mayBeZero);
                             output.Add(loop with { Body = Block(loop.Body, inside, rewrite) });
+                            _jumps.Pop();
+                            inside.UnionWith(jumped);
                             mayBeZero.Clear();
                             mayBeZero.UnionWith(inside.Select(k => _elements.TryGetValue(k, out var el) && Mentions(el.Index, varying) ? el.Span : k));
                             break;
@@ -165,9 +198,9 @@ namespace SymGrad.Generator.Optimize
 
                         default:
                         {
-                            Expr? guard = rewrite ? Guard(s, mayBeZero) : null;
+                            Stmt rewritten = !rewrite ? s : _forward ? GuardTerms(s, mayBeZero) : Guard(s, mayBeZero) is { } guard ? Guarded(s, guard) : s;
                             Update(s, mayBeZero);
-                            output.Add(guard is null ? s : Guarded(s, guard));
+                            output.Add(rewritten);
                             break;
                         }
                     }
@@ -235,7 +268,53 @@ namespace SymGrad.Generator.Optimize
                     return set with { Value = new Conditional(test, set.Value, Simplifier.Constant(0, set.Value.Type), set.Value.Type) { StrongZero = true } };
                 }
 
+                if (s is LocalDecl { Init: { } init } declared)
+                {
+                    return declared with { Init = new Conditional(test, init, Simplifier.Constant(0, init.Type), init.Type) { StrongZero = true } };
+                }
+
                 return new If(test, new Block(new[] { s }.ToEquatableArray()), Model.Block.Empty, "") { StrongZero = true };
+            }
+
+            /// <summary>
+            /// Forward mode: each term of a value that is a multiple of a tangent that may be zero, with another factor that
+            /// could be ∞, becomes <c>u̇ != 0 ? term : 0</c> — a term, not the statement, since a tangent's value is often a
+            /// branch or a sum of which one part is such a multiple (<c>ṡ = c ? 2·s·ṡ : −ȧ</c>). A term that pops the tape or
+            /// calls a method is not skipped.
+            /// </summary>
+            private Stmt GuardTerms(Stmt s, HashSet<string> mayBeZero)
+            {
+                if (mayBeZero.Count == 0) return s;
+                return s switch
+                {
+                    Assign a => a with { Value = Terms(a.Value) },
+                    LocalDecl { Init: { } init } d => d with { Init = Terms(init) },
+                    Return { Value: { } value } r => r with { Value = Terms(value) },
+                    _ => s,
+                };
+
+                Expr Terms(Expr e)
+                {
+                    if (!e.IsReal || Reads.Nodes(e).Any(n => n is UserCall or UnknownCall or Pop || n is Opaque o && o.Template.Contains("(")))
+                    {
+                        return e;
+                    }
+
+                    if (MultipleOf(e, mayBeZero) is { } g && Risky(e, g))
+                    {
+                        var test = new Binary("!=", g, Simplifier.Constant(0, g.Type), "bool");
+                        return new Conditional(test, e, Simplifier.Constant(0, e.Type), e.Type) { StrongZero = true };
+                    }
+
+                    return e switch
+                    {
+                        Binary { Op: "+" or "-" or "*" or "/" } b => b with { Left = Terms(b.Left), Right = Terms(b.Right) },
+                        Unary u => u with { Operand = Terms(u.Operand) },
+                        Cast c => c with { Operand = Terms(c.Operand) },
+                        Conditional k => k with { WhenTrue = Terms(k.WhenTrue), WhenFalse = Terms(k.WhenFalse) },
+                        _ => e,
+                    };
+                }
             }
 
             /// <summary>The adjoint whose being zero makes <paramref name="s"/> do nothing but risk 0 · ∞ (null: no guard).</summary>
@@ -248,7 +327,9 @@ namespace SymGrad.Generator.Optimize
                         return Risky(a.Value, null) ? v : null;
                     case Assign { Op: "=" or "+=" or "-=" } a:
                         return MultipleOf(a.Value, mayBeZero) is { } g && Risky(a.Value, g) ? g : null;
-                    case Invoke { Cotangents.Count: > 0 } call when call.Target != call.Assigning:
+                    case LocalDecl { Init: { } init } d when _tracked.Contains(d.Name):
+                        return MultipleOf(init, mayBeZero) is { } h && Risky(init, h) ? h : null;
+                    case Invoke { Cotangents.Count: > 0 } call when !_forward && call.Target != call.Assigning:
                     {
                         // A backward every cotangent of which is a multiple of the same adjoint: skip it when that is zero
                         // (not an assigning variant: what it sets must be set).
@@ -271,11 +352,22 @@ namespace SymGrad.Generator.Optimize
                 Binary { Op: "*" } b => MultipleOf(b.Left, mayBeZero) ?? MultipleOf(b.Right, mayBeZero),
                 Binary { Op: "/" } b => MultipleOf(b.Left, mayBeZero),
                 Binary { Op: "+" or "-" } b when MultipleOf(b.Left, mayBeZero) is { } l && l.Equals(MultipleOf(b.Right, mayBeZero)) => l,
+                // Forward mode's strong zeros and branches: c ? 0 : u̇·f′ is a multiple of u̇ (either arm, where both are of the same).
+                Conditional k when Simplifier.IsConstant(k.WhenTrue, 0) => MultipleOf(k.WhenFalse, mayBeZero),
+                Conditional k when Simplifier.IsConstant(k.WhenFalse, 0) => MultipleOf(k.WhenTrue, mayBeZero),
+                Conditional k when MultipleOf(k.WhenTrue, mayBeZero) is { } t && t.Equals(MultipleOf(k.WhenFalse, mayBeZero)) => t,
                 _ => null,
             };
 
+            /// <summary>
+            /// Whether <paramref name="e"/> may be zero: the constant, a multiple of what may be, or a branch of the program with
+            /// such an arm (a strong zero's zero arm is where its factor is zero: it is the multiple of that factor it is).
+            /// </summary>
+            private bool MayBeZero(Expr e, HashSet<string> mayBeZero) => Simplifier.IsConstant(e, 0) || MultipleOf(e, mayBeZero) is not null
+                || e is Conditional { StrongZero: false } k && (MayBeZero(k.WhenTrue, mayBeZero) || MayBeZero(k.WhenFalse, mayBeZero));
+
             /// <summary>Whether <paramref name="e"/> has a factor besides <paramref name="guard"/> that could be ∞ or NaN.</summary>
-            private bool Risky(Expr e, Expr? guard) => Reads.Nodes(e).Any(x => !x.Equals(guard) && x switch
+            private bool Risky(Expr e, Expr? guard) => Reads.Nodes(WithoutTests(e)).Any(x => !x.Equals(guard) && x switch
             {
                 Name n => n.IsReal && _unbounded.Contains(n.Id),
                 Element el => el.IsReal && _unbounded.Contains(el.Span),
@@ -285,17 +377,21 @@ namespace SymGrad.Generator.Optimize
                 _ => false,
             });
 
+            // A branch's test picks a factor; it is not one (an ∞ compared is no 0·∞).
+            private static Expr WithoutTests(Expr e) => Walk.Transform(e, x => x is Conditional k
+                ? k with { Test = new Literal("true", "bool"), WhenTrue = WithoutTests(k.WhenTrue), WhenFalse = WithoutTests(k.WhenFalse) } : null);
+
             /// <summary>The transfer function: which tracked adjoints may be zero after <paramref name="s"/>.</summary>
             private void Update(Stmt s, HashSet<string> mayBeZero)
             {
                 switch (s)
                 {
                     case LocalDecl d when _tracked.Contains(d.Name):
-                        Set(d.Name, d.Init is null || Simplifier.IsConstant(d.Init, 0) || MultipleOf(d.Init, mayBeZero) is not null);
+                        Set(d.Name, d.Init is null || MayBeZero(d.Init, mayBeZero));
                         break;
                     case Assign { Target: Name v } a when _tracked.Contains(v.Id):
                     {
-                        bool zeroOrMultiple = Simplifier.IsConstant(a.Value, 0) || MultipleOf(a.Value, mayBeZero) is not null;
+                        bool zeroOrMultiple = MayBeZero(a.Value, mayBeZero);
                         Set(v.Id, a.Op switch
                         {
                             "=" => zeroOrMultiple,
@@ -310,7 +406,7 @@ namespace SymGrad.Generator.Optimize
                     {
                         // An element killed when its output element was overwritten (dy[i] = 0) may be zero until something
                         // that is not adds to it.
-                        bool zeroOrMultiple = Simplifier.IsConstant(a.Value, 0) || MultipleOf(a.Value, mayBeZero) is not null;
+                        bool zeroOrMultiple = MayBeZero(a.Value, mayBeZero);
                         Set(Key(el), a.Op switch
                         {
                             "=" => zeroOrMultiple,

@@ -153,7 +153,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 double u = margin - d;
                 double tm = 0.0 >= u ? 0 : -td;
                 double m = global::System.Math.Max(0.0, u);
-                return 2 * m * tm / negatives;
+                return tm != 0 ? 2 * m * tm / negatives : 0;
             }
         }
 
@@ -210,7 +210,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 double dd = 0;
                 // return m * m / negatives;   ∂result/∂m = 2·(m / negatives)
                 double u2 = dResult / negatives;
-                double tdm = 2 * u2 * tm;
+                double tdm = tm != 0 ? 2 * u2 * tm : 0;
                 double dm = u2 * (2 * m);
                 // double m = Math.Max(0, margin - d);   ∂m/∂d = -(0.0 >= margin - d ? 0 : 1)
                 if (0.0 < margin - d)
@@ -223,7 +223,7 @@ namespace SymGrad.RuntimeTests.Catalogue
                 {
                     double v = 2 * d;
                     double q = dd / v;
-                    tdd2 += (tdd - 2 * q * td) / v;
+                    tdd2 += (tdd - (td != 0 ? 2 * q * td : 0)) / v;
                     dd2 += q;
                 }
             }

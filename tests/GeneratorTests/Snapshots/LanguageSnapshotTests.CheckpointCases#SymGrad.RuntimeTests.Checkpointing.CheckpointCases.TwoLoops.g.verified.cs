@@ -182,7 +182,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
             {
                 double u2 = p + h * x[t];
                 (double sin, double v) = global::System.Math.SinCos(u2);
-                tp = tp * v - p * sin * (tp + (th * x[t] + h * tx[t]));
+                tp = (tp != 0 ? tp * v : 0) - p * sin * (tp + (th * x[t] + h * tx[t]));
                 p = p * v;
             }
             for (int t = 0; t < y.Length; t++)
@@ -235,7 +235,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     workspace.Doubles.Push(tp);
                     double u2 = p + h * x[t];
                     (double sin2, double v) = global::System.Math.SinCos(u2);
-                    tp = tp * v - p * sin2 * (tp + (th * x[t] + h * vx[t]));
+                    tp = (tp != 0 ? tp * v : 0) - p * sin2 * (tp + (th * x[t] + h * vx[t]));
                     p = p * v;
                 }
                 for (int t = 0; t < y.Length; t++)

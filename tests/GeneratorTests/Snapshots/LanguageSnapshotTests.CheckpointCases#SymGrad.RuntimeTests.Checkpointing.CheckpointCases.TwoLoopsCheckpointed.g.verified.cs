@@ -332,7 +332,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
             {
                 double u2 = p + h * x[t];
                 (double sin, double v) = global::System.Math.SinCos(u2);
-                tp = tp * v - p * sin * (tp + (th * x[t] + h * tx[t]));
+                tp = (tp != 0 ? tp * v : 0) - p * sin * (tp + (th * x[t] + h * tx[t]));
                 p = p * v;
             }
             for (int t = 0; t < y.Length; t++)
@@ -420,7 +420,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         {
                             double u3 = p + h * x[t];
                             (double sin2, double v) = global::System.Math.SinCos(u3);
-                            tp = tp * v - p * sin2 * (tp + (th * x[t] + h * vx[t]));
+                            tp = (tp != 0 ? tp * v : 0) - p * sin2 * (tp + (th * x[t] + h * vx[t]));
                             p = p * v;
                         }
                     }
@@ -442,7 +442,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
                     workspace.Doubles.Push(tp);
                     double u4 = p + h * x[t];
                     (double sin3, double v2) = global::System.Math.SinCos(u4);
-                    tp = tp * v2 - p * sin3 * (tp + (th * x[t] + h * vx[t]));
+                    tp = (tp != 0 ? tp * v2 : 0) - p * sin3 * (tp + (th * x[t] + h * vx[t]));
                     p = p * v2;
                 }
                 // Checkpointed: the state at the start (p) is saved; the schedule's
@@ -541,7 +541,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         tp = workspace.Doubles.Pop();
                         p = workspace.Doubles.Pop();
                         double v3 = 1 - value * value;
-                        double tg2 = tg * v3 - 2 * g * value * tvalue;
+                        double tg2 = tg * v3 - (tvalue != 0 ? 2 * g * value * tvalue : 0);
                         double g2 = g * v3;
                         tdp = tg2;
                         dp = g2;
@@ -559,7 +559,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
                         {
                             double u9 = p + h * x[t];
                             (double sin4, double v4) = global::System.Math.SinCos(u9);
-                            tp = tp * v4 - p * sin4 * (tp + (th * x[t] + h * vx[t]));
+                            tp = (tp != 0 ? tp * v4 : 0) - p * sin4 * (tp + (th * x[t] + h * vx[t]));
                             p = p * v4;
                         }
                     }
@@ -583,7 +583,7 @@ namespace SymGrad.RuntimeTests.Checkpointing
                             workspace.Doubles.Push(tp);
                             double u10 = p + h * x[t];
                             (double sin5, double v5) = global::System.Math.SinCos(u10);
-                            tp = tp * v5 - p * sin5 * (tp + (th * x[t] + h * vx[t]));
+                            tp = (tp != 0 ? tp * v5 : 0) - p * sin5 * (tp + (th * x[t] + h * vx[t]));
                             p = p * v5;
                         }
                         // p = p * Math.Cos(p + h * x[t]);   ∂p/∂p = Cos(p + h·x[t]) - p·Sin(p + h·x[t]); ∂p/∂h = -(p·Sin(p + h·x[t])·x[t]); ∂p/∂x[t] = -(p·Sin(p + h·x[t])·h)

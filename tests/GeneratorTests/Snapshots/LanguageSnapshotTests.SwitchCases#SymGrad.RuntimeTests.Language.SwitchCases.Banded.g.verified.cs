@@ -64,7 +64,7 @@ namespace SymGrad.RuntimeTests.Language
                         dx[i] += dyWork[i];
                         dyWork[i] = 0;
                     }
-                    // double scale = i switch { 0 => 2, 1 or 2 => x[i], _ => Math.Exp(-x[i]), };   ∂scale/∂x[i] = (i == 1 || i == 2 ? i == 0 ? 0 : 1 : 0) - (i == 1 || i == 2 ? 0 : i == 0 ? 0 : 1)·Exp(-x[i])
+                    // double scale = i switch { 0 => 2, 1 or 2 => x[i], _ => Math.Exp(-x[i]), };   ∂scale/∂x[i] = (i == 1 || i == 2 ? (i == 0 ? 0 : 1) : 0) - (i == 1 || i == 2 ? 0 : i == 0 ? 0 : 1)·Exp(-x[i])
                     if (i != 0)
                     {
                         if (i == 1 || i == 2)

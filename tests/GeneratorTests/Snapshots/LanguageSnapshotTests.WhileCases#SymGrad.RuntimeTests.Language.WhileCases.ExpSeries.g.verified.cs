@@ -96,7 +96,7 @@ namespace SymGrad.RuntimeTests.Language
             while (global::System.MathF.Abs(term) > 1e-7f * global::System.MathF.Abs(sum))
             {
                 float v = x / (float)n;
-                tterm = tterm * v + term * (tx / (float)n);
+                tterm = (tterm != 0 ? tterm * v : 0) + term * (tx / (float)n);
                 term = term * v;
                 tsum += tterm;
                 sum += term;
@@ -130,7 +130,7 @@ namespace SymGrad.RuntimeTests.Language
                     workspace.Floats.Push(term);
                     workspace.Floats.Push(tterm);
                     float v = x / (float)n;
-                    tterm = tterm * v + term * (vx / (float)n);
+                    tterm = (tterm != 0 ? tterm * v : 0) + term * (vx / (float)n);
                     term = term * v;
                     sum += term;
                     workspace.Ints.Push(n);

@@ -58,7 +58,7 @@ namespace SymGrad.RuntimeTests.Regressions
             double tanh = tanh2;
             double slope = 1 - tanh * tanh;
             double slope2 = 1 - tanh2 * tanh2;
-            double ts = tanh >= tanh2 ? slope == 0 ? 0 : slope * ta : slope2 == 0 ? 0 : slope2 * ta;
+            double ts = tanh >= tanh2 ? (slope == 0 ? 0 : slope * ta) : slope2 == 0 ? 0 : slope2 * ta;
             double s = global::System.Math.Max(tanh, tanh2);
             return ta * s + a * ts;
         }
@@ -77,7 +77,7 @@ namespace SymGrad.RuntimeTests.Regressions
             double tanh2 = tanh4;
             double slope = 1 - tanh2 * tanh2;
             double slope2 = 1 - tanh4 * tanh4;
-            double ts = tanh2 >= tanh4 ? slope == 0 ? 0 : slope * va : slope2 == 0 ? 0 : slope2 * va;
+            double ts = tanh2 >= tanh4 ? (slope == 0 ? 0 : slope * va) : slope2 == 0 ? 0 : slope2 * va;
             // Reverse sweep: adjoints, last statement first.
             // return a * s;   ∂result/∂a = s; ∂result/∂s = a
             hva += dResult * ts;

@@ -304,14 +304,14 @@ namespace SymGrad.RuntimeTests.Regressions
                                 float g = ds8;
                                 float u2 = g * s8;
                                 float v = 1 - s8;
-                                float tg2 = g != 0 || tg != 0 ? (tg * s8 + g * ts8) * v - u2 * ts8 : 0;
+                                float tg2 = g != 0 || tg != 0 ? (tg * s8 + (ts8 != 0 ? g * ts8 : 0)) * v - (ts8 != 0 ? u2 * ts8 : 0) : 0;
                                 float g2 = g != 0 ? u2 * v : 0;
                                 tds8 = tg2;
                                 ds8 = g2;
                                 hvx[(j7 + 1) % n] -= tg2;
                                 // s8 += MathF.Log(sum10);   ∂s8/∂sum10 = 1 / sum10
                                 float q = ds8 / sum10;
-                                float tdsum10 = ds8 != 0 || tds8 != 0 ? (tds8 - q * tsum10) / sum10 : 0;
+                                float tdsum10 = ds8 != 0 || tds8 != 0 ? (tds8 - (tsum10 != 0 ? q * tsum10 : 0)) / sum10 : 0;
                                 for (int k12 = 0; k12 < x.Length; k12++)
                                 {
                                     // sum10 += x[k12];

@@ -344,7 +344,7 @@ namespace SymGrad.RuntimeTests.Regressions
                         double u10 = u9 * x[0];
                         double u11 = q * exp2;
                         (double sin2, double v2) = global::System.Math.SinCos(u10);
-                        double tg4 = (q * texp2 - 2 * q * tvalue / v * exp2) * v2 - u11 * sin2 * (u9 * vx[0]);
+                        double tg4 = (q * texp2 - (tvalue != 0 ? 2 * q * tvalue / v * exp2 : 0)) * v2 - u11 * sin2 * (u9 * vx[0]);
                         double v3 = (double)global::System.Math.Sign(s3);
                         hvx[0] += tg4 * v3;
                     }

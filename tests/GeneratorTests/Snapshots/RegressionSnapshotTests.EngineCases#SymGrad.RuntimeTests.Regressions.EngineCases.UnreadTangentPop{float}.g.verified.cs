@@ -344,7 +344,7 @@ namespace SymGrad.RuntimeTests.Regressions
                         float u10 = u9 * x[0];
                         float u11 = q * exp2;
                         (float sin2, float v2) = global::System.MathF.SinCos(u10);
-                        float tg4 = (q * texp2 - 2 * q * tvalue / v * exp2) * v2 - u11 * sin2 * (u9 * vx[0]);
+                        float tg4 = (q * texp2 - (tvalue != 0 ? 2 * q * tvalue / v * exp2 : 0)) * v2 - u11 * sin2 * (u9 * vx[0]);
                         float v3 = (float)global::System.Math.Sign(s3);
                         hvx[0] += tg4 * v3;
                     }

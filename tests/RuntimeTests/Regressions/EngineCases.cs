@@ -352,6 +352,26 @@ namespace SymGrad.RuntimeTests.Regressions
 
         // ── Found by the 100,000-program campaign: 0 · ∞ where an overflowed value was dead on this execution ──
 
+        /// <summary>
+        /// W14 (5an_VD1nZ8b1): max takes its constant, so ṡ = 0 exactly, then s = s·s leaves float's range: MTangent's
+        /// ṡ = 2·s·ṡ was ∞·0 = NaN where the derivative is 0.
+        /// </summary>
+        [Differentiable]
+        public static float ZeroTangentTimesOverflow(float a, int n)
+        {
+            float s = MathF.Max(MathF.Tanh(1f), a);
+            s = MathF.Pow(MathF.Exp(1f / (1f + MathF.Exp(-s))), 1.5f);
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    s = s * s;
+                }
+            }
+
+            return s;
+        }
+
         /// <summary>The last outer iteration's s2 is never read, and it overflows: its adjoint is zero, its partial ∞.</summary>
         [Differentiable]
         public static double DeadTailOverflows(double a)

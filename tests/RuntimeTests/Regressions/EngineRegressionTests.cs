@@ -420,6 +420,27 @@ namespace SymGrad.RuntimeTests.Regressions
             CheckScalar(EngineCases.DeadTailOverflows, EngineCases.DeadTailOverflowsGradient, a);
         }
 
+        /// <summary>W14: a tangent zero because max took its constant, times a value past float's range, is 0 (was NaN), as the gradient is.</summary>
+        [Theory]
+        [InlineData(0.0153f, 3)] // the campaign's draw: s = 2.77^512 = ∞ in float
+        [InlineData(0.0153f, 1)]
+        [InlineData(0.9f, 1)] // max takes a: the tangent moves
+        public void ZeroTangentTimesOverflow(float a, int n)
+        {
+            float da = 0;
+            EngineCases.ZeroTangentTimesOverflowGradient(a, n, ref da);
+            float tangent = EngineCases.ZeroTangentTimesOverflowTangent(a, n, 0.5f);
+            Assert.True(float.IsFinite(tangent), $"tangent = {tangent}");
+            Assert.Equal(0.5f * da, tangent, 0.5f * Math.Abs(da) * 1e-5f);
+            if (a > MathF.Tanh(1f))
+            {
+                float h = 1e-3f;
+                double central = (EngineCases.ZeroTangentTimesOverflow(a + h, n) - (double)EngineCases.ZeroTangentTimesOverflow(a - h, n)) / (2 * h);
+                Assert.Equal(central, da, Math.Abs(central) * 2e-2);
+                Assert.NotEqual(0, da);
+            }
+        }
+
         [Fact]
         public void KilledOnATakenBranch()
         {
