@@ -60,7 +60,7 @@ namespace SymGrad.RandomProgramTests
             // Seed 9 drew no span-of-structs MHessianVector once the nested helper could call a helper of its own (seed 6 before it
             // once ScaledSoftplus joined the draws, seed 14 before stage buffers): a fixed seed is checked to draw every construct
             // below whenever the draws change (seeds 15–23 tried for 16).
-            var report = RunWithPyTorch(80, 40, seed: 16);
+            var report = RunWithPyTorch(80, 40, seed: 16, FeatureSet.Parse("-DoubleInputs")); // its draws from before double inputs
             AssertNoFailures(report);
             int Sum(Func<ProgramResult, int> count) => report.Results.Sum(count);
             Assert.All(new[]
@@ -103,6 +103,24 @@ namespace SymGrad.RandomProgramTests
             Assert.True(report.Constructs.GetValueOrDefault("an output first written in a loop's pass and read back in it (a stage buffer)") > 0, "no stage buffer drawn");
             Assert.Equal(new[] { "TorchHessianVector", "TorchJacobian", "TorchTangent" }, report.TorchModes.Where(kv => kv.Value.Compared > 0).Select(kv => kv.Key));
             Assert.True(report.TorchNestedChecked > 0, "PyTorch checked no method with a nested call");
+        }
+
+        /// <summary>
+        /// A fixed seed of programs whose called methods take a double input — in the float twin a double input of a float
+        /// method, passed <c>(double)…</c>, called nested (<c>N0Gradient(…, ref gq)</c> with a double gq) and through a
+        /// layer's MBackwardTangent — checked in every mode and by PyTorch.
+        /// </summary>
+        [Fact]
+        public void RandomPrograms_CheckDoubleInputsOfCalledMethods()
+        {
+            var report = RunWithPyTorch(40, 10, seed: 5, FeatureSet.Parse("DoubleInputs=6,UserCalls=4,NestedCalls=4,SpanWritingCalls=2"));
+            AssertNoFailures(report);
+            Assert.All(new[]
+            {
+                "call of a method with a double input (float and double mixed in the float twin)",
+                "nested call of an F with a double input (float and double mixed in the float twin)",
+            }, what => Assert.True(report.Constructs.GetValueOrDefault(what) > 0, "none drawn: " + what));
+            Assert.True(report.Results.Sum(r => r.HessianVectorFloatChecked) > 0, "no float twin's MHessianVector checked");
         }
 
         /// <summary>

@@ -179,7 +179,8 @@ namespace SymGrad.Generator.Emit
         /// outputs' values', the seed's, the outputs' cotangents'), then a tangent per gradient — forward mode over the
         /// backward, which writes the gradients as <c>MBackward</c> does and adds their tangents to the tangent gradients. A caller's
         /// <c>MHessianVector</c> differentiates a call of the method through it (a generic one's per real type). For static methods with no out
-        /// results, whose inputs and outputs are scalars, spans and arrays of one real type; null otherwise.
+        /// results, whose outputs and span inputs are of one real type (its scalars may mix float and double, each input's
+        /// gradient and tangents of its own type); null otherwise.
         /// </summary>
         internal static BackwardTangentProgram? BuildBackwardTangent(MethodModel model, BackwardProgram program)
         {
@@ -189,7 +190,8 @@ namespace SymGrad.Generator.Emit
             string type = outputs.Count > 0 ? outputs[0].ElementType : "";
             if (outputs.Count == 0 || inputs.Count == 0 || model.IsInstance || model.Results.Count > 0
                 || model.Parameters.Any(p => p.Group is not null || p.IsField || p.HoldsStructs)
-                || inputs.Concat(outputs).Any(p => p.ElementType != type) || model.ReturnType != "void" && model.ReturnType != type)
+                || inputs.Concat(outputs).Any(p => p.ElementType != type && !(p.Kind == ParameterKind.Scalar && p.ElementType is "double" or "float"))
+                || model.ReturnType != "void" && model.ReturnType != type)
             {
                 return null;
             }
@@ -237,9 +239,11 @@ namespace SymGrad.Generator.Emit
             }
 
             signature.AddRange(outputs.Select(p => $"global::System.ReadOnlySpan<{type}> {program.Cotangents[p.Name]}"));
-            signature.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"ref {type} {program.Gradients[p.Name]}" : $"global::System.Span<{type}> {program.Gradients[p.Name]}"));
-            signature.AddRange(reads.Select(r => r.Span ? $"global::System.ReadOnlySpan<{type}> {tangents[r.Name]}" : $"{type} {tangents[r.Name]}"));
-            signature.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"ref {type} {tangents[program.Gradients[p.Name]]}" : $"global::System.Span<{type}> {tangents[program.Gradients[p.Name]]}"));
+            // A scalar input's gradient and tangents are of its own type (a double input of a float method: doubles).
+            signature.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"ref {p.ElementType} {program.Gradients[p.Name]}" : $"global::System.Span<{type}> {program.Gradients[p.Name]}"));
+            signature.AddRange(reads.Select(r => r.Span ? $"global::System.ReadOnlySpan<{type}> {tangents[r.Name]}"
+                : $"{(r.Length >= 0 ? parameters[r.Length].ElementType : type)} {tangents[r.Name]}"));
+            signature.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"ref {p.ElementType} {tangents[program.Gradients[p.Name]]}" : $"global::System.Span<{type}> {tangents[program.Gradients[p.Name]]}"));
             writer.WriteLine("/// <summary>"); // the first member of its file
             writer.WriteLine($"/// The tangent of <c>{Xml(model.Name)}Backward</c>, derived by SymGrad (forward mode over its backward pass): writes the gradients");
             writer.WriteLine($"/// as <c>{Xml(model.Name)}Backward</c> does and adds (+=) to the <c>t</c>-prefixed gradients their tangents along the <c>t</c>-prefixed");

@@ -35,9 +35,17 @@ namespace SymGrad.Generator.Parse
                 return RefuseGenerated(invocation, generated, $"pass the {target.Parameters.Count} arguments of {generated.Name} in order: {string.Join(", ", target.Parameters.Select(p => p.Name))}");
             }
 
-            var args = arguments.Select((a, i) => target.Parameters[i].IsBuffer ? ParseSpanArgument(a.Expression, target.Parameters[i]) : ParseExpression(a.Expression));
+            var args = arguments.Select((a, i) => target.Parameters[i].IsBuffer ? ParseSpanArgument(a.Expression, target.Parameters[i]) : Converted(ParseExpression(a.Expression), target.Parameters[i].Type));
             return new UserCall(target, args.ToEquatableArray(), target.ReturnType); // the call does not bind: its type is F's result
         }
+
+        /// <summary>
+        /// An argument as the parameter it is passed to takes it: a call that does not bind has no conversions to read, so a
+        /// float passed to a double (F's double input, or the tangent of one) is converted here, as C# converts it — its
+        /// adjoint is then the parameter's type, narrowed back to the argument's.
+        /// </summary>
+        private static Expr Converted(Expr argument, string type)
+            => type is "double" or "float" && argument.IsReal && argument.Type != type ? new Cast(argument, type) : argument; // an int has no adjoint
 
         /// <summary>
         /// <c>FGradient(x…, ref gx…)</c> or <c>FBackward(x…, s, ref gx…)</c> as a statement or a local's value: each gradient is a
@@ -83,8 +91,8 @@ namespace SymGrad.Generator.Parse
                 return true;
             }
 
-            var args = arguments.Take(primal.Count).Select((a, i) => primal[i].IsBuffer ? ParseSpanArgument(a.Expression, primal[i]) : ParseExpression(a.Expression)).ToList();
-            Expr? seed = backward ? ParseExpression(arguments[primal.Count].Expression) : null;
+            var args = arguments.Take(primal.Count).Select((a, i) => primal[i].IsBuffer ? ParseSpanArgument(a.Expression, primal[i]) : Converted(ParseExpression(a.Expression), primal[i].Type)).ToList();
+            Expr? seed = backward ? Converted(ParseExpression(arguments[primal.Count].Expression), type) : null;
             string source = MethodParser.OneLine(invocation.ToString());
             var targets = new List<Expr>();
             for (int i = 0; i < inputs.Count; i++)

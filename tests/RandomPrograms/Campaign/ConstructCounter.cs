@@ -73,7 +73,8 @@ namespace SymGrad.RandomPrograms.Campaign
                 {
                     set.Add(p.Kind switch
                     {
-                        ParamKind.RealScalar => p.NoDerivative ? "param [NoDerivative] scalar" : p.Other ? "param float, differentiable, of a double method (double Jacobian and Hessian)" : "param scalar",
+                        ParamKind.RealScalar => p.NoDerivative ? "param [NoDerivative] scalar" : p.Other ? "param float, differentiable, of a double method (double Jacobian and Hessian)"
+                            : p.Wide ? "param double, differentiable, of a called method (of a float method in the float twin)" : "param scalar",
                         ParamKind.RealSpanIn => p.NoDerivative ? "param [NoDerivative] span" : "param ReadOnlySpan input",
                         ParamKind.RealSpanOut => "param Span output",
                         ParamKind.RealOut => "param out double (a second result)",
@@ -242,6 +243,23 @@ namespace SymGrad.RandomPrograms.Campaign
             }
 
             if (!m.IsGeneric && Measure.All(m.Body).Any(n => n is RealLit { Value: Math.PI or Math.E or Math.Tau })) set.Add("Math.PI, Math.E, Math.Tau");
+
+            // Calls of a method with a double input (Param.Wide): in the float twin, float and double mixed across a call.
+            bool Mixed(string callee) => program.Methods.FirstOrDefault(x => x.Name == callee)?.Params.Any(p => p.Wide) == true;
+            foreach (var n in Measure.All(m.Body))
+            {
+                switch (n)
+                {
+                    case CallExpr { IsNested: true } c when Mixed(c.Callee):
+                    case CallStmt { IsNested: true } s when Mixed(s.Callee):
+                        set.Add("nested call of an F with a double input (float and double mixed in the float twin)");
+                        break;
+                    case CallExpr { IsNested: false, IsNn: false } c when Mixed(c.Callee):
+                    case CallStmt { IsNested: false, IsNn: false } s when Mixed(s.Callee):
+                        set.Add("call of a method with a double input (float and double mixed in the float twin)");
+                        break;
+                }
+            }
 
             // FTangent typed by SymGrad before the call around it binds (FOUND.md N1, T8).
             static bool TangentIn(ImmutableArray<Arg> args) => args.OfType<ValueArg>().Any(a => Measure.All(a.Value).Any(n => n is CallExpr { IsNested: true, Suffix: "Tangent" }));

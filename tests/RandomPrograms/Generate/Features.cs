@@ -113,6 +113,9 @@ namespace SymGrad.RandomPrograms.Generate
 
         // an output first written inside a loop's pass and read back in it (an RK4 step's stages), nothing filling it before
         StageBuffers,
+
+        // a called method's double input (Param.Wide): in the float twin a double input of a float method, called plainly and nested
+        DoubleInputs,
     }
 
     /// <summary>Per-feature weights: how often a construct is chosen where it fits, relative to the default 1.</summary>
@@ -188,7 +191,7 @@ namespace SymGrad.RandomPrograms.Generate
         private static double DefaultWeight(Feature f) => f switch
         {
             Feature.TrickyNames => 0.15,
-            Feature.OtherPrecisionParams => 0.4,
+            Feature.OtherPrecisionParams or Feature.DoubleInputs => 0.4,
             Feature.Arrays => 0.3,
             Feature.WideLocals => 0.4,
             Feature.Rounding or Feature.Sign => 0.4,

@@ -62,7 +62,7 @@ namespace SymGrad.RandomPrograms.Generate
         /// <summary>Whether the generic printer can express the method (see the class's remarks).</summary>
         public static bool Eligible(Method m) =>
             !m.Instance && !m.ReturnsStruct
-            && m.Params.All(p => p.Struct is null && !p.Field && p.Kind != ParamKind.OtherScalar && !p.Other && !(p.Default is not null && p.Kind == ParamKind.RealScalar))
+            && m.Params.All(p => p.Struct is null && !p.Field && p.Kind != ParamKind.OtherScalar && !p.Other && !p.Wide && !(p.Default is not null && p.Kind == ParamKind.RealScalar))
             && !Measure.All(m.Body).Any(n => n switch
             {
                 StructDecl or StructAssign => true,

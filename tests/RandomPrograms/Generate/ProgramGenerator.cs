@@ -42,7 +42,7 @@ namespace SymGrad.RandomPrograms.Generate
         {
             var root = new Draw(PCG.Parse(seed));
             ProgramModel program = Build(root, Features);
-            for (uint k = 0; k < 8 && Measure.Nodes(program) > MaxNodes; k++)
+            for (uint k = 0; k < 8 && Measure.Exceeds(program, MaxNodes); k++)
             {
                 program = Build(root.Side(101 + k), Features);
             }
@@ -93,7 +93,10 @@ namespace SymGrad.RandomPrograms.Generate
                 methods.Add(method);
             }
 
-            var program = NestedCalls.OutOfArguments(new ProgramModel(methods.ToImmutableArray(), ExplicitTypeArguments: generics && r.Chance(0.4)));
+            // Too large (FromSeed draws again): before the rewrites below copy its shared subtrees out, one copy per reading.
+            var drawn = new ProgramModel(methods.ToImmutableArray(), ExplicitTypeArguments: generics && r.Chance(0.4));
+            if (Measure.Exceeds(drawn, MaxNodes)) return drawn;
+            var program = NestedCalls.OutOfArguments(drawn);
             if (f.On(Feature.Arrays) && r.Chance(f[Feature.Arrays])) program = Arrays.Apply(program, r);
             if (f.On(Feature.LayerObjects) && r.Chance(0.25 * f[Feature.LayerObjects])) program = Layers.Apply(program, r);
             if (f.On(Feature.StructSpans) && r.Chance(Math.Min(0.9, 0.3 * f[Feature.StructSpans]))) program = StructSpans.Apply(program, r);
@@ -342,6 +345,12 @@ namespace SymGrad.RandomPrograms.Generate
                 // (drawn from a side stream, so that the seeds of past failures keep their programs).
                 list.Add(_r.Side(13).Chance(0.5) ? new Param("q", ParamKind.RealScalar, Other: true) : new Param("q", ParamKind.OtherScalar, NoDerivative: true));
             }
+            else if (!_entry && _generic == GenericForm.None && _f.On(Feature.DoubleInputs) && _r.Side(17).Chance(0.3 * W(Feature.DoubleInputs)))
+            {
+                // A called method's double input (in the float twin: of a float method, called and differentiated again
+                // nested as any other): drawn from a side stream, so that the seeds of past failures keep their programs.
+                list.Add(new Param("q", ParamKind.RealScalar, Wide: true));
+            }
 
             // Size parameters that some span or loop may use: all of them (an unused int is harmless and common).
             var used = sizes.Where(s => list.Any(p => p.Length?.Sizes.Contains(s.Name) == true || p.ValueBound?.Sizes.Contains(s.Name) == true)
@@ -582,17 +591,18 @@ namespace SymGrad.RandomPrograms.Generate
             // Gradients: fresh locals declared zero, or (now and then) locals of the method they accumulate into.
             var into = new List<string>();
             var fresh = new List<Declarator>();
+            var freshWide = new List<Declarator>(); // the gradients of a double input (Param.Wide): double locals in both twins
             foreach (int i in inputs)
             {
                 var free = plain.Where(l => !into.Contains(l.Name)).ToList();
-                if (form != "step" && free.Count > 0 && _r.Chance(0.25))
+                if (form != "step" && free.Count > 0 && !callee.Params[i].Wide && _r.Chance(0.25))
                 {
                     into.Add(_r.Pick(free).Name);
                     continue;
                 }
 
                 string g = Fresh("gn");
-                fresh.Add(new Declarator(g, new RealLit(0)));
+                (callee.Params[i].Wide ? freshWide : fresh).Add(new Declarator(g, new RealLit(0)));
                 into.Add(g);
             }
 
@@ -611,16 +621,23 @@ namespace SymGrad.RandomPrograms.Generate
             }
 
             Stmt result = call;
+            if (freshWide.Count > 0)
+            {
+                result = Sequence(new Decl(ValueType.Wide, freshWide.ToImmutableArray()), result);
+                foreach (var d in freshWide) Declare(d.Name, ValueType.Wide);
+            }
+
             if (fresh.Count > 0)
             {
-                result = Sequence(new Decl(ValueType.Real, fresh.ToImmutableArray()), call);
+                result = Sequence(new Decl(ValueType.Real, fresh.ToImmutableArray()), result);
                 foreach (var d in fresh) Declare(d.Name, ValueType.Real);
             }
 
             if (stepped is not null)
             {
                 // s -= 0.1 * g (GradBench's steps), or a step bounded by tanh, so a loop of them stays finite.
-                Expr step = _r.Chance(0.5) ? new Var(into[0]) : new MathCall("Tanh", ImmutableArray.Create<Expr>(new Var(into[0])));
+                Expr gradient = callee.Params[inputs[0]].Wide ? new Cast(ValueType.Real, new Var(into[0])) : new Var(into[0]);
+                Expr step = _r.Chance(0.5) ? gradient : new MathCall("Tanh", ImmutableArray.Create(gradient));
                 result = Sequence(result, new Assign(stepped.Name, "-=", new Binary("*", new RealLit(_r.Pick(new[] { 0.1, 0.25, 0.05 })), step)));
             }
 
@@ -866,7 +883,7 @@ namespace SymGrad.RandomPrograms.Generate
         {
             string name = Fresh("L");
             var ps = Enumerable.Range(0, _r.Int(1, 2)).Select(_ => Fresh("p")).ToList();
-            var scalars = _params.Where(p => p.Kind == ParamKind.RealScalar && !p.Other).Select(p => p.Name).ToList();
+            var scalars = _params.Where(p => p.Kind == ParamKind.RealScalar && !p.Other && !p.Wide).Select(p => p.Name).ToList();
             bool isStatic = scalars.Count == 0 || _r.Chance(0.5);
             var leaves = isStatic ? ps : ps.Concat(scalars).ToList();
             Expr Leaf() => _r.Chance(0.75) ? new Var(_r.Pick(leaves)) : new RealLit(_r.Pick(new[] { 0.5, 2.0, -1.5 }));
@@ -1199,8 +1216,20 @@ namespace SymGrad.RandomPrograms.Generate
                 switch (p.Kind)
                 {
                     case ParamKind.RealScalar:
-                        args[i] = new ValueArg(p.NoDerivative ? ConstantReal() : Tame(GenReal(_r.Int(0, 2))));
+                    {
+                        _callArguments++;
+                        try
+                        {
+                            Expr value = p.NoDerivative ? ConstantReal() : Tame(GenReal(_r.Int(0, 2)));
+                            args[i] = new ValueArg(p.Wide ? new Cast(ValueType.Wide, value) : value);
+                        }
+                        finally
+                        {
+                            _callArguments--;
+                        }
+
                         break;
+                    }
                     case ParamKind.OtherScalar:
                         return null; // only entry methods have one
                     case ParamKind.Bool:
@@ -1399,11 +1428,17 @@ namespace SymGrad.RandomPrograms.Generate
 
         private int _positiveNesting;
 
+        // Calls inside the arguments of calls: each argument may draw calls again, and with enough arguments that is a
+        // branching process that need not end (seed 0G2-BvWGk-b1 drew without end once callees took one more input).
+        private int _callArguments;
+
+        private const int MaxCallNesting = 3;
+
         public Expr GenReal(int depth)
         {
             if (depth <= 0 || _r.Chance(0.2)) return GenLeaf();
             int d = depth - 1;
-            bool calls = _callees.Any(c => c.ReturnsReal) && _f.On(Feature.UserCalls);
+            bool calls = _callees.Any(c => c.ReturnsReal) && _f.On(Feature.UserCalls) && _callArguments < MaxCallNesting;
             string kind = _r.Weighted(
                 (1.0, "leaf"),
                 (5.0, "binary"),
@@ -1583,7 +1618,7 @@ namespace SymGrad.RandomPrograms.Generate
         /// <summary>A real that carries no derivative: a literal or a [NoDerivative] scalar of this method.</summary>
         private Expr ConstantReal()
         {
-            var constants = _params.Where(p => p.Kind == ParamKind.RealScalar && p.NoDerivative).ToList();
+            var constants = _params.Where(p => p.Kind == ParamKind.RealScalar && p.NoDerivative && !p.Wide).ToList();
             return constants.Count > 0 && _r.Chance(0.5)
                 ? new Var(_r.Pick(constants).Name)
                 : new RealLit(_r.Pick(new[] { 0.5, 2.0, 1.5, -1.0, 0.25 }));
@@ -1592,7 +1627,7 @@ namespace SymGrad.RandomPrograms.Generate
         private Expr GenLeaf()
         {
             var options = new List<(double, Func<Expr>)>();
-            var scalars = _params.Where(p => p.Kind == ParamKind.RealScalar && !p.Other).ToList();
+            var scalars = _params.Where(p => p.Kind == ParamKind.RealScalar && !p.Other && !p.Wide).ToList();
             var locals = Locals.Where(l => l.Type == ValueType.Real).ToList();
             if (scalars.Count > 0) options.Add((3, () => new Var(_r.Pick(scalars).Name)));
             if (locals.Count > 0) options.Add((3, () => new Var(_r.Pick(locals).Name)));
@@ -1606,7 +1641,7 @@ namespace SymGrad.RandomPrograms.Generate
                 var (s, idx) = _r.Pick(indexable);
                 return idx() is { } i ? new ElemRead(s.Name, i) : new RealLit(1);
             }));
-            var q = _params.FirstOrDefault(p => p.Kind == ParamKind.OtherScalar || p.Other);
+            var q = _params.FirstOrDefault(p => p.Kind == ParamKind.OtherScalar || p.Other || p.Wide);
             if (q is not null) options.Add((1, () => new Cast(ValueType.Real, new Var(q.Name))));
             return _r.Weighted(options.ToArray())();
         }

@@ -123,9 +123,13 @@ namespace SymGrad.RandomPrograms.Model
     /// <see cref="Other"/>: a differentiable real scalar of the other precision (<c>float q</c> in the double twin, <c>double q</c>
     /// in the float one), read as <c>(double)q</c>; its values are floats, and the checker's central differences step it by
     /// floats (see <c>Check.Checker</c>). The entry's only; not a struct member, not in a generic method.
+    /// <see cref="Wide"/>: a differentiable real scalar of a called method that is <c>double</c> in both twins — in the float
+    /// twin a double input of a float method — read as <c>(T)q</c> and passed <c>(double)…</c> by its callers (a float
+    /// input of the double twin would round what its callers pass, and central differences through that rounding are
+    /// noise). Not in a generic method.
     public sealed record Param(string Name, ParamKind Kind, bool NoDerivative = false, Dim? Length = null, int Min = 0, int Max = 0, Dim? ValueBound = null,
         bool AsArray = false, bool Field = false, bool This = false, string? Struct = null, string? Member = null, bool Result = false,
-        bool EmptyGradient = false, double? Default = null, bool Other = false)
+        bool EmptyGradient = false, double? Default = null, bool Other = false, bool Wide = false)
     {
         public bool IsSpan => Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut or ParamKind.IntSpan;
 

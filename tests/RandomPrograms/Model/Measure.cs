@@ -11,9 +11,27 @@ namespace SymGrad.RandomPrograms.Model
         /// as <c>this.name</c>) one more, so that making a field a parameter again, or the method static, is a reduction.
         /// </summary>
         /// <para>Likewise a struct member, a generic method, a gradient passed empty and a default value each count one more.</para>
-        public static int Nodes(ProgramModel program) => program.Methods.Sum(m => m.Params.Length + All(m.Body).Count()
+        public static int Nodes(ProgramModel program) => program.Methods.Sum(m => m.Params.Length + All(m.Body).Count() + Extra(m));
+
+        /// <summary>
+        /// Whether the program has more than <paramref name="limit"/> nodes, counting no further: a draw shares subtrees
+        /// (<c>e / (1 + e·e)</c> holds e three times), so its tree can be exponentially larger than its memory.
+        /// </summary>
+        public static bool Exceeds(ProgramModel program, int limit)
+        {
+            long count = 0;
+            foreach (var m in program.Methods)
+            {
+                count += m.Params.Length + Extra(m) + All(m.Body).Take(limit + 1).Count();
+                if (count > limit) return true;
+            }
+
+            return false;
+        }
+
+        private static int Extra(Method m) => 0
             + (m.Instance ? 1 : 0) + m.Params.Count(p => p.Field) + m.Params.Count(p => p.This)
-            + m.Params.Count(p => p.Struct is not null) + (m.IsGeneric ? 1 : 0) + m.Params.Count(p => p.EmptyGradient) + m.Params.Count(p => p.Default is not null));
+            + m.Params.Count(p => p.Struct is not null) + (m.IsGeneric ? 1 : 0) + m.Params.Count(p => p.EmptyGradient) + m.Params.Count(p => p.Default is not null);
 
         /// <summary>The names a body reads or writes: variables, spans (indexed, measured, sliced, iterated, stored to), targets.</summary>
         public static HashSet<string> Names(IEnumerable<Stmt> body)

@@ -147,7 +147,7 @@ namespace SymGrad.RandomPrograms.Print
 
         private static string PlainParamDecl(Param q, Precision p) => q.Kind switch
         {
-            ParamKind.RealScalar => $"{(q.NoDerivative ? "[NoDerivative] " : "")}{(q.Other ? Other(p) : Real(p))} {q.Name}",
+            ParamKind.RealScalar => $"{(q.NoDerivative ? "[NoDerivative] " : "")}{(q.Other ? Other(p) : q.Wide ? "double" : Real(p))} {q.Name}",
             ParamKind.RealSpanIn when q.AsArray => $"{(q.NoDerivative ? "[NoDerivative] " : "")}{Real(p)}[] {q.Name}",
             ParamKind.RealSpanIn => $"{(q.NoDerivative ? "[NoDerivative] " : "")}ReadOnlySpan<{Real(p)}> {q.Name}",
             ParamKind.RealSpanOut when q.AsArray => $"{Real(p)}[] {q.Name}",

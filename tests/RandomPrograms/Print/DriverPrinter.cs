@@ -254,8 +254,11 @@ namespace SymGrad.RandomPrograms.Print
 
         private static string T(Precision p) => p == Precision.Double ? "double" : "float";
 
-        /// <summary>A real scalar's type in twin <paramref name="p"/>: the twin's, or the other for a float input of the double twin (<see cref="Param.Other"/>).</summary>
-        private static string TypeOf(Param q, Precision p) => q.Other ? (p == Precision.Double ? "float" : "double") : T(p);
+        /// <summary>
+        /// A real scalar's type in twin <paramref name="p"/>: the twin's, the other for a float input of the double twin
+        /// (<see cref="Param.Other"/>), double for a called method's double input (<see cref="Param.Wide"/>).
+        /// </summary>
+        private static string TypeOf(Param q, Precision p) => q.Other ? (p == Precision.Double ? "float" : "double") : q.Wide ? "double" : T(p);
 
         /// <summary>The cast a double from the checker's arrays needs to become <paramref name="q"/>'s value: <c>(float)</c> or none.</summary>
         private static string Narrow(Param q, Precision p) => TypeOf(q, p) == "float" ? "(float)" : "";
@@ -662,7 +665,7 @@ namespace SymGrad.RandomPrograms.Print
             bool mapped = m.Params.Any(q => q.Struct is not null && q.IsDifferentiable) || what == "Jacobian" && m.Params.Any(q => q.Kind == ParamKind.RealOut);
             if (mapped) Layout(w, m, what == "Hessian");
             // Its type: the twin's, or double where a float input meets double (README: a float converts exactly).
-            bool floats = p == Precision.Float && !m.Params.Any(q => q.Other && q.IsDifferentiable && (!q.Field || m.GradientFields.Contains(q)));
+            bool floats = p == Precision.Float && !m.Params.Any(q => (q.Other || q.Wide) && q.IsDifferentiable && (!q.Field || m.GradientFields.Contains(q)));
             if (floats) w.Line(mapped ? "float[] fm = F(full);" : "float[] fm = F(matrix);");
             args.Add(!floats ? (mapped ? "full" : "matrix") : "fm");
             var kept = new List<string>();

@@ -169,6 +169,19 @@ namespace SymGrad.RuntimeTests.Language
             return (gx * gx) + (float)(gy * a) + MixedFTangent(a, b, 0.5f, 2.0);
         }
 
+        /// <summary>
+        /// MixedF's methods given floats where they take doubles — its input y, the tangent ẏ: C# converts them at the call,
+        /// and the derivative must too (the generated methods do not exist when the call is read, so nothing converted them).
+        /// </summary>
+        [Differentiable]
+        public static float MixedFConverted(float a)
+        {
+            float gx = 0;
+            double gy = 0;
+            MixedFBackward(a, a * a, a, ref gx, ref gy);
+            return gx + (float)gy + MixedFTangent(a, a, 0.5f, a * 0.5f);
+        }
+
         /// <summary>a·Σ uᵢ·tanh(wᵢ).</summary>
         [Differentiable]
         public static double TanhDot(ReadOnlySpan<double> u, ReadOnlySpan<double> w, double a)

@@ -281,6 +281,27 @@ namespace SymGrad.RuntimeTests.Language
             Near(ha2, hb, "H symmetric");
         }
 
+        /// <summary>Floats passed where MixedF takes doubles (y and ẏ), converted as C# does: gradient, tangent and H·v.</summary>
+        [Theory]
+        [InlineData(0.7f)]
+        [InlineData(-1.2f)]
+        public void FloatsPassedForDoublesAreConverted(float a)
+        {
+            const float H = 1e-2f;
+            float da = 0;
+            NestedCases.MixedFConvertedGradient(a, ref da);
+            double central = (NestedCases.MixedFConverted(a + H) - (double)NestedCases.MixedFConverted(a - H)) / (double)((a + H) - (a - H));
+            Assert.True(Math.Abs(central - da) <= 2e-3 * (1 + Math.Abs(central)), $"da {da}, central differences {central}");
+            Assert.Equal(0.3f * da, NestedCases.MixedFConvertedTangent(a, 0.3f), 1e-4 * (1 + Math.Abs(da)));
+            float ha = 0;
+            NestedCases.MixedFConvertedHessianVector(a, 1, ref ha);
+            float dPlus = 0, dMinus = 0;
+            NestedCases.MixedFConvertedGradient(a + H, ref dPlus);
+            NestedCases.MixedFConvertedGradient(a - H, ref dMinus);
+            double second = (dPlus - (double)dMinus) / (double)((a + H) - (a - H));
+            Assert.True(Math.Abs(second - ha) <= 5e-3 * (1 + Math.Abs(second)), $"H·1 {ha}, central differences of the gradient {second}");
+        }
+
         private delegate void Hvp2(double a, double b, double va, double vb, ref double ha, ref double hb);
 
         private delegate double Gradient2(double a, double b, ref double da, ref double db);

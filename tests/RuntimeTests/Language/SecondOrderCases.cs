@@ -76,6 +76,26 @@ namespace SymGrad.RuntimeTests.Language
         public static float FloatLosses(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, ReadOnlySpan<float> t, int rows, int classes)
             => Nn.SoftmaxCrossEntropy(logits, labels, rows, classes) * Nn.MseLoss(logits, t);
 
+        /// <summary>A float method writing an output, with a double input: its MBackwardTangent takes q's tangents as doubles.</summary>
+        [Differentiable]
+        public static float WritesWithADoubleInput(double q, Span<float> y, ReadOnlySpan<float> x, float a)
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = (float)Math.Sin(q * x[i]) * a;
+            }
+
+            return a * (float)q;
+        }
+
+        /// <summary>Its caller: H·v through WritesWithADoubleInputBackwardTangent (was refused: "of one real type").</summary>
+        [Differentiable]
+        public static float CallsWritesWithADoubleInput(float a, ReadOnlySpan<float> x, Span<float> y)
+        {
+            float s = WritesWithADoubleInput(a * a, y, x, a);
+            return s + (y[0] * y[1]);
+        }
+
         /// <summary>FloatLosses in double, the reference for its float second orders.</summary>
         [Differentiable]
         public static double DoubleLosses(ReadOnlySpan<double> logits, ReadOnlySpan<int> labels, ReadOnlySpan<double> t, int rows, int classes)

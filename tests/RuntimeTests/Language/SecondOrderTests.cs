@@ -55,6 +55,41 @@ namespace SymGrad.RuntimeTests.Language
             Verify(() => C.ScaledChain(v[0], a[0]), Scalar("x", v, dv), Scalar("a", a, da));
         }
 
+        /// <summary>
+        /// A caller of a float method with a double input that writes an output: its gradient against central differences and
+        /// its Hessian-vector product (through the callee's MBackwardTangent, q's tangents double) against central
+        /// differences of its gradient, in double arithmetic around float methods.
+        /// </summary>
+        [Theory]
+        [InlineData(0.8f, 0.3f, -0.7f)]
+        [InlineData(-1.1f, 0.9f, 0.4f)]
+        public void ACalleeMixingFloatAndDoubleIsDifferentiatedTwice(float a, float x0, float x1)
+        {
+            float[] x = { x0, x1 };
+            const float H = 1e-2f;
+            (float Da, float[] Dx) Gradient(float at, float[] xt)
+            {
+                float da = 0;
+                var dx = new float[2];
+                C.CallsWritesWithADoubleInputGradient(at, xt, new float[2], ref da, dx);
+                return (da, dx);
+            }
+
+            static void Near(double expected, double actual, string what) => Assert.True(Math.Abs(expected - actual) <= 3e-3 * (1 + Math.Abs(expected)), $"{what}: {actual}, central differences {expected}");
+            double Value(float at, float[] xt) => C.CallsWritesWithADoubleInput(at, xt, new float[2]);
+            var (ga, gx) = Gradient(a, x);
+            Near((Value(a + H, x) - Value(a - H, x)) / (double)((a + H) - (a - H)), ga, "da");
+            Near((Value(a, new[] { x0 + H, x1 }) - Value(a, new[] { x0 - H, x1 })) / (double)((x0 + H) - (x0 - H)), gx[0], "dx[0]");
+
+            float[] vx = { 0.5f, -0.25f }, hx = new float[2], y = new float[2];
+            float va = 0.75f, ha = 0;
+            C.CallsWritesWithADoubleInputHessianVector(a, x, y, va, vx, ref ha, hx);
+            var up = Gradient(a + (H * va), x.Zip(vx, (xi, v) => xi + (H * v)).ToArray());
+            var down = Gradient(a - (H * va), x.Zip(vx, (xi, v) => xi - (H * v)).ToArray());
+            Near((up.Da - down.Da) / (2.0 * H), ha, "(H·v)[a]");
+            Near((up.Dx[1] - down.Dx[1]) / (2.0 * H), hx[1], "(H·v)[x[1]]");
+        }
+
         public static TheoryData<int> SeedData() => new(Seeds);
     }
 }
