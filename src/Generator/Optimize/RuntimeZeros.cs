@@ -268,11 +268,6 @@ namespace SymGrad.Generator.Optimize
                     return set with { Value = new Conditional(test, set.Value, Simplifier.Constant(0, set.Value.Type), set.Value.Type) { StrongZero = true } };
                 }
 
-                if (s is LocalDecl { Init: { } init } declared)
-                {
-                    return declared with { Init = new Conditional(test, init, Simplifier.Constant(0, init.Type), init.Type) { StrongZero = true } };
-                }
-
                 return new If(test, new Block(new[] { s }.ToEquatableArray()), Model.Block.Empty, "") { StrongZero = true };
             }
 
@@ -327,8 +322,6 @@ namespace SymGrad.Generator.Optimize
                         return Risky(a.Value, null) ? v : null;
                     case Assign { Op: "=" or "+=" or "-=" } a:
                         return MultipleOf(a.Value, mayBeZero) is { } g && Risky(a.Value, g) ? g : null;
-                    case LocalDecl { Init: { } init } d when _tracked.Contains(d.Name):
-                        return MultipleOf(init, mayBeZero) is { } h && Risky(init, h) ? h : null;
                     case Invoke { Cotangents.Count: > 0 } call when !_forward && call.Target != call.Assigning:
                     {
                         // A backward every cotangent of which is a multiple of the same adjoint: skip it when that is zero

@@ -132,7 +132,7 @@ namespace SymGrad.Generator.Parse
                 Expr call = new UserCall(tangent, args.Concat(directions).ToEquatableArray(), type);
                 Expr derivative = seed is null ? call : new Binary("*", seed, call, type);
                 // A float input's gradient of a double F (or the other way round) is its own type, as C# would convert it.
-                output.Add(new Assign(into, "+=", into.Type == type ? derivative : new Cast(derivative, into.Type), source));
+                output.Add(new Assign(into, "+=", Converted(derivative, into.Type), source));
             }
 
             value = backward ? null : new UserCall(CallTargets.Resolve(forward, _method, _model.Compilation)!, args.ToEquatableArray(), type);

@@ -81,6 +81,23 @@ namespace SymGrad.RuntimeTests.Language
             Near((Value(a + H, x) - Value(a - H, x)) / (double)((a + H) - (a - H)), ga, "da");
             Near((Value(a, new[] { x0 + H, x1 }) - Value(a, new[] { x0 - H, x1 })) / (double)((x0 + H) - (x0 - H)), gx[0], "dx[0]");
 
+            // The callee itself (a double input of a float method writing y): its gradient in q and a, y's cotangent seeded.
+            double dq = 0;
+            float dca = 0;
+            var dcx = new float[2];
+            var written = new float[2];
+            C.WritesWithADoubleInput(0.6, written, x, a);
+            C.WritesWithADoubleInputBackward(0.6, written, x, a, 1f, new float[] { 0.5f, -1f }, ref dq, dcx, ref dca);
+            double Callee(double q, float ac)
+            {
+                var yc = new float[2];
+                float r = C.WritesWithADoubleInput(q, yc, x, ac);
+                return r + (0.5 * yc[0]) - yc[1];
+            }
+
+            Near((Callee(0.6 + H, a) - Callee(0.6 - H, a)) / (2.0 * H), dq, "callee dq");
+            Near((Callee(0.6, a + H) - Callee(0.6, a - H)) / (double)((a + H) - (a - H)), dca, "callee da");
+
             float[] vx = { 0.5f, -0.25f }, hx = new float[2], y = new float[2];
             float va = 0.75f, ha = 0;
             C.CallsWritesWithADoubleInputHessianVector(a, x, y, va, vx, ref ha, hx);
