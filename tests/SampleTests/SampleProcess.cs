@@ -44,9 +44,7 @@ namespace SymGrad.SampleTests
         /// <summary>A new, empty folder to run a sample in, so its default outputs land in a known out/.</summary>
         public static string EmptyDirectory()
         {
-            string directory = Path.Combine(Path.GetTempPath(), "symgrad-run-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(directory);
-            return directory;
+            return SymGrad.Testing.TestTemp.NewDirectory("run");
         }
     }
 }

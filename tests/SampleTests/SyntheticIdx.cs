@@ -14,8 +14,7 @@ namespace SymGrad.SampleTests
     {
         public static string Create(int train, int test, bool gzip = true, int seed = 1)
         {
-            string directory = Path.Combine(Path.GetTempPath(), "symgrad-fmnist-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(directory);
+            string directory = SymGrad.Testing.TestTemp.NewDirectory("fmnist");
             var random = new Random(seed);
             Write(directory, "train", train, gzip, random);
             Write(directory, "t10k", test, gzip, random);

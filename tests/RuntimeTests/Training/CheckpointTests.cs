@@ -9,7 +9,7 @@ namespace SymGrad.RuntimeTests.Training
 {
     public class CheckpointTests
     {
-        private static string TempFile() => Path.Combine(Path.GetTempPath(), "symgrad-" + Guid.NewGuid().ToString("N"), "model.ckpt");
+        private static string TempFile() => Path.Combine(SymGrad.Testing.TestTemp.NewPath("checkpoint"), "model.ckpt");
 
         /// <summary>A small model: two named blocks, seeded values.</summary>
         private static ParameterStore<T> Store<T>(long seed, int wLength = 37, int bLength = 5)
