@@ -879,6 +879,54 @@ namespace SymGrad.GeneratorTests
                 }
                 """, "SG0019", "'G' calls the generated 'FGradient'", "call FGradient as a statement");
 
+        /// <summary>
+        /// A call of a generated method of higher order (FHessianVector, FTangentTangent, FJacobian…) binds once SymGrad has
+        /// added it, so the caller compiled without a word and had no derivatives (found by trying it as a user would).
+        /// </summary>
+        [Theory]
+        [InlineData("double h = 0; [|FHessianVector(x, 1.0, ref h)|]; return h * x;", "'FHessianVector'")]
+        [InlineData("double t = [|FTangentTangent(x, 1.0, 1.0, 0.0)|]; return t * x;", "'FTangentTangent'")]
+        [InlineData("double d = 0, dt = 0; [|FTangentBackward(x, 1.0, 1.0, ref d, ref dt)|]; return d * x;", "'FTangentBackward'")]
+        [InlineData("[|K.FHessian(x, default)|]; return x;", "'FHessian'")]
+        public void SG0019_AGeneratedMethodOfHigherOrder(string statements, string name)
+            => Expect($$"""
+                using System;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double F(double x) => x * x * x;
+
+                    [Differentiable]
+                    public static double G(double x)
+                    {
+                        {{statements}}
+                    }
+                }
+                """, "SG0019", "'G' calls the generated " + name, "differentiates calls of FTangent, FGradient and FBackward again", "outside the [Differentiable] method");
+
+        /// <summary>A layer's generated method called through <c>this.</c>: was skipped without a word (the call's owner is an object, not a type).</summary>
+        [Fact]
+        public void SG0019_AnInstanceMethodsTangentThroughThis()
+            => Expect("""
+                using System;
+                using SymGrad;
+                public partial class L
+                {
+                    public double W;
+
+                    [Differentiable]
+                    public double F(double x) => W * x * x;
+
+                    [Differentiable]
+                    public double G(double x)
+                    {
+                        double t = [|this.FTangent(x, 1.0, 0.0)|];
+                        return t * x;
+                    }
+                }
+                """, "SG0019", "'G' calls the generated 'FTangent'", "must be a static");
+
         // ── SG0022 ────────────────────────────────────────────────────────────────
 
         [Theory]

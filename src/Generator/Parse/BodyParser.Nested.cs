@@ -14,6 +14,13 @@ namespace SymGrad.Generator.Parse
         /// <summary><c>FTangent(x…, ẋ…)</c>: a call of a differentiable callee whose backward is <c>FTangentBackward</c>.</summary>
         private Expr ParseGeneratedCall(InvocationExpressionSyntax invocation, GeneratedCalls.Match generated)
         {
+            if (!GeneratedCalls.Nestable.Contains(generated.Suffix))
+            {
+                string f = generated.Forward.Name;
+                return RefuseGenerated(invocation, generated, $"SymGrad differentiates calls of {f}Tangent, {f}Gradient and {f}Backward again, not of {generated.Name}; "
+                    + $"write what you need with those ({f}Tangent(x…, v…) is ∇{f}·v), or call {generated.Name} outside the [Differentiable] method");
+            }
+
             if (generated.Suffix != "Tangent")
             {
                 return RefuseGenerated(invocation, generated, $"call {generated.Name} as a statement (its gradients accumulate into locals), or assign its value to a local: double v = {generated.Name}(…);");

@@ -9,11 +9,19 @@ namespace SymGrad.Generator.Parse
     /// <summary>
     /// Finds calls of the methods SymGrad generates (<c>FBackward</c>, <c>FGradient</c>, <c>FTangent</c>) in a differentiable
     /// method. They do not bind while the generator runs — it is what adds them — so the compiler's errors about them are not
-    /// the user's, and what they call is found here: <see cref="NestedTargets"/> makes them differentiable callees.
+    /// the user's, and what they call is found here: <see cref="NestedTargets"/> makes them differentiable callees. The
+    /// generated methods of higher order (<c>FHessianVector</c>, <c>FTangentTangent</c>, …) are found too, so that a call of
+    /// one is refused with a word: it binds once they are generated, so the caller's body had an error while the
+    /// generator ran and nothing else said why the caller had no derivatives (found by trying it as a user would).
     /// </summary>
     internal static class GeneratedCalls
     {
-        private static readonly string[] s_suffixes = { "Backward", "Gradient", "Tangent" };
+        /// <summary>The generated methods a differentiable method may call and be differentiated again.</summary>
+        public static readonly string[] Nestable = { "Backward", "Gradient", "Tangent" };
+
+        // Every generated method's suffix, longest first (FTangentBackward is F's, not FTangent's backward).
+        private static readonly string[] s_suffixes = new[] { "HessianVectorTangent", "TangentTangentBackward", "TangentTangent", "TangentBackward", "BackwardTangent", "HessianVector", "Hessian", "Jacobian" }
+            .Concat(Nestable).OrderByDescending(s => s.Length).ToArray();
 
         /// <summary>A call of a generated method: the <c>[Differentiable]</c> method it derives from, and which one it is.</summary>
         internal sealed record Match(IMethodSymbol Forward, string Suffix, string Name);
@@ -29,7 +37,9 @@ namespace SymGrad.Generator.Parse
             (SimpleNameSyntax? name, INamespaceOrTypeSymbol? owner) = invocation.Expression switch
             {
                 SimpleNameSyntax simple => (simple, (INamespaceOrTypeSymbol?)caller.ContainingType),
-                MemberAccessExpressionSyntax member => (member.Name, model.GetSymbolInfo(member.Expression, cancellationToken).Symbol as INamespaceOrTypeSymbol),
+                // A type's (C.FTangent) or an object's (this.FTangent, layer.FTangent: its type's, refused as not static).
+                MemberAccessExpressionSyntax member => (member.Name, model.GetSymbolInfo(member.Expression, cancellationToken).Symbol as INamespaceOrTypeSymbol
+                    ?? model.GetTypeInfo(member.Expression, cancellationToken).Type),
                 _ => (null, null),
             };
             if (name is null || owner is null)
@@ -38,10 +48,15 @@ namespace SymGrad.Generator.Parse
             }
 
             string text = name.Identifier.Text;
-            string? suffix = s_suffixes.FirstOrDefault(s => text.EndsWith(s, System.StringComparison.Ordinal) && text.Length > s.Length);
-            return suffix is not null && Differentiable(owner, text.Substring(0, text.Length - suffix.Length), caller.ContainingType) is { } forward
-                ? new Match(forward, suffix, text)
-                : null;
+            foreach (string suffix in s_suffixes.Where(s => text.EndsWith(s, System.StringComparison.Ordinal) && text.Length > s.Length))
+            {
+                if (Differentiable(owner, text.Substring(0, text.Length - suffix.Length), caller.ContainingType) is { } forward)
+                {
+                    return new Match(forward, suffix, text);
+                }
+            }
+
+            return null;
         }
 
         /// <summary>The spans of the generated calls in <paramref name="syntax"/>: the compiler's errors there are expected.</summary>
