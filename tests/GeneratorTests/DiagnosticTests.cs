@@ -905,6 +905,32 @@ namespace SymGrad.GeneratorTests
                 }
                 """, "SG0019", "'G' calls the generated " + name, "differentiates calls of FTangent, FGradient and FBackward again", "outside the [Differentiable] method");
 
+        /// <summary>A [Differentiable] method without a body had no derivatives and no word.</summary>
+        [Theory]
+        [InlineData("public static partial class K { [Differentiable] public static partial double [|F|](double x); public static partial double F(double x) => x * x; }", "a partial method's declaration", "on its implementing declaration")]
+        [InlineData("public abstract partial class K { [Differentiable] public abstract double [|F|](double x); }", "an abstract method", "mark the methods that have a body")]
+        [InlineData("public partial interface K { [Differentiable] double [|F|](double x); }", "an interface method", "mark the methods that have a body")]
+        public void SG0024_AMethodWithoutABody(string type, string what, string fix)
+            => Expect("using SymGrad;\n" + type, "SG0024", "'F' has no body to differentiate here (" + what + ")", fix);
+
+        /// <summary>The attribute on a partial method's implementing declaration: differentiated as any method.</summary>
+        [Fact]
+        public void APartialMethodsImplementationIsDifferentiated()
+        {
+            var result = GeneratorHarness.Run("""
+                using SymGrad;
+                public static partial class K
+                {
+                    public static partial double F(double x);
+
+                    [Differentiable]
+                    public static partial double F(double x) => x * x;
+                }
+                """);
+            Assert.Empty(result.RunResult.Diagnostics);
+            Assert.Contains(result.GeneratedSources.Values, s => s.Contains("FGradient(double x, ref double dx)", StringComparison.Ordinal));
+        }
+
         /// <summary>A layer's generated method called through <c>this.</c>: was skipped without a word (the call's owner is an object, not a type).</summary>
         [Fact]
         public void SG0019_AnInstanceMethodsTangentThroughThis()

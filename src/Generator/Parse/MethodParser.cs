@@ -20,6 +20,17 @@ namespace SymGrad.Generator.Parse
                 return EquatableArray<ParseResult>.Empty;
             }
 
+            // A method without a body would get no derivatives and no word (a partial method's declaration, whose body is in
+            // its implementing part; an abstract, extern or interface method).
+            if (syntax.Body is null && syntax.ExpressionBody is null)
+            {
+                bool partial = method.PartialImplementationPart is not null || method.PartialDefinitionPart is not null;
+                var info = DiagnosticInfo.Create(DiagnosticDescriptors.NoBody, syntax.Identifier.GetLocation(), method.Name,
+                    partial ? "a partial method's declaration" : method.ContainingType.TypeKind == TypeKind.Interface ? "an interface method" : method.IsAbstract ? "an abstract method" : method.IsExtern ? "an extern method" : "no body",
+                    partial ? "put [Differentiable] on its implementing declaration, the one with the body" : "mark the methods that have a body [Differentiable]");
+                return new[] { new ParseResult(null, new[] { info }.ToEquatableArray()) }.ToEquatableArray();
+            }
+
             try
             {
                 return method.IsGenericMethod
