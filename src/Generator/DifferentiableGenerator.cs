@@ -101,7 +101,15 @@ namespace SymGrad.Generator
                     DerivativeRegistrations.CheckTangent)
                 .WithTrackingName(StepNames.Registrations);
 
-            foreach (IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> checks in new[] { registrations, tangentRegistrations })
+            // [Differentiable] where SymGrad adds nothing (a local function, a lambda, an operator, an accessor): said, not skipped.
+            IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> elsewhere = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    CallTargets.DifferentiableAttribute,
+                    static (node, _) => node is not MethodDeclarationSyntax,
+                    MethodParser.NotAMethod)
+                .WithTrackingName(StepNames.Registrations);
+
+            foreach (IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> checks in new[] { registrations, tangentRegistrations, elsewhere })
             {
                 context.RegisterSourceOutput(checks, static (output, diagnostics) =>
                 {

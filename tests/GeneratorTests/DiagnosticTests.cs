@@ -905,13 +905,22 @@ namespace SymGrad.GeneratorTests
                 }
                 """, "SG0019", "'G' calls the generated " + name, "differentiates calls of FTangent, FGradient and FBackward again", "outside the [Differentiable] method");
 
-        /// <summary>A [Differentiable] method without a body had no derivatives and no word.</summary>
+        /// <summary>
+        /// [Differentiable] where SymGrad adds nothing — a method without a body, a local function, a lambda, an operator, an
+        /// accessor — had no derivatives and no word.
+        /// </summary>
         [Theory]
-        [InlineData("public static partial class K { [Differentiable] public static partial double [|F|](double x); public static partial double F(double x) => x * x; }", "a partial method's declaration", "on its implementing declaration")]
-        [InlineData("public abstract partial class K { [Differentiable] public abstract double [|F|](double x); }", "an abstract method", "mark the methods that have a body")]
-        [InlineData("public partial interface K { [Differentiable] double [|F|](double x); }", "an interface method", "mark the methods that have a body")]
-        public void SG0024_AMethodWithoutABody(string type, string what, string fix)
-            => Expect("using SymGrad;\n" + type, "SG0024", "'F' has no body to differentiate here (" + what + ")", fix);
+        [InlineData("public static partial class K { [Differentiable] public static partial double [|F|](double x); public static partial double F(double x) => x * x; }",
+            "'F' (a partial method's declaration, without its body)", "on its implementing declaration")]
+        [InlineData("public abstract partial class K { [Differentiable] public abstract double [|F|](double x); }", "'F' (an abstract method, without a body)", "mark the methods that have a body")]
+        [InlineData("public partial interface K { [Differentiable] double [|F|](double x); }", "'F' (an interface method, without a body)", "mark the methods that have a body")]
+        [InlineData("public static partial class K { public static double G(double y) { [Differentiable] static double [|F|](double x) => x * x; return F(y); } }",
+            "'F' (a local function)", "differentiated where it is called")]
+        [InlineData("public static partial class K { public static System.Func<double, double> G = [|[Differentiable] (double x) => x * x|]; }", "'(double x) => …' (a lambda)", "a static method of a partial type")]
+        [InlineData("public partial struct K { public double X; [Differentiable] public static K operator [|*|](K a, double k) => new K { X = a.X * k }; }", "'operator *' (an operator)", "the operator calls")]
+        [InlineData("public static partial class K { public static double P { [Differentiable] [|get|] => 3.0; } }", "'P { get }' (a property accessor)", "the accessor calls")]
+        public void SG0024_NoMethodToAddDerivativesBeside(string type, string what, string fix)
+            => Expect("using SymGrad;\n" + type, "SG0024", what + " gets no derivatives", fix);
 
         /// <summary>The attribute on a partial method's implementing declaration: differentiated as any method.</summary>
         [Fact]

@@ -101,9 +101,9 @@ namespace SymGrad.Generator.Diagnostics
             "SG0023", "Registered tangent has the wrong signature",
             "[TangentOf] method '{0}' does not match the forward mode of '{1}'; expected: {2}");
 
-        public static readonly DiagnosticDescriptor NoBody = Error(
-            "SG0024", "Method has no body",
-            "'{0}' has no body to differentiate here ({1}); {2}");
+        public static readonly DiagnosticDescriptor NotDifferentiable = Error(
+            "SG0024", "Declaration SymGrad cannot add derivatives beside",
+            "'{0}' ({1}) gets no derivatives: {2}");
 
         public static readonly DiagnosticDescriptor InternalError = Error(
             "SG9999", "SymGrad failed internally",
@@ -114,7 +114,7 @@ namespace SymGrad.Generator.Diagnostics
             TypeNotPartial, InstanceState, UnsupportedParameter, UnsupportedReturnType, UnsupportedStatement,
             UnsupportedExpression, NoDerivative, Recursion, UnsupportedLoop, DerivativeSignatureMismatch,
             DerivativeTargetNotFound, ParameterAssigned, UnsafeCode, GenericMethod, FileLocalType, OutputAccumulatedAndRead, AssignsNoSpanGradient,
-            OutputReadBeforeWritten, CallsGeneratedMethod, DerivativeIntoNoDerivative, CallWritingSpansInExpression, CheckpointSetting, TangentSignatureMismatch, NoBody, InternalError,
+            OutputReadBeforeWritten, CallsGeneratedMethod, DerivativeIntoNoDerivative, CallWritingSpansInExpression, CheckpointSetting, TangentSignatureMismatch, NotDifferentiable, InternalError,
         };
 
         public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

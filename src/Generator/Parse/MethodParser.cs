@@ -25,8 +25,9 @@ namespace SymGrad.Generator.Parse
             if (syntax.Body is null && syntax.ExpressionBody is null)
             {
                 bool partial = method.PartialImplementationPart is not null || method.PartialDefinitionPart is not null;
-                var info = DiagnosticInfo.Create(DiagnosticDescriptors.NoBody, syntax.Identifier.GetLocation(), method.Name,
-                    partial ? "a partial method's declaration" : method.ContainingType.TypeKind == TypeKind.Interface ? "an interface method" : method.IsAbstract ? "an abstract method" : method.IsExtern ? "an extern method" : "no body",
+                var info = DiagnosticInfo.Create(DiagnosticDescriptors.NotDifferentiable, syntax.Identifier.GetLocation(), method.Name,
+                    partial ? "a partial method's declaration, without its body" : method.ContainingType.TypeKind == TypeKind.Interface ? "an interface method, without a body"
+                        : method.IsAbstract ? "an abstract method, without a body" : method.IsExtern ? "an extern method, without a body" : "a method without a body",
                     partial ? "put [Differentiable] on its implementing declaration, the one with the body" : "mark the methods that have a body [Differentiable]");
                 return new[] { new ParseResult(null, new[] { info }.ToEquatableArray()) }.ToEquatableArray();
             }
@@ -47,6 +48,36 @@ namespace SymGrad.Generator.Parse
                 var info = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, syntax.Identifier.GetLocation(), method.Name, ex.GetType().Name + ": " + ex.Message);
                 return new[] { new ParseResult(null, new[] { info }.ToEquatableArray()) }.ToEquatableArray();
             }
+        }
+
+        /// <summary>
+        /// <c>[Differentiable]</c> on something that is not a method declaration — a local function, a lambda, an operator, a
+        /// property accessor: SymGrad adds its methods beside a method of a partial type, so it says so (SG0024) rather than
+        /// adding nothing without a word.
+        /// </summary>
+        public static EquatableArray<DiagnosticInfo> NotAMethod(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            const string Instead = "write it as a static method of a partial type";
+            (SyntaxNode? at, string name, string what, string fix) = context.TargetNode switch
+            {
+                LocalFunctionStatementSyntax local => ((SyntaxNode)local.Identifier.Parent!, local.Identifier.Text, "a local function",
+                    Instead + " (a local function called by a [Differentiable] method is differentiated where it is called)"),
+                ParenthesizedLambdaExpressionSyntax lambda => (lambda, lambda.ParameterList + " => …", "a lambda", Instead),
+                AnonymousFunctionExpressionSyntax lambda => (lambda, "… => …", "a lambda", Instead),
+                OperatorDeclarationSyntax op => (op, "operator " + op.OperatorToken.Text, "an operator", Instead + " the operator calls"),
+                ConversionOperatorDeclarationSyntax conversion => (conversion, "the conversion to " + conversion.Type, "a conversion", Instead + " the conversion calls"),
+                AccessorDeclarationSyntax accessor => (accessor, (accessor.Parent?.Parent is PropertyDeclarationSyntax property ? property.Identifier.Text : context.TargetSymbol.Name)
+                    + " { " + accessor.Keyword.Text + " }", "a property accessor", Instead + " the accessor calls"),
+                _ => (context.TargetNode, context.TargetSymbol.Name, "not a method declaration", Instead),
+            };
+            Location location = at switch
+            {
+                LocalFunctionStatementSyntax l => l.Identifier.GetLocation(),
+                OperatorDeclarationSyntax o => o.OperatorToken.GetLocation(),
+                AccessorDeclarationSyntax a => a.Keyword.GetLocation(),
+                _ => at!.GetLocation(),
+            };
+            return new[] { DiagnosticInfo.Create(DiagnosticDescriptors.NotDifferentiable, location, name, what, fix) }.ToEquatableArray();
         }
 
         /// <summary>
