@@ -52,7 +52,7 @@ namespace SymGrad.Generator.Parse
             {
                 if (Differentiable(owner, text.Substring(0, text.Length - suffix.Length), caller.ContainingType) is { } forward)
                 {
-                    return new Match(forward, suffix, text);
+                    return new Match(forward.IsGenericMethod ? Constructed(forward, invocation, model, cancellationToken) ?? forward : forward, suffix, text);
                 }
             }
 
@@ -62,6 +62,45 @@ namespace SymGrad.Generator.Parse
         /// <summary>The spans of the generated calls in <paramref name="syntax"/>: the compiler's errors there are expected.</summary>
         public static List<Microsoft.CodeAnalysis.Text.TextSpan> Spans(IMethodSymbol method, SyntaxNode syntax, SemanticModel model, CancellationToken cancellationToken)
             => syntax.DescendantNodes().OfType<InvocationExpressionSyntax>().Where(i => Of(i, method, model, cancellationToken) is not null).Select(i => i.Span).ToList();
+
+        /// <summary>
+        /// The F&lt;T&gt; a call of a generic F's generated method is of: SymGrad writes those methods for double and for float,
+        /// as overloads (<c>FTangent(double x, double tx)</c>, <c>FTangent(float x, float tx)</c>), and the call picks one by
+        /// its arguments as C# would — double where an argument F takes as T (or a span or array of T) is double, else float.
+        /// Null when no such argument is a real (the call is refused, as it was before generic F could be called so).
+        /// </summary>
+        private static IMethodSymbol? Constructed(IMethodSymbol forward, InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellationToken)
+        {
+            if (forward.TypeParameters.Length != 1)
+            {
+                return null;
+            }
+
+            ITypeParameterSymbol t = forward.TypeParameters[0];
+            var arguments = invocation.ArgumentList.Arguments;
+            bool real = false, wide = false;
+            for (int i = 0; i < forward.Parameters.Length && i < arguments.Count; i++)
+            {
+                if (ElementOf(forward.Parameters[i].Type) is not ITypeParameterSymbol p || !SymbolEqualityComparer.Default.Equals(p, t))
+                {
+                    continue;
+                }
+
+                SpecialType type = ElementOf(model.GetTypeInfo(arguments[i].Expression, cancellationToken).Type)?.SpecialType ?? SpecialType.None;
+                real |= type is SpecialType.System_Double or SpecialType.System_Single;
+                wide |= type == SpecialType.System_Double;
+            }
+
+            return real ? forward.Construct(model.Compilation.GetSpecialType(wide ? SpecialType.System_Double : SpecialType.System_Single)) : null;
+        }
+
+        /// <summary>A span's or an array's element type, or the type itself.</summary>
+        private static ITypeSymbol? ElementOf(ITypeSymbol? type) => type switch
+        {
+            IArrayTypeSymbol array => array.ElementType,
+            INamedTypeSymbol { IsGenericType: true, Name: "Span" or "ReadOnlySpan" } span => span.TypeArguments[0],
+            _ => type,
+        };
 
         private static IMethodSymbol? Differentiable(INamespaceOrTypeSymbol owner, string name, INamedTypeSymbol context)
         {

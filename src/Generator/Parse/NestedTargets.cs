@@ -105,9 +105,16 @@ namespace SymGrad.Generator.Parse
         /// <summary>F's model when F is a method whose tangent can be differentiated again, or null and why not.</summary>
         public static MethodModel? Nestable(IMethodSymbol forward, Compilation compilation, CancellationToken cancellationToken, out string reason)
         {
-            if (!forward.IsStatic || forward.IsGenericMethod || forward.ContainingType.GetMembers(forward.Name).Length > 1)
+            if (!forward.IsStatic || forward.ContainingType.GetMembers(forward.Name).Length > 1)
             {
-                reason = $"'{forward.Name}' must be a static, non-generic method without overloads to be differentiated again";
+                reason = $"'{forward.Name}' must be a static method without overloads to be differentiated again";
+                return null;
+            }
+
+            // A generic F's call is of F<double> or F<float>, as its arguments pick (GeneratedCalls); none of them real, neither.
+            if (forward.IsGenericMethod && SymbolEqualityComparer.Default.Equals(forward, forward.ConstructedFrom))
+            {
+                reason = $"'{forward.Name}' is generic: pass the arguments it takes as T as double or float values (or spans of them), so the call is of its double or its float methods";
                 return null;
             }
 

@@ -244,6 +244,12 @@ namespace SymGrad.RandomPrograms.Campaign
 
             if (!m.IsGeneric && Measure.All(m.Body).Any(n => n is RealLit { Value: Math.PI or Math.E or Math.Tau })) set.Add("Math.PI, Math.E, Math.Tau");
 
+            if (Measure.All(m.Body).Any(n => n is CallExpr { IsNested: true } c && program.Methods.Any(x => x.Name == c.Callee && x.IsGeneric)
+                || n is CallStmt { IsNested: true } s && program.Methods.Any(x => x.Name == s.Callee && x.IsGeneric)))
+            {
+                set.Add("nested call of a generic F (the overload its arguments pick)");
+            }
+
             // Calls of a method with a double input (Param.Wide): in the float twin, float and double mixed across a call.
             bool Mixed(string callee) => program.Methods.FirstOrDefault(x => x.Name == callee)?.Params.Any(p => p.Wide) == true;
             foreach (var n in Measure.All(m.Body))

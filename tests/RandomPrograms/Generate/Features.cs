@@ -116,6 +116,10 @@ namespace SymGrad.RandomPrograms.Generate
 
         // a called method's double input (Param.Wide): in the float twin a double input of a float method, called plainly and nested
         DoubleInputs,
+
+        // the nested helper N0 generic over T (with Generics): its generated methods are overloads for double and float, and a
+        // call of one is of the overload its arguments pick
+        GenericNested,
     }
 
     /// <summary>Per-feature weights: how often a construct is chosen where it fits, relative to the default 1.</summary>

@@ -58,7 +58,8 @@ namespace SymGrad.RandomPrograms.Generate
         /// to infer does not bind (SG0019, FOUND.md N1), a switch on it is refused and one with it in an arm loses the other
         /// arms' derivatives (N5). Everywhere else — operands, conditions, a local's or a return's value, the arguments of
         /// FGradient, FBackward, of a method of the program that is not generic and of a Math function with one overload
-        /// (<c>Math.Tanh</c>) — they stay.
+        /// (<c>Math.Tanh</c>) — they stay. The generated methods of a generic F are overloads that SymGrad picks by the
+        /// arguments F takes as T: an FTangent among those has no type to pick by either, so in them it is a plain call too.
         /// </summary>
         public static ProgramModel OutOfArguments(ProgramModel program)
         {
@@ -78,7 +79,7 @@ namespace SymGrad.RandomPrograms.Generate
             While l => l with { Test = Map(methods, l.Test, false) },
             Switch sw => sw with { Subject = Map(methods, sw.Subject, false) },
             Return { Value: { } v } r => r with { Value = Map(methods, v, false) },
-            CallStmt c => c with { Args = Args(methods, c.Args, !c.IsNested && !Plain(methods, c.Callee, c.IsNn)) },
+            CallStmt c => c with { Args = Args(methods, c.Args, !Plain(methods, c.Callee, c.IsNn)) },
             _ => s,
         };
 
@@ -92,7 +93,7 @@ namespace SymGrad.RandomPrograms.Generate
         private static Expr Map(Dictionary<string, Method> methods, Expr e, bool inCall) => e switch
         {
             CallExpr { Suffix: "Tangent" } c when inCall => new CallExpr(c.Callee, Args(methods, c.Args, true).Take(methods[c.Callee].Params.Length).ToImmutableArray(), false),
-            CallExpr c => c with { Args = Args(methods, c.Args, inCall || (c.IsNested ? c.Suffix == "Tangent" : !Plain(methods, c.Callee, c.IsNn))) },
+            CallExpr c => c with { Args = Args(methods, c.Args, inCall || (c.IsNested && c.Suffix == "Tangent") || !Plain(methods, c.Callee, c.IsNn)) },
             ElemRead r => r with { Index = Map(methods, r.Index, inCall) },
             Unary u => u with { Operand = Map(methods, u.Operand, inCall) },
             Binary b => b with { Left = Map(methods, b.Left, inCall), Right = Map(methods, b.Right, inCall) },

@@ -61,16 +61,18 @@ namespace SymGrad.RandomPrograms.Generate
             var form = generics && r.Chance(0.3) ? GenericForm.StructIeee754 : GenericForm.Ieee754;
 
             // Nested differentiation: a scalar helper whose FTangent, FGradient and FBackward the others call (see NestedCalls);
-            // half the time it may call a scalar helper of its own (F's third order then goes through its callee's).
+            // half the time it may call a scalar helper of its own (F's third order then goes through its callee's). In a
+            // program with generics it may be generic too, it and its callee (drawn from a side stream: past seeds keep their programs).
             if (f.On(Feature.NestedCalls) && r.Chance(Math.Min(0.9, 0.3 * f[Feature.NestedCalls])))
             {
                 bool calls = f.On(Feature.UserCalls) && r.Chance(0.5);
+                var nestedForm = generics && f.On(Feature.GenericNested) && r.Side(18).Chance(Math.Min(0.9, 0.5 * f[Feature.GenericNested])) ? form : GenericForm.None;
                 if (calls)
                 {
-                    methods.Add(new MethodBuilder(r, NestedCalls.Restrict(f), methods, false, NestedCalls.Helper + "Callee").Build());
+                    methods.Add(new MethodBuilder(r, NestedCalls.Restrict(f), methods, false, NestedCalls.Helper + "Callee", nestedForm).Build());
                 }
 
-                methods.Add(new MethodBuilder(r, NestedCalls.Restrict(f, calls), methods, false, NestedCalls.Helper).Build());
+                methods.Add(new MethodBuilder(r, NestedCalls.Restrict(f, calls), methods, false, NestedCalls.Helper, nestedForm).Build());
             }
 
             for (int k = 0; k <= helpers; k++)

@@ -131,7 +131,7 @@ namespace SymGrad.RandomPrograms.Model
         /// Whether a caller may call FTangent (or FGradient/FBackward) and be differentiated again: F twice differentiable and
         /// not generic (the call names F's generated method, which the caller's parse cannot see).
         /// </summary>
-        public static bool Nestable(ProgramModel program, Method? f) => f is not null && !f.IsGeneric && TwiceDifferentiable(program, f, new HashSet<string>());
+        public static bool Nestable(ProgramModel program, Method? f) => f is not null && TwiceDifferentiable(program, f, new HashSet<string>());
 
         /// <summary>
         /// Whether SymGrad writes <c>FTangentBackward</c>/<c>FTangentTangent</c> for F, so that a caller's <c>MHessianVector</c>

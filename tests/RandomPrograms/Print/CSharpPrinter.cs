@@ -242,7 +242,7 @@ namespace SymGrad.RandomPrograms.Print
 
                 if (m.ExpressionBodied && m.Body is [CallStmt c])
                 {
-                    w.Line($"{header} => {(c.IsNn ? "Nn." : "")}{c.Callee}{c.Suffix}{TypeArguments(c.Callee, c.Args, c.IsNn, p)}({Args(c.Args, p)});");
+                    w.Line($"{header} => {(c.IsNn ? "Nn." : "")}{c.Callee}{c.Suffix}{TypeArguments(c.Callee, c.Args, c.IsNn || c.IsNested, p)}({Args(c.Args, p)});");
                     return;
                 }
 
@@ -355,7 +355,7 @@ namespace SymGrad.RandomPrograms.Print
                     w.Line(r.Value is null ? "return;" : $"return {Expression(r.Value, p)};");
                     break;
                 case CallStmt c:
-                    w.Line($"{(c.IsNn ? "Nn." : "")}{c.Callee}{c.Suffix}{TypeArguments(c.Callee, c.Args, c.IsNn, p)}({Args(c.Args, p)});");
+                    w.Line($"{(c.IsNn ? "Nn." : "")}{c.Callee}{c.Suffix}{TypeArguments(c.Callee, c.Args, c.IsNn || c.IsNested, p)}({Args(c.Args, p)});");
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(s), s.GetType().Name);
@@ -410,7 +410,7 @@ namespace SymGrad.RandomPrograms.Print
             MathCall m => $"{Owner(m, p)}.{m.Function}({string.Join(", ", m.Args.Select(a => Expression(a, p, m.Wide ? ValueType.Wide : ValueType.Real)))})",
             Cast { To: ValueType.Real } c when s_generic => GenericConversion(Expression(c.Operand, p, ValueType.Wide)),
             Cast c => $"({Type(c.To, p)}){Operand(c.Operand, p, c.To == ValueType.Wide ? ValueType.Real : ValueType.Wide, unary: true)}",
-            CallExpr c => $"{(c.IsNn ? "Nn." : "")}{c.Callee}{c.Suffix}{TypeArguments(c.Callee, c.Args, c.IsNn, p)}({Args(c.Args, p)})",
+            CallExpr c => $"{(c.IsNn ? "Nn." : "")}{c.Callee}{c.Suffix}{TypeArguments(c.Callee, c.Args, c.IsNn || c.IsNested, p)}({Args(c.Args, p)})",
             StructNew { Ctor: true } n => $"new {StructType.Name}({string.Join(", ", n.Fields.Select(f => Expression(f!, p)))})",
             StructNew n when n.Fields.All(f => f is null) => $"new {StructType.Name}()",
             StructNew n => $"new {StructType.Name} {{ {string.Join(", ", n.Fields.Select((f, k) => (f, k)).Where(x => x.f is not null).Select(x => $"{StructType.Fields[x.k]} = {Expression(x.f!, p)}"))} }}",
@@ -459,7 +459,8 @@ namespace SymGrad.RandomPrograms.Print
         };
 
         /// <summary>
-        /// <c>&lt;T&gt;</c> (or <c>&lt;double&gt;</c>) after the name of a generic callee: always when the program says so, else
+        /// <c>&lt;T&gt;</c> (or <c>&lt;double&gt;</c>) after the name of a generic callee (not after its generated methods', which
+        /// are overloads for double and float, called nested): always when the program says so, else
         /// only where C# could not infer T — no argument of the callee's real parameters has exactly their type (a
         /// <c>double[]</c> or a slice passed for a <c>ReadOnlySpan&lt;T&gt;</c> infers nothing).
         /// </summary>

@@ -182,6 +182,51 @@ namespace SymGrad.RuntimeTests.Language
             return gx + (float)gy + MixedFTangent(a, a, 0.5f, a * 0.5f);
         }
 
+        /// <summary>A generic F: its generated methods are overloads for double and float, and a call picks one by its arguments.</summary>
+        [Differentiable]
+        public static T Bowl<T>(ReadOnlySpan<T> w, T x)
+            where T : IFloatingPointIeee754<T>
+        {
+            T s = T.Zero;
+            for (int i = 0; i < w.Length; i++)
+            {
+                s += w[i] * T.Sin(x * w[i]);
+            }
+
+            return s * x;
+        }
+
+        /// <summary>BowlTangent of the double overload along a span direction and x's: reverse and forward over it.</summary>
+        [Differentiable]
+        public static double BowlSlope(ReadOnlySpan<double> w, ReadOnlySpan<double> v, double x)
+        {
+            double t = BowlTangent(w, x, v, 0.5);
+            return (t * t) + (t * x);
+        }
+
+        /// <summary>A generic F of scalars.</summary>
+        [Differentiable]
+        public static T Pair<T>(T a, T b)
+            where T : IFloatingPointIeee754<T> => (a * a * b) + T.Exp(a * b / (T.One + (b * b)));
+
+        /// <summary>PairGradient and PairTangent of the double overload.</summary>
+        [Differentiable]
+        public static double PairSlopes(double a, double b)
+        {
+            double ga = 0, gb = 0;
+            PairGradient(a, b, ref ga, ref gb);
+            return (ga * gb) + PairTangent(a, b, 1, 0.5);
+        }
+
+        /// <summary>The float overload, picked by float arguments (the seed 2 an int, which C# converts to float as well).</summary>
+        [Differentiable]
+        public static float PairSlopesInFloat(float a, float b)
+        {
+            float ga = 0, gb = 0;
+            PairBackward(a, b, 2, ref ga, ref gb);
+            return (ga * b) + gb;
+        }
+
         /// <summary>a·Σ uᵢ·tanh(wᵢ).</summary>
         [Differentiable]
         public static double TanhDot(ReadOnlySpan<double> u, ReadOnlySpan<double> w, double a)

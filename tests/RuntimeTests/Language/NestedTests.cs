@@ -302,6 +302,62 @@ namespace SymGrad.RuntimeTests.Language
             Assert.True(Math.Abs(second - ha) <= 5e-3 * (1 + Math.Abs(second)), $"H·1 {ha}, central differences of the gradient {second}");
         }
 
+        /// <summary>
+        /// A generic F's generated methods called nested (Pair&lt;T&gt;, Bowl&lt;T&gt;): the call is of the overload its arguments pick —
+        /// double here, float in PairSlopesInFloat — and differentiated again through that overload's FTangentBackward and
+        /// FTangentTangent. Gradients against central differences, tangents as the gradient along the direction.
+        /// </summary>
+        [Theory]
+        [InlineData(0.7, 0.4)]
+        [InlineData(-1.1, 1.3)]
+        public void AGenericMethodIsDifferentiatedAgain(double a, double b)
+        {
+            double da = 0, db = 0;
+            NestedCases.PairSlopesGradient(a, b, ref da, ref db);
+            AssertClose(Central(x => NestedCases.PairSlopes(x, b), a), da);
+            AssertClose(Central(y => NestedCases.PairSlopes(a, y), b), db);
+            AssertClose((0.3 * da) - (0.2 * db), NestedCases.PairSlopesTangent(a, b, 0.3, -0.2));
+
+            // The float overload: its gradient against central differences of the same function in double (2·Pa·b + 2·Pb).
+            static double InDouble(double at, double bt)
+            {
+                double ga = 0, gb = 0;
+                NestedCases.PairGradient(at, bt, ref ga, ref gb);
+                return (2 * ga * bt) + (2 * gb);
+            }
+
+            float fa = 0, fb = 0;
+            Assert.Equal(InDouble(a, b), NestedCases.PairSlopesInFloat((float)a, (float)b), 3e-5 * (1 + Math.Abs(InDouble(a, b))));
+            NestedCases.PairSlopesInFloatGradient((float)a, (float)b, ref fa, ref fb);
+            double ca = Central(x => InDouble(x, (float)b), (float)a), cb = Central(y => InDouble((float)a, y), (float)b);
+            Assert.True(Math.Abs(ca - fa) <= 1e-4 * (1 + Math.Abs(ca)), $"da {fa}, central differences {ca}");
+            Assert.True(Math.Abs(cb - fb) <= 1e-4 * (1 + Math.Abs(cb)), $"db {fb}, central differences {cb}");
+
+            // Bowl<double>'s tangent along a span direction, differentiated in w, v and x.
+            var rng = new Random(17);
+            double[] w = Random(rng, 4), v = Random(rng, 4), dw = new double[4], dv = new double[4];
+            double dx = 0;
+            NestedCases.BowlSlopeGradient(w, v, a, dw, dv, ref dx);
+            AssertClose(Central(x => NestedCases.BowlSlope(w, v, x), a), dx);
+            for (int i = 0; i < 4; i++)
+            {
+                AssertClose(Central(h => NestedCases.BowlSlope(Shift(w, i, h), v, a), 0), dw[i]);
+                AssertClose(Central(h => NestedCases.BowlSlope(w, Shift(v, i, h), a), 0), dv[i]);
+            }
+
+            double[] hw = new double[4], hv = new double[4];
+            double hx = 0;
+            NestedCases.BowlSlopeHessianVector(w, v, a, new double[4], new double[4], 1, hw, hv, ref hx);
+            double Dx(double x)
+            {
+                double d = 0;
+                NestedCases.BowlSlopeGradient(w, v, x, new double[4], new double[4], ref d);
+                return d;
+            }
+
+            AssertClose(Central(Dx, a), hx);
+        }
+
         private delegate void Hvp2(double a, double b, double va, double vb, ref double ha, ref double hb);
 
         private delegate double Gradient2(double a, double b, ref double da, ref double db);
@@ -330,6 +386,7 @@ namespace SymGrad.RuntimeTests.Language
                 (NestedCases.TangentsAsArgumentsHessianVector, NestedCases.TangentsAsArgumentsGradient),
                 (NestedCases.SaddleMaxHessianVector, NestedCases.SaddleMaxGradient),
                 (NestedCases.GradientThroughCallsHessianVector, NestedCases.GradientThroughCallsGradient),
+                (NestedCases.PairSlopesHessianVector, NestedCases.PairSlopesGradient),
             })
             {
                 double ha = 0, hb = 0;
