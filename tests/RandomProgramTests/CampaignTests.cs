@@ -60,7 +60,7 @@ namespace SymGrad.RandomProgramTests
             // Seed 9 drew no span-of-structs MHessianVector once the nested helper could call a helper of its own (seed 6 before it
             // once ScaledSoftplus joined the draws, seed 14 before stage buffers): a fixed seed is checked to draw every construct
             // below whenever the draws change (seeds 15–23 tried for 16).
-            var report = RunWithPyTorch(80, 40, seed: 16, FeatureSet.Parse("-DoubleInputs,-GenericNested")); // its draws from before double inputs
+            var report = RunWithPyTorch(80, 40, seed: 16, FeatureSet.Parse("-DoubleInputs,-GenericNested,-NestedSpans")); // its draws from before double inputs
             AssertNoFailures(report);
             int Sum(Func<ProgramResult, int> count) => report.Results.Sum(count);
             Assert.All(new[]
@@ -113,7 +113,7 @@ namespace SymGrad.RandomProgramTests
         [Fact]
         public void RandomPrograms_CheckDoubleInputsOfCalledMethods()
         {
-            var report = RunWithPyTorch(40, 10, seed: 5, FeatureSet.Parse("DoubleInputs=6,UserCalls=4,NestedCalls=4,SpanWritingCalls=2,-GenericNested"));
+            var report = RunWithPyTorch(40, 10, seed: 5, FeatureSet.Parse("DoubleInputs=6,UserCalls=4,NestedCalls=4,SpanWritingCalls=2,-GenericNested,-NestedSpans"));
             AssertNoFailures(report);
             Assert.All(new[]
             {
@@ -124,16 +124,21 @@ namespace SymGrad.RandomProgramTests
         }
 
         /// <summary>
-        /// A fixed seed of programs whose nested helper N0 is generic over T: its callers call N0Tangent, N0Gradient and
+        /// A fixed seed of programs whose nested helper N0 is generic over T — its callers call N0Tangent, N0Gradient and
         /// N0Backward, overloads for double and float, and SymGrad reads each call as the overload its arguments pick (the
-        /// float one in the float twin) — checked in every mode and by PyTorch.
+        /// float one in the float twin) — or takes spans, its callers calling N0Tangent along span directions of theirs:
+        /// checked in every mode and by PyTorch.
         /// </summary>
         [Fact]
-        public void RandomPrograms_CheckNestedCallsOfGenericMethods()
+        public void RandomPrograms_CheckNestedCallsOfGenericMethodsAndAlongSpans()
         {
-            var report = RunWithPyTorch(30, 10, seed: 951, FeatureSet.Parse("Generics=4,NestedCalls=5,GenericNested=4,UserCalls=3"));
+            var report = RunWithPyTorch(30, 10, seed: 951, FeatureSet.Parse("Generics=4,NestedCalls=5,GenericNested=4,NestedSpans=4,SpanInputs=3,UserCalls=3"));
             AssertNoFailures(report);
-            Assert.True(report.Constructs.GetValueOrDefault("nested call of a generic F (the overload its arguments pick)") > 0, "no nested call of a generic F drawn");
+            Assert.All(new[]
+            {
+                "nested call of a generic F (the overload its arguments pick)",
+                "nested FTangent of an F with span inputs (span directions)",
+            }, what => Assert.True(report.Constructs.GetValueOrDefault(what) > 0, "none drawn: " + what));
             Assert.True(report.Results.Sum(r => r.HessianVectorFloatChecked) > 0, "no float twin's MHessianVector checked");
             Assert.True(report.TorchNestedChecked > 0, "PyTorch checked no method with a nested call");
         }

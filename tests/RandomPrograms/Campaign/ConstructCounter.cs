@@ -250,6 +250,11 @@ namespace SymGrad.RandomPrograms.Campaign
                 set.Add("nested call of a generic F (the overload its arguments pick)");
             }
 
+            if (Measure.All(m.Body).Any(n => n is CallExpr { IsNested: true, Suffix: "Tangent" } c && program.Methods.Any(x => x.Name == c.Callee && x.Params.Any(p => p.IsSpan))))
+            {
+                set.Add("nested FTangent of an F with span inputs (span directions)");
+            }
+
             // Calls of a method with a double input (Param.Wide): in the float twin, float and double mixed across a call.
             bool Mixed(string callee) => program.Methods.FirstOrDefault(x => x.Name == callee)?.Params.Any(p => p.Wide) == true;
             foreach (var n in Measure.All(m.Body))

@@ -18,7 +18,8 @@ namespace SymGrad.RandomPrograms.Generate
         {
             var chosen = new HashSet<(string Method, string Param)>();
             Draw outputs = r.Side(7); // the outputs passed on and the callees' outputs: drawn later than the rest
-            foreach (var m in program.Methods)
+            // The nested helper's spans stay spans: its callers pass theirs, and spans as its directions (N0Tangent(w, x, tw, tx)).
+            foreach (var m in program.Methods.Where(m => m.Name != NestedCalls.Helper || !m.Params.Any(p => p.IsSpan)))
             {
                 // An output the entry passes whole to a method of the program that writes it (an output array, if that one's
                 // is chosen too: the fixed point below keeps the pairs that agree).

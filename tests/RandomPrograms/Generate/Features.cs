@@ -120,6 +120,9 @@ namespace SymGrad.RandomPrograms.Generate
         // the nested helper N0 generic over T (with Generics): its generated methods are overloads for double and float, and a
         // call of one is of the overload its arguments pick
         GenericNested,
+
+        // the nested helper N0 with span inputs: its callers call N0Tangent along span directions (FGradient of a span is refused)
+        NestedSpans,
     }
 
     /// <summary>Per-feature weights: how often a construct is chosen where it fits, relative to the default 1.</summary>

@@ -28,27 +28,36 @@ namespace SymGrad.RandomPrograms.Generate
         /// What the helper is built from: a real result of scalars, nothing it cannot be differentiated twice through — and,
         /// when <paramref name="calls"/>, calls of the helpers before it (its own callee, built from the same restriction).
         /// </summary>
-        public static FeatureSet Restrict(FeatureSet f, bool calls = false)
+        public static FeatureSet Restrict(FeatureSet f, bool calls = false, bool spans = false)
         {
             var weights = f.Weights.ToDictionary(kv => kv.Key, kv => kv.Value);
             foreach (var off in new[]
             {
                 Feature.SpanInputs, Feature.SpanOutputs, Feature.NnPrimitives, Feature.RegisteredLibrary, Feature.UserCalls,
                 Feature.SpanWritingCalls, Feature.NestedCalls, Feature.Structs,
-            }.Where(off => !(calls && off == Feature.UserCalls)))
+            }.Where(off => !(calls && off == Feature.UserCalls) && !(spans && off == Feature.SpanInputs)))
             {
                 weights[off] = 0;
+            }
+
+            // Real span inputs, when asked for (NestedSpans), and no int spans: a nested call binds only real spans.
+            if (spans)
+            {
+                weights[Feature.IntSpans] = 0;
             }
 
             return new FeatureSet(weights);
         }
 
-        /// <summary>The callees a method may call FTangent/FGradient/FBackward of.</summary>
+        /// <summary>The callees a method may call FTangent of (FGradient/FBackward: those whose differentiable inputs are scalars, <see cref="ScalarInputs"/>).</summary>
         public static List<Method> Targets(IReadOnlyList<Method> callees)
         {
             var program = new ProgramModel(callees.ToImmutableArray());
-            return callees.Where(c => c.Params.All(p => p.Kind is ParamKind.RealScalar or ParamKind.Size or ParamKind.Bool) && ForwardMode.Nestable(program, c)).ToList();
+            return callees.Where(c => c.Params.All(p => p.Kind is ParamKind.RealScalar or ParamKind.Size or ParamKind.Bool or ParamKind.RealSpanIn) && ForwardMode.Nestable(program, c)).ToList();
         }
+
+        /// <summary>Whether F's gradient can be called nested: a span input's gradient would be one FTangent per element (SG0019).</summary>
+        public static bool ScalarInputs(Method f) => !f.Params.Any(p => p.Kind == ParamKind.RealSpanIn && p.IsDifferentiable);
 
         /// <summary>
         /// The program with each FTangent that is an argument of a call SymGrad cannot type without it

@@ -67,12 +67,13 @@ namespace SymGrad.RandomPrograms.Generate
             {
                 bool calls = f.On(Feature.UserCalls) && r.Chance(0.5);
                 var nestedForm = generics && f.On(Feature.GenericNested) && r.Side(18).Chance(Math.Min(0.9, 0.5 * f[Feature.GenericNested])) ? form : GenericForm.None;
+                bool spans = f.On(Feature.NestedSpans) && r.Side(19).Chance(Math.Min(0.9, 0.4 * f[Feature.NestedSpans]));
                 if (calls)
                 {
                     methods.Add(new MethodBuilder(r, NestedCalls.Restrict(f), methods, false, NestedCalls.Helper + "Callee", nestedForm).Build());
                 }
 
-                methods.Add(new MethodBuilder(r, NestedCalls.Restrict(f, calls), methods, false, NestedCalls.Helper, nestedForm).Build());
+                methods.Add(new MethodBuilder(r, NestedCalls.Restrict(f, calls, spans), methods, false, NestedCalls.Helper, nestedForm).Build());
             }
 
             for (int k = 0; k <= helpers; k++)
@@ -289,6 +290,8 @@ namespace SymGrad.RandomPrograms.Generate
             {
                 // Span inputs of one length, often, where they may become the fields of a span of structs (StructSpans).
                 Dim? shared = _entry && _f.On(Feature.StructSpans) && _r.Chance(Math.Min(0.8, 0.3 * W(Feature.StructSpans))) ? PickDim() : null;
+                // The nested helper's (NestedSpans) are of one length, n, so that its callers' spans of any length bind them.
+                if (_name == NestedCalls.Helper) shared = Dim.Of(n.Name);
                 for (int i = 0; i < spans; i++)
                 {
                     bool nd = _f.On(Feature.NoDerivativeParams) && i > 0 && _r.Chance(shared is null ? 0.25 : 0.1);
@@ -578,8 +581,10 @@ namespace SymGrad.RandomPrograms.Generate
         private Stmt GenNestedGradient(List<Local> realLocals)
         {
             _budget--;
-            var callee = _r.Pick(_nested);
-            if (BindCall(callee, _ => Array.Empty<(Dim, Arg, string)>()) is not { } bound) return GenDecl();
+            var scalar = _nested.Where(NestedCalls.ScalarInputs).ToList();
+            if (scalar.Count == 0) return GenDecl();
+            var callee = _r.Pick(scalar);
+            if (BindCall(callee, _ => SpanViews(false, true)) is not { } bound) return GenDecl();
             var args = bound.ToList();
             // Locals (README: "ref a local for each gradient"): not a struct local's field, not the out parameter.
             var plain = realLocals.Where(l => !l.Name.Contains('.') && _params.All(p => p.Name != l.Name)).ToList();
@@ -650,8 +655,30 @@ namespace SymGrad.RandomPrograms.Generate
         private Expr? GenNestedTangent(int d)
         {
             var callee = _r.Pick(_nested);
-            if (BindCall(callee, _ => Array.Empty<(Dim, Arg, string)>()) is not { } args) return null;
-            var tangents = callee.Params.Where(p => p.IsDifferentiable).Select(_ => (Arg)new ValueArg(_r.Chance(0.3) ? new RealLit(_r.Pick(new[] { 0.0, 1.0, -0.5 })) : GenReal(d)));
+            bool spans = callee.Params.Any(p => p.IsSpan);
+            var views = spans ? SpanViews(false, true) : Array.Empty<(Dim, Arg, string)>(); // drawn once: a slice's start is drawn
+            var bound = BindCall(callee, _ => views);
+            // A helper's spans bind only where this method has spans of their lengths: a few more tries (only such a helper's).
+            for (int attempt = 0; bound is null && attempt < 4 && spans; attempt++)
+            {
+                bound = BindCall(callee, _ => views);
+            }
+
+            if (bound is not { } args) return null;
+            // A span input's direction: a span of this method as long as the one passed (often that one itself).
+            Arg Direction(int i)
+            {
+                if (callee.Params[i].Kind != ParamKind.RealSpanIn)
+                {
+                    return new ValueArg(_r.Chance(0.3) ? new RealLit(_r.Pick(new[] { 0.0, 1.0, -0.5 })) : GenReal(d));
+                }
+
+                var length = views.First(v => v.Arg.Equals(args[i])).Len;
+                var same = views.Where(v => v.Len.Const == length.Const && v.Len.Sizes.SequenceEqual(length.Sizes)).Select(v => v.Arg).ToList();
+                return _r.Chance(0.4) ? args[i] : _r.Pick(same);
+            }
+
+            var tangents = Enumerable.Range(0, callee.Params.Length).Where(i => callee.Params[i].IsDifferentiable).Select(Direction).ToList();
             return new CallExpr(callee.Name, args.Concat(tangents).ToImmutableArray(), false, "Tangent");
         }
 

@@ -67,22 +67,38 @@ namespace SymGrad.RandomPrograms.Print
 
             # Nested differentiation (FGradient, FBackward, FTangent): F's value and its partial derivatives in the arguments at
             # the indices diff, differentiable again (create_graph). Each argument is a node of its own (a + 0), so that F(s, s)
-            # gets two partials, not their sum; a constant argument is a fresh leaf.
+            # gets two partials, not their sum; a constant argument is a fresh leaf; a span's elements are each one, and its
+            # partials a list.
             def Nested(f, args, diff):
-                args, inner = list(args), []
+                def leaf(v):
+                    a = v if torch.is_tensor(v) else torch.tensor(float(v))
+                    return a + 0 if a.requires_grad else a.detach().clone().requires_grad_(True)
+                args, inner, sizes = list(args), [], []
                 for i in diff:
-                    a = args[i] if torch.is_tensor(args[i]) else torch.tensor(float(args[i]))
-                    a = a + 0 if a.requires_grad else a.detach().clone().requires_grad_(True)
-                    args[i] = a
-                    inner.append(a)
+                    if isinstance(args[i], (View, list)):
+                        elements = [leaf(args[i][k]) for k in range(len(args[i]))]
+                        args[i] = View(elements, 0, len(elements))
+                        inner.extend(elements)
+                        sizes.append(len(elements))
+                    else:
+                        args[i] = leaf(args[i])
+                        inner.append(args[i])
+                        sizes.append(None)
                 with torch.enable_grad():
                     out = torch.as_tensor(f(*args))
-                    if not out.requires_grad: return out, [T(0) for _ in inner]
-                    gs = torch.autograd.grad(out, inner, create_graph=True, allow_unused=True)
-                return out, [T(0) if g is None else g for g in gs]
+                    if not out.requires_grad or not inner: gs = [T(0) for _ in inner]
+                    else: gs = [T(0) if g is None else g for g in torch.autograd.grad(out, inner, create_graph=True, allow_unused=True)]
+                grouped, k = [], 0
+                for n in sizes:
+                    grouped.append(gs[k] if n is None else gs[k:k + n])
+                    k += 1 if n is None else n
+                return out, grouped
             def NestedTangent(f, args, diff, tangents):
                 _, gs = Nested(f, args, diff)
-                return sum((g * t for g, t in zip(gs, tangents)), T(0))
+                total = T(0)
+                for g, t in zip(gs, tangents):
+                    total = total + (sum((g[k] * t[k] for k in range(len(g))), T(0)) if isinstance(g, list) else g * t)
+                return total
 
             def Nn_Tanh(x, y):
                 for i in range(len(x)): y[i] = torch.tanh(x[i])
