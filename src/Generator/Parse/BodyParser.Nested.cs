@@ -58,6 +58,7 @@ namespace SymGrad.Generator.Parse
         /// <c>FGradient(x…, ref gx…)</c> or <c>FBackward(x…, s, ref gx…)</c> as a statement or a local's value: each gradient is a
         /// directional derivative, <c>gx += [s·] FTangent(x…, eₓ)</c> along the unit direction of its input — read that way, it
         /// is differentiated through FTangent's pullback and tangent (one Hessian-vector product per input: for a few scalars).
+        /// A span input's gradient is read only when not needed (<c>default</c>): its direction is then zero, an empty span.
         /// False when <paramref name="expression"/> is not such a call; else the statements are added and <paramref name="value"/>
         /// is F's value (FGradient) or null.
         /// </summary>
@@ -81,29 +82,40 @@ namespace SymGrad.Generator.Parse
 
             var primal = tangent.Parameters.Take(forward.Parameters.Length).ToList();
             var inputs = primal.Where(p => p.IsDifferentiable).ToList();
-            if (inputs.Any(p => p.Kind != ParameterKind.Scalar))
-            {
-                RefuseGenerated(invocation, generated, $"a gradient of a span input would be one {forward.Name}Tangent per element; call {forward.Name}Tangent along the directions you need");
-                return true;
-            }
-
             bool backward = generated.Suffix == "Backward";
             var arguments = invocation.ArgumentList.Arguments;
             int gradients = primal.Count + (backward ? 1 : 0);
+
+            // A span input's gradient would be one FTangent per element: only "not needed" (default, an empty span) is read.
+            bool Scalar(int i) => inputs[i].Kind == ParameterKind.Scalar;
+            if (arguments.Count == gradients + inputs.Count
+                && Enumerable.Range(0, inputs.Count).Any(i => !Scalar(i) && !NotNeeded(arguments[gradients + i])))
+            {
+                RefuseGenerated(invocation, generated, $"a gradient of a span input would be one {forward.Name}Tangent per element; call {forward.Name}Tangent along the directions you need, "
+                    + "or pass default for that gradient when it is not needed");
+                return true;
+            }
+
             if (arguments.Count != gradients + inputs.Count
                 || arguments.Take(gradients).Any(a => !a.RefKindKeyword.IsKind(SyntaxKind.None) || a.NameColon is not null)
-                || arguments.Skip(gradients).Any(a => !a.RefKindKeyword.IsKind(SyntaxKind.RefKeyword)))
+                || Enumerable.Range(0, inputs.Count).Any(i => Scalar(i) && !arguments[gradients + i].RefKindKeyword.IsKind(SyntaxKind.RefKeyword)))
             {
-                RefuseGenerated(invocation, generated, $"pass the arguments of {forward.Name} in order, {(backward ? "then the seed, " : "")}then ref a local for each gradient");
+                RefuseGenerated(invocation, generated, $"pass the arguments of {forward.Name} in order, {(backward ? "then the seed, " : "")}then ref a local for each gradient (default for a span's)");
                 return true;
             }
 
             var args = arguments.Take(primal.Count).Select((a, i) => primal[i].IsBuffer ? ParseSpanArgument(a.Expression, primal[i]) : Converted(ParseExpression(a.Expression), primal[i].Type)).ToList();
             Expr? seed = backward ? Converted(ParseExpression(arguments[primal.Count].Expression), type) : null;
             string source = MethodParser.OneLine(invocation.ToString());
-            var targets = new List<Expr>();
+            var targets = new List<Expr?>();
             for (int i = 0; i < inputs.Count; i++)
             {
+                if (!Scalar(i))
+                {
+                    targets.Add(null); // not needed
+                    continue;
+                }
+
                 if (ParseTarget(arguments[gradients + i].Expression) is not { } target)
                 {
                     return true; // reported
@@ -117,7 +129,7 @@ namespace SymGrad.Generator.Parse
             // gradient's local would see it updated (found by the random-program tester: NGradient(Math.Sin(s), ref s, ref g)
             // read the updated s for g and for the value), one that calls a method writing an output would write it again and
             // read what it wrote (bFoFLxZ30AF1: NGradient(s, H(y[2], y, …), …, ref g) lost y's cotangent).
-            var written = new HashSet<string>(targets.SelectMany(Reads.Of));
+            var written = new HashSet<string>(targets.OfType<Expr>().SelectMany(Reads.Of));
             Expr Held(Expr value, string text)
             {
                 if (value is Name or Literal && !Reads.Of(value).Any(written.Contains))
@@ -132,10 +144,19 @@ namespace SymGrad.Generator.Parse
 
             args = args.Select((a, i) => primal[i].IsBuffer ? a : Held(a, arguments[i].Expression.ToString())).ToList();
             seed = seed is null ? null : Held(seed, arguments[primal.Count].Expression.ToString());
+            // A span input's direction is zero — an empty span, which FTangent reads as zeros: a slice of its argument of length 0.
+            var at = Enumerable.Range(0, primal.Count).Where(k => primal[k].IsDifferentiable).ToList();
+            Expr Zero(int j) => args[at[j]] is SpanRef s
+                ? s with { Start = s.Start ?? new Literal("0", "int"), Length = new Literal("0", "int") }
+                : new Literal("0", inputs[j].ElementType);
             for (int i = 0; i < inputs.Count; i++)
             {
-                Expr into = targets[i];
-                var directions = inputs.Select((p, j) => (Expr)new Literal(i == j ? "1" : "0", p.ElementType));
+                if (targets[i] is not { } into)
+                {
+                    continue; // a span's gradient, not needed
+                }
+
+                var directions = inputs.Select((p, j) => i == j ? new Literal("1", p.ElementType) : Zero(j));
                 Expr call = new UserCall(tangent, args.Concat(directions).ToEquatableArray(), type);
                 Expr derivative = seed is null ? call : new Binary("*", seed, call, type);
                 // A float input's gradient of a double F (or the other way round) is its own type, as C# would convert it.
@@ -145,6 +166,15 @@ namespace SymGrad.Generator.Parse
             value = backward ? null : new UserCall(CallTargets.Resolve(forward, _method, _model.Compilation)!, args.ToEquatableArray(), type);
             return true;
         }
+
+        /// <summary>A gradient argument that asks for nothing: <c>default</c>, <c>default(Span&lt;double&gt;)</c>, <c>Span&lt;double&gt;.Empty</c>.</summary>
+        private static bool NotNeeded(ArgumentSyntax argument) => argument.RefKindKeyword.IsKind(SyntaxKind.None) && argument.Expression switch
+        {
+            LiteralExpressionSyntax literal => literal.IsKind(SyntaxKind.DefaultLiteralExpression),
+            DefaultExpressionSyntax => true,
+            MemberAccessExpressionSyntax { Name.Identifier.Text: "Empty" } member => member.Expression.ToString().Contains("Span<"),
+            _ => false,
+        };
 
         /// <summary>
         /// The construct around a generated call that Roslyn leaves untyped while the call does not bind, and whose parse would

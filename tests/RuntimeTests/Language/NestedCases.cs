@@ -204,6 +204,26 @@ namespace SymGrad.RuntimeTests.Language
             return (t * t) + (t * x);
         }
 
+        /// <summary>
+        /// BowlGradient and BowlBackward with the span's gradient not needed (default): read as x's alone, the span's direction an
+        /// empty span — a gradient step in x against fixed weights.
+        /// </summary>
+        [Differentiable]
+        public static double BowlStep(ReadOnlySpan<double> w, double a)
+        {
+            double x = a;
+            for (int t = 0; t < 3; t++)
+            {
+                double gx = 0;
+                BowlGradient(w, x, default, ref gx);
+                x -= 0.1 * gx;
+            }
+
+            double g = 0;
+            BowlBackward(w, x, 2.0, Span<double>.Empty, ref g);
+            return (x * x) + g;
+        }
+
         /// <summary>A generic F of scalars.</summary>
         [Differentiable]
         public static T Pair<T>(T a, T b)

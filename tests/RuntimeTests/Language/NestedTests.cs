@@ -333,6 +333,30 @@ namespace SymGrad.RuntimeTests.Language
             Assert.True(Math.Abs(ca - fa) <= 1e-4 * (1 + Math.Abs(ca)), $"da {fa}, central differences {ca}");
             Assert.True(Math.Abs(cb - fb) <= 1e-4 * (1 + Math.Abs(cb)), $"db {fb}, central differences {cb}");
 
+            // Bowl<double>'s gradient in x alone (the span's not needed: default), steps of it differentiated in w and x.
+            var steps = new Random(29);
+            double[] ws = Random(steps, 3), dws = new double[3];
+            double dxs = 0;
+            NestedCases.BowlStepGradient(ws, a, dws, ref dxs);
+            AssertClose(Central(x => NestedCases.BowlStep(ws, x), a), dxs);
+            for (int i = 0; i < 3; i++)
+            {
+                AssertClose(Central(h => NestedCases.BowlStep(Shift(ws, i, h), a), 0), dws[i]);
+            }
+
+            double[] hws = new double[3];
+            double hxs = 0;
+            NestedCases.BowlStepHessianVector(ws, a, new double[3], 1, hws, ref hxs);
+            double Dxs(double x)
+            {
+                double d = 0;
+                NestedCases.BowlStepGradient(ws, x, new double[3], ref d);
+                return d;
+            }
+
+            AssertClose(Central(Dxs, a), hxs);
+            AssertClose(dxs * 0.7, NestedCases.BowlStepTangent(ws, a, default, 0.7));
+
             // Bowl<double>'s tangent along a span direction, differentiated in w, v and x.
             var rng = new Random(17);
             double[] w = Random(rng, 4), v = Random(rng, 4), dw = new double[4], dv = new double[4];
