@@ -126,8 +126,8 @@ namespace SymGrad.RandomProgramTests
         /// <summary>
         /// A fixed seed of programs whose nested helper N0 is generic over T — its callers call N0Tangent, N0Gradient and
         /// N0Backward, overloads for double and float, and SymGrad reads each call as the overload its arguments pick (the
-        /// float one in the float twin) — or takes spans, its callers calling N0Tangent along span directions of theirs:
-        /// checked in every mode and by PyTorch.
+        /// float one in the float twin) — or takes spans, its callers calling N0Tangent along span directions of theirs and
+        /// N0Gradient with default for the spans' gradients: checked in every mode and by PyTorch.
         /// </summary>
         [Fact]
         public void RandomPrograms_CheckNestedCallsOfGenericMethodsAndAlongSpans()
@@ -138,6 +138,7 @@ namespace SymGrad.RandomProgramTests
             {
                 "nested call of a generic F (the overload its arguments pick)",
                 "nested FTangent of an F with span inputs (span directions)",
+                "nested FGradient/FBackward of an F with span inputs (their gradients default: not needed)",
             }, what => Assert.True(report.Constructs.GetValueOrDefault(what) > 0, "none drawn: " + what));
             Assert.True(report.Results.Sum(r => r.HessianVectorFloatChecked) > 0, "no float twin's MHessianVector checked");
             Assert.True(report.TorchNestedChecked > 0, "PyTorch checked no method with a nested call");

@@ -255,6 +255,11 @@ namespace SymGrad.RandomPrograms.Campaign
                 set.Add("nested FTangent of an F with span inputs (span directions)");
             }
 
+            if (Measure.All(m.Body).Any(n => n is DefaultArg))
+            {
+                set.Add("nested FGradient/FBackward of an F with span inputs (their gradients default: not needed)");
+            }
+
             // Calls of a method with a double input (Param.Wide): in the float twin, float and double mixed across a call.
             bool Mixed(string callee) => program.Methods.FirstOrDefault(x => x.Name == callee)?.Params.Any(p => p.Wide) == true;
             foreach (var n in Measure.All(m.Body))

@@ -49,15 +49,12 @@ namespace SymGrad.RandomPrograms.Generate
             return new FeatureSet(weights);
         }
 
-        /// <summary>The callees a method may call FTangent of (FGradient/FBackward: those whose differentiable inputs are scalars, <see cref="ScalarInputs"/>).</summary>
+        /// <summary>The callees a method may call FTangent, FGradient and FBackward of (a span input's gradient passed default: not needed).</summary>
         public static List<Method> Targets(IReadOnlyList<Method> callees)
         {
             var program = new ProgramModel(callees.ToImmutableArray());
             return callees.Where(c => c.Params.All(p => p.Kind is ParamKind.RealScalar or ParamKind.Size or ParamKind.Bool or ParamKind.RealSpanIn) && ForwardMode.Nestable(program, c)).ToList();
         }
-
-        /// <summary>Whether F's gradient can be called nested: a span input's gradient would be one FTangent per element (SG0019).</summary>
-        public static bool ScalarInputs(Method f) => !f.Params.Any(p => p.Kind == ParamKind.RealSpanIn && p.IsDifferentiable);
 
         /// <summary>
         /// The program with each FTangent that is an argument of a call SymGrad cannot type without it

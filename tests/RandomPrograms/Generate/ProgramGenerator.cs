@@ -581,40 +581,57 @@ namespace SymGrad.RandomPrograms.Generate
         private Stmt GenNestedGradient(List<Local> realLocals)
         {
             _budget--;
-            var scalar = _nested.Where(NestedCalls.ScalarInputs).ToList();
-            if (scalar.Count == 0) return GenDecl();
-            var callee = _r.Pick(scalar);
-            if (BindCall(callee, _ => SpanViews(false, true)) is not { } bound) return GenDecl();
-            var args = bound.ToList();
+            var callee = _r.Pick(_nested);
+            bool spans = callee.Params.Any(p => p.IsSpan);
+            var views = spans ? SpanViews(false, true) : Array.Empty<(Dim, Arg, string)>();
+            var bound = BindCall(callee, _ => views);
+            for (int attempt = 0; bound is null && attempt < 4 && spans; attempt++)
+            {
+                bound = BindCall(callee, _ => views);
+            }
+
+            // A span input's gradient is not asked for (default): the call differentiates F in its scalars.
+            var inputs = Enumerable.Range(0, callee.Params.Length).Where(i => callee.Params[i].IsDifferentiable).ToList();
+            var scalars = inputs.Where(i => callee.Params[i].Kind == ParamKind.RealScalar).ToList();
+            if (bound is null || scalars.Count == 0) return GenDecl();
+            var args = bound.Value.ToList();
             // Locals (README: "ref a local for each gradient"): not a struct local's field, not the out parameter.
             var plain = realLocals.Where(l => !l.Name.Contains('.') && _params.All(p => p.Name != l.Name)).ToList();
-            var inputs = Enumerable.Range(0, callee.Params.Length).Where(i => callee.Params[i].IsDifferentiable).ToList();
             string form = _r.Weighted((3.0, "step"), (1.5, "Gradient"), (1.0, "value"), (1.5, "Backward"));
 
-            // A gradient step: the local the step updates is the first input's argument.
+            // A gradient step: the local the step updates is the first scalar input's argument.
             Local? stepped = form == "step" && plain.Count > 0 ? _r.Pick(plain) : null;
-            if (stepped is not null) args[inputs[0]] = new ValueArg(new Var(stepped.Name));
+            if (stepped is not null) args[scalars[0]] = new ValueArg(new Var(stepped.Name));
 
             // Gradients: fresh locals declared zero, or (now and then) locals of the method they accumulate into.
             var into = new List<string>();
+            var gradients = new List<Arg>();
             var fresh = new List<Declarator>();
             var freshWide = new List<Declarator>(); // the gradients of a double input (Param.Wide): double locals in both twins
             foreach (int i in inputs)
             {
+                if (callee.Params[i].Kind != ParamKind.RealScalar)
+                {
+                    gradients.Add(new DefaultArg());
+                    continue;
+                }
+
                 var free = plain.Where(l => !into.Contains(l.Name)).ToList();
                 if (form != "step" && free.Count > 0 && !callee.Params[i].Wide && _r.Chance(0.25))
                 {
                     into.Add(_r.Pick(free).Name);
+                    gradients.Add(new RefArg(into[^1]));
                     continue;
                 }
 
                 string g = Fresh("gn");
                 (callee.Params[i].Wide ? freshWide : fresh).Add(new Declarator(g, new RealLit(0)));
                 into.Add(g);
+                gradients.Add(new RefArg(g));
             }
 
             if (form == "Backward") args.Add(new ValueArg(_r.Chance(0.5) ? new RealLit(_r.Pick(new[] { 0.5, -1.5, 2.0 })) : Tame(GenReal(1))));
-            var all = args.Concat(into.Select(g => (Arg)new RefArg(g))).ToImmutableArray();
+            var all = args.Concat(gradients).ToImmutableArray();
             Stmt call;
             if (form == "value")
             {
@@ -643,7 +660,7 @@ namespace SymGrad.RandomPrograms.Generate
             if (stepped is not null)
             {
                 // s -= 0.1 * g (GradBench's steps), or a step bounded by tanh, so a loop of them stays finite.
-                Expr gradient = callee.Params[inputs[0]].Wide ? new Cast(ValueType.Real, new Var(into[0])) : new Var(into[0]);
+                Expr gradient = callee.Params[scalars[0]].Wide ? new Cast(ValueType.Real, new Var(into[0])) : new Var(into[0]);
                 Expr step = _r.Chance(0.5) ? gradient : new MathCall("Tanh", ImmutableArray.Create(gradient));
                 result = Sequence(result, new Assign(stepped.Name, "-=", new Binary("*", new RealLit(_r.Pick(new[] { 0.1, 0.25, 0.05 })), step)));
             }

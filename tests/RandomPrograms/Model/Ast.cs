@@ -228,6 +228,9 @@ namespace SymGrad.RandomPrograms.Model
     /// <summary><c>ref g</c>: a real local a generated <c>FGradient</c>/<c>FBackward</c> accumulates a gradient into.</summary>
     public sealed record RefArg(string Local) : Arg;
 
+    /// <summary><c>default</c>: a span input's gradient a generated <c>FGradient</c>/<c>FBackward</c> is not asked for.</summary>
+    public sealed record DefaultArg : Arg;
+
     /// <summary>
     /// A span argument: <c>s</c>, or <c>s.Slice(start, length)</c> when <see cref="Start"/> is set — printed as the range
     /// <c>s[start..(start + length)]</c> when <see cref="AsRange"/>.

@@ -375,6 +375,7 @@ namespace SymGrad.RandomPrograms.Print
         {
             ValueArg v => Expression(v.Value, p),
             RefArg r => "ref " + r.Local,
+            DefaultArg => "default",
             SpanArg { Start: null } s => Ref(s.Span),
             SpanArg { AsRange: true } s => $"{Ref(s.Span)}[{Range(s, p)}]",
             SpanArg s when s_arrays?.Contains(s.Span) == true => $"{Ref(s.Span)}.AsSpan({Expression(s.Start!, p)}, {Expression(s.Length!, p)})",

@@ -298,7 +298,7 @@ namespace SymGrad.RandomPrograms.Print
                     var (f, values, diff, rest) = Nested(call.Callee, call.Args, c);
                     w.Line($"_nd = Nested({f}, [{values}], [{diff}])");
                     w.Line($"_ns = {(call.Suffix == "Backward" ? E(((ValueArg)rest[0]).Value, c) : "T(1)")}");
-                    foreach (var (g, j) in rest.OfType<RefArg>().Select((g, j) => (g, j)))
+                    foreach (var (g, j) in Gradients(rest))
                     {
                         w.Line($"{Variable(g.Local, c)} = {Variable(g.Local, c)} + _ns * _nd[1][{j}]");
                     }
@@ -341,9 +341,13 @@ namespace SymGrad.RandomPrograms.Print
                 return $"NestedTangent({f}, [{values}], [{diff}], [{Args(rest, c)}])";
             }
 
-            var updates = rest.OfType<RefArg>().Select((g, j) => $", {g.Local} := {g.Local} + _nd[1][{j}]");
+            var updates = Gradients(rest).Select(x => $", {x.Local.Local} := {x.Local.Local} + _nd[1][{x.Index}]");
             return $"(_nd := Nested({f}, [{values}], [{diff}]){string.Concat(updates)})[0][0]";
         }
+
+        /// <summary>The gradients' locals after a nested FGradient's arguments, each with its input's index among F's differentiable ones (a span's, not asked for, is <c>default</c>).</summary>
+        private static IEnumerable<(RefArg Local, int Index)> Gradients(IEnumerable<Arg> rest)
+            => rest.Where(a => a is RefArg or DefaultArg).Select((a, j) => (a as RefArg, j)).Where(x => x.Item1 is not null).Select(x => (x.Item1!, x.j));
 
         private static string Args(IEnumerable<Arg> args, Ctx c) => string.Join(", ", args.Select(a => a switch
         {
