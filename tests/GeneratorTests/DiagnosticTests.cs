@@ -940,6 +940,27 @@ namespace SymGrad.GeneratorTests
             Assert.Contains(result.GeneratedSources.Values, s => s.Contains("FGradient(double x, ref double dx)", StringComparison.Ordinal));
         }
 
+        /// <summary>A generated method named but not called in a differentiable method: its error went once generated, and G had no derivatives and no word.</summary>
+        [Theory]
+        [InlineData("double k = nameof([|FGradient|]).Length; return k * x;")]
+        [InlineData("System.Func<double, double, double> t = K.[|FTangent|]; return x;")]
+        public void SG0019_AGeneratedMethodNamedNotCalled(string statements)
+            => Expect($$"""
+                using System;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double F(double x) => x * x * x;
+
+                    [Differentiable]
+                    public static double G(double x)
+                    {
+                        {{statements}}
+                    }
+                }
+                """, "SG0019", "'G' calls the generated 'F", "named otherwise (nameof, a method group)");
+
         /// <summary>A layer's generated method called through <c>this.</c>: was skipped without a word (the call's owner is an object, not a type).</summary>
         [Fact]
         public void SG0019_AnInstanceMethodsTangentThroughThis()

@@ -28,13 +28,21 @@ namespace SymGrad.Generator.Parse
 
         /// <summary>The generated method <paramref name="invocation"/> calls, if it is one (it does not bind).</summary>
         public static Match? Of(InvocationExpressionSyntax invocation, IMethodSymbol caller, SemanticModel model, CancellationToken cancellationToken)
-        {
-            if (model.GetSymbolInfo(invocation, cancellationToken).Symbol is not null)
-            {
-                return null;
-            }
+            => model.GetSymbolInfo(invocation, cancellationToken).Symbol is null ? Named(invocation.Expression, invocation, caller, model, cancellationToken) : null;
 
-            (SimpleNameSyntax? name, INamespaceOrTypeSymbol? owner) = invocation.Expression switch
+        /// <summary>
+        /// The generated method a compiler error at <paramref name="span"/> names other than by calling it (<c>nameof(FGradient)</c>,
+        /// the method group <c>FTangent</c>), if it is one: the error goes once the method is generated, and with it the only word
+        /// about why the caller has no derivatives.
+        /// </summary>
+        public static Match? NamedAt(SyntaxNode body, Microsoft.CodeAnalysis.Text.TextSpan span, IMethodSymbol caller, SemanticModel model, CancellationToken cancellationToken)
+            => body.FindNode(span, getInnermostNodeForTie: true) is ExpressionSyntax { Parent: var parent } node and (SimpleNameSyntax or MemberAccessExpressionSyntax)
+                ? Named(parent is MemberAccessExpressionSyntax member && member.Name == node ? member : node, null, caller, model, cancellationToken)
+                : null;
+
+        private static Match? Named(ExpressionSyntax callee, InvocationExpressionSyntax? invocation, IMethodSymbol caller, SemanticModel model, CancellationToken cancellationToken)
+        {
+            (SimpleNameSyntax? name, INamespaceOrTypeSymbol? owner) = callee switch
             {
                 SimpleNameSyntax simple => (simple, (INamespaceOrTypeSymbol?)caller.ContainingType),
                 // A type's (C.FTangent) or an object's (this.FTangent, layer.FTangent: its type's, refused as not static).
@@ -52,7 +60,7 @@ namespace SymGrad.Generator.Parse
             {
                 if (Differentiable(owner, text.Substring(0, text.Length - suffix.Length), caller.ContainingType) is { } forward)
                 {
-                    return new Match(forward.IsGenericMethod ? Constructed(forward, invocation, model, cancellationToken) ?? forward : forward, suffix, text);
+                    return new Match(forward.IsGenericMethod && invocation is not null ? Constructed(forward, invocation, model, cancellationToken) ?? forward : forward, suffix, text);
                 }
             }
 

@@ -266,8 +266,20 @@ namespace SymGrad.Generator.Parse
             // Code the compiler already rejects is the user's to fix first; a backward of it would only add noise. A call of a
             // generated derivative (FTangent, FGradient) does not bind yet — the generator is what adds it: not the user's error.
             var generatedCalls = GeneratedCalls.Spans(method, syntax, model, cancellationToken);
-            if (model.GetDiagnostics(syntax.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error && !generatedCalls.Any(c => c.Contains(d.Location.SourceSpan))))
+            var errors = model.GetDiagnostics(syntax.Span, cancellationToken)
+                .Where(d => d.Severity == DiagnosticSeverity.Error && !generatedCalls.Any(c => c.Contains(d.Location.SourceSpan))).ToList();
+            if (errors.Count > 0)
             {
+                // An error at a generated method named but not called goes once it is generated: then nothing would say why.
+                foreach (Diagnostic error in errors)
+                {
+                    if (GeneratedCalls.NamedAt(syntax, error.Location.SourceSpan, method, model, cancellationToken) is { } named)
+                    {
+                        return new ParseResult(null, new[] { DiagnosticInfo.Create(DiagnosticDescriptors.CallsGeneratedMethod, error.Location, method.Name, named.Name,
+                            $"SymGrad reads calls of it, and here it is named otherwise (nameof, a method group) while SymGrad has not generated it yet; call it, or name it outside the [Differentiable] method") }.ToEquatableArray());
+                    }
+                }
+
                 return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
             }
 
