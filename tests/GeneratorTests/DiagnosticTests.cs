@@ -862,22 +862,24 @@ namespace SymGrad.GeneratorTests
         /// <summary>FGradient inside a larger expression: its gradients have no statement to accumulate in.</summary>
         [Fact]
         public void SG0019_AGradientCallInsideAnExpression()
-            => Expect("""
-                using System;
-                using SymGrad;
-                public static partial class K
-                {
-                    [Differentiable]
-                    public static double F(double x) => x * x * x;
+            => Expect(CallerOfF("double dx = 0; return 2 * [|FGradient(x, ref dx)|] + dx;"), "SG0019", "'G' calls the generated 'FGradient'", "call FGradient as a statement");
 
-                    [Differentiable]
-                    public static double G(double x)
-                    {
-                        double dx = 0;
-                        return 2 * [|FGradient(x, ref dx)|] + dx;
-                    }
+        /// <summary>A class with F(x) = x³ and a [Differentiable] G(x) whose body is <paramref name="statements"/>.</summary>
+        private static string CallerOfF(string statements) => $$"""
+            using System;
+            using SymGrad;
+            public static partial class K
+            {
+                [Differentiable]
+                public static double F(double x) => x * x * x;
+
+                [Differentiable]
+                public static double G(double x)
+                {
+                    {{statements}}
                 }
-                """, "SG0019", "'G' calls the generated 'FGradient'", "call FGradient as a statement");
+            }
+            """;
 
         /// <summary>
         /// A call of a generated method of higher order (FHessianVector, FTangentTangent, FJacobian…) binds once SymGrad has
@@ -889,21 +891,7 @@ namespace SymGrad.GeneratorTests
         [InlineData("double d = 0, dt = 0; [|FTangentBackward(x, 1.0, 1.0, ref d, ref dt)|]; return d * x;", "'FTangentBackward'")]
         [InlineData("[|K.FHessian(x, default)|]; return x;", "'FHessian'")]
         public void SG0019_AGeneratedMethodOfHigherOrder(string statements, string name)
-            => Expect($$"""
-                using System;
-                using SymGrad;
-                public static partial class K
-                {
-                    [Differentiable]
-                    public static double F(double x) => x * x * x;
-
-                    [Differentiable]
-                    public static double G(double x)
-                    {
-                        {{statements}}
-                    }
-                }
-                """, "SG0019", "'G' calls the generated " + name, "differentiates calls of FTangent, FGradient and FBackward again", "outside the [Differentiable] method");
+            => Expect(CallerOfF(statements), "SG0019", "'G' calls the generated " + name, "differentiates calls of FTangent, FGradient and FBackward again", "outside the [Differentiable] method");
 
         /// <summary>
         /// [Differentiable] where SymGrad adds nothing — a method without a body, a local function, a lambda, an operator, an
@@ -945,21 +933,7 @@ namespace SymGrad.GeneratorTests
         [InlineData("double k = nameof([|FGradient|]).Length; return k * x;")]
         [InlineData("System.Func<double, double, double> t = K.[|FTangent|]; return x;")]
         public void SG0019_AGeneratedMethodNamedNotCalled(string statements)
-            => Expect($$"""
-                using System;
-                using SymGrad;
-                public static partial class K
-                {
-                    [Differentiable]
-                    public static double F(double x) => x * x * x;
-
-                    [Differentiable]
-                    public static double G(double x)
-                    {
-                        {{statements}}
-                    }
-                }
-                """, "SG0019", "'G' calls the generated 'F", "named otherwise (nameof, a method group)");
+            => Expect(CallerOfF(statements), "SG0019", "'G' calls the generated 'F", "named otherwise (nameof, a method group)");
 
         /// <summary>A layer's generated method called through <c>this.</c>: was skipped without a word (the call's owner is an object, not a type).</summary>
         [Fact]
