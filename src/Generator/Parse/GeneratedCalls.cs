@@ -74,8 +74,9 @@ namespace SymGrad.Generator.Parse
         /// <summary>
         /// The F&lt;T&gt; a call of a generic F's generated method is of: SymGrad writes those methods for double and for float,
         /// as overloads (<c>FTangent(double x, double tx)</c>, <c>FTangent(float x, float tx)</c>), and the call picks one by
-        /// its arguments as C# would — double where an argument F takes as T (or a span or array of T) is double, else float.
-        /// Null when no such argument is a real (the call is refused, as it was before generic F could be called so).
+        /// its arguments as C# would — double where an argument F takes as T (or a span or array of T) is double, else float
+        /// (integers too: C# converts an int better to float than to double, float converting to double). Null when no such
+        /// argument has a type yet (the call is refused, SG0019).
         /// </summary>
         private static IMethodSymbol? Constructed(IMethodSymbol forward, InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellationToken)
         {
@@ -95,7 +96,8 @@ namespace SymGrad.Generator.Parse
                 }
 
                 SpecialType type = ElementOf(model.GetTypeInfo(arguments[i].Expression, cancellationToken).Type)?.SpecialType ?? SpecialType.None;
-                real |= type is SpecialType.System_Double or SpecialType.System_Single;
+                real |= type is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32 or SpecialType.System_Int64
+                    or SpecialType.System_Int16 or SpecialType.System_Byte or SpecialType.System_SByte or SpecialType.System_UInt16 or SpecialType.System_UInt32 or SpecialType.System_UInt64;
                 wide |= type == SpecialType.System_Double;
             }
 

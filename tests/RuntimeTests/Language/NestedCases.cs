@@ -247,6 +247,14 @@ namespace SymGrad.RuntimeTests.Language
             return (ga * b) + gb;
         }
 
+        /// <summary>Integer arguments where Pair takes T: C# picks the float overload (int converts better to float than to double), and so does SymGrad.</summary>
+        [Differentiable]
+        public static float PairAtIntegers(float s)
+        {
+            float t = PairTangent(1, 2, 1, 0);
+            return t * s * s;
+        }
+
         /// <summary>a·Σ uᵢ·tanh(wᵢ).</summary>
         [Differentiable]
         public static double TanhDot(ReadOnlySpan<double> u, ReadOnlySpan<double> w, double a)

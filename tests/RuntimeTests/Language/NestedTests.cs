@@ -333,6 +333,13 @@ namespace SymGrad.RuntimeTests.Language
             Assert.True(Math.Abs(ca - fa) <= 1e-4 * (1 + Math.Abs(ca)), $"da {fa}, central differences {ca}");
             Assert.True(Math.Abs(cb - fb) <= 1e-4 * (1 + Math.Abs(cb)), $"db {fb}, central differences {cb}");
 
+            // Integer arguments: the float overload, as C# picks it — 2·s·∂P/∂a(1, 2).
+            float ds = 0;
+            double pa = 0, pb = 0;
+            NestedCases.PairGradient(1.0, 2.0, ref pa, ref pb);
+            NestedCases.PairAtIntegersGradient((float)a, ref ds);
+            Assert.Equal(2 * a * pa, ds, 1e-4 * (1 + Math.Abs(2 * a * pa)));
+
             // Bowl<double>'s gradient in x alone (the span's not needed: default), steps of it differentiated in w and x.
             var steps = new Random(29);
             double[] ws = Random(steps, 3), dws = new double[3];
