@@ -429,6 +429,16 @@ namespace SymGrad.Generator.Differentiate
                     continue;
                 }
 
+                // A span passed empty (FTangent's direction of a span without a tangent, taken again by a third order): zero,
+                // and so is its direction. By the parameter, not the argument: read as a scalar it was 0 and ref unwanted
+                // (CS1503, CS1615; found by the random-program tester, 78Fd38hSAnU1: H1 calling N0(x, …, w) with w [NoDerivative]).
+                if (callee.Parameters[i].IsBuffer)
+                {
+                    directions.Add(Empty);
+                    unwanted.Add(Empty);
+                    continue;
+                }
+
                 Expr tangent = Forward(primal[i], output).Tangent;
                 varies |= !Simplifier.IsConstant(tangent, 0);
                 directions.Add(tangent);
@@ -1021,6 +1031,10 @@ namespace SymGrad.Generator.Differentiate
                     bool active = HasTangent(input.Span);
                     varies |= active;
                     tangents.Add(active ? input with { Span = Tangent(input.Span) } : Empty);
+                }
+                else if (parameters[i].IsDifferentiable && parameters[i].IsBuffer)
+                {
+                    tangents.Add(Empty); // a span passed empty (an FTangent's direction nobody varies): zero, its tangent too (78Fd38hSAnU1)
                 }
                 else if (parameters[i].IsDifferentiable)
                 {

@@ -255,6 +255,35 @@ namespace SymGrad.RuntimeTests.Language
             return t * s * s;
         }
 
+        /// <summary>a·Σ uᵢ·sin(a·zᵢ).</summary>
+        [Differentiable]
+        public static double SpanPair(ReadOnlySpan<double> u, double a, ReadOnlySpan<double> z)
+        {
+            double s = 0;
+            for (int i = 0; i < u.Length; i++)
+            {
+                s += u[i] * Math.Sin(a * z[i]);
+            }
+
+            return s * a;
+        }
+
+        /// <summary>SpanPair with a constant span where it takes z: z's tangent is empty, and so is its direction in a third order.</summary>
+        [Differentiable]
+        public static double FixedSide(ReadOnlySpan<double> x, double a, [NoDerivative] ReadOnlySpan<double> k) => SpanPair(x, a, k) * a;
+
+        /// <summary>
+        /// FixedSide's tangent differentiated again: this method's H·v takes FixedSide's third order, which differentiates the call
+        /// of SpanPair a third time (found by the random-program tester, 78Fd38hSAnU1: the empty span's direction was written 0
+        /// and its gradient ref unwanted, CS1503 and CS1615 in generated code).
+        /// </summary>
+        [Differentiable]
+        public static double FixedSideSlope(ReadOnlySpan<double> x, [NoDerivative] ReadOnlySpan<double> k, double a)
+        {
+            double t = FixedSideTangent(x, a, k, x, 1.0);
+            return t * t;
+        }
+
         /// <summary>a·Σ uᵢ·tanh(wᵢ).</summary>
         [Differentiable]
         public static double TanhDot(ReadOnlySpan<double> u, ReadOnlySpan<double> w, double a)

@@ -340,6 +340,20 @@ namespace SymGrad.RuntimeTests.Language
             NestedCases.PairAtIntegersGradient((float)a, ref ds);
             Assert.Equal(2 * a * pa, ds, 1e-4 * (1 + Math.Abs(2 * a * pa)));
 
+            // A third order through a call whose span's tangent is empty (FixedSide calls SpanPair(x, a, k), k constant): H·v in a.
+            double[] xk = Random(new Random(31), 3), kk = Random(new Random(37), 3);
+            double ha = 0;
+            NestedCases.FixedSideSlopeHessianVector(xk, kk, a, new double[3], 1, new double[3], ref ha);
+            double Da(double at)
+            {
+                double d = 0;
+                NestedCases.FixedSideSlopeGradient(xk, kk, at, new double[3], ref d);
+                return d;
+            }
+
+            AssertClose(Central(Da, a), ha);
+            AssertClose(Central(at => NestedCases.FixedSideSlope(xk, kk, at), a), Da(a));
+
             // Bowl<double>'s gradient in x alone (the span's not needed: default), steps of it differentiated in w and x.
             var steps = new Random(29);
             double[] ws = Random(steps, 3), dws = new double[3];
