@@ -908,9 +908,30 @@ namespace SymGrad.Generator.Differentiate
 
                 case Conditional c:
                 {
-                    (Expr av, Expr at) = Forward(c.WhenTrue, output);
-                    (Expr bv, Expr bt) = Forward(c.WhenFalse, output);
-                    return (c with { WhenTrue = av, WhenFalse = bv }, Simplify(new Conditional(c.StrongZero ? Moving(c.Test) : c.Test, at, bt, c.Type) { StrongZero = c.StrongZero }));
+                    var whenTrue = new List<Stmt>();
+                    var whenFalse = new List<Stmt>();
+                    (Expr av, Expr at) = Forward(c.WhenTrue, whenTrue);
+                    (Expr bv, Expr bt) = Forward(c.WhenFalse, whenFalse);
+                    // A call in an arm held first is made where C# evaluates that arm only; math held first is made before the ?:
+                    // (it cannot throw, and the arms stay one line).
+                    bool Calls(List<Stmt> statements) => statements.SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).Any(n => n is UserCall or UnknownCall);
+                    if (!Calls(whenTrue) && !Calls(whenFalse) || c.StrongZero)
+                    {
+                        output.AddRange(whenTrue);
+                        output.AddRange(whenFalse);
+                        return (c with { WhenTrue = av, WhenFalse = bv }, Simplify(new Conditional(c.StrongZero ? Moving(c.Test) : c.Test, at, bt, c.Type) { StrongZero = c.StrongZero }));
+                    }
+
+                    // Before the ?:, a call in the arm not taken ran anyway — and threw where the method does not (found by the
+                    // random-program tester, 4NCzn55ostj1: Math.Sign inside a callee, of the NaN an untaken arm made).
+                    string value = _names.Reserve("v"), tangent = _names.Reserve("tv");
+                    output.Add(new LocalDecl(value, c.Type, null, ""));
+                    output.Add(new LocalDecl(tangent, c.Type, null, ""));
+                    Block Arm(List<Stmt> statements, Expr v, Expr t) => new(statements
+                        .Append(new Assign(new Name(value, c.Type), "=", v, ""))
+                        .Append(new Assign(new Name(tangent, c.Type), "=", Simplify(Simplifier.IsConstant(t, 0) ? Zero(c.Type) : t.Type == c.Type ? t : new Cast(t, c.Type)), "")).ToEquatableArray());
+                    output.Add(new If(c.Test, Arm(whenTrue, av, at), Arm(whenFalse, bv, bt), ""));
+                    return (new Name(value, c.Type), new Name(tangent, c.Type));
                 }
 
                 case MathCall m when DerivativeRules.IsPiecewiseConstant(m.Function):

@@ -352,6 +352,18 @@ namespace SymGrad.RuntimeTests.Regressions
 
         // ── Found by the 100,000-program campaign: 0 · ∞ where an overflowed value was dead on this execution ──
 
+        /// <summary>sign(b)·b²: Math.Sign throws on NaN.</summary>
+        [Differentiable]
+        public static double SignedSquare(double b) => Math.Sign(b) * b * b;
+
+        /// <summary>
+        /// A call in the arm of ?: that is not taken: for x &gt; 0 C# never evaluates SignedSquare(log(−x)), a NaN it would throw
+        /// on. MTangent computed the call before the ?: (held for its value and its tangent) and threw where the method does not
+        /// (found by the random-program tester, 4NCzn55ostj1).
+        /// </summary>
+        [Differentiable]
+        public static double UntakenArm(double x) => x > 0 ? x * x : SignedSquare(Math.Log(-x)) * x;
+
         /// <summary>
         /// W14 (5an_VD1nZ8b1): max takes its constant, so ṡ = 0 exactly, then s = s·s leaves float's range: MTangent's
         /// ṡ = 2·s·ṡ was ∞·0 = NaN where the derivative is 0.

@@ -441,6 +441,21 @@ namespace SymGrad.RuntimeTests.Regressions
             }
         }
 
+        [Theory]
+        [InlineData(1.5)] // the arm with the call not taken: its NaN never computed
+        [InlineData(-2.5)] // taken
+        public void ACallInAnUntakenArmIsNotMade(double x)
+        {
+            double dx = 0;
+            EngineCases.UntakenArmGradient(x, ref dx);
+            double h = 1e-6, central = (EngineCases.UntakenArm(x + h) - EngineCases.UntakenArm(x - h)) / (2 * h);
+            Assert.Equal(central, dx, 1e-6 * (1 + Math.Abs(central)));
+            Assert.Equal(0.5 * dx, EngineCases.UntakenArmTangent(x, 0.5), 1e-12 * (1 + Math.Abs(dx)));
+            double hx = 0;
+            EngineCases.UntakenArmHessianVector(x, 1, ref hx);
+            Assert.True(double.IsFinite(hx), $"H·v = {hx}");
+        }
+
         [Fact]
         public void KilledOnATakenBranch()
         {
