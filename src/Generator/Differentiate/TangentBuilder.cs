@@ -915,7 +915,9 @@ namespace SymGrad.Generator.Differentiate
                     // A call in an arm held first is made where C# evaluates that arm only; math held first is made before the ?:
                     // (it cannot throw, and the arms stay one line).
                     bool Calls(List<Stmt> statements) => statements.SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).Any(n => n is UserCall or UnknownCall);
-                    if (!Calls(whenTrue) && !Calls(whenFalse) || c.StrongZero)
+                    // A constant test (1 < 0) keeps the ?: too: as an if, C# would warn of the arm it never runs (CS0162).
+                    bool constant = !Reads.Nodes(c.Test).Any(n => n is Name or Element or UserCall or MathCall or UnknownCall or Opaque);
+                    if (!Calls(whenTrue) && !Calls(whenFalse) || c.StrongZero || constant)
                     {
                         output.AddRange(whenTrue);
                         output.AddRange(whenFalse);

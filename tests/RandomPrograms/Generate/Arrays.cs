@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -46,12 +47,13 @@ namespace SymGrad.RandomPrograms.Generate
                         changed |= chosen.Remove((m.Name, slice.Span));
                     }
 
-                    var calls = nodes.OfType<CallStmt>().Where(c => !c.IsNn && !c.IsNested).Select(c => (c.Callee, c.Args))
-                        .Concat(nodes.OfType<CallExpr>().Where(c => !c.IsNn && !c.IsNested).Select(c => (c.Callee, c.Args)));
+                    // Nested calls too (NTangent, NGradient of a helper with spans): F's arguments come first, as F takes them.
+                    var calls = nodes.OfType<CallStmt>().Where(c => !c.IsNn).Select(c => (c.Callee, c.Args))
+                        .Concat(nodes.OfType<CallExpr>().Where(c => !c.IsNn).Select(c => (c.Callee, c.Args)));
                     foreach (var (callee, args) in calls)
                     {
                         var target = program.Find(callee);
-                        for (int i = 0; i < args.Length; i++)
+                        for (int i = 0; i < Math.Min(args.Length, target.Params.Length); i++)
                         {
                             if (chosen.Contains((callee, target.Params[i].Name))
                                 && !(args[i] is SpanArg { Start: null } s && chosen.Contains((m.Name, s.Span))))
