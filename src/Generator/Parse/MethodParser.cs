@@ -58,24 +58,17 @@ namespace SymGrad.Generator.Parse
         public static EquatableArray<DiagnosticInfo> NotAMethod(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             const string Instead = "write it as a static method of a partial type";
-            (SyntaxNode? at, string name, string what, string fix) = context.TargetNode switch
+            (Location location, string name, string what, string fix) = context.TargetNode switch
             {
-                LocalFunctionStatementSyntax local => ((SyntaxNode)local.Identifier.Parent!, local.Identifier.Text, "a local function",
+                LocalFunctionStatementSyntax local => (local.Identifier.GetLocation(), local.Identifier.Text, "a local function",
                     Instead + " (a local function called by a [Differentiable] method is differentiated where it is called)"),
-                ParenthesizedLambdaExpressionSyntax lambda => (lambda, lambda.ParameterList + " => …", "a lambda", Instead),
-                AnonymousFunctionExpressionSyntax lambda => (lambda, "… => …", "a lambda", Instead),
-                OperatorDeclarationSyntax op => (op, "operator " + op.OperatorToken.Text, "an operator", Instead + " the operator calls"),
-                ConversionOperatorDeclarationSyntax conversion => (conversion, "the conversion to " + conversion.Type, "a conversion", Instead + " the conversion calls"),
-                AccessorDeclarationSyntax accessor => (accessor, (accessor.Parent?.Parent is PropertyDeclarationSyntax property ? property.Identifier.Text : context.TargetSymbol.Name)
+                ParenthesizedLambdaExpressionSyntax lambda => (lambda.GetLocation(), lambda.ParameterList + " => …", "a lambda", Instead),
+                AnonymousFunctionExpressionSyntax lambda => (lambda.GetLocation(), "… => …", "a lambda", Instead),
+                OperatorDeclarationSyntax op => (op.OperatorToken.GetLocation(), "operator " + op.OperatorToken.Text, "an operator", Instead + " the operator calls"),
+                ConversionOperatorDeclarationSyntax conversion => (conversion.GetLocation(), "the conversion to " + conversion.Type, "a conversion", Instead + " the conversion calls"),
+                AccessorDeclarationSyntax accessor => (accessor.Keyword.GetLocation(), (accessor.Parent?.Parent is PropertyDeclarationSyntax property ? property.Identifier.Text : context.TargetSymbol.Name)
                     + " { " + accessor.Keyword.Text + " }", "a property accessor", Instead + " the accessor calls"),
-                _ => (context.TargetNode, context.TargetSymbol.Name, "not a method declaration", Instead),
-            };
-            Location location = at switch
-            {
-                LocalFunctionStatementSyntax l => l.Identifier.GetLocation(),
-                OperatorDeclarationSyntax o => o.OperatorToken.GetLocation(),
-                AccessorDeclarationSyntax a => a.Keyword.GetLocation(),
-                _ => at!.GetLocation(),
+                _ => (context.TargetNode.GetLocation(), context.TargetSymbol.Name, "not a method declaration", Instead),
             };
             return new[] { DiagnosticInfo.Create(DiagnosticDescriptors.NotDifferentiable, location, name, what, fix) }.ToEquatableArray();
         }
@@ -276,7 +269,7 @@ namespace SymGrad.Generator.Parse
                     if (GeneratedCalls.NamedAt(syntax, error.Location.SourceSpan, method, model, cancellationToken) is { } named)
                     {
                         return new ParseResult(null, new[] { DiagnosticInfo.Create(DiagnosticDescriptors.CallsGeneratedMethod, error.Location, method.Name, named.Name,
-                            $"SymGrad reads calls of it, and here it is named otherwise (nameof, a method group) while SymGrad has not generated it yet; call it, or name it outside the [Differentiable] method") }.ToEquatableArray());
+                            "SymGrad reads calls of it, and here it is named otherwise (nameof, a method group) while SymGrad has not generated it yet; call it, or name it outside the [Differentiable] method") }.ToEquatableArray());
                     }
                 }
 
