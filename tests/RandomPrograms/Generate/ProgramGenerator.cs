@@ -582,13 +582,7 @@ namespace SymGrad.RandomPrograms.Generate
         {
             _budget--;
             var callee = _r.Pick(_nested);
-            bool spans = callee.Params.Any(p => p.IsSpan);
-            var views = spans ? SpanViews(false, true) : Array.Empty<(Dim, Arg, string)>();
-            var bound = BindCall(callee, _ => views);
-            for (int attempt = 0; bound is null && attempt < 4 && spans; attempt++)
-            {
-                bound = BindCall(callee, _ => views);
-            }
+            var bound = BindNested(callee, out _);
 
             // A span input's gradient is not asked for (default): the call differentiates F in its scalars.
             var inputs = Enumerable.Range(0, callee.Params.Length).Where(i => callee.Params[i].IsDifferentiable).ToList();
@@ -668,20 +662,30 @@ namespace SymGrad.RandomPrograms.Generate
             return result;
         }
 
+        /// <summary>
+        /// The arguments of a nested call of <paramref name="callee"/>, its spans bound to <paramref name="views"/> of this method
+        /// (drawn once: a slice's start is drawn). A helper's spans bind only where this method has spans of their lengths: a
+        /// few more tries, for such a helper only (a helper of scalars draws as it always did).
+        /// </summary>
+        private ImmutableArray<Arg>? BindNested(Method callee, out IReadOnlyList<(Dim Len, Arg Arg, string Root)> views)
+        {
+            bool spans = callee.Params.Any(p => p.IsSpan);
+            var drawn = spans ? SpanViews(false, true) : Array.Empty<(Dim, Arg, string)>();
+            var bound = BindCall(callee, _ => drawn);
+            for (int attempt = 0; bound is null && attempt < 4 && spans; attempt++)
+            {
+                bound = BindCall(callee, _ => drawn);
+            }
+
+            views = drawn;
+            return bound;
+        }
+
         /// <summary><c>NTangent(x…, ẋ…)</c> (see <see cref="NestedCalls"/>): F's derivative along ẋ, a value like any other.</summary>
         private Expr? GenNestedTangent(int d)
         {
             var callee = _r.Pick(_nested);
-            bool spans = callee.Params.Any(p => p.IsSpan);
-            var views = spans ? SpanViews(false, true) : Array.Empty<(Dim, Arg, string)>(); // drawn once: a slice's start is drawn
-            var bound = BindCall(callee, _ => views);
-            // A helper's spans bind only where this method has spans of their lengths: a few more tries (only such a helper's).
-            for (int attempt = 0; bound is null && attempt < 4 && spans; attempt++)
-            {
-                bound = BindCall(callee, _ => views);
-            }
-
-            if (bound is not { } args) return null;
+            if (BindNested(callee, out var views) is not { } args) return null;
             // A span input's direction: a span of this method as long as the one passed (often that one itself).
             Arg Direction(int i)
             {
