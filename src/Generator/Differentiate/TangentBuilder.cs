@@ -250,7 +250,7 @@ namespace SymGrad.Generator.Differentiate
                         return inv.IsSecondOrder ? $"it calls {inv.Call?.Method}, whose registered second order {inv.Target.Split('.').Last()} has no derivative of its own (a third order through a registered function is not written yet)"
                             : inv.Call is not { } callee ? $"its backward calls {inv.Target}, which has no second order"
                             : callee.Registered ? $"it calls {callee.Method}, whose registered backward {callee.Backward} has no registered tangent (its second order: a [TangentOf(typeof({callee.BackwardContainingType.Replace("global::", "")}), nameof({callee.Backward}))] method)"
-                            : $"it calls {callee.Method}, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself, its spans of its result's real type; one writing outputs gets an MBackwardTangent when static, its spans of one real type, without out results)";
+                            : $"it calls {callee.Method}, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself; one writing outputs gets an MBackwardTangent when static, its spans of one real type, without out results)";
                 }
 
                 // (A call with no derivative is a constant here: the caller checks that nothing it reads varies.)

@@ -16,13 +16,14 @@ namespace SymGrad.Generator.Emit
     internal static class NestedWriter
     {
         /// <summary>
-        /// A static method of scalars and span inputs with a real result (no outputs), its spans of the result's real type, its
-        /// scalars float or double (each one's tangents and gradients of its own type): what the nested methods are written for. A generic one's are written per real type, overloads as its other methods are (a
-        /// caller's Hessian-vector product calls them).
+        /// A static method of scalars and span inputs with a real result (no outputs), its inputs float or double — each one's
+        /// tangents, directions and gradients of its own type, as in F's other methods: what the nested methods are written for.
+        /// A generic one's are written per real type, overloads as its other methods are (a caller's Hessian-vector product
+        /// calls them).
         /// </summary>
         public static bool Shape(MethodModel model) => !model.IsInstance
             && !model.Parameters.Any(p => p.Group is not null || p.IsField || p.HoldsStructs || p.Kind == ParameterKind.SpanOutput) && model.ReturnType is "double" or "float"
-            && model.Arguments.Where(p => p.IsDifferentiable).All(p => p.ElementType == model.ReturnType || p.Kind == ParameterKind.Scalar && p.ElementType is "double" or "float");
+            && model.Arguments.Where(p => p.IsDifferentiable).All(p => p.ElementType is "double" or "float");
 
         /// <param name="secondOrder">Write FTangentBackward and FTangentTangent (next to F's other methods).</param>
         /// <param name="thirdOrder">Write FTangentTangentBackward (in F's third-order file, only when a method calls F nested).</param>

@@ -179,19 +179,18 @@ namespace SymGrad.Generator.Emit
         /// outputs' values', the seed's, the outputs' cotangents'), then a tangent per gradient — forward mode over the
         /// backward, which writes the gradients as <c>MBackward</c> does and adds their tangents to the tangent gradients. A caller's
         /// <c>MHessianVector</c> differentiates a call of the method through it (a generic one's per real type). For static methods with no out
-        /// results, whose outputs and span inputs are of one real type (its scalars may mix float and double, each input's
-        /// gradient and tangents of its own type); null otherwise.
+        /// results (its inputs and outputs may mix float and double, each one's cotangent, gradient and tangents of its own
+        /// type, the seed of the result's); null otherwise.
         /// </summary>
         internal static BackwardTangentProgram? BuildBackwardTangent(MethodModel model, BackwardProgram program)
         {
             var parameters = model.Arguments.ToList();
             var outputs = parameters.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
             var inputs = parameters.Where(p => p.IsDifferentiable).ToList();
-            string type = outputs.Count > 0 ? outputs[0].ElementType : "";
             if (outputs.Count == 0 || inputs.Count == 0 || model.IsInstance || model.Results.Count > 0
                 || model.Parameters.Any(p => p.Group is not null || p.IsField || p.HoldsStructs)
-                || inputs.Concat(outputs).Any(p => p.ElementType != type && !(p.Kind == ParameterKind.Scalar && p.ElementType is "double" or "float"))
-                || model.ReturnType != "void" && model.ReturnType != type)
+                || inputs.Concat(outputs).Any(p => p.ElementType is not ("double" or "float"))
+                || model.ReturnType is not ("void" or "double" or "float"))
             {
                 return null;
             }
@@ -231,19 +230,19 @@ namespace SymGrad.Generator.Emit
             (Block body, var reads, Dictionary<string, string> tangents, List<ParameterSpec> inputs) = backwardTangent;
             var parameters = model.Arguments.ToList();
             var outputs = parameters.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
-            string type = outputs[0].ElementType;
-            var signature = parameters.Select(p => p.Kind == ParameterKind.SpanOutput ? $"global::System.ReadOnlySpan<{type}> {p.Name}" : $"{p.Type} {p.Name}").ToList();
+            // Each input's and output's cotangent, gradient and tangents are of its own type (a float span of a double method:
+            // floats), the seed's of the result's.
+            string Of(int index) => index >= 0 ? parameters[index].ElementType : model.ReturnType;
+            var signature = parameters.Select(p => p.Kind == ParameterKind.SpanOutput ? $"global::System.ReadOnlySpan<{p.ElementType}> {p.Name}" : $"{p.Type} {p.Name}").ToList();
             if (model.ReturnType != "void")
             {
-                signature.Add($"{type} {program.Signature.DResult}");
+                signature.Add($"{model.ReturnType} {program.Signature.DResult}");
             }
 
-            signature.AddRange(outputs.Select(p => $"global::System.ReadOnlySpan<{type}> {program.Cotangents[p.Name]}"));
-            // A scalar input's gradient and tangents are of its own type (a double input of a float method: doubles).
-            signature.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"ref {p.ElementType} {program.Gradients[p.Name]}" : $"global::System.Span<{type}> {program.Gradients[p.Name]}"));
-            signature.AddRange(reads.Select(r => r.Span ? $"global::System.ReadOnlySpan<{type}> {tangents[r.Name]}"
-                : $"{(r.Length >= 0 ? parameters[r.Length].ElementType : type)} {tangents[r.Name]}"));
-            signature.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"ref {p.ElementType} {tangents[program.Gradients[p.Name]]}" : $"global::System.Span<{type}> {tangents[program.Gradients[p.Name]]}"));
+            signature.AddRange(outputs.Select(p => $"global::System.ReadOnlySpan<{p.ElementType}> {program.Cotangents[p.Name]}"));
+            signature.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"ref {p.ElementType} {program.Gradients[p.Name]}" : $"global::System.Span<{p.ElementType}> {program.Gradients[p.Name]}"));
+            signature.AddRange(reads.Select(r => r.Span ? $"global::System.ReadOnlySpan<{Of(r.Length)}> {tangents[r.Name]}" : $"{Of(r.Length)} {tangents[r.Name]}"));
+            signature.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"ref {p.ElementType} {tangents[program.Gradients[p.Name]]}" : $"global::System.Span<{p.ElementType}> {tangents[program.Gradients[p.Name]]}"));
             writer.WriteLine("/// <summary>"); // the first member of its file
             writer.WriteLine($"/// The tangent of <c>{Xml(model.Name)}Backward</c>, derived by SymGrad (forward mode over its backward pass): writes the gradients");
             writer.WriteLine($"/// as <c>{Xml(model.Name)}Backward</c> does and adds (+=) to the <c>t</c>-prefixed gradients their tangents along the <c>t</c>-prefixed");
@@ -263,14 +262,14 @@ namespace SymGrad.Generator.Emit
             foreach ((string name, _, int length) in reads.Where(r => r.Span))
             {
                 string of = parameters[length].Name;
-                writer.WriteLine($"global::SymGrad.Guard.CotangentLength<{type}>({tangents[name]}, nameof({tangents[name]}), {of}, nameof({of}));");
+                writer.WriteLine($"global::SymGrad.Guard.CotangentLength<{parameters[length].ElementType}>({tangents[name]}, nameof({tangents[name]}), {of}, nameof({of}));");
                 writer.WriteLine($"{tangents[name]} = global::SymGrad.Workspace.ZerosIfEmpty({tangents[name]}, {of}.Length);");
             }
 
             foreach (ParameterSpec p in inputs.Where(p => p.Kind == ParameterKind.SpanInput))
             {
                 string dx = program.Gradients[p.Name], tdx = tangents[dx];
-                writer.WriteLine($"global::SymGrad.Guard.GradientLength<{type}>({tdx}, nameof({tdx}), {p.Name}, nameof({p.Name}));");
+                writer.WriteLine($"global::SymGrad.Guard.GradientLength<{p.ElementType}>({tdx}, nameof({tdx}), {p.Name}, nameof({p.Name}));");
                 writer.WriteLine($"{dx} = global::SymGrad.Workspace.DiscardIfEmpty({dx}, {p.Name}.Length);");
                 writer.WriteLine($"{tdx} = global::SymGrad.Workspace.DiscardIfEmpty({tdx}, {p.Name}.Length);");
             }

@@ -127,7 +127,7 @@ namespace SymGrad.Generator.Parse
             if (!ModesOf(forward, compilation).Nested)
             {
                 reason = $"'{forward.Name}' needs a generated {forward.Name}Tangent and {forward.Name}HessianVector to be differentiated again (a scalar result, "
-                    + "no outputs, no calls without second order, no struct parameters, its spans of its result's real type)";
+                    + "no outputs, no calls without second order, no struct parameters)";
                 return null;
             }
 

@@ -5,7 +5,6 @@ namespace SymGrad.RuntimeTests.Language
 {
     partial class MixedPrecisionCases
     {
-        // Not generated: CallsEnergyHessianVector and CallsEnergyHessian (second order): it calls Energy, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself, its spans of its result's real type; one writing outputs gets an MBackwardTangent when static, its spans of one real type, without out results).
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>CallsEnergy</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
@@ -66,6 +65,71 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>CallsEnergy</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CallsEnergyHessianVector(global::System.ReadOnlySpan<float> a, double k, global::System.ReadOnlySpan<float> va, double vk, global::System.Span<float> hva, ref double hvk)
+        {
+            global::SymGrad.Guard.CotangentLength<float>(va, nameof(va), a, nameof(a));
+            global::SymGrad.Guard.SameLength<float>(hva, nameof(hva), a, nameof(a));
+            va = global::SymGrad.Workspace.ZerosIfEmpty(va, a.Length);
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return Energy(a, k, 0.5f) * k;   ∂result/∂k = global::SymGrad.RuntimeTests.Language.MixedPrecisionCases.Energy(a, k, 0.5f)
+            double tdEnergyK = 0;
+            double unwanted = 0;
+            float unwanted2 = 0;
+            float unwanted3 = 0;
+            global::SymGrad.RuntimeTests.Language.MixedPrecisionCases.EnergyBackward(a, k, 0.5f, dResult * vk, hva, ref tdEnergyK, ref unwanted3);
+            global::SymGrad.RuntimeTests.Language.MixedPrecisionCases.EnergyTangentBackward(a, k, 0.5f, va, vk, 0, dResult * k, hva, ref tdEnergyK, ref unwanted3, default, ref unwanted, ref unwanted2);
+            hvk += tdEnergyK;
+            double tenergy = global::SymGrad.RuntimeTests.Language.MixedPrecisionCases.EnergyTangent(a, k, 0.5f, va, vk, 0);
+            hvk += dResult * tenergy;
+        }
+
+        /// <summary>
+        /// The Hessian of <c>CallsEnergy</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of a, then k),
+        /// one <c>CallsEnergyHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void CallsEnergyHessian(global::System.ReadOnlySpan<float> a, double k, global::System.Span<double> hessian)
+        {
+            int cA = 0;
+            int cK = cA + a.Length;
+            int size = cK + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> va = workspace.RentFloats(a.Length);
+                global::System.Span<float> hva = workspace.RentFloats(a.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    va.Clear();
+                    if (column >= cA && column < cA + a.Length)
+                    {
+                        va[column - cA] = 1;
+                    }
+                    hva.Clear();
+                    CallsEnergyHessianVector(a, k, va, column == cK ? 1 : 0, hva, ref hessian[column * size + cK]);
+                    for (int i = 0; i < a.Length; i++)
+                    {
+                        hessian[column * size + cA + i] = hva[i];
+                    }
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>CallsEnergy</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of a, then k). It runs whichever needs fewer passes at
@@ -123,14 +187,49 @@ namespace SymGrad.RuntimeTests.Language
             }
         }
 
-        /// <summary>Not generated: it calls Energy, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself, its spans of its result's real type; one writing outputs gets an MBackwardTangent when static, its spans of one real type, without out results).</summary>
-        [global::System.Obsolete("SymGrad did not generate CallsEnergyHessianVector: it calls Energy, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself, its spans of its result's real type; one writing outputs gets an MBackwardTangent when static, its spans of one real type, without out results).", true)]
+        /// <summary>
+        /// Reverse mode over <c>CallsEnergyTangent</c> (nested differentiation), derived by SymGrad: CallsEnergyTangent(x, ẋ) = ∇CallsEnergy(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>CallsEnergyHessianVector</c>) and dResult·∇CallsEnergy(x) into those
+        /// of the tangents (<c>CallsEnergyBackward</c>).
+        /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        public static void CallsEnergyHessianVector(global::System.ReadOnlySpan<float> a, double k, global::System.ReadOnlySpan<float> va, double vk, global::System.Span<float> hva, ref double hvk) => throw new global::System.NotSupportedException("SymGrad did not generate CallsEnergyHessianVector: it calls Energy, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself, its spans of its result's real type; one writing outputs gets an MBackwardTangent when static, its spans of one real type, without out results).");
+        public static void CallsEnergyTangentBackward(global::System.ReadOnlySpan<float> a, double k, global::System.ReadOnlySpan<float> ta, double tk, double dResult, global::System.Span<float> da, ref double dk, global::System.Span<float> dta, ref double dtk)
+        {
+            CallsEnergyBackward(a, k, dResult, dta, ref dtk);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> va = workspace.RentFloats(ta.Length, clear: false);
+                global::SymGrad.VectorOps.Scale((float)dResult, ta, va);
+                CallsEnergyHessianVector(a, k, va, dResult * tk, global::SymGrad.Workspace.DiscardIfEmpty(da, a.Length), ref dk);
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
 
-        /// <summary>Not generated: it calls Energy, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself, its spans of its result's real type; one writing outputs gets an MBackwardTangent when static, its spans of one real type, without out results).</summary>
-        [global::System.Obsolete("SymGrad did not generate CallsEnergyHessian: it calls Energy, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself, its spans of its result's real type; one writing outputs gets an MBackwardTangent when static, its spans of one real type, without out results).", true)]
+        /// <summary>
+        /// Forward mode over <c>CallsEnergyTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇CallsEnergy(x)·ẋ along
+        /// (u, u̇), that is ∇CallsEnergy(x)·u̇ + (H·u)·ẋ, by <c>CallsEnergyTangent</c> and <c>CallsEnergyHessianVector</c>. Empty spans are zero.
+        /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        public static void CallsEnergyHessian(global::System.ReadOnlySpan<float> a, double k, global::System.Span<double> hessian) => throw new global::System.NotSupportedException("SymGrad did not generate CallsEnergyHessian: it calls Energy, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself, its spans of its result's real type; one writing outputs gets an MBackwardTangent when static, its spans of one real type, without out results).");
+        public static double CallsEnergyTangentTangent(global::System.ReadOnlySpan<float> a, double k, global::System.ReadOnlySpan<float> ta, double tk, global::System.ReadOnlySpan<float> ua, double uk, global::System.ReadOnlySpan<float> uta, double utk)
+        {
+            double huk = 0;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> hua = workspace.RentFloats(a.Length);
+                CallsEnergyHessianVector(a, k, ua, uk, hua, ref huk);
+                return CallsEnergyTangent(a, k, uta, utk) + (ta.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<float>(hua, ta)) + huk * tk;
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -236,5 +236,51 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>EnergyTangent</c> (nested differentiation), derived by SymGrad: EnergyTangent(x, ẋ) = ∇Energy(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>EnergyHessianVector</c>) and dResult·∇Energy(x) into those
+        /// of the tangents (<c>EnergyBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void EnergyTangentBackward(global::System.ReadOnlySpan<float> a, double k, float s, global::System.ReadOnlySpan<float> ta, double tk, float ts, double dResult, global::System.Span<float> da, ref double dk, ref float ds, global::System.Span<float> dta, ref double dtk, ref float dts)
+        {
+            EnergyBackward(a, k, s, dResult, dta, ref dtk, ref dts);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> va = workspace.RentFloats(ta.Length, clear: false);
+                global::SymGrad.VectorOps.Scale((float)dResult, ta, va);
+                EnergyHessianVector(a, k, s, va, dResult * tk, (float)(dResult * ts), global::SymGrad.Workspace.DiscardIfEmpty(da, a.Length), ref dk, ref ds);
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>EnergyTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Energy(x)·ẋ along
+        /// (u, u̇), that is ∇Energy(x)·u̇ + (H·u)·ẋ, by <c>EnergyTangent</c> and <c>EnergyHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double EnergyTangentTangent(global::System.ReadOnlySpan<float> a, double k, float s, global::System.ReadOnlySpan<float> ta, double tk, float ts, global::System.ReadOnlySpan<float> ua, double uk, float us, global::System.ReadOnlySpan<float> uta, double utk, float uts)
+        {
+            double huk = 0;
+            float hus = 0;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> hua = workspace.RentFloats(a.Length);
+                EnergyHessianVector(a, k, s, ua, uk, us, hua, ref huk, ref hus);
+                return EnergyTangent(a, k, s, uta, utk, uts) + (ta.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<float>(hua, ta)) + huk * tk + hus * ts;
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

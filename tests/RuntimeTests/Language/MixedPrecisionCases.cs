@@ -50,10 +50,34 @@ namespace SymGrad.RuntimeTests.Language
         }
     
         /// <summary>
-        /// A caller of a mixed method: its first-order modes call Energy's; it has no second order (Energy has no nested
-        /// methods: they are written for one real type), which its file says.
+        /// A caller of a mixed method: its first-order modes call Energy's, its second order Energy's nested methods
+        /// (EnergyTangentBackward, its float span's directions and gradients floats).
         /// </summary>
         [Differentiable]
         public static double CallsEnergy(ReadOnlySpan<float> a, double k) => Energy(a, k, 0.5f) * k;
+
+        /// <summary>Writes a double output from a float and a double span: its MBackwardTangent takes each span's type.</summary>
+        [Differentiable]
+        public static void MixedLayer(ReadOnlySpan<float> a, ReadOnlySpan<double> w, double k, Span<double> y)
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = Math.Tanh((k * w[i]) + (a[i] * a[i]));
+            }
+        }
+
+        /// <summary>Calls MixedLayer and reads its output back: its Hessian-vector product goes through MixedLayerBackwardTangent.</summary>
+        [Differentiable]
+        public static double CallsMixedLayer(ReadOnlySpan<float> a, ReadOnlySpan<double> w, double k, Span<double> y)
+        {
+            MixedLayer(a, w, k, y);
+            double s = 0;
+            for (int i = 0; i < y.Length; i++)
+            {
+                s += (y[i] * y[i] * w[i]) + (a[i] * k);
+            }
+
+            return s;
+        }
     }
 }

@@ -133,6 +133,28 @@ namespace SymGrad.RuntimeTests.Language
             Close(k * k * a[0], jacobian[0], "∂r/∂a[0]");
             Close(k * k * a[1], jacobian[1], "∂r/∂a[1]");
             Close(e + (k * ((0.5 * squares) + (2 * k * Math.Sin(0.5f)))), jacobian[2], "∂r/∂k");
+
+            // Its second order goes through Energy's nested methods (EnergyTangentBackward: written for its float span too):
+            // r = ½k²·Σa² + k³·sin ½, so ∂²r/∂aᵢ∂aⱼ = k²·δᵢⱼ, ∂²r/∂aᵢ∂k = 2k·aᵢ, ∂²r/∂k² = Σa² + 6k·sin ½.
+            var hessian = new double[9];
+            MixedPrecisionCases.CallsEnergyHessian(a, k, hessian);
+            double[] expected =
+            {
+                k * k, 0, 2 * k * a[0],
+                0, k * k, 2 * k * a[1],
+                2 * k * a[0], 2 * k * a[1], squares + (6 * k * Math.Sin(0.5f)),
+            };
+            for (int i = 0; i < 9; i++)
+            {
+                Close(expected[i], hessian[i], $"H[{i / 3},{i % 3}]");
+            }
+
+            float[] ha = new float[2];
+            double hk = 0;
+            MixedPrecisionCases.CallsEnergyHessianVector(a, k, new[] { 1f, -2f }, 0.5, ha, ref hk);
+            Close((k * k) + (k * a[0]), ha[0], "(H·v)[a0]");
+            Close((-2 * k * k) + (k * a[1]), ha[1], "(H·v)[a1]");
+            Close((2 * k * a[0]) - (4 * k * a[1]) + (0.5 * (squares + (6 * k * Math.Sin(0.5f)))), hk, "(H·v)[k]");
         }
     
         /// <summary>Two out results, a double and a float: a 2 × 1 Jacobian by one forward pass.</summary>
@@ -148,6 +170,50 @@ namespace SymGrad.RuntimeTests.Language
             Close((2 * a) + (a > 3 ? 0 : Math.Cos(a)), jacobian[0], "∂lo/∂a");
             Assert.Equal(a > 3 ? 1f : sin, hi);
             Assert.Equal(a > 3 ? a * a : (a * a) + sin, lo);
+        }
+
+        /// <summary>
+        /// A caller's Hessian-vector product through a method writing an output from spans of both real types
+        /// (MixedLayerBackwardTangent, each span's tangents of its own type): against central differences of the gradient
+        /// (float gradients: a step floats resolve, a float's tolerance), and MHessian's columns against it.
+        /// </summary>
+        [Fact]
+        public void AHessianVectorProductThroughAMixedLayer()
+        {
+            var rng = new Random(5);
+            float[] a = Floats(rng, 3), va = Floats(rng, 3), ha = new float[3];
+            double[] w = Enumerable.Range(0, 3).Select(_ => rng.NextDouble() - 0.5).ToArray(), vw = w.Select(x => x + 0.25).ToArray(), hw = new double[3];
+            double k = 0.8, vk = -0.6, hk = 0;
+            MixedPrecisionCases.CallsMixedLayerHessianVector(a, w, k, new double[3], va, vw, vk, ha, hw, ref hk);
+            const double Step = 1e-3;
+            (float[] A, double[] W, double K) GradientAt(double h)
+            {
+                float[] ga = new float[3];
+                double[] gw = new double[3];
+                double gk = 0;
+                MixedPrecisionCases.CallsMixedLayerGradient(a.Select((x, i) => (float)(x + (h * va[i]))).ToArray(), w.Select((x, i) => x + (h * vw[i])).ToArray(), k + (h * vk),
+                    new double[3], ga, gw, ref gk);
+                return (ga, gw, gk);
+            }
+
+            // a moves by floats: a step of 1e-3 along va is what a float resolves to 1e-4 of itself.
+            var (up, down) = (GradientAt(Step), GradientAt(-Step));
+            void Near(double expected, double actual, string what) => Assert.True(Math.Abs(expected - actual) <= 1e-3 * (1 + Math.Abs(expected)), $"{what}: expected {expected}, got {actual}");
+            Near((up.K - down.K) / (2 * Step), hk, "(H·v)[k]");
+            for (int i = 0; i < 3; i++)
+            {
+                Near((up.A[i] - (double)down.A[i]) / (2 * Step), ha[i], $"(H·v)[a{i}]");
+                Near((up.W[i] - down.W[i]) / (2 * Step), hw[i], $"(H·v)[w{i}]");
+            }
+
+            // MHessian (a double matrix) times v is H·v.
+            var hessian = new double[49];
+            MixedPrecisionCases.CallsMixedLayerHessian(a, w, k, new double[3], hessian);
+            double[] v = va.Select(x => (double)x).Concat(vw).Append(vk).ToArray(), hv = ha.Select(x => (double)x).Concat(hw).Append(hk).ToArray();
+            for (int r = 0; r < 7; r++)
+            {
+                Close(Enumerable.Range(0, 7).Sum(c => hessian[(r * 7) + c] * v[c]), hv[r], $"(H·v)[{r}] by MHessian");
+            }
         }
     }
 }

@@ -397,5 +397,68 @@ namespace SymGrad.RuntimeTests.Language
         /// <summary>√x's slope along t, t/(2√x): at t = 0 RootTangent's tangent is zero and moves along t.</summary>
         [Differentiable]
         public static double RootSlope(double x, double t) => RootTangent(x, t);
+
+        /// <summary>A double F with a float span: its nested methods take float directions and gradients for it, as its MTangent does.</summary>
+        [Differentiable]
+        public static double Weighted(ReadOnlySpan<float> q, ReadOnlySpan<double> w, double x)
+        {
+            double s = 0;
+            for (int i = 0; i < w.Length; i++)
+            {
+                s += q[i] * Math.Sin((x * w[i]) + q[i]);
+            }
+
+            return s * x;
+        }
+
+        /// <summary>WeightedTangent along a float and a double span direction, and WeightedGradient in x alone, differentiated again.</summary>
+        [Differentiable]
+        public static double WeightedSlope(ReadOnlySpan<float> q, ReadOnlySpan<double> w, ReadOnlySpan<float> u, double x)
+        {
+            double t = WeightedTangent(q, w, x, u, w, 0.5);
+            double gx = 0;
+            WeightedGradient(q, w, x, default, default, ref gx);
+            return (t * t) + (gx * x);
+        }
+
+        /// <summary>Weighted with q in double: the all-double twin WeightedSlope's second derivatives are compared with.</summary>
+        [Differentiable]
+        public static double WeightedInDouble(ReadOnlySpan<double> q, ReadOnlySpan<double> w, double x)
+        {
+            double s = 0;
+            for (int i = 0; i < w.Length; i++)
+            {
+                s += q[i] * Math.Sin((x * w[i]) + q[i]);
+            }
+
+            return s * x;
+        }
+
+        /// <summary>WeightedSlope with q and u in double.</summary>
+        [Differentiable]
+        public static double WeightedSlopeInDouble(ReadOnlySpan<double> q, ReadOnlySpan<double> w, ReadOnlySpan<double> u, double x)
+        {
+            double t = WeightedInDoubleTangent(q, w, x, u, w, 0.5);
+            double gx = 0;
+            WeightedInDoubleGradient(q, w, x, default, default, ref gx);
+            return (t * t) + (gx * x);
+        }
+
+        /// <summary>A float F with a double span.</summary>
+        [Differentiable]
+        public static float Squashed(ReadOnlySpan<double> k, float x)
+        {
+            float s = 0;
+            for (int i = 0; i < k.Length; i++)
+            {
+                s += (float)k[i] * MathF.Tanh(x * (float)k[i]);
+            }
+
+            return s;
+        }
+
+        /// <summary>SquashedTangent along k itself and x's, differentiated again.</summary>
+        [Differentiable]
+        public static float SquashedSlope(ReadOnlySpan<double> k, float x) => SquashedTangent(k, x, k, 1f) * x;
     }
 }

@@ -522,6 +522,113 @@ namespace SymGrad.RuntimeTests.Language
             Verify(() => NestedCases.SlopeOverAGeneric(a2s[0], b2s[0]), Scalar("a", a2s, ga2), Scalar("b", b2s, gb2));
         }
 
+        /// <summary>
+        /// F with a span of the other real type (Weighted: a float span of a double F; Squashed: a double span of a float F),
+        /// its tangent along span directions and its gradient in x called nested: gradients against central differences (a
+        /// float input stepped by floats), the tangent as the gradient along the direction, H·v against central differences of
+        /// the gradient.
+        /// </summary>
+        [Fact]
+        public void AMethodWithSpansOfTheOtherRealTypeIsDifferentiatedAgain()
+        {
+            var rng = new Random(43);
+            float[] q = Floats(rng, 4), u = Floats(rng, 4), dq = new float[4], du = new float[4];
+            double[] w = Random(rng, 4), dw = new double[4];
+            double x = 0.6, dx = 0;
+            NestedCases.WeightedSlopeGradient(q, w, u, x, dq, dw, du, ref dx);
+            AssertClose(Central(h => NestedCases.WeightedSlope(q, w, u, h), x), dx);
+            for (int i = 0; i < 4; i++)
+            {
+                AssertClose(Central(h => NestedCases.WeightedSlope(q, Shift(w, i, h), u, x), 0), dw[i]);
+                AssertFloatSlope(h => NestedCases.WeightedSlope(Shift(q, i, h), w, u, x), dq[i]);
+                AssertFloatSlope(h => NestedCases.WeightedSlope(q, w, Shift(u, i, h), x), du[i]);
+            }
+
+            // The tangent along (tq, tw, tu, tx) is the gradient along it.
+            float[] tq = Floats(rng, 4), tu = Floats(rng, 4);
+            double[] tw = Random(rng, 4);
+            double along = (-0.3 * dx) + Enumerable.Range(0, 4).Sum(i => (tq[i] * (double)dq[i]) + (tw[i] * dw[i]) + (tu[i] * (double)du[i]));
+            Assert.Equal(along, NestedCases.WeightedSlopeTangent(q, w, u, x, tq, tw, tu, -0.3), 1e-5 * (1 + Math.Abs(along)));
+
+            // H·v (along all four) against the all-double twin's at the same inputs: the float span's gradients and scaled
+            // directions round to float (as WeightedTangentBackward's own signature has them), so within a float's rounding;
+            // the twin's H·v against central differences of its gradient.
+            float[] vq = Floats(rng, 4), vu = Floats(rng, 4), hq = new float[4], hu = new float[4];
+            double[] vw = Random(rng, 4), hw = new double[4];
+            double hx = 0;
+            NestedCases.WeightedSlopeHessianVector(q, w, u, x, vq, vw, vu, 0.4, hq, hw, hu, ref hx);
+            double[] qd = Doubles(q), ud = Doubles(u), vqd = Doubles(vq), vud = Doubles(vu), hqd = new double[4], hwd = new double[4], hud = new double[4];
+            double hxd = 0;
+            NestedCases.WeightedSlopeInDoubleHessianVector(qd, w, ud, x, vqd, vw, vud, 0.4, hqd, hwd, hud, ref hxd);
+            static void Near(double expected, double actual) => Assert.True(Math.Abs(expected - actual) <= 1e-6 * (1 + Math.Abs(expected)), $"expected {expected}, got {actual}");
+            Near(hxd, hx);
+            for (int i = 0; i < 4; i++)
+            {
+                Near(hwd[i], hw[i]);
+                Near(hqd[i], hq[i]);
+                Near(hud[i], hu[i]);
+            }
+
+            double[] Along(double[] at, double[] v, double h) => at.Select((a, i) => a + (h * v[i])).ToArray();
+            (double[] Q, double[] W, double[] U, double X) TwinGradient(double h)
+            {
+                double[] gq = new double[4], gw = new double[4], gu = new double[4];
+                double gx = 0;
+                NestedCases.WeightedSlopeInDoubleGradient(Along(qd, vqd, h), Along(w, vw, h), Along(ud, vud, h), x + (h * 0.4), gq, gw, gu, ref gx);
+                return (gq, gw, gu, gx);
+            }
+
+            var (up, down) = (TwinGradient(H), TwinGradient(-H));
+            AssertClose((up.X - down.X) / (2 * H), hxd);
+            for (int i = 0; i < 4; i++)
+            {
+                AssertClose((up.Q[i] - down.Q[i]) / (2 * H), hqd[i]);
+                AssertClose((up.W[i] - down.W[i]) / (2 * H), hwd[i]);
+                AssertClose((up.U[i] - down.U[i]) / (2 * H), hud[i]);
+            }
+
+            // A float F with a double span: SquashedSlope's gradient in k (double) and x (float).
+            double[] k = Random(rng, 3), dk = new double[3];
+            float fx = 0.8f, dfx = 0;
+            NestedCases.SquashedSlopeGradient(k, fx, dk, ref dfx);
+            AssertFloatSlope(h => NestedCases.SquashedSlope(k, (float)(fx + h)), dfx);
+            for (int i = 0; i < 3; i++)
+            {
+                AssertFloatSlope(h => NestedCases.SquashedSlope(Shift(k, i, h), fx), dk[i]);
+            }
+
+            double[] hk = new double[3];
+            float hfx = 0;
+            NestedCases.SquashedSlopeHessianVector(k, fx, new double[3], 1f, hk, ref hfx);
+            float Dx(float at)
+            {
+                float d = 0;
+                NestedCases.SquashedSlopeGradient(k, at, new double[3], ref d);
+                return d;
+            }
+
+            AssertFloatSlope(h => Dx((float)(fx + h)), hfx);
+        }
+
+        /// <summary>A slope computed in float: central differences at a step floats resolve, a float's tolerance.</summary>
+        private static void AssertFloatSlope(Func<double, double> f, double expected)
+        {
+            const double Step = 1e-2;
+            double central = (f(Step) - f(-Step)) / (2 * Step);
+            Assert.True(Math.Abs(central - expected) <= 2e-3 * (1 + Math.Abs(expected)), $"derivative {expected}, central differences {central}");
+        }
+
+        private static float[] Floats(Random rng, int n) => Random(rng, n).Select(v => (float)v).ToArray();
+
+        private static double[] Doubles(float[] values) => values.Select(v => (double)v).ToArray();
+
+        private static float[] Shift(float[] values, int i, double h)
+        {
+            float[] copy = values.ToArray();
+            copy[i] = (float)(copy[i] + h);
+            return copy;
+        }
+
         private static double Central(Func<double, double> f, double x) => (f(x + H) - f(x - H)) / (2 * H);
 
         private static double[] Shift(double[] values, int i, double h)
