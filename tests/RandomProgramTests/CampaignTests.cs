@@ -60,7 +60,7 @@ namespace SymGrad.RandomProgramTests
             // Seed 9 drew no span-of-structs MHessianVector once the nested helper could call a helper of its own (seed 6 before it
             // once ScaledSoftplus joined the draws, seed 14 before stage buffers): a fixed seed is checked to draw every construct
             // below whenever the draws change (seeds 15–23 tried for 16).
-            var report = RunWithPyTorch(80, 40, seed: 16, FeatureSet.Parse("-DoubleInputs,-GenericNested,-NestedSpans")); // its draws from before double inputs
+            var report = RunWithPyTorch(80, 40, seed: 16, FeatureSet.Parse("-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans")); // its draws from before double inputs
             AssertNoFailures(report);
             int Sum(Func<ProgramResult, int> count) => report.Results.Sum(count);
             Assert.All(new[]
@@ -113,7 +113,7 @@ namespace SymGrad.RandomProgramTests
         [Fact]
         public void RandomPrograms_CheckDoubleInputsOfCalledMethods()
         {
-            var report = RunWithPyTorch(40, 10, seed: 5, FeatureSet.Parse("DoubleInputs=6,UserCalls=4,NestedCalls=4,SpanWritingCalls=2,-GenericNested,-NestedSpans"));
+            var report = RunWithPyTorch(40, 10, seed: 5, FeatureSet.Parse("DoubleInputs=6,UserCalls=4,NestedCalls=4,SpanWritingCalls=2,-GenericNested,-NestedSpans,-OtherPrecisionSpans"));
             AssertNoFailures(report);
             Assert.All(new[]
             {
@@ -132,7 +132,7 @@ namespace SymGrad.RandomProgramTests
         [Fact]
         public void RandomPrograms_CheckNestedCallsOfGenericMethodsAndAlongSpans()
         {
-            var report = RunWithPyTorch(30, 10, seed: 951, FeatureSet.Parse("Generics=4,NestedCalls=5,GenericNested=4,NestedSpans=4,SpanInputs=3,UserCalls=3"));
+            var report = RunWithPyTorch(30, 10, seed: 951, FeatureSet.Parse("Generics=4,NestedCalls=5,GenericNested=4,NestedSpans=4,SpanInputs=3,UserCalls=3,-OtherPrecisionSpans"));
             AssertNoFailures(report);
             Assert.All(new[]
             {
@@ -145,6 +145,27 @@ namespace SymGrad.RandomProgramTests
         }
 
         /// <summary>
+        /// A fixed seed of programs with spans of the other real type (<c>ReadOnlySpan&lt;float&gt; qf</c> of a double method, a
+        /// double span in the float twin) — in the entry, in methods it calls (their callers pass theirs), in the nested
+        /// helper N0 (its tangent's direction, its gradient's and H·v's products floats) and in methods writing outputs (a
+        /// caller's H·v through their MBackwardTangent): checked in every mode and by PyTorch.
+        /// </summary>
+        [Fact]
+        public void RandomPrograms_CheckSpansOfTheOtherRealType()
+        {
+            var report = RunWithPyTorch(30, 10, seed: 3311, FeatureSet.Parse("OtherPrecisionSpans=5,NestedCalls=4,NestedSpans=3,SpanInputs=3,UserCalls=3,SpanWritingCalls=3"));
+            AssertNoFailures(report);
+            Assert.All(new[]
+            {
+                "param ReadOnlySpan<float>, differentiable, of a double method (float gradients, tangents and products; double Jacobian and Hessian)",
+                "call of a method returning a value with a span of the other real type",
+                "nested call of an F with a span of the other real type (float directions and products in a double F)",
+                "call of a method writing outputs with a span of the other real type (its MBackwardTangent in a caller's H·v)",
+            }, what => Assert.True(report.Constructs.GetValueOrDefault(what) > 0, "none drawn: " + what));
+            Assert.True(report.Results.Sum(r => r.ConstructsChecked.GetValueOrDefault(Checker.MixedPrecision("MHessianVector (P15)"))) > 0, "no mixed H·v checked");
+        }
+
+        /// <summary>
         /// A fixed seed of programs that call layers of their own (methods writing outputs) whose MHessianVector goes through
         /// the layers' generated MBackwardTangent — rare in the default draws (none in the every-mode campaign's 80). Seed 4
         /// was checked to draw it (5 methods; seed 1 drew it until the dense shape's second output changed the draws).
@@ -153,7 +174,7 @@ namespace SymGrad.RandomProgramTests
         [Fact]
         public void RandomPrograms_CheckHessianVectorProductsThroughLayers()
         {
-            var report = RunWithPyTorch(40, 10, seed: 4, FeatureSet.Parse("SpanWritingCalls=8,UserCalls=4,SpanOutputs=4,NnPrimitives=2"));
+            var report = RunWithPyTorch(40, 10, seed: 4, FeatureSet.Parse("SpanWritingCalls=8,UserCalls=4,SpanOutputs=4,NnPrimitives=2,-OtherPrecisionSpans"));
             AssertNoFailures(report);
             const string what = "MHessianVector (P15) checked on a method calling a method of the program that writes outputs (its MBackwardTangent)";
             Assert.True(report.Results.Sum(r => r.ConstructsChecked.GetValueOrDefault(what)) > 0, "none: " + what); // the Nn layers: the every-mode campaign's

@@ -52,6 +52,7 @@ namespace SymGrad.RandomPrograms.Campaign
                         set.Add(f.Kind switch
                         {
                             ParamKind.RealScalar => f.NoDerivative ? "layer field [NoDerivative] double" : f.Other ? "layer field float, differentiable, of a double method" : "layer field double (scalar parameter)",
+                            ParamKind.RealSpanIn when f.Other => f.NoDerivative ? "layer field [NoDerivative] float[] of a double method" : "layer field float[], differentiable, of a double method (a float d-field)",
                             ParamKind.RealSpanIn => f.NoDerivative ? "layer field [NoDerivative] double[]" : "layer field double[] (array parameter)",
                             ParamKind.Size => "layer field int (a size)",
                             ParamKind.IntSpan => "layer field int[]",
@@ -75,6 +76,8 @@ namespace SymGrad.RandomPrograms.Campaign
                     {
                         ParamKind.RealScalar => p.NoDerivative ? "param [NoDerivative] scalar" : p.Other ? "param float, differentiable, of a double method (double Jacobian and Hessian)"
                             : p.Wide ? "param double, differentiable, of a called method (of a float method in the float twin)" : "param scalar",
+                        ParamKind.RealSpanIn when p.Other => p.NoDerivative ? "param [NoDerivative] ReadOnlySpan<float> of a double method (elements read by casts)"
+                            : "param ReadOnlySpan<float>, differentiable, of a double method (float gradients, tangents and products; double Jacobian and Hessian)",
                         ParamKind.RealSpanIn => p.NoDerivative ? "param [NoDerivative] span" : "param ReadOnlySpan input",
                         ParamKind.RealSpanOut => "param Span output",
                         ParamKind.RealOut => "param out double (a second result)",
@@ -260,22 +263,37 @@ namespace SymGrad.RandomPrograms.Campaign
                 set.Add("nested FGradient/FBackward of an F with span inputs (their gradients default: not needed)");
             }
 
-            // Calls of a method with a double input (Param.Wide): in the float twin, float and double mixed across a call.
-            bool Mixed(string callee) => program.Methods.FirstOrDefault(x => x.Name == callee)?.Params.Any(p => p.Wide) == true;
-            foreach (var n in Measure.All(m.Body))
+            // Calls (nested, as a value, as a statement) of a method taking what a predicate asks about.
+            void CallRows(Func<string, bool> takes, string nested, string value, string statement)
             {
-                switch (n)
+                foreach (var n in Measure.All(m.Body))
                 {
-                    case CallExpr { IsNested: true } c when Mixed(c.Callee):
-                    case CallStmt { IsNested: true } s when Mixed(s.Callee):
-                        set.Add("nested call of an F with a double input (float and double mixed in the float twin)");
-                        break;
-                    case CallExpr { IsNested: false, IsNn: false } c when Mixed(c.Callee):
-                    case CallStmt { IsNested: false, IsNn: false } s when Mixed(s.Callee):
-                        set.Add("call of a method with a double input (float and double mixed in the float twin)");
-                        break;
+                    switch (n)
+                    {
+                        case CallExpr { IsNested: true } c when takes(c.Callee):
+                        case CallStmt { IsNested: true } s when takes(s.Callee):
+                            set.Add(nested);
+                            break;
+                        case CallExpr { IsNested: false, IsNn: false } c when takes(c.Callee):
+                            set.Add(value);
+                            break;
+                        case CallStmt { IsNested: false, IsNn: false } s when takes(s.Callee):
+                            set.Add(statement);
+                            break;
+                    }
                 }
             }
+
+            // A double input (Param.Wide): in the float twin, float and double mixed across a call.
+            const string WideCall = "call of a method with a double input (float and double mixed in the float twin)";
+            CallRows(callee => program.Methods.FirstOrDefault(x => x.Name == callee)?.Params.Any(p => p.Wide) == true,
+                "nested call of an F with a double input (float and double mixed in the float twin)", WideCall, WideCall);
+
+            // A differentiable span of the other real type (Param.Other): its tangents, gradients, second and third orders of that type.
+            CallRows(callee => program.Methods.FirstOrDefault(x => x.Name == callee)?.Params.Any(p => p.Other && p.IsSpan && p.IsDifferentiable) == true,
+                "nested call of an F with a span of the other real type (float directions and products in a double F)",
+                "call of a method returning a value with a span of the other real type",
+                "call of a method writing outputs with a span of the other real type (its MBackwardTangent in a caller's H·v)");
 
             // FTangent typed by SymGrad before the call around it binds (FOUND.md N1, T8).
             static bool TangentIn(ImmutableArray<Arg> args) => args.OfType<ValueArg>().Any(a => Measure.All(a.Value).Any(n => n is CallExpr { IsNested: true, Suffix: "Tangent" }));

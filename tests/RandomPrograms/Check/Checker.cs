@@ -222,7 +222,7 @@ namespace SymGrad.RandomPrograms.Check
                     case ParamKind.RealSpanIn:
                         if (p.IsDifferentiable)
                         {
-                            for (int e = 0; e < x.S[si].Length; e++) list.Add(new Coord(p.InStructSpan ? $"{p.Struct}[{e}].{p.Member}" : $"{p.Name}[{e}]", -1, si, e, -1, dsi, p.Field, unread));
+                            for (int e = 0; e < x.S[si].Length; e++) list.Add(new Coord(p.InStructSpan ? $"{p.Struct}[{e}].{p.Member}" : $"{p.Name}[{e}]", -1, si, e, -1, dsi, p.Field, unread, p.Other));
                             dsi++;
                         }
 

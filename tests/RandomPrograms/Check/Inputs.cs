@@ -65,7 +65,8 @@ namespace SymGrad.RandomPrograms.Check
                         r.Add((float)(-1.5 + 3 * U())); // representable in both twins
                         break;
                     case ParamKind.RealSpanIn:
-                        s.Add(Enumerable.Range(0, Eval(p.Length!)).Select(_ => -1.5 + 3 * U()).ToArray());
+                        // A span of the other real type holds floats in both twins, as a float scalar input does.
+                        s.Add(Enumerable.Range(0, Eval(p.Length!)).Select(_ => -1.5 + 3 * U()).Select(v => p.Other ? (float)v : v).ToArray());
                         init.Add(null);
                         break;
                     case ParamKind.RealSpanOut or ParamKind.RealOut:

@@ -29,7 +29,7 @@ namespace SymGrad.RandomPrograms.Generate
                     .Where(x => x.a is SpanArg { Start: null } && x.Item2.Kind == ParamKind.RealSpanOut).Select(x => ((SpanArg)x.a).Span).ToHashSet();
                 foreach (var p in m.Params)
                 {
-                    bool candidate = p.Kind is ParamKind.RealSpanIn or ParamKind.IntSpan
+                    bool candidate = p.Kind is ParamKind.RealSpanIn && !p.Other || p.Kind == ParamKind.IntSpan
                         || p.Kind == ParamKind.RealSpanOut && m == program.Entry && Measure.All(m.Body).OfType<Store>().Any(s => s.Span == p.Name);
                     if (candidate && r.Chance(0.7)) chosen.Add((m.Name, p.Name));
                     else if (!candidate && p.Kind == ParamKind.RealSpanOut && (m != program.Entry || passedOn.Contains(p.Name)) && outputs.Chance(0.6)) chosen.Add((m.Name, p.Name));

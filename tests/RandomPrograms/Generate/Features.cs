@@ -123,6 +123,10 @@ namespace SymGrad.RandomPrograms.Generate
 
         // the nested helper N0 with span inputs: its callers call N0Tangent along span directions (FGradient of a span is refused)
         NestedSpans,
+
+        // a span input of the other real type (Param.Other): ReadOnlySpan<float> of a double method, ReadOnlySpan<double> in the
+        // float twin; its elements read through a cast, its gradients, tangents, directions and products of its own type
+        OtherPrecisionSpans,
     }
 
     /// <summary>Per-feature weights: how often a construct is chosen where it fits, relative to the default 1.</summary>
@@ -198,7 +202,7 @@ namespace SymGrad.RandomPrograms.Generate
         private static double DefaultWeight(Feature f) => f switch
         {
             Feature.TrickyNames => 0.15,
-            Feature.OtherPrecisionParams or Feature.DoubleInputs => 0.4,
+            Feature.OtherPrecisionParams or Feature.DoubleInputs or Feature.OtherPrecisionSpans => 0.4,
             Feature.Arrays => 0.3,
             Feature.WideLocals => 0.4,
             Feature.Rounding or Feature.Sign => 0.4,

@@ -8,7 +8,8 @@ namespace SymGrad.RandomPrograms.Generate
     /// <summary>
     /// Makes the entry of a generated program a layer object's <c>[Differentiable]</c> instance method: some of its
     /// parameters become fields of its (then not static) partial class — real scalars (<c>double a</c>, perhaps
-    /// <c>[NoDerivative]</c>), real inputs (<c>double[] x</c>, perhaps <c>[NoDerivative]</c>), sizes (<c>int n</c>, a loop
+    /// <c>[NoDerivative]</c>), real inputs (<c>double[] x</c>, perhaps <c>[NoDerivative]</c>; <c>float[] qf</c> of the other
+    /// real type: float weights of a double layer), sizes (<c>int n</c>, a loop
     /// bound), flags, labels (<c>int[]</c>) and the other-precision constant — and the body reads them as before, as
     /// <c>a</c> or <c>this.a</c>. The program's structure stays the same; helpers stay static. The model keeps a field in its
     /// parameter's place (<see cref="Param.Field"/>), so inputs are drawn and gradients compared as for parameters; the

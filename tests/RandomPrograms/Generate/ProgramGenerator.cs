@@ -357,6 +357,17 @@ namespace SymGrad.RandomPrograms.Generate
                 list.Add(new Param("q", ParamKind.RealScalar, Wide: true));
             }
 
+            var side = _r.Side(20);
+            if (_generic == GenericForm.None && _f.On(Feature.OtherPrecisionSpans) && side.Chance(0.3 * W(Feature.OtherPrecisionSpans)))
+            {
+                // A span input of the other real type, of a length some loop runs over (drawn from a side stream, so that the
+                // seeds of past failures keep their programs): its elements read through casts, passed on only to a called
+                // method's span of that type (see SpanViews); the nested helper's of length n, as its other spans.
+                var lengths = dims.Take(3).Concat(list.Where(p => p.Kind == ParamKind.RealSpanIn).Select(p => p.Length!)).ToList();
+                var length = _name == NestedCalls.Helper ? Dim.Of(n.Name) : side.Pick(lengths);
+                list.Add(new Param("qf", ParamKind.RealSpanIn, NoDerivative: side.Chance(0.15), Length: length, Other: true));
+            }
+
             // Size parameters that some span or loop may use: all of them (an unused int is harmless and common).
             var used = sizes.Where(s => list.Any(p => p.Length?.Sizes.Contains(s.Name) == true || p.ValueBound?.Sizes.Contains(s.Name) == true)
                                         || _r.Chance(0.7)).ToList();
@@ -670,7 +681,7 @@ namespace SymGrad.RandomPrograms.Generate
         private ImmutableArray<Arg>? BindNested(Method callee, out IReadOnlyList<(Dim Len, Arg Arg, string Root)> views)
         {
             bool spans = callee.Params.Any(p => p.IsSpan);
-            var drawn = spans ? SpanViews(false, true) : Array.Empty<(Dim, Arg, string)>();
+            var drawn = spans ? SpanViews(false, true, others: true) : Array.Empty<(Dim, Arg, string)>();
             var bound = BindCall(callee, _ => drawn);
             for (int attempt = 0; bound is null && attempt < 4 && spans; attempt++)
             {
@@ -694,8 +705,8 @@ namespace SymGrad.RandomPrograms.Generate
                     return new ValueArg(_r.Chance(0.3) ? new RealLit(_r.Pick(new[] { 0.0, 1.0, -0.5 })) : GenReal(d));
                 }
 
-                var length = views.First(v => v.Arg.Equals(args[i])).Len;
-                var same = views.Where(v => v.Len.Const == length.Const && v.Len.Sizes.SequenceEqual(length.Sizes)).Select(v => v.Arg).ToList();
+                var (length, _, root) = views.First(v => v.Arg.Equals(args[i]));
+                var same = views.Where(v => v.Len.Const == length.Const && v.Len.Sizes.SequenceEqual(length.Sizes) && IsOther(v.Root) == IsOther(root)).Select(v => v.Arg).ToList();
                 return _r.Chance(0.4) ? args[i] : _r.Pick(same);
             }
 
@@ -1241,6 +1252,7 @@ namespace SymGrad.RandomPrograms.Generate
                         {
                             if (p.Kind == ParamKind.RealSpanOut && (readRoots.Contains(root) || writtenRoots.Contains(root))) continue;
                             if (p.Kind == ParamKind.RealSpanIn && writtenRoots.Contains(root)) continue;
+                            if (IsOther(root) != p.Other) continue; // a span of the other real type binds one of that type only
                             if (p.Kind == ParamKind.RealSpanOut && forcedOutputRoot is not null && root != forcedOutputRoot) continue;
                             // A [NoDerivative] parameter gets a constant: a derivative passed into it is SG0020.
                             if (p.NoDerivative && !_params.Any(x => x.Name == root && x.Kind == ParamKind.RealSpanIn && x.NoDerivative)) continue;
@@ -1345,10 +1357,11 @@ namespace SymGrad.RandomPrograms.Generate
         private static string Printed(Expr e) => Print.CSharpPrinter.Expression(e, Print.Precision.Double);
 
         /// <summary>Spans readable here: inputs and written outputs, whole, as rows inside a loop over their first dimension, or a constant prefix.</summary>
-        private IReadOnlyList<(Dim Len, Arg Arg, string Root)> SpanViews(bool writable, bool slices)
+        /// <param name="others">With the spans of the other real type (<see cref="Param.Other"/>): for a call, which binds each to a span of that type only.</param>
+        private IReadOnlyList<(Dim Len, Arg Arg, string Root)> SpanViews(bool writable, bool slices, bool others = false)
         {
             var list = new List<(Dim, Arg, string)>();
-            foreach (var p in _params.Where(p => writable ? p.Kind == ParamKind.RealSpanOut : (p.Kind == ParamKind.RealSpanIn || (p.Kind == ParamKind.RealSpanOut && _written.Contains(p.Name)))))
+            foreach (var p in _params.Where(p => writable ? p.Kind == ParamKind.RealSpanOut : (p.Kind == ParamKind.RealSpanIn && (others || !p.Other) || (p.Kind == ParamKind.RealSpanOut && _written.Contains(p.Name)))))
             {
                 var d = p.Length!;
                 list.Add((d, new SpanArg(p.Name), p.Name));
@@ -1372,8 +1385,12 @@ namespace SymGrad.RandomPrograms.Generate
             return list;
         }
 
+        /// <summary>Whether <paramref name="root"/> is a span of the other real type (<see cref="Param.Other"/>).</summary>
+        private bool IsOther(string root) => _params.Any(p => p.Name == root && p.Other && p.IsSpan);
+
+        /// <summary>Spans of this method's real type (or int) readable here; a span of the other real type is read only through casts (GenLeaf).</summary>
         private IEnumerable<Param> ReadableSpans()
-            => _params.Where(p => p.Kind is ParamKind.RealSpanIn or ParamKind.IntSpan || (p.Kind == ParamKind.RealSpanOut && _written.Contains(p.Name)));
+            => _params.Where(p => p.Kind is ParamKind.RealSpanIn && !p.Other || p.Kind == ParamKind.IntSpan || (p.Kind == ParamKind.RealSpanOut && _written.Contains(p.Name)));
 
         private IEnumerable<Stmt>? CalleeFill(Param y)
         {
@@ -1383,7 +1400,7 @@ namespace SymGrad.RandomPrograms.Generate
             // The whole output at once …
             var args = BindCall(callee, p => p.Kind == ParamKind.RealSpanOut
                 ? new[] { (y.Length!, (Arg)new SpanArg(y.Name), y.Name) }
-                : SpanViews(false, true), y.Name);
+                : SpanViews(false, true, others: true), y.Name);
             if (args is { } a && CoversAll(callee, y))
             {
                 return new[] { new CallStmt(callee.Name, a, false) };
@@ -1401,7 +1418,7 @@ namespace SymGrad.RandomPrograms.Generate
                 var row = new SpanArg(y.Name, new Binary("*", new Var(counter), new Var(d.Sizes[1])), new Var(d.Sizes[1]), AsRange());
                 var rowArgs = BindCall(callee, p => p.Kind == ParamKind.RealSpanOut
                     ? new[] { (Dim.Of(d.Sizes[1]), (Arg)row, y.Name) }
-                    : SpanViews(false, true), y.Name);
+                    : SpanViews(false, true, others: true), y.Name);
                 Pop();
                 _loops.RemoveAt(_loops.Count - 1);
                 if (rowArgs is { } ra && callee.Params.Count(p => p.Kind == ParamKind.RealSpanOut) == 1)
@@ -1691,8 +1708,15 @@ namespace SymGrad.RandomPrograms.Generate
                 var (s, idx) = _r.Pick(indexable);
                 return idx() is { } i ? new ElemRead(s.Name, i) : new RealLit(1);
             }));
-            var q = _params.FirstOrDefault(p => p.Kind == ParamKind.OtherScalar || p.Other || p.Wide);
+            var q = _params.FirstOrDefault(p => p.Kind == ParamKind.OtherScalar || p.Other && p.Kind == ParamKind.RealScalar || p.Wide);
             if (q is not null) options.Add((1, () => new Cast(ValueType.Real, new Var(q.Name))));
+            // An element of a span of the other real type, through a cast: (double)qf[i], (float)qf[i] in the float twin.
+            var other = _params.Where(p => p.Kind == ParamKind.RealSpanIn && p.Other && CanIndex(p)).ToList();
+            if (other.Count > 0) options.Add((2, () =>
+            {
+                var s = _r.Pick(other);
+                return GenIndex(s) is { } i ? new Cast(ValueType.Real, new ElemRead(s.Name, i)) : new RealLit(1);
+            }));
             return _r.Weighted(options.ToArray())();
         }
 
@@ -1794,7 +1818,7 @@ namespace SymGrad.RandomPrograms.Generate
             var scalarCallees = _callees.Where(c => c.ReturnsReal && c.Params.All(p => p.Kind != ParamKind.RealSpanOut || true)).ToList();
             if (scalarCallees.Count == 0) return null;
             var callee = _r.Pick(scalarCallees);
-            var args = BindCall(callee, p => p.Kind == ParamKind.RealSpanOut ? SpanViews(true, true) : SpanViews(false, true));
+            var args = BindCall(callee, p => p.Kind == ParamKind.RealSpanOut ? SpanViews(true, true) : SpanViews(false, true, others: true));
             return args is { } a ? new CallExpr(callee.Name, a, false) : null;
         }
 

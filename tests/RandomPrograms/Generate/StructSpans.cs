@@ -33,7 +33,7 @@ namespace SymGrad.RandomPrograms.Generate
                 ElemRead { Index: FromEnd } e => e.Span,
                 _ => null,
             }).OfType<string>());
-            var groups = m.Params.Where(p => p.Kind == ParamKind.RealSpanIn && !p.Field && !p.EmptyGradient && p.Struct is null && !passed.Contains(p.Name))
+            var groups = m.Params.Where(p => p.Kind == ParamKind.RealSpanIn && !p.Field && !p.EmptyGradient && p.Struct is null && !p.Other && !passed.Contains(p.Name))
                 .GroupBy(p => (p.Length, p.NoDerivative, p.AsArray)).Select(g => g.ToList()).Where(g => g.Count >= 2).ToList();
             if (groups.Count == 0)
             {

@@ -149,7 +149,7 @@ namespace SymGrad.RandomPrograms.Print
         {
             ParamKind.RealScalar => $"{(q.NoDerivative ? "[NoDerivative] " : "")}{(q.Other ? Other(p) : q.Wide ? "double" : Real(p))} {q.Name}",
             ParamKind.RealSpanIn when q.AsArray => $"{(q.NoDerivative ? "[NoDerivative] " : "")}{Real(p)}[] {q.Name}",
-            ParamKind.RealSpanIn => $"{(q.NoDerivative ? "[NoDerivative] " : "")}ReadOnlySpan<{Real(p)}> {q.Name}",
+            ParamKind.RealSpanIn => $"{(q.NoDerivative ? "[NoDerivative] " : "")}ReadOnlySpan<{(q.Other ? Other(p) : Real(p))}> {q.Name}",
             ParamKind.RealSpanOut when q.AsArray => $"{Real(p)}[] {q.Name}",
             ParamKind.RealSpanOut => $"Span<{Real(p)}> {q.Name}",
             ParamKind.RealOut => $"out {Real(p)} {q.Name}",
@@ -168,7 +168,7 @@ namespace SymGrad.RandomPrograms.Print
             return q.Kind switch
             {
                 ParamKind.RealScalar => $"{nd}public {(q.Other ? Other(p) : Real(p))} {q.Name};",
-                ParamKind.RealSpanIn => $"{nd}public {Real(p)}[] {q.Name} = Array.Empty<{Real(p)}>();",
+                ParamKind.RealSpanIn => $"{nd}public {(q.Other ? Other(p) : Real(p))}[] {q.Name} = Array.Empty<{(q.Other ? Other(p) : Real(p))}>();",
                 ParamKind.Size => $"public int {q.Name};",
                 ParamKind.IntSpan => $"public int[] {q.Name} = Array.Empty<int>();",
                 ParamKind.Bool => $"public bool {q.Name};",

@@ -177,7 +177,7 @@ namespace SymGrad.RandomPrograms.Print
                     {
                         ParamKind.RealScalar => $"{Narrow(q, p)}r[{ri++}]",
                         ParamKind.OtherScalar => p == Precision.Double ? $"(float)r[{ri++}]" : $"r[{ri++}]",
-                        ParamKind.RealSpanIn => p == Precision.Double ? $"s[{si++}]" : $"F(s[{si++}])",
+                        ParamKind.RealSpanIn => InFloats(q, p) ? $"F(s[{si++}])" : $"s[{si++}]",
                         ParamKind.Size => $"n[{ni++}]",
                         ParamKind.IntSpan => $"ns[{nsi++}]",
                         ParamKind.Bool => $"b[{bi++}]",
@@ -202,7 +202,7 @@ namespace SymGrad.RandomPrograms.Print
                         si++;
                         break;
                     case ParamKind.RealSpanIn or ParamKind.RealSpanOut:
-                        if (p == Precision.Float)
+                        if (InFloats(q, p))
                         {
                             w.Line($"float[] f{si} = F(s[{si}]);");
                             args.Add((q, $"f{si}"));
@@ -259,6 +259,12 @@ namespace SymGrad.RandomPrograms.Print
         /// (<see cref="Param.Other"/>), double for a called method's double input (<see cref="Param.Wide"/>).
         /// </summary>
         private static string TypeOf(Param q, Precision p) => q.Other ? (p == Precision.Double ? "float" : "double") : q.Wide ? "double" : T(p);
+
+        /// <summary>
+        /// Whether span <paramref name="q"/> holds floats in twin <paramref name="p"/> — the float twin's spans, and a span of
+        /// the other real type in the double twin (<see cref="Param.Other"/>): its arrays are float copies of the checker's.
+        /// </summary>
+        private static bool InFloats(Param q, Precision p) => (p == Precision.Float) != q.Other;
 
         /// <summary>The cast a double from the checker's arrays needs to become <paramref name="q"/>'s value: <c>(float)</c> or none.</summary>
         private static string Narrow(Param q, Precision p) => TypeOf(q, p) == "float" ? "(float)" : "";
@@ -368,7 +374,7 @@ namespace SymGrad.RandomPrograms.Print
                     after.Add($"dr[{dri}] = g{dri};");
                     dri++;
                 }
-                else if (p == Precision.Double)
+                else if (!InFloats(q, p))
                 {
                     // A null array is an empty span: default, "not needed" (see Param.EmptyGradient).
                     list.Add((q, $"ds[{dsi++}]"));
@@ -412,8 +418,8 @@ namespace SymGrad.RandomPrograms.Print
             }
 
             if (fields.Count == 0) return;
-            string t = T(p);
-            string cast = p == Precision.Double ? "" : "(float)";
+            // An array field's elements are of its own type (float[] qf of a double layer: floats).
+            string ElementOf(Param q) => InFloats(q, p) ? "float" : "double";
             w.Line($"bool prefilled = {string.Join(" || ", fields.Select(f => f.Q.Kind == ParamKind.RealScalar ? $"{f.G} != 0" : $"!Zero({f.G})"))};");
             w.Line("if (prefilled)");
             w.Open();
@@ -427,7 +433,7 @@ namespace SymGrad.RandomPrograms.Print
                 else
                 {
                     // Of the wrong length at odd lengths (ZeroGradients must reallocate), of the right one at even (it must clear).
-                    w.Line($"{d} = new {t}[s[{fsi}].Length + s[{fsi}].Length % 2];");
+                    w.Line($"{d} = new {ElementOf(q)}[s[{fsi}].Length + s[{fsi}].Length % 2];");
                     w.Line($"Array.Fill({d}, 7);");
                 }
             }
@@ -444,7 +450,7 @@ namespace SymGrad.RandomPrograms.Print
                 else
                 {
                     w.Line($"Cleared({d}, s[{fsi}].Length, \"d{q.Name}\");");
-                    w.Line($"for (int i = 0; i < {g}.Length; i++) {d}[i] = {cast}{g}[i];");
+                    w.Line($"for (int i = 0; i < {g}.Length; i++) {d}[i] = {(ElementOf(q) == "float" ? "(float)" : "")}{g}[i];");
                 }
             }
 
@@ -574,7 +580,7 @@ namespace SymGrad.RandomPrograms.Print
                 bool scalar = q.Kind == ParamKind.RealScalar;
                 int k = scalar ? scalarIndex[q.Name] : tsi++;
                 string tangent = scalar ? $"{Narrow(q, p)}tr[{k}]"
-                    : p == Precision.Double ? $"ts[{k}]" : $"ts[{k}] is {{ }} t{k} ? F(t{k}) : null";
+                    : !InFloats(q, p) ? $"ts[{k}]" : $"ts[{k}] is {{ }} t{k} ? F(t{k}) : null";
                 if (q.Field)
                 {
                     // A layer's differentiable field the method reads: its tangent follows the parameters' (README), in field order.
@@ -700,7 +706,7 @@ namespace SymGrad.RandomPrograms.Print
                 }
                 else
                 {
-                    w.Line($"{d} = System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Repeat(({T(p)})7, {Self}.{q.Name}.Length));");
+                    w.Line($"{d} = System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Repeat(({(InFloats(q, p) ? "float" : "double")})7, {Self}.{q.Name}.Length));");
                     after.Add($"if ({d}.Length != {Self}.{q.Name}.Length || System.Linq.Enumerable.Any({d}, g => g != 7)) {fail}");
                 }
             }
@@ -848,7 +854,7 @@ namespace SymGrad.RandomPrograms.Print
                     products.Add($"ref h{k}");
                     after.Add($"hr[{k}] = h{k};");
                 }
-                else if (p == Precision.Double)
+                else if (!InFloats(q, p))
                 {
                     args.Add($"vs[{k}]");
                     products.Add($"hs[{k}]");
