@@ -74,6 +74,18 @@ namespace SymGrad.Generator
                 .Where(static file => file.Source is not null);
             context.RegisterSourceOutput(secondOrder, static (output, file) => output.AddSource(file.HintName, file.Source!));
 
+            // The flat twins of the methods taking structs of reals that a differentiable method calls (StructCalls), in a
+            // file of their own: only those some caller calls are written.
+            IncrementalValueProvider<EquatableArray<string>> flatCallees = parsed
+                .SelectMany(static (result, _) => Generation.FlatNeeds(result))
+                .Collect()
+                .Select(static (all, _) => all.Distinct().OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray());
+            IncrementalValuesProvider<GeneratedFile> flat = parsed
+                .Combine(flatCallees)
+                .Select(static (pair, cancellationToken) => Generation.GenerateFlat(pair.Left, pair.Right, cancellationToken))
+                .Where(static file => file.Source is not null);
+            context.RegisterSourceOutput(flat, static (output, file) => output.AddSource(file.HintName, file.Source!));
+
             // A layer object's gradient fields and ZeroGradients, once per type over all its differentiable methods.
             IncrementalValueProvider<System.Collections.Immutable.ImmutableArray<Layer?>> layers = parsed
                 .Select(static (result, _) => LayerMembers.Of(result))
@@ -171,6 +183,16 @@ namespace SymGrad.Generator
             ? Enumerable.Empty<string>()
             : Walk.All(model.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>()
                 .Select(call => call.Target.SecondOrderOf).Where(name => name is not null).Select(name => name!).Distinct();
+
+        /// <summary>The methods taking structs whose flat twins <paramref name="result"/>'s method calls (their file names).</summary>
+        public static System.Collections.Generic.IEnumerable<string> FlatNeeds(ParseResult result) => result.Model is not { } model
+            ? Enumerable.Empty<string>()
+            : Walk.All(model.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>()
+                .Select(call => call.Target.FlatOf).Where(name => name is not null).Select(name => name!).Distinct();
+
+        /// <summary>The flat twins' file (<see cref="FlatWriter"/>) of <paramref name="result"/>'s method when it is among <paramref name="callees"/>.</summary>
+        public static GeneratedFile GenerateFlat(ParseResult result, EquatableArray<string> callees, System.Threading.CancellationToken cancellationToken)
+            => GenerateOwnFile(result, callees, ".Flattened.g.cs", FlatWriter.Emit, cancellationToken);
 
         /// <summary>The third-order file of <paramref name="result"/>'s method when it is among <paramref name="nestedCallees"/> and has one.</summary>
         public static GeneratedFile GenerateThirdOrder(ParseResult result, EquatableArray<string> nestedCallees, System.Threading.CancellationToken cancellationToken)

@@ -182,9 +182,10 @@ namespace SymGrad.GeneratorTests
         }
 
         [Theory]
-        [InlineData("return [|Norm(p)|];", "SG0006", "calls of methods that take or return structs of reals are not differentiated yet")]
+        [InlineData("return [|Norm(p)|];", "SG0006", "a call of a method taking structs of reals is differentiated when that method is a static, non-generic [Differentiable] one")]
+        [InlineData("return [|Weighed(new Tagged { V = p.X, N = 2 })|];", "SG0006", "'t' of Weighed is passed field by field, so it must be a struct of float and double fields")]
         [InlineData("Point3 q = p; return [|q|].GetHashCode();", "SG0006", "a struct of reals is differentiated field by field")]
-        [InlineData("return [|Twice(p)|].X;", "SG0006", "calls of methods that take or return structs of reals are not differentiated yet")]
+        [InlineData("return [|Twice(p)|].X;", "SG0006", "calls of methods that return structs of reals are not differentiated yet")]
         [InlineData("Point3 q = [|new Point3(p.X)|]; return q.X;", "SG0006", "only constructors that assign fields from their parameters")]
         [InlineData("[|p.X|] = 1; return p.Y;", "SG0012", "Parameter 'p' is assigned")]
         public void SG0006_StructsOutsideTheSubset(string body, string id, string problem)
@@ -198,9 +199,18 @@ namespace SymGrad.GeneratorTests
                     public Point3(double x) { X = x; Y = x * x; }
                 }
 
+                public struct Tagged
+                {
+                    public double V;
+                    public int N;
+                }
+
                 public static partial class K
                 {
                     static double Norm(Point3 p) => p.X;
+
+                    [Differentiable]
+                    public static double Weighed(Tagged t) => t.V * t.N;
 
                     [Differentiable]
                     public static Point3 Twice(Point3 p) => new Point3 { X = 2 * p.X };
@@ -450,6 +460,40 @@ namespace SymGrad.GeneratorTests
                 "static void HelperBackward(double a, double dResult, ref double da)'; or mark the parameters it depends on [NoDerivative]",
                 message);
         }
+
+        /// <summary>
+        /// An out result read by a call with no derivative (found by the random-program tester, 14Q47aT6WdT1: the call's
+        /// derivative was dropped without a word — the out result was not seen as a differentiable read).
+        /// </summary>
+        [Fact]
+        public void SG0007_AHelperReadingAnOutResult()
+            => Expect(Wrap("""
+                    public static double Helper(double a) => a * a;
+
+                    [Differentiable]
+                    public static double M(out double o, double x)
+                    {
+                        o = x * x;
+                        return [|Helper(o)|] + o;
+                    }
+                """), "SG0007", "K.Helper(double)");
+
+        /// <summary>
+        /// A call with no derivative inside an inlined local function, reading its parameter (found while fixing the above: the
+        /// parameter was not a read of the code kept as written, so the call's derivative was dropped without a word).
+        /// </summary>
+        [Fact]
+        public void SG0007_AHelperInALocalFunction()
+            => Expect(Wrap("""
+                    public static double Helper(double a) => a * a;
+
+                    [Differentiable]
+                    public static double M(double x)
+                    {
+                        static double L(double t) => [|Helper(t)|] + t;
+                        return L(x * x);
+                    }
+                """), "SG0007", "K.Helper(double)");
 
         [Fact]
         public void SG0007_MathFunctionOutsideTheSubset()

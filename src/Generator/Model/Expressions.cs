@@ -153,6 +153,13 @@ namespace SymGrad.Generator.Model
         public string? SecondOrderOf { get; init; }
 
         /// <summary>
+        /// For a callee taking structs of reals (<c>Dot(Point3 a, Point3 b)</c>): its file name, so that the file of its flat
+        /// adapters (<c>DotFlattened(a_X, …)</c> and their derivatives, <see cref="Parse.StructCalls"/>) is written; the call is of
+        /// those, the structs' fields passed one by one.
+        /// </summary>
+        public string? FlatOf { get; init; }
+
+        /// <summary>
         /// The parameters of a generated <c>HBackward</c> that its tangent <c>HBackwardTangent</c> takes a tangent of, by index:
         /// the differentiable inputs, the outputs (read as values), the result's seed, the outputs' cotangents — each real one
         /// the backward reads, as for a registered backward's tangent.

@@ -322,6 +322,48 @@ namespace SymGrad.Generator.Parse
             }
         }
 
+        /// <summary>
+        /// A call of a method taking structs of reals, as its flat twin's (<see cref="StructCalls"/>): each struct argument's fields
+        /// in the twin's parameter order (a struct variable's fields, <c>new Point3 { … }</c>'s values, <c>default</c>'s zeros),
+        /// the other arguments as any call's. Null arguments once reported.
+        /// </summary>
+        private Expr FlatCall(InvocationExpressionSyntax invocation, IMethodSymbol callee, CallTarget flat, string type)
+        {
+            var arguments = invocation.ArgumentList.Arguments;
+            if (arguments.Count != callee.Parameters.Length || arguments.Any(a => a.NameColon is not null || !a.RefKindKeyword.IsKind(SyntaxKind.None)))
+            {
+                Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), MethodParser.OneLine(invocation.ToString()),
+                    $"pass every argument of {callee.Name} in order (a struct's fields are passed one by one to what SymGrad calls)");
+                return new Literal("0", type);
+            }
+
+            var args = new List<Expr>();
+            int at = 0;
+            for (int i = 0; i < arguments.Count; i++)
+            {
+                ExpressionSyntax argument = arguments[i].Expression;
+                if (StructsOfReals.Leaves(callee.Parameters[i].Type) is { } leaves)
+                {
+                    if (StructValue(argument, leaves) is not { } fields)
+                    {
+                        return new Literal("0", type); // reported
+                    }
+
+                    foreach ((Expr value, _) in fields)
+                    {
+                        args.Add(Converted(value, flat.Parameters[at++].Type));
+                    }
+
+                    continue;
+                }
+
+                ParameterSpec spec = flat.Parameters[at++];
+                args.Add(spec.IsBuffer ? ParseSpanArgument(argument, spec) : ParseExpression(argument));
+            }
+
+            return new UserCall(flat, args.ToEquatableArray(), type);
+        }
+
         /// <summary>A constructor whose body only assigns fields from its parameters (<c>X = x;</c>): field → parameter index.</summary>
         private static List<(IFieldSymbol Field, int Parameter)>? FieldAssignments(IMethodSymbol constructor)
         {

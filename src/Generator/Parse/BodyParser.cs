@@ -805,11 +805,23 @@ namespace SymGrad.Generator.Parse
                 return new Literal("0", type);
             }
 
-            if (callee.Parameters.Select(p => p.Type).Append(callee.ReturnType).Any(t => StructsOfReals.Leaves(t) is not null) && ReadsDifferentiable(invocation))
+            if (StructsOfReals.Leaves(callee.ReturnType) is not null && ReadsDifferentiable(invocation))
             {
                 Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), MethodParser.OneLine(invocation.ToString()),
-                    "calls of methods that take or return structs of reals are not differentiated yet; pass and return their fields as float or double");
+                    "calls of methods that return structs of reals are not differentiated yet; return their fields as float or double (out results are not differentiated in calls either: call a method per field)");
                 return new Literal("0", type);
+            }
+
+            // Point3 arguments: the call of the callee's flat twin, each struct's fields passed one by one (StructCalls).
+            if (callee.Parameters.Any(p => StructsOfReals.Leaves(p.Type) is not null) && ReadsDifferentiable(invocation))
+            {
+                if (StructCalls.Target(callee, _model.Compilation, _cancellationToken, out string reason) is not { } flat)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), MethodParser.OneLine(invocation.ToString()), reason);
+                    return new Literal("0", type);
+                }
+
+                return FlatCall(invocation, callee, flat, type);
             }
 
             if (!callee.IsStatic && callee.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == CallTargets.DifferentiableAttribute))
@@ -1047,6 +1059,17 @@ namespace SymGrad.Generator.Parse
                 {
                     replacement = Placeholder(reads, parameter.Name);
                 }
+                else if (!isQualifiedRight && Bound(symbol) is { } bound)
+                {
+                    // A parameter (or local) of a local function being inlined is what is bound to it: its reads are this code's,
+                    // so a derivative flowing into code kept as written is seen (SG0007) — it was dropped without a word.
+                    replacement = "(" + Emit.ExprPrinter.Print(bound, read => Placeholder(reads, read)) + ")";
+                }
+                else if (!isQualifiedRight && Result(symbol) is { } result)
+                {
+                    // An out result is the local it is: read as such, so a derivative flowing into code kept as written is seen (SG0007).
+                    replacement = Placeholder(reads, result.Id);
+                }
                 else if (!isQualifiedRight && symbol is ITypeParameterSymbol parameterType && SymbolEqualityComparer.Default.Equals(parameterType, TypeNames.Substituted))
                 {
                     replacement = TypeNames.Of(parameterType); // T.Epsilon of a generic method's instantiation: double.Epsilon
@@ -1145,7 +1168,8 @@ namespace SymGrad.Generator.Parse
         private bool ReadsDifferentiable(InvocationExpressionSyntax invocation) => invocation.DescendantNodes().OfType<IdentifierNameSyntax>()
             .Any(id => _model.GetSymbolInfo(id, _cancellationToken).Symbol is var symbol && Spec(symbol) is { } spec
                 ? spec.IsDifferentiable || spec.Kind == ParameterKind.SpanOutput
-                : symbol is ILocalSymbol l && TypeNames.IsReal(l.Type) && _localNames.ContainsKey(l) || symbol is not null && IsStruct(symbol));
+                : symbol is ILocalSymbol l && TypeNames.IsReal(l.Type) && _localNames.ContainsKey(l) || symbol is not null && IsStruct(symbol) || Result(symbol) is not null
+                    || Bound(symbol) is { } bound && Reads.Of(bound).Any()); // an inlined local function's parameter: what its argument reads
 
         /// <summary>Whether <paramref name="node"/> reads a local already reported (its declaration is the root cause).</summary>
         private bool UsesRejected(SyntaxNode node) => _rejected.Count > 0 && node.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()

@@ -45,7 +45,8 @@ namespace SymGrad.Generator.Parse
         /// The callee's file name when it writes outputs and SymGrad can write its <c>MBackwardTangent</c> (in a file of its
         /// own), so a caller's Hessian-vector product can differentiate the call; else null.
         /// </param>
-        public readonly record struct Modes(bool Tangent, bool Nested, string? ThirdOrderOf = null, string? SecondOrderOf = null);
+        /// <param name="HessianVector">Its <c>MHessianVector</c> (a struct-taking callee's flat adapters wrap it, <see cref="StructCalls"/>).</param>
+        public readonly record struct Modes(bool Tangent, bool Nested, string? ThirdOrderOf = null, string? SecondOrderOf = null, bool HessianVector = false);
 
         // Per compilation (immutable, so the answers hold while it lives): each callee is derived once, not once per call site.
         // A generic callee is keyed by its definition and the real type T is (H<T> in a generic caller is H<double> and H<float>).
@@ -90,7 +91,8 @@ namespace SymGrad.Generator.Parse
                 Emit.SourceEmitter.Derived derived = Emit.SourceEmitter.Derive(model, thirdOrder: true);
                 bool nested = derived.Tangent is not null && derived.HessianVector is not null && Emit.NestedWriter.Shape(model);
                 return new Modes(derived.Tangent is not null, nested, nested && derived.HessianVector!.Tangent is not null ? model.HintName : null,
-                    derived.Tangent is not null && Emit.SourceEmitter.BuildBackwardTangent(model, derived.Program) is not null ? model.HintName : null);
+                    derived.Tangent is not null && Emit.SourceEmitter.BuildBackwardTangent(model, derived.Program) is not null ? model.HintName : null,
+                    derived.HessianVector is not null);
             }
             catch (System.OperationCanceledException)
             {
@@ -135,7 +137,7 @@ namespace SymGrad.Generator.Parse
         }
 
         /// <summary>The model of <paramref name="forward"/>, a [Differentiable] method of this compilation, or null and why not.</summary>
-        private static MethodModel? Parsed(IMethodSymbol forward, Compilation compilation, CancellationToken cancellationToken, out string reason)
+        internal static MethodModel? Parsed(IMethodSymbol forward, Compilation compilation, CancellationToken cancellationToken, out string reason)
         {
             reason = "";
             IMethodSymbol definition = forward.OriginalDefinition;

@@ -295,6 +295,19 @@ namespace SymGrad.RandomPrograms.Campaign
                 "call of a method returning a value with a span of the other real type",
                 "call of a method writing outputs with a span of the other real type (its MBackwardTangent in a caller's H·v)");
 
+            // A struct passed to a method taking one (its flat twin), by the form of the value.
+            foreach (var f in Measure.All(m.Body).OfType<StructFieldArg>().Where(f => f.First))
+            {
+                set.Add("call of a method taking a struct (read as its flat twin, the fields one by one)");
+                set.Add(f.Value switch
+                {
+                    StructNew { Ctor: true } => "struct argument new V3(x, y, z)",
+                    StructNew => "struct argument new V3 { X = … }",
+                    StructDefault => "struct argument default",
+                    _ => "struct argument a struct variable",
+                });
+            }
+
             // FTangent typed by SymGrad before the call around it binds (FOUND.md N1, T8).
             static bool TangentIn(ImmutableArray<Arg> args) => args.OfType<ValueArg>().Any(a => Measure.All(a.Value).Any(n => n is CallExpr { IsNested: true, Suffix: "Tangent" }));
             foreach (var n in Measure.All(m.Body))

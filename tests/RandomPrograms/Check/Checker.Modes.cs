@@ -114,6 +114,7 @@ namespace SymGrad.RandomPrograms.Check
             if (Measure.All(m.Body).Any(n => n is MathCall c && MathNames.SecondOrder.Contains(c.Function))) _result.Count("MHessianVector (P15) checked on a method calling a registered second order of a scalar (Smooth.Softplus)");
             if (Measure.All(m.Body).Any(n => n is MathCall { Function: "ScaledSoftplus" })) _result.Count("MHessianVector (P15) checked on a method calling a registered second order with a [NoDerivative] real argument (Smooth.ScaledSoftplus)");
             if (m.Params.Any(p => p.Struct is not null && !p.InStructSpan && p.IsDifferentiable)) _result.Count("MHessianVector (P15) checked on a method with a struct parameter");
+            if (Measure.All(m.Body).Any(n => n is StructFieldArg)) _result.Count("MHessianVector (P15) checked on a method passing a struct to a method of the program (its flat twin's TangentBackward)");
             if (columns.Any(c => c.Float)) _result.Count(MixedPrecision("MHessianVector (P15)"));
             if (m.Params.Any(p => p.InStructSpan && p.IsDifferentiable)) _result.Count("MHessianVector (P15) checked on a method with a span of structs");
             if (m.GradientFields.Any()) _result.Count("MHessianVector (P15) checked on a method reading a layer's differentiable fields");

@@ -127,6 +127,10 @@ namespace SymGrad.RandomPrograms.Generate
         // a span input of the other real type (Param.Other): ReadOnlySpan<float> of a double method, ReadOnlySpan<double> in the
         // float twin; its elements read through a cast, its gradients, tangents, directions and products of its own type
         OtherPrecisionSpans,
+
+        // a called method taking a struct parameter (V3 pt): its callers pass a struct value — a struct local, their own struct
+        // parameter, new V3(…), default — which SymGrad reads as a call of the method's flat twin, the fields one by one
+        StructCalls,
     }
 
     /// <summary>Per-feature weights: how often a construct is chosen where it fits, relative to the default 1.</summary>
@@ -202,7 +206,7 @@ namespace SymGrad.RandomPrograms.Generate
         private static double DefaultWeight(Feature f) => f switch
         {
             Feature.TrickyNames => 0.15,
-            Feature.OtherPrecisionParams or Feature.DoubleInputs or Feature.OtherPrecisionSpans => 0.4,
+            Feature.OtherPrecisionParams or Feature.DoubleInputs or Feature.OtherPrecisionSpans or Feature.StructCalls => 0.4,
             Feature.Arrays => 0.3,
             Feature.WideLocals => 0.4,
             Feature.Rounding or Feature.Sign => 0.4,

@@ -24,7 +24,7 @@ namespace SymGrad.RandomPrograms.Generate
         public static FeatureSet Restrict(FeatureSet f)
         {
             var weights = f.Weights.ToDictionary(kv => kv.Key, kv => kv.Value);
-            foreach (var off in new[] { Feature.NnPrimitives, Feature.RegisteredLibrary, Feature.WideLocals, Feature.OtherPrecisionParams, Feature.OtherPrecisionSpans, Feature.Structs })
+            foreach (var off in new[] { Feature.NnPrimitives, Feature.RegisteredLibrary, Feature.WideLocals, Feature.OtherPrecisionParams, Feature.OtherPrecisionSpans, Feature.StructCalls, Feature.Structs })
             {
                 weights[off] = 0;
             }

@@ -92,6 +92,7 @@ namespace SymGrad.RandomPrograms.Generate
         private static ImmutableArray<Arg> Args(Dictionary<string, Method> methods, ImmutableArray<Arg> args, bool inCall) => args.Select(a => a switch
         {
             ValueArg v => v with { Value = Map(methods, v.Value, inCall) },
+            StructFieldArg f => f with { Value = Map(methods, f.Value, inCall) },
             SpanArg { Start: { } start, Length: { } length } sa => sa with { Start = Map(methods, start, true), Length = Map(methods, length, true) },
             _ => a,
         }).ToImmutableArray();

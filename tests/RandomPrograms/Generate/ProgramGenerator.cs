@@ -381,11 +381,16 @@ namespace SymGrad.RandomPrograms.Generate
                 foreach (var s in used) list.Insert(_r.Int(0, list.Count), s);
             }
 
-            // A struct parameter (the entry only: a struct is not passed to calls): some real scalars of one kind become the
-            // fields of V3 pt, read as pt.X.
-            if (_entry && _f.On(Feature.Structs) && _r.Chance(Math.Min(0.9, 0.3 * W(Feature.Structs))))
+            // A struct parameter: some real scalars of one kind become the fields of V3 pt, read as pt.X — in the entry, and
+            // (StructCalls, from a side stream so that past seeds keep their programs) in a called method returning a real and
+            // writing no outputs, not the nested helper, its fields differentiable: its callers pass a struct value.
+            bool calledWithStruct = !_entry && _generic == GenericForm.None && _returnsReal && _name != NestedCalls.Helper
+                && !list.Any(p => p.Kind is ParamKind.RealSpanOut or ParamKind.RealOut)
+                && _f.On(Feature.StructCalls) && _r.Side(21).Chance(Math.Min(0.9, 0.3 * W(Feature.StructCalls)));
+            if (_entry && _f.On(Feature.Structs) && _r.Chance(Math.Min(0.9, 0.3 * W(Feature.Structs))) || calledWithStruct)
             {
-                var groups = list.Where(p => p.Kind == ParamKind.RealScalar && !p.Other).GroupBy(p => p.NoDerivative).Select(g => g.ToList()).ToList();
+                var groups = list.Where(p => p.Kind == ParamKind.RealScalar && !p.Other && (_entry || !p.NoDerivative && !p.Wide && p.Default is null))
+                    .GroupBy(p => p.NoDerivative).Select(g => g.ToList()).ToList();
                 var pick = groups.Where(g => g.Count >= 2).ToList() is { Count: > 0 } pairs ? _r.Pick(pairs) : groups.Count > 0 && _r.Chance(0.3) ? _r.Pick(groups) : null;
                 if (pick is not null)
                 {
@@ -1272,11 +1277,29 @@ namespace SymGrad.RandomPrograms.Generate
                 }
             }
 
+            var structValues = new Dictionary<string, Expr>();
             foreach (int i in order)
             {
                 var p = callee.Params[i];
                 switch (p.Kind)
                 {
+                    case ParamKind.RealScalar when p.Struct is { } st:
+                    {
+                        // A struct parameter's members: one struct value (drawn at the first), each member its field of it.
+                        _callArguments++;
+                        try
+                        {
+                            var first = callee.Members(st).First();
+                            if (!structValues.TryGetValue(st, out var value)) structValues[st] = value = GenStructValue(_r.Int(1, 2), null);
+                            args[i] = new StructFieldArg(value, p.Member!, p == first);
+                        }
+                        finally
+                        {
+                            _callArguments--;
+                        }
+
+                        break;
+                    }
                     case ParamKind.RealScalar:
                     {
                         _callArguments++;

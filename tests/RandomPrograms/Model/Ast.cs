@@ -232,6 +232,12 @@ namespace SymGrad.RandomPrograms.Model
     public sealed record DefaultArg : Arg;
 
     /// <summary>
+    /// A struct parameter's member (<see cref="Param.Struct"/>) passed its field <paramref name="Member"/> of a struct value: the
+    /// struct is printed once, at its first member (<paramref name="First"/>), as the one argument C# passes.
+    /// </summary>
+    public sealed record StructFieldArg(Expr Value, string Member, bool First) : Arg;
+
+    /// <summary>
     /// A span argument: <c>s</c>, or <c>s.Slice(start, length)</c> when <see cref="Start"/> is set — printed as the range
     /// <c>s[start..(start + length)]</c> when <see cref="AsRange"/>.
     /// </summary>

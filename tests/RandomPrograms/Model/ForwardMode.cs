@@ -68,7 +68,7 @@ namespace SymGrad.RandomPrograms.Model
                    CallStmt c => Callee(program, c.Callee) is { } f && SecondOrder(program, f, seen),
                    CallExpr { IsNn: true } => true, // the losses (SumOfSquares, MseLoss, SoftmaxCrossEntropy): each has a second order
                    CallExpr { IsNested: true } c => ThirdOrder(program, Callee(program, c.Callee)),
-                   CallExpr c => Callee(program, c.Callee) is { } f && (TwiceDifferentiable(program, f, seen) || SecondOrder(program, f, seen)),
+                   CallExpr c => Callee(program, c.Callee) is { } f && (TwiceDifferentiable(program, f, seen) || SecondOrder(program, f, seen) || FlatTwice(program, f, seen)),
                    _ => true,
                });
 
@@ -140,6 +140,16 @@ namespace SymGrad.RandomPrograms.Model
         /// </summary>
         private static bool TwiceDifferentiable(ProgramModel program, Method f, HashSet<string> seen)
             => !f.Instance && !f.Params.Any(p => p.Struct is not null || p.Field || p.Kind is ParamKind.RealSpanOut)
+               && HasTangent(program, f) && HasHessianVector(program, f, new HashSet<string>(seen));
+
+        /// <summary>
+        /// Whether a caller's <c>MHessianVector</c> may call F, a method taking a struct parameter, through its flat twin: F
+        /// static, returning a real, writing no outputs, with <c>MTangent</c> and <c>MHessianVector</c> (the twin's
+        /// TangentBackward is written over F's own; it has no third order, so F is no nested F's callee: <see cref="ThirdOrderBody"/>).
+        /// </summary>
+        private static bool FlatTwice(ProgramModel program, Method f, HashSet<string> seen)
+            => !f.Instance && f.ReturnsReal && !f.ReturnsStruct && f.Params.Any(p => p.Struct is not null && !p.InStructSpan)
+               && !f.Params.Any(p => p.Field || p.InStructSpan || p.Kind is ParamKind.RealSpanOut or ParamKind.RealOut)
                && HasTangent(program, f) && HasHessianVector(program, f, new HashSet<string>(seen));
 
         /// <summary>

@@ -115,6 +115,7 @@ namespace SymGrad.RandomPrograms.Model
             IEnumerable<object> inner = a switch
             {
                 ValueArg v => All(v.Value),
+                StructFieldArg { First: true } f => All(f.Value),
                 SpanArg { Start: { } s, Length: { } l } => All(s).Concat(All(l)),
                 _ => Enumerable.Empty<object>(),
             };

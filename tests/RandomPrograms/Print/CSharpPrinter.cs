@@ -371,9 +371,10 @@ namespace SymGrad.RandomPrograms.Print
             _ => false,
         };
 
-        private static string Args(IEnumerable<Arg> args, Precision p) => string.Join(", ", args.Select(a => a switch
+        private static string Args(IEnumerable<Arg> args, Precision p) => string.Join(", ", args.Where(a => a is not StructFieldArg { First: false }).Select(a => a switch
         {
             ValueArg v => Expression(v.Value, p),
+            StructFieldArg f => Expression(f.Value, p), // the struct, once
             RefArg r => "ref " + r.Local,
             DefaultArg => "default",
             SpanArg { Start: null } s => Ref(s.Span),

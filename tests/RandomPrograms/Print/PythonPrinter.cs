@@ -352,6 +352,7 @@ namespace SymGrad.RandomPrograms.Print
         private static string Args(IEnumerable<Arg> args, Ctx c) => string.Join(", ", args.Select(a => a switch
         {
             ValueArg v => E(v.Value, c),
+            StructFieldArg f => $"{Fields(f.Value, c)}[{StructType.Fields.IndexOf(f.Member)}]", // a struct parameter's member: its field
             SpanArg { Start: null } s => s.Span,
             SpanArg s => $"{s.Span}.slice({E(s.Start!, c)}, {E(s.Length!, c)})",
             _ => throw new ArgumentOutOfRangeException(nameof(args)),
