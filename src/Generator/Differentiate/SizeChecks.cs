@@ -74,6 +74,9 @@ namespace SymGrad.Generator.Differentiate
                 case MathCall m: foreach (Expr a in m.Args) Accesses(a, loops, parameters, checks); break;
                 case Cast c: Accesses(c.Operand, loops, parameters, checks); break;
 
+                // A call's arguments are read before it runs, as any operand (Sq(w[3]) needs w.Length ≥ 4).
+                case UserCall call: foreach (Expr a in call.Args) Accesses(a, loops, parameters, checks); break;
+
                 // Conditional branches are skipped for the same reason as if statements.
             }
         }

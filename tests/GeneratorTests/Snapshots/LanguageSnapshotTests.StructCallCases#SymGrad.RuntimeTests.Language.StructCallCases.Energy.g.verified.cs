@@ -43,7 +43,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static void EnergyBackward(global::SymGrad.RuntimeTests.Language.Point3 p, double k, global::System.ReadOnlySpan<double> w, double dResult, ref global::SymGrad.RuntimeTests.Language.Point3 dp, ref double dk, global::System.Span<double> dw)
         {
-            global::SymGrad.Guard.Covers(w.Length, nameof(w), 2.0, "w[1]");
+            global::SymGrad.Guard.Covers(w.Length, nameof(w), 3.0, "w[2]");
             global::SymGrad.Guard.GradientLength<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
             bool needDw = !dw.IsEmpty;
@@ -123,7 +123,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double EnergyGradient(global::SymGrad.RuntimeTests.Language.Point3 p, double k, global::System.ReadOnlySpan<double> w, ref global::SymGrad.RuntimeTests.Language.Point3 dp, ref double dk, global::System.Span<double> dw)
         {
-            global::SymGrad.Guard.Covers(w.Length, nameof(w), 2.0, "w[1]");
+            global::SymGrad.Guard.Covers(w.Length, nameof(w), 3.0, "w[2]");
             global::SymGrad.Guard.GradientLength<double>(dw, nameof(dw), w, nameof(w));
             global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
             double result = Energy(p, k, w);
@@ -140,7 +140,7 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         public static double EnergyTangent(global::SymGrad.RuntimeTests.Language.Point3 p, double k, global::System.ReadOnlySpan<double> w, global::SymGrad.RuntimeTests.Language.Point3 tp, double tk, global::System.ReadOnlySpan<double> tw)
         {
-            global::SymGrad.Guard.Covers(w.Length, nameof(w), 2.0, "w[1]");
+            global::SymGrad.Guard.Covers(w.Length, nameof(w), 3.0, "w[2]");
             global::SymGrad.Guard.CotangentLength<double>(tw, nameof(tw), w, nameof(w));
             tw = global::SymGrad.Workspace.ZerosIfEmpty(tw, w.Length);
             double tq_X = tw[0];

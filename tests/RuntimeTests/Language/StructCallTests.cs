@@ -101,6 +101,23 @@ namespace SymGrad.RuntimeTests.Language
             AssertClose((Loss(a + H) - Loss(a - H)) / (2 * H), da);
         }
 
+        /// <summary>
+        /// Energy reads w[2] in a call's argument: a w of two elements is an ArgumentException naming w before anything is
+        /// written (the size checks looked past calls' arguments: an IndexOutOfRangeException came halfway through the sweep).
+        /// </summary>
+        [Fact]
+        public void AShortSpanReadInACallsArgumentIsRefusedFirst()
+        {
+            Point3 dp = default;
+            double dk = 0;
+            double[] dw = new double[2];
+            var error = Assert.Throws<ArgumentException>(() => C.EnergyBackward(new Point3(1, 2, 3), 0.5, new double[] { 1, 2 }, 1, ref dp, ref dk, dw));
+            Assert.Contains("w[2]", error.Message);
+            Assert.Equal(default, dp);
+            Assert.Equal(0, dk);
+            Assert.All(dw, g => Assert.Equal(0, g));
+        }
+
         public static TheoryData<int> SeedData() => new(Seeds);
 
         private static Point3 P(double[] v) => new(v[0], v[1], v[2]);
