@@ -479,6 +479,24 @@ namespace SymGrad.GeneratorTests
                 """), "SG0007", "K.Helper(double)");
 
         /// <summary>
+        /// A call with no derivative reading a local computed from the inputs (W27: the shift-invariance test took code kept as
+        /// written for free of what it reads, so u — read only by the call — was found to leave the results unchanged, lost its
+        /// activity, and the call's derivative was dropped without a word: 2·sin(a) where 2·sin(a) + 2a·cos(a)).
+        /// </summary>
+        [Fact]
+        public void SG0007_AHelperReadingALocal()
+            => Expect(Wrap("""
+                    public static double Helper(double a) => a * 2;
+
+                    [Differentiable]
+                    public static double M(double x)
+                    {
+                        double u = Math.Sin(x);
+                        return [|Helper(u)|] * x;
+                    }
+                """), "SG0007", "K.Helper(double)");
+
+        /// <summary>
         /// A call with no derivative inside an inlined local function, reading its parameter (found while fixing the above: the
         /// parameter was not a read of the code kept as written, so the call's derivative was dropped without a word).
         /// </summary>

@@ -205,9 +205,14 @@ namespace SymGrad.Generator.Differentiate
                 switch (e)
                 {
                     case Name n:
-                        return n.Id == m ? new Tangent(Kind.Additive, 1) : tangents.TryGetValue(n.Id, out Tangent t) ? t : Tangent.Free;
-                    case Literal or Opaque:
+                        return OfName(n.Id);
+                    case Literal:
                         return Tangent.Free;
+                    case Opaque o:
+                        // Code kept as written (a call with no derivative among it) depends on what it reads, however it reads it: it
+                        // was taken for free of m, so a local read only by such a call was no one's input — its derivative dropped
+                        // without SG0007 (Plain(u) with u = sin(a)).
+                        return o.Reads.All(r => OfName(r).Normal.Kind == Kind.Free) ? Tangent.Free : Tangent.Unknown;
                     case Element el:
                         return Of(el.Index).Kind == Kind.Free ? Tangent.Free : Tangent.Unknown;
                     case Cast c:
@@ -256,9 +261,11 @@ namespace SymGrad.Generator.Differentiate
                     }
 
                     default:
-                        return Reads.Nodes(e).OfType<Name>().All(n => Of(n).Normal.Kind == Kind.Free) ? Tangent.Free : Tangent.Unknown;
+                        return Reads.Of(e).All(r => OfName(r).Normal.Kind == Kind.Free) ? Tangent.Free : Tangent.Unknown;
                 }
             }
+
+            Tangent OfName(string id) => id == m ? new Tangent(Kind.Additive, 1) : tangents.TryGetValue(id, out Tangent t) ? t : Tangent.Free;
         }
 
         /// <summary>Where two paths join: a variable they leave with different tangents is unknown.</summary>

@@ -812,16 +812,21 @@ namespace SymGrad.Generator.Parse
                 return new Literal("0", type);
             }
 
-            // Point3 arguments: the call of the callee's flat twin, each struct's fields passed one by one (StructCalls).
-            if (callee.Parameters.Any(p => StructsOfReals.Leaves(p.Type) is not null) && ReadsDifferentiable(invocation))
+            // Point3 arguments: the call of the callee's flat twin, each struct's fields passed one by one (StructCalls) — also
+            // of constants, whose text may hold what only the parse can read (a local function's call: kept as written it was
+            // CS0117, 9oi5SdLbEyk1); a method SymGrad cannot call so is refused where a derivative would reach it.
+            if (callee.Parameters.Any(p => StructsOfReals.Leaves(p.Type) is not null))
             {
-                if (StructCalls.Target(callee, _model.Compilation, _cancellationToken, out string reason) is not { } flat)
+                if (StructCalls.Target(callee, _model.Compilation, _cancellationToken, out string reason) is { } flat)
+                {
+                    return FlatCall(invocation, callee, flat, type);
+                }
+
+                if (ReadsDifferentiable(invocation))
                 {
                     Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), MethodParser.OneLine(invocation.ToString()), reason);
                     return new Literal("0", type);
                 }
-
-                return FlatCall(invocation, callee, flat, type);
             }
 
             if (!callee.IsStatic && callee.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == CallTargets.DifferentiableAttribute))

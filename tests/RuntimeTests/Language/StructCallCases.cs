@@ -46,6 +46,17 @@ namespace SymGrad.RuntimeTests.Language
             return Distance(new Point3 { X = -0.75, Y = Math.Cos(o) }, default, a) + o;
         }
 
+        /// <summary>
+        /// A struct argument of constants holding a local function's call (9oi5SdLbEyk1: such a call was kept as written, the
+        /// local function's name with it — CS0117 in the generated code).
+        /// </summary>
+        [Differentiable]
+        public static double OfConstants(double a)
+        {
+            static double Half(double t) => t / 2;
+            return a * Distance(new Point3(Half(3.0), 1, 0), default, 1.0);
+        }
+
         /// <summary>A method of scalars only calling one that takes structs.</summary>
         [Differentiable]
         public static double Pair(double x, double y) => StructCases.Dot(new Point3(x, y, 1), new Point3(y * y, x, x)) / Distance(new Point3(x, 0, 0), new Point3(0, y, 0), 1.5);

@@ -118,6 +118,15 @@ namespace SymGrad.RuntimeTests.Language
             Assert.All(dw, g => Assert.Equal(0, g));
         }
 
+        /// <summary>A struct of constants: the call is a constant factor, its value the gradient.</summary>
+        [Fact]
+        public void AStructOfConstants()
+        {
+            double da = 0;
+            C.OfConstantsGradient(0.8, ref da);
+            Assert.Equal(C.Distance(new Point3(1.5, 1, 0), default, 1.0), da, 12);
+        }
+
         public static TheoryData<int> SeedData() => new(Seeds);
 
         private static Point3 P(double[] v) => new(v[0], v[1], v[2]);
