@@ -1009,6 +1009,19 @@ namespace SymGrad.Generator.Parse
             var edits = new List<(TextSpanEdit Edit, string Text)>();
             int start = syntax.SpanStart;
 
+            // A local function's call is inlined, as anywhere else: kept as written, its name was a member the generated code
+            // does not have (CS0117: Plain(L(3.0)) of a method with no derivative). Names inside it are not edited again.
+            var inlined = new List<Microsoft.CodeAnalysis.Text.TextSpan>();
+            foreach (InvocationExpressionSyntax call in syntax.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
+            {
+                if (!inlined.Any(s => s.Contains(call.Span)) && _model.GetSymbolInfo(call, _cancellationToken).Symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction } function)
+                {
+                    Expr value = InlineLocalFunction(call, function, TypeNames.Of(function.ReturnType));
+                    edits.Add((new TextSpanEdit(call.SpanStart - start, call.Span.Length), TemplateOf(value, reads)));
+                    inlined.Add(call.Span);
+                }
+            }
+
             // An extension method called on its receiver (labels.Count(l => l > 0)) needs a using the generated file does not
             // have: it is written as the static call it is (global::System.Linq.Enumerable.Count(labels, l => l > 0)). Outer
             // calls come first, so nested receivers nest.
@@ -1023,7 +1036,7 @@ namespace SymGrad.Generator.Parse
                     edits.Add((new TextSpanEdit(afterReceiver - start, call.ArgumentList.OpenParenToken.Span.End - afterReceiver), call.ArgumentList.Arguments.Count == 0 ? "" : ", "));
                 }
             }
-            foreach (SimpleNameSyntax name in syntax.DescendantNodesAndSelf().OfType<SimpleNameSyntax>())
+            foreach (SimpleNameSyntax name in syntax.DescendantNodesAndSelf().OfType<SimpleNameSyntax>().Where(n => !inlined.Any(s => s.Contains(n.Span))))
             {
                 ISymbol? symbol = _model.GetSymbolInfo(name, _cancellationToken).Symbol;
                 bool isQualifiedRight = name.Parent is MemberAccessExpressionSyntax m && m.Name == name || name.Parent is QualifiedNameSyntax q && q.Right == name;
@@ -1068,7 +1081,7 @@ namespace SymGrad.Generator.Parse
                 {
                     // A parameter (or local) of a local function being inlined is what is bound to it: its reads are this code's,
                     // so a derivative flowing into code kept as written is seen (SG0007) — it was dropped without a word.
-                    replacement = "(" + Emit.ExprPrinter.Print(bound, read => Placeholder(reads, read)) + ")";
+                    replacement = TemplateOf(bound, reads);
                 }
                 else if (!isQualifiedRight && Result(symbol) is { } result)
                 {
@@ -1100,7 +1113,8 @@ namespace SymGrad.Generator.Parse
             foreach ((TextSpanEdit edit, string replacement) in edits.OrderBy(e => e.Edit.Start))
             {
                 builder.Append(Escape(text.Substring(position, edit.Start - position)));
-                builder.Append(replacement.StartsWith("{", System.StringComparison.Ordinal) ? replacement : Escape(replacement));
+                builder.Append(replacement.StartsWith("{", System.StringComparison.Ordinal) ? replacement
+                    : replacement.StartsWith(TemplateMark, System.StringComparison.Ordinal) ? replacement.Substring(TemplateMark.Length) : Escape(replacement));
                 position = edit.Start + edit.Length;
             }
 
@@ -1121,6 +1135,16 @@ namespace SymGrad.Generator.Parse
         }
 
         private static string Escape(string text) => text.Replace("{", "{{").Replace("}", "}}");
+
+        // Marks a replacement that is a template already (TemplateOf): appended as it is, not escaped.
+        private const string TemplateMark = "\u0001";
+
+        /// <summary>An expression as code kept as written, parenthesized: its reads placeholders, its braces escaped (marked: not escaped again).</summary>
+        private static string TemplateOf(Expr value, List<string> reads)
+        {
+            string text = Emit.ExprPrinter.Print(value, read => "\u0002" + Placeholder(reads, read).Trim('{', '}') + "\u0003");
+            return TemplateMark + "(" + System.Text.RegularExpressions.Regex.Replace(Escape(text), "\u0002(\\d+)\u0003", "{$1}") + ")";
+        }
 
         private readonly record struct TextSpanEdit(int Start, int Length);
 

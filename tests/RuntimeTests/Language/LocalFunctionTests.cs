@@ -37,6 +37,17 @@ namespace SymGrad.RuntimeTests.Language
             Assert.Equal((Reference(x + 1e-6) - Reference(x - 1e-6)) / 2e-6, dx, 4);
         }
 
+        /// <summary>KeptAsWritten = 3x + 2(n + ½)·x²: its derivative 3 + 4(n + ½)·x.</summary>
+        [Theory]
+        [InlineData(0.7, 3)]
+        [InlineData(-1.2, 0)]
+        public void LocalFunctionsInCodeKeptAsWritten(double x, int n)
+        {
+            double dx = 0;
+            Assert.Equal((3 * x) + (2 * (n + 0.5) * x * x), C.KeptAsWrittenGradient(x, n, ref dx), 12);
+            Assert.Equal(3 + (4 * (n + 0.5) * x), dx, 12);
+        }
+
         [Fact]
         public void SmallerComparesAVariableWithItself()
         {
