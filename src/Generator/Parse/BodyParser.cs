@@ -1041,7 +1041,14 @@ namespace SymGrad.Generator.Parse
                 ISymbol? symbol = _model.GetSymbolInfo(name, _cancellationToken).Symbol;
                 bool isQualifiedRight = name.Parent is MemberAccessExpressionSyntax m && m.Name == name || name.Parent is QualifiedNameSyntax q && q.Right == name;
                 string? replacement = null;
-                if (symbol is ILocalSymbol local && _localNames.TryGetValue(local, out string? localName))
+                if (!isQualifiedRight && Bound(symbol) is { } bound)
+                {
+                    // A parameter (or local) of a local function being inlined is what is bound to it — first, as the parse reads
+                    // it, for it may shadow a parameter's name: its reads are this code's, so a derivative flowing into code kept
+                    // as written is seen (SG0007) — it was dropped without a word.
+                    replacement = TemplateOf(bound, reads);
+                }
+                else if (symbol is ILocalSymbol local && _localNames.TryGetValue(local, out string? localName))
                 {
                     replacement = Placeholder(reads, localName);
                 }
@@ -1076,12 +1083,6 @@ namespace SymGrad.Generator.Parse
                 else if (Spec(symbol) is { } parameter && !isQualifiedRight)
                 {
                     replacement = Placeholder(reads, parameter.Name);
-                }
-                else if (!isQualifiedRight && Bound(symbol) is { } bound)
-                {
-                    // A parameter (or local) of a local function being inlined is what is bound to it: its reads are this code's,
-                    // so a derivative flowing into code kept as written is seen (SG0007) — it was dropped without a word.
-                    replacement = TemplateOf(bound, reads);
                 }
                 else if (!isQualifiedRight && Result(symbol) is { } result)
                 {

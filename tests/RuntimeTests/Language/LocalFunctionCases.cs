@@ -65,13 +65,14 @@ namespace SymGrad.RuntimeTests.Language
         /// <summary>
         /// Code kept as written (a call with no derivative, of constants) holding a local function's call and a local function's
         /// parameter: each is what it stands for — the call inlined, the parameter its argument (they were a member the
-        /// generated code does not have, CS0117, and a name it does not declare, CS0103).
+        /// generated code does not have, CS0117, and a name it does not declare, CS0103) — also where the parameter shadows
+        /// the method's own x (read by name, it was the method's x).
         /// </summary>
         [Differentiable]
         public static double KeptAsWritten(double x, int n)
         {
             static double Half(double t) => t / 2;
-            static double Scaled(double t, int k) => t * Doubled(k + 0.5);
+            static double Scaled(double t, int x) => t * Doubled(x + 0.5);
             return (x * Doubled(Half(3.0))) + Scaled(x * x, n);
         }
     }
