@@ -1196,10 +1196,11 @@ namespace SymGrad.Generator.Parse
         /// over constants only (<c>[NoDerivative]</c> data, labels) stays code kept as written.
         /// </summary>
         private bool ReadsDifferentiable(InvocationExpressionSyntax invocation) => invocation.DescendantNodes().OfType<IdentifierNameSyntax>()
-            .Any(id => _model.GetSymbolInfo(id, _cancellationToken).Symbol is var symbol && Spec(symbol) is { } spec
+            .Any(id => _model.GetSymbolInfo(id, _cancellationToken).Symbol is var symbol && Bound(symbol) is { } bound
+                ? Reads.Of(bound).Any() // an inlined local function's parameter (first: it may shadow a parameter's name): what its argument reads
+                : Spec(symbol) is { } spec
                 ? spec.IsDifferentiable || spec.Kind == ParameterKind.SpanOutput
-                : symbol is ILocalSymbol l && TypeNames.IsReal(l.Type) && _localNames.ContainsKey(l) || symbol is not null && IsStruct(symbol) || Result(symbol) is not null
-                    || Bound(symbol) is { } bound && Reads.Of(bound).Any()); // an inlined local function's parameter: what its argument reads
+                : symbol is ILocalSymbol l && TypeNames.IsReal(l.Type) && _localNames.ContainsKey(l) || symbol is not null && IsStruct(symbol) || Result(symbol) is not null);
 
         /// <summary>Whether <paramref name="node"/> reads a local already reported (its declaration is the root cause).</summary>
         private bool UsesRejected(SyntaxNode node) => _rejected.Count > 0 && node.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()
