@@ -45,14 +45,16 @@ namespace SymGrad.Generator.Emit
             string Along(Dictionary<string, string> of) => string.Join(", ", slots.Where(s => s.IsDifferentiable).Select(s => Build(s, n => of[n])));
 
             // A struct's gradient (or product) is a local of its type, its fields added to the twin's after the call.
-            var temporaries = slots.Where(s => s.IsDifferentiable && IsStruct(s)).ToDictionary(s => s.Name, s => names.Reserve("d" + s.Name));
-            string Into(Dictionary<string, string> of) => string.Join(", ", slots.Where(s => s.IsDifferentiable).Select(s => IsStruct(s) ? "ref " + temporaries[s.Name]
+            // Named as what they hold: da for a gradient, hva for a product.
+            var temporaries = new[] { "d", "hv" }.ToDictionary(prefix => prefix, prefix => slots.Where(s => s.IsDifferentiable && IsStruct(s))
+                .ToDictionary(s => s.Name, s => names.Reserve(prefix + s.Name)));
+            string Into(Dictionary<string, string> of, string prefix) => string.Join(", ", slots.Where(s => s.IsDifferentiable).Select(s => IsStruct(s) ? "ref " + temporaries[prefix][s.Name]
                 : s.Kind == ParameterKind.Scalar ? "ref " + of[s.Name] : of[s.Name]));
-            void Call(string method, string arguments, Dictionary<string, string> into)
+            void Call(string method, string arguments, Dictionary<string, string> into, string prefix)
             {
                 foreach (ParameterSpec slot in slots.Where(s => s.IsDifferentiable && IsStruct(s)))
                 {
-                    writer.WriteLine($"{slot.Type} {temporaries[slot.Name]} = default;");
+                    writer.WriteLine($"{slot.Type} {temporaries[prefix][slot.Name]} = default;");
                 }
 
                 writer.WriteLine($"{model.Name}{method}({arguments});");
@@ -60,7 +62,7 @@ namespace SymGrad.Generator.Emit
                 {
                     foreach (ParameterSpec field in Fields(slot))
                     {
-                        writer.WriteLine($"{into[StructCalls.FlatName(field.Name)]} += {temporaries[slot.Name]}{Path(field, slot)};");
+                        writer.WriteLine($"{into[StructCalls.FlatName(field.Name)]} += {temporaries[prefix][slot.Name]}{Path(field, slot)};");
                     }
                 }
             }
@@ -78,7 +80,7 @@ namespace SymGrad.Generator.Emit
             Summary($"<c>{model.Name}Backward</c> of the fields: accumulates (+=) each field's gradient.");
             writer.WriteLine($"internal static void {name}Backward({Parameters(Primal(), new[] { $"{type} {dResult}" }, Out(gradients))})");
             SourceEmitter.Open(writer);
-            Call("Backward", string.Join(", ", new[] { Values(), dResult, Into(gradients) }.Where(p => p.Length > 0)), gradients);
+            Call("Backward", string.Join(", ", new[] { Values(), dResult, Into(gradients, "d") }.Where(p => p.Length > 0)), gradients, "d");
             SourceEmitter.Close(writer);
 
             if (tangent)
@@ -94,7 +96,7 @@ namespace SymGrad.Generator.Emit
                 Summary($"<c>{model.Name}HessianVector</c> of the fields: accumulates (+=) each field's product.");
                 writer.WriteLine($"internal static void {name}HessianVector({Parameters(Primal(), In(directions), Out(products))})");
                 SourceEmitter.Open(writer);
-                Call("HessianVector", string.Join(", ", Values(), Along(directions), Into(products)), products);
+                Call("HessianVector", string.Join(", ", Values(), Along(directions), Into(products, "hv")), products, "hv");
                 SourceEmitter.Close(writer);
                 NestedWriter.Write(writer, flat, names.Reserve("workspace"), secondOrder: true, thirdOrder: false);
             }

@@ -40,15 +40,15 @@ namespace SymGrad.RuntimeTests.Language
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         internal static void DistanceFlattenedHessianVector(double a_X, double a_Y, double a_Z, double b_X, double b_Y, double b_Z, double scale, double va_X, double va_Y, double va_Z, double vb_X, double vb_Y, double vb_Z, double vscale, ref double hva_X, ref double hva_Y, ref double hva_Z, ref double hvb_X, ref double hvb_Y, ref double hvb_Z, ref double hvscale)
         {
-            global::SymGrad.RuntimeTests.Language.Point3 da = default;
-            global::SymGrad.RuntimeTests.Language.Point3 db = default;
-            DistanceHessianVector(new global::SymGrad.RuntimeTests.Language.Point3 { X = a_X, Y = a_Y, Z = a_Z }, new global::SymGrad.RuntimeTests.Language.Point3 { X = b_X, Y = b_Y, Z = b_Z }, scale, new global::SymGrad.RuntimeTests.Language.Point3 { X = va_X, Y = va_Y, Z = va_Z }, new global::SymGrad.RuntimeTests.Language.Point3 { X = vb_X, Y = vb_Y, Z = vb_Z }, vscale, ref da, ref db, ref hvscale);
-            hva_X += da.X;
-            hva_Y += da.Y;
-            hva_Z += da.Z;
-            hvb_X += db.X;
-            hvb_Y += db.Y;
-            hvb_Z += db.Z;
+            global::SymGrad.RuntimeTests.Language.Point3 hva = default;
+            global::SymGrad.RuntimeTests.Language.Point3 hvb = default;
+            DistanceHessianVector(new global::SymGrad.RuntimeTests.Language.Point3 { X = a_X, Y = a_Y, Z = a_Z }, new global::SymGrad.RuntimeTests.Language.Point3 { X = b_X, Y = b_Y, Z = b_Z }, scale, new global::SymGrad.RuntimeTests.Language.Point3 { X = va_X, Y = va_Y, Z = va_Z }, new global::SymGrad.RuntimeTests.Language.Point3 { X = vb_X, Y = vb_Y, Z = vb_Z }, vscale, ref hva, ref hvb, ref hvscale);
+            hva_X += hva.X;
+            hva_Y += hva.Y;
+            hva_Z += hva.Z;
+            hvb_X += hvb.X;
+            hvb_Y += hvb.Y;
+            hvb_Z += hvb.Z;
         }
 
         /// <summary>
