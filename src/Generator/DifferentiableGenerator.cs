@@ -86,6 +86,18 @@ namespace SymGrad.Generator
                 .Where(static file => file.Source is not null);
             context.RegisterSourceOutput(flat, static (output, file) => output.AddSource(file.HintName, file.Source!));
 
+            // The methods adding a span input's gradient (FGradientOfX and its derivatives, SpanGradients) of the methods whose
+            // nested FGradient or FBackward a differentiable method asks a span's gradient of, in a file of their own.
+            IncrementalValueProvider<EquatableArray<string>> spanGradientCallees = parsed
+                .SelectMany(static (result, _) => Generation.SpanGradientNeeds(result))
+                .Collect()
+                .Select(static (all, _) => all.Distinct().OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray());
+            IncrementalValuesProvider<GeneratedFile> spanGradients = parsed
+                .Combine(spanGradientCallees)
+                .Select(static (pair, cancellationToken) => Generation.GenerateSpanGradients(pair.Left, pair.Right, cancellationToken))
+                .Where(static file => file.Source is not null);
+            context.RegisterSourceOutput(spanGradients, static (output, file) => output.AddSource(file.HintName, file.Source!));
+
             // A layer object's gradient fields and ZeroGradients, once per type over all its differentiable methods.
             IncrementalValueProvider<System.Collections.Immutable.ImmutableArray<Layer?>> layers = parsed
                 .Select(static (result, _) => LayerMembers.Of(result))
@@ -179,20 +191,26 @@ namespace SymGrad.Generator
         }
 
         /// <summary>The methods writing outputs whose <c>MBackwardTangent</c> <paramref name="result"/>'s method calls (their file names).</summary>
-        public static System.Collections.Generic.IEnumerable<string> SecondOrderNeeds(ParseResult result) => result.Model is not { } model
-            ? Enumerable.Empty<string>()
-            : Walk.All(model.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>()
-                .Select(call => call.Target.SecondOrderOf).Where(name => name is not null).Select(name => name!).Distinct();
+        public static System.Collections.Generic.IEnumerable<string> SecondOrderNeeds(ParseResult result) => Needs(result, target => target.SecondOrderOf);
 
         /// <summary>The methods taking structs whose flat twins <paramref name="result"/>'s method calls (their file names).</summary>
-        public static System.Collections.Generic.IEnumerable<string> FlatNeeds(ParseResult result) => result.Model is not { } model
+        public static System.Collections.Generic.IEnumerable<string> FlatNeeds(ParseResult result) => Needs(result, target => target.FlatOf);
+
+        /// <summary>The methods whose span gradients <paramref name="result"/>'s method adds by <c>FGradientOfX</c> (their file names).</summary>
+        public static System.Collections.Generic.IEnumerable<string> SpanGradientNeeds(ParseResult result) => Needs(result, target => target.SpanGradientsOf);
+
+        private static System.Collections.Generic.IEnumerable<string> Needs(ParseResult result, System.Func<CallTarget, string?> of) => result.Model is not { } model
             ? Enumerable.Empty<string>()
             : Walk.All(model.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>()
-                .Select(call => call.Target.FlatOf).Where(name => name is not null).Select(name => name!).Distinct();
+                .Select(call => of(call.Target)).Where(name => name is not null).Select(name => name!).Distinct();
 
         /// <summary>The flat twins' file (<see cref="FlatWriter"/>) of <paramref name="result"/>'s method when it is among <paramref name="callees"/>.</summary>
         public static GeneratedFile GenerateFlat(ParseResult result, EquatableArray<string> callees, System.Threading.CancellationToken cancellationToken)
             => GenerateOwnFile(result, callees, ".Flattened.g.cs", FlatWriter.Emit, cancellationToken);
+
+        /// <summary>The span gradients' file (<see cref="SpanGradientWriter"/>) of <paramref name="result"/>'s method when it is among <paramref name="callees"/>.</summary>
+        public static GeneratedFile GenerateSpanGradients(ParseResult result, EquatableArray<string> callees, System.Threading.CancellationToken cancellationToken)
+            => GenerateOwnFile(result, callees, ".SpanGradients.g.cs", SpanGradientWriter.Emit, cancellationToken);
 
         /// <summary>The third-order file of <paramref name="result"/>'s method when it is among <paramref name="nestedCallees"/> and has one.</summary>
         public static GeneratedFile GenerateThirdOrder(ParseResult result, EquatableArray<string> nestedCallees, System.Threading.CancellationToken cancellationToken)

@@ -816,10 +816,11 @@ namespace SymGrad.GeneratorTests
 
         /// <summary>
         /// A call of a generated derivative is differentiated again where SymGrad can (nested differentiation); where it
-        /// cannot, a diagnostic that says why — never a silent skip. The gradient of a span input would be a tangent per element.
+        /// cannot, a diagnostic that says why — never a silent skip. A span input's gradient is added to a Span output of the
+        /// caller (SpanGradients): not to an input, which C# would not let it write either.
         /// </summary>
         [Fact]
-        public void SG0019_TheGradientOfASpanInput()
+        public void SG0019_TheGradientOfASpanInputIntoAnInput()
             => Expect("""
                 using System;
                 using SymGrad;
@@ -829,13 +830,33 @@ namespace SymGrad.GeneratorTests
                     public static double F(ReadOnlySpan<double> x) => x[0] * x[1];
 
                     [Differentiable]
-                    public static double G(ReadOnlySpan<double> x, Span<double> g)
+                    public static double G(ReadOnlySpan<double> x, ReadOnlySpan<double> g)
                     {
                         [|FGradient(x, g)|];
                         return x[0];
                     }
                 }
-                """, "SG0019", "'G' calls the generated 'FGradient'", "call FTangent along the directions you need");
+                """, "SG0019", "'G' calls the generated 'FGradient'", "the gradient of F's span 'x' is added to a Span<double> output of G");
+
+        /// <summary>The gradient added to the span F reads (FGradient refuses overlapping spans when it runs): refused where it is written.</summary>
+        [Fact]
+        public void SG0019_TheGradientOfASpanInputIntoWhatFReads()
+            => Expect("""
+                using System;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double F(ReadOnlySpan<double> x) => x[0] * x[1];
+
+                    [Differentiable]
+                    public static void G(ReadOnlySpan<double> x, Span<double> g)
+                    {
+                        for (int i = 0; i < g.Length; i++) g[i] = x[i];
+                        [|FGradient(g, g)|];
+                    }
+                }
+                """, "SG0019", "'G' calls the generated 'FGradient'", "F reads 'g' while its gradient is added to it");
 
         /// <summary>F calls a method with only a registered backward: it has no MTangent, so its tangent cannot be differentiated again.</summary>
         [Fact]

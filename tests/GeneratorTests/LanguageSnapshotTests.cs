@@ -62,6 +62,10 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void NestedDifferentiation() => VerifyCases("NestedCases");
 
+        /// <summary>Span gradients of nested calls: the methods adding them (FGradientOfX, in F's .SpanGradients file) are snapshots too.</summary>
+        [Fact]
+        public void SpanGradients() => VerifyCases("SpanGradientCases");
+
         /// <summary>GradBench's bundle adjustment, k-means and Gaussian mixture, written as a user writes them.</summary>
         [Fact]
         public void GradBench() => VerifyCases("GradBenchCases");

@@ -346,7 +346,7 @@ namespace SymGrad.RandomProgramTests
         public void PyTorchOracle_ReadsZerosItNeverComputed()
         {
             TorchOracle.EnsureAvailable();
-            var program = Runner.Generate("3I9ma56VHBu1", FeatureSet.Parse("CheckpointedLoops=5,Arrays=3,SpanWritingCalls=3,OutputReadBack=3,LoopCarried=3,NestedCalls=3,WhileLoops=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls"));
+            var program = Runner.Generate("3I9ma56VHBu1", FeatureSet.Parse("CheckpointedLoops=5,Arrays=3,SpanWritingCalls=3,OutputReadBack=3,LoopCarried=3,NestedCalls=3,WhileLoops=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients"));
             var cases = Runner.CheckBatch(new[] { (1, "3I9ma56VHBu1", program) }).SelectMany(r => r.Torch).Where(c => c.Method.Name == "F").ToList();
             Assert.Contains(cases, c => TorchOracle.ModesAsked(c).Contains("TorchHessianVector"));
             Assert.Empty(TorchOracle.Check(cases));
@@ -385,10 +385,10 @@ namespace SymGrad.RandomProgramTests
 
         /// <summary>The features the seeds of past failures were drawn with: stage buffers came later (they change some programs).</summary>
         // The features of the past seeds' draws: the later features off, so that each seed keeps its program.
-        private static readonly FeatureSet PastSeeds = FeatureSet.Parse("-StageBuffers,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls");
+        private static readonly FeatureSet PastSeeds = FeatureSet.Parse("-StageBuffers,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients");
 
         // The current draws, the features that came after these seeds off (double inputs, a generic nested helper).
-        private static readonly FeatureSet BeforeDoubleInputs = FeatureSet.Parse("-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls");
+        private static readonly FeatureSet BeforeDoubleInputs = FeatureSet.Parse("-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients");
 
         [Theory]
         [InlineData("4AJKkaVuy5v1")] // σ(s¹⁶) in a checkpointed while loop: 1 − σ at s ≈ 16 is two ulps in float (−0.0125 vs −0.0647)
@@ -443,7 +443,7 @@ namespace SymGrad.RandomProgramTests
         /// </summary>
         [Fact]
         public void AnArrayWrittenByACallWithANestedTangentArgument_Passes() => AssertPasses("2hBez_tYhY31",
-            FeatureSet.Parse("CheckpointedLoops=5,NestedCalls=3,Switches=3,Break=3,Continue=3,SpanWritingCalls=3,OutputOverwrite=3,Ranges=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls"));
+            FeatureSet.Parse("CheckpointedLoops=5,NestedCalls=3,Switches=3,Break=3,Continue=3,SpanWritingCalls=3,OutputOverwrite=3,Ranges=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients"));
 
         /// <summary>
         /// N0's max takes its constant (ṡ = 0), then s = s·s leaves float's range: the float twin's MTangent of H0, through
@@ -451,11 +451,19 @@ namespace SymGrad.RandomProgramTests
         /// </summary>
         [Fact]
         public void AZeroTangentTimesAnOverflowedValue_Passes() => AssertPasses("5an_VD1nZ8b1",
-            FeatureSet.Parse("Trigonometric=5,NestedCalls=3,UserCalls=3,Switches=3,CheckpointedLoops=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls"));
+            FeatureSet.Parse("Trigonometric=5,NestedCalls=3,UserCalls=3,Switches=3,CheckpointedLoops=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients"));
 
         /// <summary>y passed twice to a callee (its second gradient to scratch, added into dyWork) in an H·v: CS0103 tdyWork (FOUND V12).</summary>
         [Fact]
-        public void ASpanPassedTwiceInAHessianVectorProduct_Passes() => AssertPasses("6Njpo3aU8ML1", FeatureSet.Parse("StageBuffers=4,SpanWritingCalls=3,UserCalls=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls"));
+        public void ASpanPassedTwiceInAHessianVectorProduct_Passes() => AssertPasses("6Njpo3aU8ML1", FeatureSet.Parse("StageBuffers=4,SpanWritingCalls=3,UserCalls=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients"));
+
+        /// <summary>
+        /// An output of constants passed for both of N0's span inputs of a nested N0Backward, under H0's H·v: the second's
+        /// gradient (scratch) has no tangent, and its tangent not wanted was declared `span unwanted8 = 0;` (CS0246; W30).
+        /// </summary>
+        [Fact]
+        public void AConstantOutputPassedTwiceToANestedCallInAHessianVectorProduct_Passes() => AssertPasses("9ouidTnDPTe1",
+            FeatureSet.Parse("NestedSpans=5,NestedCalls=5,SpanOutputs=3,SpanInputs=3,SliceArgs=2,-NestedSpanGradients"));
 
         [Fact]
         public void FloatHessianVectorOffWherePyTorchFloat32IsNot_StaysAFailure()
@@ -585,13 +593,13 @@ namespace SymGrad.RandomProgramTests
         [Fact]
         public void Features_ParseWeightsAndRejectUnknownNames()
         {
-            var f = FeatureSet.Parse("-NnPrimitives,Exp=2.5");
+            var f = FeatureSet.Parse("-NnPrimitives,Exp=2.5,-NestedSpanGradients");
             Assert.False(f.On(Feature.NnPrimitives));
             Assert.Equal(2.5, f[Feature.Exp]);
-            var only = FeatureSet.Parse("only:ForLoops,Tanh");
+            var only = FeatureSet.Parse("only:ForLoops,Tanh,-NestedSpanGradients");
             Assert.True(only.On(Feature.ForLoops));
             Assert.False(only.On(Feature.Exp));
-            Assert.Throws<FormatException>(() => FeatureSet.Parse("NoSuchThing"));
+            Assert.Throws<FormatException>(() => FeatureSet.Parse("NoSuchThing,-NestedSpanGradients"));
         }
     }
 }

@@ -71,7 +71,7 @@ namespace SymGrad.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor OutputAccumulatedAndRead = Error(
             "SG0016", "Output accumulated into and read back",
-            "Span output '{0}' is accumulated into ('{0}[…] += …') and its values are read back by the derivative, but the backward cannot know what '{0}' held before the call; accumulate in a local or another output and assign '{0}' with '='");
+            "Span output '{0}' is accumulated into ('{0}[…] += …', or a span's gradient by a nested FGradient or FBackward) and its values are read back by the derivative, but the backward cannot know what '{0}' held before the call; accumulate in a local or another output and assign '{0}' with '='");
 
         public static readonly DiagnosticDescriptor AssignsNoSpanGradient = Error(
             "SG0017", "Assigns names no span gradient",

@@ -130,6 +130,12 @@ namespace SymGrad.Generator.Differentiate
 
         private static bool ReadsValues(Stmt s, string span)
         {
+            // A call adding to an output (g += s·∇F) makes what it adds of its inputs alone: what g held is read only by what reads g next.
+            if (s is CallStatement { Call.Target.Accumulates: true } adds)
+            {
+                return adds.Call.Args.Where((a, i) => adds.Call.Target.Parameters[i].Kind != ParameterKind.SpanOutput).Any(a => Reads.Of(a).Contains(span));
+            }
+
             if (s is Assign { Target: Element e } a && e.Span == span)
             {
                 return a.Op != "=" || Reads.Of(a.Value).Contains(span) || Reads.Of(e.Index).Contains(span);

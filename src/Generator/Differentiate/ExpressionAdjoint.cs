@@ -161,7 +161,9 @@ namespace SymGrad.Generator.Differentiate
         public void Backward(UserCall call, Expr? seed, List<Stmt> output)
         {
             CallTarget target = call.Target;
-            var args = call.Args.Select(_context.Use).ToList();
+            // A call adding to its outputs has a backward that does not read them (g += s·∇F: its pullback needs F's inputs).
+            var args = call.Args.Select((a, i) => target.Accumulates && target.Parameters[i].Kind == ParameterKind.SpanOutput
+                ? new Opaque("default", EquatableArray<string>.Empty, "span") : _context.Use(a)).ToList();
             var after = new List<(Expr Argument, string Temporary)>();
             var spansAfter = new List<(SpanRef Adjoint, string Scratch)>();
             var cotangents = new List<int>();
@@ -239,8 +241,8 @@ namespace SymGrad.Generator.Differentiate
                 Call = target,
             });
             // What the call overwrote passes its cotangent on no further (it went into the call's backward). Its arguments were
-            // read before it wrote: their adjoints come after the clearing.
-            foreach (SpanRef written in call.Args.Where((a, i) => target.Parameters[i].Kind == ParameterKind.SpanOutput).OfType<SpanRef>())
+            // read before it wrote: their adjoints come after the clearing. What a call added to (g += …) passes it on whole.
+            foreach (SpanRef written in call.Args.Where((a, i) => target.Parameters[i].Kind == ParameterKind.SpanOutput && !target.Accumulates).OfType<SpanRef>())
             {
                 if (_context.HasAdjoint(written.Span) && !_context.Plans.Plans[written.Span].WrittenOnce)
                 {

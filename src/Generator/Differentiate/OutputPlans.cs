@@ -78,7 +78,7 @@ namespace SymGrad.Generator.Differentiate
                     {
                         if (call.Target.Parameters[i].Kind == ParameterKind.SpanOutput && call.Args[i] is SpanRef region && region.Span == span)
                         {
-                            writers.Add(new Writer(s, "=", null, region));
+                            writers.Add(new Writer(s, call.Target.Accumulates ? "+=" : "=", null, region));
                         }
                     }
                 }
@@ -119,7 +119,8 @@ namespace SymGrad.Generator.Differentiate
             // An accumulation adds to what the caller's span held unless the method wrote the element first (y[i] = 0 before the
             // steps that add to it): only such a proof counts, no size check (adding to the caller's values is allowed).
             string type = _facts.Parameters[span].ElementType;
-            bool accumulated = writers.Any(w => w.Op != "=" && !(w.Index is { } index && IsSafe(w.Statement, new Element(span, index, type), writers, allowCheck: false)));
+            bool accumulated = writers.Any(w => w.Op != "=" && !(w.Index is { } index ? IsSafe(w.Statement, new Element(span, index, type), writers, allowCheck: false)
+                : w.Region is { } region && IsSafe(w.Statement, region, writers, allowCheck: false)));
             return new OutputPlan(span, once && allSafe ? OutputSource.Final : OutputSource.Replayed, once, accumulated);
         }
 
@@ -176,7 +177,7 @@ namespace SymGrad.Generator.Differentiate
             List<For> loops = _facts.LoopsAround(writer.Statement);
             if (writer.Index is null)
             {
-                return loops.Count == 0; // a call writes each element of its argument once
+                return writer.Op == "=" && loops.Count == 0; // a call writes each element of its argument once (one adding to it reads it too)
             }
 
             return writer.Op == "=" && Injectivity.IsInjective(writer.Index, loops, name => IsStableIn(name, loops));
@@ -214,6 +215,13 @@ namespace SymGrad.Generator.Differentiate
             }
 
             List<For> around = Ranging(read, _facts.LoopsAround(reader));
+            // A slice lies within its span (slicing checks that): writers covering the whole span cover it, whatever the sizes.
+            if (read is SpanRef slice && (slice.Start is not null || slice.Length is not null)
+                && Range(slice with { Start = null, Length = null }, around) is { } whole && Covered(reader, whole, writers, out _))
+            {
+                return true;
+            }
+
             if (Range(read, around) is not { } reach)
             {
                 return Whole(reader, writers);

@@ -249,6 +249,7 @@ namespace SymGrad.Generator.Differentiate
                     case Invoke inv when !NestedBackward(inv) && !RegisteredSecondOrder(inv) && !inv.IsAddCotangent && inv.Target != ".Clear":
                         return inv.IsSecondOrder ? $"it calls {inv.Call?.Method}, whose registered second order {inv.Target.Split('.').Last()} has no derivative of its own (a third order through a registered function is not written yet)"
                             : inv.Call is not { } callee ? $"its backward calls {inv.Target}, which has no second order"
+                            : callee.Accumulates ? $"it adds a span's gradient of a nested call ({callee.Method}), whose tangent of its pullback would take a third derivative SymGrad does not write for it yet"
                             : callee.Registered ? $"it calls {callee.Method}, whose registered backward {callee.Backward} has no registered tangent (its second order: a [TangentOf(typeof({callee.BackwardContainingType.Replace("global::", "")}), nameof({callee.Backward}))] method)"
                             : $"it calls {callee.Method}, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself; one writing outputs gets an MBackwardTangent when static, its spans of one real type, without out results)";
                 }
@@ -445,7 +446,9 @@ namespace SymGrad.Generator.Differentiate
                 unwanted.Add(Discard(p.ElementType));
             }
 
-            var into = products.Select((p, k) => p ?? (gradients[k] is Written { Target: Name t } ? Discard(t.Type) : Empty)).ToList();
+            // (A span's gradient in scratch — the second of a span passed for two inputs, N0Backward(…, y, y, …) — is a name of
+            // a span: its tangent not wanted is an empty span, not a ref local; found by the random-program tester, 9ouidTnDPTe1.)
+            var into = products.Select((p, k) => p ?? (gradients[k] is Written { Target: Name { Type: not "span" } t } ? Discard(t.Type) : Empty)).ToList();
             string owner = callee.BackwardContainingType + ".";
             // Each a backward of a callee again (F's, FTangent's), so that a tangent of this product's body can differentiate it.
             if (!Simplifier.IsConstant(seedTangent, 0))

@@ -101,13 +101,7 @@ namespace SymGrad.Generator.Emit
                 NestedWriter.Write(writer, flat, names.Reserve("workspace"), secondOrder: true, thirdOrder: false);
             }
 
-            void Summary(string text)
-            {
-                writer.WriteLine("/// <summary>");
-                writer.WriteLine($"/// {text}");
-                writer.WriteLine("/// </summary>");
-                writer.WriteLine(SourceEmitter.GeneratedCode);
-            }
+            void Summary(string text) => SourceEmitter.Summary(writer, text);
         });
     }
 }

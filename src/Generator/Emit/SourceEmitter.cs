@@ -1018,6 +1018,19 @@ namespace SymGrad.Generator.Emit
             Close(writer);
         }
 
+        /// <summary>A generated member's doc summary, a line each, and its [GeneratedCode] attribute.</summary>
+        internal static void Summary(IndentedTextWriter writer, params string[] lines)
+        {
+            writer.WriteLine("/// <summary>");
+            foreach (string line in lines)
+            {
+                writer.WriteLine("/// " + line);
+            }
+
+            writer.WriteLine("/// </summary>");
+            writer.WriteLine(GeneratedCode);
+        }
+
         internal static void Open(IndentedTextWriter writer)
         {
             writer.WriteLine("{");

@@ -160,6 +160,19 @@ namespace SymGrad.Generator.Model
         public string? FlatOf { get; init; }
 
         /// <summary>
+        /// The call adds to its outputs (<c>g += …</c>) instead of writing them: what the outputs held before passes its
+        /// cotangent on through the call, and its tangent is added to. A span gradient of a nested <c>FGradient</c>
+        /// (<see cref="Parse.SpanGradients"/>).
+        /// </summary>
+        public bool Accumulates { get; init; }
+
+        /// <summary>
+        /// For <c>FGradient(…, gx)</c> with a span gradient wanted, read as a call of <c>FGradientOfX(…, s, gx)</c>
+        /// (<see cref="Parse.SpanGradients"/>): F's file name, so that the file of those methods is written.
+        /// </summary>
+        public string? SpanGradientsOf { get; init; }
+
+        /// <summary>
         /// The parameters of a generated <c>HBackward</c> that its tangent <c>HBackwardTangent</c> takes a tangent of, by index:
         /// the differentiable inputs, the outputs (read as values), the result's seed, the outputs' cotangents — each real one
         /// the backward reads, as for a registered backward's tangent.

@@ -58,7 +58,8 @@ namespace SymGrad.Generator.Parse
         /// <c>FGradient(x…, ref gx…)</c> or <c>FBackward(x…, s, ref gx…)</c> as a statement or a local's value: each gradient is a
         /// directional derivative, <c>gx += [s·] FTangent(x…, eₓ)</c> along the unit direction of its input — read that way, it
         /// is differentiated through FTangent's pullback and tangent (one Hessian-vector product per input: for a few scalars).
-        /// A span input's gradient is read only when not needed (<c>default</c>): its direction is then zero, an empty span.
+        /// A span input's gradient goes to a Span output of the method, read as <c>FGradientOfX(x…, s, gx)</c> (<see cref="SpanGradients"/>:
+        /// one Hessian-vector product in the backward); one not needed (<c>default</c>) has direction zero, an empty span.
         /// False when <paramref name="expression"/> is not such a call; else the statements are added and <paramref name="value"/>
         /// is F's value (FGradient) or null.
         /// </summary>
@@ -86,25 +87,39 @@ namespace SymGrad.Generator.Parse
             var arguments = invocation.ArgumentList.Arguments;
             int gradients = primal.Count + (backward ? 1 : 0);
 
-            // A span input's gradient would be one FTangent per element: only "not needed" (default, an empty span) is read.
             bool Scalar(int i) => inputs[i].Kind == ParameterKind.Scalar;
-            if (arguments.Count == gradients + inputs.Count
-                && Enumerable.Range(0, inputs.Count).Any(i => !Scalar(i) && !NotNeeded(arguments[gradients + i])))
+            if (arguments.Count != gradients + inputs.Count
+                || arguments.Any(a => a.NameColon is not null) || arguments.Take(gradients).Any(a => !a.RefKindKeyword.IsKind(SyntaxKind.None))
+                || Enumerable.Range(0, inputs.Count).Any(i => !arguments[gradients + i].RefKindKeyword.IsKind(Scalar(i) ? SyntaxKind.RefKeyword : SyntaxKind.None)))
             {
-                RefuseGenerated(invocation, generated, $"a gradient of a span input would be one {forward.Name}Tangent per element; call {forward.Name}Tangent along the directions you need, "
-                    + "or pass default for that gradient when it is not needed");
+                RefuseGenerated(invocation, generated, $"pass the arguments of {forward.Name} in order, {(backward ? "then the seed, " : "")}then ref a local for each scalar's gradient "
+                    + "and a Span output (or a slice of one) for each span's, default where it is not needed");
                 return true;
             }
 
-            if (arguments.Count != gradients + inputs.Count
-                || arguments.Take(gradients).Any(a => !a.RefKindKeyword.IsKind(SyntaxKind.None) || a.NameColon is not null)
-                || Enumerable.Range(0, inputs.Count).Any(i => Scalar(i) && !arguments[gradients + i].RefKindKeyword.IsKind(SyntaxKind.RefKeyword)))
+            // A span input's gradient goes to a Span output of this method (SpanGradients: one Hessian-vector product in the backward).
+            var spanTargets = new Dictionary<int, SpanRef>();
+            foreach (int i in Enumerable.Range(0, inputs.Count).Where(i => !Scalar(i) && !NotNeeded(arguments[gradients + i])))
             {
-                RefuseGenerated(invocation, generated, $"pass the arguments of {forward.Name} in order, {(backward ? "then the seed, " : "")}then ref a local for each gradient (default for a span's)");
-                return true;
+                ExpressionSyntax argument = arguments[gradients + i].Expression;
+                if (Part(argument, inputs[i].ElementType) is not { } part || !_parameters.TryGetValue(part.Span, out ParameterSpec? into)
+                    || into.Kind != ParameterKind.SpanOutput || into.ElementType != inputs[i].ElementType || into.IsArray && argument is ElementAccessExpressionSyntax)
+                {
+                    RefuseGenerated(invocation, generated, $"the gradient of {forward.Name}'s span '{inputs[i].Name}' is added to a Span<{inputs[i].ElementType}> output of {_method.Name} "
+                        + "or a slice of one (x, x.Slice(a, n), x[a..b]); pass default when it is not needed");
+                    return true;
+                }
+
+                spanTargets[i] = part;
             }
 
             var args = arguments.Take(primal.Count).Select((a, i) => primal[i].IsBuffer ? ParseSpanArgument(a.Expression, primal[i]) : Converted(ParseExpression(a.Expression), primal[i].Type)).ToList();
+            if (spanTargets.Values.FirstOrDefault(t => args.Any(a => Reads.Of(a).Contains(t.Span))) is { } aliased)
+            {
+                RefuseGenerated(invocation, generated, $"{forward.Name} reads '{aliased.Span}' while its gradient is added to it; add the gradient to another output");
+                return true;
+            }
+
             Expr? seed = backward ? Converted(ParseExpression(arguments[primal.Count].Expression), type) : null;
             string source = MethodParser.OneLine(invocation.ToString());
             var targets = new List<Expr?>();
@@ -112,7 +127,7 @@ namespace SymGrad.Generator.Parse
             {
                 if (!Scalar(i))
                 {
-                    targets.Add(null); // not needed
+                    targets.Add(null); // a span's: below, or not needed
                     continue;
                 }
 
@@ -161,6 +176,12 @@ namespace SymGrad.Generator.Parse
                 Expr derivative = seed is null ? call : new Binary("*", seed, call, type);
                 // A float input's gradient of a double F (or the other way round) is its own type, as C# would convert it.
                 output.Add(new Assign(into, "+=", Converted(derivative, into.Type), source));
+            }
+
+            foreach (KeyValuePair<int, SpanRef> into in spanTargets.OrderBy(t => t.Key))
+            {
+                CallTarget adds = SpanGradients.Target(tangent, primal.Count, inputs[into.Key], type, tangent.NestedOf!);
+                output.Add(new CallStatement(new UserCall(adds, args.Append(seed ?? new Literal("1", type)).Append(into.Value).ToEquatableArray(), "void"), source));
             }
 
             value = backward ? null : new UserCall(CallTargets.Resolve(forward, _method, _model.Compilation)!, args.ToEquatableArray(), type);

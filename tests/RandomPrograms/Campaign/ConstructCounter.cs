@@ -263,6 +263,20 @@ namespace SymGrad.RandomPrograms.Campaign
                 set.Add("nested FGradient/FBackward of an F with span inputs (their gradients default: not needed)");
             }
 
+            // A span's gradient added to an output (SpanGradients): the arguments after F's (and the seed) that are spans.
+            foreach (var gradients in Measure.All(m.Body).Select(n => n switch
+            {
+                CallStmt { IsNested: true } s => s.Args.Skip(program.Methods.First(x => x.Name == s.Callee).Params.Length).OfType<SpanArg>(),
+                CallExpr { IsNested: true, Suffix: "Gradient" } c => c.Args.Skip(program.Methods.First(x => x.Name == c.Callee).Params.Length).OfType<SpanArg>(),
+                _ => Enumerable.Empty<SpanArg>(),
+            }))
+            {
+                foreach (var into in gradients)
+                {
+                    set.Add(into.Start is null ? "nested FGradient/FBackward adding a span's gradient to an output (N0GradientOfX)" : "nested FGradient/FBackward adding a span's gradient to a slice of an output");
+                }
+            }
+
             // Calls (nested, as a value, as a statement) of a method taking what a predicate asks about.
             void CallRows(Func<string, bool> takes, string nested, string value, string statement)
             {

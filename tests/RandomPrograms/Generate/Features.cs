@@ -121,7 +121,8 @@ namespace SymGrad.RandomPrograms.Generate
         // call of one is of the overload its arguments pick
         GenericNested,
 
-        // the nested helper N0 with span inputs: its callers call N0Tangent along span directions (FGradient of a span is refused)
+        // the nested helper N0 with span inputs: its callers call N0Tangent along span directions, N0Gradient with a span's
+        // gradient not asked for (default) or, with NestedSpanGradients, added to an output
         NestedSpans,
 
         // a span input of the other real type (Param.Other): ReadOnlySpan<float> of a double method, ReadOnlySpan<double> in the
@@ -131,6 +132,10 @@ namespace SymGrad.RandomPrograms.Generate
         // a called method taking a struct parameter (V3 pt): its callers pass a struct value — a struct local, their own struct
         // parameter, new V3(…), default — which SymGrad reads as a call of the method's flat twin, the fields one by one
         StructCalls,
+
+        // a nested FGradient or FBackward of N0 (with NestedSpans) adding a span input's gradient to a written output of the
+        // caller (or a slice of one): read as a call of N0GradientOfX, one Hessian-vector product in the backward
+        NestedSpanGradients,
     }
 
     /// <summary>Per-feature weights: how often a construct is chosen where it fits, relative to the default 1.</summary>

@@ -492,7 +492,9 @@ namespace SymGrad.RandomPrograms.Generate
                 (realLocals.Count > 0 && ReadableSpans().Any(s => s.Kind != ParamKind.IntSpan) ? 0.3 * W(Feature.StableSoftmax) : 0, "stable"),
                 (_structs ? 1.2 : 0, "structdecl"),
                 (_structs && StructLocals().Count > 0 ? 0.8 : 0, "structassign"),
-                (_nested.Count > 0 ? 0.8 * W(Feature.NestedCalls) : 0, "nested"));
+                (_nested.Count > 0 ? 0.8 * W(Feature.NestedCalls) : 0, "nested"),
+                // Where a span's gradient has an output to go to (last, so that with the feature off the draws are as they were).
+                (filledOutputs.Count > 0 && _nested.Any(n => n.Params.Any(p => p.Kind == ParamKind.RealSpanIn)) ? 0.6 * W(Feature.NestedSpanGradients) : 0, "nested"));
 
             switch (kind)
             {
@@ -598,16 +600,19 @@ namespace SymGrad.RandomPrograms.Generate
         {
             _budget--;
             var callee = _r.Pick(_nested);
-            var bound = BindNested(callee, out _);
+            var bound = BindNested(callee, out var views);
 
-            // A span input's gradient is not asked for (default): the call differentiates F in its scalars.
+            // A span input's gradient is added to an output of this method (NestedSpanGradients), else not asked for (default).
             var inputs = Enumerable.Range(0, callee.Params.Length).Where(i => callee.Params[i].IsDifferentiable).ToList();
             var scalars = inputs.Where(i => callee.Params[i].Kind == ParamKind.RealScalar).ToList();
-            if (bound is null || scalars.Count == 0) return GenDecl();
+            if (bound is null) return GenDecl();
+            var spanGradients = SpanGradientTargets(callee, inputs, bound.Value, views);
+            if (scalars.Count == 0 && spanGradients.Count == 0) return GenDecl();
             var args = bound.Value.ToList();
             // Locals (README: "ref a local for each gradient"): not a struct local's field, not the out parameter.
             var plain = realLocals.Where(l => !l.Name.Contains('.') && _params.All(p => p.Name != l.Name)).ToList();
             string form = _r.Weighted((3.0, "step"), (1.5, "Gradient"), (1.0, "value"), (1.5, "Backward"));
+            if (form == "step" && scalars.Count == 0) form = "Gradient";
 
             // A gradient step: the local the step updates is the first scalar input's argument.
             Local? stepped = form == "step" && plain.Count > 0 ? _r.Pick(plain) : null;
@@ -622,7 +627,7 @@ namespace SymGrad.RandomPrograms.Generate
             {
                 if (callee.Params[i].Kind != ParamKind.RealScalar)
                 {
-                    gradients.Add(new DefaultArg());
+                    gradients.Add(spanGradients.TryGetValue(i, out var spanGradient) ? spanGradient : new DefaultArg());
                     continue;
                 }
 
@@ -641,6 +646,11 @@ namespace SymGrad.RandomPrograms.Generate
             }
 
             if (form == "Backward") args.Add(new ValueArg(_r.Chance(0.5) ? new RealLit(_r.Pick(new[] { 0.5, -1.5, 2.0 })) : Tame(GenReal(1))));
+
+            // F must not read the output its gradient is added to (SG0019: it would read it as it changes): such a gradient is
+            // not asked for. (The seed too is an argument read before the gradients accumulate.)
+            var read = new HashSet<string>(args.SelectMany(Measure.All).Select(n => n switch { ElemRead e => e.Span, SpanArg a => a.Span, _ => null }).OfType<string>());
+            gradients = gradients.Select(g => g is SpanArg into && read.Contains(into.Span) ? new DefaultArg() : g).ToList();
             var all = args.Concat(gradients).ToImmutableArray();
             Stmt call;
             if (form == "value")
@@ -655,6 +665,17 @@ namespace SymGrad.RandomPrograms.Generate
             }
 
             Stmt result = call;
+
+            // Each output a span's gradient is added to is written whole just before (for i < y.Length: y[i] = 0.5·y[i]), so the
+            // backward provably needs nothing it held before (SG0016 otherwise, where its values are read back: the fill's
+            // loop may run over another span of its length, which SymGrad does not take for the output's).
+            foreach (var root in gradients.OfType<SpanArg>().Select(g => g.Span).Distinct())
+            {
+                string i = Fresh("i");
+                result = Sequence(new For(i, new IntLit(0), "<", new SpanLength(root), 1,
+                    ImmutableArray.Create<Stmt>(new Store(root, new Var(i), new Binary("*", new RealLit(0.5), new ElemRead(root, new Var(i)))))), result);
+            }
+
             if (freshWide.Count > 0)
             {
                 result = Sequence(new Decl(ValueType.Wide, freshWide.ToImmutableArray()), result);
@@ -676,6 +697,35 @@ namespace SymGrad.RandomPrograms.Generate
             }
 
             return result;
+        }
+
+        /// <summary>
+        /// Where a nested FGradient or FBackward adds each span input's gradient (README, "Nested differentiation": a Span
+        /// output of the caller or a slice of one): an output this method has written whole, viewed with the length of the
+        /// span the call passes for that input (drawn from a side stream, so that past seeds keep their programs). SymGrad reads
+        /// each as a call adding the gradient (FGradientOfX: one Hessian-vector product in the backward).
+        /// </summary>
+        private Dictionary<int, SpanArg> SpanGradientTargets(Method callee, List<int> inputs, ImmutableArray<Arg> bound, IReadOnlyList<(Dim Len, Arg Arg, string Root)> views)
+        {
+            var targets = new Dictionary<int, SpanArg>();
+            if (!_f.On(Feature.NestedSpanGradients))
+            {
+                return targets;
+            }
+
+            var side = _r.Side(22);
+            var filled = SpanViews(true, true).Where(v => _written.Contains(v.Root) && !IsOther(v.Root)).ToList();
+            foreach (int i in inputs.Where(i => callee.Params[i].Kind == ParamKind.RealSpanIn && !callee.Params[i].Other))
+            {
+                var length = views.Where(v => v.Arg.Equals(bound[i])).Select(v => v.Len).FirstOrDefault();
+                var fits = filled.Where(v => v.Len.Equals(length) && v.Arg is SpanArg && targets.Values.All(t => t.Span != v.Root)).ToList();
+                if (length is not null && fits.Count > 0 && side.Chance(Math.Min(0.9, 0.5 * W(Feature.NestedSpanGradients))))
+                {
+                    targets[i] = (SpanArg)side.Pick(fits).Arg;
+                }
+            }
+
+            return targets;
         }
 
         /// <summary>

@@ -93,6 +93,9 @@ namespace SymGrad.RandomPrograms.Print
                     grouped.append(gs[k] if n is None else gs[k:k + n])
                     k += 1 if n is None else n
                 return out, grouped
+            def AddGradient(view, g, s):
+                for k in range(len(view)): view[k] = view[k] + s * g[k]
+                return view
             def NestedTangent(f, args, diff, tangents):
                 _, gs = Nested(f, args, diff)
                 total = T(0)
@@ -300,7 +303,8 @@ namespace SymGrad.RandomPrograms.Print
                     w.Line($"_ns = {(call.Suffix == "Backward" ? E(((ValueArg)rest[0]).Value, c) : "T(1)")}");
                     foreach (var (g, j) in Gradients(rest))
                     {
-                        w.Line($"{Variable(g.Local, c)} = {Variable(g.Local, c)} + _ns * _nd[1][{j}]");
+                        // A span's gradient is added to the output (a view of it) element by element.
+                        w.Line(g is RefArg local ? $"{Variable(local.Local, c)} = {Variable(local.Local, c)} + _ns * _nd[1][{j}]" : $"AddGradient({Args(new[] { g }, c)}, _nd[1][{j}], _ns)");
                     }
 
                     break;
@@ -341,13 +345,17 @@ namespace SymGrad.RandomPrograms.Print
                 return $"NestedTangent({f}, [{values}], [{diff}], [{Args(rest, c)}])";
             }
 
-            var updates = Gradients(rest).Select(x => $", {x.Local.Local} := {x.Local.Local} + _nd[1][{x.Index}]");
-            return $"(_nd := Nested({f}, [{values}], [{diff}]){string.Concat(updates)})[0][0]";
+            var updates = Gradients(rest).Select(x => x.Into is RefArg local ? $", {local.Local} := {local.Local} + _nd[1][{x.Index}]" : $", AddGradient({Args(new[] { x.Into }, c)}, _nd[1][{x.Index}], T(1))");
+            // A tuple even with no gradient to add (each asked for was dropped: F read its output): (_nd := …,)[0] is _nd.
+            return $"(_nd := Nested({f}, [{values}], [{diff}]){string.Concat(updates)},)[0][0]";
         }
 
-        /// <summary>The gradients' locals after a nested FGradient's arguments, each with its input's index among F's differentiable ones (a span's, not asked for, is <c>default</c>).</summary>
-        private static IEnumerable<(RefArg Local, int Index)> Gradients(IEnumerable<Arg> rest)
-            => rest.Where(a => a is RefArg or DefaultArg).Select((a, j) => (a as RefArg, j)).Where(x => x.Item1 is not null).Select(x => (x.Item1!, x.j));
+        /// <summary>
+        /// Where a nested FGradient's gradients go, after its arguments (and seed), each with its input's index among F's
+        /// differentiable ones: a scalar's local (<c>ref g</c>), a span's output (or a slice of one), or nothing (<c>default</c>).
+        /// </summary>
+        private static IEnumerable<(Arg Into, int Index)> Gradients(IEnumerable<Arg> rest)
+            => rest.Where(a => a is RefArg or DefaultArg or SpanArg).Select((a, j) => (a, j)).Where(x => x.a is not DefaultArg);
 
         private static string Args(IEnumerable<Arg> args, Ctx c) => string.Join(", ", args.Select(a => a switch
         {

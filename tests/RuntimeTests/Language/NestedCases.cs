@@ -460,5 +460,36 @@ namespace SymGrad.RuntimeTests.Language
         /// <summary>SquashedTangent along k itself and x's, differentiated again.</summary>
         [Differentiable]
         public static float SquashedSlope(ReadOnlySpan<double> k, float x) => SquashedTangent(k, x, k, 1f) * x;
+
+        /// <summary>Σ a·xᵢ·wᵢ² + sin(a)·x₀.</summary>
+        [Differentiable]
+        public static double Bilinear(ReadOnlySpan<double> x, ReadOnlySpan<double> w, double a)
+        {
+            double s = Math.Sin(a) * x[0];
+            for (int i = 0; i < x.Length; i++)
+            {
+                s += a * x[i] * w[i] * w[i];
+            }
+
+            return s;
+        }
+
+        /// <summary>
+        /// One output passed for both of Bilinear's span inputs, their gradients not needed: its values are constants (each
+        /// a choice), so under MHessianVector the second's gradient (in scratch) has no tangent — an empty span, not a ref
+        /// local (found by the random-program tester, 9ouidTnDPTe1: `span unwanted8 = 0;`, CS0246).
+        /// </summary>
+        [Differentiable]
+        public static double SameSpanTwice(ReadOnlySpan<double> x, double a, Span<double> y)
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = x[i] * a > 0 ? 1.5 : 2.5;
+            }
+
+            double g = 0;
+            BilinearBackward(y, y, a, 1.5, default, default, ref g);
+            return (g * a) + (x[0] * a * a);
+        }
     }
 }

@@ -638,6 +638,34 @@ namespace SymGrad.RuntimeTests.Language
             return copy;
         }
 
+        /// <summary>H·v of a method passing one output for both of F's span inputs, against central differences of its gradient.</summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void OneSpanForTwoInputsUnderAHessianVectorProduct(int seed)
+        {
+            var rng = new Random(seed);
+            double[] x = Random(rng, 4), vx = Random(rng, 4), hx = new double[4];
+            double a = rng.NextDouble() + 0.2, va = rng.NextDouble() - 0.5, ha = 0;
+            NestedCases.SameSpanTwiceHessianVector(x, a, new double[4], vx, va, hx, ref ha);
+            (double[] Dx, double Da) G(double h)
+            {
+                double[] dx = new double[4];
+                double da = 0;
+                NestedCases.SameSpanTwiceGradient(x.Zip(vx, (v, d) => v + (h * d)).ToArray(), a + (h * va), new double[4], dx, ref da);
+                return (dx, da);
+            }
+
+            var (up, upA) = G(H);
+            var (down, downA) = G(-H);
+            for (int i = 0; i < 4; i++)
+            {
+                AssertClose((up[i] - down[i]) / (2 * H), hx[i]);
+            }
+
+            AssertClose((upA - downA) / (2 * H), ha);
+            Assert.NotEqual(0, ha);
+        }
+
         public static TheoryData<int> SeedData() => new(Seeds);
     }
 }

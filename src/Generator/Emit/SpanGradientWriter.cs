@@ -1,0 +1,152 @@
+using System.CodeDom.Compiler;
+using System.Collections.Generic;
+using System.Linq;
+using SymGrad.Generator.Differentiate;
+using SymGrad.Generator.Model;
+using SymGrad.Generator.Parse;
+
+namespace SymGrad.Generator.Emit
+{
+    /// <summary>
+    /// For a method F whose span input's gradient a differentiable method asks of a nested <c>FGradient</c> or <c>FBackward</c>
+    /// (<see cref="SpanGradients"/>): per span input x, <c>FGradientOfX(…, s, g)</c> (g += s·∂F/∂x, by FBackward), its pullback
+    /// <c>FGradientOfXBackward</c> (one <c>FHessianVector</c> along the cotangent, one <c>FTangent</c> for the seed's gradient) and
+    /// its tangent <c>FGradientOfXTangent</c> (one <c>FHessianVector</c> along the inputs' tangents). Nothing is derived again:
+    /// each is a few lines over F's own generated methods.
+    /// </summary>
+    internal static class SpanGradientWriter
+    {
+        /// <summary>The methods' file, or null when F has no Hessian-vector product (then no caller reads such a call: SG0019).</summary>
+        public static string? Emit(MethodModel model)
+        {
+            SourceEmitter.Derived derived = SourceEmitter.Derive(model);
+            if (derived.Tangent is null || derived.HessianVector is null)
+            {
+                return null;
+            }
+
+            return SourceEmitter.Wrap(model, writer =>
+            {
+                bool first = true;
+                foreach (ParameterSpec input in model.Arguments.Where(p => p.Kind == ParameterKind.SpanInput))
+                {
+                    if (!first)
+                    {
+                        writer.WriteLineNoTabs(string.Empty);
+                    }
+
+                    first = false;
+                    Write(writer, model, input);
+                }
+            });
+        }
+
+        private static void Write(IndentedTextWriter writer, MethodModel model, ParameterSpec input)
+        {
+            var primal = model.Arguments.ToList();
+            var inputs = primal.Where(p => p.IsDifferentiable).ToList();
+            var parameters = SpanGradients.Parameters(primal, input, model.ReturnType);
+            var names = new NameAllocator(model.TakenNames.Concat(parameters.Select(p => p.Name)));
+            string type = model.ReturnType, element = input.ElementType, f = model.Name;
+            string name = SpanGradients.Name(f, input.Name), s = parameters[parameters.Count - 2].Name, g = parameters[parameters.Count - 1].Name;
+            string seedGradient = names.Reserve("d" + s), seedTangent = names.Reserve("t" + s);
+            string cotangent = names.Reserve("d" + g), tangent = names.Reserve("t" + g);
+            var gradients = inputs.ToDictionary(p => p.Name, p => names.Reserve("d" + p.Name));
+            var tangents = inputs.ToDictionary(p => p.Name, p => names.Reserve("t" + p.Name));
+            var unwanted = inputs.Where(p => p.Kind == ParameterKind.Scalar).ToDictionary(p => p.Name, p => names.Reserve("unwanted" + char.ToUpperInvariant(p.Name[0]) + p.Name.Substring(1)));
+            string workspace = names.Reserve("workspace"), mark = names.Reserve("mark"), scaled = names.Reserve("v"), product = names.Reserve("hv"), i = names.Reserve("i");
+
+            string Values() => string.Join(", ", primal.Select(p => p.Name));
+            string Decl(IEnumerable<ParameterSpec> ps) => string.Join(", ", ps.Select(p => $"{p.Type} {p.Name}"));
+            string Span(string e) => $"global::System.Span<{e}>";
+            string ReadOnly(string e) => $"global::System.ReadOnlySpan<{e}>";
+            string Rent(string e, string length) => $"{workspace}.{(e == "float" ? "RentFloats" : "RentDoubles")}({length})";
+            string Zero(ParameterSpec p) => p.Kind == ParameterKind.Scalar ? "0" : "default";
+            // Directions of F's generated methods: along x only (the others zero), or along each input's own.
+            string Along(string span) => string.Join(", ", inputs.Select(p => p == input ? span : Zero(p)));
+            string Each(System.Func<ParameterSpec, string> of) => string.Join(", ", inputs.Select(of));
+
+            void Summary(params string[] lines) => SourceEmitter.Summary(writer, lines);
+
+            void Unwanted()
+            {
+                foreach (ParameterSpec p in inputs.Where(p => p.Kind == ParameterKind.Scalar))
+                {
+                    writer.WriteLine($"{p.ElementType} {unwanted[p.Name]} = 0;");
+                }
+            }
+
+            string Discarded(ParameterSpec p, string into) => p == input ? into : p.Kind == ParameterKind.Scalar ? "ref " + unwanted[p.Name] : Rent(p.ElementType, p.Name + ".Length");
+
+            // g += s·∂F/∂x: FBackward's gradient in x alone.
+            Summary($"<c>{g} += {s}·∂{f}/∂{input.Name}</c>, by <c>{f}Backward</c>: what a differentiable method calling <c>{f}Gradient</c> or <c>{f}Backward</c>",
+                $"with a span <c>{input.Name}</c>'s gradient calls, differentiated by the two methods below.");
+            writer.WriteLine($"internal static void {name}({Decl(parameters)})");
+            SourceEmitter.Open(writer);
+            Unwanted();
+            writer.WriteLine($"{f}Backward({Values()}, {s}, {Each(p => p == input ? g : p.Kind == ParameterKind.Scalar ? "ref " + unwanted[p.Name] : "default")});");
+            SourceEmitter.Close(writer);
+
+            // The pullback: the cotangent ḡ of g gives s·H·ḡ (ḡ along x) to the inputs and ⟨∇ₓF, ḡ⟩ to s.
+            var backward = parameters.Select(p => p.Name == g ? $"{ReadOnly(element)} {g}" : $"{p.Type} {p.Name}").ToList();
+            backward.Add($"{ReadOnly(element)} {cotangent}");
+            backward.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"ref {p.ElementType} {gradients[p.Name]}" : $"{Span(p.ElementType)} {gradients[p.Name]}"));
+            backward.Add($"ref {type} {seedGradient}");
+            writer.WriteLineNoTabs(string.Empty);
+            Summary($"The pullback of <c>{name}</c>: accumulates (+=) {s}·H·{cotangent} ({cotangent} along {input.Name}, zero elsewhere: one <c>{f}HessianVector</c>)",
+                $"into the inputs' gradients and ⟨∇<sub>{input.Name}</sub>{f}, {cotangent}⟩ (one <c>{f}Tangent</c>) into {seedGradient}. An empty {cotangent} is zero.");
+            writer.WriteLine($"internal static void {name}Backward({string.Join(", ", backward)})");
+            SourceEmitter.Open(writer);
+            writer.WriteLine($"if ({cotangent}.IsEmpty)");
+            SourceEmitter.Open(writer);
+            writer.WriteLine("return;");
+            SourceEmitter.Close(writer);
+            writer.WriteLineNoTabs(string.Empty);
+            writer.WriteLine($"{seedGradient} += {f}Tangent({Values()}, {Along(cotangent)});");
+            writer.WriteLine($"global::SymGrad.Workspace {workspace} = global::SymGrad.Workspace.Current;");
+            writer.WriteLine($"global::SymGrad.WorkspaceMark {mark} = {workspace}.Mark();");
+            writer.WriteLine($"{Span(element)} {scaled} = {Rent(element, cotangent + ".Length")};");
+            writer.WriteLine($"for (int {i} = 0; {i} < {cotangent}.Length; {i}++)");
+            SourceEmitter.Open(writer);
+            writer.WriteLine($"{scaled}[{i}] = {Cast(element, type, $"{s} * {cotangent}[{i}]")};");
+            SourceEmitter.Close(writer);
+            writer.WriteLineNoTabs(string.Empty);
+            writer.WriteLine($"{f}HessianVector({Values()}, {Along(scaled)}, {Each(p => (p.Kind == ParameterKind.Scalar ? "ref " : "") + gradients[p.Name])});");
+            writer.WriteLine($"{workspace}.Release({mark});");
+            SourceEmitter.Close(writer);
+
+            // The tangent: ġ += ṡ·∇ₓF + s·(H·ẋ)ₓ, one Hessian-vector product along the inputs' tangents.
+            var forward = parameters.Take(primal.Count + 2).Select(p => $"{p.Type} {p.Name}").ToList();
+            forward.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"{p.ElementType} {tangents[p.Name]}" : $"{ReadOnly(p.ElementType)} {tangents[p.Name]}"));
+            forward.Add($"{type} {seedTangent}");
+            forward.Add($"{Span(element)} {tangent}");
+            writer.WriteLineNoTabs(string.Empty);
+            Summary($"The tangent of <c>{name}</c>: {g} as it adds, and {tangent} += {seedTangent}·∇<sub>{input.Name}</sub>{f} + {s}·(H·ẋ)<sub>{input.Name}</sub> (one <c>{f}HessianVector</c>",
+                $"along the inputs' tangents, an empty one zero). An empty {tangent} is not wanted.");
+            writer.WriteLine($"internal static void {name}Tangent({string.Join(", ", forward)})");
+            SourceEmitter.Open(writer);
+            writer.WriteLine($"{name}({Values()}, {s}, {g});");
+            writer.WriteLine($"if ({tangent}.IsEmpty)");
+            SourceEmitter.Open(writer);
+            writer.WriteLine("return;");
+            SourceEmitter.Close(writer);
+            writer.WriteLineNoTabs(string.Empty);
+            writer.WriteLine($"{name}({Values()}, {seedTangent}, {tangent});");
+            writer.WriteLine($"global::SymGrad.Workspace {workspace} = global::SymGrad.Workspace.Current;");
+            writer.WriteLine($"global::SymGrad.WorkspaceMark {mark} = {workspace}.Mark();");
+            writer.WriteLine($"{Span(element)} {product} = {Rent(element, tangent + ".Length")};");
+            Unwanted();
+            writer.WriteLine($"{f}HessianVector({Values()}, {Each(p => tangents[p.Name])}, {Each(p => Discarded(p, product))});");
+            writer.WriteLine($"for (int {i} = 0; {i} < {tangent}.Length; {i}++)");
+            SourceEmitter.Open(writer);
+            writer.WriteLine($"{tangent}[{i}] += {Cast(element, type, $"{s} * {product}[{i}]")};");
+            SourceEmitter.Close(writer);
+            writer.WriteLineNoTabs(string.Empty);
+            writer.WriteLine($"{workspace}.Release({mark});");
+            SourceEmitter.Close(writer);
+        }
+
+        /// <summary>A product of the seed's type as the span's element type: narrowed where they differ.</summary>
+        private static string Cast(string element, string type, string value) => element == type ? value : $"({element})({value})";
+    }
+}
