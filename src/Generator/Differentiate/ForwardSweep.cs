@@ -182,7 +182,7 @@ namespace SymGrad.Generator.Differentiate
         private Expr Fwd(Expr e) => _context.Use(Walk.Transform(e, node => node is UserCall call ? call with
         {
             Args = call.Args.Select((a, i) => call.Target.Parameters[i].Kind == ParameterKind.SpanOutput && a is SpanRef span && _context.WorkCopy(span.Span) is null
-                ? _context.Scratch(span)
+                ? call.Target.Parameters[i].IsArray ? _context.ArrayScratch(span) : _context.Scratch(span)
                 : Fwd(a)).ToEquatableArray(),
         } : null));
     }

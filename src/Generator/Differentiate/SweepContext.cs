@@ -165,6 +165,15 @@ namespace SymGrad.Generator.Differentiate
         private readonly Dictionary<For, string> _trips = new(ReferenceComparer<For>.Instance);
 
         /// <summary>Scratch the size of <paramref name="span"/> (a call writes into it; nothing reads it back).</summary>
+        /// <summary>
+        /// Scratch where a callee takes an array (<c>double[] y</c>) for an output whose final values the caller already holds:
+        /// an array of its length lent by the workspace (a span from its arenas does not convert to T[]; found by the
+        /// random-program tester, dH-Dq0gEzK31, CS1503).
+        /// </summary>
+        public Opaque ArrayScratch(SpanRef span) => span.Start is null && span.Length is null
+            ? new Opaque($"{Workspace}.RentArray<{span.ElementType}>({{0}}.Length)", new[] { span.Span }.ToEquatableArray(), span.ElementType + "[]")
+            : Scratch(span);
+
         public Opaque Scratch(SpanRef span)
         {
             string rent = span.ElementType == "float" ? "RentFloats" : "RentDoubles";

@@ -249,7 +249,7 @@ namespace SymGrad.Generator.Differentiate
                     case Invoke inv when !NestedBackward(inv) && !RegisteredSecondOrder(inv) && !inv.IsAddCotangent && inv.Target != ".Clear":
                         return inv.IsSecondOrder ? $"it calls {inv.Call?.Method}, whose registered second order {inv.Target.Split('.').Last()} has no derivative of its own (a third order through a registered function is not written yet)"
                             : inv.Call is not { } callee ? $"its backward calls {inv.Target}, which has no second order"
-                            : callee.Accumulates ? $"it adds a span's gradient of a nested call ({callee.Method}), whose tangent of its pullback would take a third derivative SymGrad does not write for it yet"
+                            : callee.Accumulates ? $"it adds a span's gradient of a nested call ({callee.Method}), whose pullback's tangent takes the third derivative of a method that has none (it calls a registered function, an Nn primitive or a generated derivative)"
                             : callee.Registered ? $"it calls {callee.Method}, whose registered backward {callee.Backward} has no registered tangent (its second order: a [TangentOf(typeof({callee.BackwardContainingType.Replace("global::", "")}), nameof({callee.Backward}))] method)"
                             : $"it calls {callee.Method}, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself; one writing outputs gets an MBackwardTangent when static, its spans of one real type, without out results)";
                 }

@@ -233,7 +233,9 @@ namespace SymGrad.Generator.Emit
             // Each input's and output's cotangent, gradient and tangents are of its own type (a float span of a double method:
             // floats), the seed's of the result's.
             string Of(int index) => index >= 0 ? parameters[index].ElementType : model.ReturnType;
-            var signature = parameters.Select(p => p.Kind == ParameterKind.SpanOutput ? $"global::System.ReadOnlySpan<{p.ElementType}> {p.Name}" : $"{p.Type} {p.Name}").ToList();
+            // An array output stays an array, as MBackward takes it (its work copy is an array: CopyArray; found by the
+            // random-program tester, dH-Dq0gEzK31: CS0411 where it was a span).
+            var signature = parameters.Select(p => p.Kind == ParameterKind.SpanOutput && !p.IsArray ? $"global::System.ReadOnlySpan<{p.ElementType}> {p.Name}" : $"{p.Type} {p.Name}").ToList();
             if (model.ReturnType != "void")
             {
                 signature.Add($"{model.ReturnType} {program.Signature.DResult}");

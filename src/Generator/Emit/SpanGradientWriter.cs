@@ -19,11 +19,14 @@ namespace SymGrad.Generator.Emit
         /// <summary>The methods' file, or null when F has no Hessian-vector product (then no caller reads such a call: SG0019).</summary>
         public static string? Emit(MethodModel model)
         {
-            SourceEmitter.Derived derived = SourceEmitter.Derive(model);
+            SourceEmitter.Derived derived = SourceEmitter.Derive(model, thirdOrder: true);
             if (derived.Tangent is null || derived.HessianVector is null)
             {
                 return null;
             }
+
+            // Where F has a third order (FHessianVectorTangent, its file written for this call too), the pullback's tangent.
+            bool thirdOrder = derived.HessianVector.Tangent is not null && NestedWriter.Shape(model);
 
             return SourceEmitter.Wrap(model, writer =>
             {
@@ -36,12 +39,12 @@ namespace SymGrad.Generator.Emit
                     }
 
                     first = false;
-                    Write(writer, model, input);
+                    Write(writer, model, input, thirdOrder);
                 }
             });
         }
 
-        private static void Write(IndentedTextWriter writer, MethodModel model, ParameterSpec input)
+        private static void Write(IndentedTextWriter writer, MethodModel model, ParameterSpec input, bool thirdOrder)
         {
             var primal = model.Arguments.ToList();
             var inputs = primal.Where(p => p.IsDifferentiable).ToList();
@@ -78,6 +81,23 @@ namespace SymGrad.Generator.Emit
 
             string Discarded(ParameterSpec p, string into) => p == input ? into : p.Kind == ParameterKind.Scalar ? "ref " + unwanted[p.Name] : Rent(p.ElementType, p.Name + ".Length");
 
+            // (H·ẋ)ₓ, the product along the inputs' tangents, into scratch of x's length (the other products discarded).
+            void ProductAlongTangents(string into, string length)
+            {
+                writer.WriteLine($"{Span(element)} {into} = {Rent(element, length)};");
+                Unwanted();
+                writer.WriteLine($"{f}HessianVector({Values()}, {Each(p => tangents[p.Name])}, {Each(p => Discarded(p, into))});");
+            }
+
+            void ReturnIf(string condition)
+            {
+                writer.WriteLine($"if ({condition})");
+                SourceEmitter.Open(writer);
+                writer.WriteLine("return;");
+                SourceEmitter.Close(writer);
+                writer.WriteLineNoTabs(string.Empty);
+            }
+
             // g += s·∂F/∂x: FBackward's gradient in x alone.
             Summary($"<c>{g} += {s}·∂{f}/∂{input.Name}</c>, by <c>{f}Backward</c>: what a differentiable method calling <c>{f}Gradient</c> or <c>{f}Backward</c>",
                 $"with a span <c>{input.Name}</c>'s gradient calls, differentiated by the two methods below.");
@@ -94,15 +114,16 @@ namespace SymGrad.Generator.Emit
             backward.Add($"ref {type} {seedGradient}");
             writer.WriteLineNoTabs(string.Empty);
             Summary($"The pullback of <c>{name}</c>: accumulates (+=) {s}·H·{cotangent} ({cotangent} along {input.Name}, zero elsewhere: one <c>{f}HessianVector</c>)",
-                $"into the inputs' gradients and ⟨∇<sub>{input.Name}</sub>{f}, {cotangent}⟩ (one <c>{f}Tangent</c>) into {seedGradient}. An empty {cotangent} is zero.");
+                $"into the inputs' gradients and ⟨∇<sub>{input.Name}</sub>{f}, {cotangent}⟩ (one <c>{f}Tangent</c>) into {seedGradient}. An empty {cotangent} is zero, an empty gradient not needed.");
             writer.WriteLine($"internal static void {name}Backward({string.Join(", ", backward)})");
             SourceEmitter.Open(writer);
-            writer.WriteLine($"if ({cotangent}.IsEmpty)");
-            SourceEmitter.Open(writer);
-            writer.WriteLine("return;");
-            SourceEmitter.Close(writer);
-            writer.WriteLineNoTabs(string.Empty);
+            ReturnIf(cotangent + ".IsEmpty");
             writer.WriteLine($"{seedGradient} += {f}Tangent({Values()}, {Along(cotangent)});");
+            foreach (ParameterSpec p in inputs.Where(p => p.Kind != ParameterKind.Scalar))
+            {
+                writer.WriteLine($"{gradients[p.Name]} = global::SymGrad.Workspace.DiscardIfEmpty({gradients[p.Name]}, {p.Name}.Length);");
+            }
+
             writer.WriteLine($"global::SymGrad.Workspace {workspace} = global::SymGrad.Workspace.Current;");
             writer.WriteLine($"global::SymGrad.WorkspaceMark {mark} = {workspace}.Mark();");
             writer.WriteLine($"{Span(element)} {scaled} = {Rent(element, cotangent + ".Length")};");
@@ -126,20 +147,69 @@ namespace SymGrad.Generator.Emit
             writer.WriteLine($"internal static void {name}Tangent({string.Join(", ", forward)})");
             SourceEmitter.Open(writer);
             writer.WriteLine($"{name}({Values()}, {s}, {g});");
-            writer.WriteLine($"if ({tangent}.IsEmpty)");
-            SourceEmitter.Open(writer);
-            writer.WriteLine("return;");
-            SourceEmitter.Close(writer);
-            writer.WriteLineNoTabs(string.Empty);
+            ReturnIf(tangent + ".IsEmpty");
             writer.WriteLine($"{name}({Values()}, {seedTangent}, {tangent});");
             writer.WriteLine($"global::SymGrad.Workspace {workspace} = global::SymGrad.Workspace.Current;");
             writer.WriteLine($"global::SymGrad.WorkspaceMark {mark} = {workspace}.Mark();");
-            writer.WriteLine($"{Span(element)} {product} = {Rent(element, tangent + ".Length")};");
-            Unwanted();
-            writer.WriteLine($"{f}HessianVector({Values()}, {Each(p => tangents[p.Name])}, {Each(p => Discarded(p, product))});");
+            ProductAlongTangents(product, tangent + ".Length");
             writer.WriteLine($"for (int {i} = 0; {i} < {tangent}.Length; {i}++)");
             SourceEmitter.Open(writer);
             writer.WriteLine($"{tangent}[{i}] += {Cast(element, type, $"{s} * {product}[{i}]")};");
+            SourceEmitter.Close(writer);
+            writer.WriteLineNoTabs(string.Empty);
+            writer.WriteLine($"{workspace}.Release({mark});");
+            SourceEmitter.Close(writer);
+            if (!thirdOrder)
+            {
+                return;
+            }
+
+            // The pullback's tangent, in the shape of a registered backward's (what a caller's Hessian-vector product calls):
+            // along ẋ, ṡ and ḋg, the gradients' tangents take H·(ṡ·dg + s·ḋg) + s·T[ẋ, dg] (dg along x), the seed's
+            // ⟨∇ₓF, ḋg⟩ + ⟨(H·ẋ)ₓ, dg⟩ — two Hessian-vector products, one third-order product, one tangent.
+            var tangentGradients = inputs.ToDictionary(p => p.Name, p => names.Reserve("td" + p.Name));
+            string seedTangentGradient = names.Reserve("td" + s), valueTangent = names.Reserve("t" + g + "Value"), cotangentTangent = names.Reserve("td" + g);
+            string zeros = names.Reserve("dgOrZeros"), tangentZeros = names.Reserve("tdgOrZeros"), along = names.Reserve("u"), held = names.Reserve("w"), slope = names.Reserve("hx");
+            var pullback = new List<string>(backward);
+            pullback.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"{p.ElementType} {tangents[p.Name]}" : $"{ReadOnly(p.ElementType)} {tangents[p.Name]}"));
+            pullback.Add($"{type} {seedTangent}");
+            pullback.Add($"{ReadOnly(element)} {valueTangent}");
+            pullback.Add($"{ReadOnly(element)} {cotangentTangent}");
+            pullback.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"ref {p.ElementType} {tangentGradients[p.Name]}" : $"{Span(p.ElementType)} {tangentGradients[p.Name]}"));
+            pullback.Add($"ref {type} {seedTangentGradient}");
+            string Ref(ParameterSpec p, Dictionary<string, string> of) => (p.Kind == ParameterKind.Scalar ? "ref " : "") + of[p.Name];
+            writer.WriteLineNoTabs(string.Empty);
+            Summary($"The tangent of <c>{name}Backward</c> (what a caller's Hessian-vector product calls): the gradients as it writes them, and, along the",
+                $"<c>t</c>-prefixed tangents, H·(t{s}·{cotangent} + {s}·t{cotangent}) + {s}·T[t, {cotangent}] added to the <c>td</c>-prefixed gradients (one <c>{f}HessianVector</c>,",
+                $"one <c>{f}HessianVectorTangent</c>) and ⟨∇<sub>{input.Name}</sub>{f}, t{cotangent}⟩ + ⟨(H·t)<sub>{input.Name}</sub>, {cotangent}⟩ to {seedTangentGradient}. Empty tangents are zero; an empty tangent gradient is not needed.");
+            writer.WriteLine($"internal static void {name}BackwardTangent({string.Join(", ", pullback)})");
+            SourceEmitter.Open(writer);
+            writer.WriteLine($"{name}Backward({Values()}, {s}, {g}, {cotangent}, {Each(p => Ref(p, gradients))}, ref {seedGradient});");
+            ReturnIf($"{cotangent}.IsEmpty && {cotangentTangent}.IsEmpty");
+            foreach (ParameterSpec p in inputs.Where(p => p.Kind != ParameterKind.Scalar))
+            {
+                writer.WriteLine($"{tangentGradients[p.Name]} = global::SymGrad.Workspace.DiscardIfEmpty({tangentGradients[p.Name]}, {p.Name}.Length);");
+            }
+
+            writer.WriteLine($"{ReadOnly(element)} {zeros} = global::SymGrad.Workspace.ZerosIfEmpty({cotangent}, {input.Name}.Length);");
+            writer.WriteLine($"{ReadOnly(element)} {tangentZeros} = global::SymGrad.Workspace.ZerosIfEmpty({cotangentTangent}, {input.Name}.Length);");
+            writer.WriteLine($"global::SymGrad.Workspace {workspace} = global::SymGrad.Workspace.Current;");
+            writer.WriteLine($"global::SymGrad.WorkspaceMark {mark} = {workspace}.Mark();");
+            writer.WriteLine($"{Span(element)} {along} = {Rent(element, input.Name + ".Length")};");
+            writer.WriteLine($"{Span(element)} {held} = {Rent(element, input.Name + ".Length")};");
+            writer.WriteLine($"for (int {i} = 0; {i} < {input.Name}.Length; {i}++)");
+            SourceEmitter.Open(writer);
+            writer.WriteLine($"{along}[{i}] = {Cast(element, type, $"{seedTangent} * {zeros}[{i}] + {s} * {tangentZeros}[{i}]")};");
+            writer.WriteLine($"{held}[{i}] = {Cast(element, type, $"{s} * {zeros}[{i}]")};");
+            SourceEmitter.Close(writer);
+            writer.WriteLineNoTabs(string.Empty);
+            writer.WriteLine($"{f}HessianVector({Values()}, {Along(along)}, {Each(p => Ref(p, tangentGradients))});");
+            writer.WriteLine($"{f}HessianVectorTangent({Values()}, {Along(held)}, {Each(p => tangents[p.Name])}, {Each(p => Ref(p, tangentGradients))});");
+            writer.WriteLine($"{seedTangentGradient} += {f}Tangent({Values()}, {Along(tangentZeros)});");
+            ProductAlongTangents(slope, input.Name + ".Length");
+            writer.WriteLine($"for (int {i} = 0; {i} < {input.Name}.Length; {i}++)");
+            SourceEmitter.Open(writer);
+            writer.WriteLine($"{seedTangentGradient} += {Cast(type, element, $"{slope}[{i}] * {zeros}[{i}]")};");
             SourceEmitter.Close(writer);
             writer.WriteLineNoTabs(string.Empty);
             writer.WriteLine($"{workspace}.Release({mark});");

@@ -39,6 +39,10 @@ namespace SymGrad.Generator.Parse
                 Tangent = name + "Tangent",
                 Accumulates = true,
                 SpanGradientsOf = hintName,
+                // Where F has a third order (FTangent's target is nested again), the pullback's tangent, over F's third-order file.
+                BackwardTangent = tangent.Nested ? tangent.ContainingType + "." + name + "BackwardTangent" : null,
+                BackwardTangentInputs = tangent.Nested ? CallTarget.GeneratedBackwardReads(parameters, "void").ToEquatableArray() : EquatableArray<int>.Empty,
+                NestedOf = tangent.Nested ? hintName : null,
             };
         }
     }

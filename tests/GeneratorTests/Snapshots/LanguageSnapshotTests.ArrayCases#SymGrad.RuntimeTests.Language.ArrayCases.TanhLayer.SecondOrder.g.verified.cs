@@ -12,7 +12,7 @@ namespace SymGrad.RuntimeTests.Language
         /// for a call of this method; an empty tangent is zero, an empty gradient or tangent gradient is not needed.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        public static void TanhLayerBackwardTangent(double[] x, global::System.ReadOnlySpan<double> y, global::System.ReadOnlySpan<double> dy, global::System.Span<double> dx, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> ty, global::System.ReadOnlySpan<double> tdy, global::System.Span<double> tdx)
+        public static void TanhLayerBackwardTangent(double[] x, double[] y, global::System.ReadOnlySpan<double> dy, global::System.Span<double> dx, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> ty, global::System.ReadOnlySpan<double> tdy, global::System.Span<double> tdx)
         {
             global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
             global::SymGrad.Guard.CotangentLength<double>(dy, nameof(dy), y, nameof(y));

@@ -5,7 +5,6 @@ namespace SymGrad.RuntimeTests.Language
 {
     partial class SpanGradientCases
     {
-        // Not generated: ForceNormHessianVector and ForceNormHessian (second order): it adds a span's gradient of a nested call (PotentialGradientOfQ), whose tangent of its pullback would take a third derivative SymGrad does not write for it yet.
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>ForceNorm</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
@@ -157,6 +156,125 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>ForceNorm</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ForceNormHessianVector(global::System.ReadOnlySpan<double> q, double k, global::System.Span<double> f, global::System.ReadOnlySpan<double> vq, double vk, global::System.Span<double> hvq, ref double hvk)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vq, nameof(vq), q, nameof(q));
+            global::SymGrad.Guard.SameLength<double>(hvq, nameof(hvq), q, nameof(q));
+            vq = global::SymGrad.Workspace.ZerosIfEmpty(vq, q.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                ForceNormTangent(q, k, f, vq, vk, default);
+                global::System.ReadOnlySpan<double> df = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, f.Length);
+                global::System.Span<double> tfWork = workspace.RentDoubles(f.Length);
+                global::System.Span<double> fWork = workspace.Copy(f);
+                global::System.Span<double> tdfWork = workspace.RentDoubles(f.Length);
+                global::System.Span<double> dfWork = workspace.CopyOrZeros(df, f.Length);
+                // Forward sweep: recompute what the reverse sweep reads.
+                for (int i = 0; i < fWork.Length; i++)
+                {
+                    tfWork[i] = 0;
+                    fWork[i] = 0.0;
+                }
+                double potentialTangent = global::SymGrad.RuntimeTests.Language.SpanGradientCases.PotentialTangent(q, k, q.Slice(0, 0), 1);
+                double tdk = global::SymGrad.RuntimeTests.Language.SpanGradientCases.PotentialTangentTangent(q, k, q.Slice(0, 0), 1, vq, vk, vq.Slice(0, 0), 0);
+                double dk = potentialTangent;
+                global::SymGrad.RuntimeTests.Language.SpanGradientCases.PotentialGradientOfQTangent(q, k, 1, fWork, vq, vk, 0, tfWork);
+                double potential = global::SymGrad.RuntimeTests.Language.SpanGradientCases.Potential(q, k);
+                double tv = global::SymGrad.RuntimeTests.Language.SpanGradientCases.PotentialTangent(q, k, vq, vk);
+                double v = potential;
+                // Reverse sweep: adjoints, last statement first.
+                // return s + (dk * v);   ∂result/∂s = 1; ∂result/∂dk = v; ∂result/∂v = dk
+                double ds = dResult;
+                double tddk = dResult != 0 ? dResult * tv : 0;
+                double ddk = dResult != 0 ? dResult * v : 0;
+                double tdv = dResult != 0 ? dResult * tdk : 0;
+                double dv = dResult != 0 ? dResult * dk : 0;
+                for (int i = 0; i < f.Length; i++)
+                {
+                    // s += f[i] * f[i];   ∂s/∂f[i] = 2·f[i]
+                    double u = 2 * ds;
+                    tdfWork[i] += u * tfWork[i];
+                    dfWork[i] += u * fWork[i];
+                }
+                // double v = PotentialGradient(q, k, f, ref dk);
+                double tdPotentialK = 0;
+                if (dv != 0 || tdv != 0)
+                {
+                    double unwanted = 0;
+                    global::SymGrad.RuntimeTests.Language.SpanGradientCases.PotentialBackward(q, k, tdv, hvq, ref tdPotentialK);
+                    global::SymGrad.RuntimeTests.Language.SpanGradientCases.PotentialTangentBackward(q, k, vq, vk, dv, hvq, ref tdPotentialK, default, ref unwanted);
+                }
+                hvk += tdPotentialK;
+                // PotentialGradient(q, k, f, ref dk)
+                double tdPotentialGradientOfQK = 0;
+                double dPotentialGradientOfQK = 0;
+                double dPotentialGradientOfQS = 0;
+                double unwanted2 = 0;
+                global::SymGrad.RuntimeTests.Language.SpanGradientCases.PotentialGradientOfQBackwardTangent(q, k, 1, default, dfWork, default, ref dPotentialGradientOfQK, ref dPotentialGradientOfQS, vq, vk, 0, default, tdfWork, hvq, ref tdPotentialGradientOfQK, ref unwanted2);
+                hvk += tdPotentialGradientOfQK;
+                // PotentialGradient(q, k, f, ref dk)
+                double tdPotentialTangentK = 0;
+                global::System.Span<double> tdPotentialTangentTq = workspace.RentDoubles(0);
+                if (ddk != 0 || tddk != 0)
+                {
+                    double unwanted3 = 0;
+                    double unwanted4 = 0;
+                    double unwanted5 = 0;
+                    global::SymGrad.RuntimeTests.Language.SpanGradientCases.PotentialTangentBackward(q, k, q.Slice(0, 0), 1, tddk, hvq, ref tdPotentialTangentK, tdPotentialTangentTq, ref unwanted5);
+                    global::SymGrad.RuntimeTests.Language.SpanGradientCases.PotentialTangentTangentBackward(q, k, q.Slice(0, 0), 1, vq, vk, vq.Slice(0, 0), 0, ddk, hvq, ref tdPotentialTangentK, tdPotentialTangentTq, ref unwanted5, default, ref unwanted3, default, ref unwanted4);
+                }
+                hvk += tdPotentialTangentK;
+                global::SymGrad.Workspace.AddCotangent(tdPotentialTangentTq, hvq.Slice(0, 0));
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>ForceNorm</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of q, then k),
+        /// one <c>ForceNormHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ForceNormHessian(global::System.ReadOnlySpan<double> q, double k, global::System.Span<double> f, global::System.Span<double> hessian)
+        {
+            int cQ = 0;
+            int cK = cQ + q.Length;
+            int size = cK + 1;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vq = workspace.RentDoubles(q.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vq.Clear();
+                    if (column >= cQ && column < cQ + q.Length)
+                    {
+                        vq[column - cQ] = 1;
+                    }
+                    ForceNormHessianVector(q, k, f, vq, column == cK ? 1 : 0, hessian.Slice(column * size + cQ, q.Length), ref hessian[column * size + cK]);
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>ForceNorm</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of f), a column per differentiable input
         /// (each element of q, then k). It runs whichever needs fewer passes at
@@ -227,15 +345,5 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
-
-        /// <summary>Not generated: it adds a span's gradient of a nested call (PotentialGradientOfQ), whose tangent of its pullback would take a third derivative SymGrad does not write for it yet.</summary>
-        [global::System.Obsolete("SymGrad did not generate ForceNormHessianVector: it adds a span's gradient of a nested call (PotentialGradientOfQ), whose tangent of its pullback would take a third derivative SymGrad does not write for it yet.", true)]
-        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        public static void ForceNormHessianVector(global::System.ReadOnlySpan<double> q, double k, global::System.Span<double> f, global::System.ReadOnlySpan<double> vq, double vk, global::System.Span<double> hvq, ref double hvk) => throw new global::System.NotSupportedException("SymGrad did not generate ForceNormHessianVector: it adds a span's gradient of a nested call (PotentialGradientOfQ), whose tangent of its pullback would take a third derivative SymGrad does not write for it yet.");
-
-        /// <summary>Not generated: it adds a span's gradient of a nested call (PotentialGradientOfQ), whose tangent of its pullback would take a third derivative SymGrad does not write for it yet.</summary>
-        [global::System.Obsolete("SymGrad did not generate ForceNormHessian: it adds a span's gradient of a nested call (PotentialGradientOfQ), whose tangent of its pullback would take a third derivative SymGrad does not write for it yet.", true)]
-        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        public static void ForceNormHessian(global::System.ReadOnlySpan<double> q, double k, global::System.Span<double> f, global::System.Span<double> hessian) => throw new global::System.NotSupportedException("SymGrad did not generate ForceNormHessian: it adds a span's gradient of a nested call (PotentialGradientOfQ), whose tangent of its pullback would take a third derivative SymGrad does not write for it yet.");
     }
 }

@@ -18,7 +18,7 @@ namespace SymGrad.RuntimeTests.Language
 
         /// <summary>
         /// The pullback of <c>MixedGradientOfQ</c>: accumulates (+=) s·H·dg (dg along q, zero elsewhere: one <c>MixedHessianVector</c>)
-        /// into the inputs' gradients and ⟨∇<sub>q</sub>Mixed, dg⟩ (one <c>MixedTangent</c>) into ds. An empty dg is zero.
+        /// into the inputs' gradients and ⟨∇<sub>q</sub>Mixed, dg⟩ (one <c>MixedTangent</c>) into ds. An empty dg is zero, an empty gradient not needed.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         internal static void MixedGradientOfQBackward(global::System.ReadOnlySpan<float> q, double k, double s, global::System.ReadOnlySpan<float> g, global::System.ReadOnlySpan<float> dg, global::System.Span<float> dq, ref double dk, ref double ds)
@@ -29,6 +29,7 @@ namespace SymGrad.RuntimeTests.Language
             }
 
             ds += MixedTangent(q, k, dg, 0);
+            dq = global::SymGrad.Workspace.DiscardIfEmpty(dq, q.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             global::System.Span<float> v = workspace.RentFloats(dg.Length);
@@ -63,6 +64,47 @@ namespace SymGrad.RuntimeTests.Language
             for (int i2 = 0; i2 < tg.Length; i2++)
             {
                 tg[i2] += (float)(s * hv[i2]);
+            }
+
+            workspace.Release(mark);
+        }
+
+        /// <summary>
+        /// The tangent of <c>MixedGradientOfQBackward</c> (what a caller's Hessian-vector product calls): the gradients as it writes them, and, along the
+        /// <c>t</c>-prefixed tangents, H·(ts·dg + s·tdg) + s·T[t, dg] added to the <c>td</c>-prefixed gradients (one <c>MixedHessianVector</c>,
+        /// one <c>MixedHessianVectorTangent</c>) and ⟨∇<sub>q</sub>Mixed, tdg⟩ + ⟨(H·t)<sub>q</sub>, dg⟩ to tds. Empty tangents are zero; an empty tangent gradient is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        internal static void MixedGradientOfQBackwardTangent(global::System.ReadOnlySpan<float> q, double k, double s, global::System.ReadOnlySpan<float> g, global::System.ReadOnlySpan<float> dg, global::System.Span<float> dq, ref double dk, ref double ds, global::System.ReadOnlySpan<float> tq, double tk, double ts, global::System.ReadOnlySpan<float> tgValue, global::System.ReadOnlySpan<float> tdg, global::System.Span<float> tdq, ref double tdk, ref double tds)
+        {
+            MixedGradientOfQBackward(q, k, s, g, dg, dq, ref dk, ref ds);
+            if (dg.IsEmpty && tdg.IsEmpty)
+            {
+                return;
+            }
+
+            tdq = global::SymGrad.Workspace.DiscardIfEmpty(tdq, q.Length);
+            global::System.ReadOnlySpan<float> dgOrZeros = global::SymGrad.Workspace.ZerosIfEmpty(dg, q.Length);
+            global::System.ReadOnlySpan<float> tdgOrZeros = global::SymGrad.Workspace.ZerosIfEmpty(tdg, q.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            global::System.Span<float> u = workspace.RentFloats(q.Length);
+            global::System.Span<float> w = workspace.RentFloats(q.Length);
+            for (int i2 = 0; i2 < q.Length; i2++)
+            {
+                u[i2] = (float)(ts * dgOrZeros[i2] + s * tdgOrZeros[i2]);
+                w[i2] = (float)(s * dgOrZeros[i2]);
+            }
+
+            MixedHessianVector(q, k, u, 0, tdq, ref tdk);
+            MixedHessianVectorTangent(q, k, w, 0, tq, tk, tdq, ref tdk);
+            tds += MixedTangent(q, k, tdgOrZeros, 0);
+            global::System.Span<float> hx = workspace.RentFloats(q.Length);
+            double unwantedK = 0;
+            MixedHessianVector(q, k, tq, tk, hx, ref unwantedK);
+            for (int i2 = 0; i2 < q.Length; i2++)
+            {
+                tds += (double)(hx[i2] * dgOrZeros[i2]);
             }
 
             workspace.Release(mark);

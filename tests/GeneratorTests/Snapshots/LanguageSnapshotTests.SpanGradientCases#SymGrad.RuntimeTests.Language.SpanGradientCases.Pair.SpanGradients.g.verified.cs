@@ -17,7 +17,7 @@ namespace SymGrad.RuntimeTests.Language
 
         /// <summary>
         /// The pullback of <c>PairGradientOfA</c>: accumulates (+=) s·H·dg (dg along a, zero elsewhere: one <c>PairHessianVector</c>)
-        /// into the inputs' gradients and ⟨∇<sub>a</sub>Pair, dg⟩ (one <c>PairTangent</c>) into ds. An empty dg is zero.
+        /// into the inputs' gradients and ⟨∇<sub>a</sub>Pair, dg⟩ (one <c>PairTangent</c>) into ds. An empty dg is zero, an empty gradient not needed.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         internal static void PairGradientOfABackward(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> b, double s, global::System.ReadOnlySpan<double> g, global::System.ReadOnlySpan<double> dg, global::System.Span<double> da, global::System.Span<double> db, ref double ds)
@@ -28,6 +28,8 @@ namespace SymGrad.RuntimeTests.Language
             }
 
             ds += PairTangent(a, b, dg, default);
+            da = global::SymGrad.Workspace.DiscardIfEmpty(da, a.Length);
+            db = global::SymGrad.Workspace.DiscardIfEmpty(db, b.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             global::System.Span<double> v = workspace.RentDoubles(dg.Length);
@@ -67,6 +69,47 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// The tangent of <c>PairGradientOfABackward</c> (what a caller's Hessian-vector product calls): the gradients as it writes them, and, along the
+        /// <c>t</c>-prefixed tangents, H·(ts·dg + s·tdg) + s·T[t, dg] added to the <c>td</c>-prefixed gradients (one <c>PairHessianVector</c>,
+        /// one <c>PairHessianVectorTangent</c>) and ⟨∇<sub>a</sub>Pair, tdg⟩ + ⟨(H·t)<sub>a</sub>, dg⟩ to tds. Empty tangents are zero; an empty tangent gradient is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        internal static void PairGradientOfABackwardTangent(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> b, double s, global::System.ReadOnlySpan<double> g, global::System.ReadOnlySpan<double> dg, global::System.Span<double> da, global::System.Span<double> db, ref double ds, global::System.ReadOnlySpan<double> ta, global::System.ReadOnlySpan<double> tb, double ts, global::System.ReadOnlySpan<double> tgValue, global::System.ReadOnlySpan<double> tdg, global::System.Span<double> tda, global::System.Span<double> tdb, ref double tds)
+        {
+            PairGradientOfABackward(a, b, s, g, dg, da, db, ref ds);
+            if (dg.IsEmpty && tdg.IsEmpty)
+            {
+                return;
+            }
+
+            tda = global::SymGrad.Workspace.DiscardIfEmpty(tda, a.Length);
+            tdb = global::SymGrad.Workspace.DiscardIfEmpty(tdb, b.Length);
+            global::System.ReadOnlySpan<double> dgOrZeros = global::SymGrad.Workspace.ZerosIfEmpty(dg, a.Length);
+            global::System.ReadOnlySpan<double> tdgOrZeros = global::SymGrad.Workspace.ZerosIfEmpty(tdg, a.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            global::System.Span<double> u = workspace.RentDoubles(a.Length);
+            global::System.Span<double> w = workspace.RentDoubles(a.Length);
+            for (int i2 = 0; i2 < a.Length; i2++)
+            {
+                u[i2] = ts * dgOrZeros[i2] + s * tdgOrZeros[i2];
+                w[i2] = s * dgOrZeros[i2];
+            }
+
+            PairHessianVector(a, b, u, default, tda, tdb);
+            PairHessianVectorTangent(a, b, w, default, ta, tb, tda, tdb);
+            tds += PairTangent(a, b, tdgOrZeros, default);
+            global::System.Span<double> hx = workspace.RentDoubles(a.Length);
+            PairHessianVector(a, b, ta, tb, hx, workspace.RentDoubles(b.Length));
+            for (int i2 = 0; i2 < a.Length; i2++)
+            {
+                tds += hx[i2] * dgOrZeros[i2];
+            }
+
+            workspace.Release(mark);
+        }
+
+        /// <summary>
         /// <c>g += s·∂Pair/∂b</c>, by <c>PairBackward</c>: what a differentiable method calling <c>PairGradient</c> or <c>PairBackward</c>
         /// with a span <c>b</c>'s gradient calls, differentiated by the two methods below.
         /// </summary>
@@ -78,7 +121,7 @@ namespace SymGrad.RuntimeTests.Language
 
         /// <summary>
         /// The pullback of <c>PairGradientOfB</c>: accumulates (+=) s·H·dg (dg along b, zero elsewhere: one <c>PairHessianVector</c>)
-        /// into the inputs' gradients and ⟨∇<sub>b</sub>Pair, dg⟩ (one <c>PairTangent</c>) into ds. An empty dg is zero.
+        /// into the inputs' gradients and ⟨∇<sub>b</sub>Pair, dg⟩ (one <c>PairTangent</c>) into ds. An empty dg is zero, an empty gradient not needed.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         internal static void PairGradientOfBBackward(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> b, double s, global::System.ReadOnlySpan<double> g, global::System.ReadOnlySpan<double> dg, global::System.Span<double> da, global::System.Span<double> db, ref double ds)
@@ -89,6 +132,8 @@ namespace SymGrad.RuntimeTests.Language
             }
 
             ds += PairTangent(a, b, default, dg);
+            da = global::SymGrad.Workspace.DiscardIfEmpty(da, a.Length);
+            db = global::SymGrad.Workspace.DiscardIfEmpty(db, b.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             global::System.Span<double> v = workspace.RentDoubles(dg.Length);
@@ -122,6 +167,47 @@ namespace SymGrad.RuntimeTests.Language
             for (int i2 = 0; i2 < tg.Length; i2++)
             {
                 tg[i2] += s * hv[i2];
+            }
+
+            workspace.Release(mark);
+        }
+
+        /// <summary>
+        /// The tangent of <c>PairGradientOfBBackward</c> (what a caller's Hessian-vector product calls): the gradients as it writes them, and, along the
+        /// <c>t</c>-prefixed tangents, H·(ts·dg + s·tdg) + s·T[t, dg] added to the <c>td</c>-prefixed gradients (one <c>PairHessianVector</c>,
+        /// one <c>PairHessianVectorTangent</c>) and ⟨∇<sub>b</sub>Pair, tdg⟩ + ⟨(H·t)<sub>b</sub>, dg⟩ to tds. Empty tangents are zero; an empty tangent gradient is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        internal static void PairGradientOfBBackwardTangent(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> b, double s, global::System.ReadOnlySpan<double> g, global::System.ReadOnlySpan<double> dg, global::System.Span<double> da, global::System.Span<double> db, ref double ds, global::System.ReadOnlySpan<double> ta, global::System.ReadOnlySpan<double> tb, double ts, global::System.ReadOnlySpan<double> tgValue, global::System.ReadOnlySpan<double> tdg, global::System.Span<double> tda, global::System.Span<double> tdb, ref double tds)
+        {
+            PairGradientOfBBackward(a, b, s, g, dg, da, db, ref ds);
+            if (dg.IsEmpty && tdg.IsEmpty)
+            {
+                return;
+            }
+
+            tda = global::SymGrad.Workspace.DiscardIfEmpty(tda, a.Length);
+            tdb = global::SymGrad.Workspace.DiscardIfEmpty(tdb, b.Length);
+            global::System.ReadOnlySpan<double> dgOrZeros = global::SymGrad.Workspace.ZerosIfEmpty(dg, b.Length);
+            global::System.ReadOnlySpan<double> tdgOrZeros = global::SymGrad.Workspace.ZerosIfEmpty(tdg, b.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            global::System.Span<double> u = workspace.RentDoubles(b.Length);
+            global::System.Span<double> w = workspace.RentDoubles(b.Length);
+            for (int i2 = 0; i2 < b.Length; i2++)
+            {
+                u[i2] = ts * dgOrZeros[i2] + s * tdgOrZeros[i2];
+                w[i2] = s * dgOrZeros[i2];
+            }
+
+            PairHessianVector(a, b, default, u, tda, tdb);
+            PairHessianVectorTangent(a, b, default, w, ta, tb, tda, tdb);
+            tds += PairTangent(a, b, default, tdgOrZeros);
+            global::System.Span<double> hx = workspace.RentDoubles(b.Length);
+            PairHessianVector(a, b, ta, tb, workspace.RentDoubles(a.Length), hx);
+            for (int i2 = 0; i2 < b.Length; i2++)
+            {
+                tds += hx[i2] * dgOrZeros[i2];
             }
 
             workspace.Release(mark);

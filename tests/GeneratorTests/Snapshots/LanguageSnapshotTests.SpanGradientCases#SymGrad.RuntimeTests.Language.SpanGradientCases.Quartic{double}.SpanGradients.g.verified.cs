@@ -18,7 +18,7 @@ namespace SymGrad.RuntimeTests.Language
 
         /// <summary>
         /// The pullback of <c>QuarticGradientOfQ</c>: accumulates (+=) s·H·dg (dg along q, zero elsewhere: one <c>QuarticHessianVector</c>)
-        /// into the inputs' gradients and ⟨∇<sub>q</sub>Quartic, dg⟩ (one <c>QuarticTangent</c>) into ds. An empty dg is zero.
+        /// into the inputs' gradients and ⟨∇<sub>q</sub>Quartic, dg⟩ (one <c>QuarticTangent</c>) into ds. An empty dg is zero, an empty gradient not needed.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
         internal static void QuarticGradientOfQBackward(global::System.ReadOnlySpan<double> q, double k, double s, global::System.ReadOnlySpan<double> g, global::System.ReadOnlySpan<double> dg, global::System.Span<double> dq, ref double dk, ref double ds)
@@ -29,6 +29,7 @@ namespace SymGrad.RuntimeTests.Language
             }
 
             ds += QuarticTangent(q, k, dg, 0);
+            dq = global::SymGrad.Workspace.DiscardIfEmpty(dq, q.Length);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
             global::SymGrad.WorkspaceMark mark = workspace.Mark();
             global::System.Span<double> v = workspace.RentDoubles(dg.Length);
@@ -63,6 +64,47 @@ namespace SymGrad.RuntimeTests.Language
             for (int i2 = 0; i2 < tg.Length; i2++)
             {
                 tg[i2] += s * hv[i2];
+            }
+
+            workspace.Release(mark);
+        }
+
+        /// <summary>
+        /// The tangent of <c>QuarticGradientOfQBackward</c> (what a caller's Hessian-vector product calls): the gradients as it writes them, and, along the
+        /// <c>t</c>-prefixed tangents, H·(ts·dg + s·tdg) + s·T[t, dg] added to the <c>td</c>-prefixed gradients (one <c>QuarticHessianVector</c>,
+        /// one <c>QuarticHessianVectorTangent</c>) and ⟨∇<sub>q</sub>Quartic, tdg⟩ + ⟨(H·t)<sub>q</sub>, dg⟩ to tds. Empty tangents are zero; an empty tangent gradient is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        internal static void QuarticGradientOfQBackwardTangent(global::System.ReadOnlySpan<double> q, double k, double s, global::System.ReadOnlySpan<double> g, global::System.ReadOnlySpan<double> dg, global::System.Span<double> dq, ref double dk, ref double ds, global::System.ReadOnlySpan<double> tq, double tk, double ts, global::System.ReadOnlySpan<double> tgValue, global::System.ReadOnlySpan<double> tdg, global::System.Span<double> tdq, ref double tdk, ref double tds)
+        {
+            QuarticGradientOfQBackward(q, k, s, g, dg, dq, ref dk, ref ds);
+            if (dg.IsEmpty && tdg.IsEmpty)
+            {
+                return;
+            }
+
+            tdq = global::SymGrad.Workspace.DiscardIfEmpty(tdq, q.Length);
+            global::System.ReadOnlySpan<double> dgOrZeros = global::SymGrad.Workspace.ZerosIfEmpty(dg, q.Length);
+            global::System.ReadOnlySpan<double> tdgOrZeros = global::SymGrad.Workspace.ZerosIfEmpty(tdg, q.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            global::System.Span<double> u = workspace.RentDoubles(q.Length);
+            global::System.Span<double> w = workspace.RentDoubles(q.Length);
+            for (int i2 = 0; i2 < q.Length; i2++)
+            {
+                u[i2] = ts * dgOrZeros[i2] + s * tdgOrZeros[i2];
+                w[i2] = s * dgOrZeros[i2];
+            }
+
+            QuarticHessianVector(q, k, u, 0, tdq, ref tdk);
+            QuarticHessianVectorTangent(q, k, w, 0, tq, tk, tdq, ref tdk);
+            tds += QuarticTangent(q, k, tdgOrZeros, 0);
+            global::System.Span<double> hx = workspace.RentDoubles(q.Length);
+            double unwantedK = 0;
+            QuarticHessianVector(q, k, tq, tk, hx, ref unwantedK);
+            for (int i2 = 0; i2 < q.Length; i2++)
+            {
+                tds += hx[i2] * dgOrZeros[i2];
             }
 
             workspace.Release(mark);

@@ -105,7 +105,12 @@ namespace SymGrad.RandomPrograms.Campaign
                                 : MathNames.Underivable.Contains(c.Function) ? "library call with no derivative"
                                 : (MathNames.NumericOnly.Contains(c.Function) ? "double." : "Math.") + c.Function);
                             if (c.Function == "ScaledSoftplus") set.Add("library call with a [NoDerivative] real argument (Smooth.ScaledSoftplus)");
-                            if (MathNames.Underivable.Contains(c.Function)) set.Add("call with no derivative of constants (Smooth.Bump(3.0)): a constant in every mode");
+                            if (MathNames.Underivable.Contains(c.Function))
+                            {
+                                set.Add(c.Args[0] is RealLit ? "call with no derivative of constants (Smooth.Bump(3.0)): a constant in every mode"
+                                    : "call with no derivative of an expression (Smooth.Bump(x * y)): SG0007 where it varies, else a constant");
+                            }
+
                             if (c.Wide) set.Add("wide (double) local in float twin");
                             break;
                         case Binary { Op: "/", Left: RealLit { Value: 1 }, Right: Binary { Right: MathCall { Function: "Exp" } } }:

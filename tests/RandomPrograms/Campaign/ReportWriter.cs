@@ -23,6 +23,7 @@ namespace SymGrad.RandomPrograms.Campaign
             Row("programs generated", n);
             Row("checked (compiled and ran)", r.Results.Count(x => x.Kind is OutcomeKind.Passed or OutcomeKind.WrongValue or OutcomeKind.RuntimeException or OutcomeKind.SkippedKink or OutcomeKind.SkippedBadDraw or OutcomeKind.Warnings));
             Row("passed", r.Passed);
+            Row("  of which refused as expected (SG0007 at a call without a derivative of what may vary)", r.Results.Count(x => x.RefusedAsExpected));
             Row("skipped: kink at every draw", r.Results.Count(x => x.Kind == OutcomeKind.SkippedKink));
             Row("skipped: bad draw (not finite, > 1e8) at every draw", r.Results.Count(x => x.Kind == OutcomeKind.SkippedBadDraw));
             Row("input draws redrawn for a kink", r.Results.Sum(x => x.KinkRedraws));

@@ -116,6 +116,14 @@ namespace SymGrad.RandomPrograms.Campaign
                 string seed = programs.First(p => p.Id == c.Id).Seed;
                 var result = new ProgramResult(c.Id, seed) { Generated = c.Generated };
                 result.Failures.AddRange(c.Failures);
+                if (RefusedAsExpected(c.Program, result.Failures))
+                {
+                    result.Failures.Clear();
+                    result.RefusedAsExpected = true;
+                    output.Add((result, new List<TorchCase>()));
+                    continue;
+                }
+
                 var cases = new List<TorchCase>();
                 if (c.Run is not null)
                 {
@@ -129,6 +137,25 @@ namespace SymGrad.RandomPrograms.Campaign
 
             Interlocked.Add(ref s_checkTicks, sw.Elapsed.Ticks);
             return output;
+        }
+
+        /// <summary>
+        /// SG0007 at a call without a derivative (<c>Smooth.Bump</c>) of something that reads a variable — which SymGrad may
+        /// find varying — and no other refusal but what follows from it: the program is refused as it should be. Bump of
+        /// literals alone is a constant: refused, a failure.
+        /// </summary>
+        private static bool RefusedAsExpected(ProgramModel program, List<Failure> failures)
+        {
+            bool Bump(Failure f) => f.Kind == OutcomeKind.Refused && f.Key == "Refused SG0007" && f.Details.Contains("'Smooth.Bump(", StringComparison.Ordinal);
+            bool varying = program.Methods.SelectMany(m => Measure.All(m.Body)).Any(n => n is MathCall { Function: "Bump" } call
+                && Measure.All(call.Args[0]).Any(a => a is Var or ElemRead or CallExpr or LocalCall));
+            // What follows from it: a nested call of the method refused (SG0019: it has no FTangent; the program's own call of
+            // N0Tangent then names nothing, CS0103), a call of it through a flat twin (SG0006: "see its error"), callers'
+            // generated code naming its missing methods, the driver's.
+            bool Cascade(Failure f) => (f.Kind == OutcomeKind.Refused && f.Key is "Refused SG0019" or "Refused SG0006"
+                    && (f.Details.Contains("needs a generated", StringComparison.Ordinal) || f.Details.Contains("(see its error)", StringComparison.Ordinal)))
+                || (f.Kind == OutcomeKind.TesterBug && f.Details.Contains("CS0103", StringComparison.Ordinal)); // the program's own call of a method not generated
+            return varying && failures.Any(Bump) && failures.All(f => Bump(f) || Cascade(f) || f.Kind is OutcomeKind.DoesNotCompile or OutcomeKind.Warnings);
         }
 
         /// <summary>

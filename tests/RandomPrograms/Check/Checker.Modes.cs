@@ -72,6 +72,9 @@ namespace SymGrad.RandomPrograms.Check
 
         private bool Generic(string callee) => _compiled.Program.Methods.Any(f => f.Name == callee && f.IsGeneric);
 
+        /// <summary>How many parameters a method of the program takes (a nested call's arguments after them: a seed, gradients).</summary>
+        private int Params(string callee) => _compiled.Program.Methods.First(f => f.Name == callee).Params.Length;
+
         /// <summary>What a mode's count of methods with a differentiable input of the other precision is called.</summary>
         public static string MixedPrecision(string mode) => mode + " checked on a method with a float input of a double method (a double matrix)";
 
@@ -123,6 +126,9 @@ namespace SymGrad.RandomPrograms.Check
                 _result.Count("MHessianVector (P15) checked on a method writing Span outputs and taking a struct, a span of structs or a layer's fields (their directions MTangent's tangents)");
             if (m.Checkpoint is not null) _result.Count("MHessianVector (P15) checked on a method that checkpoints its loops (snapshots of the state and its tangent)");
             if (Measure.All(m.Body).Any(n => n is CallExpr { IsNested: true } or CallStmt { IsNested: true })) _result.Count("MHessianVector (P15) checked on a method with nested calls (F's third order)");
+            if (Measure.All(m.Body).Any(n => n is CallExpr { IsNested: true, Suffix: "Gradient" } c && c.Args.Skip(Params(c.Callee)).OfType<SpanArg>().Any()
+                    || n is CallStmt { IsNested: true } s && s.Args.Skip(Params(s.Callee)).OfType<SpanArg>().Any()))
+                _result.Count("MHessianVector (P15) checked on a method adding a span's gradient of a nested call (N0GradientOfXBackwardTangent)");
             if (Measure.All(m.Body).Any(n => n is CallExpr { IsNested: true } c && CallsOwnMethods(c.Callee) || n is CallStmt { IsNested: true } s && CallsOwnMethods(s.Callee)))
                 _result.Count("MHessianVector (P15) checked on a method with nested calls of an F calling methods of its own (their third orders)");
             bool CallsOwnMethods(string f) => _compiled.Program.Methods.FirstOrDefault(x => x.Name == f) is { } callee

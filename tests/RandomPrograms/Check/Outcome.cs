@@ -79,6 +79,12 @@ namespace SymGrad.RandomPrograms.Check
 
         public List<Failure> Failures { get; } = new();
 
+        /// <summary>
+        /// SymGrad refused the program with SG0007 at a call without a derivative of what may vary (<c>Smooth.Bump(x * y)</c>,
+        /// <see cref="Generate.Feature.UnderivableCalls"/>): the answer wanted, not a failure; nothing else is checked.
+        /// </summary>
+        public bool RefusedAsExpected { get; set; }
+
         public int BadDraws { get; set; }
 
         public int KinkRedraws { get; set; }

@@ -136,6 +136,10 @@ namespace SymGrad.RandomPrograms.Generate
         // a nested FGradient or FBackward of N0 (with NestedSpans) adding a span input's gradient to a written output of the
         // caller (or a slice of one): read as a call of N0GradientOfX, one Hessian-vector product in the backward
         NestedSpanGradients,
+
+        // Smooth.Bump (no derivative) of any real expression, active or not: either SymGrad says SG0007 at it (the program
+        // stops there, refused as expected) or it differentiates the program, and the checks find a derivative it dropped
+        UnderivableCalls,
     }
 
     /// <summary>Per-feature weights: how often a construct is chosen where it fits, relative to the default 1.</summary>
@@ -212,6 +216,7 @@ namespace SymGrad.RandomPrograms.Generate
         {
             Feature.TrickyNames => 0.15,
             Feature.OtherPrecisionParams or Feature.DoubleInputs or Feature.OtherPrecisionSpans or Feature.StructCalls => 0.4,
+            Feature.UnderivableCalls => 0.3,
             Feature.Arrays => 0.3,
             Feature.WideLocals => 0.4,
             Feature.Rounding or Feature.Sign => 0.4,

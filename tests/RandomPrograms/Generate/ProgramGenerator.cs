@@ -1610,7 +1610,8 @@ namespace SymGrad.RandomPrograms.Generate
                 (calls ? 1.2 * W(Feature.UserCalls) : 0, "call"),
                 (_locals.Count > 0 ? 1.0 : 0, "local"),
                 (_f.On(Feature.NnPrimitives) ? 0.6 * W(Feature.NnPrimitives) : 0, "nn"),
-                (_nested.Count > 0 ? 0.3 * W(Feature.NestedCalls) : 0, "tangent"));
+                (_nested.Count > 0 ? 0.3 * W(Feature.NestedCalls) : 0, "tangent"),
+                (0.1 * W(Feature.UnderivableCalls), "bump")); // last: with the feature off, the draws are as they were
             Expr One(string f, Expr a) => new MathCall(f, ImmutableArray.Create(a));
             switch (kind)
             {
@@ -1669,6 +1670,7 @@ namespace SymGrad.RandomPrograms.Generate
 
                 case "nn": return GenNnExpr() ?? GenLeaf();
                 case "tangent": return GenNestedTangent(d) ?? GenLeaf();
+                case "bump": return One("Bump", GenReal(d)); // what it reads may vary: SG0007, or a derivative that must be right
                 default: throw new InvalidOperationException(kind);
             }
         }

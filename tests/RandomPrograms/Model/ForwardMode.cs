@@ -60,7 +60,6 @@ namespace SymGrad.RandomPrograms.Model
             => m.ReturnsReal && !m.ReturnsStruct && seen.Add(m.Name) && Inputs(m).Any()
                && !m.Params.Any(p => p.Kind is ParamKind.RealOut)
                && (!m.Params.Any(p => p.Kind is ParamKind.RealSpanOut) || IntermediateOutputs(program, m))
-               && !Measure.All(m.Body).Any(n => AddsSpanGradient(program, n))
                && Measure.All(m.Body).All(n => n switch
                {
                    MathCall c => !MathNames.Library.Contains(c.Function) || MathNames.SecondOrder.Contains(c.Function),
@@ -84,7 +83,6 @@ namespace SymGrad.RandomPrograms.Model
                && f.Params.Any(p => p.Kind is ParamKind.RealSpanOut) && Inputs(f).Any()
                && !f.Params.Any(p => p.Struct is not null || p.Field || p.Kind is ParamKind.RealOut)
                && HasTangent(program, f)
-               && !Measure.All(f.Body).Any(n => AddsSpanGradient(program, n))
                && Measure.All(f.Body).All(n => n switch
                {
                    MathCall c => !MathNames.Library.Contains(c.Function) || MathNames.SecondOrder.Contains(c.Function),
@@ -128,18 +126,6 @@ namespace SymGrad.RandomPrograms.Model
                 MathCall c => !MathNames.Library.Contains(c.Function),
                 _ => true,
             });
-
-        /// <summary>
-        /// A nested FGradient or FBackward adding a span input's gradient to an output (a span among the gradients): SymGrad
-        /// reads it as a call of FGradientOfX, which has a backward and a tangent but no second order yet — so no
-        /// <c>MHessianVector</c> for a method making one, nor <c>MBackwardTangent</c> for a caller's.
-        /// </summary>
-        private static bool AddsSpanGradient(ProgramModel program, object node) => node switch
-        {
-            CallStmt { IsNested: true } c => c.Args.Skip(Callee(program, c.Callee)!.Params.Length).OfType<SpanArg>().Any(),
-            CallExpr { IsNested: true, Suffix: not "Tangent" } c => c.Args.Skip(Callee(program, c.Callee)!.Params.Length).OfType<SpanArg>().Any(),
-            _ => false,
-        };
 
         /// <summary>
         /// Whether a caller may call FTangent (or FGradient/FBackward) and be differentiated again: F twice differentiable and

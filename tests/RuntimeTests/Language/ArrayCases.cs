@@ -152,6 +152,37 @@ namespace SymGrad.RuntimeTests.Language
             }
         }
 
+        /// <summary>y[i] = s·(i + 1): an output array written whole.</summary>
+        [Differentiable]
+        public static void FillScaled(double[] y, double s)
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = s * (i + 1);
+            }
+        }
+
+        /// <summary>
+        /// An output array written by a call in each pass of a loop and read after it: replayed, its work copy an array — also
+        /// in the MBackwardTangent a caller's H·v calls (found by the random-program tester, dH-Dq0gEzK31: CS0411, the array
+        /// was declared a span there).
+        /// </summary>
+        [Differentiable]
+        public static double RefillInLoop(double[] y, double a)
+        {
+            double s = 0;
+            for (int t = 0; t < 2; t++)
+            {
+                FillScaled(y, a * (t + 1));
+                s += y[0] * y[1] * a;
+            }
+
+            return s;
+        }
+
+        [Differentiable]
+        public static double CallsRefillInLoop(double a, double[] y) => RefillInLoop(y, a) * a;
+
         /// <summary>
         /// Constant LINQ kept as written: extension calls are printed as the static calls they are (the generated file has no
         /// using for them).

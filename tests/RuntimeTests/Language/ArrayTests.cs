@@ -152,6 +152,21 @@ namespace SymGrad.RuntimeTests.Language
             });
         }
 
+        /// <summary>H·v through the MBackwardTangent of a method refilling an output array in a loop: s = Σₜ 2·(a(t+1))²·a, times a.</summary>
+        [Theory]
+        [InlineData(0.7, 0.3)]
+        [InlineData(-1.2, -0.5)]
+        public void SecondOrderThroughAnArrayRefilledInALoop(double a, double va)
+        {
+            double ha = 0;
+            C.CallsRefillInLoopHessianVector(a, new double[3], va, ref ha);
+            // f(a) = a·Σₜ 2(t+1)²a³ = 10a⁴: f'' = 120a².
+            AssertClose(120 * a * a * va, ha);
+            double da = 0;
+            Assert.Equal(10 * a * a * a * a, C.CallsRefillInLoopGradient(a, new double[3], ref da), 10);
+            AssertClose(40 * a * a * a, da);
+        }
+
         /// <summary>The gradients of the two energies against central differences of their values.</summary>
         [Theory]
         [MemberData(nameof(SeedData))]

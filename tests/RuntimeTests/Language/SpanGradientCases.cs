@@ -83,6 +83,20 @@ namespace SymGrad.RuntimeTests.Language
             return s + (dk * v);
         }
 
+        /// <summary>The energy after a few leapfrog steps: a loss over Leapfrog's outputs (its H·v through LeapfrogBackwardTangent).</summary>
+        [Differentiable]
+        public static double FinalEnergy(ReadOnlySpan<double> q, ReadOnlySpan<double> p, double k, Span<double> qn, Span<double> pn)
+        {
+            Leapfrog(q, p, k, 0.1, 4, qn, pn);
+            double e = Potential(qn, k);
+            for (int i = 0; i < pn.Length; i++)
+            {
+                e += 0.5 * pn[i] * pn[i];
+            }
+
+            return e;
+        }
+
         /// <summary>Two span inputs, both gradients wanted, one into a slice: ⟨a, b⟩² + Σ aᵢ³.</summary>
         [Differentiable]
         public static double Pair(ReadOnlySpan<double> a, ReadOnlySpan<double> b)

@@ -160,6 +160,58 @@ namespace SymGrad.RuntimeTests.Language
             AssertClose(expectedDk, dk);
         }
 
+        /// <summary>
+        /// MHessianVector of methods adding span gradients (through FGradientOfXBackwardTangent: F's third order) and of a loss
+        /// calling one (through its MBackwardTangent), against central differences of MGradient along the direction.
+        /// </summary>
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void HessianVectorProductsThroughSpanGradients(int seed)
+        {
+            var rng = new Random(seed);
+            double[] q = Random(rng, N), p = Random(rng, N), vq = Random(rng, N), vp = Random(rng, N);
+            double k = 0.5 + rng.NextDouble(), vk = rng.NextDouble() - 0.5;
+
+            double[] hq = new double[N];
+            double hk = 0;
+            SpanGradientCases.ForceNormHessianVector(q, k, new double[N], vq, vk, hq, ref hk);
+            (double[] Dq, double Dk) ForceNorm(double h)
+            {
+                double[] dq = new double[N];
+                double dk = 0;
+                SpanGradientCases.ForceNormGradient(Shifted(q, vq, h), k + (h * vk), new double[N], dq, ref dk);
+                return (dq, dk);
+            }
+
+            AssertAlong(ForceNorm, hq, hk);
+
+            hq = new double[N];
+            double[] hp = new double[N];
+            hk = 0;
+            SpanGradientCases.FinalEnergyHessianVector(q, p, k, new double[N], new double[N], vq, vp, vk, hq, hp, ref hk);
+            (double[] Dq, double Dk) Energy(double h)
+            {
+                double[] dq = new double[N], dp = new double[N];
+                double dk = 0;
+                SpanGradientCases.FinalEnergyGradient(Shifted(q, vq, h), Shifted(p, vp, h), k + (h * vk), new double[N], new double[N], dq, dp, ref dk);
+                return (dq.Concat(dp).ToArray(), dk);
+            }
+
+            AssertAlong(Energy, hq.Concat(hp).ToArray(), hk);
+        }
+
+        private static void AssertAlong(Func<double, (double[] Spans, double Scalar)> gradient, double[] spans, double scalar, double h = 1e-5)
+        {
+            var (up, upScalar) = gradient(h);
+            var (down, downScalar) = gradient(-h);
+            for (int i = 0; i < spans.Length; i++)
+            {
+                AssertClose((up[i] - down[i]) / (2 * h), spans[i]);
+            }
+
+            AssertClose((upScalar - downScalar) / (2 * h), scalar);
+        }
+
         private static double[] Outputs(Action<double[]> forward, int length = N)
         {
             double[] o = new double[length];
