@@ -856,7 +856,27 @@ namespace SymGrad.GeneratorTests
                         [|FGradient(g, g)|];
                     }
                 }
-                """, "SG0019", "'G' calls the generated 'FGradient'", "F reads 'g' while its gradient is added to it");
+                """, "SG0019", "'G' calls the generated 'FGradient'", "the arguments of F read 'g' while its gradient is added to it");
+
+        /// <summary>The seed read from the span the gradient is added to: refused as an argument F reads would be.</summary>
+        [Fact]
+        public void SG0019_TheSeedReadFromTheSpanTheGradientIsAddedTo()
+            => Expect("""
+                using System;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double F(ReadOnlySpan<double> x) => x[0] * x[1];
+
+                    [Differentiable]
+                    public static void G(ReadOnlySpan<double> x, Span<double> g)
+                    {
+                        for (int i = 0; i < g.Length; i++) g[i] = x[i];
+                        [|FBackward(x, g[0], g)|];
+                    }
+                }
+                """, "SG0019", "'G' calls the generated 'FBackward'", "the arguments of F read 'g' while its gradient is added to it");
 
         /// <summary>F calls a method with only a registered backward: it has no MTangent, so its tangent cannot be differentiated again.</summary>
         [Fact]

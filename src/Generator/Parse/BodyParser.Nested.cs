@@ -114,13 +114,14 @@ namespace SymGrad.Generator.Parse
             }
 
             var args = arguments.Take(primal.Count).Select((a, i) => primal[i].IsBuffer ? ParseSpanArgument(a.Expression, primal[i]) : Converted(ParseExpression(a.Expression), primal[i].Type)).ToList();
-            if (spanTargets.Values.FirstOrDefault(t => args.Any(a => Reads.Of(a).Contains(t.Span))) is { } aliased)
+            Expr? seed = backward ? Converted(ParseExpression(arguments[primal.Count].Expression), type) : null;
+            // (The seed too: C# reads it once, before any gradient is added; read again per span, it would see the first added.)
+            if (spanTargets.Values.FirstOrDefault(t => args.Append(seed).Any(a => Reads.Of(a).Contains(t.Span))) is { } aliased)
             {
-                RefuseGenerated(invocation, generated, $"{forward.Name} reads '{aliased.Span}' while its gradient is added to it; add the gradient to another output");
+                RefuseGenerated(invocation, generated, $"the arguments of {forward.Name} read '{aliased.Span}' while its gradient is added to it; add the gradient to another output");
                 return true;
             }
 
-            Expr? seed = backward ? Converted(ParseExpression(arguments[primal.Count].Expression), type) : null;
             string source = MethodParser.OneLine(invocation.ToString());
             var targets = new List<Expr?>();
             for (int i = 0; i < inputs.Count; i++)
