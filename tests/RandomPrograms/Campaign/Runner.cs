@@ -150,11 +150,12 @@ namespace SymGrad.RandomPrograms.Campaign
             bool varying = program.Methods.SelectMany(m => Measure.All(m.Body)).Any(n => n is MathCall { Function: "Bump" } call
                 && Measure.All(call.Args[0]).Any(a => a is Var or ElemRead or CallExpr or LocalCall));
             // What follows from it: a nested call of the method refused (SG0019: it has no FTangent; the program's own call of
-            // N0Tangent then names nothing, CS0103), a call of it through a flat twin (SG0006: "see its error"), callers'
+            // N0Tangent then names nothing, CS0103, or a stub, CS0619), a call of it through a flat twin (SG0006: "see its error"), callers'
             // generated code naming its missing methods, the driver's.
             bool Cascade(Failure f) => (f.Kind == OutcomeKind.Refused && f.Key is "Refused SG0019" or "Refused SG0006"
                     && (f.Details.Contains("needs a generated", StringComparison.Ordinal) || f.Details.Contains("(see its error)", StringComparison.Ordinal)))
-                || (f.Kind == OutcomeKind.TesterBug && f.Details.Contains("CS0103", StringComparison.Ordinal)); // the program's own call of a method not generated
+                // The program's own call of a method not generated (CS0103), or generated as a stub saying why not (CS0619).
+                || (f.Kind == OutcomeKind.TesterBug && (f.Details.Contains("CS0103", StringComparison.Ordinal) || f.Details.Contains("CS0619", StringComparison.Ordinal)));
             return varying && failures.Any(Bump) && failures.All(f => Bump(f) || Cascade(f) || f.Kind is OutcomeKind.DoesNotCompile or OutcomeKind.Warnings);
         }
 
