@@ -475,6 +475,15 @@ namespace SymGrad.RandomProgramTests
             FeatureSet.Parse("UnderivableCalls=5,LocalFunctions=3,OutResults=3,StructCalls=2,UserCalls=3,LoopCarried=2,NestedCalls=2,-NestedSpanGradients"));
 
         /// <summary>
+        /// CI on afab3e4 (the default draws of then, written out): an output array rewritten in a loop (its work copy an array)
+        /// passed to a nested H0Gradient whose array's gradient is not needed — under F's H·v the empty direction of it was
+        /// yWork.Slice(0, 0), and of its tangent tyWork.Slice(0, 0): CS1061 (W33).
+        /// </summary>
+        [Fact]
+        public void AnEmptyDirectionOfAnArraysWorkCopyUnderAHessianVectorProduct_Passes() => AssertPasses("5AN89Mle0kA1",
+            FeatureSet.Parse("NestedSpanGradients=1,UnderivableCalls=0.3"));
+
+        /// <summary>
         /// Smooth.Bump (no derivative) of what varies: SymGrad says SG0007 at it (and its callers' nested calls SG0019, the
         /// program's own N0Tangent call then CS0103): refused as expected, not a failure. Without the Bump there it would
         /// have compiled: the refusal is the Bump's.

@@ -638,9 +638,12 @@ namespace SymGrad.Generator.Emit
         /// <summary>The body of a product method (MHessianVector and its tangent): dResult = 1 if read, the workspace if taped.</summary>
         private static void WriteProductBody(IndentedTextWriter writer, MethodModel model, BackwardProgram program, Block body, bool seedGiven = false)
         {
-            // MBackwardTangent (seedGiven) takes an output array as a ReadOnlySpan, as MBackward takes its value: a part of it is y.Slice.
-            var printer = new StatementPrinter(writer, program.Workspace, new HashSet<string>(model.Parameters
-                .Where(p => p.IsArray && !(seedGiven && p.Kind == ParameterKind.SpanOutput)).Select(p => p.Name)));
+            // Arrays, whose parts are MemoryExtensions.AsSpan: the array parameters (MBackwardTangent takes an output array as an
+            // array, as MBackward does: W31) and the arrays the body declares (an output array's work copy: a nested call's
+            // empty direction of it was yWork.Slice(0, 0), CS1061; found by the random-program tester in CI, 5AN89Mle0kA1).
+            var printer = new StatementPrinter(writer, program.Workspace, new HashSet<string>(model.Parameters.Where(p => p.IsArray).Select(p => p.Name)
+                .Concat(program.Variables.Values.Where(v => v.Type.EndsWith("[]", System.StringComparison.Ordinal)).Select(v => v.Name))
+                .Concat(Walk.All(body).OfType<LocalDecl>().Where(d => d.Type.EndsWith("[]", System.StringComparison.Ordinal)).Select(d => d.Name)))); // and their tangents
             if (!seedGiven && Walk.All(body).SelectMany(Walk.Expressions).SelectMany(Reads.Of).Contains(program.Signature.DResult))
             {
                 writer.WriteLine($"{model.ReturnType} {program.Signature.DResult} = 1;");

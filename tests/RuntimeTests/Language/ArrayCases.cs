@@ -183,6 +183,32 @@ namespace SymGrad.RuntimeTests.Language
         [Differentiable]
         public static double CallsRefillInLoop(double a, double[] y) => RefillInLoop(y, a) * a;
 
+        /// <summary>b²·x₀ + sin(b)·x₁, of an array input.</summary>
+        [Differentiable]
+        public static double ArrayPair(double b, double[] x, int n) => (b * b * x[0]) + (Math.Sin(b) * x[n - 1]);
+
+        /// <summary>
+        /// An output array rewritten in a loop (replayed: its work copy an array) passed to a nested ArrayPairGradient whose
+        /// array's gradient is not needed: under H·v the direction of it, empty, is a part of the work copy — an array's part
+        /// is MemoryExtensions.AsSpan, not .Slice (found by the random-program tester in CI, 5AN89Mle0kA1: CS1061).
+        /// </summary>
+        [Differentiable]
+        public static double NestedOverARefilledArray(double[] y, double b)
+        {
+            y[0] = b;
+            y[1] = 0.5;
+            double s = 0;
+            for (int k = 0; k < 2; k++)
+            {
+                double g = 0;
+                double v = ArrayPairGradient(Math.Sin(y[k]), y, 2, ref g, default);
+                y[0] = g * b;
+                s += v;
+            }
+
+            return s;
+        }
+
         /// <summary>
         /// Constant LINQ kept as written: extension calls are printed as the static calls they are (the generated file has no
         /// using for them).

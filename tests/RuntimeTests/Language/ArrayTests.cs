@@ -167,6 +167,25 @@ namespace SymGrad.RuntimeTests.Language
             AssertClose(40 * a * a * a, da);
         }
 
+        /// <summary>H·v of a method passing a refilled output array to a nested call, against central differences of MGradient.</summary>
+        [Theory]
+        [InlineData(0.7, 0.3)]
+        [InlineData(-1.2, -0.5)]
+        public void SecondOrderOfANestedCallOverARefilledArray(double b, double vb)
+        {
+            double hb = 0;
+            C.NestedOverARefilledArrayHessianVector(new double[2], b, vb, ref hb);
+            double G(double h)
+            {
+                double db = 0;
+                C.NestedOverARefilledArrayGradient(new double[2], b + (h * vb), ref db);
+                return db;
+            }
+
+            AssertClose((G(1e-5) - G(-1e-5)) / 2e-5, hb);
+            Assert.NotEqual(0, hb);
+        }
+
         /// <summary>The gradients of the two energies against central differences of their values.</summary>
         [Theory]
         [MemberData(nameof(SeedData))]
