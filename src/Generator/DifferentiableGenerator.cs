@@ -62,41 +62,19 @@ namespace SymGrad.Generator
                 .Where(static file => file.Source is not null);
             context.RegisterSourceOutput(thirdOrder, static (output, file) => output.AddSource(file.HintName, file.Source!));
 
-            // The backward's tangent of each method writing outputs that a differentiable method calls (MBackwardTangent: a
-            // caller's MHessianVector calls it), in a file of its own: only those some caller calls are written.
-            IncrementalValueProvider<EquatableArray<string>> secondOrderCallees = parsed
-                .SelectMany(static (result, _) => Generation.SecondOrderNeeds(result))
-                .Collect()
-                .Select(static (all, _) => all.Distinct().OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray());
-            IncrementalValuesProvider<GeneratedFile> secondOrder = parsed
-                .Combine(secondOrderCallees)
-                .Select(static (pair, cancellationToken) => Generation.GenerateSecondOrder(pair.Left, pair.Right, cancellationToken))
-                .Where(static file => file.Source is not null);
-            context.RegisterSourceOutput(secondOrder, static (output, file) => output.AddSource(file.HintName, file.Source!));
+            // Files of their own next to a callee, written only when some differentiable method calls what they hold.
+            // The backward's tangent of each method writing outputs (MBackwardTangent: a caller's MHessianVector calls it).
+            OwnFiles(context, parsed, Generation.SecondOrderNeeds, Generation.GenerateSecondOrder);
 
-            // The flat twins of the methods taking structs of reals that a differentiable method calls (StructCalls), in a
-            // file of their own: only those some caller calls are written.
-            IncrementalValueProvider<EquatableArray<string>> flatCallees = parsed
-                .SelectMany(static (result, _) => Generation.FlatNeeds(result))
-                .Collect()
-                .Select(static (all, _) => all.Distinct().OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray());
-            IncrementalValuesProvider<GeneratedFile> flat = parsed
-                .Combine(flatCallees)
-                .Select(static (pair, cancellationToken) => Generation.GenerateFlat(pair.Left, pair.Right, cancellationToken))
-                .Where(static file => file.Source is not null);
-            context.RegisterSourceOutput(flat, static (output, file) => output.AddSource(file.HintName, file.Source!));
+            // The flat twins of the methods taking structs of reals (StructCalls).
+            OwnFiles(context, parsed, Generation.FlatNeeds, Generation.GenerateFlat);
 
             // The methods adding a span input's gradient (FGradientOfX and its derivatives, SpanGradients) of the methods whose
-            // nested FGradient or FBackward a differentiable method asks a span's gradient of, in a file of their own.
-            IncrementalValueProvider<EquatableArray<string>> spanGradientCallees = parsed
-                .SelectMany(static (result, _) => Generation.SpanGradientNeeds(result))
-                .Collect()
-                .Select(static (all, _) => all.Distinct().OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray());
-            IncrementalValuesProvider<GeneratedFile> spanGradients = parsed
-                .Combine(spanGradientCallees)
-                .Select(static (pair, cancellationToken) => Generation.GenerateSpanGradients(pair.Left, pair.Right, cancellationToken))
-                .Where(static file => file.Source is not null);
-            context.RegisterSourceOutput(spanGradients, static (output, file) => output.AddSource(file.HintName, file.Source!));
+            // nested FGradient or FBackward a differentiable method asks a span's gradient of.
+            OwnFiles(context, parsed, Generation.SpanGradientNeeds, Generation.GenerateSpanGradients);
+
+            // A method of its own for each result of a method with several results (ResultCalls), with its derivatives.
+            OwnFiles(context, parsed, Generation.ResultNeeds, Generation.GenerateResults);
 
             // A layer object's gradient fields and ZeroGradients, once per type over all its differentiable methods.
             IncrementalValueProvider<System.Collections.Immutable.ImmutableArray<Layer?>> layers = parsed
@@ -143,6 +121,25 @@ namespace SymGrad.Generator
                     }
                 });
             }
+        }
+
+        /// <summary>
+        /// A file per callee named by <paramref name="needs"/> (callees' file names, gathered over all methods), written by
+        /// <paramref name="generate"/> from the callee's own parse.
+        /// </summary>
+        private static void OwnFiles(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<ParseResult> parsed,
+            System.Func<ParseResult, System.Collections.Generic.IEnumerable<string>> needs,
+            System.Func<ParseResult, EquatableArray<string>, System.Threading.CancellationToken, GeneratedFile> generate)
+        {
+            IncrementalValueProvider<EquatableArray<string>> callees = parsed
+                .SelectMany((result, _) => needs(result))
+                .Collect()
+                .Select(static (all, _) => all.Distinct().OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray());
+            IncrementalValuesProvider<GeneratedFile> files = parsed
+                .Combine(callees)
+                .Select((pair, cancellationToken) => generate(pair.Left, pair.Right, cancellationToken))
+                .Where(static file => file.Source is not null);
+            context.RegisterSourceOutput(files, static (output, file) => output.AddSource(file.HintName, file.Source!));
         }
     }
 
@@ -199,6 +196,9 @@ namespace SymGrad.Generator
         /// <summary>The methods whose span gradients <paramref name="result"/>'s method adds by <c>FGradientOfX</c> (their file names).</summary>
         public static System.Collections.Generic.IEnumerable<string> SpanGradientNeeds(ParseResult result) => Needs(result, target => target.SpanGradientsOf);
 
+        /// <summary>The methods with several results a result of which <paramref name="result"/>'s method calls (their file names).</summary>
+        public static System.Collections.Generic.IEnumerable<string> ResultNeeds(ParseResult result) => Needs(result, target => target.ResultsOf);
+
         private static System.Collections.Generic.IEnumerable<string> Needs(ParseResult result, System.Func<CallTarget, string?> of) => result.Model is not { } model
             ? Enumerable.Empty<string>()
             : Walk.All(model.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>()
@@ -211,6 +211,10 @@ namespace SymGrad.Generator
         /// <summary>The span gradients' file (<see cref="SpanGradientWriter"/>) of <paramref name="result"/>'s method when it is among <paramref name="callees"/>.</summary>
         public static GeneratedFile GenerateSpanGradients(ParseResult result, EquatableArray<string> callees, System.Threading.CancellationToken cancellationToken)
             => GenerateOwnFile(result, callees, ".SpanGradients.g.cs", SpanGradientWriter.Emit, cancellationToken);
+
+        /// <summary>The results' methods (<see cref="ResultWriter"/>) of <paramref name="result"/>'s method when it is among <paramref name="callees"/>.</summary>
+        public static GeneratedFile GenerateResults(ParseResult result, EquatableArray<string> callees, System.Threading.CancellationToken cancellationToken)
+            => GenerateOwnFile(result, callees, ".Results.g.cs", ResultWriter.Emit, cancellationToken);
 
         /// <summary>The third-order file of <paramref name="result"/>'s method when it is among <paramref name="nestedCallees"/> and has one.</summary>
         public static GeneratedFile GenerateThirdOrder(ParseResult result, EquatableArray<string> nestedCallees, System.Threading.CancellationToken cancellationToken)

@@ -185,7 +185,8 @@ namespace SymGrad.GeneratorTests
         [InlineData("return [|Norm(p)|];", "SG0006", "a call of a method taking structs of reals is differentiated when that method is a static, non-generic [Differentiable] one")]
         [InlineData("return [|Weighed(new Tagged { V = p.X, N = 2 })|];", "SG0006", "'t' of Weighed is passed field by field, so it must be a struct of float and double fields")]
         [InlineData("Point3 q = p; return [|q|].GetHashCode();", "SG0006", "a struct of reals is differentiated field by field")]
-        [InlineData("return [|Twice(p)|].X;", "SG0006", "calls of methods that return structs of reals are not differentiated yet")]
+        [InlineData("return [|Twin(p)|].X;", "SG0006", "calls of methods that return structs of reals are differentiated when the method is [Differentiable]")]
+        [InlineData("Tagged t = [|Tag(p.X)|]; return t.V;", "SG0006", "Tagged has fields that are not float or double, which a call's struct result does not carry; read its real fields one by one (Tag(p.X).V)")]
         [InlineData("Point3 q = [|new Point3(p.X)|]; return q.X;", "SG0006", "only constructors that assign fields from their parameters")]
         [InlineData("[|p.X|] = 1; return p.Y;", "SG0012", "Parameter 'p' is assigned")]
         public void SG0006_StructsOutsideTheSubset(string body, string id, string problem)
@@ -212,8 +213,10 @@ namespace SymGrad.GeneratorTests
                     [Differentiable]
                     public static double Weighed(Tagged t) => t.V * t.N;
 
+                    static Point3 Twin(Point3 p) => p;
+
                     [Differentiable]
-                    public static Point3 Twice(Point3 p) => new Point3 { X = 2 * p.X };
+                    public static Tagged Tag(double v) => new Tagged { V = v, N = 2 };
 
                     [Differentiable]
                     public static double M(Point3 p)
@@ -374,8 +377,17 @@ namespace SymGrad.GeneratorTests
                 public static double Half(double x, out double rest) { rest = x / 2; return x - rest; }
 
                 [Differentiable]
-                public static double M(double x) { double s = [|Half(x, out double r)|]; return s * r; }
-            """), "SG0006", "calls of methods with several results (out parameters, a tuple) are not differentiated yet");
+                public static double M(double x) { return [|Half(x, out double r)|] * r; }
+            """), "SG0006", "a call with several results is differentiated as a deconstruction (var (r, theta) = Polar(x, y);), one element");
+
+        [Fact]
+        public void ATupleLocal() => Expect(Wrap("""
+                [Differentiable]
+                public static (double R, double Theta) Polar(double x, double y) => (x * y, x + y);
+
+                [Differentiable]
+                public static double M(double x) { var [|p|] = Polar(x, 2); return p.R * p.Theta; }
+            """), "SG0006", "a tuple is read element by element: deconstruct it, as in 'var (r, theta) = …;', or read one element of the call: F(…).R");
 
         [Fact]
         public void TupleReturnedOtherwiseThanAsALiteral() => Expect(Wrap("""

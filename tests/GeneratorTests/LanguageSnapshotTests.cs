@@ -39,6 +39,9 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void Results() => VerifyCases("ResultCases");
 
+        [Fact]
+        public void ResultCalls() => VerifyCases("ResultCallCases", beside: "ResultCases");
+
         /// <summary>Float and double inputs and results in one method: double Jacobians and Hessians.</summary>
         [Fact]
         public void MixedPrecision() => VerifyCases("MixedPrecisionCases");
@@ -90,9 +93,10 @@ namespace SymGrad.GeneratorTests
             Assert.Empty(result.GeneratorDiagnostics);
             if (beside is not null)
             {
-                // Its own files, and the flat twins its calls of the other's methods taking structs have written there.
+                // Its own files, and the flat twins and results' methods its calls of the other's methods have written there.
                 result = result with { GeneratedSources = result.GeneratedSources.Where(s => s.Key.Contains("." + name + ".", System.StringComparison.Ordinal)
-                    || s.Key.EndsWith(".Flattened.g.cs", System.StringComparison.Ordinal)).ToDictionary(s => s.Key, s => s.Value) };
+                    || s.Key.EndsWith(".Flattened.g.cs", System.StringComparison.Ordinal) || s.Key.EndsWith(".Results.g.cs", System.StringComparison.Ordinal))
+                    .ToDictionary(s => s.Key, s => s.Value) };
             }
 
             Snapshot.Verify(result, name);

@@ -215,9 +215,12 @@ namespace SymGrad.Generator.Differentiate
             }
 
             List<For> around = Ranging(read, _facts.LoopsAround(reader));
-            // A slice lies within its span (slicing checks that): writers covering the whole span cover it, whatever the sizes.
+            // A slice lies within its span (slicing checks that): writers covering the whole span cover it, whatever the sizes —
+            // finished before the loops around the read, or earlier in the same pass of them (a refill, then a span's gradient
+            // added to a slice, in a loop's body: CI's campaign, dbeSDg5j61Q1).
             if (read is SpanRef slice && (slice.Start is not null || slice.Length is not null)
-                && Range(slice with { Start = null, Length = null }, around) is { } whole && Covered(reader, whole, writers, out _))
+                && (Range(slice with { Start = null, Length = null }, around) is { } whole && Covered(reader, whole, writers, out _)
+                    || SamePass(reader, slice with { Start = null, Length = null }, writers, out _)))
             {
                 return true;
             }

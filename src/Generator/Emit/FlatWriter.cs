@@ -16,15 +16,15 @@ namespace SymGrad.Generator.Emit
     /// </summary>
     internal static class FlatWriter
     {
-        /// <summary>The twins' file, or null when SymGrad cannot differentiate the method at all.</summary>
-        public static string? Emit(MethodModel model)
+        /// <summary>The twins' file.</summary>
+        public static string? Emit(MethodModel model) => SourceEmitter.Wrap(model, writer => Write(writer, model));
+
+        /// <summary>The twins of <paramref name="model"/>'s methods, inside its type (a result's method's too, <see cref="ResultWriter"/>).</summary>
+        internal static void Write(IndentedTextWriter writer, MethodModel model)
         {
             SourceEmitter.Derived derived = SourceEmitter.Derive(model);
-            return Wrap(model, derived.Tangent is not null, derived.Tangent is not null && derived.HessianVector is not null);
-        }
+            bool tangent = derived.Tangent is not null, hessianVector = tangent && derived.HessianVector is not null;
 
-        private static string Wrap(MethodModel model, bool tangent, bool hessianVector) => SourceEmitter.Wrap(model, writer =>
-        {
             MethodModel flat = StructCalls.Flat(model);
             var names = new NameAllocator(model.TakenNames.Concat(flat.TakenNames));
             var slots = model.Arguments.ToList();
@@ -102,6 +102,6 @@ namespace SymGrad.Generator.Emit
             }
 
             void Summary(string text) => SourceEmitter.Summary(writer, text);
-        });
+        }
     }
 }

@@ -79,56 +79,64 @@ namespace SymGrad.Generator.Emit
             };
         }
 
-        public static string Emit(MethodModel model)
+        public static string Emit(MethodModel model) => Wrap(model, writer => WriteMembers(writer, model));
+
+        /// <summary>The generated methods of <paramref name="model"/>, inside its type.</summary>
+        /// <param name="forCallers">
+        /// Only what differentiable callers call (a result's method, <see cref="ResultWriter"/>): no <c>MGradient</c>,
+        /// <c>MHessian</c>, <c>MJacobian</c>, nor stand-ins for absent modes.
+        /// </param>
+        internal static void WriteMembers(IndentedTextWriter writer, MethodModel model, bool forCallers = false)
         {
             Derived derived = Derive(model);
             (BackwardProgram program, TangentProgram? tangent, HessianVectorProgram? hessianVector, List<SizeCheck> sizes) = derived;
-            return Wrap(model, writer =>
+
+            // The modes a user may look for and not find, each with why (a missing method is otherwise only CS0103 at its call).
+            foreach (string absent in AbsentModes(model, derived))
             {
-                // The modes a user may look for and not find, each with why (a missing method is otherwise only CS0103 at its call).
-                foreach (string absent in AbsentModes(model, derived))
-                {
-                    writer.WriteLine("// Not generated: " + absent);
-                }
+                writer.WriteLine("// Not generated: " + absent);
+            }
 
-                WriteBackward(writer, model, program, sizes);
-                if (model.ReturnType != "void")
+            WriteBackward(writer, model, program, sizes);
+            if (model.ReturnType != "void" && !forCallers)
+            {
+                writer.WriteLineNoTabs(string.Empty);
+                WriteGradient(writer, model, program, sizes);
+            }
+
+            if (tangent is not null)
+            {
+                writer.WriteLineNoTabs(string.Empty);
+                WriteTangent(writer, model, tangent, sizes, program.Workspace, program.Signature.WorkspaceMark);
+            }
+
+            if (hessianVector is not null)
+            {
+                WriteHessianVector(writer, model, program, hessianVector);
+                if (hessianVector.Inputs.All(p => p.RealType is "double" or "float") && !forCallers)
                 {
+                    // Its columns are the inputs' reals (a span of structs' when all its real fields are of one type): double
+                    // where they mix float and double.
                     writer.WriteLineNoTabs(string.Empty);
-                    WriteGradient(writer, model, program, sizes);
+                    JacobianWriter.WriteHessian(writer, model, JacobianWriter.Widest(hessianVector.Inputs.Select(p => p.RealType).Append(model.ReturnType)));
                 }
+            }
 
-                if (tangent is not null)
-                {
-                    writer.WriteLineNoTabs(string.Empty);
-                    WriteTangent(writer, model, tangent, sizes, program.Workspace, program.Signature.WorkspaceMark);
-                }
+            if (JacobianWriter.ElementType(model) is { } type && !forCallers)
+            {
+                writer.WriteLineNoTabs(string.Empty);
+                JacobianWriter.Write(writer, model, program.Signature, tangent, type);
+            }
 
-                if (hessianVector is not null)
-                {
-                    WriteHessianVector(writer, model, program, hessianVector);
-                    if (hessianVector.Inputs.All(p => p.RealType is "double" or "float"))
-                    {
-                        // Its columns are the inputs' reals (a span of structs' when all its real fields are of one type): double
-                        // where they mix float and double.
-                        writer.WriteLineNoTabs(string.Empty);
-                        JacobianWriter.WriteHessian(writer, model, JacobianWriter.Widest(hessianVector.Inputs.Select(p => p.RealType).Append(model.ReturnType)));
-                    }
-                }
-
-                if (JacobianWriter.ElementType(model) is { } type)
-                {
-                    writer.WriteLineNoTabs(string.Empty);
-                    JacobianWriter.Write(writer, model, program.Signature, tangent, type);
-                }
-
+            if (!forCallers)
+            {
                 WriteAbsentModes(writer, model, derived);
+            }
 
-                if (tangent is not null && hessianVector is not null && NestedWriter.Shape(model))
-                {
-                    NestedWriter.Write(writer, model, program.Workspace, secondOrder: true, thirdOrder: false);
-                }
-            });
+            if (tangent is not null && hessianVector is not null && NestedWriter.Shape(model))
+            {
+                NestedWriter.Write(writer, model, program.Workspace, secondOrder: true, thirdOrder: false);
+            }
         }
 
         /// <summary>
@@ -136,7 +144,11 @@ namespace SymGrad.Generator.Emit
         /// <c>FTangentTangentBackward</c>: a caller's Hessian-vector product needs them), in a file of their own; null when it
         /// has none (<see cref="Parse.NestedTargets.Modes.ThirdOrderOf"/> says the same to its callers).
         /// </summary>
-        public static string? EmitThirdOrder(MethodModel model)
+        public static string? EmitThirdOrder(MethodModel model) => model.Results.Count > 0 ? ResultWriter.EmitThirdOrder(model)
+            : ThirdOrderMembers(model) is { } members ? Wrap(model, members) : null;
+
+        /// <summary>What writes the third-order methods of <paramref name="model"/> inside its type, or null when it has none.</summary>
+        internal static System.Action<IndentedTextWriter>? ThirdOrderMembers(MethodModel model)
         {
             (BackwardProgram program, TangentProgram? tangent, HessianVectorProgram? hessianVector, _) = Derive(model, thirdOrder: true);
             if (tangent is null || hessianVector?.Tangent is not { } third || !NestedWriter.Shape(model))
@@ -144,11 +156,11 @@ namespace SymGrad.Generator.Emit
                 return null;
             }
 
-            return Wrap(model, writer =>
+            return writer =>
             {
                 WriteHessianVectorTangent(writer, model, program, hessianVector, third);
                 NestedWriter.Write(writer, model, program.Workspace, secondOrder: false, thirdOrder: true);
-            });
+            };
         }
 
         /// <summary>

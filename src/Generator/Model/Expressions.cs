@@ -173,6 +173,12 @@ namespace SymGrad.Generator.Model
         public string? SpanGradientsOf { get; init; }
 
         /// <summary>
+        /// For a result of a callee with several results, read as a call of a method of its own (<c>PolarResultR(x, y)</c>,
+        /// <see cref="Parse.ResultCalls"/>): the callee's file name, so that the file of those methods is written.
+        /// </summary>
+        public string? ResultsOf { get; init; }
+
+        /// <summary>
         /// The parameters of a generated <c>HBackward</c> that its tangent <c>HBackwardTangent</c> takes a tangent of, by index:
         /// the differentiable inputs, the outputs (read as values), the result's seed, the outputs' cotangents — each real one
         /// the backward reads, as for a registered backward's tangent.

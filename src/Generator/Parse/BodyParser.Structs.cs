@@ -230,6 +230,12 @@ namespace SymGrad.Generator.Parse
                         return Initialise(nested, prefix, into);
                 }
 
+                // Cross(a, b): each field its result's method (ResultCalls).
+                if (e is InvocationExpressionSyntax call && StructResults(call, prefix, into) is bool read)
+                {
+                    return read;
+                }
+
                 // pts[i], an element of a span of structs: its fields.
                 if (e is ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } access && Buffer(access.Expression) is { } buffer
                     && StructsOfReals.Leaves(_model.GetTypeInfo(e, _cancellationToken).Type) is { } elementLeaves)
@@ -263,7 +269,7 @@ namespace SymGrad.Generator.Parse
                 }
 
                 Report(DiagnosticDescriptors.UnsupportedExpression, e.GetLocation(), MethodParser.OneLine(e.ToString()),
-                    "a struct value here may be a struct variable, new T { X = … }, new T(…) of a constructor that only assigns fields, or default; calls returning structs are not differentiated yet");
+                    "a struct value here may be a struct variable, new T { X = … }, new T(…) of a constructor that only assigns fields, default, or a call of a [Differentiable] method returning it");
                 return false;
             }
 
@@ -330,7 +336,9 @@ namespace SymGrad.Generator.Parse
         private Expr FlatCall(InvocationExpressionSyntax invocation, IMethodSymbol callee, CallTarget flat, string type)
         {
             var arguments = invocation.ArgumentList.Arguments;
-            if (arguments.Count != callee.Parameters.Length || arguments.Any(a => a.NameColon is not null || !a.RefKindKeyword.IsKind(SyntaxKind.None)))
+            // An out argument of an out result is the caller's (a result's flat twin takes the others, ResultCalls).
+            bool Out(int i) => arguments[i].RefKindKeyword.IsKind(SyntaxKind.OutKeyword) && IsOutResult(callee.Parameters[i]);
+            if (arguments.Count != callee.Parameters.Length || Enumerable.Range(0, arguments.Count).Any(i => arguments[i].NameColon is not null || !arguments[i].RefKindKeyword.IsKind(SyntaxKind.None) && !Out(i)))
             {
                 Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), MethodParser.OneLine(invocation.ToString()),
                     $"pass every argument of {callee.Name} in order (a struct's fields are passed one by one to what SymGrad calls)");
@@ -341,6 +349,11 @@ namespace SymGrad.Generator.Parse
             int at = 0;
             for (int i = 0; i < arguments.Count; i++)
             {
+                if (Out(i))
+                {
+                    continue;
+                }
+
                 ExpressionSyntax argument = arguments[i].Expression;
                 if (StructsOfReals.Leaves(callee.Parameters[i].Type) is { } leaves)
                 {

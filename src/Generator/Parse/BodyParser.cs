@@ -180,8 +180,18 @@ namespace SymGrad.Generator.Parse
                         ? "SIMD vectors are outside the subset; write the scalar loop over the span (the runtime's kernels are the vectorised ones)"
                         : local.Type.TypeKind == TypeKind.Delegate
                         ? "lambdas and delegates are outside the subset; write a local function, as in 'double " + local.Name + "(double v) => v * v;', which is differentiated where it is called"
+                        : local.Type is INamedTypeSymbol { IsTupleType: true } tuple
+                        ? $"a tuple is read element by element: deconstruct it, as in 'var ({string.Join(", ", tuple.TupleElements.Select(e => e.Name.StartsWith("Item", System.StringComparison.Ordinal) ? e.Name.ToLowerInvariant() : char.ToLowerInvariant(e.Name[0]) + e.Name.Substring(1)))}) = …;', or read one element of the call: F(…).{tuple.TupleElements[0].Name}"
                         : "locals may be float, double, integral or bool; pass buffers (a stackalloc'd state, a scratch array) as Span<T> parameters the caller allocates");
                     _rejected.Add(local);
+                    continue;
+                }
+
+                if (variable.Initializer?.Value is InvocationExpressionSyntax call && OutResultsCall(call) is { } outCallee)
+                {
+                    // double s = F(x, out double b): b is assigned by the call, s after it.
+                    Expr? value = LowerOutCall(call, outCallee, value: true, output);
+                    output.Add(new LocalDecl(Declare(local), type, value is null ? null : Converted(value, type), MethodParser.OneLine(declaration.Declaration.Type + " " + variable) + ";"));
                     continue;
                 }
 
@@ -227,6 +237,25 @@ namespace SymGrad.Generator.Parse
         {
             switch (expression)
             {
+                case AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Left: TupleExpressionSyntax or DeclarationExpressionSyntax } deconstruction:
+                    ParseDeconstruction(deconstruction, output);
+                    return;
+                case AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Right: InvocationExpressionSyntax call } assignment
+                    when OutResultsCall(call) is { } outCallee:
+                {
+                    // s = F(x, out b): b is assigned by the call, s after it.
+                    Expr? left = ParseTarget(assignment.Left);
+                    if (LowerOutCall(call, outCallee, value: true, output) is { } returned && left is not null)
+                    {
+                        output.Add(new Assign(left, "=", Converted(returned, left.Type), source));
+                    }
+
+                    return;
+                }
+
+                case InvocationExpressionSyntax call when OutResultsCall(call) is { } outCallee:
+                    _ = LowerOutCall(call, outCallee, value: false, output);
+                    return;
                 case AssignmentExpressionSyntax assignment when ParseStructAssignment(assignment, output):
                     return;
                 case AssignmentExpressionSyntax { OperatorToken.Text: "=" } assignment when ParseGeneratedGradient(assignment.Right, output, out Expr? nested):
@@ -686,6 +715,8 @@ namespace SymGrad.Generator.Parse
                     return field; // a.X, p.X: a field of a struct of reals
                 case MemberAccessExpressionSyntax member when ElementField(member, type) is { } elementField:
                     return elementField; // pts[i].X: a field of an element of a span of structs
+                case MemberAccessExpressionSyntax member when ResultRead(member) is { } result:
+                    return result; // Polar(x, y).Theta, Cross(a, b).X: one result of a call
                 case MemberAccessExpressionSyntax { Expression: InvocationExpressionSyntax call } when StructsOfReals.Leaves(_model.GetTypeInfo(call, _cancellationToken).Type) is not null:
                     return ParseExpression(call); // F(a).X: the call is what is outside the subset
                 case MemberAccessExpressionSyntax member:
@@ -788,10 +819,17 @@ namespace SymGrad.Generator.Parse
                 return new Literal("0", type);
             }
 
+            // F(x, out _) anywhere: the value F returns, its out results discarded.
+            if (IsDifferentiable(callee) && OnlyDiscards(invocation) is true && TypeNames.IsReal(callee.ReturnType))
+            {
+                return ResultsOf(invocation, callee, new[] { ResultCalls.Returned }) is { } returned ? returned(ResultCalls.Returned) : new Literal("0", type);
+            }
+
             if ((callee.Parameters.Any(p => p.RefKind == RefKind.Out) || callee.ReturnType is INamedTypeSymbol { IsTupleType: true }) && ReadsDifferentiable(invocation))
             {
                 Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), MethodParser.OneLine(invocation.ToString()),
-                    "calls of methods with several results (out parameters, a tuple) are not differentiated yet; call a method for each result, or write the call outside the differentiable method");
+                    IsDifferentiable(callee) || IsSinCos(callee) ? SeveralResultsAdvice
+                    : "calls of methods with several results (out parameters, a tuple) are differentiated when the method is [Differentiable]; call a method for each result, or write the call outside the differentiable method");
                 foreach (ArgumentSyntax argument in invocation.ArgumentList.Arguments.Where(a => a.RefKindKeyword.IsKind(SyntaxKind.OutKeyword)))
                 {
                     ISymbol? variable = argument.Expression is DeclarationExpressionSyntax { Designation: SingleVariableDesignationSyntax declared }
@@ -808,7 +846,7 @@ namespace SymGrad.Generator.Parse
             if (StructsOfReals.Leaves(callee.ReturnType) is not null && ReadsDifferentiable(invocation))
             {
                 Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), MethodParser.OneLine(invocation.ToString()),
-                    "calls of methods that return structs of reals are not differentiated yet; return their fields as float or double (out results are not differentiated in calls either: call a method per field)");
+                    IsDifferentiable(callee) ? SeveralResultsAdvice : "calls of methods that return structs of reals are differentiated when the method is [Differentiable]; return their fields as float or double");
                 return new Literal("0", type);
             }
 

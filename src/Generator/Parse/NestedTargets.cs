@@ -46,7 +46,8 @@ namespace SymGrad.Generator.Parse
         /// own), so a caller's Hessian-vector product can differentiate the call; else null.
         /// </param>
         /// <param name="HessianVector">Its <c>MHessianVector</c> (a struct-taking callee's flat adapters wrap it, <see cref="StructCalls"/>).</param>
-        public readonly record struct Modes(bool Tangent, bool Nested, string? ThirdOrderOf = null, string? SecondOrderOf = null, bool HessianVector = false);
+        /// <param name="Derived">SymGrad derives it at all (its backward is written).</param>
+        public readonly record struct Modes(bool Tangent, bool Nested, string? ThirdOrderOf = null, string? SecondOrderOf = null, bool HessianVector = false, bool Derived = false);
 
         // Per compilation (immutable, so the answers hold while it lives): each callee is derived once, not once per call site.
         // A generic callee is keyed by its definition and the real type T is (H<T> in a generic caller is H<double> and H<float>).
@@ -81,18 +82,19 @@ namespace SymGrad.Generator.Parse
 
         private static Modes Derive(IMethodSymbol callee, Compilation compilation)
         {
-            if (Parsed(callee, compilation, default, out _) is not { } model)
-            {
-                return default;
-            }
+            return Parsed(callee, compilation, default, out _) is { } model ? Derive(model) : default;
+        }
 
+        /// <summary>The modes SymGrad generates for <paramref name="model"/> (a callee's, or a result's of a callee with several: <see cref="ResultCalls"/>).</summary>
+        internal static Modes Derive(MethodModel model)
+        {
             try
             {
                 Emit.SourceEmitter.Derived derived = Emit.SourceEmitter.Derive(model, thirdOrder: true);
                 bool nested = derived.Tangent is not null && derived.HessianVector is not null && Emit.NestedWriter.Shape(model);
                 return new Modes(derived.Tangent is not null, nested, nested && derived.HessianVector!.Tangent is not null ? model.HintName : null,
                     derived.Tangent is not null && Emit.SourceEmitter.BuildBackwardTangent(model, derived.Program) is not null ? model.HintName : null,
-                    derived.HessianVector is not null);
+                    derived.HessianVector is not null, Derived: true);
             }
             catch (System.OperationCanceledException)
             {

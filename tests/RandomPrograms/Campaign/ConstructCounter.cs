@@ -164,11 +164,17 @@ namespace SymGrad.RandomPrograms.Campaign
                         case CallExpr { IsNn: true } c:
                             set.Add("Nn." + c.Callee);
                             break;
+                        case CallExpr c when c.Args.OfType<OutArg>().Any():
+                            set.Add(Results(program, c, "value"));
+                            break;
                         case CallExpr:
                             set.Add("call (scalar method)");
                             break;
                         case CallStmt { IsNn: true } c:
                             set.Add("Nn." + c.Callee);
+                            break;
+                        case CallStmt c when c.Args.OfType<OutArg>().Any():
+                            set.Add(Results(program, new CallExpr(c.Callee, c.Args, false), "statement"));
                             break;
                         case CallStmt:
                             set.Add("call (span-writing method)");
@@ -485,6 +491,17 @@ namespace SymGrad.RandomPrograms.Campaign
                         break;
                 }
             }
+        }
+
+        /// <summary>A call of a method with an out result (ResultCalls): how its results are read.</summary>
+        private static string Results(ProgramModel program, CallExpr call, string where)
+        {
+            var o = call.Args.OfType<OutArg>().First();
+            bool pair = program.Methods.FirstOrDefault(m => m.Name == call.Callee) is { TupleResult: true };
+            string read = o.Local is null ? "its out result discarded" : o.Declare ? "its out result into a new local" : "its out result into a local of the method";
+            return pair
+                ? $"call of a tuple-returning method (H1Pair) as a {(o.Local is null ? "value (.Value)" : where == "statement" ? "deconstruction (_, o2)" : "deconstruction (v, o2)")}, {read}"
+                : $"call with an out result as a {where}, {read}";
         }
     }
 }

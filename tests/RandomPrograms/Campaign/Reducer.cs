@@ -169,7 +169,9 @@ namespace SymGrad.RandomPrograms.Campaign
                 var s = body[i];
                 var rest = body.RemoveAt(i);
                 // Remove the statement (unless it declares something used later, or first writes an output).
-                bool declaresUsed = s is Decl d && d.Vars.Any(v => rest.Skip(i).SelectMany(Measure.All).Any(n => n is Var x && x.Name == v.Name || n is Assign a && a.Target == v.Name || n is IncDec c && c.Target == v.Name))
+                var declared = (s is Decl dv ? dv.Vars.Select(v => v.Name) : Enumerable.Empty<string>())
+                    .Concat(Measure.All(s).OfType<OutArg>().Where(o => o.Declare).Select(o => o.Local!)).ToList();
+                bool declaresUsed = declared.Any(v => rest.Skip(i).SelectMany(Measure.All).Any(n => n is Var x && x.Name == v || n is Assign a && a.Target == v || n is IncDec c && c.Target == v || n is OutArg { Declare: false } o && o.Local == v))
                     || s is StructDecl sd && rest.Skip(i).SelectMany(Measure.All).Any(n => Mentions(n, sd.Name));
                 bool finalReturn = top && (m.ReturnsReal || m.ReturnsStruct) && i == body.Length - 1 && s is Return;
                 if (!declaresUsed && !firstWrites.Contains(i) && !finalReturn) yield return rest;

@@ -108,7 +108,9 @@ namespace SymGrad.RandomPrograms.Check
             if (Measure.All(m.Body).Any(n => n is CallExpr { IsNn: true })) _result.Count("MHessianVector (P15) checked on a method calling an Nn loss (its registered second order)");
             if (Measure.All(m.Body).Any(n => n is CallStmt { IsNn: true })) _result.Count("MHessianVector (P15) checked on a method calling Nn layers (their backwards' registered tangents)");
             if (Measure.All(m.Body).Any(n => n is CallStmt { IsNn: true, Callee: "BatchNorm" })) _result.Count("MHessianVector (P15) checked on a method calling Nn.BatchNorm (its backward's registered tangent)");
-            if (Measure.All(m.Body).Any(n => n is CallStmt { IsNn: false, IsNested: false })) _result.Count("MHessianVector (P15) checked on a method calling a method of the program that writes outputs (its MBackwardTangent)");
+            if (Measure.All(m.Body).Any(n => n is CallStmt { IsNn: false, IsNested: false } s && !s.Args.Any(a => a is OutArg))) _result.Count("MHessianVector (P15) checked on a method calling a method of the program that writes outputs (its MBackwardTangent)");
+            if (Measure.All(m.Body).Any(n => n is CallExpr c && c.Args.Any(a => a is OutArg) || n is CallStmt s && s.Args.Any(a => a is OutArg)))
+                _result.Count("MHessianVector (P15) checked on a method reading the results of a method with an out result (each result's method: H1ResultO)");
             if (Measure.All(m.Body).Any(n => n is CallStmt { IsNn: false, IsNested: false } s && _compiled.Program.Methods.FirstOrDefault(x => x.Name == s.Callee) is { } callee
                     && callee.Params.Any(p => p.AsArray && (p.IsDifferentiable || p.Kind == ParamKind.RealSpanOut))))
                 _result.Count("MHessianVector (P15) checked on a method calling a method of the program that takes or writes arrays (its MBackwardTangent)");

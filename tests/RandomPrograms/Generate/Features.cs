@@ -140,6 +140,11 @@ namespace SymGrad.RandomPrograms.Generate
         // Smooth.Bump (no derivative) of any real expression, active or not: either SymGrad says SG0007 at it (the program
         // stops there, refused as expected) or it differentiates the program, and the checks find a derivative it dropped
         UnderivableCalls,
+
+        // a called method with an out result (or returning a tuple of two): its callers read both results — a declaration's
+        // value with out double o2, an assignment into their locals, a statement, var (v, o2) = H1(…) — or the value alone
+        // (out _, H1(…).Value); each result read is a call of its own method SymGrad writes next to the callee
+        ResultCalls,
     }
 
     /// <summary>Per-feature weights: how often a construct is chosen where it fits, relative to the default 1.</summary>
@@ -217,6 +222,7 @@ namespace SymGrad.RandomPrograms.Generate
             Feature.TrickyNames => 0.15,
             Feature.OtherPrecisionParams or Feature.DoubleInputs or Feature.OtherPrecisionSpans or Feature.StructCalls => 0.4,
             Feature.UnderivableCalls => 0.3,
+            Feature.ResultCalls => 0.5,
             Feature.Arrays => 0.3,
             Feature.WideLocals => 0.4,
             Feature.Rounding or Feature.Sign => 0.4,

@@ -134,6 +134,9 @@ namespace SymGrad.RandomPrograms.Generate
         // A struct result (the entry only): the body is built as a real-returning one whose returns carry struct values.
         private bool _returnsStruct;
 
+        // A called method's out result printed with a tuple twin (see Method.TupleResult).
+        private bool _tupleResult;
+
         // Struct locals are drawn in this method; a struct parameter with all three fields may be read whole.
         private bool _structs;
         private string? _wholeStructParam;
@@ -226,7 +229,7 @@ namespace SymGrad.RandomPrograms.Generate
                 return new Method(_name, false, ps.ToImmutableArray(), body.ToImmutableArray(), exprBody, ReturnsStruct: true);
             }
 
-            return new Method(_name, _returnsReal, _params.ToImmutableArray(), body.ToImmutableArray(), exprBody, Generic: _generic);
+            return new Method(_name, _returnsReal, _params.ToImmutableArray(), body.ToImmutableArray(), exprBody, Generic: _generic, TupleResult: _tupleResult);
         }
 
         // ---------------- parameters ----------------
@@ -337,6 +340,17 @@ namespace SymGrad.RandomPrograms.Generate
             if (_entry && _f.On(Feature.OutResults) && !_returnsStruct && _r.Chance(0.25 * W(Feature.OutResults)))
             {
                 list.Add(new Param("o", ParamKind.RealOut, Length: Dim.Of(1)));
+            }
+
+            // A called method's out result (ResultCalls, from side streams so that past seeds keep their programs): a method
+            // returning a real and writing no outputs, not generic, not the nested helper nor its callee (nested calls of methods
+            // with several results are refused); printed with a tuple twin (H1Pair) half the time.
+            var results = _r.Side(23);
+            if (!_entry && _generic == GenericForm.None && _returnsReal && !_name.StartsWith(NestedCalls.Helper, StringComparison.Ordinal)
+                && !list.Any(p => p.Kind == ParamKind.RealSpanOut) && _f.On(Feature.ResultCalls) && results.Chance(Math.Min(0.9, 0.4 * W(Feature.ResultCalls))))
+            {
+                list.Add(new Param("o", ParamKind.RealOut, Length: Dim.Of(1)));
+                _tupleResult = results.Chance(0.5);
             }
 
             if (_f.On(Feature.BoolParams) && _r.Chance(0.2 * W(Feature.BoolParams)))
@@ -494,7 +508,8 @@ namespace SymGrad.RandomPrograms.Generate
                 (_structs && StructLocals().Count > 0 ? 0.8 : 0, "structassign"),
                 (_nested.Count > 0 ? 0.8 * W(Feature.NestedCalls) : 0, "nested"),
                 // Where a span's gradient has an output to go to (last, so that with the feature off the draws are as they were).
-                (filledOutputs.Count > 0 && _nested.Any(n => n.Params.Any(p => p.Kind == ParamKind.RealSpanIn)) ? 0.6 * W(Feature.NestedSpanGradients) : 0, "nested"));
+                (filledOutputs.Count > 0 && _nested.Any(n => n.Params.Any(p => p.Kind == ParamKind.RealSpanIn)) ? 0.6 * W(Feature.NestedSpanGradients) : 0, "nested"),
+                (_callees.Any(c => c.HasOutResult) ? 1.5 * W(Feature.ResultCalls) : 0, "results"));
 
             switch (kind)
             {
@@ -586,8 +601,49 @@ namespace SymGrad.RandomPrograms.Generate
 
                 case "nested":
                     return GenNestedGradient(realLocals);
+                case "results":
+                    return GenResultCall(realLocals) ?? GenDecl();
                 default:
                     throw new InvalidOperationException(kind);
+            }
+        }
+
+        /// <summary>
+        /// A call of a method with an out result reading it (ResultCalls): the whole value of a declaration
+        /// (<c>double v = H1(a, out double o2);</c>), of an assignment to a local of the method (<c>s = H1(s, out t);</c>, the
+        /// arguments may read the targets), or a statement (<c>H1(a, out double o2);</c>) — the out result into a new local,
+        /// one the method has, or discarded. A callee with a tuple twin is called through it: <c>var (v, o2) = H1Pair(a);</c>.
+        /// </summary>
+        private Stmt? GenResultCall(List<Local> realLocals)
+        {
+            var callee = _r.Pick(_callees.Where(c => c.HasOutResult).ToList());
+            if (BindCall(callee, p => p.Kind == ParamKind.RealSpanOut ? SpanViews(true, true) : SpanViews(false, true, others: true)) is not { } args) return null;
+            _budget--;
+            string form = _r.Weighted((3.0, "decl"), (realLocals.Count > 0 ? 2.0 : 0, "assign"), (1.5, "statement"));
+            string? target = form == "assign" ? _r.Pick(realLocals).Name : null;
+
+            // The out result: a new local, another local of the method (not the value's target: C# would assign it twice), or _.
+            var others = realLocals.Where(l => l.Name != target).ToList();
+            OutArg result = _r.Weighted(
+                (3.0, () => new OutArg(Fresh("o"), Declare: true)),
+                (others.Count > 0 ? 2.0 : 0, () => new OutArg(_r.Pick(others).Name)),
+                (form == "statement" ? 0 : 1.0, () => new OutArg(null)))();
+            args = args.Select(a => a is OutArg ? result : a).ToImmutableArray();
+            if (result.Declare) Declare(result.Local!, ValueType.Real);
+            var call = new CallExpr(callee.Name, args, false);
+            switch (form)
+            {
+                case "decl":
+                {
+                    string name = Fresh("v");
+                    Declare(name, ValueType.Real);
+                    return new Decl(ValueType.Real, ImmutableArray.Create(new Declarator(name, call)));
+                }
+
+                case "assign":
+                    return new Assign(target!, "=", call);
+                default:
+                    return new CallStmt(callee.Name, args, false);
             }
         }
 
@@ -666,14 +722,16 @@ namespace SymGrad.RandomPrograms.Generate
 
             Stmt result = call;
 
-            // Each output a span's gradient is added to is written whole just before (for i < y.Length: y[i] = 0.5·y[i]), so the
+            // Each output a span's gradient is added to is written whole just before (for i < y.Length: y[i] = 0.5·i), so the
             // backward provably needs nothing it held before (SG0016 otherwise, where its values are read back: the fill's
-            // loop may run over another span of its length, which SymGrad does not take for the output's).
+            // loop may run over another span of its length, which SymGrad does not take for the output's). Not 0.5·y[i]: that
+            // reads what the fill wrote, which it may not have covered as far as SymGrad can tell (CI's campaign at 979edc4's
+            // successor, dbeSDg5j61Q1).
             foreach (var root in gradients.OfType<SpanArg>().Select(g => g.Span).Distinct())
             {
                 string i = Fresh("i");
                 result = Sequence(new For(i, new IntLit(0), "<", new SpanLength(root), 1,
-                    ImmutableArray.Create<Stmt>(new Store(root, new Var(i), new Binary("*", new RealLit(0.5), new ElemRead(root, new Var(i)))))), result);
+                    ImmutableArray.Create<Stmt>(new Store(root, new Var(i), new Binary("*", new RealLit(0.5), new Cast(ValueType.Real, new Var(i)))))), result);
             }
 
             if (freshWide.Count > 0)
@@ -1367,6 +1425,9 @@ namespace SymGrad.RandomPrograms.Generate
                     }
                     case ParamKind.OtherScalar:
                         return null; // only entry methods have one
+                    case ParamKind.RealOut:
+                        args[i] = new OutArg(null); // out _: a call reading its out result is a statement (GenResultCall)
+                        break;
                     case ParamKind.Bool:
                         args[i] = new ValueArg(GenBool(1));
                         break;

@@ -228,6 +228,13 @@ namespace SymGrad.RandomPrograms.Model
     /// <summary><c>ref g</c>: a real local a generated <c>FGradient</c>/<c>FBackward</c> accumulates a gradient into.</summary>
     public sealed record RefArg(string Local) : Arg;
 
+    /// <summary>
+    /// An out result's argument (a callee's <see cref="ParamKind.RealOut"/>): <c>out T o2</c> declaring the local
+    /// (<paramref name="Declare"/>), <c>out o2</c> into a local of the caller, or <c>out _</c> when <paramref name="Local"/> is null.
+    /// Only in a call that is a statement or the whole value of a declaration or an assignment — or, discarded, anywhere.
+    /// </summary>
+    public sealed record OutArg(string? Local, bool Declare = false) : Arg;
+
     /// <summary><c>default</c>: a span input's gradient a generated <c>FGradient</c>/<c>FBackward</c> is not asked for.</summary>
     public sealed record DefaultArg : Arg;
 
@@ -340,9 +347,14 @@ namespace SymGrad.RandomPrograms.Model
     /// <see cref="ReturnsStruct"/>: returns a <c>V3</c> (the entry only): <see cref="ReturnsReal"/> is false, its returns
     /// carry struct values, and its last parameter is the <see cref="Param.Result"/> pseudo-parameter.
     /// <see cref="Generic"/>: printed <c>static T M&lt;T&gt;(…) where T : IFloatingPointIeee754&lt;T&gt;</c>, Real being T.
+    /// <see cref="TupleResult"/>: a called method with an out result <c>o</c>, printed returning the tuple <c>(T Value, T O)</c>
+    /// instead (<c>o</c> a local of its body): its callers deconstruct it, <c>var (v, o2) = H1(…);</c>, or read <c>.Value</c>.
     public sealed record Method(string Name, bool ReturnsReal, ImmutableArray<Param> Params, ImmutableArray<Stmt> Body, bool ExpressionBodied = false,
-        bool Instance = false, bool ReturnsStruct = false, GenericForm Generic = GenericForm.None)
+        bool Instance = false, bool ReturnsStruct = false, GenericForm Generic = GenericForm.None, bool TupleResult = false)
     {
+        /// <summary>A result besides the returned value: an out parameter (printed as one, or as a tuple's second element).</summary>
+        public bool HasOutResult => Params.Any(p => p.Kind == ParamKind.RealOut && !p.Result);
+
         public Param Param(string name) => Params.First(p => p.Name == name);
 
         public bool IsGeneric => Generic != GenericForm.None;

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 
 namespace SymGrad.RandomPrograms.Model
@@ -65,10 +66,11 @@ namespace SymGrad.RandomPrograms.Model
                    MathCall c => !MathNames.Library.Contains(c.Function) || MathNames.SecondOrder.Contains(c.Function),
                    CallStmt { IsNested: true } c => ThirdOrder(program, Callee(program, c.Callee)),
                    CallStmt { IsNn: true } => true, // the layers (Dense, the activations, MeanSubtract): each backward has a registered tangent
+                   CallStmt c when c.Args.Any(a => a is OutArg) => Callee(program, c.Callee) is { } f && TwiceDifferentiable(program, Scalar(f), seen),
                    CallStmt c => Callee(program, c.Callee) is { } f && SecondOrder(program, f, seen),
                    CallExpr { IsNn: true } => true, // the losses (SumOfSquares, MseLoss, SoftmaxCrossEntropy): each has a second order
                    CallExpr { IsNested: true } c => ThirdOrder(program, Callee(program, c.Callee)),
-                   CallExpr c => Callee(program, c.Callee) is { } f && (TwiceDifferentiable(program, f, seen) || SecondOrder(program, f, seen) || FlatTwice(program, f, seen)),
+                   CallExpr c => Callee(program, c.Callee) is { } f && (TwiceDifferentiable(program, Scalar(f), seen) || SecondOrder(program, f, seen) || FlatTwice(program, f, seen)),
                    _ => true,
                });
 
@@ -88,9 +90,10 @@ namespace SymGrad.RandomPrograms.Model
                    MathCall c => !MathNames.Library.Contains(c.Function) || MathNames.SecondOrder.Contains(c.Function),
                    CallStmt { IsNested: true } c => ThirdOrder(program, Callee(program, c.Callee)),
                    CallStmt { IsNn: true } or CallExpr { IsNn: true } => true,
+                   CallStmt c when c.Args.Any(a => a is OutArg) => Callee(program, c.Callee) is { } g && TwiceDifferentiable(program, Scalar(g), new HashSet<string>(seen)),
                    CallStmt c => Callee(program, c.Callee) is { } g && SecondOrder(program, g, new HashSet<string>(seen)),
                    CallExpr { IsNested: true } c => ThirdOrder(program, Callee(program, c.Callee)),
-                   CallExpr c => Callee(program, c.Callee) is { } g && (TwiceDifferentiable(program, g, new HashSet<string>(seen)) || SecondOrder(program, g, new HashSet<string>(seen))),
+                   CallExpr c => Callee(program, c.Callee) is { } g && (TwiceDifferentiable(program, Scalar(g), new HashSet<string>(seen)) || SecondOrder(program, g, new HashSet<string>(seen))),
                    _ => true,
                });
 
@@ -121,8 +124,9 @@ namespace SymGrad.RandomPrograms.Model
         private static bool ThirdOrderBody(ProgramModel program, Method f, HashSet<string> seen) => seen.Add(f.Name)
             && Measure.All(f.Body).All(n => n switch
             {
+                CallStmt c when c.Args.Any(a => a is OutArg) => Callee(program, c.Callee) is { } g && TwiceDifferentiable(program, Scalar(g), new HashSet<string>()) && ThirdOrderBody(program, g, new HashSet<string>(seen)),
                 CallStmt or CallExpr { IsNn: true } or CallExpr { IsNested: true } => false,
-                CallExpr c => Callee(program, c.Callee) is { } g && TwiceDifferentiable(program, g, new HashSet<string>()) && ThirdOrderBody(program, g, new HashSet<string>(seen)),
+                CallExpr c => Callee(program, c.Callee) is { } g && TwiceDifferentiable(program, Scalar(g), new HashSet<string>()) && ThirdOrderBody(program, g, new HashSet<string>(seen)),
                 MathCall c => !MathNames.Library.Contains(c.Function),
                 _ => true,
             });
@@ -157,6 +161,12 @@ namespace SymGrad.RandomPrograms.Model
         /// spans of the signature in parameter order, then the layer's differentiable fields the method reads, in field order.
         /// </summary>
         public static IEnumerable<Param> Inputs(Method m) => m.Params.Where(p => p.IsDifferentiable && !p.Field).Concat(m.GradientFields);
+
+        /// <summary>
+        /// A called method with an out result as its callers reach it: each result read is a scalar method of its own (F with that
+        /// result kept), whose modes are those of F without the out result.
+        /// </summary>
+        private static Method Scalar(Method f) => f.HasOutResult ? f with { Params = f.Params.Where(p => p.Kind != ParamKind.RealOut).ToImmutableArray() } : f;
 
         private static Method? Callee(ProgramModel program, string name) => program.Methods.FirstOrDefault(x => x.Name == name);
     }

@@ -46,6 +46,7 @@ namespace SymGrad.RandomPrograms.Model
                     case SpanLength l: set.Add(l.Span); break;
                     case SpanArg a: set.Add(a.Span); break;
                     case RefArg a: set.Add(a.Local); break;
+                    case OutArg { Local: { } local }: set.Add(local); break;
                     case ForEach f: set.Add(f.Span); break;
                     case Store st: set.Add(st.Span); break;
                     case Assign a: set.Add(a.Target); break;

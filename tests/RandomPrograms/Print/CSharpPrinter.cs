@@ -103,6 +103,7 @@ namespace SymGrad.RandomPrograms.Print
                 {
                     if (i > 0) w.Line();
                     Method(w, program.Methods[i], p);
+                    if (program.Methods[i].TupleResult) PairTwin(w, program.Methods[i], p);
                 }
             }
             finally
@@ -261,6 +262,46 @@ namespace SymGrad.RandomPrograms.Print
             }
         }
 
+        /// <summary>The name of a <see cref="Method.TupleResult"/> method's tuple twin, which its callers call.</summary>
+        public static string Pair(string method) => method + "Pair";
+
+        /// <summary>
+        /// A method with an out result <c>o</c> returned as a tuple, <c>(T Value, T O) H1Pair(…)</c>: its body one call of H1
+        /// reading both results, its callers deconstructing it (a result call in each direction).
+        /// </summary>
+        private static void PairTwin(Writer w, Method m, Precision p)
+        {
+            w.Line();
+            w.Line("[Differentiable]");
+            var ps = m.Printed.Where(q => q.Kind != ParamKind.RealOut).ToList();
+            w.Line($"public static ({Real(p)} Value, {Real(p)} O) {Pair(m.Name)}({string.Join(", ", ps.Select(q => ParamDecl(q, p)))})");
+            w.Open();
+            w.Line($"{Real(p)} value = {m.Name}({string.Join(", ", m.Printed.Select(q => q.Kind == ParamKind.RealOut ? $"out {Real(p)} {q.Name}" : q.Name))});");
+            w.Line($"return (value, {m.Params.First(q => q.Kind == ParamKind.RealOut).Name});");
+            w.Close();
+        }
+
+        /// <summary>
+        /// A call of a method with an out result as a whole statement: <c>var (v, o2) = H1Pair(…);</c> where the callee has a
+        /// tuple twin and the out result is not discarded (<paramref name="target"/> the value's: null for <c>_</c>,
+        /// <paramref name="declared"/> a new local), else null (printed as C# writes the call itself).
+        /// </summary>
+        private static string? Deconstruction(string? target, bool declared, Expr value, Precision p)
+        {
+            if (value is not CallExpr { IsNn: false, IsNested: false } c || c.Args.OfType<OutArg>().FirstOrDefault() is not { Local: { } o } outArg
+                || s_program?.Methods.FirstOrDefault(x => x.Name == c.Callee) is not { TupleResult: true })
+            {
+                return null;
+            }
+
+            var args = c.Args.Where(a => a is not OutArg).ToImmutableArray();
+            string call = $"{Pair(c.Callee)}({Args(args, p)})";
+            if (declared && outArg.Declare) return $"var ({target ?? "_"}, {o}) = {call};";
+            string first = target is null ? "_" : declared ? $"{Real(p)} {target}" : target;
+            string second = outArg.Declare ? $"{Real(p)} {o}" : o;
+            return $"({first}, {second}) = {call};";
+        }
+
         private static void Block(Writer w, IEnumerable<Stmt> body, Precision p)
         {
             w.Open();
@@ -272,8 +313,14 @@ namespace SymGrad.RandomPrograms.Print
         {
             switch (s)
             {
+                case Decl { Vars: [var only] } d when Deconstruction(only.Name, true, only.Init, p) is { } deconstruction:
+                    w.Line(deconstruction);
+                    break;
                 case Decl d:
                     w.Line($"{Type(d.Type, p)} {string.Join(", ", d.Vars.Select(v => $"{v.Name} = {Expression(v.Init, p, d.Type)}"))};");
+                    break;
+                case Assign { Op: "=" } a when Deconstruction(a.Target, false, a.Value, p) is { } deconstruction:
+                    w.Line(deconstruction);
                     break;
                 case Assign a:
                     w.Line($"{a.Target} {a.Op} {Expression(a.Value, p)};");
@@ -354,6 +401,9 @@ namespace SymGrad.RandomPrograms.Print
                 case Return r:
                     w.Line(r.Value is null ? "return;" : $"return {Expression(r.Value, p)};");
                     break;
+                case CallStmt c when Deconstruction(null, c.Args.OfType<OutArg>().Any(o => o.Declare), new CallExpr(c.Callee, c.Args, c.IsNn, c.Suffix), p) is { } deconstruction:
+                    w.Line(deconstruction);
+                    break;
                 case CallStmt c:
                     w.Line($"{(c.IsNn ? "Nn." : "")}{c.Callee}{c.Suffix}{TypeArguments(c.Callee, c.Args, c.IsNn || c.IsNested, p)}({Args(c.Args, p)});");
                     break;
@@ -377,6 +427,9 @@ namespace SymGrad.RandomPrograms.Print
             StructFieldArg f => Expression(f.Value, p), // the struct, once
             RefArg r => "ref " + r.Local,
             DefaultArg => "default",
+            OutArg { Local: null } => "out _",
+            OutArg { Declare: true } o => $"out {Real(p)} {o.Local}",
+            OutArg o => "out " + Ref(o.Local!),
             SpanArg { Start: null } s => Ref(s.Span),
             SpanArg { AsRange: true } s => $"{Ref(s.Span)}[{Range(s, p)}]",
             SpanArg s when s_arrays?.Contains(s.Span) == true => $"{Ref(s.Span)}.AsSpan({Expression(s.Start!, p)}, {Expression(s.Length!, p)})",
@@ -412,6 +465,9 @@ namespace SymGrad.RandomPrograms.Print
             MathCall m => $"{Owner(m, p)}.{m.Function}({string.Join(", ", m.Args.Select(a => Expression(a, p, m.Wide ? ValueType.Wide : ValueType.Real)))})",
             Cast { To: ValueType.Real } c when s_generic => GenericConversion(Expression(c.Operand, p, ValueType.Wide)),
             Cast c => $"({Type(c.To, p)}){Operand(c.Operand, p, c.To == ValueType.Wide ? ValueType.Real : ValueType.Wide, unary: true)}",
+            // A method with a tuple twin, its out result discarded: the twin's value, H1Pair(…).Value.
+            CallExpr { IsNn: false, IsNested: false } c when c.Args.Any(a => a is OutArg { Local: null }) && s_program?.Methods.FirstOrDefault(x => x.Name == c.Callee) is { TupleResult: true }
+                => $"{Pair(c.Callee)}({Args(c.Args.Where(a => a is not OutArg).ToImmutableArray(), p)}).Value",
             CallExpr c => $"{(c.IsNn ? "Nn." : "")}{c.Callee}{c.Suffix}{TypeArguments(c.Callee, c.Args, c.IsNn || c.IsNested, p)}({Args(c.Args, p)})",
             StructNew { Ctor: true } n => $"new {StructType.Name}({string.Join(", ", n.Fields.Select(f => Expression(f!, p)))})",
             StructNew n when n.Fields.All(f => f is null) => $"new {StructType.Name}()",

@@ -201,7 +201,12 @@ namespace SymGrad.RandomPrograms.Print
             switch (s)
             {
                 case Decl d:
-                    foreach (var v in d.Vars) w.Line($"{v.Name} = {E(v.Init, c)}");
+                    foreach (var v in d.Vars)
+                    {
+                        w.Line($"{v.Name} = {E(v.Init, c)}");
+                        OutResults(w, v.Init, c);
+                    }
+
                     break;
                 case StructDecl d:
                     w.Line($"{FieldTargets(d.Name)} = {Fields(d.Init, c)}");
@@ -214,6 +219,7 @@ namespace SymGrad.RandomPrograms.Print
                 {
                     string target = Variable(a.Target, c);
                     w.Line(a.Op == "=" ? $"{target} = {E(a.Value, c)}" : $"{target} = {target} {a.Op[0]} ({E(a.Value, c)})");
+                    OutResults(w, a.Value, c);
                     break;
                 }
 
@@ -312,9 +318,26 @@ namespace SymGrad.RandomPrograms.Print
 
                 case CallStmt call:
                     w.Line($"{Callee(call.Callee, call.IsNn, c)}({Args(call.Args, c)})");
+                    OutResults(w, new CallExpr(call.Callee, call.Args, call.IsNn), c);
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(s), s.GetType().Name);
+            }
+        }
+
+        /// <summary>The buffer of an out result read after the call (a Python name: a struct field's dot made an underscore).</summary>
+        private static string OutBuffer(string local) => "_o_" + local.Replace('.', '_');
+
+        /// <summary>
+        /// After a statement whose value is a call with out results: each read into its local. The targets differ from the
+        /// statement's own (the generator draws them so), so the order of the two assignments does not matter.
+        /// </summary>
+        private static void OutResults(PyWriter w, Expr value, Ctx c)
+        {
+            if (value is not CallExpr call) return;
+            foreach (var o in call.Args.OfType<OutArg>().Where(o => o.Local is not null))
+            {
+                w.Line($"{Variable(o.Local!, c)} = {OutBuffer(o.Local!)}[0]");
             }
         }
 
@@ -363,6 +386,9 @@ namespace SymGrad.RandomPrograms.Print
             StructFieldArg f => $"{Fields(f.Value, c)}[{StructType.Fields.IndexOf(f.Member)}]", // a struct parameter's member: its field
             SpanArg { Start: null } s => s.Span,
             SpanArg s => $"{s.Span}.slice({E(s.Start!, c)}, {E(s.Length!, c)})",
+            // An out result: a one-element buffer the callee writes (named, when the caller reads it after the call: OutResults).
+            OutArg { Local: null } => "View([T(0)], 0, 1)",
+            OutArg o => $"({OutBuffer(o.Local!)} := View([T(0)], 0, 1))",
             _ => throw new ArgumentOutOfRangeException(nameof(args)),
         }));
 

@@ -63,6 +63,29 @@ namespace SymGrad.RuntimeTests.Language
             }
         }
 
+        /// <summary>
+        /// In each pass of a loop, an output refilled whole, then a span's gradient added to a slice of it and the output read
+        /// back: the slice is covered by the refill earlier in the same pass (SG0016 before: CI's campaign, dbeSDg5j61Q1).
+        /// </summary>
+        [Differentiable]
+        public static double RefilledEachPass(ReadOnlySpan<double> q, double k, Span<double> f, int passes)
+        {
+            double s = 0;
+            for (int t = 0; t < passes; t++)
+            {
+                for (int i = 0; i < f.Length; i++)
+                {
+                    f[i] = 0.5 * i;
+                }
+
+                double dk = 0;
+                PotentialBackward(q, k * (t + 1), s, f.Slice(1, q.Length), ref dk);
+                s += f[1] * f[0] + f[2] + (dk * 0.25);
+            }
+
+            return s;
+        }
+
         /// <summary>The force's squared norm plus ∂V/∂k, with the force written into f first and read back (the scalar gradient too).</summary>
         [Differentiable]
         public static double ForceNorm(ReadOnlySpan<double> q, double k, Span<double> f)

@@ -99,6 +99,19 @@ namespace SymGrad.RuntimeTests.Language
 
         [Theory]
         [MemberData(nameof(SeedData))]
+        public void AnOutputRefilledAndAddedToInEachPassOfALoop(int seed)
+        {
+            var rng = new Random(seed);
+            double[] q = Random(rng, N), dq = new double[N];
+            double[] k = { 0.5 + rng.NextDouble() };
+            double dk = 0;
+            double value = SpanGradientCases.RefilledEachPassGradient(q, k[0], new double[N + 2], 3, dq, ref dk);
+            Assert.Equal(SpanGradientCases.RefilledEachPass(q, k[0], new double[N + 2], 3), value, 12);
+            Verify(() => SpanGradientCases.RefilledEachPass(q, k[0], new double[N + 2], 3), Param("q", q, dq), Scalar("k", k, dk));
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
         public void TwoSpansGradientsIntoSlicesOfOneOutput(int seed)
         {
             var rng = new Random(seed);
