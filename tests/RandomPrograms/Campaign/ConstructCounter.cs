@@ -164,6 +164,10 @@ namespace SymGrad.RandomPrograms.Campaign
                         case CallExpr { IsNn: true } c:
                             set.Add("Nn." + c.Callee);
                             break;
+                        case CallExpr c when program.Methods.Any(x => x.Name == c.Callee && x.ReturnsStruct):
+                            set.Add(program.Find(c.Callee).Params.Any(q => q.Struct is not null) ? "call of a method returning a struct and taking one (its fields' flat twins)"
+                                : "call of a method returning a struct, as a struct value (each field's method)");
+                            break;
                         case CallExpr c when c.Args.OfType<OutArg>().Any():
                             set.Add(Results(program, c, "value"));
                             break;

@@ -111,6 +111,8 @@ namespace SymGrad.RandomPrograms.Check
             if (Measure.All(m.Body).Any(n => n is CallStmt { IsNn: false, IsNested: false } s && !s.Args.Any(a => a is OutArg))) _result.Count("MHessianVector (P15) checked on a method calling a method of the program that writes outputs (its MBackwardTangent)");
             if (Measure.All(m.Body).Any(n => n is CallExpr c && c.Args.Any(a => a is OutArg) || n is CallStmt s && s.Args.Any(a => a is OutArg)))
                 _result.Count("MHessianVector (P15) checked on a method reading the results of a method with an out result (each result's method: H1ResultO)");
+            if (Measure.All(m.Body).Any(n => n is CallExpr c && _compiled.Program.Methods.Any(x => x.Name == c.Callee && x.ReturnsStruct)))
+                _result.Count("MHessianVector (P15) checked on a method calling a method returning a struct (each field's method: H1ResultX)");
             if (Measure.All(m.Body).Any(n => n is CallStmt { IsNn: false, IsNested: false } s && _compiled.Program.Methods.FirstOrDefault(x => x.Name == s.Callee) is { } callee
                     && callee.Params.Any(p => p.AsArray && (p.IsDifferentiable || p.Kind == ParamKind.RealSpanOut))))
                 _result.Count("MHessianVector (P15) checked on a method calling a method of the program that takes or writes arrays (its MBackwardTangent)");

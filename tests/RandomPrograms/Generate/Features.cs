@@ -145,6 +145,10 @@ namespace SymGrad.RandomPrograms.Generate
         // value with out double o2, an assignment into their locals, a statement, var (v, o2) = H1(…) — or the value alone
         // (out _, H1(…).Value); each result read is a call of its own method SymGrad writes next to the callee
         ResultCalls,
+
+        // a called method returning a struct (V3 H1(…)), whose calls are its callers' struct values — a struct local's value,
+        // an argument of a method taking a struct, a returned struct — each field read through a method of its own
+        StructResultCalls,
     }
 
     /// <summary>Per-feature weights: how often a construct is chosen where it fits, relative to the default 1.</summary>
@@ -222,7 +226,7 @@ namespace SymGrad.RandomPrograms.Generate
             Feature.TrickyNames => 0.15,
             Feature.OtherPrecisionParams or Feature.DoubleInputs or Feature.OtherPrecisionSpans or Feature.StructCalls => 0.4,
             Feature.UnderivableCalls => 0.3,
-            Feature.ResultCalls => 0.5,
+            Feature.ResultCalls or Feature.StructResultCalls => 0.5,
             Feature.Arrays => 0.3,
             Feature.WideLocals => 0.4,
             Feature.Rounding or Feature.Sign => 0.4,

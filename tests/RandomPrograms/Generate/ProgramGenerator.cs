@@ -172,7 +172,10 @@ namespace SymGrad.RandomPrograms.Generate
 
         public Method Build()
         {
-            _returnsStruct = _entry && _f.On(Feature.Structs) && _r.Chance(0.12 * W(Feature.Structs));
+            // A called method's struct result (StructResultCalls, a side stream): its callers' struct values may be calls of it.
+            _returnsStruct = _entry && _f.On(Feature.Structs) && _r.Chance(0.12 * W(Feature.Structs))
+                || !_entry && _generic == GenericForm.None && !_name.StartsWith(NestedCalls.Helper, StringComparison.Ordinal)
+                   && _f.On(Feature.StructResultCalls) && _r.Side(25).Chance(Math.Min(0.9, 0.2 * W(Feature.StructResultCalls)));
             _returnsReal = (_entry ? _r.Chance(0.6) : _r.Chance(0.5)) || _returnsStruct;
             BuildParams();
             _structs = _f.On(Feature.Structs) && _r.Chance(Math.Min(0.9, 0.25 * W(Feature.Structs)));
@@ -315,6 +318,13 @@ namespace SymGrad.RandomPrograms.Generate
                 _returnsReal = true; // a void method needs an output
             }
 
+            // A called method's struct result: no outputs besides (SymGrad reads the results of a call that writes none).
+            if (!_entry && _returnsStruct)
+            {
+                outs = 0;
+                list.RemoveAll(p => p.Kind == ParamKind.RealSpanOut); // a dense shape's
+            }
+
             for (int i = 0; i < outs; i++)
             {
                 string name = outNames.First(o => list.All(p => p.Name != o));
@@ -346,7 +356,7 @@ namespace SymGrad.RandomPrograms.Generate
             // returning a real and writing no outputs, not generic, not the nested helper nor its callee (nested calls of methods
             // with several results are refused); printed with a tuple twin (H1Pair) half the time.
             var results = _r.Side(23);
-            if (!_entry && _generic == GenericForm.None && _returnsReal && !_name.StartsWith(NestedCalls.Helper, StringComparison.Ordinal)
+            if (!_entry && _generic == GenericForm.None && _returnsReal && !_returnsStruct && !_name.StartsWith(NestedCalls.Helper, StringComparison.Ordinal)
                 && !list.Any(p => p.Kind == ParamKind.RealSpanOut) && _f.On(Feature.ResultCalls) && results.Chance(Math.Min(0.9, 0.4 * W(Feature.ResultCalls))))
             {
                 list.Add(new Param("o", ParamKind.RealOut, Length: Dim.Of(1)));
@@ -502,9 +512,9 @@ namespace SymGrad.RandomPrograms.Generate
                 (depth > 0 && _stages == 0 && (!inLoop || W(Feature.ReturnInLoop) > 0) ? 0.25 * W(Feature.EarlyReturn) : 0, "return"),
                 (depth > 0 && inLoop && _sections == 0 && !BreaksStage() ? 0.35 * W(Feature.Break) : 0, "break"),
                 (depth > 0 && inLoop ? 0.35 * W(Feature.Continue) : 0, "continue"),
-                (filledOutputs.Count > 0 && _callees.Any(c => !c.ReturnsReal) ? 0.5 * W(Feature.SpanWritingCalls) : 0, "callstmt"),
+                (filledOutputs.Count > 0 && _callees.Any(c => !c.ReturnsReal && !c.ReturnsStruct) ? 0.5 * W(Feature.SpanWritingCalls) : 0, "callstmt"),
                 (realLocals.Count > 0 && ReadableSpans().Any(s => s.Kind != ParamKind.IntSpan) ? 0.3 * W(Feature.StableSoftmax) : 0, "stable"),
-                (_structs ? 1.2 : 0, "structdecl"),
+                (_structs || _callees.Any(c => c.ReturnsStruct) ? 1.2 : 0, "structdecl"),
                 (_structs && StructLocals().Count > 0 ? 0.8 : 0, "structassign"),
                 (_nested.Count > 0 ? 0.8 * W(Feature.NestedCalls) : 0, "nested"),
                 // Where a span's gradient has an output to go to (last, so that with the feature off the draws are as they were).
@@ -847,7 +857,24 @@ namespace SymGrad.RandomPrograms.Generate
                     return new StructNew(fields.ToImmutableArray(), false);
                 }),
                 (sources.Count > 0 ? 1.5 : 0, () => new Var(_r.Pick(sources))),
-                (target is null && _returnsStruct ? 0.1 : 0.4, () => new StructDefault()))();
+                (target is null && _returnsStruct ? 0.1 : 0.4, () => new StructDefault()),
+                // A call of a method returning a struct (StructResultCalls): each field read through a method of its own.
+                (_callees.Any(c => c.ReturnsStruct) && _callArguments < MaxCallNesting ? 1.5 * W(Feature.StructResultCalls) : 0, () => GenStructCall() ?? new StructDefault()))();
+        }
+
+        /// <summary>A call of a method of the program returning a struct, as a struct value (its result pseudo-parameter takes no argument).</summary>
+        private Expr? GenStructCall()
+        {
+            var callee = _r.Pick(_callees.Where(c => c.ReturnsStruct).ToList());
+            _callArguments++;
+            try
+            {
+                return BindCall(callee, p => SpanViews(false, true, others: true)) is { } args ? new CallExpr(callee.Name, args, false) : null;
+            }
+            finally
+            {
+                _callArguments--;
+            }
         }
 
         /// <summary>
@@ -1450,7 +1477,7 @@ namespace SymGrad.RandomPrograms.Generate
             }
 
             if (callee.Params.Any(p => p.Kind == ParamKind.RealSpanOut) && writtenRoots.Count == 0) return null;
-            return args.Select(a => a!).ToImmutableArray();
+            return args.Where((a, i) => !callee.Params[i].Result).Select(a => a!).ToImmutableArray(); // a struct result is no argument
         }
 
         private bool Unify(Method callee, Dim param, Dim arg, Dictionary<string, (Expr Expr, int Min, int Max)> binding)
@@ -1528,7 +1555,7 @@ namespace SymGrad.RandomPrograms.Generate
 
         private IEnumerable<Stmt>? CalleeFill(Param y)
         {
-            var writers = _callees.Where(c => !c.ReturnsReal).ToList();
+            var writers = _callees.Where(c => !c.ReturnsReal && !c.ReturnsStruct).ToList();
             if (writers.Count == 0) return null;
             var callee = _r.Pick(writers);
             // The whole output at once …

@@ -70,7 +70,7 @@ namespace SymGrad.RandomPrograms.Model
                    CallStmt c => Callee(program, c.Callee) is { } f && SecondOrder(program, f, seen),
                    CallExpr { IsNn: true } => true, // the losses (SumOfSquares, MseLoss, SoftmaxCrossEntropy): each has a second order
                    CallExpr { IsNested: true } c => ThirdOrder(program, Callee(program, c.Callee)),
-                   CallExpr c => Callee(program, c.Callee) is { } f && (TwiceDifferentiable(program, Scalar(f), seen) || SecondOrder(program, f, seen) || FlatTwice(program, f, seen)),
+                   CallExpr c => Callee(program, c.Callee) is { } f && (TwiceDifferentiable(program, Scalar(f), seen) || SecondOrder(program, f, seen) || FlatTwice(program, Scalar(f), seen)),
                    _ => true,
                });
 
@@ -163,10 +163,12 @@ namespace SymGrad.RandomPrograms.Model
         public static IEnumerable<Param> Inputs(Method m) => m.Params.Where(p => p.IsDifferentiable && !p.Field).Concat(m.GradientFields);
 
         /// <summary>
-        /// A called method with an out result as its callers reach it: each result read is a scalar method of its own (F with that
-        /// result kept), whose modes are those of F without the out result.
+        /// A called method with an out result or a struct result as its callers reach it: each result read is a scalar method of
+        /// its own (F with that result kept), whose modes are those of F without the other results.
         /// </summary>
-        private static Method Scalar(Method f) => f.HasOutResult ? f with { Params = f.Params.Where(p => p.Kind != ParamKind.RealOut).ToImmutableArray() } : f;
+        private static Method Scalar(Method f) => f.HasOutResult || f.ReturnsStruct
+            ? f with { Params = f.Params.Where(p => p.Kind != ParamKind.RealOut).ToImmutableArray(), ReturnsReal = true, ReturnsStruct = false }
+            : f;
 
         private static Method? Callee(ProgramModel program, string name) => program.Methods.FirstOrDefault(x => x.Name == name);
     }

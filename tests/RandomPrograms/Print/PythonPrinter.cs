@@ -93,6 +93,10 @@ namespace SymGrad.RandomPrograms.Print
                     grouped.append(gs[k] if n is None else gs[k:k + n])
                     k += 1 if n is None else n
                 return out, grouped
+            def CallStruct(f, *args):
+                r = View([T(0), T(0), T(0)], 0, 3)
+                f(*args, r)
+                return (r[0], r[1], r[2])
             def AddGradient(view, g, s):
                 for k in range(len(view)): view[k] = view[k] + s * g[k]
                 return view
@@ -178,7 +182,9 @@ namespace SymGrad.RandomPrograms.Print
         private static string Variable(string name, Ctx c) => c.Outs.Contains(name) ? name + "[0]" : name.Replace('.', '_');
 
         /// <summary>A struct value as a tuple of its three fields (structs are their fields in Python).</summary>
-        private static string Fields(Expr value, Ctx c) => "(" + string.Join(", ", value switch
+        private static string Fields(Expr value, Ctx c) => value is CallExpr call
+            ? $"CallStruct({Callee(call.Callee, false, c)}{(call.Args.Length > 0 ? ", " + Args(call.Args, c) : "")})" // its result buffer last
+            : "(" + string.Join(", ", value switch
         {
             StructNew n => n.Fields.Select(f => f is null ? "T(0)" : E(f, c)),
             StructDefault => StructType.Fields.Select(_ => "T(0)"),
