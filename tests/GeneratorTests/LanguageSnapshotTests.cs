@@ -95,7 +95,8 @@ namespace SymGrad.GeneratorTests
             {
                 // Its own files, and the flat twins and results' methods its calls of the other's methods have written there.
                 result = result with { GeneratedSources = result.GeneratedSources.Where(s => s.Key.Contains("." + name + ".", System.StringComparison.Ordinal)
-                    || s.Key.EndsWith(".Flattened.g.cs", System.StringComparison.Ordinal) || s.Key.EndsWith(".Results.g.cs", System.StringComparison.Ordinal))
+                    || s.Key.EndsWith(".Flattened.g.cs", System.StringComparison.Ordinal) || s.Key.EndsWith(".Results.g.cs", System.StringComparison.Ordinal)
+                    || s.Key.EndsWith(".ThirdOrder.g.cs", System.StringComparison.Ordinal))
                     .ToDictionary(s => s.Key, s => s.Value) };
             }
 

@@ -61,6 +61,13 @@ namespace SymGrad.RuntimeTests.Language
             return a * b;
         }
 
+        /// <summary>
+        /// PolarArea's and PolarSteps' tangents called nested (differentiated again): this method's H·v goes through the third
+        /// order of Polar's results' methods, in ResultCases.Polar.ThirdOrder.g.cs.
+        /// </summary>
+        [Differentiable]
+        public static double AreaSlope(double x, double y) => (PolarAreaTangent(x, y, 1, 0) * x) + PolarStepsTangent(x, y, 2, y, 1);
+
         /// <summary>One element of a call at a time, inside an expression, in a loop writing an output.</summary>
         [Differentiable]
         public static void Angles(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> theta)

@@ -81,6 +81,18 @@ namespace SymGrad.RuntimeTests.Language
 
         [Theory]
         [MemberData(nameof(SeedData))]
+        public void ResultsReadByAMethodCalledNested(int seed)
+        {
+            var rng = new Random(seed);
+            double[] z = { 0.5 + rng.NextDouble(), rng.NextDouble() - 0.5 };
+            AllModes(rng, z, v => C.AreaSlope(v[0], v[1]),
+                v => { double gx = 0, gy = 0; C.AreaSlopeGradient(v[0], v[1], ref gx, ref gy); return new[] { gx, gy }; },
+                (v, t) => C.AreaSlopeTangent(v[0], v[1], t[0], t[1]),
+                (v, t) => { double hx = 0, hy = 0; C.AreaSlopeHessianVector(v[0], v[1], t[0], t[1], ref hx, ref hy); return new[] { hx, hy }; });
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
         public void OneElementPerCallIntoAnOutput(int seed)
         {
             var rng = new Random(seed);
