@@ -381,6 +381,33 @@ namespace SymGrad.GeneratorTests
             """), "SG0006", "a call with several results is differentiated as a deconstruction (var (r, theta) = Polar(x, y);), one element");
 
         [Fact]
+        public void SeveralResultsOfAMethodWritingOutputs() => Expect(Wrap("""
+                [Differentiable]
+                public static double Fill(double x, Span<double> y, out double last) { y[0] = x; last = 2 * x; return x * x; }
+
+                [Differentiable]
+                public static double M(double x, Span<double> y) { var s = [|Fill(x, y, out double l)|]; return s * l; }
+            """), "SG0006", "a call of Fill, which has several results, is differentiated when it writes no Span outputs and takes no spans of structs");
+
+        [Fact]
+        public void SeveralResultsOfAGenericMethod() => Expect(Wrap("""
+                [Differentiable]
+                public static (T A, T B) Pair<T>(T x) where T : System.Numerics.IFloatingPointIeee754<T> => (x * x, x + x);
+
+                [Differentiable]
+                public static double M(double x) { var (a, b) = [|Pair(x)|]; return a * b; }
+            """), "SG0006", "a call of a method with several results is differentiated when that method is a static, non-generic [Differentiable] one (Pair is not)");
+
+        [Fact]
+        public void ANestedDeconstruction() => Expect(Wrap("""
+                [Differentiable]
+                public static (double R, double Theta) Polar(double x, double y) => (x * y, x + y);
+
+                [Differentiable]
+                public static double M(double x) { var (a, b) = (x, x); (a, [|(b, a)|]) = (x, (x, x)); return a * b; }
+            """), "SG0006", "deconstruct into locals, variables or discards, one level deep");
+
+        [Fact]
         public void ATupleLocal() => Expect(Wrap("""
                 [Differentiable]
                 public static (double R, double Theta) Polar(double x, double y) => (x * y, x + y);
