@@ -76,6 +76,9 @@ namespace SymGrad.Generator
             // A method of its own for each result of a method with several results (ResultCalls), with its derivatives.
             OwnFiles(context, parsed, Generation.ResultNeeds, Generation.GenerateResults);
 
+            // The twins of a layer object's methods its other methods call, with the fields as parameters (LayerCalls).
+            OwnFiles(context, parsed, Generation.FieldNeeds, Generation.GenerateFields);
+
             // A layer object's gradient fields and ZeroGradients, once per type over all its differentiable methods.
             IncrementalValueProvider<System.Collections.Immutable.ImmutableArray<Layer?>> layers = parsed
                 .Select(static (result, _) => LayerMembers.Of(result))
@@ -199,6 +202,9 @@ namespace SymGrad.Generator
         /// <summary>The methods with several results a result of which <paramref name="result"/>'s method calls (their file names).</summary>
         public static System.Collections.Generic.IEnumerable<string> ResultNeeds(ParseResult result) => Needs(result, target => target.ResultsOf);
 
+        /// <summary>The layer methods whose twins with the fields as parameters <paramref name="result"/>'s method calls (their file names).</summary>
+        public static System.Collections.Generic.IEnumerable<string> FieldNeeds(ParseResult result) => Needs(result, target => target.FieldsOf);
+
         private static System.Collections.Generic.IEnumerable<string> Needs(ParseResult result, System.Func<CallTarget, string?> of) => result.Model is not { } model
             ? Enumerable.Empty<string>()
             : Walk.All(model.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>()
@@ -215,6 +221,10 @@ namespace SymGrad.Generator
         /// <summary>The results' methods (<see cref="ResultWriter"/>) of <paramref name="result"/>'s method when it is among <paramref name="callees"/>.</summary>
         public static GeneratedFile GenerateResults(ParseResult result, EquatableArray<string> callees, System.Threading.CancellationToken cancellationToken)
             => GenerateOwnFile(result, callees, ".Results.g.cs", ResultWriter.Emit, cancellationToken);
+
+        /// <summary>The twin with the fields as parameters (<see cref="LayerCallWriter"/>) of <paramref name="result"/>'s method when it is among <paramref name="callees"/>.</summary>
+        public static GeneratedFile GenerateFields(ParseResult result, EquatableArray<string> callees, System.Threading.CancellationToken cancellationToken)
+            => GenerateOwnFile(result, callees, ".WithFields.g.cs", LayerCallWriter.Emit, cancellationToken);
 
         /// <summary>The third-order file of <paramref name="result"/>'s method when it is among <paramref name="nestedCallees"/> and has one.</summary>
         public static GeneratedFile GenerateThirdOrder(ParseResult result, EquatableArray<string> nestedCallees, System.Threading.CancellationToken cancellationToken)

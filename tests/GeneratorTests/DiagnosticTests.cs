@@ -263,8 +263,9 @@ namespace SymGrad.GeneratorTests
         }
 
         [Fact]
-        public void SG0006_LayerMethodCalledInsideADifferentiableMethod()
+        public void SG0006_AnotherLayersMethodCalledInsideADifferentiableMethod()
         {
+            // A layer's own methods are differentiated through (LayerCallTests); another object's are not yet.
             Expect("""
                 using System;
                 using SymGrad;
@@ -272,6 +273,7 @@ namespace SymGrad.GeneratorTests
                 public partial class K
                 {
                     public double[] W = new double[2];
+                    public K Inner = null!;
 
                     [Differentiable]
                     public void Forward(ReadOnlySpan<double> x, Span<double> y) { y[0] = W[0] * x[0]; }
@@ -279,11 +281,31 @@ namespace SymGrad.GeneratorTests
                     [Differentiable]
                     public double Twice(ReadOnlySpan<double> x, Span<double> y)
                     {
-                        [|Forward(x, y)|];
+                        [|Inner.Forward(x, y)|];
                         return y[0];
                     }
                 }
-                """, "SG0006", "chain the layers outside (call each ForwardBackward in reverse order");
+                """, "SG0006", "calls of another layer object's methods are not differentiated inside a differentiable method yet");
+        }
+
+        [Fact]
+        public void SG0006_ALayersOwnMethodWithSeveralResults()
+        {
+            Expect("""
+                using System;
+                using SymGrad;
+
+                public partial class K
+                {
+                    public double W = 2;
+
+                    [Differentiable]
+                    public (double A, double B) Pair(double x) => (W * x, x);
+
+                    [Differentiable]
+                    public double M(double x) => [|Pair(x)|].A + x;
+                }
+                """, "SG0006", "a call of a method with several results is differentiated when that method is a static, non-generic [Differentiable] one (Pair is not)");
         }
 
         // ── SG0003 ────────────────────────────────────────────────────────────────
@@ -408,13 +430,23 @@ namespace SymGrad.GeneratorTests
             """), "SG0006", "deconstruct into locals, variables or discards, one level deep");
 
         [Fact]
-        public void ATupleLocal() => Expect(Wrap("""
+        public void ATupleLocalPassedWhole() => Expect(Wrap("""
                 [Differentiable]
                 public static (double R, double Theta) Polar(double x, double y) => (x * y, x + y);
 
+                public static double First((double, double) t) => t.Item1;
+
                 [Differentiable]
-                public static double M(double x) { var [|p|] = Polar(x, 2); return p.R * p.Theta; }
-            """), "SG0006", "a tuple is read element by element: deconstruct it, as in 'var (r, theta) = …;', or read one element of the call: F(…).R");
+                public static double M(double x) { var p = Polar(x, 2); return First([|p|]) * p.Theta; }
+            """), "SG0006", "a tuple local is differentiated element by element: read or assign its elements (p.R, p.Item1)");
+
+        [Fact]
+        public void ATupleLocalOfAnotherValue() => Expect(Wrap("""
+                public static (double R, double Theta) Polar(double x, double y) => (x * y, x + y);
+
+                [Differentiable]
+                public static double M(double x) { var p = [|Polar(x, 2)|]; return p.R * p.Theta; }
+            """), "SG0006", "a tuple local's value is a call of a [Differentiable] method returning a tuple of as many elements, a tuple literal (a, b) or another tuple local");
 
         [Fact]
         public void TupleReturnedOtherwiseThanAsALiteral() => Expect(Wrap("""

@@ -50,6 +50,9 @@ namespace SymGrad.GeneratorTests
         public void LayerObjects() => VerifyCases("LayerObjectCases");
 
         [Fact]
+        public void LayerCalls() => VerifyCases("LayerCallCases");
+
+        [Fact]
         public void Structs() => VerifyCases("StructCases");
 
         /// <summary>Calls of methods taking structs (StructCases.Dot, Distance): the callers, and the callees' flat twins.</summary>

@@ -346,7 +346,7 @@ namespace SymGrad.RandomProgramTests
         public void PyTorchOracle_ReadsZerosItNeverComputed()
         {
             TorchOracle.EnsureAvailable();
-            var program = Runner.Generate("3I9ma56VHBu1", FeatureSet.Parse("CheckpointedLoops=5,Arrays=3,SpanWritingCalls=3,OutputReadBack=3,LoopCarried=3,NestedCalls=3,WhileLoops=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls"));
+            var program = Runner.Generate("3I9ma56VHBu1", FeatureSet.Parse("CheckpointedLoops=5,Arrays=3,SpanWritingCalls=3,OutputReadBack=3,LoopCarried=3,NestedCalls=3,WhileLoops=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals"));
             var cases = Runner.CheckBatch(new[] { (1, "3I9ma56VHBu1", program) }).SelectMany(r => r.Torch).Where(c => c.Method.Name == "F").ToList();
             Assert.Contains(cases, c => TorchOracle.ModesAsked(c).Contains("TorchHessianVector"));
             Assert.Empty(TorchOracle.Check(cases));
@@ -385,10 +385,10 @@ namespace SymGrad.RandomProgramTests
 
         /// <summary>The features the seeds of past failures were drawn with: stage buffers came later (they change some programs).</summary>
         // The features of the past seeds' draws: the later features off, so that each seed keeps its program.
-        private static readonly FeatureSet PastSeeds = FeatureSet.Parse("-StageBuffers,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls");
+        private static readonly FeatureSet PastSeeds = FeatureSet.Parse("-StageBuffers,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals");
 
         // The current draws, the features that came after these seeds off (double inputs, a generic nested helper).
-        private static readonly FeatureSet BeforeDoubleInputs = FeatureSet.Parse("-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls");
+        private static readonly FeatureSet BeforeDoubleInputs = FeatureSet.Parse("-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals");
 
         [Theory]
         [InlineData("4AJKkaVuy5v1")] // σ(s¹⁶) in a checkpointed while loop: 1 − σ at s ≈ 16 is two ulps in float (−0.0125 vs −0.0647)
@@ -443,7 +443,7 @@ namespace SymGrad.RandomProgramTests
         /// </summary>
         [Fact]
         public void AnArrayWrittenByACallWithANestedTangentArgument_Passes() => AssertPasses("2hBez_tYhY31",
-            FeatureSet.Parse("CheckpointedLoops=5,NestedCalls=3,Switches=3,Break=3,Continue=3,SpanWritingCalls=3,OutputOverwrite=3,Ranges=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls"));
+            FeatureSet.Parse("CheckpointedLoops=5,NestedCalls=3,Switches=3,Break=3,Continue=3,SpanWritingCalls=3,OutputOverwrite=3,Ranges=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals"));
 
         /// <summary>
         /// N0's max takes its constant (ṡ = 0), then s = s·s leaves float's range: the float twin's MTangent of H0, through
@@ -451,11 +451,11 @@ namespace SymGrad.RandomProgramTests
         /// </summary>
         [Fact]
         public void AZeroTangentTimesAnOverflowedValue_Passes() => AssertPasses("5an_VD1nZ8b1",
-            FeatureSet.Parse("Trigonometric=5,NestedCalls=3,UserCalls=3,Switches=3,CheckpointedLoops=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls"));
+            FeatureSet.Parse("Trigonometric=5,NestedCalls=3,UserCalls=3,Switches=3,CheckpointedLoops=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals"));
 
         /// <summary>y passed twice to a callee (its second gradient to scratch, added into dyWork) in an H·v: CS0103 tdyWork (FOUND V12).</summary>
         [Fact]
-        public void ASpanPassedTwiceInAHessianVectorProduct_Passes() => AssertPasses("6Njpo3aU8ML1", FeatureSet.Parse("StageBuffers=4,SpanWritingCalls=3,UserCalls=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls"));
+        public void ASpanPassedTwiceInAHessianVectorProduct_Passes() => AssertPasses("6Njpo3aU8ML1", FeatureSet.Parse("StageBuffers=4,SpanWritingCalls=3,UserCalls=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals"));
 
         /// <summary>
         /// An output of constants passed for both of N0's span inputs of a nested N0Backward, under H0's H·v: the second's
@@ -463,7 +463,7 @@ namespace SymGrad.RandomProgramTests
         /// </summary>
         [Fact]
         public void AConstantOutputPassedTwiceToANestedCallInAHessianVectorProduct_Passes() => AssertPasses("9ouidTnDPTe1",
-            FeatureSet.Parse("NestedSpans=5,NestedCalls=5,SpanOutputs=3,SpanInputs=3,SliceArgs=2,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls"));
+            FeatureSet.Parse("NestedSpans=5,NestedCalls=5,SpanOutputs=3,SpanInputs=3,SliceArgs=2,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals"));
 
         /// <summary>
         /// H1 refills an output array by a call inside a loop; its MBackwardTangent (F's H·v calls it) declared the array a
@@ -472,7 +472,7 @@ namespace SymGrad.RandomProgramTests
         /// </summary>
         [Fact]
         public void AnOutputArrayRefilledInALoopUnderAHessianVectorProduct_Passes() => AssertPasses("dH-Dq0gEzK31",
-            FeatureSet.Parse("UnderivableCalls=5,LocalFunctions=3,OutResults=3,StructCalls=2,UserCalls=3,LoopCarried=2,NestedCalls=2,-NestedSpanGradients,-ResultCalls,-StructResultCalls"));
+            FeatureSet.Parse("UnderivableCalls=5,LocalFunctions=3,OutResults=3,StructCalls=2,UserCalls=3,LoopCarried=2,NestedCalls=2,-NestedSpanGradients,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals"));
 
         /// <summary>
         /// CI on afab3e4 (the default draws of then, written out): an output array rewritten in a loop (its work copy an array)
@@ -481,7 +481,7 @@ namespace SymGrad.RandomProgramTests
         /// </summary>
         [Fact]
         public void AnEmptyDirectionOfAnArraysWorkCopyUnderAHessianVectorProduct_Passes() => AssertPasses("5AN89Mle0kA1",
-            FeatureSet.Parse("NestedSpanGradients=1,UnderivableCalls=0.3,-ResultCalls,-StructResultCalls"));
+            FeatureSet.Parse("NestedSpanGradients=1,UnderivableCalls=0.3,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals"));
 
         /// <summary>
         /// The fresh campaign of this session's first run (the default draws of then, written out): H0, with an out result and a
@@ -490,7 +490,39 @@ namespace SymGrad.RandomProgramTests
         /// file holds its results' third orders, written when a caller needs them, and with them N0's.
         /// </summary>
         [Fact]
-        public void TheThirdOrderOfAResultsMethod_Passes() => AssertPasses("eWlHD5_I5OK1", FeatureSet.Parse("ResultCalls=0.5,-StructResultCalls"));
+        public void TheThirdOrderOfAResultsMethod_Passes() => AssertPasses("eWlHD5_I5OK1", FeatureSet.Parse("ResultCalls=0.5,-StructResultCalls,-LayerCalls,-TupleLocals"));
+
+        /// <summary>
+        /// The first campaign of layer programs calling their own methods (LayerCalls): a helper reading the fields a and b, in
+        /// that order among its parameters, checked on its own — its drivers passed the fields' tangents, directions and
+        /// Jacobian columns in parameter order, SymGrad takes them in field order (b is declared before a): MTangent, MJacobian
+        /// and H·v "wrong". The tester now puts a helper's fields in the layer's order.
+        /// </summary>
+        [Fact]
+        public void ALayersHelperReadingFieldsInAnotherOrder_Passes() => AssertPasses("7jYmgBdc63r1", FeatureSet.Parse("LayerObjects=4,LayerCalls=4,UserCalls=3,-TupleLocals"));
+
+        /// <summary>
+        /// The local suite's fresh campaign on the first build of LayerCalls: a helper made a layer's method took the field x, which it
+        /// never read; its caller passed it (the model's read of x), SymGrad saw no read of x anywhere — the drivers asked for
+        /// a dx and tangents SymGrad rightly did not make (did not compile). A helper's parameter becomes a field only where
+        /// its body reads it, and the reducer keeps it so (<c>LayerCalls.Consistent</c>).
+        /// </summary>
+        [Fact]
+        public void ALayersHelperTakingAFieldItDoesNotRead_Passes()
+        {
+            AssertPasses("eXi8Ivs0G7S1", FeatureSet.Parse("-TupleLocals"));
+            AssertPasses("fyxJX0l_WBY1", FeatureSet.Parse("LayerObjects=4,LayerCalls=6,UserCalls=4,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-TupleLocals"));
+            var gen = new ProgramGenerator(FeatureSet.Parse("LayerObjects=4,LayerCalls=6,UserCalls=4"));
+            var programs = Enumerable.Range(0, 200).Select(i => gen.FromSeed(Runner.ProgramSeed(36, i))).ToList();
+            Assert.All(programs, p => Assert.True(LayerCalls.Consistent(p)));
+            Assert.Contains(programs, p => p.Methods.Any(m => m.Instance && m != p.Entry)); // the draws do make layers' helpers
+
+            // And they compile: a call the tester adds passes each parameter what its type takes (seed fyxJX0l_WBY1 passed a
+            // double[] where H took the other precision's ReadOnlySpan<float>).
+            using var batch = BatchCompiler.Compile(programs.Where(p => p.Methods.Any(m => m.Instance && m != p.Entry)).Take(40).Select((p, i) => (i, p)).ToList());
+            var bugs = batch.Programs.SelectMany(p => p.Failures).Where(f => f.Kind == OutcomeKind.TesterBug).ToList();
+            Assert.True(bugs.Count == 0, string.Join("\n", bugs.Select(b => b.Details)));
+        }
 
         /// <summary>
         /// The same campaign: in each pass of a loop, an output refilled whole, then a span's gradient added to a slice of it —
@@ -499,7 +531,7 @@ namespace SymGrad.RandomProgramTests
         /// as far as SymGrad can tell (now 0.5·i).
         /// </summary>
         [Fact]
-        public void ASpansGradientAddedToASliceRefilledInTheSamePass_Passes() => AssertPasses("dbeSDg5j61Q1", FeatureSet.Parse("ResultCalls=0.5,-StructResultCalls"));
+        public void ASpansGradientAddedToASliceRefilledInTheSamePass_Passes() => AssertPasses("dbeSDg5j61Q1", FeatureSet.Parse("ResultCalls=0.5,-StructResultCalls,-LayerCalls,-TupleLocals"));
 
         /// <summary>
         /// Smooth.Bump (no derivative) of what varies: SymGrad says SG0007 at it (and its callers' nested calls SG0019, the
@@ -509,7 +541,7 @@ namespace SymGrad.RandomProgramTests
         [Fact]
         public void ACallWithoutADerivativeOfWhatVaries_IsRefusedAsExpected()
         {
-            var features = FeatureSet.Parse("UnderivableCalls=5,LocalFunctions=3,OutResults=3,StructCalls=2,UserCalls=3,LoopCarried=2,NestedCalls=2,-NestedSpanGradients,-ResultCalls,-StructResultCalls");
+            var features = FeatureSet.Parse("UnderivableCalls=5,LocalFunctions=3,OutResults=3,StructCalls=2,UserCalls=3,LoopCarried=2,NestedCalls=2,-NestedSpanGradients,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals");
             foreach (string seed in new[] { "8RW5-hQDC611", "eoeaOrJ0B9Q1" })
             {
                 var result = Assert.Single(Runner.CheckBatch(new[] { (1, seed, Runner.Generate(seed, features)) })).Result;
@@ -646,13 +678,13 @@ namespace SymGrad.RandomProgramTests
         [Fact]
         public void Features_ParseWeightsAndRejectUnknownNames()
         {
-            var f = FeatureSet.Parse("-NnPrimitives,Exp=2.5,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls");
+            var f = FeatureSet.Parse("-NnPrimitives,Exp=2.5,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals");
             Assert.False(f.On(Feature.NnPrimitives));
             Assert.Equal(2.5, f[Feature.Exp]);
-            var only = FeatureSet.Parse("only:ForLoops,Tanh,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls");
+            var only = FeatureSet.Parse("only:ForLoops,Tanh,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals");
             Assert.True(only.On(Feature.ForLoops));
             Assert.False(only.On(Feature.Exp));
-            Assert.Throws<FormatException>(() => FeatureSet.Parse("NoSuchThing,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls"));
+            Assert.Throws<FormatException>(() => FeatureSet.Parse("NoSuchThing,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals"));
         }
     }
 }

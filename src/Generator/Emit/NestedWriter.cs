@@ -21,7 +21,7 @@ namespace SymGrad.Generator.Emit
         /// A generic one's are written per real type, overloads as its other methods are (a caller's Hessian-vector product
         /// calls them).
         /// </summary>
-        public static bool Shape(MethodModel model) => !model.IsInstance
+        public static bool Shape(MethodModel model) => (!model.IsInstance || model.LayerTwin)
             && !model.Parameters.Any(p => p.Group is not null || p.IsField || p.HoldsStructs || p.Kind == ParameterKind.SpanOutput) && model.ReturnType is "double" or "float"
             && model.Arguments.Where(p => p.IsDifferentiable).All(p => p.ElementType is "double" or "float");
 
@@ -82,7 +82,7 @@ namespace SymGrad.Generator.Emit
                 writer.WriteLine($"/// of the tangents (<c>{name}Backward</c>).");
                 writer.WriteLine("/// </summary>");
                 writer.WriteLine(SourceEmitter.GeneratedCode);
-                writer.WriteLine($"{model.Accessibility} static void {name}TangentBackward({string.Join(", ", parameters)})");
+                writer.WriteLine($"{model.Accessibility} {model.StaticModifier}void {name}TangentBackward({string.Join(", ", parameters)})");
                 SourceEmitter.Open(writer);
                 writer.WriteLine($"{name}Backward({Join(arguments, dResult, string.Join(", ", inputs.Select(p => Pass(p, tangentGradient))))});");
                 Scratch(() =>
@@ -108,7 +108,7 @@ namespace SymGrad.Generator.Emit
                 writer.WriteLine($"/// (u, u̇), that is ∇{name}(x)·u̇ + (H·u)·ẋ, by <c>{name}Tangent</c> and <c>{name}HessianVector</c>. Empty spans are zero.");
                 writer.WriteLine("/// </summary>");
                 writer.WriteLine(SourceEmitter.GeneratedCode);
-                writer.WriteLine($"{model.Accessibility} static {type} {name}TangentTangent({string.Join(", ", parameters)})");
+                writer.WriteLine($"{model.Accessibility} {model.StaticModifier}{type} {name}TangentTangent({string.Join(", ", parameters)})");
                 SourceEmitter.Open(writer);
                 foreach (ParameterSpec p in inputs.Where(p => p.Kind == ParameterKind.Scalar))
                 {
@@ -146,7 +146,7 @@ namespace SymGrad.Generator.Emit
                 writer.WriteLine("/// Empty spans are zero; empty gradient spans are not wanted.");
                 writer.WriteLine("/// </summary>");
                 writer.WriteLine(SourceEmitter.GeneratedCode);
-                writer.WriteLine($"{model.Accessibility} static void {name}TangentTangentBackward({string.Join(", ", ttParameters)})");
+                writer.WriteLine($"{model.Accessibility} {model.StaticModifier}void {name}TangentTangentBackward({string.Join(", ", ttParameters)})");
                 SourceEmitter.Open(writer);
                 string Into(ParameterSpec p, Dictionary<string, string> of) => p.Kind == ParameterKind.Scalar ? "ref " + of[p.Name]
                     : $"global::SymGrad.Workspace.DiscardIfEmpty({of[p.Name]}, {p.Name}.Length)";

@@ -168,7 +168,10 @@ namespace SymGrad.Generator.Emit
         /// (<c>MBackwardTangent</c>: a caller's Hessian-vector product needs it), in a file of its own; null when it has none
         /// (<see cref="Parse.NestedTargets.Modes.SecondOrderOf"/> says the same to its callers).
         /// </summary>
-        public static string? EmitSecondOrder(MethodModel model)
+        public static string? EmitSecondOrder(MethodModel model) => EmitSecondOrderMembers(model) is { } members ? Wrap(model, members) : null;
+
+        /// <summary>What writes <c>MBackwardTangent</c> inside the method's type, or null when it has none.</summary>
+        internal static System.Action<IndentedTextWriter>? EmitSecondOrderMembers(MethodModel model)
         {
             (BackwardProgram program, TangentProgram? tangent, _, _) = Derive(model);
             if (tangent is null || BuildBackwardTangent(model, program) is not { } backwardTangent)
@@ -176,7 +179,7 @@ namespace SymGrad.Generator.Emit
                 return null;
             }
 
-            return Wrap(model, writer => WriteBackwardTangent(writer, model, program, backwardTangent));
+            return writer => WriteBackwardTangent(writer, model, program, backwardTangent);
         }
 
         /// <summary>
@@ -199,7 +202,7 @@ namespace SymGrad.Generator.Emit
             var parameters = model.Arguments.ToList();
             var outputs = parameters.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
             var inputs = parameters.Where(p => p.IsDifferentiable).ToList();
-            if (outputs.Count == 0 || inputs.Count == 0 || model.IsInstance || model.Results.Count > 0
+            if (outputs.Count == 0 || inputs.Count == 0 || model.IsInstance && !model.LayerTwin || model.Results.Count > 0
                 || model.Parameters.Any(p => p.Group is not null || p.IsField || p.HoldsStructs)
                 || inputs.Concat(outputs).Any(p => p.ElementType is not ("double" or "float"))
                 || model.ReturnType is not ("void" or "double" or "float"))
@@ -264,7 +267,7 @@ namespace SymGrad.Generator.Emit
             writer.WriteLine("/// for a call of this method; an empty tangent is zero, an empty gradient or tangent gradient is not needed.");
             writer.WriteLine("/// </summary>");
             writer.WriteLine(GeneratedCode);
-            writer.WriteLine($"{model.Accessibility} static void {model.Name}BackwardTangent({string.Join(", ", signature)})");
+            writer.WriteLine($"{model.Accessibility} {model.StaticModifier}void {model.Name}BackwardTangent({string.Join(", ", signature)})");
             Open(writer);
             WriteGradientChecks(writer, model, program);
             foreach (ParameterSpec p in outputs)
@@ -630,7 +633,7 @@ namespace SymGrad.Generator.Emit
             writer.WriteLine($"/// <c>thv</c>-prefixed spans and refs. What <c>{Xml(model.Name)}TangentTangentBackward</c> needs; empty direction spans are zero.");
             writer.WriteLine("/// </summary>");
             writer.WriteLine(GeneratedCode);
-            writer.WriteLine($"{model.Accessibility} static void {model.Name}HessianVectorTangent({string.Join(", ", parameters)})");
+            writer.WriteLine($"{model.Accessibility} {model.StaticModifier}void {model.Name}HessianVectorTangent({string.Join(", ", parameters)})");
             Open(writer);
             foreach (ParameterSpec p in inputs.Where(p => p.Kind == ParameterKind.SpanInput))
             {

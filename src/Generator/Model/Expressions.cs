@@ -179,6 +179,13 @@ namespace SymGrad.Generator.Model
         public string? ResultsOf { get; init; }
 
         /// <summary>
+        /// For a layer object's own method called by another of its methods, read as a call of its twin with the fields as
+        /// parameters (<c>ScoreWithFields(W, b, x)</c>, <see cref="Parse.LayerCalls"/>): the callee's file name, so that the file
+        /// of the twin is written.
+        /// </summary>
+        public string? FieldsOf { get; init; }
+
+        /// <summary>
         /// The parameters of a generated <c>HBackward</c> that its tangent <c>HBackwardTangent</c> takes a tangent of, by index:
         /// the differentiable inputs, the outputs (read as values), the result's seed, the outputs' cotangents — each real one
         /// the backward reads, as for a registered backward's tangent.

@@ -101,6 +101,12 @@ namespace SymGrad.Generator.Model
         /// <summary>An instance method of a layer object: its generated methods are instance methods too.</summary>
         public bool IsInstance { get; init; }
 
+        /// <summary>
+        /// The twin of a layer object's method with its fields as parameters (<see cref="Parse.LayerCalls"/>): an instance
+        /// method only so that it can call the layer's methods; its derivatives are those of a function of its parameters.
+        /// </summary>
+        public bool LayerTwin { get; init; }
+
         /// <summary>The names of the members the user declared in the containing type (a stand-in for a mode not generated is not written over one).</summary>
         public EquatableArray<string> DeclaredMembers { get; init; } = EquatableArray<string>.Empty;
 

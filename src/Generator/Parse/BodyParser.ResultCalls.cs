@@ -48,6 +48,9 @@ namespace SymGrad.Generator.Parse
                 case InvocationExpressionSyntax invocation when Callee(invocation) is { ReturnType: INamedTypeSymbol { IsTupleType: true } type } callee && type.TupleElements.Length == count:
                     _ = LowerResults(invocation, callee, targets, value: false, output);
                     return;
+                case IdentifierNameSyntax tupleLocal when TupleLocal(tupleLocal) is { } elements && elements.Length == count:
+                    AssignResults(targets, r => elements[r], output); // var (r, t) = p;
+                    return;
                 default:
                     if (!UsesRejected(assignment.Right))
                     {

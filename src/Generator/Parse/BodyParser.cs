@@ -171,6 +171,11 @@ namespace SymGrad.Generator.Parse
                     continue;
                 }
 
+                if (!local.IsRef && ParseTupleDeclaration(local, variable, output))
+                {
+                    continue;
+                }
+
                 string type = TypeNames.Of(local.Type);
                 if (local.IsRef || !(TypeNames.IsReal(local.Type) || TypeNames.IsIntegral(local.Type) || local.Type.SpecialType == SpecialType.System_Boolean))
                 {
@@ -180,8 +185,8 @@ namespace SymGrad.Generator.Parse
                         ? "SIMD vectors are outside the subset; write the scalar loop over the span (the runtime's kernels are the vectorised ones)"
                         : local.Type.TypeKind == TypeKind.Delegate
                         ? "lambdas and delegates are outside the subset; write a local function, as in 'double " + local.Name + "(double v) => v * v;', which is differentiated where it is called"
-                        : local.Type is INamedTypeSymbol { IsTupleType: true } tuple
-                        ? $"a tuple is read element by element: deconstruct it, as in 'var ({string.Join(", ", tuple.TupleElements.Select(e => e.Name.StartsWith("Item", System.StringComparison.Ordinal) ? e.Name.ToLowerInvariant() : char.ToLowerInvariant(e.Name[0]) + e.Name.Substring(1)))}) = …;', or read one element of the call: F(…).{tuple.TupleElements[0].Name}"
+                        : local.Type is INamedTypeSymbol { IsTupleType: true }
+                        ? "a tuple local is differentiated element by element when its elements are all float or double; hold the others in locals of their own"
                         : "locals may be float, double, integral or bool; pass buffers (a stackalloc'd state, a scratch array) as Span<T> parameters the caller allocates");
                     _rejected.Add(local);
                     continue;
@@ -255,6 +260,9 @@ namespace SymGrad.Generator.Parse
 
                 case InvocationExpressionSyntax call when OutResultsCall(call) is { } outCallee:
                     _ = LowerOutCall(call, outCallee, value: false, output);
+                    return;
+                case AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment when TupleLocalSymbol(assignment.Left) is { } tuple:
+                    AssignTuple(tuple, assignment.Right, output); // p = Polar(x, y);
                     return;
                 case AssignmentExpressionSyntax assignment when ParseStructAssignment(assignment, output):
                     return;
@@ -362,6 +370,11 @@ namespace SymGrad.Generator.Parse
             if (target is IdentifierNameSyntax && info.Symbol is ILocalSymbol)
             {
                 return ParseExpression(target);
+            }
+
+            if (TupleElement(target) is { } tupleElement)
+            {
+                return tupleElement; // p.R = …
             }
 
             if (target is MemberAccessExpressionSyntax && StructRoot(target) is ({ } root, _))
@@ -652,6 +665,11 @@ namespace SymGrad.Generator.Parse
                         return new Name(parameter.Name, type);
                     }
 
+                    if (RefuseWholeTuple(identifier, symbol))
+                    {
+                        return new Literal("0", type);
+                    }
+
                     if (symbol is not null && IsStruct(symbol))
                     {
                         Report(DiagnosticDescriptors.UnsupportedExpression, identifier.GetLocation(), identifier.Identifier.Text, StructWhole);
@@ -715,6 +733,8 @@ namespace SymGrad.Generator.Parse
                     return field; // a.X, p.X: a field of a struct of reals
                 case MemberAccessExpressionSyntax member when ElementField(member, type) is { } elementField:
                     return elementField; // pts[i].X: a field of an element of a span of structs
+                case MemberAccessExpressionSyntax member when TupleElement(member) is { } element:
+                    return element with { Type = type }; // p.R of a tuple local
                 case MemberAccessExpressionSyntax member when ResultRead(member) is { } result:
                     return result; // Polar(x, y).Theta, Cross(a, b).X: one result of a call
                 case MemberAccessExpressionSyntax { Expression: InvocationExpressionSyntax call } when StructsOfReals.Leaves(_model.GetTypeInfo(call, _cancellationToken).Type) is not null:
@@ -869,24 +889,13 @@ namespace SymGrad.Generator.Parse
 
             if (!callee.IsStatic && callee.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == CallTargets.DifferentiableAttribute))
             {
-                Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), MethodParser.OneLine(invocation.ToString()),
-                    "calls of a layer object's methods are not differentiated inside another differentiable method yet; chain the layers outside (call each "
-                    + callee.Name + "Backward in reverse order, as a training step does), or make the called method static");
-                return new Literal("0", type);
+                return LayerCall(invocation, callee, type);
             }
 
             CallTarget? target = CallTargets.Resolve(callee, _method, _model.Compilation);
             if (target is not null)
             {
-                var args = new List<Expr>();
-                for (int i = 0; i < invocation.ArgumentList.Arguments.Count; i++)
-                {
-                    ArgumentSyntax argument = invocation.ArgumentList.Arguments[i];
-                    ParameterSpec spec = target.Parameters[i];
-                    args.Add(spec.IsBuffer ? ParseSpanArgument(argument.Expression, spec) : ParseExpression(argument.Expression));
-                }
-
-                return new UserCall(target, args.ToEquatableArray(), type);
+                return ArgumentsInOrder(invocation, target.Parameters) is { } args ? new UserCall(target, args.ToEquatableArray(), type) : new Literal("0", type);
             }
 
             if (!TypeNames.IsReal(callee.ReturnType) && !anyRealArgument)
@@ -898,6 +907,91 @@ namespace SymGrad.Generator.Parse
             return new UnknownCall(MakeOpaque(invocation, type), callee.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat),
                 callee.ContainingType?.Name ?? "T", callee.Name, DerivativeRegistrations.Declaration(callee, callee.Name + "Backward", _model.Compilation),
                 LocationInfo.From(invocation.GetLocation()));
+        }
+
+        /// <summary>
+        /// A call's arguments in the callee's parameter order (<paramref name="specs"/>, one per parameter): each one given,
+        /// named ones where they belong, and the default value of each optional parameter the call leaves out — what every
+        /// generated method of the callee is then called with. Null once reported (a default that is not a constant number or bool).
+        /// </summary>
+        private List<Expr>? ArgumentsInOrder(InvocationExpressionSyntax invocation, IReadOnlyList<ParameterSpec> specs)
+        {
+            var arguments = invocation.ArgumentList.Arguments;
+            if (arguments.Count == specs.Count && arguments.All(a => a.NameColon is null))
+            {
+                return arguments.Select((a, i) => specs[i].IsBuffer ? ParseSpanArgument(a.Expression, specs[i]) : ParseExpression(a.Expression)).ToList();
+            }
+
+            var args = new Expr?[specs.Count];
+            if (_model.GetOperation(invocation, _cancellationToken) is Microsoft.CodeAnalysis.Operations.IInvocationOperation operation && operation.Arguments.Length == specs.Count)
+            {
+                foreach (Microsoft.CodeAnalysis.Operations.IArgumentOperation argument in operation.Arguments)
+                {
+                    int i = argument.Parameter?.Ordinal ?? -1;
+                    if (i < 0 || i >= specs.Count)
+                    {
+                        break;
+                    }
+
+                    ParameterSpec spec = specs[i];
+                    args[i] = argument.ArgumentKind == Microsoft.CodeAnalysis.Operations.ArgumentKind.DefaultValue
+                        ? argument.Value.ConstantValue is { HasValue: true, Value: { } value } ? FormatConstant(value, spec.Type) : null
+                        : argument.Syntax is ArgumentSyntax given ? spec.IsBuffer ? ParseSpanArgument(given.Expression, spec) : ParseExpression(given.Expression) : null;
+                }
+            }
+
+            if (args.Any(a => a is null))
+            {
+                Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), MethodParser.OneLine(invocation.ToString()),
+                    "pass every argument, or leave out optional ones whose default is a number, a bool or default (a params array is not differentiated)");
+                return null;
+            }
+
+            return args.Select(a => a!).ToList();
+        }
+
+        /// <summary>
+        /// A call of the layer's own <c>[Differentiable]</c> method (<c>Score(x)</c>, <c>this.Score(x)</c>): one of its twin with the
+        /// fields as parameters, the caller's own fields passed (<see cref="LayerCalls"/>). Another object's method is refused.
+        /// </summary>
+        private Expr LayerCall(InvocationExpressionSyntax invocation, IMethodSymbol callee, string type)
+        {
+            bool onThis = invocation.Expression is SimpleNameSyntax || invocation.Expression is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax };
+            string call = MethodParser.OneLine(invocation.ToString());
+            if (!LayerCalls.IsOwn(callee, _method, onThis))
+            {
+                Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), call,
+                    "calls of another layer object's methods are not differentiated inside a differentiable method yet (a layer's own methods are: Score(x) in a method of the same type); "
+                    + "chain the layers outside (call each " + callee.Name + "Backward in reverse order, as a training step does), or make the called method static");
+                return new Literal("0", type);
+            }
+
+            if (LayerCalls.Target(callee, _model.Compilation, _cancellationToken, out string reason) is not { } target)
+            {
+                Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), call, reason);
+                return new Literal("0", type);
+            }
+
+            // The twin's parameters: the fields the callee reads (the caller's own, which it reads through the call), then the callee's.
+            int fields = target.Parameters.Count - callee.Parameters.Length;
+            var args = new List<Expr>();
+            foreach (ParameterSpec spec in target.Parameters.Take(fields))
+            {
+                if (!_parameters.TryGetValue(spec.Name, out ParameterSpec? field) || !field.IsField)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), call, "SymGrad did not find the field '" + spec.Name + "' that " + callee.Name + " reads");
+                    return new Literal("0", type);
+                }
+
+                args.Add(spec.IsBuffer ? new SpanRef(spec.Name, null, null, spec.ElementType) : new Name(spec.Name, spec.Type));
+            }
+
+            if (ArgumentsInOrder(invocation, target.Parameters.Skip(fields).ToList()) is not { } given)
+            {
+                return new Literal("0", type);
+            }
+
+            return new UserCall(target, args.Concat(given).ToEquatableArray(), type);
         }
 
         /// <summary>
@@ -1089,6 +1183,20 @@ namespace SymGrad.Generator.Parse
                 else if (symbol is ILocalSymbol local && _localNames.TryGetValue(local, out string? localName))
                 {
                     replacement = Placeholder(reads, localName);
+                }
+                else if (symbol is ILocalSymbol tuple && _tupleLocals.ContainsKey(tuple))
+                {
+                    // p.R of a tuple local is the local p_R; p whole is refused.
+                    if (name.Parent is MemberAccessExpressionSyntax element && element.Expression == name && TupleElement(element) is { } held)
+                    {
+                        edits.Add((new TextSpanEdit(element.SpanStart - start, element.Span.Length), Placeholder(reads, held.Id)));
+                    }
+                    else
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedExpression, name.GetLocation(), tuple.Name, TupleWhole);
+                    }
+
+                    continue;
                 }
                 else if (!isQualifiedRight && symbol is not null && IsStruct(symbol))
                 {

@@ -34,9 +34,8 @@ namespace SymGrad.Generator.Parse
 
             var read = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
             var reported = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-            foreach (SimpleNameSyntax name in syntax.DescendantNodes().OfType<SimpleNameSyntax>())
+            foreach ((SimpleNameSyntax name, ISymbol? symbol) in Names(method, syntax, model, cancellationToken))
             {
-                ISymbol? symbol = model.GetSymbolInfo(name, cancellationToken).Symbol;
                 if (symbol is not (IFieldSymbol { IsStatic: false, IsConst: false } or IPropertySymbol { IsStatic: false }) || !OnThis(name))
                 {
                     continue;
@@ -127,6 +126,37 @@ namespace SymGrad.Generator.Parse
 
             void Report(Location location, string problem) =>
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InstanceState, location, method.Name, problem));
+        }
+
+        /// <summary>
+        /// The names the method reads, with what they bind to, and those of the layer's own <c>[Differentiable]</c> methods it
+        /// calls (<c>Score(x)</c>, <see cref="LayerCalls"/>), through any depth: the fields those read are the caller's inputs too.
+        /// The callees' names come after the method's own, so that what is reported is reported at the method.
+        /// </summary>
+        private static IEnumerable<(SimpleNameSyntax Name, ISymbol? Symbol)> Names(IMethodSymbol method, MethodDeclarationSyntax syntax, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+        {
+            var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { method.OriginalDefinition };
+            var pending = new Queue<(MethodDeclarationSyntax, SemanticModel)>();
+            pending.Enqueue((syntax, model));
+            while (pending.Count > 0)
+            {
+                (MethodDeclarationSyntax body, SemanticModel semantics) = pending.Dequeue();
+                foreach (SimpleNameSyntax name in body.DescendantNodes().OfType<SimpleNameSyntax>())
+                {
+                    ISymbol? symbol = semantics.GetSymbolInfo(name, cancellationToken).Symbol;
+                    bool onThis = name.Parent is InvocationExpressionSyntax || name.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Parent: InvocationExpressionSyntax };
+                    if (symbol is IMethodSymbol callee && LayerCalls.IsOwn(callee, method, onThis) && visited.Add(callee.OriginalDefinition)
+                        && callee.OriginalDefinition.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is MethodDeclarationSyntax declaration)
+                    {
+                        pending.Enqueue((declaration, semantics.Compilation.GetSemanticModel(declaration.SyntaxTree)));
+                    }
+
+                    if (body == syntax || symbol is IFieldSymbol field && SymbolEqualityComparer.Default.Equals(field.ContainingType.OriginalDefinition, method.ContainingType.OriginalDefinition))
+                    {
+                        yield return (name, symbol);
+                    }
+                }
+            }
         }
 
         /// <summary>

@@ -64,6 +64,8 @@ namespace SymGrad.RandomPrograms.Campaign
                     }
 
                     if (Measure.All(m.Body).OfType<SpanArg>().Any(a => a.Start is not null && !a.AsRange && m.Fields.Any(f => f.Name == a.Span))) set.Add("layer field part x.AsSpan(a, n)");
+                    if (m != program.Entry) set.Add("layer's own method called by another (LayerCalls)");
+                    if (Measure.All(m.Body).OfType<FieldArg>().Any()) set.Add("calling a method of its own layer (through its twin HWithFields)");
                     if (m.Params.Any(p => p.Kind == ParamKind.Size && p.Field) && Measure.All(m.Body).OfType<For>().Any(f => Measure.All(f.Bound).OfType<Var>().Any(v => m.Fields.Any(x => x.Name == v.Name))))
                     {
                         set.Add("layer int field as a loop bound");
@@ -504,7 +506,7 @@ namespace SymGrad.RandomPrograms.Campaign
             bool pair = program.Methods.FirstOrDefault(m => m.Name == call.Callee) is { TupleResult: true };
             string read = o.Local is null ? "its out result discarded" : o.Declare ? "its out result into a new local" : "its out result into a local of the method";
             return pair
-                ? $"call of a tuple-returning method (H1Pair) as a {(o.Local is null ? "value (.Value)" : where == "statement" ? "deconstruction (_, o2)" : "deconstruction (v, o2)")}, {read}"
+                ? $"call of a tuple-returning method (H1Pair) as a {(o.Local is null ? "value (.Value)" : o.Tuple ? "tuple local read by element (pair1.Value, pair1.O)" : where == "statement" ? "deconstruction (_, o2)" : "deconstruction (v, o2)")}, {read}"
                 : $"call with an out result as a {where}, {read}";
         }
     }

@@ -31,7 +31,7 @@ namespace SymGrad.RandomPrograms.Campaign
             while (progress && sw.Elapsed < budget)
             {
                 progress = false;
-                var candidates = Candidates(current).Where(c => Measure.Nodes(c) < Measure.Nodes(current))
+                var candidates = Candidates(current).Where(c => Measure.Nodes(c) < Measure.Nodes(current) && Generate.LayerCalls.Consistent(c))
                     .OrderBy(Measure.Nodes).ToList();
                 for (int start = 0; start < candidates.Count && sw.Elapsed < budget; start += batch)
                 {
@@ -95,7 +95,7 @@ namespace SymGrad.RandomPrograms.Campaign
                 {
                     var q = m.Params[k];
                     if (q.This) yield return p with { Methods = p.Methods.SetItem(mi, m with { Params = m.Params.SetItem(k, q with { This = false }) }) };
-                    if (q.Field) yield return p with { Methods = p.Methods.SetItem(mi, m with { Params = m.Params.SetItem(k, q with { Field = false, This = false }) }) };
+                    if (q.Field) yield return Generate.LayerCalls.Unfield(p, mi, k); // its callers then pass it
                 }
 
                 if (m.Instance && !m.Params.Any(q => q.Field)) yield return p with { Methods = p.Methods.SetItem(mi, m with { Instance = false }) };

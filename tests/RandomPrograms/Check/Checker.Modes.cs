@@ -93,6 +93,7 @@ namespace SymGrad.RandomPrograms.Check
                 if (m.Params.Any(p => p.Struct is not null && !p.InStructSpan && p.IsDifferentiable)) _result.Count("MJacobian (P14) checked on a method with a struct parameter");
                 if (m.Params.Any(p => p.InStructSpan && p.IsDifferentiable)) _result.Count("MJacobian (P14) checked on a method with a span of structs");
                 if (m.GradientFields.Any()) _result.Count("MJacobian (P14) checked on a method reading a layer's differentiable fields");
+                if (Measure.All(m.Body).Any(n => n is FieldArg)) _result.Count("MJacobian (P14) checked on a method calling a method of its layer (its twin HWithFields)");
                 if (m.Params.Any(p => p.Kind == ParamKind.RealOut && !p.Result)) _result.Count("MJacobian (P14) checked on a method with an out result");
                 if (m.ReturnsStruct) _result.Count("MJacobian (P14) checked on a method with a struct result");
                 if (coords.Any(c => c.Float)) _result.Count(MixedPrecision("MJacobian (P14)"));
@@ -120,6 +121,7 @@ namespace SymGrad.RandomPrograms.Check
                 _result.Count("MHessianVector (P15) checked on a method calling a generic method of the program (its second order per real type)");
             if (Measure.All(m.Body).Any(n => n is MathCall c && MathNames.SecondOrder.Contains(c.Function))) _result.Count("MHessianVector (P15) checked on a method calling a registered second order of a scalar (Smooth.Softplus)");
             if (Measure.All(m.Body).Any(n => n is MathCall { Function: "ScaledSoftplus" })) _result.Count("MHessianVector (P15) checked on a method calling a registered second order with a [NoDerivative] real argument (Smooth.ScaledSoftplus)");
+            if (Measure.All(m.Body).Any(n => n is FieldArg)) _result.Count("MHessianVector (P15) checked on a method calling a method of its layer (its twin HWithFields)");
             if (m.Params.Any(p => p.Struct is not null && !p.InStructSpan && p.IsDifferentiable)) _result.Count("MHessianVector (P15) checked on a method with a struct parameter");
             if (Measure.All(m.Body).Any(n => n is StructFieldArg)) _result.Count("MHessianVector (P15) checked on a method passing a struct to a method of the program (its flat twin's TangentBackward)");
             if (columns.Any(c => c.Float)) _result.Count(MixedPrecision("MHessianVector (P15)"));

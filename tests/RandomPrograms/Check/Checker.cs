@@ -179,6 +179,7 @@ namespace SymGrad.RandomPrograms.Check
             if (m.ReturnsStruct) yield return "with a struct result";
             if (m.Params.Any(p => p.InStructSpan && p.IsDifferentiable)) yield return "with a span of structs";
             if (m.Instance && m.GradientFields.Any()) yield return "reading a layer's differentiable fields";
+            if (nodes.Any(n => n is FieldArg)) yield return "calling a method of its layer (its twin HWithFields)";
         }
 
         private bool IsGenerated(Method m, string what) => _compiled.Generated.Values.Any(t => t.Contains($" {m.Name}{what}(", StringComparison.Ordinal));

@@ -149,6 +149,15 @@ namespace SymGrad.RandomPrograms.Generate
         // a called method returning a struct (V3 H1(…)), whose calls are its callers' struct values — a struct local's value,
         // an argument of a method taking a struct, a returned struct — each field read through a method of its own
         StructResultCalls,
+
+        // a layer's helper (the entry a layer object's method): some of its parameters become fields of the layer it reads
+        // (an instance method of the same class), which the entry's calls no longer pass; SymGrad reads each call as one of the
+        // helper's twin with the fields as parameters (HWithFields)
+        LayerCalls,
+
+        // a call of a method with a tuple twin held in a tuple local and read element by element (var pair1 = H1Pair(…);
+        // double v = pair1.Value; o2 = pair1.O;) instead of a deconstruction (with ResultCalls)
+        TupleLocals,
     }
 
     /// <summary>Per-feature weights: how often a construct is chosen where it fits, relative to the default 1.</summary>

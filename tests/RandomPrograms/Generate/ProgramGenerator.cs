@@ -104,6 +104,9 @@ namespace SymGrad.RandomPrograms.Generate
             if (f.On(Feature.LayerObjects) && r.Chance(0.25 * f[Feature.LayerObjects])) program = Layers.Apply(program, r);
             if (f.On(Feature.StructSpans) && r.Chance(Math.Min(0.9, 0.3 * f[Feature.StructSpans]))) program = StructSpans.Apply(program, r);
 
+            // A layer's own methods called by the entry (side streams, so that past seeds keep their programs).
+            if (program.IsLayer && f.On(Feature.LayerCalls) && r.Side(26).Chance(Math.Min(0.9, 0.6 * f[Feature.LayerCalls]))) program = LayerCalls.Apply(program, r.Side(27));
+
             program = Generics.Validate(program);
             return f.On(Feature.GradientChoice) ? GradientChoice.Apply(program, r, f[Feature.GradientChoice]) : program;
         }
@@ -638,6 +641,8 @@ namespace SymGrad.RandomPrograms.Generate
                 (3.0, () => new OutArg(Fresh("o"), Declare: true)),
                 (others.Count > 0 ? 2.0 : 0, () => new OutArg(_r.Pick(others).Name)),
                 (form == "statement" ? 0 : 1.0, () => new OutArg(null)))();
+            // Through a tuple local where the callee has a tuple twin (TupleLocals, a side stream: past seeds keep their programs).
+            if (result.Local is not null && _f.On(Feature.TupleLocals) && _r.Side(28).Chance(Math.Min(0.9, 0.4 * W(Feature.TupleLocals)))) result = result with { Tuple = true };
             args = args.Select(a => a is OutArg ? result : a).ToImmutableArray();
             if (result.Declare) Declare(result.Local!, ValueType.Real);
             var call = new CallExpr(callee.Name, args, false);

@@ -232,8 +232,18 @@ namespace SymGrad.RandomPrograms.Model
     /// An out result's argument (a callee's <see cref="ParamKind.RealOut"/>): <c>out T o2</c> declaring the local
     /// (<paramref name="Declare"/>), <c>out o2</c> into a local of the caller, or <c>out _</c> when <paramref name="Local"/> is null.
     /// Only in a call that is a statement or the whole value of a declaration or an assignment — or, discarded, anywhere.
+    /// <paramref name="Tuple"/>: a callee with a tuple twin is called through a tuple local read element by element
+    /// (<c>var pair1 = H1Pair(…); double v = pair1.Value; o2 = pair1.O;</c>) rather than a deconstruction (feature TupleLocals).
     /// </summary>
-    public sealed record OutArg(string? Local, bool Declare = false) : Arg;
+    public sealed record OutArg(string? Local, bool Declare = false, bool Tuple = false) : Arg;
+
+    /// <summary>
+    /// A layer's field <paramref name="Field"/> (a scalar or an array) as the argument of a method of the same layer that reads
+    /// it (<see cref="Method.Instance"/> helper, see <c>Generate.LayerCalls</c>): not written in C#, where the callee reads the
+    /// field itself; passed in Python, where the callee takes its fields as parameters, as the model does. A read of the field
+    /// by the caller (<see cref="Measure.Names"/>), as SymGrad counts what the callees it calls read.
+    /// </summary>
+    public sealed record FieldArg(string Field) : Arg;
 
     /// <summary><c>default</c>: a span input's gradient a generated <c>FGradient</c>/<c>FBackward</c> is not asked for.</summary>
     public sealed record DefaultArg : Arg;
@@ -342,8 +352,8 @@ namespace SymGrad.RandomPrograms.Model
 
     /// <summary>A <c>[Differentiable] static</c> method; <see cref="ReturnsReal"/> false means <c>void</c>.</summary>
     /// <see cref="ExpressionBodied"/>: printed <c>=&gt; e;</c> (the body is one <c>return e;</c>, or a void method's one call).
-    /// <see cref="Instance"/>: an instance method of a layer object (the entry only), whose <see cref="Param.Field"/>
-    /// parameters are fields of its class.
+    /// <see cref="Instance"/>: an instance method of a layer object (the entry, or a helper the entry calls: see
+    /// <c>Generate.LayerCalls</c>), whose <see cref="Param.Field"/> parameters are fields of its class.
     /// <see cref="ReturnsStruct"/>: returns a <c>V3</c> (the entry only): <see cref="ReturnsReal"/> is false, its returns
     /// carry struct values, and its last parameter is the <see cref="Param.Result"/> pseudo-parameter.
     /// <see cref="Generic"/>: printed <c>static T M&lt;T&gt;(…) where T : IFloatingPointIeee754&lt;T&gt;</c>, Real being T.

@@ -170,6 +170,12 @@ namespace SymGrad.RandomPrograms.Model
             ? f with { Params = f.Params.Where(p => p.Kind != ParamKind.RealOut).ToImmutableArray(), ReturnsReal = true, ReturnsStruct = false }
             : f;
 
-        private static Method? Callee(ProgramModel program, string name) => program.Methods.FirstOrDefault(x => x.Name == name);
+        /// <summary>
+        /// A called method as its callers reach it: a layer's own method (an instance helper) through its twin with the fields
+        /// as parameters (SymGrad's <c>HWithFields</c>), a static function of them.
+        /// </summary>
+        private static Method? Callee(ProgramModel program, string name) => program.Methods.FirstOrDefault(x => x.Name == name) is { } f && f.Instance && f != program.Entry
+            ? f with { Instance = false, Params = f.Params.Select(p => p with { Field = false, This = false }).ToImmutableArray() }
+            : program.Methods.FirstOrDefault(x => x.Name == name);
     }
 }

@@ -45,6 +45,7 @@ namespace SymGrad.RandomPrograms.Model
                     case ElemRead r: set.Add(r.Span); break;
                     case SpanLength l: set.Add(l.Span); break;
                     case SpanArg a: set.Add(a.Span); break;
+                    case FieldArg a: set.Add(a.Field); break;
                     case RefArg a: set.Add(a.Local); break;
                     case OutArg { Local: { } local }: set.Add(local); break;
                     case ForEach f: set.Add(f.Span); break;

@@ -203,6 +203,10 @@ namespace SymGrad.RandomPrograms.Print
         [ThreadStatic]
         private static Method? s_method;
 
+        /// <summary>The tuple locals a method's calls through tuple twins declared so far (<c>pair1</c>, <c>pair2</c>…).</summary>
+        [ThreadStatic]
+        private static int s_pairs;
+
         [ThreadStatic]
         private static ProgramModel? s_program;
 
@@ -233,6 +237,7 @@ namespace SymGrad.RandomPrograms.Print
             s_ints = m.Params.Where(q => q.Kind == ParamKind.Size).Select(q => q.Name)
                 .Concat(Measure.All(m.Body).OfType<For>().Select(f => f.Counter)).Concat(Measure.All(m.Body).OfType<While>().Select(l => l.Counter)).ToHashSet();
             s_method = m;
+            s_pairs = 0;
             try
             {
                 if (m.ExpressionBodied && m.Body is [Return { Value: { } e }])
@@ -296,6 +301,14 @@ namespace SymGrad.RandomPrograms.Print
 
             var args = c.Args.Where(a => a is not OutArg).ToImmutableArray();
             string call = $"{Pair(c.Callee)}({Args(args, p)})";
+            if (outArg.Tuple)
+            {
+                // The tuple held whole, each element read from it (one line: a declaration's value or an assignment's is one statement).
+                string pair = "pair" + ++s_pairs;
+                string valueRead = target is null ? "" : $" {(declared ? Real(p) + " " : "")}{target} = {pair}.Value;";
+                return $"var {pair} = {call};{valueRead} {(outArg.Declare ? Real(p) + " " : "")}{o} = {pair}.O;";
+            }
+
             if (declared && outArg.Declare) return $"var ({target ?? "_"}, {o}) = {call};";
             string first = target is null ? "_" : declared ? $"{Real(p)} {target}" : target;
             string second = outArg.Declare ? $"{Real(p)} {o}" : o;
@@ -421,7 +434,7 @@ namespace SymGrad.RandomPrograms.Print
             _ => false,
         };
 
-        private static string Args(IEnumerable<Arg> args, Precision p) => string.Join(", ", args.Where(a => a is not StructFieldArg { First: false }).Select(a => a switch
+        private static string Args(IEnumerable<Arg> args, Precision p) => string.Join(", ", args.Where(a => a is not (StructFieldArg { First: false } or FieldArg)).Select(a => a switch
         {
             ValueArg v => Expression(v.Value, p),
             StructFieldArg f => Expression(f.Value, p), // the struct, once

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Xunit;
 
 namespace SymGrad.RuntimeTests.Gradients
@@ -45,5 +46,32 @@ namespace SymGrad.RuntimeTests.Gradients
 
         /// <summary>A scalar as a one-element parameter: the loss reads <c>value[0]</c>.</summary>
         public static GradCheckParam Scalar(string name, double[] value, double analytic) => new(name, value, new[] { analytic });
+
+        /// <summary>
+        /// The gradient against central differences of the value, the tangent along a random direction against the gradient
+        /// along it, and H·v against central differences of the gradient along v.
+        /// </summary>
+        public static void AllModes(Random rng, double[] z, Func<double[], double> f, Func<double[], double[]> gradient,
+            Func<double[], double[], double> tangent, Func<double[], double[], double[]> hessianVector)
+        {
+            const double H = 1e-5;
+            double[] At(double[] at, double[] along, double h) => at.Select((x, i) => x + (h * along[i])).ToArray();
+            double[] g = gradient(z);
+            for (int i = 0; i < z.Length; i++)
+            {
+                double[] e = new double[z.Length];
+                e[i] = 1;
+                AssertClose((f(At(z, e, H)) - f(At(z, e, -H))) / (2 * H), g[i]);
+            }
+
+            double[] v = Random(rng, z.Length);
+            double along = g.Select((x, i) => x * v[i]).Sum();
+            Assert.Equal(along, tangent(z, v), 1e-10 * (1 + Math.Abs(along)));
+            double[] hv = hessianVector(z, v), up = gradient(At(z, v, H)), down = gradient(At(z, v, -H));
+            for (int i = 0; i < z.Length; i++)
+            {
+                AssertClose((up[i] - down[i]) / (2 * H), hv[i]);
+            }
+        }
     }
 }

@@ -26,5 +26,15 @@ namespace SymGrad.RuntimeTests.Language
 
             return s + offset;
         }
+
+        [Differentiable]
+        public static double Scaled(double x, double k = 2, bool square = true) => square ? k * x * x : k * x;
+
+        /// <summary>
+        /// Calls leaving optional parameters out and naming arguments out of order: every generated method of the callee is called
+        /// with all of them, the defaults filled in (they were left out, and the calls did not compile). f = 5.5x² + 2x.
+        /// </summary>
+        [Differentiable]
+        public static double CallsWithDefaults(double x) => Scaled(x) + Scaled(x, 3) + Scaled(k: 0.5, x: x) + Scaled(x, square: false);
     }
 }

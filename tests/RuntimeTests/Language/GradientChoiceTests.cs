@@ -12,6 +12,20 @@ namespace SymGrad.RuntimeTests.Language
     public class GradientChoiceTests
     {
         [Theory]
+        [InlineData(0.5)]
+        [InlineData(-1.25)]
+        public void CallsLeavingOptionalArgumentsOutOrNamingThem(double x)
+        {
+            // f = 2x² + 3x² + 0.5x² + 2x: f' = 11x + 2, f'' = 11.
+            double dx = 0, hx = 0;
+            Assert.Equal((5.5 * x * x) + (2 * x), GradientChoiceCases.CallsWithDefaultsGradient(x, ref dx), 12);
+            Assert.Equal((11 * x) + 2, dx, 12);
+            Assert.Equal(((11 * x) + 2) * 0.75, GradientChoiceCases.CallsWithDefaultsTangent(x, 0.75), 12);
+            GradientChoiceCases.CallsWithDefaultsHessianVector(x, 0.75, ref hx);
+            Assert.Equal(11 * 0.75, hx, 12);
+        }
+
+        [Theory]
         [InlineData(1)]
         [InlineData(2)]
         public void EmptyGradientsThroughRegisteredKernels(int seed)

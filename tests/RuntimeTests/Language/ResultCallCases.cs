@@ -87,6 +87,22 @@ namespace SymGrad.RuntimeTests.Language
             return s * s * c;
         }
 
+        /// <summary>
+        /// Tuple locals: a call's results held whole and read by element (p.R, p.Item2), a literal, Math.SinCos, an element
+        /// assigned to, the tuple reassigned from another and deconstructed. f = 2r·θ + 2r·θ + sin x·… (see LayerCallTests).
+        /// </summary>
+        [Differentiable]
+        public static double TupleLocals(double x, double y)
+        {
+            var p = ResultCases.Polar(x, y);
+            (double A, double B) q = (p.R * 2, p.Item2);
+            var s = Math.SinCos(x);
+            q.A += s.Sin;
+            p = q;
+            var (u, v) = p;
+            return (p.R * p.Theta) + (u * v) + s.Cos;
+        }
+
         /// <summary>A struct result of struct parameters.</summary>
         [Differentiable]
         public static Vec3 Cross(Vec3 a, Vec3 b) => new Vec3 { X = (a.Y * b.Z) - (a.Z * b.Y), Y = (a.Z * b.X) - (a.X * b.Z), Z = (a.X * b.Y) - (a.Y * b.X) };

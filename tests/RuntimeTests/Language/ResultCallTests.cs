@@ -126,6 +126,21 @@ namespace SymGrad.RuntimeTests.Language
 
         [Theory]
         [MemberData(nameof(SeedData))]
+        public void TupleLocalsReadByElement(int seed)
+        {
+            // p = (2r + sin x, θ) after the reassignment, read twice: f = 2·(2r + sin x)·θ + cos x.
+            var rng = new Random(seed);
+            double x = 0.3 + rng.NextDouble(), y = rng.NextDouble() - 0.5;
+            double r = Math.Sqrt((x * x) + (y * y)), theta = Math.Atan2(y, x), a = (2 * r) + Math.Sin(x);
+            Assert.Equal((2 * a * theta) + Math.Cos(x), C.TupleLocals(x, y), 12);
+            AllModes(rng, new[] { x, y }, z => C.TupleLocals(z[0], z[1]),
+                z => { double gx = 0, gy = 0; C.TupleLocalsGradient(z[0], z[1], ref gx, ref gy); return new[] { gx, gy }; },
+                (z, v) => C.TupleLocalsTangent(z[0], z[1], v[0], v[1]),
+                (z, v) => { double hx = 0, hy = 0; C.TupleLocalsHessianVector(z[0], z[1], v[0], v[1], ref hx, ref hy); return new[] { hx, hy }; });
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
         public void StructResults(int seed)
         {
             var rng = new Random(seed);
@@ -145,33 +160,6 @@ namespace SymGrad.RuntimeTests.Language
                 v => { Vec3 ga = default, gb = default, gc = default; C.TripleGradient(V(v, 0), V(v, 3), V(v, 6), ref ga, ref gb, ref gc); return A(ga, gb, gc); },
                 (v, t) => C.TripleTangent(V(v, 0), V(v, 3), V(v, 6), V(t, 0), V(t, 3), V(t, 6)),
                 (v, t) => { Vec3 ha = default, hb = default, hc = default; C.TripleHessianVector(V(v, 0), V(v, 3), V(v, 6), V(t, 0), V(t, 3), V(t, 6), ref ha, ref hb, ref hc); return A(ha, hb, hc); });
-        }
-
-        /// <summary>
-        /// The gradient against central differences of the value, the tangent along a random direction against the gradient
-        /// along it, and H·v against central differences of the gradient along v.
-        /// </summary>
-        private static void AllModes(Random rng, double[] z, Func<double[], double> f, Func<double[], double[]> gradient,
-            Func<double[], double[], double> tangent, Func<double[], double[], double[]> hessianVector)
-        {
-            const double H = 1e-5;
-            double[] At(double[] at, double[] along, double h) => at.Select((x, i) => x + (h * along[i])).ToArray();
-            double[] g = gradient(z);
-            for (int i = 0; i < z.Length; i++)
-            {
-                double[] e = new double[z.Length];
-                e[i] = 1;
-                AssertClose((f(At(z, e, H)) - f(At(z, e, -H))) / (2 * H), g[i]);
-            }
-
-            double[] v = Random(rng, z.Length);
-            double along = g.Select((x, i) => x * v[i]).Sum();
-            Assert.Equal(along, tangent(z, v), 1e-10 * (1 + Math.Abs(along)));
-            double[] hv = hessianVector(z, v), up = gradient(At(z, v, H)), down = gradient(At(z, v, -H));
-            for (int i = 0; i < z.Length; i++)
-            {
-                AssertClose((up[i] - down[i]) / (2 * H), hv[i]);
-            }
         }
 
         public static TheoryData<int> SeedData() => new(Seeds);
