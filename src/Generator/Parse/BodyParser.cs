@@ -895,7 +895,7 @@ namespace SymGrad.Generator.Parse
             CallTarget? target = CallTargets.Resolve(callee, _method, _model.Compilation);
             if (target is not null)
             {
-                return ArgumentsInOrder(invocation, target.Parameters) is { } args ? new UserCall(target, args.ToEquatableArray(), type) : new Literal("0", type);
+                return ArgumentsInOrder(invocation, callee, target.Parameters) is { } args ? new UserCall(target, args.ToEquatableArray(), type) : new Literal("0", type);
             }
 
             if (!TypeNames.IsReal(callee.ReturnType) && !anyRealArgument)
@@ -912,42 +912,43 @@ namespace SymGrad.Generator.Parse
         /// <summary>
         /// A call's arguments in the callee's parameter order (<paramref name="specs"/>, one per parameter): each one given,
         /// named ones where they belong, and the default value of each optional parameter the call leaves out — what every
-        /// generated method of the callee is then called with. Null once reported (a default that is not a constant number or bool).
+        /// generated method of the callee is then called with. Read off the syntax and the callee's parameters (an argument
+        /// calling a generated method has no type yet, so the call has no bound operation). Null once reported (a default
+        /// that is not a constant number or bool, a params array).
         /// </summary>
-        private List<Expr>? ArgumentsInOrder(InvocationExpressionSyntax invocation, IReadOnlyList<ParameterSpec> specs)
+        private List<Expr>? ArgumentsInOrder(InvocationExpressionSyntax invocation, IMethodSymbol callee, IReadOnlyList<ParameterSpec> specs)
         {
             var arguments = invocation.ArgumentList.Arguments;
-            if (arguments.Count == specs.Count && arguments.All(a => a.NameColon is null))
+            var given = new ExpressionSyntax?[specs.Count];
+            bool placed = callee.Parameters.Length == specs.Count && !callee.Parameters.Any(p => p.IsParams);
+            for (int i = 0; i < arguments.Count && placed; i++)
             {
-                return arguments.Select((a, i) => specs[i].IsBuffer ? ParseSpanArgument(a.Expression, specs[i]) : ParseExpression(a.Expression)).ToList();
-            }
-
-            var args = new Expr?[specs.Count];
-            if (_model.GetOperation(invocation, _cancellationToken) is Microsoft.CodeAnalysis.Operations.IInvocationOperation operation && operation.Arguments.Length == specs.Count)
-            {
-                foreach (Microsoft.CodeAnalysis.Operations.IArgumentOperation argument in operation.Arguments)
+                int at = arguments[i].NameColon is { } named ? callee.Parameters.Select(p => p.Name).ToList().IndexOf(named.Name.Identifier.ValueText) : i;
+                placed = at >= 0 && at < specs.Count && given[at] is null;
+                if (placed)
                 {
-                    int i = argument.Parameter?.Ordinal ?? -1;
-                    if (i < 0 || i >= specs.Count)
-                    {
-                        break;
-                    }
-
-                    ParameterSpec spec = specs[i];
-                    args[i] = argument.ArgumentKind == Microsoft.CodeAnalysis.Operations.ArgumentKind.DefaultValue
-                        ? argument.Value.ConstantValue is { HasValue: true, Value: { } value } ? FormatConstant(value, spec.Type) : null
-                        : argument.Syntax is ArgumentSyntax given ? spec.IsBuffer ? ParseSpanArgument(given.Expression, spec) : ParseExpression(given.Expression) : null;
+                    given[at] = arguments[i].Expression;
                 }
             }
 
-            if (args.Any(a => a is null))
+            var args = new List<Expr>();
+            for (int i = 0; i < specs.Count && placed; i++)
+            {
+                ParameterSpec spec = specs[i];
+                Expr? value = given[i] is { } argument ? spec.IsBuffer ? ParseSpanArgument(argument, spec) : ParseExpression(argument)
+                    : callee.Parameters[i].HasExplicitDefaultValue && callee.Parameters[i].ExplicitDefaultValue is { } constant ? FormatConstant(constant, spec.Type) : null;
+                placed = value is not null;
+                args.Add(value!);
+            }
+
+            if (!placed)
             {
                 Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), MethodParser.OneLine(invocation.ToString()),
-                    "pass every argument, or leave out optional ones whose default is a number, a bool or default (a params array is not differentiated)");
+                    "pass every argument, or leave out optional ones whose default is a number or a bool (a params array is not differentiated)");
                 return null;
             }
 
-            return args.Select(a => a!).ToList();
+            return args;
         }
 
         /// <summary>
@@ -986,7 +987,7 @@ namespace SymGrad.Generator.Parse
                 args.Add(spec.IsBuffer ? new SpanRef(spec.Name, null, null, spec.ElementType) : new Name(spec.Name, spec.Type));
             }
 
-            if (ArgumentsInOrder(invocation, target.Parameters.Skip(fields).ToList()) is not { } given)
+            if (ArgumentsInOrder(invocation, callee, target.Parameters.Skip(fields).ToList()) is not { } given)
             {
                 return new Literal("0", type);
             }

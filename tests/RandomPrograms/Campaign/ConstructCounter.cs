@@ -43,6 +43,7 @@ namespace SymGrad.RandomPrograms.Campaign
                 }
 
                 if (m.ExpressionBodied) set.Add(m.ReturnsReal || m.ReturnsStruct ? "expression body" : "void expression body (one call)");
+                if (Measure.All(m.Body).OfType<OmittedArg>().Any()) set.Add("call leaving optional arguments out (the callee's defaults)");
                 if (m.Instance)
                 {
                     set.Add(m.Fields.Any() ? "layer object (instance method with fields)" : "layer object (instance method, no fields)");

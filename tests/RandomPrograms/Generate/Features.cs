@@ -158,6 +158,10 @@ namespace SymGrad.RandomPrograms.Generate
         // a call of a method with a tuple twin held in a tuple local and read element by element (var pair1 = H1Pair(…);
         // double v = pair1.Value; o2 = pair1.O;) instead of a deconstruction (with ResultCalls)
         TupleLocals,
+
+        // a call leaving out the trailing optional parameters of a method with default values (GradientChoice), the callee's
+        // defaults what it passes: SymGrad fills them in for the generated methods it calls
+        CallDefaults,
     }
 
     /// <summary>Per-feature weights: how often a construct is chosen where it fits, relative to the default 1.</summary>

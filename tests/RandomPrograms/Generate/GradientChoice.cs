@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -17,6 +18,51 @@ namespace SymGrad.RandomPrograms.Generate
     {
         public static ProgramModel Apply(ProgramModel program, Draw r, double weight)
             => program with { Methods = program.Methods.Select(m => Apply(m, r, weight, true)).ToImmutableArray() };
+
+        /// <summary>
+        /// Calls of methods with default values leaving the trailing optional arguments out (feature CallDefaults): a run at the
+        /// end of a plain call's arguments, each for a parameter with a default that no span's length names (a size bound to a
+        /// span's length stays what the call passes), becomes <see cref="OmittedArg"/> of the default — the value changes, and
+        /// the callee runs with its default, as C# passes it. Not in calls of methods taking a struct or with several results,
+        /// which SymGrad reads only with every argument given (SG0006 says so).
+        /// </summary>
+        public static ProgramModel LeaveOut(ProgramModel program, Draw r, double weight)
+        {
+            var methods = program.Methods.ToDictionary(m => m.Name);
+            ImmutableArray<Arg> Args(string callee, ImmutableArray<Arg> args)
+            {
+                // Not of a method taking a struct or with several results: SymGrad asks for every argument of those (SG0006).
+                if (!methods.TryGetValue(callee, out var m) || args.Length != m.Params.Length || m.Params.Any(p => p.Struct is not null || p.Kind == ParamKind.RealOut)
+                    || m.TupleResult || m.ReturnsStruct || !r.Chance(Math.Min(0.9, 0.5 * weight))) return args;
+                var lengths = m.Params.Where(p => p.IsSpan).SelectMany(p => p.Length!.Sizes.Concat(p.ValueBound?.Sizes ?? ImmutableArray<string>.Empty)).ToHashSet();
+                var result = args.ToList();
+                for (int i = args.Length - 1; i >= 0 && r.Chance(0.7); i--)
+                {
+                    var p = m.Params[i];
+                    Expr? value = p switch
+                    {
+                        { Default: null } or { Field: true } or { Struct: not null } => null,
+                        { Kind: ParamKind.Size } when !lengths.Contains(p.Name) => new IntLit((int)p.Default!.Value),
+                        { Kind: ParamKind.RealScalar, NoDerivative: true } => new RealLit(p.Default!.Value),
+                        _ => null,
+                    };
+                    if (value is null || args[i] is not ValueArg) break;
+                    result[i] = new OmittedArg(value);
+                }
+
+                return result.ToImmutableArray();
+            }
+
+            return program with
+            {
+                Methods = program.Methods.Select(m => m with
+                {
+                    Body = Rewrite.Expressions(m.Body,
+                        e => e is CallExpr { IsNn: false, IsNested: false } c ? c with { Args = Args(c.Callee, c.Args) } : e,
+                        s => s is CallStmt { IsNn: false, IsNested: false } c ? c with { Args = Args(c.Callee, c.Args) } : s),
+                }).ToImmutableArray(),
+            };
+        }
 
         private static Method Apply(Method m, Draw r, double weight, bool several)
         {

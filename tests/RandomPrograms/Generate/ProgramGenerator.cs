@@ -108,7 +108,10 @@ namespace SymGrad.RandomPrograms.Generate
             if (program.IsLayer && f.On(Feature.LayerCalls) && r.Side(26).Chance(Math.Min(0.9, 0.6 * f[Feature.LayerCalls]))) program = LayerCalls.Apply(program, r.Side(27));
 
             program = Generics.Validate(program);
-            return f.On(Feature.GradientChoice) ? GradientChoice.Apply(program, r, f[Feature.GradientChoice]) : program;
+            if (f.On(Feature.GradientChoice)) program = GradientChoice.Apply(program, r, f[Feature.GradientChoice]);
+
+            // Calls leaving optional arguments out (a side stream: past seeds keep their programs).
+            return f.On(Feature.GradientChoice) && f.On(Feature.CallDefaults) ? GradientChoice.LeaveOut(program, r.Side(29), f[Feature.CallDefaults]) : program;
         }
     }
 

@@ -245,6 +245,12 @@ namespace SymGrad.RandomPrograms.Model
     /// </summary>
     public sealed record FieldArg(string Field) : Arg;
 
+    /// <summary>
+    /// An optional parameter's argument left out of a call (feature CallDefaults): nothing in C#, where the callee's default
+    /// <paramref name="Value"/> is passed; the value in Python. Only at the end of a call's arguments.
+    /// </summary>
+    public sealed record OmittedArg(Expr Value) : Arg;
+
     /// <summary><c>default</c>: a span input's gradient a generated <c>FGradient</c>/<c>FBackward</c> is not asked for.</summary>
     public sealed record DefaultArg : Arg;
 

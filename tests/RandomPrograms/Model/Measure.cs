@@ -118,6 +118,7 @@ namespace SymGrad.RandomPrograms.Model
             {
                 ValueArg v => All(v.Value),
                 StructFieldArg { First: true } f => All(f.Value),
+                OmittedArg o => All(o.Value),
                 SpanArg { Start: { } s, Length: { } l } => All(s).Concat(All(l)),
                 _ => Enumerable.Empty<object>(),
             };

@@ -434,7 +434,7 @@ namespace SymGrad.RandomPrograms.Print
             _ => false,
         };
 
-        private static string Args(IEnumerable<Arg> args, Precision p) => string.Join(", ", args.Where(a => a is not (StructFieldArg { First: false } or FieldArg)).Select(a => a switch
+        private static string Args(IEnumerable<Arg> args, Precision p) => string.Join(", ", args.Where(a => a is not (StructFieldArg { First: false } or FieldArg or OmittedArg)).Select(a => a switch
         {
             ValueArg v => Expression(v.Value, p),
             StructFieldArg f => Expression(f.Value, p), // the struct, once

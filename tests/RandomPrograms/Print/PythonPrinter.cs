@@ -392,6 +392,7 @@ namespace SymGrad.RandomPrograms.Print
             StructFieldArg f => $"{Fields(f.Value, c)}[{StructType.Fields.IndexOf(f.Member)}]", // a struct parameter's member: its field
             SpanArg { Start: null } s => s.Span,
             FieldArg f => f.Field, // the layer's field, a parameter of the callee here
+            OmittedArg o => E(o.Value, c), // the default C# passes
             SpanArg s => $"{s.Span}.slice({E(s.Start!, c)}, {E(s.Length!, c)})",
             // An out result: a one-element buffer the callee writes (named, when the caller reads it after the call: OutResults).
             OutArg { Local: null } => "View([T(0)], 0, 1)",
