@@ -21,6 +21,9 @@ namespace SymGrad.Generator.Parse
         /// <summary>What the twin's name adds to the callee's.</summary>
         public const string Suffix = "WithFields";
 
+        /// <summary>How the twin's methods are reached: on the layer itself (a caller's method is one of the same object).</summary>
+        public const string This = "this";
+
         // Per compilation, as NestedTargets.ModesOf: each twin is derived once, not once per call site.
         private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, Dictionary<IMethodSymbol, NestedTargets.Modes>> s_modes = new();
 
@@ -74,9 +77,6 @@ namespace SymGrad.Generator.Parse
                 FieldsOf = model.HintName,
             };
         }
-
-        /// <summary>How the twin's methods are reached: on the layer itself (a caller's method is one of the same object).</summary>
-        public const string This = "this";
 
         /// <summary>
         /// The callee as its twin: its fields parameters of its own, first, in field order (<c>ScoreWithFields(double[] W,
