@@ -534,6 +534,14 @@ namespace SymGrad.RandomProgramTests
         public void ACallLeavingADefaultOutWithAGeneratedCallInItsArguments_Passes() => AssertPasses("duLlUhBEHg51", FeatureSet.Parse("CallDefaults=4,GradientChoice=4,UserCalls=4"));
 
         /// <summary>
+        /// CI's fresh campaign on 38a8a64: <c>Smooth.Bump(H1(…, h, …))</c>, a call writing the output h inside a function kept as
+        /// written — SymGrad's SG0006 (it would not be reversed there), which the tester took for a failure. The tester no longer
+        /// draws a call writing outputs inside Bump, as inside a local function's argument.
+        /// </summary>
+        [Fact]
+        public void ACallWritingOutputsInsideAFunctionWithoutDerivative_IsNotDrawn() => AssertPasses("1gSyviQu0Vp1", FeatureSet.Default);
+
+        /// <summary>
         /// The same campaign: in each pass of a loop, an output refilled whole, then a span's gradient added to a slice of it —
         /// SG0016, as the slice was taken for covered only by writers finished before the loop (now also earlier in the same
         /// pass); the tester's refill read the output too (0.5·y[i]), which a fill over another span's length does not cover

@@ -1766,7 +1766,13 @@ namespace SymGrad.RandomPrograms.Generate
 
                 case "nn": return GenNnExpr() ?? GenLeaf();
                 case "tangent": return GenNestedTangent(d) ?? GenLeaf();
-                case "bump": return One("Bump", GenReal(d)); // what it reads may vary: SG0007, or a derivative that must be right
+                case "bump":
+                {
+                    // What it reads may vary: SG0007, or a derivative that must be right. A call writing outputs inside it is
+                    // SG0006 (code kept as written would not reverse it; README), as in a local function's argument.
+                    Expr inner = GenReal(d);
+                    return One("Bump", WritesOutputs(inner) ? GenLeaf() : inner);
+                }
                 default: throw new InvalidOperationException(kind);
             }
         }
