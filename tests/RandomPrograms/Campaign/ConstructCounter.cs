@@ -44,6 +44,7 @@ namespace SymGrad.RandomPrograms.Campaign
 
                 if (m.ExpressionBodied) set.Add(m.ReturnsReal || m.ReturnsStruct ? "expression body" : "void expression body (one call)");
                 if (Measure.All(m.Body).OfType<OmittedArg>().Any()) set.Add("call leaving optional arguments out (the callee's defaults)");
+                if (Measure.All(m.Body).Any(n => n is CallExpr { Named: true } or CallStmt { Named: true })) set.Add("call naming its arguments (F(k: 2, x: a))");
                 if (m.Instance)
                 {
                     set.Add(m.Fields.Any() ? "layer object (instance method with fields)" : "layer object (instance method, no fields)");
@@ -500,6 +501,14 @@ namespace SymGrad.RandomPrograms.Campaign
             }
         }
 
+        /// <summary>The forms of <see cref="OutArg.TupleForm"/>, as <c>CSharpPrinter.Deconstruction</c> prints them.</summary>
+        private static readonly string[] TupleForms =
+        {
+            "tuple local read by element (pair1.Value, pair1.O)", "tuple local copied to another (var pair1c = pair1; pair1c.Item2)",
+            "tuple local deconstructed (var (v, o) = pair1)", "tuple local assigned a literal of its elements swapped (pair1 = (pair1.O, pair1.Value))",
+            "tuple local with an element written in place (pair1.Value *= 2)",
+        };
+
         /// <summary>A call of a method with an out result (ResultCalls): how its results are read.</summary>
         private static string Results(ProgramModel program, CallExpr call, string where)
         {
@@ -507,7 +516,7 @@ namespace SymGrad.RandomPrograms.Campaign
             bool pair = program.Methods.FirstOrDefault(m => m.Name == call.Callee) is { TupleResult: true };
             string read = o.Local is null ? "its out result discarded" : o.Declare ? "its out result into a new local" : "its out result into a local of the method";
             return pair
-                ? $"call of a tuple-returning method (H1Pair) as a {(o.Local is null ? "value (.Value)" : o.Tuple ? "tuple local read by element (pair1.Value, pair1.O)" : where == "statement" ? "deconstruction (_, o2)" : "deconstruction (v, o2)")}, {read}"
+                ? $"call of a tuple-returning method (H1Pair) as a {(o.Local is null ? "value (.Value)" : o.Tuple ? TupleForms[o.TupleForm] : where == "statement" ? "deconstruction (_, o2)" : "deconstruction (v, o2)")}, {read}"
                 : $"call with an out result as a {where}, {read}";
         }
     }

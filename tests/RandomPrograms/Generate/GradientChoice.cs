@@ -20,37 +20,46 @@ namespace SymGrad.RandomPrograms.Generate
             => program with { Methods = program.Methods.Select(m => Apply(m, r, weight, true)).ToImmutableArray() };
 
         /// <summary>
-        /// Calls of methods with default values leaving the trailing optional arguments out (feature CallDefaults): a run at the
-        /// end of a plain call's arguments, each for a parameter with a default that no span's length names (a size bound to a
-        /// span's length stays what the call passes), becomes <see cref="OmittedArg"/> of the default — the value changes, and
-        /// the callee runs with its default, as C# passes it. Not in calls of methods taking a struct or with several results,
-        /// which SymGrad reads only with every argument given (SG0006 says so).
+        /// Calls of methods with default values leaving optional arguments out, and calls naming their arguments (feature
+        /// CallDefaults): a run at the end of a plain call's arguments, each for a parameter with a default that no span's length
+        /// names (a size bound to a span's length stays what the call passes), becomes <see cref="OmittedArg"/> of the default —
+        /// the value changes, and the callee runs with its default, as C# passes it. A call drawn <c>Named</c> (from
+        /// <paramref name="naming"/>, a stream of its own so that past seeds keep their programs) is printed with named
+        /// arguments, out of order where that keeps the order of evaluation (<c>CSharpPrinter.Args</c>), and may leave out
+        /// any of its optional arguments, not only a run at the end. Not in calls of methods taking a struct or with several
+        /// results, which SymGrad reads only with every argument given in order (SG0006 says so).
         /// </summary>
-        public static ProgramModel LeaveOut(ProgramModel program, Draw r, double weight)
+        public static ProgramModel LeaveOut(ProgramModel program, Draw r, Draw naming, double weight)
         {
             var methods = program.Methods.ToDictionary(m => m.Name);
-            ImmutableArray<Arg> Args(string callee, ImmutableArray<Arg> args)
+            (ImmutableArray<Arg> Args, bool Named) Args(string callee, ImmutableArray<Arg> args)
             {
                 // Not of a method taking a struct or with several results: SymGrad asks for every argument of those (SG0006).
                 if (!methods.TryGetValue(callee, out var m) || args.Length != m.Params.Length || m.Params.Any(p => p.Struct is not null || p.Kind == ParamKind.RealOut)
-                    || m.TupleResult || m.ReturnsStruct || !r.Chance(Math.Min(0.9, 0.5 * weight))) return args;
+                    || m.TupleResult || m.ReturnsStruct || !r.Chance(Math.Min(0.9, 0.5 * weight))) return (args, false);
                 var lengths = m.Params.Where(p => p.IsSpan).SelectMany(p => p.Length!.Sizes.Concat(p.ValueBound?.Sizes ?? ImmutableArray<string>.Empty)).ToHashSet();
+                Expr? Default(int i) => m.Params[i] switch
+                {
+                    { Default: null } or { Field: true } or { Struct: not null } => null,
+                    { Kind: ParamKind.Size } p when !lengths.Contains(p.Name) => new IntLit((int)p.Default!.Value),
+                    { Kind: ParamKind.RealScalar, NoDerivative: true } p => new RealLit(p.Default!.Value),
+                    _ => null,
+                };
                 var result = args.ToList();
                 for (int i = args.Length - 1; i >= 0 && r.Chance(0.7); i--)
                 {
-                    var p = m.Params[i];
-                    Expr? value = p switch
-                    {
-                        { Default: null } or { Field: true } or { Struct: not null } => null,
-                        { Kind: ParamKind.Size } when !lengths.Contains(p.Name) => new IntLit((int)p.Default!.Value),
-                        { Kind: ParamKind.RealScalar, NoDerivative: true } => new RealLit(p.Default!.Value),
-                        _ => null,
-                    };
-                    if (value is null || args[i] is not ValueArg) break;
+                    if (Default(i) is not { } value || args[i] is not ValueArg) break;
                     result[i] = new OmittedArg(value);
                 }
 
-                return result.ToImmutableArray();
+                // Named, any other optional argument may be left out too (its own draws: the run above is what it was).
+                bool named = naming.Chance(Math.Min(0.9, 0.4 * weight));
+                for (int i = 0; named && i < args.Length; i++)
+                {
+                    if (result[i] is ValueArg && Default(i) is { } value && naming.Chance(0.4)) result[i] = new OmittedArg(value);
+                }
+
+                return (result.ToImmutableArray(), named);
             }
 
             return program with
@@ -58,8 +67,8 @@ namespace SymGrad.RandomPrograms.Generate
                 Methods = program.Methods.Select(m => m with
                 {
                     Body = Rewrite.Expressions(m.Body,
-                        e => e is CallExpr { IsNn: false, IsNested: false } c ? c with { Args = Args(c.Callee, c.Args) } : e,
-                        s => s is CallStmt { IsNn: false, IsNested: false } c ? c with { Args = Args(c.Callee, c.Args) } : s),
+                        e => e is CallExpr { IsNn: false, IsNested: false } c && Args(c.Callee, c.Args) is var (args, named) ? c with { Args = args, Named = named } : e,
+                        s => s is CallStmt { IsNn: false, IsNested: false } c && Args(c.Callee, c.Args) is var (args, named) ? c with { Args = args, Named = named } : s),
                 }).ToImmutableArray(),
             };
         }

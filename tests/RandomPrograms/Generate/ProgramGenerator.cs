@@ -110,8 +110,8 @@ namespace SymGrad.RandomPrograms.Generate
             program = Generics.Validate(program);
             if (f.On(Feature.GradientChoice)) program = GradientChoice.Apply(program, r, f[Feature.GradientChoice]);
 
-            // Calls leaving optional arguments out (a side stream: past seeds keep their programs).
-            return f.On(Feature.GradientChoice) && f.On(Feature.CallDefaults) ? GradientChoice.LeaveOut(program, r.Side(29), f[Feature.CallDefaults]) : program;
+            // Calls leaving optional arguments out or naming them (side streams: past seeds keep their programs).
+            return f.On(Feature.GradientChoice) && f.On(Feature.CallDefaults) ? GradientChoice.LeaveOut(program, r.Side(29), r.Side(30), f[Feature.CallDefaults]) : program;
         }
     }
 
@@ -645,7 +645,11 @@ namespace SymGrad.RandomPrograms.Generate
                 (others.Count > 0 ? 2.0 : 0, () => new OutArg(_r.Pick(others).Name)),
                 (form == "statement" ? 0 : 1.0, () => new OutArg(null)))();
             // Through a tuple local where the callee has a tuple twin (TupleLocals, a side stream: past seeds keep their programs).
-            if (result.Local is not null && _f.On(Feature.TupleLocals) && _r.Side(28).Chance(Math.Min(0.9, 0.4 * W(Feature.TupleLocals)))) result = result with { Tuple = true };
+            if (result.Local is not null && _f.On(Feature.TupleLocals) && _r.Side(28) is var tuples && tuples.Chance(Math.Min(0.9, 0.4 * W(Feature.TupleLocals))))
+            {
+                result = result with { Tuple = true, TupleForm = tuples.Int(0, 4) };
+            }
+
             args = args.Select(a => a is OutArg ? result : a).ToImmutableArray();
             if (result.Declare) Declare(result.Local!, ValueType.Real);
             var call = new CallExpr(callee.Name, args, false);

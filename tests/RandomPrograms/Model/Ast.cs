@@ -208,6 +208,9 @@ namespace SymGrad.RandomPrograms.Model
     {
         /// <summary>A call of a generated method of the callee (nested differentiation): <c>Tangent</c>, <c>Gradient</c> or <c>Backward</c>.</summary>
         public bool IsNested => Suffix.Length > 0;
+
+        /// <summary>Printed in C# with named arguments, <c>F(k: 2, x: a)</c> (feature CallDefaults; see <c>CSharpPrinter.Args</c>).</summary>
+        public bool Named { get; init; }
     }
 
     /// <summary>
@@ -233,9 +236,11 @@ namespace SymGrad.RandomPrograms.Model
     /// (<paramref name="Declare"/>), <c>out o2</c> into a local of the caller, or <c>out _</c> when <paramref name="Local"/> is null.
     /// Only in a call that is a statement or the whole value of a declaration or an assignment — or, discarded, anywhere.
     /// <paramref name="Tuple"/>: a callee with a tuple twin is called through a tuple local read element by element
-    /// (<c>var pair1 = H1Pair(…); double v = pair1.Value; o2 = pair1.O;</c>) rather than a deconstruction (feature TupleLocals).
+    /// (<c>var pair1 = H1Pair(…); double v = pair1.Value; o2 = pair1.O;</c>) rather than a deconstruction (feature TupleLocals),
+    /// in the form <paramref name="TupleForm"/> (see <c>CSharpPrinter.Deconstruction</c>): read by element, copied to another
+    /// tuple local, deconstructed, its elements swapped by a tuple literal, or an element scaled in place and back.
     /// </summary>
-    public sealed record OutArg(string? Local, bool Declare = false, bool Tuple = false) : Arg;
+    public sealed record OutArg(string? Local, bool Declare = false, bool Tuple = false, int TupleForm = 0) : Arg;
 
     /// <summary>
     /// A layer's field <paramref name="Field"/> (a scalar or an array) as the argument of a method of the same layer that reads
@@ -247,7 +252,8 @@ namespace SymGrad.RandomPrograms.Model
 
     /// <summary>
     /// An optional parameter's argument left out of a call (feature CallDefaults): nothing in C#, where the callee's default
-    /// <paramref name="Value"/> is passed; the value in Python. Only at the end of a call's arguments.
+    /// <paramref name="Value"/> is passed; the value in Python. At the end of a call's arguments, or anywhere in a call printed
+    /// with named arguments.
     /// </summary>
     public sealed record OmittedArg(Expr Value) : Arg;
 
@@ -349,6 +355,9 @@ namespace SymGrad.RandomPrograms.Model
     {
         /// <summary>A call of a generated <c>FGradient</c>/<c>FBackward</c> as a statement (nested differentiation).</summary>
         public bool IsNested => Suffix.Length > 0;
+
+        /// <summary>Printed in C# with named arguments (see <see cref="CallExpr.Named"/>).</summary>
+        public bool Named { get; init; }
     }
 
     // ---- Methods and programs ----

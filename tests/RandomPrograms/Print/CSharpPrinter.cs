@@ -248,7 +248,7 @@ namespace SymGrad.RandomPrograms.Print
 
                 if (m.ExpressionBodied && m.Body is [CallStmt c])
                 {
-                    w.Line($"{header} => {(c.IsNn ? "Nn." : "")}{c.Callee}{c.Suffix}{TypeArguments(c.Callee, c.Args, c.IsNn || c.IsNested, p)}({Args(c.Args, p)});");
+                    w.Line($"{header} => {(c.IsNn ? "Nn." : "")}{c.Callee}{c.Suffix}{TypeArguments(c.Callee, c.Args, c.IsNn || c.IsNested, p)}({CallArgs(c.Callee, c.Args, c.Named, p)});");
                     return;
                 }
 
@@ -303,10 +303,19 @@ namespace SymGrad.RandomPrograms.Print
             string call = $"{Pair(c.Callee)}({Args(args, p)})";
             if (outArg.Tuple)
             {
-                // The tuple held whole, each element read from it (one line: a declaration's value or an assignment's is one statement).
-                string pair = "pair" + ++s_pairs;
-                string valueRead = target is null ? "" : $" {(declared ? Real(p) + " " : "")}{target} = {pair}.Value;";
-                return $"var {pair} = {call};{valueRead} {(outArg.Declare ? Real(p) + " " : "")}{o} = {pair}.O;";
+                // The tuple held whole, each element read from it (one line: a declaration's value or an assignment's is one
+                // statement), in one of five forms that all leave the value and the out result what the call gave.
+                string pair = "pair" + ++s_pairs, two = Expression(new RealLit(2), p), half = Expression(new RealLit(0.5), p);
+                (string prelude, string valueElement, string resultElement) = outArg.TupleForm switch
+                {
+                    1 => ($" var {pair}c = {pair};", $"{pair}c.Value", $"{pair}c.Item2"), // another tuple local, an element by its position
+                    2 => ($" var ({pair}v, {pair}o) = {pair};", $"{pair}v", $"{pair}o"), // deconstructed
+                    3 => ($" {pair} = ({pair}.O, {pair}.Value);", $"{pair}.O", $"{pair}.Value"), // swapped: both elements read before either is written
+                    4 => ($" {pair}.Value *= {two};", $"{half} * {pair}.Value", $"{pair}.O"), // an element written in place (exactly: by 2, back by 0.5)
+                    _ => ("", $"{pair}.Value", $"{pair}.O"),
+                };
+                string valueRead = target is null ? "" : $" {(declared ? Real(p) + " " : "")}{target} = {valueElement};";
+                return $"var {pair} = {call};{prelude}{valueRead} {(outArg.Declare ? Real(p) + " " : "")}{o} = {resultElement};";
             }
 
             if (declared && outArg.Declare) return $"var ({target ?? "_"}, {o}) = {call};";
@@ -418,7 +427,7 @@ namespace SymGrad.RandomPrograms.Print
                     w.Line(deconstruction);
                     break;
                 case CallStmt c:
-                    w.Line($"{(c.IsNn ? "Nn." : "")}{c.Callee}{c.Suffix}{TypeArguments(c.Callee, c.Args, c.IsNn || c.IsNested, p)}({Args(c.Args, p)});");
+                    w.Line($"{(c.IsNn ? "Nn." : "")}{c.Callee}{c.Suffix}{TypeArguments(c.Callee, c.Args, c.IsNn || c.IsNested, p)}({CallArgs(c.Callee, c.Args, c.Named, p)});");
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(s), s.GetType().Name);
@@ -433,6 +442,20 @@ namespace SymGrad.RandomPrograms.Print
             Switch { Default: { } d } sw => sw.Sections.All(s => AlwaysJumps(s.Body)) && AlwaysJumps(d),
             _ => false,
         };
+
+        /// <summary>
+        /// A call's arguments: in order, or, for a call drawn <c>Named</c>, each as <c>name: value</c> — reversed, unless an
+        /// argument calls a method writing outputs (C# evaluates arguments as written, and another argument may read what it
+        /// writes), so that SymGrad has to place them by the callee's parameters; an argument left out anywhere is not written.
+        /// </summary>
+        private static string CallArgs(string callee, ImmutableArray<Arg> args, bool named, Precision p)
+        {
+            if (!named || s_program?.Methods.FirstOrDefault(x => x.Name == callee) is not { } target || target.Params.Length != args.Length) return Args(args, p);
+            var written = Enumerable.Range(0, args.Length).Where(i => args[i] is not (StructFieldArg { First: false } or FieldArg or OmittedArg)).ToList();
+            bool writes = written.Any(i => Measure.All(args[i]).Any(n => n is OutArg || n is SpanArg a && s_method?.Params.Any(q => q.Name == a.Span && q.Kind == ParamKind.RealSpanOut) != false));
+            if (!writes) written.Reverse();
+            return string.Join(", ", written.Select(i => target.Params[i].Name + ": " + Args(new[] { args[i] }, p)));
+        }
 
         private static string Args(IEnumerable<Arg> args, Precision p) => string.Join(", ", args.Where(a => a is not (StructFieldArg { First: false } or FieldArg or OmittedArg)).Select(a => a switch
         {
@@ -481,7 +504,7 @@ namespace SymGrad.RandomPrograms.Print
             // A method with a tuple twin, its out result discarded: the twin's value, H1Pair(…).Value.
             CallExpr { IsNn: false, IsNested: false } c when c.Args.Any(a => a is OutArg { Local: null }) && s_program?.Methods.FirstOrDefault(x => x.Name == c.Callee) is { TupleResult: true }
                 => $"{Pair(c.Callee)}({Args(c.Args.Where(a => a is not OutArg).ToImmutableArray(), p)}).Value",
-            CallExpr c => $"{(c.IsNn ? "Nn." : "")}{c.Callee}{c.Suffix}{TypeArguments(c.Callee, c.Args, c.IsNn || c.IsNested, p)}({Args(c.Args, p)})",
+            CallExpr c => $"{(c.IsNn ? "Nn." : "")}{c.Callee}{c.Suffix}{TypeArguments(c.Callee, c.Args, c.IsNn || c.IsNested, p)}({CallArgs(c.Callee, c.Args, c.Named, p)})",
             StructNew { Ctor: true } n => $"new {StructType.Name}({string.Join(", ", n.Fields.Select(f => Expression(f!, p)))})",
             StructNew n when n.Fields.All(f => f is null) => $"new {StructType.Name}()",
             StructNew n => $"new {StructType.Name} {{ {string.Join(", ", n.Fields.Select((f, k) => (f, k)).Where(x => x.f is not null).Select(x => $"{StructType.Fields[x.k]} = {Expression(x.f!, p)}"))} }}",

@@ -103,6 +103,18 @@ namespace SymGrad.RuntimeTests.Language
             return (p.R * p.Theta) + (u * v) + s.Cos;
         }
 
+        /// <summary>
+        /// A tuple local assigned a literal of its own elements, swapped: both are read before either is written (as C# does),
+        /// so p.Theta is r afterwards, not the 2θ just assigned to p.R. f = 2θ·r + r².
+        /// </summary>
+        [Differentiable]
+        public static double TupleSwap(double x, double y)
+        {
+            var p = ResultCases.Polar(x, y);
+            p = (p.Theta * 2, p.R);
+            return (p.R * p.Theta) + (p.Theta * p.Theta);
+        }
+
         /// <summary>A struct result of struct parameters.</summary>
         [Differentiable]
         public static Vec3 Cross(Vec3 a, Vec3 b) => new Vec3 { X = (a.Y * b.Z) - (a.Z * b.Y), Y = (a.Z * b.X) - (a.X * b.Z), Z = (a.X * b.Y) - (a.Y * b.X) };

@@ -141,6 +141,26 @@ namespace SymGrad.RuntimeTests.Language
 
         [Theory]
         [MemberData(nameof(SeedData))]
+        public void ATupleLocalsElementsSwappedByALiteral(int seed)
+        {
+            var rng = new Random(seed);
+            double x = 0.3 + rng.NextDouble(), y = rng.NextDouble() - 0.5;
+            double r = Math.Sqrt((x * x) + (y * y)), theta = Math.Atan2(y, x);
+            Assert.Equal((2 * theta * r) + (r * r), C.TupleSwap(x, y), 12);
+            AllModes(rng, new[] { x, y }, z => C.TupleSwap(z[0], z[1]),
+                z => { double gx = 0, gy = 0; C.TupleSwapGradient(z[0], z[1], ref gx, ref gy); return new[] { gx, gy }; },
+                (z, v) => C.TupleSwapTangent(z[0], z[1], v[0], v[1]),
+                (z, v) => { double hx = 0, hy = 0; C.TupleSwapHessianVector(z[0], z[1], v[0], v[1], ref hx, ref hy); return new[] { hx, hy }; });
+
+            // The closed form: ∂f/∂x = 2θₓ·r + 2θ·rₓ + 2r·rₓ with rₓ = x/r, θₓ = −y/r².
+            double gx = 0, gy = 0;
+            C.TupleSwapGradient(x, y, ref gx, ref gy);
+            Assert.Equal((2 * (-y / (r * r)) * r) + (2 * theta * x / r) + (2 * x), gx, 10);
+            Assert.Equal((2 * (x / (r * r)) * r) + (2 * theta * y / r) + (2 * y), gy, 10);
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
         public void StructResults(int seed)
         {
             var rng = new Random(seed);
