@@ -265,7 +265,8 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void SG0006_AnotherLayersMethodCalledInsideADifferentiableMethod()
         {
-            // A layer's own methods are differentiated through (LayerCallTests); another object's are not yet.
+            // A layer's own methods and those of a layer held in a field are differentiated through (LayerCallTests,
+            // HeldLayerTests); another object's, in a static field, is not.
             Expect("""
                 using System;
                 using SymGrad;
@@ -273,7 +274,7 @@ namespace SymGrad.GeneratorTests
                 public partial class K
                 {
                     public double[] W = new double[2];
-                    public K Inner = null!;
+                    public static K Shared = new();
 
                     [Differentiable]
                     public void Forward(ReadOnlySpan<double> x, Span<double> y) { y[0] = W[0] * x[0]; }
@@ -281,11 +282,87 @@ namespace SymGrad.GeneratorTests
                     [Differentiable]
                     public double Twice(ReadOnlySpan<double> x, Span<double> y)
                     {
-                        [|Inner.Forward(x, y)|];
+                        [|Shared.Forward(x, y)|];
                         return y[0];
                     }
                 }
-                """, "SG0006", "calls of another layer object's methods are not differentiated inside a differentiable method yet");
+                """, "SG0006", "a method of another layer object is differentiated when that object is held in an instance field of this one");
+        }
+
+        [Fact]
+        public void SG0006_ALayerHeldInAProperty()
+        {
+            Expect("""
+                using System;
+                using SymGrad;
+
+                public partial class Unit
+                {
+                    public double W = 2;
+
+                    [Differentiable]
+                    public double Score(double x) => W * x;
+                }
+
+                public partial class Net
+                {
+                    public Unit Head { get; set; } = new();
+
+                    [Differentiable]
+                    public double Loss(double x) => [|Head.Score(x)|] * x;
+                }
+                """, "SG0006", "not a static field, a local, a parameter, a property or a struct");
+        }
+
+        [Fact]
+        public void SG0002_AHeldLayersFieldTheHolderCannotReach()
+        {
+            Expect("""
+                using System;
+                using SymGrad;
+
+                public partial class Unit
+                {
+                    private double W = 2;
+
+                    [Differentiable]
+                    public double Score(double x) => W * x;
+                }
+
+                public partial class Net
+                {
+                    public Unit Head = new();
+
+                    [Differentiable]
+                    public double Loss(double x) => [|Head.Score(x)|] * x;
+                }
+                """, "SG0002", "reads the field 'W' (or its gradient) of Unit that Net cannot reach: make it internal or public");
+        }
+
+        [Fact]
+        public void SG0002_AHeldLayersFieldNamedLikeAMemberOfTheHolder()
+        {
+            Expect("""
+                using System;
+                using SymGrad;
+
+                public partial class Unit
+                {
+                    public double W = 2;
+
+                    [Differentiable]
+                    public double Score(double x) => W * x;
+                }
+
+                public partial class Net
+                {
+                    public Unit [|Head|] = new();
+                    public double HeadW = 1;
+
+                    [Differentiable]
+                    public double Loss(double x) => Head.Score(x) * x;
+                }
+                """, "SG0002", "which SymGrad names HeadW in Net (its gradient dHeadW), and that name is taken");
         }
 
         [Fact]

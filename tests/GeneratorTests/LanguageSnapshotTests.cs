@@ -53,6 +53,9 @@ namespace SymGrad.GeneratorTests
         public void LayerCalls() => VerifyCases("LayerCallCases");
 
         [Fact]
+        public void HeldLayers() => VerifyCases("HeldLayerCases");
+
+        [Fact]
         public void Structs() => VerifyCases("StructCases");
 
         /// <summary>Calls of methods taking structs (StructCases.Dot, Distance): the callers, and the callees' flat twins.</summary>

@@ -536,6 +536,24 @@ namespace SymGrad.RandomProgramTests
         public void ACallLeavingADefaultOutWithAGeneratedCallInItsArguments_Passes() => AssertPasses("duLlUhBEHg51", FeatureSet.Parse("CallDefaults=4,GradientChoice=4,UserCalls=4"));
 
         /// <summary>
+        /// Layers held in a field of the layer (HeldLayers): drawn — a nested class Held with the helper and its fields, the
+        /// entry's field Sub, calls Sub.H(…), the held fields the entry's inputs SubX after its own — and checked in every mode.
+        /// </summary>
+        [Fact]
+        public void LayersHeldInAField_AreDrawnAndPass()
+        {
+            var gen = new ProgramGenerator(FeatureSet.Parse("LayerObjects=4,LayerCalls=6,UserCalls=4,HeldLayers=6"));
+            var drawn = Enumerable.Range(0, 300).Select(i => Runner.ProgramSeed(39, i)).Select(seed => (Seed: seed, Program: gen.FromSeed(seed)))
+                .Where(d => d.Program.Methods.Any(m => m.Held)).ToList();
+            Assert.True(drawn.Count >= 4, $"only {drawn.Count} of 300 layer programs hold a layer");
+            string text = CSharpPrinter.Source(drawn[0].Program);
+            Assert.Contains($"public {HeldLayers.Class} {HeldLayers.Holder} = new();", text, StringComparison.Ordinal);
+            Assert.Contains($"{HeldLayers.Holder}.{drawn[0].Program.Methods.First(m => m.Held).Name}(", text, StringComparison.Ordinal);
+            Assert.All(drawn, d => Assert.True(d.Program.Entry.Params.SkipWhile(p => !p.Field || p.Held is null).All(p => p.Held is not null), "the held layer's fields come after the entry's own"));
+            AssertAllPass(drawn.Take(6));
+        }
+
+        /// <summary>
         /// Calls naming their arguments (CallDefaults): drawn, printed <c>name: value</c> — out of order where no argument writes
         /// outputs, optional arguments left out anywhere — and checked in every mode: SymGrad places each by the callee's
         /// parameters.

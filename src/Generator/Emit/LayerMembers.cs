@@ -31,7 +31,7 @@ namespace SymGrad.Generator.Emit
             : $"global::System.Span<{field.ElementType}> {local} = this.{Gradient(field)} = global::SymGrad.Guard.GradientOf(this.{Gradient(field)}, {field.Name});";
 
         public static Layer? Of(ParseResult result) => result.Model is { IsInstance: true } model
-            ? new Layer(model.Namespace, model.ContainingTypes, model.Parameters.Where(p => p.IsField && p.IsDifferentiable).ToEquatableArray())
+            ? new Layer(model.Namespace, model.ContainingTypes, model.Parameters.Where(p => p.IsField && (p.IsDifferentiable || p.Owner is not null)).ToEquatableArray())
             : null;
 
         /// <summary>One file per type, its fields the union of its methods' (the same field in two methods is one gradient).</summary>
@@ -43,13 +43,31 @@ namespace SymGrad.Generator.Emit
                 return (g.Key, Source(first, fields));
             });
 
-        private static string Source(Layer layer, List<ParameterSpec> fields)
+        private static string Source(Layer layer, List<ParameterSpec> all)
         {
             var model = new MethodModel(layer.Namespace, layer.ContainingTypes, "", "", "", "void", EquatableArray<ParameterSpec>.Empty,
                 EquatableArray<LocalSpec>.Empty, Block.Empty, "");
+            var fields = all.Where(f => f.IsDifferentiable).ToList();
             return SourceEmitter.Wrap(model, writer =>
             {
-                foreach (ParameterSpec field in fields.Where(f => !f.GradientDeclared))
+                // The fields of a layer held in a field, read by calls of its methods: properties of this layer, so that every
+                // generated method reads them, and their gradients, as this layer's own (a ref to the held layer's d-field).
+                foreach (ParameterSpec field in all.Where(f => f.Owner is not null))
+                {
+                    writer.WriteLine($"/// <summary><c>{field.Owner}.{field.Member}</c>, which calls of {field.Owner}'s differentiable methods read: a parameter of this layer's derivations.</summary>");
+                    writer.WriteLine(SourceEmitter.GeneratedCode);
+                    writer.WriteLine($"internal {field.Type} {field.Name} => this.{field.Owner}.{field.Member};");
+                    writer.WriteLineNoTabs(string.Empty);
+                    if (field.IsDifferentiable)
+                    {
+                        writer.WriteLine($"/// <summary>∂L/∂{field.Owner}.{field.Member}: {field.Owner}'s own gradient field, which this layer's backward methods accumulate (+=) into.</summary>");
+                        writer.WriteLine(SourceEmitter.GeneratedCode);
+                        writer.WriteLine($"internal ref {field.Type} {Gradient(field)} => ref this.{field.Owner}.d{field.Member};");
+                        writer.WriteLineNoTabs(string.Empty);
+                    }
+                }
+
+                foreach (ParameterSpec field in fields.Where(f => !f.GradientDeclared && f.Owner is null))
                 {
                     string gradient = Gradient(field);
                     writer.WriteLine($"/// <summary>");
@@ -63,6 +81,8 @@ namespace SymGrad.Generator.Emit
 
                 writer.WriteLine(fields.Count == 0
                     ? "/// <summary>Clears the layer's gradient fields: it has none (no real fields its methods read), so there is nothing to do.</summary>"
+                    : fields.Any(f => f.Owner is not null)
+                    ? "/// <summary>Sets every gradient field to zero, each array sized as its parameter (allocated when that changed), those of the layers it holds that its methods' calls read too.</summary>"
                     : "/// <summary>Sets every gradient field to zero, each array sized as its parameter (allocated when that changed).</summary>");
                 writer.WriteLine(SourceEmitter.GeneratedCode);
                 writer.WriteLine("public void ZeroGradients()");

@@ -59,6 +59,17 @@ namespace SymGrad.Generator.Model
         public bool GradientDeclared { get; init; }
 
         /// <summary>
+        /// For a field of a layer held in a field of this one (<c>Head.W</c>, read by a call <c>Head.Score(x)</c>): the holding
+        /// field (<c>Head</c>); <see cref="Member"/> is the field's name there (<c>W</c>), and <see cref="Name"/> (<c>HeadW</c>) a
+        /// property SymGrad declares in this layer for it, with <c>d</c> + Name for its gradient, <c>Head.dW</c>
+        /// (<see cref="Emit.LayerMembers"/>): every generated method then reads it as one of the layer's own fields.
+        /// </summary>
+        public string? Owner { get; init; }
+
+        /// <summary>The field's name in the layer <see cref="Owner"/> holds.</summary>
+        public string Member { get; init; } = "";
+
+        /// <summary>
         /// For a field of a struct-of-reals parameter (<see cref="Name"/> <c>a.X</c>): the parameter (<c>a</c>); its type is
         /// <see cref="GroupType"/>, and its gradient a <c>ref GroupType da</c> whose field <c>da.X</c> this one's is.
         /// </summary>

@@ -953,38 +953,48 @@ namespace SymGrad.Generator.Parse
 
         /// <summary>
         /// A call of the layer's own <c>[Differentiable]</c> method (<c>Score(x)</c>, <c>this.Score(x)</c>): one of its twin with the
-        /// fields as parameters, the caller's own fields passed (<see cref="LayerCalls"/>). Another object's method is refused.
+        /// fields as parameters, the caller's own fields passed (<see cref="LayerCalls"/>). A method of a layer held in a field
+        /// (<c>Head.Score(x)</c>) likewise, on that layer, passed the properties naming its fields here (<c>HeadW</c>). Another
+        /// object's method is refused.
         /// </summary>
         private Expr LayerCall(InvocationExpressionSyntax invocation, IMethodSymbol callee, string type)
         {
-            bool onThis = invocation.Expression is SimpleNameSyntax || invocation.Expression is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax };
+            bool onThis = LayerCalls.OnThis(invocation.Expression);
             string call = MethodParser.OneLine(invocation.ToString());
-            if (!LayerCalls.IsOwn(callee, _method, onThis))
+            IFieldSymbol? owner = LayerCalls.IsOwn(callee, _method, onThis) ? null : LayerCalls.Owner(invocation.Expression, callee, _method, _model, _cancellationToken);
+            if (owner is null && !LayerCalls.IsOwn(callee, _method, onThis))
             {
                 Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), call,
-                    "calls of another layer object's methods are not differentiated inside a differentiable method yet (a layer's own methods are: Score(x) in a method of the same type); "
-                    + "chain the layers outside (call each " + callee.Name + "Backward in reverse order, as a training step does), or make the called method static");
+                    "a method of another layer object is differentiated when that object is held in an instance field of this one, of a class type (Head.Score(x) with a field Head), "
+                    + "not a static field, a local, a parameter, a property or a struct; hold it in such a field, or chain the layers outside (call each " + callee.Name + "Backward in reverse order, as a training step does)");
                 return new Literal("0", type);
             }
 
-            if (LayerCalls.Target(callee, _model.Compilation, _cancellationToken, out string reason) is not { } target)
+            if (LayerCalls.Target(callee, _model.Compilation, _cancellationToken, out string reason, owner is null ? LayerCalls.This : LayerCalls.This + "." + owner.Name) is not { } target)
             {
                 Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), call, reason);
                 return new Literal("0", type);
             }
 
-            // The twin's parameters: the fields the callee reads (the caller's own, which it reads through the call), then the callee's.
+            // The twin's parameters: the fields the callee reads (the caller's own, which it reads through the call, or those of
+            // the layer held, which the caller reads under their names here), then the callee's.
             int fields = target.Parameters.Count - callee.Parameters.Length;
             var args = new List<Expr>();
             foreach (ParameterSpec spec in target.Parameters.Take(fields))
             {
-                if (!_parameters.TryGetValue(spec.Name, out ParameterSpec? field) || !field.IsField)
+                string name = owner is null ? spec.Name : LayerCalls.Alias(owner.Name, spec.Name);
+                if (!_parameters.TryGetValue(name, out ParameterSpec? field) || !field.IsField)
                 {
-                    Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), call, "SymGrad did not find the field '" + spec.Name + "' that " + callee.Name + " reads");
+                    // A held layer's field missing here was reported where the fields were found (SG0002: out of reach, name taken).
+                    if (owner is null)
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), call, "SymGrad did not find the field '" + spec.Name + "' that " + callee.Name + " reads");
+                    }
+
                     return new Literal("0", type);
                 }
 
-                args.Add(spec.IsBuffer ? new SpanRef(spec.Name, null, null, spec.ElementType) : new Name(spec.Name, spec.Type));
+                args.Add(spec.IsBuffer ? new SpanRef(name, null, null, spec.ElementType) : new Name(name, spec.Type));
             }
 
             if (ArgumentsInOrder(invocation, callee, target.Parameters.Skip(fields).ToList()) is not { } given)

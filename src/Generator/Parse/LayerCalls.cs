@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SymGrad.Generator.Model;
 
 namespace SymGrad.Generator.Parse
@@ -35,8 +36,42 @@ namespace SymGrad.Generator.Parse
             && SymbolEqualityComparer.Default.Equals(callee.ContainingType.OriginalDefinition, caller.ContainingType.OriginalDefinition)
             && callee.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == CallTargets.DifferentiableAttribute);
 
-        /// <summary>The target of a call of the layer's own method <paramref name="callee"/> through its twin, or null and why not.</summary>
-        public static CallTarget? Target(IMethodSymbol callee, Compilation compilation, CancellationToken cancellationToken, out string reason)
+        /// <summary>Whether a call's method is reached on the layer itself: <c>Score(x)</c>, <c>this.Score(x)</c>.</summary>
+        public static bool OnThis(ExpressionSyntax called) => called is SimpleNameSyntax || called is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax };
+
+        /// <summary>
+        /// For a call of a <c>[Differentiable]</c> method of a layer held in a field of the caller's (<c>Head.Score(x)</c>,
+        /// <c>this.Head.Score(x)</c>): that field, else null. The field is an instance field of the caller's own type whose type
+        /// is a class (not generic), the caller an instance method.
+        /// </summary>
+        public static IFieldSymbol? Owner(ExpressionSyntax called, IMethodSymbol callee, IMethodSymbol caller, SemanticModel model, CancellationToken cancellationToken)
+        {
+            if (callee.IsStatic || caller.IsStatic || called is not MemberAccessExpressionSyntax { Expression: var holder }
+                || !callee.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == CallTargets.DifferentiableAttribute))
+            {
+                return null;
+            }
+
+            bool onThis = holder is IdentifierNameSyntax || holder is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax };
+            return onThis && model.GetSymbolInfo(holder, cancellationToken).Symbol is IFieldSymbol { IsStatic: false } field
+                && SymbolEqualityComparer.Default.Equals(field.ContainingType.OriginalDefinition, caller.ContainingType.OriginalDefinition)
+                && field.Type is INamedTypeSymbol { TypeKind: TypeKind.Class, IsGenericType: false } held
+                && SymbolEqualityComparer.Default.Equals(held.OriginalDefinition, callee.ContainingType.OriginalDefinition)
+                ? field
+                : null;
+        }
+
+        /// <summary>
+        /// The name of the property a layer declares for the field <paramref name="member"/> of the layer it holds in
+        /// <paramref name="owner"/>: <c>HeadW</c> for <c>Head.W</c>, so that <c>dHeadW</c>, <c>tHeadW</c> read as the layer's own.
+        /// </summary>
+        public static string Alias(string owner, string member) => owner + char.ToUpperInvariant(member[0]) + member.Substring(1);
+
+        /// <summary>
+        /// The target of a call of the layer's own method <paramref name="callee"/> through its twin, or null and why not;
+        /// <paramref name="on"/> is where its methods are (<c>this</c>, or <c>this.Head</c> for a layer held in a field).
+        /// </summary>
+        public static CallTarget? Target(IMethodSymbol callee, Compilation compilation, CancellationToken cancellationToken, out string reason, string on = This)
         {
             reason = "";
             if (callee.IsGenericMethod)
@@ -66,13 +101,13 @@ namespace SymGrad.Generator.Parse
             }
 
             var parameters = twin.Parameters;
-            return new CallTarget(This, twin.Name, This, twin.Name + "Backward", parameters, twin.ReturnType)
+            return new CallTarget(on, twin.Name, on, twin.Name + "Backward", parameters, twin.ReturnType)
             {
                 Tangent = modes.Tangent ? twin.Name + "Tangent" : null,
                 Nested = modes.Nested,
 
                 // Its backward's tangent, for a caller's H·v when it writes outputs: in the twin's own file.
-                BackwardTangent = modes.SecondOrderOf is null ? null : This + "." + twin.Name + "BackwardTangent",
+                BackwardTangent = modes.SecondOrderOf is null ? null : on + "." + twin.Name + "BackwardTangent",
                 BackwardTangentInputs = modes.SecondOrderOf is null ? EquatableArray<int>.Empty : CallTarget.GeneratedBackwardReads(parameters, twin.ReturnType).ToEquatableArray(),
                 FieldsOf = model.HintName,
             };
@@ -80,7 +115,8 @@ namespace SymGrad.Generator.Parse
 
         /// <summary>
         /// The callee as its twin: its fields parameters of its own, first, in field order (<c>ScoreWithFields(double[] W,
-        /// double b, ReadOnlySpan&lt;double&gt; x)</c>); still an instance method, so that its value is the callee's.
+        /// double b, ReadOnlySpan&lt;double&gt; x)</c>); still an instance method, so that its value is the callee's. Internal:
+        /// a layer holding this one in a field calls it too.
         /// </summary>
         public static MethodModel Twin(MethodModel model)
         {
@@ -88,12 +124,12 @@ namespace SymGrad.Generator.Parse
             MethodModel twin = model with
             {
                 Name = name,
-                Accessibility = "private",
+                Accessibility = "internal",
                 Parameters = model.Parameters.Select(p => p.IsField ? new ParameterSpec(p.Name, p.Type, p.ElementType, p.Kind) : p).ToEquatableArray(),
                 DeclaredMembers = EquatableArray<string>.Empty,
                 LayerTwin = true,
             };
-            return twin with { ForwardSource = $"private {twin.ReturnType} {name}({string.Join(", ", twin.Arguments.Select(p => p.Type + " " + p.Name))})" };
+            return twin with { ForwardSource = $"internal {twin.ReturnType} {name}({string.Join(", ", twin.Arguments.Select(p => p.Type + " " + p.Name))})" };
         }
 
         private static NestedTargets.Modes ModesOf(IMethodSymbol callee, MethodModel twin, Compilation compilation)

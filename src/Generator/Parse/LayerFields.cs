@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SymGrad.Generator.Diagnostics;
+using SymGrad.Generator.Emit;
 using SymGrad.Generator.Model;
 
 namespace SymGrad.Generator.Parse
@@ -117,6 +118,8 @@ namespace SymGrad.Generator.Parse
                 fields.Add(new ParameterSpec(field.Name, TypeNames.Of(field.Type), elementType, kind) { IsField = true, GradientDeclared = existing is not null });
             }
 
+            fields.AddRange(HeldFields(method, syntax, model, new HashSet<string>(parameterNames.Concat(fields.Select(f => f.Name))), Report, cancellationToken));
+
             if (fields.Any(f => f.IsDifferentiable && !f.GradientDeclared) && type.GetMembers("ZeroGradients").OfType<IMethodSymbol>().FirstOrDefault(m => m.Parameters.Length == 0) is { } zero)
             {
                 Report(zero.Locations.FirstOrDefault() ?? syntax.Identifier.GetLocation(), "is in " + type.Name + ", whose ZeroGradients() clashes with the one SymGrad generates for layer objects (it clears every gradient field): rename yours");
@@ -135,28 +138,99 @@ namespace SymGrad.Generator.Parse
         /// </summary>
         private static IEnumerable<(SimpleNameSyntax Name, ISymbol? Symbol)> Names(IMethodSymbol method, MethodDeclarationSyntax syntax, SemanticModel model, System.Threading.CancellationToken cancellationToken)
         {
-            var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { method.OriginalDefinition };
-            var pending = new Queue<(MethodDeclarationSyntax, SemanticModel)>();
-            pending.Enqueue((syntax, model));
-            while (pending.Count > 0)
+            foreach ((MethodDeclarationSyntax body, SemanticModel semantics) in Bodies(method, syntax, model, cancellationToken))
             {
-                (MethodDeclarationSyntax body, SemanticModel semantics) = pending.Dequeue();
                 foreach (SimpleNameSyntax name in body.DescendantNodes().OfType<SimpleNameSyntax>())
                 {
                     ISymbol? symbol = semantics.GetSymbolInfo(name, cancellationToken).Symbol;
-                    bool onThis = name.Parent is InvocationExpressionSyntax || name.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Parent: InvocationExpressionSyntax };
-                    if (symbol is IMethodSymbol callee && LayerCalls.IsOwn(callee, method, onThis) && visited.Add(callee.OriginalDefinition)
-                        && callee.OriginalDefinition.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is MethodDeclarationSyntax declaration)
-                    {
-                        pending.Enqueue((declaration, semantics.Compilation.GetSemanticModel(declaration.SyntaxTree)));
-                    }
-
                     if (body == syntax || symbol is IFieldSymbol field && SymbolEqualityComparer.Default.Equals(field.ContainingType.OriginalDefinition, method.ContainingType.OriginalDefinition))
                     {
                         yield return (name, symbol);
                     }
                 }
             }
+        }
+
+        /// <summary>The method's body, then those of the layer's own <c>[Differentiable]</c> methods it calls, to any depth, each once.</summary>
+        private static IEnumerable<(MethodDeclarationSyntax Body, SemanticModel Semantics)> Bodies(IMethodSymbol method, MethodDeclarationSyntax syntax, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+        {
+            var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { method.OriginalDefinition };
+            var pending = new Queue<(MethodDeclarationSyntax, SemanticModel)>();
+            pending.Enqueue((syntax, model));
+            while (pending.Count > 0)
+            {
+                (MethodDeclarationSyntax body, SemanticModel semantics) = pending.Dequeue();
+                yield return (body, semantics);
+                foreach (InvocationExpressionSyntax call in body.DescendantNodes().OfType<InvocationExpressionSyntax>())
+                {
+                    if (semantics.GetSymbolInfo(call, cancellationToken).Symbol is IMethodSymbol callee && LayerCalls.IsOwn(callee, method, LayerCalls.OnThis(call.Expression)) && visited.Add(callee.OriginalDefinition)
+                        && callee.OriginalDefinition.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is MethodDeclarationSyntax declaration)
+                    {
+                        pending.Enqueue((declaration, semantics.Compilation.GetSemanticModel(declaration.SyntaxTree)));
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// The fields of the layers held in fields of this one that the method reads through calls of their methods
+        /// (<c>Head.Score(x)</c>, in its body or one of its own callees'): each a parameter of the derivation as the layer's own
+        /// fields are, named <c>HeadW</c> (<see cref="LayerCalls.Alias"/>), holder by holder in declaration order, each
+        /// holder's in its type's field order. A callee SymGrad cannot parse adds nothing (its call says why).
+        /// </summary>
+        private static List<ParameterSpec> HeldFields(IMethodSymbol method, MethodDeclarationSyntax syntax, SemanticModel model, System.Collections.Generic.ISet<string> taken,
+            System.Action<Location, string> report, System.Threading.CancellationToken cancellationToken)
+        {
+            var found = new List<(IFieldSymbol Owner, ParameterSpec Field)>();
+            foreach ((MethodDeclarationSyntax body, SemanticModel semantics) in Bodies(method, syntax, model, cancellationToken))
+            {
+                foreach (InvocationExpressionSyntax call in body.DescendantNodes().OfType<InvocationExpressionSyntax>())
+                {
+                    if (semantics.GetSymbolInfo(call, cancellationToken).Symbol is not IMethodSymbol callee
+                        || LayerCalls.Owner(call.Expression, callee, method, semantics, cancellationToken) is not { } owner
+                        || NestedTargets.Parsed(callee, semantics.Compilation, cancellationToken, out _) is not { } parsed)
+                    {
+                        continue;
+                    }
+
+                    foreach (ParameterSpec field in parsed.Parameters.Where(p => p.IsField))
+                    {
+                        // The held layer's own fields must be reachable from this one (its generated ones are internal).
+                        if (field.Owner is null && owner.Type.GetMembers(field.Name).FirstOrDefault() is IFieldSymbol member
+                            && !(semantics.Compilation.IsSymbolAccessibleWithin(member, method.ContainingType)
+                                && (!field.GradientDeclared || owner.Type.GetMembers(LayerMembers.Gradient(field)).FirstOrDefault() is not { } gradient || semantics.Compilation.IsSymbolAccessibleWithin(gradient, method.ContainingType))))
+                        {
+                            report(call.GetLocation(), "calls " + owner.Name + "." + callee.Name + ", which reads the field '" + field.Name + "' (or its gradient) of " + owner.Type.Name
+                                + " that " + method.ContainingType.Name + " cannot reach: make it internal or public");
+                            continue;
+                        }
+
+                        string alias = LayerCalls.Alias(owner.Name, field.Name);
+                        found.Add((owner, new ParameterSpec(alias, field.Type, field.ElementType, field.Kind) { IsField = true, Owner = owner.Name, Member = field.Name }));
+                    }
+                }
+            }
+
+            var holders = method.ContainingType.GetMembers().OfType<IFieldSymbol>().ToList();
+            var fields = new List<ParameterSpec>();
+            foreach (var field in found.GroupBy(f => f.Field.Name).Select(g => g.First())
+                .OrderBy(f => holders.IndexOf(f.Owner)).ThenBy(f => Order(f.Owner, f.Field.Member)))
+            {
+                if (taken.Contains(field.Field.Name) || method.ContainingType.GetMembers(field.Field.Name).Any() || method.ContainingType.GetMembers(LayerMembers.Gradient(field.Field)).Any())
+                {
+                    report(field.Owner.Locations.FirstOrDefault() ?? syntax.Identifier.GetLocation(), "reads " + field.Owner.Name + "." + field.Field.Member + " through a call, which SymGrad names "
+                        + field.Field.Name + " in " + method.ContainingType.Name + " (its gradient " + LayerMembers.Gradient(field.Field) + "), and that name is taken: rename the member or parameter");
+                    continue;
+                }
+
+                fields.Add(field.Field);
+            }
+
+            return fields;
+
+            // The held layer's own fields in declaration order, then those it reads through layers it holds, as found.
+            static int Order(IFieldSymbol owner, string member) =>
+                owner.Type.GetMembers(member).FirstOrDefault() is IFieldSymbol f ? owner.Type.GetMembers().IndexOf(f) : int.MaxValue;
         }
 
         /// <summary>

@@ -10,14 +10,14 @@ namespace SymGrad.RuntimeTests.Language
         /// calling it call, with the fields themselves, so its value is the method's; derived below as a function of its parameters.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        private float PenaltyWithFields(float Decay, float Floor, float s) => Penalty(s);
+        internal float PenaltyWithFields(float Decay, float Floor, float s) => Penalty(s);
 
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>PenaltyWithFields</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>private float PenaltyWithFields(float Decay, float Floor, float s)</c>
+        /// Forward: <c>internal float PenaltyWithFields(float Decay, float Floor, float s)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// g = ∂L/∂result·s
@@ -27,7 +27,7 @@ namespace SymGrad.RuntimeTests.Language
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        private void PenaltyWithFieldsBackward(float Decay, float Floor, float s, float dResult, ref float dDecay, ref float ds)
+        internal void PenaltyWithFieldsBackward(float Decay, float Floor, float s, float dResult, ref float dDecay, ref float ds)
         {
             // Reverse sweep: adjoints, last statement first.
             // return (Decay * s * s) + Floor;   ∂result/∂Decay = s·s; ∂result/∂s = 2·s·Decay
@@ -44,7 +44,7 @@ namespace SymGrad.RuntimeTests.Language
         /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        private float PenaltyWithFieldsTangent(float Decay, float Floor, float s, float tDecay, float ts)
+        internal float PenaltyWithFieldsTangent(float Decay, float Floor, float s, float tDecay, float ts)
         {
             float u = Decay * s;
             return (tDecay * s + Decay * ts) * s + u * ts;
@@ -56,7 +56,7 @@ namespace SymGrad.RuntimeTests.Language
         /// An empty direction span is zero.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        private void PenaltyWithFieldsHessianVector(float Decay, float Floor, float s, float vDecay, float vs, ref float hvDecay, ref float hvs)
+        internal void PenaltyWithFieldsHessianVector(float Decay, float Floor, float s, float vDecay, float vs, ref float hvDecay, ref float hvs)
         {
             float dResult = 1;
             // Reverse sweep: adjoints, last statement first.
@@ -75,7 +75,7 @@ namespace SymGrad.RuntimeTests.Language
         /// of the tangents (<c>PenaltyWithFieldsBackward</c>).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        private void PenaltyWithFieldsTangentBackward(float Decay, float Floor, float s, float tDecay, float ts, float dResult, ref float dDecay, ref float ds, ref float dtDecay, ref float dts)
+        internal void PenaltyWithFieldsTangentBackward(float Decay, float Floor, float s, float tDecay, float ts, float dResult, ref float dDecay, ref float ds, ref float dtDecay, ref float dts)
         {
             PenaltyWithFieldsBackward(Decay, Floor, s, dResult, ref dtDecay, ref dts);
             PenaltyWithFieldsHessianVector(Decay, Floor, s, dResult * tDecay, dResult * ts, ref dDecay, ref ds);
@@ -86,7 +86,7 @@ namespace SymGrad.RuntimeTests.Language
         /// (u, u̇), that is ∇PenaltyWithFields(x)·u̇ + (H·u)·ẋ, by <c>PenaltyWithFieldsTangent</c> and <c>PenaltyWithFieldsHessianVector</c>. Empty spans are zero.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        private float PenaltyWithFieldsTangentTangent(float Decay, float Floor, float s, float tDecay, float ts, float uDecay, float us, float utDecay, float uts)
+        internal float PenaltyWithFieldsTangentTangent(float Decay, float Floor, float s, float tDecay, float ts, float uDecay, float us, float utDecay, float uts)
         {
             float huDecay = 0;
             float hus = 0;

@@ -10,7 +10,7 @@ namespace SymGrad.RuntimeTests.Language
         /// calling it call, with the fields themselves, so its value is the method's; derived below as a function of its parameters.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        private void ScaleWithFields(float[] Gain, global::System.ReadOnlySpan<float> x, global::System.Span<float> y) => Scale(x, y);
+        internal void ScaleWithFields(float[] Gain, global::System.ReadOnlySpan<float> x, global::System.Span<float> y) => Scale(x, y);
 
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>ScaleWithFields</c>, derived by SymGrad: given the cotangent of
@@ -18,7 +18,7 @@ namespace SymGrad.RuntimeTests.Language
         /// An empty output cotangent (<c>default</c>) stands for zeros.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>private void ScaleWithFields(float[] Gain, global::System.ReadOnlySpan&lt;float&gt; x, global::System.Span&lt;float&gt; y)</c>
+        /// Forward: <c>internal void ScaleWithFields(float[] Gain, global::System.ReadOnlySpan&lt;float&gt; x, global::System.Span&lt;float&gt; y)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// for (int i = 0; i &lt; y.Length; i++)
@@ -28,7 +28,7 @@ namespace SymGrad.RuntimeTests.Language
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        private void ScaleWithFieldsBackward(float[] Gain, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dGain, global::System.Span<float> dx)
+        internal void ScaleWithFieldsBackward(float[] Gain, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dGain, global::System.Span<float> dx)
         {
             if (y.Length > 0)
             {
@@ -70,7 +70,7 @@ namespace SymGrad.RuntimeTests.Language
         /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        private void ScaleWithFieldsTangent(float[] Gain, global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.ReadOnlySpan<float> tGain, global::System.ReadOnlySpan<float> tx, global::System.Span<float> ty)
+        internal void ScaleWithFieldsTangent(float[] Gain, global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.ReadOnlySpan<float> tGain, global::System.ReadOnlySpan<float> tx, global::System.Span<float> ty)
         {
             if (y.Length > 0)
             {
@@ -110,7 +110,7 @@ namespace SymGrad.RuntimeTests.Language
         /// for a call of this method; an empty tangent is zero, an empty gradient or tangent gradient is not needed.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        private void ScaleWithFieldsBackwardTangent(float[] Gain, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dGain, global::System.Span<float> dx, global::System.ReadOnlySpan<float> tGain, global::System.ReadOnlySpan<float> tx, global::System.ReadOnlySpan<float> ty, global::System.ReadOnlySpan<float> tdy, global::System.Span<float> tdGain, global::System.Span<float> tdx)
+        internal void ScaleWithFieldsBackwardTangent(float[] Gain, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dGain, global::System.Span<float> dx, global::System.ReadOnlySpan<float> tGain, global::System.ReadOnlySpan<float> tx, global::System.ReadOnlySpan<float> ty, global::System.ReadOnlySpan<float> tdy, global::System.Span<float> tdGain, global::System.Span<float> tdx)
         {
             global::SymGrad.Guard.GradientLength<float>(dGain, nameof(dGain), Gain, nameof(Gain));
             global::SymGrad.Guard.GradientLength<float>(dx, nameof(dx), x, nameof(x));

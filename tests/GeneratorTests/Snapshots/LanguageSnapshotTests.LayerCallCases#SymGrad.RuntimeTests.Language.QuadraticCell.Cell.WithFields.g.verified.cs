@@ -10,14 +10,14 @@ namespace SymGrad.RuntimeTests.Language
         /// calling it call, with the fields themselves, so its value is the method's; derived below as a function of its parameters.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        private double CellWithFields(double A, double B, double x, double scale) => Cell(x, scale);
+        internal double CellWithFields(double A, double B, double x, double scale) => Cell(x, scale);
 
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>CellWithFields</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>private double CellWithFields(double A, double B, double x, double scale)</c>
+        /// Forward: <c>internal double CellWithFields(double A, double B, double x, double scale)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// ∂L/∂scale += ∂L/∂result·(A·x·x + B·x)
@@ -31,7 +31,7 @@ namespace SymGrad.RuntimeTests.Language
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        private void CellWithFieldsBackward(double A, double B, double x, double scale, double dResult, ref double dA, ref double dB, ref double dx, ref double dscale)
+        internal void CellWithFieldsBackward(double A, double B, double x, double scale, double dResult, ref double dA, ref double dB, ref double dx, ref double dscale)
         {
             // Reverse sweep: adjoints, last statement first.
             // return scale * ((A * x * x) + (B * x));   ∂result/∂scale = A·x·x + B·x; ∂result/∂A = scale·x·x; ∂result/∂x = scale·x·A + scale·A·x + scale·B; ∂result/∂B = scale·x
@@ -52,7 +52,7 @@ namespace SymGrad.RuntimeTests.Language
         /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        private double CellWithFieldsTangent(double A, double B, double x, double scale, double tA, double tB, double tx, double tscale)
+        internal double CellWithFieldsTangent(double A, double B, double x, double scale, double tA, double tB, double tx, double tscale)
         {
             double u = A * x;
             double v = u * x + B * x;
@@ -65,7 +65,7 @@ namespace SymGrad.RuntimeTests.Language
         /// An empty direction span is zero.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        private void CellWithFieldsHessianVector(double A, double B, double x, double scale, double vA, double vB, double vx, double vscale, ref double hvA, ref double hvB, ref double hvx, ref double hvscale)
+        internal void CellWithFieldsHessianVector(double A, double B, double x, double scale, double vA, double vB, double vx, double vscale, ref double hvA, ref double hvB, ref double hvx, ref double hvscale)
         {
             double dResult = 1;
             // Reverse sweep: adjoints, last statement first.
@@ -90,7 +90,7 @@ namespace SymGrad.RuntimeTests.Language
         /// of the tangents (<c>CellWithFieldsBackward</c>).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        private void CellWithFieldsTangentBackward(double A, double B, double x, double scale, double tA, double tB, double tx, double tscale, double dResult, ref double dA, ref double dB, ref double dx, ref double dscale, ref double dtA, ref double dtB, ref double dtx, ref double dtscale)
+        internal void CellWithFieldsTangentBackward(double A, double B, double x, double scale, double tA, double tB, double tx, double tscale, double dResult, ref double dA, ref double dB, ref double dx, ref double dscale, ref double dtA, ref double dtB, ref double dtx, ref double dtscale)
         {
             CellWithFieldsBackward(A, B, x, scale, dResult, ref dtA, ref dtB, ref dtx, ref dtscale);
             CellWithFieldsHessianVector(A, B, x, scale, dResult * tA, dResult * tB, dResult * tx, dResult * tscale, ref dA, ref dB, ref dx, ref dscale);
@@ -101,7 +101,7 @@ namespace SymGrad.RuntimeTests.Language
         /// (u, u̇), that is ∇CellWithFields(x)·u̇ + (H·u)·ẋ, by <c>CellWithFieldsTangent</c> and <c>CellWithFieldsHessianVector</c>. Empty spans are zero.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        private double CellWithFieldsTangentTangent(double A, double B, double x, double scale, double tA, double tB, double tx, double tscale, double uA, double uB, double ux, double uscale, double utA, double utB, double utx, double utscale)
+        internal double CellWithFieldsTangentTangent(double A, double B, double x, double scale, double tA, double tB, double tx, double tscale, double uA, double uB, double ux, double uscale, double utA, double utB, double utx, double utscale)
         {
             double huA = 0;
             double huB = 0;

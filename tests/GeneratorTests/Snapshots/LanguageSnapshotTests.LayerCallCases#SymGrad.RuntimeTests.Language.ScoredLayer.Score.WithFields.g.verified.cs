@@ -10,14 +10,14 @@ namespace SymGrad.RuntimeTests.Language
         /// calling it call, with the fields themselves, so its value is the method's; derived below as a function of its parameters.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        private double ScoreWithFields(double[] W, double Bias, int Width, global::System.ReadOnlySpan<double> x) => Score(x);
+        internal double ScoreWithFields(double[] W, double Bias, int Width, global::System.ReadOnlySpan<double> x) => Score(x);
 
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>ScoreWithFields</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
         /// </summary>
         /// <remarks>
-        /// Forward: <c>private double ScoreWithFields(double[] W, double Bias, int Width, global::System.ReadOnlySpan&lt;double&gt; x)</c>
+        /// Forward: <c>internal double ScoreWithFields(double[] W, double Bias, int Width, global::System.ReadOnlySpan&lt;double&gt; x)</c>
         /// <para>Derivation, last statement first (L is the loss, ∂L/∂v the adjoint of v):</para>
         /// <code>
         /// value = Tanh(s)
@@ -29,7 +29,7 @@ namespace SymGrad.RuntimeTests.Language
         /// </code>
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        private void ScoreWithFieldsBackward(double[] W, double Bias, int Width, global::System.ReadOnlySpan<double> x, double dResult, global::System.Span<double> dW, ref double dBias, global::System.Span<double> dx)
+        internal void ScoreWithFieldsBackward(double[] W, double Bias, int Width, global::System.ReadOnlySpan<double> x, double dResult, global::System.Span<double> dW, ref double dBias, global::System.Span<double> dx)
         {
             if (Width > 0)
             {
@@ -75,7 +75,7 @@ namespace SymGrad.RuntimeTests.Language
         /// An empty input tangent (<c>default</c>) is zero; an empty output tangent is not needed.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        private double ScoreWithFieldsTangent(double[] W, double Bias, int Width, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> tW, double tBias, global::System.ReadOnlySpan<double> tx)
+        internal double ScoreWithFieldsTangent(double[] W, double Bias, int Width, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> tW, double tBias, global::System.ReadOnlySpan<double> tx)
         {
             if (Width > 0)
             {
@@ -107,7 +107,7 @@ namespace SymGrad.RuntimeTests.Language
         /// An empty direction span is zero.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        private void ScoreWithFieldsHessianVector(double[] W, double Bias, int Width, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> vW, double vBias, global::System.ReadOnlySpan<double> vx, global::System.Span<double> hvW, ref double hvBias, global::System.Span<double> hvx)
+        internal void ScoreWithFieldsHessianVector(double[] W, double Bias, int Width, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> vW, double vBias, global::System.ReadOnlySpan<double> vx, global::System.Span<double> hvW, ref double hvBias, global::System.Span<double> hvx)
         {
             global::SymGrad.Guard.CotangentLength<double>(vW, nameof(vW), W, nameof(W));
             global::SymGrad.Guard.SameLength<double>(hvW, nameof(hvW), W, nameof(W));
@@ -148,7 +148,7 @@ namespace SymGrad.RuntimeTests.Language
         /// of the tangents (<c>ScoreWithFieldsBackward</c>).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        private void ScoreWithFieldsTangentBackward(double[] W, double Bias, int Width, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> tW, double tBias, global::System.ReadOnlySpan<double> tx, double dResult, global::System.Span<double> dW, ref double dBias, global::System.Span<double> dx, global::System.Span<double> dtW, ref double dtBias, global::System.Span<double> dtx)
+        internal void ScoreWithFieldsTangentBackward(double[] W, double Bias, int Width, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> tW, double tBias, global::System.ReadOnlySpan<double> tx, double dResult, global::System.Span<double> dW, ref double dBias, global::System.Span<double> dx, global::System.Span<double> dtW, ref double dtBias, global::System.Span<double> dtx)
         {
             ScoreWithFieldsBackward(W, Bias, Width, x, dResult, dtW, ref dtBias, dtx);
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
@@ -172,7 +172,7 @@ namespace SymGrad.RuntimeTests.Language
         /// (u, u̇), that is ∇ScoreWithFields(x)·u̇ + (H·u)·ẋ, by <c>ScoreWithFieldsTangent</c> and <c>ScoreWithFieldsHessianVector</c>. Empty spans are zero.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        private double ScoreWithFieldsTangentTangent(double[] W, double Bias, int Width, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> tW, double tBias, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> uW, double uBias, global::System.ReadOnlySpan<double> ux, global::System.ReadOnlySpan<double> utW, double utBias, global::System.ReadOnlySpan<double> utx)
+        internal double ScoreWithFieldsTangentTangent(double[] W, double Bias, int Width, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> tW, double tBias, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> uW, double uBias, global::System.ReadOnlySpan<double> ux, global::System.ReadOnlySpan<double> utW, double utBias, global::System.ReadOnlySpan<double> utx)
         {
             double huBias = 0;
             global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;

@@ -162,6 +162,10 @@ namespace SymGrad.RandomPrograms.Generate
         // a call leaving out the trailing optional parameters of a method with default values (GradientChoice), the callee's
         // defaults what it passes: SymGrad fills them in for the generated methods it calls
         CallDefaults,
+
+        // a layer's helper (LayerCalls) moved to a layer held in a field of the entry's (Sub.H(…), a nested class Held): the
+        // held layer's fields are inputs of the entry (SubX…) apart from the entry's own
+        HeldLayers,
     }
 
     /// <summary>Per-feature weights: how often a construct is chosen where it fits, relative to the default 1.</summary>

@@ -107,6 +107,9 @@ namespace SymGrad.RandomPrograms.Generate
             // A layer's own methods called by the entry (side streams, so that past seeds keep their programs).
             if (program.IsLayer && f.On(Feature.LayerCalls) && r.Side(26).Chance(Math.Min(0.9, 0.6 * f[Feature.LayerCalls]))) program = LayerCalls.Apply(program, r.Side(27));
 
+            // One of them held in a field of the entry's layer, as a layer of its own (side streams too).
+            if (program.IsLayer && f.On(Feature.HeldLayers) && r.Side(31).Chance(Math.Min(0.9, 0.5 * f[Feature.HeldLayers]))) program = HeldLayers.Apply(program, r.Side(32));
+
             program = Generics.Validate(program);
             if (f.On(Feature.GradientChoice)) program = GradientChoice.Apply(program, r, f[Feature.GradientChoice]);
 

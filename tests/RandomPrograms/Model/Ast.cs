@@ -131,6 +131,13 @@ namespace SymGrad.RandomPrograms.Model
         bool AsArray = false, bool Field = false, bool This = false, string? Struct = null, string? Member = null, bool Result = false,
         bool EmptyGradient = false, double? Default = null, bool Other = false, bool Wide = false)
     {
+        /// <summary>
+        /// For a field of the layer held in the entry's field <see cref="Generate.HeldLayers.Holder"/> (feature HeldLayers): its
+        /// name there (<c>x</c>); <see cref="Name"/> is SymGrad's name for it in the entry's class (<c>SubX</c>), where the
+        /// driver sets it as <c>Sub.x</c>.
+        /// </summary>
+        public string? Held { get; init; }
+
         public bool IsSpan => Kind is ParamKind.RealSpanIn or ParamKind.RealSpanOut or ParamKind.IntSpan;
 
         /// <summary>Gets a gradient in MBackward: a real scalar or real input span not marked <c>[NoDerivative]</c>.</summary>
@@ -377,6 +384,9 @@ namespace SymGrad.RandomPrograms.Model
     public sealed record Method(string Name, bool ReturnsReal, ImmutableArray<Param> Params, ImmutableArray<Stmt> Body, bool ExpressionBodied = false,
         bool Instance = false, bool ReturnsStruct = false, GenericForm Generic = GenericForm.None, bool TupleResult = false)
     {
+        /// <summary>A method of the held layer (feature HeldLayers): printed in the nested class Held, called as <c>Sub.H(…)</c>.</summary>
+        public bool Held { get; init; }
+
         /// <summary>A result besides the returned value: an out parameter (printed as one, or as a tuple's second element).</summary>
         public bool HasOutResult => Params.Any(p => p.Kind == ParamKind.RealOut && !p.Result);
 

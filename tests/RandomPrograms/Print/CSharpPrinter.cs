@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using SymGrad.RandomPrograms.Generate;
 using SymGrad.RandomPrograms.Model;
 using ValueType = SymGrad.RandomPrograms.Model.ValueType;
 
@@ -92,18 +93,32 @@ namespace SymGrad.RandomPrograms.Print
 
             if (program.IsLayer)
             {
-                foreach (var f in program.Entry.Fields) w.Line(FieldDecl(f, p));
+                foreach (var f in program.Entry.Fields.Where(f => f.Held is null)) w.Line(FieldDecl(f, p));
+                if (program.Methods.Any(m => m.Held)) w.Line($"public {HeldLayers.Class} {HeldLayers.Holder} = new();");
                 w.Line();
             }
 
             s_program = program;
             try
             {
-                for (int i = 0; i < program.Methods.Length; i++)
+                var methods = program.Methods.Where(m => !m.Held).ToList();
+                for (int i = 0; i < methods.Count; i++)
                 {
                     if (i > 0) w.Line();
-                    Method(w, program.Methods[i], p);
-                    if (program.Methods[i].TupleResult) PairTwin(w, program.Methods[i], p);
+                    Method(w, methods[i], p);
+                    if (methods[i].TupleResult) PairTwin(w, methods[i], p);
+                }
+
+                // The held layer (HeldLayers): a class of its own, nested, its fields those its method reads.
+                foreach (var held in program.Methods.Where(m => m.Held))
+                {
+                    w.Line();
+                    w.Line($"public partial class {HeldLayers.Class}");
+                    w.Open();
+                    foreach (var f in held.Fields) w.Line(FieldDecl(f, p));
+                    w.Line();
+                    Method(w, held, p);
+                    w.Close();
                 }
             }
             finally
@@ -113,6 +128,10 @@ namespace SymGrad.RandomPrograms.Print
 
             w.Close();
         }
+
+        /// <summary>A callee as a call names it: <c>Sub.H</c> for the held layer's method (HeldLayers).</summary>
+        private static string CalleeName(string callee) =>
+            s_program?.Methods.FirstOrDefault(x => x.Name == callee) is { Held: true } ? HeldLayers.Holder + "." + callee : callee;
 
         public static string Type(ValueType t, Precision p) => t switch
         {
@@ -248,7 +267,7 @@ namespace SymGrad.RandomPrograms.Print
 
                 if (m.ExpressionBodied && m.Body is [CallStmt c])
                 {
-                    w.Line($"{header} => {(c.IsNn ? "Nn." : "")}{c.Callee}{c.Suffix}{TypeArguments(c.Callee, c.Args, c.IsNn || c.IsNested, p)}({CallArgs(c.Callee, c.Args, c.Named, p)});");
+                    w.Line($"{header} => {(c.IsNn ? "Nn." + c.Callee : CalleeName(c.Callee))}{c.Suffix}{TypeArguments(c.Callee, c.Args, c.IsNn || c.IsNested, p)}({CallArgs(c.Callee, c.Args, c.Named, p)});");
                     return;
                 }
 
@@ -427,7 +446,7 @@ namespace SymGrad.RandomPrograms.Print
                     w.Line(deconstruction);
                     break;
                 case CallStmt c:
-                    w.Line($"{(c.IsNn ? "Nn." : "")}{c.Callee}{c.Suffix}{TypeArguments(c.Callee, c.Args, c.IsNn || c.IsNested, p)}({CallArgs(c.Callee, c.Args, c.Named, p)});");
+                    w.Line($"{(c.IsNn ? "Nn." + c.Callee : CalleeName(c.Callee))}{c.Suffix}{TypeArguments(c.Callee, c.Args, c.IsNn || c.IsNested, p)}({CallArgs(c.Callee, c.Args, c.Named, p)});");
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(s), s.GetType().Name);
@@ -504,7 +523,7 @@ namespace SymGrad.RandomPrograms.Print
             // A method with a tuple twin, its out result discarded: the twin's value, H1Pair(…).Value.
             CallExpr { IsNn: false, IsNested: false } c when c.Args.Any(a => a is OutArg { Local: null }) && s_program?.Methods.FirstOrDefault(x => x.Name == c.Callee) is { TupleResult: true }
                 => $"{Pair(c.Callee)}({Args(c.Args.Where(a => a is not OutArg).ToImmutableArray(), p)}).Value",
-            CallExpr c => $"{(c.IsNn ? "Nn." : "")}{c.Callee}{c.Suffix}{TypeArguments(c.Callee, c.Args, c.IsNn || c.IsNested, p)}({CallArgs(c.Callee, c.Args, c.Named, p)})",
+            CallExpr c => $"{(c.IsNn ? "Nn." + c.Callee : CalleeName(c.Callee))}{c.Suffix}{TypeArguments(c.Callee, c.Args, c.IsNn || c.IsNested, p)}({CallArgs(c.Callee, c.Args, c.Named, p)})",
             StructNew { Ctor: true } n => $"new {StructType.Name}({string.Join(", ", n.Fields.Select(f => Expression(f!, p)))})",
             StructNew n when n.Fields.All(f => f is null) => $"new {StructType.Name}()",
             StructNew n => $"new {StructType.Name} {{ {string.Join(", ", n.Fields.Select((f, k) => (f, k)).Where(x => x.f is not null).Select(x => $"{StructType.Fields[x.k]} = {Expression(x.f!, p)}"))} }}",

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using SymGrad.RandomPrograms.Generate;
 using SymGrad.RandomPrograms.Model;
 
 namespace SymGrad.RandomPrograms.Print
@@ -139,7 +140,7 @@ namespace SymGrad.RandomPrograms.Print
             int ri = 0, si = 0, ni = 0, nsi = 0, bi = 0;
             var args = new List<(Param, string)>();
             var scalars = ScalarIndices(m);
-            if (m.Instance) w.Line($"var {Self} = new {Cls(p)}();");
+            if (m.Instance) w.Line($"var {Self} = new {Cls(p)}{(m.Held ? "." + HeldLayers.Class : "")}();");
             foreach (var q in m.Params)
             {
                 if (q.Result)
@@ -183,7 +184,7 @@ namespace SymGrad.RandomPrograms.Print
                         ParamKind.Bool => $"b[{bi++}]",
                         _ => throw new System.ArgumentOutOfRangeException(nameof(m), q.Kind + " cannot be a field"),
                     };
-                    w.Line($"{Self}.{q.Name} = {value};");
+                    w.Line(q.Held is { } member ? $"{Self}.{HeldLayers.Holder}.{member} = {value};" : $"{Self}.{q.Name} = {value};");
                     continue;
                 }
 
