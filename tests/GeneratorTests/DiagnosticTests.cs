@@ -366,8 +366,9 @@ namespace SymGrad.GeneratorTests
         }
 
         [Fact]
-        public void SG0006_ALayersOwnMethodWithSeveralResults()
+        public void SG0006_ALayersOwnMethodWithSeveralResultsWritingAnOutput()
         {
+            // A layer's methods with several results are read a result at a time (HeldLayerTests); one writing a Span output is not.
             Expect("""
                 using System;
                 using SymGrad;
@@ -377,12 +378,16 @@ namespace SymGrad.GeneratorTests
                     public double W = 2;
 
                     [Differentiable]
-                    public (double A, double B) Pair(double x) => (W * x, x);
+                    public (double A, double B) Pair(double x, Span<double> y)
+                    {
+                        y[0] = x;
+                        return (W * x, x);
+                    }
 
                     [Differentiable]
-                    public double M(double x) => [|Pair(x)|].A + x;
+                    public double M(double x, Span<double> y) => [|Pair(x, y)|].A + x;
                 }
-                """, "SG0006", "a call of a method with several results is differentiated when that method is a static, non-generic [Differentiable] one (Pair is not)");
+                """, "SG0006", "which has several results, is differentiated when it writes no Span outputs");
         }
 
         // ── SG0003 ────────────────────────────────────────────────────────────────
@@ -495,7 +500,7 @@ namespace SymGrad.GeneratorTests
 
                 [Differentiable]
                 public static double M(double x) { var (a, b) = [|Pair(x)|]; return a * b; }
-            """), "SG0006", "a call of a method with several results is differentiated when that method is a static, non-generic [Differentiable] one (Pair is not)");
+            """), "SG0006", "a call of a method with several results is differentiated when that method is a non-generic [Differentiable] one, static or of the layer itself or of a layer it holds in a field (Pair is not)");
 
         [Fact]
         public void ANestedDeconstruction() => Expect(Wrap("""

@@ -346,7 +346,7 @@ namespace SymGrad.RandomProgramTests
         public void PyTorchOracle_ReadsZerosItNeverComputed()
         {
             TorchOracle.EnsureAvailable();
-            var program = Runner.Generate("3I9ma56VHBu1", FeatureSet.Parse("CheckpointedLoops=5,Arrays=3,SpanWritingCalls=3,OutputReadBack=3,LoopCarried=3,NestedCalls=3,WhileLoops=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults"));
+            var program = Runner.Generate("3I9ma56VHBu1", FeatureSet.Parse("CheckpointedLoops=5,Arrays=3,SpanWritingCalls=3,OutputReadBack=3,LoopCarried=3,NestedCalls=3,WhileLoops=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
             var cases = Runner.CheckBatch(new[] { (1, "3I9ma56VHBu1", program) }).SelectMany(r => r.Torch).Where(c => c.Method.Name == "F").ToList();
             Assert.Contains(cases, c => TorchOracle.ModesAsked(c).Contains("TorchHessianVector"));
             Assert.Empty(TorchOracle.Check(cases));
@@ -385,10 +385,10 @@ namespace SymGrad.RandomProgramTests
 
         /// <summary>The features the seeds of past failures were drawn with: stage buffers came later (they change some programs).</summary>
         // The features of the past seeds' draws: the later features off, so that each seed keeps its program.
-        private static readonly FeatureSet PastSeeds = FeatureSet.Parse("-StageBuffers,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults");
+        private static readonly FeatureSet PastSeeds = FeatureSet.Parse("-StageBuffers,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults");
 
         // The current draws, the features that came after these seeds off (double inputs, a generic nested helper).
-        private static readonly FeatureSet BeforeDoubleInputs = FeatureSet.Parse("-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults");
+        private static readonly FeatureSet BeforeDoubleInputs = FeatureSet.Parse("-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults");
 
         [Theory]
         [InlineData("4AJKkaVuy5v1")] // σ(s¹⁶) in a checkpointed while loop: 1 − σ at s ≈ 16 is two ulps in float (−0.0125 vs −0.0647)
@@ -445,7 +445,7 @@ namespace SymGrad.RandomProgramTests
         /// </summary>
         [Fact]
         public void AnArrayWrittenByACallWithANestedTangentArgument_Passes() => AssertPasses("2hBez_tYhY31",
-            FeatureSet.Parse("CheckpointedLoops=5,NestedCalls=3,Switches=3,Break=3,Continue=3,SpanWritingCalls=3,OutputOverwrite=3,Ranges=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults"));
+            FeatureSet.Parse("CheckpointedLoops=5,NestedCalls=3,Switches=3,Break=3,Continue=3,SpanWritingCalls=3,OutputOverwrite=3,Ranges=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
 
         /// <summary>
         /// N0's max takes its constant (ṡ = 0), then s = s·s leaves float's range: the float twin's MTangent of H0, through
@@ -453,11 +453,11 @@ namespace SymGrad.RandomProgramTests
         /// </summary>
         [Fact]
         public void AZeroTangentTimesAnOverflowedValue_Passes() => AssertPasses("5an_VD1nZ8b1",
-            FeatureSet.Parse("Trigonometric=5,NestedCalls=3,UserCalls=3,Switches=3,CheckpointedLoops=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults"));
+            FeatureSet.Parse("Trigonometric=5,NestedCalls=3,UserCalls=3,Switches=3,CheckpointedLoops=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
 
         /// <summary>y passed twice to a callee (its second gradient to scratch, added into dyWork) in an H·v: CS0103 tdyWork (FOUND V12).</summary>
         [Fact]
-        public void ASpanPassedTwiceInAHessianVectorProduct_Passes() => AssertPasses("6Njpo3aU8ML1", FeatureSet.Parse("StageBuffers=4,SpanWritingCalls=3,UserCalls=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults"));
+        public void ASpanPassedTwiceInAHessianVectorProduct_Passes() => AssertPasses("6Njpo3aU8ML1", FeatureSet.Parse("StageBuffers=4,SpanWritingCalls=3,UserCalls=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
 
         /// <summary>
         /// An output of constants passed for both of N0's span inputs of a nested N0Backward, under H0's H·v: the second's
@@ -465,7 +465,7 @@ namespace SymGrad.RandomProgramTests
         /// </summary>
         [Fact]
         public void AConstantOutputPassedTwiceToANestedCallInAHessianVectorProduct_Passes() => AssertPasses("9ouidTnDPTe1",
-            FeatureSet.Parse("NestedSpans=5,NestedCalls=5,SpanOutputs=3,SpanInputs=3,SliceArgs=2,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults"));
+            FeatureSet.Parse("NestedSpans=5,NestedCalls=5,SpanOutputs=3,SpanInputs=3,SliceArgs=2,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
 
         /// <summary>
         /// H1 refills an output array by a call inside a loop; its MBackwardTangent (F's H·v calls it) declared the array a
@@ -474,7 +474,7 @@ namespace SymGrad.RandomProgramTests
         /// </summary>
         [Fact]
         public void AnOutputArrayRefilledInALoopUnderAHessianVectorProduct_Passes() => AssertPasses("dH-Dq0gEzK31",
-            FeatureSet.Parse("UnderivableCalls=5,LocalFunctions=3,OutResults=3,StructCalls=2,UserCalls=3,LoopCarried=2,NestedCalls=2,-NestedSpanGradients,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults"));
+            FeatureSet.Parse("UnderivableCalls=5,LocalFunctions=3,OutResults=3,StructCalls=2,UserCalls=3,LoopCarried=2,NestedCalls=2,-NestedSpanGradients,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
 
         /// <summary>
         /// CI on afab3e4 (the default draws of then, written out): an output array rewritten in a loop (its work copy an array)
@@ -483,7 +483,7 @@ namespace SymGrad.RandomProgramTests
         /// </summary>
         [Fact]
         public void AnEmptyDirectionOfAnArraysWorkCopyUnderAHessianVectorProduct_Passes() => AssertPasses("5AN89Mle0kA1",
-            FeatureSet.Parse("NestedSpanGradients=1,UnderivableCalls=0.3,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults"));
+            FeatureSet.Parse("NestedSpanGradients=1,UnderivableCalls=0.3,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
 
         /// <summary>
         /// The fresh campaign of this session's first run (the default draws of then, written out): H0, with an out result and a
@@ -492,7 +492,7 @@ namespace SymGrad.RandomProgramTests
         /// file holds its results' third orders, written when a caller needs them, and with them N0's.
         /// </summary>
         [Fact]
-        public void TheThirdOrderOfAResultsMethod_Passes() => AssertPasses("eWlHD5_I5OK1", FeatureSet.Parse("ResultCalls=0.5,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults"));
+        public void TheThirdOrderOfAResultsMethod_Passes() => AssertPasses("eWlHD5_I5OK1", FeatureSet.Parse("ResultCalls=0.5,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
 
         /// <summary>
         /// The first campaign of layer programs calling their own methods (LayerCalls): a helper reading the fields a and b, in
@@ -501,7 +501,7 @@ namespace SymGrad.RandomProgramTests
         /// and H·v "wrong". The tester now puts a helper's fields in the layer's order.
         /// </summary>
         [Fact]
-        public void ALayersHelperReadingFieldsInAnotherOrder_Passes() => AssertPasses("7jYmgBdc63r1", FeatureSet.Parse("LayerObjects=4,LayerCalls=4,UserCalls=3,-TupleLocals,-CallDefaults"));
+        public void ALayersHelperReadingFieldsInAnotherOrder_Passes() => AssertPasses("7jYmgBdc63r1", FeatureSet.Parse("LayerObjects=4,LayerCalls=4,UserCalls=3,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
 
         /// <summary>
         /// The local suite's fresh campaign on the first build of LayerCalls: a helper made a layer's method took the field x, which it
@@ -512,8 +512,8 @@ namespace SymGrad.RandomProgramTests
         [Fact]
         public void ALayersHelperTakingAFieldItDoesNotRead_Passes()
         {
-            AssertPasses("eXi8Ivs0G7S1", FeatureSet.Parse("-TupleLocals,-CallDefaults"));
-            AssertPasses("fyxJX0l_WBY1", FeatureSet.Parse("LayerObjects=4,LayerCalls=6,UserCalls=4,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-TupleLocals,-CallDefaults"));
+            AssertPasses("eXi8Ivs0G7S1", FeatureSet.Parse("-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
+            AssertPasses("fyxJX0l_WBY1", FeatureSet.Parse("LayerObjects=4,LayerCalls=6,UserCalls=4,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
             var gen = new ProgramGenerator(FeatureSet.Parse("LayerObjects=4,LayerCalls=6,UserCalls=4"));
             var programs = Enumerable.Range(0, 200).Select(i => gen.FromSeed(Runner.ProgramSeed(36, i))).ToList();
             Assert.All(programs, p => Assert.True(LayerCalls.Consistent(p)));
@@ -550,6 +550,30 @@ namespace SymGrad.RandomProgramTests
             Assert.Contains($"public {HeldLayers.Class} {HeldLayers.Holder} = new();", text, StringComparison.Ordinal);
             Assert.Contains($"{HeldLayers.Holder}.{drawn[0].Program.Methods.First(m => m.Held).Name}(", text, StringComparison.Ordinal);
             Assert.All(drawn, d => Assert.True(d.Program.Entry.Params.SkipWhile(p => !p.Field || p.Held is null).All(p => p.Held is not null), "the held layer's fields come after the entry's own"));
+            AssertAllPass(drawn.Take(6));
+        }
+
+        /// <summary>
+        /// The first campaign of layer programs with both held layers and helpers with results: the held layer's helper ran
+        /// Nn.Dense over its fields x, w, v with its field n — x sized by the entry's n (3), the held n drawn apart (4): the
+        /// forward threw. A held layer's fields are now only those that may be drawn apart (no sizes, labels or spans sized by one).
+        /// </summary>
+        [Fact]
+        public void AHeldLayersSizeDrawnApartFromItsSpans_IsNotDrawn()
+            => AssertPasses("1bHR89vl0nh1", FeatureSet.Parse("LayerObjects=6,LayerCalls=8,UserCalls=5,HeldLayers=3,ResultCalls=6,OutResults=6,TupleLocals=3"));
+
+        /// <summary>
+        /// A layer's helpers with an out or a tuple result (LayerResults): drawn as the layer's methods (held ones too), their
+        /// results read by their callers — through the twin's results' methods in SymGrad — and checked in every mode.
+        /// </summary>
+        [Fact]
+        public void LayersMethodsWithSeveralResults_AreDrawnAndPass()
+        {
+            var gen = new ProgramGenerator(FeatureSet.Parse("LayerObjects=4,LayerCalls=6,UserCalls=4,HeldLayers=2,ResultCalls=4,OutResults=4,TupleLocals=3"));
+            var drawn = Enumerable.Range(0, 400).Select(i => Runner.ProgramSeed(40, i)).Select(seed => (Seed: seed, Program: gen.FromSeed(seed)))
+                .Where(d => d.Program.Methods.Any(m => m.Instance && m != d.Program.Entry && (m.HasOutResult || m.TupleResult))).ToList();
+            Assert.True(drawn.Count >= 3, $"only {drawn.Count} of 400 layer programs have a layer's method with several results");
+            Assert.Contains(drawn, d => d.Program.Methods.Any(m => m.Instance && m.TupleResult));
             AssertAllPass(drawn.Take(6));
         }
 
@@ -618,7 +642,7 @@ namespace SymGrad.RandomProgramTests
         /// as far as SymGrad can tell (now 0.5·i).
         /// </summary>
         [Fact]
-        public void ASpansGradientAddedToASliceRefilledInTheSamePass_Passes() => AssertPasses("dbeSDg5j61Q1", FeatureSet.Parse("ResultCalls=0.5,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults"));
+        public void ASpansGradientAddedToASliceRefilledInTheSamePass_Passes() => AssertPasses("dbeSDg5j61Q1", FeatureSet.Parse("ResultCalls=0.5,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
 
         /// <summary>
         /// Smooth.Bump (no derivative) of what varies: SymGrad says SG0007 at it (and its callers' nested calls SG0019, the
@@ -628,7 +652,7 @@ namespace SymGrad.RandomProgramTests
         [Fact]
         public void ACallWithoutADerivativeOfWhatVaries_IsRefusedAsExpected()
         {
-            var features = FeatureSet.Parse("UnderivableCalls=5,LocalFunctions=3,OutResults=3,StructCalls=2,UserCalls=3,LoopCarried=2,NestedCalls=2,-NestedSpanGradients,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults");
+            var features = FeatureSet.Parse("UnderivableCalls=5,LocalFunctions=3,OutResults=3,StructCalls=2,UserCalls=3,LoopCarried=2,NestedCalls=2,-NestedSpanGradients,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults");
             foreach (string seed in new[] { "8RW5-hQDC611", "eoeaOrJ0B9Q1" })
             {
                 var result = Assert.Single(Runner.CheckBatch(new[] { (1, seed, Runner.Generate(seed, features)) })).Result;
@@ -765,13 +789,13 @@ namespace SymGrad.RandomProgramTests
         [Fact]
         public void Features_ParseWeightsAndRejectUnknownNames()
         {
-            var f = FeatureSet.Parse("-NnPrimitives,Exp=2.5,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults");
+            var f = FeatureSet.Parse("-NnPrimitives,Exp=2.5,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults");
             Assert.False(f.On(Feature.NnPrimitives));
             Assert.Equal(2.5, f[Feature.Exp]);
-            var only = FeatureSet.Parse("only:ForLoops,Tanh,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults");
+            var only = FeatureSet.Parse("only:ForLoops,Tanh,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults");
             Assert.True(only.On(Feature.ForLoops));
             Assert.False(only.On(Feature.Exp));
-            Assert.Throws<FormatException>(() => FeatureSet.Parse("NoSuchThing,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults"));
+            Assert.Throws<FormatException>(() => FeatureSet.Parse("NoSuchThing,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
         }
     }
 }

@@ -14,9 +14,13 @@ namespace SymGrad.Generator.Emit
     /// </summary>
     internal static class ResultWriter
     {
-        /// <summary>The file of F's results' methods.</summary>
+        /// <summary>
+        /// The file of F's results' methods. A layer's method's are its twin's with the fields as parameters
+        /// (<c>PairWithFieldsResultA(W, x) => Pair(x).A</c>: only ever called with the layer's own fields, see <see cref="LayerCalls"/>).
+        /// </summary>
         public static string Emit(MethodModel model) => SourceEmitter.Wrap(model, writer =>
         {
+            MethodModel projected = ResultCalls.Projected(model);
             bool first = true;
             foreach (int result in ResultCalls.All(model))
             {
@@ -26,7 +30,7 @@ namespace SymGrad.Generator.Emit
                 }
 
                 first = false;
-                MethodModel projection = ResultCalls.Project(model, result);
+                MethodModel projection = ResultCalls.Project(projected, result);
                 string what = result == ResultCalls.Returned ? "the value it returns" : model.Results[result] switch
                 {
                     { Path: { } path } => "the field " + path.Substring(1) + " of the struct it returns",
@@ -67,7 +71,7 @@ namespace SymGrad.Generator.Emit
         public static string? EmitThirdOrder(MethodModel model)
         {
             var members = ResultCalls.TakesStructs(model) ? new List<System.Action<IndentedTextWriter>>()
-                : ResultCalls.All(model).Select(r => SourceEmitter.ThirdOrderMembers(ResultCalls.Project(model, r))).Where(m => m is not null).Select(m => m!).ToList();
+                : ResultCalls.All(model).Select(r => SourceEmitter.ThirdOrderMembers(ResultCalls.Project(ResultCalls.Projected(model), r))).Where(m => m is not null).Select(m => m!).ToList();
             return members.Count == 0 ? null : SourceEmitter.Wrap(model, writer =>
             {
                 for (int i = 0; i < members.Count; i++)

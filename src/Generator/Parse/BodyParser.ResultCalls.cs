@@ -221,10 +221,15 @@ namespace SymGrad.Generator.Parse
                 return r => new MathCall(r == 0 ? "Sin" : "Cos", new[] { angle }.ToEquatableArray(), type);
             }
 
+            // A layer's own method or a held layer's: through its twin, the fields (its own, or the held layer's under their names
+            // here) passed first.
+            bool own = !callee.IsStatic && LayerCalls.IsOwn(callee, _method, LayerCalls.OnThis(invocation.Expression));
+            IFieldSymbol? owner = callee.IsStatic || own ? null : LayerCalls.Owner(invocation.Expression, callee, _method, _model, _cancellationToken);
+            string? on = own ? LayerCalls.This : owner is null ? null : LayerCalls.This + "." + owner.Name;
             var targets = new Dictionary<int, CallTarget>();
             foreach (int result in wanted)
             {
-                if (ResultCalls.Target(callee, result, _model.Compilation, _cancellationToken, out string reason) is not { } target)
+                if (ResultCalls.Target(callee, result, _model.Compilation, _cancellationToken, out string reason, on) is not { } target)
                 {
                     Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), MethodParser.OneLine(invocation.ToString()), reason);
                     return null;
@@ -250,7 +255,9 @@ namespace SymGrad.Generator.Parse
                 return r => new UserCall(targets[r], flat.Args, targets[r].ReturnType);
             }
 
-            ParameterSpec[] parameters = targets.Values.First().Parameters.ToArray();
+            ParameterSpec[] all = targets.Values.First().Parameters.ToArray();
+            int fields = on is null ? 0 : all.Length - (callee.Parameters.Length - callee.Parameters.Count(IsOutResult));
+            ParameterSpec[] parameters = all.Skip(fields).ToArray();
             if (arguments.Count != parameters.Length || arguments.Any(a => a.NameColon is not null || !a.RefKindKeyword.IsKind(SyntaxKind.None)))
             {
                 Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), MethodParser.OneLine(invocation.ToString()),
@@ -258,7 +265,11 @@ namespace SymGrad.Generator.Parse
                 return null;
             }
 
-            var args = new List<Expr>();
+            if (FieldArguments(invocation, callee, all.Take(fields), owner) is not { } args)
+            {
+                return null;
+            }
+
             for (int i = 0; i < parameters.Length; i++)
             {
                 args.Add(parameters[i].IsBuffer ? ParseSpanArgument(arguments[i].Expression, parameters[i]) : ParseExpression(arguments[i].Expression));

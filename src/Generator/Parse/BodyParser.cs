@@ -979,22 +979,9 @@ namespace SymGrad.Generator.Parse
             // The twin's parameters: the fields the callee reads (the caller's own, which it reads through the call, or those of
             // the layer held, which the caller reads under their names here), then the callee's.
             int fields = target.Parameters.Count - callee.Parameters.Length;
-            var args = new List<Expr>();
-            foreach (ParameterSpec spec in target.Parameters.Take(fields))
+            if (FieldArguments(invocation, callee, target.Parameters.Take(fields), owner) is not { } args)
             {
-                string name = owner is null ? spec.Name : LayerCalls.Alias(owner.Name, spec.Name);
-                if (!_parameters.TryGetValue(name, out ParameterSpec? field) || !field.IsField)
-                {
-                    // A held layer's field missing here was reported where the fields were found (SG0002: out of reach, name taken).
-                    if (owner is null)
-                    {
-                        Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), call, "SymGrad did not find the field '" + spec.Name + "' that " + callee.Name + " reads");
-                    }
-
-                    return new Literal("0", type);
-                }
-
-                args.Add(spec.IsBuffer ? new SpanRef(name, null, null, spec.ElementType) : new Name(name, spec.Type));
+                return new Literal("0", type);
             }
 
             if (ArgumentsInOrder(invocation, callee, target.Parameters.Skip(fields).ToList()) is not { } given)
@@ -1003,6 +990,34 @@ namespace SymGrad.Generator.Parse
             }
 
             return new UserCall(target, args.Concat(given).ToEquatableArray(), type);
+        }
+
+        /// <summary>
+        /// The arguments a layer method's twin takes first (<see cref="LayerCalls"/>): the fields it reads, each the caller's own
+        /// (<c>W</c>) or, for a layer held in <paramref name="owner"/>, the caller's name for it (<c>HeadW</c>). Null once reported.
+        /// </summary>
+        private List<Expr>? FieldArguments(InvocationExpressionSyntax invocation, IMethodSymbol callee, IEnumerable<ParameterSpec> fields, IFieldSymbol? owner)
+        {
+            var args = new List<Expr>();
+            foreach (ParameterSpec spec in fields)
+            {
+                string name = owner is null ? spec.Name : LayerCalls.Alias(owner.Name, spec.Name);
+                if (!_parameters.TryGetValue(name, out ParameterSpec? field) || !field.IsField)
+                {
+                    // A held layer's field missing here was reported where the fields were found (SG0002: out of reach, name taken).
+                    if (owner is null)
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedExpression, invocation.GetLocation(), MethodParser.OneLine(invocation.ToString()),
+                            "SymGrad did not find the field '" + spec.Name + "' that " + callee.Name + " reads");
+                    }
+
+                    return null;
+                }
+
+                args.Add(spec.IsBuffer ? new SpanRef(name, null, null, spec.ElementType) : new Name(name, spec.Type));
+            }
+
+            return args;
         }
 
         /// <summary>

@@ -25,9 +25,6 @@ namespace SymGrad.Generator.Parse
         /// <summary>How the twin's methods are reached: on the layer itself (a caller's method is one of the same object).</summary>
         public const string This = "this";
 
-        // Per compilation, as NestedTargets.ModesOf: each twin is derived once, not once per call site.
-        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, Dictionary<IMethodSymbol, NestedTargets.Modes>> s_modes = new();
-
         /// <summary>
         /// Whether <paramref name="callee"/> is a <c>[Differentiable]</c> instance method of the layer <paramref name="caller"/>
         /// belongs to, called on the layer itself (<paramref name="onThis"/>: <c>Score(x)</c>, <c>this.Score(x)</c>).
@@ -93,7 +90,7 @@ namespace SymGrad.Generator.Parse
             }
 
             MethodModel twin = Twin(model);
-            NestedTargets.Modes modes = ModesOf(callee, twin, compilation);
+            NestedTargets.Modes modes = NestedTargets.Cached(callee, Suffix, compilation, () => NestedTargets.Derive(twin));
             if (!modes.Derived)
             {
                 reason = $"SymGrad cannot differentiate '{callee.Name}' (see its error)";
@@ -130,26 +127,6 @@ namespace SymGrad.Generator.Parse
                 LayerTwin = true,
             };
             return twin with { ForwardSource = $"internal {twin.ReturnType} {name}({string.Join(", ", twin.Arguments.Select(p => p.Type + " " + p.Name))})" };
-        }
-
-        private static NestedTargets.Modes ModesOf(IMethodSymbol callee, MethodModel twin, Compilation compilation)
-        {
-            Dictionary<IMethodSymbol, NestedTargets.Modes> known = s_modes.GetValue(compilation, _ => new Dictionary<IMethodSymbol, NestedTargets.Modes>(SymbolEqualityComparer.Default));
-            lock (known)
-            {
-                if (known.TryGetValue(callee.OriginalDefinition, out NestedTargets.Modes modes))
-                {
-                    return modes;
-                }
-            }
-
-            NestedTargets.Modes derived = NestedTargets.Derive(twin);
-            lock (known)
-            {
-                known[callee.OriginalDefinition] = derived;
-            }
-
-            return derived;
         }
     }
 }

@@ -182,12 +182,15 @@ namespace SymGrad.Generator.Parse
             System.Action<Location, string> report, System.Threading.CancellationToken cancellationToken)
         {
             var found = new List<(IFieldSymbol Owner, ParameterSpec Field)>();
+            var seen = new HashSet<(IFieldSymbol, IMethodSymbol)>();
             foreach ((MethodDeclarationSyntax body, SemanticModel semantics) in Bodies(method, syntax, model, cancellationToken))
             {
                 foreach (InvocationExpressionSyntax call in body.DescendantNodes().OfType<InvocationExpressionSyntax>())
                 {
+                    // Each held layer's method parsed once, however often it is called.
                     if (semantics.GetSymbolInfo(call, cancellationToken).Symbol is not IMethodSymbol callee
                         || LayerCalls.Owner(call.Expression, callee, method, semantics, cancellationToken) is not { } owner
+                        || !seen.Add((owner, callee.OriginalDefinition))
                         || NestedTargets.Parsed(callee, semantics.Compilation, cancellationToken, out _) is not { } parsed)
                     {
                         continue;

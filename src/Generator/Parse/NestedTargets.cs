@@ -49,20 +49,22 @@ namespace SymGrad.Generator.Parse
         /// <param name="Derived">SymGrad derives it at all (its backward is written).</param>
         public readonly record struct Modes(bool Tangent, bool Nested, string? ThirdOrderOf = null, string? SecondOrderOf = null, bool HessianVector = false, bool Derived = false);
 
-        // Per compilation (immutable, so the answers hold while it lives): each callee is derived once, not once per call site.
-        // A generic callee is keyed by its definition and the real type T is (H<T> in a generic caller is H<double> and H<float>).
+        // Per compilation (immutable, so the answers hold while it lives): each derivation a call needs — a callee's, a result's
+        // method's (ResultCalls), a layer method's twin's (LayerCalls) — is done once, not once per call site. Keyed by the
+        // callee's definition and what is derived of it: a generic callee's real type (H<T> in a generic caller is H<double>
+        // and H<float>), a result's index, the twin.
         private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, Dictionary<(IMethodSymbol, string), Modes>> s_modes = new();
 
         /// <summary>The modes SymGrad generates for <paramref name="callee"/>, a [Differentiable] method.</summary>
-        public static Modes ModesOf(IMethodSymbol callee, Compilation compilation)
-        {
-            if (!callee.IsStatic)
-            {
-                return default;
-            }
+        public static Modes ModesOf(IMethodSymbol callee, Compilation compilation) => !callee.IsStatic
+            ? default
+            : Cached(callee, string.Join(",", callee.TypeArguments.Select(TypeNames.Of)), compilation, () => Derive(callee, compilation));
 
-            var key = (callee.OriginalDefinition, string.Join(",", callee.TypeArguments.Select(TypeNames.Of)));
-            Dictionary<(IMethodSymbol, string), Modes> known = s_modes.GetValue(compilation, _ => new Dictionary<(IMethodSymbol, string), Modes>());
+        /// <summary>What <paramref name="derive"/> gives for <paramref name="callee"/>'s <paramref name="variant"/>, derived once per compilation.</summary>
+        internal static Modes Cached(IMethodSymbol callee, string variant, Compilation compilation, System.Func<Modes> derive)
+        {
+            var key = (callee.OriginalDefinition, variant);
+            Dictionary<(IMethodSymbol, string), Modes> known = s_modes.GetValue(compilation, _ => new Dictionary<(IMethodSymbol, string), Modes>(new KeyComparer()));
             lock (known)
             {
                 if (known.TryGetValue(key, out Modes modes))
@@ -71,13 +73,20 @@ namespace SymGrad.Generator.Parse
                 }
             }
 
-            Modes result = Derive(callee, compilation);
+            Modes result = derive();
             lock (known)
             {
                 known[key] = result;
             }
 
             return result;
+        }
+
+        private sealed class KeyComparer : IEqualityComparer<(IMethodSymbol, string)>
+        {
+            public bool Equals((IMethodSymbol, string) a, (IMethodSymbol, string) b) => SymbolEqualityComparer.Default.Equals(a.Item1, b.Item1) && a.Item2 == b.Item2;
+
+            public int GetHashCode((IMethodSymbol, string) key) => (SymbolEqualityComparer.Default.GetHashCode(key.Item1) * 31) + key.Item2.GetHashCode();
         }
 
         private static Modes Derive(IMethodSymbol callee, Compilation compilation)

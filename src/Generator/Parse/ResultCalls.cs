@@ -24,34 +24,38 @@ namespace SymGrad.Generator.Parse
         /// <summary>The index of F's returned value among its results (the others are <see cref="MethodModel.Results"/>' indices).</summary>
         public const int Returned = -1;
 
-        // Per compilation, as NestedTargets.ModesOf: each result's method is derived once, not once per call site.
-        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, Dictionary<(IMethodSymbol, int), NestedTargets.Modes>> s_modes = new();
-
         /// <summary>Whether <paramref name="callee"/> has results besides (or instead of) a returned float or double.</summary>
         public static bool HasSeveral(IMethodSymbol callee) => callee.Parameters.Any(p => p.RefKind == RefKind.Out && TypeNames.IsReal(p.Type))
             || callee.ReturnType is INamedTypeSymbol { IsTupleType: true } || StructsOfReals.Leaves(callee.ReturnType) is not null;
 
-        /// <summary>The target of a call reading <paramref name="result"/> of <paramref name="callee"/>, or null and why not.</summary>
-        public static CallTarget? Target(IMethodSymbol callee, int result, Compilation compilation, CancellationToken cancellationToken, out string reason)
+        /// <summary>
+        /// The target of a call reading <paramref name="result"/> of <paramref name="callee"/>, or null and why not. A layer's
+        /// method (<paramref name="on"/>: <c>this</c>, or <c>this.Head</c> for a layer held in a field, see <see cref="LayerCalls"/>)
+        /// is read through its twin with the fields as parameters: the result's method is the twin's (<c>PairWithFieldsResultA</c>).
+        /// </summary>
+        public static CallTarget? Target(IMethodSymbol callee, int result, Compilation compilation, CancellationToken cancellationToken, out string reason, string? on = null)
         {
             reason = "";
-            if (!callee.IsStatic || callee.IsGenericMethod || !callee.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == CallTargets.DifferentiableAttribute))
+            if (callee.IsStatic == (on is not null) || callee.IsGenericMethod || !callee.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == CallTargets.DifferentiableAttribute))
             {
-                reason = $"a call of a method with several results is differentiated when that method is a static, non-generic [Differentiable] one ({callee.Name} is not)";
+                reason = $"a call of a method with several results is differentiated when that method is a non-generic [Differentiable] one, static or of the layer itself "
+                    + $"or of a layer it holds in a field ({callee.Name} is not)";
                 return null;
             }
 
-            if (NestedTargets.Parsed(callee, compilation, cancellationToken, out reason) is not { } model)
+            if (NestedTargets.Parsed(callee, compilation, cancellationToken, out reason) is not { } parsed)
             {
                 return null;
             }
 
-            if (model.Parameters.Any(p => p.Kind == ParameterKind.SpanOutput || p.HoldsStructs || p.IsField))
+            if (parsed.Parameters.Any(p => p.Kind == ParameterKind.SpanOutput || p.HoldsStructs) || on is not null && TakesStructs(parsed))
             {
-                reason = $"a call of {callee.Name}, which has several results, is differentiated when it writes no Span outputs and takes no spans of structs; "
-                    + "return the outputs' values as results";
+                reason = $"a call of {callee.Name}, which has several results, is differentiated when it writes no Span outputs and takes no spans of structs "
+                    + "(nor structs, for a layer's method); return the outputs' values as results, pass a struct's fields as float or double";
                 return null;
             }
+
+            MethodModel model = Projected(parsed);
 
             if (result >= model.Results.Count || result == Returned && model.ReturnType == "void")
             {
@@ -60,14 +64,14 @@ namespace SymGrad.Generator.Parse
             }
 
             MethodModel projection = Project(model, result);
-            NestedTargets.Modes modes = ModesOf(callee, result, projection, compilation);
+            NestedTargets.Modes modes = NestedTargets.Cached(callee, model.Name + Infix + result.ToString(System.Globalization.CultureInfo.InvariantCulture), compilation, () => NestedTargets.Derive(projection));
             if (!modes.Derived)
             {
                 reason = $"SymGrad cannot differentiate '{callee.Name}' (see its error)";
                 return null;
             }
 
-            string owner = callee.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            string owner = on ?? callee.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
             if (TakesStructs(model))
             {
                 // Cross(Point3 a, Point3 b).X: the call is of the result's flat twin (StructCalls), each struct's fields one by one.
@@ -76,7 +80,7 @@ namespace SymGrad.Generator.Parse
                 {
                     Tangent = modes.Tangent ? flat.Name + "Tangent" : null,
                     Nested = modes.Tangent && modes.HessianVector,
-                    ResultsOf = model.HintName,
+                    ResultsOf = parsed.HintName,
                 };
             }
 
@@ -87,31 +91,13 @@ namespace SymGrad.Generator.Parse
 
                 // The results' third orders are F's third-order file (written when a caller's third order needs it, and with it
                 // those of the methods F calls).
-                ThirdOrderOf = modes.ThirdOrderOf is null ? null : model.HintName,
-                ResultsOf = model.HintName,
+                ThirdOrderOf = modes.ThirdOrderOf is null ? null : parsed.HintName,
+                ResultsOf = parsed.HintName,
             };
         }
 
-        private static NestedTargets.Modes ModesOf(IMethodSymbol callee, int result, MethodModel projection, Compilation compilation)
-        {
-            var key = (callee.OriginalDefinition, result);
-            Dictionary<(IMethodSymbol, int), NestedTargets.Modes> known = s_modes.GetValue(compilation, _ => new Dictionary<(IMethodSymbol, int), NestedTargets.Modes>(new KeyComparer()));
-            lock (known)
-            {
-                if (known.TryGetValue(key, out NestedTargets.Modes modes))
-                {
-                    return modes;
-                }
-            }
-
-            NestedTargets.Modes derived = NestedTargets.Derive(projection);
-            lock (known)
-            {
-                known[key] = derived;
-            }
-
-            return derived;
-        }
+        /// <summary>What F's results' methods are projections of: F, or a layer method's twin with the fields as parameters.</summary>
+        public static MethodModel Projected(MethodModel model) => model.IsInstance ? LayerCalls.Twin(model) : model;
 
         /// <summary>Whether F takes structs of reals: its results' methods are called through their flat twins.</summary>
         public static bool TakesStructs(MethodModel model) => model.Parameters.Any(p => p.Group is not null);
@@ -144,7 +130,7 @@ namespace SymGrad.Generator.Parse
                 ReturnType = kept?.Type ?? model.ReturnType,
                 Results = EquatableArray<ScalarResult>.Empty,
                 Body = body,
-                ForwardSource = $"internal static {kept?.Type ?? model.ReturnType} {name}({string.Join(", ", model.Arguments.Select(p => p.Type + " " + p.Name))})",
+                ForwardSource = $"internal {model.StaticModifier}{kept?.Type ?? model.ReturnType} {name}({string.Join(", ", model.Arguments.Select(p => p.Type + " " + p.Name))})",
                 DeclaredMembers = EquatableArray<string>.Empty,
             };
         }
@@ -193,13 +179,6 @@ namespace SymGrad.Generator.Parse
         {
             string label = result.Path is { } path ? path.Replace(".", "") : result.Name;
             return label.Length == 0 ? label : char.ToUpperInvariant(label[0]) + label.Substring(1);
-        }
-
-        private sealed class KeyComparer : IEqualityComparer<(IMethodSymbol, int)>
-        {
-            public bool Equals((IMethodSymbol, int) a, (IMethodSymbol, int) b) => SymbolEqualityComparer.Default.Equals(a.Item1, b.Item1) && a.Item2 == b.Item2;
-
-            public int GetHashCode((IMethodSymbol, int) key) => SymbolEqualityComparer.Default.GetHashCode(key.Item1) * 31 + key.Item2;
         }
     }
 }

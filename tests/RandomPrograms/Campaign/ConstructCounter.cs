@@ -46,6 +46,7 @@ namespace SymGrad.RandomPrograms.Campaign
                 if (Measure.All(m.Body).OfType<OmittedArg>().Any()) set.Add("call leaving optional arguments out (the callee's defaults)");
                 if (Measure.All(m.Body).Any(n => n is CallExpr { Named: true } or CallStmt { Named: true })) set.Add("call naming its arguments (F(k: 2, x: a))");
                 if (m.Held) set.Add("a layer held in a field of the layer, its method called as Sub.H(…) (HeldLayers)");
+                if (m.Instance && m != program.Entry && (m.HasOutResult || m.TupleResult)) set.Add("a layer's method with an out or tuple result, called by another (LayerResults)");
                 if (m.Params.Any(q => q.Held is not null)) set.Add("calling a method of a layer held in a field (its fields the caller's inputs SubX…)");
                 if (m.Instance)
                 {

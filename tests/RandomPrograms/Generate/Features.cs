@@ -166,6 +166,10 @@ namespace SymGrad.RandomPrograms.Generate
         // a layer's helper (LayerCalls) moved to a layer held in a field of the entry's (Sub.H(…), a nested class Held): the
         // held layer's fields are inputs of the entry (SubX…) apart from the entry's own
         HeldLayers,
+
+        // a layer's helper with an out or tuple result may be a layer's method too (LayerCalls): SymGrad reads each result
+        // through a method of its twin's (HWithFieldsResultO)
+        LayerResults,
     }
 
     /// <summary>Per-feature weights: how often a construct is chosen where it fits, relative to the default 1.</summary>

@@ -27,7 +27,8 @@ namespace SymGrad.RandomPrograms.Generate
                 && Measure.All(entry.Body).Any(n => Calls(n, h.Name));
             // One held layer, of a helper reading fields, calling no method of the layer (a method of Held cannot).
             var candidates = program.Methods.Where(h => h.Instance && h != entry && h.Params.Any(p => p.Field) && OnlyTheEntryCalls(h)
-                && !Measure.All(h.Body).Any(n => n is CallExpr { IsNn: false } c && program.Find(c.Callee).Instance || n is CallStmt { IsNn: false } s && program.Find(s.Callee).Instance)).ToList();
+                && !Measure.All(h.Body).Any(n => n is CallExpr { IsNn: false } c && program.Find(c.Callee).Instance || n is CallStmt { IsNn: false } s && program.Find(s.Callee).Instance)
+                && h.Params.Where(p => p.Field).All(Apart)).ToList();
             if (candidates.Count == 0 || entry.Params.Any(p => p.Held is not null)) return program;
             var held = r.Pick(candidates);
 
@@ -44,6 +45,13 @@ namespace SymGrad.RandomPrograms.Generate
 
             ImmutableArray<Arg> Aliased(ImmutableArray<Arg> args) => args.Select(a => a is FieldArg f ? new FieldArg(Alias(f.Field)) : a).ToImmutableArray();
         }
+
+        /// <summary>
+        /// Whether a field of the held layer may be an input drawn apart from the entry's: not a size, nor labels, nor a span
+        /// whose length (or values' bound) a size gives — the entry's size of that name would no longer be the held layer's
+        /// (seed 1bHR89vl0nh1: Nn.Dense in the held layer, its x sized by the entry's n, its own n drawn apart).
+        /// </summary>
+        private static bool Apart(Param f) => f.Kind is not (ParamKind.Size or ParamKind.IntSpan) && (!f.IsSpan || f.Length!.IsConstant && f.ValueBound is null or { IsConstant: true });
 
         private static bool Calls(object node, string name) => node is CallExpr { IsNn: false } c && c.Callee == name || node is CallStmt { IsNn: false } s && s.Callee == name;
     }

@@ -18,7 +18,7 @@ namespace SymGrad.RandomPrograms.Generate
     /// </summary>
     public static class LayerCalls
     {
-        public static ProgramModel Apply(ProgramModel program, Draw r)
+        public static ProgramModel Apply(ProgramModel program, Draw r, bool results = true)
         {
             var fields = program.Entry.Fields.Where(f => f.Struct is null && !f.Other && !f.Wide).ToDictionary(f => f.Name);
             var methods = program.Methods.ToList();
@@ -38,7 +38,7 @@ namespace SymGrad.RandomPrograms.Generate
                     continue;
                 }
 
-                if (!Eligible(h, callers, layer) || sites.Count == 0 || sites.Any(x => x.Args.Length != h.Params.Length) || !r.Chance(0.8)) continue;
+                if (!Eligible(h, callers, layer) || !results && (h.TupleResult || h.HasOutResult) || sites.Count == 0 || sites.Any(x => x.Args.Length != h.Params.Length) || !r.Chance(0.8)) continue;
                 // Only what the helper reads (the tester counts a field its callers pass as read; SymGrad, one the callee reads).
                 var ps = h.Params.ToList();
                 var read = Measure.Names(h.Body);
@@ -77,7 +77,8 @@ namespace SymGrad.RandomPrograms.Generate
         private static List<Method>? Inserted(List<Method> methods, Method h, Dictionary<string, Param> fields, Draw r)
         {
             var entry = methods[^1];
-            if (entry.IsGeneric || entry.ReturnsStruct || !Eligible(h, new List<Method>(), new HashSet<string>())) return null;
+            // Not a helper with an out result: the call inserted is a value or a statement of its own, without out arguments.
+            if (entry.IsGeneric || entry.ReturnsStruct || h.HasOutResult || h.TupleResult || !Eligible(h, new List<Method>(), new HashSet<string>())) return null;
             var own = entry.Params.Where(p => p.Struct is null && !p.Other && !p.Wide).ToDictionary(p => p.Name);
             var sizes = h.Params.Where(p => p.IsSpan).SelectMany(p => p.Length!.Sizes).ToHashSet();
             var ps = h.Params.ToList();
@@ -199,11 +200,11 @@ namespace SymGrad.RandomPrograms.Generate
 
         /// <summary>
         /// A helper that may be a layer's method: called, plainly, only by the layer's methods (not nested: FTangent of an
-        /// instance method is no callee; not in a local function, which may be static), of one real type, without out, tuple or
-        /// struct results or struct parameters.
+        /// instance method is no callee; not in a local function, which may be static), of one real type, without struct
+        /// results or struct parameters (out and tuple results it may have: SymGrad reads them through its twin's results).
         /// </summary>
         private static bool Eligible(Method h, List<Method> callers, HashSet<string> layer)
-            => !h.Instance && !h.IsGeneric && !h.TupleResult && !h.HasOutResult && !h.ReturnsStruct && !h.Params.Any(p => p.Struct is not null || p.Result)
+            => !h.Instance && !h.IsGeneric && !h.ReturnsStruct && !h.Params.Any(p => p.Struct is not null || p.Result)
                && callers.All(m => layer.Contains(m.Name) && Measure.All(m.Body).All(n => !Calls(n, h.Name) || n is CallExpr { IsNested: false } or CallStmt { IsNested: false })
                    && !Measure.All(m.Body).OfType<LocalFunction>().Any(l => Measure.All(l.Body).Any(n => Calls(n, h.Name))));
 

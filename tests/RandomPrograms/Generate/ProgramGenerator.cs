@@ -105,7 +105,7 @@ namespace SymGrad.RandomPrograms.Generate
             if (f.On(Feature.StructSpans) && r.Chance(Math.Min(0.9, 0.3 * f[Feature.StructSpans]))) program = StructSpans.Apply(program, r);
 
             // A layer's own methods called by the entry (side streams, so that past seeds keep their programs).
-            if (program.IsLayer && f.On(Feature.LayerCalls) && r.Side(26).Chance(Math.Min(0.9, 0.6 * f[Feature.LayerCalls]))) program = LayerCalls.Apply(program, r.Side(27));
+            if (program.IsLayer && f.On(Feature.LayerCalls) && r.Side(26).Chance(Math.Min(0.9, 0.6 * f[Feature.LayerCalls]))) program = LayerCalls.Apply(program, r.Side(27), f.On(Feature.LayerResults));
 
             // One of them held in a field of the entry's layer, as a layer of its own (side streams too).
             if (program.IsLayer && f.On(Feature.HeldLayers) && r.Side(31).Chance(Math.Min(0.9, 0.5 * f[Feature.HeldLayers]))) program = HeldLayers.Apply(program, r.Side(32));

@@ -118,6 +118,7 @@ namespace SymGrad.RandomPrograms.Print
                     foreach (var f in held.Fields) w.Line(FieldDecl(f, p));
                     w.Line();
                     Method(w, held, p);
+                    if (held.TupleResult) PairTwin(w, held, p);
                     w.Close();
                 }
             }
@@ -129,9 +130,12 @@ namespace SymGrad.RandomPrograms.Print
             w.Close();
         }
 
-        /// <summary>A callee as a call names it: <c>Sub.H</c> for the held layer's method (HeldLayers).</summary>
-        private static string CalleeName(string callee) =>
-            s_program?.Methods.FirstOrDefault(x => x.Name == callee) is { Held: true } ? HeldLayers.Holder + "." + callee : callee;
+        /// <summary>
+        /// A callee as a call names it (<paramref name="name"/>: its tuple twin's, <c>H1Pair</c>): <c>Sub.H</c> for the held
+        /// layer's method (HeldLayers).
+        /// </summary>
+        private static string CalleeName(string callee, string? name = null) =>
+            (s_program?.Methods.FirstOrDefault(x => x.Name == callee) is { Held: true } ? HeldLayers.Holder + "." : "") + (name ?? callee);
 
         public static string Type(ValueType t, Precision p) => t switch
         {
@@ -298,7 +302,7 @@ namespace SymGrad.RandomPrograms.Print
             w.Line();
             w.Line("[Differentiable]");
             var ps = m.Printed.Where(q => q.Kind != ParamKind.RealOut).ToList();
-            w.Line($"public static ({Real(p)} Value, {Real(p)} O) {Pair(m.Name)}({string.Join(", ", ps.Select(q => ParamDecl(q, p)))})");
+            w.Line($"public {(m.Instance ? "" : "static ")}({Real(p)} Value, {Real(p)} O) {Pair(m.Name)}({string.Join(", ", ps.Select(q => ParamDecl(q, p)))})");
             w.Open();
             w.Line($"{Real(p)} value = {m.Name}({string.Join(", ", m.Printed.Select(q => q.Kind == ParamKind.RealOut ? $"out {Real(p)} {q.Name}" : q.Name))});");
             w.Line($"return (value, {m.Params.First(q => q.Kind == ParamKind.RealOut).Name});");
@@ -319,7 +323,7 @@ namespace SymGrad.RandomPrograms.Print
             }
 
             var args = c.Args.Where(a => a is not OutArg).ToImmutableArray();
-            string call = $"{Pair(c.Callee)}({Args(args, p)})";
+            string call = $"{CalleeName(c.Callee, Pair(c.Callee))}({Args(args, p)})";
             if (outArg.Tuple)
             {
                 // The tuple held whole, each element read from it (one line: a declaration's value or an assignment's is one
@@ -522,7 +526,7 @@ namespace SymGrad.RandomPrograms.Print
             Cast c => $"({Type(c.To, p)}){Operand(c.Operand, p, c.To == ValueType.Wide ? ValueType.Real : ValueType.Wide, unary: true)}",
             // A method with a tuple twin, its out result discarded: the twin's value, H1Pair(…).Value.
             CallExpr { IsNn: false, IsNested: false } c when c.Args.Any(a => a is OutArg { Local: null }) && s_program?.Methods.FirstOrDefault(x => x.Name == c.Callee) is { TupleResult: true }
-                => $"{Pair(c.Callee)}({Args(c.Args.Where(a => a is not OutArg).ToImmutableArray(), p)}).Value",
+                => $"{CalleeName(c.Callee, Pair(c.Callee))}({Args(c.Args.Where(a => a is not OutArg).ToImmutableArray(), p)}).Value",
             CallExpr c => $"{(c.IsNn ? "Nn." + c.Callee : CalleeName(c.Callee))}{c.Suffix}{TypeArguments(c.Callee, c.Args, c.IsNn || c.IsNested, p)}({CallArgs(c.Callee, c.Args, c.Named, p)})",
             StructNew { Ctor: true } n => $"new {StructType.Name}({string.Join(", ", n.Fields.Select(f => Expression(f!, p)))})",
             StructNew n when n.Fields.All(f => f is null) => $"new {StructType.Name}()",

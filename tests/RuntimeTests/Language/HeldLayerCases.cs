@@ -87,4 +87,43 @@ namespace SymGrad.RuntimeTests.Language
             return e;
         }
     }
+
+    /// <summary>A layer's methods with several results (a tuple, an out parameter), read by another of its methods.</summary>
+    public partial class PolarLayer
+    {
+        public double Gain = 1.5;
+
+        [Differentiable]
+        public (double R, double Theta) Polar(double x, double y) => (Gain * Math.Sqrt((x * x) + (y * y)), Math.Atan2(y, x));
+
+        [Differentiable]
+        public double Split(double x, out double half)
+        {
+            half = Gain * x / 2;
+            return Gain * x * x;
+        }
+
+        /// <summary>f = G·r·θ + (G x²)(G x / 2), r = √(x² + y²).</summary>
+        [Differentiable]
+        public double Area(double x, double y)
+        {
+            var (r, theta) = Polar(x, y);
+            double q = this.Split(x, out double h);
+            return (r * theta) + (q * h);
+        }
+    }
+
+    /// <summary>A held layer's method with several results, read by element of a tuple local and by member.</summary>
+    public partial class PolarHolder
+    {
+        public PolarLayer Inner = new();
+        public double Bias = 0.2;
+
+        [Differentiable]
+        public double Energy(double x, double y)
+        {
+            var p = Inner.Polar(x, y);
+            return (p.R * p.Theta) + (Bias * this.Inner.Polar(y, x).R);
+        }
+    }
 }

@@ -165,6 +165,27 @@ namespace SymGrad.RuntimeTests.Language
             Assert.Equal(along, net.EnergyTangent(x, h, y, tx, tFirst, tSecond, new float[3], new float[3]), 1e-4 * (1 + Math.Abs(along)));
         }
 
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void ALayersMethodsWithSeveralResults(int seed)
+        {
+            // z = x, y, Gain: f = G·r·θ + G² x³ / 2; then the holder's Energy, z = x, y, Bias, Inner's Gain.
+            var rng = new Random(seed);
+            double x0 = 0.4 + rng.NextDouble(), y0 = rng.NextDouble() - 0.5, g0 = 0.5 + rng.NextDouble();
+            double r = Math.Sqrt((x0 * x0) + (y0 * y0));
+            Assert.Equal((g0 * r * Math.Atan2(y0, x0)) + (g0 * g0 * x0 * x0 * x0 / 2), new PolarLayer { Gain = g0 }.Area(x0, y0), 12);
+            AllModes(rng, new[] { x0, y0, g0 }, v => new PolarLayer { Gain = v[2] }.Area(v[0], v[1]),
+                v => { var l = new PolarLayer { Gain = v[2] }; double dx = 0, dy = 0; l.ZeroGradients(); l.AreaGradient(v[0], v[1], ref dx, ref dy); return new[] { dx, dy, l.dGain }; },
+                (v, d) => new PolarLayer { Gain = v[2] }.AreaTangent(v[0], v[1], d[0], d[1], d[2]),
+                (v, d) => { double hx = 0, hy = 0, hg = 0; new PolarLayer { Gain = v[2] }.AreaHessianVector(v[0], v[1], d[0], d[1], d[2], ref hx, ref hy, ref hg); return new[] { hx, hy, hg }; });
+
+            PolarHolder At(double[] v) => new() { Bias = v[2], Inner = new PolarLayer { Gain = v[3] } };
+            AllModes(rng, new[] { x0, y0, 0.3, g0 }, v => At(v).Energy(v[0], v[1]),
+                v => { var h = At(v); double dx = 0, dy = 0; h.ZeroGradients(); h.EnergyGradient(v[0], v[1], ref dx, ref dy); return new[] { dx, dy, h.dBias, h.Inner.dGain }; },
+                (v, d) => At(v).EnergyTangent(v[0], v[1], d[0], d[1], d[2], d[3]),
+                (v, d) => { double hx = 0, hy = 0, hb = 0, hg = 0; At(v).EnergyHessianVector(v[0], v[1], d[0], d[1], d[2], d[3], ref hx, ref hy, ref hb, ref hg); return new[] { hx, hy, hb, hg }; });
+        }
+
         public static TheoryData<int> SeedData => new() { 1, 2, 3 };
     }
 }
