@@ -23,8 +23,8 @@ namespace SymGrad.RandomPrograms.Generate
         public static ProgramModel Apply(ProgramModel program, Draw r)
         {
             var entry = program.Entry;
-            bool OnlyTheEntryCalls(Method h) => program.Methods.Where(m => m != h && Measure.All(m.Body).Any(n => Calls(n, h.Name))).All(m => m == entry)
-                && Measure.All(entry.Body).Any(n => Calls(n, h.Name));
+            bool OnlyTheEntryCalls(Method h) => program.Methods.Where(m => m != h && Measure.All(m.Body).Any(n => LayerCalls.Calls(n, h.Name))).All(m => m == entry)
+                && Measure.All(entry.Body).Any(n => LayerCalls.Calls(n, h.Name));
             // One held layer, of a helper reading fields, calling no method of the layer (a method of Held cannot).
             var candidates = program.Methods.Where(h => h.Instance && h != entry && h.Params.Any(p => p.Field) && OnlyTheEntryCalls(h)
                 && !Measure.All(h.Body).Any(n => n is CallExpr { IsNn: false } c && program.Find(c.Callee).Instance || n is CallStmt { IsNn: false } s && program.Find(s.Callee).Instance)
@@ -52,7 +52,5 @@ namespace SymGrad.RandomPrograms.Generate
         /// (seed 1bHR89vl0nh1: Nn.Dense in the held layer, its x sized by the entry's n, its own n drawn apart).
         /// </summary>
         private static bool Apart(Param f) => f.Kind is not (ParamKind.Size or ParamKind.IntSpan) && (!f.IsSpan || f.Length!.IsConstant && f.ValueBound is null or { IsConstant: true });
-
-        private static bool Calls(object node, string name) => node is CallExpr { IsNn: false } c && c.Callee == name || node is CallStmt { IsNn: false } s && s.Callee == name;
     }
 }

@@ -208,7 +208,8 @@ namespace SymGrad.RandomPrograms.Generate
                && callers.All(m => layer.Contains(m.Name) && Measure.All(m.Body).All(n => !Calls(n, h.Name) || n is CallExpr { IsNested: false } or CallStmt { IsNested: false })
                    && !Measure.All(m.Body).OfType<LocalFunction>().Any(l => Measure.All(l.Body).Any(n => Calls(n, h.Name))));
 
-        private static bool Calls(object node, string name) => node is CallExpr { IsNn: false } c && c.Callee == name || node is CallStmt { IsNn: false } s && s.Callee == name;
+        /// <summary>Whether <paramref name="node"/> is a call of the program's method <paramref name="name"/> (plain or nested).</summary>
+        internal static bool Calls(object node, string name) => node is CallExpr { IsNn: false } c && c.Callee == name || node is CallStmt { IsNn: false } s && s.Callee == name;
 
         /// <summary>A parameter the field can stand for: of its kind and declaration (<c>[NoDerivative]</c> or not, one real type).</summary>
         private static bool Fits(Param p, Param f) => p.Kind == f.Kind && p.NoDerivative == f.NoDerivative && p.Struct is null && !p.Other && !p.Wide
