@@ -440,6 +440,18 @@ namespace SymGrad.RandomProgramTests
         public void ProgramsThatFailedCI_CurrentDraws_Pass(string seed) => AssertPasses(seed, BeforeDoubleInputs);
 
         /// <summary>
+        /// F's H·v moves by 10⁻⁵ of itself when its inputs move by 4e-16 (checkpointed loops, a nested N0Gradient per pass):
+        /// ours and PyTorch's, each exact for its own rounding, were 1.7e-6 apart where the arbiter allowed 1e-6 (FOUND).
+        /// PyTorch's H·v at inputs an ulp away now says how far rounding moves it.
+        /// </summary>
+        [Fact]
+        public void AnIllConditionedHessianVectorProduct_IsArbitratedAtItsConditioning()
+        {
+            TorchOracle.EnsureAvailable();
+            AssertPasses("aj1Gh26MnkB1", FeatureSet.Default);
+        }
+
+        /// <summary>
         /// H0(h, …, FTangent(…), …) writing the array h: the call binds to no method while the generator runs (FTangent is not
         /// generated yet), so h was taken for an input and FBackward threw — SG9999 (campaign seed 901, FOUND W12).
         /// </summary>

@@ -27,7 +27,8 @@ namespace SymGrad.RandomPrograms.Check
     /// <c>hvp</c> along P15's direction with MHessianVector and, where the Jacobian has at most
     /// <see cref="JacobianRows"/> rows (one backward pass each in PyTorch), <c>jacobian</c> with MJacobian.
     /// Tolerance: both are exact derivatives evaluated in double, differing only in summation order:
-    /// 1e-6·max(|a|, |b|) + 1e-9·(1 + Σ|ours|) over the entries compared together.
+    /// 1e-6·max(|a|, |b|) + 1e-9·(1 + Σ|ours|) over the entries compared together; for H·v, plus twice the change of
+    /// PyTorch's own H·v at inputs one or two ulps away (the function's conditioning, <see cref="Sensitivity"/>).
     /// </summary>
     public static class TorchOracle
     {
@@ -171,6 +172,13 @@ namespace SymGrad.RandomPrograms.Check
                 {
                     sb.Append(CultureInfo.InvariantCulture, $"        hv = torch.autograd.functional.hvp(lambda *xs: torch.as_tensor(run(*xs)[0]), tuple(leaves), along({List(c.V!)}))[1]\n");
                     sb.Append("        result['hvp'] = [v for h in hv for v in h.clone().reshape(-1).tolist()]\n");
+                    if (!c.IsFloatHessianVector)
+                    {
+                        // The same product at inputs a rounding error away (×(1 + 2⁻⁵¹), one or two ulps): how far the
+                        // function's own conditioning moves H·v when the primal values round differently (Modes' tolerance).
+                        sb.Append(CultureInfo.InvariantCulture, $"        hs = torch.autograd.functional.hvp(lambda *xs: torch.as_tensor(run(*xs)[0]), tuple((l * (1 + 2.0 ** -51)).detach().requires_grad_(True) for l in leaves), along({List(c.V!)}))[1]\n");
+                        sb.Append("        result['hvp_shift'] = [v for h in hs for v in h.clone().reshape(-1).tolist()]\n");
+                    }
                 }
 
                 if (asked.Contains("TorchJacobian"))
@@ -412,13 +420,15 @@ namespace SymGrad.RandomPrograms.Check
                 }
 
                 double total = 1 + ours.Where(double.IsFinite).Sum(Math.Abs);
+                var shifted = key == "TorchHessianVector" && ok.TryGetProperty("hvp_shift", out var hs) ? hs.EnumerateArray().Select(Number).ToArray() : null;
                 var sb = new StringBuilder();
                 int wrong = 0;
                 for (int i = 0; i < ours.Length; i++)
                 {
                     // A float input's products and Jacobian column (by backward sweeps) are accumulated in float.
                     bool inFloat = key != "TorchTangent" && InFloat(floats, coords[i % coords.Count]);
-                    double tol = 1e-6 * Math.Max(Math.Abs(theirs[i]), Math.Abs(ours[i])) + 1e-9 * total + (inFloat ? Checker.FloatTolerance(theirs[i], ours[i], 1) : 0);
+                    double tol = 1e-6 * Math.Max(Math.Abs(theirs[i]), Math.Abs(ours[i])) + 1e-9 * total + (inFloat ? Checker.FloatTolerance(theirs[i], ours[i], 1) : 0)
+                        + Sensitivity(shifted, theirs, i);
                     // PyTorch multiplies an infinite partial by a zero tangent or seed (∞·0 = NaN, √u at 0 along a unit column);
                     // SymGrad passes nothing there (the strong zero, README), its value checked against central differences
                     // and the other mode by P13–P16 already.
@@ -436,6 +446,15 @@ namespace SymGrad.RandomPrograms.Check
                 }
             }
         }
+
+        /// <summary>
+        /// Twice how far PyTorch's product moved at inputs one or two ulps away (<c>hvp_shift</c>): an ill-conditioned
+        /// function's H·v (a fourth derivative of 10¹³) moves by 10⁻⁶ of itself when a single intermediate rounds the other
+        /// way — as ours and PyTorch's do, each exact for its own rounding (program aj1Gh26MnkB1: log(exp(z)) for z alone
+        /// moved PyTorch's own H·v by 6·10⁻⁷). Zero where the product was not shifted or either value is not finite.
+        /// </summary>
+        private static double Sensitivity(double[]? shifted, double[] theirs, int i)
+            => shifted is null || i >= shifted.Length || !double.IsFinite(shifted[i] - theirs[i]) ? 0 : 2 * Math.Abs(shifted[i] - theirs[i]);
 
         private static double Number(JsonElement e)
             => e.ValueKind == JsonValueKind.String ? double.Parse(e.GetString()!, CultureInfo.InvariantCulture) : e.GetDouble();
