@@ -573,7 +573,10 @@ namespace SymGrad.GeneratorTests
         [InlineData("double t = 0; t = x * ([|t = 2|]); return t;", "'t = 2'", "outside the differentiable subset")]
         [InlineData("double t = x; t [|%=|] 2; return t;", "'%='", "use =, +=")]
         [InlineData("[|Math.Exp(x)|]; return x;", "'Math.Exp(x)'", "assign it to a local")]
-        [InlineData("double[] [|a|] = new double[n]; return x;", "'double[] a'", "as Span<T> parameters the caller allocates")]
+        [InlineData("int m = n + 1; double[] [|a|] = new double[m]; return x;", "'double[] a = new double[m]'", "and 'm' is none of them")]
+        [InlineData("for (int i = 0; i < n; i++) { Span<double> [|a|] = stackalloc double[n]; } return x;", "'Span<double> a = stackalloc double[n]'", "not inside a loop")]
+        [InlineData("n++; double[] [|a|] = new double[n]; return x;", "'double[] a = new double[n]'", "its length reads 'n', which the method changes")]
+        [InlineData("Span<double> [|a|] = v.ToArray(); return x;", "'System.Span<double> a'", "buffers of the method's own (Span<double> h = stackalloc double[n];")]
         public void SG0006_UnsupportedExpression(string statements, string construct, string advice)
             => Expect(Scalar(statements), "SG0006", construct + " cannot be differentiated", advice);
 
@@ -700,7 +703,7 @@ namespace SymGrad.GeneratorTests
         [InlineData("for (int i = 0; i < n; i++) { s += x; [|i|]++; }", "the body assigns the counter 'i'")]
         [InlineData("[|for|] (int i = 1; i < n; i *= 2) { s += x; }", "i++, i--, i += k or i -= k")]
         [InlineData("[|for|] (int i = 0; i < n; ) { s += x; }", "must change by one step per iteration")]
-        [InlineData("double[] a = { 1, 2 }; [|foreach|] (double u in a) { s += u * x; }", "foreach runs over a span or array parameter or a part of one")]
+        [InlineData("[|foreach|] (double u in new[] { 1.0, 2.0 }) { s += u * x; }", "foreach runs over a span or array parameter or a part of one")]
         [InlineData("int k = n; [|foreach|] (double u in v[..k]) { s += u * x; k--; }", "the body changes 'k', which the part it runs over uses")]
         public void SG0009_UnsupportedLoop(string loop, string advice)
             => Expect(Scalar("double s = 0;\n" + loop + "\nreturn s;"), "SG0009", "This loop cannot be reversed", advice);
@@ -972,6 +975,32 @@ namespace SymGrad.GeneratorTests
         /// cannot, a diagnostic that says why — never a silent skip. A span input's gradient is added to a Span output of the
         /// caller (SpanGradients): not to an input, which C# would not let it write either.
         /// </summary>
+        /// <summary>A nested call of a method with local buffers is not differentiated yet: SG0019 says so and what to write.</summary>
+        [Fact]
+        public void SG0019_ANestedCallOfAMethodWithLocalBuffers()
+            => Expect("""
+                using System;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double F(double a, double b)
+                    {
+                        Span<double> h = stackalloc double[2];
+                        h[0] = a * b;
+                        h[1] = Math.Sin(a);
+                        return h[0] + h[1];
+                    }
+
+                    [Differentiable]
+                    public static double G(double a)
+                    {
+                        double d = [|FTangent(a, a, 1, 0)|];
+                        return d * a;
+                    }
+                }
+                """, "SG0019", "'G' calls the generated 'FTangent'", "'F' keeps a local buffer ('h')", "make 'h' a Span<double> parameter of F");
+
         [Fact]
         public void SG0019_TheGradientOfASpanInputIntoAnInput()
             => Expect("""
@@ -1436,16 +1465,19 @@ namespace SymGrad.GeneratorTests
             Snapshot.Verify(result with { GeneratedSources = new System.Collections.Generic.Dictionary<string, string>() });
         }
 
-        /// <summary>One error per root cause: a stackalloc'd state is reported where it is declared, not at each of its uses.</summary>
+        /// <summary>
+        /// A stackalloc'd state is a local buffer: its cell read before the first step is written reads the zeros stackalloc
+        /// gives, and the generated methods lend it (no diagnostic, no warning in the generated code).
+        /// </summary>
         [Fact]
-        public void StackallocStateIsOneErrorNotOnePerUse()
+        public void StackallocStateIsALocalBuffer()
         {
             var result = GeneratorHarness.Run(Wrap("""
                     [Differentiable]
                     public static double Lstm(ReadOnlySpan<double> x, ReadOnlySpan<double> w, int n)
                     {
-                        Span<double> [|h|] = stackalloc double[4];
-                        Span<double> [|c|] = stackalloc double[4];
+                        Span<double> h = stackalloc double[4];
+                        Span<double> c = stackalloc double[4];
                         double loss = 0;
                         for (int t = 0; t < n; t++)
                         {
@@ -1461,10 +1493,41 @@ namespace SymGrad.GeneratorTests
                         return loss;
                     }
                 """));
+            GeneratorHarness.AssertCompilesCleanly(result);
+            Assert.Contains(result.GeneratedSources.Values, s => s.Contains("internal static double LstmWithBuffers(", StringComparison.Ordinal));
+        }
+
+        /// <summary>One error per root cause: a stackalloc'd state SymGrad cannot lend is reported where it is declared, not at each of its uses.</summary>
+        [Fact]
+        public void StackallocStateIsOneErrorNotOnePerUse()
+        {
+            var result = GeneratorHarness.Run(Wrap("""
+                    public double[] W = new double[4];
+
+                    [Differentiable]
+                    public double Lstm(ReadOnlySpan<double> x, int n)
+                    {
+                        Span<double> [|h|] = stackalloc double[4];
+                        Span<double> [|c|] = stackalloc double[4];
+                        double loss = 0;
+                        for (int t = 0; t < n; t++)
+                        {
+                            for (int k = 0; k < 4; k++)
+                            {
+                                double g = Math.Tanh(W[k] * x[t] + h[k]);
+                                c[k] = c[k] * 0.5 + g;
+                                h[k] = Math.Tanh(c[k]);
+                                loss += h[k];
+                            }
+                        }
+
+                        return loss;
+                    }
+                """).Replace("public static partial class K", "public partial class K"));
             var errors = result.GeneratorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
             Assert.Equal(new[] { "SG0006", "SG0006" }, errors.Select(d => d.Id));
             Assert.Equal(result.Source.Spans, errors.Select(d => d.Location.SourceSpan).OrderBy(s => s.Start));
-            Assert.All(errors, d => Assert.Contains("as Span<T> parameters the caller allocates", d.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+            Assert.All(errors, d => Assert.Contains("a layer object's method keeps no local buffers yet; pass it as a Span<double> parameter the caller allocates", d.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal));
         }
 
         [Fact]

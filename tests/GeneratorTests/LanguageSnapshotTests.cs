@@ -56,6 +56,9 @@ namespace SymGrad.GeneratorTests
         public void HeldLayers() => VerifyCases("HeldLayerCases");
 
         [Fact]
+        public void LocalBuffers() => VerifyCases("LocalBufferCases");
+
+        [Fact]
         public void Structs() => VerifyCases("StructCases");
 
         /// <summary>Calls of methods taking structs (StructCases.Dot, Distance): the callers, and the callees' flat twins.</summary>

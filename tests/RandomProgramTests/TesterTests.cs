@@ -346,7 +346,7 @@ namespace SymGrad.RandomProgramTests
         public void PyTorchOracle_ReadsZerosItNeverComputed()
         {
             TorchOracle.EnsureAvailable();
-            var program = Runner.Generate("3I9ma56VHBu1", FeatureSet.Parse("CheckpointedLoops=5,Arrays=3,SpanWritingCalls=3,OutputReadBack=3,LoopCarried=3,NestedCalls=3,WhileLoops=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
+            var program = Runner.Generate("3I9ma56VHBu1", FeatureSet.Parse("CheckpointedLoops=5,Arrays=3,SpanWritingCalls=3,OutputReadBack=3,LoopCarried=3,NestedCalls=3,WhileLoops=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults,-LocalBuffers"));
             var cases = Runner.CheckBatch(new[] { (1, "3I9ma56VHBu1", program) }).SelectMany(r => r.Torch).Where(c => c.Method.Name == "F").ToList();
             Assert.Contains(cases, c => TorchOracle.ModesAsked(c).Contains("TorchHessianVector"));
             Assert.Empty(TorchOracle.Check(cases));
@@ -385,10 +385,10 @@ namespace SymGrad.RandomProgramTests
 
         /// <summary>The features the seeds of past failures were drawn with: stage buffers came later (they change some programs).</summary>
         // The features of the past seeds' draws: the later features off, so that each seed keeps its program.
-        private static readonly FeatureSet PastSeeds = FeatureSet.Parse("-StageBuffers,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults");
+        private static readonly FeatureSet PastSeeds = FeatureSet.Parse("-StageBuffers,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults,-LocalBuffers");
 
         // The current draws, the features that came after these seeds off (double inputs, a generic nested helper).
-        private static readonly FeatureSet BeforeDoubleInputs = FeatureSet.Parse("-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults");
+        private static readonly FeatureSet BeforeDoubleInputs = FeatureSet.Parse("-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults,-LocalBuffers");
 
         [Theory]
         [InlineData("4AJKkaVuy5v1")] // σ(s¹⁶) in a checkpointed while loop: 1 − σ at s ≈ 16 is two ulps in float (−0.0125 vs −0.0647)
@@ -448,7 +448,7 @@ namespace SymGrad.RandomProgramTests
         public void AnIllConditionedHessianVectorProduct_IsArbitratedAtItsConditioning()
         {
             TorchOracle.EnsureAvailable();
-            AssertPasses("aj1Gh26MnkB1", FeatureSet.Default);
+            AssertPasses("aj1Gh26MnkB1", FeatureSet.Parse("-LocalBuffers"));
         }
 
         /// <summary>
@@ -457,7 +457,7 @@ namespace SymGrad.RandomProgramTests
         /// </summary>
         [Fact]
         public void AnArrayWrittenByACallWithANestedTangentArgument_Passes() => AssertPasses("2hBez_tYhY31",
-            FeatureSet.Parse("CheckpointedLoops=5,NestedCalls=3,Switches=3,Break=3,Continue=3,SpanWritingCalls=3,OutputOverwrite=3,Ranges=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
+            FeatureSet.Parse("CheckpointedLoops=5,NestedCalls=3,Switches=3,Break=3,Continue=3,SpanWritingCalls=3,OutputOverwrite=3,Ranges=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults,-LocalBuffers"));
 
         /// <summary>
         /// N0's max takes its constant (ṡ = 0), then s = s·s leaves float's range: the float twin's MTangent of H0, through
@@ -465,11 +465,11 @@ namespace SymGrad.RandomProgramTests
         /// </summary>
         [Fact]
         public void AZeroTangentTimesAnOverflowedValue_Passes() => AssertPasses("5an_VD1nZ8b1",
-            FeatureSet.Parse("Trigonometric=5,NestedCalls=3,UserCalls=3,Switches=3,CheckpointedLoops=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
+            FeatureSet.Parse("Trigonometric=5,NestedCalls=3,UserCalls=3,Switches=3,CheckpointedLoops=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults,-LocalBuffers"));
 
         /// <summary>y passed twice to a callee (its second gradient to scratch, added into dyWork) in an H·v: CS0103 tdyWork (FOUND V12).</summary>
         [Fact]
-        public void ASpanPassedTwiceInAHessianVectorProduct_Passes() => AssertPasses("6Njpo3aU8ML1", FeatureSet.Parse("StageBuffers=4,SpanWritingCalls=3,UserCalls=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
+        public void ASpanPassedTwiceInAHessianVectorProduct_Passes() => AssertPasses("6Njpo3aU8ML1", FeatureSet.Parse("StageBuffers=4,SpanWritingCalls=3,UserCalls=3,-DoubleInputs,-GenericNested,-NestedSpans,-OtherPrecisionSpans,-StructCalls,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults,-LocalBuffers"));
 
         /// <summary>
         /// An output of constants passed for both of N0's span inputs of a nested N0Backward, under H0's H·v: the second's
@@ -477,7 +477,7 @@ namespace SymGrad.RandomProgramTests
         /// </summary>
         [Fact]
         public void AConstantOutputPassedTwiceToANestedCallInAHessianVectorProduct_Passes() => AssertPasses("9ouidTnDPTe1",
-            FeatureSet.Parse("NestedSpans=5,NestedCalls=5,SpanOutputs=3,SpanInputs=3,SliceArgs=2,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
+            FeatureSet.Parse("NestedSpans=5,NestedCalls=5,SpanOutputs=3,SpanInputs=3,SliceArgs=2,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults,-LocalBuffers"));
 
         /// <summary>
         /// H1 refills an output array by a call inside a loop; its MBackwardTangent (F's H·v calls it) declared the array a
@@ -486,7 +486,7 @@ namespace SymGrad.RandomProgramTests
         /// </summary>
         [Fact]
         public void AnOutputArrayRefilledInALoopUnderAHessianVectorProduct_Passes() => AssertPasses("dH-Dq0gEzK31",
-            FeatureSet.Parse("UnderivableCalls=5,LocalFunctions=3,OutResults=3,StructCalls=2,UserCalls=3,LoopCarried=2,NestedCalls=2,-NestedSpanGradients,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
+            FeatureSet.Parse("UnderivableCalls=5,LocalFunctions=3,OutResults=3,StructCalls=2,UserCalls=3,LoopCarried=2,NestedCalls=2,-NestedSpanGradients,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults,-LocalBuffers"));
 
         /// <summary>
         /// CI on afab3e4 (the default draws of then, written out): an output array rewritten in a loop (its work copy an array)
@@ -495,7 +495,7 @@ namespace SymGrad.RandomProgramTests
         /// </summary>
         [Fact]
         public void AnEmptyDirectionOfAnArraysWorkCopyUnderAHessianVectorProduct_Passes() => AssertPasses("5AN89Mle0kA1",
-            FeatureSet.Parse("NestedSpanGradients=1,UnderivableCalls=0.3,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
+            FeatureSet.Parse("NestedSpanGradients=1,UnderivableCalls=0.3,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults,-LocalBuffers"));
 
         /// <summary>
         /// The fresh campaign of this session's first run (the default draws of then, written out): H0, with an out result and a
@@ -504,7 +504,7 @@ namespace SymGrad.RandomProgramTests
         /// file holds its results' third orders, written when a caller needs them, and with them N0's.
         /// </summary>
         [Fact]
-        public void TheThirdOrderOfAResultsMethod_Passes() => AssertPasses("eWlHD5_I5OK1", FeatureSet.Parse("ResultCalls=0.5,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
+        public void TheThirdOrderOfAResultsMethod_Passes() => AssertPasses("eWlHD5_I5OK1", FeatureSet.Parse("ResultCalls=0.5,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults,-LocalBuffers"));
 
         /// <summary>
         /// The first campaign of layer programs calling their own methods (LayerCalls): a helper reading the fields a and b, in
@@ -513,7 +513,7 @@ namespace SymGrad.RandomProgramTests
         /// and H·v "wrong". The tester now puts a helper's fields in the layer's order.
         /// </summary>
         [Fact]
-        public void ALayersHelperReadingFieldsInAnotherOrder_Passes() => AssertPasses("7jYmgBdc63r1", FeatureSet.Parse("LayerObjects=4,LayerCalls=4,UserCalls=3,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
+        public void ALayersHelperReadingFieldsInAnotherOrder_Passes() => AssertPasses("7jYmgBdc63r1", FeatureSet.Parse("LayerObjects=4,LayerCalls=4,UserCalls=3,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults,-LocalBuffers"));
 
         /// <summary>
         /// The local suite's fresh campaign on the first build of LayerCalls: a helper made a layer's method took the field x, which it
@@ -524,8 +524,8 @@ namespace SymGrad.RandomProgramTests
         [Fact]
         public void ALayersHelperTakingAFieldItDoesNotRead_Passes()
         {
-            AssertPasses("eXi8Ivs0G7S1", FeatureSet.Parse("-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
-            AssertPasses("fyxJX0l_WBY1", FeatureSet.Parse("LayerObjects=4,LayerCalls=6,UserCalls=4,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
+            AssertPasses("eXi8Ivs0G7S1", FeatureSet.Parse("-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults,-LocalBuffers"));
+            AssertPasses("fyxJX0l_WBY1", FeatureSet.Parse("LayerObjects=4,LayerCalls=6,UserCalls=4,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults,-LocalBuffers"));
             var gen = new ProgramGenerator(FeatureSet.Parse("LayerObjects=4,LayerCalls=6,UserCalls=4"));
             var programs = Enumerable.Range(0, 200).Select(i => gen.FromSeed(Runner.ProgramSeed(36, i))).ToList();
             Assert.All(programs, p => Assert.True(LayerCalls.Consistent(p)));
@@ -545,7 +545,7 @@ namespace SymGrad.RandomProgramTests
         /// parameters now.
         /// </summary>
         [Fact]
-        public void ACallLeavingADefaultOutWithAGeneratedCallInItsArguments_Passes() => AssertPasses("duLlUhBEHg51", FeatureSet.Parse("CallDefaults=4,GradientChoice=4,UserCalls=4"));
+        public void ACallLeavingADefaultOutWithAGeneratedCallInItsArguments_Passes() => AssertPasses("duLlUhBEHg51", FeatureSet.Parse("CallDefaults=4,GradientChoice=4,UserCalls=4,-LocalBuffers"));
 
         /// <summary>
         /// Layers held in a field of the layer (HeldLayers): drawn — a nested class Held with the helper and its fields, the
@@ -572,7 +572,7 @@ namespace SymGrad.RandomProgramTests
         /// </summary>
         [Fact]
         public void AHeldLayersSizeDrawnApartFromItsSpans_IsNotDrawn()
-            => AssertPasses("1bHR89vl0nh1", FeatureSet.Parse("LayerObjects=6,LayerCalls=8,UserCalls=5,HeldLayers=3,ResultCalls=6,OutResults=6,TupleLocals=3"));
+            => AssertPasses("1bHR89vl0nh1", FeatureSet.Parse("LayerObjects=6,LayerCalls=8,UserCalls=5,HeldLayers=3,ResultCalls=6,OutResults=6,TupleLocals=3,-LocalBuffers"));
 
         /// <summary>
         /// A layer's helpers with an out or a tuple result (LayerResults): drawn as the layer's methods (held ones too), their
@@ -640,12 +640,28 @@ namespace SymGrad.RandomProgramTests
         }
 
         /// <summary>
+        /// Local buffers (LocalBuffers): an output of the entry declared in its body instead — stackalloc, new as a span, an
+        /// array, var — drawn in each form, and the first program of each checked in every mode (the buffer is no result: the
+        /// checks see it through what the entry computes from it).
+        /// </summary>
+        [Fact]
+        public void LocalBuffersInEachForm_AreDrawnAndPass()
+        {
+            var gen = new ProgramGenerator(FeatureSet.Parse("LocalBuffers=4,SpanOutputs=2,MultipleOutputs=2"));
+            var drawn = Enumerable.Range(0, 200).Select(i => Runner.ProgramSeed(39, i)).Select(seed => (Seed: seed, Program: gen.FromSeed(seed))).ToList();
+            var firstOfEach = Enumerable.Range(0, 4).Select(form => drawn.FirstOrDefault(d => d.Program.Entry.Body.OfType<BufferDecl>().Any(b => b.Form == form)
+                && Measure.Names(d.Program.Entry.Body.Skip(1)).Contains(d.Program.Entry.Body.OfType<BufferDecl>().First().Name))).ToList();
+            Assert.All(Enumerable.Range(0, 4), form => Assert.True(firstOfEach[form].Program is not null, $"no local buffer of form {form}, read or written after it, in 200 programs"));
+            AssertAllPass(firstOfEach);
+        }
+
+        /// <summary>
         /// CI's fresh campaign on 38a8a64: <c>Smooth.Bump(H1(…, h, …))</c>, a call writing the output h inside a function kept as
         /// written — SymGrad's SG0006 (it would not be reversed there), which the tester took for a failure. The tester no longer
         /// draws a call writing outputs inside Bump, as inside a local function's argument.
         /// </summary>
         [Fact]
-        public void ACallWritingOutputsInsideAFunctionWithoutDerivative_IsNotDrawn() => AssertPasses("1gSyviQu0Vp1", FeatureSet.Default);
+        public void ACallWritingOutputsInsideAFunctionWithoutDerivative_IsNotDrawn() => AssertPasses("1gSyviQu0Vp1", FeatureSet.Parse("-LocalBuffers"));
 
         /// <summary>
         /// The same campaign: in each pass of a loop, an output refilled whole, then a span's gradient added to a slice of it —
@@ -654,7 +670,7 @@ namespace SymGrad.RandomProgramTests
         /// as far as SymGrad can tell (now 0.5·i).
         /// </summary>
         [Fact]
-        public void ASpansGradientAddedToASliceRefilledInTheSamePass_Passes() => AssertPasses("dbeSDg5j61Q1", FeatureSet.Parse("ResultCalls=0.5,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
+        public void ASpansGradientAddedToASliceRefilledInTheSamePass_Passes() => AssertPasses("dbeSDg5j61Q1", FeatureSet.Parse("ResultCalls=0.5,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults,-LocalBuffers"));
 
         /// <summary>
         /// Smooth.Bump (no derivative) of what varies: SymGrad says SG0007 at it (and its callers' nested calls SG0019, the
@@ -664,7 +680,7 @@ namespace SymGrad.RandomProgramTests
         [Fact]
         public void ACallWithoutADerivativeOfWhatVaries_IsRefusedAsExpected()
         {
-            var features = FeatureSet.Parse("UnderivableCalls=5,LocalFunctions=3,OutResults=3,StructCalls=2,UserCalls=3,LoopCarried=2,NestedCalls=2,-NestedSpanGradients,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults");
+            var features = FeatureSet.Parse("UnderivableCalls=5,LocalFunctions=3,OutResults=3,StructCalls=2,UserCalls=3,LoopCarried=2,NestedCalls=2,-NestedSpanGradients,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults,-LocalBuffers");
             foreach (string seed in new[] { "8RW5-hQDC611", "eoeaOrJ0B9Q1" })
             {
                 var result = Assert.Single(Runner.CheckBatch(new[] { (1, seed, Runner.Generate(seed, features)) })).Result;
@@ -801,13 +817,13 @@ namespace SymGrad.RandomProgramTests
         [Fact]
         public void Features_ParseWeightsAndRejectUnknownNames()
         {
-            var f = FeatureSet.Parse("-NnPrimitives,Exp=2.5,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults");
+            var f = FeatureSet.Parse("-NnPrimitives,Exp=2.5,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults,-LocalBuffers");
             Assert.False(f.On(Feature.NnPrimitives));
             Assert.Equal(2.5, f[Feature.Exp]);
-            var only = FeatureSet.Parse("only:ForLoops,Tanh,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults");
+            var only = FeatureSet.Parse("only:ForLoops,Tanh,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults,-LocalBuffers");
             Assert.True(only.On(Feature.ForLoops));
             Assert.False(only.On(Feature.Exp));
-            Assert.Throws<FormatException>(() => FeatureSet.Parse("NoSuchThing,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults"));
+            Assert.Throws<FormatException>(() => FeatureSet.Parse("NoSuchThing,-NestedSpanGradients,-UnderivableCalls,-ResultCalls,-StructResultCalls,-LayerCalls,-TupleLocals,-CallDefaults,-HeldLayers,-LayerResults,-LocalBuffers"));
         }
     }
 }

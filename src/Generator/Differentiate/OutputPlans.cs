@@ -91,6 +91,13 @@ namespace SymGrad.Generator.Differentiate
 
             bool once = writers.Count == 1 && WritesEachElementOnce(writers[0]);
 
+            // A local buffer's zeros wrote all of it, as a call does: whatever index a read or an accumulation after it uses
+            // (counts[i % bins] += …). Only for coverage, as below: its own write stays the writer the backward sees.
+            foreach (For fill in Walk.All(_facts.Body).OfType<For>().Where(loop => loop.Fills == span))
+            {
+                writers.Add(new Writer(fill, "=", null, new SpanRef(span, null, null, _facts.Parameters[span].ElementType)));
+            }
+
             // An element both branches of an if/else write (a switch expression's value, lowered: if (p == 3) y[2] = 2; else
             // y[2] = -a;) is written by the if as a whole, for the reads after it (found by the random-program tester's stage
             // buffers, CI on 97bec02, 9PLK-z24_861). Only for coverage: each branch's write stays the writer the backward sees.
@@ -213,6 +220,7 @@ namespace SymGrad.Generator.Differentiate
             {
                 return true;
             }
+
 
             List<For> around = Ranging(read, _facts.LoopsAround(reader));
             // A slice lies within its span (slicing checks that): writers covering the whole span cover it, whatever the sizes —

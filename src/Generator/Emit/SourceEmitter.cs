@@ -30,6 +30,7 @@ namespace SymGrad.Generator.Emit
         /// </summary>
         public static string EmitStubs(MethodModel model)
         {
+            model = LocalBufferWriter.Public(model); // its local buffers are not in its signatures
             var names = new NameAllocator(model.TakenNames);
             var signature = new BackwardSignature(model, names);
             string reason = $"throw new global::System.NotSupportedException(\"SymGrad could not differentiate {model.Name}: see the error it reported for it.\");";
@@ -79,14 +80,15 @@ namespace SymGrad.Generator.Emit
             };
         }
 
-        public static string Emit(MethodModel model) => Wrap(model, writer => WriteMembers(writer, model));
+        public static string Emit(MethodModel model) => model.Buffers.Any() ? LocalBufferWriter.Emit(model) : Wrap(model, writer => WriteMembers(writer, model));
 
         /// <summary>The generated methods of <paramref name="model"/>, inside its type.</summary>
         /// <param name="forCallers">
         /// Only what differentiable callers call (a result's method, <see cref="ResultWriter"/>): no <c>MGradient</c>,
         /// <c>MHessian</c>, <c>MJacobian</c>, nor stand-ins for absent modes.
         /// </param>
-        internal static void WriteMembers(IndentedTextWriter writer, MethodModel model, bool forCallers = false)
+        /// <param name="gradient"><c>MGradient</c> too, where <paramref name="forCallers"/> (a twin whose method's MGradient calls it: <see cref="LocalBufferWriter"/>).</param>
+        internal static void WriteMembers(IndentedTextWriter writer, MethodModel model, bool forCallers = false, bool gradient = false)
         {
             Derived derived = Derive(model);
             (BackwardProgram program, TangentProgram? tangent, HessianVectorProgram? hessianVector, List<SizeCheck> sizes) = derived;
@@ -98,7 +100,7 @@ namespace SymGrad.Generator.Emit
             }
 
             WriteBackward(writer, model, program, sizes);
-            if (model.ReturnType != "void" && !forCallers)
+            if (model.ReturnType != "void" && (!forCallers || gradient))
             {
                 writer.WriteLineNoTabs(string.Empty);
                 WriteGradient(writer, model, program, sizes);
@@ -574,7 +576,7 @@ namespace SymGrad.Generator.Emit
         }
 
         /// <summary>MHessianVector's parameters: the original ones, then a direction and a product per parameter as the signature lists it.</summary>
-        private static List<string> HessianVectorParameters(MethodModel model, List<ParameterSpec> inputs, Dictionary<string, string> direction, Dictionary<string, string> product)
+        internal static List<string> HessianVectorParameters(MethodModel model, List<ParameterSpec> inputs, Dictionary<string, string> direction, Dictionary<string, string> product)
         {
             var parameters = BackwardSignature.Primal(model, p => $"{p.Type} {p.Name}", r => $"out {r.Type} {r.Name}");
             var slots = Slots(inputs);
@@ -733,7 +735,7 @@ namespace SymGrad.Generator.Emit
             => model.Arguments.Where(p => p.IsDifferentiable).Concat(model.Parameters.Where(p => p.IsField && p.IsDifferentiable)).ToList();
 
         /// <summary>MTangent's parameters: the original ones, a tangent per input, a tangent output per output, an out tangent per out result.</summary>
-        private static List<string> TangentParameters(MethodModel model, System.Func<string, string> slot)
+        internal static List<string> TangentParameters(MethodModel model, System.Func<string, string> slot)
         {
             var parameters = BackwardSignature.Primal(model, p => $"{p.Type} {p.Name}", r => $"out {r.Type} {r.Name}");
             parameters.AddRange(TangentInputs(model).Select(p => p.Kind == ParameterKind.Scalar
@@ -745,7 +747,7 @@ namespace SymGrad.Generator.Emit
         }
 
         /// <summary>MTangent's return type: the result's, a struct result's type, or the tuple of the results' tangents.</summary>
-        private static string TangentReturnType(MethodModel model) => model.Results.Any(r => r.Path is not null) ? model.Results[0].GroupType
+        internal static string TangentReturnType(MethodModel model) => model.Results.Any(r => r.Path is not null) ? model.Results[0].GroupType
             : model.Results.Any(r => r.Position < 0) ? "(" + string.Join(", ", model.Results.Select(r => r.Type + " " + r.Name)) + ")" : model.ReturnType;
 
         /// <summary>
@@ -768,7 +770,7 @@ namespace SymGrad.Generator.Emit
         }
 
         /// <summary>The stand-ins of the modes this method does not get (<see cref="WriteAbsent"/>), named as those it gets would be.</summary>
-        private static void WriteAbsentModes(IndentedTextWriter writer, MethodModel model, Derived derived)
+        internal static void WriteAbsentModes(IndentedTextWriter writer, MethodModel model, Derived derived)
         {
             if (derived.Tangent is null && derived.TangentRefusal is { } tangent)
             {

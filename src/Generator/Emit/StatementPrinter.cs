@@ -94,6 +94,12 @@ namespace SymGrad.Generator.Emit
                 case Return r:
                     _writer.WriteLine(r.Value is null ? "return;" : $"return {Print(r.Value)};");
                     break;
+                case Break:
+                    _writer.WriteLine("break;"); // in the user's statements only (a twin's forward, LocalBufferWriter): lowering removes jumps
+                    break;
+                case Continue:
+                    _writer.WriteLine("continue;");
+                    break;
                 default:
                     throw new System.InvalidOperationException("Cannot print " + s.GetType().Name);
             }

@@ -80,6 +80,14 @@ namespace SymGrad.Generator.Model
         /// <summary>The parameter's default value as C# (<c>0.5</c>, <c>true</c>, <c>(global::K)1</c>), if the user gave one.</summary>
         public string? Default { get; init; }
 
+        /// <summary>
+        /// For a local buffer of the body (<c>Span&lt;double&gt; h = stackalloc double[n];</c>, <c>double[] h = new double[n];</c>):
+        /// its length as C# over the method's parameters (<c>n</c>, <c>x.Length</c>). A <see cref="ParameterKind.SpanOutput"/> of
+        /// the derivation, written from zero where it is declared, and a parameter of the method's twin
+        /// <c>MWithBuffers</c> (<see cref="Emit.LocalBufferWriter"/>), not of the method's generated signatures; null otherwise.
+        /// </summary>
+        public string? Buffer { get; init; }
+
         /// <summary>The parameter as the generated signatures list it: a struct's fields as the one struct parameter.</summary>
         public ParameterSpec Slot => Group is null ? this : new ParameterSpec(Group, GroupType, GroupType, Kind);
     }
@@ -136,6 +144,9 @@ namespace SymGrad.Generator.Model
         /// parameters').
         /// </summary>
         public IEnumerable<ParameterSpec> Inputs => Parameters.Where(p => !p.IsField && p.IsDifferentiable).Concat(Parameters.Where(p => p.IsField && p.IsDifferentiable));
+
+        /// <summary>The local buffers of the body (<see cref="ParameterSpec.Buffer"/>), after the parameters.</summary>
+        public IEnumerable<ParameterSpec> Buffers => Parameters.Where(p => p.Buffer is not null);
 
         /// <summary>Names generated code must not reuse: parameters, struct parameters, locals and the method's own.</summary>
         public IEnumerable<string> TakenNames => Arguments.Select(p => p.Name).Concat(Parameters.Select(p => p.Name)).Concat(Locals.Select(l => l.Name)).Append(Name);

@@ -40,6 +40,9 @@ namespace SymGrad.Generator.Model
 
         /// <summary>For a top-level loop of a method that checkpoints its loops: the same number on its forward and reversed copies (0 otherwise).</summary>
         public int Checkpoint { get; init; }
+
+        /// <summary>A local buffer's zeros where it is declared (<see cref="Parse.BodyParser"/>): the buffer whose every element it writes.</summary>
+        public string? Fills { get; init; }
     }
 
     /// <summary>

@@ -176,6 +176,11 @@ namespace SymGrad.Generator.Parse
                     continue;
                 }
 
+                if (!local.IsRef && ParseBuffer(declaration, variable, local, output))
+                {
+                    continue;
+                }
+
                 string type = TypeNames.Of(local.Type);
                 if (local.IsRef || !(TypeNames.IsReal(local.Type) || TypeNames.IsIntegral(local.Type) || local.Type.SpecialType == SpecialType.System_Boolean))
                 {
@@ -187,7 +192,7 @@ namespace SymGrad.Generator.Parse
                         ? "lambdas and delegates are outside the subset; write a local function, as in 'double " + local.Name + "(double v) => v * v;', which is differentiated where it is called"
                         : local.Type is INamedTypeSymbol { IsTupleType: true }
                         ? "a tuple local is differentiated element by element when its elements are all float or double; hold the others in locals of their own"
-                        : "locals may be float, double, integral or bool; pass buffers (a stackalloc'd state, a scratch array) as Span<T> parameters the caller allocates");
+                        : "locals may be float, double, integral or bool, and buffers of the method's own (Span<double> h = stackalloc double[n]; or double[] h = new double[n];); pass other spans as Span<T> parameters");
                     _rejected.Add(local);
                     continue;
                 }
@@ -497,6 +502,11 @@ namespace SymGrad.Generator.Parse
         /// </summary>
         private void ParseForEach(ForEachStatementSyntax loop, List<Stmt> output)
         {
+            if (UsesRejected(loop.Expression))
+            {
+                return; // over a local already reported (a buffer SymGrad cannot lend)
+            }
+
             if (Part(loop.Expression, "") is not { } part || _model.GetDeclaredSymbol(loop, _cancellationToken) is not ILocalSymbol item)
             {
                 Report(DiagnosticDescriptors.UnsupportedLoop, loop.ForEachKeyword.GetLocation(),
@@ -1118,11 +1128,12 @@ namespace SymGrad.Generator.Parse
         private ParameterSpec? Buffer(ExpressionSyntax expression) =>
             Unthis(expression) is IdentifierNameSyntax identifier && Spec(_model.GetSymbolInfo(identifier, _cancellationToken).Symbol) is { IsBuffer: true } spec ? spec : null;
 
-        /// <summary>The parameter a symbol is: a parameter of the method, or a field of a layer object that is one.</summary>
+        /// <summary>The parameter a symbol is: a parameter of the method, a field of a layer object that is one, or a local buffer.</summary>
         private ParameterSpec? Spec(ISymbol? symbol) => symbol switch
         {
             IParameterSymbol p when _parameters.TryGetValue(p.Name, out ParameterSpec? spec) && !spec.IsField => spec,
             IFieldSymbol { IsStatic: false } f when _parameters.TryGetValue(f.Name, out ParameterSpec? spec) && spec.IsField => spec,
+            ILocalSymbol l when _buffers.TryGetValue(l, out ParameterSpec? buffer) => buffer,
             _ => null,
         };
 

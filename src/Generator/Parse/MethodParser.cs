@@ -290,6 +290,9 @@ namespace SymGrad.Generator.Parse
                 return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
             }
 
+            // The local buffers are outputs of the derivation, after the parameters (LocalBufferWriter lends them).
+            parameters.AddRange(body.Buffers);
+
             // A void method with out results may end without a return: where it ends, its results are final.
             if (results.Count > 0 && returnType == "void" && block.Statements.LastOrDefault() is not Return)
             {

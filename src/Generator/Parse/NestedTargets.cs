@@ -100,6 +100,13 @@ namespace SymGrad.Generator.Parse
             try
             {
                 Emit.SourceEmitter.Derived derived = Emit.SourceEmitter.Derive(model, thirdOrder: true);
+                if (model.Buffers.Any())
+                {
+                    // Its generated methods lend its local buffers (LocalBufferWriter): MBackward and MTangent, not yet the
+                    // second- and third-order methods a caller's Hessian-vector product or a nested call would call.
+                    return new Modes(derived.Tangent is not null, Nested: false, Derived: true);
+                }
+
                 bool nested = derived.Tangent is not null && derived.HessianVector is not null && Emit.NestedWriter.Shape(model);
                 return new Modes(derived.Tangent is not null, nested, nested && derived.HessianVector!.Tangent is not null ? model.HintName : null,
                     derived.Tangent is not null && Emit.SourceEmitter.BuildBackwardTangent(model, derived.Program) is not null ? model.HintName : null,
@@ -133,6 +140,13 @@ namespace SymGrad.Generator.Parse
 
             if (Parsed(forward, compilation, cancellationToken, out reason) is not { } model)
             {
+                return null;
+            }
+
+            if (model.Buffers.FirstOrDefault() is { } buffer)
+            {
+                reason = $"'{forward.Name}' keeps a local buffer ('{buffer.Name}'), and a nested call of a method with local buffers is not differentiated yet; "
+                    + $"make '{buffer.Name}' a Span<{buffer.ElementType}> parameter of {forward.Name}";
                 return null;
             }
 

@@ -45,7 +45,7 @@ namespace SymGrad.Generator.Parse
 
             if (model.Results.Count > 0 || model.Parameters.Any(p => p.Kind == ParameterKind.SpanOutput || p.HoldsStructs))
             {
-                reason = $"a call of {callee.Name} with struct parameters is differentiated when it has no outputs, out results or spans of structs";
+                reason = $"a call of {callee.Name} with struct parameters is differentiated when it has no outputs, local buffers, out results or spans of structs";
                 return null;
             }
 

@@ -500,9 +500,19 @@ namespace SymGrad.RandomPrograms.Campaign
                     case Store:
                         set.Add("element write y[i] = …");
                         break;
+                    case BufferDecl b:
+                        set.Add(LocalBufferForms[b.Form]);
+                        break;
                 }
             }
         }
+
+        /// <summary>The forms of <see cref="BufferDecl.Form"/>, as <c>CSharpPrinter</c> prints them.</summary>
+        private static readonly string[] LocalBufferForms =
+        {
+            "local buffer Span<double> h = stackalloc double[n]", "local buffer Span<double> h = new double[n]",
+            "local buffer double[] h = new double[n]", "local buffer var h = new double[n]",
+        };
 
         /// <summary>The forms of <see cref="OutArg.TupleForm"/>, as <c>CSharpPrinter.Deconstruction</c> prints them.</summary>
         private static readonly string[] TupleForms =

@@ -170,6 +170,10 @@ namespace SymGrad.RandomPrograms.Generate
         // a layer's helper with an out or tuple result may be a layer's method too (LayerCalls): SymGrad reads each result
         // through a method of its twin's (HWithFieldsResultO)
         LayerResults,
+
+        // one of the entry's outputs a local buffer of its own instead (Span<double> y = stackalloc double[n];, new double[n],
+        // var): the generated methods lend it from the workspace (LocalBufferWriter); the checks see the other results alone
+        LocalBuffers,
     }
 
     /// <summary>Per-feature weights: how often a construct is chosen where it fits, relative to the default 1.</summary>

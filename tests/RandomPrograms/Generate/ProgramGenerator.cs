@@ -110,6 +110,9 @@ namespace SymGrad.RandomPrograms.Generate
             // One of them held in a field of the entry's layer, as a layer of its own (side streams too).
             if (program.IsLayer && f.On(Feature.HeldLayers) && r.Side(31).Chance(Math.Min(0.9, 0.5 * f[Feature.HeldLayers]))) program = HeldLayers.Apply(program, r.Side(32));
 
+            // One of the entry's outputs a local buffer of its own (side streams too).
+            if (f.On(Feature.LocalBuffers) && r.Side(33).Chance(Math.Min(0.9, 0.25 * f[Feature.LocalBuffers]))) program = LocalBuffers.Apply(program, r.Side(34));
+
             program = Generics.Validate(program);
             if (f.On(Feature.GradientChoice)) program = GradientChoice.Apply(program, r, f[Feature.GradientChoice]);
 

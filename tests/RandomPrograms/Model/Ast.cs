@@ -306,6 +306,21 @@ namespace SymGrad.RandomPrograms.Model
     /// <summary><c>y[index] = e;</c> on an output span.</summary>
     public sealed record Store(string Span, Expr Index, Expr Value) : Stmt;
 
+    /// <summary>
+    /// A local buffer of the method's own (feature LocalBuffers), written from zero: <see cref="Form"/> 0
+    /// <c>Span&lt;double&gt; y = stackalloc double[n];</c>, 1 <c>Span&lt;double&gt; y = new double[n];</c>, 2 <c>double[] y = new double[n];</c>,
+    /// 3 <c>var y = new double[n];</c> (Python: a list of zeros).
+    /// </summary>
+    public sealed record BufferDecl(string Name, Dim Length, int Form) : Stmt
+    {
+        /// <summary>An array (forms 2 and 3): a part of it is printed <c>y.AsSpan(…)</c>.</summary>
+        public bool Array => Form >= 2;
+
+        /// <summary>The length as C# and Python read it: <c>n * m</c>, <c>3</c>.</summary>
+        public string LengthText => string.Join(" * ", Length.Sizes.Concat(Length.Const != 1 || Length.Sizes.IsEmpty
+            ? new[] { Length.Const.ToString(System.Globalization.CultureInfo.InvariantCulture) } : System.Array.Empty<string>()));
+    }
+
     public sealed record If(Expr Test, ImmutableArray<Stmt> Then, ImmutableArray<Stmt>? Else) : Stmt;
 
     /// <summary>

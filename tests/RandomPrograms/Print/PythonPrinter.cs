@@ -235,6 +235,9 @@ namespace SymGrad.RandomPrograms.Print
                 case Store st:
                     w.Line($"{st.Span}[{Index(st.Span, st.Index, c)}] = {E(st.Value, c)}");
                     break;
+                case BufferDecl b:
+                    w.Line($"{b.Name} = View([T(0) for _ in range({b.LengthText})], 0, {b.LengthText})");
+                    break;
                 case If i:
                     w.Line($"if {E(i.Test, c)}:");
                     w.Indent++;

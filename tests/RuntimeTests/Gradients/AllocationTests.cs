@@ -37,6 +37,24 @@ namespace SymGrad.RuntimeTests.Gradients
         }
 
         [Fact]
+        public void AStepOfAMethodWithLocalBuffersAllocatesNothing()
+        {
+            // Its stackalloc and new double[2] are lent from the workspace in every generated method (LocalBufferWriter).
+            var rng = new Random(2);
+            double[] x = Check.Random(rng, 3), w1 = Check.Random(rng, 12), w2 = Check.Random(rng, 8);
+            double[] dx = new double[3], dw1 = new double[12], dw2 = new double[8], hw1 = new double[12];
+            void Step()
+            {
+                Language.LocalBufferCases.MlpGradient(x, w1, w2, 4, dx, dw1, dw2);
+                Language.LocalBufferCases.MlpBackward(x, w1, w2, 4, 0.5, dx, dw1, dw2);
+                Language.LocalBufferCases.MlpTangent(x, w1, w2, 4, x, w1, w2);
+                Language.LocalBufferCases.MlpHessianVector(x, w1, w2, 4, x, w1, w2, dx, hw1, dw2);
+            }
+
+            Assert.Equal(0, AllocatedBy(Step));
+        }
+
+        [Fact]
         public void ComposedTwoLayerTrainingStepAllocatesNothing()
         {
             var rng = new Random(1);

@@ -1,0 +1,158 @@
+using System.CodeDom.Compiler;
+using System.Collections.Generic;
+using System.Linq;
+using SymGrad.Generator.Differentiate;
+using SymGrad.Generator.Model;
+
+namespace SymGrad.Generator.Emit
+{
+    /// <summary>
+    /// A method with local buffers (<c>Span&lt;double&gt; h = stackalloc double[n];</c>, <c>double[] h = new double[n];</c>) is
+    /// derived as its twin <c>MWithBuffers</c>, whose parameters the buffers are: outputs written from zero where they were
+    /// declared (<see cref="Parse.BodyParser"/>), so the engine reverses, tapes and checkpoints them as any output the method
+    /// writes and reads back. The twin's forward is the method's body printed with the buffers as parameters. The method's
+    /// own generated methods keep its signatures and call the twin's with the buffers lent, zeroed, from the workspace, so
+    /// nothing is allocated per call — <c>MBackward</c> too: written from zero where it is declared, a buffer is either written
+    /// again by the twin's backward as the forward writes it (an output written twice is replayed) or all zeros.
+    /// <c>MJacobian</c> and <c>MHessian</c> are written over the method's own, as for any method.
+    /// </summary>
+    internal static class LocalBufferWriter
+    {
+        /// <summary>What the twin's name adds to the method's.</summary>
+        public const string Suffix = "WithBuffers";
+
+        /// <summary>The method as its generated signatures see it: without its local buffers.</summary>
+        public static MethodModel Public(MethodModel model) => model.Buffers.Any()
+            ? model with { Parameters = model.Parameters.Where(p => p.Buffer is null).ToEquatableArray() }
+            : model;
+
+        /// <summary>The twin: the buffers parameters of its own, after the method's (<c>MWithBuffers(x, n, Span&lt;double&gt; h)</c>), internal.</summary>
+        public static MethodModel Twin(MethodModel model)
+        {
+            string name = model.Name + Suffix;
+            MethodModel twin = model with
+            {
+                Name = name,
+                Accessibility = "internal",
+                Parameters = model.Parameters.Select(p => p.Buffer is null ? p : p with { Buffer = null }).ToEquatableArray(),
+                DeclaredMembers = EquatableArray<string>.Empty,
+            };
+            return twin with { ForwardSource = $"internal {twin.StaticModifier}{twin.ReturnType} {name}({string.Join(", ", twin.Arguments.Select(p => p.Type + " " + p.Name))})" };
+        }
+
+        public static string Emit(MethodModel model) => SourceEmitter.Wrap(model, writer =>
+        {
+            MethodModel twin = Twin(model), @public = Public(model);
+            SourceEmitter.Derived derived = SourceEmitter.Derive(twin);
+            var buffers = model.Buffers.ToList();
+            string list = string.Join(", ", buffers.Select(b => b.Name));
+
+            SourceEmitter.Summary(writer, $"<c>{SourceEmitter.Xml(model.Name)}</c> with its local buffers ({SourceEmitter.Xml(list)}) as parameters, written from zero where the",
+                "method declares them: what SymGrad derives below, and what the method's generated methods call with the buffers lent from the workspace.");
+            writer.WriteLine(twin.ForwardSource);
+            SourceEmitter.Open(writer);
+
+            // The method's own statements: what C# says of them (a loop's step after a break, a local never read), it said at the method.
+            writer.WriteLineNoTabs("#pragma warning disable CS0162, CS0168, CS0219, CS1717, CS1718");
+            new StatementPrinter(writer, derived.Program.Workspace, new HashSet<string>(twin.Parameters.Where(p => p.IsArray).Select(p => p.Name))).Block(model.Body);
+            writer.WriteLineNoTabs("#pragma warning restore CS0162, CS0168, CS0219, CS1717, CS1718");
+            SourceEmitter.Close(writer);
+            writer.WriteLineNoTabs(string.Empty);
+            SourceEmitter.WriteMembers(writer, twin, forCallers: true, gradient: true);
+
+            var taken = new HashSet<string>(twin.TakenNames);
+            BackwardSignature signature = derived.Program.Signature;
+            // MBackward: the buffers lent zeroed. Each is written from zero where it is declared, so the twin's backward either
+            // writes it again, as the forward does, before it reads it (an output written more than once is replayed), or reads
+            // the zeros no other statement writes over: no forward run first.
+            var cotangents = buffers.ToDictionary(b => signature.Cotangents[b.Name], _ => "default");
+            WriteMethod(writer, model, twin, "Backward", "void", signature.BackwardParameters(twin), cotangents, taken,
+                "Backward pass (vector-Jacobian product) of", "given the cotangent of the result and of each output, accumulates (+=) the gradient of every differentiable input.",
+                $"it calls <c>{twin.Name}Backward</c>, which writes them from their zeros as the method does.");
+
+            if (model.ReturnType != "void")
+            {
+                WriteMethod(writer, model, twin, "Gradient", model.ReturnType, signature.GradientMethodParameters(twin), new Dictionary<string, string>(), taken,
+                    "Value and gradient of", "runs it and its backward pass with ∂L/∂result = 1, accumulating (+=) the gradient of every differentiable input.",
+                    $"it calls <c>{twin.Name}Gradient</c>.");
+            }
+
+            if (derived.Tangent is { } tangent)
+            {
+                var tangents = buffers.ToDictionary(b => tangent.Slots[b.Name], _ => "default");
+                WriteMethod(writer, model, twin, "Tangent", SourceEmitter.TangentReturnType(twin), SourceEmitter.TangentParameters(twin, n => tangent.Slots[n]), tangents, taken,
+                    "Forward mode (Jacobian-vector product) of", "given a tangent of each differentiable input, returns the tangent of the result and writes the tangent of each output, and the outputs as the method does.",
+                    $"it calls <c>{twin.Name}Tangent</c>, the buffers' tangents not needed.");
+            }
+
+            if (derived.HessianVector is { } hessianVector)
+            {
+                WriteMethod(writer, model, twin, "HessianVector", "void", SourceEmitter.HessianVectorParameters(twin, hessianVector.Inputs, hessianVector.Direction, hessianVector.Product),
+                    new Dictionary<string, string>(), taken,
+                    "Hessian-vector product of", "accumulates (+=) H·v, the tangent of the gradient along the direction v of the inputs, into the hv-prefixed spans and refs.",
+                    $"it calls <c>{twin.Name}HessianVector</c>.");
+                if (hessianVector.Inputs.All(p => p.RealType is "double" or "float"))
+                {
+                    writer.WriteLineNoTabs(string.Empty);
+                    JacobianWriter.WriteHessian(writer, @public, JacobianWriter.Widest(hessianVector.Inputs.Select(p => p.RealType).Append(model.ReturnType)));
+                }
+            }
+
+            if (JacobianWriter.ElementType(@public) is { } type)
+            {
+                writer.WriteLineNoTabs(string.Empty);
+                JacobianWriter.Write(writer, @public, new BackwardSignature(@public, new NameAllocator(@public.TakenNames.Concat(taken))), derived.Tangent, type);
+            }
+
+            SourceEmitter.WriteAbsentModes(writer, @public, derived);
+        });
+
+        /// <summary>
+        /// <c>M{mode}</c>: the twin's with the parameters of the buffers left out — each buffer lent from the workspace, its
+        /// cotangent or tangent passed as <paramref name="defaults"/> says (empty: zeros, or not needed).
+        /// </summary>
+        private static void WriteMethod(IndentedTextWriter writer, MethodModel model, MethodModel twin, string mode, string returnType, List<string> twinParameters,
+            Dictionary<string, string> defaults, HashSet<string> taken, string what, string does, string how)
+        {
+            var buffers = model.Buffers.ToDictionary(b => b.Name);
+            var parameters = twinParameters.Where(p => !buffers.ContainsKey(NameOf(p)) && !defaults.ContainsKey(NameOf(p))).ToList();
+            var names = new NameAllocator(taken.Concat(twinParameters.Select(NameOf)));
+            string workspace = names.Reserve("workspace"), mark = names.Reserve("workspaceMark");
+            var arguments = twinParameters.Select(p => defaults.TryGetValue(NameOf(p), out string? given) ? given : (p.StartsWith("ref ", System.StringComparison.Ordinal) ? "ref " : "") + NameOf(p));
+
+            writer.WriteLineNoTabs(string.Empty);
+            SourceEmitter.Summary(writer, $"{what} <c>{SourceEmitter.Xml(model.Name)}</c>, derived by SymGrad: {SourceEmitter.Xml(does)}",
+                $"Its local buffers ({string.Join(", ", buffers.Keys)}) are lent from the workspace: {how}");
+            writer.WriteLine($"{model.Accessibility} {model.StaticModifier}{returnType} {model.Name}{mode}({string.Join(", ", parameters)})");
+            SourceEmitter.Open(writer);
+            writer.WriteLine($"global::SymGrad.Workspace {workspace} = global::SymGrad.Workspace.Current;");
+            writer.WriteLine($"global::SymGrad.WorkspaceMark {mark} = {workspace}.Mark();");
+            writer.WriteLine("try");
+            SourceEmitter.Open(writer);
+            foreach (ParameterSpec b in buffers.Values)
+            {
+                writer.WriteLine(Rent(b.Type, b.Name, b.ElementType, b.IsArray, b.Buffer!, workspace));
+            }
+
+            writer.WriteLine($"{(returnType == "void" ? "" : "return ")}{twin.Name}{mode}({string.Join(", ", arguments)});");
+            SourceEmitter.Close(writer);
+            writer.WriteLine("finally");
+            SourceEmitter.Open(writer);
+            writer.WriteLine($"{workspace}.Release({mark});");
+            SourceEmitter.Close(writer);
+            SourceEmitter.Close(writer);
+        }
+
+        /// <summary>A buffer of <paramref name="length"/> zeros from the workspace: an array of exactly that length, or a span.</summary>
+        private static string Rent(string type, string name, string element, bool array, string length, string workspace)
+            => $"{type} {name} = {workspace}.{(array ? "RentArray" : "Rent")}<{element}>({length});";
+
+        /// <summary>The name a parameter of a generated signature declares (<c>ref double dx</c>, <c>ReadOnlySpan&lt;double&gt; dy = default</c>).</summary>
+        private static string NameOf(string parameter)
+        {
+            int defaultAt = parameter.IndexOf(" = ", System.StringComparison.Ordinal);
+            string declared = defaultAt < 0 ? parameter : parameter.Substring(0, defaultAt);
+            return declared.Substring(declared.LastIndexOf(' ') + 1);
+        }
+    }
+}

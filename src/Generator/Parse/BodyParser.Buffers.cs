@@ -1,0 +1,154 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymGrad.Generator.Diagnostics;
+using SymGrad.Generator.Model;
+
+namespace SymGrad.Generator.Parse
+{
+    /// <summary>
+    /// Local buffers: <c>Span&lt;double&gt; h = stackalloc double[n];</c>, <c>double[] h = new double[n];</c> (<c>var</c> too) — a
+    /// hidden layer's activations, a stage of a step. Each is an output of the derivation written from zero where it is
+    /// declared (what stackalloc and new give), so that the engine reads it as any output the method writes and reads back;
+    /// the generated methods lend it from the workspace (<see cref="Emit.LocalBufferWriter"/>).
+    /// </summary>
+    internal sealed partial class BodyParser
+    {
+        private readonly Dictionary<ILocalSymbol, ParameterSpec> _buffers = new(SymbolEqualityComparer.Default);
+
+        /// <summary>The local buffers of the body, in declaration order: parameters of the derivation after the method's own.</summary>
+        public List<ParameterSpec> Buffers { get; } = new();
+
+        /// <summary>
+        /// A declaration of a local buffer: false when <paramref name="variable"/> is not one (a span or array of float or
+        /// double created by stackalloc or new with a length); else it is declared — or reported, with what to write.
+        /// </summary>
+        private bool ParseBuffer(LocalDeclarationStatementSyntax declaration, VariableDeclaratorSyntax variable, ILocalSymbol local, List<Stmt> output)
+        {
+            string? element = local.Type switch
+            {
+                IArrayTypeSymbol { Rank: 1, ElementType: var e } when TypeNames.IsReal(e) => TypeNames.Of(e),
+                INamedTypeSymbol { Name: "Span", IsGenericType: true, TypeArguments.Length: 1 } span
+                    when span.ContainingNamespace?.ToDisplayString() == "System" && TypeNames.IsReal(span.TypeArguments[0]) => TypeNames.Of(span.TypeArguments[0]),
+                _ => null,
+            };
+            ArrayTypeSyntax? created = variable.Initializer?.Value switch
+            {
+                StackAllocArrayCreationExpressionSyntax { Type: ArrayTypeSyntax array, Initializer: null } => array,
+                ArrayCreationExpressionSyntax { Initializer: null } creation => creation.Type,
+                _ => null,
+            };
+            ExpressionSyntax? size = created is { RankSpecifiers.Count: 1 } && created.RankSpecifiers[0].Sizes.Count == 1 ? created.RankSpecifiers[0].Sizes[0] : null;
+            if (element is null || size is null || size is OmittedArraySizeExpressionSyntax)
+            {
+                return false;
+            }
+
+            string written = MethodParser.OneLine(declaration.Declaration.Type + " " + variable);
+            string? problem = !(declaration.Parent is BlockSyntax { Parent: MethodDeclarationSyntax })
+                ? "a local buffer is declared among the method's own statements, not inside a loop, a branch or a local function; declare it at the top of the method"
+                : !_method.IsStatic
+                ? "a layer object's method keeps no local buffers yet; pass it as a Span<" + element + "> parameter the caller allocates"
+                : _method.IsGenericMethod
+                ? "a generic method keeps no local buffers yet; pass it as a Span<T> parameter the caller allocates"
+                : _results.Count > 0
+                ? "a method with several results (out, a tuple or a struct) keeps no local buffers yet; pass it as a Span<" + element + "> parameter the caller allocates"
+                : null;
+            string? length = problem is null ? Length(size, out problem) : null;
+            if (length is null)
+            {
+                Report(DiagnosticDescriptors.UnsupportedExpression, variable.Identifier.GetLocation(), written, problem!);
+                _rejected.Add(local);
+                return true;
+            }
+
+            var spec = new ParameterSpec(local.Name, TypeNames.Of(local.Type), element, ParameterKind.SpanOutput) { Buffer = length };
+            _buffers[local] = spec;
+            _parameters[spec.Name] = spec;
+            _usedNames.Add(spec.Name);
+            Buffers.Add(spec);
+
+            // Written from zero, as stackalloc and new leave it: every element is written before the method reads one.
+            string counter = FreshCounter(declaration);
+            var i = new Name(counter, "int");
+            var zero = new Assign(new Element(spec.Name, i, element), "=", new Literal("0", element), written + ";");
+            // Up to the length as written (n, not h.Length): the reads and accumulations over i < n that follow are covered.
+            output.Add(new For(counter, "int", new Literal("0", "int"), new Binary("<", i, ParseExpression(size), "bool"),
+                new Literal("1", "int"), new Block(new Stmt[] { zero }.ToEquatableArray()), written + ";") { Fills = spec.Name });
+            return true;
+        }
+
+        /// <summary>
+        /// A buffer's length as C# the generated methods evaluate before the body runs: over the method's parameters (<c>n</c>,
+        /// <c>2 * n + 1</c>, <c>x.Length</c>) and constants (their values); null, and why, when it reads anything else.
+        /// </summary>
+        private string? Length(ExpressionSyntax size, out string? problem)
+        {
+            problem = null;
+            if (_model.GetConstantValue(size, _cancellationToken) is { HasValue: true, Value: int constant })
+            {
+                return constant.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            var constants = new Dictionary<SyntaxNode, SyntaxNode>();
+            foreach (IdentifierNameSyntax name in size.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
+            {
+                ISymbol? symbol = _model.GetSymbolInfo(name, _cancellationToken).Symbol;
+                bool length = symbol is IPropertySymbol { Name: "Length" } && name.Parent is MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax owner } member
+                    && member.Name == name && _model.GetSymbolInfo(owner, _cancellationToken).Symbol is IParameterSymbol { RefKind: RefKind.None };
+                if (length)
+                {
+                    continue;
+                }
+
+                if (symbol is IParameterSymbol { RefKind: RefKind.None } parameter && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, _method)
+                    && (TypeNames.IsIntegral(parameter.Type) || name.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length" } owned && owned.Expression == name))
+                {
+                    if (Assigns(parameter))
+                    {
+                        problem = $"its length reads '{parameter.Name}', which the method changes; the generated methods lend the buffer before the method runs, so read parameters it does not assign";
+                        return null;
+                    }
+
+                    continue;
+                }
+
+                if (_model.GetConstantValue(name, _cancellationToken) is { HasValue: true, Value: { } value } && value is int or long or short or byte)
+                {
+                    constants[name] = SyntaxFactory.ParseExpression(System.Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!);
+                    continue;
+                }
+
+                problem = $"its length is computed from the method's integer parameters, the lengths of its spans and arrays (n, x.Length) and constants, before the method runs, and '{name.Identifier.ValueText}' is none of them; "
+                    + "pass the buffer as a Span parameter the caller allocates";
+                return null;
+            }
+
+            if (size.DescendantNodesAndSelf().Any(n => n is InvocationExpressionSyntax or AssignmentExpressionSyntax or PostfixUnaryExpressionSyntax or ElementAccessExpressionSyntax
+                || n is PrefixUnaryExpressionSyntax p && (p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression))))
+            {
+                problem = "its length is computed from the method's parameters (n, x.Length) and constants, without calls or assignments; pass the buffer as a Span parameter the caller allocates";
+                return null;
+            }
+
+            string text = MethodParser.OneLine(size.ReplaceNodes(constants.Keys, (old, _) => constants[old]).ToString());
+            return size is IdentifierNameSyntax or MemberAccessExpressionSyntax or LiteralExpressionSyntax or ParenthesizedExpressionSyntax ? text : "(" + text + ")";
+        }
+
+        /// <summary>Whether the method's body assigns <paramref name="parameter"/> (=, a compound assignment, ++ or --).</summary>
+        private bool Assigns(IParameterSymbol parameter)
+        {
+            bool Is(ExpressionSyntax target) => SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(target, _cancellationToken).Symbol, parameter);
+            SyntaxNode? body = _method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellationToken);
+            return body is not null && body.DescendantNodes().Any(n => n switch
+            {
+                AssignmentExpressionSyntax a => Is(a.Left),
+                PostfixUnaryExpressionSyntax p => Is(p.Operand),
+                PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => Is(p.Operand),
+                _ => false,
+            });
+        }
+    }
+}

@@ -1,0 +1,167 @@
+using System;
+
+namespace SymGrad.RuntimeTests.Language
+{
+    /// <summary>
+    /// Local buffers, as a user writes them: a hidden layer's activations in <c>stackalloc</c>, an output layer's in
+    /// <c>new double[2]</c>, a step's stages, a histogram accumulated from zero, a float buffer, a checkpointed recurrence's
+    /// state. The generated methods lend them from the workspace. Checked in LocalBufferTests.
+    /// </summary>
+    public static partial class LocalBufferCases
+    {
+        /// <summary>y = tanh(W·x), W row-major: a layer the networks below call.</summary>
+        [Differentiable]
+        public static void TanhDense(ReadOnlySpan<double> x, ReadOnlySpan<double> w, Span<double> y)
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                double s = 0;
+                for (int j = 0; j < x.Length; j++)
+                {
+                    s += w[(i * x.Length) + j] * x[j];
+                }
+
+                y[i] = Math.Tanh(s);
+            }
+        }
+
+        /// <summary>A two-layer network's squared output, the hidden layer on the stack, the output layer in an array.</summary>
+        [Differentiable]
+        public static double Mlp(ReadOnlySpan<double> x, ReadOnlySpan<double> w1, ReadOnlySpan<double> w2, int hidden)
+        {
+            Span<double> h = stackalloc double[hidden];
+            double[] o = new double[2];
+            TanhDense(x, w1, h);
+            TanhDense(h, w2, o);
+            double loss = 0;
+            for (int i = 0; i < o.Length; i++)
+            {
+                loss += o[i] * o[i];
+            }
+
+            return loss;
+        }
+
+        /// <summary>A method calling Mlp: its backward and tangent call Mlp's, which lend Mlp's buffers.</summary>
+        [Differentiable]
+        public static double MlpTwice(ReadOnlySpan<double> x, ReadOnlySpan<double> w1, ReadOnlySpan<double> w2)
+            => Math.Sin(Mlp(x, w1, w2, 4)) + (0.5 * Mlp(x, w2, w1, 2));
+
+        /// <summary>dy/dτ = f(x, y) for GradBench's "ode": yᵢ' = xᵢ·yᵢ₋₁ (y₋₁ = 1).</summary>
+        [Differentiable]
+        public static void Rate(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> z)
+        {
+            z[0] = x[0];
+            for (int i = 1; i < z.Length; i++)
+            {
+                z[i] = x[i] * y[i - 1];
+            }
+        }
+
+        /// <summary>GradBench's "ode" with its stages k1…k4 and the stage point t the method's own (GradBenchCases.Ode takes them as outputs).</summary>
+        [Differentiable]
+        public static void Ode(ReadOnlySpan<double> x, int s, Span<double> y)
+        {
+            Span<double> k1 = stackalloc double[y.Length], k2 = stackalloc double[y.Length], k3 = stackalloc double[y.Length], k4 = stackalloc double[y.Length];
+            Span<double> t = stackalloc double[y.Length];
+            double h = 2.0 / s;
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = 0;
+            }
+
+            for (int step = 0; step < s; step++)
+            {
+                Rate(x, y, k1);
+                for (int i = 0; i < y.Length; i++)
+                {
+                    t[i] = y[i] + (h * k1[i] / 2);
+                }
+
+                Rate(x, t, k2);
+                for (int i = 0; i < y.Length; i++)
+                {
+                    t[i] = y[i] + (h * k2[i] / 2);
+                }
+
+                Rate(x, t, k3);
+                for (int i = 0; i < y.Length; i++)
+                {
+                    t[i] = y[i] + (h * k3[i]);
+                }
+
+                Rate(x, t, k4);
+                for (int i = 0; i < y.Length; i++)
+                {
+                    y[i] += h * (k1[i] + (2 * k2[i]) + (2 * k3[i]) + k4[i]) / 6;
+                }
+            }
+        }
+
+        /// <summary>A histogram accumulated into a buffer that starts at zero (no loop writing it first), read through tanh.</summary>
+        [Differentiable]
+        public static double Histogram(ReadOnlySpan<double> x, int bins)
+        {
+            var counts = new double[bins];
+            for (int i = 0; i < x.Length; i++)
+            {
+                counts[i % bins] += x[i] * x[i];
+            }
+
+            double s = 0;
+            foreach (double c in counts)
+            {
+                s += Math.Tanh(c);
+            }
+
+            return s;
+        }
+
+        /// <summary>A float buffer, sized by a constant and an input's length.</summary>
+        [Differentiable]
+        public static float SoftPlusSum(ReadOnlySpan<float> x)
+        {
+            const int Extra = 2;
+            Span<float> a = stackalloc float[x.Length + Extra];
+            for (int i = 0; i < x.Length; i++)
+            {
+                a[i + 1] = MathF.Log(1 + MathF.Exp(x[i]));
+            }
+
+            float s = 0;
+            for (int i = 0; i < a.Length; i++)
+            {
+                s += a[i] * a[i];
+            }
+
+            return s;
+        }
+
+        /// <summary>A recurrence's state in a buffer it overwrites each step, its loop checkpointed.</summary>
+        [Differentiable(CheckpointLoops = true, Snapshots = 3)]
+        public static double Recurrence(ReadOnlySpan<double> x, double a, int steps)
+        {
+            Span<double> state = stackalloc double[x.Length];
+            for (int i = 0; i < state.Length; i++)
+            {
+                state[i] = x[i];
+            }
+
+            for (int t = 0; t < steps; t++)
+            {
+                for (int i = 0; i < state.Length; i++)
+                {
+                    state[i] = Math.Tanh((a * state[i]) + (0.5 * state[(i + 1) % state.Length]));
+                }
+            }
+
+            double s = 0;
+            for (int i = 0; i < state.Length; i++)
+            {
+                s += state[i];
+            }
+
+            return s;
+        }
+    }
+}

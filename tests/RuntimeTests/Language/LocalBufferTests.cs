@@ -1,0 +1,167 @@
+using System;
+using System.Linq;
+using Xunit;
+using static SymGrad.RuntimeTests.Gradients.Check;
+using C = SymGrad.RuntimeTests.Language.LocalBufferCases;
+
+namespace SymGrad.RuntimeTests.Language
+{
+    /// <summary>
+    /// Methods with local buffers (<c>stackalloc</c>, <c>new double[n]</c>): every mode against central differences and
+    /// against the same method taking its buffers as outputs; MBackward writes no argument.
+    /// </summary>
+    public class LocalBufferTests
+    {
+        /// <summary>Mlp's inputs as one vector: x (3), w1 (4 × 3), w2 (2 × 4).</summary>
+        private static double Mlp(double[] z) => C.Mlp(z[..3], z[3..15], z[15..], 4);
+
+        private static double[] MlpGradient(double[] z)
+        {
+            double[] g = new double[z.Length];
+            C.MlpGradient(z[..3], z[3..15], z[15..], 4, g.AsSpan(0, 3), g.AsSpan(3, 12), g.AsSpan(15));
+            return g;
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void ANetworksHiddenLayerOnTheStack(int seed)
+        {
+            var rng = new Random(seed);
+            double[] z = Random(rng, 23);
+            AllModes(rng, z, Mlp, MlpGradient, (v, d) => C.MlpTangent(v[..3], v[3..15], v[15..], 4, d[..3], d[3..15], d[15..]), (v, d) =>
+            {
+                double[] hv = new double[v.Length];
+                C.MlpHessianVector(v[..3], v[3..15], v[15..], 4, d[..3], d[3..15], d[15..], hv.AsSpan(0, 3), hv.AsSpan(3, 12), hv.AsSpan(15));
+                return hv;
+            });
+
+            // MBackward scales by its seed; MJacobian is the gradient's row; MHessian's columns are H·eⱼ.
+            double[] g = MlpGradient(z), twice = new double[z.Length], jacobian = new double[z.Length], hessian = new double[z.Length * z.Length];
+            C.MlpBackward(z[..3], z[3..15], z[15..], 4, 2, twice.AsSpan(0, 3), twice.AsSpan(3, 12), twice.AsSpan(15));
+            Assert.Equal(g.Select(x => 2 * x), twice, (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+            C.MlpJacobian(z[..3], z[3..15], z[15..], 4, jacobian);
+            Assert.Equal(g, jacobian, (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+            C.MlpHessian(z[..3], z[3..15], z[15..], 4, hessian);
+            for (int j = 0; j < z.Length; j += 7)
+            {
+                double[] e = new double[z.Length], hv = new double[z.Length];
+                e[j] = 1;
+                C.MlpHessianVector(z[..3], z[3..15], z[15..], 4, e[..3], e[3..15], e[15..], hv.AsSpan(0, 3), hv.AsSpan(3, 12), hv.AsSpan(15));
+                Assert.Equal(hv, hessian.Skip(j * z.Length).Take(z.Length), (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+            }
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void ACallerOfAMethodWithLocalBuffers(int seed)
+        {
+            var rng = new Random(seed);
+            double[] x = Random(rng, 4), w1 = Random(rng, 16), w2 = Random(rng, 16);
+            double[] dx = new double[4], dw1 = new double[16], dw2 = new double[16];
+            double value = C.MlpTwiceGradient(x, w1, w2, dx, dw1, dw2);
+            Assert.Equal(C.MlpTwice(x, w1, w2), value);
+            Verify(() => C.MlpTwice(x, w1, w2), Param("x", x, dx), Param("w1", w1, dw1), Param("w2", w2, dw2));
+            double[] tx = Random(rng, 4), t1 = Random(rng, 16), t2 = Random(rng, 16);
+            double along = tx.Zip(dx, (a, b) => a * b).Sum() + t1.Zip(dw1, (a, b) => a * b).Sum() + t2.Zip(dw2, (a, b) => a * b).Sum();
+            Assert.Equal(along, C.MlpTwiceTangent(x, w1, w2, tx, t1, t2), 1e-10 * (1 + Math.Abs(along)));
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void ARungeKuttaStepsStagesKeptLocally(int seed)
+        {
+            // The same solver as GradBenchCases.Ode, which takes the stages as outputs: the same values, pullback and tangent.
+            var rng = new Random(seed);
+            int n = 4, s = 6;
+            double[] x = Random(rng, n), dy = Random(rng, n), tx = Random(rng, n);
+            double[] y = new double[n], k1 = new double[n], k2 = new double[n], k3 = new double[n], k4 = new double[n], t = new double[n];
+            GradBenchCases.Ode(x, s, y, k1, k2, k3, k4, t);
+            double[] mine = new double[n];
+            C.Ode(x, s, mine);
+            Assert.Equal(y, mine);
+
+            double[] dxOutputs = new double[n], dxLocal = new double[n];
+            GradBenchCases.OdeBackward(x, s, y, k1, k2, k3, k4, t, dy, default, default, default, default, default, dxOutputs);
+            double[] before = mine.ToArray();
+            C.OdeBackward(x, s, mine, dy, dxLocal);
+            Assert.Equal(before, mine); // MBackward writes no argument: the twin it runs to fill the stages writes y's to scratch
+            Assert.Equal(dxOutputs, dxLocal, (a, b) => Math.Abs(a - b) <= 1e-13 * (1 + Math.Abs(a)));
+
+            double[] ty = new double[n], tyLocal = new double[n];
+            GradBenchCases.OdeTangent(x, s, y, k1, k2, k3, k4, t, tx, ty, default, default, default, default, default);
+            C.OdeTangent(x, s, mine, tx, tyLocal);
+            Assert.Equal(ty, tyLocal, (a, b) => Math.Abs(a - b) <= 1e-13 * (1 + Math.Abs(a)));
+
+            // The Jacobian's rows are y's alone (the stages are not results), against central differences.
+            double[] jacobian = new double[n * n];
+            C.OdeJacobian(x, s, mine, jacobian);
+            for (int j = 0; j < n; j++)
+            {
+                double[] up = x.ToArray(), down = x.ToArray(), yUp = new double[n], yDown = new double[n];
+                up[j] += 1e-6;
+                down[j] -= 1e-6;
+                C.Ode(up, s, yUp);
+                C.Ode(down, s, yDown);
+                for (int i = 0; i < n; i++)
+                {
+                    AssertClose((yUp[i] - yDown[i]) / 2e-6, jacobian[(i * n) + j]);
+                }
+            }
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void ABufferAccumulatedFromZero(int seed)
+        {
+            var rng = new Random(seed);
+            double[] z = Random(rng, 7);
+            AllModes(rng, z, v => C.Histogram(v, 3), v =>
+            {
+                double[] g = new double[v.Length];
+                C.HistogramGradient(v, 3, g);
+                return g;
+            }, (v, d) => C.HistogramTangent(v, 3, d), (v, d) =>
+            {
+                double[] hv = new double[v.Length];
+                C.HistogramHessianVector(v, 3, d, hv);
+                return hv;
+            });
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void ACheckpointedRecurrencesState(int seed)
+        {
+            var rng = new Random(seed);
+            double[] z = Random(rng, 5); // x (4), a
+            AllModes(rng, z, v => C.Recurrence(v[..4], v[4], 30), v =>
+            {
+                double[] g = new double[5];
+                C.RecurrenceGradient(v[..4], v[4], 30, g.AsSpan(0, 4), ref g[4]);
+                return g;
+            }, (v, d) => C.RecurrenceTangent(v[..4], v[4], 30, d[..4], d[4]), (v, d) =>
+            {
+                double[] hv = new double[5];
+                C.RecurrenceHessianVector(v[..4], v[4], 30, d[..4], d[4], hv.AsSpan(0, 4), ref hv[4]);
+                return hv;
+            });
+        }
+
+        [Fact]
+        public void AFloatBufferSizedByAConstant()
+        {
+            float[] x = { 0.5f, -1.25f, 2f };
+            float[] dx = new float[3];
+            float value = C.SoftPlusSumGradient(x, dx);
+            Assert.Equal(C.SoftPlusSum(x), value);
+            for (int i = 0; i < 3; i++)
+            {
+                // s = Σ softplus(xᵢ)²: ∂s/∂xᵢ = 2·softplus(xᵢ)·σ(xᵢ).
+                double softPlus = Math.Log(1 + Math.Exp(x[i])), sigmoid = 1 / (1 + Math.Exp(-x[i]));
+                Assert.Equal(2 * softPlus * sigmoid, dx[i], 1e-5);
+            }
+        }
+
+        public static TheoryData<int> SeedData => new() { 1, 2, 3 };
+    }
+}
