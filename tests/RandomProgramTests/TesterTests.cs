@@ -656,6 +656,13 @@ namespace SymGrad.RandomProgramTests
         }
 
         /// <summary>
+        /// A local buffer drawn as an array where the entry passes a range of it (<c>y[a..b]</c>, a copy of an array, which SymGrad
+        /// refuses for what a callee writes): the tester's, CI's campaign on a4082ed (FOUND). A range's buffer is a span now.
+        /// </summary>
+        [Fact]
+        public void ALocalBufferPassedAsARange_IsASpan() => AssertPasses("dgv-sAENVre1", FeatureSet.Default);
+
+        /// <summary>
         /// CI's fresh campaign on 38a8a64: <c>Smooth.Bump(H1(…, h, …))</c>, a call writing the output h inside a function kept as
         /// written — SymGrad's SG0006 (it would not be reversed there), which the tester took for a failure. The tester no longer
         /// draws a call writing outputs inside Bump, as inside a local function's argument.

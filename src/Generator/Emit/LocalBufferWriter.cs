@@ -62,25 +62,31 @@ namespace SymGrad.Generator.Emit
 
             var taken = new HashSet<string>(twin.TakenNames);
             BackwardSignature signature = derived.Program.Signature;
+
+            // The method's own signatures, its default values kept (a buffer's parameter in the twin's ends their run), named
+            // apart from the buffers; the twin's are the same, a buffer's parameters among them.
+            var own = new BackwardSignature(@public, new NameAllocator(@public.TakenNames.Concat(buffers.Select(b => b.Name))));
+            var lent = buffers.ToDictionary(b => b.Name, b => b.Name);
+
             // MBackward: the buffers lent zeroed. Each is written from zero where it is declared, so the twin's backward either
             // writes it again, as the forward does, before it reads it (an output written more than once is replayed), or reads
             // the zeros no other statement writes over: no forward run first.
-            var cotangents = buffers.ToDictionary(b => signature.Cotangents[b.Name], _ => "default");
-            WriteMethod(writer, model, twin, "Backward", "void", signature.BackwardParameters(twin), cotangents, taken,
+            WriteMethod(writer, model, twin, "Backward", "void", signature.BackwardParameters(twin), own.BackwardParameters(@public),
+                Lent(lent, buffers.Select(b => signature.Cotangents[b.Name])), taken,
                 "Backward pass (vector-Jacobian product) of", "given the cotangent of the result and of each output, accumulates (+=) the gradient of every differentiable input.",
                 $"it calls <c>{twin.Name}Backward</c>, which writes them from their zeros as the method does.");
 
             if (model.ReturnType != "void")
             {
-                WriteMethod(writer, model, twin, "Gradient", model.ReturnType, signature.GradientMethodParameters(twin), new Dictionary<string, string>(), taken,
+                WriteMethod(writer, model, twin, "Gradient", model.ReturnType, signature.GradientMethodParameters(twin), own.GradientMethodParameters(@public), lent, taken,
                     "Value and gradient of", "runs it and its backward pass with ∂L/∂result = 1, accumulating (+=) the gradient of every differentiable input.",
                     $"it calls <c>{twin.Name}Gradient</c>.");
             }
 
             if (derived.Tangent is { } tangent)
             {
-                var tangents = buffers.ToDictionary(b => tangent.Slots[b.Name], _ => "default");
-                WriteMethod(writer, model, twin, "Tangent", SourceEmitter.TangentReturnType(twin), SourceEmitter.TangentParameters(twin, n => tangent.Slots[n]), tangents, taken,
+                WriteMethod(writer, model, twin, "Tangent", SourceEmitter.TangentReturnType(twin), SourceEmitter.TangentParameters(twin, n => tangent.Slots[n]),
+                    SourceEmitter.TangentParameters(@public, n => tangent.Slots[n]), Lent(lent, buffers.Select(b => tangent.Slots[b.Name])), taken,
                     "Forward mode (Jacobian-vector product) of", "given a tangent of each differentiable input, returns the tangent of the result and writes the tangent of each output, and the outputs as the method does.",
                     $"it calls <c>{twin.Name}Tangent</c>, the buffers' tangents not needed.");
             }
@@ -88,7 +94,7 @@ namespace SymGrad.Generator.Emit
             if (derived.HessianVector is { } hessianVector)
             {
                 WriteMethod(writer, model, twin, "HessianVector", "void", SourceEmitter.HessianVectorParameters(twin, hessianVector.Inputs, hessianVector.Direction, hessianVector.Product),
-                    new Dictionary<string, string>(), taken,
+                    SourceEmitter.HessianVectorParameters(@public, hessianVector.Inputs, hessianVector.Direction, hessianVector.Product), lent, taken,
                     "Hessian-vector product of", "accumulates (+=) H·v, the tangent of the gradient along the direction v of the inputs, into the hv-prefixed spans and refs.",
                     $"it calls <c>{twin.Name}HessianVector</c>.");
                 if (hessianVector.Inputs.All(p => p.RealType is "double" or "float"))
@@ -107,29 +113,35 @@ namespace SymGrad.Generator.Emit
             SourceEmitter.WriteAbsentModes(writer, @public, derived);
         });
 
+        /// <summary>What the twin's parameters of the buffers get: the buffer itself, <c>default</c> for its cotangent or tangent (zeros, or not needed).</summary>
+        private static Dictionary<string, string> Lent(Dictionary<string, string> buffers, IEnumerable<string> empty)
+            => buffers.Concat(empty.Select(name => new KeyValuePair<string, string>(name, "default"))).ToDictionary(kv => kv.Key, kv => kv.Value);
+
         /// <summary>
-        /// <c>M{mode}</c>: the twin's with the parameters of the buffers left out — each buffer lent from the workspace, its
-        /// cotangent or tangent passed as <paramref name="defaults"/> says (empty: zeros, or not needed).
+        /// <c>M{mode}</c> with the method's own parameters: a call of the twin's, each of its parameters the method's in the same
+        /// place or, for a buffer's, what <paramref name="lent"/> gives — the buffer lent from the workspace, or <c>default</c>.
         /// </summary>
         private static void WriteMethod(IndentedTextWriter writer, MethodModel model, MethodModel twin, string mode, string returnType, List<string> twinParameters,
-            Dictionary<string, string> defaults, HashSet<string> taken, string what, string does, string how)
+            List<string> parameters, Dictionary<string, string> lent, HashSet<string> taken, string what, string does, string how)
         {
-            var buffers = model.Buffers.ToDictionary(b => b.Name);
-            var parameters = twinParameters.Where(p => !buffers.ContainsKey(NameOf(p)) && !defaults.ContainsKey(NameOf(p))).ToList();
-            var names = new NameAllocator(taken.Concat(twinParameters.Select(NameOf)));
+            var buffers = model.Buffers.ToList();
+            var own = new Queue<string>(parameters);
+            var arguments = twinParameters.Select(p => lent.TryGetValue(NameOf(p), out string? given) ? given
+                : own.Count > 0 ? (p.StartsWith("ref ", System.StringComparison.Ordinal) ? "ref " : "") + NameOf(own.Dequeue())
+                : throw new GenerationLimitation($"{model.Name}{mode}'s parameters do not match its twin's")).ToList();
+            var names = new NameAllocator(taken.Concat(twinParameters.Select(NameOf)).Concat(parameters.Select(NameOf)));
             string workspace = names.Reserve("workspace"), mark = names.Reserve("workspaceMark");
-            var arguments = twinParameters.Select(p => defaults.TryGetValue(NameOf(p), out string? given) ? given : (p.StartsWith("ref ", System.StringComparison.Ordinal) ? "ref " : "") + NameOf(p));
 
             writer.WriteLineNoTabs(string.Empty);
             SourceEmitter.Summary(writer, $"{what} <c>{SourceEmitter.Xml(model.Name)}</c>, derived by SymGrad: {SourceEmitter.Xml(does)}",
-                $"Its local buffers ({string.Join(", ", buffers.Keys)}) are lent from the workspace: {how}");
+                $"Its local buffers ({string.Join(", ", buffers.Select(b => b.Name))}) are lent from the workspace: {how}");
             writer.WriteLine($"{model.Accessibility} {model.StaticModifier}{returnType} {model.Name}{mode}({string.Join(", ", parameters)})");
             SourceEmitter.Open(writer);
             writer.WriteLine($"global::SymGrad.Workspace {workspace} = global::SymGrad.Workspace.Current;");
             writer.WriteLine($"global::SymGrad.WorkspaceMark {mark} = {workspace}.Mark();");
             writer.WriteLine("try");
             SourceEmitter.Open(writer);
-            foreach (ParameterSpec b in buffers.Values)
+            foreach (ParameterSpec b in buffers)
             {
                 writer.WriteLine(Rent(b.Type, b.Name, b.ElementType, b.IsArray, b.Buffer!, workspace));
             }

@@ -49,8 +49,6 @@ namespace SymGrad.Generator.Parse
             string written = MethodParser.OneLine(declaration.Declaration.Type + " " + variable);
             string? problem = !(declaration.Parent is BlockSyntax { Parent: MethodDeclarationSyntax })
                 ? "a local buffer is declared among the method's own statements, not inside a loop, a branch or a local function; declare it at the top of the method"
-                : !_method.IsStatic
-                ? "a layer object's method keeps no local buffers yet; pass it as a Span<" + element + "> parameter the caller allocates"
                 : _method.IsGenericMethod
                 ? "a generic method keeps no local buffers yet; pass it as a Span<T> parameter the caller allocates"
                 : _results.Count > 0
@@ -112,6 +110,14 @@ namespace SymGrad.Generator.Parse
                         return null;
                     }
 
+                    continue;
+                }
+
+                // A layer's integer field (a hidden size): its generated methods are the layer's, and no differentiable method writes a field.
+                if (symbol is IFieldSymbol { IsStatic: false, IsConst: false } field && TypeNames.IsIntegral(field.Type)
+                    && SymbolEqualityComparer.Default.Equals(field.ContainingType.OriginalDefinition, _method.ContainingType.OriginalDefinition)
+                    && (name.Parent is not MemberAccessExpressionSyntax access || access.Name == name && access.Expression is ThisExpressionSyntax))
+                {
                     continue;
                 }
 

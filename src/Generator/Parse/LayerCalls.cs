@@ -82,6 +82,13 @@ namespace SymGrad.Generator.Parse
                 return null;
             }
 
+            if (model.Buffers.FirstOrDefault() is { } buffer)
+            {
+                reason = $"{callee.Name} keeps a local buffer ('{buffer.Name}'), and a call of a layer's method with local buffers from another is not differentiated yet; "
+                    + $"make '{buffer.Name}' a Span<{buffer.ElementType}> parameter of {callee.Name}";
+                return null;
+            }
+
             if (model.Results.Count > 0 || model.Parameters.Any(p => p.Group is not null || p.HoldsStructs))
             {
                 reason = $"a call of the layer's method {callee.Name} is differentiated when it returns one float or double (or nothing) and takes no structs of reals; "

@@ -117,6 +117,31 @@ namespace SymGrad.RuntimeTests.Language
             return s;
         }
 
+        /// <summary>
+        /// A buffer sized by a parameter with a default value: the generated methods keep the defaults (a buffer's parameter in
+        /// the twin ended their run: CS7036 at a call leaving them out, campaign seed 3820's 0VpChCZCpxc1).
+        /// </summary>
+        [Differentiable]
+        public static double Smoothed(ReadOnlySpan<double> x, [NoDerivative] double scale = 0.5, int width = 2)
+        {
+            var acc = new double[x.Length + width];
+            for (int i = 0; i < x.Length; i++)
+            {
+                for (int k = 0; k < width; k++)
+                {
+                    acc[i + k] += scale * x[i];
+                }
+            }
+
+            double s = 0;
+            foreach (double v in acc)
+            {
+                s += v * v;
+            }
+
+            return s;
+        }
+
         /// <summary>A float buffer, sized by a constant and an input's length.</summary>
         [Differentiable]
         public static float SoftPlusSum(ReadOnlySpan<float> x)
@@ -162,6 +187,50 @@ namespace SymGrad.RuntimeTests.Language
             }
 
             return s;
+        }
+    }
+
+    /// <summary>A dense tanh layer, PyTorch's module style: its weights and biases are fields.</summary>
+    public partial class TanhLayer
+    {
+        public double[] W = new double[12];
+        public double[] B = new double[4];
+
+        [Differentiable]
+        public void Forward(ReadOnlySpan<double> x, Span<double> y)
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                double s = B[i];
+                for (int j = 0; j < x.Length; j++)
+                {
+                    s += W[(i * x.Length) + j] * x[j];
+                }
+
+                y[i] = Math.Tanh(s);
+            }
+        }
+    }
+
+    /// <summary>A network holding a layer, its hidden activations a local buffer sized by a field.</summary>
+    public partial class BufferedNet
+    {
+        public TanhLayer First = new();
+        public double[] V = new double[4];
+        public int Hidden = 4;
+
+        [Differentiable]
+        public double Loss(ReadOnlySpan<double> x, double target)
+        {
+            Span<double> h = stackalloc double[Hidden];
+            First.Forward(x, h);
+            double s = 0;
+            for (int i = 0; i < h.Length; i++)
+            {
+                s += V[i] * h[i];
+            }
+
+            return (s - target) * (s - target);
         }
     }
 }

@@ -148,6 +148,21 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         [Fact]
+        public void ABufferSizedByAParameterWithADefaultValue()
+        {
+            // s = Σ acc², accᵢ₊ₖ += 0.5·xᵢ for k < 2: ∂s/∂xᵢ = Σₖ 2·acc[i + k]·0.5, the defaults left out as in the method's own call.
+            double[] x = { 1, -2, 0.5 };
+            double[] dx = new double[3];
+            double value = C.SmoothedGradient(x, dx: dx);
+            Assert.Equal(C.Smoothed(x), value);
+            double[] acc = { 0.5, -0.5, -0.75, 0.25 };
+            for (int i = 0; i < 3; i++)
+            {
+                Assert.Equal(acc[i] + acc[i + 1], dx[i], 12);
+            }
+        }
+
+        [Fact]
         public void AFloatBufferSizedByAConstant()
         {
             float[] x = { 0.5f, -1.25f, 2f };
@@ -160,6 +175,48 @@ namespace SymGrad.RuntimeTests.Language
                 double softPlus = Math.Log(1 + Math.Exp(x[i])), sigmoid = 1 / (1 + Math.Exp(-x[i]));
                 Assert.Equal(2 * softPlus * sigmoid, dx[i], 1e-5);
             }
+        }
+
+        /// <summary>BufferedNet's inputs as one vector: x (3), target, V (4), First's W (12) and B (4).</summary>
+        private static (BufferedNet Net, double[] X, double Target) Net(double[] z) => (new BufferedNet
+        {
+            V = z[4..8],
+            First = new TanhLayer { W = z[8..20], B = z[20..24] },
+        }, z[..3], z[3]);
+
+        private static double[] NetGradient(double[] z)
+        {
+            var (net, x, t) = Net(z);
+            double[] dx = new double[3];
+            double dt = 0;
+            net.ZeroGradients();
+            net.LossGradient(x, t, dx, ref dt);
+            return dx.Append(dt).Concat(net.dV).Concat(net.First.dW).Concat(net.First.dB).ToArray();
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void ALayersHiddenActivationsSizedByAField(int seed)
+        {
+            var rng = new Random(seed);
+            double[] z = Random(rng, 24);
+            AllModes(rng, z, v => { var (n, x, t) = Net(v); return n.Loss(x, t); }, NetGradient,
+                (v, d) => { var (n, x, t) = Net(v); return n.LossTangent(x, t, d[..3], d[3], d[4..8], d[8..20], d[20..24]); },
+                (v, d) =>
+                {
+                    var (n, x, t) = Net(v);
+                    double[] hx = new double[3], hV = new double[4], hW = new double[12], hB = new double[4];
+                    double ht = 0;
+                    n.LossHessianVector(x, t, d[..3], d[3], d[4..8], d[8..20], d[20..24], hx, ref ht, hV, hW, hB);
+                    return hx.Append(ht).Concat(hV).Concat(hW).Concat(hB).ToArray();
+                });
+
+            // The Jacobian is the gradient's row, its d-fields untouched.
+            var (net, x0, t0) = Net(z);
+            double[] jacobian = new double[24];
+            net.LossJacobian(x0, t0, jacobian);
+            Assert.Equal(NetGradient(z), jacobian, (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+            Assert.All(net.First.dW, g => Assert.Equal(0, g));
         }
 
         public static TheoryData<int> SeedData => new() { 1, 2, 3 };
