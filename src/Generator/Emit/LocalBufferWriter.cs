@@ -111,6 +111,13 @@ namespace SymGrad.Generator.Emit
             }
 
             SourceEmitter.WriteAbsentModes(writer, @public, derived);
+
+            // MTangentBackward and MTangentTangent over the method's own MBackward, MTangent and MHessianVector: a caller's
+            // Hessian-vector product differentiates a call of it through them, as of any scalar method.
+            if (derived.Tangent is not null && derived.HessianVector is not null && NestedWriter.Shape(@public))
+            {
+                NestedWriter.Write(writer, @public, derived.Program.Workspace, secondOrder: true, thirdOrder: false);
+            }
         });
 
         /// <summary>What the twin's parameters of the buffers get: the buffer itself, <c>default</c> for its cotangent or tangent (zeros, or not needed).</summary>

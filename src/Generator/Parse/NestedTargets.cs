@@ -102,9 +102,11 @@ namespace SymGrad.Generator.Parse
                 Emit.SourceEmitter.Derived derived = Emit.SourceEmitter.Derive(model, thirdOrder: true);
                 if (model.Buffers.Any())
                 {
-                    // Its generated methods lend its local buffers (LocalBufferWriter): MBackward and MTangent, not yet the
-                    // second- and third-order methods a caller's Hessian-vector product or a nested call would call.
-                    return new Modes(derived.Tangent is not null, Nested: false, Derived: true);
+                    // Its generated methods lend its local buffers (LocalBufferWriter): MBackward, MTangent, MHessianVector and,
+                    // for a scalar method of inputs, MTangentBackward (a caller's H·v); not yet MBackwardTangent (one writing
+                    // outputs) nor the third order.
+                    bool second = derived.Tangent is not null && derived.HessianVector is not null && Emit.NestedWriter.Shape(Emit.LocalBufferWriter.Public(model));
+                    return new Modes(derived.Tangent is not null, second, HessianVector: derived.HessianVector is not null, Derived: true);
                 }
 
                 bool nested = derived.Tangent is not null && derived.HessianVector is not null && Emit.NestedWriter.Shape(model);

@@ -403,5 +403,49 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>HistogramTangent</c> (nested differentiation), derived by SymGrad: HistogramTangent(x, ẋ) = ∇Histogram(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>HistogramHessianVector</c>) and dResult·∇Histogram(x) into those
+        /// of the tangents (<c>HistogramBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void HistogramTangentBackward(global::System.ReadOnlySpan<double> x, int bins, global::System.ReadOnlySpan<double> tx, double dResult, global::System.Span<double> dx, global::System.Span<double> dtx)
+        {
+            HistogramBackward(x, bins, dResult, dtx);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                HistogramHessianVector(x, bins, vx, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>HistogramTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Histogram(x)·ẋ along
+        /// (u, u̇), that is ∇Histogram(x)·u̇ + (H·u)·ẋ, by <c>HistogramTangent</c> and <c>HistogramHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double HistogramTangentTangent(global::System.ReadOnlySpan<double> x, int bins, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> ux, global::System.ReadOnlySpan<double> utx)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                HistogramHessianVector(x, bins, ux, hux);
+                return HistogramTangent(x, bins, utx) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

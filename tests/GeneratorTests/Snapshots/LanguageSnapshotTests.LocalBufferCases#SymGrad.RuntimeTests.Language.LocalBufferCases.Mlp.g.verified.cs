@@ -536,5 +536,55 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>MlpTangent</c> (nested differentiation), derived by SymGrad: MlpTangent(x, ẋ) = ∇Mlp(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>MlpHessianVector</c>) and dResult·∇Mlp(x) into those
+        /// of the tangents (<c>MlpBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MlpTangentBackward(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, global::System.ReadOnlySpan<double> w2, int hidden, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw1, global::System.ReadOnlySpan<double> tw2, double dResult, global::System.Span<double> dx, global::System.Span<double> dw1, global::System.Span<double> dw2, global::System.Span<double> dtx, global::System.Span<double> dtw1, global::System.Span<double> dtw2)
+        {
+            MlpBackward(x, w1, w2, hidden, dResult, dtx, dtw1, dtw2);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                global::System.Span<double> vw1 = workspace.RentDoubles(tw1.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tw1, vw1);
+                global::System.Span<double> vw2 = workspace.RentDoubles(tw2.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tw2, vw2);
+                MlpHessianVector(x, w1, w2, hidden, vx, vw1, vw2, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length), global::SymGrad.Workspace.DiscardIfEmpty(dw1, w1.Length), global::SymGrad.Workspace.DiscardIfEmpty(dw2, w2.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>MlpTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Mlp(x)·ẋ along
+        /// (u, u̇), that is ∇Mlp(x)·u̇ + (H·u)·ẋ, by <c>MlpTangent</c> and <c>MlpHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double MlpTangentTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, global::System.ReadOnlySpan<double> w2, int hidden, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw1, global::System.ReadOnlySpan<double> tw2, global::System.ReadOnlySpan<double> ux, global::System.ReadOnlySpan<double> uw1, global::System.ReadOnlySpan<double> uw2, global::System.ReadOnlySpan<double> utx, global::System.ReadOnlySpan<double> utw1, global::System.ReadOnlySpan<double> utw2)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                global::System.Span<double> huw1 = workspace.RentDoubles(w1.Length);
+                global::System.Span<double> huw2 = workspace.RentDoubles(w2.Length);
+                MlpHessianVector(x, w1, w2, hidden, ux, uw1, uw2, hux, huw1, huw2);
+                return MlpTangent(x, w1, w2, hidden, utx, utw1, utw2) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx)) + (tw1.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(huw1, tw1)) + (tw2.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(huw2, tw2));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

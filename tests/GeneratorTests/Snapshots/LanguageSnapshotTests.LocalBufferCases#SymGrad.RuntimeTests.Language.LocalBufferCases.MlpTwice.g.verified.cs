@@ -5,7 +5,6 @@ namespace SymGrad.RuntimeTests.Language
 {
     partial class LocalBufferCases
     {
-        // Not generated: MlpTwiceHessianVector and MlpTwiceHessian (second order): it calls Mlp, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself; one writing outputs gets an MBackwardTangent when static, its spans of one real type, without out results; neither may keep local buffers yet).
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>MlpTwice</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
@@ -94,6 +93,83 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>MlpTwice</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MlpTwiceHessianVector(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, global::System.ReadOnlySpan<double> w2, global::System.ReadOnlySpan<double> vx, global::System.ReadOnlySpan<double> vw1, global::System.ReadOnlySpan<double> vw2, global::System.Span<double> hvx, global::System.Span<double> hvw1, global::System.Span<double> hvw2)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vw1, nameof(vw1), w1, nameof(w1));
+            global::SymGrad.Guard.SameLength<double>(hvw1, nameof(hvw1), w1, nameof(w1));
+            vw1 = global::SymGrad.Workspace.ZerosIfEmpty(vw1, w1.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vw2, nameof(vw2), w2, nameof(w2));
+            global::SymGrad.Guard.SameLength<double>(hvw2, nameof(hvw2), w2, nameof(w2));
+            vw2 = global::SymGrad.Workspace.ZerosIfEmpty(vw2, w2.Length);
+            double dResult = 1;
+            // Reverse sweep: adjoints, last statement first.
+            // return Math.Sin(Mlp(x, w1, w2, 4)) + (0.5 * Mlp(x, w2, w1, 2));
+            double mlp2 = global::SymGrad.RuntimeTests.Language.LocalBufferCases.Mlp(x, w1, w2, 4);
+            double tmlp = global::SymGrad.RuntimeTests.Language.LocalBufferCases.MlpTangent(x, w1, w2, 4, vx, vw1, vw2);
+            double mlp = mlp2;
+            global::SymGrad.RuntimeTests.Language.LocalBufferCases.MlpBackward(x, w1, w2, 4, -(dResult * global::System.Math.Sin(mlp) * tmlp), hvx, hvw1, hvw2);
+            global::SymGrad.RuntimeTests.Language.LocalBufferCases.MlpTangentBackward(x, w1, w2, 4, vx, vw1, vw2, dResult * global::System.Math.Cos(mlp), hvx, hvw1, hvw2, default, default, default);
+            global::SymGrad.RuntimeTests.Language.LocalBufferCases.MlpBackward(x, w1, w2, 4, dResult * global::System.Math.Cos(mlp), default, default, default);
+            global::SymGrad.RuntimeTests.Language.LocalBufferCases.MlpTangentBackward(x, w2, w1, 2, vx, vw2, vw1, 0.5 * dResult, hvx, hvw2, hvw1, default, default, default);
+            global::SymGrad.RuntimeTests.Language.LocalBufferCases.MlpBackward(x, w2, w1, 2, 0.5 * dResult, default, default, default);
+        }
+
+        /// <summary>
+        /// The Hessian of <c>MlpTwice</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x, then each element of w1, then each element of w2),
+        /// one <c>MlpTwiceHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void MlpTwiceHessian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, global::System.ReadOnlySpan<double> w2, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cW1 = cX + x.Length;
+            int cW2 = cW1 + w1.Length;
+            int size = cW2 + w2.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                global::System.Span<double> vw1 = workspace.RentDoubles(w1.Length);
+                global::System.Span<double> vw2 = workspace.RentDoubles(w2.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    vw1.Clear();
+                    if (column >= cW1 && column < cW1 + w1.Length)
+                    {
+                        vw1[column - cW1] = 1;
+                    }
+                    vw2.Clear();
+                    if (column >= cW2 && column < cW2 + w2.Length)
+                    {
+                        vw2[column - cW2] = 1;
+                    }
+                    MlpTwiceHessianVector(x, w1, w2, vx, vw1, vw2, hessian.Slice(column * size + cX, x.Length), hessian.Slice(column * size + cW1, w1.Length), hessian.Slice(column * size + cW2, w2.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>MlpTwice</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value), a column per differentiable input
         /// (each element of x, then each element of w1, then each element of w2). It runs whichever needs fewer passes at
@@ -164,14 +240,54 @@ namespace SymGrad.RuntimeTests.Language
             }
         }
 
-        /// <summary>Not generated: it calls Mlp, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself; one writing outputs gets an MBackwardTangent when static, its spans of one real type, without out results; neither may keep local buffers yet).</summary>
-        [global::System.Obsolete("SymGrad did not generate MlpTwiceHessianVector: it calls Mlp, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself; one writing outputs gets an MBackwardTangent when static, its spans of one real type, without out results; neither may keep local buffers yet).", true)]
+        /// <summary>
+        /// Reverse mode over <c>MlpTwiceTangent</c> (nested differentiation), derived by SymGrad: MlpTwiceTangent(x, ẋ) = ∇MlpTwice(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>MlpTwiceHessianVector</c>) and dResult·∇MlpTwice(x) into those
+        /// of the tangents (<c>MlpTwiceBackward</c>).
+        /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        public static void MlpTwiceHessianVector(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, global::System.ReadOnlySpan<double> w2, global::System.ReadOnlySpan<double> vx, global::System.ReadOnlySpan<double> vw1, global::System.ReadOnlySpan<double> vw2, global::System.Span<double> hvx, global::System.Span<double> hvw1, global::System.Span<double> hvw2) => throw new global::System.NotSupportedException("SymGrad did not generate MlpTwiceHessianVector: it calls Mlp, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself; one writing outputs gets an MBackwardTangent when static, its spans of one real type, without out results; neither may keep local buffers yet).");
+        public static void MlpTwiceTangentBackward(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, global::System.ReadOnlySpan<double> w2, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw1, global::System.ReadOnlySpan<double> tw2, double dResult, global::System.Span<double> dx, global::System.Span<double> dw1, global::System.Span<double> dw2, global::System.Span<double> dtx, global::System.Span<double> dtw1, global::System.Span<double> dtw2)
+        {
+            MlpTwiceBackward(x, w1, w2, dResult, dtx, dtw1, dtw2);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                global::System.Span<double> vw1 = workspace.RentDoubles(tw1.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tw1, vw1);
+                global::System.Span<double> vw2 = workspace.RentDoubles(tw2.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tw2, vw2);
+                MlpTwiceHessianVector(x, w1, w2, vx, vw1, vw2, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length), global::SymGrad.Workspace.DiscardIfEmpty(dw1, w1.Length), global::SymGrad.Workspace.DiscardIfEmpty(dw2, w2.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
 
-        /// <summary>Not generated: it calls Mlp, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself; one writing outputs gets an MBackwardTangent when static, its spans of one real type, without out results; neither may keep local buffers yet).</summary>
-        [global::System.Obsolete("SymGrad did not generate MlpTwiceHessian: it calls Mlp, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself; one writing outputs gets an MBackwardTangent when static, its spans of one real type, without out results; neither may keep local buffers yet).", true)]
+        /// <summary>
+        /// Forward mode over <c>MlpTwiceTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇MlpTwice(x)·ẋ along
+        /// (u, u̇), that is ∇MlpTwice(x)·u̇ + (H·u)·ẋ, by <c>MlpTwiceTangent</c> and <c>MlpTwiceHessianVector</c>. Empty spans are zero.
+        /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        public static void MlpTwiceHessian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, global::System.ReadOnlySpan<double> w2, global::System.Span<double> hessian) => throw new global::System.NotSupportedException("SymGrad did not generate MlpTwiceHessian: it calls Mlp, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself; one writing outputs gets an MBackwardTangent when static, its spans of one real type, without out results; neither may keep local buffers yet).");
+        public static double MlpTwiceTangentTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w1, global::System.ReadOnlySpan<double> w2, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw1, global::System.ReadOnlySpan<double> tw2, global::System.ReadOnlySpan<double> ux, global::System.ReadOnlySpan<double> uw1, global::System.ReadOnlySpan<double> uw2, global::System.ReadOnlySpan<double> utx, global::System.ReadOnlySpan<double> utw1, global::System.ReadOnlySpan<double> utw2)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                global::System.Span<double> huw1 = workspace.RentDoubles(w1.Length);
+                global::System.Span<double> huw2 = workspace.RentDoubles(w2.Length);
+                MlpTwiceHessianVector(x, w1, w2, ux, uw1, uw2, hux, huw1, huw2);
+                return MlpTwiceTangent(x, w1, w2, utx, utw1, utw2) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx)) + (tw1.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(huw1, tw1)) + (tw2.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(huw2, tw2));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

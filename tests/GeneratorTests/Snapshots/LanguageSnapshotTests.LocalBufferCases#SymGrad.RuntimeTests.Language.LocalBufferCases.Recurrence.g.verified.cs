@@ -623,5 +623,50 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>RecurrenceTangent</c> (nested differentiation), derived by SymGrad: RecurrenceTangent(x, ẋ) = ∇Recurrence(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>RecurrenceHessianVector</c>) and dResult·∇Recurrence(x) into those
+        /// of the tangents (<c>RecurrenceBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void RecurrenceTangentBackward(global::System.ReadOnlySpan<double> x, double a, int steps, global::System.ReadOnlySpan<double> tx, double ta, double dResult, global::System.Span<double> dx, ref double da, global::System.Span<double> dtx, ref double dta)
+        {
+            RecurrenceBackward(x, a, steps, dResult, dtx, ref dta);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                RecurrenceHessianVector(x, a, steps, vx, dResult * ta, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length), ref da);
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>RecurrenceTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Recurrence(x)·ẋ along
+        /// (u, u̇), that is ∇Recurrence(x)·u̇ + (H·u)·ẋ, by <c>RecurrenceTangent</c> and <c>RecurrenceHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double RecurrenceTangentTangent(global::System.ReadOnlySpan<double> x, double a, int steps, global::System.ReadOnlySpan<double> tx, double ta, global::System.ReadOnlySpan<double> ux, double ua, global::System.ReadOnlySpan<double> utx, double uta)
+        {
+            double hua = 0;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                RecurrenceHessianVector(x, a, steps, ux, ua, hux, ref hua);
+                return RecurrenceTangent(x, a, steps, utx, uta) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx)) + hua * ta;
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

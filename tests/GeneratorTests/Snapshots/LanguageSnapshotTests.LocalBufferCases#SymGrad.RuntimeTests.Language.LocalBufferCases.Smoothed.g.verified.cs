@@ -426,5 +426,49 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>SmoothedTangent</c> (nested differentiation), derived by SymGrad: SmoothedTangent(x, ẋ) = ∇Smoothed(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>SmoothedHessianVector</c>) and dResult·∇Smoothed(x) into those
+        /// of the tangents (<c>SmoothedBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SmoothedTangentBackward(global::System.ReadOnlySpan<double> x, double scale, int width, global::System.ReadOnlySpan<double> tx, double dResult, global::System.Span<double> dx, global::System.Span<double> dtx)
+        {
+            SmoothedBackward(x, scale, width, dResult, dtx);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                SmoothedHessianVector(x, scale, width, vx, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>SmoothedTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇Smoothed(x)·ẋ along
+        /// (u, u̇), that is ∇Smoothed(x)·u̇ + (H·u)·ẋ, by <c>SmoothedTangent</c> and <c>SmoothedHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static double SmoothedTangentTangent(global::System.ReadOnlySpan<double> x, double scale, int width, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> ux, global::System.ReadOnlySpan<double> utx)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> hux = workspace.RentDoubles(x.Length);
+                SmoothedHessianVector(x, scale, width, ux, hux);
+                return SmoothedTangent(x, scale, width, utx) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<double>(hux, tx));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

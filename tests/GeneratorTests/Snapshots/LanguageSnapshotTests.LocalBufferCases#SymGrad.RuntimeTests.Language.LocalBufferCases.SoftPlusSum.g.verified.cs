@@ -406,5 +406,49 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
+
+        /// <summary>
+        /// Reverse mode over <c>SoftPlusSumTangent</c> (nested differentiation), derived by SymGrad: SoftPlusSumTangent(x, ẋ) = ∇SoftPlusSum(x)·ẋ, so it
+        /// accumulates dResult·H·ẋ into the gradients of the inputs (<c>SoftPlusSumHessianVector</c>) and dResult·∇SoftPlusSum(x) into those
+        /// of the tangents (<c>SoftPlusSumBackward</c>).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void SoftPlusSumTangentBackward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> tx, float dResult, global::System.Span<float> dx, global::System.Span<float> dtx)
+        {
+            SoftPlusSumBackward(x, dResult, dtx);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> vx = workspace.RentFloats(tx.Length, clear: false);
+                global::SymGrad.VectorOps.Scale(dResult, tx, vx);
+                SoftPlusSumHessianVector(x, vx, global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
+        /// Forward mode over <c>SoftPlusSumTangent</c> (nested differentiation), derived by SymGrad: the tangent of ∇SoftPlusSum(x)·ẋ along
+        /// (u, u̇), that is ∇SoftPlusSum(x)·u̇ + (H·u)·ẋ, by <c>SoftPlusSumTangent</c> and <c>SoftPlusSumHessianVector</c>. Empty spans are zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static float SoftPlusSumTangentTangent(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> tx, global::System.ReadOnlySpan<float> ux, global::System.ReadOnlySpan<float> utx)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<float> hux = workspace.RentFloats(x.Length);
+                SoftPlusSumHessianVector(x, ux, hux);
+                return SoftPlusSumTangent(x, utx) + (tx.IsEmpty ? 0 : global::SymGrad.VectorOps.Dot<float>(hux, tx));
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
     }
 }

@@ -64,6 +64,21 @@ namespace SymGrad.RuntimeTests.Language
             double[] tx = Random(rng, 4), t1 = Random(rng, 16), t2 = Random(rng, 16);
             double along = tx.Zip(dx, (a, b) => a * b).Sum() + t1.Zip(dw1, (a, b) => a * b).Sum() + t2.Zip(dw2, (a, b) => a * b).Sum();
             Assert.Equal(along, C.MlpTwiceTangent(x, w1, w2, tx, t1, t2), 1e-10 * (1 + Math.Abs(along)));
+
+            // Its H·v goes through MlpTangentBackward (Mlp's MHessianVector and MBackward, its buffers lent): against central
+            // differences of the gradient.
+            double[] z = x.Concat(w1).Concat(w2).ToArray();
+            AllModes(rng, z, v => C.MlpTwice(v[..4], v[4..20], v[20..]), v =>
+            {
+                double[] g = new double[36];
+                C.MlpTwiceGradient(v[..4], v[4..20], v[20..], g.AsSpan(0, 4), g.AsSpan(4, 16), g.AsSpan(20));
+                return g;
+            }, (v, d) => C.MlpTwiceTangent(v[..4], v[4..20], v[20..], d[..4], d[4..20], d[20..]), (v, d) =>
+            {
+                double[] hv = new double[36];
+                C.MlpTwiceHessianVector(v[..4], v[4..20], v[20..], d[..4], d[4..20], d[20..], hv.AsSpan(0, 4), hv.AsSpan(4, 16), hv.AsSpan(20));
+                return hv;
+            });
         }
 
         [Theory]
