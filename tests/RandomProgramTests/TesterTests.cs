@@ -656,6 +656,23 @@ namespace SymGrad.RandomProgramTests
         }
 
         /// <summary>
+        /// A called method reading an input through a local buffer of its own (LocalBuffers: <c>var xl = new double[x.Length];</c>
+        /// filled from x): drawn with callers whose Hessian-vector product goes through its MTangentBackward, and checked.
+        /// </summary>
+        [Fact]
+        public void ACalledMethodWithALocalBuffer_IsDrawnAndItsCallersPass()
+        {
+            var gen = new ProgramGenerator(FeatureSet.Parse("LocalBuffers=4,UserCalls=4"));
+            var drawn = Enumerable.Range(0, 150).Select(i => Runner.ProgramSeed(41, i)).Select(seed => (Seed: seed, Program: gen.FromSeed(seed)))
+                .Where(d => d.Program.Methods.Any(m => m != d.Program.Entry && m.Body.OfType<BufferDecl>().Any())).ToList();
+            Assert.True(drawn.Count >= 10, $"only {drawn.Count} of 150 programs have a called method with a local buffer");
+            var withHessianVector = drawn.Where(d => ForwardMode.HasHessianVector(d.Program, d.Program.Entry)
+                && Measure.All(d.Program.Entry.Body).Any(n => n is CallExpr { IsNn: false, IsNested: false } c && d.Program.Find(c.Callee).Body.OfType<BufferDecl>().Any())).ToList();
+            Assert.True(withHessianVector.Count > 0, "no entry with MHessianVector calling a method with a local buffer");
+            AssertAllPass(withHessianVector.Take(2).Concat(drawn.Take(3)));
+        }
+
+        /// <summary>
         /// A local buffer drawn as an array where the entry passes a range of it (<c>y[a..b]</c>, a copy of an array, which SymGrad
         /// refuses for what a callee writes): the tester's, CI's campaign on a4082ed (FOUND). A range's buffer is a span now.
         /// </summary>

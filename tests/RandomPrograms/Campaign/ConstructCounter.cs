@@ -101,6 +101,7 @@ namespace SymGrad.RandomPrograms.Campaign
                 }
 
                 if (m.Params.Count(p => p.Kind == ParamKind.RealSpanOut) > 1) set.Add("several outputs");
+                if (m != program.Entry && m.Body.OfType<BufferDecl>().Any()) set.Add("a called method reading an input through a local buffer (its callers' modes through it)");
                 set.Add(ForwardMode.HasTangent(program, m) ? "MTangent (forward mode) generated" : "no MTangent (calls without a forward mode)");
                 Statements(m.Body, 0, false, set);
                 foreach (var n in Measure.All(m.Body))

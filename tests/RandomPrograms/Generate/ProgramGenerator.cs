@@ -113,6 +113,9 @@ namespace SymGrad.RandomPrograms.Generate
             // One of the entry's outputs a local buffer of its own (side streams too).
             if (f.On(Feature.LocalBuffers) && r.Side(33).Chance(Math.Min(0.9, 0.25 * f[Feature.LocalBuffers]))) program = LocalBuffers.Apply(program, r.Side(34));
 
+            // A called method's input read through a local copy (side streams 35/36): its callers' modes through the methods that lend it.
+            if (f.On(Feature.LocalBuffers) && r.Side(35).Chance(Math.Min(0.9, 0.25 * f[Feature.LocalBuffers]))) program = LocalBuffers.ApplyToHelper(program, r.Side(36));
+
             program = Generics.Validate(program);
             if (f.On(Feature.GradientChoice)) program = GradientChoice.Apply(program, r, f[Feature.GradientChoice]);
 

@@ -60,7 +60,7 @@ namespace SymGrad.RandomPrograms.Model
         private static bool HasHessianVector(ProgramModel program, Method m, HashSet<string> seen)
             => m.ReturnsReal && !m.ReturnsStruct && seen.Add(m.Name) && Inputs(m).Any()
                && !m.Params.Any(p => p.Kind is ParamKind.RealOut)
-               && (!m.Params.Any(p => p.Kind is ParamKind.RealSpanOut) || IntermediateOutputs(program, m))
+               && (!m.Params.Any(p => p.Kind is ParamKind.RealSpanOut) && !m.Body.OfType<BufferDecl>().Any() || IntermediateOutputs(program, m))
                && Measure.All(m.Body).All(n => n switch
                {
                    MathCall c => !MathNames.Library.Contains(c.Function) || MathNames.SecondOrder.Contains(c.Function),
@@ -81,7 +81,7 @@ namespace SymGrad.RandomPrograms.Model
         /// product differentiates through (as <see cref="HasHessianVector"/>'s body).
         /// </summary>
         private static bool SecondOrder(ProgramModel program, Method f, HashSet<string> seen)
-            => !f.Instance && !f.ReturnsStruct && seen.Add(f.Name)
+            => !f.Instance && !f.ReturnsStruct && !f.Body.OfType<BufferDecl>().Any() && seen.Add(f.Name)
                && f.Params.Any(p => p.Kind is ParamKind.RealSpanOut) && Inputs(f).Any()
                && !f.Params.Any(p => p.Struct is not null || p.Field || p.Kind is ParamKind.RealOut)
                && HasTangent(program, f)
@@ -98,7 +98,7 @@ namespace SymGrad.RandomPrograms.Model
                });
 
         /// <summary>
-        /// <c>Span</c> outputs in a method with <c>MHessianVector</c>: intermediates of the returned value (H is its Hessian,
+        /// <c>Span</c> outputs (or local buffers, its twin's outputs) in a method with <c>MHessianVector</c>: intermediates of the returned value (H is its Hessian,
         /// their cotangents zero), written first with their tangents by the method's <c>MTangent</c> — so it needs one (a
         /// struct's, a span of structs' and a layer's fields' directions are their tangents).
         /// </summary>
@@ -135,7 +135,7 @@ namespace SymGrad.RandomPrograms.Model
         /// Whether a caller may call FTangent (or FGradient/FBackward) and be differentiated again: F twice differentiable and
         /// not generic (the call names F's generated method, which the caller's parse cannot see).
         /// </summary>
-        public static bool Nestable(ProgramModel program, Method? f) => f is not null && TwiceDifferentiable(program, f, new HashSet<string>());
+        public static bool Nestable(ProgramModel program, Method? f) => f is not null && !f.Body.OfType<BufferDecl>().Any() && TwiceDifferentiable(program, f, new HashSet<string>());
 
         /// <summary>
         /// Whether SymGrad writes <c>FTangentBackward</c>/<c>FTangentTangent</c> for F, so that a caller's <c>MHessianVector</c>
