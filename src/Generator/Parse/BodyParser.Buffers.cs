@@ -79,8 +79,9 @@ namespace SymGrad.Generator.Parse
         }
 
         /// <summary>
-        /// A buffer's length as C# the generated methods evaluate before the body runs: over the method's parameters (<c>n</c>,
-        /// <c>2 * n + 1</c>, <c>x.Length</c>) and constants (their values); null, and why, when it reads anything else.
+        /// A buffer's length as C# the generated methods evaluate before the body runs: over the method's integer parameters and
+        /// its spans' lengths (<c>n</c>, <c>2 * n + 1</c>, <c>x.Length</c>) that it does not assign, constants (their values) and a
+        /// layer's integer fields (<c>Hidden</c>); null, and why, when it reads anything else.
         /// </summary>
         private string? Length(ExpressionSyntax size, out string? problem)
         {
