@@ -120,6 +120,38 @@ namespace SymGrad.Generator.Emit
             }
         });
 
+        /// <summary>
+        /// <c>MBackwardTangent</c> of a method with local buffers that writes outputs (a caller's Hessian-vector product calls it):
+        /// the twin's, and the method's own over it, the buffers lent zeroed, their cotangents and the tangents of both empty
+        /// (zeros) — the twin's backward writes each buffer again from its zeros, and its tangent with it. Null when the twin has
+        /// none or the method writes no output of its own (a scalar one's callers go through MTangentBackward).
+        /// </summary>
+        public static string? EmitSecondOrder(MethodModel model)
+        {
+            MethodModel twin = Twin(model), @public = Public(model);
+            SourceEmitter.Derived derived = SourceEmitter.Derive(twin);
+            if (!@public.Arguments.Any(p => p.Kind == ParameterKind.SpanOutput) || SourceEmitter.BuildBackwardTangent(twin, derived.Program) is not { } backwardTangent)
+            {
+                return null;
+            }
+
+            return SourceEmitter.Wrap(model, writer =>
+            {
+                SourceEmitter.WriteBackwardTangent(writer, twin, derived.Program, backwardTangent);
+                var buffers = model.Buffers.ToList();
+                var twinParameters = SourceEmitter.BackwardTangentParameters(twin, derived.Program, backwardTangent);
+                var lent = Lent(buffers.ToDictionary(b => b.Name, b => b.Name), buffers.SelectMany(b =>
+                {
+                    string cotangent = derived.Program.Cotangents[b.Name];
+                    return new[] { cotangent }.Concat(new[] { b.Name, cotangent }.Where(backwardTangent.Tangents.ContainsKey).Select(n => backwardTangent.Tangents[n]));
+                }));
+                WriteMethod(writer, model, twin, "BackwardTangent", "void", twinParameters, twinParameters.Where(p => !lent.ContainsKey(NameOf(p))).ToList(), lent,
+                    new HashSet<string>(twin.TakenNames),
+                    $"The tangent of <c>{SourceEmitter.Xml(model.Name)}Backward</c>, forward mode over its backward pass, of", "what a caller's Hessian-vector product calls for a call of it.",
+                    $"it calls <c>{twin.Name}BackwardTangent</c>, the buffers' cotangents and tangents empty (zeros).");
+            });
+        }
+
         /// <summary>What the twin's parameters of the buffers get: the buffer itself, <c>default</c> for its cotangent or tangent (zeros, or not needed).</summary>
         private static Dictionary<string, string> Lent(Dictionary<string, string> buffers, IEnumerable<string> empty)
             => buffers.Concat(empty.Select(name => new KeyValuePair<string, string>(name, "default"))).ToDictionary(kv => kv.Key, kv => kv.Value);

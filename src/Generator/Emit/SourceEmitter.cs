@@ -170,7 +170,8 @@ namespace SymGrad.Generator.Emit
         /// (<c>MBackwardTangent</c>: a caller's Hessian-vector product needs it), in a file of its own; null when it has none
         /// (<see cref="Parse.NestedTargets.Modes.SecondOrderOf"/> says the same to its callers).
         /// </summary>
-        public static string? EmitSecondOrder(MethodModel model) => EmitSecondOrderMembers(model) is { } members ? Wrap(model, members) : null;
+        public static string? EmitSecondOrder(MethodModel model) => model.Buffers.Any() ? LocalBufferWriter.EmitSecondOrder(model)
+            : EmitSecondOrderMembers(model) is { } members ? Wrap(model, members) : null;
 
         /// <summary>What writes <c>MBackwardTangent</c> inside the method's type, or null when it has none.</summary>
         internal static System.Action<IndentedTextWriter>? EmitSecondOrderMembers(MethodModel model)
@@ -242,9 +243,10 @@ namespace SymGrad.Generator.Emit
                 : null;
         }
 
-        private static void WriteBackwardTangent(IndentedTextWriter writer, MethodModel model, BackwardProgram program, BackwardTangentProgram backwardTangent)
+        /// <summary><c>MBackwardTangent</c>'s parameters: MBackward's, then a tangent of each read, then a tangent per gradient.</summary>
+        internal static List<string> BackwardTangentParameters(MethodModel model, BackwardProgram program, BackwardTangentProgram backwardTangent)
         {
-            (Block body, var reads, Dictionary<string, string> tangents, List<ParameterSpec> inputs) = backwardTangent;
+            (_, var reads, Dictionary<string, string> tangents, List<ParameterSpec> inputs) = backwardTangent;
             var parameters = model.Arguments.ToList();
             var outputs = parameters.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
             // Each input's and output's cotangent, gradient and tangents are of its own type (a float span of a double method:
@@ -262,6 +264,15 @@ namespace SymGrad.Generator.Emit
             signature.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"ref {p.ElementType} {program.Gradients[p.Name]}" : $"global::System.Span<{p.ElementType}> {program.Gradients[p.Name]}"));
             signature.AddRange(reads.Select(r => r.Span ? $"global::System.ReadOnlySpan<{Of(r.Length)}> {tangents[r.Name]}" : $"{Of(r.Length)} {tangents[r.Name]}"));
             signature.AddRange(inputs.Select(p => p.Kind == ParameterKind.Scalar ? $"ref {p.ElementType} {tangents[program.Gradients[p.Name]]}" : $"global::System.Span<{p.ElementType}> {tangents[program.Gradients[p.Name]]}"));
+            return signature;
+        }
+
+        internal static void WriteBackwardTangent(IndentedTextWriter writer, MethodModel model, BackwardProgram program, BackwardTangentProgram backwardTangent)
+        {
+            (Block body, var reads, Dictionary<string, string> tangents, List<ParameterSpec> inputs) = backwardTangent;
+            var parameters = model.Arguments.ToList();
+            var outputs = parameters.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
+            var signature = BackwardTangentParameters(model, program, backwardTangent);
             writer.WriteLine("/// <summary>"); // the first member of its file
             writer.WriteLine($"/// The tangent of <c>{Xml(model.Name)}Backward</c>, derived by SymGrad (forward mode over its backward pass): writes the gradients");
             writer.WriteLine($"/// as <c>{Xml(model.Name)}Backward</c> does and adds (+=) to the <c>t</c>-prefixed gradients their tangents along the <c>t</c>-prefixed");

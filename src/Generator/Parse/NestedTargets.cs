@@ -103,10 +103,13 @@ namespace SymGrad.Generator.Parse
                 if (model.Buffers.Any())
                 {
                     // Its generated methods lend its local buffers (LocalBufferWriter): MBackward, MTangent, MHessianVector and,
-                    // for a scalar method of inputs, MTangentBackward (a caller's H·v); not yet MBackwardTangent (one writing
-                    // outputs) nor the third order.
-                    bool second = derived.Tangent is not null && derived.HessianVector is not null && Emit.NestedWriter.Shape(Emit.LocalBufferWriter.Public(model));
-                    return new Modes(derived.Tangent is not null, second, HessianVector: derived.HessianVector is not null, Derived: true);
+                    // for a caller's H·v, MTangentBackward (a scalar method of inputs) or MBackwardTangent (one writing outputs);
+                    // not yet the third order.
+                    MethodModel own = Emit.LocalBufferWriter.Public(model);
+                    bool second = derived.Tangent is not null && derived.HessianVector is not null && Emit.NestedWriter.Shape(own);
+                    bool writes = derived.Tangent is not null && own.Arguments.Any(p => p.Kind == ParameterKind.SpanOutput)
+                        && Emit.SourceEmitter.BuildBackwardTangent(model, derived.Program) is not null;
+                    return new Modes(derived.Tangent is not null, second, SecondOrderOf: writes ? model.HintName : null, HessianVector: derived.HessianVector is not null, Derived: true);
                 }
 
                 bool nested = derived.Tangent is not null && derived.HessianVector is not null && Emit.NestedWriter.Shape(model);

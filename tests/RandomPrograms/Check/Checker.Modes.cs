@@ -110,6 +110,11 @@ namespace SymGrad.RandomPrograms.Check
             if (Measure.All(m.Body).Any(n => n is CallStmt { IsNn: true })) _result.Count("MHessianVector (P15) checked on a method calling Nn layers (their backwards' registered tangents)");
             if (Measure.All(m.Body).Any(n => n is CallStmt { IsNn: true, Callee: "BatchNorm" })) _result.Count("MHessianVector (P15) checked on a method calling Nn.BatchNorm (its backward's registered tangent)");
             if (Measure.All(m.Body).Any(n => n is CallStmt { IsNn: false, IsNested: false } s && !s.Args.Any(a => a is OutArg))) _result.Count("MHessianVector (P15) checked on a method calling a method of the program that writes outputs (its MBackwardTangent)");
+            bool Buffered(string callee) => _compiled.Program.Methods.FirstOrDefault(x => x.Name == callee)?.Body.OfType<BufferDecl>().Any() == true;
+            if (Measure.All(m.Body).Any(n => n is CallStmt { IsNn: false, IsNested: false } s && Buffered(s.Callee)))
+                _result.Count("MHessianVector (P15) checked on a method calling a method with a local buffer that writes outputs (its MBackwardTangent, the buffer lent)");
+            if (Measure.All(m.Body).Any(n => n is CallExpr { IsNn: false, IsNested: false } c && Buffered(c.Callee)))
+                _result.Count("MHessianVector (P15) checked on a method calling a method with a local buffer returning a value (its MTangentBackward)");
             if (Measure.All(m.Body).Any(n => n is CallExpr c && c.Args.Any(a => a is OutArg) || n is CallStmt s && s.Args.Any(a => a is OutArg)))
                 _result.Count("MHessianVector (P15) checked on a method reading the results of a method with an out result (each result's method: H1ResultO)");
             if (Measure.All(m.Body).Any(n => n is CallExpr c && _compiled.Program.Methods.Any(x => x.Name == c.Callee && x.ReturnsStruct)))

@@ -81,7 +81,7 @@ namespace SymGrad.RandomPrograms.Model
         /// product differentiates through (as <see cref="HasHessianVector"/>'s body).
         /// </summary>
         private static bool SecondOrder(ProgramModel program, Method f, HashSet<string> seen)
-            => !f.Instance && !f.ReturnsStruct && !f.Body.OfType<BufferDecl>().Any() && seen.Add(f.Name)
+            => !f.Instance && !f.ReturnsStruct && seen.Add(f.Name)
                && f.Params.Any(p => p.Kind is ParamKind.RealSpanOut) && Inputs(f).Any()
                && !f.Params.Any(p => p.Struct is not null || p.Field || p.Kind is ParamKind.RealOut)
                && HasTangent(program, f)

@@ -47,6 +47,32 @@ namespace SymGrad.RuntimeTests.Language
         public static double MlpTwice(ReadOnlySpan<double> x, ReadOnlySpan<double> w1, ReadOnlySpan<double> w2)
             => Math.Sin(Mlp(x, w1, w2, 4)) + (0.5 * Mlp(x, w2, w1, 2));
 
+        /// <summary>A layer writing its output through a local buffer: y = tanh(W·x)² + x₀.</summary>
+        [Differentiable]
+        public static void SquaredLayer(ReadOnlySpan<double> x, ReadOnlySpan<double> w, Span<double> y)
+        {
+            Span<double> h = stackalloc double[y.Length];
+            TanhDense(x, w, h);
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = (h[i] * h[i]) + x[0];
+            }
+        }
+
+        /// <summary>A loss over SquaredLayer's output: its H·v goes through SquaredLayerBackwardTangent, which lends h.</summary>
+        [Differentiable]
+        public static double SquaredLoss(ReadOnlySpan<double> x, ReadOnlySpan<double> w, Span<double> y)
+        {
+            SquaredLayer(x, w, y);
+            double s = 0;
+            for (int i = 0; i < y.Length; i++)
+            {
+                s += Math.Sin(y[i]);
+            }
+
+            return s;
+        }
+
         /// <summary>dy/dτ = f(x, y) for GradBench's "ode": yᵢ' = xᵢ·yᵢ₋₁ (y₋₁ = 1).</summary>
         [Differentiable]
         public static void Rate(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> z)

@@ -83,6 +83,26 @@ namespace SymGrad.RuntimeTests.Language
 
         [Theory]
         [MemberData(nameof(SeedData))]
+        public void ACallerOfALayerWritingItsOutputThroughALocalBuffer(int seed)
+        {
+            // z = x (3), w (2 × 3); y (2) is the layer's output, an intermediate of the loss.
+            var rng = new Random(seed);
+            double[] z = Random(rng, 9);
+            AllModes(rng, z, v => C.SquaredLoss(v[..3], v[3..], new double[2]), v =>
+            {
+                double[] g = new double[9];
+                C.SquaredLossGradient(v[..3], v[3..], new double[2], g.AsSpan(0, 3), g.AsSpan(3));
+                return g;
+            }, (v, d) => C.SquaredLossTangent(v[..3], v[3..], new double[2], d[..3], d[3..], default), (v, d) =>
+            {
+                double[] hv = new double[9];
+                C.SquaredLossHessianVector(v[..3], v[3..], new double[2], d[..3], d[3..], hv.AsSpan(0, 3), hv.AsSpan(3));
+                return hv;
+            });
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
         public void ARungeKuttaStepsStagesKeptLocally(int seed)
         {
             // The same solver as GradBenchCases.Ode, which takes the stages as outputs: the same values, pullback and tangent.
