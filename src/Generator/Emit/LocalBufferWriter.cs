@@ -14,7 +14,9 @@ namespace SymGrad.Generator.Emit
     /// own generated methods keep its signatures and call the twin's with the buffers lent, zeroed, from the workspace, so
     /// nothing is allocated per call — <c>MBackward</c> too: written from zero where it is declared, a buffer is either written
     /// again by the twin's backward as the forward writes it (an output written twice is replayed) or all zeros.
-    /// <c>MJacobian</c> and <c>MHessian</c> are written over the method's own, as for any method.
+    /// <c>MJacobian</c> and <c>MHessian</c> are written over the method's own, as for any method; so are, for a caller's
+    /// Hessian-vector product, <c>MTangentBackward</c> and <c>MTangentTangent</c> (a method returning a value and writing no
+    /// output); <c>MBackwardTangent</c> (one writing outputs) calls its twin's, in its own file (<see cref="EmitSecondOrder"/>).
     /// </summary>
     internal static class LocalBufferWriter
     {
