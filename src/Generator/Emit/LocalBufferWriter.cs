@@ -60,7 +60,7 @@ namespace SymGrad.Generator.Emit
             writer.WriteLineNoTabs("#pragma warning restore CS0162, CS0168, CS0219, CS1717, CS1718");
             SourceEmitter.Close(writer);
             writer.WriteLineNoTabs(string.Empty);
-            SourceEmitter.WriteMembers(writer, twin, forCallers: true, gradient: true);
+            SourceEmitter.WriteMembers(writer, twin, forCallers: true, gradient: true, derived);
 
             var taken = new HashSet<string>(twin.TakenNames);
             BackwardSignature signature = derived.Program.Signature;

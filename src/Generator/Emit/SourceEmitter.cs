@@ -88,9 +88,10 @@ namespace SymGrad.Generator.Emit
         /// <c>MHessian</c>, <c>MJacobian</c>, nor stand-ins for absent modes.
         /// </param>
         /// <param name="gradient"><c>MGradient</c> too, where <paramref name="forCallers"/> (a twin whose method's MGradient calls it: <see cref="LocalBufferWriter"/>).</param>
-        internal static void WriteMembers(IndentedTextWriter writer, MethodModel model, bool forCallers = false, bool gradient = false)
+        /// <param name="derived">What <see cref="Derive"/> gave for <paramref name="model"/>, where the caller already has it.</param>
+        internal static void WriteMembers(IndentedTextWriter writer, MethodModel model, bool forCallers = false, bool gradient = false, Derived? derived = null)
         {
-            Derived derived = Derive(model);
+            derived ??= Derive(model);
             (BackwardProgram program, TangentProgram? tangent, HessianVectorProgram? hessianVector, List<SizeCheck> sizes) = derived;
 
             // The modes a user may look for and not find, each with why (a missing method is otherwise only CS0103 at its call).

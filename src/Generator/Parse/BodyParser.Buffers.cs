@@ -145,17 +145,7 @@ namespace SymGrad.Generator.Parse
         }
 
         /// <summary>Whether the method's body assigns <paramref name="parameter"/> (=, a compound assignment, ++ or --).</summary>
-        private bool Assigns(IParameterSymbol parameter)
-        {
-            bool Is(ExpressionSyntax target) => SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(target, _cancellationToken).Symbol, parameter);
-            SyntaxNode? body = _method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellationToken);
-            return body is not null && body.DescendantNodes().Any(n => n switch
-            {
-                AssignmentExpressionSyntax a => Is(a.Left),
-                PostfixUnaryExpressionSyntax p => Is(p.Operand),
-                PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => Is(p.Operand),
-                _ => false,
-            });
-        }
+        private bool Assigns(IParameterSymbol parameter) => _method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellationToken) is { } body
+            && AssignedIn(body).Any(target => SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(target, _cancellationToken).Symbol, parameter));
     }
 }

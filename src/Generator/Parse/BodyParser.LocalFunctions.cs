@@ -121,16 +121,9 @@ namespace SymGrad.Generator.Parse
         /// <summary>A variable declared outside the local function that its body assigns, if any.</summary>
         private string? WritesOutside(LocalFunctionStatementSyntax function)
         {
-            foreach (SyntaxNode node in function.DescendantNodes())
+            foreach (ExpressionSyntax target in AssignedIn(function))
             {
-                ExpressionSyntax? target = node switch
-                {
-                    AssignmentExpressionSyntax a => a.Left,
-                    PostfixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PostIncrementExpression) || p.IsKind(SyntaxKind.PostDecrementExpression) => p.Operand,
-                    PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => p.Operand,
-                    _ => null,
-                };
-                if (target is not null && _model.GetSymbolInfo(target, _cancellationToken).Symbol is { } symbol
+                if (_model.GetSymbolInfo(target, _cancellationToken).Symbol is { } symbol
                     && !symbol.DeclaringSyntaxReferences.Any(r => function.Span.Contains(r.Span)))
                 {
                     return symbol.Name;
@@ -139,5 +132,14 @@ namespace SymGrad.Generator.Parse
 
             return null;
         }
+
+        /// <summary>What the code under <paramref name="node"/> assigns: the targets of =, compound assignments, ++ and --.</summary>
+        private static IEnumerable<ExpressionSyntax> AssignedIn(SyntaxNode node) => node.DescendantNodes().Select(n => n switch
+        {
+            AssignmentExpressionSyntax a => a.Left,
+            PostfixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PostIncrementExpression) || p.IsKind(SyntaxKind.PostDecrementExpression) => p.Operand,
+            PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => p.Operand,
+            _ => null,
+        }).Where(target => target is not null).Select(target => target!);
     }
 }
