@@ -673,6 +673,43 @@ namespace SymGrad.RandomProgramTests
         }
 
         /// <summary>
+        /// A local buffer declared in a block (LocalBuffers: an input read through a copy made at the start of a loop's body or
+        /// of a branch, anew at each pass): drawn in a loop, a while loop and a branch, in the entry and in a called method, and
+        /// sized by a local (<c>int xlLen = n; … new double[xlLen]</c>); the first of each checked in every mode.
+        /// </summary>
+        [Fact]
+        public void ALocalBufferInALoopOrABranch_IsDrawnAndPasses()
+        {
+            var gen = new ProgramGenerator(FeatureSet.Parse("LocalBuffers=4,WhileLoops=3,UserCalls=3"));
+            var drawn = Enumerable.Range(0, 300).Select(i => Runner.ProgramSeed(43, i)).Select(seed => (Seed: seed, Program: gen.FromSeed(seed))).ToList();
+            static bool Starts(ImmutableArray<Stmt> block) => block.FirstOrDefault() is BufferDecl;
+            static IEnumerable<object> Nodes(ProgramModel p, bool entry) => p.Methods.Where(m => (m == p.Entry) == entry).SelectMany(m => Measure.All(m.Body));
+            var firsts = new (string What, Func<ProgramModel, bool> Has)[]
+            {
+                ("a for loop's body in the entry", p => Nodes(p, true).Any(n => n is For f && Starts(f.Body))),
+                ("a for loop's body in a called method", p => Nodes(p, false).Any(n => n is For f && Starts(f.Body))),
+                ("a while loop's body", p => Measure.All(p.Methods.SelectMany(m => m.Body)).Any(n => n is While w && Starts(w.Body))),
+                ("a branch", p => Measure.All(p.Methods.SelectMany(m => m.Body)).Any(n => n is If i && (Starts(i.Then) || i.Else is { } e && Starts(e)))),
+                ("a block, sized by a local", p => p.Methods.SelectMany(m => Measure.All(m.Body)).Any(n => n is For f && f.Body.FirstOrDefault() is BufferDecl { Sized: true })),
+            }.Select(k => (k.What, First: drawn.FirstOrDefault(d => k.Has(d.Program)))).ToList();
+            Assert.All(firsts, f => Assert.True(f.First.Program is not null, $"no local buffer in {f.What} in 300 programs"));
+            AssertAllPass(firsts.Select(f => f.First).Distinct());
+        }
+
+        /// <summary>
+        /// A generic method's <c>stackalloc T[n]</c> buffer (its T unmanaged), called by generic methods passing their T on: the
+        /// tester constrained only the method with the buffer (CS8377 at its callers, seed 3903's ePlM4LnUmo91; FOUND).
+        /// </summary>
+        [Fact]
+        public void AGenericMethodsStackallocBuffer_ConstrainsItsCallersToo()
+        {
+            var program = Runner.Generate("ePlM4LnUmo91", FeatureSet.Parse("LocalBuffers=4,Generics=4,UserCalls=3"));
+            Assert.Contains(program.Methods, m => m.IsGeneric && Measure.Buffers(m).Any(b => b.Form == 0));
+            Assert.All(program.Methods.Where(m => m.IsGeneric), m => Assert.Equal(GenericForm.UnmanagedIeee754, m.Generic));
+            AssertPasses("ePlM4LnUmo91", FeatureSet.Parse("LocalBuffers=4,Generics=4,UserCalls=3"));
+        }
+
+        /// <summary>
         /// A local buffer drawn as an array where the entry passes a range of it (<c>y[a..b]</c>, a copy of an array, which SymGrad
         /// refuses for what a callee writes): the tester's, CI's campaign on a4082ed (FOUND). A range's buffer is a span now.
         /// </summary>

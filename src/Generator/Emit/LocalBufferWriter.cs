@@ -36,6 +36,7 @@ namespace SymGrad.Generator.Emit
             {
                 Name = name,
                 Accessibility = "internal",
+                TypeArguments = "", // an instantiation of a generic method has a twin of its own, an overload
                 Parameters = model.Parameters.Select(p => p.Buffer is null ? p : p with { Buffer = null }).ToEquatableArray(),
                 DeclaredMembers = EquatableArray<string>.Empty,
             };

@@ -47,10 +47,10 @@ namespace SymGrad.Generator.Parse
             }
 
             string written = MethodParser.OneLine(declaration.Declaration.Type + " " + variable);
-            string? problem = !(declaration.Parent is BlockSyntax { Parent: MethodDeclarationSyntax })
-                ? "a local buffer is declared among the method's own statements, not inside a loop, a branch or a local function; declare it at the top of the method"
-                : _method.IsGenericMethod
-                ? "a generic method keeps no local buffers yet; pass it as a Span<T> parameter the caller allocates"
+            // In a loop or a branch too: its zero fill stands where it is declared, so each pass of a loop starts it from zero.
+            // (A local function's locals are numbers: InlineLocalFunction says so before this is reached.)
+            string? problem = declaration.Parent is not BlockSyntax
+                ? "a local buffer is declared in a block of the method's statements (a loop's or a branch's too), not in a switch section; declare it before the switch"
                 : _results.Count > 0
                 ? "a method with several results (out, a tuple or a struct) keeps no local buffers yet; pass it as a Span<" + element + "> parameter the caller allocates"
                 : null;
@@ -62,7 +62,16 @@ namespace SymGrad.Generator.Parse
                 return true;
             }
 
-            var spec = new ParameterSpec(local.Name, TypeNames.Of(local.Type), element, ParameterKind.SpanOutput) { Buffer = length };
+            // Named apart from what the method names already: two loops' buffers of one name are two parameters of the twin.
+            string name = local.Name;
+            for (int k = 2; _usedNames.Contains(name); k++)
+            {
+                name = local.Name + "_" + k.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            // Its type from its element's (double, float: T as the instantiation reads it, Span<T> and T[] too).
+            string type = local.Type is IArrayTypeSymbol ? element + "[]" : "global::System.Span<" + element + ">";
+            var spec = new ParameterSpec(name, type, element, ParameterKind.SpanOutput) { Buffer = length };
             _buffers[local] = spec;
             _parameters[spec.Name] = spec;
             _usedNames.Add(spec.Name);
@@ -80,8 +89,9 @@ namespace SymGrad.Generator.Parse
 
         /// <summary>
         /// A buffer's length as C# the generated methods evaluate before the body runs: over the method's integer parameters and
-        /// its spans' lengths (<c>n</c>, <c>2 * n + 1</c>, <c>x.Length</c>) that it does not assign, constants (their values) and a
-        /// layer's integer fields (<c>Hidden</c>); null, and why, when it reads anything else.
+        /// its spans' lengths (<c>n</c>, <c>2 * n + 1</c>, <c>x.Length</c>) that it does not assign, constants (their values), a
+        /// layer's integer fields (<c>Hidden</c>) and locals declared once from those (their definitions); null, and why, when it
+        /// reads anything else.
         /// </summary>
         private string? Length(ExpressionSyntax size, out string? problem)
         {
@@ -99,6 +109,14 @@ namespace SymGrad.Generator.Parse
                     && member.Name == name && _model.GetSymbolInfo(owner, _cancellationToken).Symbol is IParameterSymbol { RefKind: RefKind.None };
                 if (length)
                 {
+                    continue;
+                }
+
+                // Another buffer's length (new double[h.Length]): its own, as declared.
+                if (name.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length" } ofBuffer && (ofBuffer.Expression == name || ofBuffer.Name == name)
+                    && _model.GetSymbolInfo(ofBuffer.Expression, _cancellationToken).Symbol is ILocalSymbol buffered && _buffers.TryGetValue(buffered, out ParameterSpec? other))
+                {
+                    constants[ofBuffer] = SyntaxFactory.ParseExpression(other.Buffer!);
                     continue;
                 }
 
@@ -128,7 +146,21 @@ namespace SymGrad.Generator.Parse
                     continue;
                 }
 
-                problem = $"its length is computed from the method's integer parameters, the lengths of its spans and arrays (n, x.Length) and constants, before the method runs, and '{name.Identifier.ValueText}' is none of them; "
+                // A local size (int hidden = w.Length / x.Length;) the method never assigns again: its definition, read the same way.
+                if (symbol is ILocalSymbol { IsConst: false, IsRef: false } sized && TypeNames.IsIntegral(sized.Type))
+                {
+                    string? definition = Definition(sized, out string? why);
+                    if (definition is null)
+                    {
+                        problem = why;
+                        return null;
+                    }
+
+                    constants[name] = SyntaxFactory.ParseExpression(definition); // an operand as it is: a name, or parenthesized
+                    continue;
+                }
+
+                problem = $"its length is computed from the method's integer parameters, the lengths of its spans and arrays (n, x.Length), constants and locals declared once from those, before the method runs, and '{name.Identifier.ValueText}' is none of them; "
                     + "pass the buffer as a Span parameter the caller allocates";
                 return null;
             }
@@ -140,12 +172,38 @@ namespace SymGrad.Generator.Parse
                 return null;
             }
 
-            string text = MethodParser.OneLine(size.ReplaceNodes(constants.Keys, (old, _) => constants[old]).ToString());
-            return size is IdentifierNameSyntax or MemberAccessExpressionSyntax or LiteralExpressionSyntax or ParenthesizedExpressionSyntax ? text : "(" + text + ")";
+            ExpressionSyntax replaced = size.ReplaceNodes(constants.Keys, (old, _) => constants[old].WithTriviaFrom(old));
+            string text = MethodParser.OneLine(replaced.ToString());
+            return replaced is IdentifierNameSyntax or MemberAccessExpressionSyntax or LiteralExpressionSyntax or ParenthesizedExpressionSyntax ? text : "(" + text + ")";
         }
 
-        /// <summary>Whether the method's body assigns <paramref name="parameter"/> (=, a compound assignment, ++ or --).</summary>
-        private bool Assigns(IParameterSymbol parameter) => _method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellationToken) is { } body
-            && AssignedIn(body).Any(target => SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(target, _cancellationToken).Symbol, parameter));
+        /// <summary>
+        /// A local size's definition as a length (<see cref="Length"/> of its initializer), or null and why: it is declared with a
+        /// value and never assigned again.
+        /// </summary>
+        private string? Definition(ILocalSymbol local, out string? problem)
+        {
+            problem = null;
+            SyntaxNode? declarator = local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellationToken);
+            if (declarator?.Parent?.Parent is ForStatementSyntax)
+            {
+                problem = $"its length reads the loop counter '{local.Name}'; the generated methods lend the buffer, of one length, before the method runs: "
+                    + "declare it before the loop, sized by the most the loop needs, and use a part of it";
+                return null;
+            }
+
+            if (declarator is not VariableDeclaratorSyntax { Initializer.Value: { } value } || Assigns(local))
+            {
+                problem = $"its length reads the local '{local.Name}', which is not declared with a value the method keeps; the generated methods lend the buffer before the method runs, "
+                    + "so size it by a local declared once from the method's integer parameters, span lengths and constants (int m = 2 * n;), or by those directly";
+                return null;
+            }
+
+            return Length(value, out problem);
+        }
+
+        /// <summary>Whether the method's body assigns <paramref name="variable"/> (=, a compound assignment, ++ or --, ref or out).</summary>
+        private bool Assigns(ISymbol variable) => _method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellationToken) is { } body
+            && AssignedIn(body).Any(target => SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(target, _cancellationToken).Symbol, variable));
     }
 }

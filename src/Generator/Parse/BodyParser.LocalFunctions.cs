@@ -44,6 +44,8 @@ namespace SymGrad.Generator.Parse
                     ? "parameter '" + odd.Name + "' is not a number passed by value"
                 : Body(declaration!) is null ? "its body is not an expression or declarations ending in a return"
                 : WritesOutside(declaration!) is { } written ? "it assigns '" + written + "', declared outside it"
+                : NotANumber(Body(declaration!)!.Value.Locals) is { } other ? "its local '" + other.Name + "' is " + other.Type.ToDisplayString()
+                    + ", not a number (a buffer of the method's own is declared among its statements)"
                 : null;
             if (problem is not null)
             {
@@ -94,6 +96,11 @@ namespace SymGrad.Generator.Parse
             }
         }
 
+        /// <summary>The first of a local function's locals that is not a number (a span, an array), if any.</summary>
+        private ILocalSymbol? NotANumber(List<LocalDeclarationStatementSyntax> locals) => locals.SelectMany(l => l.Declaration.Variables)
+            .Select(v => _model.GetDeclaredSymbol(v, _cancellationToken)).OfType<ILocalSymbol>()
+            .FirstOrDefault(l => !(TypeNames.IsReal(l.Type) || TypeNames.IsIntegral(l.Type) || l.Type.SpecialType == SpecialType.System_Boolean));
+
         private readonly List<IMethodSymbol> _inlining = new();
 
         private bool Inlining(IMethodSymbol function) => _inlining.Contains(function, SymbolEqualityComparer.Default);
@@ -133,13 +140,18 @@ namespace SymGrad.Generator.Parse
             return null;
         }
 
-        /// <summary>What the code under <paramref name="node"/> assigns: the targets of =, compound assignments, ++ and --.</summary>
-        private static IEnumerable<ExpressionSyntax> AssignedIn(SyntaxNode node) => node.DescendantNodes().Select(n => n switch
+        /// <summary>
+        /// What the code under <paramref name="node"/> assigns: the targets of =, compound assignments (each element of a
+        /// deconstruction's tuple), ++ and --, and what it passes by ref or out.
+        /// </summary>
+        private static IEnumerable<ExpressionSyntax> AssignedIn(SyntaxNode node) => node.DescendantNodes().SelectMany(n => n switch
         {
-            AssignmentExpressionSyntax a => a.Left,
-            PostfixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PostIncrementExpression) || p.IsKind(SyntaxKind.PostDecrementExpression) => p.Operand,
-            PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => p.Operand,
-            _ => null,
-        }).Where(target => target is not null).Select(target => target!);
+            AssignmentExpressionSyntax { Left: TupleExpressionSyntax tuple } => tuple.DescendantNodes().OfType<ArgumentSyntax>().Select(a => a.Expression),
+            AssignmentExpressionSyntax a => new[] { a.Left },
+            PostfixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PostIncrementExpression) || p.IsKind(SyntaxKind.PostDecrementExpression) => new[] { p.Operand },
+            PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => new[] { p.Operand },
+            ArgumentSyntax a when a.RefKindKeyword.IsKind(SyntaxKind.RefKeyword) || a.RefKindKeyword.IsKind(SyntaxKind.OutKeyword) => new[] { a.Expression },
+            _ => System.Array.Empty<ExpressionSyntax>(),
+        });
     }
 }

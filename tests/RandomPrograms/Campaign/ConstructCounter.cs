@@ -101,7 +101,7 @@ namespace SymGrad.RandomPrograms.Campaign
                 }
 
                 if (m.Params.Count(p => p.Kind == ParamKind.RealSpanOut) > 1) set.Add("several outputs");
-                if (m != program.Entry && m.Body.OfType<BufferDecl>().Any()) set.Add("a called method reading an input through a local buffer (its callers' modes through it)");
+                if (m != program.Entry && Measure.Buffers(m).Any()) set.Add("a called method reading an input through a local buffer (its callers' modes through it)");
                 set.Add(ForwardMode.HasTangent(program, m) ? "MTangent (forward mode) generated" : "no MTangent (calls without a forward mode)");
                 Statements(m.Body, 0, false, set);
                 foreach (var n in Measure.All(m.Body))
@@ -405,6 +405,8 @@ namespace SymGrad.RandomPrograms.Campaign
             {
                 set.Add(m == program.Entry ? "generic method (the entry)" : "generic method (a helper)");
                 if (m.Generic == GenericForm.StructIeee754) set.Add("generic method where T : struct, IFloatingPointIeee754<T>");
+                if (m.Generic == GenericForm.UnmanagedIeee754) set.Add("generic method where T : unmanaged, … with a stackalloc T[n] buffer");
+                if (m.IsGeneric && Measure.Buffers(m).Any()) set.Add("local buffer in a generic method (Span<T>, T[])");
                 if (Measure.All(m.Body).Any(n => n is Cast { To: ValueType.Real })) set.Add("generic T.CreateChecked of an int");
                 if (Measure.All(m.Body).OfType<LocalFunction>().Any()) set.Add("generic method with a local function");
                 if (Measure.All(m.Body).Any(n => n is RealLit { Value: Math.PI or Math.E or Math.Tau })) set.Add("generic T.Pi, T.E, T.Tau");
@@ -503,6 +505,9 @@ namespace SymGrad.RandomPrograms.Campaign
                         break;
                     case BufferDecl b:
                         set.Add(LocalBufferForms[b.Form]);
+                        if (b.Sized) set.Add("local buffer sized by a local (int yLen = n; new double[yLen])");
+                        if (loopDepth > 0) set.Add("local buffer in a loop's body (from zero at each pass)");
+                        else if (inIf) set.Add("local buffer in a branch");
                         break;
                 }
             }

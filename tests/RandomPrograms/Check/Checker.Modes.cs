@@ -110,7 +110,7 @@ namespace SymGrad.RandomPrograms.Check
             if (Measure.All(m.Body).Any(n => n is CallStmt { IsNn: true })) _result.Count("MHessianVector (P15) checked on a method calling Nn layers (their backwards' registered tangents)");
             if (Measure.All(m.Body).Any(n => n is CallStmt { IsNn: true, Callee: "BatchNorm" })) _result.Count("MHessianVector (P15) checked on a method calling Nn.BatchNorm (its backward's registered tangent)");
             if (Measure.All(m.Body).Any(n => n is CallStmt { IsNn: false, IsNested: false } s && !s.Args.Any(a => a is OutArg))) _result.Count("MHessianVector (P15) checked on a method calling a method of the program that writes outputs (its MBackwardTangent)");
-            bool Buffered(string callee) => _compiled.Program.Methods.FirstOrDefault(x => x.Name == callee)?.Body.OfType<BufferDecl>().Any() == true;
+            bool Buffered(string callee) => _compiled.Program.Methods.FirstOrDefault(x => x.Name == callee)is { } m && Measure.Buffers(m).Any();
             if (Measure.All(m.Body).Any(n => n is CallStmt { IsNn: false, IsNested: false } s && Buffered(s.Callee)))
                 _result.Count("MHessianVector (P15) checked on a method calling a method with a local buffer that writes outputs (its MBackwardTangent, the buffer lent)");
             if (Measure.All(m.Body).Any(n => n is CallExpr { IsNn: false, IsNested: false } c && Buffered(c.Callee)))

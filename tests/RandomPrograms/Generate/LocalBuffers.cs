@@ -10,7 +10,7 @@ namespace SymGrad.RandomPrograms.Generate
     /// hidden layer's activations or a step's stages — <c>Span&lt;double&gt; h = stackalloc double[n];</c>, <c>new double[n]</c>
     /// as a span, an array or <c>var</c> — at the top of its body, written from zero. The program's other results are what the
     /// checks see; the buffer's values reach them only through what the entry computes from it. Only where SymGrad keeps
-    /// local buffers: a non-generic entry (static or a layer's method) with no out, tuple or struct result, which still
+    /// local buffers: an entry (static or a layer's method, generic too) with no out, tuple or struct result, which still
     /// returns a value or writes another output.
     /// </summary>
     public static class LocalBuffers
@@ -18,7 +18,7 @@ namespace SymGrad.RandomPrograms.Generate
         public static ProgramModel Apply(ProgramModel program, Draw r)
         {
             var entry = program.Entry;
-            if (entry.IsGeneric || entry.HasOutResult || entry.ReturnsStruct || entry.TupleResult)
+            if (!Keeps(entry))
             {
                 return program;
             }
@@ -46,34 +46,108 @@ namespace SymGrad.RandomPrograms.Generate
         /// <summary>
         /// A called method reading a span input through a copy of its own: <c>var xl = new double[x.Length];</c> filled from x,
         /// every read of x then one of xl (its signature and its callers unchanged), so that its callers' modes go through the
-        /// generated methods that lend it. Only a static, non-generic helper with no out, tuple or struct result, no struct
+        /// generated methods that lend it. Only a static helper (generic too) with no out, tuple or struct result, no struct
         /// parameter, none called nested (a nested call of a method with local buffers is not differentiated yet) and, where
         /// its callers pass a range of the input (<c>x[a..b]</c>, of an array a copy), a span.
         /// </summary>
         public static ProgramModel ApplyToHelper(ProgramModel program, Draw r)
         {
-            var nested = program.Methods.SelectMany(m => Measure.All(m.Body)).Select(n => n switch
-            {
-                CallStmt { IsNested: true } c => c.Callee,
-                CallExpr { IsNested: true } c => c.Callee,
-                _ => null,
-            }).Where(name => name is not null).ToHashSet();
-            var helpers = program.Methods.Where(h => h != program.Entry && !nested.Contains(h.Name) && !h.Instance && !h.IsGeneric && !h.HasOutResult && !h.ReturnsStruct && !h.TupleResult && !h.Held
-                && !h.Name.StartsWith(NestedCalls.Helper, System.StringComparison.Ordinal) && !h.Params.Any(p => p.Struct is not null || p.Field)
-                && !h.Body.OfType<BufferDecl>().Any() && Copyable(h).Any()).ToList();
+            var nested = NestedCallees(program);
+            var helpers = program.Methods.Where(h => h != program.Entry && Lends(h, nested) && !Measure.Buffers(h).Any() && Copyable(h, h.Body).Any()).ToList();
             if (helpers.Count == 0)
             {
                 return program;
             }
 
             var h = r.Pick(helpers);
-            var x = r.Pick(Copyable(h).ToList());
+            var x = r.Pick(Copyable(h, h.Body).ToList());
+            var copied = h with { Body = ReadThroughACopy(h, h.Body, x, r), ExpressionBodied = false };
+            return program with { Methods = program.Methods.Select(m => m == h ? copied : m).ToImmutableArray() };
+        }
+
+        /// <summary>
+        /// A buffer declared in a block — a loop's body (for, foreach, while, do), a branch of an if, one inside a switch's
+        /// section —: an input read there through a copy made at the block's start, so that each pass of a loop starts the
+        /// buffer from zero and fills it again, as people keep a step's scratch. In the entry (where <see cref="Apply"/> keeps
+        /// buffers) or in a called method (where <see cref="ApplyToHelper"/> does).
+        /// </summary>
+        public static ProgramModel ApplyInBlock(ProgramModel program, Draw r)
+        {
+            var nested = NestedCallees(program);
+            var methods = program.Methods.Where(m => (m == program.Entry ? Keeps(m) : Lends(m, nested)) && Blocks(m.Body).Any(b => Copyable(m, b).Any())).ToList();
+            if (methods.Count == 0)
+            {
+                return program;
+            }
+
+            var h = r.Pick(methods);
+            var blocks = Blocks(h.Body).ToList();
+            var candidates = Enumerable.Range(0, blocks.Count).Where(k => Copyable(h, blocks[k]).Any()).ToList();
+            int chosen = r.Pick(candidates);
+            var x = r.Pick(Copyable(h, blocks[chosen]).ToList());
+            int visited = 0;
+            var body = MapBlocks(h.Body, block => visited++ == chosen ? ReadThroughACopy(h, block, x, r) : block);
+            var copied = h with { Body = body, ExpressionBodied = false };
+            return program with { Methods = program.Methods.Select(m => m == h ? copied : m).ToImmutableArray() };
+        }
+
+        /// <summary>
+        /// Some buffers sized by a local declared right before them (<c>int yLen = n * m; var y = new double[yLen];</c>), as one
+        /// names a size: SymGrad reads the local's definition. Drawn after the buffers (its own side stream), so past seeds keep them.
+        /// </summary>
+        public static ProgramModel SizeByLocals(ProgramModel program, Draw r) => program with
+        {
+            Methods = program.Methods.Select(m =>
+            {
+                var names = m.Params.Select(p => p.Name).Concat(Measure.AllNames(m.Body)).ToHashSet();
+                return Measure.Buffers(m).Any(b => !names.Contains(b.SizeName))
+                    ? m with { Body = Rewrite.Statements(m.Body, s => s is BufferDecl b && !names.Contains(b.SizeName) && r.Chance(0.4) ? b with { Sized = true } : s) }
+                    : m;
+            }).ToImmutableArray(),
+        };
+
+        /// <summary>
+        /// A generic method with a <c>stackalloc T[n]</c> buffer constrains T to unmanaged types (C#'s CS0208 otherwise), as its
+        /// author would — and so do the generic methods passing their T on to it (CS8377 otherwise; seed 3903's ePlM4LnUmo91):
+        /// every generic method of the program, which is simplest.
+        /// </summary>
+        public static ProgramModel Unmanaged(ProgramModel program) => program.Methods.Any(m => m.IsGeneric && Measure.Buffers(m).Any(b => b.Form == 0))
+            ? program with { Methods = program.Methods.Select(m => m.IsGeneric ? m with { Generic = GenericForm.UnmanagedIeee754 } : m).ToImmutableArray() }
+            : program;
+
+        /// <summary>Where SymGrad keeps local buffers: a method (generic too) with no out, tuple or struct result.</summary>
+        private static bool Keeps(Method m) => !m.HasOutResult && !m.ReturnsStruct && !m.TupleResult;
+
+        /// <summary>
+        /// A called method whose buffers its callers' modes go through the generated methods that lend them: static, with no
+        /// struct parameter, none called nested (a nested call of a method with local buffers is not differentiated yet).
+        /// </summary>
+        private static bool Lends(Method h, HashSet<string> nested) => Keeps(h) && !nested.Contains(h.Name) && !h.Instance && !h.Held
+            && !h.Name.StartsWith(NestedCalls.Helper, System.StringComparison.Ordinal) && !h.Params.Any(p => p.Struct is not null || p.Field);
+
+        private static HashSet<string> NestedCallees(ProgramModel program) => program.Methods.SelectMany(m => Measure.All(m.Body)).Select(n => n switch
+        {
+            CallStmt { IsNested: true } c => c.Callee,
+            CallExpr { IsNested: true } c => c.Callee,
+            _ => null,
+        }).Where(name => name is not null).Select(name => name!).ToHashSet();
+
+        /// <summary>A real span input of the method's own precision, read in <paramref name="block"/>.</summary>
+        private static IEnumerable<Param> Copyable(Method m, ImmutableArray<Stmt> block) => m.Params.Where(p => p.Kind == ParamKind.RealSpanIn && !p.Other && !p.Wide
+            && p.Struct is null && p.Length is not null && Measure.Names(block).Contains(p.Name));
+
+        /// <summary>
+        /// <paramref name="block"/> reading <paramref name="x"/> through a copy declared and filled at its start
+        /// (<c>var xl = new double[n]; for (int c0 = 0; c0 &lt; xl.Length; c0++) xl[c0] = x[c0];</c>), named like nothing in the method.
+        /// </summary>
+        private static ImmutableArray<Stmt> ReadThroughACopy(Method h, ImmutableArray<Stmt> block, Param x, Draw r)
+        {
             var taken = h.Params.Select(p => p.Name).Concat(Measure.AllNames(h.Body)).ToHashSet();
             string copy = Enumerable.Range(0, 100).Select(k => x.Name + "l" + (k == 0 ? "" : k.ToString(System.Globalization.CultureInfo.InvariantCulture))).First(n => !taken.Contains(n));
             string counter = Enumerable.Range(0, 100).Select(k => "c" + k.ToString(System.Globalization.CultureInfo.InvariantCulture)).First(n => !taken.Contains(n));
 
             Arg Renamed(Arg a) => a is SpanArg s && s.Span == x.Name ? s with { Span = copy } : a;
-            var body = Rewrite.Expressions(h.Body,
+            var body = Rewrite.Expressions(block,
                 e => e switch
                 {
                     ElemRead read when read.Span == x.Name => read with { Span = copy },
@@ -87,16 +161,38 @@ namespace SymGrad.RandomPrograms.Generate
                     ForEach f when f.Span == x.Name => f with { Span = copy },
                     _ => st,
                 });
-            bool ranged = Measure.All(h.Body).Any(n => n is SpanArg { AsRange: true } s && s.Span == x.Name);
+
+            // A callee taking it as double[] takes an array; a range of it passed (x[a..b]) is a part of a span only, of an
+            // array a copy (CI's campaign on a4082ed, dgv-sAENVre1).
+            bool ranged = Measure.All(block).Any(n => n is SpanArg { AsRange: true } s && s.Span == x.Name);
             int form = x.AsArray ? r.Int(2, 3) : ranged ? r.Int(0, 1) : r.Int(0, 3);
             var fill = new For(counter, new IntLit(0), "<", new SpanLength(copy), 1,
                 ImmutableArray.Create<Stmt>(new Store(copy, new Var(counter), new ElemRead(x.Name, new Var(counter)))));
-            var copied = h with { Body = body.Insert(0, fill).Insert(0, new BufferDecl(copy, x.Length!, form)), ExpressionBodied = false };
-            return program with { Methods = program.Methods.Select(m => m == h ? copied : m).ToImmutableArray() };
-
-            // A real span input of the method's own precision, read in the body.
-            IEnumerable<Param> Copyable(Method m) => m.Params.Where(p => p.Kind == ParamKind.RealSpanIn && !p.Other && !p.Wide && p.Struct is null && p.Length is not null
-                && Measure.Names(m.Body).Contains(p.Name));
+            return body.Insert(0, fill).Insert(0, new BufferDecl(copy, x.Length!, form));
         }
+
+        /// <summary>The inner blocks of a body — loops' bodies, if branches, blocks in a switch's sections (not the sections
+        /// themselves: C# scopes a declaration there to the whole switch) — innermost first.</summary>
+        private static IEnumerable<ImmutableArray<Stmt>> Blocks(ImmutableArray<Stmt> body)
+        {
+            var blocks = new List<ImmutableArray<Stmt>>();
+            MapBlocks(body, b => { blocks.Add(b); return b; });
+            return blocks;
+        }
+
+        /// <summary>Each inner block replaced by <paramref name="f"/> of it, after its own inner blocks (the order of <see cref="Blocks"/>).</summary>
+        private static ImmutableArray<Stmt> MapBlocks(ImmutableArray<Stmt> body, System.Func<ImmutableArray<Stmt>, ImmutableArray<Stmt>> f) => body.Select(s => s switch
+        {
+            If i => i with { Then = f(MapBlocks(i.Then, f)), Else = i.Else is { } e ? f(MapBlocks(e, f)) : null },
+            For l => l with { Body = f(MapBlocks(l.Body, f)) },
+            ForEach l => l with { Body = f(MapBlocks(l.Body, f)) },
+            While l => l with { Body = f(MapBlocks(l.Body, f)) },
+            Switch sw => sw with
+            {
+                Sections = sw.Sections.Select(x => x with { Body = MapBlocks(x.Body, f) }).ToImmutableArray(),
+                Default = sw.Default is { } d ? MapBlocks(d, f) : null,
+            },
+            _ => s,
+        }).ToImmutableArray();
     }
 }

@@ -116,6 +116,10 @@ namespace SymGrad.RandomPrograms.Generate
             // A called method's input read through a local copy (side streams 35/36): its callers' modes through the methods that lend it.
             if (f.On(Feature.LocalBuffers) && r.Side(35).Chance(Math.Min(0.9, 0.25 * f[Feature.LocalBuffers]))) program = LocalBuffers.ApplyToHelper(program, r.Side(36));
 
+            // A buffer declared in a loop's body or a branch (side streams 37/38): started from zero at each pass.
+            if (f.On(Feature.LocalBuffers) && r.Side(37).Chance(Math.Min(0.9, 0.25 * f[Feature.LocalBuffers]))) program = LocalBuffers.ApplyInBlock(program, r.Side(38));
+            if (f.On(Feature.LocalBuffers)) program = LocalBuffers.Unmanaged(LocalBuffers.SizeByLocals(program, r.Side(39)));
+
             program = Generics.Validate(program);
             if (f.On(Feature.GradientChoice)) program = GradientChoice.Apply(program, r, f[Feature.GradientChoice]);
 

@@ -47,6 +47,9 @@ namespace SymGrad.RandomPrograms.Model
 
         /// <summary><c>where T : struct, IFloatingPointIeee754&lt;T&gt;</c>.</summary>
         StructIeee754,
+
+        /// <summary><c>where T : unmanaged, IFloatingPointIeee754&lt;T&gt;</c>: a method with a <c>stackalloc T[n]</c> buffer.</summary>
+        UnmanagedIeee754,
     }
 
     /// <summary>What a parameter is (README's subset table).</summary>
@@ -309,10 +312,16 @@ namespace SymGrad.RandomPrograms.Model
     /// <summary>
     /// A local buffer of the method's own (feature LocalBuffers), written from zero: <see cref="Form"/> 0
     /// <c>Span&lt;double&gt; y = stackalloc double[n];</c>, 1 <c>Span&lt;double&gt; y = new double[n];</c>, 2 <c>double[] y = new double[n];</c>,
-    /// 3 <c>var y = new double[n];</c> (Python: a list of zeros).
+    /// 3 <c>var y = new double[n];</c> (Python: a list of zeros); sized by its length or by a local holding it.
     /// </summary>
     public sealed record BufferDecl(string Name, Dim Length, int Form) : Stmt
     {
+        /// <summary>Sized by a local declared right before it (<c>int yLen = n * m;</c> then <c>new double[yLen]</c>).</summary>
+        public bool Sized { get; init; }
+
+        /// <summary>The local <see cref="Sized"/> declares.</summary>
+        public string SizeName => Name + "Len";
+
         /// <summary>An array (forms 2 and 3): a part of it is printed <c>y.AsSpan(…)</c>.</summary>
         public bool Array => Form >= 2;
 

@@ -60,7 +60,7 @@ namespace SymGrad.RandomPrograms.Model
         private static bool HasHessianVector(ProgramModel program, Method m, HashSet<string> seen)
             => m.ReturnsReal && !m.ReturnsStruct && seen.Add(m.Name) && Inputs(m).Any()
                && !m.Params.Any(p => p.Kind is ParamKind.RealOut)
-               && (!m.Params.Any(p => p.Kind is ParamKind.RealSpanOut) && !m.Body.OfType<BufferDecl>().Any() || IntermediateOutputs(program, m))
+               && (!m.Params.Any(p => p.Kind is ParamKind.RealSpanOut) && !Measure.Buffers(m).Any() || IntermediateOutputs(program, m))
                && Measure.All(m.Body).All(n => n switch
                {
                    MathCall c => !MathNames.Library.Contains(c.Function) || MathNames.SecondOrder.Contains(c.Function),
@@ -135,7 +135,7 @@ namespace SymGrad.RandomPrograms.Model
         /// Whether a caller may call FTangent (or FGradient/FBackward) and be differentiated again: F twice differentiable and
         /// not generic (the call names F's generated method, which the caller's parse cannot see).
         /// </summary>
-        public static bool Nestable(ProgramModel program, Method? f) => f is not null && !f.Body.OfType<BufferDecl>().Any() && TwiceDifferentiable(program, f, new HashSet<string>());
+        public static bool Nestable(ProgramModel program, Method? f) => f is not null && !Measure.Buffers(f).Any() && TwiceDifferentiable(program, f, new HashSet<string>());
 
         /// <summary>
         /// Whether SymGrad writes <c>FTangentBackward</c>/<c>FTangentTangent</c> for F, so that a caller's <c>MHessianVector</c>

@@ -59,7 +59,7 @@ namespace SymGrad.RandomPrograms.Model
             return set;
         }
 
-        /// <summary>Every name the body uses or declares: <see cref="Names"/>, locals, counters, items, local functions and their parameters.</summary>
+        /// <summary>Every name the body uses or declares: <see cref="Names"/>, locals, counters, items, local functions and their parameters, buffers and their sizes.</summary>
         public static HashSet<string> AllNames(IEnumerable<Stmt> body)
         {
             var set = Names(body);
@@ -73,11 +73,15 @@ namespace SymGrad.RandomPrograms.Model
                     case While l: set.Add(l.Counter); break;
                     case ForEach f: set.Add(f.Item); break;
                     case LocalFunction f: set.Add(f.Name); set.UnionWith(f.Params); break;
+                    case BufferDecl b: set.Add(b.Name); if (b.Sized) set.Add(b.SizeName); break;
                 }
             }
 
             return set;
         }
+
+        /// <summary>The local buffers a method declares, in blocks too.</summary>
+        public static IEnumerable<BufferDecl> Buffers(Method m) => All(m.Body).OfType<BufferDecl>();
 
         public static IEnumerable<object> All(IEnumerable<Stmt> body)
         {

@@ -242,6 +242,7 @@ namespace SymGrad.RandomPrograms.Print
         {
             GenericForm.StructIeee754 => " where T : struct, IFloatingPointIeee754<T>",
             GenericForm.Ieee754 => " where T : IFloatingPointIeee754<T>",
+            GenericForm.UnmanagedIeee754 => " where T : unmanaged, IFloatingPointIeee754<T>",
             _ => "",
         };
 
@@ -254,7 +255,7 @@ namespace SymGrad.RandomPrograms.Print
             string result = m.ReturnsStruct ? StructType.Name : m.ReturnsReal ? Real(p) : "void";
             string header = $"public {(m.Instance ? "" : "static ")}{result} {m.Name}{(m.IsGeneric ? "<T>" : "")}({string.Join(", ", m.Printed.Select(q => ParamDecl(q, p)))}){Constraint(m.Generic)}";
             s_this = m.Params.Where(q => q.Field && q.This).Select(q => q.Name).ToHashSet();
-            s_arrays = m.Params.Where(q => q.AsArray && q.IsSpan).Select(q => q.Name).Concat(m.Body.OfType<BufferDecl>().Where(b => b.Array).Select(b => b.Name)).ToHashSet();
+            s_arrays = m.Params.Where(q => q.AsArray && q.IsSpan).Select(q => q.Name).Concat(Measure.Buffers(m).Where(b => b.Array).Select(b => b.Name)).ToHashSet();
             s_members = m.Params.Where(q => q.Struct is not null && !q.InStructSpan).ToDictionary(q => q.Name, q => q.Struct + "." + q.Member);
             s_spanMembers = m.Params.Where(q => q.InStructSpan).ToDictionary(q => q.Name, q => (q.Struct!, q.Member!));
             s_ints = m.Params.Where(q => q.Kind == ParamKind.Size).Select(q => q.Name)
@@ -383,12 +384,18 @@ namespace SymGrad.RandomPrograms.Print
                     w.Line($"{st.Span}[{Expression(st.Index, p)}] = {Expression(st.Value, p)};");
                     break;
                 case BufferDecl b:
+                    if (b.Sized)
+                    {
+                        w.Line($"int {b.SizeName} = {b.LengthText};");
+                    }
+
+                    string length = b.Sized ? b.SizeName : b.LengthText;
                     w.Line(b.Form switch
                     {
-                        0 => $"Span<{Real(p)}> {b.Name} = stackalloc {Real(p)}[{b.LengthText}];",
-                        1 => $"Span<{Real(p)}> {b.Name} = new {Real(p)}[{b.LengthText}];",
-                        2 => $"{Real(p)}[] {b.Name} = new {Real(p)}[{b.LengthText}];",
-                        _ => $"var {b.Name} = new {Real(p)}[{b.LengthText}];",
+                        0 => $"Span<{Real(p)}> {b.Name} = stackalloc {Real(p)}[{length}];",
+                        1 => $"Span<{Real(p)}> {b.Name} = new {Real(p)}[{length}];",
+                        2 => $"{Real(p)}[] {b.Name} = new {Real(p)}[{length}];",
+                        _ => $"var {b.Name} = new {Real(p)}[{length}];",
                     });
                     break;
                 case If i:

@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 
 namespace SymGrad.RuntimeTests.Language
 {
@@ -210,6 +211,181 @@ namespace SymGrad.RuntimeTests.Language
             for (int i = 0; i < state.Length; i++)
             {
                 s += state[i];
+            }
+
+            return s;
+        }
+
+        /// <summary>
+        /// A buffer per pass of a loop: each step's hidden layer on the stack (CA2014 warns of stackalloc in a loop; the generated
+        /// methods lend it from the workspace), started from zero each pass, read back into the loss.
+        /// </summary>
+        [Differentiable]
+        public static double PerStep(ReadOnlySpan<double> x, ReadOnlySpan<double> w, int steps)
+        {
+            double loss = 0;
+            for (int t = 0; t < steps; t++)
+            {
+#pragma warning disable CA2014
+                Span<double> h = stackalloc double[x.Length];
+#pragma warning restore CA2014
+                TanhDense(x, w, h);
+                for (int i = 0; i < h.Length; i++)
+                {
+                    loss += h[i] * h[i] * (t + 1);
+                }
+            }
+
+            return loss;
+        }
+
+        /// <summary>
+        /// Buffers in blocks: two loops' buffers of one name (two parameters of the twin, h and h_2), one accumulated from its
+        /// zeros each pass, one read before each element is written; a branch's; a local named like neither.
+        /// </summary>
+        [Differentiable]
+        public static double InBlocks(ReadOnlySpan<double> x, double a, int n)
+        {
+            double s = 0;
+            for (int t = 0; t < 2; t++)
+            {
+                var h = new double[n];
+                for (int i = 0; i < n; i++)
+                {
+                    h[i % 2] += a * x[i];
+                }
+
+                s += h[0] * h[1];
+            }
+
+            for (int t = 0; t < 2; t++)
+            {
+                double[] h = new double[n];
+                for (int i = 0; i < n; i++)
+                {
+                    h[i] = Math.Sin(h[i] + (x[i] * s));
+                }
+
+                s += h[n - 1];
+            }
+
+            if (a > 0)
+            {
+                Span<double> g = new double[3];
+                g[1] = a * a;
+                s *= g[1] + g[0];
+            }
+
+            double h2 = s * 2;
+            return h2;
+        }
+
+        /// <summary>
+        /// Buffers sized by locals declared once (a hidden size computed from the weights' length) and by another buffer's length.
+        /// </summary>
+        [Differentiable]
+        public static double SizedByLocals(ReadOnlySpan<double> x, ReadOnlySpan<double> w)
+        {
+            int hidden = w.Length / x.Length;
+            int twice = 2 * hidden;
+            Span<double> h = stackalloc double[hidden];
+            var o = new double[h.Length + 1];
+            double[] z = new double[twice];
+            TanhDense(x, w, h);
+            for (int i = 0; i < hidden; i++)
+            {
+                o[i + 1] = h[i] * h[i];
+                z[2 * i] = h[i];
+                z[(2 * i) + 1] = o[i];
+            }
+
+            double s = 0;
+            for (int i = 0; i < twice; i++)
+            {
+                s += z[i] * (i + 1);
+            }
+
+            return s + o[hidden];
+        }
+
+        /// <summary>
+        /// Generic math: <c>Span&lt;T&gt;</c> on the stack and a <c>T[]</c> per pass, each instantiation (double, float) a twin of its own.
+        /// </summary>
+        [Differentiable]
+        public static T SoftSum<T>(ReadOnlySpan<T> x, T a)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Span<T> h = stackalloc T[x.Length];
+            for (int i = 0; i < x.Length; i++)
+            {
+                h[i] = T.Tanh(a * x[i]);
+            }
+
+            T s = T.Zero;
+            for (int t = 0; t < 2; t++)
+            {
+                var g = new T[x.Length];
+                for (int i = 0; i < x.Length; i++)
+                {
+                    g[i] = (h[i] * s) + x[i];
+                }
+
+                for (int i = 0; i < x.Length; i++)
+                {
+                    s += g[i] * g[i];
+                }
+            }
+
+            return s;
+        }
+
+        /// <summary>A caller of both instantiations: its modes through each one's generated methods.</summary>
+        [Differentiable]
+        public static double SoftSums(ReadOnlySpan<double> x, double a) => Math.Sin(SoftSum(x, a)) + SoftSum(x, 2 * a);
+
+        /// <summary>A buffer in a while loop's body, its state carried in a scalar from pass to pass.</summary>
+        [Differentiable]
+        public static double Until(ReadOnlySpan<double> x, double a)
+        {
+            double s = a;
+            int k = 0;
+            while (k < 3)
+            {
+                Span<double> tmp = new double[x.Length];
+                for (int i = 0; i < x.Length; i++)
+                {
+                    tmp[i] = Math.Tanh(s * x[i]);
+                }
+
+                for (int i = 0; i < x.Length; i++)
+                {
+                    s += tmp[i] * tmp[(i + 1) % x.Length];
+                }
+
+                k++;
+            }
+
+            return s;
+        }
+
+        /// <summary>A buffer in a checkpointed loop's body: each step's activations, recomputed from the snapshots.</summary>
+        [Differentiable(CheckpointLoops = true, Snapshots = 2)]
+        public static double CheckpointedSteps(ReadOnlySpan<double> x, double a, int steps)
+        {
+            double s = a;
+            for (int t = 0; t < steps; t++)
+            {
+                double[] tmp = new double[x.Length];
+                for (int i = 0; i < x.Length; i++)
+                {
+                    tmp[i] = Math.Tanh(s * x[i]);
+                }
+
+                s = 0;
+                foreach (double v in tmp)
+                {
+                    s += v;
+                }
             }
 
             return s;

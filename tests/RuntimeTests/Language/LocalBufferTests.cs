@@ -254,6 +254,164 @@ namespace SymGrad.RuntimeTests.Language
             Assert.All(net.First.dW, g => Assert.Equal(0, g));
         }
 
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void ABufferPerPassOfALoop(int seed)
+        {
+            var rng = new Random(seed);
+            double[] z = Random(rng, 12); // x (3), w (3 × 3)
+            double[] Gradient(double[] v)
+            {
+                double[] g = new double[12];
+                C.PerStepGradient(v[..3], v[3..], 3, g.AsSpan(0, 3), g.AsSpan(3));
+                return g;
+            }
+
+            AllModes(rng, z, v => C.PerStep(v[..3], v[3..], 3), Gradient, (v, d) => C.PerStepTangent(v[..3], v[3..], 3, d[..3], d[3..]), (v, d) =>
+            {
+                double[] hv = new double[12];
+                C.PerStepHessianVector(v[..3], v[3..], 3, d[..3], d[3..], hv.AsSpan(0, 3), hv.AsSpan(3));
+                return hv;
+            });
+
+            // MBackward, run with no forward first, scales by its seed; MJacobian is the gradient's row.
+            double[] g = Gradient(z), twice = new double[12], jacobian = new double[12];
+            C.PerStepBackward(z[..3], z[3..], 3, 2, twice.AsSpan(0, 3), twice.AsSpan(3));
+            Assert.Equal(g.Select(x => 2 * x), twice, (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+            C.PerStepJacobian(z[..3], z[3..], 3, jacobian);
+            Assert.Equal(g, jacobian, (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void BuffersInLoopsAndABranch(int seed)
+        {
+            var rng = new Random(seed);
+            double[] z = Random(rng, 5); // x (4), a
+            z[4] = Math.Abs(z[4]) + 0.1; // the branch taken
+            double[] Gradient(double[] v)
+            {
+                double[] g = new double[5];
+                C.InBlocksGradient(v[..4], v[4], 4, g.AsSpan(0, 4), ref g[4]);
+                return g;
+            }
+
+            AllModes(rng, z, v => C.InBlocks(v[..4], v[4], 4), Gradient, (v, d) => C.InBlocksTangent(v[..4], v[4], 4, d[..4], d[4]), (v, d) =>
+            {
+                double[] hv = new double[5];
+                C.InBlocksHessianVector(v[..4], v[4], 4, d[..4], d[4], hv.AsSpan(0, 4), ref hv[4]);
+                return hv;
+            });
+
+            double[] twice = new double[5], hessian = new double[25];
+            C.InBlocksBackward(z[..4], z[4], 4, 2, twice.AsSpan(0, 4), ref twice[4]);
+            Assert.Equal(Gradient(z).Select(x => 2 * x), twice, (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+            C.InBlocksHessian(z[..4], z[4], 4, hessian);
+            double[] e = new double[5], column = new double[5];
+            e[4] = 1;
+            C.InBlocksHessianVector(z[..4], z[4], 4, e[..4], e[4], column.AsSpan(0, 4), ref column[4]);
+            Assert.Equal(column, hessian.Skip(20), (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void BuffersSizedByLocals(int seed)
+        {
+            var rng = new Random(seed);
+            double[] z = Random(rng, 15); // x (3), w (4 × 3)
+            double[] Gradient(double[] v)
+            {
+                double[] g = new double[15];
+                C.SizedByLocalsGradient(v[..3], v[3..], g.AsSpan(0, 3), g.AsSpan(3));
+                return g;
+            }
+
+            AllModes(rng, z, v => C.SizedByLocals(v[..3], v[3..]), Gradient, (v, d) => C.SizedByLocalsTangent(v[..3], v[3..], d[..3], d[3..]), (v, d) =>
+            {
+                double[] hv = new double[15];
+                C.SizedByLocalsHessianVector(v[..3], v[3..], d[..3], d[3..], hv.AsSpan(0, 3), hv.AsSpan(3));
+                return hv;
+            });
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void AGenericMethodsBuffersAndItsCaller(int seed)
+        {
+            var rng = new Random(seed);
+            double[] z = Random(rng, 5); // x (4), a
+            AllModes(rng, z, v => C.SoftSums(v[..4], v[4]), v =>
+            {
+                double[] g = new double[5];
+                C.SoftSumsGradient(v[..4], v[4], g.AsSpan(0, 4), ref g[4]);
+                return g;
+            }, (v, d) => C.SoftSumsTangent(v[..4], v[4], d[..4], d[4]), (v, d) =>
+            {
+                double[] hv = new double[5];
+                C.SoftSumsHessianVector(v[..4], v[4], d[..4], d[4], hv.AsSpan(0, 4), ref hv[4]);
+                return hv;
+            });
+
+            // The float instantiation: its gradient is the double one's, to float's precision.
+            float[] xf = z[..4].Select(v => (float)v).ToArray();
+            float[] gf = new float[4];
+            float gaf = 0;
+            double[] g = new double[4];
+            double ga = 0;
+            float value = C.SoftSumGradient(xf, (float)z[4], gf, ref gaf);
+            C.SoftSumGradient(xf.Select(v => (double)v).ToArray(), (double)(float)z[4], g, ref ga);
+            Assert.Equal(C.SoftSum<float>(xf, (float)z[4]), value);
+            Assert.Equal(g.Append(ga), gf.Append(gaf).Select(v => (double)v), (a, b) => Math.Abs(a - b) <= 1e-4 * (1 + Math.Abs(a)));
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void ABufferInAWhileLoop(int seed)
+        {
+            var rng = new Random(seed);
+            double[] z = Random(rng, 5); // x (4), a
+            AllModes(rng, z, v => C.Until(v[..4], v[4]), v =>
+            {
+                double[] g = new double[5];
+                C.UntilGradient(v[..4], v[4], g.AsSpan(0, 4), ref g[4]);
+                return g;
+            }, (v, d) => C.UntilTangent(v[..4], v[4], d[..4], d[4]), (v, d) =>
+            {
+                double[] hv = new double[5];
+                C.UntilHessianVector(v[..4], v[4], d[..4], d[4], hv.AsSpan(0, 4), ref hv[4]);
+                return hv;
+            });
+
+            double[] g = new double[5], twice = new double[5];
+            C.UntilGradient(z[..4], z[4], g.AsSpan(0, 4), ref g[4]);
+            C.UntilBackward(z[..4], z[4], 2, twice.AsSpan(0, 4), ref twice[4]);
+            Assert.Equal(g.Select(x => 2 * x), twice, (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void ABufferInACheckpointedLoop(int seed)
+        {
+            var rng = new Random(seed);
+            double[] z = Random(rng, 5); // x (4), a
+            AllModes(rng, z, v => C.CheckpointedSteps(v[..4], v[4], 20), v =>
+            {
+                double[] g = new double[5];
+                C.CheckpointedStepsGradient(v[..4], v[4], 20, g.AsSpan(0, 4), ref g[4]);
+                return g;
+            }, (v, d) => C.CheckpointedStepsTangent(v[..4], v[4], 20, d[..4], d[4]), (v, d) =>
+            {
+                double[] hv = new double[5];
+                C.CheckpointedStepsHessianVector(v[..4], v[4], 20, d[..4], d[4], hv.AsSpan(0, 4), ref hv[4]);
+                return hv;
+            });
+
+            double[] g = new double[5], twice = new double[5];
+            C.CheckpointedStepsGradient(z[..4], z[4], 20, g.AsSpan(0, 4), ref g[4]);
+            C.CheckpointedStepsBackward(z[..4], z[4], 20, 2, twice.AsSpan(0, 4), ref twice[4]);
+            Assert.Equal(g.Select(x => 2 * x), twice, (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+        }
+
         public static TheoryData<int> SeedData => new() { 1, 2, 3 };
     }
 }
