@@ -697,6 +697,40 @@ namespace SymGrad.RandomProgramTests
         }
 
         /// <summary>
+        /// A method with a local buffer called nested (FTangent, FGradient, FBackward adding a span's gradient): drawn, its
+        /// callers checked in reverse and forward mode, and their Hessian-vector products not expected (no third order through
+        /// buffers yet: the tester says no where SymGrad does).
+        /// </summary>
+        [Fact]
+        public void AMethodWithALocalBufferCalledNested_IsDrawnAndItsCallersPass()
+        {
+            var gen = new ProgramGenerator(FeatureSet.Parse("LocalBuffers=4,NestedCalls=4,UserCalls=3,NestedSpanGradients=2"));
+            static bool NestedBuffered(ProgramModel p) => p.Methods.SelectMany(m => Measure.All(m.Body)).Any(n =>
+                n is CallExpr { IsNested: true } c && Measure.Buffers(p.Find(c.Callee)).Any() || n is CallStmt { IsNested: true } s && Measure.Buffers(p.Find(s.Callee)).Any());
+            var drawn = Enumerable.Range(0, 200).Select(i => Runner.ProgramSeed(45, i)).Select(seed => (Seed: seed, Program: gen.FromSeed(seed)))
+                .Where(d => NestedBuffered(d.Program)).ToList();
+            Assert.True(drawn.Count >= 5, $"only {drawn.Count} of 200 programs call a method with a local buffer nested");
+            Assert.All(drawn, d => Assert.False(d.Program.Methods.Any(m => Measure.All(m.Body).Any(n => n is CallExpr { IsNested: true } c && Measure.Buffers(d.Program.Find(c.Callee)).Any())
+                && ForwardMode.HasHessianVector(d.Program, m))));
+            AssertAllPass(drawn.Take(4));
+        }
+
+        /// <summary>
+        /// A buffer drawn in a method called nested by a method called nested in turn (N0Callee inside H0, H0Gradient inside H1):
+        /// H0 lost its third order, so H1's nested call became SymGrad's SG0019 — the tester's defect (seed 3907's
+        /// cJSoUxuA1Pi1; FOUND). A buffer that would take a nested callee's second differentiation away is not drawn.
+        /// </summary>
+        [Fact]
+        public void ABufferTakingANestedCalleesThirdOrderAway_IsNotDrawn()
+        {
+            var features = FeatureSet.Parse("LocalBuffers=4,NestedCalls=4,UserCalls=3,NestedSpanGradients=2");
+            var program = Runner.Generate("cJSoUxuA1Pi1", features);
+            Assert.All(program.Methods.SelectMany(m => Measure.All(m.Body)).OfType<CallStmt>().Where(c => c.IsNested),
+                c => Assert.True(ForwardMode.Nestable(program, program.Find(c.Callee)), c.Callee));
+            AssertPasses("cJSoUxuA1Pi1", features);
+        }
+
+        /// <summary>
         /// A generic method's <c>stackalloc T[n]</c> buffer (its T unmanaged), called by generic methods passing their T on: the
         /// tester constrained only the method with the buffer (CS8377 at its callers, seed 3903's ePlM4LnUmo91; FOUND).
         /// </summary>

@@ -251,7 +251,8 @@ namespace SymGrad.Generator.Differentiate
                             : inv.Call is not { } callee ? $"its backward calls {inv.Target}, which has no second order"
                             : callee.Accumulates ? $"it adds a span's gradient of a nested call ({callee.Method}), whose pullback's tangent takes the third derivative of a method that has none (it calls a registered function, an Nn primitive or a generated derivative)"
                             : callee.Registered ? $"it calls {callee.Method}, whose registered backward {callee.Backward} has no registered tangent (its second order: a [TangentOf(typeof({callee.BackwardContainingType.Replace("global::", "")}), nameof({callee.Backward}))] method)"
-                            : $"it calls {callee.Method}, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself; one writing outputs gets an MBackwardTangent when static, its spans of one real type, without out results; neither may keep local buffers yet)";
+                            : callee.NestedOf is not null ? $"it calls {callee.Method} nested, whose pullback's tangent takes the third derivative of the method it differentiates, which SymGrad writes for a method calling no registered function, Nn primitive or generated derivative, and keeping no local buffers"
+                            : $"it calls {callee.Method}, whose backward SymGrad does not differentiate again here (a callee returning a scalar needs MHessianVector and MTangent itself; one writing outputs gets an MBackwardTangent when static, its spans of one real type, without out results)";
                 }
 
                 // (A call with no derivative is a constant here: the caller checks that nothing it reads varies.)

@@ -43,7 +43,14 @@ namespace SymGrad.Generator.Emit
             return twin with { ForwardSource = $"internal {twin.StaticModifier}{twin.ReturnType} {name}({string.Join(", ", twin.Arguments.Select(p => p.Type + " " + p.Name))})" };
         }
 
-        public static string Emit(MethodModel model) => SourceEmitter.Wrap(model, writer =>
+        public static string Emit(MethodModel model) => SourceEmitter.Wrap(model, writer => WriteMembers(writer, model));
+
+        /// <summary>
+        /// The twin and the method's generated methods over it, inside its type; <paramref name="forCallers"/>: only what callers'
+        /// modes call (<c>MBackward</c>, <c>MTangent</c>, <c>MHessianVector</c>, <c>MTangentBackward</c>, <c>MTangentTangent</c>) —
+        /// for a layer's method's twin with the fields as parameters (<see cref="LayerCallWriter"/>).
+        /// </summary>
+        internal static void WriteMembers(IndentedTextWriter writer, MethodModel model, bool forCallers = false)
         {
             MethodModel twin = Twin(model), @public = Public(model);
             SourceEmitter.Derived derived = SourceEmitter.Derive(twin);
@@ -79,7 +86,7 @@ namespace SymGrad.Generator.Emit
                 "Backward pass (vector-Jacobian product) of", "given the cotangent of the result and of each output, accumulates (+=) the gradient of every differentiable input.",
                 $"it calls <c>{twin.Name}Backward</c>, which writes them from their zeros as the method does.");
 
-            if (model.ReturnType != "void")
+            if (model.ReturnType != "void" && !forCallers)
             {
                 WriteMethod(writer, model, twin, "Gradient", model.ReturnType, signature.GradientMethodParameters(twin), own.GradientMethodParameters(@public), lent, taken,
                     "Value and gradient of", "runs it and its backward pass with ∂L/∂result = 1, accumulating (+=) the gradient of every differentiable input.",
@@ -100,20 +107,23 @@ namespace SymGrad.Generator.Emit
                     SourceEmitter.HessianVectorParameters(@public, hessianVector.Inputs, hessianVector.Direction, hessianVector.Product), lent, taken,
                     "Hessian-vector product of", "accumulates (+=) H·v, the tangent of the gradient along the direction v of the inputs, into the hv-prefixed spans and refs.",
                     $"it calls <c>{twin.Name}HessianVector</c>.");
-                if (hessianVector.Inputs.All(p => p.RealType is "double" or "float"))
+                if (hessianVector.Inputs.All(p => p.RealType is "double" or "float") && !forCallers)
                 {
                     writer.WriteLineNoTabs(string.Empty);
                     JacobianWriter.WriteHessian(writer, @public, JacobianWriter.Widest(hessianVector.Inputs.Select(p => p.RealType).Append(model.ReturnType)));
                 }
             }
 
-            if (JacobianWriter.ElementType(@public) is { } type)
+            if (JacobianWriter.ElementType(@public) is { } type && !forCallers)
             {
                 writer.WriteLineNoTabs(string.Empty);
                 JacobianWriter.Write(writer, @public, new BackwardSignature(@public, new NameAllocator(@public.TakenNames.Concat(taken))), derived.Tangent, type);
             }
 
-            SourceEmitter.WriteAbsentModes(writer, @public, derived);
+            if (!forCallers)
+            {
+                SourceEmitter.WriteAbsentModes(writer, @public, derived);
+            }
 
             // MTangentBackward and MTangentTangent over the method's own MBackward, MTangent and MHessianVector: a caller's
             // Hessian-vector product differentiates a call of it through them, as of any scalar method.
@@ -121,7 +131,7 @@ namespace SymGrad.Generator.Emit
             {
                 NestedWriter.Write(writer, @public, derived.Program.Workspace, secondOrder: true, thirdOrder: false);
             }
-        });
+        }
 
         /// <summary>
         /// <c>MBackwardTangent</c> of a method with local buffers that writes outputs (a caller's Hessian-vector product calls it):
@@ -129,7 +139,10 @@ namespace SymGrad.Generator.Emit
         /// (zeros) — the twin's backward writes each buffer again from its zeros, and its tangent with it. Null when the twin has
         /// none or the method writes no output of its own (a scalar one's callers go through MTangentBackward).
         /// </summary>
-        public static string? EmitSecondOrder(MethodModel model)
+        public static string? EmitSecondOrder(MethodModel model) => SecondOrderMembers(model) is { } members ? SourceEmitter.Wrap(model, members) : null;
+
+        /// <summary>What writes <see cref="EmitSecondOrder"/>'s methods inside the method's type, or null when it has none.</summary>
+        internal static System.Action<IndentedTextWriter>? SecondOrderMembers(MethodModel model)
         {
             MethodModel twin = Twin(model), @public = Public(model);
             SourceEmitter.Derived derived = SourceEmitter.Derive(twin);
@@ -138,7 +151,7 @@ namespace SymGrad.Generator.Emit
                 return null;
             }
 
-            return SourceEmitter.Wrap(model, writer =>
+            return writer =>
             {
                 SourceEmitter.WriteBackwardTangent(writer, twin, derived.Program, backwardTangent);
                 var buffers = model.Buffers.ToList();
@@ -152,7 +165,7 @@ namespace SymGrad.Generator.Emit
                     new HashSet<string>(twin.TakenNames),
                     $"The tangent of <c>{SourceEmitter.Xml(model.Name)}Backward</c>, forward mode over its backward pass, of", "what a caller's Hessian-vector product calls for a call of it.",
                     $"it calls <c>{twin.Name}BackwardTangent</c>, the buffers' cotangents and tangents empty (zeros).");
-            });
+            };
         }
 
         /// <summary>What the twin's parameters of the buffers get: the buffer itself, <c>default</c> for its cotangent or tangent (zeros, or not needed).</summary>

@@ -147,7 +147,8 @@ namespace SymGrad.Generator.Emit
         /// <c>FTangentTangentBackward</c>: a caller's Hessian-vector product needs them), in a file of their own; null when it
         /// has none (<see cref="Parse.NestedTargets.Modes.ThirdOrderOf"/> says the same to its callers).
         /// </summary>
-        public static string? EmitThirdOrder(MethodModel model) => model.Results.Count > 0 ? ResultWriter.EmitThirdOrder(model)
+        public static string? EmitThirdOrder(MethodModel model) => model.Buffers.Any() ? null // not through local buffers yet
+            : model.Results.Count > 0 ? ResultWriter.EmitThirdOrder(model)
             : ThirdOrderMembers(model) is { } members ? Wrap(model, members) : null;
 
         /// <summary>What writes the third-order methods of <paramref name="model"/> inside its type, or null when it has none.</summary>

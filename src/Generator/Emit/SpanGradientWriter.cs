@@ -25,13 +25,15 @@ namespace SymGrad.Generator.Emit
                 return null;
             }
 
-            // Where F has a third order (FHessianVectorTangent, its file written for this call too), the pullback's tangent.
+            // Where F has a third order (FHessianVectorTangent, its file written for this call too), the pullback's tangent —
+            // not through local buffers yet (they are outputs of the twin derived here, which has no nested shape).
             bool thirdOrder = derived.HessianVector.Tangent is not null && NestedWriter.Shape(model);
+            MethodModel own = LocalBufferWriter.Public(model); // called as declared: its methods lend its buffers
 
             return SourceEmitter.Wrap(model, writer =>
             {
                 bool first = true;
-                foreach (ParameterSpec input in model.Arguments.Where(p => p.Kind == ParameterKind.SpanInput))
+                foreach (ParameterSpec input in own.Arguments.Where(p => p.Kind == ParameterKind.SpanInput))
                 {
                     if (!first)
                     {
@@ -39,7 +41,7 @@ namespace SymGrad.Generator.Emit
                     }
 
                     first = false;
-                    Write(writer, model, input, thirdOrder);
+                    Write(writer, own, input, thirdOrder);
                 }
             });
         }

@@ -82,13 +82,6 @@ namespace SymGrad.Generator.Parse
                 return null;
             }
 
-            if (model.Buffers.FirstOrDefault() is { } buffer)
-            {
-                reason = $"{callee.Name} keeps a local buffer ('{buffer.Name}'), and a call of a layer's method with local buffers from another is not differentiated yet; "
-                    + $"make '{buffer.Name}' a Span<{buffer.ElementType}> parameter of {callee.Name}";
-                return null;
-            }
-
             if (model.Results.Count > 0 || model.Parameters.Any(p => p.Group is not null || p.HoldsStructs))
             {
                 reason = $"a call of the layer's method {callee.Name} is differentiated when it returns one float or double (or nothing) and takes no structs of reals; "
@@ -104,7 +97,7 @@ namespace SymGrad.Generator.Parse
                 return null;
             }
 
-            var parameters = twin.Parameters;
+            var parameters = Emit.LocalBufferWriter.Public(twin).Parameters; // its local buffers lent by its methods
             return new CallTarget(on, twin.Name, on, twin.Name + "Backward", parameters, twin.ReturnType)
             {
                 Tangent = modes.Tangent ? twin.Name + "Tangent" : null,
@@ -133,7 +126,8 @@ namespace SymGrad.Generator.Parse
                 DeclaredMembers = EquatableArray<string>.Empty,
                 LayerTwin = true,
             };
-            return twin with { ForwardSource = $"internal {twin.ReturnType} {name}({string.Join(", ", twin.Arguments.Select(p => p.Type + " " + p.Name))})" };
+            // Declared without the callee's local buffers (its methods lend them: LocalBufferWriter).
+            return twin with { ForwardSource = $"internal {twin.ReturnType} {name}({string.Join(", ", twin.Arguments.Where(p => p.Buffer is null).Select(p => p.Type + " " + p.Name))})" };
         }
     }
 }

@@ -148,13 +148,6 @@ namespace SymGrad.Generator.Parse
                 return null;
             }
 
-            if (model.Buffers.FirstOrDefault() is { } buffer)
-            {
-                reason = $"'{forward.Name}' keeps a local buffer ('{buffer.Name}'), and a nested call of a method with local buffers is not differentiated yet; "
-                    + $"make '{buffer.Name}' a Span<{buffer.ElementType}> parameter of {forward.Name}";
-                return null;
-            }
-
             // The same answer the callee's own modes give (derived once per compilation, not again per call site).
             if (!ModesOf(forward, compilation).Nested)
             {
@@ -163,7 +156,8 @@ namespace SymGrad.Generator.Parse
                 return null;
             }
 
-            return model;
+            // A method with local buffers is called as it is declared: its generated methods lend them (LocalBufferWriter).
+            return Emit.LocalBufferWriter.Public(model);
         }
 
         /// <summary>The model of <paramref name="forward"/>, a [Differentiable] method of this compilation, or null and why not.</summary>

@@ -102,6 +102,15 @@ namespace SymGrad.RandomPrograms.Campaign
 
                 if (m.Params.Count(p => p.Kind == ParamKind.RealSpanOut) > 1) set.Add("several outputs");
                 if (m != program.Entry && Measure.Buffers(m).Any()) set.Add("a called method reading an input through a local buffer (its callers' modes through it)");
+                if (m != program.Entry && Measure.Buffers(m).Any(b => b.Length.IsConstant && b.Length.Const == 1)) set.Add("a called method reading a scalar input through a buffer of one element");
+                if (m != program.Entry && (m.Instance || m.Held) && Measure.Buffers(m).Any())
+                {
+                    set.Add(m.Held ? "a held layer's method with a local buffer, called by the holder" : "a layer's method with a local buffer, called by another of its methods");
+                }
+                if (Measure.Buffers(m).Any() && program.Methods.SelectMany(c => Measure.All(c.Body)).Any(n => n is CallExpr { IsNested: true } c && c.Callee == m.Name || n is CallStmt { IsNested: true } s && s.Callee == m.Name))
+                {
+                    set.Add("a method with a local buffer called nested (its FTangentBackward, FTangentTangent)");
+                }
                 set.Add(ForwardMode.HasTangent(program, m) ? "MTangent (forward mode) generated" : "no MTangent (calls without a forward mode)");
                 Statements(m.Body, 0, false, set);
                 foreach (var n in Measure.All(m.Body))

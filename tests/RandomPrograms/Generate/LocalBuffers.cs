@@ -47,13 +47,13 @@ namespace SymGrad.RandomPrograms.Generate
         /// A called method reading a span input through a copy of its own: <c>var xl = new double[x.Length];</c> filled from x,
         /// every read of x then one of xl (its signature and its callers unchanged), so that its callers' modes go through the
         /// generated methods that lend it. Only a static helper (generic too) with no out, tuple or struct result, no struct
-        /// parameter, none called nested (a nested call of a method with local buffers is not differentiated yet) and, where
-        /// its callers pass a range of the input (<c>x[a..b]</c>, of an array a copy), a span.
+        /// parameter (see <see cref="Lends"/>) and, where its callers pass a range of the input (<c>x[a..b]</c>, of an array a
+        /// copy), a span.
         /// </summary>
         public static ProgramModel ApplyToHelper(ProgramModel program, Draw r)
         {
             var nested = NestedCallees(program);
-            var helpers = program.Methods.Where(h => h != program.Entry && Lends(h, nested) && !Measure.Buffers(h).Any() && Copyable(h, h.Body).Any()).ToList();
+            var helpers = program.Methods.Where(h => h != program.Entry && LendsNotNested(h, nested) && !Measure.Buffers(h).Any() && Copyable(h, h.Body).Any()).ToList();
             if (helpers.Count == 0)
             {
                 return program;
@@ -66,6 +66,37 @@ namespace SymGrad.RandomPrograms.Generate
         }
 
         /// <summary>
+        /// A called method reading a scalar input through a buffer of one element (<c>Span&lt;double&gt; al = stackalloc double[1];
+        /// al[0] = a;</c>, every read of a then <c>al[0]</c>, local functions aside): drawn where <see cref="ApplyToHelper"/> has
+        /// no span to copy — scalar functions, the ones programs call nested (FTangent, FGradient), whose nested methods lend it.
+        /// </summary>
+        public static ProgramModel ApplyScalarToHelper(ProgramModel program, Draw r)
+        {
+            var helpers = program.Methods.Where(h => h != program.Entry && Lends(h) && !Measure.Buffers(h).Any() && Holdable(h).Any()).ToList();
+            if (helpers.Count == 0)
+            {
+                return program;
+            }
+
+            var h = r.Pick(helpers);
+            var a = r.Pick(Holdable(h).ToList());
+            var taken = h.Params.Select(p => p.Name).Concat(Measure.AllNames(h.Body)).ToHashSet();
+            string copy = Enumerable.Range(0, 100).Select(k => a.Name + "l" + (k == 0 ? "" : k.ToString(System.Globalization.CultureInfo.InvariantCulture))).First(n => !taken.Contains(n));
+
+            // Local functions (at the top of the body) keep reading the parameter: a captured buffer's element is not a number they read.
+            int functions = h.Body.TakeWhile(st => st is LocalFunction).Count();
+            var rest = Rewrite.Expressions(h.Body.RemoveRange(0, functions), e => e is Var v && v.Name == a.Name ? new ElemRead(copy, new IntLit(0)) : e);
+            var body = h.Body.Take(functions).Concat(new Stmt[] { new BufferDecl(copy, Dim.Of(1), r.Int(0, 3)), new Store(copy, new IntLit(0), new Var(a.Name)) }).Concat(rest);
+            var held = h with { Body = body.ToImmutableArray(), ExpressionBodied = false };
+            return Kept(program, program with { Methods = program.Methods.Select(m => m == h ? held : m).ToImmutableArray() });
+
+            // A real scalar input of the method's own precision that the body reads and never assigns, outside its local functions.
+            static IEnumerable<Param> Holdable(Method m) => m.Params.Where(p => p.Kind == ParamKind.RealScalar && !p.NoDerivative && !p.Other && !p.Wide && p.Struct is null && !p.Field
+                && Measure.Names(m.Body.SkipWhile(st => st is LocalFunction)).Contains(p.Name)
+                && !Measure.All(m.Body).Any(n => n is Assign x && x.Target == p.Name || n is IncDec i && i.Target == p.Name || n is RefArg ra && ra.Local == p.Name || n is OutArg { Local: { } o } && o == p.Name));
+        }
+
+        /// <summary>
         /// A buffer declared in a block — a loop's body (for, foreach, while, do), a branch of an if, one inside a switch's
         /// section —: an input read there through a copy made at the block's start, so that each pass of a loop starts the
         /// buffer from zero and fills it again, as people keep a step's scratch. In the entry (where <see cref="Apply"/> keeps
@@ -73,8 +104,7 @@ namespace SymGrad.RandomPrograms.Generate
         /// </summary>
         public static ProgramModel ApplyInBlock(ProgramModel program, Draw r)
         {
-            var nested = NestedCallees(program);
-            var methods = program.Methods.Where(m => (m == program.Entry ? Keeps(m) : Lends(m, nested)) && Blocks(m.Body).Any(b => Copyable(m, b).Any())).ToList();
+            var methods = program.Methods.Where(m => (m == program.Entry ? Keeps(m) : Lends(m)) && Blocks(m.Body).Any(b => Copyable(m, b).Any())).ToList();
             if (methods.Count == 0)
             {
                 return program;
@@ -88,7 +118,7 @@ namespace SymGrad.RandomPrograms.Generate
             int visited = 0;
             var body = MapBlocks(h.Body, block => visited++ == chosen ? ReadThroughACopy(h, block, x, r) : block);
             var copied = h with { Body = body, ExpressionBodied = false };
-            return program with { Methods = program.Methods.Select(m => m == h ? copied : m).ToImmutableArray() };
+            return Kept(program, program with { Methods = program.Methods.Select(m => m == h ? copied : m).ToImmutableArray() });
         }
 
         /// <summary>
@@ -119,12 +149,21 @@ namespace SymGrad.RandomPrograms.Generate
         private static bool Keeps(Method m) => !m.HasOutResult && !m.ReturnsStruct && !m.TupleResult;
 
         /// <summary>
-        /// A called method whose buffers its callers' modes go through the generated methods that lend them: static, with no
-        /// struct parameter, none called nested (a nested call of a method with local buffers is not differentiated yet).
+        /// A called method whose buffers its callers' modes go through the generated methods that lend them, with no struct
+        /// parameter: static (called nested too: its FTangentBackward and FTangentTangent lend them; a method calling it nested
+        /// then has no Hessian-vector product, <see cref="ForwardMode.ThirdOrder"/>), or a layer's (its own or a held one's: its
+        /// twin with the fields as parameters lends them).
         /// </summary>
-        private static bool Lends(Method h, HashSet<string> nested) => Keeps(h) && !nested.Contains(h.Name) && !h.Instance && !h.Held
-            && !h.Name.StartsWith(NestedCalls.Helper, System.StringComparison.Ordinal) && !h.Params.Any(p => p.Struct is not null || p.Field);
+        private static bool Lends(Method h) => Keeps(h) && !h.Params.Any(p => p.Struct is not null);
 
+        /// <summary>
+        /// <see cref="Lends"/>, the nested calls' helpers aside (<see cref="NestedCalls.Helper"/>: left out from when SymGrad did
+        /// not differentiate a nested call of a method with buffers, so that past seeds keep their programs; <see cref="ApplyScalarToHelper"/> takes them).
+        /// </summary>
+        private static bool LendsNotNested(Method h, HashSet<string> nested) => Lends(h) && !nested.Contains(h.Name) && !h.Instance && !h.Held
+            && !h.Name.StartsWith(NestedCalls.Helper, System.StringComparison.Ordinal) && !h.Params.Any(p => p.Field);
+
+        /// <summary>The methods the program calls nested (FTangent, FGradient, FBackward).</summary>
         private static HashSet<string> NestedCallees(ProgramModel program) => program.Methods.SelectMany(m => Measure.All(m.Body)).Select(n => n switch
         {
             CallStmt { IsNested: true } c => c.Callee,
@@ -132,9 +171,16 @@ namespace SymGrad.RandomPrograms.Generate
             _ => null,
         }).Where(name => name is not null).Select(name => name!).ToHashSet();
 
+        /// <summary>
+        /// <paramref name="after"/>, unless a buffer took away what a nested call needs: a method called nested stays
+        /// differentiable twice (a buffer in its nested callee takes its third order away: seed 3907's cJSoUxuA1Pi1, SG0019).
+        /// </summary>
+        private static ProgramModel Kept(ProgramModel before, ProgramModel after) => NestedCallees(before)
+            .All(name => !ForwardMode.Nestable(before, before.Find(name)) || ForwardMode.Nestable(after, after.Find(name))) ? after : before;
+
         /// <summary>A real span input of the method's own precision, read in <paramref name="block"/>.</summary>
         private static IEnumerable<Param> Copyable(Method m, ImmutableArray<Stmt> block) => m.Params.Where(p => p.Kind == ParamKind.RealSpanIn && !p.Other && !p.Wide
-            && p.Struct is null && p.Length is not null && Measure.Names(block).Contains(p.Name));
+            && p.Struct is null && !p.Field && p.Length is not null && Measure.Names(block).Contains(p.Name));
 
         /// <summary>
         /// <paramref name="block"/> reading <paramref name="x"/> through a copy declared and filled at its start

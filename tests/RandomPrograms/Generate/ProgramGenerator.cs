@@ -118,6 +118,9 @@ namespace SymGrad.RandomPrograms.Generate
 
             // A buffer declared in a loop's body or a branch (side streams 37/38): started from zero at each pass.
             if (f.On(Feature.LocalBuffers) && r.Side(37).Chance(Math.Min(0.9, 0.25 * f[Feature.LocalBuffers]))) program = LocalBuffers.ApplyInBlock(program, r.Side(38));
+
+            // A called method's scalar input read through a buffer of one element (side streams 40/41): scalar functions too.
+            if (f.On(Feature.LocalBuffers) && r.Side(40).Chance(Math.Min(0.9, 0.25 * f[Feature.LocalBuffers]))) program = LocalBuffers.ApplyScalarToHelper(program, r.Side(41));
             if (f.On(Feature.LocalBuffers)) program = LocalBuffers.Unmanaged(LocalBuffers.SizeByLocals(program, r.Side(39)));
 
             program = Generics.Validate(program);

@@ -120,8 +120,11 @@ namespace SymGrad.RandomPrograms.Model
 
         private static bool ThirdOrder(ProgramModel program, Method? f, HashSet<string> seen) => Nestable(program, f) && ThirdOrderBody(program, f!, seen);
 
-        /// <summary>F's third-order methods are written, F called nested or called by such an F (then generic or not: per real type).</summary>
-        private static bool ThirdOrderBody(ProgramModel program, Method f, HashSet<string> seen) => seen.Add(f.Name)
+        /// <summary>
+        /// F's third-order methods are written, F called nested or called by such an F (then generic or not: per real type) —
+        /// not through local buffers yet.
+        /// </summary>
+        private static bool ThirdOrderBody(ProgramModel program, Method f, HashSet<string> seen) => seen.Add(f.Name) && !Measure.Buffers(f).Any()
             && Measure.All(f.Body).All(n => n switch
             {
                 CallStmt c when c.Args.Any(a => a is OutArg) => Callee(program, c.Callee) is { } g && TwiceDifferentiable(program, Scalar(g), new HashSet<string>()) && ThirdOrderBody(program, g, new HashSet<string>(seen)),
@@ -133,9 +136,10 @@ namespace SymGrad.RandomPrograms.Model
 
         /// <summary>
         /// Whether a caller may call FTangent (or FGradient/FBackward) and be differentiated again: F twice differentiable and
-        /// not generic (the call names F's generated method, which the caller's parse cannot see).
+        /// not generic (the call names F's generated method, which the caller's parse cannot see); local buffers of F's are lent
+        /// by its generated methods.
         /// </summary>
-        public static bool Nestable(ProgramModel program, Method? f) => f is not null && !Measure.Buffers(f).Any() && TwiceDifferentiable(program, f, new HashSet<string>());
+        public static bool Nestable(ProgramModel program, Method? f) => f is not null && TwiceDifferentiable(program, f, new HashSet<string>());
 
         /// <summary>
         /// Whether SymGrad writes <c>FTangentBackward</c>/<c>FTangentTangent</c> for F, so that a caller's <c>MHessianVector</c>

@@ -343,6 +343,57 @@ namespace SymGrad.RuntimeTests.Language
         [Differentiable]
         public static double SoftSums(ReadOnlySpan<double> x, double a) => Math.Sin(SoftSum(x, a)) + SoftSum(x, 2 * a);
 
+        /// <summary>A chain's energy Σ k·log(1 + dᵢ²) over its differences, kept in a buffer: differentiated nested below.</summary>
+        [Differentiable]
+        public static double ChainEnergy(ReadOnlySpan<double> q, double k)
+        {
+            var d = new double[q.Length];
+            for (int i = 0; i < q.Length; i++)
+            {
+                d[i] = q[i] - q[(i + 1) % q.Length];
+            }
+
+            double e = 0;
+            foreach (double v in d)
+            {
+                e += k * Math.Log(1 + (v * v));
+            }
+
+            return e;
+        }
+
+        /// <summary>A kick p = q − h·∇_q E(q, k), the gradient of a method with a local buffer added to an output (nested: ChainEnergyGradientOfQ).</summary>
+        [Differentiable]
+        public static void Kick(ReadOnlySpan<double> q, double k, double h, Span<double> p)
+        {
+            for (int i = 0; i < p.Length; i++)
+            {
+                p[i] = q[i];
+            }
+
+            double dk = 0;
+            ChainEnergyBackward(q, k, -h, p, ref dk);
+        }
+
+        /// <summary>A bump over a two-element buffer on the stack: its gradient and tangent called nested below.</summary>
+        [Differentiable]
+        public static double Bump(double x, double y)
+        {
+            Span<double> h = stackalloc double[2];
+            h[0] = Math.Sin(x * y);
+            h[1] = x * x;
+            return (h[0] * h[1]) + y;
+        }
+
+        /// <summary>∂Bump/∂x · ∂Bump/∂y + ∇Bump·(1, a): reverse over reverse, forward over reverse of a method with a local buffer.</summary>
+        [Differentiable]
+        public static double BumpSlopes(double a, double b)
+        {
+            double g1 = 0, g2 = 0;
+            BumpGradient(a, b, ref g1, ref g2);
+            return (g1 * g2) + BumpTangent(a, b, 1, a);
+        }
+
         /// <summary>A buffer in a while loop's body, its state carried in a scalar from pass to pass.</summary>
         [Differentiable]
         public static double Until(ReadOnlySpan<double> x, double a)
@@ -434,5 +485,61 @@ namespace SymGrad.RuntimeTests.Language
 
             return (s - target) * (s - target);
         }
+    }
+
+    /// <summary>
+    /// A layer whose method with a local buffer (its activations' energy) another of its methods calls, and a network holding
+    /// it that calls it twice: each call through the layer's twin with its fields as parameters, lending the buffer.
+    /// </summary>
+    public partial class EnergyLayer
+    {
+        public double[] W = new double[12];
+        public int Out = 4;
+
+        [Differentiable]
+        public void Forward(ReadOnlySpan<double> x, Span<double> y)
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                double s = 0;
+                for (int j = 0; j < x.Length; j++)
+                {
+                    s += W[(i * x.Length) + j] * x[j];
+                }
+
+                y[i] = Math.Tanh(s);
+            }
+        }
+
+        [Differentiable]
+        public double Energy(ReadOnlySpan<double> x)
+        {
+            Span<double> h = stackalloc double[Out];
+            Forward(x, h);
+            double e = 0;
+            for (int i = 0; i < h.Length; i++)
+            {
+                e += h[i] * h[i];
+            }
+
+            return e;
+        }
+
+        [Differentiable]
+        public double Loss(ReadOnlySpan<double> x, double t)
+        {
+            double e = Energy(x);
+            return (e - t) * (e - t);
+        }
+    }
+
+    /// <summary>A holder of <see cref="EnergyLayer"/> calling its method with a local buffer twice.</summary>
+    public partial class EnergyNet
+    {
+        public EnergyLayer First = new();
+        public double Gain = 1.5;
+
+        [Differentiable]
+        public double Loss(ReadOnlySpan<double> x) => (Gain * First.Energy(x)) + Math.Sin(First.Energy(x));
     }
 }

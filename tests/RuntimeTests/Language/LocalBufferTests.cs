@@ -366,6 +366,48 @@ namespace SymGrad.RuntimeTests.Language
 
         [Theory]
         [MemberData(nameof(SeedData))]
+        public void NestedCallsOfMethodsWithLocalBuffers(int seed)
+        {
+            var rng = new Random(seed);
+            double[] z = Random(rng, 2);
+            double Slopes(double[] v) => C.BumpSlopes(v[0], v[1]);
+            double[] g = new double[2];
+            C.BumpSlopesGradient(z[0], z[1], ref g[0], ref g[1]);
+            double[] d = Random(rng, 2);
+            AssertClose(Central(Slopes, z, 0), g[0]);
+            AssertClose(Central(Slopes, z, 1), g[1]);
+            AssertClose(Directional(Slopes, z, d), C.BumpSlopesTangent(z[0], z[1], d[0], d[1]));
+
+            // The kick's pullback and tangent against central differences of ⟨c, p⟩ and of p along a direction.
+            double[] w = Random(rng, 5), c = Random(rng, 3); // q (3), k, h
+            double Kicked(double[] v, int i)
+            {
+                double[] p = new double[3];
+                C.Kick(v[..3], v[3], v[4], p);
+                return p[i];
+            }
+
+            double Loss(double[] v) => Enumerable.Range(0, 3).Sum(i => c[i] * Kicked(v, i));
+            double[] pw = new double[3], gq = new double[3];
+            double gk = 0, gh = 0;
+            C.Kick(w[..3], w[3], w[4], pw);
+            C.KickBackward(w[..3], w[3], w[4], pw, c, gq, ref gk, ref gh);
+            double[] all = gq.Append(gk).Append(gh).ToArray();
+            for (int j = 0; j < 5; j++)
+            {
+                AssertClose(Central(Loss, w, j), all[j]);
+            }
+
+            double[] dir = Random(rng, 5), tp = new double[3], p2 = new double[3];
+            C.KickTangent(w[..3], w[3], w[4], p2, dir[..3], dir[3], dir[4], tp);
+            for (int i = 0; i < 3; i++)
+            {
+                AssertClose(Directional(v => Kicked(v, i), w, dir), tp[i]);
+            }
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
         public void ABufferInAWhileLoop(int seed)
         {
             var rng = new Random(seed);
@@ -411,6 +453,59 @@ namespace SymGrad.RuntimeTests.Language
             C.CheckpointedStepsBackward(z[..4], z[4], 20, 2, twice.AsSpan(0, 4), ref twice[4]);
             Assert.Equal(g.Select(x => 2 * x), twice, (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
         }
+
+        /// <summary>z: x (3), t, W (4 × 3), Gain.</summary>
+        private static (EnergyNet Net, double[] X, double T) Energy(double[] z) => (new EnergyNet { First = new EnergyLayer { W = z[4..16] }, Gain = z[16] }, z[..3], z[3]);
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void ALayersMethodWithALocalBufferCalledByAnotherAndByAHolder(int seed)
+        {
+            var rng = new Random(seed);
+            double[] z = Random(rng, 17);
+
+            // The layer's Loss calling its Energy: x, t, then W.
+            double LayerLoss(double[] v) => new EnergyLayer { W = v[4..16] }.Loss(v[..3], v[3]);
+            var layer = new EnergyLayer { W = z[4..16] };
+            double[] dx = new double[3];
+            double dt = 0;
+            layer.LossGradient(z[..3], z[3], dx, ref dt);
+            double[] layerGradient = dx.Append(dt).Concat(layer.dW).ToArray();
+            for (int j = 0; j < 16; j++)
+            {
+                AssertClose(Central(LayerLoss, z, j), layerGradient[j]);
+            }
+
+            // The holder's, every mode: x, then Gain, then First's W (the tangent's order), t unused.
+            AllModes(rng, z, v => { var (n, x, _) = Energy(v); return n.Loss(x); }, v =>
+            {
+                var (n, x, _) = Energy(v);
+                double[] g = new double[17];
+                n.LossGradient(x, g.AsSpan(0, 3));
+                n.First.dW.CopyTo(g, 4);
+                g[16] = n.dGain;
+                return g;
+            }, (v, d) => { var (n, x, _) = Energy(v); return n.LossTangent(x, d[..3], d[16], d[4..16]); }, (v, d) =>
+            {
+                var (n, x, _) = Energy(v);
+                double[] hx = new double[3], hW = new double[12];
+                double hGain = 0;
+                n.LossHessianVector(x, d[..3], d[16], d[4..16], hx, ref hGain, hW);
+                return hx.Append(0).Concat(hW).Append(hGain).ToArray();
+            });
+        }
+
+        /// <summary>∂f/∂zⱼ by central differences.</summary>
+        private static double Central(Func<double[], double> f, double[] z, int j)
+        {
+            double[] e = new double[z.Length];
+            e[j] = 1;
+            return Directional(f, z, e);
+        }
+
+        /// <summary>The derivative of f along d by central differences.</summary>
+        private static double Directional(Func<double[], double> f, double[] z, double[] d)
+            => (f(z.Select((v, i) => v + (1e-6 * d[i])).ToArray()) - f(z.Select((v, i) => v - (1e-6 * d[i])).ToArray())) / 2e-6;
 
         public static TheoryData<int> SeedData => new() { 1, 2, 3 };
     }
