@@ -585,6 +585,19 @@ namespace SymGrad.GeneratorTests
         public void SG0006_UnsupportedExpression(string statements, string construct, string advice)
             => Expect(Scalar(statements), "SG0006", construct + " cannot be differentiated", advice);
 
+        /// <summary>A method returning a tuple keeps no local buffers yet (one with out results does): said where it is declared.</summary>
+        [Fact]
+        public void SG0006_ALocalBufferInAMethodReturningATuple()
+            => Expect(Wrap("""
+                    [Differentiable]
+                    public static (double A, double B) M(double x, int n)
+                    {
+                        Span<double> [|a|] = stackalloc double[n];
+                        a[0] = x;
+                        return (a[0], x);
+                    }
+                """), "SG0006", "'Span<double> a = stackalloc double[n]' cannot be differentiated", "a method returning a tuple or a struct keeps no local buffers yet (out results may)");
+
         [Fact]
         public void SG0006_IncrementInsideAnExpression()
             => Expect(Body("y[0] = 2 * [|y[1]++|];"), "SG0006", "'y[1]++' cannot be differentiated");

@@ -716,6 +716,46 @@ namespace SymGrad.RandomProgramTests
         }
 
         /// <summary>
+        /// A layer's method with a local buffer called by another of its methods, and a held layer's called by the holder
+        /// (LocalBuffers in layers' helpers): drawn, and the first of each checked in every mode.
+        /// </summary>
+        [Fact]
+        public void ALayersMethodWithALocalBuffer_IsDrawnAndItsCallersPass()
+        {
+            var gen = new ProgramGenerator(FeatureSet.Parse("LocalBuffers=6,LayerObjects=6,LayerCalls=6,HeldLayers=6,UserCalls=3"));
+            var drawn = Enumerable.Range(0, 1500).Select(i => Runner.ProgramSeed(47, i)).Select(seed => (Seed: seed, Program: gen.FromSeed(seed))).ToList();
+            var own = drawn.FirstOrDefault(d => d.Program.Methods.Any(m => m != d.Program.Entry && m.Instance && !m.Held && Measure.Buffers(m).Any()));
+            var held = drawn.FirstOrDefault(d => d.Program.Methods.Any(m => m.Held && Measure.Buffers(m).Any()));
+            Assert.True(own.Program is not null, "no layer's own method with a local buffer in 1,500 programs");
+            Assert.True(held.Program is not null, "no held layer's method with a local buffer in 1,500 programs");
+            AssertAllPass(new[] { own, held });
+        }
+
+        /// <summary>
+        /// A method with an out result and a local buffer (LocalBuffers in blocks or a scalar's buffer of one element): drawn as
+        /// the entry and as a called method whose callers read its results (each result's method lends the buffer), and checked.
+        /// </summary>
+        [Fact]
+        public void AMethodWithAnOutResultAndALocalBuffer_IsDrawnAndPasses()
+        {
+            var gen = new ProgramGenerator(FeatureSet.Parse("LocalBuffers=5,OutResults=4,ResultCalls=4,UserCalls=3"));
+            var drawn = Enumerable.Range(0, 600).Select(i => Runner.ProgramSeed(49, i)).Select(seed => (Seed: seed, Program: gen.FromSeed(seed))).ToList();
+            var entry = drawn.FirstOrDefault(d => d.Program.Entry.HasOutResult && Measure.Buffers(d.Program.Entry).Any());
+            var called = drawn.FirstOrDefault(d => d.Program.Methods.Any(m => m != d.Program.Entry && m.HasOutResult && Measure.Buffers(m).Any()));
+            Assert.True(entry.Program is not null, "no entry with an out result and a local buffer in 600 programs");
+            Assert.True(called.Program is not null, "no called method with an out result and a local buffer in 600 programs");
+            AssertAllPass(new[] { entry, called });
+        }
+
+        /// <summary>
+        /// A scalar read through a buffer of one element where a local function read it too: the tester rewrote the local
+        /// function's read into the buffer's element, which C# does not let it capture (CS8175; seed 3911's 87UsUc0JpHQ1; FOUND).
+        /// A scalar a local function reads is not drawn so.
+        /// </summary>
+        [Fact]
+        public void AScalarALocalFunctionReads_IsNotHeldInABuffer() => AssertPasses("87UsUc0JpHQ1", FeatureSet.Parse("LocalBuffers=5,OutResults=4,ResultCalls=4,UserCalls=3"));
+
+        /// <summary>
         /// A buffer drawn in a method called nested by a method called nested in turn (N0Callee inside H0, H0Gradient inside H1):
         /// H0 lost its third order, so H1's nested call became SymGrad's SG0019 — the tester's defect (seed 3907's
         /// cJSoUxuA1Pi1; FOUND). A buffer that would take a nested callee's second differentiation away is not drawn.

@@ -40,7 +40,9 @@ namespace SymGrad.Generator.Emit
                 Parameters = model.Parameters.Select(p => p.Buffer is null ? p : p with { Buffer = null }).ToEquatableArray(),
                 DeclaredMembers = EquatableArray<string>.Empty,
             };
-            return twin with { ForwardSource = $"internal {twin.StaticModifier}{twin.ReturnType} {name}({string.Join(", ", twin.Arguments.Select(p => p.Type + " " + p.Name))})" };
+            // Its out results in their places, as the method declares them; the buffers after the method's parameters.
+            var declared = BackwardSignature.Primal(twin, p => p.Type + " " + p.Name, r => "out " + r.Type + " " + r.Name);
+            return twin with { ForwardSource = $"internal {twin.StaticModifier}{twin.ReturnType} {name}({string.Join(", ", declared)})" };
         }
 
         public static string Emit(MethodModel model) => SourceEmitter.Wrap(model, writer => WriteMembers(writer, model));
@@ -56,6 +58,10 @@ namespace SymGrad.Generator.Emit
             SourceEmitter.Derived derived = SourceEmitter.Derive(twin);
             var buffers = model.Buffers.ToList();
             string list = string.Join(", ", buffers.Select(b => b.Name));
+            if (!forCallers)
+            {
+                SourceEmitter.WriteAbsentComment(writer, @public, derived); // under the method's own names, not its twin's
+            }
 
             SourceEmitter.Summary(writer, $"<c>{SourceEmitter.Xml(model.Name)}</c> with its local buffers ({SourceEmitter.Xml(list)}) as parameters, written from zero where the",
                 "method declares them: what SymGrad derives below, and what the method's generated methods call with the buffers lent from the workspace.");
@@ -68,7 +74,7 @@ namespace SymGrad.Generator.Emit
             writer.WriteLineNoTabs("#pragma warning restore CS0162, CS0168, CS0219, CS1717, CS1718");
             SourceEmitter.Close(writer);
             writer.WriteLineNoTabs(string.Empty);
-            SourceEmitter.WriteMembers(writer, twin, forCallers: true, gradient: true, derived);
+            SourceEmitter.WriteMembers(writer, twin, forCallers: true, gradient: true, derived, sayAbsent: false);
 
             var taken = new HashSet<string>(twin.TakenNames);
             BackwardSignature signature = derived.Program.Signature;
@@ -182,7 +188,7 @@ namespace SymGrad.Generator.Emit
             var buffers = model.Buffers.ToList();
             var own = new Queue<string>(parameters);
             var arguments = twinParameters.Select(p => lent.TryGetValue(NameOf(p), out string? given) ? given
-                : own.Count > 0 ? (p.StartsWith("ref ", System.StringComparison.Ordinal) ? "ref " : "") + NameOf(own.Dequeue())
+                : own.Count > 0 ? Passing(p) + NameOf(own.Dequeue())
                 : throw new GenerationLimitation($"{model.Name}{mode}'s parameters do not match its twin's")).ToList();
             var names = new NameAllocator(taken.Concat(twinParameters.Select(NameOf)).Concat(parameters.Select(NameOf)));
             string workspace = names.Reserve("workspace"), mark = names.Reserve("workspaceMark");
@@ -213,6 +219,10 @@ namespace SymGrad.Generator.Emit
         /// <summary>A buffer of <paramref name="length"/> zeros from the workspace: an array of exactly that length, or a span.</summary>
         private static string Rent(string type, string name, string element, bool array, string length, string workspace)
             => $"{type} {name} = {workspace}.{(array ? "RentArray" : "Rent")}<{element}>({length});";
+
+        /// <summary>How an argument is passed to a parameter of a generated signature: <c>ref </c>, <c>out </c> or by value.</summary>
+        private static string Passing(string parameter) => parameter.StartsWith("ref ", System.StringComparison.Ordinal) ? "ref "
+            : parameter.StartsWith("out ", System.StringComparison.Ordinal) ? "out " : "";
 
         /// <summary>The name a parameter of a generated signature declares (<c>ref double dx</c>, <c>ReadOnlySpan&lt;double&gt; dy = default</c>).</summary>
         private static string NameOf(string parameter)

@@ -89,15 +89,17 @@ namespace SymGrad.Generator.Emit
         /// </param>
         /// <param name="gradient"><c>MGradient</c> too, where <paramref name="forCallers"/> (a twin whose method's MGradient calls it: <see cref="LocalBufferWriter"/>).</param>
         /// <param name="derived">What <see cref="Derive"/> gave for <paramref name="model"/>, where the caller already has it.</param>
-        internal static void WriteMembers(IndentedTextWriter writer, MethodModel model, bool forCallers = false, bool gradient = false, Derived? derived = null)
+        /// <param name="sayAbsent">The comment naming the modes it does not get: not for a twin (LocalBufferWriter says them under the method's names).</param>
+        internal static void WriteMembers(IndentedTextWriter writer, MethodModel model, bool forCallers = false, bool gradient = false, Derived? derived = null, bool sayAbsent = true)
         {
             derived ??= Derive(model);
             (BackwardProgram program, TangentProgram? tangent, HessianVectorProgram? hessianVector, List<SizeCheck> sizes) = derived;
 
-            // The modes a user may look for and not find, each with why (a missing method is otherwise only CS0103 at its call).
-            foreach (string absent in AbsentModes(model, derived))
+            // The modes a user may look for and not find, each with why (a missing method is otherwise only CS0103 at its call);
+            // a twin's (MWithBuffers) are said under the method's own names (LocalBufferWriter).
+            if (sayAbsent)
             {
-                writer.WriteLine("// Not generated: " + absent);
+                WriteAbsentComment(writer, model, derived);
             }
 
             WriteBackward(writer, model, program, sizes);
@@ -433,6 +435,15 @@ namespace SymGrad.Generator.Emit
         /// the third derivative T[t, v], accumulated into the <c>thv</c>-prefixed spans and refs.
         /// </summary>
         internal sealed record HessianVectorTangentProgram(Block Body, Dictionary<string, string> Tangent, Dictionary<string, string> Product);
+
+        /// <summary>The comment at the top of a method's file naming each mode it does not get, and why.</summary>
+        internal static void WriteAbsentComment(IndentedTextWriter writer, MethodModel model, Derived derived)
+        {
+            foreach (string absent in AbsentModes(model, derived))
+            {
+                writer.WriteLine("// Not generated: " + absent);
+            }
+        }
 
         /// <summary>"MTangent — why", "MHessianVector — why", … for the modes README describes that this method does not get.</summary>
         private static IEnumerable<string> AbsentModes(MethodModel model, Derived derived)

@@ -51,8 +51,8 @@ namespace SymGrad.Generator.Parse
             // (A local function's locals are numbers: InlineLocalFunction says so before this is reached.)
             string? problem = declaration.Parent is not BlockSyntax
                 ? "a local buffer is declared in a block of the method's statements (a loop's or a branch's too), not in a switch section; declare it before the switch"
-                : _results.Count > 0
-                ? "a method with several results (out, a tuple or a struct) keeps no local buffers yet; pass it as a Span<" + element + "> parameter the caller allocates"
+                : _tuple is not null
+                ? "a method returning a tuple or a struct keeps no local buffers yet (out results may); pass it as a Span<" + element + "> parameter the caller allocates"
                 : null;
             string? length = problem is null ? Length(size, out problem) : null;
             if (length is null)

@@ -48,7 +48,7 @@ namespace SymGrad.Generator.Parse
                 return null;
             }
 
-            if (parsed.Parameters.Any(p => p.Kind == ParameterKind.SpanOutput || p.HoldsStructs) || on is not null && TakesStructs(parsed))
+            if (parsed.Parameters.Any(p => p.Kind == ParameterKind.SpanOutput && p.Buffer is null || p.HoldsStructs) || on is not null && TakesStructs(parsed))
             {
                 reason = $"a call of {callee.Name}, which has several results, is differentiated when it writes no Span outputs and takes no spans of structs "
                     + "(nor structs, for a layer's method); return the outputs' values as results, pass a struct's fields as float or double";
@@ -72,6 +72,12 @@ namespace SymGrad.Generator.Parse
             }
 
             string owner = on ?? callee.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            if (TakesStructs(model) && model.Buffers.Any())
+            {
+                reason = $"a call of {callee.Name}, which has several results, takes structs and keeps local buffers: not differentiated yet; pass the structs' fields as float or double";
+                return null;
+            }
+
             if (TakesStructs(model))
             {
                 // Cross(Point3 a, Point3 b).X: the call is of the result's flat twin (StructCalls), each struct's fields one by one.
@@ -84,7 +90,8 @@ namespace SymGrad.Generator.Parse
                 };
             }
 
-            return new CallTarget(owner, projection.Name, owner, projection.Name + "Backward", projection.Parameters, projection.ReturnType)
+            // Its local buffers lent by its methods (Emit.LocalBufferWriter): not the caller's to pass.
+            return new CallTarget(owner, projection.Name, owner, projection.Name + "Backward", Emit.LocalBufferWriter.Public(projection).Parameters, projection.ReturnType)
             {
                 Tangent = modes.Tangent ? projection.Name + "Tangent" : null,
                 Nested = modes.Nested,
@@ -130,7 +137,7 @@ namespace SymGrad.Generator.Parse
                 ReturnType = kept?.Type ?? model.ReturnType,
                 Results = EquatableArray<ScalarResult>.Empty,
                 Body = body,
-                ForwardSource = $"internal {model.StaticModifier}{kept?.Type ?? model.ReturnType} {name}({string.Join(", ", model.Arguments.Select(p => p.Type + " " + p.Name))})",
+                ForwardSource = $"internal {model.StaticModifier}{kept?.Type ?? model.ReturnType} {name}({string.Join(", ", model.Arguments.Where(p => p.Buffer is null).Select(p => p.Type + " " + p.Name))})",
                 DeclaredMembers = EquatableArray<string>.Empty,
             };
         }
@@ -157,7 +164,7 @@ namespace SymGrad.Generator.Parse
         {
             ScalarResult? kept = result == Returned ? null : model.Results[result];
             var arguments = new List<string>();
-            var parameters = new Queue<ParameterSpec>(model.Arguments);
+            var parameters = new Queue<ParameterSpec>(model.Arguments.Where(p => p.Buffer is null)); // its local buffers are its own
             int count = parameters.Count + model.Results.Count(r => r.Position >= 0);
             for (int i = 0; i < count; i++)
             {

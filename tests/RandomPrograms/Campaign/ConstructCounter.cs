@@ -103,6 +103,11 @@ namespace SymGrad.RandomPrograms.Campaign
                 if (m.Params.Count(p => p.Kind == ParamKind.RealSpanOut) > 1) set.Add("several outputs");
                 if (m != program.Entry && Measure.Buffers(m).Any()) set.Add("a called method reading an input through a local buffer (its callers' modes through it)");
                 if (m != program.Entry && Measure.Buffers(m).Any(b => b.Length.IsConstant && b.Length.Const == 1)) set.Add("a called method reading a scalar input through a buffer of one element");
+                if (m.HasOutResult && Measure.Buffers(m).Any())
+                {
+                    set.Add(m == program.Entry ? "a method with an out result and a local buffer" : "a called method with an out result and a local buffer (its results' methods lend it)");
+                }
+
                 if (m != program.Entry && (m.Instance || m.Held) && Measure.Buffers(m).Any())
                 {
                     set.Add(m.Held ? "a held layer's method with a local buffer, called by the holder" : "a layer's method with a local buffer, called by another of its methods");

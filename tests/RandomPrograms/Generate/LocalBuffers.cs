@@ -18,7 +18,7 @@ namespace SymGrad.RandomPrograms.Generate
         public static ProgramModel Apply(ProgramModel program, Draw r)
         {
             var entry = program.Entry;
-            if (!Keeps(entry))
+            if (!KeptBefore(entry))
             {
                 return program;
             }
@@ -83,16 +83,16 @@ namespace SymGrad.RandomPrograms.Generate
             var taken = h.Params.Select(p => p.Name).Concat(Measure.AllNames(h.Body)).ToHashSet();
             string copy = Enumerable.Range(0, 100).Select(k => a.Name + "l" + (k == 0 ? "" : k.ToString(System.Globalization.CultureInfo.InvariantCulture))).First(n => !taken.Contains(n));
 
-            // Local functions (at the top of the body) keep reading the parameter: a captured buffer's element is not a number they read.
-            int functions = h.Body.TakeWhile(st => st is LocalFunction).Count();
-            var rest = Rewrite.Expressions(h.Body.RemoveRange(0, functions), e => e is Var v && v.Name == a.Name ? new ElemRead(copy, new IntLit(0)) : e);
-            var body = h.Body.Take(functions).Concat(new Stmt[] { new BufferDecl(copy, Dim.Of(1), r.Int(0, 3)), new Store(copy, new IntLit(0), new Var(a.Name)) }).Concat(rest);
+            var rest = Rewrite.Expressions(h.Body, e => e is Var v && v.Name == a.Name ? new ElemRead(copy, new IntLit(0)) : e);
+            var body = new Stmt[] { new BufferDecl(copy, Dim.Of(1), r.Int(0, 3)), new Store(copy, new IntLit(0), new Var(a.Name)) }.Concat(rest);
             var held = h with { Body = body.ToImmutableArray(), ExpressionBodied = false };
             return Kept(program, program with { Methods = program.Methods.Select(m => m == h ? held : m).ToImmutableArray() });
 
-            // A real scalar input of the method's own precision that the body reads and never assigns, outside its local functions.
+            // A real scalar input of the method's own precision that the body reads and never assigns, and no local function reads
+            // (a span or a stackalloc'd buffer is not captured: CS8175, seed 3911's 87UsUc0JpHQ1).
             static IEnumerable<Param> Holdable(Method m) => m.Params.Where(p => p.Kind == ParamKind.RealScalar && !p.NoDerivative && !p.Other && !p.Wide && p.Struct is null && !p.Field
-                && Measure.Names(m.Body.SkipWhile(st => st is LocalFunction)).Contains(p.Name)
+                && Measure.Names(m.Body).Contains(p.Name)
+                && !Measure.All(m.Body).OfType<LocalFunction>().Any(f => Measure.All(f.Body).OfType<Var>().Any(v => v.Name == p.Name))
                 && !Measure.All(m.Body).Any(n => n is Assign x && x.Target == p.Name || n is IncDec i && i.Target == p.Name || n is RefArg ra && ra.Local == p.Name || n is OutArg { Local: { } o } && o == p.Name));
         }
 
@@ -145,8 +145,14 @@ namespace SymGrad.RandomPrograms.Generate
             ? program with { Methods = program.Methods.Select(m => m.IsGeneric ? m with { Generic = GenericForm.UnmanagedIeee754 } : m).ToImmutableArray() }
             : program;
 
-        /// <summary>Where SymGrad keeps local buffers: a method (generic too) with no out, tuple or struct result.</summary>
-        private static bool Keeps(Method m) => !m.HasOutResult && !m.ReturnsStruct && !m.TupleResult;
+        /// <summary>Where SymGrad keeps local buffers: a method (generic too) with no tuple or struct result (out results too).</summary>
+        private static bool Keeps(Method m) => !m.ReturnsStruct && !m.TupleResult;
+
+        /// <summary>
+        /// <see cref="Keeps"/> as it was when <see cref="Apply"/> and <see cref="ApplyToHelper"/> were written (no out results
+        /// either), so that past seeds keep their programs.
+        /// </summary>
+        private static bool KeptBefore(Method m) => Keeps(m) && !m.HasOutResult;
 
         /// <summary>
         /// A called method whose buffers its callers' modes go through the generated methods that lend them, with no struct
@@ -160,7 +166,7 @@ namespace SymGrad.RandomPrograms.Generate
         /// <see cref="Lends"/>, the nested calls' helpers aside (<see cref="NestedCalls.Helper"/>: left out from when SymGrad did
         /// not differentiate a nested call of a method with buffers, so that past seeds keep their programs; <see cref="ApplyScalarToHelper"/> takes them).
         /// </summary>
-        private static bool LendsNotNested(Method h, HashSet<string> nested) => Lends(h) && !nested.Contains(h.Name) && !h.Instance && !h.Held
+        private static bool LendsNotNested(Method h, HashSet<string> nested) => Lends(h) && KeptBefore(h) && !nested.Contains(h.Name) && !h.Instance && !h.Held
             && !h.Name.StartsWith(NestedCalls.Helper, System.StringComparison.Ordinal) && !h.Params.Any(p => p.Field);
 
         /// <summary>The methods the program calls nested (FTangent, FGradient, FBackward).</summary>

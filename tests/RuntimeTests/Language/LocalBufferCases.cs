@@ -394,6 +394,41 @@ namespace SymGrad.RuntimeTests.Language
             return (g1 * g2) + BumpTangent(a, b, 1, a);
         }
 
+        /// <summary>The mean, and the variance as an out result, the deviations kept in a buffer.</summary>
+        [Differentiable]
+        public static double Moments(ReadOnlySpan<double> x, out double variance)
+        {
+            var c = new double[x.Length];
+            double mean = 0;
+            foreach (double v in x)
+            {
+                mean += v;
+            }
+
+            mean /= x.Length;
+            for (int i = 0; i < x.Length; i++)
+            {
+                c[i] = x[i] - mean;
+            }
+
+            variance = 0;
+            foreach (double v in c)
+            {
+                variance += v * v;
+            }
+
+            variance /= x.Length;
+            return mean;
+        }
+
+        /// <summary>A caller reading both of Moments' results: each through a method of its own, which lends the buffer.</summary>
+        [Differentiable]
+        public static double Standardized(ReadOnlySpan<double> x, double a)
+        {
+            double m = Moments(x, out double v);
+            return (m * v * a) + Math.Sin(v);
+        }
+
         /// <summary>A buffer in a while loop's body, its state carried in a scalar from pass to pass.</summary>
         [Differentiable]
         public static double Until(ReadOnlySpan<double> x, double a)

@@ -408,6 +408,38 @@ namespace SymGrad.RuntimeTests.Language
 
         [Theory]
         [MemberData(nameof(SeedData))]
+        public void AMethodWithAnOutResultAndALocalBufferAndItsCaller(int seed)
+        {
+            var rng = new Random(seed);
+            double[] z = Random(rng, 5); // x (4), a
+            AllModes(rng, z, v => C.Standardized(v[..4], v[4]), v =>
+            {
+                double[] g = new double[5];
+                C.StandardizedGradient(v[..4], v[4], g.AsSpan(0, 4), ref g[4]);
+                return g;
+            }, (v, d) => C.StandardizedTangent(v[..4], v[4], d[..4], d[4]), (v, d) =>
+            {
+                double[] hv = new double[5];
+                C.StandardizedHessianVector(v[..4], v[4], d[..4], d[4], hv.AsSpan(0, 4), ref hv[4]);
+                return hv;
+            });
+
+            // Moments' own: its Jacobian's rows (the mean, the variance) against central differences, its pullback with both seeds.
+            double[] x = z[..4], jacobian = new double[2 * 4], dx = new double[4];
+            C.MomentsJacobian(x, out double variance, jacobian);
+            Assert.Equal(C.Moments(x, out double expected), x.Average(), 12);
+            Assert.Equal(expected, variance, 12);
+            C.MomentsBackward(x, 1, 2, dx);
+            for (int j = 0; j < 4; j++)
+            {
+                AssertClose(Central(v => C.Moments(v, out _), x, j), jacobian[j]);
+                AssertClose(Central(v => { C.Moments(v, out double s); return s; }, x, j), jacobian[4 + j]);
+                AssertClose(jacobian[j] + (2 * jacobian[4 + j]), dx[j]);
+            }
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
         public void ABufferInAWhileLoop(int seed)
         {
             var rng = new Random(seed);
