@@ -19,22 +19,13 @@ namespace SymGrad.Generator.Emit
             string fields = string.Join(", ", model.Parameters.Where(p => p.IsField).Select(p => p.Name));
             SourceEmitter.Summary(writer, $"<c>{SourceEmitter.Xml(model.Name)}</c> with the layer's fields as parameters ({SourceEmitter.Xml(fields)}): what the layer's differentiable methods",
                 "calling it call, with the fields themselves, so its value is the method's; derived below as a function of its parameters.");
-            var primal = model.Arguments.Where(p => p.Buffer is null).Select(p => p.Name);
+            var primal = model.Declared.Select(p => p.Name);
             writer.WriteLine($"{twin.ForwardSource} => {model.Name}({string.Join(", ", primal)});");
             writer.WriteLineNoTabs(string.Empty);
 
             // With local buffers, derived as their twin's (ScoreWithFieldsWithBuffers), its methods lending them.
-            bool buffered = model.Buffers.Any();
-            if (buffered)
-            {
-                LocalBufferWriter.WriteMembers(writer, twin, forCallers: true);
-            }
-            else
-            {
-                SourceEmitter.WriteMembers(writer, twin, forCallers: true);
-            }
-
-            if ((buffered ? LocalBufferWriter.SecondOrderMembers(twin) : SourceEmitter.EmitSecondOrderMembers(twin)) is { } secondOrder)
+            LocalBufferWriter.WriteMembersForCallers(writer, twin);
+            if ((model.Buffers.Any() ? LocalBufferWriter.SecondOrderMembers(twin) : SourceEmitter.EmitSecondOrderMembers(twin)) is { } secondOrder)
             {
                 writer.WriteLineNoTabs(string.Empty);
                 secondOrder(writer);

@@ -48,6 +48,22 @@ namespace SymGrad.Generator.Emit
         public static string Emit(MethodModel model) => SourceEmitter.Wrap(model, writer => WriteMembers(writer, model));
 
         /// <summary>
+        /// What callers' modes call of a method SymGrad writes for callers (a result's method, a layer method's twin with the
+        /// fields as parameters): over its twin when it keeps local buffers, as for any method otherwise.
+        /// </summary>
+        internal static void WriteMembersForCallers(IndentedTextWriter writer, MethodModel model)
+        {
+            if (model.Buffers.Any())
+            {
+                WriteMembers(writer, model, forCallers: true);
+            }
+            else
+            {
+                SourceEmitter.WriteMembers(writer, model, forCallers: true);
+            }
+        }
+
+        /// <summary>
         /// The twin and the method's generated methods over it, inside its type; <paramref name="forCallers"/>: only what callers'
         /// modes call (<c>MBackward</c>, <c>MTangent</c>, <c>MHessianVector</c>, <c>MTangentBackward</c>, <c>MTangentTangent</c>) —
         /// for a layer's method's twin with the fields as parameters (<see cref="LayerCallWriter"/>).

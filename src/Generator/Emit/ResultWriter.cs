@@ -40,7 +40,7 @@ namespace SymGrad.Generator.Emit
                 SourceEmitter.Summary(writer, $"<c>{SourceEmitter.Xml(model.Name)}</c>'s result {SourceEmitter.Xml(what)} alone: what a differentiable method reading it calls,",
                     "derived below as any scalar function (from the body of the method, every return returning this result).");
                 string call = ResultCalls.Forward(model, result, out string? outLocal);
-                string signature = $"{projection.Accessibility} {projection.StaticModifier}{projection.ReturnType} {projection.Name}({string.Join(", ", projection.Arguments.Where(p => p.Buffer is null).Select(p => p.Type + " " + p.Name))})";
+                string signature = $"{projection.Accessibility} {projection.StaticModifier}{projection.ReturnType} {projection.Name}({string.Join(", ", projection.Declared.Select(p => p.Type + " " + p.Name))})";
                 if (outLocal is not null)
                 {
                     writer.WriteLine(signature);
@@ -55,14 +55,7 @@ namespace SymGrad.Generator.Emit
                 }
 
                 writer.WriteLineNoTabs(string.Empty);
-                if (projection.Buffers.Any())
-                {
-                    LocalBufferWriter.WriteMembers(writer, projection, forCallers: true); // derived as its twin with the buffers, which its methods lend
-                }
-                else
-                {
-                    SourceEmitter.WriteMembers(writer, projection, forCallers: true);
-                }
+                LocalBufferWriter.WriteMembersForCallers(writer, projection);
 
                 if (ResultCalls.TakesStructs(model))
                 {

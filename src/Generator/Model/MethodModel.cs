@@ -138,6 +138,9 @@ namespace SymGrad.Generator.Model
         /// </summary>
         public IEnumerable<ParameterSpec> Arguments => Parameters.Where(p => !p.IsField).Select(p => p.Slot).Distinct();
 
+        /// <summary>The arguments a caller passes: <see cref="Arguments"/> without the method's local buffers, which its generated methods lend.</summary>
+        public IEnumerable<ParameterSpec> Declared => Arguments.Where(p => p.Buffer is null);
+
         /// <summary>
         /// The differentiable inputs as the derivative modes list them: the parameters (a struct's real fields each), then a
         /// layer object's fields the method reads, in field order (their tangents, directions and Jacobian columns follow the

@@ -127,7 +127,7 @@ namespace SymGrad.Generator.Parse
                 LayerTwin = true,
             };
             // Declared without the callee's local buffers (its methods lend them: LocalBufferWriter).
-            return twin with { ForwardSource = $"internal {twin.ReturnType} {name}({string.Join(", ", twin.Arguments.Where(p => p.Buffer is null).Select(p => p.Type + " " + p.Name))})" };
+            return twin with { ForwardSource = $"internal {twin.ReturnType} {name}({string.Join(", ", twin.Declared.Select(p => p.Type + " " + p.Name))})" };
         }
     }
 }

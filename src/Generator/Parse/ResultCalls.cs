@@ -137,7 +137,7 @@ namespace SymGrad.Generator.Parse
                 ReturnType = kept?.Type ?? model.ReturnType,
                 Results = EquatableArray<ScalarResult>.Empty,
                 Body = body,
-                ForwardSource = $"internal {model.StaticModifier}{kept?.Type ?? model.ReturnType} {name}({string.Join(", ", model.Arguments.Where(p => p.Buffer is null).Select(p => p.Type + " " + p.Name))})",
+                ForwardSource = $"internal {model.StaticModifier}{kept?.Type ?? model.ReturnType} {name}({string.Join(", ", model.Declared.Select(p => p.Type + " " + p.Name))})",
                 DeclaredMembers = EquatableArray<string>.Empty,
             };
         }
@@ -164,7 +164,7 @@ namespace SymGrad.Generator.Parse
         {
             ScalarResult? kept = result == Returned ? null : model.Results[result];
             var arguments = new List<string>();
-            var parameters = new Queue<ParameterSpec>(model.Arguments.Where(p => p.Buffer is null)); // its local buffers are its own
+            var parameters = new Queue<ParameterSpec>(model.Declared); // its local buffers are its own
             int count = parameters.Count + model.Results.Count(r => r.Position >= 0);
             for (int i = 0; i < count; i++)
             {

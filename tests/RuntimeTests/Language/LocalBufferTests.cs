@@ -165,22 +165,10 @@ namespace SymGrad.RuntimeTests.Language
 
         [Theory]
         [MemberData(nameof(SeedData))]
-        public void ACheckpointedRecurrencesState(int seed)
-        {
-            var rng = new Random(seed);
-            double[] z = Random(rng, 5); // x (4), a
-            AllModes(rng, z, v => C.Recurrence(v[..4], v[4], 30), v =>
-            {
-                double[] g = new double[5];
-                C.RecurrenceGradient(v[..4], v[4], 30, g.AsSpan(0, 4), ref g[4]);
-                return g;
-            }, (v, d) => C.RecurrenceTangent(v[..4], v[4], 30, d[..4], d[4]), (v, d) =>
-            {
-                double[] hv = new double[5];
-                C.RecurrenceHessianVector(v[..4], v[4], 30, d[..4], d[4], hv.AsSpan(0, 4), ref hv[4]);
-                return hv;
-            });
-        }
+        public void ACheckpointedRecurrencesState(int seed) => AllModesOfSpanAndScalar(seed, (x, a) => C.Recurrence(x, a, 30),
+            (ReadOnlySpan<double> x, double a, Span<double> dx, ref double da) => C.RecurrenceGradient(x, a, 30, dx, ref da),
+            (x, a, tx, ta) => C.RecurrenceTangent(x, a, 30, tx, ta),
+            (ReadOnlySpan<double> x, double a, ReadOnlySpan<double> vx, double va, Span<double> hvx, ref double hva) => C.RecurrenceHessianVector(x, a, 30, vx, va, hvx, ref hva));
 
         [Fact]
         public void ABufferSizedByAParameterWithADefaultValue()
@@ -338,19 +326,8 @@ namespace SymGrad.RuntimeTests.Language
         [MemberData(nameof(SeedData))]
         public void AGenericMethodsBuffersAndItsCaller(int seed)
         {
-            var rng = new Random(seed);
-            double[] z = Random(rng, 5); // x (4), a
-            AllModes(rng, z, v => C.SoftSums(v[..4], v[4]), v =>
-            {
-                double[] g = new double[5];
-                C.SoftSumsGradient(v[..4], v[4], g.AsSpan(0, 4), ref g[4]);
-                return g;
-            }, (v, d) => C.SoftSumsTangent(v[..4], v[4], d[..4], d[4]), (v, d) =>
-            {
-                double[] hv = new double[5];
-                C.SoftSumsHessianVector(v[..4], v[4], d[..4], d[4], hv.AsSpan(0, 4), ref hv[4]);
-                return hv;
-            });
+            AllModesOfSpanAndScalar(seed, C.SoftSums, C.SoftSumsGradient, C.SoftSumsTangent, C.SoftSumsHessianVector);
+            double[] z = Random(new Random(seed), 5); // x (4), a: the draw above
 
             // The float instantiation: its gradient is the double one's, to float's precision.
             float[] xf = z[..4].Select(v => (float)v).ToArray();
@@ -410,19 +387,8 @@ namespace SymGrad.RuntimeTests.Language
         [MemberData(nameof(SeedData))]
         public void AMethodWithAnOutResultAndALocalBufferAndItsCaller(int seed)
         {
-            var rng = new Random(seed);
-            double[] z = Random(rng, 5); // x (4), a
-            AllModes(rng, z, v => C.Standardized(v[..4], v[4]), v =>
-            {
-                double[] g = new double[5];
-                C.StandardizedGradient(v[..4], v[4], g.AsSpan(0, 4), ref g[4]);
-                return g;
-            }, (v, d) => C.StandardizedTangent(v[..4], v[4], d[..4], d[4]), (v, d) =>
-            {
-                double[] hv = new double[5];
-                C.StandardizedHessianVector(v[..4], v[4], d[..4], d[4], hv.AsSpan(0, 4), ref hv[4]);
-                return hv;
-            });
+            AllModesOfSpanAndScalar(seed, C.Standardized, C.StandardizedGradient, C.StandardizedTangent, C.StandardizedHessianVector);
+            double[] z = Random(new Random(seed), 5); // x (4), a: the draw above
 
             // Moments' own: its Jacobian's rows (the mean, the variance) against central differences, its pullback with both seeds.
             double[] x = z[..4], jacobian = new double[2 * 4], dx = new double[4];
@@ -442,48 +408,22 @@ namespace SymGrad.RuntimeTests.Language
         [MemberData(nameof(SeedData))]
         public void ABufferInAWhileLoop(int seed)
         {
-            var rng = new Random(seed);
-            double[] z = Random(rng, 5); // x (4), a
-            AllModes(rng, z, v => C.Until(v[..4], v[4]), v =>
-            {
-                double[] g = new double[5];
-                C.UntilGradient(v[..4], v[4], g.AsSpan(0, 4), ref g[4]);
-                return g;
-            }, (v, d) => C.UntilTangent(v[..4], v[4], d[..4], d[4]), (v, d) =>
-            {
-                double[] hv = new double[5];
-                C.UntilHessianVector(v[..4], v[4], d[..4], d[4], hv.AsSpan(0, 4), ref hv[4]);
-                return hv;
-            });
-
-            double[] g = new double[5], twice = new double[5];
-            C.UntilGradient(z[..4], z[4], g.AsSpan(0, 4), ref g[4]);
+            AllModesOfSpanAndScalar(seed, C.Until, C.UntilGradient, C.UntilTangent, C.UntilHessianVector);
+            double[] z = Random(new Random(seed), 5), twice = new double[5];
             C.UntilBackward(z[..4], z[4], 2, twice.AsSpan(0, 4), ref twice[4]);
-            Assert.Equal(g.Select(x => 2 * x), twice, (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+            Assert.Equal(Gradient(C.UntilGradient, z).Select(x => 2 * x), twice, (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
         }
 
         [Theory]
         [MemberData(nameof(SeedData))]
         public void ABufferInACheckpointedLoop(int seed)
         {
-            var rng = new Random(seed);
-            double[] z = Random(rng, 5); // x (4), a
-            AllModes(rng, z, v => C.CheckpointedSteps(v[..4], v[4], 20), v =>
-            {
-                double[] g = new double[5];
-                C.CheckpointedStepsGradient(v[..4], v[4], 20, g.AsSpan(0, 4), ref g[4]);
-                return g;
-            }, (v, d) => C.CheckpointedStepsTangent(v[..4], v[4], 20, d[..4], d[4]), (v, d) =>
-            {
-                double[] hv = new double[5];
-                C.CheckpointedStepsHessianVector(v[..4], v[4], 20, d[..4], d[4], hv.AsSpan(0, 4), ref hv[4]);
-                return hv;
-            });
-
-            double[] g = new double[5], twice = new double[5];
-            C.CheckpointedStepsGradient(z[..4], z[4], 20, g.AsSpan(0, 4), ref g[4]);
+            GradientOfSpanAndScalar gradient = (ReadOnlySpan<double> x, double a, Span<double> dx, ref double da) => C.CheckpointedStepsGradient(x, a, 20, dx, ref da);
+            AllModesOfSpanAndScalar(seed, (x, a) => C.CheckpointedSteps(x, a, 20), gradient, (x, a, tx, ta) => C.CheckpointedStepsTangent(x, a, 20, tx, ta),
+                (ReadOnlySpan<double> x, double a, ReadOnlySpan<double> vx, double va, Span<double> hvx, ref double hva) => C.CheckpointedStepsHessianVector(x, a, 20, vx, va, hvx, ref hva));
+            double[] z = Random(new Random(seed), 5), twice = new double[5];
             C.CheckpointedStepsBackward(z[..4], z[4], 20, 2, twice.AsSpan(0, 4), ref twice[4]);
-            Assert.Equal(g.Select(x => 2 * x), twice, (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+            Assert.Equal(Gradient(gradient, z).Select(x => 2 * x), twice, (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
         }
 
         /// <summary>z: x (3), t, W (4 × 3), Gain.</summary>
@@ -525,6 +465,38 @@ namespace SymGrad.RuntimeTests.Language
                 n.LossHessianVector(x, d[..3], d[16], d[4..16], hx, ref hGain, hW);
                 return hx.Append(0).Concat(hW).Append(hGain).ToArray();
             });
+        }
+
+        private delegate double OfSpanAndScalar(ReadOnlySpan<double> x, double a);
+
+        private delegate double GradientOfSpanAndScalar(ReadOnlySpan<double> x, double a, Span<double> dx, ref double da);
+
+        private delegate double TangentOfSpanAndScalar(ReadOnlySpan<double> x, double a, ReadOnlySpan<double> tx, double ta);
+
+        private delegate void HessianVectorOfSpanAndScalar(ReadOnlySpan<double> x, double a, ReadOnlySpan<double> vx, double va, Span<double> hvx, ref double hva);
+
+        /// <summary>
+        /// Every mode of a method of a span x (4 elements) and a scalar a, against central differences (<see cref="AllModes"/>),
+        /// its generated methods given as they are called.
+        /// </summary>
+        private static void AllModesOfSpanAndScalar(int seed, OfSpanAndScalar f, GradientOfSpanAndScalar gradient, TangentOfSpanAndScalar tangent, HessianVectorOfSpanAndScalar hessianVector)
+        {
+            var rng = new Random(seed);
+            double[] z = Random(rng, 5); // x (4), a
+            AllModes(rng, z, v => f(v[..4], v[4]), v => Gradient(gradient, v), (v, d) => tangent(v[..4], v[4], d[..4], d[4]), (v, d) =>
+            {
+                double[] hv = new double[5];
+                hessianVector(v[..4], v[4], d[..4], d[4], hv.AsSpan(0, 4), ref hv[4]);
+                return hv;
+            });
+        }
+
+        /// <summary>x's gradient, then a's.</summary>
+        private static double[] Gradient(GradientOfSpanAndScalar gradient, double[] z)
+        {
+            double[] g = new double[5];
+            gradient(z[..4], z[4], g.AsSpan(0, 4), ref g[4]);
+            return g;
         }
 
         /// <summary>∂f/∂zⱼ by central differences.</summary>
