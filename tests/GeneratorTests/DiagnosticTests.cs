@@ -585,6 +585,42 @@ namespace SymGrad.GeneratorTests
         public void SG0006_UnsupportedExpression(string statements, string construct, string advice)
             => Expect(Scalar(statements), "SG0006", construct + " cannot be differentiated", advice);
 
+        /// <summary>
+        /// A result of a method taking a struct and keeping a local buffer: its callers would go through a flat twin of the
+        /// result's method, not written over buffers yet — SG0006 at the call, saying what to pass instead.
+        /// </summary>
+        [Fact]
+        public void SG0006_AResultOfAMethodTakingAStructWithALocalBuffer()
+        {
+            var result = GeneratorHarness.Run("""
+                using System;
+                using SymGrad;
+
+                public struct P2 { public double X, Y; }
+
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double Spread(P2 p, int n, out double s)
+                    {
+                        var h = new double[n];
+                        for (int i = 0; i < n; i++) h[i] = p.X * i + p.Y;
+                        s = h[0] * h[0];
+                        return h[n - 1];
+                    }
+
+                    [Differentiable]
+                    public static double M(P2 p, int n)
+                    {
+                        double v = [|Spread(p, n, out double s)|];
+                        return v * s;
+                    }
+                }
+                """);
+            var error = GeneratorHarness.AssertDiagnostic(result, "SG0006");
+            Assert.Contains("takes structs and keeps local buffers: not differentiated yet; pass the structs' fields as float or double", error.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+
         /// <summary>A method returning a tuple keeps no local buffers yet (one with out results does): said where it is declared.</summary>
         [Fact]
         public void SG0006_ALocalBufferInAMethodReturningATuple()
