@@ -73,6 +73,9 @@ namespace SymGrad.Generator
             // nested FGradient or FBackward a differentiable method asks a span's gradient of.
             OwnFiles(context, parsed, Generation.SpanGradientNeeds, Generation.GenerateSpanGradients);
 
+            // FTangent's own derivatives, of the methods writing outputs whose FTangent a differentiable method calls (TangentCalls).
+            OwnFiles(context, parsed, Generation.TangentCallNeeds, Generation.GenerateTangentCalls);
+
             // A method of its own for each result of a method with several results (ResultCalls), with its derivatives.
             OwnFiles(context, parsed, Generation.ResultNeeds, Generation.GenerateResults);
 
@@ -167,8 +170,18 @@ namespace SymGrad.Generator
         public static System.Collections.Generic.IEnumerable<(string? From, string To)> ThirdOrderNeeds(ParseResult result) => result.Model is not { } model
             ? Enumerable.Empty<(string?, string)>()
             : Walk.All(model.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>()
-                .SelectMany(call => new[] { ((string?)null, call.Target.NestedOf), (model.HintName, call.Target.ThirdOrderOf) })
+                .SelectMany(call => new[]
+                {
+                    ((string?)null, call.Target.NestedOf), (model.HintName, call.Target.ThirdOrderOf),
+
+                    // FTangent of a method writing outputs (TangentCalls): its own derivatives' file calls, in
+                    // FTangentBackwardTangent, the third order of what F calls nested in its forward mode.
+                    (null, call.Target.TangentCallsOf is { } of ? of + TangentMark : null), (model.HintName + TangentMark, call.Target.ThirdOrderOf),
+                })
                 .Where(need => need.Item2 is not null).Select(need => (need.Item1, need.Item2!)).Distinct();
+
+        /// <summary>What a method's file name gets in <see cref="ThirdOrderNeeds"/> for its FTangent's own derivatives (not a file of its own).</summary>
+        private const string TangentMark = "#Tangent";
 
         /// <summary>The file names whose third-order methods are written: those called nested, and what their third order calls.</summary>
         public static EquatableArray<string> NestedCallees(System.Collections.Immutable.ImmutableArray<(string? From, string To)> needs)
@@ -199,6 +212,9 @@ namespace SymGrad.Generator
         /// <summary>The methods whose span gradients <paramref name="result"/>'s method adds by <c>FGradientOfX</c> (their file names).</summary>
         public static System.Collections.Generic.IEnumerable<string> SpanGradientNeeds(ParseResult result) => Needs(result, target => target.SpanGradientsOf);
 
+        /// <summary>The methods writing outputs whose FTangent <paramref name="result"/>'s method calls (their file names).</summary>
+        public static System.Collections.Generic.IEnumerable<string> TangentCallNeeds(ParseResult result) => Needs(result, target => target.TangentCallsOf);
+
         /// <summary>The methods with several results a result of which <paramref name="result"/>'s method calls (their file names).</summary>
         public static System.Collections.Generic.IEnumerable<string> ResultNeeds(ParseResult result) => Needs(result, target => target.ResultsOf);
 
@@ -217,6 +233,10 @@ namespace SymGrad.Generator
         /// <summary>The span gradients' file (<see cref="SpanGradientWriter"/>) of <paramref name="result"/>'s method when it is among <paramref name="callees"/>.</summary>
         public static GeneratedFile GenerateSpanGradients(ParseResult result, EquatableArray<string> callees, System.Threading.CancellationToken cancellationToken)
             => GenerateOwnFile(result, callees, ".SpanGradients.g.cs", SpanGradientWriter.Emit, cancellationToken);
+
+        /// <summary>FTangent's own derivatives (<see cref="TangentCallWriter"/>) of <paramref name="result"/>'s method when it is among <paramref name="callees"/>.</summary>
+        public static GeneratedFile GenerateTangentCalls(ParseResult result, EquatableArray<string> callees, System.Threading.CancellationToken cancellationToken)
+            => GenerateOwnFile(result, callees, ".TangentDerivatives.g.cs", TangentCallWriter.Emit, cancellationToken);
 
         /// <summary>The results' methods (<see cref="ResultWriter"/>) of <paramref name="result"/>'s method when it is among <paramref name="callees"/>.</summary>
         public static GeneratedFile GenerateResults(ParseResult result, EquatableArray<string> callees, System.Threading.CancellationToken cancellationToken)

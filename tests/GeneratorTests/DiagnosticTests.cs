@@ -1151,6 +1151,123 @@ namespace SymGrad.GeneratorTests
                 }
                 """, "SG0019", "'G' calls the generated 'FTangent'", "'F' needs a generated FTangent and FHessianVector");
 
+        /// <summary>A method writing outputs, F(x, y): its FTangent is differentiated again, not yet its FBackward — said at the call.</summary>
+        [Fact]
+        public void SG0019_TheBackwardOfAMethodWritingOutputs()
+            => Expect(Writer + """
+                    [Differentiable]
+                    public static double G(ReadOnlySpan<double> x, Span<double> y, Span<double> dx)
+                    {
+                        F(x, y);
+                        for (int i = 0; i < dx.Length; i++)
+                        {
+                            dx[i] = 0;
+                        }
+
+                        [|FBackward(x, y, x, dx)|];
+                        return dx[0];
+                    }
+                }
+                """, "SG0019", "'G' calls the generated 'FBackward'", "'F' writes Span outputs", "not yet its FBackward");
+
+        /// <summary>FTangent of a method writing outputs with an output's tangent left out (default): its derivatives read it.</summary>
+        [Fact]
+        public void SG0019_ATangentOfAMethodWritingOutputsWithoutAnOutputsTangent()
+            => Expect(Writer + """
+                    [Differentiable]
+                    public static double G(ReadOnlySpan<double> x, ReadOnlySpan<double> v, Span<double> y)
+                    {
+                        [|FTangent(x, y, v, default)|];
+                        return y[0];
+                    }
+                }
+                """, "SG0019", "'G' calls the generated 'FTangent'", "pass a span for 'ty', not default", "writes each output's tangent");
+
+        /// <summary>FTangent of a method writing outputs that keeps a local buffer: not yet read as a method of its own.</summary>
+        [Fact]
+        public void SG0019_ATangentOfAMethodWritingOutputsWithALocalBuffer()
+            => Expect("""
+                using System;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static void F(ReadOnlySpan<double> x, Span<double> y)
+                    {
+                        Span<double> h = stackalloc double[x.Length];
+                        for (int i = 0; i < x.Length; i++)
+                        {
+                            h[i] = x[i] * x[i];
+                        }
+
+                        for (int i = 0; i < y.Length; i++)
+                        {
+                            y[i] = Math.Sin(h[i]);
+                        }
+                    }
+
+                    [Differentiable]
+                    public static double G(ReadOnlySpan<double> x, ReadOnlySpan<double> v, Span<double> y, Span<double> ty)
+                    {
+                        [|FTangent(x, y, v, ty)|];
+                        return ty[0];
+                    }
+                }
+                """, "SG0019", "'G' calls the generated 'FTangent'", "without local buffers");
+
+        /// <summary>F writing outputs calls another method writing outputs: its FTangent calls that one's, not differentiated again yet.</summary>
+        [Fact]
+        public void SG0019_ATangentOfAMethodWritingOutputsThatCallsAnother()
+            => Expect("""
+                using System;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static void Inner(ReadOnlySpan<double> x, Span<double> y)
+                    {
+                        for (int i = 0; i < y.Length; i++)
+                        {
+                            y[i] = Math.Sin(x[i]);
+                        }
+                    }
+
+                    [Differentiable]
+                    public static void F(ReadOnlySpan<double> x, Span<double> h, Span<double> y)
+                    {
+                        Inner(x, h);
+                        for (int i = 0; i < y.Length; i++)
+                        {
+                            y[i] = h[i] * x[i];
+                        }
+                    }
+
+                    [Differentiable]
+                    public static double G(ReadOnlySpan<double> x, ReadOnlySpan<double> v, Span<double> h, Span<double> th, Span<double> y, Span<double> ty)
+                    {
+                        [|FTangent(x, h, y, v, th, ty)|];
+                        return ty[0];
+                    }
+                }
+                """, "SG0019", "'G' calls the generated 'FTangent'", "it calls InnerTangent, which SymGrad does not differentiate again");
+
+        /// <summary>A method writing an output, F(x, y): y = sin(x)·x.</summary>
+        private const string Writer = """
+            using System;
+            using SymGrad;
+            public static partial class K
+            {
+                [Differentiable]
+                public static void F(ReadOnlySpan<double> x, Span<double> y)
+                {
+                    for (int i = 0; i < y.Length; i++)
+                    {
+                        y[i] = Math.Sin(x[i]) * x[i];
+                    }
+                }
+
+            """;
+
         /// <summary>FTangent in a switch expression's arm (found by the random-program tester, N5: the other arms' derivatives were lost, silently).</summary>
         [Fact]
         public void SG0019_ATangentInASwitchArm()

@@ -78,6 +78,10 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void SpanGradients() => VerifyCases("SpanGradientCases");
 
+        /// <summary>Nested FTangent of methods writing outputs: FTangent's own derivatives (in F's .TangentDerivatives file) are snapshots too.</summary>
+        [Fact]
+        public void TangentCalls() => VerifyCases("TangentCallCases");
+
         /// <summary>GradBench's bundle adjustment, k-means and Gaussian mixture, written as a user writes them.</summary>
         [Fact]
         public void GradBench() => VerifyCases("GradBenchCases");

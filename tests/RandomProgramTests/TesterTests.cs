@@ -748,6 +748,33 @@ namespace SymGrad.RandomProgramTests
         }
 
         /// <summary>
+        /// A call of a helper writing outputs made a nested <c>T0Tangent</c> (TangentCalls): drawn along the argument itself,
+        /// along another span, with a direction left out (default), in a loop, and with T0's forward mode calling the nested
+        /// helper's tangent; the caller's Hessian-vector product expected (through T0TangentBackwardTangent); the first of
+        /// each checked in every mode.
+        /// </summary>
+        [Fact]
+        public void ANestedTangentOfAMethodWritingOutputs_IsDrawnAndPasses()
+        {
+            var gen = new ProgramGenerator(FeatureSet.Parse("TangentCalls=4,SpanWritingCalls=2,NestedCalls=4,UserCalls=2"));
+            var drawn = Enumerable.Range(0, 400).Select(i => Runner.ProgramSeed(51, i)).Select(seed => (Seed: seed, Program: gen.FromSeed(seed)))
+                .Where(d => d.Program.Methods.Any(TangentCalls.Calls)).ToList();
+            Assert.True(drawn.Count >= 20, $"only {drawn.Count} of 400 programs call T0Tangent");
+            static IEnumerable<CallStmt> Calls(ProgramModel p) => p.Methods.SelectMany(m => Measure.All(m.Body)).OfType<CallStmt>().Where(c => c is { IsNested: true, Suffix: "Tangent" });
+            static IEnumerable<Arg> Directions(ProgramModel p, CallStmt c) => c.Args.Skip(p.Find(c.Callee).Params.Length).Take(p.Find(c.Callee).Params.Count(q => q.IsDifferentiable));
+            var firsts = new (string What, Func<ProgramModel, bool> Has)[]
+            {
+                ("a direction left out", p => Calls(p).Any(c => Directions(p, c).Any(a => a is DefaultArg))),
+                ("another span's direction", p => Calls(p).Any(c => Directions(p, c).Zip(c.Args.Where((_, i) => i < p.Find(c.Callee).Params.Length && p.Find(c.Callee).Params[i].IsDifferentiable), (d, a) => d is SpanArg && d != a).Any(x => x))),
+                ("a loop", p => p.Methods.SelectMany(m => Measure.All(m.Body)).Any(n => n is For f && Measure.All(f.Body).Any(x => x is CallStmt { IsNested: true, Suffix: "Tangent" }))),
+                ("T0 calling N0", p => Calls(p).Any(c => Measure.All(p.Find(c.Callee).Body).Any(n => n is CallExpr { IsNn: false, IsNested: false }))),
+                ("a caller with MHessianVector", p => p.Methods.Any(m => TangentCalls.Calls(m) && ForwardMode.HasHessianVector(p, m))),
+            }.Select(k => (k.What, First: drawn.FirstOrDefault(d => k.Has(d.Program)))).ToList();
+            Assert.All(firsts, f => Assert.True(f.First.Program is not null, $"no T0Tangent call with {f.What} in {drawn.Count} programs"));
+            AssertAllPass(firsts.Select(f => f.First).Distinct());
+        }
+
+        /// <summary>
         /// A scalar read through a buffer of one element where a local function read it too: the tester rewrote the local
         /// function's read into the buffer's element, which C# does not let it capture (CS8175; seed 3911's 87UsUc0JpHQ1; FOUND).
         /// A scalar a local function reads is not drawn so.

@@ -286,6 +286,7 @@ namespace SymGrad.Generator.Emit
             writer.WriteLine(GeneratedCode);
             writer.WriteLine($"{model.Accessibility} {model.StaticModifier}void {model.Name}BackwardTangent({string.Join(", ", signature)})");
             Open(writer);
+            WriteEmptyAsZeros(writer, model);
             WriteGradientChecks(writer, model, program);
             foreach (ParameterSpec p in outputs)
             {
@@ -351,6 +352,7 @@ namespace SymGrad.Generator.Emit
             writer.WriteLine(GeneratedCode);
             writer.WriteLine($"{model.Accessibility} {model.StaticModifier}void {model.Name}Backward({string.Join(", ", parameters)})");
             Open(writer);
+            WriteEmptyAsZeros(writer, model);
             WriteSizeChecks(writer, sizes);
             WriteCoverageChecks(writer, program);
             WriteFieldGradients(writer, model, program);
@@ -835,6 +837,7 @@ namespace SymGrad.Generator.Emit
             writer.WriteLine(GeneratedCode);
             writer.WriteLine($"{model.Accessibility} {model.StaticModifier}{returnType} {model.Name}Tangent({string.Join(", ", parameters)})");
             Open(writer);
+            WriteEmptyAsZeros(writer, model);
             WriteSizeChecks(writer, sizes);
             foreach (ParameterSpec p in inputs.Concat(model.Arguments).Distinct().Where(p => p.Kind is ParameterKind.SpanInput or ParameterKind.SpanOutput))
             {
@@ -965,6 +968,15 @@ namespace SymGrad.Generator.Emit
                         WriteOverlapCheck(writer, type, written[i].Name, other);
                     }
                 }
+            }
+        }
+
+        /// <summary>The span inputs an empty span stands for zeros of (<see cref="ParameterSpec.EmptyAs"/>): made zeros first, so the checks see their length.</summary>
+        private static void WriteEmptyAsZeros(IndentedTextWriter writer, MethodModel model)
+        {
+            foreach (ParameterSpec p in model.Parameters.Where(p => p.EmptyAs is not null))
+            {
+                writer.WriteLine($"{p.Name} = global::SymGrad.Workspace.ZerosIfEmpty({p.Name}, {p.EmptyAs}.Length);");
             }
         }
 

@@ -179,6 +179,12 @@ namespace SymGrad.Generator.Model
         public string? ResultsOf { get; init; }
 
         /// <summary>
+        /// For <c>FTangent</c> of a method F writing outputs, called by a differentiable method (<see cref="Parse.TangentCalls"/>):
+        /// F's file name, so that the file of FTangent's own derivatives (<c>FTangentBackward</c>, <c>FTangentTangent</c>, …) is written.
+        /// </summary>
+        public string? TangentCallsOf { get; init; }
+
+        /// <summary>
         /// For a layer object's own method called by another of its methods, read as a call of its twin with the fields as
         /// parameters (<c>ScoreWithFields(W, b, x)</c>, <see cref="Parse.LayerCalls"/>): the callee's file name, so that the file
         /// of the twin is written.

@@ -88,6 +88,12 @@ namespace SymGrad.Generator.Model
         /// </summary>
         public string? Buffer { get; init; }
 
+        /// <summary>
+        /// For a span input an empty span stands for zeros of (a direction of FTangent read as a method of its own,
+        /// <see cref="Parse.TangentCalls"/>): the parameter whose length the zeros take. Null otherwise.
+        /// </summary>
+        public string? EmptyAs { get; init; }
+
         /// <summary>The parameter as the generated signatures list it: a struct's fields as the one struct parameter.</summary>
         public ParameterSpec Slot => Group is null ? this : new ParameterSpec(Group, GroupType, GroupType, Kind);
     }

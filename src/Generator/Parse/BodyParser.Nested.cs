@@ -42,8 +42,32 @@ namespace SymGrad.Generator.Parse
                 return RefuseGenerated(invocation, generated, $"pass the {target.Parameters.Count} arguments of {generated.Name} in order: {string.Join(", ", target.Parameters.Select(p => p.Name))}");
             }
 
-            var args = arguments.Select((a, i) => target.Parameters[i].IsBuffer ? ParseSpanArgument(a.Expression, target.Parameters[i]) : Converted(ParseExpression(a.Expression), target.Parameters[i].Type));
-            return new UserCall(target, args.ToEquatableArray(), target.ReturnType); // the call does not bind: its type is F's result
+            // FTangent of a method writing outputs is a method of its own (TangentCalls): a direction left out (default) is an empty
+            // slice of its input, which FTangent's own methods read as zeros; an output's tangent is written, so it is a span.
+            if (target.TangentCallsOf is not null && arguments.Select((a, i) => (a, i)).FirstOrDefault(a => target.Parameters[a.i].IsBuffer && target.Parameters[a.i].EmptyAs is null
+                && NotNeeded(a.a)) is { a: { } empty })
+            {
+                return RefuseGenerated(invocation, generated, $"pass a span for '{target.Parameters[arguments.IndexOf(empty)].Name}', not {empty}: {generated.Name} of a method writing outputs "
+                    + "writes each output's tangent, and its derivatives read them");
+            }
+
+            var args = arguments.Select((a, i) => target.Parameters[i].EmptyAs is not null && NotNeeded(a) ? null
+                : target.Parameters[i].IsBuffer ? ParseSpanArgument(a.Expression, target.Parameters[i]) : Converted(ParseExpression(a.Expression), target.Parameters[i].Type)).ToList();
+            for (int i = 0; i < args.Count; i++)
+            {
+                if (args[i] is null)
+                {
+                    int of = target.Parameters.Select(p => p.Name).ToList().IndexOf(target.Parameters[i].EmptyAs!);
+                    if (args[of] is not SpanRef input)
+                    {
+                        return RefuseGenerated(invocation, generated, $"pass a span for '{target.Parameters[i].Name}': its input is not a span SymGrad can take an empty part of");
+                    }
+
+                    args[i] = input with { Start = input.Start ?? new Literal("0", "int"), Length = new Literal("0", "int") };
+                }
+            }
+
+            return new UserCall(target, args.Select(a => a!).ToEquatableArray(), target.ReturnType); // the call does not bind: its type is F's result
         }
 
         /// <summary>
@@ -78,6 +102,13 @@ namespace SymGrad.Generator.Parse
             if (NestedTargets.Tangent(forward, _model.Compilation, _cancellationToken, out string reason) is not { } tangent)
             {
                 RefuseGenerated(invocation, generated, reason);
+                return true;
+            }
+
+            if (tangent.TangentCallsOf is not null)
+            {
+                RefuseGenerated(invocation, generated, $"'{forward.Name}' writes Span outputs: SymGrad differentiates its {forward.Name}Tangent again (J·v, the outputs' tangents "
+                    + $"along a direction), not yet its {generated.Name}; call {forward.Name}Backward outside the [Differentiable] method");
                 return true;
             }
 

@@ -31,6 +31,14 @@ namespace SymGrad.Generator.Parse
             }
 
             string owner = forward.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            if (TangentCalls.Applies(model))
+            {
+                // F writes outputs: its FTangent is differentiated as a method of its own (TangentCalls), derived once per compilation.
+                Modes modes = Cached(forward, "Tangent" + string.Join(",", forward.TypeArguments.Select(TypeNames.Of)), compilation,
+                    () => TangentCalls.Model(model, out _) is { } tangentModel ? Derive(tangentModel) : default);
+                return TangentCalls.Target(model, owner, modes, out reason);
+            }
+
             return CallTarget.OfTangent(owner, forward.Name, model.Parameters, model.ReturnType, ModesOf(forward, compilation).ThirdOrderOf) with { NestedOf = model.HintName };
         }
 
@@ -130,16 +138,8 @@ namespace SymGrad.Generator.Parse
         /// <summary>F's model when F is a method whose tangent can be differentiated again, or null and why not.</summary>
         public static MethodModel? Nestable(IMethodSymbol forward, Compilation compilation, CancellationToken cancellationToken, out string reason)
         {
-            if (!forward.IsStatic || forward.ContainingType.GetMembers(forward.Name).Length > 1)
+            if (!Callable(forward, out reason))
             {
-                reason = $"'{forward.Name}' must be a static method without overloads to be differentiated again";
-                return null;
-            }
-
-            // A generic F's call is of F<double> or F<float>, as its arguments pick (GeneratedCalls); none of them real, neither.
-            if (forward.IsGenericMethod && SymbolEqualityComparer.Default.Equals(forward, forward.ConstructedFrom))
-            {
-                reason = $"'{forward.Name}' is generic: pass the arguments it takes as T as double or float values (or spans of them), so the call is of its double or its float methods";
                 return null;
             }
 
@@ -148,16 +148,38 @@ namespace SymGrad.Generator.Parse
                 return null;
             }
 
-            // The same answer the callee's own modes give (derived once per compilation, not again per call site).
-            if (!ModesOf(forward, compilation).Nested)
+            // The same answer the callee's own modes give (derived once per compilation, not again per call site). A method
+            // writing outputs is differentiated through its FTangent's own derivatives (TangentCalls), which say why not themselves.
+            if (!TangentCalls.Applies(model) && !ModesOf(forward, compilation).Nested)
             {
                 reason = $"'{forward.Name}' needs a generated {forward.Name}Tangent and {forward.Name}HessianVector to be differentiated again (a scalar result, "
                     + "no outputs, no calls without second order, no struct parameters)";
                 return null;
             }
 
-            // A method with local buffers is called as it is declared: its generated methods lend them (LocalBufferWriter).
-            return Emit.LocalBufferWriter.Public(model);
+            // A method with local buffers is called as it is declared: its generated methods lend them (LocalBufferWriter). One
+            // writing outputs is read whole: TangentCalls says what it takes.
+            return TangentCalls.Applies(model) ? model : Emit.LocalBufferWriter.Public(model);
+        }
+
+        /// <summary>Whether a generated method of <paramref name="forward"/> can be called in a differentiable method, or why not.</summary>
+        private static bool Callable(IMethodSymbol forward, out string reason)
+        {
+            reason = "";
+            if (!forward.IsStatic || forward.ContainingType.GetMembers(forward.Name).Length > 1)
+            {
+                reason = $"'{forward.Name}' must be a static method without overloads to be differentiated again";
+                return false;
+            }
+
+            // A generic F's call is of F<double> or F<float>, as its arguments pick (GeneratedCalls); none of them real, neither.
+            if (forward.IsGenericMethod && SymbolEqualityComparer.Default.Equals(forward, forward.ConstructedFrom))
+            {
+                reason = $"'{forward.Name}' is generic: pass the arguments it takes as T as double or float values (or spans of them), so the call is of its double or its float methods";
+                return false;
+            }
+
+            return true;
         }
 
         /// <summary>The model of <paramref name="forward"/>, a [Differentiable] method of this compilation, or null and why not.</summary>

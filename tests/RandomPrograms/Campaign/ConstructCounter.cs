@@ -295,6 +295,21 @@ namespace SymGrad.RandomPrograms.Campaign
                 set.Add("nested FTangent of an F with span inputs (span directions)");
             }
 
+            if (Measure.All(m.Body).OfType<CallStmt>().FirstOrDefault(n => n is { IsNested: true, Suffix: "Tangent" }) is { } tangentCall)
+            {
+                set.Add("nested HTangent of an H writing outputs (TangentCalls: its values into buffers, the outputs' tangents read)");
+                var h = program.Methods.First(x => x.Name == tangentCall.Callee);
+                if (h.ReturnsReal) set.Add("nested HTangent of an H writing outputs and returning a value");
+                if (Measure.All(m.Body).Any(n => n is For or While or ForEach && Measure.All(System.Collections.Immutable.ImmutableArray.Create((Stmt)n)).Any(x => x is CallStmt { IsNested: true, Suffix: "Tangent" }))) set.Add("nested HTangent of an H writing outputs, in a loop");
+                int k = h.Params.Length;
+                if (Measure.All(h.Body).Any(n => n is CallExpr { IsNn: false, IsNested: false })) set.Add("nested HTangent of an H writing outputs whose forward mode calls a scalar method's FTangent");
+                if (tangentCall.Args.Skip(k).Any(a => a is DefaultArg)) set.Add("nested HTangent of an H writing outputs with a direction left out (default: zeros)");
+                if (tangentCall.Args.Skip(k).Take(h.Params.Count(p => p.IsDifferentiable)).Zip(tangentCall.Args.Take(k).Where((_, i) => h.Params[i].IsDifferentiable), (d, a) => d != a).Any(x => x))
+                {
+                    set.Add("nested HTangent of an H writing outputs along another direction than its argument");
+                }
+            }
+
             if (Measure.All(m.Body).Any(n => n is DefaultArg))
             {
                 set.Add("nested FGradient/FBackward of an F with span inputs (their gradients default: not needed)");

@@ -64,6 +64,9 @@ namespace SymGrad.RandomPrograms.Campaign
         /// <summary>Of <see cref="TorchChecked"/> (methods, two per program at most), methods calling a generated FGradient, FBackward or FTangent (nested differentiation).</summary>
         public int TorchNestedChecked { get; set; }
 
+        /// <summary>Of <see cref="TorchNestedChecked"/>, methods calling HTangent of an H writing outputs (TangentCalls).</summary>
+        public int TorchTangentCallsChecked { get; set; }
+
         /// <summary>P17: per failure key (<c>TorchTangent</c>, <c>TorchHessianVector</c>, <c>TorchJacobian</c>), the cases compared and those that agreed.</summary>
         public SortedDictionary<string, (int Compared, int Agreed)> TorchModes { get; } = new(StringComparer.Ordinal);
 
@@ -278,6 +281,7 @@ namespace SymGrad.RandomPrograms.Campaign
                     var torchFailures = TorchOracle.Check(cases);
                     report.TorchChecked = cases.Count;
                     report.TorchNestedChecked = cases.Count(c => NestedCalls.Calls(c.Method));
+                    report.TorchTangentCallsChecked = cases.Count(c => TangentCalls.Calls(c.Method));
                     foreach (var c in cases)
                     {
                         foreach (string key in TorchOracle.ModesAsked(c))

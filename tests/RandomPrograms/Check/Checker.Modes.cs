@@ -137,6 +137,7 @@ namespace SymGrad.RandomPrograms.Check
                 _result.Count("MHessianVector (P15) checked on a method writing Span outputs and taking a struct, a span of structs or a layer's fields (their directions MTangent's tangents)");
             if (m.Checkpoint is not null) _result.Count("MHessianVector (P15) checked on a method that checkpoints its loops (snapshots of the state and its tangent)");
             if (Measure.All(m.Body).Any(n => n is CallExpr { IsNested: true } or CallStmt { IsNested: true })) _result.Count("MHessianVector (P15) checked on a method with nested calls (F's third order)");
+            if (Measure.All(m.Body).Any(n => n is CallStmt { IsNested: true, Suffix: "Tangent" })) _result.Count("MHessianVector (P15) checked on a method calling HTangent of an H writing outputs (HTangentBackwardTangent)");
             if (Measure.All(m.Body).Any(n => n is CallExpr { IsNested: true, Suffix: "Gradient" } c && c.Args.Skip(Params(c.Callee)).OfType<SpanArg>().Any()
                     || n is CallStmt { IsNested: true } s && s.Args.Skip(Params(s.Callee)).OfType<SpanArg>().Any()))
                 _result.Count("MHessianVector (P15) checked on a method adding a span's gradient of a nested call (N0GradientOfXBackwardTangent)");

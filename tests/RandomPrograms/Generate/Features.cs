@@ -174,6 +174,10 @@ namespace SymGrad.RandomPrograms.Generate
         // one of the entry's outputs a local buffer of its own instead (Span<double> y = stackalloc double[n];, new double[n],
         // var): the generated methods lend it from the workspace (LocalBufferWriter); the checks see the other results alone
         LocalBuffers,
+
+        // a call filling outputs of its caller, H(x, y), made HTangent(x, yv, ẋ, y) (TangentCalls): y holds J·ẋ, the values go to
+        // a buffer of the caller's; the caller is differentiated through HTangent's own derivatives
+        TangentCalls,
     }
 
     /// <summary>Per-feature weights: how often a construct is chosen where it fits, relative to the default 1.</summary>

@@ -145,6 +145,9 @@ namespace SymGrad.RandomPrograms.Generate
             ? program with { Methods = program.Methods.Select(m => m.IsGeneric ? m with { Generic = GenericForm.UnmanagedIeee754 } : m).ToImmutableArray() }
             : program;
 
+        /// <summary>Whether <paramref name="m"/> may declare a buffer of its own: the entry where SymGrad keeps them, a called method where its callers' modes go through the methods that lend them.</summary>
+        public static bool MayKeep(ProgramModel program, Method m) => m == program.Entry ? Keeps(m) : Lends(m);
+
         /// <summary>Where SymGrad keeps local buffers: a method (generic too) with no tuple or struct result (out results too).</summary>
         private static bool Keeps(Method m) => !m.ReturnsStruct && !m.TupleResult;
 

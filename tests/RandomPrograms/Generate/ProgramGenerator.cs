@@ -76,6 +76,13 @@ namespace SymGrad.RandomPrograms.Generate
                 methods.Add(new MethodBuilder(r, NestedCalls.Restrict(f, calls, spans), methods, false, NestedCalls.Helper, nestedForm).Build());
             }
 
+            // A helper writing outputs and calling nothing, which the others' fills call and TangentCalls makes a nested HTangent
+            // (side streams 44 and 45: past seeds keep their programs).
+            if (f.On(Feature.TangentCalls) && r.Side(44).Chance(Math.Min(0.9, 0.4 * f[Feature.TangentCalls])) && TangentCalls.Writer(r.Side(45), f, methods) is { } writer)
+            {
+                methods.Add(writer);
+            }
+
             for (int k = 0; k <= helpers; k++)
             {
                 bool entry = k == helpers;
@@ -121,6 +128,8 @@ namespace SymGrad.RandomPrograms.Generate
 
             // A called method's scalar input read through a buffer of one element (side streams 40/41): scalar functions too.
             if (f.On(Feature.LocalBuffers) && r.Side(40).Chance(Math.Min(0.9, 0.25 * f[Feature.LocalBuffers]))) program = LocalBuffers.ApplyScalarToHelper(program, r.Side(41));
+            // A call filling its caller's outputs made a nested HTangent, its values in buffers (side streams 42/43).
+            if (f.On(Feature.TangentCalls) && r.Side(42).Chance(Math.Min(0.9, 0.7 * f[Feature.TangentCalls]))) program = TangentCalls.Apply(program, r.Side(43));
             if (f.On(Feature.LocalBuffers)) program = LocalBuffers.Unmanaged(LocalBuffers.SizeByLocals(program, r.Side(39)));
 
             program = Generics.Validate(program);
@@ -319,7 +328,8 @@ namespace SymGrad.RandomPrograms.Generate
                 // Span inputs of one length, often, where they may become the fields of a span of structs (StructSpans).
                 Dim? shared = _entry && _f.On(Feature.StructSpans) && _r.Chance(Math.Min(0.8, 0.3 * W(Feature.StructSpans))) ? PickDim() : null;
                 // The nested helper's (NestedSpans) are of one length, n, so that its callers' spans of any length bind them.
-                if (_name == NestedCalls.Helper) shared = Dim.Of(n.Name);
+                // So are TangentCalls' helper's, and its output's: its callers' output of any length binds it, with an input of that length.
+                if (_name is NestedCalls.Helper or TangentCalls.Helper) shared = Dim.Of(n.Name);
                 for (int i = 0; i < spans; i++)
                 {
                     bool nd = _f.On(Feature.NoDerivativeParams) && i > 0 && _r.Chance(shared is null ? 0.25 : 0.1);
@@ -353,7 +363,7 @@ namespace SymGrad.RandomPrograms.Generate
                 // Often the shape of an input, so elementwise primitives and helpers fit.
                 var inputs = list.Where(p => p.Kind == ParamKind.RealSpanIn).ToList();
                 Dim d = inputs.Count > 0 && _r.Chance(0.6) ? _r.Pick(inputs).Length! : PickDim();
-                list.Add(new Param(name, ParamKind.RealSpanOut, Length: d));
+                list.Add(new Param(name, ParamKind.RealSpanOut, Length: _name == TangentCalls.Helper ? Dim.Of(n.Name) : d));
             }
 
             if (_entry && _f.On(Feature.IntSpans) && _r.Chance(0.3 * W(Feature.IntSpans)))
@@ -1316,6 +1326,13 @@ namespace SymGrad.RandomPrograms.Generate
             if (_f.On(Feature.SpanWritingCalls))
             {
                 options.Add((1.5 * W(Feature.SpanWritingCalls), () => CalleeFill(y)));
+
+                // The helper drawn for nested HTangent calls, when the program has one (TangentCalls): called often, so that
+                // its calls are there to be made nested (an option only then: the programs without it draw as they did).
+                if (_callees.Any(c => c.Name == TangentCalls.Helper) && _f.On(Feature.TangentCalls))
+                {
+                    options.Add((3 * W(Feature.TangentCalls), () => CalleeFill(y, TangentCalls.Helper)));
+                }
             }
 
             for (int attempt = 0; attempt < 4; attempt++)
@@ -1581,9 +1598,9 @@ namespace SymGrad.RandomPrograms.Generate
         private IEnumerable<Param> ReadableSpans()
             => _params.Where(p => p.Kind is ParamKind.RealSpanIn && !p.Other || p.Kind == ParamKind.IntSpan || (p.Kind == ParamKind.RealSpanOut && _written.Contains(p.Name)));
 
-        private IEnumerable<Stmt>? CalleeFill(Param y)
+        private IEnumerable<Stmt>? CalleeFill(Param y, string? only = null)
         {
-            var writers = _callees.Where(c => !c.ReturnsReal && !c.ReturnsStruct).ToList();
+            var writers = _callees.Where(c => !c.ReturnsReal && !c.ReturnsStruct && (only is null || c.Name == only)).ToList();
             if (writers.Count == 0) return null;
             var callee = _r.Pick(writers);
             // The whole output at once …

@@ -30,7 +30,7 @@ namespace SymGrad.RandomPrograms.Model
             {
                 CallExpr { IsNn: true } or CallStmt { IsNn: true } => true,
                 CallExpr { IsNested: true } c => Nestable(program, Callee(program, c.Callee)),
-                CallStmt { IsNested: true } c => Nestable(program, Callee(program, c.Callee)),
+                CallStmt { IsNested: true } c => Writes(program, c.Callee) ? TangentCallable(program, Callee(program, c.Callee)) : Nestable(program, Callee(program, c.Callee)),
                 CallExpr c => Callee(program, c.Callee) is { } f && !f.Instance && HasTangent(program, f, new HashSet<string>(seen)),
                 CallStmt c => Callee(program, c.Callee) is { } f && !f.Instance && HasTangent(program, f, new HashSet<string>(seen)),
                 _ => true,
@@ -64,7 +64,7 @@ namespace SymGrad.RandomPrograms.Model
                && Measure.All(m.Body).All(n => n switch
                {
                    MathCall c => !MathNames.Library.Contains(c.Function) || MathNames.SecondOrder.Contains(c.Function),
-                   CallStmt { IsNested: true } c => ThirdOrder(program, Callee(program, c.Callee)),
+                   CallStmt { IsNested: true } c => Writes(program, c.Callee) ? TangentTwice(program, Callee(program, c.Callee)) : ThirdOrder(program, Callee(program, c.Callee)),
                    CallStmt { IsNn: true } => true, // the layers (Dense, the activations, MeanSubtract): each backward has a registered tangent
                    CallStmt c when c.Args.Any(a => a is OutArg) => Callee(program, c.Callee) is { } f && TwiceDifferentiable(program, Scalar(f), seen),
                    CallStmt c => Callee(program, c.Callee) is { } f && SecondOrder(program, f, seen),
@@ -88,7 +88,7 @@ namespace SymGrad.RandomPrograms.Model
                && Measure.All(f.Body).All(n => n switch
                {
                    MathCall c => !MathNames.Library.Contains(c.Function) || MathNames.SecondOrder.Contains(c.Function),
-                   CallStmt { IsNested: true } c => ThirdOrder(program, Callee(program, c.Callee)),
+                   CallStmt { IsNested: true } c => Writes(program, c.Callee) ? TangentTwice(program, Callee(program, c.Callee)) : ThirdOrder(program, Callee(program, c.Callee)),
                    CallStmt { IsNn: true } or CallExpr { IsNn: true } => true,
                    CallStmt c when c.Args.Any(a => a is OutArg) => Callee(program, c.Callee) is { } g && TwiceDifferentiable(program, Scalar(g), new HashSet<string>(seen)),
                    CallStmt c => Callee(program, c.Callee) is { } g && SecondOrder(program, g, new HashSet<string>(seen)),
@@ -140,6 +140,39 @@ namespace SymGrad.RandomPrograms.Model
         /// by its generated methods.
         /// </summary>
         public static bool Nestable(ProgramModel program, Method? f) => f is not null && TwiceDifferentiable(program, f, new HashSet<string>());
+
+        /// <summary>
+        /// Whether a caller may call HTangent of H, a method writing <c>Span</c> outputs, and be differentiated again in
+        /// reverse and forward mode (README, "Nested differentiation"): SymGrad reads HTangent as a method of its own and
+        /// writes its <c>HTangentBackward</c> and <c>HTangentTangent</c> — H static, not generic, with <c>MTangent</c>, of
+        /// double or float inputs and outputs of the method's own type (no struct, field, out result, array, other-precision
+        /// span or local buffer, no checkpointed loop), calling only scalar methods of the program it can differentiate
+        /// twice through (<see cref="Nestable"/>, not generic: its forward mode calls their FTangent, differentiated through
+        /// their nested methods) — no <c>Nn</c> primitive, library function, nested call or method writing outputs, whose
+        /// forward modes are not differentiated again.
+        /// </summary>
+        public static bool TangentCallable(ProgramModel program, Method? h) => h is not null && !h.Instance && !h.IsGeneric && !h.Held
+            && h.Checkpoint is null && !h.ReturnsStruct && !h.TupleResult && !Measure.Buffers(h).Any()
+            && h.Params.Any(p => p.Kind == ParamKind.RealSpanOut) && Inputs(h).Any()
+            && !h.Params.Any(p => p.Struct is not null || p.Field || p.AsArray || p.Other || p.Wide || p.Kind == ParamKind.RealOut)
+            && HasTangent(program, h)
+            && Measure.All(h.Body).All(n => n switch
+            {
+                CallExpr { IsNn: false, IsNested: false } c => Callee(program, c.Callee) is { IsGeneric: false } g && !g.Instance && Nestable(program, g),
+                CallExpr or CallStmt => false,
+                MathCall c => !MathNames.Library.Contains(c.Function),
+                _ => true,
+            });
+
+        /// <summary>
+        /// <see cref="TangentCallable"/>, and <c>HTangentBackwardTangent</c> written too, so that the caller has
+        /// <c>MHessianVector</c>: the scalar methods H calls have a third order (<see cref="ThirdOrder"/>).
+        /// </summary>
+        private static bool TangentTwice(ProgramModel program, Method? h) => TangentCallable(program, h)
+            && Measure.All(h!.Body).OfType<CallExpr>().All(c => ThirdOrder(program, Callee(program, c.Callee)));
+
+        /// <summary>Whether the method of the program named <paramref name="name"/> writes <c>Span</c> outputs.</summary>
+        private static bool Writes(ProgramModel program, string name) => Callee(program, name) is { } f && f.Params.Any(p => p.Kind == ParamKind.RealSpanOut);
 
         /// <summary>
         /// Whether SymGrad writes <c>FTangentBackward</c>/<c>FTangentTangent</c> for F, so that a caller's <c>MHessianVector</c>

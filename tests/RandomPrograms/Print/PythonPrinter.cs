@@ -106,6 +106,39 @@ namespace SymGrad.RandomPrograms.Print
                 for g, t in zip(gs, tangents):
                     total = total + (sum((g[k] * t[k] for k in range(len(g))), T(0)) if isinstance(g, list) else g * t)
                 return total
+            def NestedTangentOutputs(f, args, diff, outs, tangents, touts):
+                # HTangent of an H writing outputs: f writes its outputs' values (the buffers args[o]), and touts get J·ẋ, as the
+                # gradient in u of ⟨Jᵀu, ẋ⟩ (two reverse passes, each with create_graph, so the caller differentiates it again).
+                def leaf(v):
+                    a = v if torch.is_tensor(v) else torch.tensor(float(v))
+                    return a + 0 if a.requires_grad else a.detach().clone().requires_grad_(True)
+                args, inner, dirs = list(args), [], []
+                for i, t in zip(diff, tangents):
+                    if isinstance(args[i], (View, list)):
+                        elements = [leaf(args[i][k]) for k in range(len(args[i]))]
+                        args[i] = View(elements, 0, len(elements))
+                        inner.extend(elements)
+                        dirs.extend(T(0) if t is None else t[k] for k in range(len(elements)))
+                    else:
+                        args[i] = leaf(args[i])
+                        inner.append(args[i])
+                        dirs.append(t)
+                with torch.enable_grad():
+                    f(*args)
+                    ys = [torch.as_tensor(args[o][k]) for o in outs for k in range(len(args[o]))]
+                    us = [T(0).requires_grad_(True) for _ in ys]
+                    s = sum((y * u for y, u in zip(ys, us)), T(0))
+                    jt = [T(0) for _ in ys]
+                    if inner and s.requires_grad:
+                        gs = torch.autograd.grad(s, inner, create_graph=True, allow_unused=True)
+                        total = sum((g * d for g, d in zip(gs, dirs) if g is not None), T(0))
+                        if total.requires_grad:
+                            jt = [T(0) if g is None else g for g in torch.autograd.grad(total, us, create_graph=True, allow_unused=True)]
+                k = 0
+                for o in touts:
+                    for j in range(len(o)):
+                        o[j] = jt[k]
+                        k += 1
 
             def Nn_Tanh(x, y):
                 for i in range(len(x)): y[i] = torch.tanh(x[i])
@@ -310,6 +343,20 @@ namespace SymGrad.RandomPrograms.Print
                 case Return r:
                     w.Line(r.Value is null ? "return None" : $"return {E(r.Value, c)}");
                     break;
+                case CallStmt { IsNested: true, Suffix: "Tangent" } call:
+                {
+                    // HTangent(x…, y…, ẋ…, ẏ…) of an H writing outputs: the values into y, J·ẋ into ẏ.
+                    var target = c.Methods[call.Callee];
+                    int k = target.Params.Length, diff = target.Params.Count(p => p.IsDifferentiable);
+                    var inputs = Enumerable.Range(0, k).Where(i => target.Params[i].IsDifferentiable);
+                    var outputs = Enumerable.Range(0, k).Where(i => target.Params[i].Kind == ParamKind.RealSpanOut);
+                    // A direction left out (default) is None: zeros.
+                    string directions = string.Join(", ", call.Args.Skip(k).Take(diff).Select(a => a is DefaultArg ? "None" : Args(new[] { a }, c)));
+                    w.Line($"NestedTangentOutputs({FunctionName(c.Id, call.Callee)}, [{Args(call.Args.Take(k), c)}], [{string.Join(", ", inputs)}], [{string.Join(", ", outputs)}], "
+                        + $"[{directions}], [{Args(call.Args.Skip(k + diff), c)}])");
+                    break;
+                }
+
                 case CallStmt { IsNested: true } call:
                 {
                     // FGradient(x…, ref g…): g += ∂F/∂x; FBackward(x…, seed, ref g…): g += seed·∂F/∂x (the seed read after x, as C# does).

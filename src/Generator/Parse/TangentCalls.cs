@@ -1,0 +1,120 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymGrad.Generator.Model;
+
+namespace SymGrad.Generator.Parse
+{
+    /// <summary>
+    /// Nested differentiation of a method F that writes <c>Span</c> outputs: a differentiable method G may call
+    /// <c>FTangent(x…, y…, ẋ…, ẏ…)</c>, which writes F's outputs and their tangents. FTangent is itself a method of its
+    /// parameters — its body is F's forward mode, code in the same language as any method's — so SymGrad reads it as one
+    /// (<see cref="Model"/>: F's parameters, then ẋ as inputs and ẏ as outputs, F's <c>MTangent</c> body) and derives it
+    /// like any callee that writes outputs: its pullback <c>FTangentBackward</c> (reverse over forward), its tangent
+    /// <c>FTangentTangent</c> (forward over forward) and, for G's Hessian-vector product, <c>FTangentBackwardTangent</c>.
+    /// They are written in a file of their own next to F (<see cref="Emit.TangentCallWriter"/>), only when some
+    /// differentiable method calls F so. A scalar F's FTangent goes through F's Hessian-vector product instead
+    /// (<see cref="NestedTargets"/>): cheaper, as it needs no tape.
+    /// </summary>
+    internal static class TangentCalls
+    {
+        /// <summary>Whether F's nested FTangent is read through <see cref="Model"/>: F writes outputs.</summary>
+        public static bool Applies(MethodModel f) => f.Declared.Any(p => p.Kind == ParameterKind.SpanOutput);
+
+        /// <summary>
+        /// FTangent as a method of its own, or null and why not: F's parameters, a tangent input per differentiable input
+        /// (<c>ReadOnlySpan&lt;T&gt; tx</c>, <c>T ta</c>), a tangent output per output (<c>Span&lt;T&gt; ty</c>), F's forward mode as
+        /// its body; it returns the tangent of F's result, if F has one.
+        /// </summary>
+        public static MethodModel? Model(MethodModel f, out string reason)
+        {
+            reason = "";
+            if (f.Buffers.Any() || f.Results.Count > 0 || f.IsInstance || f.Checkpoint is not null
+                || f.Parameters.Any(p => p.Group is not null || p.IsField || p.HoldsStructs)
+                || f.Arguments.Where(p => p.IsDifferentiable || p.Kind == ParameterKind.SpanOutput).Any(p => p.ElementType is not ("double" or "float")))
+            {
+                reason = $"'{f.Name}' writes Span outputs, so its {f.Name}Tangent is differentiated as a method of its own: for now one without local buffers, out "
+                    + "results, checkpointed loops or structs, its inputs and outputs of double or float";
+                return null;
+            }
+
+            Emit.SourceEmitter.Derived derived = Emit.SourceEmitter.Derive(f);
+            if (derived.Tangent is not { } tangent)
+            {
+                reason = $"'{f.Name}' has no {f.Name}Tangent: {derived.TangentRefusal}";
+                return null;
+            }
+
+            // A call in F's forward mode is differentiated again through its callee's own methods: F's calls as they are, and
+            // the FTangent of a scalar callee whose nested methods SymGrad writes; not another's forward mode (its target
+            // still names the callee's backward), nor a registered tangent.
+            var calls = new HashSet<CallTarget>(Walk.All(f.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>().Select(c => c.Target));
+            if (Walk.All(tangent.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>()
+                .FirstOrDefault(c => !c.Target.IsTangent && !calls.Contains(c.Target)) is { } other)
+            {
+                reason = $"'{f.Name}' writes Span outputs, so its {f.Name}Tangent is differentiated as a method of its own, and it calls {other.Target.Method}, "
+                    + "which SymGrad does not differentiate again (the forward mode of a method writing outputs, or a registered tangent)";
+                return null;
+            }
+
+            var parameters = f.Parameters.ToList();
+            foreach (ParameterSpec p in f.Arguments.Where(p => p.IsDifferentiable))
+            {
+                string slot = tangent.Slots[p.Name];
+                parameters.Add(p.Kind == ParameterKind.Scalar
+                    ? new ParameterSpec(slot, p.ElementType, p.ElementType, ParameterKind.Scalar)
+                    : new ParameterSpec(slot, $"global::System.ReadOnlySpan<{p.ElementType}>", p.ElementType, ParameterKind.SpanInput) { EmptyAs = p.Name });
+            }
+
+            foreach (ParameterSpec p in f.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput))
+            {
+                string slot = tangent.Slots[p.Name];
+                parameters.Add(new ParameterSpec(slot, $"global::System.Span<{p.ElementType}>", p.ElementType, ParameterKind.SpanOutput));
+            }
+
+            // Its locals: F's, and those its forward mode declares (tangents, values bound once).
+            var declared = Walk.All(tangent.Body).OfType<LocalDecl>().Select(d => new LocalSpec(d.Name, d.Type));
+            var locals = f.Locals.Concat(declared).GroupBy(l => l.Name).Select(g => g.First()).ToEquatableArray();
+            string name = f.Name + "Tangent";
+            var signature = Emit.SourceEmitter.TangentParameters(f, n => tangent.Slots[n]);
+            return f with
+            {
+                Name = name,
+                Parameters = parameters.ToEquatableArray(),
+                Locals = locals,
+                Body = tangent.Body,
+                ForwardSource = $"{f.Accessibility} static {f.ReturnType} {name}({string.Join(", ", signature)})",
+                DeclaredMembers = EquatableArray<string>.Empty,
+                TypeArguments = "",
+            };
+        }
+
+        /// <summary>
+        /// The target of a call of F's <c>FTangent</c> (F writes outputs), or null and why not: FTangent's parameters, its
+        /// pullback and tangent, and its pullback's tangent where SymGrad writes it.
+        /// </summary>
+        public static CallTarget? Target(MethodModel f, string owner, NestedTargets.Modes modes, out string reason)
+        {
+            reason = "";
+            if (Model(f, out reason) is not { } model)
+            {
+                return null;
+            }
+
+            if (!modes.Derived || !modes.Tangent)
+            {
+                reason = $"SymGrad cannot differentiate {model.Name} as a method of its own (its forward mode has no "
+                    + (modes.Derived ? "forward mode of its own: it calls a method without one" : "derivative: it calls a method SymGrad does not differentiate twice") + ")";
+                return null;
+            }
+
+            return new CallTarget(owner, model.Name, owner, model.Name + "Backward", model.Parameters, model.ReturnType)
+            {
+                Tangent = model.Name + "Tangent",
+                IsTangent = true,
+                TangentCallsOf = f.HintName,
+                BackwardTangent = modes.SecondOrderOf is null ? null : owner + "." + model.Name + "BackwardTangent",
+                BackwardTangentInputs = modes.SecondOrderOf is null ? EquatableArray<int>.Empty : CallTarget.GeneratedBackwardReads(model.Parameters, model.ReturnType).ToEquatableArray(),
+            };
+        }
+    }
+}
