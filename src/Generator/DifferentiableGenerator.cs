@@ -177,6 +177,7 @@ namespace SymGrad.Generator
                     // FTangent of a method writing outputs (TangentCalls): its own derivatives' file calls, in
                     // FTangentBackwardTangent, the third order of what F calls nested in its forward mode.
                     (null, call.Target.TangentCallsOf is { } of ? of + TangentMark : null), (model.HintName + TangentMark, call.Target.ThirdOrderOf),
+                    (model.HintName + TangentMark, call.Target.OutputsTangent?.TangentCallsOf is { } inner ? inner + TangentMark : null),
                 })
                 .Where(need => need.Item2 is not null).Select(need => (need.Item1, need.Item2!)).Distinct();
 
@@ -213,7 +214,9 @@ namespace SymGrad.Generator
         public static System.Collections.Generic.IEnumerable<string> SpanGradientNeeds(ParseResult result) => Needs(result, target => target.SpanGradientsOf);
 
         /// <summary>The methods writing outputs whose FTangent <paramref name="result"/>'s method calls (their file names).</summary>
-        public static System.Collections.Generic.IEnumerable<string> TangentCallNeeds(ParseResult result) => Needs(result, target => target.TangentCallsOf);
+        public static System.Collections.Generic.IEnumerable<string> TangentCallNeeds(ParseResult result) => result.Model is not { } model
+            ? Enumerable.Empty<string>()
+            : Walk.All(model.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>().SelectMany(call => call.Target.TangentFiles).Distinct();
 
         /// <summary>The methods with several results a result of which <paramref name="result"/>'s method calls (their file names).</summary>
         public static System.Collections.Generic.IEnumerable<string> ResultNeeds(ParseResult result) => Needs(result, target => target.ResultsOf);

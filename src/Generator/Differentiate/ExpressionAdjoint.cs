@@ -230,6 +230,12 @@ namespace SymGrad.Generator.Differentiate
                         args.Add(_context.Scratch(input));
                     }
                 }
+                else if (p.Kind == ParameterKind.SpanInput)
+                {
+                    // An empty span (default): a direction nothing moves in a forward mode differentiated again (FTangent read as
+                    // a method, TangentCalls), zeros to the callee — its gradient is not needed.
+                    args.Add(new Opaque("default", EquatableArray<string>.Empty, "span"));
+                }
             }
 
             string math = $"{target.Method}ᵀ({string.Join(", ", call.Args.Select(a => Emit.Notation.Math(a, _context.Program)))})";

@@ -1089,7 +1089,8 @@ namespace SymGrad.Generator.Differentiate
 
             call = call with { Args = args.ToEquatableArray() };
             // FTangent, differentiable again where F's nested methods are written (a tangent of a Hessian-vector product's body).
-            CallTarget tangentTarget = call.Target.TangentCallee
+            // HTangent of a callee writing outputs likewise, read as a method of its own (TangentCalls).
+            CallTarget tangentTarget = call.Target.TangentCallee ?? call.Target.OutputsTangent
                 ?? call.Target with { ContainingType = call.Target.TangentContainingType ?? call.Target.ContainingType, Method = call.Target.Tangent!, Tangent = null, TypeArguments = "" };
             return (call, varies ? new UserCall(tangentTarget, args.Concat(tangents).ToEquatableArray(), call.Type) : null);
         }

@@ -1,3 +1,4 @@
+using System.Linq;
 using SymGrad.Generator.Model;
 
 namespace SymGrad.Generator.Emit
@@ -15,6 +16,21 @@ namespace SymGrad.Generator.Emit
             if (Parse.TangentCalls.Model(model, out _) is not { } tangent)
             {
                 return null;
+            }
+
+            if (tangent.Buffers.Any())
+            {
+                // F's local buffers and their tangents are FTangent's: its methods lend them (LocalBufferWriter).
+                System.Action<System.CodeDom.Compiler.IndentedTextWriter>? lent = LocalBufferWriter.SecondOrderMembers(tangent);
+                return SourceEmitter.Wrap(tangent, writer =>
+                {
+                    LocalBufferWriter.WriteMembers(writer, tangent, forCallers: true);
+                    if (lent is not null)
+                    {
+                        writer.WriteLineNoTabs(string.Empty);
+                        lent(writer);
+                    }
+                });
             }
 
             // Its callers call its pullback and tangent (and its pullback's tangent, below), not a Hessian-vector product of its own.

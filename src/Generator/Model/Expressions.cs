@@ -185,6 +185,19 @@ namespace SymGrad.Generator.Model
         public string? TangentCallsOf { get; init; }
 
         /// <summary>
+        /// For such an FTangent's target: the files of FTangent's own derivatives it needs written — F's, and those of the
+        /// methods writing outputs F calls (their HTangent is in F's forward mode, <see cref="OutputsTangent"/>).
+        /// </summary>
+        public EquatableArray<string> TangentFiles { get; init; } = EquatableArray<string>.Empty;
+
+        /// <summary>
+        /// For a generated callee H writing outputs whose HTangent SymGrad reads as a method of its own (<see cref="Parse.TangentCalls"/>):
+        /// the target of HTangent, through which a caller's forward mode calls H — so that the caller's own FTangent, read as a
+        /// method in turn, is differentiated again through HTangent's. Null otherwise.
+        /// </summary>
+        public CallTarget? OutputsTangent { get; init; }
+
+        /// <summary>
         /// For a layer object's own method called by another of its methods, read as a call of its twin with the fields as
         /// parameters (<c>ScoreWithFields(W, b, x)</c>, <see cref="Parse.LayerCalls"/>): the callee's file name, so that the file
         /// of the twin is written.

@@ -46,6 +46,7 @@ namespace SymGrad.Generator.Parse
                     SecondOrderOf = modes.SecondOrderOf,
                     BackwardTangent = modes.SecondOrderOf is null ? null : owner + "." + callee.Name + "BackwardTangent",
                     BackwardTangentInputs = modes.SecondOrderOf is null ? EquatableArray<int>.Empty : CallTarget.GeneratedBackwardReads(parameters, returnType).ToEquatableArray(),
+                    OutputsTangent = modes.OutputsTangent,
                 };
             }
 

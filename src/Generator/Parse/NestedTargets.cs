@@ -33,10 +33,10 @@ namespace SymGrad.Generator.Parse
             string owner = forward.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
             if (TangentCalls.Applies(model))
             {
-                // F writes outputs: its FTangent is differentiated as a method of its own (TangentCalls), derived once per compilation.
-                Modes modes = Cached(forward, "Tangent" + string.Join(",", forward.TypeArguments.Select(TypeNames.Of)), compilation,
-                    () => TangentCalls.Model(model, out _) is { } tangentModel ? Derive(tangentModel) : default);
-                return TangentCalls.Target(model, owner, modes, out reason);
+                // F writes outputs: its FTangent is differentiated as a method of its own (TangentCalls), derived with F's modes.
+                Modes modes = ModesOf(forward, compilation);
+                reason = modes.OutputsTangentRefusal ?? "";
+                return modes.OutputsTangent;
             }
 
             return CallTarget.OfTangent(owner, forward.Name, model.Parameters, model.ReturnType, ModesOf(forward, compilation).ThirdOrderOf) with { NestedOf = model.HintName };
@@ -55,7 +55,10 @@ namespace SymGrad.Generator.Parse
         /// </param>
         /// <param name="HessianVector">Its <c>MHessianVector</c> (a struct-taking callee's flat adapters wrap it, <see cref="StructCalls"/>).</param>
         /// <param name="Derived">SymGrad derives it at all (its backward is written).</param>
-        public readonly record struct Modes(bool Tangent, bool Nested, string? ThirdOrderOf = null, string? SecondOrderOf = null, bool HessianVector = false, bool Derived = false);
+        /// <param name="OutputsTangent">For a static method writing outputs: the target of its FTangent read as a method of its own (<see cref="TangentCalls"/>), or null.</param>
+        /// <param name="OutputsTangentRefusal">Why <paramref name="OutputsTangent"/> is null, for a method writing outputs.</param>
+        public readonly record struct Modes(bool Tangent, bool Nested, string? ThirdOrderOf = null, string? SecondOrderOf = null, bool HessianVector = false, bool Derived = false,
+            CallTarget? OutputsTangent = null, string? OutputsTangentRefusal = null);
 
         // Per compilation (immutable, so the answers hold while it lives): each derivation a call needs — a callee's, a result's
         // method's (ResultCalls), a layer method's twin's (LayerCalls) — is done once, not once per call site. Keyed by the
@@ -99,7 +102,32 @@ namespace SymGrad.Generator.Parse
 
         private static Modes Derive(IMethodSymbol callee, Compilation compilation)
         {
-            return Parsed(callee, compilation, default, out _) is { } model ? Derive(model) : default;
+            if (Parsed(callee, compilation, default, out _) is not { } model)
+            {
+                return default;
+            }
+
+            Modes modes = Derive(model);
+            if (!modes.Derived || !TangentCalls.Applies(model))
+            {
+                return modes;
+            }
+
+            // A method writing outputs: its FTangent read as a method of its own, for callers calling it nested and for callers
+            // whose own FTangent is (TangentCalls).
+            string owner = callee.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            string reason;
+            CallTarget? tangent = null;
+            if (callee.IsGenericMethod || callee.ContainingType.GetMembers(callee.Name).Length > 1)
+            {
+                reason = $"'{callee.Name}' writes Span outputs, so its {callee.Name}Tangent is differentiated as a method of its own: for now of a method that is not generic or overloaded";
+            }
+            else
+            {
+                tangent = TangentCalls.Model(model, out reason) is { } tangentModel ? TangentCalls.Target(model, owner, Derive(tangentModel), out reason) : null;
+            }
+
+            return modes with { OutputsTangent = tangent, OutputsTangentRefusal = reason };
         }
 
         /// <summary>The modes SymGrad generates for <paramref name="model"/> (a callee's, or a result's of a callee with several: <see cref="ResultCalls"/>).</summary>

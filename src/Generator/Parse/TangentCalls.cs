@@ -28,12 +28,12 @@ namespace SymGrad.Generator.Parse
         public static MethodModel? Model(MethodModel f, out string reason)
         {
             reason = "";
-            if (f.Buffers.Any() || f.Results.Count > 0 || f.IsInstance || f.Checkpoint is not null
+            if (f.Results.Count > 0 || f.IsInstance || f.Checkpoint is not null
                 || f.Parameters.Any(p => p.Group is not null || p.IsField || p.HoldsStructs)
                 || f.Arguments.Where(p => p.IsDifferentiable || p.Kind == ParameterKind.SpanOutput).Any(p => p.ElementType is not ("double" or "float")))
             {
-                reason = $"'{f.Name}' writes Span outputs, so its {f.Name}Tangent is differentiated as a method of its own: for now one without local buffers, out "
-                    + "results, checkpointed loops or structs, its inputs and outputs of double or float";
+                reason = $"'{f.Name}' writes Span outputs, so its {f.Name}Tangent is differentiated as a method of its own: for now one without out results, "
+                    + "checkpointed loops or structs, its inputs and outputs of double or float";
                 return null;
             }
 
@@ -47,13 +47,19 @@ namespace SymGrad.Generator.Parse
             // A call in F's forward mode is differentiated again through its callee's own methods: F's calls as they are, and
             // the FTangent of a scalar callee whose nested methods SymGrad writes; not another's forward mode (its target
             // still names the callee's backward), nor a registered tangent.
+            // A call in F's forward mode is differentiated again through its callee's own methods: F's calls as they are, and
+            // the FTangent of a callee whose FTangent is differentiable again (a scalar method's nested methods, a method
+            // writing outputs read so in turn); not a registered tangent (its target still names the callee's backward), nor an
+            // output's tangent not asked for (an empty span its pullback would read).
             var calls = new HashSet<CallTarget>(Walk.All(f.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>().Select(c => c.Target));
-            if (Walk.All(tangent.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>()
-                .FirstOrDefault(c => !c.Target.IsTangent && !calls.Contains(c.Target)) is { } other)
+            foreach (UserCall call in Walk.All(tangent.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>().Where(c => !calls.Contains(c.Target)))
             {
-                reason = $"'{f.Name}' writes Span outputs, so its {f.Name}Tangent is differentiated as a method of its own, and it calls {other.Target.Method}, "
-                    + "which SymGrad does not differentiate again (the forward mode of a method writing outputs, or a registered tangent)";
-                return null;
+                if (!call.Target.IsTangent || call.Args.Where((a, i) => call.Target.Parameters[i].Kind == ParameterKind.SpanOutput).Any(a => a is not SpanRef))
+                {
+                    reason = $"'{f.Name}' writes Span outputs, so its {f.Name}Tangent is differentiated as a method of its own, and it calls {call.Target.Method}, "
+                        + "which SymGrad does not differentiate again (a registered tangent, the tangent of a method whose own is not read as a method, or one writing an output nothing reads)";
+                    return null;
+                }
             }
 
             var parameters = f.Parameters.ToList();
@@ -65,17 +71,18 @@ namespace SymGrad.Generator.Parse
                     : new ParameterSpec(slot, $"global::System.ReadOnlySpan<{p.ElementType}>", p.ElementType, ParameterKind.SpanInput) { EmptyAs = p.Name });
             }
 
+            // A local buffer's tangent is a local buffer of FTangent's, of its length (its methods lend both: LocalBufferWriter).
             foreach (ParameterSpec p in f.Arguments.Where(p => p.Kind == ParameterKind.SpanOutput))
             {
                 string slot = tangent.Slots[p.Name];
-                parameters.Add(new ParameterSpec(slot, $"global::System.Span<{p.ElementType}>", p.ElementType, ParameterKind.SpanOutput));
+                parameters.Add(new ParameterSpec(slot, p.Buffer is null ? $"global::System.Span<{p.ElementType}>" : p.Type, p.ElementType, ParameterKind.SpanOutput) { Buffer = p.Buffer });
             }
 
             // Its locals: F's, and those its forward mode declares (tangents, values bound once).
             var declared = Walk.All(tangent.Body).OfType<LocalDecl>().Select(d => new LocalSpec(d.Name, d.Type));
             var locals = f.Locals.Concat(declared).GroupBy(l => l.Name).Select(g => g.First()).ToEquatableArray();
             string name = f.Name + "Tangent";
-            var signature = Emit.SourceEmitter.TangentParameters(f, n => tangent.Slots[n]);
+            var signature = Emit.SourceEmitter.TangentParameters(Emit.LocalBufferWriter.Public(f), n => tangent.Slots[n]);
             return f with
             {
                 Name = name,
@@ -107,13 +114,16 @@ namespace SymGrad.Generator.Parse
                 return null;
             }
 
-            return new CallTarget(owner, model.Name, owner, model.Name + "Backward", model.Parameters, model.ReturnType)
+            var parameters = Emit.LocalBufferWriter.Public(model).Parameters; // its local buffers lent by its methods
+            return new CallTarget(owner, model.Name, owner, model.Name + "Backward", parameters, model.ReturnType)
             {
                 Tangent = model.Name + "Tangent",
                 IsTangent = true,
                 TangentCallsOf = f.HintName,
+                TangentFiles = new[] { f.HintName }.Concat(Walk.All(f.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>()
+                    .SelectMany(c => c.Target.OutputsTangent?.TangentFiles ?? EquatableArray<string>.Empty)).Distinct().ToEquatableArray(),
                 BackwardTangent = modes.SecondOrderOf is null ? null : owner + "." + model.Name + "BackwardTangent",
-                BackwardTangentInputs = modes.SecondOrderOf is null ? EquatableArray<int>.Empty : CallTarget.GeneratedBackwardReads(model.Parameters, model.ReturnType).ToEquatableArray(),
+                BackwardTangentInputs = modes.SecondOrderOf is null ? EquatableArray<int>.Empty : CallTarget.GeneratedBackwardReads(parameters, model.ReturnType).ToEquatableArray(),
             };
         }
     }

@@ -302,6 +302,8 @@ namespace SymGrad.RandomPrograms.Campaign
                 if (h.ReturnsReal) set.Add("nested HTangent of an H writing outputs and returning a value");
                 if (Measure.All(m.Body).Any(n => n is For or While or ForEach && Measure.All(System.Collections.Immutable.ImmutableArray.Create((Stmt)n)).Any(x => x is CallStmt { IsNested: true, Suffix: "Tangent" }))) set.Add("nested HTangent of an H writing outputs, in a loop");
                 int k = h.Params.Length;
+                if (Measure.All(h.Body).Any(n => n is CallStmt { IsNn: false, IsNested: false })) set.Add("nested HTangent of an H writing outputs that calls another such method (its HTangent read as a method too)");
+                if (Measure.Buffers(h).Any()) set.Add("nested HTangent of an H writing outputs that keeps a local buffer (lent with its tangent)");
                 if (Measure.All(h.Body).Any(n => n is CallExpr { IsNn: false, IsNested: false })) set.Add("nested HTangent of an H writing outputs whose forward mode calls a scalar method's FTangent");
                 if (tangentCall.Args.Skip(k).Any(a => a is DefaultArg)) set.Add("nested HTangent of an H writing outputs with a direction left out (default: zeros)");
                 if (tangentCall.Args.Skip(k).Take(h.Params.Count(p => p.IsDifferentiable)).Zip(tangentCall.Args.Take(k).Where((_, i) => h.Params[i].IsDifferentiable), (d, a) => d != a).Any(x => x))

@@ -145,20 +145,22 @@ namespace SymGrad.RandomPrograms.Model
         /// Whether a caller may call HTangent of H, a method writing <c>Span</c> outputs, and be differentiated again in
         /// reverse and forward mode (README, "Nested differentiation"): SymGrad reads HTangent as a method of its own and
         /// writes its <c>HTangentBackward</c> and <c>HTangentTangent</c> — H static, not generic, with <c>MTangent</c>, of
-        /// double or float inputs and outputs of the method's own type (no struct, field, out result, array, other-precision
-        /// span or local buffer, no checkpointed loop), calling only scalar methods of the program it can differentiate
-        /// twice through (<see cref="Nestable"/>, not generic: its forward mode calls their FTangent, differentiated through
-        /// their nested methods) — no <c>Nn</c> primitive, library function, nested call or method writing outputs, whose
-        /// forward modes are not differentiated again.
+        /// double or float inputs and outputs of the method's own type (no struct, field, out result, array or
+        /// other-precision span, no checkpointed loop; local buffers are lent by HTangent's own methods, with their tangents),
+        /// calling only scalar methods of the program it can differentiate twice through (<see cref="Nestable"/>, not
+        /// generic: its forward mode calls their FTangent, differentiated through their nested methods) and methods writing
+        /// outputs that are such an H in turn (their HTangent read as a method too) — no <c>Nn</c> primitive, library
+        /// function or nested call, whose forward modes are not differentiated again.
         /// </summary>
         public static bool TangentCallable(ProgramModel program, Method? h) => h is not null && !h.Instance && !h.IsGeneric && !h.Held
-            && h.Checkpoint is null && !h.ReturnsStruct && !h.TupleResult && !Measure.Buffers(h).Any()
+            && h.Checkpoint is null && !h.ReturnsStruct && !h.TupleResult
             && h.Params.Any(p => p.Kind == ParamKind.RealSpanOut) && Inputs(h).Any()
             && !h.Params.Any(p => p.Struct is not null || p.Field || p.AsArray || p.Other || p.Wide || p.Kind == ParamKind.RealOut)
             && HasTangent(program, h)
             && Measure.All(h.Body).All(n => n switch
             {
                 CallExpr { IsNn: false, IsNested: false } c => Callee(program, c.Callee) is { IsGeneric: false } g && !g.Instance && Nestable(program, g),
+                CallStmt { IsNn: false, IsNested: false } c when !c.Args.Any(a => a is OutArg) => TangentCallable(program, Callee(program, c.Callee)),
                 CallExpr or CallStmt => false,
                 MathCall c => !MathNames.Library.Contains(c.Function),
                 _ => true,
@@ -166,10 +168,16 @@ namespace SymGrad.RandomPrograms.Model
 
         /// <summary>
         /// <see cref="TangentCallable"/>, and <c>HTangentBackwardTangent</c> written too, so that the caller has
-        /// <c>MHessianVector</c>: the scalar methods H calls have a third order (<see cref="ThirdOrder"/>).
+        /// <c>MHessianVector</c>: the scalar methods H calls have a third order (<see cref="ThirdOrder"/>), the methods writing
+        /// outputs it calls their HTangentBackwardTangent in turn.
         /// </summary>
         private static bool TangentTwice(ProgramModel program, Method? h) => TangentCallable(program, h)
-            && Measure.All(h!.Body).OfType<CallExpr>().All(c => ThirdOrder(program, Callee(program, c.Callee)));
+            && Measure.All(h!.Body).All(n => n switch
+            {
+                CallExpr c => ThirdOrder(program, Callee(program, c.Callee)),
+                CallStmt c => TangentTwice(program, Callee(program, c.Callee)),
+                _ => true,
+            });
 
         /// <summary>Whether the method of the program named <paramref name="name"/> writes <c>Span</c> outputs.</summary>
         private static bool Writes(ProgramModel program, string name) => Callee(program, name) is { } f && f.Params.Any(p => p.Kind == ParamKind.RealSpanOut);

@@ -56,6 +56,28 @@ namespace SymGrad.RuntimeTests.Language
             return s;
         }
 
+        /// <summary>Two hidden layers: NetTangent calls HiddenTangent twice, differentiated again through HiddenTangent's own methods.</summary>
+        [Differentiable]
+        public static void Net(ReadOnlySpan<double> x, ReadOnlySpan<double> w1, ReadOnlySpan<double> w2, Span<double> h, Span<double> y)
+        {
+            Hidden(x, w1, h);
+            Hidden(h, w2, y);
+        }
+
+        /// <summary>The network's input-Jacobian along v, squared, plus its outputs: a smoothness penalty of a classifier.</summary>
+        [Differentiable]
+        public static double NetPenalty(ReadOnlySpan<double> x, ReadOnlySpan<double> w1, ReadOnlySpan<double> w2, ReadOnlySpan<double> v, Span<double> h, Span<double> y, Span<double> th, Span<double> ty)
+        {
+            NetTangent(x, w1, w2, h, y, v, default, default, th, ty);
+            double s = 0;
+            for (int i = 0; i < ty.Length; i++)
+            {
+                s += (ty[i] * ty[i]) + y[i];
+            }
+
+            return s;
+        }
+
         /// <summary>An energy and its force's negative: E = Σ k·qᵢ⁴/4 + qᵢ·qᵢ₊₁, f = ∂E/∂q written out.</summary>
         [Differentiable]
         public static double Energy(ReadOnlySpan<double> q, double k, Span<double> f)
@@ -108,6 +130,36 @@ namespace SymGrad.RuntimeTests.Language
             for (int i = 0; i < ty.Length; i++)
             {
                 s += (ty[i] * ty[i]) + (0.5 * y[i]);
+            }
+
+            return s;
+        }
+
+        /// <summary>A layer keeping its hidden values on the stack: hᵢ = sin(a·xᵢ), yᵢ = hᵢ·hᵢ₊₁ + xᵢ.</summary>
+        [Differentiable]
+        public static void Scratched(ReadOnlySpan<double> x, double a, Span<double> y)
+        {
+            Span<double> h = stackalloc double[x.Length];
+            for (int i = 0; i < x.Length; i++)
+            {
+                h[i] = Math.Sin(a * x[i]);
+            }
+
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = (h[i] * h[(i + 1) % h.Length]) + x[i];
+            }
+        }
+
+        /// <summary>Its rates along v and a's direction ½, squared: ScratchedTangent's own methods lend h and its tangent.</summary>
+        [Differentiable]
+        public static double ScratchedRates(ReadOnlySpan<double> x, double a, ReadOnlySpan<double> v, Span<double> y, Span<double> ty)
+        {
+            ScratchedTangent(x, a, y, v, 0.5, ty);
+            double s = 0;
+            for (int i = 0; i < ty.Length; i++)
+            {
+                s += (ty[i] * ty[i]) + y[i];
             }
 
             return s;

@@ -174,6 +174,57 @@ namespace SymGrad.RuntimeTests.Language
                 });
         }
 
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void AnFKeepingALocalBuffer_HasEveryMode(int seed)
+        {
+            // ScratchedTangent's own methods (over FTangentWithBuffers) lend the buffer h and its tangent from the workspace.
+            var rng = new Random(seed);
+            double[] z = Random(rng, 7);
+            double F(double[] s) => C.ScratchedRates(s[..3], s[3], s[4..], new double[3], new double[3]);
+            double[] Gradient(double[] s)
+            {
+                double[] g = new double[s.Length];
+                C.ScratchedRatesGradient(s[..3], s[3], s[4..], new double[3], new double[3], g.AsSpan(0, 3), ref g[3], g.AsSpan(4));
+                return g;
+            }
+
+            AllModes(rng, z, F, Gradient,
+                (v, d) => C.ScratchedRatesTangent(v[..3], v[3], v[4..], new double[3], new double[3], d[..3], d[3], d[4..], default, default),
+                (v, d) =>
+                {
+                    double[] hv = new double[v.Length];
+                    C.ScratchedRatesHessianVector(v[..3], v[3], v[4..], new double[3], new double[3], d[..3], d[3], d[4..], hv.AsSpan(0, 3), ref hv[3], hv.AsSpan(4));
+                    return hv;
+                });
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void ANetworkOfLayersWritingOutputs_HasEveryMode(int seed)
+        {
+            // NetTangent calls HiddenTangent twice: NetTangentBackward calls HiddenTangentBackward, and so on.
+            var rng = new Random(seed);
+            double[] z = Random(rng, 3 + 6 + 6 + 3);
+            double F(double[] s) => C.NetPenalty(s[..3], s[3..9], s[9..15], s[15..], new double[2], new double[3], new double[2], new double[3]);
+            double[] Gradient(double[] s)
+            {
+                double[] g = new double[s.Length];
+                C.NetPenaltyGradient(s[..3], s[3..9], s[9..15], s[15..], new double[2], new double[3], new double[2], new double[3], g.AsSpan(0, 3), g.AsSpan(3, 6), g.AsSpan(9, 6), g.AsSpan(15));
+                return g;
+            }
+
+            AllModes(rng, z, F, Gradient,
+                (v, d) => C.NetPenaltyTangent(v[..3], v[3..9], v[9..15], v[15..], new double[2], new double[3], new double[2], new double[3], d[..3], d[3..9], d[9..15], d[15..], default, default, default, default),
+                (v, d) =>
+                {
+                    double[] hv = new double[v.Length];
+                    C.NetPenaltyHessianVector(v[..3], v[3..9], v[9..15], v[15..], new double[2], new double[3], new double[2], new double[3], d[..3], d[3..9], d[9..15], d[15..],
+                        hv.AsSpan(0, 3), hv.AsSpan(3, 6), hv.AsSpan(9, 6), hv.AsSpan(15));
+                    return hv;
+                });
+        }
+
         private const int N = 3, Steps = 5;
 
         private static double Stretch(double[] z) => C.Stretch(z[..N], z[N..(2 * N)], z[2 * N], Steps, new double[N], new double[N], new double[N], new double[N]);
