@@ -1238,6 +1238,56 @@ namespace SymGrad.GeneratorTests
                 }
                 """, "SG0019", "'G' calls the generated 'FTangent'", "it calls TanhTangent, which SymGrad does not differentiate again", "a registered tangent");
 
+        /// <summary>
+        /// H writes outputs and calls TTangent nested: F calling H is differentiated (deriving it read H's FTangent as a method,
+        /// which threw: SG9999 at F — found by the random-program tester, eDCf_9nAsUw1), and G calling HTangent nested is SG0019,
+        /// a third derivative.
+        /// </summary>
+        private const string CallsATangentNested = """
+            using System;
+            using SymGrad;
+            public static partial class K
+            {
+                [Differentiable]
+                public static void T(ReadOnlySpan<double> x, Span<double> y)
+                {
+                    for (int i = 0; i < y.Length; i++)
+                    {
+                        y[i] = Math.Sin(x[i]) * x[i];
+                    }
+                }
+
+                [Differentiable]
+                public static void H(ReadOnlySpan<double> x, Span<double> y, Span<double> ty)
+                {
+                    TTangent(x, y, x, ty);
+                }
+
+                [Differentiable]
+                public static double F(ReadOnlySpan<double> x, Span<double> y, Span<double> ty)
+                {
+                    H(x, y, ty);
+                    return ty[0] * ty[0];
+                }
+
+            """;
+
+        [Fact]
+        public void AMethodWritingOutputsThatCallsATangentNested_IsDifferentiated()
+            => GeneratorHarness.AssertCompilesCleanly(GeneratorHarness.Run(CallsATangentNested + "}"));
+
+        [Fact]
+        public void SG0019_ATangentOfAMethodCallingATangentNested()
+            => Expect(CallsATangentNested + """
+                    [Differentiable]
+                    public static double G(ReadOnlySpan<double> x, ReadOnlySpan<double> v, Span<double> y, Span<double> ty, Span<double> ty2, Span<double> tty)
+                    {
+                        [|HTangent(x, y, ty, v, ty2, tty)|];
+                        return tty[0];
+                    }
+                }
+                """, "SG0019", "'G' calls the generated 'HTangent'", "it calls TTangentTangent", "a third derivative");
+
         /// <summary>A method writing an output, F(x, y): y = sin(x)·x.</summary>
         private const string Writer = """
             using System;

@@ -749,14 +749,14 @@ namespace SymGrad.RandomProgramTests
 
         /// <summary>
         /// A call of a helper writing outputs made a nested <c>T0Tangent</c> (TangentCalls): drawn along the argument itself,
-        /// along another span, with a direction left out (default), in a loop, and with T0's forward mode calling the nested
-        /// helper's tangent; the caller's Hessian-vector product expected (through T0TangentBackwardTangent); the first of
-        /// each checked in every mode.
+        /// along another span, with a direction left out (default), in a loop, with T0's forward mode calling the nested
+        /// helper's tangent, of T1 calling T0, of a T0 keeping a buffer; the caller's Hessian-vector product expected (through
+        /// T0TangentBackwardTangent); the first of each checked in every mode.
         /// </summary>
         [Fact]
         public void ANestedTangentOfAMethodWritingOutputs_IsDrawnAndPasses()
         {
-            var gen = new ProgramGenerator(FeatureSet.Parse("TangentCalls=4,SpanWritingCalls=2,NestedCalls=4,UserCalls=2"));
+            var gen = new ProgramGenerator(FeatureSet.Parse("TangentCalls=4,SpanWritingCalls=2,NestedCalls=4,UserCalls=2,LocalBuffers=3"));
             var drawn = Enumerable.Range(0, 400).Select(i => Runner.ProgramSeed(51, i)).Select(seed => (Seed: seed, Program: gen.FromSeed(seed)))
                 .Where(d => d.Program.Methods.Any(TangentCalls.Calls)).ToList();
             Assert.True(drawn.Count >= 20, $"only {drawn.Count} of 400 programs call T0Tangent");
@@ -768,6 +768,8 @@ namespace SymGrad.RandomProgramTests
                 ("another span's direction", p => Calls(p).Any(c => Directions(p, c).Zip(c.Args.Where((_, i) => i < p.Find(c.Callee).Params.Length && p.Find(c.Callee).Params[i].IsDifferentiable), (d, a) => d is SpanArg && d != a).Any(x => x))),
                 ("a loop", p => p.Methods.SelectMany(m => Measure.All(m.Body)).Any(n => n is For f && Measure.All(f.Body).Any(x => x is CallStmt { IsNested: true, Suffix: "Tangent" }))),
                 ("T0 calling N0", p => Calls(p).Any(c => Measure.All(p.Find(c.Callee).Body).Any(n => n is CallExpr { IsNn: false, IsNested: false }))),
+                ("T1 calling T0 (T1Tangent calling T0Tangent)", p => Calls(p).Any(c => c.Callee == TangentCalls.Outer)),
+                ("a local buffer in T0", p => Calls(p).Any(c => Measure.Buffers(p.Find(c.Callee)).Any())),
                 ("a caller with MHessianVector", p => p.Methods.Any(m => TangentCalls.Calls(m) && ForwardMode.HasHessianVector(p, m))),
             }.Select(k => (k.What, First: drawn.FirstOrDefault(d => k.Has(d.Program)))).ToList();
             Assert.All(firsts, f => Assert.True(f.First.Program is not null, $"no T0Tangent call with {f.What} in {drawn.Count} programs"));

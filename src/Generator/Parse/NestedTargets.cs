@@ -35,7 +35,7 @@ namespace SymGrad.Generator.Parse
             {
                 // F writes outputs: its FTangent is differentiated as a method of its own (TangentCalls), derived with F's modes.
                 Modes modes = ModesOf(forward, compilation);
-                reason = modes.OutputsTangentRefusal ?? "";
+                reason = modes.OutputsTangentRefusal ?? $"SymGrad cannot differentiate '{forward.Name}' (see its error)";
                 return modes.OutputsTangent;
             }
 
@@ -124,7 +124,19 @@ namespace SymGrad.Generator.Parse
             }
             else
             {
-                tangent = TangentCalls.Model(model, out reason) is { } tangentModel ? TangentCalls.Target(model, owner, Derive(tangentModel), out reason) : null;
+                try
+                {
+                    tangent = TangentCalls.Model(model, out reason) is { } tangentModel ? TangentCalls.Target(model, tangentModel, owner, Derive(tangentModel), out reason) : null;
+                }
+                catch (System.OperationCanceledException)
+                {
+                    throw;
+                }
+                catch (System.Exception e)
+                {
+                    // Never into the compiler: a caller of F's nested FTangent is refused with this (SG0019), the others need it not.
+                    reason = $"SymGrad could not read {callee.Name}Tangent as a method of its own because of an internal error ({e.GetType().Name}: {e.Message}); please report it";
+                }
             }
 
             return modes with { OutputsTangent = tangent, OutputsTangentRefusal = reason };

@@ -54,10 +54,14 @@ namespace SymGrad.Generator.Parse
             var calls = new HashSet<CallTarget>(Walk.All(f.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>().Select(c => c.Target));
             foreach (UserCall call in Walk.All(tangent.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>().Where(c => !calls.Contains(c.Target)))
             {
-                if (!call.Target.IsTangent || call.Args.Where((a, i) => call.Target.Parameters[i].Kind == ParameterKind.SpanOutput).Any(a => a is not SpanRef))
+                // (The tangent of a nested call F's own body makes, FTangentTangent, keeps FTangent's target but not its parameters
+                // nor a tangent of its own: found by the random-program tester, eDCf_9nAsUw1, an IndexOutOfRangeException here.)
+                if (!call.Target.IsTangent || call.Target.Tangent is null || call.Args.Count != call.Target.Parameters.Count
+                    || call.Args.Where((a, i) => call.Target.Parameters[i].Kind == ParameterKind.SpanOutput).Any(a => a is not SpanRef))
                 {
                     reason = $"'{f.Name}' writes Span outputs, so its {f.Name}Tangent is differentiated as a method of its own, and it calls {call.Target.Method}, "
-                        + "which SymGrad does not differentiate again (a registered tangent, the tangent of a method whose own is not read as a method, or one writing an output nothing reads)";
+                        + "which SymGrad does not differentiate again (a registered tangent, the tangent of a method whose own is not read as a method, "
+                        + "the tangent of a nested call — a third derivative —, or one writing an output nothing reads)";
                     return null;
                 }
             }
@@ -96,17 +100,13 @@ namespace SymGrad.Generator.Parse
         }
 
         /// <summary>
-        /// The target of a call of F's <c>FTangent</c> (F writes outputs), or null and why not: FTangent's parameters, its
-        /// pullback and tangent, and its pullback's tangent where SymGrad writes it.
+        /// The target of a call of F's <c>FTangent</c> (F writes outputs; <paramref name="model"/> is FTangent's, <see cref="Model"/>,
+        /// and <paramref name="modes"/> what SymGrad derives of it), or null and why not: FTangent's parameters, its pullback
+        /// and tangent, and its pullback's tangent where SymGrad writes it.
         /// </summary>
-        public static CallTarget? Target(MethodModel f, string owner, NestedTargets.Modes modes, out string reason)
+        public static CallTarget? Target(MethodModel f, MethodModel model, string owner, NestedTargets.Modes modes, out string reason)
         {
             reason = "";
-            if (Model(f, out reason) is not { } model)
-            {
-                return null;
-            }
-
             if (!modes.Derived || !modes.Tangent)
             {
                 reason = $"SymGrad cannot differentiate {model.Name} as a method of its own (its forward mode has no "

@@ -81,6 +81,12 @@ namespace SymGrad.RandomPrograms.Generate
             if (f.On(Feature.TangentCalls) && r.Side(44).Chance(Math.Min(0.9, 0.4 * f[Feature.TangentCalls])) && TangentCalls.Writer(r.Side(45), f, methods) is { } writer)
             {
                 methods.Add(writer);
+
+                // Sometimes a second, T1, filling its output by a call of T0 (side streams 46 and 47): T1Tangent calls T0Tangent.
+                if (r.Side(46).Chance(0.4) && TangentCalls.Writer(r.Side(47), f, methods, TangentCalls.Outer) is { } outer)
+                {
+                    methods.Add(outer);
+                }
             }
 
             for (int k = 0; k <= helpers; k++)
@@ -329,7 +335,7 @@ namespace SymGrad.RandomPrograms.Generate
                 Dim? shared = _entry && _f.On(Feature.StructSpans) && _r.Chance(Math.Min(0.8, 0.3 * W(Feature.StructSpans))) ? PickDim() : null;
                 // The nested helper's (NestedSpans) are of one length, n, so that its callers' spans of any length bind them.
                 // So are TangentCalls' helper's, and its output's: its callers' output of any length binds it, with an input of that length.
-                if (_name is NestedCalls.Helper or TangentCalls.Helper) shared = Dim.Of(n.Name);
+                if (_name == NestedCalls.Helper || TangentCalls.IsHelper(_name)) shared = Dim.Of(n.Name);
                 for (int i = 0; i < spans; i++)
                 {
                     bool nd = _f.On(Feature.NoDerivativeParams) && i > 0 && _r.Chance(shared is null ? 0.25 : 0.1);
@@ -363,7 +369,7 @@ namespace SymGrad.RandomPrograms.Generate
                 // Often the shape of an input, so elementwise primitives and helpers fit.
                 var inputs = list.Where(p => p.Kind == ParamKind.RealSpanIn).ToList();
                 Dim d = inputs.Count > 0 && _r.Chance(0.6) ? _r.Pick(inputs).Length! : PickDim();
-                list.Add(new Param(name, ParamKind.RealSpanOut, Length: _name == TangentCalls.Helper ? Dim.Of(n.Name) : d));
+                list.Add(new Param(name, ParamKind.RealSpanOut, Length: TangentCalls.IsHelper(_name) ? Dim.Of(n.Name) : d));
             }
 
             if (_entry && _f.On(Feature.IntSpans) && _r.Chance(0.3 * W(Feature.IntSpans)))
@@ -1331,7 +1337,7 @@ namespace SymGrad.RandomPrograms.Generate
                 // its calls are there to be made nested (an option only then: the programs without it draw as they did).
                 if (_callees.Any(c => c.Name == TangentCalls.Helper) && _f.On(Feature.TangentCalls))
                 {
-                    options.Add((3 * W(Feature.TangentCalls), () => CalleeFill(y, TangentCalls.Helper)));
+                    options.Add((3 * W(Feature.TangentCalls), () => CalleeFill(y, _callees.Any(c => c.Name == TangentCalls.Outer) && _r.Chance(0.5) ? TangentCalls.Outer : TangentCalls.Helper)));
                 }
             }
 

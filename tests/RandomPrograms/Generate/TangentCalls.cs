@@ -20,11 +20,17 @@ namespace SymGrad.RandomPrograms.Generate
         /// <summary>The name of the helper drawn for such calls (<see cref="Restrict"/>): void, writing outputs.</summary>
         public const string Helper = "T0";
 
+        /// <summary>A second such helper, filling its output by a call of <see cref="Helper"/>: its HTangent calls T0Tangent.</summary>
+        public const string Outer = "T1";
+
+        /// <summary>Whether <paramref name="name"/> is one of the helpers drawn for nested HTangent calls.</summary>
+        public static bool IsHelper(string name) => name is Helper or Outer;
+
         /// <summary>
         /// What the helper is built from: no calls but of scalar methods of the program (those drawn before it: the nested
         /// helper N0, when the program has one — its forward mode then calls N0Tangent), no structs, nothing of the other real type.
         /// </summary>
-        public static FeatureSet Restrict(FeatureSet f)
+        public static FeatureSet Restrict(FeatureSet f, bool fills = false)
         {
             var weights = f.Weights.ToDictionary(kv => kv.Key, kv => kv.Value);
             foreach (var off in new[]
@@ -38,6 +44,11 @@ namespace SymGrad.RandomPrograms.Generate
             }
 
             weights[Feature.SpanOutputs] = System.Math.Max(1, weights[Feature.SpanOutputs]);
+            if (fills)
+            {
+                weights[Feature.SpanWritingCalls] = System.Math.Max(1, f[Feature.SpanWritingCalls]);
+            }
+
             return new FeatureSet(weights);
         }
 
@@ -45,12 +56,13 @@ namespace SymGrad.RandomPrograms.Generate
         /// The helper, drawn from side streams until it is one SymGrad reads HTangent of (<see cref="ForwardMode.TangentCallable"/>)
         /// and void (its callers' fills call void writers), or null after a few tries.
         /// </summary>
-        public static Method? Writer(Draw r, FeatureSet f, IReadOnlyList<Method> callees)
+        public static Method? Writer(Draw r, FeatureSet f, IReadOnlyList<Method> callees, string name = Helper)
         {
             for (uint k = 0; k < 8; k++)
             {
-                Method t = new MethodBuilder(r.Side(k), Restrict(f), callees, false, Helper).Build();
-                if (!t.ReturnsReal && ForwardMode.TangentCallable(new ProgramModel(callees.Append(t).ToImmutableArray()), t))
+                Method t = new MethodBuilder(r.Side(k), Restrict(f, fills: name == Outer), callees, false, name).Build();
+                if (!t.ReturnsReal && ForwardMode.TangentCallable(new ProgramModel(callees.Append(t).ToImmutableArray()), t)
+                    && (name == Helper || Measure.All(t.Body).Any(n => n is CallStmt { IsNn: false, IsNested: false } c && c.Callee == Helper)))
                 {
                     return t;
                 }
