@@ -756,7 +756,7 @@ namespace SymGrad.RandomProgramTests
         [Fact]
         public void ANestedTangentOfAMethodWritingOutputs_IsDrawnAndPasses()
         {
-            var gen = new ProgramGenerator(FeatureSet.Parse("TangentCalls=4,SpanWritingCalls=2,NestedCalls=4,UserCalls=2,LocalBuffers=3"));
+            var gen = new ProgramGenerator(FeatureSet.Parse("TangentCalls=4,NestedCalls=4,UserCalls=2,LocalBuffers=3"));
             var drawn = Enumerable.Range(0, 400).Select(i => Runner.ProgramSeed(51, i)).Select(seed => (Seed: seed, Program: gen.FromSeed(seed)))
                 .Where(d => d.Program.Methods.Any(TangentCalls.Calls)).ToList();
             Assert.True(drawn.Count >= 20, $"only {drawn.Count} of 400 programs call T0Tangent");

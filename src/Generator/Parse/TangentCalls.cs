@@ -12,8 +12,10 @@ namespace SymGrad.Generator.Parse
     /// like any callee that writes outputs: its pullback <c>FTangentBackward</c> (reverse over forward), its tangent
     /// <c>FTangentTangent</c> (forward over forward) and, for G's Hessian-vector product, <c>FTangentBackwardTangent</c>.
     /// They are written in a file of their own next to F (<see cref="Emit.TangentCallWriter"/>), only when some
-    /// differentiable method calls F so. A scalar F's FTangent goes through F's Hessian-vector product instead
-    /// (<see cref="NestedTargets"/>): cheaper, as it needs no tape.
+    /// differentiable method calls F so. F's local buffers and their tangents are FTangent's (its methods lend them); a call
+    /// in F of another method writing outputs is one of its HTangent in F's forward mode, read as a method in turn
+    /// (<see cref="CallTarget.OutputsTangent"/>, derived with each such callee's modes). A scalar F's FTangent goes through
+    /// F's Hessian-vector product instead (<see cref="NestedTargets"/>): cheaper, as it needs no tape.
     /// </summary>
     internal static class TangentCalls
     {

@@ -145,6 +145,14 @@ namespace SymGrad.RandomPrograms.Generate
             ? program with { Methods = program.Methods.Select(m => m.IsGeneric ? m with { Generic = GenericForm.UnmanagedIeee754 } : m).ToImmutableArray() }
             : program;
 
+        /// <summary>
+        /// <paramref name="h"/> reading one of its span inputs through a local copy (as <see cref="ApplyToHelper"/> draws it), or
+        /// as it is when it reads none.
+        /// </summary>
+        public static Method WithACopy(Method h, Draw r) => Copyable(h, h.Body).ToList() is { Count: > 0 } inputs
+            ? h with { Body = ReadThroughACopy(h, h.Body, r.Pick(inputs), r), ExpressionBodied = false }
+            : h;
+
         /// <summary>Whether <paramref name="m"/> may declare a buffer of its own: the entry where SymGrad keeps them, a called method where its callers' modes go through the methods that lend them.</summary>
         public static bool MayKeep(ProgramModel program, Method m) => m == program.Entry ? Keeps(m) : Lends(m);
 

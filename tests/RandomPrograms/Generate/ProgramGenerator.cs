@@ -76,19 +76,6 @@ namespace SymGrad.RandomPrograms.Generate
                 methods.Add(new MethodBuilder(r, NestedCalls.Restrict(f, calls, spans), methods, false, NestedCalls.Helper, nestedForm).Build());
             }
 
-            // A helper writing outputs and calling nothing, which the others' fills call and TangentCalls makes a nested HTangent
-            // (side streams 44 and 45: past seeds keep their programs).
-            if (f.On(Feature.TangentCalls) && r.Side(44).Chance(Math.Min(0.9, 0.4 * f[Feature.TangentCalls])) && TangentCalls.Writer(r.Side(45), f, methods) is { } writer)
-            {
-                methods.Add(writer);
-
-                // Sometimes a second, T1, filling its output by a call of T0 (side streams 46 and 47): T1Tangent calls T0Tangent.
-                if (r.Side(46).Chance(0.4) && TangentCalls.Writer(r.Side(47), f, methods, TangentCalls.Outer) is { } outer)
-                {
-                    methods.Add(outer);
-                }
-            }
-
             for (int k = 0; k <= helpers; k++)
             {
                 bool entry = k == helpers;
@@ -134,15 +121,17 @@ namespace SymGrad.RandomPrograms.Generate
 
             // A called method's scalar input read through a buffer of one element (side streams 40/41): scalar functions too.
             if (f.On(Feature.LocalBuffers) && r.Side(40).Chance(Math.Min(0.9, 0.25 * f[Feature.LocalBuffers]))) program = LocalBuffers.ApplyScalarToHelper(program, r.Side(41));
-            // A call filling its caller's outputs made a nested HTangent, its values in buffers (side streams 42/43).
-            if (f.On(Feature.TangentCalls) && r.Side(42).Chance(Math.Min(0.9, 0.7 * f[Feature.TangentCalls]))) program = TangentCalls.Apply(program, r.Side(43));
             if (f.On(Feature.LocalBuffers)) program = LocalBuffers.Unmanaged(LocalBuffers.SizeByLocals(program, r.Side(39)));
 
             program = Generics.Validate(program);
             if (f.On(Feature.GradientChoice)) program = GradientChoice.Apply(program, r, f[Feature.GradientChoice]);
 
             // Calls leaving optional arguments out or naming them (side streams: past seeds keep their programs).
-            return f.On(Feature.GradientChoice) && f.On(Feature.CallDefaults) ? GradientChoice.LeaveOut(program, r.Side(29), r.Side(30), f[Feature.CallDefaults]) : program;
+            if (f.On(Feature.GradientChoice) && f.On(Feature.CallDefaults)) program = GradientChoice.LeaveOut(program, r.Side(29), r.Side(30), f[Feature.CallDefaults]);
+
+            // A helper writing outputs, and a nested call of its tangent at the end of the entry (side streams 44 and 45), last:
+            // appended to what was drawn, which stays as it was.
+            return f.On(Feature.TangentCalls) && r.Side(44).Chance(Math.Min(0.9, 0.4 * f[Feature.TangentCalls])) ? TangentCalls.Insert(program, f, r.Side(45)) : program;
         }
     }
 

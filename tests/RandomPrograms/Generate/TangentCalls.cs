@@ -6,14 +6,14 @@ using SymGrad.RandomPrograms.Model;
 namespace SymGrad.RandomPrograms.Generate
 {
     /// <summary>
-    /// Nested calls of <c>HTangent</c> where H writes Span outputs (README, "Nested differentiation"): a call
-    /// <c>H(x…, y…)</c> that fills outputs of its caller becomes <c>HTangent(x…, yv…, ẋ…, y…)</c> — the outputs now hold
-    /// their tangents along a direction (the argument itself, another span of its length, a constant), the values going
-    /// to buffers of the caller's own declared right before the call, which nothing reads; a span's direction is sometimes
-    /// left out (<c>default</c>: zeros). The caller then reads J·ẋ where
-    /// it read H(x), and its derivatives in every mode go through HTangent's own (<c>HTangentBackward</c>,
-    /// <c>HTangentTangent</c>, <c>HTangentBackwardTangent</c>). Only of an H SymGrad reads so (<see cref="ForwardMode.TangentCallable"/>),
-    /// in a caller that keeps local buffers, outside a switch's sections (a declaration there is the whole switch's).
+    /// Nested calls of <c>HTangent</c> where H writes Span outputs (README, "Nested differentiation"): a helper T0 writing an
+    /// output (built from <see cref="Restrict"/>: spans of one length n, calling at most the nested helper N0, sometimes
+    /// reading an input through a local buffer; and sometimes a T1 filling its output by a call of T0), and at the end of the entry, or of a
+    /// top-level loop's body, <c>T0Tangent(x…, yv, ẋ…, y)</c>: the entry's output y ends holding J·ẋ along a direction (the
+    /// argument itself, another input of its length, a constant, or a span's direction left out), the values going to a
+    /// buffer declared right before the call that nothing reads. The entry is then checked in every mode through
+    /// T0Tangent's own methods (<c>T0TangentBackward</c>, <c>T0TangentTangent</c>, <c>T0TangentBackwardTangent</c>). Drawn
+    /// after everything else, from side streams, and appended — so that the draws of past seeds stay as they were.
     /// </summary>
     public static class TangentCalls
     {
@@ -27,8 +27,9 @@ namespace SymGrad.RandomPrograms.Generate
         public static bool IsHelper(string name) => name is Helper or Outer;
 
         /// <summary>
-        /// What the helper is built from: no calls but of scalar methods of the program (those drawn before it: the nested
-        /// helper N0, when the program has one — its forward mode then calls N0Tangent), no structs, nothing of the other real type.
+        /// What the helper is built from: no calls but of scalar methods of the program (the nested helper N0, when the
+        /// program has one — its forward mode then calls N0Tangent) and, for T1, of T0; no structs, flags or anything of
+        /// the other real type.
         /// </summary>
         public static FeatureSet Restrict(FeatureSet f, bool fills = false)
         {
@@ -36,7 +37,7 @@ namespace SymGrad.RandomPrograms.Generate
             foreach (var off in new[]
             {
                 Feature.SpanWritingCalls, Feature.NnPrimitives, Feature.RegisteredLibrary, Feature.NestedCalls, Feature.UnderivableCalls,
-                Feature.Structs, Feature.StructCalls, Feature.StructResultCalls, Feature.ResultCalls, Feature.OutResults,
+                Feature.Structs, Feature.StructCalls, Feature.StructResultCalls, Feature.ResultCalls, Feature.OutResults, Feature.BoolParams,
                 Feature.OtherPrecisionParams, Feature.OtherPrecisionSpans, Feature.DoubleInputs, Feature.Generics, Feature.NoDerivativeParams, Feature.MultipleOutputs,
             })
             {
@@ -53,15 +54,16 @@ namespace SymGrad.RandomPrograms.Generate
         }
 
         /// <summary>
-        /// The helper, drawn from side streams until it is one SymGrad reads HTangent of (<see cref="ForwardMode.TangentCallable"/>)
-        /// and void (its callers' fills call void writers), or null after a few tries.
+        /// The helper, drawn from side streams until it is one SymGrad reads HTangent of (<see cref="ForwardMode.TangentCallable"/>),
+        /// void, with one output — T1 calling T0 —, or null after a few tries.
         /// </summary>
         public static Method? Writer(Draw r, FeatureSet f, IReadOnlyList<Method> callees, string name = Helper)
         {
             for (uint k = 0; k < 8; k++)
             {
                 Method t = new MethodBuilder(r.Side(k), Restrict(f, fills: name == Outer), callees, false, name).Build();
-                if (!t.ReturnsReal && ForwardMode.TangentCallable(new ProgramModel(callees.Append(t).ToImmutableArray()), t)
+                if (!t.ReturnsReal && t.Params.Count(p => p.Kind == ParamKind.RealSpanOut) == 1
+                    && ForwardMode.TangentCallable(new ProgramModel(callees.Append(t).ToImmutableArray()), t)
                     && (name == Helper || Measure.All(t.Body).Any(n => n is CallStmt { IsNn: false, IsNested: false } c && c.Callee == Helper)))
                 {
                     return t;
@@ -71,124 +73,102 @@ namespace SymGrad.RandomPrograms.Generate
             return null;
         }
 
-        public static ProgramModel Apply(ProgramModel program, Draw r)
+        /// <summary>
+        /// The program with T0 (and maybe T1) and a nested call of one's tangent in the entry, or as it was where the entry
+        /// has no output to write it into, with an input of that length (a static entry, not generic, that keeps buffers).
+        /// </summary>
+        public static ProgramModel Insert(ProgramModel program, FeatureSet f, Draw r)
         {
-            var candidates = new List<(Method M, int Call)>();
-            foreach (Method m in program.Methods.Where(m => !m.IsGeneric && !m.Instance && !m.Held && LocalBuffers.MayKeep(program, m)))
-            {
-                int calls = 0;
-                Visit(m.Body, s =>
-                {
-                    if (Rewritable(program, m, s))
-                    {
-                        candidates.Add((m, calls));
-                    }
-
-                    calls++;
-                    return null;
-                });
-            }
-
-            if (candidates.Count == 0)
+            var entry = program.Entry;
+            var outputs = entry.Params.Where(p => p.Kind == ParamKind.RealSpanOut && !p.Field && !p.AsArray && !p.Result && p.Held is null && p.Struct is null && p.Length is not null).ToList();
+            if (entry.Instance || entry.IsGeneric || !LocalBuffers.MayKeep(program, entry) || outputs.Count == 0)
             {
                 return program;
             }
 
-            var (caller, chosen) = r.Pick(candidates);
-            Draw zeros = r.Side(1);
-            var taken = caller.Params.Select(p => p.Name).Concat(Measure.AllNames(caller.Body)).ToHashSet();
-            int seen = 0;
-            var body = Visit(caller.Body, s =>
+            var y = r.Pick(outputs);
+            var inputs = entry.Params.Where(p => p.Kind == ParamKind.RealSpanIn && p.Length is not null && p.Length.Equals(y.Length) && !p.Other && !p.Wide && !p.Field && p.Struct is null && p.Held is null).ToList();
+            int shortest = y.Length!.Const * y.Length.Sizes.Aggregate(1, (a, size) => a * (entry.Params.FirstOrDefault(p => p.Name == size)?.Min ?? 0));
+            var callees = program.Methods.Where(m => m.Name.StartsWith(NestedCalls.Helper, System.StringComparison.Ordinal)).ToList();
+            if (inputs.Count == 0 || Writer(r.Side(1), f, callees) is not { } t0)
             {
-                if (seen++ != chosen)
+                return program;
+            }
+
+            // Sometimes reading an input through a local copy: HTangent's own methods lend the buffer and its tangent.
+            if (f.On(Feature.LocalBuffers) && r.Side(4).Chance(0.4))
+            {
+                t0 = LocalBuffers.WithACopy(t0, r.Side(5));
+            }
+
+            Method? t1 = r.Side(2).Chance(0.4) ? Writer(r.Side(3), f, callees.Append(t0).ToList(), Outer) : null;
+            var h = t1 is not null && r.Chance(0.6) ? t1 : t0;
+            if (h.Params.FirstOrDefault(p => p.Kind == ParamKind.Size && p.Name == "n") is { } n && n.Min > shortest)
+            {
+                return program; // the output may be shorter than the helper's n may be
+            }
+
+            // Its arguments: the output's length for n, sizes within their bounds, an input of the output's length for each span,
+            // a constant or a scalar of the entry's for each real; the values into a buffer, the tangent into the output.
+            var taken = entry.Params.Select(p => p.Name).Concat(Measure.AllNames(entry.Body)).ToHashSet();
+            string values = Enumerable.Range(0, 100).Select(k => y.Name + "v" + (k == 0 ? "" : k.ToString(System.Globalization.CultureInfo.InvariantCulture))).First(x => !taken.Contains(x));
+            var scalars = entry.Params.Where(p => p.Kind == ParamKind.RealScalar && !p.Other && !p.Wide && !p.Field && p.Struct is null && p.Held is null).ToList();
+            var args = new List<Arg>();
+            var directions = new List<Arg>();
+            foreach (Param p in h.Params)
+            {
+                Arg a = p.Kind switch
                 {
-                    return null;
+                    ParamKind.RealSpanOut => new SpanArg(values),
+                    ParamKind.RealSpanIn => new SpanArg(r.Pick(inputs).Name),
+                    ParamKind.RealScalar => new ValueArg(scalars.Count > 0 && r.Chance(0.5) ? new Var(r.Pick(scalars).Name) : new RealLit(r.Pick(new[] { 0.5, -0.75, 1.25 }))),
+                    ParamKind.Size when p.Name == "n" => new ValueArg(new SpanLength(y.Name)),
+                    ParamKind.Size => new ValueArg(new IntLit(r.Int(p.Min, p.Max))),
+                    _ => throw new System.InvalidOperationException($"{h.Name} takes a {p.Kind}: Restrict leaves none"),
+                };
+                args.Add(a);
+                if (!p.IsDifferentiable)
+                {
+                    continue;
                 }
 
-                var call = (CallStmt)s;
-                var callee = program.Find(call.Callee);
-                var stmts = new List<Stmt>();
-                var values = new List<Arg>();
-                var directions = new List<Arg>();
-                var tangents = new List<Arg>();
-                for (int i = 0; i < callee.Params.Length; i++)
+                // A span's direction: left out (default: zeros), another input of its length, or the argument itself; a real's a constant or itself.
+                directions.Add(a switch
                 {
-                    Param p = callee.Params[i];
-                    Arg a = call.Args[i];
-                    if (p.Kind == ParamKind.RealSpanOut)
-                    {
-                        // The output gets its tangent; its value goes to a buffer of its length nothing reads.
-                        var y = (SpanArg)a;
-                        string name = Enumerable.Range(0, 100).Select(k => y.Span + "v" + (k == 0 ? "" : k.ToString(System.Globalization.CultureInfo.InvariantCulture))).First(n => !taken.Contains(n));
-                        taken.Add(name);
-                        stmts.Add(new BufferDecl(name, caller.Params.First(q => q.Name == y.Span).Length!, r.Int(0, 3)));
-                        values.Add(new SpanArg(name));
-                        tangents.Add(y);
-                        continue;
-                    }
+                    SpanArg when r.Chance(0.25) => new DefaultArg(),
+                    SpanArg x when inputs.Count > 1 && r.Chance(0.5) => new SpanArg(r.Pick(inputs.Where(i => i.Name != x.Span).ToList()).Name),
+                    SpanArg x => x,
+                    ValueArg v => r.Chance(0.5) ? v : new ValueArg(new RealLit(r.Pick(new[] { 1.0, 0.5, -1.5, 2.0 }))),
+                    _ => a,
+                });
+            }
 
-                    values.Add(a);
-                    if (!p.IsDifferentiable)
-                    {
-                        continue;
-                    }
+            var call = new Stmt[]
+            {
+                new BufferDecl(values, y.Length, r.Int(0, 3)),
+                new CallStmt(h.Name, args.Concat(directions).Append(new SpanArg(y.Name)).ToImmutableArray(), false, "Tangent"),
+            };
 
-                    // A span's direction left out (default) is zeros; drawn from a side stream, so that past seeds keep their programs.
-                    if (a is SpanArg && zeros.Chance(0.25))
-                    {
-                        directions.Add(new DefaultArg());
-                        continue;
-                    }
+            // At the end of the body (before its last return), or of a top-level loop's body: y ends holding J·ẋ.
+            var body = entry.Body.ToList();
+            int end = body.Count > 0 && body[^1] is Return ? body.Count - 1 : body.Count;
+            int loop = body.FindLastIndex(s => s is For);
+            if (loop >= 0 && r.Chance(0.3))
+            {
+                var l = (For)body[loop];
+                body[loop] = l with { Body = l.Body.AddRange(call) };
+            }
+            else
+            {
+                body.InsertRange(end, call);
+            }
 
-                    directions.Add(a switch
-                    {
-                        SpanArg { Start: null } x when Others(caller, x).ToList() is { Count: > 0 } others && r.Chance(0.5) => new SpanArg(r.Pick(others).Name),
-                        SpanArg x => x,
-                        ValueArg v => r.Chance(0.5) ? v : new ValueArg(new RealLit(r.Pick(new[] { 1.0, 0.5, -1.5, 2.0 }))),
-                        _ => a,
-                    });
-                }
-
-                stmts.Add(new CallStmt(call.Callee, values.Concat(directions).Concat(tangents).ToImmutableArray(), false, "Tangent"));
-                return stmts;
-            });
-            var rewritten = caller with { Body = body, ExpressionBodied = false };
-            return program with { Methods = program.Methods.Select(m => m == caller ? rewritten : m).ToImmutableArray() };
+            var called = entry with { Body = body.ToImmutableArray(), ExpressionBodied = false };
+            var helpers = t1 is null ? new[] { t0 } : new[] { t0, t1 };
+            return program with { Methods = helpers.Concat(program.Methods.Select(m => m == entry ? called : m)).ToImmutableArray() };
         }
 
         /// <summary>Whether a method calls HTangent of a method writing outputs.</summary>
         public static bool Calls(Method m) => Measure.All(m.Body).Any(n => n is CallStmt { IsNested: true, Suffix: "Tangent" });
-
-        /// <summary>
-        /// A call of a method of the program SymGrad differentiates nested when it writes outputs, each output a whole output
-        /// of the caller (of a known length, for the buffer of its values), each other argument a value or a span.
-        /// </summary>
-        private static bool Rewritable(ProgramModel program, Method caller, Stmt s)
-            => s is CallStmt { IsNn: false, IsNested: false, Named: false } call && program.Methods.FirstOrDefault(x => x.Name == call.Callee) is { } callee
-               && ForwardMode.TangentCallable(program, callee) && call.Args.Length == callee.Params.Length
-               && call.Args.Select((a, i) => callee.Params[i].Kind == ParamKind.RealSpanOut
-                   ? a is SpanArg { Start: null } y && caller.Params.Any(q => q.Name == y.Span && q.Kind == ParamKind.RealSpanOut && q.Length is not null && !q.Field && !q.AsArray)
-                   : a is ValueArg or SpanArg).All(ok => ok);
-
-        /// <summary>The caller's whole real spans of <paramref name="x"/>'s length and type, another direction for it.</summary>
-        private static IEnumerable<Param> Others(Method caller, SpanArg x)
-            => caller.Params.FirstOrDefault(p => p.Name == x.Span) is { Length: { } length } of
-                ? caller.Params.Where(p => p.Kind == ParamKind.RealSpanIn && p.Name != x.Span && p.Length is not null && p.Length.Equals(length)
-                    && p.Other == of.Other && p.Wide == of.Wide && p.AsArray == of.AsArray && p.Struct is null && !p.Field)
-                : Enumerable.Empty<Param>();
-
-        /// <summary>
-        /// The body with each statement <paramref name="f"/> replaces (non-null) replaced, in a walk over its blocks in order —
-        /// not a switch section's own statements (a buffer declared there is scoped to the whole switch), nor local functions.
-        /// </summary>
-        private static ImmutableArray<Stmt> Visit(ImmutableArray<Stmt> body, System.Func<Stmt, IEnumerable<Stmt>?> f) => body.SelectMany(s => s switch
-        {
-            If i => new Stmt[] { i with { Then = Visit(i.Then, f), Else = i.Else is { } e ? Visit(e, f) : null } },
-            For l => new Stmt[] { l with { Body = Visit(l.Body, f) } },
-            ForEach l => new Stmt[] { l with { Body = Visit(l.Body, f) } },
-            While l => new Stmt[] { l with { Body = Visit(l.Body, f) } },
-            Switch or LocalFunction => new[] { s },
-            _ => f(s) ?? new[] { s },
-        }).ToImmutableArray();
     }
 }
