@@ -1322,11 +1322,11 @@ namespace SymGrad.RandomPrograms.Generate
             {
                 options.Add((1.5 * W(Feature.SpanWritingCalls), () => CalleeFill(y)));
 
-                // The helper drawn for nested HTangent calls, when the program has one (TangentCalls): called often, so that
-                // its calls are there to be made nested (an option only then: the programs without it draw as they did).
+                // T1, drawn for nested HTangent calls over T0 (TangentCalls), fills its output by a call of T0 (an option only
+                // where T0 is a callee — T1's: the programs' other methods draw as they did).
                 if (_callees.Any(c => c.Name == TangentCalls.Helper) && _f.On(Feature.TangentCalls))
                 {
-                    options.Add((3 * W(Feature.TangentCalls), () => CalleeFill(y, _callees.Any(c => c.Name == TangentCalls.Outer) && _r.Chance(0.5) ? TangentCalls.Outer : TangentCalls.Helper)));
+                    options.Add((3 * W(Feature.TangentCalls), () => CalleeFill(y, TangentCalls.Helper)));
                 }
             }
 
