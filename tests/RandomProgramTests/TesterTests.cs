@@ -777,6 +777,15 @@ namespace SymGrad.RandomProgramTests
         }
 
         /// <summary>
+        /// A local buffer only ever holding its zeros, read by a call without a derivative (<c>Smooth.Bump(y[j3])</c>): SymGrad took
+        /// every output as varying in the Hessian-vector product, so the call's argument varied and there was no MHessianVector
+        /// where the tester, rightly, expected one (the CI's campaign on <c>ac3d5ef</c>, seed 791625323021542781, <c>bmrVGLOF2qL1</c>;
+        /// FOUND). Only outputs the forward varies are differentiated now.
+        /// </summary>
+        [Fact]
+        public void AConstantBufferReadByACallWithoutADerivative_HasAHessianVectorProduct() => AssertPasses("bmrVGLOF2qL1", FeatureSet.Default);
+
+        /// <summary>
         /// A scalar read through a buffer of one element where a local function read it too: the tester rewrote the local
         /// function's read into the buffer's element, which C# does not let it capture (CS8175; seed 3911's 87UsUc0JpHQ1; FOUND).
         /// A scalar a local function reads is not drawn so.

@@ -36,6 +36,7 @@ namespace SymGrad.Generator.Differentiate
                 var forward = new ForwardSweep(context);
                 var reverse = new ReverseSweep(context, forward);
                 BackwardProgram program = context.Program;
+                program.ActiveOutputs.UnionWith(model.Parameters.Where(p => p.Kind == ParameterKind.SpanOutput && facts.Active.Contains(p.Name)).Select(p => p.Name));
                 program.Setup = Setup(context);
                 program.Forward = new Block(forward.Block(body, owned: true, replaying: null).ToEquatableArray());
                 program.Reverse = new Block(reverse.Block(body).ToEquatableArray());

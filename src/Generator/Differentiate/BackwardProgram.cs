@@ -63,6 +63,14 @@ namespace SymGrad.Generator.Differentiate
         /// </summary>
         public HashSet<string> CotangentsInPlace { get; } = new();
 
+        /// <summary>
+        /// The outputs (local buffers among them) whose values vary with the inputs: an output only ever written constants (a
+        /// buffer filled with zeros nothing writes over) has a zero tangent, so a Hessian-vector product need not differentiate
+        /// what reads it (found by the random-program tester, bmrVGLOF2qL1: a call without a derivative of such a buffer's element
+        /// took H·v away).
+        /// </summary>
+        public HashSet<string> ActiveOutputs { get; } = new();
+
         /// <summary>Reversed loops that kept their forward order (tag → the forward header's parts), filled by the optimiser.</summary>
         public Dictionary<int, For> ForwardHeaders { get; } = new();
 

@@ -523,7 +523,9 @@ namespace SymGrad.Generator.Emit
                 tangents[p.Name] = names.Reserve("t" + p.Name);
             }
 
-            if (TangentBuilder.OverReverse(body, inputs.Concat(outputs).Select(p => p.Name), tangents, new HashSet<string>(inputs.Select(p => program.Gradients[p.Name])), names, Primal(program)) is not { } hessian)
+            // (An output only ever written constants does not vary: what reads it is not differentiated.)
+            if (TangentBuilder.OverReverse(body, inputs.Concat(outputs.Where(p => program.ActiveOutputs.Contains(p.Name))).Select(p => p.Name), tangents,
+                new HashSet<string>(inputs.Select(p => program.Gradients[p.Name])), names, Primal(program)) is not { } hessian)
             {
                 refusal = TangentBuilder.OverReverseRefusal(Walk.All(body)) ?? "its backward cannot be differentiated once more";
                 return null;

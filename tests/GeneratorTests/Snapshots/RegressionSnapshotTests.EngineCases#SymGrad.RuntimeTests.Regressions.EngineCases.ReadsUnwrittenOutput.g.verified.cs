@@ -85,24 +85,13 @@ namespace SymGrad.RuntimeTests.Regressions
             global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
             vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
             double dResult = 1;
-            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
-            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
-            try
-            {
-                global::System.Span<double> ty = workspace.RentDoubles(y.Length);
-                ReadsUnwrittenOutputTangent(x, y, vx, ty);
-                // Reverse sweep: adjoints, last statement first.
-                // return s * y[0];   ∂result/∂s = y[0]
-                double tds = dResult * ty[0];
-                double ds = dResult * y[0];
-                // double s = x[0] * x[0];   ∂s/∂x[0] = 2·x[0]
-                double u = 2 * ds;
-                hvx[0] += 2 * tds * x[0] + u * vx[0];
-            }
-            finally
-            {
-                workspace.Release(workspaceMark);
-            }
+            ReadsUnwrittenOutputTangent(x, y, vx, default);
+            // Reverse sweep: adjoints, last statement first.
+            // return s * y[0];   ∂result/∂s = y[0]
+            double ds = dResult * y[0];
+            // double s = x[0] * x[0];   ∂s/∂x[0] = 2·x[0]
+            double u = 2 * ds;
+            hvx[0] += u * vx[0];
         }
 
         /// <summary>
