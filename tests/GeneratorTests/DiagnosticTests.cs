@@ -1288,6 +1288,67 @@ namespace SymGrad.GeneratorTests
                 }
                 """, "SG0019", "'G' calls the generated 'HTangent'", "it calls TTangentTangent", "a third derivative");
 
+        /// <summary>FTangent of a generic method writing outputs: not yet read as a method of its own (its methods are overloads per real type).</summary>
+        [Fact]
+        public void SG0019_ATangentOfAGenericMethodWritingOutputs()
+            => Expect("""
+                using System;
+                using System.Numerics;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static void F<T>(ReadOnlySpan<T> x, Span<T> y) where T : IFloatingPointIeee754<T>
+                    {
+                        for (int i = 0; i < y.Length; i++)
+                        {
+                            y[i] = T.Sin(x[i]) * x[i];
+                        }
+                    }
+
+                    [Differentiable]
+                    public static double G(ReadOnlySpan<double> x, ReadOnlySpan<double> v, Span<double> y, Span<double> ty)
+                    {
+                        [|FTangent(x, y, v, ty)|];
+                        return ty[0];
+                    }
+                }
+                """, "SG0019", "'G' calls the generated 'FTangent'", "not generic or overloaded");
+
+        /// <summary>FTangent of a method writing outputs that checkpoints its loops: not yet read as a method of its own.</summary>
+        [Fact]
+        public void SG0019_ATangentOfACheckpointedMethodWritingOutputs()
+            => Expect("""
+                using System;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable(CheckpointLoops = true)]
+                    public static void F(ReadOnlySpan<double> x, Span<double> y, int steps)
+                    {
+                        for (int i = 0; i < y.Length; i++)
+                        {
+                            y[i] = x[i];
+                        }
+
+                        for (int t = 0; t < steps; t++)
+                        {
+                            for (int i = 0; i < y.Length; i++)
+                            {
+                                y[i] = Math.Sin(y[i]);
+                            }
+                        }
+                    }
+
+                    [Differentiable]
+                    public static double G(ReadOnlySpan<double> x, ReadOnlySpan<double> v, Span<double> y, Span<double> ty)
+                    {
+                        [|FTangent(x, y, 3, v, ty)|];
+                        return ty[0];
+                    }
+                }
+                """, "SG0019", "'G' calls the generated 'FTangent'", "checkpointed loops");
+
         /// <summary>A method writing an output, F(x, y): y = sin(x)·x.</summary>
         private const string Writer = """
             using System;
