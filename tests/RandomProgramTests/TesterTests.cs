@@ -786,6 +786,21 @@ namespace SymGrad.RandomProgramTests
         public void AConstantBufferReadByACallWithoutADerivative_HasAHessianVectorProduct() => AssertPasses("bmrVGLOF2qL1", FeatureSet.Default);
 
         /// <summary>
+        /// T0 divides y[2] − y[2] (zero) by 1 + s⁴ with s ≈ 8e9: in float 1 + s⁴ is ∞, the quotient 0, and MTangent's term
+        /// quotient · (1 + s⁴)˙ is 0·∞ = NaN where the reverse sweep multiplies the quotient's 0 by a finite slope (the CI's
+        /// campaign on <c>96bbfd6</c>, seed 3455162639315565573, <c>53pbiT494xq1</c>; FOUND). The double twin's tangent at the
+        /// same inputs is finite and right: float's range in forward mode only, counted and not compared.
+        /// </summary>
+        [Fact]
+        public void AFloatTangentPastFloatsRange_WhereTheDoubleTwinIsRight_IsNotAFailure()
+        {
+            var results = Runner.CheckBatch(new[] { (1, "53pbiT494xq1", Runner.Generate("53pbiT494xq1", FeatureSet.Default)) });
+            var result = Assert.Single(results).Result;
+            Assert.True(result.Failures.Count == 0, string.Join("\n", result.Failures.Select(f => f.Key + ": " + f.Details)));
+            Assert.True(result.FloatForwardPastRange >= 1, "the draw no longer overflows float in forward mode");
+        }
+
+        /// <summary>
         /// A scalar read through a buffer of one element where a local function read it too: the tester rewrote the local
         /// function's read into the buffer's element, which C# does not let it capture (CS8175; seed 3911's 87UsUc0JpHQ1; FOUND).
         /// A scalar a local function reads is not drawn so.

@@ -32,6 +32,7 @@ namespace SymGrad.RandomPrograms.Campaign
             Row("float twin gradients or H·v off as PyTorch float32's too (float's range or rounding: bad draw)", r.Results.Sum(x => x.FloatStrayAgreed));
             Row("gradients or H·v off central differences where PyTorch agrees with ours (cancellation: bad draw)", r.Results.Sum(x => x.CancellationsAgreed));
             Row("float twin values differ (branch flips; gradients not compared)", r.Results.Sum(x => x.FloatValueMismatches));
+            Row("float twin forward mode not finite where the double twin's is right (past float's range: not compared)", r.Results.Sum(x => x.FloatForwardPastRange));
             Row("methods checked in forward mode (MTangent = MBackward), double twin", r.Results.Sum(x => x.TangentChecked));
             Row("methods checked in forward mode, float twin", r.Results.Sum(x => x.TangentFloatChecked));
             Row("methods skipped in forward mode (no MTangent: calls without a forward mode)", r.Results.Sum(x => x.TangentSkipped));

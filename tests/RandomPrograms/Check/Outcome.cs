@@ -93,6 +93,12 @@ namespace SymGrad.RandomPrograms.Check
         public int FloatValueMismatches { get; set; }
 
         /// <summary>
+        /// Float twins whose MTangent (or MJacobian entry) was not finite where the double twin's, at the same inputs, was
+        /// finite and agreed with the float twin's other mode: float's range overflowed in forward mode only (not compared).
+        /// </summary>
+        public int FloatForwardPastRange { get; set; }
+
+        /// <summary>
         /// Methods whose gradient was NaN or ±∞ where central differences were finite, and PyTorch autograd gave the same
         /// non-finite values on the same inputs: an intermediate overflowed (see <see cref="Checker.NotFinite"/>). The
         /// failure is withdrawn and the program counts as a bad draw.
