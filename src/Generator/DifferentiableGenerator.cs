@@ -73,6 +73,9 @@ namespace SymGrad.Generator
             // nested FGradient or FBackward a differentiable method asks a span's gradient of.
             OwnFiles(context, parsed, Generation.SpanGradientNeeds, Generation.GenerateSpanGradients);
 
+            // The methods a nested FBackward of a method writing outputs is read as (FBackwardOfX and its derivatives, BackwardCalls).
+            OwnFiles(context, parsed, Generation.BackwardCallNeeds, Generation.GenerateBackwardCalls);
+
             // FTangent's own derivatives, of the methods writing outputs whose FTangent a differentiable method calls (TangentCalls).
             OwnFiles(context, parsed, Generation.TangentCallNeeds, Generation.GenerateTangentCalls);
 
@@ -213,6 +216,9 @@ namespace SymGrad.Generator
         /// <summary>The methods whose span gradients <paramref name="result"/>'s method adds by <c>FGradientOfX</c> (their file names).</summary>
         public static System.Collections.Generic.IEnumerable<string> SpanGradientNeeds(ParseResult result) => Needs(result, target => target.SpanGradientsOf);
 
+        /// <summary>The methods writing outputs whose nested FBackward <paramref name="result"/>'s method reads as <c>FBackwardOfX</c> (their file names).</summary>
+        public static System.Collections.Generic.IEnumerable<string> BackwardCallNeeds(ParseResult result) => Needs(result, target => target.BackwardCallsOf);
+
         /// <summary>The methods writing outputs whose FTangent <paramref name="result"/>'s method calls (their file names).</summary>
         public static System.Collections.Generic.IEnumerable<string> TangentCallNeeds(ParseResult result) => result.Model is not { } model
             ? Enumerable.Empty<string>()
@@ -236,6 +242,10 @@ namespace SymGrad.Generator
         /// <summary>The span gradients' file (<see cref="SpanGradientWriter"/>) of <paramref name="result"/>'s method when it is among <paramref name="callees"/>.</summary>
         public static GeneratedFile GenerateSpanGradients(ParseResult result, EquatableArray<string> callees, System.Threading.CancellationToken cancellationToken)
             => GenerateOwnFile(result, callees, ".SpanGradients.g.cs", SpanGradientWriter.Emit, cancellationToken);
+
+        /// <summary>The methods of a nested FBackward (<see cref="BackwardCallWriter"/>) of <paramref name="result"/>'s method when it is among <paramref name="callees"/>.</summary>
+        public static GeneratedFile GenerateBackwardCalls(ParseResult result, EquatableArray<string> callees, System.Threading.CancellationToken cancellationToken)
+            => GenerateOwnFile(result, callees, ".BackwardCalls.g.cs", BackwardCallWriter.Emit, cancellationToken);
 
         /// <summary>FTangent's own derivatives (<see cref="TangentCallWriter"/>) of <paramref name="result"/>'s method when it is among <paramref name="callees"/>.</summary>
         public static GeneratedFile GenerateTangentCalls(ParseResult result, EquatableArray<string> callees, System.Threading.CancellationToken cancellationToken)

@@ -1151,9 +1151,66 @@ namespace SymGrad.GeneratorTests
                 }
                 """, "SG0019", "'G' calls the generated 'FTangent'", "'F' needs a generated FTangent and FHessianVector");
 
-        /// <summary>A method writing outputs, F(x, y): its FTangent is differentiated again, not yet its FBackward — said at the call.</summary>
+        /// <summary>A method writing outputs, F(x, y), its FBackward called nested right after F(x, y): differentiated (FBackwardOfX).</summary>
         [Fact]
-        public void SG0019_TheBackwardOfAMethodWritingOutputs()
+        public void TheBackwardOfAMethodWritingOutputsAfterIt_IsDifferentiated()
+            => GeneratorHarness.AssertCompilesCleanly(GeneratorHarness.Run(Writer + """
+                    [Differentiable]
+                    public static double G(ReadOnlySpan<double> x, ReadOnlySpan<double> u, Span<double> y, Span<double> dx)
+                    {
+                        F(x, y);
+                        for (int i = 0; i < dx.Length; i++)
+                        {
+                            dx[i] = 0;
+                        }
+
+                        FBackward(x, y, u, dx);
+                        return dx[0];
+                    }
+                }
+                """));
+
+        /// <summary>FBackward of a method writing outputs where y is not F(x) just computed: its derivative would be of Jᵀ·dy at another y.</summary>
+        [Fact]
+        public void SG0019_TheBackwardOfAMethodWritingOutputsWithoutItsForward()
+            => Expect(Writer + """
+                    [Differentiable]
+                    public static double G(ReadOnlySpan<double> x, Span<double> y, Span<double> dx)
+                    {
+                        for (int i = 0; i < dx.Length; i++)
+                        {
+                            dx[i] = 0;
+                        }
+
+                        [|FBackward(x, y, x, dx)|];
+                        return dx[0];
+                    }
+                }
+                """, "SG0019", "'G' calls the generated 'FBackward'", "reads 'y' as what F wrote: call F(x, y) right before it");
+
+        /// <summary>FBackward of a method writing outputs after F(x, y), but y changed in between: refused as well.</summary>
+        [Fact]
+        public void SG0019_TheBackwardOfAMethodWritingOutputsWhoseOutputChanged()
+            => Expect(Writer + """
+                    [Differentiable]
+                    public static double G(ReadOnlySpan<double> x, Span<double> y, Span<double> dx)
+                    {
+                        F(x, y);
+                        y[0] = 2 * y[0];
+                        for (int i = 0; i < dx.Length; i++)
+                        {
+                            dx[i] = 0;
+                        }
+
+                        [|FBackward(x, y, x, dx)|];
+                        return dx[0];
+                    }
+                }
+                """, "SG0019", "'G' calls the generated 'FBackward'", "reads 'y' as what F wrote", "nothing in between writing its arguments");
+
+        /// <summary>FBackward of a method writing outputs with its cotangent left out (default): it adds nothing.</summary>
+        [Fact]
+        public void SG0019_TheBackwardOfAMethodWritingOutputsWithoutACotangent()
             => Expect(Writer + """
                     [Differentiable]
                     public static double G(ReadOnlySpan<double> x, Span<double> y, Span<double> dx)
@@ -1164,11 +1221,47 @@ namespace SymGrad.GeneratorTests
                             dx[i] = 0;
                         }
 
-                        [|FBackward(x, y, x, dx)|];
+                        [|FBackward(x, y, default, dx)|];
                         return dx[0];
                     }
                 }
-                """, "SG0019", "'G' calls the generated 'FBackward'", "'F' writes Span outputs", "not yet its FBackward");
+                """, "SG0019", "'G' calls the generated 'FBackward'", "pass a span for the cotangent 'default'");
+
+        /// <summary>FBackward of a method that writes outputs and returns a value: not yet (its seed).</summary>
+        [Fact]
+        public void SG0019_TheBackwardOfAMethodWritingOutputsAndReturningAValue()
+            => Expect("""
+                using System;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double F(ReadOnlySpan<double> x, Span<double> y)
+                    {
+                        double s = 0;
+                        for (int i = 0; i < y.Length; i++)
+                        {
+                            y[i] = Math.Sin(x[i]) * x[i];
+                            s += y[i];
+                        }
+
+                        return s;
+                    }
+
+                    [Differentiable]
+                    public static double G(ReadOnlySpan<double> x, ReadOnlySpan<double> u, Span<double> y, Span<double> dx)
+                    {
+                        F(x, y);
+                        for (int i = 0; i < dx.Length; i++)
+                        {
+                            dx[i] = 0;
+                        }
+
+                        [|FBackward(x, y, 1, u, dx)|];
+                        return dx[0];
+                    }
+                }
+                """, "SG0019", "'G' calls the generated 'FBackward'", "its FBackward when F returns nothing (void)");
 
         /// <summary>FTangent of a method writing outputs with an output's tangent left out (default): its derivatives read it.</summary>
         [Fact]

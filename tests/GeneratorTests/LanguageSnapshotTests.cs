@@ -82,6 +82,10 @@ namespace SymGrad.GeneratorTests
         [Fact]
         public void TangentCalls() => VerifyCases("TangentCallCases");
 
+        /// <summary>Nested FBackward of methods writing outputs: the methods it is read as (in F's .BackwardCalls file) are snapshots too.</summary>
+        [Fact]
+        public void BackwardCalls() => VerifyCases("BackwardCallCases");
+
         /// <summary>GradBench's bundle adjustment, k-means and Gaussian mixture, written as a user writes them.</summary>
         [Fact]
         public void GradBench() => VerifyCases("GradBenchCases");

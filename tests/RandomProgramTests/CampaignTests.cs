@@ -196,6 +196,22 @@ namespace SymGrad.RandomProgramTests
         }
 
         /// <summary>
+        /// A fixed seed of programs calling T0Backward (or T1Backward) right after T0 (TangentCalls: a vector-Jacobian product
+        /// of a method writing outputs, read as T0BackwardOfX per input): checked in every mode the callers have (no
+        /// MHessianVector) and by PyTorch (all 30: ∂⟨u, T0(x)⟩/∂x with create_graph). Seed 4110 was checked to draw two.
+        /// </summary>
+        [Fact]
+        public void RandomPrograms_CheckNestedBackwardsOfMethodsWritingOutputs()
+        {
+            var report = RunWithPyTorch(30, 30, seed: 4110, FeatureSet.Parse("TangentCalls=6,SpanWritingCalls=2"));
+            AssertNoFailures(report);
+            Assert.True(report.Constructs.GetValueOrDefault("nested HBackward of an H writing outputs, right after H (TangentCalls: read as HBackwardOfX per input)") >= 2, "too few drawn");
+            Assert.True(report.TorchBackwardCallsChecked > 0, "PyTorch checked no method calling HBackward");
+            const string what = "MJacobian (P14) checked on a method calling HBackward of an H writing outputs (HBackwardOfX…)";
+            Assert.True(report.Results.Sum(r => r.ConstructsChecked.GetValueOrDefault(what)) > 0, "none: " + what);
+        }
+
+        /// <summary>
         /// A fixed seed of programs calling methods with an out result (ResultCalls), each result read through a method of its
         /// own (H1ResultO): out arguments into new locals and the caller's, tuple twins deconstructed (H1Pair), the value
         /// alone — checked in every mode, H·v of such a caller included, and by PyTorch (all 40). Seed 3504 was checked to

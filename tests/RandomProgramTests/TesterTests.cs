@@ -777,6 +777,32 @@ namespace SymGrad.RandomProgramTests
         }
 
         /// <summary>
+        /// Nested HBackward of a method writing outputs (TangentCalls): drawn with a span's gradient added to the entry's output,
+        /// a scalar's into a local, at H's own values as the cotangent, in a loop, of T1 calling T0; never expecting the
+        /// caller's MHessianVector (it would take H's third derivative); the first of each checked in every mode.
+        /// </summary>
+        [Fact]
+        public void ANestedBackwardOfAMethodWritingOutputs_IsDrawnAndPasses()
+        {
+            var gen = new ProgramGenerator(FeatureSet.Parse("TangentCalls=6,SpanWritingCalls=2"));
+            var drawn = Enumerable.Range(0, 300).Select(i => Runner.ProgramSeed(52, i)).Select(seed => (Seed: seed, Program: gen.FromSeed(seed)))
+                .Where(d => d.Program.Methods.Any(TangentCalls.CallsBackward)).ToList();
+            Assert.True(drawn.Count >= 10, $"only {drawn.Count} of 300 programs call T0Backward");
+            static IEnumerable<CallStmt> Calls(ProgramModel p) => p.Methods.SelectMany(m => Measure.All(m.Body)).OfType<CallStmt>().Where(c => c is { IsNested: true, Suffix: "Backward" } && TangentCalls.IsHelper(c.Callee));
+            var firsts = new (string What, Func<ProgramModel, bool> Has)[]
+            {
+                ("a span's gradient into an output", p => Calls(p).Any(c => c.Args.Skip(p.Find(c.Callee).Params.Length + 1).OfType<SpanArg>().Any())),
+                ("a scalar's gradient into a local", p => Calls(p).Any(c => c.Args.OfType<RefArg>().Any())),
+                ("H's values as the cotangent", p => Calls(p).Any(c => c.Args[p.Find(c.Callee).Params.Length] is SpanArg u && c.Args.Take(p.Find(c.Callee).Params.Length).Contains(u))),
+                ("a loop", p => p.Methods.SelectMany(m => Measure.All(m.Body)).Any(n => n is For f && Measure.All(f.Body).Any(x => x is CallStmt { IsNested: true, Suffix: "Backward" }))),
+                ("T1 calling T0", p => Calls(p).Any(c => c.Callee == TangentCalls.Outer)),
+            }.Select(k => (k.What, First: drawn.FirstOrDefault(d => k.Has(d.Program)))).ToList();
+            Assert.All(firsts, f => Assert.True(f.First.Program is not null, $"no T0Backward call with {f.What} in {drawn.Count} programs"));
+            Assert.DoesNotContain(drawn, d => d.Program.Methods.Any(m => TangentCalls.CallsBackward(m) && ForwardMode.HasHessianVector(d.Program, m)));
+            AssertAllPass(firsts.Select(f => f.First).Distinct());
+        }
+
+        /// <summary>
         /// A local buffer only ever holding its zeros, read by a call without a derivative (<c>Smooth.Bump(y[j3])</c>): SymGrad took
         /// every output as varying in the Hessian-vector product, so the call's argument varied and there was no MHessianVector
         /// where the tester, rightly, expected one (the CI's campaign on <c>ac3d5ef</c>, seed 791625323021542781, <c>bmrVGLOF2qL1</c>;

@@ -173,6 +173,12 @@ namespace SymGrad.Generator.Model
         public string? SpanGradientsOf { get; init; }
 
         /// <summary>
+        /// For a nested <c>FBackward</c> of a method F writing outputs, read as calls of <c>FBackwardOfX</c> (<see cref="Parse.BackwardCalls"/>):
+        /// F's file name, so that the file of those methods is written.
+        /// </summary>
+        public string? BackwardCallsOf { get; init; }
+
+        /// <summary>
         /// For a result of a callee with several results, read as a call of a method of its own (<c>PolarResultR(x, y)</c>,
         /// <see cref="Parse.ResultCalls"/>): the callee's file name, so that the file of those methods is written.
         /// </summary>

@@ -107,8 +107,7 @@ namespace SymGrad.Generator.Parse
 
             if (tangent.TangentCallsOf is not null)
             {
-                RefuseGenerated(invocation, generated, $"'{forward.Name}' writes Span outputs: SymGrad differentiates its {forward.Name}Tangent again (J·v, the outputs' tangents "
-                    + $"along a direction), not yet its {generated.Name}; call {forward.Name}Backward outside the [Differentiable] method");
+                ParseWriterBackward(invocation, generated, tangent, output);
                 return true;
             }
 
@@ -129,19 +128,9 @@ namespace SymGrad.Generator.Parse
             }
 
             // A span input's gradient goes to a Span output of this method (SpanGradients: one Hessian-vector product in the backward).
-            var spanTargets = new Dictionary<int, SpanRef>();
-            foreach (int i in Enumerable.Range(0, inputs.Count).Where(i => !Scalar(i) && !NotNeeded(arguments[gradients + i])))
+            if (SpanGradientTargets(invocation, generated, inputs, arguments, gradients) is not { } spanTargets)
             {
-                ExpressionSyntax argument = arguments[gradients + i].Expression;
-                if (Part(argument, inputs[i].ElementType) is not { } part || !_parameters.TryGetValue(part.Span, out ParameterSpec? into)
-                    || into.Kind != ParameterKind.SpanOutput || into.ElementType != inputs[i].ElementType || into.IsArray && argument is ElementAccessExpressionSyntax)
-                {
-                    RefuseGenerated(invocation, generated, $"the gradient of {forward.Name}'s span '{inputs[i].Name}' is added to a Span<{inputs[i].ElementType}> output of {_method.Name} "
-                        + "or a slice of one (x, x.Slice(a, n), x[a..b]); pass default when it is not needed");
-                    return true;
-                }
-
-                spanTargets[i] = part;
+                return true; // reported
             }
 
             var args = arguments.Take(primal.Count).Select((a, i) => primal[i].IsBuffer ? ParseSpanArgument(a.Expression, primal[i]) : Converted(ParseExpression(a.Expression), primal[i].Type)).ToList();
@@ -172,25 +161,10 @@ namespace SymGrad.Generator.Parse
             }
 
             // C# evaluates the arguments once, in order, before the gradients accumulate; the reading evaluates them once per
-            // input. So an argument (or the seed) that is more than a variable or a constant is held first: one that reads a
-            // gradient's local would see it updated (found by the random-program tester: NGradient(Math.Sin(s), ref s, ref g)
-            // read the updated s for g and for the value), one that calls a method writing an output would write it again and
-            // read what it wrote (bFoFLxZ30AF1: NGradient(s, H(y[2], y, …), …, ref g) lost y's cotangent).
+            // input. So an argument (or the seed) that is more than a variable or a constant is held first (Held).
             var written = new HashSet<string>(targets.OfType<Expr>().SelectMany(Reads.Of));
-            Expr Held(Expr value, string text)
-            {
-                if (value is Name or Literal && !Reads.Of(value).Any(written.Contains))
-                {
-                    return value;
-                }
-
-                string held = FreshName(forward.Name + "_argument", value.Type);
-                output.Add(new LocalDecl(held, value.Type, value, value.Type + " " + held + " = " + MethodParser.OneLine(text) + ";"));
-                return new Name(held, value.Type);
-            }
-
-            args = args.Select((a, i) => primal[i].IsBuffer ? a : Held(a, arguments[i].Expression.ToString())).ToList();
-            seed = seed is null ? null : Held(seed, arguments[primal.Count].Expression.ToString());
+            args = args.Select((a, i) => primal[i].IsBuffer ? a : Held(a, arguments[i].Expression, forward.Name, written, output)).ToList();
+            seed = seed is null ? null : Held(seed, arguments[primal.Count].Expression, forward.Name, written, output);
             // A span input's direction is zero — an empty span, which FTangent reads as zeros: a slice of its argument of length 0.
             var at = Enumerable.Range(0, primal.Count).Where(k => primal[k].IsDifferentiable).ToList();
             Expr Zero(int j) => args[at[j]] is SpanRef s
@@ -218,6 +192,50 @@ namespace SymGrad.Generator.Parse
 
             value = backward ? null : new UserCall(CallTargets.Resolve(forward, _method, _model.Compilation)!, args.ToEquatableArray(), type);
             return true;
+        }
+
+        /// <summary>
+        /// The Span outputs of this method (or slices of them) the span inputs' gradients of a nested FGradient or FBackward are
+        /// added to, by input index (<paramref name="arguments"/> from <paramref name="first"/> on, one per input; those passed
+        /// <c>default</c> are not wanted); null when one is not such a span (reported).
+        /// </summary>
+        private Dictionary<int, SpanRef>? SpanGradientTargets(InvocationExpressionSyntax invocation, GeneratedCalls.Match generated, List<ParameterSpec> inputs,
+            SeparatedSyntaxList<ArgumentSyntax> arguments, int first)
+        {
+            var spanTargets = new Dictionary<int, SpanRef>();
+            foreach (int i in Enumerable.Range(0, inputs.Count).Where(i => inputs[i].Kind != ParameterKind.Scalar && !NotNeeded(arguments[first + i])))
+            {
+                ExpressionSyntax argument = arguments[first + i].Expression;
+                if (Part(argument, inputs[i].ElementType) is not { } part || !_parameters.TryGetValue(part.Span, out ParameterSpec? into)
+                    || into.Kind != ParameterKind.SpanOutput || into.ElementType != inputs[i].ElementType || into.IsArray && argument is ElementAccessExpressionSyntax)
+                {
+                    RefuseGenerated(invocation, generated, $"the gradient of {generated.Forward.Name}'s span '{inputs[i].Name}' is added to a Span<{inputs[i].ElementType}> output of {_method.Name} "
+                        + "or a slice of one (x, x.Slice(a, n), x[a..b]); pass default when it is not needed");
+                    return null;
+                }
+
+                spanTargets[i] = part;
+            }
+
+            return spanTargets;
+        }
+
+        /// <summary>
+        /// An argument of a nested FGradient or FBackward, which its reading evaluates once per input where C# evaluates it once:
+        /// held in a local first unless it is a variable or a constant that no gradient's local (<paramref name="written"/>)
+        /// changes. (Found by the random-program tester: NGradient(Math.Sin(s), ref s, ref g) read the updated s for g and for
+        /// the value; NGradient(s, H(y[2], y, …), …, ref g), whose argument writes an output, wrote it again — bFoFLxZ30AF1.)
+        /// </summary>
+        private Expr Held(Expr value, ExpressionSyntax text, string forward, HashSet<string> written, List<Stmt> output)
+        {
+            if (value is Name or Literal && !Reads.Of(value).Any(written.Contains))
+            {
+                return value;
+            }
+
+            string held = FreshName(forward + "_argument", value.Type);
+            output.Add(new LocalDecl(held, value.Type, value, value.Type + " " + held + " = " + MethodParser.OneLine(text.ToString()) + ";"));
+            return new Name(held, value.Type);
         }
 
         /// <summary>A gradient argument that asks for nothing: <c>default</c>, <c>default(Span&lt;double&gt;)</c>, <c>Span&lt;double&gt;.Empty</c>.</summary>

@@ -295,6 +295,22 @@ namespace SymGrad.RandomPrograms.Campaign
                 set.Add("nested FTangent of an F with span inputs (span directions)");
             }
 
+            if (Measure.All(m.Body).OfType<CallStmt>().FirstOrDefault(n => n is { IsNested: true, Suffix: "Backward" } && Generate.TangentCalls.IsHelper(n.Callee)) is { } backwardCall)
+            {
+                set.Add("nested HBackward of an H writing outputs, right after H (TangentCalls: read as HBackwardOfX per input)");
+                var h = program.Methods.First(x => x.Name == backwardCall.Callee);
+                int k = h.Params.Length;
+                if (backwardCall.Args.Skip(k).FirstOrDefault() is SpanArg { Span: var u } && backwardCall.Args.Take(k).OfType<SpanArg>().Any(a => a.Span == u && h.Params[backwardCall.Args.IndexOf(a)].Kind == ParamKind.RealSpanOut))
+                {
+                    set.Add("nested HBackward of an H writing outputs at its own values (the gradient of ½‖H‖²)");
+                }
+
+                if (backwardCall.Args.OfType<RefArg>().Any()) set.Add("nested HBackward of an H writing outputs, a scalar's gradient into a local");
+                if (backwardCall.Args.Skip(k).OfType<SpanArg>().Skip(1).Any()) set.Add("nested HBackward of an H writing outputs, a span's gradient added to an output");
+                if (Measure.All(m.Body).Any(n => n is For or While or ForEach && Measure.All(System.Collections.Immutable.ImmutableArray.Create((Stmt)n)).Any(x => x is CallStmt { IsNested: true, Suffix: "Backward" } b && b == backwardCall))) set.Add("nested HBackward of an H writing outputs, in a loop");
+                if (h.Name == Generate.TangentCalls.Outer) set.Add("nested HBackward of an H writing outputs that calls another such method");
+            }
+
             if (Measure.All(m.Body).OfType<CallStmt>().FirstOrDefault(n => n is { IsNested: true, Suffix: "Tangent" }) is { } tangentCall)
             {
                 set.Add("nested HTangent of an H writing outputs (TangentCalls: its values into buffers, the outputs' tangents read)");

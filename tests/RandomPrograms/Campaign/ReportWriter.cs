@@ -58,7 +58,8 @@ namespace SymGrad.RandomPrograms.Campaign
             {
                 Row("methods checked against PyTorch (two per program at most)", r.TorchChecked);
                 Row("  of which a method calling FGradient, FBackward or FTangent (nested)", r.TorchNestedChecked);
-                Row("  of which a method calling HTangent of an H writing outputs (TangentCalls)", r.TorchTangentCallsChecked);
+                Row("  of which a method calling HTangent or HBackward of an H writing outputs (TangentCalls)", r.TorchTangentCallsChecked);
+                Row("  of which a method calling HBackward of an H writing outputs (TangentCalls)", r.TorchBackwardCallsChecked);
                 foreach (var (key, (compared, agreed)) in r.TorchModes)
                 {
                     string what = key switch { "TorchTangent" => "jvp = MTangent", "TorchHessianVector" => "hvp = MHessianVector", _ => "jacobian = MJacobian" };

@@ -67,6 +67,9 @@ namespace SymGrad.RandomPrograms.Campaign
         /// <summary>Of <see cref="TorchNestedChecked"/>, methods calling HTangent of an H writing outputs (TangentCalls).</summary>
         public int TorchTangentCallsChecked { get; set; }
 
+        /// <summary>Of <see cref="TorchChecked"/>, the methods calling HBackward of a method writing outputs (TangentCalls).</summary>
+        public int TorchBackwardCallsChecked { get; set; }
+
         /// <summary>P17: per failure key (<c>TorchTangent</c>, <c>TorchHessianVector</c>, <c>TorchJacobian</c>), the cases compared and those that agreed.</summary>
         public SortedDictionary<string, (int Compared, int Agreed)> TorchModes { get; } = new(StringComparer.Ordinal);
 
@@ -282,6 +285,7 @@ namespace SymGrad.RandomPrograms.Campaign
                     report.TorchChecked = cases.Count;
                     report.TorchNestedChecked = cases.Count(c => NestedCalls.Calls(c.Method));
                     report.TorchTangentCallsChecked = cases.Count(c => TangentCalls.Calls(c.Method));
+                    report.TorchBackwardCallsChecked = cases.Count(c => TangentCalls.CallsBackward(c.Method));
                     foreach (var c in cases)
                     {
                         foreach (string key in TorchOracle.ModesAsked(c))

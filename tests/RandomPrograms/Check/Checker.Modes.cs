@@ -93,6 +93,7 @@ namespace SymGrad.RandomPrograms.Check
                 if (m.Params.Any(p => p.Struct is not null && !p.InStructSpan && p.IsDifferentiable)) _result.Count("MJacobian (P14) checked on a method with a struct parameter");
                 if (m.Params.Any(p => p.InStructSpan && p.IsDifferentiable)) _result.Count("MJacobian (P14) checked on a method with a span of structs");
                 if (m.GradientFields.Any()) _result.Count("MJacobian (P14) checked on a method reading a layer's differentiable fields");
+                if (Measure.All(m.Body).Any(n => n is CallStmt { IsNested: true, Suffix: "Backward" } b && Generate.TangentCalls.IsHelper(b.Callee))) _result.Count("MJacobian (P14) checked on a method calling HBackward of an H writing outputs (HBackwardOfX…)");
                 if (Measure.All(m.Body).Any(n => n is FieldArg)) _result.Count("MJacobian (P14) checked on a method calling a method of its layer (its twin HWithFields)");
                 if (m.Params.Any(p => p.Kind == ParamKind.RealOut && !p.Result)) _result.Count("MJacobian (P14) checked on a method with an out result");
                 if (m.ReturnsStruct) _result.Count("MJacobian (P14) checked on a method with a struct result");

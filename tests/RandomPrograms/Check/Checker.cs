@@ -175,6 +175,7 @@ namespace SymGrad.RandomPrograms.Check
             if (nodes.Any(n => n is MathCall c && MathNames.Library.Contains(c.Function))) yield return "calling a registered backward with no registered tangent";
             if (nodes.Any(n => n is MathCall c && MathNames.Underivable.Contains(c.Function))) yield return "calling a function with no derivative of constants (Smooth.Bump)";
             if (Generate.NestedCalls.Calls(m)) yield return "with nested calls";
+            if (nodes.Any(n => n is CallStmt { IsNested: true, Suffix: "Backward" } b && Generate.TangentCalls.IsHelper(b.Callee))) yield return "calling HBackward of an H writing outputs (HBackwardOfX…)";
             if (m.Params.Any(p => p.Kind == ParamKind.RealOut && !p.Result)) yield return "with an out result";
             if (m.ReturnsStruct) yield return "with a struct result";
             if (m.Params.Any(p => p.InStructSpan && p.IsDifferentiable)) yield return "with a span of structs";

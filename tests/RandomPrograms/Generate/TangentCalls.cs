@@ -12,7 +12,9 @@ namespace SymGrad.RandomPrograms.Generate
     /// top-level loop's body, <c>T0Tangent(x…, yv, ẋ…, y)</c>: the entry's output y ends holding J·ẋ along a direction (the
     /// argument itself, another input of its length, a constant, or a span's direction left out), the values going to a
     /// buffer declared right before the call that nothing reads. The entry is then checked in every mode through
-    /// T0Tangent's own methods (<c>T0TangentBackward</c>, <c>T0TangentTangent</c>, <c>T0TangentBackwardTangent</c>). Drawn
+    /// T0Tangent's own methods (<c>T0TangentBackward</c>, <c>T0TangentTangent</c>, <c>T0TangentBackwardTangent</c>). Or, now and
+    /// then, <c>T0(x…, yv)</c> and right after it <c>T0Backward(x…, yv, u, g…)</c> (<see cref="BackwardCall"/>), differentiated
+    /// through <c>T0BackwardOfX</c> and its methods. Drawn
     /// after everything else, from side streams, and appended — so that the draws of past seeds stay as they were.
     /// </summary>
     public static class TangentCalls
@@ -143,11 +145,11 @@ namespace SymGrad.RandomPrograms.Generate
                 });
             }
 
-            var call = new Stmt[]
-            {
-                new BufferDecl(values, y.Length, r.Int(0, 3)),
-                new CallStmt(h.Name, args.Concat(directions).Append(new SpanArg(y.Name)).ToImmutableArray(), false, "Tangent"),
-            };
+            var helpers = t1 is null ? new[] { t0 } : new[] { t0, t1 };
+            var buffer = new BufferDecl(values, y.Length, r.Int(0, 3));
+            var call = r.Side(6).Chance(0.4) && ForwardMode.BackwardCallable(program with { Methods = helpers.Concat(program.Methods).ToImmutableArray() }, h)
+                ? BackwardCall(h, args, buffer, y, inputs, taken, r.Side(7))
+                : new Stmt[] { buffer, new CallStmt(h.Name, args.Concat(directions).Append(new SpanArg(y.Name)).ToImmutableArray(), false, "Tangent") };
 
             // At the end of the body (before its last return), or of a top-level loop's body: y ends holding J·ẋ.
             var body = entry.Body.ToList();
@@ -164,11 +166,62 @@ namespace SymGrad.RandomPrograms.Generate
             }
 
             var called = entry with { Body = body.ToImmutableArray(), ExpressionBodied = false };
-            var helpers = t1 is null ? new[] { t0 } : new[] { t0, t1 };
             return program with { Methods = helpers.Concat(program.Methods.Select(m => m == entry ? called : m)).ToImmutableArray() };
         }
 
-        /// <summary>Whether a method calls HTangent of a method writing outputs.</summary>
-        public static bool Calls(Method m) => Measure.All(m.Body).Any(n => n is CallStmt { IsNested: true, Suffix: "Tangent" });
+        /// <summary>
+        /// <c>H(x…, yv); y = yv; HBackward(x…, yv, u, g…)</c>: H's values into the buffer, copied into the entry's output y (which
+        /// is so written whole, then added to), and the vector-Jacobian product at a cotangent u (an input of y's length, or
+        /// the values themselves: the gradient of ½‖H‖²) — one span input's gradient added to y, the others' not wanted, each
+        /// scalar's into a local then added to every element of y.
+        /// </summary>
+        private static Stmt[] BackwardCall(Method h, List<Arg> args, BufferDecl values, Param y, List<Param> inputs, HashSet<string> taken, Draw r)
+        {
+            string Fresh(string stem) => Enumerable.Range(0, 100).Select(k => stem + (k == 0 ? "" : k.ToString(System.Globalization.CultureInfo.InvariantCulture))).First(x => taken.Add(x));
+            For Loop(System.Func<string, Expr> value)
+            {
+                string i = Fresh("k");
+                return new For(i, new IntLit(0), "<", new SpanLength(y.Name), 1, ImmutableArray.Create<Stmt>(new Store(y.Name, new Var(i), value(i))));
+            }
+
+            var spans = h.Params.Select((p, i) => (p, i)).Where(x => x.p.Kind == ParamKind.RealSpanIn).Select(x => x.i).ToList();
+            int added = spans.Count > 0 ? r.Pick(spans) : -1;
+            var locals = new List<string>();
+            var gradients = new List<Arg>();
+            for (int i = 0; i < h.Params.Length; i++)
+            {
+                if (h.Params[i].Kind == ParamKind.RealScalar)
+                {
+                    locals.Add(Fresh("g" + h.Params[i].Name));
+                    gradients.Add(new RefArg(locals[^1]));
+                }
+                else if (h.Params[i].Kind == ParamKind.RealSpanIn)
+                {
+                    gradients.Add(i == added ? new SpanArg(y.Name) : new DefaultArg());
+                }
+            }
+
+            var cotangent = new SpanArg(r.Chance(0.3) ? values.Name : r.Pick(inputs).Name);
+            var backward = args.Append(cotangent).Concat(gradients).ToImmutableArray();
+            var stmts = new List<Stmt> { values, new CallStmt(h.Name, args.ToImmutableArray(), false), Loop(i => new ElemRead(values.Name, new Var(i))) };
+            if (locals.Count > 0)
+            {
+                stmts.Add(new Decl(ValueType.Real, locals.Select(l => new Declarator(l, new RealLit(0))).ToImmutableArray()));
+            }
+
+            stmts.Add(new CallStmt(h.Name, backward, false, "Backward"));
+            foreach (string g in locals)
+            {
+                stmts.Add(Loop(i => new Binary("+", new ElemRead(y.Name, new Var(i)), new Var(g))));
+            }
+
+            return stmts.ToArray();
+        }
+
+        /// <summary>Whether a method calls HBackward of a method writing outputs.</summary>
+        public static bool CallsBackward(Method m) => Measure.All(m.Body).Any(n => n is CallStmt { IsNested: true, Suffix: "Backward" } b && IsHelper(b.Callee));
+
+        /// <summary>Whether a method calls HTangent (or HBackward) of a method writing outputs.</summary>
+        public static bool Calls(Method m) => Measure.All(m.Body).Any(n => n is CallStmt { IsNested: true, Suffix: "Tangent" } || n is CallStmt { IsNested: true, Suffix: "Backward" } b && IsHelper(b.Callee));
     }
 }

@@ -30,6 +30,7 @@ namespace SymGrad.RandomPrograms.Model
             {
                 CallExpr { IsNn: true } or CallStmt { IsNn: true } => true,
                 CallExpr { IsNested: true } c => Nestable(program, Callee(program, c.Callee)),
+                CallStmt { IsNested: true, Suffix: "Backward" } c when Writes(program, c.Callee) => BackwardCallable(program, Callee(program, c.Callee)),
                 CallStmt { IsNested: true } c => Writes(program, c.Callee) ? TangentCallable(program, Callee(program, c.Callee)) : Nestable(program, Callee(program, c.Callee)),
                 CallExpr c => Callee(program, c.Callee) is { } f && !f.Instance && HasTangent(program, f, new HashSet<string>(seen)),
                 CallStmt c => Callee(program, c.Callee) is { } f && !f.Instance && HasTangent(program, f, new HashSet<string>(seen)),
@@ -64,6 +65,7 @@ namespace SymGrad.RandomPrograms.Model
                && Measure.All(m.Body).All(n => n switch
                {
                    MathCall c => !MathNames.Library.Contains(c.Function) || MathNames.SecondOrder.Contains(c.Function),
+                   CallStmt { IsNested: true, Suffix: "Backward" } c when Writes(program, c.Callee) => false, // H's third derivative: not written
                    CallStmt { IsNested: true } c => Writes(program, c.Callee) ? TangentTwice(program, Callee(program, c.Callee)) : ThirdOrder(program, Callee(program, c.Callee)),
                    CallStmt { IsNn: true } => true, // the layers (Dense, the activations, MeanSubtract): each backward has a registered tangent
                    CallStmt c when c.Args.Any(a => a is OutArg) => Callee(program, c.Callee) is { } f && TwiceDifferentiable(program, Scalar(f), seen),
@@ -88,6 +90,7 @@ namespace SymGrad.RandomPrograms.Model
                && Measure.All(f.Body).All(n => n switch
                {
                    MathCall c => !MathNames.Library.Contains(c.Function) || MathNames.SecondOrder.Contains(c.Function),
+                   CallStmt { IsNested: true, Suffix: "Backward" } c when Writes(program, c.Callee) => false,
                    CallStmt { IsNested: true } c => Writes(program, c.Callee) ? TangentTwice(program, Callee(program, c.Callee)) : ThirdOrder(program, Callee(program, c.Callee)),
                    CallStmt { IsNn: true } or CallExpr { IsNn: true } => true,
                    CallStmt c when c.Args.Any(a => a is OutArg) => Callee(program, c.Callee) is { } g && TwiceDifferentiable(program, Scalar(g), new HashSet<string>(seen)),
@@ -165,6 +168,14 @@ namespace SymGrad.RandomPrograms.Model
                 MathCall c => !MathNames.Library.Contains(c.Function),
                 _ => true,
             });
+
+        /// <summary>
+        /// Whether a caller may call HBackward of H, a method writing <c>Span</c> outputs, right after H's own call, and be
+        /// differentiated again in reverse and forward mode (README, "Nested differentiation": each input's gradient read as
+        /// <c>HBackwardOfX</c>, over HTangent and HBackwardTangent): H as <see cref="TangentCallable"/>, void, with
+        /// <c>HBackwardTangent</c> (<see cref="SecondOrder"/>). The caller has no <c>MHessianVector</c> then.
+        /// </summary>
+        public static bool BackwardCallable(ProgramModel program, Method? h) => TangentCallable(program, h) && !h!.ReturnsReal && SecondOrder(program, h, new HashSet<string>());
 
         /// <summary>
         /// <see cref="TangentCallable"/>, and <c>HTangentBackwardTangent</c> written too, so that the caller has

@@ -140,6 +140,17 @@ namespace SymGrad.RandomPrograms.Print
                         o[j] = jt[k]
                         k += 1
 
+            def NestedBackwardOutputs(f, args, diff, outs, cotangents):
+                # HBackward of an H writing outputs, at its outputs' values (the call follows H's): the gradients of ⟨dy, H(x)⟩ in
+                # the arguments at diff, as Nested gives them; H's outputs recomputed into fresh buffers.
+                args = list(args)
+                for o in outs:
+                    args[o] = View([T(0) for _ in range(len(args[o]))], 0, len(args[o]))
+                def paired(*a):
+                    f(*a)
+                    return sum((torch.as_tensor(d[k]) * torch.as_tensor(a[o][k]) for o, d in zip(outs, cotangents) for k in range(len(d))), T(0))
+                return Nested(paired, args, diff)
+
             def Nn_Tanh(x, y):
                 for i in range(len(x)): y[i] = torch.tanh(x[i])
             def Nn_Sigmoid(x, y):
@@ -354,6 +365,21 @@ namespace SymGrad.RandomPrograms.Print
                     string directions = string.Join(", ", call.Args.Skip(k).Take(diff).Select(a => a is DefaultArg ? "None" : Args(new[] { a }, c)));
                     w.Line($"NestedTangentOutputs({FunctionName(c.Id, call.Callee)}, [{Args(call.Args.Take(k), c)}], [{string.Join(", ", inputs)}], [{string.Join(", ", outputs)}], "
                         + $"[{directions}], [{Args(call.Args.Skip(k + diff), c)}])");
+                    break;
+                }
+
+                case CallStmt { IsNested: true, Suffix: "Backward" } call when c.Methods[call.Callee].Params.Any(p => p.Kind == ParamKind.RealSpanOut):
+                {
+                    // HBackward(x…, y…, dy…, g…) of an H writing outputs: g += ∂⟨dy, H(x)⟩/∂x.
+                    var target = c.Methods[call.Callee];
+                    var (f, values, diff, rest) = Nested(call.Callee, call.Args, c);
+                    var outputs = Enumerable.Range(0, target.Params.Length).Where(i => target.Params[i].Kind == ParamKind.RealSpanOut).ToList();
+                    w.Line($"_nd = NestedBackwardOutputs({f}, [{values}], [{diff}], [{string.Join(", ", outputs)}], [{Args(rest.Take(outputs.Count), c)}])");
+                    foreach (var (g, j) in Gradients(rest.Skip(outputs.Count)))
+                    {
+                        w.Line(g is RefArg local ? $"{Variable(local.Local, c)} = {Variable(local.Local, c)} + _nd[1][{j}]" : $"AddGradient({Args(new[] { g }, c)}, _nd[1][{j}], T(1))");
+                    }
+
                     break;
                 }
 

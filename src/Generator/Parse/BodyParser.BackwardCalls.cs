@@ -1,0 +1,139 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SymGrad.Generator.Model;
+
+namespace SymGrad.Generator.Parse
+{
+    /// <summary>A nested <c>FBackward</c> of a method writing <c>Span</c> outputs (<see cref="BackwardCalls"/>).</summary>
+    internal sealed partial class BodyParser
+    {
+        /// <summary>
+        /// <c>FBackward(x…, y…, dy…, gx…)</c> of a method F writing outputs, as a statement: y must hold F(x…) — the call
+        /// <c>F(x…, y…)</c> earlier in the block, with the same arguments, nothing in between writing them — and each wanted
+        /// gradient is added by a method of its own that recomputes y (<c>FBackwardOfX</c>; a scalar's <c>ga += FBackwardOfA(…)</c>).
+        /// </summary>
+        private void ParseWriterBackward(InvocationExpressionSyntax invocation, GeneratedCalls.Match generated, CallTarget tangent, List<Stmt> output)
+        {
+            IMethodSymbol forward = generated.Forward;
+            string f = forward.Name;
+            if (generated.Suffix != "Backward" || !forward.ReturnsVoid)
+            {
+                RefuseGenerated(invocation, generated, $"'{f}' writes Span outputs: SymGrad differentiates its {f}Tangent again, and its {f}Backward when {f} returns nothing "
+                    + $"(void); call {generated.Name} outside the [Differentiable] method");
+                return;
+            }
+
+            if (NestedTargets.ModesOf(forward, _model.Compilation).SecondOrderOf is not { } hintName)
+            {
+                RefuseGenerated(invocation, generated, $"a nested {f}Backward is differentiated through {f}BackwardTangent (the tangent of {f}'s backward), "
+                    + $"which SymGrad cannot write for '{f}' (it calls a method whose backward has no tangent)");
+                return;
+            }
+
+            var primal = tangent.Parameters.Take(forward.Parameters.Length).ToList();
+            var outputs = primal.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
+            var inputs = primal.Where(p => p.IsDifferentiable).ToList();
+            var arguments = invocation.ArgumentList.Arguments;
+            int gradients = primal.Count + outputs.Count;
+            if (arguments.Count != gradients + inputs.Count || arguments.Any(a => a.NameColon is not null)
+                || arguments.Take(gradients).Any(a => !a.RefKindKeyword.IsKind(SyntaxKind.None))
+                || Enumerable.Range(0, inputs.Count).Any(i => !arguments[gradients + i].RefKindKeyword.IsKind(inputs[i].Kind == ParameterKind.Scalar ? SyntaxKind.RefKeyword : SyntaxKind.None)))
+            {
+                RefuseGenerated(invocation, generated, $"pass the arguments of {f} in order, then a cotangent for each of its outputs, then ref a local for each scalar's gradient "
+                    + "and a Span output (or a slice of one) for each span's, default where it is not needed");
+                return;
+            }
+
+            if (arguments.Skip(primal.Count).Take(outputs.Count).FirstOrDefault(NotNeeded) is { } zeros)
+            {
+                RefuseGenerated(invocation, generated, $"pass a span for the cotangent '{MethodParser.OneLine(zeros.ToString())}': a cotangent of zeros adds nothing (leave the call out)");
+                return;
+            }
+
+            if (SpanGradientTargets(invocation, generated, inputs, arguments, gradients) is not { } spanTargets)
+            {
+                return;
+            }
+
+            var args = arguments.Take(primal.Count).Select((a, i) => primal[i].IsBuffer ? ParseSpanArgument(a.Expression, primal[i]) : Converted(ParseExpression(a.Expression), primal[i].Type)).ToList();
+            var cotangents = outputs.Select((p, k) => ParseSpanArgument(arguments[primal.Count + k].Expression,
+                new ParameterSpec("d" + p.Name, $"global::System.ReadOnlySpan<{p.ElementType}>", p.ElementType, ParameterKind.SpanInput))).ToList();
+
+            // FBackward reads y as what F wrote: its derivative is that of Jᵀ·dy at y = F(x…), so y must be F(x…) here.
+            var watched = new HashSet<string>(args.SelectMany(Reads.Values)); // (an output written elementwise keeps its length)
+            bool computed = false;
+            for (int k = output.Count - 1; k >= 0 && !computed; k--)
+            {
+                if (output[k] is CallStatement { Call: var call } && call.Target.Method == f && call.Args.SequenceEqual(args))
+                {
+                    computed = true;
+                }
+                else if (Walk.Assigned(output[k]).Any(watched.Contains))
+                {
+                    break;
+                }
+            }
+
+            if (!computed)
+            {
+                string values = string.Join(", ", arguments.Take(primal.Count).Select(a => MethodParser.OneLine(a.ToString())));
+                RefuseGenerated(invocation, generated, $"{generated.Name} reads {string.Join(", ", outputs.Select(p => "'" + p.Name + "'"))} as what {f} wrote: call {f}({values}) "
+                    + "right before it in the same block (nothing in between writing its arguments), so SymGrad differentiates Jᵀ·dy where the outputs are F's values");
+                return;
+            }
+
+            var reads = args.Concat(cotangents).SelectMany(Reads.Values).ToList();
+            if (spanTargets.Values.FirstOrDefault(t => reads.Contains(t.Span)) is { } aliased)
+            {
+                RefuseGenerated(invocation, generated, $"the arguments of {generated.Name} read '{aliased.Span}' while a gradient is added to it; add the gradient to another output");
+                return;
+            }
+
+            var targets = new List<Expr?>();
+            foreach (int i in Enumerable.Range(0, inputs.Count))
+            {
+                if (inputs[i].Kind != ParameterKind.Scalar)
+                {
+                    targets.Add(null);
+                }
+                else if (ParseTarget(arguments[gradients + i].Expression) is { } target)
+                {
+                    targets.Add(target);
+                }
+                else
+                {
+                    return; // reported
+                }
+            }
+
+            // The outputs are recomputed by the methods the call is read as: each is passed its length instead.
+            var written = new HashSet<string>(targets.OfType<Expr>().SelectMany(Reads.Of));
+            var passed = args.Select((a, i) => primal[i].Kind == ParameterKind.SpanOutput ? Length((SpanRef)a)
+                : primal[i].IsBuffer ? a : Held(a, arguments[i].Expression, f, written, output)).Concat(cotangents).ToList();
+            string owner = forward.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            string source = MethodParser.OneLine(invocation.ToString());
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                CallTarget adds = BackwardCalls.Target(owner, f, primal, inputs[i], hintName);
+                if (targets[i] is { } into)
+                {
+                    output.Add(new Assign(into, "+=", Converted(new UserCall(adds, passed.ToEquatableArray(), inputs[i].ElementType), into.Type), source));
+                }
+                else if (spanTargets.TryGetValue(i, out SpanRef? g))
+                {
+                    output.Add(new CallStatement(new UserCall(adds, passed.Append(g).ToEquatableArray(), "void"), source));
+                }
+            }
+        }
+
+        /// <summary>The length of a span argument, as C#: <c>y.Length</c>, a slice's length, or what is left after its start.</summary>
+        private static Expr Length(SpanRef span)
+        {
+            Expr whole = new Opaque("{0}.Length", new[] { span.Span }.ToEquatableArray(), "int");
+            return span.Length ?? (span.Start is { } start ? new Binary("-", whole, start, "int") : whole);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System;
+
+namespace SymGrad.RuntimeTests.Language
+{
+    /// <summary>
+    /// Nested calls of <c>FBackward</c> where F writes Span outputs: a vector-Jacobian product Jᵀ·u inside a differentiable
+    /// method, differentiated again (double backward) — each input's gradient read as a method of its own,
+    /// <c>FBackwardOfX</c>, whose pullback is the Hessian of ⟨u, F⟩ times the cotangent (F's <c>FBackwardTangent</c>).
+    /// </summary>
+    public static partial class BackwardCallCases
+    {
+        /// <summary>A layer h = tanh(W·x + b), W of h.Length × x.Length, row-major.</summary>
+        [Differentiable]
+        public static void Layer(ReadOnlySpan<double> x, ReadOnlySpan<double> w, double b, Span<double> h)
+        {
+            for (int i = 0; i < h.Length; i++)
+            {
+                double z = b;
+                for (int j = 0; j < x.Length; j++)
+                {
+                    z += w[(i * x.Length) + j] * x[j];
+                }
+
+                h[i] = Math.Tanh(z);
+            }
+        }
+
+        /// <summary>
+        /// A gradient penalty: ‖Jₓᵀ·u‖² + (∂⟨u, h⟩/∂b)² plus the layer's mean — the layer's input gradient at the cotangent
+        /// u, squared, differentiated in x, W, b and u (a double backward).
+        /// </summary>
+        [Differentiable]
+        public static double Penalty(ReadOnlySpan<double> x, ReadOnlySpan<double> w, double b, ReadOnlySpan<double> u, Span<double> h, Span<double> gx)
+        {
+            for (int i = 0; i < gx.Length; i++)
+            {
+                gx[i] = 0;
+            }
+
+            Layer(x, w, b, h);
+            double db = 0;
+            LayerBackward(x, w, b, h, u, gx, default, ref db);
+            double s = db * db;
+            for (int i = 0; i < gx.Length; i++)
+            {
+                s += gx[i] * gx[i];
+            }
+
+            for (int i = 0; i < h.Length; i++)
+            {
+                s += h[i] / h.Length;
+            }
+
+            return s;
+        }
+
+        /// <summary>The layer's pullback written out: gx = Jₓᵀ·u and gw = J_wᵀ·u, a method writing outputs whose derivatives go through the nested call.</summary>
+        [Differentiable]
+        public static void Pullback(ReadOnlySpan<double> x, ReadOnlySpan<double> w, double b, ReadOnlySpan<double> u, Span<double> h, Span<double> gx, Span<double> gw)
+        {
+            for (int i = 0; i < gx.Length; i++)
+            {
+                gx[i] = 0;
+            }
+
+            for (int i = 0; i < gw.Length; i++)
+            {
+                gw[i] = 0;
+            }
+
+            Layer(x, w, b, h);
+            double db = 0;
+            LayerBackward(x, w, b, h, u, gx, gw, ref db);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using System;
+using System.Linq;
+using Xunit;
+using static SymGrad.RuntimeTests.Gradients.Check;
+using C = SymGrad.RuntimeTests.Language.BackwardCallCases;
+
+namespace SymGrad.RuntimeTests.Language
+{
+    /// <summary>
+    /// Nested calls of FBackward of a method writing outputs (<see cref="BackwardCallCases"/>): the callers' gradients against
+    /// central differences, their tangents against the gradients, MJacobian's rows against MBackward — and the methods the
+    /// call is read as (<c>LayerBackwardOfX</c>, …) against central differences of themselves.
+    /// </summary>
+    public class BackwardCallTests
+    {
+        public static TheoryData<int> SeedData => new() { 1, 2, 3 };
+
+        private const int X = 3, H = 2, W = X * H, N = X + W + 1 + H;
+
+        // The inputs as one vector: x (3), w (2 × 3), b, u (2).
+        private static double Penalty(double[] z) => C.Penalty(z[..X], z[X..(X + W)], z[X + W], z[(X + W + 1)..], new double[H], new double[X]);
+
+        private static double[] PenaltyGradient(double[] z)
+        {
+            double[] g = new double[N];
+            C.PenaltyGradient(z[..X], z[X..(X + W)], z[X + W], z[(X + W + 1)..], new double[H], new double[X], g.AsSpan(0, X), g.AsSpan(X, W), ref g[X + W], g.AsSpan(X + W + 1));
+            return g;
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void AGradientPenaltyReadingAVectorJacobianProduct_HasItsGradientTangentAndJacobian(int seed)
+        {
+            var rng = new Random(seed);
+            double[] z = Random(rng, N);
+            double[] g = PenaltyGradient(z);
+            for (int i = 0; i < N; i++)
+            {
+                AssertClose(Difference(Penalty, z, i), g[i]);
+            }
+
+            double[] v = Random(rng, N);
+            double along = g.Select((d, i) => d * v[i]).Sum();
+            double tangent = C.PenaltyTangent(z[..X], z[X..(X + W)], z[X + W], z[(X + W + 1)..], new double[H], new double[X], v[..X], v[X..(X + W)], v[X + W], v[(X + W + 1)..], default, default);
+            Assert.Equal(along, tangent, 1e-10 * (1 + Math.Abs(along)));
+
+            // MJacobian's first row is the gradient (then h's and gx's rows).
+            double[] jacobian = new double[(1 + H + X) * N];
+            C.PenaltyJacobian(z[..X], z[X..(X + W)], z[X + W], z[(X + W + 1)..], new double[H], new double[X], jacobian);
+            Assert.Equal(g, jacobian.Take(N), (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void AMethodWritingAVectorJacobianProduct_HasItsBackwardAndTangent(int seed)
+        {
+            // Pullback writes h = Layer(x, w, b), gx = Jₓᵀ·u and gw = J_wᵀ·u: ⟨c, outputs⟩ differentiated in x, w, b, u.
+            var rng = new Random(seed);
+            double[] z = Random(rng, N), ch = Random(rng, H), cgx = Random(rng, X), cgw = Random(rng, W);
+            double Loss(double[] s)
+            {
+                double[] h = new double[H], gx = new double[X], gw = new double[W];
+                C.Pullback(s[..X], s[X..(X + W)], s[X + W], s[(X + W + 1)..], h, gx, gw);
+                return Dot(ch, h) + Dot(cgx, gx) + Dot(cgw, gw);
+            }
+
+            double[] hz = new double[H], gxz = new double[X], gwz = new double[W], g = new double[N];
+            C.Pullback(z[..X], z[X..(X + W)], z[X + W], z[(X + W + 1)..], hz, gxz, gwz);
+            C.PullbackBackward(z[..X], z[X..(X + W)], z[X + W], z[(X + W + 1)..], hz, gxz, gwz, ch, cgx, cgw, g.AsSpan(0, X), g.AsSpan(X, W), ref g[X + W], g.AsSpan(X + W + 1));
+            for (int i = 0; i < N; i++)
+            {
+                AssertClose(Difference(Loss, z, i), g[i]);
+            }
+
+            double[] v = Random(rng, N), th = new double[H], tgx = new double[X], tgw = new double[W];
+            C.PullbackTangent(z[..X], z[X..(X + W)], z[X + W], z[(X + W + 1)..], new double[H], new double[X], new double[W], v[..X], v[X..(X + W)], v[X + W], v[(X + W + 1)..], th, tgx, tgw);
+            double along = g.Select((d, i) => d * v[i]).Sum(), dual = Dot(ch, th) + Dot(cgx, tgx) + Dot(cgw, tgw);
+            Assert.Equal(along, dual, 1e-10 * (1 + Math.Abs(along)));
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void TheMethodsANestedBackwardIsReadAs_AgreeWithCentralDifferences(int seed)
+        {
+            // LayerBackwardOfX(x, w, b, n, u, g): g += Jₓᵀ·u. Its pullback along c against central differences of ⟨c, g⟩ in
+            // (x, w, b, u); its tangent against the pullback (duality); LayerBackwardOfB's likewise.
+            var rng = new Random(seed);
+            double[] z = Random(rng, N), c = Random(rng, X), v = Random(rng, N);
+            double[] Of(double[] s)
+            {
+                double[] g = new double[X];
+                C.LayerBackwardOfX(s[..X], s[X..(X + W)], s[X + W], H, s[(X + W + 1)..], g);
+                return g;
+            }
+
+            double[] pullback = new double[N];
+            C.LayerBackwardOfXBackward(z[..X], z[X..(X + W)], z[X + W], H, z[(X + W + 1)..], default, c, pullback.AsSpan(0, X), pullback.AsSpan(X, W), ref pullback[X + W], pullback.AsSpan(X + W + 1));
+            for (int i = 0; i < N; i++)
+            {
+                AssertClose(Difference(s => Dot(c, Of(s)), z, i), pullback[i]);
+            }
+
+            double[] tg = new double[X], gz = new double[X];
+            C.LayerBackwardOfXTangent(z[..X], z[X..(X + W)], z[X + W], H, z[(X + W + 1)..], gz, v[..X], v[X..(X + W)], v[X + W], v[(X + W + 1)..], tg);
+            Assert.Equal(Of(z), gz, (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+            double along = pullback.Select((d, i) => d * v[i]).Sum();
+            Assert.Equal(along, Dot(c, tg), 1e-10 * (1 + Math.Abs(along)));
+
+            double OfB(double[] s) => C.LayerBackwardOfB(s[..X], s[X..(X + W)], s[X + W], H, s[(X + W + 1)..]);
+            double[] pb = new double[N];
+            C.LayerBackwardOfBBackward(z[..X], z[X..(X + W)], z[X + W], H, z[(X + W + 1)..], 0.8, pb.AsSpan(0, X), pb.AsSpan(X, W), ref pb[X + W], pb.AsSpan(X + W + 1));
+            for (int i = 0; i < N; i++)
+            {
+                AssertClose(0.8 * Difference(OfB, z, i), pb[i]);
+            }
+
+            double tb = C.LayerBackwardOfBTangent(z[..X], z[X..(X + W)], z[X + W], H, z[(X + W + 1)..], v[..X], v[X..(X + W)], v[X + W], v[(X + W + 1)..]);
+            Assert.Equal(pb.Select((d, i) => d * v[i]).Sum() / 0.8, tb, 1e-10 * (1 + Math.Abs(tb)));
+        }
+
+        private static double Dot(double[] a, double[] b) => a.Select((x, i) => x * b[i]).Sum();
+
+        private static double Difference(Func<double[], double> f, double[] z, int i)
+        {
+            const double h = 1e-5;
+            double[] up = (double[])z.Clone(), down = (double[])z.Clone();
+            up[i] += h;
+            down[i] -= h;
+            return (f(up) - f(down)) / (2 * h);
+        }
+    }
+}
