@@ -27,6 +27,7 @@ namespace SymGrad.Generator.Emit
             }
 
             MethodModel own = LocalBufferWriter.Public(model); // called as declared: its methods lend its buffers
+            bool third = BackwardCalls.ThirdOrder(model);
             return SourceEmitter.Wrap(model, writer =>
             {
                 bool first = true;
@@ -38,7 +39,7 @@ namespace SymGrad.Generator.Emit
                     }
 
                     first = false;
-                    new Methods(writer, own, input).Write();
+                    new Methods(writer, own, input).Write(third);
                 }
             });
         }
@@ -68,6 +69,13 @@ namespace SymGrad.Generator.Emit
             private readonly string _i;
             private readonly string _value;
             private readonly string _seed;
+            private readonly string _seedTangent;
+            private readonly string _valueTangent;
+            private readonly string _seedOrZeros;
+            private readonly string _seedTangentOrZeros;
+            private readonly Dictionary<string, string> _tangentGradients = new();
+            private readonly Dictionary<string, string> _along = new();
+            private readonly Dictionary<string, string> _alongTangents = new();
 
             public Methods(IndentedTextWriter writer, MethodModel model, ParameterSpec input)
             {
@@ -106,20 +114,40 @@ namespace SymGrad.Generator.Emit
                     _tangents[p.Name] = names.Reserve("t" + p.Name);
                 }
 
+                foreach (ParameterSpec p in _differentiable)
+                {
+                    _tangentGradients[p.Name] = names.Reserve("td" + p.Name);
+                }
+
+                foreach (ParameterSpec y in _outputs)
+                {
+                    _along[y.Name] = names.Reserve(y.Name + "Along");
+                    _alongTangents[y.Name] = names.Reserve("t" + y.Name + "Along");
+                }
+
                 _workspace = names.Reserve("workspace");
                 _mark = names.Reserve("mark");
                 _i = names.Reserve("i");
                 _value = names.Reserve(_span ? "t" + _g : "g");
                 _seed = names.Reserve(_span ? "d" + _g : "dResult");
+                _seedTangent = names.Reserve("t" + _seed);
+                _valueTangent = names.Reserve("t" + _g + "Value");
+                _seedOrZeros = names.Reserve(_seed + "OrZeros");
+                _seedTangentOrZeros = names.Reserve(_seedTangent + "OrZeros");
             }
 
-            public void Write()
+            public void Write(bool thirdOrder)
             {
                 WriteValue();
                 _writer.WriteLineNoTabs(string.Empty);
                 WriteBackward();
                 _writer.WriteLineNoTabs(string.Empty);
                 WriteTangent();
+                if (thirdOrder)
+                {
+                    _writer.WriteLineNoTabs(string.Empty);
+                    WriteBackwardTangent();
+                }
             }
 
             private string T => _input.ElementType;
@@ -248,6 +276,84 @@ namespace SymGrad.Generator.Emit
                     _writer.WriteLineNoTabs(string.Empty);
                 }
 
+                Line($"{_workspace}.Release({_mark});");
+                Close();
+            }
+
+            /// <summary>
+            /// The pullback's tangent, in the shape of a registered backward's (what a caller's Hessian-vector product calls): along
+            /// the inputs' tangents ẋ, the cotangents' ḋy and the pullback's seed's ċ, the inputs' tangent gradients take the
+            /// tangent of H·c — T[ẋ, c] + H·ċ + H(ḋy)·c, by <c>FTangentBackwardTangent</c> (F's forward mode read as a method,
+            /// its pullback at the cotangent dy of J·c) — and the cotangents' take J·ċ + F″[ẋ, c], by <c>FTangentTangent</c>.
+            /// </summary>
+            private void WriteBackwardTangent()
+            {
+                string c = _seed, tc = _seedTangent, valueTangent = _valueTangent;
+                string Ref(ParameterSpec p, string name) => (p.Kind == ParameterKind.Scalar ? "ref " : "") + name;
+                var parameters = _parameters.Select(p => p.Name == _g ? $"{ReadOnly(T)} {_g}" : $"{p.Type} {p.Name}").ToList();
+                parameters.Add(_span ? $"{ReadOnly(T)} {c}" : $"{T} {c}");
+                parameters.AddRange(_differentiable.Select(p => p.Kind == ParameterKind.Scalar ? $"ref {p.ElementType} {_gradients[p.Name]}" : $"{Span(p.ElementType)} {_gradients[p.Name]}"));
+                parameters.AddRange(_differentiable.Select(p => p.Kind == ParameterKind.Scalar ? $"{p.ElementType} {_tangents[p.Name]}" : $"{ReadOnly(p.ElementType)} {_tangents[p.Name]}"));
+                if (_span)
+                {
+                    parameters.Add($"{ReadOnly(T)} {valueTangent}");
+                }
+
+                parameters.Add(_span ? $"{ReadOnly(T)} {tc}" : $"{T} {tc}");
+                parameters.AddRange(_differentiable.Select(p => p.Kind == ParameterKind.Scalar ? $"ref {p.ElementType} {_tangentGradients[p.Name]}" : $"{Span(p.ElementType)} {_tangentGradients[p.Name]}"));
+                SourceEmitter.Summary(_writer, $"The tangent of <c>{_name}Backward</c> (what a caller's Hessian-vector product calls): the gradients as it writes them, and, along the",
+                    $"<c>t</c>-prefixed tangents, T[ẋ, {c}] + H·{tc} + H({string.Join(", ", _outputs.Select(y => _tangents[_cotangents[y.Name]]))})·{c} added to the inputs' <c>td</c>-prefixed gradients (<c>{_f}TangentBackwardTangent</c>)",
+                    $"and J·{tc} + {_f}″[ẋ, {c}] to the cotangents' (<c>{_f}TangentTangent</c>), {_f}'s outputs recomputed. Empty tangents are zero; an empty tangent gradient is not needed.");
+                Line($"internal static void {_name}BackwardTangent({string.Join(", ", parameters)})");
+                Open();
+                Line($"{_name}Backward({string.Join(", ", _parameters.Select(p => p.Name))}, {c}, {string.Join(", ", _differentiable.Select(p => Ref(p, _gradients[p.Name])))});");
+                ReturnIf(_span ? $"{c}.IsEmpty && {tc}.IsEmpty" : $"{c} == 0 && {tc} == 0");
+                foreach (ParameterSpec p in _differentiable.Where(p => p.Kind != ParameterKind.Scalar))
+                {
+                    Line($"{_tangentGradients[p.Name]} = global::SymGrad.Workspace.DiscardIfEmpty({_tangentGradients[p.Name]}, {p.Name}.Length);");
+                }
+
+                string along = c, alongTangent = tc;
+                if (_span)
+                {
+                    along = _seedOrZeros;
+                    alongTangent = _seedTangentOrZeros;
+                    Line($"{ReadOnly(T)} {along} = global::SymGrad.Workspace.ZerosIfEmpty({c}, {_input.Name}.Length);");
+                    Line($"{ReadOnly(T)} {alongTangent} = global::SymGrad.Workspace.ZerosIfEmpty({tc}, {_input.Name}.Length);");
+                }
+
+                Scratch(tangents: true);
+                foreach (ParameterSpec y in _outputs)
+                {
+                    Line($"{Span(y.ElementType)} {_along[y.Name]} = {Rent(y.ElementType, _lengths[y.Name])};");
+                    Line($"{Span(y.ElementType)} {_alongTangents[y.Name]} = {Rent(y.ElementType, _lengths[y.Name])};");
+                }
+
+                // y = F(x…) and J·c (y's tangent along c), with their tangents along ẋ and ċ: FTangentTangent.
+                string Directions(string of) => Along(p => p == _input ? of : Zero(p));
+                string OfC(bool tangent) => string.Join(", ", _outputs.Select(y => tangent ? _alongTangents[y.Name] : _along[y.Name]));
+                Line($"{_f}TangentTangent({Values}, {Directions(along)}, {OfC(false)}, {Along(p => _tangents[p.Name])}, {Directions(alongTangent)}, "
+                    + $"{string.Join(", ", _outputs.Select(y => _valueTangents[y.Name]))}, {OfC(true)});");
+                foreach (ParameterSpec y in _outputs)
+                {
+                    string into = _tangentGradients[_cotangents[y.Name]];
+                    Line($"for (int {_i} = 0; {_i} < {into}.Length; {_i}++)");
+                    Open();
+                    Line($"{into}[{_i}] += {_alongTangents[y.Name]}[{_i}];");
+                    Close();
+                    _writer.WriteLineNoTabs(string.Empty);
+                }
+
+                // ∂⟨dy, J·c⟩/∂x = H·c: FTangentBackward's gradient in x at the cotangent dy of J·c (zero of y), and its tangent.
+                string Discards() => Slots(null);
+                var reads = _primal.Where(p => p.IsDifferentiable || p.Kind == ParameterKind.SpanOutput)
+                    .Select(p => p.Kind == ParameterKind.SpanOutput ? _valueTangents[p.Name] : _tangents[p.Name])
+                    .Concat(_inputs.Select(p => p == _input ? alongTangent : Zero(p)))
+                    .Concat(_outputs.Select(y => _alongTangents[y.Name]))
+                    .Concat(_outputs.Select(_ => "default"))
+                    .Concat(_outputs.Select(y => _tangents[_cotangents[y.Name]]));
+                Line($"{_f}TangentBackwardTangent({Values}, {Directions(along)}, {OfC(false)}, {string.Join(", ", _outputs.Select(_ => "default"))}, {Cotangents}, {Discards()}, {Discards()}, "
+                    + $"{string.Join(", ", reads)}, {string.Join(", ", _inputs.Select(p => Ref(p, _tangentGradients[p.Name])))}, {Discards()});");
                 Line($"{_workspace}.Release({_mark});");
                 Close();
             }

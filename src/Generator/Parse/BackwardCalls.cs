@@ -39,18 +39,33 @@ namespace SymGrad.Generator.Parse
             return all;
         }
 
-        /// <summary>The target of <c>FBackwardOfX</c> for F's <paramref name="input"/>, F's parameters <paramref name="primal"/>, F's file <paramref name="hintName"/>.</summary>
-        public static CallTarget Target(string owner, string forward, IReadOnlyList<ParameterSpec> primal, ParameterSpec input, string hintName)
+        /// <summary>
+        /// The target of <c>FBackwardOfX</c> for F's <paramref name="input"/>, F's parameters <paramref name="primal"/>, F's file
+        /// <paramref name="hintName"/> and F's FTangent read as a method (<paramref name="tangent"/>): where FTangent's
+        /// <c>FTangentBackwardTangent</c> is written, the pullback's tangent too (<c>FBackwardOfXBackwardTangent</c>, for a
+        /// caller's Hessian-vector product: T[ẋ, c] + H·ċ + H(ḋy)·c by FTangentBackwardTangent, J·ċ + F″[ẋ, c] by FTangentTangent).
+        /// </summary>
+        public static CallTarget Target(string owner, string forward, IReadOnlyList<ParameterSpec> primal, ParameterSpec input, string hintName, CallTarget tangent)
         {
             string name = Name(forward, input.Name);
             bool span = input.Kind != ParameterKind.Scalar;
-            return new CallTarget(owner, name, owner, name + "Backward", Parameters(primal, input).ToEquatableArray(), span ? "void" : input.ElementType)
+            var parameters = Parameters(primal, input);
+            string returnType = span ? "void" : input.ElementType;
+            bool third = tangent.BackwardTangent is not null;
+            return new CallTarget(owner, name, owner, name + "Backward", parameters.ToEquatableArray(), returnType)
             {
                 Tangent = name + "Tangent",
                 Accumulates = span,
                 BackwardCallsOf = hintName,
                 SecondOrderOf = hintName, // its methods call FBackwardTangent: F's second-order file is written too
+                BackwardTangent = third ? owner + "." + name + "BackwardTangent" : null,
+                BackwardTangentInputs = third ? CallTarget.GeneratedBackwardReads(parameters, returnType).ToEquatableArray() : EquatableArray<int>.Empty,
+                TangentCallsOf = third ? tangent.TangentCallsOf : null, // FTangent's own derivatives' file, and the third orders it calls
+                TangentFiles = third ? tangent.TangentFiles : EquatableArray<string>.Empty,
             };
         }
+
+        /// <summary>Whether the methods of F's nested FBackward include the pullback's tangent: F's FTangent read as a method has <c>FTangentBackwardTangent</c>.</summary>
+        public static bool ThirdOrder(MethodModel f) => TangentCalls.Model(f, out _) is { } tangent && NestedTargets.Derive(tangent) is { Derived: true, Tangent: true, SecondOrderOf: not null };
     }
 }

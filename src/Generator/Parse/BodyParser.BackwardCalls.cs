@@ -117,7 +117,7 @@ namespace SymGrad.Generator.Parse
             string source = MethodParser.OneLine(invocation.ToString());
             for (int i = 0; i < inputs.Count; i++)
             {
-                CallTarget adds = BackwardCalls.Target(owner, f, primal, inputs[i], hintName);
+                CallTarget adds = BackwardCalls.Target(owner, f, primal, inputs[i], hintName, tangent);
                 if (targets[i] is { } into)
                 {
                     output.Add(new Assign(into, "+=", Converted(new UserCall(adds, passed.ToEquatableArray(), inputs[i].ElementType), into.Type), source));

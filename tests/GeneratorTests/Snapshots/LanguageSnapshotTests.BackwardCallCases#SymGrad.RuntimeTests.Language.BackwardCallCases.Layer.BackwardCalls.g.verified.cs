@@ -75,6 +75,42 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// The tangent of <c>LayerBackwardOfXBackward</c> (what a caller's Hessian-vector product calls): the gradients as it writes them, and, along the
+        /// <c>t</c>-prefixed tangents, T[ẋ, dg] + H·tdg + H(tdh)·dg added to the inputs' <c>td</c>-prefixed gradients (<c>LayerTangentBackwardTangent</c>)
+        /// and J·tdg + Layer″[ẋ, dg] to the cotangents' (<c>LayerTangentTangent</c>), Layer's outputs recomputed. Empty tangents are zero; an empty tangent gradient is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        internal static void LayerBackwardOfXBackwardTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, double b, int hLength, global::System.ReadOnlySpan<double> dh, global::System.ReadOnlySpan<double> g, global::System.ReadOnlySpan<double> dg, global::System.Span<double> dx, global::System.Span<double> dw, ref double db, global::System.Span<double> ddh, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw, double tb, global::System.ReadOnlySpan<double> tdh, global::System.ReadOnlySpan<double> tgValue, global::System.ReadOnlySpan<double> tdg, global::System.Span<double> tdx, global::System.Span<double> tdw, ref double tdb, global::System.Span<double> tddh)
+        {
+            LayerBackwardOfXBackward(x, w, b, hLength, dh, g, dg, dx, dw, ref db, ddh);
+            if (dg.IsEmpty && tdg.IsEmpty)
+            {
+                return;
+            }
+
+            tdx = global::SymGrad.Workspace.DiscardIfEmpty(tdx, x.Length);
+            tdw = global::SymGrad.Workspace.DiscardIfEmpty(tdw, w.Length);
+            tddh = global::SymGrad.Workspace.DiscardIfEmpty(tddh, dh.Length);
+            global::System.ReadOnlySpan<double> dgOrZeros = global::SymGrad.Workspace.ZerosIfEmpty(dg, x.Length);
+            global::System.ReadOnlySpan<double> tdgOrZeros = global::SymGrad.Workspace.ZerosIfEmpty(tdg, x.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            global::System.Span<double> h = workspace.RentDoubles(hLength);
+            global::System.Span<double> th = workspace.RentDoubles(hLength);
+            double unwantedB = 0;
+            global::System.Span<double> hAlong = workspace.RentDoubles(hLength);
+            global::System.Span<double> thAlong = workspace.RentDoubles(hLength);
+            LayerTangentTangent(x, w, b, h, dgOrZeros, default, 0, hAlong, tx, tw, tb, tdgOrZeros, default, 0, th, thAlong);
+            for (int i2 = 0; i2 < tddh.Length; i2++)
+            {
+                tddh[i2] += thAlong[i2];
+            }
+
+            LayerTangentBackwardTangent(x, w, b, h, dgOrZeros, default, 0, hAlong, default, dh, default, default, ref unwantedB, default, default, ref unwantedB, tx, tw, tb, th, tdgOrZeros, default, 0, thAlong, default, tdh, tdx, tdw, ref tdb, default, default, ref unwantedB);
+            workspace.Release(mark);
+        }
+
+        /// <summary>
         /// <c>g +=</c> the gradient in <c>w</c> of ⟨dh, Layer⟩ (Jᵀ·dh), by <c>LayerBackward</c> at Layer's outputs recomputed: what a
         /// differentiable method calling <c>LayerBackward</c> nested calls, differentiated by the two methods below.
         /// </summary>
@@ -144,6 +180,42 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// The tangent of <c>LayerBackwardOfWBackward</c> (what a caller's Hessian-vector product calls): the gradients as it writes them, and, along the
+        /// <c>t</c>-prefixed tangents, T[ẋ, dg] + H·tdg + H(tdh)·dg added to the inputs' <c>td</c>-prefixed gradients (<c>LayerTangentBackwardTangent</c>)
+        /// and J·tdg + Layer″[ẋ, dg] to the cotangents' (<c>LayerTangentTangent</c>), Layer's outputs recomputed. Empty tangents are zero; an empty tangent gradient is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        internal static void LayerBackwardOfWBackwardTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, double b, int hLength, global::System.ReadOnlySpan<double> dh, global::System.ReadOnlySpan<double> g, global::System.ReadOnlySpan<double> dg, global::System.Span<double> dx, global::System.Span<double> dw, ref double db, global::System.Span<double> ddh, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw, double tb, global::System.ReadOnlySpan<double> tdh, global::System.ReadOnlySpan<double> tgValue, global::System.ReadOnlySpan<double> tdg, global::System.Span<double> tdx, global::System.Span<double> tdw, ref double tdb, global::System.Span<double> tddh)
+        {
+            LayerBackwardOfWBackward(x, w, b, hLength, dh, g, dg, dx, dw, ref db, ddh);
+            if (dg.IsEmpty && tdg.IsEmpty)
+            {
+                return;
+            }
+
+            tdx = global::SymGrad.Workspace.DiscardIfEmpty(tdx, x.Length);
+            tdw = global::SymGrad.Workspace.DiscardIfEmpty(tdw, w.Length);
+            tddh = global::SymGrad.Workspace.DiscardIfEmpty(tddh, dh.Length);
+            global::System.ReadOnlySpan<double> dgOrZeros = global::SymGrad.Workspace.ZerosIfEmpty(dg, w.Length);
+            global::System.ReadOnlySpan<double> tdgOrZeros = global::SymGrad.Workspace.ZerosIfEmpty(tdg, w.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            global::System.Span<double> h = workspace.RentDoubles(hLength);
+            global::System.Span<double> th = workspace.RentDoubles(hLength);
+            double unwantedB = 0;
+            global::System.Span<double> hAlong = workspace.RentDoubles(hLength);
+            global::System.Span<double> thAlong = workspace.RentDoubles(hLength);
+            LayerTangentTangent(x, w, b, h, default, dgOrZeros, 0, hAlong, tx, tw, tb, default, tdgOrZeros, 0, th, thAlong);
+            for (int i2 = 0; i2 < tddh.Length; i2++)
+            {
+                tddh[i2] += thAlong[i2];
+            }
+
+            LayerTangentBackwardTangent(x, w, b, h, default, dgOrZeros, 0, hAlong, default, dh, default, default, ref unwantedB, default, default, ref unwantedB, tx, tw, tb, th, default, tdgOrZeros, 0, thAlong, default, tdh, tdx, tdw, ref tdb, default, default, ref unwantedB);
+            workspace.Release(mark);
+        }
+
+        /// <summary>
         /// The gradient in <c>b</c> of ⟨dh, Layer⟩ (Jᵀ·dh), by <c>LayerBackward</c> at Layer's outputs recomputed: what a
         /// differentiable method calling <c>LayerBackward</c> nested calls, differentiated by the two methods below.
         /// </summary>
@@ -207,6 +279,40 @@ namespace SymGrad.RuntimeTests.Language
             LayerBackwardTangent(x, w, b, h, dh, default, default, ref unwantedB, tx, tw, tb, th, tdh, default, default, ref g);
             workspace.Release(mark);
             return g;
+        }
+
+        /// <summary>
+        /// The tangent of <c>LayerBackwardOfBBackward</c> (what a caller's Hessian-vector product calls): the gradients as it writes them, and, along the
+        /// <c>t</c>-prefixed tangents, T[ẋ, dResult] + H·tdResult + H(tdh)·dResult added to the inputs' <c>td</c>-prefixed gradients (<c>LayerTangentBackwardTangent</c>)
+        /// and J·tdResult + Layer″[ẋ, dResult] to the cotangents' (<c>LayerTangentTangent</c>), Layer's outputs recomputed. Empty tangents are zero; an empty tangent gradient is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        internal static void LayerBackwardOfBBackwardTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, double b, int hLength, global::System.ReadOnlySpan<double> dh, double dResult, global::System.Span<double> dx, global::System.Span<double> dw, ref double db, global::System.Span<double> ddh, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw, double tb, global::System.ReadOnlySpan<double> tdh, double tdResult, global::System.Span<double> tdx, global::System.Span<double> tdw, ref double tdb, global::System.Span<double> tddh)
+        {
+            LayerBackwardOfBBackward(x, w, b, hLength, dh, dResult, dx, dw, ref db, ddh);
+            if (dResult == 0 && tdResult == 0)
+            {
+                return;
+            }
+
+            tdx = global::SymGrad.Workspace.DiscardIfEmpty(tdx, x.Length);
+            tdw = global::SymGrad.Workspace.DiscardIfEmpty(tdw, w.Length);
+            tddh = global::SymGrad.Workspace.DiscardIfEmpty(tddh, dh.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            global::System.Span<double> h = workspace.RentDoubles(hLength);
+            global::System.Span<double> th = workspace.RentDoubles(hLength);
+            double unwantedB = 0;
+            global::System.Span<double> hAlong = workspace.RentDoubles(hLength);
+            global::System.Span<double> thAlong = workspace.RentDoubles(hLength);
+            LayerTangentTangent(x, w, b, h, default, default, dResult, hAlong, tx, tw, tb, default, default, tdResult, th, thAlong);
+            for (int i2 = 0; i2 < tddh.Length; i2++)
+            {
+                tddh[i2] += thAlong[i2];
+            }
+
+            LayerTangentBackwardTangent(x, w, b, h, default, default, dResult, hAlong, default, dh, default, default, ref unwantedB, default, default, ref unwantedB, tx, tw, tb, th, default, default, tdResult, thAlong, default, tdh, tdx, tdw, ref tdb, default, default, ref unwantedB);
+            workspace.Release(mark);
         }
     }
 }

@@ -5,7 +5,6 @@ namespace SymGrad.RuntimeTests.Language
 {
     partial class BackwardCallCases
     {
-        // Not generated: PenaltyHessianVector and PenaltyHessian (second order): it calls LayerBackward nested (read as LayerBackwardOfB), whose pullback's tangent takes the third derivative of the method it differentiates, which SymGrad does not write for such a call yet.
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>Penalty</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
@@ -247,6 +246,145 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Penalty</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void PenaltyHessianVector(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> u, global::System.Span<double> h, global::System.Span<double> gx, global::System.ReadOnlySpan<double> vx, global::System.ReadOnlySpan<double> vw, double vb, global::System.ReadOnlySpan<double> vu, global::System.Span<double> hvx, global::System.Span<double> hvw, ref double hvb, global::System.Span<double> hvu)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vw, nameof(vw), w, nameof(w));
+            global::SymGrad.Guard.SameLength<double>(hvw, nameof(hvw), w, nameof(w));
+            vw = global::SymGrad.Workspace.ZerosIfEmpty(vw, w.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vu, nameof(vu), u, nameof(u));
+            global::SymGrad.Guard.SameLength<double>(hvu, nameof(hvu), u, nameof(u));
+            vu = global::SymGrad.Workspace.ZerosIfEmpty(vu, u.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> th = workspace.RentDoubles(h.Length);
+                PenaltyTangent(x, w, b, u, h, gx, vx, vw, vb, vu, th, default);
+                global::System.ReadOnlySpan<double> dh = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, h.Length);
+                global::System.ReadOnlySpan<double> dgx = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, gx.Length);
+                global::System.Span<double> tdhWork = workspace.RentDoubles(h.Length);
+                global::System.Span<double> dhWork = workspace.CopyOrZeros(dh, h.Length);
+                global::System.Span<double> tgxWork = workspace.RentDoubles(gx.Length);
+                global::System.Span<double> gxWork = workspace.Copy(gx);
+                global::System.Span<double> tdgxWork = workspace.RentDoubles(gx.Length);
+                global::System.Span<double> dgxWork = workspace.CopyOrZeros(dgx, gx.Length);
+                // Forward sweep: recompute what the reverse sweep reads.
+                for (int i = 0; i < gxWork.Length; i++)
+                {
+                    tgxWork[i] = 0;
+                    gxWork[i] = 0.0;
+                }
+                global::SymGrad.RuntimeTests.Language.BackwardCallCases.LayerBackwardOfXTangent(x, w, b, h.Length, u, gxWork, vx, vw, vb, vu, tgxWork);
+                double layerBackwardOfB = global::SymGrad.RuntimeTests.Language.BackwardCallCases.LayerBackwardOfB(x, w, b, h.Length, u);
+                double tdb = global::SymGrad.RuntimeTests.Language.BackwardCallCases.LayerBackwardOfBTangent(x, w, b, h.Length, u, vx, vw, vb, vu);
+                double db = layerBackwardOfB;
+                // Reverse sweep: adjoints, last statement first.
+                // return s;
+                double ds = dResult;
+                for (int i = 0; i < h.Length; i++)
+                {
+                    // s += h[i] / h.Length;   ∂s/∂h[i] = 1 / (double)h.Length
+                    if (ds != 0)
+                    {
+                        double v = (double)h.Length;
+                        tdhWork[i] += 0;
+                        dhWork[i] += ds / v;
+                    }
+                }
+                for (int i = 0; i < gx.Length; i++)
+                {
+                    // s += gx[i] * gx[i];   ∂s/∂gx[i] = 2·gx[i]
+                    double u2 = 2 * ds;
+                    tdgxWork[i] += u2 * tgxWork[i];
+                    dgxWork[i] += u2 * gxWork[i];
+                }
+                // double s = db * db;   ∂s/∂db = 2·db
+                double u3 = 2 * ds;
+                double tddb = ds != 0 ? u3 * tdb : 0;
+                double ddb = ds != 0 ? u3 * db : 0;
+                // LayerBackward(x, w, b, h, u, gx, default, ref db)
+                double tdLayerBackwardOfBB = 0;
+                double dLayerBackwardOfBB = 0;
+                if (ddb != 0 || tddb != 0)
+                {
+                    global::SymGrad.RuntimeTests.Language.BackwardCallCases.LayerBackwardOfBBackwardTangent(x, w, b, h.Length, u, ddb, default, default, ref dLayerBackwardOfBB, default, vx, vw, vb, vu, tddb, hvx, hvw, ref tdLayerBackwardOfBB, hvu);
+                }
+                hvb += tdLayerBackwardOfBB;
+                // LayerBackward(x, w, b, h, u, gx, default, ref db)
+                double tdLayerBackwardOfXB = 0;
+                double dLayerBackwardOfXB = 0;
+                global::SymGrad.RuntimeTests.Language.BackwardCallCases.LayerBackwardOfXBackwardTangent(x, w, b, h.Length, u, default, dgxWork, default, default, ref dLayerBackwardOfXB, default, vx, vw, vb, vu, default, tdgxWork, hvx, hvw, ref tdLayerBackwardOfXB, hvu);
+                hvb += tdLayerBackwardOfXB;
+                // Layer(x, w, b, h);
+                double tdLayerB = 0;
+                double dLayerB = 0;
+                global::SymGrad.RuntimeTests.Language.BackwardCallCases.LayerBackwardTangent(x, w, b, h, dhWork, default, default, ref dLayerB, vx, vw, vb, th, tdhWork, hvx, hvw, ref tdLayerB);
+                hvb += tdLayerB;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>Penalty</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x, then each element of w, then b, then each element of u),
+        /// one <c>PenaltyHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void PenaltyHessian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> u, global::System.Span<double> h, global::System.Span<double> gx, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cW = cX + x.Length;
+            int cB = cW + w.Length;
+            int cU = cB + 1;
+            int size = cU + u.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                global::System.Span<double> vw = workspace.RentDoubles(w.Length);
+                global::System.Span<double> vu = workspace.RentDoubles(u.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    vw.Clear();
+                    if (column >= cW && column < cW + w.Length)
+                    {
+                        vw[column - cW] = 1;
+                    }
+                    vu.Clear();
+                    if (column >= cU && column < cU + u.Length)
+                    {
+                        vu[column - cU] = 1;
+                    }
+                    PenaltyHessianVector(x, w, b, u, h, gx, vx, vw, column == cB ? 1 : 0, vu, hessian.Slice(column * size + cX, x.Length), hessian.Slice(column * size + cW, w.Length), ref hessian[column * size + cB], hessian.Slice(column * size + cU, u.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Penalty</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of h, then each element of gx), a column per differentiable input
         /// (each element of x, then each element of w, then b, then each element of u). It runs whichever needs fewer passes at
@@ -349,15 +487,5 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
-
-        /// <summary>Not generated: it calls LayerBackward nested (read as LayerBackwardOfB), whose pullback's tangent takes the third derivative of the method it differentiates, which SymGrad does not write for such a call yet.</summary>
-        [global::System.Obsolete("SymGrad did not generate PenaltyHessianVector: it calls LayerBackward nested (read as LayerBackwardOfB), whose pullback's tangent takes the third derivative of the method it differentiates, which SymGrad does not write for such a call yet.", true)]
-        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        public static void PenaltyHessianVector(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> u, global::System.Span<double> h, global::System.Span<double> gx, global::System.ReadOnlySpan<double> vx, global::System.ReadOnlySpan<double> vw, double vb, global::System.ReadOnlySpan<double> vu, global::System.Span<double> hvx, global::System.Span<double> hvw, ref double hvb, global::System.Span<double> hvu) => throw new global::System.NotSupportedException("SymGrad did not generate PenaltyHessianVector: it calls LayerBackward nested (read as LayerBackwardOfB), whose pullback's tangent takes the third derivative of the method it differentiates, which SymGrad does not write for such a call yet.");
-
-        /// <summary>Not generated: it calls LayerBackward nested (read as LayerBackwardOfB), whose pullback's tangent takes the third derivative of the method it differentiates, which SymGrad does not write for such a call yet.</summary>
-        [global::System.Obsolete("SymGrad did not generate PenaltyHessian: it calls LayerBackward nested (read as LayerBackwardOfB), whose pullback's tangent takes the third derivative of the method it differentiates, which SymGrad does not write for such a call yet.", true)]
-        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        public static void PenaltyHessian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, double b, global::System.ReadOnlySpan<double> u, global::System.Span<double> h, global::System.Span<double> gx, global::System.Span<double> hessian) => throw new global::System.NotSupportedException("SymGrad did not generate PenaltyHessian: it calls LayerBackward nested (read as LayerBackwardOfB), whose pullback's tangent takes the third derivative of the method it differentiates, which SymGrad does not write for such a call yet.");
     }
 }

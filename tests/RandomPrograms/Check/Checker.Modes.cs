@@ -139,6 +139,7 @@ namespace SymGrad.RandomPrograms.Check
             if (m.Checkpoint is not null) _result.Count("MHessianVector (P15) checked on a method that checkpoints its loops (snapshots of the state and its tangent)");
             if (Measure.All(m.Body).Any(n => n is CallExpr { IsNested: true } or CallStmt { IsNested: true })) _result.Count("MHessianVector (P15) checked on a method with nested calls (F's third order)");
             if (Measure.All(m.Body).Any(n => n is CallStmt { IsNested: true, Suffix: "Tangent" })) _result.Count("MHessianVector (P15) checked on a method calling HTangent of an H writing outputs (HTangentBackwardTangent)");
+            if (Measure.All(m.Body).Any(n => n is CallStmt { IsNested: true, Suffix: "Backward" } b && Generate.TangentCalls.IsHelper(b.Callee))) _result.Count("MHessianVector (P15) checked on a method calling HBackward of an H writing outputs (HBackwardOfXBackwardTangent)");
             if (Measure.All(m.Body).Any(n => n is CallExpr { IsNested: true, Suffix: "Gradient" } c && c.Args.Skip(Params(c.Callee)).OfType<SpanArg>().Any()
                     || n is CallStmt { IsNested: true } s && s.Args.Skip(Params(s.Callee)).OfType<SpanArg>().Any()))
                 _result.Count("MHessianVector (P15) checked on a method adding a span's gradient of a nested call (N0GradientOfXBackwardTangent)");

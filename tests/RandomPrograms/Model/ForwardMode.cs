@@ -65,7 +65,7 @@ namespace SymGrad.RandomPrograms.Model
                && Measure.All(m.Body).All(n => n switch
                {
                    MathCall c => !MathNames.Library.Contains(c.Function) || MathNames.SecondOrder.Contains(c.Function),
-                   CallStmt { IsNested: true, Suffix: "Backward" } c when Writes(program, c.Callee) => false, // H's third derivative: not written
+                   CallStmt { IsNested: true, Suffix: "Backward" } c when Writes(program, c.Callee) => TangentTwice(program, Callee(program, c.Callee)), // HTangentBackwardTangent
                    CallStmt { IsNested: true } c => Writes(program, c.Callee) ? TangentTwice(program, Callee(program, c.Callee)) : ThirdOrder(program, Callee(program, c.Callee)),
                    CallStmt { IsNn: true } => true, // the layers (Dense, the activations, MeanSubtract): each backward has a registered tangent
                    CallStmt c when c.Args.Any(a => a is OutArg) => Callee(program, c.Callee) is { } f && TwiceDifferentiable(program, Scalar(f), seen),
@@ -173,7 +173,8 @@ namespace SymGrad.RandomPrograms.Model
         /// Whether a caller may call HBackward of H, a method writing <c>Span</c> outputs, right after H's own call, and be
         /// differentiated again in reverse and forward mode (README, "Nested differentiation": each input's gradient read as
         /// <c>HBackwardOfX</c>, over HTangent and HBackwardTangent): H as <see cref="TangentCallable"/>, void, with
-        /// <c>HBackwardTangent</c> (<see cref="SecondOrder"/>). The caller has no <c>MHessianVector</c> then.
+        /// <c>HBackwardTangent</c> (<see cref="SecondOrder"/>). The caller's <c>MHessianVector</c> goes through
+        /// <c>HBackwardOfXBackwardTangent</c>, over HTangentTangent and HTangentBackwardTangent (<see cref="TangentTwice"/>).
         /// </summary>
         public static bool BackwardCallable(ProgramModel program, Method? h) => TangentCallable(program, h) && !h!.ReturnsReal && SecondOrder(program, h, new HashSet<string>());
 

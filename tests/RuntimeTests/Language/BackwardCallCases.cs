@@ -54,6 +54,43 @@ namespace SymGrad.RuntimeTests.Language
             return s;
         }
 
+        /// <summary>A float layer keeping a local buffer (its methods lend it): h = sin(s·x)·x with s·x held first.</summary>
+        [Differentiable]
+        public static void Scaled(ReadOnlySpan<float> x, float s, Span<float> h)
+        {
+            Span<float> sx = stackalloc float[x.Length];
+            for (int i = 0; i < x.Length; i++)
+            {
+                sx[i] = s * x[i];
+            }
+
+            for (int i = 0; i < h.Length; i++)
+            {
+                h[i] = MathF.Sin(sx[i]) * x[i];
+            }
+        }
+
+        /// <summary>Its input gradient at the cotangent h itself (the gradient of ½‖h‖²), squared and summed, with s's: in float.</summary>
+        [Differentiable]
+        public static float ScaledPenalty(ReadOnlySpan<float> x, float s, Span<float> h, Span<float> gx)
+        {
+            for (int i = 0; i < gx.Length; i++)
+            {
+                gx[i] = 0;
+            }
+
+            Scaled(x, s, h);
+            float ds = 0;
+            ScaledBackward(x, s, h, h, gx, ref ds);
+            float r = ds;
+            for (int i = 0; i < gx.Length; i++)
+            {
+                r += gx[i] * gx[i];
+            }
+
+            return r;
+        }
+
         /// <summary>The layer's pullback written out: gx = Jₓᵀ·u and gw = J_wᵀ·u, a method writing outputs whose derivatives go through the nested call.</summary>
         [Differentiable]
         public static void Pullback(ReadOnlySpan<double> x, ReadOnlySpan<double> w, double b, ReadOnlySpan<double> u, Span<double> h, Span<double> gx, Span<double> gw)

@@ -27,27 +27,37 @@ namespace SymGrad.RuntimeTests.Language
             return g;
         }
 
+        private static double[] PenaltyHessianVector(double[] z, double[] v)
+        {
+            double[] hv = new double[N];
+            C.PenaltyHessianVector(z[..X], z[X..(X + W)], z[X + W], z[(X + W + 1)..], new double[H], new double[X], v[..X], v[X..(X + W)], v[X + W], v[(X + W + 1)..],
+                hv.AsSpan(0, X), hv.AsSpan(X, W), ref hv[X + W], hv.AsSpan(X + W + 1));
+            return hv;
+        }
+
         [Theory]
         [MemberData(nameof(SeedData))]
-        public void AGradientPenaltyReadingAVectorJacobianProduct_HasItsGradientTangentAndJacobian(int seed)
+        public void AGradientPenaltyReadingAVectorJacobianProduct_HasEveryMode(int seed)
         {
+            // Its gradient against central differences, its tangent against the gradient, its H·v (through LayerBackwardOfXBackwardTangent:
+            // Layer's third derivative) against central differences of the gradient.
             var rng = new Random(seed);
             double[] z = Random(rng, N);
-            double[] g = PenaltyGradient(z);
-            for (int i = 0; i < N; i++)
-            {
-                AssertClose(Difference(Penalty, z, i), g[i]);
-            }
+            AllModes(rng, z, Penalty, PenaltyGradient,
+                (s, d) => C.PenaltyTangent(s[..X], s[X..(X + W)], s[X + W], s[(X + W + 1)..], new double[H], new double[X], d[..X], d[X..(X + W)], d[X + W], d[(X + W + 1)..], default, default),
+                PenaltyHessianVector);
 
-            double[] v = Random(rng, N);
-            double along = g.Select((d, i) => d * v[i]).Sum();
-            double tangent = C.PenaltyTangent(z[..X], z[X..(X + W)], z[X + W], z[(X + W + 1)..], new double[H], new double[X], v[..X], v[X..(X + W)], v[X + W], v[(X + W + 1)..], default, default);
-            Assert.Equal(along, tangent, 1e-10 * (1 + Math.Abs(along)));
-
-            // MJacobian's first row is the gradient (then h's and gx's rows).
-            double[] jacobian = new double[(1 + H + X) * N];
+            // MJacobian's first row is the gradient (then h's and gx's rows); MHessian's rows are H·eⱼ.
+            double[] jacobian = new double[(1 + H + X) * N], hessian = new double[N * N];
             C.PenaltyJacobian(z[..X], z[X..(X + W)], z[X + W], z[(X + W + 1)..], new double[H], new double[X], jacobian);
-            Assert.Equal(g, jacobian.Take(N), (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+            Assert.Equal(PenaltyGradient(z), jacobian.Take(N), (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+            C.PenaltyHessian(z[..X], z[X..(X + W)], z[X + W], z[(X + W + 1)..], new double[H], new double[X], hessian);
+            for (int j = 0; j < N; j += 4)
+            {
+                double[] e = new double[N];
+                e[j] = 1;
+                Assert.Equal(PenaltyHessianVector(z, e), hessian.Skip(j * N).Take(N), (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+            }
         }
 
         [Theory]
@@ -116,6 +126,37 @@ namespace SymGrad.RuntimeTests.Language
 
             double tb = C.LayerBackwardOfBTangent(z[..X], z[X..(X + W)], z[X + W], H, z[(X + W + 1)..], v[..X], v[X..(X + W)], v[X + W], v[(X + W + 1)..]);
             Assert.Equal(pb.Select((d, i) => d * v[i]).Sum() / 0.8, tb, 1e-10 * (1 + Math.Abs(tb)));
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void AFloatMethodKeepingABufferCalledSo_HasItsGradientAndTangent(int seed)
+        {
+            // ScaledPenalty(x, s): ScaledBackward at the cotangent h = Scaled(x, s) itself, in float, Scaled keeping a stackalloc buffer.
+            var rng = new Random(seed);
+            float[] x = Random(rng, 4).Select(v => (float)v).ToArray();
+            float s = 0.7f;
+            double F(double[] z) => C.ScaledPenalty(z[..4].Select(v => (float)v).ToArray(), (float)z[4], new float[4], new float[4]);
+            float[] dx = new float[4], tgx = new float[4];
+            float ds = 0;
+            C.ScaledPenaltyGradient(x, s, new float[4], new float[4], dx, ref ds);
+            double[] z0 = x.Select(v => (double)v).Append(s).ToArray();
+            double[] g = dx.Select(v => (double)v).Append(ds).ToArray();
+            for (int i = 0; i < 5; i++)
+            {
+                // Central differences in float (h = 1e-2 on values of order 1): a few parts in 10⁴.
+                const double h = 1e-2;
+                double[] up = (double[])z0.Clone(), down = (double[])z0.Clone();
+                up[i] += h;
+                down[i] -= h;
+                double fd = (F(up) - F(down)) / (2 * h);
+                Assert.True(Math.Abs(fd - g[i]) <= 2e-3 * (1 + Math.Abs(fd)), $"d[{i}]: central differences {fd}, gradient {g[i]}");
+            }
+
+            float[] v = Random(rng, 4).Select(a => (float)a).ToArray();
+            float tangent = C.ScaledPenaltyTangent(x, s, new float[4], new float[4], v, 0.5f, default, tgx);
+            double along = g.Take(4).Select((d, i) => d * v[i]).Sum() + (0.5 * g[4]);
+            Assert.Equal(along, tangent, 1e-4 * (1 + Math.Abs(along)));
         }
 
         private static double Dot(double[] a, double[] b) => a.Select((x, i) => x * b[i]).Sum();
