@@ -1208,6 +1208,37 @@ namespace SymGrad.GeneratorTests
                 }
                 """, "SG0019", "'G' calls the generated 'FBackward'", "reads 'y' as what F wrote", "nothing in between writing its arguments");
 
+        /// <summary>FBackward of K.F right after another type's F of the same name and arguments: y is not K.F's values.</summary>
+        [Fact]
+        public void SG0019_TheBackwardOfAMethodWritingOutputsAfterAnotherTypesMethod()
+            => Expect(Writer + """
+                    [Differentiable]
+                    public static double G(ReadOnlySpan<double> x, ReadOnlySpan<double> u, Span<double> y, Span<double> dx)
+                    {
+                        for (int i = 0; i < dx.Length; i++)
+                        {
+                            dx[i] = 0;
+                        }
+
+                        Other.F(x, y);
+                        [|FBackward(x, y, u, dx)|];
+                        return dx[0];
+                    }
+                }
+
+                public static partial class Other
+                {
+                    [Differentiable]
+                    public static void F(ReadOnlySpan<double> x, Span<double> y)
+                    {
+                        for (int i = 0; i < y.Length; i++)
+                        {
+                            y[i] = x[i] * x[i];
+                        }
+                    }
+                }
+                """, "SG0019", "'G' calls the generated 'FBackward'", "reads 'y' as what F wrote");
+
         /// <summary>FBackward of a method writing outputs with its cotangent left out (default): it adds nothing.</summary>
         [Fact]
         public void SG0019_TheBackwardOfAMethodWritingOutputsWithoutACotangent()

@@ -63,11 +63,12 @@ namespace SymGrad.Generator.Parse
                 new ParameterSpec("d" + p.Name, $"global::System.ReadOnlySpan<{p.ElementType}>", p.ElementType, ParameterKind.SpanInput))).ToList();
 
             // FBackward reads y as what F wrote: its derivative is that of Jᵀ·dy at y = F(x…), so y must be F(x…) here.
+            string owner = forward.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
             var watched = new HashSet<string>(args.SelectMany(Reads.Values)); // (an output written elementwise keeps its length)
             bool computed = false;
             for (int k = output.Count - 1; k >= 0 && !computed; k--)
             {
-                if (output[k] is CallStatement { Call: var call } && call.Target.Method == f && call.Args.SequenceEqual(args))
+                if (output[k] is CallStatement { Call: var call } && call.Target.Method == f && call.Target.ContainingType == owner && call.Args.SequenceEqual(args))
                 {
                     computed = true;
                 }
@@ -113,7 +114,6 @@ namespace SymGrad.Generator.Parse
             var written = new HashSet<string>(targets.OfType<Expr>().SelectMany(Reads.Of));
             var passed = args.Select((a, i) => primal[i].Kind == ParameterKind.SpanOutput ? Length((SpanRef)a)
                 : primal[i].IsBuffer ? a : Held(a, arguments[i].Expression, f, written, output)).Concat(cotangents).ToList();
-            string owner = forward.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
             string source = MethodParser.OneLine(invocation.ToString());
             for (int i = 0; i < inputs.Count; i++)
             {
