@@ -751,7 +751,7 @@ namespace SymGrad.RandomProgramTests
         /// A call of a helper writing outputs made a nested <c>T0Tangent</c> (TangentCalls): drawn along the argument itself,
         /// along another span, with a direction left out (default), in a loop, with T0's forward mode calling the nested
         /// helper's tangent, of T1 calling T0, of a T0 keeping a buffer; the caller's Hessian-vector product expected (through
-        /// T0TangentBackwardTangent); the first of each checked in every mode.
+        /// T0TangentBackwardTangent), of a helper checkpointing its loops; the first of each checked in every mode.
         /// </summary>
         [Fact]
         public void ANestedTangentOfAMethodWritingOutputs_IsDrawnAndPasses()
@@ -770,6 +770,7 @@ namespace SymGrad.RandomProgramTests
                 ("T0 calling N0", p => Calls(p).Any(c => Measure.All(p.Find(c.Callee).Body).Any(n => n is CallExpr { IsNn: false, IsNested: false }))),
                 ("T1 calling T0 (T1Tangent calling T0Tangent)", p => Calls(p).Any(c => c.Callee == TangentCalls.Outer)),
                 ("a local buffer in T0", p => Calls(p).Any(c => Measure.Buffers(p.Find(c.Callee)).Any())),
+                ("a helper checkpointing its loops (HTangentBackward reruns steps from snapshots)", p => Calls(p).Any(c => p.Find(c.Callee).Checkpoint is not null)),
                 ("a caller with MHessianVector", p => p.Methods.Any(m => TangentCalls.Calls(m) && ForwardMode.HasHessianVector(p, m))),
             }.Select(k => (k.What, First: drawn.FirstOrDefault(d => k.Has(d.Program)))).ToList();
             Assert.All(firsts, f => Assert.True(f.First.Program is not null, $"no T0Tangent call with {f.What} in {drawn.Count} programs"));

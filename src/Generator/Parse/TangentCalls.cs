@@ -30,12 +30,12 @@ namespace SymGrad.Generator.Parse
         public static MethodModel? Model(MethodModel f, out string reason)
         {
             reason = "";
-            if (f.Results.Count > 0 || f.IsInstance || f.Checkpoint is not null
+            if (f.Results.Count > 0 || f.IsInstance
                 || f.Parameters.Any(p => p.Group is not null || p.IsField || p.HoldsStructs)
                 || f.Arguments.Where(p => p.IsDifferentiable || p.Kind == ParameterKind.SpanOutput).Any(p => p.ElementType is not ("double" or "float")))
             {
-                reason = $"'{f.Name}' writes Span outputs, so its {f.Name}Tangent is differentiated as a method of its own: for now one without out results, "
-                    + "checkpointed loops or structs, its inputs and outputs of double or float";
+                reason = $"'{f.Name}' writes Span outputs, so its {f.Name}Tangent is differentiated as a method of its own: for now one without out results "
+                    + "or structs, its inputs and outputs of double or float";
                 return null;
             }
 

@@ -309,6 +309,7 @@ namespace SymGrad.RandomPrograms.Campaign
                 if (backwardCall.Args.Skip(k).OfType<SpanArg>().Skip(1).Any()) set.Add("nested HBackward of an H writing outputs, a span's gradient added to an output");
                 if (Measure.All(m.Body).Any(n => n is For or While or ForEach && Measure.All(System.Collections.Immutable.ImmutableArray.Create((Stmt)n)).Any(x => x is CallStmt { IsNested: true, Suffix: "Backward" } b && b == backwardCall))) set.Add("nested HBackward of an H writing outputs, in a loop");
                 if (h.Name == Generate.TangentCalls.Outer) set.Add("nested HBackward of an H writing outputs that calls another such method");
+                if (h.Checkpoint is not null) set.Add("nested HBackward of an H writing outputs that checkpoints its loops");
             }
 
             if (Measure.All(m.Body).OfType<CallStmt>().FirstOrDefault(n => n is { IsNested: true, Suffix: "Tangent" }) is { } tangentCall)
@@ -320,6 +321,7 @@ namespace SymGrad.RandomPrograms.Campaign
                 int k = h.Params.Length;
                 if (Measure.All(h.Body).Any(n => n is CallStmt { IsNn: false, IsNested: false })) set.Add("nested HTangent of an H writing outputs that calls another such method (its HTangent read as a method too)");
                 if (Measure.Buffers(h).Any()) set.Add("nested HTangent of an H writing outputs that keeps a local buffer (lent with its tangent)");
+                if (h.Checkpoint is not null) set.Add("nested HTangent of an H writing outputs that checkpoints its loops (so does HTangentBackward)");
                 if (Measure.All(h.Body).Any(n => n is CallExpr { IsNn: false, IsNested: false })) set.Add("nested HTangent of an H writing outputs whose forward mode calls a scalar method's FTangent");
                 if (tangentCall.Args.Skip(k).Any(a => a is DefaultArg)) set.Add("nested HTangent of an H writing outputs with a direction left out (default: zeros)");
                 if (tangentCall.Args.Skip(k).Take(h.Params.Count(p => p.IsDifferentiable)).Zip(tangentCall.Args.Take(k).Where((_, i) => h.Params[i].IsDifferentiable), (d, a) => d != a).Any(x => x))

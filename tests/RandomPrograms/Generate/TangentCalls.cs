@@ -14,7 +14,7 @@ namespace SymGrad.RandomPrograms.Generate
     /// buffer declared right before the call that nothing reads. The entry is then checked in every mode through
     /// T0Tangent's own methods (<c>T0TangentBackward</c>, <c>T0TangentTangent</c>, <c>T0TangentBackwardTangent</c>). Or, now and
     /// then, <c>T0(x…, yv)</c> and right after it <c>T0Backward(x…, yv, u, g…)</c> (<see cref="BackwardCall"/>), differentiated
-    /// through <c>T0BackwardOfX</c> and its methods. Drawn
+    /// through <c>T0BackwardOfX</c> and its methods. The helper called sometimes checkpoints its loops. Drawn
     /// after everything else, from side streams, and appended — so that the draws of past seeds stay as they were.
     /// </summary>
     public static class TangentCalls
@@ -163,6 +163,15 @@ namespace SymGrad.RandomPrograms.Generate
             else
             {
                 body.InsertRange(end, call);
+            }
+
+            // Sometimes the helper called checkpoints its loops ([Differentiable(CheckpointLoops = true, …)]): HTangent read as a
+            // method keeps the setting, so its own backward reruns steps from snapshots (drawn last, from a side stream).
+            var side = r.Side(8);
+            if (f.On(Feature.CheckpointedLoops) && side.Chance(System.Math.Min(0.9, 0.3 * f[Feature.CheckpointedLoops])) && h.Body.Any(s => s is For or While or ForEach))
+            {
+                var marked = h with { Checkpoint = new CheckpointMark(side.Weighted((2, 0), (2, 1), (2, 2), (1, 3)), side.Weighted((4, 0), (1, 2))) };
+                helpers = helpers.Select(m => m == h ? marked : m).ToArray();
             }
 
             var called = entry with { Body = body.ToImmutableArray(), ExpressionBodied = false };

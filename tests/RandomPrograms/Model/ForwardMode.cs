@@ -149,14 +149,14 @@ namespace SymGrad.RandomPrograms.Model
         /// reverse and forward mode (README, "Nested differentiation"): SymGrad reads HTangent as a method of its own and
         /// writes its <c>HTangentBackward</c> and <c>HTangentTangent</c> — H static, not generic, with <c>MTangent</c>, of
         /// double or float inputs and outputs of the method's own type (no struct, field, out result, array or
-        /// other-precision span, no checkpointed loop; local buffers are lent by HTangent's own methods, with their tangents),
+        /// other-precision span; checkpointed loops are checkpointed in HTangent's own backward too; local buffers are lent by HTangent's own methods, with their tangents),
         /// calling only scalar methods of the program it can differentiate twice through (<see cref="Nestable"/>, not
         /// generic: its forward mode calls their FTangent, differentiated through their nested methods) and methods writing
         /// outputs that are such an H in turn (their HTangent read as a method too) — no <c>Nn</c> primitive, library
         /// function or nested call, whose forward modes are not differentiated again.
         /// </summary>
         public static bool TangentCallable(ProgramModel program, Method? h) => h is not null && !h.Instance && !h.IsGeneric && !h.Held
-            && h.Checkpoint is null && !h.ReturnsStruct && !h.TupleResult
+            && !h.ReturnsStruct && !h.TupleResult
             && h.Params.Any(p => p.Kind == ParamKind.RealSpanOut) && Inputs(h).Any()
             && !h.Params.Any(p => p.Struct is not null || p.Field || p.AsArray || p.Other || p.Wide || p.Kind == ParamKind.RealOut)
             && HasTangent(program, h)

@@ -165,6 +165,38 @@ namespace SymGrad.RuntimeTests.Language
             return s;
         }
 
+        /// <summary>y = x, then y ← sin(a·y) + y/2 for a few steps: a loop of steps it checkpoints (FTangentBackward too).</summary>
+        [Differentiable(CheckpointLoops = true, Snapshots = 2)]
+        public static void Settled(ReadOnlySpan<double> x, double a, Span<double> y)
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = x[i];
+            }
+
+            for (int t = 0; t < 6; t++)
+            {
+                for (int i = 0; i < y.Length; i++)
+                {
+                    y[i] = Math.Sin(a * y[i]) + (0.5 * y[i]);
+                }
+            }
+        }
+
+        /// <summary>Its Jacobian-vector product squared, weighted by the values: SettledTangent's own methods checkpoint its loop.</summary>
+        [Differentiable]
+        public static double SettledRates(ReadOnlySpan<double> x, double a, ReadOnlySpan<double> v, Span<double> y, Span<double> ty)
+        {
+            SettledTangent(x, a, y, v, 0.5, ty);
+            double s = 0;
+            for (int i = 0; i < ty.Length; i++)
+            {
+                s += ty[i] * ty[i] * y[i];
+            }
+
+            return s;
+        }
+
         /// <summary>One explicit step of a nonlinear map.</summary>
         [Differentiable]
         public static void Step(ReadOnlySpan<double> y, double h, Span<double> next)

@@ -176,6 +176,32 @@ namespace SymGrad.RuntimeTests.Language
 
         [Theory]
         [MemberData(nameof(SeedData))]
+        public void AnFCheckpointingItsLoop_HasEveryMode(int seed)
+        {
+            // Settled checkpoints its loop of steps: SettledTangent read as a method keeps the setting, so its FTangentBackward
+            // checkpoints the forward mode's loop (snapshots of y and ẏ) instead of taping every step.
+            var rng = new Random(seed);
+            double[] z = Random(rng, 7);
+            double F(double[] s) => C.SettledRates(s[..3], s[3], s[4..], new double[3], new double[3]);
+            double[] Gradient(double[] s)
+            {
+                double[] g = new double[s.Length];
+                C.SettledRatesGradient(s[..3], s[3], s[4..], new double[3], new double[3], g.AsSpan(0, 3), ref g[3], g.AsSpan(4));
+                return g;
+            }
+
+            AllModes(rng, z, F, Gradient,
+                (v, d) => C.SettledRatesTangent(v[..3], v[3], v[4..], new double[3], new double[3], d[..3], d[3], d[4..], default, default),
+                (v, d) =>
+                {
+                    double[] hv = new double[v.Length];
+                    C.SettledRatesHessianVector(v[..3], v[3], v[4..], new double[3], new double[3], d[..3], d[3], d[4..], hv.AsSpan(0, 3), ref hv[3], hv.AsSpan(4));
+                    return hv;
+                });
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
         public void AnFKeepingALocalBuffer_HasEveryMode(int seed)
         {
             // ScratchedTangent's own methods (over FTangentWithBuffers) lend the buffer h and its tangent from the workspace.
