@@ -1239,6 +1239,41 @@ namespace SymGrad.GeneratorTests
                 }
                 """, "SG0019", "'G' calls the generated 'FBackward'", "reads 'y' as what F wrote");
 
+        /// <summary>
+        /// FBackward of a method writing two outputs, the second computed from what the first held before F (a constant of
+        /// F's): the methods the call is read as run F again into scratch, where that would differ — refused.
+        /// </summary>
+        [Fact]
+        public void SG0019_TheBackwardOfAMethodWritingTwoOutputs()
+            => Expect("""
+                using System;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static void F(ReadOnlySpan<double> x, Span<double> y, Span<double> z)
+                    {
+                        for (int i = 0; i < z.Length; i++)
+                        {
+                            z[i] = Math.Sin(x[i]) * y[i];
+                        }
+                    }
+
+                    [Differentiable]
+                    public static double G(ReadOnlySpan<double> x, ReadOnlySpan<double> u, Span<double> y, Span<double> z, Span<double> dx)
+                    {
+                        for (int i = 0; i < dx.Length; i++)
+                        {
+                            dx[i] = 0;
+                        }
+
+                        F(x, y, z);
+                        [|FBackward(x, y, z, u, u, dx)|];
+                        return dx[0];
+                    }
+                }
+                """, "SG0019", "'G' calls the generated 'FBackward'", "'F' writes 2 outputs", "a method writing one");
+
         /// <summary>FBackward of a method writing outputs with its cotangent left out (default): it adds nothing.</summary>
         [Fact]
         public void SG0019_TheBackwardOfAMethodWritingOutputsWithoutACotangent()

@@ -10,10 +10,11 @@ namespace SymGrad.Generator.Emit
     /// <summary>
     /// For a method F writing <c>Span</c> outputs whose <c>FBackward</c> a differentiable method calls (<see cref="BackwardCalls"/>):
     /// per differentiable input x, <c>FBackwardOfX</c> (x's part of Jᵀ·dy, F's outputs recomputed), its pullback
-    /// <c>FBackwardOfXBackward</c> and its tangent <c>FBackwardOfXTangent</c>. Nothing is derived again: each is a few lines over
-    /// F's own generated methods — the pullback of Jᵀ·dy along c is the Hessian of ⟨dy, F⟩ times c, which is the tangent of
-    /// F's backward along c (<c>FBackwardTangent</c>, with F's values' tangents J·c from <c>FTangent</c>), and dy's cotangent
-    /// is that J·c.
+    /// <c>FBackwardOfXBackward</c>, its tangent <c>FBackwardOfXTangent</c> and, where F's forward mode read as a method has
+    /// <c>FTangentBackwardTangent</c>, the pullback's tangent <c>FBackwardOfXBackwardTangent</c>. Nothing is derived again: each
+    /// is a few lines over F's own generated methods — the pullback of Jᵀ·dy along c is the Hessian of ⟨dy, F⟩ times c, which
+    /// is the tangent of F's backward along c (<c>FBackwardTangent</c>, with F's values' tangents J·c from <c>FTangent</c>),
+    /// and dy's cotangent is that J·c.
     /// </summary>
     internal static class BackwardCallWriter
     {
@@ -44,7 +45,7 @@ namespace SymGrad.Generator.Emit
             });
         }
 
-        /// <summary>The three methods of one input's gradient, and the names they share.</summary>
+        /// <summary>The methods of one input's gradient, and the names they share.</summary>
         private sealed class Methods
         {
             private readonly IndentedTextWriter _writer;

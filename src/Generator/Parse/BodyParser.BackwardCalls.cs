@@ -36,6 +36,15 @@ namespace SymGrad.Generator.Parse
             var primal = tangent.Parameters.Take(forward.Parameters.Length).ToList();
             var outputs = primal.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
             var inputs = primal.Where(p => p.IsDifferentiable).ToList();
+            if (outputs.Count != 1)
+            {
+                // Its methods run F again into scratch: an output F reads where it did not write it (the caller's values, a
+                // constant of F's) would hold something else there, and another output computed from it would differ.
+                RefuseGenerated(invocation, generated, $"'{f}' writes {outputs.Count} outputs: for now SymGrad differentiates a nested {f}Backward of a method writing one "
+                    + $"(call {generated.Name} outside the [Differentiable] method, or split {f})");
+                return;
+            }
+
             var arguments = invocation.ArgumentList.Arguments;
             int gradients = primal.Count + outputs.Count;
             if (arguments.Count != gradients + inputs.Count || arguments.Any(a => a.NameColon is not null)

@@ -172,11 +172,12 @@ namespace SymGrad.RandomPrograms.Model
         /// <summary>
         /// Whether a caller may call HBackward of H, a method writing <c>Span</c> outputs, right after H's own call, and be
         /// differentiated again in reverse and forward mode (README, "Nested differentiation": each input's gradient read as
-        /// <c>HBackwardOfX</c>, over HTangent and HBackwardTangent): H as <see cref="TangentCallable"/>, void, with
+        /// <c>HBackwardOfX</c>, over HTangent and HBackwardTangent): H as <see cref="TangentCallable"/>, void, writing one output, with
         /// <c>HBackwardTangent</c> (<see cref="SecondOrder"/>). The caller's <c>MHessianVector</c> goes through
         /// <c>HBackwardOfXBackwardTangent</c>, over HTangentTangent and HTangentBackwardTangent (<see cref="TangentTwice"/>).
         /// </summary>
-        public static bool BackwardCallable(ProgramModel program, Method? h) => TangentCallable(program, h) && !h!.ReturnsReal && SecondOrder(program, h, new HashSet<string>());
+        public static bool BackwardCallable(ProgramModel program, Method? h) => TangentCallable(program, h) && !h!.ReturnsReal
+            && h.Params.Count(p => p.Kind == ParamKind.RealSpanOut) == 1 && SecondOrder(program, h, new HashSet<string>());
 
         /// <summary>
         /// <see cref="TangentCallable"/>, and <c>HTangentBackwardTangent</c> written too, so that the caller has
