@@ -177,14 +177,7 @@ namespace SymGrad.Generator.Emit
 
             private void Close() => SourceEmitter.Close(_writer);
 
-            private void ReturnIf(string condition)
-            {
-                Line($"if ({condition})");
-                Open();
-                Line("return;");
-                Close();
-                _writer.WriteLineNoTabs(string.Empty);
-            }
+            private void ReturnIf(string condition) => SourceEmitter.ReturnIf(_writer, condition);
 
             /// <summary>The workspace, F's outputs recomputed into it (and their tangents, where <paramref name="tangents"/>), and the unwanted scalars' locals.</summary>
             private void Scratch(bool tangents)
@@ -207,7 +200,7 @@ namespace SymGrad.Generator.Emit
                 }
             }
 
-            private string Rent(string e, string length) => $"{_workspace}.{(e == "float" ? "RentFloats" : "RentDoubles")}({length})";
+            private string Rent(string e, string length) => SourceEmitter.Rent(_workspace, e, length);
 
             /// <summary>
             /// <c>FTangent</c> along <paramref name="along"/> (y and ẏ into the scratch) and <c>FBackwardTangent</c> with ẏ as the

@@ -402,7 +402,7 @@ namespace SymGrad.Generator.Emit
         /// <summary>A zeroed scratch span for a span parameter's tangent, direction or gradient: of its reals, or of its structs.</summary>
         private static string Rent(ParameterSpec p, string name, string workspace) => p.HoldsStructs
             ? $"global::System.Span<{p.ElementType}> {name} = {workspace}.Rent<{p.ElementType}>({p.Name}.Length);"
-            : $"global::System.Span<{p.ElementType}> {name} = {workspace}.{(p.ElementType == "double" ? "RentDoubles" : "RentFloats")}({p.Name}.Length);";
+            : $"global::System.Span<{p.ElementType}> {name} = {SourceEmitter.Rent(workspace, p.ElementType, p.Name + ".Length")};";
 
         /// <summary>
         /// A span's gradient or product into a matrix row from <paramref name="at"/>: copied where it is of the matrix's type,

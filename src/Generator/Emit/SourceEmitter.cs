@@ -546,8 +546,7 @@ namespace SymGrad.Generator.Emit
             var declarations = new List<Stmt>();
             foreach (ParameterSpec p in outputs.Where(p => read.Contains(tangents[p.Name])))
             {
-                string rent = p.ElementType == "float" ? "RentFloats" : "RentDoubles";
-                declarations.Add(new LocalDecl(tangents[p.Name], $"global::System.Span<{p.ElementType}>", new Opaque($"{program.Workspace}.{rent}({{0}}.Length)", new[] { p.Name }.ToEquatableArray(), "span"), ""));
+                declarations.Add(new LocalDecl(tangents[p.Name], $"global::System.Span<{p.ElementType}>", new Opaque(Rent(program.Workspace, p.ElementType, "{0}.Length"), new[] { p.Name }.ToEquatableArray(), "span"), ""));
             }
 
             // An output tangent the product does not read is not asked for (empty).
@@ -1089,6 +1088,20 @@ namespace SymGrad.Generator.Emit
 
             writer.WriteLine("/// </summary>");
             writer.WriteLine(GeneratedCode);
+        }
+
+        /// <summary>Scratch of <paramref name="length"/> reals of <paramref name="element"/>'s type from <paramref name="workspace"/>, zeroed: C#.</summary>
+        internal static string Rent(string workspace, string element, string length)
+            => $"{workspace}.{(element == "float" ? "RentFloats" : "RentDoubles")}({length})";
+
+        /// <summary><c>if (condition) { return; }</c> and a blank line: the early exit of a generated method with nothing to do.</summary>
+        internal static void ReturnIf(IndentedTextWriter writer, string condition)
+        {
+            writer.WriteLine($"if ({condition})");
+            Open(writer);
+            writer.WriteLine("return;");
+            Close(writer);
+            writer.WriteLineNoTabs(string.Empty);
         }
 
         internal static void Open(IndentedTextWriter writer)

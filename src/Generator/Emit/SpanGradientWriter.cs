@@ -65,7 +65,7 @@ namespace SymGrad.Generator.Emit
             string Decl(IEnumerable<ParameterSpec> ps) => string.Join(", ", ps.Select(p => $"{p.Type} {p.Name}"));
             string Span(string e) => $"global::System.Span<{e}>";
             string ReadOnly(string e) => $"global::System.ReadOnlySpan<{e}>";
-            string Rent(string e, string length) => $"{workspace}.{(e == "float" ? "RentFloats" : "RentDoubles")}({length})";
+            string Rent(string e, string length) => SourceEmitter.Rent(workspace, e, length);
             string Zero(ParameterSpec p) => p.Kind == ParameterKind.Scalar ? "0" : "default";
             // Directions of F's generated methods: along x only (the others zero), or along each input's own.
             string Along(string span) => string.Join(", ", inputs.Select(p => p == input ? span : Zero(p)));
@@ -91,14 +91,7 @@ namespace SymGrad.Generator.Emit
                 writer.WriteLine($"{f}HessianVector({Values()}, {Each(p => tangents[p.Name])}, {Each(p => Discarded(p, into))});");
             }
 
-            void ReturnIf(string condition)
-            {
-                writer.WriteLine($"if ({condition})");
-                SourceEmitter.Open(writer);
-                writer.WriteLine("return;");
-                SourceEmitter.Close(writer);
-                writer.WriteLineNoTabs(string.Empty);
-            }
+            void ReturnIf(string condition) => SourceEmitter.ReturnIf(writer, condition);
 
             // g += s·∂F/∂x: FBackward's gradient in x alone.
             Summary($"<c>{g} += {s}·∂{f}/∂{input.Name}</c>, by <c>{f}Backward</c>: what a differentiable method calling <c>{f}Gradient</c> or <c>{f}Backward</c>",
