@@ -805,6 +805,28 @@ namespace SymGrad.RandomProgramTests
         }
 
         /// <summary>
+        /// Nested HBackward of a method writing outputs that calls Nn primitives or library functions (TangentCalls, side
+        /// stream 21): its HTangent is not read as a method, but HBackwardOfX needs only HTangent and HBackwardTangent — drawn
+        /// calling each kind, the caller with no MHessianVector expected (nor generated); the first of each checked in every mode.
+        /// </summary>
+        [Fact]
+        public void ANestedBackwardOfAMethodCallingLibraryFunctions_IsDrawnAndPasses()
+        {
+            var gen = new ProgramGenerator(FeatureSet.Parse("TangentCalls=6,NnPrimitives=3,RegisteredLibrary=3,SpanWritingCalls=2"));
+            var drawn = Enumerable.Range(0, 300).Select(i => Runner.ProgramSeed(53, i)).Select(seed => (Seed: seed, Program: gen.FromSeed(seed)))
+                .Where(d => d.Program.Methods.Any(TangentCalls.CallsBackward) && TangentCalls.CallsLibrary(d.Program.Find(TangentCalls.Helper))).ToList();
+            Assert.True(drawn.Count >= 4, $"only {drawn.Count} of 300 programs call T0Backward of a T0 calling Nn or library functions");
+            Assert.All(drawn, d => Assert.DoesNotContain(d.Program.Methods, m => TangentCalls.CallsBackward(m) && ForwardMode.HasHessianVector(d.Program, m)));
+            var firsts = new (string What, Func<ProgramModel, bool> Has)[]
+            {
+                ("an Nn primitive", p => Measure.All(p.Find(TangentCalls.Helper).Body).Any(n => n is CallStmt { IsNn: true } or CallExpr { IsNn: true })),
+                ("a library function", p => Measure.All(p.Find(TangentCalls.Helper).Body).Any(n => n is MathCall c && MathNames.InLibrary(c.Function))),
+            }.Select(k => (k.What, First: drawn.FirstOrDefault(d => k.Has(d.Program)))).ToList();
+            Assert.All(firsts, f => Assert.True(f.First.Program is not null, $"no T0Backward call of a T0 calling {f.What} in {drawn.Count} programs"));
+            AssertAllPass(firsts.Select(f => f.First).Distinct());
+        }
+
+        /// <summary>
         /// A local buffer only ever holding its zeros, read by a call without a derivative (<c>Smooth.Bump(y[j3])</c>): SymGrad took
         /// every output as varying in the Hessian-vector product, so the call's argument varied and there was no MHessianVector
         /// where the tester, rightly, expected one (the CI's campaign on <c>ac3d5ef</c>, seed 791625323021542781, <c>bmrVGLOF2qL1</c>;

@@ -41,17 +41,17 @@ namespace SymGrad.Generator.Parse
 
         /// <summary>
         /// The target of <c>FBackwardOfX</c> for F's <paramref name="input"/>, F's parameters <paramref name="primal"/>, F's file
-        /// <paramref name="hintName"/> and F's FTangent read as a method (<paramref name="tangent"/>): where FTangent's
+        /// <paramref name="hintName"/> and F's FTangent read as a method (<paramref name="tangent"/>, null where it is not): where FTangent's
         /// <c>FTangentBackwardTangent</c> is written, the pullback's tangent too (<c>FBackwardOfXBackwardTangent</c>, for a
         /// caller's Hessian-vector product: T[ẋ, c] + H·ċ + H(ḋy)·c by FTangentBackwardTangent, J·ċ + F″[ẋ, c] by FTangentTangent).
         /// </summary>
-        public static CallTarget Target(string owner, string forward, IReadOnlyList<ParameterSpec> primal, ParameterSpec input, string hintName, CallTarget tangent)
+        public static CallTarget Target(string owner, string forward, IReadOnlyList<ParameterSpec> primal, ParameterSpec input, string hintName, CallTarget? tangent)
         {
             string name = Name(forward, input.Name);
             bool span = input.Kind != ParameterKind.Scalar;
             var parameters = Parameters(primal, input);
             string returnType = span ? "void" : input.ElementType;
-            bool third = tangent.BackwardTangent is not null;
+            bool third = tangent?.BackwardTangent is not null;
             return new CallTarget(owner, name, owner, name + "Backward", parameters.ToEquatableArray(), returnType)
             {
                 Tangent = name + "Tangent",
@@ -60,8 +60,8 @@ namespace SymGrad.Generator.Parse
                 SecondOrderOf = hintName, // its methods call FBackwardTangent: F's second-order file is written too
                 BackwardTangent = third ? owner + "." + name + "BackwardTangent" : null,
                 BackwardTangentInputs = third ? CallTarget.GeneratedBackwardReads(parameters, returnType).ToEquatableArray() : EquatableArray<int>.Empty,
-                TangentCallsOf = third ? tangent.TangentCallsOf : null, // FTangent's own derivatives' file, and the third orders it calls
-                TangentFiles = third ? tangent.TangentFiles : EquatableArray<string>.Empty,
+                TangentCallsOf = third ? tangent!.TangentCallsOf : null, // FTangent's own derivatives' file, and the third orders it calls
+                TangentFiles = third ? tangent!.TangentFiles : EquatableArray<string>.Empty,
             };
         }
 

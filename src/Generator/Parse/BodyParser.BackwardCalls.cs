@@ -15,7 +15,9 @@ namespace SymGrad.Generator.Parse
         /// <c>F(x…, y…)</c> earlier in the block, with the same arguments, nothing in between writing them — and each wanted
         /// gradient is added by a method of its own that recomputes y (<c>FBackwardOfX</c>; a scalar's <c>ga += FBackwardOfA(…)</c>).
         /// </summary>
-        private void ParseWriterBackward(InvocationExpressionSyntax invocation, GeneratedCalls.Match generated, CallTarget tangent, List<Stmt> output)
+        /// <param name="primal">F's parameters, as its generated methods take them.</param>
+        /// <param name="tangent">F's FTangent read as a method, or null where it is not (then the caller has no Hessian-vector product through the call).</param>
+        private void ParseWriterBackward(InvocationExpressionSyntax invocation, GeneratedCalls.Match generated, List<ParameterSpec> primal, CallTarget? tangent, List<Stmt> output)
         {
             IMethodSymbol forward = generated.Forward;
             string f = forward.Name;
@@ -33,7 +35,6 @@ namespace SymGrad.Generator.Parse
                 return;
             }
 
-            var primal = tangent.Parameters.Take(forward.Parameters.Length).ToList();
             var outputs = primal.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
             var inputs = primal.Where(p => p.IsDifferentiable).ToList();
             if (outputs.Count != 1)

@@ -101,13 +101,22 @@ namespace SymGrad.Generator.Parse
             value = new Literal("0", type);
             if (NestedTargets.Tangent(forward, _model.Compilation, _cancellationToken, out string reason) is not { } tangent)
             {
-                RefuseGenerated(invocation, generated, reason);
+                // FBackward of a method writing outputs needs only FTangent and FBackwardTangent, not FTangent's own derivatives.
+                if (generated.Suffix == "Backward" && NestedTargets.WriterBackward(forward, _model.Compilation, _cancellationToken) is { } parameters)
+                {
+                    ParseWriterBackward(invocation, generated, parameters, null, output);
+                }
+                else
+                {
+                    RefuseGenerated(invocation, generated, reason);
+                }
+
                 return true;
             }
 
             if (tangent.TangentCallsOf is not null)
             {
-                ParseWriterBackward(invocation, generated, tangent, output);
+                ParseWriterBackward(invocation, generated, tangent.Parameters.Take(forward.Parameters.Length).ToList(), tangent, output);
                 return true;
             }
 

@@ -42,6 +42,24 @@ namespace SymGrad.Generator.Parse
             return CallTarget.OfTangent(owner, forward.Name, model.Parameters, model.ReturnType, ModesOf(forward, compilation).ThirdOrderOf) with { NestedOf = model.HintName };
         }
 
+        /// <summary>
+        /// F's parameters as its nested <c>FBackward</c>'s methods take them (its local buffers lent: <see cref="BackwardCalls"/>),
+        /// for a method F writing outputs whose FTangent is not read as a method of its own — it calls a registered function or
+        /// an <c>Nn</c> primitive, whose registered tangents are not differentiated again — but which has <c>FTangent</c> and
+        /// <c>FBackwardTangent</c>: they are all the nested FBackward's pullback and tangent call (its caller's Hessian-vector
+        /// product would take FTangent's own derivatives, and is not written). Null where F is not such a method.
+        /// </summary>
+        public static List<ParameterSpec>? WriterBackward(IMethodSymbol forward, Compilation compilation, CancellationToken cancellationToken)
+        {
+            if (forward.IsGenericMethod || Nestable(forward, compilation, cancellationToken, out _) is not { } model || !TangentCalls.Applies(model) || !TangentCalls.Shaped(model, out _))
+            {
+                return null;
+            }
+
+            Modes modes = ModesOf(forward, compilation);
+            return modes.Tangent && modes.SecondOrderOf is not null ? Emit.LocalBufferWriter.Public(model).Parameters.Take(forward.Parameters.Length).ToList() : null;
+        }
+
         /// <summary>What SymGrad generates for a callee that its callers' forward and second-order modes call.</summary>
         /// <param name="Tangent">Its <c>MTangent</c>, so a caller's forward mode can call it.</param>
         /// <param name="Nested">Its <c>MHessianVector</c> and <c>MTangentBackward</c> as well, so a caller's Hessian-vector product can.</param>

@@ -23,11 +23,10 @@ namespace SymGrad.Generator.Parse
         public static bool Applies(MethodModel f) => f.Declared.Any(p => p.Kind == ParameterKind.SpanOutput);
 
         /// <summary>
-        /// FTangent as a method of its own, or null and why not: F's parameters, a tangent input per differentiable input
-        /// (<c>ReadOnlySpan&lt;T&gt; tx</c>, <c>T ta</c>), a tangent output per output (<c>Span&lt;T&gt; ty</c>), F's forward mode as
-        /// its body; it returns the tangent of F's result, if F has one.
+        /// Whether F's parameters are ones its nested methods (FTangent read as a method, <see cref="BackwardCalls"/>) take: a
+        /// static method without out results or structs, its inputs and outputs of double or float; or why not.
         /// </summary>
-        public static MethodModel? Model(MethodModel f, out string reason)
+        public static bool Shaped(MethodModel f, out string reason)
         {
             reason = "";
             if (f.Results.Count > 0 || f.IsInstance
@@ -36,6 +35,21 @@ namespace SymGrad.Generator.Parse
             {
                 reason = $"'{f.Name}' writes Span outputs, so its {f.Name}Tangent is differentiated as a method of its own: for now one without out results "
                     + "or structs, its inputs and outputs of double or float";
+                return false;
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// FTangent as a method of its own, or null and why not: F's parameters, a tangent input per differentiable input
+        /// (<c>ReadOnlySpan&lt;T&gt; tx</c>, <c>T ta</c>), a tangent output per output (<c>Span&lt;T&gt; ty</c>), F's forward mode as
+        /// its body; it returns the tangent of F's result, if F has one.
+        /// </summary>
+        public static MethodModel? Model(MethodModel f, out string reason)
+        {
+            if (!Shaped(f, out reason))
+            {
                 return null;
             }
 

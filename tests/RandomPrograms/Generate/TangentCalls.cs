@@ -14,7 +14,8 @@ namespace SymGrad.RandomPrograms.Generate
     /// buffer declared right before the call that nothing reads. The entry is then checked in every mode through
     /// T0Tangent's own methods (<c>T0TangentBackward</c>, <c>T0TangentTangent</c>, <c>T0TangentBackwardTangent</c>). Or, now and
     /// then, <c>T0(x…, yv)</c> and right after it <c>T0Backward(x…, yv, u, g…)</c> (<see cref="BackwardCall"/>), differentiated
-    /// through <c>T0BackwardOfX</c> and its methods. The helper called sometimes checkpoints its loops. Drawn
+    /// through <c>T0BackwardOfX</c> and its methods — T0 then sometimes calling <c>Nn</c> primitives or library functions,
+    /// which its HTangent read as a method may not. The helper called sometimes checkpoints its loops. Drawn
     /// after everything else, from side streams, and appended — so that the draws of past seeds stay as they were.
     /// </summary>
     public static class TangentCalls
@@ -76,6 +77,35 @@ namespace SymGrad.RandomPrograms.Generate
         }
 
         /// <summary>
+        /// A helper T0 that calls an <c>Nn</c> primitive or a library function (<see cref="Restrict"/> with them allowed), whose
+        /// nested HBackward a caller may call (<see cref="ForwardMode.BackwardCallable"/>), or null after a few tries.
+        /// </summary>
+        private static Method? LibraryWriter(Draw r, FeatureSet f, IReadOnlyList<Method> callees)
+        {
+            var weights = Restrict(f).Weights.ToDictionary(kv => kv.Key, kv => kv.Value);
+            weights[Feature.NnPrimitives] = f[Feature.NnPrimitives];
+            weights[Feature.RegisteredLibrary] = f[Feature.RegisteredLibrary];
+            var allowed = new FeatureSet(weights);
+            for (uint k = 0; k < 8; k++)
+            {
+                Method t = new MethodBuilder(r.Side(k), allowed, callees, false, Helper).Build();
+                // (Of spans of one length n, as T0's: Nn.Dense's shapes — x of n·m, w of m·k — are not; the entry binds n to its
+                // output's length and passes inputs of that length. Seed 53's 37vkn2iFa481, before this was checked.)
+                if (!t.ReturnsReal && t.Params.Count(p => p.Kind == ParamKind.RealSpanOut) == 1 && CallsLibrary(t)
+                    && t.Params.Where(p => p.IsSpan).All(p => Dim.Of("n").Equals(p.Length))
+                    && ForwardMode.BackwardCallable(new ProgramModel(callees.Append(t).ToImmutableArray()), t))
+                {
+                    return t;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>Whether a method calls an <c>Nn</c> primitive or a library function.</summary>
+        public static bool CallsLibrary(Method m) => Measure.All(m.Body).Any(n => n is CallStmt { IsNn: true } or CallExpr { IsNn: true } || n is MathCall c && MathNames.InLibrary(c.Function));
+
+        /// <summary>
         /// The program with T0 (and maybe T1) and a nested call of one's tangent in the entry, or as it was where the entry
         /// has no output to write it into, with an input of that length (a static entry, not generic, that keeps buffers).
         /// </summary>
@@ -97,13 +127,22 @@ namespace SymGrad.RandomPrograms.Generate
                 return program;
             }
 
+            // Sometimes T0 calls Nn primitives or library functions instead (side stream 21): its HTangent is not read as a method
+            // (their registered tangents are not differentiated again), but its nested HBackward needs only HTangent and
+            // HBackwardTangent — so the call is one of HBackward.
+            bool library = false;
+            if ((f.On(Feature.NnPrimitives) || f.On(Feature.RegisteredLibrary)) && r.Side(21).Chance(0.4) && LibraryWriter(r.Side(22), f, callees) is { } calling)
+            {
+                (t0, library) = (calling, true);
+            }
+
             // Sometimes reading an input through a local copy: HTangent's own methods lend the buffer and its tangent.
             if (f.On(Feature.LocalBuffers) && r.Side(4).Chance(0.4))
             {
                 t0 = LocalBuffers.WithACopy(t0, r.Side(5));
             }
 
-            Method? t1 = r.Side(2).Chance(0.4) ? Writer(r.Side(3), f, callees.Append(t0).ToList(), Outer) : null;
+            Method? t1 = r.Side(2).Chance(0.4) && !library ? Writer(r.Side(3), f, callees.Append(t0).ToList(), Outer) : null;
             var h = t1 is not null && r.Chance(0.6) ? t1 : t0;
             if (h.Params.FirstOrDefault(p => p.Kind == ParamKind.Size && p.Name == "n") is { } n && n.Min > shortest)
             {
@@ -147,7 +186,7 @@ namespace SymGrad.RandomPrograms.Generate
 
             var helpers = t1 is null ? new[] { t0 } : new[] { t0, t1 };
             var buffer = new BufferDecl(values, y.Length, r.Int(0, 3));
-            var call = r.Side(6).Chance(0.4) && ForwardMode.BackwardCallable(program with { Methods = helpers.Concat(program.Methods).ToImmutableArray() }, h)
+            var call = (r.Side(6).Chance(0.4) || library) && ForwardMode.BackwardCallable(program with { Methods = helpers.Concat(program.Methods).ToImmutableArray() }, h)
                 ? BackwardCall(h, args, buffer, y, inputs, taken, r.Side(7))
                 : new Stmt[] { buffer, new CallStmt(h.Name, args.Concat(directions).Append(new SpanArg(y.Name)).ToImmutableArray(), false, "Tangent") };
 

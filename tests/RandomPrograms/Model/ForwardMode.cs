@@ -155,12 +155,8 @@ namespace SymGrad.RandomPrograms.Model
         /// outputs that are such an H in turn (their HTangent read as a method too) — no <c>Nn</c> primitive, library
         /// function or nested call, whose forward modes are not differentiated again.
         /// </summary>
-        public static bool TangentCallable(ProgramModel program, Method? h) => h is not null && !h.Instance && !h.IsGeneric && !h.Held
-            && !h.ReturnsStruct && !h.TupleResult
-            && h.Params.Any(p => p.Kind == ParamKind.RealSpanOut) && Inputs(h).Any()
-            && !h.Params.Any(p => p.Struct is not null || p.Field || p.AsArray || p.Other || p.Wide || p.Kind == ParamKind.RealOut)
-            && HasTangent(program, h)
-            && Measure.All(h.Body).All(n => n switch
+        public static bool TangentCallable(ProgramModel program, Method? h) => Shaped(program, h)
+            && Measure.All(h!.Body).All(n => n switch
             {
                 CallExpr { IsNn: false, IsNested: false } c => Callee(program, c.Callee) is { IsGeneric: false } g && !g.Instance && Nestable(program, g),
                 CallStmt { IsNn: false, IsNested: false } c when !c.Args.Any(a => a is OutArg) => TangentCallable(program, Callee(program, c.Callee)),
@@ -172,12 +168,25 @@ namespace SymGrad.RandomPrograms.Model
         /// <summary>
         /// Whether a caller may call HBackward of H, a method writing <c>Span</c> outputs, right after H's own call, and be
         /// differentiated again in reverse and forward mode (README, "Nested differentiation": each input's gradient read as
-        /// <c>HBackwardOfX</c>, over HTangent and HBackwardTangent): H as <see cref="TangentCallable"/>, void, writing one output, with
-        /// <c>HBackwardTangent</c> (<see cref="SecondOrder"/>). The caller's <c>MHessianVector</c> goes through
-        /// <c>HBackwardOfXBackwardTangent</c>, over HTangentTangent and HTangentBackwardTangent (<see cref="TangentTwice"/>).
+        /// <c>HBackwardOfX</c>, over HTangent and HBackwardTangent): H <see cref="Shaped"/>, void, writing one output, with
+        /// <c>HBackwardTangent</c> (<see cref="SecondOrder"/>) — H may call <c>Nn</c> primitives and library functions. The caller's
+        /// <c>MHessianVector</c> goes through <c>HBackwardOfXBackwardTangent</c>, over HTangentTangent and HTangentBackwardTangent
+        /// (<see cref="TangentTwice"/>: H's HTangent read as a method, so calling neither).
         /// </summary>
-        public static bool BackwardCallable(ProgramModel program, Method? h) => TangentCallable(program, h) && !h!.ReturnsReal
+        public static bool BackwardCallable(ProgramModel program, Method? h) => Shaped(program, h) && !h!.ReturnsReal
             && h.Params.Count(p => p.Kind == ParamKind.RealSpanOut) == 1 && SecondOrder(program, h, new HashSet<string>());
+
+        /// <summary>
+        /// The shape of an H whose nested methods SymGrad writes (<see cref="TangentCallable"/> without what its body calls): static,
+        /// not generic, writing outputs, of double or float inputs and outputs of the method's own type, with <c>MTangent</c>.
+        /// Its nested HBackward needs no more (<see cref="BackwardCallable"/>: HTangent and HBackwardTangent are all its
+        /// methods call, whatever H calls — an <c>Nn</c> primitive, a library function); its HTangent's own derivatives do.
+        /// </summary>
+        private static bool Shaped(ProgramModel program, Method? h) => h is not null && !h.Instance && !h.IsGeneric && !h.Held
+            && !h.ReturnsStruct && !h.TupleResult
+            && h.Params.Any(p => p.Kind == ParamKind.RealSpanOut) && Inputs(h).Any()
+            && !h.Params.Any(p => p.Struct is not null || p.Field || p.AsArray || p.Other || p.Wide || p.Kind == ParamKind.RealOut)
+            && HasTangent(program, h);
 
         /// <summary>
         /// <see cref="TangentCallable"/>, and <c>HTangentBackwardTangent</c> written too, so that the caller has

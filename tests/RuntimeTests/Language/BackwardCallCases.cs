@@ -91,6 +91,49 @@ namespace SymGrad.RuntimeTests.Language
             return r;
         }
 
+        /// <summary>
+        /// The same layer of library primitives, h = tanh(x·W + b) by <c>Nn.Dense</c> and <c>Nn.Tanh</c> (W of x.Length × h.Length,
+        /// the activations before tanh in a local buffer): its forward mode calls their registered tangents, so its FTangent is
+        /// not read as a method of its own — its nested FBackward goes through FTangent and FBackwardTangent alone.
+        /// </summary>
+        [Differentiable]
+        public static void DenseTanh(ReadOnlySpan<double> x, ReadOnlySpan<double> w, ReadOnlySpan<double> b, Span<double> h)
+        {
+            Span<double> z = stackalloc double[h.Length];
+            Nn.Dense(x, w, b, z, 1, x.Length, h.Length);
+            Nn.Tanh(z, h);
+        }
+
+        /// <summary>A gradient penalty over it: ‖Jₓᵀ·u‖² + ‖J_bᵀ·u‖² plus the layer's sum — differentiated in x, W, b and u (every mode but H·v).</summary>
+        [Differentiable]
+        public static double DenseTanhPenalty(ReadOnlySpan<double> x, ReadOnlySpan<double> w, ReadOnlySpan<double> b, ReadOnlySpan<double> u, Span<double> h, Span<double> gx, Span<double> gb)
+        {
+            for (int i = 0; i < gx.Length; i++)
+            {
+                gx[i] = 0;
+            }
+
+            for (int i = 0; i < gb.Length; i++)
+            {
+                gb[i] = 0;
+            }
+
+            DenseTanh(x, w, b, h);
+            DenseTanhBackward(x, w, b, h, u, gx, default, gb);
+            double s = 0;
+            for (int i = 0; i < gx.Length; i++)
+            {
+                s += gx[i] * gx[i];
+            }
+
+            for (int i = 0; i < gb.Length; i++)
+            {
+                s += (gb[i] * gb[i]) + h[i];
+            }
+
+            return s;
+        }
+
         /// <summary>The layer's pullback written out: gx = Jₓᵀ·u and gw = J_wᵀ·u, a method writing outputs whose derivatives go through the nested call.</summary>
         [Differentiable]
         public static void Pullback(ReadOnlySpan<double> x, ReadOnlySpan<double> w, double b, ReadOnlySpan<double> u, Span<double> h, Span<double> gx, Span<double> gw)

@@ -159,6 +159,60 @@ namespace SymGrad.RuntimeTests.Language
             Assert.Equal(along, tangent, 1e-4 * (1 + Math.Abs(along)));
         }
 
+        // DenseTanhPenalty's inputs as one vector: x (3), w (3 × 2), b (2), u (2).
+        private const int NB = X + W + H + H;
+
+        private static double DenseTanhPenalty(double[] z) => C.DenseTanhPenalty(z[..X], z[X..(X + W)], z[(X + W)..(X + W + H)], z[(X + W + H)..], new double[H], new double[X], new double[H]);
+
+        private static double[] DenseTanhPenaltyGradient(double[] z)
+        {
+            double[] g = new double[NB];
+            C.DenseTanhPenaltyGradient(z[..X], z[X..(X + W)], z[(X + W)..(X + W + H)], z[(X + W + H)..], new double[H], new double[X], new double[H],
+                g.AsSpan(0, X), g.AsSpan(X, W), g.AsSpan(X + W, H), g.AsSpan(X + W + H));
+            return g;
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void AGradientPenaltyOverALayerOfNnPrimitives_HasItsGradientTangentAndJacobian(int seed)
+        {
+            // DenseTanh calls Nn.Dense and Nn.Tanh, whose registered tangents are not differentiated again: its nested
+            // DenseTanhBackward goes through DenseTanhTangent and DenseTanhBackwardTangent alone (no H·v for the caller).
+            var rng = new Random(seed);
+            double[] z = Random(rng, NB), g = DenseTanhPenaltyGradient(z);
+            for (int i = 0; i < NB; i++)
+            {
+                AssertClose(Difference(DenseTanhPenalty, z, i), g[i]);
+            }
+
+            double[] v = Random(rng, NB);
+            double tangent = C.DenseTanhPenaltyTangent(z[..X], z[X..(X + W)], z[(X + W)..(X + W + H)], z[(X + W + H)..], new double[H], new double[X], new double[H],
+                v[..X], v[X..(X + W)], v[(X + W)..(X + W + H)], v[(X + W + H)..], default, default, default);
+            double along = Dot(g, v);
+            Assert.Equal(along, tangent, 1e-10 * (1 + Math.Abs(along)));
+
+            double[] jacobian = new double[(1 + H + X + H) * NB];
+            C.DenseTanhPenaltyJacobian(z[..X], z[X..(X + W)], z[(X + W)..(X + W + H)], z[(X + W + H)..], new double[H], new double[X], new double[H], jacobian);
+            Assert.Equal(g, jacobian.Take(NB), (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+
+            // DenseTanhBackwardOfB itself: its pullback along c against central differences of ⟨c, J_bᵀ·u⟩.
+            double[] c = Random(rng, H);
+            double[] OfB(double[] s)
+            {
+                double[] gb = new double[H];
+                C.DenseTanhBackwardOfB(s[..X], s[X..(X + W)], s[(X + W)..(X + W + H)], H, s[(X + W + H)..], gb);
+                return gb;
+            }
+
+            double[] pullback = new double[NB];
+            C.DenseTanhBackwardOfBBackward(z[..X], z[X..(X + W)], z[(X + W)..(X + W + H)], H, z[(X + W + H)..], default, c,
+                pullback.AsSpan(0, X), pullback.AsSpan(X, W), pullback.AsSpan(X + W, H), pullback.AsSpan(X + W + H));
+            for (int i = 0; i < NB; i++)
+            {
+                AssertClose(Difference(s => Dot(c, OfB(s)), z, i), pullback[i]);
+            }
+        }
+
         private static double Dot(double[] a, double[] b) => a.Select((x, i) => x * b[i]).Sum();
 
         private static double Difference(Func<double[], double> f, double[] z, int i)
