@@ -974,6 +974,57 @@ namespace SymGrad.GeneratorTests
                 }
                 """, "SG0016", "Span output 'y' is accumulated into", "assign 'y' with '='");
 
+        /// <summary>
+        /// A call reading the span it writes (in place): the generated backward passed one span for the output's cotangent and
+        /// the input's gradient, which its overlap check threw on when it ran, and an Nn primitive refuses it in the forward.
+        /// </summary>
+        [Fact]
+        public void SG0025_ACallReadingTheSpanItWrites()
+            => Expect("""
+                using System;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static void Square(ReadOnlySpan<double> x, double b, Span<double> r)
+                    {
+                        for (int i = 0; i < r.Length; i++)
+                        {
+                            r[i] = b * x[i] * x[i];
+                        }
+                    }
+
+                    [Differentiable]
+                    public static double F(ReadOnlySpan<double> x, Span<double> r, Span<double> z)
+                    {
+                        Square(x, 2, r);
+                        [|Square(r, 2, r);|]
+                        Square(r[..1], 2, z[..1]);
+                        Square(r[..1], 3, r[1..2]);
+                        return r[0] + z[0];
+                    }
+                }
+                """, "SG0025", "The call passes 'r' to Square both as 'x', which it reads, and as 'r', which it writes", "write into another span");
+
+        /// <summary>An Nn primitive in place, in a method keeping a local buffer.</summary>
+        [Fact]
+        public void SG0025_AnNnPrimitiveInPlaceOnALocalBuffer()
+            => Expect("""
+                using System;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double F(ReadOnlySpan<double> x)
+                    {
+                        Span<double> h = stackalloc double[x.Length];
+                        Nn.Tanh(x, h);
+                        [|Nn.Tanh(h, h);|]
+                        return h[0];
+                    }
+                }
+                """, "SG0025", "The call passes 'h' to Tanh both as 'x'", "as 'y', which it writes");
+
         /// <summary>An output read where the method may not have written that element yet (the caller's contents).</summary>
         [Fact]
         public void SG0018_OutputReadBeforeItIsWritten()
@@ -1272,7 +1323,8 @@ namespace SymGrad.GeneratorTests
                         return dx[0];
                     }
                 }
-                """, "SG0019", "'G' calls the generated 'FBackward'", "'F' writes 2 outputs", "a method writing one");
+                """, "SG0019", "'G' calls the generated 'FBackward'", "'F' writes 2 outputs and reads 'y' without writing it", "run F again into scratch");
+
 
         /// <summary>FBackward of a method writing outputs with its cotangent left out (default): it adds nothing.</summary>
         [Fact]

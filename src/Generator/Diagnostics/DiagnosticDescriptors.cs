@@ -71,7 +71,7 @@ namespace SymGrad.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor OutputAccumulatedAndRead = Error(
             "SG0016", "Output accumulated into and read back",
-            "Span output '{0}' is accumulated into ('{0}[…] += …', or a span's gradient by a nested FGradient or FBackward) and its values are read back by the derivative, but the backward cannot know what '{0}' held before the call; accumulate in a local or another output and assign '{0}' with '='");
+            "Span output '{0}' is accumulated into ('{0}[…] += …', or a span's gradient by a nested FGradient or FBackward) where the method has not written those elements first: its values then hang on what '{0}' held before the call, which the backward cannot know (and a caller takes the call as writing '{0}'); write the elements first ('{0}[i] = 0;' in a loop before the one adding to them), or accumulate in a local or another output and assign '{0}' with '='");
 
         public static readonly DiagnosticDescriptor AssignsNoSpanGradient = Error(
             "SG0017", "Assigns names no span gradient",
@@ -105,6 +105,10 @@ namespace SymGrad.Generator.Diagnostics
             "SG0024", "Declaration SymGrad cannot add derivatives beside",
             "'{0}' ({1}) gets no derivatives: {2}");
 
+        public static readonly DiagnosticDescriptor CallReadsWhatItWrites = Error(
+            "SG0025", "Call reads a span it writes",
+            "The call passes '{0}' to {1} both as '{2}', which it reads, and as '{3}', which it writes: {1} and its derivatives take them as separate spans (an input read whole before the output is written, a gradient of each); write into another span");
+
         public static readonly DiagnosticDescriptor InternalError = Error(
             "SG9999", "SymGrad failed internally",
             "SymGrad could not differentiate '{0}' because of an internal error ({1}); please report it with this method");
@@ -114,7 +118,7 @@ namespace SymGrad.Generator.Diagnostics
             TypeNotPartial, InstanceState, UnsupportedParameter, UnsupportedReturnType, UnsupportedStatement,
             UnsupportedExpression, NoDerivative, Recursion, UnsupportedLoop, DerivativeSignatureMismatch,
             DerivativeTargetNotFound, ParameterAssigned, UnsafeCode, GenericMethod, FileLocalType, OutputAccumulatedAndRead, AssignsNoSpanGradient,
-            OutputReadBeforeWritten, CallsGeneratedMethod, DerivativeIntoNoDerivative, CallWritingSpansInExpression, CheckpointSetting, TangentSignatureMismatch, NotDifferentiable, InternalError,
+            OutputReadBeforeWritten, CallsGeneratedMethod, DerivativeIntoNoDerivative, CallWritingSpansInExpression, CheckpointSetting, TangentSignatureMismatch, NotDifferentiable, CallReadsWhatItWrites, InternalError,
         };
 
         public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

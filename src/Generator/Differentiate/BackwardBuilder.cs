@@ -36,6 +36,8 @@ namespace SymGrad.Generator.Differentiate
                 var forward = new ForwardSweep(context);
                 var reverse = new ReverseSweep(context, forward);
                 BackwardProgram program = context.Program;
+                var read = new HashSet<string>(Walk.All(body).SelectMany(Walk.Expressions).SelectMany(Reads.Values));
+                program.CallersValues.AddRange(plans.Plans.Values.Where(p => p.Source == OutputSource.Unwritten && read.Contains(p.Span)).Select(p => p.Span));
                 program.ActiveOutputs.UnionWith(model.Parameters.Where(p => p.Kind == ParameterKind.SpanOutput && facts.Active.Contains(p.Name)).Select(p => p.Name));
                 program.Setup = Setup(context);
                 program.Forward = new Block(forward.Block(body, owned: true, replaying: null).ToEquatableArray());

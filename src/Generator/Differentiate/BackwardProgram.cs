@@ -71,6 +71,14 @@ namespace SymGrad.Generator.Differentiate
         /// </summary>
         public HashSet<string> ActiveOutputs { get; } = new();
 
+        /// <summary>
+        /// The outputs whose values after the call, which its derivatives read, are what the caller's span held before it:
+        /// those the method reads but never writes (constants of its). A nested FBackward's methods, which run the method again
+        /// into scratch, cannot give them those values (<see cref="Parse.BackwardCalls"/>). (An output added to is not one: the
+        /// method adds only to elements it wrote first, SG0016.)
+        /// </summary>
+        public List<string> CallersValues { get; } = new();
+
         /// <summary>Reversed loops that kept their forward order (tag → the forward header's parts), filled by the optimiser.</summary>
         public Dictionary<int, For> ForwardHeaders { get; } = new();
 

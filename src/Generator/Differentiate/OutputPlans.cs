@@ -79,6 +79,7 @@ namespace SymGrad.Generator.Differentiate
                         if (call.Target.Parameters[i].Kind == ParameterKind.SpanOutput && call.Args[i] is SpanRef region && region.Span == span)
                         {
                             writers.Add(new Writer(s, call.Target.Accumulates ? "+=" : "=", null, region));
+                            ReadInPlace(s, call, i);
                         }
                     }
                 }
@@ -129,6 +130,26 @@ namespace SymGrad.Generator.Differentiate
             bool accumulated = writers.Any(w => w.Op != "=" && !(w.Index is { } index ? IsSafe(w.Statement, new Element(span, index, type), writers, allowCheck: false)
                 : w.Region is { } region && IsSafe(w.Statement, region, writers, allowCheck: false)));
             return new OutputPlan(span, once && allSafe ? OutputSource.Final : OutputSource.Replayed, once, accumulated);
+        }
+
+        /// <summary>
+        /// A call writing the output its argument <paramref name="output"/> names that reads the same part of it as an input
+        /// (<c>F(y, y)</c>, <c>Nn.Tanh(h, h)</c>): F's derivatives take its inputs and outputs as separate spans — the inputs
+        /// read whole before an output is written, a gradient of each — and the runtime refuses the overlap when they run
+        /// (SG0025, at compile time). Parts apart (<c>F(y[..n], y[n..])</c>) are separate spans.
+        /// </summary>
+        private void ReadInPlace(Stmt statement, UserCall call, int output)
+        {
+            var written = (SpanRef)call.Args[output];
+            for (int i = 0; i < call.Args.Count; i++)
+            {
+                if (call.Target.Parameters[i].Kind != ParameterKind.SpanOutput && call.Args[i] is SpanRef read && read.Span == written.Span
+                    && Equals(read.Start, written.Start) && Equals(read.Length, written.Length))
+                {
+                    Diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.CallReadsWhatItWrites.Id, statement.Location,
+                        new[] { written.Span, call.Target.Method, call.Target.Parameters[i].Name, call.Target.Parameters[output].Name }.ToEquatableArray()));
+                }
+            }
         }
 
         /// <summary>The indices both branches of <paramref name="branch"/> write unconditionally (an else-if chain's every branch).</summary>

@@ -157,6 +157,9 @@ namespace SymGrad.Generator.Emit
 
             private string Cotangents => string.Join(", ", _outputs.Select(p => _cotangents[p.Name]));
 
+            /// <summary>The cotangents as one vector, for the doc comments: dy, or (dy, dz).</summary>
+            private string Cotangent => _outputs.Count == 1 ? Cotangents : "(" + Cotangents + ")";
+
             private string Declared(IEnumerable<ParameterSpec> ps) => string.Join(", ", ps.Select(p => $"{p.Type} {p.Name}"));
 
             private static string Span(string e) => $"global::System.Span<{e}>";
@@ -219,7 +222,7 @@ namespace SymGrad.Generator.Emit
             private void WriteValue()
             {
                 string gradient = _span ? $"<c>{_g} +=</c> the gradient" : "The gradient";
-                SourceEmitter.Summary(_writer, $"{gradient} in <c>{_input.Name}</c> of ⟨{Cotangents}, {_f}⟩ (Jᵀ·{Cotangents}), by <c>{_f}Backward</c> at {_f}'s outputs recomputed: what a",
+                SourceEmitter.Summary(_writer, $"{gradient} in <c>{_input.Name}</c> of ⟨{Cotangent}, {_f}⟩ (Jᵀ·{Cotangent}), by <c>{_f}Backward</c> at {_f}'s outputs recomputed: what a",
                     $"differentiable method calling <c>{_f}Backward</c> nested calls, differentiated by the two methods below.");
                 Line($"internal static {(_span ? "void" : T)} {_name}({Declared(_parameters)})");
                 Open();
@@ -248,7 +251,7 @@ namespace SymGrad.Generator.Emit
                 var parameters = _parameters.Select(p => p.Name == _g ? $"{ReadOnly(T)} {_g}" : $"{p.Type} {p.Name}").ToList();
                 parameters.Add(_span ? $"{ReadOnly(T)} {c}" : $"{T} {c}");
                 parameters.AddRange(_differentiable.Select(p => p.Kind == ParameterKind.Scalar ? $"ref {p.ElementType} {_gradients[p.Name]}" : $"{Span(p.ElementType)} {_gradients[p.Name]}"));
-                SourceEmitter.Summary(_writer, $"The pullback of <c>{_name}</c>: accumulates (+=) H·{c} — H the Hessian of ⟨{Cotangents}, {_f}⟩, {c} along {_input.Name} — into the inputs' gradients",
+                SourceEmitter.Summary(_writer, $"The pullback of <c>{_name}</c>: accumulates (+=) H·{c} — H the Hessian of ⟨{Cotangent}, {_f}⟩, {c} along {_input.Name} — into the inputs' gradients",
                     $"(<c>{_f}BackwardTangent</c>) and J·{c} into the cotangents' (<c>{_f}Tangent</c>), {_f}'s outputs recomputed. An empty gradient is not needed.");
                 Line($"internal static void {_name}Backward({string.Join(", ", parameters)})");
                 Open();

@@ -37,12 +37,14 @@ namespace SymGrad.Generator.Parse
 
             var outputs = primal.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
             var inputs = primal.Where(p => p.IsDifferentiable).ToList();
-            if (outputs.Count != 1)
+            // Its methods run F again into scratch: an output F reads without writing it (a constant of F's) would hold zeros there,
+            // not the caller's values, and another output computed from it would differ. (F adds to an output only where it wrote
+            // it first, SG0016; one output alone that F never writes has no derivative.)
+            if (outputs.Count > 1 && NestedTargets.ModesOf(forward, _model.Compilation).CallersValues is { } kept)
             {
-                // Its methods run F again into scratch: an output F reads where it did not write it (the caller's values, a
-                // constant of F's) would hold something else there, and another output computed from it would differ.
-                RefuseGenerated(invocation, generated, $"'{f}' writes {outputs.Count} outputs: for now SymGrad differentiates a nested {f}Backward of a method writing one "
-                    + $"(call {generated.Name} outside the [Differentiable] method, or split {f})");
+                RefuseGenerated(invocation, generated, $"'{f}' writes {outputs.Count} outputs and reads '{kept}' without writing it, so its values after {f} are what the caller's span held "
+                    + $"before, but {generated.Name}'s methods run {f} again into scratch, where they would not be: pass what {f} only reads as a ReadOnlySpan, "
+                    + $"or call {generated.Name} outside the [Differentiable] method");
                 return;
             }
 

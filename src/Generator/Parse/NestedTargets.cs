@@ -75,8 +75,9 @@ namespace SymGrad.Generator.Parse
         /// <param name="Derived">SymGrad derives it at all (its backward is written).</param>
         /// <param name="OutputsTangent">For a static method writing outputs: the target of its FTangent read as a method of its own (<see cref="TangentCalls"/>), or null.</param>
         /// <param name="OutputsTangentRefusal">Why <paramref name="OutputsTangent"/> is null, for a method writing outputs.</param>
+        /// <param name="CallersValues">An output the method reads without writing it, whose values are what the caller's span held (<see cref="Differentiate.BackwardProgram.CallersValues"/>), or null.</param>
         public readonly record struct Modes(bool Tangent, bool Nested, string? ThirdOrderOf = null, string? SecondOrderOf = null, bool HessianVector = false, bool Derived = false,
-            CallTarget? OutputsTangent = null, string? OutputsTangentRefusal = null);
+            CallTarget? OutputsTangent = null, string? OutputsTangentRefusal = null, string? CallersValues = null);
 
         // Per compilation (immutable, so the answers hold while it lives): each derivation a call needs — a callee's, a result's
         // method's (ResultCalls), a layer method's twin's (LayerCalls) — is done once, not once per call site. Keyed by the
@@ -175,13 +176,14 @@ namespace SymGrad.Generator.Parse
                     bool second = derived.Tangent is not null && derived.HessianVector is not null && Emit.NestedWriter.Shape(own);
                     bool writes = derived.Tangent is not null && own.Arguments.Any(p => p.Kind == ParameterKind.SpanOutput)
                         && Emit.SourceEmitter.BuildBackwardTangent(model, derived.Program) is not null;
-                    return new Modes(derived.Tangent is not null, second, SecondOrderOf: writes ? model.HintName : null, HessianVector: derived.HessianVector is not null, Derived: true);
+                    return new Modes(derived.Tangent is not null, second, SecondOrderOf: writes ? model.HintName : null, HessianVector: derived.HessianVector is not null, Derived: true,
+                        CallersValues: derived.Program.CallersValues.FirstOrDefault());
                 }
 
                 bool nested = derived.Tangent is not null && derived.HessianVector is not null && Emit.NestedWriter.Shape(model);
                 return new Modes(derived.Tangent is not null, nested, nested && derived.HessianVector!.Tangent is not null ? model.HintName : null,
                     derived.Tangent is not null && Emit.SourceEmitter.BuildBackwardTangent(model, derived.Program) is not null ? model.HintName : null,
-                    derived.HessianVector is not null, Derived: true);
+                    derived.HessianVector is not null, Derived: true, CallersValues: derived.Program.CallersValues.FirstOrDefault());
             }
             catch (System.OperationCanceledException)
             {

@@ -310,6 +310,7 @@ namespace SymGrad.RandomPrograms.Campaign
                 if (Measure.All(m.Body).Any(n => n is For or While or ForEach && Measure.All(System.Collections.Immutable.ImmutableArray.Create((Stmt)n)).Any(x => x is CallStmt { IsNested: true, Suffix: "Backward" } b && b == backwardCall))) set.Add("nested HBackward of an H writing outputs, in a loop");
                 if (h.Name == Generate.TangentCalls.Outer) set.Add("nested HBackward of an H writing outputs that calls another such method");
                 if (h.Checkpoint is not null) set.Add("nested HBackward of an H writing outputs that checkpoints its loops");
+                if (h.Params.Count(p => p.Kind == ParamKind.RealSpanOut) > 1) set.Add("nested HBackward of an H writing two outputs (a cotangent of each)");
                 if (Generate.TangentCalls.CallsLibrary(h)) set.Add("nested HBackward of an H writing outputs that calls Nn primitives or library functions (no HTangent read as a method)");
             }
 

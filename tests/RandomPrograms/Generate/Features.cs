@@ -178,6 +178,10 @@ namespace SymGrad.RandomPrograms.Generate
         // a call filling outputs of its caller, H(x, y), made HTangent(x, yv, ẋ, y) (TangentCalls): y holds J·ẋ, the values go to
         // a buffer of the caller's; the caller is differentiated through HTangent's own derivatives
         TangentCalls,
+
+        // within TangentCalls, the helper of a nested HBackward sometimes one whose HTangent is not drawn (side streams 21–24):
+        // calling Nn primitives or library functions, or writing two outputs (off, past seeds draw their programs as before)
+        BackwardCallHelpers,
     }
 
     /// <summary>Per-feature weights: how often a construct is chosen where it fits, relative to the default 1.</summary>

@@ -15,7 +15,7 @@ namespace SymGrad.RandomPrograms.Generate
     /// T0Tangent's own methods (<c>T0TangentBackward</c>, <c>T0TangentTangent</c>, <c>T0TangentBackwardTangent</c>). Or, now and
     /// then, <c>T0(x…, yv)</c> and right after it <c>T0Backward(x…, yv, u, g…)</c> (<see cref="BackwardCall"/>), differentiated
     /// through <c>T0BackwardOfX</c> and its methods — T0 then sometimes calling <c>Nn</c> primitives or library functions,
-    /// which its HTangent read as a method may not. The helper called sometimes checkpoints its loops. Drawn
+    /// which its HTangent read as a method may not, or writing two outputs. The helper called sometimes checkpoints its loops. Drawn
     /// after everything else, from side streams, and appended — so that the draws of past seeds stay as they were.
     /// </summary>
     public static class TangentCalls
@@ -77,21 +77,30 @@ namespace SymGrad.RandomPrograms.Generate
         }
 
         /// <summary>
-        /// A helper T0 that calls an <c>Nn</c> primitive or a library function (<see cref="Restrict"/> with them allowed), whose
-        /// nested HBackward a caller may call (<see cref="ForwardMode.BackwardCallable"/>), or null after a few tries.
+        /// A helper T0 whose nested HBackward a caller may call (<see cref="ForwardMode.BackwardCallable"/>) but whose HTangent
+        /// is not drawn: one calling an <c>Nn</c> primitive or a library function (<see cref="Restrict"/> with them allowed,
+        /// where <paramref name="library"/>), or one writing two outputs — or null after a few tries.
         /// </summary>
-        private static Method? LibraryWriter(Draw r, FeatureSet f, IReadOnlyList<Method> callees)
+        private static Method? BackwardWriter(Draw r, FeatureSet f, IReadOnlyList<Method> callees, bool library)
         {
             var weights = Restrict(f).Weights.ToDictionary(kv => kv.Key, kv => kv.Value);
-            weights[Feature.NnPrimitives] = f[Feature.NnPrimitives];
-            weights[Feature.RegisteredLibrary] = f[Feature.RegisteredLibrary];
+            if (library)
+            {
+                weights[Feature.NnPrimitives] = f[Feature.NnPrimitives];
+                weights[Feature.RegisteredLibrary] = f[Feature.RegisteredLibrary];
+            }
+            else
+            {
+                weights[Feature.MultipleOutputs] = System.Math.Max(1, f[Feature.MultipleOutputs]);
+            }
+
             var allowed = new FeatureSet(weights);
             for (uint k = 0; k < 8; k++)
             {
                 Method t = new MethodBuilder(r.Side(k), allowed, callees, false, Helper).Build();
                 // (Of spans of one length n, as T0's: Nn.Dense's shapes — x of n·m, w of m·k — are not; the entry binds n to its
                 // output's length and passes inputs of that length. Seed 53's 37vkn2iFa481, before this was checked.)
-                if (!t.ReturnsReal && t.Params.Count(p => p.Kind == ParamKind.RealSpanOut) == 1 && CallsLibrary(t)
+                if (!t.ReturnsReal && t.Params.Count(p => p.Kind == ParamKind.RealSpanOut) == (library ? 1 : 2) && (!library || CallsLibrary(t))
                     && t.Params.Where(p => p.IsSpan).All(p => Dim.Of("n").Equals(p.Length))
                     && ForwardMode.BackwardCallable(new ProgramModel(callees.Append(t).ToImmutableArray()), t))
                 {
@@ -130,10 +139,16 @@ namespace SymGrad.RandomPrograms.Generate
             // Sometimes T0 calls Nn primitives or library functions instead (side stream 21): its HTangent is not read as a method
             // (their registered tangents are not differentiated again), but its nested HBackward needs only HTangent and
             // HBackwardTangent — so the call is one of HBackward.
-            bool library = false;
-            if ((f.On(Feature.NnPrimitives) || f.On(Feature.RegisteredLibrary)) && r.Side(21).Chance(0.4) && LibraryWriter(r.Side(22), f, callees) is { } calling)
+            // Or, another time (side stream 23), T0 writes two outputs: its HBackward takes a cotangent of each.
+            bool backwardOnly = false;
+            double odds = f[Feature.BackwardCallHelpers];
+            if ((f.On(Feature.NnPrimitives) || f.On(Feature.RegisteredLibrary)) && r.Side(21).Chance(System.Math.Min(0.9, 0.4 * odds)) && BackwardWriter(r.Side(22), f, callees, library: true) is { } calling)
             {
-                (t0, library) = (calling, true);
+                (t0, backwardOnly) = (calling, true);
+            }
+            else if (r.Side(23).Chance(System.Math.Min(0.9, 0.3 * odds)) && BackwardWriter(r.Side(24), f, callees, library: false) is { } two)
+            {
+                (t0, backwardOnly) = (two, true);
             }
 
             // Sometimes reading an input through a local copy: HTangent's own methods lend the buffer and its tangent.
@@ -142,7 +157,7 @@ namespace SymGrad.RandomPrograms.Generate
                 t0 = LocalBuffers.WithACopy(t0, r.Side(5));
             }
 
-            Method? t1 = r.Side(2).Chance(0.4) && !library ? Writer(r.Side(3), f, callees.Append(t0).ToList(), Outer) : null;
+            Method? t1 = r.Side(2).Chance(0.4) && !backwardOnly ? Writer(r.Side(3), f, callees.Append(t0).ToList(), Outer) : null;
             var h = t1 is not null && r.Chance(0.6) ? t1 : t0;
             if (h.Params.FirstOrDefault(p => p.Kind == ParamKind.Size && p.Name == "n") is { } n && n.Min > shortest)
             {
@@ -153,6 +168,10 @@ namespace SymGrad.RandomPrograms.Generate
             // a constant or a scalar of the entry's for each real; the values into a buffer, the tangent into the output.
             var taken = entry.Params.Select(p => p.Name).Concat(Measure.AllNames(entry.Body)).ToHashSet();
             string values = Enumerable.Range(0, 100).Select(k => y.Name + "v" + (k == 0 ? "" : k.ToString(System.Globalization.CultureInfo.InvariantCulture))).First(x => !taken.Contains(x));
+            taken.Add(values);
+            var buffers = h.Params.Where(p => p.Kind == ParamKind.RealSpanOut).Select((_, k) => k == 0 ? values
+                : Enumerable.Range(1, 100).Select(j => values + "o" + j.ToString(System.Globalization.CultureInfo.InvariantCulture)).First(taken.Add)).ToList();
+            int output = 0;
             var scalars = entry.Params.Where(p => p.Kind == ParamKind.RealScalar && !p.Other && !p.Wide && !p.Field && p.Struct is null && p.Held is null).ToList();
             var args = new List<Arg>();
             var directions = new List<Arg>();
@@ -160,7 +179,7 @@ namespace SymGrad.RandomPrograms.Generate
             {
                 Arg a = p.Kind switch
                 {
-                    ParamKind.RealSpanOut => new SpanArg(values),
+                    ParamKind.RealSpanOut => new SpanArg(buffers[output++]),
                     ParamKind.RealSpanIn => new SpanArg(r.Pick(inputs).Name),
                     ParamKind.RealScalar => new ValueArg(scalars.Count > 0 && r.Chance(0.5) ? new Var(r.Pick(scalars).Name) : new RealLit(r.Pick(new[] { 0.5, -0.75, 1.25 }))),
                     ParamKind.Size when p.Name == "n" => new ValueArg(new SpanLength(y.Name)),
@@ -186,8 +205,8 @@ namespace SymGrad.RandomPrograms.Generate
 
             var helpers = t1 is null ? new[] { t0 } : new[] { t0, t1 };
             var buffer = new BufferDecl(values, y.Length, r.Int(0, 3));
-            var call = (r.Side(6).Chance(0.4) || library) && ForwardMode.BackwardCallable(program with { Methods = helpers.Concat(program.Methods).ToImmutableArray() }, h)
-                ? BackwardCall(h, args, buffer, y, inputs, taken, r.Side(7))
+            var call = (r.Side(6).Chance(0.4) || backwardOnly) && ForwardMode.BackwardCallable(program with { Methods = helpers.Concat(program.Methods).ToImmutableArray() }, h)
+                ? BackwardCall(h, args, buffers.Select(b => buffer with { Name = b }).ToList(), y, inputs, taken, r.Side(7))
                 : new Stmt[] { buffer, new CallStmt(h.Name, args.Concat(directions).Append(new SpanArg(y.Name)).ToImmutableArray(), false, "Tangent") };
 
             // At the end of the body (before its last return), or of a top-level loop's body: y ends holding J·ẋ.
@@ -223,7 +242,7 @@ namespace SymGrad.RandomPrograms.Generate
         /// the values themselves: the gradient of ½‖H‖²) — one span input's gradient added to y, the others' not wanted, each
         /// scalar's into a local then added to every element of y.
         /// </summary>
-        private static Stmt[] BackwardCall(Method h, List<Arg> args, BufferDecl values, Param y, List<Param> inputs, HashSet<string> taken, Draw r)
+        private static Stmt[] BackwardCall(Method h, List<Arg> args, List<BufferDecl> buffers, Param y, List<Param> inputs, HashSet<string> taken, Draw r)
         {
             string Fresh(string stem) => Enumerable.Range(0, 100).Select(k => stem + (k == 0 ? "" : k.ToString(System.Globalization.CultureInfo.InvariantCulture))).First(x => taken.Add(x));
             For Loop(System.Func<string, Expr> value)
@@ -249,9 +268,10 @@ namespace SymGrad.RandomPrograms.Generate
                 }
             }
 
-            var cotangent = new SpanArg(r.Chance(0.3) ? values.Name : r.Pick(inputs).Name);
-            var backward = args.Append(cotangent).Concat(gradients).ToImmutableArray();
-            var stmts = new List<Stmt> { values, new CallStmt(h.Name, args.ToImmutableArray(), false), Loop(i => new ElemRead(values.Name, new Var(i))) };
+            var values = buffers[0];
+            var cotangents = buffers.Select(b => (Arg)new SpanArg(r.Chance(0.3) ? b.Name : r.Pick(inputs).Name)).ToList();
+            var backward = args.Concat(cotangents).Concat(gradients).ToImmutableArray();
+            var stmts = new List<Stmt>(buffers) { new CallStmt(h.Name, args.ToImmutableArray(), false), Loop(i => new ElemRead(values.Name, new Var(i))) };
             if (locals.Count > 0)
             {
                 stmts.Add(new Decl(ValueType.Real, locals.Select(l => new Declarator(l, new RealLit(0))).ToImmutableArray()));

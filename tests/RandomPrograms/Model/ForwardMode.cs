@@ -168,13 +168,13 @@ namespace SymGrad.RandomPrograms.Model
         /// <summary>
         /// Whether a caller may call HBackward of H, a method writing <c>Span</c> outputs, right after H's own call, and be
         /// differentiated again in reverse and forward mode (README, "Nested differentiation": each input's gradient read as
-        /// <c>HBackwardOfX</c>, over HTangent and HBackwardTangent): H <see cref="Shaped"/>, void, writing one output, with
+        /// <c>HBackwardOfX</c>, over HTangent and HBackwardTangent): H <see cref="Shaped"/>, void, writing outputs (each written before it is read), with
         /// <c>HBackwardTangent</c> (<see cref="SecondOrder"/>) — H may call <c>Nn</c> primitives and library functions. The caller's
         /// <c>MHessianVector</c> goes through <c>HBackwardOfXBackwardTangent</c>, over HTangentTangent and HTangentBackwardTangent
         /// (<see cref="TangentTwice"/>: H's HTangent read as a method, so calling neither).
         /// </summary>
         public static bool BackwardCallable(ProgramModel program, Method? h) => Shaped(program, h) && !h!.ReturnsReal
-            && h.Params.Count(p => p.Kind == ParamKind.RealSpanOut) == 1 && SecondOrder(program, h, new HashSet<string>());
+            && SecondOrder(program, h, new HashSet<string>());
 
         /// <summary>
         /// The shape of an H whose nested methods SymGrad writes (<see cref="TangentCallable"/> without what its body calls): static,

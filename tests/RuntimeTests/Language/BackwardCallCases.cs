@@ -134,6 +134,59 @@ namespace SymGrad.RuntimeTests.Language
             return s;
         }
 
+        /// <summary>
+        /// Two outputs: the layer h = tanh(W·x + b), and r = h·x + b·x² element-wise, computed from h's values (the methods
+        /// the nested call is read as recompute both into scratch).
+        /// </summary>
+        [Differentiable]
+        public static void Both(ReadOnlySpan<double> x, ReadOnlySpan<double> w, double b, Span<double> h, Span<double> r)
+        {
+            for (int i = 0; i < h.Length; i++)
+            {
+                double z = b;
+                for (int j = 0; j < x.Length; j++)
+                {
+                    z += w[(i * x.Length) + j] * x[j];
+                }
+
+                h[i] = Math.Tanh(z);
+            }
+
+            for (int i = 0; i < r.Length; i++)
+            {
+                r[i] = (h[i] * x[i]) + (b * x[i] * x[i]);
+            }
+        }
+
+        /// <summary>
+        /// Its vector-Jacobian product at the cotangents (u, v) for (h, r): ‖Jₓᵀ·(u, v)‖² + (∂/∂b)² plus ⟨r, r⟩ —
+        /// differentiated in x, W, b, u and v, through both outputs' cotangents.
+        /// </summary>
+        [Differentiable]
+        public static double BothPenalty(ReadOnlySpan<double> x, ReadOnlySpan<double> w, double b, ReadOnlySpan<double> u, ReadOnlySpan<double> v, Span<double> h, Span<double> r, Span<double> gx)
+        {
+            for (int i = 0; i < gx.Length; i++)
+            {
+                gx[i] = 0;
+            }
+
+            Both(x, w, b, h, r);
+            double db = 0;
+            BothBackward(x, w, b, h, r, u, v, gx, default, ref db);
+            double s = db * db;
+            for (int i = 0; i < gx.Length; i++)
+            {
+                s += gx[i] * gx[i];
+            }
+
+            for (int i = 0; i < r.Length; i++)
+            {
+                s += r[i] * r[i];
+            }
+
+            return s;
+        }
+
         /// <summary>The layer's pullback written out: gx = Jₓᵀ·u and gw = J_wᵀ·u, a method writing outputs whose derivatives go through the nested call.</summary>
         [Differentiable]
         public static void Pullback(ReadOnlySpan<double> x, ReadOnlySpan<double> w, double b, ReadOnlySpan<double> u, Span<double> h, Span<double> gx, Span<double> gw)

@@ -213,6 +213,40 @@ namespace SymGrad.RuntimeTests.Language
             }
         }
 
+        // BothPenalty's inputs as one vector: x (3), w (2 × 3), b, u (2), v (2).
+        private const int NT = X + W + 1 + H + H;
+
+        private static double BothPenalty(double[] z) => C.BothPenalty(z[..X], z[X..(X + W)], z[X + W], z[(X + W + 1)..(X + W + 1 + H)], z[(X + W + 1 + H)..], new double[H], new double[H], new double[X]);
+
+        private static double[] BothPenaltyGradient(double[] z)
+        {
+            double[] g = new double[NT];
+            C.BothPenaltyGradient(z[..X], z[X..(X + W)], z[X + W], z[(X + W + 1)..(X + W + 1 + H)], z[(X + W + 1 + H)..], new double[H], new double[H], new double[X],
+                g.AsSpan(0, X), g.AsSpan(X, W), ref g[X + W], g.AsSpan(X + W + 1, H), g.AsSpan(X + W + 1 + H));
+            return g;
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void AVectorJacobianProductOfAMethodWritingTwoOutputs_HasEveryMode(int seed)
+        {
+            // Both writes h, then r from h: its nested BothBackward at the cotangents (u, v) recomputes both outputs into scratch.
+            // Every mode against central differences (H·v through Both's third derivative).
+            var rng = new Random(seed);
+            double[] z = Random(rng, NT);
+            AllModes(rng, z, BothPenalty, BothPenaltyGradient,
+                (s, d) => C.BothPenaltyTangent(s[..X], s[X..(X + W)], s[X + W], s[(X + W + 1)..(X + W + 1 + H)], s[(X + W + 1 + H)..], new double[H], new double[H], new double[X],
+                    d[..X], d[X..(X + W)], d[X + W], d[(X + W + 1)..(X + W + 1 + H)], d[(X + W + 1 + H)..], default, default, default),
+                (s, d) =>
+                {
+                    double[] hv = new double[NT];
+                    C.BothPenaltyHessianVector(s[..X], s[X..(X + W)], s[X + W], s[(X + W + 1)..(X + W + 1 + H)], s[(X + W + 1 + H)..], new double[H], new double[H], new double[X],
+                        d[..X], d[X..(X + W)], d[X + W], d[(X + W + 1)..(X + W + 1 + H)], d[(X + W + 1 + H)..],
+                        hv.AsSpan(0, X), hv.AsSpan(X, W), ref hv[X + W], hv.AsSpan(X + W + 1, H), hv.AsSpan(X + W + 1 + H));
+                    return hv;
+                });
+        }
+
         private static double Dot(double[] a, double[] b) => a.Select((x, i) => x * b[i]).Sum();
 
         private static double Difference(Func<double[], double> f, double[] z, int i)
