@@ -1345,10 +1345,13 @@ namespace SymGrad.GeneratorTests
                 }
                 """, "SG0019", "'G' calls the generated 'FBackward'", "pass a span for the cotangent 'default'");
 
-        /// <summary>FBackward of a method that writes outputs and returns a value: not yet (its seed).</summary>
+        /// <summary>
+        /// FBackward of a method that writes outputs and returns a value, its seed a literal, F's value discarded: differentiated
+        /// (FBackwardOfX takes the seed); the caller's Hessian-vector product is not written, and says so.
+        /// </summary>
         [Fact]
-        public void SG0019_TheBackwardOfAMethodWritingOutputsAndReturningAValue()
-            => Expect("""
+        public void TheBackwardOfAMethodWritingOutputsAndReturningAValue_IsDifferentiated()
+            => GeneratorHarness.AssertCompilesCleanly(GeneratorHarness.Run("""
                 using System;
                 using SymGrad;
                 public static partial class K
@@ -1375,11 +1378,47 @@ namespace SymGrad.GeneratorTests
                             dx[i] = 0;
                         }
 
-                        [|FBackward(x, y, 1, u, dx)|];
+                        FBackward(x, y, 1, u, dx);
                         return dx[0];
                     }
                 }
-                """, "SG0019", "'G' calls the generated 'FBackward'", "its FBackward when F returns nothing (void)");
+                """));
+
+        /// <summary>F's value assigned to one of its own arguments before FBackward reads it: the arguments are not F's any more.</summary>
+        [Fact]
+        public void SG0019_TheBackwardOfAMethodWhoseValueOverwritesItsArgument()
+            => Expect("""
+                using System;
+                using SymGrad;
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static double F(ReadOnlySpan<double> x, double a, Span<double> y)
+                    {
+                        for (int i = 0; i < y.Length; i++)
+                        {
+                            y[i] = Math.Sin(a * x[i]);
+                        }
+
+                        return a * a;
+                    }
+
+                    [Differentiable]
+                    public static double G(ReadOnlySpan<double> x, double b, ReadOnlySpan<double> u, Span<double> y, Span<double> dx)
+                    {
+                        for (int i = 0; i < dx.Length; i++)
+                        {
+                            dx[i] = 0;
+                        }
+
+                        double a = b;
+                        a = F(x, a, y);
+                        double da = 0;
+                        [|FBackward(x, a, y, 1, u, dx, ref da)|];
+                        return dx[0] + da;
+                    }
+                }
+                """, "SG0019", "'G' calls the generated 'FBackward'", "call F(x, a, y) right before it");
 
         /// <summary>FTangent of a method writing outputs with an output's tangent left out (default): its derivatives read it.</summary>
         [Fact]

@@ -807,25 +807,27 @@ namespace SymGrad.RandomProgramTests
         /// <summary>
         /// Nested HBackward of a helper whose HTangent is not drawn (TangentCalls, BackwardCallHelpers: side streams 21–24): one
         /// calling Nn primitives or library functions — its HTangent is not read as a method, but HBackwardOfX needs only
-        /// HTangent and HBackwardTangent, so the caller has every mode but MHessianVector — and one writing two outputs (a
-        /// cotangent of each); the first of each kind checked in every mode.
+        /// HTangent and HBackwardTangent, so the caller has every mode but MHessianVector —, one writing two outputs (a
+        /// cotangent of each) and one returning a value (its seed passed; no MHessianVector either); the first of each kind
+        /// checked in every mode.
         /// </summary>
         [Fact]
-        public void ANestedBackwardOfAHelperCallingLibraryFunctionsOrWritingTwoOutputs_IsDrawnAndPasses()
+        public void ANestedBackwardOfAHelperCallingLibraryFunctionsWritingTwoOutputsOrReturningAValue_IsDrawnAndPasses()
         {
             var gen = new ProgramGenerator(FeatureSet.Parse("TangentCalls=6,NnPrimitives=3,RegisteredLibrary=3,SpanWritingCalls=2,BackwardCallHelpers=2"));
             static Method T0(ProgramModel p) => p.Find(TangentCalls.Helper);
             static bool Two(ProgramModel p) => T0(p).Params.Count(x => x.Kind == ParamKind.RealSpanOut) == 2;
             var drawn = Enumerable.Range(0, 300).Select(i => Runner.ProgramSeed(53, i)).Select(seed => (Seed: seed, Program: gen.FromSeed(seed)))
-                .Where(d => d.Program.Methods.Any(TangentCalls.CallsBackward) && (TangentCalls.CallsLibrary(T0(d.Program)) || Two(d.Program))).ToList();
+                .Where(d => d.Program.Methods.Any(TangentCalls.CallsBackward) && (TangentCalls.CallsLibrary(T0(d.Program)) || Two(d.Program) || T0(d.Program).ReturnsReal)).ToList();
             Assert.True(drawn.Count >= 6, $"only {drawn.Count} of 300 programs call T0Backward of such a T0");
-            Assert.All(drawn.Where(d => TangentCalls.CallsLibrary(T0(d.Program))),
+            Assert.All(drawn.Where(d => TangentCalls.CallsLibrary(T0(d.Program)) || T0(d.Program).ReturnsReal),
                 d => Assert.DoesNotContain(d.Program.Methods, m => TangentCalls.CallsBackward(m) && ForwardMode.HasHessianVector(d.Program, m)));
             var firsts = new (string What, Func<ProgramModel, bool> Has)[]
             {
                 ("calling an Nn primitive", p => Measure.All(T0(p).Body).Any(n => n is CallStmt { IsNn: true } or CallExpr { IsNn: true })),
                 ("calling a library function", p => Measure.All(T0(p).Body).Any(n => n is MathCall c && MathNames.InLibrary(c.Function))),
                 ("writing two outputs", Two),
+                ("returning a value", p => T0(p).ReturnsReal),
             }.Select(k => (k.What, First: drawn.FirstOrDefault(d => k.Has(d.Program)))).ToList();
             Assert.All(firsts, f => Assert.True(f.First.Program is not null, $"no T0Backward call of a T0 {f.What} in {drawn.Count} programs"));
             AssertAllPass(firsts.Select(f => f.First).Distinct());

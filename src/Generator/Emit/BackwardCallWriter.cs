@@ -77,6 +77,8 @@ namespace SymGrad.Generator.Emit
             private readonly Dictionary<string, string> _tangentGradients = new();
             private readonly Dictionary<string, string> _along = new();
             private readonly Dictionary<string, string> _alongTangents = new();
+            private readonly string? _result;
+            private readonly string? _resultSeed;
 
             public Methods(IndentedTextWriter writer, MethodModel model, ParameterSpec input)
             {
@@ -87,10 +89,12 @@ namespace SymGrad.Generator.Emit
                 _primal = model.Arguments.ToList();
                 _inputs = _primal.Where(p => p.IsDifferentiable).ToList();
                 _outputs = _primal.Where(p => p.Kind == ParameterKind.SpanOutput).ToList();
-                _parameters = BackwardCalls.Parameters(_primal, input);
+                _result = model.ReturnType == "void" ? null : model.ReturnType;
+                _parameters = BackwardCalls.Parameters(_primal, _result, input);
                 _differentiable = _parameters.Where(p => p.IsDifferentiable).ToList();
                 _name = BackwardCalls.Name(_f, input.Name);
-                int at = _primal.Count;
+                _resultSeed = _result is null ? null : _parameters[_primal.Count].Name;
+                int at = _primal.Count + (_result is null ? 0 : 1);
                 for (int k = 0; k < _outputs.Count; k++)
                 {
                     _lengths[_outputs[k].Name] = _parameters[_primal.IndexOf(_outputs[k])].Name;
@@ -153,12 +157,21 @@ namespace SymGrad.Generator.Emit
 
             private string T => _input.ElementType;
 
+            /// <summary>The tangent of the seed of F's value (a parameter of the tangent), where F returns one.</summary>
+            private string SeedTangent => _resultSeed is null ? "0" : _tangents[_resultSeed];
+
             private string Values => string.Join(", ", _primal.Select(p => p.Name));
 
             private string Cotangents => string.Join(", ", _outputs.Select(p => _cotangents[p.Name]));
 
+            /// <summary>What F's backward takes after its arguments: the seed of F's value, where F returns one, and the cotangents.</summary>
+            private string Seeds => _resultSeed is null ? Cotangents : _resultSeed + ", " + Cotangents;
+
             /// <summary>The cotangents as one vector, for the doc comments: dy, or (dy, dz).</summary>
-            private string Cotangent => _outputs.Count == 1 ? Cotangents : "(" + Cotangents + ")";
+            private string Cotangent => _outputs.Count == 1 && _resultSeed is null ? Cotangents : "(" + Seeds + ")";
+
+            /// <summary>F's values the cotangents pair with, for the doc comments: F's outputs, and its value where it returns one.</summary>
+            private string Paired => _resultSeed is null ? _f : $"({_f}'s value, outputs)";
 
             private string Declared(IEnumerable<ParameterSpec> ps) => string.Join(", ", ps.Select(p => $"{p.Type} {p.Name}"));
 
@@ -210,19 +223,23 @@ namespace SymGrad.Generator.Emit
             /// values' tangents and <paramref name="cotangentTangent"/> as the cotangents', adding to <paramref name="slots"/>: the
             /// tangent of Jᵀ·dy along the inputs' tangents and the cotangents', at y = F(x…).
             /// </summary>
-            private void SecondOrder(System.Func<ParameterSpec, string> along, System.Func<ParameterSpec, string> cotangentTangent, string slots)
+            /// <param name="seedTangent">The tangent of the seed of F's value, where F returns one.</param>
+            /// <param name="valueTangent">What F's value's tangent (⟨∇F, along⟩, which FTangent returns) is added to, or null.</param>
+            private void SecondOrder(System.Func<ParameterSpec, string> along, System.Func<ParameterSpec, string> cotangentTangent, string slots, string seedTangent = "0", string? valueTangent = null)
             {
-                Line($"{_f}Tangent({Values}, {Along(along)}, {string.Join(", ", _outputs.Select(y => _valueTangents[y.Name]))});");
+                string tangent = $"{_f}Tangent({Values}, {Along(along)}, {string.Join(", ", _outputs.Select(y => _valueTangents[y.Name]))})";
+                Line(valueTangent is null ? tangent + ";" : $"{valueTangent} += {tangent};");
                 var reads = _primal.Where(p => p.IsDifferentiable || p.Kind == ParameterKind.SpanOutput)
                     .Select(p => p.Kind == ParameterKind.SpanOutput ? _valueTangents[p.Name] : along(p))
+                    .Concat(_resultSeed is null ? Enumerable.Empty<string>() : new[] { seedTangent })
                     .Concat(_outputs.Select(cotangentTangent));
-                Line($"{_f}BackwardTangent({Values}, {Cotangents}, {Slots(null)}, {string.Join(", ", reads)}, {slots});");
+                Line($"{_f}BackwardTangent({Values}, {Seeds}, {Slots(null)}, {string.Join(", ", reads)}, {slots});");
             }
 
             private void WriteValue()
             {
                 string gradient = _span ? $"<c>{_g} +=</c> the gradient" : "The gradient";
-                SourceEmitter.Summary(_writer, $"{gradient} in <c>{_input.Name}</c> of ⟨{Cotangent}, {_f}⟩ (Jᵀ·{Cotangent}), by <c>{_f}Backward</c> at {_f}'s outputs recomputed: what a",
+                SourceEmitter.Summary(_writer, $"{gradient} in <c>{_input.Name}</c> of ⟨{Cotangent}, {Paired}⟩ (Jᵀ·{Cotangent}), by <c>{_f}Backward</c> at {_f}'s outputs recomputed: what a",
                     $"differentiable method calling <c>{_f}Backward</c> nested calls, differentiated by the two methods below.");
                 Line($"internal static {(_span ? "void" : T)} {_name}({Declared(_parameters)})");
                 Open();
@@ -230,13 +247,13 @@ namespace SymGrad.Generator.Emit
                 Line($"{_f}({Values});");
                 if (_span)
                 {
-                    Line($"{_f}Backward({Values}, {Cotangents}, {Slots(_g)});");
+                    Line($"{_f}Backward({Values}, {Seeds}, {Slots(_g)});");
                     Line($"{_workspace}.Release({_mark});");
                 }
                 else
                 {
                     Line($"{T} {_value} = 0;");
-                    Line($"{_f}Backward({Values}, {Cotangents}, {Slots("ref " + _value)});");
+                    Line($"{_f}Backward({Values}, {Seeds}, {Slots("ref " + _value)});");
                     Line($"{_workspace}.Release({_mark});");
                     Line($"return {_value};");
                 }
@@ -251,7 +268,7 @@ namespace SymGrad.Generator.Emit
                 var parameters = _parameters.Select(p => p.Name == _g ? $"{ReadOnly(T)} {_g}" : $"{p.Type} {p.Name}").ToList();
                 parameters.Add(_span ? $"{ReadOnly(T)} {c}" : $"{T} {c}");
                 parameters.AddRange(_differentiable.Select(p => p.Kind == ParameterKind.Scalar ? $"ref {p.ElementType} {_gradients[p.Name]}" : $"{Span(p.ElementType)} {_gradients[p.Name]}"));
-                SourceEmitter.Summary(_writer, $"The pullback of <c>{_name}</c>: accumulates (+=) H·{c} — H the Hessian of ⟨{Cotangent}, {_f}⟩, {c} along {_input.Name} — into the inputs' gradients",
+                SourceEmitter.Summary(_writer, $"The pullback of <c>{_name}</c>: accumulates (+=) H·{c} — H the Hessian of ⟨{Cotangent}, {Paired}⟩, {c} along {_input.Name} — into the inputs' gradients",
                     $"(<c>{_f}BackwardTangent</c>) and J·{c} into the cotangents' (<c>{_f}Tangent</c>), {_f}'s outputs recomputed. An empty gradient is not needed.");
                 Line($"internal static void {_name}Backward({string.Join(", ", parameters)})");
                 Open();
@@ -262,7 +279,8 @@ namespace SymGrad.Generator.Emit
                 }
 
                 Scratch(tangents: true);
-                SecondOrder(p => p == _input ? c : Zero(p), _ => "default", string.Join(", ", _inputs.Select(p => (p.Kind == ParameterKind.Scalar ? "ref " : "") + _gradients[p.Name])));
+                SecondOrder(p => p == _input ? c : Zero(p), _ => "default", string.Join(", ", _inputs.Select(p => (p.Kind == ParameterKind.Scalar ? "ref " : "") + _gradients[p.Name])),
+                    valueTangent: _resultSeed is null ? null : _gradients[_resultSeed]);
                 foreach (ParameterSpec y in _outputs)
                 {
                     string into = _gradients[_cotangents[y.Name]];
@@ -374,14 +392,14 @@ namespace SymGrad.Generator.Emit
                     Line($"{_name}({string.Join(", ", _parameters.Select(p => p.Name))});");
                     ReturnIf(_value + ".IsEmpty");
                     Scratch(tangents: true);
-                    SecondOrder(p => _tangents[p.Name], cotangentTangent, Slots(_value));
+                    SecondOrder(p => _tangents[p.Name], cotangentTangent, Slots(_value), SeedTangent);
                     Line($"{_workspace}.Release({_mark});");
                 }
                 else
                 {
                     Scratch(tangents: true);
                     Line($"{T} {_value} = 0;");
-                    SecondOrder(p => _tangents[p.Name], cotangentTangent, Slots("ref " + _value));
+                    SecondOrder(p => _tangents[p.Name], cotangentTangent, Slots("ref " + _value), SeedTangent);
                     Line($"{_workspace}.Release({_mark});");
                     Line($"return {_value};");
                 }

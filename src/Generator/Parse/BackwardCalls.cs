@@ -23,12 +23,18 @@ namespace SymGrad.Generator.Parse
 
         /// <summary>
         /// The methods' parameters: F's, each output replaced by its length (<c>int yLength</c>: the output is recomputed), then
-        /// a cotangent per output (<c>ReadOnlySpan&lt;T&gt; dy</c>), then, for a span input, the gradient it adds to.
+        /// the seed of F's value where F returns one (<paramref name="result"/>, its type), a cotangent per output
+        /// (<c>ReadOnlySpan&lt;T&gt; dy</c>), then, for a span input, the gradient it adds to.
         /// </summary>
-        public static List<ParameterSpec> Parameters(IReadOnlyList<ParameterSpec> primal, ParameterSpec input)
+        public static List<ParameterSpec> Parameters(IReadOnlyList<ParameterSpec> primal, string? result, ParameterSpec input)
         {
             var names = new NameAllocator(primal.Select(p => p.Name));
             var all = primal.Select(p => p.Kind == ParameterKind.SpanOutput ? new ParameterSpec(names.Reserve(p.Name + "Length"), "int", "int", ParameterKind.Constant) : p).ToList();
+            if (result is not null)
+            {
+                all.Add(new ParameterSpec(names.Reserve("dResult"), result, result, ParameterKind.Scalar));
+            }
+
             all.AddRange(primal.Where(p => p.Kind == ParameterKind.SpanOutput)
                 .Select(p => new ParameterSpec(names.Reserve("d" + p.Name), $"global::System.ReadOnlySpan<{p.ElementType}>", p.ElementType, ParameterKind.SpanInput)).ToList());
             if (input.Kind != ParameterKind.Scalar)
@@ -41,17 +47,18 @@ namespace SymGrad.Generator.Parse
 
         /// <summary>
         /// The target of <c>FBackwardOfX</c> for F's <paramref name="input"/>, F's parameters <paramref name="primal"/>, F's file
-        /// <paramref name="hintName"/> and F's FTangent read as a method (<paramref name="tangent"/>, null where it is not): where FTangent's
+        /// <paramref name="hintName"/> and F's FTangent read as a method (<paramref name="tangent"/>, null where it is not): where F returns
+        /// nothing (<paramref name="result"/> null) and FTangent's
         /// <c>FTangentBackwardTangent</c> is written, the pullback's tangent too (<c>FBackwardOfXBackwardTangent</c>, for a
         /// caller's Hessian-vector product: T[ẋ, c] + H·ċ + H(ḋy)·c by FTangentBackwardTangent, J·ċ + F″[ẋ, c] by FTangentTangent).
         /// </summary>
-        public static CallTarget Target(string owner, string forward, IReadOnlyList<ParameterSpec> primal, ParameterSpec input, string hintName, CallTarget? tangent)
+        public static CallTarget Target(string owner, string forward, IReadOnlyList<ParameterSpec> primal, string? result, ParameterSpec input, string hintName, CallTarget? tangent)
         {
             string name = Name(forward, input.Name);
             bool span = input.Kind != ParameterKind.Scalar;
-            var parameters = Parameters(primal, input);
+            var parameters = Parameters(primal, result, input);
             string returnType = span ? "void" : input.ElementType;
-            bool third = tangent?.BackwardTangent is not null;
+            bool third = result is null && tangent?.BackwardTangent is not null;
             return new CallTarget(owner, name, owner, name + "Backward", parameters.ToEquatableArray(), returnType)
             {
                 Tangent = name + "Tangent",
@@ -66,6 +73,6 @@ namespace SymGrad.Generator.Parse
         }
 
         /// <summary>Whether the methods of F's nested FBackward include the pullback's tangent: F's FTangent read as a method has <c>FTangentBackwardTangent</c>.</summary>
-        public static bool ThirdOrder(MethodModel f) => TangentCalls.Model(f, out _) is { } tangent && NestedTargets.Derive(tangent) is { Derived: true, Tangent: true, SecondOrderOf: not null };
+        public static bool ThirdOrder(MethodModel f) => f.ReturnType == "void" && TangentCalls.Model(f, out _) is { } tangent && NestedTargets.Derive(tangent) is { Derived: true, Tangent: true, SecondOrderOf: not null };
     }
 }

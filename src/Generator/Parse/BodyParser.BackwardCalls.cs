@@ -21,10 +21,10 @@ namespace SymGrad.Generator.Parse
         {
             IMethodSymbol forward = generated.Forward;
             string f = forward.Name;
-            if (generated.Suffix != "Backward" || !forward.ReturnsVoid)
+            if (generated.Suffix != "Backward")
             {
-                RefuseGenerated(invocation, generated, $"'{f}' writes Span outputs: SymGrad differentiates its {f}Tangent again, and its {f}Backward when {f} returns nothing "
-                    + $"(void); call {generated.Name} outside the [Differentiable] method");
+                RefuseGenerated(invocation, generated, $"'{f}' writes Span outputs: SymGrad differentiates its {f}Tangent and its {f}Backward again; "
+                    + $"call {generated.Name} outside the [Differentiable] method");
                 return;
             }
 
@@ -48,18 +48,21 @@ namespace SymGrad.Generator.Parse
                 return;
             }
 
+            // F's value's seed, where F returns one, comes before the outputs' cotangents (as in FBackward's signature).
             var arguments = invocation.ArgumentList.Arguments;
-            int gradients = primal.Count + outputs.Count;
+            string? result = forward.ReturnsVoid ? null : TypeNames.Of(forward.ReturnType);
+            int at = primal.Count + (result is null ? 0 : 1);
+            int gradients = at + outputs.Count;
             if (arguments.Count != gradients + inputs.Count || arguments.Any(a => a.NameColon is not null)
                 || arguments.Take(gradients).Any(a => !a.RefKindKeyword.IsKind(SyntaxKind.None))
                 || Enumerable.Range(0, inputs.Count).Any(i => !arguments[gradients + i].RefKindKeyword.IsKind(inputs[i].Kind == ParameterKind.Scalar ? SyntaxKind.RefKeyword : SyntaxKind.None)))
             {
-                RefuseGenerated(invocation, generated, $"pass the arguments of {f} in order, then a cotangent for each of its outputs, then ref a local for each scalar's gradient "
-                    + "and a Span output (or a slice of one) for each span's, default where it is not needed");
+                RefuseGenerated(invocation, generated, $"pass the arguments of {f} in order, then {(result is null ? "" : "the seed of its value, ")}a cotangent for each of its outputs, "
+                    + "then ref a local for each scalar's gradient and a Span output (or a slice of one) for each span's, default where it is not needed");
                 return;
             }
 
-            if (arguments.Skip(primal.Count).Take(outputs.Count).FirstOrDefault(NotNeeded) is { } zeros)
+            if (arguments.Skip(at).Take(outputs.Count).FirstOrDefault(NotNeeded) is { } zeros)
             {
                 RefuseGenerated(invocation, generated, $"pass a span for the cotangent '{MethodParser.OneLine(zeros.ToString())}': a cotangent of zeros adds nothing (leave the call out)");
                 return;
@@ -71,8 +74,9 @@ namespace SymGrad.Generator.Parse
             }
 
             var args = arguments.Take(primal.Count).Select((a, i) => primal[i].IsBuffer ? ParseSpanArgument(a.Expression, primal[i]) : Converted(ParseExpression(a.Expression), primal[i].Type)).ToList();
-            var cotangents = outputs.Select((p, k) => ParseSpanArgument(arguments[primal.Count + k].Expression,
+            var cotangents = outputs.Select((p, k) => ParseSpanArgument(arguments[at + k].Expression,
                 new ParameterSpec("d" + p.Name, $"global::System.ReadOnlySpan<{p.ElementType}>", p.ElementType, ParameterKind.SpanInput))).ToList();
+            Expr? seed = result is null ? null : Converted(ParseExpression(arguments[primal.Count].Expression), result);
 
             // FBackward reads y as what F wrote: its derivative is that of Jᵀ·dy at y = F(x…), so y must be F(x…) here.
             string owner = forward.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
@@ -80,7 +84,9 @@ namespace SymGrad.Generator.Parse
             bool computed = false;
             for (int k = output.Count - 1; k >= 0 && !computed; k--)
             {
-                if (output[k] is CallStatement { Call: var call } && call.Target.Method == f && call.Target.ContainingType == owner && call.Args.SequenceEqual(args))
+                // (Not a = F(a, y): F's value assigned to one of its arguments changes it.)
+                if (CallOf(output[k]) is { } call && call.Target.Method == f && call.Target.ContainingType == owner && call.Args.SequenceEqual(args)
+                    && !(output[k] is Assign { Target: var assigned } && Reads.Of(assigned).Any(watched.Contains)))
                 {
                     computed = true;
                 }
@@ -98,7 +104,7 @@ namespace SymGrad.Generator.Parse
                 return;
             }
 
-            var reads = args.Concat(cotangents).SelectMany(Reads.Values).ToList();
+            var reads = args.Concat(cotangents).Concat(seed is null ? Enumerable.Empty<Expr>() : new[] { seed }).SelectMany(Reads.Values).ToList();
             if (spanTargets.Values.FirstOrDefault(t => reads.Contains(t.Span)) is { } aliased)
             {
                 RefuseGenerated(invocation, generated, $"the arguments of {generated.Name} read '{aliased.Span}' while a gradient is added to it; add the gradient to another output");
@@ -125,11 +131,12 @@ namespace SymGrad.Generator.Parse
             // The outputs are recomputed by the methods the call is read as: each is passed its length instead.
             var written = new HashSet<string>(targets.OfType<Expr>().SelectMany(Reads.Of));
             var passed = args.Select((a, i) => primal[i].Kind == ParameterKind.SpanOutput ? Length((SpanRef)a)
-                : primal[i].IsBuffer ? a : Held(a, arguments[i].Expression, f, written, output)).Concat(cotangents).ToList();
+                : primal[i].IsBuffer ? a : Held(a, arguments[i].Expression, f, written, output))
+                .Concat(seed is null ? Enumerable.Empty<Expr>() : new[] { Held(seed, arguments[primal.Count].Expression, f, written, output) }).Concat(cotangents).ToList();
             string source = MethodParser.OneLine(invocation.ToString());
             for (int i = 0; i < inputs.Count; i++)
             {
-                CallTarget adds = BackwardCalls.Target(owner, f, primal, inputs[i], hintName, tangent);
+                CallTarget adds = BackwardCalls.Target(owner, f, primal, result, inputs[i], hintName, tangent);
                 if (targets[i] is { } into)
                 {
                     output.Add(new Assign(into, "+=", Converted(new UserCall(adds, passed.ToEquatableArray(), inputs[i].ElementType), into.Type), source));
@@ -147,5 +154,14 @@ namespace SymGrad.Generator.Parse
             Expr whole = new Opaque("{0}.Length", new[] { span.Span }.ToEquatableArray(), "int");
             return span.Length ?? (span.Start is { } start ? new Binary("-", whole, start, "int") : whole);
         }
+
+        /// <summary>The call a statement makes as a whole: <c>F(x, y);</c>, <c>v = F(x, y);</c> or <c>double v = F(x, y);</c>.</summary>
+        private static UserCall? CallOf(Stmt statement) => statement switch
+        {
+            CallStatement { Call: var call } => call,
+            Assign { Op: "=", Value: UserCall call } => call,
+            LocalDecl { Init: UserCall call } => call,
+            _ => null,
+        };
     }
 }

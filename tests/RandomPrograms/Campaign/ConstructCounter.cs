@@ -311,6 +311,7 @@ namespace SymGrad.RandomPrograms.Campaign
                 if (h.Name == Generate.TangentCalls.Outer) set.Add("nested HBackward of an H writing outputs that calls another such method");
                 if (h.Checkpoint is not null) set.Add("nested HBackward of an H writing outputs that checkpoints its loops");
                 if (h.Params.Count(p => p.Kind == ParamKind.RealSpanOut) > 1) set.Add("nested HBackward of an H writing two outputs (a cotangent of each)");
+                if (h.ReturnsReal) set.Add("nested HBackward of an H returning a value as well (its seed passed)");
                 if (Generate.TangentCalls.CallsLibrary(h)) set.Add("nested HBackward of an H writing outputs that calls Nn primitives or library functions (no HTangent read as a method)");
             }
 

@@ -15,7 +15,8 @@ namespace SymGrad.RandomPrograms.Generate
     /// T0Tangent's own methods (<c>T0TangentBackward</c>, <c>T0TangentTangent</c>, <c>T0TangentBackwardTangent</c>). Or, now and
     /// then, <c>T0(x…, yv)</c> and right after it <c>T0Backward(x…, yv, u, g…)</c> (<see cref="BackwardCall"/>), differentiated
     /// through <c>T0BackwardOfX</c> and its methods — T0 then sometimes calling <c>Nn</c> primitives or library functions,
-    /// which its HTangent read as a method may not, or writing two outputs. The helper called sometimes checkpoints its loops. Drawn
+    /// which its HTangent read as a method may not, writing two outputs, or returning a value (the call then passes a seed).
+    /// The helper called sometimes checkpoints its loops. Drawn
     /// after everything else, from side streams, and appended — so that the draws of past seeds stay as they were.
     /// </summary>
     public static class TangentCalls
@@ -76,20 +77,34 @@ namespace SymGrad.RandomPrograms.Generate
             return null;
         }
 
+        /// <summary>The helpers drawn for a nested HBackward only (<see cref="BackwardWriter"/>).</summary>
+        private enum Kind
+        {
+            /// <summary>Calling an <c>Nn</c> primitive or a library function.</summary>
+            Library,
+
+            /// <summary>Writing two outputs.</summary>
+            TwoOutputs,
+
+            /// <summary>Returning a value as well as writing an output (HBackward takes its seed).</summary>
+            Returns,
+        }
+
         /// <summary>
         /// A helper T0 whose nested HBackward a caller may call (<see cref="ForwardMode.BackwardCallable"/>) but whose HTangent
-        /// is not drawn: one calling an <c>Nn</c> primitive or a library function (<see cref="Restrict"/> with them allowed,
-        /// where <paramref name="library"/>), or one writing two outputs — or null after a few tries.
+        /// is not drawn: one calling an <c>Nn</c> primitive or a library function (<see cref="Restrict"/> with them allowed),
+        /// one writing two outputs, or one returning a value — or null after a few tries.
         /// </summary>
-        private static Method? BackwardWriter(Draw r, FeatureSet f, IReadOnlyList<Method> callees, bool library)
+        private static Method? BackwardWriter(Draw r, FeatureSet f, IReadOnlyList<Method> callees, Kind kind)
         {
+            bool library = kind == Kind.Library;
             var weights = Restrict(f).Weights.ToDictionary(kv => kv.Key, kv => kv.Value);
             if (library)
             {
                 weights[Feature.NnPrimitives] = f[Feature.NnPrimitives];
                 weights[Feature.RegisteredLibrary] = f[Feature.RegisteredLibrary];
             }
-            else
+            else if (kind == Kind.TwoOutputs)
             {
                 weights[Feature.MultipleOutputs] = System.Math.Max(1, f[Feature.MultipleOutputs]);
             }
@@ -100,7 +115,7 @@ namespace SymGrad.RandomPrograms.Generate
                 Method t = new MethodBuilder(r.Side(k), allowed, callees, false, Helper).Build();
                 // (Of spans of one length n, as T0's: Nn.Dense's shapes — x of n·m, w of m·k — are not; the entry binds n to its
                 // output's length and passes inputs of that length. Seed 53's 37vkn2iFa481, before this was checked.)
-                if (!t.ReturnsReal && t.Params.Count(p => p.Kind == ParamKind.RealSpanOut) == (library ? 1 : 2) && (!library || CallsLibrary(t))
+                if (t.ReturnsReal == (kind == Kind.Returns) && t.Params.Count(p => p.Kind == ParamKind.RealSpanOut) == (kind == Kind.TwoOutputs ? 2 : 1) && (!library || CallsLibrary(t))
                     && t.Params.Where(p => p.IsSpan).All(p => Dim.Of("n").Equals(p.Length))
                     && ForwardMode.BackwardCallable(new ProgramModel(callees.Append(t).ToImmutableArray()), t))
                 {
@@ -142,13 +157,17 @@ namespace SymGrad.RandomPrograms.Generate
             // Or, another time (side stream 23), T0 writes two outputs: its HBackward takes a cotangent of each.
             bool backwardOnly = false;
             double odds = f[Feature.BackwardCallHelpers];
-            if ((f.On(Feature.NnPrimitives) || f.On(Feature.RegisteredLibrary)) && r.Side(21).Chance(System.Math.Min(0.9, 0.4 * odds)) && BackwardWriter(r.Side(22), f, callees, library: true) is { } calling)
+            if ((f.On(Feature.NnPrimitives) || f.On(Feature.RegisteredLibrary)) && r.Side(21).Chance(System.Math.Min(0.9, 0.4 * odds)) && BackwardWriter(r.Side(22), f, callees, Kind.Library) is { } calling)
             {
                 (t0, backwardOnly) = (calling, true);
             }
-            else if (r.Side(23).Chance(System.Math.Min(0.9, 0.3 * odds)) && BackwardWriter(r.Side(24), f, callees, library: false) is { } two)
+            else if (r.Side(23).Chance(System.Math.Min(0.9, 0.3 * odds)) && BackwardWriter(r.Side(24), f, callees, Kind.TwoOutputs) is { } two)
             {
                 (t0, backwardOnly) = (two, true);
+            }
+            else if (r.Side(25).Chance(System.Math.Min(0.9, 0.3 * odds)) && BackwardWriter(r.Side(26), f, callees, Kind.Returns) is { } returns)
+            {
+                (t0, backwardOnly) = (returns, true);
             }
 
             // Sometimes reading an input through a local copy: HTangent's own methods lend the buffer and its tangent.
@@ -270,6 +289,13 @@ namespace SymGrad.RandomPrograms.Generate
 
             var values = buffers[0];
             var cotangents = buffers.Select(b => (Arg)new SpanArg(r.Chance(0.3) ? b.Name : r.Pick(inputs).Name)).ToList();
+            if (h.ReturnsReal)
+            {
+                // The seed of H's value (H's value itself discarded): a constant, or a scalar H was passed.
+                var scalars = args.OfType<ValueArg>().Where(a => a.Value is Var).ToList();
+                cotangents.Insert(0, scalars.Count > 0 && r.Chance(0.5) ? r.Pick(scalars) : new ValueArg(new RealLit(r.Pick(new[] { 1.0, 0.5, -2.0 }))));
+            }
+
             var backward = args.Concat(cotangents).Concat(gradients).ToImmutableArray();
             var stmts = new List<Stmt>(buffers) { new CallStmt(h.Name, args.ToImmutableArray(), false), Loop(i => new ElemRead(values.Name, new Var(i))) };
             if (locals.Count > 0)

@@ -140,15 +140,17 @@ namespace SymGrad.RandomPrograms.Print
                         o[j] = jt[k]
                         k += 1
 
-            def NestedBackwardOutputs(f, args, diff, outs, cotangents):
+            def NestedBackwardOutputs(f, args, diff, outs, cotangents, seed=None):
                 # HBackward of an H writing outputs, at its outputs' values (the call follows H's): the gradients of ⟨dy, H(x)⟩ in
-                # the arguments at diff, as Nested gives them; H's outputs recomputed into fresh buffers.
+                # the arguments at diff (plus seed·H's value, where H returns one), as Nested gives them; H's outputs recomputed
+                # into fresh buffers.
                 args = list(args)
                 for o in outs:
                     args[o] = View([T(0) for _ in range(len(args[o]))], 0, len(args[o]))
                 def paired(*a):
-                    f(*a)
-                    return sum((torch.as_tensor(d[k]) * torch.as_tensor(a[o][k]) for o, d in zip(outs, cotangents) for k in range(len(d))), T(0))
+                    value = f(*a)
+                    total = sum((torch.as_tensor(d[k]) * torch.as_tensor(a[o][k]) for o, d in zip(outs, cotangents) for k in range(len(d))), T(0))
+                    return total if seed is None else total + seed * value
                 return Nested(paired, args, diff)
 
             def Nn_Tanh(x, y):
@@ -373,9 +375,12 @@ namespace SymGrad.RandomPrograms.Print
                     // HBackward(x…, y…, dy…, g…) of an H writing outputs: g += ∂⟨dy, H(x)⟩/∂x.
                     var target = c.Methods[call.Callee];
                     var (f, values, diff, rest) = Nested(call.Callee, call.Args, c);
+                    // (Where H returns a value, its seed comes first.)
                     var outputs = Enumerable.Range(0, target.Params.Length).Where(i => target.Params[i].Kind == ParamKind.RealSpanOut).ToList();
-                    w.Line($"_nd = NestedBackwardOutputs({f}, [{values}], [{diff}], [{string.Join(", ", outputs)}], [{Args(rest.Take(outputs.Count), c)}])");
-                    foreach (var (g, j) in Gradients(rest.Skip(outputs.Count)))
+                    int seeds = target.ReturnsReal ? 1 : 0;
+                    string seed = target.ReturnsReal ? $", {Args(rest.Take(1), c)}" : "";
+                    w.Line($"_nd = NestedBackwardOutputs({f}, [{values}], [{diff}], [{string.Join(", ", outputs)}], [{Args(rest.Skip(seeds).Take(outputs.Count), c)}]{seed})");
+                    foreach (var (g, j) in Gradients(rest.Skip(seeds + outputs.Count)))
                     {
                         w.Line(g is RefArg local ? $"{Variable(local.Local, c)} = {Variable(local.Local, c)} + _nd[1][{j}]" : $"AddGradient({Args(new[] { g }, c)}, _nd[1][{j}], T(1))");
                     }

@@ -187,6 +187,49 @@ namespace SymGrad.RuntimeTests.Language
             return s;
         }
 
+        /// <summary>The layer writing h = tanh(W·x + b) and returning its energy ½‖h‖² + b·Σx.</summary>
+        [Differentiable]
+        public static double Energy(ReadOnlySpan<double> x, ReadOnlySpan<double> w, double b, Span<double> h)
+        {
+            Layer(x, w, b, h);
+            double e = 0;
+            for (int i = 0; i < h.Length; i++)
+            {
+                e += 0.5 * h[i] * h[i];
+            }
+
+            for (int j = 0; j < x.Length; j++)
+            {
+                e += b * x[j];
+            }
+
+            return e;
+        }
+
+        /// <summary>
+        /// Its vector-Jacobian product at the seed s for the value and u for h: ‖s·∇ₓE + Jₓᵀ·u‖² + (∂/∂b)² plus the energy —
+        /// differentiated in x, W, b, s and u (the seed's gradient: ⟨∇E, c⟩ by EnergyTangent).
+        /// </summary>
+        [Differentiable]
+        public static double EnergyPenalty(ReadOnlySpan<double> x, ReadOnlySpan<double> w, double b, double s, ReadOnlySpan<double> u, Span<double> h, Span<double> gx)
+        {
+            for (int i = 0; i < gx.Length; i++)
+            {
+                gx[i] = 0;
+            }
+
+            double e = Energy(x, w, b, h);
+            double db = 0;
+            EnergyBackward(x, w, b, h, s, u, gx, default, ref db);
+            double p = e + (db * db);
+            for (int i = 0; i < gx.Length; i++)
+            {
+                p += gx[i] * gx[i];
+            }
+
+            return p;
+        }
+
         /// <summary>The layer's pullback written out: gx = Jₓᵀ·u and gw = J_wᵀ·u, a method writing outputs whose derivatives go through the nested call.</summary>
         [Differentiable]
         public static void Pullback(ReadOnlySpan<double> x, ReadOnlySpan<double> w, double b, ReadOnlySpan<double> u, Span<double> h, Span<double> gx, Span<double> gw)

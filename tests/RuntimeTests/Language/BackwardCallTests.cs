@@ -247,6 +247,42 @@ namespace SymGrad.RuntimeTests.Language
                 });
         }
 
+        // EnergyPenalty's inputs as one vector: x (3), w (2 × 3), b, s, u (2).
+        private const int NE = X + W + 2 + H;
+
+        private static double EnergyPenalty(double[] z) => C.EnergyPenalty(z[..X], z[X..(X + W)], z[X + W], z[X + W + 1], z[(X + W + 2)..], new double[H], new double[X]);
+
+        private static double[] EnergyPenaltyGradient(double[] z)
+        {
+            double[] g = new double[NE];
+            C.EnergyPenaltyGradient(z[..X], z[X..(X + W)], z[X + W], z[X + W + 1], z[(X + W + 2)..], new double[H], new double[X],
+                g.AsSpan(0, X), g.AsSpan(X, W), ref g[X + W], ref g[X + W + 1], g.AsSpan(X + W + 2));
+            return g;
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void AVectorJacobianProductOfAMethodReturningAValue_HasItsGradientTangentAndJacobian(int seed)
+        {
+            // Energy returns ½‖h‖² + b·Σx and writes h: EnergyBackward's seed s is an input too (its gradient ⟨∇E, c⟩ by EnergyTangent).
+            var rng = new Random(seed);
+            double[] z = Random(rng, NE), g = EnergyPenaltyGradient(z);
+            for (int i = 0; i < NE; i++)
+            {
+                AssertClose(Difference(EnergyPenalty, z, i), g[i]);
+            }
+
+            double[] v = Random(rng, NE);
+            double tangent = C.EnergyPenaltyTangent(z[..X], z[X..(X + W)], z[X + W], z[X + W + 1], z[(X + W + 2)..], new double[H], new double[X],
+                v[..X], v[X..(X + W)], v[X + W], v[X + W + 1], v[(X + W + 2)..], default, default);
+            double along = Dot(g, v);
+            Assert.Equal(along, tangent, 1e-10 * (1 + Math.Abs(along)));
+
+            double[] jacobian = new double[(1 + H + X) * NE];
+            C.EnergyPenaltyJacobian(z[..X], z[X..(X + W)], z[X + W], z[X + W + 1], z[(X + W + 2)..], new double[H], new double[X], jacobian);
+            Assert.Equal(g, jacobian.Take(NE), (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+        }
+
         private static double Dot(double[] a, double[] b) => a.Select((x, i) => x * b[i]).Sum();
 
         private static double Difference(Func<double[], double> f, double[] z, int i)
