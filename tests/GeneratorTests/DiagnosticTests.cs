@@ -1347,7 +1347,7 @@ namespace SymGrad.GeneratorTests
 
         /// <summary>
         /// FBackward of a method that writes outputs and returns a value, its seed a literal, F's value discarded: differentiated
-        /// (FBackwardOfX takes the seed); the caller's Hessian-vector product is not written, and says so.
+        /// (FBackwardOfX takes the seed, and its pullback's tangent for the caller's Hessian-vector product).
         /// </summary>
         [Fact]
         public void TheBackwardOfAMethodWritingOutputsAndReturningAValue_IsDifferentiated()

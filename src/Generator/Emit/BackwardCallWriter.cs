@@ -347,8 +347,10 @@ namespace SymGrad.Generator.Emit
                 // y = F(x…) and J·c (y's tangent along c), with their tangents along ẋ and ċ: FTangentTangent.
                 string Directions(string of) => Along(p => p == _input ? of : Zero(p));
                 string OfC(bool tangent) => string.Join(", ", _outputs.Select(y => tangent ? _alongTangents[y.Name] : _along[y.Name]));
-                Line($"{_f}TangentTangent({Values}, {Directions(along)}, {OfC(false)}, {Along(p => _tangents[p.Name])}, {Directions(alongTangent)}, "
-                    + $"{string.Join(", ", _outputs.Select(y => _valueTangents[y.Name]))}, {OfC(true)});");
+                // (Where F returns a value, FTangentTangent returns the tangent of ⟨∇F, c⟩, the seed's gradient: ⟨∇F, ċ⟩ + ⟨H·ẋ, c⟩.)
+                string tangentTangent = $"{_f}TangentTangent({Values}, {Directions(along)}, {OfC(false)}, {Along(p => _tangents[p.Name])}, {Directions(alongTangent)}, "
+                    + $"{string.Join(", ", _outputs.Select(y => _valueTangents[y.Name]))}, {OfC(true)})";
+                Line(_resultSeed is null ? tangentTangent + ";" : $"{_tangentGradients[_resultSeed]} += {tangentTangent};");
                 foreach (ParameterSpec y in _outputs)
                 {
                     string into = _tangentGradients[_cotangents[y.Name]];
@@ -361,13 +363,16 @@ namespace SymGrad.Generator.Emit
 
                 // ∂⟨dy, J·c⟩/∂x = H·c: FTangentBackward's gradient in x at the cotangent dy of J·c (zero of y), and its tangent.
                 string Discards() => Slots(null);
+                // (Where F returns a value, FTangent returns ⟨∇F, c⟩: the seed s is its cotangent, ṡ that cotangent's tangent.)
                 var reads = _primal.Where(p => p.IsDifferentiable || p.Kind == ParameterKind.SpanOutput)
                     .Select(p => p.Kind == ParameterKind.SpanOutput ? _valueTangents[p.Name] : _tangents[p.Name])
                     .Concat(_inputs.Select(p => p == _input ? alongTangent : Zero(p)))
                     .Concat(_outputs.Select(y => _alongTangents[y.Name]))
+                    .Concat(_resultSeed is null ? Enumerable.Empty<string>() : new[] { SeedTangent })
                     .Concat(_outputs.Select(_ => "default"))
                     .Concat(_outputs.Select(y => _tangents[_cotangents[y.Name]]));
-                Line($"{_f}TangentBackwardTangent({Values}, {Directions(along)}, {OfC(false)}, {string.Join(", ", _outputs.Select(_ => "default"))}, {Cotangents}, {Discards()}, {Discards()}, "
+                string valueSeed = _resultSeed is null ? "" : _resultSeed + ", ";
+                Line($"{_f}TangentBackwardTangent({Values}, {Directions(along)}, {OfC(false)}, {valueSeed}{string.Join(", ", _outputs.Select(_ => "default"))}, {Cotangents}, {Discards()}, {Discards()}, "
                     + $"{string.Join(", ", reads)}, {string.Join(", ", _inputs.Select(p => Ref(p, _tangentGradients[p.Name])))}, {Discards()});");
                 Line($"{_workspace}.Release({_mark});");
                 Close();

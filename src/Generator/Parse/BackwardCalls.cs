@@ -47,8 +47,7 @@ namespace SymGrad.Generator.Parse
 
         /// <summary>
         /// The target of <c>FBackwardOfX</c> for F's <paramref name="input"/>, F's parameters <paramref name="primal"/>, F's file
-        /// <paramref name="hintName"/> and F's FTangent read as a method (<paramref name="tangent"/>, null where it is not): where F returns
-        /// nothing (<paramref name="result"/> null) and FTangent's
+        /// <paramref name="hintName"/> and F's FTangent read as a method (<paramref name="tangent"/>, null where it is not): where FTangent's
         /// <c>FTangentBackwardTangent</c> is written, the pullback's tangent too (<c>FBackwardOfXBackwardTangent</c>, for a
         /// caller's Hessian-vector product: T[ẋ, c] + H·ċ + H(ḋy)·c by FTangentBackwardTangent, J·ċ + F″[ẋ, c] by FTangentTangent).
         /// </summary>
@@ -58,7 +57,7 @@ namespace SymGrad.Generator.Parse
             bool span = input.Kind != ParameterKind.Scalar;
             var parameters = Parameters(primal, result, input);
             string returnType = span ? "void" : input.ElementType;
-            bool third = result is null && tangent?.BackwardTangent is not null;
+            bool third = tangent?.BackwardTangent is not null;
             return new CallTarget(owner, name, owner, name + "Backward", parameters.ToEquatableArray(), returnType)
             {
                 Tangent = name + "Tangent",
@@ -73,6 +72,6 @@ namespace SymGrad.Generator.Parse
         }
 
         /// <summary>Whether the methods of F's nested FBackward include the pullback's tangent: F's FTangent read as a method has <c>FTangentBackwardTangent</c>.</summary>
-        public static bool ThirdOrder(MethodModel f) => f.ReturnType == "void" && TangentCalls.Model(f, out _) is { } tangent && NestedTargets.Derive(tangent) is { Derived: true, Tangent: true, SecondOrderOf: not null };
+        public static bool ThirdOrder(MethodModel f) => TangentCalls.Model(f, out _) is { } tangent && NestedTargets.Derive(tangent) is { Derived: true, Tangent: true, SecondOrderOf: not null };
     }
 }

@@ -75,6 +75,42 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// The tangent of <c>EnergyBackwardOfXBackward</c> (what a caller's Hessian-vector product calls): the gradients as it writes them, and, along the
+        /// <c>t</c>-prefixed tangents, T[ẋ, dg] + H·tdg + H(tdh)·dg added to the inputs' <c>td</c>-prefixed gradients (<c>EnergyTangentBackwardTangent</c>)
+        /// and J·tdg + Energy″[ẋ, dg] to the cotangents' (<c>EnergyTangentTangent</c>), Energy's outputs recomputed. Empty tangents are zero; an empty tangent gradient is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        internal static void EnergyBackwardOfXBackwardTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, double b, int hLength, double dResult, global::System.ReadOnlySpan<double> dh, global::System.ReadOnlySpan<double> g, global::System.ReadOnlySpan<double> dg, global::System.Span<double> dx, global::System.Span<double> dw, ref double db, ref double ddResult, global::System.Span<double> ddh, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw, double tb, double tdResult, global::System.ReadOnlySpan<double> tdh, global::System.ReadOnlySpan<double> tgValue, global::System.ReadOnlySpan<double> tdg, global::System.Span<double> tdx, global::System.Span<double> tdw, ref double tdb, ref double tddResult, global::System.Span<double> tddh)
+        {
+            EnergyBackwardOfXBackward(x, w, b, hLength, dResult, dh, g, dg, dx, dw, ref db, ref ddResult, ddh);
+            if (dg.IsEmpty && tdg.IsEmpty)
+            {
+                return;
+            }
+
+            tdx = global::SymGrad.Workspace.DiscardIfEmpty(tdx, x.Length);
+            tdw = global::SymGrad.Workspace.DiscardIfEmpty(tdw, w.Length);
+            tddh = global::SymGrad.Workspace.DiscardIfEmpty(tddh, dh.Length);
+            global::System.ReadOnlySpan<double> dgOrZeros = global::SymGrad.Workspace.ZerosIfEmpty(dg, x.Length);
+            global::System.ReadOnlySpan<double> tdgOrZeros = global::SymGrad.Workspace.ZerosIfEmpty(tdg, x.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            global::System.Span<double> h = workspace.RentDoubles(hLength);
+            global::System.Span<double> th = workspace.RentDoubles(hLength);
+            double unwantedB = 0;
+            global::System.Span<double> hAlong = workspace.RentDoubles(hLength);
+            global::System.Span<double> thAlong = workspace.RentDoubles(hLength);
+            tddResult += EnergyTangentTangent(x, w, b, h, dgOrZeros, default, 0, hAlong, tx, tw, tb, tdgOrZeros, default, 0, th, thAlong);
+            for (int i2 = 0; i2 < tddh.Length; i2++)
+            {
+                tddh[i2] += thAlong[i2];
+            }
+
+            EnergyTangentBackwardTangent(x, w, b, h, dgOrZeros, default, 0, hAlong, dResult, default, dh, default, default, ref unwantedB, default, default, ref unwantedB, tx, tw, tb, th, tdgOrZeros, default, 0, thAlong, tdResult, default, tdh, tdx, tdw, ref tdb, default, default, ref unwantedB);
+            workspace.Release(mark);
+        }
+
+        /// <summary>
         /// <c>g +=</c> the gradient in <c>w</c> of ⟨(dResult, dh), (Energy's value, outputs)⟩ (Jᵀ·(dResult, dh)), by <c>EnergyBackward</c> at Energy's outputs recomputed: what a
         /// differentiable method calling <c>EnergyBackward</c> nested calls, differentiated by the two methods below.
         /// </summary>
@@ -144,6 +180,42 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// The tangent of <c>EnergyBackwardOfWBackward</c> (what a caller's Hessian-vector product calls): the gradients as it writes them, and, along the
+        /// <c>t</c>-prefixed tangents, T[ẋ, dg] + H·tdg + H(tdh)·dg added to the inputs' <c>td</c>-prefixed gradients (<c>EnergyTangentBackwardTangent</c>)
+        /// and J·tdg + Energy″[ẋ, dg] to the cotangents' (<c>EnergyTangentTangent</c>), Energy's outputs recomputed. Empty tangents are zero; an empty tangent gradient is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        internal static void EnergyBackwardOfWBackwardTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, double b, int hLength, double dResult, global::System.ReadOnlySpan<double> dh, global::System.ReadOnlySpan<double> g, global::System.ReadOnlySpan<double> dg, global::System.Span<double> dx, global::System.Span<double> dw, ref double db, ref double ddResult, global::System.Span<double> ddh, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw, double tb, double tdResult, global::System.ReadOnlySpan<double> tdh, global::System.ReadOnlySpan<double> tgValue, global::System.ReadOnlySpan<double> tdg, global::System.Span<double> tdx, global::System.Span<double> tdw, ref double tdb, ref double tddResult, global::System.Span<double> tddh)
+        {
+            EnergyBackwardOfWBackward(x, w, b, hLength, dResult, dh, g, dg, dx, dw, ref db, ref ddResult, ddh);
+            if (dg.IsEmpty && tdg.IsEmpty)
+            {
+                return;
+            }
+
+            tdx = global::SymGrad.Workspace.DiscardIfEmpty(tdx, x.Length);
+            tdw = global::SymGrad.Workspace.DiscardIfEmpty(tdw, w.Length);
+            tddh = global::SymGrad.Workspace.DiscardIfEmpty(tddh, dh.Length);
+            global::System.ReadOnlySpan<double> dgOrZeros = global::SymGrad.Workspace.ZerosIfEmpty(dg, w.Length);
+            global::System.ReadOnlySpan<double> tdgOrZeros = global::SymGrad.Workspace.ZerosIfEmpty(tdg, w.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            global::System.Span<double> h = workspace.RentDoubles(hLength);
+            global::System.Span<double> th = workspace.RentDoubles(hLength);
+            double unwantedB = 0;
+            global::System.Span<double> hAlong = workspace.RentDoubles(hLength);
+            global::System.Span<double> thAlong = workspace.RentDoubles(hLength);
+            tddResult += EnergyTangentTangent(x, w, b, h, default, dgOrZeros, 0, hAlong, tx, tw, tb, default, tdgOrZeros, 0, th, thAlong);
+            for (int i2 = 0; i2 < tddh.Length; i2++)
+            {
+                tddh[i2] += thAlong[i2];
+            }
+
+            EnergyTangentBackwardTangent(x, w, b, h, default, dgOrZeros, 0, hAlong, dResult, default, dh, default, default, ref unwantedB, default, default, ref unwantedB, tx, tw, tb, th, default, tdgOrZeros, 0, thAlong, tdResult, default, tdh, tdx, tdw, ref tdb, default, default, ref unwantedB);
+            workspace.Release(mark);
+        }
+
+        /// <summary>
         /// The gradient in <c>b</c> of ⟨(dResult, dh), (Energy's value, outputs)⟩ (Jᵀ·(dResult, dh)), by <c>EnergyBackward</c> at Energy's outputs recomputed: what a
         /// differentiable method calling <c>EnergyBackward</c> nested calls, differentiated by the two methods below.
         /// </summary>
@@ -207,6 +279,40 @@ namespace SymGrad.RuntimeTests.Language
             EnergyBackwardTangent(x, w, b, h, dResult, dh, default, default, ref unwantedB, tx, tw, tb, th, tdResult, tdh, default, default, ref g);
             workspace.Release(mark);
             return g;
+        }
+
+        /// <summary>
+        /// The tangent of <c>EnergyBackwardOfBBackward</c> (what a caller's Hessian-vector product calls): the gradients as it writes them, and, along the
+        /// <c>t</c>-prefixed tangents, T[ẋ, dResult2] + H·tdResult2 + H(tdh)·dResult2 added to the inputs' <c>td</c>-prefixed gradients (<c>EnergyTangentBackwardTangent</c>)
+        /// and J·tdResult2 + Energy″[ẋ, dResult2] to the cotangents' (<c>EnergyTangentTangent</c>), Energy's outputs recomputed. Empty tangents are zero; an empty tangent gradient is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        internal static void EnergyBackwardOfBBackwardTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, double b, int hLength, double dResult, global::System.ReadOnlySpan<double> dh, double dResult2, global::System.Span<double> dx, global::System.Span<double> dw, ref double db, ref double ddResult, global::System.Span<double> ddh, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw, double tb, double tdResult, global::System.ReadOnlySpan<double> tdh, double tdResult2, global::System.Span<double> tdx, global::System.Span<double> tdw, ref double tdb, ref double tddResult, global::System.Span<double> tddh)
+        {
+            EnergyBackwardOfBBackward(x, w, b, hLength, dResult, dh, dResult2, dx, dw, ref db, ref ddResult, ddh);
+            if (dResult2 == 0 && tdResult2 == 0)
+            {
+                return;
+            }
+
+            tdx = global::SymGrad.Workspace.DiscardIfEmpty(tdx, x.Length);
+            tdw = global::SymGrad.Workspace.DiscardIfEmpty(tdw, w.Length);
+            tddh = global::SymGrad.Workspace.DiscardIfEmpty(tddh, dh.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            global::System.Span<double> h = workspace.RentDoubles(hLength);
+            global::System.Span<double> th = workspace.RentDoubles(hLength);
+            double unwantedB = 0;
+            global::System.Span<double> hAlong = workspace.RentDoubles(hLength);
+            global::System.Span<double> thAlong = workspace.RentDoubles(hLength);
+            tddResult += EnergyTangentTangent(x, w, b, h, default, default, dResult2, hAlong, tx, tw, tb, default, default, tdResult2, th, thAlong);
+            for (int i2 = 0; i2 < tddh.Length; i2++)
+            {
+                tddh[i2] += thAlong[i2];
+            }
+
+            EnergyTangentBackwardTangent(x, w, b, h, default, default, dResult2, hAlong, dResult, default, dh, default, default, ref unwantedB, default, default, ref unwantedB, tx, tw, tb, th, default, default, tdResult2, thAlong, tdResult, default, tdh, tdx, tdw, ref tdb, default, default, ref unwantedB);
+            workspace.Release(mark);
         }
     }
 }

@@ -5,7 +5,6 @@ namespace SymGrad.RuntimeTests.Language
 {
     partial class BackwardCallCases
     {
-        // Not generated: EnergyPenaltyHessianVector and EnergyPenaltyHessian (second order): it calls EnergyBackward nested (read as EnergyBackwardOfB), whose pullback's tangent takes the third derivative of the method it differentiates, which SymGrad writes through that method's forward mode read as a method of its own: not for one that returns a value, calls a registered function or an Nn primitive, is generic, or has out results or structs.
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>EnergyPenalty</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
@@ -240,6 +239,141 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>EnergyPenalty</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void EnergyPenaltyHessianVector(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, double b, double s, global::System.ReadOnlySpan<double> u, global::System.Span<double> h, global::System.Span<double> gx, global::System.ReadOnlySpan<double> vx, global::System.ReadOnlySpan<double> vw, double vb, double vs, global::System.ReadOnlySpan<double> vu, global::System.Span<double> hvx, global::System.Span<double> hvw, ref double hvb, ref double hvs, global::System.Span<double> hvu)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vw, nameof(vw), w, nameof(w));
+            global::SymGrad.Guard.SameLength<double>(hvw, nameof(hvw), w, nameof(w));
+            vw = global::SymGrad.Workspace.ZerosIfEmpty(vw, w.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vu, nameof(vu), u, nameof(u));
+            global::SymGrad.Guard.SameLength<double>(hvu, nameof(hvu), u, nameof(u));
+            vu = global::SymGrad.Workspace.ZerosIfEmpty(vu, u.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> th = workspace.RentDoubles(h.Length);
+                EnergyPenaltyTangent(x, w, b, s, u, h, gx, vx, vw, vb, vs, vu, th, default);
+                global::System.ReadOnlySpan<double> dh = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, h.Length);
+                global::System.ReadOnlySpan<double> dgx = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, gx.Length);
+                global::System.Span<double> tgxWork = workspace.RentDoubles(gx.Length);
+                global::System.Span<double> gxWork = workspace.Copy(gx);
+                global::System.Span<double> tdgxWork = workspace.RentDoubles(gx.Length);
+                global::System.Span<double> dgxWork = workspace.CopyOrZeros(dgx, gx.Length);
+                // Forward sweep: recompute what the reverse sweep reads.
+                for (int i = 0; i < gxWork.Length; i++)
+                {
+                    tgxWork[i] = 0;
+                    gxWork[i] = 0.0;
+                }
+                global::SymGrad.RuntimeTests.Language.BackwardCallCases.EnergyBackwardOfXTangent(x, w, b, h.Length, s, u, gxWork, vx, vw, vb, vs, vu, tgxWork);
+                double energyBackwardOfB = global::SymGrad.RuntimeTests.Language.BackwardCallCases.EnergyBackwardOfB(x, w, b, h.Length, s, u);
+                double tdb = global::SymGrad.RuntimeTests.Language.BackwardCallCases.EnergyBackwardOfBTangent(x, w, b, h.Length, s, u, vx, vw, vb, vs, vu);
+                double db = energyBackwardOfB;
+                // Reverse sweep: adjoints, last statement first.
+                // return p;
+                double dp = dResult;
+                for (int i = 0; i < gx.Length; i++)
+                {
+                    // p += gx[i] * gx[i];   ∂p/∂gx[i] = 2·gx[i]
+                    double u2 = 2 * dp;
+                    tdgxWork[i] += u2 * tgxWork[i];
+                    dgxWork[i] += u2 * gxWork[i];
+                }
+                // double p = e + (db * db);   ∂p/∂e = 1; ∂p/∂db = 2·db
+                double de = dp;
+                double u3 = 2 * dp;
+                double tddb = dp != 0 ? u3 * tdb : 0;
+                double ddb = dp != 0 ? u3 * db : 0;
+                // EnergyBackward(x, w, b, h, s, u, gx, default, ref db)
+                double tdEnergyBackwardOfBB = 0;
+                double dEnergyBackwardOfBB = 0;
+                double tdEnergyBackwardOfBDResult = 0;
+                double dEnergyBackwardOfBDResult = 0;
+                if (ddb != 0 || tddb != 0)
+                {
+                    global::SymGrad.RuntimeTests.Language.BackwardCallCases.EnergyBackwardOfBBackwardTangent(x, w, b, h.Length, s, u, ddb, default, default, ref dEnergyBackwardOfBB, ref dEnergyBackwardOfBDResult, default, vx, vw, vb, vs, vu, tddb, hvx, hvw, ref tdEnergyBackwardOfBB, ref tdEnergyBackwardOfBDResult, hvu);
+                }
+                hvb += tdEnergyBackwardOfBB;
+                hvs += tdEnergyBackwardOfBDResult;
+                // EnergyBackward(x, w, b, h, s, u, gx, default, ref db)
+                double tdEnergyBackwardOfXB = 0;
+                double dEnergyBackwardOfXB = 0;
+                double tdEnergyBackwardOfXDResult = 0;
+                double dEnergyBackwardOfXDResult = 0;
+                global::SymGrad.RuntimeTests.Language.BackwardCallCases.EnergyBackwardOfXBackwardTangent(x, w, b, h.Length, s, u, default, dgxWork, default, default, ref dEnergyBackwardOfXB, ref dEnergyBackwardOfXDResult, default, vx, vw, vb, vs, vu, default, tdgxWork, hvx, hvw, ref tdEnergyBackwardOfXB, ref tdEnergyBackwardOfXDResult, hvu);
+                hvb += tdEnergyBackwardOfXB;
+                hvs += tdEnergyBackwardOfXDResult;
+                // double e = Energy(x, w, b, h);
+                double tdEnergyB = 0;
+                double dEnergyB = 0;
+                global::SymGrad.RuntimeTests.Language.BackwardCallCases.EnergyBackwardTangent(x, w, b, h, de, dh, default, default, ref dEnergyB, vx, vw, vb, th, 0, default, hvx, hvw, ref tdEnergyB);
+                hvb += tdEnergyB;
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>EnergyPenalty</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x, then each element of w, then b, then s, then each element of u),
+        /// one <c>EnergyPenaltyHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void EnergyPenaltyHessian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, double b, double s, global::System.ReadOnlySpan<double> u, global::System.Span<double> h, global::System.Span<double> gx, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cW = cX + x.Length;
+            int cB = cW + w.Length;
+            int cS = cB + 1;
+            int cU = cS + 1;
+            int size = cU + u.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                global::System.Span<double> vw = workspace.RentDoubles(w.Length);
+                global::System.Span<double> vu = workspace.RentDoubles(u.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    vw.Clear();
+                    if (column >= cW && column < cW + w.Length)
+                    {
+                        vw[column - cW] = 1;
+                    }
+                    vu.Clear();
+                    if (column >= cU && column < cU + u.Length)
+                    {
+                        vu[column - cU] = 1;
+                    }
+                    EnergyPenaltyHessianVector(x, w, b, s, u, h, gx, vx, vw, column == cB ? 1 : 0, column == cS ? 1 : 0, vu, hessian.Slice(column * size + cX, x.Length), hessian.Slice(column * size + cW, w.Length), ref hessian[column * size + cB], ref hessian[column * size + cS], hessian.Slice(column * size + cU, u.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>EnergyPenalty</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of h, then each element of gx), a column per differentiable input
         /// (each element of x, then each element of w, then b, then s, then each element of u). It runs whichever needs fewer passes at
@@ -346,15 +480,5 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
-
-        /// <summary>Not generated: it calls EnergyBackward nested (read as EnergyBackwardOfB), whose pullback's tangent takes the third derivative of the method it differentiates, which SymGrad writes through that method's forward mode read as a method of its own: not for one that returns a value, calls a registered function or an Nn primitive, is generic, or has out results or structs.</summary>
-        [global::System.Obsolete("SymGrad did not generate EnergyPenaltyHessianVector: it calls EnergyBackward nested (read as EnergyBackwardOfB), whose pullback's tangent takes the third derivative of the method it differentiates, which SymGrad writes through that method's forward mode read as a method of its own: not for one that returns a value, calls a registered function or an Nn primitive, is generic, or has out results or structs.", true)]
-        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        public static void EnergyPenaltyHessianVector(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, double b, double s, global::System.ReadOnlySpan<double> u, global::System.Span<double> h, global::System.Span<double> gx, global::System.ReadOnlySpan<double> vx, global::System.ReadOnlySpan<double> vw, double vb, double vs, global::System.ReadOnlySpan<double> vu, global::System.Span<double> hvx, global::System.Span<double> hvw, ref double hvb, ref double hvs, global::System.Span<double> hvu) => throw new global::System.NotSupportedException("SymGrad did not generate EnergyPenaltyHessianVector: it calls EnergyBackward nested (read as EnergyBackwardOfB), whose pullback's tangent takes the third derivative of the method it differentiates, which SymGrad writes through that method's forward mode read as a method of its own: not for one that returns a value, calls a registered function or an Nn primitive, is generic, or has out results or structs.");
-
-        /// <summary>Not generated: it calls EnergyBackward nested (read as EnergyBackwardOfB), whose pullback's tangent takes the third derivative of the method it differentiates, which SymGrad writes through that method's forward mode read as a method of its own: not for one that returns a value, calls a registered function or an Nn primitive, is generic, or has out results or structs.</summary>
-        [global::System.Obsolete("SymGrad did not generate EnergyPenaltyHessian: it calls EnergyBackward nested (read as EnergyBackwardOfB), whose pullback's tangent takes the third derivative of the method it differentiates, which SymGrad writes through that method's forward mode read as a method of its own: not for one that returns a value, calls a registered function or an Nn primitive, is generic, or has out results or structs.", true)]
-        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        public static void EnergyPenaltyHessian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, double b, double s, global::System.ReadOnlySpan<double> u, global::System.Span<double> h, global::System.Span<double> gx, global::System.Span<double> hessian) => throw new global::System.NotSupportedException("SymGrad did not generate EnergyPenaltyHessian: it calls EnergyBackward nested (read as EnergyBackwardOfB), whose pullback's tangent takes the third derivative of the method it differentiates, which SymGrad writes through that method's forward mode read as a method of its own: not for one that returns a value, calls a registered function or an Nn primitive, is generic, or has out results or structs.");
     }
 }

@@ -73,7 +73,16 @@ namespace SymGrad.RandomPrograms.Check
             return sb.ToString();
         }
 
-        private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        /// <summary>
+        /// A real as a Python float literal: an integral value keeps a decimal point (<c>-1.0</c>, not <c>-1</c>), or
+        /// torch.tensor makes it an integer tensor, on which softplus and autograd fail (a [NoDerivative] real left at its
+        /// default, b = -1.0: seed 4205's 7SYct_LwfmK1, FOUND).
+        /// </summary>
+        public static string F(double v)
+        {
+            string text = v.ToString("R", CultureInfo.InvariantCulture);
+            return !double.IsFinite(v) || text.IndexOfAny(new[] { '.', 'E' }) >= 0 ? text : text + ".0";
+        }
 
         private static string List(IEnumerable<double> xs) => "[" + string.Join(", ", xs.Select(F)) + "]";
 

@@ -65,7 +65,7 @@ namespace SymGrad.RandomPrograms.Model
                && Measure.All(m.Body).All(n => n switch
                {
                    MathCall c => !MathNames.Library.Contains(c.Function) || MathNames.SecondOrder.Contains(c.Function),
-                   CallStmt { IsNested: true, Suffix: "Backward" } c when Writes(program, c.Callee) => Callee(program, c.Callee) is { ReturnsReal: false } h && TangentTwice(program, h), // HTangentBackwardTangent
+                   CallStmt { IsNested: true, Suffix: "Backward" } c when Writes(program, c.Callee) => TangentTwice(program, Callee(program, c.Callee)), // HTangentBackwardTangent
                    CallStmt { IsNested: true } c => Writes(program, c.Callee) ? TangentTwice(program, Callee(program, c.Callee)) : ThirdOrder(program, Callee(program, c.Callee)),
                    CallStmt { IsNn: true } => true, // the layers (Dense, the activations, MeanSubtract): each backward has a registered tangent
                    CallStmt c when c.Args.Any(a => a is OutArg) => Callee(program, c.Callee) is { } f && TwiceDifferentiable(program, Scalar(f), seen),
@@ -171,7 +171,7 @@ namespace SymGrad.RandomPrograms.Model
         /// <c>HBackwardOfX</c>, over HTangent and HBackwardTangent): H <see cref="Shaped"/>, writing outputs (each written before it is read) and maybe returning a value (the call passes its seed), with
         /// <c>HBackwardTangent</c> (<see cref="SecondOrder"/>) — H may call <c>Nn</c> primitives and library functions. The caller's
         /// <c>MHessianVector</c> goes through <c>HBackwardOfXBackwardTangent</c>, over HTangentTangent and HTangentBackwardTangent
-        /// (<see cref="TangentTwice"/>: H's HTangent read as a method, so calling neither; H void).
+        /// (<see cref="TangentTwice"/>: H's HTangent read as a method, so calling neither).
         /// </summary>
         public static bool BackwardCallable(ProgramModel program, Method? h) => Shaped(program, h) && SecondOrder(program, h!, new HashSet<string>());
 

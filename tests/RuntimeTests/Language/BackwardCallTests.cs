@@ -262,21 +262,22 @@ namespace SymGrad.RuntimeTests.Language
 
         [Theory]
         [MemberData(nameof(SeedData))]
-        public void AVectorJacobianProductOfAMethodReturningAValue_HasItsGradientTangentAndJacobian(int seed)
+        public void AVectorJacobianProductOfAMethodReturningAValue_HasEveryMode(int seed)
         {
-            // Energy returns ½‖h‖² + b·Σx and writes h: EnergyBackward's seed s is an input too (its gradient ⟨∇E, c⟩ by EnergyTangent).
+            // Energy returns ½‖h‖² + b·Σx and writes h: EnergyBackward's seed s is an input too (its gradient ⟨∇E, c⟩ by EnergyTangent;
+            // in H·v, its tangent by EnergyTangentTangent, and s the cotangent of EnergyTangent's value in EnergyTangentBackwardTangent).
             var rng = new Random(seed);
             double[] z = Random(rng, NE), g = EnergyPenaltyGradient(z);
-            for (int i = 0; i < NE; i++)
-            {
-                AssertClose(Difference(EnergyPenalty, z, i), g[i]);
-            }
-
-            double[] v = Random(rng, NE);
-            double tangent = C.EnergyPenaltyTangent(z[..X], z[X..(X + W)], z[X + W], z[X + W + 1], z[(X + W + 2)..], new double[H], new double[X],
-                v[..X], v[X..(X + W)], v[X + W], v[X + W + 1], v[(X + W + 2)..], default, default);
-            double along = Dot(g, v);
-            Assert.Equal(along, tangent, 1e-10 * (1 + Math.Abs(along)));
+            AllModes(rng, z, EnergyPenalty, EnergyPenaltyGradient,
+                (s, d) => C.EnergyPenaltyTangent(s[..X], s[X..(X + W)], s[X + W], s[X + W + 1], s[(X + W + 2)..], new double[H], new double[X],
+                    d[..X], d[X..(X + W)], d[X + W], d[X + W + 1], d[(X + W + 2)..], default, default),
+                (s, d) =>
+                {
+                    double[] hv = new double[NE];
+                    C.EnergyPenaltyHessianVector(s[..X], s[X..(X + W)], s[X + W], s[X + W + 1], s[(X + W + 2)..], new double[H], new double[X],
+                        d[..X], d[X..(X + W)], d[X + W], d[X + W + 1], d[(X + W + 2)..], hv.AsSpan(0, X), hv.AsSpan(X, W), ref hv[X + W], ref hv[X + W + 1], hv.AsSpan(X + W + 2));
+                    return hv;
+                });
 
             double[] jacobian = new double[(1 + H + X) * NE];
             C.EnergyPenaltyJacobian(z[..X], z[X..(X + W)], z[X + W], z[X + W + 1], z[(X + W + 2)..], new double[H], new double[X], jacobian);
