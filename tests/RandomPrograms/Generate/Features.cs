@@ -179,8 +179,9 @@ namespace SymGrad.RandomPrograms.Generate
         // a buffer of the caller's; the caller is differentiated through HTangent's own derivatives
         TangentCalls,
 
-        // within TangentCalls, the helper of a nested HBackward sometimes one whose HTangent is not drawn (side streams 21–24):
-        // calling Nn primitives or library functions, or writing two outputs (off, past seeds draw their programs as before)
+        // within TangentCalls, the helper of a nested HBackward sometimes one whose HTangent is not drawn (side streams 21–23):
+        // calling Nn primitives or library functions, writing two outputs, or returning a value (off, past seeds draw their
+        // programs as before)
         BackwardCallHelpers,
     }
 

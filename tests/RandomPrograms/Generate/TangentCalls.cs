@@ -151,23 +151,19 @@ namespace SymGrad.RandomPrograms.Generate
                 return program;
             }
 
-            // Sometimes T0 calls Nn primitives or library functions instead (side stream 21): its HTangent is not read as a method
-            // (their registered tangents are not differentiated again), but its nested HBackward needs only HTangent and
-            // HBackwardTangent — so the call is one of HBackward.
-            // Or, another time (side stream 23), T0 writes two outputs: its HBackward takes a cotangent of each.
+            // Sometimes (BackwardCallHelpers, side streams 21–23) T0 is one whose HTangent is not drawn, and the call is one of its
+            // HBackward, which needs only HTangent and HBackwardTangent: T0 calling Nn primitives or library functions (its HTangent
+            // is not read as a method: their registered tangents are not differentiated again), writing two outputs (a cotangent
+            // of each), or returning a value (its seed passed).
             bool backwardOnly = false;
-            double odds = f[Feature.BackwardCallHelpers];
-            if ((f.On(Feature.NnPrimitives) || f.On(Feature.RegisteredLibrary)) && r.Side(21).Chance(System.Math.Min(0.9, 0.4 * odds)) && BackwardWriter(r.Side(22), f, callees, Kind.Library) is { } calling)
+            if (f.On(Feature.BackwardCallHelpers) && r.Side(21).Chance(System.Math.Min(0.9, 0.5 * f[Feature.BackwardCallHelpers])))
             {
-                (t0, backwardOnly) = (calling, true);
-            }
-            else if (r.Side(23).Chance(System.Math.Min(0.9, 0.3 * odds)) && BackwardWriter(r.Side(24), f, callees, Kind.TwoOutputs) is { } two)
-            {
-                (t0, backwardOnly) = (two, true);
-            }
-            else if (r.Side(25).Chance(System.Math.Min(0.9, 0.3 * odds)) && BackwardWriter(r.Side(26), f, callees, Kind.Returns) is { } returns)
-            {
-                (t0, backwardOnly) = (returns, true);
+                bool library = f.On(Feature.NnPrimitives) || f.On(Feature.RegisteredLibrary);
+                Kind kind = r.Side(22).Weighted((library ? 2 : 0, Kind.Library), (1, Kind.TwoOutputs), (1, Kind.Returns));
+                if (BackwardWriter(r.Side(23), f, callees, kind) is { } helper)
+                {
+                    (t0, backwardOnly) = (helper, true);
+                }
             }
 
             // Sometimes reading an input through a local copy: HTangent's own methods lend the buffer and its tangent.
