@@ -35,6 +35,11 @@ namespace SymGrad.Benchmarks
         private double _dw;
         private double[] _alpha = null!, _means = null!, _q = null!, _points = null!, _dalpha = null!, _dmeans = null!, _dq = null!, _valpha = null!, _vmeans = null!, _vq = null!;
 
+        // A gradient penalty over a tanh layer (BackwardCallCases.Penalty): 256 inputs, 128 units.
+        private const int PenaltyIn = 256, PenaltyOut = 128;
+        private double[] _px = null!, _pw = null!, _pu = null!, _ph = null!, _pgx = null!, _pdx = null!, _pdw = null!, _pdu = null!;
+        private double _pb, _pdb;
+
         [GlobalSetup]
         public void Setup()
         {
@@ -62,6 +67,23 @@ namespace SymGrad.Benchmarks
             (_alpha, _means, _q, _points) = (Doubles(MixtureK), Doubles(MixtureK * MixtureD), Doubles(MixtureK * MixtureD, 0.5), Doubles(MixtureN * MixtureD, 2));
             (_dalpha, _dmeans, _dq) = (new double[MixtureK], new double[MixtureK * MixtureD], new double[MixtureK * MixtureD]);
             (_valpha, _vmeans, _vq) = (Doubles(MixtureK), Doubles(MixtureK * MixtureD), Doubles(MixtureK * MixtureD));
+            (_px, _pw, _pu, _pb) = (Doubles(PenaltyIn), Doubles(PenaltyIn * PenaltyOut, 0.1), Doubles(PenaltyOut), 0.2);
+            (_ph, _pgx, _pdx, _pdw, _pdu) = (new double[PenaltyOut], new double[PenaltyIn], new double[PenaltyIn], new double[PenaltyIn * PenaltyOut], new double[PenaltyOut]);
+        }
+
+        /// <summary>The penalty itself: the layer, then its backward at u (LayerBackward, nested), then ‖Jₓᵀu‖² + (∂⟨u,h⟩/∂b)².</summary>
+        [BenchmarkCategory("DoubleBackward"), Benchmark(Baseline = true)]
+        public double PenaltyValue() => BackwardCallCases.Penalty(_px, _pw, _pb, _pu, _ph, _pgx);
+
+        /// <summary>Its gradient in x, W, b and u: through LayerBackwardOfXBackward and LayerBackwardOfBBackward (a double backward).</summary>
+        [BenchmarkCategory("DoubleBackward"), Benchmark]
+        public double PenaltyGradient()
+        {
+            Array.Clear(_pdx);
+            Array.Clear(_pdw);
+            Array.Clear(_pdu);
+            _pdb = 0;
+            return BackwardCallCases.PenaltyGradient(_px, _pw, _pb, _pu, _ph, _pgx, _pdx, _pdw, ref _pdb, _pdu);
         }
 
         [BenchmarkCategory("DenseTangent"), Benchmark(Baseline = true)]
