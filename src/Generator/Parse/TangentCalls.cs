@@ -77,7 +77,8 @@ namespace SymGrad.Generator.Parse
                 {
                     reason = $"'{f.Name}' writes Span outputs, so its {f.Name}Tangent is differentiated as a method of its own, and it calls {call.Target.Method}, "
                         + "which SymGrad does not differentiate again (a registered tangent, the tangent of a method whose own is not read as a method, "
-                        + "the tangent of a nested call — a third derivative —, or one writing an output nothing reads)";
+                        + "the tangent of a nested call — a third derivative —, or one writing an output nothing reads); "
+                        + $"a nested {f.Name}Backward needs only {f.Name}Tangent and {f.Name}BackwardTangent, and may be called so";
                     return null;
                 }
             }

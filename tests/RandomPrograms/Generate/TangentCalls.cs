@@ -220,7 +220,13 @@ namespace SymGrad.RandomPrograms.Generate
 
             var helpers = t1 is null ? new[] { t0 } : new[] { t0, t1 };
             var buffer = new BufferDecl(values, y.Length, r.Int(0, 3));
-            var call = (r.Side(6).Chance(0.4) || backwardOnly) && ForwardMode.BackwardCallable(program with { Methods = helpers.Concat(program.Methods).ToImmutableArray() }, h)
+            bool backwardCallable = ForwardMode.BackwardCallable(program with { Methods = helpers.Concat(program.Methods).ToImmutableArray() }, h);
+            if (backwardOnly && !backwardCallable)
+            {
+                return program; // (its HTangent is not one to draw)
+            }
+
+            var call = (r.Side(6).Chance(0.4) || backwardOnly) && backwardCallable
                 ? BackwardCall(h, args, buffers.Select(b => buffer with { Name = b }).ToList(), y, inputs, taken, r.Side(7))
                 : new Stmt[] { buffer, new CallStmt(h.Name, args.Concat(directions).Append(new SpanArg(y.Name)).ToImmutableArray(), false, "Tangent") };
 
