@@ -28,7 +28,8 @@ namespace SymGrad.Generator.Parse
                 return;
             }
 
-            if (NestedTargets.ModesOf(forward, _model.Compilation).SecondOrderOf is not { } hintName)
+            NestedTargets.Modes modes = NestedTargets.ModesOf(forward, _model.Compilation);
+            if (modes.SecondOrderOf is not { } hintName)
             {
                 RefuseGenerated(invocation, generated, $"a nested {f}Backward is differentiated through {f}BackwardTangent (the tangent of {f}'s backward), "
                     + $"which SymGrad cannot write for '{f}' (it calls a method whose backward has no tangent)");
@@ -40,7 +41,7 @@ namespace SymGrad.Generator.Parse
             // Its methods run F again into scratch: an output F reads without writing it (a constant of F's) would hold zeros there,
             // not the caller's values, and another output computed from it would differ. (F adds to an output only where it wrote
             // it first, SG0016; one output alone that F never writes has no derivative.)
-            if (outputs.Count > 1 && NestedTargets.ModesOf(forward, _model.Compilation).CallersValues is { } kept)
+            if (outputs.Count > 1 && modes.CallersValues is { } kept)
             {
                 RefuseGenerated(invocation, generated, $"'{f}' writes {outputs.Count} outputs and reads '{kept}' without writing it, so its values after {f} are what the caller's span held "
                     + $"before, but {generated.Name}'s methods run {f} again into scratch, where they would not be: pass what {f} only reads as a ReadOnlySpan, "

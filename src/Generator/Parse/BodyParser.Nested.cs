@@ -99,10 +99,10 @@ namespace SymGrad.Generator.Parse
             IMethodSymbol forward = generated.Forward;
             string type = TypeNames.Of(forward.ReturnType);
             value = new Literal("0", type);
-            if (NestedTargets.Tangent(forward, _model.Compilation, _cancellationToken, out string reason) is not { } tangent)
+            if (NestedTargets.Tangent(forward, _model.Compilation, _cancellationToken, out string reason, out List<ParameterSpec>? writer) is not { } tangent)
             {
                 // FBackward of a method writing outputs needs only FTangent and FBackwardTangent, not FTangent's own derivatives.
-                if (generated.Suffix == "Backward" && NestedTargets.WriterBackward(forward, _model.Compilation, _cancellationToken) is { } parameters)
+                if (generated.Suffix == "Backward" && writer is { } parameters)
                 {
                     ParseWriterBackward(invocation, generated, parameters, null, output);
                 }

@@ -23,7 +23,16 @@ namespace SymGrad.Generator.Parse
 
         /// <summary>The callee <c>FTangent</c>, or null and why not.</summary>
         public static CallTarget? Tangent(IMethodSymbol forward, Compilation compilation, CancellationToken cancellationToken, out string reason)
+            => Tangent(forward, compilation, cancellationToken, out reason, out _);
+
+        /// <summary>
+        /// The callee <c>FTangent</c>, or null and why not; and, for a method F writing outputs whose FTangent is not read as a
+        /// method of its own, F's parameters as its nested FBackward's methods take them where those may still be written
+        /// (<see cref="WriterBackward"/>), else null.
+        /// </summary>
+        public static CallTarget? Tangent(IMethodSymbol forward, Compilation compilation, CancellationToken cancellationToken, out string reason, out List<ParameterSpec>? writerBackward)
         {
+            writerBackward = null;
             MethodModel? model = Nestable(forward, compilation, cancellationToken, out reason);
             if (model is null)
             {
@@ -36,6 +45,7 @@ namespace SymGrad.Generator.Parse
                 // F writes outputs: its FTangent is differentiated as a method of its own (TangentCalls), derived with F's modes.
                 Modes modes = ModesOf(forward, compilation);
                 reason = modes.OutputsTangentRefusal ?? $"SymGrad cannot differentiate '{forward.Name}' (see its error)";
+                writerBackward = modes.OutputsTangent is null ? WriterBackward(forward, model, modes) : null;
                 return modes.OutputsTangent;
             }
 
@@ -47,18 +57,13 @@ namespace SymGrad.Generator.Parse
         /// for a method F writing outputs whose FTangent is not read as a method of its own — it calls a registered function or
         /// an <c>Nn</c> primitive, whose registered tangents are not differentiated again — but which has <c>FTangent</c> and
         /// <c>FBackwardTangent</c>: they are all the nested FBackward's pullback and tangent call (its caller's Hessian-vector
-        /// product would take FTangent's own derivatives, and is not written). Null where F is not such a method.
+        /// product would take FTangent's own derivatives, and is not written). Null where F (<paramref name="model"/>, a method
+        /// writing outputs, with <paramref name="modes"/>) is not such a method.
         /// </summary>
-        public static List<ParameterSpec>? WriterBackward(IMethodSymbol forward, Compilation compilation, CancellationToken cancellationToken)
-        {
-            if (forward.IsGenericMethod || Nestable(forward, compilation, cancellationToken, out _) is not { } model || !TangentCalls.Applies(model) || !TangentCalls.Shaped(model, out _))
-            {
-                return null;
-            }
-
-            Modes modes = ModesOf(forward, compilation);
-            return modes.Tangent && modes.SecondOrderOf is not null ? Emit.LocalBufferWriter.Public(model).Parameters.Take(forward.Parameters.Length).ToList() : null;
-        }
+        private static List<ParameterSpec>? WriterBackward(IMethodSymbol forward, MethodModel model, Modes modes)
+            => !forward.IsGenericMethod && TangentCalls.Shaped(model, out _) && modes.Tangent && modes.SecondOrderOf is not null
+                ? Emit.LocalBufferWriter.Public(model).Parameters.Take(forward.Parameters.Length).ToList()
+                : null;
 
         /// <summary>What SymGrad generates for a callee that its callers' forward and second-order modes call.</summary>
         /// <param name="Tangent">Its <c>MTangent</c>, so a caller's forward mode can call it.</param>
