@@ -1461,18 +1461,42 @@ namespace SymGrad.GeneratorTests
                 }
                 """, "SG0019", "'G' calls the generated 'FTangent'", "without out results");
 
-        /// <summary>F writing outputs calls an Nn primitive: its FTangent calls a registered tangent, not differentiated again.</summary>
+        /// <summary>
+        /// F writing outputs calls a registered function whose registered tangent has no registered backward of its own: its
+        /// FTangent, read as a method, cannot be differentiated again (every Nn primitive's tangent has one: NnTangentCalls).
+        /// </summary>
         [Fact]
-        public void SG0019_ATangentOfAMethodWritingOutputsThatCallsAnNnPrimitive()
+        public void SG0019_ATangentOfAMethodWritingOutputsThatCallsARegisteredTangentWithoutABackward()
             => Expect("""
                 using System;
                 using SymGrad;
+                public static class Ops
+                {
+                    public static void Cube(ReadOnlySpan<double> x, Span<double> y)
+                    {
+                        for (int i = 0; i < y.Length; i++) y[i] = x[i] * x[i] * x[i];
+                    }
+
+                    [DerivativeOf(typeof(Ops), nameof(Cube))]
+                    public static void CubeBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx)
+                    {
+                        for (int i = 0; i < dx.Length; i++) dx[i] += 3 * x[i] * x[i] * dy[i];
+                    }
+
+                    [TangentOf(typeof(Ops), nameof(Cube))]
+                    public static void CubeTangent(ReadOnlySpan<double> x, Span<double> y, ReadOnlySpan<double> tx, Span<double> ty)
+                    {
+                        Cube(x, y);
+                        for (int i = 0; i < ty.Length; i++) ty[i] = 3 * x[i] * x[i] * tx[i];
+                    }
+                }
+
                 public static partial class K
                 {
                     [Differentiable]
                     public static void F(ReadOnlySpan<double> x, Span<double> h, Span<double> y)
                     {
-                        Nn.Tanh(x, h);
+                        Ops.Cube(x, h);
                         for (int i = 0; i < y.Length; i++)
                         {
                             y[i] = h[i] * x[i];
@@ -1486,7 +1510,8 @@ namespace SymGrad.GeneratorTests
                         return ty[0];
                     }
                 }
-                """, "SG0019", "'G' calls the generated 'FTangent'", "it calls TanhTangent, which SymGrad does not differentiate again", "a registered tangent");
+                """, "SG0019", "'G' calls the generated 'FTangent'", "it calls CubeTangent, a registered tangent without a registered backward of its own",
+                "[DerivativeOf(typeof(Ops), nameof(Ops.CubeTangent))]");
 
         /// <summary>
         /// H writes outputs and calls TTangent nested: F calling H is differentiated (deriving it read H's FTangent as a method,

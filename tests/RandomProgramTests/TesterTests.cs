@@ -835,6 +835,25 @@ namespace SymGrad.RandomProgramTests
         }
 
         /// <summary>
+        /// NnTangentHelpers: the helper of a nested T0Tangent (or T1Tangent over it) sometimes calls Nn primitives; T0Tangent,
+        /// read as a method, calls their registered tangents, differentiated again through their registered derivatives — the
+        /// caller has every mode but MHessianVector (the primitives' third derivatives); the first few checked in every mode.
+        /// </summary>
+        [Fact]
+        public void ANestedTangentOfAHelperCallingNnPrimitives_IsDrawnAndPasses()
+        {
+            var gen = new ProgramGenerator(FeatureSet.Parse("TangentCalls=6,NnPrimitives=2,NnTangentHelpers=3,SpanOutputs=2"));
+            static bool CallsNn(ProgramModel p) => Measure.All(p.Find(TangentCalls.Helper).Body).Any(n => n is CallStmt { IsNn: true } or CallExpr { IsNn: true });
+            static bool CallsTangent(Method m) => Measure.All(m.Body).Any(n => n is CallStmt { IsNested: true, Suffix: "Tangent" });
+            var drawn = Enumerable.Range(0, 300).Select(i => Runner.ProgramSeed(54, i)).Select(seed => (Seed: seed, Program: gen.FromSeed(seed)))
+                .Where(d => d.Program.Methods.Any(CallsTangent) && CallsNn(d.Program)).ToList();
+            Assert.True(drawn.Count >= 4, $"only {drawn.Count} of 300 programs call T0Tangent of a T0 calling Nn primitives");
+            Assert.All(drawn, d => Assert.DoesNotContain(d.Program.Methods, m => CallsTangent(m) && ForwardMode.HasHessianVector(d.Program, m)));
+            Assert.Contains(drawn, d => d.Program.Methods.Any(m => CallsTangent(m) && ForwardMode.HasTangent(d.Program, m)));
+            AssertAllPass(drawn.Take(4));
+        }
+
+        /// <summary>
         /// An integral real passed to the PyTorch translation (a [NoDerivative] b left at its default, -1.0) was printed -1,
         /// which torch.tensor made an integer tensor: softplus failed on it, a TesterBug (seed 4205's 7SYct_LwfmK1; FOUND).
         /// </summary>

@@ -250,6 +250,7 @@ namespace SymGrad.Generator.Differentiate
                         return inv.IsSecondOrder ? $"it calls {inv.Call?.Method}, whose registered second order {inv.Target.Split('.').Last()} has no derivative of its own (a third order through a registered function is not written yet)"
                             : inv.Call is not { } callee ? $"its backward calls {inv.Target}, which has no second order"
                             : callee.BackwardCallsOf is not null ? $"it calls {callee.Method.Substring(0, callee.Method.IndexOf("BackwardOf", System.StringComparison.Ordinal))}Backward nested (read as {callee.Method}), whose pullback's tangent takes the third derivative of the method it differentiates, which SymGrad writes through that method's forward mode read as a method of its own: not for one calling a registered function or an Nn primitive, generic, or with out results or structs"
+                            : callee.TangentCallsOf is not null ? $"it calls {callee.Method} nested, whose pullback's tangent ({callee.Method}BackwardTangent) takes the third derivative of the method it differentiates, which SymGrad does not write through a registered function or an Nn primitive (their tangents' backwards have no registered tangent)"
                             : callee.Accumulates ? $"it adds a span's gradient of a nested call ({callee.Method}), whose pullback's tangent takes the third derivative of a method that has none (it calls a registered function, an Nn primitive or a generated derivative)"
                             : callee.Registered ? $"it calls {callee.Method}, whose registered backward {callee.Backward} has no registered tangent (its second order: a [TangentOf(typeof({callee.BackwardContainingType.Replace("global::", "")}), nameof({callee.Backward}))] method)"
                             : callee.NestedOf is not null ? $"it calls {callee.Method} nested, whose pullback's tangent takes the third derivative of the method it differentiates, which SymGrad writes for a method calling no registered function, Nn primitive or generated derivative, and keeping no local buffers"
@@ -1091,7 +1092,8 @@ namespace SymGrad.Generator.Differentiate
             call = call with { Args = args.ToEquatableArray() };
             // FTangent, differentiable again where F's nested methods are written (a tangent of a Hessian-vector product's body).
             // HTangent of a callee writing outputs likewise, read as a method of its own (TangentCalls).
-            CallTarget tangentTarget = call.Target.TangentCallee ?? call.Target.OutputsTangent
+            // A registered tangent with a registered backward of its own, likewise (RegisteredTangentTarget).
+            CallTarget tangentTarget = call.Target.TangentCallee ?? call.Target.OutputsTangent ?? call.Target.RegisteredTangentTarget
                 ?? call.Target with { ContainingType = call.Target.TangentContainingType ?? call.Target.ContainingType, Method = call.Target.Tangent!, Tangent = null, TypeArguments = "" };
             return (call, varies ? new UserCall(tangentTarget, args.Concat(tangents).ToEquatableArray(), call.Type) : null);
         }

@@ -133,6 +133,13 @@ namespace SymGrad.Generator.Model
             };
         }
 
+        /// <summary>
+        /// For a registered callee whose registered tangent has a registered backward of its own (<c>[DerivativeOf(typeof(Nn),
+        /// nameof(Nn.TanhTangent))]</c>): the target of a call of that tangent, so that a forward mode calling it — a nested
+        /// <c>FTangent</c> read as a method of its own (<see cref="Parse.TangentCalls"/>) — is differentiated again. Null otherwise.
+        /// </summary>
+        public CallTarget? RegisteredTangentTarget { get; init; }
+
         /// <summary>The type declaring <see cref="Tangent"/> when it is not the callee's (a <c>[TangentOf]</c> registration elsewhere).</summary>
         public string? TangentContainingType { get; init; }
 

@@ -13,6 +13,10 @@ namespace SymGrad.Generator.Parse
         public const string TangentOfAttribute = "SymGrad.TangentOfAttribute";
 
         public static CallTarget? Resolve(IMethodSymbol callee, IMethodSymbol caller, Compilation? compilation)
+            => Resolve(callee, caller, compilation, tangentTarget: true);
+
+        /// <param name="tangentTarget">Whether to resolve a registered callee's registered tangent as a callee of its own (one level: its own tangent's is not).</param>
+        private static CallTarget? Resolve(IMethodSymbol callee, IMethodSymbol caller, Compilation? compilation, bool tangentTarget)
         {
             // A generic method is differentiated for each real type it is instantiated with (F<double>, or F<T> inside F<T>).
             if (!callee.IsStatic || callee.IsGenericMethod && !callee.TypeArguments.All(TypeNames.IsReal))
@@ -94,6 +98,7 @@ namespace SymGrad.Generator.Parse
                         AssignedInput = sameOwner ? assigned : null,
                         BackwardTangent = secondOrder is null ? null : secondOrder.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + secondOrder.Name,
                         BackwardTangentInputs = secondOrder is null ? EquatableArray<int>.Empty : DerivativeRegistrations.TangentInputs(accumulating, compilation).ToEquatableArray(),
+                        RegisteredTangentTarget = tangent is not null && tangentTarget ? Resolve(tangent, caller, compilation, tangentTarget: false) : null,
                     };
                 }
             }

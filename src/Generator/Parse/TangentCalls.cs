@@ -60,24 +60,28 @@ namespace SymGrad.Generator.Parse
                 return null;
             }
 
-            // A call in F's forward mode is differentiated again through its callee's own methods: F's calls as they are, and
-            // the FTangent of a scalar callee whose nested methods SymGrad writes; not another's forward mode (its target
-            // still names the callee's backward), nor a registered tangent.
-            // A call in F's forward mode is differentiated again through its callee's own methods: F's calls as they are, and
-            // the FTangent of a callee whose FTangent is differentiable again (a scalar method's nested methods, a method
-            // writing outputs read so in turn); not a registered tangent (its target still names the callee's backward), nor an
-            // output's tangent not asked for (an empty span its pullback would read).
-            var calls = new HashSet<CallTarget>(Walk.All(f.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>().Select(c => c.Target));
+            // A call in F's forward mode is differentiated again through its callee's own methods: F's calls as they are, the
+            // FTangent of a callee whose FTangent is differentiable again (a scalar method's nested methods, a method writing
+            // outputs read so in turn), and a registered tangent with a registered backward of its own (every Nn primitive's);
+            // not another registered tangent (its target still names the callee's backward), nor an output's tangent not asked
+            // for (an empty span its pullback would read).
+            var fCalls = Walk.All(f.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>().Select(c => c.Target).ToList();
+            var calls = new HashSet<CallTarget>(fCalls);
+            var ownTangents = new HashSet<CallTarget>(fCalls.Select(t => t.RegisteredTangentTarget ?? t.OutputsTangent).OfType<CallTarget>());
             foreach (UserCall call in Walk.All(tangent.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>().Where(c => !calls.Contains(c.Target)))
             {
                 // (The tangent of a nested call F's own body makes, FTangentTangent, keeps FTangent's target but not its parameters
                 // nor a tangent of its own: found by the random-program tester, eDCf_9nAsUw1, an IndexOutOfRangeException here.)
-                if (!call.Target.IsTangent || call.Target.Tangent is null || call.Args.Count != call.Target.Parameters.Count
+                bool differentiable = ownTangents.Contains(call.Target) || call.Target.IsTangent && call.Target.Tangent is not null;
+                if (!differentiable || call.Args.Count != call.Target.Parameters.Count
                     || call.Args.Where((a, i) => call.Target.Parameters[i].Kind == ParameterKind.SpanOutput).Any(a => a is not SpanRef))
                 {
+                    string owner = call.Target.ContainingType.Replace("global::", "");
                     reason = $"'{f.Name}' writes Span outputs, so its {f.Name}Tangent is differentiated as a method of its own, and it calls {call.Target.Method}, "
-                        + "which SymGrad does not differentiate again (a registered tangent, the tangent of a method whose own is not read as a method, "
-                        + "the tangent of a nested call — a third derivative —, or one writing an output nothing reads); "
+                        + (call.Target.Registered && !differentiable
+                            ? $"a registered tangent without a registered backward of its own (a [DerivativeOf(typeof({owner}), nameof({owner}.{call.Target.Method}))] method); "
+                            : "which SymGrad does not differentiate again (the tangent of a method whose own is not read as a method, "
+                                + "the tangent of a nested call — a third derivative —, or one writing an output nothing reads); ")
                         + $"a nested {f.Name}Backward needs only {f.Name}Tangent and {f.Name}BackwardTangent, and may be called so";
                     return null;
                 }
@@ -124,17 +128,19 @@ namespace SymGrad.Generator.Parse
         public static CallTarget? Target(MethodModel f, MethodModel model, string owner, NestedTargets.Modes modes, out string reason)
         {
             reason = "";
-            if (!modes.Derived || !modes.Tangent)
+            if (!modes.Derived)
             {
-                reason = $"SymGrad cannot differentiate {model.Name} as a method of its own (its forward mode has no "
-                    + (modes.Derived ? "forward mode of its own: it calls a method without one" : "derivative: it calls a method SymGrad does not differentiate twice") + ")";
+                reason = $"SymGrad cannot differentiate {model.Name} as a method of its own (its forward mode has no derivative: it calls a method SymGrad does not differentiate twice)";
                 return null;
             }
+
+            // Without FTangentTangent (a registered tangent without a registered tangent of its own: a second derivative of a
+            // primitive that has none), the callers have no forward mode, but their reverse mode goes through FTangentBackward.
 
             var parameters = Emit.LocalBufferWriter.Public(model).Parameters; // its local buffers lent by its methods
             return new CallTarget(owner, model.Name, owner, model.Name + "Backward", parameters, model.ReturnType)
             {
-                Tangent = model.Name + "Tangent",
+                Tangent = modes.Tangent ? model.Name + "Tangent" : null,
                 IsTangent = true,
                 TangentCallsOf = f.HintName,
                 TangentFiles = new[] { f.HintName }.Concat(Walk.All(f.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>()

@@ -91,12 +91,12 @@ namespace SymGrad
 
         /// <summary>Tangent of LeakyRelu (α a constant, no tangent): y as LeakyRelu writes it and ty = x &gt; 0 ? tx : α·tx. An empty tx is zero; an empty ty is skipped.</summary>
         [TangentOf(typeof(Nn), nameof(LeakyRelu))]
-        public static void LeakyReluTangent(ReadOnlySpan<float> x, Span<float> y, float alpha, ReadOnlySpan<float> tx, Span<float> ty)
+        public static void LeakyReluTangent(ReadOnlySpan<float> x, Span<float> y, [NoDerivative] float alpha, ReadOnlySpan<float> tx, Span<float> ty)
             => LeakyReluCore(x, y, alpha, tx, ty);
 
         /// <inheritdoc cref="LeakyReluTangent(ReadOnlySpan{float}, Span{float}, float, ReadOnlySpan{float}, Span{float})"/>
         [TangentOf(typeof(Nn), nameof(LeakyRelu))]
-        public static void LeakyReluTangent(ReadOnlySpan<double> x, Span<double> y, double alpha, ReadOnlySpan<double> tx, Span<double> ty)
+        public static void LeakyReluTangent(ReadOnlySpan<double> x, Span<double> y, [NoDerivative] double alpha, ReadOnlySpan<double> tx, Span<double> ty)
             => LeakyReluCore(x, y, alpha, tx, ty);
 
         private static void LeakyReluCore<T>(ReadOnlySpan<T> x, Span<T> y, T alpha, ReadOnlySpan<T> tx = default, Span<T> ty = default)
@@ -267,12 +267,12 @@ namespace SymGrad
 
         /// <summary>Tangent of Elu (α a constant, no tangent): y as Elu writes it and ty = y &gt; 0 ? tx : (y + α)·tx (y &gt; 0 exactly when x &gt; 0). An empty tx is zero; an empty ty is skipped.</summary>
         [TangentOf(typeof(Nn), nameof(Elu))]
-        public static void EluTangent(ReadOnlySpan<float> x, Span<float> y, float alpha, ReadOnlySpan<float> tx, Span<float> ty)
+        public static void EluTangent(ReadOnlySpan<float> x, Span<float> y, [NoDerivative] float alpha, ReadOnlySpan<float> tx, Span<float> ty)
             => EluCore(x, y, alpha, tx, ty);
 
         /// <inheritdoc cref="EluTangent(ReadOnlySpan{float}, Span{float}, float, ReadOnlySpan{float}, Span{float})"/>
         [TangentOf(typeof(Nn), nameof(Elu))]
-        public static void EluTangent(ReadOnlySpan<double> x, Span<double> y, double alpha, ReadOnlySpan<double> tx, Span<double> ty)
+        public static void EluTangent(ReadOnlySpan<double> x, Span<double> y, [NoDerivative] double alpha, ReadOnlySpan<double> tx, Span<double> ty)
             => EluCore(x, y, alpha, tx, ty);
 
         private static void EluCore<T>(ReadOnlySpan<T> x, Span<T> y, T alpha, ReadOnlySpan<T> tx = default, Span<T> ty = default)

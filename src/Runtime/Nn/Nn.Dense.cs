@@ -105,6 +105,13 @@ namespace SymGrad
             ValidateTangentWrites<T>(x, w, b, y, tx, tw, tb, ty);
 
             DenseAffine(x, w, b, y, n, inputs, outputs);
+            DenseTangentPart(x, w, tx, tw, tb, ty, n, inputs, outputs);
+        }
+
+        /// <summary>ty = tx·w + x·tw + tb (tb broadcast over the rows; an empty tx, tw or tb zero), unless ty is empty: Dense's tangent, its sizes checked.</summary>
+        private static void DenseTangentPart<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> tx, ReadOnlySpan<T> tw, ReadOnlySpan<T> tb, Span<T> ty, int n, int inputs, int outputs)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
             if (ty.IsEmpty)
             {
                 return;

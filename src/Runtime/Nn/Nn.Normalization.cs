@@ -175,13 +175,13 @@ namespace SymGrad
         /// mean(tx) − x̂·mean(tx·x̂)), means over the n rows per feature. An empty tx, tgamma or tbeta is zero; an empty ty is skipped.
         /// </summary>
         [TangentOf(typeof(Nn), nameof(BatchNorm))]
-        public static void BatchNormTangent(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> y, int n, int d, float eps,
+        public static void BatchNormTangent(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> y, int n, int d, [NoDerivative] float eps,
             ReadOnlySpan<float> tx, ReadOnlySpan<float> tgamma, ReadOnlySpan<float> tbeta, Span<float> ty)
             => BatchNormCore(x, gamma, beta, y, n, d, eps, tx, tgamma, tbeta, ty);
 
         /// <inheritdoc cref="BatchNormTangent(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, float, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
         [TangentOf(typeof(Nn), nameof(BatchNorm))]
-        public static void BatchNormTangent(ReadOnlySpan<double> x, ReadOnlySpan<double> gamma, ReadOnlySpan<double> beta, Span<double> y, int n, int d, double eps,
+        public static void BatchNormTangent(ReadOnlySpan<double> x, ReadOnlySpan<double> gamma, ReadOnlySpan<double> beta, Span<double> y, int n, int d, [NoDerivative] double eps,
             ReadOnlySpan<double> tx, ReadOnlySpan<double> tgamma, ReadOnlySpan<double> tbeta, Span<double> ty)
             => BatchNormCore(x, gamma, beta, y, n, d, eps, tx, tgamma, tbeta, ty);
 

@@ -324,6 +324,12 @@ namespace SymGrad.RandomPrograms.Campaign
                 int k = h.Params.Length;
                 if (Measure.All(h.Body).Any(n => n is CallStmt { IsNn: false, IsNested: false })) set.Add("nested HTangent of an H writing outputs that calls another such method (its HTangent read as a method too)");
                 if (Measure.Buffers(h).Any()) set.Add("nested HTangent of an H writing outputs that keeps a local buffer (lent with its tangent)");
+                static bool CallsNn(Method x) => Measure.All(x.Body).Any(n => n is CallStmt { IsNn: true } or CallExpr { IsNn: true });
+                if (CallsNn(h) || h.Name == Generate.TangentCalls.Outer && program.Methods.FirstOrDefault(x => x.Name == Generate.TangentCalls.Helper) is { } t0 && CallsNn(t0))
+                {
+                    set.Add("nested HTangent of an H writing outputs that calls Nn primitives (their tangents' registered derivatives)");
+                }
+
                 if (h.Checkpoint is not null) set.Add("nested HTangent of an H writing outputs that checkpoints its loops (so does HTangentBackward)");
                 if (Measure.All(h.Body).Any(n => n is CallExpr { IsNn: false, IsNested: false })) set.Add("nested HTangent of an H writing outputs whose forward mode calls a scalar method's FTangent");
                 if (tangentCall.Args.Skip(k).Any(a => a is DefaultArg)) set.Add("nested HTangent of an H writing outputs with a direction left out (default: zeros)");

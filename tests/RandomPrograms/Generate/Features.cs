@@ -183,6 +183,11 @@ namespace SymGrad.RandomPrograms.Generate
         // calling Nn primitives or library functions, writing two outputs, or returning a value (off, past seeds draw their
         // programs as before)
         BackwardCallHelpers,
+
+        // within TangentCalls, the helper of a nested HTangent sometimes one calling Nn primitives (side streams 24–25): its
+        // HTangent, read as a method, calls their registered tangents, differentiated again through their own registered
+        // derivatives (Nn.TanhTangentBackward, Nn.TanhTangentTangent; off, past seeds draw their programs as before)
+        NnTangentHelpers,
     }
 
     /// <summary>Per-feature weights: how often a construct is chosen where it fits, relative to the default 1.</summary>

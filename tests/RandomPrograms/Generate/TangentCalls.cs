@@ -126,6 +126,30 @@ namespace SymGrad.RandomPrograms.Generate
             return null;
         }
 
+        /// <summary>
+        /// A helper T0 calling <c>Nn</c> primitives whose HTangent is read as a method (<see cref="ForwardMode.TangentCallable"/>):
+        /// <see cref="Restrict"/> with them allowed, spans of one length n as T0's, one output — or null after a few tries.
+        /// </summary>
+        private static Method? NnWriter(Draw r, FeatureSet f, IReadOnlyList<Method> callees)
+        {
+            var weights = Restrict(f).Weights.ToDictionary(kv => kv.Key, kv => kv.Value);
+            weights[Feature.NnPrimitives] = System.Math.Max(1, 2 * f[Feature.NnPrimitives]);
+            var allowed = new FeatureSet(weights);
+            for (uint k = 0; k < 8; k++)
+            {
+                Method t = new MethodBuilder(r.Side(k), allowed, callees, false, Helper).Build();
+                if (!t.ReturnsReal && t.Params.Count(p => p.Kind == ParamKind.RealSpanOut) == 1
+                    && Measure.All(t.Body).Any(n => n is CallStmt { IsNn: true } or CallExpr { IsNn: true })
+                    && t.Params.Where(p => p.IsSpan).All(p => Dim.Of("n").Equals(p.Length))
+                    && ForwardMode.TangentCallable(new ProgramModel(callees.Append(t).ToImmutableArray()), t))
+                {
+                    return t;
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>Whether a method calls an <c>Nn</c> primitive or a library function.</summary>
         public static bool CallsLibrary(Method m) => Measure.All(m.Body).Any(n => n is CallStmt { IsNn: true } or CallExpr { IsNn: true } || n is MathCall c && MathNames.InLibrary(c.Function));
 
@@ -164,6 +188,14 @@ namespace SymGrad.RandomPrograms.Generate
                 {
                     (t0, backwardOnly) = (helper, true);
                 }
+            }
+
+            // Sometimes (NnTangentHelpers, side streams 24–25) T0 calls Nn primitives: its HTangent, read as a method, calls their
+            // registered tangents, differentiated again through their own registered derivatives.
+            if (!backwardOnly && f.On(Feature.NnTangentHelpers) && f.On(Feature.NnPrimitives)
+                && r.Side(24).Chance(System.Math.Min(0.9, 0.4 * f[Feature.NnTangentHelpers])) && NnWriter(r.Side(25), f, callees) is { } nn)
+            {
+                t0 = nn;
             }
 
             // Sometimes reading an input through a local copy: HTangent's own methods lend the buffer and its tangent.

@@ -31,7 +31,7 @@ namespace SymGrad.RandomPrograms.Model
                 CallExpr { IsNn: true } or CallStmt { IsNn: true } => true,
                 CallExpr { IsNested: true } c => Nestable(program, Callee(program, c.Callee)),
                 CallStmt { IsNested: true, Suffix: "Backward" } c when Writes(program, c.Callee) => BackwardCallable(program, Callee(program, c.Callee)),
-                CallStmt { IsNested: true } c => Writes(program, c.Callee) ? TangentCallable(program, Callee(program, c.Callee)) : Nestable(program, Callee(program, c.Callee)),
+                CallStmt { IsNested: true } c => Writes(program, c.Callee) ? TangentTangent(program, Callee(program, c.Callee)) : Nestable(program, Callee(program, c.Callee)),
                 CallExpr c => Callee(program, c.Callee) is { } f && !f.Instance && HasTangent(program, f, new HashSet<string>(seen)),
                 CallStmt c => Callee(program, c.Callee) is { } f && !f.Instance && HasTangent(program, f, new HashSet<string>(seen)),
                 _ => true,
@@ -152,16 +152,31 @@ namespace SymGrad.RandomPrograms.Model
         /// other-precision span; checkpointed loops are checkpointed in HTangent's own backward too; local buffers are lent by HTangent's own methods, with their tangents),
         /// calling only scalar methods of the program it can differentiate twice through (<see cref="Nestable"/>, not
         /// generic: its forward mode calls their FTangent, differentiated through their nested methods) and methods writing
-        /// outputs that are such an H in turn (their HTangent read as a method too) — no <c>Nn</c> primitive, library
-        /// function or nested call, whose forward modes are not differentiated again.
+        /// outputs that are such an H in turn (their HTangent read as a method too) and <c>Nn</c> primitives (each tangent of
+        /// theirs has a registered backward of its own) — no library function or nested call, whose forward modes are not
+        /// differentiated again.
         /// </summary>
         public static bool TangentCallable(ProgramModel program, Method? h) => Shaped(program, h)
             && Measure.All(h!.Body).All(n => n switch
             {
-                CallExpr { IsNn: false, IsNested: false } c => Callee(program, c.Callee) is { IsGeneric: false } g && !g.Instance && Nestable(program, g),
-                CallStmt { IsNn: false, IsNested: false } c when !c.Args.Any(a => a is OutArg) => TangentCallable(program, Callee(program, c.Callee)),
+                CallExpr { IsNn: true } or CallStmt { IsNn: true } => true,
+                CallExpr { IsNested: false } c => Callee(program, c.Callee) is { IsGeneric: false } g && !g.Instance && Nestable(program, g),
+                CallStmt { IsNested: false } c when !c.Args.Any(a => a is OutArg) => TangentCallable(program, Callee(program, c.Callee)),
                 CallExpr or CallStmt => false,
                 MathCall c => !MathNames.Library.Contains(c.Function),
+                _ => true,
+            });
+
+        /// <summary>
+        /// <see cref="TangentCallable"/>, and <c>HTangentTangent</c> written too, so that the caller has <c>MTangent</c>: every
+        /// <c>Nn</c> primitive's tangent has a registered tangent of its own but BatchNorm's; the methods writing outputs H
+        /// calls have theirs in turn.
+        /// </summary>
+        private static bool TangentTangent(ProgramModel program, Method? h) => TangentCallable(program, h)
+            && Measure.All(h!.Body).All(n => n switch
+            {
+                CallStmt { IsNn: true } c => c.Callee != "BatchNorm",
+                CallStmt { IsNested: false } c => TangentTangent(program, Callee(program, c.Callee)),
                 _ => true,
             });
 

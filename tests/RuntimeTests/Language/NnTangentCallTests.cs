@@ -1,0 +1,120 @@
+using System;
+using System.Linq;
+using Xunit;
+using static SymGrad.RuntimeTests.Gradients.Check;
+using C = SymGrad.RuntimeTests.Language.NnTangentCallCases;
+
+namespace SymGrad.RuntimeTests.Language
+{
+    /// <summary>
+    /// Nested calls of FTangent of layers built of Nn primitives (<see cref="NnTangentCallCases"/>): the callers' gradient
+    /// against central differences, their tangent against the gradient, their Jacobian's row against the gradient — and
+    /// FTangent's own derivatives against central differences of FTangent.
+    /// </summary>
+    public class NnTangentCallTests
+    {
+        public static TheoryData<int> SeedData => new() { 1, 2, 3 };
+
+        private const int X = 3, H = 2, W = X * H, All = X + W + H + X;
+
+        // Contractive's inputs as one vector: x (3), w (3 × 2), b (2), v (3).
+        private static double Contractive(double[] z) => C.Contractive(z[..X], z[X..9], z[9..11], z[11..], new double[H], new double[H]);
+
+        private static double[] ContractiveGradient(double[] z)
+        {
+            double[] g = new double[z.Length];
+            C.ContractiveGradient(z[..X], z[X..9], z[9..11], z[11..], new double[H], new double[H], g.AsSpan(0, X), g.AsSpan(X, W), g.AsSpan(9, H), g.AsSpan(11));
+            return g;
+        }
+
+        private static double ContractiveTangent(double[] z, double[] d)
+            => C.ContractiveTangent(z[..X], z[X..9], z[9..11], z[11..], new double[H], new double[H], d[..X], d[X..9], d[9..11], d[11..], default, default);
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void AContractivePenaltyOfADenseTanhLayer_HasAGradientATangentAndAJacobian(int seed)
+        {
+            var rng = new Random(seed);
+            double[] z = Random(rng, All);
+            GradientAndTangent(rng, z, Contractive, ContractiveGradient, ContractiveTangent);
+
+            // MJacobian's first row is the gradient (then h's and th's rows).
+            double[] jacobian = new double[(1 + (2 * H)) * All];
+            C.ContractiveJacobian(z[..X], z[X..9], z[9..11], z[11..], new double[H], new double[H], jacobian);
+            Assert.Equal(ContractiveGradient(z), jacobian.Take(All), (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void AChainOfEveryActivation_HasAGradientAndATangent(int seed)
+        {
+            // x away from the kinks (leaky ReLU and ELU at 0, ReLU of tanh at 0).
+            var rng = new Random(seed);
+            double[] z = Random(rng, 8).Select(a => a + (0.05 * Math.Sign(a))).ToArray();
+            double F(double[] s) => C.ActivationRates(s[..4], s[4..], new double[4], new double[4]);
+            double[] Gradient(double[] s)
+            {
+                double[] g = new double[s.Length];
+                C.ActivationRatesGradient(s[..4], s[4..], new double[4], new double[4], g.AsSpan(0, 4), g.AsSpan(4));
+                return g;
+            }
+
+            GradientAndTangent(rng, z, F, Gradient, (s, d) => C.ActivationRatesTangent(s[..4], s[4..], new double[4], new double[4], d[..4], d[4..], default, default));
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void DenseTanhTangentsOwnDerivatives_AreThoseOfDenseTanhTangent(int seed)
+        {
+            // DenseTanhTangent(x, w, b, h, tx, tw, tb, th) as a function of (x, w, b, tx, tw, tb): its pullback and its tangent.
+            const int n = X + W + H;
+            var rng = new Random(seed);
+            double[] z = Random(rng, 2 * n), dh = Random(rng, H), dth = Random(rng, H), dir = Random(rng, 2 * n);
+            void Run(double[] s, double[] h, double[] th) => BackwardCallCases.DenseTanhTangent(s[..X], s[X..9], s[9..11], h, s[11..14], s[14..20], s[20..], th);
+            double Loss(double[] s)
+            {
+                double[] h = new double[H], th = new double[H];
+                Run(s, h, th);
+                return Dot(dh, h) + Dot(dth, th);
+            }
+
+            double[] g = new double[2 * n], hValues = new double[H], thValues = new double[H];
+            Run(z, hValues, thValues);
+            BackwardCallCases.DenseTanhTangentBackward(z[..X], z[X..9], z[9..11], hValues, z[11..14], z[14..20], z[20..], thValues, dh, dth,
+                g.AsSpan(0, X), g.AsSpan(X, W), g.AsSpan(9, H), g.AsSpan(11, X), g.AsSpan(14, W), g.AsSpan(20));
+            for (int i = 0; i < z.Length; i++)
+            {
+                double[] e = new double[z.Length];
+                e[i] = 1e-6;
+                AssertClose((Loss(z.Zip(e, (a, b) => a + b).ToArray()) - Loss(z.Zip(e, (a, b) => a - b).ToArray())) / 2e-6, g[i]);
+            }
+
+            double[] uh = new double[H], uth = new double[H], h2 = new double[H], th2 = new double[H];
+            BackwardCallCases.DenseTanhTangentTangent(z[..X], z[X..9], z[9..11], h2, z[11..14], z[14..20], z[20..], th2,
+                dir[..X], dir[X..9], dir[9..11], dir[11..14], dir[14..20], dir[20..], uh, uth);
+            Assert.Equal(hValues, h2);
+            Assert.Equal(thValues, th2);
+            AssertClose(Dot(g, dir), Dot(dh, uh) + Dot(dth, uth));
+        }
+
+        /// <summary>The gradient against central differences of the value, the tangent along a random direction against the gradient along it.</summary>
+        private static void GradientAndTangent(Random rng, double[] z, Func<double[], double> f, Func<double[], double[]> gradient, Func<double[], double[], double> tangent)
+        {
+            const double h = 1e-5;
+            double[] g = gradient(z);
+            for (int i = 0; i < z.Length; i++)
+            {
+                double[] up = (double[])z.Clone(), down = (double[])z.Clone();
+                up[i] += h;
+                down[i] -= h;
+                AssertClose((f(up) - f(down)) / (2 * h), g[i]);
+            }
+
+            double[] v = Random(rng, z.Length);
+            double along = Dot(g, v);
+            Assert.Equal(along, tangent(z, v), 1e-10 * (1 + Math.Abs(along)));
+        }
+
+        private static double Dot(double[] a, double[] b) => a.Zip(b, (x, y) => x * y).Sum();
+    }
+}

@@ -1,0 +1,202 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Xunit;
+using static SymGrad.RuntimeTests.Gradients.Check;
+
+namespace SymGrad.RuntimeTests.NnPrimitives
+{
+    /// <summary>
+    /// The derivatives of the primitives' tangents (Nn.NestedTangents.cs): each <c>…TangentBackward</c> against central
+    /// differences of ⟨ȳ, y⟩ + ⟨ẏ̄, ẏ⟩ as <c>…Tangent</c> computes them, each <c>…TangentTangent</c> against central differences
+    /// of <c>…Tangent</c>'s two outputs along a direction, and their empty spans: an empty cotangent zero, an empty output not
+    /// written but still taken into account where another output reads it.
+    /// </summary>
+    public class NestedTangentTests
+    {
+        private const int N = 7;
+        private const double LeakyAlpha = 0.1, EluAlpha = 0.7;
+
+        /// <summary>An element-wise primitive's tangent, its pullback and its tangent, in double.</summary>
+        public sealed record Elementwise(
+            Action<double[], double[], double[]?, double[]?> Tangent,
+            Action<double[], double[], double[]?, double[]?, double[]?, double[]?, double[]?, double[]?> TangentBackward,
+            Action<double[], double[], double[]?, double[]?, double[]?, double[]?, double[]?, double[]?> TangentTangent);
+
+        private static readonly Dictionary<string, Elementwise> Kinds = new()
+        {
+            ["Relu"] = new((x, y, tx, ty) => Nn.ReluTangent(x, y, tx, ty),
+                (x, y, tx, ty, dy, dty, dx, dtx) => Nn.ReluTangentBackward(x, y, tx, ty, dy, dty, dx, dtx),
+                (x, y, tx, ty, ux, utx, uy, uty) => Nn.ReluTangentTangent(x, y, tx, ty, ux, utx, uy, uty)),
+            ["LeakyRelu"] = new((x, y, tx, ty) => Nn.LeakyReluTangent(x, y, LeakyAlpha, tx, ty),
+                (x, y, tx, ty, dy, dty, dx, dtx) => Nn.LeakyReluTangentBackward(x, y, LeakyAlpha, tx, ty, dy, dty, dx, dtx),
+                (x, y, tx, ty, ux, utx, uy, uty) => Nn.LeakyReluTangentTangent(x, y, LeakyAlpha, tx, ty, ux, utx, uy, uty)),
+            ["Sigmoid"] = new((x, y, tx, ty) => Nn.SigmoidTangent(x, y, tx, ty),
+                (x, y, tx, ty, dy, dty, dx, dtx) => Nn.SigmoidTangentBackward(x, y, tx, ty, dy, dty, dx, dtx),
+                (x, y, tx, ty, ux, utx, uy, uty) => Nn.SigmoidTangentTangent(x, y, tx, ty, ux, utx, uy, uty)),
+            ["Tanh"] = new((x, y, tx, ty) => Nn.TanhTangent(x, y, tx, ty),
+                (x, y, tx, ty, dy, dty, dx, dtx) => Nn.TanhTangentBackward(x, y, tx, ty, dy, dty, dx, dtx),
+                (x, y, tx, ty, ux, utx, uy, uty) => Nn.TanhTangentTangent(x, y, tx, ty, ux, utx, uy, uty)),
+            ["Elu"] = new((x, y, tx, ty) => Nn.EluTangent(x, y, EluAlpha, tx, ty),
+                (x, y, tx, ty, dy, dty, dx, dtx) => Nn.EluTangentBackward(x, y, EluAlpha, tx, ty, dy, dty, dx, dtx),
+                (x, y, tx, ty, ux, utx, uy, uty) => Nn.EluTangentTangent(x, y, EluAlpha, tx, ty, ux, utx, uy, uty)),
+        };
+
+        public static TheoryData<string, int> ElementwiseData()
+        {
+            var data = new TheoryData<string, int>();
+            foreach (string kind in Kinds.Keys)
+            {
+                foreach (int seed in Seeds)
+                {
+                    data.Add(kind, seed);
+                }
+            }
+
+            return data;
+        }
+
+        /// <summary>x away from the kinks at 0, so that central differences see one piece.</summary>
+        private static double[] AwayFromZero(Random rng) => Random(rng, N).Select(a => a + (0.1 * Math.Sign(a))).ToArray();
+
+        [Theory]
+        [MemberData(nameof(ElementwiseData))]
+        public void AnActivationsTangentBackward_IsThePullbackOfItsTangent(string kind, int seed)
+        {
+            Elementwise f = Kinds[kind];
+            var rng = new Random(seed);
+            double[] x = AwayFromZero(rng), tx = Random(rng, N), dy = Random(rng, N), dty = Random(rng, N);
+            double Loss(double[] at, double[] along)
+            {
+                double[] y = new double[N], ty = new double[N];
+                f.Tangent(at, y, along, ty);
+                return Dot(dy, y) + Dot(dty, ty);
+            }
+
+            double[] yv = new double[N], tyv = new double[N], dx = Random(rng, N), dtx = Random(rng, N);
+            double[] dx0 = (double[])dx.Clone(), dtx0 = (double[])dtx.Clone();
+            f.Tangent(x, yv, tx, tyv);
+            f.TangentBackward(x, yv, tx, tyv, dy, dty, dx, dtx);
+            for (int i = 0; i < N; i++)
+            {
+                const double h = 1e-6;
+                double[] up = (double[])x.Clone(), down = (double[])x.Clone(), tup = (double[])tx.Clone(), tdown = (double[])tx.Clone();
+                up[i] += h;
+                down[i] -= h;
+                tup[i] += h;
+                tdown[i] -= h;
+                AssertClose((Loss(up, tx) - Loss(down, tx)) / (2 * h), dx[i] - dx0[i]); // accumulated
+                AssertClose((Loss(x, tup) - Loss(x, tdown)) / (2 * h), dtx[i] - dtx0[i]);
+            }
+
+            // An empty ẏ̄ is zero: x's gradient is the plain backward's, ẋ's untouched (and may be empty).
+            double[] plain = new double[N], onlyDy = new double[N];
+            f.TangentBackward(x, yv, tx, tyv, dy, null, onlyDy, null);
+            f.TangentBackward(x, yv, tx, tyv, dy, new double[N], plain, new double[N]);
+            Assert.Equal(plain, onlyDy);
+        }
+
+        [Theory]
+        [MemberData(nameof(ElementwiseData))]
+        public void AnActivationsTangentTangent_IsTheTangentOfItsTangent(string kind, int seed)
+        {
+            Elementwise f = Kinds[kind];
+            var rng = new Random(seed);
+            double[] x = AwayFromZero(rng), tx = Random(rng, N), ux = Random(rng, N), utx = Random(rng, N);
+            (double[] Y, double[] Ty) At(double s)
+            {
+                double[] y = new double[N], ty = new double[N];
+                f.Tangent(x.Zip(ux, (a, u) => a + (s * u)).ToArray(), y, tx.Zip(utx, (a, u) => a + (s * u)).ToArray(), ty);
+                return (y, ty);
+            }
+
+            double[] yv = new double[N], tyv = new double[N], uy = new double[N], uty = Random(rng, N);
+            f.TangentTangent(x, yv, tx, tyv, ux, utx, uy, uty);
+            (double[] y0, double[] ty0) = At(0);
+            Assert.Equal(y0, yv);
+            Assert.Equal(ty0, tyv);
+            const double h = 1e-6;
+            (double[] yUp, double[] tyUp) = At(h);
+            (double[] yDown, double[] tyDown) = At(-h);
+            for (int i = 0; i < N; i++)
+            {
+                AssertClose((yUp[i] - yDown[i]) / (2 * h), uy[i]);
+                AssertClose((tyUp[i] - tyDown[i]) / (2 * h), uty[i]); // assigned, not accumulated
+            }
+
+            // uy not wanted: ẏ's tangent still reads y's along u (the curvature of sigmoid, tanh and ELU is read off y).
+            double[] utyAlone = new double[N];
+            f.TangentTangent(x, new double[N], tx, null, ux, utx, null, utyAlone);
+            Assert.Equal(uty, utyAlone);
+
+            // ẋ empty (zero): ẏ = 0 and its tangent is f′·u̇.
+            double[] tyZero = Random(rng, N), utyOfZero = new double[N], fPrimeUtx = new double[N];
+            f.TangentTangent(x, new double[N], null, tyZero, ux, utx, null, utyOfZero);
+            f.Tangent(x, new double[N], utx, fPrimeUtx);
+            Assert.All(tyZero, t => Assert.Equal(0, t));
+            Assert.Equal(fPrimeUtx, utyOfZero);
+        }
+
+        private const int Rows = 2, In = 3, Out = 4;
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void DensesTangentBackwardAndTangentTangent_AreThoseOfItsTangent(int seed)
+        {
+            // (x, w, b, tx, tw, tb) as one vector.
+            int[] sizes = [Rows * In, In * Out, Out, Rows * In, In * Out, Out];
+            int[] at = sizes.Select((_, i) => sizes.Take(i).Sum()).ToArray();
+            int all = sizes.Sum();
+            double[] Part(double[] z, int k) => z[at[k]..(at[k] + sizes[k])];
+            var rng = new Random(seed);
+            double[] z = Random(rng, all), dy = Random(rng, Rows * Out), dty = Random(rng, Rows * Out), dir = Random(rng, all);
+            (double[] Y, double[] Ty) Run(double[] s)
+            {
+                double[] y = new double[Rows * Out], ty = new double[Rows * Out];
+                Nn.DenseTangent(Part(s, 0), Part(s, 1), Part(s, 2), y, Rows, In, Out, Part(s, 3), Part(s, 4), Part(s, 5), ty);
+                return (y, ty);
+            }
+
+            double Loss(double[] s)
+            {
+                (double[] y, double[] ty) = Run(s);
+                return Dot(dy, y) + Dot(dty, ty);
+            }
+
+            (double[] yv, double[] tyv) = Run(z);
+            double[] g = new double[all];
+            Nn.DenseTangentBackward(Part(z, 0), Part(z, 1), Part(z, 2), yv, Rows, In, Out, Part(z, 3), Part(z, 4), Part(z, 5), tyv, dy, dty,
+                g.AsSpan(at[0], sizes[0]), g.AsSpan(at[1], sizes[1]), g.AsSpan(at[2], sizes[2]), g.AsSpan(at[3], sizes[3]), g.AsSpan(at[4], sizes[4]), g.AsSpan(at[5], sizes[5]));
+            for (int i = 0; i < all; i++)
+            {
+                double[] up = (double[])z.Clone(), down = (double[])z.Clone();
+                up[i] += 1e-6;
+                down[i] -= 1e-6;
+                AssertClose((Loss(up) - Loss(down)) / 2e-6, g[i]);
+            }
+
+            double[] y2 = new double[Rows * Out], ty2 = new double[Rows * Out], uy = new double[Rows * Out], uty = new double[Rows * Out];
+            Nn.DenseTangentTangent(Part(z, 0), Part(z, 1), Part(z, 2), y2, Rows, In, Out, Part(z, 3), Part(z, 4), Part(z, 5), ty2,
+                Part(dir, 0), Part(dir, 1), Part(dir, 2), Part(dir, 3), Part(dir, 4), Part(dir, 5), uy, uty);
+            Assert.Equal(yv, y2);
+            Assert.Equal(tyv, ty2);
+            (double[] yUp, double[] tyUp) = Run(z.Zip(dir, (a, d) => a + (1e-6 * d)).ToArray());
+            (double[] yDown, double[] tyDown) = Run(z.Zip(dir, (a, d) => a - (1e-6 * d)).ToArray());
+            for (int i = 0; i < uy.Length; i++)
+            {
+                AssertClose((yUp[i] - yDown[i]) / 2e-6, uy[i]);
+                AssertClose((tyUp[i] - tyDown[i]) / 2e-6, uty[i]);
+            }
+
+            // Empty cotangent ẏ̄: the plain backward.
+            double[] dxPlain = new double[Rows * In], dxOnly = new double[Rows * In];
+            Nn.DenseBackward(Part(z, 0), Part(z, 1), Part(z, 2), yv, Rows, In, Out, dy, dxPlain, default, default);
+            Nn.DenseTangentBackward(Part(z, 0), Part(z, 1), Part(z, 2), yv, Rows, In, Out, Part(z, 3), Part(z, 4), Part(z, 5), tyv, dy, default, dxOnly, default, default, default, default, default);
+            Assert.Equal(dxPlain, dxOnly);
+        }
+
+        public static TheoryData<int> SeedData => new(Seeds);
+
+        private static double Dot(double[] a, double[] b) => a.Zip(b, (x, y) => x * y).Sum();
+    }
+}
