@@ -73,6 +73,42 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// The tangent of <c>DenseTanhBackwardOfXBackward</c> (what a caller's Hessian-vector product calls): the gradients as it writes them, and, along the
+        /// <c>t</c>-prefixed tangents, T[ẋ, dg] + H·tdg + H(tdh)·dg added to the inputs' <c>td</c>-prefixed gradients (<c>DenseTanhTangentBackwardTangent</c>)
+        /// and J·tdg + DenseTanh″[ẋ, dg] to the cotangents' (<c>DenseTanhTangentTangent</c>), DenseTanh's outputs recomputed. Empty tangents are zero; an empty tangent gradient is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        internal static void DenseTanhBackwardOfXBackwardTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, int hLength, global::System.ReadOnlySpan<double> dh, global::System.ReadOnlySpan<double> g, global::System.ReadOnlySpan<double> dg, global::System.Span<double> dx, global::System.Span<double> dw, global::System.Span<double> db, global::System.Span<double> ddh, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> tb, global::System.ReadOnlySpan<double> tdh, global::System.ReadOnlySpan<double> tgValue, global::System.ReadOnlySpan<double> tdg, global::System.Span<double> tdx, global::System.Span<double> tdw, global::System.Span<double> tdb, global::System.Span<double> tddh)
+        {
+            DenseTanhBackwardOfXBackward(x, w, b, hLength, dh, g, dg, dx, dw, db, ddh);
+            if (dg.IsEmpty && tdg.IsEmpty)
+            {
+                return;
+            }
+
+            tdx = global::SymGrad.Workspace.DiscardIfEmpty(tdx, x.Length);
+            tdw = global::SymGrad.Workspace.DiscardIfEmpty(tdw, w.Length);
+            tdb = global::SymGrad.Workspace.DiscardIfEmpty(tdb, b.Length);
+            tddh = global::SymGrad.Workspace.DiscardIfEmpty(tddh, dh.Length);
+            global::System.ReadOnlySpan<double> dgOrZeros = global::SymGrad.Workspace.ZerosIfEmpty(dg, x.Length);
+            global::System.ReadOnlySpan<double> tdgOrZeros = global::SymGrad.Workspace.ZerosIfEmpty(tdg, x.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            global::System.Span<double> h = workspace.RentDoubles(hLength);
+            global::System.Span<double> th = workspace.RentDoubles(hLength);
+            global::System.Span<double> hAlong = workspace.RentDoubles(hLength);
+            global::System.Span<double> thAlong = workspace.RentDoubles(hLength);
+            DenseTanhTangentTangent(x, w, b, h, dgOrZeros, default, default, hAlong, tx, tw, tb, tdgOrZeros, default, default, th, thAlong);
+            for (int i2 = 0; i2 < tddh.Length; i2++)
+            {
+                tddh[i2] += thAlong[i2];
+            }
+
+            DenseTanhTangentBackwardTangent(x, w, b, h, dgOrZeros, default, default, hAlong, default, dh, default, default, default, default, default, default, tx, tw, tb, th, tdgOrZeros, default, default, thAlong, default, tdh, tdx, tdw, tdb, default, default, default);
+            workspace.Release(mark);
+        }
+
+        /// <summary>
         /// <c>g +=</c> the gradient in <c>w</c> of ⟨dh, DenseTanh⟩ (Jᵀ·dh), by <c>DenseTanhBackward</c> at DenseTanh's outputs recomputed: what a
         /// differentiable method calling <c>DenseTanhBackward</c> nested calls, differentiated by the two methods below.
         /// </summary>
@@ -140,6 +176,42 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// The tangent of <c>DenseTanhBackwardOfWBackward</c> (what a caller's Hessian-vector product calls): the gradients as it writes them, and, along the
+        /// <c>t</c>-prefixed tangents, T[ẋ, dg] + H·tdg + H(tdh)·dg added to the inputs' <c>td</c>-prefixed gradients (<c>DenseTanhTangentBackwardTangent</c>)
+        /// and J·tdg + DenseTanh″[ẋ, dg] to the cotangents' (<c>DenseTanhTangentTangent</c>), DenseTanh's outputs recomputed. Empty tangents are zero; an empty tangent gradient is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        internal static void DenseTanhBackwardOfWBackwardTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, int hLength, global::System.ReadOnlySpan<double> dh, global::System.ReadOnlySpan<double> g, global::System.ReadOnlySpan<double> dg, global::System.Span<double> dx, global::System.Span<double> dw, global::System.Span<double> db, global::System.Span<double> ddh, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> tb, global::System.ReadOnlySpan<double> tdh, global::System.ReadOnlySpan<double> tgValue, global::System.ReadOnlySpan<double> tdg, global::System.Span<double> tdx, global::System.Span<double> tdw, global::System.Span<double> tdb, global::System.Span<double> tddh)
+        {
+            DenseTanhBackwardOfWBackward(x, w, b, hLength, dh, g, dg, dx, dw, db, ddh);
+            if (dg.IsEmpty && tdg.IsEmpty)
+            {
+                return;
+            }
+
+            tdx = global::SymGrad.Workspace.DiscardIfEmpty(tdx, x.Length);
+            tdw = global::SymGrad.Workspace.DiscardIfEmpty(tdw, w.Length);
+            tdb = global::SymGrad.Workspace.DiscardIfEmpty(tdb, b.Length);
+            tddh = global::SymGrad.Workspace.DiscardIfEmpty(tddh, dh.Length);
+            global::System.ReadOnlySpan<double> dgOrZeros = global::SymGrad.Workspace.ZerosIfEmpty(dg, w.Length);
+            global::System.ReadOnlySpan<double> tdgOrZeros = global::SymGrad.Workspace.ZerosIfEmpty(tdg, w.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            global::System.Span<double> h = workspace.RentDoubles(hLength);
+            global::System.Span<double> th = workspace.RentDoubles(hLength);
+            global::System.Span<double> hAlong = workspace.RentDoubles(hLength);
+            global::System.Span<double> thAlong = workspace.RentDoubles(hLength);
+            DenseTanhTangentTangent(x, w, b, h, default, dgOrZeros, default, hAlong, tx, tw, tb, default, tdgOrZeros, default, th, thAlong);
+            for (int i2 = 0; i2 < tddh.Length; i2++)
+            {
+                tddh[i2] += thAlong[i2];
+            }
+
+            DenseTanhTangentBackwardTangent(x, w, b, h, default, dgOrZeros, default, hAlong, default, dh, default, default, default, default, default, default, tx, tw, tb, th, default, tdgOrZeros, default, thAlong, default, tdh, tdx, tdw, tdb, default, default, default);
+            workspace.Release(mark);
+        }
+
+        /// <summary>
         /// <c>g +=</c> the gradient in <c>b</c> of ⟨dh, DenseTanh⟩ (Jᵀ·dh), by <c>DenseTanhBackward</c> at DenseTanh's outputs recomputed: what a
         /// differentiable method calling <c>DenseTanhBackward</c> nested calls, differentiated by the two methods below.
         /// </summary>
@@ -203,6 +275,42 @@ namespace SymGrad.RuntimeTests.Language
             global::System.Span<double> th = workspace.RentDoubles(hLength);
             DenseTanhTangent(x, w, b, h, tx, tw, tb, th);
             DenseTanhBackwardTangent(x, w, b, h, dh, default, default, default, tx, tw, tb, th, tdh, default, default, tg);
+            workspace.Release(mark);
+        }
+
+        /// <summary>
+        /// The tangent of <c>DenseTanhBackwardOfBBackward</c> (what a caller's Hessian-vector product calls): the gradients as it writes them, and, along the
+        /// <c>t</c>-prefixed tangents, T[ẋ, dg] + H·tdg + H(tdh)·dg added to the inputs' <c>td</c>-prefixed gradients (<c>DenseTanhTangentBackwardTangent</c>)
+        /// and J·tdg + DenseTanh″[ẋ, dg] to the cotangents' (<c>DenseTanhTangentTangent</c>), DenseTanh's outputs recomputed. Empty tangents are zero; an empty tangent gradient is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        internal static void DenseTanhBackwardOfBBackwardTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, int hLength, global::System.ReadOnlySpan<double> dh, global::System.ReadOnlySpan<double> g, global::System.ReadOnlySpan<double> dg, global::System.Span<double> dx, global::System.Span<double> dw, global::System.Span<double> db, global::System.Span<double> ddh, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> tb, global::System.ReadOnlySpan<double> tdh, global::System.ReadOnlySpan<double> tgValue, global::System.ReadOnlySpan<double> tdg, global::System.Span<double> tdx, global::System.Span<double> tdw, global::System.Span<double> tdb, global::System.Span<double> tddh)
+        {
+            DenseTanhBackwardOfBBackward(x, w, b, hLength, dh, g, dg, dx, dw, db, ddh);
+            if (dg.IsEmpty && tdg.IsEmpty)
+            {
+                return;
+            }
+
+            tdx = global::SymGrad.Workspace.DiscardIfEmpty(tdx, x.Length);
+            tdw = global::SymGrad.Workspace.DiscardIfEmpty(tdw, w.Length);
+            tdb = global::SymGrad.Workspace.DiscardIfEmpty(tdb, b.Length);
+            tddh = global::SymGrad.Workspace.DiscardIfEmpty(tddh, dh.Length);
+            global::System.ReadOnlySpan<double> dgOrZeros = global::SymGrad.Workspace.ZerosIfEmpty(dg, b.Length);
+            global::System.ReadOnlySpan<double> tdgOrZeros = global::SymGrad.Workspace.ZerosIfEmpty(tdg, b.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            global::System.Span<double> h = workspace.RentDoubles(hLength);
+            global::System.Span<double> th = workspace.RentDoubles(hLength);
+            global::System.Span<double> hAlong = workspace.RentDoubles(hLength);
+            global::System.Span<double> thAlong = workspace.RentDoubles(hLength);
+            DenseTanhTangentTangent(x, w, b, h, default, default, dgOrZeros, hAlong, tx, tw, tb, default, default, tdgOrZeros, th, thAlong);
+            for (int i2 = 0; i2 < tddh.Length; i2++)
+            {
+                tddh[i2] += thAlong[i2];
+            }
+
+            DenseTanhTangentBackwardTangent(x, w, b, h, default, default, dgOrZeros, hAlong, default, dh, default, default, default, default, default, default, tx, tw, tb, th, default, default, tdgOrZeros, thAlong, default, tdh, tdx, tdw, tdb, default, default, default);
             workspace.Release(mark);
         }
     }

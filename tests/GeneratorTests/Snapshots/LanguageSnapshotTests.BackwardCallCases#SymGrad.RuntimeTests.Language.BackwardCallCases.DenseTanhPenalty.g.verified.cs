@@ -5,7 +5,6 @@ namespace SymGrad.RuntimeTests.Language
 {
     partial class BackwardCallCases
     {
-        // Not generated: DenseTanhPenaltyHessianVector and DenseTanhPenaltyHessian (second order): it calls DenseTanhBackward nested (read as DenseTanhBackwardOfB), whose pullback's tangent takes the third derivative of the method it differentiates, which SymGrad writes through that method's forward mode read as a method of its own: not for one calling a registered function or an Nn primitive, generic, or with out results or structs.
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>DenseTanhPenalty</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
@@ -346,6 +345,143 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>DenseTanhPenalty</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void DenseTanhPenaltyHessianVector(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> u, global::System.Span<double> h, global::System.Span<double> gx, global::System.Span<double> gb, global::System.ReadOnlySpan<double> vx, global::System.ReadOnlySpan<double> vw, global::System.ReadOnlySpan<double> vb, global::System.ReadOnlySpan<double> vu, global::System.Span<double> hvx, global::System.Span<double> hvw, global::System.Span<double> hvb, global::System.Span<double> hvu)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vw, nameof(vw), w, nameof(w));
+            global::SymGrad.Guard.SameLength<double>(hvw, nameof(hvw), w, nameof(w));
+            vw = global::SymGrad.Workspace.ZerosIfEmpty(vw, w.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vb, nameof(vb), b, nameof(b));
+            global::SymGrad.Guard.SameLength<double>(hvb, nameof(hvb), b, nameof(b));
+            vb = global::SymGrad.Workspace.ZerosIfEmpty(vb, b.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vu, nameof(vu), u, nameof(u));
+            global::SymGrad.Guard.SameLength<double>(hvu, nameof(hvu), u, nameof(u));
+            vu = global::SymGrad.Workspace.ZerosIfEmpty(vu, u.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> th = workspace.RentDoubles(h.Length);
+                DenseTanhPenaltyTangent(x, w, b, u, h, gx, gb, vx, vw, vb, vu, th, default, default);
+                global::System.ReadOnlySpan<double> dh = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, h.Length);
+                global::System.ReadOnlySpan<double> dgx = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, gx.Length);
+                global::System.ReadOnlySpan<double> dgb = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, gb.Length);
+                global::System.Span<double> dhWork = workspace.CopyOrZeros(dh, h.Length);
+                global::System.Span<double> tgxWork = workspace.RentDoubles(gx.Length);
+                global::System.Span<double> gxWork = workspace.Copy(gx);
+                global::System.Span<double> tdgxWork = workspace.RentDoubles(gx.Length);
+                global::System.Span<double> dgxWork = workspace.CopyOrZeros(dgx, gx.Length);
+                global::System.Span<double> tgbWork = workspace.RentDoubles(gb.Length);
+                global::System.Span<double> gbWork = workspace.Copy(gb);
+                global::System.Span<double> tdgbWork = workspace.RentDoubles(gb.Length);
+                global::System.Span<double> dgbWork = workspace.CopyOrZeros(dgb, gb.Length);
+                // Forward sweep: recompute what the reverse sweep reads.
+                for (int i = 0; i < gxWork.Length; i++)
+                {
+                    tgxWork[i] = 0;
+                    gxWork[i] = 0.0;
+                }
+                for (int i = 0; i < gbWork.Length; i++)
+                {
+                    tgbWork[i] = 0;
+                    gbWork[i] = 0.0;
+                }
+                global::SymGrad.RuntimeTests.Language.BackwardCallCases.DenseTanhBackwardOfXTangent(x, w, b, h.Length, u, gxWork, vx, vw, vb, vu, tgxWork);
+                global::SymGrad.RuntimeTests.Language.BackwardCallCases.DenseTanhBackwardOfBTangent(x, w, b, h.Length, u, gbWork, vx, vw, vb, vu, tgbWork);
+                // Reverse sweep: adjoints, last statement first.
+                // return s;
+                double ds = dResult;
+                for (int i = 0; i < gb.Length; i++)
+                {
+                    // s += (gb[i] * gb[i]) + h[i];   ∂s/∂gb[i] = 2·gb[i]; ∂s/∂h[i] = 1
+                    double u2 = 2 * ds;
+                    tdgbWork[i] += u2 * tgbWork[i];
+                    dgbWork[i] += u2 * gbWork[i];
+                    dhWork[i] += ds;
+                }
+                for (int i = 0; i < gx.Length; i++)
+                {
+                    // s += gx[i] * gx[i];   ∂s/∂gx[i] = 2·gx[i]
+                    double u3 = 2 * ds;
+                    tdgxWork[i] += u3 * tgxWork[i];
+                    dgxWork[i] += u3 * gxWork[i];
+                }
+                // DenseTanhBackward(x, w, b, h, u, gx, default, gb)
+                global::SymGrad.RuntimeTests.Language.BackwardCallCases.DenseTanhBackwardOfBBackwardTangent(x, w, b, h.Length, u, default, dgbWork, default, default, default, default, vx, vw, vb, vu, default, tdgbWork, hvx, hvw, hvb, hvu);
+                // DenseTanhBackward(x, w, b, h, u, gx, default, gb)
+                global::SymGrad.RuntimeTests.Language.BackwardCallCases.DenseTanhBackwardOfXBackwardTangent(x, w, b, h.Length, u, default, dgxWork, default, default, default, default, vx, vw, vb, vu, default, tdgxWork, hvx, hvw, hvb, hvu);
+                // DenseTanh(x, w, b, h);
+                global::SymGrad.RuntimeTests.Language.BackwardCallCases.DenseTanhBackwardTangent(x, w, b, h, dhWork, default, default, default, vx, vw, vb, th, default, hvx, hvw, hvb);
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>DenseTanhPenalty</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x, then each element of w, then each element of b, then each element of u),
+        /// one <c>DenseTanhPenaltyHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void DenseTanhPenaltyHessian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> u, global::System.Span<double> h, global::System.Span<double> gx, global::System.Span<double> gb, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cW = cX + x.Length;
+            int cB = cW + w.Length;
+            int cU = cB + b.Length;
+            int size = cU + u.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                global::System.Span<double> vw = workspace.RentDoubles(w.Length);
+                global::System.Span<double> vb = workspace.RentDoubles(b.Length);
+                global::System.Span<double> vu = workspace.RentDoubles(u.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    vw.Clear();
+                    if (column >= cW && column < cW + w.Length)
+                    {
+                        vw[column - cW] = 1;
+                    }
+                    vb.Clear();
+                    if (column >= cB && column < cB + b.Length)
+                    {
+                        vb[column - cB] = 1;
+                    }
+                    vu.Clear();
+                    if (column >= cU && column < cU + u.Length)
+                    {
+                        vu[column - cU] = 1;
+                    }
+                    DenseTanhPenaltyHessianVector(x, w, b, u, h, gx, gb, vx, vw, vb, vu, hessian.Slice(column * size + cX, x.Length), hessian.Slice(column * size + cW, w.Length), hessian.Slice(column * size + cB, b.Length), hessian.Slice(column * size + cU, u.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>DenseTanhPenalty</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of h, then each element of gx, then each element of gb), a column per differentiable input
         /// (each element of x, then each element of w, then each element of b, then each element of u). It runs whichever needs fewer passes at
@@ -466,15 +602,5 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
-
-        /// <summary>Not generated: it calls DenseTanhBackward nested (read as DenseTanhBackwardOfB), whose pullback's tangent takes the third derivative of the method it differentiates, which SymGrad writes through that method's forward mode read as a method of its own: not for one calling a registered function or an Nn primitive, generic, or with out results or structs.</summary>
-        [global::System.Obsolete("SymGrad did not generate DenseTanhPenaltyHessianVector: it calls DenseTanhBackward nested (read as DenseTanhBackwardOfB), whose pullback's tangent takes the third derivative of the method it differentiates, which SymGrad writes through that method's forward mode read as a method of its own: not for one calling a registered function or an Nn primitive, generic, or with out results or structs.", true)]
-        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        public static void DenseTanhPenaltyHessianVector(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> u, global::System.Span<double> h, global::System.Span<double> gx, global::System.Span<double> gb, global::System.ReadOnlySpan<double> vx, global::System.ReadOnlySpan<double> vw, global::System.ReadOnlySpan<double> vb, global::System.ReadOnlySpan<double> vu, global::System.Span<double> hvx, global::System.Span<double> hvw, global::System.Span<double> hvb, global::System.Span<double> hvu) => throw new global::System.NotSupportedException("SymGrad did not generate DenseTanhPenaltyHessianVector: it calls DenseTanhBackward nested (read as DenseTanhBackwardOfB), whose pullback's tangent takes the third derivative of the method it differentiates, which SymGrad writes through that method's forward mode read as a method of its own: not for one calling a registered function or an Nn primitive, generic, or with out results or structs.");
-
-        /// <summary>Not generated: it calls DenseTanhBackward nested (read as DenseTanhBackwardOfB), whose pullback's tangent takes the third derivative of the method it differentiates, which SymGrad writes through that method's forward mode read as a method of its own: not for one calling a registered function or an Nn primitive, generic, or with out results or structs.</summary>
-        [global::System.Obsolete("SymGrad did not generate DenseTanhPenaltyHessian: it calls DenseTanhBackward nested (read as DenseTanhBackwardOfB), whose pullback's tangent takes the third derivative of the method it differentiates, which SymGrad writes through that method's forward mode read as a method of its own: not for one calling a registered function or an Nn primitive, generic, or with out results or structs.", true)]
-        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        public static void DenseTanhPenaltyHessian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> u, global::System.Span<double> h, global::System.Span<double> gx, global::System.Span<double> gb, global::System.Span<double> hessian) => throw new global::System.NotSupportedException("SymGrad did not generate DenseTanhPenaltyHessian: it calls DenseTanhBackward nested (read as DenseTanhBackwardOfB), whose pullback's tangent takes the third derivative of the method it differentiates, which SymGrad writes through that method's forward mode read as a method of its own: not for one calling a registered function or an Nn primitive, generic, or with out results or structs.");
     }
 }

@@ -830,5 +830,246 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(workspaceMark);
             }
         }
+
+        /// <summary>
+        /// The tangent of <c>ActivationsTangentWithBuffersBackward</c>, derived by SymGrad (forward mode over its backward pass): writes the gradients
+        /// as <c>ActivationsTangentWithBuffersBackward</c> does and adds (+=) to the <c>t</c>-prefixed gradients their tangents along the <c>t</c>-prefixed
+        /// tangents of everything it reads (the inputs, the outputs' values, the seeds). What a caller's Hessian-vector product calls
+        /// for a call of this method; an empty tangent is zero, an empty gradient or tangent gradient is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        internal static void ActivationsTangentWithBuffersBackwardTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> y, global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> c, global::System.ReadOnlySpan<double> d, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> ty, global::System.ReadOnlySpan<double> ta, global::System.ReadOnlySpan<double> tb, global::System.ReadOnlySpan<double> tc, global::System.ReadOnlySpan<double> td, global::System.ReadOnlySpan<double> dy, global::System.ReadOnlySpan<double> da, global::System.ReadOnlySpan<double> db, global::System.ReadOnlySpan<double> dc, global::System.ReadOnlySpan<double> dd, global::System.ReadOnlySpan<double> dty, global::System.ReadOnlySpan<double> dta, global::System.ReadOnlySpan<double> dtb, global::System.ReadOnlySpan<double> dtc, global::System.ReadOnlySpan<double> dtd, global::System.Span<double> dx, global::System.Span<double> dtx, global::System.ReadOnlySpan<double> tx2, global::System.ReadOnlySpan<double> ty2, global::System.ReadOnlySpan<double> ta2, global::System.ReadOnlySpan<double> tb2, global::System.ReadOnlySpan<double> tc2, global::System.ReadOnlySpan<double> td2, global::System.ReadOnlySpan<double> ttx, global::System.ReadOnlySpan<double> tty, global::System.ReadOnlySpan<double> tta, global::System.ReadOnlySpan<double> ttb, global::System.ReadOnlySpan<double> ttc, global::System.ReadOnlySpan<double> ttd, global::System.ReadOnlySpan<double> tdy, global::System.ReadOnlySpan<double> tda, global::System.ReadOnlySpan<double> tdb, global::System.ReadOnlySpan<double> tdc, global::System.ReadOnlySpan<double> tdd, global::System.ReadOnlySpan<double> tdty, global::System.ReadOnlySpan<double> tdta, global::System.ReadOnlySpan<double> tdtb, global::System.ReadOnlySpan<double> tdtc, global::System.ReadOnlySpan<double> tdtd, global::System.Span<double> tdx, global::System.Span<double> tdtx)
+        {
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dtx, nameof(dtx), tx, nameof(tx));
+            global::SymGrad.Guard.CotangentLength<double>(dy, nameof(dy), y, nameof(y));
+            global::SymGrad.Guard.CotangentLength<double>(da, nameof(da), a, nameof(a));
+            global::SymGrad.Guard.CotangentLength<double>(db, nameof(db), b, nameof(b));
+            global::SymGrad.Guard.CotangentLength<double>(dc, nameof(dc), c, nameof(c));
+            global::SymGrad.Guard.CotangentLength<double>(dd, nameof(dd), d, nameof(d));
+            global::SymGrad.Guard.CotangentLength<double>(dty, nameof(dty), ty, nameof(ty));
+            global::SymGrad.Guard.CotangentLength<double>(dta, nameof(dta), ta, nameof(ta));
+            global::SymGrad.Guard.CotangentLength<double>(dtb, nameof(dtb), tb, nameof(tb));
+            global::SymGrad.Guard.CotangentLength<double>(dtc, nameof(dtc), tc, nameof(tc));
+            global::SymGrad.Guard.CotangentLength<double>(dtd, nameof(dtd), td, nameof(td));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), a, nameof(a));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), c, nameof(c));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), d, nameof(d));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), ty, nameof(ty));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), ta, nameof(ta));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), tb, nameof(tb));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), tc, nameof(tc));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), td, nameof(td));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dy, nameof(dy));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), da, nameof(da));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), db, nameof(db));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dc, nameof(dc));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dd, nameof(dd));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dty, nameof(dty));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dta, nameof(dta));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dtb, nameof(dtb));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dtc, nameof(dtc));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dtd, nameof(dtd));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dtx, nameof(dtx));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), a, nameof(a));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), c, nameof(c));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), d, nameof(d));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), ty, nameof(ty));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), ta, nameof(ta));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), tb, nameof(tb));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), tc, nameof(tc));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), td, nameof(td));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), dy, nameof(dy));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), da, nameof(da));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), db, nameof(db));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), dc, nameof(dc));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), dd, nameof(dd));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), dty, nameof(dty));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), dta, nameof(dta));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), dtb, nameof(dtb));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), dtc, nameof(dtc));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), dtd, nameof(dtd));
+            dy = global::SymGrad.Workspace.ZerosIfEmpty(dy, y.Length);
+            da = global::SymGrad.Workspace.ZerosIfEmpty(da, a.Length);
+            db = global::SymGrad.Workspace.ZerosIfEmpty(db, b.Length);
+            dc = global::SymGrad.Workspace.ZerosIfEmpty(dc, c.Length);
+            dd = global::SymGrad.Workspace.ZerosIfEmpty(dd, d.Length);
+            dty = global::SymGrad.Workspace.ZerosIfEmpty(dty, ty.Length);
+            dta = global::SymGrad.Workspace.ZerosIfEmpty(dta, ta.Length);
+            dtb = global::SymGrad.Workspace.ZerosIfEmpty(dtb, tb.Length);
+            dtc = global::SymGrad.Workspace.ZerosIfEmpty(dtc, tc.Length);
+            dtd = global::SymGrad.Workspace.ZerosIfEmpty(dtd, td.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tx2, nameof(tx2), x, nameof(x));
+            tx2 = global::SymGrad.Workspace.ZerosIfEmpty(tx2, x.Length);
+            global::SymGrad.Guard.CotangentLength<double>(ty2, nameof(ty2), y, nameof(y));
+            ty2 = global::SymGrad.Workspace.ZerosIfEmpty(ty2, y.Length);
+            global::SymGrad.Guard.CotangentLength<double>(ta2, nameof(ta2), a, nameof(a));
+            ta2 = global::SymGrad.Workspace.ZerosIfEmpty(ta2, a.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tb2, nameof(tb2), b, nameof(b));
+            tb2 = global::SymGrad.Workspace.ZerosIfEmpty(tb2, b.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tc2, nameof(tc2), c, nameof(c));
+            tc2 = global::SymGrad.Workspace.ZerosIfEmpty(tc2, c.Length);
+            global::SymGrad.Guard.CotangentLength<double>(td2, nameof(td2), d, nameof(d));
+            td2 = global::SymGrad.Workspace.ZerosIfEmpty(td2, d.Length);
+            global::SymGrad.Guard.CotangentLength<double>(ttx, nameof(ttx), tx, nameof(tx));
+            ttx = global::SymGrad.Workspace.ZerosIfEmpty(ttx, tx.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tty, nameof(tty), ty, nameof(ty));
+            tty = global::SymGrad.Workspace.ZerosIfEmpty(tty, ty.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tta, nameof(tta), ta, nameof(ta));
+            tta = global::SymGrad.Workspace.ZerosIfEmpty(tta, ta.Length);
+            global::SymGrad.Guard.CotangentLength<double>(ttb, nameof(ttb), tb, nameof(tb));
+            ttb = global::SymGrad.Workspace.ZerosIfEmpty(ttb, tb.Length);
+            global::SymGrad.Guard.CotangentLength<double>(ttc, nameof(ttc), tc, nameof(tc));
+            ttc = global::SymGrad.Workspace.ZerosIfEmpty(ttc, tc.Length);
+            global::SymGrad.Guard.CotangentLength<double>(ttd, nameof(ttd), td, nameof(td));
+            ttd = global::SymGrad.Workspace.ZerosIfEmpty(ttd, td.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tdy, nameof(tdy), y, nameof(y));
+            tdy = global::SymGrad.Workspace.ZerosIfEmpty(tdy, y.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tda, nameof(tda), a, nameof(a));
+            tda = global::SymGrad.Workspace.ZerosIfEmpty(tda, a.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tdb, nameof(tdb), b, nameof(b));
+            tdb = global::SymGrad.Workspace.ZerosIfEmpty(tdb, b.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tdc, nameof(tdc), c, nameof(c));
+            tdc = global::SymGrad.Workspace.ZerosIfEmpty(tdc, c.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tdd, nameof(tdd), d, nameof(d));
+            tdd = global::SymGrad.Workspace.ZerosIfEmpty(tdd, d.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tdty, nameof(tdty), ty, nameof(ty));
+            tdty = global::SymGrad.Workspace.ZerosIfEmpty(tdty, ty.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tdta, nameof(tdta), ta, nameof(ta));
+            tdta = global::SymGrad.Workspace.ZerosIfEmpty(tdta, ta.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tdtb, nameof(tdtb), tb, nameof(tb));
+            tdtb = global::SymGrad.Workspace.ZerosIfEmpty(tdtb, tb.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tdtc, nameof(tdtc), tc, nameof(tc));
+            tdtc = global::SymGrad.Workspace.ZerosIfEmpty(tdtc, tc.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tdtd, nameof(tdtd), td, nameof(td));
+            tdtd = global::SymGrad.Workspace.ZerosIfEmpty(tdtd, td.Length);
+            global::SymGrad.Guard.GradientLength<double>(tdx, nameof(tdx), x, nameof(x));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
+            tdx = global::SymGrad.Workspace.DiscardIfEmpty(tdx, x.Length);
+            global::SymGrad.Guard.GradientLength<double>(tdtx, nameof(tdtx), tx, nameof(tx));
+            dtx = global::SymGrad.Workspace.DiscardIfEmpty(dtx, tx.Length);
+            tdtx = global::SymGrad.Workspace.DiscardIfEmpty(tdtx, tx.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> taWork2 = workspace.RentDoubles(a.Length);
+                global::System.Span<double> aWork = workspace.Copy(a);
+                global::System.Span<double> tdaWork = workspace.CopyOrZeros(tda, a.Length);
+                global::System.Span<double> daWork = workspace.CopyOrZeros(da, a.Length);
+                global::System.Span<double> tbWork2 = workspace.RentDoubles(b.Length);
+                global::System.Span<double> bWork = workspace.Copy(b);
+                global::System.Span<double> tdbWork = workspace.CopyOrZeros(tdb, b.Length);
+                global::System.Span<double> dbWork = workspace.CopyOrZeros(db, b.Length);
+                global::System.Span<double> tcWork2 = workspace.RentDoubles(c.Length);
+                global::System.Span<double> cWork = workspace.Copy(c);
+                global::System.Span<double> tdcWork = workspace.CopyOrZeros(tdc, c.Length);
+                global::System.Span<double> dcWork = workspace.CopyOrZeros(dc, c.Length);
+                global::System.Span<double> tdWork2 = workspace.RentDoubles(d.Length);
+                global::System.Span<double> dWork = workspace.Copy(d);
+                global::System.Span<double> tddWork = workspace.CopyOrZeros(tdd, d.Length);
+                global::System.Span<double> ddWork = workspace.CopyOrZeros(dd, d.Length);
+                global::System.Span<double> ttaWork = workspace.RentDoubles(ta.Length);
+                global::System.Span<double> taWork = workspace.Copy(ta);
+                global::System.Span<double> tdtaWork = workspace.CopyOrZeros(tdta, ta.Length);
+                global::System.Span<double> dtaWork = workspace.CopyOrZeros(dta, ta.Length);
+                global::System.Span<double> ttbWork = workspace.RentDoubles(tb.Length);
+                global::System.Span<double> tbWork = workspace.Copy(tb);
+                global::System.Span<double> tdtbWork = workspace.CopyOrZeros(tdtb, tb.Length);
+                global::System.Span<double> dtbWork = workspace.CopyOrZeros(dtb, tb.Length);
+                global::System.Span<double> ttcWork = workspace.RentDoubles(tc.Length);
+                global::System.Span<double> tcWork = workspace.Copy(tc);
+                global::System.Span<double> tdtcWork = workspace.CopyOrZeros(tdtc, tc.Length);
+                global::System.Span<double> dtcWork = workspace.CopyOrZeros(dtc, tc.Length);
+                global::System.Span<double> ttdWork = workspace.RentDoubles(td.Length);
+                global::System.Span<double> tdWork = workspace.Copy(td);
+                global::System.Span<double> tdtdWork = workspace.CopyOrZeros(tdtd, td.Length);
+                global::System.Span<double> dtdWork = workspace.CopyOrZeros(dtd, td.Length);
+                // Forward sweep: recompute what the reverse sweep reads.
+                for (int i = 0; i < x.Length; i++)
+                {
+                    ttaWork[i] = 0;
+                    taWork[i] = 0;
+                    taWork2[i] = 0;
+                    aWork[i] = 0;
+                }
+                for (int j = 0; j < x.Length; j++)
+                {
+                    ttbWork[j] = 0;
+                    tbWork[j] = 0;
+                    tbWork2[j] = 0;
+                    bWork[j] = 0;
+                }
+                for (int k = 0; k < x.Length; k++)
+                {
+                    ttcWork[k] = 0;
+                    tcWork[k] = 0;
+                    tcWork2[k] = 0;
+                    cWork[k] = 0;
+                }
+                for (int i2 = 0; i2 < x.Length; i2++)
+                {
+                    ttdWork[i2] = 0;
+                    tdWork[i2] = 0;
+                    tdWork2[i2] = 0;
+                    dWork[i2] = 0;
+                }
+                global::SymGrad.Nn.LeakyReluTangentTangent(x, aWork, 0.1, tx, taWork, tx2, ttx, taWork2, ttaWork);
+                global::SymGrad.Nn.EluTangentTangent(aWork, bWork, 0.7, taWork, tbWork, taWork2, ttaWork, tbWork2, ttbWork);
+                global::SymGrad.Nn.TanhTangentTangent(bWork, cWork, tbWork, tcWork, tbWork2, ttbWork, tcWork2, ttcWork);
+                global::SymGrad.Nn.ReluTangentTangent(cWork, dWork, tcWork, tdWork, tcWork2, ttcWork, tdWork2, ttdWork);
+                // Reverse sweep: adjoints, last statement first.
+                // Nn.Sigmoid(d, y);
+                global::SymGrad.Nn.SigmoidTangentBackwardTangent(dWork, y, tdWork, ty, dy, dty, ddWork, dtdWork, tdWork2, ty2, ttdWork, tty, tdy, tdty, tddWork, tdtdWork);
+                // Nn.Relu(c, d);
+                global::SymGrad.Nn.ReluTangentBackwardTangent(cWork, dWork, tcWork, tdWork, ddWork, dtdWork, dcWork, dtcWork, tcWork2, tdWork2, ttcWork, ttdWork, tddWork, tdtdWork, tdcWork, tdtcWork);
+                // Nn.Tanh(b, c);
+                global::SymGrad.Nn.TanhTangentBackwardTangent(bWork, cWork, tbWork, tcWork, dcWork, dtcWork, dbWork, dtbWork, tbWork2, tcWork2, ttbWork, ttcWork, tdcWork, tdtcWork, tdbWork, tdtbWork);
+                // Nn.Elu(a, b, 0.7);
+                global::SymGrad.Nn.EluTangentBackwardTangent(aWork, bWork, 0.7, taWork, tbWork, dbWork, dtbWork, daWork, dtaWork, taWork2, tbWork2, ttaWork, ttbWork, tdbWork, tdtbWork, tdaWork, tdtaWork);
+                // Nn.LeakyRelu(x, a, 0.1);
+                global::SymGrad.Nn.LeakyReluTangentBackwardTangent(x, aWork, 0.1, tx, taWork, daWork, dtaWork, dx, dtx, tx2, taWork2, ttx, ttaWork, tdaWork, tdtaWork, tdx, tdtx);
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The tangent of <c>ActivationsTangentBackward</c>, forward mode over its backward pass, of <c>ActivationsTangent</c>, derived by SymGrad: what a caller's Hessian-vector product calls for a call of it.
+        /// Its local buffers (a, b, c, d, ta, tb, tc, td) are lent from the workspace: it calls <c>ActivationsTangentWithBuffersBackwardTangent</c>, the buffers' cotangents and tangents empty (zeros).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ActivationsTangentBackwardTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> y, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> ty, global::System.ReadOnlySpan<double> dy, global::System.ReadOnlySpan<double> dty, global::System.Span<double> dx, global::System.Span<double> dtx, global::System.ReadOnlySpan<double> tx2, global::System.ReadOnlySpan<double> ty2, global::System.ReadOnlySpan<double> ttx, global::System.ReadOnlySpan<double> tty, global::System.ReadOnlySpan<double> tdy, global::System.ReadOnlySpan<double> tdty, global::System.Span<double> tdx, global::System.Span<double> tdtx)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> a = workspace.Rent<double>(x.Length);
+                global::System.Span<double> b = workspace.Rent<double>(x.Length);
+                global::System.Span<double> c = workspace.Rent<double>(x.Length);
+                global::System.Span<double> d = workspace.Rent<double>(x.Length);
+                global::System.Span<double> ta = workspace.Rent<double>(x.Length);
+                global::System.Span<double> tb = workspace.Rent<double>(x.Length);
+                global::System.Span<double> tc = workspace.Rent<double>(x.Length);
+                global::System.Span<double> td = workspace.Rent<double>(x.Length);
+                ActivationsTangentWithBuffersBackwardTangent(x, y, a, b, c, d, tx, ty, ta, tb, tc, td, dy, default, default, default, default, dty, default, default, default, default, dx, dtx, tx2, ty2, default, default, default, default, ttx, tty, default, default, default, default, tdy, default, default, default, default, tdty, default, default, default, default, tdx, tdtx);
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
     }
 }

@@ -5,7 +5,6 @@ namespace SymGrad.RuntimeTests.Language
 {
     partial class NnTangentCallCases
     {
-        // Not generated: ContractiveHessianVector and ContractiveHessian (second order): it calls DenseTanhTangent nested, whose pullback's tangent (DenseTanhTangentBackwardTangent) takes the third derivative of the method it differentiates, which SymGrad does not write through a registered function or an Nn primitive (their tangents' backwards have no registered tangent).
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>Contractive</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
@@ -254,6 +253,120 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>Contractive</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ContractiveHessianVector(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> v, global::System.Span<double> h, global::System.Span<double> th, global::System.ReadOnlySpan<double> vx, global::System.ReadOnlySpan<double> vw, global::System.ReadOnlySpan<double> vb, global::System.ReadOnlySpan<double> vv, global::System.Span<double> hvx, global::System.Span<double> hvw, global::System.Span<double> hvb, global::System.Span<double> hvv)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vw, nameof(vw), w, nameof(w));
+            global::SymGrad.Guard.SameLength<double>(hvw, nameof(hvw), w, nameof(w));
+            vw = global::SymGrad.Workspace.ZerosIfEmpty(vw, w.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vb, nameof(vb), b, nameof(b));
+            global::SymGrad.Guard.SameLength<double>(hvb, nameof(hvb), b, nameof(b));
+            vb = global::SymGrad.Workspace.ZerosIfEmpty(vb, b.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vv, nameof(vv), v, nameof(v));
+            global::SymGrad.Guard.SameLength<double>(hvv, nameof(hvv), v, nameof(v));
+            vv = global::SymGrad.Workspace.ZerosIfEmpty(vv, v.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> th2 = workspace.RentDoubles(h.Length);
+                global::System.Span<double> tth = workspace.RentDoubles(th.Length);
+                ContractiveTangent(x, w, b, v, h, th, vx, vw, vb, vv, th2, tth);
+                global::System.ReadOnlySpan<double> dh = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, h.Length);
+                global::System.ReadOnlySpan<double> dth = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, th.Length);
+                global::System.Span<double> tdhWork = workspace.RentDoubles(h.Length);
+                global::System.Span<double> dhWork = workspace.CopyOrZeros(dh, h.Length);
+                global::System.Span<double> tdthWork = workspace.RentDoubles(th.Length);
+                global::System.Span<double> dthWork = workspace.CopyOrZeros(dth, th.Length);
+                // Reverse sweep: adjoints, last statement first.
+                // return s;
+                double ds = dResult;
+                for (int i = 0; i < th.Length; i++)
+                {
+                    // s += th[i] * th[i] * h[i];   ∂s/∂th[i] = 2·h[i]·th[i]; ∂s/∂h[i] = th[i]·th[i]
+                    double u = 2 * (ds * h[i]);
+                    tdthWork[i] += 2 * ds * th2[i] * th[i] + u * tth[i];
+                    dthWork[i] += u * th[i];
+                    double u2 = ds * th[i];
+                    tdhWork[i] += ds * tth[i] * th[i] + u2 * tth[i];
+                    dhWork[i] += u2 * th[i];
+                }
+                // BackwardCallCases.DenseTanhTangent(x, w, b, h, v, default, default, th);
+                global::System.Span<double> tdDenseTanhTangentTw = workspace.RentDoubles(0);
+                global::System.Span<double> tdDenseTanhTangentTb = workspace.RentDoubles(0);
+                global::SymGrad.RuntimeTests.Language.BackwardCallCases.DenseTanhTangentBackwardTangent(x, w, b, h, v, w.Slice(0, 0), b.Slice(0, 0), th, dhWork, dthWork, default, default, default, default, default, default, vx, vw, vb, th2, vv, vw.Slice(0, 0), vb.Slice(0, 0), tth, tdhWork, tdthWork, hvx, hvw, hvb, hvv, tdDenseTanhTangentTw, tdDenseTanhTangentTb);
+                global::SymGrad.Workspace.AddCotangent(tdDenseTanhTangentTw, hvw.Slice(0, 0));
+                global::SymGrad.Workspace.AddCotangent(tdDenseTanhTangentTb, hvb.Slice(0, 0));
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>Contractive</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x, then each element of w, then each element of b, then each element of v),
+        /// one <c>ContractiveHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void ContractiveHessian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> v, global::System.Span<double> h, global::System.Span<double> th, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cW = cX + x.Length;
+            int cB = cW + w.Length;
+            int cV = cB + b.Length;
+            int size = cV + v.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                global::System.Span<double> vw = workspace.RentDoubles(w.Length);
+                global::System.Span<double> vb = workspace.RentDoubles(b.Length);
+                global::System.Span<double> vv = workspace.RentDoubles(v.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    vw.Clear();
+                    if (column >= cW && column < cW + w.Length)
+                    {
+                        vw[column - cW] = 1;
+                    }
+                    vb.Clear();
+                    if (column >= cB && column < cB + b.Length)
+                    {
+                        vb[column - cB] = 1;
+                    }
+                    vv.Clear();
+                    if (column >= cV && column < cV + v.Length)
+                    {
+                        vv[column - cV] = 1;
+                    }
+                    ContractiveHessianVector(x, w, b, v, h, th, vx, vw, vb, vv, hessian.Slice(column * size + cX, x.Length), hessian.Slice(column * size + cW, w.Length), hessian.Slice(column * size + cB, b.Length), hessian.Slice(column * size + cV, v.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>Contractive</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of h, then each element of th), a column per differentiable input
         /// (each element of x, then each element of w, then each element of b, then each element of v). It runs whichever needs fewer passes at
@@ -362,15 +475,5 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
-
-        /// <summary>Not generated: it calls DenseTanhTangent nested, whose pullback's tangent (DenseTanhTangentBackwardTangent) takes the third derivative of the method it differentiates, which SymGrad does not write through a registered function or an Nn primitive (their tangents' backwards have no registered tangent).</summary>
-        [global::System.Obsolete("SymGrad did not generate ContractiveHessianVector: it calls DenseTanhTangent nested, whose pullback's tangent (DenseTanhTangentBackwardTangent) takes the third derivative of the method it differentiates, which SymGrad does not write through a registered function or an Nn primitive (their tangents' backwards have no registered tangent).", true)]
-        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        public static void ContractiveHessianVector(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> v, global::System.Span<double> h, global::System.Span<double> th, global::System.ReadOnlySpan<double> vx, global::System.ReadOnlySpan<double> vw, global::System.ReadOnlySpan<double> vb, global::System.ReadOnlySpan<double> vv, global::System.Span<double> hvx, global::System.Span<double> hvw, global::System.Span<double> hvb, global::System.Span<double> hvv) => throw new global::System.NotSupportedException("SymGrad did not generate ContractiveHessianVector: it calls DenseTanhTangent nested, whose pullback's tangent (DenseTanhTangentBackwardTangent) takes the third derivative of the method it differentiates, which SymGrad does not write through a registered function or an Nn primitive (their tangents' backwards have no registered tangent).");
-
-        /// <summary>Not generated: it calls DenseTanhTangent nested, whose pullback's tangent (DenseTanhTangentBackwardTangent) takes the third derivative of the method it differentiates, which SymGrad does not write through a registered function or an Nn primitive (their tangents' backwards have no registered tangent).</summary>
-        [global::System.Obsolete("SymGrad did not generate ContractiveHessian: it calls DenseTanhTangent nested, whose pullback's tangent (DenseTanhTangentBackwardTangent) takes the third derivative of the method it differentiates, which SymGrad does not write through a registered function or an Nn primitive (their tangents' backwards have no registered tangent).", true)]
-        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        public static void ContractiveHessian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> v, global::System.Span<double> h, global::System.Span<double> th, global::System.Span<double> hessian) => throw new global::System.NotSupportedException("SymGrad did not generate ContractiveHessian: it calls DenseTanhTangent nested, whose pullback's tangent (DenseTanhTangentBackwardTangent) takes the third derivative of the method it differentiates, which SymGrad does not write through a registered function or an Nn primitive (their tangents' backwards have no registered tangent).");
     }
 }

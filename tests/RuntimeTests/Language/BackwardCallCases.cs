@@ -104,7 +104,7 @@ namespace SymGrad.RuntimeTests.Language
             Nn.Tanh(z, h);
         }
 
-        /// <summary>A gradient penalty over it: ‖Jₓᵀ·u‖² + ‖J_bᵀ·u‖² plus the layer's sum — differentiated in x, W, b and u (every mode but H·v).</summary>
+        /// <summary>A gradient penalty over it: ‖Jₓᵀ·u‖² + ‖J_bᵀ·u‖² plus the layer's sum — differentiated in x, W, b and u, in every mode.</summary>
         [Differentiable]
         public static double DenseTanhPenalty(ReadOnlySpan<double> x, ReadOnlySpan<double> w, ReadOnlySpan<double> b, ReadOnlySpan<double> u, Span<double> h, Span<double> gx, Span<double> gb)
         {

@@ -174,10 +174,11 @@ namespace SymGrad.RuntimeTests.Language
 
         [Theory]
         [MemberData(nameof(SeedData))]
-        public void AGradientPenaltyOverALayerOfNnPrimitives_HasItsGradientTangentAndJacobian(int seed)
+        public void AGradientPenaltyOverALayerOfNnPrimitives_HasEveryMode(int seed)
         {
-            // DenseTanh calls Nn.Dense and Nn.Tanh, whose registered tangents are not differentiated again: its nested
-            // DenseTanhBackward goes through DenseTanhTangent and DenseTanhBackwardTangent alone (no H·v for the caller).
+            // DenseTanh calls Nn.Dense and Nn.Tanh: its nested DenseTanhBackward goes through DenseTanhTangent and
+            // DenseTanhBackwardTangent, the caller's H·v through DenseTanhTangentBackwardTangent — the primitives' tangents'
+            // registered derivatives (Nn.DenseTangentBackwardTangent, Nn.TanhTangentBackwardTangent: their third order).
             var rng = new Random(seed);
             double[] z = Random(rng, NB), g = DenseTanhPenaltyGradient(z);
             for (int i = 0; i < NB; i++)
@@ -194,6 +195,16 @@ namespace SymGrad.RuntimeTests.Language
             double[] jacobian = new double[(1 + H + X + H) * NB];
             C.DenseTanhPenaltyJacobian(z[..X], z[X..(X + W)], z[(X + W)..(X + W + H)], z[(X + W + H)..], new double[H], new double[X], new double[H], jacobian);
             Assert.Equal(g, jacobian.Take(NB), (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+
+            // H·v against central differences of the gradient along v.
+            double[] hv = new double[NB];
+            C.DenseTanhPenaltyHessianVector(z[..X], z[X..(X + W)], z[(X + W)..(X + W + H)], z[(X + W + H)..], new double[H], new double[X], new double[H],
+                v[..X], v[X..(X + W)], v[(X + W)..(X + W + H)], v[(X + W + H)..], hv.AsSpan(0, X), hv.AsSpan(X, W), hv.AsSpan(X + W, H), hv.AsSpan(X + W + H));
+            double[] up = DenseTanhPenaltyGradient(z.Zip(v, (a, d) => a + (1e-5 * d)).ToArray()), down = DenseTanhPenaltyGradient(z.Zip(v, (a, d) => a - (1e-5 * d)).ToArray());
+            for (int i = 0; i < NB; i++)
+            {
+                AssertClose((up[i] - down[i]) / 2e-5, hv[i]);
+            }
 
             // DenseTanhBackwardOfB itself: its pullback along c against central differences of ⟨c, J_bᵀ·u⟩.
             double[] c = Random(rng, H);

@@ -5,9 +5,9 @@ namespace SymGrad.RuntimeTests.Language
     /// <summary>
     /// Nested calls of <c>FTangent</c> where F writes Span outputs through <c>Nn</c> primitives: FTangent, read as a method of
     /// its own, calls the primitives' registered tangents, which are differentiated again through their own registered
-    /// derivatives (<c>Nn.DenseTangentBackward</c>, <c>Nn.TanhTangentTangent</c>, …) — so a loss reading a Jacobian-vector
-    /// product of a layer built of them has a gradient, a tangent and a Jacobian (not yet a Hessian-vector product: that would
-    /// take the primitives' third derivatives).
+    /// derivatives (<c>Nn.DenseTangentBackward</c>, <c>Nn.TanhTangentTangent</c>, and for a Hessian-vector product their third
+    /// order, <c>Nn.TanhTangentBackwardTangent</c>, …) — so a loss reading a Jacobian-vector product of a layer built of them
+    /// has every mode.
     /// </summary>
     public static partial class NnTangentCallCases
     {

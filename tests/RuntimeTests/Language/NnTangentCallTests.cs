@@ -8,8 +8,9 @@ namespace SymGrad.RuntimeTests.Language
 {
     /// <summary>
     /// Nested calls of FTangent of layers built of Nn primitives (<see cref="NnTangentCallCases"/>): the callers' gradient
-    /// against central differences, their tangent against the gradient, their Jacobian's row against the gradient — and
-    /// FTangent's own derivatives against central differences of FTangent.
+    /// against central differences, their tangent against the gradient, their H·v against central differences of the
+    /// gradient, the Jacobian's row and the Hessian's columns — and FTangent's own derivatives against central differences
+    /// of FTangent.
     /// </summary>
     public class NnTangentCallTests
     {
@@ -30,23 +31,39 @@ namespace SymGrad.RuntimeTests.Language
         private static double ContractiveTangent(double[] z, double[] d)
             => C.ContractiveTangent(z[..X], z[X..9], z[9..11], z[11..], new double[H], new double[H], d[..X], d[X..9], d[9..11], d[11..], default, default);
 
-        [Theory]
-        [MemberData(nameof(SeedData))]
-        public void AContractivePenaltyOfADenseTanhLayer_HasAGradientATangentAndAJacobian(int seed)
+        private static double[] ContractiveHessianVector(double[] z, double[] d)
         {
-            var rng = new Random(seed);
-            double[] z = Random(rng, All);
-            GradientAndTangent(rng, z, Contractive, ContractiveGradient, ContractiveTangent);
-
-            // MJacobian's first row is the gradient (then h's and th's rows).
-            double[] jacobian = new double[(1 + (2 * H)) * All];
-            C.ContractiveJacobian(z[..X], z[X..9], z[9..11], z[11..], new double[H], new double[H], jacobian);
-            Assert.Equal(ContractiveGradient(z), jacobian.Take(All), (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+            double[] hv = new double[z.Length];
+            C.ContractiveHessianVector(z[..X], z[X..9], z[9..11], z[11..], new double[H], new double[H], d[..X], d[X..9], d[9..11], d[11..],
+                hv.AsSpan(0, X), hv.AsSpan(X, W), hv.AsSpan(9, H), hv.AsSpan(11));
+            return hv;
         }
 
         [Theory]
         [MemberData(nameof(SeedData))]
-        public void AChainOfEveryActivation_HasAGradientAndATangent(int seed)
+        public void AContractivePenaltyOfADenseTanhLayer_HasEveryMode(int seed)
+        {
+            var rng = new Random(seed);
+            double[] z = Random(rng, All);
+            AllModes(rng, z, Contractive, ContractiveGradient, ContractiveTangent, ContractiveHessianVector);
+
+            // MJacobian's first row is the gradient (then h's and th's rows); MHessian's columns are H·eⱼ (its third
+            // derivative through DenseTangentBackwardTangent and TanhTangentBackwardTangent).
+            double[] jacobian = new double[(1 + (2 * H)) * All], hessian = new double[All * All];
+            C.ContractiveJacobian(z[..X], z[X..9], z[9..11], z[11..], new double[H], new double[H], jacobian);
+            Assert.Equal(ContractiveGradient(z), jacobian.Take(All), (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+            C.ContractiveHessian(z[..X], z[X..9], z[9..11], z[11..], new double[H], new double[H], hessian);
+            for (int j = 0; j < All; j += 3)
+            {
+                double[] e = new double[All];
+                e[j] = 1;
+                Assert.Equal(ContractiveHessianVector(z, e), hessian.Skip(j * All).Take(All), (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+            }
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
+        public void AChainOfEveryActivation_HasEveryMode(int seed)
         {
             // x away from the kinks (leaky ReLU and ELU at 0, ReLU of tanh at 0).
             var rng = new Random(seed);
@@ -59,7 +76,13 @@ namespace SymGrad.RuntimeTests.Language
                 return g;
             }
 
-            GradientAndTangent(rng, z, F, Gradient, (s, d) => C.ActivationRatesTangent(s[..4], s[4..], new double[4], new double[4], d[..4], d[4..], default, default));
+            AllModes(rng, z, F, Gradient, (s, d) => C.ActivationRatesTangent(s[..4], s[4..], new double[4], new double[4], d[..4], d[4..], default, default),
+                (s, d) =>
+                {
+                    double[] hv = new double[s.Length];
+                    C.ActivationRatesHessianVector(s[..4], s[4..], new double[4], new double[4], d[..4], d[4..], hv.AsSpan(0, 4), hv.AsSpan(4));
+                    return hv;
+                });
         }
 
         [Theory]
@@ -95,24 +118,6 @@ namespace SymGrad.RuntimeTests.Language
             Assert.Equal(hValues, h2);
             Assert.Equal(thValues, th2);
             AssertClose(Dot(g, dir), Dot(dh, uh) + Dot(dth, uth));
-        }
-
-        /// <summary>The gradient against central differences of the value, the tangent along a random direction against the gradient along it.</summary>
-        private static void GradientAndTangent(Random rng, double[] z, Func<double[], double> f, Func<double[], double[]> gradient, Func<double[], double[], double> tangent)
-        {
-            const double h = 1e-5;
-            double[] g = gradient(z);
-            for (int i = 0; i < z.Length; i++)
-            {
-                double[] up = (double[])z.Clone(), down = (double[])z.Clone();
-                up[i] += h;
-                down[i] -= h;
-                AssertClose((f(up) - f(down)) / (2 * h), g[i]);
-            }
-
-            double[] v = Random(rng, z.Length);
-            double along = Dot(g, v);
-            Assert.Equal(along, tangent(z, v), 1e-10 * (1 + Math.Abs(along)));
         }
 
         private static double Dot(double[] a, double[] b) => a.Zip(b, (x, y) => x * y).Sum();

@@ -22,7 +22,15 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             int[] Sizes,
             Func<double[][], double[][], double[][]> Tangent,
             Action<double[][], double[][], double[][], double[][], double[][], double[][]> Backward,
-            Func<double[][], double[][], double[][], double[][], double[][]>? TangentTangent);
+            Func<double[][], double[][], double[][], double[][], double[][]>? TangentTangent)
+        {
+            /// <summary>
+            /// The pullback's tangent (its third order: (inputs, tangents, outputs' values, cotangents, gradients, tangent
+            /// gradients), then a tangent of each of the first four and the tangent gradients of the last two), or null where
+            /// it has none yet.
+            /// </summary>
+            public Action<double[][], double[][], double[][], double[][], double[][], double[][], double[][], double[][], double[][], double[][], double[][], double[][]>? ThirdOrder { get; init; }
+        }
 
         private static readonly Conv2DShape Conv = new(1, 2, 4, 4, 2, 3, 3, stride: 1, padding: 1);
         private static readonly Pool2DShape Pool = new(1, 2, 4, 4, 2, 2, 2);
@@ -39,15 +47,24 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             ["MaxPool2D"] = new([Pool.InputLength],
                 (p, t) => Two(Pool.OutputLength, (y, ty) => Nn.MaxPool2DTangent(p[0], y, Pool, t[0], ty)),
                 (p, t, o, c, g, gt) => Nn.MaxPool2DTangentBackward(p[0], o[0], Pool, t[0], o[1], c[0], c[1], g[0], gt[0]),
-                (p, t, u, ut) => Four(Pool.OutputLength, (y, ty, uy, uty) => Nn.MaxPool2DTangentTangent(p[0], y, Pool, t[0], ty, u[0], ut[0], uy, uty))),
+                (p, t, u, ut) => Four(Pool.OutputLength, (y, ty, uy, uty) => Nn.MaxPool2DTangentTangent(p[0], y, Pool, t[0], ty, u[0], ut[0], uy, uty)))
+            {
+                ThirdOrder = (p, t, o, c, g, gt, vp, vt, vo, vc, vg, vgt) => Nn.MaxPool2DTangentBackwardTangent(p[0], o[0], Pool, t[0], o[1], c[0], c[1], g[0], gt[0], vp[0], vo[0], vt[0], vo[1], vc[0], vc[1], vg[0], vgt[0]),
+            },
             ["ReluMaxPool2D"] = new([Pool.InputLength],
                 (p, t) => Two(Pool.OutputLength, (y, ty) => Nn.ReluMaxPool2DTangent(p[0], y, Pool, t[0], ty)),
                 (p, t, o, c, g, gt) => Nn.ReluMaxPool2DTangentBackward(p[0], o[0], Pool, t[0], o[1], c[0], c[1], g[0], gt[0]),
-                (p, t, u, ut) => Four(Pool.OutputLength, (y, ty, uy, uty) => Nn.ReluMaxPool2DTangentTangent(p[0], y, Pool, t[0], ty, u[0], ut[0], uy, uty))),
+                (p, t, u, ut) => Four(Pool.OutputLength, (y, ty, uy, uty) => Nn.ReluMaxPool2DTangentTangent(p[0], y, Pool, t[0], ty, u[0], ut[0], uy, uty)))
+            {
+                ThirdOrder = (p, t, o, c, g, gt, vp, vt, vo, vc, vg, vgt) => Nn.ReluMaxPool2DTangentBackwardTangent(p[0], o[0], Pool, t[0], o[1], c[0], c[1], g[0], gt[0], vp[0], vo[0], vt[0], vo[1], vc[0], vc[1], vg[0], vgt[0]),
+            },
             ["MeanSubtract"] = new([Rows * D],
                 (p, t) => Two(Rows * D, (y, ty) => Nn.MeanSubtractTangent(p[0], y, Rows, D, t[0], ty)),
                 (p, t, o, c, g, gt) => Nn.MeanSubtractTangentBackward(p[0], o[0], Rows, D, t[0], o[1], c[0], c[1], g[0], gt[0]),
-                (p, t, u, ut) => Four(Rows * D, (y, ty, uy, uty) => Nn.MeanSubtractTangentTangent(p[0], y, Rows, D, t[0], ty, u[0], ut[0], uy, uty))),
+                (p, t, u, ut) => Four(Rows * D, (y, ty, uy, uty) => Nn.MeanSubtractTangentTangent(p[0], y, Rows, D, t[0], ty, u[0], ut[0], uy, uty)))
+            {
+                ThirdOrder = (p, t, o, c, g, gt, vp, vt, vo, vc, vg, vgt) => Nn.MeanSubtractTangentBackwardTangent(p[0], o[0], Rows, D, t[0], o[1], c[0], c[1], g[0], gt[0], vp[0], vo[0], vt[0], vo[1], vc[0], vc[1], vg[0], vgt[0]),
+            },
             ["BatchNorm"] = new([Rows * D, D, D],
                 (p, t) => Two(Rows * D, (y, ty) => Nn.BatchNormTangent(p[0], p[1], p[2], y, Rows, D, Eps, t[0], t[1], t[2], ty)),
                 (p, t, o, c, g, gt) => Nn.BatchNormTangentBackward(p[0], p[1], p[2], o[0], Rows, D, Eps, t[0], t[1], t[2], o[1], c[0], c[1], g[0], g[1], g[2], gt[0], gt[1], gt[2]),
@@ -55,11 +72,17 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             ["SumOfSquares"] = new([5],
                 (p, t) => [[Nn.SumOfSquaresTangent(p[0], t[0])]],
                 (p, t, o, c, g, gt) => Nn.SumOfSquaresTangentBackward(p[0], t[0], c[0][0], g[0], gt[0]),
-                (p, t, u, ut) => [[Nn.SumOfSquaresTangent(p[0], t[0])], [Nn.SumOfSquaresTangentTangent(p[0], t[0], u[0], ut[0])]]),
+                (p, t, u, ut) => [[Nn.SumOfSquaresTangent(p[0], t[0])], [Nn.SumOfSquaresTangentTangent(p[0], t[0], u[0], ut[0])]])
+            {
+                ThirdOrder = (p, t, o, c, g, gt, vp, vt, vo, vc, vg, vgt) => Nn.SumOfSquaresTangentBackwardTangent(p[0], t[0], c[0][0], g[0], gt[0], vp[0], vt[0], vc[0][0], vg[0], vgt[0]),
+            },
             ["MseLoss"] = new([5, 5],
                 (p, t) => [[Nn.MseLossTangent(p[0], p[1], t[0], t[1])]],
                 (p, t, o, c, g, gt) => Nn.MseLossTangentBackward(p[0], p[1], t[0], t[1], c[0][0], g[0], g[1], gt[0], gt[1]),
-                (p, t, u, ut) => [[Nn.MseLossTangent(p[0], p[1], t[0], t[1])], [Nn.MseLossTangentTangent(p[0], p[1], t[0], t[1], u[0], u[1], ut[0], ut[1])]]),
+                (p, t, u, ut) => [[Nn.MseLossTangent(p[0], p[1], t[0], t[1])], [Nn.MseLossTangentTangent(p[0], p[1], t[0], t[1], u[0], u[1], ut[0], ut[1])]])
+            {
+                ThirdOrder = (p, t, o, c, g, gt, vp, vt, vo, vc, vg, vgt) => Nn.MseLossTangentBackwardTangent(p[0], p[1], t[0], t[1], c[0][0], g[0], g[1], gt[0], gt[1], vp[0], vp[1], vt[0], vt[1], vc[0][0], vg[0], vg[1], vgt[0], vgt[1]),
+            },
             ["SoftmaxCrossEntropy"] = new([Rows * D],
                 (p, t) => [[Nn.SoftmaxCrossEntropyTangent(p[0], Labels, Rows, D, t[0])]],
                 (p, t, o, c, g, gt) => Nn.SoftmaxCrossEntropyTangentBackward(p[0], Labels, Rows, D, t[0], c[0][0], g[0], gt[0]),
@@ -134,6 +157,35 @@ namespace SymGrad.RuntimeTests.NnPrimitives
                 c.Backward(parts[..c.Sizes.Length], parts[c.Sizes.Length..], values, [cotangents[0], []], empty[..c.Sizes.Length], empty[c.Sizes.Length..]);
                 c.Backward(parts[..c.Sizes.Length], parts[c.Sizes.Length..], values, [cotangents[0], new double[values[1].Length]], zeros[..c.Sizes.Length], zeros[c.Sizes.Length..]);
                 Assert.Equal(zeros.SelectMany(x => x), empty.SelectMany(x => x));
+            }
+
+            if (c.ThirdOrder is not null)
+            {
+                // The pullback as a function of all it reads — the inputs, their tangents, the outputs' values, the
+                // cotangents, independent — and its tangent along them.
+                double[][] reads = [.. parts, .. values, .. seeds];
+                double[][] line = reads.Select(r => Random(rng, r.Length)).ToArray();
+                double[][] Pullback(double s)
+                {
+                    double[][] q = reads.Select((r, j) => r.Zip(line[j], (a, b) => a + (s * b)).ToArray()).ToArray();
+                    double[][] gs = c.Sizes.Concat(c.Sizes).Select(n => new double[n]).ToArray();
+                    int m = c.Sizes.Length;
+                    c.Backward(q[..m], q[m..(2 * m)], q[(2 * m)..(2 * m + values.Length)], q[(2 * m + values.Length)..], gs[..m], gs[m..]);
+                    return gs;
+                }
+
+                int k0 = c.Sizes.Length, kv = 2 * k0, ks = kv + values.Length;
+                double[][] gv = c.Sizes.Concat(c.Sizes).Select(n => new double[n]).ToArray(), vg = c.Sizes.Concat(c.Sizes).Select(n => new double[n]).ToArray();
+                c.ThirdOrder(reads[..k0], reads[k0..kv], reads[kv..ks], reads[ks..], gv[..k0], gv[k0..], line[..k0], line[k0..kv], line[kv..ks], line[ks..], vg[..k0], vg[k0..]);
+                double[][] p0 = Pullback(0), pUp = Pullback(1e-6), pDown = Pullback(-1e-6);
+                for (int j = 0; j < gv.Length; j++)
+                {
+                    Assert.Equal(p0[j], gv[j]);
+                    for (int i = 0; i < gv[j].Length; i++)
+                    {
+                        AssertClose((pUp[j][i] - pDown[j][i]) / 2e-6, vg[j][i]);
+                    }
+                }
             }
 
             if (c.TangentTangent is null)

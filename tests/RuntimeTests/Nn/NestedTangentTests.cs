@@ -17,29 +17,48 @@ namespace SymGrad.RuntimeTests.NnPrimitives
         private const int N = 7;
         private const double LeakyAlpha = 0.1, EluAlpha = 0.7;
 
-        /// <summary>An element-wise primitive's tangent, its pullback and its tangent, in double.</summary>
+        /// <summary>An element-wise primitive's tangent, its pullback and its tangent, and its pullback's tangent (the third order), in double.</summary>
         public sealed record Elementwise(
             Action<double[], double[], double[]?, double[]?> Tangent,
             Action<double[], double[], double[]?, double[]?, double[]?, double[]?, double[]?, double[]?> TangentBackward,
-            Action<double[], double[], double[]?, double[]?, double[]?, double[]?, double[]?, double[]?> TangentTangent);
+            Action<double[], double[], double[]?, double[]?, double[]?, double[]?, double[]?, double[]?> TangentTangent)
+        {
+            /// <summary>(x, y, tx, ty, dy, dty, dx, dtx, and a tangent of each: vx, vy, vtx, vty, vdy, vdty, vdx, vdtx).</summary>
+            public required Action<double[], double[], double[], double[], double[], double[], double[], double[], double[], double[], double[], double[], double[], double[], double[], double[]> ThirdOrder { get; init; }
+        }
 
         private static readonly Dictionary<string, Elementwise> Kinds = new()
         {
             ["Relu"] = new((x, y, tx, ty) => Nn.ReluTangent(x, y, tx, ty),
                 (x, y, tx, ty, dy, dty, dx, dtx) => Nn.ReluTangentBackward(x, y, tx, ty, dy, dty, dx, dtx),
-                (x, y, tx, ty, ux, utx, uy, uty) => Nn.ReluTangentTangent(x, y, tx, ty, ux, utx, uy, uty)),
+                (x, y, tx, ty, ux, utx, uy, uty) => Nn.ReluTangentTangent(x, y, tx, ty, ux, utx, uy, uty))
+            {
+                ThirdOrder = (x, y, tx, ty, dy, dty, dx, dtx, vx, vy, vtx, vty, vdy, vdty, vdx, vdtx) => Nn.ReluTangentBackwardTangent(x, y, tx, ty, dy, dty, dx, dtx, vx, vy, vtx, vty, vdy, vdty, vdx, vdtx),
+            },
             ["LeakyRelu"] = new((x, y, tx, ty) => Nn.LeakyReluTangent(x, y, LeakyAlpha, tx, ty),
                 (x, y, tx, ty, dy, dty, dx, dtx) => Nn.LeakyReluTangentBackward(x, y, LeakyAlpha, tx, ty, dy, dty, dx, dtx),
-                (x, y, tx, ty, ux, utx, uy, uty) => Nn.LeakyReluTangentTangent(x, y, LeakyAlpha, tx, ty, ux, utx, uy, uty)),
+                (x, y, tx, ty, ux, utx, uy, uty) => Nn.LeakyReluTangentTangent(x, y, LeakyAlpha, tx, ty, ux, utx, uy, uty))
+            {
+                ThirdOrder = (x, y, tx, ty, dy, dty, dx, dtx, vx, vy, vtx, vty, vdy, vdty, vdx, vdtx) => Nn.LeakyReluTangentBackwardTangent(x, y, LeakyAlpha, tx, ty, dy, dty, dx, dtx, vx, vy, vtx, vty, vdy, vdty, vdx, vdtx),
+            },
             ["Sigmoid"] = new((x, y, tx, ty) => Nn.SigmoidTangent(x, y, tx, ty),
                 (x, y, tx, ty, dy, dty, dx, dtx) => Nn.SigmoidTangentBackward(x, y, tx, ty, dy, dty, dx, dtx),
-                (x, y, tx, ty, ux, utx, uy, uty) => Nn.SigmoidTangentTangent(x, y, tx, ty, ux, utx, uy, uty)),
+                (x, y, tx, ty, ux, utx, uy, uty) => Nn.SigmoidTangentTangent(x, y, tx, ty, ux, utx, uy, uty))
+            {
+                ThirdOrder = (x, y, tx, ty, dy, dty, dx, dtx, vx, vy, vtx, vty, vdy, vdty, vdx, vdtx) => Nn.SigmoidTangentBackwardTangent(x, y, tx, ty, dy, dty, dx, dtx, vx, vy, vtx, vty, vdy, vdty, vdx, vdtx),
+            },
             ["Tanh"] = new((x, y, tx, ty) => Nn.TanhTangent(x, y, tx, ty),
                 (x, y, tx, ty, dy, dty, dx, dtx) => Nn.TanhTangentBackward(x, y, tx, ty, dy, dty, dx, dtx),
-                (x, y, tx, ty, ux, utx, uy, uty) => Nn.TanhTangentTangent(x, y, tx, ty, ux, utx, uy, uty)),
+                (x, y, tx, ty, ux, utx, uy, uty) => Nn.TanhTangentTangent(x, y, tx, ty, ux, utx, uy, uty))
+            {
+                ThirdOrder = (x, y, tx, ty, dy, dty, dx, dtx, vx, vy, vtx, vty, vdy, vdty, vdx, vdtx) => Nn.TanhTangentBackwardTangent(x, y, tx, ty, dy, dty, dx, dtx, vx, vy, vtx, vty, vdy, vdty, vdx, vdtx),
+            },
             ["Elu"] = new((x, y, tx, ty) => Nn.EluTangent(x, y, EluAlpha, tx, ty),
                 (x, y, tx, ty, dy, dty, dx, dtx) => Nn.EluTangentBackward(x, y, EluAlpha, tx, ty, dy, dty, dx, dtx),
-                (x, y, tx, ty, ux, utx, uy, uty) => Nn.EluTangentTangent(x, y, EluAlpha, tx, ty, ux, utx, uy, uty)),
+                (x, y, tx, ty, ux, utx, uy, uty) => Nn.EluTangentTangent(x, y, EluAlpha, tx, ty, ux, utx, uy, uty))
+            {
+                ThirdOrder = (x, y, tx, ty, dy, dty, dx, dtx, vx, vy, vtx, vty, vdy, vdty, vdx, vdtx) => Nn.EluTangentBackwardTangent(x, y, EluAlpha, tx, ty, dy, dty, dx, dtx, vx, vy, vtx, vty, vdy, vdty, vdx, vdtx),
+            },
         };
 
         public static TheoryData<string, int> ElementwiseData()
@@ -137,11 +156,40 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             Assert.Equal(fPrimeUtx, utyOfZero);
         }
 
+        [Theory]
+        [MemberData(nameof(ElementwiseData))]
+        public void AnActivationsTangentBackwardTangent_IsTheTangentOfItsPullback(string kind, int seed)
+        {
+            // The pullback as a function of all it reads — x, y, tx, ty, dy, dty, independent — and its tangent along them.
+            Elementwise f = Kinds[kind];
+            var rng = new Random(seed);
+            double[][] at = [AwayFromZero(rng), AwayFromZero(rng), Random(rng, N), Random(rng, N), Random(rng, N), Random(rng, N)];
+            double[][] along = Enumerable.Range(0, 6).Select(_ => Random(rng, N)).ToArray();
+            double[][] Pullback(double s)
+            {
+                double[][] p = at.Select((a, k) => a.Zip(along[k], (u, v) => u + (s * v)).ToArray()).ToArray();
+                double[] dx = new double[N], dtx = new double[N];
+                f.TangentBackward(p[0], p[1], p[2], p[3], p[4], p[5], dx, dtx);
+                return [dx, dtx];
+            }
+
+            double[] gx = new double[N], gtx = new double[N], vdx = new double[N], vdtx = new double[N];
+            f.ThirdOrder(at[0], at[1], at[2], at[3], at[4], at[5], gx, gtx, along[0], along[1], along[2], along[3], along[4], along[5], vdx, vdtx);
+            double[][] at0 = Pullback(0), up = Pullback(1e-6), down = Pullback(-1e-6);
+            Assert.Equal(at0[0], gx);
+            Assert.Equal(at0[1], gtx);
+            for (int i = 0; i < N; i++)
+            {
+                AssertClose((up[0][i] - down[0][i]) / 2e-6, vdx[i]);
+                AssertClose((up[1][i] - down[1][i]) / 2e-6, vdtx[i]);
+            }
+        }
+
         private const int Rows = 2, In = 3, Out = 4;
 
         [Theory]
         [MemberData(nameof(SeedData))]
-        public void DensesTangentBackwardAndTangentTangent_AreThoseOfItsTangent(int seed)
+        public void DensesTangentBackwardAndTangentTangent_AreThoseOfItsTangent_AndItsThirdOrderThatOfThePullback(int seed)
         {
             // (x, w, b, tx, tw, tb) as one vector.
             int[] sizes = [Rows * In, In * Out, Out, Rows * In, In * Out, Out];
@@ -186,6 +234,32 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             {
                 AssertClose((yUp[i] - yDown[i]) / 2e-6, uy[i]);
                 AssertClose((tyUp[i] - tyDown[i]) / 2e-6, uty[i]);
+            }
+
+            // The pullback's tangent along everything it reads (x, w, b, y, tx, tw, tb, ty, dy, dty), against central differences.
+            int[] reads = [.. sizes, Rows * Out, Rows * Out, Rows * Out, Rows * Out]; // then y, ty, dy, dty
+            double[] point = [.. z, .. yv, .. tyv, .. dy, .. dty], line = Random(rng, point.Length);
+            int[] from = reads.Select((_, i) => reads.Take(i).Sum()).ToArray();
+            double[] R(double[] s, int k) => s[from[k]..(from[k] + reads[k])];
+            double[][] Pullback(double[] s)
+            {
+                double[][] gs = sizes.Select(n => new double[n]).ToArray();
+                Nn.DenseTangentBackward(R(s, 0), R(s, 1), R(s, 2), R(s, 6), Rows, In, Out, R(s, 3), R(s, 4), R(s, 5), R(s, 7), R(s, 8), R(s, 9), gs[0], gs[1], gs[2], gs[3], gs[4], gs[5]);
+                return gs;
+            }
+
+            double[][] gv = sizes.Select(n => new double[n]).ToArray(), vg = sizes.Select(n => new double[n]).ToArray();
+            Nn.DenseTangentBackwardTangent(R(point, 0), R(point, 1), R(point, 2), R(point, 6), Rows, In, Out, R(point, 3), R(point, 4), R(point, 5), R(point, 7), R(point, 8), R(point, 9),
+                gv[0], gv[1], gv[2], gv[3], gv[4], gv[5], R(line, 0), R(line, 1), R(line, 2), R(line, 6), R(line, 3), R(line, 4), R(line, 5), R(line, 7), R(line, 8), R(line, 9),
+                vg[0], vg[1], vg[2], vg[3], vg[4], vg[5]);
+            double[][] p0 = Pullback(point), pUp = Pullback(point.Zip(line, (a, d) => a + (1e-6 * d)).ToArray()), pDown = Pullback(point.Zip(line, (a, d) => a - (1e-6 * d)).ToArray());
+            for (int k = 0; k < sizes.Length; k++)
+            {
+                Assert.Equal(p0[k], gv[k]);
+                for (int i = 0; i < sizes[k]; i++)
+                {
+                    AssertClose((pUp[k][i] - pDown[k][i]) / 2e-6, vg[k][i]);
+                }
             }
 
             // Empty cotangent ẏ̄: the plain backward.

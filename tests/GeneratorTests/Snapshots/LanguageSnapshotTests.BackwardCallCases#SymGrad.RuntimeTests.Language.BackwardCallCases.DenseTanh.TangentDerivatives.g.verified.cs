@@ -443,5 +443,230 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(workspaceMark);
             }
         }
+
+        /// <summary>
+        /// The tangent of <c>DenseTanhTangentWithBuffersBackward</c>, derived by SymGrad (forward mode over its backward pass): writes the gradients
+        /// as <c>DenseTanhTangentWithBuffersBackward</c> does and adds (+=) to the <c>t</c>-prefixed gradients their tangents along the <c>t</c>-prefixed
+        /// tangents of everything it reads (the inputs, the outputs' values, the seeds). What a caller's Hessian-vector product calls
+        /// for a call of this method; an empty tangent is zero, an empty gradient or tangent gradient is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        internal static void DenseTanhTangentWithBuffersBackwardTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> h, global::System.ReadOnlySpan<double> z, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> tb, global::System.ReadOnlySpan<double> th, global::System.ReadOnlySpan<double> tz, global::System.ReadOnlySpan<double> dh, global::System.ReadOnlySpan<double> dz, global::System.ReadOnlySpan<double> dth, global::System.ReadOnlySpan<double> dtz, global::System.Span<double> dx, global::System.Span<double> dw, global::System.Span<double> db, global::System.Span<double> dtx, global::System.Span<double> dtw, global::System.Span<double> dtb, global::System.ReadOnlySpan<double> tx2, global::System.ReadOnlySpan<double> tw2, global::System.ReadOnlySpan<double> tb2, global::System.ReadOnlySpan<double> th2, global::System.ReadOnlySpan<double> tz2, global::System.ReadOnlySpan<double> ttx, global::System.ReadOnlySpan<double> ttw, global::System.ReadOnlySpan<double> ttb, global::System.ReadOnlySpan<double> tth, global::System.ReadOnlySpan<double> ttz, global::System.ReadOnlySpan<double> tdh, global::System.ReadOnlySpan<double> tdz, global::System.ReadOnlySpan<double> tdth, global::System.ReadOnlySpan<double> tdtz, global::System.Span<double> tdx, global::System.Span<double> tdw, global::System.Span<double> tdb, global::System.Span<double> tdtx, global::System.Span<double> tdtw, global::System.Span<double> tdtb)
+        {
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            tw = global::SymGrad.Workspace.ZerosIfEmpty(tw, w.Length);
+            tb = global::SymGrad.Workspace.ZerosIfEmpty(tb, b.Length);
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.GradientLength<double>(db, nameof(db), b, nameof(b));
+            global::SymGrad.Guard.GradientLength<double>(dtx, nameof(dtx), tx, nameof(tx));
+            global::SymGrad.Guard.GradientLength<double>(dtw, nameof(dtw), tw, nameof(tw));
+            global::SymGrad.Guard.GradientLength<double>(dtb, nameof(dtb), tb, nameof(tb));
+            global::SymGrad.Guard.CotangentLength<double>(dh, nameof(dh), h, nameof(h));
+            global::SymGrad.Guard.CotangentLength<double>(dz, nameof(dz), z, nameof(z));
+            global::SymGrad.Guard.CotangentLength<double>(dth, nameof(dth), th, nameof(th));
+            global::SymGrad.Guard.CotangentLength<double>(dtz, nameof(dtz), tz, nameof(tz));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), h, nameof(h));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), z, nameof(z));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), tb, nameof(tb));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), th, nameof(th));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), tz, nameof(tz));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dh, nameof(dh));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dz, nameof(dz));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dth, nameof(dth));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dtz, nameof(dtz));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dw, nameof(dw));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), db, nameof(db));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dtx, nameof(dtx));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dtw, nameof(dtw));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dtb, nameof(dtb));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), h, nameof(h));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), z, nameof(z));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), tb, nameof(tb));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), th, nameof(th));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), tz, nameof(tz));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), dh, nameof(dh));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), dz, nameof(dz));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), dth, nameof(dth));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), dtz, nameof(dtz));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), db, nameof(db));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), dtx, nameof(dtx));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), dtw, nameof(dtw));
+            global::SymGrad.Guard.Disjoint<double>(dw, nameof(dw), dtb, nameof(dtb));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), h, nameof(h));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), z, nameof(z));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), tb, nameof(tb));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), th, nameof(th));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), tz, nameof(tz));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), dh, nameof(dh));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), dz, nameof(dz));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), dth, nameof(dth));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), dtz, nameof(dtz));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), dtx, nameof(dtx));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), dtw, nameof(dtw));
+            global::SymGrad.Guard.Disjoint<double>(db, nameof(db), dtb, nameof(dtb));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), h, nameof(h));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), z, nameof(z));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), tb, nameof(tb));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), th, nameof(th));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), tz, nameof(tz));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), dh, nameof(dh));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), dz, nameof(dz));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), dth, nameof(dth));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), dtz, nameof(dtz));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), dtw, nameof(dtw));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), dtb, nameof(dtb));
+            global::SymGrad.Guard.Disjoint<double>(dtw, nameof(dtw), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dtw, nameof(dtw), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(dtw, nameof(dtw), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(dtw, nameof(dtw), h, nameof(h));
+            global::SymGrad.Guard.Disjoint<double>(dtw, nameof(dtw), z, nameof(z));
+            global::SymGrad.Guard.Disjoint<double>(dtw, nameof(dtw), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(dtw, nameof(dtw), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<double>(dtw, nameof(dtw), tb, nameof(tb));
+            global::SymGrad.Guard.Disjoint<double>(dtw, nameof(dtw), th, nameof(th));
+            global::SymGrad.Guard.Disjoint<double>(dtw, nameof(dtw), tz, nameof(tz));
+            global::SymGrad.Guard.Disjoint<double>(dtw, nameof(dtw), dh, nameof(dh));
+            global::SymGrad.Guard.Disjoint<double>(dtw, nameof(dtw), dz, nameof(dz));
+            global::SymGrad.Guard.Disjoint<double>(dtw, nameof(dtw), dth, nameof(dth));
+            global::SymGrad.Guard.Disjoint<double>(dtw, nameof(dtw), dtz, nameof(dtz));
+            global::SymGrad.Guard.Disjoint<double>(dtw, nameof(dtw), dtb, nameof(dtb));
+            global::SymGrad.Guard.Disjoint<double>(dtb, nameof(dtb), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dtb, nameof(dtb), w, nameof(w));
+            global::SymGrad.Guard.Disjoint<double>(dtb, nameof(dtb), b, nameof(b));
+            global::SymGrad.Guard.Disjoint<double>(dtb, nameof(dtb), h, nameof(h));
+            global::SymGrad.Guard.Disjoint<double>(dtb, nameof(dtb), z, nameof(z));
+            global::SymGrad.Guard.Disjoint<double>(dtb, nameof(dtb), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(dtb, nameof(dtb), tw, nameof(tw));
+            global::SymGrad.Guard.Disjoint<double>(dtb, nameof(dtb), tb, nameof(tb));
+            global::SymGrad.Guard.Disjoint<double>(dtb, nameof(dtb), th, nameof(th));
+            global::SymGrad.Guard.Disjoint<double>(dtb, nameof(dtb), tz, nameof(tz));
+            global::SymGrad.Guard.Disjoint<double>(dtb, nameof(dtb), dh, nameof(dh));
+            global::SymGrad.Guard.Disjoint<double>(dtb, nameof(dtb), dz, nameof(dz));
+            global::SymGrad.Guard.Disjoint<double>(dtb, nameof(dtb), dth, nameof(dth));
+            global::SymGrad.Guard.Disjoint<double>(dtb, nameof(dtb), dtz, nameof(dtz));
+            dh = global::SymGrad.Workspace.ZerosIfEmpty(dh, h.Length);
+            dz = global::SymGrad.Workspace.ZerosIfEmpty(dz, z.Length);
+            dth = global::SymGrad.Workspace.ZerosIfEmpty(dth, th.Length);
+            dtz = global::SymGrad.Workspace.ZerosIfEmpty(dtz, tz.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tx2, nameof(tx2), x, nameof(x));
+            tx2 = global::SymGrad.Workspace.ZerosIfEmpty(tx2, x.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tw2, nameof(tw2), w, nameof(w));
+            tw2 = global::SymGrad.Workspace.ZerosIfEmpty(tw2, w.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tb2, nameof(tb2), b, nameof(b));
+            tb2 = global::SymGrad.Workspace.ZerosIfEmpty(tb2, b.Length);
+            global::SymGrad.Guard.CotangentLength<double>(th2, nameof(th2), h, nameof(h));
+            th2 = global::SymGrad.Workspace.ZerosIfEmpty(th2, h.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tz2, nameof(tz2), z, nameof(z));
+            tz2 = global::SymGrad.Workspace.ZerosIfEmpty(tz2, z.Length);
+            global::SymGrad.Guard.CotangentLength<double>(ttx, nameof(ttx), tx, nameof(tx));
+            ttx = global::SymGrad.Workspace.ZerosIfEmpty(ttx, tx.Length);
+            global::SymGrad.Guard.CotangentLength<double>(ttw, nameof(ttw), tw, nameof(tw));
+            ttw = global::SymGrad.Workspace.ZerosIfEmpty(ttw, tw.Length);
+            global::SymGrad.Guard.CotangentLength<double>(ttb, nameof(ttb), tb, nameof(tb));
+            ttb = global::SymGrad.Workspace.ZerosIfEmpty(ttb, tb.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tth, nameof(tth), th, nameof(th));
+            tth = global::SymGrad.Workspace.ZerosIfEmpty(tth, th.Length);
+            global::SymGrad.Guard.CotangentLength<double>(ttz, nameof(ttz), tz, nameof(tz));
+            ttz = global::SymGrad.Workspace.ZerosIfEmpty(ttz, tz.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tdh, nameof(tdh), h, nameof(h));
+            tdh = global::SymGrad.Workspace.ZerosIfEmpty(tdh, h.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tdz, nameof(tdz), z, nameof(z));
+            tdz = global::SymGrad.Workspace.ZerosIfEmpty(tdz, z.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tdth, nameof(tdth), th, nameof(th));
+            tdth = global::SymGrad.Workspace.ZerosIfEmpty(tdth, th.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tdtz, nameof(tdtz), tz, nameof(tz));
+            tdtz = global::SymGrad.Workspace.ZerosIfEmpty(tdtz, tz.Length);
+            global::SymGrad.Guard.GradientLength<double>(tdx, nameof(tdx), x, nameof(x));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
+            tdx = global::SymGrad.Workspace.DiscardIfEmpty(tdx, x.Length);
+            global::SymGrad.Guard.GradientLength<double>(tdw, nameof(tdw), w, nameof(w));
+            dw = global::SymGrad.Workspace.DiscardIfEmpty(dw, w.Length);
+            tdw = global::SymGrad.Workspace.DiscardIfEmpty(tdw, w.Length);
+            global::SymGrad.Guard.GradientLength<double>(tdb, nameof(tdb), b, nameof(b));
+            db = global::SymGrad.Workspace.DiscardIfEmpty(db, b.Length);
+            tdb = global::SymGrad.Workspace.DiscardIfEmpty(tdb, b.Length);
+            global::SymGrad.Guard.GradientLength<double>(tdtx, nameof(tdtx), tx, nameof(tx));
+            dtx = global::SymGrad.Workspace.DiscardIfEmpty(dtx, tx.Length);
+            tdtx = global::SymGrad.Workspace.DiscardIfEmpty(tdtx, tx.Length);
+            global::SymGrad.Guard.GradientLength<double>(tdtw, nameof(tdtw), tw, nameof(tw));
+            dtw = global::SymGrad.Workspace.DiscardIfEmpty(dtw, tw.Length);
+            tdtw = global::SymGrad.Workspace.DiscardIfEmpty(tdtw, tw.Length);
+            global::SymGrad.Guard.GradientLength<double>(tdtb, nameof(tdtb), tb, nameof(tb));
+            dtb = global::SymGrad.Workspace.DiscardIfEmpty(dtb, tb.Length);
+            tdtb = global::SymGrad.Workspace.DiscardIfEmpty(tdtb, tb.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> tzWork2 = workspace.RentDoubles(z.Length);
+                global::System.Span<double> zWork = workspace.Copy(z);
+                global::System.Span<double> tdzWork = workspace.CopyOrZeros(tdz, z.Length);
+                global::System.Span<double> dzWork = workspace.CopyOrZeros(dz, z.Length);
+                global::System.Span<double> ttzWork = workspace.RentDoubles(tz.Length);
+                global::System.Span<double> tzWork = workspace.Copy(tz);
+                global::System.Span<double> tdtzWork = workspace.CopyOrZeros(tdtz, tz.Length);
+                global::System.Span<double> dtzWork = workspace.CopyOrZeros(dtz, tz.Length);
+                // Forward sweep: recompute what the reverse sweep reads.
+                for (int i = 0; i < h.Length; i++)
+                {
+                    ttzWork[i] = 0;
+                    tzWork[i] = 0;
+                    tzWork2[i] = 0;
+                    zWork[i] = 0;
+                }
+                global::SymGrad.Nn.DenseTangentTangent(x, w, b, zWork, 1, x.Length, h.Length, tx, tw, tb, tzWork, tx2, tw2, tb2, ttx, ttw, ttb, tzWork2, ttzWork);
+                // Reverse sweep: adjoints, last statement first.
+                // Nn.Tanh(z, h);
+                global::SymGrad.Nn.TanhTangentBackwardTangent(zWork, h, tzWork, th, dh, dth, dzWork, dtzWork, tzWork2, th2, ttzWork, tth, tdh, tdth, tdzWork, tdtzWork);
+                // Nn.Dense(x, w, b, z, 1, x.Length, h.Length);
+                global::SymGrad.Nn.DenseTangentBackwardTangent(x, w, b, zWork, 1, x.Length, h.Length, tx, tw, tb, tzWork, dzWork, dtzWork, dx, dw, db, dtx, dtw, dtb, tx2, tw2, tb2, tzWork2, ttx, ttw, ttb, ttzWork, tdzWork, tdtzWork, tdx, tdw, tdb, tdtx, tdtw, tdtb);
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The tangent of <c>DenseTanhTangentBackward</c>, forward mode over its backward pass, of <c>DenseTanhTangent</c>, derived by SymGrad: what a caller's Hessian-vector product calls for a call of it.
+        /// Its local buffers (z, tz) are lent from the workspace: it calls <c>DenseTanhTangentWithBuffersBackwardTangent</c>, the buffers' cotangents and tangents empty (zeros).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void DenseTanhTangentBackwardTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> h, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tw, global::System.ReadOnlySpan<double> tb, global::System.ReadOnlySpan<double> th, global::System.ReadOnlySpan<double> dh, global::System.ReadOnlySpan<double> dth, global::System.Span<double> dx, global::System.Span<double> dw, global::System.Span<double> db, global::System.Span<double> dtx, global::System.Span<double> dtw, global::System.Span<double> dtb, global::System.ReadOnlySpan<double> tx2, global::System.ReadOnlySpan<double> tw2, global::System.ReadOnlySpan<double> tb2, global::System.ReadOnlySpan<double> th2, global::System.ReadOnlySpan<double> ttx, global::System.ReadOnlySpan<double> ttw, global::System.ReadOnlySpan<double> ttb, global::System.ReadOnlySpan<double> tth, global::System.ReadOnlySpan<double> tdh, global::System.ReadOnlySpan<double> tdth, global::System.Span<double> tdx, global::System.Span<double> tdw, global::System.Span<double> tdb, global::System.Span<double> tdtx, global::System.Span<double> tdtw, global::System.Span<double> tdtb)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> z = workspace.Rent<double>(h.Length);
+                global::System.Span<double> tz = workspace.Rent<double>(h.Length);
+                DenseTanhTangentWithBuffersBackwardTangent(x, w, b, h, z, tx, tw, tb, th, tz, dh, default, dth, default, dx, dw, db, dtx, dtw, dtb, tx2, tw2, tb2, th2, default, ttx, ttw, ttb, tth, default, tdh, default, tdth, default, tdx, tdw, tdb, tdtx, tdtw, tdtb);
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
     }
 }

@@ -1,0 +1,307 @@
+using System;
+using System.Numerics;
+
+namespace SymGrad
+{
+    /// <summary>
+    /// The third order of the primitives, for a caller's Hessian-vector product through a nested <c>FTangent</c> (or
+    /// <c>FBackward</c>) of a layer built of them: the tangent of each <c>…TangentBackward</c>, registered on it. Not yet for
+    /// Conv2D, BatchNorm and the cross-entropy (their nested callers have no <c>MHessianVector</c>).
+    /// </summary>
+    /// <remarks>
+    /// An element-wise activation's pullback reads its slope f′ off y (sigmoid, tanh, ELU) or off x (ReLU, leaky ReLU:
+    /// piecewise constant): dẋ̄ += f′·ẏ̄, dx̄ += f′·ȳ + g·ẏ̄·ẏ, with g = df′/dy. Its tangent along everything it reads
+    /// differentiates f′ and g through y's tangent v_y (h = dg/dy: −2 for sigmoid and tanh, 0 for ELU). Dense's pullback is a
+    /// sum of products of two of (x, w, ẋ, ẇ, ȳ, ẏ̄), so its tangent is each product with one factor replaced by its tangent;
+    /// the linear and piecewise-linear ones' (mean subtraction, pooling) is the pullback run on the cotangents' tangents, and
+    /// the quadratic losses' is their backward's registered tangent run twice.
+    /// </remarks>
+    public static partial class Nn
+    {
+        /// <summary>Tangent of ReluTangentBackward: dx and dtx as it writes them, and vdtx += f′·vdty + g·vy·dty, vdx += f′·vdy + g·vy·dy + h·vy·dty·ty + g·(vdty·ty + dty·vty) (g = df′/dy, h = dg/dy).</summary>
+        [TangentOf(typeof(Nn), nameof(ReluTangentBackward))]
+        public static void ReluTangentBackwardTangent(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> tx, ReadOnlySpan<float> ty, ReadOnlySpan<float> dy, ReadOnlySpan<float> dty, Span<float> dx, Span<float> dtx, ReadOnlySpan<float> vx, ReadOnlySpan<float> vy, ReadOnlySpan<float> vtx, ReadOnlySpan<float> vty, ReadOnlySpan<float> vdy, ReadOnlySpan<float> vdty, Span<float> vdx, Span<float> vdtx)
+            => ActivationTangentBackwardTangent(ActivationKind.Relu, x, y, 0f, tx, ty, dy, dty, dx, dtx, vy, vdy, vdty, vty, vdx, vdtx);
+
+        /// <inheritdoc cref="ReluTangentBackwardTangent(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(ReluTangentBackward))]
+        public static void ReluTangentBackwardTangent(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> tx, ReadOnlySpan<double> ty, ReadOnlySpan<double> dy, ReadOnlySpan<double> dty, Span<double> dx, Span<double> dtx, ReadOnlySpan<double> vx, ReadOnlySpan<double> vy, ReadOnlySpan<double> vtx, ReadOnlySpan<double> vty, ReadOnlySpan<double> vdy, ReadOnlySpan<double> vdty, Span<double> vdx, Span<double> vdtx)
+            => ActivationTangentBackwardTangent(ActivationKind.Relu, x, y, 0d, tx, ty, dy, dty, dx, dtx, vy, vdy, vdty, vty, vdx, vdtx);
+
+        /// <summary>Tangent of LeakyReluTangentBackward: dx and dtx as it writes them, and vdtx += f′·vdty + g·vy·dty, vdx += f′·vdy + g·vy·dy + h·vy·dty·ty + g·(vdty·ty + dty·vty) (g = df′/dy, h = dg/dy).</summary>
+        [TangentOf(typeof(Nn), nameof(LeakyReluTangentBackward))]
+        public static void LeakyReluTangentBackwardTangent(ReadOnlySpan<float> x, ReadOnlySpan<float> y, [NoDerivative] float alpha, ReadOnlySpan<float> tx, ReadOnlySpan<float> ty, ReadOnlySpan<float> dy, ReadOnlySpan<float> dty, Span<float> dx, Span<float> dtx, ReadOnlySpan<float> vx, ReadOnlySpan<float> vy, ReadOnlySpan<float> vtx, ReadOnlySpan<float> vty, ReadOnlySpan<float> vdy, ReadOnlySpan<float> vdty, Span<float> vdx, Span<float> vdtx)
+            => ActivationTangentBackwardTangent(ActivationKind.LeakyRelu, x, y, alpha, tx, ty, dy, dty, dx, dtx, vy, vdy, vdty, vty, vdx, vdtx);
+
+        /// <inheritdoc cref="LeakyReluTangentBackwardTangent(ReadOnlySpan{float}, ReadOnlySpan{float}, float, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(LeakyReluTangentBackward))]
+        public static void LeakyReluTangentBackwardTangent(ReadOnlySpan<double> x, ReadOnlySpan<double> y, [NoDerivative] double alpha, ReadOnlySpan<double> tx, ReadOnlySpan<double> ty, ReadOnlySpan<double> dy, ReadOnlySpan<double> dty, Span<double> dx, Span<double> dtx, ReadOnlySpan<double> vx, ReadOnlySpan<double> vy, ReadOnlySpan<double> vtx, ReadOnlySpan<double> vty, ReadOnlySpan<double> vdy, ReadOnlySpan<double> vdty, Span<double> vdx, Span<double> vdtx)
+            => ActivationTangentBackwardTangent(ActivationKind.LeakyRelu, x, y, alpha, tx, ty, dy, dty, dx, dtx, vy, vdy, vdty, vty, vdx, vdtx);
+
+        /// <summary>Tangent of SigmoidTangentBackward: dx and dtx as it writes them, and vdtx += f′·vdty + g·vy·dty, vdx += f′·vdy + g·vy·dy + h·vy·dty·ty + g·(vdty·ty + dty·vty) (g = df′/dy, h = dg/dy).</summary>
+        [TangentOf(typeof(Nn), nameof(SigmoidTangentBackward))]
+        public static void SigmoidTangentBackwardTangent(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> tx, ReadOnlySpan<float> ty, ReadOnlySpan<float> dy, ReadOnlySpan<float> dty, Span<float> dx, Span<float> dtx, ReadOnlySpan<float> vx, ReadOnlySpan<float> vy, ReadOnlySpan<float> vtx, ReadOnlySpan<float> vty, ReadOnlySpan<float> vdy, ReadOnlySpan<float> vdty, Span<float> vdx, Span<float> vdtx)
+            => ActivationTangentBackwardTangent(ActivationKind.Sigmoid, x, y, 0f, tx, ty, dy, dty, dx, dtx, vy, vdy, vdty, vty, vdx, vdtx);
+
+        /// <inheritdoc cref="SigmoidTangentBackwardTangent(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(SigmoidTangentBackward))]
+        public static void SigmoidTangentBackwardTangent(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> tx, ReadOnlySpan<double> ty, ReadOnlySpan<double> dy, ReadOnlySpan<double> dty, Span<double> dx, Span<double> dtx, ReadOnlySpan<double> vx, ReadOnlySpan<double> vy, ReadOnlySpan<double> vtx, ReadOnlySpan<double> vty, ReadOnlySpan<double> vdy, ReadOnlySpan<double> vdty, Span<double> vdx, Span<double> vdtx)
+            => ActivationTangentBackwardTangent(ActivationKind.Sigmoid, x, y, 0d, tx, ty, dy, dty, dx, dtx, vy, vdy, vdty, vty, vdx, vdtx);
+
+        /// <summary>Tangent of TanhTangentBackward: dx and dtx as it writes them, and vdtx += f′·vdty + g·vy·dty, vdx += f′·vdy + g·vy·dy + h·vy·dty·ty + g·(vdty·ty + dty·vty) (g = df′/dy, h = dg/dy).</summary>
+        [TangentOf(typeof(Nn), nameof(TanhTangentBackward))]
+        public static void TanhTangentBackwardTangent(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> tx, ReadOnlySpan<float> ty, ReadOnlySpan<float> dy, ReadOnlySpan<float> dty, Span<float> dx, Span<float> dtx, ReadOnlySpan<float> vx, ReadOnlySpan<float> vy, ReadOnlySpan<float> vtx, ReadOnlySpan<float> vty, ReadOnlySpan<float> vdy, ReadOnlySpan<float> vdty, Span<float> vdx, Span<float> vdtx)
+            => ActivationTangentBackwardTangent(ActivationKind.Tanh, x, y, 0f, tx, ty, dy, dty, dx, dtx, vy, vdy, vdty, vty, vdx, vdtx);
+
+        /// <inheritdoc cref="TanhTangentBackwardTangent(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(TanhTangentBackward))]
+        public static void TanhTangentBackwardTangent(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> tx, ReadOnlySpan<double> ty, ReadOnlySpan<double> dy, ReadOnlySpan<double> dty, Span<double> dx, Span<double> dtx, ReadOnlySpan<double> vx, ReadOnlySpan<double> vy, ReadOnlySpan<double> vtx, ReadOnlySpan<double> vty, ReadOnlySpan<double> vdy, ReadOnlySpan<double> vdty, Span<double> vdx, Span<double> vdtx)
+            => ActivationTangentBackwardTangent(ActivationKind.Tanh, x, y, 0d, tx, ty, dy, dty, dx, dtx, vy, vdy, vdty, vty, vdx, vdtx);
+
+        /// <summary>Tangent of EluTangentBackward: dx and dtx as it writes them, and vdtx += f′·vdty + g·vy·dty, vdx += f′·vdy + g·vy·dy + h·vy·dty·ty + g·(vdty·ty + dty·vty) (g = df′/dy, h = dg/dy).</summary>
+        [TangentOf(typeof(Nn), nameof(EluTangentBackward))]
+        public static void EluTangentBackwardTangent(ReadOnlySpan<float> x, ReadOnlySpan<float> y, [NoDerivative] float alpha, ReadOnlySpan<float> tx, ReadOnlySpan<float> ty, ReadOnlySpan<float> dy, ReadOnlySpan<float> dty, Span<float> dx, Span<float> dtx, ReadOnlySpan<float> vx, ReadOnlySpan<float> vy, ReadOnlySpan<float> vtx, ReadOnlySpan<float> vty, ReadOnlySpan<float> vdy, ReadOnlySpan<float> vdty, Span<float> vdx, Span<float> vdtx)
+            => ActivationTangentBackwardTangent(ActivationKind.Elu, x, y, alpha, tx, ty, dy, dty, dx, dtx, vy, vdy, vdty, vty, vdx, vdtx);
+
+        /// <inheritdoc cref="EluTangentBackwardTangent(ReadOnlySpan{float}, ReadOnlySpan{float}, float, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(EluTangentBackward))]
+        public static void EluTangentBackwardTangent(ReadOnlySpan<double> x, ReadOnlySpan<double> y, [NoDerivative] double alpha, ReadOnlySpan<double> tx, ReadOnlySpan<double> ty, ReadOnlySpan<double> dy, ReadOnlySpan<double> dty, Span<double> dx, Span<double> dtx, ReadOnlySpan<double> vx, ReadOnlySpan<double> vy, ReadOnlySpan<double> vtx, ReadOnlySpan<double> vty, ReadOnlySpan<double> vdy, ReadOnlySpan<double> vdty, Span<double> vdx, Span<double> vdtx)
+            => ActivationTangentBackwardTangent(ActivationKind.Elu, x, y, alpha, tx, ty, dy, dty, dx, dtx, vy, vdy, vdty, vty, vdx, vdtx);
+
+        /// <summary>Tangent of DenseTangentBackward (trilinear in the inputs, their tangents and the cotangents): its gradients as it writes them and each product's tangent — vdx += vdy·wᵀ + dy·vwᵀ + vdty·twᵀ + dty·vtwᵀ, vdw += vxᵀ·dy + xᵀ·vdy + vtxᵀ·dty + txᵀ·vdty, vdb += Σ vdy, vdtx += vdty·wᵀ + dty·vwᵀ, vdtw += vxᵀ·dty + xᵀ·vdty, vdtb += Σ vdty.</summary>
+        [TangentOf(typeof(Nn), nameof(DenseTangentBackward))]
+        public static void DenseTangentBackwardTangent(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> y, int n, int inputs, int outputs, ReadOnlySpan<float> tx, ReadOnlySpan<float> tw, ReadOnlySpan<float> tb, ReadOnlySpan<float> ty, ReadOnlySpan<float> dy, ReadOnlySpan<float> dty, Span<float> dx, Span<float> dw, Span<float> db, Span<float> dtx, Span<float> dtw, Span<float> dtb, ReadOnlySpan<float> vx, ReadOnlySpan<float> vw, ReadOnlySpan<float> vb, ReadOnlySpan<float> vy, ReadOnlySpan<float> vtx, ReadOnlySpan<float> vtw, ReadOnlySpan<float> vtb, ReadOnlySpan<float> vty, ReadOnlySpan<float> vdy, ReadOnlySpan<float> vdty, Span<float> vdx, Span<float> vdw, Span<float> vdb, Span<float> vdtx, Span<float> vdtw, Span<float> vdtb)
+            => DenseTangentBackwardTangentCore(x, w, b, y, n, inputs, outputs, tx, tw, tb, ty, dy, dty, dx, dw, db, dtx, dtw, dtb, vx, vw, vtx, vtw, vdy, vdty, vdx, vdw, vdb, vdtx, vdtw, vdtb);
+
+        /// <inheritdoc cref="DenseTangentBackwardTangent(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float}, Span{float}, Span{float}, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float}, Span{float}, Span{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(DenseTangentBackward))]
+        public static void DenseTangentBackwardTangent(ReadOnlySpan<double> x, ReadOnlySpan<double> w, ReadOnlySpan<double> b, ReadOnlySpan<double> y, int n, int inputs, int outputs, ReadOnlySpan<double> tx, ReadOnlySpan<double> tw, ReadOnlySpan<double> tb, ReadOnlySpan<double> ty, ReadOnlySpan<double> dy, ReadOnlySpan<double> dty, Span<double> dx, Span<double> dw, Span<double> db, Span<double> dtx, Span<double> dtw, Span<double> dtb, ReadOnlySpan<double> vx, ReadOnlySpan<double> vw, ReadOnlySpan<double> vb, ReadOnlySpan<double> vy, ReadOnlySpan<double> vtx, ReadOnlySpan<double> vtw, ReadOnlySpan<double> vtb, ReadOnlySpan<double> vty, ReadOnlySpan<double> vdy, ReadOnlySpan<double> vdty, Span<double> vdx, Span<double> vdw, Span<double> vdb, Span<double> vdtx, Span<double> vdtw, Span<double> vdtb)
+            => DenseTangentBackwardTangentCore(x, w, b, y, n, inputs, outputs, tx, tw, tb, ty, dy, dty, dx, dw, db, dtx, dtw, dtb, vx, vw, vtx, vtw, vdy, vdty, vdx, vdw, vdb, vdtx, vdtw, vdtb);
+
+        /// <summary>Tangent of MeanSubtractTangentBackward (linear in the cotangents, constant in the rest): its gradients as it writes them, and the mean subtraction of vdh and vdth added to vdx and vdtx.</summary>
+        [TangentOf(typeof(Nn), nameof(MeanSubtractTangentBackward))]
+        public static void MeanSubtractTangentBackwardTangent(ReadOnlySpan<float> x, ReadOnlySpan<float> h, int rows, int d, ReadOnlySpan<float> tx, ReadOnlySpan<float> th, ReadOnlySpan<float> dh, ReadOnlySpan<float> dth, Span<float> dx, Span<float> dtx, ReadOnlySpan<float> vx, ReadOnlySpan<float> vh, ReadOnlySpan<float> vtx, ReadOnlySpan<float> vth, ReadOnlySpan<float> vdh, ReadOnlySpan<float> vdth, Span<float> vdx, Span<float> vdtx)
+            => MeanSubtractTangentBackwardTangentCore(x, h, rows, d, dh, dth, dx, dtx, vdh, vdth, vdx, vdtx);
+
+        /// <inheritdoc cref="MeanSubtractTangentBackwardTangent(ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(MeanSubtractTangentBackward))]
+        public static void MeanSubtractTangentBackwardTangent(ReadOnlySpan<double> x, ReadOnlySpan<double> h, int rows, int d, ReadOnlySpan<double> tx, ReadOnlySpan<double> th, ReadOnlySpan<double> dh, ReadOnlySpan<double> dth, Span<double> dx, Span<double> dtx, ReadOnlySpan<double> vx, ReadOnlySpan<double> vh, ReadOnlySpan<double> vtx, ReadOnlySpan<double> vth, ReadOnlySpan<double> vdh, ReadOnlySpan<double> vdth, Span<double> vdx, Span<double> vdtx)
+            => MeanSubtractTangentBackwardTangentCore(x, h, rows, d, dh, dth, dx, dtx, vdh, vdth, vdx, vdtx);
+
+        /// <summary>Tangent of MaxPool2DTangentBackward (the arg-max constant almost everywhere): its gradients as it writes them, and vdx += Pᵀ·vdy, vdtx += Pᵀ·vdty.</summary>
+        [TangentOf(typeof(Nn), nameof(MaxPool2DTangentBackward))]
+        public static void MaxPool2DTangentBackwardTangent(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Pool2DShape shape, ReadOnlySpan<float> tx, ReadOnlySpan<float> ty, ReadOnlySpan<float> dy, ReadOnlySpan<float> dty, Span<float> dx, Span<float> dtx, ReadOnlySpan<float> vx, ReadOnlySpan<float> vy, ReadOnlySpan<float> vtx, ReadOnlySpan<float> vty, ReadOnlySpan<float> vdy, ReadOnlySpan<float> vdty, Span<float> vdx, Span<float> vdtx)
+            => PoolTangentBackwardTangentCore(x, y, shape, tx, ty, dy, dty, dx, dtx, vdy, vdty, vdx, vdtx, relu: false);
+
+        /// <inheritdoc cref="MaxPool2DTangentBackwardTangent(ReadOnlySpan{float}, ReadOnlySpan{float}, Pool2DShape, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(MaxPool2DTangentBackward))]
+        public static void MaxPool2DTangentBackwardTangent(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Pool2DShape shape, ReadOnlySpan<double> tx, ReadOnlySpan<double> ty, ReadOnlySpan<double> dy, ReadOnlySpan<double> dty, Span<double> dx, Span<double> dtx, ReadOnlySpan<double> vx, ReadOnlySpan<double> vy, ReadOnlySpan<double> vtx, ReadOnlySpan<double> vty, ReadOnlySpan<double> vdy, ReadOnlySpan<double> vdty, Span<double> vdx, Span<double> vdtx)
+            => PoolTangentBackwardTangentCore(x, y, shape, tx, ty, dy, dty, dx, dtx, vdy, vdty, vdx, vdtx, relu: false);
+
+        /// <summary>Tangent of ReluMaxPool2DTangentBackward (the arg-max constant almost everywhere): its gradients as it writes them, and vdx += Pᵀ·vdy, vdtx += Pᵀ·vdty.</summary>
+        [TangentOf(typeof(Nn), nameof(ReluMaxPool2DTangentBackward))]
+        public static void ReluMaxPool2DTangentBackwardTangent(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Pool2DShape shape, ReadOnlySpan<float> tx, ReadOnlySpan<float> ty, ReadOnlySpan<float> dy, ReadOnlySpan<float> dty, Span<float> dx, Span<float> dtx, ReadOnlySpan<float> vx, ReadOnlySpan<float> vy, ReadOnlySpan<float> vtx, ReadOnlySpan<float> vty, ReadOnlySpan<float> vdy, ReadOnlySpan<float> vdty, Span<float> vdx, Span<float> vdtx)
+            => PoolTangentBackwardTangentCore(x, y, shape, tx, ty, dy, dty, dx, dtx, vdy, vdty, vdx, vdtx, relu: true);
+
+        /// <inheritdoc cref="ReluMaxPool2DTangentBackwardTangent(ReadOnlySpan{float}, ReadOnlySpan{float}, Pool2DShape, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(ReluMaxPool2DTangentBackward))]
+        public static void ReluMaxPool2DTangentBackwardTangent(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Pool2DShape shape, ReadOnlySpan<double> tx, ReadOnlySpan<double> ty, ReadOnlySpan<double> dy, ReadOnlySpan<double> dty, Span<double> dx, Span<double> dtx, ReadOnlySpan<double> vx, ReadOnlySpan<double> vy, ReadOnlySpan<double> vtx, ReadOnlySpan<double> vty, ReadOnlySpan<double> vdy, ReadOnlySpan<double> vdty, Span<double> vdx, Span<double> vdtx)
+            => PoolTangentBackwardTangentCore(x, y, shape, tx, ty, dy, dty, dx, dtx, vdy, vdty, vdx, vdtx, relu: true);
+
+        /// <summary>Tangent of SumOfSquaresTangentBackward: its gradients as it writes them, and vdtx += 2·(vdResult·x + dResult·vx), vdx += 2·(vdResult·tx + dResult·vtx).</summary>
+        [TangentOf(typeof(Nn), nameof(SumOfSquaresTangentBackward))]
+        public static void SumOfSquaresTangentBackwardTangent(ReadOnlySpan<float> x, ReadOnlySpan<float> tx, float dResult, Span<float> dx, Span<float> dtx, ReadOnlySpan<float> vx, ReadOnlySpan<float> vtx, float vdResult, Span<float> vdx, Span<float> vdtx)
+            => SumOfSquaresTangentBackwardTangentCore(x, tx, dResult, dx, dtx, vx, vtx, vdResult, vdx, vdtx);
+
+        /// <inheritdoc cref="SumOfSquaresTangentBackwardTangent(ReadOnlySpan{float}, ReadOnlySpan{float}, float, Span{float}, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, float, Span{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(SumOfSquaresTangentBackward))]
+        public static void SumOfSquaresTangentBackwardTangent(ReadOnlySpan<double> x, ReadOnlySpan<double> tx, double dResult, Span<double> dx, Span<double> dtx, ReadOnlySpan<double> vx, ReadOnlySpan<double> vtx, double vdResult, Span<double> vdx, Span<double> vdtx)
+            => SumOfSquaresTangentBackwardTangentCore(x, tx, dResult, dx, dtx, vx, vtx, vdResult, vdx, vdtx);
+
+        /// <summary>Tangent of MseLossTangentBackward: MseLossBackwardTangent twice, once on (prediction, target) for the tangents' gradients and once on their tangents for the values' gradients.</summary>
+        [TangentOf(typeof(Nn), nameof(MseLossTangentBackward))]
+        public static void MseLossTangentBackwardTangent(ReadOnlySpan<float> prediction, ReadOnlySpan<float> target, ReadOnlySpan<float> tprediction, ReadOnlySpan<float> ttarget, float dResult, Span<float> dprediction, Span<float> dtarget, Span<float> dtprediction, Span<float> dttarget, ReadOnlySpan<float> vprediction, ReadOnlySpan<float> vtarget, ReadOnlySpan<float> vtprediction, ReadOnlySpan<float> vttarget, float vdResult, Span<float> vdprediction, Span<float> vdtarget, Span<float> vdtprediction, Span<float> vdttarget)
+            => MseLossTangentBackwardTangentCore(prediction, target, tprediction, ttarget, dResult, dprediction, dtarget, dtprediction, dttarget, vprediction, vtarget, vtprediction, vttarget, vdResult, vdprediction, vdtarget, vdtprediction, vdttarget);
+
+        /// <inheritdoc cref="MseLossTangentBackwardTangent(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, float, Span{float}, Span{float}, Span{float}, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, float, Span{float}, Span{float}, Span{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(MseLossTangentBackward))]
+        public static void MseLossTangentBackwardTangent(ReadOnlySpan<double> prediction, ReadOnlySpan<double> target, ReadOnlySpan<double> tprediction, ReadOnlySpan<double> ttarget, double dResult, Span<double> dprediction, Span<double> dtarget, Span<double> dtprediction, Span<double> dttarget, ReadOnlySpan<double> vprediction, ReadOnlySpan<double> vtarget, ReadOnlySpan<double> vtprediction, ReadOnlySpan<double> vttarget, double vdResult, Span<double> vdprediction, Span<double> vdtarget, Span<double> vdtprediction, Span<double> vdttarget)
+            => MseLossTangentBackwardTangentCore(prediction, target, tprediction, ttarget, dResult, dprediction, dtarget, dtprediction, dttarget, vprediction, vtarget, vtprediction, vttarget, vdResult, vdprediction, vdtarget, vdtprediction, vdttarget);
+
+        private static void ActivationTangentBackwardTangent<T>(ActivationKind kind, ReadOnlySpan<T> x, ReadOnlySpan<T> y, T alpha, ReadOnlySpan<T> tx, ReadOnlySpan<T> ty,
+            ReadOnlySpan<T> dy, ReadOnlySpan<T> dty, Span<T> dx, Span<T> dtx, ReadOnlySpan<T> vy, ReadOnlySpan<T> vdy, ReadOnlySpan<T> vdty, ReadOnlySpan<T> vty, Span<T> vdx, Span<T> vdtx)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            int n = x.Length;
+            NnGuard.Gradient(ty.Length, n, nameof(ty), "x.Length");
+            NnGuard.Gradient(vy.Length, n, nameof(vy), "x.Length");
+            NnGuard.Gradient(vty.Length, n, nameof(vty), "x.Length");
+            NnGuard.Gradient(vdy.Length, n, nameof(vdy), "x.Length");
+            NnGuard.Gradient(vdty.Length, n, nameof(vdty), "x.Length");
+            NnGuard.Gradient(vdx.Length, n, nameof(vdx), "x.Length");
+            NnGuard.Gradient(vdtx.Length, n, nameof(vdtx), "x.Length");
+            ActivationThirdOrderWrites<T>(vdx, nameof(vdx), x, y, tx, ty, dy, dty, dx, dtx, vy, vdy, vdty, vty);
+            ActivationThirdOrderWrites<T>(vdtx, nameof(vdtx), x, y, tx, ty, dy, dty, dx, dtx, vy, vdy, vdty, vty);
+            NnGuard.Disjoint<T>(vdx, nameof(vdx), vdtx, nameof(vdtx));
+            ActivationTangentBackward(kind, x, y, alpha, tx, ty, dy, dty, dx, dtx);
+            if (vdx.IsEmpty && vdtx.IsEmpty || x.IsEmpty)
+            {
+                return;
+            }
+
+            // Per element — f′, g and h each a select on the sign or a polynomial in y: by hand.
+            T one = T.One, two = T.CreateTruncating(2);
+            for (int i = 0; i < n; i++)
+            {
+                T yi = y[i];
+                (T f1, T g, T h) = kind switch
+                {
+                    ActivationKind.Relu => (x[i] > T.Zero ? one : T.Zero, T.Zero, T.Zero),
+                    ActivationKind.LeakyRelu => (x[i] > T.Zero ? one : alpha, T.Zero, T.Zero),
+                    ActivationKind.Sigmoid => (yi * (one - yi), one - (two * yi), -two),
+                    ActivationKind.Tanh => (one - (yi * yi), -two * yi, -two),
+                    _ => yi > T.Zero ? (one, T.Zero, T.Zero) : (yi + alpha, one, T.Zero),
+                };
+                T vyi = At(vy, i), dyi = At(dy, i), dtyi = At(dty, i), tyi = At(ty, i), vdyi = At(vdy, i), vdtyi = At(vdty, i), vtyi = At(vty, i);
+                if (!vdtx.IsEmpty)
+                {
+                    vdtx[i] += (f1 * vdtyi) + (g * vyi * dtyi);
+                }
+
+                if (!vdx.IsEmpty)
+                {
+                    vdx[i] += (f1 * vdyi) + (g * vyi * dyi) + (h * vyi * dtyi * tyi) + (g * ((vdtyi * tyi) + (dtyi * vtyi)));
+                }
+            }
+        }
+
+        /// <summary>A tangent gradient shares nothing with what the activation's third order reads or with the gradients.</summary>
+        private static void ActivationThirdOrderWrites<T>(ReadOnlySpan<T> written, string name, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> tx, ReadOnlySpan<T> ty,
+            ReadOnlySpan<T> dy, ReadOnlySpan<T> dty, ReadOnlySpan<T> dx, ReadOnlySpan<T> dtx, ReadOnlySpan<T> vy, ReadOnlySpan<T> vdy, ReadOnlySpan<T> vdty, ReadOnlySpan<T> vty)
+        {
+            NnGuard.Disjoint(written, name, x, nameof(x), y, nameof(y), tx, nameof(tx));
+            NnGuard.Disjoint(written, name, ty, nameof(ty), dy, nameof(dy), dty, nameof(dty));
+            NnGuard.Disjoint(written, name, dx, nameof(dx), dtx, nameof(dtx), vy, nameof(vy));
+            NnGuard.Disjoint(written, name, vdy, nameof(vdy), vdty, nameof(vdty), vty, nameof(vty));
+        }
+
+        /// <summary>An element of a span that may be empty (zeros).</summary>
+        private static T At<T>(ReadOnlySpan<T> s, int i)
+            where T : unmanaged, IFloatingPointIeee754<T>
+            => s.IsEmpty ? T.Zero : s[i];
+
+        private static void DenseTangentBackwardTangentCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, ReadOnlySpan<T> y, int n, int inputs, int outputs,
+            ReadOnlySpan<T> tx, ReadOnlySpan<T> tw, ReadOnlySpan<T> tb, ReadOnlySpan<T> ty, ReadOnlySpan<T> dy, ReadOnlySpan<T> dty,
+            Span<T> dx, Span<T> dw, Span<T> db, Span<T> dtx, Span<T> dtw, Span<T> dtb,
+            ReadOnlySpan<T> vx, ReadOnlySpan<T> vw, ReadOnlySpan<T> vtx, ReadOnlySpan<T> vtw, ReadOnlySpan<T> vdy, ReadOnlySpan<T> vdty,
+            Span<T> vdx, Span<T> vdw, Span<T> vdb, Span<T> vdtx, Span<T> vdtw, Span<T> vdtb)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            DenseTangentBackwardCore(x, w, b, y, n, inputs, outputs, tx, tw, tb, ty, dy, dty, dx, dw, db, dtx, dtw, dtb);
+            NnGuard.Gradient(vx.Length, NnGuard.Size(n, inputs), nameof(vx), "(n, inputs)");
+            NnGuard.Gradient(vtx.Length, NnGuard.Size(n, inputs), nameof(vtx), "(n, inputs)");
+            NnGuard.Gradient(vw.Length, NnGuard.Size(inputs, outputs), nameof(vw), "(inputs, outputs)");
+            NnGuard.Gradient(vtw.Length, NnGuard.Size(inputs, outputs), nameof(vtw), "(inputs, outputs)");
+            NnGuard.Gradient(vdy.Length, NnGuard.Size(n, outputs), nameof(vdy), "(n, outputs)");
+            NnGuard.Gradient(vdty.Length, NnGuard.Size(n, outputs), nameof(vdty), "(n, outputs)");
+
+            // Each product of the pullback with one factor replaced by its tangent, by Dense's backward kernel (it checks
+            // what it writes against what it reads); a term with an empty factor is zero.
+            DenseBackTerm(x, w, b, y, n, inputs, outputs, vdy, vdx, vdw, vdb);          // ∂/∂ȳ:   vdy·wᵀ, xᵀ·vdy, Σ vdy
+            DenseBackTerm(x, vw, b, y, n, inputs, outputs, dy, vdx, default, default);  //          dy·vwᵀ
+            DenseBackTerm(vx, w, b, y, n, inputs, outputs, dy, default, vdw, default);  //          vxᵀ·dy
+            DenseBackTerm(x, tw, b, y, n, inputs, outputs, vdty, vdx, default, default); // ∂/∂ẏ̄ into x̄, w̄: vdty·twᵀ, txᵀ·vdty
+            DenseBackTerm(tx, w, b, y, n, inputs, outputs, vdty, default, vdw, default);
+            DenseBackTerm(x, vtw, b, y, n, inputs, outputs, dty, vdx, default, default); //          dty·vtwᵀ, vtxᵀ·dty
+            DenseBackTerm(vtx, w, b, y, n, inputs, outputs, dty, default, vdw, default);
+            DenseBackTerm(x, w, b, y, n, inputs, outputs, vdty, vdtx, vdtw, vdtb);      // ẋ̄, ẇ̄, ḃ̄: vdty·wᵀ, xᵀ·vdty, Σ vdty
+            DenseBackTerm(x, vw, b, y, n, inputs, outputs, dty, vdtx, default, default); //          dty·vwᵀ, vxᵀ·dty
+            DenseBackTerm(vx, w, b, y, n, inputs, outputs, dty, default, vdtw, default);
+        }
+
+        /// <summary>One term of Dense's pullback by its backward kernel; zero (skipped) where a factor or every gradient is empty.</summary>
+        private static void DenseBackTerm<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> m, ReadOnlySpan<T> b, ReadOnlySpan<T> y, int n, int inputs, int outputs,
+            ReadOnlySpan<T> c, Span<T> ga, Span<T> gm, Span<T> gb)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (!a.IsEmpty && !m.IsEmpty && !c.IsEmpty && !(ga.IsEmpty && gm.IsEmpty && gb.IsEmpty))
+            {
+                DenseBackwardCore(a, m, b, y, n, inputs, outputs, c, ga, gm, gb);
+            }
+        }
+
+        private static void MeanSubtractTangentBackwardTangentCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> h, int rows, int d, ReadOnlySpan<T> dh, ReadOnlySpan<T> dth,
+            Span<T> dx, Span<T> dtx, ReadOnlySpan<T> vdh, ReadOnlySpan<T> vdth, Span<T> vdx, Span<T> vdtx)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            MeanSubtractTangentBackwardCore(x, h, rows, d, dh, dth, dx, dtx);
+            MeanSubtractTangentBackwardCore(x, h, rows, d, vdh, vdth, vdx, vdtx);
+        }
+
+        private static void PoolTangentBackwardTangentCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, in Pool2DShape shape, ReadOnlySpan<T> tx, ReadOnlySpan<T> ty,
+            ReadOnlySpan<T> dy, ReadOnlySpan<T> dty, Span<T> dx, Span<T> dtx, ReadOnlySpan<T> vdy, ReadOnlySpan<T> vdty, Span<T> vdx, Span<T> vdtx, bool relu)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            PoolTangentBackwardCore(x, y, shape, tx, ty, dy, dty, dx, dtx, relu);
+            NnGuard.Gradient(vdy.Length, y.Length, nameof(vdy), "y.Length");
+            NnGuard.Gradient(vdty.Length, y.Length, nameof(vdty), "y.Length");
+            if (!vdy.IsEmpty)
+            {
+                MaxPool2DBackwardCore(x, y, shape, vdy, vdx, relu: relu);
+            }
+
+            if (!vdty.IsEmpty)
+            {
+                MaxPool2DBackwardCore(x, y, shape, vdty, vdtx, relu: relu);
+            }
+        }
+
+        private static void SumOfSquaresTangentBackwardTangentCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> tx, T dResult, Span<T> dx, Span<T> dtx,
+            ReadOnlySpan<T> vx, ReadOnlySpan<T> vtx, T vdResult, Span<T> vdx, Span<T> vdtx)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            NnGuard.Gradient(tx.Length, x.Length, nameof(tx), "x.Length");
+            Workspace workspace = Workspace.Current;
+            WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                // The pullback's gradients as it writes them; then its two products 2·dResult·x (ẋ̄) and 2·dResult·ẋ (x̄), each
+                // the backward of one factor, whose tangents the backward's registered tangent gives (its gradient left empty).
+                SumOfSquaresBackwardTangentCore(x, dResult, dtx, tx, T.Zero, dx);
+                SumOfSquaresBackwardTangentCore(x, dResult, default, vx, vdResult, vdtx);
+                ReadOnlySpan<T> t = tx.IsEmpty ? NnGuard.Rent<T>(workspace, x.Length) : tx;
+                SumOfSquaresBackwardTangentCore(t, dResult, default, vtx, vdResult, vdx);
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        private static void MseLossTangentBackwardTangentCore<T>(ReadOnlySpan<T> prediction, ReadOnlySpan<T> target, ReadOnlySpan<T> tprediction, ReadOnlySpan<T> ttarget,
+            T dResult, Span<T> dprediction, Span<T> dtarget, Span<T> dtprediction, Span<T> dttarget,
+            ReadOnlySpan<T> vprediction, ReadOnlySpan<T> vtarget, ReadOnlySpan<T> vtprediction, ReadOnlySpan<T> vttarget, T vdResult,
+            Span<T> vdprediction, Span<T> vdtarget, Span<T> vdtprediction, Span<T> vdttarget)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            NnGuard.Gradient(tprediction.Length, prediction.Length, nameof(tprediction), "prediction.Length");
+            NnGuard.Gradient(ttarget.Length, prediction.Length, nameof(ttarget), "prediction.Length");
+            Workspace workspace = Workspace.Current;
+            WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                // The pullback's gradients as it writes them; then the tangents of its two products — 2·dResult·(p − t)/N into
+                // the tangents' gradients, 2·dResult·(ṗ − ṫ)/N into the values' — by the backward's registered tangent.
+                MseLossBackwardTangentCore(prediction, target, dResult, dtprediction, dttarget, tprediction, ttarget, T.Zero, dprediction, dtarget);
+                MseLossBackwardTangentCore(prediction, target, dResult, default, default, vprediction, vtarget, vdResult, vdtprediction, vdttarget);
+                ReadOnlySpan<T> tp = tprediction.IsEmpty ? NnGuard.Rent<T>(workspace, prediction.Length) : tprediction;
+                ReadOnlySpan<T> tt = ttarget.IsEmpty ? NnGuard.Rent<T>(workspace, prediction.Length) : ttarget;
+                MseLossBackwardTangentCore(tp, tt, dResult, default, default, vtprediction, vttarget, vdResult, vdprediction, vdtarget);
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+    }
+}
