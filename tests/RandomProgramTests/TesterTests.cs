@@ -756,8 +756,8 @@ namespace SymGrad.RandomProgramTests
         [Fact]
         public void ANestedTangentOfAMethodWritingOutputs_IsDrawnAndPasses()
         {
-            // (BackwardCallHelpers off: the draws this test was written on, which that feature now and then changes.)
-            var gen = new ProgramGenerator(FeatureSet.Parse("TangentCalls=4,NestedCalls=4,UserCalls=2,LocalBuffers=3,-BackwardCallHelpers"));
+            // (BackwardCallHelpers and NnTangentHelpers off: the draws this test was written on, which those features now and then change.)
+            var gen = new ProgramGenerator(FeatureSet.Parse("TangentCalls=4,NestedCalls=4,UserCalls=2,LocalBuffers=3,-BackwardCallHelpers,-NnTangentHelpers"));
             var drawn = Enumerable.Range(0, 400).Select(i => Runner.ProgramSeed(51, i)).Select(seed => (Seed: seed, Program: gen.FromSeed(seed)))
                 .Where(d => d.Program.Methods.Any(TangentCalls.Calls)).ToList();
             Assert.True(drawn.Count >= 20, $"only {drawn.Count} of 400 programs call T0Tangent");
@@ -787,8 +787,8 @@ namespace SymGrad.RandomProgramTests
         [Fact]
         public void ANestedBackwardOfAMethodWritingOutputs_IsDrawnAndPasses()
         {
-            // (BackwardCallHelpers off: the draws this test was written on, which that feature now and then changes.)
-            var gen = new ProgramGenerator(FeatureSet.Parse("TangentCalls=6,SpanWritingCalls=2,-BackwardCallHelpers"));
+            // (BackwardCallHelpers and NnTangentHelpers off: the draws this test was written on, which those features now and then change.)
+            var gen = new ProgramGenerator(FeatureSet.Parse("TangentCalls=6,SpanWritingCalls=2,-BackwardCallHelpers,-NnTangentHelpers"));
             var drawn = Enumerable.Range(0, 300).Select(i => Runner.ProgramSeed(52, i)).Select(seed => (Seed: seed, Program: gen.FromSeed(seed)))
                 .Where(d => d.Program.Methods.Any(TangentCalls.CallsBackward)).ToList();
             Assert.True(drawn.Count >= 10, $"only {drawn.Count} of 300 programs call T0Backward");
@@ -815,7 +815,7 @@ namespace SymGrad.RandomProgramTests
         [Fact]
         public void ANestedBackwardOfAHelperCallingLibraryFunctionsWritingTwoOutputsOrReturningAValue_IsDrawnAndPasses()
         {
-            var gen = new ProgramGenerator(FeatureSet.Parse("TangentCalls=6,NnPrimitives=3,RegisteredLibrary=3,SpanWritingCalls=2,BackwardCallHelpers=2"));
+            var gen = new ProgramGenerator(FeatureSet.Parse("TangentCalls=6,NnPrimitives=3,RegisteredLibrary=3,SpanWritingCalls=2,BackwardCallHelpers=2,-NnTangentHelpers"));
             static Method T0(ProgramModel p) => p.Find(TangentCalls.Helper);
             static bool Two(ProgramModel p) => T0(p).Params.Count(x => x.Kind == ParamKind.RealSpanOut) == 2;
             var drawn = Enumerable.Range(0, 300).Select(i => Runner.ProgramSeed(53, i)).Select(seed => (Seed: seed, Program: gen.FromSeed(seed)))
@@ -883,8 +883,8 @@ namespace SymGrad.RandomProgramTests
         [Fact]
         public void AFloatTangentPastFloatsRange_WhereTheDoubleTwinIsRight_IsNotAFailure()
         {
-            // (Drawn before BackwardCallHelpers, which now and then draws another T0 for such seeds: off, the program is as it was.)
-            var results = Runner.CheckBatch(new[] { (1, "53pbiT494xq1", Runner.Generate("53pbiT494xq1", FeatureSet.Parse("-BackwardCallHelpers"))) });
+            // (Drawn before BackwardCallHelpers and NnTangentHelpers, which now and then draw another T0 for such seeds: off, the program is as it was.)
+            var results = Runner.CheckBatch(new[] { (1, "53pbiT494xq1", Runner.Generate("53pbiT494xq1", FeatureSet.Parse("-BackwardCallHelpers,-NnTangentHelpers"))) });
             var result = Assert.Single(results).Result;
             Assert.True(result.Failures.Count == 0, string.Join("\n", result.Failures.Select(f => f.Key + ": " + f.Details)));
             Assert.True(result.FloatForwardPastRange >= 1, "the draw no longer overflows float in forward mode");

@@ -6,7 +6,7 @@ namespace SymGrad
     /// <summary>
     /// The third order of the primitives, for a caller's Hessian-vector product through a nested <c>FTangent</c> (or
     /// <c>FBackward</c>) of a layer built of them: the tangent of each <c>…TangentBackward</c>, registered on it. Not yet for
-    /// Conv2D, BatchNorm and the cross-entropy (their nested callers have no <c>MHessianVector</c>).
+    /// BatchNorm (its nested callers have no <c>MHessianVector</c>).
     /// </summary>
     /// <remarks>
     /// An element-wise activation's pullback reads its slope f′ off y (sigmoid, tanh, ELU) or off x (ReLU, leaky ReLU:
@@ -78,6 +78,16 @@ namespace SymGrad
         public static void DenseTangentBackwardTangent(ReadOnlySpan<double> x, ReadOnlySpan<double> w, ReadOnlySpan<double> b, ReadOnlySpan<double> y, int n, int inputs, int outputs, ReadOnlySpan<double> tx, ReadOnlySpan<double> tw, ReadOnlySpan<double> tb, ReadOnlySpan<double> ty, ReadOnlySpan<double> dy, ReadOnlySpan<double> dty, Span<double> dx, Span<double> dw, Span<double> db, Span<double> dtx, Span<double> dtw, Span<double> dtb, ReadOnlySpan<double> vx, ReadOnlySpan<double> vw, ReadOnlySpan<double> vb, ReadOnlySpan<double> vy, ReadOnlySpan<double> vtx, ReadOnlySpan<double> vtw, ReadOnlySpan<double> vtb, ReadOnlySpan<double> vty, ReadOnlySpan<double> vdy, ReadOnlySpan<double> vdty, Span<double> vdx, Span<double> vdw, Span<double> vdb, Span<double> vdtx, Span<double> vdtw, Span<double> vdtb)
             => DenseTangentBackwardTangentCore(x, w, b, y, n, inputs, outputs, tx, tw, tb, ty, dy, dty, dx, dw, db, dtx, dtw, dtb, vx, vw, vtx, vtw, vdy, vdty, vdx, vdw, vdb, vdtx, vdtw, vdtb);
 
+        /// <summary>Tangent of Conv2DTangentBackward, as Dense's: each product of the pullback with one factor replaced by its tangent.</summary>
+        [TangentOf(typeof(Nn), nameof(Conv2DTangentBackward))]
+        public static void Conv2DTangentBackwardTangent(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> y, Conv2DShape shape, ReadOnlySpan<float> tx, ReadOnlySpan<float> tw, ReadOnlySpan<float> tb, ReadOnlySpan<float> ty, ReadOnlySpan<float> dy, ReadOnlySpan<float> dty, Span<float> dx, Span<float> dw, Span<float> db, Span<float> dtx, Span<float> dtw, Span<float> dtb, ReadOnlySpan<float> vx, ReadOnlySpan<float> vw, ReadOnlySpan<float> vb, ReadOnlySpan<float> vy, ReadOnlySpan<float> vtx, ReadOnlySpan<float> vtw, ReadOnlySpan<float> vtb, ReadOnlySpan<float> vty, ReadOnlySpan<float> vdy, ReadOnlySpan<float> vdty, Span<float> vdx, Span<float> vdw, Span<float> vdb, Span<float> vdtx, Span<float> vdtw, Span<float> vdtb)
+            => Conv2DTangentBackwardTangentCore(x, w, b, y, shape, tx, tw, tb, ty, dy, dty, dx, dw, db, dtx, dtw, dtb, vx, vw, vtx, vtw, vdy, vdty, vdx, vdw, vdb, vdtx, vdtw, vdtb);
+
+        /// <inheritdoc cref="Conv2DTangentBackwardTangent(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Conv2DShape, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float}, Span{float}, Span{float}, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float}, Span{float}, Span{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(Conv2DTangentBackward))]
+        public static void Conv2DTangentBackwardTangent(ReadOnlySpan<double> x, ReadOnlySpan<double> w, ReadOnlySpan<double> b, ReadOnlySpan<double> y, Conv2DShape shape, ReadOnlySpan<double> tx, ReadOnlySpan<double> tw, ReadOnlySpan<double> tb, ReadOnlySpan<double> ty, ReadOnlySpan<double> dy, ReadOnlySpan<double> dty, Span<double> dx, Span<double> dw, Span<double> db, Span<double> dtx, Span<double> dtw, Span<double> dtb, ReadOnlySpan<double> vx, ReadOnlySpan<double> vw, ReadOnlySpan<double> vb, ReadOnlySpan<double> vy, ReadOnlySpan<double> vtx, ReadOnlySpan<double> vtw, ReadOnlySpan<double> vtb, ReadOnlySpan<double> vty, ReadOnlySpan<double> vdy, ReadOnlySpan<double> vdty, Span<double> vdx, Span<double> vdw, Span<double> vdb, Span<double> vdtx, Span<double> vdtw, Span<double> vdtb)
+            => Conv2DTangentBackwardTangentCore(x, w, b, y, shape, tx, tw, tb, ty, dy, dty, dx, dw, db, dtx, dtw, dtb, vx, vw, vtx, vtw, vdy, vdty, vdx, vdw, vdb, vdtx, vdtw, vdtb);
+
         /// <summary>Tangent of MeanSubtractTangentBackward (linear in the cotangents, constant in the rest): its gradients as it writes them, and the mean subtraction of vdh and vdth added to vdx and vdtx.</summary>
         [TangentOf(typeof(Nn), nameof(MeanSubtractTangentBackward))]
         public static void MeanSubtractTangentBackwardTangent(ReadOnlySpan<float> x, ReadOnlySpan<float> h, int rows, int d, ReadOnlySpan<float> tx, ReadOnlySpan<float> th, ReadOnlySpan<float> dh, ReadOnlySpan<float> dth, Span<float> dx, Span<float> dtx, ReadOnlySpan<float> vx, ReadOnlySpan<float> vh, ReadOnlySpan<float> vtx, ReadOnlySpan<float> vth, ReadOnlySpan<float> vdh, ReadOnlySpan<float> vdth, Span<float> vdx, Span<float> vdtx)
@@ -127,6 +137,16 @@ namespace SymGrad
         [TangentOf(typeof(Nn), nameof(MseLossTangentBackward))]
         public static void MseLossTangentBackwardTangent(ReadOnlySpan<double> prediction, ReadOnlySpan<double> target, ReadOnlySpan<double> tprediction, ReadOnlySpan<double> ttarget, double dResult, Span<double> dprediction, Span<double> dtarget, Span<double> dtprediction, Span<double> dttarget, ReadOnlySpan<double> vprediction, ReadOnlySpan<double> vtarget, ReadOnlySpan<double> vtprediction, ReadOnlySpan<double> vttarget, double vdResult, Span<double> vdprediction, Span<double> vdtarget, Span<double> vdtprediction, Span<double> vdttarget)
             => MseLossTangentBackwardTangentCore(prediction, target, tprediction, ttarget, dResult, dprediction, dtarget, dtprediction, dttarget, vprediction, vtarget, vtprediction, vttarget, vdResult, vdprediction, vdtarget, vdtprediction, vdttarget);
+
+        /// <summary>Tangent of SoftmaxCrossEntropyTangentBackward: its gradients as it writes them, vdtlogits += (vdResult·(p − onehot) + dResult·H·vlogits)/rows by the backward's registered tangent, and vdlogits += H·(vdResult·tlogits + dResult·vtlogits) + dResult·T[vlogits, tlogits] — the softmax's third derivative, row by row: ṗ ⊙ (t − ⟨p, t⟩) − p·⟨ṗ, t⟩ with ṗ = p ⊙ (u − ⟨p, u⟩).</summary>
+        [TangentOf(typeof(Nn), nameof(SoftmaxCrossEntropyTangentBackward))]
+        public static void SoftmaxCrossEntropyTangentBackwardTangent(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int rows, int classes, ReadOnlySpan<float> tlogits, float dResult, Span<float> dlogits, Span<float> dtlogits, ReadOnlySpan<float> vlogits, ReadOnlySpan<float> vtlogits, float vdResult, Span<float> vdlogits, Span<float> vdtlogits)
+            => SoftmaxCrossEntropyTangentBackwardTangentCore(logits, labels, rows, classes, tlogits, dResult, dlogits, dtlogits, vlogits, vtlogits, vdResult, vdlogits, vdtlogits);
+
+        /// <inheritdoc cref="SoftmaxCrossEntropyTangentBackwardTangent(ReadOnlySpan{float}, ReadOnlySpan{int}, int, int, ReadOnlySpan{float}, float, Span{float}, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, float, Span{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(SoftmaxCrossEntropyTangentBackward))]
+        public static void SoftmaxCrossEntropyTangentBackwardTangent(ReadOnlySpan<double> logits, ReadOnlySpan<int> labels, int rows, int classes, ReadOnlySpan<double> tlogits, double dResult, Span<double> dlogits, Span<double> dtlogits, ReadOnlySpan<double> vlogits, ReadOnlySpan<double> vtlogits, double vdResult, Span<double> vdlogits, Span<double> vdtlogits)
+            => SoftmaxCrossEntropyTangentBackwardTangentCore(logits, labels, rows, classes, tlogits, dResult, dlogits, dtlogits, vlogits, vtlogits, vdResult, vdlogits, vdtlogits);
 
         private static void ActivationTangentBackwardTangent<T>(ActivationKind kind, ReadOnlySpan<T> x, ReadOnlySpan<T> y, T alpha, ReadOnlySpan<T> tx, ReadOnlySpan<T> ty,
             ReadOnlySpan<T> dy, ReadOnlySpan<T> dty, Span<T> dx, Span<T> dtx, ReadOnlySpan<T> vy, ReadOnlySpan<T> vdy, ReadOnlySpan<T> vdty, ReadOnlySpan<T> vty, Span<T> vdx, Span<T> vdtx)
@@ -205,29 +225,78 @@ namespace SymGrad
             NnGuard.Gradient(vdy.Length, NnGuard.Size(n, outputs), nameof(vdy), "(n, outputs)");
             NnGuard.Gradient(vdty.Length, NnGuard.Size(n, outputs), nameof(vdty), "(n, outputs)");
 
-            // Each product of the pullback with one factor replaced by its tangent, by Dense's backward kernel (it checks
-            // what it writes against what it reads); a term with an empty factor is zero.
-            DenseBackTerm(x, w, b, y, n, inputs, outputs, vdy, vdx, vdw, vdb);          // ∂/∂ȳ:   vdy·wᵀ, xᵀ·vdy, Σ vdy
-            DenseBackTerm(x, vw, b, y, n, inputs, outputs, dy, vdx, default, default);  //          dy·vwᵀ
-            DenseBackTerm(vx, w, b, y, n, inputs, outputs, dy, default, vdw, default);  //          vxᵀ·dy
-            DenseBackTerm(x, tw, b, y, n, inputs, outputs, vdty, vdx, default, default); // ∂/∂ẏ̄ into x̄, w̄: vdty·twᵀ, txᵀ·vdty
-            DenseBackTerm(tx, w, b, y, n, inputs, outputs, vdty, default, vdw, default);
-            DenseBackTerm(x, vtw, b, y, n, inputs, outputs, dty, vdx, default, default); //          dty·vtwᵀ, vtxᵀ·dty
-            DenseBackTerm(vtx, w, b, y, n, inputs, outputs, dty, default, vdw, default);
-            DenseBackTerm(x, w, b, y, n, inputs, outputs, vdty, vdtx, vdtw, vdtb);      // ẋ̄, ẇ̄, ḃ̄: vdty·wᵀ, xᵀ·vdty, Σ vdty
-            DenseBackTerm(x, vw, b, y, n, inputs, outputs, dty, vdtx, default, default); //          dty·vwᵀ, vxᵀ·dty
-            DenseBackTerm(vx, w, b, y, n, inputs, outputs, dty, default, vdtw, default);
+            BilinearThirdOrder(new DenseTerms<T>(n, inputs, outputs), b, y, x, w, tx, tw, dy, dty, vx, vw, vtx, vtw, vdy, vdty, vdx, vdw, vdb, vdtx, vdtw, vdtb);
         }
 
-        /// <summary>One term of Dense's pullback by its backward kernel; zero (skipped) where a factor or every gradient is empty.</summary>
-        private static void DenseBackTerm<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> m, ReadOnlySpan<T> b, ReadOnlySpan<T> y, int n, int inputs, int outputs,
-            ReadOnlySpan<T> c, Span<T> ga, Span<T> gm, Span<T> gb)
+        /// <summary>
+        /// The tangent terms of a bilinear layer's tangent pullback (Dense's, Conv2D's: a sum of products of two of x, w, ẋ, ẇ,
+        /// ȳ, ẏ̄), each product with one factor replaced by its tangent, by the layer's backward kernel (it checks what it
+        /// writes against what it reads); a term with an empty factor is zero.
+        /// </summary>
+        private static void BilinearThirdOrder<T, TLayer>(TLayer layer, ReadOnlySpan<T> b, ReadOnlySpan<T> y, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> tx, ReadOnlySpan<T> tw,
+            ReadOnlySpan<T> dy, ReadOnlySpan<T> dty, ReadOnlySpan<T> vx, ReadOnlySpan<T> vw, ReadOnlySpan<T> vtx, ReadOnlySpan<T> vtw, ReadOnlySpan<T> vdy, ReadOnlySpan<T> vdty,
+            Span<T> vdx, Span<T> vdw, Span<T> vdb, Span<T> vdtx, Span<T> vdtw, Span<T> vdtb)
             where T : unmanaged, IFloatingPointIeee754<T>
+            where TLayer : struct, IBackwardTerms<T>
+        {
+            Term(layer, b, y, x, w, vdy, vdx, vdw, vdb);           // ∂/∂ȳ:   vdy·wᵀ, xᵀ·vdy, Σ vdy
+            Term(layer, b, y, x, vw, dy, vdx, default, default);   //          dy·vwᵀ
+            Term(layer, b, y, vx, w, dy, default, vdw, default);   //          vxᵀ·dy
+            Term(layer, b, y, x, tw, vdty, vdx, default, default); // ∂/∂ẏ̄ into x̄, w̄: vdty·twᵀ, txᵀ·vdty
+            Term(layer, b, y, tx, w, vdty, default, vdw, default);
+            Term(layer, b, y, x, vtw, dty, vdx, default, default); //          dty·vtwᵀ, vtxᵀ·dty
+            Term(layer, b, y, vtx, w, dty, default, vdw, default);
+            Term(layer, b, y, x, w, vdty, vdtx, vdtw, vdtb);       // ẋ̄, ẇ̄, ḃ̄: vdty·wᵀ, xᵀ·vdty, Σ vdty
+            Term(layer, b, y, x, vw, dty, vdtx, default, default); //          dty·vwᵀ, vxᵀ·dty
+            Term(layer, b, y, vx, w, dty, default, vdtw, default);
+        }
+
+        private static void Term<T, TLayer>(TLayer layer, ReadOnlySpan<T> b, ReadOnlySpan<T> y, ReadOnlySpan<T> a, ReadOnlySpan<T> m, ReadOnlySpan<T> c, Span<T> ga, Span<T> gm, Span<T> gb)
+            where T : unmanaged, IFloatingPointIeee754<T>
+            where TLayer : struct, IBackwardTerms<T>
         {
             if (!a.IsEmpty && !m.IsEmpty && !c.IsEmpty && !(ga.IsEmpty && gm.IsEmpty && gb.IsEmpty))
             {
-                DenseBackwardCore(a, m, b, y, n, inputs, outputs, c, ga, gm, gb);
+                layer.Backward(a, m, b, y, c, ga, gm, gb);
             }
+        }
+
+        /// <summary>A bilinear layer's backward (its shape fixed) as a function of its two factors, its bias and output, and the cotangent.</summary>
+        private interface IBackwardTerms<T>
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            void Backward(ReadOnlySpan<T> a, ReadOnlySpan<T> m, ReadOnlySpan<T> b, ReadOnlySpan<T> y, ReadOnlySpan<T> c, Span<T> ga, Span<T> gm, Span<T> gb);
+        }
+
+        private readonly struct DenseTerms<T>(int n, int inputs, int outputs) : IBackwardTerms<T>
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            public void Backward(ReadOnlySpan<T> a, ReadOnlySpan<T> m, ReadOnlySpan<T> b, ReadOnlySpan<T> y, ReadOnlySpan<T> c, Span<T> ga, Span<T> gm, Span<T> gb)
+                => DenseBackwardCore(a, m, b, y, n, inputs, outputs, c, ga, gm, gb);
+        }
+
+        private readonly struct ConvTerms<T>(Conv2DShape shape) : IBackwardTerms<T>
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            public void Backward(ReadOnlySpan<T> a, ReadOnlySpan<T> m, ReadOnlySpan<T> b, ReadOnlySpan<T> y, ReadOnlySpan<T> c, Span<T> ga, Span<T> gm, Span<T> gb)
+                => Conv2DBackwardCore(a, m, b, y, shape, c, ga, gm, gb);
+        }
+
+        private static void Conv2DTangentBackwardTangentCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, ReadOnlySpan<T> y, in Conv2DShape shape,
+            ReadOnlySpan<T> tx, ReadOnlySpan<T> tw, ReadOnlySpan<T> tb, ReadOnlySpan<T> ty, ReadOnlySpan<T> dy, ReadOnlySpan<T> dty,
+            Span<T> dx, Span<T> dw, Span<T> db, Span<T> dtx, Span<T> dtw, Span<T> dtb,
+            ReadOnlySpan<T> vx, ReadOnlySpan<T> vw, ReadOnlySpan<T> vtx, ReadOnlySpan<T> vtw, ReadOnlySpan<T> vdy, ReadOnlySpan<T> vdty,
+            Span<T> vdx, Span<T> vdw, Span<T> vdb, Span<T> vdtx, Span<T> vdtw, Span<T> vdtb)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Conv2DTangentBackwardCore(x, w, b, y, shape, tx, tw, tb, ty, dy, dty, dx, dw, db, dtx, dtw, dtb);
+            NnGuard.Gradient(vx.Length, shape.InputLength, nameof(vx), "(N, C, H, W)");
+            NnGuard.Gradient(vtx.Length, shape.InputLength, nameof(vtx), "(N, C, H, W)");
+            NnGuard.Gradient(vw.Length, shape.WeightLength, nameof(vw), "(F, C, KH, KW)");
+            NnGuard.Gradient(vtw.Length, shape.WeightLength, nameof(vtw), "(F, C, KH, KW)");
+            NnGuard.Gradient(vdy.Length, shape.OutputLength, nameof(vdy), "(N, F, OH, OW)");
+            NnGuard.Gradient(vdty.Length, shape.OutputLength, nameof(vdty), "(N, F, OH, OW)");
+            BilinearThirdOrder(new ConvTerms<T>(shape), b, y, x, w, tx, tw, dy, dty, vx, vw, vtx, vtw, vdy, vdty, vdx, vdw, vdb, vdtx, vdtw, vdtb);
         }
 
         private static void MeanSubtractTangentBackwardTangentCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> h, int rows, int d, ReadOnlySpan<T> dh, ReadOnlySpan<T> dth,
@@ -297,6 +366,77 @@ namespace SymGrad
                 ReadOnlySpan<T> tp = tprediction.IsEmpty ? NnGuard.Rent<T>(workspace, prediction.Length) : tprediction;
                 ReadOnlySpan<T> tt = ttarget.IsEmpty ? NnGuard.Rent<T>(workspace, prediction.Length) : ttarget;
                 MseLossBackwardTangentCore(tp, tt, dResult, default, default, vtprediction, vttarget, vdResult, vdprediction, vdtarget);
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+        private static void SoftmaxCrossEntropyTangentBackwardTangentCore<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int rows, int classes, ReadOnlySpan<T> tlogits,
+            T dResult, Span<T> dlogits, Span<T> dtlogits, ReadOnlySpan<T> vlogits, ReadOnlySpan<T> vtlogits, T vdResult, Span<T> vdlogits, Span<T> vdtlogits)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            long size = NnGuard.Size(rows, classes);
+            NnGuard.Gradient(tlogits.Length, size, nameof(tlogits), "(rows, classes)");
+            NnGuard.Gradient(vlogits.Length, size, nameof(vlogits), "(rows, classes)");
+            NnGuard.Gradient(vtlogits.Length, size, nameof(vtlogits), "(rows, classes)");
+            NnGuard.Gradient(vdlogits.Length, size, nameof(vdlogits), "(rows, classes)");
+            NnGuard.Disjoint<T>(vdlogits, nameof(vdlogits), logits, nameof(logits), tlogits, nameof(tlogits), vlogits, nameof(vlogits));
+            NnGuard.Disjoint<T>(vdlogits, nameof(vdlogits), vtlogits, nameof(vtlogits), dlogits, nameof(dlogits), dtlogits, nameof(dtlogits));
+            NnGuard.Disjoint<T>(vdlogits, nameof(vdlogits), vdtlogits, nameof(vdtlogits));
+            SoftmaxCrossEntropyBackwardTangentCore(logits, labels, rows, classes, dResult, dtlogits, tlogits, T.Zero, dlogits); // the pullback
+            SoftmaxCrossEntropyBackwardTangentCore(logits, labels, rows, classes, dResult, default, vlogits, vdResult, vdtlogits);
+            if (vdlogits.IsEmpty)
+            {
+                return;
+            }
+
+            // Row by row (the softmax's third derivative has no kernel of its own): p, then ⟨p, t⟩, ⟨p, vt⟩, ⟨p, u⟩ and ⟨ṗ, t⟩.
+            T scale = T.One / T.CreateTruncating(rows);
+            Workspace workspace = Workspace.Current;
+            WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                Span<T> p = NnGuard.Rent<T>(workspace, classes);
+                for (int r = 0; r < rows; r++)
+                {
+                    ReadOnlySpan<T> z = logits.Slice(r * classes, classes);
+                    T max = z[0], sum = T.Zero;
+                    for (int j = 1; j < classes; j++)
+                    {
+                        max = T.Max(max, z[j]);
+                    }
+
+                    for (int j = 0; j < classes; j++)
+                    {
+                        p[j] = T.Exp(z[j] - max);
+                        sum += p[j];
+                    }
+
+                    T pt = T.Zero, pvt = T.Zero, pu = T.Zero;
+                    for (int j = 0; j < classes; j++)
+                    {
+                        p[j] /= sum;
+                        int k = (r * classes) + j;
+                        pt += p[j] * At(tlogits, k);
+                        pvt += p[j] * At(vtlogits, k);
+                        pu += p[j] * At(vlogits, k);
+                    }
+
+                    T pdotT = T.Zero;
+                    for (int j = 0; j < classes; j++)
+                    {
+                        int k = (r * classes) + j;
+                        pdotT += p[j] * (At(vlogits, k) - pu) * At(tlogits, k);
+                    }
+
+                    for (int j = 0; j < classes; j++)
+                    {
+                        int k = (r * classes) + j;
+                        T t = At(tlogits, k) - pt, pdot = p[j] * (At(vlogits, k) - pu);
+                        vdlogits[k] += scale * ((vdResult * p[j] * t) + (dResult * p[j] * (At(vtlogits, k) - pvt)) + (dResult * ((pdot * t) - (p[j] * pdotT))));
+                    }
+                }
             }
             finally
             {

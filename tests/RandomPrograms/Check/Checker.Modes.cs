@@ -145,6 +145,11 @@ namespace SymGrad.RandomPrograms.Check
                 _result.Count("MHessianVector (P15) checked on a method adding a span's gradient of a nested call (N0GradientOfXBackwardTangent)");
             if (Measure.All(m.Body).Any(n => n is CallExpr { IsNested: true } c && CallsOwnMethods(c.Callee) || n is CallStmt { IsNested: true } s && CallsOwnMethods(s.Callee)))
                 _result.Count("MHessianVector (P15) checked on a method with nested calls of an F calling methods of its own (their third orders)");
+            if (Measure.All(m.Body).Any(n => n is CallStmt { IsNested: true } s && Generate.TangentCalls.IsHelper(s.Callee) && CallsNn(s.Callee)))
+                _result.Count("MHessianVector (P15) checked on a method calling HTangent or HBackward of an H calling Nn primitives (their tangents' registered third order)");
+            bool CallsNn(string h) => _compiled.Program.Methods.FirstOrDefault(x => x.Name == h) is { } callee
+                && (Measure.All(callee.Body).Any(n => n is CallStmt { IsNn: true } or CallExpr { IsNn: true })
+                    || Measure.All(callee.Body).Any(n => n is CallStmt { IsNn: false, IsNested: false } c && c.Callee != h && Generate.TangentCalls.IsHelper(c.Callee) && CallsNn(c.Callee)));
             bool CallsOwnMethods(string f) => _compiled.Program.Methods.FirstOrDefault(x => x.Name == f) is { } callee
                 && Measure.All(callee.Body).Any(n => n is CallExpr { IsNn: false, IsNested: false });
             double[] Direction() => columns.Select(_ => (double)(float)(-1 + 2 * Uniform(_modes))).ToArray();

@@ -206,13 +206,13 @@ namespace SymGrad.RandomPrograms.Model
         /// <see cref="TangentCallable"/>, and <c>HTangentBackwardTangent</c> written too, so that the caller has
         /// <c>MHessianVector</c>: the scalar methods H calls have a third order (<see cref="ThirdOrder"/>), the methods writing
         /// outputs it calls their HTangentBackwardTangent in turn, the <c>Nn</c> primitives theirs registered (all but
-        /// BatchNorm, Conv2D and the cross-entropy).
+        /// BatchNorm).
         /// </summary>
         private static bool TangentTwice(ProgramModel program, Method? h) => TangentCallable(program, h)
             && Measure.All(h!.Body).All(n => n switch
             {
-                CallStmt { IsNn: true } c => c.Callee is not ("BatchNorm" or "Conv2D"), // the primitives' third order (Nn.NestedTangents.ThirdOrder.cs)
-                CallExpr { IsNn: true } c => c.Callee != "SoftmaxCrossEntropy",
+                CallStmt { IsNn: true } c => c.Callee != "BatchNorm", // the primitives' third order (Nn.NestedTangents.ThirdOrder.cs)
+                CallExpr { IsNn: true } => true,
                 CallExpr c => ThirdOrder(program, Callee(program, c.Callee)),
                 CallStmt c => TangentTwice(program, Callee(program, c.Callee)),
                 _ => true,

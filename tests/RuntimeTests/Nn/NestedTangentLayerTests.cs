@@ -43,7 +43,10 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             ["Conv2D"] = new([Conv.InputLength, Conv.WeightLength, Conv.Filters],
                 (p, t) => Two(Conv.OutputLength, (y, ty) => Nn.Conv2DTangent(p[0], p[1], p[2], y, Conv, t[0], t[1], t[2], ty)),
                 (p, t, o, c, g, gt) => Nn.Conv2DTangentBackward(p[0], p[1], p[2], o[0], Conv, t[0], t[1], t[2], o[1], c[0], c[1], g[0], g[1], g[2], gt[0], gt[1], gt[2]),
-                (p, t, u, ut) => Four(Conv.OutputLength, (y, ty, uy, uty) => Nn.Conv2DTangentTangent(p[0], p[1], p[2], y, Conv, t[0], t[1], t[2], ty, u[0], u[1], u[2], ut[0], ut[1], ut[2], uy, uty))),
+                (p, t, u, ut) => Four(Conv.OutputLength, (y, ty, uy, uty) => Nn.Conv2DTangentTangent(p[0], p[1], p[2], y, Conv, t[0], t[1], t[2], ty, u[0], u[1], u[2], ut[0], ut[1], ut[2], uy, uty)))
+            {
+                ThirdOrder = (p, t, o, c, g, gt, vp, vt, vo, vc, vg, vgt) => Nn.Conv2DTangentBackwardTangent(p[0], p[1], p[2], o[0], Conv, t[0], t[1], t[2], o[1], c[0], c[1], g[0], g[1], g[2], gt[0], gt[1], gt[2], vp[0], vp[1], vp[2], vo[0], vt[0], vt[1], vt[2], vo[1], vc[0], vc[1], vg[0], vg[1], vg[2], vgt[0], vgt[1], vgt[2]),
+            },
             ["MaxPool2D"] = new([Pool.InputLength],
                 (p, t) => Two(Pool.OutputLength, (y, ty) => Nn.MaxPool2DTangent(p[0], y, Pool, t[0], ty)),
                 (p, t, o, c, g, gt) => Nn.MaxPool2DTangentBackward(p[0], o[0], Pool, t[0], o[1], c[0], c[1], g[0], gt[0]),
@@ -86,7 +89,10 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             ["SoftmaxCrossEntropy"] = new([Rows * D],
                 (p, t) => [[Nn.SoftmaxCrossEntropyTangent(p[0], Labels, Rows, D, t[0])]],
                 (p, t, o, c, g, gt) => Nn.SoftmaxCrossEntropyTangentBackward(p[0], Labels, Rows, D, t[0], c[0][0], g[0], gt[0]),
-                (p, t, u, ut) => [[Nn.SoftmaxCrossEntropyTangent(p[0], Labels, Rows, D, t[0])], [Nn.SoftmaxCrossEntropyTangentTangent(p[0], Labels, Rows, D, t[0], u[0], ut[0])]]),
+                (p, t, u, ut) => [[Nn.SoftmaxCrossEntropyTangent(p[0], Labels, Rows, D, t[0])], [Nn.SoftmaxCrossEntropyTangentTangent(p[0], Labels, Rows, D, t[0], u[0], ut[0])]])
+            {
+                ThirdOrder = (p, t, o, c, g, gt, vp, vt, vo, vc, vg, vgt) => Nn.SoftmaxCrossEntropyTangentBackwardTangent(p[0], Labels, Rows, D, t[0], c[0][0], g[0], gt[0], vp[0], vt[0], vc[0][0], vg[0], vgt[0]),
+            },
         };
 
         public static TheoryData<string, int> CaseData()
