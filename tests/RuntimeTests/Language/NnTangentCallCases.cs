@@ -11,6 +11,33 @@ namespace SymGrad.RuntimeTests.Language
     /// </summary>
     public static partial class NnTangentCallCases
     {
+        /// <summary>A layer of one's own registered function (<see cref="CubeLibrary"/>), y = x³ element by element.</summary>
+        [Differentiable]
+        public static void Cubed(ReadOnlySpan<double> x, double a, Span<double> y)
+        {
+            Span<double> z = stackalloc double[x.Length];
+            for (int i = 0; i < x.Length; i++)
+            {
+                z[i] = a * x[i];
+            }
+
+            CubeLibrary.Cube(z, y);
+        }
+
+        /// <summary>Its Jacobian-vector product along v in a loss: through CubeLibrary's registered derivatives of CubeTangent.</summary>
+        [Differentiable]
+        public static double CubeRates(ReadOnlySpan<double> x, double a, ReadOnlySpan<double> v, Span<double> y, Span<double> ty)
+        {
+            CubedTangent(x, a, y, v, 0.5, ty);
+            double s = 0;
+            for (int i = 0; i < ty.Length; i++)
+            {
+                s += (ty[i] * ty[i]) + (y[i] * ty[i]);
+            }
+
+            return s;
+        }
+
         /// <summary>
         /// A contractive penalty Σ (J·v)ᵢ²·hᵢ, J the Jacobian in x of <see cref="BackwardCallCases.DenseTanh"/> — h = tanh(x·W + b),
         /// its pre-activation a local buffer — (W's and b's directions left out: zeros); a method of another type called nested.
@@ -55,6 +82,106 @@ namespace SymGrad.RuntimeTests.Language
             }
 
             return s;
+        }
+    }
+
+    /// <summary>
+    /// A registered function of one's own with every derivative a nested FTangent of a layer calling it takes: its backward
+    /// and tangent, its tangent's backward and tangent, and that backward's tangent (for a caller's H·v) — f = x³, f′ = 3x²,
+    /// f″ = 6x, f‴ = 6.
+    /// </summary>
+    public static class CubeLibrary
+    {
+        public static void Cube(ReadOnlySpan<double> x, Span<double> y)
+        {
+            for (int i = 0; i < x.Length; i++)
+            {
+                y[i] = x[i] * x[i] * x[i];
+            }
+        }
+
+        [DerivativeOf(typeof(CubeLibrary), nameof(Cube))]
+        public static void CubeBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx)
+        {
+            for (int i = 0; i < dx.Length; i++)
+            {
+                dx[i] += 3 * x[i] * x[i] * dy[i];
+            }
+        }
+
+        [TangentOf(typeof(CubeLibrary), nameof(Cube))]
+        public static void CubeTangent(ReadOnlySpan<double> x, Span<double> y, ReadOnlySpan<double> tx, Span<double> ty)
+        {
+            Cube(x, y);
+            for (int i = 0; i < ty.Length; i++)
+            {
+                ty[i] = tx.IsEmpty ? 0 : 3 * x[i] * x[i] * tx[i];
+            }
+        }
+
+        /// <summary>dtx += f′·dty, dx += f′·dy + f″·tx·dty.</summary>
+        [DerivativeOf(typeof(CubeLibrary), nameof(CubeTangent))]
+        public static void CubeTangentBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> tx, ReadOnlySpan<double> ty,
+            ReadOnlySpan<double> dy, ReadOnlySpan<double> dty, Span<double> dx, Span<double> dtx)
+        {
+            for (int i = 0; i < x.Length; i++)
+            {
+                double t = tx.IsEmpty ? 0 : tx[i], c = dty.IsEmpty ? 0 : dty[i], d = dy.IsEmpty ? 0 : dy[i];
+                if (!dtx.IsEmpty)
+                {
+                    dtx[i] += 3 * x[i] * x[i] * c;
+                }
+
+                if (!dx.IsEmpty)
+                {
+                    dx[i] += (3 * x[i] * x[i] * d) + (6 * x[i] * t * c);
+                }
+            }
+        }
+
+        /// <summary>y, ty as CubeTangent writes them, uy = f′·ux, uty = f′·utx + f″·ux·tx.</summary>
+        [TangentOf(typeof(CubeLibrary), nameof(CubeTangent))]
+        public static void CubeTangentTangent(ReadOnlySpan<double> x, Span<double> y, ReadOnlySpan<double> tx, Span<double> ty,
+            ReadOnlySpan<double> ux, ReadOnlySpan<double> utx, Span<double> uy, Span<double> uty)
+        {
+            CubeTangent(x, y, tx, ty);
+            for (int i = 0; i < x.Length; i++)
+            {
+                double u = ux.IsEmpty ? 0 : ux[i], ut = utx.IsEmpty ? 0 : utx[i], t = tx.IsEmpty ? 0 : tx[i];
+                if (!uy.IsEmpty)
+                {
+                    uy[i] = 3 * x[i] * x[i] * u;
+                }
+
+                if (!uty.IsEmpty)
+                {
+                    uty[i] = (3 * x[i] * x[i] * ut) + (6 * x[i] * u * t);
+                }
+            }
+        }
+
+        /// <summary>CubeTangentBackward's gradients, and their tangents along (vx, vtx, vdy, vdty): vdtx += f″·vx·dty + f′·vdty, vdx += f″·vx·dy + f′·vdy + f‴·vx·tx·dty + f″·(vtx·dty + tx·vdty).</summary>
+        [TangentOf(typeof(CubeLibrary), nameof(CubeTangentBackward))]
+        public static void CubeTangentBackwardTangent(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> tx, ReadOnlySpan<double> ty,
+            ReadOnlySpan<double> dy, ReadOnlySpan<double> dty, Span<double> dx, Span<double> dtx,
+            ReadOnlySpan<double> vx, ReadOnlySpan<double> vy, ReadOnlySpan<double> vtx, ReadOnlySpan<double> vty, ReadOnlySpan<double> vdy, ReadOnlySpan<double> vdty,
+            Span<double> vdx, Span<double> vdtx)
+        {
+            CubeTangentBackward(x, y, tx, ty, dy, dty, dx, dtx);
+            static double At(ReadOnlySpan<double> s, int i) => s.IsEmpty ? 0 : s[i];
+            for (int i = 0; i < x.Length; i++)
+            {
+                double f1 = 3 * x[i] * x[i], f2 = 6 * x[i], v = At(vx, i);
+                if (!vdtx.IsEmpty)
+                {
+                    vdtx[i] += (f2 * v * At(dty, i)) + (f1 * At(vdty, i));
+                }
+
+                if (!vdx.IsEmpty)
+                {
+                    vdx[i] += (f2 * v * At(dy, i)) + (f1 * At(vdy, i)) + (6 * v * At(tx, i) * At(dty, i)) + (f2 * ((At(vtx, i) * At(dty, i)) + (At(tx, i) * At(vdty, i))));
+                }
+            }
         }
     }
 }

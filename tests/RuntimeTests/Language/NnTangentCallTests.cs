@@ -87,6 +87,30 @@ namespace SymGrad.RuntimeTests.Language
 
         [Theory]
         [MemberData(nameof(SeedData))]
+        public void ARateOfALayerOfOnesOwnRegisteredFunction_HasEveryMode(int seed)
+        {
+            // CubeRates(x (4), a, v (4)): Cubed calls CubeLibrary.Cube, whose tangent's derivatives are registered too.
+            var rng = new Random(seed);
+            double[] z = Random(rng, 9);
+            double F(double[] s) => C.CubeRates(s[..4], s[4], s[5..], new double[4], new double[4]);
+            double[] Gradient(double[] s)
+            {
+                double[] g = new double[s.Length];
+                C.CubeRatesGradient(s[..4], s[4], s[5..], new double[4], new double[4], g.AsSpan(0, 4), ref g[4], g.AsSpan(5));
+                return g;
+            }
+
+            AllModes(rng, z, F, Gradient, (s, d) => C.CubeRatesTangent(s[..4], s[4], s[5..], new double[4], new double[4], d[..4], d[4], d[5..], default, default),
+                (s, d) =>
+                {
+                    double[] hv = new double[s.Length];
+                    C.CubeRatesHessianVector(s[..4], s[4], s[5..], new double[4], new double[4], d[..4], d[4], d[5..], hv.AsSpan(0, 4), ref hv[4], hv.AsSpan(5));
+                    return hv;
+                });
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
         public void DenseTanhTangentsOwnDerivatives_AreThoseOfDenseTanhTangent(int seed)
         {
             // DenseTanhTangent(x, w, b, h, tx, tw, tb, th) as a function of (x, w, b, tx, tw, tb): its pullback and its tangent.
