@@ -9,7 +9,7 @@ namespace SymGrad
     /// the normalizations and the losses. Each pullback is the backward's registered tangent with the roles swapped; each
     /// tangent of a tangent runs the primitive's own tangent kernel on the directions, plus the cross terms of a bilinear
     /// primitive (the convolution, the mean squared error) or the curvature of the loss (the cross-entropy's Hessian).
-    /// BatchNorm's tangent has no tangent of its own yet.
+    /// BatchNorm's tangent has a tangent (its cross terms by hand), not yet a third order.
     /// </summary>
     public static partial class Nn
     {
@@ -93,7 +93,7 @@ namespace SymGrad
         public static void MeanSubtractTangentTangent(ReadOnlySpan<double> x, Span<double> h, int rows, int d, ReadOnlySpan<double> tx, Span<double> th, ReadOnlySpan<double> ux, ReadOnlySpan<double> utx, Span<double> uh, Span<double> uth)
             => MeanSubtractTangentTangentCore(x, h, rows, d, tx, th, ux, utx, uh, uth);
 
-        /// <summary>Backward of BatchNormTangent: BatchNormBackwardTangent with the roles of (dy, dx…) and (tdy, tdx…) swapped. (No BatchNormTangentTangent yet: the caller of a nested tangent through it has no forward mode.)</summary>
+        /// <summary>Backward of BatchNormTangent: BatchNormBackwardTangent with the roles of (dy, dx…) and (tdy, tdx…) swapped.</summary>
         [DerivativeOf(typeof(Nn), nameof(BatchNormTangent))]
         public static void BatchNormTangentBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> y, int n, int d, [NoDerivative] float eps, ReadOnlySpan<float> tx, ReadOnlySpan<float> tgamma, ReadOnlySpan<float> tbeta, ReadOnlySpan<float> ty, ReadOnlySpan<float> dy, ReadOnlySpan<float> dty, Span<float> dx, Span<float> dgamma, Span<float> dbeta, Span<float> dtx, Span<float> dtgamma, Span<float> dtbeta)
             => BatchNormTangentBackwardCore(x, gamma, beta, y, n, d, eps, tx, tgamma, tbeta, ty, dy, dty, dx, dgamma, dbeta, dtx, dtgamma, dtbeta);
@@ -102,6 +102,16 @@ namespace SymGrad
         [DerivativeOf(typeof(Nn), nameof(BatchNormTangent))]
         public static void BatchNormTangentBackward(ReadOnlySpan<double> x, ReadOnlySpan<double> gamma, ReadOnlySpan<double> beta, ReadOnlySpan<double> y, int n, int d, [NoDerivative] double eps, ReadOnlySpan<double> tx, ReadOnlySpan<double> tgamma, ReadOnlySpan<double> tbeta, ReadOnlySpan<double> ty, ReadOnlySpan<double> dy, ReadOnlySpan<double> dty, Span<double> dx, Span<double> dgamma, Span<double> dbeta, Span<double> dtx, Span<double> dtgamma, Span<double> dtbeta)
             => BatchNormTangentBackwardCore(x, gamma, beta, y, n, d, eps, tx, tgamma, tbeta, ty, dy, dty, dx, dgamma, dbeta, dtx, dtgamma, dtbeta);
+
+        /// <summary>Tangent of BatchNormTangent along (ux, ugamma, ubeta; utx, utgamma, utbeta): y and ty as it writes them, uy its tangent along the first three, uty its tangent along the last three plus the cross terms of ẏ = γ̇·x̂ + β̇ + γ·s·(ẋ − mean ẋ − x̂·mean(ẋ·x̂)) along u: γ̇·x̂′ + (u_γ·s + γ·s′)·(ẋ − mean ẋ − x̂·mean(ẋ·x̂)) − γ·s·(x̂′·mean(ẋ·x̂) + x̂·mean(ẋ·x̂′)), with x̂′ = s·(u − mean u − x̂·mean(u·x̂)) and s′ = −s²·mean(u·x̂).</summary>
+        [TangentOf(typeof(Nn), nameof(BatchNormTangent))]
+        public static void BatchNormTangentTangent(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> y, int n, int d, [NoDerivative] float eps, ReadOnlySpan<float> tx, ReadOnlySpan<float> tgamma, ReadOnlySpan<float> tbeta, Span<float> ty, ReadOnlySpan<float> ux, ReadOnlySpan<float> ugamma, ReadOnlySpan<float> ubeta, ReadOnlySpan<float> utx, ReadOnlySpan<float> utgamma, ReadOnlySpan<float> utbeta, Span<float> uy, Span<float> uty)
+            => BatchNormTangentTangentCore(x, gamma, beta, y, n, d, eps, tx, tgamma, tbeta, ty, ux, ugamma, ubeta, utx, utgamma, utbeta, uy, uty);
+
+        /// <inheritdoc cref="BatchNormTangentTangent(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, float, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/>
+        [TangentOf(typeof(Nn), nameof(BatchNormTangent))]
+        public static void BatchNormTangentTangent(ReadOnlySpan<double> x, ReadOnlySpan<double> gamma, ReadOnlySpan<double> beta, Span<double> y, int n, int d, [NoDerivative] double eps, ReadOnlySpan<double> tx, ReadOnlySpan<double> tgamma, ReadOnlySpan<double> tbeta, Span<double> ty, ReadOnlySpan<double> ux, ReadOnlySpan<double> ugamma, ReadOnlySpan<double> ubeta, ReadOnlySpan<double> utx, ReadOnlySpan<double> utgamma, ReadOnlySpan<double> utbeta, Span<double> uy, Span<double> uty)
+            => BatchNormTangentTangentCore(x, gamma, beta, y, n, d, eps, tx, tgamma, tbeta, ty, ux, ugamma, ubeta, utx, utgamma, utbeta, uy, uty);
 
         /// <summary>Backward of SumOfSquaresTangent (ṡ = 2⟨x, ẋ⟩): dtx += 2·dResult·x, dx += 2·dResult·tx.</summary>
         [DerivativeOf(typeof(Nn), nameof(SumOfSquaresTangent))]
@@ -361,6 +371,77 @@ namespace SymGrad
                 Span<T> hu = NnGuard.Rent<T>(workspace, logits.Length);
                 SoftmaxCrossEntropyBackwardTangentCore(logits, labels, rows, classes, T.One, default, ulogits, T.Zero, hu);
                 return value + TensorPrimitives.Dot(tlogits, hu);
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+        private static void BatchNormTangentTangentCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, Span<T> y, int n, int d, T eps,
+            ReadOnlySpan<T> tx, ReadOnlySpan<T> tgamma, ReadOnlySpan<T> tbeta, Span<T> ty,
+            ReadOnlySpan<T> ux, ReadOnlySpan<T> ugamma, ReadOnlySpan<T> ubeta, ReadOnlySpan<T> utx, ReadOnlySpan<T> utgamma, ReadOnlySpan<T> utbeta, Span<T> uy, Span<T> uty)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            NnGuard.Gradient(ux.Length, NnGuard.Size(n, d), nameof(ux), "(n, d)");
+            NnGuard.Gradient(ugamma.Length, d, nameof(ugamma), "(d)");
+            NnGuard.Disjoint<T>(uy, "uy", y, nameof(y), ty, nameof(ty), uty, "uty");
+            NnGuard.Disjoint<T>(uty, "uty", y, nameof(y), ty, nameof(ty), tx, nameof(tx));
+            NnGuard.Disjoint<T>(uy, "uy", tx, nameof(tx), tgamma, nameof(tgamma), tbeta, nameof(tbeta));
+            NnGuard.Disjoint<T>(uty, "uty", tgamma, nameof(tgamma), ux, nameof(ux), ugamma, nameof(ugamma));
+            BatchNormCore(x, gamma, beta, y, n, d, eps, tx, tgamma, tbeta, ty);
+            BatchNormCore(x, gamma, beta, y, n, d, eps, ux, ugamma, ubeta, uy);
+            if (uty.IsEmpty)
+            {
+                return;
+            }
+
+            BatchNormCore(x, gamma, beta, y, n, d, eps, utx, utgamma, utbeta, uty);
+            if (ux.IsEmpty && ugamma.IsEmpty || tx.IsEmpty && tgamma.IsEmpty)
+            {
+                return; // the cross terms pair a direction of x or γ with a tangent of x or γ
+            }
+
+            // The cross terms, column by column (per-feature statistics over the batch; no kernel computes them): by hand.
+            Workspace workspace = Workspace.Current;
+            WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                Span<T> mean = NnGuard.Rent<T>(workspace, d), inv = NnGuard.Rent<T>(workspace, d), tmp = NnGuard.Rent<T>(workspace, d);
+                BatchStatistics(x, n, d, eps, mean, inv, tmp);
+                T count = T.CreateTruncating(n);
+                for (int j = 0; j < d; j++)
+                {
+                    T s = inv[j], mu = mean[j], g = gamma[j];
+                    T meanU = T.Zero, meanUXhat = T.Zero, m1 = T.Zero, m2 = T.Zero;
+                    for (int i = 0; i < n; i++)
+                    {
+                        int k = (i * d) + j;
+                        T xhat = (x[k] - mu) * s;
+                        meanU += At(ux, k);
+                        meanUXhat += At(ux, k) * xhat;
+                        m1 += At(tx, k);
+                        m2 += At(tx, k) * xhat;
+                    }
+
+                    (meanU, meanUXhat, m1, m2) = (meanU / count, meanUXhat / count, m1 / count, m2 / count);
+                    T sPrime = -s * s * meanUXhat, meanTxXhatPrime = T.Zero;
+                    for (int i = 0; i < n; i++)
+                    {
+                        int k = (i * d) + j;
+                        T xhat = (x[k] - mu) * s;
+                        meanTxXhatPrime += At(tx, k) * s * (At(ux, k) - meanU - (xhat * meanUXhat));
+                    }
+
+                    meanTxXhatPrime /= count;
+                    T ug = At(ugamma, j), tg = At(tgamma, j);
+                    for (int i = 0; i < n; i++)
+                    {
+                        int k = (i * d) + j;
+                        T xhat = (x[k] - mu) * s, xhatPrime = s * (At(ux, k) - meanU - (xhat * meanUXhat));
+                        T centred = At(tx, k) - m1 - (xhat * m2);
+                        uty[k] += (tg * xhatPrime) + (((ug * s) + (g * sPrime)) * centred) - (g * s * ((xhatPrime * m2) + (xhat * meanTxXhatPrime)));
+                    }
+                }
             }
             finally
             {

@@ -169,13 +169,12 @@ namespace SymGrad.RandomPrograms.Model
 
         /// <summary>
         /// <see cref="TangentCallable"/>, and <c>HTangentTangent</c> written too, so that the caller has <c>MTangent</c>: every
-        /// <c>Nn</c> primitive's tangent has a registered tangent of its own but BatchNorm's; the methods writing outputs H
-        /// calls have theirs in turn.
+        /// <c>Nn</c> primitive's tangent has a registered tangent of its own; the methods writing outputs H calls have theirs in turn.
         /// </summary>
         private static bool TangentTangent(ProgramModel program, Method? h) => TangentCallable(program, h)
             && Measure.All(h!.Body).All(n => n switch
             {
-                CallStmt { IsNn: true } c => c.Callee != "BatchNorm",
+                CallStmt { IsNn: true } => true,
                 CallStmt { IsNested: false } c => TangentTangent(program, Callee(program, c.Callee)),
                 _ => true,
             });

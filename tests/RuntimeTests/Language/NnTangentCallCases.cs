@@ -11,6 +11,32 @@ namespace SymGrad.RuntimeTests.Language
     /// </summary>
     public static partial class NnTangentCallCases
     {
+        /// <summary>Batch normalisation of x (rows × gamma.Length) and a tanh: its tangent's tangent has cross terms through the batch statistics.</summary>
+        [Differentiable]
+        public static void Normalized(ReadOnlySpan<double> x, ReadOnlySpan<double> gamma, ReadOnlySpan<double> beta, Span<double> y)
+        {
+            Span<double> z = stackalloc double[x.Length];
+            Nn.BatchNorm(x, gamma, beta, z, x.Length / gamma.Length, gamma.Length, 1e-3);
+            Nn.Tanh(z, y);
+        }
+
+        /// <summary>
+        /// Its Jacobian-vector product along v in x and along γ itself: every mode but MHessianVector (BatchNorm's tangent has
+        /// no third order yet).
+        /// </summary>
+        [Differentiable]
+        public static double NormalizedRates(ReadOnlySpan<double> x, ReadOnlySpan<double> gamma, ReadOnlySpan<double> beta, ReadOnlySpan<double> v, Span<double> y, Span<double> ty)
+        {
+            NormalizedTangent(x, gamma, beta, y, v, gamma, default, ty);
+            double s = 0;
+            for (int i = 0; i < ty.Length; i++)
+            {
+                s += (ty[i] * ty[i]) + (y[i] * ty[i]);
+            }
+
+            return s;
+        }
+
         /// <summary>A layer of one's own registered function (<see cref="CubeLibrary"/>), y = x³ element by element.</summary>
         [Differentiable]
         public static void Cubed(ReadOnlySpan<double> x, double a, Span<double> y)

@@ -111,6 +111,39 @@ namespace SymGrad.RuntimeTests.Language
 
         [Theory]
         [MemberData(nameof(SeedData))]
+        public void ARateOfABatchNormalisedLayer_HasItsGradientTangentAndJacobian(int seed)
+        {
+            // NormalizedRates(x (3 × 2), γ (2), β (2), v (6)): through BatchNormTangentBackward and BatchNormTangentTangent.
+            var rng = new Random(seed);
+            double[] z = Random(rng, 16);
+            double F(double[] s) => C.NormalizedRates(s[..6], s[6..8], s[8..10], s[10..], new double[6], new double[6]);
+            double[] Gradient(double[] s)
+            {
+                double[] g = new double[s.Length];
+                C.NormalizedRatesGradient(s[..6], s[6..8], s[8..10], s[10..], new double[6], new double[6], g.AsSpan(0, 6), g.AsSpan(6, 2), g.AsSpan(8, 2), g.AsSpan(10));
+                return g;
+            }
+
+            double[] g = Gradient(z);
+            for (int i = 0; i < z.Length; i++)
+            {
+                double[] up = (double[])z.Clone(), down = (double[])z.Clone();
+                up[i] += 1e-5;
+                down[i] -= 1e-5;
+                AssertClose((F(up) - F(down)) / 2e-5, g[i]);
+            }
+
+            double[] d = Random(rng, z.Length);
+            double along = Dot(g, d);
+            Assert.Equal(along, C.NormalizedRatesTangent(z[..6], z[6..8], z[8..10], z[10..], new double[6], new double[6], d[..6], d[6..8], d[8..10], d[10..], default, default),
+                1e-10 * (1 + Math.Abs(along)));
+            double[] jacobian = new double[13 * 16];
+            C.NormalizedRatesJacobian(z[..6], z[6..8], z[8..10], z[10..], new double[6], new double[6], jacobian);
+            Assert.Equal(g, jacobian.Take(16), (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
         public void DenseTanhTangentsOwnDerivatives_AreThoseOfDenseTanhTangent(int seed)
         {
             // DenseTanhTangent(x, w, b, h, tx, tw, tb, th) as a function of (x, w, b, tx, tw, tb): its pullback and its tangent.
