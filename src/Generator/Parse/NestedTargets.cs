@@ -54,8 +54,8 @@ namespace SymGrad.Generator.Parse
 
         /// <summary>
         /// F's parameters as its nested <c>FBackward</c>'s methods take them (its local buffers lent: <see cref="BackwardCalls"/>),
-        /// for a method F writing outputs whose FTangent is not read as a method of its own — it calls a registered function or
-        /// an <c>Nn</c> primitive, whose registered tangents are not differentiated again — but which has <c>FTangent</c> and
+        /// for a method F writing outputs whose FTangent is not read as a method of its own — it calls a registered function
+        /// whose registered tangent has no registered backward of its own (every <c>Nn</c> primitive's has one) — but which has <c>FTangent</c> and
         /// <c>FBackwardTangent</c>: they are all the nested FBackward's pullback and tangent call (its caller's Hessian-vector
         /// product would take FTangent's own derivatives, and is not written). Null where F (<paramref name="model"/>, a method
         /// writing outputs, with <paramref name="modes"/>) is not such a method.
