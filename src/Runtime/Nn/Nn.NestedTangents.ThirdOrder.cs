@@ -205,6 +205,18 @@ namespace SymGrad
             NnGuard.Disjoint(written, name, vdy, nameof(vdy), vdty, nameof(vdty), vty, nameof(vty));
         }
 
+        /// <summary>
+        /// A tangent gradient a third order writes shares nothing with the gradients it writes too (each pullback's own checks
+        /// see only its own): up to six of them, an absent one empty.
+        /// </summary>
+        private static void ApartFromGradients<T>(ReadOnlySpan<T> written, string name, ReadOnlySpan<T> g1, ReadOnlySpan<T> g2, ReadOnlySpan<T> g3,
+            ReadOnlySpan<T> g4 = default, ReadOnlySpan<T> g5 = default, ReadOnlySpan<T> g6 = default)
+        {
+            const string Gradient = "another gradient or tangent gradient it writes";
+            NnGuard.Disjoint(written, name, g1, Gradient, g2, Gradient, g3, Gradient);
+            NnGuard.Disjoint(written, name, g4, Gradient, g5, Gradient, g6, Gradient);
+        }
+
         /// <summary>An element of a span that may be empty (zeros).</summary>
         private static T At<T>(ReadOnlySpan<T> s, int i)
             where T : unmanaged, IFloatingPointIeee754<T>
@@ -217,6 +229,7 @@ namespace SymGrad
             Span<T> vdx, Span<T> vdw, Span<T> vdb, Span<T> vdtx, Span<T> vdtw, Span<T> vdtb)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
+            BilinearThirdOrderApart(dx, dw, db, dtx, dtw, dtb, vdx, vdw, vdb, vdtx, vdtw, vdtb);
             DenseTangentBackwardCore(x, w, b, y, n, inputs, outputs, tx, tw, tb, ty, dy, dty, dx, dw, db, dtx, dtw, dtb);
             NnGuard.Gradient(vx.Length, NnGuard.Size(n, inputs), nameof(vx), "(n, inputs)");
             NnGuard.Gradient(vtx.Length, NnGuard.Size(n, inputs), nameof(vtx), "(n, inputs)");
@@ -261,6 +274,23 @@ namespace SymGrad
             }
         }
 
+        /// <summary>The twelve spans a bilinear layer's third order writes share nothing (the kernels' checks see one call's).</summary>
+        private static void BilinearThirdOrderApart<T>(ReadOnlySpan<T> dx, ReadOnlySpan<T> dw, ReadOnlySpan<T> db, ReadOnlySpan<T> dtx, ReadOnlySpan<T> dtw, ReadOnlySpan<T> dtb,
+            ReadOnlySpan<T> vdx, ReadOnlySpan<T> vdw, ReadOnlySpan<T> vdb, ReadOnlySpan<T> vdtx, ReadOnlySpan<T> vdtw, ReadOnlySpan<T> vdtb)
+        {
+            ApartFromGradients(vdx, nameof(vdx), dx, dw, db, dtx, dtw, dtb);
+            ApartFromGradients(vdw, nameof(vdw), dx, dw, db, dtx, dtw, dtb);
+            ApartFromGradients(vdb, nameof(vdb), dx, dw, db, dtx, dtw, dtb);
+            ApartFromGradients(vdtx, nameof(vdtx), dx, dw, db, dtx, dtw, dtb);
+            ApartFromGradients(vdtw, nameof(vdtw), dx, dw, db, dtx, dtw, dtb);
+            ApartFromGradients(vdtb, nameof(vdtb), dx, dw, db, dtx, dtw, dtb);
+            ApartFromGradients(vdx, nameof(vdx), vdw, vdb, vdtx, vdtw, vdtb);
+            ApartFromGradients(vdw, nameof(vdw), vdb, vdtx, vdtw, vdtb);
+            ApartFromGradients(vdb, nameof(vdb), vdtx, vdtw, vdtb);
+            ApartFromGradients(vdtx, nameof(vdtx), vdtw, vdtb, default);
+            ApartFromGradients(vdtw, nameof(vdtw), vdtb, default, default);
+        }
+
         /// <summary>A bilinear layer's backward (its shape fixed) as a function of its two factors, its bias and output, and the cotangent.</summary>
         private interface IBackwardTerms<T>
             where T : unmanaged, IFloatingPointIeee754<T>
@@ -289,6 +319,7 @@ namespace SymGrad
             Span<T> vdx, Span<T> vdw, Span<T> vdb, Span<T> vdtx, Span<T> vdtw, Span<T> vdtb)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
+            BilinearThirdOrderApart(dx, dw, db, dtx, dtw, dtb, vdx, vdw, vdb, vdtx, vdtw, vdtb);
             Conv2DTangentBackwardCore(x, w, b, y, shape, tx, tw, tb, ty, dy, dty, dx, dw, db, dtx, dtw, dtb);
             NnGuard.Gradient(vx.Length, shape.InputLength, nameof(vx), "(N, C, H, W)");
             NnGuard.Gradient(vtx.Length, shape.InputLength, nameof(vtx), "(N, C, H, W)");
@@ -303,6 +334,8 @@ namespace SymGrad
             Span<T> dx, Span<T> dtx, ReadOnlySpan<T> vdh, ReadOnlySpan<T> vdth, Span<T> vdx, Span<T> vdtx)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
+            ApartFromGradients(vdx, nameof(vdx), dx, dtx, vdtx);
+            ApartFromGradients(vdtx, nameof(vdtx), dx, dtx, default);
             MeanSubtractTangentBackwardCore(x, h, rows, d, dh, dth, dx, dtx);
             MeanSubtractTangentBackwardCore(x, h, rows, d, vdh, vdth, vdx, vdtx);
         }
@@ -311,6 +344,8 @@ namespace SymGrad
             ReadOnlySpan<T> dy, ReadOnlySpan<T> dty, Span<T> dx, Span<T> dtx, ReadOnlySpan<T> vdy, ReadOnlySpan<T> vdty, Span<T> vdx, Span<T> vdtx, bool relu)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
+            ApartFromGradients(vdx, nameof(vdx), dx, dtx, vdtx);
+            ApartFromGradients(vdtx, nameof(vdtx), dx, dtx, default);
             PoolTangentBackwardCore(x, y, shape, tx, ty, dy, dty, dx, dtx, relu);
             NnGuard.Gradient(vdy.Length, y.Length, nameof(vdy), "y.Length");
             NnGuard.Gradient(vdty.Length, y.Length, nameof(vdty), "y.Length");
@@ -330,6 +365,8 @@ namespace SymGrad
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             NnGuard.Gradient(tx.Length, x.Length, nameof(tx), "x.Length");
+            ApartFromGradients(vdx, nameof(vdx), dx, dtx, vdtx);
+            ApartFromGradients(vdtx, nameof(vdtx), dx, dtx, default);
             Workspace workspace = Workspace.Current;
             WorkspaceMark mark = workspace.Mark();
             try
@@ -355,6 +392,10 @@ namespace SymGrad
         {
             NnGuard.Gradient(tprediction.Length, prediction.Length, nameof(tprediction), "prediction.Length");
             NnGuard.Gradient(ttarget.Length, prediction.Length, nameof(ttarget), "prediction.Length");
+            ApartFromGradients(vdprediction, nameof(vdprediction), dprediction, dtarget, dtprediction, dttarget, vdtarget, vdtprediction);
+            ApartFromGradients(vdtarget, nameof(vdtarget), dprediction, dtarget, dtprediction, dttarget, vdtprediction, vdttarget);
+            ApartFromGradients(vdtprediction, nameof(vdtprediction), dprediction, dtarget, dtprediction, dttarget, vdttarget, vdprediction);
+            ApartFromGradients(vdttarget, nameof(vdttarget), dprediction, dtarget, dtprediction, dttarget);
             Workspace workspace = Workspace.Current;
             WorkspaceMark mark = workspace.Mark();
             try
@@ -384,6 +425,7 @@ namespace SymGrad
             NnGuard.Disjoint<T>(vdlogits, nameof(vdlogits), logits, nameof(logits), tlogits, nameof(tlogits), vlogits, nameof(vlogits));
             NnGuard.Disjoint<T>(vdlogits, nameof(vdlogits), vtlogits, nameof(vtlogits), dlogits, nameof(dlogits), dtlogits, nameof(dtlogits));
             NnGuard.Disjoint<T>(vdlogits, nameof(vdlogits), vdtlogits, nameof(vdtlogits));
+            ApartFromGradients(vdtlogits, nameof(vdtlogits), dlogits, dtlogits, default);
             SoftmaxCrossEntropyBackwardTangentCore(logits, labels, rows, classes, dResult, dtlogits, tlogits, T.Zero, dlogits); // the pullback
             SoftmaxCrossEntropyBackwardTangentCore(logits, labels, rows, classes, dResult, default, vlogits, vdResult, vdtlogits);
             if (vdlogits.IsEmpty)

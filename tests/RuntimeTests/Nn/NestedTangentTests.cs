@@ -185,6 +185,25 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             }
         }
 
+        /// <summary>A third order whose tangent gradient is one of its gradients throws before it writes anything.</summary>
+        [Fact]
+        public void AThirdOrderWritingOneSpanTwice_ThrowsBeforeWriting()
+        {
+            var rng = new Random(5);
+            double[] x = Random(rng, N), y = new double[N], tx = Random(rng, N), ty = new double[N], dy = Random(rng, N), dty = Random(rng, N);
+            Nn.TanhTangent(x, y, tx, ty);
+            double[] dx = new double[N], dtx = new double[N];
+            var e = Assert.Throws<ArgumentException>(() => Nn.TanhTangentBackwardTangent(x, y, tx, ty, dy, dty, dx, dtx, tx, ty, tx, ty, dy, dty, dx, new double[N]));
+            Assert.Equal("vdx", e.ParamName);
+            Assert.All(dx, v => Assert.Equal(0, v));
+
+            double[] w = Random(rng, In * Out), b = Random(rng, Out), dense = new double[Rows * Out], tdense = new double[Rows * Out], xs = Random(rng, Rows * In);
+            double[] dxs = new double[Rows * In], dw = new double[In * Out];
+            Assert.Throws<ArgumentException>(() => Nn.DenseTangentBackwardTangent(xs, w, b, dense, Rows, In, Out, xs, w, b, tdense, dense, tdense, dxs, dw, default, default, default, default,
+                xs, w, b, dense, xs, w, b, tdense, dense, tdense, default, dw, default, default, default, default));
+            Assert.All(dw, v => Assert.Equal(0, v));
+        }
+
         private const int Rows = 2, In = 3, Out = 4;
 
         [Theory]

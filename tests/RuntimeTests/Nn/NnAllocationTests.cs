@@ -135,6 +135,36 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             }));
         }
 
+        /// <summary>The tangents' own derivatives (a nested FTangent's): pullbacks, tangents and third orders allocate nothing either.</summary>
+        [Fact]
+        public void TangentsDerivatives()
+        {
+            int n = 9, inputs = 13, outputs = 7;
+            float[] x = Filled(n * inputs, 1), w = Filled(inputs * outputs, 2), b = Filled(outputs, 3), y = new float[n * outputs], ty = new float[y.Length];
+            float[] tx = Filled(x.Length, 4), tw = Filled(w.Length, 5), tb = Filled(b.Length, 6), dy = Filled(y.Length, 7), dty = Filled(y.Length, 8);
+            float[] dx = new float[x.Length], dw = new float[w.Length], db = new float[b.Length], dtx = new float[x.Length], dtw = new float[w.Length], dtb = new float[b.Length];
+            float[] uy = new float[y.Length], uty = new float[y.Length], a = new float[x.Length], ta = new float[x.Length], ua = new float[x.Length], uta = new float[x.Length];
+            float[] vdx = new float[x.Length], vdw = new float[w.Length], vdb = new float[b.Length], vdtx = new float[x.Length], vdtw = new float[w.Length], vdtb = new float[b.Length];
+            float[] gamma = Filled(inputs, 12), beta = Filled(inputs, 13);
+            int[] labels = { 0, 3, 10, 2, 7, 1, 1, 12, 5 };
+            Assert.Equal(0, AllocatedBy(() =>
+            {
+                Nn.DenseTangentBackward(x, w, b, y, n, inputs, outputs, tx, tw, tb, ty, dy, dty, dx, dw, db, dtx, dtw, dtb);
+                Nn.DenseTangentTangent(x, w, b, y, n, inputs, outputs, tx, tw, tb, ty, tx, tw, tb, tx, tw, tb, uy, uty);
+                Nn.DenseTangentBackwardTangent(x, w, b, y, n, inputs, outputs, tx, tw, tb, ty, dy, dty, dx, dw, db, dtx, dtw, dtb,
+                    tx, tw, tb, dy, tx, tw, tb, dty, dy, dty, vdx, vdw, vdb, vdtx, vdtw, vdtb);
+                Nn.TanhTangent(x, a, tx, ta);
+                Nn.TanhTangentBackward(x, a, tx, ta, x, tx, dx, dtx);
+                Nn.TanhTangentTangent(x, a, tx, ta, tx, tx, ua, uta);
+                Nn.TanhTangentTangent(x, a, tx, ta, tx, tx, default, uta);
+                Nn.TanhTangentBackwardTangent(x, a, tx, ta, x, tx, dx, dtx, tx, ta, tx, ta, tx, tx, ua, uta);
+                Nn.BatchNormTangentTangent(x, gamma, beta, a, n, inputs, 1e-5f, tx, gamma, beta, ta, tx, gamma, beta, tx, gamma, beta, ua, uta);
+                Nn.SoftmaxCrossEntropyTangentTangent(x, labels, n, inputs, tx, tx, tx);
+                Nn.SoftmaxCrossEntropyTangentBackwardTangent(x, labels, n, inputs, tx, 1f, dx, dtx, tx, tx, 0.5f, ua, uta);
+                Nn.MseLossTangentBackwardTangent(x, tx, tx, ReadOnlySpan<float>.Empty, 1f, dx, dtx, ua, uta, tx, tx, tx, tx, 0.5f, a, ta, default, default);
+            }));
+        }
+
         [Fact]
         public void WinogradConvolution()
         {
