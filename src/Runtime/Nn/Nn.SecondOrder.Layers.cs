@@ -447,14 +447,7 @@ namespace SymGrad
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             SecondOrderGuard(dy, dx, x, y, tx, ty, tdy, tdx, SecondOrderNames.OfY);
-            switch (kind)
-            {
-                case ActivationKind.Relu: ReluBackwardCore(x, y, dy, dx); break;
-                case ActivationKind.LeakyRelu: LeakyReluBackwardCore(x, y, alpha, dy, dx); break;
-                case ActivationKind.Sigmoid: SigmoidBackwardCore(x, y, dy, dx); break;
-                case ActivationKind.Tanh: TanhBackwardCore(x, y, dy, dx); break;
-                default: EluBackwardCore(x, y, alpha, dy, dx); break;
-            }
+            ActivationBackward(kind, x, y, alpha, dy, dx);
 
             if (tdx.IsEmpty || x.IsEmpty)
             {
