@@ -312,7 +312,7 @@ namespace SymGrad.RandomPrograms.Campaign
                 if (h.Checkpoint is not null) set.Add("nested HBackward of an H writing outputs that checkpoints its loops");
                 if (h.Params.Count(p => p.Kind == ParamKind.RealSpanOut) > 1) set.Add("nested HBackward of an H writing two outputs (a cotangent of each)");
                 if (h.ReturnsReal) set.Add("nested HBackward of an H returning a value as well (its seed passed)");
-                if (Generate.TangentCalls.CallsLibrary(h)) set.Add("nested HBackward of an H writing outputs that calls Nn primitives or library functions (no HTangent read as a method)");
+                if (Generate.TangentCalls.CallsLibrary(h)) set.Add("nested HBackward of an H writing outputs that calls Nn primitives or library functions (its HTangent read as a method unless it calls a library function)");
             }
 
             if (Measure.All(m.Body).OfType<CallStmt>().FirstOrDefault(n => n is { IsNested: true, Suffix: "Tangent" }) is { } tangentCall)
