@@ -1514,6 +1514,62 @@ namespace SymGrad.GeneratorTests
                 "[DerivativeOf(typeof(Ops), nameof(Ops.CubeTangent))]");
 
         /// <summary>
+        /// F writes outputs and calls a registered scalar function with no registered tangent: F's forward mode reads its
+        /// derivative off its backward (<c>SoftplusBackward(x, 1, ref d)</c>), a call FTangent's own derivatives took for a
+        /// constant — G's gradient was silently wrong (no f″; found by a user, a contractive penalty). Now SG0019, naming the
+        /// registration to write; G calling FBackward nested instead is differentiated.
+        /// </summary>
+        [Fact]
+        public void SG0019_ATangentOfAMethodWritingOutputsThatCallsARegisteredFunctionWithoutATangent()
+            => Expect("""
+                using System;
+                using SymGrad;
+                public static class Smooth
+                {
+                    public static double Softplus(double x) => Math.Log(1 + Math.Exp(x));
+
+                    [DerivativeOf(typeof(Smooth), nameof(Softplus))]
+                    public static void SoftplusBackward(double x, double dResult, ref double dx) => dx += dResult / (1 + Math.Exp(-x));
+
+                    [TangentOf(typeof(Smooth), nameof(SoftplusBackward))]
+                    public static void SoftplusBackwardTangent(double x, double dResult, ref double dx, double tx, double tdResult, ref double tdx)
+                    {
+                        double s = 1 / (1 + Math.Exp(-x));
+                        dx += dResult * s;
+                        tdx += tdResult * s + dResult * s * (1 - s) * tx;
+                    }
+                }
+
+                public static partial class K
+                {
+                    [Differentiable]
+                    public static void F(ReadOnlySpan<double> x, Span<double> y)
+                    {
+                        for (int i = 0; i < y.Length; i++)
+                        {
+                            y[i] = Smooth.Softplus(x[i]) * x[i];
+                        }
+                    }
+
+                    [Differentiable]
+                    public static double G(ReadOnlySpan<double> x, ReadOnlySpan<double> v, Span<double> y, Span<double> ty)
+                    {
+                        [|FTangent(x, y, v, ty)|];
+                        return ty[0] * ty[0];
+                    }
+
+                    [Differentiable]
+                    public static double Penalty(ReadOnlySpan<double> x, ReadOnlySpan<double> u, Span<double> y, Span<double> gx)
+                    {
+                        F(x, y);
+                        FBackward(x, y, u, gx);
+                        return gx[0] * gx[0];
+                    }
+                }
+                """, "SG0019", "'G' calls the generated 'FTangent'", "it calls Smooth.Softplus, whose tangent SymGrad reads off its registered backward (Smooth.SoftplusBackward)",
+                "[TangentOf(typeof(Smooth), nameof(Smooth.Softplus))]", "or call FBackward nested");
+
+        /// <summary>
         /// H writes outputs and calls TTangent nested: F calling H is differentiated (deriving it read H's FTangent as a method,
         /// which threw: SG9999 at F — found by the random-program tester, eDCf_9nAsUw1), and G calling HTangent nested is SG0019,
         /// a third derivative.

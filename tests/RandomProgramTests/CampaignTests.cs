@@ -343,10 +343,14 @@ namespace SymGrad.RandomProgramTests
         private void AssertNoFailures(CampaignReport report)
         {
             string summary = ReportWriter.Summary(report);
-            _output.WriteLine(summary);
-            if (report.Failed == 0) return;
+            if (report.Failed == 0)
+            {
+                _output.WriteLine(summary);
+                return;
+            }
             // The counts first and the failures last: CI's record keeps only the tail of what a failing run prints, and the
-            // seed and the shrunk programs are what it has to show.
+            // seed and the shrunk programs are what it has to show. Nothing goes to the test's output then: the runner prints
+            // a test's output after its message, and the counts written there pushed the seed out of CI's record once.
             string header = $"{report.Failed} of {report.Results.Count} random programs failed (seed {report.Seed}; reproduce with "
                 + $"'dotnet run -c Release --project tests/RandomPrograms -- --count {report.Results.Count} --seed {report.Seed}').";
             var message = new StringBuilder().Append(header).Append("\n\n").Append(summary).Append('\n');

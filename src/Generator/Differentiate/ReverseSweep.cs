@@ -132,6 +132,11 @@ namespace SymGrad.Generator.Differentiate
                     output.Add(new Comment(c.Source));
                     _adjoint.Backward(c.Call, null, output);
                     break;
+
+                // A call for its effects (a derivative read off a registered backward, in a forward mode read as a method): never
+                // a constant by default — a silently wrong gradient otherwise. Parsing refuses what reaches here (TangentCalls).
+                case Invoke inv:
+                    throw new GenerationLimitation($"the reverse mode has no rule for the call of {inv.Target.Replace("global::", "")} (a derivative read off a registered backward)");
             }
         }
 

@@ -741,6 +741,11 @@ namespace SymGrad.Generator.Differentiate
                     case Return { Value: { } value } r when value.IsReal:
                         output.Add(new Return(Forward(value, output).Tangent, r.Source)); // MTangent returns the result's tangent
                         break;
+                    // A call for its effects that reads what varies and has no rule above (a derivative read off a registered
+                    // backward, in a forward mode read as a method): what it writes is not a constant. Parsing refuses what
+                    // reaches here (TangentCalls.Model; OverReverseRefusal for a backward's calls).
+                    case Invoke inv when !inv.IsAddCotangent && inv.Target != ".Clear" && inv.Args.Where(a => a is not Written).Any(IsActive):
+                        throw new GenerationLimitation($"forward mode has no rule for the call of {inv.Target.Replace("global::", "")}");
                     default:
                         output.Add(s);
                         break;

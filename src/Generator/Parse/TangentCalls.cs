@@ -87,6 +87,25 @@ namespace SymGrad.Generator.Parse
                 }
             }
 
+            // A registered function with no registered tangent has its derivative read off its backward in F's forward mode
+            // (fBackward(x, 1, ref dfX), then ḟ = dfX·ẋ): a call for its effects, which FTangent's own derivatives would take for
+            // a constant — no f″ (found by a user: a contractive penalty over a layer calling Smooth.Softplus, its gradient
+            // silently wrong).
+            if (Walk.All(tangent.Body).OfType<Invoke>().FirstOrDefault() is { } read)
+            {
+                string backward = read.Target.Replace("global::", "");
+                UserCall? function = Walk.All(f.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>()
+                    .FirstOrDefault(c => read.Target == c.Target.BackwardContainingType + "." + c.Target.Backward);
+                string called = function is null ? backward : function.Target.ContainingType.Replace("global::", "") + "." + function.Target.Method;
+                string type = function is null ? "" : function.Target.ContainingType.Replace("global::", "");
+                reason = $"'{f.Name}' writes Span outputs, so its {f.Name}Tangent is differentiated as a method of its own, and it calls {called}, "
+                    + $"whose tangent SymGrad reads off its registered backward ({backward}), which it does not differentiate again; register a tangent of "
+                    + (function is null ? "it" : $"it ([TangentOf(typeof({type}), nameof({called}))])")
+                    + " with a [DerivativeOf] backward of its own (and, for the caller's forward mode, a [TangentOf] tangent of its own), "
+                    + $"or call {f.Name}Backward nested, which needs only {f.Name}Tangent and {f.Name}BackwardTangent";
+                return null;
+            }
+
             var parameters = f.Parameters.ToList();
             foreach (ParameterSpec p in f.Arguments.Where(p => p.IsDifferentiable))
             {
