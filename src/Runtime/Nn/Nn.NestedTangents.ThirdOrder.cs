@@ -5,8 +5,8 @@ namespace SymGrad
 {
     /// <summary>
     /// The third order of the primitives, for a caller's Hessian-vector product through a nested <c>FTangent</c> (or
-    /// <c>FBackward</c>) of a layer built of them: the tangent of each <c>…TangentBackward</c>, registered on it. Not yet for
-    /// BatchNorm (its nested callers have no <c>MHessianVector</c>).
+    /// <c>FBackward</c>) of a layer built of them: the tangent of each <c>…TangentBackward</c>, registered on it (BatchNorm's in
+    /// Nn.NestedTangents.BatchNorm.cs).
     /// </summary>
     /// <remarks>
     /// An element-wise activation's pullback reads its slope f′ off y (sigmoid, tanh, ELU) or off x (ReLU, leaky ReLU:
@@ -160,8 +160,8 @@ namespace SymGrad
             NnGuard.Gradient(vdty.Length, n, nameof(vdty), "x.Length");
             NnGuard.Gradient(vdx.Length, n, nameof(vdx), "x.Length");
             NnGuard.Gradient(vdtx.Length, n, nameof(vdtx), "x.Length");
-            ActivationThirdOrderWrites<T>(vdx, nameof(vdx), x, y, tx, ty, dy, dty, dx, dtx, vy, vdy, vdty, vty);
-            ActivationThirdOrderWrites<T>(vdtx, nameof(vdtx), x, y, tx, ty, dy, dty, dx, dtx, vy, vdy, vdty, vty);
+            ApartFromTwelve<T>(vdx, nameof(vdx), ActivationThirdOrderReads, x, y, tx, ty, dy, dty, dx, dtx, vy, vdy, vdty, vty);
+            ApartFromTwelve<T>(vdtx, nameof(vdtx), ActivationThirdOrderReads, x, y, tx, ty, dy, dty, dx, dtx, vy, vdy, vdty, vty);
             NnGuard.Disjoint<T>(vdx, nameof(vdx), vdtx, nameof(vdtx));
             ActivationTangentBackward(kind, x, y, alpha, tx, ty, dy, dty, dx, dtx);
             if (vdx.IsEmpty && vdtx.IsEmpty || x.IsEmpty)
@@ -195,14 +195,17 @@ namespace SymGrad
             }
         }
 
-        /// <summary>A tangent gradient shares nothing with what the activation's third order reads or with the gradients.</summary>
-        private static void ActivationThirdOrderWrites<T>(ReadOnlySpan<T> written, string name, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> tx, ReadOnlySpan<T> ty,
-            ReadOnlySpan<T> dy, ReadOnlySpan<T> dty, ReadOnlySpan<T> dx, ReadOnlySpan<T> dtx, ReadOnlySpan<T> vy, ReadOnlySpan<T> vdy, ReadOnlySpan<T> vdty, ReadOnlySpan<T> vty)
+        /// <summary>What an activation's third order reads, and its gradients, in the order <see cref="ApartFromTwelve"/> takes them.</summary>
+        private static readonly string[] ActivationThirdOrderReads = ["x", "y", "tx", "ty", "dy", "dty", "dx", "dtx", "vy", "vdy", "vdty", "vty"];
+
+        /// <summary>Throws if a span a third order writes shares an element with any of twelve others (named, in order, by <paramref name="names"/>).</summary>
+        private static void ApartFromTwelve<T>(ReadOnlySpan<T> written, string name, string[] names, ReadOnlySpan<T> s0, ReadOnlySpan<T> s1, ReadOnlySpan<T> s2, ReadOnlySpan<T> s3,
+            ReadOnlySpan<T> s4, ReadOnlySpan<T> s5, ReadOnlySpan<T> s6, ReadOnlySpan<T> s7, ReadOnlySpan<T> s8, ReadOnlySpan<T> s9, ReadOnlySpan<T> s10, ReadOnlySpan<T> s11)
         {
-            NnGuard.Disjoint(written, name, x, nameof(x), y, nameof(y), tx, nameof(tx));
-            NnGuard.Disjoint(written, name, ty, nameof(ty), dy, nameof(dy), dty, nameof(dty));
-            NnGuard.Disjoint(written, name, dx, nameof(dx), dtx, nameof(dtx), vy, nameof(vy));
-            NnGuard.Disjoint(written, name, vdy, nameof(vdy), vdty, nameof(vdty), vty, nameof(vty));
+            NnGuard.Disjoint(written, name, s0, names[0], s1, names[1], s2, names[2]);
+            NnGuard.Disjoint(written, name, s3, names[3], s4, names[4], s5, names[5]);
+            NnGuard.Disjoint(written, name, s6, names[6], s7, names[7], s8, names[8]);
+            NnGuard.Disjoint(written, name, s9, names[9], s10, names[10], s11, names[11]);
         }
 
         /// <summary>
@@ -274,21 +277,28 @@ namespace SymGrad
             }
         }
 
-        /// <summary>The twelve spans a bilinear layer's third order writes share nothing (the kernels' checks see one call's).</summary>
+        /// <summary>The names of Dense's (and Conv2D's) tangent gradients, in the order <see cref="BilinearThirdOrderApart"/> takes them.</summary>
+        private static readonly string[] DenseThirdOrderNames = ["vdx", "vdw", "vdb", "vdtx", "vdtw", "vdtb"];
+
+        /// <summary>
+        /// The twelve spans a layer's third order writes share nothing (the kernels' checks see one call's): the gradients of its
+        /// three inputs, their tangent gradients, and the tangents of both (named by <paramref name="names"/>, Dense's unless said).
+        /// </summary>
         private static void BilinearThirdOrderApart<T>(ReadOnlySpan<T> dx, ReadOnlySpan<T> dw, ReadOnlySpan<T> db, ReadOnlySpan<T> dtx, ReadOnlySpan<T> dtw, ReadOnlySpan<T> dtb,
-            ReadOnlySpan<T> vdx, ReadOnlySpan<T> vdw, ReadOnlySpan<T> vdb, ReadOnlySpan<T> vdtx, ReadOnlySpan<T> vdtw, ReadOnlySpan<T> vdtb)
+            ReadOnlySpan<T> vdx, ReadOnlySpan<T> vdw, ReadOnlySpan<T> vdb, ReadOnlySpan<T> vdtx, ReadOnlySpan<T> vdtw, ReadOnlySpan<T> vdtb, string[]? names = null)
         {
-            ApartFromGradients(vdx, nameof(vdx), dx, dw, db, dtx, dtw, dtb);
-            ApartFromGradients(vdw, nameof(vdw), dx, dw, db, dtx, dtw, dtb);
-            ApartFromGradients(vdb, nameof(vdb), dx, dw, db, dtx, dtw, dtb);
-            ApartFromGradients(vdtx, nameof(vdtx), dx, dw, db, dtx, dtw, dtb);
-            ApartFromGradients(vdtw, nameof(vdtw), dx, dw, db, dtx, dtw, dtb);
-            ApartFromGradients(vdtb, nameof(vdtb), dx, dw, db, dtx, dtw, dtb);
-            ApartFromGradients(vdx, nameof(vdx), vdw, vdb, vdtx, vdtw, vdtb);
-            ApartFromGradients(vdw, nameof(vdw), vdb, vdtx, vdtw, vdtb);
-            ApartFromGradients(vdb, nameof(vdb), vdtx, vdtw, vdtb);
-            ApartFromGradients(vdtx, nameof(vdtx), vdtw, vdtb, default);
-            ApartFromGradients(vdtw, nameof(vdtw), vdtb, default, default);
+            names ??= DenseThirdOrderNames;
+            ApartFromGradients(vdx, names[0], dx, dw, db, dtx, dtw, dtb);
+            ApartFromGradients(vdw, names[1], dx, dw, db, dtx, dtw, dtb);
+            ApartFromGradients(vdb, names[2], dx, dw, db, dtx, dtw, dtb);
+            ApartFromGradients(vdtx, names[3], dx, dw, db, dtx, dtw, dtb);
+            ApartFromGradients(vdtw, names[4], dx, dw, db, dtx, dtw, dtb);
+            ApartFromGradients(vdtb, names[5], dx, dw, db, dtx, dtw, dtb);
+            ApartFromGradients(vdx, names[0], vdw, vdb, vdtx, vdtw, vdtb);
+            ApartFromGradients(vdw, names[1], vdb, vdtx, vdtw, vdtb);
+            ApartFromGradients(vdb, names[2], vdtx, vdtw, vdtb);
+            ApartFromGradients(vdtx, names[3], vdtw, vdtb, default);
+            ApartFromGradients(vdtw, names[4], vdtb, default, default);
         }
 
         /// <summary>A bilinear layer's backward (its shape fixed) as a function of its two factors, its bias and output, and the cotangent.</summary>

@@ -443,5 +443,230 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(workspaceMark);
             }
         }
+
+        /// <summary>
+        /// The tangent of <c>NormalizedTangentWithBuffersBackward</c>, derived by SymGrad (forward mode over its backward pass): writes the gradients
+        /// as <c>NormalizedTangentWithBuffersBackward</c> does and adds (+=) to the <c>t</c>-prefixed gradients their tangents along the <c>t</c>-prefixed
+        /// tangents of everything it reads (the inputs, the outputs' values, the seeds). What a caller's Hessian-vector product calls
+        /// for a call of this method; an empty tangent is zero, an empty gradient or tangent gradient is not needed.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        internal static void NormalizedTangentWithBuffersBackwardTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> gamma, global::System.ReadOnlySpan<double> beta, global::System.ReadOnlySpan<double> y, global::System.ReadOnlySpan<double> z, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tgamma, global::System.ReadOnlySpan<double> tbeta, global::System.ReadOnlySpan<double> ty, global::System.ReadOnlySpan<double> tz, global::System.ReadOnlySpan<double> dy, global::System.ReadOnlySpan<double> dz, global::System.ReadOnlySpan<double> dty, global::System.ReadOnlySpan<double> dtz, global::System.Span<double> dx, global::System.Span<double> dgamma, global::System.Span<double> dbeta, global::System.Span<double> dtx, global::System.Span<double> dtgamma, global::System.Span<double> dtbeta, global::System.ReadOnlySpan<double> tx2, global::System.ReadOnlySpan<double> tgamma2, global::System.ReadOnlySpan<double> tbeta2, global::System.ReadOnlySpan<double> ty2, global::System.ReadOnlySpan<double> tz2, global::System.ReadOnlySpan<double> ttx, global::System.ReadOnlySpan<double> ttgamma, global::System.ReadOnlySpan<double> ttbeta, global::System.ReadOnlySpan<double> tty, global::System.ReadOnlySpan<double> ttz, global::System.ReadOnlySpan<double> tdy, global::System.ReadOnlySpan<double> tdz, global::System.ReadOnlySpan<double> tdty, global::System.ReadOnlySpan<double> tdtz, global::System.Span<double> tdx, global::System.Span<double> tdgamma, global::System.Span<double> tdbeta, global::System.Span<double> tdtx, global::System.Span<double> tdtgamma, global::System.Span<double> tdtbeta)
+        {
+            tx = global::SymGrad.Workspace.ZerosIfEmpty(tx, x.Length);
+            tgamma = global::SymGrad.Workspace.ZerosIfEmpty(tgamma, gamma.Length);
+            tbeta = global::SymGrad.Workspace.ZerosIfEmpty(tbeta, beta.Length);
+            global::SymGrad.Guard.GradientLength<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.GradientLength<double>(dgamma, nameof(dgamma), gamma, nameof(gamma));
+            global::SymGrad.Guard.GradientLength<double>(dbeta, nameof(dbeta), beta, nameof(beta));
+            global::SymGrad.Guard.GradientLength<double>(dtx, nameof(dtx), tx, nameof(tx));
+            global::SymGrad.Guard.GradientLength<double>(dtgamma, nameof(dtgamma), tgamma, nameof(tgamma));
+            global::SymGrad.Guard.GradientLength<double>(dtbeta, nameof(dtbeta), tbeta, nameof(tbeta));
+            global::SymGrad.Guard.CotangentLength<double>(dy, nameof(dy), y, nameof(y));
+            global::SymGrad.Guard.CotangentLength<double>(dz, nameof(dz), z, nameof(z));
+            global::SymGrad.Guard.CotangentLength<double>(dty, nameof(dty), ty, nameof(ty));
+            global::SymGrad.Guard.CotangentLength<double>(dtz, nameof(dtz), tz, nameof(tz));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), gamma, nameof(gamma));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), beta, nameof(beta));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), z, nameof(z));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), tgamma, nameof(tgamma));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), tbeta, nameof(tbeta));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), ty, nameof(ty));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), tz, nameof(tz));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dy, nameof(dy));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dz, nameof(dz));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dty, nameof(dty));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dtz, nameof(dtz));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dgamma, nameof(dgamma));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dbeta, nameof(dbeta));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dtx, nameof(dtx));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dtgamma, nameof(dtgamma));
+            global::SymGrad.Guard.Disjoint<double>(dx, nameof(dx), dtbeta, nameof(dtbeta));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), gamma, nameof(gamma));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), beta, nameof(beta));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), z, nameof(z));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), tgamma, nameof(tgamma));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), tbeta, nameof(tbeta));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), ty, nameof(ty));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), tz, nameof(tz));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), dy, nameof(dy));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), dz, nameof(dz));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), dty, nameof(dty));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), dtz, nameof(dtz));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), dbeta, nameof(dbeta));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), dtx, nameof(dtx));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), dtgamma, nameof(dtgamma));
+            global::SymGrad.Guard.Disjoint<double>(dgamma, nameof(dgamma), dtbeta, nameof(dtbeta));
+            global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), gamma, nameof(gamma));
+            global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), beta, nameof(beta));
+            global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), z, nameof(z));
+            global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), tgamma, nameof(tgamma));
+            global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), tbeta, nameof(tbeta));
+            global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), ty, nameof(ty));
+            global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), tz, nameof(tz));
+            global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), dy, nameof(dy));
+            global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), dz, nameof(dz));
+            global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), dty, nameof(dty));
+            global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), dtz, nameof(dtz));
+            global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), dtx, nameof(dtx));
+            global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), dtgamma, nameof(dtgamma));
+            global::SymGrad.Guard.Disjoint<double>(dbeta, nameof(dbeta), dtbeta, nameof(dtbeta));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), gamma, nameof(gamma));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), beta, nameof(beta));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), z, nameof(z));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), tgamma, nameof(tgamma));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), tbeta, nameof(tbeta));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), ty, nameof(ty));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), tz, nameof(tz));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), dy, nameof(dy));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), dz, nameof(dz));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), dty, nameof(dty));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), dtz, nameof(dtz));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), dtgamma, nameof(dtgamma));
+            global::SymGrad.Guard.Disjoint<double>(dtx, nameof(dtx), dtbeta, nameof(dtbeta));
+            global::SymGrad.Guard.Disjoint<double>(dtgamma, nameof(dtgamma), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dtgamma, nameof(dtgamma), gamma, nameof(gamma));
+            global::SymGrad.Guard.Disjoint<double>(dtgamma, nameof(dtgamma), beta, nameof(beta));
+            global::SymGrad.Guard.Disjoint<double>(dtgamma, nameof(dtgamma), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(dtgamma, nameof(dtgamma), z, nameof(z));
+            global::SymGrad.Guard.Disjoint<double>(dtgamma, nameof(dtgamma), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(dtgamma, nameof(dtgamma), tgamma, nameof(tgamma));
+            global::SymGrad.Guard.Disjoint<double>(dtgamma, nameof(dtgamma), tbeta, nameof(tbeta));
+            global::SymGrad.Guard.Disjoint<double>(dtgamma, nameof(dtgamma), ty, nameof(ty));
+            global::SymGrad.Guard.Disjoint<double>(dtgamma, nameof(dtgamma), tz, nameof(tz));
+            global::SymGrad.Guard.Disjoint<double>(dtgamma, nameof(dtgamma), dy, nameof(dy));
+            global::SymGrad.Guard.Disjoint<double>(dtgamma, nameof(dtgamma), dz, nameof(dz));
+            global::SymGrad.Guard.Disjoint<double>(dtgamma, nameof(dtgamma), dty, nameof(dty));
+            global::SymGrad.Guard.Disjoint<double>(dtgamma, nameof(dtgamma), dtz, nameof(dtz));
+            global::SymGrad.Guard.Disjoint<double>(dtgamma, nameof(dtgamma), dtbeta, nameof(dtbeta));
+            global::SymGrad.Guard.Disjoint<double>(dtbeta, nameof(dtbeta), x, nameof(x));
+            global::SymGrad.Guard.Disjoint<double>(dtbeta, nameof(dtbeta), gamma, nameof(gamma));
+            global::SymGrad.Guard.Disjoint<double>(dtbeta, nameof(dtbeta), beta, nameof(beta));
+            global::SymGrad.Guard.Disjoint<double>(dtbeta, nameof(dtbeta), y, nameof(y));
+            global::SymGrad.Guard.Disjoint<double>(dtbeta, nameof(dtbeta), z, nameof(z));
+            global::SymGrad.Guard.Disjoint<double>(dtbeta, nameof(dtbeta), tx, nameof(tx));
+            global::SymGrad.Guard.Disjoint<double>(dtbeta, nameof(dtbeta), tgamma, nameof(tgamma));
+            global::SymGrad.Guard.Disjoint<double>(dtbeta, nameof(dtbeta), tbeta, nameof(tbeta));
+            global::SymGrad.Guard.Disjoint<double>(dtbeta, nameof(dtbeta), ty, nameof(ty));
+            global::SymGrad.Guard.Disjoint<double>(dtbeta, nameof(dtbeta), tz, nameof(tz));
+            global::SymGrad.Guard.Disjoint<double>(dtbeta, nameof(dtbeta), dy, nameof(dy));
+            global::SymGrad.Guard.Disjoint<double>(dtbeta, nameof(dtbeta), dz, nameof(dz));
+            global::SymGrad.Guard.Disjoint<double>(dtbeta, nameof(dtbeta), dty, nameof(dty));
+            global::SymGrad.Guard.Disjoint<double>(dtbeta, nameof(dtbeta), dtz, nameof(dtz));
+            dy = global::SymGrad.Workspace.ZerosIfEmpty(dy, y.Length);
+            dz = global::SymGrad.Workspace.ZerosIfEmpty(dz, z.Length);
+            dty = global::SymGrad.Workspace.ZerosIfEmpty(dty, ty.Length);
+            dtz = global::SymGrad.Workspace.ZerosIfEmpty(dtz, tz.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tx2, nameof(tx2), x, nameof(x));
+            tx2 = global::SymGrad.Workspace.ZerosIfEmpty(tx2, x.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tgamma2, nameof(tgamma2), gamma, nameof(gamma));
+            tgamma2 = global::SymGrad.Workspace.ZerosIfEmpty(tgamma2, gamma.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tbeta2, nameof(tbeta2), beta, nameof(beta));
+            tbeta2 = global::SymGrad.Workspace.ZerosIfEmpty(tbeta2, beta.Length);
+            global::SymGrad.Guard.CotangentLength<double>(ty2, nameof(ty2), y, nameof(y));
+            ty2 = global::SymGrad.Workspace.ZerosIfEmpty(ty2, y.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tz2, nameof(tz2), z, nameof(z));
+            tz2 = global::SymGrad.Workspace.ZerosIfEmpty(tz2, z.Length);
+            global::SymGrad.Guard.CotangentLength<double>(ttx, nameof(ttx), tx, nameof(tx));
+            ttx = global::SymGrad.Workspace.ZerosIfEmpty(ttx, tx.Length);
+            global::SymGrad.Guard.CotangentLength<double>(ttgamma, nameof(ttgamma), tgamma, nameof(tgamma));
+            ttgamma = global::SymGrad.Workspace.ZerosIfEmpty(ttgamma, tgamma.Length);
+            global::SymGrad.Guard.CotangentLength<double>(ttbeta, nameof(ttbeta), tbeta, nameof(tbeta));
+            ttbeta = global::SymGrad.Workspace.ZerosIfEmpty(ttbeta, tbeta.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tty, nameof(tty), ty, nameof(ty));
+            tty = global::SymGrad.Workspace.ZerosIfEmpty(tty, ty.Length);
+            global::SymGrad.Guard.CotangentLength<double>(ttz, nameof(ttz), tz, nameof(tz));
+            ttz = global::SymGrad.Workspace.ZerosIfEmpty(ttz, tz.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tdy, nameof(tdy), y, nameof(y));
+            tdy = global::SymGrad.Workspace.ZerosIfEmpty(tdy, y.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tdz, nameof(tdz), z, nameof(z));
+            tdz = global::SymGrad.Workspace.ZerosIfEmpty(tdz, z.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tdty, nameof(tdty), ty, nameof(ty));
+            tdty = global::SymGrad.Workspace.ZerosIfEmpty(tdty, ty.Length);
+            global::SymGrad.Guard.CotangentLength<double>(tdtz, nameof(tdtz), tz, nameof(tz));
+            tdtz = global::SymGrad.Workspace.ZerosIfEmpty(tdtz, tz.Length);
+            global::SymGrad.Guard.GradientLength<double>(tdx, nameof(tdx), x, nameof(x));
+            dx = global::SymGrad.Workspace.DiscardIfEmpty(dx, x.Length);
+            tdx = global::SymGrad.Workspace.DiscardIfEmpty(tdx, x.Length);
+            global::SymGrad.Guard.GradientLength<double>(tdgamma, nameof(tdgamma), gamma, nameof(gamma));
+            dgamma = global::SymGrad.Workspace.DiscardIfEmpty(dgamma, gamma.Length);
+            tdgamma = global::SymGrad.Workspace.DiscardIfEmpty(tdgamma, gamma.Length);
+            global::SymGrad.Guard.GradientLength<double>(tdbeta, nameof(tdbeta), beta, nameof(beta));
+            dbeta = global::SymGrad.Workspace.DiscardIfEmpty(dbeta, beta.Length);
+            tdbeta = global::SymGrad.Workspace.DiscardIfEmpty(tdbeta, beta.Length);
+            global::SymGrad.Guard.GradientLength<double>(tdtx, nameof(tdtx), tx, nameof(tx));
+            dtx = global::SymGrad.Workspace.DiscardIfEmpty(dtx, tx.Length);
+            tdtx = global::SymGrad.Workspace.DiscardIfEmpty(tdtx, tx.Length);
+            global::SymGrad.Guard.GradientLength<double>(tdtgamma, nameof(tdtgamma), tgamma, nameof(tgamma));
+            dtgamma = global::SymGrad.Workspace.DiscardIfEmpty(dtgamma, tgamma.Length);
+            tdtgamma = global::SymGrad.Workspace.DiscardIfEmpty(tdtgamma, tgamma.Length);
+            global::SymGrad.Guard.GradientLength<double>(tdtbeta, nameof(tdtbeta), tbeta, nameof(tbeta));
+            dtbeta = global::SymGrad.Workspace.DiscardIfEmpty(dtbeta, tbeta.Length);
+            tdtbeta = global::SymGrad.Workspace.DiscardIfEmpty(tdtbeta, tbeta.Length);
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> tzWork2 = workspace.RentDoubles(z.Length);
+                global::System.Span<double> zWork = workspace.Copy(z);
+                global::System.Span<double> tdzWork = workspace.CopyOrZeros(tdz, z.Length);
+                global::System.Span<double> dzWork = workspace.CopyOrZeros(dz, z.Length);
+                global::System.Span<double> ttzWork = workspace.RentDoubles(tz.Length);
+                global::System.Span<double> tzWork = workspace.Copy(tz);
+                global::System.Span<double> tdtzWork = workspace.CopyOrZeros(tdtz, tz.Length);
+                global::System.Span<double> dtzWork = workspace.CopyOrZeros(dtz, tz.Length);
+                // Forward sweep: recompute what the reverse sweep reads.
+                for (int i = 0; i < x.Length; i++)
+                {
+                    ttzWork[i] = 0;
+                    tzWork[i] = 0;
+                    tzWork2[i] = 0;
+                    zWork[i] = 0;
+                }
+                global::SymGrad.Nn.BatchNormTangentTangent(x, gamma, beta, zWork, x.Length / gamma.Length, gamma.Length, 1e-3, tx, tgamma, tbeta, tzWork, tx2, tgamma2, tbeta2, ttx, ttgamma, ttbeta, tzWork2, ttzWork);
+                // Reverse sweep: adjoints, last statement first.
+                // Nn.Tanh(z, y);
+                global::SymGrad.Nn.TanhTangentBackwardTangent(zWork, y, tzWork, ty, dy, dty, dzWork, dtzWork, tzWork2, ty2, ttzWork, tty, tdy, tdty, tdzWork, tdtzWork);
+                // Nn.BatchNorm(x, gamma, beta, z, x.Length / gamma.Length, gamma.Length, 1e-3);
+                global::SymGrad.Nn.BatchNormTangentBackwardTangent(x, gamma, beta, zWork, x.Length / gamma.Length, gamma.Length, 1e-3, tx, tgamma, tbeta, tzWork, dzWork, dtzWork, dx, dgamma, dbeta, dtx, dtgamma, dtbeta, tx2, tgamma2, tbeta2, tzWork2, ttx, ttgamma, ttbeta, ttzWork, tdzWork, tdtzWork, tdx, tdgamma, tdbeta, tdtx, tdtgamma, tdtbeta);
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The tangent of <c>NormalizedTangentBackward</c>, forward mode over its backward pass, of <c>NormalizedTangent</c>, derived by SymGrad: what a caller's Hessian-vector product calls for a call of it.
+        /// Its local buffers (z, tz) are lent from the workspace: it calls <c>NormalizedTangentWithBuffersBackwardTangent</c>, the buffers' cotangents and tangents empty (zeros).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void NormalizedTangentBackwardTangent(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> gamma, global::System.ReadOnlySpan<double> beta, global::System.ReadOnlySpan<double> y, global::System.ReadOnlySpan<double> tx, global::System.ReadOnlySpan<double> tgamma, global::System.ReadOnlySpan<double> tbeta, global::System.ReadOnlySpan<double> ty, global::System.ReadOnlySpan<double> dy, global::System.ReadOnlySpan<double> dty, global::System.Span<double> dx, global::System.Span<double> dgamma, global::System.Span<double> dbeta, global::System.Span<double> dtx, global::System.Span<double> dtgamma, global::System.Span<double> dtbeta, global::System.ReadOnlySpan<double> tx2, global::System.ReadOnlySpan<double> tgamma2, global::System.ReadOnlySpan<double> tbeta2, global::System.ReadOnlySpan<double> ty2, global::System.ReadOnlySpan<double> ttx, global::System.ReadOnlySpan<double> ttgamma, global::System.ReadOnlySpan<double> ttbeta, global::System.ReadOnlySpan<double> tty, global::System.ReadOnlySpan<double> tdy, global::System.ReadOnlySpan<double> tdty, global::System.Span<double> tdx, global::System.Span<double> tdgamma, global::System.Span<double> tdbeta, global::System.Span<double> tdtx, global::System.Span<double> tdtgamma, global::System.Span<double> tdtbeta)
+        {
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> z = workspace.Rent<double>(x.Length);
+                global::System.Span<double> tz = workspace.Rent<double>(x.Length);
+                NormalizedTangentWithBuffersBackwardTangent(x, gamma, beta, y, z, tx, tgamma, tbeta, ty, tz, dy, default, dty, default, dx, dgamma, dbeta, dtx, dtgamma, dtbeta, tx2, tgamma2, tbeta2, ty2, default, ttx, ttgamma, ttbeta, tty, default, tdy, default, tdty, default, tdx, tdgamma, tdbeta, tdtx, tdtgamma, tdtbeta);
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
     }
 }

@@ -5,7 +5,6 @@ namespace SymGrad.RuntimeTests.Language
 {
     partial class NnTangentCallCases
     {
-        // Not generated: NormalizedRatesHessianVector and NormalizedRatesHessian (second order): it calls NormalizedTangent nested, whose pullback's tangent (NormalizedTangentBackwardTangent) takes the third derivative of the method it differentiates, which SymGrad writes only where each registered function that method calls has a registered tangent of its tangent's backward (every Nn primitive's but BatchNorm's; for your own, a [TangentOf] of its MTangentBackward).
         /// <summary>
         /// Backward pass (vector-Jacobian product) of <c>NormalizedRates</c>, derived by SymGrad: given the cotangent of
         /// the result and of each output, accumulates (+=) the gradient of every differentiable input.
@@ -255,6 +254,121 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
+        /// Hessian-vector product of <c>NormalizedRates</c>, derived by SymGrad (forward mode over its backward pass): accumulates
+        /// (+=) H·v, the tangent of the gradient along the direction <c>v</c> of the inputs, into the <c>hv</c>-prefixed spans and refs.
+        /// An empty direction span is zero.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void NormalizedRatesHessianVector(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> gamma, global::System.ReadOnlySpan<double> beta, global::System.ReadOnlySpan<double> v, global::System.Span<double> y, global::System.Span<double> ty, global::System.ReadOnlySpan<double> vx, global::System.ReadOnlySpan<double> vgamma, global::System.ReadOnlySpan<double> vbeta, global::System.ReadOnlySpan<double> vv, global::System.Span<double> hvx, global::System.Span<double> hvgamma, global::System.Span<double> hvbeta, global::System.Span<double> hvv)
+        {
+            global::SymGrad.Guard.CotangentLength<double>(vx, nameof(vx), x, nameof(x));
+            global::SymGrad.Guard.SameLength<double>(hvx, nameof(hvx), x, nameof(x));
+            vx = global::SymGrad.Workspace.ZerosIfEmpty(vx, x.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vgamma, nameof(vgamma), gamma, nameof(gamma));
+            global::SymGrad.Guard.SameLength<double>(hvgamma, nameof(hvgamma), gamma, nameof(gamma));
+            vgamma = global::SymGrad.Workspace.ZerosIfEmpty(vgamma, gamma.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vbeta, nameof(vbeta), beta, nameof(beta));
+            global::SymGrad.Guard.SameLength<double>(hvbeta, nameof(hvbeta), beta, nameof(beta));
+            vbeta = global::SymGrad.Workspace.ZerosIfEmpty(vbeta, beta.Length);
+            global::SymGrad.Guard.CotangentLength<double>(vv, nameof(vv), v, nameof(v));
+            global::SymGrad.Guard.SameLength<double>(hvv, nameof(hvv), v, nameof(v));
+            vv = global::SymGrad.Workspace.ZerosIfEmpty(vv, v.Length);
+            double dResult = 1;
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark workspaceMark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> ty2 = workspace.RentDoubles(y.Length);
+                global::System.Span<double> tty = workspace.RentDoubles(ty.Length);
+                NormalizedRatesTangent(x, gamma, beta, v, y, ty, vx, vgamma, vbeta, vv, ty2, tty);
+                global::System.ReadOnlySpan<double> dy = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, y.Length);
+                global::System.ReadOnlySpan<double> dty = global::SymGrad.Workspace.ZerosIfEmpty<double>(default, ty.Length);
+                global::System.Span<double> tdyWork = workspace.RentDoubles(y.Length);
+                global::System.Span<double> dyWork = workspace.CopyOrZeros(dy, y.Length);
+                global::System.Span<double> tdtyWork = workspace.RentDoubles(ty.Length);
+                global::System.Span<double> dtyWork = workspace.CopyOrZeros(dty, ty.Length);
+                // Reverse sweep: adjoints, last statement first.
+                // return s;
+                double ds = dResult;
+                for (int i = 0; i < ty.Length; i++)
+                {
+                    // s += (ty[i] * ty[i]) + (y[i] * ty[i]);   ∂s/∂ty[i] = 2·ty[i] + y[i]; ∂s/∂y[i] = ty[i]
+                    double u = 2 * ds;
+                    tdtyWork[i] += u * tty[i];
+                    dtyWork[i] += u * ty[i];
+                    tdyWork[i] += ds * tty[i];
+                    dyWork[i] += ds * ty[i];
+                    tdtyWork[i] += ds * ty2[i];
+                    dtyWork[i] += ds * y[i];
+                }
+                // NormalizedTangent(x, gamma, beta, y, v, gamma, default, ty);
+                global::System.Span<double> tdNormalizedTangentTgamma = workspace.RentDoubles(gamma.Length);
+                global::System.Span<double> tdNormalizedTangentTbeta = workspace.RentDoubles(0);
+                global::SymGrad.RuntimeTests.Language.NnTangentCallCases.NormalizedTangentBackwardTangent(x, gamma, beta, y, v, gamma, beta.Slice(0, 0), ty, dyWork, dtyWork, default, default, default, default, default, default, vx, vgamma, vbeta, ty2, vv, vgamma, vbeta.Slice(0, 0), tty, tdyWork, tdtyWork, hvx, hvgamma, hvbeta, hvv, tdNormalizedTangentTgamma, tdNormalizedTangentTbeta);
+                global::SymGrad.Workspace.AddCotangent(tdNormalizedTangentTgamma, hvgamma);
+                global::SymGrad.Workspace.AddCotangent(tdNormalizedTangentTbeta, hvbeta.Slice(0, 0));
+            }
+            finally
+            {
+                workspace.Release(workspaceMark);
+            }
+        }
+
+        /// <summary>
+        /// The Hessian of <c>NormalizedRates</c>, derived by SymGrad, written dense into <c>hessian</c> (n × n, n the number of
+        /// differentiable input elements: each element of x, then each element of gamma, then each element of beta, then each element of v),
+        /// one <c>NormalizedRatesHessianVector</c> per column. Meant for small inputs: it costs n Hessian-vector products.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
+        public static void NormalizedRatesHessian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> gamma, global::System.ReadOnlySpan<double> beta, global::System.ReadOnlySpan<double> v, global::System.Span<double> y, global::System.Span<double> ty, global::System.Span<double> hessian)
+        {
+            int cX = 0;
+            int cGamma = cX + x.Length;
+            int cBeta = cGamma + gamma.Length;
+            int cV = cBeta + beta.Length;
+            int size = cV + v.Length;
+            global::SymGrad.Guard.JacobianLength<double>(hessian, nameof(hessian), size, size);
+            hessian.Clear();
+            global::SymGrad.Workspace workspace = global::SymGrad.Workspace.Current;
+            global::SymGrad.WorkspaceMark mark = workspace.Mark();
+            try
+            {
+                global::System.Span<double> vx = workspace.RentDoubles(x.Length);
+                global::System.Span<double> vgamma = workspace.RentDoubles(gamma.Length);
+                global::System.Span<double> vbeta = workspace.RentDoubles(beta.Length);
+                global::System.Span<double> vv = workspace.RentDoubles(v.Length);
+                for (int column = 0; column < size; column++)
+                {
+                    vx.Clear();
+                    if (column >= cX && column < cX + x.Length)
+                    {
+                        vx[column - cX] = 1;
+                    }
+                    vgamma.Clear();
+                    if (column >= cGamma && column < cGamma + gamma.Length)
+                    {
+                        vgamma[column - cGamma] = 1;
+                    }
+                    vbeta.Clear();
+                    if (column >= cBeta && column < cBeta + beta.Length)
+                    {
+                        vbeta[column - cBeta] = 1;
+                    }
+                    vv.Clear();
+                    if (column >= cV && column < cV + v.Length)
+                    {
+                        vv[column - cV] = 1;
+                    }
+                    NormalizedRatesHessianVector(x, gamma, beta, v, y, ty, vx, vgamma, vbeta, vv, hessian.Slice(column * size + cX, x.Length), hessian.Slice(column * size + cGamma, gamma.Length), hessian.Slice(column * size + cBeta, beta.Length), hessian.Slice(column * size + cV, v.Length));
+                }
+            }
+            finally
+            {
+                workspace.Release(mark);
+            }
+        }
+
+        /// <summary>
         /// The Jacobian of <c>NormalizedRates</c>, derived by SymGrad, written dense and row-major into <c>jacobian</c>: a row per result
         /// (the returned value, then each element of y, then each element of ty), a column per differentiable input
         /// (each element of x, then each element of gamma, then each element of beta, then each element of v). It runs whichever needs fewer passes at
@@ -363,15 +477,5 @@ namespace SymGrad.RuntimeTests.Language
                 workspace.Release(mark);
             }
         }
-
-        /// <summary>Not generated: it calls NormalizedTangent nested, whose pullback's tangent (NormalizedTangentBackwardTangent) takes the third derivative of the method it differentiates, which SymGrad writes only where each registered function that method calls has a registered tangent of its tangent's backward (every Nn primitive's but BatchNorm's; for your own, a [TangentOf] of its MTangentBackward).</summary>
-        [global::System.Obsolete("SymGrad did not generate NormalizedRatesHessianVector: it calls NormalizedTangent nested, whose pullback's tangent (NormalizedTangentBackwardTangent) takes the third derivative of the method it differentiates, which SymGrad writes only where each registered function that method calls has a registered tangent of its tangent's backward (every Nn primitive's but BatchNorm's; for your own, a [TangentOf] of its MTangentBackward).", true)]
-        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        public static void NormalizedRatesHessianVector(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> gamma, global::System.ReadOnlySpan<double> beta, global::System.ReadOnlySpan<double> v, global::System.Span<double> y, global::System.Span<double> ty, global::System.ReadOnlySpan<double> vx, global::System.ReadOnlySpan<double> vgamma, global::System.ReadOnlySpan<double> vbeta, global::System.ReadOnlySpan<double> vv, global::System.Span<double> hvx, global::System.Span<double> hvgamma, global::System.Span<double> hvbeta, global::System.Span<double> hvv) => throw new global::System.NotSupportedException("SymGrad did not generate NormalizedRatesHessianVector: it calls NormalizedTangent nested, whose pullback's tangent (NormalizedTangentBackwardTangent) takes the third derivative of the method it differentiates, which SymGrad writes only where each registered function that method calls has a registered tangent of its tangent's backward (every Nn primitive's but BatchNorm's; for your own, a [TangentOf] of its MTangentBackward).");
-
-        /// <summary>Not generated: it calls NormalizedTangent nested, whose pullback's tangent (NormalizedTangentBackwardTangent) takes the third derivative of the method it differentiates, which SymGrad writes only where each registered function that method calls has a registered tangent of its tangent's backward (every Nn primitive's but BatchNorm's; for your own, a [TangentOf] of its MTangentBackward).</summary>
-        [global::System.Obsolete("SymGrad did not generate NormalizedRatesHessian: it calls NormalizedTangent nested, whose pullback's tangent (NormalizedTangentBackwardTangent) takes the third derivative of the method it differentiates, which SymGrad writes only where each registered function that method calls has a registered tangent of its tangent's backward (every Nn primitive's but BatchNorm's; for your own, a [TangentOf] of its MTangentBackward).", true)]
-        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad", "0.1.0")]
-        public static void NormalizedRatesHessian(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> gamma, global::System.ReadOnlySpan<double> beta, global::System.ReadOnlySpan<double> v, global::System.Span<double> y, global::System.Span<double> ty, global::System.Span<double> hessian) => throw new global::System.NotSupportedException("SymGrad did not generate NormalizedRatesHessian: it calls NormalizedTangent nested, whose pullback's tangent (NormalizedTangentBackwardTangent) takes the third derivative of the method it differentiates, which SymGrad writes only where each registered function that method calls has a registered tangent of its tangent's backward (every Nn primitive's but BatchNorm's; for your own, a [TangentOf] of its MTangentBackward).");
     }
 }

@@ -204,13 +204,12 @@ namespace SymGrad.RandomPrograms.Model
         /// <summary>
         /// <see cref="TangentCallable"/>, and <c>HTangentBackwardTangent</c> written too, so that the caller has
         /// <c>MHessianVector</c>: the scalar methods H calls have a third order (<see cref="ThirdOrder"/>), the methods writing
-        /// outputs it calls their HTangentBackwardTangent in turn, the <c>Nn</c> primitives theirs registered (all but
-        /// BatchNorm).
+        /// outputs it calls their HTangentBackwardTangent in turn, the <c>Nn</c> primitives theirs registered (every one).
         /// </summary>
         private static bool TangentTwice(ProgramModel program, Method? h) => TangentCallable(program, h)
             && Measure.All(h!.Body).All(n => n switch
             {
-                CallStmt { IsNn: true } c => c.Callee != "BatchNorm", // the primitives' third order (Nn.NestedTangents.ThirdOrder.cs)
+                CallStmt { IsNn: true } => true, // the primitives' third order (Nn.NestedTangents.ThirdOrder.cs, .BatchNorm.cs)
                 CallExpr { IsNn: true } => true,
                 CallExpr c => ThirdOrder(program, Callee(program, c.Callee)),
                 CallStmt c => TangentTwice(program, Callee(program, c.Callee)),

@@ -21,8 +21,8 @@ namespace SymGrad.RuntimeTests.Language
         }
 
         /// <summary>
-        /// Its Jacobian-vector product along v in x and along γ itself: every mode but MHessianVector (BatchNorm's tangent has
-        /// no third order yet).
+        /// Its Jacobian-vector product along v in x and along γ itself: every mode, MHessianVector through BatchNorm's third
+        /// order (<c>Nn.BatchNormTangentBackwardTangent</c>).
         /// </summary>
         [Differentiable]
         public static double NormalizedRates(ReadOnlySpan<double> x, ReadOnlySpan<double> gamma, ReadOnlySpan<double> beta, ReadOnlySpan<double> v, Span<double> y, Span<double> ty)

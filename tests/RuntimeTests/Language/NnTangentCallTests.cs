@@ -111,9 +111,10 @@ namespace SymGrad.RuntimeTests.Language
 
         [Theory]
         [MemberData(nameof(SeedData))]
-        public void ARateOfABatchNormalisedLayer_HasItsGradientTangentAndJacobian(int seed)
+        public void ARateOfABatchNormalisedLayer_HasEveryMode(int seed)
         {
-            // NormalizedRates(x (3 × 2), γ (2), β (2), v (6)): through BatchNormTangentBackward and BatchNormTangentTangent.
+            // NormalizedRates(x (3 × 2), γ (2), β (2), v (6)): through BatchNormTangentBackward, BatchNormTangentTangent and, for
+            // H·v, BatchNorm's third order (BatchNormTangentBackwardTangent).
             var rng = new Random(seed);
             double[] z = Random(rng, 16);
             double F(double[] s) => C.NormalizedRates(s[..6], s[6..8], s[8..10], s[10..], new double[6], new double[6]);
@@ -124,22 +125,28 @@ namespace SymGrad.RuntimeTests.Language
                 return g;
             }
 
-            double[] g = Gradient(z);
-            for (int i = 0; i < z.Length; i++)
+            double[] HessianVector(double[] s, double[] d)
             {
-                double[] up = (double[])z.Clone(), down = (double[])z.Clone();
-                up[i] += 1e-5;
-                down[i] -= 1e-5;
-                AssertClose((F(up) - F(down)) / 2e-5, g[i]);
+                double[] hv = new double[s.Length];
+                C.NormalizedRatesHessianVector(s[..6], s[6..8], s[8..10], s[10..], new double[6], new double[6], d[..6], d[6..8], d[8..10], d[10..],
+                    hv.AsSpan(0, 6), hv.AsSpan(6, 2), hv.AsSpan(8, 2), hv.AsSpan(10));
+                return hv;
             }
 
-            double[] d = Random(rng, z.Length);
-            double along = Dot(g, d);
-            Assert.Equal(along, C.NormalizedRatesTangent(z[..6], z[6..8], z[8..10], z[10..], new double[6], new double[6], d[..6], d[6..8], d[8..10], d[10..], default, default),
-                1e-10 * (1 + Math.Abs(along)));
+            AllModes(rng, z, F, Gradient, (s, d) => C.NormalizedRatesTangent(s[..6], s[6..8], s[8..10], s[10..], new double[6], new double[6], d[..6], d[6..8], d[8..10], d[10..], default, default),
+                HessianVector);
+            double[] g = Gradient(z);
             double[] jacobian = new double[13 * 16];
             C.NormalizedRatesJacobian(z[..6], z[6..8], z[8..10], z[10..], new double[6], new double[6], jacobian);
             Assert.Equal(g, jacobian.Take(16), (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+            double[] hessian = new double[16 * 16];
+            C.NormalizedRatesHessian(z[..6], z[6..8], z[8..10], z[10..], new double[6], new double[6], hessian);
+            for (int j = 0; j < 16; j += 5)
+            {
+                double[] e = new double[16];
+                e[j] = 1;
+                Assert.Equal(HessianVector(z, e), hessian.Skip(j * 16).Take(16), (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+            }
         }
 
         [Theory]

@@ -70,7 +70,10 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             ["BatchNorm"] = new([Rows * D, D, D],
                 (p, t) => Two(Rows * D, (y, ty) => Nn.BatchNormTangent(p[0], p[1], p[2], y, Rows, D, Eps, t[0], t[1], t[2], ty)),
                 (p, t, o, c, g, gt) => Nn.BatchNormTangentBackward(p[0], p[1], p[2], o[0], Rows, D, Eps, t[0], t[1], t[2], o[1], c[0], c[1], g[0], g[1], g[2], gt[0], gt[1], gt[2]),
-                (p, t, u, ut) => Four(Rows * D, (y, ty, uy, uty) => Nn.BatchNormTangentTangent(p[0], p[1], p[2], y, Rows, D, Eps, t[0], t[1], t[2], ty, u[0], u[1], u[2], ut[0], ut[1], ut[2], uy, uty))),
+                (p, t, u, ut) => Four(Rows * D, (y, ty, uy, uty) => Nn.BatchNormTangentTangent(p[0], p[1], p[2], y, Rows, D, Eps, t[0], t[1], t[2], ty, u[0], u[1], u[2], ut[0], ut[1], ut[2], uy, uty)))
+            {
+                ThirdOrder = (p, t, o, c, g, gt, vp, vt, vo, vc, vg, vgt) => Nn.BatchNormTangentBackwardTangent(p[0], p[1], p[2], o[0], Rows, D, Eps, t[0], t[1], t[2], o[1], c[0], c[1], g[0], g[1], g[2], gt[0], gt[1], gt[2], vp[0], vp[1], vp[2], vo[0], vt[0], vt[1], vt[2], vo[1], vc[0], vc[1], vg[0], vg[1], vg[2], vgt[0], vgt[1], vgt[2]),
+            },
             ["SumOfSquares"] = new([5],
                 (p, t) => [[Nn.SumOfSquaresTangent(p[0], t[0])]],
                 (p, t, o, c, g, gt) => Nn.SumOfSquaresTangentBackward(p[0], t[0], c[0][0], g[0], gt[0]),

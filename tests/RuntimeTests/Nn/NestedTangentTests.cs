@@ -202,6 +202,20 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             Assert.Throws<ArgumentException>(() => Nn.DenseTangentBackwardTangent(xs, w, b, dense, Rows, In, Out, xs, w, b, tdense, dense, tdense, dxs, dw, default, default, default, default,
                 xs, w, b, dense, xs, w, b, tdense, dense, tdense, default, dw, default, default, default, default));
             Assert.All(dw, v => Assert.Equal(0, v));
+
+            // BatchNorm's: a tangent gradient that is a gradient too, or that is what it reads (it reads a feature's column while
+            // writing it).
+            double[] gamma = Random(rng, In), beta = Random(rng, In), bn = new double[Rows * In], tbn = new double[Rows * In], dgamma = new double[In];
+            Nn.BatchNormTangent(xs, gamma, beta, bn, Rows, In, 1e-3, xs, gamma, beta, tbn);
+            double[] dys = Random(rng, Rows * In), dtys = Random(rng, Rows * In), dtysBefore = (double[])dtys.Clone();
+            e = Assert.Throws<ArgumentException>(() => Nn.BatchNormTangentBackwardTangent(xs, gamma, beta, bn, Rows, In, 1e-3, xs, gamma, beta, tbn, dys, dtys, dxs, dgamma, default, default, default, default,
+                xs, gamma, beta, bn, xs, gamma, beta, tbn, dys, dtys, default, dgamma, default, default, default, default));
+            Assert.Equal("vdgamma", e.ParamName);
+            e = Assert.Throws<ArgumentException>(() => Nn.BatchNormTangentBackwardTangent(xs, gamma, beta, bn, Rows, In, 1e-3, xs, gamma, beta, tbn, dys, dtys, dxs, dgamma, default, default, default, default,
+                xs, gamma, beta, bn, xs, gamma, beta, tbn, dys, dtys, dtys, default, default, default, default, default));
+            Assert.Equal("vdx", e.ParamName);
+            Assert.All(dxs.Concat(dgamma), v => Assert.Equal(0, v));
+            Assert.Equal(dtysBefore, dtys);
         }
 
         private const int Rows = 2, In = 3, Out = 4;

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Xunit;
 
 namespace SymGrad.RuntimeTests.NnPrimitives
@@ -119,6 +120,7 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             float[] cx = Filled(conv.InputLength, 7), cw = Filled(conv.WeightLength, 8), cb = Filled(4, 9), cy = new float[conv.OutputLength], cty = new float[cy.Length];
             float[] ctx = Filled(cx.Length, 10), ctw = Filled(cw.Length, 11), pooled = new float[pool.OutputLength], tpooled = new float[pooled.Length];
             float[] gamma = Filled(inputs, 12), beta = Filled(inputs, 13);
+            float[][] g = Enumerable.Range(0, 8).Select(_ => new float[inputs]).ToArray();
             int[] labels = { 0, 3, 10, 2, 7, 1, 1, 12, 5 };
             Assert.Equal(0, AllocatedBy(() =>
             {
@@ -146,6 +148,7 @@ namespace SymGrad.RuntimeTests.NnPrimitives
             float[] uy = new float[y.Length], uty = new float[y.Length], a = new float[x.Length], ta = new float[x.Length], ua = new float[x.Length], uta = new float[x.Length];
             float[] vdx = new float[x.Length], vdw = new float[w.Length], vdb = new float[b.Length], vdtx = new float[x.Length], vdtw = new float[w.Length], vdtb = new float[b.Length];
             float[] gamma = Filled(inputs, 12), beta = Filled(inputs, 13);
+            float[][] g = Enumerable.Range(0, 8).Select(_ => new float[inputs]).ToArray();
             int[] labels = { 0, 3, 10, 2, 7, 1, 1, 12, 5 };
             Assert.Equal(0, AllocatedBy(() =>
             {
@@ -159,6 +162,8 @@ namespace SymGrad.RuntimeTests.NnPrimitives
                 Nn.TanhTangentTangent(x, a, tx, ta, tx, tx, default, uta);
                 Nn.TanhTangentBackwardTangent(x, a, tx, ta, x, tx, dx, dtx, tx, ta, tx, ta, tx, tx, ua, uta);
                 Nn.BatchNormTangentTangent(x, gamma, beta, a, n, inputs, 1e-5f, tx, gamma, beta, ta, tx, gamma, beta, tx, gamma, beta, ua, uta);
+                Nn.BatchNormTangentBackwardTangent(x, gamma, beta, a, n, inputs, 1e-5f, tx, gamma, beta, ta, ua, uta, dx, g[0], g[1], dtx, g[2], g[3],
+                    tx, gamma, beta, a, tx, gamma, beta, ta, ua, uta, vdx, g[4], g[5], vdtx, g[6], g[7]);
                 Nn.SoftmaxCrossEntropyTangentTangent(x, labels, n, inputs, tx, tx, tx);
                 Nn.SoftmaxCrossEntropyTangentBackwardTangent(x, labels, n, inputs, tx, 1f, dx, dtx, tx, tx, 0.5f, ua, uta);
                 Nn.MseLossTangentBackwardTangent(x, tx, tx, ReadOnlySpan<float>.Empty, 1f, dx, dtx, ua, uta, tx, tx, tx, tx, 0.5f, a, ta, default, default);
