@@ -1516,7 +1516,7 @@ namespace SymGrad.GeneratorTests
         /// <summary>
         /// F writes outputs and calls a registered scalar function with no registered tangent: F's forward mode reads its
         /// derivative off its backward (<c>SoftplusBackward(x, 1, ref d)</c>), a call FTangent's own derivatives took for a
-        /// constant — G's gradient was silently wrong (no f″; found by a user, a contractive penalty). Now SG0019, naming the
+        /// constant — G's gradient was silently wrong (no f″; found by hand, a contractive penalty). Now SG0019, naming the
         /// registration to write; G calling FBackward nested instead is differentiated.
         /// </summary>
         [Fact]

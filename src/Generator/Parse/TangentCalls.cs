@@ -89,8 +89,8 @@ namespace SymGrad.Generator.Parse
 
             // A registered function with no registered tangent has its derivative read off its backward in F's forward mode
             // (fBackward(x, 1, ref dfX), then ḟ = dfX·ẋ): a call for its effects, which FTangent's own derivatives would take for
-            // a constant — no f″ (found by a user: a contractive penalty over a layer calling Smooth.Softplus, its gradient
-            // silently wrong).
+            // a constant — no f″ (found by hand: a contractive penalty over a layer calling Smooth.Softplus, its gradient
+            // silently wrong; DiagnosticTests.SG0019_ATangentOfAMethodWritingOutputsThatCallsARegisteredFunctionWithoutATangent).
             if (Walk.All(tangent.Body).OfType<Invoke>().FirstOrDefault() is { } read)
             {
                 string backward = read.Target.Replace("global::", "");
