@@ -37,6 +37,29 @@ namespace SymGrad.RuntimeTests.Language
             return s;
         }
 
+        /// <summary>
+        /// A gradient penalty over the same layer, through its nested <c>NormalizedBackward</c> (a vector-Jacobian product
+        /// uᵀ·J inside the loss): every mode, MHessianVector through BatchNorm's third order as well.
+        /// </summary>
+        [Differentiable]
+        public static double NormalizedPenalty(ReadOnlySpan<double> x, ReadOnlySpan<double> gamma, ReadOnlySpan<double> beta, ReadOnlySpan<double> u, Span<double> y, Span<double> gx)
+        {
+            Normalized(x, gamma, beta, y);
+            for (int i = 0; i < gx.Length; i++)
+            {
+                gx[i] = 0;
+            }
+
+            NormalizedBackward(x, gamma, beta, y, u, gx, default, default);
+            double s = 0;
+            for (int i = 0; i < gx.Length; i++)
+            {
+                s += gx[i] * gx[i];
+            }
+
+            return s;
+        }
+
         /// <summary>A layer of one's own registered function (<see cref="CubeLibrary"/>), y = x³ element by element.</summary>
         [Differentiable]
         public static void Cubed(ReadOnlySpan<double> x, double a, Span<double> y)

@@ -151,6 +151,31 @@ namespace SymGrad.RuntimeTests.Language
 
         [Theory]
         [MemberData(nameof(SeedData))]
+        public void AGradientPenaltyOverABatchNormalisedLayer_HasEveryMode(int seed)
+        {
+            // NormalizedPenalty(x (3 × 2), γ (2), β (2), u (6)) = ‖∂⟨u, Normalized(x, γ, β)⟩/∂x‖²: its H·v through BatchNorm's third order.
+            var rng = new Random(seed);
+            double[] z = Random(rng, 16);
+            double F(double[] s) => C.NormalizedPenalty(s[..6], s[6..8], s[8..10], s[10..], new double[6], new double[6]);
+            double[] Gradient(double[] s)
+            {
+                double[] g = new double[s.Length];
+                C.NormalizedPenaltyGradient(s[..6], s[6..8], s[8..10], s[10..], new double[6], new double[6], g.AsSpan(0, 6), g.AsSpan(6, 2), g.AsSpan(8, 2), g.AsSpan(10));
+                return g;
+            }
+
+            AllModes(rng, z, F, Gradient, (s, d) => C.NormalizedPenaltyTangent(s[..6], s[6..8], s[8..10], s[10..], new double[6], new double[6], d[..6], d[6..8], d[8..10], d[10..], default, default),
+                (s, d) =>
+                {
+                    double[] hv = new double[s.Length];
+                    C.NormalizedPenaltyHessianVector(s[..6], s[6..8], s[8..10], s[10..], new double[6], new double[6], d[..6], d[6..8], d[8..10], d[10..],
+                        hv.AsSpan(0, 6), hv.AsSpan(6, 2), hv.AsSpan(8, 2), hv.AsSpan(10));
+                    return hv;
+                });
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
         public void DenseTanhTangentsOwnDerivatives_AreThoseOfDenseTanhTangent(int seed)
         {
             // DenseTanhTangent(x, w, b, h, tx, tw, tb, th) as a function of (x, w, b, tx, tw, tb): its pullback and its tangent.
