@@ -166,7 +166,7 @@ namespace SymGrad.RandomPrograms.Check
             var acc = Clone(pre);
             Products(m, hvp, "MHessianVector (prefilled)", x, columns, v, into: acc);
             CompareAll(m, Properties.HessianVector, "HessianVectorAccumulates", columns, c => Grad(pre.Dr, pre.Ds, c) + Grad(hv.Dr, hv.Ds, c), c => Grad(acc.Item1, acc.Item2, c),
-                (a, b, c) => Exact(c) * (1 + Math.Abs(Grad(pre.Dr, pre.Ds, c)) + Math.Abs(a) + Math.Abs(b)), "prefill + H·v", "MHessianVector into prefilled products", x);
+                (a, b, c) => Accumulated(c, Grad(pre.Dr, pre.Ds, c), a, b), "prefill + H·v", "MHessianVector into prefilled products", x);
 
             // An empty direction span (default) is zero: half the time, one span's direction passed empty.
             var spans = columns.Where(c => c.GradSpan >= 0).Select(c => c.GradSpan).Distinct().ToList();

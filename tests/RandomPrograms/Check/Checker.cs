@@ -79,6 +79,16 @@ namespace SymGrad.RandomPrograms.Check
         private static double Exact(Coord c) => c.Float ? 1e-6 : ExactRelative;
 
         /// <summary>
+        /// Accumulation's tolerance on a coordinate (prefill + gradient against the gradient added into the prefill): the
+        /// exact identity's, and for a float input the float twin's slack — float rounds every running sum, and where a loop
+        /// adds terms far larger than what they sum to, the two orders' roundings part by many of the result's ulps
+        /// (3VRHRc8V2dm1: dqf[1] of a float span of a double method, three terms added per iteration, 2.01984961 against
+        /// 2.01983643 — the backward only adds into dqf, never reads it). The double coordinates stay exact; a wrong
+        /// accumulation (= for +=) is off by the prefill, drawn in ±1.
+        /// </summary>
+        private static double Accumulated(Coord c, double prefill, double a, double b) => Exact(c) * (1 + Math.Abs(prefill) + Math.Abs(a) + Math.Abs(b)) + Slack(c, a, b, 1);
+
+        /// <summary>
         /// What a comparison of a float input's gradient or product with a value computed otherwise (central differences, a
         /// tangent, the other half of a symmetric pair, PyTorch) allows beyond its own tolerance: the float twin's, as that
         /// value is accumulated in float (9kSkCPwBCzN1: H[q, a] and H[a, q] 3.5e-6 apart after a loop).
@@ -588,7 +598,7 @@ namespace SymGrad.RandomPrograms.Check
                 return 0;
             });
             CompareAll(m, Properties.Accumulates, "Accumulates", coords, c => Grad(pre.Dr, pre.Ds, c) + Grad(g.Dr, g.Ds, c), c => Grad(acc.Item1, acc.Item2, c),
-                (a, b, c) => Exact(c) * (1 + Math.Abs(Grad(pre.Dr, pre.Ds, c)) + Math.Abs(a) + Math.Abs(b)), "prefill + gradient", "MBackward into prefilled gradients");
+                (a, b, c) => Accumulated(c, Grad(pre.Dr, pre.Ds, c), a, b), "prefill + gradient", "MBackward into prefilled gradients");
 
             // P3: an empty cotangent equals an explicit span of zeros.
             if (outs.Length > 0)
