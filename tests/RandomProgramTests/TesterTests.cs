@@ -764,8 +764,8 @@ namespace SymGrad.RandomProgramTests
         [Fact]
         public void ANestedTangentOfAMethodWritingOutputs_IsDrawnAndPasses()
         {
-            // (BackwardCallHelpers and NnTangentHelpers off: the draws this test was written on, which those features now and then change.)
-            var gen = new ProgramGenerator(FeatureSet.Parse("TangentCalls=4,NestedCalls=4,UserCalls=2,LocalBuffers=3,-BackwardCallHelpers,-NnTangentHelpers"));
+            // (BackwardCallHelpers, NnTangentHelpers and LibraryTangentHelpers off: the draws this test was written on, which those features now and then change.)
+            var gen = new ProgramGenerator(FeatureSet.Parse("TangentCalls=4,NestedCalls=4,UserCalls=2,LocalBuffers=3,-BackwardCallHelpers,-NnTangentHelpers,-LibraryTangentHelpers"));
             var drawn = Enumerable.Range(0, 400).Select(i => Runner.ProgramSeed(51, i)).Select(seed => (Seed: seed, Program: gen.FromSeed(seed)))
                 .Where(d => d.Program.Methods.Any(TangentCalls.Calls)).ToList();
             Assert.True(drawn.Count >= 20, $"only {drawn.Count} of 400 programs call T0Tangent");
@@ -795,8 +795,8 @@ namespace SymGrad.RandomProgramTests
         [Fact]
         public void ANestedBackwardOfAMethodWritingOutputs_IsDrawnAndPasses()
         {
-            // (BackwardCallHelpers and NnTangentHelpers off: the draws this test was written on, which those features now and then change.)
-            var gen = new ProgramGenerator(FeatureSet.Parse("TangentCalls=6,SpanWritingCalls=2,-BackwardCallHelpers,-NnTangentHelpers"));
+            // (BackwardCallHelpers, NnTangentHelpers and LibraryTangentHelpers off: the draws this test was written on, which those features now and then change.)
+            var gen = new ProgramGenerator(FeatureSet.Parse("TangentCalls=6,SpanWritingCalls=2,-BackwardCallHelpers,-NnTangentHelpers,-LibraryTangentHelpers"));
             var drawn = Enumerable.Range(0, 300).Select(i => Runner.ProgramSeed(52, i)).Select(seed => (Seed: seed, Program: gen.FromSeed(seed)))
                 .Where(d => d.Program.Methods.Any(TangentCalls.CallsBackward)).ToList();
             Assert.True(drawn.Count >= 10, $"only {drawn.Count} of 300 programs call T0Backward");
@@ -823,7 +823,7 @@ namespace SymGrad.RandomProgramTests
         [Fact]
         public void ANestedBackwardOfAHelperCallingLibraryFunctionsWritingTwoOutputsOrReturningAValue_IsDrawnAndPasses()
         {
-            var gen = new ProgramGenerator(FeatureSet.Parse("TangentCalls=6,NnPrimitives=3,RegisteredLibrary=3,SpanWritingCalls=2,BackwardCallHelpers=2,-NnTangentHelpers"));
+            var gen = new ProgramGenerator(FeatureSet.Parse("TangentCalls=6,NnPrimitives=3,RegisteredLibrary=3,SpanWritingCalls=2,BackwardCallHelpers=2,-NnTangentHelpers,-LibraryTangentHelpers"));
             static Method T0(ProgramModel p) => p.Find(TangentCalls.Helper);
             static bool Two(ProgramModel p) => T0(p).Params.Count(x => x.Kind == ParamKind.RealSpanOut) == 2;
             var drawn = Enumerable.Range(0, 300).Select(i => Runner.ProgramSeed(53, i)).Select(seed => (Seed: seed, Program: gen.FromSeed(seed)))
@@ -850,7 +850,7 @@ namespace SymGrad.RandomProgramTests
         [Fact]
         public void ANestedTangentOfAHelperCallingNnPrimitives_IsDrawnAndPasses()
         {
-            var gen = new ProgramGenerator(FeatureSet.Parse("TangentCalls=6,NnPrimitives=2,NnTangentHelpers=3,SpanOutputs=2"));
+            var gen = new ProgramGenerator(FeatureSet.Parse("TangentCalls=6,NnPrimitives=2,NnTangentHelpers=3,SpanOutputs=2,-LibraryTangentHelpers"));
             static bool CallsNn(ProgramModel p) => Measure.All(p.Find(TangentCalls.Helper).Body).Any(n => n is CallStmt { IsNn: true } or CallExpr { IsNn: true });
             static bool CallsTangent(Method m) => Measure.All(m.Body).Any(n => n is CallStmt { IsNested: true, Suffix: "Tangent" });
             var drawn = Enumerable.Range(0, 300).Select(i => Runner.ProgramSeed(54, i)).Select(seed => (Seed: seed, Program: gen.FromSeed(seed)))
@@ -858,6 +858,25 @@ namespace SymGrad.RandomProgramTests
             Assert.True(drawn.Count >= 4, $"only {drawn.Count} of 300 programs call T0Tangent of a T0 calling Nn primitives");
             Assert.Contains(drawn, d => d.Program.Methods.Any(m => CallsTangent(m) && ForwardMode.HasTangent(d.Program, m)));
             Assert.Contains(drawn, d => d.Program.Methods.Any(m => CallsTangent(m) && ForwardMode.HasHessianVector(d.Program, m)));
+            AssertAllPass(drawn.Take(4));
+        }
+
+        /// <summary>
+        /// LibraryTangentHelpers: the helper of a nested T0Tangent sometimes calls library functions whose tangents are read
+        /// off their backwards (Smooth.Softplus, ScaledSoftplus); T0Tangent, read as a method, calls the partials SymGrad writes
+        /// for them, differentiated through the backwards' registered tangents — before, taken for constants: silently wrong
+        /// (FOUND). The first few checked in every mode (no H·v: no third derivative).
+        /// </summary>
+        [Fact]
+        public void ANestedTangentOfAHelperCallingLibraryFunctions_IsDrawnAndPasses()
+        {
+            var gen = new ProgramGenerator(FeatureSet.Parse("TangentCalls=6,RegisteredLibrary=2,LibraryTangentHelpers=3,SpanOutputs=2,-NnTangentHelpers"));
+            static bool CallsLibrary(ProgramModel p) => Measure.All(p.Find(TangentCalls.Helper).Body).Any(n => n is MathCall c && MathNames.Library.Contains(c.Function));
+            static bool CallsTangent(Method m) => Measure.All(m.Body).Any(n => n is CallStmt { IsNested: true, Suffix: "Tangent" });
+            var drawn = Enumerable.Range(0, 300).Select(i => Runner.ProgramSeed(55, i)).Select(seed => (Seed: seed, Program: gen.FromSeed(seed)))
+                .Where(d => d.Program.Methods.Any(CallsTangent) && CallsLibrary(d.Program)).ToList();
+            Assert.True(drawn.Count >= 4, $"only {drawn.Count} of 300 programs call T0Tangent of a T0 calling library functions");
+            Assert.Contains(drawn, d => d.Program.Methods.Any(m => CallsTangent(m) && ForwardMode.HasTangent(d.Program, m)));
             AssertAllPass(drawn.Take(4));
         }
 
@@ -892,7 +911,7 @@ namespace SymGrad.RandomProgramTests
         public void AFloatTangentPastFloatsRange_WhereTheDoubleTwinIsRight_IsNotAFailure()
         {
             // (Drawn before BackwardCallHelpers and NnTangentHelpers, which now and then draw another T0 for such seeds: off, the program is as it was.)
-            var results = Runner.CheckBatch(new[] { (1, "53pbiT494xq1", Runner.Generate("53pbiT494xq1", FeatureSet.Parse("-BackwardCallHelpers,-NnTangentHelpers"))) });
+            var results = Runner.CheckBatch(new[] { (1, "53pbiT494xq1", Runner.Generate("53pbiT494xq1", FeatureSet.Parse("-BackwardCallHelpers,-NnTangentHelpers,-LibraryTangentHelpers"))) });
             var result = Assert.Single(results).Result;
             Assert.True(result.Failures.Count == 0, string.Join("\n", result.Failures.Select(f => f.Key + ": " + f.Details)));
             Assert.True(result.FloatForwardPastRange >= 1, "the draw no longer overflows float in forward mode");

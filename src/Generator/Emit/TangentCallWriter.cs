@@ -30,6 +30,8 @@ namespace SymGrad.Generator.Emit
                         writer.WriteLineNoTabs(string.Empty);
                         lent(writer);
                     }
+
+                    WriteDerivativeReads(writer, tangent);
                 });
             }
 
@@ -44,7 +46,29 @@ namespace SymGrad.Generator.Emit
                     writer.WriteLineNoTabs(string.Empty);
                     second(writer);
                 }
+
+                WriteDerivativeReads(writer, tangent);
             });
+        }
+
+        /// <summary>The methods FTangent, read as a method, calls for the derivatives F's forward mode reads off registered backwards.</summary>
+        private static void WriteDerivativeReads(System.CodeDom.Compiler.IndentedTextWriter writer, Model.MethodModel tangent)
+        {
+            foreach (string method in Parse.DerivativeReads.Emit(tangent.Body))
+            {
+                writer.WriteLineNoTabs(string.Empty);
+                foreach (string line in method.Split('\n').Select(l => l.TrimEnd('\r')))
+                {
+                    if (line.Length == 0)
+                    {
+                        writer.WriteLineNoTabs(line);
+                    }
+                    else
+                    {
+                        writer.WriteLine(line);
+                    }
+                }
+            }
         }
     }
 }

@@ -140,6 +140,12 @@ namespace SymGrad.Generator.Model
         /// </summary>
         public CallTarget? RegisteredTangentTarget { get; init; }
 
+        /// <summary>
+        /// For a method SymGrad writes next to a nested <c>FTangent</c>'s derivatives (<see cref="Parse.DerivativeReads"/>): the
+        /// registered function (<c>Smooth.Softplus</c>) one of whose partial derivatives it returns, read off its backward.
+        /// </summary>
+        public CallTarget? DerivativeOf { get; init; }
+
         /// <summary>The type declaring <see cref="Tangent"/> when it is not the callee's (a <c>[TangentOf]</c> registration elsewhere).</summary>
         public string? TangentContainingType { get; init; }
 

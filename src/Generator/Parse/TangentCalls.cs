@@ -72,7 +72,7 @@ namespace SymGrad.Generator.Parse
             {
                 // (The tangent of a nested call F's own body makes, FTangentTangent, keeps FTangent's target but not its parameters
                 // nor a tangent of its own: found by the random-program tester, eDCf_9nAsUw1, an IndexOutOfRangeException here.)
-                bool differentiable = ownTangents.Contains(call.Target) || call.Target.IsTangent && call.Target.Tangent is not null;
+                bool differentiable = ownTangents.Contains(call.Target) || call.Target.IsTangent && call.Target.Tangent is not null || call.Target.DerivativeOf is not null;
                 if (!differentiable || call.Args.Count != call.Target.Parameters.Count
                     || call.Args.Where((a, i) => call.Target.Parameters[i].Kind == ParameterKind.SpanOutput).Any(a => a is not SpanRef))
                 {
@@ -90,19 +90,21 @@ namespace SymGrad.Generator.Parse
             // A registered function with no registered tangent has its derivative read off its backward in F's forward mode
             // (fBackward(x, 1, ref dfX), then ḟ = dfX·ẋ): a call for its effects, which FTangent's own derivatives would take for
             // a constant — no f″ (found by hand: a contractive penalty over a layer calling Smooth.Softplus, its gradient
-            // silently wrong; DiagnosticTests.SG0019_ATangentOfAMethodWritingOutputsThatCallsARegisteredFunctionWithoutATangent).
-            if (Walk.All(tangent.Body).OfType<Invoke>().FirstOrDefault() is { } read)
+            // silently wrong). Each partial so read becomes a call of a method SymGrad writes (DerivativeReads), differentiated
+            // through the backward's registered tangent; without one, the call is refused.
+            if (DerivativeReads.Rewrite(f, tangent.Body, out UserCall? refused) is { } rewritten)
             {
-                string backward = read.Target.Replace("global::", "");
-                UserCall? function = Walk.All(f.Body).SelectMany(Walk.Expressions).SelectMany(Reads.Nodes).OfType<UserCall>()
-                    .FirstOrDefault(c => read.Target == c.Target.BackwardContainingType + "." + c.Target.Backward);
-                string called = function is null ? backward : function.Target.ContainingType.Replace("global::", "") + "." + function.Target.Method;
-                string type = function is null ? "" : function.Target.ContainingType.Replace("global::", "");
+                tangent = new Differentiate.TangentProgram(rewritten, tangent.Slots);
+            }
+            else
+            {
+                CallTarget function = refused!.Target;
+                string backward = (function.BackwardContainingType + "." + function.Backward).Replace("global::", "");
+                string type = function.ContainingType.Replace("global::", "");
+                string called = type + "." + function.Method;
                 reason = $"'{f.Name}' writes Span outputs, so its {f.Name}Tangent is differentiated as a method of its own, and it calls {called}, "
-                    + $"whose tangent SymGrad reads off its registered backward ({backward}), which it does not differentiate again; register a tangent of "
-                    + (function is null ? "it" : $"it ([TangentOf(typeof({type}), nameof({called}))])")
-                    + " with a [DerivativeOf] backward of its own (and, for the caller's forward mode, a [TangentOf] tangent of its own), "
-                    + $"or call {f.Name}Backward nested, which needs only {f.Name}Tangent and {f.Name}BackwardTangent";
+                    + $"whose tangent SymGrad reads off its registered backward ({backward}), which has no registered tangent to differentiate that with "
+                    + $"(a [TangentOf(typeof({function.BackwardContainingType.Replace("global::", "")}), nameof({backward}))] method: its second order)";
                 return null;
             }
 

@@ -312,7 +312,7 @@ namespace SymGrad.RandomPrograms.Campaign
                 if (h.Checkpoint is not null) set.Add("nested HBackward of an H writing outputs that checkpoints its loops");
                 if (h.Params.Count(p => p.Kind == ParamKind.RealSpanOut) > 1) set.Add("nested HBackward of an H writing two outputs (a cotangent of each)");
                 if (h.ReturnsReal) set.Add("nested HBackward of an H returning a value as well (its seed passed)");
-                if (Generate.TangentCalls.CallsLibrary(h)) set.Add("nested HBackward of an H writing outputs that calls Nn primitives or library functions (its HTangent read as a method unless it calls a library function)");
+                if (Generate.TangentCalls.CallsLibrary(h)) set.Add("nested HBackward of an H writing outputs that calls Nn primitives or library functions (its HTangent read as a method unless it calls LogCosh)");
             }
 
             if (Measure.All(m.Body).OfType<CallStmt>().FirstOrDefault(n => n is { IsNested: true, Suffix: "Tangent" }) is { } tangentCall)
@@ -328,6 +328,12 @@ namespace SymGrad.RandomPrograms.Campaign
                 if (CallsNn(h) || h.Name == Generate.TangentCalls.Outer && program.Methods.FirstOrDefault(x => x.Name == Generate.TangentCalls.Helper) is { } t0 && CallsNn(t0))
                 {
                     set.Add("nested HTangent of an H writing outputs that calls Nn primitives (their tangents' registered derivatives)");
+                }
+
+                static bool ReadsOff(Method x) => Measure.All(x.Body).Any(n => n is MathCall c && MathNames.Library.Contains(c.Function));
+                if (ReadsOff(h) || h.Name == Generate.TangentCalls.Outer && program.Methods.FirstOrDefault(x => x.Name == Generate.TangentCalls.Helper) is { } t0l && ReadsOff(t0l))
+                {
+                    set.Add("nested HTangent of an H writing outputs that calls library functions (their tangents read off backwards: partials written as methods)");
                 }
 
                 if (h.Checkpoint is not null) set.Add("nested HTangent of an H writing outputs that checkpoints its loops (so does HTangentBackward)");

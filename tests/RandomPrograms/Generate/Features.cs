@@ -188,6 +188,11 @@ namespace SymGrad.RandomPrograms.Generate
         // HTangent, read as a method, calls their registered tangents, differentiated again through their own registered
         // derivatives (Nn.TanhTangentBackward, Nn.TanhTangentTangent; off, past seeds draw their programs as before)
         NnTangentHelpers,
+
+        // within TangentCalls, the helper of a nested HTangent sometimes one calling library functions whose tangents are read
+        // off their backwards (Smooth.Softplus, ScaledSoftplus; side streams 26–27): its HTangent, read as a method, calls the
+        // partials SymGrad writes for them (H·v of the caller refused: no third derivative; off, past seeds as before)
+        LibraryTangentHelpers,
     }
 
     /// <summary>Per-feature weights: how often a construct is chosen where it fits, relative to the default 1.</summary>

@@ -128,19 +128,31 @@ namespace SymGrad.RandomPrograms.Generate
 
         /// <summary>
         /// A helper T0 calling <c>Nn</c> primitives whose HTangent is read as a method (<see cref="ForwardMode.TangentCallable"/>):
-        /// <see cref="Restrict"/> with them allowed, spans of one length n as T0's, one output — or null after a few tries.
+        /// spans of one length n as T0's, one output — or null after a few tries.
         /// </summary>
-        private static Method? NnWriter(Draw r, FeatureSet f, IReadOnlyList<Method> callees)
+        private static Method? NnWriter(Draw r, FeatureSet f, IReadOnlyList<Method> callees) => WriterCalling(r, f, callees, Feature.NnPrimitives,
+            t => Measure.All(t.Body).Any(n => n is CallStmt { IsNn: true } or CallExpr { IsNn: true }) && t.Params.Where(p => p.IsSpan).All(p => Dim.Of("n").Equals(p.Length)));
+
+        /// <summary>
+        /// A helper T0 calling library functions whose tangents are read off their backwards, its HTangent read as a method
+        /// (<see cref="ForwardMode.TangentCallable"/>: those with a registered second order) — or null after a few tries.
+        /// </summary>
+        private static Method? LibraryWriter(Draw r, FeatureSet f, IReadOnlyList<Method> callees) => WriterCalling(r, f, callees, Feature.RegisteredLibrary,
+            t => Measure.All(t.Body).Any(n => n is MathCall c && MathNames.Library.Contains(c.Function)));
+
+        /// <summary>
+        /// A void helper T0 with one output drawn with <see cref="Restrict"/> and <paramref name="feature"/> allowed, that
+        /// <paramref name="calls"/> what it is drawn for and whose HTangent is read as a method — or null after a few tries.
+        /// </summary>
+        private static Method? WriterCalling(Draw r, FeatureSet f, IReadOnlyList<Method> callees, Feature feature, System.Func<Method, bool> calls)
         {
             var weights = Restrict(f).Weights.ToDictionary(kv => kv.Key, kv => kv.Value);
-            weights[Feature.NnPrimitives] = System.Math.Max(1, 2 * f[Feature.NnPrimitives]);
+            weights[feature] = System.Math.Max(1, 2 * f[feature]);
             var allowed = new FeatureSet(weights);
             for (uint k = 0; k < 8; k++)
             {
                 Method t = new MethodBuilder(r.Side(k), allowed, callees, false, Helper).Build();
-                if (!t.ReturnsReal && t.Params.Count(p => p.Kind == ParamKind.RealSpanOut) == 1
-                    && Measure.All(t.Body).Any(n => n is CallStmt { IsNn: true } or CallExpr { IsNn: true })
-                    && t.Params.Where(p => p.IsSpan).All(p => Dim.Of("n").Equals(p.Length))
+                if (!t.ReturnsReal && t.Params.Count(p => p.Kind == ParamKind.RealSpanOut) == 1 && calls(t)
                     && ForwardMode.TangentCallable(new ProgramModel(callees.Append(t).ToImmutableArray()), t))
                 {
                     return t;
@@ -196,6 +208,14 @@ namespace SymGrad.RandomPrograms.Generate
                 && r.Side(24).Chance(System.Math.Min(0.9, 0.4 * f[Feature.NnTangentHelpers])) && NnWriter(r.Side(25), f, callees) is { } nn)
             {
                 t0 = nn;
+            }
+
+            // Sometimes (LibraryTangentHelpers, side streams 26–27) T0 calls library functions whose tangents are read off their
+            // backwards: its HTangent, read as a method, calls the partials SymGrad writes for them (Parse.DerivativeReads).
+            else if (!backwardOnly && f.On(Feature.LibraryTangentHelpers) && f.On(Feature.RegisteredLibrary)
+                && r.Side(26).Chance(System.Math.Min(0.9, 0.4 * f[Feature.LibraryTangentHelpers])) && LibraryWriter(r.Side(27), f, callees) is { } library)
+            {
+                t0 = library;
             }
 
             // Sometimes reading an input through a local copy: HTangent's own methods lend the buffer and its tangent.

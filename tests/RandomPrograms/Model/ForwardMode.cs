@@ -163,7 +163,9 @@ namespace SymGrad.RandomPrograms.Model
                 CallExpr { IsNested: false } c => Callee(program, c.Callee) is { IsGeneric: false } g && !g.Instance && Nestable(program, g),
                 CallStmt { IsNested: false } c when !c.Args.Any(a => a is OutArg) => TangentCallable(program, Callee(program, c.Callee)),
                 CallExpr or CallStmt => false,
-                MathCall c => !MathNames.Library.Contains(c.Function),
+                // A library function's tangent read off its backward: read as a method, a call of a partial SymGrad writes,
+                // differentiated through the backward's registered tangent (not LogCosh's: it has none).
+                MathCall c => !MathNames.Library.Contains(c.Function) || MathNames.SecondOrder.Contains(c.Function),
                 _ => true,
             });
 
@@ -204,7 +206,8 @@ namespace SymGrad.RandomPrograms.Model
         /// <summary>
         /// <see cref="TangentCallable"/>, and <c>HTangentBackwardTangent</c> written too, so that the caller has
         /// <c>MHessianVector</c>: the scalar methods H calls have a third order (<see cref="ThirdOrder"/>), the methods writing
-        /// outputs it calls their HTangentBackwardTangent in turn, the <c>Nn</c> primitives theirs registered (every one).
+        /// outputs it calls their HTangentBackwardTangent in turn, the <c>Nn</c> primitives theirs registered (every one); no
+        /// library function (the partials SymGrad writes for one read off its backward have no third derivative).
         /// </summary>
         private static bool TangentTwice(ProgramModel program, Method? h) => TangentCallable(program, h)
             && Measure.All(h!.Body).All(n => n switch
@@ -213,6 +216,7 @@ namespace SymGrad.RandomPrograms.Model
                 CallExpr { IsNn: true } => true,
                 CallExpr c => ThirdOrder(program, Callee(program, c.Callee)),
                 CallStmt c => TangentTwice(program, Callee(program, c.Callee)),
+                MathCall c => !MathNames.Library.Contains(c.Function), // a partial read off a backward has no derivative of a third order
                 _ => true,
             });
 

@@ -132,6 +132,37 @@ namespace SymGrad.RuntimeTests.Language
 
             return s;
         }
+
+        /// <summary>
+        /// A layer calling registered functions with no registered tangent — their tangents read off their backwards
+        /// (<see cref="ProductLibrary.ScaledSoftplus"/>, <see cref="ProductLibrary.Product"/>): y = k·softplus(x)·x + x·w².
+        /// </summary>
+        [Differentiable]
+        public static void ReadOff(ReadOnlySpan<double> x, ReadOnlySpan<double> w, Span<double> y)
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = (ProductLibrary.ScaledSoftplus(x[i], 0.5) * x[i]) + ProductLibrary.Product(x[i], w[i]);
+            }
+        }
+
+        /// <summary>
+        /// Its Jacobian-vector product along v in x in a loss: FTangent's derivatives call the partials SymGrad writes
+        /// (<c>ReadOffTangentScaledSoftplusDX</c>, …), differentiated through the backwards' registered tangents — every mode
+        /// but MHessianVector (a third derivative none of the functions registers).
+        /// </summary>
+        [Differentiable]
+        public static double ReadOffRates(ReadOnlySpan<double> x, ReadOnlySpan<double> w, ReadOnlySpan<double> v, Span<double> y, Span<double> ty)
+        {
+            ReadOffTangent(x, w, y, v, default, ty);
+            double s = 0;
+            for (int i = 0; i < ty.Length; i++)
+            {
+                s += (ty[i] * ty[i]) + (y[i] * ty[i]);
+            }
+
+            return s;
+        }
     }
 
     /// <summary>
@@ -231,6 +262,46 @@ namespace SymGrad.RuntimeTests.Language
                     vdx[i] += (f2 * v * At(dy, i)) + (f1 * At(vdy, i)) + (6 * v * At(tx, i) * At(dty, i)) + (f2 * ((At(vtx, i) * At(dty, i)) + (At(tx, i) * At(vdty, i))));
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Functions registered with their backward and that backward's tangent only (no tangent of their own): a forward mode
+    /// reads their tangents off their backwards. f(a, b) = a·b² has mixed partials in its second order (∂²f/∂a∂b = 2b), which
+    /// a nested FTangent's derivatives take through the swapped roles; k·softplus(x) a <c>[NoDerivative]</c> k, whose
+    /// tangent the backward's tangent takes too (zero).
+    /// </summary>
+    public static class ProductLibrary
+    {
+        public static double Product(double a, double b) => a * b * b;
+
+        public static double ScaledSoftplus(double x, [NoDerivative] double k) => k * Math.Log(1 + Math.Exp(x));
+
+        [DerivativeOf(typeof(ProductLibrary), nameof(ScaledSoftplus))]
+        public static void ScaledSoftplusBackward(double x, double k, double dResult, ref double dx) => dx += dResult * k / (1 + Math.Exp(-x));
+
+        [TangentOf(typeof(ProductLibrary), nameof(ScaledSoftplusBackward))]
+        public static void ScaledSoftplusBackwardTangent(double x, double k, double dResult, ref double dx, double tx, double tk, double tdResult, ref double tdx)
+        {
+            double s = 1 / (1 + Math.Exp(-x));
+            dx += dResult * k * s;
+            tdx += (((tdResult * k) + (dResult * tk)) * s) + (dResult * k * s * (1 - s) * tx);
+        }
+
+        [DerivativeOf(typeof(ProductLibrary), nameof(Product))]
+        public static void ProductBackward(double a, double b, double dResult, ref double da, ref double db)
+        {
+            da += dResult * b * b;
+            db += dResult * 2 * a * b;
+        }
+
+        [TangentOf(typeof(ProductLibrary), nameof(ProductBackward))]
+        public static void ProductBackwardTangent(double a, double b, double dResult, ref double da, ref double db, double ta, double tb, double tdResult, ref double tda, ref double tdb)
+        {
+            da += dResult * b * b;
+            db += dResult * 2 * a * b;
+            tda += (tdResult * b * b) + (dResult * 2 * b * tb);
+            tdb += (tdResult * 2 * a * b) + (dResult * 2 * ((ta * b) + (a * tb)));
         }
     }
 }

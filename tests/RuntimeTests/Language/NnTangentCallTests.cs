@@ -176,6 +176,44 @@ namespace SymGrad.RuntimeTests.Language
 
         [Theory]
         [MemberData(nameof(SeedData))]
+        public void ARateOfALayerOfFunctionsWhoseTangentsAreReadOffTheirBackwards_HasItsGradientTangentAndJacobian(int seed)
+        {
+            // ReadOffRates(x (4), w (4), v (4)): through the partials of ScaledSoftplus and Product SymGrad writes next to
+            // ReadOffTangent's derivatives (before, silently wrong: the partials were taken for constants).
+            var rng = new Random(seed);
+            double[] z = Random(rng, 12);
+            double F(double[] s) => C.ReadOffRates(s[..4], s[4..8], s[8..], new double[4], new double[4]);
+            double[] Gradient(double[] s)
+            {
+                double[] g = new double[s.Length];
+                C.ReadOffRatesGradient(s[..4], s[4..8], s[8..], new double[4], new double[4], g.AsSpan(0, 4), g.AsSpan(4, 4), g.AsSpan(8));
+                return g;
+            }
+
+            double[] g = Gradient(z);
+            for (int i = 0; i < z.Length; i++)
+            {
+                double[] up = (double[])z.Clone(), down = (double[])z.Clone();
+                up[i] += 1e-5;
+                down[i] -= 1e-5;
+                AssertClose((F(up) - F(down)) / 2e-5, g[i]);
+            }
+
+            double[] d = Random(rng, z.Length);
+            double along = Dot(g, d);
+            Assert.Equal(along, C.ReadOffRatesTangent(z[..4], z[4..8], z[8..], new double[4], new double[4], d[..4], d[4..8], d[8..], default, default), 1e-10 * (1 + Math.Abs(along)));
+            double[] jacobian = new double[9 * 12];
+            C.ReadOffRatesJacobian(z[..4], z[4..8], z[8..], new double[4], new double[4], jacobian);
+            Assert.Equal(g, jacobian.Take(12), (a, b) => Math.Abs(a - b) <= 1e-12 * (1 + Math.Abs(a)));
+
+            // No third derivative is registered: MHessianVector is a stand-in that says why.
+            var standIn = typeof(C).GetMethod(nameof(C.ReadOffRates) + "HessianVector");
+            var obsolete = Assert.IsType<ObsoleteAttribute>(Attribute.GetCustomAttribute(standIn!, typeof(ObsoleteAttribute)));
+            Assert.Contains("read off its backward", obsolete.Message, StringComparison.Ordinal);
+        }
+
+        [Theory]
+        [MemberData(nameof(SeedData))]
         public void DenseTanhTangentsOwnDerivatives_AreThoseOfDenseTanhTangent(int seed)
         {
             // DenseTanhTangent(x, w, b, h, tx, tw, tb, th) as a function of (x, w, b, tx, tw, tb): its pullback and its tangent.
