@@ -11,7 +11,7 @@ namespace SymGrad.Generator.Parse
     /// gives ∂f/∂x, and ḟ = dfX·ẋ. That is a call for its effects, which no derivative rule differentiates. Where such a
     /// forward mode is differentiated again — a nested <c>FTangent</c> read as a method of its own (<see cref="TangentCalls"/>) —
     /// each partial derivative read so becomes the call of a method SymGrad writes next to FTangent's derivatives
-    /// (<c>FTangentSoftplusDx(x)</c>, <see cref="Emit"/>), a function like any registered one: its backward is the registered
+    /// (<c>FTangentSoftplusDX(x)</c>, <see cref="Emit"/>), a function like any registered one: its backward is the registered
     /// backward's tangent with the roles swapped (x̄ⱼ += s·∂²f/∂xₖ∂xⱼ, the Hessian being symmetric), and its own tangent is
     /// read off that backward in turn. A third derivative it has not: the caller has no Hessian-vector product (its stand-in
     /// says so).
@@ -78,8 +78,8 @@ namespace SymGrad.Generator.Parse
 
         /// <summary>
         /// The methods a forward mode read as a method calls in place of derivatives read off backwards: for ∂f/∂pₖ,
-        /// <c>FTangentSoftplusDx(x) { fBackward(x, 1, ref dx); return dx; }</c> and its backward,
-        /// <c>FTangentSoftplusDxBackward(x, s, ref dx) => fBackwardTangent(x, 1, ref unwanted, s·eₖ, 0, ref dx)</c>.
+        /// <c>FTangentSoftplusDX(x) { fBackward(x, 1, ref d0); return d0; }</c> and its backward,
+        /// <c>FTangentSoftplusDXBackward(x, s, ref dx) => fBackwardTangent(x, 1, ref unwanted, s·eₖ, 0, ref dx)</c>.
         /// </summary>
         public static IEnumerable<string> Emit(Block body)
         {
