@@ -72,7 +72,7 @@ namespace SymGrad.Generator.Parse
             {
                 // (The tangent of a nested call F's own body makes, FTangentTangent, keeps FTangent's target but not its parameters
                 // nor a tangent of its own: found by the random-program tester, eDCf_9nAsUw1, an IndexOutOfRangeException here.)
-                bool differentiable = ownTangents.Contains(call.Target) || call.Target.IsTangent && call.Target.Tangent is not null || call.Target.DerivativeOf is not null;
+                bool differentiable = ownTangents.Contains(call.Target) || call.Target.IsTangent && call.Target.Tangent is not null;
                 if (!differentiable || call.Args.Count != call.Target.Parameters.Count
                     || call.Args.Where((a, i) => call.Target.Parameters[i].Kind == ParameterKind.SpanOutput).Any(a => a is not SpanRef))
                 {
